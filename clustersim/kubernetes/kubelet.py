@@ -55,8 +55,9 @@ clock with simple, fixed delays (:class:`Timing`):
    ``clustersim.io/run-seconds`` (default ``job_run_seconds``) and exit with
    ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed. A ``restartPolicy:
    Always`` pod with ``clustersim.io/run-seconds`` (each app container), or a container whose
-   image was broken with ``KubernetesCluster.fail_image`` (that container alone), exits after
-   that long and is restarted, each container on its own crash-loop back-off: at once after
+   image was broken with ``KubernetesCluster.fail_image`` (that container alone), exits that
+   long after its own start (even while a sibling still pulls and the pod is Pending) and is
+   restarted, each container on its own crash-loop back-off: at once after
    its first exit, then after 10 s, doubling, at most 5 min (``CrashLoopBackOff`` while it
    waits), starting over once it ran 10 minutes (:meth:`Kubelet._crashed`); its siblings
    run on. Each container keeps its own restart count and last exit
@@ -90,7 +91,10 @@ A new image in a Pod update (:meth:`Kubelet.change_images`): on a Running pod th
 containers and sidecars are killed (``Killing``, "Container c definition changed, ...")
 whatever the restart policy, then started again in the spec's order, each pulled, created and
 started as at the first start; once they run, the pod's waiting reason (a crash loop, a failed
-pull) is gone and its exit plan (step 4) starts over. A pod not Running yet takes a changed
+pull) is gone and its exit plan (step 4) starts over. A container that had exited before
+starts under its new image's own crash-loop back-off, which that start moves on, and waits it
+out first if an earlier run of that image left it backing off since the last exit
+(:meth:`Kubelet._held`). A pod not Running yet takes a changed
 image when it gets to that container, and one backing off a failed pull of it pulls the new
 image at once. A completed regular init container is not run again: its new image is stored
 and never runs (as upstream), and its status keeps the image it ran.
@@ -106,11 +110,22 @@ Job's app containers finish, the app containers stop first and then the sidecars
 time, in the reverse order of the spec
 (``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
 
-Simplified: no liveness probes (startup probes order sidecars and delay readiness); a
-container's exit is planned from when the pod's starting containers all run, not from its
-own start; a crash restarts at once or when the back-off ends, not at the kubelet's next
-sync of the pod; a failed node stops its containers at once and
-restarts them when it recovers; a container that started before its image changed, while
+A crash-loop restart comes when the back-off ends, as upstream's pod worker times the
+pod's next sync: the sync that finds the container backing off fails with a
+``BackoffError`` carrying the back-off's end (``doBackOff``), and ``completeWork`` in
+``pkg/kubelet/pod_workers.go`` requeues the pod for that moment (``MinBackoffExpiration``
+in ``pkg/kubelet/container/sync_result.go``; since v1.35, kubernetes/kubernetes#133066;
+before, such a pod was synced again every 10 to 15 s, the requeue after any failed sync, and
+restarted at the first of those syncs after the end, #123602), not for the next periodic
+resync (``--sync-frequency``, 1 minute) nor a PLEG event (an exited container that waits
+produces none).
+
+Simplified: no liveness probes (startup probes order sidecars and delay readiness); that
+requeue goes through ``wait.Jitter(d, 0.5)`` and ``d`` is capped at the sync frequency, so a
+real restart comes up to half its last wait later (at most 30 s), and a back-off longer than
+a minute is looked at, with another ``BackOff`` event, every 1 to 1.5 minutes: here it
+restarts exactly at the end, after one ``BackOff`` event; a failed node stops its containers
+at once and restarts them when it recovers; a container that started before its image changed, while
 the pod was not Running yet, keeps running the old image until it is next restarted
 (upstream restarts it at once).
 """
@@ -221,9 +236,12 @@ class Restarts:
 
 
 def _stable_key(container: Mapping[str, Any]) -> tuple[str, str]:
-    """What a container's crash-loop back-off is kept under besides its pod: its name and,
-    for the hash of its definition in ``getStableKey``, its image (the one field of a
-    running Pod's container an update may change)."""
+    """What a container's crash-loop back-off is kept under besides its pod: ``getStableKey``
+    (``pkg/kubelet/kuberuntime/helpers.go``) joins the pod's name, namespace and uid, the
+    container's name and ``HashContainer``, which hashes the container's name and image
+    alone (``pickFieldsToHash`` in ``pkg/kubelet/container/helpers.go``, since v1.31,
+    kubernetes/kubernetes#124220): the same container under the same image shares one
+    entry, whatever else its definition says."""
     return str(container.get("name")), str(container.get("image", ""))
 
 
@@ -271,8 +289,8 @@ class Kubelet:
         self._crash_backoff: dict[str, dict[tuple[str, str], tuple[float, float]]] = {}
         """Per pod uid: the crash-loop back-off of each container definition that has
         crashed, as the kubelet's ``flowcontrol.Backoff`` keeps it per ``getStableKey``
-        (``pkg/kubelet/kuberuntime/helpers.go``: pod, container name and the hash of its
-        definition, here its image): the back-off and when it was last moved on."""
+        (:func:`_stable_key`: the container's name and image): the back-off and when it
+        was last moved on."""
         self._reasons: dict[str, dict[str, str]] = {}
         """Per pod uid: why each container that failed to start waits (``ErrImagePull``,
         ``ImagePullBackOff``, ``InvalidImageName``, ``CreateContainerConfigError``), the
@@ -499,6 +517,7 @@ class Kubelet:
         if any(c is container for c in pod["spec"].get("initContainers") or []):
             self._init(pod, epoch, container, rest)
         else:
+            self._plan_exit(pod, epoch, container)
             rest()
 
     def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int,
@@ -631,15 +650,15 @@ class Kubelet:
         status = pod["status"]
         status["phase"] = "Running"
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
-        self._running(pod, epoch, pod["spec"].get("containers") or [])
+        self._running(pod, epoch)
 
-    def _running(self, pod: dict[str, Any], epoch: int,
-                 restarted: list[dict[str, Any]]) -> None:
-        """The app containers ``restarted`` have (re)started: unless a sibling still waits
+    def _running(self, pod: dict[str, Any], epoch: int) -> None:
+        """App containers of the Running pod have (re)started: unless a sibling still waits
         out its crash-loop back-off, whatever kept the pod waiting (an init step, a failed
         pull, a crash loop) is no longer its reason and it serves; it becomes ready once all
-        its containers are (:meth:`sync_ready`), and the exit plan (:meth:`_exit_plan`) of
-        each of ``restarted`` starts over.
+        its containers are (:meth:`sync_ready`), and a pod meant to finish exits after its
+        run (:meth:`_exit_plan`; a ``restartPolicy: Always`` container's exit is planned at
+        its own start, :meth:`_plan_exit`).
         One step for a pod's start (:meth:`_started`), a container's crash-loop restart
         (:meth:`_restarted`) and the containers an image change restarted
         (:meth:`change_images`)."""
@@ -661,18 +680,23 @@ class Kubelet:
         else:
             cluster.after(delay, lambda: self._ready(pod, epoch, counted))
         plan = self._exit_plan(pod)
-        if not plan:
-            return
-        if pod["spec"].get("restartPolicy", "Always") != "Always":
+        if plan and pod["spec"].get("restartPolicy", "Always") != "Always":
             run, code = min((run, code) for _, run, code in plan)   # the first one's
             cluster.after(run, lambda: self._exited(pod, epoch, code))
+
+    def _plan_exit(self, pod: dict[str, Any], epoch: int, container: dict[str, Any]) -> None:
+        """App ``container`` of a ``restartPolicy: Always`` pod has just (re)started: if it is
+        to crash (:meth:`_exit_plan`), it exits that long after its own start, whether or not
+        its siblings run yet (the container runtime times a process from its own start,
+        ``startContainer`` in ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` starts
+        each container on its own)."""
+        if pod["spec"].get("restartPolicy", "Always") != "Always":
             return
-        names = {str(c.get("name")) for c in restarted}
-        exits = self._exits.setdefault(uid, {})
-        for container, run, code in plan:
-            name = str(container.get("name"))
-            if name in names:
-                exits[name] = (cluster.now + run, code)
+        name = str(container.get("name"))
+        for planned, run, code in self._exit_plan(pod):
+            if planned.get("name") == name:
+                self._exits.setdefault(pod["metadata"]["uid"], {})[name] = (
+                    self.cluster.now + run, code)
                 self._crash_at(pod, epoch, name, run, code)
 
     def _crash_at(self, pod: dict[str, Any], epoch: int, name: str, seconds: float,
@@ -715,7 +739,9 @@ class Kubelet:
         later one waits out the entry's back-off, ``CrashLoopBackOff`` (a ``BackOff``
         event), and the restart after it doubles the back-off up to 5 minutes; an exit more
         than twice that (10 minutes) after the entry last moved on starts over
-        (``hasExpired``). The pod's other containers run on, each on its own back-off."""
+        (``hasExpired``). The restart comes when the back-off, counted from this exit (the
+        container's ``FinishedAt``), ends: the pod worker requeues the pod's sync for then
+        (module docstring). The pod's other containers run on, each on its own back-off."""
         if not self._current(pod, epoch):
             return
         cluster, uid = self.cluster, pod["metadata"]["uid"]
@@ -724,22 +750,56 @@ class Kubelet:
         self._stopped_containers(pod, [container])
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(uid)
-        entry = self._crash_backoff.get(uid, {}).get(_stable_key(container))
         cluster.changed()
-        if entry is None or cluster.now - entry[1] > 2 * MAX_CRASH_BACKOFF:
-            # not in back-off; a reset one restarts in the background, as a crash loop's
-            # restart does (run() does not wait for a loop that never ends)
+        backoff = self._in_back_off(pod, container, cluster.now)
+        if backoff is None:
+            # a reset entry restarts in the background, as a crash loop's restart does
+            # (run() does not wait for a loop that never ends)
+            entry = self._crash_backoff.get(uid, {}).get(_stable_key(container))
             cluster.after(0.0, lambda: self._restarted(pod, epoch, name),
                           background=entry is not None)
-            return
-        self._backing_off.setdefault(uid, {})[name] = BackOff(entry[0], cluster.now + entry[0])
+        else:
+            self._back_off(pod, epoch, container, backoff)
+
+    def _in_back_off(self, pod: Mapping[str, Any], container: Mapping[str, Any],
+                     finished: float) -> BackOff | None:
+        """The back-off that holds ``container``, whose last run ended at ``finished``,
+        from starting now, None if it may start (``IsInBackOffSince`` on the entry of its
+        ``getStableKey``: none for a definition that never started after an exit, nor for
+        one whose entry last moved on more than 10 minutes before that exit,
+        ``hasExpired``)."""
+        entry = self._crash_backoff.get(pod["metadata"]["uid"], {}).get(_stable_key(container))
+        if entry is None or finished - entry[1] > 2 * MAX_CRASH_BACKOFF \
+                or self.cluster.now - finished >= entry[0]:
+            return None
+        return BackOff(entry[0], finished + entry[0])
+
+    def _back_off(self, pod: dict[str, Any], epoch: int, container: Mapping[str, Any],
+                  backoff: BackOff) -> None:
+        """App ``container`` waits out ``backoff`` (``CrashLoopBackOff``, a ``BackOff``
+        event), then starts again (:meth:`_restarted`)."""
+        cluster, name, meta = self.cluster, str(container.get("name")), pod["metadata"]
+        self._backing_off.setdefault(meta["uid"], {})[name] = backoff
         self._sync_reason(pod)
-        meta = pod["metadata"]
         cluster.kubelet_record(
             pod, "BackOff", f"Back-off restarting failed container {name} in pod "
             f"{meta['name']}_{meta['namespace']}({meta['uid']})", "Warning",
             container=container)
-        cluster.after(entry[0], lambda: self._restarted(pod, epoch, name), background=True)
+        cluster.after(backoff.until - cluster.now, lambda: self._restarted(pod, epoch, name),
+                      background=True)
+
+    def _move_on(self, pod: Mapping[str, Any], container: Mapping[str, Any],
+                 finished: float) -> None:
+        """``container``, whose last run ended at ``finished``, starts again out of
+        back-off: its entry moves on (``Next``, which ``doBackOff`` calls at every start that
+        follows an exit: a new entry of 10 s, or one ``hasExpired`` starts over, else the
+        back-off doubles up to 5 minutes)."""
+        backoffs = self._crash_backoff.setdefault(pod["metadata"]["uid"], {})
+        key = _stable_key(container)
+        entry = backoffs.get(key)
+        backoffs[key] = (CRASH_BACKOFF if entry is None or finished - entry[1]
+                         > 2 * MAX_CRASH_BACKOFF else min(2 * entry[0], MAX_CRASH_BACKOFF),
+                         self.cluster.now)
 
     def _app_container(self, pod: Mapping[str, Any], name: str) -> dict[str, Any]:
         """The pod's app container ``name`` as its spec has it now."""
@@ -761,15 +821,16 @@ class Kubelet:
         pulled at once (the update syncs the pod at once, and the back-off is kept per pod
         and image: ``EnsureImageExists`` in ``pkg/kubelet/images/image_manager.go``).
         A changed container waiting out its crash-loop back-off is not running: it is not
-        killed and starts again at once with the other changed ones (the back-off is kept per
-        container definition, ``getStableKey`` in ``pkg/kubelet/kuberuntime/helpers.go``,
-        so a new image has none yet); its unchanged siblings keep theirs, and the running
-        ones their exit plans. An unchanged container that waits to start (a failed pull, a
-        missing ConfigMap) is started again with them, as every sync starts each container
-        that is not running (``computePodActions``): its pull waits out the pod's back-off
-        for that image (``EnsureImageExists``), its configuration is tried at once. Each
-        killed container counts one restart, with its exit as its last state; the others
-        count none.
+        killed and starts again with the other changed ones, unless the back-off of its new
+        image holds it (:meth:`_held`: the back-off is kept per container name and image,
+        ``getStableKey``, and ``doBackOff`` looks it up at every start after an exit; a
+        new image has none yet, and its start makes it); its unchanged siblings keep
+        theirs, and the running ones their exit plans. An unchanged container that waits
+        to start (a failed pull, a missing ConfigMap) is started again with them, as every
+        sync starts each container that is not running (``computePodActions``): its pull
+        waits out the pod's back-off for that image (``EnsureImageExists``), its
+        configuration is tried at once. Each killed container counts one restart, with its
+        exit as its last state; the others count none.
 
         Simplified: a container of a pod that is not Running yet that has already started
         keeps its old image until it restarts (upstream restarts it at once, beside the
@@ -805,6 +866,7 @@ class Kubelet:
         epoch = self._next_epoch(pod)
         self._resume(pod, epoch)
         cluster.changed()
+        exited = {name: r.finished_at for name, r in self._restarts.get(uid, {}).items()}
 
         def stopped() -> None:
             if not self._current(pod, epoch):
@@ -812,13 +874,33 @@ class Kubelet:
             for container in killed:    # a crashed one counted when it exited
                 self._count_restart(pod, str(container.get("name")), 0)
             cluster.changed()
-            self._start_each(pod, epoch, [*sidecars, *apps],
-                             lambda: self._running(pod, epoch, apps))
+            held = [c for c in apps if self._held(pod, epoch, c, exited)]
+            self._start_each(pod, epoch, [*sidecars, *(c for c in apps if c not in held)],
+                             functools.partial(self._running, pod, epoch))
             for container in waiting:
                 self._start_each(pod, epoch, [container],
-                                 functools.partial(self._running, pod, epoch, [container]))
+                                 functools.partial(self._running, pod, epoch))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
+
+    def _held(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
+              exited: Mapping[str, float]) -> bool:
+        """Whether app ``container``, started again for its new definition, waits out a
+        back-off instead (:meth:`_back_off`). ``doBackOff`` looks at its last exit before
+        this sync (``exited``, by name) whatever image that run had: under the new
+        definition's key (name and image) an entry still in back-off since that exit holds
+        it (an image changed back within its back-off), and otherwise the start moves the
+        entry on (:meth:`_move_on`), so a new image's first crash after a crash loop already
+        backs off 10 s. A container that never exited has nothing to look at."""
+        finished = exited.get(str(container.get("name")))
+        if finished is None:
+            return False
+        backoff = self._in_back_off(pod, container, finished)
+        if backoff is None:
+            self._move_on(pod, container, finished)
+            return False
+        self._back_off(pod, epoch, container, backoff)
+        return True
 
     def _resume(self, pod: dict[str, Any], epoch: int) -> None:
         """The pod's pending work moved on to ``epoch`` (an image change): the containers
@@ -841,15 +923,14 @@ class Kubelet:
         cluster, uid = self.cluster, pod["metadata"]["uid"]
         self._backing_off.get(uid, {}).pop(name, None)
         container = self._app_container(pod, name)
-        backoffs = self._crash_backoff.setdefault(uid, {})
-        key = _stable_key(container)
-        entry = backoffs.get(key)
-        finished = self._restarts[uid][name].finished_at
-        backoffs[key] = (CRASH_BACKOFF if entry is None or finished - entry[1]
-                         > 2 * MAX_CRASH_BACKOFF else min(2 * entry[0], MAX_CRASH_BACKOFF),
-                         cluster.now)
+        self._move_on(pod, container, self._restarts[uid][name].finished_at)
         self._record_start(pod, container)
-        self._running(pod, epoch, [container])
+        self._plan_exit(pod, epoch, container)
+        if pod["status"].get("phase") == "Running":
+            self._running(pod, epoch)
+        else:                   # a sibling is not started yet: the pod waits for it
+            self._sync_reason(pod)
+            cluster.changed()
 
     def _ready(self, pod: dict[str, Any], epoch: int, counted: list[str]) -> None:
         if self._current(pod, epoch):

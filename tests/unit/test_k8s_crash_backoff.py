@@ -24,24 +24,41 @@ def test_containers_crashing_at_different_times_restart_at_their_own_times():
     k = cluster()
     k.fail_image("app:1", after=2)
     k.fail_image("log:1", after=7, exit_code=3)
-    k.apply(pod("app:1", "log:1"))      # both run from 12 s, when the Pod is Running
+    k.apply(pod("app:1", "log:1"))      # c0 runs from 6 s, c1 from 12 s (Running)
     k.run(until=20)
     stored = k.get("Pod", "default", "p")
-    # c0 exited at 14 s (restarted at once) and 16 s: backing off 10 s; c1 runs
-    assert k.kubelet.backing_off(stored).keys() == {"c0"}
-    assert k.kubelet.container_ready(stored, "c1")
-    assert row(k) == ("Running", False, "CrashLoopBackOff")
-    k.run(until=27)         # c1 exited at 19 s and 26 s: backing off; c0 runs again
-    assert k.kubelet.backing_off(stored).keys() == {"c1"}
+    # c0 exited at 8 s (restarted at once) and 10 s, backed off 10 s; c1 exited at 19 s
+    assert k.kubelet.backing_off(stored) == {}
     assert k.kubelet.container_ready(stored, "c0")
+    k.run(until=27)         # c0 exited at 22 s, c1 at 26 s: both back off
+    assert k.kubelet.backing_off(stored).keys() == {"c0", "c1"}
+    assert row(k) == ("Running", False, "CrashLoopBackOff")
     k.run(until=69)
-    assert times(k, "Started", "c0") == [6.0, 14.0, 26.0, 48.0]
-    assert times(k, "BackOff", "c0") == [16.0, 28.0, 50.0]
+    assert times(k, "Started", "c0") == [6.0, 8.0, 20.0, 42.0]
+    assert times(k, "BackOff", "c0") == [10.0, 22.0, 44.0]
     assert times(k, "Started", "c1") == [12.0, 19.0, 36.0, 63.0]
     assert times(k, "BackOff", "c1") == [26.0, 43.0]
     restarts = k.kubelet.restarts(stored)
     assert (restarts["c0"].exit_code, restarts["c1"].exit_code) == (1, 3)
-    assert (restarts["c0"].finished_at, restarts["c1"].finished_at) == (50.0, 43.0)
+    assert (restarts["c0"].finished_at, restarts["c1"].finished_at) == (44.0, 43.0)
+
+
+def test_a_container_exits_counted_from_its_own_start_while_its_pod_is_pending():
+    """A container's run is timed from its own start, not from when its pod's last
+    container started: one that crashes while a sibling still pulls backs off in a Pending
+    pod, whose STATUS is its ``CrashLoopBackOff``; once it restarts the pod waits for the
+    sibling again (``ContainerCreating``)."""
+    k = cluster()
+    k.fail_image("app:1", after=2)
+    k.apply(pod("app:1", "log:1"))      # c0 starts at 6 s, c1 (pulling) at 12 s
+    k.run(until=11)
+    stored = k.get("Pod", "default", "p")
+    assert k.kubelet.backing_off(stored) == {"c0": (10.0, 20.0)}
+    assert row(k) == ("Pending", False, "CrashLoopBackOff")
+    assert k.kubelet.restarts(stored)["c0"].started_at == 8.0
+    k.run(until=21)
+    assert row(k) == ("Running", True, "")
+    assert times(k, "Started", "c0") == [6.0, 8.0, 20.0]
 
 
 def test_a_container_that_ran_ten_minutes_starts_its_back_off_over():
@@ -57,3 +74,26 @@ def test_a_container_that_ran_ten_minutes_starts_its_back_off_over():
     assert times(long_runs, "BackOff", "c0") == []
     assert times(short_runs, "Started", "c0") == [6.0, 605.0, 1214.0, 1833.0]
     assert times(short_runs, "BackOff", "c0") == [1204.0, 1813.0]
+
+
+def test_the_back_off_is_kept_per_name_and_image_and_looked_up_at_every_start():
+    """``getStableKey`` is the pod, the container's name and ``HashContainer``, a hash of
+    its name and image alone; ``doBackOff`` runs at every start that follows an exit, an
+    image change's too: a new image's entry is made then (its first crash backs off 10 s),
+    and an image changed back within its old entry's back-off, counted from the last exit,
+    waits it out."""
+    k = cluster()
+    k.fail_image("app:1", after=2)
+    k.fail_image("app:2", after=2)
+    k.apply(pod("app:1"))       # exits at 8, 10, 22 and 44 s: backing off 40 s
+    k.run(until=50)
+    k.apply(pod("app:2"))       # starts at 56.2 s (pulled), its entry made at 50.2 s
+    k.run(until=60)
+    k.apply(pod("app:1"))       # app:2 exited at 58.2 s, within app:1's 40 s
+    k.run(until=61)
+    stored = k.get("Pod", "default", "p")
+    assert k.kubelet.backing_off(stored) == {"c0": (40.0, 98.2)}
+    assert row(k) == ("Running", False, "CrashLoopBackOff")
+    k.run(until=150)
+    assert times(k, "Started", "c0") == [6.0, 8.0, 20.0, 42.0, 56.2, 98.2]
+    assert times(k, "BackOff", "c0") == [10.0, 22.0, 44.0, 58.2, 60.2, 100.2]
