@@ -27,7 +27,8 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
   (``internal/conflict.go``) unless forced (``force=true``, ``--force-conflicts``), which
   takes the field over; with the same value the field is shared. A field the applier owned
   and no longer lists is removed from the object if no other manager owns it (read back with
-  the API server's default, where it fills one in).
+  the API server's default, where it fills one in). A configuration of another API version
+  or kind than the URL's is refused first (:func:`check_configuration`).
 
 Simplified: a field set says ``.`` only for the elements of keyed lists (upstream also marks
 a map or a struct an update made, ``f:labels: {.: {}, ...}``); the merge itself is the
@@ -48,10 +49,11 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
+from clustersim.serve.core import HttpError
 
 __all__ = ["APPLY", "UPDATE", "ApplyConflictError", "Entry", "FieldManagers", "Path", "applied",
-           "changed_fields", "decoded", "field_set", "fields_v1", "manager_of", "path_string",
-           "updated"]
+           "changed_fields", "check_configuration", "decoded", "field_set", "fields_v1",
+           "manager_of", "path_string", "updated"]
 
 APPLY, UPDATE = "Apply", "Update"
 Path = tuple[str, ...]
@@ -331,6 +333,28 @@ def _from_fields_v1(tree: dict[str, Any], prefix: Path) -> set[Path] | None:
             return None
         out |= inner or {(*prefix, step)}
     return out
+
+
+def group_version_kind(api_version: Any, kind: Any) -> str:
+    """An object's ``apiVersion`` and ``kind`` as Go prints a ``schema.GroupVersionKind``
+    (``apps/v1, Kind=Deployment``, ``/v1, Kind=ConfigMap`` for the core group), read as
+    ``Unstructured.GroupVersionKind`` reads them: a field that is no string is empty, and an
+    ``apiVersion`` with two slashes, which ``ParseGroupVersion`` refuses, empties both."""
+    version = api_version if isinstance(api_version, str) else ""
+    if version.count("/") > 1:
+        return "/, Kind="
+    group, _, version = version.rpartition("/") if version != "/" else ("", "", "")
+    return f"{group}/{version}, Kind={kind if isinstance(kind, str) else ''}"
+
+
+def check_configuration(config: dict[str, Any], group_version: str, kind: str) -> None:
+    """Refuse an apply's configuration as the field manager does before it merges it: one of
+    another API version or kind than the URL's is a 400 ``invalid object type: apps/v1beta1,
+    Kind=Deployment`` (``versionCheckManager.Apply``, ``internal/versioncheck.go``), whether
+    the object exists or the apply creates it."""
+    sent = group_version_kind(config.get("apiVersion"), config.get("kind"))
+    if sent != group_version_kind(group_version, kind):
+        raise HttpError(400, f"invalid object type: {sent}", "BadRequest")
 
 
 # ---- the two operations --------------------------------------------------------------------

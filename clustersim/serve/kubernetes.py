@@ -112,6 +112,7 @@ from clustersim.serve.kubefieldmanager import (
     Entry,
     applied,
     changed_fields,
+    check_configuration,
     decoded,
     field_set,
     manager_of,
@@ -909,6 +910,9 @@ class KubernetesBackend(ClusterTime):
         if applying and not request.arg("fieldManager"):
             raise HttpError(422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
                             "Required value: is required for apply patch", "Invalid")
+        if applying and isinstance(body, dict):      # the field manager's, before the merge
+            check_configuration(body, *(("autoscaling/v1", "Scale") if sub == "scale" else
+                                        (resource.group_version, resource.kind)))
         if applying and sub is None:
             exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
                 resource.kind not in _DERIVED

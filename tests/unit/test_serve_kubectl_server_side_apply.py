@@ -236,3 +236,30 @@ def test_managed_fields_are_cleared_by_one_empty_entry(kubectl):
             '{"metadata": {"managedFields": [{}]}}')
     out = kubectl("get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout
     assert "managedFields" not in yaml.safe_load(out)["metadata"]
+
+
+def refusal(request: urllib.request.Request) -> tuple[int, str]:
+    """The status code and message of a request the API server refuses."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    return refused.value.code, json.loads(refused.value.read())["message"]
+
+
+def test_an_apply_of_another_version_or_kind_than_the_url_s_is_refused(kubectl):
+    """``versionCheckManager.Apply``: the configuration's group, version and kind must be the
+    URL's, whether the apply would create the object or change it (kubectl itself cannot send
+    one: it looks the kind up in the version the file names)."""
+    for _ in ("create", "update"):
+        assert refusal(apply_request(kubectl, "fieldManager=kubectl", WEB.replace(
+            "apps/v1", "apps/v1beta1"))) == (
+            400, "invalid object type: apps/v1beta1, Kind=Deployment")
+        assert refusal(apply_request(kubectl, "fieldManager=kubectl", WEB.replace(
+            "Deployment", "StatefulSet"))) == (
+            400, "invalid object type: apps/v1, Kind=StatefulSet")
+        kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    configmap = urllib.request.Request(
+        f"{kubectl.server.url}/api/v1/namespaces/default/configmaps/settings?fieldManager=m",
+        data=b"apiVersion: v2\nkind: ConfigMap\nmetadata: {name: settings}\n", method="PATCH",
+        headers={"Content-Type": "application/apply-patch+yaml"})
+    assert refusal(configmap) == (400, "invalid object type: /v2, Kind=ConfigMap")
+    assert stored(kubectl)["spec"]["replicas"] == 2
