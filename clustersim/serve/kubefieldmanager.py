@@ -28,7 +28,8 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
   takes the field over; with the same value the field is shared. A field the applier owned
   and no longer lists is removed from the object if no other manager owns it (read back with
   the API server's default, where it fills one in). A configuration of another API version
-  or kind than the URL's is refused first (:func:`check_configuration`).
+  or kind than the URL's, or one that sets ``managedFields``, is refused first
+  (:func:`check_configuration`).
 
 Simplified: a field set says ``.`` only for the elements of keyed lists (upstream also marks
 a map or a struct an update made, ``f:labels: {.: {}, ...}``); the merge itself is the
@@ -351,10 +352,19 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
     """Refuse an apply's configuration as the field manager does before it merges it: one of
     another API version or kind than the URL's is a 400 ``invalid object type: apps/v1beta1,
     Kind=Deployment`` (``versionCheckManager.Apply``, ``internal/versioncheck.go``), whether
-    the object exists or the apply creates it."""
+    the object exists or the apply creates it; then one that sets ``metadata.managedFields``
+    (a file saved from ``kubectl get -o yaml --show-managed-fields``) is a 400
+    ``metadata.managedFields must be nil`` (``structuredMergeManager.Apply``,
+    ``internal/structuredmerge.go``): only an update may write them. Simplified: a list of
+    mappings counts, as ``Unstructured.GetManagedFields`` reads one, without checking the
+    types inside its entries (a list it cannot convert reads as none)."""
     sent = group_version_kind(config.get("apiVersion"), config.get("kind"))
     if sent != group_version_kind(group_version, kind):
         raise HttpError(400, f"invalid object type: {sent}", "BadRequest")
+    meta = config.get("metadata")
+    entries = meta.get("managedFields") if isinstance(meta, dict) else None
+    if isinstance(entries, list) and all(isinstance(e, dict) for e in entries):
+        raise HttpError(400, "metadata.managedFields must be nil", "BadRequest")
 
 
 # ---- the two operations --------------------------------------------------------------------

@@ -263,3 +263,19 @@ def test_an_apply_of_another_version_or_kind_than_the_url_s_is_refused(kubectl):
         headers={"Content-Type": "application/apply-patch+yaml"})
     assert refusal(configmap) == (400, "invalid object type: /v2, Kind=ConfigMap")
     assert stored(kubectl)["spec"]["replicas"] == 2
+
+
+def test_an_apply_that_sets_managed_fields_is_refused(kubectl):
+    """``structuredMergeManager.Apply``: a file saved with ``--show-managed-fields`` cannot be
+    applied as it is (kubectl sends the list; only an update may write it), whether the
+    object exists or not; ``managedFields: null`` is none."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    saved = kubectl("get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout
+    kubectl("delete", "deployment", "web")
+    for _ in ("create", "update"):
+        refused = kubectl("apply", "--server-side", "-f", "-", stdin=saved, check=False)
+        assert refused.stderr == ("Error from server (BadRequest): metadata.managedFields "
+                                  "must be nil\n")
+        kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("apply", "--server-side", "-f", "-",
+            stdin=WEB.replace("metadata: {", "metadata: {managedFields: null, "))
