@@ -19,7 +19,8 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
   wrote in and the time of its last change to the set (``internal/managedfieldsupdater.go``),
   sorted Apply before Update, then by time and manager (``sortEncodedManagedFields``). A
   request without ``fieldManager`` is its User-Agent's first word (``prefixFromUserAgent`` in
-  ``handlers/create.go``): ``kubectl scale`` sends none, and is ``kubectl``.
+  ``handlers/create.go``): ``kubectl scale`` sends none, and is ``kubectl``. One sent is at
+  most 128 bytes of printable characters (:func:`check_field_manager`).
 - An update (a create, a PUT, a JSON, merge or strategic merge patch, a ``scale``) owns the
   fields it changed, and takes them from every other manager.
 - An apply owns the fields of its configuration. One whose value differs from the live
@@ -50,11 +51,12 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
+from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.serve.core import HttpError
 
 __all__ = ["APPLY", "UPDATE", "ApplyConflictError", "Entry", "FieldManagers", "Path", "applied",
-           "changed_fields", "check_configuration", "decoded", "field_set", "fields_v1",
-           "manager_of", "path_string", "updated"]
+           "changed_fields", "check_configuration", "check_field_manager", "decoded",
+           "field_set", "fields_v1", "manager_of", "path_string", "updated"]
 
 APPLY, UPDATE = "Apply", "Update"
 Path = tuple[str, ...]
@@ -122,6 +124,23 @@ class ApplyConflictError(Exception):
         """The Status causes (``NewConflictError``)."""
         return [{"reason": "FieldManagerConflict", "message": f"conflict with {e.printed()}",
                  "field": path_string(p)} for e, p in self.conflicts]
+
+
+def check_field_manager(field_manager: str) -> list[str]:
+    """What ``ValidateFieldManager`` (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``)
+    finds wrong with a request's ``fieldManager``: more than 128 bytes, and each character
+    that is not printable (Go's ``unicode.IsPrint``, as Python's ``isprintable``: no control
+    character, and no space but the ASCII one) with its byte position, in its words."""
+    problems = []
+    if len(field_manager.encode()) > 128:
+        problems.append("fieldManager: Too long: may not be more than 128 bytes")
+    position = 0
+    for char in field_manager:
+        if not char.isprintable():
+            problems.append("fieldManager: " + invalid(
+                field_manager, f"invalid character U+{ord(char):04X} (at position {position})"))
+        position += len(char.encode())
+    return problems
 
 
 def manager_of(field_manager: str | None, user_agent: str) -> str:

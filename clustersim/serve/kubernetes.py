@@ -113,6 +113,7 @@ from clustersim.serve.kubefieldmanager import (
     applied,
     changed_fields,
     check_configuration,
+    check_field_manager,
     decoded,
     field_set,
     manager_of,
@@ -201,11 +202,11 @@ says that the simulated API server speaks plain HTTP); a real one holds the clus
 PEM."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: (.+)$', re.S)
 _NEXT_ERROR = re.compile(r", (?=[^\s:,]+: (?:Invalid value|Forbidden|Required value|"
-                         r"Unsupported value|Duplicate value|Not found)\b)")
+                         r"Unsupported value|Duplicate value|Not found|Too long)\b)")
 """Where the next field error starts in an aggregated ``[a, b]`` message."""
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
            "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate",
-           "Not found": "FieldValueNotFound"}
+           "Not found": "FieldValueNotFound", "Too long": "FieldValueTooLong"}
 
 
 def write_kubeconfig(url: str, path: str | Path) -> Path:
@@ -357,6 +358,8 @@ class KubernetesBackend(ClusterTime):
         if (sub is not None and sub not in ("status", "scale", "eviction", "log")) or (
                 sub in ("eviction", "log") and resource.kind != "Pod"):
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        if verb in _WRITE_OPTIONS:
+            _check_write_options(request, verb)
         if verb == "watch":
             return self._watch(request, resource, namespace)
         if verb == "list":
@@ -907,9 +910,6 @@ class KubernetesBackend(ClusterTime):
         body = self._body(request, into)
         kind = request.content_type
         applying = kind == "application/apply-patch+yaml"
-        if applying and not request.arg("fieldManager"):
-            raise HttpError(422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
-                            "Required value: is required for apply patch", "Invalid")
         if applying and isinstance(body, dict):      # the field manager's, before the merge
             check_configuration(body, *(("autoscaling/v1", "Scale") if sub == "scale" else
                                         (resource.group_version, resource.kind)))
@@ -1267,6 +1267,30 @@ class KubernetesBackend(ClusterTime):
 _PROPAGATION = ("Foreground", "Background", "Orphan")
 """``metav1.DeletionPropagation``'s values
 (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object` follows each)."""
+
+
+_WRITE_OPTIONS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}
+"""The options of a write, named as their validation names them."""
+
+
+def _check_write_options(request: Request, verb: str) -> None:
+    """Refuse a write's options as ``ValidateCreateOptions``, ``ValidateUpdateOptions`` and
+    ``ValidatePatchOptions`` do (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``), with a
+    422 naming ``CreateOptions.meta.k8s.io`` (or the others), before the body is read: a
+    ``fieldManager`` too long or with a character that is not printable
+    (:func:`check_field_manager`); for a patch, ``force`` on any but an apply, and an apply
+    without ``fieldManager``."""
+    manager = request.arg("fieldManager") or ""
+    problems = []
+    if verb == "patch" and request.content_type != "application/apply-patch+yaml":
+        if request.arg("force") is not None:
+            problems.append("force: Forbidden: may not be specified for non-apply patch")
+    elif verb == "patch" and not manager:
+        problems.append("fieldManager: Required value: is required for apply patch")
+    problems += check_field_manager(manager)
+    if problems:
+        raise HttpError(422, f'{_WRITE_OPTIONS[verb]}.meta.k8s.io "" is invalid: '
+                        f"{aggregate(problems)}", "Invalid")
 
 
 def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:

@@ -279,3 +279,43 @@ def test_an_apply_that_sets_managed_fields_is_refused(kubectl):
         kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
     kubectl("apply", "--server-side", "-f", "-",
             stdin=WEB.replace("metadata: {", "metadata: {managedFields: null, "))
+
+
+def test_a_field_manager_is_at_most_128_printable_bytes(kubectl):
+    """``ValidateFieldManager``, which the options of every create, update and patch go
+    through before the body is read: kubectl sends ``--field-manager`` as it is typed."""
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: fast}\n"
+    created = kubectl("create", "--field-manager=" + "x" * 129, "-f", "-", stdin=config,
+                      check=False)
+    assert created.stderr == ('The CreateOptions "" is invalid: fieldManager: Too long: may '
+                              "not be more than 128 bytes\n")
+    applied = kubectl("apply", "--server-side", "--field-manager=a\tb", "-f", "-",
+                      stdin=config, check=False)
+    assert applied.stderr == ('The PatchOptions "" is invalid: fieldManager: Invalid value: '
+                              '"a\\tb": invalid character U+0009 (at position 1)\n')
+    assert kubectl.server.cluster.get("ConfigMap", "default", "settings") is None
+    kubectl("apply", "--server-side", "--field-manager=" + "é" * 64, "-f", "-", stdin=config)
+    replaced = kubectl("replace", "--field-manager=é\n\u200b", "-f", "-", stdin=config,
+                       check=False)
+    assert replaced.stderr == (
+        'The UpdateOptions "" is invalid: \n'
+        '* fieldManager: Invalid value: "é\\n\\u200b": invalid character U+000A (at position '
+        '2)\n* fieldManager: Invalid value: "é\\n\\u200b": invalid character U+200B (at '
+        'position 3)\n')
+    labelled = kubectl("label", "configmap", "settings", "a=b", "--field-manager=" + "é" * 65,
+                       check=False)
+    assert labelled.stderr.startswith('The PatchOptions "" is invalid: fieldManager: Too long')
+
+
+def test_force_is_for_an_apply_only(kubectl):
+    """``ValidatePatchOptions``: ``force`` on a merge, JSON or strategic merge patch is
+    refused whatever its value."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    for value in ("true", "false"):
+        request = urllib.request.Request(
+            f"{kubectl.server.url}/apis/apps/v1/namespaces/default/deployments/web?"
+            f"force={value}", data=b'{"spec": {"replicas": 5}}', method="PATCH",
+            headers={"Content-Type": "application/merge-patch+json"})
+        assert refusal(request) == (422, 'PatchOptions.meta.k8s.io "" is invalid: force: '
+                                         "Forbidden: may not be specified for non-apply patch")
+    assert stored(kubectl)["spec"]["replicas"] == 2
