@@ -53,6 +53,7 @@ from clustersim.goformat import go_quote
 from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
 from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.serve.core import HttpError
+from clustersim.serve.kubelists import UNKNOWN_REASON
 
 __all__ = ["APPLY", "UPDATE", "ApplyConflictError", "Entry", "FieldManagers", "Path", "applied",
            "changed_fields", "check_configuration", "check_field_manager", "decoded",
@@ -159,38 +160,48 @@ def manager_of(field_manager: str | None, user_agent: str) -> str:
 
 # ---- field sets ----------------------------------------------------------------------------
 
-def field_set(obj: dict[str, Any]) -> set[Path]:
+def field_set(obj: dict[str, Any], duplicates: list[Path] | None = None) -> set[Path]:
     """Every field of ``obj`` (and every element of its keyed lists), as an apply of ``obj``
-    owns them."""
+    owns them; each list element whose keys or value an earlier one has is also added to
+    ``duplicates``, if given."""
     out: set[Path] = set()
     for name, value in obj.items():
         if name == "metadata" and isinstance(value, dict):
             for key, item in value.items():
                 if key not in _STRIPPED:
-                    _add(out, ("f:metadata",), key, item)
+                    _add(out, ("f:metadata",), key, item, duplicates)
         elif name not in ("apiVersion", "kind", "status"):
-            _add(out, (), name, value)
+            _add(out, (), name, value, duplicates)
     return out
 
 
-def _add(out: set[Path], prefix: Path, name: str, value: Any) -> None:
+def _add(out: set[Path], prefix: Path, name: str, value: Any,
+         duplicates: list[Path] | None) -> None:
     if value is None:
         return
     path = (*prefix, f"f:{name}")
     keys = list_map_keys(name, value) if isinstance(value, list) and value else None
     if isinstance(value, dict) and value and name not in _ATOMIC:
         for key, item in value.items():
-            _add(out, path, key, item)
-    elif keys is not None and all(isinstance(item, dict) for item in value):
-        for item in value:
-            element = (*path, _key_step(item, keys))
-            out.add(element)
-            for key, inner in item.items():
-                _add(out, element, key, inner)
+            _add(out, path, key, item, duplicates)
+        return
+    if keys is not None and all(isinstance(item, dict) for item in value):
+        steps = [_key_step(item, keys) for item in value]
     elif isinstance(value, list) and value and name in MERGE_PRIMITIVES:
-        out.update((*path, "v:" + _json(item)) for item in value)
+        steps = ["v:" + _json(item) for item in value]
     else:
         out.add(path)
+        return
+    seen: set[str] = set()
+    for item, step in zip(value, steps, strict=True):
+        element = (*path, step)
+        if step in seen and duplicates is not None:
+            duplicates.append(element)
+        seen.add(step)
+        out.add(element)
+        if step.startswith("k:"):
+            for key, inner in item.items():
+                _add(out, element, key, inner, duplicates)
 
 
 def _json(value: Any) -> str:
@@ -376,7 +387,13 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
     ``metadata.managedFields must be nil`` (``structuredMergeManager.Apply``,
     ``internal/structuredmerge.go``): only an update may write them. Simplified: a list of
     mappings counts, as ``Unstructured.GetManagedFields`` reads one, without checking the
-    types inside its entries (a list it cannot convert reads as none)."""
+    types inside its entries (a list it cannot convert reads as none). Last, two elements of
+    a keyed list with the same keys (two ``env`` named ``A``, two ``containerPort: 80``), or
+    of a set with the same value, fail its conversion to a typed object (structured-merge-diff's
+    ``validatingObjectWalker``: ``duplicate entries for key [name="A"]``): a 500 without a
+    reason, as for any error the API server did not classify (kubernetes/kubernetes#121575:
+    only an apply is refused; a create or an update may store duplicates). The errors are
+    listed in the order of their paths, where Go walks a map in no set order."""
     sent = group_version_kind(config.get("apiVersion"), config.get("kind"))
     if sent != group_version_kind(group_version, kind):
         raise HttpError(400, f"invalid object type: {sent}", "BadRequest")
@@ -384,6 +401,17 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
     entries = meta.get("managedFields") if isinstance(meta, dict) else None
     if isinstance(entries, list) and all(isinstance(e, dict) for e in entries):
         raise HttpError(400, "metadata.managedFields must be nil", "BadRequest")
+    duplicates: list[Path] = []
+    field_set(config, duplicates)
+    if duplicates:
+        meta = meta if isinstance(meta, dict) else {}
+        where = "/".join(v if isinstance(v, str) else "" for v in (
+            meta.get("namespace"), meta.get("name")))
+        errors = sorted(f"{path_string(p[:-1])}: duplicate entries for key "
+                        f"{path_string(p[-1:])}" for p in duplicates)
+        listed = errors[0] if len(errors) == 1 else "errors:\n  " + "\n  ".join(errors)
+        raise HttpError(500, f"failed to create typed patch object ({where}; {sent}): "
+                        f"{listed}", UNKNOWN_REASON)
 
 
 # ---- the two operations --------------------------------------------------------------------

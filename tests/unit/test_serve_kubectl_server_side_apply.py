@@ -319,3 +319,32 @@ def test_force_is_for_an_apply_only(kubectl):
         assert refusal(request) == (422, 'PatchOptions.meta.k8s.io "" is invalid: force: '
                                          "Forbidden: may not be specified for non-apply patch")
     assert stored(kubectl)["spec"]["replicas"] == 2
+
+
+def test_an_apply_with_two_elements_of_the_same_keys_is_refused(kubectl):
+    """structured-merge-diff cannot convert a configuration whose keyed list has two elements
+    with the same keys (``containerPort`` with its default ``protocol``) into a typed object:
+    a 500 naming each (kubernetes/kubernetes#121575), for a create as for a change, and the
+    object by the namespace and name its configuration gives (kubectl gives the namespace);
+    a create (``kubectl create``) stores them."""
+    twice = WEB.replace("ports: [{containerPort: 80}]",
+                        "ports: [{containerPort: 80}, {containerPort: 80, name: http}]").replace(
+        "env: [{name: MODE, value: fast}]", "env: [{name: MODE, value: fast}, {name: MODE}]")
+    expected = ('Error from server: failed to create typed patch object (default/web; apps/v1, '
+                'Kind=Deployment): errors:\n'
+                '  .spec.template.spec.containers[name="web"].env: duplicate entries for key '
+                '[name="MODE"]\n'
+                '  .spec.template.spec.containers[name="web"].ports: duplicate entries for key '
+                '[containerPort=80,protocol="TCP"]\n')
+    assert kubectl("apply", "--server-side", "-f", "-", stdin=twice, check=False).stderr \
+        == expected
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    assert kubectl("apply", "--server-side", "-f", "-", stdin=twice, check=False).stderr \
+        == expected
+    one = WEB.replace("env: [{name: MODE, value: fast}]", "env: [{name: A}, {name: A}]")
+    assert refusal(apply_request(kubectl, "fieldManager=kubectl", one)) == (
+        500, 'failed to create typed patch object (/web; apps/v1, Kind=Deployment): '
+        '.spec.template.spec.containers[name="web"].env: duplicate entries for key [name="A"]')
+    assert stored(kubectl)["spec"]["template"]["spec"]["containers"][0]["env"] == [
+        {"name": "MODE", "value": "fast"}]
+    kubectl("create", "-f", "-", stdin=twice.replace("name: web,", "name: copy,"))

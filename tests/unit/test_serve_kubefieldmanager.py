@@ -172,3 +172,14 @@ def test_a_request_without_a_field_manager_is_its_user_agent_s():
     assert manager_of(None, "kubectl/v1.37.1 (linux/amd64) kubernetes/f78e722") == "kubectl"
     assert manager_of("kubectl-edit", "kubectl/v1.37.1") == "kubectl-edit"
     assert manager_of(None, "x" * 200 + "/1") == "x" * 128
+
+
+def test_elements_of_the_same_keys_or_value_are_found_as_duplicates():
+    config = copy.deepcopy(DEPLOYMENT)
+    config["metadata"]["finalizers"] *= 2
+    config["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "A"})
+    duplicates: list = []
+    assert field_set(config, duplicates) == field_set(DEPLOYMENT)
+    assert sorted(map(path_string, duplicates)) == [
+        '.metadata.finalizers[="example.com/keep"]',
+        '.spec.template.spec.containers[name="web"].env[name="A"]']
