@@ -44,6 +44,7 @@ subresource records none.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -323,47 +324,76 @@ def _identifier(entry: Entry) -> str:
 
 
 def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | None:
-    """The entries a write sends in ``metadata.managedFields`` (``DecodeManagedFields``), which
-    replace the object's: what ``kubectl apply --server-side`` sends to move the fields of
-    ``kubectl-client-side-apply`` over to its own apply (``csaupgrade``), and ``[{}]``,
-    which clears them. None (keep the object's) for none sent or one that does not decode.
-    Simplified: an entry keeps the time of the known one of the same identity (else
-    ``now``), not the time sent."""
+    """The entries a write sends in ``metadata.managedFields``, which replace the object's
+    (``decodeLiveOrNew`` in ``fieldmanager.go``): what ``kubectl apply --server-side`` sends
+    to move the fields of ``kubectl-client-side-apply`` over to its own apply
+    (``csaupgrade``), and one empty entry, ``[{}]``, which clears them
+    (``isResetManagedFields``). None (keep the object's) for none sent, and for a list
+    ``DecodeManagedFields`` cannot decode, so that a client that mangles them loses none: an
+    entry whose ``operation`` is not ``Apply`` or ``Update``, whose ``apiVersion`` is empty,
+    whose ``fieldsType`` is not ``FieldsV1``, or whose ``fieldsV1`` is not a field set
+    (:func:`_from_fields_v1`); a ``fieldsV1`` left out is the empty set. Simplified: an
+    entry keeps the time of the known one of the same identity (else ``now``), not the time
+    sent, and its fields the object does not have are dropped (upstream keeps them until an
+    update removes them)."""
     if not isinstance(api_entries, list) or not api_entries or \
             not all(isinstance(e, dict) for e in api_entries):
         return None
+    if len(api_entries) == 1 and all(v in ("", None) for v in api_entries[0].values()):
+        return []                       # Go's zero ManagedFieldsEntry{}
     times = {e.identity: e.time for e in known}
     out = []
     for item in api_entries:
         tree = item.get("fieldsV1")
-        if not item.get("manager") and not tree:
-            continue                            # [{}]: the documented way to clear them
-        if item.get("operation") not in (APPLY, UPDATE) or not isinstance(tree, dict) or \
-                not isinstance(item.get("manager"), str):
+        fields = _from_fields_v1({} if tree is None else tree, ())
+        if item.get("operation") not in (APPLY, UPDATE) or not item.get("apiVersion") or \
+                item.get("fieldsType") != "FieldsV1" or fields is None or \
+                not isinstance(item.get("manager", ""), str):
             return None
-        fields = _from_fields_v1(tree, ())
-        if fields is None:
-            return None
-        entry = Entry(item["manager"], item["operation"], str(item.get("apiVersion", "")), now,
+        entry = Entry(item.get("manager", ""), item["operation"], str(item["apiVersion"]), now,
                       fields, str(item.get("subresource") or ""))
         entry.time = times.get(entry.identity, now)
         out.append(entry)
     return _pruned(out, set().union(*(e.fields for e in out)))
 
 
-def _from_fields_v1(tree: dict[str, Any], prefix: Path) -> set[Path] | None:
+def _from_fields_v1(tree: Any, prefix: Path) -> set[Path] | None:
+    """The paths of a ``FieldsV1`` tree, or None where structured-merge-diff's
+    ``Set.FromJSON`` cannot read it (``fieldpath/serialize-pe.go``,
+    ``DeserializePathElement``): a member is a mapping (or ``null``), keyed by ``.`` or by
+    ``f:`` and a name, ``k:`` and a JSON object, ``v:`` and a JSON value, or ``i:`` and an
+    index."""
+    if tree is None:
+        return set()
+    if not isinstance(tree, dict):
+        return None
     out: set[Path] = set()
     for step, below in tree.items():
         if step == ".":
             out.add(prefix)
             continue
-        if not isinstance(below, dict) or step[:2] not in ("f:", "k:", "v:"):
+        if not _is_step(step):
             return None
         inner = _from_fields_v1(below, (*prefix, step))
         if inner is None:
             return None
         out |= inner or {(*prefix, step)}
     return out
+
+
+def _is_step(step: str) -> bool:
+    kind, colon, rest = step.partition(":")
+    if not colon or len(kind) != 1:
+        return False
+    if kind == "i":
+        return re.fullmatch(r"[+-]?[0-9]+", rest) is not None
+    if kind in ("k", "v"):
+        try:
+            value = json.loads(rest)
+        except ValueError:
+            return False
+        return kind == "v" or isinstance(value, dict)
+    return kind == "f"
 
 
 def group_version_kind(api_version: Any, kind: Any) -> str:

@@ -348,3 +348,22 @@ def test_an_apply_with_two_elements_of_the_same_keys_is_refused(kubectl):
     assert stored(kubectl)["spec"]["template"]["spec"]["containers"][0]["env"] == [
         {"name": "MODE", "value": "fast"}]
     kubectl("create", "-f", "-", stdin=twice.replace("name: web,", "name: copy,"))
+
+
+@pytest.mark.parametrize("mangled", [
+    {"fieldsType": "FieldsV2"}, {"fieldsType": None}, {"apiVersion": ""},
+    {"operation": "Patch"}, {"fieldsV1": {"x:spec": {}}}, {"fieldsV1": {'k:{"name"': {}}},
+    {"fieldsV1": {"f:spec": {"i:one": {}}}}, {"fieldsV1": {"f:spec": 3}}])
+def test_managed_fields_that_do_not_decode_leave_the_object_s(kubectl, mangled):
+    """``decodeLiveOrNew``: sent entries ``DecodeManagedFields`` cannot read (an unknown
+    ``fieldsType`` or operation, no API version, a ``fieldsV1`` that is no field set) leave
+    the object's as they were, so that a client that mangles them loses none."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    before = managed(kubectl)
+    sent = [{k: v for k, v in {**entry, "manager": "other", **mangled}.items()
+             if v is not None} for entry in before]
+    kubectl("patch", "deployment", "web", "--type=merge", "-p",
+            json.dumps({"metadata": {"managedFields": sent}}))
+    # the stamps may move a second: each kubectl command anchors the stopped clock anew
+    assert [{**e, "time": ""} for e in managed(kubectl)] == [{**e, "time": ""} for e in before]

@@ -183,3 +183,16 @@ def test_elements_of_the_same_keys_or_value_are_found_as_duplicates():
     assert sorted(map(path_string, duplicates)) == [
         '.metadata.finalizers[="example.com/keep"]',
         '.spec.template.spec.containers[name="web"].env[name="A"]']
+
+
+def test_sent_entries_decode_as_decode_managed_fields_reads_them():
+    entry = {"manager": "m", "operation": "Update", "apiVersion": "v1", "fieldsType": "FieldsV1"}
+    indexed = {"f:spec": {"f:args": {"i:0": {}}}, "f:data": {"v:[1,2]": {}}}
+    [found] = decoded([{**entry, "fieldsV1": indexed}], [], 1.0)
+    assert found.fields == {("f:spec", "f:args", "i:0"), ("f:data", "v:[1,2]")}
+    assert decoded([entry], [], 1.0) == []            # no fieldsV1: the empty set, no entry
+    assert decoded([{"manager": "", "fieldsV1": None}], [], 1.0) == []   # a zero entry: reset
+    assert decoded([{}, {}], [], 1.0) is None         # no reset: neither decodes
+    for wrong in ({"fieldsType": "FieldsV2"}, {"apiVersion": ""}, {"fieldsV1": {"i:x": {}}},
+                  {"fieldsV1": {"k:[1]": {}}}, {"fieldsV1": {"f:a": []}}):
+        assert decoded([{**entry, **wrong}], [], 1.0) is None, wrong
