@@ -77,7 +77,7 @@ from typing import Any
 
 import yaml
 
-from clustersim.goformat import NumError, json_kind, parse_int
+from clustersim.goformat import NumError, TimeParseError, json_kind, parse_int, parse_rfc3339
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
@@ -1469,6 +1469,8 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
     decodes as Go's zero value, the empty string. The object a patch makes is refused as
     ``patch.go`` refuses it (:func:`patch_refusal`)."""
     for field, value in meta.items():
+        if field == "managedFields" and isinstance(value, list):
+            _decode_managed_times(resource, value)
         go_type = _META_TYPES.get(field)
         if go_type is None or value is None:
             continue
@@ -1483,6 +1485,25 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
                                f"ObjectMeta.metadata.{field} of type {target}")
         meta[field] = ({k: v or "" for k, v in value.items()} if isinstance(value, dict)
                        else [v or "" for v in value])
+
+
+def _decode_managed_times(resource: Resource, entries: list[Any]) -> None:
+    """The ``time`` of each ``managedFields`` entry sent, a ``metav1.Time``, whose
+    ``UnmarshalJSON`` reads a string with Go's ``time.Parse(time.RFC3339, ...)``
+    (:func:`parse_rfc3339`): one that is no string or does not read fails the decoding of the
+    whole object, in the decoder's words, where an entry ``DecodeManagedFields`` cannot read
+    only leaves the object's entries (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
+    for entry in entries:
+        when = entry.get("time") if isinstance(entry, dict) else None
+        if isinstance(when, str):
+            try:
+                parse_rfc3339(when)
+            except TimeParseError as unreadable:
+                raise _undecodable(resource, str(unreadable)) from None
+        elif when is not None:
+            raise _undecodable(resource, f"json: cannot unmarshal "
+                               f"{json_kind(when, numeric_target=False)} into Go struct field "
+                               "ManagedFieldsEntry.metadata.managedFields.time of type string")
 
 
 def _uint(text: str) -> int | None:

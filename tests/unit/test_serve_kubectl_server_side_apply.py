@@ -367,3 +367,24 @@ def test_managed_fields_that_do_not_decode_leave_the_object_s(kubectl, mangled):
             json.dumps({"metadata": {"managedFields": sent}}))
     # the stamps may move a second: each kubectl command anchors the stopped clock anew
     assert [{**e, "time": ""} for e in managed(kubectl)] == [{**e, "time": ""} for e in before]
+
+
+@pytest.mark.parametrize("when", ["notatime", "2026-13-01T00:00:00Z", 3])
+def test_a_managed_fields_time_that_does_not_decode_fails_the_object(kubectl, when):
+    """A ``metav1.Time`` that does not read fails the decoding of the whole patched object
+    (a 422 on the field ``patch``), in the words kubectl's own decoder (the same Go code)
+    prints for that object; the object's entries stay."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    shown = yaml.safe_load(kubectl("get", "deployment", "web", "-o", "yaml",
+                                   "--show-managed-fields").stdout)
+    before = shown["metadata"]["managedFields"]
+    sent = [{**before[0], "time": when}]
+    refused = kubectl("patch", "deployment", "web", "--type=merge", "-p",
+                      json.dumps({"metadata": {"managedFields": sent}}), check=False)
+    shown["metadata"]["managedFields"] = sent
+    local = kubectl("replace", "-f", "-", stdin=json.dumps(shown), check=False)
+    why = local.stderr.removeprefix('error: unable to decode "STDIN": ')
+    assert why != local.stderr
+    assert refused.stderr.startswith("The request is invalid: patch: Invalid value: ")
+    assert refused.stderr.endswith(f'": {why}')
+    assert [{**e, "time": ""} for e in managed(kubectl)] == [{**e, "time": ""} for e in before]
