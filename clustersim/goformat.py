@@ -335,13 +335,15 @@ def parse_rfc3339(text: str) -> datetime:
     :class:`TimeParseError` in Go's words: ``cannot parse "x" as "2006"`` for the first
     element that does not read, ``month out of range`` (hour, minute, second, day), or
     ``extra text: "x"``. Simplified: Go's year 0 reads as year 1, Python's first."""
-    value, found, offset = text, {}, 0
+    value, offset, fraction = text, 0, ""
+    found: dict[str, int] = {}
     for literal, element in _RFC3339_CHUNKS:
         if not value.startswith(literal):
             raise _time_error(text, f"cannot parse {_time_quote(value)} as "
                               f"{_time_quote(literal)}", as_layout=True)
         value = value[len(literal):]
-        hold, out_of_range, number = value, "", None
+        hold, out_of_range = value, ""
+        number: int | None = None
         if element == "2006":
             if len(value) >= 4 and all(_is_digit(value, i) for i in range(4)):
                 number, value = int(value[:4]), value[4:]
@@ -357,7 +359,7 @@ def parse_rfc3339(text: str) -> datetime:
                 digits = 2
                 while _is_digit(value, digits):
                     digits += 1
-                found["fraction"], value = value[1:digits], value[digits:]
+                fraction, value = value[1:digits], value[digits:]
         if out_of_range:
             raise _time_error(text, f"{out_of_range} out of range")
         if number is None:
@@ -369,8 +371,8 @@ def parse_rfc3339(text: str) -> datetime:
     year, month, day = found["2006"], found["01"], found["02"]
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise _time_error(text, "day out of range")
-    fraction = int((found.get("fraction", "") + "000000")[:6])
-    return datetime(max(year, 1), month, day, found["15"], found["04"], found["05"], fraction,
+    return datetime(max(year, 1), month, day, found["15"], found["04"], found["05"],
+                    int((fraction + "000000")[:6]),
                     tzinfo=timezone(timedelta(seconds=offset)) if offset else UTC)
 
 
@@ -385,7 +387,7 @@ def _zone(value: str) -> tuple[int | None, str, int, str]:
     minutes, _ = _getnum(value[4:6], fixed=True) if hours is not None else (None, "")
     out_of_range = "time zone offset minute" if (minutes or 0) > 60 else \
         "time zone offset hour" if (hours or 0) > 24 else ""
-    if minutes is None or value[0] not in "+-":
+    if hours is None or minutes is None or value[0] not in "+-":
         return None, value[6:], 0, out_of_range
     offset = (hours * 60 + minutes) * 60 * (-1 if value[0] == "-" else 1)
     return 0, value[6:], offset, out_of_range
