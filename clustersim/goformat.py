@@ -21,17 +21,21 @@ The rules that live here, each once:
   its window.
 - :func:`go_json`: ``json.Marshal`` of a decoded JSON value (``src/encoding/json/encode.go``),
   as kubectl writes its last-applied-configuration annotation.
+- :func:`parse_rfc3339`: ``time.Parse(time.RFC3339, text)`` with its :class:`TimeParseError`
+  (``src/time/format.go``), as the API server reads a ``metav1.Time``.
 """
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["NumError", "atoi", "duration_string", "go_json", "go_quote", "go_verbose", "json_kind",
-           "parse_float", "parse_int"]
+__all__ = ["NumError", "TimeParseError", "atoi", "duration_string", "go_json", "go_quote",
+           "go_verbose", "json_kind", "parse_float", "parse_int", "parse_rfc3339"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -309,3 +313,113 @@ def _go_float(value: float) -> str:
     mantissa = shortest[0] + ("." + shortest[1:] if len(shortest) > 1 else "")
     sign = "-" if power < 0 else "+"
     return f"{'-' if value < 0 else ''}{mantissa}e{sign}{abs(power):02d}"
+
+
+RFC3339 = "2006-01-02T15:04:05Z07:00"
+"""Go's ``time.RFC3339`` layout."""
+_RFC3339_CHUNKS = (("", "2006"), ("-", "01"), ("-", "02"), ("T", "15"), (":", "04"),
+                   (":", "05"), ("", "Z07:00"))
+"""The layout as ``nextStdChunk`` cuts it: the literal text before each element."""
+_RANGES = {"01": (1, 12, "month"), "15": (0, 23, "hour"), "04": (0, 59, "minute"),
+           "05": (0, 59, "second")}
+
+
+class TimeParseError(ValueError):
+    """``time.ParseError``; its text is ``Error()``'s."""
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """``time.Parse(time.RFC3339, text)`` (``parse`` in golang/go ``src/time/format.go``): a
+    four-digit year, two-digit month, day, minute and second, a one- or two-digit hour, an
+    optional fraction of a second, and ``Z`` or a ``+hh:mm`` offset. Raises
+    :class:`TimeParseError` in Go's words: ``cannot parse "x" as "2006"`` for the first
+    element that does not read, ``month out of range`` (hour, minute, second, day), or
+    ``extra text: "x"``. Simplified: Go's year 0 reads as year 1, Python's first."""
+    value, offset, fraction = text, 0, ""
+    found: dict[str, int] = {}
+    for literal, element in _RFC3339_CHUNKS:
+        if not value.startswith(literal):
+            raise _time_error(text, f"cannot parse {_time_quote(value)} as "
+                              f"{_time_quote(literal)}", as_layout=True)
+        value = value[len(literal):]
+        hold, out_of_range = value, ""
+        number: int | None = None
+        if element == "2006":
+            if len(value) >= 4 and all(_is_digit(value, i) for i in range(4)):
+                number, value = int(value[:4]), value[4:]
+        elif element == "Z07:00":
+            number, value, offset, out_of_range = _zone(value)
+        else:
+            number, value = _getnum(value, fixed=element != "15")
+            low, high, name = _RANGES.get(element, (1, 99, ""))   # a day: after the loop
+            if number is not None and not low <= number <= high:
+                out_of_range = name
+            if element == "05" and number is not None and not out_of_range and \
+                    len(value) >= 2 and value[0] in ".," and _is_digit(value, 1):
+                digits = 2
+                while _is_digit(value, digits):
+                    digits += 1
+                fraction, value = value[1:digits], value[digits:]
+        if out_of_range:
+            raise _time_error(text, f"{out_of_range} out of range")
+        if number is None:
+            raise _time_error(text, f"cannot parse {_time_quote(hold)} as "
+                              f"{_time_quote(element)}", as_layout=True)
+        found[element] = number
+    if value:
+        raise _time_error(text, f"extra text: {_time_quote(value)}")
+    year, month, day = found["2006"], found["01"], found["02"]
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise _time_error(text, "day out of range")
+    return datetime(max(year, 1), month, day, found["15"], found["04"], found["05"],
+                    int((fraction + "000000")[:6]),
+                    tzinfo=timezone(timedelta(seconds=offset)) if offset else UTC)
+
+
+def _zone(value: str) -> tuple[int | None, str, int, str]:
+    """The ``Z07:00`` element: (a number, or None where it does not read; what is left; the
+    offset in seconds; the range error)."""
+    if value.startswith("Z"):
+        return 0, value[1:], 0, ""
+    if len(value) < 6 or value[3] != ":":
+        return None, value, 0, ""
+    hours, _ = _getnum(value[1:3], fixed=True)
+    minutes, _ = _getnum(value[4:6], fixed=True) if hours is not None else (None, "")
+    out_of_range = "time zone offset minute" if (minutes or 0) > 60 else \
+        "time zone offset hour" if (hours or 0) > 24 else ""
+    if hours is None or minutes is None or value[0] not in "+-":
+        return None, value[6:], 0, out_of_range
+    offset = (hours * 60 + minutes) * 60 * (-1 if value[0] == "-" else 1)
+    return 0, value[6:], offset, out_of_range
+
+
+def _is_digit(text: str, index: int) -> bool:
+    return index < len(text) and "0" <= text[index] <= "9"
+
+
+def _getnum(text: str, *, fixed: bool) -> tuple[int | None, str]:
+    """``getnum``: one digit, or two (two required when ``fixed``)."""
+    if not _is_digit(text, 0):
+        return None, text
+    if not _is_digit(text, 1):
+        return (None, text) if fixed else (int(text[0]), text[1:])
+    return int(text[:2]), text[2:]
+
+
+def _time_error(text: str, detail: str, *, as_layout: bool = False) -> TimeParseError:
+    """``ParseError.Error()``: ``parsing time "x" as "2006-01-02T15:04:05Z07:00": cannot
+    parse ...`` for an element that does not read, else ``parsing time "x": ...``."""
+    layout = f" as {_time_quote(RFC3339)}" if as_layout else ""
+    return TimeParseError(f"parsing time {_time_quote(text)}{layout}: {detail}")
+
+
+def _time_quote(text: str) -> str:
+    """The time package's own ``quote``: a control or non-ASCII character as the ``\\x``
+    escapes of its UTF-8 bytes, ``"`` and ``\\`` escaped, not ``strconv.Quote``."""
+    out = []
+    for char in text:
+        if char < " " or ord(char) >= 0x80:
+            out += [f"\\x{byte:02x}" for byte in char.encode(errors="surrogatepass")]
+        else:
+            out.append("\\" + char if char in '"\\' else char)
+    return '"' + "".join(out) + '"'

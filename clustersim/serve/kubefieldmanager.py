@@ -19,7 +19,8 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
   wrote in and the time of its last change to the set (``internal/managedfieldsupdater.go``),
   sorted Apply before Update, then by time and manager (``sortEncodedManagedFields``). A
   request without ``fieldManager`` is its User-Agent's first word (``prefixFromUserAgent`` in
-  ``handlers/create.go``): ``kubectl scale`` sends none, and is ``kubectl``.
+  ``handlers/create.go``): ``kubectl scale`` sends none, and is ``kubectl``. One sent is at
+  most 128 bytes of printable characters (:func:`check_field_manager`).
 - An update (a create, a PUT, a JSON, merge or strategic merge patch, a ``scale``) owns the
   fields it changed, and takes them from every other manager.
 - An apply owns the fields of its configuration. One whose value differs from the live
@@ -27,7 +28,9 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
   (``internal/conflict.go``) unless forced (``force=true``, ``--force-conflicts``), which
   takes the field over; with the same value the field is shared. A field the applier owned
   and no longer lists is removed from the object if no other manager owns it (read back with
-  the API server's default, where it fills one in).
+  the API server's default, where it fills one in). A configuration of another API version
+  or kind than the URL's, or one that sets ``managedFields``, is refused first
+  (:func:`check_configuration`).
 
 Simplified: a field set says ``.`` only for the elements of keyed lists (upstream also marks
 a map or a struct an update made, ``f:labels: {.: {}, ...}``); the merge itself is the
@@ -41,6 +44,7 @@ subresource records none.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,10 +52,13 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
+from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.serve.core import HttpError
+from clustersim.serve.kubelists import UNKNOWN_REASON
 
 __all__ = ["APPLY", "UPDATE", "ApplyConflictError", "Entry", "FieldManagers", "Path", "applied",
-           "changed_fields", "decoded", "field_set", "fields_v1", "manager_of", "path_string",
-           "updated"]
+           "changed_fields", "check_configuration", "check_field_manager", "decoded",
+           "field_set", "fields_v1", "manager_of", "path_string", "updated"]
 
 APPLY, UPDATE = "Apply", "Update"
 Path = tuple[str, ...]
@@ -121,6 +128,23 @@ class ApplyConflictError(Exception):
                  "field": path_string(p)} for e, p in self.conflicts]
 
 
+def check_field_manager(field_manager: str) -> list[str]:
+    """What ``ValidateFieldManager`` (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``)
+    finds wrong with a request's ``fieldManager``: more than 128 bytes, and each character
+    that is not printable (Go's ``unicode.IsPrint``, as Python's ``isprintable``: no control
+    character, and no space but the ASCII one) with its byte position, in its words."""
+    problems = []
+    if len(field_manager.encode()) > 128:
+        problems.append("fieldManager: Too long: may not be more than 128 bytes")
+    position = 0
+    for char in field_manager:
+        if not char.isprintable():
+            problems.append("fieldManager: " + invalid(
+                field_manager, f"invalid character U+{ord(char):04X} (at position {position})"))
+        position += len(char.encode())
+    return problems
+
+
 def manager_of(field_manager: str | None, user_agent: str) -> str:
     """``managerOrUserAgent``: the request's ``fieldManager``, else its User-Agent up to the
     first ``/``, printable characters only, at most 128 bytes."""
@@ -137,38 +161,48 @@ def manager_of(field_manager: str | None, user_agent: str) -> str:
 
 # ---- field sets ----------------------------------------------------------------------------
 
-def field_set(obj: dict[str, Any]) -> set[Path]:
+def field_set(obj: dict[str, Any], duplicates: list[Path] | None = None) -> set[Path]:
     """Every field of ``obj`` (and every element of its keyed lists), as an apply of ``obj``
-    owns them."""
+    owns them; each list element whose keys or value an earlier one has is also added to
+    ``duplicates``, if given."""
     out: set[Path] = set()
     for name, value in obj.items():
         if name == "metadata" and isinstance(value, dict):
             for key, item in value.items():
                 if key not in _STRIPPED:
-                    _add(out, ("f:metadata",), key, item)
+                    _add(out, ("f:metadata",), key, item, duplicates)
         elif name not in ("apiVersion", "kind", "status"):
-            _add(out, (), name, value)
+            _add(out, (), name, value, duplicates)
     return out
 
 
-def _add(out: set[Path], prefix: Path, name: str, value: Any) -> None:
+def _add(out: set[Path], prefix: Path, name: str, value: Any,
+         duplicates: list[Path] | None) -> None:
     if value is None:
         return
     path = (*prefix, f"f:{name}")
     keys = list_map_keys(name, value) if isinstance(value, list) and value else None
     if isinstance(value, dict) and value and name not in _ATOMIC:
         for key, item in value.items():
-            _add(out, path, key, item)
-    elif keys is not None and all(isinstance(item, dict) for item in value):
-        for item in value:
-            element = (*path, _key_step(item, keys))
-            out.add(element)
-            for key, inner in item.items():
-                _add(out, element, key, inner)
+            _add(out, path, key, item, duplicates)
+        return
+    if keys is not None and all(isinstance(item, dict) for item in value):
+        steps = [_key_step(item, keys) for item in value]
     elif isinstance(value, list) and value and name in MERGE_PRIMITIVES:
-        out.update((*path, "v:" + _json(item)) for item in value)
+        steps = ["v:" + _json(item) for item in value]
     else:
         out.add(path)
+        return
+    seen: set[str] = set()
+    for item, step in zip(value, steps, strict=True):
+        element = (*path, step)
+        if step in seen and duplicates is not None:
+            duplicates.append(element)
+        seen.add(step)
+        out.add(element)
+        if step.startswith("k:"):
+            for key, inner in item.items():
+                _add(out, element, key, inner, duplicates)
 
 
 def _json(value: Any) -> str:
@@ -290,47 +324,124 @@ def _identifier(entry: Entry) -> str:
 
 
 def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | None:
-    """The entries a write sends in ``metadata.managedFields`` (``DecodeManagedFields``), which
-    replace the object's: what ``kubectl apply --server-side`` sends to move the fields of
-    ``kubectl-client-side-apply`` over to its own apply (``csaupgrade``), and ``[{}]``,
-    which clears them. None (keep the object's) for none sent or one that does not decode.
-    Simplified: an entry keeps the time of the known one of the same identity (else
-    ``now``), not the time sent."""
+    """The entries a write sends in ``metadata.managedFields``, which replace the object's
+    (``decodeLiveOrNew`` in ``fieldmanager.go``): what ``kubectl apply --server-side`` sends
+    to move the fields of ``kubectl-client-side-apply`` over to its own apply
+    (``csaupgrade``), and one empty entry, ``[{}]``, which clears them
+    (``isResetManagedFields``). None (keep the object's) for none sent, and for a list
+    ``DecodeManagedFields`` cannot decode, so that a client that mangles them loses none: an
+    entry whose ``operation`` is not ``Apply`` or ``Update``, whose ``apiVersion`` is empty,
+    whose ``fieldsType`` is not ``FieldsV1``, or whose ``fieldsV1`` is not a field set
+    (:func:`_from_fields_v1`); a ``fieldsV1`` left out is the empty set. Simplified: an
+    entry keeps the time of the known one of the same identity (else ``now``), not the time
+    sent, and its fields the object does not have are dropped (upstream keeps them until an
+    update removes them)."""
     if not isinstance(api_entries, list) or not api_entries or \
             not all(isinstance(e, dict) for e in api_entries):
         return None
+    if len(api_entries) == 1 and all(v in ("", None) for v in api_entries[0].values()):
+        return []                       # Go's zero ManagedFieldsEntry{}
     times = {e.identity: e.time for e in known}
     out = []
     for item in api_entries:
         tree = item.get("fieldsV1")
-        if not item.get("manager") and not tree:
-            continue                            # [{}]: the documented way to clear them
-        if item.get("operation") not in (APPLY, UPDATE) or not isinstance(tree, dict) or \
-                not isinstance(item.get("manager"), str):
+        fields = _from_fields_v1({} if tree is None else tree, ())
+        if item.get("operation") not in (APPLY, UPDATE) or not item.get("apiVersion") or \
+                item.get("fieldsType") != "FieldsV1" or fields is None or \
+                not isinstance(item.get("manager", ""), str):
             return None
-        fields = _from_fields_v1(tree, ())
-        if fields is None:
-            return None
-        entry = Entry(item["manager"], item["operation"], str(item.get("apiVersion", "")), now,
+        entry = Entry(item.get("manager", ""), item["operation"], str(item["apiVersion"]), now,
                       fields, str(item.get("subresource") or ""))
         entry.time = times.get(entry.identity, now)
         out.append(entry)
     return _pruned(out, set().union(*(e.fields for e in out)))
 
 
-def _from_fields_v1(tree: dict[str, Any], prefix: Path) -> set[Path] | None:
+def _from_fields_v1(tree: Any, prefix: Path) -> set[Path] | None:
+    """The paths of a ``FieldsV1`` tree, or None where structured-merge-diff's
+    ``Set.FromJSON`` cannot read it (``fieldpath/serialize-pe.go``,
+    ``DeserializePathElement``): a member is a mapping (or ``null``), keyed by ``.`` or by
+    ``f:`` and a name, ``k:`` and a JSON object, ``v:`` and a JSON value, or ``i:`` and an
+    index."""
+    if tree is None:
+        return set()
+    if not isinstance(tree, dict):
+        return None
     out: set[Path] = set()
     for step, below in tree.items():
         if step == ".":
             out.add(prefix)
             continue
-        if not isinstance(below, dict) or step[:2] not in ("f:", "k:", "v:"):
+        if not _is_step(step):
             return None
         inner = _from_fields_v1(below, (*prefix, step))
         if inner is None:
             return None
         out |= inner or {(*prefix, step)}
     return out
+
+
+def _is_step(step: str) -> bool:
+    kind, colon, rest = step.partition(":")
+    if not colon or len(kind) != 1:
+        return False
+    if kind == "i":
+        return re.fullmatch(r"[+-]?[0-9]+", rest) is not None
+    if kind in ("k", "v"):
+        try:
+            value = json.loads(rest)
+        except ValueError:
+            return False
+        return kind == "v" or isinstance(value, dict)
+    return kind == "f"
+
+
+def group_version_kind(api_version: Any, kind: Any) -> str:
+    """An object's ``apiVersion`` and ``kind`` as Go prints a ``schema.GroupVersionKind``
+    (``apps/v1, Kind=Deployment``, ``/v1, Kind=ConfigMap`` for the core group), read as
+    ``Unstructured.GroupVersionKind`` reads them: a field that is no string is empty, and an
+    ``apiVersion`` with two slashes, which ``ParseGroupVersion`` refuses, empties both."""
+    version = api_version if isinstance(api_version, str) else ""
+    if version.count("/") > 1:
+        return "/, Kind="
+    group, _, version = version.rpartition("/") if version != "/" else ("", "", "")
+    return f"{group}/{version}, Kind={kind if isinstance(kind, str) else ''}"
+
+
+def check_configuration(config: dict[str, Any], group_version: str, kind: str) -> None:
+    """Refuse an apply's configuration as the field manager does before it merges it: one of
+    another API version or kind than the URL's is a 400 ``invalid object type: apps/v1beta1,
+    Kind=Deployment`` (``versionCheckManager.Apply``, ``internal/versioncheck.go``), whether
+    the object exists or the apply creates it; then one that sets ``metadata.managedFields``
+    (a file saved from ``kubectl get -o yaml --show-managed-fields``) is a 400
+    ``metadata.managedFields must be nil`` (``structuredMergeManager.Apply``,
+    ``internal/structuredmerge.go``): only an update may write them. Simplified: a list of
+    mappings counts, as ``Unstructured.GetManagedFields`` reads one, without checking the
+    types inside its entries (a list it cannot convert reads as none). Last, two elements of
+    a keyed list with the same keys (two ``env`` named ``A``, two ``containerPort: 80``), or
+    of a set with the same value, fail its conversion to a typed object (structured-merge-diff's
+    ``validatingObjectWalker``: ``duplicate entries for key [name="A"]``): a 500 without a
+    reason, as for any error the API server did not classify (kubernetes/kubernetes#121575:
+    only an apply is refused; a create or an update may store duplicates). The errors are
+    listed in the order of their paths, where Go walks a map in no set order."""
+    sent = group_version_kind(config.get("apiVersion"), config.get("kind"))
+    if sent != group_version_kind(group_version, kind):
+        raise HttpError(400, f"invalid object type: {sent}", "BadRequest")
+    meta = config.get("metadata")
+    entries = meta.get("managedFields") if isinstance(meta, dict) else None
+    if isinstance(entries, list) and all(isinstance(e, dict) for e in entries):
+        raise HttpError(400, "metadata.managedFields must be nil", "BadRequest")
+    duplicates: list[Path] = []
+    field_set(config, duplicates)
+    if duplicates:
+        meta = meta if isinstance(meta, dict) else {}
+        where = "/".join(v if isinstance(v, str) else "" for v in (
+            meta.get("namespace"), meta.get("name")))
+        errors = sorted(f"{path_string(p[:-1])}: duplicate entries for key "
+                        f"{path_string(p[-1:])}" for p in duplicates)
+        listed = errors[0] if len(errors) == 1 else "errors:\n  " + "\n  ".join(errors)
+        raise HttpError(500, f"failed to create typed patch object ({where}; {sent}): "
+                        f"{listed}", UNKNOWN_REASON)
 
 
 # ---- the two operations --------------------------------------------------------------------

@@ -12,13 +12,11 @@ and the container checks of ``pkg/registry/core/pod/strategy.go``; the REST hand
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
-from clustersim.goformat import go_quote
+from clustersim.goformat import TimeParseError, parse_rfc3339
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.kubelet import Kubelet
 from clustersim.manifests.kubernetes_errors import aggregate, invalid
@@ -188,21 +186,15 @@ class _LogWriter:
 
 
 def _rfc3339(text: str) -> int:
-    """The Unix second of ``text``, a ``metav1.Time`` query parameter (Go's ``time.Parse``
-    with ``time.RFC3339``: a date, ``T``, a time, fractions of a second allowed, and ``Z`` or
-    an offset), or the 400 of one it cannot read. The API server passes it on to the kubelet
+    """The Unix second of ``text``, a ``metav1.Time`` query parameter read as Go's
+    ``time.Parse`` with ``time.RFC3339`` reads it (:func:`~clustersim.goformat.parse_rfc3339`),
+    or the 400 of one it cannot read, in its words. The API server passes it on to the kubelet
     in whole seconds (``LogLocation`` formats it with ``time.RFC3339``), so a fraction is
     dropped."""
     try:
-        if _RFC3339.fullmatch(text) is None:
-            raise ValueError(text)
-        return math.floor(datetime.fromisoformat(text).timestamp())
-    except ValueError:            # also a day or an hour out of range
-        raise HttpError(400, f"parsing time {go_quote(text)} as "
-                        '"2006-01-02T15:04:05Z07:00": cannot parse', "BadRequest") from None
-
-
-_RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+        return math.floor(parse_rfc3339(text).timestamp())
+    except TimeParseError as unreadable:
+        raise HttpError(400, str(unreadable), "BadRequest") from None
 
 
 def _only_container(spec: dict[str, Any], name: str, containers: list[str]) -> str:

@@ -82,7 +82,7 @@ from typing import Any
 
 import yaml
 
-from clustersim.goformat import NumError, json_kind, parse_int
+from clustersim.goformat import NumError, TimeParseError, json_kind, parse_int, parse_rfc3339
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
@@ -117,6 +117,8 @@ from clustersim.serve.kubefieldmanager import (
     Entry,
     applied,
     changed_fields,
+    check_configuration,
+    check_field_manager,
     decoded,
     field_set,
     manager_of,
@@ -206,11 +208,11 @@ says that the simulated API server speaks plain HTTP); a real one holds the clus
 PEM."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: (.+)$', re.S)
 _NEXT_ERROR = re.compile(r", (?=[^\s:,]+: (?:Invalid value|Forbidden|Required value|"
-                         r"Unsupported value|Duplicate value|Not found)\b)")
+                         r"Unsupported value|Duplicate value|Not found|Too long)\b)")
 """Where the next field error starts in an aggregated ``[a, b]`` message."""
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
            "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate",
-           "Not found": "FieldValueNotFound"}
+           "Not found": "FieldValueNotFound", "Too long": "FieldValueTooLong"}
 
 
 def write_kubeconfig(url: str, path: str | Path) -> Path:
@@ -367,6 +369,8 @@ class KubernetesBackend(ClusterTime):
         if (sub is not None and sub not in ("status", "scale", "eviction", "log")) or (
                 sub in ("eviction", "log") and resource.kind != "Pod"):
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        if verb in _WRITE_OPTIONS:
+            _check_write_options(request, verb)
         if verb == "watch":
             return self._watch(request, resource, namespace)
         if verb == "list":
@@ -933,9 +937,9 @@ class KubernetesBackend(ClusterTime):
         body = self._body(request, into)
         kind = request.content_type
         applying = kind == "application/apply-patch+yaml"
-        if applying and not request.arg("fieldManager"):
-            raise HttpError(422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
-                            "Required value: is required for apply patch", "Invalid")
+        if applying and isinstance(body, dict):      # the field manager's, before the merge
+            check_configuration(body, *(("autoscaling/v1", "Scale") if sub == "scale" else
+                                        (resource.group_version, resource.kind)))
         if applying and sub is None:
             exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
                 resource.kind not in _DERIVED
@@ -1292,6 +1296,30 @@ _PROPAGATION = ("Foreground", "Background", "Orphan")
 (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object` follows each)."""
 
 
+_WRITE_OPTIONS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}
+"""The options of a write, named as their validation names them."""
+
+
+def _check_write_options(request: Request, verb: str) -> None:
+    """Refuse a write's options as ``ValidateCreateOptions``, ``ValidateUpdateOptions`` and
+    ``ValidatePatchOptions`` do (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``), with a
+    422 naming ``CreateOptions.meta.k8s.io`` (or the others), before the body is read: a
+    ``fieldManager`` too long or with a character that is not printable
+    (:func:`check_field_manager`); for a patch, ``force`` on any but an apply, and an apply
+    without ``fieldManager``."""
+    manager = request.arg("fieldManager") or ""
+    problems = []
+    if verb == "patch" and request.content_type != "application/apply-patch+yaml":
+        if request.arg("force") is not None:
+            problems.append("force: Forbidden: may not be specified for non-apply patch")
+    elif verb == "patch" and not manager:
+        problems.append("fieldManager: Required value: is required for apply patch")
+    problems += check_field_manager(manager)
+    if problems:
+        raise HttpError(422, f'{_WRITE_OPTIONS[verb]}.meta.k8s.io "" is invalid: '
+                        f"{aggregate(problems)}", "Invalid")
+
+
 def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
     """Whether a write is a dry run (``kubectl --dry-run=server``): the ``dryRun`` query
     parameter of a create, update or patch, or the ``dryRun`` of a delete's or an
@@ -1468,6 +1496,8 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
     decodes as Go's zero value, the empty string. The object a patch makes is refused as
     ``patch.go`` refuses it (:func:`patch_refusal`)."""
     for field, value in meta.items():
+        if field == "managedFields" and isinstance(value, list):
+            _decode_managed_times(resource, value)
         go_type = _META_TYPES.get(field)
         if go_type is None or value is None:
             continue
@@ -1482,6 +1512,25 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
                                f"ObjectMeta.metadata.{field} of type {target}")
         meta[field] = ({k: v or "" for k, v in value.items()} if isinstance(value, dict)
                        else [v or "" for v in value])
+
+
+def _decode_managed_times(resource: Resource, entries: list[Any]) -> None:
+    """The ``time`` of each ``managedFields`` entry sent, a ``metav1.Time``, whose
+    ``UnmarshalJSON`` reads a string with Go's ``time.Parse(time.RFC3339, ...)``
+    (:func:`parse_rfc3339`): one that is no string or does not read fails the decoding of the
+    whole object, in the decoder's words, where an entry ``DecodeManagedFields`` cannot read
+    only leaves the object's entries (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
+    for entry in entries:
+        when = entry.get("time") if isinstance(entry, dict) else None
+        if isinstance(when, str):
+            try:
+                parse_rfc3339(when)
+            except TimeParseError as unreadable:
+                raise _undecodable(resource, str(unreadable)) from None
+        elif when is not None:
+            raise _undecodable(resource, f"json: cannot unmarshal "
+                               f"{json_kind(when, numeric_target=False)} into Go struct field "
+                               "ManagedFieldsEntry.metadata.managedFields.time of type string")
 
 
 def _uint(text: str) -> int | None:

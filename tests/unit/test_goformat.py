@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from clustersim.goformat import (
     NumError,
+    TimeParseError,
     atoi,
     duration_string,
     go_json,
@@ -16,6 +17,7 @@ from clustersim.goformat import (
     json_kind,
     parse_float,
     parse_int,
+    parse_rfc3339,
 )
 from clustersim.serve.patchrefusal import patch_refusal
 
@@ -246,3 +248,32 @@ def test_parse_float_is_strconvs(text: str, result: float | str) -> None:
 def test_parse_float_reads_nan_unsigned() -> None:
     value = parse_float("NaN")
     assert value != value
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("yesterday", 'parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse '
+                  '"yesterday" as "2006"'),
+    ("2026-01-01", 'parsing time "2026-01-01" as "2006-01-02T15:04:05Z07:00": cannot parse "" '
+                   'as "T"'),
+    ("2026-1-01T00:00:00Z", 'parsing time "2026-1-01T00:00:00Z" as "2006-01-02T15:04:05Z07:00"'
+                            ': cannot parse "1-01T00:00:00Z" as "01"'),
+    ("2026-01-01T00:00:00+0100", 'parsing time "2026-01-01T00:00:00+0100" as '
+                                 '"2006-01-02T15:04:05Z07:00": cannot parse "+0100" as "Z07:00"'),
+    ("2026-13-01T00:00:00Z", 'parsing time "2026-13-01T00:00:00Z": month out of range'),
+    ("2026-02-29T00:00:00Z", 'parsing time "2026-02-29T00:00:00Z": day out of range'),
+    ("2026-01-01T24:00:00Z", 'parsing time "2026-01-01T24:00:00Z": hour out of range'),
+    ("2026-01-01T00:00:00Zx", 'parsing time "2026-01-01T00:00:00Zx": extra text: "x"'),
+    ("é", 'parsing time "\\xc3\\xa9" as "2006-01-02T15:04:05Z07:00": cannot parse '
+          '"\\xc3\\xa9" as "2006"'),
+])
+def test_an_rfc3339_time_is_refused_in_go_s_words(text, error):
+    with pytest.raises(TimeParseError) as refused:
+        parse_rfc3339(text)
+    assert str(refused.value) == error
+
+
+def test_an_rfc3339_time_reads_as_go_reads_it():
+    """A one-digit hour and a comma before the fraction are Go's too."""
+    assert parse_rfc3339("2026-12-06T8:57:15,5+01:00").isoformat() == \
+        "2026-12-06T08:57:15.500000+01:00"
+    assert parse_rfc3339("2024-02-29T00:00:00Z").timestamp() == 1709164800

@@ -74,7 +74,7 @@ def test_log_options_select_and_stamp_lines_as_the_kubelet_writes_them(crash):
      'PodLogOptions "crash" is invalid: : Forbidden: at most one of `sinceTime` or '
      "`sinceSeconds` may be specified"),
     ("sinceTime=yesterday", 'Error from server (BadRequest): parsing time "yesterday" as '
-                            '"2006-01-02T15:04:05Z07:00"'),
+                            '"2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"'),
     ("limitBytes=ten", 'Error from server (BadRequest): strconv.ParseInt: parsing "ten": '
                        "invalid syntax"),
 ])

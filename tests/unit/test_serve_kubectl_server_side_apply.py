@@ -236,3 +236,155 @@ def test_managed_fields_are_cleared_by_one_empty_entry(kubectl):
             '{"metadata": {"managedFields": [{}]}}')
     out = kubectl("get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout
     assert "managedFields" not in yaml.safe_load(out)["metadata"]
+
+
+def refusal(request: urllib.request.Request) -> tuple[int, str]:
+    """The status code and message of a request the API server refuses."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    return refused.value.code, json.loads(refused.value.read())["message"]
+
+
+def test_an_apply_of_another_version_or_kind_than_the_url_s_is_refused(kubectl):
+    """``versionCheckManager.Apply``: the configuration's group, version and kind must be the
+    URL's, whether the apply would create the object or change it (kubectl itself cannot send
+    one: it looks the kind up in the version the file names)."""
+    for _ in ("create", "update"):
+        assert refusal(apply_request(kubectl, "fieldManager=kubectl", WEB.replace(
+            "apps/v1", "apps/v1beta1"))) == (
+            400, "invalid object type: apps/v1beta1, Kind=Deployment")
+        assert refusal(apply_request(kubectl, "fieldManager=kubectl", WEB.replace(
+            "Deployment", "StatefulSet"))) == (
+            400, "invalid object type: apps/v1, Kind=StatefulSet")
+        kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    configmap = urllib.request.Request(
+        f"{kubectl.server.url}/api/v1/namespaces/default/configmaps/settings?fieldManager=m",
+        data=b"apiVersion: v2\nkind: ConfigMap\nmetadata: {name: settings}\n", method="PATCH",
+        headers={"Content-Type": "application/apply-patch+yaml"})
+    assert refusal(configmap) == (400, "invalid object type: /v2, Kind=ConfigMap")
+    assert stored(kubectl)["spec"]["replicas"] == 2
+
+
+def test_an_apply_that_sets_managed_fields_is_refused(kubectl):
+    """``structuredMergeManager.Apply``: a file saved with ``--show-managed-fields`` cannot be
+    applied as it is (kubectl sends the list; only an update may write it), whether the
+    object exists or not; ``managedFields: null`` is none."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    saved = kubectl("get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout
+    kubectl("delete", "deployment", "web")
+    for _ in ("create", "update"):
+        refused = kubectl("apply", "--server-side", "-f", "-", stdin=saved, check=False)
+        assert refused.stderr == ("Error from server (BadRequest): metadata.managedFields "
+                                  "must be nil\n")
+        kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("apply", "--server-side", "-f", "-",
+            stdin=WEB.replace("metadata: {", "metadata: {managedFields: null, "))
+
+
+def test_a_field_manager_is_at_most_128_printable_bytes(kubectl):
+    """``ValidateFieldManager``, which the options of every create, update and patch go
+    through before the body is read: kubectl sends ``--field-manager`` as it is typed."""
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: fast}\n"
+    created = kubectl("create", "--field-manager=" + "x" * 129, "-f", "-", stdin=config,
+                      check=False)
+    assert created.stderr == ('The CreateOptions "" is invalid: fieldManager: Too long: may '
+                              "not be more than 128 bytes\n")
+    applied = kubectl("apply", "--server-side", "--field-manager=a\tb", "-f", "-",
+                      stdin=config, check=False)
+    assert applied.stderr == ('The PatchOptions "" is invalid: fieldManager: Invalid value: '
+                              '"a\\tb": invalid character U+0009 (at position 1)\n')
+    assert kubectl.server.cluster.get("ConfigMap", "default", "settings") is None
+    kubectl("apply", "--server-side", "--field-manager=" + "é" * 64, "-f", "-", stdin=config)
+    replaced = kubectl("replace", "--field-manager=é\n\u200b", "-f", "-", stdin=config,
+                       check=False)
+    assert replaced.stderr == (
+        'The UpdateOptions "" is invalid: \n'
+        '* fieldManager: Invalid value: "é\\n\\u200b": invalid character U+000A (at position '
+        '2)\n* fieldManager: Invalid value: "é\\n\\u200b": invalid character U+200B (at '
+        'position 3)\n')
+    labelled = kubectl("label", "configmap", "settings", "a=b", "--field-manager=" + "é" * 65,
+                       check=False)
+    assert labelled.stderr.startswith('The PatchOptions "" is invalid: fieldManager: Too long')
+
+
+def test_force_is_for_an_apply_only(kubectl):
+    """``ValidatePatchOptions``: ``force`` on a merge, JSON or strategic merge patch is
+    refused whatever its value."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    for value in ("true", "false"):
+        request = urllib.request.Request(
+            f"{kubectl.server.url}/apis/apps/v1/namespaces/default/deployments/web?"
+            f"force={value}", data=b'{"spec": {"replicas": 5}}', method="PATCH",
+            headers={"Content-Type": "application/merge-patch+json"})
+        assert refusal(request) == (422, 'PatchOptions.meta.k8s.io "" is invalid: force: '
+                                         "Forbidden: may not be specified for non-apply patch")
+    assert stored(kubectl)["spec"]["replicas"] == 2
+
+
+def test_an_apply_with_two_elements_of_the_same_keys_is_refused(kubectl):
+    """structured-merge-diff cannot convert a configuration whose keyed list has two elements
+    with the same keys (``containerPort`` with its default ``protocol``) into a typed object:
+    a 500 naming each (kubernetes/kubernetes#121575), for a create as for a change, and the
+    object by the namespace and name its configuration gives (kubectl gives the namespace);
+    a create (``kubectl create``) stores them."""
+    twice = WEB.replace("ports: [{containerPort: 80}]",
+                        "ports: [{containerPort: 80}, {containerPort: 80, name: http}]").replace(
+        "env: [{name: MODE, value: fast}]", "env: [{name: MODE, value: fast}, {name: MODE}]")
+    expected = ('Error from server: failed to create typed patch object (default/web; apps/v1, '
+                'Kind=Deployment): errors:\n'
+                '  .spec.template.spec.containers[name="web"].env: duplicate entries for key '
+                '[name="MODE"]\n'
+                '  .spec.template.spec.containers[name="web"].ports: duplicate entries for key '
+                '[containerPort=80,protocol="TCP"]\n')
+    assert kubectl("apply", "--server-side", "-f", "-", stdin=twice, check=False).stderr \
+        == expected
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    assert kubectl("apply", "--server-side", "-f", "-", stdin=twice, check=False).stderr \
+        == expected
+    one = WEB.replace("env: [{name: MODE, value: fast}]", "env: [{name: A}, {name: A}]")
+    assert refusal(apply_request(kubectl, "fieldManager=kubectl", one)) == (
+        500, 'failed to create typed patch object (/web; apps/v1, Kind=Deployment): '
+        '.spec.template.spec.containers[name="web"].env: duplicate entries for key [name="A"]')
+    assert stored(kubectl)["spec"]["template"]["spec"]["containers"][0]["env"] == [
+        {"name": "MODE", "value": "fast"}]
+    kubectl("create", "-f", "-", stdin=twice.replace("name: web,", "name: copy,"))
+
+
+@pytest.mark.parametrize("mangled", [
+    {"fieldsType": "FieldsV2"}, {"fieldsType": None}, {"apiVersion": ""},
+    {"operation": "Patch"}, {"fieldsV1": {"x:spec": {}}}, {"fieldsV1": {'k:{"name"': {}}},
+    {"fieldsV1": {"f:spec": {"i:one": {}}}}, {"fieldsV1": {"f:spec": 3}}])
+def test_managed_fields_that_do_not_decode_leave_the_object_s(kubectl, mangled):
+    """``decodeLiveOrNew``: sent entries ``DecodeManagedFields`` cannot read (an unknown
+    ``fieldsType`` or operation, no API version, a ``fieldsV1`` that is no field set) leave
+    the object's as they were, so that a client that mangles them loses none."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    before = managed(kubectl)
+    sent = [{k: v for k, v in {**entry, "manager": "other", **mangled}.items()
+             if v is not None} for entry in before]
+    kubectl("patch", "deployment", "web", "--type=merge", "-p",
+            json.dumps({"metadata": {"managedFields": sent}}))
+    # the stamps may move a second: each kubectl command anchors the stopped clock anew
+    assert [{**e, "time": ""} for e in managed(kubectl)] == [{**e, "time": ""} for e in before]
+
+
+@pytest.mark.parametrize("when", ["notatime", "2026-13-01T00:00:00Z", 3])
+def test_a_managed_fields_time_that_does_not_decode_fails_the_object(kubectl, when):
+    """A ``metav1.Time`` that does not read fails the decoding of the whole patched object
+    (a 422 on the field ``patch``), in the words kubectl's own decoder (the same Go code)
+    prints for that object; the object's entries stay."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    shown = yaml.safe_load(kubectl("get", "deployment", "web", "-o", "yaml",
+                                   "--show-managed-fields").stdout)
+    before = shown["metadata"]["managedFields"]
+    sent = [{**before[0], "time": when}]
+    refused = kubectl("patch", "deployment", "web", "--type=merge", "-p",
+                      json.dumps({"metadata": {"managedFields": sent}}), check=False)
+    shown["metadata"]["managedFields"] = sent
+    local = kubectl("replace", "-f", "-", stdin=json.dumps(shown), check=False)
+    why = local.stderr.removeprefix('error: unable to decode "STDIN": ')
+    assert why != local.stderr
+    assert refused.stderr.startswith("The request is invalid: patch: Invalid value: ")
+    assert refused.stderr.endswith(f'": {why}')
+    assert [{**e, "time": ""} for e in managed(kubectl)] == [{**e, "time": ""} for e in before]

@@ -172,3 +172,27 @@ def test_a_request_without_a_field_manager_is_its_user_agent_s():
     assert manager_of(None, "kubectl/v1.37.1 (linux/amd64) kubernetes/f78e722") == "kubectl"
     assert manager_of("kubectl-edit", "kubectl/v1.37.1") == "kubectl-edit"
     assert manager_of(None, "x" * 200 + "/1") == "x" * 128
+
+
+def test_elements_of_the_same_keys_or_value_are_found_as_duplicates():
+    config = copy.deepcopy(DEPLOYMENT)
+    config["metadata"]["finalizers"] *= 2
+    config["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "A"})
+    duplicates: list = []
+    assert field_set(config, duplicates) == field_set(DEPLOYMENT)
+    assert sorted(map(path_string, duplicates)) == [
+        '.metadata.finalizers[="example.com/keep"]',
+        '.spec.template.spec.containers[name="web"].env[name="A"]']
+
+
+def test_sent_entries_decode_as_decode_managed_fields_reads_them():
+    entry = {"manager": "m", "operation": "Update", "apiVersion": "v1", "fieldsType": "FieldsV1"}
+    indexed = {"f:spec": {"f:args": {"i:0": {}}}, "f:data": {"v:[1,2]": {}}}
+    [found] = decoded([{**entry, "fieldsV1": indexed}], [], 1.0)
+    assert found.fields == {("f:spec", "f:args", "i:0"), ("f:data", "v:[1,2]")}
+    assert decoded([entry], [], 1.0) == []            # no fieldsV1: the empty set, no entry
+    assert decoded([{"manager": "", "fieldsV1": None}], [], 1.0) == []   # a zero entry: reset
+    assert decoded([{}, {}], [], 1.0) is None         # no reset: neither decodes
+    for wrong in ({"fieldsType": "FieldsV2"}, {"apiVersion": ""}, {"fieldsV1": {"i:x": {}}},
+                  {"fieldsV1": {"k:[1]": {}}}, {"fieldsV1": {"f:a": []}}):
+        assert decoded([{**entry, **wrong}], [], 1.0) is None, wrong
