@@ -52,6 +52,13 @@ advice for each), before any other check, as docker/cli looks for them first; op
 ignores (``build``, ``restart``, ``container_name``...) load with the warning it prints
 ("Ignoring unsupported options: restart").
 
+Every option of a service is typed as docker/cli's newest Compose file v3 schema types it
+(``config_schema_v3.14.json``, ``definitions.service``; the model is
+:class:`~clustersim.manifests.compose_types.Service`), since ``docker stack deploy`` validates
+the file against that schema before it loads it: ``restart: 5`` is refused ("must be a
+string"), and so is a ulimit that is neither a number nor both ``soft`` and ``hard`` ("hard is
+required"), in the words docker/cli gives gojsonschema's first, most specific error.
+
 A ``version`` docker/cli has no schema for (``"2"``, ``"3.99"``) is refused in its words
 ("unsupported Compose file version: 2"); no ``version`` is the newest 3.x.
 
