@@ -94,7 +94,7 @@ from clustersim.manifests.compose_types import (
     service_name,
 )
 from clustersim.manifests.interpolate import InterpolationError, interpolate
-from clustersim.manifests.safe_yaml import Document, Path, copy_data
+from clustersim.manifests.safe_yaml import Document, Path, copy_data, yaml_v3_data
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import compose_nullable, compose_type, validate
 from clustersim.manifests.workload import Port, Workload
@@ -355,8 +355,10 @@ def load_compose(
     """The stack of one Compose document: variables substituted from ``environment``
     (:mod:`~clustersim.manifests.interpolate`), every service's short syntaxes expanded.
     ``ports_used`` counts the port entries of the source's earlier stacks (updated here), so
-    that :data:`MAX_PORTS` bounds a whole source, not each of its documents."""
-    data = dict(document.data)
+    that :data:`MAX_PORTS` bounds a whole source, not each of its documents. Plain scalars
+    are read as docker/cli reads them, with go-yaml v3 (:func:`~safe_yaml.yaml_v3_data`:
+    ``on``, ``yes`` and ``y`` are strings)."""
+    data = dict(yaml_v3_data(document))
     forbidden = _forbidden_problem(document, data)
     if forbidden is not None:
         raise forbidden

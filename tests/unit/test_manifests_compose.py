@@ -719,3 +719,21 @@ def test_service_options_of_the_schema_types_load() -> None:
         name="shop.yml")
     assert spec.manifest["services"]["web"]["ulimits"]["nofile"] == {"soft": 1, "hard": 2}
     assert spec.warnings == ()
+
+
+def test_plain_scalars_are_read_as_go_yaml_v3_reads_them() -> None:
+    """docker/cli's Compose loader reads with go-yaml v3 (its vendor.mod requires
+    gopkg.in/yaml.v3, no yaml.v2), whose booleans are true and false only: ``image: y`` is the
+    image ``y`` and ``DEBUG: on`` the text ``on``, where go-yaml v2 (and sigs.k8s.io/yaml,
+    for Kubernetes) reads booleans; so ``init: yes`` is no boolean, an alias's value included."""
+    assert stack("image: y")["image"] == "y"
+    web = stack("x-env: &env {DEBUG: on, CACHE: Off}\nenvironment: *env")
+    assert web["environment"] == {"DEBUG": "on", "CACHE": "Off"}
+    with pytest.raises(ManifestError) as info:
+        stack("init: yes")
+    assert info.value.path == "services.web.init"
+    assert info.value.message.startswith("must be a boolean")
+    assert stack("init: true\nread_only: False")["read_only"] is False
+    [config] = load_manifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+                              "data: {a: 'x'}\nimmutable: yes\n")
+    assert config.manifest["immutable"] is True
