@@ -52,6 +52,13 @@ advice for each), before any other check, as docker/cli looks for them first; op
 ignores (``build``, ``restart``, ``container_name``...) load with the warning it prints
 ("Ignoring unsupported options: restart").
 
+Every option of a service is typed as docker/cli's newest Compose file v3 schema types it
+(``config_schema_v3.14.json``, ``definitions.service``; the model is
+:class:`~clustersim.manifests.compose_types.Service`), since ``docker stack deploy`` validates
+the file against that schema before it loads it: ``restart: 5`` is refused ("must be a
+string"), and so is a ulimit that is neither a number nor both ``soft`` and ``hard`` ("hard is
+required"), in the words docker/cli gives gojsonschema's first, most specific error.
+
 A ``version`` docker/cli has no schema for (``"2"``, ``"3.99"``) is refused in its words
 ("unsupported Compose file version: 2"); no ``version`` is the newest 3.x.
 
@@ -87,7 +94,7 @@ from clustersim.manifests.compose_types import (
     service_name,
 )
 from clustersim.manifests.interpolate import InterpolationError, interpolate
-from clustersim.manifests.safe_yaml import Document, Path, copy_data
+from clustersim.manifests.safe_yaml import Document, Path, copy_data, yaml_v3_data
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import compose_nullable, compose_type, validate
 from clustersim.manifests.workload import Port, Workload
@@ -348,8 +355,10 @@ def load_compose(
     """The stack of one Compose document: variables substituted from ``environment``
     (:mod:`~clustersim.manifests.interpolate`), every service's short syntaxes expanded.
     ``ports_used`` counts the port entries of the source's earlier stacks (updated here), so
-    that :data:`MAX_PORTS` bounds a whole source, not each of its documents."""
-    data = dict(document.data)
+    that :data:`MAX_PORTS` bounds a whole source, not each of its documents. Plain scalars
+    are read as docker/cli reads them, with go-yaml v3 (:func:`~safe_yaml.yaml_v3_data`:
+    ``on``, ``yes`` and ``y`` are strings)."""
+    data = dict(yaml_v3_data(document))
     forbidden = _forbidden_problem(document, data)
     if forbidden is not None:
         raise forbidden

@@ -12,6 +12,7 @@ free of other operators); durations as Go's ``time.ParseDuration`` reads them (`
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
@@ -44,17 +45,6 @@ _KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
 _VALUE = re.compile(r"[a-z0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+", re.IGNORECASE)
 
 
-# Keys of a service in docker/cli's Compose file v3 schema (config_schema_v3.x.json, the newest
-# 3.x); the schema allows no others but ``x-`` extensions.
-_SERVICE_KEYS_TEXT = (
-    "build cap_add cap_drop cgroup_parent cgroupns_mode command configs container_name "
-    "credential_spec depends_on deploy devices dns dns_search domainname entrypoint env_file "
-    "environment expose external_links extra_hosts healthcheck hostname image init ipc "
-    "isolation labels links logging mac_address network_mode networks pid ports privileged "
-    "read_only restart secrets security_opt shm_size stdin_open stop_grace_period "
-    "stop_signal storage_opt sysctls tmpfs tty ulimits user userns_mode volumes working_dir"
-)
-SERVICE_KEYS = frozenset(_SERVICE_KEYS_TEXT.split())
 TOP_KEYS = frozenset(["version", "name", "services", "networks", "volumes", "secrets", "configs"])
 
 # docker/cli cli/compose/types/types.go: options that ``docker stack deploy`` refuses
@@ -153,8 +143,49 @@ Bytes = Annotated[int, BeforeValidator(_bytes)]
 Duration = Annotated[str, AfterValidator(_duration)]
 Constraint = Annotated[str, AfterValidator(_constraint)]
 Count = Annotated[int, Field(ge=0)]
-# "list_or_dict" in the v3 schema: mapping values may be strings, numbers, booleans or null.
-Labels = dict[str, str | int | float | bool | None] | list[str]
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "number": (int, float), "integer": (int,), "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def json_type(*names: str) -> AfterValidator:
+    """The check of a value of one of the JSON types ``names`` (``Annotated[Any,
+    json_type("string", "number")]``), as a schema's ``"type": ["string", "number"]`` takes
+    it (a boolean is no number), refused in the words docker/cli's ``getDescription`` gives
+    gojsonschema's invalid_type error (``humanReadableType``: "must be a string, number or
+    null")."""
+    wanted = tuple(kind for name in names for kind in _JSON_TYPES[name])
+    human = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
+            raise ValueError(f"must be a {human}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    """The schema's ``uniqueItems``, in gojsonschema's words (v1.2.0 ``validation.go``
+    ``validateArray``: the first two equal items, "array items[0,1] must be unique")."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        key = json.dumps(item, sort_keys=True)
+        if key in seen:
+            raise ValueError(f"array items[{seen[key]},{index}] must be unique")
+        seen[key] = index
+    return items
+
+
+Strings = Annotated[list[str], AfterValidator(_unique)]
+"""``list_of_strings`` in the v3 schema (``"uniqueItems": true``)."""
+Labels = dict[str, Annotated[Any, json_type("string", "number", "null")]] | Strings
+"""``list_or_dict`` in the v3 schema: a mapping whose values are strings, numbers or null (a
+boolean is refused: ``traefik.enable: "true"`` is quoted), or a list of strings."""
+StringOrList = str | Strings
+"""``string_or_list`` in the v3 schema."""
 
 
 class _Model(BaseModel):
@@ -330,10 +361,111 @@ def service_name(name: str) -> str | None:
     return None
 
 
+class Ulimit(_Closed):
+    """A ulimit's long form: both limits required (``"required": ["soft", "hard"]``)."""
+
+    soft: int
+    hard: int
+
+
+class Logging(_Closed):
+    driver: str | None = None
+    options: dict[str, Annotated[Any, json_type("string", "number", "null")]] | None = None
+
+
+class CredentialSpec(_Closed):
+    config: str | None = None
+    file: str | None = None
+    registry: str | None = None
+
+
+class ServiceNetwork(_Closed):
+    """A network of a service in the mapping form (``aliases``, addresses)."""
+
+    aliases: Strings | None = None
+    driver_opts: dict[str, Annotated[Any, json_type("string", "number")]] | None = None
+    ipv4_address: str | None = None
+    ipv6_address: str | None = None
+
+
+class FileReference(_Model):
+    """A secret or config of a service in the long form (the schema leaves it open)."""
+
+    source: str | None = None
+    target: str | None = None
+    uid: str | None = None
+    gid: str | None = None
+    mode: Annotated[Any, json_type("number")] = None
+
+
 class Service(_Model):
+    """A service as ``definitions.service`` of docker/cli's newest Compose file v3 schema
+    (``config_schema_v3.14.json``) types it: one field per property, so that a value of
+    another type is refused as ``docker stack deploy`` refuses it (``ulimits: {nofile:
+    {soft: 1}}``: "hard is required"), and the keys the schema allows are these fields'
+    names (:data:`SERVICE_KEYS`). ``ports``, ``volumes``, ``secrets``, ``configs``,
+    ``environment`` and ``depends_on`` are read first by
+    :mod:`~clustersim.manifests.compose_syntax`, which expands them. Simplified: ``null`` is
+    taken wherever a value is optional (the schema takes it only for ``pid`` and
+    ``deploy``), and every ulimit is checked (the schema checks names of lower-case letters,
+    docker/cli's ``transformUlimits`` reads the others)."""
+
     image: Annotated[str, AfterValidator(image_reference)] | None = None
     deploy: Deploy | None = None
     healthcheck: Healthcheck | None = None
+    build: str | dict[str, Any] | None = None
+    cap_add: Strings | None = None
+    cap_drop: Strings | None = None
+    cgroupns_mode: str | None = None
+    cgroup_parent: str | None = None
     command: str | list[str] | None = None
-    networks: list[str] | dict[str, Any] | None = None
+    configs: list[str | FileReference] | None = None
+    container_name: str | None = None
+    credential_spec: CredentialSpec | None = None
+    depends_on: Strings | None = None
+    devices: Strings | None = None
+    dns: StringOrList | None = None
+    dns_search: StringOrList | None = None
+    domainname: str | None = None
+    entrypoint: str | list[str] | None = None
+    env_file: StringOrList | None = None
+    environment: Labels | None = None
+    expose: Annotated[list[Annotated[Any, json_type("string", "number")]],
+                      AfterValidator(_unique)] | None = None
+    external_links: Strings | None = None
+    extra_hosts: Labels | None = None
+    hostname: str | None = None
+    init: bool | None = None
+    ipc: str | None = None
+    isolation: str | None = None
     labels: Labels | None = None
+    links: Strings | None = None
+    logging: Logging | None = None
+    mac_address: str | None = None
+    network_mode: str | None = None
+    networks: Strings | dict[str, ServiceNetwork | None] | None = None
+    oom_score_adj: int | None = None
+    pid: str | None = None
+    ports: list[Any] | None = None
+    privileged: bool | None = None
+    read_only: bool | None = None
+    restart: str | None = None
+    secrets: list[str | FileReference] | None = None
+    security_opt: Strings | None = None
+    shm_size: Annotated[Any, json_type("number", "string")] = None
+    stdin_open: bool | None = None
+    stop_grace_period: Duration | None = None
+    stop_signal: str | None = None
+    sysctls: Labels | None = None
+    tmpfs: StringOrList | None = None
+    tty: bool | None = None
+    ulimits: dict[str, int | Ulimit] | None = None
+    user: str | None = None
+    userns_mode: str | None = None
+    volumes: list[Any] | None = None
+    working_dir: str | None = None
+
+
+SERVICE_KEYS = frozenset(Service.model_fields)
+"""The keys of a service in docker/cli's newest Compose file v3 schema; the schema allows no
+others but ``x-`` extensions."""

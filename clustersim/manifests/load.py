@@ -100,9 +100,8 @@ def _documents(source: Any, name: str | None) -> list[Document]:
 def _variables(environment: Any) -> dict[str, str]:
     """The ``environment`` of :func:`load_manifests` as text, the way Compose writes values.
 
-    A shell environment holds strings only; a number or boolean given here becomes the text a
-    Compose file's own ``environment:`` mapping would give it (``2`` → ``"2"``, ``True`` →
-    ``"true"``; docker/cli's schema allows strings, numbers, booleans and null there).
+    A shell environment holds strings only; a number or boolean given here becomes its text
+    as a shell would hold it (``2`` → ``"2"``, ``True`` → ``"true"``).
     Anything else is refused with the variable's name.
     """
     if environment is None:

@@ -23,9 +23,13 @@ bounded time and memory instead of trusting it:
 Scalars resolve as the Go YAML libraries that Kubernetes and Compose use resolve them, not as
 YAML 1.1's sexagesimal rules: ``80:80`` stays the string ``"80:80"`` (PyYAML alone would read
 the integer 4880) and ``1e3`` is a number (go-yaml reads it as a float). ``y``/``n``/``yes``/
-``no``/``on``/``off`` are booleans, as go-yaml v2 resolves them (``resolve.go``), which both
-sigs.k8s.io/yaml (kubectl) and docker/cli's Compose loader use: an unquoted label value ``n``
-is refused by the API server as a boolean where a string belongs.
+``no``/``on``/``off`` are booleans, as go-yaml v2 resolves them (``resolve.go``), which
+sigs.k8s.io/yaml (kubectl) uses: an unquoted label value ``n`` is refused by the API server as
+a boolean where a string belongs. docker/cli's Compose loader reads with go-yaml v3 (its
+``vendor.mod`` requires ``gopkg.in/yaml.v3``, later ``go.yaml.in/yaml/v3``, and no longer
+yaml.v2), whose booleans are ``true`` and ``false`` only (in three cases): each document keeps
+the text of the plain scalars the two read differently (:attr:`Document.words`), and
+:func:`yaml_v3_data` gives them back as strings.
 
 Each document comes back as a :class:`Document`: the plain data, the line where it starts and
 a map from field path (a tuple of keys and indexes) to the 1-based line where that field is.
@@ -59,6 +63,7 @@ __all__ = [
     "copy_data",
     "load_data",
     "load_documents",
+    "yaml_v3_data",
 ]
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -79,6 +84,9 @@ class Document:
     prefix: Path = ()
     json_error: ManifestError | None = None
     """Why a text that starts like JSON is not JSON, when it was read as YAML instead."""
+    words: Mapping[Path, str] = field(default_factory=dict)
+    """The plain scalars go-yaml v2 reads as booleans and go-yaml v3 as strings (``y``,
+    ``yes``, ``on``, ``Off`` ...), by field path, as written."""
 
     def line_of(self, path: Path) -> int | None:
         """The line of the field at ``path``, or of its nearest enclosing field that has one."""
@@ -104,7 +112,7 @@ class Document:
     def sub(self, path: Path, data: Any) -> Document:
         """The part of this document at ``path`` (e.g. one item of a ``List``), same lines."""
         prefix = (*self.prefix, *path)
-        return Document(data, self.line_of(path), self.lines, self.source, prefix)
+        return Document(data, self.line_of(path), self.lines, self.source, prefix, self.words)
 
 
 class _Resolver(BaseResolver):
@@ -193,6 +201,7 @@ class _Builder:
         self.count = 0  # values built so far in the whole stream (the alias budget)
         self.depth = 0  # nesting of the value being built, aliases and merges included
         self.lines: dict[Path, int] = {}
+        self.words: dict[Path, str] = {}
 
     def fail(self, node: Node, path: Path, message: str, expected: str | None = None):
         raise ManifestError(
@@ -210,7 +219,10 @@ class _Builder:
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
+            value = self.scalar(node, path)
+            if isinstance(value, bool) and node.value.lower() not in ("true", "false"):
+                self.words[path] = node.value   # a boolean for go-yaml v2 only
+            return value
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -430,9 +442,10 @@ def _load_yaml(text: str, source: str, string_keys: bool = True) -> list[Documen
                 continue
             if isinstance(node, ScalarNode) and node.value == "" and node.tag.endswith("null"):
                 continue
-            builder.lines = {}
+            builder.lines, builder.words = {}, {}
             data = builder.build(node, ())
-            documents.append(Document(data, node.start_mark.line + 1, builder.lines, source))
+            documents.append(Document(data, node.start_mark.line + 1, builder.lines, source,
+                                      words=builder.words))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = " ".join(p for p in (err.context, err.problem) if p)
@@ -494,6 +507,22 @@ def _load_json(text: str, source: str) -> list[Document]:
     check_data(data, source)
     start = text[: len(text) - len(text.lstrip())].count("\n") + 1
     return [Document(data, start, _JsonLines(text, source), source)]
+
+
+def yaml_v3_data(document: Document) -> Any:
+    """The data of ``document`` as go-yaml v3 reads it into an ``interface{}``: each plain
+    scalar of :attr:`Document.words` is its text (``image: y`` is the image ``y``), where
+    go-yaml v2 reads a boolean (``resolve.go``'s table of each: v3 keeps ``true`` and
+    ``false`` only)."""
+    if not document.words:
+        return document.data
+    data = copy_data(document.data)
+    for path, text in document.words.items():
+        parent = data
+        for part in path[len(document.prefix):-1]:
+            parent = parent[part]
+        parent[path[-1]] = text
+    return data
 
 
 def copy_data(value: Any) -> Any:

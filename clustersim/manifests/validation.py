@@ -70,15 +70,19 @@ def _data_path(data: Any, problem: Any) -> Path:
     path: list[str | int] = []
     current = data
     for part in loc:
-        in_dict = isinstance(current, dict) and part in current
-        in_list = isinstance(current, list) and isinstance(part, int) and part < len(current)
-        if in_dict or in_list:
+        if _holds(current, part):
             current = current[part]
             path.append(part)
     if problem["type"] == "missing" and isinstance(current, dict) and loc \
             and isinstance(loc[-1], str) and loc[-1] not in current:
         path.append(loc[-1])  # a missing field: name it
     return tuple(path)
+
+
+def _holds(data: Any, part: Any) -> bool:
+    """Whether ``part`` of a pydantic location names a key of ``data`` or an item in it."""
+    return (isinstance(data, dict) and part in data) or (
+        isinstance(data, list) and isinstance(part, int) and part < len(data))
 
 
 def found_text(value: Any) -> str:
@@ -133,8 +137,45 @@ def validate(model: type[BaseModel], document: Document, path: Path = (), *,
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise _error(model, document, path, data, err.errors(include_url=False)[0],
-                     compose=compose) from None
+        problems = err.errors(include_url=False)
+        problem = _schema_choice(data, problems) if compose else problems[0]
+        raise _error(model, document, path, data, problem, compose=compose) from None
+
+
+def _union_tag(data: Any, problem: Any) -> int | None:
+    """Where pydantic's location of ``problem`` names a member of a union (``int``,
+    ``Ulimit``: a part that is no field of ``data``), or ``None``; a missing field's name,
+    the last part, is no tag."""
+    current, loc = data, problem["loc"]
+    for index, part in enumerate(loc):
+        if _holds(current, part):
+            current = current[part]
+        elif problem["type"] != "missing" or index < len(loc) - 1:
+            return index
+    return None
+
+
+def _schema_choice(data: Any, problems: list[Any]) -> Any:
+    """The problem ``docker stack deploy`` reports of those pydantic found: gojsonschema
+    (``validation.go``, ``validateSchema``) keeps, of a ``oneOf`` that no member validates,
+    the errors of the member that got furthest (one whose type matched, else the first), and
+    docker/cli's ``getMostSpecificError`` (``cli/compose/schema/schema.go``) reports the
+    deepest of them, a type error first among equals. A union's tag is dropped from the
+    chosen problems' locations, so that a member's type error reads as the field's."""
+    while (tag := _union_tag(data, problems[0])) is not None:
+        prefix = problems[0]["loc"][:tag]
+        members = [p for p in problems
+                   if p["loc"][:tag] == prefix and _union_tag(data, p) == tag]
+        tags = list(dict.fromkeys(p["loc"][tag] for p in members))
+        typed = [t for t in tags if any(
+            p["loc"][tag] == t and not (len(p["loc"]) == tag + 1 and p["type"] in _COMPOSE_TYPES)
+            for p in members)]
+        chosen = (typed or tags)[0]
+        problems = [{**p, "loc": p["loc"][:tag] + p["loc"][tag + 1:]}
+                    for p in members if p["loc"][tag] == chosen]
+    return max(problems, key=lambda p: (
+        len(_data_path(data, p)) - (p["type"] in ("missing", "extra_forbidden")),
+        p["type"] in _COMPOSE_TYPES))
 
 
 def validate_object(model: type[BaseModel], document: Document
@@ -242,6 +283,8 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
     expected = _expected(problem["type"], document)
     if compose and problem["type"] in _COMPOSE_TYPES and len(found) == len(problem["loc"]):
         message = f"must be a {compose_type(problem['type'], where)}"
+    elif problem["type"] == "missing" and compose:    # gojsonschema's Required, at the mapping
+        message, where = f"{problem['loc'][-1]} is required", where[:-1]
     elif problem["type"] == "missing":
         message = "this required field is missing"
     elif problem["type"] == "extra_forbidden":

@@ -87,11 +87,7 @@ def test_secrets_configs_environment_depends_on_networks() -> None:
     assert web["environment"] == {"A": "1", "B": None, "C": "x=y"}
     assert web["depends_on"] == {"db": {"condition": "service_started", "required": True}}
     assert web["networks"] == {"front": None, "back": None}
-    assert stack("environment: {N: 1, T: true, E: null}")["environment"] == {
-        "N": "1",
-        "T": "true",
-        "E": None,
-    }
+    assert stack("environment: {N: 1, E: null}")["environment"] == {"N": "1", "E": None}
 
 
 def test_long_form_depends_on_is_refused_as_docker_stack_deploy_refuses_it() -> None:
@@ -660,3 +656,84 @@ def test_a_network_or_a_volume_may_be_named_alone() -> None:
                              "networks:\n  front:\nvolumes:\n  data:\n")
     assert stack.manifest["networks"] == {"front": None}
     assert stack.manifest["volumes"] == {"data": None}
+
+
+@pytest.mark.parametrize(
+    ("option", "path", "message"),
+    [
+        # definitions.service of docker/cli's config_schema_v3.14.json, in the words of
+        # docker/cli's getDescription over gojsonschema's errors
+        ("ulimits: {nofile: x}", "ulimits.nofile", "must be a integer"),
+        ("ulimits: {nofile: {soft: 1}}", "ulimits.nofile", "hard is required"),
+        ("ulimits: {nofile: {hard: 1}}", "ulimits.nofile", "soft is required"),
+        ("ulimits: {nofile: {soft: x, hard: 2}}", "ulimits.nofile.soft", "must be a integer"),
+        ("ulimits: {nofile: {soft: 1, hard: 2, x: 3}}", "ulimits.nofile.x",
+         "Additional property x is not allowed"),
+        ("ulimits: 5", "ulimits", "must be a mapping"),
+        ("restart: 5", "restart", "must be a string"),
+        ("cap_add: [NET_ADMIN, 1]", "cap_add[1]", "must be a string"),
+        ("cap_drop: ALL", "cap_drop", "must be a list"),
+        ("cap_add: [NET_ADMIN, NET_ADMIN]", "cap_add", "array items[0,1] must be unique"),
+        ("sysctls: {net.core.somaxconn: true}", 'sysctls["net.core.somaxconn"]',
+         "must be a string, number or null"),
+        ("sysctls: 5", "sysctls", "must be a mapping"),
+        ("labels: {traefik.enable: true}", 'labels["traefik.enable"]',
+         "must be a string, number or null"),
+        ("environment: {DEBUG: true}", "environment.DEBUG", "must be a string, number or null"),
+        ("command: 5", "command", "must be a string"),
+        ("command: [run, 5]", "command[1]", "must be a string"),
+        ("init: 'yes'", "init", "must be a boolean"),
+        ("oom_score_adj: high", "oom_score_adj", "must be a integer"),
+        ("shm_size: true", "shm_size", "must be a number or string"),
+        ("networks: {front: {aliases: web}}", "networks.front.aliases", "must be a list"),
+        ("networks: {front: {alias: [web]}}", "networks.front.alias",
+         "Additional property alias is not allowed"),
+        ("logging: {driver: json-file, options: {max-size: [1]}}", "logging.options.max-size",
+         "must be a string, number or null"),
+        ("secrets: [{source: db, mode: '0400'}]", "secrets[0].mode", "must be a number"),
+        ("credential_spec: {file: 5}", "credential_spec.file", "must be a string"),
+        ("dns: [8.8.8.8, 8.8.8.8]", "dns", "array items[0,1] must be unique"),
+    ],
+)
+def test_service_options_are_checked_as_the_v3_schema_checks_them(
+        option: str, path: str, message: str) -> None:
+    """Every property of a service is typed as docker/cli's v3 schema types it: ``docker
+    stack deploy`` runs ``schema.Validate`` before it loads (``cli/compose/loader/loader.go``,
+    ``Load``), so a ulimit of the wrong shape or a restart that is no string is refused, not
+    loaded. Of a ``oneOf`` (a ulimit: an integer or ``{soft, hard}``), the words are those
+    of the member that got furthest: ``{soft: 1}`` is missing ``hard``, not "no integer"."""
+    with pytest.raises(ManifestError) as info:
+        stack(option)
+    assert info.value.path == f"services.web.{path}"
+    assert info.value.message.startswith(message)
+
+
+def test_service_options_of_the_schema_types_load() -> None:
+    """The shapes the schema takes load: a ulimit as a number or both limits, sysctls and
+    labels as a list or a mapping of strings and numbers, and ``oom_score_adj``, a key of the
+    3.14 schema, without the warning for a key the schema does not have."""
+    [spec] = load_manifests(
+        "services:\n  web:\n    image: x\n    ulimits: {nproc: 65535, nofile: {soft: 1, hard: 2}}"
+        "\n    sysctls: [net.core.somaxconn=1024]\n    labels: {tier: web, weight: 2}"
+        "\n    oom_score_adj: 500\n    networks: {front: , back: {aliases: [api]}}",
+        name="shop.yml")
+    assert spec.manifest["services"]["web"]["ulimits"]["nofile"] == {"soft": 1, "hard": 2}
+    assert spec.warnings == ()
+
+
+def test_plain_scalars_are_read_as_go_yaml_v3_reads_them() -> None:
+    """docker/cli's Compose loader reads with go-yaml v3 (its vendor.mod requires
+    gopkg.in/yaml.v3, no yaml.v2), whose booleans are true and false only: ``image: y`` is the
+    image ``y`` and ``DEBUG: on`` the text ``on``, where go-yaml v2 (and sigs.k8s.io/yaml,
+    for Kubernetes) reads booleans; so ``init: yes`` is no boolean, an alias's value included."""
+    assert stack("image: y")["image"] == "y"
+    web = stack("x-env: &env {DEBUG: on, CACHE: Off}\nenvironment: *env")
+    assert web["environment"] == {"DEBUG": "on", "CACHE": "Off"}
+    with pytest.raises(ManifestError) as info:
+        stack("init: yes")
+    assert info.value.path == "services.web.init"
+    assert info.value.message.startswith("must be a boolean")
+    assert stack("init: true\nread_only: False")["read_only"] is False
+    [config] = load_manifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+                              "data: {a: 'x'}\nimmutable: yes\n")
+    assert config.manifest["immutable"] is True
