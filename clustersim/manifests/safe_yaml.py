@@ -112,7 +112,8 @@ class Document:
     def sub(self, path: Path, data: Any) -> Document:
         """The part of this document at ``path`` (e.g. one item of a ``List``), same lines."""
         prefix = (*self.prefix, *path)
-        return Document(data, self.line_of(path), self.lines, self.source, prefix, self.words)
+        return Document(data, self.line_of(path), self.lines, self.source, prefix,
+                        words=self.words)
 
 
 class _Resolver(BaseResolver):
