@@ -38,7 +38,6 @@ here are left to the loader, which refuses the same values in its own words.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -91,10 +90,12 @@ def _number(value: Any, path: str, minimum: float | None, errors: Errors, *,
             integer: bool = False, maximum: float | None = None) -> None:
     """Play's ``IntReads``/``DoubleReads``, then the RAML ``minimum`` and ``maximum``. Play
     reads a JSON number as a ``BigDecimal``, so ``1e400``, which Python reads as infinity, is
-    a number that is no ``Int`` (``isValidInt``) like ``1e300``."""
+    a number that is no ``Int`` (``isValidInt``) like ``1e300``, and so is an integer of 400
+    digits, which Python keeps as an ``int`` too large for a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors.append((path, "error.expected.jsnumber"))
-    elif integer and (not math.isfinite(value) or value != int(value) or abs(value) > _INT32):
+    elif integer and ((isinstance(value, float) and not value.is_integer())
+                      or abs(value) > _INT32):
         errors.append((path, "error.expected.int"))
     elif key := bound_error(value, minimum, maximum):
         errors.append((path, key))
