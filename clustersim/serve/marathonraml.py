@@ -23,7 +23,7 @@ type in a table (the id, command, counts and amounts, constraints, dependencies,
 upgrade strategy; the container with its Docker image, engine type and network and its
 port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
 ``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
-``secrets.raml``; of a pod, its containers and networks, ``pod.raml``) and the second for
+``secrets.raml``; of a pod, its containers, networks and role, ``pod.raml``) and the second for
 the id, the constraints and the networks (of a pod too); an item of an array of objects
 that is no object reads as an object without fields, as Marathon reads it; the manifest
 loader then checks the rest, and its refusals keep the simulator's words in Marathon's shape
@@ -295,8 +295,10 @@ _POD_FIELDS: dict[str, Reader] = {
     "containers": _objects({"name": _string(), "resources": _object({})},   # podContainer.raml
                            required=("name", "resources"), min_items=1),
     "networks": _NETWORKS,
+    "role": _string(),      # pod.raml's ``role?: string`` (Marathon 1.9), as an app's
 }
-"""The arrays of objects of ``pod.raml`` (a pod's other fields are left to the loader)."""
+"""The arrays of objects of ``pod.raml`` and its ``role`` (a pod's other fields are left to
+the loader)."""
 
 
 def _read_fields(spec: dict[str, Any], fields: dict[str, Reader], at: str,

@@ -627,6 +627,18 @@ def test_a_list_item_that_is_no_object_reads_as_one_without_fields(server, path,
     assert (response.status_code, response.json()) == (422, answer)
 
 
+@pytest.mark.parametrize("path", ["/v2/apps", "/v2/pods"])
+def test_a_role_that_is_no_string_is_refused_by_the_raml_reader(server, path):
+    """``role?: string`` in app.raml and pod.raml: Play refuses ``"role": 7`` with
+    ``error.expected.jsstring`` for a pod as for an app (a pod's had reached the loader and
+    been answered in pydantic's words)."""
+    spec = {"id": "/p", "cmd": "x"} if path == "/v2/apps" else {
+        "id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    response = requests.post(f"{server.url}{path}", json={**spec, "role": 7}, timeout=10)
+    assert (response.status_code, response.json()) == (422, {"message": "Invalid JSON",
+        "details": [{"path": "/role", "errors": ["error.expected.jsstring"]}]})
+
+
 def test_a_duplicate_pod_is_validated_before_its_conflict(server):
     """PodsResource.create reads the pod (its containers are required) and validates it
     before podSystem.create finds that the id is taken: a second POST of an invalid pod
