@@ -540,9 +540,10 @@ class KubernetesBackend(ClusterTime):
 
         def last_change() -> int:
             """The revision of the last change to any object of the list, selected or not
-            (one leaving a selection changes the list)."""
+            (one leaving a selection changes the list); an object without a version
+            (metrics-server's, which no store keeps) has none to read at."""
             return max([versions.removed(resource.kind), *(
-                int(obj["metadata"]["resourceVersion"])
+                int(obj["metadata"].get("resourceVersion", 0))
                 for obj, _ in self._items(resource, namespace))])
 
         # the revision after the items: theirs are older

@@ -129,3 +129,19 @@ def test_a_version_the_store_has_not_reached_is_too_large(server, query):
                                            "message": "Too large resource version"}],
                                "retryAfterSeconds": 1}
     assert headers["Retry-After"] == "1"
+
+
+@pytest.mark.parametrize("query", ["limit=1&continue={token}",
+                                   "resourceVersion={rv}&resourceVersionMatch=Exact"])
+def test_a_list_of_objects_without_versions_is_read_at_an_older_revision(query):
+    """NodeMetrics (metrics.k8s.io) carry no resourceVersion: a continue token or an Exact
+    version from before a change had answered a 500 KeyError."""
+    metrics = "/apis/metrics.k8s.io/v1beta1/nodes"
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        status, first, _ = _request(server, f"{metrics}?limit=1")
+        assert status == 200 and "resourceVersion" not in first["items"][0]["metadata"]
+        _configmap(server, "b")
+        _list(server)                                       # a read: the store moves on
+        status, body, _ = _request(server, f"{metrics}?" + query.format(
+            token=first["metadata"]["continue"], rv=first["metadata"]["resourceVersion"]))
+        assert status == 200, body
