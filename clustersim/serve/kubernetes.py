@@ -21,10 +21,11 @@ reason and code the real API server gives
 (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 Each object carries the resourceVersion of its last change and a list the store's revision
 (:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
-409 Conflict (:func:`_precondition`), a list at an older version or from an older ``continue``
-token is read only while none of its objects changed since, else 410 Expired (the simulator
-keeps no old objects; :mod:`~clustersim.serve.kubelists`), and a watch from a version reports
-what changed since.
+409 Conflict (:func:`_precondition`), a list from an older ``continue`` token is read while
+etcd would keep the token's revision (the API server compacts it every 5 minutes), an
+``Exact`` list at an older version only while none of its objects changed since (the
+simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
+watch from a version reports what changed since.
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
@@ -58,7 +59,8 @@ of a new cluster's kubeconfig (a real server would also check impersonation righ
 December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
 written through the API, and a server-side apply merges the configuration into the object as
 a strategic merge patch does; the later chunks of a
-list show the objects as they are now, not as they were at the first chunk's version
+list show the objects as they are now, not as they were at the first chunk's version, and an
+``Exact`` list at an older version is 410 once its objects changed
 (:func:`~clustersim.serve.kubelists.page`); watches poll the
 simulator every 0.1 s of wall-clock time and end after 5 minutes at most (``WATCH_LIMIT``),
 which is also the timeout of one without ``timeoutSeconds`` or with 0 (a real API server's
@@ -524,31 +526,35 @@ class KubernetesBackend(ClusterTime):
         return self.renderer.render(obj, resource, lean=lean), times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
-                name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
+                name: str | None = None
+                ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], int]:
+        """The objects the request's selectors and ``name`` select, and the newest version
+        among those rendered to find them (the label selector's, all the field selector
+        read)."""
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
         lean = _wants_table(request) and not bool_option(request, "watch") \
             and request.arg("includeObject") != "Object"
-        return [(obj, times) for obj, times in self._items(resource, namespace, labels,
-                                                           lean=lean)
-                if fields(obj) and name in (None, obj["metadata"]["name"])]
+        rendered = self._items(resource, namespace, labels, lean=lean)
+        return [(obj, times) for obj, times in rendered
+                if fields(obj) and name in (None, obj["metadata"]["name"])], _newest(rendered)
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         check_list_options(request, watch=False)
-        items = self._select(request, resource, namespace)
+        items, newest = self._select(request, resource, namespace)
         versions = self.renderer.versions
 
         def last_change() -> int:
             """The revision of the last change to any object of the list, selected or not
-            (one leaving a selection changes the list); an object without a version
-            (metrics-server's, which no store keeps) has none to read at."""
-            return max([versions.removed(resource.kind), *(
-                int(obj["metadata"].get("resourceVersion", 0))
-                for obj, _ in self._items(resource, namespace))])
+            (one leaving a selection changes the list): the objects a label selector left
+            out are rendered for it, the others were."""
+            unselected = self._items(resource, namespace) if request.arg("labelSelector") \
+                else []
+            return max(versions.removed(resource.kind), newest, _newest(unselected))
 
         # the revision after the items: theirs are older
         items, meta = page(request, items, resource.namespaced and namespace is None,
-                           versions.revision, last_change)
+                           versions, last_change)
         if _wants_table(request):
             found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
                           request.arg("includeObject"))
@@ -686,7 +692,7 @@ class KubernetesBackend(ClusterTime):
         """What a watch sees now: (resourceVersion, object, simulated times) by uid."""
         return {obj["metadata"].get("uid", obj["metadata"]["name"]): (
             obj["metadata"]["resourceVersion"], obj, times)
-            for obj, times in self._select(request, resource, namespace)}
+            for obj, times in self._select(request, resource, namespace)[0]}
 
     def _changed_since(self, kind: str, since: str,
                        seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
@@ -1426,6 +1432,13 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     if problems:
         raise HttpError(422, f'Pod "{name}" is invalid: {aggregate(problems)}', "Invalid")
     return conditions
+
+
+def _newest(items: Iterable[tuple[dict[str, Any], dict[str, float]]]) -> int:
+    """The highest resourceVersion among ``items`` (0 for none); an object without one
+    (metrics-server's, which no store keeps) has none to read at."""
+    return max((int(obj["metadata"].get("resourceVersion", 0)) for obj, _ in items),
+               default=0)
 
 
 def _wants_table(request: Request) -> bool:
