@@ -788,6 +788,8 @@ class KubernetesBackend(ClusterTime):
                             "AlreadyExists", name=meta["name"], group=resource.group,
                             kind=resource.plural)
         asked = _asked_version(resource, meta)
+        if config is not None:       # Store.Update's versioner reads it before it creates
+            _version_number(asked)
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
@@ -806,10 +808,12 @@ class KubernetesBackend(ClusterTime):
                 # controller fills it, and it never sees an object that was not stored
                 rendered["status"] = {}
             return Response.json(201, rendered, **warning)
-        if _uint(asked):
+        if config is None and _uint(asked):
             # etcd3 store.Create refuses a version, as sourced from another object
             # (ErrResourceVersionSetOnCreate; one that is not a number is not seen); a
-            # dry run never reaches it
+            # dry run never reaches it. An apply creates through Store.Update, whose
+            # GuaranteedUpdate clears the version before it writes (etcd3's updateState:
+            # PrepareObjectForStorage), so the object is made with a version of its own
             raise HttpError(500, "resourceVersion should not be set on objects to be created",
                             UNKNOWN_REASON)
         with _refusals(resource, meta.get("name", "")):
@@ -1472,18 +1476,25 @@ def _precondition(resource: Resource, name: str, current: dict[str, Any], new: A
     specified for an update``). A version that is not a number is the versioner's parse
     error (``APIObjectVersioner.ObjectResourceVersion``, ``storage/api_object_versioner.go``),
     which reaches the client as a 500 without a reason, as upstream."""
-    asked = _asked_version(resource, new.get("metadata") if isinstance(new, dict) else None)
-    if not asked:
-        return
-    try:
-        version = parse_int(asked, signed=False)
-    except NumError as unreadable:
-        raise HttpError(500, str(unreadable), UNKNOWN_REASON) from None
+    version = _version_number(_asked_version(resource, new.get("metadata")
+                                             if isinstance(new, dict) else None))
     if version and version != int(current["metadata"]["resourceVersion"]):
         raise HttpError(409, f'Operation cannot be fulfilled on {resource.qualified()} '
                         f'"{name}": the object has been modified; please apply your changes '
                         "to the latest version and try again", "Conflict", name=name,
                         group=resource.group, kind=resource.plural)
+
+
+def _version_number(asked: str) -> int:
+    """A request's resourceVersion as ``APIObjectVersioner.ObjectResourceVersion`` reads it
+    (0 for none); one that is not a number is its ``strconv.ParseUint`` error, which reaches
+    the client as a 500 without a reason."""
+    if not asked:
+        return 0
+    try:
+        return parse_int(asked, signed=False)
+    except NumError as unreadable:
+        raise HttpError(500, str(unreadable), UNKNOWN_REASON) from None
 
 
 def _asked_version(resource: Resource, meta: Any) -> str:

@@ -388,3 +388,33 @@ def test_a_managed_fields_time_that_does_not_decode_fails_the_object(kubectl, wh
     assert refused.stderr.startswith("The request is invalid: patch: Invalid value: ")
     assert refused.stderr.endswith(f'": {why}')
     assert [{**e, "time": ""} for e in managed(kubectl)] == [{**e, "time": ""} for e in before]
+
+
+@pytest.mark.parametrize(("version", "answer"), [
+    ("12345", 201), ("abc", (500, 'strconv.ParseUint: parsing "abc": invalid syntax'))])
+def test_an_apply_that_creates_takes_no_version_from_its_configuration(kubectl, version,
+                                                                       answer):
+    """An apply creates through the registry's Store.Update, whose GuaranteedUpdate clears
+    the object's resourceVersion before it writes (etcd3 updateState, PrepareObjectForStorage;
+    kubernetes#106745 creates ConfigMaps so): the object is made with a version of its own.
+    The versioner reads the version first, so one that is no number is its 500. The apply
+    had met store.Create's refusal of a POST, a 500 'resourceVersion should not be set on
+    objects to be created'."""
+    body = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "settings", "resourceVersion": version}, "data": {"mode": "fast"}})
+    request = urllib.request.Request(
+        f"{kubectl.server.url}/api/v1/namespaces/default/configmaps/settings"
+        "?fieldManager=tool", data=body.encode(), method="PATCH",
+        headers={"Content-Type": "application/apply-patch+yaml"})
+    if answer == 201:
+        with urllib.request.urlopen(request, timeout=30) as created:
+            made = json.loads(created.read())
+            assert created.status == 201
+        assert made["metadata"]["resourceVersion"] != version
+        assert made["data"] == {"mode": "fast"}
+        return
+    with pytest.raises(urllib.error.HTTPError) as refusal:
+        urllib.request.urlopen(request, timeout=30)
+    status = json.loads(refusal.value.read())
+    assert (refusal.value.code, status["message"]) == answer and "reason" not in status
+    assert kubectl.server.cluster.get("ConfigMap", "default", "settings") is None
