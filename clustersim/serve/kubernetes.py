@@ -371,6 +371,11 @@ class KubernetesBackend(ClusterTime):
         if (sub is not None and sub not in ("status", "scale", "eviction", "log")) or (
                 sub in ("eviction", "log") and resource.kind != "Pod"):
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        if verb == "patch" and request.content_type not in _PATCH_TYPES:
+            # PatchResource checks the patch type first, before the options
+            raise HttpError(415, "the body of the request was in an unknown format - accepted "
+                            f"media types include: {', '.join(_PATCH_TYPES)}",
+                            "UnsupportedMediaType")
         if verb in _WRITE_OPTIONS:
             _check_write_options(request, verb)
         if verb == "watch":
@@ -1307,6 +1312,14 @@ _PROPAGATION = ("Foreground", "Background", "Orphan")
 (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object` follows each)."""
 
 
+_PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json",
+                "application/strategic-merge-patch+json", "application/apply-patch+yaml")
+"""The patch types a built-in resource accepts, in the API installer's order
+(``registerResourceHandlers``); another is refused with 415 by ``PatchResource``
+(k8s.io/apiserver ``pkg/endpoints/handlers/patch.go``) before anything else is read,
+in ``negotiation.NewUnsupportedMediaTypeError``'s words."""
+
+
 _WRITE_OPTIONS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}
 """The options of a write, named as their validation names them."""
 
@@ -1582,12 +1595,7 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
         raise HttpError(400, "a patch must be a JSON object", "BadRequest")
     if kind == "application/merge-patch+json":
         return merge_patch(current, body)
-    if kind in ("application/strategic-merge-patch+json", "application/apply-patch+yaml"):
-        return strategic_merge_patch(current, body)
-    raise HttpError(415, f'the server does not support patches of type "{kind}": use '
-                    "application/json-patch+json, application/merge-patch+json, "
-                    "application/strategic-merge-patch+json or application/apply-patch+yaml",
-                    "UnsupportedMediaType")
+    return strategic_merge_patch(current, body)   # or an apply: the others are refused first
 
 
 def _unreadable(into: str | None, body: bytes, why: str, json_body: bool) -> HttpError:

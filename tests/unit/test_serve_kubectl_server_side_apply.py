@@ -321,6 +321,23 @@ def test_force_is_for_an_apply_only(kubectl):
     assert stored(kubectl)["spec"]["replicas"] == 2
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_a_patch_of_an_unknown_type_is_refused_before_its_options(kubectl, content_type):
+    """PatchResource refuses a patch type it does not accept with 415 first, then decodes and
+    validates the options: a bad fieldManager had been answered 422, and application/json
+    had been read as a patch body and refused in the simulator's own words."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    request = urllib.request.Request(
+        f"{kubectl.server.url}/apis/apps/v1/namespaces/default/deployments/web?"
+        "fieldManager=a%09b&force=true", data=b'{"spec": {"replicas": 5}}', method="PATCH",
+        headers={"Content-Type": content_type})
+    assert refusal(request) == (415, "the body of the request was in an unknown format - "
+                                     "accepted media types include: application/json-patch+"
+                                     "json, application/merge-patch+json, application/"
+                                     "strategic-merge-patch+json, application/apply-patch+yaml")
+    assert stored(kubectl)["spec"]["replicas"] == 2
+
+
 def test_an_apply_with_two_elements_of_the_same_keys_is_refused(kubectl):
     """structured-merge-diff cannot convert a configuration whose keyed list has two elements
     with the same keys (``containerPort`` with its default ``protocol``) into a typed object:
