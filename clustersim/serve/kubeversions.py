@@ -25,9 +25,9 @@ compactor (k8s.io/apiserver ``pkg/storage/etcd3/compact.go``, ``runCompactLoop``
 and compacts to the revision it saw when it last woke (none at its first wake), so a revision
 stays readable for 5 to 10 minutes after a newer one is written. :meth:`ResourceVersions.
 compacted` follows it on the simulated clock, the one every time a learner sees runs on (ages,
-events, back-offs), the API server counted as started at simulated second 0; a revision that
-no read stamped before the wake is the one before it (the simulator numbers a change when it
-renders the object).
+events, back-offs), the API server counted as started at simulated second 0. The simulator
+numbers a change when it first renders the changed object, so a change nobody read before a
+wake counts as written after it.
 """
 
 from __future__ import annotations
