@@ -28,7 +28,7 @@ def _expected() -> dict[str, Fraction]:
 def _share(value: object, name: str) -> Fraction:
     """``value`` (a number, a fraction or a percentage as text) as a fraction, or
     :class:`Wrong` saying what is wrong with it: not a number, a fraction over zero, or more
-    than the whole cluster (50 for 50 %)."""
+    than the whole cluster (50 for 50 %, or "150%")."""
     hint = 'Write a share as a number (0.25), a fraction in quotes ("1/4") or "25%".'
     text = str(value).strip()
     percent = text.endswith("%")
@@ -41,11 +41,11 @@ def _share(value: object, name: str) -> Fraction:
     except (ValueError, OverflowError):    # not a number; inf
         raise Wrong(f"{name}: {value!r} is not a number.", hint) from None
     if percent:
-        return share / 100
+        share /= 100
     if share > 1:
         raise Wrong(f"{name}: {value!r} is more than the whole cluster.",
-                    "A share is a fraction of the total, from 0 to 1: write 0.25, \"1/4\" "
-                    'or "25%", not 25.')
+                    "A share is a fraction of the total, from 0 to 1 (at most 100%): write "
+                    '0.25, "1/4" or "25%", not 25.')
     return share
 
 

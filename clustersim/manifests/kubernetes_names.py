@@ -191,15 +191,15 @@ def container_resource_name_problems(value: str) -> list[str]:
     name in a container's ``requests`` or ``limits``, with the helpers of
     ``pkg/apis/core/helper/helpers.go``: first ``validateResourceName`` (a qualified name, and
     without a '/' one of ``IsStandardResourceName``'s names, the quota's too, or a huge page
-    size), then a name without a '/' must be one a container may ask for (cpu, memory,
-    ephemeral-storage, ``hugepages-<size>``), one with a '/' outside ``kubernetes.io/`` an
-    extended resource (``IsExtendedResourceName``: no ``requests.`` prefix, and a qualified
-    name once that prefix is put before it, as a quota would name it)."""
+    size; the standard names are not looked up for a name that is no qualified name), then,
+    whatever that found, a name without a '/' must be one a container may ask for (cpu,
+    memory, ephemeral-storage, ``hugepages-<size>``), one with a '/' outside
+    ``kubernetes.io/`` an extended resource (``IsExtendedResourceName``: no ``requests.``
+    prefix, and a qualified name once that prefix is put before it, as a quota would name
+    it): ``CPU_`` and ``example.com/gpu_`` get two errors."""
     problems = label_key_problems(value)
-    if problems:
-        return problems
     if "/" not in value:
-        if value not in _STANDARD_RESOURCES and not value.startswith(
+        if not problems and value not in _STANDARD_RESOURCES and not value.startswith(
                 ("hugepages-", "requests.hugepages-")):
             problems.append("must be a standard resource type or fully qualified")
         if value not in _STANDARD_CONTAINER_RESOURCES and not value.startswith("hugepages-"):

@@ -103,7 +103,7 @@ class DerivedObjects:
     def __init__(self, cluster: KubernetesCluster, epoch: float | None = None) -> None:
         self.cluster = cluster
         self.clock = WallClock(lambda: self.cluster.now, epoch)
-        self.versions = ResourceVersions()
+        self.versions = ResourceVersions(lambda: self.cluster.now)
         """The store's revision and each object's resourceVersion."""
         self.referenced: dict[int, tuple[str, str]] = {}
         """For each event, by its index in the cluster's log, the resourceVersion its object

@@ -10,19 +10,24 @@ watch and :func:`page` for each list.
 
 The revision a list is read at (:func:`page`): a real API server reads an ``Exact``
 ``resourceVersion`` (or a legacy one with ``limit``) and a ``continue`` token's from etcd's
-history, which keeps the revisions since its last compaction (every 5 minutes), and answers
+history, which keeps the revisions since its last compaction (the API server compacts every
+5 minutes: :meth:`~clustersim.serve.kubeversions.ResourceVersions.compacted`), and answers
 410 ``Expired`` for one compacted (``interpretListError`` in k8s.io/apiserver
 ``pkg/storage/etcd3/errors.go``); a version newer than its watch cache has is waited for, 3
 seconds, then answered 504 (``waitUntilFreshAndBlock`` in ``pkg/storage/cacher/
 watch_cache.go``, ``NewTooLargeResourceVersionError`` in ``pkg/storage/errors.go``).
 ``NotOlderThan`` and a version without ``limit`` accept anything at least as new, so an
-older version lists the current state. The simulator keeps no old objects: it reads an
-older revision only while none of the list's objects has changed since (each object's
-version, and the last deletion of its kind, :meth:`~clustersim.serve.kubeversions.
-ResourceVersions.removed`), the state at that revision being the current one, and answers
-410 otherwise, as for a compacted revision. Simplified: it answers a newer version at once
-instead of waiting 3 seconds (its revision moves only when a read finds a change or
-simulated time passes); the ``Retry-After: 1`` of the answer has kubectl ask again.
+older version lists the current state. The simulator answers 410 for a compacted revision
+as etcd does, on the simulated clock. It keeps no old objects, so within the compaction
+window it reads a ``continue`` token's rest as the objects are now (objects made, changed
+or deleted since the first chunk show so, where etcd gives them as they were at its
+revision) under the token's resourceVersion, and an ``Exact`` version only while none of
+the list's objects has changed since (each object's version, and the last deletion of its
+kind, :meth:`~clustersim.serve.kubeversions.ResourceVersions.removed`), the state at that
+revision being the current one, answering 410 otherwise, as for a compacted revision.
+Simplified: it answers a newer version at once instead of waiting 3 seconds (its revision
+moves only when a read finds a change or simulated time passes); the ``Retry-After: 1`` of
+the answer has kubectl ask again.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from clustersim.goformat import NumError, json_kind, parse_int
 from clustersim.manifests.kubernetes_errors import aggregate, invalid, unsupported
 from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.kubedecoding import decoder_error
+from clustersim.serve.kubeversions import ResourceVersions
 
 __all__ = ["UNKNOWN_REASON", "WATCH_LIMIT", "WATCH_POLL", "check_list_options", "int64_option",
            "page"]
@@ -125,7 +131,7 @@ def check_list_options(request: Request, *, watch: bool) -> None:
 
 
 def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
-         across_namespaces: bool, revision: int, last_change: Callable[[], int]
+         across_namespaces: bool, versions: ResourceVersions, last_change: Callable[[], int]
          ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
     """One chunk of a list (``?limit=``, ``?continue=``; https://kubernetes.io/docs/reference/
     using-api/api-concepts/#retrieving-large-results-sets-in-chunks) and the list's
@@ -134,19 +140,20 @@ def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
     chunk and, for a list without selectors, ``remainingItemCount``. The token is etcd3's
     (``EncodeContinue`` in k8s.io/apiserver ``pkg/storage/continue.go``: URL-safe base64 of
     ``{"v", "rv", "start"}``, ``start`` the key after the chunk's last, relative to the
-    list's prefix); a token it cannot read is refused with 400. ``revision`` is the store's
-    now, ``last_change`` the revision of the last change to the list's objects (see the
-    module docstring): the list is read at the revision the request names when the store
-    can read it there, else refused with 410 or 504."""
+    list's prefix); a token it cannot read is refused with 400. ``versions`` holds the
+    store's revision and the one it is compacted to, ``last_change`` gives the revision of
+    the last change to the list's objects (see the module docstring): the list is read at
+    the revision the request names when the store can read it there, else refused with 410
+    or 504."""
     # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
     token, limit = request.arg("continue"), max(int64_option(request, "limit") or 0, 0)
     if token:
-        start, at = _decode_continue(token, revision)
+        start, at = _decode_continue(token, versions.revision)
         expired = HttpError(410, CONTINUE_EXPIRED, "Expired")
         expired.list_meta["continue"] = _continue(start, -1)
-        _readable(at, revision, last_change, expired)
+        _readable(at, versions, expired)
     else:
-        start, at = "", _list_revision(request, revision, last_change, limit)
+        start, at = "", _list_revision(request, versions, last_change, limit)
     meta: dict[str, Any] = {"resourceVersion": str(at)}
     if not token and not limit:
         return items, meta
@@ -161,13 +168,13 @@ def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
     return items[:limit], meta
 
 
-def _list_revision(request: Request, revision: int, last_change: Callable[[], int],
-                   limit: int) -> int:
+def _list_revision(request: Request, versions: ResourceVersions,
+                   last_change: Callable[[], int], limit: int) -> int:
     """The revision a list without ``continue`` is read at: the one it names with ``Exact``
     or, without ``resourceVersionMatch``, with a ``limit`` (etcd3 reads that revision,
     ``ValidateListOptions`` in k8s.io/apiserver ``pkg/storage/interfaces.go``), else the
     store's now (none, ``0``, ``NotOlderThan`` or a version alone: at least that new)."""
-    version = request.arg("resourceVersion") or ""
+    version, revision = request.arg("resourceVersion") or "", versions.revision
     if version in ("", "0"):
         return revision
     asked = parse_int(version, signed=False)     # check_list_options has read it
@@ -175,23 +182,25 @@ def _list_revision(request: Request, revision: int, last_change: Callable[[], in
     exact = match == "Exact" or (not match and limit > 0)
     if not exact and asked <= revision:
         return revision
-    _readable(asked, revision, last_change, HttpError(410, LIST_EXPIRED, "Expired"))
+    expired = HttpError(410, LIST_EXPIRED, "Expired")
+    _readable(asked, versions, expired)
+    if asked < revision and last_change() > asked:    # the simulator keeps no old objects
+        raise expired
     return asked
 
 
-def _readable(at: int, revision: int, last_change: Callable[[], int],
-              expired: HttpError) -> None:
-    """Refuse to read the list at revision ``at`` when the store cannot: ``expired`` when
-    the list's objects changed since (the simulator keeps no old ones), the cacher's 504 for a
-    revision it has not reached (``waitUntilFreshAndBlock`` gives up after 3 seconds with
-    ``NewTooLargeResourceVersionError``, asking the client to retry after
+def _readable(at: int, versions: ResourceVersions, expired: HttpError) -> None:
+    """Refuse to read the list at revision ``at`` when etcd cannot: ``expired`` for a
+    revision compacted (:meth:`~clustersim.serve.kubeversions.ResourceVersions.compacted`),
+    the cacher's 504 for one it has not reached (``waitUntilFreshAndBlock`` gives up after
+    3 seconds with ``NewTooLargeResourceVersionError``, asking the client to retry after
     ``resourceVersionTooHighRetrySeconds``, 1)."""
-    if at > revision:
-        raise HttpError(504, f"Timeout: Too large resource version: {at}, current: {revision}",
-                        "Timeout", causes=[{"reason": "ResourceVersionTooLarge",
-                                            "message": "Too large resource version"}],
-                        retryAfterSeconds=1)
-    if at < revision and last_change() > at:
+    if at > versions.revision:
+        raise HttpError(504, f"Timeout: Too large resource version: {at}, current: "
+                        f"{versions.revision}", "Timeout", causes=[
+                            {"reason": "ResourceVersionTooLarge",
+                             "message": "Too large resource version"}], retryAfterSeconds=1)
+    if at < versions.compacted():
         raise expired
 
 

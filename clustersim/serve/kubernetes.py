@@ -21,10 +21,11 @@ reason and code the real API server gives
 (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 Each object carries the resourceVersion of its last change and a list the store's revision
 (:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
-409 Conflict (:func:`_precondition`), a list at an older version or from an older ``continue``
-token is read only while none of its objects changed since, else 410 Expired (the simulator
-keeps no old objects; :mod:`~clustersim.serve.kubelists`), and a watch from a version reports
-what changed since.
+409 Conflict (:func:`_precondition`), a list from an older ``continue`` token is read while
+etcd would keep the token's revision (the API server compacts it every 5 minutes), an
+``Exact`` list at an older version only while none of its objects changed since (the
+simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
+watch from a version reports what changed since.
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
@@ -58,7 +59,8 @@ of a new cluster's kubeconfig (a real server would also check impersonation righ
 December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
 written through the API, and a server-side apply merges the configuration into the object as
 a strategic merge patch does; the later chunks of a
-list show the objects as they are now, not as they were at the first chunk's version
+list show the objects as they are now, not as they were at the first chunk's version, and an
+``Exact`` list at an older version is 410 once its objects changed
 (:func:`~clustersim.serve.kubelists.page`); watches poll the
 simulator every 0.1 s of wall-clock time and end after 5 minutes at most (``WATCH_LIMIT``),
 which is also the timeout of one without ``timeoutSeconds`` or with 0 (a real API server's
@@ -369,6 +371,11 @@ class KubernetesBackend(ClusterTime):
         if (sub is not None and sub not in ("status", "scale", "eviction", "log")) or (
                 sub in ("eviction", "log") and resource.kind != "Pod"):
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        if verb == "patch" and request.content_type not in _PATCH_TYPES:
+            # PatchResource checks the patch type first, before the options
+            raise HttpError(415, "the body of the request was in an unknown format - accepted "
+                            f"media types include: {', '.join(_PATCH_TYPES)}",
+                            "UnsupportedMediaType")
         if verb in _WRITE_OPTIONS:
             _check_write_options(request, verb)
         if verb == "watch":
@@ -524,30 +531,35 @@ class KubernetesBackend(ClusterTime):
         return self.renderer.render(obj, resource, lean=lean), times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
-                name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
+                name: str | None = None
+                ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], int]:
+        """The objects the request's selectors and ``name`` select, and the newest version
+        among those rendered to find them (the label selector's, all the field selector
+        read)."""
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
         lean = _wants_table(request) and not bool_option(request, "watch") \
             and request.arg("includeObject") != "Object"
-        return [(obj, times) for obj, times in self._items(resource, namespace, labels,
-                                                           lean=lean)
-                if fields(obj) and name in (None, obj["metadata"]["name"])]
+        rendered = self._items(resource, namespace, labels, lean=lean)
+        return [(obj, times) for obj, times in rendered
+                if fields(obj) and name in (None, obj["metadata"]["name"])], _newest(rendered)
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         check_list_options(request, watch=False)
-        items = self._select(request, resource, namespace)
+        items, newest = self._select(request, resource, namespace)
         versions = self.renderer.versions
 
         def last_change() -> int:
             """The revision of the last change to any object of the list, selected or not
-            (one leaving a selection changes the list)."""
-            return max([versions.removed(resource.kind), *(
-                int(obj["metadata"]["resourceVersion"])
-                for obj, _ in self._items(resource, namespace))])
+            (one leaving a selection changes the list): the objects a label selector left
+            out are rendered for it, the others were."""
+            unselected = self._items(resource, namespace) if request.arg("labelSelector") \
+                else []
+            return max(versions.removed(resource.kind), newest, _newest(unselected))
 
         # the revision after the items: theirs are older
         items, meta = page(request, items, resource.namespaced and namespace is None,
-                           versions.revision, last_change)
+                           versions, last_change)
         if _wants_table(request):
             found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
                           request.arg("includeObject"))
@@ -685,7 +697,7 @@ class KubernetesBackend(ClusterTime):
         """What a watch sees now: (resourceVersion, object, simulated times) by uid."""
         return {obj["metadata"].get("uid", obj["metadata"]["name"]): (
             obj["metadata"]["resourceVersion"], obj, times)
-            for obj, times in self._select(request, resource, namespace)}
+            for obj, times in self._select(request, resource, namespace)[0]}
 
     def _changed_since(self, kind: str, since: str,
                        seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
@@ -781,6 +793,8 @@ class KubernetesBackend(ClusterTime):
                             "AlreadyExists", name=meta["name"], group=resource.group,
                             kind=resource.plural)
         asked = _asked_version(resource, meta)
+        if config is not None:       # Store.Update's versioner reads it before it creates
+            _version_number(asked)
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
@@ -799,10 +813,12 @@ class KubernetesBackend(ClusterTime):
                 # controller fills it, and it never sees an object that was not stored
                 rendered["status"] = {}
             return Response.json(201, rendered, **warning)
-        if _uint(asked):
+        if config is None and _uint(asked):
             # etcd3 store.Create refuses a version, as sourced from another object
             # (ErrResourceVersionSetOnCreate; one that is not a number is not seen); a
-            # dry run never reaches it
+            # dry run never reaches it. An apply creates through Store.Update, whose
+            # GuaranteedUpdate clears the version before it writes (etcd3's updateState:
+            # PrepareObjectForStorage), so the object is made with a version of its own
             raise HttpError(500, "resourceVersion should not be set on objects to be created",
                             UNKNOWN_REASON)
         with _refusals(resource, meta.get("name", "")):
@@ -1296,6 +1312,14 @@ _PROPAGATION = ("Foreground", "Background", "Orphan")
 (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object` follows each)."""
 
 
+_PATCH_TYPES = ("application/json-patch+json", "application/merge-patch+json",
+                "application/strategic-merge-patch+json", "application/apply-patch+yaml")
+"""The patch types a built-in resource accepts, in the API installer's order
+(``registerResourceHandlers``); another is refused with 415 by ``PatchResource``
+(k8s.io/apiserver ``pkg/endpoints/handlers/patch.go``) before anything else is read,
+in ``negotiation.NewUnsupportedMediaTypeError``'s words."""
+
+
 _WRITE_OPTIONS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}
 """The options of a write, named as their validation names them."""
 
@@ -1427,6 +1451,13 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     return conditions
 
 
+def _newest(items: Iterable[tuple[dict[str, Any], dict[str, float]]]) -> int:
+    """The highest resourceVersion among ``items`` (0 for none); an object without one
+    (metrics-server's, which no store keeps) has none to read at."""
+    return max((int(obj["metadata"].get("resourceVersion", 0)) for obj, _ in items),
+               default=0)
+
+
 def _wants_table(request: Request) -> bool:
     return "as=Table" in request.headers.get("accept", "")
 
@@ -1458,18 +1489,25 @@ def _precondition(resource: Resource, name: str, current: dict[str, Any], new: A
     specified for an update``). A version that is not a number is the versioner's parse
     error (``APIObjectVersioner.ObjectResourceVersion``, ``storage/api_object_versioner.go``),
     which reaches the client as a 500 without a reason, as upstream."""
-    asked = _asked_version(resource, new.get("metadata") if isinstance(new, dict) else None)
-    if not asked:
-        return
-    try:
-        version = parse_int(asked, signed=False)
-    except NumError as unreadable:
-        raise HttpError(500, str(unreadable), UNKNOWN_REASON) from None
+    version = _version_number(_asked_version(resource, new.get("metadata")
+                                             if isinstance(new, dict) else None))
     if version and version != int(current["metadata"]["resourceVersion"]):
         raise HttpError(409, f'Operation cannot be fulfilled on {resource.qualified()} '
                         f'"{name}": the object has been modified; please apply your changes '
                         "to the latest version and try again", "Conflict", name=name,
                         group=resource.group, kind=resource.plural)
+
+
+def _version_number(asked: str) -> int:
+    """A request's resourceVersion as ``APIObjectVersioner.ObjectResourceVersion`` reads it
+    (0 for none); one that is not a number is its ``strconv.ParseUint`` error, which reaches
+    the client as a 500 without a reason."""
+    if not asked:
+        return 0
+    try:
+        return parse_int(asked, signed=False)
+    except NumError as unreadable:
+        raise HttpError(500, str(unreadable), UNKNOWN_REASON) from None
 
 
 def _asked_version(resource: Resource, meta: Any) -> str:
@@ -1557,12 +1595,7 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
         raise HttpError(400, "a patch must be a JSON object", "BadRequest")
     if kind == "application/merge-patch+json":
         return merge_patch(current, body)
-    if kind in ("application/strategic-merge-patch+json", "application/apply-patch+yaml"):
-        return strategic_merge_patch(current, body)
-    raise HttpError(415, f'the server does not support patches of type "{kind}": use '
-                    "application/json-patch+json, application/merge-patch+json, "
-                    "application/strategic-merge-patch+json or application/apply-patch+yaml",
-                    "UnsupportedMediaType")
+    return strategic_merge_patch(current, body)   # or an apply: the others are refused first
 
 
 def _unreadable(into: str | None, body: bytes, why: str, json_body: bool) -> HttpError:

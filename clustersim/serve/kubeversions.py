@@ -18,17 +18,28 @@ instead: an object does not change because time passes. Simplified: a Node's hea
 is left out with the others, so a Node's version changes with its conditions, labels and
 taints only (a real kubelet also writes its status every five minutes,
 ``nodeStatusReportFrequency``, and renews its Lease every ten seconds).
+
+etcd keeps its history, every revision of every key, until it is compacted; the API server's
+compactor (k8s.io/apiserver ``pkg/storage/etcd3/compact.go``, ``runCompactLoop``) wakes every
+``--etcd-compaction-interval`` (5 minutes by default), starting that long after the server,
+and compacts to the revision it saw when it last woke (none at its first wake), so a revision
+stays readable for 5 to 10 minutes after a newer one is written. :meth:`ResourceVersions.
+compacted` follows it on the simulated clock, the one every time a learner sees runs on (ages,
+events, back-offs), the API server counted as started at simulated second 0. The simulator
+numbers a change when it first renders the changed object, so a change nobody read before a
+wake counts as written after it.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["PRESENTED_TIMES", "TIME_FIELDS", "Key", "ResourceVersions", "Revision", "digest",
-           "key_of"]
+__all__ = ["COMPACTION_INTERVAL", "PRESENTED_TIMES", "TIME_FIELDS", "Key", "ResourceVersions",
+           "Revision", "digest", "key_of"]
 
 TIME_FIELDS = frozenset({
     "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
@@ -41,6 +52,10 @@ PRESENTED_TIMES = TIME_FIELDS | {"renewTime", "firstTimestamp", "lastTimestamp",
                                  "lastObservedTime"}
 """The fields that hold a time as shown (with those the derived objects write directly): left
 out of the digest, with ``resourceVersion`` itself wherever it appears."""
+
+COMPACTION_INTERVAL = 300.0
+"""The API server's ``--etcd-compaction-interval`` (default 5 minutes), in simulated
+seconds."""
 
 Key = tuple[str, str, str]
 """(namespace, name, uid) of an object of one kind; a new object of the same name is
@@ -71,17 +86,34 @@ def digest(shown: Mapping[str, Any], source: Any = None) -> bytes:
 
 
 class ResourceVersions:
-    """The store's revision (``revision``, the version of every list) and each object's."""
+    """The store's revision (``revision``, the version of every list) and each object's;
+    ``clock`` gives the simulated now."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float]) -> None:
         self.revision = 1
+        self._clock = clock
         self._seen: dict[str, dict[Key, Revision]] = {}
         self._removed: dict[str, int] = {}
+        self._history: list[tuple[float, int]] = [(float("-inf"), 1)]
+        """(simulated time, revision) of each write since the one the compactor last saw."""
 
     def bump(self) -> int:
         """A write: the next revision."""
         self.revision += 1
+        self._history.append((self._clock(), self.revision))
         return self.revision
+
+    def compacted(self) -> int:
+        """The revision etcd is compacted to by now (0: none yet): the store's revision at
+        the compactor's wake before its last (see the module docstring); a revision below it
+        is gone (``mvcc: required revision has been compacted``)."""
+        wakes = int(self._clock() // COMPACTION_INTERVAL)
+        if wakes < 2:
+            return 0
+        seen = bisect.bisect_right(self._history, (wakes - 1) * COMPACTION_INTERVAL,
+                                   key=lambda write: write[0])
+        del self._history[:seen - 1]      # older writes are compacted for good
+        return self._history[0][1]
 
     def stamp(self, kind: str, key: Key, shown: Mapping[str, Any], source: Any = None) -> str:
         """The version of the object ``key`` of ``kind`` showing ``shown`` (made from

@@ -23,7 +23,7 @@ type in a table (the id, command, counts and amounts, constraints, dependencies,
 upgrade strategy; the container with its Docker image, engine type and network and its
 port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
 ``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
-``secrets.raml``; of a pod, its containers and networks, ``pod.raml``) and the second for
+``secrets.raml``; of a pod, its containers, networks and role, ``pod.raml``) and the second for
 the id, the constraints and the networks (of a pod too); an item of an array of objects
 that is no object reads as an object without fields, as Marathon reads it; the manifest
 loader then checks the rest, and its refusals keep the simulator's words in Marathon's shape
@@ -38,7 +38,6 @@ here are left to the loader, which refuses the same values in its own words.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -91,10 +90,12 @@ def _number(value: Any, path: str, minimum: float | None, errors: Errors, *,
             integer: bool = False, maximum: float | None = None) -> None:
     """Play's ``IntReads``/``DoubleReads``, then the RAML ``minimum`` and ``maximum``. Play
     reads a JSON number as a ``BigDecimal``, so ``1e400``, which Python reads as infinity, is
-    a number that is no ``Int`` (``isValidInt``) like ``1e300``."""
+    a number that is no ``Int`` (``isValidInt``) like ``1e300``, and so is an integer of 400
+    digits, which Python keeps as an ``int`` too large for a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors.append((path, "error.expected.jsnumber"))
-    elif integer and (not math.isfinite(value) or value != int(value) or abs(value) > _INT32):
+    elif integer and ((isinstance(value, float) and not value.is_integer())
+                      or abs(value) > _INT32):
         errors.append((path, "error.expected.int"))
     elif key := bound_error(value, minimum, maximum):
         errors.append((path, key))
@@ -294,8 +295,10 @@ _POD_FIELDS: dict[str, Reader] = {
     "containers": _objects({"name": _string(), "resources": _object({})},   # podContainer.raml
                            required=("name", "resources"), min_items=1),
     "networks": _NETWORKS,
+    "role": _string(),      # pod.raml's ``role?: string`` (Marathon 1.9), as an app's
 }
-"""The arrays of objects of ``pod.raml`` (a pod's other fields are left to the loader)."""
+"""The arrays of objects of ``pod.raml`` and its ``role`` (a pod's other fields are left to
+the loader)."""
 
 
 def _read_fields(spec: dict[str, Any], fields: dict[str, Reader], at: str,

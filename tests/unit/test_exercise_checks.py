@@ -66,6 +66,15 @@ def test_a_share_may_be_a_percentage_but_not_a_percent_count() -> None:
     assert "from 0 to 1" in result.hint
 
 
+@pytest.mark.parametrize("share", ["150%", 1.5, "3/2"])
+def test_a_share_above_the_whole_cluster_is_refused_in_every_form(share) -> None:
+    """"150%" had been taken as 1.5 unchecked (a percentage returned before the range check)
+    and then called only a wrong share, while 1.5 was more than the whole cluster."""
+    result = check_dominant_shares({"X": share, "Y": "1/3", "next": "Y"})
+    assert not result and "more than the whole cluster" in result.message
+    assert "at most 100%" in result.hint
+
+
 def test_weight_hints() -> None:
     assert "proportional to the weights" in check_weights(3).hint   # the lab's 1:3
     assert "positive weight" in check_weights(-1).message

@@ -690,6 +690,24 @@ def test_usable_simulator_annotations_load() -> None:
      ["spec.template.spec.containers[0].resources.requests[requests.memory]: Invalid value: "
       '"requests.memory": must be a standard resource for containers'],
      "memory: the requests. prefix names a ResourceQuota's total"),
+    # upstream keeps the qualified name's errors and adds the container's check to them
+    ("{requests: {CPU_: 1}}",
+     ['spec.template.spec.containers[0].resources.requests[CPU_]: Invalid value: "CPU_": name '
+      "part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+      "with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex "
+      "used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      'spec.template.spec.containers[0].resources.requests[CPU_]: Invalid value: "CPU_": must '
+      "be a standard resource for containers"],
+     "a resource a container may ask for"),
+    ("{limits: {example.com/gpu_: 1}}",
+     ["spec.template.spec.containers[0].resources.limits[example.com/gpu_]: Invalid value: "
+      '"example.com/gpu_": name part must consist of alphanumeric characters, \'-\', \'_\' or '
+      "'.', and must start and end with an alphanumeric character (e.g. 'MyName',  or "
+      "'my.name',  or '123-abc', regex used for validation is "
+      "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      "spec.template.spec.containers[0].resources.limits[example.com/gpu_]: Invalid value: "
+      '"example.com/gpu_": doesn\'t follow extended resource name standard'],
+     "a resource a container may ask for"),
     ("{limits: {requests.example.com/dongle: 1}}",
      ["spec.template.spec.containers[0].resources.limits[requests.example.com/dongle]: "
       'Invalid value: "requests.example.com/dongle": doesn\'t follow extended resource name '

@@ -321,6 +321,23 @@ def test_force_is_for_an_apply_only(kubectl):
     assert stored(kubectl)["spec"]["replicas"] == 2
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_a_patch_of_an_unknown_type_is_refused_before_its_options(kubectl, content_type):
+    """PatchResource refuses a patch type it does not accept with 415 first, then decodes and
+    validates the options: a bad fieldManager had been answered 422, and application/json
+    had been read as a patch body and refused in the simulator's own words."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    request = urllib.request.Request(
+        f"{kubectl.server.url}/apis/apps/v1/namespaces/default/deployments/web?"
+        "fieldManager=a%09b&force=true", data=b'{"spec": {"replicas": 5}}', method="PATCH",
+        headers={"Content-Type": content_type})
+    assert refusal(request) == (415, "the body of the request was in an unknown format - "
+                                     "accepted media types include: application/json-patch+"
+                                     "json, application/merge-patch+json, application/"
+                                     "strategic-merge-patch+json, application/apply-patch+yaml")
+    assert stored(kubectl)["spec"]["replicas"] == 2
+
+
 def test_an_apply_with_two_elements_of_the_same_keys_is_refused(kubectl):
     """structured-merge-diff cannot convert a configuration whose keyed list has two elements
     with the same keys (``containerPort`` with its default ``protocol``) into a typed object:
@@ -388,3 +405,33 @@ def test_a_managed_fields_time_that_does_not_decode_fails_the_object(kubectl, wh
     assert refused.stderr.startswith("The request is invalid: patch: Invalid value: ")
     assert refused.stderr.endswith(f'": {why}')
     assert [{**e, "time": ""} for e in managed(kubectl)] == [{**e, "time": ""} for e in before]
+
+
+@pytest.mark.parametrize(("version", "answer"), [
+    ("12345", 201), ("abc", (500, 'strconv.ParseUint: parsing "abc": invalid syntax'))])
+def test_an_apply_that_creates_takes_no_version_from_its_configuration(kubectl, version,
+                                                                       answer):
+    """An apply creates through the registry's Store.Update, whose GuaranteedUpdate clears
+    the object's resourceVersion before it writes (etcd3 updateState, PrepareObjectForStorage;
+    kubernetes#106745 creates ConfigMaps so): the object is made with a version of its own.
+    The versioner reads the version first, so one that is no number is its 500. The apply
+    had met store.Create's refusal of a POST, a 500 'resourceVersion should not be set on
+    objects to be created'."""
+    body = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "settings", "resourceVersion": version}, "data": {"mode": "fast"}})
+    request = urllib.request.Request(
+        f"{kubectl.server.url}/api/v1/namespaces/default/configmaps/settings"
+        "?fieldManager=tool", data=body.encode(), method="PATCH",
+        headers={"Content-Type": "application/apply-patch+yaml"})
+    if answer == 201:
+        with urllib.request.urlopen(request, timeout=30) as created:
+            made = json.loads(created.read())
+            assert created.status == 201
+        assert made["metadata"]["resourceVersion"] != version
+        assert made["data"] == {"mode": "fast"}
+        return
+    with pytest.raises(urllib.error.HTTPError) as refusal:
+        urllib.request.urlopen(request, timeout=30)
+    status = json.loads(refusal.value.read())
+    assert (refusal.value.code, status["message"]) == answer and "reason" not in status
+    assert kubectl.server.cluster.get("ConfigMap", "default", "settings") is None

@@ -95,17 +95,60 @@ def test_not_older_than_an_old_version_lists_the_current_state(server):
     assert [o["metadata"]["name"] for o in found["items"]] == ["a", "b", "kube-root-ca.crt"]
 
 
-def test_a_continue_token_from_before_a_change_has_expired_and_offers_the_rest(server):
+def test_a_chunked_list_with_changes_between_its_chunks_goes_on(server):
+    """etcd keeps the first chunk's revision until the API server compacts it, so a change
+    between two chunks is no error (the simulator shows the rest as it is now); a continue
+    token had been refused 410 after any change to the kind, and kubectl get with its
+    default --chunk-size=500 failed on a busy cluster."""
     first = _list(server, "limit=1")
     _configmap(server, "b")
-    status, body, _ = _request(server, f"{CONFIGMAPS}?limit=1&continue="
-                                       f"{first['metadata']['continue']}")
+    _list(server)                                           # a read: the store moves on
+    rest = _list(server, f"limit=5&continue={first['metadata']['continue']}")
+    assert [o["metadata"]["name"] for o in rest["items"]] == ["b", "kube-root-ca.crt"]
+    assert rest["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
+
+
+def test_a_continue_token_older_than_the_compaction_has_expired_and_offers_the_rest(server):
+    """The compactor wakes every 5 minutes and compacts to the revision it saw at its last
+    wake: a change at second 0 is compacted at second 600, and a token from before it is
+    then 410 Expired, with a token for the rest at the current revision."""
+    first = _list(server, "limit=1")
+    token = first["metadata"]["continue"]
+    _configmap(server, "b")
+    server.step(599)
+    assert _list(server, f"limit=1&continue={token}")["items"][0]["metadata"]["name"] == "b"
+    server.step(1)
+    status, body, _ = _request(server, f"{CONFIGMAPS}?limit=1&continue={token}")
     assert (status, body["reason"]) == (410, "Expired")
     assert body["message"].startswith("The provided continue parameter is too old to display "
                                       "a consistent list result. You can start a new list ")
     rest = _list(server, f"limit=5&continue={body['metadata']['continue']}")
     assert [o["metadata"]["name"] for o in rest["items"]] == ["b", "kube-root-ca.crt"]
     assert rest["metadata"]["resourceVersion"] == _list(server)["metadata"]["resourceVersion"]
+
+
+def test_an_exact_version_compacted_has_expired_though_the_list_is_unchanged(server):
+    """etcd cannot read a compacted revision, whatever changed: a write to another kind at
+    second 0 is compacted at second 600."""
+    before = _list(server)["metadata"]["resourceVersion"]
+    _request(server, "/api/v1/namespaces/default/secrets", {
+        "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}})
+    query = f"resourceVersion={before}&resourceVersionMatch=Exact"
+    server.step(599)
+    assert _list(server, query)["metadata"]["resourceVersion"] == before
+    server.step(1)
+    status, body, _ = _request(server, f"{CONFIGMAPS}?{query}")
+    assert (status, body["message"]) == (410, "The resourceVersion for the provided list is "
+                                              "too old.")
+
+
+def test_an_unchanged_revision_is_not_compacted(server):
+    """The compactor compacts to the store's revision at its last wake: with no write since
+    a token's revision, the token stays readable however long ago it was given."""
+    first = _list(server, "limit=1")
+    server.step(3600)
+    rest = _list(server, f"limit=5&continue={first['metadata']['continue']}")
+    assert rest["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
 
 
 def test_an_unchanged_list_goes_on_at_its_first_chunks_version(server):
@@ -129,3 +172,19 @@ def test_a_version_the_store_has_not_reached_is_too_large(server, query):
                                            "message": "Too large resource version"}],
                                "retryAfterSeconds": 1}
     assert headers["Retry-After"] == "1"
+
+
+@pytest.mark.parametrize("query", ["limit=1&continue={token}",
+                                   "resourceVersion={rv}&resourceVersionMatch=Exact"])
+def test_a_list_of_objects_without_versions_is_read_at_an_older_revision(query):
+    """NodeMetrics (metrics.k8s.io) carry no resourceVersion: a continue token or an Exact
+    version from before a change had answered a 500 KeyError."""
+    metrics = "/apis/metrics.k8s.io/v1beta1/nodes"
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        status, first, _ = _request(server, f"{metrics}?limit=1")
+        assert status == 200 and "resourceVersion" not in first["items"][0]["metadata"]
+        _configmap(server, "b")
+        _list(server)                                       # a read: the store moves on
+        status, body, _ = _request(server, f"{metrics}?" + query.format(
+            token=first["metadata"]["continue"], rv=first["metadata"]["resourceVersion"]))
+        assert status == 200, body

@@ -22,7 +22,7 @@ def test_the_times_as_shown_and_the_version_itself_are_no_change():
 
 
 def test_a_version_changes_exactly_when_the_object_does():
-    versions = ResourceVersions()
+    versions = ResourceVersions(lambda: 0.0)
     key = ("default", "web", "u1")
     first = versions.stamp("Pod", key, _pod("Pending", "t"))
     other = versions.stamp("Pod", ("default", "db", "u2"), _pod("Pending", "t"))
@@ -34,10 +34,27 @@ def test_a_version_changes_exactly_when_the_object_does():
 
 
 def test_forgetting_the_deleted_objects_of_one_namespace():
-    versions = ResourceVersions()
+    versions = ResourceVersions(lambda: 0.0)
     web, db, far = ("default", "web", "u1"), ("default", "db", "u2"), ("dev", "db", "u3")
     for key in (web, db, far):
         versions.stamp("Pod", key, _pod("Running", "t"))
     versions.forget("Pod", "default", [web])
     assert versions.created("Pod", db) is None
     assert versions.created("Pod", web) and versions.created("Pod", far)
+
+
+def test_the_compactor_compacts_to_the_revision_of_its_wake_before_last():
+    """compact.go's runCompactLoop: it wakes every 5 minutes, first compacts at its second
+    wake, each time to the store's revision at its wake before."""
+    now = [0.0]
+    versions = ResourceVersions(lambda: now[0])
+    first = versions.bump()                     # at second 0
+    now[0] = 299.0
+    second = versions.bump()
+    now[0] = 301.0
+    versions.bump()
+    assert versions.compacted() == 0            # its first wake compacts nothing
+    now[0] = 600.0
+    assert versions.compacted() == second > first
+    now[0] = 1200.0                             # nothing written since: the last write's
+    assert versions.compacted() == versions.revision

@@ -627,6 +627,18 @@ def test_a_list_item_that_is_no_object_reads_as_one_without_fields(server, path,
     assert (response.status_code, response.json()) == (422, answer)
 
 
+@pytest.mark.parametrize("path", ["/v2/apps", "/v2/pods"])
+def test_a_role_that_is_no_string_is_refused_by_the_raml_reader(server, path):
+    """``role?: string`` in app.raml and pod.raml: Play refuses ``"role": 7`` with
+    ``error.expected.jsstring`` for a pod as for an app (a pod's had reached the loader and
+    been answered in pydantic's words)."""
+    spec = {"id": "/p", "cmd": "x"} if path == "/v2/apps" else {
+        "id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    response = requests.post(f"{server.url}{path}", json={**spec, "role": 7}, timeout=10)
+    assert (response.status_code, response.json()) == (422, {"message": "Invalid JSON",
+        "details": [{"path": "/role", "errors": ["error.expected.jsstring"]}]})
+
+
 def test_a_duplicate_pod_is_validated_before_its_conflict(server):
     """PodsResource.create reads the pod (its containers are required) and validates it
     before podSystem.create finds that the id is taken: a second POST of an invalid pod
@@ -1450,15 +1462,30 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
     ("POST", "/v2/apps", '"portDefinitions": [{"port": 1e400}]', "/portDefinitions(0)/port"),
     ("POST", "/v2/apps", '"healthChecks": [{"protocol": "TCP", "intervalSeconds": 1e400}]',
      "/healthChecks(0)/intervalSeconds"),
-    ("PUT", "/v2/apps/a", '"instances": 1e400', "/instances")])
+    ("PUT", "/v2/apps/a", '"instances": 1e400', "/instances"),
+    ("POST", "/v2/apps", f'"instances": 1{"0" * 400}', "/instances"),
+    ("PUT", "/v2/apps/a", f'"portDefinitions": [{{"port": -1{"0" * 400}}}]',
+     "/portDefinitions(0)/port")])
 def test_an_integer_too_large_for_a_double_is_no_int(server, method, path, fields, where):
     """Play reads a JSON number as a BigDecimal, so 1e400 is a number that is no Int, as 1e300
-    is; Python reads it as infinity, which ``int()`` refused with a 500 OverflowError."""
+    is; Python reads it as infinity, which ``int()`` refused with a 500 OverflowError. An
+    integer of 400 digits Python keeps as an int, which ``math.isfinite`` refused with one."""
     response = requests.request(method, f"{server.url}{path}", timeout=10,
                                 data=f'{{"id": "/a", "cmd": "x", {fields}}}',
                                 headers={"Content-Type": "application/json"})
     assert (response.status_code, response.json()) == (422, {"message": "Invalid JSON",
         "details": [{"path": where, "errors": ["error.expected.int"]}]})
+
+
+@pytest.mark.parametrize("field", ["cpus", "mem", "backoffFactor"])
+def test_an_integer_too_large_for_a_double_in_a_number_field_is_refused(server, field):
+    """A number field (a double) given an integer of 400 digits is refused with a 422 naming
+    it, not a 500."""
+    response = requests.post(f"{server.url}/v2/apps", timeout=10,
+                             data=f'{{"id": "/a", "cmd": "x", "{field}": 1{"0" * 400}}}',
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert [detail["path"] for detail in response.json()["details"]] == [f"/{field}"]
 
 
 @pytest.mark.parametrize(("query", "apps", "answer"), [
