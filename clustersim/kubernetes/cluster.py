@@ -227,6 +227,8 @@ class KubernetesCluster(ControllerManager):
         """Whether its kubelet talks to the API server (it can stop pods even when NotReady)."""
         self._uid = 0
         self._version = 0
+        self._shown: tuple[int, tuple[tuple[NodeState, ...], tuple[TaskState, ...]]] | None = None
+        """The last snapshot's nodes and tasks with the ``_version`` they were made at."""
         self._attempted: dict[str, tuple[int, int, float]] = {}
         """Each unschedulable pod's last failed attempt: the two versions below then, and its
         time (the scheduling queue's ``Timestamp``, which its 5-minute flush compares)."""
@@ -556,7 +558,18 @@ class KubernetesCluster(ControllerManager):
                                     from_node)
 
     def snapshot(self) -> Snapshot:
-        """The cluster now, in the shape the views draw."""
+        """The cluster now, in the shape the views draw. Its nodes and tasks are made again
+        only when ``_version`` moved, which every change to a stored object or to what the
+        controllers read bumps (:meth:`~clustersim.kubernetes.apiserver.APIServer.changed`;
+        a machine that stops or comes back too): a run recorded every second mostly meets
+        no change, and each snapshot then shares the last one's tuples."""
+        if self._shown is None or self._shown[0] != self._version:
+            self._shown = self._version, self._view()
+        nodes, tasks = self._shown[1]
+        return Snapshot("kubernetes", self.now, nodes, tasks)
+
+    def _view(self) -> tuple[tuple[NodeState, ...], tuple[TaskState, ...]]:
+        """The nodes and tasks of :meth:`snapshot`, made from the store."""
         nodes = []
         for name, info in self._nodes.items():
             if not self._node_up[name]:
@@ -584,7 +597,7 @@ class KubernetesCluster(ControllerManager):
             tasks.append(TaskState(name=row.name, owner=row.owner or f"Pod/{row.name}",
                                    node=row.node, state=state, cpu=shown[0], memory=shown[1],
                                    ready=row.ready))
-        return Snapshot("kubernetes", self.now, tuple(nodes), tuple(tasks))
+        return tuple(nodes), tuple(tasks)
 
     def __repr__(self) -> str:
         return (f"KubernetesCluster({len(self._nodes)} nodes, {len(self.objects('Pod'))} pods, "

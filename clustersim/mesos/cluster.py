@@ -50,6 +50,9 @@ class MesosCluster:
                              offer_timeout=offer_timeout)
         for role, weight in (weights or {}).items():
             self.set_weight(role, weight)
+        self._shown: tuple[tuple[Any, ...], tuple[tuple[NodeState, ...],
+                                                  tuple[TaskState, ...]]] | None = None
+        """The last snapshot's agents and tasks with the records they were made from."""
         for node in agents:
             self.add_agent(node)
 
@@ -195,7 +198,20 @@ class MesosCluster:
 
     def snapshot(self) -> Snapshot:
         """The cluster now, in the shape :mod:`clustersim.viz` draws: every agent (once, by
-        name) and every task that has not ended."""
+        name) and every task that has not ended. Its agents and tasks are made again only
+        when a task or an agent was added or changed state (all else a snapshot shows is
+        fixed when they are made): a run recorded every second mostly meets no such change,
+        and each snapshot then shares the last one's tuples."""
+        tasks, agents = tuple(self.master.tasks.values()), tuple(self.master.agents.values())
+        key = (tasks, tuple(task.state for task in tasks), agents,
+               tuple(agent.state for agent in agents))
+        if self._shown is None or self._shown[0] != key:
+            self._shown = key, self._view()
+        nodes, views = self._shown[1]
+        return Snapshot("mesos", self.clock.now, nodes, views)
+
+    def _view(self) -> tuple[tuple[NodeState, ...], tuple[TaskState, ...]]:
+        """The agents and tasks of :meth:`snapshot`, made from the master's records."""
         used: dict[str, tuple[float, float]] = {}
         tasks = []
         agents = self.master.agents
@@ -217,7 +233,7 @@ class MesosCluster:
             nodes.append(NodeState(agent.name, agent.total.cpus, agent.total.mem * _MIB, cpu,
                                    memory * _MIB, agent.zone, _AGENT_STATUS[agent.state],
                                    dict(agent.attributes)))
-        return Snapshot("mesos", self.clock.now, tuple(nodes), tuple(tasks))
+        return tuple(nodes), tuple(tasks)
 
     def __repr__(self) -> str:
         return (f"MesosCluster({len(self.master.agents)} agents, "

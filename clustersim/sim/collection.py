@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 __all__ = ["deferred_full_collections"]
 
@@ -34,23 +32,36 @@ _saved = (0, 0, 0)
 """The thresholds the process had when the outermost block began."""
 
 
-@contextmanager
-def deferred_full_collections() -> Iterator[None]:
-    """Within the block, no automatic full collection (generation 2); the thresholds the
-    process had are restored when the last block ends. The thresholds belong to the process,
-    so blocks in other threads (each simulator server answers in its own) count together:
-    whichever ends last restores them, in whatever order they end."""
-    global _depth, _saved
-    with _lock:
-        if _depth == 0:
-            _saved = gc.get_threshold()
-            if _saved[0]:
-                gc.set_threshold(_saved[0], _saved[1], _NEVER)
-        _depth += 1
-    try:
-        yield
-    finally:
+class _Deferral:
+    """The block of :func:`deferred_full_collections`: a plain context manager, since a
+    simulator enters one at every ``run()`` (a run recorded every second, hundreds of times),
+    and a generator-based one costs several times as much to enter and leave."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _depth, _saved
+        with _lock:
+            if _depth == 0:
+                _saved = gc.get_threshold()
+                if _saved[0]:
+                    gc.set_threshold(_saved[0], _saved[1], _NEVER)
+            _depth += 1
+
+    def __exit__(self, *_: object) -> None:
+        global _depth
         with _lock:
             _depth -= 1
             if _depth == 0 and _saved[0]:
                 gc.set_threshold(*_saved)
+
+
+_DEFERRAL = _Deferral()
+
+
+def deferred_full_collections() -> _Deferral:
+    """Within the block, no automatic full collection (generation 2); the thresholds the
+    process had are restored when the last block ends. The thresholds belong to the process,
+    so blocks in other threads (each simulator server answers in its own) count together:
+    whichever ends last restores them, in whatever order they end."""
+    return _DEFERRAL

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from operator import attrgetter
 
 import simpy
 
@@ -43,6 +44,12 @@ from clustersim.swarm.tasks import Task, TaskState
 __all__ = ["HEARTBEAT_PERIOD", "NODE_DOWN_PERIOD", "NodeRecord", "Service", "SwarmCluster"]
 
 SCHEDULER_DEBOUNCE = 0.05
+
+_TASK_INPUTS = attrgetter("state", "desired_state", "node")
+"""What a task's entry in a snapshot depends on that changes after it is made."""
+_RECORD_INPUTS = attrgetter("status", "alive", "availability", "node", "node.cpu", "node.memory")
+"""The same of a node record's (its node is replaced on a label or role change; a lab may
+replace the node's ``cpu`` or ``memory`` in place)."""
 
 
 class SwarmCluster(ControlAPI):
@@ -97,6 +104,9 @@ class SwarmCluster(ControlAPI):
         self._tick_pending = False
         self._views: dict[str, tuple[tuple[object, ...], ViewTask]] = {}
         """Each task of the last snapshot: what its view showed, and the view."""
+        self._shown: tuple[tuple[object, ...], tuple[tuple[NodeState, ...],
+                                                     tuple[ViewTask, ...]]] | None = None
+        """The last snapshot's nodes and tasks with what they were made from."""
         self._deferred_ends: list[Task] = []
         self.raft = RaftState(managers, up=set(managers), leader=managers[0])
         self.scheduler = Scheduler(self.clock.random)
@@ -279,7 +289,23 @@ class SwarmCluster(ControlAPI):
         """The cluster now, in the shape the views draw: every node, and every task that is
         wanted or has not ended. A task serves (``ready``) when it is running on a node the
         managers have not marked down (a task still stopping during a start-first update
-        serves until it has stopped)."""
+        serves until it has stopped).
+
+        Its nodes and tasks are made again only when a task was added or its state, desired
+        state or node changed, or a node record changed (its status, whether the machine
+        runs, its availability, its node or the node's capacity): all else a snapshot shows
+        is fixed when they are made. A run recorded every second mostly
+        meets no such change, and each snapshot then shares the last one's tuples."""
+        tasks, records = tuple(self._tasks.values()), tuple(self._nodes.items())
+        key = (tasks, tuple(map(_TASK_INPUTS, tasks)), records,
+               tuple(map(_RECORD_INPUTS, self._nodes.values())))
+        if self._shown is None or self._shown[0] != key:
+            self._shown = key, self._view()
+        nodes, views = self._shown[1]
+        return Snapshot("swarm", self.clock.now, nodes, views)
+
+    def _view(self) -> tuple[tuple[NodeState, ...], tuple[ViewTask, ...]]:
+        """The nodes and tasks of :meth:`snapshot`, made from the store."""
         records = self._nodes
         used: dict[str, list[float]] = {name: [0.0, 0.0] for name in records}
         views = []
@@ -315,7 +341,7 @@ class SwarmCluster(ControlAPI):
             cpu, memory = record.capacity()
             nodes.append(NodeState(name, cpu, memory, used[name][0], used[name][1],
                                    record.node.zone, status, dict(record.node.labels)))
-        return Snapshot("swarm", self.clock.now, tuple(nodes), tuple(views))
+        return tuple(nodes), tuple(views)
 
     def __repr__(self) -> str:
         running = sum(1 for t in self._tasks.values() if t.state == TaskState.RUNNING)

@@ -65,12 +65,19 @@ def task_counts(snapshots: Sequence[Snapshot], owner: str) -> dict[str, list[int
     """``{"ready", "serving", "total"}``: one count per snapshot for the tasks whose owner
     starts with ``owner`` (see the module docstring)."""
     counts: dict[str, list[int]] = {"ready": [], "serving": [], "total": []}
+    last: tuple[object, object, int, int, int] | None = None
     for snapshot in snapshots:
-        down = {n.name for n in snapshot.nodes if n.status in DOWN_STATUSES}
-        tasks = _owned(snapshot, owner)
-        counts["ready"].append(sum(1 for t in tasks if t.ready))
-        counts["serving"].append(sum(1 for t in tasks if t.ready and t.node not in down))
-        counts["total"].append(sum(1 for t in tasks if t.state not in _ENDED))
+        # a snapshot that shares the last one's nodes and tasks (the simulators share them
+        # while nothing changes) has its counts
+        if last is None or last[0] is not snapshot.nodes or last[1] is not snapshot.tasks:
+            down = {n.name for n in snapshot.nodes if n.status in DOWN_STATUSES}
+            tasks = _owned(snapshot, owner)
+            last = (snapshot.nodes, snapshot.tasks, sum(1 for t in tasks if t.ready),
+                    sum(1 for t in tasks if t.ready and t.node not in down),
+                    sum(1 for t in tasks if t.state not in _ENDED))
+        counts["ready"].append(last[2])
+        counts["serving"].append(last[3])
+        counts["total"].append(last[4])
     return counts
 
 
