@@ -43,7 +43,7 @@ def serving_over_time(
         ))
     if target is not None:
         fig.add_hline(y=target, line_dash="dash", line_color="#555555",
-                      annotation_text=f"target {target:g}", annotation_position="top left")
+                      annotation_text=f"target {target:g}", annotation_position="bottom right")
     fig.update_layout(**base_layout(escape(title)), xaxis_title="simulated time (s)",
                       yaxis_title="tasks ready", yaxis_rangemode="tozero")
     return fig
