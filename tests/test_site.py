@@ -444,6 +444,63 @@ _UNBALANCED_TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotl
   .map(lines => lines.join(' | '))"""
 
 
+# Tables of two or three columns wider than the box they scroll in: a column cut on every row
+# where nothing needed scrolling (the welcome page's course map, 476 px in 358).
+_NARROW_TABLES_WIDER_THAN_BOX_JS = """() => Array.from(document.querySelectorAll(
+    '.bd-article table.table, .bd-article table.dataframe'))
+  .filter(t => Math.max(0, ...Array.from(t.rows, r => r.cells.length)) <= 3)
+  .map(t => [t, t.getBoundingClientRect().width, t.parentElement.clientWidth])
+  .filter(([, width, box]) => width > box + 1)
+  .map(([t, width, box]) => `${Math.round(width)} px in ${box}:`
+       + ` ${t.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30)}`)"""
+
+# Figure titles drawn over the labels of marks above the plot ("node fails").
+_TITLE_ON_MARKS_JS = """() => {
+  const hits = [];
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const title = fig.querySelector('g.g-gtitle');
+    const t = title && title.getBoundingClientRect();
+    if (!t || !t.height) continue;
+    for (const mark of fig.querySelectorAll('g.annotation')) {
+      const m = mark.getBoundingClientRect();
+      if (m.height && t.left < m.right && m.left < t.right && t.top < m.bottom
+          && m.top < t.bottom) hits.push(fig.id + ': ' + mark.textContent);
+    }
+  }
+  return hits;
+}"""
+
+# Headings whose lines break inside a word other than at a camelCase hump, a hyphen or a
+# slash ("minimumHealthCapacit" over "y").
+_HEADINGS_BROKEN_MID_WORD_JS = """() => {
+  const found = [];
+  for (const h of document.querySelectorAll('.bd-content h1, .bd-content h2, .bd-content h3')) {
+    const chars = [];
+    const walk = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      if (node.parentElement.closest('a.headerlink')) continue;
+      for (let i = 0; i < node.data.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const r = range.getBoundingClientRect();
+        if (r.height) chars.push([node.data[i], r.top]);
+      }
+    }
+    const half = parseFloat(getComputedStyle(h).fontSize) / 2;
+    for (let i = 1; i < chars.length; i++) {
+      const [before, top] = chars[i - 1];
+      const [after, next] = chars[i];
+      if (next - top > half && /\\S/.test(before) && /\\S/.test(after)
+          && !/[-/]/.test(before) && !(/[a-z]/.test(before) && /[A-Z]/.test(after))) {
+        found.push(h.textContent.trim().slice(0, 40) + ': ' + before + ' | ' + after);
+      }
+    }
+  }
+  return found;
+}"""
+
+
 @pytest.fixture(scope="module")
 def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
     """Every page at 390 x 844: its sideways overflow and its legend/slider overlaps."""
@@ -467,7 +524,10 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
                         "tables": page.evaluate(_TABLE_FIGURES_JS),
                         "squeezed": page.evaluate(_SQUEEZED_COLUMNS_JS),
                         "unbalanced": page.evaluate(_UNBALANCED_TITLES_JS),
-                        "cut": page.evaluate(_WIDER_THAN_BOX_JS)}
+                        "cut": page.evaluate(_WIDER_THAN_BOX_JS),
+                        "narrow_tables": page.evaluate(_NARROW_TABLES_WIDER_THAN_BOX_JS),
+                        "title_marks": page.evaluate(_TITLE_ON_MARKS_JS),
+                        "headings": page.evaluate(_HEADINGS_BROKEN_MID_WORD_JS)}
         page.close()
     context.close()
     return visits
@@ -509,6 +569,12 @@ PHONE_CHECKS = {
     # Troubleshooting's first column (an API path in code) was 471 px in a 358 px box; a
     # check's answer quoting a field path ran 81 px past the edge.
     "cut": "table cell lines wider than their table's box, check answers past their box",
+    # The course map, case-study and instructors' two- and three-column tables were 360 to
+    # 580 px wide in a 358 px box, each cell asking up to 16 em.
+    "narrow_tables": "tables of three columns or fewer wider than their box",
+    # three-dialects' capacity figure: its title in three lines ran onto "node fails".
+    "title_marks": "figure titles over the labels of marks above the plot",
+    "headings": "headings broken inside a word (\"minimumHealthCapacit / y\")",
 }
 
 
