@@ -635,61 +635,63 @@
   function longestWord(text) {
     return text.trim().split(/\s+/).reduce(function (n, w) { return Math.max(n, w.length); }, 0);
   }
-  function cellEm(cell) {
-    var text = cell.textContent.trim();
+  function cellEm(text) {
     var em = Math.max(text.length / CELL_EM.charsPerEm, longestWord(text) * CELL_EM.emPerChar);
     return Math.min(CELL_EM.max, Math.max(CELL_EM.min, Math.ceil(em)));
   }
   function tableCellsAskForRoom() {
     var tables = document.querySelectorAll(".bd-article table.table, .bd-article table.dataframe");
     tables.forEach(function (table) {
+      var cells = Array.from(table.rows, function (row) { return Array.from(row.cells); });
       var columns = [];
-      Array.from(table.rows).forEach(function (row) {
-        Array.from(row.cells).forEach(function (cell, i) {
-          var em = cellEm(cell);
-          columns[i] = Math.max(columns[i] || 0, em);
-          cell.style.setProperty("--clustersim-cell-min", em + "em");
+      cells.forEach(function (row) {
+        row.forEach(function (cell, i) {
+          columns[i] = Math.max(columns[i] || 0, cellEm(cell.textContent.trim()));
         });
       });
-      narrowTableFits(table, columns);
+      var narrowTable = isNarrow(table, columns);
+      cells.forEach(function (row) {
+        row.forEach(function (cell) {
+          var room = narrowTable ? longestWordPx(cell) + "px" : cellEm(cell.textContent.trim()) + "em";
+          cell.style.setProperty("--clustersim-cell-min", room);
+        });
+      });
     });
   }
 
   // A narrow table (three columns or fewer, or asking under half as much again as its box)
   // scrolled too, a column cut on every row (the welcome page's course map, 476 px in 358):
-  // its cells ask for no room, and the browser shares the box among its columns by their
-  // text, so that its prose wraps. Where its longest words together are wider than the box
-  // (names, addresses), a column keeps room for its longest word up to an equal share of the
-  // box, and longer words break where they must (course.css).
+  // its cells ask only for their longest word (a name such as node-1 or spec.replicas stays
+  // whole, not broken at its "-" or "."), and the browser shares the box among its columns
+  // by their text, so that its prose wraps. Only a table whose longest words together are
+  // wider than the box still scrolls, no wider than they are.
   var NARROW_TABLE = { columns: 3, ofBox: 1.5 };
-  function narrowTableFits(table, columns) {
-    var rows = Array.from(table.rows, function (row) { return Array.from(row.cells); });
-    if (!rows.length || !rows[0].length) return;
+  // The width of a cell's longest word as drawn, with the cell's padding, up to 16 em (a
+  // longer name may break: longNamesMayBreak).
+  function longestWordPx(cell) {
+    var style = getComputedStyle(cell);
+    var widest = 0;
+    var walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    var range = document.createRange();
+    for (var node = walk.nextNode(); node; node = walk.nextNode()) {
+      var words = /\S+/g;
+      for (var m = words.exec(node.data); m; m = words.exec(node.data)) {
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        widest = Math.max(widest, range.getBoundingClientRect().width);
+      }
+    }
+    var most = CELL_EM.max * parseFloat(style.fontSize);
+    return Math.ceil(Math.min(most, widest) + parseFloat(style.paddingLeft)
+      + parseFloat(style.paddingRight));
+  }
+  function isNarrow(table, columns) {
+    var first = table.rows.length && table.rows[0].cells[0];
+    if (!first) return false;
     var box = table.parentElement.clientWidth;
     var asked = columns.reduce(function (a, b) { return a + b; }, 0)
-      * parseFloat(getComputedStyle(rows[0][0]).fontSize);
-    if (asked <= box) return;
-    if (columns.length > NARROW_TABLE.columns && asked >= NARROW_TABLE.ofBox * box) return;
-    var words = columns.map(function () { return 0; });
-    rows.forEach(function (cells) {
-      cells.forEach(function (cell) { cell.style.setProperty("--clustersim-cell-min", "0px"); });
-    });
-    table.style.width = "min-content";
-    var narrowest = table.getBoundingClientRect().width;
-    rows.forEach(function (cells) {
-      cells.forEach(function (cell, i) {
-        words[i] = Math.max(words[i], cell.getBoundingClientRect().width);
-      });
-    });
-    table.style.width = "";
-    if (narrowest <= box) return;
-    table.classList.add("clustersim-words-break");
-    var share = Math.floor(box / columns.length);
-    rows.forEach(function (cells) {
-      cells.forEach(function (cell, i) {
-        cell.style.setProperty("--clustersim-cell-min", Math.min(words[i], share) + "px");
-      });
-    });
+      * parseFloat(getComputedStyle(first).fontSize);
+    return asked > box && (columns.length <= NARROW_TABLE.columns || asked < NARROW_TABLE.ofBox * box);
   }
 
   // A name in a table cell longer than the widest word a cell asks room for (an API path such
