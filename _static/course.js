@@ -17,7 +17,8 @@
    Beyond figures: the chapter drawer opens at the current page; the course's diagrams
    scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
    their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
-   for the width their text needs on a phone.
+   for the width their text needs on a phone, and narrow tables fit the phone's width; long
+   names in headings break at their humps.
 */
 (function () {
   "use strict";
@@ -428,6 +429,27 @@
     if (need > gd._fullLayout.margin.t) return window.Plotly.relayout(gd, { "margin.t": need });
   }
 
+  // Labels of marks above the plot (a node failure's time: paper y = 1, anchored at their
+  // bottom, clustersim/viz/capacity.py) sit on the plot's top edge; a title in lines, pinned
+  // to the figure's top, ran down onto them. The top margin grows by the overlap, as it grows
+  // for a legend above the plot (moveTitleAboveLegend).
+  function titleClearOfMarks(gd) {
+    var title = gd.querySelector("g.g-gtitle");
+    var full = gd._fullLayout;
+    var box = title && title.getBoundingClientRect();
+    if (!box || !box.height || !full || !full._size) return;
+    var plotTop = gd.getBoundingClientRect().top + full._size.t;
+    var overlap = 0;
+    gd.querySelectorAll("g.annotation").forEach(function (mark) {
+      var r = mark.getBoundingClientRect();
+      if (!r.height || r.bottom > plotTop + 2 || r.left >= box.right || box.left >= r.right) return;
+      overlap = Math.max(overlap, box.bottom + 4 - r.top);
+    });
+    if (overlap > 0) {
+      return window.Plotly.relayout(gd, { "margin.t": Math.ceil(full.margin.t + overlap) });
+    }
+  }
+
   // A title longer than a phone's width breaks into lines at spaces (plotly never wraps).
   function wrapTitle(text, width) {
     if (typeof text !== "string" || text.indexOf("<br>") >= 0) return text;
@@ -493,8 +515,9 @@
       var drawn = window.Plotly.relayout(gd, update);
       // A legend above the plot keeps its room under the title's new lines.
       if (legend.y >= 1 && legend.yanchor === "bottom") {
-        drawn.then(function () { return moveTitleAboveLegend(gd); });
+        drawn = drawn.then(function () { return moveTitleAboveLegend(gd); });
       }
+      drawn.then(function () { return titleClearOfMarks(gd); });
     }
     gd.on("plotly_update", rewrap);
     gd.on("plotly_relayout", rewrap);
@@ -547,6 +570,7 @@
       .then(function () { return fitPanelTitles(gd); })
       .then(function () { return fitLegend(gd); })
       .then(function () { return legendClearOfAxes(gd); })
+      .then(function () { return titleClearOfMarks(gd); })
       .then(function () { return plotTallEnough(gd); })
       .then(function () { return smallerTableText(gd); })
       .then(function () { return tableHeightFitsRows(gd); });
@@ -611,16 +635,63 @@
   function longestWord(text) {
     return text.trim().split(/\s+/).reduce(function (n, w) { return Math.max(n, w.length); }, 0);
   }
+  function cellEm(text) {
+    var em = Math.max(text.length / CELL_EM.charsPerEm, longestWord(text) * CELL_EM.emPerChar);
+    return Math.min(CELL_EM.max, Math.max(CELL_EM.min, Math.ceil(em)));
+  }
   function tableCellsAskForRoom() {
-    var cells = document.querySelectorAll(
-      ".bd-article table.table th, .bd-article table.table td," +
-      " .bd-article table.dataframe th, .bd-article table.dataframe td");
-    cells.forEach(function (cell) {
-      var text = cell.textContent.trim();
-      var em = Math.max(text.length / CELL_EM.charsPerEm, longestWord(text) * CELL_EM.emPerChar);
-      em = Math.min(CELL_EM.max, Math.max(CELL_EM.min, Math.ceil(em)));
-      cell.style.setProperty("--clustersim-cell-min", em + "em");
+    var tables = document.querySelectorAll(".bd-article table.table, .bd-article table.dataframe");
+    tables.forEach(function (table) {
+      var cells = Array.from(table.rows, function (row) { return Array.from(row.cells); });
+      var columns = [];
+      cells.forEach(function (row) {
+        row.forEach(function (cell, i) {
+          columns[i] = Math.max(columns[i] || 0, cellEm(cell.textContent.trim()));
+        });
+      });
+      var narrowTable = isNarrow(table, columns);
+      cells.forEach(function (row) {
+        row.forEach(function (cell) {
+          var room = narrowTable ? longestWordPx(cell) + "px" : cellEm(cell.textContent.trim()) + "em";
+          cell.style.setProperty("--clustersim-cell-min", room);
+        });
+      });
     });
+  }
+
+  // A narrow table (three columns or fewer, or asking under half as much again as its box)
+  // scrolled too, a column cut on every row (the welcome page's course map, 476 px in 358):
+  // its cells ask only for their longest word (a name such as node-1 or spec.replicas stays
+  // whole, not broken at its "-" or "."), and the browser shares the box among its columns
+  // by their text, so that its prose wraps. Only a table whose longest words together are
+  // wider than the box still scrolls, no wider than they are.
+  var NARROW_TABLE = { columns: 3, ofBox: 1.5 };
+  // The width of a cell's longest word as drawn, with the cell's padding, up to 16 em (a
+  // longer name may break: longNamesMayBreak).
+  function longestWordPx(cell) {
+    var style = getComputedStyle(cell);
+    var widest = 0;
+    var walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    var range = document.createRange();
+    for (var node = walk.nextNode(); node; node = walk.nextNode()) {
+      var words = /\S+/g;
+      for (var m = words.exec(node.data); m; m = words.exec(node.data)) {
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        widest = Math.max(widest, range.getBoundingClientRect().width);
+      }
+    }
+    var most = CELL_EM.max * parseFloat(style.fontSize);
+    return Math.ceil(Math.min(most, widest) + parseFloat(style.paddingLeft)
+      + parseFloat(style.paddingRight));
+  }
+  function isNarrow(table, columns) {
+    var first = table.rows.length && table.rows[0].cells[0];
+    if (!first) return false;
+    var box = table.parentElement.clientWidth;
+    var asked = columns.reduce(function (a, b) { return a + b; }, 0)
+      * parseFloat(getComputedStyle(first).fontSize);
+    return asked > box && (columns.length <= NARROW_TABLE.columns || asked < NARROW_TABLE.ofBox * box);
   }
 
   // A name in a table cell longer than the widest word a cell asks room for (an API path such
@@ -634,8 +705,31 @@
     });
   }
 
+  // A long name in a heading broke on a phone wherever its line ended ("minimumHealthCapacit"
+  // over "y", under course.css's overflow-wrap: anywhere): a break may come at its humps
+  // first ("minimumHealth" over "Capacity"), and anywhere only where no hump is left.
+  function headingNamesBreakAtHumps() {
+    document.querySelectorAll(".bd-content h1, .bd-content h2, .bd-content h3").forEach(function (h) {
+      var walk = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+      var names = [];
+      for (var node = walk.nextNode(); node; node = walk.nextNode()) {
+        if (/[a-z][A-Z]/.test(node.data)) names.push(node);
+      }
+      names.forEach(function (node) {
+        var parts = node.data.replace(/([a-z])(?=[A-Z])/g, "$1\n").split("\n");
+        var pieces = document.createDocumentFragment();
+        parts.forEach(function (part, i) {
+          if (i) pieces.appendChild(document.createElement("wbr"));
+          pieces.appendChild(document.createTextNode(part));
+        });
+        node.parentNode.replaceChild(pieces, node);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tableCellsAskForRoom();
+    headingNamesBreakAtHumps();
     longNamesMayBreak();
     currentChapterInView();
     diagramsScrollWithCue();

@@ -381,15 +381,17 @@ _TABLE_FIGURES_JS = """() => {
 
 # Columns of Markdown tables and DataFrames squeezed: a cell of prose (over 60 characters)
 # under 150 px wide, or a one-word cell (a pod name) broken over lines (its text's line boxes
-# more than half a line apart).
+# more than half a line apart). A table of three columns or fewer shares its box among its
+# columns, as far as its words let it (narrow_tables): its prose may take less.
 _SQUEEZED_COLUMNS_JS = """() => {
   const found = [];
   const cells = document.querySelectorAll('.bd-article table.table td,'
                                           + ' .bd-article table.dataframe td');
+  const shares = t => t.rows[0].cells.length <= 3;
   for (const cell of cells) {
     const text = cell.textContent.trim();
     const width = cell.getBoundingClientRect().width;
-    if (text.length > 60 && width < 150) {
+    if (text.length > 60 && width < 150 && !shares(cell.closest('table'))) {
       found.push(`${Math.round(width)} px: ${text.slice(0, 30)}`);
     } else if (text && !/\\s/.test(text) && text.length <= 26) {
       const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
@@ -444,6 +446,111 @@ _UNBALANCED_TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotl
   .map(lines => lines.join(' | '))"""
 
 
+# Tables of two or three columns wider than the box they scroll in, though their words (each
+# column's narrowest content, with the cell's padding and borders) fit it: a column cut on
+# every row where nothing needed scrolling (the welcome page's course map, 476 px in 358).
+_NARROW_TABLES_WIDER_THAN_BOX_JS = """() => {
+  const found = [];
+  for (const t of document.querySelectorAll('.bd-article table.table,'
+                                            + ' .bd-article table.dataframe')) {
+    const box = t.parentElement.clientWidth;
+    const width = t.getBoundingClientRect().width;
+    const columns = [];
+    for (const row of t.rows) {
+      Array.from(row.cells).forEach((cell, i) => {
+        // The cell's content as narrow as its words let it be, measured inside the cell, a
+        // name such as node-1 whole (a non-breaking hyphen).
+        const probe = document.createElement('div');
+        probe.style.cssText = 'position: absolute; visibility: hidden; width: min-content';
+        cell.append(probe);
+        Array.from(cell.childNodes).filter(n => n !== probe)
+          .forEach(n => probe.append(n.cloneNode(true)));
+        const walk = document.createTreeWalker(probe, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          n.data = n.data.replaceAll('-', '\\u2011');
+        }
+        const style = getComputedStyle(cell);
+        const frame = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+          .reduce((px, side) => px + parseFloat(style[side]), 0);
+        columns[i] = Math.max(columns[i] || 0, probe.getBoundingClientRect().width + frame);
+        probe.remove();
+      });
+    }
+    const words = columns.reduce((a, b) => a + b, 0);
+    if (columns.length <= 3 && width > box + 1 && words <= box) {
+      found.push(`${Math.round(width)} px in ${box}, its words ${Math.round(words)}:`
+                 + ` ${t.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30)}`);
+    }
+  }
+  return found;
+}"""
+
+# Figure titles drawn over the labels of marks above the plot ("node fails").
+_TITLE_ON_MARKS_JS = """() => {
+  const hits = [];
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const title = fig.querySelector('g.g-gtitle');
+    const t = title && title.getBoundingClientRect();
+    if (!t || !t.height) continue;
+    for (const mark of fig.querySelectorAll('g.annotation')) {
+      const m = mark.getBoundingClientRect();
+      if (m.height && t.left < m.right && m.left < t.right && t.top < m.bottom
+          && m.top < t.bottom) hits.push(fig.id + ': ' + mark.textContent);
+    }
+  }
+  return hits;
+}"""
+
+# Labels of horizontal lines across a plot (a target: x in the axis' domain) drawn over the
+# markers of a series.
+_LABELS_ON_POINTS_JS = """() => {
+  const hits = [];
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const points = Array.from(fig.querySelectorAll('g.scatterlayer path.point'))
+      .map(p => p.getBoundingClientRect()).filter(r => r.width);
+    const across = (fig.layout.annotations || []).map(a => / domain$/.test(a.xref || ''));
+    for (const label of fig.querySelectorAll('g.annotation')) {
+      if (!across[Number(label.dataset.index)]) continue;
+      const a = label.getBoundingClientRect();
+      const on = points.filter(p => a.left < p.right && p.left < a.right && a.top < p.bottom
+                                     && p.top < a.bottom).length;
+      if (a.width && on) hits.push(`${fig.id}: ${label.textContent} over ${on} markers`);
+    }
+  }
+  return hits;
+}"""
+
+# Headings whose lines break inside a word other than at a camelCase hump, a hyphen or a
+# slash ("minimumHealthCapacit" over "y").
+_HEADINGS_BROKEN_MID_WORD_JS = """() => {
+  const found = [];
+  for (const h of document.querySelectorAll('.bd-content h1, .bd-content h2, .bd-content h3')) {
+    const chars = [];
+    const walk = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      if (node.parentElement.closest('a.headerlink')) continue;
+      for (let i = 0; i < node.data.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const r = range.getBoundingClientRect();
+        if (r.height) chars.push([node.data[i], r.top]);
+      }
+    }
+    const half = parseFloat(getComputedStyle(h).fontSize) / 2;
+    for (let i = 1; i < chars.length; i++) {
+      const [before, top] = chars[i - 1];
+      const [after, next] = chars[i];
+      if (next - top > half && /\\S/.test(before) && /\\S/.test(after)
+          && !/[-/]/.test(before) && !(/[a-z]/.test(before) && /[A-Z]/.test(after))) {
+        found.push(h.textContent.trim().slice(0, 40) + ': ' + before + ' | ' + after);
+      }
+    }
+  }
+  return found;
+}"""
+
+
 @pytest.fixture(scope="module")
 def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
     """Every page at 390 x 844: its sideways overflow and its legend/slider overlaps."""
@@ -467,7 +574,11 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
                         "tables": page.evaluate(_TABLE_FIGURES_JS),
                         "squeezed": page.evaluate(_SQUEEZED_COLUMNS_JS),
                         "unbalanced": page.evaluate(_UNBALANCED_TITLES_JS),
-                        "cut": page.evaluate(_WIDER_THAN_BOX_JS)}
+                        "cut": page.evaluate(_WIDER_THAN_BOX_JS),
+                        "narrow_tables": page.evaluate(_NARROW_TABLES_WIDER_THAN_BOX_JS),
+                        "title_marks": page.evaluate(_TITLE_ON_MARKS_JS),
+                        "labels_on_points": page.evaluate(_LABELS_ON_POINTS_JS),
+                        "headings": page.evaluate(_HEADINGS_BROKEN_MID_WORD_JS)}
         page.close()
     context.close()
     return visits
@@ -509,6 +620,14 @@ PHONE_CHECKS = {
     # Troubleshooting's first column (an API path in code) was 471 px in a 358 px box; a
     # check's answer quoting a field path ran 81 px past the edge.
     "cut": "table cell lines wider than their table's box, check answers past their box",
+    # The course map, case-study and instructors' two- and three-column tables were 369 to
+    # 737 px wide in a 358 px box, each cell asking up to 16 em.
+    "narrow_tables": "tables of three columns or fewer wider than their box and their words",
+    # three-dialects' capacity figure: its title in three lines ran onto "node fails".
+    "title_marks": "figure titles over the labels of marks above the plot",
+    # "target 4.8" sat at the top left, where the rolling updates' lines rise through it.
+    "labels_on_points": "labels of lines across a plot drawn over a series' markers",
+    "headings": "headings broken inside a word (\"minimumHealthCapacit / y\")",
 }
 
 
