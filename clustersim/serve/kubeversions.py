@@ -98,9 +98,13 @@ class ResourceVersions:
         """(simulated time, revision) of each write since the one the compactor last saw."""
 
     def bump(self) -> int:
-        """A write: the next revision."""
+        """A write: the next revision. The writes compacted by now are let go here too, so a
+        server nobody asks for an old revision keeps the last 5 to 10 minutes' writes only."""
         self.revision += 1
-        self._history.append((self._clock(), self.revision))
+        now = self._clock()
+        self._history.append((now, self.revision))
+        if self._history[1][0] <= (now // COMPACTION_INTERVAL - 1) * COMPACTION_INTERVAL:
+            self.compacted()
         return self.revision
 
     def compacted(self) -> int:
