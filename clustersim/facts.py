@@ -172,7 +172,7 @@ HISTORY: dict[str, str] = {
             "cgroup v1 by default, per-node maximum restart back-off (KEP-5593), the untolerated "
             "taint(s) wording of FailedScheduling. "
             "The oldest supported minor, also 1.35 today, is a fact: {{ k8s_oldest_minor }}",
-    "1.36": "Kubernetes v1.36, user namespaces stable (April 2026), "
+    "1.36": "Kubernetes v1.36, user namespaces and MutatingAdmissionPolicy stable (April 2026), "
             "NodeResourcesBalancedAllocation scoring the change in a node's balance "
             "(kubernetes#135573)",
     "1.37": "Kubernetes v1.37 (August 2026): the release whose kube-scheduler wording, defaults "
