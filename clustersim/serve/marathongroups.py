@@ -63,12 +63,22 @@ class MarathonGroups:
     def _group_json(self, group_id: str, parts: set[str],
                     app_embed: set[str]) -> dict[str, Any]:
         """A group with the ``parts`` asked for (``apps``, ``pods``, ``groups``), each app
-        with what ``app_embed`` asks (:func:`.marathonquery.group_embeds`)."""
+        with what ``app_embed`` asks (:func:`.marathonquery.group_embeds`), and, for a
+        top-level group only, its ``enforceRole``: Marathon keeps the flag on top-level groups
+        alone (``state/Group.scala`` requires it there and refuses it elsewhere; a group
+        created without it gets ``--new_group_enforce_role``'s value, ``off``: false) and
+        ``DefaultInfoService.queryForGroup`` copies it into the RAML ``GroupInfo``
+        (``group.raml``, ``enforceRole?: boolean``), whose writer leaves an empty option
+        out, so the root group and nested groups show none. marathon-python 0.13.0 predates
+        the field (thefactory/marathon-python#280): its ``get_group`` refuses a top-level
+        group of Marathon 1.9.32 and later, and of this API, alike."""
         root = self.marathon.root
         group = root.groups[group_id]
         out: dict[str, Any] = {
             "id": group_id, "dependencies": list(group.dependencies),
             "version": self.times.version(len(self.marathon.deployments))}
+        if len(PathId(group_id).path) == 1:
+            out["enforceRole"] = bool(group.enforce_role)
         if "apps" in parts:
             out["apps"] = [self._app_json(i, app_embed) for i in group.run_specs
                            if root.kinds[i] == "App"]
