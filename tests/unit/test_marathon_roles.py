@@ -103,3 +103,18 @@ def test_groups_show_enforce_role_on_top_level_groups_only(server):
     assert one["enforceRole"] is True
     nested = requests.get(f"{server.url}/v2/groups/dev/a", timeout=10).json()
     assert "enforceRole" not in nested
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_a_role_refused_inside_a_group_is_named_at_its_app(server, method):
+    """Accord names a group's app by its place in the body (``/apps(1)/role``,
+    ``/groups(0)/pods(0)/role``), not ``/role`` as for an app posted alone."""
+    group = {"id": "/dev", "apps": [{**_APP, "id": "ok"}, {**_APP, "id": "web", "role": "prod"}]}
+    answer = requests.request(method, f"{server.url}/v2/groups", json=group, timeout=10)
+    assert answer.status_code == 422
+    assert answer.json()["details"] == [
+        {"path": "/apps(1)/role", "errors": ["got prod, expected one of: [*, dev]"]}]
+    nested = {"id": "dev", "groups": [{"id": "a", "pods": [{**_POD, "id": "db", "role": "x"}]}]}
+    answer = requests.request(method, f"{server.url}/v2/groups", json=nested, timeout=10)
+    assert answer.json()["details"] == [
+        {"path": "/groups(0)/pods(0)/role", "errors": ["got x, expected one of: [*, dev]"]}]
