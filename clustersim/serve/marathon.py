@@ -259,7 +259,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                         "backoffFactor": spec.backoff_factor,
                         "maxLaunchDelaySeconds": number(spec.max_launch_delay_seconds)})
             for key, value in _defaults(spec, app.service_ports).items():
-                if key == "portDefinitions" or key not in out:
+                if key in ("portDefinitions", "upgradeStrategy") or key not in out:
                     out[key] = value
         out.setdefault("instances", manifest.get("instances", 1))
         out["version"] = self.times.version(version.number)
@@ -548,7 +548,8 @@ def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
     them (the defaults of d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/types/
     app.raml``; empty lists and maps that the RAML marks ``omitEmpty`` stay out). In host
     networking the port definitions carry their assigned service ports (``"port": 0`` comes
-    back as ``10000``)."""
+    back as ``10000``), and the upgrade strategy is always whole (Marathon keeps it as
+    ``UpgradeStrategy(minimumHealthCapacity, maximumOverCapacity)``, each field defaulted)."""
     out: dict[str, Any] = {
         "executor": "", "labels": {}, "requirePorts": spec.require_ports,
         "upgradeStrategy": {

@@ -1422,10 +1422,14 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
         "., .."]}]),
     ({"id": "/a", "cpus": 0.5}, "Object is not valid", [{"path": "/", "errors": [
         "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."]}]),
-    # dockerDockerContainerValidator: it ran, without an image (the loader's words)
-    ({"id": "/a", "cmd": "x", "container": {"type": "DOCKER"}}, "Object is not valid",
-     [{"path": "/container", "errors": ["a DOCKER container needs docker with an image, e.g. "
-                                        "docker: {image: nginx:1.27}."]}]),
+    # dockerDockerContainerValidator: docker is definedAnd; DOCKER is the default type, and
+    # a container that is no object reads as one of defaults (these got the loader's words)
+    ({"id": "/a", "cmd": "x", "container": {"type": "docker"}}, "Object is not valid",
+     [{"path": "/container/docker", "errors": ["not defined"]}]),
+    ({"id": "/a", "cmd": "x", "container": "x"}, "Object is not valid",
+     [{"path": "/container/docker", "errors": ["not defined"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"docker": None}}, "Object is not valid",
+     [{"path": "/container/docker", "errors": ["not defined"]}]),
     ({"id": "/a", "cmd": "x", "constraints": [["hostname", "SPREAD"]]}, "Object is not valid",
      [{"path": "/constraints(0)", "errors": [
          "Constraint operator must be one of the following UNIQUE, CLUSTER, GROUP_BY, LIKE, "
@@ -1589,3 +1593,19 @@ def test_a_change_made_in_python_takes_its_version_when_it_is_made(server):
     scaled = datetime.fromisoformat(reads[0]["versionInfo"]["lastScalingAt"]).timestamp()
     assert before - 0.01 <= scaled <= after + 0.01
     assert reads[0]["versionInfo"]["lastConfigChangeAt"] == created.json()["version"]
+
+
+def test_an_object_field_that_is_no_object_reads_as_one_of_defaults(server):
+    """Marathon's generated reader looks a field up in any JSON value (Play's ``json \\
+    "field"`` is undefined on a number, and ``validateOpt`` reads it as absent), so
+    ``"upgradeStrategy": 3`` is the default strategy, not ``error.expected.jsobject`` (which
+    this API answered), and an item of ``healthChecks`` that is no object is a health check
+    of defaults."""
+    response = requests.post(f"{server.url}/v2/apps", json={
+        "id": "/a", "cmd": "x", "cpus": 0.1, "mem": 16, "upgradeStrategy": 3,
+        "healthChecks": [1]}, timeout=10)
+    assert response.status_code == 201, response.text
+    assert response.json()["upgradeStrategy"] == {"minimumHealthCapacity": 1,
+                                                  "maximumOverCapacity": 1}
+    assert response.json()["healthChecks"] == [{}]
+
