@@ -313,13 +313,22 @@ _FIELDS: dict[str, Reader] = {
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""
 _POD_FIELDS: dict[str, Reader] = {
-    "containers": _objects({"name": _string(), "resources": _Object({})},   # podContainer.raml
-                           required=("name", "resources"), min_items=1),
+    "containers": _objects({   # podContainer.raml, with its VolumeMount[] (volumes.raml)
+        "name": _string(), "resources": _Object({}),
+        "volumeMounts": _objects({"name": _string(), "mountPath": _string()},
+                                 required=("name", "mountPath"))},
+        required=("name", "resources"), min_items=1),
     "networks": _NETWORKS,
+    "volumes": _objects({"name": _string()}, required=("name",)),
     "role": _string(),      # pod.raml's ``role?: string`` (Marathon 1.9), as an app's
 }
 """The arrays of objects of ``pod.raml`` and its ``role`` (a pod's other fields are left to
-the loader)."""
+the loader). A pod volume is the RAML union ``PodVolume`` of an ephemeral (``name``), a host
+(``name``, ``host``), a secret (``name``, ``secret``) and a persistent volume (``name``,
+``persistent``); the generated union reader tries each in turn (``UnionVisitor``), so what
+all four refuse is certain, a ``name`` that is missing or no string, and is what this
+reader reads. Simplified: which of them reads a volume whose own field is wrong (``"host":
+5``) depends on the union's order, and is left to the loader."""
 
 
 def _read_fields(spec: dict[str, Any], fields: dict[str, Reader], at: str,
@@ -484,15 +493,37 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
 
 def check_pod(pod: dict[str, Any]) -> None:
     """Raise Marathon's 422 for a pod definition (``POST /v2/pods``, ``PUT /v2/pods/<id>``)
-    whose containers or networks the RAML reader refuses (``Invalid JSON``, as an app's; an
-    empty ``containers`` is ``error.minLength``, ``pod.raml``'s ``minItems: 1``, so Accord's
-    ``notEmpty`` in ``PodsValidation`` is never reached), or whose networks Accord refuses
-    (``PodsValidation.podValidator``: ``ramlNetworksValidator``, and a container network
-    without a name), named at ``/networks``."""
+    whose containers, volumes or networks the RAML reader refuses (``Invalid JSON``, as an
+    app's; an empty ``containers`` is ``error.minLength``, ``pod.raml``'s ``minItems: 1``, so
+    Accord's ``notEmpty`` in ``PodsValidation`` is never reached), or whose volumes or
+    networks Accord refuses (``PodsValidation.podValidator``: :func:`_volume_violations`,
+    ``ramlNetworksValidator``, and a container network without a name, named at
+    ``/networks``)."""
     errors: Errors = []
     _read_fields(pod, _POD_FIELDS, "", errors)
     _refuse("Invalid JSON", errors)
-    _refuse("Object is not valid", _network_violations(pod, "/networks", "/networks"))
+    _refuse("Object is not valid", _volume_violations(pod)
+            + _network_violations(pod, "/networks", "/networks"))
+
+
+def _volume_violations(pod: dict[str, Any]) -> Errors:
+    """``PodsValidation.podValidator``'s rules on the volumes of a pod the reader accepted:
+    each volume is mounted by some container (``volumeValidator``, at ``/volumes(0)``),
+    their names are unique (``VolumeNamesMustBeUnique``, at ``/volumes``), and each
+    container's volume mount names a volume of the pod (``volumeMountValidator``, at
+    ``/containers(0)/volumeMounts(0)/name``)."""
+    volumes = [v.get("name") for v in pod.get("volumes") or []]
+    mounts = [(i, j, m.get("name")) for i, c in enumerate(pod.get("containers") or [])
+              for j, m in enumerate(c.get("volumeMounts") or [])]
+    errors: Errors = [(f"/volumes({i})", "volume must be referenced by at least one container")
+                      for i, name in enumerate(volumes)
+                      if name not in {mounted for _, _, mounted in mounts}]
+    if len(set(volumes)) != len(volumes):
+        errors.append(("/volumes", "volume names must be unique"))
+    errors.extend((f"/containers({i})/volumeMounts({j})/name",
+                   "Referenced Volume in VolumeMount should exist")
+                  for i, j, name in mounts if name not in volumes)
+    return errors
 
 
 def check_group(group: dict[str, Any]) -> None:

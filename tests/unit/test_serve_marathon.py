@@ -1609,3 +1609,39 @@ def test_an_object_field_that_is_no_object_reads_as_one_of_defaults(server):
                                                   "maximumOverCapacity": 1}
     assert response.json()["healthChecks"] == [{}]
 
+
+_MOUNTED = {"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+            "volumeMounts": [{"name": "data", "mountPath": "/data"}]}
+
+
+@pytest.mark.parametrize(("fields", "message", "details"), [
+    # the RAML reader: what every kind of PodVolume requires, and VolumeMount's fields
+    ({"volumes": [{"name": 3}, "x"]}, "Invalid JSON", [
+        {"path": "/volumes(0)/name", "errors": ["error.expected.jsstring"]},
+        {"path": "/volumes(1)/name", "errors": ["error.path.missing"]}]),
+    ({"volumes": {"name": "data"}}, "Invalid JSON", [
+        {"path": "/volumes", "errors": ["error.expected.jsarray"]}]),
+    ({"containers": [{**_MOUNTED, "volumeMounts": [{"name": "data"}]}],
+      "volumes": [{"name": "data"}]}, "Invalid JSON", [
+        {"path": "/containers(0)/volumeMounts(0)/mountPath", "errors": ["error.path.missing"]}]),
+    # PodsValidation.podValidator
+    ({"volumes": [{"name": "data"}, {"name": "logs", "host": "/var/log"}]},
+     "Object is not valid", [
+        {"path": "/volumes(1)", "errors": ["volume must be referenced by at least one container"]}]),
+    ({"volumes": [{"name": "data"}, {"name": "data", "host": "/srv"}]}, "Object is not valid",
+     [{"path": "/volumes", "errors": ["volume names must be unique"]}]),
+    ({"volumes": []}, "Object is not valid", [
+        {"path": "/containers(0)/volumeMounts(0)/name",
+         "errors": ["Referenced Volume in VolumeMount should exist"]}]),
+])
+def test_pod_volumes_get_marathons_answers(server, fields, message, details):
+    """A pod's ``volumes`` had no RAML reader nor Marathon's rules: a bad one reached the
+    loader and was answered in pydantic's words ("3 is not valid: Input should be a valid
+    string"), and an unmounted volume or a mount of no volume was taken."""
+    pod = {"id": "/p", "containers": [_MOUNTED], **fields}
+    response = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert (response.status_code, response.json()) == (422, {"message": message,
+                                                             "details": details})
+    assert _framework(server).root.run_specs == {}
+    good = {**pod, "containers": [_MOUNTED], "volumes": [{"name": "data", "host": "/srv"}]}
+    assert requests.post(f"{server.url}/v2/pods", json=good, timeout=10).status_code == 201
