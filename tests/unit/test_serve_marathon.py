@@ -1626,8 +1626,8 @@ _MOUNTED = {"name": "c", "resources": {"cpus": 0.1, "mem": 32},
         {"path": "/containers(0)/volumeMounts(0)/mountPath", "errors": ["error.path.missing"]}]),
     # PodsValidation.podValidator
     ({"volumes": [{"name": "data"}, {"name": "logs", "host": "/var/log"}]},
-     "Object is not valid", [
-        {"path": "/volumes(1)", "errors": ["volume must be referenced by at least one container"]}]),
+     "Object is not valid", [{"path": "/volumes(1)", "errors": [
+         "volume must be referenced by at least one container"]}]),
     ({"volumes": [{"name": "data"}, {"name": "data", "host": "/srv"}]}, "Object is not valid",
      [{"path": "/volumes", "errors": ["volume names must be unique"]}]),
     ({"volumes": []}, "Object is not valid", [
