@@ -291,11 +291,29 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
         fields = sorted(info.alias or name for name, info in _fields_at(model, problem["loc"]))
         message = f"Additional property {problem['loc'][-1]} is not allowed"
         expected = "one of " + ", ".join(fields) if fields else None
+    elif problem["type"] in ("model_type", "dict_type"):
+        message, expected = _not_a_mapping(model, problem, where)
     elif problem["type"] == "value_error":  # our own validators quote the value already
         message = problem["msg"].removeprefix("Value error, ").rstrip(".")
     else:
         message = f"{found_text(problem['input'])} is not valid: {problem['msg'].rstrip('.')}"
     return document.error(where, message, expected)
+
+
+def _not_a_mapping(model: type[BaseModel], problem: Any, where: Path) -> tuple[str, str]:
+    """The message and what to write for a value that is no mapping where ``model`` wants
+    one (pydantic's ``model_type``, ``dict_type``): which field holds fields of its own, and
+    the first of them (``container`` holds ``type``, ``docker``...), or names and values."""
+    names = [part for part in where if isinstance(part, str)]
+    field = names[-1] if names else "this value"
+    what = f"each item of {field}" if where and isinstance(where[-1], int) else field
+    found = found_text(problem["input"])
+    if problem["type"] == "dict_type":
+        return f"{found} is not valid: {what} maps names to values", "a mapping"
+    fields = [info.alias or name for name, info in _fields_at(model, (*problem["loc"], ""))]
+    listed = ", ".join(fields[:4]) + (", ..." if len(fields) > 4 else "")
+    return (f"{found} is not valid: {what} holds fields of its own",
+            f"a mapping with fields such as {listed}" if fields else "a mapping")
 
 
 def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,

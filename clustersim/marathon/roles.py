@@ -13,7 +13,8 @@ Follows d2iq-archive/marathon ``util/RoleSettings.scala`` (``RoleSettings.forSer
   created without ``enforceRole`` does not enforce it);
 - a service keeps the role it already has as a valid choice (and keeps it when an update
   names none);
-- another role is refused: 422 ``Object is not valid``, at ``/role``, Accord's ``in`` words
+- another role is refused: 422 ``Object is not valid``, at ``/role`` (of the app or pod in
+  a group definition: ``/apps(0)/role``), Accord's ``in`` words
   ``got prod, expected one of: [*, dev]``.
 
 Simplified (what Marathon and Mesos do instead): Marathon 1.9 subscribes to Mesos as a

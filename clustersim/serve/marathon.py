@@ -42,7 +42,7 @@ latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon kee
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from clustersim.manifests.units import pod_container_resources, pod_executor_resources
@@ -182,9 +182,11 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             raise HttpError(409, exists.format(spec_id))
         return body, spec_id
 
-    def _change(self, action, *, created: bool = False, each_app: bool = False) -> Response:
+    def _change(self, action, *, created: bool = False, each_app: bool = False,
+                spec_path: Callable[[str], str] | None = None) -> Response:
         """Run a change on the framework; answer Marathon's ``{version, deploymentId}``
-        (``each_app``: a refusal is named as :func:`invalid` names a list's)."""
+        (``each_app``: a refusal is named as :func:`invalid` names a list's; ``spec_path``:
+        where the body holds an app or pod, for a refusal of it)."""
         try:
             deployment = action()
         except AppLockedError as err:
@@ -193,7 +195,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                             "'/v2/deployments/<DEPLOYMENT_ID>'.",
                             deployments=[{"id": i} for i in err.deployment_ids]) from None
         except ValueError as err:
-            raise invalid(err, each_app=each_app) from None
+            raise invalid(err, each_app=each_app, spec_path=spec_path) from None
         self.cluster.run(until=self.cluster.now)
         response = Response.json(201 if created else 200, {
             "version": self.times.version(deployment.number),
@@ -257,7 +259,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                         "backoffFactor": spec.backoff_factor,
                         "maxLaunchDelaySeconds": number(spec.max_launch_delay_seconds)})
             for key, value in _defaults(spec, app.service_ports).items():
-                if key == "portDefinitions" or key not in out:
+                if key in ("portDefinitions", "upgradeStrategy") or key not in out:
                     out[key] = value
         out.setdefault("instances", manifest.get("instances", 1))
         out["version"] = self.times.version(version.number)
@@ -546,7 +548,8 @@ def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
     them (the defaults of d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/types/
     app.raml``; empty lists and maps that the RAML marks ``omitEmpty`` stay out). In host
     networking the port definitions carry their assigned service ports (``"port": 0`` comes
-    back as ``10000``)."""
+    back as ``10000``), and the upgrade strategy is always whole (Marathon keeps it as
+    ``UpgradeStrategy(minimumHealthCapacity, maximumOverCapacity)``, each field defaulted)."""
     out: dict[str, Any] = {
         "executor": "", "labels": {}, "requirePorts": spec.require_ports,
         "upgradeStrategy": {

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from clustersim.marathon import Deployment, Marathon
-from clustersim.marathon.groups import RootGroup
+from clustersim.marathon.groups import RootGroup, canonical_group
 from clustersim.marathon.pathid import PathId
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.marathonquery import definition, flag, group_embeds, invalid
@@ -43,32 +43,43 @@ class MarathonGroups:
     def _body(self, request: Request) -> Any:
         raise NotImplementedError
 
-    def _change(self, action: Callable[[], Deployment | None], *,
-                created: bool = False) -> Response:
+    def _change(self, action: Callable[[], Deployment | None], *, created: bool = False,
+                spec_path: Callable[[str], str] | None = None) -> Response:
         raise NotImplementedError
 
     def _action_json(self, action: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _dry_run(self, target: Callable[[], RootGroup]) -> Response:
+    def _dry_run(self, target: Callable[[], RootGroup],
+                 spec_path: Callable[[str], str] | None = None) -> Response:
         """``PUT /v2/groups/<id>?dryRun=true``: the steps the change would take,
         ``{"steps": [...]}``, and nothing changed (``GroupsResource.update``)."""
         try:
             steps = self.marathon.plan(target())
         except ValueError as err:
-            raise invalid(err) from None
+            raise invalid(err, spec_path=spec_path) from None
         return Response.json(200, {"steps": [{"actions": [self._action_json(a) for a in step]}
                                              for step in steps]})
 
     def _group_json(self, group_id: str, parts: set[str],
                     app_embed: set[str]) -> dict[str, Any]:
         """A group with the ``parts`` asked for (``apps``, ``pods``, ``groups``), each app
-        with what ``app_embed`` asks (:func:`.marathonquery.group_embeds`)."""
+        with what ``app_embed`` asks (:func:`.marathonquery.group_embeds`), and, for a
+        top-level group only, its ``enforceRole``: Marathon keeps the flag on top-level groups
+        alone (``state/Group.scala`` requires it there and refuses it elsewhere; a group
+        created without it gets ``--new_group_enforce_role``'s value, ``off``: false) and
+        ``DefaultInfoService.queryForGroup`` copies it into the RAML ``GroupInfo``
+        (``group.raml``, ``enforceRole?: boolean``), whose writer leaves an empty option
+        out, so the root group and nested groups show none. marathon-python 0.13.0 predates
+        the field (thefactory/marathon-python#280): its ``get_group`` refuses a top-level
+        group of Marathon 1.9.32 and later, and of this API, alike."""
         root = self.marathon.root
         group = root.groups[group_id]
         out: dict[str, Any] = {
             "id": group_id, "dependencies": list(group.dependencies),
             "version": self.times.version(len(self.marathon.deployments))}
+        if len(PathId(group_id).path) == 1:
+            out["enforceRole"] = bool(group.enforce_role)
         if "apps" in parts:
             out["apps"] = [self._app_json(i, app_embed) for i in group.run_specs
                            if root.kinds[i] == "App"]
@@ -100,6 +111,7 @@ class MarathonGroups:
             group_id = str(PathId(str(body["id"])).resolve(group_id)) if body.get(
                 "id") else group_id
             body = {**body, "id": group_id}
+            spec_path = _spec_path(body)
             if request.method == "PUT" and "scaleBy" in body:
                 factor = body["scaleBy"]
                 if group_id not in framework.root.groups:
@@ -116,10 +128,11 @@ class MarathonGroups:
             if request.method == "PUT":
                 body = self._group_update(group_id, body)
                 if flag(request, "dryRun"):
-                    return self._dry_run(lambda: framework.updated_root(body, replace=True))
+                    return self._dry_run(lambda: framework.updated_root(body, replace=True),
+                                         spec_path)
             return self._change(lambda: framework.deploy(
                 body, replace=request.method == "PUT", force=force),
-                created=request.method == "POST")
+                created=request.method == "POST", spec_path=spec_path)
         if request.method == "DELETE":
             if group_id not in framework.root.groups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
@@ -153,3 +166,16 @@ class MarathonGroups:
                 "apps": [root.run_specs[i] for i in group.run_specs if root.kinds[i] == "App"],
                 "pods": [root.run_specs[i] for i in group.run_specs if root.kinds[i] == "Pod"],
                 "groups": [self._group_manifest(g) for g in group.groups]}
+
+
+def _spec_path(group: dict[str, Any]) -> Callable[[str], str]:
+    """Where the group definition ``group`` (its id absolute) holds the app or pod of an
+    absolute id: ``/apps(0)``, ``/groups(1)/pods(0)`` (``""`` for one it does not hold).
+    Read when a refusal names a run spec, once the framework has read the definition."""
+    def walk(resolved: dict[str, Any], at: str) -> dict[str, str]:
+        found = {item["id"]: f"{at}/{key}({i})" for key in ("apps", "pods")
+                 for i, item in enumerate(resolved.get(key) or [])}
+        for i, child in enumerate(resolved.get("groups") or []):
+            found.update(walk(child, f"{at}/groups({i})"))
+        return found
+    return lambda spec_id: walk(canonical_group(group), "").get(spec_id, "")

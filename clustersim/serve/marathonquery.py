@@ -163,7 +163,8 @@ def definition(body: Any, what: str) -> dict[str, Any]:
     return body
 
 
-def invalid(err: ValueError, *, each_app: bool = False) -> HttpError:
+def invalid(err: ValueError, *, each_app: bool = False,
+            spec_path: Callable[[str], str] | None = None) -> HttpError:
     """A definition the loader or the framework refused, as Marathon's 422
     ``Object is not valid`` with the field's path (``/`` when the error names none), as
     Accord's descriptions read (``api/v2/Validation.scala``, ``allRuleViolationsWithFull
@@ -173,11 +174,14 @@ def invalid(err: ValueError, *, each_app: bool = False) -> HttpError:
     ``/cmd``), without the item's index. A dependency cycle is answered in Marathon's words
     only (``RootGroup.validRootGroup``: no cycle named, no hint), and so is an app or a pod
     with a group's id (simplified: named at ``/`` where the clash is inside a group, which
-    Marathon names), and a role the group does not allow, at ``/role`` (simplified: an app
-    of a group is named so too, where Marathon writes ``/apps(0)/role``)."""
+    Marathon names), and a role the group does not allow, at ``/role`` of the app or pod:
+    ``spec_path`` gives where a definition of several (a group's) holds the one of that id,
+    ``/apps(0)`` or ``/groups(1)/pods(0)``, as Accord names a group's app
+    (``Validation.every``: the item's index after its field)."""
     if isinstance(err, RoleError):
+        at = spec_path(err.spec_id) if spec_path else ""
         return HttpError(422, "Object is not valid", details=[
-            {"path": "/role", "errors": [err.upstream]}])
+            {"path": f"{at}/role", "errors": [err.upstream]}])
     if isinstance(err, DependencyCycleError | IdClashError):
         upstream = err.upstream if isinstance(err, IdClashError) else err.UPSTREAM_MESSAGE
         return HttpError(422, "Object is not valid", details=[

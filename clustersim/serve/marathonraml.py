@@ -24,8 +24,9 @@ upgrade strategy; the container with its Docker image, engine type and network a
 port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
 ``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
 ``secrets.raml``; of a pod, its containers, networks and role, ``pod.raml``) and the second for
-the id, the constraints and the networks (of a pod too); an item of an array of objects
-that is no object reads as an object without fields, as Marathon reads it; the manifest
+the id, the constraints, a Docker container's ``docker`` and the networks (of a pod too); a
+value that is no object where an object type belongs (``"container": "x"``, an item of
+``healthChecks``) reads as an object without fields, as Marathon reads it; the manifest
 loader then checks the rest, and its refusals keep the simulator's words in Marathon's shape
 (:func:`~clustersim.serve.marathonquery.invalid`).
 An enum (the engine type, the Docker network, a health or readiness check's protocol, a
@@ -119,8 +120,8 @@ def _integer(minimum: float | None = None, maximum: float | None = None) -> Read
                                                maximum=maximum)
 
 
-def _double(minimum: float | None) -> Reader:
-    return lambda value, path, errors: _number(value, path, minimum, errors)
+def _double(minimum: float | None, maximum: float | None = None) -> Reader:
+    return lambda value, path, errors: _number(value, path, minimum, errors, maximum=maximum)
 
 
 def _string(pattern: str | None = None, min_length: int = 0) -> Reader:
@@ -212,29 +213,47 @@ def _array(item: Reader, min_items: int = 0) -> Reader:
     return read
 
 
-def _object(fields: dict[str, Reader], required: tuple[str, ...] = ()) -> Reader:
+class _Object:
     """A RAML object type as the generator reads it (``ObjectVisitor``): each field looked up
     in the value, a required one ``error.path.missing`` when absent, an optional null one
-    left out. The lookup works on any JSON value, so one that is no object reads as an
-    object without fields."""
-    def read(value: Any, path: str, errors: Errors) -> None:
+    left out. The generated reader looks each field up with Play's ``json \\ "field"``
+    (``FieldVisitor.playValidator``), which is undefined on any value that is no object,
+    and ``validateOpt`` reads undefined as absent: a string, a number, a list or null where
+    an object type belongs reads as an object without fields (``"container": "x"`` is a
+    ``Container`` of defaults), never ``error.expected.jsobject``, which only a map type
+    answers (labels, env, secrets: Play's ``mapReads``). :func:`_read_field` puts that
+    object in the definition."""
+
+    def __init__(self, fields: dict[str, Reader], required: tuple[str, ...] = ()) -> None:
+        self.fields, self.required = fields, required
+
+    def __call__(self, value: Any, path: str, errors: Errors) -> None:
         found = value if isinstance(value, dict) else {}
-        for key, field in fields.items():
-            if key not in found and key in required:
+        for key, field in self.fields.items():
+            if key not in found and key in self.required:
                 errors.append((f"{path}/{key}", "error.path.missing"))
-            elif key in found and (found[key] is not None or key in required):
-                field(found[key], f"{path}/{key}", errors)
-    return read
+            elif key in found and (found[key] is not None or key in self.required):
+                _read_field(found, key, field, f"{path}/{key}", errors)
+
+
+def _read_field(spec: dict[str, Any], key: str, read: Reader, path: str,
+                errors: Errors) -> None:
+    """Read ``spec[key]``; where an object type met a value that is no object, ``spec``
+    keeps the object without fields that Marathon read (:class:`_Object`), so what comes
+    after the reader (Accord's rules, the loader) sees what Marathon saw."""
+    if isinstance(read, _Object) and not isinstance(spec[key], dict):
+        spec[key] = {}
+    read(spec[key], path, errors)
 
 
 def _objects(fields: dict[str, Reader], required: tuple[str, ...] = (),
              min_items: int = 0) -> Reader:
-    """An array of a RAML object type: :func:`_array` of :func:`_object`. An item that is
+    """An array of a RAML object type: :func:`_array` of :class:`_Object`. An item that is
     no object (``"x"``, ``null``) reads as an object without fields, so it is replaced by
     ``{}`` in the definition itself: what comes after the reader (Accord's rules, the
     loader) sees what Marathon read, and answers in Marathon's words (``networks: ["x"]``
     is an unnamed container network, ``containers: [null]`` misses its name)."""
-    read_list = _array(_object(fields, required), min_items)
+    read_list = _array(_Object(fields, required), min_items)
 
     def read(value: Any, path: str, errors: Errors) -> None:
         if isinstance(value, list):
@@ -262,9 +281,9 @@ _FIELDS: dict[str, Reader] = {
     **{key: _double(minimum) for key, minimum in _NUMBERS.items()},
     "constraints": _array(_array(_string())), "dependencies": _array(_path_id),
     "labels": _labels, "requirePorts": _boolean, "ports": _array(_PORT),
-    "container": _object({   # Container, DockerContainer of appContainer.raml
+    "container": _Object({   # Container, DockerContainer of appContainer.raml
         "type": _model_enum(Container, "type"),
-        "docker": _object({"image": _string(min_length=1),
+        "docker": _Object({"image": _string(min_length=1),
                            "network": _model_enum(DockerContainer, "network"),
                            "forcePullImage": _boolean, "privileged": _boolean,
                            "portMappings": _PORT_MAPPINGS}, required=("image",)),
@@ -279,26 +298,37 @@ _FIELDS: dict[str, Reader] = {
         "path": _string(), "ignoreHttp1xx": _boolean}),
     "readinessChecks": _objects({"protocol": _model_enum(ReadinessCheck, "protocol")}),
     "networks": _NETWORKS,
-    "residency": _object({"taskLostBehavior": _model_enum(Residency, "task_lost_behavior")}),
+    "residency": _Object({"taskLostBehavior": _model_enum(Residency, "task_lost_behavior")}),
     "killSelection": _model_enum(App, "kill_selection"),
     "env": _env,
     "uris": _array(_string()), "storeUrls": _array(_string(min_length=1)),
     "fetch": _objects({   # Artifact of artifact.raml
         "uri": _string(min_length=1), "extract": _boolean, "executable": _boolean,
         "cache": _boolean, "destPath": _string(min_length=1)}, required=("uri",)),
-    "secrets": _map(_object({"source": _string(min_length=1)}, required=("source",))),
+    "secrets": _map(_Object({"source": _string(min_length=1)}, required=("source",))),
     "user": _string(), "role": _string(),
+    "upgradeStrategy": _Object({   # UpgradeStrategy of upgradeStrategy.raml
+        key: _double(0.0, 1.0) for key in ("maximumOverCapacity", "minimumHealthCapacity")}),
 }
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""
 _POD_FIELDS: dict[str, Reader] = {
-    "containers": _objects({"name": _string(), "resources": _object({})},   # podContainer.raml
-                           required=("name", "resources"), min_items=1),
+    "containers": _objects({   # podContainer.raml, with its VolumeMount[] (volumes.raml)
+        "name": _string(), "resources": _Object({}),
+        "volumeMounts": _objects({"name": _string(), "mountPath": _string()},
+                                 required=("name", "mountPath"))},
+        required=("name", "resources"), min_items=1),
     "networks": _NETWORKS,
+    "volumes": _objects({"name": _string()}, required=("name",)),
     "role": _string(),      # pod.raml's ``role?: string`` (Marathon 1.9), as an app's
 }
 """The arrays of objects of ``pod.raml`` and its ``role`` (a pod's other fields are left to
-the loader)."""
+the loader). A pod volume is the RAML union ``PodVolume`` of an ephemeral (``name``), a host
+(``name``, ``host``), a secret (``name``, ``secret``) and a persistent volume (``name``,
+``persistent``); the generated union reader tries each in turn (``UnionVisitor``), so what
+all four refuse is certain, a ``name`` that is missing or no string, and is what this
+reader reads. Simplified: which of them reads a volume whose own field is wrong (``"host":
+5``) depends on the union's order, and is left to the loader."""
 
 
 def _read_fields(spec: dict[str, Any], fields: dict[str, Reader], at: str,
@@ -306,7 +336,7 @@ def _read_fields(spec: dict[str, Any], fields: dict[str, Reader], at: str,
     """Read each of ``fields`` that ``spec`` gives (null is left out)."""
     for key, read in fields.items():
         if spec.get(key) is not None:
-            read(spec[key], f"{at}/{key}", errors)
+            _read_field(spec, key, read, f"{at}/{key}", errors)
 
 
 def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
@@ -319,15 +349,6 @@ def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
         errors.append((f"{at}/id", "error.expected.jsstring" if "id" in app
                        else "error.path.missing"))
     _read_fields(app, _FIELDS, at, errors)
-    strategy = app.get("upgradeStrategy")
-    if strategy is not None:
-        if not isinstance(strategy, dict):
-            errors.append((f"{at}/upgradeStrategy", "error.expected.jsobject"))
-        else:
-            for key in ("maximumOverCapacity", "minimumHealthCapacity"):
-                if strategy.get(key) is not None:
-                    _number(strategy[key], f"{at}/upgradeStrategy/{key}", 0.0, errors,
-                            maximum=1.0)
     return errors
 
 
@@ -394,11 +415,25 @@ def _secret_violations(app: dict[str, Any], at: str) -> Errors:
     return errors
 
 
+def _container_violations(app: dict[str, Any], at: str) -> Errors:
+    """``AppValidation.dockerDockerContainerValidator``: a ``DOCKER`` container, the engine
+    type a container gets when it names none (``appContainer.raml``: ``type`` defaults to
+    ``DOCKER``), must define ``docker`` (``container.docker is definedAnd``, whose word is
+    ``not defined``, ``Validation.definedAnd``)."""
+    container = app.get("container")
+    if not isinstance(container, dict) or container.get("docker") is not None:
+        return []
+    engine = container.get("type")
+    if isinstance(engine, str) and engine.upper() != "DOCKER":
+        return []
+    return [(f"{at}/container/docker", "not defined")]
+
+
 def _validate(app: dict[str, Any], at: str) -> Errors:
     """Accord's refusals of the id, the constraints, the secrets and the networks
     (``validateCanonicalAppAPI``; an unnamed container network named at the app itself) of
     an app the reader accepted."""
-    errors: Errors = _secret_violations(app, at)
+    errors: Errors = _secret_violations(app, at) + _container_violations(app, at)
     found = _id_violation(app["id"]) if isinstance(app.get("id"), str) else None
     if found:
         errors.append((f"{at}/id", found))
@@ -458,15 +493,37 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
 
 def check_pod(pod: dict[str, Any]) -> None:
     """Raise Marathon's 422 for a pod definition (``POST /v2/pods``, ``PUT /v2/pods/<id>``)
-    whose containers or networks the RAML reader refuses (``Invalid JSON``, as an app's; an
-    empty ``containers`` is ``error.minLength``, ``pod.raml``'s ``minItems: 1``, so Accord's
-    ``notEmpty`` in ``PodsValidation`` is never reached), or whose networks Accord refuses
-    (``PodsValidation.podValidator``: ``ramlNetworksValidator``, and a container network
-    without a name), named at ``/networks``."""
+    whose containers, volumes or networks the RAML reader refuses (``Invalid JSON``, as an
+    app's; an empty ``containers`` is ``error.minLength``, ``pod.raml``'s ``minItems: 1``, so
+    Accord's ``notEmpty`` in ``PodsValidation`` is never reached), or whose volumes or
+    networks Accord refuses (``PodsValidation.podValidator``: :func:`_volume_violations`,
+    ``ramlNetworksValidator``, and a container network without a name, named at
+    ``/networks``)."""
     errors: Errors = []
     _read_fields(pod, _POD_FIELDS, "", errors)
     _refuse("Invalid JSON", errors)
-    _refuse("Object is not valid", _network_violations(pod, "/networks", "/networks"))
+    _refuse("Object is not valid", _volume_violations(pod)
+            + _network_violations(pod, "/networks", "/networks"))
+
+
+def _volume_violations(pod: dict[str, Any]) -> Errors:
+    """``PodsValidation.podValidator``'s rules on the volumes of a pod the reader accepted:
+    each volume is mounted by some container (``volumeValidator``, at ``/volumes(0)``),
+    their names are unique (``VolumeNamesMustBeUnique``, at ``/volumes``), and each
+    container's volume mount names a volume of the pod (``volumeMountValidator``, at
+    ``/containers(0)/volumeMounts(0)/name``)."""
+    volumes = [v.get("name") for v in pod.get("volumes") or []]
+    mounts = [(i, j, m.get("name")) for i, c in enumerate(pod.get("containers") or [])
+              for j, m in enumerate(c.get("volumeMounts") or [])]
+    errors: Errors = [(f"/volumes({i})", "volume must be referenced by at least one container")
+                      for i, name in enumerate(volumes)
+                      if name not in {mounted for _, _, mounted in mounts}]
+    if len(set(volumes)) != len(volumes):
+        errors.append(("/volumes", "volume names must be unique"))
+    errors.extend((f"/containers({i})/volumeMounts({j})/name",
+                   "Referenced Volume in VolumeMount should exist")
+                  for i, j, name in mounts if name not in volumes)
+    return errors
 
 
 def check_group(group: dict[str, Any]) -> None:

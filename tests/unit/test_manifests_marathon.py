@@ -506,3 +506,26 @@ def test_enums_are_read_in_any_case_as_marathons_reader_reads_them() -> None:
     with pytest.raises(ManifestError, match=r"scaling\.kind"):   # a discriminator: exact
         load_manifests({"id": "/db", "scaling": {"kind": "FIXED"},
                         "containers": [{"name": "db", "resources": {"cpus": 0.1}}]})
+
+
+@pytest.mark.parametrize(("text", "where", "problem"), [
+    ("id: /g\napps:\n  - id: a\n    cmd: x\n    container: nginx\n",
+     "group.yaml, line 5, apps[0].container",
+     "'nginx' is not valid: container holds fields of its own (expected a mapping with "
+     "fields such as type, docker, portMappings, volumes)."),
+    ("id: /a\ncmd: x\nhealthChecks: [1]\n", "group.yaml, line 3, healthChecks[0]",
+     "1 is not valid: each item of healthChecks holds fields of its own (expected a mapping "
+     "with fields such as protocol, path, portIndex, port, ...)."),
+    ("id: /a\ncmd: x\nupgradeStrategy: 3\n", "group.yaml, line 3, upgradeStrategy",
+     "3 is not valid: upgradeStrategy holds fields of its own (expected a mapping with "
+     "fields such as minimumHealthCapacity, maximumOverCapacity)."),
+    ("id: /a\ncmd: x\nlabels: [a]\n", "group.yaml, line 3, labels",
+     "a list is not valid: labels maps names to values (expected a mapping)."),
+])
+def test_a_field_that_wants_a_mapping_says_which_fields_to_write(text, where, problem):
+    """A value that is no mapping where Marathon's type is an object names the file, the
+    line and the field, and the fields to write there, not pydantic's words ("Input should
+    be a valid dictionary or instance of Container")."""
+    with pytest.raises(ManifestError) as refused:
+        load_manifests(text, name="group.yaml")
+    assert str(refused.value) == f"{where}: {problem}"

@@ -84,3 +84,37 @@ def test_only_a_top_level_group_may_enforce_its_role(server):
     assert answer.status_code == 422
     assert answer.json()["details"][0]["errors"] == [
         "enforceRole can only be set for top-level groups, and /prod/second is not top-level"]
+
+
+def test_groups_show_enforce_role_on_top_level_groups_only(server):
+    """``GroupInfo.enforceRole`` (``group.raml``): a top-level group carries the flag (false
+    unless set: ``--new_group_enforce_role`` is ``off``), the root and nested groups none."""
+    for group in ({"id": "/dev", "enforceRole": True, "groups": [{"id": "/dev/a"}]},
+                  {"id": "/ops", "apps": [{**_APP, "id": "/ops/web"}]}):
+        assert requests.post(f"{server.url}/v2/groups", json=group, timeout=10).ok
+    server.step(1)
+    tree = requests.get(f"{server.url}/v2/groups", timeout=10).json()
+    assert "enforceRole" not in tree
+    top = {g["id"]: g for g in tree["groups"]}
+    assert top["/dev"]["enforceRole"] is True
+    assert top["/ops"]["enforceRole"] is False
+    assert "enforceRole" not in top["/dev"]["groups"][0]
+    one = requests.get(f"{server.url}/v2/groups/dev", timeout=10).json()
+    assert one["enforceRole"] is True
+    nested = requests.get(f"{server.url}/v2/groups/dev/a", timeout=10).json()
+    assert "enforceRole" not in nested
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_a_role_refused_inside_a_group_is_named_at_its_app(server, method):
+    """Accord names a group's app by its place in the body (``/apps(1)/role``,
+    ``/groups(0)/pods(0)/role``), not ``/role`` as for an app posted alone."""
+    group = {"id": "/dev", "apps": [{**_APP, "id": "ok"}, {**_APP, "id": "web", "role": "prod"}]}
+    answer = requests.request(method, f"{server.url}/v2/groups", json=group, timeout=10)
+    assert answer.status_code == 422
+    assert answer.json()["details"] == [
+        {"path": "/apps(1)/role", "errors": ["got prod, expected one of: [*, dev]"]}]
+    nested = {"id": "dev", "groups": [{"id": "a", "pods": [{**_POD, "id": "db", "role": "x"}]}]}
+    answer = requests.request(method, f"{server.url}/v2/groups", json=nested, timeout=10)
+    assert answer.json()["details"] == [
+        {"path": "/groups(0)/pods(0)/role", "errors": ["got x, expected one of: [*, dev]"]}]
