@@ -745,6 +745,49 @@ def test_an_unknown_field_is_named_before_the_errors_it_caused() -> None:
     assert [(e.path, e.message) for e in others] == [("spec.containers", "Required value")]
 
 
+def test_several_unknown_fields_are_one_error_in_the_order_kubectl_sends_them() -> None:
+    """The API server names every unknown field in one strict decoding error, joined by ", "
+    (apimachinery ``strictDecodingError``), in the order it meets them in the JSON kubectl
+    sends: keys sorted at each level, items by index (``[2]`` before ``[10]``). The loader
+    had made one error per field, in the file's order; the error keeps each field's line
+    and guess."""
+    containers = "".join(f"  - {{name: c{i}, image: x{', imagePullpolicy: A' * (i in (2, 10))}}}\n"
+                         for i in range(11))
+    text = (f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  zzz: 1\n"
+            f"  containers:\n{containers}  affinityy: {{}}\n")
+    warned = load_manifests(text)[0].warnings     # no other error: kubectl --validate=warn's
+    assert [w.partition(":")[0] for w in warned] == [
+        'unknown field "spec.affinityy"', 'unknown field "spec.containers[2].imagePullpolicy"',
+        'unknown field "spec.containers[10].imagePullpolicy"', 'unknown field "spec.zzz"']
+    with pytest.raises(ManifestError) as caught:       # with one: refused, the fields first
+        load_manifests(text.replace("c0, image: x}", "c0}"), name="p.yaml")
+    assert [(e.path, e.message) for e in caught.value.also] == [
+        ("spec.containers[0].image", "Required value")]
+    assert caught.value.message == (
+        'strict decoding error: unknown field "spec.affinityy", unknown field '
+        '"spec.containers[2].imagePullpolicy", unknown field '
+        '"spec.containers[10].imagePullpolicy", unknown field "spec.zzz"')
+    assert caught.value.line == 18
+    assert caught.value.expected == (
+        'affinity in place of "spec.affinityy" (line 18), the closest known field (the '
+        "simulator's guess, not kubectl's words); imagePullPolicy in place of "
+        '"spec.containers[2].imagePullpolicy" (line 9), the closest known field (the '
+        "simulator's guess, not kubectl's words); imagePullPolicy in place of "
+        '"spec.containers[10].imagePullpolicy" (line 17), the closest known field (the '
+        "simulator's guess, not kubectl's words); a known field in place of \"spec.zzz\" "
+        "(line 5): check its spelling and indentation")
+
+
+def test_the_strict_decoding_error_keeps_the_first_hundred_fields() -> None:
+    """sigs.k8s.io/json's ``saveStrictError`` keeps at most 100 strict errors."""
+    fields = "".join(f"  x{i:03}: 1\n" for i in range(120))
+    text = f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{fields}"
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    named = caught.value.message.removeprefix("strict decoding error: ").split(", ")
+    assert named == [f'unknown field "spec.x{i:03}"' for i in range(100)]
+
+
 def test_an_unknown_field_far_from_any_known_one_gets_no_guess() -> None:
     text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  zzz: 1\n")
     with pytest.raises(ManifestError) as caught:
