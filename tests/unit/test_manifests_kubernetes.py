@@ -725,11 +725,59 @@ def test_a_resource_name_a_container_cannot_ask_for_is_refused(
     assert all(hint in (e.expected or "") for e in errors)
 
 
-@pytest.mark.parametrize("name", ["cpu", "memory", "ephemeral-storage", "hugepages-2Mi",
-                                  "nvidia.com/gpu", "example.com/dongle", "kubernetes.io/x"])
-def test_the_resource_names_a_container_may_ask_for_load(name: str) -> None:
+@pytest.mark.parametrize(("name", "amount"), [
+    ("cpu", "1"), ("memory", "1"), ("ephemeral-storage", "1"), ("hugepages-2Mi", "4Mi"),
+    ("hugepages-1Gi", "2Gi"), ("nvidia.com/gpu", "1"), ("example.com/dongle", "1"),
+    ("kubernetes.io/x", "1")])
+def test_the_resource_names_a_container_may_ask_for_load(name: str, amount: str) -> None:
+    both = f"{name}: {amount}" + ("" if name == "memory" else ", memory: 1Gi")
     load_manifests(_deployment(container=f"        image: x\n        resources: "
-                                         f"{{requests: {{{name}: 1}}, limits: {{{name}: 1}}}}\n"))
+                                         f"{{requests: {{{both}}}, limits: {{{both}}}}}\n"))
+
+
+_RESOURCES = "spec.template.spec.containers[0].resources"
+
+
+@pytest.mark.parametrize(("resources", "messages"), [
+    ("{limits: {hugepages-2Mi: 3Mi, memory: 1Gi}}",
+     [f'{_RESOURCES}.limits[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer '
+      "multiple of hugepages-2Mi"]),
+    ("{limits: {hugepages-1Gi: 1.5Gi, cpu: 1}, requests: {hugepages-1Gi: 1.5Gi}}",
+     [f'{_RESOURCES}.limits[hugepages-1Gi]: Invalid value: "1536Mi": 1536Mi is not positive '
+      "integer multiple of hugepages-1Gi",
+      f'{_RESOURCES}.requests[hugepages-1Gi]: Invalid value: "1536Mi": 1536Mi is not positive '
+      "integer multiple of hugepages-1Gi"]),
+    # the size after the prefix is a quantity above 0 and whole, or no amount is a multiple
+    ("{limits: {hugepages-big: 2Mi, cpu: 1}}",
+     [f'{_RESOURCES}.limits[hugepages-big]: Invalid value: "2Mi": 2Mi is not positive integer '
+      "multiple of hugepages-big"]),
+    ("{limits: {hugepages-0: 0, cpu: 1}}",
+     [f'{_RESOURCES}.limits[hugepages-0]: Invalid value: "0": 0 is not positive integer '
+      "multiple of hugepages-0"]),
+    ("{limits: {hugepages-2Mi: 2Mi}, requests: {hugepages-2Mi: 2Mi}}",
+     [f"{_RESOURCES}: Forbidden: HugePages require cpu or memory"]),
+    # huge pages cannot be overcommitted: the request is the limit, and needs one
+    ("{limits: {hugepages-2Mi: 4Mi, memory: 1Gi}, requests: {hugepages-2Mi: 2Mi}}",
+     [f'{_RESOURCES}.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit '
+      "of 4Mi"]),
+    ("{requests: {hugepages-2Mi: 2Mi, cpu: 1}}",
+     [f"{_RESOURCES}.limits: Required value: Limit must be set for non overcommitable "
+      "resources"]),
+    ("{requests: {nvidia.com/gpu: 1}}",
+     [f"{_RESOURCES}.limits: Required value: Limit must be set for non overcommitable "
+      "resources"]),
+])
+def test_huge_pages_are_checked_as_the_api_server_checks_them(
+        resources: str, messages: list[str]) -> None:
+    """``ValidateResourceRequirements`` (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``): an amount of huge pages is a whole number of
+    pages of its name's size (``validateResourceQuantityHugePageValue``), huge pages need a
+    cpu or memory request or limit, and a resource that cannot be overcommitted needs a limit
+    equal to its request. Each had loaded."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(container=f"        image: x\n        resources: {resources}\n"))
+    assert [f"{e.path}: {e.message}" for e in (caught.value, *caught.value.also)] == messages
+    assert all(e.expected for e in (caught.value, *caught.value.also))
 
 
 def test_an_unknown_field_is_named_before_the_errors_it_caused() -> None:
