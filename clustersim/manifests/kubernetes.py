@@ -21,7 +21,11 @@ from clustersim.manifests.kubernetes_checks import (
     finalizer_errors,
     pod_warnings,
 )
-from clustersim.manifests.kubernetes_fields import unknown_fields, unknown_fields_meant
+from clustersim.manifests.kubernetes_fields import (
+    in_sent_order,
+    strict_decoding_error,
+    unknown_fields_meant,
+)
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.kubernetes_versions import (
     REMOVED_KINDS,
@@ -184,7 +188,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     warnings = [removed_warning(typed.api_version, kind), *pod_warnings(kind, pod)] + [
         f'unknown field "{path}": kubectl apply would refuse it (strict field validation, '
         "the default since Kubernetes 1.27)"
-        for path in unknown_fields(kind, data)
+        for path, _, _ in in_sent_order(unknown_fields_meant(kind, data))
     ]
     return [
         KubernetesSpec(
@@ -203,15 +207,26 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
 
 
 def _strict_decoding_errors(document: Document, kind: str) -> list[ManifestError]:
-    """The unknown fields of an object in kubectl's words (``strict decoding error: unknown
-    field "spec.container"``, strict field validation being its default since 1.27), each
-    with the loader's own "did you mean" where a known field's name is close."""
-    return [ManifestError(
-        f'strict decoding error: unknown field "{path}"', source=document.source,
-        line=document.line_of(at),
-        expected=f"{meant}, the closest known field (the simulator's guess, not kubectl's "
-                 "words)" if meant else "a known field: check its spelling and indentation")
-        for path, at, meant in unknown_fields_meant(kind, document.data)]
+    """The unknown fields of an object as one error in kubectl's words (``strict decoding
+    error: unknown field "spec.a", unknown field "spec.b"``, strict field validation being
+    its default since 1.27; :func:`strict_decoding_error`), in the order the API server
+    meets them in what kubectl sends (:func:`in_sent_order`). The error is placed at the
+    first of them; what to write instead is the loader's own "did you mean" where a known
+    field's name is close, each field with its line when there are several."""
+    found = in_sent_order(unknown_fields_meant(kind, document.data))
+    if not found:
+        return []
+    lines = [document.line_of(at) for _, at, _ in found]
+    hints = []
+    for (path, _, meant), line in zip(found, lines, strict=True):
+        where = "" if len(found) == 1 else f' in place of "{path}"' + (
+            f" (line {line})" if line else "")
+        hints.append(f"{meant}{where}, the closest known field (the simulator's guess, not "
+                     "kubectl's words)" if meant else
+                     f"a known field{where}: check its spelling and indentation")
+    return [ManifestError(strict_decoding_error(path for path, _, _ in found),
+                          source=document.source, line=lines[0],
+                          expected="; ".join(hints))]
 
 
 def metadata_errors(kind: str, metadata: dict[str, Any]) -> list[ManifestError]:

@@ -5,8 +5,8 @@ Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``
 ``validateContainerCommon``: an image is required, ``validateContainerPorts``: a port name once
 per container, ``ValidateEnv``: a variable's name is required, ``checkHostPortConflicts``: a
 host port once per pod; the names' syntax is checked with the fields, by
-:mod:`clustersim.manifests.kubernetes_names`; ``ValidateResourceRequirements``: no request
-above its limit, and each resource named as ``validateContainerResourceName`` allows;
+:mod:`clustersim.manifests.kubernetes_names`; ``ValidateResourceRequirements``: in
+:mod:`clustersim.manifests.kubernetes_resources`;
 ``ValidateServiceName``: a DNS-1035 label; ``validateServicePort``: every port of a
 multi-port Service needs a unique name; ``validateHTTPIngressPath``: an Ingress path's
 ``pathType`` is one of the supported values; ``ValidateTolerations``: :func:`toleration_errors`),
@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
 from clustersim.manifests.errors import ManifestError, format_path
@@ -50,16 +49,15 @@ from clustersim.manifests.job_policies import job_policy_refusals
 from clustersim.manifests.kubernetes_errors import go_value, invalid, unsupported
 from clustersim.manifests.kubernetes_names import (
     STANDARD_FINALIZERS,
-    container_resource_name_problems,
     label_key_problems,
     label_value_problems,
     name_hint,
     port_name_problems,
 )
+from clustersim.manifests.kubernetes_resources import resource_requirement_errors
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
 from clustersim.manifests.rbac_checks import BINDING_KINDS, binding_errors
 from clustersim.manifests.safe_yaml import Document, Path
-from clustersim.quantity import format_quantity
 
 __all__ = [
     "POD_SPEC_PATHS",
@@ -129,23 +127,11 @@ def unmounted_volumes(pod_spec: Mapping[str, Any]) -> Iterator[tuple[Path, str]]
                     yield (field, i, "volumeMounts", j, "name"), str(mount.get("name"))
 
 
-def _overcommit_allowed(name: str) -> bool:
-    """``IsOvercommitAllowed`` (``pkg/apis/core/helper``): a native resource (no domain, or
-    ``kubernetes.io/``) other than huge pages may request less than its limit."""
-    native = "/" not in name or "kubernetes.io/" in name
-    return native and not name.startswith("hugepages-")
-
-
 def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestError]:
     """``validateContainerCommon`` for each container, then each init container: an image is
-    required, and ``ValidateResourceRequirements``: no request above its limit (a resource
-    that cannot be overcommitted, such as ``nvidia.com/gpu``, requests exactly its limit).
-    The values are written as ``Quantity.String()`` writes them. Simplified: upstream also
-    refuses a request of such a resource without a limit; the simulator lets it pass."""
+    required, and ``ValidateResourceRequirements``
+    (:func:`~clustersim.manifests.kubernetes_resources.resource_requirement_errors`)."""
     path = POD_SPEC_PATHS[kind]
-    raw_spec = document.data
-    for part in path:
-        raw_spec = raw_spec[part]
     for field, containers in (("containers", pod.containers),
                               ("initContainers", pod.init_containers)):
         for index, container in enumerate(containers or []):
@@ -158,57 +144,10 @@ def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestErr
                 if not variable.name:
                     yield document.error((*where, "env", position, "name"), "Required value",
                                          "name: the variable's name, such as LOG_LEVEL")
-            resources = container.resources
-            if resources is None:
-                continue
-            yield from _resource_names(document, (*where, "resources"), resources)
-            if not resources.requests or not resources.limits:
-                continue
-            raw = raw_spec[field][index]["resources"]
-            for name, request in resources.requests.items():
-                limit = resources.limits.get(name)
-                if limit is None:
-                    continue
-                text = _canonical(request, raw["requests"][name])
-                limit_text = _canonical(limit, raw["limits"][name])
-                if request != limit and not _overcommit_allowed(name):
-                    most, hint = "equal to", "equal to"
-                elif request > limit:
-                    most, hint = "less than or equal to", "no more than"
-                else:
-                    continue
-                detail = f"must be {most} {name} limit of {limit_text}"
-                yield document.error((*where, "resources", "requests"), invalid(text, detail),
-                                     f"requests.{name} {hint} limits.{name}")
-
-
-def _resource_names(document: Document, where: Path, resources: Any
-                    ) -> Iterator[ManifestError]:
-    """``ValidateResourceRequirements`` checks each name of ``limits``, then of ``requests``,
-    by ``validateContainerResourceName``
-    (:func:`~clustersim.manifests.kubernetes_names.container_resource_name_problems`): a
-    ``CPU`` would otherwise be a resource no node has, placed as if it asked for nothing."""
-    for kind, amounts in (("limits", resources.limits), ("requests", resources.requests)):
-        for name in amounts or {}:
-            for problem in container_resource_name_problems(name):
-                error = document.error((*where, kind, name), invalid(name, problem),
-                                       _resource_name_hint(name))
-                # fldPath.Key(name): a map's key in brackets, unquoted, as field.Path writes it
-                error.path = f"{format_path((*document.prefix, *where, kind))}[{name}]"
-                yield error
-
-
-def _resource_name_hint(name: str) -> str:
-    """The loader's hint for a refused resource name (not upstream's): its lowercase form,
-    or the name without a quota's ``requests.``/``limits.`` prefix, where that one is valid."""
-    lower = name.lower()
-    prefix, _, bare = lower.partition(".")
-    if prefix in ("requests", "limits") and not container_resource_name_problems(bare):
-        return f"{bare}: the {prefix}. prefix names a ResourceQuota's total, not a container's"
-    if not container_resource_name_problems(lower):
-        return f"resource names are lowercase: {lower}"
-    return ("a resource a container may ask for (cpu, memory, ephemeral-storage, "
-            "hugepages-<size>) or an extended resource with a domain, such as nvidia.com/gpu")
+            if container.resources is not None:
+                yield from resource_requirement_errors(
+                    document, (*where, "resources"), container.resources,
+                    _raw(document, (*where, "resources")) or {})
 
 
 def _port_names(document: Document, where: Path, container: Any
@@ -262,17 +201,14 @@ def _pod_host_ports(document: Document, path: Path, pod: Any) -> Iterator[Manife
                                f"[{index}])")
 
 
-def _canonical(value: Decimal, written: Any) -> str:
-    """``Quantity.String()`` of an amount written ``written``: binary SI if it was written so
-    (``1Gi``), else decimal SI."""
-    return format_quantity(value, binary=str(written).endswith("i"))
-
-
 def _raw(document: Document, path: Path) -> Any:
     """The value at ``path`` of the object as written (``None`` where it is not there)."""
     raw: Any = document.data
     for part in path:
-        raw = raw.get(part) if isinstance(raw, Mapping) else None
+        if isinstance(part, int):
+            raw = raw[part] if isinstance(raw, list) and part < len(raw) else None
+        else:
+            raw = raw.get(part) if isinstance(raw, Mapping) else None
     return raw
 
 

@@ -13,14 +13,24 @@ kubectl's words and with the closest known field as a guess; the simulated API s
 (:mod:`clustersim.serve.kubernetes`) does what the request's ``fieldValidation`` asks, as the
 real one does: ``Strict`` (kubectl's default) refuses the object, ``Warn`` (the server's
 default) and ``Ignore`` drop the fields before storing it, ``Warn`` with a warning for each.
+
+Several unknown fields make one error, as the API server's strict decoder reports them
+(:func:`strict_decoding_error`), in the order the decoder meets them in the JSON it reads;
+kubectl sends an object as JSON whose keys are sorted (:func:`in_sent_order`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from difflib import get_close_matches
 from typing import Any
 
-__all__ = ["UnknownField", "unknown_fields", "unknown_fields_meant"]
+__all__ = ["MAX_STRICT_ERRORS", "UnknownField", "in_sent_order", "strict_decoding_error",
+           "unknown_fields", "unknown_fields_meant"]
+
+MAX_STRICT_ERRORS = 100
+"""The strict errors one decoding keeps: sigs.k8s.io/json ``saveStrictError``
+(``internal/golang/encoding/json/kubernetes_patch.go``) drops any past the 100th."""
 
 
 def _plain(names: str) -> dict[str, None]:
@@ -215,3 +225,24 @@ def unknown_fields_meant(kind: str, manifest: dict[str, Any], *, drop: bool = Fa
     if kind in _KINDS:
         _walk(manifest, _KINDS[kind], "", (), found, drop)
     return found
+
+
+def strict_decoding_error(paths: Iterable[str]) -> str:
+    """The API server's refusal of an object with the unknown fields ``paths`` (in the order
+    its decoder met them): each once and at most :data:`MAX_STRICT_ERRORS` of them
+    (sigs.k8s.io/json ``saveStrictError`` drops a repeated message and any past the limit),
+    joined by ", " after ``strict decoding error:`` (k8s.io/apimachinery
+    ``pkg/runtime/error.go``, ``strictDecodingError.Error``)."""
+    kept = list(dict.fromkeys(paths))[:MAX_STRICT_ERRORS]
+    return "strict decoding error: " + ", ".join(f'unknown field "{path}"' for path in kept)
+
+
+def in_sent_order(found: Iterable[UnknownField]) -> list[UnknownField]:
+    """``found`` in the order the API server's decoder meets the fields in the JSON that
+    kubectl sends: kubectl reads a manifest into a map and encodes it with Go's
+    encoding/json, which writes a map's keys sorted, a list's items in their order; so the
+    fields come depth first, keys sorted at each level (a YAML key that is no string is
+    sent as one, and is put first here: a simplification)."""
+    def steps(field: UnknownField) -> list[tuple[int, Any]]:
+        return [(0, step) if type(step) is int else (1, str(step)) for step in field[1]]
+    return sorted(found, key=steps)

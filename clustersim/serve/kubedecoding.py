@@ -2,7 +2,8 @@
 (``src/encoding/json/scanner.go``) and go-yaml (through sigs.k8s.io/yaml's ``YAMLToJSON``) say
 of a body, or a ``continue`` token, they cannot read, from Python's decoders' errors; used by
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
-reader (:mod:`~clustersim.serve.kubelists`).
+reader (:mod:`~clustersim.serve.kubelists`). Also the order in which the API server's strict
+decoding lists an object's unknown fields (:func:`decoded_order`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import json
 
 from clustersim.manifests import ManifestError
+from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 
-__all__ = ["decoder_error"]
+__all__ = ["decoded_order", "decoder_error"]
 
 _GO_LOOKING_FOR = {"Expecting value": "looking for beginning of value",
                    "Expecting property name enclosed in double quotes":
@@ -70,3 +72,24 @@ def _go_quote_char(char: str) -> str:
     if char in "'\"":
         return "'\\''" if char == "'" else "'\"'"
     return "'" + json.dumps(char)[1:-1] + "'"
+
+
+def decoded_order(found: list[UnknownField], content_type: str, patch: bool) -> list[str]:
+    """The paths of the unknown fields ``found`` (in the order of the object as the simulator
+    holds it) in the order the API server's strict decoding reports them
+    (k8s.io/apiserver ``pkg/endpoints/handlers``):
+
+    - the object of a create or an update sent as JSON is decoded as sent (sigs.k8s.io/json
+      reports a field as it meets it), so the fields come in the body's order;
+    - a strategic merge patch's result is converted from a map (``patch.go``,
+      ``runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation``), which sorts
+      its errors by their words;
+    - a YAML body (``yaml.YAMLToJSON``) and the result of a JSON or merge patch
+      (evanphx/json-patch) are JSON written from a Go map, keys sorted
+      (:func:`~clustersim.manifests.kubernetes_fields.in_sent_order`)."""
+    if content_type == "application/strategic-merge-patch+json":
+        # the words differ in the path and the quote that closes it
+        return sorted((path for path, _, _ in found), key=lambda path: f'{path}"')
+    ordered = found if content_type == "application/json" and not patch else \
+        in_sent_order(found)
+    return [path for path, _, _ in ordered]

@@ -418,12 +418,15 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
     ``internal/structuredmerge.go``): only an update may write them. Simplified: a list of
     mappings counts, as ``Unstructured.GetManagedFields`` reads one, without checking the
     types inside its entries (a list it cannot convert reads as none). Last, two elements of
-    a keyed list with the same keys (two ``env`` named ``A``, two ``containerPort: 80``), or
-    of a set with the same value, fail its conversion to a typed object (structured-merge-diff's
-    ``validatingObjectWalker``: ``duplicate entries for key [name="A"]``): a 500 without a
-    reason, as for any error the API server did not classify (kubernetes/kubernetes#121575:
-    only an apply is refused; a create or an update may store duplicates). The errors are
-    listed in the order of their paths, where Go walks a map in no set order."""
+    a keyed list with the same keys (two ``env`` named ``A``, two ``containerPort: 80``, two
+    ``status.conditions`` of one ``type``: the whole configuration is converted, its
+    ``status`` too, though no field set holds it), or of a set with the same value, fail its
+    conversion to a typed object (``structuredMergeManager.Apply``'s ``ObjectToTyped``;
+    structured-merge-diff's ``validatingObjectWalker``: ``duplicate entries for key
+    [name="A"]``): a 500 without a reason, as for any error the API server did not classify
+    (kubernetes/kubernetes#121575: only an apply is refused; a create or an update may store
+    duplicates). The errors are listed in the order of their paths, where Go walks a map in
+    no set order."""
     sent = group_version_kind(config.get("apiVersion"), config.get("kind"))
     if sent != group_version_kind(group_version, kind):
         raise HttpError(400, f"invalid object type: {sent}", "BadRequest")
@@ -433,6 +436,7 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
         raise HttpError(400, "metadata.managedFields must be nil", "BadRequest")
     duplicates: list[Path] = []
     field_set(config, duplicates)
+    _add(set(), (), "status", config.get("status"), duplicates)    # converted too, owned by none
     if duplicates:
         meta = meta if isinstance(meta, dict) else {}
         where = "/".join(v if isinstance(v, str) else "" for v in (

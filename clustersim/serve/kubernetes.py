@@ -97,7 +97,7 @@ from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
 from clustersim.manifests.kubernetes_errors import aggregate, invalid
-from clustersim.manifests.kubernetes_fields import unknown_fields
+from clustersim.manifests.kubernetes_fields import strict_decoding_error, unknown_fields_meant
 from clustersim.manifests.kubernetes_names import label_key_problems
 from clustersim.manifests.safe_yaml import load_data
 from clustersim.release import SERVED_VERSION
@@ -111,7 +111,7 @@ from clustersim.serve.core import (
     WallClock,
     decode_json,
 )
-from clustersim.serve.kubedecoding import decoder_error
+from clustersim.serve.kubedecoding import decoded_order, decoder_error
 from clustersim.serve.kubefieldmanager import (
     APPLY,
     UPDATE,
@@ -1672,21 +1672,23 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
                       ) -> dict[str, str]:
     """The API server's field validation of a create, update or patch, as the request's
     ``fieldValidation`` asks (https://kubernetes.io/docs/reference/using-api/api-concepts/
-    #field-validation): the unknown fields (:func:`unknown_fields`, which knows the
+    #field-validation): the unknown fields (:func:`unknown_fields_meant`, which knows the
     structures a learner writes most) are dropped from ``obj``; ``Strict``, which kubectl
-    sends by default, refuses the request instead; ``Warn``, the server's default, answers
+    sends by default, refuses the request instead, naming them all in one error
+    (:func:`strict_decoding_error`) in the order the decoder meets them
+    (:func:`decoded_order`); ``Warn``, the server's default, answers
     with a ``Warning`` header per field (kubectl prints ``Warning: unknown field
     "spec.replica"``); ``Ignore`` drops them silently. Simplified: duplicate fields never
     reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a patch whose
     result has an unknown field is refused as ``patch.go`` refuses it (:func:`patch_refusal`).
     Returns the response headers to add."""
-    unknown = sorted(unknown_fields(resource.kind, obj, drop=True))     # kubectl sorts keys
+    unknown = decoded_order(unknown_fields_meant(resource.kind, obj, drop=True),
+                            request.content_type, request.method == "PATCH")
     mode = request.arg("fieldValidation") or "Warn"
     if not unknown or mode == "Ignore":
         return {}
     if mode == "Strict":
-        raise _undecodable(resource, "strict decoding error: " + ", ".join(
-            f'unknown field "{path}"' for path in unknown))
+        raise _undecodable(resource, strict_decoding_error(unknown))
     return {"Warning": ", ".join('299 - "unknown field \\"' + path + '\\""'
                                  for path in unknown)}
 

@@ -725,11 +725,59 @@ def test_a_resource_name_a_container_cannot_ask_for_is_refused(
     assert all(hint in (e.expected or "") for e in errors)
 
 
-@pytest.mark.parametrize("name", ["cpu", "memory", "ephemeral-storage", "hugepages-2Mi",
-                                  "nvidia.com/gpu", "example.com/dongle", "kubernetes.io/x"])
-def test_the_resource_names_a_container_may_ask_for_load(name: str) -> None:
+@pytest.mark.parametrize(("name", "amount"), [
+    ("cpu", "1"), ("memory", "1"), ("ephemeral-storage", "1"), ("hugepages-2Mi", "4Mi"),
+    ("hugepages-1Gi", "2Gi"), ("nvidia.com/gpu", "1"), ("example.com/dongle", "1"),
+    ("kubernetes.io/x", "1")])
+def test_the_resource_names_a_container_may_ask_for_load(name: str, amount: str) -> None:
+    both = f"{name}: {amount}" + ("" if name == "memory" else ", memory: 1Gi")
     load_manifests(_deployment(container=f"        image: x\n        resources: "
-                                         f"{{requests: {{{name}: 1}}, limits: {{{name}: 1}}}}\n"))
+                                         f"{{requests: {{{both}}}, limits: {{{both}}}}}\n"))
+
+
+_RESOURCES = "spec.template.spec.containers[0].resources"
+
+
+@pytest.mark.parametrize(("resources", "messages"), [
+    ("{limits: {hugepages-2Mi: 3Mi, memory: 1Gi}}",
+     [f'{_RESOURCES}.limits[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer '
+      "multiple of hugepages-2Mi"]),
+    ("{limits: {hugepages-1Gi: 1.5Gi, cpu: 1}, requests: {hugepages-1Gi: 1.5Gi}}",
+     [f'{_RESOURCES}.limits[hugepages-1Gi]: Invalid value: "1536Mi": 1536Mi is not positive '
+      "integer multiple of hugepages-1Gi",
+      f'{_RESOURCES}.requests[hugepages-1Gi]: Invalid value: "1536Mi": 1536Mi is not positive '
+      "integer multiple of hugepages-1Gi"]),
+    # the size after the prefix is a quantity above 0 and whole, or no amount is a multiple
+    ("{limits: {hugepages-big: 2Mi, cpu: 1}}",
+     [f'{_RESOURCES}.limits[hugepages-big]: Invalid value: "2Mi": 2Mi is not positive integer '
+      "multiple of hugepages-big"]),
+    ("{limits: {hugepages-0: 0, cpu: 1}}",
+     [f'{_RESOURCES}.limits[hugepages-0]: Invalid value: "0": 0 is not positive integer '
+      "multiple of hugepages-0"]),
+    ("{limits: {hugepages-2Mi: 2Mi}, requests: {hugepages-2Mi: 2Mi}}",
+     [f"{_RESOURCES}: Forbidden: HugePages require cpu or memory"]),
+    # huge pages cannot be overcommitted: the request is the limit, and needs one
+    ("{limits: {hugepages-2Mi: 4Mi, memory: 1Gi}, requests: {hugepages-2Mi: 2Mi}}",
+     [f'{_RESOURCES}.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit '
+      "of 4Mi"]),
+    ("{requests: {hugepages-2Mi: 2Mi, cpu: 1}}",
+     [f"{_RESOURCES}.limits: Required value: Limit must be set for non overcommitable "
+      "resources"]),
+    ("{requests: {nvidia.com/gpu: 1}}",
+     [f"{_RESOURCES}.limits: Required value: Limit must be set for non overcommitable "
+      "resources"]),
+])
+def test_huge_pages_are_checked_as_the_api_server_checks_them(
+        resources: str, messages: list[str]) -> None:
+    """``ValidateResourceRequirements`` (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``): an amount of huge pages is a whole number of
+    pages of its name's size (``validateResourceQuantityHugePageValue``), huge pages need a
+    cpu or memory request or limit, and a resource that cannot be overcommitted needs a limit
+    equal to its request. Each had loaded."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(container=f"        image: x\n        resources: {resources}\n"))
+    assert [f"{e.path}: {e.message}" for e in (caught.value, *caught.value.also)] == messages
+    assert all(e.expected for e in (caught.value, *caught.value.also))
 
 
 def test_an_unknown_field_is_named_before_the_errors_it_caused() -> None:
@@ -743,6 +791,49 @@ def test_an_unknown_field_is_named_before_the_errors_it_caused() -> None:
     assert first.message == 'strict decoding error: unknown field "spec.container"'
     assert first.line == 5 and first.expected.startswith("containers, the closest known field")
     assert [(e.path, e.message) for e in others] == [("spec.containers", "Required value")]
+
+
+def test_several_unknown_fields_are_one_error_in_the_order_kubectl_sends_them() -> None:
+    """The API server names every unknown field in one strict decoding error, joined by ", "
+    (apimachinery ``strictDecodingError``), in the order it meets them in the JSON kubectl
+    sends: keys sorted at each level, items by index (``[2]`` before ``[10]``). The loader
+    had made one error per field, in the file's order; the error keeps each field's line
+    and guess."""
+    containers = "".join(f"  - {{name: c{i}, image: x{', imagePullpolicy: A' * (i in (2, 10))}}}\n"
+                         for i in range(11))
+    text = (f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  zzz: 1\n"
+            f"  containers:\n{containers}  affinityy: {{}}\n")
+    warned = load_manifests(text)[0].warnings     # no other error: kubectl --validate=warn's
+    assert [w.partition(":")[0] for w in warned] == [
+        'unknown field "spec.affinityy"', 'unknown field "spec.containers[2].imagePullpolicy"',
+        'unknown field "spec.containers[10].imagePullpolicy"', 'unknown field "spec.zzz"']
+    with pytest.raises(ManifestError) as caught:       # with one: refused, the fields first
+        load_manifests(text.replace("c0, image: x}", "c0}"), name="p.yaml")
+    assert [(e.path, e.message) for e in caught.value.also] == [
+        ("spec.containers[0].image", "Required value")]
+    assert caught.value.message == (
+        'strict decoding error: unknown field "spec.affinityy", unknown field '
+        '"spec.containers[2].imagePullpolicy", unknown field '
+        '"spec.containers[10].imagePullpolicy", unknown field "spec.zzz"')
+    assert caught.value.line == 18
+    assert caught.value.expected == (
+        'affinity in place of "spec.affinityy" (line 18), the closest known field (the '
+        "simulator's guess, not kubectl's words); imagePullPolicy in place of "
+        '"spec.containers[2].imagePullpolicy" (line 9), the closest known field (the '
+        "simulator's guess, not kubectl's words); imagePullPolicy in place of "
+        '"spec.containers[10].imagePullpolicy" (line 17), the closest known field (the '
+        "simulator's guess, not kubectl's words); a known field in place of \"spec.zzz\" "
+        "(line 5): check its spelling and indentation")
+
+
+def test_the_strict_decoding_error_keeps_the_first_hundred_fields() -> None:
+    """sigs.k8s.io/json's ``saveStrictError`` keeps at most 100 strict errors."""
+    fields = "".join(f"  x{i:03}: 1\n" for i in range(120))
+    text = f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{fields}"
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    named = caught.value.message.removeprefix("strict decoding error: ").split(", ")
+    assert named == [f'unknown field "spec.x{i:03}"' for i in range(100)]
 
 
 def test_an_unknown_field_far_from_any_known_one_gets_no_guess() -> None:

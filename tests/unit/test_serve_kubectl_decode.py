@@ -104,3 +104,59 @@ def test_kubectl_create_raw_sends_the_file_in_chunks_and_gets_the_servers_answer
         assert created["metadata"]["name"] == "raw"
         refused = kubectl("create", "--raw", path, "-f", str(bad), check=False)
         assert refused.returncode == 1 and "must be of type ConfigMap" in refused.stderr
+
+
+_TYPOS = {"containers": [{"name": "c", "image": "nginx:1.27", "imagePullpolicy": "Always"}],
+          "restartpolicy": "Never", "affinityy": {}}
+"""A Pod spec with three unknown fields, not in the order of their keys."""
+
+
+def _pod(spec: dict) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": spec}
+
+
+def test_a_strict_create_names_every_unknown_field_in_the_order_it_was_sent():
+    """A JSON body is decoded as sent (sigs.k8s.io/json meets the fields in order), and every
+    unknown field is in the one error (``strictDecodingError``); they had been sorted."""
+    refused = _answer("POST", PODS + "?fieldValidation=Strict",
+                      json.dumps(_pod(_TYPOS)).encode(), "application/json")
+    assert refused == (
+        'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field '
+        '"spec.containers[0].imagePullpolicy", unknown field "spec.restartpolicy", unknown '
+        'field "spec.affinityy"')
+
+
+def test_a_strict_yaml_create_names_the_unknown_fields_in_the_order_of_their_keys():
+    """``yaml.YAMLToJSON`` writes the object from a Go map, keys sorted, before it is
+    decoded."""
+    refused = _answer("POST", PODS + "?fieldValidation=Strict",
+                      json.dumps(_pod(_TYPOS)).encode(), "application/yaml")
+    assert refused.endswith(
+        'strict decoding error: unknown field "spec.affinityy", unknown field '
+        '"spec.containers[0].imagePullpolicy", unknown field "spec.restartpolicy"')
+
+
+@pytest.mark.parametrize(("media", "order"), [
+    ("application/strategic-merge-patch+json", ["spec.template-z", "spec.template.spec.x"]),
+    ("application/merge-patch+json", ["spec.template.spec.x", "spec.template-z"]),
+])
+def test_a_strict_patch_names_the_unknown_fields_in_its_decoders_order(media, order):
+    """A strategic merge patch's result is converted from a map, whose unknown fields the
+    converter sorts by their words (``FromUnstructuredWithValidation``: ``-`` before ``.``);
+    a merge patch's result is JSON written from a map, keys sorted at each level
+    (``template`` before ``template-z``), and decoded as a create's body."""
+    web = (b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+           b"  selector: {matchLabels: {app: web}}\n  template:\n"
+           b"    metadata: {labels: {app: web}}\n"
+           b"    spec: {containers: [{name: web, image: nginx:1.27}]}\n")
+    patch = {"spec": {"template-z": 1, "template": {"spec": {"x": 1}}}}
+    with serve("kubernetes", speed=0) as server:
+        created, _ = _request(server, "POST", "/apis/apps/v1/namespaces/default/deployments",
+                              web, {"Content-Type": "application/yaml"})
+        assert created == 201
+        status, data = _request(
+            server, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web"
+            "?fieldValidation=Strict", json.dumps(patch).encode(), {"Content-Type": media})
+    assert status == 422
+    assert json.loads(data)["message"].endswith("strict decoding error: " + ", ".join(
+        f'unknown field "{path}"' for path in order))

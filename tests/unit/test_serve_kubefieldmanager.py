@@ -9,6 +9,7 @@ import copy
 import pytest
 
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
+from clustersim.serve.core import HttpError
 from clustersim.serve.kubefieldmanager import (
     APPLY,
     UPDATE,
@@ -16,6 +17,7 @@ from clustersim.serve.kubefieldmanager import (
     Entry,
     applied,
     changed_fields,
+    check_configuration,
     decoded,
     field_set,
     fields_v1,
@@ -183,6 +185,23 @@ def test_elements_of_the_same_keys_or_value_are_found_as_duplicates():
     assert sorted(map(path_string, duplicates)) == [
         '.metadata.finalizers[="example.com/keep"]',
         '.spec.template.spec.containers[name="web"].env[name="A"]']
+
+
+def test_an_apply_with_two_status_conditions_of_one_type_is_refused():
+    """``structuredMergeManager.Apply`` converts the whole configuration to a typed object,
+    its ``status`` too (``conditions`` is a list keyed by ``type``), before any field set
+    leaves the status out: the same 500 as for duplicates under ``spec``. They had been
+    taken."""
+    config = copy.deepcopy(DEPLOYMENT)
+    ready = {"type": "Available", "status": "True"}
+    config["status"] = {"conditions": [ready, {**ready, "status": "False"}]}
+    with pytest.raises(HttpError) as caught:
+        check_configuration(config, "apps/v1", "Deployment")
+    assert (caught.value.status, str(caught.value)) == (
+        500, "failed to create typed patch object (default/web; apps/v1, Kind=Deployment): "
+        '.status.conditions: duplicate entries for key [type="Available"]')
+    config["status"]["conditions"].pop()
+    check_configuration(config, "apps/v1", "Deployment")
 
 
 def test_sent_entries_decode_as_decode_managed_fields_reads_them():
