@@ -843,7 +843,7 @@ class KubernetesBackend(ClusterTime):
         writer = self._writer(request, resource, UPDATE if config is None else APPLY)
         fields = field_set(self.renderer.shown(made, resource) if config is None else config)
         return self.renderer.managers.staged(
-            made["metadata"]["uid"], updated([], writer, fields, fields), keep=keep)
+            made["metadata"]["uid"], updated(None, writer, fields, set()), keep=keep)
 
     def _access_review(self, request: Request, kind: str) -> Response:
         """``kubectl auth can-i`` (a SelfSubjectAccessReview) and ``kubectl auth can-i --list``
@@ -979,9 +979,8 @@ class KubernetesBackend(ClusterTime):
             scaled, _ = self._one(resource, namespace, name)
             changed = changed_fields(scaled, {"spec": {"replicas": replicas}})
             with self.renderer.managers.staged(scaled["metadata"]["uid"], updated(
-                    self.renderer.managers.of(scaled["metadata"]["uid"]),
-                    self._writer(request, resource, subresource="scale"), changed,
-                    field_set(scaled))):
+                    self.renderer.managers.recorded(scaled["metadata"]["uid"]),
+                    self._writer(request, resource, subresource="scale"), changed, set())):
                 with _refusals(resource, name):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
@@ -1017,7 +1016,7 @@ class KubernetesBackend(ClusterTime):
                 self._default(resource.kind, namespace, name) is not None:
             yield
             return
-        entries = self.renderer.managers.of(uid)
+        entries = self.renderer.managers.recorded(uid)
         if request.content_type == "application/apply-patch+yaml" and isinstance(body, dict):
             try:        # drops from new, in place, what its manager applies no more
                 _, entries = applied(entries, self._writer(request, resource, APPLY), body,
@@ -1027,11 +1026,11 @@ class KubernetesBackend(ClusterTime):
         else:
             sent = new["metadata"].get("managedFields") if isinstance(
                 new.get("metadata"), dict) else None
-            found = decoded(sent, entries, self.cluster.now) \
+            found = decoded(sent, entries or [], self.cluster.now) \
                 if sent != current["metadata"].get("managedFields") else None
             entries = entries if found is None else found
             entries = updated(entries, self._writer(request, resource),
-                              changed_fields(current, new), field_set(new))
+                              changed_fields(current, new), field_set(current) - field_set(new))
         with self.renderer.managers.staged(uid, entries, keep=not _dry_run(request)):
             yield
 
