@@ -552,9 +552,11 @@ class KubernetesBackend(ClusterTime):
         def last_change() -> int:
             """The revision of the last change to any object of the list, selected or not
             (one leaving a selection changes the list): the objects a label selector left
-            out are rendered for it, the others were."""
-            unselected = self._items(resource, namespace) if request.arg("labelSelector") \
-                else []
+            out are rendered for it (lean: a version is the same in either form), the
+            others were, once."""
+            labels = label_selector(request.arg("labelSelector"))
+            unselected = self._items(resource, namespace, lambda found: not labels(found),
+                                     lean=True) if request.arg("labelSelector") else []
             return max(versions.removed(resource.kind), newest, _newest(unselected))
 
         # the revision after the items: theirs are older

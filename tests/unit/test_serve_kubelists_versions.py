@@ -188,3 +188,37 @@ def test_a_list_of_objects_without_versions_is_read_at_an_older_revision(query):
         status, body, _ = _request(server, f"{metrics}?" + query.format(
             token=first["metadata"]["continue"], rv=first["metadata"]["resourceVersion"]))
         assert status == 200, body
+
+
+def test_a_label_selected_exact_list_renders_each_object_once(server, monkeypatch):
+    """An ``Exact`` list with a label selector finds the last change among the objects it
+    left out too (one leaving the selection changes the list), rendering those only: the
+    selected ones had been rendered a second time for it. The answer stays the same."""
+    for name, app in (("b", "web"), ("c", "db")):
+        assert _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap",
+                                             "metadata": {"name": name,
+                                                          "labels": {"app": app}}})[0] == 201
+    before = _list(server)["metadata"]["resourceVersion"]
+    _request(server, "/api/v1/namespaces/default/secrets", {
+        "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}})   # another kind
+    _list(server, "limit=500")                                 # a read: the store moves on
+    renderer = server.backend.renderer
+    rendered: list[str] = []
+
+    def counted(obj, *args, **kwargs):
+        rendered.append(obj["metadata"]["name"])
+        return render(obj, *args, **kwargs)
+
+    render = renderer.render
+    monkeypatch.setattr(renderer, "render", counted)
+    query = f"labelSelector=app%3Dweb&resourceVersion={before}&resourceVersionMatch=Exact"
+    assert [o["metadata"]["name"] for o in _list(server, query)["items"]] == ["b"]
+    assert sorted(rendered) == ["a", "b", "c", "kube-root-ca.crt"]
+    rendered.clear()
+    _request(server, f"{CONFIGMAPS}/c", None)             # a read moves nothing
+    urllib.request.urlopen(urllib.request.Request(
+        f"{server.url}{CONFIGMAPS}/c", method="PATCH", data=b'{"data": {"k": "v"}}',
+        headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
+    status, _, _ = _request(server, f"{CONFIGMAPS}?{query}")
+    assert status == 410                                    # an unselected change expires it
+
