@@ -222,3 +222,21 @@ def test_a_label_selected_exact_list_renders_each_object_once(server, monkeypatc
     status, _, _ = _request(server, f"{CONFIGMAPS}?{query}")
     assert status == 410                                    # an unselected change expires it
 
+
+def test_a_cluster_served_later_compacts_from_the_time_it_is_served():
+    """The compactor of a cluster a lab has run for 1,000 simulated seconds before serving
+    it wakes at 1300 and 1600: an Exact version from its start stays readable until
+    1600, where it had expired at 1500 (the wakes of a server started at second 0)."""
+    from clustersim.kubernetes import KubernetesCluster, default_nodes
+
+    cluster = KubernetesCluster(default_nodes(1), seed=0)
+    cluster.run(until=1000)
+    with serve("kubernetes", cluster=cluster, speed=0) as late:
+        before = _list(late)["metadata"]["resourceVersion"]
+        _request(late, "/api/v1/namespaces/default/secrets", {
+            "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}})
+        query = f"resourceVersion={before}&resourceVersionMatch=Exact"
+        late.step(599)
+        assert _list(late, query)["metadata"]["resourceVersion"] == before
+        late.step(1)
+        assert _request(late, f"{CONFIGMAPS}?{query}")[0] == 410
