@@ -25,7 +25,9 @@ Each object carries the resourceVersion of its last change and a list the store'
 etcd would keep the token's revision (the API server compacts it every 5 minutes), an
 ``Exact`` list at an older version only while none of its objects changed since (the
 simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
-watch from a version reports what changed since.
+watch from a version reports what changed since, or, from one older than its watch cache's
+window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
+(:mod:`~clustersim.serve.kubewatchcache`).
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
@@ -653,6 +655,12 @@ class KubernetesBackend(ClusterTime):
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
         else:
+            too_old = self.renderer.versions.watch_cache.too_old(resource.kind,
+                                                                  _uint(since or "") or 0)
+            if too_old is not None:     # the cacher's newErrWatcher: one ERROR event, on a 200
+                status = json.loads(self.error(HttpError(410, too_old, "Expired")).body)
+                return Response(200, json.dumps({"type": "ERROR", "object": status}).encode()
+                                + b"\n")
             initial = self._changed_since(resource.kind, since or "", known.values())
         bookmark = b""
         if bool_option(request, "sendInitialEvents"):

@@ -39,6 +39,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
+from clustersim.serve.kubewatchcache import WatchCache
+
 __all__ = ["COMPACTION_INTERVAL", "PRESENTED_TIMES", "TIME_FIELDS", "Key", "ResourceVersions",
            "Revision", "digest", "key_of"]
 
@@ -99,6 +101,9 @@ class ResourceVersions:
         self._removed: dict[str, int] = {}
         self._history: list[tuple[float, int]] = [(float("-inf"), 1)]
         """(simulated time, revision) of each write since the one the compactor last saw."""
+        self.watch_cache = WatchCache(self.revision)
+        """The changes of each kind a watch can start from (each version stamped, each
+        deletion found), listed when the API server started."""
 
     def bump(self) -> int:
         """A write: the next revision. The writes compacted by now are let go here too, so a
@@ -138,6 +143,7 @@ class ResourceVersions:
         if before is None or before.digest != found:
             version = self.bump()
             seen[key] = Revision(found, version, before.created if before else version)
+            self.watch_cache.record(kind, self._clock(), version)
         return str(seen[key].version)
 
     def created(self, kind: str, key: Key) -> int | None:
@@ -158,6 +164,8 @@ class ResourceVersions:
             del seen[key]
         if gone:                                  # a deletion is a write
             self._removed[kind] = self.bump()
+            for _ in gone:
+                self.watch_cache.record(kind, self._clock(), self._removed[kind])
 
     def removed(self, kind: str) -> int:
         """The revision at which an object of ``kind`` was last found deleted (0: never):
