@@ -61,8 +61,8 @@ from clustersim.serve.kubelists import UNKNOWN_REASON
 
 __all__ = ["APPLY", "BEFORE_FIRST_APPLY", "UPDATE", "ApplyConflictError", "Entry",
            "FieldManagers", "Path", "applied", "changed_fields", "check_configuration",
-           "check_field_manager", "decoded",
-           "field_set", "fields_v1", "manager_of", "path_string", "updated"]
+           "check_field_manager", "decoded", "field_set", "fields_v1", "manager_of",
+           "path_string", "updated"]
 
 APPLY, UPDATE = "Apply", "Update"
 Path = tuple[str, ...]
