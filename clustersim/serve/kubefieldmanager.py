@@ -22,7 +22,10 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
   ``handlers/create.go``): ``kubectl scale`` sends none, and is ``kubectl``. One sent is at
   most 128 bytes of printable characters (:func:`check_field_manager`).
 - An update (a create, a PUT, a JSON, merge or strategic merge patch, a ``scale``) owns the
-  fields it changed, and takes them from every other manager.
+  fields it changed, and takes them from every other manager; a field it removed leaves
+  every manager. One that sets ``managedFields`` replaces them, and ``[]`` or ``[{}]``
+  clears them (:func:`decoded`): an object without managers stays so through updates and
+  its first apply gives the fields it has to ``before-first-apply`` (:func:`updated`).
 - An apply owns the fields of its configuration. One whose value differs from the live
   object's where another manager owns the field is refused with 409 and upstream's message
   (``internal/conflict.go``) unless forced (``force=true``, ``--force-conflicts``), which
@@ -56,9 +59,10 @@ from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubelists import UNKNOWN_REASON
 
-__all__ = ["APPLY", "UPDATE", "ApplyConflictError", "Entry", "FieldManagers", "Path", "applied",
-           "changed_fields", "check_configuration", "check_field_manager", "decoded",
-           "field_set", "fields_v1", "manager_of", "path_string", "updated"]
+__all__ = ["APPLY", "BEFORE_FIRST_APPLY", "UPDATE", "ApplyConflictError", "Entry",
+           "FieldManagers", "Path", "applied", "changed_fields", "check_configuration",
+           "check_field_manager", "decoded", "field_set", "fields_v1", "manager_of",
+           "path_string", "updated"]
 
 APPLY, UPDATE = "Apply", "Update"
 Path = tuple[str, ...]
@@ -325,22 +329,26 @@ def _identifier(entry: Entry) -> str:
 
 def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | None:
     """The entries a write sends in ``metadata.managedFields``, which replace the object's
-    (``decodeLiveOrNew`` in ``fieldmanager.go``): what ``kubectl apply --server-side`` sends
-    to move the fields of ``kubectl-client-side-apply`` over to its own apply
-    (``csaupgrade``), and one empty entry, ``[{}]``, which clears them
-    (``isResetManagedFields``). None (keep the object's) for none sent, and for a list
-    ``DecodeManagedFields`` cannot decode, so that a client that mangles them loses none: an
-    entry whose ``operation`` is not ``Apply`` or ``Update``, whose ``apiVersion`` is empty,
-    whose ``fieldsType`` is not ``FieldsV1``, or whose ``fieldsV1`` is not a field set
-    (:func:`_from_fields_v1`); a ``fieldsV1`` left out is the empty set. Simplified: an
-    entry keeps the time of the known one of the same identity (else ``now``), not the time
-    sent, and its fields the object does not have are dropped (upstream keeps them until an
-    update removes them)."""
-    if not isinstance(api_entries, list) or not api_entries or \
-            not all(isinstance(e, dict) for e in api_entries):
+    (``decodeLiveOrNew`` in ``internal/fieldmanager.go``): what ``kubectl apply
+    --server-side`` sends to move the fields of ``kubectl-client-side-apply`` over to its own
+    apply (``csaupgrade``). An empty list, ``[]``, or one zero entry, ``[{}]``, clears them
+    (``isResetManagedFields``: the documentation's "an empty list will not reset" predates
+    kubernetes/kubernetes#91748, which made both reset, as the integration test
+    ``TestClearManagedFieldsWithUpdateEmptyList`` checks). None (keep the object's) for none
+    sent, and for a list ``DecodeManagedFields`` cannot decode, so that a client that
+    mangles them loses none: an entry whose ``operation`` is not ``Apply`` or ``Update``,
+    whose ``apiVersion`` is empty, whose ``fieldsType`` is not ``FieldsV1``, or whose
+    ``fieldsV1`` is not a field set (:func:`_from_fields_v1`); a ``fieldsV1`` left out is the
+    empty set, an entry the write keeps until it ends (:func:`updated` drops those left with
+    no field). The fields are kept as sent, those the object lacks too: only a change of the
+    object removes a field from its managers (structured-merge-diff's ``Updater.update``).
+    Simplified: an entry keeps the time of the known one of the same identity (else
+    ``now``), not the time sent."""
+    if not isinstance(api_entries, list) or not all(isinstance(e, dict) for e in api_entries):
         return None
-    if len(api_entries) == 1 and all(v in ("", None) for v in api_entries[0].values()):
-        return []                       # Go's zero ManagedFieldsEntry{}
+    if not api_entries or (
+            len(api_entries) == 1 and all(v in ("", None) for v in api_entries[0].values())):
+        return []                       # [] or Go's zero ManagedFieldsEntry{}: a reset
     times = {e.identity: e.time for e in known}
     out = []
     for item in api_entries:
@@ -354,7 +362,7 @@ def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | N
                       fields, str(item.get("subresource") or ""))
         entry.time = times.get(entry.identity, now)
         out.append(entry)
-    return _pruned(out, set().union(*(e.fields for e in out)))
+    return out
 
 
 def _from_fields_v1(tree: Any, prefix: Path) -> set[Path] | None:
@@ -450,13 +458,25 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
 
 # ---- the two operations --------------------------------------------------------------------
 
-def updated(entries: list[Entry], writer: Entry, changed: set[Path],
-            present: set[Path]) -> list[Entry]:
+BEFORE_FIRST_APPLY = "before-first-apply"
+"""The manager of the fields an object had when it was first applied with no field managers
+(``skipNonAppliedManager``'s ``beforeApplyManagerName``)."""
+
+
+def updated(entries: list[Entry] | None, writer: Entry, changed: set[Path],
+            removed: set[Path]) -> list[Entry]:
     """The entries after an update by ``writer`` (its identity, version and time) that set
-    ``changed``, the object then having the fields ``present``."""
+    ``changed`` and removed ``removed`` from the object (each manager loses those, as
+    ``Updater.update`` takes ``compare.Removed`` from every set). ``entries`` None is an
+    object whose managers the simulator does not keep, or one being created: the update
+    starts them. An empty list is an object that has none (a create that set no field, or
+    a reset): an update leaves it so (``skipNonAppliedManager.Update``, as upstream's
+    ``TestClearManagedFieldsWithUpdateEmptyList`` checks), only an apply starts them."""
+    if entries == []:
+        return []
     out = []
     found = False
-    for entry in entries:
+    for entry in entries or []:
         if entry.identity == writer.identity:
             found = True
             mine = entry.fields | changed
@@ -470,17 +490,23 @@ def updated(entries: list[Entry], writer: Entry, changed: set[Path],
     if not found and changed:
         out.append(Entry(writer.manager, writer.operation, writer.api_version, writer.time,
                          set(changed), writer.subresource))
-    return _pruned(out, present)
+    return _pruned(out, removed)
 
 
-def applied(entries: list[Entry], applier: Entry, config: dict[str, Any],
+def applied(entries: list[Entry] | None, applier: Entry, config: dict[str, Any],
             live: dict[str, Any], merged: dict[str, Any], *, force: bool
             ) -> tuple[dict[str, Any], list[Entry]]:
     """An apply of ``config`` by ``applier`` to the ``live`` object, whose configuration
     merged into it is ``merged``: the object to store (``merged`` itself, the fields the
     applier dropped that no one else owns removed in place) and the entries after it. Raises
     :class:`ApplyConflictError` for a field another manager owns that the apply changes, unless
-    ``force``."""
+    ``force``. ``entries`` as for :func:`updated`: an object that has none (an empty list)
+    first gives every field it has to ``before-first-apply``, an update entry
+    (``skipNonAppliedManager.Apply``), whose fields an apply may then conflict with."""
+    if entries == []:
+        entries = _pruned([Entry(BEFORE_FIRST_APPLY, UPDATE, applier.api_version,
+                                 applier.time, field_set(live))], set())
+    entries = entries or []
     wanted = field_set(config)
     conflicts = [(entry, path) for entry in entries if entry.identity != applier.identity
                  for path in sorted(entry.fields & wanted)
@@ -497,15 +523,16 @@ def applied(entries: list[Entry], applier: Entry, config: dict[str, Any],
         if not any(other[:len(path)] == path for other in owned):
             _remove(merged, path)
     mine = Entry(applier.manager, APPLY, applier.api_version, applier.time, wanted)
-    return merged, _pruned([mine, *others], field_set(merged))
+    return merged, _pruned([mine, *others], field_set(live) - field_set(merged))
 
 
-def _pruned(entries: list[Entry], present: set[Path]) -> list[Entry]:
-    """The entries without the fields the object no longer has, and without the entries left
-    with none, in upstream's order."""
+def _pruned(entries: list[Entry], removed: set[Path]) -> list[Entry]:
+    """The entries without the fields ``removed`` from the object, and without the entries
+    left with none, in upstream's order. A field an entry names that the object never had
+    stays (a sent ``managedFields`` may name one)."""
     kept = []
     for entry in entries:
-        entry.fields &= present
+        entry.fields -= removed
         if entry.fields:
             kept.append(entry)
     return sorted(kept, key=Entry.sort_key)
@@ -519,6 +546,11 @@ class FieldManagers:
 
     def of(self, uid: str) -> list[Entry]:
         return self._entries.get(uid, [])
+
+    def recorded(self, uid: str) -> list[Entry] | None:
+        """The entries of ``uid``, or None for an object the simulator keeps none for (not
+        written through the API): :func:`updated` and :func:`applied` tell the two apart."""
+        return self._entries.get(uid)
 
     def forget(self, obj: Mapping[str, Any]) -> None:
         """Drop the entries of ``obj``, which has left the store: its ``managedFields`` are

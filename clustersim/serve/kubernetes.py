@@ -25,7 +25,9 @@ Each object carries the resourceVersion of its last change and a list the store'
 etcd would keep the token's revision (the API server compacts it every 5 minutes), an
 ``Exact`` list at an older version only while none of its objects changed since (the
 simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
-watch from a version reports what changed since.
+watch from a version reports what changed since, or, from one older than its watch cache's
+window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
+(:mod:`~clustersim.serve.kubewatchcache`).
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
@@ -552,9 +554,11 @@ class KubernetesBackend(ClusterTime):
         def last_change() -> int:
             """The revision of the last change to any object of the list, selected or not
             (one leaving a selection changes the list): the objects a label selector left
-            out are rendered for it, the others were."""
-            unselected = self._items(resource, namespace) if request.arg("labelSelector") \
-                else []
+            out are rendered for it (lean: a version is the same in either form), the
+            others were, once."""
+            labels = label_selector(request.arg("labelSelector"))
+            unselected = self._items(resource, namespace, lambda found: not labels(found),
+                                     lean=True) if request.arg("labelSelector") else []
             return max(versions.removed(resource.kind), newest, _newest(unselected))
 
         # the revision after the items: theirs are older
@@ -651,6 +655,12 @@ class KubernetesBackend(ClusterTime):
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
         else:
+            too_old = self.renderer.versions.watch_cache.too_old(resource.kind,
+                                                                  _uint(since or "") or 0)
+            if too_old is not None:     # the cacher's newErrWatcher: one ERROR event, on a 200
+                status = json.loads(self.error(HttpError(410, too_old, "Expired")).body)
+                return Response(200, json.dumps({"type": "ERROR", "object": status}).encode()
+                                + b"\n")
             initial = self._changed_since(resource.kind, since or "", known.values())
         bookmark = b""
         if bool_option(request, "sendInitialEvents"):
@@ -843,7 +853,7 @@ class KubernetesBackend(ClusterTime):
         writer = self._writer(request, resource, UPDATE if config is None else APPLY)
         fields = field_set(self.renderer.shown(made, resource) if config is None else config)
         return self.renderer.managers.staged(
-            made["metadata"]["uid"], updated([], writer, fields, fields), keep=keep)
+            made["metadata"]["uid"], updated(None, writer, fields, set()), keep=keep)
 
     def _access_review(self, request: Request, kind: str) -> Response:
         """``kubectl auth can-i`` (a SelfSubjectAccessReview) and ``kubectl auth can-i --list``
@@ -979,9 +989,8 @@ class KubernetesBackend(ClusterTime):
             scaled, _ = self._one(resource, namespace, name)
             changed = changed_fields(scaled, {"spec": {"replicas": replicas}})
             with self.renderer.managers.staged(scaled["metadata"]["uid"], updated(
-                    self.renderer.managers.of(scaled["metadata"]["uid"]),
-                    self._writer(request, resource, subresource="scale"), changed,
-                    field_set(scaled))):
+                    self.renderer.managers.recorded(scaled["metadata"]["uid"]),
+                    self._writer(request, resource, subresource="scale"), changed, set())):
                 with _refusals(resource, name):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
@@ -1017,7 +1026,7 @@ class KubernetesBackend(ClusterTime):
                 self._default(resource.kind, namespace, name) is not None:
             yield
             return
-        entries = self.renderer.managers.of(uid)
+        entries = self.renderer.managers.recorded(uid)
         if request.content_type == "application/apply-patch+yaml" and isinstance(body, dict):
             try:        # drops from new, in place, what its manager applies no more
                 _, entries = applied(entries, self._writer(request, resource, APPLY), body,
@@ -1027,11 +1036,11 @@ class KubernetesBackend(ClusterTime):
         else:
             sent = new["metadata"].get("managedFields") if isinstance(
                 new.get("metadata"), dict) else None
-            found = decoded(sent, entries, self.cluster.now) \
+            found = decoded(sent, entries or [], self.cluster.now) \
                 if sent != current["metadata"].get("managedFields") else None
             entries = entries if found is None else found
             entries = updated(entries, self._writer(request, resource),
-                              changed_fields(current, new), field_set(new))
+                              changed_fields(current, new), field_set(current) - field_set(new))
         with self.renderer.managers.staged(uid, entries, keep=not _dry_run(request)):
             yield
 

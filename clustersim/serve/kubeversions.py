@@ -21,13 +21,14 @@ taints only (a real kubelet also writes its status every five minutes,
 
 etcd keeps its history, every revision of every key, until it is compacted; the API server's
 compactor (k8s.io/apiserver ``pkg/storage/etcd3/compact.go``, ``runCompactLoop``) wakes every
-``--etcd-compaction-interval`` (5 minutes by default), starting that long after the server,
-and compacts to the revision it saw when it last woke (none at its first wake), so a revision
-stays readable for 5 to 10 minutes after a newer one is written. :meth:`ResourceVersions.
-compacted` follows it on the simulated clock, the one every time a learner sees runs on (ages,
-events, back-offs), the API server counted as started at simulated second 0. The simulator
-numbers a change when it first renders the changed object, so a change nobody read before a
-wake counts as written after it.
+``--etcd-compaction-interval`` (5 minutes by default), starting that long after the server
+(``c.clock.After(c.interval)`` before each compaction), and compacts to the revision it saw
+when it last woke (none at its first wake), so a revision stays readable for 5 to 10 minutes
+after a newer one is written. :meth:`ResourceVersions.compacted` follows it on the simulated
+clock, the one every time a learner sees runs on (ages, events, back-offs), from the
+simulated time the API server started: when it is served, which for a cluster a lab has
+already run is later than second 0. The simulator numbers a change when it first renders
+the changed object, so a change nobody read before a wake counts as written after it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
+
+from clustersim.serve.kubewatchcache import WatchCache
 
 __all__ = ["COMPACTION_INTERVAL", "PRESENTED_TIMES", "TIME_FIELDS", "Key", "ResourceVersions",
            "Revision", "digest", "key_of"]
@@ -87,15 +90,20 @@ def digest(shown: Mapping[str, Any], source: Any = None) -> bytes:
 
 class ResourceVersions:
     """The store's revision (``revision``, the version of every list) and each object's;
-    ``clock`` gives the simulated now."""
+    ``clock`` gives the simulated now, whose value when they are made is the time the API
+    server started (its compactor's wakes count from it)."""
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self.revision = 1
         self._clock = clock
+        self._started = clock()
         self._seen: dict[str, dict[Key, Revision]] = {}
         self._removed: dict[str, int] = {}
         self._history: list[tuple[float, int]] = [(float("-inf"), 1)]
         """(simulated time, revision) of each write since the one the compactor last saw."""
+        self.watch_cache = WatchCache(self.revision)
+        """The changes of each kind a watch can start from (each version stamped, each
+        deletion found), listed when the API server started."""
 
     def bump(self) -> int:
         """A write: the next revision. The writes compacted by now are let go here too, so a
@@ -103,19 +111,25 @@ class ResourceVersions:
         self.revision += 1
         now = self._clock()
         self._history.append((now, self.revision))
-        if self._history[1][0] <= (now // COMPACTION_INTERVAL - 1) * COMPACTION_INTERVAL:
+        if self._history[1][0] <= self._seen_at(now):
             self.compacted()
         return self.revision
+
+    def _seen_at(self, now: float) -> float:
+        """The simulated time of the compactor's wake before its last by ``now``, whose
+        revision its last wake compacted to (-inf before its second wake)."""
+        wakes = (now - self._started) // COMPACTION_INTERVAL
+        return self._started + (wakes - 1) * COMPACTION_INTERVAL if wakes >= 2 \
+            else float("-inf")
 
     def compacted(self) -> int:
         """The revision etcd is compacted to by now (0: none yet): the store's revision at
         the compactor's wake before its last (see the module docstring); a revision below it
         is gone (``mvcc: required revision has been compacted``)."""
-        wakes = int(self._clock() // COMPACTION_INTERVAL)
-        if wakes < 2:
+        seen_at = self._seen_at(self._clock())
+        if seen_at == float("-inf"):
             return 0
-        seen = bisect.bisect_right(self._history, (wakes - 1) * COMPACTION_INTERVAL,
-                                   key=lambda write: write[0])
+        seen = bisect.bisect_right(self._history, seen_at, key=lambda write: write[0])
         del self._history[:seen - 1]      # older writes are compacted for good
         return self._history[0][1]
 
@@ -129,6 +143,7 @@ class ResourceVersions:
         if before is None or before.digest != found:
             version = self.bump()
             seen[key] = Revision(found, version, before.created if before else version)
+            self.watch_cache.record(kind, self._clock(), version)
         return str(seen[key].version)
 
     def created(self, kind: str, key: Key) -> int | None:
@@ -149,6 +164,8 @@ class ResourceVersions:
             del seen[key]
         if gone:                                  # a deletion is a write
             self._removed[kind] = self.bump()
+            for _ in gone:
+                self.watch_cache.record(kind, self._clock(), self._removed[kind])
 
     def removed(self, kind: str) -> int:
         """The revision at which an object of ``kind`` was last found deleted (0: never):

@@ -238,6 +238,74 @@ def test_managed_fields_are_cleared_by_one_empty_entry(kubectl):
     assert "managedFields" not in yaml.safe_load(out)["metadata"]
 
 
+def reset_and_relabel(kubectl: Kubectl, write: str, empty: list) -> None:
+    """Set ``managedFields`` to ``empty`` and the label ``tier`` to ``back`` in one write: a
+    PUT (``kubectl replace``) or a patch of the type ``write``."""
+    if write == "replace":
+        obj = json.loads(kubectl("get", "deployment", "web", "-o", "json").stdout)
+        obj["metadata"]["managedFields"] = empty
+        obj["metadata"]["labels"]["tier"] = "back"
+        kubectl("replace", "-f", "-", stdin=json.dumps(obj))
+    elif write == "json":
+        kubectl("patch", "deployment", "web", "--type=json", "-p", json.dumps([
+            {"op": "add", "path": "/metadata/managedFields", "value": empty},
+            {"op": "replace", "path": "/metadata/labels/tier", "value": "back"}]))
+    else:
+        kubectl("patch", "deployment", "web", f"--type={write}", "-p", json.dumps(
+            {"metadata": {"managedFields": empty, "labels": {"tier": "back"}}}))
+
+
+@pytest.mark.parametrize("write", ["replace", "json", "merge", "strategic"])
+@pytest.mark.parametrize("empty", [[{}], []], ids=["one-empty-entry", "empty-list"])
+def test_managed_fields_are_reset_by_every_update_and_stay_so_until_an_apply(kubectl, write,
+                                                                            empty):
+    """``isResetManagedFields``: a PUT or a patch of any type that sets ``managedFields`` to
+    ``[{}]`` or ``[]`` clears them (upstream's ``TestClearManagedFieldsWith*`` integration
+    tests); the update itself, and those after it, record none (``skipNonAppliedManager``,
+    ``TestClearManagedFieldsWithUpdateEmptyList``), until an apply gives the fields the
+    object has to ``before-first-apply``, whose values it then conflicts with."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    reset_and_relabel(kubectl, write, empty)
+    shown = yaml.safe_load(kubectl("get", "deployment", "web", "-o", "yaml",
+                                   "--show-managed-fields").stdout)["metadata"]
+    assert "managedFields" not in shown
+    assert shown["labels"]["tier"] == "back"
+    kubectl("label", "deployment", "web", "team=shop")
+    assert "managedFields" not in yaml.safe_load(kubectl(
+        "get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout)["metadata"]
+    refused = kubectl("apply", "--server-side", "-f", "-", stdin=WEB, check=False)
+    assert refused.stderr.startswith(
+        'error: Apply failed with 2 conflicts: conflicts with "before-first-apply" using '
+        "apps/v1:\n- .metadata.labels.tier\n- .spec.replicas\n")
+
+
+def test_managed_fields_left_out_or_null_are_kept(kubectl):
+    """A client that does not know ``managedFields`` (it leaves them out, or a merge patch
+    sets them to ``null``) clears none: ``decodeLiveOrNew`` then takes the object's."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    before = managed(kubectl)
+    kubectl("patch", "deployment", "web", "--type=merge", "-p",
+            '{"metadata": {"managedFields": null}}')
+    obj = json.loads(kubectl("get", "deployment", "web", "-o", "json").stdout)
+    kubectl("replace", "-f", "-", stdin=json.dumps(obj))      # kubectl strips them
+    assert [{**e, "time": ""} for e in managed(kubectl)] == [{**e, "time": ""} for e in before]
+
+
+def test_managed_fields_sent_keep_fields_the_object_lacks(kubectl):
+    """``DecodeManagedFields`` keeps a sent entry's fields as they are; an update takes from
+    the managers only the fields it removed from the object (``Updater.update``), so a field
+    the object never had stays named until a write sets and then removes it."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    sent = managed(kubectl)
+    sent[0]["fieldsV1"]["f:spec"]["f:paused"] = {}
+    kubectl("patch", "deployment", "web", "--type=merge", "-p",
+            json.dumps({"metadata": {"managedFields": sent}}))
+    kubectl("label", "deployment", "web", "team=shop")
+    [applier] = [e for e in managed(kubectl) if e["operation"] == "Apply"]
+    assert applier["fieldsV1"]["f:spec"]["f:paused"] == {}
+
+
 def refusal(request: urllib.request.Request) -> tuple[int, str]:
     """The status code and message of a request the API server refuses."""
     with pytest.raises(urllib.error.HTTPError) as refused:

@@ -12,6 +12,7 @@ from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubefieldmanager import (
     APPLY,
+    BEFORE_FIRST_APPLY,
     UPDATE,
     ApplyConflictError,
     Entry,
@@ -72,12 +73,12 @@ def test_paths_print_as_structured_merge_diff_prints_them():
 def test_an_update_owns_what_it_changed_and_takes_it_from_the_others():
     creator = writer("kubectl-create", time=1.0)
     fields = field_set(DEPLOYMENT)
-    entries = updated([], creator, fields, fields)
+    entries = updated(None, creator, fields, set())
     scaled = copy.deepcopy(DEPLOYMENT)
     scaled["spec"]["replicas"] = 3
     changed = changed_fields(DEPLOYMENT, scaled)
     assert changed == {("f:spec", "f:replicas")}
-    after = updated(entries, writer("kubectl", subresource="scale"), changed, fields)
+    after = updated(entries, writer("kubectl", subresource="scale"), changed, set())
     assert [(e.manager, e.subresource, e.time) for e in after] == [
         ("kubectl-create", "", 1.0), ("kubectl", "scale", 5.0)]
     assert ("f:spec", "f:replicas") not in after[0].fields
@@ -85,8 +86,44 @@ def test_an_update_owns_what_it_changed_and_takes_it_from_the_others():
 
 
 def test_an_update_that_changes_nothing_makes_no_entry():
-    fields = field_set(DEPLOYMENT)
-    assert updated([], writer("kubectl-edit"), set(), fields) == []
+    assert updated(None, writer("kubectl-edit"), set(), set()) == []
+
+
+def test_an_update_keeps_an_object_without_managers_so():
+    """``skipNonAppliedManager.Update``: an object that has no entries (a reset) gets none
+    from an update, where one the simulator keeps none for starts them."""
+    changed = {("f:spec", "f:replicas")}
+    assert updated([], writer("kubectl"), changed, set()) == []
+    assert [e.fields for e in updated(None, writer("kubectl"), changed, set())] == [changed]
+
+
+def test_an_update_takes_only_the_fields_it_removed_from_the_managers():
+    """``Updater.update`` takes ``compare.Removed`` from every manager: a field an entry
+    names that the object never had stays."""
+    replicas, absent = ("f:spec", "f:replicas"), ("f:spec", "f:paused")
+    entries = [Entry("team", APPLY, "apps/v1", 1.0, {replicas, absent, (*CONTAINER, "f:image")})]
+    after = updated(entries, writer("kubectl"), set(), {replicas})
+    assert after[0].fields == {absent, (*CONTAINER, "f:image")}
+
+
+def test_a_first_apply_to_an_object_without_managers_gives_its_fields_to_before_first_apply():
+    """``skipNonAppliedManager.Apply``: the fields the object has go to an update entry of
+    ``before-first-apply`` first, which a change of their value then conflicts with."""
+    live = copy.deepcopy(DEPLOYMENT)
+    config = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"replicas": 5}}
+    with pytest.raises(ApplyConflictError) as refused:
+        applied([], writer("kubectl", APPLY), config, live,
+                strategic_merge_patch(live, config), force=False)
+    assert str(refused.value) == ('Apply failed with 1 conflict: conflict with '
+                                  '"before-first-apply" using apps/v1: .spec.replicas')
+    _, after = applied(None, writer("kubectl", APPLY), config, live,
+                       strategic_merge_patch(live, config), force=False)
+    assert [e.manager for e in after] == ["kubectl"]
+    _, after = applied([], writer("kubectl", APPLY), {**config, "spec": {"replicas": 2}}, live,
+                       copy.deepcopy(live), force=False)
+    assert [(e.manager, e.operation) for e in after] == [
+        ("kubectl", APPLY), (BEFORE_FIRST_APPLY, UPDATE)]
 
 
 def test_a_conflict_is_refused_in_upstream_s_words_unless_forced():
@@ -165,7 +202,8 @@ def test_managed_fields_sent_replace_the_object_s():
     assert (entry.manager, entry.operation, entry.time, entry.fields) == (
         "kubectl", APPLY, 9.0, fields)
     assert decoded([{}], known, 9.0) == []                 # the documented way to clear them
-    assert decoded([], known, 9.0) is None                 # none sent: keep the object's
+    assert decoded([], known, 9.0) == []                   # isResetManagedFields: so does []
+    assert decoded(None, known, 9.0) is None               # none sent: keep the object's
     assert decoded([{"manager": "m", "operation": "Bogus", "fieldsV1": {}}], known, 9.0) \
         is None
 
@@ -209,7 +247,8 @@ def test_sent_entries_decode_as_decode_managed_fields_reads_them():
     indexed = {"f:spec": {"f:args": {"i:0": {}}}, "f:data": {"v:[1,2]": {}}}
     [found] = decoded([{**entry, "fieldsV1": indexed}], [], 1.0)
     assert found.fields == {("f:spec", "f:args", "i:0"), ("f:data", "v:[1,2]")}
-    assert decoded([entry], [], 1.0) == []            # no fieldsV1: the empty set, no entry
+    [empty] = decoded([entry], [], 1.0)               # no fieldsV1: the empty set, no reset
+    assert empty.fields == set()
     assert decoded([{"manager": "", "fieldsV1": None}], [], 1.0) == []   # a zero entry: reset
     assert decoded([{}, {}], [], 1.0) is None         # no reset: neither decodes
     for wrong in ({"fieldsType": "FieldsV2"}, {"apiVersion": ""}, {"fieldsV1": {"i:x": {}}},

@@ -188,3 +188,55 @@ def test_a_list_of_objects_without_versions_is_read_at_an_older_revision(query):
         status, body, _ = _request(server, f"{metrics}?" + query.format(
             token=first["metadata"]["continue"], rv=first["metadata"]["resourceVersion"]))
         assert status == 200, body
+
+
+def test_a_label_selected_exact_list_renders_each_object_once(server, monkeypatch):
+    """An ``Exact`` list with a label selector finds the last change among the objects it
+    left out too (one leaving the selection changes the list), rendering those only: the
+    selected ones had been rendered a second time for it. The answer stays the same."""
+    for name, app in (("b", "web"), ("c", "db")):
+        assert _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap",
+                                             "metadata": {"name": name,
+                                                          "labels": {"app": app}}})[0] == 201
+    before = _list(server)["metadata"]["resourceVersion"]
+    _request(server, "/api/v1/namespaces/default/secrets", {
+        "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}})   # another kind
+    _list(server, "limit=500")                                 # a read: the store moves on
+    renderer = server.backend.renderer
+    rendered: list[str] = []
+
+    def counted(obj, *args, **kwargs):
+        rendered.append(obj["metadata"]["name"])
+        return render(obj, *args, **kwargs)
+
+    render = renderer.render
+    monkeypatch.setattr(renderer, "render", counted)
+    query = f"labelSelector=app%3Dweb&resourceVersion={before}&resourceVersionMatch=Exact"
+    assert [o["metadata"]["name"] for o in _list(server, query)["items"]] == ["b"]
+    assert sorted(rendered) == ["a", "b", "c", "kube-root-ca.crt"]
+    rendered.clear()
+    _request(server, f"{CONFIGMAPS}/c", None)             # a read moves nothing
+    urllib.request.urlopen(urllib.request.Request(
+        f"{server.url}{CONFIGMAPS}/c", method="PATCH", data=b'{"data": {"k": "v"}}',
+        headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
+    status, _, _ = _request(server, f"{CONFIGMAPS}?{query}")
+    assert status == 410                                    # an unselected change expires it
+
+
+def test_a_cluster_served_later_compacts_from_the_time_it_is_served():
+    """The compactor of a cluster a lab has run for 1,000 simulated seconds before serving
+    it wakes at 1300 and 1600: an Exact version from its start stays readable until
+    1600, where it had expired at 1500 (the wakes of a server started at second 0)."""
+    from clustersim.kubernetes import KubernetesCluster, default_nodes
+
+    cluster = KubernetesCluster(default_nodes(1), seed=0)
+    cluster.run(until=1000)
+    with serve("kubernetes", cluster=cluster, speed=0) as late:
+        before = _list(late)["metadata"]["resourceVersion"]
+        _request(late, "/api/v1/namespaces/default/secrets", {
+            "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}})
+        query = f"resourceVersion={before}&resourceVersionMatch=Exact"
+        late.step(599)
+        assert _list(late, query)["metadata"]["resourceVersion"] == before
+        late.step(1)
+        assert _request(late, f"{CONFIGMAPS}?{query}")[0] == 410

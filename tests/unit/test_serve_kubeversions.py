@@ -60,6 +60,21 @@ def test_the_compactor_compacts_to_the_revision_of_its_wake_before_last():
     assert versions.compacted() == versions.revision
 
 
+def test_the_compactor_wakes_from_the_time_the_api_server_started():
+    """runCompactLoop waits an interval from the API server's start before each wake: a
+    cluster served at simulated second 1000 compacts at 1600 first (its wakes at 1300 and
+    1600), not at 1500 (second 0's wakes)."""
+    now = [1000.0]
+    versions = ResourceVersions(lambda: now[0])
+    written = versions.bump()
+    now[0] = 1599.0
+    assert versions.compacted() == 0
+    versions.bump()                             # a write does not compact early either
+    assert versions.compacted() == 0
+    now[0] = 1600.0
+    assert versions.compacted() == written
+
+
 def test_writes_compacted_are_let_go_though_no_one_reads_an_old_revision():
     """A served cluster that runs for an hour, written 100 times a simulated minute and never
     asked for an old revision, keeps only the writes its compactor has not compacted yet

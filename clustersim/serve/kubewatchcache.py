@@ -1,0 +1,91 @@
+"""The API server's watch cache: the window of recent changes of each kind it keeps, and the
+410 a watch from a resourceVersion before that window gets.
+
+After k8s.io/apiserver ``pkg/storage/cacher/watch_cache.go``. The cacher keeps, for each
+resource, the events it has seen in a ring buffer (``updateCache``) that starts with room for
+100 events (``defaultLowerBoundCapacity``) and changes size as they come
+(``resizeCacheLocked``): full, it doubles (up to 102,400, ``defaultUpperBoundCapacity``)
+while its oldest event is younger than 75 seconds (``eventFreshDuration``), halves (not
+below 100) when even the newest quarter's first event is older than that, and else lets its
+oldest event go. A watch from a resourceVersion is served from that window
+(``getAllEventsSinceLocked``): while no event has left it since the cache's list (made when
+the API server started), any version from that list on can be watched; after, a version
+older than the oldest event kept but one is answered with ``too old resource version: 5
+(9)`` (``NewResourceExpired``: 410, reason ``Expired``), which the cacher sends as the
+watch's one ``ERROR`` event (``newErrWatcher``) on a 200 answer; client-go's reflector then
+lists again. The etcd compaction plays no part in it.
+
+Simplified: the simulator numbers a change when it first renders the changed object
+(:mod:`~clustersim.serve.kubeversions`), so the changes of a kind nobody reads for a while
+count as one event per object, and the window lasts longer than upstream's for them; a
+deletion of several objects found at once is one revision for them all.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+__all__ = ["EVENT_FRESH_SECONDS", "LOWER_BOUND_CAPACITY", "UPPER_BOUND_CAPACITY", "WatchCache"]
+
+LOWER_BOUND_CAPACITY = 100
+"""``defaultLowerBoundCapacity``: the events a resource's window starts with room for."""
+UPPER_BOUND_CAPACITY = 100 * 1024
+"""``defaultUpperBoundCapacity``: the most it grows to."""
+EVENT_FRESH_SECONDS = 75.0
+"""``eventFreshDuration``: how long the cache tries to keep each event, in simulated
+seconds."""
+
+
+@dataclass
+class _Window:
+    """One resource's ring buffer: (simulated time, resourceVersion) of each event kept."""
+
+    events: deque[tuple[float, int]] = field(default_factory=deque)
+    capacity: int = LOWER_BOUND_CAPACITY
+    evicted: bool = False
+    """``removedEventSinceRelist``: an event has left the window."""
+
+    def add(self, now: float, revision: int) -> None:
+        """``updateCache``: resize if due, let the oldest event go if still full, keep this
+        one."""
+        self._resize(now)
+        if len(self.events) >= self.capacity:
+            self.events.popleft()
+            self.evicted = True
+        self.events.append((now, revision))
+
+    def _resize(self, now: float) -> None:
+        """``resizeCacheLocked`` (and ``doCacheResizeLocked``, which keeps the newest events
+        when it halves)."""
+        if len(self.events) < self.capacity:
+            return
+        if now - self.events[0][0] < EVENT_FRESH_SECONDS:
+            self.capacity = min(self.capacity * 2, UPPER_BOUND_CAPACITY)
+        elif now - self.events[self.capacity - self.capacity // 4][0] > EVENT_FRESH_SECONDS:
+            self.capacity = max(self.capacity // 2, LOWER_BOUND_CAPACITY)
+            while len(self.events) > self.capacity:
+                self.events.popleft()
+
+
+class WatchCache:
+    """The watch cache of every kind, listed when the API server started at revision
+    ``listed``."""
+
+    def __init__(self, listed: int) -> None:
+        self._listed = listed
+        self._windows: dict[str, _Window] = {}
+
+    def record(self, kind: str, now: float, revision: int) -> None:
+        """An event of ``kind`` at ``revision``, seen at simulated second ``now``."""
+        self._windows.setdefault(kind, _Window()).add(now, revision)
+
+    def too_old(self, kind: str, since: int) -> str | None:
+        """The message of the 410 for a watch of ``kind`` from the resourceVersion ``since``
+        (not 0) when it is older than the window, else None: ``oldest`` is the list's
+        version and one, or, once an event has left, the oldest event's."""
+        window = self._windows.get(kind)
+        oldest = window.events[0][1] if window and window.evicted else self._listed + 1
+        if since < oldest - 1:
+            return f"too old resource version: {since} ({oldest - 1})"
+        return None

@@ -1,0 +1,83 @@
+"""The watch cache's window of each kind's changes (clustersim.serve.kubewatchcache), after
+k8s.io/apiserver ``pkg/storage/cacher/watch_cache.go``: its ring buffer's growth, shrinking
+and evictions (``updateCache``, ``resizeCacheLocked``) and the 410 of a watch from before it
+(``getAllEventsSinceLocked``), and the served watch's ERROR event."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+from clustersim.serve import serve
+from clustersim.serve.kubewatchcache import WatchCache
+
+
+def test_a_watch_from_the_cache_s_list_on_is_served_until_an_event_leaves():
+    cache = WatchCache(listed=10)
+    for second in range(100):               # 100 events, 1 s apart: full, nothing evicted
+        cache.record("Pod", float(second), 11 + second)
+    assert cache.too_old("Pod", 10) is None
+    assert cache.too_old("Pod", 9) == "too old resource version: 9 (10)"
+    cache.record("Pod", 100.0, 111)          # full, the oldest 100 s old: it leaves
+    assert cache.too_old("Pod", 10) == "too old resource version: 10 (11)"
+    assert cache.too_old("Pod", 11) is None
+    assert cache.too_old("ConfigMap", 10) is None       # each kind has its own window
+
+
+def test_a_full_window_of_fresh_events_doubles_instead_of_evicting():
+    cache = WatchCache(listed=1)
+    for event in range(101):                # 101 events in 50 s: the window grows to 200
+        cache.record("Pod", event / 2, 2 + event)
+    assert cache.too_old("Pod", 1) is None
+
+
+def test_a_full_window_whose_newest_quarter_is_stale_halves_keeping_the_newest():
+    cache = WatchCache(listed=1)
+    revisions = iter(range(2, 10_000))
+    for event in range(101):                # grows to 200
+        cache.record("Pod", event / 2, next(revisions))
+    for event in range(99):                 # full at 200, the last quarter long past
+        cache.record("Pod", 1000.0 + event, next(revisions))
+    cache.record("Pod", 5000.0, next(revisions))   # halves to 100, then lets one go
+    # 201 events kept as the newest 100 (the 102nd on), whose oldest, revision 103, is the
+    # first a watch may start after
+    assert cache.too_old("Pod", 101) == "too old resource version: 101 (102)"
+    assert cache.too_old("Pod", 102) is None
+
+
+def _configmap(server, name: str) -> dict:
+    request = urllib.request.Request(
+        f"{server.url}/api/v1/namespaces/default/configmaps", method="POST",
+        data=json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
+                         "metadata": {"name": name}}).encode(),
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def _watch(server, version: str) -> tuple[int, dict]:
+    """The status and first event of a watch of ConfigMaps from ``version``."""
+    with urllib.request.urlopen(f"{server.url}/api/v1/namespaces/default/configmaps?"
+                                f"watch=1&resourceVersion={version}&timeoutSeconds=1",
+                                timeout=30) as answer:
+        return answer.status, json.loads(answer.readline())
+
+
+def test_a_watch_from_before_the_window_gets_one_expired_error_event():
+    """The cacher answers 200 and sends the 410 as the watch's one ERROR event
+    (``newErrWatcher``); a watch from a version in the window is served as before."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        first = _configmap(server, "cm-0")["metadata"]["resourceVersion"]
+        for number in range(1, 102):        # 101 more changes, 1 s apart: the first leaves
+            server.step(1)
+            _configmap(server, f"cm-{number}")
+        status, event = _watch(server, first)
+        assert (status, event["type"]) == (200, "ERROR")
+        assert {k: event["object"][k] for k in ("kind", "status", "reason", "code")} == {
+            "kind": "Status", "status": "Failure", "reason": "Expired", "code": 410}
+        assert event["object"]["message"].startswith(f"too old resource version: {first} (")
+        recent = _configmap(server, "cm-last")["metadata"]["resourceVersion"]
+        _configmap(server, "cm-after")
+        status, event = _watch(server, recent)
+        assert (status, event["type"], event["object"]["metadata"]["name"]) == (
+            200, "ADDED", "cm-after")
