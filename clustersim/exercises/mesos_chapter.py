@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import choice, keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.features import Cell, load_features
@@ -178,9 +178,7 @@ def check_claim_verdicts(answer: object) -> None:
     known = claims()
     answer = keyed(answer, known, "claim")
     for claim, cell in known.items():
-        given = answer[claim]
-        if given not in ("wrong", "outdated"):
-            raise Wrong(f"“{claim}”: {given!r} is not a verdict.", 'Answer "wrong" or "outdated".')
+        given = choice(answer[claim], ("wrong", "outdated"), f"“{claim}”")
         verdict = cell.claim_2019.verdict
         if given == verdict:
             continue

@@ -118,4 +118,11 @@ def test_claim_nonsense(answer: object) -> None:
 
 def test_claim_bad_verdict() -> None:
     feedback = check_claim_verdicts(dict.fromkeys(claims(), "garbled"))
-    assert not feedback.passed and '"wrong" or "outdated"' in feedback.hint
+    assert not feedback.passed and "'wrong', 'outdated'" in feedback.hint
+
+
+def test_claim_verdicts_read_in_any_case() -> None:
+    right = {claim: cell.claim_2019.verdict for claim, cell in claims().items()}
+    assert check_claim_verdicts({c: f" {v.title()} " for c, v in right.items()}).passed
+    flipped = {c: ("Outdated" if v == "wrong" else "WRONG") for c, v in right.items()}
+    assert " is not " in check_claim_verdicts(flipped).message
