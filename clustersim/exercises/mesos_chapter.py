@@ -15,10 +15,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
-from clustersim.exercises.answers import choice, keyed
+from clustersim.exercises.answers import choice, keyed, listed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.features import Cell, load_features
@@ -54,14 +53,10 @@ def offer_verdicts() -> dict[str, list[bool]]:
 def check_offer_verdicts(accepted: object) -> None:
     """``accepted``: the hostnames of :data:`OFFERS` that Marathon can use for the sixth
     instance of :data:`VERDICT_APP`, given :data:`PLACED`."""
-    if isinstance(accepted, str) or not isinstance(accepted, Iterable):
-        raise Wrong("The answer must be a set of agent names.", 'Write e.g. {"agent-1"}.')
-    given = {str(a) for a in accepted}
     verdicts = offer_verdicts()
-    unknown = given - set(verdicts)
-    if unknown:
-        raise Wrong(f"No offer comes from {', '.join(sorted(unknown))}.",
-                    f"The offers come from {', '.join(verdicts)}.")
+    given = set(listed(accepted, list(verdicts), "agent names", example='{"agent-1"}',
+                       unknown=lambda name: Wrong(f"No offer comes from {name}.",
+                                                  f"The offers come from {', '.join(verdicts)}.")))
     right = {host for host, ok in verdicts.items() if all(ok)}
     if given == right:
         return

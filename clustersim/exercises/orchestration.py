@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from clustersim.exercises.answers import filled, keyed
+from clustersim.exercises.answers import choice, filled, keyed, listed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.node import Node
@@ -140,14 +140,10 @@ _FILTER_HINTS = {
 def check_filter_rank(feasible: object, chosen: object) -> None:
     """``feasible``: the set of nodes that pass the filters for :data:`PROBE` on
     :func:`filter_rank_cluster`; ``chosen``: the node with the highest total score."""
-    if isinstance(feasible, str) or not isinstance(feasible, set | frozenset | list | tuple):
-        raise Wrong("feasible must be a set of node names.", 'Write e.g. {"node-a", "node-b"}.')
     verdicts = filter_rank_cluster().explain(PROBE)
-    names = {str(n) for n in feasible}
-    unknown = names - set(verdicts)
-    if unknown:
-        raise Wrong(f"There is no node {', '.join(sorted(unknown))}.",
-                    f"The nodes are {', '.join(verdicts)}.")
+    names = set(listed(feasible, list(verdicts), "node names", example='{"node-a", "node-b"}',
+                       unknown=lambda name: Wrong(f"There is no node {name}.",
+                                                  f"The nodes are {', '.join(verdicts)}.")))
     right = {n for n, v in verdicts.items() if v.feasible}
     if names - right:
         name = min(names - right)
@@ -157,8 +153,10 @@ def check_filter_rank(feasible: object, chosen: object) -> None:
         raise Wrong(f"{min(right - names)} passes the filters too.",
                     "Check its free CPU and memory against the request, and its taints.")
     best = max(right, key=lambda n: verdicts[n].total or 0)
-    if not isinstance(chosen, str) or chosen not in verdicts:
-        raise Wrong(f"chosen = {chosen!r} is not a node name.", "Name one of the feasible nodes.")
+    chosen = choice(chosen, tuple(verdicts), "chosen")
+    if chosen not in right:
+        raise Wrong(f"{chosen} does not pass the filters, so it is not ranked at all.",
+                    _FILTER_HINTS.get(chosen, "; ".join(verdicts[chosen].reasons)))
     if chosen != best:
         raise Wrong(f"{chosen} is not the scheduler's choice.",
                     "Ranking prefers the node that would be least allocated after placing the "

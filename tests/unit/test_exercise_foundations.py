@@ -161,6 +161,15 @@ def test_filter_rank_hints(feasible: set, chosen: str, hint: str) -> None:
     assert hint in feedback.hint + feedback.message
 
 
+def test_filter_rank_reads_node_names_in_any_case() -> None:
+    assert check_filter_rank(["Node-A", "node-c "], " NODE-C").passed
+
+
+def test_a_chosen_node_that_fails_the_filters_is_told_why() -> None:
+    feedback = check_filter_rank({"node-a", "node-c"}, "gpu-1")
+    assert "does not pass the filters" in feedback.message and "taint" in feedback.hint
+
+
 def test_pinned_references_follow_the_reference_grammar() -> None:
     # distribution/reference reference.go: name[:tag][@digest]; a host:port is part of the name
     assert [is_pinned(r) for r in IMAGE_REFERENCES] == [False, False, False, True, True, False]

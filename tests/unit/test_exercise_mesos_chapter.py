@@ -24,6 +24,7 @@ def test_verdicts_follow_group_by_and_max_per() -> None:
     assert {h for h, ok in verdicts.items() if all(ok)} == {"agent-3", "agent-4"}
     assert check_offer_verdicts({"agent-3", "agent-4"}).passed
     assert check_offer_verdicts(["agent-4", "agent-3"]).passed
+    assert check_offer_verdicts(("Agent-3", " agent-4 ")).passed
 
 
 @pytest.mark.parametrize("answer, hint", [
@@ -32,8 +33,9 @@ def test_verdicts_follow_group_by_and_max_per() -> None:
     ({"agent-1", "agent-3", "agent-4"}, "MAX_PER"),
     ({"agent-3"}, "rack-2 holds only 1"),
     ({"agent-9"}, "The offers come from"),
-    ("agent-3", "e.g."),
-    (None, "e.g."),
+    ("agent-3", "as strings"),
+    (None, "Replace None"),
+    ({"agent-3", 4}, "in quotes"),
 ])
 def test_verdict_hints(answer: object, hint: str) -> None:
     feedback = check_offer_verdicts(answer)
