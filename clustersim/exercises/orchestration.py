@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from clustersim.exercises.answers import choice, filled, keyed, listed
+from clustersim.exercises.answers import choice, filled, keyed, listed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.node import Node
@@ -70,12 +70,9 @@ def check_reconcile(answer: object) -> None:
     services = sorted(set(DESIRED) | {c["service"] for c in OBSERVED})
     if isinstance(answer, Mapping):  # "nothing to do" may be written as 0 or None
         answer = {s: n for s, n in answer.items() if n not in (0, None)}
-    given = keyed(answer, services, "service", all_required=False)
+    given = {service: whole_number(n, f"the copies of {service} to start (+) or stop (-)")
+             for service, n in keyed(answer, services, "service", all_required=False).items()}
     right = reconcile(DESIRED, OBSERVED)
-    for service, n in given.items():
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise Wrong(f"{service}: {n!r} is not a whole number.",
-                        "Use +2 for “start two”, -1 for “stop one”.")
     if given.get("web") == 1:
         raise Wrong("web: not +1.", "web-2 runs on node-2, which was lost: it does not count "
                     "as a live copy, so two are missing.")
@@ -237,8 +234,6 @@ def check_hand_edits(answer: object) -> None:
     given = filled(answer, list(HAND_EDITS), "edit → Pods running")
     truth = hand_edits_run()
     for edit, hint in zip(HAND_EDITS, _HAND_EDIT_HINTS, strict=True):
-        value = given[edit]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Wrong(f"“{edit}”: {value!r} is not a number of Pods.", "Use whole numbers.")
+        value = whole_number(given[edit], f"“{edit}”")
         if value != truth[edit]:
             raise Wrong(f"“{edit}”: not {value}.", hint)

@@ -134,6 +134,8 @@ def test_reconcile_counts_only_live_copies() -> None:
 
 def test_reconcile_hints() -> None:
     assert check_reconcile({"web": 2, "cart": -1, "report": -1}).passed
+    assert check_reconcile({"web": 2.0, "cart": -1.0, "report": -1}).passed
+    assert "Drop the quotes" in check_reconcile({"web": "+2", "cart": -1, "report": -1}).hint
     assert check_reconcile({"web": 2, "cart": -1, "report": -1, "db": 0}).passed
     assert "lost" in check_reconcile({"web": 1, "cart": -1, "report": -1}).hint
     assert "desired count is 0" in check_reconcile({"web": 2, "cart": -1}).hint
@@ -197,11 +199,12 @@ def test_hand_edits_follow_the_controllers() -> None:
     truth = hand_edits_run()
     assert list(truth.values()) == [3, 0, 3, 5]
     assert check_hand_edits(truth).passed
+    assert check_hand_edits({edit: float(n) for edit, n in truth.items()}).passed
 
 
 @pytest.mark.parametrize("index, wrong, hint", [
     (0, 2, "another difference"), (1, 1, "no controller"), (2, 0, "owns the ReplicaSet"),
-    (3, 3, "desired state"), (0, "3", "whole numbers"),
+    (3, 3, "desired state"), (0, "3", "Drop the quotes"), (0, 2.5, "Write a number"),
 ])
 def test_hand_edit_hints(index: int, wrong: object, hint: str) -> None:
     answer = dict(zip(HAND_EDITS, [3, 0, 3, 5], strict=True))
