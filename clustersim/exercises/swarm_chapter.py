@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from clustersim.exercises.answers import choice, keyed, whole_number
+from clustersim.exercises.answers import choice, keyed, whole_number, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
 from clustersim.swarm import NoLeaderError, SwarmCluster, TaskState, fault_tolerance
@@ -206,8 +206,5 @@ def check_leaderless(answer: object) -> None:
     answer = keyed(answer, LEADERLESS_STATEMENTS, "statement")
     truth = leaderless_run()
     for statement, hint in zip(LEADERLESS_STATEMENTS, _LEADERLESS_HINTS, strict=True):
-        if not isinstance(answer[statement], bool):
-            raise Wrong(f"“{statement}”: {answer[statement]!r} is not True or False.",
-                        "Answer True (it happens) or False (it does not).")
-        if answer[statement] != truth[statement]:
+        if yes_or_no(answer[statement], f"“{statement}”") != truth[statement]:
             raise Wrong(f"“{statement}”: not {answer[statement]}.", hint)

@@ -118,6 +118,7 @@ def test_restart_policy_hints() -> None:
     stopped = {**RESTARTED, scenarios[3]: True}
     assert "stays stopped" in check_restart_policy(stopped).hint
     assert "True or False" in check_restart_policy({**RESTARTED, scenarios[0]: "yes"}).message
+    assert "without quotes" in check_restart_policy({**RESTARTED, scenarios[0]: "True"}).hint
 
 
 def test_printing_the_restart_scenarios_does_not_give_the_answers() -> None:

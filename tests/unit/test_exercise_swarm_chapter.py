@@ -105,6 +105,11 @@ def test_leaderless_nonsense(answer: object) -> None:
     assert not feedback.passed and feedback.hint
 
 
+def test_leaderless_truth_value_in_quotes_is_told_to_drop_them() -> None:
+    answer = {statement: str(held) for statement, held in leaderless_run().items()}
+    assert "without quotes" in check_leaderless(answer).hint
+
+
 def test_tolerance_one_manager_is_singular() -> None:
     feedback = check_fault_tolerance({**RIGHT, 1: 1})
     assert not feedback.passed and feedback.message.startswith("1 manager: ")
