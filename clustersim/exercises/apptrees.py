@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -179,7 +180,7 @@ def check_plan_prediction(steps: object) -> None:
     if flat != apps:
         missing = sorted(set(apps) - set(flat))
         extra = sorted(set(flat) - set(apps))
-        repeated = sorted({a for a in flat if flat.count(a) > 1})
+        repeated = sorted(a for a, n in Counter(flat).items() if n > 1)
         problem = "; ".join(part for part in (
             f"missing {', '.join(missing)}" if missing else "",
             f"not apps of /blog: {', '.join(extra)}" if extra else "",
