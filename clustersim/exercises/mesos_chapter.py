@@ -111,9 +111,11 @@ def _fields_no_agent_has(constraints: list[list[Any]]) -> list[str]:
 def check_rack_constraints(constraints: object) -> Feedback:
     """``constraints``: Marathon constraints for :data:`CACHE_APP` so that its 6 instances run
     2 per rack and at most one per agent."""
-    if not isinstance(constraints, list) or not all(isinstance(c, list) for c in constraints):
+    if not isinstance(constraints, list | tuple) or not all(
+            isinstance(c, list | tuple) for c in constraints):
         raise Wrong("constraints must be a list of lists, e.g. [[\"hostname\", \"UNIQUE\"]].",
                     "Each constraint is [field, OPERATOR] or [field, OPERATOR, value].")
+    constraints = [list(c) for c in constraints]  # JSON arrays, as a tuple would be sent
     try:
         running = deploy_cache(constraints)
     except ValueError as err:  # Marathon's validation rejects the app

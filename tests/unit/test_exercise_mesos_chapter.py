@@ -45,6 +45,9 @@ def test_verdict_hints(answer: object, hint: str) -> None:
 @pytest.mark.parametrize("constraints", [
     [["hostname", "UNIQUE"], ["rack", "GROUP_BY", "3"]],
     [["hostname", "MAX_PER", "1"], ["rack", "GROUP_BY", "3"]],
+    # tuples are JSON arrays too (json.dumps writes them as lists)
+    [("hostname", "UNIQUE"), ("rack", "GROUP_BY", "3")],
+    (["hostname", "UNIQUE"], ["rack", "GROUP_BY", "3"]),
 ])
 def test_rack_constraints_pass(constraints: list) -> None:
     assert check_rack_constraints(constraints).passed
