@@ -95,7 +95,7 @@ def check_spread_prediction(answer: object) -> None:
         raise Wrong("The answer must be a dict {node: number of tasks}.",
                     "Keep the starter's dict.")
     nodes = {n.name: n for n in search_nodes()}
-    given = {}
+    given: dict[str, int] = {}
     for key, count in answer.items():
         name = choice(key, tuple(nodes), "A node name of your dict")
         if count is None:
@@ -194,8 +194,8 @@ def leaderless_run() -> dict[str, bool]:
 
 
 def _serving_on_live_workers(cluster: SwarmCluster) -> int:
-    return sum(t.state == TaskState.RUNNING and cluster.machine_alive(t.node)
-               for t in cluster.tasks("shop_web"))
+    return sum(t.state == TaskState.RUNNING and t.node is not None
+               and cluster.machine_alive(t.node) for t in cluster.tasks("shop_web"))
 
 
 @checker("Right: running tasks and the routing mesh carry on, but nothing that needs the "
