@@ -175,7 +175,7 @@ def check_plan_prediction(steps: object) -> None:
                     "Remove the empty list [] from your steps.")
     actual = scale_steps(BLOG)
     apps = sorted(a for step in actual for a in step)
-    given = [sorted(str(a) for a in step) for step in steps]
+    given = [sorted(str(a).strip() for a in step) for step in steps]  # " /blog/metrics"
     flat = sorted(a for step in given for a in step)
     if flat != apps:
         missing = sorted(set(apps) - set(flat))

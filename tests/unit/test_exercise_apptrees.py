@@ -62,6 +62,7 @@ def test_the_plan_matches_marathons_layering() -> None:
                                  ["/blog/app/wordpress"], ["/blog/app/worker"]]
     assert check_plan_prediction(scale_steps(BLOG))
     assert check_plan_prediction([list(reversed(s)) for s in scale_steps(BLOG)])
+    assert check_plan_prediction([tuple(f" {app} " for app in s) for s in scale_steps(BLOG)])
 
 
 @pytest.mark.parametrize(("steps", "words"), [
