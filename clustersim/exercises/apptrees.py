@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -174,12 +175,12 @@ def check_plan_prediction(steps: object) -> None:
                     "Remove the empty list [] from your steps.")
     actual = scale_steps(BLOG)
     apps = sorted(a for step in actual for a in step)
-    given = [sorted(str(a) for a in step) for step in steps]
+    given = [sorted(str(a).strip() for a in step) for step in steps]  # " /blog/metrics"
     flat = sorted(a for step in given for a in step)
     if flat != apps:
         missing = sorted(set(apps) - set(flat))
         extra = sorted(set(flat) - set(apps))
-        repeated = sorted({a for a in flat if flat.count(a) > 1})
+        repeated = sorted(a for a, n in Counter(flat).items() if n > 1)
         problem = "; ".join(part for part in (
             f"missing {', '.join(missing)}" if missing else "",
             f"not apps of /blog: {', '.join(extra)}" if extra else "",

@@ -16,7 +16,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from clustersim.exercises.answers import classify, keyed, load_answer, pick, run_stack, whole_number
+from clustersim.exercises.answers import (
+    classify,
+    keyed,
+    listed,
+    load_answer,
+    pick,
+    run_stack,
+    whole_number,
+)
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -407,11 +415,9 @@ def check_differing_features(answer: object) -> None:
         raise Wrong("The answer must be a list of feature ids.",
                     "Build it with a comprehension over matrix.categories['orchestrator_jobs']"
                     ".features.")
-    mine = {str(a) for a in answer}
-    unknown = mine - set(storage)
-    if unknown:
-        raise Wrong(f"Not a feature id of that category: {sorted(unknown)[0]!r}.",
-                    f"The ids are the keys: {', '.join(storage)}.")
+    mine = set(listed(answer, list(storage), "feature ids", example="['scaling']",
+                      unknown=lambda item: Wrong(f"Not a feature id of that category: {item!r}.",
+                                                 f"The ids are the keys: {', '.join(storage)}.")))
     if not mine:
         raise Wrong("The list is empty: Swarm and Kubernetes do differ on some jobs.",
                     "Keep the ids for which feature.differs(['swarm', 'kubernetes']) is True.")

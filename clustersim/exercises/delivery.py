@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.exercises.answers import keyed, yes_or_no
+from clustersim.exercises.answers import choice, keyed, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
@@ -108,9 +108,6 @@ _TOOL_HINTS = {
 def check_tools(answer: object) -> None:
     answer = keyed(answer, NEEDS, "need")
     for need, tool in NEEDS.items():
-        given = answer[need]
-        if given not in TOOLS:
-            raise Wrong(f"{given!r} is not one of {', '.join(TOOLS)}.",
-                        "Pick one name from TOOLS per need.")
+        given = choice(answer[need], TOOLS, f"For “{need}”")
         if given != tool:
             raise Wrong(f"Not {given} for: {need}.", _TOOL_HINTS[tool])

@@ -23,9 +23,10 @@ from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.scheduler.taints import mismatched_fields
 from clustersim.node import Node
 
-__all__ = ["BIG_POD", "FAILED_REASONS", "GPU_TAINT", "SCORE_PROBE", "check_failed_scheduling",
-           "check_gpu_pod", "check_least_allocated", "failed_reason_counts", "gpu_cluster",
-           "gpu_nodes", "least_allocated", "score_cluster"]
+__all__ = ["BIG_POD", "FAILED_REASONS", "GPUS", "GPU_TAINT", "SCORE_PROBE",
+           "check_failed_scheduling", "check_gpu_pod", "check_least_allocated",
+           "failed_reason_counts", "gpu_cluster", "gpu_nodes", "least_allocated",
+           "score_cluster"]
 
 _GIB = 2**30
 SCORE_NODES = {"node-a": (4000, 8 * _GIB), "node-b": (8000, 16 * _GIB), "node-c": (2000, 8 * _GIB)}
@@ -94,11 +95,18 @@ def check_least_allocated(answer: object) -> None:
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
 
 
+GPUS = 4
+"""``nvidia.com/gpu`` that gpu-1 advertises, as NVIDIA's device plugin would (an extended
+resource, compared like CPU and memory by ``NodeResourcesFit``), so that a Pod may ask for a
+GPU in its ``limits`` as real GPU Pods do."""
+
+
 def gpu_nodes() -> list[Node]:
-    """:func:`default_nodes` plus ``gpu-1`` (8 CPU, 64 GiB, label ``accelerator=nvidia``,
-    taint :data:`GPU_TAINT`)."""
+    """:func:`default_nodes` plus ``gpu-1`` (8 CPU, 64 GiB, :data:`GPUS` ``nvidia.com/gpu``,
+    label ``accelerator=nvidia``, taint :data:`GPU_TAINT`)."""
     return [*default_nodes(), Node("gpu-1", cpu=8, memory="64Gi", zone="zone-a",
-                                   labels={"accelerator": "nvidia"}, taints=[GPU_TAINT])]
+                                   labels={"accelerator": "nvidia"}, taints=[GPU_TAINT],
+                                   extended_resources={"nvidia.com/gpu": GPUS})]
 
 
 def gpu_cluster() -> KubernetesCluster:
@@ -107,8 +115,9 @@ def gpu_cluster() -> KubernetesCluster:
 
 
 
-@checker("Right: the Pod runs on gpu-1, and no other node would take it: the node selector "
-         "keeps it off ordinary nodes, the toleration lets it past the taint.")
+@checker("Right: the Pod runs on gpu-1, and no other node would take it: the toleration lets "
+         "it past the taint, and the node selector (or a request for nvidia.com/gpu, which only "
+         "gpu-1 has) keeps it off ordinary nodes.")
 def check_gpu_pod(manifest: object) -> None:
     """``manifest``: a Pod (YAML text or dict) that must run on ``gpu-1`` of
     :func:`gpu_cluster`, and could not run on any other node."""
@@ -136,6 +145,9 @@ def check_gpu_pod(manifest: object) -> None:
         hint = (_toleration_hint(pod) if "taint" in reasons else
                 "Make sure the node selector matches gpu-1's label accelerator=nvidia."
                 if "affinity" in reasons or "selector" in reasons else
+                f"gpu-1 has 8 CPUs, 64 GiB and {GPUS} nvidia.com/gpu: ask for no more than "
+                "that (NodeResourcesFit compares every request with what is left)."
+                if "Insufficient" in reasons else
                 "Ask explain(pod) why gpu-1 refuses it.")
         raise Wrong(f"The Pod stays Pending: {placed.message or reasons}", hint)
     if placed.node != "gpu-1":

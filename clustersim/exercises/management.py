@@ -9,7 +9,7 @@ hand, with its Kubernetes mechanism in the feedback).
 
 from __future__ import annotations
 
-from clustersim.exercises.answers import choice, filled
+from clustersim.exercises.answers import choice, filled, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 
 __all__ = [
@@ -96,10 +96,7 @@ def check_restart_policy(answer: object) -> None:
     """``answer``: ``{scenario: True/False}`` (restarted?) for :data:`RESTART_SCENARIOS`."""
     given = filled(answer, list(RESTART_SCENARIOS), "scenario → restarted?")
     for (scenario, right), hint in zip(_RESTART_RIGHT.items(), _RESTART_HINTS, strict=True):
-        if not isinstance(given[scenario], bool):
-            raise Wrong(f"“{scenario}”: {given[scenario]!r} is not True or False.",
-                        "Answer True (restarted) or False (not restarted).")
-        if given[scenario] != right:
+        if yes_or_no(given[scenario], f"“{scenario}”") != right:
             raise Wrong(f"“{scenario}”: not {given[scenario]}.", hint)
 
 

@@ -15,10 +15,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import choice, keyed, listed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.features import Cell, load_features
@@ -54,14 +53,10 @@ def offer_verdicts() -> dict[str, list[bool]]:
 def check_offer_verdicts(accepted: object) -> None:
     """``accepted``: the hostnames of :data:`OFFERS` that Marathon can use for the sixth
     instance of :data:`VERDICT_APP`, given :data:`PLACED`."""
-    if isinstance(accepted, str) or not isinstance(accepted, Iterable):
-        raise Wrong("The answer must be a set of agent names.", 'Write e.g. {"agent-1"}.')
-    given = {str(a) for a in accepted}
     verdicts = offer_verdicts()
-    unknown = given - set(verdicts)
-    if unknown:
-        raise Wrong(f"No offer comes from {', '.join(sorted(unknown))}.",
-                    f"The offers come from {', '.join(verdicts)}.")
+    given = set(listed(accepted, list(verdicts), "agent names", example='{"agent-1"}',
+                       unknown=lambda name: Wrong(f"No offer comes from {name}.",
+                                                  f"The offers come from {', '.join(verdicts)}.")))
     right = {host for host, ok in verdicts.items() if all(ok)}
     if given == right:
         return
@@ -116,9 +111,11 @@ def _fields_no_agent_has(constraints: list[list[Any]]) -> list[str]:
 def check_rack_constraints(constraints: object) -> Feedback:
     """``constraints``: Marathon constraints for :data:`CACHE_APP` so that its 6 instances run
     2 per rack and at most one per agent."""
-    if not isinstance(constraints, list) or not all(isinstance(c, list) for c in constraints):
+    if not isinstance(constraints, list | tuple) or not all(
+            isinstance(c, list | tuple) for c in constraints):
         raise Wrong("constraints must be a list of lists, e.g. [[\"hostname\", \"UNIQUE\"]].",
                     "Each constraint is [field, OPERATOR] or [field, OPERATOR, value].")
+    constraints = [list(c) for c in constraints]  # JSON arrays, as a tuple would be sent
     try:
         running = deploy_cache(constraints)
     except ValueError as err:  # Marathon's validation rejects the app
@@ -178,9 +175,7 @@ def check_claim_verdicts(answer: object) -> None:
     known = claims()
     answer = keyed(answer, known, "claim")
     for claim, cell in known.items():
-        given = answer[claim]
-        if given not in ("wrong", "outdated"):
-            raise Wrong(f"“{claim}”: {given!r} is not a verdict.", 'Answer "wrong" or "outdated".')
+        given = choice(answer[claim], ("wrong", "outdated"), f"“{claim}”")
         verdict = cell.claim_2019.verdict
         if given == verdict:
             continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from clustersim.exercises.answers import filled, keyed
+from clustersim.exercises.answers import choice, filled, keyed, listed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.node import Node
@@ -70,12 +70,9 @@ def check_reconcile(answer: object) -> None:
     services = sorted(set(DESIRED) | {c["service"] for c in OBSERVED})
     if isinstance(answer, Mapping):  # "nothing to do" may be written as 0 or None
         answer = {s: n for s, n in answer.items() if n not in (0, None)}
-    given = keyed(answer, services, "service", all_required=False)
+    given = {service: whole_number(n, f"the copies of {service} to start (+) or stop (-)")
+             for service, n in keyed(answer, services, "service", all_required=False).items()}
     right = reconcile(DESIRED, OBSERVED)
-    for service, n in given.items():
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise Wrong(f"{service}: {n!r} is not a whole number.",
-                        "Use +2 for “start two”, -1 for “stop one”.")
     if given.get("web") == 1:
         raise Wrong("web: not +1.", "web-2 runs on node-2, which was lost: it does not count "
                     "as a live copy, so two are missing.")
@@ -140,14 +137,10 @@ _FILTER_HINTS = {
 def check_filter_rank(feasible: object, chosen: object) -> None:
     """``feasible``: the set of nodes that pass the filters for :data:`PROBE` on
     :func:`filter_rank_cluster`; ``chosen``: the node with the highest total score."""
-    if isinstance(feasible, str) or not isinstance(feasible, set | frozenset | list | tuple):
-        raise Wrong("feasible must be a set of node names.", 'Write e.g. {"node-a", "node-b"}.')
     verdicts = filter_rank_cluster().explain(PROBE)
-    names = {str(n) for n in feasible}
-    unknown = names - set(verdicts)
-    if unknown:
-        raise Wrong(f"There is no node {', '.join(sorted(unknown))}.",
-                    f"The nodes are {', '.join(verdicts)}.")
+    names = set(listed(feasible, list(verdicts), "node names", example='{"node-a", "node-b"}',
+                       unknown=lambda name: Wrong(f"There is no node {name}.",
+                                                  f"The nodes are {', '.join(verdicts)}.")))
     right = {n for n, v in verdicts.items() if v.feasible}
     if names - right:
         name = min(names - right)
@@ -157,8 +150,10 @@ def check_filter_rank(feasible: object, chosen: object) -> None:
         raise Wrong(f"{min(right - names)} passes the filters too.",
                     "Check its free CPU and memory against the request, and its taints.")
     best = max(right, key=lambda n: verdicts[n].total or 0)
-    if not isinstance(chosen, str) or chosen not in verdicts:
-        raise Wrong(f"chosen = {chosen!r} is not a node name.", "Name one of the feasible nodes.")
+    chosen = choice(chosen, tuple(verdicts), "chosen")
+    if chosen not in right:
+        raise Wrong(f"{chosen} does not pass the filters, so it is not ranked at all.",
+                    _FILTER_HINTS.get(chosen, "; ".join(verdicts[chosen].reasons)))
     if chosen != best:
         raise Wrong(f"{chosen} is not the scheduler's choice.",
                     "Ranking prefers the node that would be least allocated after placing the "
@@ -239,8 +234,6 @@ def check_hand_edits(answer: object) -> None:
     given = filled(answer, list(HAND_EDITS), "edit → Pods running")
     truth = hand_edits_run()
     for edit, hint in zip(HAND_EDITS, _HAND_EDIT_HINTS, strict=True):
-        value = given[edit]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Wrong(f"“{edit}”: {value!r} is not a number of Pods.", "Use whole numbers.")
+        value = whole_number(given[edit], f"“{edit}”")
         if value != truth[edit]:
             raise Wrong(f"“{edit}”: not {value}.", hint)

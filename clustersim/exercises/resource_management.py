@@ -83,9 +83,7 @@ def check_qos_classes(answer: object) -> None:
         given = answer[name]
         if given is None:
             raise Wrong(f"{name}: no class yet.", "Write Guaranteed, Burstable or BestEffort.")
-        if given not in ("Guaranteed", "Burstable", "BestEffort"):
-            raise Wrong(f"{name}: {given!r} is not a QoS class.",
-                        "The classes are spelled Guaranteed, Burstable and BestEffort.")
+        given = choice(given, ("Guaranteed", "Burstable", "BestEffort"), name)
         right = pod_qos_class(pod)
         if given != right:
             raise Wrong(f"{name}: not {given}.", _QOS_HINTS.get(

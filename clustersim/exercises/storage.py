@@ -34,6 +34,17 @@ def _claims(pod: Mapping[str, Any]) -> list[str]:
                   for v in pod["spec"].get("volumes") or [] if v.get("persistentVolumeClaim"))
 
 
+def _mounts_a_claim(pod: Mapping[str, Any]) -> bool:
+    """Whether a container of ``pod`` mounts one of its PersistentVolumeClaim volumes: the
+    StatefulSet controller adds a volume per claim template to each pod
+    (kubernetes/kubernetes ``pkg/controller/statefulset/stateful_set_utils.go``,
+    ``updateStorage``), but only a container's ``volumeMounts`` put it where data is written."""
+    claimed = {v["name"] for v in pod["spec"].get("volumes") or []
+               if v.get("persistentVolumeClaim")}
+    return any(m.get("name") in claimed for c in pod["spec"].get("containers") or []
+               for m in c.get("volumeMounts") or [])
+
+
 def _workload(manifest: object) -> dict[str, Any]:
     specs = load_answer(manifest, "manifest")
     workloads = [s for s in specs if s.kind in ("Deployment", "StatefulSet", "ReplicaSet")]
@@ -87,6 +98,12 @@ def check_stateful_claims(manifest: object) -> None:
     if not before_claims:
         raise Wrong(f"{pod_name} has no PersistentVolumeClaim volume.",
                     "Name the claim template in the container's volumeMounts (same name).")
+    if not _mounts_a_claim(pod):
+        raise Wrong(f"{pod_name} has its claim {before_claims[0]}, but no container mounts it: "
+                    "the database writes into the container's own filesystem, which is gone "
+                    "when the pod is replaced.",
+                    "Mount the claim template in the container: volumeMounts with the "
+                    "template's name and the data directory as mountPath.")
     cluster.fail_node(before_node)
     cluster.run(until=TAINT_AT)
     cluster.taint(before_node, OUT_OF_SERVICE, "NoExecute", "nodeshutdown")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.exercises.answers import keyed, number
+from clustersim.exercises.answers import choice, keyed, number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, Timing
 from clustersim.node import Node
@@ -90,10 +90,7 @@ def check_diagnosis(answer: object) -> None:
     right = _diagnose(broken_cluster())
     answer = keyed(answer, right, "app")
     for app in sorted(right):
-        given = answer[app]
-        if given not in CAUSES:
-            raise Wrong(f"{app}: {given!r} is not one of {', '.join(CAUSES)}.",
-                        "Pick one cause per workload from CAUSES.")
+        given = choice(answer[app], CAUSES, app)
         if given != right[app]:
             raise Wrong(f"{app}: not {given}.", _HINTS[right[app]])
 

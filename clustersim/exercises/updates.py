@@ -56,6 +56,9 @@ def _validate_rolling_update(surge: int | str, unavailable: int | str) -> None:
                 raise Wrong(f"The API server rejects it: {where}: a valid percent string must "
                             "be a numeric string followed by an ending '%' (e.g. '1%',  or "
                             "'93%', regex used for validation is '[0-9]+%')",
+                            f"A number in quotes is a string, which the API reads as a "
+                            f"percentage: write {value.strip()} without quotes for a count of "
+                            f'pods, or "{value.strip()}%".' if value.strip().isdigit() else
                             f'Use a whole number or "N%" for {name}, e.g. 1 or "10%".')
             values[name] = int(value[:-1])
         else:

@@ -210,7 +210,7 @@ def test_a_set_as_the_chosen_node_is_answered_in_plain_words() -> None:
 
     feedback = check_filter_rank({"node-a", "node-c"}, {"node-c"})
     assert "unhashable" not in feedback.message + feedback.hint
-    assert "is not a node name" in feedback.message
+    assert "chosen: {'node-c'} is not one of the choices" in feedback.message
 
 
 @pytest.mark.parametrize("check", [

@@ -157,6 +157,8 @@ def test_differing_features_follow_the_matrix() -> None:
     assert ex.check_differing_features(truth).passed
     assert not ex.check_differing_features(list(jobs)).passed
     assert "not a feature id" in ex.check_differing_features(["storage"]).message.casefold()
+    assert ex.check_differing_features([f" {job.upper()}" for job in truth]).passed
+    assert "in quotes" in ex.check_differing_features([*truth, 3]).hint
 
 
 def test_design_or_status() -> None:

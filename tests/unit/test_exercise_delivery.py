@@ -52,6 +52,14 @@ def test_tools(swap, words) -> None:
     assert check_tools(dict(NEEDS)).passed
 
 
+def test_tools_read_in_any_case() -> None:
+    assert check_tools({need: f"{tool.title()} " for need, tool in NEEDS.items()}).passed
+    answer = {need: tool.upper() for need, tool in NEEDS.items()}
+    first = next(iter(NEEDS))
+    feedback = check_tools({**answer, first: "KUSTOMIZE"})
+    assert not feedback.passed and "history of releases" in feedback.hint
+
+
 @pytest.mark.parametrize("tool", ["helm", "kustomize", "gitops", "operator"])
 def test_tool_hints_do_not_give_the_answer_away(tool) -> None:
     """A wrong tool for a need gets a hint about the need, which never names the right tool

@@ -118,6 +118,7 @@ def test_restart_policy_hints() -> None:
     stopped = {**RESTARTED, scenarios[3]: True}
     assert "stays stopped" in check_restart_policy(stopped).hint
     assert "True or False" in check_restart_policy({**RESTARTED, scenarios[0]: "yes"}).message
+    assert "without quotes" in check_restart_policy({**RESTARTED, scenarios[0]: "True"}).hint
 
 
 def test_printing_the_restart_scenarios_does_not_give_the_answers() -> None:
@@ -134,6 +135,8 @@ def test_reconcile_counts_only_live_copies() -> None:
 
 def test_reconcile_hints() -> None:
     assert check_reconcile({"web": 2, "cart": -1, "report": -1}).passed
+    assert check_reconcile({"web": 2.0, "cart": -1.0, "report": -1}).passed
+    assert "Drop the quotes" in check_reconcile({"web": "+2", "cart": -1, "report": -1}).hint
     assert check_reconcile({"web": 2, "cart": -1, "report": -1, "db": 0}).passed
     assert "lost" in check_reconcile({"web": 1, "cart": -1, "report": -1}).hint
     assert "desired count is 0" in check_reconcile({"web": 2, "cart": -1}).hint
@@ -159,6 +162,15 @@ def test_filter_rank_hints(feasible: set, chosen: str, hint: str) -> None:
     feedback = check_filter_rank(feasible, chosen)
     assert not feedback.passed
     assert hint in feedback.hint + feedback.message
+
+
+def test_filter_rank_reads_node_names_in_any_case() -> None:
+    assert check_filter_rank(["Node-A", "node-c "], " NODE-C").passed
+
+
+def test_a_chosen_node_that_fails_the_filters_is_told_why() -> None:
+    feedback = check_filter_rank({"node-a", "node-c"}, "gpu-1")
+    assert "does not pass the filters" in feedback.message and "taint" in feedback.hint
 
 
 def test_pinned_references_follow_the_reference_grammar() -> None:
@@ -188,11 +200,12 @@ def test_hand_edits_follow_the_controllers() -> None:
     truth = hand_edits_run()
     assert list(truth.values()) == [3, 0, 3, 5]
     assert check_hand_edits(truth).passed
+    assert check_hand_edits({edit: float(n) for edit, n in truth.items()}).passed
 
 
 @pytest.mark.parametrize("index, wrong, hint", [
     (0, 2, "another difference"), (1, 1, "no controller"), (2, 0, "owns the ReplicaSet"),
-    (3, 3, "desired state"), (0, "3", "whole numbers"),
+    (3, 3, "desired state"), (0, "3", "Drop the quotes"), (0, 2.5, "Write a number"),
 ])
 def test_hand_edit_hints(index: int, wrong: object, hint: str) -> None:
     answer = dict(zip(HAND_EDITS, [3, 0, 3, 5], strict=True))

@@ -67,6 +67,18 @@ def test_gpu_pod_with_selector_and_toleration_passes() -> None:
     assert check_gpu_pod(POD + SELECTOR + TOLERATE).passed
 
 
+GPU_POD = POD.replace("memory: 8Gi}", "memory: 8Gi}, limits: {nvidia.com/gpu: 1}")
+
+
+def test_a_gpu_pod_may_ask_for_a_gpu() -> None:
+    """Real GPU Pods ask for nvidia.com/gpu, which gpu-1 advertises (GPUS) as its device plugin
+    would; the request alone keeps the Pod off the ordinary nodes (NodeResourcesFit)."""
+    assert check_gpu_pod(GPU_POD + SELECTOR + TOLERATE).passed
+    assert check_gpu_pod(GPU_POD + TOLERATE).passed
+    too_many = GPU_POD.replace("gpu: 1}", "gpu: 5}") + SELECTOR + TOLERATE
+    assert "4 nvidia.com/gpu" in check_gpu_pod(too_many).hint
+
+
 @pytest.mark.parametrize("manifest, hint", [
     (POD, "does not attract"),
     (POD + TOLERATE, "would take it as well"),

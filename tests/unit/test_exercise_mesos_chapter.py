@@ -24,6 +24,7 @@ def test_verdicts_follow_group_by_and_max_per() -> None:
     assert {h for h, ok in verdicts.items() if all(ok)} == {"agent-3", "agent-4"}
     assert check_offer_verdicts({"agent-3", "agent-4"}).passed
     assert check_offer_verdicts(["agent-4", "agent-3"]).passed
+    assert check_offer_verdicts(("Agent-3", " agent-4 ")).passed
 
 
 @pytest.mark.parametrize("answer, hint", [
@@ -32,8 +33,9 @@ def test_verdicts_follow_group_by_and_max_per() -> None:
     ({"agent-1", "agent-3", "agent-4"}, "MAX_PER"),
     ({"agent-3"}, "rack-2 holds only 1"),
     ({"agent-9"}, "The offers come from"),
-    ("agent-3", "e.g."),
-    (None, "e.g."),
+    ("agent-3", "as strings"),
+    (None, "Replace None"),
+    ({"agent-3", 4}, "in quotes"),
 ])
 def test_verdict_hints(answer: object, hint: str) -> None:
     feedback = check_offer_verdicts(answer)
@@ -43,6 +45,9 @@ def test_verdict_hints(answer: object, hint: str) -> None:
 @pytest.mark.parametrize("constraints", [
     [["hostname", "UNIQUE"], ["rack", "GROUP_BY", "3"]],
     [["hostname", "MAX_PER", "1"], ["rack", "GROUP_BY", "3"]],
+    # tuples are JSON arrays too (json.dumps writes them as lists)
+    [("hostname", "UNIQUE"), ("rack", "GROUP_BY", "3")],
+    (["hostname", "UNIQUE"], ["rack", "GROUP_BY", "3"]),
 ])
 def test_rack_constraints_pass(constraints: list) -> None:
     assert check_rack_constraints(constraints).passed
@@ -118,4 +123,11 @@ def test_claim_nonsense(answer: object) -> None:
 
 def test_claim_bad_verdict() -> None:
     feedback = check_claim_verdicts(dict.fromkeys(claims(), "garbled"))
-    assert not feedback.passed and '"wrong" or "outdated"' in feedback.hint
+    assert not feedback.passed and "'wrong', 'outdated'" in feedback.hint
+
+
+def test_claim_verdicts_read_in_any_case() -> None:
+    right = {claim: cell.claim_2019.verdict for claim, cell in claims().items()}
+    assert check_claim_verdicts({c: f" {v.title()} " for c, v in right.items()}).passed
+    flipped = {c: ("Outdated" if v == "wrong" else "WRONG") for c, v in right.items()}
+    assert " is not " in check_claim_verdicts(flipped).message

@@ -26,7 +26,8 @@ QOS = {"cache": "Guaranteed", "web": "Burstable", "batch": "Burstable", "debug":
     ({**QOS, "web": "Guaranteed"}, "log-shipper"),
     ({**QOS, "batch": "Guaranteed"}, "Requests without limits"),
     ({**QOS, "debug": "Burstable"}, "BestEffort"),
-    ({**QOS, "debug": "best-effort"}, "spelled"),
+    ({**QOS, "debug": "best-effort"}, "'Guaranteed', 'Burstable', 'BestEffort'"),
+    ({**QOS, "debug": " BURSTABLE"}, "that is BestEffort"),
     ({**QOS, "web": None}, "Write Guaranteed"),
     ({"cache": "Guaranteed"}, "starter"),
 ])
@@ -37,6 +38,7 @@ def test_qos_hints(answer, hint):
 
 def test_qos_right():
     assert check_qos_classes(QOS).passed
+    assert check_qos_classes({pod: f"{qos.lower()} " for pod, qos in QOS.items()}).passed
 
 
 @pytest.mark.parametrize(("answer", "hint"), [

@@ -60,6 +60,9 @@ def test_statefulset_passes():
     # (it passed as right: the claim existed, unmounted)
     (STATEFULSET.replace("  - metadata: {name: data}", "  - metadata: {name: db-data}"),
      "name the claim template as the container's volumeMounts do"),
+    # a claim per pod that no container mounts: the data is written to the container's layer
+    (STATEFULSET.replace("        volumeMounts:\n        - {name: data, mountPath: "
+                         "/var/lib/postgresql/data}\n", ""), "no container mounts it"),
 ])
 def test_wrong_answers_get_their_hint(answer, hint):
     feedback = check_stateful_claims(answer)

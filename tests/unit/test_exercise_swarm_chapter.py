@@ -58,6 +58,7 @@ def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
     assert counts["worker-2"] == 4 and counts["worker-3"] + counts["worker-4"] == 4
     assert check_spread_prediction(dict(counts)).passed
     assert check_spread_prediction({**counts, "worker-1": 0}).passed
+    assert check_spread_prediction({f" {node.upper()}": n for node, n in counts.items()}).passed
 
 
 @pytest.mark.parametrize("answer, hint", [
@@ -69,7 +70,7 @@ def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
     ({"worker-2": 2, "worker-3": 2, "worker-4": 2, "worker-5": 2}, "hdd"),
     ({"manager-1": 2, "worker-2": 2, "worker-3": 2, "worker-4": 2}, "node.role == worker"),
     ({"worker-2": 4}, "8 replicas"),
-    ({"worker-9": 8}, "The nodes are"),
+    ({"worker-9": 8}, "'worker-1', 'worker-2'"),
     ({"worker-2": "4"}, "Drop the quotes"),
     ({"worker-2": 4.5, "worker-3": 2, "worker-4": 2}, "Write a number such as 3"),
     ("worker-2", "starter"),
@@ -102,6 +103,11 @@ def test_leaderless_hints(index: int, hint: str) -> None:
 def test_leaderless_nonsense(answer: object) -> None:
     feedback = check_leaderless(answer)
     assert not feedback.passed and feedback.hint
+
+
+def test_leaderless_truth_value_in_quotes_is_told_to_drop_them() -> None:
+    answer = {statement: str(held) for statement, held in leaderless_run().items()}
+    assert "without quotes" in check_leaderless(answer).hint
 
 
 def test_tolerance_one_manager_is_singular() -> None:

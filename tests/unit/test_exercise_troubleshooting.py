@@ -14,7 +14,9 @@ RIGHT = {"cart": "image", "search": "crash", "report": "resources", "mailer": "q
     ({**RIGHT, "report": "quota"}, "FailedScheduling"),
     ({**RIGHT, "cart": "crash"}, "image never arrives"),
     ({**RIGHT, "search": "image"}, "then exits"),
-    ({**RIGHT, "cart": "network"}, "Pick one cause"),
+    ({**RIGHT, "cart": "network"}, "'image', 'crash', 'resources', 'quota'"),
+    ({**RIGHT, "cart": ["image"]}, "one of"),
+    ({**RIGHT, "cart": "Crash"}, "image never arrives"),
     ({"cart": "image"}, "starter"),
 ])
 def test_diagnosis_hints(answer, hint):
@@ -24,6 +26,7 @@ def test_diagnosis_hints(answer, hint):
 
 def test_diagnosis_right():
     assert check_diagnosis(RIGHT).passed
+    assert check_diagnosis({app: f" {cause.upper()}" for app, cause in RIGHT.items()}).passed
 
 
 def test_pull_attempts_follow_the_back_off():

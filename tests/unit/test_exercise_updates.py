@@ -18,6 +18,8 @@ def test_rolling_solutions_pass(surge, unavailable):
     (1, 3, "rounds down"),                       # 7 of 10 serving
     (1, "30%", "rounds down"),
     ("x", 1, 'a whole number or "N%"'),
+    # the API server refuses "1" as a percent string; the hint says why a count needs no quotes
+    ("1", 2, 'write 1 without quotes for a count of pods, or "1%"'),
     (1.5, 1, "percent sign"),
     (None, None, "percent sign"),
 ])
