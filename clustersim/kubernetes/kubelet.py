@@ -245,6 +245,15 @@ def _stable_key(container: Mapping[str, Any]) -> tuple[str, str]:
     return str(container.get("name")), str(container.get("image", ""))
 
 
+def _expired(entry: tuple[float, float], finished: float) -> bool:
+    """Whether a crash-loop back-off ``entry`` (the back-off, and when it last moved on) has
+    lapsed for an exit at ``finished``: client-go's ``hasExpired``
+    (``k8s.io/client-go/util/flowcontrol/backoff.go``, read by both ``IsInBackOffSince`` and
+    ``Next``) counts a container stable once it ran more than twice ``MaxCrashLoopBackOff``
+    (10 minutes) past the entry's last move, and its back-off then starts over."""
+    return finished - entry[1] > 2 * MAX_CRASH_BACKOFF
+
+
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
     hook = (container.get("lifecycle") or {}).get("preStop") or {}
     if "sleep" in hook:
@@ -769,8 +778,7 @@ class Kubelet:
         one whose entry last moved on more than 10 minutes before that exit,
         ``hasExpired``)."""
         entry = self._crash_backoff.get(pod["metadata"]["uid"], {}).get(_stable_key(container))
-        if entry is None or finished - entry[1] > 2 * MAX_CRASH_BACKOFF \
-                or self.cluster.now - finished >= entry[0]:
+        if entry is None or _expired(entry, finished) or self.cluster.now - finished >= entry[0]:
             return None
         return BackOff(entry[0], finished + entry[0])
 
@@ -797,9 +805,8 @@ class Kubelet:
         backoffs = self._crash_backoff.setdefault(pod["metadata"]["uid"], {})
         key = _stable_key(container)
         entry = backoffs.get(key)
-        backoffs[key] = (CRASH_BACKOFF if entry is None or finished - entry[1]
-                         > 2 * MAX_CRASH_BACKOFF else min(2 * entry[0], MAX_CRASH_BACKOFF),
-                         self.cluster.now)
+        backoffs[key] = (CRASH_BACKOFF if entry is None or _expired(entry, finished)
+                         else min(2 * entry[0], MAX_CRASH_BACKOFF), self.cluster.now)
 
     def _app_container(self, pod: Mapping[str, Any], name: str) -> dict[str, Any]:
         """The pod's app container ``name`` as its spec has it now."""
