@@ -142,8 +142,9 @@ class PodInfo:
 
     ``reason`` is what the STATUS column would explain: ``Unschedulable`` (with the
     FailedScheduling text in ``message``), ``SchedulingGated``, ``ContainerCreating``,
-    ``Init:N/M``, ``ErrImagePull``, ``ImagePullBackOff``, ``CreateContainerConfigError``,
-    ``Terminating``, ``Completed``, ``Error``, ``Evicted``, ``CrashLoopBackOff``,
+    ``Init:N/M``, ``Init:CrashLoopBackOff`` (a sidecar backing off), ``ErrImagePull``,
+    ``ImagePullBackOff``, ``CreateContainerConfigError``, ``Terminating``, ``Completed``,
+    ``Error``, ``Evicted``, ``CrashLoopBackOff``,
     ``NodeNotReady`` (once the node controller has noticed a failed node; until then the API,
     like ``kubectl``, still shows the pod running), ``NodeNotFound`` (bound by hand to a node
     that does not exist), or ``""``.

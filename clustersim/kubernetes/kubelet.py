@@ -105,9 +105,16 @@ Init containers run one after another before the app containers, each for
 container with ``restartPolicy: Always`` (KEP-753, stable in Kubernetes 1.33; docs
 https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/): it keeps running, and
 the next init container starts as soon as it has started, or once its ``startupProbe`` has
-succeeded; its readiness probe counts for the Pod's readiness. When the Pod is deleted, or a
-Job's app containers finish, the app containers stop first and then the sidecars, one at a
-time, in the reverse order of the spec
+succeeded; its readiness probe counts for the Pod's readiness. A sidecar whose image is broken
+(``KubernetesCluster.fail_image``) exits and is restarted as an app container is (step 4),
+whatever the Pod's ``restartPolicy``, on its own crash-loop back-off, counting its restarts;
+while it is down, or backs off (its status ``CrashLoopBackOff``, the Pod's STATUS
+``Init:CrashLoopBackOff`` as ``printPod`` words it), the Pod is not Ready
+(``GenerateContainersReadyCondition`` in ``pkg/kubelet/status/generate.go`` counts the
+sidecars), and the containers after it start and run on (``SyncPod`` skips a sidecar that
+backs off, ``kuberuntime_manager.go``). When the Pod is deleted, or a
+Job's app containers finish, the app containers stop first and then the running sidecars, one
+at a time, in the reverse order of the spec
 (``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
 
 A crash-loop restart comes when the back-off ends, as upstream's pod worker times the
@@ -132,7 +139,6 @@ the pod was not Running yet, keeps running the old image until it is next restar
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -245,6 +251,15 @@ def _stable_key(container: Mapping[str, Any]) -> tuple[str, str]:
     return str(container.get("name")), str(container.get("image", ""))
 
 
+def _expired(entry: tuple[float, float], finished: float) -> bool:
+    """Whether a crash-loop back-off ``entry`` (the back-off, and when it last moved on) has
+    lapsed for an exit at ``finished``: client-go's ``hasExpired``
+    (``k8s.io/client-go/util/flowcontrol/backoff.go``, read by both ``IsInBackOffSince`` and
+    ``Next``) counts a container stable once it ran more than twice ``MaxCrashLoopBackOff``
+    (10 minutes) past the entry's last move, and its back-off then starts over."""
+    return finished - entry[1] > 2 * MAX_CRASH_BACKOFF
+
+
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
     hook = (container.get("lifecycle") or {}).get("preStop") or {}
     if "sleep" in hook:
@@ -284,8 +299,8 @@ class Kubelet:
         """Per pod uid: each container's restarts (:meth:`restarts`); kept across its
         node's failure and the pod's end, as the API keeps a container's status."""
         self._backing_off: dict[str, dict[str, BackOff]] = {}
-        """Per pod uid: the app containers that exited and wait out their crash-loop
-        back-off (:meth:`backing_off`)."""
+        """Per pod uid: the app containers and sidecars that exited and wait out their
+        crash-loop back-off (:meth:`backing_off`)."""
         self._crash_backoff: dict[str, dict[tuple[str, str], tuple[float, float]]] = {}
         """Per pod uid: the crash-loop back-off of each container definition that has
         crashed, as the kubelet's ``flowcontrol.Backoff`` keeps it per ``getStableKey``
@@ -297,8 +312,8 @@ class Kubelet:
         kubelet's ``reasonCache`` (``pkg/kubelet/reason_cache.go``), until it starts
         (:meth:`waiting_reasons`)."""
         self._exits: dict[str, dict[str, tuple[float, int]]] = {}
-        """Per pod uid: when each running app container that is to crash exits, and its
-        code (only pods with an exit plan have one)."""
+        """Per pod uid: when each running app container or sidecar that is to crash exits,
+        and its code (:meth:`_crash_plan`)."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -456,15 +471,27 @@ class Kubelet:
         kubelet's order, by name (``SortedContainerStatuses``). A container waits as
         ``CrashLoopBackOff`` while it backs off, with its own reason after a failed start,
         and, before it has started in a pod not Running yet, as ``PodInitializing`` (the
-        pod has init containers) or ``ContainerCreating``; one that runs gives none."""
+        pod has init containers) or ``ContainerCreating``; one that runs gives none.
+
+        ``printPod`` walks the init containers' statuses first, in the spec's order, and
+        stops at the first that has neither completed nor (a sidecar) started:
+        ``Init:CrashLoopBackOff`` for a sidecar backing off, else ``Init:<its index>/<all>``
+        (:meth:`_init_reason`); that is STATUS until an app container has started (the Pod
+        is ``Initialized`` from then on, ``GeneratePodInitializedCondition`` in
+        ``pkg/kubelet/status/generate.go``), and afterwards unless an app container
+        waits."""
         uid = pod["metadata"]["uid"]
         started, reasons = self._started_at.get(uid, {}), self._reasons.get(uid, {})
         backing_off = self._backing_off.get(uid, {})
         creating = "PodInitializing" if pod["spec"].get("initContainers") else \
             "ContainerCreating"
         pending = pod["status"].get("phase") != "Running"
-        reason = ""
-        for name in (str(c.get("name")) for c in status_order(pod)):
+        reason = self._init_reason(pod)
+        apps = status_order(pod)
+        if reason and not any(c.get("name") in started for c in apps):
+            pod["status"]["reason"] = reason
+            return
+        for name in (str(c.get("name")) for c in apps):
             if name in backing_off:
                 reason = "CrashLoopBackOff"
             elif name in reasons:
@@ -478,6 +505,25 @@ class Kubelet:
             pod["status"]["reason"] = reason
         else:
             pod["status"].pop("reason", None)
+
+    def _init_reason(self, pod: dict[str, Any]) -> str:
+        """STATUS from the pod's init containers (:meth:`_sync_reason`), empty once each has
+        completed or, a sidecar, started (its startup probe passed) and not backing off
+        (one that failed to start gives its reason, unprefixed, as :meth:`_waiting_for`
+        writes it)."""
+        uid, now = pod["metadata"]["uid"], self.cluster.now
+        runs, backing_off = self._init_runs.get(uid, {}), self._backing_off.get(uid, {})
+        inits = pod["spec"].get("initContainers") or []
+        for index, container in enumerate(inits):
+            name = str(container.get("name"))
+            if name in backing_off:
+                return "Init:CrashLoopBackOff"
+            if name in self._reasons.get(uid, {}):      # a failed start: as _waiting_for
+                return self._reasons[uid][name]
+            run = runs.get(name)
+            if run is None or run[1] > now:
+                return f"Init:{index}/{len(inits)}"
+        return ""
 
     def _configure(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
                    then: Callable[[], None], attempt: int,
@@ -514,10 +560,10 @@ class Kubelet:
         def rest() -> None:
             self._start_each(pod, epoch, containers[1:], then)
 
+        self._plan_exit(pod, epoch, container)
         if any(c is container for c in pod["spec"].get("initContainers") or []):
             self._init(pod, epoch, container, rest)
         else:
-            self._plan_exit(pod, epoch, container)
             rest()
 
     def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int,
@@ -549,20 +595,25 @@ class Kubelet:
         """Init ``container`` has started: a regular one runs to completion, a sidecar keeps
         running, and ``then`` is called once it has exited or its startup probe has passed
         (module docstring)."""
-        cluster = self.cluster
-        name, uid = str(container.get("name")), pod["metadata"]["uid"]
-        cluster.changed()
-        if is_sidecar(container):
-            delay = probe_delay(container.get("startupProbe"))
-        else:
-            delay = self.timing.init_container_seconds
-        self._init_runs[uid][name] = (cluster.now, cluster.now + delay)
+        self.cluster.changed()
 
         def done() -> None:
             if self._current(pod, epoch):
                 then()
 
-        cluster.after(delay, done)
+        self.cluster.after(self._init_run(pod, container), done)
+
+    def _init_run(self, pod: dict[str, Any], container: dict[str, Any]) -> float:
+        """Init ``container`` has (re)started now: its run is recorded (:meth:`init_runs`),
+        and the seconds until a regular one exits or a sidecar's startup probe passes are
+        returned."""
+        now = self.cluster.now
+        if is_sidecar(container):
+            delay = probe_delay(container.get("startupProbe"))
+        else:
+            delay = self.timing.init_container_seconds
+        self._init_runs[pod["metadata"]["uid"]][str(container.get("name"))] = (now, now + delay)
+        return delay
 
     def ran_images(self, pod: Mapping[str, Any]) -> dict[str, str]:
         """The image each container of the pod last started with (a completed init
@@ -584,8 +635,9 @@ class Kubelet:
         return self._restarts.get(pod["metadata"]["uid"], {})
 
     def backing_off(self, pod: Mapping[str, Any]) -> Mapping[str, BackOff]:
-        """The app containers of the pod waiting out their crash-loop back-off, each with its
-        own (its ``state.waiting.reason`` is ``CrashLoopBackOff``; its siblings run on)."""
+        """The app containers and sidecars of the pod waiting out their crash-loop back-off,
+        each with its own (its ``state.waiting.reason`` is ``CrashLoopBackOff``; its siblings
+        run on)."""
         return self._backing_off.get(pod["metadata"]["uid"], {})
 
     def _count_restart(self, pod: dict[str, Any], name: str, code: int) -> Restarts:
@@ -651,14 +703,13 @@ class Kubelet:
         status["phase"] = "Running"
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
         self._running(pod, epoch)
+        self._plan_job_exit(pod, epoch)
 
     def _running(self, pod: dict[str, Any], epoch: int) -> None:
-        """App containers of the Running pod have (re)started: unless a sibling still waits
+        """Containers of the Running pod have (re)started: unless a sibling still waits
         out its crash-loop back-off, whatever kept the pod waiting (an init step, a failed
         pull, a crash loop) is no longer its reason and it serves; it becomes ready once all
-        its containers are (:meth:`sync_ready`), and a pod meant to finish exits after its
-        run (:meth:`_exit_plan`; a ``restartPolicy: Always`` container's exit is planned at
-        its own start, :meth:`_plan_exit`).
+        its containers are (:meth:`sync_ready`).
         One step for a pod's start (:meth:`_started`), a container's crash-loop restart
         (:meth:`_restarted`) and the containers an image change restarted
         (:meth:`change_images`)."""
@@ -679,29 +730,53 @@ class Kubelet:
             self._ready(pod, epoch, counted)
         else:
             cluster.after(delay, lambda: self._ready(pod, epoch, counted))
+
+    def _plan_job_exit(self, pod: dict[str, Any], epoch: int) -> None:
+        """The app containers of a pod meant to finish (``restartPolicy`` not ``Always``)
+        have (re)started, at its start or after an image change: the pod exits after the
+        first one's run (:meth:`_exit_plan`, :meth:`_exited`)."""
         plan = self._exit_plan(pod)
         if plan and pod["spec"].get("restartPolicy", "Always") != "Always":
             run, code = min((run, code) for _, run, code in plan)   # the first one's
-            cluster.after(run, lambda: self._exited(pod, epoch, code))
+            self.cluster.after(run, lambda: self._exited(pod, epoch, code))
 
     def _plan_exit(self, pod: dict[str, Any], epoch: int, container: dict[str, Any]) -> None:
-        """App ``container`` of a ``restartPolicy: Always`` pod has just (re)started: if it is
-        to crash (:meth:`_exit_plan`), it exits that long after its own start, whether or not
-        its siblings run yet (the container runtime times a process from its own start,
-        ``startContainer`` in ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` starts
-        each container on its own)."""
-        if pod["spec"].get("restartPolicy", "Always") != "Always":
+        """``container`` has just (re)started: if it is to crash (:meth:`_crash_plan`), it
+        exits that long after its own start, whether or not its siblings run yet (the
+        container runtime times a process from its own start, ``startContainer`` in
+        ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` starts each container on its
+        own)."""
+        plan = self._crash_plan(pod, container)
+        if plan is None:
             return
-        name = str(container.get("name"))
-        for planned, run, code in self._exit_plan(pod):
-            if planned.get("name") == name:
-                self._exits.setdefault(pod["metadata"]["uid"], {})[name] = (
-                    self.cluster.now + run, code)
-                self._crash_at(pod, epoch, name, run, code)
+        name, (run, code) = str(container.get("name")), plan
+        self._exits.setdefault(pod["metadata"]["uid"], {})[name] = (self.cluster.now + run, code)
+        self._crash_at(pod, epoch, name, run, code)
+
+    def _crash_plan(self, pod: dict[str, Any], container: Mapping[str, Any]
+                    ) -> tuple[float, int] | None:
+        """The seconds ``container`` runs before it exits to be restarted, and its exit code,
+        None if it runs until stopped. An app container of a ``restartPolicy: Always`` pod
+        follows the pod's exit plan (:meth:`_exit_plan`); a sidecar (an init container with
+        ``restartPolicy: Always``) exits when its image is broken
+        (:meth:`KubernetesCluster.fail_image`) and is restarted whatever the pod's restart
+        policy (``computeInitContainerActions`` in
+        ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` restarts an exited restartable
+        init container; docs https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/);
+        a regular init container runs to completion (:meth:`_init`)."""
+        name = container.get("name")
+        if any(c.get("name") == name for c in pod["spec"].get("initContainers") or ()):
+            return self.image_exits.get(str(container.get("image"))) \
+                if is_sidecar(container) else None
+        if pod["spec"].get("restartPolicy", "Always") != "Always":
+            return None
+        return next(((run, code) for planned, run, code in self._exit_plan(pod)
+                     if planned.get("name") == name), None)
 
     def _crash_at(self, pod: dict[str, Any], epoch: int, name: str, seconds: float,
                   code: int) -> None:
-        """App container ``name`` exits with ``code`` in ``seconds`` (:meth:`_crashed`)."""
+        """Container ``name`` (an app container or a sidecar) exits with ``code`` in
+        ``seconds`` (:meth:`_crashed`)."""
         self.cluster.after(seconds, lambda: self._crashed(pod, epoch, name, code))
 
     def _exit_plan(self, pod: dict[str, Any]) -> list[tuple[dict[str, Any], float, int]]:
@@ -730,7 +805,10 @@ class Kubelet:
         return []
 
     def _crashed(self, pod: dict[str, Any], epoch: int, name: str, code: int) -> None:
-        """``restartPolicy: Always`` app container ``name`` exited with ``code``: it counts a
+        """Container ``name`` exited with ``code`` to be restarted (:meth:`_crash_plan`: an
+        app container of a ``restartPolicy: Always`` pod, or a sidecar, which is the same to
+        the kubelet here: ``SyncPod``'s ``start`` calls ``doBackOff`` before it starts an
+        init container as before an app container): it counts a
         restart and keeps this exit as its last state (``lastState.terminated``), and starts
         again under its own crash-loop back-off, as ``doBackOff`` in
         ``pkg/kubelet/kuberuntime/kuberuntime_manager.go`` decides it with client-go's
@@ -745,7 +823,7 @@ class Kubelet:
         if not self._current(pod, epoch):
             return
         cluster, uid = self.cluster, pod["metadata"]["uid"]
-        container = self._app_container(pod, name)
+        container = self._container(pod, name)
         self._count_restart(pod, name, code)
         self._stopped_containers(pod, [container])
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
@@ -769,15 +847,14 @@ class Kubelet:
         one whose entry last moved on more than 10 minutes before that exit,
         ``hasExpired``)."""
         entry = self._crash_backoff.get(pod["metadata"]["uid"], {}).get(_stable_key(container))
-        if entry is None or finished - entry[1] > 2 * MAX_CRASH_BACKOFF \
-                or self.cluster.now - finished >= entry[0]:
+        if entry is None or _expired(entry, finished) or self.cluster.now - finished >= entry[0]:
             return None
         return BackOff(entry[0], finished + entry[0])
 
     def _back_off(self, pod: dict[str, Any], epoch: int, container: Mapping[str, Any],
                   backoff: BackOff) -> None:
-        """App ``container`` waits out ``backoff`` (``CrashLoopBackOff``, a ``BackOff``
-        event), then starts again (:meth:`_restarted`)."""
+        """``container`` (an app container or a sidecar) waits out ``backoff``
+        (``CrashLoopBackOff``, a ``BackOff`` event), then starts again (:meth:`_restarted`)."""
         cluster, name, meta = self.cluster, str(container.get("name")), pod["metadata"]
         self._backing_off.setdefault(meta["uid"], {})[name] = backoff
         self._sync_reason(pod)
@@ -797,13 +874,14 @@ class Kubelet:
         backoffs = self._crash_backoff.setdefault(pod["metadata"]["uid"], {})
         key = _stable_key(container)
         entry = backoffs.get(key)
-        backoffs[key] = (CRASH_BACKOFF if entry is None or finished - entry[1]
-                         > 2 * MAX_CRASH_BACKOFF else min(2 * entry[0], MAX_CRASH_BACKOFF),
-                         self.cluster.now)
+        backoffs[key] = (CRASH_BACKOFF if entry is None or _expired(entry, finished)
+                         else min(2 * entry[0], MAX_CRASH_BACKOFF), self.cluster.now)
 
-    def _app_container(self, pod: Mapping[str, Any], name: str) -> dict[str, Any]:
-        """The pod's app container ``name`` as its spec has it now."""
-        return next(c for c in pod["spec"].get("containers") or [] if c.get("name") == name)
+    def _container(self, pod: Mapping[str, Any], name: str) -> dict[str, Any]:
+        """The pod's app container or sidecar ``name`` as its spec has it now."""
+        return next(c for c in [*(pod["spec"].get("containers") or []),
+                                *(pod["spec"].get("initContainers") or [])]
+                    if c.get("name") == name)
 
     def change_images(self, pod: dict[str, Any], names: list[str]) -> None:
         """The containers ``names`` of a pod got a new image (a Pod update; app or init
@@ -846,13 +924,14 @@ class Kubelet:
         sidecars = [c for c in pod["spec"].get("initContainers") or []
                     if is_sidecar(c) and c.get("name") in names]
         apps = [c for c in pod["spec"].get("containers") or [] if c.get("name") in names]
-        if not sidecars + apps:
+        changed = [*sidecars, *apps]
+        if not changed:
             return
         crashed = self._backing_off.get(uid, {})
-        killed = [*sidecars, *(c for c in apps if c.get("name") not in crashed)]
+        killed = [c for c in changed if c.get("name") not in crashed]
         waiting = [c for c in pod["spec"].get("containers") or []
                    if c.get("name") in self._reasons.get(uid, {}) and c.get("name") not in names]
-        for container in apps:
+        for container in changed:
             crashed.pop(str(container.get("name")), None)
         for container in killed:           # computePodActions adds ", will be restarted"
             sidecar = any(c is container for c in sidecars)
@@ -868,25 +947,28 @@ class Kubelet:
         cluster.changed()
         exited = {name: r.finished_at for name, r in self._restarts.get(uid, {}).items()}
 
+        def running() -> None:
+            self._running(pod, epoch)
+            self._plan_job_exit(pod, epoch)
+
         def stopped() -> None:
             if not self._current(pod, epoch):
                 return
             for container in killed:    # a crashed one counted when it exited
                 self._count_restart(pod, str(container.get("name")), 0)
             cluster.changed()
-            held = [c for c in apps if self._held(pod, epoch, c, exited)]
-            self._start_each(pod, epoch, [*sidecars, *(c for c in apps if c not in held)],
-                             functools.partial(self._running, pod, epoch))
+            held = [c for c in changed if self._held(pod, epoch, c, exited)]
+            self._start_each(pod, epoch, [c for c in changed if c not in held], running)
             for container in waiting:
-                self._start_each(pod, epoch, [container],
-                                 functools.partial(self._running, pod, epoch))
+                self._start_each(pod, epoch, [container], running)
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
     def _held(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
               exited: Mapping[str, float]) -> bool:
-        """Whether app ``container``, started again for its new definition, waits out a
-        back-off instead (:meth:`_back_off`). ``doBackOff`` looks at its last exit before
+        """Whether ``container`` (an app container or a sidecar), started again for its new
+        definition, waits out a back-off instead (:meth:`_back_off`). ``doBackOff`` (called
+        before an init container starts as before an app container) looks at its last exit before
         this sync (``exited``, by name) whatever image that run had: under the new
         definition's key (name and image) an entry still in back-off since that exit holds
         it (an image changed back within its back-off), and otherwise the start moves the
@@ -916,15 +998,18 @@ class Kubelet:
             self._crash_at(pod, epoch, name, at - now, code)
 
     def _restarted(self, pod: dict[str, Any], epoch: int, name: str) -> None:
-        """App container ``name`` starts again after its exit: its back-off entry moves on
-        (``Next``: a new one of 10 s, else doubled up to 5 minutes) and it runs."""
+        """Container ``name`` (an app container or a sidecar) starts again after its exit: its
+        back-off entry moves on (``Next``: a new one of 10 s, else doubled up to 5 minutes)
+        and it runs (a sidecar's run, and its startup probe, counted anew: :meth:`_init_run`)."""
         if not self._current(pod, epoch):
             return
         cluster, uid = self.cluster, pod["metadata"]["uid"]
         self._backing_off.get(uid, {}).pop(name, None)
-        container = self._app_container(pod, name)
+        container = self._container(pod, name)
         self._move_on(pod, container, self._restarts[uid][name].finished_at)
         self._record_start(pod, container)
+        if is_sidecar(container):
+            self._init_run(pod, container)
         self._plan_exit(pod, epoch, container)
         if pod["status"].get("phase") == "Running":
             self._running(pod, epoch)
@@ -950,6 +1035,7 @@ class Kubelet:
         (reverse order) before the pod is Succeeded or Failed."""
         if not self._current(pod, epoch):
             return
+        epoch = self._next_epoch(pod)   # a sidecar's crash or restart to come is not due now
         self._stop_sidecars(pod, epoch, float("inf"), lambda: self._finished(pod, epoch, code))
 
     def _finished(self, pod: dict[str, Any], epoch: int, code: int) -> None:
@@ -996,10 +1082,9 @@ class Kubelet:
                 or not cluster.kubelet_alive(spec.get("nodeName"))):
             return
         cluster.kubelet_record(pod, DEADLINE_EXCEEDED, DEADLINE_MESSAGE)
-        started = self.started_at(pod)
-        for container in [*(c for c in spec.get("containers") or [] if c.get("name") in started),
-                          *(c for c in reversed(spec.get("initContainers") or [])
-                            if is_sidecar(c) and c.get("name") in started)]:
+        running = self._running_containers(pod)
+        for container in [*(c for c in spec.get("containers") or [] if c.get("name") in running),
+                          *self._running_sidecars(pod)]:
             cluster.kubelet_record(
                 pod, "Killing", f"Stopping container {container.get('name')}",
                 container=container)
@@ -1041,9 +1126,7 @@ class Kubelet:
         if not self._current(pod, epoch):
             return
         if remaining is None:
-            started = self.started_at(pod)
-            remaining = [c for c in reversed(pod["spec"].get("initContainers") or [])
-                         if is_sidecar(c) and c.get("name") in started]
+            remaining = self._running_sidecars(pod)
         cluster = self.cluster
         if not remaining or cluster.now >= deadline:
             then()
@@ -1056,6 +1139,20 @@ class Kubelet:
         seconds = min(seconds, deadline - cluster.now)
         cluster.after(seconds, lambda: self._stop_sidecars(pod, epoch, deadline, then,
                                                            remaining))
+
+    def _running_containers(self, pod: Mapping[str, Any]) -> set[str]:
+        """The names of the pod's containers that run now, the ones the kubelet kills when
+        it stops the pod (``killPodWithSyncResult`` kills the running pod's containers): each
+        that has started, but not one waiting out its crash-loop back-off."""
+        backing_off = self.backing_off(pod)
+        return {name for name in self.started_at(pod) if name not in backing_off}
+
+    def _running_sidecars(self, pod: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The pod's running sidecars (:meth:`_running_containers`), last in the spec first:
+        the order they are stopped in (``kuberuntime_termination_order.go``)."""
+        running = self._running_containers(pod)
+        return [c for c in reversed(pod["spec"].get("initContainers") or [])
+                if is_sidecar(c) and c.get("name") in running]
 
     def _stopped(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):

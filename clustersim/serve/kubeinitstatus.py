@@ -12,8 +12,12 @@ with ``restartPolicy: Always``, has not started; a sidecar has ``started: true``
 startup probe has passed). The times come from the simulated kubelet
 (:meth:`~clustersim.kubernetes.kubelet.Kubelet.init_runs`).
 
-A sidecar killed for a new image counts a restart, with its exit as its last state
-(:mod:`~clustersim.serve.kuberestarts`). Simplified: init containers never fail here, and the
+A sidecar killed for a new image or exited (a broken image) counts a restart, with its exit as
+its last state (:mod:`~clustersim.serve.kuberestarts`); one waiting out its crash-loop back-off
+is ``waiting`` with reason ``CrashLoopBackOff`` and the kubelet's message, not started and not
+ready (``convertToAPIContainerStatuses`` takes the reason and message from the kubelet's reason
+cache, where ``doBackOff``'s error put them, for init containers as for app containers).
+Simplified: regular init containers never fail here, and the
 sidecars of a Pod that finished are shown terminated with exit code 0 (a real sidecar's exit
 code is whatever it returned on SIGTERM).
 """
@@ -36,7 +40,9 @@ def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[flo
                             timestamp: Callable[[float], str],
                             ready: Callable[[str], bool],
                             images: Mapping[str, str],
-                            restarts: Callable[[str], dict[str, Any]]) -> list[dict[str, Any]]:
+                            restarts: Callable[[str], dict[str, Any]],
+                            backing_off: Callable[[str], str | None] = lambda name: None
+                            ) -> list[dict[str, Any]]:
     """One status per init container, in the spec's order. ``runs``: when each started and
     exited or passed its startup probe; ``waiting_reason``: the reason the next one to start
     waits for (an image pull that failed), else ``PodInitializing``; ``ready``: whether the
@@ -45,7 +51,9 @@ def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[flo
     readiness is reported); ``images``: the image each one that started ran (a completed
     init container whose image was changed since shows the one it ran, as the runtime
     reports it); ``restarts``: the ``restartCount`` and ``lastState`` of the one named
-    (:func:`~clustersim.serve.kuberestarts.restart_fields`)."""
+    (:func:`~clustersim.serve.kuberestarts.restart_fields`); ``backing_off``: the
+    ``CrashLoopBackOff`` message of the one named while it waits out its back-off, else
+    None."""
     finished = (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
     statuses = []
     waiting_told = False
@@ -57,7 +65,10 @@ def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[flo
                                  "imageID": "", "ready": False,
                                  "restartCount": last.pop("restartCount"), "started": False}
         run = runs.get(name)
-        if run is None:
+        crash_loop = backing_off(name) if not finished else None
+        if crash_loop is not None:
+            entry["state"] = {"waiting": {"reason": "CrashLoopBackOff", "message": crash_loop}}
+        elif run is None:
             reason = POD_INITIALIZING if waiting_told else (waiting_reason or POD_INITIALIZING)
             waiting_told = True
             entry["state"] = {"waiting": {"reason": reason}}

@@ -239,7 +239,8 @@ class Renderer(DerivedObjects):
                 lambda name: self.cluster.kubelet.container_ready(pod, name),
                 self.cluster.kubelet.ran_images(pod),
                 lambda name: restart_fields(self.cluster.kubelet.restarts(pod).get(name),
-                                            self.timestamp))
+                                            self.timestamp),
+                lambda name: _crash_loop_message(self.cluster.kubelet, pod, name))
             status["initContainerStatuses"] = init_statuses
             incomplete = incomplete_inits(pod, init_statuses)
             if not incomplete and runs:
@@ -248,6 +249,10 @@ class Renderer(DerivedObjects):
         kubelet, now = self.cluster.kubelet, self.cluster.now
         ran = kubelet.ran_images(pod)     # what the runtime last started
         started, restarts = kubelet.started_at(pod), kubelet.restarts(pod)
+        # the app containers wait for the init containers until one of them has started
+        # (HasAnyRegularContainerStarted: a sidecar crash-looping later does not hold them)
+        initializing = bool(incomplete) and not any(
+            c.get("name") in started for c in pod["spec"].get("containers") or ())
         for container in status_order(pod):       # by name, as the kubelet sorts them
             name = str(container.get("name"))
             last = restart_fields(restarts.get(name), self.timestamp)
@@ -262,7 +267,7 @@ class Renderer(DerivedObjects):
                 entry["state"] = {"terminated": {
                     "exitCode": exit_code(pod), "reason": reason or phase,
                     "finishedAt": self.timestamp(finished)}}
-            elif (waiting := waiting_reason(kubelet, pod, name)) and not incomplete:
+            elif (waiting := waiting_reason(kubelet, pod, name)) and not initializing:
                 entry["state"] = {"waiting": {"reason": waiting}}
                 message = _waiting_message(kubelet, pod, name, waiting)
                 if message:
@@ -344,12 +349,19 @@ def _waiting_message(kubelet: Kubelet, pod: Mapping[str, Any], name: str, reason
                      ) -> str | None:
     """The kubelet's message beside container ``name``'s waiting ``reason``, if it gives
     one: the crash-loop back-off's, or why its image is no reference."""
-    backoff = kubelet.backing_off(pod).get(name)
-    if backoff is not None:
-        return crash_loop_message(pod, name, backoff.seconds)
+    message = _crash_loop_message(kubelet, pod, name)
+    if message is not None:
+        return message
     if reason == INVALID_IMAGE_NAME:
         return kubelet.image_manager.invalid_names.get(pod["metadata"]["uid"], {}).get(name)
     return None
+
+
+def _crash_loop_message(kubelet: Kubelet, pod: Mapping[str, Any], name: str) -> str | None:
+    """The ``CrashLoopBackOff`` message of container ``name`` (an app container or a
+    sidecar) while it waits out its crash-loop back-off, else None."""
+    backoff = kubelet.backing_off(pod).get(name)
+    return None if backoff is None else crash_loop_message(pod, name, backoff.seconds)
 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -105,3 +105,48 @@ def test_job_pod_completes_when_main_exits_and_sidecars_are_stopped():
     [row] = c.pods()
     assert (row.phase, row.reason) == ("Succeeded", "Completed")
     assert [name for _, name in killed(c)] == ["logs", "proxy"]
+
+
+def row(cluster):
+    [p] = cluster.pods()
+    return p.phase, p.ready, p.reason
+
+
+def test_a_sidecar_with_a_broken_image_crash_loops_on_its_own_back_off():
+    """A sidecar that exits is restarted as an app container is (``SyncPod``'s ``start``
+    calls ``doBackOff`` for init containers too): at once after its first exit, then after
+    10 s, 20 s, 40 s, counting its restarts; while it backs off the Pod's STATUS is
+    ``Init:CrashLoopBackOff`` (``printPod``) and it is not Ready (the sidecar's readiness
+    counts), the init container after it and the app container start and run on."""
+    c = cluster()
+    c.fail_image("envoy:1.31", after=3)
+    c.apply(pod())      # proxy starts at 14 s, exits at 17 s (restarted at once) and 20 s
+    c.run(until=20.5)
+    stored = c.get("Pod", "default", "app")
+    assert c.kubelet.backing_off(stored) == {"proxy": (10.0, 30.0)}
+    assert row(c) == ("Pending", False, "Init:CrashLoopBackOff")    # logs started at 20 s
+    c.run(until=25)
+    assert row(c) == ("Running", False, "Init:CrashLoopBackOff")    # main started at 21 s
+    c.run(until=31)
+    assert row(c) == ("Running", True, "")
+    c.run(until=100)
+    assert [t for t, name in started(c) if name == "proxy"] == [14.0, 17.0, 30.0, 53.0, 96.0]
+    assert [e.time for e in c.events.where(object="pod/app", reason="BackOff")
+            if container_named(e.field_path) == "proxy"] == [20.0, 33.0, 56.0, 99.0]
+    assert [name for _, name in started(c) if name != "proxy"] == ["migrate", "logs", "main"]
+    proxy = c.kubelet.restarts(stored)["proxy"]
+    assert (proxy.count, proxy.exit_code, proxy.finished_at) == (5, 1, 99.0)
+    assert "main" not in c.kubelet.restarts(stored)
+
+
+def test_a_job_pods_sidecar_restarts_and_is_not_stopped_while_it_backs_off():
+    """A sidecar is restarted whatever the Pod's ``restartPolicy`` (its own is ``Always``);
+    when the Job's app container finishes, only the sidecars that run are stopped (one
+    backing off is not running), and the Pod completes."""
+    c = cluster()
+    c.fail_image("envoy:1.31", after=3)
+    c.apply(pod(restart_policy="Never", annotations={"clustersim.io/run-seconds": "40"}))
+    c.run(until=300)    # main runs from 21 s to 61 s; proxy backs off from 56 s to 136 s
+    assert row(c) == ("Succeeded", False, "Completed")
+    assert [t for t, name in started(c) if name == "proxy"] == [14.0, 17.0, 30.0, 53.0]
+    assert killed(c) == [(61.0, "logs")]

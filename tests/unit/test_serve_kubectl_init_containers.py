@@ -152,3 +152,32 @@ def test_an_app_container_waits_for_the_init_containers_before_it_has_a_log(kube
     waiting = kubectl("logs", "api", "-c", "app", check=False)
     assert 'container "app" in pod "api" is waiting to start: PodInitializing' \
         in waiting.stderr
+
+
+def test_a_crash_looping_sidecar_shows_on_its_init_container_status(kubectl):
+    """A sidecar that exits (a broken image) counts its restarts and, while it backs off,
+    waits as ``CrashLoopBackOff`` with the kubelet's message (``doBackOff``); the Pod stays
+    ``Initialized`` (an app container has started, ``HasAnyRegularContainerStarted``), is
+    not Ready for the sidecar, and ``printPod`` shows ``Init:CrashLoopBackOff``."""
+    kubectl.server.cluster.fail_image("envoyproxy/envoy:v1.31", after=5)
+    # proxy starts at 14 s, exits at 19 s (restarted at once) and 24 s: back-off to 34 s
+    _at(kubectl, 30)
+    row = kubectl.rows("get", "pod", "api")[0]
+    assert (row[1], row[2], row[3].split()[0]) == ("1/2", "Init:CrashLoopBackOff", "2")
+    status = _status(kubectl)
+    proxy = status["initContainerStatuses"][1]
+    uid = kubectl.server.cluster.get("Pod", "default", "api")["metadata"]["uid"]
+    assert proxy["state"] == {"waiting": {
+        "reason": "CrashLoopBackOff",
+        "message": f"back-off 10s restarting failed container=proxy pod=api_default({uid})"}}
+    assert (proxy["restartCount"], proxy["started"], proxy["ready"]) == (2, False, False)
+    assert proxy["lastState"]["terminated"]["exitCode"] == 1
+    assert _initialized(status)["status"] == "True"
+    ready = next(c for c in status["conditions"] if c["type"] == "Ready")
+    assert (ready["status"], ready["message"]) == (
+        "False", "containers with unready status: [proxy]")
+    assert _states(status, "containerStatuses") == [("app", "running", None)]
+    _at(kubectl, 35)        # restarted at 34 s: its startup probe passes again at 36 s
+    assert kubectl.rows("get", "pod", "api")[0][1:3] == ["1/2", "Init:1/2"]
+    _at(kubectl, 37)
+    assert kubectl.rows("get", "pod", "api")[0][1:3] == ["2/2", "Running"]
