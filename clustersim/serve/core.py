@@ -69,6 +69,12 @@ class Request:
         """The media type of the body, without parameters (``application/json``)."""
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
+    @property
+    def session(self) -> str | None:
+        """The client command this request belongs to, where the client says
+        (``Kubectl-Session``: :meth:`WallClock.begin`)."""
+        return self.headers.get("kubectl-session")
+
 
 @dataclass
 class Response:
@@ -175,6 +181,11 @@ REANCHOR_AFTER = 0.5
 :class:`WallClock` re-anchors: less than the second ``kubectl`` rounds ages to."""
 
 
+KEPT_SESSIONS = 64
+"""How many client sessions a :class:`WallClock` remembers: more than the commands that run
+at once against one simulated server."""
+
+
 class WallClock:
     """Simulated seconds as wall-clock instants, the one rule every backend's timestamps
     follow (Kubernetes' ``creationTimestamp``, Docker's ``CreatedAt``, Marathon's
@@ -195,9 +206,25 @@ class WallClock:
         self.epoch = epoch
         self.base = epoch if epoch is not None else time.time() - now()
         """The Unix time of simulated second 0 now."""
+        self._sessions: dict[str, None] = {}
+        """The latest client sessions seen, oldest first (at most :data:`KEPT_SESSIONS`)."""
 
-    def begin(self) -> None:
-        """Read the wall clock (call once per request): re-anchor if it has drifted."""
+    def begin(self, session: str | None = None) -> None:
+        """Read the wall clock (call once per request): re-anchor if it has drifted, but not
+        within one client command. Only the first request of a ``session`` (kubectl's
+        ``Kubectl-Session`` header: one random id per invocation, sent on each of its requests
+        by ``CommandHeaderRoundTripper`` in k8s.io/cli-runtime
+        ``genericclioptions/command_headers.go``) may move the anchor: its later requests, a
+        watch's polls and a followed log's among them, keep it, so one command sees every
+        timestamp as the same instant, however long it takes and whatever other clients ask
+        meanwhile (with the clock stopped, a ``kubectl diff`` slowed by a busy machine had
+        re-anchored between its reads and reported unchanged timestamps as changes)."""
+        if session is not None:
+            if session in self._sessions:
+                return
+            self._sessions[session] = None
+            while len(self._sessions) > KEPT_SESSIONS:
+                del self._sessions[next(iter(self._sessions))]
         if self.epoch is None and abs(time.time() - self.now() - self.base) > REANCHOR_AFTER:
             self.anchor()
 

@@ -116,10 +116,11 @@ class DerivedObjects:
         (:meth:`forget_events`): those of that namespace are no longer listed."""
         self.begin()
 
-    def begin(self) -> None:
-        """Call once per request: fixes the wall-clock anchor (also the cluster's calendar,
-        ``KubernetesCluster.epoch``) and the node order."""
-        self.clock.begin()
+    def begin(self, session: str | None = None) -> None:
+        """Call once per request (``session``: the client command's, :meth:`WallClock.begin`):
+        fixes the wall-clock anchor (also the cluster's calendar, ``KubernetesCluster.epoch``)
+        and the node order."""
+        self.clock.begin(session)
         self.cluster.epoch = self.clock.base     # CronJobs fire on the minutes kubectl shows
         self._stamps: dict[float, str] = {}
         self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}

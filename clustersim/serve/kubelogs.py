@@ -87,7 +87,7 @@ def pod_log(request: Request, pod: dict[str, Any], renderer: Renderer) -> Respon
         while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
             with server.lock:
                 server.catch_up()
-                renderer.begin()
+                renderer.begin(request.session)
                 now = renderer.cluster.get("Pod", pod["metadata"]["namespace"], name)
                 current = _log_lines(renderer, pod, container, False)
                 chunk = writer.write(current[sent:])

@@ -288,7 +288,7 @@ class KubernetesBackend(ClusterTime):
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
-        self.renderer.begin()
+        self.renderer.begin(request.session)
         path = request.path.rstrip("/") or "/"
         if request.method == "GET":
             fixed = self._fixed(path)
@@ -685,7 +685,7 @@ class KubernetesBackend(ClusterTime):
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:
                     server.catch_up()
-                    self.renderer.begin()
+                    self.renderer.begin(request.session)
                     now = self._watched(request, resource, namespace)
                     frames = []
                     for uid, (version, obj, times) in now.items():

@@ -261,6 +261,35 @@ def test_one_simulated_instant_is_one_wall_clock_instant_on_every_request(monkey
     assert clock.unix(sim[0]) == wall[0]
 
 
+def test_one_client_command_sees_one_anchor_however_long_it_takes(monkeypatch):
+    """With the clock stopped, the wall clock runs on between one command's requests (a
+    slow ``kubectl diff`` on a busy machine): the requests of one ``Kubectl-Session`` keep
+    the anchor its first request read, a new session may move it, and requests without a
+    session re-anchor as before once the drift passes REANCHOR_AFTER."""
+    wall = [1_796_000_000.0]
+    monkeypatch.setattr(core.time, "time", lambda: wall[0])
+    clock = core.WallClock(lambda: 60.0)
+    clock.begin("diff-1")
+    first = clock.unix(0.0)
+    for _ in range(5):
+        wall[0] += 0.7                              # more than REANCHOR_AFTER each time
+        clock.begin("diff-1")
+        assert clock.unix(0.0) == first
+    clock.begin("get-2")                            # the next command starts from its own now
+    assert clock.unix(60.0) == wall[0]
+    wall[0] += 0.7
+    clock.begin()
+    assert clock.unix(60.0) == wall[0]
+
+
+def test_the_clock_forgets_old_sessions():
+    clock = core.WallClock(lambda: 0.0)
+    for i in range(core.KEPT_SESSIONS + 10):
+        clock.begin(f"s{i}")
+    assert len(clock._sessions) == core.KEPT_SESSIONS
+    assert "s0" not in clock._sessions
+
+
 @pytest.mark.parametrize("system", ["kubernetes", "swarm", "marathon"])
 def test_a_client_command_counts_ages_from_its_own_start(monkeypatch, system):
     """With the clock stopped, a command run through the server (``sh``/``run``) anchors
@@ -307,7 +336,7 @@ def test_a_fault_in_a_watch_ends_it_with_one_line_not_a_traceback(capsys):
         conn.request("GET", "/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=5")
         response = conn.getresponse()
         assert response.status == 200
-        server.backend.renderer.begin = lambda: 1 / 0
+        server.backend.renderer.begin = lambda session=None: 1 / 0
         response.read()                         # the stream ends, well formed
         conn.close()
     err = capsys.readouterr().err

@@ -5,6 +5,7 @@ or deletes the dependents, before or after their owner, as its propagation polic
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -119,6 +120,22 @@ def test_diff_of_the_applied_app_shows_nothing(shop):
     defaulted as a stored update is (a StatefulSet's claim templates' volumeMode and
     status)."""
     shop("get", "statefulsets")
+    diff = shop("diff", "-f", str(example_path("kubernetes")), check=False)
+    assert (diff.returncode, diff.stdout, diff.stderr) == (0, "", "")
+
+
+def test_diff_on_a_busy_machine_shows_nothing(shop, monkeypatch):
+    """The clock is stopped and the wall clock runs on between the diff's requests (a busy
+    machine: here 0.6 s at every reading): one kubectl command keeps one anchor
+    (``Kubectl-Session``), so no timestamp it reads moves between its GET and its dry-run
+    patch."""
+    real, readings = time.time, [0]
+
+    def busy() -> float:
+        readings[0] += 1
+        return real() + 0.6 * readings[0]
+
+    monkeypatch.setattr(time, "time", busy)
     diff = shop("diff", "-f", str(example_path("kubernetes")), check=False)
     assert (diff.returncode, diff.stdout, diff.stderr) == (0, "", "")
 
