@@ -52,6 +52,7 @@ from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.runspec import RunSpec
 from clustersim.marathon.state import AppVersion
+from clustersim.marathon.taskfailures import TaskFailure
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
@@ -216,11 +217,12 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
 
     def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
         """An app's definition with what ``embed`` (what :func:`.marathonquery.app_embeds`
-        read, and what each resource adds) asks for: its task ``counts``, ``deployments``
-        and ``tasks``, as ``AppInfoBaseData`` adds them. Simplified: the other embeds
-        (``lastTaskFailure``, ``readiness``, ``taskStats``) add nothing; Marathon adds the
-        last failed task, the readiness checks' results during a deployment, and task
-        statistics."""
+        read, and what each resource adds) asks for: its task ``counts``, ``deployments``,
+        ``tasks``, the ``readinessCheckResults`` of the running deployments (the readiness
+        results of every deployment's current step, empty when none checks the app) and
+        the ``lastTaskFailure`` when it has one (:func:`_task_failure_json`), as
+        ``AppInfoBaseData.appInfo`` adds them. Simplified: ``taskStats`` adds nothing;
+        Marathon adds task statistics by version."""
         framework = self.marathon
         stored = framework.versions(spec_id)
         out = self._definition_json(spec_id, stored[0] if stored else AppVersion(
@@ -237,9 +239,27 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if "deployments" in embed:
             out["deployments"] = [{"id": d.id} for d in framework.deployments
                                   if d.status == "running" and spec_id in d.affected]
+        if "readiness" in embed:
+            out["readinessCheckResults"] = [
+                result for d in framework.deployments if d.status == "running"
+                and any(a["app"] == spec_id for a in d.current_step)
+                for result in self._readiness(spec_id, d)]
         if "tasks" in embed:
             out["tasks"] = self._task_list(spec_id)
+        failure = framework.task_failures.get(spec_id)
+        if "lastTaskFailure" in embed and failure is not None:
+            out["lastTaskFailure"] = self._task_failure_json(failure)
         return out
+
+    def _task_failure_json(self, failure: TaskFailure) -> dict[str, Any]:
+        """A :class:`~clustersim.marathon.taskfailures.TaskFailure` as Marathon writes it
+        (``TaskFailureWrites`` in d2iq-archive/marathon ``api/v2/json/Formats.scala``):
+        ``appId``, ``host``, ``message``, ``state``, ``taskId``, ``timestamp``, ``version``
+        (the app version the task ran) and ``slaveId``."""
+        return {"appId": failure.app_id, "host": failure.host, "message": failure.message,
+                "state": failure.state, "taskId": failure.task_id,
+                "timestamp": self.times.instant(failure.time),
+                "version": self.times.version(failure.version), "slaveId": failure.agent_id}
 
     def _definition_json(self, spec_id: str, version: AppVersion) -> dict[str, Any]:
         """One stored version of an app as Marathon returns it: its fields with Marathon's
