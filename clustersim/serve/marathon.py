@@ -33,7 +33,10 @@ rolls the app back to version *v* in a new deployment, which gives it a new vers
 (``PUT /v2/apps/<id>``, a rollback included) and patch (``PATCH /v2/apps/<id>``) post an
 ``api_post_event`` on the event bus with the client's address, the request's path and the
 app's new definition (``AppsResource.maybePostEvent``); changes of several apps at once
-(``PUT``/``PATCH /v2/apps``), deletes, restarts, groups and pods post none.
+(``PUT``/``PATCH /v2/apps``), deletes, restarts and groups post none. A pod's create, replace
+and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
+too) and ``pod_deleted_event`` with the client's address and the request's path
+(``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
 ``Accept: text/plain`` on ``GET /v2/tasks`` is :mod:`.marathontasks`' endpoint list.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
@@ -117,8 +120,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         self.clock = WallClock(lambda: self.now, epoch)
         self.times = MarathonTime(self.marathon, self.clock)
         self.api_posts: dict[int, dict[str, Any]] = {}
-        """The payload of each ``api_post_event`` (:meth:`_post_api_event`) by its place in
-        the framework's event log."""
+        """The payload of each event the REST API posted itself (:meth:`_post_event`:
+        ``api_post_event``, ``pod_created_event``, ...) by its place in the framework's
+        event log."""
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
@@ -377,15 +381,23 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
 
     def _post_api_event(self, request: Request, spec_id: str) -> None:
         """``AppsResource.maybePostEvent`` once an app's create, replace or patch has made its
-        deployment: an ``api_post_event`` whose payload (``ApiPostEvent``: ``clientIp``,
-        ``uri``, ``appDefinition``) is kept in :attr:`api_posts` for the event stream; the
-        framework's event log gets a line saying who changed which app."""
-        uri = request.path                      # getRequestURI: the path, not the query
-        self.marathon.events.record(self.marathon.now, f"app/{spec_id}", "api_post_event",
+        deployment: an ``api_post_event`` (``ApiPostEvent``: ``clientIp``, ``uri``,
+        ``appDefinition``)."""
+        self._post_event(request, f"app/{spec_id}", "api_post_event",
+                         appDefinition=self._app_json(spec_id, []))
+
+    def _post_event(self, request: Request, about: str, event_type: str,
+                    **payload: Any) -> None:
+        """An event the REST API posts on the bus once a change has made its deployment
+        (``api_post_event``, a pod's ``pod_*_event``): its payload, the client's address,
+        the request's path (``getRequestURI``: no query) and ``payload``, is kept in
+        :attr:`api_posts` for the event stream; the framework's event log gets a line
+        saying who changed what (``about``: ``app/<id>``, ``pod/<id>``)."""
+        uri = request.path
+        self.marathon.events.record(self.marathon.now, about, event_type,
                                     f"{request.method} {uri} from {request.remote_addr}")
         self.api_posts[len(self.marathon.events) - 1] = {
-            "clientIp": request.remote_addr, "uri": uri,
-            "appDefinition": self._app_json(spec_id, [])}
+            "clientIp": request.remote_addr, "uri": uri, **payload}
 
     def _stored_version(self, spec_id: str, version: Any, *, named: bool = True) -> AppVersion:
         """The stored version of an app that ``version`` (as the client sends it) names;
@@ -490,6 +502,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                                                validate=_check_pod)
                 change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                                force=force))
+                self._post_event(request, f"pod/{spec_id}", "pod_created_event")
                 return self._with_body(change, self._pod_json(spec_id))
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         if rest == "::status" and request.method == "GET":     # every pod's status
@@ -508,6 +521,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                                      f"('{body['id']}')")
             change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                            force=force))
+            self._post_event(request, f"pod/{spec_id}", "pod_updated_event")
             return self._with_body(change, self._pod_json(spec_id),
                                    200 if spec_id in pods else 201)
         if spec_id not in pods:
@@ -521,6 +535,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             return Response.json(200, self._pod_json(spec_id))
         if request.method == "DELETE":      # PodsResource.remove: 202, the deployment named
             deployment = self._change(lambda: framework.remove(spec_id, force=force))
+            self._post_event(request, f"pod/{spec_id}", "pod_deleted_event")
             deployment_id = deployment.headers[DEPLOYMENT_HEADER]
             return Response(202, b"", headers={"Location": deployment_id,
                                                DEPLOYMENT_HEADER: deployment_id})
