@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import marathon
 import pytest
 import requests
 
@@ -50,6 +51,9 @@ def test_a_lost_task_is_the_apps_last_failure_until_the_app_is_deleted(server):
     assert _listed(server, "embed=apps.lastTaskFailure")["lastTaskFailure"] == failure
     assert "lastTaskFailure" not in _app(server, "")
     assert "lastTaskFailure" not in _listed(server, "")
+    read = marathon.MarathonClient(url).get_app("web", embed_last_task_failure=True)
+    assert (read.last_task_failure.task_id, read.last_task_failure.slave_id) == (
+        task["id"], agent.id)
     requests.put(f"{url}/v2/apps/web", json={"instances": 0}, params={"force": "true"},
                  timeout=10)
     server.step(30)
@@ -95,5 +99,7 @@ def test_readiness_results_are_embedded_while_a_deployment_checks_the_app(server
     assert shown == [{"name": "ready", "taskId": t, "ready": False} for t in tasks]
     assert _listed(server, "embed=apps.readiness")["readinessCheckResults"] == shown
     assert "readinessCheckResults" not in _app(server, "")
+    read = marathon.MarathonClient(server.url).get_app("web", embed_readiness=True)
+    assert read.readiness_check_results == shown      # the client keeps them as dicts
     server.step(60)
     assert _app(server, "embed=app.readiness")["readinessCheckResults"] == []
