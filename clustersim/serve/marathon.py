@@ -71,6 +71,7 @@ from clustersim.serve.marathonquery import (
 )
 from clustersim.serve.marathonqueue import MarathonQueue
 from clustersim.serve.marathonraml import check_app, check_apps, check_pod
+from clustersim.serve.marathonstats import task_counts, task_stats
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -224,25 +225,25 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         read, and what each resource adds) asks for: its task ``counts``, ``deployments``,
         ``tasks``, the ``readinessCheckResults`` of the running deployments (the readiness
         results of every deployment's current step, empty when none checks the app) and
-        the ``lastTaskFailure`` when it has one (:func:`_task_failure_json`), as
-        ``AppInfoBaseData.appInfo`` adds them. Simplified: ``taskStats`` adds nothing;
-        Marathon adds task statistics by version."""
+        the ``lastTaskFailure`` when it has one (:func:`_task_failure_json`) and
+        ``taskStats`` (:mod:`.marathonstats`), as ``AppInfoBaseData.appInfo`` adds them."""
         framework = self.marathon
         stored = framework.versions(spec_id)
         out = self._definition_json(spec_id, stored[0] if stored else AppVersion(
             0, framework.root.run_specs[spec_id], 0, 0))
         if "counts" in embed:
-            row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
             # TaskCounts counts tasks: an instance still waiting in the launch queue for an
             # offer has none (the framework's "staged" counts it too)
-            out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
-                                     for i in framework.instances(spec_id))
-            out["tasksRunning"] = row.get("running", 0)
-            out["tasksHealthy"] = row.get("healthy", 0)
-            out["tasksUnhealthy"] = row.get("unhealthy", 0)
+            counts = task_counts(framework.instances(spec_id))
+            out.update({f"tasks{key.title()}": count for key, count in counts.items()})
         if "deployments" in embed:
             out["deployments"] = [{"id": d.id} for d in framework.deployments
                                   if d.status == "running" and spec_id in d.affected]
+        if "taskStats" in embed and stored:
+            scaled = framework.deployments[stored[0].last_scaling - 1].started_at \
+                if stored[0].last_scaling else 0.0
+            out["taskStats"] = task_stats(framework.instances(spec_id), stored[0], scaled,
+                                          framework.now)
         if "readiness" in embed:
             out["readinessCheckResults"] = [
                 result for d in framework.deployments if d.status == "running"

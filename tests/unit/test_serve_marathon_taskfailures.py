@@ -103,3 +103,36 @@ def test_readiness_results_are_embedded_while_a_deployment_checks_the_app(server
     assert read.readiness_check_results == shown      # the client keeps them as dicts
     server.step(60)
     assert _app(server, "embed=app.readiness")["readinessCheckResults"] == []
+
+
+def _stats(server) -> dict:
+    return _app(server, "embed=app.taskStats")["taskStats"]
+
+
+def test_task_stats_group_the_tasks_by_version(server):
+    """``embed=app.taskStats`` (``TaskStatsByVersion``): the counts and life times of all
+    tasks, of those started after the last scaling, and of those with the latest or an
+    outdated definition, each group only when it has tasks. The simulator added nothing."""
+    url = server.url
+    requests.post(f"{url}/v2/apps", json={**APP, "instances": 2}, timeout=10)
+    server.step(30)
+    stats = _stats(server)
+    assert set(stats) == {"startedAfterLastScaling", "withLatestConfig", "totalSummary"}
+    total = stats["totalSummary"]["stats"]
+    assert total["counts"] == {"staged": 0, "running": 2, "healthy": 0, "unhealthy": 0}
+    started = [t["startedAt"] for t in _app(server)["tasks"]]
+    assert len(set(started)) == 1 and 25 < total["lifeTime"]["averageSeconds"] < 30
+    assert total["lifeTime"]["averageSeconds"] == total["lifeTime"]["medianSeconds"]
+    requests.put(f"{url}/v2/apps/web", json={"instances": 3}, timeout=10)
+    server.step(30)
+    stats = _stats(server)
+    assert stats["startedAfterLastScaling"]["stats"]["counts"]["running"] == 1
+    assert stats["withLatestConfig"]["stats"]["counts"]["running"] == 3
+    lives = stats["totalSummary"]["stats"]["lifeTime"]
+    assert lives["medianSeconds"] > lives["averageSeconds"]    # two old tasks, one young
+    requests.put(f"{url}/v2/apps/web", json={"cmd": "serve --v2"}, timeout=10)
+    stats = _stats(server)
+    assert stats["withOutdatedConfig"]["stats"]["counts"]["running"] == 3
+    assert "withLatestConfig" not in stats or \
+        stats["withLatestConfig"]["stats"]["counts"]["running"] == 0
+    assert "taskStats" not in _app(server, "")
