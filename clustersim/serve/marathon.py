@@ -523,8 +523,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                            force=force))
             self._post_event(request, f"pod/{spec_id}", "pod_updated_event")
-            return self._with_body(change, self._pod_json(spec_id),
-                                   200 if spec_id in pods else 201)
+            # PodsResource.update answers 200 (Response.ok), whether it created the pod or not
+            return self._with_body(change, self._pod_json(spec_id), 200)
         if spec_id not in pods:
             if request.method == "GET" and not status:
                 # PodsResource.find hands notFound a JSON text, which it quotes as the message

@@ -895,6 +895,15 @@ def test_pod_requests_post_pod_events(server):
             ] == [("pod_updated_event", "pod//p"), ("pod_updated_event", "pod//q")]
 
 
+def test_a_put_that_creates_a_pod_answers_200(server):
+    """``PodsResource.update`` answers ``Response.ok`` whether the ``PUT`` created the pod or
+    replaced it (``POST`` answers 201); the simulator answered 201 for a new pod."""
+    pod = {"id": "/q", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    created = requests.put(f"{server.url}/v2/pods/q", json=pod, timeout=10)
+    assert (created.status_code, created.json()["id"]) == (200, "/q")
+    assert created.headers["Marathon-Deployment-Id"] == _framework(server).deployments[-1].id
+
+
 def test_the_python_api_posts_no_api_event(server):
     """A deploy, scale or remove through the Python API is no request of Marathon's REST
     API: the event bus carries no ``api_post_event`` for it."""
