@@ -164,6 +164,8 @@ class SchedulerActions(LaunchQueue):
             return
         app, instance = found
         instance.tasks[status.task_id] = status.state
+        self.task_failures.status_update(instance, status.task_id, status.state,
+                                         status.message, self.now)
         if status.state in MESOS_STATE:
             states = set(instance.tasks.values())
             if states == {"TASK_RUNNING"} and instance.state != RUNNING:

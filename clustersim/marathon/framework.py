@@ -84,6 +84,7 @@ from clustersim.marathon.state import (
     OfferStats,
     Restart,
 )
+from clustersim.marathon.taskfailures import TaskFailures
 from clustersim.marathon.upgrade import restart_strategy
 from clustersim.marathon.versions import DEFAULT_MAX_VERSIONS, VersionStore
 from clustersim.mesos import Framework
@@ -129,6 +130,9 @@ class Marathon(SchedulerActions, Framework):
         self._again = False
         self._rejections: dict[str, dict[str, int]] = {}
         self._offer_stats: dict[str, OfferStats] = {}
+        self.task_failures = TaskFailures()
+        """The last failed task of each app and pod (``lastTaskFailure``,
+        :mod:`~clustersim.marathon.taskfailures`)."""
 
     # -- API ------------------------------------------------------------------------------
 
@@ -421,6 +425,7 @@ class Marathon(SchedulerActions, Framework):
             if app and not app.instances:
                 del self.apps[spec_id]
                 self._record("app", spec_id, "app_terminated_event", f"{spec_id} removed")
+                self.task_failures.terminated(spec_id)
             return spec_id not in self.apps
         assert app is not None
         if kind == RESTART and spec_id in deployment.restarts:

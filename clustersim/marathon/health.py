@@ -29,6 +29,7 @@ from clustersim.marathon.state import (
     Instance,
     OfferStats,
 )
+from clustersim.marathon.taskfailures import TaskFailures
 
 __all__ = ["HealthChecking"]
 
@@ -52,6 +53,7 @@ class HealthChecking:
     _container_ips: Iterator[int]
     _rejections: dict[str, dict[str, int]]
     _offer_stats: dict[str, OfferStats]
+    task_failures: TaskFailures
 
     if TYPE_CHECKING:
         @property
@@ -132,9 +134,10 @@ class HealthChecking:
                                  f"{instance.id} of {app.spec.id} is unhealthy (alive=false)",
                                  "Warning")
                 if check.max_consecutive_failures and failures >= check.max_consecutive_failures:
+                    reason = f"{failures} consecutive failed {check.protocol} health checks"
                     self._record("instance", instance.id, "unhealthy_task_kill_event",
-                                 f"Killing {instance.id}: {failures} consecutive failed "
-                                 f"{check.protocol} health checks", "Warning")
+                                 f"Killing {instance.id}: {reason}", "Warning")
+                    self.task_failures.unhealthy_kill(instance, reason, self.now)
                     until = app.backoff.add_delay(self.now)
                     self.driver.call_later(until - self.now, self._revive, background=True)
                     for task_id in instance.tasks:

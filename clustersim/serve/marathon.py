@@ -33,7 +33,10 @@ rolls the app back to version *v* in a new deployment, which gives it a new vers
 (``PUT /v2/apps/<id>``, a rollback included) and patch (``PATCH /v2/apps/<id>``) post an
 ``api_post_event`` on the event bus with the client's address, the request's path and the
 app's new definition (``AppsResource.maybePostEvent``); changes of several apps at once
-(``PUT``/``PATCH /v2/apps``), deletes, restarts, groups and pods post none.
+(``PUT``/``PATCH /v2/apps``), deletes, restarts and groups post none. A pod's create, replace
+and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
+too) and ``pod_deleted_event`` with the client's address and the request's path
+(``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
 ``Accept: text/plain`` on ``GET /v2/tasks`` is :mod:`.marathontasks`' endpoint list.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
@@ -52,6 +55,7 @@ from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.runspec import RunSpec
 from clustersim.marathon.state import AppVersion
+from clustersim.marathon.taskfailures import TaskFailure
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
@@ -67,6 +71,7 @@ from clustersim.serve.marathonquery import (
 )
 from clustersim.serve.marathonqueue import MarathonQueue
 from clustersim.serve.marathonraml import check_app, check_apps, check_pod
+from clustersim.serve.marathonstats import task_counts, task_stats
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -116,8 +121,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         self.clock = WallClock(lambda: self.now, epoch)
         self.times = MarathonTime(self.marathon, self.clock)
         self.api_posts: dict[int, dict[str, Any]] = {}
-        """The payload of each ``api_post_event`` (:meth:`_post_api_event`) by its place in
-        the framework's event log."""
+        """The payload of each event the REST API posted itself (:meth:`_post_event`:
+        ``api_post_event``, ``pod_created_event``, ...) by its place in the framework's
+        event log."""
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
@@ -216,30 +222,49 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
 
     def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
         """An app's definition with what ``embed`` (what :func:`.marathonquery.app_embeds`
-        read, and what each resource adds) asks for: its task ``counts``, ``deployments``
-        and ``tasks``, as ``AppInfoBaseData`` adds them. Simplified: the other embeds
-        (``lastTaskFailure``, ``readiness``, ``taskStats``) add nothing; Marathon adds the
-        last failed task, the readiness checks' results during a deployment, and task
-        statistics."""
+        read, and what each resource adds) asks for: its task ``counts``, ``deployments``,
+        ``tasks``, the ``readinessCheckResults`` of the running deployments (the readiness
+        results of every deployment's current step, empty when none checks the app) and
+        the ``lastTaskFailure`` when it has one (:func:`_task_failure_json`) and
+        ``taskStats`` (:mod:`.marathonstats`), as ``AppInfoBaseData.appInfo`` adds them."""
         framework = self.marathon
         stored = framework.versions(spec_id)
         out = self._definition_json(spec_id, stored[0] if stored else AppVersion(
             0, framework.root.run_specs[spec_id], 0, 0))
         if "counts" in embed:
-            row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
             # TaskCounts counts tasks: an instance still waiting in the launch queue for an
             # offer has none (the framework's "staged" counts it too)
-            out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
-                                     for i in framework.instances(spec_id))
-            out["tasksRunning"] = row.get("running", 0)
-            out["tasksHealthy"] = row.get("healthy", 0)
-            out["tasksUnhealthy"] = row.get("unhealthy", 0)
+            counts = task_counts(framework.instances(spec_id))
+            out.update({f"tasks{key.title()}": count for key, count in counts.items()})
         if "deployments" in embed:
             out["deployments"] = [{"id": d.id} for d in framework.deployments
                                   if d.status == "running" and spec_id in d.affected]
+        if "taskStats" in embed and stored:
+            scaled = framework.deployments[stored[0].last_scaling - 1].started_at \
+                if stored[0].last_scaling else 0.0
+            out["taskStats"] = task_stats(framework.instances(spec_id), stored[0], scaled,
+                                          framework.now)
+        if "readiness" in embed:
+            out["readinessCheckResults"] = [
+                result for d in framework.deployments if d.status == "running"
+                and any(a["app"] == spec_id for a in d.current_step)
+                for result in self._readiness(spec_id, d)]
         if "tasks" in embed:
             out["tasks"] = self._task_list(spec_id)
+        failure = framework.task_failures.get(spec_id)
+        if "lastTaskFailure" in embed and failure is not None:
+            out["lastTaskFailure"] = self._task_failure_json(failure)
         return out
+
+    def _task_failure_json(self, failure: TaskFailure) -> dict[str, Any]:
+        """A :class:`~clustersim.marathon.taskfailures.TaskFailure` as Marathon writes it
+        (``TaskFailureWrites`` in d2iq-archive/marathon ``api/v2/json/Formats.scala``):
+        ``appId``, ``host``, ``message``, ``state``, ``taskId``, ``timestamp``, ``version``
+        (the app version the task ran) and ``slaveId``."""
+        return {"appId": failure.app_id, "host": failure.host, "message": failure.message,
+                "state": failure.state, "taskId": failure.task_id,
+                "timestamp": self.times.instant(failure.time),
+                "version": self.times.version(failure.version), "slaveId": failure.agent_id}
 
     def _definition_json(self, spec_id: str, version: AppVersion) -> dict[str, Any]:
         """One stored version of an app as Marathon returns it: its fields with Marathon's
@@ -357,15 +382,23 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
 
     def _post_api_event(self, request: Request, spec_id: str) -> None:
         """``AppsResource.maybePostEvent`` once an app's create, replace or patch has made its
-        deployment: an ``api_post_event`` whose payload (``ApiPostEvent``: ``clientIp``,
-        ``uri``, ``appDefinition``) is kept in :attr:`api_posts` for the event stream; the
-        framework's event log gets a line saying who changed which app."""
-        uri = request.path                      # getRequestURI: the path, not the query
-        self.marathon.events.record(self.marathon.now, f"app/{spec_id}", "api_post_event",
+        deployment: an ``api_post_event`` (``ApiPostEvent``: ``clientIp``, ``uri``,
+        ``appDefinition``)."""
+        self._post_event(request, f"app/{spec_id}", "api_post_event",
+                         appDefinition=self._app_json(spec_id, []))
+
+    def _post_event(self, request: Request, about: str, event_type: str,
+                    **payload: Any) -> None:
+        """An event the REST API posts on the bus once a change has made its deployment
+        (``api_post_event``, a pod's ``pod_*_event``): its payload, the client's address,
+        the request's path (``getRequestURI``: no query) and ``payload``, is kept in
+        :attr:`api_posts` for the event stream; the framework's event log gets a line
+        saying who changed what (``about``: ``app/<id>``, ``pod/<id>``)."""
+        uri = request.path
+        self.marathon.events.record(self.marathon.now, about, event_type,
                                     f"{request.method} {uri} from {request.remote_addr}")
         self.api_posts[len(self.marathon.events) - 1] = {
-            "clientIp": request.remote_addr, "uri": uri,
-            "appDefinition": self._app_json(spec_id, [])}
+            "clientIp": request.remote_addr, "uri": uri, **payload}
 
     def _stored_version(self, spec_id: str, version: Any, *, named: bool = True) -> AppVersion:
         """The stored version of an app that ``version`` (as the client sends it) names;
@@ -470,6 +503,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                                                validate=_check_pod)
                 change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                                force=force))
+                self._post_event(request, f"pod/{spec_id}", "pod_created_event")
                 return self._with_body(change, self._pod_json(spec_id))
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         if rest == "::status" and request.method == "GET":     # every pod's status
@@ -488,8 +522,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                                      f"('{body['id']}')")
             change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                            force=force))
-            return self._with_body(change, self._pod_json(spec_id),
-                                   200 if spec_id in pods else 201)
+            self._post_event(request, f"pod/{spec_id}", "pod_updated_event")
+            # PodsResource.update answers 200 (Response.ok), whether it created the pod or not
+            return self._with_body(change, self._pod_json(spec_id), 200)
         if spec_id not in pods:
             if request.method == "GET" and not status:
                 # PodsResource.find hands notFound a JSON text, which it quotes as the message
@@ -501,6 +536,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             return Response.json(200, self._pod_json(spec_id))
         if request.method == "DELETE":      # PodsResource.remove: 202, the deployment named
             deployment = self._change(lambda: framework.remove(spec_id, force=force))
+            self._post_event(request, f"pod/{spec_id}", "pod_deleted_event")
             deployment_id = deployment.headers[DEPLOYMENT_HEADER]
             return Response(202, b"", headers={"Location": deployment_id,
                                                DEPLOYMENT_HEADER: deployment_id})

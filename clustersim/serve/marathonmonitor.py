@@ -13,8 +13,11 @@ the client goes away (``examples/events.txt``).
 ``histograms``, ``meters``, ``timers``) with the metric names of Marathon ≥ 1.7
 (``docs/docs/metrics.md``: ``marathon.apps.active.gauge``, ...).
 
-An ``api_post_event`` (posted by an app's create, replace or patch, :mod:`.marathon`) carries
-Marathon's own payload: ``clientIp``, ``uri`` and the ``appDefinition``.
+The events the REST API posts itself (:mod:`.marathon`) carry Marathon's own payload: an
+``api_post_event`` (an app's create, replace or patch) ``clientIp``, ``uri`` and the
+``appDefinition``; a pod's ``pod_created_event``, ``pod_updated_event`` and
+``pod_deleted_event`` ``clientIp`` and ``uri`` (``PodEventWrites`` in d2iq-archive/marathon
+``api/v2/json/Formats.scala``).
 
 Simplified: any other event's data carries ``eventType``, ``timestamp``, the id of what it is
 about (``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and the simulator's

@@ -864,6 +864,46 @@ def test_app_requests_post_an_api_post_event_and_groups_do_not(server):
         "app//web", "app//web", "app//web", "app//shop/cart"]
 
 
+def test_pod_requests_post_pod_events(server):
+    """``PodsResource`` posts a ``PodEvent`` (``clientIp``, ``uri``, ``eventType``,
+    ``timestamp``: ``PodEventWrites``) after a pod's create, replace (a ``PUT`` that creates
+    the pod too is ``pod_updated_event``) and delete; a refused request posts none. The
+    simulator sent none of them."""
+    url = server.url
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                                       "exec": {"command": {"shell": "sleep 1000"}}}]}
+    kinds = ["pod_created_event", "pod_updated_event", "pod_deleted_event"]
+    with requests.get(f"{url}/v2/events", params={"event_type": kinds},
+                      headers={"Accept": "text/event-stream"}, stream=True,
+                      timeout=10) as events:
+        lines = (line for line in events.iter_lines(decode_unicode=True)
+                 if line.startswith("data: "))
+        assert requests.post(f"{url}/v2/pods", json=pod, timeout=10).status_code == 201
+        assert requests.post(f"{url}/v2/pods", json=pod, timeout=10).status_code == 409
+        requests.put(f"{url}/v2/pods/p", json=pod, params={"force": "true"}, timeout=10)
+        requests.put(f"{url}/v2/pods/q", json={**pod, "id": "/q"}, timeout=10)
+        requests.delete(f"{url}/v2/pods/p", params={"force": "true"}, timeout=10)
+        posted = [json.loads(line[len("data: "):]) for line in itertools.islice(lines, 4)]
+    assert [(e["eventType"], e["clientIp"], e["uri"]) for e in posted] == [
+        ("pod_created_event", "127.0.0.1", "/v2/pods"),
+        ("pod_updated_event", "127.0.0.1", "/v2/pods/p"),
+        ("pod_updated_event", "127.0.0.1", "/v2/pods/q"),
+        ("pod_deleted_event", "127.0.0.1", "/v2/pods/p")]
+    assert all(set(e) == {"eventType", "clientIp", "uri", "timestamp"} for e in posted)
+    framework = _framework(server)
+    assert [(e.reason, e.object) for e in framework.events.where(reason="pod_updated_event")
+            ] == [("pod_updated_event", "pod//p"), ("pod_updated_event", "pod//q")]
+
+
+def test_a_put_that_creates_a_pod_answers_200(server):
+    """``PodsResource.update`` answers ``Response.ok`` whether the ``PUT`` created the pod or
+    replaced it (``POST`` answers 201); the simulator answered 201 for a new pod."""
+    pod = {"id": "/q", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    created = requests.put(f"{server.url}/v2/pods/q", json=pod, timeout=10)
+    assert (created.status_code, created.json()["id"]) == (200, "/q")
+    assert created.headers["Marathon-Deployment-Id"] == _framework(server).deployments[-1].id
+
+
 def test_the_python_api_posts_no_api_event(server):
     """A deploy, scale or remove through the Python API is no request of Marathon's REST
     API: the event bus carries no ``api_post_event`` for it."""
