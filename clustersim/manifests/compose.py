@@ -60,7 +60,18 @@ string"), and so is a ulimit that is neither a number nor both ``soft`` and ``ha
 required"), in the words docker/cli gives gojsonschema's first, most specific error.
 
 A ``version`` docker/cli has no schema for (``"2"``, ``"3.99"``) is refused in its words
-("unsupported Compose file version: 2"); no ``version`` is the newest 3.x.
+("unsupported Compose file version: 2"); no ``version`` is the newest 3.x. A file is checked
+against the schema of its own version (:mod:`~clustersim.manifests.compose_versions`): a
+``version: "3.0"`` file with ``deploy.placement.preferences``, a key of 3.3, is refused
+("Additional property preferences is not allowed"). A key no schema has (``platform``, a key
+of the Compose Specification) is refused, at the top level too, but for ``x-`` extensions
+where the schema takes them (at the top level and in a service, network, volume, secret or
+config, not in ``deploy``) and the top-level ``name``, which names the stack here (``docker
+stack deploy`` takes the name from its command line and refuses the key). A null is refused
+where the schema's type has no null (``environment:`` alone: "must be a mapping"); ``deploy``
+and ``pid`` may be null, and so may a top-level network or volume. The top-level networks,
+volumes, secrets and configs are typed and closed as the schema's ``definitions.network``
+(and the others) type them.
 
 Variables (``${VAR:-default}``) are substituted first, from the ``environment`` passed to
 ``load_manifests`` (never the process environment).
@@ -318,8 +329,8 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
     if refusal is not None:
         where, message, since = refusal
         return document.error(
-            where, message, f'version: "3.{since}" or later (docker stack deploy checks a '
-            "file against the schema of its own version)")
+            where, message, f'a file of version "3.{since}" or later, which has it (docker '
+            "stack deploy checks a file against the schema of its own version)")
     for key in data:
         if key not in TOP_KEYS and not str(key).startswith("x-"):
             return document.error(

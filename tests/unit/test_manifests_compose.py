@@ -884,3 +884,11 @@ def test_a_file_is_checked_against_the_schema_of_its_own_version(
     assert f'"3.{since}"' in info.value.expected
     for newer in (f'version: "3.{since}"\n', ""):
         load_manifests(newer + text)
+
+
+def test_a_refused_service_key_is_answered_with_the_nearest_allowed_ones() -> None:
+    """A service allows 53 keys: the refusal listed them all; it names the nearest."""
+    with pytest.raises(ManifestError) as info:
+        stack("imgae: nginx")
+    assert info.value.path == "services.web.imgae"
+    assert info.value.expected.endswith("keys allowed here, such as image")
