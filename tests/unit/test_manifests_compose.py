@@ -9,6 +9,7 @@ docker/cli ``opts/opts.go`` (``ParseCPUs``).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -892,3 +893,28 @@ def test_a_refused_service_key_is_answered_with_the_nearest_allowed_ones() -> No
         stack("imgae: nginx")
     assert info.value.path == "services.web.imgae"
     assert info.value.expected.endswith("keys allowed here, such as image")
+
+
+def _holding(pattern: tuple) -> dict:
+    """The smallest data with a key at ``pattern``: a name for ANY (an index after a
+    service's ``ports`` or ``volumes``), ``x-a`` for an extension."""
+    from clustersim.manifests.compose_versions import EXTENSION
+    path = [0 if part == "*" and index == 3 and pattern[2] in ("ports", "volumes")
+            else "x-a" if part == EXTENSION else "web" if part == "*" else part
+            for index, part in enumerate(pattern)]
+    value: Any = 1
+    for part in reversed(path):
+        value = [value] if isinstance(part, int) else {part: value}
+    return value
+
+
+def test_each_key_of_a_later_version_is_refused_before_it_and_taken_from_it() -> None:
+    """compose_versions.version_refusal over every row of its table: the version before
+    the key's refuses it at its path, the key's own version takes it."""
+    from clustersim.manifests.compose_versions import SINCE, version_refusal
+    for pattern, since in SINCE.items():
+        data = _holding(pattern)
+        refusal = version_refusal(data, since - 1)
+        assert refusal is not None and refusal[2] == since, pattern
+        assert refusal[1].startswith("Additional property"), pattern
+        assert version_refusal(data, since) is None, pattern
