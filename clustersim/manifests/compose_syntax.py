@@ -96,6 +96,7 @@ def expand_port(
         if room < 1:
             raise _too_many_ports(document, path, value)
         entry = {"mode": "ingress", "protocol": "tcp", **value}
+        entry["mode"] = entry["mode"].lower()     # the daemon reads it in upper case
         published = entry.setdefault("published", None)
         if (published or 0) > 65535:
             raise document.error(

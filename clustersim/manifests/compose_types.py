@@ -367,6 +367,23 @@ class Healthcheck(_Closed):
     disable: bool | None = None
 
 
+PUBLISH_MODES = ("ingress", "host")
+"""swarmkit's ``PortConfig.PublishMode`` names in lower case, the zero value first
+(``api/types.proto``)."""
+
+
+def _publish_mode(mode: str) -> str:
+    """A long-syntax port's ``mode``, a string in the schema: the daemon looks it up in upper
+    case among swarmkit's publish modes (moby ``daemon/cluster/convert/service.go``,
+    ``endpointSpecToGRPC``) and publishes the port in ingress mode, the zero value, for a
+    mode it does not know, without a word; refused here, in any case taken."""
+    if mode.lower() not in PUBLISH_MODES:
+        raise ValueError(f"the publish mode {mode!r} is not ingress or host: docker stack "
+                         "deploy would send it and the daemon publish the port in ingress "
+                         "mode without a word")
+    return mode
+
+
 class PortLong(_Closed):
     """The long syntax of a service port: the four keys every v3 schema from 3.2 to 3.14
     gives it (``target`` and ``published`` integers, ``mode`` and ``protocol`` strings),
@@ -381,7 +398,7 @@ class PortLong(_Closed):
     published: Annotated[int, Field(ge=0)] | None = None
     """Up to 65535, checked with the protocol by ``compose_syntax.expand_port``."""
     protocol: str | None = None
-    mode: Literal["ingress", "host"] | None = None
+    mode: Annotated[str, AfterValidator(_publish_mode)] | None = None
 
 
 MountType = Literal["bind", "volume", "tmpfs", "npipe", "cluster"]

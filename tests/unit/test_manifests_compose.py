@@ -429,7 +429,7 @@ def test_an_extension_is_refused_where_the_schema_has_none() -> None:
     ("entry", "path", "words"),
     [
         ("ports: [{target: web}]", "ports[0].target", "whole number"),
-        ("ports: [{target: 80, mode: mesh}]", "ports[0].mode", "host"),
+        ("ports: [{target: 80, mode: mesh}]", "ports[0].mode", "ingress or host"),
         ("ports: [{published: 80}]", "ports[0]", "target is required"),
         ("ports: [{target: 80, publish: 8080}]", "ports[0].publish", "Additional property"),
         ("volumes: [{type: disk, target: /d}]", "volumes[0].type", "tmpfs"),
@@ -554,6 +554,12 @@ def test_a_ports_protocol_is_read_in_any_case(port, protocol) -> None:
     """go-connections lower-cases the short syntax's protocol and the daemon looks the long
     syntax's up in upper case: both were refused."""
     assert stack(f"image: x\nports: [{port}]")["ports"][0]["protocol"] == protocol
+
+
+def test_a_ports_publish_mode_is_read_in_any_case() -> None:
+    """The daemon looks a long-syntax port's mode up in upper case: ``Host`` was refused."""
+    assert stack("ports: [{target: 80, published: 8080, mode: Host}]")["ports"][0]["mode"] \
+        == "host"
 
 
 def test_the_engine_api_reads_ports_by_the_loaders_table_of_protocols() -> None:
@@ -765,6 +771,10 @@ def test_plain_scalars_are_read_as_go_yaml_v3_reads_them() -> None:
     ("{target: 80, x-note: a}", "ports[0].x-note", "Additional property x-note is not allowed"),
     ("{target: 80, published: true}", "ports[0].published", "must be a integer"),
     ("{target: 80, protocol: 6}", "ports[0].protocol", "must be a string"),
+    ("{target: 80, mode: 1}", "ports[0].mode", "must be a string"),
+    ("{target: 80, mode: mesh}", "ports[0].mode", "the publish mode 'mesh' is not ingress or host: "
+     "docker stack deploy would send it and the daemon publish the port in ingress "
+     "mode without a word"),
     ("{target: 80.5}", "ports[0].target", "must be a integer"),
     ('{target: 80, published: "8080"}', "ports[0].published", "must be a integer"),
 ])
