@@ -569,8 +569,18 @@ others but ``x-`` extensions."""
 
 DriverOpts = dict[str, Annotated[Any, json_type("string", "number")]]
 """``driver_opts`` of a network, a volume or a secret: values that are strings or numbers."""
-EitherExternal = SchemaType("boolean or mapping")
-"""``external``: ``"type": ["boolean", "object"]`` in the schemas."""
+
+
+def _boolean_or_mapping(value: Any) -> Any:
+    """``external``'s ``"type": ["boolean", "object"]``, refused in docker/cli's words
+    (``humanReadableType``) before a member of the union is tried."""
+    if not isinstance(value, bool | dict):
+        raise ValueError("must be a boolean or mapping")
+    return value
+
+
+BooleanOr = (BeforeValidator(_boolean_or_mapping), SchemaType("boolean or mapping"))
+"""The metadata of an ``external``: ``Annotated[bool | External, *BooleanOr]``."""
 
 
 class External(_Closed):
@@ -602,7 +612,7 @@ class Network(_Closed):
     driver: str | None = None
     driver_opts: DriverOpts | None = None
     ipam: Ipam | None = None
-    external: Annotated[bool | External, EitherExternal] | None = None
+    external: Annotated[bool | External, *BooleanOr] | None = None
     internal: bool | None = None
     attachable: bool | None = None
     labels: Labels | None = None
@@ -616,7 +626,7 @@ class Volume(_Closed):
     name: str | None = None
     driver: str | None = None
     driver_opts: DriverOpts | None = None
-    external: Annotated[bool | External, EitherExternal] | None = None
+    external: Annotated[bool | External, *BooleanOr] | None = None
     labels: Labels | None = None
 
 
@@ -626,7 +636,7 @@ class Config(_Closed):
     EXTENSIBLE = True
     name: str | None = None
     file: str | None = None
-    external: Annotated[bool | OpenExternal, EitherExternal] | None = None
+    external: Annotated[bool | OpenExternal, *BooleanOr] | None = None
     labels: Labels | None = None
     template_driver: str | None = None
 

@@ -826,6 +826,9 @@ def test_a_null_deploy_or_pid_loads_and_a_null_service_does_not() -> None:
     ("networks: {front: {driver: null}}", "networks.front.driver", "must be a string"),
     ("networks: {front: {external: {name: a, id: b}}}", "networks.front.external.id",
      "Additional property id is not allowed"),
+    ("volumes: {data: {external: 'true'}}", "volumes.data.external",
+     "must be a boolean or mapping"),
+    ("secrets: {db: {external: null}}", "secrets.db.external", "must be a boolean or mapping"),
     ("networks: {front: {ipam: {config: [{subnet: 10.0.0.0/24, gateway: 10.0.0.1}]}}}",
      "networks.front.ipam.config[0].gateway", "Additional property gateway is not allowed"),
     # docker/cli casts only what a variable set: 'yes' written as text is no boolean
