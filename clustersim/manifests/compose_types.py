@@ -1,4 +1,5 @@
-"""pydantic models of a Compose service as ``docker stack deploy`` reads it (the fields used).
+"""pydantic models of a Compose file's services and top-level networks, volumes, secrets and
+configs as ``docker stack deploy`` validates them.
 
 Sources: the Compose file v3 schema in docker/cli
 ``cli/compose/schema/data/config_schema_v3.*.json`` and the compose-spec ``deploy.md``;
@@ -7,7 +8,9 @@ placement constraints as moby/swarmkit parses them (``manager/constraint/constra
 free of other operators); durations as Go's ``time.ParseDuration`` reads them (``10s``,
 ``1m30s``, ``500ms``). CPU and memory amounts go through
 :func:`~clustersim.manifests.units.compose_cpus` and
-:func:`~clustersim.manifests.units.compose_bytes`. Fields not modelled are allowed and kept.
+:func:`~clustersim.manifests.units.compose_bytes`. The mappings the schema closes are
+closed here (:class:`_Closed`); those it leaves open (a build, a service's secret or config
+in the long form) keep the keys not modelled.
 """
 
 from __future__ import annotations
