@@ -104,7 +104,7 @@ from clustersim.manifests.compose_types import (
     Service,
     service_name,
 )
-from clustersim.manifests.compose_versions import minor_of, version_refusal
+from clustersim.manifests.compose_versions import NEWEST, minor_of, version_refusal
 from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path, copy_data, yaml_v3_data
 from clustersim.manifests.specs import Spec
@@ -267,7 +267,7 @@ def stack_name(data: dict[str, Any], source: str) -> str:
 
 _INTERPOLATED = ("services", "networks", "volumes", "secrets", "configs")
 
-SCHEMA_VERSIONS = tuple(f"3.{minor}" for minor in range(15))
+SCHEMA_VERSIONS = tuple(f"3.{minor}" for minor in range(NEWEST + 1))
 """The Compose file versions docker/cli has a schema for (``cli/compose/schema/data/
 config_schema_v3.0.json`` to ``v3.14.json``): no 1.x or 2.x."""
 

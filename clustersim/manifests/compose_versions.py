@@ -11,8 +11,10 @@ say, for each key the newest schema has and 3.0 had not, the minor version whose
 first has it (read from the schema files, one version against the next), so that one walk
 over a file finds what its own version refuses.
 
-Simplified: the schemas' few changes of a type between versions (``cpus`` a number as well
-as a string in some) are not modelled, only keys and the long syntaxes.
+Simplified: only keys and the long syntaxes are modelled, not the schemas' few other
+changes between versions (``cpus`` a number as well as a string in some, ``credential_spec``
+and the long volume syntax left open in 3.4, a build's keys, which ``docker stack deploy``
+ignores).
 """
 
 from __future__ import annotations
