@@ -870,8 +870,10 @@ def test_top_level_sections_of_the_schema_load() -> None:
      "services.web.deploy.placement.preferences",
      "Additional property preferences is not allowed", 3),
     ("3.3", "x-common: {a: 1}\n", "x-common", "Additional property x-common is not allowed", 4),
-    ("3.6", "    x-note: a\nnetworks:\n  front: {x-note: a}\n", "networks.front.x-note",
+    ("3.6", "networks:\n  front: {x-note: a}\n", "networks.front.x-note",
      "Additional property x-note is not allowed", 7),
+    ("3.6", "    x-note: a\n", "services.web.x-note", "Additional property x-note is not allowed",
+     7),
     ("3.0", "secrets:\n  db: {file: ./db}\n", "secrets", "Additional property secrets is not "
      "allowed", 1),
     ("3.1", "    ports: [{target: 80}]\n", "services.web.ports[0]", "must be a string or number",
