@@ -60,7 +60,18 @@ string"), and so is a ulimit that is neither a number nor both ``soft`` and ``ha
 required"), in the words docker/cli gives gojsonschema's first, most specific error.
 
 A ``version`` docker/cli has no schema for (``"2"``, ``"3.99"``) is refused in its words
-("unsupported Compose file version: 2"); no ``version`` is the newest 3.x.
+("unsupported Compose file version: 2"); no ``version`` is the newest 3.x. A file is checked
+against the schema of its own version (:mod:`~clustersim.manifests.compose_versions`): a
+``version: "3.0"`` file with ``deploy.placement.preferences``, a key of 3.3, is refused
+("Additional property preferences is not allowed"). A key no schema has (``platform``, a key
+of the Compose Specification) is refused, at the top level too, but for ``x-`` extensions
+where the schema takes them (at the top level and in a service, network, volume, secret or
+config, not in ``deploy``) and the top-level ``name``, which names the stack here (``docker
+stack deploy`` takes the name from its command line and refuses the key). A null is refused
+where the schema's type has no null (``environment:`` alone: "must be a mapping"); ``deploy``
+and ``pid`` may be null, and so may a top-level network or volume. The top-level networks,
+volumes, secrets and configs are typed and closed as the schema's ``definitions.network``
+(and the others) type them.
 
 Variables (``${VAR:-default}``) are substituted first, from the ``environment`` passed to
 ``load_manifests`` (never the process environment).
@@ -87,12 +98,13 @@ from clustersim.manifests.compose_syntax import (
 from clustersim.manifests.compose_types import (
     DEPRECATED,
     FORBIDDEN,
-    SERVICE_KEYS,
+    SECTIONS,
     TOP_KEYS,
     UNSUPPORTED,
     Service,
     service_name,
 )
+from clustersim.manifests.compose_versions import NEWEST, minor_of, version_refusal
 from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path, copy_data, yaml_v3_data
 from clustersim.manifests.specs import Spec
@@ -166,23 +178,20 @@ def _expand_service(
     document: Document, path: Path, service: Any, ports_used: list[int]
 ) -> tuple[dict[str, Any], Any]:
     """One service in long forms, and its typed model. ``ports_used`` holds the number of port
-    entries the stack's earlier services expanded to (updated here)."""
-    if service is None:
-        service = {}
+    entries the stack's earlier services expanded to (updated here). The service is typed
+    first, as docker/cli validates the whole file against the schema before it loads it
+    (``definitions.service`` is an object: ``web:`` alone is refused, "must be a mapping")."""
     if not isinstance(service, dict):
-        raise document.error(path, "a service is not a mapping", "a mapping with image, deploy ...")
+        raise document.error(path, "must be a mapping", "a mapping with image, deploy ...")
+    typed = cast(Service, validate(Service, document, path, compose=True))
     result = copy_data(service)
     if "ports" in service:
-        if not isinstance(service["ports"], list):
-            raise document.error((*path, "ports"), "ports is not a list", "a list of ports")
         result["ports"] = []
         for index, port in enumerate(service["ports"]):
             room = MAX_PORTS - ports_used[0] - len(result["ports"])
             result["ports"] += expand_port(document, (*path, "ports", index), port, room)
         ports_used[0] += len(result["ports"])
     if "volumes" in service:
-        if not isinstance(service["volumes"], list):
-            raise document.error((*path, "volumes"), "volumes is not a list", "a list of volumes")
         result["volumes"] = [
             expand_volume(document, (*path, "volumes", index), volume)
             for index, volume in enumerate(service["volumes"])
@@ -195,9 +204,7 @@ def _expand_service(
             document, (*path, "environment"), service["environment"]
         )
     if "depends_on" in service:
-        result["depends_on"] = expand_depends_on(
-            document, (*path, "depends_on"), service["depends_on"]
-        )
+        result["depends_on"] = expand_depends_on(service["depends_on"])
     if isinstance(service.get("networks"), list):
         result["networks"] = {str(name): None for name in service["networks"]}
     problem = service_name(str(path[-1]))
@@ -208,8 +215,6 @@ def _expand_service(
             "a service name of letters, digits, '-' and '_' that starts and ends with a letter "
             "or digit (at most 63 characters), e.g. web or api_v2",
         )
-    typed = cast(Service, validate(Service, document, path, compose=True)) if service \
-        else Service()
     if typed.deploy and typed.deploy.endpoint_mode == "dnsrr" and any(
             port.get("mode", "ingress") == "ingress" for port in result.get("ports") or []):
         raise document.error(  # swarmkit manager/controlapi/service.go, validateEndpointSpec
@@ -240,21 +245,6 @@ def _ignored_options(services: dict[str, Any]) -> list[str]:
     return warnings
 
 
-def _unknown_keys(data: dict[str, Any]) -> list[str]:
-    """Keys that the Compose file v3 schema does not allow (``docker stack deploy`` refuses
-    them with "Additional property ... is not allowed"). Reported as warnings: the simulator's
-    key lists are those of the newest 3.x schema, and some keys belong to other versions."""
-    found = [(key, "the top level") for key in data if key not in TOP_KEYS]
-    for name, service in (data.get("services") or {}).items():
-        if isinstance(service, dict):
-            found += [(key, f"services.{name}") for key in service if key not in SERVICE_KEYS]
-    return [
-        f"{where}: Additional property {key} is not allowed (docker stack deploy refuses it)"
-        for key, where in found
-        if not str(key).startswith("x-")
-    ]
-
-
 def stack_name(data: dict[str, Any], source: str) -> str:
     """The stack's name: the file's top-level ``name``, else the file stem, else ``stack``.
     ``docker stack deploy`` takes the name from its command line; a name made from the stem
@@ -277,7 +267,7 @@ def stack_name(data: dict[str, Any], source: str) -> str:
 
 _INTERPOLATED = ("services", "networks", "volumes", "secrets", "configs")
 
-SCHEMA_VERSIONS = tuple(f"3.{minor}" for minor in range(15))
+SCHEMA_VERSIONS = tuple(f"3.{minor}" for minor in range(NEWEST + 1))
 """The Compose file versions docker/cli has a schema for (``cli/compose/schema/data/
 config_schema_v3.0.json`` to ``v3.14.json``): no 1.x or 2.x."""
 
@@ -323,27 +313,44 @@ def _forbidden_problem(document: Document, data: Mapping[str, Any]) -> Exception
     )
 
 
-def _section_problem(document: Document, data: Mapping[str, Any]) -> Exception | None:
-    """The first top-level ``networks``, ``volumes``, ``secrets`` or ``configs`` that is no
-    mapping, or entry of one of another type than docker/cli's Compose schemas give it
-    (``config_schema_v3.*.json``: each section an object; ``definitions.network`` and
-    ``definitions.volume`` an object or null, as in ``volumes: {data: }``;
-    ``definitions.secret`` and ``definitions.config`` an object), in the words of its
-    ``Validate`` ("must be a mapping or null")."""
-    for section in _INTERPOLATED[1:]:
+def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | None:
+    """What the schema of the file's own version refuses before the services' own checks, as
+    ``docker stack deploy`` validates the file before loading it (docker/cli
+    ``cli/compose/schema/schema.go``, ``Validate``): a key or a long syntax of a later
+    version (:mod:`~clustersim.manifests.compose_versions`), a top-level key the schemas do
+    not have ("Additional property extras is not allowed"; ``name``, the stack's name here,
+    is taken), and the first top-level ``networks``, ``volumes``, ``secrets`` or ``configs``
+    that is no mapping, or entry of one that the section's definition refuses
+    (``definitions.network`` and ``definitions.volume``: a mapping or null, as in
+    ``volumes: {data: }``; ``definitions.secret`` and ``definitions.config``: a mapping;
+    each closed and typed, :data:`~compose_types.SECTIONS`), in the words of its
+    ``Validate`` ("must be a mapping or null", "must be a boolean")."""
+    refusal = version_refusal(data, minor_of(data.get("version")))
+    if refusal is not None:
+        where, message, since = refusal
+        return document.error(
+            where, message, f'a file of version "3.{since}" or later, which has it (docker '
+            "stack deploy checks a file against the schema of its own version)")
+    for key in data:
+        if key not in TOP_KEYS and not str(key).startswith("x-"):
+            return document.error(
+                (key,), f"Additional property {key} is not allowed",
+                "one of " + ", ".join(sorted(TOP_KEYS)) + ", or an x- extension")
+    for section, model in SECTIONS.items():
         if section not in data:
             continue
         entries = data[section]
         found = [((section, name), entry) for name, entry in entries.items()] \
             if isinstance(entries, dict) else [((section,), entries)]
         for where, entry in found:
-            if isinstance(entry, dict) or (entry is None and compose_nullable(where)):
-                continue
-            return document.error(
-                where, f"must be a {compose_type('dict_type', where)}",
-                f"a mapping of each of the stack's {section} to its options"
-                + (", or nothing after its name" if compose_nullable((section, "")) else ""),
-            )
+            if isinstance(entry, dict):
+                validate(model, document, where, compose=True)
+            elif not (entry is None and compose_nullable(where)):
+                return document.error(
+                    where, f"must be a {compose_type('dict_type', where)}",
+                    f"a mapping of each of the stack's {section} to its options"
+                    + (", or nothing after its name" if compose_nullable((section, "")) else ""),
+                )
     return None
 
 
@@ -387,9 +394,9 @@ def load_compose(
             "services is not a mapping",
             "a mapping from service name to its definition",
         )
-    section_problem = _section_problem(document, data)
-    if section_problem is not None:
-        raise section_problem
+    schema_problem = _schema_problem(document, data)
+    if schema_problem is not None:
+        raise schema_problem
     manifest = {key: copy_data(value) for key, value in data.items() if key != "services"}
     ports_used = [0] if ports_used is None else ports_used
     expanded = {
@@ -412,7 +419,6 @@ def load_compose(
                     for name in dict.fromkeys(unset)
                 ),
                 *_ignored_options(services),
-                *_unknown_keys(data),
             ),
         )
     ]

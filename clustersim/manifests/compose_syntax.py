@@ -92,22 +92,13 @@ def expand_port(
     ``room`` is how many entries the source may still add (:data:`MAX_PORTS` in all); a range
     that would pass it is refused before it is expanded."""
     if isinstance(value, dict):
-        validate(PortLong, document, path)
+        validate(PortLong, document, path, compose=True)
         if room < 1:
             raise _too_many_ports(document, path, value)
         entry = {"mode": "ingress", "protocol": "tcp", **value}
+        entry["mode"] = entry["mode"].lower()     # the daemon reads it in upper case
         published = entry.setdefault("published", None)
-        if isinstance(published, str):
-            # docker/cli reads it into ServicePortConfig.Published, a uint32
-            # (cli/compose/types/types.go): digits only, no range in the long syntax
-            if not published.isdigit():
-                raise document.error(
-                    (*path, "published"),
-                    f"the published port {published!r} is not a port number",
-                    "a number from 0 to 65535; a range needs the short syntax (\"8080-8081:80\")",
-                )
-            entry["published"] = int(published)
-        if (entry["published"] or 0) > 65535:
+        if (published or 0) > 65535:
             raise document.error(
                 (*path, "published"),
                 f"the published port {published!r} is above 65535: docker stack deploy "
@@ -206,7 +197,7 @@ def _split_volume(text: str) -> list[str]:
 def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
     """One service ``volumes`` entry in short or long syntax → the long syntax."""
     if isinstance(value, dict):
-        validate(VolumeLong, document, path)
+        validate(VolumeLong, document, path, compose=True)
         entry = {"read_only": False, **value}
         entry.setdefault("source", None)
         return entry
@@ -242,10 +233,9 @@ def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
     return entry
 
 
-def expand_file_refs(document: Document, path: Path, values: Any, kind: str) -> list[dict]:
-    """Service ``secrets``/``configs`` → ``[{source, target, ...}]``, targets as docker/cli."""
-    if not isinstance(values, list):
-        raise document.error(path, f"{kind} is not a list", f"a list of {kind} names")
+def expand_file_refs(document: Document, path: Path, values: list, kind: str) -> list[dict]:
+    """Service ``secrets``/``configs`` (a list, as the service's typing checked) →
+    ``[{source, target, ...}]``, targets as docker/cli."""
     entries = []
     for index, value in enumerate(values):
         entry = {"source": value} if isinstance(value, str) else copy_data(value)
@@ -270,15 +260,11 @@ def text_of(value: Any) -> str | None:
     return str(value)
 
 
-def expand_environment(document: Document, path: Path, value: Any) -> dict[str, str | None]:
+def expand_environment(document: Document, path: Path, value: dict | list
+                       ) -> dict[str, str | None]:
+    """``environment`` (a mapping or a list, as the service's typing checked) → a mapping."""
     if isinstance(value, dict):
         return {str(key): text_of(item) for key, item in value.items()}
-    if not isinstance(value, list):
-        raise document.error(
-            path,
-            "environment is neither a list nor a mapping",
-            'a list of "KEY=value" or a mapping',
-        )
     result: dict[str, str | None] = {}
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item or item.startswith("="):
@@ -290,17 +276,11 @@ def expand_environment(document: Document, path: Path, value: Any) -> dict[str, 
     return result
 
 
-def expand_depends_on(document: Document, path: Path, value: Any) -> dict[str, dict]:
+def expand_depends_on(value: list[str]) -> dict[str, dict]:
     """A list of names, as docker/cli's Compose file format 3 schemas allow
     (``"depends_on": {"$ref": "#/definitions/list_of_strings"}`` in
-    ``cli/compose/schema/data/config_schema_v3.*.json``). The Compose Specification's long
-    form (a mapping with ``condition``) fails that schema, so ``docker stack deploy`` refuses
-    it with ``services.NAME.depends_on must be a list``; so does this loader."""
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise document.error(
-            path,
-            "depends_on must be a list (docker stack deploy reads Compose file format 3, "
-            "which has no long form with condition:)",
-            "a list of service names",
-        )
+    ``cli/compose/schema/data/config_schema_v3.*.json``) and the service's typing checked
+    before: the Compose Specification's long form (a mapping with ``condition``) fails that
+    schema, so ``docker stack deploy`` refuses it with ``services.NAME.depends_on must be a
+    list``, and so does this loader."""
     return {name: {"condition": "service_started", "required": True} for name in value}

@@ -1,4 +1,5 @@
-"""pydantic models of a Compose service as ``docker stack deploy`` reads it (the fields used).
+"""pydantic models of a Compose file's services and top-level networks, volumes, secrets and
+configs as ``docker stack deploy`` validates them.
 
 Sources: the Compose file v3 schema in docker/cli
 ``cli/compose/schema/data/config_schema_v3.*.json`` and the compose-spec ``deploy.md``;
@@ -7,17 +8,32 @@ placement constraints as moby/swarmkit parses them (``manager/constraint/constra
 free of other operators); durations as Go's ``time.ParseDuration`` reads them (``10s``,
 ``1m30s``, ``500ms``). CPU and memory amounts go through
 :func:`~clustersim.manifests.units.compose_cpus` and
-:func:`~clustersim.manifests.units.compose_bytes`. Fields not modelled are allowed and kept.
+:func:`~clustersim.manifests.units.compose_bytes`. The mappings the schema closes are
+closed here (:class:`_Closed`); those it leaves open (a build, a service's secret or config
+in the long form) keep the keys not modelled.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
 
 from clustersim.imageref import image_problem
 from clustersim.manifests.units import compose_bytes, compose_cpus, go_duration
@@ -27,6 +43,7 @@ __all__ = [
     "FORBIDDEN",
     "MOUNT_TYPES",
     "PROPAGATIONS",
+    "SECTIONS",
     "SERVICE_KEYS",
     "TOP_KEYS",
     "UNSUPPORTED",
@@ -130,6 +147,18 @@ def _duration(text: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class SchemaType:
+    """The JSON type the v3 schema gives a field whose model reads it as another type
+    (``cpus`` and ``memory`` are strings there): metadata of ``Annotated``."""
+
+    name: str
+
+
+_CHECKED_TYPES: dict[Callable[[Any], Any], str] = {}
+"""The words of the types each :func:`json_type` check wants, by check."""
+
+
 def _cpus(value: Any) -> Decimal:
     return compose_cpus(value)
 
@@ -138,8 +167,8 @@ def _bytes(value: Any) -> int:
     return compose_bytes(value)
 
 
-Cpus = Annotated[Decimal, BeforeValidator(_cpus)]
-Bytes = Annotated[int, BeforeValidator(_bytes)]
+Cpus = Annotated[Decimal, BeforeValidator(_cpus), SchemaType("string")]
+Bytes = Annotated[int, BeforeValidator(_bytes), SchemaType("string")]
 Duration = Annotated[str, AfterValidator(_duration)]
 Constraint = Annotated[str, AfterValidator(_constraint)]
 Count = Annotated[int, Field(ge=0)]
@@ -164,6 +193,7 @@ def json_type(*names: str) -> AfterValidator:
             raise ValueError(f"must be a {human}")
         return value
 
+    _CHECKED_TYPES[check] = human
     return AfterValidator(check)
 
 
@@ -188,21 +218,67 @@ StringOrList = str | Strings
 """``string_or_list`` in the v3 schema."""
 
 
+def schema_type(field: FieldInfo) -> str:
+    """What the v3 schema wants at ``field``, in docker/cli's ``humanReadableType`` words
+    ("integer", "mapping", "string or number"): its :class:`SchemaType` or :func:`json_type`,
+    else the JSON type of its annotation, of the first member of a union (gojsonschema keeps
+    the errors of a ``oneOf``'s first member when every member fails on the type)."""
+    annotation: Any = field.annotation
+    metadata = list(field.metadata)
+    while True:
+        for item in metadata:
+            if isinstance(item, SchemaType):
+                return item.name
+            if isinstance(item, AfterValidator) and item.func in _CHECKED_TYPES:
+                return _CHECKED_TYPES[item.func]
+        if get_origin(annotation) is Annotated:
+            annotation, *metadata = get_args(annotation)
+        elif get_origin(annotation) in (Union, UnionType):
+            annotation, metadata = get_args(annotation)[0], []
+        else:
+            break
+    origin = get_origin(annotation) or annotation
+    if origin is list:
+        return "list"
+    if origin is dict or (isinstance(origin, type) and issubclass(origin, BaseModel)):
+        return "mapping"
+    return {bool: "boolean", int: "integer", float: "number", Decimal: "number"}.get(
+        origin, "string")
+
+
 class _Model(BaseModel):
+    """A mapping of the v3 schema. A key set to null is refused in docker/cli's words for
+    the type its field wants ("must be a mapping"), as gojsonschema refuses a null where the
+    schema's type has no ``"null"``, but for the fields in :attr:`NULLABLE` (``deploy`` and
+    ``pid`` of a service); an absent key is not."""
+
     model_config = ConfigDict(strict=True, extra="allow")
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name
+        if value is None and name is not None and name not in cls.NULLABLE:
+            raise ValueError(f"must be a {schema_type(cls.model_fields[name])}")
+        return value
 
 
 class _Closed(_Model):
-    """A part of ``deploy`` or ``healthcheck``: the schema allows no other keys (but ``x-``
-    extensions), so ``docker stack deploy`` refuses a typo such as ``replica: 2`` with
-    "Additional property replica is not allowed"."""
+    """A mapping the schema closes (``"additionalProperties": false``), so ``docker stack
+    deploy`` refuses a typo such as ``replica: 2`` with "Additional property replica is not
+    allowed". ``x-`` extensions are allowed only where the schema has ``"patternProperties":
+    {"^x-": {}}`` (:attr:`EXTENSIBLE`: a service, a network, a volume, a secret, a config;
+    not ``deploy`` or its parts): from which version is
+    :data:`~clustersim.manifests.compose_versions.SINCE`'s."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
+    EXTENSIBLE: ClassVar[bool] = False
 
     @model_validator(mode="before")
     @classmethod
     def _extensions(cls, data: Any) -> Any:
-        if isinstance(data, dict):
+        if cls.EXTENSIBLE and isinstance(data, dict):
             return {k: v for k, v in data.items() if not str(k).startswith("x-")}
         return data
 
@@ -294,17 +370,38 @@ class Healthcheck(_Closed):
     disable: bool | None = None
 
 
+PUBLISH_MODES = ("ingress", "host")
+"""swarmkit's ``PortConfig.PublishMode`` names in lower case, the zero value first
+(``api/types.proto``)."""
+
+
+def _publish_mode(mode: str) -> str:
+    """A long-syntax port's ``mode``, a string in the schema: the daemon looks it up in upper
+    case among swarmkit's publish modes (moby ``daemon/cluster/convert/service.go``,
+    ``endpointSpecToGRPC``) and publishes the port in ingress mode, the zero value, for a
+    mode it does not know, without a word; refused here, in any case taken."""
+    if mode.lower() not in PUBLISH_MODES:
+        raise ValueError(f"the publish mode {mode!r} is not ingress or host: docker stack "
+                         "deploy would send it and the daemon publish the port in ingress "
+                         "mode without a word")
+    return mode
+
+
 class PortLong(_Closed):
-    """The long syntax of a service port (``target``, ``published``, ``protocol``, ``mode``)."""
+    """The long syntax of a service port: the four keys every v3 schema from 3.2 to 3.14
+    gives it (``target`` and ``published`` integers, ``mode`` and ``protocol`` strings),
+    closed, so the Compose Specification's ``host_ip``, ``name`` and ``app_protocol`` are
+    refused ("Additional property host_ip is not allowed"). A ``published`` or ``target``
+    that a variable sets (``"${PORT}"``) is a number by then, as docker/cli's
+    ``interpolateTypeCastMapping`` casts what it substitutes
+    (:mod:`~clustersim.manifests.interpolate`); one written as text (``"8080"``) is not, and
+    is refused ("must be a integer")."""
 
     target: Annotated[int, Field(ge=1, le=65535)]
-    published: Annotated[int, Field(ge=0)] | str | None = None
+    published: Annotated[int, Field(ge=0)] | None = None
     """Up to 65535, checked with the protocol by ``compose_syntax.expand_port``."""
     protocol: str | None = None
-    mode: Literal["ingress", "host"] | None = None
-    host_ip: str | None = None
-    name: str | None = None
-    app_protocol: str | None = None
+    mode: Annotated[str, AfterValidator(_publish_mode)] | None = None
 
 
 MountType = Literal["bind", "volume", "tmpfs", "npipe", "cluster"]
@@ -398,17 +495,20 @@ class FileReference(_Model):
     mode: Annotated[Any, json_type("number")] = None
 
 
-class Service(_Model):
+class Service(_Closed):
     """A service as ``definitions.service`` of docker/cli's newest Compose file v3 schema
     (``config_schema_v3.14.json``) types it: one field per property, so that a value of
     another type is refused as ``docker stack deploy`` refuses it (``ulimits: {nofile:
     {soft: 1}}``: "hard is required"), and the keys the schema allows are these fields'
-    names (:data:`SERVICE_KEYS`). ``ports``, ``volumes``, ``secrets``, ``configs``,
-    ``environment`` and ``depends_on`` are read first by
-    :mod:`~clustersim.manifests.compose_syntax`, which expands them. Simplified: ``null`` is
-    taken wherever a value is optional (the schema takes it only for ``pid`` and
-    ``deploy``), and every ulimit is checked (the schema checks names of lower-case letters,
+    names (:data:`SERVICE_KEYS`); any other but an ``x-`` extension is refused
+    ("Additional property platform is not allowed"), and so is null but for ``deploy`` and
+    ``pid``. ``ports``, ``volumes``, ``secrets``, ``configs``, ``environment`` and
+    ``depends_on`` are then expanded by :mod:`~clustersim.manifests.compose_syntax`.
+    Simplified: every ulimit is checked (the schema checks names of lower-case letters,
     docker/cli's ``transformUlimits`` reads the others)."""
+
+    EXTENSIBLE = True
+    NULLABLE = frozenset({"deploy", "pid"})
 
     image: Annotated[str, AfterValidator(image_reference)] | None = None
     deploy: Deploy | None = None
@@ -469,3 +569,88 @@ class Service(_Model):
 SERVICE_KEYS = frozenset(Service.model_fields)
 """The keys of a service in docker/cli's newest Compose file v3 schema; the schema allows no
 others but ``x-`` extensions."""
+
+DriverOpts = dict[str, Annotated[Any, json_type("string", "number")]]
+"""``driver_opts`` of a network, a volume or a secret: values that are strings or numbers."""
+
+
+def _boolean_or_mapping(value: Any) -> Any:
+    """``external``'s ``"type": ["boolean", "object"]``, refused in docker/cli's words
+    (``humanReadableType``) before a member of the union is tried."""
+    if not isinstance(value, bool | dict):
+        raise ValueError("must be a boolean or mapping")
+    return value
+
+
+BooleanOr = (BeforeValidator(_boolean_or_mapping), SchemaType("boolean or mapping"))
+"""The metadata of an ``external``: ``Annotated[bool | External, *BooleanOr]``."""
+
+
+class External(_Closed):
+    """``external`` of a network or a volume as a mapping (closed: its ``name`` only)."""
+
+    name: str | None = None
+
+
+class OpenExternal(_Model):
+    """``external`` of a secret or a config as a mapping (the schema leaves it open)."""
+
+    name: str | None = None
+
+
+class IpamConfig(_Closed):
+    subnet: str | None = None
+
+
+class Ipam(_Closed):
+    driver: str | None = None
+    config: list[IpamConfig] | None = None
+
+
+class Network(_Closed):
+    """``definitions.network`` of ``config_schema_v3.14.json``: a top-level network."""
+
+    EXTENSIBLE = True
+    name: str | None = None
+    driver: str | None = None
+    driver_opts: DriverOpts | None = None
+    ipam: Ipam | None = None
+    external: Annotated[bool | External, *BooleanOr] | None = None
+    internal: bool | None = None
+    attachable: bool | None = None
+    labels: Labels | None = None
+
+
+class Volume(_Closed):
+    """``definitions.volume``: a top-level volume. Simplified: its ``x-cluster-spec`` (a
+    cluster volume's options) is taken as any other ``x-`` extension, untyped."""
+
+    EXTENSIBLE = True
+    name: str | None = None
+    driver: str | None = None
+    driver_opts: DriverOpts | None = None
+    external: Annotated[bool | External, *BooleanOr] | None = None
+    labels: Labels | None = None
+
+
+class Config(_Closed):
+    """``definitions.config``: a top-level config."""
+
+    EXTENSIBLE = True
+    name: str | None = None
+    file: str | None = None
+    external: Annotated[bool | OpenExternal, *BooleanOr] | None = None
+    labels: Labels | None = None
+    template_driver: str | None = None
+
+
+class Secret(Config):
+    """``definitions.secret``: a config's keys and a secret store's ``driver``."""
+
+    driver: str | None = None
+    driver_opts: DriverOpts | None = None
+
+
+SECTIONS: dict[str, type[_Closed]] = {
+    "networks": Network, "volumes": Volume, "secrets": Secret, "configs": Config}
+"""The model of an entry of each top-level section."""

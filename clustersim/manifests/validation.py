@@ -12,6 +12,7 @@ gets every field's problem in the API server's words (k8s.io/apimachinery
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -290,7 +291,7 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
     elif problem["type"] == "extra_forbidden":
         fields = sorted(info.alias or name for name, info in _fields_at(model, problem["loc"]))
         message = f"Additional property {problem['loc'][-1]} is not allowed"
-        expected = "one of " + ", ".join(fields) if fields else None
+        expected = _allowed_keys(str(problem["loc"][-1]), fields)
     elif problem["type"] in ("model_type", "dict_type"):
         message, expected = _not_a_mapping(model, problem, where)
     elif problem["type"] == "value_error":  # our own validators quote the value already
@@ -314,6 +315,21 @@ def _not_a_mapping(model: type[BaseModel], problem: Any, where: Path) -> tuple[s
     listed = ", ".join(fields[:4]) + (", ..." if len(fields) > 4 else "")
     return (f"{found} is not valid: {what} holds fields of its own",
             f"a mapping with fields such as {listed}" if fields else "a mapping")
+
+
+_MOST_KEYS_LISTED = 12
+"""The most allowed keys a refusal of another key lists; of more (a Compose service's 55),
+it names the nearest to the refused one."""
+
+
+def _allowed_keys(key: str, fields: list[str]) -> str | None:
+    """What to write instead of the refused ``key``: the allowed ``fields``, or of many, the
+    ones nearest to ``key`` (a typo's likely meaning)."""
+    if len(fields) <= _MOST_KEYS_LISTED:
+        return "one of " + ", ".join(fields) if fields else None
+    nearest = difflib.get_close_matches(key, fields, n=3)
+    return (f"one of the {len(fields)} keys allowed here"
+            + (f", such as {', '.join(nearest)}" if nearest else ""))
 
 
 def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,

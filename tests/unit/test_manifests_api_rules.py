@@ -153,7 +153,7 @@ REFUSED = [
     ("services:\n  web.v2: {image: nginx}\n",
      'services["web.v2"]', "name must be valid as a DNS name component"),
     ("services:\n  web: {image: nginx, depends_on: {db: 5}}\n  db: {image: postgres}\n",
-     "services.web.depends_on", "depends_on must be a list"),
+     "services.web.depends_on", "depends_on: must be a list"),
     ("services:\n  web:\n    image: nginx\n    deploy: {resources: {limits: {cpus: '1/0'}}}\n",
      "services.web.deploy.resources.limits.cpus", "failed to parse '1/0'"),
     # Marathon 1.5+ normalization

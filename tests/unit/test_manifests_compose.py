@@ -9,6 +9,7 @@ docker/cli ``opts/opts.go`` (``ParseCPUs``).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -94,7 +95,7 @@ def test_long_form_depends_on_is_refused_as_docker_stack_deploy_refuses_it() -> 
     """docker/cli's config_schema_v3.*.json: depends_on is a list_of_strings."""
     with pytest.raises(ManifestError) as info:
         stack("image: x\ndepends_on:\n  db: {condition: service_healthy}")
-    assert "depends_on must be a list" in str(info.value)
+    assert info.value.message == "must be a list"
     assert info.value.path == "services.web.depends_on"
 
 
@@ -410,18 +411,29 @@ def test_typos_in_deploy_are_refused_as_docker_does(deploy: str, path: str, allo
     assert info.value.path == f"services.web.{path}"
     assert f"Additional property {path.rsplit('.', 1)[1]} is not allowed" in str(info.value)
     assert allowed in info.value.expected
-    assert stack("image: x\ndeploy:\n  x-note: kept\n  replicas: 2")["deploy"]["x-note"] == "kept"
+
+
+def test_an_extension_is_refused_where_the_schema_has_none() -> None:
+    """config_schema_v3.14.json allows ``x-`` keys in a service (``"patternProperties":
+    {"^x-": {}}``) but not in ``deploy`` or its parts, which it closes: the loader took
+    ``x-note`` anywhere."""
+    assert stack("x-note: kept\ndeploy: {replicas: 2}")["x-note"] == "kept"
+    for deploy in ("{x-note: kept, replicas: 2}", "{placement: {x-note: kept}}"):
+        with pytest.raises(ManifestError) as info:
+            stack(f"deploy: {deploy}")
+        assert info.value.message == "Additional property x-note is not allowed"
+        assert info.value.path.endswith("x-note")
 
 
 @pytest.mark.parametrize(
     ("entry", "path", "words"),
     [
         ("ports: [{target: web}]", "ports[0].target", "whole number"),
-        ("ports: [{target: 80, mode: mesh}]", "ports[0].mode", "host"),
-        ("ports: [{published: 80}]", "ports[0].target", "missing"),
+        ("ports: [{target: 80, mode: mesh}]", "ports[0].mode", "ingress or host"),
+        ("ports: [{published: 80}]", "ports[0]", "target is required"),
         ("ports: [{target: 80, publish: 8080}]", "ports[0].publish", "Additional property"),
         ("volumes: [{type: disk, target: /d}]", "volumes[0].type", "tmpfs"),
-        ("volumes: [{type: bind, source: /d}]", "volumes[0].target", "missing"),
+        ("volumes: [{type: bind, source: /d}]", "volumes[0]", "target is required"),
     ],
 )
 def test_long_syntax_is_validated(entry: str, path: str, words: str) -> None:
@@ -452,15 +464,19 @@ def test_a_value_no_member_of_a_union_takes_is_located_by_the_files_own_path(
     assert info.value.path == f"services.web.{path}"
 
 
-def test_keys_outside_the_v3_schema_are_reported() -> None:
-    """``platform`` is a key of the newer Compose specification, not of the v3 schema."""
-    text = "version: '3.8'\nservices:\n  web:\n    image: x\n    platform: linux\n    x-note: ok\n"
-    [spec] = load_manifests(text + "x-common: {}\nextras: 1\n")
-    assert spec.warnings == (
-        "the top level: Additional property extras is not allowed (docker stack deploy refuses it)",
-        "services.web: Additional property platform is not allowed (docker stack deploy "
-        "refuses it)",
-    )
+@pytest.mark.parametrize(("text", "path", "key"), [
+    ("services:\n  web: {image: x, platform: linux, x-note: ok}\n", "services.web.platform",
+     "platform"),
+    ("services:\n  web: {image: x}\nx-common: {}\nextras: 1\n", "extras", "extras"),
+])
+def test_keys_outside_the_v3_schema_are_refused(text: str, path: str, key: str) -> None:
+    """``platform`` is a key of the newer Compose specification, not of the v3 schema, whose
+    top level and services are closed but for ``x-`` extensions: ``docker stack deploy``
+    refuses them ("Additional property platform is not allowed"); the loader only warned."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests("version: '3.8'\n" + text)
+    assert info.value.path == path
+    assert info.value.message == f"Additional property {key} is not allowed"
 
 
 def test_forbidden_options_are_refused_before_the_version_is_read() -> None:
@@ -517,8 +533,8 @@ def test_only_the_options_current_docker_cli_ignores_are_reported() -> None:
      "above 65535: docker stack deploy sends it (a uint32) and the swarm stores the service, "
      "but its port allocator cannot allocate the port, so the service's tasks stay New and "
      "never start"),
-    ('{target: 80, published: "70000", mode: host}', "ports[0].published", "the published "
-     "port '70000' is above 65535: docker stack deploy sends it (a uint32) and the swarm "
+    ('{target: 80, published: 70000, mode: host}', "ports[0].published", "the published "
+     "port 70000 is above 65535: docker stack deploy sends it (a uint32) and the swarm "
      "stores the service, but no node can publish the port"),
 ])
 def test_a_ports_protocol_and_range_are_refused_with_what_docker_does(port, path, said) -> None:
@@ -538,6 +554,12 @@ def test_a_ports_protocol_is_read_in_any_case(port, protocol) -> None:
     """go-connections lower-cases the short syntax's protocol and the daemon looks the long
     syntax's up in upper case: both were refused."""
     assert stack(f"image: x\nports: [{port}]")["ports"][0]["protocol"] == protocol
+
+
+def test_a_ports_publish_mode_is_read_in_any_case() -> None:
+    """The daemon looks a long-syntax port's mode up in upper case: ``Host`` was refused."""
+    assert stack("ports: [{target: 80, published: 8080, mode: Host}]")["ports"][0]["mode"] \
+        == "host"
 
 
 def test_the_engine_api_reads_ports_by_the_loaders_table_of_protocols() -> None:
@@ -737,3 +759,177 @@ def test_plain_scalars_are_read_as_go_yaml_v3_reads_them() -> None:
     [config] = load_manifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
                               "data: {a: 'x'}\nimmutable: yes\n")
     assert config.manifest["immutable"] is True
+
+
+@pytest.mark.parametrize(("port", "path", "message"), [
+    # config_schema_v3.2.json to v3.14.json: mode, target, published, protocol; closed
+    ("{target: 80, host_ip: 127.0.0.1}", "ports[0].host_ip",
+     "Additional property host_ip is not allowed"),
+    ("{target: 80, name: web}", "ports[0].name", "Additional property name is not allowed"),
+    ("{target: 80, app_protocol: http}", "ports[0].app_protocol",
+     "Additional property app_protocol is not allowed"),
+    ("{target: 80, x-note: a}", "ports[0].x-note", "Additional property x-note is not allowed"),
+    ("{target: 80, published: true}", "ports[0].published", "must be a integer"),
+    ("{target: 80, protocol: 6}", "ports[0].protocol", "must be a string"),
+    ("{target: 80, mode: 1}", "ports[0].mode", "must be a string"),
+    ("{target: 80, mode: mesh}", "ports[0].mode", "the publish mode 'mesh' is not ingress or host: "
+     "docker stack deploy would send it and the daemon publish the port in ingress "
+     "mode without a word"),
+    ("{target: 80.5}", "ports[0].target", "must be a integer"),
+    ('{target: 80, published: "8080"}', "ports[0].published", "must be a integer"),
+])
+def test_the_long_port_syntax_has_the_schemas_keys_and_types(port, path, message) -> None:
+    """The loader took the Compose Specification's host_ip, name and app_protocol, which
+    ``docker stack deploy`` refuses."""
+    with pytest.raises(ManifestError) as info:
+        stack(f"ports: [{port}]")
+    assert info.value.path == f"services.web.{path}"
+    assert info.value.message == message
+
+
+@pytest.mark.parametrize(("option", "path", "message"), [
+    # a null where the schema's type has no "null": gojsonschema's invalid_type, worded by
+    # docker/cli's humanReadableType (list_or_dict: its first member, an object)
+    ("environment:", "environment", "must be a mapping"),
+    ("labels:", "labels", "must be a mapping"),
+    ("ports:", "ports", "must be a list"),
+    ("depends_on:", "depends_on", "must be a list"),
+    ("command:", "command", "must be a string"),
+    ("healthcheck: {interval: null}", "healthcheck.interval", "must be a string"),
+    ("deploy: {replicas: null}", "deploy.replicas", "must be a integer"),
+    ("deploy: {resources: {limits: {cpus: null}}}", "deploy.resources.limits.cpus",
+     "must be a string"),
+    ("ulimits: {nofile: {soft: null, hard: 1}}", "ulimits.nofile.soft", "must be a integer"),
+    ("shm_size:", "shm_size", "must be a number or string"),
+])
+def test_a_null_option_is_refused_where_the_schema_has_no_null(option, path, message) -> None:
+    """The loader took null for any optional option; the v3 schemas take it for ``deploy``
+    and ``pid`` only (``"type": ["object", "null"]``, ``["string", "null"]``)."""
+    with pytest.raises(ManifestError) as info:
+        stack(option)
+    assert info.value.path == f"services.web.{path}"
+    assert info.value.message == message
+
+
+def test_a_null_deploy_or_pid_loads_and_a_null_service_does_not() -> None:
+    assert stack("deploy:\npid:")["deploy"] is None
+    with pytest.raises(ManifestError) as info:
+        load_manifests("services:\n  web:\n")
+    assert (info.value.path, info.value.message) == ("services.web", "must be a mapping")
+
+
+@pytest.mark.parametrize(("top", "path", "message"), [
+    # definitions.network, volume, secret and config of config_schema_v3.14.json
+    ("networks: {front: {driver: 5}}", "networks.front.driver", "must be a string"),
+    ("networks: {front: {drivr: overlay}}", "networks.front.drivr",
+     "Additional property drivr is not allowed"),
+    ("networks: {front: {driver: null}}", "networks.front.driver", "must be a string"),
+    ("networks: {front: {external: {name: a, id: b}}}", "networks.front.external.id",
+     "Additional property id is not allowed"),
+    ("volumes: {data: {external: 'true'}}", "volumes.data.external",
+     "must be a boolean or mapping"),
+    ("secrets: {db: {external: null}}", "secrets.db.external", "must be a boolean or mapping"),
+    ("networks: {front: {ipam: {config: [{subnet: 10.0.0.0/24, gateway: 10.0.0.1}]}}}",
+     "networks.front.ipam.config[0].gateway", "Additional property gateway is not allowed"),
+    # docker/cli casts only what a variable set: 'yes' written as text is no boolean
+    ("networks: {front: {attachable: 'yes'}}", "networks.front.attachable",
+     "must be a boolean"),
+    ("volumes: {data: {driver_opts: {size: true}}}", 'volumes.data.driver_opts.size',
+     "must be a string or number"),
+    ("volumes: {data: {labels: {a: [1]}}}", "volumes.data.labels.a",
+     "must be a string, number or null"),
+    ("secrets: {db: {file: 5}}", "secrets.db.file", "must be a string"),
+    ("secrets: {db: {file: ./db, mode: 0400}}", "secrets.db.mode",
+     "Additional property mode is not allowed"),
+    ("configs: {site: {file: ./s, driver: x}}", "configs.site.driver",
+     "Additional property driver is not allowed"),
+])
+def test_top_level_sections_are_typed_as_the_schema_types_them(top, path, message) -> None:
+    """The loader checked that each network, volume, secret and config was a mapping, and
+    nothing in it."""
+    text = f'version: "3.14"\nservices:\n  web:\n    image: nginx\n{top}\n'
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert info.value.path == path
+    assert info.value.message == message
+
+
+def test_top_level_sections_of_the_schema_load() -> None:
+    [spec] = load_manifests(
+        'version: "3.8"\nservices:\n  web: {image: nginx}\n'
+        "networks:\n  front: {driver: overlay, attachable: true, external: false, x-a: 1,"
+        " ipam: {driver: default, config: [{subnet: 10.0.0.0/24}]}, labels: [a=b]}\n"
+        "volumes:\n  data: {driver_opts: {size: 10, type: tmpfs}, external: {name: d}}\n"
+        "secrets:\n  db: {external: {name: db, x: 1}, driver: vault, template_driver: golang}\n"
+        "configs:\n  site: {file: ./site.conf, name: site, labels: {a: 1}}\n")
+    assert spec.manifest["volumes"]["data"]["external"] == {"name": "d"}
+
+
+@pytest.mark.parametrize(("version", "tail", "path", "message", "since"), [
+    ("3.0", "    deploy: {placement: {preferences: [{spread: node.labels.zone}]}}\n",
+     "services.web.deploy.placement.preferences",
+     "Additional property preferences is not allowed", 3),
+    ("3.3", "x-common: {a: 1}\n", "x-common", "Additional property x-common is not allowed", 4),
+    ("3.6", "networks:\n  front: {x-note: a}\n", "networks.front.x-note",
+     "Additional property x-note is not allowed", 7),
+    ("3.6", "    x-note: a\n", "services.web.x-note", "Additional property x-note is not allowed",
+     7),
+    ("3.0", "secrets:\n  db: {file: ./db}\n", "secrets", "Additional property secrets is not "
+     "allowed", 1),
+    ("3.1", "    ports: [{target: 80}]\n", "services.web.ports[0]", "must be a string or number",
+     2),
+    ("3.1", "    volumes: [{type: volume, target: /d}]\n", "services.web.volumes[0]",
+     "must be a string", 2),
+    ("3.13", "    oom_score_adj: 5\n", "services.web.oom_score_adj",
+     "Additional property oom_score_adj is not allowed", 14),
+    ("3.7", "    deploy: {placement: {max_replicas_per_node: 1}}\n",
+     "services.web.deploy.placement.max_replicas_per_node",
+     "Additional property max_replicas_per_node is not allowed", 8),
+])
+def test_a_file_is_checked_against_the_schema_of_its_own_version(
+        version, tail, path, message, since) -> None:
+    """docker/cli's ``schema.Validate`` loads ``config_schema_v3.<minor>.json`` for the file's
+    version: a key of a later version is refused (the loader checked every file against
+    3.14); the same file with the version that brought the key loads, and so does one
+    without a version (the newest)."""
+    text = "services:\n  web:\n    image: nginx\n" + tail
+    with pytest.raises(ManifestError) as info:
+        load_manifests(f'version: "{version}"\n{text}')
+    assert info.value.path == path
+    assert info.value.message == message
+    assert f'"3.{since}"' in info.value.expected
+    for newer in (f'version: "3.{since}"\n', ""):
+        load_manifests(newer + text)
+
+
+def test_a_refused_service_key_is_answered_with_the_nearest_allowed_ones() -> None:
+    """A service allows 53 keys: the refusal listed them all; it names the nearest."""
+    with pytest.raises(ManifestError) as info:
+        stack("imgae: nginx")
+    assert info.value.path == "services.web.imgae"
+    assert info.value.expected.endswith("keys allowed here, such as image")
+
+
+def _holding(pattern: tuple) -> dict:
+    """The smallest data with a key at ``pattern``: a name for ANY (an index after a
+    service's ``ports`` or ``volumes``), ``x-a`` for an extension."""
+    from clustersim.manifests.compose_versions import EXTENSION
+    path = [0 if part == "*" and index == 3 and pattern[2] in ("ports", "volumes")
+            else "x-a" if part == EXTENSION else "web" if part == "*" else part
+            for index, part in enumerate(pattern)]
+    value: Any = 1
+    for part in reversed(path):
+        value = [value] if isinstance(part, int) else {part: value}
+    return value
+
+
+def test_each_key_of_a_later_version_is_refused_before_it_and_taken_from_it() -> None:
+    """compose_versions.version_refusal over every row of its table: the version before
+    the key's refuses it at its path, the key's own version takes it."""
+    from clustersim.manifests.compose_versions import SINCE, version_refusal
+    for pattern, since in SINCE.items():
+        data = _holding(pattern)
+        refusal = version_refusal(data, since - 1)
+        assert refusal is not None and refusal[2] == since, pattern
+        assert refusal[1].startswith("Additional property"), pattern
+        assert version_refusal(data, since) is None, pattern
