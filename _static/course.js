@@ -18,8 +18,9 @@
    Beyond figures: the chapter drawer opens at the current page; the course's diagrams
    scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
    their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
-   for the width their text needs on a phone, and narrow tables fit the phone's width; long
-   names in headings break at their humps.
+   for the width their text needs on a phone, and narrow tables fit the phone's width, worked
+   out again when the window changes size or the phone turns; long names in headings break
+   at their humps.
 */
 (function () {
   "use strict";
@@ -793,7 +794,10 @@
       for (var m = words.exec(node.data); m; m = words.exec(node.data)) {
         range.setStart(node, m.index);
         range.setEnd(node, m.index + m[0].length);
-        widest = Math.max(widest, range.getBoundingClientRect().width);
+        // A word the cell breaks at its hyphen ("set-" over "up;") is as wide as its pieces
+        // together: the box around both lines was the whole cell's width (233 px for 83).
+        var pieces = Array.from(range.getClientRects());
+        widest = Math.max(widest, pieces.reduce(function (w, r) { return w + r.width; }, 0));
       }
     }
     var most = CELL_EM.max * parseFloat(style.fontSize);
@@ -842,8 +846,29 @@
     });
   }
 
+  // What a table's cells ask for depends on the width of the box it is in: it is worked out
+  // again when the window changes size or a phone turns, once it has settled (a drag fires
+  // resize tens of times a second). The theme changes no font or padding: a theme switch
+  // leaves it as it is.
+  var SETTLE_MS = 150;
+  function tablesFollowTheWidth() {
+    var timer = null;
+    var width = window.innerWidth;
+    function again() {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (window.innerWidth === width) return; // a phone's toolbar showing or hiding
+        width = window.innerWidth;
+        tableCellsAskForRoom();
+      }, SETTLE_MS);
+    }
+    window.addEventListener("resize", again);
+    window.addEventListener("orientationchange", again);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tableCellsAskForRoom();
+    tablesFollowTheWidth();
     headingNamesBreakAtHumps();
     longNamesMayBreak();
     currentChapterInView();

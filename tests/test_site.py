@@ -917,6 +917,28 @@ def test_figure_fills_follow_the_theme(browser, serve_html: str, path: str) -> N
     assert not errors, errors
 
 
+_WIDE_AT_FIRST = {"width": 1366, "height": 844}
+
+
+@pytest.mark.parametrize("path", ["book/welcome.html", "book/instructors.html",
+                                  "book/orchestrators/day-2.html"])
+def test_narrow_tables_fit_a_window_narrowed_to_a_phone(browser, serve_html: str,
+                                                        path: str) -> None:
+    """Table cells asked for their room once, at the width the page loaded at: a window
+    narrowed (or a tablet turned) to a phone's width kept a laptop's cells, and the course
+    map was 477 px wide in its 358 px box. A word the cell broke at its hyphen counted as
+    wide as the cell (233 px for "set-up;")."""
+    context = browser.new_context(viewport=_WIDE_AT_FIRST)
+    page = _load(context, serve_html, path)["page"]
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(600)
+    found = page.evaluate(_NARROW_TABLES_WIDER_THAN_BOX_JS)
+    tables = page.locator(".bd-article table.table").count()
+    context.close()
+    assert tables, "no table on the page"
+    assert not found, found
+
+
 def _first_figure_timing(browser, base_url: str, path: str) -> dict:
     """First contentful paint and first figure drawn (ms from navigation), at 4x slowdown."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
