@@ -501,14 +501,15 @@ _TITLE_ON_MARKS_JS = """() => {
   return hits;
 }"""
 
-# Labels of horizontal lines across a plot (a target: x in the axis' domain) drawn over the
-# markers of a series.
+# Labels of lines on a plot drawn over the markers of a series: a horizontal line across it
+# (a target: x in the axis' domain) or a vertical one at a time (a mark: x in data). Panel
+# titles (x in paper) sit above the plots.
 _LABELS_ON_POINTS_JS = """() => {
   const hits = [];
   for (const fig of document.querySelectorAll('.js-plotly-plot')) {
     const points = Array.from(fig.querySelectorAll('g.scatterlayer path.point'))
       .map(p => p.getBoundingClientRect()).filter(r => r.width);
-    const across = (fig.layout.annotations || []).map(a => / domain$/.test(a.xref || ''));
+    const across = (fig.layout.annotations || []).map(a => (a.xref || 'paper') !== 'paper');
     for (const label of fig.querySelectorAll('g.annotation')) {
       if (!across[Number(label.dataset.index)]) continue;
       const a = label.getBoundingClientRect();
@@ -625,8 +626,9 @@ PHONE_CHECKS = {
     "narrow_tables": "tables of three columns or fewer wider than their box and their words",
     # three-dialects' capacity figure: its title in three lines ran onto "node fails".
     "title_marks": "figure titles over the labels of marks above the plot",
-    # "target 4.8" sat at the top left, where the rolling updates' lines rise through it.
-    "labels_on_points": "labels of lines across a plot drawn over a series' markers",
+    # "target 4.8" sat at the top left, where the rolling updates' lines rise through it; the
+    # storage lab's "out-of-service taint" on the first machine's markers.
+    "labels_on_points": "labels of lines across or up a plot drawn over a series' markers",
     "headings": "headings broken inside a word (\"minimumHealthCapacit / y\")",
 }
 
