@@ -241,8 +241,9 @@
   }
 
   // A click that sets a trace's fills (a menu entry's restyle or update) sets its light
-  // ones: in dark mode they turn dark again before the page is painted (plotly announces the
-  // change as soon as it is drawn, in the same task).
+  // ones: in dark mode they turn dark again before the page is painted (plotly.js announces
+  // the change once it is drawn, in the same task: plotly_restyle and plotly_update, emitted
+  // by restyle and update in src/plot_api/plot_api.js).
   function followFills(gd) {
     if (gd._courseFills || typeof gd.on !== "function") return;
     gd._courseFills = true;
