@@ -12,13 +12,15 @@
      shrink, a legend that reaches the x axis moves down, and a squeezed plot grows taller;
    - at any width, panel titles too wide for their figure shrink and then break into lines,
      a table figure ends with its table, and a title set by a menu entry is wrapped too;
-   - in dark mode, text on a figure's own light fills (tables, icicles) stays dark, and black
+   - in dark mode, a figure's own pale fills (tables' cells, icicles' boxes, the lines between
+     them, annotations' boxes) turn dark, after a menu click that sets them too, and black
      lines and outlines turn light, in animation frames too.
    Beyond figures: the chapter drawer opens at the current page; the course's diagrams
    scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
    their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
-   for the width their text needs on a phone, and narrow tables fit the phone's width; long
-   names in headings break at their humps.
+   for the width their text needs on a phone, and narrow tables fit the phone's width, worked
+   out again when the window changes size or the phone turns; long names in headings break
+   at their humps.
 */
 (function () {
   "use strict";
@@ -33,6 +35,13 @@
 
   function isDark() {
     return document.documentElement.dataset.theme === "dark";
+  }
+
+  // The value at a plotly attribute path ("cells.fill.color", "sliders[0].font.color").
+  function valueAt(obj, path) {
+    return path.split(/[.[\]]+/).filter(Boolean).reduce(function (o, key) {
+      return o === undefined || o === null ? undefined : o[key];
+    }, obj);
   }
 
   function axisNames(layout) {
@@ -77,6 +86,8 @@
         if (a.font && BLACKS.indexOf(String(a.font.color).toLowerCase()) >= 0) {
           update["annotations[" + i + "].font.color"] = LIGHT_TEXT;
         }
+        var box = darkFill(a.bgcolor);
+        if (box !== a.bgcolor) update["annotations[" + i + "].bgcolor"] = box;
       });
     } else if (saved) {
       Object.keys(saved).forEach(function (k) { update[k] = saved[k]; });
@@ -90,9 +101,7 @@
     var dark = themeUpdate(gd, true);
     var saved = {};
     Object.keys(dark).forEach(function (path) {
-      var value = path.split(/[.[\]]+/).filter(Boolean).reduce(function (obj, key) {
-        return obj === undefined || obj === null ? undefined : obj[key];
-      }, gd.layout);
+      var value = valueAt(gd.layout, path);
       saved[path] = value === undefined ? null : value;
     });
     gd._courseLight = saved;
@@ -112,7 +121,7 @@
       var saved = t._courseLightColours || {};
       var update = {};
       TRACE_COLOURS.forEach(function (path) {
-        var own = path.split(".").reduce(function (o, k) { return o && o[k]; }, t);
+        var own = valueAt(t, path);
         var light = saved[path] || own;
         if (!isBlack(light)) return;
         saved[path] = light;
@@ -124,40 +133,146 @@
     });
   }
 
-  // Text on a trace's own light fills (a table's cells, an icicle's boxes) keeps the dark
-  // colour it has on a white page: the dark theme's light text would vanish on them.
-  // An icicle's leaves are drawn at 70 % opacity over the page, which darkens them on a dark
-  // page: in dark mode they are opaque, and their text takes the contrast of the real colour.
-  var FILL_TEXT = {
-    table: ["header.font.color", "cells.font.color"],
-    icicle: ["textfont.color", "insidetextfont.color", "leaf.opacity"],
+  // A figure's own pale fills, drawn for a white page (a table's cells and header, an
+  // icicle's group boxes and the white lines between its boxes, the white lines between a
+  // reachability grid's cells, an annotation's box), glared on a dark page, their text
+  // dark: in dark mode each takes its dark counterpart (darkFill), and the theme's light
+  // text is readable on it. Light mode brings the figure's own colours back. A menu entry
+  // or slider step that sets fills again (the selector table's, on every click) is
+  // followed (followFills).
+  var FILL_PATHS = {
+    table: ["cells.fill.color", "header.fill.color"],
+    icicle: ["marker.colors", "marker.line.color"],
+    bar: ["marker.line.color"],
   };
-  var DARK_TEXT = "#444";
+  // Lightness (0 to 1) from which a fill counts as pale: white, greys such as #d9d9d9, pastels
+  // such as the selector's #b8e0d2; the Okabe-Ito colours (yellow #F0E442 at 0.60) stay.
+  var PALE = 0.75;
+  // The fill each dark fill stands for, to bring it back in light mode.
+  var LIGHT_OF = {};
 
-  function isLight(colour) {
+  // A CSS colour as "#rrggbb", or null for one that is see-through or not a colour.
+  function toHex(colour) {
     var probe = document.createElement("canvas").getContext("2d");
     probe.fillStyle = "#000";
     probe.fillStyle = String(colour);
-    var hex = probe.fillStyle; // "#rrggbb" for an opaque colour
-    if (hex.charAt(0) !== "#") return true; // rgba(...): a see-through fill shows the page
-    var rgb = [1, 3, 5].map(function (i) { return parseInt(hex.substr(i, 2), 16); });
-    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 128;
+    var hex = probe.fillStyle;
+    return hex.charAt(0) === "#" ? hex : null;
   }
+
+  function rgbOf(hex) {
+    return [1, 3, 5].map(function (i) { return parseInt(hex.substr(i, 2), 16) / 255; });
+  }
+
+  function hsl(rgb) {
+    var max = Math.max.apply(null, rgb), min = Math.min.apply(null, rgb);
+    var l = (max + min) / 2, d = max - min;
+    if (!d) return [0, 0, l];
+    var s = d / (1 - Math.abs(2 * l - 1));
+    var h = max === rgb[0] ? ((rgb[1] - rgb[2]) / d + 6) % 6
+      : max === rgb[1] ? (rgb[2] - rgb[0]) / d + 2 : (rgb[0] - rgb[1]) / d + 4;
+    return [h * 60, s, l];
+  }
+
+  function hexOfHsl(h, s, l) {
+    var c = (1 - Math.abs(2 * l - 1)) * s;
+    var x = c * (1 - Math.abs((h / 60) % 2 - 1));
+    var m = l - c / 2;
+    var sextant = Math.floor(h / 60) % 6;
+    var rgb = [[c, x, 0], [x, c, 0], [0, c, x], [0, x, c], [x, 0, c], [c, 0, x]][sextant];
+    return "#" + rgb.map(function (v) {
+      return ("0" + Math.round((v + m) * 255).toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function isLight(colour) {
+    var hex = toHex(colour);
+    if (!hex) return true; // rgba(...): a see-through fill shows the page
+    var rgb = rgbOf(hex);
+    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 0.5;
+  }
+
+  // The dark counterpart of a pale fill: its lightness mirrored into the dark plot's
+  // (white becomes the plot's own colour, a grey a little lighter, as the light grey was a
+  // little darker than white), its hue and saturation kept (a grey takes the plot's bluish
+  // hue). Any other colour is its own counterpart, and so is the light grey this file gives
+  // black lines and outlines in dark mode (traceColours).
+  var PLOT_HSL = null;
+  function darkFill(colour) {
+    var hex = typeof colour === "string" && toHex(colour);
+    if (!hex || hex === LIGHT_TEXT) return colour;
+    var own = hsl(rgbOf(hex));
+    if (own[2] < PALE) return colour;
+    PLOT_HSL = PLOT_HSL || hsl(rgbOf(DARK.plot));
+    var grey = own[1] < 0.05;
+    var dark = hexOfHsl(grey ? PLOT_HSL[0] : own[0], grey ? PLOT_HSL[1] : own[1],
+                        PLOT_HSL[2] + (1 - own[2]) * 0.6);
+    LIGHT_OF[dark] = colour;
+    return dark;
+  }
+
+  function lightFill(colour) {
+    var known = typeof colour === "string" && LIGHT_OF.hasOwnProperty(colour);
+    return known ? LIGHT_OF[colour] : colour;
+  }
+
+  // `value` (a colour, or arrays of them: a table's colours per column and row) with each
+  // colour passed through `change`.
+  function eachColour(value, change) {
+    return Array.isArray(value) ? value.map(function (v) { return eachColour(v, change); })
+      : change(value);
+  }
+
+  // The fills of each trace in the theme: its own value, or plotly's default (a table's
+  // white cells, an icicle's white lines) where the figure set none.
+  function fillsUpdate(gd, dark) {
+    var full = gd._fullData || [];
+    gd.data.forEach(function (t, i) {
+      var update = {};
+      (FILL_PATHS[t.type] || []).forEach(function (path) {
+        var own = valueAt(t, path);
+        if (own === undefined) own = valueAt(full[i] || {}, path);
+        if (own === undefined) return;
+        var wanted = eachColour(own, dark ? darkFill : lightFill);
+        if (JSON.stringify(wanted) !== JSON.stringify(own)) update[path] = [wanted];
+      });
+      if (Object.keys(update).length) window.Plotly.restyle(gd, update, [i]);
+    });
+  }
+
+  // A click that sets a trace's fills (a menu entry's restyle or update) sets its light
+  // ones: in dark mode they turn dark again before the page is painted (plotly.js announces
+  // the change once it is drawn, in the same task: plotly_restyle and plotly_update, emitted
+  // by restyle and update in src/plot_api/plot_api.js).
+  function followFills(gd) {
+    if (gd._courseFills || typeof gd.on !== "function") return;
+    gd._courseFills = true;
+    function follow() { if (isDark()) fillsUpdate(gd, true); }
+    gd.on("plotly_restyle", follow);
+    gd.on("plotly_update", follow);
+  }
+
+  // An icicle's text keeps the contrast of each box's colour in dark mode: dark on the
+  // palette's light colours (its yellow, its sky blue), white on the rest. Its leaves are
+  // drawn at 70 % opacity over the page, which darkens them on a dark page: in dark mode
+  // they are opaque.
+  var FILL_TEXT = {icicle: ["textfont.color", "insidetextfont.color", "leaf.opacity"]};
+  var DARK_TEXT = "#444";
 
   function fillTextUpdate(gd, dark) {
     gd.data.forEach(function (t, i) {
       var paths = FILL_TEXT[t.type] || [];
       paths.forEach(function (path) {
-        var own = path.split(".").reduce(function (o, k) { return o && o[k]; }, t);
+        var own = valueAt(t, path);
         if (own !== undefined && !t._courseFillText) return; // the figure chose its colour
         var update = {};
         if (!dark) update[path] = null;
         else if (path === "leaf.opacity") update[path] = 1;
-        else if (t.type === "icicle") {
+        else {
           update[path] = [((t.marker && t.marker.colors) || []).map(function (c) {
             return isLight(c) ? DARK_TEXT : "#fff";
           })];
-        } else update[path] = DARK_TEXT;
+        }
         t._courseFillText = dark;
         window.Plotly.restyle(gd, update, [i]);
       });
@@ -189,6 +304,7 @@
     var update = themeUpdate(gd, dark);
     if (Object.keys(update).length) window.Plotly.relayout(gd, update);
     traceColours(gd, dark);
+    fillsUpdate(gd, dark);
     fillTextUpdate(gd, dark);
   }
 
@@ -577,6 +693,7 @@
     applyTheme(gd);
     followSlider(gd);
     followFrames(gd);
+    followFills(gd);
     followTitle(gd);
     followInterruptions(gd);
   }
@@ -678,7 +795,10 @@
       for (var m = words.exec(node.data); m; m = words.exec(node.data)) {
         range.setStart(node, m.index);
         range.setEnd(node, m.index + m[0].length);
-        widest = Math.max(widest, range.getBoundingClientRect().width);
+        // A word the cell breaks at its hyphen ("set-" over "up;") is as wide as its pieces
+        // together: the box around both lines was the whole cell's width (233 px for 83).
+        var pieces = Array.from(range.getClientRects());
+        widest = Math.max(widest, pieces.reduce(function (w, r) { return w + r.width; }, 0));
       }
     }
     var most = CELL_EM.max * parseFloat(style.fontSize);
@@ -727,8 +847,29 @@
     });
   }
 
+  // What a table's cells ask for depends on the width of the box it is in: it is worked out
+  // again when the window changes size or a phone turns, once it has settled (a drag fires
+  // resize tens of times a second). The theme changes no font or padding: a theme switch
+  // leaves it as it is.
+  var SETTLE_MS = 150;
+  function tablesFollowTheWidth() {
+    var timer = null;
+    var width = window.innerWidth;
+    function again() {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (window.innerWidth === width) return; // a phone's toolbar showing or hiding
+        width = window.innerWidth;
+        tableCellsAskForRoom();
+      }, SETTLE_MS);
+    }
+    window.addEventListener("resize", again);
+    window.addEventListener("orientationchange", again);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tableCellsAskForRoom();
+    tablesFollowTheWidth();
     headingNamesBreakAtHumps();
     longNamesMayBreak();
     currentChapterInView();

@@ -501,14 +501,15 @@ _TITLE_ON_MARKS_JS = """() => {
   return hits;
 }"""
 
-# Labels of horizontal lines across a plot (a target: x in the axis' domain) drawn over the
-# markers of a series.
+# Labels of lines on a plot drawn over the markers of a series: a horizontal line across it
+# (a target: x in the axis' domain) or a vertical one at a time (a mark: x in data). Panel
+# titles (x in paper) sit above the plots.
 _LABELS_ON_POINTS_JS = """() => {
   const hits = [];
   for (const fig of document.querySelectorAll('.js-plotly-plot')) {
     const points = Array.from(fig.querySelectorAll('g.scatterlayer path.point'))
       .map(p => p.getBoundingClientRect()).filter(r => r.width);
-    const across = (fig.layout.annotations || []).map(a => / domain$/.test(a.xref || ''));
+    const across = (fig.layout.annotations || []).map(a => (a.xref || 'paper') !== 'paper');
     for (const label of fig.querySelectorAll('g.annotation')) {
       if (!across[Number(label.dataset.index)]) continue;
       const a = label.getBoundingClientRect();
@@ -625,8 +626,9 @@ PHONE_CHECKS = {
     "narrow_tables": "tables of three columns or fewer wider than their box and their words",
     # three-dialects' capacity figure: its title in three lines ran onto "node fails".
     "title_marks": "figure titles over the labels of marks above the plot",
-    # "target 4.8" sat at the top left, where the rolling updates' lines rise through it.
-    "labels_on_points": "labels of lines across a plot drawn over a series' markers",
+    # "target 4.8" sat at the top left, where the rolling updates' lines rise through it; the
+    # storage lab's "out-of-service taint" on the first machine's markers.
+    "labels_on_points": "labels of lines across or up a plot drawn over a series' markers",
     "headings": "headings broken inside a word (\"minimumHealthCapacit / y\")",
 }
 
@@ -846,9 +848,9 @@ _FILL_TEXT_CONTRAST_JS = """() => {
                                   "notebooks/two-level-scheduling.html"])
 def test_text_on_figure_fills_stays_readable_in_dark_mode(browser, serve_html: str,
                                                           path: str) -> None:
-    """A selector table's cells, a group tree's boxes and an animation's active play button
-    keep light fills in dark mode: their text must not turn as light as the theme's (it did,
-    at 1.0 to 1.5:1)."""
+    """Text on a selector table's cells, a group tree's boxes and an animation's active play
+    button keeps 3:1 with its fill in dark mode (it turned as light as the theme's on light
+    fills, at 1.0 to 1.5:1)."""
     context = browser.new_context(color_scheme="dark")
     context.add_init_script("localStorage.setItem('mode', 'dark')")
     page = _load(context, serve_html, path)["page"]
@@ -858,6 +860,85 @@ def test_text_on_figure_fills_stays_readable_in_dark_mode(browser, serve_html: s
     faint = [(text, round(r, 1)) for text, r, _ in found if r < 3]
     assert not faint, f"text on figure fills under 3:1 in dark mode: {faint}"
     assert all(opacity == 1 for _, _, opacity in found), "boxes blend with the dark page"
+
+
+# The fills a figure draws itself, as drawn: table cells, icicle boxes and the lines between
+# bars (the reachability grid's).
+_FIGURE_FILLS_JS = """() => {
+  const fills = Array.from(document.querySelectorAll('.js-plotly-plot g.column-cell rect.cell-rect,'
+                                                    + ' .js-plotly-plot g.slice path.surface'))
+    .map(e => getComputedStyle(e).fill);
+  const lines = Array.from(document.querySelectorAll('.js-plotly-plot g.bars g.point path'))
+    .map(e => getComputedStyle(e)).filter(s => parseFloat(s.strokeWidth) > 0).map(s => s.stroke);
+  return fills.concat(lines);
+}"""
+
+
+def _pale(colour: str) -> bool:
+    """An opaque colour whose HSL lightness is 0.75 or more (white, #e5e5e5, #b8e0d2)."""
+    values = [float(v) for v in colour[colour.index("(") + 1:-1].split(",")]
+    if len(values) > 3 and values[3] < 1:
+        return False
+    return (max(values[:3]) + min(values[:3])) / 2 / 255 >= 0.75
+
+
+def _choose_last_menu_entry(page) -> None:
+    figure = page.locator(".js-plotly-plot:has(g.updatemenu-container)").first
+    figure.scroll_into_view_if_needed()
+    figure.locator("g.updatemenu-header").tap()
+    page.wait_for_timeout(300)
+    figure.locator("g.updatemenu-dropdown-button").last.tap()
+    page.wait_for_timeout(600)
+
+
+@pytest.mark.parametrize("path", ["book/comparing/application-definitions.html",
+                                  "book/orchestrators/mesos-marathon.html",
+                                  "book/orchestrators/security.html"])
+def test_figure_fills_follow_the_theme(browser, serve_html: str, path: str) -> None:
+    """A selector table's white and mint cells, a group tree's grey boxes and the white lines
+    of a reachability grid stayed light on the dark page; a click on the selector's menu set
+    its light fills again. Switched back to light, the figure has its own fills again."""
+    clicks = "application-definitions" in path  # the selector table, with its menu
+    light, light_context, _ = _phone_page(browser, serve_html, path)
+    if clicks:
+        _choose_last_menu_entry(light)
+    own = light.evaluate(_FIGURE_FILLS_JS)
+    light_context.close()
+    page, context, errors = _phone_page(browser, serve_html, path, dark=True)
+    dark = page.evaluate(_FIGURE_FILLS_JS)
+    if clicks:
+        _choose_last_menu_entry(page)
+    clicked = page.evaluate(_FIGURE_FILLS_JS)
+    page.evaluate("document.documentElement.dataset.theme = 'light'")  # as the theme switch does
+    page.wait_for_timeout(500)
+    back = page.evaluate(_FIGURE_FILLS_JS)
+    context.close()
+    assert any(_pale(c) for c in own), "no pale fill in light mode: nothing to check"
+    assert not [c for c in dark + clicked if _pale(c)], (dark, clicked)
+    assert back == own
+    assert not errors, errors
+
+
+_WIDE_AT_FIRST = {"width": 1366, "height": 844}
+
+
+@pytest.mark.parametrize("path", ["book/welcome.html", "book/instructors.html",
+                                  "book/orchestrators/day-2.html"])
+def test_narrow_tables_fit_a_window_narrowed_to_a_phone(browser, serve_html: str,
+                                                        path: str) -> None:
+    """Table cells asked for their room once, at the width the page loaded at: a window
+    narrowed (or a tablet turned) to a phone's width kept a laptop's cells, and the course
+    map was 477 px wide in its 358 px box. A word the cell broke at its hyphen counted as
+    wide as the cell (233 px for "set-up;")."""
+    context = browser.new_context(viewport=_WIDE_AT_FIRST)
+    page = _load(context, serve_html, path)["page"]
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(600)
+    found = page.evaluate(_NARROW_TABLES_WIDER_THAN_BOX_JS)
+    tables = page.locator(".bd-article table.table").count()
+    context.close()
+    assert tables, "no table on the page"
+    assert not found, found
 
 
 def _first_figure_timing(browser, base_url: str, path: str) -> dict:

@@ -30,7 +30,9 @@ from clustersim.viz.text import escape
 
 __all__ = [
     "DOWN_STATUSES",
+    "LABEL_LINE_PX",
     "MARGIN",
+    "MAX_LABEL_LINES",
     "Marks",
     "add_marks",
     "add_slider_below_legend",
@@ -106,22 +108,25 @@ _LABEL_PX = 6.5
 """Width of one character of a mark label (font size 11), in pixels."""
 _PLOT_PX = 300
 """The narrowest plot area a mark label must fit: a phone's (the widest is about 700 px)."""
-_LEVEL_PX = 17
-"""One label line: font size 11 plus plotly's border padding."""
+LABEL_LINE_PX = 17
+"""One line of mark labels: font size 11 plus plotly's border padding."""
+MAX_LABEL_LINES = 4
+"""Mark labels step down at most this many lines; later ones share the line freed first."""
 
 
 def _label_levels(row_marks: Sequence[tuple[float, str]], span: float) -> list[int]:
     """For marks in time order, the line (0 at the top) on which each label goes: the first
     line whose previous label ends before this one starts, estimated for the narrowest plot
-    (``span`` seconds across :data:`_PLOT_PX` pixels); after four lines, the one that frees up
-    first."""
+    (``span`` seconds across :data:`_PLOT_PX` pixels); after :data:`MAX_LABEL_LINES` lines,
+    the one that frees up first."""
     per_px = span / _PLOT_PX
     ends: list[float] = []
     levels = []
     for time, text in row_marks:
         level = next((i for i, end in enumerate(ends) if end <= time), None)
         if level is None:
-            level = len(ends) if len(ends) < 4 else min(range(4), key=ends.__getitem__)
+            level = (len(ends) if len(ends) < MAX_LABEL_LINES
+                     else min(range(MAX_LABEL_LINES), key=ends.__getitem__))
             if level == len(ends):
                 ends.append(0.0)
         ends[level] = time + (len(text) * _LABEL_PX + 8) * per_px
@@ -157,7 +162,7 @@ def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
                            "line": {"dash": "dot", "color": "#555555", "width": 1.5}})
             notes.append({"x": time, "xref": f"x{suffix}", "y": 1, "yref": f"y{suffix} domain",
                           "text": escape(text), "showarrow": False, "xanchor": "left",
-                          "yanchor": "top", "yshift": -_LEVEL_PX * line,
+                          "yanchor": "top", "yshift": -LABEL_LINE_PX * line,
                           "font": {"size": 11}})
     for index, level in enumerate(levels):
         if level is not None:

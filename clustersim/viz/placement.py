@@ -16,7 +16,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clustersim.sim.snapshot import Snapshot
-from clustersim.viz.capacity import DOWN_STATUSES, MARGIN, add_marks, legend_below
+from clustersim.viz.capacity import (
+    DOWN_STATUSES,
+    LABEL_LINE_PX,
+    MARGIN,
+    MAX_LABEL_LINES,
+    add_marks,
+    legend_below,
+)
 from clustersim.viz.palette import OKABE_ITO, base_layout
 from clustersim.viz.text import escape
 
@@ -57,17 +64,49 @@ def placement_traces(series: Mapping[str, tuple[Sequence[Snapshot], str]]
     return traces
 
 
+_MARKER_PX = 9
+"""The markers' size."""
+_PANEL_PX = 200
+"""The figure's height per panel (with its share of the space between panels)."""
+_SPACING = 0.1
+"""The space between panels, a fraction of the plots' height."""
+
+
+def _label_room(rows: int, panel_px: float, lines: int) -> float:
+    """Rows' worth of room to add above the top row of a panel ``panel_px`` high with
+    ``rows`` rows, so that ``lines`` lines of mark labels, hung from the panel's top, end
+    above the top row's markers (on a phone a label covers more of the time axis, and sat on
+    the first machine's markers: the storage lab's "out-of-service taint").
+
+    The top row's centre is half a row plus the room below the panel's top, at
+    ``panel_px / (rows + room)`` pixels a row; it must be the labels' height plus half a
+    marker and a gap down."""
+    clear = lines * LABEL_LINE_PX + _MARKER_PX / 2 + 3
+    return max(0.0, (clear * rows - panel_px / 2) / (panel_px - clear)) if lines else 0.0
+
+
 def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
                         title: str = "Where the task runs",
-                        marks: Mapping[str, Sequence[tuple[float, str]]] | None = None
-                        ) -> go.Figure:
+                        marks: Mapping[str, Sequence[tuple[float, str]]] | None = None,
+                        label_lines: int | None = None) -> go.Figure:
     """One panel per labelled series ``{label: (snapshots, owner)}``; rows are the machines
-    of the first snapshot plus ``(waiting)``; ``marks`` adds labelled vertical lines."""
+    of the first snapshot plus ``(waiting)``; ``marks`` adds labelled vertical lines.
+
+    Each panel keeps room above its top row for ``label_lines`` lines of mark labels: by
+    default one for each mark of the panel with the most (up to
+    :data:`~clustersim.viz.capacity.MAX_LABEL_LINES`), the most they can take at any
+    times; a figure whose marks change later (a slider's frames, a live app's refresh) may
+    ask for more."""
     if not series:
         raise ValueError("placement_over_time needs at least one series")
     labels = list(series)
     data = placement_traces(series)
-    fig = make_subplots(rows=len(labels), cols=1, shared_xaxes=True, vertical_spacing=0.1,
+    if label_lines is None:
+        label_lines = min(MAX_LABEL_LINES, max(len((marks or {}).get(label, ()))
+                                               for label in labels))
+    panel_px = _PANEL_PX * (1 - _SPACING * (len(labels) - 1))
+    fig = make_subplots(rows=len(labels), cols=1, shared_xaxes=True,
+                        vertical_spacing=_SPACING,
                         subplot_titles=[escape(label) for label in labels])
     for row, label in enumerate(labels, start=1):
         snapshots = series[label][0]
@@ -83,10 +122,12 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
                                      showlegend=row == 1, marker=marker, hoverinfo="text",
                                      uid=f"placement-{row}-{name}"), row=row, col=1)
         fig.update_yaxes(categoryorder="array", categoryarray=[WAITING, *reversed(nodes)],
-                         type="category", range=[-0.5, len(nodes) + 0.5], row=row, col=1)
+                         type="category", row=row, col=1,
+                         range=[-0.5, len(nodes) + 0.5
+                                + _label_room(len(nodes) + 1, panel_px, label_lines)])
     add_marks(fig, [(marks or {}).get(label, ()) for label in labels])
     fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
-    height = 170 + 200 * len(labels)
+    height = MARGIN["t"] + MARGIN["b"] + _PANEL_PX * len(labels)
     fig.update_layout(**base_layout(escape(title), margin=MARGIN), height=height,
                       legend=legend_below(height))
     return fig

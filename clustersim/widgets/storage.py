@@ -33,9 +33,11 @@ _ACT = {"kubernetes": "out-of-service taint", "marathon": "agent back", "swarm":
 
 def storage_figure(runs: list[StatefulRun], title: str = "") -> go.Figure:
     """Where each system's database runs over time, the failure and the operator marked."""
+    # Room for both labels, the failure's and the operator's, in every panel: the live app
+    # refreshes a chart built while the operator never acted with both.
     return placement_over_time({r.label: (r.snapshots, r.owner) for r in runs},
                                title=title or "The database's machine fails",
-                               marks={r.label: _marks(r) for r in runs})
+                               marks={r.label: _marks(r) for r in runs}, label_lines=2)
 
 
 def _marks(run: StatefulRun) -> list[tuple[float, str]]:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from clustersim.scenarios.healing import SYSTEMS
 from clustersim.scenarios.storage import four_nodes, resident_app, stateful_run, volume_stack
 from clustersim.sim import NodeState, Snapshot, TaskState
+from clustersim.viz.capacity import LABEL_LINE_PX
 from clustersim.viz.placement import WAITING, placement_over_time
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.storage import storage_app
+from clustersim.widgets.storage import storage_app, storage_figure
 
 ZONE = {n.name: n.zone for n in four_nodes("kubernetes")}
 
@@ -83,6 +85,25 @@ def test_placement_view_draws_waiting_tasks_in_their_own_row():
     assert "machine down" in idle.hovertext[1]
     with pytest.raises(ValueError, match="at least one series"):
         placement_over_time({})
+
+
+@pytest.mark.parametrize("act_at", [60, 120, 300, 480])
+def test_mark_labels_end_above_the_first_machines_markers(act_at):
+    """On a phone a mark's label covers more of the time axis: "out-of-service taint", hung
+    from the panel's top, sat on node-1's markers. Each panel's top row lies below its
+    labels' lines, with half a marker (9 px) to spare, whether the labels take one line or
+    two (an operator acting soon after the failure)."""
+    fig = storage_figure([stateful_run(s, act_at=act_at) for s in SYSTEMS])
+    plots_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    for suffix in ("", "2", "3"):
+        axis = fig.layout[f"yaxis{suffix}"]
+        low, high = axis.range
+        row_px = (axis.domain[1] - axis.domain[0]) * plots_px / (high - low)
+        top_row = len(axis.categoryarray) - 1
+        labels = [a for a in fig.layout.annotations if a.yref == f"y{suffix} domain"]
+        assert labels
+        labels_end = max(-a.yshift for a in labels) + LABEL_LINE_PX
+        assert (high - top_row) * row_px - 9 / 2 >= labels_end
 
 
 def test_live_control_and_static_rendering():
