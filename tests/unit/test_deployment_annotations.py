@@ -1,8 +1,10 @@
 """The annotations a Deployment shares with its ReplicaSets
 (:mod:`clustersim.kubernetes.controllers.deployment_annotations`): what the controller copies,
-and the revision history of a rollback."""
+the revision history of a rollback, and what ``rollout undo`` puts back."""
 
 from __future__ import annotations
+
+import pytest
 
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.deployment_annotations import (
@@ -11,6 +13,7 @@ from clustersim.kubernetes.controllers.deployment_annotations import (
     REVISION,
     REVISION_HISTORY,
     int_annotation,
+    rollback_annotations,
     set_new_replica_set_annotations,
 )
 from clustersim.kubernetes.objects import LAST_APPLIED
@@ -53,6 +56,15 @@ def test_a_revision_that_is_not_a_number_leaves_the_replicaset_as_it_is():
     assert [int_annotation(meta, k) for k in "abcd"] == [None, 7, None, None]
 
 
+def test_rollback_keeps_the_deployments_own_and_takes_the_rest_from_the_replicaset():
+    """kubectl ``DeploymentRollbacker.Rollback``: the JSON patch replaces
+    ``/metadata/annotations``, so an annotation the revision lacks is gone."""
+    d = {LAST_APPLIED: "{}", REVISION: "3", CHANGE_CAUSE: "v3", "note": "only now"}
+    rs = {REVISION: "1", REVISION_HISTORY: "0", CHANGE_CAUSE: "v1", "team": "shop"}
+    assert rollback_annotations(d, rs) == {LAST_APPLIED: "{}", REVISION: "3",
+                                           CHANGE_CAUSE: "v1", "team": "shop"}
+
+
 def _annotated(cause: str | None, image: str = "nginx:1.25", **spec) -> dict:
     manifest = deployment(image=image, **spec)
     if cause is not None:
@@ -93,3 +105,27 @@ def test_a_paused_deployment_still_copies_its_annotations():
     cluster.run()
     assert _causes(cluster) == [(1, "paused")]
 
+
+def test_undo_puts_back_the_revisions_change_cause():
+    cluster = KubernetesCluster(nodes(), seed=1)
+    cluster.apply(_annotated("first"))
+    cluster.run()
+    cluster.apply(_annotated("second", image="nginx:1.26"))
+    cluster.run()
+    cluster.rollout_undo("web")
+    cluster.run()
+    web = cluster.get("Deployment", "default", "web")["metadata"]["annotations"]
+    assert web[CHANGE_CAUSE] == "first" and web[REVISION] == "3"
+    assert _causes(cluster) == [(2, "second"), (3, "first")]
+
+
+def test_undo_of_a_paused_deployment_is_refused():
+    cluster = KubernetesCluster(nodes(), seed=1)
+    cluster.apply(deployment())
+    cluster.run()
+    cluster.set_image("deployment", "web", "nginx:1.26")
+    cluster.run()
+    cluster.rollout_pause("web")
+    with pytest.raises(ValueError, match="you cannot rollback a paused deployment; resume it "
+                       "first with 'kubectl rollout resume deployment/web' and try again"):
+        cluster.rollout_undo("web")

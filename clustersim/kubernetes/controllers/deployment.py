@@ -14,9 +14,11 @@ The arithmetic lives in pure functions in :mod:`~clustersim.kubernetes.controlle
 upstream's own test tables; :class:`DeploymentController` applies their decisions to the
 ReplicaSet objects and records upstream's ``ScalingReplicaSet`` events.
 
-Rollback is what ``kubectl rollout undo`` does today: it copies the pod template of an older
-revision back into the Deployment (client-side), and the controller then finds that
-revision's ReplicaSet again and scales it up under a new revision number.
+Rollback is what ``kubectl rollout undo`` does today: it copies the pod template and the
+annotations of an older revision back into the Deployment (client-side), and the controller
+then finds that revision's ReplicaSet again and scales it up under a new revision number.
+:mod:`~clustersim.kubernetes.controllers.deployment_annotations` has the annotations the
+Deployment and its ReplicaSets share.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from clustersim.kubernetes.controllers.deployment_annotations import (
     MAX_REPLICAS,
     REVISION,
     int_annotation,
+    rollback_annotations,
     set_new_replica_set_annotations,
 )
 from clustersim.kubernetes.controllers.rollout import (
@@ -453,7 +456,10 @@ def rollout_history(cluster, d: dict[str, Any]) -> list[dict[str, Any]]:
 def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
     """What ``kubectl rollout undo`` does (client-side since apps/v1): copy the pod template
     of revision ``to_revision`` (0: the one before the current) back into the Deployment,
-    without its ``pod-template-hash`` label (kubectl ``pkg/polymorphichelpers/rollback.go``)."""
+    without its ``pod-template-hash`` label, and with it the revision's annotations, such as
+    its change-cause (:func:`.deployment_annotations.rollback_annotations`; kubectl
+    ``pkg/polymorphichelpers/rollback.go``, ``DeploymentRollbacker.Rollback``). A paused
+    Deployment is refused, as kubectl refuses it."""
     name = d["metadata"]["name"]
     history = rollout_history(cluster, d)
     current = max((r["revision"] for r in history), default=0)
@@ -466,12 +472,17 @@ def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
     if not match:
         raise ValueError(f"unable to find specified revision {to_revision} in history")
     rs = cluster.get("ReplicaSet", d["metadata"]["namespace"], match[0]["replicaset"])
+    if d["spec"].get("paused"):
+        raise ValueError(f"you cannot rollback a paused deployment; resume it first with "
+                         f"'kubectl rollout resume deployment/{name}' and try again")
     template = copy.deepcopy(_template_without_hash(rs["spec"]["template"]))
     if template == d["spec"].get("template"):
         return (f"deployment.apps/{name} skipped rollback (current template already matches "
                 f"revision {to_revision})")
     before = dict(d["spec"])
     d["spec"]["template"] = template
+    d["metadata"]["annotations"] = rollback_annotations(d["metadata"].get("annotations") or {},
+                                                        rs["metadata"].get("annotations") or {})
     count_generation(d, before)
     cluster.changed()
     return f"deployment.apps/{name} rolled back"

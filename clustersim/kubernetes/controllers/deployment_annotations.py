@@ -17,6 +17,9 @@ Upstream: kubernetes/kubernetes ``pkg/controller/deployment/util/deployment_util
 - When a ReplicaSet that already had a revision becomes the new one again (a rollback), it
   takes the next revision number and keeps its earlier numbers, comma-separated, in
   ``revision-history``, dropping the oldest beyond 2,000 characters.
+- ``kubectl rollout undo`` puts back the revision's annotations along with its template: the
+  Deployment keeps its own values of the six keys and takes every other annotation from the
+  ReplicaSet, dropping the ones the ReplicaSet lacks (:func:`rollback_annotations`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from clustersim.kubernetes.objects import LAST_APPLIED
 
 __all__ = ["CHANGE_CAUSE", "DESIRED_REPLICAS", "MAX_REPLICAS", "MAX_REVISION_HISTORY_CHARS",
            "NOT_COPIED", "REVISION", "REVISION_HISTORY", "ROLLBACK_TO", "int_annotation",
-           "set_new_replica_set_annotations"]
+           "rollback_annotations", "set_new_replica_set_annotations"]
 
 REVISION = "deployment.kubernetes.io/revision"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
@@ -43,7 +46,8 @@ CHANGE_CAUSE = "kubernetes.io/change-cause"
 
 NOT_COPIED = frozenset({LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS,
                         MAX_REPLICAS, ROLLBACK_TO})
-"""``annotationsToSkip``: what the controller does not copy to a ReplicaSet."""
+"""``annotationsToSkip``: what the controller does not copy to a ReplicaSet and kubectl's
+rollback does not copy back."""
 
 MAX_REVISION_HISTORY_CHARS = 2000
 """``maxRevHistoryLengthInChars`` (``sync.go``): the longest ``revision-history``."""
@@ -109,3 +113,12 @@ def set_new_replica_set_annotations(deployment: Mapping[str, str], rs: dict[str,
                 rs[REVISION_HISTORY] = history
     return changed
 
+
+def rollback_annotations(deployment: Mapping[str, str],
+                         rs: Mapping[str, str]) -> dict[str, str]:
+    """The Deployment's annotations after ``kubectl rollout undo`` to ``rs``: its own values of
+    :data:`NOT_COPIED`, every other annotation from the ReplicaSet (kubectl replaces
+    ``/metadata/annotations`` with these in the same JSON patch as the template)."""
+    kept = {key: value for key, value in deployment.items() if key in NOT_COPIED}
+    kept.update((key, value) for key, value in rs.items() if key not in NOT_COPIED)
+    return kept
