@@ -44,6 +44,7 @@ from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
     GENERATION_KINDS,
+    LAST_APPLIED,
     controller_of,
     count_generation,
     generate_name,
@@ -107,8 +108,6 @@ if TYPE_CHECKING:
     from clustersim.kubernetes.services import Services
     from clustersim.sim import Clock, Event, EventLog
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-"""What ``kubectl apply`` compares a manifest with (client-side apply)."""
 FOREGROUND_DELETION = "foregroundDeletion"
 """``metav1.FinalizerDeleteDependents``: the owner of a foreground deletion keeps it until its
 blocking dependents are gone."""

@@ -39,6 +39,7 @@ from clustersim.manifests.safe_yaml import copy_data
 __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
     "GENERATION_KINDS",
+    "LAST_APPLIED",
     "condition",
     "container_port",
     "controller_of",
@@ -60,6 +61,10 @@ __all__ = [
     "set_condition",
     "set_pod_defaults",
 ]
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+"""What ``kubectl apply`` compares a manifest with (client-side apply); the Deployment
+controller does not copy it to a ReplicaSet."""
 
 GENERATION_KINDS = frozenset({
     "Pod", "ReplicationController", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",

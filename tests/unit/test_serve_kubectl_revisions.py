@@ -1,6 +1,8 @@
-"""ControllerRevisions through the real kubectl: ``get controllerrevisions``, ``rollout history``
+"""Revisions through the real kubectl: ``get controllerrevisions``, ``rollout history``
 and ``rollout undo`` of StatefulSets and DaemonSets, which read and send back the revisions
-the controllers keep (:mod:`clustersim.kubernetes.controllers.history`)."""
+the controllers keep (:mod:`clustersim.kubernetes.controllers.history`), and the CHANGE-CAUSE
+kubectl reads from a Deployment's ReplicaSets
+(:mod:`clustersim.kubernetes.controllers.deployment_annotations`)."""
 
 from __future__ import annotations
 
@@ -163,3 +165,47 @@ def test_volume_claim_templates_are_stored_defaulted_as_claims(tmp_path):
         assert claim["status"] == {"phase": "Pending"}
         kubectl("set", "image", "sts/db", "db=postgres:17")
         assert "configured" in kubectl("apply", "-f", "-", stdin=manifest).stdout
+
+
+def _causes(kubectl: Kubectl, target: str) -> list[list[str]]:
+    """``rollout history`` as (revision, change-cause) rows."""
+    lines = kubectl("rollout", "history", target).stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("REVISION"))
+    return [line.split(None, 1) for line in lines[start + 1:] if line.strip()]
+
+
+def test_a_deployments_change_cause_reaches_its_replicasets(tmp_path):
+    """The tester's report: ``kubectl annotate deploy/api kubernetes.io/change-cause=...``
+    and ``rollout history`` still said ``<none>``. The controller copies the Deployment's
+    annotations to its new ReplicaSet (``getNewReplicaSet``); ``rollout undo`` puts the
+    revision's change-cause back on the Deployment (kubectl's ``DeploymentRollbacker``)."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "deployment", "api", "--image=nginx:1.26")
+        server.step(30)
+        kubectl("set", "image", "deploy/api", "nginx=nginx:2.0")
+        kubectl("annotate", "deploy/api", "kubernetes.io/change-cause=image 2.0")
+        server.step(60)
+        assert _causes(kubectl, "deploy/api") == [["1", "<none>"], ["2", "image 2.0"]]
+        shown = " ".join(kubectl("rollout", "history", "deploy/api", "--revision=2").stdout
+                         .split())
+        assert "kubernetes.io/change-cause: image 2.0" in shown and "nginx:2.0" in shown
+        kubectl("rollout", "undo", "deploy/api")
+        server.step(60)
+        assert _causes(kubectl, "deploy/api") == [["2", "image 2.0"], ["3", "<none>"]]
+        cause = kubectl("get", "deploy/api", "-o",
+                        r"jsonpath={.metadata.annotations.kubernetes\.io/change-cause}")
+        assert cause.stdout == ""
+
+
+@pytest.mark.parametrize("target", ["statefulset/db", "daemonset/agent"])
+def test_a_revision_carries_the_annotations_its_owner_had_when_it_was_made(updated, target):
+    """``newRevision`` (StatefulSet) and ``snapshot`` (DaemonSet) copy the owner's annotations
+    into a new ControllerRevision and never update them: an annotation written after a
+    revision was made shows from the next one on."""
+    updated("annotate", target, "kubernetes.io/change-cause=third")
+    assert _causes(updated, target) == [["1", "<none>"], ["2", "<none>"]]
+    image = "db=postgres:18" if target.startswith("statefulset") else "a=agent:3"
+    updated("set", "image", target, image)
+    updated.server.step(120)
+    assert _causes(updated, target) == [["1", "<none>"], ["2", "<none>"], ["3", "third"]]

@@ -14,9 +14,11 @@ The arithmetic lives in pure functions in :mod:`~clustersim.kubernetes.controlle
 upstream's own test tables; :class:`DeploymentController` applies their decisions to the
 ReplicaSet objects and records upstream's ``ScalingReplicaSet`` events.
 
-Rollback is what ``kubectl rollout undo`` does today: it copies the pod template of an older
-revision back into the Deployment (client-side), and the controller then finds that
-revision's ReplicaSet again and scales it up under a new revision number.
+Rollback is what ``kubectl rollout undo`` does today: it copies the pod template and the
+annotations of an older revision back into the Deployment (client-side), and the controller
+then finds that revision's ReplicaSet again and scales it up under a new revision number.
+:mod:`~clustersim.kubernetes.controllers.deployment_annotations` has the annotations the
+Deployment and its ReplicaSets share.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller, replicas_of
+from clustersim.kubernetes.controllers.deployment_annotations import (
+    CHANGE_CAUSE,
+    DESIRED_REPLICAS,
+    MAX_REPLICAS,
+    REVISION,
+    int_annotation,
+    rollback_annotations,
+    set_new_replica_set_annotations,
+)
 from clustersim.kubernetes.controllers.rollout import (
     ReplicaSetState,
     Scaling,
@@ -54,10 +65,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DeploymentController", "rollout_history", "rollout_undo"]
 
-REVISION = "deployment.kubernetes.io/revision"
-REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
-DESIRED_REPLICAS = "deployment.kubernetes.io/desired-replicas"
-MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
 HASH_LABEL = "pod-template-hash"
 
 def _template_without_hash(template: Mapping[str, Any]) -> dict[str, Any]:
@@ -72,14 +79,6 @@ def _template_without_hash(template: Mapping[str, Any]) -> dict[str, Any]:
         return dict(template)
     kept = {k: v for k, v in labels.items() if k != HASH_LABEL}
     return {**template, "metadata": {**meta, "labels": kept}}
-
-
-def _int_annotation(obj: Mapping[str, Any], key: str) -> int | None:
-    value = ((obj.get("metadata") or {}).get("annotations") or {}).get(key)
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 class DeploymentController(Controller):
@@ -142,12 +141,15 @@ class DeploymentController(Controller):
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "
                              f"{strategy['type']!r} must be RollingUpdate or Recreate")
         replicas = replicas_of(d)
+        rs_objects, new_obj = self._replica_sets(d)
+        if new_obj is not None:
+            # every path of ``syncDeployment`` starts with ``getAllReplicaSetsAndSyncRevision``
+            self._sync_new_replica_set(d, rs_objects, new_obj)
         if d["metadata"].get("deletionTimestamp") is not None:
             # being deleted (in the foreground): its status only, no rollout
             # (``syncDeployment`` calls ``syncStatusOnly``, pkg/controller/deployment)
             self._update_status(d, replicas)
             return
-        rs_objects, new_obj = self._replica_sets(d)
         states = {id(rs): self._state(rs) for rs in rs_objects}
         if spec.get("paused") or self._is_scaling_event(d, rs_objects, replicas):
             new_state = states[id(new_obj)] if new_obj else None
@@ -173,7 +175,6 @@ class DeploymentController(Controller):
             rs_objects = [*rs_objects, new_obj]
             states[id(new_obj)] = self._state(new_obj)
             return
-        self._sync_revision(d, rs_objects, new_obj)
         new_state = states[id(new_obj)]
         old_states = [states[id(rs)] for rs in rs_objects if rs is not new_obj]
         all_states = [*old_states, new_state]
@@ -200,7 +201,6 @@ class DeploymentController(Controller):
         if new_obj is None:
             self._create_new(d, rs_objects, replicas)
             return
-        self._sync_revision(d, rs_objects, new_obj)
         state = states[id(new_obj)]
         if state.replicas != replicas:
             self._apply(d, rs_objects, states, [(state, state.replicas, replicas)])
@@ -215,8 +215,8 @@ class DeploymentController(Controller):
         return ReplicaSetState(
             name=rs["metadata"]["name"], replicas=replicas_of(rs), available=available,
             created=rs["metadata"]["creationTimestamp"],
-            desired=_int_annotation(rs, DESIRED_REPLICAS),
-            max_replicas=_int_annotation(rs, MAX_REPLICAS),
+            desired=int_annotation(rs, DESIRED_REPLICAS),
+            max_replicas=int_annotation(rs, MAX_REPLICAS),
         )
 
     def _find_new(self, d, rs_objects) -> dict[str, Any] | None:
@@ -230,13 +230,13 @@ class DeploymentController(Controller):
 
     def _is_scaling_event(self, d, rs_objects, replicas) -> bool:
         for rs in rs_objects:
-            desired = _int_annotation(rs, DESIRED_REPLICAS)
+            desired = int_annotation(rs, DESIRED_REPLICAS)
             if replicas_of(rs) > 0 and desired is not None and desired != replicas:
                 return True
         return False
 
     def _max_revision(self, rs_objects) -> int:
-        return max((_int_annotation(rs, REVISION) or 0 for rs in rs_objects), default=0)
+        return max((int_annotation(rs, REVISION) or 0 for rs in rs_objects), default=0)
 
     def _create_new(self, d, rs_objects, size: int) -> dict[str, Any]:
         template = copy.deepcopy(d["spec"].get("template") or {})
@@ -247,6 +247,10 @@ class DeploymentController(Controller):
         replicas = replicas_of(d)
         revision = self._max_revision(rs_objects) + 1
         name = f"{d['metadata']['name']}-{template_hash}"
+        annotations = {DESIRED_REPLICAS: str(replicas),
+                       MAX_REPLICAS: str(replicas + max_surge(replicas, d["spec"]["strategy"]))}
+        set_new_replica_set_annotations(d["metadata"].get("annotations") or {}, annotations,
+                                        revision)
         rs = {
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
@@ -254,11 +258,7 @@ class DeploymentController(Controller):
                 "name": name,
                 "namespace": d["metadata"]["namespace"],
                 "labels": dict(template["metadata"]["labels"]),
-                "annotations": {
-                    REVISION: str(revision),
-                    DESIRED_REPLICAS: str(replicas),
-                    MAX_REPLICAS: str(replicas + max_surge(replicas, d["spec"]["strategy"])),
-                },
+                "annotations": annotations,
                 "ownerReferences": [owner_reference(d)],
             },
             "spec": {
@@ -276,20 +276,18 @@ class DeploymentController(Controller):
                                 f"Scaled up replica set {name} from 0 to {size}")
         return rs
 
-    def _sync_revision(self, d, rs_objects, new_obj) -> None:
-        """Give the new ReplicaSet the highest revision, keeping the numbers it had before in
-        ``revision-history`` (what a rollback to it looks like)."""
+    def _sync_new_replica_set(self, d, rs_objects, new_obj) -> None:
+        """Bring the existing new ReplicaSet's annotations up to date (the Deployment's
+        annotations, the highest revision, its ``revision-history``:
+        :func:`.deployment_annotations.set_new_replica_set_annotations`) and give the
+        Deployment its revision (``getNewReplicaSet`` in ``sync.go``)."""
         annotations = new_obj["metadata"].setdefault("annotations", {})
-        current = _int_annotation(new_obj, REVISION) or 0
         others = [rs for rs in rs_objects if rs is not new_obj]
-        wanted = self._max_revision(others) + 1
-        if current < wanted:
-            if current:
-                history = [h for h in annotations.get(REVISION_HISTORY, "").split(",") if h]
-                annotations[REVISION_HISTORY] = ",".join([*history, str(current)])
-            annotations[REVISION] = str(wanted)
+        if set_new_replica_set_annotations(d["metadata"].get("annotations") or {},
+                                           annotations, self._max_revision(others) + 1):
             self.cluster.changed()
-        d["metadata"].setdefault("annotations", {})[REVISION] = annotations[REVISION]
+        if REVISION in annotations:
+            d["metadata"].setdefault("annotations", {})[REVISION] = annotations[REVISION]
 
     def _apply(self, d, rs_objects, states, done: list[Scaling]) -> None:
         """Write each decision to its ReplicaSet (size and replica annotations) with the
@@ -327,7 +325,7 @@ class DeploymentController(Controller):
     def _cleanup(self, d, old_objs) -> None:
         """Delete old ReplicaSets beyond ``revisionHistoryLimit`` (``cleanupDeployment``)."""
         states = [(rs, ReplicaSetState(rs["metadata"]["name"], replicas_of(rs),
-                                       created=_int_annotation(rs, REVISION) or 0))
+                                       created=int_annotation(rs, REVISION) or 0))
                   for rs in old_objs]
         pods = {id(rs): sum(1 for _ in self.cluster.owned("Pod", rs)) for rs in old_objs}
         doomed = replica_sets_to_clean([state for _, state in states],
@@ -441,20 +439,27 @@ def _progressed(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
 
 
 def rollout_history(cluster, d: dict[str, Any]) -> list[dict[str, Any]]:
-    """The Deployment's revisions, oldest first: revision, ReplicaSet name, images."""
+    """The Deployment's revisions, oldest first: revision, ReplicaSet name, images and
+    change-cause (the ReplicaSet's ``kubernetes.io/change-cause``, None without one: kubectl's
+    ``<none>``; kubectl ``pkg/polymorphichelpers/history.go``)."""
     rows = []
     for rs in cluster.owned("ReplicaSet", d):
         images = [c.get("image") for c in
                   (rs["spec"].get("template") or {}).get("spec", {}).get("containers") or []]
-        rows.append({"revision": _int_annotation(rs, REVISION) or 0,
-                     "replicaset": rs["metadata"]["name"], "images": images})
+        cause = (rs["metadata"].get("annotations") or {}).get(CHANGE_CAUSE) or None
+        rows.append({"revision": int_annotation(rs, REVISION) or 0,
+                     "replicaset": rs["metadata"]["name"], "images": images,
+                     "change_cause": cause})
     return sorted(rows, key=lambda r: r["revision"])
 
 
 def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
     """What ``kubectl rollout undo`` does (client-side since apps/v1): copy the pod template
     of revision ``to_revision`` (0: the one before the current) back into the Deployment,
-    without its ``pod-template-hash`` label (kubectl ``pkg/polymorphichelpers/rollback.go``)."""
+    without its ``pod-template-hash`` label, and with it the revision's annotations, such as
+    its change-cause (:func:`.deployment_annotations.rollback_annotations`; kubectl
+    ``pkg/polymorphichelpers/rollback.go``, ``DeploymentRollbacker.Rollback``). A paused
+    Deployment is refused, as kubectl refuses it."""
     name = d["metadata"]["name"]
     history = rollout_history(cluster, d)
     current = max((r["revision"] for r in history), default=0)
@@ -467,12 +472,17 @@ def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
     if not match:
         raise ValueError(f"unable to find specified revision {to_revision} in history")
     rs = cluster.get("ReplicaSet", d["metadata"]["namespace"], match[0]["replicaset"])
+    if d["spec"].get("paused"):
+        raise ValueError(f"you cannot rollback a paused deployment; resume it first with "
+                         f"'kubectl rollout resume deployment/{name}' and try again")
     template = copy.deepcopy(_template_without_hash(rs["spec"]["template"]))
     if template == d["spec"].get("template"):
         return (f"deployment.apps/{name} skipped rollback (current template already matches "
                 f"revision {to_revision})")
     before = dict(d["spec"])
     d["spec"]["template"] = template
+    d["metadata"]["annotations"] = rollback_annotations(d["metadata"].get("annotations") or {},
+                                                        rs["metadata"].get("annotations") or {})
     count_generation(d, before)
     cluster.changed()
     return f"deployment.apps/{name} rolled back"
