@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -206,27 +207,30 @@ class WallClock:
         self.epoch = epoch
         self.base = epoch if epoch is not None else time.time() - now()
         """The Unix time of simulated second 0 now."""
-        self._sessions: dict[str, None] = {}
-        """The latest client sessions seen, oldest first (at most :data:`KEPT_SESSIONS`)."""
+        self._sessions: OrderedDict[str, float] = OrderedDict()
+        """Each recent client session's anchor (:attr:`base`), least recently used first (at
+        most :data:`KEPT_SESSIONS`)."""
 
     def begin(self, session: str | None = None) -> None:
         """Read the wall clock (call once per request): re-anchor if it has drifted, but not
-        within one client command. Only the first request of a ``session`` (kubectl's
-        ``Kubectl-Session`` header: one random id per invocation, sent on each of its requests
-        by ``CommandHeaderRoundTripper`` in k8s.io/cli-runtime
-        ``genericclioptions/command_headers.go``) may move the anchor: its later requests, a
-        watch's polls and a followed log's among them, keep it, so one command sees every
-        timestamp as the same instant, however long it takes and whatever other clients ask
-        meanwhile (with the clock stopped, a ``kubectl diff`` slowed by a busy machine had
-        re-anchored between its reads and reported unchanged timestamps as changes)."""
-        if session is not None:
-            if session in self._sessions:
-                return
-            self._sessions[session] = None
-            while len(self._sessions) > KEPT_SESSIONS:
-                del self._sessions[next(iter(self._sessions))]
+        within one client command. A ``session`` (kubectl's ``Kubectl-Session`` header: one
+        random id per invocation, sent on each of its requests by ``CommandHeaderRoundTripper``
+        in k8s.io/cli-runtime ``genericclioptions/command_headers.go``) keeps the anchor its
+        first request read: its later requests, a watch's polls and a followed log's among
+        them, are answered from it, so one command sees every timestamp as the same instant,
+        however long it takes and whatever other clients ask meanwhile (with the clock
+        stopped, a ``kubectl diff`` slowed by a busy machine had re-anchored between its reads
+        and reported unchanged timestamps as changes)."""
+        if session is not None and session in self._sessions:
+            self.base = self._sessions[session]
+            self._sessions.move_to_end(session)
+            return
         if self.epoch is None and abs(time.time() - self.now() - self.base) > REANCHOR_AFTER:
             self.anchor()
+        if session is not None:
+            self._sessions[session] = self.base
+            if len(self._sessions) > KEPT_SESSIONS:
+                self._sessions.popitem(last=False)
 
     def anchor(self) -> None:
         """Anchor simulated now to the wall clock's now (nothing with a fixed ``epoch``): a

@@ -282,12 +282,24 @@ def test_one_client_command_sees_one_anchor_however_long_it_takes(monkeypatch):
     assert clock.unix(60.0) == wall[0]
 
 
-def test_the_clock_forgets_old_sessions():
-    clock = core.WallClock(lambda: 0.0)
+def test_interleaved_commands_each_keep_their_own_anchor(monkeypatch):
+    """A watch runs while other commands come and go (and a command run through the server
+    re-anchors as it starts): each session is answered from the anchor its first request
+    read, and the one a session used last is the one kept longest."""
+    wall = [1_796_000_000.0]
+    monkeypatch.setattr(core.time, "time", lambda: wall[0])
+    clock = core.WallClock(lambda: 60.0)
+    clock.begin("watch")
+    watching = clock.unix(0.0)
     for i in range(core.KEPT_SESSIONS + 10):
-        clock.begin(f"s{i}")
+        wall[0] += 0.7
+        clock.begin(f"get-{i}")
+        assert clock.unix(60.0) == wall[0]
+        clock.anchor()
+        clock.begin("watch")
+        assert clock.unix(0.0) == watching
     assert len(clock._sessions) == core.KEPT_SESSIONS
-    assert "s0" not in clock._sessions
+    assert "get-0" not in clock._sessions and "watch" in clock._sessions
 
 
 @pytest.mark.parametrize("system", ["kubernetes", "swarm", "marathon"])
