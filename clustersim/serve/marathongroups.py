@@ -71,8 +71,9 @@ class MarathonGroups:
         ``DefaultInfoService.queryForGroup`` copies it into the RAML ``GroupInfo``
         (``group.raml``, ``enforceRole?: boolean``), whose writer leaves an empty option
         out, so the root group and nested groups show none. marathon-python 0.13.0 predates
-        the field (thefactory/marathon-python#280): its ``get_group`` refuses a top-level
-        group of Marathon 1.9.32 and later, and of this API, alike."""
+        the field (thefactory/marathon-python#280): its ``get_group`` and ``list_groups``
+        refuse a top-level group of Marathon 1.9.32 and later, and of this API, alike, and
+        the root group too once it holds one (the README says so)."""
         root = self.marathon.root
         group = root.groups[group_id]
         out: dict[str, Any] = {
