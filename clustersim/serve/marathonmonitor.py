@@ -19,6 +19,11 @@ The events the REST API posts itself (:mod:`.marathon`) carry Marathon's own pay
 ``pod_deleted_event`` ``clientIp`` and ``uri`` (``PodEventWrites`` in d2iq-archive/marathon
 ``api/v2/json/Formats.scala``).
 
+An ``instance_changed_event`` carries Marathon's payload too: ``instanceId``, ``condition``,
+``runSpecId``, ``agentId``, ``host``, ``runSpecVersion`` (the version's instant),
+``timestamp`` and ``eventType`` (``InstanceChangedEventWrites``, ibid.;
+:mod:`clustersim.marathon.conditions`).
+
 Simplified: any other event's data carries ``eventType``, ``timestamp``, the id of what it is
 about (``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and the simulator's
 ``message``, not Marathon's full payload (a ``status_update_event`` has ``taskStatus``,
@@ -35,6 +40,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from clustersim.marathon import Marathon
+from clustersim.marathon.conditions import changed_fields
 from clustersim.serve.core import HttpError, Request, Response, SimServer
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -86,6 +92,11 @@ def _data(event: Any, times: MarathonTime, payload: dict[str, Any] | None) -> di
     if payload is not None:
         return {**payload, **stamp}
     kind, _, name = event.object.partition("/")
+    changed = changed_fields(event.message) if event.reason == "instance_changed_event" else None
+    if changed is not None:
+        version = times.version(changed["runSpecVersion"])
+        return {"instanceId": name, **changed, "runSpecVersion": version,
+                "timestamp": stamp["timestamp"], "eventType": event.reason}
     data: dict[str, Any] = {_ID_KEYS.get(kind, "id"): name, "message": event.message}
     status = _STATUS.fullmatch(event.message) if event.reason == "status_update_event" else None
     if status:          # the framework writes the event bus fields into its message
