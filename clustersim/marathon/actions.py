@@ -144,8 +144,9 @@ class SchedulerActions(LaunchQueue):
 
     def status_update(self, status: Any) -> None:
         found = self._find(status.task_id)
-        where = (f" appId={found[0].spec.id} host={found[1].hostname}"
-                 f" ports={[p for p in found[1].host_ports if p]}") if found else ""
+        where = (f" appId={found[0].spec.id} agentId={found[1].agent_id}"
+                 f" host={found[1].hostname} ports={[p for p in found[1].host_ports if p]}"
+                 f" version={found[1].version}") if found else ""
         self._record("task", status.task_id, "status_update_event",   # the event bus fields
                      f"taskStatus={status.state}{where}"
                      + (f" message={status.reason}" if status.reason else ""),
