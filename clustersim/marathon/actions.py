@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clustersim.marathon.conditions import TERMINAL_CONDITION
 from clustersim.marathon.constraints import select_instances_to_kill
 from clustersim.marathon.launchqueue import LaunchQueue
 from clustersim.marathon.pathid import PathId
@@ -53,10 +54,7 @@ class SchedulerActions(LaunchQueue):
             if state not in TERMINAL and self.driver:
                 self.driver.kill_task(live)
         instance.goal = "Decommissioned"
-        app.instances.pop(instance.id, None)
-        self._record("instance", instance.id, "instance_changed_event",
-                     f"Instance {instance.id} of {app.spec.id} is wiped: expunged with its "
-                     "reservation")
+        app.instances.pop(instance.id, None)   # its condition stays: no instance_changed_event
         self._schedule(app)
 
     def _kill_old(self, app: App, restart: Restart, count: int) -> None:
@@ -105,14 +103,16 @@ class SchedulerActions(LaunchQueue):
         resident instance with a reservation is reused first)."""
         for instance in app.instances.values():
             if instance.state == RESERVED and instance.goal != "Decommissioned":
-                instance.goal, instance.state, instance.version = "Running", SCHEDULED, app.version
+                instance.goal, instance.version = "Running", app.version
                 instance.scheduled_at = self.now
+                self._become(instance, SCHEDULED)
                 self._revive()
                 return instance
         number = next(self._instance_ids)
         instance = Instance(f"{PathId(app.spec.id).safe_path()}.instance-{number:06d}",
                             app.spec.id, app.version, scheduled_at=self.now)
         app.instances[instance.id] = instance
+        self._condition_changed(instance, SCHEDULED)
         self._revive()
         return instance
 
@@ -127,15 +127,13 @@ class SchedulerActions(LaunchQueue):
                 self.driver.kill_task(task_id)
 
     def _retire(self, app: App, instance: Instance) -> None:
-        """An instance without live tasks leaves: kept as Reserved, or forgotten."""
+        """An instance without live tasks leaves: kept as Reserved, or forgotten (expunged
+        in the condition it has: no ``instance_changed_event``)."""
         if instance.goal == "Stopped" and instance.reservation:
-            instance.state, instance.healthy, instance.running_since = RESERVED, None, None
-            instance.tasks = {}
+            instance.healthy, instance.running_since, instance.tasks = None, None, {}
+            self._become(instance, RESERVED)
         else:
             app.instances.pop(instance.id, None)
-        self._record("instance", instance.id, "instance_changed_event",
-                     f"Instance {instance.id} of {app.spec.id} is "
-                     f"{'Reserved' if instance.state == RESERVED else 'gone'}")
 
     def _find(self, task_id: str) -> tuple[App, Instance] | None:
         spec_id, instance_id = self._task_index.get(task_id, ("", ""))
@@ -146,8 +144,9 @@ class SchedulerActions(LaunchQueue):
 
     def status_update(self, status: Any) -> None:
         found = self._find(status.task_id)
-        where = (f" appId={found[0].spec.id} host={found[1].hostname}"
-                 f" ports={[p for p in found[1].host_ports if p]}") if found else ""
+        where = (f" appId={found[0].spec.id} agentId={found[1].agent_id}"
+                 f" host={found[1].hostname} ports={[p for p in found[1].host_ports if p]}"
+                 f" version={found[1].version}") if found else ""
         self._record("task", status.task_id, "status_update_event",   # the event bus fields
                      f"taskStatus={status.state}{where}"
                      + (f" message={status.reason}" if status.reason else ""),
@@ -155,9 +154,7 @@ class SchedulerActions(LaunchQueue):
                      else "Normal")
         if found is None and status.task_id in self._task_index and status.state in MESOS_STATE:
             # Its instance was expunged while unreachable: "An expunged task will be killed if
-            # it ever comes back" (docs/docs/configure-task-handling.md).
-            self._record("task", status.task_id, "instance_changed_event",
-                         f"{status.task_id} came back after its instance was expunged: killing it")
+            # it ever comes back" (docs/docs/configure-task-handling.md); no instance changes.
             self.driver.kill_task(status.task_id)
             return
         if found is None or status.task_id not in found[1].tasks:
@@ -170,14 +167,15 @@ class SchedulerActions(LaunchQueue):
             states = set(instance.tasks.values())
             if states == {"TASK_RUNNING"} and instance.state != RUNNING:
                 returned = instance.state == INACTIVE
-                instance.state, instance.running_since = RUNNING, self.now
+                instance.running_since = self.now
+                self._become(instance, RUNNING)
                 self._start_health_checks(app, instance)
                 self._start_readiness_check(app, instance)
                 if returned:
                     self._scale_check(app)
             elif instance.state != RUNNING:   # a task group runs when all its tasks run
-                instance.state = STARTING if status.state == "TASK_RUNNING" \
-                    else MESOS_STATE[status.state]
+                self._become(instance, STARTING if status.state == "TASK_RUNNING"
+                             else MESOS_STATE[status.state])
         elif status.state == "TASK_UNREACHABLE":
             self._unreachable(app, instance)
         elif status.state in TERMINAL:
@@ -202,18 +200,20 @@ class SchedulerActions(LaunchQueue):
                 self.driver.kill_task(task_id)
         if any(state not in TERMINAL for state in instance.tasks.values()):
             return
+        self._condition_changed(instance, TERMINAL_CONDITION[status.state])
         if instance.goal != "Running" or instance.state == INACTIVE:
             self._retire(app, instance)
             return
         if status.state in FAILURES:
             until = app.backoff.add_delay(self.now)
             self.driver.call_later(until - self.now, self._revive, background=True)
-        instance.state, instance.healthy, instance.running_since = SCHEDULED, None, None
+        instance.healthy, instance.running_since = None, None
         instance.scheduled_at = self.now
+        self._become(instance, SCHEDULED)
         self._revive()
 
     def _unreachable(self, app: App, instance: Instance) -> None:
-        instance.state = UNREACHABLE
+        self._become(instance, UNREACHABLE)
         if app.spec.unreachable is None:
             return
         inactive, expunge = app.spec.unreachable
@@ -221,10 +221,7 @@ class SchedulerActions(LaunchQueue):
 
         def inactivate() -> None:
             if instance.state == UNREACHABLE and instance.attempt == attempt:
-                instance.state = INACTIVE
-                self._record("instance", instance.id, "instance_changed_event",
-                             f"{instance.id} unreachable for {inactive:g} s: UnreachableInactive, "
-                             "launching a replacement", "Warning")
+                self._become(instance, INACTIVE)   # a replacement is launched
                 if instance.goal == "Running":
                     self._schedule(app)
                 self._progress()

@@ -42,7 +42,9 @@ Events go to ``m.events`` (an :class:`~clustersim.sim.EventLog` with Marathon's 
 types as reasons: ``group_change_success``, ``deployment_info``,
 ``deployment_step_success``, ``deployment_success``, ``status_update_event``,
 ``health_status_changed_event``, ``failed_health_check_event``,
-``unhealthy_task_kill_event``, ``instance_changed_event``). ``api_post_event`` is not among
+``unhealthy_task_kill_event``, and ``instance_changed_event`` at each change of an instance's
+condition, after the ``status_update_event`` that caused it: :mod:`~clustersim.marathon.
+conditions`). ``api_post_event`` is not among
 them: Marathon posts it from its REST API's app requests (``AppsResource.maybePostEvent``),
 which the Python API is not; the served API posts it (:mod:`clustersim.serve.marathon`).
 

@@ -79,10 +79,7 @@ class HealthChecking:
             if instance.attempt != attempt or instance.state != RUNNING:
                 return
             if app.health_ok:
-                instance.ready = True
-                self._record("instance", instance.id, "instance_changed_event",
-                             f"{instance.id} of {app.spec.id} is ready "
-                             f"(readiness check {checks[0].get('name', 'readinessCheck')})")
+                instance.ready = True      # readiness is no condition: no event
                 self._progress()
             else:
                 self.driver.call_later(interval, check, background=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim.manifests.units import pod_container_resources
+from clustersim.marathon.conditions import changed_message, condition_name
 from clustersim.marathon.constraints import constraint_accepts
 from clustersim.marathon.health import HealthChecking
 from clustersim.marathon.pathid import PathId
@@ -49,6 +50,18 @@ def offer_role(offer: Any) -> str:
 class LaunchQueue(HealthChecking):
     """Offers matched and instances launched (a part of
     :class:`~clustersim.marathon.framework.Marathon`)."""
+
+    def _become(self, instance: Instance, state: str) -> None:
+        """Move ``instance`` to ``state``, with an ``instance_changed_event`` if that changes
+        its condition (:mod:`~clustersim.marathon.conditions`)."""
+        if instance.state != state:
+            instance.state = state
+            self._condition_changed(instance, condition_name(state))
+
+    def _condition_changed(self, instance: Instance, condition: str) -> None:
+        """Post the ``instance_changed_event`` of ``instance`` now in ``condition``."""
+        self._record("instance", instance.id, "instance_changed_event",
+                     changed_message(instance, condition))
 
     def _revive(self) -> None:
         if self.driver:
@@ -169,7 +182,7 @@ class LaunchQueue(HealthChecking):
                 ports: list[int | None]) -> Any:
         spec = app.spec
         instance.attempt += 1
-        instance.state, instance.agent_id = STAGING, offer.agent_id
+        instance.agent_id = offer.agent_id
         instance.hostname = offer.hostname
         instance.attributes, instance.domain = dict(offer.attributes), offer.domain
         instance.host_ports, instance.healthy, instance.failures = ports, None, {}
@@ -213,7 +226,5 @@ class LaunchQueue(HealthChecking):
         instance.tasks = {t.task_id: "TASK_STAGING" for t in tasks}
         for task in tasks:
             self._task_index[task.task_id] = (spec.id, instance.id)
-        self._record("instance", instance.id, "instance_changed_event",
-                     f"Launching {instance.id} of {spec.id} on {offer.hostname}"
-                     + (f" ports {[p for p in ports if p]}" if any(ports) else ""))
+        self._become(instance, STAGING)
         return operation

@@ -19,10 +19,16 @@ The events the REST API posts itself (:mod:`.marathon`) carry Marathon's own pay
 ``pod_deleted_event`` ``clientIp`` and ``uri`` (``PodEventWrites`` in d2iq-archive/marathon
 ``api/v2/json/Formats.scala``).
 
+An ``instance_changed_event`` carries Marathon's payload too: ``instanceId``, ``condition``,
+``runSpecId``, ``agentId``, ``host``, ``runSpecVersion`` (the version's instant),
+``timestamp`` and ``eventType`` (``InstanceChangedEventWrites``, ibid.;
+:mod:`clustersim.marathon.conditions`).
+
 Simplified: any other event's data carries ``eventType``, ``timestamp``, the id of what it is
 about (``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and the simulator's
-``message``, not Marathon's full payload (a ``status_update_event`` has ``taskStatus``,
-``appId``, ``host`` and ``ports`` but no ``slaveId`` or ``version``); only the gauges and
+``message``, not Marathon's full payload (a ``status_update_event`` has ``slaveId``,
+``taskId``, ``taskStatus``, ``message``, ``appId``, ``host``, ``ports`` and ``version`` in
+``MesosStatusUpdateEvent``'s order, but no ``ipAddresses``); only the gauges and
 counters below are served, none of the JVM, HTTP or Mesos ones; the stream ends when the
 server stops.
 """
@@ -35,6 +41,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from clustersim.marathon import Marathon
+from clustersim.marathon.conditions import changed_fields
 from clustersim.serve.core import HttpError, Request, Response, SimServer
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -44,8 +51,9 @@ POLL_SECONDS = 0.2
 """How often (wall clock) the stream looks for new events."""
 _ID_KEYS = {"task": "taskId", "instance": "instanceId", "app": "appId", "deployment": "id",
             "group": "groupId"}
-_STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) host=(?P<host>\S+) "
-                     r"ports=(?P<ports>\[[^\]]*\]))?(?: message=(?P<message>.*))?")
+_STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) agentId=(?P<agent>\S+) "
+                     r"host=(?P<host>\S+) ports=(?P<ports>\[[^\]]*\]) version=(?P<version>\d+))?"
+                     r"(?: message=(?P<message>.*))?")
 
 
 def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
@@ -86,13 +94,20 @@ def _data(event: Any, times: MarathonTime, payload: dict[str, Any] | None) -> di
     if payload is not None:
         return {**payload, **stamp}
     kind, _, name = event.object.partition("/")
+    changed = changed_fields(event.message) if event.reason == "instance_changed_event" else None
+    if changed is not None:
+        version = times.version(changed["runSpecVersion"])
+        return {"instanceId": name, **changed, "runSpecVersion": version,
+                "timestamp": stamp["timestamp"], "eventType": event.reason}
     data: dict[str, Any] = {_ID_KEYS.get(kind, "id"): name, "message": event.message}
     status = _STATUS.fullmatch(event.message) if event.reason == "status_update_event" else None
     if status:          # the framework writes the event bus fields into its message
-        data.update({"taskStatus": status["state"], "message": status["message"] or ""})
+        data = {"slaveId": status["agent"] or "", "taskId": name, "taskStatus": status["state"],
+                "message": status["message"] or ""}
         if status["app"]:
             data.update({"appId": status["app"], "host": status["host"],
-                         "ports": json.loads(status["ports"])})
+                         "ports": json.loads(status["ports"]),
+                         "version": times.version(int(status["version"]))})
     return {**data, **stamp}
 
 

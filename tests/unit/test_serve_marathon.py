@@ -814,6 +814,11 @@ def test_the_event_stream_and_metrics(server, client):
     [task] = client.list_tasks("/web")
     assert [(e["taskId"], e["appId"], e["host"]) for e in running] == \
         [(task.id, "/web", task.host)]
+    # MesosStatusUpdateEvent's fields in their order (no ipAddresses: simplified)
+    assert list(running[0]) == ["slaveId", "taskId", "taskStatus", "message", "appId", "host",
+                                "ports", "version", "eventType", "timestamp"]
+    assert (running[0]["slaveId"], running[0]["version"]) == \
+        (task.slave_id, client.get_app("/web").version)
     assert {e["eventType"] for e in seen} == set(kinds[1:])
     gauges = requests.get(f"{url}/metrics", timeout=10).json()["gauges"]
     assert gauges["marathon.apps.active.gauge"] == {"value": 1}

@@ -1,0 +1,71 @@
+"""An instance's condition as Marathon's event bus reports it: ``instance_changed_event``.
+
+Marathon publishes an ``instance_changed_event`` whenever an instance's condition changes
+(d2iq-archive/marathon ``core/instance/update/InstanceChangedEventsGenerator.scala``: an
+event only if the condition differs from the previous one; a task's status update posts its
+``status_update_event`` first, then the instance's event). Its JSON carries ``instanceId``,
+``condition``, ``runSpecId``, ``agentId``, ``host``, ``runSpecVersion``, ``timestamp`` and
+``eventType``, in that order (``InstanceChangedEventWrites`` in ``api/v2/json/Formats.scala``;
+``agentId`` and ``host`` are ``null`` while the instance is on no agent). Condition names
+follow ``core/condition/Condition.scala``.
+
+The simulator records the event with the bus fields in its message
+(``condition=Running runSpecId=/web agentId=agent-1 host=agent-1 runSpecVersion=1``, as
+``status_update_event`` does) and :func:`changed_fields` reads them back for the served
+event stream.
+
+Simplified: the simulated master tells a framework no ``TASK_STAGING``, so a launched
+instance is *Staging* in the simulator until its task starts; its event names it
+*Provisioned*, Marathon's condition for an accepted launch that Mesos has not started yet.
+Mesos's ``TASK_KILLING`` is not simulated, so no instance is ever *Killing*. A task group's
+instance takes a terminal condition when its last task ends, the condition of that task's
+state.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clustersim.marathon.state import STAGING, Instance
+
+__all__ = ["TERMINAL_CONDITION", "changed_fields", "changed_message", "condition_name"]
+
+TERMINAL_CONDITION = {
+    "TASK_FINISHED": "Finished", "TASK_FAILED": "Failed", "TASK_KILLED": "Killed",
+    "TASK_ERROR": "Error", "TASK_DROPPED": "Dropped", "TASK_GONE": "Gone",
+    "TASK_GONE_BY_OPERATOR": "Gone", "TASK_LOST": "Gone"}
+"""The condition an instance takes when its task ends in a terminal Mesos state
+(``Condition.scala``'s mapping; Marathon reads a ``TASK_LOST``'s reason to tell Gone from
+Unreachable or Unknown, ``TaskConditionMapping``; the simulator's lost tasks are gone)."""
+
+_FIELDS = re.compile(r"condition=(?P<condition>\S+) runSpecId=(?P<runSpecId>\S+) "
+                     r"agentId=(?P<agentId>\S+) host=(?P<host>\S+) "
+                     r"runSpecVersion=(?P<runSpecVersion>\d+)")
+_NONE = "-"
+
+
+def condition_name(state: str) -> str:
+    """Marathon's name of a simulator instance state (Staging: *Provisioned*, see above)."""
+    return "Provisioned" if state == STAGING else state
+
+
+def changed_message(instance: Instance, condition: str) -> str:
+    """The message of the ``instance_changed_event`` that moves ``instance`` to
+    ``condition`` (a Marathon condition name)."""
+    return (f"condition={condition} runSpecId={instance.spec_id} "
+            f"agentId={instance.agent_id or _NONE} host={instance.hostname or _NONE} "
+            f"runSpecVersion={instance.version}")
+
+
+def changed_fields(message: str) -> dict[str, Any] | None:
+    """The event bus fields of an ``instance_changed_event``'s message (``runSpecVersion``:
+    the number of the deployment that stored the version, ``None`` for no agent), or
+    ``None`` if the message is not one :func:`changed_message` wrote."""
+    found = _FIELDS.fullmatch(message)
+    if found is None:
+        return None
+    fields: dict[str, Any] = {key: None if value == _NONE else value
+                              for key, value in found.groupdict().items()}
+    fields["runSpecVersion"] = int(fields["runSpecVersion"])
+    return fields

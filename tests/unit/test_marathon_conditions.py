@@ -1,0 +1,110 @@
+"""``instance_changed_event``: one per condition change of an app's or a pod's instance, after
+the ``status_update_event`` that caused it, with Marathon's fields on the served stream.
+
+Regression tests: the simulator posted the event only when an instance was launched, became
+ready, inactive, reserved, wiped or forgotten, with a sentence for a message and no
+condition (``InstanceChangedEventsGenerator`` and ``InstanceChangedEventWrites`` in
+d2iq-archive/marathon)."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+
+from clustersim import Node, marathon
+from clustersim.marathon.conditions import changed_fields
+from clustersim.mesos import MesosCluster
+from clustersim.serve import serve
+
+APP = {"id": "/web", "cmd": "serve", "instances": 1, "cpus": 0.5, "mem": 128}
+POD = {"id": "/pod", "containers": [
+    {"name": name, "resources": {"cpus": 0.1, "mem": 32},
+     "exec": {"command": {"shell": "sleep 1000"}}} for name in ("app", "sidecar")]}
+
+
+def cluster(agents: int = 2) -> tuple[MesosCluster, marathon.Marathon]:
+    mesos = MesosCluster(Node.many(agents, "agent", cpu=2, memory="4Gi", disk="10Gi"), seed=0)
+    return mesos, mesos.register(marathon.Marathon())
+
+
+def conditions(m: marathon.Marathon, instance_id: str) -> list[str]:
+    fields = (changed_fields(e.message) for e in m.events.where(reason="instance_changed_event")
+              if e.object == f"instance/{instance_id}")
+    return [f["condition"] for f in fields if f is not None]
+
+
+def test_an_app_instance_reports_each_condition_change_once() -> None:
+    mesos, m = cluster()
+    m.deploy(APP)
+    mesos.run()
+    [instance] = m.instances("/web")
+    assert conditions(m, instance.id) == ["Scheduled", "Provisioned", "Starting", "Running"]
+    m.scale("/web", 0)
+    mesos.run()
+    assert conditions(m, instance.id)[4:] == ["Killed"]     # then expunged: no event
+
+
+def test_the_status_update_comes_first_then_the_instance_change() -> None:
+    mesos, m = cluster()
+    m.deploy(APP)
+    mesos.run()
+    events = [e for e in m.events if e.reason in ("status_update_event",
+                                                  "instance_changed_event")]
+    running = next(i for i, e in enumerate(events) if "taskStatus=TASK_RUNNING" in e.message)
+    [instance] = m.instances("/web")
+    assert events[running + 1].object == f"instance/{instance.id}"
+    assert events[running + 1].message.startswith("condition=Running ")
+
+
+def test_an_unhealthy_task_reports_killed_then_scheduled_again() -> None:
+    mesos, m = cluster()
+    m.deploy({**APP, "healthChecks": [{"protocol": "HTTP", "gracePeriodSeconds": 20,
+                                       "intervalSeconds": 5, "maxConsecutiveFailures": 2}]})
+    mesos.run()
+    [instance] = m.instances("/web")
+    m.set_health("/web", False)
+    mesos.run(until=mesos.now + 60)
+    assert conditions(m, instance.id)[4:6] == ["Killed", "Scheduled"]
+
+
+def test_a_pod_instance_starts_when_one_task_runs_and_runs_when_all_do() -> None:
+    mesos, m = cluster()
+    m.deploy(POD)
+    mesos.run()
+    [instance] = m.instances("/pod")
+    assert conditions(m, instance.id) == ["Scheduled", "Provisioned", "Starting", "Running"]
+
+
+def test_an_unreachable_instance_becomes_inactive() -> None:
+    mesos, m = cluster()
+    m.deploy({**APP, "unreachableStrategy": {"inactiveAfterSeconds": 60,
+                                             "expungeAfterSeconds": 3600}})
+    mesos.run(until=30)
+    [instance] = m.instances("/web")
+    mesos.fail_agent(next(a.name for a in mesos.agents if a.id == instance.agent_id))
+    mesos.run(until=400)
+    assert conditions(m, instance.id)[4:] == ["Unreachable", "UnreachableInactive"]
+
+
+def test_the_served_stream_carries_marathons_fields_in_its_order() -> None:
+    with serve("marathon", nodes=2, speed=0) as server:
+        with requests.get(f"{server.url}/v2/events",
+                          params={"event_type": "instance_changed_event"},
+                          headers={"Accept": "text/event-stream"}, stream=True,
+                          timeout=10) as stream:
+            lines = (line for line in stream.iter_lines(decode_unicode=True)
+                     if line.startswith("data: "))
+            requests.post(f"{server.url}/v2/apps", json=APP, timeout=10)
+            server.step(30)
+            seen = [json.loads(next(lines)[len("data: "):]) for _ in range(4)]
+        version = requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"]["version"]
+        [task] = requests.get(f"{server.url}/v2/apps/web/tasks", timeout=10).json()["tasks"]
+    assert [list(e) for e in seen] == [["instanceId", "condition", "runSpecId", "agentId",
+                                        "host", "runSpecVersion", "timestamp",
+                                        "eventType"]] * 4
+    assert [e["condition"] for e in seen] == ["Scheduled", "Provisioned", "Starting", "Running"]
+    assert (seen[0]["agentId"], seen[0]["host"]) == (None, None)
+    assert {(e["instanceId"], e["runSpecId"], e["runSpecVersion"]) for e in seen} == {
+        (task["id"].rsplit("._app.", 1)[0], "/web", version)}
+    assert (seen[-1]["agentId"], seen[-1]["host"]) == (task["slaveId"], task["host"])
