@@ -56,6 +56,7 @@ from typing import Any
 from clustersim.goformat import go_quote
 from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
 from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.manifests.kubernetes_fields import unknown_fields_meant
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubelists import UNKNOWN_REASON
 
@@ -296,6 +297,8 @@ def path_string(path: Path) -> str:
             out += "." + rest
         elif kind == "k":
             out += "[" + ",".join(f"{k}={_json(v)}" for k, v in json.loads(rest).items()) + "]"
+        elif kind == "i":
+            out += f"[{rest}]"
         else:
             out += f"[={rest}]"
     return out
@@ -433,8 +436,14 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
     structured-merge-diff's ``validatingObjectWalker``: ``duplicate entries for key
     [name="A"]``): a 500 without a reason, as for any error the API server did not classify
     (kubernetes/kubernetes#121575: only an apply is refused; a create or an update may store
-    duplicates). The errors are listed in the order of their paths, where Go walks a map in
-    no set order."""
+    duplicates). A field the kind's schema does not declare (``spec.replica``,
+    ``metadata.labelz``) fails the same conversion, ``.spec.replica: field not declared in
+    schema``, whatever the request's ``fieldValidation`` (the apply patch is made a typed
+    object before any decoder's check: ``applyPatcher`` in k8s.io/apiserver
+    ``endpoints/handlers/patch.go``; kubernetes/kubernetes#122480), at most the first of each
+    map (:func:`_walked`). The errors are listed in the order of their paths, where Go walks a
+    map in no set order; several are ``errors:`` and one per line (``ValidationErrors.Error``,
+    structured-merge-diff ``typed/validate.go``)."""
     sent = group_version_kind(config.get("apiVersion"), config.get("kind"))
     if sent != group_version_kind(group_version, kind):
         raise HttpError(400, f"invalid object type: {sent}", "BadRequest")
@@ -445,15 +454,51 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
     duplicates: list[Path] = []
     field_set(config, duplicates)
     _add(set(), (), "status", config.get("status"), duplicates)    # converted too, owned by none
-    if duplicates:
+    errors = [(p[:-1], f"duplicate entries for key {path_string(p[-1:])}") for p in duplicates]
+    errors += [(p, "field not declared in schema") for p in _undeclared(config, kind)]
+    shown = sorted(f"{path_string(p)}: {why}" for p, why in _walked(errors))
+    if shown:
         meta = meta if isinstance(meta, dict) else {}
         where = "/".join(v if isinstance(v, str) else "" for v in (
             meta.get("namespace"), meta.get("name")))
-        errors = sorted(f"{path_string(p[:-1])}: duplicate entries for key "
-                        f"{path_string(p[-1:])}" for p in duplicates)
-        listed = errors[0] if len(errors) == 1 else "errors:\n  " + "\n  ".join(errors)
+        listed = shown[0] if len(shown) == 1 else "errors:\n  " + "\n  ".join(shown)
         raise HttpError(500, f"failed to create typed patch object ({where}; {sent}): "
                         f"{listed}", UNKNOWN_REASON)
+
+
+def _undeclared(config: dict[str, Any], kind: str) -> list[Path]:
+    """The fields of an apply's configuration its kind's schema does not declare (the ones
+    :func:`unknown_fields_meant` knows), as structured-merge-diff paths: an element of a
+    keyed list by its keys, of another list by its index."""
+    out = []
+    for _, steps, _ in unknown_fields_meant(kind, config):
+        path: list[str] = []
+        value: Any = config
+        name = ""
+        for step in steps:
+            if isinstance(step, int):
+                keys = list_map_keys(name, value)
+                path.append(_key_step(value[step], keys) if keys else f"i:{step}")
+            else:
+                path.append(f"f:{step}")
+                name = str(step)
+            value = value[step]
+        out.append(tuple(path))
+    return out
+
+
+def _walked(errors: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """The ``errors`` the conversion to a typed object reports: structured-merge-diff's
+    ``validatingObjectWalker.visitMapItems`` stops walking a map at its first field not
+    declared in the schema, so that field's later siblings (and any error inside them) go
+    unreported. Go walks a map in no set order; the simulator walks its keys sorted."""
+    first: dict[Path, str] = {}
+    for path, why in errors:
+        if why == "field not declared in schema":
+            first[path[:-1]] = min(first.get(path[:-1], path[-1]), path[-1])
+    return [(path, why) for path, why in errors
+            if not any(path[:i] in first and path[i] > first[path[:i]]
+                       for i in range(len(path)))]
 
 
 # ---- the two operations --------------------------------------------------------------------

@@ -435,6 +435,32 @@ def test_an_apply_with_two_elements_of_the_same_keys_is_refused(kubectl):
     kubectl("create", "-f", "-", stdin=twice.replace("name: web,", "name: copy,"))
 
 
+@pytest.mark.parametrize("validate", ["--validate=strict", "--validate=false"])
+def test_an_apply_with_fields_the_schema_does_not_declare_is_refused(kubectl, validate):
+    """The apply patch is made a typed object before any field validation
+    (kubernetes/kubernetes#122480): a field the schema does not declare is a 500 naming the
+    first of each map, whatever ``fieldValidation`` says, for a create as for a change. They
+    had been refused 400 ``strict decoding error``, or dropped silently with
+    ``--validate=false``."""
+    unknown = WEB.replace("tier: front}", "tier: front}, labelz: {a: b}").replace(
+        "replicas: 2", "replicas: 2\n  replica: 3").replace(
+        "image: nginx:1.27", "image: nginx:1.27\n        port: 80")
+    expected = ('Error from server: failed to create typed patch object (default/web; '
+                'apps/v1, Kind=Deployment): errors:\n'
+                '  .metadata.labelz: field not declared in schema\n'
+                '  .spec.replica: field not declared in schema\n')
+    assert kubectl("apply", "--server-side", validate, "-f", "-", stdin=unknown,
+                   check=False).stderr == expected
+    assert stored(kubectl) is None
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    port_only = WEB.replace("image: nginx:1.27", "image: nginx:1.27\n        port: 80")
+    assert kubectl("apply", "--server-side", validate, "-f", "-", stdin=port_only,
+                   check=False).stderr == (
+        'Error from server: failed to create typed patch object (default/web; apps/v1, '
+        'Kind=Deployment): .spec.template.spec.containers[name="web"].port: field not '
+        'declared in schema\n')
+
+
 @pytest.mark.parametrize("mangled", [
     {"fieldsType": "FieldsV2"}, {"fieldsType": None}, {"apiVersion": ""},
     {"operation": "Patch"}, {"fieldsV1": {"x:spec": {}}}, {"fieldsV1": {'k:{"name"': {}}},
