@@ -44,13 +44,21 @@ from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.kubedecoding import decoder_error
 from clustersim.serve.kubeversions import ResourceVersions
 
-__all__ = ["UNKNOWN_REASON", "WATCH_LIMIT", "WATCH_POLL", "check_list_options", "int64_option",
-           "page"]
+__all__ = ["MIN_REQUEST_TIMEOUT", "UNKNOWN_REASON", "WATCH_LIMIT", "WATCH_POLL",
+           "check_list_options", "int64_option", "page"]
 
 WATCH_POLL = 0.1
 """How often, in wall-clock seconds, a watch or a followed log looks for news."""
-WATCH_LIMIT = 300.0
-"""A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
+MIN_REQUEST_TIMEOUT = 1800.0
+"""The API server's ``--min-request-timeout`` (default 1800 s, k8s.io/apiserver
+``pkg/server/config.go``)."""
+WATCH_LIMIT = MIN_REQUEST_TIMEOUT
+"""How many wall-clock seconds a watch without ``timeoutSeconds`` (or with 0) lasts, and a
+followed log at most. The API server gives such a watch ``MinRequestTimeout`` times a random
+factor in [1, 2), 30 to 60 minutes (``ListResource`` in k8s.io/apiserver
+``pkg/endpoints/handlers/get.go``); the simulator takes the factor's lower bound, 1, so the
+same watch always lasts as long. When it ends, ``kubectl get -w`` ends with it; a command
+built on an informer (``kubectl rollout status``, ``kubectl wait``) starts a new watch."""
 LIST_EXPIRED = "The resourceVersion for the provided list is too old."
 """etcd3's 410 for a list at a compacted revision (``expired``, ``pkg/storage/etcd3/
 errors.go``)."""

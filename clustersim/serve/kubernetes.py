@@ -63,11 +63,10 @@ written through the API, and a server-side apply merges the configuration into t
 a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version, and an
 ``Exact`` list at an older version is 410 once its objects changed
-(:func:`~clustersim.serve.kubelists.page`); watches poll the
-simulator every 0.1 s of wall-clock time and end after 5 minutes at most (``WATCH_LIMIT``),
-which is also the timeout of one without ``timeoutSeconds`` or with 0 (a real API server's
-is 30 to 60 minutes); no container runs, so the Pod subresources a
-kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
+(:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
+wall-clock time, and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
+(``WATCH_LIMIT``, a real API server's 30 to 60); no container runs, so the Pod subresources
+a kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
 (:func:`_not_streamed`).
 """
@@ -151,6 +150,7 @@ from clustersim.serve.kuberesources import (
 )
 from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
+from clustersim.serve.kubewatchcache import next_bookmark
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector
@@ -647,10 +647,11 @@ class KubernetesBackend(ClusterTime):
         check_list_options(request, watch=True)
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
-        # 0, as absent, is the server's own timeout (getTimeout in handlers/get.go: 30 to 60
-        # minutes by default), here WATCH_LIMIT; a negative one ends the watch at once
+        # 0, as absent, is the server's own timeout (ListResource in handlers/get.go: 30 to
+        # 60 minutes by default), here WATCH_LIMIT; a negative one ends the watch at once
         asked = int64_option(request, "timeoutSeconds")
-        timeout = min(asked, WATCH_LIMIT) if asked else WATCH_LIMIT
+        timeout = asked if asked else WATCH_LIMIT
+        bookmarks = bool_option(request, "allowWatchBookmarks")
         known = self._watched(request, resource, namespace)
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
@@ -662,14 +663,19 @@ class KubernetesBackend(ClusterTime):
                 return Response(200, json.dumps({"type": "ERROR", "object": status}).encode()
                                 + b"\n")
             initial = self._changed_since(resource.kind, since or "", known.values())
-        bookmark = b""
-        if bool_option(request, "sendInitialEvents"):
-            # the watch-list protocol: a bookmark marks the end of the initial events
-            bookmark = json.dumps({"type": "BOOKMARK", "object": {
+
+        def bookmark(**annotations: str) -> bytes:
+            """A BOOKMARK event: an empty object of the kind at the current revision."""
+            meta: dict[str, Any] = {"resourceVersion": str(self.renderer.versions.revision)}
+            if annotations:
+                meta["annotations"] = annotations
+            return json.dumps({"type": "BOOKMARK", "object": {
                 "kind": resource.kind, "apiVersion": resource.group_version,
-                "metadata": {"resourceVersion": str(self.renderer.versions.revision),
-                             "annotations": {"k8s.io/initial-events-end": "true"}}}}).encode()
-            bookmark += b"\n"
+                "metadata": meta}}).encode() + b"\n"
+
+        # the watch-list protocol: a bookmark marks the end of the initial events
+        initial_end = bookmark(**{"k8s.io/initial-events-end": "true"}) \
+            if bool_option(request, "sendInitialEvents") else b""
 
         def frame(kind: str, obj: dict[str, Any], times: dict[str, float]) -> bytes:
             body = table([(obj, times)], resource.kind, self.cluster.now,
@@ -679,9 +685,10 @@ class KubernetesBackend(ClusterTime):
 
         def stream(server: SimServer) -> Iterator[bytes]:
             with server.lock:      # made under the lock, sent after it, as the changes are:
-                first = b"".join(frame(*event) for event in initial) + bookmark
+                first = b"".join(frame(*event) for event in initial) + initial_end
             yield first            # a client that reads nothing stalls no other request
             deadline = time.monotonic() + timeout
+            due = next_bookmark(time.monotonic(), deadline) if bookmarks else None
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:
                     server.catch_up()
@@ -698,6 +705,9 @@ class KubernetesBackend(ClusterTime):
                             frames.append(frame("DELETED", obj, times))
                     known.clear()
                     known.update(now)
+                    if due is not None and time.monotonic() >= due:
+                        frames.append(bookmark())
+                        due = next_bookmark(time.monotonic(), deadline)
                 yield b"".join(frames)
 
         return Response(200, content_type="application/json", stream=stream)

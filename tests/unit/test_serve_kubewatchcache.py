@@ -9,7 +9,7 @@ import json
 import urllib.request
 
 from clustersim.serve import serve
-from clustersim.serve.kubewatchcache import WatchCache
+from clustersim.serve.kubewatchcache import BOOKMARK_FREQUENCY, WatchCache, next_bookmark
 
 
 def test_a_watch_from_the_cache_s_list_on_is_served_until_an_event_leaves():
@@ -81,3 +81,35 @@ def test_a_watch_from_before_the_window_gets_one_expired_error_event():
         status, event = _watch(server, recent)
         assert (status, event["type"], event["object"]["metadata"]["name"]) == (
             200, "ADDED", "cm-after")
+
+
+def test_bookmarks_come_every_minute_and_two_seconds_before_the_deadline():
+    """``cacheWatcher.nextBookmarkTime``: a minute on, or 2 s before the deadline if sooner;
+    none once that has passed."""
+    assert next_bookmark(0.0, 600.0) == BOOKMARK_FREQUENCY
+    assert next_bookmark(570.0, 600.0) == 598.0
+    assert next_bookmark(598.5, 600.0) is None
+    assert next_bookmark(0.0, 1.0) is None          # a watch shorter than 2 s gets none
+
+
+def _events(server, query: str) -> list[dict]:
+    """Every event of a watch of ConfigMaps, read until the server ends it."""
+    with urllib.request.urlopen(f"{server.url}/api/v1/namespaces/default/configmaps?"
+                                f"watch=1&{query}", timeout=30) as answer:
+        return [json.loads(line) for line in answer if line.strip()]
+
+
+def test_a_watch_that_allows_bookmarks_gets_them_and_one_before_its_end(monkeypatch):
+    """With ``allowWatchBookmarks`` the watch is sent BOOKMARK events at the store's current
+    revision (every half second here instead of every minute) and one 2 s before its
+    deadline; without, none. Watches had never been sent one."""
+    monkeypatch.setattr("clustersim.serve.kubewatchcache.BOOKMARK_FREQUENCY", 0.5)
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        made = int(_configmap(server, "cm")["metadata"]["resourceVersion"])
+        events = _events(server, "allowWatchBookmarks=true&timeoutSeconds=3")
+        marks = [e for e in events if e["type"] == "BOOKMARK"]
+        assert 2 <= len(marks) <= 3           # at 0.5 s and at 1 s, the deadline's 2 s before
+        assert {(m["object"]["kind"], m["object"]["apiVersion"]) for m in marks} == {
+            ("ConfigMap", "v1")}
+        assert all(int(m["object"]["metadata"]["resourceVersion"]) >= made for m in marks)
+        assert all(e["type"] != "BOOKMARK" for e in _events(server, "timeoutSeconds=2"))
