@@ -84,12 +84,14 @@ _MISSING = object()
 
 @dataclass
 class Entry:
-    """One ``managedFields`` entry; ``time`` in simulated seconds."""
+    """One ``managedFields`` entry; ``time`` in simulated seconds, None for an entry a write
+    sent without one and no operation has touched since (``metav1.ManagedFieldsEntry.Time``
+    is a pointer, left out when nil)."""
 
     manager: str
     operation: str
     api_version: str
-    time: float
+    time: float | None
     fields: set[Path] = field(default_factory=set)
     subresource: str = ""
 
@@ -108,13 +110,18 @@ class Entry:
             out += f" with subresource {go_quote(self.subresource)}"
         return out + (f" using {self.api_version}" if self.operation == UPDATE else "")
 
-    def sort_key(self) -> tuple[str, int, str, str, str]:
-        return self.operation, int(self.time), self.manager, self.api_version, self.subresource
+    def sort_key(self) -> tuple[str, float, str, str, str]:
+        """``sortEncodedManagedFields`` (``internal/managedfields.go``): an entry without a
+        time counts as the Unix epoch, before every other."""
+        seconds = float("-inf") if self.time is None else int(self.time)
+        return self.operation, seconds, self.manager, self.api_version, self.subresource
 
-    def to_api(self, timestamp: str) -> dict[str, Any]:
-        out = {"manager": self.manager, "operation": self.operation,
-               "apiVersion": self.api_version, "time": timestamp, "fieldsType": "FieldsV1",
-               "fieldsV1": fields_v1(self.fields)}
+    def to_api(self, timestamp: str | None) -> dict[str, Any]:
+        out: dict[str, Any] = {"manager": self.manager, "operation": self.operation,
+                               "apiVersion": self.api_version}
+        if timestamp is not None:
+            out["time"] = timestamp
+        out.update(fieldsType="FieldsV1", fieldsV1=fields_v1(self.fields))
         if self.subresource:
             out["subresource"] = self.subresource
         return out
@@ -345,8 +352,10 @@ def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | N
     empty set, an entry the write keeps until it ends (:func:`updated` drops those left with
     no field). The fields are kept as sent, those the object lacks too: only a change of the
     object removes a field from its managers (structured-merge-diff's ``Updater.update``).
-    Simplified: an entry keeps the time of the known one of the same identity (else
-    ``now``), not the time sent."""
+    An entry sent without a ``time`` has none (``decodeManagedFieldsEntrySet`` keeps the
+    nil time; only the manager of a write that changes fields gets the time of the write,
+    ``managedFieldsUpdater.Update``). Simplified: an entry sent with a time keeps the time
+    of the known one of the same identity (else ``now``), not the time sent."""
     if not isinstance(api_entries, list) or not all(isinstance(e, dict) for e in api_entries):
         return None
     if not api_entries or (
@@ -363,7 +372,7 @@ def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | N
             return None
         entry = Entry(item.get("manager", ""), item["operation"], str(item["apiVersion"]), now,
                       fields, str(item.get("subresource") or ""))
-        entry.time = times.get(entry.identity, now)
+        entry.time = times.get(entry.identity, now) if item.get("time") is not None else None
         out.append(entry)
     return out
 

@@ -198,7 +198,8 @@ class Renderer(DerivedObjects):
             set_defaults(out)
             managed = self.managers.of(meta.get("uid", ""))
             if managed:
-                meta["managedFields"] = [e.to_api(self.timestamp(e.time)) for e in managed]
+                meta["managedFields"] = [e.to_api(None if e.time is None else
+                                                  self.timestamp(e.time)) for e in managed]
         omit_empty(out)         # in both forms: the version's digest reads the status
         return out
 

@@ -306,6 +306,22 @@ def test_managed_fields_sent_keep_fields_the_object_lacks(kubectl):
     assert applier["fieldsV1"]["f:spec"]["f:paused"] == {}
 
 
+def test_managed_fields_sent_without_a_time_keep_none(kubectl):
+    """``decodeManagedFieldsEntrySet`` keeps a sent entry's nil time, and an encoded entry
+    leaves it out; only the manager of a write that changes fields gets the write's time
+    (``managedFieldsUpdater.Update``), sorted after the entry with none
+    (``sortEncodedManagedFields``). A time had been added to every entry sent without."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    [sent] = managed(kubectl)
+    del sent["time"]
+    kubectl("patch", "deployment", "web", "--type=merge", "-p",
+            json.dumps({"metadata": {"managedFields": [sent]}, "spec": {"paused": True}}))
+    untimed, patcher = managed(kubectl)
+    assert (untimed["manager"], "time" in untimed) == ("kubectl", False)
+    assert (patcher["manager"], patcher["operation"], "time" in patcher) == (
+        "kubectl-patch", "Update", True)
+
+
 def refusal(request: urllib.request.Request) -> tuple[int, str]:
     """The status code and message of a request the API server refuses."""
     with pytest.raises(urllib.error.HTTPError) as refused:

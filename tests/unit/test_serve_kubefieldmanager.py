@@ -198,9 +198,11 @@ def test_managed_fields_sent_replace_the_object_s():
     known = [Entry("kubectl-client-side-apply", UPDATE, "apps/v1", 1.0, fields)]
     sent = [{"manager": "kubectl", "operation": "Apply", "apiVersion": "apps/v1",
              "fieldsType": "FieldsV1", "fieldsV1": fields_v1(fields)}]
-    [entry] = decoded(sent, known, 9.0)
+    [entry] = decoded(sent, known, 9.0)      # sent without a time: it has none
     assert (entry.manager, entry.operation, entry.time, entry.fields) == (
-        "kubectl", APPLY, 9.0, fields)
+        "kubectl", APPLY, None, fields)
+    [entry] = decoded([{**sent[0], "time": "2026-01-01T00:00:00Z"}], known, 9.0)
+    assert entry.time == 9.0
     assert decoded([{}], known, 9.0) == []                 # the documented way to clear them
     assert decoded([], known, 9.0) == []                   # isResetManagedFields: so does []
     assert decoded(None, known, 9.0) is None               # none sent: keep the object's
