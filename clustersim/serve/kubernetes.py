@@ -27,7 +27,11 @@ etcd would keep the token's revision (the API server compacts it every 5 minutes
 simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
 watch from a version reports what changed since, or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
-(:mod:`~clustersim.serve.kubewatchcache`).
+(:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
+sends only the changes past it (``cacheWatcher.process`` in k8s.io/apiserver
+``pkg/storage/cacher/cache_watcher.go``), and a ``DELETED`` event carries the object as
+last stored (a graceful deletion's ``deletionTimestamp`` with it) at the deletion's
+version, as etcd's delete event does.
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
@@ -78,7 +82,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -523,6 +527,10 @@ class KubernetesBackend(ClusterTime):
     def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
                      lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
         """A stored object rendered, with the simulated times its Table row shows."""
+        return self.renderer.render(obj, resource, lean=lean), self._times_of(obj)
+
+    def _times_of(self, obj: dict[str, Any]) -> dict[str, float]:
+        """The simulated times a stored object's Table row shows."""
         status = obj.get("status") or {}
         times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
                  **{k: status[k] for k in _STATUS_TIMES
@@ -530,7 +538,7 @@ class KubernetesBackend(ClusterTime):
         if obj["kind"] == "Pod":        # each container's last exit, for RESTARTS
             times.update({last_restart(name): restarts.finished_at for name, restarts
                           in self.cluster.kubelet.restarts(obj).items()})
-        return self.renderer.render(obj, resource, lean=lean), times
+        return times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
                 name: str | None = None
@@ -683,10 +691,32 @@ class KubernetesBackend(ClusterTime):
                          request.arg("includeObject")) if as_table else obj
             return json.dumps({"type": kind, "object": body}).encode() + b"\n"
 
+        # a watch from a version the store has not reached yet sends only what is newer
+        # (cacheWatcher.process passes on an event only past the watch's version)
+        floor = _uint(since or "") or 0
+        removed: dict[str, tuple[dict[str, Any], dict[str, float]]] = {}
+
+        def last_state(obj: Mapping[str, Any]) -> None:
+            """Keep a watched object as it was when the store let it go: its DELETED event
+            carries that state (a graceful deletion's ``deletionTimestamp`` with it)."""
+            uid = obj["metadata"].get("uid", "")
+            if obj["kind"] == resource.kind and uid in known:
+                removed[uid] = (self.renderer.shown(obj, resource),
+                                self._times_of(dict(obj)))
+
         def stream(server: SimServer) -> Iterator[bytes]:
             with server.lock:      # made under the lock, sent after it, as the changes are:
                 first = b"".join(frame(*event) for event in initial) + initial_end
-            yield first            # a client that reads nothing stalls no other request
+                # before the field managers forget the object, so that it shows them
+                self.cluster.on_removed.insert(0, last_state)
+            try:
+                yield first        # a client that reads nothing stalls no other request
+                yield from changes(server)
+            finally:
+                with server.lock:
+                    self.cluster.on_removed.remove(last_state)
+
+        def changes(server: SimServer) -> Iterator[bytes]:
             deadline = time.monotonic() + timeout
             due = next_bookmark(time.monotonic(), deadline) if bookmarks else None
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
@@ -694,18 +724,24 @@ class KubernetesBackend(ClusterTime):
                     server.catch_up()
                     self.renderer.begin(request.session)
                     now = self._watched(request, resource, namespace)
+                    revision = self.renderer.versions.revision
                     frames = []
                     for uid, (version, obj, times) in now.items():
-                        if uid not in known:
+                        if uid not in known and int(version) > floor:
                             frames.append(frame("ADDED", obj, times))
-                        elif known[uid][0] != version:
+                        elif uid in known and known[uid][0] != version and int(version) > floor:
                             frames.append(frame("MODIFIED", obj, times))
                     for uid, (_, obj, times) in known.items():
-                        if uid not in now:
-                            frames.append(frame("DELETED", obj, times))
+                        if uid not in now and revision > floor:
+                            last, times = removed.get(uid, (obj, times))
+                            # the deleted object's version is the deletion's revision
+                            last = {**last, "metadata": {**last["metadata"],
+                                                         "resourceVersion": str(revision)}}
+                            frames.append(frame("DELETED", last, times))
+                    removed.clear()
                     known.clear()
                     known.update(now)
-                    if due is not None and time.monotonic() >= due:
+                    if due is not None and time.monotonic() >= due and revision > floor:
                         frames.append(bookmark())
                         due = next_bookmark(time.monotonic(), deadline)
                 yield b"".join(frames)
