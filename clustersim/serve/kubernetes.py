@@ -23,7 +23,7 @@ Each object carries the resourceVersion of its last change and a list the store'
 (:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
 409 Conflict (:func:`_precondition`), a list from an older ``continue`` token is read while
 etcd would keep the token's revision (the API server compacts it every 5 minutes), an
-``Exact`` list at an older version only while none of its objects changed since (the
+``Exact`` list at an older version only while nothing it covers changed since (the
 simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
 watch from a version reports what changed since, or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
@@ -560,14 +560,17 @@ class KubernetesBackend(ClusterTime):
         versions = self.renderer.versions
 
         def last_change() -> int:
-            """The revision of the last change to any object of the list, selected or not
-            (one leaving a selection changes the list): the objects a label selector left
-            out are rendered for it (lean: a version is the same in either form), the
-            others were, once."""
+            """The revision of the last change to what the list covers: the objects of its
+            namespace its label selector selects (rendered once, whatever the field
+            selector), those it leaves out whose labels changed since they were first seen
+            (one leaving the selection changes the list; the others were left out at any
+            version), and the deletions in its namespace."""
             labels = label_selector(request.arg("labelSelector"))
             unselected = self._items(resource, namespace, lambda found: not labels(found),
                                      lean=True) if request.arg("labelSelector") else []
-            return max(versions.removed(resource.kind), newest, _newest(unselected))
+            relabelled = max((versions.relabelled(resource.kind, key_of(obj))
+                              for obj, _ in unselected), default=0)
+            return max(versions.removed(resource.kind, namespace), newest, relabelled)
 
         # the revision after the items: theirs are older
         items, meta = page(request, items, resource.namespaced and namespace is None,
