@@ -66,7 +66,7 @@ December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the 
 written through the API, and a server-side apply merges the configuration into the object as
 a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version, and an
-``Exact`` list at an older version is 410 once its objects changed
+``Exact`` list at an older version is 410 once something it covers changed
 (:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
 wall-clock time, and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
 (``WATCH_LIMIT``, a real API server's 30 to 60); no container runs, so the Pod subresources
