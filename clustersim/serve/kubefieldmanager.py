@@ -56,6 +56,7 @@ from typing import Any
 from clustersim.goformat import go_quote
 from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
 from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.manifests.kubernetes_fields import unknown_fields_meant
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubelists import UNKNOWN_REASON
 
@@ -83,12 +84,14 @@ _MISSING = object()
 
 @dataclass
 class Entry:
-    """One ``managedFields`` entry; ``time`` in simulated seconds."""
+    """One ``managedFields`` entry; ``time`` in simulated seconds, None for an entry a write
+    sent without one and no operation has touched since (``metav1.ManagedFieldsEntry.Time``
+    is a pointer, left out when nil)."""
 
     manager: str
     operation: str
     api_version: str
-    time: float
+    time: float | None
     fields: set[Path] = field(default_factory=set)
     subresource: str = ""
 
@@ -107,13 +110,18 @@ class Entry:
             out += f" with subresource {go_quote(self.subresource)}"
         return out + (f" using {self.api_version}" if self.operation == UPDATE else "")
 
-    def sort_key(self) -> tuple[str, int, str, str, str]:
-        return self.operation, int(self.time), self.manager, self.api_version, self.subresource
+    def sort_key(self) -> tuple[str, float, str, str, str]:
+        """``sortEncodedManagedFields`` (``internal/managedfields.go``): an entry without a
+        time counts as the Unix epoch, before every other."""
+        seconds = float("-inf") if self.time is None else int(self.time)
+        return self.operation, seconds, self.manager, self.api_version, self.subresource
 
-    def to_api(self, timestamp: str) -> dict[str, Any]:
-        out = {"manager": self.manager, "operation": self.operation,
-               "apiVersion": self.api_version, "time": timestamp, "fieldsType": "FieldsV1",
-               "fieldsV1": fields_v1(self.fields)}
+    def to_api(self, timestamp: str | None) -> dict[str, Any]:
+        out: dict[str, Any] = {"manager": self.manager, "operation": self.operation,
+                               "apiVersion": self.api_version}
+        if timestamp is not None:
+            out["time"] = timestamp
+        out.update(fieldsType="FieldsV1", fieldsV1=fields_v1(self.fields))
         if self.subresource:
             out["subresource"] = self.subresource
         return out
@@ -296,6 +304,8 @@ def path_string(path: Path) -> str:
             out += "." + rest
         elif kind == "k":
             out += "[" + ",".join(f"{k}={_json(v)}" for k, v in json.loads(rest).items()) + "]"
+        elif kind == "i":
+            out += f"[{rest}]"
         else:
             out += f"[={rest}]"
     return out
@@ -342,8 +352,10 @@ def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | N
     empty set, an entry the write keeps until it ends (:func:`updated` drops those left with
     no field). The fields are kept as sent, those the object lacks too: only a change of the
     object removes a field from its managers (structured-merge-diff's ``Updater.update``).
-    Simplified: an entry keeps the time of the known one of the same identity (else
-    ``now``), not the time sent."""
+    An entry sent without a ``time`` has none (``decodeManagedFieldsEntrySet`` keeps the
+    nil time; only the manager of a write that changes fields gets the time of the write,
+    ``managedFieldsUpdater.Update``). Simplified: an entry sent with a time keeps the time
+    of the known one of the same identity (else ``now``), not the time sent."""
     if not isinstance(api_entries, list) or not all(isinstance(e, dict) for e in api_entries):
         return None
     if not api_entries or (
@@ -360,7 +372,7 @@ def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | N
             return None
         entry = Entry(item.get("manager", ""), item["operation"], str(item["apiVersion"]), now,
                       fields, str(item.get("subresource") or ""))
-        entry.time = times.get(entry.identity, now)
+        entry.time = times.get(entry.identity, now) if item.get("time") is not None else None
         out.append(entry)
     return out
 
@@ -433,8 +445,14 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
     structured-merge-diff's ``validatingObjectWalker``: ``duplicate entries for key
     [name="A"]``): a 500 without a reason, as for any error the API server did not classify
     (kubernetes/kubernetes#121575: only an apply is refused; a create or an update may store
-    duplicates). The errors are listed in the order of their paths, where Go walks a map in
-    no set order."""
+    duplicates). A field the kind's schema does not declare (``spec.replica``,
+    ``metadata.labelz``) fails the same conversion, ``.spec.replica: field not declared in
+    schema``, whatever the request's ``fieldValidation`` (the apply patch is made a typed
+    object before any decoder's check: ``applyPatcher`` in k8s.io/apiserver
+    ``endpoints/handlers/patch.go``; kubernetes/kubernetes#122480), at most the first of each
+    map (:func:`_walked`). The errors are listed in the order of their paths, where Go walks a
+    map in no set order; several are ``errors:`` and one per line (``ValidationErrors.Error``,
+    structured-merge-diff ``typed/validate.go``)."""
     sent = group_version_kind(config.get("apiVersion"), config.get("kind"))
     if sent != group_version_kind(group_version, kind):
         raise HttpError(400, f"invalid object type: {sent}", "BadRequest")
@@ -445,15 +463,51 @@ def check_configuration(config: dict[str, Any], group_version: str, kind: str) -
     duplicates: list[Path] = []
     field_set(config, duplicates)
     _add(set(), (), "status", config.get("status"), duplicates)    # converted too, owned by none
-    if duplicates:
+    errors = [(p[:-1], f"duplicate entries for key {path_string(p[-1:])}") for p in duplicates]
+    errors += [(p, "field not declared in schema") for p in _undeclared(config, kind)]
+    shown = sorted(f"{path_string(p)}: {why}" for p, why in _walked(errors))
+    if shown:
         meta = meta if isinstance(meta, dict) else {}
         where = "/".join(v if isinstance(v, str) else "" for v in (
             meta.get("namespace"), meta.get("name")))
-        errors = sorted(f"{path_string(p[:-1])}: duplicate entries for key "
-                        f"{path_string(p[-1:])}" for p in duplicates)
-        listed = errors[0] if len(errors) == 1 else "errors:\n  " + "\n  ".join(errors)
+        listed = shown[0] if len(shown) == 1 else "errors:\n  " + "\n  ".join(shown)
         raise HttpError(500, f"failed to create typed patch object ({where}; {sent}): "
                         f"{listed}", UNKNOWN_REASON)
+
+
+def _undeclared(config: dict[str, Any], kind: str) -> list[Path]:
+    """The fields of an apply's configuration its kind's schema does not declare (the ones
+    :func:`unknown_fields_meant` knows), as structured-merge-diff paths: an element of a
+    keyed list by its keys, of another list by its index."""
+    out = []
+    for _, steps, _ in unknown_fields_meant(kind, config):
+        path: list[str] = []
+        value: Any = config
+        name = ""
+        for step in steps:
+            if isinstance(step, int):
+                keys = list_map_keys(name, value)
+                path.append(_key_step(value[step], keys) if keys else f"i:{step}")
+            else:
+                path.append(f"f:{step}")
+                name = str(step)
+            value = value[step]
+        out.append(tuple(path))
+    return out
+
+
+def _walked(errors: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """The ``errors`` the conversion to a typed object reports: structured-merge-diff's
+    ``validatingObjectWalker.visitMapItems`` stops walking a map at its first field not
+    declared in the schema, so that field's later siblings (and any error inside them) go
+    unreported. Go walks a map in no set order; the simulator walks its keys sorted."""
+    first: dict[Path, str] = {}
+    for path, why in errors:
+        if why == "field not declared in schema":
+            first[path[:-1]] = min(first.get(path[:-1], path[-1]), path[-1])
+    return [(path, why) for path, why in errors
+            if not any(path[:i] in first and path[i] > first[path[:i]]
+                       for i in range(len(path)))]
 
 
 # ---- the two operations --------------------------------------------------------------------

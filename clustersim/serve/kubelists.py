@@ -21,10 +21,16 @@ older version lists the current state. The simulator answers 410 for a compacted
 as etcd does, on the simulated clock. It keeps no old objects, so within the compaction
 window it reads a ``continue`` token's rest as the objects are now (objects made, changed
 or deleted since the first chunk show so, where etcd gives them as they were at its
-revision) under the token's resourceVersion, and an ``Exact`` version only while none of
-the list's objects has changed since (each object's version, and the last deletion of its
-kind, :meth:`~clustersim.serve.kubeversions.ResourceVersions.removed`), the state at that
-revision being the current one, answering 410 otherwise, as for a compacted revision.
+revision) under the token's resourceVersion, and an ``Exact`` version only while nothing
+the list covers has changed since, the state at that revision being the current one: the
+objects of its namespace its label selector selects, those it leaves out whose labels
+changed since (:meth:`~clustersim.serve.kubeversions.ResourceVersions.relabelled`), and
+the deletions in its namespace (numbered when they happen,
+:meth:`~clustersim.serve.kubeversions.ResourceVersions.removed`); changes elsewhere, in
+another namespace or to objects its selector left out then and now, leave it readable.
+Where something it covers changed within the compaction window, a real API server answers
+200 with the objects as they were; the simulator, which cannot show them so, answers 410
+as for a compacted revision (a client such as client-go's reflector then lists anew).
 Simplified: it answers a newer version at once instead of waiting 3 seconds (its revision
 moves only when a read finds a change or simulated time passes); the ``Retry-After: 1`` of
 the answer has kubectl ask again.
@@ -44,13 +50,21 @@ from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.kubedecoding import decoder_error
 from clustersim.serve.kubeversions import ResourceVersions
 
-__all__ = ["UNKNOWN_REASON", "WATCH_LIMIT", "WATCH_POLL", "check_list_options", "int64_option",
-           "page"]
+__all__ = ["MIN_REQUEST_TIMEOUT", "UNKNOWN_REASON", "WATCH_LIMIT", "WATCH_POLL",
+           "check_list_options", "int64_option", "page"]
 
 WATCH_POLL = 0.1
 """How often, in wall-clock seconds, a watch or a followed log looks for news."""
-WATCH_LIMIT = 300.0
-"""A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
+MIN_REQUEST_TIMEOUT = 1800.0
+"""The API server's ``--min-request-timeout`` (default 1800 s, k8s.io/apiserver
+``pkg/server/config.go``)."""
+WATCH_LIMIT = MIN_REQUEST_TIMEOUT
+"""How many wall-clock seconds a watch without ``timeoutSeconds`` (or with 0) lasts, and a
+followed log at most. The API server gives such a watch ``MinRequestTimeout`` times a random
+factor in [1, 2), 30 to 60 minutes (``ListResource`` in k8s.io/apiserver
+``pkg/endpoints/handlers/get.go``); the simulator takes the factor's lower bound, 1, so the
+same watch always lasts as long. When it ends, ``kubectl get -w`` ends with it; a command
+built on an informer (``kubectl rollout status``, ``kubectl wait``) starts a new watch."""
 LIST_EXPIRED = "The resourceVersion for the provided list is too old."
 """etcd3's 410 for a list at a compacted revision (``expired``, ``pkg/storage/etcd3/
 errors.go``)."""

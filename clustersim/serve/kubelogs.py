@@ -45,7 +45,7 @@ def pod_log(request: Request, pod: dict[str, Any], renderer: Renderer) -> Respon
     each new one as the simulated clock reaches it, until the container stops (the Pod
     is deleted or finishes, or the container exits or restarts); for a container that
     is not running, or with ``--previous``, it ends at once with the lines there are.
-    Simplified: the stream also ends after 300 wall-clock seconds
+    Simplified: the stream also ends after 1,800 wall-clock seconds
     (:data:`~clustersim.serve.kubelists.WATCH_LIMIT`, a real one stays open as long as the
     container runs; kubectl does not start it again), and new lines are looked for every
     0.1 s of wall-clock time; with the clock frozen (``speed=0``) only ``step`` or a request

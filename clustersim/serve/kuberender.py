@@ -71,6 +71,16 @@ class Renderer(DerivedObjects):
         """The field managers of the objects written through the API, shown as their
         ``metadata.managedFields``; an object's go with it."""
         cluster.on_removed.append(self.managers.forget)
+        cluster.on_removed.append(self._deleted)
+
+    def _deleted(self, obj: Mapping[str, Any]) -> None:
+        """Number an object's deletion when the store lets it go (its key as stamped: a
+        cluster-scoped object's without a namespace)."""
+        resource = by_kind(obj["kind"])
+        meta = obj["metadata"]
+        namespace = meta.get("namespace", "") if resource is None or resource.namespaced \
+            else ""
+        self.versions.deleted(obj["kind"], (namespace, meta["name"], meta.get("uid", "")))
 
     def _note_references(self) -> None:
         """Note the objects named by the events recorded since the last call: an event's
@@ -198,7 +208,8 @@ class Renderer(DerivedObjects):
             set_defaults(out)
             managed = self.managers.of(meta.get("uid", ""))
             if managed:
-                meta["managedFields"] = [e.to_api(self.timestamp(e.time)) for e in managed]
+                meta["managedFields"] = [e.to_api(None if e.time is None else
+                                                  self.timestamp(e.time)) for e in managed]
         omit_empty(out)         # in both forms: the version's digest reads the status
         return out
 

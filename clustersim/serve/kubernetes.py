@@ -23,11 +23,15 @@ Each object carries the resourceVersion of its last change and a list the store'
 (:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
 409 Conflict (:func:`_precondition`), a list from an older ``continue`` token is read while
 etcd would keep the token's revision (the API server compacts it every 5 minutes), an
-``Exact`` list at an older version only while none of its objects changed since (the
+``Exact`` list at an older version only while nothing it covers changed since (the
 simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
 watch from a version reports what changed since, or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
-(:mod:`~clustersim.serve.kubewatchcache`).
+(:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
+sends only the changes past it (``cacheWatcher.process`` in k8s.io/apiserver
+``pkg/storage/cacher/cache_watcher.go``), and a ``DELETED`` event carries the object as
+last stored (a graceful deletion's ``deletionTimestamp`` with it) at the deletion's
+version, as etcd's delete event does.
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
@@ -62,12 +66,11 @@ December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the 
 written through the API, and a server-side apply merges the configuration into the object as
 a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version, and an
-``Exact`` list at an older version is 410 once its objects changed
-(:func:`~clustersim.serve.kubelists.page`); watches poll the
-simulator every 0.1 s of wall-clock time and end after 5 minutes at most (``WATCH_LIMIT``),
-which is also the timeout of one without ``timeoutSeconds`` or with 0 (a real API server's
-is 30 to 60 minutes); no container runs, so the Pod subresources a
-kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
+``Exact`` list at an older version is 410 once something it covers changed
+(:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
+wall-clock time, and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
+(``WATCH_LIMIT``, a real API server's 30 to 60); no container runs, so the Pod subresources
+a kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
 (:func:`_not_streamed`).
 """
@@ -79,7 +82,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -151,6 +154,7 @@ from clustersim.serve.kuberesources import (
 )
 from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
+from clustersim.serve.kubewatchcache import next_bookmark
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector
@@ -523,6 +527,10 @@ class KubernetesBackend(ClusterTime):
     def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
                      lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
         """A stored object rendered, with the simulated times its Table row shows."""
+        return self.renderer.render(obj, resource, lean=lean), self._times_of(obj)
+
+    def _times_of(self, obj: dict[str, Any]) -> dict[str, float]:
+        """The simulated times a stored object's Table row shows."""
         status = obj.get("status") or {}
         times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
                  **{k: status[k] for k in _STATUS_TIMES
@@ -530,7 +538,7 @@ class KubernetesBackend(ClusterTime):
         if obj["kind"] == "Pod":        # each container's last exit, for RESTARTS
             times.update({last_restart(name): restarts.finished_at for name, restarts
                           in self.cluster.kubelet.restarts(obj).items()})
-        return self.renderer.render(obj, resource, lean=lean), times
+        return times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
                 name: str | None = None
@@ -552,14 +560,17 @@ class KubernetesBackend(ClusterTime):
         versions = self.renderer.versions
 
         def last_change() -> int:
-            """The revision of the last change to any object of the list, selected or not
-            (one leaving a selection changes the list): the objects a label selector left
-            out are rendered for it (lean: a version is the same in either form), the
-            others were, once."""
+            """The revision of the last change to what the list covers: the objects of its
+            namespace its label selector selects (rendered once, whatever the field
+            selector), those it leaves out whose labels changed since they were first seen
+            (one leaving the selection changes the list; the others were left out at any
+            version), and the deletions in its namespace."""
             labels = label_selector(request.arg("labelSelector"))
             unselected = self._items(resource, namespace, lambda found: not labels(found),
                                      lean=True) if request.arg("labelSelector") else []
-            return max(versions.removed(resource.kind), newest, _newest(unselected))
+            relabelled = max((versions.relabelled(resource.kind, key_of(obj))
+                              for obj, _ in unselected), default=0)
+            return max(versions.removed(resource.kind, namespace), newest, relabelled)
 
         # the revision after the items: theirs are older
         items, meta = page(request, items, resource.namespaced and namespace is None,
@@ -647,10 +658,11 @@ class KubernetesBackend(ClusterTime):
         check_list_options(request, watch=True)
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
-        # 0, as absent, is the server's own timeout (getTimeout in handlers/get.go: 30 to 60
-        # minutes by default), here WATCH_LIMIT; a negative one ends the watch at once
+        # 0, as absent, is the server's own timeout (ListResource in handlers/get.go: 30 to
+        # 60 minutes by default), here WATCH_LIMIT; a negative one ends the watch at once
         asked = int64_option(request, "timeoutSeconds")
-        timeout = min(asked, WATCH_LIMIT) if asked else WATCH_LIMIT
+        timeout = asked if asked else WATCH_LIMIT
+        bookmarks = bool_option(request, "allowWatchBookmarks")
         known = self._watched(request, resource, namespace)
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
@@ -662,14 +674,19 @@ class KubernetesBackend(ClusterTime):
                 return Response(200, json.dumps({"type": "ERROR", "object": status}).encode()
                                 + b"\n")
             initial = self._changed_since(resource.kind, since or "", known.values())
-        bookmark = b""
-        if bool_option(request, "sendInitialEvents"):
-            # the watch-list protocol: a bookmark marks the end of the initial events
-            bookmark = json.dumps({"type": "BOOKMARK", "object": {
+
+        def bookmark(**annotations: str) -> bytes:
+            """A BOOKMARK event: an empty object of the kind at the current revision."""
+            meta: dict[str, Any] = {"resourceVersion": str(self.renderer.versions.revision)}
+            if annotations:
+                meta["annotations"] = annotations
+            return json.dumps({"type": "BOOKMARK", "object": {
                 "kind": resource.kind, "apiVersion": resource.group_version,
-                "metadata": {"resourceVersion": str(self.renderer.versions.revision),
-                             "annotations": {"k8s.io/initial-events-end": "true"}}}}).encode()
-            bookmark += b"\n"
+                "metadata": meta}}).encode() + b"\n"
+
+        # the watch-list protocol: a bookmark marks the end of the initial events
+        initial_end = bookmark(**{"k8s.io/initial-events-end": "true"}) \
+            if bool_option(request, "sendInitialEvents") else b""
 
         def frame(kind: str, obj: dict[str, Any], times: dict[str, float]) -> bytes:
             body = table([(obj, times)], resource.kind, self.cluster.now,
@@ -677,27 +694,59 @@ class KubernetesBackend(ClusterTime):
                          request.arg("includeObject")) if as_table else obj
             return json.dumps({"type": kind, "object": body}).encode() + b"\n"
 
+        # a watch from a version the store has not reached yet sends only what is newer
+        # (cacheWatcher.process passes on an event only past the watch's version)
+        floor = _uint(since or "") or 0
+        removed: dict[str, tuple[dict[str, Any], dict[str, float]]] = {}
+
+        def last_state(obj: Mapping[str, Any]) -> None:
+            """Keep a watched object as it was when the store let it go: its DELETED event
+            carries that state (a graceful deletion's ``deletionTimestamp`` with it)."""
+            uid = obj["metadata"].get("uid", "")
+            if obj["kind"] == resource.kind and uid in known:
+                removed[uid] = (self.renderer.shown(obj, resource),
+                                self._times_of(dict(obj)))
+
         def stream(server: SimServer) -> Iterator[bytes]:
             with server.lock:      # made under the lock, sent after it, as the changes are:
-                first = b"".join(frame(*event) for event in initial) + bookmark
-            yield first            # a client that reads nothing stalls no other request
+                first = b"".join(frame(*event) for event in initial) + initial_end
+                # before the field managers forget the object, so that it shows them
+                self.cluster.on_removed.insert(0, last_state)
+            try:
+                yield first        # a client that reads nothing stalls no other request
+                yield from changes(server)
+            finally:
+                with server.lock:
+                    self.cluster.on_removed.remove(last_state)
+
+        def changes(server: SimServer) -> Iterator[bytes]:
             deadline = time.monotonic() + timeout
+            due = next_bookmark(time.monotonic(), deadline) if bookmarks else None
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:
                     server.catch_up()
                     self.renderer.begin(request.session)
                     now = self._watched(request, resource, namespace)
+                    revision = self.renderer.versions.revision
                     frames = []
                     for uid, (version, obj, times) in now.items():
-                        if uid not in known:
+                        if uid not in known and int(version) > floor:
                             frames.append(frame("ADDED", obj, times))
-                        elif known[uid][0] != version:
+                        elif uid in known and known[uid][0] != version and int(version) > floor:
                             frames.append(frame("MODIFIED", obj, times))
                     for uid, (_, obj, times) in known.items():
-                        if uid not in now:
-                            frames.append(frame("DELETED", obj, times))
+                        if uid not in now and revision > floor:
+                            last, times = removed.get(uid, (obj, times))
+                            # the deleted object's version is the deletion's revision
+                            last = {**last, "metadata": {**last["metadata"],
+                                                         "resourceVersion": str(revision)}}
+                            frames.append(frame("DELETED", last, times))
+                    removed.clear()
                     known.clear()
                     known.update(now)
+                    if due is not None and time.monotonic() >= due and revision > floor:
+                        frames.append(bookmark())
+                        due = next_bookmark(time.monotonic(), deadline)
                 yield b"".join(frames)
 
         return Response(200, content_type="application/json", stream=stream)

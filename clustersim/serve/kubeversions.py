@@ -10,7 +10,9 @@ objects in place without saying which one changed, and a few kinds are made on e
 rendered: a digest of what it shows (:func:`digest`) is compared with the one it had when
 last rendered, and an object whose digest differs takes the next number of the store's
 revision (:class:`ResourceVersions`). An object nobody reads keeps its old version until it
-is read; the numbers still grow with each change, as etcd's do.
+is read; the numbers still grow with each change, as etcd's do. A stored object's deletion
+is numbered when the store lets it go (:meth:`ResourceVersions.deleted`), a derived
+object's when a read finds it gone (:meth:`ResourceVersions.forget`).
 
 The digest leaves out the times as shown (RFC 3339, anchored to the wall clock when the
 simulated clock is frozen, so they slide between reads) and takes the simulated times
@@ -66,12 +68,15 @@ another object (its uid differs)."""
 
 
 class Revision(NamedTuple):
-    """What is known of one object: its digest, its version, and the version it had when
-    first seen (for a watch: was it added, or modified, since a given version?)."""
+    """What is known of one object: its digest, its version, the version it had when first
+    seen (for a watch: was it added, or modified, since a given version?), its labels (as
+    JSON) and the version at which they last changed after that (0: never)."""
 
     digest: bytes
     version: int
     created: int
+    labels: str = ""
+    relabelled: int = 0
 
 
 def key_of(obj: Mapping[str, Any]) -> Key:
@@ -98,7 +103,8 @@ class ResourceVersions:
         self._clock = clock
         self._started = clock()
         self._seen: dict[str, dict[Key, Revision]] = {}
-        self._removed: dict[str, int] = {}
+        self._removed: dict[tuple[str, str], int] = {}
+        """The revision of the last deletion of each kind in each namespace."""
         self._history: list[tuple[float, int]] = [(float("-inf"), 1)]
         """(simulated time, revision) of each write since the one the compactor last saw."""
         self.watch_cache = WatchCache(self.revision)
@@ -142,7 +148,12 @@ class ResourceVersions:
         before = seen.get(key)
         if before is None or before.digest != found:
             version = self.bump()
-            seen[key] = Revision(found, version, before.created if before else version)
+            labels = _dumps(_labels(shown, source))
+            if before is None:
+                seen[key] = Revision(found, version, version, labels)
+            else:
+                seen[key] = Revision(found, version, before.created, labels,
+                                     before.relabelled if labels == before.labels else version)
             self.watch_cache.record(kind, self._clock(), version)
         return str(seen[key].version)
 
@@ -150,6 +161,19 @@ class ResourceVersions:
         """The version the object ``key`` had when first stamped, if it was."""
         found = self._seen.get(kind, {}).get(key)
         return found.created if found else None
+
+    def relabelled(self, kind: str, key: Key) -> int:
+        """The version at which the labels of the object ``key`` last changed (0: never
+        since it was first stamped): a list whose label selector leaves it out now left it
+        out at any version since too."""
+        found = self._seen.get(kind, {}).get(key)
+        return found.relabelled if found else 0
+
+    def deleted(self, kind: str, key: Key) -> None:
+        """The object ``key`` of ``kind`` is deleted now: a write, numbered when it happens
+        (etcd's delete), not when a read next finds it gone."""
+        if self._seen.get(kind, {}).pop(key, None) is not None:
+            self._removal(kind, [key])
 
     def forget(self, kind: str, namespace: str | None, keep: Iterable[Key]) -> None:
         """Forget the objects of ``kind`` in ``namespace`` (every namespace for None) that
@@ -162,15 +186,32 @@ class ResourceVersions:
         gone = [k for k in seen if namespace in (None, k[0]) and k not in kept]
         for key in gone:
             del seen[key]
-        if gone:                                  # a deletion is a write
-            self._removed[kind] = self.bump()
-            for _ in gone:
-                self.watch_cache.record(kind, self._clock(), self._removed[kind])
+        if gone:
+            self._removal(kind, gone)
 
-    def removed(self, kind: str) -> int:
-        """The revision at which an object of ``kind`` was last found deleted (0: never):
-        a list from before it cannot be read again, as the simulator keeps no old objects."""
-        return self._removed.get(kind, 0)
+    def _removal(self, kind: str, gone: list[Key]) -> None:
+        """The deletion of the objects ``gone`` of ``kind``: a write, one revision for all,
+        noted for each one's namespace and in the watch cache."""
+        revision = self.bump()
+        for key in gone:
+            self._removed[(kind, key[0])] = revision
+            self.watch_cache.record(kind, self._clock(), revision)
+
+    def removed(self, kind: str, namespace: str | None = None) -> int:
+        """The revision at which an object of ``kind`` in ``namespace`` (any for None) was
+        last deleted (0: never): a list of that namespace from before it cannot be read
+        again, as the simulator keeps no old objects."""
+        return max((revision for (of, where), revision in self._removed.items()
+                    if of == kind and namespace in (None, where)), default=0)
+
+
+def _labels(shown: Mapping[str, Any], source: Any) -> Any:
+    """The labels of an object shown, or of the stored object it is made from (what a stored
+    object's digest reads, its status aside)."""
+    meta = shown.get("metadata")
+    if not isinstance(meta, Mapping) and isinstance(source, Mapping):
+        meta = source.get("metadata")
+    return (meta.get("labels") if isinstance(meta, Mapping) else None) or {}
 
 
 def _without_times(value: Any) -> Any:

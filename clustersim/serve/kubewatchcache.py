@@ -15,6 +15,12 @@ older than the oldest event kept but one is answered with ``too old resource ver
 watch's one ``ERROR`` event (``newErrWatcher``) on a 200 answer; client-go's reflector then
 lists again. The etcd compaction plays no part in it.
 
+A watch that allows bookmarks (``allowWatchBookmarks=true``, as client-go's reflector asks)
+is sent a ``BOOKMARK`` event, an empty object of its kind carrying the cache's current
+resourceVersion, about every minute and 2 seconds before its deadline
+(:func:`next_bookmark`), so that a client that starts a new watch after this one ends starts
+from a fresh version and not from one the window may have let go.
+
 Simplified: the simulator numbers a change when it first renders the changed object
 (:mod:`~clustersim.serve.kubeversions`), so the changes of a kind nobody reads for a while
 count as one event per object, and the window lasts longer than upstream's for them; a
@@ -26,7 +32,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-__all__ = ["EVENT_FRESH_SECONDS", "LOWER_BOUND_CAPACITY", "UPPER_BOUND_CAPACITY", "WatchCache"]
+__all__ = ["BOOKMARK_FREQUENCY", "EVENT_FRESH_SECONDS", "LOWER_BOUND_CAPACITY",
+           "UPPER_BOUND_CAPACITY", "WatchCache", "next_bookmark"]
 
 LOWER_BOUND_CAPACITY = 100
 """``defaultLowerBoundCapacity``: the events a resource's window starts with room for."""
@@ -35,6 +42,22 @@ UPPER_BOUND_CAPACITY = 100 * 1024
 EVENT_FRESH_SECONDS = 75.0
 """``eventFreshDuration``: how long the cache tries to keep each event, in simulated
 seconds."""
+
+BOOKMARK_FREQUENCY = 60.0
+"""``defaultBookmarkFrequency`` (``pkg/storage/cacher/cacher.go``): how often a watch that
+allows bookmarks is sent one, in seconds."""
+BOOKMARK_BEFORE_DEADLINE = 2.0
+"""How long before its deadline a watch is sent its last bookmark, in seconds."""
+
+
+def next_bookmark(now: float, deadline: float) -> float | None:
+    """When a watch ending at ``deadline`` is next sent a bookmark, seen at ``now`` (both in
+    wall-clock seconds, the watch's deadline being wall-clock time in the simulator as in a
+    real API server): a minute on, or 2 seconds before the deadline if that comes first;
+    None once that moment has passed (``cacheWatcher.nextBookmarkTime`` in
+    ``pkg/storage/cacher/cache_watcher.go``)."""
+    due = min(now + BOOKMARK_FREQUENCY, deadline - BOOKMARK_BEFORE_DEADLINE)
+    return None if due < now else due
 
 
 @dataclass

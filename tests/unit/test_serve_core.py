@@ -19,6 +19,7 @@ from contextlib import redirect_stdout
 import pytest
 
 from clustersim.serve import core, serve
+from clustersim.serve.kubelists import MIN_REQUEST_TIMEOUT, WATCH_LIMIT
 from clustersim.serve.launch import main
 
 
@@ -564,6 +565,19 @@ def test_a_forced_apply_reads_force_as_a_bool(force, status):
                             "data": {"k": value}}).encode(),
                 {"Content-Type": "application/apply-patch+yaml"})
     assert answer == status, data
+
+
+def test_a_watch_lasts_the_timeout_it_asks_and_else_the_minimum_request_timeout(monkeypatch):
+    """``ListResource`` (``handlers/get.go``) keeps a watch open for its ``timeoutSeconds``,
+    however long, and one without for ``MinRequestTimeout`` (1800 s) times a factor in
+    [1, 2), here 1. The simulator had cut every watch at 300 s."""
+    assert WATCH_LIMIT == MIN_REQUEST_TIMEOUT == 1800
+    monkeypatch.setattr("clustersim.serve.kubernetes.WATCH_LIMIT", 0.5)
+    with serve("kubernetes", speed=0) as server:
+        began = time.monotonic()
+        assert _request(server, "GET", "/api/v1/namespaces/default/pods?watch=1&"
+                        "timeoutSeconds=2")[0] == 200
+        assert 1.9 < time.monotonic() - began < 6
 
 
 @pytest.mark.parametrize("timeout", ["0", None])

@@ -306,6 +306,22 @@ def test_managed_fields_sent_keep_fields_the_object_lacks(kubectl):
     assert applier["fieldsV1"]["f:spec"]["f:paused"] == {}
 
 
+def test_managed_fields_sent_without_a_time_keep_none(kubectl):
+    """``decodeManagedFieldsEntrySet`` keeps a sent entry's nil time, and an encoded entry
+    leaves it out; only the manager of a write that changes fields gets the write's time
+    (``managedFieldsUpdater.Update``), sorted after the entry with none
+    (``sortEncodedManagedFields``). A time had been added to every entry sent without."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    [sent] = managed(kubectl)
+    del sent["time"]
+    kubectl("patch", "deployment", "web", "--type=merge", "-p",
+            json.dumps({"metadata": {"managedFields": [sent]}, "spec": {"paused": True}}))
+    untimed, patcher = managed(kubectl)
+    assert (untimed["manager"], "time" in untimed) == ("kubectl", False)
+    assert (patcher["manager"], patcher["operation"], "time" in patcher) == (
+        "kubectl-patch", "Update", True)
+
+
 def refusal(request: urllib.request.Request) -> tuple[int, str]:
     """The status code and message of a request the API server refuses."""
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -433,6 +449,32 @@ def test_an_apply_with_two_elements_of_the_same_keys_is_refused(kubectl):
     assert stored(kubectl)["spec"]["template"]["spec"]["containers"][0]["env"] == [
         {"name": "MODE", "value": "fast"}]
     kubectl("create", "-f", "-", stdin=twice.replace("name: web,", "name: copy,"))
+
+
+@pytest.mark.parametrize("validate", ["--validate=strict", "--validate=false"])
+def test_an_apply_with_fields_the_schema_does_not_declare_is_refused(kubectl, validate):
+    """The apply patch is made a typed object before any field validation
+    (kubernetes/kubernetes#122480): a field the schema does not declare is a 500 naming the
+    first of each map, whatever ``fieldValidation`` says, for a create as for a change. They
+    had been refused 400 ``strict decoding error``, or dropped silently with
+    ``--validate=false``."""
+    unknown = WEB.replace("tier: front}", "tier: front}, labelz: {a: b}").replace(
+        "replicas: 2", "replicas: 2\n  replica: 3").replace(
+        "image: nginx:1.27", "image: nginx:1.27\n        port: 80")
+    expected = ('Error from server: failed to create typed patch object (default/web; '
+                'apps/v1, Kind=Deployment): errors:\n'
+                '  .metadata.labelz: field not declared in schema\n'
+                '  .spec.replica: field not declared in schema\n')
+    assert kubectl("apply", "--server-side", validate, "-f", "-", stdin=unknown,
+                   check=False).stderr == expected
+    assert stored(kubectl) is None
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    port_only = WEB.replace("image: nginx:1.27", "image: nginx:1.27\n        port: 80")
+    assert kubectl("apply", "--server-side", validate, "-f", "-", stdin=port_only,
+                   check=False).stderr == (
+        'Error from server: failed to create typed patch object (default/web; apps/v1, '
+        'Kind=Deployment): .spec.template.spec.containers[name="web"].port: field not '
+        'declared in schema\n')
 
 
 @pytest.mark.parametrize("mangled", [

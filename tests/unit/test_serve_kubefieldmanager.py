@@ -198,9 +198,11 @@ def test_managed_fields_sent_replace_the_object_s():
     known = [Entry("kubectl-client-side-apply", UPDATE, "apps/v1", 1.0, fields)]
     sent = [{"manager": "kubectl", "operation": "Apply", "apiVersion": "apps/v1",
              "fieldsType": "FieldsV1", "fieldsV1": fields_v1(fields)}]
-    [entry] = decoded(sent, known, 9.0)
+    [entry] = decoded(sent, known, 9.0)      # sent without a time: it has none
     assert (entry.manager, entry.operation, entry.time, entry.fields) == (
-        "kubectl", APPLY, 9.0, fields)
+        "kubectl", APPLY, None, fields)
+    [entry] = decoded([{**sent[0], "time": "2026-01-01T00:00:00Z"}], known, 9.0)
+    assert entry.time == 9.0
     assert decoded([{}], known, 9.0) == []                 # the documented way to clear them
     assert decoded([], known, 9.0) == []                   # isResetManagedFields: so does []
     assert decoded(None, known, 9.0) is None               # none sent: keep the object's
@@ -240,6 +242,24 @@ def test_an_apply_with_two_status_conditions_of_one_type_is_refused():
         '.status.conditions: duplicate entries for key [type="Available"]')
     config["status"]["conditions"].pop()
     check_configuration(config, "apps/v1", "Deployment")
+
+
+def test_undeclared_fields_are_reported_first_of_each_map_among_duplicates():
+    """``validatingObjectWalker.visitMapItems`` stops a map's walk at its first undeclared
+    field (keys sorted here): a later sibling's errors, undeclared or duplicate, go
+    unreported; an element of an unkeyed list is named by its index."""
+    config = copy.deepcopy(DEPLOYMENT)
+    pod = config["spec"]["template"]["spec"]
+    pod["tolerations"] = [{"key": "a", "zzz": 1}]
+    pod["containers"][0].update(aaa=1, port=80, env=[{"name": "A"}, {"name": "A"}])
+    with pytest.raises(HttpError) as caught:
+        check_configuration(config, "apps/v1", "Deployment")
+    assert (caught.value.status, str(caught.value)) == (
+        500, "failed to create typed patch object (default/web; apps/v1, Kind=Deployment): "
+        "errors:\n"
+        f'  .spec.template.spec.containers[name="{pod["containers"][0]["name"]}"].aaa: '
+        "field not declared in schema\n"
+        "  .spec.template.spec.tolerations[0].zzz: field not declared in schema")
 
 
 def test_sent_entries_decode_as_decode_managed_fields_reads_them():

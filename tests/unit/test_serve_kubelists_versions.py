@@ -220,7 +220,55 @@ def test_a_label_selected_exact_list_renders_each_object_once(server, monkeypatc
         f"{server.url}{CONFIGMAPS}/c", method="PATCH", data=b'{"data": {"k": "v"}}',
         headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
     status, _, _ = _request(server, f"{CONFIGMAPS}?{query}")
-    assert status == 410                                    # an unselected change expires it
+    assert status == 200              # a change to one left out then and now is no change
+    urllib.request.urlopen(urllib.request.Request(
+        f"{server.url}{CONFIGMAPS}/b", method="PATCH",
+        data=b'{"metadata": {"labels": {"app": "db"}}}',
+        headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
+    status, _, _ = _request(server, f"{CONFIGMAPS}?{query}")
+    assert status == 410                                  # one leaving the selection is
+
+
+def _namespace(server, name: str) -> None:
+    assert _request(server, "/api/v1/namespaces", {
+        "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})[0] == 201
+
+
+def test_an_exact_list_of_one_namespace_ignores_the_others(server):
+    """What the list leaves out cannot change it: a change or a deletion in another
+    namespace had expired an ``Exact`` list of ``default``."""
+    _namespace(server, "dev")
+    dev = "/api/v1/namespaces/dev/configmaps"
+    assert _request(server, dev, {"apiVersion": "v1", "kind": "ConfigMap",
+                                  "metadata": {"name": "x"}})[0] == 201
+    _list(server)
+    before = _list(server)["metadata"]["resourceVersion"]
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}{dev}/x", method="DELETE"),
+                           timeout=30).read()
+    _request(server, dev)                                 # a read in dev finds it gone
+    query = f"resourceVersion={before}&resourceVersionMatch=Exact"
+    assert _list(server, query)["metadata"]["resourceVersion"] == before
+    status, _, _ = _request(server, f"{dev}?{query}")
+    assert status == 410                                  # dev's own list has changed
+
+
+def test_a_deletion_is_numbered_when_it_happens_not_when_a_list_finds_it(server):
+    """A ConfigMap deleted in ``dev`` before a list of ``default`` gave the revision ``R``:
+    an ``Exact`` list of every namespace at ``R`` reads the store as it was then. The
+    deletion had been numbered when a list first looked in ``dev``, after ``R``, and the
+    list had expired."""
+    _namespace(server, "dev")
+    dev = "/api/v1/namespaces/dev/configmaps"
+    assert _request(server, dev, {"apiVersion": "v1", "kind": "ConfigMap",
+                                  "metadata": {"name": "x"}})[0] == 201
+    _request(server, "/api/v1/configmaps")                # every one seen, x too
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}{dev}/x", method="DELETE"),
+                           timeout=30).read()
+    at = _list(server)["metadata"]["resourceVersion"]      # default's list: dev unread
+    status, body, _ = _request(server, f"/api/v1/configmaps?resourceVersion={at}"
+                                       "&resourceVersionMatch=Exact")
+    assert (status, body["metadata"].get("resourceVersion")) == (200, at), body
+    assert "x" not in [o["metadata"]["name"] for o in body["items"]]
 
 
 def test_a_cluster_served_later_compacts_from_the_time_it_is_served():

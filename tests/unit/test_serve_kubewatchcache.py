@@ -6,10 +6,12 @@ and evictions (``updateCache``, ``resizeCacheLocked``) and the 410 of a watch fr
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.request
 
 from clustersim.serve import serve
-from clustersim.serve.kubewatchcache import WatchCache
+from clustersim.serve.kubewatchcache import BOOKMARK_FREQUENCY, WatchCache, next_bookmark
 
 
 def test_a_watch_from_the_cache_s_list_on_is_served_until_an_event_leaves():
@@ -81,3 +83,88 @@ def test_a_watch_from_before_the_window_gets_one_expired_error_event():
         status, event = _watch(server, recent)
         assert (status, event["type"], event["object"]["metadata"]["name"]) == (
             200, "ADDED", "cm-after")
+
+
+def test_bookmarks_come_every_minute_and_two_seconds_before_the_deadline():
+    """``cacheWatcher.nextBookmarkTime``: a minute on, or 2 s before the deadline if sooner;
+    none once that has passed."""
+    assert next_bookmark(0.0, 600.0) == BOOKMARK_FREQUENCY
+    assert next_bookmark(570.0, 600.0) == 598.0
+    assert next_bookmark(598.5, 600.0) is None
+    assert next_bookmark(0.0, 1.0) is None          # a watch shorter than 2 s gets none
+
+
+def _events(server, query: str) -> list[dict]:
+    """Every event of a watch of ConfigMaps, read until the server ends it."""
+    with urllib.request.urlopen(f"{server.url}/api/v1/namespaces/default/configmaps?"
+                                f"watch=1&{query}", timeout=30) as answer:
+        return [json.loads(line) for line in answer if line.strip()]
+
+
+def test_a_watch_that_allows_bookmarks_gets_them_and_one_before_its_end(monkeypatch):
+    """With ``allowWatchBookmarks`` the watch is sent BOOKMARK events at the store's current
+    revision (every half second here instead of every minute) and one 2 s before its
+    deadline; without, none. Watches had never been sent one."""
+    monkeypatch.setattr("clustersim.serve.kubewatchcache.BOOKMARK_FREQUENCY", 0.5)
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        made = int(_configmap(server, "cm")["metadata"]["resourceVersion"])
+        events = _events(server, "allowWatchBookmarks=true&timeoutSeconds=3")
+        marks = [e for e in events if e["type"] == "BOOKMARK"]
+        assert 2 <= len(marks) <= 3           # at 0.5 s and at 1 s, the deadline's 2 s before
+        assert {(m["object"]["kind"], m["object"]["apiVersion"]) for m in marks} == {
+            ("ConfigMap", "v1")}
+        assert all(int(m["object"]["metadata"]["resourceVersion"]) >= made for m in marks)
+        assert all(e["type"] != "BOOKMARK" for e in _events(server, "timeoutSeconds=2"))
+
+
+def _watching(server, path: str, query: str, during) -> list[dict]:
+    """Every event of a watch of ``path`` while ``during()`` runs, half a second in."""
+    def later():
+        time.sleep(0.5)
+        during()
+    helper = threading.Thread(target=later)
+    helper.start()
+    try:
+        with urllib.request.urlopen(f"{server.url}{path}?watch=1&{query}",
+                                    timeout=30) as answer:
+            return [json.loads(line) for line in answer if line.strip()]
+    finally:
+        helper.join()
+
+
+def test_a_watch_from_a_version_not_reached_yet_sends_nothing_older():
+    """The cacher passes an event on only past the watch's version (``cacheWatcher.
+    process``): a watch from a version far ahead of the store's stays quiet, where it had
+    streamed every change."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        events = _watching(server, "/api/v1/namespaces/default/configmaps",
+                           "resourceVersion=99999999&timeoutSeconds=2",
+                           lambda: _configmap(server, "new"))
+        assert events == []
+
+
+def test_a_deleted_event_carries_the_object_as_it_was_last_stored():
+    """A Pod deleted gracefully and gone before the watch looks again: its DELETED event
+    carries its last state, ``deletionTimestamp`` set, at the deletion's version, not the
+    state the watch saw before (``1/1 Running`` without one)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        request = urllib.request.Request(
+            f"{server.url}/api/v1/namespaces/default/pods", method="POST",
+            data=json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                             "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+                            ).encode(), headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=30).close()
+        server.step(60)
+
+        def delete_and_finish():
+            with server.lock:           # deleted and gone between two looks of the watch
+                server.cluster.delete("Pod", "p")
+                server.step(60)
+        events = _watching(server, "/api/v1/namespaces/default/pods", "timeoutSeconds=2",
+                           delete_and_finish)
+        [seen] = [e for e in events if e["type"] == "ADDED"]
+        [gone] = [e["object"] for e in events if e["type"] == "DELETED"]
+        assert "deletionTimestamp" not in seen["object"]["metadata"]
+        assert gone["metadata"]["name"] == "p" and "deletionTimestamp" in gone["metadata"]
+        assert int(gone["metadata"]["resourceVersion"]) > int(
+            seen["object"]["metadata"]["resourceVersion"])
