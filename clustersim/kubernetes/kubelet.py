@@ -105,13 +105,15 @@ Init containers run one after another before the app containers, each for
 container with ``restartPolicy: Always`` (KEP-753, stable in Kubernetes 1.33; docs
 https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/): it keeps running, and
 the next init container starts as soon as it has started, or once its ``startupProbe`` has
-succeeded; its readiness probe counts for the Pod's readiness. A sidecar whose image is broken
+succeeded in a run that still goes on (one that exits first is restarted, under its back-off,
+and the next init container waits for a later run's probe, ``computeInitContainerActions``);
+its readiness probe counts for the Pod's readiness. A sidecar whose image is broken
 (``KubernetesCluster.fail_image``) exits and is restarted as an app container is (step 4),
 whatever the Pod's ``restartPolicy``, on its own crash-loop back-off, counting its restarts;
 while it is down, or backs off (its status ``CrashLoopBackOff``, the Pod's STATUS
 ``Init:CrashLoopBackOff`` as ``printPod`` words it), the Pod is not Ready
 (``GenerateContainersReadyCondition`` in ``pkg/kubelet/status/generate.go`` counts the
-sidecars), and the containers after it start and run on (``SyncPod`` skips a sidecar that
+sidecars), and the containers after it, once started, run on (``SyncPod`` skips a sidecar that
 backs off, ``kuberuntime_manager.go``). When the Pod is deleted, or a
 Job's app containers finish, the app containers stop first and then the running sidecars, one
 at a time, in the reverse order of the spec
@@ -286,6 +288,9 @@ class Kubelet:
         """Broken images: containers of them exit (seconds after start, exit code)."""
         self._init_runs: dict[str, dict[str, tuple[float, float]]] = {}
         """Per pod uid: each init container's start and end (:meth:`init_runs`)."""
+        self._held_inits: dict[str, dict[str, Callable[[], None]]] = {}
+        """Per pod uid: the start of the containers after each sidecar that no run of has
+        passed its startup probe yet, by the sidecar's name (:meth:`_await_startup`)."""
         self._ran_images: dict[str, dict[str, str]] = {}
         """Per pod uid: the image each container last started with (:meth:`ran_images`)."""
         self._started_at: dict[str, dict[str, float]] = {}
@@ -379,6 +384,7 @@ class Kubelet:
         uid = pod["metadata"]["uid"]
         self._sandboxes[uid] = self.cluster.now
         self._init_runs[uid] = {}
+        self._held_inits[uid] = {}
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
         self._ready_at[uid] = {}
@@ -593,15 +599,42 @@ class Kubelet:
     def _init(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
               then: Callable[[], None]) -> None:
         """Init ``container`` has started: a regular one runs to completion, a sidecar keeps
-        running, and ``then`` is called once it has exited or its startup probe has passed
-        (module docstring)."""
+        running, and ``then`` is called once it has exited or, a sidecar, once a run of it
+        has passed its startup probe (:meth:`_await_startup`; module docstring)."""
         self.cluster.changed()
+        if is_sidecar(container):
+            self._held_inits.setdefault(pod["metadata"]["uid"], {})[
+                str(container.get("name"))] = then
+            self._await_startup(pod, epoch, container)
+            return
 
         def done() -> None:
             if self._current(pod, epoch):
                 then()
 
         self.cluster.after(self._init_run(pod, container), done)
+
+    def _await_startup(self, pod: dict[str, Any], epoch: int, container: dict[str, Any], *,
+                       background: bool = False) -> None:
+        """Sidecar ``container`` has (re)started now: its run is recorded (:meth:`_init_run`)
+        and, while the init containers after it wait for it (:attr:`_held_inits`), they
+        start once this run's startup probe passes, if the run still goes on then.
+        ``computeInitContainerActions`` in kubernetes/kubernetes
+        ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` starts init container i+1 only
+        when the restartable init container i runs and its startup probe has succeeded;
+        one that has exited is restarted (under its back-off) and the next one waits."""
+        uid, name = pod["metadata"]["uid"], str(container.get("name"))
+        delay = self._init_run(pod, container)
+        if name not in self._held_inits.get(uid, {}):
+            return
+        run = self._init_runs[uid][name]
+
+        def passed() -> None:
+            if (self._current(pod, epoch) and self._init_runs[uid].get(name) is run
+                    and name in self._ready_at.get(uid, {})):    # not stopped since
+                self._held_inits[uid].pop(name)()
+
+        self.cluster.after(delay, passed, background=background)
 
     def _init_run(self, pod: dict[str, Any], container: dict[str, Any]) -> float:
         """Init ``container`` has (re)started now: its run is recorded (:meth:`init_runs`),
@@ -1008,8 +1041,8 @@ class Kubelet:
         container = self._container(pod, name)
         self._move_on(pod, container, self._restarts[uid][name].finished_at)
         self._record_start(pod, container)
-        if is_sidecar(container):
-            self._init_run(pod, container)
+        if is_sidecar(container):      # a crash loop's restart: run() does not wait for it
+            self._await_startup(pod, epoch, container, background=True)
         self._plan_exit(pod, epoch, container)
         if pod["status"].get("phase") == "Running":
             self._running(pod, epoch)
@@ -1175,7 +1208,8 @@ class Kubelet:
         """The pod object is gone: every per-pod table lets go of it."""
         uid = pod["metadata"]["uid"]
         tables: tuple[dict[str, Any], ...] = (
-            self._epoch, self._waiting, self._init_runs, self._ran_images, self._started_at,
+            self._epoch, self._waiting, self._init_runs, self._held_inits, self._ran_images,
+            self._started_at,
             self._sandboxes, self._ready_at, self._restarts, self._backing_off,
             self._crash_backoff, self._exits, self._reasons)
         for table in tables:
