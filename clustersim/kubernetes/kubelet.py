@@ -458,13 +458,10 @@ class Kubelet:
     def _waiting_for(self, pod: dict[str, Any], container: dict[str, Any], reason: str
                      ) -> None:
         """``container`` failed to start for ``reason`` and waits (its status says why);
-        the pod's STATUS follows (:meth:`_sync_reason`; an init container's is the pod's)."""
-        name = str(container.get("name"))
-        self._reasons.setdefault(pod["metadata"]["uid"], {})[name] = reason
-        if any(c.get("name") == name for c in pod["spec"].get("containers") or []):
-            self._sync_reason(pod)
-        else:
-            pod["status"]["reason"] = reason
+        the pod's STATUS follows (:meth:`_sync_reason`: ``Init:`` and the reason for an
+        init container, as ``printPod`` writes a waiting init container's)."""
+        self._reasons.setdefault(pod["metadata"]["uid"], {})[str(container.get("name"))] = reason
+        self._sync_reason(pod)
 
     def waiting_reasons(self, pod: Mapping[str, Any]) -> Mapping[str, str]:
         """Why each container of the pod that failed to start waits, until it starts."""
@@ -481,11 +478,11 @@ class Kubelet:
 
         ``printPod`` walks the init containers' statuses first, in the spec's order, and
         stops at the first that has neither completed nor (a sidecar) started:
-        ``Init:CrashLoopBackOff`` for a sidecar backing off, else ``Init:<its index>/<all>``
-        (:meth:`_init_reason`); that is STATUS until an app container has started (the Pod
-        is ``Initialized`` from then on, ``GeneratePodInitializedCondition`` in
-        ``pkg/kubelet/status/generate.go``), and afterwards unless an app container
-        waits."""
+        ``Init:CrashLoopBackOff`` for a sidecar backing off, ``Init:`` and its reason for one
+        that failed to start, else ``Init:<its index>/<all>`` (:meth:`_init_reason`); that
+        is STATUS until an app container has started (the Pod is ``Initialized`` from then
+        on, ``GeneratePodInitializedCondition`` in ``pkg/kubelet/status/generate.go``:
+        :meth:`any_app_started`), and afterwards unless an app container waits."""
         uid = pod["metadata"]["uid"]
         started, reasons = self._started_at.get(uid, {}), self._reasons.get(uid, {})
         backing_off = self._backing_off.get(uid, {})
@@ -494,7 +491,7 @@ class Kubelet:
         pending = pod["status"].get("phase") != "Running"
         reason = self._init_reason(pod)
         apps = status_order(pod)
-        if reason and not any(c.get("name") in started for c in apps):
+        if reason and not self.any_app_started(pod):
             pod["status"]["reason"] = reason
             return
         for name in (str(c.get("name")) for c in apps):
@@ -514,9 +511,10 @@ class Kubelet:
 
     def _init_reason(self, pod: dict[str, Any]) -> str:
         """STATUS from the pod's init containers (:meth:`_sync_reason`), empty once each has
-        completed or, a sidecar, started (its startup probe passed) and not backing off
-        (one that failed to start gives its reason, unprefixed, as :meth:`_waiting_for`
-        writes it)."""
+        completed or, a sidecar, started (its startup probe passed) and not backing off;
+        one that failed to start gives ``Init:`` and its reason (``printPod`` in
+        ``pkg/printers/internalversion/printers.go`` prefixes a waiting init container's
+        reason, other than ``PodInitializing``, with ``Init:``)."""
         uid, now = pod["metadata"]["uid"], self.cluster.now
         runs, backing_off = self._init_runs.get(uid, {}), self._backing_off.get(uid, {})
         inits = pod["spec"].get("initContainers") or []
@@ -524,8 +522,8 @@ class Kubelet:
             name = str(container.get("name"))
             if name in backing_off:
                 return "Init:CrashLoopBackOff"
-            if name in self._reasons.get(uid, {}):      # a failed start: as _waiting_for
-                return self._reasons[uid][name]
+            if name in self._reasons.get(uid, {}):      # a failed start
+                return f"Init:{self._reasons[uid][name]}"
             run = runs.get(name)
             if run is None or run[1] > now:
                 return f"Init:{index}/{len(inits)}"
@@ -662,6 +660,14 @@ class Kubelet:
         """When each container of the pod that has started last started (its
         ``state.running.startedAt``)."""
         return self._started_at.get(pod["metadata"]["uid"], {})
+
+    def any_app_started(self, pod: Mapping[str, Any]) -> bool:
+        """Whether an app container of the pod has started, which means its init containers
+        are done: the Pod is ``Initialized`` and its app containers' states count, a
+        sidecar crash-looping later holds nothing up (``HasAnyRegularContainerStarted`` in
+        kubernetes/kubernetes ``pkg/kubelet/container/helpers.go``)."""
+        started = self.started_at(pod)
+        return any(c.get("name") in started for c in pod["spec"].get("containers") or ())
 
     def restarts(self, pod: Mapping[str, Any]) -> Mapping[str, Restarts]:
         """Each container of the pod that has restarted: its count and last exit."""
