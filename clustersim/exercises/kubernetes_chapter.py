@@ -22,6 +22,7 @@ from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.scheduler.taints import mismatched_fields
 from clustersim.node import Node
+from clustersim.quantity import format_quantity
 
 __all__ = ["BIG_POD", "FAILED_REASONS", "GPUS", "GPU_TAINT", "SCORE_PROBE",
            "check_failed_scheduling", "check_gpu_pod", "check_least_allocated",
@@ -109,6 +110,20 @@ def gpu_nodes() -> list[Node]:
                                    extended_resources={"nvidia.com/gpu": GPUS})]
 
 
+def _gpu_node() -> Node:
+    """``gpu-1`` as :func:`gpu_nodes` makes it."""
+    return next(node for node in gpu_nodes() if node.name == "gpu-1")
+
+
+def _capacity(node: Node) -> str:
+    """What ``node`` offers a Pod's requests, for a hint: ``8 CPUs, memory 64Gi and 4
+    nvidia.com/gpu`` (each quantity in Kubernetes' canonical form)."""
+    parts = [f"{format_quantity(node.cpu)} CPUs", f"memory {format_quantity(node.memory, True)}",
+             *(f"{format_quantity(amount)} {name}"
+               for name, amount in node.extended_resources.items())]
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def gpu_cluster() -> KubernetesCluster:
     """A cluster of :func:`gpu_nodes`."""
     return KubernetesCluster(gpu_nodes(), seed=0)
@@ -145,8 +160,8 @@ def check_gpu_pod(manifest: object) -> None:
         hint = (_toleration_hint(pod) if "taint" in reasons else
                 "Make sure the node selector matches gpu-1's label accelerator=nvidia."
                 if "affinity" in reasons or "selector" in reasons else
-                f"gpu-1 has 8 CPUs, 64 GiB and {GPUS} nvidia.com/gpu: ask for no more than "
-                "that (NodeResourcesFit compares every request with what is left)."
+                f"gpu-1 has {_capacity(_gpu_node())}: ask for no more than that "
+                "(NodeResourcesFit compares every request with what is left)."
                 if "Insufficient" in reasons else
                 "Ask explain(pod) why gpu-1 refuses it.")
         raise Wrong(f"The Pod stays Pending: {placed.message or reasons}", hint)

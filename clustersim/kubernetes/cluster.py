@@ -142,8 +142,10 @@ class PodInfo:
 
     ``reason`` is what the STATUS column would explain: ``Unschedulable`` (with the
     FailedScheduling text in ``message``), ``SchedulingGated``, ``ContainerCreating``,
-    ``Init:N/M``, ``Init:CrashLoopBackOff`` (a sidecar backing off), ``ErrImagePull``,
-    ``ImagePullBackOff``, ``CreateContainerConfigError``, ``Terminating``, ``Completed``,
+    ``Init:N/M``, ``Init:CrashLoopBackOff`` (a sidecar backing off), ``Init:ErrImagePull``
+    and the like (an init container that failed to start, as ``printPod`` prefixes it),
+    ``ErrImagePull``, ``ImagePullBackOff``, ``CreateContainerConfigError``, ``Terminating``,
+    ``Completed``,
     ``Error``, ``Evicted``, ``CrashLoopBackOff``,
     ``NodeNotReady`` (once the node controller has noticed a failed node; until then the API,
     like ``kubectl``, still shows the pod running), ``NodeNotFound`` (bound by hand to a node

@@ -105,13 +105,15 @@ Init containers run one after another before the app containers, each for
 container with ``restartPolicy: Always`` (KEP-753, stable in Kubernetes 1.33; docs
 https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/): it keeps running, and
 the next init container starts as soon as it has started, or once its ``startupProbe`` has
-succeeded; its readiness probe counts for the Pod's readiness. A sidecar whose image is broken
+succeeded in a run that still goes on (one that exits first is restarted, under its back-off,
+and the next init container waits for a later run's probe, ``computeInitContainerActions``);
+its readiness probe counts for the Pod's readiness. A sidecar whose image is broken
 (``KubernetesCluster.fail_image``) exits and is restarted as an app container is (step 4),
 whatever the Pod's ``restartPolicy``, on its own crash-loop back-off, counting its restarts;
 while it is down, or backs off (its status ``CrashLoopBackOff``, the Pod's STATUS
 ``Init:CrashLoopBackOff`` as ``printPod`` words it), the Pod is not Ready
 (``GenerateContainersReadyCondition`` in ``pkg/kubelet/status/generate.go`` counts the
-sidecars), and the containers after it start and run on (``SyncPod`` skips a sidecar that
+sidecars), and the containers after it, once started, run on (``SyncPod`` skips a sidecar that
 backs off, ``kuberuntime_manager.go``). When the Pod is deleted, or a
 Job's app containers finish, the app containers stop first and then the running sidecars, one
 at a time, in the reverse order of the spec
@@ -286,6 +288,9 @@ class Kubelet:
         """Broken images: containers of them exit (seconds after start, exit code)."""
         self._init_runs: dict[str, dict[str, tuple[float, float]]] = {}
         """Per pod uid: each init container's start and end (:meth:`init_runs`)."""
+        self._held_inits: dict[str, dict[str, Callable[[], None]]] = {}
+        """Per pod uid: the start of the containers after each sidecar that no run of has
+        passed its startup probe yet, by the sidecar's name (:meth:`_await_startup`)."""
         self._ran_images: dict[str, dict[str, str]] = {}
         """Per pod uid: the image each container last started with (:meth:`ran_images`)."""
         self._started_at: dict[str, dict[str, float]] = {}
@@ -379,6 +384,7 @@ class Kubelet:
         uid = pod["metadata"]["uid"]
         self._sandboxes[uid] = self.cluster.now
         self._init_runs[uid] = {}
+        self._held_inits[uid] = {}
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
         self._ready_at[uid] = {}
@@ -452,13 +458,10 @@ class Kubelet:
     def _waiting_for(self, pod: dict[str, Any], container: dict[str, Any], reason: str
                      ) -> None:
         """``container`` failed to start for ``reason`` and waits (its status says why);
-        the pod's STATUS follows (:meth:`_sync_reason`; an init container's is the pod's)."""
-        name = str(container.get("name"))
-        self._reasons.setdefault(pod["metadata"]["uid"], {})[name] = reason
-        if any(c.get("name") == name for c in pod["spec"].get("containers") or []):
-            self._sync_reason(pod)
-        else:
-            pod["status"]["reason"] = reason
+        the pod's STATUS follows (:meth:`_sync_reason`: ``Init:`` and the reason for an
+        init container, as ``printPod`` writes a waiting init container's)."""
+        self._reasons.setdefault(pod["metadata"]["uid"], {})[str(container.get("name"))] = reason
+        self._sync_reason(pod)
 
     def waiting_reasons(self, pod: Mapping[str, Any]) -> Mapping[str, str]:
         """Why each container of the pod that failed to start waits, until it starts."""
@@ -475,11 +478,11 @@ class Kubelet:
 
         ``printPod`` walks the init containers' statuses first, in the spec's order, and
         stops at the first that has neither completed nor (a sidecar) started:
-        ``Init:CrashLoopBackOff`` for a sidecar backing off, else ``Init:<its index>/<all>``
-        (:meth:`_init_reason`); that is STATUS until an app container has started (the Pod
-        is ``Initialized`` from then on, ``GeneratePodInitializedCondition`` in
-        ``pkg/kubelet/status/generate.go``), and afterwards unless an app container
-        waits."""
+        ``Init:CrashLoopBackOff`` for a sidecar backing off, ``Init:`` and its reason for one
+        that failed to start, else ``Init:<its index>/<all>`` (:meth:`_init_reason`); that
+        is STATUS until an app container has started (the Pod is ``Initialized`` from then
+        on, ``GeneratePodInitializedCondition`` in ``pkg/kubelet/status/generate.go``:
+        :meth:`any_app_started`), and afterwards unless an app container waits."""
         uid = pod["metadata"]["uid"]
         started, reasons = self._started_at.get(uid, {}), self._reasons.get(uid, {})
         backing_off = self._backing_off.get(uid, {})
@@ -488,7 +491,7 @@ class Kubelet:
         pending = pod["status"].get("phase") != "Running"
         reason = self._init_reason(pod)
         apps = status_order(pod)
-        if reason and not any(c.get("name") in started for c in apps):
+        if reason and not self.any_app_started(pod):
             pod["status"]["reason"] = reason
             return
         for name in (str(c.get("name")) for c in apps):
@@ -508,9 +511,10 @@ class Kubelet:
 
     def _init_reason(self, pod: dict[str, Any]) -> str:
         """STATUS from the pod's init containers (:meth:`_sync_reason`), empty once each has
-        completed or, a sidecar, started (its startup probe passed) and not backing off
-        (one that failed to start gives its reason, unprefixed, as :meth:`_waiting_for`
-        writes it)."""
+        completed or, a sidecar, started (its startup probe passed) and not backing off;
+        one that failed to start gives ``Init:`` and its reason (``printPod`` in
+        ``pkg/printers/internalversion/printers.go`` prefixes a waiting init container's
+        reason, other than ``PodInitializing``, with ``Init:``)."""
         uid, now = pod["metadata"]["uid"], self.cluster.now
         runs, backing_off = self._init_runs.get(uid, {}), self._backing_off.get(uid, {})
         inits = pod["spec"].get("initContainers") or []
@@ -518,8 +522,8 @@ class Kubelet:
             name = str(container.get("name"))
             if name in backing_off:
                 return "Init:CrashLoopBackOff"
-            if name in self._reasons.get(uid, {}):      # a failed start: as _waiting_for
-                return self._reasons[uid][name]
+            if name in self._reasons.get(uid, {}):      # a failed start
+                return f"Init:{self._reasons[uid][name]}"
             run = runs.get(name)
             if run is None or run[1] > now:
                 return f"Init:{index}/{len(inits)}"
@@ -593,15 +597,42 @@ class Kubelet:
     def _init(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
               then: Callable[[], None]) -> None:
         """Init ``container`` has started: a regular one runs to completion, a sidecar keeps
-        running, and ``then`` is called once it has exited or its startup probe has passed
-        (module docstring)."""
+        running, and ``then`` is called once it has exited or, a sidecar, once a run of it
+        has passed its startup probe (:meth:`_await_startup`; module docstring)."""
         self.cluster.changed()
+        if is_sidecar(container):
+            self._held_inits.setdefault(pod["metadata"]["uid"], {})[
+                str(container.get("name"))] = then
+            self._await_startup(pod, epoch, container)
+            return
 
         def done() -> None:
             if self._current(pod, epoch):
                 then()
 
         self.cluster.after(self._init_run(pod, container), done)
+
+    def _await_startup(self, pod: dict[str, Any], epoch: int, container: dict[str, Any], *,
+                       background: bool = False) -> None:
+        """Sidecar ``container`` has (re)started now: its run is recorded (:meth:`_init_run`)
+        and, while the init containers after it wait for it (:attr:`_held_inits`), they
+        start once this run's startup probe passes, if the run still goes on then.
+        ``computeInitContainerActions`` in kubernetes/kubernetes
+        ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` starts init container i+1 only
+        when the restartable init container i runs and its startup probe has succeeded;
+        one that has exited is restarted (under its back-off) and the next one waits."""
+        uid, name = pod["metadata"]["uid"], str(container.get("name"))
+        delay = self._init_run(pod, container)
+        if name not in self._held_inits.get(uid, {}):
+            return
+        run = self._init_runs[uid][name]
+
+        def passed() -> None:
+            if (self._current(pod, epoch) and self._init_runs[uid].get(name) is run
+                    and name in self._ready_at.get(uid, {})):    # not stopped since
+                self._held_inits[uid].pop(name)()
+
+        self.cluster.after(delay, passed, background=background)
 
     def _init_run(self, pod: dict[str, Any], container: dict[str, Any]) -> float:
         """Init ``container`` has (re)started now: its run is recorded (:meth:`init_runs`),
@@ -629,6 +660,14 @@ class Kubelet:
         """When each container of the pod that has started last started (its
         ``state.running.startedAt``)."""
         return self._started_at.get(pod["metadata"]["uid"], {})
+
+    def any_app_started(self, pod: Mapping[str, Any]) -> bool:
+        """Whether an app container of the pod has started, which means its init containers
+        are done: the Pod is ``Initialized`` and its app containers' states count, a
+        sidecar crash-looping later holds nothing up (``HasAnyRegularContainerStarted`` in
+        kubernetes/kubernetes ``pkg/kubelet/container/helpers.go``)."""
+        started = self.started_at(pod)
+        return any(c.get("name") in started for c in pod["spec"].get("containers") or ())
 
     def restarts(self, pod: Mapping[str, Any]) -> Mapping[str, Restarts]:
         """Each container of the pod that has restarted: its count and last exit."""
@@ -1008,8 +1047,8 @@ class Kubelet:
         container = self._container(pod, name)
         self._move_on(pod, container, self._restarts[uid][name].finished_at)
         self._record_start(pod, container)
-        if is_sidecar(container):
-            self._init_run(pod, container)
+        if is_sidecar(container):      # a crash loop's restart: run() does not wait for it
+            self._await_startup(pod, epoch, container, background=True)
         self._plan_exit(pod, epoch, container)
         if pod["status"].get("phase") == "Running":
             self._running(pod, epoch)
@@ -1175,7 +1214,8 @@ class Kubelet:
         """The pod object is gone: every per-pod table lets go of it."""
         uid = pod["metadata"]["uid"]
         tables: tuple[dict[str, Any], ...] = (
-            self._epoch, self._waiting, self._init_runs, self._ran_images, self._started_at,
+            self._epoch, self._waiting, self._init_runs, self._held_inits, self._ran_images,
+            self._started_at,
             self._sandboxes, self._ready_at, self._restarts, self._backing_off,
             self._crash_backoff, self._exits, self._reasons)
         for table in tables:

@@ -26,7 +26,7 @@ from difflib import get_close_matches
 from typing import Any
 
 __all__ = ["MAX_STRICT_ERRORS", "UnknownField", "in_sent_order", "strict_decoding_error",
-           "unknown_fields", "unknown_fields_meant"]
+           "unknown_fields_meant"]
 
 MAX_STRICT_ERRORS = 100
 """The strict errors one decoding keeps: sigs.k8s.io/json ``saveStrictError``
@@ -209,18 +209,14 @@ def _walk(value: Any, fields: dict[str, str | None], path: str, at: tuple[str | 
             _walk(item, _STRUCTS[child], where, (*at, key), found, drop)
 
 
-def unknown_fields(kind: str, manifest: dict[str, Any], *, drop: bool = False) -> list[str]:
-    """The dotted paths of fields that the API server's strict validation would not know;
-    with ``drop``, also removed from ``manifest`` (in place), as the API server's decoder
-    drops them before it stores an object."""
-    return [path for path, _, _ in unknown_fields_meant(kind, manifest, drop=drop)]
-
-
 def unknown_fields_meant(kind: str, manifest: dict[str, Any], *, drop: bool = False
                          ) -> list[UnknownField]:
-    """:func:`unknown_fields`, each also as a path of keys and indexes, and with the known
-    field of its structure whose name is closest (``container`` → ``containers``) or
-    ``None``: the loader's "did you mean", not the API server's."""
+    """The fields of ``manifest`` that the API server's strict validation would not know,
+    each as its dotted path, its path of keys and indexes, and the known field of its
+    structure whose name is closest (``container`` → ``containers``) or ``None`` (the
+    loader's "did you mean", not the API server's); with ``drop``, they are also removed
+    from ``manifest`` (in place), as the API server's decoder drops them before it stores
+    an object."""
     found: list[UnknownField] = []
     if kind in _KINDS:
         _walk(manifest, _KINDS[kind], "", (), found, drop)

@@ -244,9 +244,12 @@ class Renderer(DerivedObjects):
         initialized_at = None
         if inits and node:
             runs = self.cluster.kubelet.init_runs(pod)
+            # why the next init container to start waits, from the kubelet's reason cache
+            following = next((str(c.get("name")) for c in inits if c.get("name") not in runs),
+                             None)
             init_statuses = init_container_statuses(
                 pod, runs, self.cluster.now,
-                reason if reason in WAITING_REASONS else None, self.timestamp,
+                self.cluster.kubelet.waiting_reasons(pod).get(str(following)), self.timestamp,
                 lambda name: self.cluster.kubelet.container_ready(pod, name),
                 self.cluster.kubelet.ran_images(pod),
                 lambda name: restart_fields(self.cluster.kubelet.restarts(pod).get(name),
@@ -261,9 +264,7 @@ class Renderer(DerivedObjects):
         ran = kubelet.ran_images(pod)     # what the runtime last started
         started, restarts = kubelet.started_at(pod), kubelet.restarts(pod)
         # the app containers wait for the init containers until one of them has started
-        # (HasAnyRegularContainerStarted: a sidecar crash-looping later does not hold them)
-        initializing = bool(incomplete) and not any(
-            c.get("name") in started for c in pod["spec"].get("containers") or ())
+        initializing = bool(incomplete) and not kubelet.any_app_started(pod)
         for container in status_order(pod):       # by name, as the kubelet sorts them
             name = str(container.get("name"))
             last = restart_fields(restarts.get(name), self.timestamp)

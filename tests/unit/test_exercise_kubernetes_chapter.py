@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from clustersim.exercises import kubernetes_chapter
 from clustersim.exercises.kubernetes_chapter import (
     EXISTING,
     SCORE_NODES,
@@ -12,6 +13,7 @@ from clustersim.exercises.kubernetes_chapter import (
     check_gpu_pod,
     check_least_allocated,
     failed_reason_counts,
+    gpu_nodes,
     least_allocated,
     score_cluster,
 )
@@ -77,6 +79,16 @@ def test_a_gpu_pod_may_ask_for_a_gpu() -> None:
     assert check_gpu_pod(GPU_POD + TOLERATE).passed
     too_many = GPU_POD.replace("gpu: 1}", "gpu: 5}") + SELECTOR + TOLERATE
     assert "4 nvidia.com/gpu" in check_gpu_pod(too_many).hint
+
+
+def test_the_too_big_hint_names_what_gpu_1_has(monkeypatch) -> None:
+    """The hint for a Pod gpu-1 cannot hold reads gpu-1's capacity off the node itself."""
+    big = POD.replace('cpu: "2"', 'cpu: "12"') + SELECTOR + TOLERATE
+    assert "gpu-1 has 8 CPUs, memory 64Gi and 4 nvidia.com/gpu:" in check_gpu_pod(big).hint
+    wider = [n.copy(cpu=16, memory="128Gi") if n.name == "gpu-1" else n for n in gpu_nodes()]
+    monkeypatch.setattr(kubernetes_chapter, "gpu_nodes", lambda: wider)
+    big = big.replace('cpu: "12"', 'cpu: "20"')
+    assert "gpu-1 has 16 CPUs, memory 128Gi and 4 nvidia.com/gpu:" in check_gpu_pod(big).hint
 
 
 @pytest.mark.parametrize("manifest, hint", [

@@ -38,6 +38,24 @@ def test_pull_failure_events_and_status():
     assert backoff.message == 'Back-off pulling image "shop/web:2.0.3"'
 
 
+def test_an_init_containers_failed_pull_is_the_pods_status_with_init_prefixed():
+    """``printPod`` writes a waiting init container's reason as ``Init:`` and the reason
+    (pkg/printers/internalversion/printers.go), and the init containers hold up the app
+    container, whose own pull would succeed."""
+    c = cluster()
+    init = pod()
+    init["spec"]["initContainers"] = [{"name": "migrate", "image": "shop/web:2.0.3"}]
+    init["spec"]["containers"][0]["image"] = "shop/web:2.0.4"
+    c.apply(init)
+    c.run(until=5.5)
+    assert c.pods()[0].reason == "Init:ErrImagePull"
+    c.run(until=7)
+    assert c.pods()[0].reason == "Init:ImagePullBackOff"
+    c.restore_pull("shop/web:2.0.3")
+    c.run(until=40)
+    assert (c.pods()[0].phase, c.pods()[0].reason) == ("Running", "")
+
+
 def test_back_off_doubles_up_to_five_minutes():
     c = cluster()
     c.apply(pod())

@@ -150,3 +150,32 @@ def test_a_job_pods_sidecar_restarts_and_is_not_stopped_while_it_backs_off():
     assert row(c) == ("Succeeded", False, "Completed")
     assert [t for t, name in started(c) if name == "proxy"] == [14.0, 17.0, 30.0, 53.0]
     assert killed(c) == [(61.0, "logs")]
+
+
+def test_a_sidecar_that_crashes_before_its_startup_probe_passes_holds_the_next_ones():
+    """``computeInitContainerActions`` starts the init container after a sidecar only once
+    the sidecar runs and its startup probe has succeeded; one that exited is restarted under
+    its back-off and the next one waits: a proxy that exits 3 s after each start never gets
+    to its 10 s startup probe, so neither logs nor main ever start."""
+    c = cluster()
+    c.fail_image("envoy:1.31", after=3)
+    c.apply(pod(sidecar_startup=10))
+    c.run(until=120)
+    assert [t for t, name in started(c) if name != "proxy"] == [6.0]      # migrate only
+    assert [t for t, name in started(c) if name == "proxy"] == [14.0, 17.0, 30.0, 53.0, 96.0]
+    assert row(c) == ("Pending", False, "Init:CrashLoopBackOff")
+
+
+def test_a_sidecar_whose_later_run_passes_its_startup_probe_lets_the_next_ones_start():
+    """The held start goes on from the restart whose run lives long enough: while the proxy
+    backs off its image comes to run 15 s, so its run from 30 s passes the probe at 40 s
+    (it exits at 45 s), then logs is pulled (5 s) and started at 46 s and main at 47 s."""
+    c = cluster()
+    c.fail_image("envoy:1.31", after=3)
+    c.apply(pod(sidecar_startup=10))
+    c.run(until=25)
+    c.fail_image("envoy:1.31", after=15)
+    c.run(until=60)
+    assert [(t, name) for t, name in started(c) if name in ("logs", "main")] == [
+        (46.0, "logs"), (47.0, "main")]
+    assert row(c)[:1] == ("Running",)

@@ -10,7 +10,7 @@ import yaml
 
 from clustersim import ManifestError, load_manifests
 from clustersim.manifests import SIMULATED_KINDS, kubernetes_fields
-from clustersim.manifests.kubernetes_fields import unknown_fields
+from clustersim.manifests.kubernetes_fields import unknown_fields_meant
 from clustersim.schemas import KUBERNETES_VERSION, kubernetes_definitions
 
 DEPLOYMENT = """\
@@ -321,12 +321,15 @@ def test_dropping_unknown_fields_removes_them_in_place_and_keeps_the_rest() -> N
     manifest = yaml.safe_load(DEPLOYMENT.replace("replicas: 3", "replica: 3"))
     manifest["spec"]["template"]["spec"]["containers"][0]["imagePullPolice"] = "Always"
     kept = copy.deepcopy(manifest)
-    dropped = unknown_fields("Deployment", manifest, drop=True)
-    assert dropped == ["spec.replica", "spec.template.spec.containers[0].imagePullPolice"]
+    dropped = unknown_fields_meant("Deployment", manifest, drop=True)
+    assert dropped == [
+        ("spec.replica", ("spec", "replica"), "replicas"),
+        ("spec.template.spec.containers[0].imagePullPolice",
+         ("spec", "template", "spec", "containers", 0, "imagePullPolice"), "imagePullPolicy")]
     del kept["spec"]["replica"], kept["spec"]["template"]["spec"]["containers"][0][
         "imagePullPolice"]
     assert manifest == kept
-    assert unknown_fields("Deployment", manifest) == []
+    assert unknown_fields_meant("Deployment", manifest) == []
 
 
 def test_known_fields_are_those_of_the_schemas_of_the_release_taught() -> None:
