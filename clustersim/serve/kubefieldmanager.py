@@ -16,7 +16,8 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
   (name, namespace, uid, resourceVersion, generation, creationTimestamp, managedFields) are in
   no set (``internal/stripmeta.go``; the status is its subresource's, ``ResetFieldsStrategy``).
 - Each manager has one entry per (manager, operation, subresource), with the API version it
-  wrote in and the time of its last change to the set (``internal/managedfieldsupdater.go``),
+  wrote in and the time of its last write that set a field (an apply: that changed the
+  object; ``internal/managedfieldsupdater.go``),
   sorted Apply before Update, then by time and manager (``sortEncodedManagedFields``). A
   request without ``fieldManager`` is its User-Agent's first word (``prefixFromUserAgent`` in
   ``handlers/create.go``): ``kubectl scale`` sends none, and is ``kubectl``. One sent is at
@@ -525,7 +526,14 @@ def updated(entries: list[Entry] | None, writer: Entry, changed: set[Path],
     object whose managers the simulator does not keep, or one being created: the update
     starts them. An empty list is an object that has none (a create that set no field, or
     a reset): an update leaves it so (``skipNonAppliedManager.Update``, as upstream's
-    ``TestClearManagedFieldsWithUpdateEmptyList`` checks), only an apply starts them."""
+    ``TestClearManagedFieldsWithUpdateEmptyList`` checks), only an apply starts them.
+
+    The writer's own entry takes the write's time whenever the write set a field, one it
+    owned already included, and keeps its time when it set none (a write that changes
+    nothing, or only removes fields): ``managedFieldsUpdater.Update`` (apimachinery
+    ``pkg/util/managedfields/internal/managedfieldsupdater.go``) runs the update as a
+    manager of its own, and stamps the time only when that manager ended up owning
+    something, the fields the write modified or added."""
     if entries == []:
         return []
     out = []
@@ -533,9 +541,8 @@ def updated(entries: list[Entry] | None, writer: Entry, changed: set[Path],
     for entry in entries or []:
         if entry.identity == writer.identity:
             found = True
-            mine = entry.fields | changed
             entry = Entry(writer.manager, writer.operation, writer.api_version,
-                          writer.time if mine != entry.fields else entry.time, mine,
+                          writer.time if changed else entry.time, entry.fields | changed,
                           writer.subresource)
         else:
             entry = Entry(entry.manager, entry.operation, entry.api_version, entry.time,
@@ -556,7 +563,10 @@ def applied(entries: list[Entry] | None, applier: Entry, config: dict[str, Any],
     :class:`ApplyConflictError` for a field another manager owns that the apply changes, unless
     ``force``. ``entries`` as for :func:`updated`: an object that has none (an empty list)
     first gives every field it has to ``before-first-apply``, an update entry
-    (``skipNonAppliedManager.Apply``), whose fields an apply may then conflict with."""
+    (``skipNonAppliedManager.Apply``), whose fields an apply may then conflict with.
+    The applier's entry takes the apply's time only when the object changed: structured-
+    merge-diff's ``Updater.Apply`` answers no object for an apply that changes nothing,
+    and ``managedFieldsUpdater.Apply`` then leaves the times as they were."""
     if entries == []:
         entries = _pruned([Entry(BEFORE_FIRST_APPLY, UPDATE, applier.api_version,
                                  applier.time, field_set(live))], set())
@@ -571,12 +581,14 @@ def applied(entries: list[Entry] | None, applier: Entry, config: dict[str, Any],
     taken = {path for _, path in conflicts}
     others = [Entry(e.manager, e.operation, e.api_version, e.time, e.fields - taken,
                     e.subresource) for e in entries if e.identity != applier.identity]
-    before = next((e.fields for e in entries if e.identity == applier.identity), set())
+    previous = next((e for e in entries if e.identity == applier.identity), None)
     owned = set().union(*(e.fields for e in others))
-    for path in sorted(before - wanted, key=len):     # an element before its fields
-        if not any(other[:len(path)] == path for other in owned):
+    for path in sorted(previous.fields - wanted if previous else set(), key=len):
+        if not any(other[:len(path)] == path for other in owned):   # element, then fields
             _remove(merged, path)
-    mine = Entry(applier.manager, APPLY, applier.api_version, applier.time, wanted)
+    # an apply that leaves the object as it was keeps the applier's time (none if new)
+    time = applier.time if merged != live else previous.time if previous else None
+    mine = Entry(applier.manager, APPLY, applier.api_version, time, wanted)
     return merged, _pruned([mine, *others], field_set(live) - field_set(merged))
 
 

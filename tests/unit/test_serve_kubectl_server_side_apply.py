@@ -108,9 +108,9 @@ def test_an_apply_of_the_same_value_shares_the_field(kubectl):
     kubectl("apply", "--server-side", "--field-manager=team", "-f", "-",
             stdin="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
                   "spec: {replicas: 2}\n")
-    owners = [e["manager"] for e in managed(kubectl)
+    owners = [(e["manager"], "time" in e) for e in managed(kubectl)
               if "f:replicas" in e["fieldsV1"].get("f:spec", {})]
-    assert owners == ["kubectl", "team"]
+    assert owners == [("team", False), ("kubectl", True)]   # team's changed nothing
 
 
 def test_a_field_dropped_from_the_configuration_is_removed(kubectl):
@@ -220,11 +220,13 @@ def test_the_api_server_s_answers_to_an_apply(kubectl):
 
 def test_a_client_side_applied_object_moves_to_server_side_apply(kubectl):
     """kubectl moves ``kubectl-client-side-apply``'s fields to its own apply with a JSON
-    patch of ``metadata.managedFields`` (``csaupgrade``) before it applies."""
+    patch of ``metadata.managedFields`` (``csaupgrade``) before it applies. Its apply of the
+    annotation as ``kubectl-last-applied`` changes nothing, so that entry has no time and
+    sorts first, as objects moved so on real clusters show."""
     kubectl("apply", "-f", "-", stdin=WEB)
     kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
-    assert [(e["manager"], e["operation"]) for e in managed(kubectl)] == [
-        ("kubectl", "Apply"), ("kubectl-last-applied", "Apply")]
+    assert [(e["manager"], e["operation"], "time" in e) for e in managed(kubectl)] == [
+        ("kubectl-last-applied", "Apply", False), ("kubectl", "Apply", True)]
     assert stored(kubectl)["spec"]["template"]["spec"]["containers"][0]["env"] == [
         {"name": "MODE", "value": "fast"}]
 

@@ -89,6 +89,40 @@ def test_an_update_that_changes_nothing_makes_no_entry():
     assert updated(None, writer("kubectl-edit"), set(), set()) == []
 
 
+def test_an_update_stamps_its_time_when_it_changes_a_field_its_manager_owned():
+    """``managedFieldsUpdater.Update``: a write that modifies or adds a field gives its
+    manager the write's time, fields it owned already included; one that sets nothing (a
+    no-op, or one that only removes a field) keeps the time it had."""
+    replicas, paused = ("f:spec", "f:replicas"), ("f:spec", "f:paused")
+    entries = [Entry("kubectl-edit", UPDATE, "apps/v1", 1.0, {replicas, paused})]
+    [entry] = updated(copy.deepcopy(entries), writer("kubectl-edit"), {replicas}, set())
+    assert (entry.time, entry.fields) == (5.0, {replicas, paused})
+    [entry] = updated(copy.deepcopy(entries), writer("kubectl-edit"), set(), set())
+    assert entry.time == 1.0
+    [entry] = updated(copy.deepcopy(entries), writer("kubectl-edit"), set(), {paused})
+    assert (entry.time, entry.fields) == (1.0, {replicas})
+
+
+def test_an_apply_stamps_its_time_only_when_the_object_changes():
+    """structured-merge-diff's ``Updater.Apply`` returns no object for an apply that leaves
+    it as it was, and ``managedFieldsUpdater.Apply`` then keeps the applier's time."""
+    live = copy.deepcopy(DEPLOYMENT)
+    config = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"replicas": 2}}
+    entries = [Entry("kubectl", APPLY, "apps/v1", 1.0, field_set(config))]
+    _, [entry] = applied(copy.deepcopy(entries), writer("kubectl", APPLY), config, live,
+                         strategic_merge_patch(live, config), force=False)
+    assert entry.time == 1.0
+    _, after = applied([], writer("other", APPLY), config, live,
+                       strategic_merge_patch(live, config), force=False)
+    assert [(e.manager, e.time) for e in after] == [("other", None),
+                                                    (BEFORE_FIRST_APPLY, 5.0)]
+    scaled = {**config, "spec": {"replicas": 4}}
+    _, [entry] = applied(copy.deepcopy(entries), writer("kubectl", APPLY), scaled, live,
+                         strategic_merge_patch(live, scaled), force=False)
+    assert entry.time == 5.0
+
+
 def test_an_update_keeps_an_object_without_managers_so():
     """``skipNonAppliedManager.Update``: an object that has no entries (a reset) gets none
     from an update, where one the simulator keeps none for starts them."""
