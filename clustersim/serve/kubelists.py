@@ -18,22 +18,18 @@ seconds, then answered 504 (``waitUntilFreshAndBlock`` in ``pkg/storage/cacher/
 watch_cache.go``, ``NewTooLargeResourceVersionError`` in ``pkg/storage/errors.go``).
 ``NotOlderThan`` and a version without ``limit`` accept anything at least as new, so an
 older version lists the current state. The simulator answers 410 for a compacted revision
-as etcd does, on the simulated clock. It keeps no old objects, so within the compaction
-window it reads a ``continue`` token's rest as the objects are now (objects made, changed
-or deleted since the first chunk show so, where etcd gives them as they were at its
-revision) under the token's resourceVersion, and an ``Exact`` version only while nothing
-the list covers has changed since, the state at that revision being the current one: the
-objects of its namespace its label selector selects, those it leaves out whose labels
-changed since (:meth:`~clustersim.serve.kubeversions.ResourceVersions.relabelled`), and
-the deletions in its namespace (numbered when they happen,
-:meth:`~clustersim.serve.kubeversions.ResourceVersions.removed`); changes elsewhere, in
-another namespace or to objects its selector left out then and now, leave it readable.
-Where something it covers changed within the compaction window, a real API server answers
-200 with the objects as they were; the simulator, which cannot show them so, answers 410
-as for a compacted revision (a client such as client-go's reflector then lists anew).
-Simplified: it answers a newer version at once instead of waiting 3 seconds (its revision
-moves only when a read finds a change or simulated time passes); the ``Retry-After: 1`` of
-the answer has kubectl ask again.
+as etcd does, on the simulated clock. Within the compaction window it reads a ``continue``
+token's rest and an ``Exact`` version as etcd does, with the objects as they were at that
+revision: the states each object went through since the last compaction are kept
+(:class:`~clustersim.serve.kubeversions.History`), and the selectors choose among the
+objects as they were, so ``kubectl get --chunk-size`` on a busy cluster shows one
+consistent snapshot. Simplified: a version is numbered when the changed object is first
+rendered (:mod:`~clustersim.serve.kubeversions`), and its state kept when it is first
+listed or read whole; a version only a watch has shown has no state kept, and a list at a
+revision that needs it is answered 410 as a compacted one (a client such as client-go's
+reflector then lists anew). A newer version is answered at once instead of after 3 seconds
+(the revision moves only when a read finds a change or simulated time passes); the
+``Retry-After: 1`` of the answer has kubectl ask again.
 """
 
 from __future__ import annotations
@@ -144,9 +140,12 @@ def check_list_options(request: Request, *, watch: bool) -> None:
                         "BadRequest")
 
 
-def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
-         across_namespaces: bool, versions: ResourceVersions, last_change: Callable[[], int]
-         ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
+Items = list[tuple[dict[str, Any], dict[str, float]]]
+"""A list's objects with the simulated times their Table rows show."""
+
+
+def page(request: Request, items: Items, across_namespaces: bool, versions: ResourceVersions,
+         as_at: Callable[[int], Items | None]) -> tuple[Items, dict[str, Any]]:
     """One chunk of a list (``?limit=``, ``?continue=``; https://kubernetes.io/docs/reference/
     using-api/api-concepts/#retrieving-large-results-sets-in-chunks) and the list's
     metadata: at most ``limit`` items from the ``continue`` token's start key on, in the
@@ -155,10 +154,10 @@ def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
     (``EncodeContinue`` in k8s.io/apiserver ``pkg/storage/continue.go``: URL-safe base64 of
     ``{"v", "rv", "start"}``, ``start`` the key after the chunk's last, relative to the
     list's prefix); a token it cannot read is refused with 400. ``versions`` holds the
-    store's revision and the one it is compacted to, ``last_change`` gives the revision of
-    the last change to the list's objects (see the module docstring): the list is read at
-    the revision the request names when the store can read it there, else refused with 410
-    or 504."""
+    store's revision and the one it is compacted to, ``items`` are the objects now and
+    ``as_at`` gives them as they were at an older revision (None where it cannot, see the
+    module docstring): the list is read at the revision the request names when the store
+    can read it there, else refused with 410 or 504."""
     # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
     token, limit = request.arg("continue"), max(int64_option(request, "limit") or 0, 0)
     if token:
@@ -167,7 +166,13 @@ def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
         expired.list_meta["continue"] = _continue(start, -1)
         _readable(at, versions, expired)
     else:
-        start, at = "", _list_revision(request, versions, last_change, limit)
+        expired = HttpError(410, LIST_EXPIRED, "Expired")
+        start, at = "", _list_revision(request, versions, limit, expired)
+    if at < versions.revision:
+        then = as_at(at)
+        if then is None:        # a state the simulator did not keep
+            raise expired
+        items = sorted(then, key=lambda item: _storage_key(item[0], across_namespaces))
     meta: dict[str, Any] = {"resourceVersion": str(at)}
     if not token and not limit:
         return items, meta
@@ -182,8 +187,8 @@ def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
     return items[:limit], meta
 
 
-def _list_revision(request: Request, versions: ResourceVersions,
-                   last_change: Callable[[], int], limit: int) -> int:
+def _list_revision(request: Request, versions: ResourceVersions, limit: int,
+                   expired: HttpError) -> int:
     """The revision a list without ``continue`` is read at: the one it names with ``Exact``
     or, without ``resourceVersionMatch``, with a ``limit`` (etcd3 reads that revision,
     ``ValidateListOptions`` in k8s.io/apiserver ``pkg/storage/interfaces.go``), else the
@@ -196,10 +201,7 @@ def _list_revision(request: Request, versions: ResourceVersions,
     exact = match == "Exact" or (not match and limit > 0)
     if not exact and asked <= revision:
         return revision
-    expired = HttpError(410, LIST_EXPIRED, "Expired")
     _readable(asked, versions, expired)
-    if asked < revision and last_change() > asked:    # the simulator keeps no old objects
-        raise expired
     return asked
 
 

@@ -82,7 +82,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -422,13 +422,14 @@ class KubernetesBackend(ClusterTime):
                      else kubemetrics.pod_metrics(self.cluster, r, namespace))
             return [(obj, {}) for obj in found if match(obj["metadata"].get("labels") or {})]
         if resource.kind == "Node":      # by name, the order of their storage keys
-            return [(r.node(n), {"creationTimestamp": 0.0})
+            return [self._kept(r.node(n), {"creationTimestamp": 0.0})
                     for n in sorted(self.cluster.node_names())
                     if match(self.cluster.node(n).labels)]
         if resource.kind == "Namespace":      # a namespace no object created: the cluster's age
             created = {o["metadata"]["name"]: o["metadata"].get("creationTimestamp", 0.0)
                        for o in self.cluster.objects("Namespace")}
-            return [(ns, {"creationTimestamp": created.get(ns["metadata"]["name"], 0.0)})
+            return [self._kept(ns, {"creationTimestamp": created.get(ns["metadata"]["name"],
+                                                                     0.0)})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
         if resource.kind == "Event" and r.terminating:
             r.namespaces()                  # forgets the Events of namespaces emptied since
@@ -440,7 +441,7 @@ class KubernetesBackend(ClusterTime):
                 times = obj.pop("_times")
                 if namespace in (None, obj["metadata"].get("namespace")) and match(
                         obj["metadata"].get("labels") or {}):
-                    out.append((r.versioned(obj, times), times))
+                    out.append(self._kept(r.versioned(obj, times), times))
             r.versions.forget(resource.kind, None, map(key_of, everything))
             return out
         stored = self._objects(resource.kind, namespace if resource.namespaced else None)
@@ -527,7 +528,22 @@ class KubernetesBackend(ClusterTime):
     def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
                      lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
         """A stored object rendered, with the simulated times its Table row shows."""
-        return self.renderer.render(obj, resource, lean=lean), self._times_of(obj)
+        return self._kept(self.renderer.render(obj, resource, lean=lean), self._times_of(obj),
+                          (lambda: self.renderer.render(obj, resource)) if lean else None)
+
+    def _kept(self, shown: dict[str, Any], times: dict[str, float],
+              whole: Callable[[], dict[str, Any]] | None = None
+              ) -> tuple[dict[str, Any], dict[str, float]]:
+        """``(shown, times)``, first kept as the state of ``shown``'s version in its kind's
+        history if it is the first time that version is shown with its times (a Table's
+        lean object is kept as the whole object, ``whole``), so that a list at that
+        revision can show it after it changes
+        (:class:`~clustersim.serve.kubeversions.History`)."""
+        history = self.renderer.versions.history.get(shown["kind"])
+        key = key_of(shown)
+        if history is not None and history.wants(key):
+            history.keep(key, whole() if whole else shown, times)
+        return shown, times
 
     def _times_of(self, obj: dict[str, Any]) -> dict[str, float]:
         """The simulated times a stored object's Table row shows."""
@@ -541,40 +557,42 @@ class KubernetesBackend(ClusterTime):
         return times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
-                name: str | None = None
-                ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], int]:
-        """The objects the request's selectors and ``name`` select, and the newest version
-        among those rendered to find them (the label selector's, all the field selector
-        read)."""
+                name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
+        """The objects the request's selectors and ``name`` select."""
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
         lean = _wants_table(request) and not bool_option(request, "watch") \
             and request.arg("includeObject") != "Object"
         rendered = self._items(resource, namespace, labels, lean=lean)
         return [(obj, times) for obj, times in rendered
-                if fields(obj) and name in (None, obj["metadata"]["name"])], _newest(rendered)
+                if fields(obj) and name in (None, obj["metadata"]["name"])]
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         check_list_options(request, watch=False)
-        items, newest = self._select(request, resource, namespace)
-        versions = self.renderer.versions
+        items = self._select(request, resource, namespace)
+        history = self.renderer.versions.history.get(resource.kind)
 
-        def last_change() -> int:
-            """The revision of the last change to what the list covers: the objects of its
-            namespace its label selector selects (rendered once, whatever the field
-            selector), those it leaves out whose labels changed since they were first seen
-            (one leaving the selection changes the list; the others were left out at any
-            version), and the deletions in its namespace."""
+        def as_at(revision: int) -> list[tuple[dict[str, Any], dict[str, float]]] | None:
+            """The list's objects as they were at ``revision`` (older than the store's), as
+            etcd reads them from its history: those changed, made or deleted since in their
+            state then, which the selectors select as they were; None if one's state then
+            was not kept. The objects the label selector leaves out are rendered first, so
+            that a change to one numbers its version now."""
             labels = label_selector(request.arg("labelSelector"))
-            unselected = self._items(resource, namespace, lambda found: not labels(found),
-                                     lean=True) if request.arg("labelSelector") else []
-            relabelled = max((versions.relabelled(resource.kind, key_of(obj))
-                              for obj, _ in unselected), default=0)
-            return max(versions.removed(resource.kind, namespace), newest, relabelled)
+            if request.arg("labelSelector"):
+                self._items(resource, namespace, lambda found: not labels(found), lean=True)
+            then = history.at(revision, namespace if resource.namespaced else None) \
+                if history is not None else {}
+            if then is None:
+                return None
+            fields = field_selector(request.arg("fieldSelector"), resource.kind)
+            return [item for item in items if key_of(item[0]) not in then] + [
+                (obj, times) for obj, times in filter(None, then.values())
+                if labels(obj["metadata"].get("labels") or {}) and fields(obj)]
 
         # the revision after the items: theirs are older
         items, meta = page(request, items, resource.namespaced and namespace is None,
-                           versions, last_change)
+                           self.renderer.versions, as_at)
         if _wants_table(request):
             found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
                           request.arg("includeObject"))
@@ -756,7 +774,7 @@ class KubernetesBackend(ClusterTime):
         """What a watch sees now: (resourceVersion, object, simulated times) by uid."""
         return {obj["metadata"].get("uid", obj["metadata"]["name"]): (
             obj["metadata"]["resourceVersion"], obj, times)
-            for obj, times in self._select(request, resource, namespace)[0]}
+            for obj, times in self._select(request, resource, namespace)}
 
     def _changed_since(self, kind: str, since: str,
                        seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
@@ -1507,13 +1525,6 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     if problems:
         raise HttpError(422, f'Pod "{name}" is invalid: {aggregate(problems)}', "Invalid")
     return conditions
-
-
-def _newest(items: Iterable[tuple[dict[str, Any], dict[str, float]]]) -> int:
-    """The highest resourceVersion among ``items`` (0 for none); an object without one
-    (metrics-server's, which no store keeps) has none to read at."""
-    return max((int(obj["metadata"].get("resourceVersion", 0)) for obj, _ in items),
-               default=0)
 
 
 def _wants_table(request: Request) -> bool:

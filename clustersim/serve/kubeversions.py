@@ -68,15 +68,78 @@ another object (its uid differs)."""
 
 
 class Revision(NamedTuple):
-    """What is known of one object: its digest, its version, the version it had when first
-    seen (for a watch: was it added, or modified, since a given version?), its labels (as
-    JSON) and the version at which they last changed after that (0: never)."""
+    """What is known of one object: its digest, its version and the version it had when
+    first seen (for a watch: was it added, or modified, since a given version?)."""
 
     digest: bytes
     version: int
     created: int
-    labels: str = ""
-    relabelled: int = 0
+
+
+GONE = ""
+"""A state of an object's history (:class:`History`): deleted."""
+
+
+class History:
+    """The states each object of one kind went through within the compaction window, so that
+    a list can be read at an older revision as etcd reads it (every revision of every key
+    is kept until it is compacted, ``mvcc``): by key, ``[revision, state]`` pairs in order,
+    a state being the object and its simulated times as JSON text (kept small, and safe
+    from the simulator's edits in place), :data:`GONE` for a deletion, or None where the
+    object took that version without being shown with its times (a watch, say, rendered
+    it), which a list at that revision cannot show."""
+
+    def __init__(self) -> None:
+        self._states: dict[Key, list[list[Any]]] = {}
+
+    def changed(self, key: Key, revision: int) -> None:
+        """The object ``key`` took the version ``revision``, its state not yet kept."""
+        self._states.setdefault(key, []).append([revision, None])
+
+    def deleted(self, key: Key, revision: int) -> None:
+        if key in self._states:
+            self._states[key].append([revision, GONE])
+
+    def wants(self, key: Key) -> bool:
+        """Is the state of the object's current version still to be kept?"""
+        states = self._states.get(key, [])
+        return bool(states) and states[-1][1] is None
+
+    def keep(self, key: Key, obj: Mapping[str, Any], times: Mapping[str, float]) -> None:
+        """Keep ``obj`` (with its simulated ``times``) as the state of its current version."""
+        self._states[key][-1][1] = json.dumps([obj, times], separators=(",", ":"))
+
+    def at(self, revision: int, namespace: str | None
+           ) -> dict[Key, tuple[dict[str, Any], dict[str, float]] | None] | None:
+        """The objects of ``namespace`` (every one for None) changed after ``revision``, each
+        with its state at ``revision`` (None: it did not exist then); None when one's state
+        then was not kept."""
+        out: dict[Key, tuple[dict[str, Any], dict[str, float]] | None] = {}
+        for key, states in self._states.items():
+            if namespace not in (None, key[0]) or states[-1][0] <= revision:
+                continue
+            then = [state for at, state in states if at <= revision]
+            if then and then[-1] is None:
+                return None
+            out[key] = tuple(json.loads(then[-1])) if then and then[-1] else None
+        return out
+
+    def compact(self, revision: int) -> None:
+        """Let go the states no list at ``revision`` or later can read: those followed by
+        another from ``revision`` on, and deleted objects' last ones."""
+        for key in list(self._states):
+            states = self._states[key]
+            last = max((i for i, (at, _) in enumerate(states) if at <= revision), default=0)
+            del states[:last]
+            if states[0][1] == GONE and states[0][0] <= revision:
+                del self._states[key]
+
+    def size(self) -> tuple[int, int, int]:
+        """The objects, the states and the characters of the states kept
+        (``benchmarks/list_history.py``)."""
+        return (len(self._states), sum(map(len, self._states.values())),
+                sum(len(state or "") for states in self._states.values()
+                    for _, state in states))
 
 
 def key_of(obj: Mapping[str, Any]) -> Key:
@@ -103,8 +166,9 @@ class ResourceVersions:
         self._clock = clock
         self._started = clock()
         self._seen: dict[str, dict[Key, Revision]] = {}
-        self._removed: dict[tuple[str, str], int] = {}
-        """The revision of the last deletion of each kind in each namespace."""
+        self.history: dict[str, History] = {}
+        """Each kind's states within the compaction window (:class:`History`)."""
+        self._compacted_to = 0
         self._history: list[tuple[float, int]] = [(float("-inf"), 1)]
         """(simulated time, revision) of each write since the one the compactor last saw."""
         self.watch_cache = WatchCache(self.revision)
@@ -137,6 +201,10 @@ class ResourceVersions:
             return 0
         seen = bisect.bisect_right(self._history, seen_at, key=lambda write: write[0])
         del self._history[:seen - 1]      # older writes are compacted for good
+        if self._history[0][1] > self._compacted_to:
+            self._compacted_to = self._history[0][1]
+            for history in self.history.values():
+                history.compact(self._compacted_to)
         return self._history[0][1]
 
     def stamp(self, kind: str, key: Key, shown: Mapping[str, Any], source: Any = None) -> str:
@@ -148,12 +216,8 @@ class ResourceVersions:
         before = seen.get(key)
         if before is None or before.digest != found:
             version = self.bump()
-            labels = _dumps(_labels(shown, source))
-            if before is None:
-                seen[key] = Revision(found, version, version, labels)
-            else:
-                seen[key] = Revision(found, version, before.created, labels,
-                                     before.relabelled if labels == before.labels else version)
+            seen[key] = Revision(found, version, version if before is None else before.created)
+            self.history.setdefault(kind, History()).changed(key, version)
             self.watch_cache.record(kind, self._clock(), version)
         return str(seen[key].version)
 
@@ -161,13 +225,6 @@ class ResourceVersions:
         """The version the object ``key`` had when first stamped, if it was."""
         found = self._seen.get(kind, {}).get(key)
         return found.created if found else None
-
-    def relabelled(self, kind: str, key: Key) -> int:
-        """The version at which the labels of the object ``key`` last changed (0: never
-        since it was first stamped): a list whose label selector leaves it out now left it
-        out at any version since too."""
-        found = self._seen.get(kind, {}).get(key)
-        return found.relabelled if found else 0
 
     def deleted(self, kind: str, key: Key) -> None:
         """The object ``key`` of ``kind`` is deleted now: a write, numbered when it happens
@@ -191,27 +248,12 @@ class ResourceVersions:
 
     def _removal(self, kind: str, gone: list[Key]) -> None:
         """The deletion of the objects ``gone`` of ``kind``: a write, one revision for all,
-        noted for each one's namespace and in the watch cache."""
+        noted in each one's history and in the watch cache."""
         revision = self.bump()
+        history = self.history.setdefault(kind, History())
         for key in gone:
-            self._removed[(kind, key[0])] = revision
+            history.deleted(key, revision)
             self.watch_cache.record(kind, self._clock(), revision)
-
-    def removed(self, kind: str, namespace: str | None = None) -> int:
-        """The revision at which an object of ``kind`` in ``namespace`` (any for None) was
-        last deleted (0: never): a list of that namespace from before it cannot be read
-        again, as the simulator keeps no old objects."""
-        return max((revision for (of, where), revision in self._removed.items()
-                    if of == kind and namespace in (None, where)), default=0)
-
-
-def _labels(shown: Mapping[str, Any], source: Any) -> Any:
-    """The labels of an object shown, or of the stored object it is made from (what a stored
-    object's digest reads, its status aside)."""
-    meta = shown.get("metadata")
-    if not isinstance(meta, Mapping) and isinstance(source, Mapping):
-        meta = source.get("metadata")
-    return (meta.get("labels") if isinstance(meta, Mapping) else None) or {}
 
 
 def _without_times(value: Any) -> Any:

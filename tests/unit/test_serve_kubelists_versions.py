@@ -1,6 +1,6 @@
 """The revision a served list is read at (clustersim.serve.kubelists): an ``Exact`` (or legacy,
-with ``limit``) ``resourceVersion`` and a ``continue`` token's are read from the store only
-while the list's objects are as they were then, else 410 ``Expired`` in etcd3's words
+with ``limit``) ``resourceVersion`` and a ``continue`` token's are read with the objects as
+they were then until the revision is compacted, then 410 ``Expired`` in etcd3's words
 (k8s.io/apiserver ``pkg/storage/etcd3/errors.go``); a version the store has not reached is the
 cacher's 504 ``Too large resource version`` (``waitUntilFreshAndBlock``,
 ``NewTooLargeResourceVersionError``); ``NotOlderThan`` takes the current state."""
@@ -63,27 +63,39 @@ def test_an_exact_version_is_read_while_the_list_is_as_it_was_then(server):
 
 @pytest.mark.parametrize("query", ["resourceVersion={rv}&resourceVersionMatch=Exact",
                                    "resourceVersion={rv}&limit=1"])
-def test_an_exact_version_from_before_a_change_has_expired(server, query):
-    before = _list(server)["metadata"]["resourceVersion"]
+def test_an_exact_version_from_before_a_change_lists_the_objects_as_they_were(server, query):
+    """etcd keeps every revision until it is compacted: a list at a version from before a
+    ConfigMap was made and another changed shows them as they were (it had been 410)."""
+    was = _list(server)
     _configmap(server, "b")
-    status, body, _ = _request(server, f"{CONFIGMAPS}?{query.format(rv=before)}")
-    assert (status, body["reason"], body["message"]) == (
-        410, "Expired", "The resourceVersion for the provided list is too old.")
+    _patch(server, f"{CONFIGMAPS}/a", {"data": {"k": "v"}})
+    assert "data" in _list(server)["items"][0]
+    before = was["metadata"]["resourceVersion"]
+    found = _list(server, query.format(rv=before))
+    assert found["metadata"]["resourceVersion"] == before
+    assert found["items"] and found["items"] == was["items"][:len(found["items"])]
+
+
+def _patch(server, path: str, patch: dict) -> None:
+    urllib.request.urlopen(urllib.request.Request(
+        f"{server.url}{path}", method="PATCH", data=json.dumps(patch).encode(),
+        headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
 
 
 @pytest.mark.parametrize(("path", "kind"), [
     (CONFIGMAPS, "ConfigMap"),
     ("/apis/rbac.authorization.k8s.io/v1/clusterroles", "ClusterRole")])   # cluster-scoped
-def test_a_deletion_since_expires_an_exact_version(server, path, kind):
+def test_an_exact_version_from_before_a_deletion_lists_the_object(server, path, kind):
     made = {"apiVersion": "rbac.authorization.k8s.io/v1" if kind == "ClusterRole" else "v1",
             "kind": kind, "metadata": {"name": "b"}}
     assert _request(server, path, made)[0] == 201
     before = _request(server, path)[1]["metadata"]["resourceVersion"]
     request = urllib.request.Request(f"{server.url}{path}/b", method="DELETE")
     urllib.request.urlopen(request, timeout=30).read()
-    status, _, _ = _request(server, f"{path}?resourceVersion={before}"
-                                    "&resourceVersionMatch=Exact")
-    assert status == 410
+    status, body, _ = _request(server, f"{path}?resourceVersion={before}"
+                                       "&resourceVersionMatch=Exact")
+    assert status == 200 and "b" in [o["metadata"]["name"] for o in body["items"]]
+    assert "b" not in [o["metadata"]["name"] for o in _request(server, path)[1]["items"]]
 
 
 def test_not_older_than_an_old_version_lists_the_current_state(server):
@@ -96,15 +108,16 @@ def test_not_older_than_an_old_version_lists_the_current_state(server):
 
 
 def test_a_chunked_list_with_changes_between_its_chunks_goes_on(server):
-    """etcd keeps the first chunk's revision until the API server compacts it, so a change
-    between two chunks is no error (the simulator shows the rest as it is now); a continue
-    token had been refused 410 after any change to the kind, and kubectl get with its
-    default --chunk-size=500 failed on a busy cluster."""
+    """etcd keeps the first chunk's revision until the API server compacts it, so the rest
+    of a list is read as it was then: an object made between two chunks is not in it, one
+    changed shows as it was (the simulator had shown them as they are now)."""
     first = _list(server, "limit=1")
+    was = _list(server)["items"][1]
     _configmap(server, "b")
+    _patch(server, f"{CONFIGMAPS}/kube-root-ca.crt", {"metadata": {"labels": {"x": "y"}}})
     _list(server)                                           # a read: the store moves on
     rest = _list(server, f"limit=5&continue={first['metadata']['continue']}")
-    assert [o["metadata"]["name"] for o in rest["items"]] == ["b", "kube-root-ca.crt"]
+    assert rest["items"] == [was]
     assert rest["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
 
 
@@ -116,7 +129,8 @@ def test_a_continue_token_older_than_the_compaction_has_expired_and_offers_the_r
     token = first["metadata"]["continue"]
     _configmap(server, "b")
     server.step(599)
-    assert _list(server, f"limit=1&continue={token}")["items"][0]["metadata"]["name"] == "b"
+    names = [o["metadata"]["name"] for o in _list(server, f"limit=5&continue={token}")["items"]]
+    assert names == ["kube-root-ca.crt"]            # b was made after the first chunk
     server.step(1)
     status, body, _ = _request(server, f"{CONFIGMAPS}?limit=1&continue={token}")
     assert (status, body["reason"]) == (410, "Expired")
@@ -198,9 +212,9 @@ def test_a_list_of_objects_without_versions_is_read_at_an_older_revision(query):
 
 
 def test_a_label_selected_exact_list_renders_each_object_once(server, monkeypatch):
-    """An ``Exact`` list with a label selector finds the last change among the objects it
-    left out too (one leaving the selection changes the list), rendering those only: the
-    selected ones had been rendered a second time for it. The answer stays the same."""
+    """An ``Exact`` list with a label selector renders the objects it leaves out too (a
+change to one numbers its version), each once, and selects among the objects as they were:
+one relabelled out of the selection since shows as it was, a field selector alike."""
     for name, app in (("b", "web"), ("c", "db")):
         assert _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap",
                                              "metadata": {"name": name,
@@ -232,8 +246,30 @@ def test_a_label_selected_exact_list_renders_each_object_once(server, monkeypatc
         f"{server.url}{CONFIGMAPS}/b", method="PATCH",
         data=b'{"metadata": {"labels": {"app": "db"}}}',
         headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
-    status, _, _ = _request(server, f"{CONFIGMAPS}?{query}")
-    assert status == 410                                  # one leaving the selection is
+    found = _list(server, query)                 # b as it was then, selected by its labels
+    assert [(o["metadata"]["name"], o["metadata"]["labels"]) for o in found["items"]] == [
+        ("b", {"app": "web"})]
+    fields = f"fieldSelector=metadata.name%3Db&resourceVersion={before}" \
+             "&resourceVersionMatch=Exact"
+    assert _list(server, fields)["items"] == found["items"]
+
+
+def test_a_state_only_a_watch_showed_cannot_be_listed(server):
+    """A version the simulator numbered without keeping the object's state (only a watch,
+    or an event's reference, rendered it) is answered 410, as a compacted one."""
+    before = _list(server)["metadata"]["resourceVersion"]
+    _patch(server, f"{CONFIGMAPS}/a", {"data": {"k": "1"}})
+    a = server.backend.cluster.get("ConfigMap", "default", "a")
+    a["data"]["k"] = "2"                             # changed in place, and only a watch
+    watched = server.backend.renderer.render(a)["metadata"]["resourceVersion"]   # sees it
+    a["data"]["k"] = "3"
+    _list(server)
+    status, body, _ = _request(server, f"{CONFIGMAPS}?resourceVersion={watched}"
+                                       "&resourceVersionMatch=Exact")
+    assert (status, body["message"]) == (410, "The resourceVersion for the provided list is "
+                                              "too old.")
+    found = _list(server, f"resourceVersion={before}&resourceVersionMatch=Exact")
+    assert "data" not in found["items"][0]           # the states kept still read
 
 
 def _namespace(server, name: str) -> None:
