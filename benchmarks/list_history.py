@@ -30,7 +30,7 @@ def main() -> None:
         histories = server.backend.renderer.versions.history
         for second in range(0, 1200, 10):
             if second == 120:
-                system.fail_node(sorted(system.cluster.node_names())[0])
+                system.fail_node("worker-3")
             for path in PATHS:
                 for accept in ("application/json", "application/json;as=Table;v=v1;g=meta.k8s.io"):
                     request = urllib.request.Request(server.url + path,
