@@ -22,6 +22,7 @@ from clustersim.marathon.pathid import PathId
 from clustersim.marathon.state import (
     FAILURES,
     INACTIVE,
+    KILLING,
     MESOS_STATE,
     RESERVED,
     RUNNING,
@@ -176,6 +177,8 @@ class SchedulerActions(LaunchQueue):
             elif instance.state != RUNNING:   # a task group runs when all its tasks run
                 self._become(instance, STARTING if status.state == "TASK_RUNNING"
                              else MESOS_STATE[status.state])
+        elif status.state == "TASK_KILLING":
+            self._become(instance, KILLING)
         elif status.state == "TASK_UNREACHABLE":
             self._unreachable(app, instance)
         elif status.state in TERMINAL:

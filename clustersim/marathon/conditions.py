@@ -17,9 +17,10 @@ event stream.
 Simplified: the simulated master tells a framework no ``TASK_STAGING``, so a launched
 instance is *Staging* in the simulator until its task starts; its event names it
 *Provisioned*, Marathon's condition for an accepted launch that Mesos has not started yet.
-Mesos's ``TASK_KILLING`` is not simulated, so no instance is ever *Killing*. A task group's
-instance takes a terminal condition when its last task ends, the condition of that task's
-state.
+An instance is *Killing* only for a Marathon with ``task_killing=True`` (upstream's
+``--enable_features task_killing``, off by default), which hears Mesos' TASK_KILLING. A task
+group's instance takes a terminal condition when its last task ends, the condition of that
+task's state.
 """
 
 from __future__ import annotations

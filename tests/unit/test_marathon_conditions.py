@@ -45,6 +45,24 @@ def test_an_app_instance_reports_each_condition_change_once() -> None:
     assert conditions(m, instance.id)[4:] == ["Killed"]     # then expunged: no event
 
 
+def test_with_task_killing_a_killed_instance_is_killing_first() -> None:
+    """``--enable_features task_killing`` (``MarathonSchedulerDriver.newDriver``): Marathon
+    asks Mesos for TASK_KILLING, ``TaskCondition`` maps it to Killing, and each status update
+    posts its event before the instance's."""
+    mesos = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi", disk="10Gi"), seed=0)
+    m = mesos.register(marathon.Marathon(task_killing=True))
+    m.deploy(APP)
+    mesos.run()
+    [instance] = m.instances("/web")
+    m.scale("/web", 0)
+    mesos.run()
+    assert conditions(m, instance.id)[4:] == ["Killing", "Killed"]
+    events = [e.message.split()[0] for e in m.events
+              if e.reason in ("status_update_event", "instance_changed_event")]
+    assert events[-4:] == ["taskStatus=TASK_KILLING", "condition=Killing",
+                           "taskStatus=TASK_KILLED", "condition=Killed"]
+
+
 def test_the_status_update_comes_first_then_the_instance_change() -> None:
     mesos, m = cluster()
     m.deploy(APP)
