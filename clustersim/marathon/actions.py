@@ -148,9 +148,15 @@ class SchedulerActions(LaunchQueue):
 
     def status_update(self, status: Any) -> None:
         found = self._find(status.task_id)
-        where = (f" appId={found[0].spec.id} agentId={found[1].agent_id}"
-                 f" host={found[1].hostname} ports={[p for p in found[1].host_ports if p]}"
-                 f" version={found[1].version}") if found else ""
+        where = ""
+        if found:
+            # the container's own address on a container network, else the agent's
+            addresses = (found[1].ip,) if found[1].ip else status.ip_addresses
+            where = (f" appId={found[0].spec.id} agentId={found[1].agent_id}"
+                     f" host={found[1].hostname}"
+                     + (f" ipAddresses={','.join(addresses)}" if addresses else "")
+                     + f" ports={[p for p in found[1].host_ports if p]}"
+                     f" version={found[1].version}")
         self._record("task", status.task_id, "status_update_event",   # the event bus fields
                      f"taskStatus={status.state}{where}"
                      + (f" message={status.reason}" if status.reason else ""),

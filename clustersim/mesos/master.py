@@ -477,8 +477,10 @@ class Master:
                    source: str) -> None:
         was_holding = not task.terminal and task.state != TASK_UNREACHABLE
         task.state = state
+        address = self.agents[task.agent_id].node.address
         status = TaskStatus(task.task_id, state, task.agent_id, task.framework_id,
-                            self.clock.now, reason, message, source)
+                            self.clock.now, reason, message, source,
+                            (address,) if address and source == "SOURCE_EXECUTOR" else ())
         task.statuses.append(status)
         if task.terminal and was_holding and self.agents[task.agent_id].state in (ACTIVE,
                                                                                DISCONNECTED):

@@ -140,7 +140,11 @@ class TaskStatus:
 
     ``reason`` uses Mesos' ``TaskStatus.Reason`` names (``REASON_AGENT_REMOVED``,
     ``REASON_TASK_KILLED_DURING_LAUNCH`` …); ``source`` is ``SOURCE_MASTER``,
-    ``SOURCE_AGENT`` or ``SOURCE_EXECUTOR``.
+    ``SOURCE_AGENT`` or ``SOURCE_EXECUTOR``. ``ip_addresses`` are the addresses of
+    ``container_status.network_infos``: an executor's update passes through its agent, which
+    fills in its own IP for a task on the host's network (``Slave::statusUpdate`` in
+    apache/mesos ``src/slave/slave.cpp``); the simulator knows it when the agent's
+    :class:`~clustersim.Node` has an ``address``.
     """
 
     task_id: str
@@ -151,6 +155,7 @@ class TaskStatus:
     reason: str | None = None
     message: str = ""
     source: str = "SOURCE_EXECUTOR"
+    ip_addresses: tuple[str, ...] = ()
 
     @property
     def terminal(self) -> bool:

@@ -364,6 +364,18 @@ def test_a_task_killed_while_it_starts_hears_no_task_killing() -> None:
     assert fw.updates[-1].reason == "REASON_TASK_KILLED_DURING_LAUNCH"
 
 
+def test_an_executors_update_carries_its_agents_address() -> None:
+    """``Slave::statusUpdate`` fills in the agent's IP as the network address of a task on
+    the host's network; an update the master makes itself has none."""
+    cluster = MesosCluster([Node("a1", cpu=4, memory="8Gi", address="10.0.0.7")], seed=0)
+    fw = cluster.register(Recorder(answer=launch_once(resources=SMALL)))
+    cluster.run(until=3)
+    cluster.fail_agent("a1")
+    cluster.run(until=200)
+    assert [(u.state, u.ip_addresses) for u in fw.updates] == [
+        (TASK_STARTING, ("10.0.0.7",)), (TASK_RUNNING, ("10.0.0.7",)), (TASK_LOST, ())]
+
+
 def test_agent_failure_rescinds_offers_then_loses_tasks() -> None:
     nodes = Node.many(2, cpu=2, memory="2Gi")
     cluster = MesosCluster(nodes, seed=0)
