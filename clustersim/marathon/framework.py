@@ -36,8 +36,9 @@ running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/
   stopped or scaled-down instance keeps its reservation and comes back only there.
 - ``task_killing=True`` is ``--enable_features task_killing``: Marathon then registers with
   Mesos' ``TASK_KILLING_STATE`` capability (``MarathonSchedulerDriver.newDriver``; off by
-  default, as upstream), and a killed running instance is *Killing* until its task is
-  killed (``core/task/TaskCondition.scala``: TASK_KILLING is Killing).
+  default, as upstream; DC/OS turns it on, dcos/dcos ``packages/marathon/extra/
+  marathon.sh``), and a killed running instance is *Killing* until its task is killed
+  (``core/task/TaskCondition.scala``: TASK_KILLING is Killing).
 - Every change stores a version of each app or pod definition it changed, scaling and
   restarts included: :meth:`Marathon.versions` lists them newest first, at most
   ``max_versions`` per app (:mod:`~clustersim.marathon.versions`).
