@@ -521,7 +521,7 @@ class Master:
             self._set_state(task, TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
                             "Killed by the framework", "SOURCE_EXECUTOR")
             return
-        if task.kill_started is not None:
+        if task.state == TASK_KILLING:
             return   # its executor is killing it already; a repeated kill changes nothing
         self._kill_running(framework, task)
 

@@ -333,6 +333,23 @@ def test_a_killed_running_task_is_killing_until_its_process_exits(
     assert cluster.agents[0].available.cpus == 4 or fw.offers[-1].cpus == 4
 
 
+def test_a_task_back_from_an_unreachable_agent_can_be_killed_again() -> None:
+    """A kill cut short by the agent's loss does not block a later kill once it is back."""
+    cluster = one_agent()
+    answer = launch_once(resources=SMALL, stop_seconds=200, kill_grace_seconds=200)
+    fw = cluster.register(Recorder(answer=answer, partition_aware=True,
+                                   task_killing_state=True))
+    cluster.run(until=3)
+    fw.driver.kill_task("t1")
+    cluster.fail_agent("a1")
+    cluster.run(until=100)
+    cluster.recover_agent("a1")
+    fw.driver.kill_task("t1")
+    cluster.run(until=400)
+    assert [state for _, state in fw.states("t1")][2:] == [
+        TASK_KILLING, TASK_UNREACHABLE, TASK_RUNNING, TASK_KILLING, TASK_KILLED]
+
+
 def test_a_framework_without_the_capability_hears_no_task_killing() -> None:
     cluster = one_agent()
     fw = cluster.register(Recorder(answer=launch_once(resources=SMALL, stop_seconds=10)))
