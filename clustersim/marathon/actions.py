@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.marathon.conditions import TERMINAL_CONDITION
+from clustersim.marathon.conditions import TERMINAL_CONDITION, lost_condition
 from clustersim.marathon.constraints import select_instances_to_kill
 from clustersim.marathon.launchqueue import LaunchQueue
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.state import (
     FAILURES,
     INACTIVE,
+    KILLING,
     MESOS_STATE,
     RESERVED,
     RUNNING,
@@ -42,19 +43,22 @@ class SchedulerActions(LaunchQueue):
 
     def wipe(self, task_id: str) -> None:
         """Kill a task and forget its instance, reservation and all (``?wipe=true`` of
-        ``DELETE /v2/apps/<id>/tasks``: ``TaskKiller.kill(wipe = true)`` in mesosphere/
-        marathon expunges the instance); a new instance is scheduled in its place, so a
-        resident app gets a fresh reservation wherever it fits. An unreachable agent's task
-        is forgotten at once; if the agent returns, the task is killed then."""
+        ``DELETE /v2/apps/<id>/tasks``: ``TaskKiller.kill(wipe = true)`` in d2iq-archive/
+        marathon sets the instance's goal to Decommissioned, which kills its tasks, and
+        expunges it once they are terminal, after their ``instance_changed_event``); a new
+        instance is scheduled in its place, so a resident app gets a fresh reservation
+        wherever it fits. An unreachable instance is forgotten at once (simplified: Marathon
+        waits for its task to turn terminal, ``--task_launch_confirm_timeout``, and then
+        gives up the expunge); if the agent returns, its task is killed then."""
         found = self._find(task_id)
         if found is None:
             raise KeyError(task_id)
         app, instance = found
-        for live, state in instance.tasks.items():
-            if state not in TERMINAL and self.driver:
-                self.driver.kill_task(live)
-        instance.goal = "Decommissioned"
-        app.instances.pop(instance.id, None)   # its condition stays: no instance_changed_event
+        if instance.state == UNREACHABLE:
+            instance.goal = "Decommissioned"
+            app.instances.pop(instance.id, None)   # its condition stays: no event
+        else:
+            self._decommission(app, instance, keep_reservation=False)
         self._schedule(app)
 
     def _kill_old(self, app: App, restart: Restart, count: int) -> None:
@@ -144,9 +148,15 @@ class SchedulerActions(LaunchQueue):
 
     def status_update(self, status: Any) -> None:
         found = self._find(status.task_id)
-        where = (f" appId={found[0].spec.id} agentId={found[1].agent_id}"
-                 f" host={found[1].hostname} ports={[p for p in found[1].host_ports if p]}"
-                 f" version={found[1].version}") if found else ""
+        where = ""
+        if found:
+            # the container's own address on a container network, else the agent's
+            addresses = (found[1].ip,) if found[1].ip else status.ip_addresses
+            where = (f" appId={found[0].spec.id} agentId={found[1].agent_id}"
+                     f" host={found[1].hostname}"
+                     + (f" ipAddresses={','.join(addresses)}" if addresses else "")
+                     + f" ports={[p for p in found[1].host_ports if p]}"
+                     f" version={found[1].version}")
         self._record("task", status.task_id, "status_update_event",   # the event bus fields
                      f"taskStatus={status.state}{where}"
                      + (f" message={status.reason}" if status.reason else ""),
@@ -176,7 +186,11 @@ class SchedulerActions(LaunchQueue):
             elif instance.state != RUNNING:   # a task group runs when all its tasks run
                 self._become(instance, STARTING if status.state == "TASK_RUNNING"
                              else MESOS_STATE[status.state])
-        elif status.state == "TASK_UNREACHABLE":
+        elif status.state == "TASK_KILLING":
+            self._become(instance, KILLING)
+        elif status.state == "TASK_UNREACHABLE" or (
+                status.state == "TASK_LOST"
+                and lost_condition(status.reason, status.message) == UNREACHABLE):
             self._unreachable(app, instance)
         elif status.state in TERMINAL:
             self._task_ended(app, instance, status)
@@ -200,7 +214,9 @@ class SchedulerActions(LaunchQueue):
                 self.driver.kill_task(task_id)
         if any(state not in TERMINAL for state in instance.tasks.values()):
             return
-        self._condition_changed(instance, TERMINAL_CONDITION[status.state])
+        self._condition_changed(instance, lost_condition(status.reason, status.message)
+                                if status.state == "TASK_LOST"
+                                else TERMINAL_CONDITION[status.state])
         if instance.goal != "Running" or instance.state == INACTIVE:
             self._retire(app, instance)
             return

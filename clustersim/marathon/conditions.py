@@ -17,9 +17,10 @@ event stream.
 Simplified: the simulated master tells a framework no ``TASK_STAGING``, so a launched
 instance is *Staging* in the simulator until its task starts; its event names it
 *Provisioned*, Marathon's condition for an accepted launch that Mesos has not started yet.
-Mesos's ``TASK_KILLING`` is not simulated, so no instance is ever *Killing*. A task group's
-instance takes a terminal condition when its last task ends, the condition of that task's
-state.
+An instance is *Killing* only for a Marathon with ``task_killing=True`` (upstream's
+``--enable_features task_killing``, off by default), which hears Mesos' TASK_KILLING. A task
+group's instance takes a terminal condition when its last task ends, the condition of that
+task's state.
 """
 
 from __future__ import annotations
@@ -29,15 +30,37 @@ from typing import Any
 
 from clustersim.marathon.state import STAGING, Instance
 
-__all__ = ["TERMINAL_CONDITION", "changed_fields", "changed_message", "condition_name"]
+__all__ = ["TERMINAL_CONDITION", "changed_fields", "changed_message", "condition_name",
+           "lost_condition"]
 
 TERMINAL_CONDITION = {
     "TASK_FINISHED": "Finished", "TASK_FAILED": "Failed", "TASK_KILLED": "Killed",
     "TASK_ERROR": "Error", "TASK_DROPPED": "Dropped", "TASK_GONE": "Gone",
     "TASK_GONE_BY_OPERATOR": "Gone", "TASK_LOST": "Gone"}
 """The condition an instance takes when its task ends in a terminal Mesos state
-(``Condition.scala``'s mapping; Marathon reads a ``TASK_LOST``'s reason to tell Gone from
-Unreachable or Unknown, ``TaskConditionMapping``; the simulator's lost tasks are gone)."""
+(d2iq-archive/marathon ``core/task/TaskCondition.scala``); a ``TASK_LOST`` is Gone unless its
+reason says otherwise (:func:`lost_condition`)."""
+
+_MIGHT_COME_BACK = frozenset({
+    "REASON_RECONCILIATION", "REASON_SLAVE_DISCONNECTED", "REASON_AGENT_DISCONNECTED",
+    "REASON_SLAVE_REMOVED", "REASON_AGENT_REMOVED"})
+"""``TaskConditionMapping.Unreachable``: the reasons of a ``TASK_LOST`` whose task may still
+run (each under its v0 name, ``SLAVE``, and its v1 name, ``AGENT``, which the simulated master
+uses)."""
+_UNKNOWN_MESSAGE = "Reconciliation: Task is unknown to the"
+
+
+def lost_condition(reason: str | None, message: str = "") -> str:
+    """The condition of a task reported ``TASK_LOST`` (``TaskCondition.inferStateForLost`` in
+    d2iq-archive/marathon ``core/task/TaskCondition.scala``, the sets of
+    ``core/task/state/TaskConditionMapping.scala``): *Unknown* for ``REASON_TASK_UNKNOWN``
+    or a reconciliation's "task is unknown" message, *Unreachable* for a reason after which
+    the task may come back (an agent disconnected or removed, a reconciliation), *Gone* for
+    every other reason. A status without a reason reads as protobuf's first reason,
+    ``REASON_COMMAND_EXECUTOR_FAILED``: Gone."""
+    if message.startswith(_UNKNOWN_MESSAGE) or reason == "REASON_TASK_UNKNOWN":
+        return "Unknown"
+    return "Unreachable" if reason in _MIGHT_COME_BACK else "Gone"
 
 _FIELDS = re.compile(r"condition=(?P<condition>\S+) runSpecId=(?P<runSpecId>\S+) "
                      r"agentId=(?P<agentId>\S+) host=(?P<host>\S+) "

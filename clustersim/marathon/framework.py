@@ -34,6 +34,11 @@ running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/
   after ``expungeAfterSeconds``; with ``disabled`` (resident apps) it waits for its agent.
 - Resident apps (local persistent volumes) reserve resources on their first agent; a
   stopped or scaled-down instance keeps its reservation and comes back only there.
+- ``task_killing=True`` is ``--enable_features task_killing``: Marathon then registers with
+  Mesos' ``TASK_KILLING_STATE`` capability (``MarathonSchedulerDriver.newDriver``; off by
+  default, as upstream; DC/OS turns it on, dcos/dcos ``packages/marathon/extra/
+  marathon.sh``), and a killed running instance is *Killing* until its task is killed
+  (``core/task/TaskCondition.scala``: TASK_KILLING is Killing).
 - Every change stores a version of each app or pod definition it changed, scaling and
   restarts included: :meth:`Marathon.versions` lists them newest first, at most
   ``max_versions`` per app (:mod:`~clustersim.marathon.versions`).
@@ -113,8 +118,9 @@ class Marathon(SchedulerActions, Framework):
     def __init__(self, name: str = "marathon", role: str = "*", *,
                  max_instances_per_offer: int = 5, decline_offer_duration: float = 120.0,
                  task_startup_seconds: float = 1.0,
-                 max_versions: int = DEFAULT_MAX_VERSIONS) -> None:
-        super().__init__(name=name, role=role, partition_aware=True)
+                 max_versions: int = DEFAULT_MAX_VERSIONS, task_killing: bool = False) -> None:
+        super().__init__(name=name, role=role, partition_aware=True,
+                         task_killing_state=task_killing)
         self.root = RootGroup()
         self._specs: dict[str, RunSpec] = {}
         self._ports: dict[str, list[int]] = {}

@@ -24,6 +24,17 @@ DRF per role; the simulated Marathon subscribes with its one role, so an app's r
 and answered but offers are not split by it. The other rules on the role (a resident app
 may not use ``*``, ``acceptedResourceRoles`` may only name ``*`` and the role, a role
 change of a resident app needs ``?force=true``) are not modelled.
+
+Why ``acceptedResourceRoles`` is not checked against the role: Marathon 1.9 silently drops
+any other role from it (the deprecated feature ``sanitize_accepted_resource_roles``,
+``PodNormalization.sanitizeAcceptedResourceRoles``), and 1.10 refuses it with a 422
+("acceptedResourceRoles can only contain *" and the role; DC/OS 2.1 release notes, and
+``AppsResourceTest``). DC/OS keeps public apps valid by running Marathon with
+``--mesos_role slave_public`` (dcos/dcos ``packages/marathon/extra/marathon.sh``), so that
+a root app's role *is* ``slave_public``. The labs' public apps keep Marathon's own default
+role ``*`` with ``["slave_public"]``; either rule would drop or refuse them unless the
+simulated Marathon took DC/OS's role, which would change every root app's role the API
+shows and the role the DRF views name.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 An :class:`Instance` is Marathon's unit of an app or pod (``core/instance/Instance.scala``):
 its ``state`` is Marathon's condition (``core/condition/Condition.scala``: Scheduled,
-Staging, Starting, Running, Unreachable, UnreachableInactive, and Reserved for a resident
-instance whose tasks are gone but whose reservation stays) and its ``goal`` what Marathon
+Staging, Starting, Running, Killing, Unreachable, UnreachableInactive, and Reserved for a
+resident instance whose tasks are gone but whose reservation stays) and its ``goal`` what Marathon
 wants of it (``Goal.scala``: Running, Stopped, Decommissioned).
 """
 
@@ -20,6 +20,7 @@ __all__ = ["REASON_FUNNEL", "App", "AppVersion", "CheckRecord", "Deployment", "I
            "OfferStats", "Restart", "UnusedOffer"]
 
 SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
+KILLING = "Killing"
 UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
 #: Mesos task states after which a task holds nothing any more.
 TERMINAL = frozenset({"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR",
@@ -110,8 +111,8 @@ class OfferStats:
 class Instance:
     """One instance of an app or pod: where it runs, its tasks, state and health.
 
-    ``state`` is Marathon's condition (Scheduled, Staging, Starting, Running, Unreachable,
-    UnreachableInactive, Reserved); ``goal`` is Running, Stopped (resident: keep the
+    ``state`` is Marathon's condition (Scheduled, Staging, Starting, Running, Killing,
+    Unreachable, UnreachableInactive, Reserved); ``goal`` is Running, Stopped (resident: keep the
     reservation) or Decommissioned.
     """
 
@@ -143,7 +144,7 @@ class Instance:
     @property
     def placed(self) -> bool:
         return self.agent_id is not None and self.state in (STAGING, STARTING, RUNNING,
-                                                             UNREACHABLE)
+                                                             KILLING, UNREACHABLE)
 
     def place(self) -> dict[str, Any]:
         return {"hostname": self.hostname, "attributes": self.attributes, "domain": self.domain}

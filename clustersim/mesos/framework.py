@@ -50,7 +50,10 @@ answers, the agent is lost, or the cluster's ``offer_timeout`` expires.
 TASK_UNREACHABLE (and later TASK_GONE) when an agent is lost; others hear TASK_LOST
 (apache/mesos ``docs/high-availability-framework-guide.md``). Marathon is partition-aware.
 ``gpu_resources`` is the ``GPU_RESOURCES`` capability: only such frameworks are offered
-agents that have GPUs (MESOS-5634, ``docs/gpu-support.md``).
+agents that have GPUs (MESOS-5634, ``docs/gpu-support.md``). ``task_killing_state`` is the
+``TASK_KILLING_STATE`` capability: such a framework hears TASK_KILLING when the executor
+starts to kill a running task, before its TASK_KILLED (``include/mesos/mesos.proto``;
+``CommandExecutor::kill`` in ``src/launcher/executor.cpp``).
 """
 
 from __future__ import annotations
@@ -89,7 +92,8 @@ class Framework:
     """
 
     def __init__(self, name: str = "framework", role: str = "*", *,
-                 partition_aware: bool = False, gpu_resources: bool = False) -> None:
+                 partition_aware: bool = False, gpu_resources: bool = False,
+                 task_killing_state: bool = False) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"a framework needs a non-empty name, got {name!r}")
         if not isinstance(role, str) or not role or role.startswith("/") or role.endswith("/"):
@@ -100,6 +104,7 @@ class Framework:
         self.role = role
         self.partition_aware = partition_aware
         self.gpu_resources = gpu_resources
+        self.task_killing_state = task_killing_state
         self.driver: SchedulerDriver | None = None
         self.framework_id: str | None = None
 
@@ -167,7 +172,8 @@ class SchedulerDriver:
         self._master.decline(self.framework_id, _ids(offer_ids), refuse_seconds)
 
     def kill_task(self, task_id: str) -> None:
-        """Kill a task; a TASK_KILLED update follows (``KILL``)."""
+        """Kill a task; a TASK_KILLED update follows (``KILL``), after TASK_KILLING for a
+        running task if the framework has the ``TASK_KILLING_STATE`` capability."""
         self._master.kill_task(self.framework_id, task_id)
 
     def revive(self) -> None:

@@ -24,7 +24,9 @@ What it does, after apache/mesos ``src/master/master.cpp`` and ``docs/architectu
 
 Task timing follows each :class:`~clustersim.mesos.tasks.TaskInfo`'s duration model. The
 scheduler hears TASK_STARTING, TASK_RUNNING and the terminal update; TASK_STAGING is the
-state the master records at launch (as in Mesos, no update is sent for it).
+state the master records at launch (as in Mesos, no update is sent for it). A kill of a
+running task goes through its executor (``kill_task``): TASK_KILLING first for a framework
+with the ``TASK_KILLING_STATE`` capability, TASK_KILLED once the process exits.
 
 Simplified: a disconnected agent's task updates and kills still go through at once (Mesos
 queues them until the agent reconnects), and a task whose agent was unreachable does not
@@ -46,12 +48,14 @@ from clustersim.mesos.framework import Framework, SchedulerDriver
 from clustersim.mesos.offers import Launch, LaunchGroup, Offer, OfferHistory, OfferRecord
 from clustersim.mesos.resources import Resources
 from clustersim.mesos.tasks import (
+    DEFAULT_KILL_GRACE_SECONDS,
     TASK_DROPPED,
     TASK_ERROR,
     TASK_FAILED,
     TASK_FINISHED,
     TASK_GONE_BY_OPERATOR,
     TASK_KILLED,
+    TASK_KILLING,
     TASK_LOST,
     TASK_RUNNING,
     TASK_STAGING,
@@ -437,15 +441,29 @@ class Master:
             if not self._advance(task, TASK_STARTING, TASK_RUNNING):
                 return
             if info.run_seconds is not None:
-                self.call_later(info.run_seconds, lambda: self._advance(
-                    task, TASK_RUNNING, TASK_FINISHED, None, "Command exited with status 0"))
+                self.call_later(info.run_seconds, lambda: self._exited(task, True))
             if info.fail_after_seconds is not None and (
                     info.run_seconds is None or info.fail_after_seconds < info.run_seconds):
-                self.call_later(info.fail_after_seconds, lambda: self._advance(
-                    task, TASK_RUNNING, TASK_FAILED, "REASON_COMMAND_EXECUTOR_FAILED",
-                    "Command exited with status 1"))
+                self.call_later(info.fail_after_seconds, lambda: self._exited(task, False))
 
         self.call_later(info.staging_seconds + info.startup_seconds, started)
+
+    def _exited(self, task: Task, succeeded: bool) -> None:
+        """The running task's process exited, with status 0 if it ``succeeded``
+        (``CommandExecutor::reaped`` in apache/mesos ``src/launcher/executor.cpp``): that is
+        TASK_FINISHED, any other exit TASK_KILLED once a kill has started and TASK_FAILED
+        otherwise."""
+        if task.state not in (TASK_RUNNING, TASK_KILLING):
+            return
+        if succeeded:
+            self._set_state(task, TASK_FINISHED, None, "Command exited with status 0",
+                            "SOURCE_EXECUTOR")
+        elif task.kill_started is not None:
+            self._set_state(task, TASK_KILLED, None, "Killed by the framework",
+                            "SOURCE_EXECUTOR")
+        else:
+            self._set_state(task, TASK_FAILED, "REASON_COMMAND_EXECUTOR_FAILED",
+                            "Command exited with status 1", "SOURCE_EXECUTOR")
 
     def _advance(self, task: Task, expected: str, state: str, reason: str | None = None,
                  message: str = "") -> bool:
@@ -459,8 +477,10 @@ class Master:
                    source: str) -> None:
         was_holding = not task.terminal and task.state != TASK_UNREACHABLE
         task.state = state
+        address = self.agents[task.agent_id].node.address
         status = TaskStatus(task.task_id, state, task.agent_id, task.framework_id,
-                            self.clock.now, reason, message, source)
+                            self.clock.now, reason, message, source,
+                            (address,) if address and source == "SOURCE_EXECUTOR" else ())
         task.statuses.append(status)
         if task.terminal and was_holding and self.agents[task.agent_id].state in (ACTIVE,
                                                                                DISCONNECTED):
@@ -497,9 +517,31 @@ class Master:
             return
         if task.state == TASK_UNREACHABLE:
             return   # The agent cannot be reached; Mesos kills it if the agent comes back.
-        self._set_state(task, TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH"
-                        if task.state in (TASK_STAGING, TASK_STARTING) else None,
-                        "Killed by the framework", "SOURCE_EXECUTOR")
+        if task.state in (TASK_STAGING, TASK_STARTING):
+            self._set_state(task, TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
+                            "Killed by the framework", "SOURCE_EXECUTOR")
+            return
+        if task.state == TASK_KILLING:
+            return   # its executor is killing it already; a repeated kill changes nothing
+        self._kill_running(framework, task)
+
+    def _kill_running(self, framework: Framework, task: Task) -> None:
+        """The executor kills a running task (``CommandExecutor::kill`` in apache/mesos
+        ``src/launcher/executor.cpp``): TASK_KILLING if the framework has the
+        ``TASK_KILLING_STATE`` capability, SIGTERM, and SIGKILL after the task's
+        ``KillPolicy`` grace period; the process exits after its ``stop_seconds`` or at the
+        SIGKILL, whichever comes first, and the task is TASK_KILLED then (at once when the
+        process exits as soon as it is told)."""
+        task.kill_started = self.clock.now
+        if framework.task_killing_state:
+            self._set_state(task, TASK_KILLING, None, "", "SOURCE_EXECUTOR")
+        grace = task.info.kill_grace_seconds
+        exits_after = min(task.info.stop_seconds,
+                          DEFAULT_KILL_GRACE_SECONDS if grace is None else grace)
+        if exits_after > 0:
+            self.call_later(exits_after, lambda: self._exited(task, False))
+        else:
+            self._exited(task, False)
 
     def suppress(self, framework_id: str) -> None:
         self.allocator.suppress(framework_id)

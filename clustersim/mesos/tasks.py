@@ -5,6 +5,7 @@ Names follow apache/mesos ``include/mesos/mesos.proto`` (``TaskInfo``, ``TaskSta
 and ``docs/high-availability-framework-guide.md``:
 
     TASK_STAGING → TASK_STARTING → TASK_RUNNING → TASK_FINISHED | TASK_FAILED | TASK_KILLED
+    TASK_RUNNING → TASK_KILLING → TASK_KILLED                  (kill, TASK_KILLING_STATE)
     (any non-terminal state) → TASK_KILLED                     (kill requested)
     (any non-terminal state) → TASK_LOST | TASK_UNREACHABLE    (agent lost)
     TASK_UNREACHABLE → TASK_GONE_BY_OPERATOR                   (operator marks agent gone)
@@ -22,12 +23,18 @@ a small, documented **duration model** instead (all times in simulated seconds):
   seeded random generator, that the task crashes on start (TASK_FAILED instead of
   TASK_RUNNING, e.g. a bad command or image);
 - ``fail_after_seconds``: if set, a running task crashes (TASK_FAILED) this long after it
-  started running, unless it finished first.
+  started running, unless it finished first;
+- ``stop_seconds`` (default 0): how long the running task's process takes to exit once its
+  executor sends it SIGTERM; ``kill_grace_seconds`` is the task's ``KillPolicy.grace_period``
+  (None: the command executor's 3 s), after which the executor sends SIGKILL. A killed
+  running task is TASK_KILLED after the shorter of the two (apache/mesos
+  ``src/launcher/executor.cpp``, ``CommandExecutor::kill`` and ``reaped``); a framework with
+  the ``TASK_KILLING_STATE`` capability hears TASK_KILLING first, when the kill starts.
 
 Simplified: executors, task groups' shared executor lifecycle, health checks run by Mesos
-(``TaskInfo.health_check``), kill grace periods (and the TASK_KILLING state frameworks may
-opt into) and status-update acknowledgements are not modelled; each update is delivered
-once, in order.
+(``TaskInfo.health_check``) and status-update acknowledgements are not modelled; each update
+is delivered once, in order. A second kill of a task being killed changes nothing (Mesos'
+executor may shorten the grace period then).
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from typing import Any
 from clustersim.mesos.resources import Resources
 
 __all__ = [
+    "DEFAULT_KILL_GRACE_SECONDS",
     "TASK_DROPPED",
     "TASK_ERROR",
     "TASK_FAILED",
@@ -45,6 +53,7 @@ __all__ = [
     "TASK_GONE",
     "TASK_GONE_BY_OPERATOR",
     "TASK_KILLED",
+    "TASK_KILLING",
     "TASK_LOST",
     "TASK_RUNNING",
     "TASK_STAGING",
@@ -59,6 +68,7 @@ __all__ = [
 TASK_STAGING = "TASK_STAGING"
 TASK_STARTING = "TASK_STARTING"
 TASK_RUNNING = "TASK_RUNNING"
+TASK_KILLING = "TASK_KILLING"
 TASK_FINISHED = "TASK_FINISHED"
 TASK_FAILED = "TASK_FAILED"
 TASK_KILLED = "TASK_KILLED"
@@ -68,6 +78,10 @@ TASK_GONE = "TASK_GONE"
 TASK_GONE_BY_OPERATOR = "TASK_GONE_BY_OPERATOR"
 TASK_DROPPED = "TASK_DROPPED"
 TASK_ERROR = "TASK_ERROR"
+
+#: ``KillPolicy.grace_period`` when a task sets none: the command executor's default,
+#: "3s for backwards compatibility" (apache/mesos ``src/launcher/executor.cpp``).
+DEFAULT_KILL_GRACE_SECONDS = 3.0
 
 #: States a task never leaves (``protobuf::isTerminalState`` in apache/mesos
 #: ``src/common/protobuf_utils.cpp``). TASK_UNREACHABLE is not terminal: the agent may return.
@@ -97,6 +111,8 @@ class TaskInfo:
     run_seconds: float | None = None
     fail_probability: float = 0.0
     fail_after_seconds: float | None = None
+    stop_seconds: float = 0.0
+    kill_grace_seconds: float | None = None
     owner: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
     data: Any = None
@@ -106,7 +122,8 @@ class TaskInfo:
             raise ValueError(f"TaskInfo needs a non-empty task_id, got {self.task_id!r}")
         self.name = self.name or self.task_id
         self.resources = Resources.coerce(self.resources)
-        for label in ("staging_seconds", "startup_seconds", "run_seconds", "fail_after_seconds"):
+        for label in ("staging_seconds", "startup_seconds", "run_seconds", "fail_after_seconds",
+                      "stop_seconds", "kill_grace_seconds"):
             value = getattr(self, label)
             if value is not None and (not isinstance(value, int | float) or value < 0):
                 raise ValueError(f"TaskInfo {self.task_id!r}: {label} must be ≥ 0, got {value!r}")
@@ -123,7 +140,11 @@ class TaskStatus:
 
     ``reason`` uses Mesos' ``TaskStatus.Reason`` names (``REASON_AGENT_REMOVED``,
     ``REASON_TASK_KILLED_DURING_LAUNCH`` …); ``source`` is ``SOURCE_MASTER``,
-    ``SOURCE_AGENT`` or ``SOURCE_EXECUTOR``.
+    ``SOURCE_AGENT`` or ``SOURCE_EXECUTOR``. ``ip_addresses`` are the addresses of
+    ``container_status.network_infos``: an executor's update passes through its agent, which
+    fills in its own IP for a task on the host's network (``Slave::statusUpdate`` in
+    apache/mesos ``src/slave/slave.cpp``); the simulator knows it when the agent's
+    :class:`~clustersim.Node` has an ``address``.
     """
 
     task_id: str
@@ -134,6 +155,7 @@ class TaskStatus:
     reason: str | None = None
     message: str = ""
     source: str = "SOURCE_EXECUTOR"
+    ip_addresses: tuple[str, ...] = ()
 
     @property
     def terminal(self) -> bool:
@@ -152,6 +174,8 @@ class Task:
     launched_at: float
     state: str = TASK_STAGING
     statuses: list[TaskStatus] = field(default_factory=list)
+    kill_started: float | None = None
+    """When its executor began to kill it (SIGTERM), ``None`` while no kill has started."""
 
     @property
     def task_id(self) -> str:

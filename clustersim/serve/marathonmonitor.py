@@ -24,11 +24,17 @@ An ``instance_changed_event`` carries Marathon's payload too: ``instanceId``, ``
 ``timestamp`` and ``eventType`` (``InstanceChangedEventWrites``, ibid.;
 :mod:`clustersim.marathon.conditions`).
 
+A ``status_update_event`` carries ``slaveId``, ``taskId``, ``taskStatus``, ``message``,
+``appId``, ``host``, ``ipAddresses``, ``ports`` and ``version`` in the order of
+``MesosStatusUpdateEvent``'s fields (``core/event/Events.scala``, written by
+``Json.writes``); ``ipAddresses`` are the task status' network addresses, each
+``{"ipAddress": ..., "protocol": "IPv4"}``: the container's on a container network, else its
+agent's, which the simulator knows only for an agent whose Node has an ``address`` (an empty
+list otherwise, where Mesos would give the agent's IP).
+
 Simplified: any other event's data carries ``eventType``, ``timestamp``, the id of what it is
 about (``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and the simulator's
-``message``, not Marathon's full payload (a ``status_update_event`` has ``slaveId``,
-``taskId``, ``taskStatus``, ``message``, ``appId``, ``host``, ``ports`` and ``version`` in
-``MesosStatusUpdateEvent``'s order, but no ``ipAddresses``); only the gauges and
+``message``, not Marathon's full payload; only the gauges and
 counters below are served, none of the JVM, HTTP or Mesos ones; the stream ends when the
 server stops.
 """
@@ -52,7 +58,8 @@ POLL_SECONDS = 0.2
 _ID_KEYS = {"task": "taskId", "instance": "instanceId", "app": "appId", "deployment": "id",
             "group": "groupId"}
 _STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) agentId=(?P<agent>\S+) "
-                     r"host=(?P<host>\S+) ports=(?P<ports>\[[^\]]*\]) version=(?P<version>\d+))?"
+                     r"host=(?P<host>\S+)(?: ipAddresses=(?P<ips>\S+))? "
+                     r"ports=(?P<ports>\[[^\]]*\]) version=(?P<version>\d+))?"
                      r"(?: message=(?P<message>.*))?")
 
 
@@ -105,7 +112,9 @@ def _data(event: Any, times: MarathonTime, payload: dict[str, Any] | None) -> di
         data = {"slaveId": status["agent"] or "", "taskId": name, "taskStatus": status["state"],
                 "message": status["message"] or ""}
         if status["app"]:
+            ips = status["ips"].split(",") if status["ips"] else []
             data.update({"appId": status["app"], "host": status["host"],
+                         "ipAddresses": [{"ipAddress": ip, "protocol": "IPv4"} for ip in ips],
                          "ports": json.loads(status["ports"]),
                          "version": times.version(int(status["version"]))})
     return {**data, **stamp}

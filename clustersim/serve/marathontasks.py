@@ -24,7 +24,7 @@ from clustersim.serve.marathonversions import MarathonTime
 __all__ = ["MarathonTasks"]
 
 _STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TASK_STARTING",
-           "Unreachable": "TASK_UNREACHABLE"}
+           "Killing": "TASK_KILLING", "Unreachable": "TASK_UNREACHABLE"}
 
 
 class MarathonTasks:

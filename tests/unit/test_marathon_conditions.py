@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 
 from clustersim import Node, marathon
 from clustersim.marathon.conditions import changed_fields
-from clustersim.mesos import MesosCluster
+from clustersim.mesos import MesosCluster, TaskStatus
 from clustersim.serve import serve
 
 APP = {"id": "/web", "cmd": "serve", "instances": 1, "cpus": 0.5, "mem": 128}
@@ -43,6 +44,63 @@ def test_an_app_instance_reports_each_condition_change_once() -> None:
     m.scale("/web", 0)
     mesos.run()
     assert conditions(m, instance.id)[4:] == ["Killed"]     # then expunged: no event
+
+
+def test_with_task_killing_a_killed_instance_is_killing_first() -> None:
+    """``--enable_features task_killing`` (``MarathonSchedulerDriver.newDriver``): Marathon
+    asks Mesos for TASK_KILLING, ``TaskCondition`` maps it to Killing, and each status update
+    posts its event before the instance's."""
+    mesos = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi", disk="10Gi"), seed=0)
+    m = mesos.register(marathon.Marathon(task_killing=True))
+    m.deploy(APP)
+    mesos.run()
+    [instance] = m.instances("/web")
+    m.scale("/web", 0)
+    mesos.run()
+    assert conditions(m, instance.id)[4:] == ["Killing", "Killed"]
+    events = [e.message.split()[0] for e in m.events
+              if e.reason in ("status_update_event", "instance_changed_event")]
+    assert events[-4:] == ["taskStatus=TASK_KILLING", "condition=Killing",
+                           "taskStatus=TASK_KILLED", "condition=Killed"]
+
+
+@pytest.mark.parametrize(("reason", "message", "condition"), [
+    ("REASON_AGENT_REMOVED", "", "Unreachable"),
+    ("REASON_SLAVE_DISCONNECTED", "", "Unreachable"),
+    ("REASON_RECONCILIATION", "", "Unreachable"),
+    ("REASON_TASK_UNKNOWN", "", "Unknown"),
+    ("REASON_RECONCILIATION", "Reconciliation: Task is unknown to the master", "Unknown"),
+    ("REASON_EXECUTOR_TERMINATED", "", "Gone"),
+    (None, "", "Gone"),
+])
+def test_a_lost_tasks_condition_follows_its_reason(reason: str | None, message: str,
+                                                   condition: str) -> None:
+    """``TaskCondition.inferStateForLost`` over ``TaskConditionMapping``'s sets (its
+    ``Unreachable`` reasons are upstream's test table for "TASK_LOST update with $reason
+    indicating a TemporarilyUnreachable")."""
+    mesos, m = cluster()
+    m.deploy(APP)
+    mesos.run()
+    [instance] = m.instances("/web")
+    [task_id] = instance.tasks
+    assert m.framework_id is not None
+    m.status_update(TaskStatus(task_id, "TASK_LOST", str(instance.agent_id), m.framework_id,
+                               mesos.now, reason, message, "SOURCE_MASTER"))
+    assert conditions(m, instance.id)[4] == condition
+
+
+def test_a_wiped_instance_is_killed_then_forgotten_and_replaced() -> None:
+    """``TaskKiller.kill(wipe = true)``: the goal Decommissioned kills the task, and the
+    instance, Killed, is expunged; a new one takes its place."""
+    mesos, m = cluster()
+    m.deploy(APP)
+    mesos.run()
+    [instance] = m.instances("/web")
+    m.wipe(next(iter(instance.tasks)))
+    mesos.run()
+    assert conditions(m, instance.id)[4:] == ["Killed"]
+    [replacement] = m.instances("/web")
+    assert replacement.id != instance.id and replacement.state == "Running"
 
 
 def test_the_status_update_comes_first_then_the_instance_change() -> None:

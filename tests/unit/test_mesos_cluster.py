@@ -19,6 +19,7 @@ from clustersim.mesos import (
     TASK_FAILED,
     TASK_FINISHED,
     TASK_KILLED,
+    TASK_KILLING,
     TASK_LOST,
     TASK_RUNNING,
     TASK_STARTING,
@@ -40,8 +41,9 @@ class Recorder(Framework):
 
     def __init__(self, name: str = "rec", role: str = "*",
                  answer: Callable[[Recorder, Offer], None] | None = None,
-                 partition_aware: bool = False) -> None:
-        super().__init__(name, role, partition_aware=partition_aware)
+                 partition_aware: bool = False, task_killing_state: bool = False) -> None:
+        super().__init__(name, role, partition_aware=partition_aware,
+                         task_killing_state=task_killing_state)
         self.answer = answer
         self.offers: list[Offer] = []
         self.rescinded: list[str] = []
@@ -79,6 +81,9 @@ def launch_once(**task: object) -> Callable[[Recorder, Offer], None]:
         else:
             fw.driver.decline([offer.id])
     return answer
+
+
+SMALL = {"cpus": 1, "mem": 64}
 
 
 def one_agent(**kwargs: object) -> MesosCluster:
@@ -300,6 +305,92 @@ def test_kill_task_frees_its_resources() -> None:
     assert cluster.agents[0].available.cpus == 4 - 0   # no outstanding offer either
     cluster.run(until=12)
     assert fw.offers[-1].cpus == 4
+
+
+@pytest.mark.parametrize(("stop", "grace", "killed_after"), [
+    (0, None, 0),      # the process exits at SIGTERM
+    (2, None, 2),      # it takes 2 s to exit, within the executor's default 3 s
+    (10, None, 3),     # it ignores SIGTERM: SIGKILL after the default grace period
+    (10, 5, 5),        # ... after the task's own KillPolicy grace period
+])
+def test_a_killed_running_task_is_killing_until_its_process_exits(
+        stop: float, grace: float | None, killed_after: float) -> None:
+    """``CommandExecutor::kill`` (apache/mesos ``src/launcher/executor.cpp``): TASK_KILLING
+    for a framework with the TASK_KILLING_STATE capability, then TASK_KILLED when the
+    process exits, at SIGKILL after the grace period at the latest; the task holds its
+    resources until then."""
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=launch_once(
+        resources={"cpus": 4, "mem": 8192}, stop_seconds=stop, kill_grace_seconds=grace),
+        task_killing_state=True))
+    cluster.run(until=3)
+    fw.driver.kill_task("t1")
+    fw.driver.kill_task("t1")      # a repeated kill changes nothing
+    if killed_after:
+        assert cluster.agents[0].available.cpus == 0
+    cluster.run(until=20)
+    assert fw.states("t1")[2:] == [(3, TASK_KILLING), (3 + killed_after, TASK_KILLED)]
+    assert cluster.agents[0].available.cpus == 4 or fw.offers[-1].cpus == 4
+
+
+def test_a_task_back_from_an_unreachable_agent_can_be_killed_again() -> None:
+    """A kill cut short by the agent's loss does not block a later kill once it is back."""
+    cluster = one_agent()
+    answer = launch_once(resources=SMALL, stop_seconds=200, kill_grace_seconds=200)
+    fw = cluster.register(Recorder(answer=answer, partition_aware=True,
+                                   task_killing_state=True))
+    cluster.run(until=3)
+    fw.driver.kill_task("t1")
+    cluster.fail_agent("a1")
+    cluster.run(until=100)
+    cluster.recover_agent("a1")
+    fw.driver.kill_task("t1")
+    cluster.run(until=400)
+    assert [state for _, state in fw.states("t1")][2:] == [
+        TASK_KILLING, TASK_UNREACHABLE, TASK_RUNNING, TASK_KILLING, TASK_KILLED]
+
+
+def test_a_framework_without_the_capability_hears_no_task_killing() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=launch_once(resources=SMALL, stop_seconds=10)))
+    cluster.run(until=3)
+    fw.driver.kill_task("t1")
+    cluster.run(until=20)
+    assert fw.states("t1")[2:] == [(6, TASK_KILLED)]
+
+
+def test_a_task_that_finishes_while_being_killed_is_finished() -> None:
+    """``CommandExecutor::reaped``: an exit status of 0 is TASK_FINISHED even after a kill."""
+    cluster = one_agent()
+    answer = launch_once(resources=SMALL, run_seconds=4, stop_seconds=10)
+    fw = cluster.register(Recorder(answer=answer, task_killing_state=True))
+    cluster.run(until=3)
+    fw.driver.kill_task("t1")
+    cluster.run(until=20)
+    assert fw.states("t1")[2:] == [(3, TASK_KILLING), (5, TASK_FINISHED)]
+
+
+def test_a_task_killed_while_it_starts_hears_no_task_killing() -> None:
+    """A task its executor has not launched yet is killed at once, during launch."""
+    cluster = one_agent()
+    answer = launch_once(resources=SMALL, startup_seconds=5, stop_seconds=10)
+    fw = cluster.register(Recorder(answer=answer, task_killing_state=True))
+    cluster.run(until=2)
+    fw.driver.kill_task("t1")
+    assert fw.updates[-1].state == TASK_KILLED
+    assert fw.updates[-1].reason == "REASON_TASK_KILLED_DURING_LAUNCH"
+
+
+def test_an_executors_update_carries_its_agents_address() -> None:
+    """``Slave::statusUpdate`` fills in the agent's IP as the network address of a task on
+    the host's network; an update the master makes itself has none."""
+    cluster = MesosCluster([Node("a1", cpu=4, memory="8Gi", address="10.0.0.7")], seed=0)
+    fw = cluster.register(Recorder(answer=launch_once(resources=SMALL)))
+    cluster.run(until=3)
+    cluster.fail_agent("a1")
+    cluster.run(until=200)
+    assert [(u.state, u.ip_addresses) for u in fw.updates] == [
+        (TASK_STARTING, ("10.0.0.7",)), (TASK_RUNNING, ("10.0.0.7",)), (TASK_LOST, ())]
 
 
 def test_agent_failure_rescinds_offers_then_loses_tasks() -> None:

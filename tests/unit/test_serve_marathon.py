@@ -814,15 +814,38 @@ def test_the_event_stream_and_metrics(server, client):
     [task] = client.list_tasks("/web")
     assert [(e["taskId"], e["appId"], e["host"]) for e in running] == \
         [(task.id, "/web", task.host)]
-    # MesosStatusUpdateEvent's fields in their order (no ipAddresses: simplified)
+    # MesosStatusUpdateEvent's fields in their order; a host-network task has its agent's IP
     assert list(running[0]) == ["slaveId", "taskId", "taskStatus", "message", "appId", "host",
-                                "ports", "version", "eventType", "timestamp"]
+                                "ipAddresses", "ports", "version", "eventType", "timestamp"]
+    [agent] = [a for a in server.backend.cluster.agents if a.id == task.slave_id]
+    assert agent.node.address and \
+        running[0]["ipAddresses"] == [{"ipAddress": agent.node.address, "protocol": "IPv4"}]
     assert (running[0]["slaveId"], running[0]["version"]) == \
         (task.slave_id, client.get_app("/web").version)
     assert {e["eventType"] for e in seen} == set(kinds[1:])
     gauges = requests.get(f"{url}/metrics", timeout=10).json()["gauges"]
     assert gauges["marathon.apps.active.gauge"] == {"value": 1}
     assert gauges["marathon.instances.running.gauge"] == {"value": 1}
+
+
+def test_a_container_network_tasks_status_update_carries_its_ip_address(server):
+    """``MesosStatusUpdateEvent.ipAddresses``: the task status' network addresses, the same
+    as the task's ``ipAddresses`` in ``GET /v2/tasks``."""
+    with requests.get(f"{server.url}/v2/events", params={"event_type": "status_update_event"},
+                      headers={"Accept": "text/event-stream"}, stream=True,
+                      timeout=10) as events:
+        lines = (line for line in events.iter_lines(decode_unicode=True)
+                 if line.startswith("data: "))
+        requests.post(f"{server.url}/v2/apps", json={
+            "id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 32,
+            "networks": [{"mode": "container", "name": "dcos"}]}, timeout=10)
+        server.step(30)
+        running = next(e for e in (json.loads(line[len("data: "):]) for line in lines)
+                       if e["taskStatus"] == "TASK_RUNNING")
+    [task] = requests.get(f"{server.url}/v2/tasks", timeout=10).json()["tasks"]
+    assert running["ipAddresses"] == task["ipAddresses"]
+    assert [a["ipAddress"] for a in running["ipAddresses"]] == [
+        _framework(server).instances("/web")[0].ip]
 
 
 def test_app_requests_post_an_api_post_event_and_groups_do_not(server):
