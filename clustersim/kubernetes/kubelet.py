@@ -65,10 +65,16 @@ clock with simple, fixed delays (:class:`Timing`):
    :meth:`Kubelet.restarts`): one that exits or is killed for a new image counts a restart,
    its siblings that keep running do not.
 5. Deletion: the pod stays Ready (its EndpointSlice entry turns not ready but serving and
-   terminating, :mod:`clustersim.kubernetes.services`); the kubelet
-   runs the ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose
-   command contains ``sleep N``), sends SIGTERM and the container exits
-   ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
+   terminating, :mod:`clustersim.kubernetes.services`); the kubelet stops each running
+   container (``Killing``, "Stopping container web"): it runs the ``preStop`` hook
+   (``lifecycle.preStop.sleep.seconds``, or an exec hook whose command contains
+   ``sleep N``), sends SIGTERM and the container exits ``container_stop_seconds`` later, all
+   capped by ``terminationGracePeriodSeconds``. A container that does not run, one waiting
+   out its crash-loop back-off or not started yet, is not stopped and gets no event
+   (``SyncTerminatingPod`` kills the pod's running containers only:
+   ``ConvertPodStatusToRunningPod`` in ``pkg/kubelet/container/helpers.go`` leaves out
+   every container whose state is not running, and ``killContainersWithSyncResult`` in
+   ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` kills what is left). The
    container keeps serving until it exits; then the pod is not Ready while its sidecars
    stop.
 
@@ -1121,12 +1127,8 @@ class Kubelet:
                 or not cluster.kubelet_alive(spec.get("nodeName"))):
             return
         cluster.kubelet_record(pod, DEADLINE_EXCEEDED, DEADLINE_MESSAGE)
-        running = self._running_containers(pod)
-        for container in [*(c for c in spec.get("containers") or [] if c.get("name") in running),
-                          *self._running_sidecars(pod)]:
-            cluster.kubelet_record(
-                pod, "Killing", f"Stopping container {container.get('name')}",
-                container=container)
+        for container in [*self._running_apps(pod), *self._running_sidecars(pod)]:
+            self._record_killing(pod, container)
         self._terminal(pod, DEADLINE_EXCEEDED, SIGTERM_EXIT)
         status["message"] = DEADLINE_MESSAGE
 
@@ -1136,15 +1138,13 @@ class Kubelet:
         (``SyncTerminatingPod`` sets the status ``generateAPIPodStatus`` made)."""
         epoch = self._next_epoch(pod)
         self.observe(pod)
-        containers = pod["spec"].get("containers") or []
+        containers = self._running_apps(pod)
         for container in containers:
-            self.cluster.kubelet_record(
-                pod, "Killing", f"Stopping container {container.get('name')}",
-                container=container)
+            self._record_killing(pod, container)
         grace = termination_grace_period(pod)
         deadline = self.cluster.now + grace
-        seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
-        seconds = min(grace, seconds + self.timing.container_stop_seconds)
+        seconds = min(grace, max(_pre_stop_seconds(c) for c in containers)
+                      + self.timing.container_stop_seconds) if containers else 0.0
         self.cluster.after(seconds, lambda: self._apps_exited(pod, epoch, deadline))
 
     def _apps_exited(self, pod: dict[str, Any], epoch: int, deadline: float) -> None:
@@ -1171,9 +1171,7 @@ class Kubelet:
             then()
             return
         container = remaining.pop(0)
-        cluster.kubelet_record(
-            pod, "Killing", f"Stopping container {container.get('name')}",
-            container=container)
+        self._record_killing(pod, container)
         seconds = _pre_stop_seconds(container) + self.timing.container_stop_seconds
         seconds = min(seconds, deadline - cluster.now)
         cluster.after(seconds, lambda: self._stop_sidecars(pod, epoch, deadline, then,
@@ -1185,6 +1183,20 @@ class Kubelet:
         that has started, but not one waiting out its crash-loop back-off."""
         backing_off = self.backing_off(pod)
         return {name for name in self.started_at(pod) if name not in backing_off}
+
+    def _running_apps(self, pod: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The pod's running app containers (:meth:`_running_containers`), in the spec's
+        order: the ones a deletion or the active deadline stops."""
+        running = self._running_containers(pod)
+        return [c for c in pod["spec"].get("containers") or [] if c.get("name") in running]
+
+    def _record_killing(self, pod: Mapping[str, Any], container: Mapping[str, Any]) -> None:
+        """The ``Killing`` event of a running ``container`` the kubelet stops with the pod
+        (``killContainer`` in ``pkg/kubelet/kuberuntime/kuberuntime_container.go``: a
+        ``Normal`` event whose message, when the caller gives none, as
+        ``killContainersWithSyncResult`` does, is ``Stopping container <name>``)."""
+        self.cluster.kubelet_record(pod, "Killing", f"Stopping container {container.get('name')}",
+                                    container=container)
 
     def _running_sidecars(self, pod: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The pod's running sidecars (:meth:`_running_containers`), last in the spec first:
