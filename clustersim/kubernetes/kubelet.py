@@ -294,6 +294,9 @@ class Kubelet:
         """Broken images: containers of them exit (seconds after start, exit code)."""
         self._init_runs: dict[str, dict[str, tuple[float, float]]] = {}
         """Per pod uid: each init container's start and end (:meth:`init_runs`)."""
+        self._initialized: dict[str, float] = {}
+        """Per pod uid with init containers: when it became ``Initialized`` for good, at its
+        first app container's start in its sandbox (:meth:`initialized_since`)."""
         self._held_inits: dict[str, dict[str, Callable[[], None]]] = {}
         """Per pod uid: the start of the containers after each sidecar that no run of has
         passed its startup probe yet, by the sidecar's name (:meth:`_await_startup`)."""
@@ -390,6 +393,7 @@ class Kubelet:
         uid = pod["metadata"]["uid"]
         self._sandboxes[uid] = self.cluster.now
         self._init_runs[uid] = {}
+        self._initialized.pop(uid, None)
         self._held_inits[uid] = {}
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
@@ -589,6 +593,12 @@ class Kubelet:
 
     def _record_start(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
         uid, name = pod["metadata"]["uid"], str(container.get("name"))
+        runs = self._init_runs.get(uid)
+        if runs and uid not in self._initialized \
+                and any(c is container for c in pod["spec"].get("containers") or ()):
+            # the init containers were last all done when the last run among them ended,
+            # or now, if a sidecar restarting then has not passed its startup probe yet
+            self._initialized[uid] = min(max(end for _, end in runs.values()), self.cluster.now)
         self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
         self._started_at.setdefault(uid, {})[name] = self.cluster.now
         self._ready_at.setdefault(uid, {})[name] = self.cluster.now + ready_delay(container)
@@ -651,6 +661,22 @@ class Kubelet:
             delay = self.timing.init_container_seconds
         self._init_runs[pod["metadata"]["uid"]][str(container.get("name"))] = (now, now + delay)
         return delay
+
+    def initialized_since(self, pod: Mapping[str, Any]) -> float | None:
+        """When the pod, which has init containers, became ``Initialized`` for good: the
+        ``lastTransitionTime`` its condition keeps, None before an app container has started
+        in its sandbox (the condition may still go ``False`` then, a sidecar backing off).
+
+        ``GeneratePodInitializedCondition`` (``pkg/kubelet/status/generate.go``) reports
+        ``True`` once any app container has started (``HasAnyRegularContainerStarted``),
+        whatever its sidecars do later, and the status manager keeps a condition's
+        ``lastTransitionTime`` while its status stays (``updateLastTransitionTime`` in
+        ``pkg/kubelet/status/status_manager.go``): a sidecar's restart, during which it has
+        not started, does not date it again. The date is the one of the condition's last
+        change before that start: when the last init container run was done (a regular one
+        exited, a sidecar's startup probe passed), or the app container's start itself if a
+        sidecar restarting then had not passed its probe."""
+        return self._initialized.get(pod["metadata"]["uid"])
 
     def ran_images(self, pod: Mapping[str, Any]) -> dict[str, str]:
         """The image each container of the pod last started with (a completed init
@@ -1226,7 +1252,8 @@ class Kubelet:
         """The pod object is gone: every per-pod table lets go of it."""
         uid = pod["metadata"]["uid"]
         tables: tuple[dict[str, Any], ...] = (
-            self._epoch, self._waiting, self._init_runs, self._held_inits, self._ran_images,
+            self._epoch, self._waiting, self._init_runs, self._initialized, self._held_inits,
+            self._ran_images,
             self._started_at,
             self._sandboxes, self._ready_at, self._restarts, self._backing_off,
             self._crash_backoff, self._exits, self._reasons)
