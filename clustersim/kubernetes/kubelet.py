@@ -193,9 +193,21 @@ SIGTERM_EXIT = 128 + 15
 CRASH_BACKOFF = 10.0
 MAX_CRASH_BACKOFF = 300.0
 """``initialCrashLoopBackOff`` and ``MaxCrashLoopBackOff`` (``pkg/kubelet/kubelet.go``,
-``newCrashLoopBackOff``); KEP-4603's lower defaults (1 s and 60 s) are behind the
-``ReduceDefaultCrashLoopBackOffDecay`` feature gate, alpha since v1.33 and off by default
-(``pkg/features/kube_features.go``)."""
+``newCrashLoopBackOff``), which the kubelet hands to client-go's ``flowcontrol.NewBackOff``:
+no jitter (``NewBackOff`` sets a jitter factor of 0), each wait twice the last. KEP-4603's
+lower defaults (1 s and 60 s) are behind the ``ReduceDefaultCrashLoopBackOffDecay``
+feature gate, alpha since v1.33 and off by default; ``KubeletCrashLoopBackOffMax`` (beta
+and on by default since v1.35, KEP-5593) lets a node's kubelet configuration set the
+maximum (``crashLoopBackOff.maxContainerRestartPeriod``, 1 s to 300 s, the initial delay
+lowered to it when smaller), which defaults to these 5 minutes
+(``pkg/features/kube_features.go``; ``MaxContainerBackOff`` in
+``pkg/kubelet/apis/config/v1beta1/defaults.go``)."""
+CRASH_BACKOFF_RESET = 600.0
+"""How long after its entry last moved on a container's exit starts its back-off over: the
+kubelet's own ``HasExpiredFunc`` on its crash-loop back-off (``pkg/kubelet/kubelet.go``, a
+fixed 600 s since v1.32, kubernetes/kubernetes#128356 for KEP-4603), not client-go's default
+of twice the maximum (the same 10 minutes at the default maximum, shorter with a lower node
+maximum)."""
 _SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)")
 
 
@@ -263,9 +275,10 @@ def _expired(entry: tuple[float, float], finished: float) -> bool:
     """Whether a crash-loop back-off ``entry`` (the back-off, and when it last moved on) has
     lapsed for an exit at ``finished``: client-go's ``hasExpired``
     (``k8s.io/client-go/util/flowcontrol/backoff.go``, read by both ``IsInBackOffSince`` and
-    ``Next``) counts a container stable once it ran more than twice ``MaxCrashLoopBackOff``
-    (10 minutes) past the entry's last move, and its back-off then starts over."""
-    return finished - entry[1] > 2 * MAX_CRASH_BACKOFF
+    ``Next``) asks the kubelet's ``HasExpiredFunc``, which counts a container stable once it
+    exited more than :data:`CRASH_BACKOFF_RESET` (10 minutes) past the entry's last move,
+    and its back-off then starts over."""
+    return finished - entry[1] > CRASH_BACKOFF_RESET
 
 
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
@@ -887,7 +900,7 @@ class Kubelet:
         the first exit restarts it at once (no entry yet: ``Next`` makes one of 10 s); a
         later one waits out the entry's back-off, ``CrashLoopBackOff`` (a ``BackOff``
         event), and the restart after it doubles the back-off up to 5 minutes; an exit more
-        than twice that (10 minutes) after the entry last moved on starts over
+        than 10 minutes after the entry last moved on starts over
         (``hasExpired``). The restart comes when the back-off, counted from this exit (the
         container's ``FinishedAt``), ends: the pod worker requeues the pod's sync for then
         (module docstring). The pod's other containers run on, each on its own back-off."""
