@@ -140,7 +140,9 @@ requeue goes through ``wait.Jitter(d, 0.5)`` and ``d`` is capped at the sync fre
 real restart comes up to half its last wait later (at most 30 s), and a back-off longer than
 a minute is looked at, with another ``BackOff`` event, every 1 to 1.5 minutes: here it
 restarts exactly at the end, after one ``BackOff`` event; a failed node stops its containers
-at once and restarts them when it recovers; a container that started before its image changed, while
+at once and restarts them when it recovers (its kubelet keeping its back-offs unless the
+machine rebooted, :meth:`Kubelet.restarted`), where a node cut off from the network keeps
+them running; a container that started before its image changed, while
 the pod was not Running yet, keeps running the old image until it is next restarted
 (upstream restarts it at once).
 """
@@ -1260,6 +1262,17 @@ class Kubelet:
             ready_at = self._ready_at.get(pod["metadata"]["uid"], {})
             for name in [n for n, at in ready_at.items() if at > self.cluster.now]:
                 del ready_at[name]
+
+    def restarted(self, pods: list[dict[str, Any]]) -> None:
+        """The kubelet of ``pods``' node restarted with its machine: the back-offs it keeps
+        in memory start empty, each container's crash-loop back-off (``crashLoopBackOff``)
+        and each image's pull back-off (``imageBackOff``), both client-go
+        ``flowcontrol.Backoff`` objects that ``NewMainKubelet`` in ``pkg/kubelet/kubelet.go``
+        makes anew. A container's first exit after it restarts it at once, as a first exit
+        does; its restart count, which the runtime and the API keep, goes on."""
+        for pod in pods:
+            self._crash_backoff.pop(pod["metadata"]["uid"], None)
+            self.image_manager.restarted(pod)
 
     def forget(self, pod: dict[str, Any]) -> None:
         """The pod object is gone: every per-pod table lets go of it."""
