@@ -111,8 +111,8 @@ class ImageManager:
         """The images present on each node."""
         self.pull_errors: dict[str, str] = {}
         """Images the registry refuses, with the runtime's error."""
-        self._failures: dict[tuple[str, str], int] = {}
-        """Failed pulls per (pod uid, image), for the back-off."""
+        self._failures: dict[str, dict[str, int]] = {}
+        """Failed pulls per pod uid and image, for the back-off."""
         self._backoff: dict[str, dict[str, _Retry]] = {}
         """Per pod uid, each container backing off a failed pull: the pull to retry."""
         self.invalid_names: dict[str, dict[str, str]] = {}
@@ -185,7 +185,8 @@ class ImageManager:
         if not current():
             return
         cluster, uid, name = self.cluster, pod["metadata"]["uid"], str(container.get("name"))
-        failures = self._failures[uid, image] = self._failures.get((uid, image), 0) + 1
+        counted = self._failures.setdefault(uid, {})
+        failures = counted[image] = counted.get(image, 0) + 1
         cluster.kubelet_record(
             pod, "Failed", f'Failed to pull image "{image}": '
             f"{error}", "Warning", container=container)
@@ -263,7 +264,14 @@ class ImageManager:
         for name in [n for n in waiting if n in names]:
             waiting.pop(name).retry()
 
+    def restarted(self, pod: Any) -> None:
+        """The kubelet of ``pod``'s node restarted: its pulls' back-off starts empty, the
+        failed pulls counted and the retry waited for (the kubelet's ``imageBackOff``, kept
+        in memory): its next sync pulls at once."""
+        self._failures.pop(pod["metadata"]["uid"], None)
+        self._backoff.pop(pod["metadata"]["uid"], None)
+
     def forget(self, pod: Any) -> None:
         """The pod object is gone: no pull of it is backing off any more."""
-        self._backoff.pop(pod["metadata"]["uid"], None)
+        self.restarted(pod)
         self.invalid_names.pop(pod["metadata"]["uid"], None)

@@ -65,10 +65,16 @@ clock with simple, fixed delays (:class:`Timing`):
    :meth:`Kubelet.restarts`): one that exits or is killed for a new image counts a restart,
    its siblings that keep running do not.
 5. Deletion: the pod stays Ready (its EndpointSlice entry turns not ready but serving and
-   terminating, :mod:`clustersim.kubernetes.services`); the kubelet
-   runs the ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose
-   command contains ``sleep N``), sends SIGTERM and the container exits
-   ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
+   terminating, :mod:`clustersim.kubernetes.services`); the kubelet stops each running
+   container (``Killing``, "Stopping container web"): it runs the ``preStop`` hook
+   (``lifecycle.preStop.sleep.seconds``, or an exec hook whose command contains
+   ``sleep N``), sends SIGTERM and the container exits ``container_stop_seconds`` later, all
+   capped by ``terminationGracePeriodSeconds``. A container that does not run, one waiting
+   out its crash-loop back-off or not started yet, is not stopped and gets no event
+   (``SyncTerminatingPod`` kills the pod's running containers only:
+   ``ConvertPodStatusToRunningPod`` in ``pkg/kubelet/container/helpers.go`` leaves out
+   every container whose state is not running, and ``killContainersWithSyncResult`` in
+   ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` kills what is left). The
    container keeps serving until it exits; then the pod is not Ready while its sidecars
    stop.
 
@@ -134,7 +140,9 @@ requeue goes through ``wait.Jitter(d, 0.5)`` and ``d`` is capped at the sync fre
 real restart comes up to half its last wait later (at most 30 s), and a back-off longer than
 a minute is looked at, with another ``BackOff`` event, every 1 to 1.5 minutes: here it
 restarts exactly at the end, after one ``BackOff`` event; a failed node stops its containers
-at once and restarts them when it recovers; a container that started before its image changed, while
+at once and restarts them when it recovers (its kubelet keeping its back-offs unless the
+machine rebooted, :meth:`Kubelet.restarted`), where a node cut off from the network keeps
+them running; a container that started before its image changed, while
 the pod was not Running yet, keeps running the old image until it is next restarted
 (upstream restarts it at once).
 """
@@ -187,9 +195,21 @@ SIGTERM_EXIT = 128 + 15
 CRASH_BACKOFF = 10.0
 MAX_CRASH_BACKOFF = 300.0
 """``initialCrashLoopBackOff`` and ``MaxCrashLoopBackOff`` (``pkg/kubelet/kubelet.go``,
-``newCrashLoopBackOff``); KEP-4603's lower defaults (1 s and 60 s) are behind the
-``ReduceDefaultCrashLoopBackOffDecay`` feature gate, alpha since v1.33 and off by default
-(``pkg/features/kube_features.go``)."""
+``newCrashLoopBackOff``), which the kubelet hands to client-go's ``flowcontrol.NewBackOff``:
+no jitter (``NewBackOff`` sets a jitter factor of 0), each wait twice the last. KEP-4603's
+lower defaults (1 s and 60 s) are behind the ``ReduceDefaultCrashLoopBackOffDecay``
+feature gate, alpha since v1.33 and off by default; ``KubeletCrashLoopBackOffMax`` (beta
+and on by default since v1.35, KEP-5593) lets a node's kubelet configuration set the
+maximum (``crashLoopBackOff.maxContainerRestartPeriod``, 1 s to 300 s, the initial delay
+lowered to it when smaller), which defaults to these 5 minutes
+(``pkg/features/kube_features.go``; ``MaxContainerBackOff`` in
+``pkg/kubelet/apis/config/v1beta1/defaults.go``)."""
+CRASH_BACKOFF_RESET = 600.0
+"""How long after its entry last moved on a container's exit starts its back-off over: the
+kubelet's own ``HasExpiredFunc`` on its crash-loop back-off (``pkg/kubelet/kubelet.go``, a
+fixed 600 s since v1.32, kubernetes/kubernetes#128356 for KEP-4603), not client-go's default
+of twice the maximum (the same 10 minutes at the default maximum, shorter with a lower node
+maximum)."""
 _SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)")
 
 
@@ -257,9 +277,10 @@ def _expired(entry: tuple[float, float], finished: float) -> bool:
     """Whether a crash-loop back-off ``entry`` (the back-off, and when it last moved on) has
     lapsed for an exit at ``finished``: client-go's ``hasExpired``
     (``k8s.io/client-go/util/flowcontrol/backoff.go``, read by both ``IsInBackOffSince`` and
-    ``Next``) counts a container stable once it ran more than twice ``MaxCrashLoopBackOff``
-    (10 minutes) past the entry's last move, and its back-off then starts over."""
-    return finished - entry[1] > 2 * MAX_CRASH_BACKOFF
+    ``Next``) asks the kubelet's ``HasExpiredFunc``, which counts a container stable once it
+    exited more than :data:`CRASH_BACKOFF_RESET` (10 minutes) past the entry's last move,
+    and its back-off then starts over."""
+    return finished - entry[1] > CRASH_BACKOFF_RESET
 
 
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
@@ -288,6 +309,9 @@ class Kubelet:
         """Broken images: containers of them exit (seconds after start, exit code)."""
         self._init_runs: dict[str, dict[str, tuple[float, float]]] = {}
         """Per pod uid: each init container's start and end (:meth:`init_runs`)."""
+        self._initialized: dict[str, float] = {}
+        """Per pod uid with init containers: when it became ``Initialized`` for good, at its
+        first app container's start in its sandbox (:meth:`initialized_since`)."""
         self._held_inits: dict[str, dict[str, Callable[[], None]]] = {}
         """Per pod uid: the start of the containers after each sidecar that no run of has
         passed its startup probe yet, by the sidecar's name (:meth:`_await_startup`)."""
@@ -384,6 +408,7 @@ class Kubelet:
         uid = pod["metadata"]["uid"]
         self._sandboxes[uid] = self.cluster.now
         self._init_runs[uid] = {}
+        self._initialized.pop(uid, None)
         self._held_inits[uid] = {}
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
@@ -583,6 +608,12 @@ class Kubelet:
 
     def _record_start(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
         uid, name = pod["metadata"]["uid"], str(container.get("name"))
+        runs = self._init_runs.get(uid)
+        if runs and uid not in self._initialized \
+                and any(c is container for c in pod["spec"].get("containers") or ()):
+            # the init containers were last all done when the last run among them ended,
+            # or now, if a sidecar restarting then has not passed its startup probe yet
+            self._initialized[uid] = min(max(end for _, end in runs.values()), self.cluster.now)
         self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
         self._started_at.setdefault(uid, {})[name] = self.cluster.now
         self._ready_at.setdefault(uid, {})[name] = self.cluster.now + ready_delay(container)
@@ -645,6 +676,22 @@ class Kubelet:
             delay = self.timing.init_container_seconds
         self._init_runs[pod["metadata"]["uid"]][str(container.get("name"))] = (now, now + delay)
         return delay
+
+    def initialized_since(self, pod: Mapping[str, Any]) -> float | None:
+        """When the pod, which has init containers, became ``Initialized`` for good: the
+        ``lastTransitionTime`` its condition keeps, None before an app container has started
+        in its sandbox (the condition may still go ``False`` then, a sidecar backing off).
+
+        ``GeneratePodInitializedCondition`` (``pkg/kubelet/status/generate.go``) reports
+        ``True`` once any app container has started (``HasAnyRegularContainerStarted``),
+        whatever its sidecars do later, and the status manager keeps a condition's
+        ``lastTransitionTime`` while its status stays (``updateLastTransitionTime`` in
+        ``pkg/kubelet/status/status_manager.go``): a sidecar's restart, during which it has
+        not started, does not date it again. The date is the one of the condition's last
+        change before that start: when the last init container run was done (a regular one
+        exited, a sidecar's startup probe passed), or the app container's start itself if a
+        sidecar restarting then had not passed its probe."""
+        return self._initialized.get(pod["metadata"]["uid"])
 
     def ran_images(self, pod: Mapping[str, Any]) -> dict[str, str]:
         """The image each container of the pod last started with (a completed init
@@ -855,7 +902,7 @@ class Kubelet:
         the first exit restarts it at once (no entry yet: ``Next`` makes one of 10 s); a
         later one waits out the entry's back-off, ``CrashLoopBackOff`` (a ``BackOff``
         event), and the restart after it doubles the back-off up to 5 minutes; an exit more
-        than twice that (10 minutes) after the entry last moved on starts over
+        than 10 minutes after the entry last moved on starts over
         (``hasExpired``). The restart comes when the back-off, counted from this exit (the
         container's ``FinishedAt``), ends: the pod worker requeues the pod's sync for then
         (module docstring). The pod's other containers run on, each on its own back-off."""
@@ -1121,12 +1168,8 @@ class Kubelet:
                 or not cluster.kubelet_alive(spec.get("nodeName"))):
             return
         cluster.kubelet_record(pod, DEADLINE_EXCEEDED, DEADLINE_MESSAGE)
-        running = self._running_containers(pod)
-        for container in [*(c for c in spec.get("containers") or [] if c.get("name") in running),
-                          *self._running_sidecars(pod)]:
-            cluster.kubelet_record(
-                pod, "Killing", f"Stopping container {container.get('name')}",
-                container=container)
+        for container in [*self._running_apps(pod), *self._running_sidecars(pod)]:
+            self._record_killing(pod, container)
         self._terminal(pod, DEADLINE_EXCEEDED, SIGTERM_EXIT)
         status["message"] = DEADLINE_MESSAGE
 
@@ -1136,15 +1179,13 @@ class Kubelet:
         (``SyncTerminatingPod`` sets the status ``generateAPIPodStatus`` made)."""
         epoch = self._next_epoch(pod)
         self.observe(pod)
-        containers = pod["spec"].get("containers") or []
+        containers = self._running_apps(pod)
         for container in containers:
-            self.cluster.kubelet_record(
-                pod, "Killing", f"Stopping container {container.get('name')}",
-                container=container)
+            self._record_killing(pod, container)
         grace = termination_grace_period(pod)
         deadline = self.cluster.now + grace
-        seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
-        seconds = min(grace, seconds + self.timing.container_stop_seconds)
+        seconds = min(grace, max(_pre_stop_seconds(c) for c in containers)
+                      + self.timing.container_stop_seconds) if containers else 0.0
         self.cluster.after(seconds, lambda: self._apps_exited(pod, epoch, deadline))
 
     def _apps_exited(self, pod: dict[str, Any], epoch: int, deadline: float) -> None:
@@ -1171,9 +1212,7 @@ class Kubelet:
             then()
             return
         container = remaining.pop(0)
-        cluster.kubelet_record(
-            pod, "Killing", f"Stopping container {container.get('name')}",
-            container=container)
+        self._record_killing(pod, container)
         seconds = _pre_stop_seconds(container) + self.timing.container_stop_seconds
         seconds = min(seconds, deadline - cluster.now)
         cluster.after(seconds, lambda: self._stop_sidecars(pod, epoch, deadline, then,
@@ -1185,6 +1224,20 @@ class Kubelet:
         that has started, but not one waiting out its crash-loop back-off."""
         backing_off = self.backing_off(pod)
         return {name for name in self.started_at(pod) if name not in backing_off}
+
+    def _running_apps(self, pod: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The pod's running app containers (:meth:`_running_containers`), in the spec's
+        order: the ones a deletion or the active deadline stops."""
+        running = self._running_containers(pod)
+        return [c for c in pod["spec"].get("containers") or [] if c.get("name") in running]
+
+    def _record_killing(self, pod: Mapping[str, Any], container: Mapping[str, Any]) -> None:
+        """The ``Killing`` event of a running ``container`` the kubelet stops with the pod
+        (``killContainer`` in ``pkg/kubelet/kuberuntime/kuberuntime_container.go``: a
+        ``Normal`` event whose message, when the caller gives none, as
+        ``killContainersWithSyncResult`` does, is ``Stopping container <name>``)."""
+        self.cluster.kubelet_record(pod, "Killing", f"Stopping container {container.get('name')}",
+                                    container=container)
 
     def _running_sidecars(self, pod: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The pod's running sidecars (:meth:`_running_containers`), last in the spec first:
@@ -1210,11 +1263,23 @@ class Kubelet:
             for name in [n for n, at in ready_at.items() if at > self.cluster.now]:
                 del ready_at[name]
 
+    def restarted(self, pods: list[dict[str, Any]]) -> None:
+        """The kubelet of ``pods``' node restarted with its machine: the back-offs it keeps
+        in memory start empty, each container's crash-loop back-off (``crashLoopBackOff``)
+        and each image's pull back-off (``imageBackOff``), both client-go
+        ``flowcontrol.Backoff`` objects that ``NewMainKubelet`` in ``pkg/kubelet/kubelet.go``
+        makes anew. A container's first exit after it restarts it at once, as a first exit
+        does; its restart count, which the runtime and the API keep, goes on."""
+        for pod in pods:
+            self._crash_backoff.pop(pod["metadata"]["uid"], None)
+            self.image_manager.restarted(pod)
+
     def forget(self, pod: dict[str, Any]) -> None:
         """The pod object is gone: every per-pod table lets go of it."""
         uid = pod["metadata"]["uid"]
         tables: tuple[dict[str, Any], ...] = (
-            self._epoch, self._waiting, self._init_runs, self._held_inits, self._ran_images,
+            self._epoch, self._waiting, self._init_runs, self._initialized, self._held_inits,
+            self._ran_images,
             self._started_at,
             self._sandboxes, self._ready_at, self._restarts, self._backing_off,
             self._crash_backoff, self._exits, self._reasons)

@@ -191,7 +191,8 @@ class NodeLifecycle(APIServer):
     def fail_node(self, name: str, *, reason: str = "unreachable") -> None:
         """A node fails and its containers stop serving at once.
 
-        ``"unreachable"`` (default): the machine is down or cut off; after
+        ``"unreachable"`` (default): the machine is down or cut off (:meth:`recover_node`
+        says which: a rebooted kubelet forgets its back-offs); after
         ``node_monitor_grace_period`` the node lifecycle controller marks it NotReady and
         taints it ``node.kubernetes.io/unreachable``; pods evicted from it stay Terminating
         until it is back. ``"not-ready"``: the kubelet is alive but reports NotReady (say its
@@ -216,8 +217,15 @@ class NodeLifecycle(APIServer):
             self._lifecycle.reports_not_ready(name)
         self._reconcile()
 
-    def recover_node(self, name: str) -> None:
-        """The machine is back: taints go, Terminating pods finish, the others restart."""
+    def recover_node(self, name: str, *, rebooted: bool = False) -> None:
+        """The machine is back: taints go, Terminating pods finish, the others restart.
+
+        ``rebooted=False`` (default): the node was cut off, or its kubelet kept running
+        (``"not-ready"``), so the kubelet keeps what it holds in memory, each container's
+        crash-loop back-off and each image's pull back-off. ``rebooted=True``: the machine
+        restarted and its kubelet with it, whose back-offs start empty
+        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.restarted`); the API keeps each
+        container's restart count."""
         self.node(name)
         if self._node_up[name]:
             return
@@ -225,9 +233,10 @@ class NodeLifecycle(APIServer):
         self._kubelet_alive[name] = True
         self.services.node_changed(name, True)
         self._lifecycle.posting(name)
-        for pod in self.objects("Pod"):
-            if pod["spec"].get("nodeName") != name:
-                continue
+        pods = [p for p in self.objects("Pod") if p["spec"].get("nodeName") == name]
+        if rebooted:
+            self.kubelet.restarted(pods)
+        for pod in pods:
             if is_terminating(pod) or pod["status"].get("phase") in ("Succeeded", "Failed"):
                 self.remove_pod(pod)
             else:

@@ -41,8 +41,10 @@ kubelet's :meth:`~clustersim.kubernetes.kubelet.Kubelet.container_ready`), so th
 only the containers not ready yet. The conditions others own (a readiness gate's, set through
 the status subresource) are kept as they were stored.
 
-Simplified: an Initialized condition kept ``True`` while a sidecar restarts is dated at the
-Pod's start. A Pod whose node's kubelet is silent shows the Ready condition the node lifecycle
+An Initialized condition kept ``True`` while a sidecar restarts keeps its date
+(:meth:`~clustersim.kubernetes.kubelet.Kubelet.initialized_since`).
+
+Simplified: a Pod whose node's kubelet is silent shows the Ready condition the node lifecycle
 controller left, and the others as they would be generated now (upstream, the kubelet's last
 report, with its dates). A ``False`` ContainersReady is dated as if it had followed Ready: at
 Ready's ``lastTransitionTime`` when Ready is ``False`` too, else at ``status.startTime``, where
@@ -96,8 +98,8 @@ def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
     """The conditions of a scheduled Pod in the kubelet's order, then PodScheduled and the
     conditions others set. ``status``: the Pod's status as the API returns it, its container
     statuses made and its times written; ``incomplete``: the init containers that keep it from
-    being initialized; ``initialized_at``: when its init containers were done (its start
-    without any); ``sandbox_since``: when its sandbox was made (None without one);
+    being initialized; ``initialized_at``: when it last became initialized (its start
+    without init containers); ``sandbox_since``: when its sandbox was made (None without one);
     ``reporting``: whether its node's kubelet reports (else Ready is the stored one);
     ``ready_since``: when a container became ready, None while it is not, which dates a
     ``True`` ContainersReady at the last of its containers' (see the module docstring)."""

@@ -257,8 +257,11 @@ class Renderer(DerivedObjects):
                 lambda name: _crash_loop_message(self.cluster.kubelet, pod, name))
             status["initContainerStatuses"] = init_statuses
             incomplete = incomplete_inits(pod, init_statuses)
-            if not incomplete and runs:
-                initialized_at = self.timestamp(max(end for _, end in runs.values()))
+            since = self.cluster.kubelet.initialized_since(pod)
+            if since is None and not incomplete and runs:
+                since = max(end for _, end in runs.values())
+            if since is not None:
+                initialized_at = self.timestamp(since)
         statuses = []
         kubelet, now = self.cluster.kubelet, self.cluster.now
         ran = kubelet.ran_images(pod)     # what the runtime last started

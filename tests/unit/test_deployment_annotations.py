@@ -1,6 +1,8 @@
 """The annotations a Deployment shares with its ReplicaSets
 (:mod:`clustersim.kubernetes.controllers.deployment_annotations`): what the controller copies,
-the revision history of a rollback, and what ``rollout undo`` puts back."""
+the revision history of a rollback, and what ``rollout undo`` puts back; and the
+``minReadySeconds`` that ``getNewReplicaSet`` (``pkg/controller/deployment/sync.go``) brings up
+to date on the existing new ReplicaSet in the same update."""
 
 from __future__ import annotations
 
@@ -92,6 +94,32 @@ def test_the_new_replicaset_follows_the_deployments_annotations_and_old_ones_kee
     new = cluster.get("ReplicaSet", "default", cluster.rollout_history("web")[1]["replicaset"])
     assert LAST_APPLIED in cluster.get("Deployment", "default", "web")["metadata"]["annotations"]
     assert LAST_APPLIED not in new["metadata"]["annotations"]
+
+
+def test_the_new_replicaset_follows_the_deployments_min_ready_seconds_and_old_ones_keep_theirs():
+    """A change of ``minReadySeconds`` alone keeps the template, so the same ReplicaSet stays
+    the new one; ``getNewReplicaSet`` updates its ``minReadySeconds`` (a spec change: one
+    more generation), and leaves an old ReplicaSet's as it was."""
+    cluster = KubernetesCluster(nodes(), seed=1)
+
+    def replica_sets() -> list[tuple[str, int, int]]:
+        return [(rs["spec"]["template"]["spec"]["containers"][0]["image"],
+                 rs["spec"].get("minReadySeconds", 0), rs["metadata"]["generation"])
+                for rs in sorted(cluster.objects("ReplicaSet"),
+                                 key=lambda rs: int_annotation(rs, REVISION) or 0)]
+
+    cluster.apply(deployment())
+    cluster.run()
+    assert replica_sets() == [("nginx:1.25", 0, 1)]
+    cluster.apply(deployment(minReadySeconds=20))
+    cluster.run()
+    assert replica_sets() == [("nginx:1.25", 20, 2)]
+    cluster.apply(deployment(image="nginx:1.26", minReadySeconds=20))
+    cluster.run()
+    cluster.apply(deployment(image="nginx:1.26", minReadySeconds=5))
+    cluster.run()
+    assert [(image, ready) for image, ready, _ in replica_sets()] == [
+        ("nginx:1.25", 20), ("nginx:1.26", 5)]
 
 
 def test_a_paused_deployment_still_copies_its_annotations():

@@ -69,6 +69,28 @@ def test_stopping_names_each_container_it_stops():
         + [("spec.initContainers{proxy}", "Stopping container proxy")]
 
 
+def test_stopping_leaves_out_the_containers_that_do_not_run():
+    """A deleted Pod's kubelet kills its running containers only
+    (``ConvertPodStatusToRunningPod`` keeps the running ones for
+    ``killContainersWithSyncResult``): ``app``, waiting out its crash-loop back-off, and
+    ``log``, whose image cannot be pulled, get no ``Killing``; the sidecar and ``web`` do."""
+    k = cluster()
+    k.fail_image("app:1")
+    k.fail_pull("log:1")
+    spec = SIDECAR_POD["spec"]
+    k.apply({**SIDECAR_POD, "spec": {**spec, "containers": [
+        *spec["containers"], {"name": "web", "image": "web:1"}]}})
+    k.run(until=60)
+    stored = k.get("Pod", "default", "p")
+    assert set(k.kubelet.backing_off(stored)) == {"app"}
+    assert "log" not in k.kubelet.started_at(stored)
+    k.delete("pod", "p")
+    k.run(until=120)
+    assert [(path, message) for reason, path, message in pod_events(k) if reason == "Killing"] \
+        == [("spec.containers{web}", "Stopping container web"),
+            ("spec.initContainers{proxy}", "Stopping container proxy")]
+
+
 def test_a_crash_loops_back_off_names_each_container_that_crashed():
     """Only the container whose image is broken crashes and backs off; with the run-seconds
     annotation every app container exits, and each has its BackOff."""

@@ -97,3 +97,49 @@ def test_the_back_off_is_kept_per_name_and_image_and_looked_up_at_every_start():
     k.run(until=150)
     assert times(k, "Started", "c0") == [6.0, 8.0, 20.0, 42.0, 56.2, 98.2]
     assert times(k, "BackOff", "c0") == [10.0, 22.0, 44.0, 58.2, 60.2, 100.2]
+
+
+def test_a_node_cut_off_keeps_its_back_off_and_a_rebooted_one_starts_empty():
+    """The kubelet keeps its crash-loop back-off in memory (``flowcontrol.Backoff``, made by
+    ``NewMainKubelet``): a node that comes back from a cut network finds it as it was, so the
+    first exit after the recovery waits its back-off; a node that rebooted starts with none,
+    and that exit restarts the container at once (a new entry of 10 s, which the next exit
+    waits out). Restart counts go on either way."""
+    starts, backoffs, counts = [], [], []
+    for rebooted in (False, True):
+        k = cluster()
+        k.fail_image("app:1", after=2)
+        k.apply(pod("app:1"))
+        k.run(until=40)         # c0 exited at 8 s (restarted at once), 10 s and 22 s
+        k.fail_node("node-1")
+        k.run(until=60)
+        k.recover_node("node-1", rebooted=rebooted)
+        k.run(until=70)         # c0 starts again at 61 s (its image is there) and exits at 63 s
+        starts.append([t for t in times(k, "Started", "c0") if t > 60])
+        stored = k.get("Pod", "default", "p")
+        backoffs.append(k.kubelet.backing_off(stored)["c0"])
+        counts.append(k.kubelet.restarts(stored)["c0"].count)
+    assert starts == [[61.0], [61.0, 63.0]]
+    # cut off: the entry of 20 s (moved on at 20 s) holds the exit at 63 s; rebooted: the
+    # exit at 63 s made a new entry, and the one at 65 s waits its 10 s
+    assert backoffs == [(20.0, 83.0), (10.0, 75.0)]
+    assert counts == [4, 5]
+
+
+def test_a_rebooted_node_starts_its_image_pull_back_off_over():
+    """The pull back-off (``imageBackOff``) is the kubelet's too: after a cut network the
+    pod waits out the back-off it was in and the next one doubles; after a reboot it pulls at
+    once and a failure backs off 10 s again."""
+    pulls = []
+    for rebooted in (False, True):
+        k = cluster()
+        k.fail_pull("app:1")
+        k.apply(pod("app:1"))
+        k.run(until=100)        # each pull fails 5 s after it began, at 0, 15, 40 and 85 s
+        k.fail_node("node-1")
+        k.run(until=120)
+        k.recover_node("node-1", rebooted=rebooted)
+        k.run(until=340)
+        pulls.append([e.time for e in k.events.where(object="pod/p", reason="Pulling")
+                      if e.time >= 120][:2])
+    assert pulls == [[170.0, 335.0], [120.0, 135.0]]

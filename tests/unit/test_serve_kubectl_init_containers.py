@@ -7,6 +7,7 @@ simulated times."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -181,3 +182,26 @@ def test_a_crash_looping_sidecar_shows_on_its_init_container_status(kubectl):
     assert kubectl.rows("get", "pod", "api")[0][1:3] == ["1/2", "Init:1/2"]
     _at(kubectl, 37)
     assert kubectl.rows("get", "pod", "api")[0][1:3] == ["2/2", "Running"]
+
+
+def test_a_sidecars_restart_keeps_the_initialized_conditions_date(kubectl):
+    """``Initialized`` stays ``True`` once an app container has started, and the status
+    manager keeps a condition's ``lastTransitionTime`` while its status stays
+    (``updateLastTransitionTime``): a sidecar backing off, then restarted, does not move it.
+    Here the sidecar's first exit, at 19 s, came before the app started: it restarted at once
+    and passed its probe again at 21 s, when the Pod was last initialized."""
+    kubectl.server.cluster.fail_image("envoyproxy/envoy:v1.31", after=5)
+    dates = []
+    for until in (23, 30, 37):        # app running; proxy backing off; proxy restarted
+        _at(kubectl, until)
+        status = _status(kubectl)
+        initialized = _initialized(status)
+        assert initialized["status"] == "True"
+        dates.append(_seconds(initialized["lastTransitionTime"])
+                     - _seconds(status["startTime"]))
+    assert dates == [21, 21, 21]
+
+
+def _seconds(timestamp: str) -> int:
+    return int(datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp())
+

@@ -277,12 +277,21 @@ class DeploymentController(Controller):
         return rs
 
     def _sync_new_replica_set(self, d, rs_objects, new_obj) -> None:
-        """Bring the existing new ReplicaSet's annotations up to date (the Deployment's
+        """Bring the existing new ReplicaSet up to date and give the Deployment its revision
+        (``getNewReplicaSet`` in ``sync.go``): its annotations (the Deployment's
         annotations, the highest revision, its ``revision-history``:
-        :func:`.deployment_annotations.set_new_replica_set_annotations`) and give the
-        Deployment its revision (``getNewReplicaSet`` in ``sync.go``)."""
+        :func:`.deployment_annotations.set_new_replica_set_annotations`) and its
+        ``minReadySeconds``, the Deployment's (a change of it leaves the template, so the
+        same ReplicaSet stays the new one; upstream updates both in one write, which counts
+        a generation when the spec changed). The old ReplicaSets keep theirs."""
         annotations = new_obj["metadata"].setdefault("annotations", {})
         others = [rs for rs in rs_objects if rs is not new_obj]
+        before = dict(new_obj["spec"])
+        min_ready = d["spec"].get("minReadySeconds", 0) or 0
+        if (new_obj["spec"].get("minReadySeconds", 0) or 0) != min_ready:
+            new_obj["spec"]["minReadySeconds"] = min_ready
+            count_generation(new_obj, before)
+            self.cluster.changed()
         if set_new_replica_set_annotations(d["metadata"].get("annotations") or {},
                                            annotations, self._max_revision(others) + 1):
             self.cluster.changed()
@@ -363,9 +372,10 @@ class DeploymentController(Controller):
         ``minReadySeconds``: the control loop skips passes while nothing changes, so a count
         that changes with time alone needs a wake-up. The ReplicaSet controller wakes for the
         ReplicaSet's own ``minReadySeconds`` (upstream's ``AddAfter`` in ``replica_set.go``),
-        which a later change of the Deployment's leaves as it was here. Upstream the
-        Deployment sums its ReplicaSets' ``availableReplicas`` and copies its
-        ``minReadySeconds`` to the new ReplicaSet (``getNewReplicaSet`` in ``sync.go``)."""
+        which the Deployment's sets on the new ReplicaSet (:meth:`_sync_new_replica_set`) and
+        an old one keeps. Upstream the Deployment sums its ReplicaSets'
+        ``availableReplicas`` (each by its own ``minReadySeconds``); here the Deployment's
+        counts its pods by its own."""
         now = self.cluster.now
         for pod in self._active(rs):
             since = ready_since(pod)
