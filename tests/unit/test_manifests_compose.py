@@ -479,6 +479,18 @@ def test_keys_outside_the_v3_schema_are_refused(text: str, path: str, key: str) 
     assert info.value.message == f"Additional property {key} is not allowed"
 
 
+@pytest.mark.parametrize("version", ["version: '3.0'\n", "version: '3.14'\n", ""])
+def test_a_top_level_name_is_refused_with_where_the_stack_is_named(version: str) -> None:
+    """No v3 schema has a top-level ``name`` (a key of the Compose Specification), whatever
+    the version: ``docker stack deploy`` refuses it and takes the stack's name from its
+    command line. The loader had taken it as the stack's name."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(version + "name: shop\nservices:\n  web: {image: nginx}\n")
+    assert (info.value.path, info.value.message) == ("name",
+                                                     "Additional property name is not allowed")
+    assert "docker stack deploy -c FILE NAME" in info.value.expected
+
+
 def test_forbidden_options_are_refused_before_the_version_is_read() -> None:
     """docker/cli's ``loader.Load`` runs ``validateForbidden`` before interpolation and
     ``schema.Validate``, so a version 2 file with ``mem_limit`` and ``extends`` is refused
