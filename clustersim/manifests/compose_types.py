@@ -172,12 +172,23 @@ _CHECKED_TYPES: dict[Callable[[Any], Any], str] = {}
 """The words of the types each :func:`json_type` check wants, by check."""
 
 
+def _string(value: Any) -> str:
+    """``value`` when it is a string: every v3 schema types ``cpus`` and ``memory`` as
+    strings (``"type": "string"`` in each ``config_schema_v3.*.json``), so ``docker stack
+    deploy`` refuses a YAML number there ("services.web.deploy.resources.limits.cpus must
+    be a string", docker/cli issue 5009: write ``cpus: '0.5'``), which the Compose
+    Specification of ``docker compose`` takes."""
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
 def _cpus(value: Any) -> Decimal:
-    return compose_cpus(value)
+    return compose_cpus(_string(value))
 
 
 def _bytes(value: Any) -> int:
-    return compose_bytes(value)
+    return compose_bytes(_string(value))
 
 
 Cpus = Annotated[Decimal, BeforeValidator(_cpus), SchemaType("string")]
