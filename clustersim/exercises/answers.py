@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard, cast
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
+from clustersim.manifests.kubernetes_fields import is_unknown_field
 from clustersim.manifests.safe_yaml import load_documents
 
 if TYPE_CHECKING:
@@ -283,18 +284,20 @@ def load_answer(manifest: object, what: str, *,
                     "Read the field path in the message.") from None
     # the loader keeps what a real cluster refuses (a removed apiVersion, an unknown field)
     # as a warning, so that old examples can be studied; an answer must apply
-    refused = [w for s in specs for w in s.warnings if _KUBECTL_REFUSES in w]
+    refused = [w for s in specs for w in s.warnings
+               if _KUBECTL_REFUSES in w or is_unknown_field(w)]
     if refused:
         raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
-                    "Check the spelling of the field it names: the API knows each field by its "
-                    "exact name." if refused[0].startswith("unknown field") else
-                    "Use the apiVersion it names.")
+                    "Check the spelling of the field it names: kubectl apply refuses an "
+                    "unknown field (strict field validation, its default since Kubernetes "
+                    "1.27), and the API knows each field by its exact name."
+                    if is_unknown_field(refused[0]) else "Use the apiVersion it names.")
     return specs
 
 
-#: Words of the loader's warnings for what ``kubectl apply`` refuses
-#: (:func:`clustersim.manifests.kubernetes_versions.removed_warning`, unknown fields in
-#: :mod:`clustersim.manifests.kubernetes`).
+#: Words of the loader's warning for an apiVersion that ``kubectl apply`` refuses
+#: (:func:`clustersim.manifests.kubernetes_versions.removed_warning`); unknown fields are
+#: warned of in the API server's words (:func:`is_unknown_field`).
 _KUBECTL_REFUSES = "kubectl apply"
 
 

@@ -7,9 +7,12 @@ element by element (containers by ``name``, container ports by ``containerPort``
 ports by ``port``...), and the directives ``$patch: replace|delete|merge``,
 ``$retainKeys``, ``$setElementOrder/<list>`` and ``$deleteFromPrimitiveList/<list>`` apply
 (kubernetes/kubernetes ``staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go``).
-The merge keys are the ``patchMergeKey`` tags of ``staging/src/k8s.io/api/core/v1/types.go``
-and ``apps/v1/types.go``, looked up by field name rather than by Go type — the same answer
-for every kind simulated.
+The merge keys are the ``patchMergeKey`` tags of ``staging/src/k8s.io/api/core/v1/types.go``,
+``apps/v1/types.go`` and ``batch/v1/types.go`` (the ``x-kubernetes-patch-merge-key`` of their
+OpenAPI schemas; a test compares the two), of the spec and of the status alike, looked up by
+field name rather than by Go type — the same answer for every kind simulated, except where
+two types share a name and only one has a key (``ports``, ``addresses``: decided by the
+items, :func:`_merge_key`).
 """
 
 from __future__ import annotations
@@ -24,23 +27,45 @@ MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContaine
               "env": "name", "volumes": "name", "volumeMounts": "mountPath",
               "volumeDevices": "devicePath", "imagePullSecrets": "name", "hostAliases": "ip",
               "topologySpreadConstraints": "topologyKey", "conditions": "type",
-              "ownerReferences": "uid", "resourceClaims": "name"}
-"""Field name → patchMergeKey (``ports`` is decided by its items, see :func:`_merge_key`)."""
+              "ownerReferences": "uid", "resourceClaims": "name", "schedulingGates": "name",
+              "evictionResponders": "name", "secrets": "name",
+              # status lists: PodStatus, ContainerStatus, NodeStatus and what they hold
+              "podIPs": "ip", "hostIPs": "ip", "resourceClaimStatuses": "name",
+              "nodeAllocatableResourceClaimStatuses": "resourceClaimName",
+              "mapping": "name", "overhead": "name", "allocatedResourcesStatus": "name",
+              "healthConditions": "status"}
+"""Field name → patchMergeKey (``ports`` and ``addresses`` are decided by their items, see
+:func:`_merge_key`)."""
 MERGE_PRIMITIVES = frozenset({"finalizers"})
 """Lists of scalars with ``patchStrategy:"merge"``: union rather than replace."""
 
+_KEYED_BY_ITEMS = {"ports": ("containerPort", "port"), "addresses": ("type", None)}
+"""Lists whose name two types share: the merge key when a dict item has that field, and
+the one otherwise. A container's ports merge by ``containerPort``, a Service's by ``port``;
+a Node's ``status.addresses`` by ``type``, while an Endpoints subset's addresses (``ip``, no
+``type``) have none (``+listType=atomic``)."""
+
 
 def _merge_key(field: str, items: list[Any]) -> str | None:
-    if field == "ports":
+    if field in _KEYED_BY_ITEMS:
         sample = next((i for i in items if isinstance(i, dict)), {})
-        return "containerPort" if "containerPort" in sample else "port"
+        key, otherwise = _KEYED_BY_ITEMS[field]
+        return key if key in sample else otherwise
     return MERGE_KEYS.get(field)
 
 
-_MORE_LIST_MAP_KEYS = {"ports": "protocol", "topologySpreadConstraints": "whenUnsatisfiable"}
+_MORE_LIST_MAP_KEYS = {"ports": "protocol", "topologySpreadConstraints": "whenUnsatisfiable",
+                       "healthConditions": "reason"}
 """The ``+listMapKey`` tags server-side apply keys a list's elements by beyond the
 patchMergeKey (``types.go``: a container's or a Service's ports by their number and
-``protocol``, spread constraints by ``topologyKey`` and ``whenUnsatisfiable``)."""
+``protocol``, spread constraints by ``topologyKey`` and ``whenUnsatisfiable``, a volume's
+health conditions by ``status`` and ``reason``)."""
+
+_ATOMIC_FOR_APPLY = frozenset({"hostIPs"})
+"""Lists with a patchMergeKey that server-side apply still treats whole
+(``+listType=atomic``): ``PodStatus.hostIPs``. Simplified: ``JobStatus.conditions`` is
+atomic too, other kinds' conditions keyed by ``type``; by name, all are keyed (status is in
+no field set the simulator keeps)."""
 
 
 def list_map_keys(field: str, items: list[Any]) -> tuple[str, ...] | None:
@@ -48,7 +73,7 @@ def list_map_keys(field: str, items: list[Any]) -> tuple[str, ...] | None:
     ``x-kubernetes-list-map-keys``): the merge key of :data:`MERGE_KEYS`, with the
     ``+listMapKey`` tags that add to it; None for a list without one (an atomic list)."""
     key = _merge_key(field, items)
-    if key is None:
+    if key is None or field in _ATOMIC_FOR_APPLY:
         return None
     more = _MORE_LIST_MAP_KEYS.get(field)
     return (key,) if more is None else (key, more)

@@ -66,8 +66,8 @@ against the schema of its own version (:mod:`~clustersim.manifests.compose_versi
 ("Additional property preferences is not allowed"). A key no schema has (``platform``, a key
 of the Compose Specification) is refused, at the top level too, but for ``x-`` extensions
 where the schema takes them (at the top level and in a service, network, volume, secret or
-config, not in ``deploy``) and the top-level ``name``, which names the stack here (``docker
-stack deploy`` takes the name from its command line and refuses the key). A null is refused
+config, not in ``deploy``): a top-level ``name`` (a key of the Compose Specification) too,
+since ``docker stack deploy`` takes the stack's name from its command line. A null is refused
 where the schema's type has no null (``environment:`` alone: "must be a mapping"); ``deploy``
 and ``pid`` may be null, and so may a top-level network or volume. The top-level networks,
 volumes, secrets and configs are typed and closed as the schema's ``definitions.network``
@@ -99,6 +99,7 @@ from clustersim.manifests.compose_types import (
     DEPRECATED,
     FORBIDDEN,
     SECTIONS,
+    TOP_KEY_ADVICE,
     TOP_KEYS,
     UNSUPPORTED,
     Service,
@@ -246,15 +247,14 @@ def _ignored_options(services: dict[str, Any]) -> list[str]:
 
 
 def stack_name(data: dict[str, Any], source: str) -> str:
-    """The stack's name: the file's top-level ``name``, else the file stem, else ``stack``.
-    ``docker stack deploy`` takes the name from its command line; a name made from the stem
+    """The stack's name when the file is loaded alone: the file stem, else ``stack``
+    (``docker stack deploy`` takes the name from its command line, as
+    :meth:`~clustersim.swarm.SwarmCluster.deploy_stack` does); a name made from the stem
     must let swarmkit create every ``<stack>_<service>``: a stem that is no DNS name component
     (``example: shop (swarm)``, a menu's label; ``docker-compose.prod``) is made one as
     compose-go's ``NormalizeProjectName`` makes a folder's name a project's (lower case, only
     letters, digits, ``-`` and ``_``), and a long one is cut so that every service's name
     stays within swarmkit's 63 characters."""
-    if isinstance(data.get("name"), str) and data["name"]:
-        return data["name"]
     if source.startswith("<"):
         return "stack"
     stem = PurePath(source).stem
@@ -318,13 +318,15 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
     ``docker stack deploy`` validates the file before loading it (docker/cli
     ``cli/compose/schema/schema.go``, ``Validate``): a key or a long syntax of a later
     version (:mod:`~clustersim.manifests.compose_versions`), a top-level key the schemas do
-    not have ("Additional property extras is not allowed"; ``name``, the stack's name here,
-    is taken), and the first top-level ``networks``, ``volumes``, ``secrets`` or ``configs``
-    that is no mapping, or entry of one that the section's definition refuses
-    (``definitions.network`` and ``definitions.volume``: a mapping or null, as in
-    ``volumes: {data: }``; ``definitions.secret`` and ``definitions.config``: a mapping;
-    each closed and typed, :data:`~compose_types.SECTIONS`), in the words of its
-    ``Validate`` ("must be a mapping or null", "must be a boolean")."""
+    not have ("Additional property extras is not allowed", and for ``name``, which the
+    Compose Specification has and the v3 schemas do not, :data:`TOP_KEY_ADVICE` says that
+    ``docker stack deploy`` names the stack on its command line), and the first top-level
+    ``networks``, ``volumes``, ``secrets`` or ``configs`` that is no mapping, or entry of
+    one that the section's definition refuses (``definitions.network`` and
+    ``definitions.volume``: a mapping or null, as in ``volumes: {data: }``;
+    ``definitions.secret`` and ``definitions.config``: a mapping; each closed and typed,
+    :data:`~compose_types.SECTIONS`), in the words of its ``Validate`` ("must be a mapping
+    or null", "must be a boolean")."""
     refusal = version_refusal(data, minor_of(data.get("version")))
     if refusal is not None:
         where, message, since = refusal
@@ -335,6 +337,7 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
         if key not in TOP_KEYS and not str(key).startswith("x-"):
             return document.error(
                 (key,), f"Additional property {key} is not allowed",
+                TOP_KEY_ADVICE.get(str(key)) or
                 "one of " + ", ".join(sorted(TOP_KEYS)) + ", or an x- extension")
     for section, model in SECTIONS.items():
         if section not in data:

@@ -46,6 +46,7 @@ __all__ = [
     "SECTIONS",
     "SERVICE_KEYS",
     "TOP_KEYS",
+    "TOP_KEY_ADVICE",
     "UNSUPPORTED",
     "MountType",
     "PortLong",
@@ -62,7 +63,19 @@ _KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
 _VALUE = re.compile(r"[a-z0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+", re.IGNORECASE)
 
 
-TOP_KEYS = frozenset(["version", "name", "services", "networks", "volumes", "secrets", "configs"])
+TOP_KEYS = frozenset(["version", "services", "networks", "volumes", "secrets", "configs"])
+"""The top-level keys of every v3 schema besides ``x-`` extensions (docker/cli
+``cli/compose/schema/data/config_schema_v3.*.json``, ``properties``; the top level is
+closed, ``"additionalProperties": false``): no ``name``, a key of the Compose
+Specification (``docker compose``) that ``docker stack deploy`` refuses."""
+
+TOP_KEY_ADVICE = {
+    "name": "no top-level name: docker stack deploy takes the stack's name from its command "
+            "line (docker stack deploy -c FILE NAME; in the simulator, "
+            "SwarmCluster.deploy_stack(NAME, ...))",
+}
+"""What to write instead of a top-level key of the Compose Specification that the v3
+schemas refuse, by key (the loader's advice, not docker/cli's words)."""
 
 # docker/cli cli/compose/types/types.go: options that ``docker stack deploy`` refuses
 # ("Compose file contains unsupported options"), ignores with a warning ("Ignoring
@@ -159,12 +172,23 @@ _CHECKED_TYPES: dict[Callable[[Any], Any], str] = {}
 """The words of the types each :func:`json_type` check wants, by check."""
 
 
+def _string(value: Any) -> str:
+    """``value`` when it is a string: every v3 schema types ``cpus`` and ``memory`` as
+    strings (``"type": "string"`` in each ``config_schema_v3.*.json``), so ``docker stack
+    deploy`` refuses a YAML number there ("services.web.deploy.resources.limits.cpus must
+    be a string", docker/cli issue 5009: write ``cpus: '0.5'``), which the Compose
+    Specification of ``docker compose`` takes."""
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
 def _cpus(value: Any) -> Decimal:
-    return compose_cpus(value)
+    return compose_cpus(_string(value))
 
 
 def _bytes(value: Any) -> int:
-    return compose_bytes(value)
+    return compose_bytes(_string(value))
 
 
 Cpus = Annotated[Decimal, BeforeValidator(_cpus), SchemaType("string")]

@@ -11,10 +11,14 @@ say, for each key the newest schema has and 3.0 had not, the minor version whose
 first has it (read from the schema files, one version against the next), so that one walk
 over a file finds what its own version refuses.
 
-Simplified: only keys and the long syntaxes are modelled, not the schemas' few other
-changes between versions (``cpus`` a number as well as a string in some, ``credential_spec``
-and the long volume syntax left open in 3.4, a build's keys, which ``docker stack deploy``
-ignores).
+The types of the keys the versions share are the same in every schema but one: a long
+syntax port's ``published`` is an integer wherever the long syntax is (3.2 on), ``cpus`` and
+``memory`` are strings (a YAML number is refused, "must be a string"), ``extra_hosts`` a list
+or a mapping (``list_or_dict``) from 3.0 on. Simplified: the exception, 3.5's schema, which
+takes a number for ``cpus`` too (``"type": ["number", "string"]``), is not modelled (the
+loader refuses ``cpus: 0.5`` there as well), nor are the schemas' few other changes
+(``credential_spec`` and the long volume syntax left open in 3.4, a build's keys, which
+``docker stack deploy`` ignores).
 """
 
 from __future__ import annotations

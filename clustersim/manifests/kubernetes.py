@@ -24,6 +24,7 @@ from clustersim.manifests.kubernetes_checks import (
 from clustersim.manifests.kubernetes_fields import (
     in_sent_order,
     strict_decoding_error,
+    strict_decoding_problems,
     unknown_fields_meant,
 )
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
@@ -185,11 +186,11 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     assert typed is not None    # no errors: the object validated as it is
     pod = pod_spec(kind, typed)
     check_pod_annotations(document, POD_SPEC_PATHS.get(kind) if pod is not None else None)
-    warnings = [removed_warning(typed.api_version, kind), *pod_warnings(kind, pod)] + [
-        f'unknown field "{path}": kubectl apply would refuse it (strict field validation, '
-        "the default since Kubernetes 1.27)"
-        for path, _, _ in in_sent_order(unknown_fields_meant(kind, data))
-    ]
+    # an otherwise valid object's unknown fields: a warning each, as fieldValidation=Warn
+    # sends them (kubectl apply's default, Strict, refuses the object: kubernetes_fields)
+    warnings = [removed_warning(typed.api_version, kind), *pod_warnings(kind, pod),
+                *strict_decoding_problems(
+                    path for path, _, _ in in_sent_order(unknown_fields_meant(kind, data)))]
     return [
         KubernetesSpec(
             system="kubernetes",

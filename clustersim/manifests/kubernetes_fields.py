@@ -7,9 +7,12 @@ api-concepts/#field-validation). The field lists below are those of kubernetes/a
 ``core/v1/types.go``, ``apps/v1/types.go`` and ``batch/v1/types.go`` (as of v1.37, the release
 whose schemas :mod:`clustersim.schemas` reads; a test compares the two) for the structures a
 learner writes most; fields inside other structures (``affinity``, probes, volumes' sources)
-are not checked. The loader reports unknown fields as warnings, or, when the object has
-errors (a typo such as ``container:`` leaves a required field out), as the first errors, in
-kubectl's words and with the closest known field as a guess; the simulated API server
+are not checked. The loader reports unknown fields of an object that is otherwise valid as
+warnings, one per field in the API server's words (``unknown field "spec.replica"``, what
+``fieldValidation=Warn`` sends and ``kubectl apply --validate=warn`` prints after
+``Warning:``; :func:`strict_decoding_problems`), or, when the object has errors (a typo such
+as ``container:`` leaves a required field out), as the first error, the one strict decoding
+error that names them all, with the closest known field as a guess; the simulated API server
 (:mod:`clustersim.serve.kubernetes`) does what the request's ``fieldValidation`` asks, as the
 real one does: ``Strict`` (kubectl's default) refuses the object, ``Warn`` (the server's
 default) and ``Ignore`` drop the fields before storing it, ``Warn`` with a warning for each.
@@ -25,8 +28,8 @@ from collections.abc import Iterable
 from difflib import get_close_matches
 from typing import Any
 
-__all__ = ["MAX_STRICT_ERRORS", "UnknownField", "in_sent_order", "strict_decoding_error",
-           "unknown_fields_meant"]
+__all__ = ["MAX_STRICT_ERRORS", "UnknownField", "in_sent_order", "is_unknown_field",
+           "strict_decoding_error", "strict_decoding_problems", "unknown_fields_meant"]
 
 MAX_STRICT_ERRORS = 100
 """The strict errors one decoding keeps: sigs.k8s.io/json ``saveStrictError``
@@ -223,14 +226,33 @@ def unknown_fields_meant(kind: str, manifest: dict[str, Any], *, drop: bool = Fa
     return found
 
 
+_UNKNOWN_FIELD = "unknown field "
+
+
+def strict_decoding_problems(paths: Iterable[str]) -> list[str]:
+    """What the API server's strict decoding finds in an object with the unknown fields
+    ``paths`` (in the order its decoder met them), one ``unknown field "spec.replica"`` per
+    field: each once and at most :data:`MAX_STRICT_ERRORS` of them (sigs.k8s.io/json
+    ``saveStrictError`` drops a repeated message and any past the limit). ``Warn`` sends each
+    as a warning of its own (k8s.io/apiserver ``pkg/endpoints/handlers/rest.go``,
+    ``addStrictDecodingWarnings``), ``Strict`` joins them in one error
+    (:func:`strict_decoding_error`)."""
+    kept = list(dict.fromkeys(paths))[:MAX_STRICT_ERRORS]
+    return [f'{_UNKNOWN_FIELD}"{path}"' for path in kept]
+
+
+def is_unknown_field(problem: str) -> bool:
+    """Whether ``problem`` (a loader's warning) names an unknown field
+    (:func:`strict_decoding_problems`)."""
+    return problem.startswith(_UNKNOWN_FIELD)
+
+
 def strict_decoding_error(paths: Iterable[str]) -> str:
     """The API server's refusal of an object with the unknown fields ``paths`` (in the order
-    its decoder met them): each once and at most :data:`MAX_STRICT_ERRORS` of them
-    (sigs.k8s.io/json ``saveStrictError`` drops a repeated message and any past the limit),
-    joined by ", " after ``strict decoding error:`` (k8s.io/apimachinery
-    ``pkg/runtime/error.go``, ``strictDecodingError.Error``)."""
-    kept = list(dict.fromkeys(paths))[:MAX_STRICT_ERRORS]
-    return "strict decoding error: " + ", ".join(f'unknown field "{path}"' for path in kept)
+    its decoder met them): its :func:`strict_decoding_problems` joined by ", " after
+    ``strict decoding error:`` (k8s.io/apimachinery ``pkg/runtime/error.go``,
+    ``strictDecodingError.Error``)."""
+    return "strict decoding error: " + ", ".join(strict_decoding_problems(paths))
 
 
 def in_sent_order(found: Iterable[UnknownField]) -> list[UnknownField]:

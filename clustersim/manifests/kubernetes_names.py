@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "HUGE_PAGES_PREFIX",
     "STANDARD_FINALIZERS",
     "config_key_problems",
     "container_resource_name_problems",
@@ -175,6 +176,10 @@ def env_var_name_problems(value: str) -> list[str]:
             "characters other than '='"]
 
 
+HUGE_PAGES_PREFIX = "hugepages-"
+"""``v1.ResourceHugePagesPrefix``: a resource name that starts with it asks for huge pages of
+the size after it (``IsHugePageResourceName``, ``pkg/apis/core/helper/helpers.go``)."""
+
 _STANDARD_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 _STANDARD_RESOURCES = (
     *_STANDARD_CONTAINER_RESOURCES,
@@ -200,9 +205,9 @@ def container_resource_name_problems(value: str) -> list[str]:
     problems = label_key_problems(value)
     if "/" not in value:
         if not problems and value not in _STANDARD_RESOURCES and not value.startswith(
-                ("hugepages-", "requests.hugepages-")):
+                (HUGE_PAGES_PREFIX, "requests." + HUGE_PAGES_PREFIX)):
             problems.append("must be a standard resource type or fully qualified")
-        if value not in _STANDARD_CONTAINER_RESOURCES and not value.startswith("hugepages-"):
+        if value not in _STANDARD_CONTAINER_RESOURCES and not value.startswith(HUGE_PAGES_PREFIX):
             problems.append("must be a standard resource for containers")
     elif "kubernetes.io/" not in value and (
             value.startswith("requests.") or label_key_problems("requests." + value)):

@@ -34,13 +34,15 @@ from typing import Any
 
 from clustersim.manifests.errors import ManifestError, format_path
 from clustersim.manifests.kubernetes_errors import invalid
-from clustersim.manifests.kubernetes_names import container_resource_name_problems
+from clustersim.manifests.kubernetes_names import (
+    HUGE_PAGES_PREFIX,
+    container_resource_name_problems,
+)
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.quantity import QuantityError, format_quantity, parse_quantity, to_units
 
 __all__ = ["resource_requirement_errors"]
 
-_HUGE_PAGES = "hugepages-"
 _CPU_OR_MEMORY = ("cpu", "memory")
 
 
@@ -56,7 +58,7 @@ def resource_requirement_errors(document: Document, where: Path, resources: Any,
         yield from _limit_errors(document, where, name, request, limits, raw)
         yield from _huge_page_errors(document, where, "requests", name, request, raw)
     names = [*limits, *requests]
-    if any(name.startswith(_HUGE_PAGES) for name in names) and not any(
+    if any(name.startswith(HUGE_PAGES_PREFIX) for name in names) and not any(
             name in _CPU_OR_MEMORY for name in names):
         yield document.error(where, "Forbidden: HugePages require cpu or memory",
                              "a cpu or memory request or limit beside the huge pages")
@@ -104,7 +106,7 @@ def _overcommit_allowed(name: str) -> bool:
     """``IsOvercommitAllowed`` (``pkg/apis/core/helper``): a native resource (no domain, or
     ``kubernetes.io/``) other than huge pages may request less than its limit."""
     native = "/" not in name or "kubernetes.io/" in name
-    return native and not name.startswith(_HUGE_PAGES)
+    return native and not name.startswith(HUGE_PAGES_PREFIX)
 
 
 def _limit_errors(document: Document, where: Path, name: str, request: Decimal,
@@ -135,10 +137,10 @@ def _huge_page_errors(document: Document, where: Path, kind: str, name: str, amo
                       raw: Mapping[str, Any]) -> Iterator[ManifestError]:
     """``validateResourceQuantityHugePageValue``: an amount of huge pages is a whole number
     of pages of the size its name gives."""
-    if not name.startswith(_HUGE_PAGES) or _whole_pages(name, amount):
+    if not name.startswith(HUGE_PAGES_PREFIX) or _whole_pages(name, amount):
         return
     text = _canonical(amount, raw, kind, name)
-    size = name.removeprefix(_HUGE_PAGES)
+    size = name.removeprefix(HUGE_PAGES_PREFIX)
     yield _key_error(document, where, kind, name,
                      invalid(text, f"{text} is not positive integer multiple of {name}"),
                      f"a whole number of {size} pages, such as {size}" if _page_size(name)
@@ -150,7 +152,7 @@ def _page_size(name: str) -> int | None:
     """``HugePageSizeFromResourceName``: the page size in bytes, or None where it is no
     quantity, not above 0 or not whole."""
     try:
-        size = parse_quantity(name.removeprefix(_HUGE_PAGES))
+        size = parse_quantity(name.removeprefix(HUGE_PAGES_PREFIX))
     except QuantityError:
         return None
     return int(size) if size > 0 and size == size.to_integral_value() else None

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from clustersim.kubernetes.strategicmerge import (
     apply_patch,
+    list_map_keys,
     strategic_merge_patch,
     three_way_patch,
 )
+from clustersim.schemas import kubernetes_definitions
 
 LAST = {"containers": [{"name": "a", "image": "x:1", "args": ["-v"]},
                        {"name": "b", "image": "y:1"}],
@@ -55,3 +57,49 @@ def test_three_way_patch_sends_drift_deletions_and_nothing_for_an_unchanged_obje
     claims = {"volumeClaimTemplates": [{"metadata": {"name": "d"}}]}
     assert three_way_patch(claims, claims, {"volumeClaimTemplates": [
         {"metadata": {"name": "d"}, "status": {"phase": "Pending"}}]}) == claims
+
+
+def _keyed_lists() -> list[tuple[str, str, str, tuple[str, ...] | None]]:
+    """Every list of core/v1, apps/v1 and batch/v1 with a ``patchMergeKey``, from the
+    release's OpenAPI schemas: (type, field, merge key, list-map keys or None if atomic)."""
+    found = []
+    for name, schema in kubernetes_definitions().items():
+        if not name.startswith(("io.k8s.api.core.v1.", "io.k8s.api.apps.v1.",
+                                "io.k8s.api.batch.v1.")):
+            continue
+        for field, prop in (schema.get("properties") or {}).items():
+            if key := prop.get("x-kubernetes-patch-merge-key"):
+                keys = prop.get("x-kubernetes-list-map-keys")
+                found.append((name.rsplit(".", 1)[1], field, key,
+                              tuple(keys) if keys else None))
+    return found
+
+
+def test_every_list_with_a_patch_merge_key_upstream_merges_by_it():
+    """The ``patchMergeKey`` tags of ``types.go``, spec and status: a status list other than
+    ``conditions`` (``podIPs``, ``hostIPs``, ``resourceClaimStatuses``, a Node's
+    ``addresses``...) had been replaced whole by a strategic merge patch."""
+    lists = _keyed_lists()
+    assert {"podIPs", "hostIPs", "addresses", "resourceClaimStatuses"} <= {f for _, f, _, _ in
+                                                                            lists}
+    for kind, field, key, _ in lists:
+        merged = strategic_merge_patch({field: [{key: "a", "old": 1}, {key: "b"}]},
+                                       {field: [{key: "a", "new": 2}]})
+        assert merged[field] == [{key: "a", "old": 1, "new": 2}, {key: "b"}], (kind, field)
+
+
+def test_server_side_apply_keys_the_lists_as_their_list_map_keys_say():
+    """``+listType=map`` with its ``+listMapKey`` tags, or ``+listType=atomic`` (a Pod's
+    ``hostIPs`` has a merge key but is atomic). Simplified: a Job's conditions, atomic
+    upstream, are keyed by type as every other kind's (a table by field name)."""
+    for kind, field, key, keys in _keyed_lists():
+        if (kind, field) != ("JobStatus", "conditions"):
+            item = dict.fromkeys(keys or (key,), "x")
+            assert list_map_keys(field, [item]) == keys, (kind, field)
+
+
+def test_an_endpoints_subsets_addresses_have_no_merge_key():
+    """``EndpointSubset.addresses`` is atomic; only a Node's addresses (with ``type``) merge."""
+    merged = strategic_merge_patch({"addresses": [{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}]},
+                                   {"addresses": [{"ip": "10.0.0.3"}]})
+    assert merged == {"addresses": [{"ip": "10.0.0.3"}]}

@@ -479,6 +479,32 @@ def test_keys_outside_the_v3_schema_are_refused(text: str, path: str, key: str) 
     assert info.value.message == f"Additional property {key} is not allowed"
 
 
+@pytest.mark.parametrize("version", ["version: '3.0'\n", "version: '3.14'\n", ""])
+def test_a_top_level_name_is_refused_with_where_the_stack_is_named(version: str) -> None:
+    """No v3 schema has a top-level ``name`` (a key of the Compose Specification), whatever
+    the version: ``docker stack deploy`` refuses it and takes the stack's name from its
+    command line. The loader had taken it as the stack's name."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(version + "name: shop\nservices:\n  web: {image: nginx}\n")
+    assert (info.value.path, info.value.message) == ("name",
+                                                     "Additional property name is not allowed")
+    assert "docker stack deploy -c FILE NAME" in info.value.expected
+
+
+@pytest.mark.parametrize(("version", "amount"), [
+    ("3.0", "limits: {cpus: 0.5}"), ("3.14", "reservations: {cpus: 1}"),
+    ("3.8", "limits: {memory: 536870912}")])
+def test_a_cpu_or_memory_amount_written_as_a_number_is_refused(version, amount) -> None:
+    """Every v3 schema has ``cpus`` and ``memory`` as strings: ``docker stack deploy``
+    refuses ``cpus: 0.5`` ("must be a string"), which the loader had taken."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(f"version: '{version}'\nservices:\n  web:\n    image: nginx\n"
+                       f"    deploy: {{resources: {{{amount}}}}}\n")
+    key = amount.split("{")[1].split(":")[0]
+    assert info.value.path == f"services.web.deploy.resources.{amount.split(':')[0]}.{key}"
+    assert info.value.message == "must be a string"
+
+
 def test_forbidden_options_are_refused_before_the_version_is_read() -> None:
     """docker/cli's ``loader.Load`` runs ``validateForbidden`` before interpolation and
     ``schema.Validate``, so a version 2 file with ``mem_limit`` and ``extends`` is refused

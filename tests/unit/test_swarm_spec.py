@@ -111,7 +111,7 @@ def test_dnsrr_with_ingress_ports_is_refused() -> None:
     ("1/2", "10μs"),   # big.Rat reads "1/2"; Go reads μ (U+03BC, Greek mu)
     ("0.5", "10µs"),   # µ (U+00B5, micro sign)
     ("1e-3", "1m30s"),
-    (0.25, ".5s"),
+    ("0.25", ".5s"),
 ])
 def test_what_the_loader_accepts_the_swarm_deploys(cpus, delay: str) -> None:
     """One reader per unit: a stack that ``load_manifests`` accepts deploys (the two used
