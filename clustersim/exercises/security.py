@@ -108,11 +108,18 @@ def _refusal_hint(err: ManifestError) -> str:
     """What to do about the API server's refusal ``err`` of the learner's manifests: for a
     subject's apiGroup, which group each kind of subject is in (``validateRoleBindingSubject``),
     for a ClusterRoleBinding of a Role, the RoleBinding to use instead
-    (``ValidateClusterRoleBinding``; both in :mod:`clustersim.manifests.rbac_checks`)."""
+    (``ValidateClusterRoleBinding``; both in :mod:`clustersim.manifests.rbac_checks`); for a
+    security context, a quoted bool or number or a miscased value."""
     paths = [e.path for e in (err, *err.also)]
     if any(p.startswith("subjects[") and p.endswith(".apiGroup") for p in paths):
         return ("A ServiceAccount is in the core API group: leave apiGroup out of its subject "
                 "(only User and Group subjects take rbac.authorization.k8s.io).")
+    if any("securityContext." in p for p in paths):
+        if any("cannot unmarshal string" in e.message for e in (err, *err.also)):
+            return ("Write true, false and numbers without quotes: quoted, YAML reads them as "
+                    "strings, and the API server refuses a string where it expects a bool or "
+                    "a number.")
+        return "Spell each value exactly as the message lists it: the values are case-sensitive."
     if "roleRef.kind" in paths:
         return ("A ClusterRoleBinding binds only a ClusterRole, and grants it in every "
                 "namespace: use a RoleBinding in the namespace shop.")

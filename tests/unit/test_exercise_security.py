@@ -129,6 +129,17 @@ HARDENED = WEB_POD.replace("      ports:", """      securityContext:
      "runAsUser=0"),
     (HARDENED.replace("runAsNonRoot: true", "runAsNonRoot: true\n        runAsUser: 101"), True,
      "Right"),
+    # the API server decodes the security context before Pod Security reads it: a quoted
+    # bool is its 400 and a miscased seccomp type its 422, not "set ...=false" from admission
+    (HARDENED.replace("allowPrivilegeEscalation: false", 'allowPrivilegeEscalation: "false"'),
+     False, "cannot unmarshal string into Go struct field SecurityContext.spec.containers."
+            "securityContext.allowPrivilegeEscalation of type bool"),
+    (HARDENED.replace("allowPrivilegeEscalation: false", 'allowPrivilegeEscalation: "false"'),
+     False, "without quotes"),
+    (HARDENED.replace("type: RuntimeDefault", "type: runtimedefault"), False,
+     'Unsupported value: "runtimedefault": supported values: "Localhost", "RuntimeDefault", '
+     '"Unconfined"'),
+    (HARDENED.replace("type: RuntimeDefault", "type: runtimedefault"), False, "case-sensitive"),
 ])
 def test_restricted_pod(text, passed, words) -> None:
     feedback = check_restricted_pod(text)
