@@ -153,6 +153,25 @@ image`` only gets and patches), other namespaces, resources, subresources, and a
 resource of another API group that is also called ``deployments`` (an ``apiGroups: ["*"]``)."""
 
 
+def _misnamed_resource(objects: list[dict[str, Any]]) -> str | None:
+    """A hint for a rule that names Deployments as a kind or a singular (``Deployment``,
+    ``deployment``, ``Deployments``): RBAC compares a rule's resources with the request's
+    exactly (``ResourceMatches`` in kubernetes/kubernetes
+    ``pkg/apis/rbac/v1/evaluation_helpers.go``), and the API names a resource by the
+    lowercase plural of its URL."""
+    for obj in objects:
+        if obj.get("kind") not in ("Role", "ClusterRole"):
+            continue
+        for rule in obj.get("rules") or []:
+            for name in (rule.get("resources") or []) if isinstance(rule, Mapping) else []:
+                if isinstance(name, str) and name != "deployments" \
+                        and name.lower().removesuffix("s") == "deployment":
+                    return (f"Resource names are lowercase plurals, as in the API's URLs "
+                            f"(/apis/apps/v1/namespaces/shop/deployments): write deployments, "
+                            f"not {name}; RBAC compares them exactly.")
+    return None
+
+
 def _binding_problem(objects: list[dict[str, Any]]) -> str:
     """A hint for a grant that does not reach ci: what in the RoleBinding is off."""
     bindings = [o for o in objects if o.get("kind") == "RoleBinding"]
@@ -187,7 +206,7 @@ def check_least_privilege(text: object) -> None:
             hint = (f'Deployments are in the API group "{group}": apiGroups: [{group}].'
                     if can_i(objects, verb, resource.partition(".")[0], user=CI,
                              namespace=namespace)
-                    else _binding_problem(objects))
+                    else _misnamed_resource(objects) or _binding_problem(objects))
             raise Wrong(f"ci cannot {verb} deployments in {namespace}.", hint)
     for verb, resource, namespace in _MUST_NOT:
         if can_i(objects, verb, resource, user=CI, namespace=namespace):
@@ -346,6 +365,7 @@ FLOWS: dict[str, tuple[str, str, int, bool]] = {
     "api to db on 5432": ("shop/api", "shop/db", 5432, True),
     "prometheus (monitoring) to api on 9090": ("monitoring/prometheus", "shop/api", 9090, True),
     "frontend to db on 5432": ("shop/frontend", "shop/db", 5432, False),
+    "frontend to api on 9090": ("shop/frontend", "shop/api", 9090, False),
     "debug to api on 8080": ("shop/debug", "shop/api", 8080, False),
     "debug to db on 5432": ("shop/debug", "shop/db", 5432, False),
     "prometheus (monitoring) to api on 8080": ("monitoring/prometheus", "shop/api", 8080,

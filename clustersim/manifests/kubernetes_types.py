@@ -12,9 +12,11 @@ are errors there, and here. Fields not modelled are allowed and kept in ``spec.m
 
 Typed to the real shapes wherever the simulator reads a field: ``affinity`` (NodeAffinity,
 PodAffinity, PodAntiAffinity and their terms), probes, update strategies, grace periods,
-priorities and the Pod's and containers' ``securityContext`` (which Pod Security reads), so that a malformed shape is refused at load time with the API server's words
-instead of crashing a scheduler plugin later. Quantities in ``resources`` must not be negative
-(``ValidateNonnegativeQuantity``: "must be greater than or equal to 0"). Checks across fields
+priorities and the Pod's and containers' ``securityContext`` (which Pod Security reads), so
+that a malformed shape is refused at load time with the API server's words instead of crashing
+a scheduler plugin later or being misread by admission. Quantities in ``resources`` must not
+be negative (``ValidateNonnegativeQuantity``: "must be greater than or equal to 0"). Checks
+across fields
 (both ``maxSurge`` and ``maxUnavailable`` zero, empty selectors, ``restartPolicy`` of a
 workload's pods) live in :mod:`~clustersim.manifests.kubernetes_checks`.
 
