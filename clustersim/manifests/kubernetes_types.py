@@ -16,9 +16,8 @@ priorities and the Pod's and containers' ``securityContext`` (which Pod Security
 that a malformed shape is refused at load time with the API server's words instead of crashing
 a scheduler plugin later or being misread by admission. Quantities in ``resources`` must not
 be negative (``ValidateNonnegativeQuantity``: "must be greater than or equal to 0"). Checks
-across fields
-(both ``maxSurge`` and ``maxUnavailable`` zero, empty selectors, ``restartPolicy`` of a
-workload's pods) live in :mod:`~clustersim.manifests.kubernetes_checks`.
+across fields (both ``maxSurge`` and ``maxUnavailable`` zero, empty selectors,
+``restartPolicy`` of a workload's pods) live in :mod:`~clustersim.manifests.kubernetes_checks`.
 
 The values of each ``Literal`` are in the order the API server lists them in its
 ``Unsupported value`` message (``validateRestartPolicy``: "Always", "OnFailure", "Never";
