@@ -192,11 +192,15 @@ def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:
     return {k: given[k] for k in keys}
 
 
-def choice(value: object, allowed: tuple[str, ...], where: str) -> str:
+def choice(value: object, allowed: tuple[str, ...], where: str, *,
+           aliases: Mapping[str, str] | None = None) -> str:
     """``value`` as one of ``allowed``, spelt as ``allowed`` spells it (compared trimmed and
-    in any case), or :class:`Wrong` saying where the answer was and what the choices are, in
+    in any case; ``aliases`` maps other spellings an exercise accepts, such as a singular, to
+    an option), or :class:`Wrong` saying where the answer was and what the choices are, in
     the exercise's own spelling."""
     text = _word(value)
+    text = next((_word(option) for alias, option in (aliases or {}).items()
+                 if _word(alias) == text), text)
     found = [option for option in allowed if _word(option) == text]
     if not found:
         raise Wrong(f"{where}: {value!r} is not one of the choices.",

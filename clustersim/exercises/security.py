@@ -108,11 +108,18 @@ def _refusal_hint(err: ManifestError) -> str:
     """What to do about the API server's refusal ``err`` of the learner's manifests: for a
     subject's apiGroup, which group each kind of subject is in (``validateRoleBindingSubject``),
     for a ClusterRoleBinding of a Role, the RoleBinding to use instead
-    (``ValidateClusterRoleBinding``; both in :mod:`clustersim.manifests.rbac_checks`)."""
+    (``ValidateClusterRoleBinding``; both in :mod:`clustersim.manifests.rbac_checks`); for a
+    security context, a quoted bool or number or a miscased value."""
     paths = [e.path for e in (err, *err.also)]
     if any(p.startswith("subjects[") and p.endswith(".apiGroup") for p in paths):
         return ("A ServiceAccount is in the core API group: leave apiGroup out of its subject "
                 "(only User and Group subjects take rbac.authorization.k8s.io).")
+    if any("securityContext." in p for p in paths):
+        if any("cannot unmarshal string" in e.message for e in (err, *err.also)):
+            return ("Write true, false and numbers without quotes: quoted, YAML reads them as "
+                    "strings, and the API server refuses a string where it expects a bool or "
+                    "a number.")
+        return "Spell each value exactly as the message lists it: the values are case-sensitive."
     if "roleRef.kind" in paths:
         return ("A ClusterRoleBinding binds only a ClusterRole, and grants it in every "
                 "namespace: use a RoleBinding in the namespace shop.")
@@ -144,6 +151,25 @@ _MUST_NOT = [("delete", "deployments.apps", "shop"), ("list", "deployments.apps"
 """What ci must not do: other verbs on Deployments (list and watch included: ``kubectl set
 image`` only gets and patches), other namespaces, resources, subresources, and a custom
 resource of another API group that is also called ``deployments`` (an ``apiGroups: ["*"]``)."""
+
+
+def _misnamed_resource(objects: list[dict[str, Any]]) -> str | None:
+    """A hint for a rule that names Deployments as a kind or a singular (``Deployment``,
+    ``deployment``, ``Deployments``): RBAC compares a rule's resources with the request's
+    exactly (``ResourceMatches`` in kubernetes/kubernetes
+    ``pkg/apis/rbac/v1/evaluation_helpers.go``), and the API names a resource by the
+    lowercase plural of its URL."""
+    for obj in objects:
+        if obj.get("kind") not in ("Role", "ClusterRole"):
+            continue
+        for rule in obj.get("rules") or []:
+            for name in (rule.get("resources") or []) if isinstance(rule, Mapping) else []:
+                if isinstance(name, str) and name != "deployments" \
+                        and name.lower().removesuffix("s") == "deployment":
+                    return (f"Resource names are lowercase plurals, as in the API's URLs "
+                            f"(/apis/apps/v1/namespaces/shop/deployments): write deployments, "
+                            f"not {name}; RBAC compares them exactly.")
+    return None
 
 
 def _binding_problem(objects: list[dict[str, Any]]) -> str:
@@ -180,7 +206,7 @@ def check_least_privilege(text: object) -> None:
             hint = (f'Deployments are in the API group "{group}": apiGroups: [{group}].'
                     if can_i(objects, verb, resource.partition(".")[0], user=CI,
                              namespace=namespace)
-                    else _binding_problem(objects))
+                    else _misnamed_resource(objects) or _binding_problem(objects))
             raise Wrong(f"ci cannot {verb} deployments in {namespace}.", hint)
     for verb, resource, namespace in _MUST_NOT:
         if can_i(objects, verb, resource, user=CI, namespace=namespace):
@@ -339,6 +365,7 @@ FLOWS: dict[str, tuple[str, str, int, bool]] = {
     "api to db on 5432": ("shop/api", "shop/db", 5432, True),
     "prometheus (monitoring) to api on 9090": ("monitoring/prometheus", "shop/api", 9090, True),
     "frontend to db on 5432": ("shop/frontend", "shop/db", 5432, False),
+    "frontend to api on 9090": ("shop/frontend", "shop/api", 9090, False),
     "debug to api on 8080": ("shop/debug", "shop/api", 8080, False),
     "debug to db on 5432": ("shop/debug", "shop/db", 5432, False),
     "prometheus (monitoring) to api on 8080": ("monitoring/prometheus", "shop/api", 8080,

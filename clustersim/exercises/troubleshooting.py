@@ -90,7 +90,7 @@ def check_diagnosis(answer: object) -> None:
     right = _diagnose(broken_cluster())
     answer = keyed(answer, right, "app")
     for app in sorted(right):
-        given = choice(answer[app], CAUSES, app)
+        given = choice(answer[app], CAUSES, app, aliases={"resource": "resources"})
         if given != right[app]:
             raise Wrong(f"{app}: not {given}.", _HINTS[right[app]])
 

@@ -8,11 +8,16 @@ the changed Pod template makes the Deployment roll out
 
 The hash follows kubernetes-sigs/kustomize ``api/hasher/hasher.go``:
 
-- a ConfigMap is encoded as the JSON object ``{"kind": "ConfigMap", "name": ..., "data":
+- a ConfigMap is encoded as the JSON object ``{"kind": "ConfigMap", "name": "", "data":
   ...}``, with ``binaryData`` added when present; a Secret as ``{"kind": "Secret", "type": ...,
-  "name": ..., "data": ...}``, with ``stringData`` added when present; a missing field is the
+  "name": "", "data": ...}``, with ``stringData`` added when present; a missing field is the
   empty string; keys are sorted and the JSON is compact, as Go's ``json.Marshal`` writes it
   (which also escapes ``<``, ``>`` and ``&``);
+- the ``name`` is always empty: ``getNodeValues`` looks the name up with kyaml's
+  ``yaml.Lookup("metadata/name")``, which takes each path segment as a separate argument and
+  so searches for one top-level key spelt ``metadata/name``; none exists, and the name is
+  hashed as ``""``. Two generators with the same data therefore get the same suffix whatever
+  their names (checked against ``kubectl kustomize``, Kustomize v5.8.1);
 - the SHA-256 of that JSON, in hex; its first ten characters, with ``0 1 3 a e`` replaced by
   ``g h k m t`` so that no word can be spelled (``encode``).
 """
@@ -42,12 +47,11 @@ def encode(obj: Mapping[str, Any]) -> str:
     """The JSON Kustomize hashes for a ConfigMap or Secret (``encodeConfigMap``,
     ``encodeSecret``)."""
     kind = obj.get("kind")
-    name = (obj.get("metadata") or {}).get("name", "")
     if kind == "ConfigMap":
-        fields: dict[str, Any] = {"kind": "ConfigMap", "name": name, "data": obj.get("data", "")}
+        fields: dict[str, Any] = {"kind": "ConfigMap", "name": "", "data": obj.get("data", "")}
         extra = "binaryData"
     elif kind == "Secret":
-        fields = {"kind": "Secret", "type": obj.get("type", ""), "name": name,
+        fields = {"kind": "Secret", "type": obj.get("type", ""), "name": "",
                   "data": obj.get("data", "")}
         extra = "stringData"
     else:

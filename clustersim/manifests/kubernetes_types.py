@@ -1,6 +1,6 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
-Longer than most modules (about 880 lines) because it is a table of declarations, one small
+Longer than most modules (about 990 lines) because it is a table of declarations, one small
 model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
 field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
 
@@ -11,12 +11,13 @@ API server's JSON decoding is: ``replicas: "3"`` and an unquoted label value ``v
 are errors there, and here. Fields not modelled are allowed and kept in ``spec.manifest``.
 
 Typed to the real shapes wherever the simulator reads a field: ``affinity`` (NodeAffinity,
-PodAffinity, PodAntiAffinity and their terms), probes, update strategies, grace periods and
-priorities, so that a malformed shape is refused at load time with the API server's words
-instead of crashing a scheduler plugin later. Quantities in ``resources`` must not be negative
-(``ValidateNonnegativeQuantity``: "must be greater than or equal to 0"). Checks across fields
-(both ``maxSurge`` and ``maxUnavailable`` zero, empty selectors, ``restartPolicy`` of a
-workload's pods) live in :mod:`~clustersim.manifests.kubernetes_checks`.
+PodAffinity, PodAntiAffinity and their terms), probes, update strategies, grace periods,
+priorities and the Pod's and containers' ``securityContext`` (which Pod Security reads), so
+that a malformed shape is refused at load time with the API server's words instead of crashing
+a scheduler plugin later or being misread by admission. Quantities in ``resources`` must not
+be negative (``ValidateNonnegativeQuantity``: "must be greater than or equal to 0"). Checks
+across fields (both ``maxSurge`` and ``maxUnavailable`` zero, empty selectors,
+``restartPolicy`` of a workload's pods) live in :mod:`~clustersim.manifests.kubernetes_checks`.
 
 The values of each ``Literal`` are in the order the API server lists them in its
 ``Unsupported value`` message (``validateRestartPolicy``: "Always", "OnFailure", "Never";
@@ -319,6 +320,91 @@ class Lifecycle(_Model):
     pre_stop: LifecycleHandler | None = None
 
 
+# The security settings Pod Security reads (``pkg/security/podsecurity``): typed to the Go
+# structs of core/v1 ``types.go`` so that ``allowPrivilegeEscalation: "false"`` is the API
+# server's decoding error (400), not a value admission then misreads.
+class Capabilities(_Model):
+    add: list[str] | None = None
+    drop: list[str] | None = None
+
+
+class SELinuxOptions(_Model):
+    user: str | None = None
+    role: str | None = None
+    type: str | None = None
+    level: str | None = None
+
+
+class WindowsSecurityContextOptions(_Model):
+    gmsa_credential_spec_name: str | None = None
+    gmsa_credential_spec: str | None = None
+    run_as_user_name: str | None = None
+    host_process: bool | None = None
+
+
+class SeccompProfile(_Model):
+    """``validateSeccompProfileField`` and ``validateSeccompProfileType``
+    (pkg/apis/core/validation/validation.go): one of three types, and a Localhost profile
+    names its file. Simplified: a ``localhostProfile`` with another type (an Invalid error
+    upstream) is not refused."""
+
+    type: Annotated[Literal["Localhost", "RuntimeDefault", "Unconfined"] | None,
+                    BeforeValidator(_unset_if_empty)] = None
+    localhost_profile: str | None = None
+
+    @model_validator(mode="after")
+    def _type_set(self) -> SeccompProfile:
+        if self.type is None:
+            raise ValueError("type: Required value: type is required when seccompProfile is set")
+        if self.type == "Localhost" and self.localhost_profile is None:
+            raise ValueError("localhostProfile: Required value: must be set when seccomp type "
+                             "is Localhost")
+        return self
+
+
+class AppArmorProfile(_Model):
+    type: str
+    localhost_profile: str | None = None
+
+
+class _SecurityContextBase(_Model):
+    """The fields a Pod's and a container's security context share."""
+
+    se_linux_options: SELinuxOptions | None = None
+    windows_options: WindowsSecurityContextOptions | None = None
+    run_as_user: int | None = None
+    run_as_group: int | None = None
+    run_as_non_root: bool | None = None
+    seccomp_profile: SeccompProfile | None = None
+    app_armor_profile: AppArmorProfile | None = None
+
+
+class SecurityContext(_SecurityContextBase):
+    """core/v1 ``SecurityContext``, a container's."""
+
+    capabilities: Capabilities | None = None
+    privileged: bool | None = None
+    read_only_root_filesystem: bool | None = None
+    allow_privilege_escalation: bool | None = None
+    proc_mount: str | None = None
+
+
+class Sysctl(_Model):
+    name: str
+    value: str
+
+
+class PodSecurityContext(_SecurityContextBase):
+    """core/v1 ``PodSecurityContext``."""
+
+    supplemental_groups: list[int] | None = None
+    supplemental_groups_policy: str | None = None
+    fs_group: int | None = None
+    fs_group_change_policy: str | None = None
+    sysctls: list[Sysctl] | None = None
+    se_linux_change_policy: str | None = None
+
+
 class Container(_Model):
     name: Label
     image: str | None = None
@@ -334,6 +420,7 @@ class Container(_Model):
     startup_probe: Probe | None = None
     lifecycle: Lifecycle | None = None
     image_pull_policy: Literal["Always", "IfNotPresent", "Never"] | None = None
+    security_context: SecurityContext | None = None
 
 
 class NodeSelectorRequirement(_Model):
@@ -455,6 +542,7 @@ class PodSpec(_Model):
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     scheduler_name: str | None = None
     host_network: bool | None = None
+    security_context: PodSecurityContext | None = None
     overhead: Amounts | None = None
     volumes: list[Volume] | None = None
     scheduling_gates: list[PodSchedulingGate] | None = None

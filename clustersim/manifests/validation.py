@@ -407,7 +407,8 @@ def _unwrap(annotation: Any) -> Any:
 
 
 _INT64_FIELDS = frozenset({"terminationGracePeriodSeconds", "activeDeadlineSeconds",
-                           "tolerationSeconds", "seconds"})
+                           "tolerationSeconds", "seconds", "runAsUser", "runAsGroup",
+                           "fsGroup", "supplementalGroups"})
 """The integer fields of the modelled types that are ``int64`` in Go (the others are
 ``int32``)."""
 ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPolicy",
@@ -416,6 +417,13 @@ ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPo
                "concurrencyPolicy": "v1.ConcurrencyPolicy"}
 """The Go types of the enumerations a learner writes most (the others are left out of the
 decoder's message)."""
+_STRING_TYPES = {"add": "v1.Capability", "drop": "v1.Capability",
+                 "procMount": "v1.ProcMountType",
+                 "fsGroupChangePolicy": "v1.PodFSGroupChangePolicy",
+                 "supplementalGroupsPolicy": "v1.SupplementalGroupsPolicy",
+                 "seLinuxChangePolicy": "v1.PodSELinuxChangePolicy"}
+"""The string fields of the modelled types whose Go type is a named string (core/v1
+``types.go``: a security context's), as the decoder names it."""
 _AUTOSCALING_V2 = frozenset({
     "CrossVersionObjectReference", "MetricTarget", "ResourceMetricSource", "MetricSpec",
     "HPAScalingPolicy", "HPAScalingRules", "HorizontalPodAutoscalerBehavior",
@@ -430,8 +438,10 @@ def _go_type(annotation: Any, name: str) -> str | None:
         return ENUM_TYPES.get(name)
     if inner is bool:
         return "bool"
-    if inner in (str, int):
-        return "string" if inner is str else ("int64" if name in _INT64_FIELDS else "int32")
+    if inner is str:
+        return _STRING_TYPES.get(name, "string")
+    if inner is int:
+        return "int64" if name in _INT64_FIELDS else "int32"
     if get_origin(inner) in (list, dict):
         element = _go_type(get_args(inner)[-1], name)
         key = "[]" if get_origin(inner) is list else "map[string]"

@@ -77,15 +77,18 @@ class DaemonRoutes(DockerState):
         """``/swarm``: inspect it; a body is read into its Go type first, so a value of the
         wrong type is Go's 400 (``json: cannot unmarshal number into Go struct field
         InitRequest.ListenAddr of type string``); ``init`` and ``join`` get the daemon's 503
-        for a node
-        already in a swarm, ``leave`` without ``force`` the daemon's 503 for the last
-        manager (moby ``daemon/cluster/swarm.go``, ``Leave``). The simulated swarm cannot
-        be left, updated or unlocked: those get a 501 that says so."""
+        for a node already in a swarm, except ``init`` with ``ForceNewCluster``, which a
+        manager accepts (:meth:`_force_new_cluster`); ``leave`` without ``force`` the
+        daemon's 503 for the last manager (moby ``daemon/cluster/swarm.go``, ``Init`` and
+        ``Leave``). The simulated swarm cannot be left, updated or unlocked: those get a 501
+        that says so."""
         if request.method == "GET" and not rest:
             return Response.json(200, self._swarm())
         body_type = _SWARM_BODIES.get(rest[0]) if len(rest) == 1 else None
-        if request.method == "POST" and body_type:
-            read_json(request, body_type)      # moby's swarm router reads the body first
+        body = read_json(request, body_type) if request.method == "POST" and body_type \
+            else {}                            # moby's swarm router reads the body first
+        if rest == ["init"] and body.get("ForceNewCluster") is True:
+            return Response.json(200, object_id("node", self._force_new_cluster()))
         if rest in (["init"], ["join"]):
             raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
                             "leave\" to leave this swarm and join another one.")
@@ -100,6 +103,24 @@ class DaemonRoutes(DockerState):
             raise HttpError(501, f"{what[rest[0]]} is not simulated: the simulated swarm "
                             "lives as long as its server (stop it with Ctrl-C)")
         raise HttpError(404, "page not found")
+
+    def _this_node(self) -> str:
+        """The manager whose engine answers: the leader, else the first manager still up
+        (a swarm that lost its quorum), else the first manager."""
+        raft = self.cluster.raft
+        return raft.leader or next((m for m in raft.managers if m in raft.up),
+                                   raft.managers[0])
+
+    def _force_new_cluster(self) -> str:
+        """``docker swarm init --force-new-cluster`` on this node: moby's ``Init`` stops the
+        node and starts it again with ``ForceNewCluster``, and answers its node ID; the
+        swarm's state stays, this manager becomes the only one
+        (:meth:`~clustersim.swarm.cluster.SwarmCluster.force_new_cluster`). Simplified: the
+        ``Spec`` sent with it (``initClusterSpec``) does not change the simulated swarm's
+        settings."""
+        name = self._this_node()
+        self.cluster.force_new_cluster(name)
+        return name
 
     def _version(self) -> dict[str, Any]:
         return {"Platform": {"Name": "clustersim (simulated Docker Engine)"},
@@ -116,7 +137,7 @@ class DaemonRoutes(DockerState):
                                             "Experimental": "false"}}]}
 
     def _info(self) -> dict[str, Any]:
-        leader = self.cluster.leader or self.cluster.raft.managers[0]
+        leader = self._this_node()
         machine = self.cluster.node_record(leader).node     # the engine answering: a manager
         nodes = self.cluster.node_ls()
         return {"ID": object_id("engine", leader), "Name": leader, "ServerVersion": ENGINE_VERSION,

@@ -37,9 +37,10 @@ def pod_log(request: Request, pod: dict[str, Any], renderer: Renderer) -> Respon
     what the kubelet did with it, one line per container event, marked as simulated.
     Errors as the kubelet gives them: no node yet, a container still waiting, an
     unknown container name, ``--previous`` for a container that never restarted
-    (``validateContainerLogStatus`` in ``pkg/kubelet/kubelet_pods.go``). ``--previous``
-    is the run before the current one: the lines up to the last start, or the last run
-    while the container waits in its crash-loop back-off.
+    (``validateContainerLogStatus`` in ``pkg/kubelet/kubelet_pods.go``). The log is the
+    current instance's (the running one, else the last that ran: during a crash loop's
+    back-off, the run that crashed); ``--previous`` is the run before the current one, or
+    the last run while the container waits in its back-off (:func:`_log_lines`).
 
     ``follow`` (``kubectl logs -f``) streams as the kubelet does: the lines so far, then
     each new one as the simulated clock reaches it, until the container stops (the Pod
@@ -80,6 +81,8 @@ def pod_log(request: Request, pod: dict[str, Any], renderer: Renderer) -> Respon
             kubelet, pod, uid, container, count):
         return Response(200, text, "text/plain; charset=utf-8")
 
+    followed = len(_runs(renderer, pod, container)) - 1     # the running instance
+
     def stream(server: SimServer) -> Iterator[bytes]:
         yield text
         sent = len(lines)
@@ -89,7 +92,7 @@ def pod_log(request: Request, pod: dict[str, Any], renderer: Renderer) -> Respon
                 server.catch_up()
                 renderer.begin(request.session)
                 now = renderer.cluster.get("Pod", pod["metadata"]["namespace"], name)
-                current = _log_lines(renderer, pod, container, False)
+                current = _runs(renderer, pod, container)[followed]
                 chunk = writer.write(current[sent:])
             yield chunk           # sent without the lock: a slow reader stalls no one else
             sent = max(sent, len(current))
@@ -101,27 +104,43 @@ def pod_log(request: Request, pod: dict[str, Any], renderer: Renderer) -> Respon
 
 def _log_lines(renderer: Renderer, pod: dict[str, Any], container: str,
               previous: bool) -> list[tuple[float, str]]:
-    """The simulated log of ``container`` in ``pod``: that container's
-    events (this very pod's, not a namesake's in another namespace nor a
-    predecessor's), the last run's only for ``previous``. A log is one container's
-    output, as the kubelet keeps one log file per container, so the Pod's own events
-    (its scheduling) are in no log and each container's lines are the events whose field
-    path names that container (``spec.containers{web}``, as the kubelet records them).
-    Each line with the simulated second it was written at, which the runtime's log file
-    keeps for the kubelet (``--since``, ``--timestamps``: :class:`_LogWriter`); the line
-    itself starts with that time too, as many programs print it."""
+    """The simulated log of one instance of ``container`` in ``pod``, as the kubelet picks
+    it (``validateContainerLogStatus`` in ``pkg/kubelet/kubelet_pods.go``): the running
+    instance, or when none runs (the crash loop's back-off, an exited container) the last
+    terminated one; with ``previous`` the last terminated one too, which while the
+    container runs is the run before the current one. A restart is a new container with a
+    log of its own, so the runs are never joined (:func:`_runs`)."""
+    runs = _runs(renderer, pod, container)
+    if previous and container not in renderer.cluster.kubelet.backing_off(pod):
+        runs = runs[:-1]
+    return runs[-1] if runs else []
+
+
+def _runs(renderer: Renderer, pod: dict[str, Any], container: str
+          ) -> list[list[tuple[float, str]]]:
+    """Each run of ``container`` in ``pod``, oldest first: its lines from the event that
+    started it to the next start. The lines are that container's events (this very pod's,
+    not a namesake's in another namespace nor a predecessor's). A log is one container's
+    output, as the kubelet keeps one log file per container instance, so the Pod's own
+    events (its scheduling), and the kubelet's before the container first started, are in
+    no log, and each container's lines are the events whose field path names that container
+    (``spec.containers{web}``, as the kubelet records them). Each line with the simulated
+    second it was written at, which the runtime's log file keeps for the kubelet
+    (``--since``, ``--timestamps``: :class:`_LogWriter`); the line itself starts with that
+    time too, as many programs print it."""
     meta = pod["metadata"]
-    events = [e for e in renderer.cluster.events.where(object=f"pod/{meta['name']}",
-                                                        uid=meta.get("uid", ""))
-              if e.reason in ("Started", "Killing", "BackOff")
-              and container_named(e.field_path) == container]
-    starts = [i for i, e in enumerate(events) if e.reason == "Started"]
-    if previous and container in renderer.cluster.kubelet.backing_off(pod):
-        events = events[starts[-1]:] if starts else events
-    elif previous:
-        events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
-    return [(e.time, f"{renderer.timestamp(e.time)} [clustersim] {e.reason}: "
-                     f"{e.message}") for e in events]
+    runs: list[list[tuple[float, str]]] = []
+    for event in renderer.cluster.events.where(object=f"pod/{meta['name']}",
+                                               uid=meta.get("uid", "")):
+        if event.reason not in ("Started", "Killing", "BackOff") \
+                or container_named(event.field_path) != container:
+            continue
+        if event.reason == "Started":
+            runs.append([])
+        if runs:
+            runs[-1].append((event.time, f"{renderer.timestamp(event.time)} [clustersim] "
+                                         f"{event.reason}: {event.message}"))
+    return runs
 
 
 class _LogWriter:

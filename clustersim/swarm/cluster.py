@@ -32,6 +32,7 @@ from clustersim.swarm.dispatcher import (
     NODE_DOWN_PERIOD,
     NodeRecord,
 )
+from clustersim.swarm.errors import SwarmError
 from clustersim.swarm.mesh import Request, RoutingMesh, Traffic
 from clustersim.swarm.nodeinfo import NodeSet
 from clustersim.swarm.orchestrator import Orchestrator
@@ -196,6 +197,8 @@ class SwarmCluster(ControlAPI):
         self.clock.call_later(self.raft.election_delay(self.clock.random), self._elect)
 
     def _elect(self) -> None:
+        if self.raft.has_leader:
+            return          # a forced new cluster led before this election's timeout
         leader = self.raft.elect(self.clock.random)
         if leader is None:
             self.record("swarm/raft", "QuorumLost", self.raft.describe(), "Warning")
@@ -214,6 +217,35 @@ class SwarmCluster(ControlAPI):
         for service in list(self.services.values()):
             self.orchestrator.reconcile(service)
         self.request_tick()
+
+    def force_new_cluster(self, name: str) -> list[str]:
+        """``docker swarm init --force-new-cluster`` on the manager ``name``: it keeps its
+        copy of the swarm's state (services, tasks, nodes) and restarts its Raft as the only
+        member, so it leads at once, with a quorum of one; every other manager is removed
+        from the Raft. Returns the managers removed. This is how a swarm that lost its
+        quorum for good is recovered (moby ``daemon/cluster/swarm.go``, ``Init``, which
+        accepts ``ForceNewCluster`` on a manager already in a swarm; swarmkit
+        ``manager/state/raft/raft.go``, ``loadAndStart``, which removes every other member;
+        https://docs.docker.com/engine/swarm/admin_guide/#recover-from-disaster).
+
+        The removed managers keep their node objects (manager role, no manager status in
+        ``docker node ls``); a real one that comes back cannot rejoin this Raft and must
+        leave and join again, and the simulator leaves it out of the Raft. Workers stay."""
+        if name not in self.raft.managers:
+            raise SwarmError("This node is not a swarm manager. Worker nodes can't be used to "
+                             "view or modify cluster state. Please run this command on a "
+                             "manager node or promote the current node to a manager.")
+        if not self.node_record(name).alive:
+            raise SwarmError(f"{name} is down: run it on a manager that is still up")
+        removed = [m for m in self.raft.managers if m != name]
+        self.raft.managers[:] = [name]
+        self.raft.up.intersection_update({name})
+        self.raft.leader = None
+        self.record("swarm/raft", "ForceNewCluster",
+                    f"{name} restarted the Raft as its only member"
+                    + (f"; removed: {', '.join(removed)}" if removed else ""))
+        self._elect()
+        return removed
 
     @property
     def leader(self) -> str | None:

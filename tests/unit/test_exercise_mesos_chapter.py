@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from clustersim.exercises.mesos_chapter import (
@@ -113,6 +116,18 @@ def test_claim_hints_say_which_kind_of_mistake_and_cite() -> None:
         assert not feedback.passed and cell.source in feedback.hint
         assert ("not true when the article was written" in feedback.hint) == \
             (right[claim] == "wrong")
+
+
+def test_the_first_release_in_the_hint_is_in_the_chapters_history() -> None:
+    """The exercise sends learners to the chapter's history, which named Mesos 1.0 (July
+    2016) but not the first release, and the hint said only "Mesos 0.9 (2012)"."""
+    cell = next(c for c in claims().values() if "first release" in c.claim_2019.claim)
+    first = re.match(r"Mesos (\d+\.\d+\.\d+) \((\w+ \d{4})\)", cell.value)
+    assert first is not None, cell.value
+    chapter = Path(__file__).parents[2] / "book" / "orchestrators" / "mesos-marathon.md"
+    history = chapter.read_text().split("## A short history")[1].split("\n## ")[0]
+    version, month = first.groups()
+    assert f"{version}, in {month}" in " ".join(history.split())
 
 
 @pytest.mark.parametrize("answer", [None, {}, "wrong"])

@@ -76,6 +76,10 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
             'values: ""'),
     (GOOD.replace("namespace: shop}]", "namespace: shop, apiGroup: rbac.authorization.k8s.io}]"),
      False, "leave apiGroup out"),
+    # a kind or a singular for the resource: RBAC compares resource names exactly
+    (GOOD.replace("[deployments]", "[deployment]"), False, "lowercase plurals"),
+    (GOOD.replace("[deployments]", "[Deployments]"), False, "not Deployments"),
+    (GOOD.replace("[deployments]", "[Deployment]"), False, "lowercase plurals"),
 ])
 def test_least_privilege(text, passed, words) -> None:
     feedback = check_least_privilege(text)
@@ -129,6 +133,17 @@ HARDENED = WEB_POD.replace("      ports:", """      securityContext:
      "runAsUser=0"),
     (HARDENED.replace("runAsNonRoot: true", "runAsNonRoot: true\n        runAsUser: 101"), True,
      "Right"),
+    # the API server decodes the security context before Pod Security reads it: a quoted
+    # bool is its 400 and a miscased seccomp type its 422, not "set ...=false" from admission
+    (HARDENED.replace("allowPrivilegeEscalation: false", 'allowPrivilegeEscalation: "false"'),
+     False, "cannot unmarshal string into Go struct field SecurityContext.spec.containers."
+            "securityContext.allowPrivilegeEscalation of type bool"),
+    (HARDENED.replace("allowPrivilegeEscalation: false", 'allowPrivilegeEscalation: "false"'),
+     False, "without quotes"),
+    (HARDENED.replace("type: RuntimeDefault", "type: runtimedefault"), False,
+     'Unsupported value: "runtimedefault": supported values: "Localhost", "RuntimeDefault", '
+     '"Unconfined"'),
+    (HARDENED.replace("type: RuntimeDefault", "type: runtimedefault"), False, "case-sensitive"),
 ])
 def test_restricted_pod(text, passed, words) -> None:
     feedback = check_restricted_pod(text)
@@ -181,6 +196,11 @@ _PROMETHEUS_PEER = """\
                                                                       "- podSelector")),
      False, "grafana (monitoring) to api on 9090: gets through"),
     (SHOP_POLICIES.replace("      ports: [{port: 9090}]\n", ""), False, "without `ports`"),
+    # frontend needs the api's http port only, not its metrics port
+    (SHOP_POLICIES.replace("      ports: [{port: http}]\n", ""), False,
+     "frontend to api on 9090: gets through"),
+    (SHOP_POLICIES.replace("[{port: http}]", "[{port: http}, {port: metrics}]"), False,
+     "frontend to api on 9090: gets through"),
     (SHOP_POLICIES.replace("{name: db-from-api, namespace: shop}", "{name: db-from-api}"),
      False, "own namespace only"),
     (SHOP_POLICIES.replace("policyTypes: [Ingress]", "policyTypes: [Ingress, Egress]"),

@@ -27,6 +27,10 @@ def test_diagnosis_hints(answer, hint):
 def test_diagnosis_right():
     assert check_diagnosis(RIGHT).passed
     assert check_diagnosis({app: f" {cause.upper()}" for app, cause in RIGHT.items()}).passed
+    # "resource" names the cause as well as "resources": not "not one of the choices"
+    assert check_diagnosis({**RIGHT, "report": "Resource"}).passed
+    wrong = check_diagnosis({**RIGHT, "mailer": "resource"})
+    assert not wrong.passed and "FailedCreate" in wrong.hint
 
 
 def test_pull_attempts_follow_the_back_off():

@@ -3,6 +3,12 @@ kubernetes-sigs/kustomize api/hasher/hasher_test.go."""
 
 from __future__ import annotations
 
+import base64
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -58,6 +64,51 @@ def test_the_name_changes_with_the_data_only() -> None:
     assert generated_name(one).startswith("web-config-")
     assert generated_name(one) == generated_name({**one, "metadata": {"name": "web-config"}})
     assert generated_name(one) != generated_name(two)
+
+
+# What `kubectl kustomize` (kubectl v1.37.1, Kustomize v5.8.1) printed for one generator each;
+# test_real_kustomize_prints_these_names runs the binary again where it is installed.
+# (kind, name, literal, generated name)
+REAL_KUSTOMIZE = [
+    ("configMap", "api-config", "LOG_LEVEL=warn", "api-config-dfk4bdbtkk"),
+    ("configMap", "api-config", "LOG_LEVEL=info", "api-config-hf678c7m2b"),
+    ("secret", "db", "PASSWORD=s3cret", "db-k756ct962b"),
+]
+
+
+def generated(kind: str, name: str, literal: str) -> dict:
+    """The object a generator makes of one literal: a Secret's value in base64, type Opaque."""
+    key, value = literal.split("=", 1)
+    if kind == "secret":
+        return {"kind": "Secret", "type": "Opaque", "metadata": {"name": name},
+                "data": {key: base64.b64encode(value.encode()).decode()}}
+    return {"kind": "ConfigMap", "metadata": {"name": name}, "data": {key: value}}
+
+
+@pytest.mark.parametrize("kind, name, literal, expected", REAL_KUSTOMIZE)
+def test_generated_names_match_real_kustomize(kind: str, name: str, literal: str,
+                                              expected: str) -> None:
+    assert generated_name(generated(kind, name, literal)) == expected
+
+
+def test_the_name_is_not_hashed() -> None:
+    """hasher.go looks up "metadata/name" as one key, finds nothing and hashes ""."""
+    data = parse(CM + "metadata: {name: one}\ndata: {a: b}")
+    assert content_hash(data) == content_hash({**data, "metadata": {"name": "two"}})
+    assert '"name":""' in encode(data)
+
+
+@pytest.mark.parametrize("kind, name, literal, expected", REAL_KUSTOMIZE)
+def test_real_kustomize_prints_these_names(tmp_path: Path, kind: str, name: str, literal: str,
+                                           expected: str) -> None:
+    kubectl = shutil.which("kubectl", path=str(Path(sys.executable).parent))
+    if kubectl is None:
+        pytest.skip("no kubectl beside this Python (the venv's kubectl embeds Kustomize)")
+    (tmp_path / "kustomization.yaml").write_text(
+        f"{kind}Generator:\n- name: {name}\n  literals: [{literal}]\n")
+    built = subprocess.run([kubectl, "kustomize", str(tmp_path)], capture_output=True,
+                           text=True, timeout=60, check=True).stdout
+    assert yaml.safe_load(built)["metadata"]["name"] == expected
 
 
 def test_other_kinds_are_refused() -> None:

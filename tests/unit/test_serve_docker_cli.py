@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from clustersim import Node
 from clustersim.serve import serve
+from clustersim.swarm import SwarmCluster
 
 SHOP = Path(__file__).parents[2] / "clustersim" / "data" / "apps" / "shop" / "shop.yml"
 
@@ -86,6 +88,34 @@ def test_version_info_and_swarm(docker):
     refused = docker.run("swarm", "init", ok=False)
     assert refused.returncode == 1
     assert "This node is already part of a swarm" in refused.stderr
+
+
+def test_swarm_init_force_new_cluster_recovers_a_lost_quorum(docker_cli, tmp_path):
+    """day-2's recovery, ``docker swarm init --force-new-cluster`` on the surviving manager,
+    was refused "already part of a swarm"; moby's ``Init`` accepts it on a manager: it
+    answers the node's ID, the swarm keeps its services, and this manager leads alone."""
+    nodes = [*Node.many(3, "manager", cpu=2, memory="4Gi", role="manager"),
+             *Node.many(2, "worker", cpu=2, memory="4Gi")]
+    with serve("swarm", cluster=SwarmCluster(nodes, seed=0), speed=0) as server:
+        docker = Docker(docker_cli, server, tmp_path / "docker-config")
+        docker("service", "create", "-d", "--name", "web", "--replicas", "2", "nginx:1.27")
+        server.step(20)
+        with server.lock:
+            server.cluster.fail_node("manager-2")
+            server.cluster.fail_node("manager-3")
+        server.step(30)
+        refused = docker.run("service", "scale", "-d", "web=3", ok=False)
+        assert "The swarm does not have a leader" in refused.stderr
+        printed = docker("swarm", "init", "--force-new-cluster")
+        node_id = docker("node", "inspect", "--format", "{{.ID}}", "manager-1")[0]
+        assert printed[0] == f"Swarm initialized: current node ({node_id}) is now a manager."
+        assert docker("node", "ls", "--format", "{{.Hostname}} {{.ManagerStatus}}")[:3] == \
+            ["manager-1 Leader", "manager-2 ", "manager-3 "]
+        docker("service", "scale", "-d", "web=3")
+        server.step(60)              # the lost managers' tasks are replaced once they are down
+        assert docker("service", "ls", "--format", "{{.Replicas}}") == ["3/3"]
+        refused = docker.run("swarm", "init", ok=False)       # without the flag: still 503
+        assert "This node is already part of a swarm" in refused.stderr
 
 
 def test_node_ls_inspect_update(docker):

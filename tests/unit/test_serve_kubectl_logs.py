@@ -43,24 +43,34 @@ def _stamp(second: float) -> str:
 
 def test_log_options_select_and_stamp_lines_as_the_kubelet_writes_them(crash):
     """The options were ignored but ``--tail``: ``--since=1s`` and ``--limit-bytes=10``
-    printed the whole log, ``--timestamps`` the same lines."""
-    whole = crash("logs", "crash").stdout.splitlines(keepends=True)
-    assert [line.split()[2] for line in whole] == ["Started:", "Started:", "BackOff:", "Started:"]
-    assert whole[3].startswith(_stamp(26) + "Z [clustersim] Started:")
-    stamped = crash("logs", "crash", "--timestamps").stdout.splitlines(keepends=True)
+    printed the whole log, ``--timestamps`` the same lines. They are tried on the run that
+    crashed at 16 s (``--previous``: its start at 11 s, its back-off at 16 s), as the
+    current instance has one line so far."""
+    def logs(*flags: str) -> str:
+        return crash("logs", "crash", "--previous", *flags).stdout
+
+    whole = logs().splitlines(keepends=True)
+    assert [line.split()[2] for line in whole] == ["Started:", "BackOff:"]
+    assert whole[1].startswith(_stamp(16) + "Z [clustersim] BackOff:")
+    stamped = logs("--timestamps").splitlines(keepends=True)
     assert stamped == [f"{_stamp(t)}.250000000Z {line}"
-                       for t, line in zip((6, 11, 16, 26), whole, strict=True)]
-    assert crash("logs", "crash", "--since=5s").stdout.splitlines(keepends=True) == whole[3:]
-    assert crash("logs", "crash", "--since=15s").stdout.splitlines(keepends=True) == whole[2:]
+                       for t, line in zip((11, 16), whole, strict=True)]
+    assert logs("--since=5s") == ""
+    assert logs("--since=15s").splitlines(keepends=True) == whole[1:]
     # the API server passes sinceTime on in whole seconds: 16.25 s is not before 16 s
-    since = crash("logs", "crash", f"--since-time={_stamp(16)}.9Z").stdout
-    assert since.splitlines(keepends=True) == whole[2:]
-    assert crash("logs", "crash", "--limit-bytes=10").stdout == whole[0][:10]
-    limited = crash("logs", "crash", "--timestamps", "--tail=2", "--limit-bytes=40").stdout
-    assert limited == "".join(stamped[2:])[:40]
-    assert crash("logs", "crash", "--tail=3", "--since=15s").stdout == "".join(whole[2:])
-    for tail in (5, 7):     # more than the log has: all of it (5 had printed 1 line, 7 three)
-        assert crash("logs", "crash", f"--tail={tail}").stdout == "".join(whole)
+    assert logs(f"--since-time={_stamp(16)}.9Z").splitlines(keepends=True) == whole[1:]
+    assert logs("--limit-bytes=10") == whole[0][:10]
+    assert logs("--timestamps", "--tail=1", "--limit-bytes=40") == stamped[1][:40]
+    assert logs("--tail=2", "--since=15s") == whole[1]
+    for tail in (3, 5):     # more than the log has: all of it
+        assert logs(f"--tail={tail}") == "".join(whole)
+
+
+def test_the_log_is_the_current_instances(crash):
+    """A restarted container's log printed every run joined; the kubelet reads the running
+    instance's only (``validateContainerLogStatus``): here the one started at 26 s."""
+    [line] = crash("logs", "crash").stdout.splitlines()
+    assert line.startswith(_stamp(26) + "Z [clustersim] Started:")
 
 
 @pytest.mark.parametrize(("query", "message"), [

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from clustersim import Node
-from clustersim.swarm import NoLeaderError, SwarmCluster, fault_tolerance, quorum
+from clustersim.swarm import NoLeaderError, SwarmCluster, SwarmError, fault_tolerance, quorum
 
 # docs.docker.com/engine/swarm/admin_guide/#add-manager-nodes-for-fault-tolerance
 DOCS_TABLE = [(1, 1, 0), (2, 2, 0), (3, 2, 1), (4, 3, 1), (5, 3, 2), (6, 4, 2), (7, 4, 3),
@@ -118,3 +118,33 @@ def test_node_ls_and_ls_show_managers_and_replicas() -> None:
                     "wrk-2": ("Down", "")}
     assert cluster.ls() == [{"name": "s_web", "mode": "replicated", "replicas": "4/4",
                              "image": "web", "ports": "*:80->80/tcp"}]
+
+
+def test_force_new_cluster_recovers_a_swarm_that_lost_its_quorum() -> None:
+    """``docker swarm init --force-new-cluster`` on the surviving manager (day-2 chapter):
+    it keeps the swarm's state, leads alone with a quorum of one, and the swarm takes
+    changes again; the lost managers are out of the Raft (moby ``Init``, swarmkit's
+    ``loadAndStart``)."""
+    cluster = three_managers()
+    cluster.fail_node("mgr-2")
+    cluster.fail_node("mgr-3")
+    cluster.run(until=60)
+    assert cluster.leader is None
+    assert cluster.force_new_cluster("mgr-1") == ["mgr-2", "mgr-3"]
+    assert cluster.leader == "mgr-1" and cluster.raft.managers == ["mgr-1"]
+    assert [r["manager"] for r in cluster.node_ls()] == ["Leader", "", "", "", ""]
+    cluster.scale("s_web", 5)                          # refused without a leader before
+    cluster.run(until=120)
+    assert sum(1 for t in cluster.tasks("s_web") if t.state == "running") == 5
+    [forced] = cluster.events.where(reason="ForceNewCluster")
+    assert "removed: mgr-2, mgr-3" in forced.message
+    assert len(cluster.events.where(reason="LeaderElected")) == 1
+    cluster.recover_node("mgr-2")                       # a removed manager stays out
+    cluster.run(until=200)
+    assert cluster.raft.managers == ["mgr-1"] and cluster.leader == "mgr-1"
+
+
+def test_force_new_cluster_is_refused_on_a_worker() -> None:
+    cluster = three_managers()
+    with pytest.raises(SwarmError, match="This node is not a swarm manager"):
+        cluster.force_new_cluster("wrk-1")

