@@ -26,7 +26,8 @@ __all__ = ["Placement", "place"]
 @dataclass
 class Placement:
     """What :func:`place` saw: ``waiting`` lists (task, reason) for every task without a node;
-    ``notes`` says what was not simulated."""
+    ``notes`` says what was not simulated and repeats each spec's loader warnings (what the
+    real system would refuse or warn about), each led by the spec's kind and name."""
 
     __repr__ = brief
 
@@ -61,7 +62,8 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
         raise ValueError(f"one dialect at a time, please: {name or 'this source'} holds "
                          f"{', '.join(systems)}; place each in a source of its own")
     system = systems[0]
-    notes = [f"{s.kind} {s.name}: kept but not simulated" for s in specs if not s.simulated]
+    notes = [f"{s.kind} {s.name}: {note}" for s in specs
+             for note in (*(() if s.simulated else ("kept but not simulated",)), *s.warnings)]
     cluster = open_system(system, seed=seed)
     # the simulator loads the source itself: a loaded stack has had its variables
     # interpolated ("$$" became "$") and must not be interpolated twice

@@ -159,3 +159,18 @@ def test_an_edited_example_is_labelled_as_the_learners_edit() -> None:
     choice.value = "example: shop (swarm)"
     run.click()
     assert "Every task found a place" in report.value
+
+
+def test_the_loaders_warnings_reach_the_notes_and_the_widget_escaped() -> None:
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+           "spec: {nodeSelectr: {a: b}, containers: [{name: c, image: nginx}]}\n")
+    placement = place(pod)
+    assert placement.notes == [f"Pod p: {placement.specs[0].warnings[0]}"]
+    assert 'unknown field "spec.nodeSelectr"' in placement.notes[0]
+    app = manifest_explorer()
+    choice, text, run, report, _ = app.widget.children
+    choice.value = PASTE
+    text.value = pod
+    run.click()
+    assert "unknown field &quot;spec.nodeSelectr&quot;" in report.value
+    assert 'unknown field "spec.nodeSelectr"' not in report.value
