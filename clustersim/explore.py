@@ -65,7 +65,7 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
     system = systems[0]
     _check_tasks(specs, system, name or "this manifest")
     notes = [f"{s.kind} {s.name}: {note}" for s in specs
-             for note in (*(() if s.simulated else ("kept but not simulated",)), *s.warnings)]
+             for note in ([] if s.simulated else ["kept but not simulated"]) + [*s.warnings]]
     cluster = open_system(system, seed=seed)
     # the simulator loads the source itself: a loaded stack has had its variables
     # interpolated ("$$" became "$") and must not be interpolated twice

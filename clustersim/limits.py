@@ -54,7 +54,7 @@ MAX_EXPLORED_TASKS = 500
 service) that one source may ask for in :func:`clustersim.explore.place`, the manifest
 explorer's run, all workloads together. The explorer is a widget and must answer within a
 second, but the simulators place every task one by one (about 1 ms per Pending Kubernetes pod,
-3 ms per Marathon instance on an idle core): 150,000 replicas froze it for minutes. The demo
+2 ms per Marathon instance: 500 take 0.3 to 1 s): 150,000 replicas froze it for minutes. The demo
 clusters are small (the Kubernetes one holds 330 pods: three workers of kubelet's default 110),
 so 500 still fills one and shows what waits and why; the simulators themselves take up to
 :data:`MAX_REPLICAS` per workload."""
