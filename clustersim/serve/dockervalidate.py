@@ -28,11 +28,11 @@ So the served daemon speaks only upstream's words: the course's Compose reader, 
 the body next, keeps its field paths and advice for ``docker stack deploy`` files and the
 Python library. Simplified (what swarmkit does instead): a credential spec is not checked
 (moby refuses one with no source or two, swarmkit one naming a config the service does not
-refer to with a runtime target); a target port above 65535, and a port published above it
-in host mode, which swarmkit's control API stores (the fields are ``uint32``) and no node
-can publish, are refused by the Compose reader, in its words without its field path; a
-``TargetPort`` of 0 or above 65535, which swarmkit stores too (``validateEndpointSpec``
-checks published ports only), is answered 501, not simulated (:func:`unsimulated`).
+refer to with a runtime target); a port published above 65535 in host mode, which
+swarmkit's control API stores (the field is a ``uint32``) and no node can publish, is refused
+by the Compose reader, in its words without its field path; a ``TargetPort`` of 0 or above
+65535, which swarmkit stores too (``validateEndpointSpec`` checks published ports only), is
+answered 501, not simulated (:func:`unsimulated`).
 (An unknown port protocol or publish mode is TCP and ingress, as moby converts them, and an
 ingress port above 65535 leaves the service's tasks NEW, as swarmkit's allocator does:
 :mod:`clustersim.serve.dockerspec`.)
