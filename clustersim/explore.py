@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from clustersim.clusters import open_system
+from clustersim.clusters import demo_nodes, open_system
+from clustersim.limits import MAX_EXPLORED_TASKS, LimitError
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.memo import memoized
 from clustersim.reprs import brief
@@ -26,7 +27,8 @@ __all__ = ["Placement", "place"]
 @dataclass
 class Placement:
     """What :func:`place` saw: ``waiting`` lists (task, reason) for every task without a node;
-    ``notes`` says what was not simulated."""
+    ``notes`` says what was not simulated and repeats each spec's loader warnings (what the
+    real system would refuse or warn about), each led by the spec's kind and name."""
 
     __repr__ = brief
 
@@ -61,7 +63,9 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
         raise ValueError(f"one dialect at a time, please: {name or 'this source'} holds "
                          f"{', '.join(systems)}; place each in a source of its own")
     system = systems[0]
-    notes = [f"{s.kind} {s.name}: kept but not simulated" for s in specs if not s.simulated]
+    _check_tasks(specs, system, name or "this manifest")
+    notes = [f"{s.kind} {s.name}: {note}" for s in specs
+             for note in ([] if s.simulated else ["kept but not simulated"]) + [*s.warnings]]
     cluster = open_system(system, seed=seed)
     # the simulator loads the source itself: a loaded stack has had its variables
     # interpolated ("$$" became "$") and must not be interpolated twice
@@ -69,6 +73,27 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
     cluster.run(until=until)
     return Placement(system, specs, cluster.snapshot(), cluster.events(), cluster.waiting(),
                      notes)
+
+
+def _check_tasks(specs: ManifestSet, system: str, where: str) -> None:
+    """Refuse a source that asks for more than :data:`~clustersim.limits.MAX_EXPLORED_TASKS`
+    tasks, before any is simulated, saying what a real cluster would do with them: create
+    them all, place what fits and keep the rest waiting (Kubernetes: ``Pending`` with a
+    ``FailedScheduling`` event, kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``)."""
+    nodes = len(demo_nodes(system))
+    counts = [(nodes if w.replicas is None else w.replicas, w) for w in specs.workloads()]
+    total = sum(count for count, _ in counts)
+    if total <= MAX_EXPLORED_TASKS:
+        return
+    count, most = max(counts, key=lambda pair: pair[0])
+    raise LimitError(
+        f"{where} asks for {total:,} tasks ({most.kind} {most.name}: {count:,}), more than "
+        f"the explorer places ({MAX_EXPLORED_TASKS:,}, clustersim.limits.MAX_EXPLORED_TASKS): "
+        f"it answers at once, and simulates every task one by one on its demo cluster of "
+        f"{nodes} nodes. A real cluster would create them all, place what fits and keep the rest "
+        f"waiting with the scheduler's reason. Ask for {MAX_EXPLORED_TASKS:,} or fewer to see "
+        "that here, or run it on a cluster of your own "
+        "(clustersim.clusters.open_system(system, nodes))")
 
 
 _place_text = memoized(32)(_place)

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_AFFINITY_TERMS",
     "MAX_BUCKETS",
     "MAX_ECHO_CHARS",
+    "MAX_EXPLORED_TASKS",
     "MAX_NODES",
     "MAX_QUIET_SECONDS",
     "MAX_REPLICAS",
@@ -47,6 +48,16 @@ ReplicationController or Job ``parallelism``/``completions``; Swarm ``replicas``
 ``instances``): the 150,000 pods Kubernetes documents as the most a tested cluster holds. The
 API server itself accepts any int32 and would then create pods for hours; the simulator creates
 every pod object in memory, so a billion would never finish."""
+
+MAX_EXPLORED_TASKS = 500
+"""Tasks (pods, Swarm tasks, Marathon instances; one per node for a DaemonSet or a global
+service) that one source may ask for in :func:`clustersim.explore.place`, the manifest
+explorer's run, all workloads together. The explorer is a widget and must answer within a
+second, but the simulators place every task one by one (about 1 ms per Pending Kubernetes pod,
+2 ms per Marathon instance: 500 take 0.3 to 1 s): 150,000 replicas froze it for minutes. The demo
+clusters are small (the Kubernetes one holds 330 pods: three workers of kubelet's default 110),
+so 500 still fills one and shows what waits and why; the simulators themselves take up to
+:data:`MAX_REPLICAS` per workload."""
 
 MAX_REQUEST_RATE = 10_000.0
 """Requests per second of one simulated request stream. Each request is one simulated event,

@@ -26,8 +26,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-__all__ = ["ANY_PORT", "App", "Group", "Pod", "bound_error", "check_constraint", "enum_values",
-           "whole_number", "with_enums_as_read"]
+__all__ = ["ANY_PORT", "MAX_LONG", "App", "Group", "Pod", "bound_error", "check_constraint",
+           "enum_values", "whole_number", "with_enums_as_read"]
 
 
 def whole_number(value: Any) -> Any:
@@ -190,8 +190,26 @@ class PortMapping(_Model):
     labels: dict[str, str] | None = None
 
 
+MAX_LONG = 2**63 - 1
+"""The largest ``Long``: a RAML ``integer`` of ``format: int64`` (a persistent volume's
+``size`` and ``maxSize`` in ``volumes.raml``) is read by Play's ``LongReads``."""
+
+
+def _long(value: Any) -> Any:
+    """A number that is no 64-bit integer, refused with the key of Play's ``LongReads``
+    (``error.expected.long``), which Marathon's served API answers too (422 ``Invalid
+    JSON``, ``/container/volumes(0)/persistent/size``); ``1e3`` is the Long 1000."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and \
+            not -MAX_LONG - 1 <= value <= MAX_LONG:
+        raise ValueError(f"{value} is not valid: error.expected.long (Marathon reads it as a "
+                         f"64-bit integer, at most {MAX_LONG})")
+    return value
+
+
 class PersistentVolumeInfo(_Model):
-    size: Annotated[Int, Field(ge=1)]
+    """``PersistentVolume`` of ``volumes.raml``: ``size`` in MiB, an ``int64``."""
+
+    size: Annotated[Int, Field(ge=1), BeforeValidator(_long)]
     type: Literal["root", "path", "mount"] | None = None
 
 

@@ -24,7 +24,13 @@ from clustersim.manifests import ManifestError
 from clustersim.manifests.compose_syntax import PROTOCOLS
 from clustersim.serve.core import HttpError
 from clustersim.serve.dockerjson import decode
-from clustersim.serve.dockervalidate import PUBLISH_MODES, check_service_spec, enum_value
+from clustersim.serve.dockervalidate import (
+    PUBLISH_MODES,
+    check_service_spec,
+    enum_value,
+    service_modes,
+    unsimulated,
+)
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.spec import compose_service
@@ -116,16 +122,13 @@ def simulator_spec(body: Any) -> ServiceSpec:
     template = json_object(body, "tasktemplate")
     container = json_object(template, "containerspec")
     deploy: dict[str, Any] = {}
-    mode = json_object(body, "mode") or {"replicated": {"replicas": 1}}
-    for job in ("replicatedjob", "globaljob"):
-        if job in mode:    # the CLI's --mode replicated-job and global-job (API 1.41+)
-            raise HttpError(501, "rpc error: code = Unimplemented desc = "
-                            f"{job.replace('job', '-job')} mode is not simulated: clustersim "
-                            "runs replicated and global services only")
-    if "global" in mode:
+    problem = unsimulated(body)
+    if problem is not None:
+        raise HttpError(501, f"rpc error: code = Unimplemented desc = {problem}")
+    if service_modes(body) == ["global"]:
         deploy["mode"] = "global"
     else:
-        replicas = json_object(mode, "replicated").get("replicas")
+        replicas = json_object(json_object(body, "mode"), "replicated").get("replicas")
         deploy["replicas"] = 1 if replicas is None else replicas
     placement = json_object(template, "placement")
     deploy["placement"] = {k: v for k, v in {

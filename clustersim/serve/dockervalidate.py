@@ -7,8 +7,9 @@ A body goes through two checks upstream, in this order:
    ``ServiceSpecToGRPC``): the container spec first (``container.go``, ``containerToGRPC``:
    a config reference with neither or both of a file and a runtime target, ``invalid Config:
    …``; a mount of an unknown type or bind propagation, ``invalid MountType: "x"``), then an
-   unknown restart condition, update failure action, update order or endpoint mode, each
-   refused with a plain error, which the daemon answers with 400
+   unknown restart condition, update failure action, update order or endpoint mode, and
+   more than one service mode (``must specify only one service mode``), each refused with a
+   plain error, which the daemon answers with 400
    (``daemon/cluster/services.go`` wraps it as ``errdefs.InvalidParameter``);
 2. swarmkit's ``validateServiceSpec`` (``manager/controlapi/service.go``): the name, the
    task's resources, restart policy, placement constraints, secret and config references
@@ -27,9 +28,11 @@ So the served daemon speaks only upstream's words: the course's Compose reader, 
 the body next, keeps its field paths and advice for ``docker stack deploy`` files and the
 Python library. Simplified (what swarmkit does instead): a credential spec is not checked
 (moby refuses one with no source or two, swarmkit one naming a config the service does not
-refer to with a runtime target); a target port above 65535, and a port published above it
-in host mode, which swarmkit's control API stores (the fields are ``uint32``) and no node
-can publish, are refused by the Compose reader, in its words without its field path.
+refer to with a runtime target); a port published above 65535 in host mode, which
+swarmkit's control API stores (the field is a ``uint32``) and no node can publish, is refused
+by the Compose reader, in its words without its field path; a ``TargetPort`` of 0 or above
+65535, which swarmkit stores too (``validateEndpointSpec`` checks published ports only), is
+answered 501, not simulated (:func:`unsimulated`).
 (An unknown port protocol or publish mode is TCP and ingress, as moby converts them, and an
 ingress port above 65535 leaves the service's tasks NEW, as swarmkit's allocator does:
 :mod:`clustersim.serve.dockerspec`.)
@@ -50,11 +53,14 @@ from clustersim.manifests.compose_types import (
 )
 from clustersim.serve.core import HttpError
 
-__all__ = ["PUBLISH_MODES", "check_service_spec", "enum_value",
-           "missing_references"]
+__all__ = ["PUBLISH_MODES", "SERVICE_MODES", "check_service_spec", "enum_value",
+           "missing_references", "service_modes", "unsimulated"]
 
 PUBLISH_MODES = ("ingress", "host")
 """swarmkit's ``PortConfig.PublishMode`` names, the zero value first."""
+SERVICE_MODES = ("replicated", "global", "replicatedjob", "globaljob")
+"""The members of moby's ``ServiceMode`` (folded names): pointers, at most one of them set."""
+_SIMULATED_MODES = ("replicated", "global")
 _MIN_NANO_CPUS = 1_000_000
 _MIN_MEMORY = 4 * 1024 * 1024
 _MIN_HEALTH_NS = 1_000_000
@@ -106,6 +112,35 @@ def _conversion_problem(body: dict[str, Any]) -> str | None:
     mode = _object(body, "endpointspec").get("mode") or ""
     if mode not in ("", "vip", "dnsrr"):
         return f"invalid resolution mode: {go_quote(mode)}"
+    if len(service_modes(body)) > 1:
+        return "must specify only one service mode"
+    return None
+
+
+def service_modes(body: dict[str, Any]) -> list[str]:
+    """The service modes the folded ServiceSpec ``body`` sets, in :data:`SERVICE_MODES`
+    order: a member given as ``null`` is Go's nil pointer, not set (none set: replicated,
+    one replica, as ``ServiceSpecToGRPC`` defaults it)."""
+    mode = _object(body, "mode")
+    return [name for name in SERVICE_MODES if mode.get(name) is not None]
+
+
+def unsimulated(body: dict[str, Any]) -> str | None:
+    """What the folded ServiceSpec ``body`` asks for that the daemon and swarmkit accept but
+    the simulator does not run (answered 501 ``Unimplemented``), or None: a job mode
+    (the CLI's ``--mode replicated-job`` and ``global-job``, API 1.41+), or a ``TargetPort``
+    of 0 or above 65535, which swarmkit stores (a ``uint32``) without a check, though no
+    container port has that number."""
+    job = next((m for m in service_modes(body) if m not in _SIMULATED_MODES), None)
+    if job is not None:
+        return (f"{job.replace('job', '-job')} mode is not simulated: clustersim runs "
+                "replicated and global services only")
+    for port in _object(body, "endpointspec").get("ports") or []:
+        target = (port if isinstance(port, dict) else {}).get("targetport") or 0
+        if not 1 <= target <= 65535:
+            return (f"target port {target} is not simulated: swarmkit stores it (a uint32) "
+                    "without a check, but no container port has that number; clustersim runs "
+                    "target ports from 1 to 65535")
     return None
 
 

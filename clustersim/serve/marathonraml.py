@@ -10,7 +10,9 @@ Marathon 1.x reads an app in two steps (d2iq-archive/marathon):
    ``details`` give Play's error keys per field, all fields at once
    (``api/RestResource.scala``, ``entity``; ``MarathonExceptionMapper``: ``{"id": 123}`` gives
    ``/id`` ``error.expected.jsstring``). The keys: ``error.expected.jsnumber``,
-   ``error.expected.int`` (a number that is no 32-bit integer), ``error.expected.jsstring``,
+   ``error.expected.int`` (a number that is no 32-bit integer), ``error.expected.long`` (no
+   64-bit integer: ``format: int64``, read as a ``Long``, ``backend/package.scala``),
+   ``error.expected.jsstring``,
    ``error.expected.jsarray``, ``error.expected.jsobject``, ``error.expected.jsboolean``,
    ``error.path.missing``, ``error.min``, ``error.max``, ``error.minLength``,
    ``error.pattern``.
@@ -20,10 +22,11 @@ Marathon 1.x reads an app in two steps (d2iq-archive/marathon):
 
 This module answers the first step for the fields learners get wrong, one reader per RAML
 type in a table (the id, command, counts and amounts, constraints, dependencies, labels,
-upgrade strategy; the container with its Docker image, engine type and network and its
-port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
-``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
-``secrets.raml``; of a pod, its containers, networks and role, ``pod.raml``) and the second for
+upgrade strategy; the container with its Docker image, engine type and network, its
+port mappings and its persistent volumes' sizes; port definitions; health checks; the
+fetched artifacts, URIs and secrets: ``appContainer.raml``, ``network.raml``,
+``healthCheck.raml``, ``artifact.raml``, ``secrets.raml``, ``volumes.raml``; of a pod, its
+containers, networks, volumes and role, ``pod.raml``) and the second for
 the id, the constraints, a Docker container's ``docker`` and the networks (of a pod too); a
 value that is no object where an object type belongs (``"container": "x"``, an item of
 ``healthChecks``) reads as an object without fields, as Marathon reads it; the manifest
@@ -52,6 +55,7 @@ from clustersim.manifests.marathon import (
 )
 from clustersim.manifests.marathon_types import (
     ANY_PORT,
+    MAX_LONG,
     OPERATORS,
     UNKNOWN_OPERATOR,
     App,
@@ -87,17 +91,23 @@ _NUMBERS = {"cpus": 0.001, "mem": 0.0, "disk": None, "backoffFactor": 1.0}
 Errors = list[tuple[str, str]]
 
 
+_WHOLE = {_INT32: "error.expected.int", MAX_LONG: "error.expected.long"}
+"""The largest ``Int`` and ``Long``, and the key Play's ``IntReads`` and ``LongReads`` answer
+a number that is no such integer with."""
+
+
 def _number(value: Any, path: str, minimum: float | None, errors: Errors, *,
-            integer: bool = False, maximum: float | None = None) -> None:
-    """Play's ``IntReads``/``DoubleReads``, then the RAML ``minimum`` and ``maximum``. Play
-    reads a JSON number as a ``BigDecimal``, so ``1e400``, which Python reads as infinity, is
-    a number that is no ``Int`` (``isValidInt``) like ``1e300``, and so is an integer of 400
-    digits, which Python keeps as an ``int`` too large for a float."""
+            largest: int | None = None, maximum: float | None = None) -> None:
+    """Play's ``DoubleReads``, or with ``largest`` (an :data:`_WHOLE` key) its ``IntReads``
+    or ``LongReads``, then the RAML ``minimum`` and ``maximum``. Play reads a JSON number as a
+    ``BigDecimal``, so ``1e400``, which Python reads as infinity, is a number that is no
+    ``Int`` (``isValidInt``) like ``1e300``, and so is an integer of 400 digits, which Python
+    keeps as an ``int`` too large for a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors.append((path, "error.expected.jsnumber"))
-    elif integer and ((isinstance(value, float) and not value.is_integer())
-                      or abs(value) > _INT32):
-        errors.append((path, "error.expected.int"))
+    elif largest is not None and ((isinstance(value, float) and not value.is_integer())
+                                  or not -largest - 1 <= value <= largest):
+        errors.append((path, _WHOLE[largest]))
     elif key := bound_error(value, minimum, maximum):
         errors.append((path, key))
 
@@ -115,9 +125,17 @@ Reader = Callable[[Any, str, Errors], None]
 """Play's reader of one RAML type: appends ``(path, error key)`` for a value it refuses."""
 
 
-def _integer(minimum: float | None = None, maximum: float | None = None) -> Reader:
-    return lambda value, path, errors: _number(value, path, minimum, errors, integer=True,
-                                               maximum=maximum)
+class _Integer:
+    """A RAML ``integer`` (an ``Int``; with ``largest`` :data:`MAX_LONG`, ``format: int64``, a
+    ``Long``) with its ``minimum`` and ``maximum``. What it reads is a whole number, which
+    Marathon writes back as one: :func:`_read_field` keeps ``1e3`` as ``1000``."""
+
+    def __init__(self, minimum: float | None = None, maximum: float | None = None, *,
+                 largest: int = _INT32) -> None:
+        self.minimum, self.maximum, self.largest = minimum, maximum, largest
+
+    def __call__(self, value: Any, path: str, errors: Errors) -> None:
+        _number(value, path, self.minimum, errors, largest=self.largest, maximum=self.maximum)
 
 
 def _double(minimum: float | None, maximum: float | None = None) -> Reader:
@@ -243,7 +261,10 @@ def _read_field(spec: dict[str, Any], key: str, read: Reader, path: str,
     after the reader (Accord's rules, the loader) sees what Marathon saw."""
     if isinstance(read, _Object) and not isinstance(spec[key], dict):
         spec[key] = {}
+    before = len(errors)
     read(spec[key], path, errors)
+    if isinstance(read, _Integer) and isinstance(spec[key], float) and len(errors) == before:
+        spec[key] = int(spec[key])
 
 
 def _objects(fields: dict[str, Reader], required: tuple[str, ...] = (),
@@ -266,7 +287,7 @@ _LEGACY_NAME = _string(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", 1)
 """``LegacyName`` of ``stringTypes.raml`` (port and port mapping names)."""
 _PROTOCOL = _enum("tcp", "udp", "udp,tcp")
 """``NetworkProtocol`` of ``stringTypes.raml``."""
-_PORT = _integer(*ANY_PORT)
+_PORT = _Integer(*ANY_PORT)
 """``AnyPort`` (``numberTypes.raml``): an int32 from 0 to 65535, the loader's range too."""
 _PORT_MAPPINGS = _objects({"containerPort": _PORT, "hostPort": _PORT, "servicePort": _PORT,
                            "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})
@@ -274,10 +295,17 @@ _PORT_MAPPINGS = _objects({"containerPort": _PORT, "hostPort": _PORT, "servicePo
 _NETWORKS = _objects({"mode": _model_enum(Network, "mode"), "name": _string(),
                       "labels": _labels})
 """``Network[]`` of ``network.raml``, an app's and a pod's."""
+_PERSISTENT = _Object({key: _Integer(0, largest=MAX_LONG) for key in ("size", "maxSize")})
+"""``PersistentVolume`` of ``volumes.raml``: ``size`` and ``maxSize``, ``int64`` from 0 (the
+MiB of disk a volume reserves; Accord's rules and the loader check the rest). An app's
+``AppVolume`` and a pod's ``PodVolume`` are RAML unions, read by trying each member in turn
+(``UnionVisitor``: Play's ``orElse``), so Marathon answers with the last member's errors;
+this reader names the persistent volume's own field, which every member refuses or
+lacks."""
 _FIELDS: dict[str, Reader] = {
     "cmd": _string(min_length=1),
     "args": _array(_string()), "acceptedResourceRoles": _array(_string()),
-    **{key: _integer(minimum) for key, minimum in _INTEGERS.items()},
+    **{key: _Integer(minimum) for key, minimum in _INTEGERS.items()},
     **{key: _double(minimum) for key, minimum in _NUMBERS.items()},
     "constraints": _array(_array(_string())), "dependencies": _array(_path_id),
     "labels": _labels, "requirePorts": _boolean, "ports": _array(_PORT),
@@ -287,14 +315,15 @@ _FIELDS: dict[str, Reader] = {
                            "network": _model_enum(DockerContainer, "network"),
                            "forcePullImage": _boolean, "privileged": _boolean,
                            "portMappings": _PORT_MAPPINGS}, required=("image",)),
-        "portMappings": _PORT_MAPPINGS}),
+        "portMappings": _PORT_MAPPINGS,
+        "volumes": _objects({"persistent": _PERSISTENT})}),
     "portDefinitions": _objects({   # PortDefinition of network.raml
         "port": _PORT, "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels}),
     "healthChecks": _objects({   # AppHealthCheck of healthCheck.raml
         "protocol": _model_enum(HealthCheck, "protocol"),
-        "gracePeriodSeconds": _integer(0), "intervalSeconds": _integer(0),
-        "maxConsecutiveFailures": _integer(0), "delaySeconds": _integer(0),
-        "timeoutSeconds": _integer(), "port": _PORT, "portIndex": _PORT,
+        "gracePeriodSeconds": _Integer(0), "intervalSeconds": _Integer(0),
+        "maxConsecutiveFailures": _Integer(0), "delaySeconds": _Integer(0),
+        "timeoutSeconds": _Integer(), "port": _PORT, "portIndex": _PORT,
         "path": _string(), "ignoreHttp1xx": _boolean}),
     "readinessChecks": _objects({"protocol": _model_enum(ReadinessCheck, "protocol")}),
     "networks": _NETWORKS,
@@ -319,7 +348,7 @@ _POD_FIELDS: dict[str, Reader] = {
                                  required=("name", "mountPath"))},
         required=("name", "resources"), min_items=1),
     "networks": _NETWORKS,
-    "volumes": _objects({"name": _string()}, required=("name",)),
+    "volumes": _objects({"name": _string(), "persistent": _PERSISTENT}, required=("name",)),
     "role": _string(),      # pod.raml's ``role?: string`` (Marathon 1.9), as an app's
 }
 """The arrays of objects of ``pod.raml`` and its ``role`` (a pod's other fields are left to

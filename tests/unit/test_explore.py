@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from clustersim import limits
 from clustersim.examples import example_path
 from clustersim.explore import place
+from clustersim.limits import LimitError
 from clustersim.manifests import ManifestError
 from clustersim.widgets.explorer import PASTE, manifest_explorer, sources
 
@@ -159,3 +162,49 @@ def test_an_edited_example_is_labelled_as_the_learners_edit() -> None:
     choice.value = "example: shop (swarm)"
     run.click()
     assert "Every task found a place" in report.value
+
+
+def test_the_loaders_warnings_reach_the_notes_and_the_widget_escaped() -> None:
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+           "spec: {nodeSelectr: {a: b}, containers: [{name: c, image: nginx}]}\n")
+    placement = place(pod)
+    assert placement.notes == [f"Pod p: {placement.specs[0].warnings[0]}"]
+    assert 'unknown field "spec.nodeSelectr"' in placement.notes[0]
+    app = manifest_explorer()
+    choice, text, run, report, _ = app.widget.children
+    choice.value = PASTE
+    text.value = pod
+    run.click()
+    assert "unknown field &quot;spec.nodeSelectr&quot;" in report.value
+    assert 'unknown field "spec.nodeSelectr"' not in report.value
+
+
+def _deployment(name: str, replicas: int) -> dict:
+    labels = {"app": name}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels},
+                                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+
+
+def test_more_tasks_than_the_explorer_places_are_refused_before_any_is_simulated() -> None:
+    many = _deployment("web", limits.MAX_EXPLORED_TASKS + 1)
+    with pytest.raises(LimitError, match=r"asks for 501 tasks \(Deployment web: 501\).*"
+                                         r"MAX_EXPLORED_TASKS.*place what fits"):
+        place(many)
+    app = manifest_explorer()
+    choice, text, run, report, chart = app.widget.children
+    choice.value = PASTE
+    text.value = yaml.safe_dump(_deployment("web", limits.MAX_REPLICAS))
+    run.click()
+    assert "MAX_EXPLORED_TASKS" in report.value and not chart.data
+
+
+def test_the_explorers_task_budget_counts_every_workload_and_one_per_node(monkeypatch) -> None:
+    monkeypatch.setattr("clustersim.explore.MAX_EXPLORED_TASKS", 6)
+    spec = {k: v for k, v in _deployment("agent", 1)["spec"].items() if k != "replicas"}
+    daemons = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+               "spec": spec}
+    assert place([_deployment("web", 2), daemons]).system == "kubernetes"  # 2 + 4 nodes
+    with pytest.raises(LimitError, match=r"asks for 7 tasks \(DaemonSet agent: 4\)"):
+        place([_deployment("web", 3), daemons])

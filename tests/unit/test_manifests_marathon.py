@@ -321,6 +321,19 @@ def test_whole_numbers_written_as_floats_are_ints_as_play_json_reads_them() -> N
         load_manifests('{"id": "/a", "cmd": "x", "instances": 2.5}')
 
 
+@pytest.mark.parametrize("size", ["1e300", "9223372036854775808"])
+def test_a_persistent_volumes_size_is_a_long(size: str) -> None:
+    """``volumes.raml``: ``size`` is an ``int64``; a larger number loaded and waited for a
+    disk offer forever."""
+    app = ('{"id": "/a", "cmd": "x", "container": {"type": "MESOS", "volumes": [{'
+           f'"containerPath": "data", "mode": "RW", "persistent": {{"size": {size}}}}}]}}}}')
+    with pytest.raises(ManifestError, match=r"error\.expected\.long") as info:
+        load_manifests(app)
+    assert info.value.path == "container.volumes[0].persistent.size"
+    [spec] = load_manifests(app.replace(size, "9223372036854775807"))
+    assert spec.typed.container.volumes[0].persistent.size == 2**63 - 1
+
+
 def test_null_instances_mean_the_default() -> None:
     """Found by the mutation property: ``"instances": null`` in a pod's scaling."""
     pod = {

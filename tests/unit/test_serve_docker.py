@@ -671,6 +671,24 @@ _IMAGE = {"ContainerSpec": {"Image": "nginx"}}
     ({"TaskTemplate": {"ContainerSpec": {"Image": "nginx", "Healthcheck": {
         "Test": ["CMD", "true"], "Interval": 5}}}}, 400, "rpc error: code = InvalidArgument "
      "desc = ContainerSpec: Interval in HealthConfig cannot be less than 1ms"),
+    # ServiceSpecToGRPC counts the modes set: two of any four (jobs too, before the 501 that
+    # says jobs are not simulated) are refused; the served daemon ran the first as global
+    ({"TaskTemplate": _IMAGE, "Mode": {"Replicated": {"Replicas": 1}, "Global": {}}}, 400,
+     "must specify only one service mode"),
+    ({"TaskTemplate": _IMAGE, "Mode": {"ReplicatedJob": {}, "GlobalJob": {}}}, 400,
+     "must specify only one service mode"),
+    ({"TaskTemplate": _IMAGE, "Mode": {"Global": {}, "GlobalJob": {}}}, 400,
+     "must specify only one service mode"),
+    # swarmkit stores any uint32 TargetPort (validateEndpointSpec checks published ports):
+    # not simulated, said so, instead of the Compose reader's pydantic words
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [{"TargetPort": 70000}]}}, 501,
+     "rpc error: code = Unimplemented desc = target port 70000 is not simulated: swarmkit "
+     "stores it (a uint32) without a check, but no container port has that number; "
+     "clustersim runs target ports from 1 to 65535"),
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [{"PublishedPort": 8080}]}}, 501,
+     "rpc error: code = Unimplemented desc = target port 0 is not simulated: swarmkit "
+     "stores it (a uint32) without a check, but no container port has that number; "
+     "clustersim runs target ports from 1 to 65535"),
 ])
 def test_a_refused_service_spec_gets_the_daemons_and_swarmkits_words(server, spec, status,
                                                                      message):
@@ -822,3 +840,19 @@ def test_a_subnet_that_is_no_cidr_block_is_refused(server, subnet, problem):
         "Name": "n1", "IPAM": {"Config": [{"Subnet": subnet}, {"Subnet": "x"}]}})
     assert both.json()["message"] == (f"invalid network config:\n* {problem}\n"
                                       "* invalid subnet x: invalid CIDR block notation")
+
+
+@pytest.mark.parametrize(("mode", "replicas"), [
+    ({"Global": None, "Replicated": {"Replicas": 2}}, 2),
+    ({"Global": None}, 1),
+    ({"Global": {}, "Replicated": None}, None),
+])
+def test_a_mode_given_as_null_is_not_set(server, client, mode, replicas):
+    """Go decodes a ``null`` member of ``Mode`` as a nil pointer: not a mode set, so it
+    neither conflicts with another (``ServiceSpecToGRPC``) nor makes the service global."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE, "Mode": mode})
+    assert created.status_code == 201
+    spec = server.cluster.services["web"].spec
+    assert (spec.mode, spec.replicas if spec.mode == "replicated" else None) == (
+        "replicated" if replicas else "global", replicas)

@@ -1713,3 +1713,43 @@ def test_pod_volumes_get_marathons_answers(server, fields, message, details):
     assert _framework(server).root.run_specs == {}
     good = {**pod, "containers": [_MOUNTED], "volumes": [{"name": "data", "host": "/srv"}]}
     assert requests.post(f"{server.url}/v2/pods", json=good, timeout=10).status_code == 201
+
+
+def _persistent(size: str) -> tuple[str, str]:
+    """An app and a pod, each with one persistent volume of ``size`` (JSON text)."""
+    volume = f'"persistent": {{"size": {size}}}'
+    return (f'{{"id": "/a", "cmd": "x", "container": {{"type": "MESOS", "volumes": '
+            f'[{{"containerPath": "data", "mode": "RW", {volume}}}]}}}}',
+            f'{{"id": "/p", "containers": [{{"name": "c", "resources": {{"cpus": 0.1, '
+            f'"mem": 32}}, "volumeMounts": [{{"name": "v", "mountPath": "/d"}}]}}], '
+            f'"volumes": [{{"name": "v", {volume}}}]}}')
+
+
+@pytest.mark.parametrize(("size", "key"), [
+    ("1e300", "error.expected.long"), ("9223372036854775808", "error.expected.long"),
+    ("1.5", "error.expected.long"), ("-1", "error.min"), ('"10"', "error.expected.jsnumber")])
+def test_a_persistent_volumes_size_is_read_as_a_long(server, size, key):
+    """``volumes.raml`` types ``size`` as an ``int64`` from 0, which the generated reader reads
+    with Play's ``LongReads``: a number that is no Long is ``error.expected.long``, as
+    ``instances: 1e300`` is ``error.expected.int``. The served API took any number (``1e300``
+    was stored, and its app waited for a disk offer forever)."""
+    app, pod = _persistent(size)
+    for path, body, where in (("/v2/apps", app, "/container/volumes(0)/persistent/size"),
+                              ("/v2/pods", pod, "/volumes(0)/persistent/size")):
+        response = requests.post(f"{server.url}{path}", data=body, timeout=10,
+                                 headers={"Content-Type": "application/json"})
+        assert (response.status_code, response.json()) == (422, {
+            "message": "Invalid JSON", "details": [{"path": where, "errors": [key]}]})
+    assert _framework(server).root.run_specs == {}
+
+
+def test_a_long_written_with_an_exponent_is_written_back_whole(server):
+    """Play reads ``1e3`` as the Long 1000 and Marathon writes 1000; the served API echoed
+    ``1000.0``."""
+    app, pod = _persistent("1e3")
+    created = [requests.post(f"{server.url}{path}", data=body, timeout=10,
+                             headers={"Content-Type": "application/json"}).json()
+               for path, body in (("/v2/apps", app), ("/v2/pods", pod))]
+    sizes = [created[0]["container"]["volumes"][0]["persistent"]["size"],
+             created[1]["volumes"][0]["persistent"]["size"]]
+    assert sizes == [1000, 1000] and all(isinstance(size, int) for size in sizes)
