@@ -243,14 +243,15 @@ def one_pod(manifest: object) -> dict[str, Any]:
 
 def run_stack(swarm: SwarmCluster, stack: object, until: float, *,
               refused: str = "It does not load",
-              hint: str = "Read the field path in the message.") -> SwarmCluster:
+              hint: str | Callable[[ManifestError], str] = "Read the field path in the message."
+              ) -> SwarmCluster:
     """Deploy ``stack`` (the learner's Compose file) as the stack ``shop`` on ``swarm`` and run
-    it to ``until``; :class:`Wrong` (``refused``: the loader's message, and ``hint``) when the
-    simulator refuses it."""
+    it to ``until``; :class:`Wrong` (``refused``: the loader's message, and ``hint``, or
+    ``hint(err)`` to fit the refusal) when the simulator refuses it."""
     try:
         swarm.deploy_stack("shop", stack)
     except ManifestError as err:
-        raise Wrong(f"{refused}: {err}", hint) from None
+        raise Wrong(f"{refused}: {err}", hint if isinstance(hint, str) else hint(err)) from None
     swarm.run(until=until)
     return swarm
 
