@@ -42,7 +42,7 @@ from typing import Any
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
-from clustersim.kubernetes.scheduler.config import num_feasible_nodes_to_find
+from clustersim.kubernetes.scheduler.config import check_percentage, num_feasible_nodes_to_find
 from clustersim.limits import check_nodes, check_replicas
 
 __all__ = [
@@ -144,10 +144,7 @@ def nodes_to_score(nodes: int, percentage: int = 0) -> int:
     feasible node (as with ``percentage`` 100), where upstream's default is adaptive.
     """
     _check_count(nodes, "nodes")
-    if isinstance(percentage, bool) or not isinstance(percentage, int) or percentage < 0:
-        raise ValueError(f"percentageOfNodesToScore must be a whole number ≥ 0, "
-                         f"got {percentage!r}")
-    return num_feasible_nodes_to_find(min(percentage, 100), nodes)
+    return num_feasible_nodes_to_find(check_percentage(percentage), nodes)
 
 
 def _check_count(value: Any, what: str) -> None:
