@@ -43,7 +43,7 @@ from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 from clustersim.kubernetes.scheduler.config import check_percentage, num_feasible_nodes_to_find
-from clustersim.limits import check_nodes, check_replicas
+from clustersim.limits import check_fleet_nodes, check_nodes, check_replicas
 
 __all__ = [
     "NODE_CORES",
@@ -241,6 +241,7 @@ def fill(profile: str = "LeastAllocated", *, nodes: int = 5_000, pods: int = 60_
     profile does not carry is not scheduled (``Profile.handles``) and counts as failed."""
     if config is None and profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+    check_fleet_nodes(nodes)
     checkpoints = _levels(pods, levels)
     _check_sizes(cpu, "cpu", "millicores")
     _check_sizes(memory, "memory", "MiB")
