@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from clustersim.features import FeatureMatrix, load_features
+from clustersim.numeric import is_whole
 
 __all__ = [
     "MAX_WEIGHT",
@@ -160,9 +161,10 @@ def preset_weights(preset: str, matrix: FeatureMatrix | None = None) -> dict[str
 
 
 def check_weights(
-    weights: Mapping[str, int], matrix: FeatureMatrix | None = None
+    weights: Mapping[str, float], matrix: FeatureMatrix | None = None
 ) -> dict[str, int]:
-    """Weights for every criterion (id or name as key; missing ones are 0), checked 0-5."""
+    """Weights for every criterion (id or name as key; missing ones are 0), checked whole
+    numbers 0-5 (a whole-valued float such as 5.0 is the weight 5)."""
     matrix = matrix or load_features()
     by_name = {c.name.casefold(): c_id for c_id, c in matrix.criteria.items()}
     result = dict.fromkeys(matrix.criteria, 0)
@@ -171,9 +173,10 @@ def check_weights(
         if crit_id is None:
             known = ", ".join(matrix.criteria)
             raise ValueError(f"unknown criterion {key!r}: choose from {known}")
-        if isinstance(weight, bool) or not isinstance(weight, int):
+        if not is_whole(weight):  # 5, 5.0 or numpy.int64(5), as the exercises take them
             raise ValueError(f"the weight of {key!r} must be a whole number 0-{MAX_WEIGHT}, "
                              f"not {weight!r}")
+        weight = int(weight)
         if not 0 <= weight <= MAX_WEIGHT:
             raise ValueError(f"the weight of {key!r} is {weight}: use 0 (ignore) to "
                              f"{MAX_WEIGHT} (decisive)")
@@ -209,7 +212,7 @@ def _warnings(matrix: FeatureMatrix, ranking: tuple[SystemResult, ...],
 
 
 def rank(
-    weights: Mapping[str, int],
+    weights: Mapping[str, float],
     systems: Iterable[str] | None = None,
     matrix: FeatureMatrix | None = None,
 ) -> Recommendation:

@@ -18,12 +18,13 @@ import math
 import numbers
 import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.manifests.kubernetes_fields import is_unknown_field
 from clustersim.manifests.safe_yaml import load_documents
+from clustersim.numeric import is_number, is_whole
 
 if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
@@ -167,20 +168,6 @@ def number(answer: object, what: str) -> float:
     return float(cast(float, answer))
 
 
-def is_number(value: object) -> TypeGuard[float]:
-    """A finite real number of any numeric type (int, float, ``numpy.int64``, ``numpy.float64``);
-    never a bool, inf or nan."""
-    return (not isinstance(value, bool) and isinstance(value, numbers.Real)
-            and math.isfinite(value))
-
-
-def is_whole(value: object) -> TypeGuard[SupportsInt]:
-    """A whole number of any numeric type a learner's arithmetic may give: int, 6.0, or a
-    NumPy scalar (``numpy.int64(6)``, ``numpy.ceil``'s ``6.0``); never a bool, inf or nan."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return False
-    return isinstance(value, numbers.Integral) or (math.isfinite(value)
-                                                   and float(value).is_integer())
 
 
 def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:
@@ -261,14 +248,15 @@ def one_pod(manifest: object) -> dict[str, Any]:
 
 def run_stack(swarm: SwarmCluster, stack: object, until: float, *,
               refused: str = "It does not load",
-              hint: str = "Read the field path in the message.") -> SwarmCluster:
+              hint: str | Callable[[ManifestError], str] = "Read the field path in the message."
+              ) -> SwarmCluster:
     """Deploy ``stack`` (the learner's Compose file) as the stack ``shop`` on ``swarm`` and run
-    it to ``until``; :class:`Wrong` (``refused``: the loader's message, and ``hint``) when the
-    simulator refuses it."""
+    it to ``until``; :class:`Wrong` (``refused``: the loader's message, and ``hint``, or
+    ``hint(err)`` to fit the refusal) when the simulator refuses it."""
     try:
         swarm.deploy_stack("shop", stack)
     except ManifestError as err:
-        raise Wrong(f"{refused}: {err}", hint) from None
+        raise Wrong(f"{refused}: {err}", hint if isinstance(hint, str) else hint(err)) from None
     swarm.run(until=until)
     return swarm
 

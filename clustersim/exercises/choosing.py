@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.decision import preset_weights, rank
-from clustersim.exercises.answers import classify, is_whole, keyed, whole_number
+from clustersim.exercises.answers import classify, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -34,8 +34,6 @@ def _weights(weights: object) -> Any:
     if not isinstance(weights, Mapping):
         raise Wrong("The weights must be a dict {criterion: weight}.",
                     "Keep the starter's dict and change its numbers.")
-    # 2.0 or numpy.int64(2) is the weight 2; anything else is rank()'s to refuse
-    weights = {k: int(w) if is_whole(w) else w for k, w in weights.items()}
     try:
         return rank(weights)
     except ValueError as err:

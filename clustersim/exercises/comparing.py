@@ -28,6 +28,7 @@ from clustersim.exercises.answers import (
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.manifests.errors import ManifestError
 from clustersim.node import Node
 from clustersim.swarm import SwarmCluster
 from clustersim.swarm.raft import fault_tolerance
@@ -43,10 +44,22 @@ __all__ = [
 
 
 def _specs(manifest: object, what: str) -> list[Any]:
-    return list(load_answer(manifest, what, hint=lambda err: (
-        "The template's labels must include every label of spec.selector.matchLabels: that "
-        "is how the ReplicaSet finds its own Pods." if "does not match" in str(err) else
-        "Read the field path in the message.")))
+    return list(load_answer(manifest, what, hint=_load_hint))
+
+
+def _load_hint(err: ManifestError) -> str:
+    """The hint for a manifest the loader refuses, by what it refuses."""
+    message = str(err)
+    if "does not match" in message:
+        return ("The template's labels must include every label of spec.selector.matchLabels: "
+                "that is how the ReplicaSet finds its own Pods.")
+    if "podAffinityTerm: Required value" in message:
+        # a real API server decodes strictly first: it names labelSelector and topologyKey
+        # at this level as unknown fields (strict decoding error)
+        return ("A preferred term has two fields, weight and podAffinityTerm; labelSelector "
+                "and topologyKey go inside podAffinityTerm (at the weight's level a real API "
+                "server refuses them as unknown fields).")
+    return "Read the field path in the message."
 
 
 def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:

@@ -352,6 +352,24 @@ def check_current_ingress(manifest: object) -> None:
                     "v1beta1 defaulted to ImplementationSpecific): use pathType: Prefix.")
 
 
+def _stack_deploy_hint(err: ManifestError) -> str:
+    """What to do about what docker/cli's version 3 schema refuses and the Compose
+    specification allows: a key it does not have (its ``Additional property ... is not
+    allowed``), a value of another type, or another version."""
+    message = str(err)
+    if "Additional property scale " in message:
+        return ("scale is docker compose's count of containers; docker stack deploy does not "
+                "know it: a Swarm service's count is deploy.replicas: 3.")
+    if "Additional property" in message:
+        return ("docker stack deploy reads Compose file format 3.x, which has fewer keys than "
+                "the Compose specification: remove the key the message names, or use its "
+                "3.x form.")
+    if "must be a" in message:
+        return ("docker/cli reads a quoted value as text: write a number without quotes (it "
+                "casts a value only where a ${VARIABLE} was substituted).")
+    return "Give a version 3.x, or none, and read the field path in the message."
+
+
 @checker("Right: the stack passes the Compose specification's schema and Swarm runs three "
          "replicas of web.")
 def check_stack_schema(text: object) -> None:
@@ -385,9 +403,7 @@ def check_stack_schema(text: object) -> None:
     run_stack(swarm, stack, 60,
               refused="The Compose specification's schema accepts it, docker stack deploy "
                       "(docker/cli's version 3 schema and loader) refuses it",
-              hint="docker/cli reads a quoted value as text: write a number without quotes "
-                   "(it casts a value only where a ${VARIABLE} was substituted), and give a "
-                   "version 3.x or none.")
+              hint=_stack_deploy_hint)
     running = [t for t in swarm.snapshot().tasks if t.owner.endswith("web") and t.node
                and t.state.lower() == "running"]
     if len(running) != 3:

@@ -93,7 +93,9 @@ def check_stateful_claims(manifest: object) -> None:
         waiting = [p for p in cluster.pods() if not p.ready]
         why = (waiting[0].message or waiting[0].reason) if waiting else "it was never created"
         raise Wrong(f"{pod_name} does not serve before any failure ({why}).",
-                    "The pods must fit (4 CPUs, 16 GiB per node) and start one after another.")
+                    _unbound_hint(cluster) if "unbound immediate PersistentVolumeClaims" in why
+                    else "The pods must fit (4 CPUs, 16 GiB per node) and start one after "
+                    "another.")
     before_node, before_claims = pod["spec"]["nodeName"], _claims(pod)
     if not before_claims:
         raise Wrong(f"{pod_name} has no PersistentVolumeClaim volume.",
@@ -120,6 +122,17 @@ def check_stateful_claims(manifest: object) -> None:
     if _claims(pod) != before_claims:
         raise Wrong(f"{pod_name} came back with the claims {_claims(pod)}, not "
                     f"{before_claims}.", "Let volumeClaimTemplates name the claims.")
+
+
+def _unbound_hint(cluster: KubernetesCluster) -> str:
+    """What to do when the claims stay Pending, with the PV controller's last word on one
+    (``ProvisioningFailed`` or ``FailedBinding``, :mod:`clustersim.kubernetes.storageclass`)."""
+    said = [e for e in cluster.events
+            if e.reason in ("ProvisioningFailed", "FailedBinding")]
+    return ((f"A claim's event says: {said[-1].message}. " if said else "")
+            + "The claims stay Pending, so the scheduler has no volume to place the pod "
+            "with. Leave storageClassName out to get the cluster's default class, standard, "
+            "which provisions a volume at once (or name a StorageClass the cluster has).")
 
 
 CHOICES = {

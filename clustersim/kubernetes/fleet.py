@@ -42,8 +42,8 @@ from typing import Any
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
-from clustersim.kubernetes.scheduler.config import num_feasible_nodes_to_find
-from clustersim.limits import check_nodes, check_replicas
+from clustersim.kubernetes.scheduler.config import check_percentage, num_feasible_nodes_to_find
+from clustersim.limits import check_fleet_nodes, check_nodes, check_replicas
 
 __all__ = [
     "NODE_CORES",
@@ -144,10 +144,7 @@ def nodes_to_score(nodes: int, percentage: int = 0) -> int:
     feasible node (as with ``percentage`` 100), where upstream's default is adaptive.
     """
     _check_count(nodes, "nodes")
-    if isinstance(percentage, bool) or not isinstance(percentage, int) or percentage < 0:
-        raise ValueError(f"percentageOfNodesToScore must be a whole number ≥ 0, "
-                         f"got {percentage!r}")
-    return num_feasible_nodes_to_find(min(percentage, 100), nodes)
+    return num_feasible_nodes_to_find(check_percentage(percentage), nodes)
 
 
 def _check_count(value: Any, what: str) -> None:
@@ -244,6 +241,7 @@ def fill(profile: str = "LeastAllocated", *, nodes: int = 5_000, pods: int = 60_
     profile does not carry is not scheduled (``Profile.handles``) and counts as failed."""
     if config is None and profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+    check_fleet_nodes(nodes)
     checkpoints = _levels(pods, levels)
     _check_sizes(cpu, "cpu", "millicores")
     _check_sizes(memory, "memory", "MiB")

@@ -415,9 +415,9 @@ def _rolling_update(document: Document, kind: str, path: Path, strategy: Any
     if unavailable == 0 and surge == 0:
         yield document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
-            invalid(given, "may not be 0 when `maxSurge` is 0 (the rollout could neither add a "
-                    "new pod nor remove an old one)"),
-            "maxSurge or maxUnavailable above 0, e.g. maxSurge: 1",
+            invalid(given, "may not be 0 when `maxSurge` is 0"),
+            "maxSurge or maxUnavailable above 0, e.g. maxSurge: 1 (with both 0 the rollout "
+            "could neither add a new pod nor remove an old one)",
         )
 
 

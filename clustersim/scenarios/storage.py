@@ -155,6 +155,14 @@ class StatefulRun:
                 return time, where
         return None
 
+    def kept_serving(self) -> bool:
+        """Whether the task served from before the failure to the end without a gap (the
+        failed machine was not the one it ran on)."""
+        placements = self.placements()
+        before = [where for time, where in placements if time <= self.fail_at]
+        return (bool(before) and before[-1] is not None
+                and all(where is not None for time, where in placements if time > self.fail_at))
+
 
 def _number(value: Any, name: str, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:

@@ -60,6 +60,13 @@ _MESSAGES = {
 }
 
 
+def _nanoseconds(seconds: float) -> int:
+    """A span in whole nanoseconds, as Go's ``time.Duration`` holds it: moby's health monitor
+    compares the time since the start with ``start_period`` in these, so a start period
+    reached through several float steps (29.999999999999993 s) counts as reached."""
+    return round(seconds * 1e9)
+
+
 class Agent:
     """Runs every node's task controllers as SimPy processes of the cluster's clock."""
 
@@ -128,16 +135,19 @@ class Agent:
         once unhealthy (see the module docstring)."""
         check = task.spec.healthcheck
         assert check is not None
+        interval, start_interval, start_period = (
+            _nanoseconds(check.interval), _nanoseconds(check.start_interval),
+            _nanoseconds(check.start_period))
         status, streak = "starting", 0
         while True:
-            elapsed = self.clock.now - started
-            if elapsed >= check.start_period:
-                wait = check.interval
-            elif check.start_period - elapsed < check.interval:
-                wait = check.start_period - elapsed
+            elapsed = _nanoseconds(self.clock.now - started)
+            if elapsed >= start_period:
+                wait = interval
+            elif start_period - elapsed < interval:
+                wait = start_period - elapsed
             else:
-                wait = check.start_interval if status == "starting" else check.interval
-            yield self.clock.timeout(wait)
+                wait = start_interval if status == "starting" else interval
+            yield self.clock.timeout(wait / 1e9)
             if not self._up(task):
                 return
             began = self.clock.now - started
@@ -152,7 +162,7 @@ class Agent:
                 streak, status = 0, "healthy"
                 if task.state == TaskState.STARTING:
                     self._report(task, TaskState.RUNNING)
-            elif status != "starting" or began >= check.start_period:
+            elif status != "starting" or _nanoseconds(began) >= start_period:
                 streak += 1
                 if streak >= check.retries:
                     yield self.clock.timeout(STOP_TIME)

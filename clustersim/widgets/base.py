@@ -102,6 +102,9 @@ class LiveApp:
         self.widget = widget
         self.name = name
         self._static_html = static_html
+        self.controls: dict[str, Any] = {}
+        """The app's controls and message widget by name, set by the function that builds
+        it, for a notebook or a test to move them as a learner would."""
         settle()
 
     def __repr__(self) -> str:

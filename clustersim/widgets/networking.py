@@ -108,4 +108,6 @@ def networking_explorer() -> LiveApp:
             frame.name: _reasons_html([port_fit(mode, int(frame.name)) for mode in MODES])
             for frame in figure.frames}, height=480)
 
-    return LiveApp(widgets.VBox([count, chart, message]), static, name="networking explorer")
+    app = LiveApp(widgets.VBox([count, chart, message]), static, name="networking explorer")
+    app.controls = {"count": count, "message": message}
+    return app

@@ -51,9 +51,14 @@ def _summary(runs: list[StatefulRun]) -> str:
     items = []
     for run in runs:
         back = run.back_at()
-        text = (f"serves again at t = {back[0]:g} s on {back[1]}"
-                + (" (its own machine)" if back[1] == run.home else
-                   f" (it started on {run.home})") if back else "does not serve again by the end")
+        if run.kept_serving():
+            text = f"keeps serving on {run.home} all along (the machine that failed was another)"
+        elif back:
+            text = (f"serves again at t = {back[0]:g} s on {back[1]}"
+                    + (" (its own machine)" if back[1] == run.home else
+                       f" (it started on {run.home})"))
+        else:
+            text = "does not serve again by the end"
         items.append(f"<li><strong>{html.escape(run.label)}</strong>: {html.escape(text)}</li>")
     return "<ul>" + "".join(items) + "</ul>"
 

@@ -109,6 +109,17 @@ def test_soft_spread_soft_rules_pass(affinity: str) -> None:
     assert ex.check_soft_spread(WEB.format(affinity=affinity)).passed
 
 
+def test_soft_spread_term_without_pod_affinity_term_is_told_where_its_fields_go() -> None:
+    """labelSelector and topologyKey beside weight: a real API server names them as unknown
+    fields; the hint says they belong in podAffinityTerm (it said to read the field path)."""
+    flat = SOFT.replace("podAffinityTerm: {labelSelector: {matchLabels: {app: web}},\n"
+                        "                              topologyKey",
+                        "labelSelector: {matchLabels: {app: web}}\n            topologyKey")
+    assert flat != SOFT
+    feedback = ex.check_soft_spread(WEB.format(affinity=flat))
+    assert not feedback.passed and "go inside podAffinityTerm" in feedback.hint
+
+
 def test_soft_spread_refuses_do_not_schedule_although_nothing_is_pending() -> None:
     # maxSkew 1 places 3 Pods on 2 nodes as 2 + 1, so nothing stays Pending; the rule is
     # still hard (the PodTopologySpread filter), which the chapter teaches.

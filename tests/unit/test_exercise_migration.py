@@ -163,6 +163,19 @@ def test_stack_schema() -> None:
     assert not one.passed and "1 web task" in one.message
 
 
+@pytest.mark.parametrize(("stack", "words"), [
+    # the Compose specification's scale, which docker/cli's version 3 schema lacks (this was
+    # told to drop quotes)
+    ("services:\n  web:\n    image: nginx:1.27\n    scale: 3\n", "deploy.replicas: 3"),
+    ("services:\n  web:\n    image: nginx:1.27\n    pull_policy: always\n", "3.x form"),
+    (_stack("{replicas: '3'}"), "without quotes"),
+])
+def test_what_stack_deploy_refuses_gets_the_hint_for_its_refusal(stack, words) -> None:
+    feedback = ex.check_stack_schema(stack)
+    assert not feedback.passed and "docker stack deploy" in feedback.message
+    assert words in feedback.hint
+
+
 @pytest.mark.parametrize("deploy", ["{mode: global}", "{mode: global, replicas: 3}"])
 def test_stack_schema_refuses_a_global_service(deploy) -> None:
     """Three global tasks on the three-node test swarm are not three replicas."""

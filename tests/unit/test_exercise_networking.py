@@ -95,6 +95,16 @@ def test_faithful_translations_pass(text) -> None:
     assert check_translation(text)
 
 
+def test_a_container_without_ports_passes_with_a_note() -> None:
+    """A Service reaches targetPort 8080 whether or not the container lists it (API
+    reference, Container.ports: leaving a port out does not keep it from being exposed);
+    the check passes and says what listing it would add."""
+    feedback = check_translation(GOOD.replace("          ports: [{containerPort: 8080, "
+                                              "name: http}]\n", ""))
+    assert feedback and "lists no containerPort 8080" in feedback.message
+    assert "One note" not in check_translation(GOOD).message
+
+
 @pytest.mark.parametrize(("old", "new", "words"), [
     ("replicas: 3", "replicas: 2", "instances"),
     ("memory: 512Mi", "memory: 512", "memory 512"),

@@ -54,6 +54,11 @@ def test_statefulset_passes():
     (STATEFULSET.replace("    spec:\n      containers",
                          "    spec:\n      nodeName: node-2\n      containers"), "do not pin"),
     (STATEFULSET.replace("cpu: 500m", "cpu: 8"), "must fit"),
+    # a class the cluster lacks: the claims stay Pending (this hint spoke of CPUs and GiB)
+    (STATEFULSET.replace("      accessModes", "      storageClassName: fast-ssd\n"
+                         "      accessModes"), '"fast-ssd" not found'),
+    (STATEFULSET.replace("      accessModes", "      storageClassName: fast-ssd\n"
+                         "      accessModes"), "Leave storageClassName out"),
     ("kind: [", "field path"),
     (None, "YAML text"),
     # the claim template named like the old claim: no pod volume 'data', every pod refused

@@ -100,7 +100,11 @@ def test_fill_is_deterministic_and_counts_pods_it_cannot_place() -> None:
     (lambda: fill(nodes=2, pods=2, levels=3), "levels (3) cannot exceed pods (2)"),
     (lambda: fill(nodes=2, pods="many"), "pods must be a whole number ≥ 1, got 'many'"),
     (lambda: fill(nodes=2, pods=4, levels=0), "levels must be a whole number ≥ 1"),
-    (lambda: nodes_to_score(5_000, -1), "percentageOfNodesToScore must be a whole number"),
+    (lambda: nodes_to_score(5_000, -1), "percentageOfNodesToScore: Invalid value: -1: not in "
+                                         "valid range [0-100]"),
+    # a configuration refuses 101 (ValidateKubeSchedulerConfiguration): so does this
+    (lambda: nodes_to_score(5_000, 101), "Invalid value: 101: not in valid range [0-100]"),
+    (lambda: nodes_to_score(5_000, 2.5), "must be a whole number in the range [0-100]"),
     (lambda: list(pod_stream(2, cpu=())), "cpu must be a non-empty list of request sizes"),
     (lambda: list(pod_stream(2, cpu="500")), "cpu must be a non-empty list"),
     (lambda: list(pod_stream(2, memory=(0,))), "memory must be a non-empty list of request "

@@ -793,6 +793,26 @@ def test_statefulset_recovers_after_out_of_service_taint():
     assert rows["web-1"].ready and rows["web-1"].node != node
 
 
+def test_out_of_service_taint_waits_for_the_node_to_be_not_ready():
+    """PodGC's ``gcTerminating`` force-deletes only on a node that is not Ready *and*
+    tainted out-of-service: a taint put on a failed machine before the node monitor's
+    grace period has passed evicts the pod, but it stays Terminating until NotReady."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3))
+    cluster.run()
+    node = cluster.get("Pod", "default", "web-1")["spec"]["nodeName"]
+    failed = cluster.now
+    cluster.fail_node(node)
+    cluster.run(until=failed + 10)
+    cluster.taint(node, "node.kubernetes.io/out-of-service", "NoExecute", "nodeshutdown")
+    not_ready = failed + cluster.timing.node_monitor_grace_period
+    cluster.run(until=not_ready - 1)
+    pod = cluster.get("Pod", "default", "web-1")
+    assert pod["spec"]["nodeName"] == node and pod["metadata"].get("deletionTimestamp")
+    cluster.run(until=not_ready + 30)
+    assert cluster.get("Pod", "default", "web-1")["spec"]["nodeName"] != node
+
+
 def test_removed_node_pods_are_collected_after_quarantine():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(statefulset(3, policy="Parallel"))

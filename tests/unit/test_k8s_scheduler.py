@@ -235,7 +235,16 @@ def test_disabling_a_filter_and_changing_a_weight():
             "unknown plugin 'MagicPlacement'",
         ),
         ({"plugins": {"score": {"enabled": [{"name": "NodeAffinity", "weight": -2}]}}}, "weight"),
-        ({"plugins": {"scoring": {}}}, "unknown extension point"),
+        # kube-scheduler decodes its configuration strictly (scheme.go: EnableStrict)
+        ({"plugins": {"scoring": {}}}, 'strict decoding error: unknown field "plugins.scoring"'),
+        ({"kind": "KubeSchedulerConfiguration", "profiles": [{"pluginConfigs": []}]},
+         'strict decoding error: unknown field "profiles[0].pluginConfigs"'),
+        ({"profiles": [{"pluginConfig": [{"name": "NodeResourcesFit", "args": {
+            "scoringStratgy": {"type": "MostAllocated"}}}]}]},
+         "strict decoding error: decoding .profiles[0].pluginConfig[0]: decoding args for "
+         'plugin NodeResourcesFit: strict decoding error: unknown field "scoringStratgy"'),
+        ({"parallelism": 8, "profile": [{}]}, 'unknown field "profile"'),
+        ({"percentageOfNodesToScore": 101}, "Invalid value: 101: not in valid range [0-100]"),
         (
             {
                 "pluginConfig": [

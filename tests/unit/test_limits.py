@@ -63,6 +63,15 @@ def test_a_billion_replicas_is_refused_and_nothing_is_stored() -> None:
         cluster.scale("deployment", "web", 10**9)
 
 
+def test_a_fleet_to_fill_is_bounded_by_the_tested_envelope() -> None:
+    """compare_profiles(nodes=20_000) ran 26 s; the lab's fleet is 5,000 nodes."""
+    from clustersim.kubernetes.fleet import compare_profiles
+
+    with pytest.raises(LimitError, match=r"fleet to fill is 20,000, above the simulator's "
+                                         r"limit of 5,000"):
+        compare_profiles(nodes=20_000, pods=10, levels=1)
+
+
 def test_swarm_replicas_and_marathon_instances_are_bounded() -> None:
     swarm = SwarmCluster(demo_nodes("swarm"))
     with pytest.raises(ValueError, match="above the simulator's limit of 150,000"):

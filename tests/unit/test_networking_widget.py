@@ -72,6 +72,13 @@ def test_explorer_updates_bars_and_reasons() -> None:
     assert "instances: " in app.static_html()
 
 
+def test_explorer_names_its_controls_like_the_other_apps() -> None:
+    """updates_app and storage_app hand out .controls; so does this one."""
+    app = networking_explorer()
+    app.controls["count"].value = 1
+    assert "Every instance found a place" in app.controls["message"].value
+
+
 def test_explorer_shows_simulator_errors_inline(monkeypatch) -> None:
     app = networking_explorer()
     count, _, message = app.widget.children

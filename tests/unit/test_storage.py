@@ -119,6 +119,17 @@ def test_live_control_and_static_rendering():
     assert html.startswith(KERNEL_NOTE) and "operator acts at t = " in html
 
 
+def test_failing_another_machine_keeps_the_database_serving() -> None:
+    """The lab suggests failing another machine: the database never stops, and the summary
+    says so rather than that it does not serve again."""
+    app = storage_app()
+    app.controls["fail"].value = "other"
+    message = app.controls["message"].value
+    assert message.count("keeps serving on") == 3 and "does not serve again" not in message
+    assert all(stateful_run(s, fail="other").kept_serving() for s in SYSTEMS)
+    assert not any(stateful_run(s).kept_serving() for s in SYSTEMS)
+
+
 def test_the_instructors_prediction_gives_the_labs_times() -> None:
     """The instructors' guide said Marathon serves again at 300 s; the lab's table (sampled
     every 5 s) shows 305.0. Each system's time and machine in the guide's storage row are

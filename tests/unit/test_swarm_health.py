@@ -97,6 +97,20 @@ def test_failures_within_the_start_period_do_not_count() -> None:
     assert reached(cluster, "FAILED") == pytest.approx(20 + STOP_TIME)
 
 
+def test_the_start_period_ends_on_time_for_a_container_started_late() -> None:
+    """A container started at 41.6 s reaches the end of its start period through float
+    steps (29.999999999999993 s after its start); moby counts in whole nanoseconds, so the
+    probe there is the first that counts and the monitor does not probe again at once."""
+    cluster = SwarmCluster([Node("m", 4, "8Gi", role="manager"),
+                            *Node.many(3, "w", cpu=4, memory="8Gi")], seed=0)
+    cluster.set_image_health("web:1", healthy=False)
+    cluster.run(until=39.95)  # the scheduler's pass and the agent's steps take 1.65 s
+    cluster.deploy_stack("s", {"services": {"web": {"image": "web:1", "healthcheck": {
+        **CHECK, "retries": 1, "start_period": "30s"}}}})
+    cluster.run(until=41.6 + 30 + STOP_TIME + 0.5)
+    assert reached(cluster, "FAILED") == pytest.approx(30 + STOP_TIME)
+
+
 def test_a_probe_slower_than_the_timeout_fails() -> None:
     check = {**CHECK, "timeout": "2s", "retries": 1}
     cluster = deploy(check, probe_time=3)

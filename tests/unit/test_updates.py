@@ -42,9 +42,12 @@ def _during(run):
 
 
 def test_kubernetes_refuses_max_surge_and_max_unavailable_both_zero():
-    """ValidateRollingUpdateDeployment: "may not be 0 when `maxSurge` is 0"."""
-    with pytest.raises(ManifestError, match="may not be 0 when `maxSurge` is 0"):
+    """ValidateRollingUpdateDeployment: "may not be 0 when `maxSurge` is 0", the API server's
+    whole message (what kubectl apply prints); why goes with what is expected."""
+    with pytest.raises(ManifestError, match="may not be 0 when `maxSurge` is 0") as refused:
         rolling_update_run("kubernetes", {"maxSurge": 0, "maxUnavailable": "0%"})
+    assert refused.value.message.endswith("may not be 0 when `maxSurge` is 0")
+    assert "neither add a new pod nor remove an old one" in refused.value.expected
 
 
 def _not_terminating(snapshot, owner):

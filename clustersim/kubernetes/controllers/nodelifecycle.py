@@ -19,8 +19,8 @@ Three control loops of kube-controller-manager, each small here:
   Event: ``TaintManagerEviction`` "Marking for deletion Pod <ns>/<name>".
 - **Pod garbage collection** (``pkg/controller/podgc/gc_controller.go``): pods bound to a
   Node that no longer exists are force-deleted after a 40 s quarantine, and Terminating pods
-  on a failed node tainted ``node.kubernetes.io/out-of-service`` are force-deleted
-  (non-graceful node shutdown,
+  on a node that is not Ready and tainted ``node.kubernetes.io/out-of-service`` are
+  force-deleted (non-graceful node shutdown,
   https://kubernetes.io/docs/concepts/cluster-administration/node-shutdown/). Once more than
   ``--terminated-pod-gc-threshold`` (12,500) pods have finished (Succeeded or Failed), the
   oldest are deleted (``gcTerminated``): this bounds the pods a workload whose containers keep
@@ -90,6 +90,17 @@ def marked_not_ready(pod: Mapping[str, Any], taints: Iterable[Mapping[str, Any]]
     return any(t.get("key") in _CONDITION_KEYS
                and ready.get("lastTransitionTime", -1.0) >= t.get("timeAdded", 0.0)
                for t in taints)
+
+
+def _out_of_service(taints: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether PodGC force-deletes the Terminating pods of a node with these taints: the
+    node is not Ready and carries ``node.kubernetes.io/out-of-service`` (``gcTerminating`` in
+    ``pkg/controller/podgc/gc_controller.go``: ``!IsNodeReady(node) && TaintKeyExists``).
+    Here a node is not Ready exactly while the node lifecycle controller's unreachable or
+    not-ready taint is on it (it adds them when it marks the condition): a taint put on a
+    failed machine before the grace period has passed waits for NotReady."""
+    keys = {t.get("key") for t in taints}
+    return OUT_OF_SERVICE in keys and not keys.isdisjoint(_CONDITION_KEYS)
 
 
 class NodeLifecycleController:
@@ -222,6 +233,5 @@ class PodGarbageCollector:
                     cluster.remove_pod(pod)
                 else:
                     cluster.wake_at(since + ORPHAN_QUARANTINE)
-            elif (is_terminating(pod) and not cluster.node_is_up(node)
-                  and any(t.get("key") == OUT_OF_SERVICE for t in cluster.node(node).taints)):
+            elif is_terminating(pod) and _out_of_service(cluster.node(node).taints):
                 cluster.remove_pod(pod)

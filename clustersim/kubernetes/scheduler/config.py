@@ -7,7 +7,8 @@ at one extension point run first there, then the multiPoint ones) and docs
 https://kubernetes.io/docs/reference/scheduling/config/ . Takes the whole document (the profile
 named ``default-scheduler``, else the first: :func:`_profile_to_run`), one profile, or YAML text
 of either; a profile schedules only the Pods whose ``schedulerName`` it carries
-(:meth:`Profile.handles`).
+(:meth:`Profile.handles`). The document is decoded strictly, as kube-scheduler decodes its
+``--config``: an unknown field is refused (:mod:`clustersim.kubernetes.scheduler.strictfields`).
 ``percentageOfNodesToScore`` (global, or the chosen profile's, which wins) is honoured when a
 configuration sets it (see :func:`num_feasible_nodes_to_find`); left unset, the simulator
 scores every feasible node, as ``percentageOfNodesToScore: 100`` would, whereas upstream's
@@ -21,23 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, NOT_SIMULATED, REGISTRY
+from clustersim.kubernetes.scheduler.strictfields import CONFIGURATION_ONLY, unknown_fields
 from clustersim.manifests.errors import ManifestError
 from clustersim.manifests.safe_yaml import load_data
 
-__all__ = ["Profile", "load_profile", "num_feasible_nodes_to_find"]
+__all__ = ["Profile", "check_percentage", "load_profile", "num_feasible_nodes_to_find"]
 
 _POINTS = ("preFilter", "filter", "postFilter", "preScore", "score")
-_ALL_POINTS = (
-    "preEnqueue",
-    "queueSort",
-    *_POINTS,
-    "reserve",
-    "permit",
-    "preBind",
-    "bind",
-    "postBind",
-    "multiPoint",
-)
 
 
 @dataclass
@@ -114,22 +105,40 @@ def _select_profile(config: Any) -> tuple[Mapping[str, Any], int | None]:
                     f'no kind "KubeSchedulerConfiguration" is registered for version "{version}"'
                     + (f" (removed in Kubernetes {removed})" if removed else "")
                     + f"; use apiVersion: {API_VERSION}")
-    percentage = config.get("percentageOfNodesToScore")
-    if percentage is not None and (not isinstance(percentage, int) or not 0 <= percentage <= 100):
-        raise _fail(
-            "percentageOfNodesToScore", f"must be a whole number in 0..100, got {percentage!r}"
-        )
-    if "profiles" in config or config.get("kind") == "KubeSchedulerConfiguration":
+    whole = ("profiles" in config or config.get("kind") == "KubeSchedulerConfiguration"
+             or not CONFIGURATION_ONLY.isdisjoint(config))
+    unknown = unknown_fields(config, whole=whole)
+    if unknown:
+        raise ValueError(f"scheduler configuration: {unknown}")
+    percentage = _percentage(config, "percentageOfNodesToScore")
+    if whole:
         profiles = config.get("profiles") or [{}]
         if not isinstance(profiles, list) or not all(isinstance(p, Mapping) for p in profiles):
             raise _fail("profiles", "expected a list of profiles (mappings)")
         chosen = _profile_to_run(profiles)
-        own = chosen.get("percentageOfNodesToScore")  # a profile's value overrides the global
-        if own is not None and (not isinstance(own, int) or not 0 <= own <= 100):
-            raise _fail("profiles[].percentageOfNodesToScore",
-                        f"must be a whole number in 0..100, got {own!r}")
+        index = profiles.index(chosen) if chosen in profiles else 0
+        own = _percentage(chosen, f"profiles[{index}].percentageOfNodesToScore")
         return chosen, percentage if own is None else own
     return config, percentage
+
+
+def _percentage(config: Mapping[str, Any], where: str) -> int | None:
+    """The document's (or profile's) ``percentageOfNodesToScore``, checked; None when unset
+    (a profile's value overrides the global one)."""
+    value = config.get("percentageOfNodesToScore")
+    return None if value is None else check_percentage(value, where)
+
+
+def check_percentage(value: Any, where: str = "percentageOfNodesToScore") -> int:
+    """``percentageOfNodesToScore`` as ``ValidateKubeSchedulerConfiguration`` takes it
+    (``pkg/scheduler/apis/config/validation/validation.go``, ``validatePercentageOfNodesToScore``:
+    ``Invalid value: 150: not in valid range [0-100]``); a value that is not a whole number
+    cannot be decoded into its int32."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(where, f"must be a whole number in the range [0-100], got {value!r}")
+    if not 0 <= value <= 100:
+        raise _fail(where, f"Invalid value: {value}: not in valid range [0-100]")
+    return value
 
 
 def _profile_to_run(profiles: list[Mapping[str, Any]]) -> Mapping[str, Any]:
@@ -193,11 +202,6 @@ def load_profile(config: Any = None) -> Profile:
     plugins = raw.get("plugins") or {}
     if not isinstance(plugins, Mapping):
         raise _fail("plugins", f"expected a mapping of extension points, got {plugins!r}")
-    for point in plugins:
-        if point not in _ALL_POINTS:
-            raise _fail(
-                f"plugins.{point}", f"unknown extension point; use one of {', '.join(_ALL_POINTS)}"
-            )
     profile = Profile(
         scheduler_name=str(raw.get("schedulerName") or "default-scheduler"),
         percentage_of_nodes_to_score=percentage,
