@@ -38,9 +38,11 @@ __all__ = [
     "add_slider_below_legend",
     "capacity_panels",
     "capacity_traces",
+    "label_lines",
     "legend_below",
     "mark_layout",
     "refresh",
+    "span_of",
     "task_counts",
     "water_marks",
 ]
@@ -134,7 +136,21 @@ def _label_levels(row_marks: Sequence[tuple[float, str]], span: float) -> list[i
     return levels
 
 
-def _span(xs: Iterable[Iterable[float] | None]) -> float | None:
+def _row_levels(ordered: Sequence[tuple[float, str]], span: float | None) -> list[int]:
+    """:func:`_label_levels` of one row's marks in time order, over ``span`` seconds (by
+    default a quarter more than the last mark)."""
+    row_span = span or max((t for t, _ in ordered), default=0.0) * 1.25 or 1.0
+    return _label_levels(ordered, row_span)
+
+
+def label_lines(marks: Sequence[Sequence[tuple[float, str]]], span: float | None = None) -> int:
+    """The lines of labels :func:`mark_layout` draws for these rows of marks: the most any
+    row takes (0 without marks), for room above a panel's top row."""
+    return max((max(_row_levels(sorted(row), span), default=-1) + 1 for row in marks),
+               default=0)
+
+
+def span_of(xs: Iterable[Iterable[float] | None]) -> float | None:
     """The time the x axis covers (from 0), from the traces' x values; None if none."""
     times = [float(x) for values in xs if values is not None for x in values
              if isinstance(x, (int, float))]
@@ -155,8 +171,7 @@ def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
     for index, row_marks in enumerate(marks):
         suffix = "" if index == 0 else str(index + 1)
         ordered = sorted(row_marks)
-        row_span = span or max((t for t, _ in ordered), default=0.0) * 1.25 or 1.0
-        for (time, text), line in zip(ordered, _label_levels(ordered, row_span), strict=True):
+        for (time, text), line in zip(ordered, _row_levels(ordered, span), strict=True):
             shapes.append({"type": "line", "x0": time, "x1": time, "xref": f"x{suffix}",
                            "y0": 0, "y1": 1, "yref": f"y{suffix} domain",
                            "line": {"dash": "dot", "color": "#555555", "width": 1.5}})
@@ -176,7 +191,7 @@ def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
 def add_marks(fig: go.Figure, marks: Sequence[Sequence[tuple[float, str]]],
               levels: Sequence[float | None] = ()) -> None:
     """Add :func:`mark_layout`'s lines to ``fig`` (after its subplot titles)."""
-    shapes, notes = mark_layout(marks, levels, _span(t.x for t in fig.data))
+    shapes, notes = mark_layout(marks, levels, span_of(t.x for t in fig.data))
     fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
 
 
@@ -189,7 +204,7 @@ def refresh(chart: go.Figure, traces: Sequence[Mapping[str, Any]],
     if len(chart.data) != len(traces):
         return False
     titles = [a for a in chart.layout.annotations if a.xref == "paper"]
-    shapes, notes = mark_layout(marks, levels, _span(t.get("x") for t in traces))
+    shapes, notes = mark_layout(marks, levels, span_of(t.get("x") for t in traces))
     with chart.batch_update():
         for trace, fresh in zip(chart.data, traces, strict=True):
             trace.update(fresh)

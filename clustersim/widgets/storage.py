@@ -20,7 +20,11 @@ from clustersim.scenarios.storage import (
     stateful_run,
 )
 from clustersim.viz.capacity import add_slider_below_legend, refresh
-from clustersim.viz.placement import placement_over_time, placement_traces
+from clustersim.viz.placement import (
+    placement_label_lines,
+    placement_over_time,
+    placement_traces,
+)
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, PanelCharts, follow
 from clustersim.widgets.idle import IdleWork, plan_nearby
@@ -31,13 +35,27 @@ __all__ = ["storage_app", "storage_figure"]
 _ACT = {"kubernetes": "out-of-service taint", "marathon": "agent back", "swarm": "node back"}
 
 
-def storage_figure(runs: list[StatefulRun], title: str = "") -> go.Figure:
-    """Where each system's database runs over time, the failure and the operator marked."""
-    # Room for both labels, the failure's and the operator's, in every panel: the live app
-    # refreshes a chart built while the operator never acted with both.
+def storage_figure(runs: list[StatefulRun], title: str = "",
+                   label_lines: int | None = None) -> go.Figure:
+    """Where each system's database runs over time, the failure and the operator marked.
+
+    Above each panel's first machine there is room for ``label_lines`` lines of mark
+    labels: by default the lines these runs' labels take (one when the operator acts long
+    after the failure, two when the labels would meet on a phone)."""
     return placement_over_time({r.label: (r.snapshots, r.owner) for r in runs},
                                title=title or "The database's machine fails",
-                               marks={r.label: _marks(r) for r in runs}, label_lines=2)
+                               marks={r.label: _marks(r) for r in runs}, label_lines=label_lines)
+
+
+_LIVE_LABEL_LINES = 2
+"""Label lines a live chart keeps room for: a move refreshes the chart's marks in place
+(:func:`~clustersim.viz.capacity.refresh`), its ranges stay, and the next move may bring
+both labels close together."""
+
+
+def _lines_shown(runs: list[StatefulRun]) -> int:
+    return placement_label_lines({r.label: (r.snapshots, r.owner) for r in runs},
+                                 {r.label: _marks(r) for r in runs})
 
 
 def _marks(run: StatefulRun) -> list[tuple[float, str]]:
@@ -94,7 +112,7 @@ def storage_app() -> LiveApp:
         traces = placement_traces({r.label: (r.snapshots, r.owner) for r in runs})
         charts.show(tuple(r.label for r in runs),
                     lambda chart: refresh(chart, traces, [_marks(r) for r in runs]),
-                    lambda: storage_figure(runs))
+                    lambda: storage_figure(runs, label_lines=_LIVE_LABEL_LINES))
         message.value = _summary(runs)
         plan_nearby(idle, named, calls)
 
@@ -110,12 +128,16 @@ def storage_app() -> LiveApp:
 
 def _static_figure() -> go.Figure:
     """The three systems for several operator times (slider frames)."""
+    steps = {act_at: [stateful_run(s, act_at=act_at) for s in SYSTEMS]
+             for act_at in (120, 300, 450)}
+    # Room for the labels of the step that needs most, as every step shares the ranges.
+    lines = max(_lines_shown(runs) for runs in steps.values())
     frames = []
-    for act_at in (120, 300, 450):
-        fig = storage_figure([stateful_run(s, act_at=act_at) for s in SYSTEMS])
+    for act_at, runs in steps.items():
+        fig = storage_figure(runs, label_lines=lines)
         frames.append(go.Frame(data=fig.data, name=f"{act_at}", layout={
             "shapes": fig.layout.shapes, "annotations": fig.layout.annotations}))
-    fig = storage_figure([stateful_run(s, act_at=300) for s in SYSTEMS])
+    fig = storage_figure(steps[300], label_lines=lines)
     fig.frames = frames
     add_slider_below_legend(fig, {
         "active": 1, "currentvalue": {"prefix": "operator acts at t = "},
