@@ -38,8 +38,8 @@ __all__ = [
     "add_slider_below_legend",
     "capacity_panels",
     "capacity_traces",
-    "label_lines",
     "legend_below",
+    "mark_label_lines",
     "mark_layout",
     "refresh",
     "span_of",
@@ -143,7 +143,8 @@ def _row_levels(ordered: Sequence[tuple[float, str]], span: float | None) -> lis
     return _label_levels(ordered, row_span)
 
 
-def label_lines(marks: Sequence[Sequence[tuple[float, str]]], span: float | None = None) -> int:
+def mark_label_lines(marks: Sequence[Sequence[tuple[float, str]]],
+                     span: float | None = None) -> int:
     """The lines of labels :func:`mark_layout` draws for these rows of marks: the most any
     row takes (0 without marks), for room above a panel's top row."""
     return max((max(_row_levels(sorted(row), span), default=-1) + 1 for row in marks),

@@ -21,14 +21,14 @@ from clustersim.viz.capacity import (
     LABEL_LINE_PX,
     MARGIN,
     add_marks,
-    label_lines,
     legend_below,
+    mark_label_lines,
     span_of,
 )
 from clustersim.viz.palette import OKABE_ITO, base_layout
 from clustersim.viz.text import escape
 
-__all__ = ["WAITING", "placement_label_lines", "placement_over_time", "placement_traces"]
+__all__ = ["WAITING", "placement_over_time", "placement_traces"]
 
 WAITING = "(waiting)"
 """The row for tasks that have no machine."""
@@ -86,19 +86,6 @@ def _label_room(rows: int, panel_px: float, lines: int) -> float:
     return max(0.0, (clear * rows - panel_px / 2) / (panel_px - clear)) if lines else 0.0
 
 
-def _lines_of(rows: Sequence[Sequence[tuple[float, str]]], data: Sequence[Mapping[str, Any]]
-              ) -> int:
-    """The lines of mark labels ``rows`` take over the time the panels' ``data`` covers."""
-    return label_lines(rows, span_of(t["x"] for t in data))
-
-
-def placement_label_lines(series: Mapping[str, tuple[Sequence[Snapshot], str]],
-                          marks: Mapping[str, Sequence[tuple[float, str]]]) -> int:
-    """The lines of mark labels :func:`placement_over_time` keeps room for, by default, for
-    these series and marks (what a figure whose marks change asks for: the most of each)."""
-    return _lines_of([marks.get(label, ()) for label in series], placement_traces(series))
-
-
 def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
                         title: str = "Where the task runs",
                         marks: Mapping[str, Sequence[tuple[float, str]]] | None = None,
@@ -108,7 +95,7 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
 
     Each panel keeps room above its top row for ``label_lines`` lines of mark labels: by
     default the lines these marks' labels take
-    (:func:`~clustersim.viz.capacity.label_lines`: one, unless labels would write over each
+    (:func:`~clustersim.viz.capacity.mark_label_lines`: one, unless labels would write over each
     other on a phone); a figure whose marks change later (a slider's frames, a live app's
     refresh) may ask for more."""
     if not series:
@@ -117,7 +104,7 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
     data = placement_traces(series)
     rows = [(marks or {}).get(label, ()) for label in labels]
     if label_lines is None:
-        label_lines = _lines_of(rows, data)
+        label_lines = mark_label_lines(rows, span_of(t["x"] for t in data))
     panel_px = _PANEL_PX * (1 - _SPACING * (len(labels) - 1))
     fig = make_subplots(rows=len(labels), cols=1, shared_xaxes=True,
                         vertical_spacing=_SPACING,

@@ -20,11 +20,7 @@ from clustersim.scenarios.storage import (
     stateful_run,
 )
 from clustersim.viz.capacity import add_slider_below_legend, refresh
-from clustersim.viz.placement import (
-    placement_label_lines,
-    placement_over_time,
-    placement_traces,
-)
+from clustersim.viz.placement import placement_over_time, placement_traces
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, PanelCharts, follow
 from clustersim.widgets.idle import IdleWork, plan_nearby
@@ -53,9 +49,9 @@ _LIVE_LABEL_LINES = 2
 both labels close together."""
 
 
-def _lines_shown(runs: list[StatefulRun]) -> int:
-    return placement_label_lines({r.label: (r.snapshots, r.owner) for r in runs},
-                                 {r.label: _marks(r) for r in runs})
+def _y_axes(fig: go.Figure) -> list[str]:
+    """The names of ``fig``'s y axes in the layout (``yaxis``, ``yaxis2``, ...)."""
+    return [name for name in fig.layout.to_plotly_json() if name.startswith("yaxis")]
 
 
 def _marks(run: StatefulRun) -> list[tuple[float, str]]:
@@ -127,17 +123,16 @@ def storage_app() -> LiveApp:
 
 
 def _static_figure() -> go.Figure:
-    """The three systems for several operator times (slider frames)."""
-    steps = {act_at: [stateful_run(s, act_at=act_at) for s in SYSTEMS]
-             for act_at in (120, 300, 450)}
-    # Room for the labels of the step that needs most, as every step shares the ranges.
-    lines = max(_lines_shown(runs) for runs in steps.values())
+    """The three systems for several operator times (slider frames). Each step brings its
+    panels' y ranges with its marks: the room above the first machine is what that step's
+    labels take (two lines at 120 s, one at 300 s)."""
     frames = []
-    for act_at, runs in steps.items():
-        fig = storage_figure(runs, label_lines=lines)
+    for act_at in (120, 300, 450):
+        fig = storage_figure([stateful_run(s, act_at=act_at) for s in SYSTEMS])
+        ranges = {name: {"range": fig.layout[name].range} for name in _y_axes(fig)}
         frames.append(go.Frame(data=fig.data, name=f"{act_at}", layout={
-            "shapes": fig.layout.shapes, "annotations": fig.layout.annotations}))
-    fig = storage_figure(steps[300], label_lines=lines)
+            "shapes": fig.layout.shapes, "annotations": fig.layout.annotations, **ranges}))
+    fig = storage_figure([stateful_run(s, act_at=300) for s in SYSTEMS])
     fig.frames = frames
     add_slider_below_legend(fig, {
         "active": 1, "currentvalue": {"prefix": "operator acts at t = "},
