@@ -14,7 +14,11 @@
      a table figure ends with its table, and a title set by a menu entry is wrapped too;
    - in dark mode, a figure's own pale fills (tables' cells, icicles' boxes, the lines between
      them, annotations' boxes) turn dark, after a menu click that sets them too, and black
-     lines and outlines turn light, in animation frames too.
+     lines and outlines turn light, in animation frames too;
+   - in dark mode, mark lines (shapes: a failure's time, a target) and their labels too dim
+     on the dark plot turn lighter, after a click or in an animation frame too;
+   - when the window changes width (a phone turned, a window narrowed or widened), each
+     figure gets its own layout back and is fitted again to the new width.
    Beyond figures: the chapter drawer opens at the current page; the course's diagrams
    scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
    their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
@@ -77,15 +81,7 @@
         // changes: under light text it was blank. Dark mode shows no active entry.
         update["updatemenus[" + i + "].showactive"] = false;
       });
-      (gd.layout.shapes || []).forEach(function (s, i) {
-        if (s.line && BLACKS.indexOf(String(s.line.color).toLowerCase()) >= 0) {
-          update["shapes[" + i + "].line.color"] = LIGHT_TEXT;
-        }
-      });
       (gd.layout.annotations || []).forEach(function (a, i) {
-        if (a.font && BLACKS.indexOf(String(a.font.color).toLowerCase()) >= 0) {
-          update["annotations[" + i + "].font.color"] = LIGHT_TEXT;
-        }
         var box = darkFill(a.bgcolor);
         if (box !== a.bgcolor) update["annotations[" + i + "].bgcolor"] = box;
       });
@@ -280,12 +276,26 @@
   }
 
   // plotly announces each animation frame before drawing it, with a copy of its traces: in
-  // dark mode their black colours turn light before they reach the figure.
+  // dark mode their black colours turn light before they reach the figure. Its marks take
+  // the theme's colours (eachMark), in copies: the frame's own keep theirs.
   function followFrames(gd) {
     if (gd._courseFrames || typeof gd.on !== "function") return;
     gd._courseFrames = true;
     gd.on("plotly_animatingframe", function (event) {
-      if (!isDark() || !event || !event.frame) return;
+      if (!event || !event.frame) return;
+      var layout = event.frame.layout;
+      if (layout) {
+        Object.keys(MARK_PATHS).forEach(function (kind) {
+          if (Array.isArray(layout[kind])) layout[kind] = JSON.parse(JSON.stringify(layout[kind]));
+        });
+        eachMark(layout, gd._fullLayout || {}, isDark(), function (kind, i, colour) {
+          var keys = MARK_PATHS[kind].split(".");
+          var mark = layout[kind][i];
+          mark[keys[0]] = mark[keys[0]] || {};
+          mark[keys[0]][keys[1]] = colour;
+        });
+      }
+      if (!isDark()) return;
       (event.frame.data || []).forEach(function (t) {
         TRACE_COLOURS.forEach(function (path) {
           var keys = path.split(".");
@@ -297,11 +307,86 @@
     });
   }
 
+  // Mark lines (layout shapes: a failure's time, a target, a threshold) and their labels'
+  // colours (annotations' fonts), chosen for a white plot, were dim on the dark one: the
+  // #555555 of a "machine fails" line at 2.2:1. In dark mode a line or label under
+  // MARK_CONTRAST against the dark plot (WCAG 2's contrast ratio, its 4.5:1 for text) gets
+  // lighter, its hue and saturation kept, until it reaches it; black takes the theme's light
+  // text, as traces' black does. Light mode brings each one's own colour back. Frames and
+  // clicks that set marks again are followed (followFrames, followMarks).
+  var MARK_CONTRAST = 4.5;
+
+  function luminance(hex) {
+    var c = rgbOf(hex).map(function (v) {
+      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  }
+
+  function contrast(a, b) {
+    var la = luminance(a), lb = luminance(b);
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+
+  function markForDark(colour) {
+    var hex = typeof colour === "string" && toHex(colour);
+    if (!hex || LIGHT_OF.hasOwnProperty(hex)) return colour; // see-through, or made here
+    var wanted = hex === "#000000" ? LIGHT_TEXT : hex;
+    var own = hsl(rgbOf(hex));
+    for (var l = own[2]; contrast(wanted, DARK.plot) < MARK_CONTRAST && l < 1;) {
+      l = Math.min(1, l + 0.02);
+      wanted = hexOfHsl(own[0], own[1], l);
+    }
+    if (wanted === hex) return colour;
+    LIGHT_OF[wanted] = colour;
+    return wanted;
+  }
+
+  // The mark colours of `layout` (a figure's or a frame's) in the theme: `set(path, colour)`
+  // for each that changes; `full`, plotly's filled-in layout, gives a line's default colour.
+  var MARK_PATHS = { shapes: "line.color", annotations: "font.color" };
+  function eachMark(layout, full, dark, set) {
+    Object.keys(MARK_PATHS).forEach(function (kind) {
+      (layout[kind] || []).forEach(function (mark, i) {
+        var own = valueAt(mark, MARK_PATHS[kind]);
+        if (own === undefined && kind === "shapes") {
+          own = valueAt((full[kind] || [])[i] || {}, MARK_PATHS[kind]);
+        }
+        if (own === undefined) return; // a label in the figure's font follows font.color
+        var wanted = dark ? markForDark(own) : lightFill(own);
+        if (wanted !== own) set(kind, i, wanted);
+      });
+    });
+  }
+
+  function marksUpdate(gd, dark) {
+    var update = {};
+    eachMark(gd.layout, gd._fullLayout || {}, dark, function (kind, i, colour) {
+      update[kind + "[" + i + "]." + MARK_PATHS[kind]] = colour;
+    });
+    return update;
+  }
+
+  // A menu entry or button that sets marks again (relayout or update) sets their own
+  // colours: in the theme they are set again, before the page is painted (as followFills).
+  function followMarks(gd) {
+    if (gd._courseMarks || typeof gd.on !== "function") return;
+    gd._courseMarks = true;
+    function follow() {
+      var update = marksUpdate(gd, isDark());
+      if (Object.keys(update).length) window.Plotly.relayout(gd, update);
+    }
+    gd.on("plotly_relayout", follow);
+    gd.on("plotly_update", follow);
+  }
+
   function applyTheme(gd) {
     if (!gd.layout || !window.Plotly) return;
     remember(gd);
     var dark = isDark();
     var update = themeUpdate(gd, dark);
+    var marks = marksUpdate(gd, dark);
+    Object.keys(marks).forEach(function (k) { update[k] = marks[k]; });
     if (Object.keys(update).length) window.Plotly.relayout(gd, update);
     traceColours(gd, dark);
     fillsUpdate(gd, dark);
@@ -346,7 +431,7 @@
     if ((margin.r || 0) > 30) update["margin.r"] = 20;
     if ((margin.l || 0) > 50) update["margin.l"] = 45;
     if (!Object.keys(update).length) return;
-    var drawn = window.Plotly.relayout(gd, update);
+    var drawn = fitLayout(gd, update);
     return legendAbove ? drawn.then(function () { return moveTitleAboveLegend(gd); }) : drawn;
   }
 
@@ -379,7 +464,7 @@
     titles.forEach(function (i) { // every panel title at one size: none looks more important
       update["annotations[" + i + "].font.size"] = Math.floor(size);
     });
-    return window.Plotly.relayout(gd, update);
+    return fitLayout(gd, update);
   }
 
   // A legend entry longer than a phone is wide (a run's label with its settings) ran past
@@ -393,7 +478,7 @@
     var size = (((gd.layout.legend || {}).font || {}).size || gd._fullLayout.font.size);
     var room = figure.right - box.left - 8;
     var smaller = Math.max(10, Math.floor(size * room / box.width));
-    return window.Plotly.relayout(gd, { "legend.font.size": smaller });
+    return fitLayout(gd, { "legend.font.size": smaller });
   }
 
   // A legend under the plot that reaches up onto the x axis' numbers or title (the plot was
@@ -416,7 +501,7 @@
     var height = legend.getBoundingClientRect().height;
     var bottom = Math.ceil(axisBottom - plotBottom + height + 16);
     var grow = Math.max(0, bottom - full._size.b);
-    return window.Plotly.relayout(gd, taller(gd, full.height + grow, {
+    return fitLayout(gd, taller(gd, full.height + grow, {
       "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom", "margin.b": bottom,
     }));
   }
@@ -429,8 +514,8 @@
     var tables = [];
     gd.data.forEach(function (t, i) { if (t.type === "table") tables.push(i); });
     if (!tables.length) return;
-    return window.Plotly.restyle(gd, { "cells.font.size": TABLE_FONT_PX,
-                                       "header.font.size": TABLE_FONT_PX }, tables);
+    return fitTraces(gd, { "cells.font.size": TABLE_FONT_PX, "header.font.size": TABLE_FONT_PX },
+                     tables);
   }
 
   // A table figure's height is a guess from its rows' lines; drawn (in a phone's smaller
@@ -447,7 +532,7 @@
     });
     var height = Math.ceil(bottom + full.margin.b + 2);
     if (bottom && height < full.height - 4) {
-      return window.Plotly.relayout(gd, taller(gd, height, {}));
+      return fitLayout(gd, taller(gd, height, {}));
     }
   }
 
@@ -458,7 +543,7 @@
     var full = gd._fullLayout;
     if (!narrow() || !full || !full._size || full._size.h >= PLOT_PX) return;
     if (!gd.querySelector("g.cartesianlayer g.subplot")) return; // a table or an icicle
-    return window.Plotly.relayout(gd, taller(gd, full.height + PLOT_PX - full._size.h, {}));
+    return fitLayout(gd, taller(gd, full.height + PLOT_PX - full._size.h, {}));
   }
 
   // A relayout `update` that makes the figure `height` px high, with the box the page gives it
@@ -466,8 +551,64 @@
   function taller(gd, height, update) {
     update.height = height;
     var box = gd.parentElement;
-    if (box && box.style.height) box.style.height = height + "px";
+    if (box && box.style.height) {
+      var wide = wideOf(gd);
+      if (wide.box === undefined) wide.box = box.style.height;
+      box.style.height = height + "px";
+    }
     return update;
+  }
+
+  // What fitting a figure to its width changed, so that it can be worked out again when the
+  // width changes (fitAgain): each layout path's and each trace's value before the first
+  // change (null where the figure had none), and the height of the box the page gave it.
+  function wideOf(gd) {
+    gd._courseWide = gd._courseWide || { layout: {}, traces: {}, box: undefined };
+    return gd._courseWide;
+  }
+
+  function keep(saved, path, value) {
+    if (!saved.hasOwnProperty(path)) {
+      saved[path] = value === undefined ? null : JSON.parse(JSON.stringify(value));
+    }
+  }
+
+  // Plotly.relayout and Plotly.restyle for the fitting, which keep what they replace.
+  function fitLayout(gd, update) {
+    var saved = wideOf(gd).layout;
+    Object.keys(update).forEach(function (path) { keep(saved, path, valueAt(gd.layout, path)); });
+    return window.Plotly.relayout(gd, update);
+  }
+
+  function fitTraces(gd, update, traces) {
+    var wide = wideOf(gd);
+    traces.forEach(function (i) {
+      var saved = wide.traces[i] = wide.traces[i] || {};
+      Object.keys(update).forEach(function (path) { keep(saved, path, valueAt(gd.data[i], path)); });
+    });
+    return window.Plotly.restyle(gd, update, traces);
+  }
+
+  // The figure as it was before it was fitted: its own layout, traces and box.
+  function unfit(gd) {
+    var wide = gd._courseWide;
+    gd._courseWide = null;
+    gd._courseFitted = false;
+    gd._courseLabelsInside = false;
+    gd._courseTopMargin = undefined;
+    if (!wide) return Promise.resolve();
+    if (wide.box !== undefined) gd.parentElement.style.height = wide.box;
+    var done = Promise.resolve();
+    Object.keys(wide.traces).forEach(function (i) {
+      var update = {};
+      // restyle reads an array as one value per trace: each value goes in one
+      Object.keys(wide.traces[i]).forEach(function (p) { update[p] = [wide.traces[i][p]]; });
+      done = done.then(function () { return window.Plotly.restyle(gd, update, [Number(i)]); });
+    });
+    return done.then(function () {
+      gd._courseUnfitting = true;
+      return window.Plotly.relayout(gd, wide.layout);
+    }).then(function () { gd._courseUnfitting = false; });
   }
 
   // Long category names left of a plot (an event timeline's reasons, a bar chart's modes)
@@ -494,7 +635,7 @@
     }));
     var pitch = bars.length ? Math.max(ROW_PX, 2 * (lines * LINE_PX + 8)) : ROW_PX;
     var grow = Math.max(0, names.length * pitch - full._size.h);
-    var drawn = window.Plotly.relayout(gd, taller(gd, full.height + grow, {
+    var drawn = fitLayout(gd, taller(gd, full.height + grow, {
       "yaxis.ticklabelposition": "inside top", "yaxis.ticklabelshift": -5,
       "yaxis.ticklabeloverflow": "allow",
       // plotly widens an axis to make room for names inside it (to -300 s on a 0-400 s
@@ -506,7 +647,7 @@
     // of larger positions).
     var reversed = yaxis.range[0] > yaxis.range[1];
     return drawn.then(function () {
-      return window.Plotly.restyle(gd, { width: 0.35, offset: reversed ? 0.12 : -0.47 }, bars);
+      return fitTraces(gd, { width: 0.35, offset: reversed ? 0.12 : -0.47 }, bars);
     });
   }
 
@@ -542,7 +683,7 @@
     var top = gd.getBoundingClientRect().top;
     var titleBottom = title ? title.getBoundingClientRect().bottom - top : 0;
     var need = Math.ceil(titleBottom + legend.getBoundingClientRect().height + 14);
-    if (need > gd._fullLayout.margin.t) return window.Plotly.relayout(gd, { "margin.t": need });
+    if (need > gd._fullLayout.margin.t) return fitLayout(gd, { "margin.t": need });
   }
 
   // Labels of marks above the plot (a node failure's time: paper y = 1, anchored at their
@@ -562,7 +703,7 @@
       overlap = Math.max(overlap, box.bottom + 4 - r.top);
     });
     if (overlap > 0) {
-      return window.Plotly.relayout(gd, { "margin.t": Math.ceil(full.margin.t + overlap) });
+      return fitLayout(gd, { "margin.t": Math.ceil(full.margin.t + overlap) });
     }
   }
 
@@ -620,15 +761,50 @@
     return true;
   }
 
+  // Each animation frame's title as the figure's own title is: in lines and pinned like it on
+  // a phone, as the frame gave it on a wider screen (its own title kept the first time).
+  function fitFrameTitles(gd) {
+    var frames = (gd._transitionData && gd._transitionData._frames) || [];
+    var pinned = (gd.layout && gd.layout.title) || {};
+    frames.forEach(function (frame) {
+      var layout = frame.layout;
+      if (!layout || !layout.title) return;
+      if (!frame._courseTitle) frame._courseTitle = JSON.parse(JSON.stringify(layout.title));
+      var own = frame._courseTitle;
+      var text = titleText(own);
+      if (!narrow() || !text) {
+        layout.title = JSON.parse(JSON.stringify(own));
+        return;
+      }
+      layout.title = { text: wrapTitle(text, gd.clientWidth) };
+      ["x", "xanchor", "yref", "y", "yanchor", "pad"].forEach(function (k) {
+        if (pinned[k] !== undefined) layout.title[k] = pinned[k];
+      });
+    });
+  }
+
   // A title set after the figure is drawn (a menu entry's summary) breaks into lines too.
   function followTitle(gd) {
     if (gd._courseTitle || typeof gd.on !== "function") return;
     gd._courseTitle = true;
-    function rewrap() {
+    function rewrap(event) {
+      // Only a title that changed (plotly_update's event has the layout's changes, and
+      // plotly_relayout's is them), and not by unfit: a figure fitted again wraps it as it
+      // did when it was drawn, and a resize's autosize leaves it to fitAgain.
+      var changes = (event && (event.layout || event)) || {};
+      var titled = Object.keys(changes).some(function (k) { return /^title(\.|$)/.test(k); });
+      if (!titled || gd._courseUnfitting) return;
+      // A title without lines is the figure's own (a menu entry's): a wider screen shows it.
+      var own = titleText(gd.layout.title);
+      var wide = gd._courseWide && gd._courseWide.layout;
+      if (wide && wide.hasOwnProperty("title.text") && typeof own === "string"
+          && own.indexOf("<br>") < 0) {
+        wide["title.text"] = own;
+      }
       var update = {};
       if (!narrow() || !titleInLines(gd, titleText(gd.layout.title), update)) return;
       var legend = gd._fullLayout.legend || {};
-      var drawn = window.Plotly.relayout(gd, update);
+      var drawn = fitLayout(gd, update);
       // A legend above the plot keeps its room under the title's new lines.
       if (legend.y >= 1 && legend.yanchor === "bottom") {
         drawn = drawn.then(function () { return moveTitleAboveLegend(gd); });
@@ -680,8 +856,9 @@
     }
   });
 
-  function adopt(gd) {
-    Promise.resolve(fitToScreen(gd))
+  // The figure fitted to its width (a phone's, or any for its panel titles and its table).
+  function fit(gd) {
+    return Promise.resolve(fitToScreen(gd))
       .then(function () { return labelsAboveRows(gd); })
       .then(function () { return fitPanelTitles(gd); })
       .then(function () { return fitLegend(gd); })
@@ -690,10 +867,28 @@
       .then(function () { return plotTallEnough(gd); })
       .then(function () { return smallerTableText(gd); })
       .then(function () { return tableHeightFitsRows(gd); });
+  }
+
+  // A figure was fitted once, at the width the page loaded at: a phone turned sideways kept
+  // its phone layout, a window narrowed to a phone's width its wide one. When the width has
+  // changed, the figure gets its own layout back, plotly sizes it to its box, and it is
+  // fitted again, its animation frames' titles too. A figure out of sight (display: none)
+  // has no size to fit, and plotly refuses to resize it: it keeps the layout it has.
+  function fitAgain(gd) {
+    if (!gd.layout || !gd.offsetParent) return;
+    unfit(gd)
+      .then(function () { return window.Plotly.Plots.resize(gd); })
+      .then(function () { return fit(gd); })
+      .then(function () { fitFrameTitles(gd); });
+  }
+
+  function adopt(gd) {
+    fit(gd);
     applyTheme(gd);
     followSlider(gd);
     followFrames(gd);
     followFills(gd);
+    followMarks(gd);
     followTitle(gd);
     followInterruptions(gd);
   }
@@ -851,8 +1046,9 @@
   // again when the window changes size or a phone turns, once it has settled (a drag fires
   // resize tens of times a second). The theme changes no font or padding: a theme switch
   // leaves it as it is.
+  // Figures are fitted again too (fitAgain).
   var SETTLE_MS = 150;
-  function tablesFollowTheWidth() {
+  function onWidthChange(work) {
     var timer = null;
     var width = window.innerWidth;
     function again() {
@@ -860,7 +1056,7 @@
       timer = setTimeout(function () {
         if (window.innerWidth === width) return; // a phone's toolbar showing or hiding
         width = window.innerWidth;
-        tableCellsAskForRoom();
+        work();
       }, SETTLE_MS);
     }
     window.addEventListener("resize", again);
@@ -869,7 +1065,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     tableCellsAskForRoom();
-    tablesFollowTheWidth();
+    onWidthChange(tableCellsAskForRoom);
     headingNamesBreakAtHumps();
     longNamesMayBreak();
     currentChapterInView();
@@ -888,22 +1084,16 @@
     };
     // Animation frames carry their own titles: wrapped on a phone too.
     var addFrames = window.Plotly.addFrames;
-    window.Plotly.addFrames = function (gd, frames) {
-      if (narrow() && Array.isArray(frames)) {
-        gd = typeof gd === "string" ? document.getElementById(gd) : gd;
-        var width = gd.clientWidth;
-        frames.forEach(function (frame) {
-          var title = frame.layout && titleText(frame.layout.title);
-          if (!title) return;
-          var pinned = (gd.layout && gd.layout.title) || {};
-          frame.layout.title = { text: wrapTitle(title, width) };
-          ["x", "xanchor", "yref", "y", "yanchor", "pad"].forEach(function (k) {
-            if (pinned[k] !== undefined) frame.layout.title[k] = pinned[k];
-          });
-        });
-      }
-      return addFrames.apply(this, arguments);
+    window.Plotly.addFrames = function (gd) {
+      gd = typeof gd === "string" ? document.getElementById(gd) : gd;
+      return addFrames.apply(this, arguments).then(function (done) {
+        fitFrameTitles(gd);
+        return done;
+      });
     };
+    onWidthChange(function () {
+      document.querySelectorAll(".js-plotly-plot").forEach(fitAgain);
+    });
     // pydata-sphinx-theme sets data-theme on <html> when the reader switches the theme.
     new MutationObserver(function () {
       document.querySelectorAll(".js-plotly-plot").forEach(applyTheme);

@@ -818,11 +818,15 @@ def test_dark_mode_has_no_contrast_violation(browser, serve_html: str, path: str
 
 
 # Contrast of each text drawn on a figure's own fill (table cells, icicle boxes) with that fill.
-_FILL_TEXT_CONTRAST_JS = """() => {
+# WCAG 2's contrast ratio of two computed colours ("rgb(r, g, b)"), for the scripts below.
+_CONTRAST_RATIO_JS = """
   const lum = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(x => x / 255)
       .map(x => x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
   const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+"""
+
+_FILL_TEXT_CONTRAST_JS = """() => {""" + _CONTRAST_RATIO_JS + """
   const pairs = [['g.column-cell', 'rect.cell-rect', 'text.cell-text'],
                  ['g.slice', 'path.surface', 'text.slicetext'],
                  ['g.updatemenu-button', 'rect.updatemenu-item-rect', 'text.updatemenu-item-text'],
@@ -916,6 +920,150 @@ def test_figure_fills_follow_the_theme(browser, serve_html: str, path: str) -> N
     assert any(_pale(c) for c in own), "no pale fill in light mode: nothing to check"
     assert not [c for c in dark + clicked if _pale(c)], (dark, clicked)
     assert back == own
+    assert not errors, errors
+
+
+# Each mark line (a layout shape: a failure's time, a target) as drawn, with its contrast
+# against its plot's background.
+_MARK_LINES_JS = """() => {""" + _CONTRAST_RATIO_JS + """
+  const probe = document.createElement('span');
+  document.body.appendChild(probe);
+  const css = c => { probe.style.color = c; return getComputedStyle(probe).color; };
+  const found = [];
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const plot = css(gd._fullLayout.plot_bgcolor);
+    for (const path of gd.querySelectorAll('g.shapelayer path')) {
+      const stroke = getComputedStyle(path).stroke;
+      if (stroke !== 'none') found.push([stroke, ratio(stroke, plot)]);
+    }
+  }
+  probe.remove();
+  return found;
+}"""
+
+
+def _click_slider(page, at: float) -> None:
+    """Click the first slider's rail at fraction ``at`` of its length (a step: a frame)."""
+    figure = page.locator(".js-plotly-plot:has(g.slider-container)").first
+    figure.scroll_into_view_if_needed()
+    rail = figure.locator("rect.slider-rail-rect").bounding_box()
+    page.mouse.click(rail["x"] + 3 + (rail["width"] - 6) * at, rail["y"] + rail["height"] / 2)
+    page.wait_for_timeout(1000)
+
+
+@pytest.mark.parametrize("path", ["notebooks/storage.html", "notebooks/self-healing.html",
+                                  "notebooks/three-dialects.html"])
+def test_mark_lines_follow_the_theme(browser, serve_html: str, path: str) -> None:
+    """The "machine fails" and operator lines (#555555) were 2.2:1 on the dark plot, and each
+    slider step (an animation frame with its own marks) brought them back. In dark mode every
+    mark line keeps WCAG 2.1's 3:1 for graphics, before and after a step; switched back to
+    light, the lines have their own colours, and a step keeps them."""
+    light, light_context, _ = _phone_page(browser, serve_html, path)
+    own = {colour for colour, _ in light.evaluate(_MARK_LINES_JS)}
+    light_context.close()
+    page, context, errors = _phone_page(browser, serve_html, path, dark=True)
+    dark = page.evaluate(_MARK_LINES_JS)
+    _click_slider(page, 0)
+    stepped = page.evaluate(_MARK_LINES_JS)
+    page.evaluate("document.documentElement.dataset.theme = 'light'")  # as the theme switch does
+    page.wait_for_timeout(500)
+    back = {colour for colour, _ in page.evaluate(_MARK_LINES_JS)}
+    _click_slider(page, 1)
+    back_stepped = {colour for colour, _ in page.evaluate(_MARK_LINES_JS)}
+    context.close()
+    assert own and dark and stepped, "no mark line drawn"
+    faint = sorted({(colour, round(r, 1)) for colour, r in dark + stepped if r < 3})
+    assert not faint, f"mark lines under 3:1 on the dark plot: {faint}"
+    assert back <= own and back_stepped <= own, (own, back, back_stepped)
+    assert not errors, errors
+
+
+# Each figure's fitted layout: what fitting to a width changes (legend, title, margins,
+# height, panel titles' text and size, the box the page gives it).
+_FITTED_LAYOUTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+  const f = gd._fullLayout;
+  const legend = f.legend || {font: {}};
+  return JSON.stringify({
+    legend: [legend.orientation, legend.x, legend.y, legend.yanchor, legend.font.size],
+    title: [f.title.text, f.title.yref], margin: [f.margin.t, f.margin.b, f.margin.l, f.margin.r],
+    height: f.height, notes: (f.annotations || []).map(a => [a.text, a.font.size]),
+    box: gd.parentElement.style.height});
+})"""
+
+
+def _settled_layouts(page) -> list[str]:
+    """The fitted layouts once two reads a second apart agree (fitting takes a few relayouts
+    a figure), at most 20 s."""
+    layouts = page.evaluate(_FITTED_LAYOUTS_JS)
+    for _ in range(20):
+        page.wait_for_timeout(1000)
+        again = page.evaluate(_FITTED_LAYOUTS_JS)
+        if again == layouts:
+            break
+        layouts = again
+    return layouts
+
+
+@pytest.mark.parametrize("path", ["notebooks/storage.html", "notebooks/two-level-scheduling.html",
+                                  "book/comparing/application-definitions.html"])
+def test_figures_follow_the_window_width(browser, serve_html: str, path: str) -> None:
+    """Figures were fitted once, at the width the page loaded at: a window narrowed to a
+    phone's width kept legends beside plots and titles on one line past the figure, and a
+    phone turned sideways kept its phone layout. Narrowed, each figure is laid out as on a
+    page loaded at that width; widened again, as it was."""
+    phone_context = browser.new_context(viewport=PHONE)
+    phone = _settled_layouts(_load(phone_context, serve_html, path)["page"])
+    phone_context.close()
+    context = browser.new_context(viewport=_WIDE_AT_FIRST)
+    seen = _load(context, serve_html, path)
+    page, errors = seen["page"], seen["console"]
+    wide = _settled_layouts(page)
+    page.set_viewport_size(PHONE)
+    narrowed = _settled_layouts(page)
+    page.set_viewport_size(_WIDE_AT_FIRST)
+    widened = _settled_layouts(page)
+    context.close()
+    assert phone != wide, "nothing to fit on this page"
+    assert narrowed == phone
+    assert widened == wide
+    assert not errors, errors
+
+
+# Per panel whose mark labels hang from its top: pixels between their lowest line and the
+# top of its first machine's markers (9 px squares).
+_ROOM_UNDER_LABELS_JS = """() => {
+  const found = [];
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const full = gd._fullLayout;
+    const top = gd.getBoundingClientRect().top;
+    for (const name of Object.keys(full).filter(k => /^yaxis\\d*$/.test(k))) {
+      const axis = full[name];
+      if (axis.type !== 'category' || !(axis._categories || []).length) continue;
+      const labels = (full.annotations || []).map((a, i) => [a, i])
+        .filter(([a]) => a.yref === axis._id + ' domain')
+        .map(([, i]) => gd.querySelector(`g.annotation[data-index="${i}"]`)).filter(Boolean);
+      if (!labels.length) continue;
+      const bottom = Math.max(...labels.map(g => g.getBoundingClientRect().bottom - top));
+      const row = axis._offset + axis.l2p(axis._categories.length - 1);
+      found.push([gd.id + ' ' + name, row - 4.5 - bottom]);
+    }
+  }
+  return found;
+}"""
+
+
+def test_no_empty_band_over_the_storage_panels_on_a_phone(browser, serve_html: str) -> None:
+    """The storage figure kept room for two lines of mark labels in every panel, where its
+    labels take one: an empty band of a line over each panel at 390 px. Every panel's labels
+    end above its first machine's markers, by less than a line; after a slider step too."""
+    page, context, errors = _phone_page(browser, serve_html, "notebooks/storage.html")
+    shown = page.evaluate(_ROOM_UNDER_LABELS_JS)
+    _click_slider(page, 0)  # the operator at 120 s: two lines of labels
+    stepped = page.evaluate(_ROOM_UNDER_LABELS_JS)
+    context.close()
+    assert shown and stepped, "no panel with mark labels"
+    bad = [(panel, round(gap)) for panel, gap in shown + stepped if not 0 <= gap < 17]
+    assert not bad, f"labels on the markers or an empty band above them: {bad}"
     assert not errors, errors
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "DOWN_STATUSES",
     "LABEL_LINE_PX",
     "MARGIN",
+    "MARK_GREY",
     "MAX_LABEL_LINES",
     "Marks",
     "add_marks",
@@ -39,8 +40,10 @@ __all__ = [
     "capacity_panels",
     "capacity_traces",
     "legend_below",
+    "mark_label_lines",
     "mark_layout",
     "refresh",
+    "span_of",
     "task_counts",
     "water_marks",
 ]
@@ -53,6 +56,10 @@ _ENDED = frozenset({"Succeeded", "Failed", "TASK_FINISHED", "TASK_FAILED", "TASK
                     "orphaned", "remove"})
 MARGIN = {"l": 60, "r": 20, "t": 60, "b": 110}
 """Room under the plots for the x axis title and the legend below it."""
+MARK_GREY = "#888888"
+"""A level line's colour (a target): 3.5:1 on the white plot, WCAG 2.1's 3:1 for lines and
+other graphics (success criterion 1.4.11, non-text contrast; #999999 was 2.8:1), and 4.8:1
+on the site's dark plot, where course.js leaves it as it is."""
 # Not the systems' colours (SYSTEM_COLORS): these lines are states, drawn for every system.
 _LINES = {"serving": ("serving (machine up and ready)", OKABE_ITO[3], "solid"),
           "ready": ("ready as the control plane sees it", OKABE_ITO[4], "dot"),
@@ -134,7 +141,22 @@ def _label_levels(row_marks: Sequence[tuple[float, str]], span: float) -> list[i
     return levels
 
 
-def _span(xs: Iterable[Iterable[float] | None]) -> float | None:
+def _row_levels(ordered: Sequence[tuple[float, str]], span: float | None) -> list[int]:
+    """:func:`_label_levels` of one row's marks in time order, over ``span`` seconds (by
+    default a quarter more than the last mark)."""
+    row_span = span or max((t for t, _ in ordered), default=0.0) * 1.25 or 1.0
+    return _label_levels(ordered, row_span)
+
+
+def mark_label_lines(marks: Sequence[Sequence[tuple[float, str]]],
+                     span: float | None = None) -> int:
+    """The lines of labels :func:`mark_layout` draws for these rows of marks: the most any
+    row takes (0 without marks), for room above a panel's top row."""
+    return max((max(_row_levels(sorted(row), span), default=-1) + 1 for row in marks),
+               default=0)
+
+
+def span_of(xs: Iterable[Iterable[float] | None]) -> float | None:
     """The time the x axis covers (from 0), from the traces' x values; None if none."""
     times = [float(x) for values in xs if values is not None for x in values
              if isinstance(x, (int, float))]
@@ -155,8 +177,7 @@ def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
     for index, row_marks in enumerate(marks):
         suffix = "" if index == 0 else str(index + 1)
         ordered = sorted(row_marks)
-        row_span = span or max((t for t, _ in ordered), default=0.0) * 1.25 or 1.0
-        for (time, text), line in zip(ordered, _label_levels(ordered, row_span), strict=True):
+        for (time, text), line in zip(ordered, _row_levels(ordered, span), strict=True):
             shapes.append({"type": "line", "x0": time, "x1": time, "xref": f"x{suffix}",
                            "y0": 0, "y1": 1, "yref": f"y{suffix} domain",
                            "line": {"dash": "dot", "color": "#555555", "width": 1.5}})
@@ -169,14 +190,14 @@ def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
             suffix = "" if index == 0 else str(index + 1)
             shapes.append({"type": "line", "x0": 0, "x1": 1, "xref": f"x{suffix} domain",
                            "y0": level, "y1": level, "yref": f"y{suffix}",
-                           "line": {"dash": "dash", "color": "#999999", "width": 1.5}})
+                           "line": {"dash": "dash", "color": MARK_GREY, "width": 1.5}})
     return shapes, notes
 
 
 def add_marks(fig: go.Figure, marks: Sequence[Sequence[tuple[float, str]]],
               levels: Sequence[float | None] = ()) -> None:
     """Add :func:`mark_layout`'s lines to ``fig`` (after its subplot titles)."""
-    shapes, notes = mark_layout(marks, levels, _span(t.x for t in fig.data))
+    shapes, notes = mark_layout(marks, levels, span_of(t.x for t in fig.data))
     fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
 
 
@@ -189,7 +210,7 @@ def refresh(chart: go.Figure, traces: Sequence[Mapping[str, Any]],
     if len(chart.data) != len(traces):
         return False
     titles = [a for a in chart.layout.annotations if a.xref == "paper"]
-    shapes, notes = mark_layout(marks, levels, _span(t.get("x") for t in traces))
+    shapes, notes = mark_layout(marks, levels, span_of(t.get("x") for t in traces))
     with chart.batch_update():
         for trace, fresh in zip(chart.data, traces, strict=True):
             trace.update(fresh)

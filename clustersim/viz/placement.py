@@ -20,9 +20,10 @@ from clustersim.viz.capacity import (
     DOWN_STATUSES,
     LABEL_LINE_PX,
     MARGIN,
-    MAX_LABEL_LINES,
     add_marks,
     legend_below,
+    mark_label_lines,
+    span_of,
 )
 from clustersim.viz.palette import OKABE_ITO, base_layout
 from clustersim.viz.text import escape
@@ -93,17 +94,17 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
     of the first snapshot plus ``(waiting)``; ``marks`` adds labelled vertical lines.
 
     Each panel keeps room above its top row for ``label_lines`` lines of mark labels: by
-    default one for each mark of the panel with the most (up to
-    :data:`~clustersim.viz.capacity.MAX_LABEL_LINES`), the most they can take at any
-    times; a figure whose marks change later (a slider's frames, a live app's refresh) may
-    ask for more."""
+    default the lines these marks' labels take
+    (:func:`~clustersim.viz.capacity.mark_label_lines`: one, unless labels would write over each
+    other on a phone); a figure whose marks change later (a slider's frames, a live app's
+    refresh) may ask for more."""
     if not series:
         raise ValueError("placement_over_time needs at least one series")
     labels = list(series)
     data = placement_traces(series)
+    rows = [(marks or {}).get(label, ()) for label in labels]
     if label_lines is None:
-        label_lines = min(MAX_LABEL_LINES, max(len((marks or {}).get(label, ()))
-                                               for label in labels))
+        label_lines = mark_label_lines(rows, span_of(t["x"] for t in data))
     panel_px = _PANEL_PX * (1 - _SPACING * (len(labels) - 1))
     fig = make_subplots(rows=len(labels), cols=1, shared_xaxes=True,
                         vertical_spacing=_SPACING,
@@ -125,7 +126,7 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
                          type="category", row=row, col=1,
                          range=[-0.5, len(nodes) + 0.5
                                 + _label_room(len(nodes) + 1, panel_px, label_lines)])
-    add_marks(fig, [(marks or {}).get(label, ()) for label in labels])
+    add_marks(fig, rows)
     fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
     height = MARGIN["t"] + MARGIN["b"] + _PANEL_PX * len(labels)
     fig.update_layout(**base_layout(escape(title), margin=MARGIN), height=height,

@@ -31,13 +31,27 @@ __all__ = ["storage_app", "storage_figure"]
 _ACT = {"kubernetes": "out-of-service taint", "marathon": "agent back", "swarm": "node back"}
 
 
-def storage_figure(runs: list[StatefulRun], title: str = "") -> go.Figure:
-    """Where each system's database runs over time, the failure and the operator marked."""
-    # Room for both labels, the failure's and the operator's, in every panel: the live app
-    # refreshes a chart built while the operator never acted with both.
+def storage_figure(runs: list[StatefulRun], title: str = "",
+                   label_lines: int | None = None) -> go.Figure:
+    """Where each system's database runs over time, the failure and the operator marked.
+
+    Above each panel's first machine there is room for ``label_lines`` lines of mark
+    labels: by default the lines these runs' labels take (one when the operator acts long
+    after the failure, two when the labels would meet on a phone)."""
     return placement_over_time({r.label: (r.snapshots, r.owner) for r in runs},
                                title=title or "The database's machine fails",
-                               marks={r.label: _marks(r) for r in runs}, label_lines=2)
+                               marks={r.label: _marks(r) for r in runs}, label_lines=label_lines)
+
+
+_LIVE_LABEL_LINES = 2
+"""Label lines a live chart keeps room for: a move refreshes the chart's marks in place
+(:func:`~clustersim.viz.capacity.refresh`), its ranges stay, and the next move may bring
+both labels close together."""
+
+
+def _y_axes(fig: go.Figure) -> list[str]:
+    """The names of ``fig``'s y axes in the layout (``yaxis``, ``yaxis2``, ...)."""
+    return [name for name in fig.layout.to_plotly_json() if name.startswith("yaxis")]
 
 
 def _marks(run: StatefulRun) -> list[tuple[float, str]]:
@@ -99,7 +113,7 @@ def storage_app() -> LiveApp:
         traces = placement_traces({r.label: (r.snapshots, r.owner) for r in runs})
         charts.show(tuple(r.label for r in runs),
                     lambda chart: refresh(chart, traces, [_marks(r) for r in runs]),
-                    lambda: storage_figure(runs))
+                    lambda: storage_figure(runs, label_lines=_LIVE_LABEL_LINES))
         message.value = _summary(runs)
         plan_nearby(idle, named, calls)
 
@@ -114,12 +128,15 @@ def storage_app() -> LiveApp:
 
 
 def _static_figure() -> go.Figure:
-    """The three systems for several operator times (slider frames)."""
+    """The three systems for several operator times (slider frames). Each step brings its
+    panels' y ranges with its marks: the room above the first machine is what that step's
+    labels take (two lines at 120 s, one at 300 s)."""
     frames = []
     for act_at in (120, 300, 450):
         fig = storage_figure([stateful_run(s, act_at=act_at) for s in SYSTEMS])
+        ranges = {name: {"range": fig.layout[name].range} for name in _y_axes(fig)}
         frames.append(go.Frame(data=fig.data, name=f"{act_at}", layout={
-            "shapes": fig.layout.shapes, "annotations": fig.layout.annotations}))
+            "shapes": fig.layout.shapes, "annotations": fig.layout.annotations, **ranges}))
     fig = storage_figure([stateful_run(s, act_at=300) for s in SYSTEMS])
     fig.frames = frames
     add_slider_below_legend(fig, {

@@ -12,6 +12,7 @@ from clustersim.scenarios.storage import four_nodes, resident_app, stateful_run,
 from clustersim.sim import NodeState, Snapshot, TaskState
 from clustersim.viz.capacity import LABEL_LINE_PX
 from clustersim.viz.placement import WAITING, placement_over_time
+from clustersim.widgets import storage as storage_module
 from clustersim.widgets.base import KERNEL_NOTE
 from clustersim.widgets.storage import storage_app, storage_figure
 
@@ -87,23 +88,47 @@ def test_placement_view_draws_waiting_tasks_in_their_own_row():
         placement_over_time({})
 
 
+def _room_and_labels(fig, layout, suffix: str) -> tuple[float, float]:
+    """Pixels from a panel's top down to half a marker above its first machine's row, and
+    down to the end of its mark labels' lines, for ``layout``'s annotations and y range
+    (the figure's own, or a slider step's)."""
+    plots_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    axis = fig.layout[f"yaxis{suffix}"]
+    low, high = layout[f"yaxis{suffix}"].range or axis.range  # a step without keeps the figure's
+    row_px = (axis.domain[1] - axis.domain[0]) * plots_px / (high - low)
+    top_row = len(axis.categoryarray) - 1
+    labels = [a for a in layout.annotations if a.yref == f"y{suffix} domain"]
+    assert labels
+    return ((high - top_row) * row_px - 9 / 2,
+            max(-a.yshift for a in labels) + LABEL_LINE_PX)
+
+
 @pytest.mark.parametrize("act_at", [60, 120, 300, 480])
 def test_mark_labels_end_above_the_first_machines_markers(act_at):
     """On a phone a mark's label covers more of the time axis: "out-of-service taint", hung
     from the panel's top, sat on node-1's markers. Each panel's top row lies below its
     labels' lines, with half a marker (9 px) to spare, whether the labels take one line or
-    two (an operator acting soon after the failure)."""
+    two (an operator acting soon after the failure); and no higher than that by a line: a
+    figure whose labels took one line kept an empty band for a second."""
     fig = storage_figure([stateful_run(s, act_at=act_at) for s in SYSTEMS])
-    plots_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
     for suffix in ("", "2", "3"):
-        axis = fig.layout[f"yaxis{suffix}"]
-        low, high = axis.range
-        row_px = (axis.domain[1] - axis.domain[0]) * plots_px / (high - low)
-        top_row = len(axis.categoryarray) - 1
-        labels = [a for a in fig.layout.annotations if a.yref == f"y{suffix} domain"]
-        assert labels
-        labels_end = max(-a.yshift for a in labels) + LABEL_LINE_PX
-        assert (high - top_row) * row_px - 9 / 2 >= labels_end
+        room, labels_end = _room_and_labels(fig, fig.layout, suffix)
+        assert labels_end <= room < labels_end + LABEL_LINE_PX
+
+
+def test_each_slider_step_brings_the_room_its_labels_take():
+    """The slider's steps bring their own marks: the first step's labels (the operator at
+    120 s) take two lines, the step first shown (300 s) one, and each step brings the y
+    ranges that make room for its own. A live chart is refreshed in place by any later
+    move, its ranges kept: it keeps room for both labels."""
+    fig = storage_module._static_figure()
+    for frame in fig.frames:
+        for suffix in ("", "2", "3"):
+            room, labels_end = _room_and_labels(fig, frame.layout, suffix)
+            assert labels_end <= room < labels_end + LABEL_LINE_PX
+    live = storage_module.storage_app().widget.children[-1]
+    both = storage_figure([stateful_run(s, act_at=60) for s in SYSTEMS])
+    assert live.layout.yaxis.range == both.layout.yaxis.range
 
 
 def test_live_control_and_static_rendering():

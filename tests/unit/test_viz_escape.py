@@ -121,6 +121,8 @@ NOT_VIEWS = {
     "add_marks": "draws through mark_layout (tested)",
     "add_slider_below_legend": "layout geometry only",
     "legend_below": "layout geometry only",
+    "mark_label_lines": "a count of label lines",
+    "span_of": "a number of seconds",
     "refresh": "updates a FigureWidget with traces from capacity_traces (tested)",
     "capacity_traces": "x and y of capacity_panels' traces, no text",
     "task_counts": "counts, no text",
