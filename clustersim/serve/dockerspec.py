@@ -142,7 +142,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
         memory = reservations.get("memorybytes") or 0
         deploy["resources"] = {"reservations": {k: v for k, v in {
             "cpus": str(cpus / NS_PER_SECOND) if cpus else None,
-            "memory": int(memory) or None}.items() if v}}
+            "memory": str(int(memory)) if memory else None}.items() if v}}
     restart = json_object(template, "restartpolicy")
     if restart:
         deploy["restart_policy"] = {k: v for k, v in {
