@@ -68,7 +68,9 @@ a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version, and an
 ``Exact`` list at an older version is 410 once something it covers changed
 (:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
-wall-clock time, and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
+wall-clock time, sharing their looks and rendering nothing while nothing they could see has
+changed (:mod:`~clustersim.serve.kubewatchlooks`; a real API server's cacher hands each change
+to its watchers), and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
 (``WATCH_LIMIT``, a real API server's 30 to 60); no container runs, so the Pod subresources
 a kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
@@ -155,6 +157,7 @@ from clustersim.serve.kuberesources import (
 from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
 from clustersim.serve.kubewatchcache import next_bookmark
+from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector
@@ -252,6 +255,14 @@ class KubernetesBackend(ClusterTime):
         self.relabelled: dict[tuple[str, str, str], dict[str, dict[str, str]]] = {}
         """The labels and annotations a user gave a default object (:meth:`_relabel`), by
         (kind, namespace, name), until it is deleted."""
+        self.writes = 0
+        """The requests other than reads answered so far (a watch's :class:`Moment`)."""
+        self.looks = SharedLooks()
+        """The watches' looks at the simulator (:mod:`~clustersim.serve.kubewatchlooks`)."""
+        self.ticked = float("-inf")
+        """When (``time.monotonic()``) a watch last brought simulated time up to the wall
+        clock: the watches polling within one
+        :data:`~clustersim.serve.kubelists.WATCH_POLL` after see the same moment."""
 
     @property
     def clock(self) -> WallClock:
@@ -293,6 +304,8 @@ class KubernetesBackend(ClusterTime):
 
     def handle(self, request: Request) -> Response:
         self.renderer.begin(request.session)
+        if request.method not in ("GET", "HEAD"):
+            self.writes += 1
         path = request.path.rstrip("/") or "/"
         if request.method == "GET":
             fixed = self._fixed(path)
@@ -681,7 +694,8 @@ class KubernetesBackend(ClusterTime):
         asked = int64_option(request, "timeoutSeconds")
         timeout = asked if asked else WATCH_LIMIT
         bookmarks = bool_option(request, "allowWatchBookmarks")
-        known = self._watched(request, resource, namespace)
+        looked, known = self._watched(request, resource, namespace)
+        known = dict(known)        # the look is shared: this watch's own copy
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
         else:
@@ -737,44 +751,63 @@ class KubernetesBackend(ClusterTime):
                 with server.lock:
                     self.cluster.on_removed.remove(last_state)
 
+        def differences(now: Look) -> list[bytes]:
+            """The events of what changed from ``known`` to ``now``, which it becomes."""
+            revision = self.renderer.versions.revision
+            frames = []
+            for uid, (version, obj, times) in now.items():
+                if uid not in known and int(version) > floor:
+                    frames.append(frame("ADDED", obj, times))
+                elif uid in known and known[uid][0] != version and int(version) > floor:
+                    frames.append(frame("MODIFIED", obj, times))
+            for uid, (_, obj, times) in known.items():
+                if uid not in now and revision > floor:
+                    last, times = removed.get(uid, (obj, times))
+                    # the deleted object's version is the deletion's revision
+                    last = {**last, "metadata": {**last["metadata"],
+                                                 "resourceVersion": str(revision)}}
+                    frames.append(frame("DELETED", last, times))
+            removed.clear()
+            known.clear()
+            known.update(now)
+            return frames
+
         def changes(server: SimServer) -> Iterator[bytes]:
+            nonlocal looked
             deadline = time.monotonic() + timeout
             due = next_bookmark(time.monotonic(), deadline) if bookmarks else None
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:
-                    server.catch_up()
+                    if time.monotonic() - self.ticked >= WATCH_POLL:
+                        server.catch_up()       # once a tick for every watch, which share
+                        self.ticked = time.monotonic()      # their looks at that moment
                     self.renderer.begin(request.session)
-                    now = self._watched(request, resource, namespace)
-                    revision = self.renderer.versions.revision
                     frames = []
-                    for uid, (version, obj, times) in now.items():
-                        if uid not in known and int(version) > floor:
-                            frames.append(frame("ADDED", obj, times))
-                        elif uid in known and known[uid][0] != version and int(version) > floor:
-                            frames.append(frame("MODIFIED", obj, times))
-                    for uid, (_, obj, times) in known.items():
-                        if uid not in now and revision > floor:
-                            last, times = removed.get(uid, (obj, times))
-                            # the deleted object's version is the deletion's revision
-                            last = {**last, "metadata": {**last["metadata"],
-                                                         "resourceVersion": str(revision)}}
-                            frames.append(frame("DELETED", last, times))
-                    removed.clear()
-                    known.clear()
-                    known.update(now)
-                    if due is not None and time.monotonic() >= due and revision > floor:
+                    if self._moment() != looked:    # else nothing it could see has changed
+                        looked, now = self._watched(request, resource, namespace)
+                        frames = differences(now)
+                    if due is not None and time.monotonic() >= due and \
+                            self.renderer.versions.revision > floor:
                         frames.append(bookmark())
                         due = next_bookmark(time.monotonic(), deadline)
                 yield b"".join(frames)
 
         return Response(200, content_type="application/json", stream=stream)
 
+    def _moment(self) -> Moment:
+        """What a watch's look depends on besides its request, now."""
+        return Moment(self.cluster.now, self.writes, self.renderer.versions.revision)
+
     def _watched(self, request: Request, resource: Resource, namespace: str | None
-                 ) -> dict[str, tuple[str, dict[str, Any], dict[str, float]]]:
-        """What a watch sees now: (resourceVersion, object, simulated times) by uid."""
-        return {obj["metadata"].get("uid", obj["metadata"]["name"]): (
-            obj["metadata"]["resourceVersion"], obj, times)
-            for obj, times in self._select(request, resource, namespace)}
+                 ) -> tuple[Moment, Look]:
+        """What a watch sees now (shared with the watches of the same objects, not to be
+        changed), with the moment it was seen at."""
+        key = (resource.kind, resource.group, namespace, request.arg("labelSelector"),
+               request.arg("fieldSelector"), self.renderer.clock.base)
+        return self.looks.look(key, self._moment, lambda: {
+            obj["metadata"].get("uid", obj["metadata"]["name"]): (
+                obj["metadata"]["resourceVersion"], obj, times)
+            for obj, times in self._select(request, resource, namespace)})
 
     def _changed_since(self, kind: str, since: str,
                        seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
