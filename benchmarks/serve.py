@@ -13,7 +13,7 @@ Two figures (issue 15):
   while 0, 20, 100 or 300 watches of Pods are open (:func:`watches_cost`), at ``speed`` 0
   and 1: each watch looks at the simulator every 0.1 s under the server's one lock. Before
   the watches shared their looks (December 2026) the GET took 0.06 s with none, 0.8 s with
-  20 and 6.8 s with 120 at speed 0 (3 to 8 s with 300); now 0.01 to 0.03 s at speed 0 and
+  20 and 6.8 s with 120 at speed 0 (3 to 8 s with 300); now 0.01 to 0.05 s at speed 0 and
   0.02 to 0.09 s at speed 1 with up to 300: an idle watch renders nothing, and watches of the
   same pods share one look a tick (:mod:`clustersim.serve.kubewatchlooks`).
 

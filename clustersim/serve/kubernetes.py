@@ -91,7 +91,14 @@ from typing import Any
 
 import yaml
 
-from clustersim.goformat import NumError, TimeParseError, json_kind, parse_int, parse_rfc3339
+from clustersim.goformat import (
+    NumError,
+    TimeParseError,
+    go_quote,
+    json_kind,
+    parse_int,
+    parse_rfc3339,
+)
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
@@ -1436,10 +1443,11 @@ _WRITE_OPTIONS = {"create": "CreateOptions", "update": "UpdateOptions", "patch":
 def _check_write_options(request: Request, verb: str) -> None:
     """Refuse a write's options as ``ValidateCreateOptions``, ``ValidateUpdateOptions`` and
     ``ValidatePatchOptions`` do (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``), with a
-    422 naming ``CreateOptions.meta.k8s.io`` (or the others), before the body is read: a
+    422 naming ``CreateOptions.meta.k8s.io`` (or the others), before the body is read: for a
+    patch, ``force`` on any but an apply, and an apply without ``fieldManager``; a
     ``fieldManager`` too long or with a character that is not printable
-    (:func:`check_field_manager`); for a patch, ``force`` on any but an apply, and an apply
-    without ``fieldManager``."""
+    (:func:`check_field_manager`); a ``dryRun`` other than ``All`` (:func:`_dry_run_problems`);
+    a ``fieldValidation`` the server does not know (``ValidateFieldValidation``)."""
     manager = request.arg("fieldManager") or ""
     problems = []
     if verb == "patch" and request.content_type != "application/apply-patch+yaml":
@@ -1448,9 +1456,32 @@ def _check_write_options(request: Request, verb: str) -> None:
     elif verb == "patch" and not manager:
         problems.append("fieldManager: Required value: is required for apply patch")
     problems += check_field_manager(manager)
+    problems += _dry_run_problems(request.query.get("dryRun", []))
+    validation = request.arg("fieldValidation")
+    if validation not in (None, *_FIELD_VALIDATION):
+        supported = ", ".join(map(go_quote, _FIELD_VALIDATION))
+        problems.append(f"fieldValidation: Unsupported value: {go_quote(validation)}: "
+                        f"supported values: {supported}")
     if problems:
         raise HttpError(422, f'{_WRITE_OPTIONS[verb]}.meta.k8s.io "" is invalid: '
                         f"{aggregate(problems)}", "Invalid")
+
+
+_FIELD_VALIDATION = ("", "Ignore", "Strict", "Warn")
+"""The ``fieldValidation`` values the API server takes (``allowedFieldValidationValues``, in
+the order their set lists them)."""
+
+
+def _dry_run_problems(values: Any) -> list[str]:
+    """``ValidateDryRun`` (k8s.io/apimachinery ``pkg/apis/meta/v1/validation/
+    validation.go``): ``All`` is the one value a write's ``dryRun`` may hold, each time it is
+    given; any other (``?dryRun=true``, an empty one) is refused, the whole list shown as
+    Go's ``%#v`` prints a ``[]string``. The simulator had taken any value as a dry run."""
+    values = [values] if isinstance(values, str) else values
+    if not isinstance(values, list) or all(value == "All" for value in values):
+        return []
+    shown = ", ".join(go_quote(str(value)) for value in values)
+    return [f'dryRun: Unsupported value: []string{{{shown}}}: supported values: "All"']
 
 
 def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
@@ -1466,20 +1497,25 @@ def _delete_options(body: Any, request: Request) -> dict[str, Any]:
     """A delete's ``DeleteOptions``: the body kubectl sends, with the query parameters
     (``?dryRun=All&propagationPolicy=Orphan``) decoded into it as the REST handler does
     (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). A
-    propagation policy other than :data:`_PROPAGATION` is refused as
-    ``ValidateDeleteOptions`` refuses it (k8s.io/apimachinery ``pkg/apis/meta/v1/
-    validation``)."""
+    propagation policy other than :data:`_PROPAGATION` and a ``dryRun`` other than ``All``
+    are refused as ``ValidateDeleteOptions`` refuses them (k8s.io/apimachinery
+    ``pkg/apis/meta/v1/validation``)."""
     options = dict(body) if isinstance(body, dict) else {}
-    for field in ("dryRun", "propagationPolicy"):
-        if request.arg(field):
-            options[field] = request.arg(field)
+    if "dryRun" in request.query:
+        options["dryRun"] = request.query["dryRun"]
+    if request.arg("propagationPolicy"):
+        options["propagationPolicy"] = request.arg("propagationPolicy")
     if options.get("orphanDependents") is True and "propagationPolicy" not in options:
         options["propagationPolicy"] = "Orphan"      # the deprecated field's meaning
     policy = options.get("propagationPolicy")
+    problems = []
     if policy is not None and policy not in _PROPAGATION:
         supported = ", ".join(f'"{p}"' for p in (*_PROPAGATION, "nil"))
-        raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
-                        f'Unsupported value: "{policy}": supported values: {supported}',
+        problems.append(f'propagationPolicy: Unsupported value: "{policy}": supported values: '
+                        f"{supported}")
+    problems += _dry_run_problems(options.get("dryRun", []))
+    if problems:
+        raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',
                         "Invalid")
     return options
 
