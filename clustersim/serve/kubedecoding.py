@@ -2,19 +2,21 @@
 (``src/encoding/json/scanner.go``) and go-yaml (through sigs.k8s.io/yaml's ``YAMLToJSON``) say
 of a body, or a ``continue`` token, they cannot read, from Python's decoders' errors; used by
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
-reader (:mod:`~clustersim.serve.kubelists`). Also the order in which the API server's strict
+reader (:mod:`~clustersim.serve.kubelists`); the decoding of ``metadata.managedFields``
+(:func:`managed_fields_error`). Also the order in which the API server's strict
 decoding lists an object's unknown fields (:func:`decoded_order`).
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from clustersim.goformat import go_quote
+from clustersim.goformat import TimeParseError, go_quote, json_kind, parse_rfc3339
 from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 
-__all__ = ["decoded_order", "decoder_error"]
+__all__ = ["decoded_order", "decoder_error", "managed_fields_error"]
 
 _GO_LOOKING_FOR = {"Expecting value": "looking for beginning of value",
                    "Expecting property name enclosed in double quotes":
@@ -121,3 +123,59 @@ def decoded_order(found: list[UnknownField], content_type: str, patch: bool) -> 
     ordered = found if content_type == "application/json" and not patch else \
         in_sent_order(found)
     return [path for path, _, _ in ordered]
+
+
+MANAGED_FIELDS_ENTRY = {"manager": "string", "operation": "v1.ManagedFieldsOperationType",
+                        "apiVersion": "string", "fieldsType": "string", "subresource": "string"}
+"""``metav1.ManagedFieldsEntry``'s fields that encoding/json decodes by their Go type
+(k8s.io/apimachinery ``pkg/apis/meta/v1/types.go``); ``time`` (a ``metav1.Time``) and
+``fieldsV1`` (a ``FieldsV1``, which keeps any JSON as it is) decode themselves."""
+
+
+def managed_fields_error(value: Any) -> str | None:
+    """The decoder's error for a ``metadata.managedFields`` of the wrong shape, or None: not
+    a list (``json: cannot unmarshal string into Go struct field
+    ObjectMeta.metadata.managedFields of type []v1.ManagedFieldsEntry``), an entry that is
+    not an object, a field of :data:`MANAGED_FIELDS_ENTRY` of another JSON type, a ``time``
+    that is no string or that Go's ``time.Parse(time.RFC3339, ...)`` cannot read
+    (``metav1.Time.UnmarshalJSON``). As encoding/json (``decode.go``), a type error is kept
+    while the decoding goes on and the first is reported, but an error of a field that
+    decodes itself (the time) stops the decoding at once, and so wins; keys match exactly
+    (sigs.k8s.io/json decodes case-sensitively) and ``null`` is the zero value. What decodes
+    but ``DecodeManagedFields`` cannot use (an ``operation`` other than ``Apply`` or
+    ``Update``) is no error here: the object keeps its own entries
+    (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return _type_error(value, "ObjectMeta.metadata.managedFields",
+                           "[]v1.ManagedFieldsEntry")
+    first = None
+    for entry in value:
+        if not isinstance(entry, dict):
+            if entry is not None:
+                first = first or _type_error(entry, "ObjectMeta.metadata.managedFields",
+                                             "v1.ManagedFieldsEntry")
+            continue
+        for key, field in entry.items():
+            go_type = MANAGED_FIELDS_ENTRY.get(key)
+            if field is None or (go_type is None and key != "time"):
+                continue
+            if key == "time" and isinstance(field, str):
+                try:
+                    parse_rfc3339(field)
+                except TimeParseError as unreadable:
+                    return str(unreadable)
+            elif key == "time" or not isinstance(field, str):
+                wrong = _type_error(field, f"ManagedFieldsEntry.metadata.managedFields.{key}",
+                                    go_type or "string")
+                if key == "time":
+                    return wrong
+                first = first or wrong
+    return first
+
+
+def _type_error(value: Any, field: str, go_type: str) -> str:
+    """encoding/json's ``UnmarshalTypeError`` for ``value`` in the struct field ``field``."""
+    return (f"json: cannot unmarshal {json_kind(value, numeric_target=False)} into Go struct "
+            f"field {field} of type {go_type}")

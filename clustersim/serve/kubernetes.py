@@ -93,11 +93,9 @@ import yaml
 
 from clustersim.goformat import (
     NumError,
-    TimeParseError,
     go_quote,
     json_kind,
     parse_int,
-    parse_rfc3339,
 )
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
@@ -125,7 +123,7 @@ from clustersim.serve.core import (
     WallClock,
     decode_json,
 )
-from clustersim.serve.kubedecoding import decoded_order, decoder_error
+from clustersim.serve.kubedecoding import decoded_order, decoder_error, managed_fields_error
 from clustersim.serve.kubefieldmanager import (
     APPLY,
     UPDATE,
@@ -912,6 +910,7 @@ class KubernetesBackend(ClusterTime):
         asked = _asked_version(resource, meta)
         if config is not None:       # Store.Update's versioner reads it before it creates
             _version_number(asked)
+        _decode_managed_fields(resource, meta.get("managedFields"))
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
@@ -1672,8 +1671,8 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
     decodes as Go's zero value, the empty string. The object a patch makes is refused as
     ``patch.go`` refuses it (:func:`patch_refusal`)."""
     for field, value in meta.items():
-        if field == "managedFields" and isinstance(value, list):
-            _decode_managed_times(resource, value)
+        if field == "managedFields":
+            _decode_managed_fields(resource, value)
         go_type = _META_TYPES.get(field)
         if go_type is None or value is None:
             continue
@@ -1690,23 +1689,15 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
                        else [v or "" for v in value])
 
 
-def _decode_managed_times(resource: Resource, entries: list[Any]) -> None:
-    """The ``time`` of each ``managedFields`` entry sent, a ``metav1.Time``, whose
-    ``UnmarshalJSON`` reads a string with Go's ``time.Parse(time.RFC3339, ...)``
-    (:func:`parse_rfc3339`): one that is no string or does not read fails the decoding of the
-    whole object, in the decoder's words, where an entry ``DecodeManagedFields`` cannot read
-    only leaves the object's entries (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
-    for entry in entries:
-        when = entry.get("time") if isinstance(entry, dict) else None
-        if isinstance(when, str):
-            try:
-                parse_rfc3339(when)
-            except TimeParseError as unreadable:
-                raise _undecodable(resource, str(unreadable)) from None
-        elif when is not None:
-            raise _undecodable(resource, f"json: cannot unmarshal "
-                               f"{json_kind(when, numeric_target=False)} into Go struct field "
-                               "ManagedFieldsEntry.metadata.managedFields.time of type string")
+def _decode_managed_fields(resource: Resource, value: Any) -> None:
+    """Refuse a ``metadata.managedFields`` the decoder cannot read (400, in its words:
+    :func:`~clustersim.serve.kubedecoding.managed_fields_error`), on a create as on an
+    update: the whole object fails to decode, where entries that decode but that
+    ``DecodeManagedFields`` cannot use only leave the object's own
+    (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
+    unreadable = managed_fields_error(value)
+    if unreadable is not None:
+        raise _undecodable(resource, unreadable)
 
 
 def _uint(text: str) -> int | None:
