@@ -308,3 +308,20 @@ def test_an_unknown_field_validation_is_refused():
             422, 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: '
             '"Bogus": supported values: "", "Ignore", "Strict", "Warn"')
         assert _answer(server, "GET", "/api/v1/namespaces/default/configmaps/cm")[0] == 404
+
+
+def test_a_dry_run_create_of_a_service_answers_the_dry_run_allocators_cluster_ip():
+    """The cluster IP allocators' dry run answers the service range's own address (10.96.0.0)
+    and reserves nothing; the simulator had answered no cluster IP at all."""
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+           "spec": {"ports": [{"port": 80}], "selector": {"app": "s"}}}
+    base = "/api/v1/namespaces/default/services"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        status, answer = _answer(server, "POST", f"{base}?dryRun=All", svc)
+        assert (status, answer["spec"]["clusterIP"]) == (201, "10.96.0.0")
+        assert _answer(server, "GET", f"{base}/s")[0] == 404
+        asked = {**svc, "spec": {**svc["spec"], "clusterIP": "10.96.0.50"}}
+        assert _answer(server, "POST", f"{base}?dryRun=All", asked)[1]["spec"][
+            "clusterIP"] == "10.96.0.50"
+        status, made = _answer(server, "POST", base, svc)
+        assert status == 201 and made["spec"]["clusterIP"] not in ("10.96.0.0", "10.96.0.1")
