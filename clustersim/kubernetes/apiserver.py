@@ -309,8 +309,8 @@ class APIServer:
         as a create would, and returned without being stored: the registry runs the whole
         create and its ``DryRunnableStorage`` skips the write (k8s.io/apiserver
         ``pkg/registry/generic/registry/dryrun.go``), so nothing in the cluster changes. A
-        Service then gets its defaults but no cluster IP or node ports (simplified: the
-        simulator's allocator has no dry run)."""
+        Service then gets its defaults and the dry-run allocator's cluster IP
+        (:meth:`~clustersim.kubernetes.services.Services.admit_dry_run`)."""
         kind: str = obj["kind"]     # every object stored has one (loader, controllers)
         meta = obj.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
@@ -327,7 +327,7 @@ class APIServer:
                 raise AdmissionError(refusal)
             self._admit_pod(obj)
         if kind == "Service" and dry_run:
-            set_service_defaults(obj.setdefault("spec", {}))
+            self.services.admit_dry_run(obj)
         elif kind == "Service":
             self.services.admit(obj)
         stamp_template_generation(obj, None)

@@ -229,6 +229,24 @@ class Services:
             self._lb_ips.add(address)
             svc.setdefault("status", {})["loadBalancer"] = {"ingress": [{"ip": address}]}
 
+    def admit_dry_run(self, svc: dict[str, Any]) -> None:
+        """Default a Service a dry-run create would make and answer the cluster IP the
+        allocators' dry run gives (``DryRun()`` in kubernetes/kubernetes
+        ``pkg/registry/core/service/ipallocator/ipallocator.go`` and ``bitmap.go``): one not
+        asked for is the service range's own address, 10.96.0.0 (``allocateNextService``
+        with ``dryRun`` does not look for a free one), and nothing is reserved; one asked for
+        is only checked to lie in the range. Simplified: node ports and a load-balancer
+        address are left out (the simulator had left the cluster IP out too)."""
+        spec = svc.setdefault("spec", {})
+        set_service_defaults(spec)
+        if spec.get("type") == "ExternalName" or spec.get("clusterIP") == "None":
+            return
+        wanted = spec.get("clusterIP")
+        if wanted and ipaddress.ip_address(wanted) not in SERVICE_CIDR:
+            raise ValueError(f"Service {svc['metadata']['name']!r}: clusterIP {wanted} is "
+                             f"outside {SERVICE_CIDR}")
+        spec["clusterIP"] = wanted or str(SERVICE_CIDR.network_address)
+
     def release(self, svc: dict[str, Any], *, deleted: bool = True) -> None:
         """Free the Service's cluster IP and node ports (and, when it is deleted, forget its
         endpoints)."""

@@ -2,18 +2,21 @@
 (``src/encoding/json/scanner.go``) and go-yaml (through sigs.k8s.io/yaml's ``YAMLToJSON``) say
 of a body, or a ``continue`` token, they cannot read, from Python's decoders' errors; used by
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
-reader (:mod:`~clustersim.serve.kubelists`). Also the order in which the API server's strict
+reader (:mod:`~clustersim.serve.kubelists`); the decoding of ``metadata.managedFields``
+(:func:`managed_fields_error`). Also the order in which the API server's strict
 decoding lists an object's unknown fields (:func:`decoded_order`).
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from clustersim.goformat import TimeParseError, go_quote, json_kind, parse_rfc3339
 from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 
-__all__ = ["decoded_order", "decoder_error"]
+__all__ = ["decoded_order", "decoder_error", "managed_fields_error"]
 
 _GO_LOOKING_FOR = {"Expecting value": "looking for beginning of value",
                    "Expecting property name enclosed in double quotes":
@@ -23,26 +26,41 @@ _GO_LOOKING_FOR = {"Expecting value": "looking for beginning of value",
 """Python's :class:`json.JSONDecodeError` messages as Go's ``encoding/json`` scanner words the
 same mistake (``invalid character 'x' ...``, scanner.go)."""
 
+_GO_IN_STRING = {"Invalid control character at": "in string literal",
+                 "Invalid \\escape": "in string escape code",
+                 "Invalid \\uXXXX escape": "in \\u hexadecimal character escape"}
+"""Python's errors inside a string as Go's scanner words them (``stateInString``,
+``stateInStringEsc``, ``stateInStringEscU``...); the character Go names is the one after the
+backslash, or the first of the four after ``\\u`` that is no hex digit."""
+
 
 def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
     """The decoder's error for a body it cannot read, as the API server's decoders word it:
     encoding/json's for JSON, go-yaml's (``yaml: line N: ...``, through sigs.k8s.io/yaml's
     ``YAMLToJSON``) for YAML.
 
-    Simplified where the detail differs from Go's: Python's decoders stand in for Go's. A
-    JSON mistake Python words otherwise (an unterminated string, a bad escape...) keeps
-    Python's words, and a character past ASCII is quoted as Python escapes it (Go quotes the
-    byte). YAML's words are PyYAML's, which follow libyaml's as go-yaml does but may add the
-    context (``while parsing a block mapping``), and count lines from 1 where go-yaml gives
-    a parser error's line from 0; the simulator's own bounds (nesting, aliases) keep the
-    loader's words; a body that is not UTF-8 is refused with Python's words where Go reads
-    a JSON string's bad bytes as U+FFFD."""
+    A string cut short, or whose text ends in the middle of an escape, is Go's ``unexpected
+    end of JSON input`` (``json.Unmarshal`` checks the whole text first, ``checkValid``); a
+    control character or a bad escape in a string names the character as Go's scanner does
+    (:data:`_GO_IN_STRING`).
+
+    Simplified where the detail differs from Go's: Python's decoders stand in for Go's, and
+    a character past ASCII in a UTF-8 body is quoted whole (Go quotes its first byte; a
+    ``continue`` token, read a byte a character, is quoted as Go quotes it). YAML's words are
+    PyYAML's, which follow libyaml's as go-yaml does but may add the context (``while parsing
+    a block mapping``), and count lines from 1 where go-yaml gives a parser error's line from
+    0; the simulator's own bounds (nesting, aliases) keep the loader's words; a body that is
+    not UTF-8 is refused with Python's words where Go reads a JSON string's bad bytes as
+    U+FFFD."""
     if isinstance(err, json.JSONDecodeError):
         at = err.doc[err.pos] if err.pos < len(err.doc) else ""
-        words = _GO_LOOKING_FOR.get(err.msg) or (
+        if err.msg in _GO_IN_STRING:
+            at = _named_in_string(err.msg, err.doc, err.pos)
+        words = _GO_LOOKING_FOR.get(err.msg) or _GO_IN_STRING.get(err.msg) or (
             _after_element(err.doc[:err.pos]) if err.msg == "Expecting ',' delimiter" else None)
-        return ("unexpected end of JSON input" if not at and words else
-                f"invalid character {_go_quote_char(at)} {words}" if words else str(err))
+        if err.msg.startswith("Unterminated string") or (words and not at):
+            return "unexpected end of JSON input"
+        return f"invalid character {_go_quote_char(at)} {words}" if words else str(err)
     if isinstance(err, ManifestError):
         why = err.message.removeprefix("the text is not valid YAML or JSON: ")
         return f"yaml: line {err.line}: {why}" if err.line else f"yaml: {why}"
@@ -67,11 +85,23 @@ def _after_element(before: str) -> str:
     return "after array element" if opened[-1:] == ["["] else "after object key:value pair"
 
 
+def _named_in_string(msg: str, doc: str, pos: int) -> str:
+    """The character Go's scanner stops at for Python's error ``msg`` at ``pos`` in a string
+    (:data:`_GO_IN_STRING`), or "" where the text ends first."""
+    if msg == "Invalid control character at":
+        return doc[pos]
+    if msg == "Invalid \\escape":          # pos is the backslash's
+        return doc[pos + 1: pos + 2]
+    digits = doc[pos + 1: pos + 5]          # pos is the u's
+    return next((c for c in digits if c not in "0123456789abcdefABCDEF"), "")
+
+
 def _go_quote_char(char: str) -> str:
-    """A character quoted as encoding/json's ``quoteChar`` quotes it in a syntax error."""
+    """A character quoted as encoding/json's ``quoteChar`` quotes it in a syntax error
+    (``strconv.Quote``'s escapes, :func:`~clustersim.goformat.go_quote`)."""
     if char in "'\"":
         return "'\\''" if char == "'" else "'\"'"
-    return "'" + json.dumps(char)[1:-1] + "'"
+    return "'" + go_quote(char)[1:-1] + "'"
 
 
 def decoded_order(found: list[UnknownField], content_type: str, patch: bool) -> list[str]:
@@ -93,3 +123,59 @@ def decoded_order(found: list[UnknownField], content_type: str, patch: bool) -> 
     ordered = found if content_type == "application/json" and not patch else \
         in_sent_order(found)
     return [path for path, _, _ in ordered]
+
+
+MANAGED_FIELDS_ENTRY = {"manager": "string", "operation": "v1.ManagedFieldsOperationType",
+                        "apiVersion": "string", "fieldsType": "string", "subresource": "string"}
+"""``metav1.ManagedFieldsEntry``'s fields that encoding/json decodes by their Go type
+(k8s.io/apimachinery ``pkg/apis/meta/v1/types.go``); ``time`` (a ``metav1.Time``) and
+``fieldsV1`` (a ``FieldsV1``, which keeps any JSON as it is) decode themselves."""
+
+
+def managed_fields_error(value: Any) -> str | None:
+    """The decoder's error for a ``metadata.managedFields`` of the wrong shape, or None: not
+    a list (``json: cannot unmarshal string into Go struct field
+    ObjectMeta.metadata.managedFields of type []v1.ManagedFieldsEntry``), an entry that is
+    not an object, a field of :data:`MANAGED_FIELDS_ENTRY` of another JSON type, a ``time``
+    that is no string or that Go's ``time.Parse(time.RFC3339, ...)`` cannot read
+    (``metav1.Time.UnmarshalJSON``). As encoding/json (``decode.go``), a type error is kept
+    while the decoding goes on and the first is reported, but an error of a field that
+    decodes itself (the time) stops the decoding at once, and so wins; keys match exactly
+    (sigs.k8s.io/json decodes case-sensitively) and ``null`` is the zero value. What decodes
+    but ``DecodeManagedFields`` cannot use (an ``operation`` other than ``Apply`` or
+    ``Update``) is no error here: the object keeps its own entries
+    (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return _type_error(value, "ObjectMeta.metadata.managedFields",
+                           "[]v1.ManagedFieldsEntry")
+    first = None
+    for entry in value:
+        if not isinstance(entry, dict):
+            if entry is not None:
+                first = first or _type_error(entry, "ObjectMeta.metadata.managedFields",
+                                             "v1.ManagedFieldsEntry")
+            continue
+        for key, field in entry.items():
+            go_type = MANAGED_FIELDS_ENTRY.get(key)
+            if field is None or (go_type is None and key != "time"):
+                continue
+            if key == "time" and isinstance(field, str):
+                try:
+                    parse_rfc3339(field)
+                except TimeParseError as unreadable:
+                    return str(unreadable)
+            elif key == "time" or not isinstance(field, str):
+                wrong = _type_error(field, f"ManagedFieldsEntry.metadata.managedFields.{key}",
+                                    go_type or "string")
+                if key == "time":
+                    return wrong
+                first = first or wrong
+    return first
+
+
+def _type_error(value: Any, field: str, go_type: str) -> str:
+    """encoding/json's ``UnmarshalTypeError`` for ``value`` in the struct field ``field``."""
+    return (f"json: cannot unmarshal {json_kind(value, numeric_target=False)} into Go struct "
+            f"field {field} of type {go_type}")

@@ -68,7 +68,9 @@ a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version, and an
 ``Exact`` list at an older version is 410 once something it covers changed
 (:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
-wall-clock time, and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
+wall-clock time, sharing their looks and rendering nothing while nothing they could see has
+changed (:mod:`~clustersim.serve.kubewatchlooks`; a real API server's cacher hands each change
+to its watchers), and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
 (``WATCH_LIMIT``, a real API server's 30 to 60); no container runs, so the Pod subresources
 a kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
@@ -89,7 +91,12 @@ from typing import Any
 
 import yaml
 
-from clustersim.goformat import NumError, TimeParseError, json_kind, parse_int, parse_rfc3339
+from clustersim.goformat import (
+    NumError,
+    go_quote,
+    json_kind,
+    parse_int,
+)
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
@@ -116,7 +123,7 @@ from clustersim.serve.core import (
     WallClock,
     decode_json,
 )
-from clustersim.serve.kubedecoding import decoded_order, decoder_error
+from clustersim.serve.kubedecoding import decoded_order, decoder_error, managed_fields_error
 from clustersim.serve.kubefieldmanager import (
     APPLY,
     UPDATE,
@@ -155,6 +162,7 @@ from clustersim.serve.kuberesources import (
 from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
 from clustersim.serve.kubewatchcache import next_bookmark
+from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector
@@ -252,6 +260,14 @@ class KubernetesBackend(ClusterTime):
         self.relabelled: dict[tuple[str, str, str], dict[str, dict[str, str]]] = {}
         """The labels and annotations a user gave a default object (:meth:`_relabel`), by
         (kind, namespace, name), until it is deleted."""
+        self.writes = 0
+        """The requests other than reads answered so far (a watch's :class:`Moment`)."""
+        self.looks = SharedLooks()
+        """The watches' looks at the simulator (:mod:`~clustersim.serve.kubewatchlooks`)."""
+        self.ticked = float("-inf")
+        """When (``time.monotonic()``) a watch last brought simulated time up to the wall
+        clock: the watches polling within one
+        :data:`~clustersim.serve.kubelists.WATCH_POLL` after see the same moment."""
 
     @property
     def clock(self) -> WallClock:
@@ -293,6 +309,8 @@ class KubernetesBackend(ClusterTime):
 
     def handle(self, request: Request) -> Response:
         self.renderer.begin(request.session)
+        if request.method not in ("GET", "HEAD"):
+            self.writes += 1
         path = request.path.rstrip("/") or "/"
         if request.method == "GET":
             fixed = self._fixed(path)
@@ -681,7 +699,8 @@ class KubernetesBackend(ClusterTime):
         asked = int64_option(request, "timeoutSeconds")
         timeout = asked if asked else WATCH_LIMIT
         bookmarks = bool_option(request, "allowWatchBookmarks")
-        known = self._watched(request, resource, namespace)
+        looked, known = self._watched(request, resource, namespace)
+        known = dict(known)        # the look is shared: this watch's own copy
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
         else:
@@ -737,44 +756,63 @@ class KubernetesBackend(ClusterTime):
                 with server.lock:
                     self.cluster.on_removed.remove(last_state)
 
+        def differences(now: Look) -> list[bytes]:
+            """The events of what changed from ``known`` to ``now``, which it becomes."""
+            revision = self.renderer.versions.revision
+            frames = []
+            for uid, (version, obj, times) in now.items():
+                if uid not in known and int(version) > floor:
+                    frames.append(frame("ADDED", obj, times))
+                elif uid in known and known[uid][0] != version and int(version) > floor:
+                    frames.append(frame("MODIFIED", obj, times))
+            for uid, (_, obj, times) in known.items():
+                if uid not in now and revision > floor:
+                    last, times = removed.get(uid, (obj, times))
+                    # the deleted object's version is the deletion's revision
+                    last = {**last, "metadata": {**last["metadata"],
+                                                 "resourceVersion": str(revision)}}
+                    frames.append(frame("DELETED", last, times))
+            removed.clear()
+            known.clear()
+            known.update(now)
+            return frames
+
         def changes(server: SimServer) -> Iterator[bytes]:
+            nonlocal looked
             deadline = time.monotonic() + timeout
             due = next_bookmark(time.monotonic(), deadline) if bookmarks else None
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:
-                    server.catch_up()
+                    if time.monotonic() - self.ticked >= WATCH_POLL:
+                        server.catch_up()       # once a tick for every watch, which share
+                        self.ticked = time.monotonic()      # their looks at that moment
                     self.renderer.begin(request.session)
-                    now = self._watched(request, resource, namespace)
-                    revision = self.renderer.versions.revision
                     frames = []
-                    for uid, (version, obj, times) in now.items():
-                        if uid not in known and int(version) > floor:
-                            frames.append(frame("ADDED", obj, times))
-                        elif uid in known and known[uid][0] != version and int(version) > floor:
-                            frames.append(frame("MODIFIED", obj, times))
-                    for uid, (_, obj, times) in known.items():
-                        if uid not in now and revision > floor:
-                            last, times = removed.get(uid, (obj, times))
-                            # the deleted object's version is the deletion's revision
-                            last = {**last, "metadata": {**last["metadata"],
-                                                         "resourceVersion": str(revision)}}
-                            frames.append(frame("DELETED", last, times))
-                    removed.clear()
-                    known.clear()
-                    known.update(now)
-                    if due is not None and time.monotonic() >= due and revision > floor:
+                    if self._moment() != looked:    # else nothing it could see has changed
+                        looked, now = self._watched(request, resource, namespace)
+                        frames = differences(now)
+                    if due is not None and time.monotonic() >= due and \
+                            self.renderer.versions.revision > floor:
                         frames.append(bookmark())
                         due = next_bookmark(time.monotonic(), deadline)
                 yield b"".join(frames)
 
         return Response(200, content_type="application/json", stream=stream)
 
+    def _moment(self) -> Moment:
+        """What a watch's look depends on besides its request, now."""
+        return Moment(self.cluster.now, self.writes, self.renderer.versions.revision)
+
     def _watched(self, request: Request, resource: Resource, namespace: str | None
-                 ) -> dict[str, tuple[str, dict[str, Any], dict[str, float]]]:
-        """What a watch sees now: (resourceVersion, object, simulated times) by uid."""
-        return {obj["metadata"].get("uid", obj["metadata"]["name"]): (
-            obj["metadata"]["resourceVersion"], obj, times)
-            for obj, times in self._select(request, resource, namespace)}
+                 ) -> tuple[Moment, Look]:
+        """What a watch sees now (shared with the watches of the same objects, not to be
+        changed), with the moment it was seen at."""
+        key = (resource.kind, resource.group, namespace, request.arg("labelSelector"),
+               request.arg("fieldSelector"), self.renderer.clock.base)
+        return self.looks.look(key, self._moment, lambda: {
+            obj["metadata"].get("uid", obj["metadata"]["name"]): (
+                obj["metadata"]["resourceVersion"], obj, times)
+            for obj, times in self._select(request, resource, namespace)})
 
     def _changed_since(self, kind: str, since: str,
                        seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
@@ -872,6 +910,7 @@ class KubernetesBackend(ClusterTime):
         asked = _asked_version(resource, meta)
         if config is not None:       # Store.Update's versioner reads it before it creates
             _version_number(asked)
+        _decode_managed_fields(resource, meta.get("managedFields"))
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
@@ -1403,10 +1442,11 @@ _WRITE_OPTIONS = {"create": "CreateOptions", "update": "UpdateOptions", "patch":
 def _check_write_options(request: Request, verb: str) -> None:
     """Refuse a write's options as ``ValidateCreateOptions``, ``ValidateUpdateOptions`` and
     ``ValidatePatchOptions`` do (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``), with a
-    422 naming ``CreateOptions.meta.k8s.io`` (or the others), before the body is read: a
+    422 naming ``CreateOptions.meta.k8s.io`` (or the others), before the body is read: for a
+    patch, ``force`` on any but an apply, and an apply without ``fieldManager``; a
     ``fieldManager`` too long or with a character that is not printable
-    (:func:`check_field_manager`); for a patch, ``force`` on any but an apply, and an apply
-    without ``fieldManager``."""
+    (:func:`check_field_manager`); a ``dryRun`` other than ``All`` (:func:`_dry_run_problems`);
+    a ``fieldValidation`` the server does not know (``ValidateFieldValidation``)."""
     manager = request.arg("fieldManager") or ""
     problems = []
     if verb == "patch" and request.content_type != "application/apply-patch+yaml":
@@ -1415,9 +1455,32 @@ def _check_write_options(request: Request, verb: str) -> None:
     elif verb == "patch" and not manager:
         problems.append("fieldManager: Required value: is required for apply patch")
     problems += check_field_manager(manager)
+    problems += _dry_run_problems(request.query.get("dryRun", []))
+    validation = request.arg("fieldValidation")
+    if validation not in (None, *_FIELD_VALIDATION):
+        supported = ", ".join(map(go_quote, _FIELD_VALIDATION))
+        problems.append(f"fieldValidation: Unsupported value: {go_quote(validation)}: "
+                        f"supported values: {supported}")
     if problems:
         raise HttpError(422, f'{_WRITE_OPTIONS[verb]}.meta.k8s.io "" is invalid: '
                         f"{aggregate(problems)}", "Invalid")
+
+
+_FIELD_VALIDATION = ("", "Ignore", "Strict", "Warn")
+"""The ``fieldValidation`` values the API server takes (``allowedFieldValidationValues``, in
+the order their set lists them)."""
+
+
+def _dry_run_problems(values: Any) -> list[str]:
+    """``ValidateDryRun`` (k8s.io/apimachinery ``pkg/apis/meta/v1/validation/
+    validation.go``): ``All`` is the one value a write's ``dryRun`` may hold, each time it is
+    given; any other (``?dryRun=true``, an empty one) is refused, the whole list shown as
+    Go's ``%#v`` prints a ``[]string``. The simulator had taken any value as a dry run."""
+    values = [values] if isinstance(values, str) else values
+    if not isinstance(values, list) or all(value == "All" for value in values):
+        return []
+    shown = ", ".join(go_quote(str(value)) for value in values)
+    return [f'dryRun: Unsupported value: []string{{{shown}}}: supported values: "All"']
 
 
 def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
@@ -1433,20 +1496,25 @@ def _delete_options(body: Any, request: Request) -> dict[str, Any]:
     """A delete's ``DeleteOptions``: the body kubectl sends, with the query parameters
     (``?dryRun=All&propagationPolicy=Orphan``) decoded into it as the REST handler does
     (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). A
-    propagation policy other than :data:`_PROPAGATION` is refused as
-    ``ValidateDeleteOptions`` refuses it (k8s.io/apimachinery ``pkg/apis/meta/v1/
-    validation``)."""
+    propagation policy other than :data:`_PROPAGATION` and a ``dryRun`` other than ``All``
+    are refused as ``ValidateDeleteOptions`` refuses them (k8s.io/apimachinery
+    ``pkg/apis/meta/v1/validation``)."""
     options = dict(body) if isinstance(body, dict) else {}
-    for field in ("dryRun", "propagationPolicy"):
-        if request.arg(field):
-            options[field] = request.arg(field)
+    if "dryRun" in request.query:
+        options["dryRun"] = request.query["dryRun"]
+    if request.arg("propagationPolicy"):
+        options["propagationPolicy"] = request.arg("propagationPolicy")
     if options.get("orphanDependents") is True and "propagationPolicy" not in options:
         options["propagationPolicy"] = "Orphan"      # the deprecated field's meaning
     policy = options.get("propagationPolicy")
+    problems = []
     if policy is not None and policy not in _PROPAGATION:
         supported = ", ".join(f'"{p}"' for p in (*_PROPAGATION, "nil"))
-        raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
-                        f'Unsupported value: "{policy}": supported values: {supported}',
+        problems.append(f'propagationPolicy: Unsupported value: "{policy}": supported values: '
+                        f"{supported}")
+    problems += _dry_run_problems(options.get("dryRun", []))
+    if problems:
+        raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',
                         "Invalid")
     return options
 
@@ -1603,8 +1671,8 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
     decodes as Go's zero value, the empty string. The object a patch makes is refused as
     ``patch.go`` refuses it (:func:`patch_refusal`)."""
     for field, value in meta.items():
-        if field == "managedFields" and isinstance(value, list):
-            _decode_managed_times(resource, value)
+        if field == "managedFields":
+            _decode_managed_fields(resource, value)
         go_type = _META_TYPES.get(field)
         if go_type is None or value is None:
             continue
@@ -1621,23 +1689,15 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
                        else [v or "" for v in value])
 
 
-def _decode_managed_times(resource: Resource, entries: list[Any]) -> None:
-    """The ``time`` of each ``managedFields`` entry sent, a ``metav1.Time``, whose
-    ``UnmarshalJSON`` reads a string with Go's ``time.Parse(time.RFC3339, ...)``
-    (:func:`parse_rfc3339`): one that is no string or does not read fails the decoding of the
-    whole object, in the decoder's words, where an entry ``DecodeManagedFields`` cannot read
-    only leaves the object's entries (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
-    for entry in entries:
-        when = entry.get("time") if isinstance(entry, dict) else None
-        if isinstance(when, str):
-            try:
-                parse_rfc3339(when)
-            except TimeParseError as unreadable:
-                raise _undecodable(resource, str(unreadable)) from None
-        elif when is not None:
-            raise _undecodable(resource, f"json: cannot unmarshal "
-                               f"{json_kind(when, numeric_target=False)} into Go struct field "
-                               "ManagedFieldsEntry.metadata.managedFields.time of type string")
+def _decode_managed_fields(resource: Resource, value: Any) -> None:
+    """Refuse a ``metadata.managedFields`` the decoder cannot read (400, in its words:
+    :func:`~clustersim.serve.kubedecoding.managed_fields_error`), on a create as on an
+    update: the whole object fails to decode, where entries that decode but that
+    ``DecodeManagedFields`` cannot use only leave the object's own
+    (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
+    unreadable = managed_fields_error(value)
+    if unreadable is not None:
+        raise _undecodable(resource, unreadable)
 
 
 def _uint(text: str) -> int | None:

@@ -39,6 +39,7 @@ def _answer(method: str, path: str, body: bytes, media: str, setup: bytes = b"")
     ("kind: Pod", "invalid character 'k' looking for beginning of value",
      "6b696e643a20506f64"),
     ('{"kind": "Pod"', "unexpected end of JSON input", '{"kind": "Pod"'),
+    ('{"kind": "Po', "unexpected end of JSON input", '{"kind": "Po'),   # a string cut short
     ('[1 2]', "invalid character '2' after array element", "5b3120325d"),
     ('{"kind": "Pod" "apiVersion": "v1"}', "invalid character '\"' after object "
      "key:value pair", '{"kind": "Pod" "apiVersion": " ...'),

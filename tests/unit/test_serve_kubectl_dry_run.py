@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -250,3 +252,76 @@ def test_a_dry_run_service_change_keeps_its_addresses_and_allocates_none(shop):
     assert answered["metadata"]["resourceVersion"] == live["metadata"]["resourceVersion"]
     assert _stored(shop, "service/cache") == live
     assert _state(shop) == before
+
+
+def _answer(server, method: str, path: str, body: dict | None = None,
+            kind: str = "application/json") -> tuple[int, dict]:
+    request = urllib.request.Request(f"{server.url}{path}", method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": kind})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+_CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"},
+       "data": {"a": "1"}}
+
+
+@pytest.mark.parametrize("method, path, body, options, query", [
+    ("POST", "", _CM, "CreateOptions", "dryRun=Nope"),
+    ("PUT", "/cm", _CM, "UpdateOptions", "dryRun=All&dryRun=true"),
+    ("PATCH", "/cm", {"data": {"a": "2"}}, "PatchOptions", "dryRun="),
+    ("DELETE", "/cm", None, "DeleteOptions", "dryRun=Nope"),
+    ("DELETE", "/cm", {"kind": "DeleteOptions", "apiVersion": "v1", "dryRun": ["Nope"]},
+     "DeleteOptions", ""),
+])
+def test_a_dry_run_other_than_all_is_refused_and_nothing_is_written(method, path, body,
+                                                                     options, query):
+    """``ValidateDryRun``: ``All`` is the one value a ``dryRun`` takes; any other had been
+    taken as a dry run (``?dryRun=Nope`` answered 201 and stored nothing)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        base = "/api/v1/namespaces/default/configmaps"
+        assert _answer(server, "POST", base, _CM)[0] == 201
+        kind = "application/merge-patch+json" if method == "PATCH" else "application/json"
+        status, answer = _answer(server, method, f"{base}{path}?{query}", body, kind)
+        given = {"dryRun=Nope": '"Nope"', "dryRun=All&dryRun=true": '"All", "true"',
+                 "dryRun=": '""', "": '"Nope"'}[query]
+        assert (status, answer["reason"], answer["message"]) == (
+            422, "Invalid", f'{options}.meta.k8s.io "" is invalid: dryRun: Unsupported value: '
+            f'[]string{{{given}}}: supported values: "All"')
+        assert answer["details"]["causes"] == [{
+            "reason": "FieldValueNotSupported", "field": "dryRun",
+            "message": f'Unsupported value: []string{{{given}}}: supported values: "All"'}]
+        stored = _answer(server, "GET", f"{base}/cm")[1]
+        assert stored["data"] == {"a": "1"}
+
+
+def test_an_unknown_field_validation_is_refused():
+    """``ValidateFieldValidation``: ``?fieldValidation=Bogus`` had been taken as ``Warn``."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        status, answer = _answer(server, "POST", "/api/v1/namespaces/default/configmaps?"
+                                 "fieldValidation=Bogus", _CM)
+        assert (status, answer["message"]) == (
+            422, 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: '
+            '"Bogus": supported values: "", "Ignore", "Strict", "Warn"')
+        assert _answer(server, "GET", "/api/v1/namespaces/default/configmaps/cm")[0] == 404
+
+
+def test_a_dry_run_create_of_a_service_answers_the_dry_run_allocators_cluster_ip():
+    """The cluster IP allocators' dry run answers the service range's own address (10.96.0.0)
+    and reserves nothing; the simulator had answered no cluster IP at all."""
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+           "spec": {"ports": [{"port": 80}], "selector": {"app": "s"}}}
+    base = "/api/v1/namespaces/default/services"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        status, answer = _answer(server, "POST", f"{base}?dryRun=All", svc)
+        assert (status, answer["spec"]["clusterIP"]) == (201, "10.96.0.0")
+        assert _answer(server, "GET", f"{base}/s")[0] == 404
+        asked = {**svc, "spec": {**svc["spec"], "clusterIP": "10.96.0.50"}}
+        assert _answer(server, "POST", f"{base}?dryRun=All", asked)[1]["spec"][
+            "clusterIP"] == "10.96.0.50"
+        status, made = _answer(server, "POST", base, svc)
+        assert status == 201 and made["spec"]["clusterIP"] not in ("10.96.0.0", "10.96.0.1")

@@ -141,7 +141,11 @@ def test_a_continue_token_the_server_cannot_read_is_refused(shop):
 
 
 def _token(found: object) -> str:
-    return base64.urlsafe_b64encode(json.dumps(found).encode()).decode().rstrip("=")
+    return _raw_token(json.dumps(found))
+
+
+def _raw_token(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 PODS = "/api/v1/namespaces/default/pods"
@@ -183,6 +187,11 @@ PODS = "/api/v1/namespaces/default/pods"
      "invalid continue token: continue key is not valid: ../x"),
     ("limit=2&continue=" + _token({"rv": 3, "start": "x"}),
      "continue key is not valid: server does not recognize this encoded version \n"),
+    # a token cut short: Python's "Unterminated string starting at: line 1 column 38"
+    ("limit=2&continue=" + _raw_token('{"v":"meta.k8s.io/v1","rv":3,"start":"x'),
+     "invalid continue token: continue key is not valid: unexpected end of JSON input\n"),
+    ("limit=2&continue=" + _raw_token('{"v":"meta.k8s.io/v1\\q"}'),
+     "continue key is not valid: invalid character 'q' in string escape code\n"),
 ])
 def test_list_options_the_api_server_refuses(shop, query, message):
     """``ValidateListOptions``' 422s and the storage's 400s (a 500 from the watch cache for a

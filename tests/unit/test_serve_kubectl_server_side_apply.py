@@ -547,3 +547,33 @@ def test_an_apply_that_creates_takes_no_version_from_its_configuration(kubectl, 
     status = json.loads(refusal.value.read())
     assert (refusal.value.code, status["message"]) == answer and "reason" not in status
     assert kubectl.server.cluster.get("ConfigMap", "default", "settings") is None
+
+
+@pytest.mark.parametrize("sent", [
+    "oops", ["x"], [{"manager": 5, "operation": "Bogus"}], [{"operation": 1}],
+    [{"manager": 5, "time": "yesterday"}],      # the time stops the decoding: it wins
+    [{"manager": "m", "time": 3}]])
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_managed_fields_of_the_wrong_type_fail_the_object(kubectl, sent, method):
+    """A ``metadata.managedFields`` the decoder cannot read into ``[]ManagedFieldsEntry``
+    fails the whole object with 400, in the words kubectl's own decoder (the same Go code)
+    prints for it; a create had dropped it with 201."""
+    obj = {**yaml.safe_load(WEB)}
+    obj["metadata"] = {**obj["metadata"], "managedFields": sent}
+    local = kubectl("replace", "-f", "-", stdin=json.dumps(obj), check=False)
+    why = local.stderr.removeprefix('error: unable to decode "STDIN": ').strip()
+    assert why != local.stderr.strip()
+    path = "/apis/apps/v1/namespaces/default/deployments"
+    if method == "PUT":
+        kubectl("apply", "-f", "-", stdin=WEB)
+        path += "/web"
+    request = urllib.request.Request(f"{kubectl.server.url}{path}", method=method,
+                                     data=json.dumps(obj).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    answer = json.loads(refused.value.read())
+    assert (answer["code"], answer["reason"]) == (400, "BadRequest")
+    assert answer["message"] == (
+        f'Deployment in version "v1" cannot be handled as a Deployment: {why}')
+    assert method == "PUT" or stored(kubectl) is None
