@@ -6,7 +6,9 @@ file as it is, in chunks."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
 
 import pytest
 
@@ -160,3 +162,21 @@ def test_a_strict_patch_names_the_unknown_fields_in_its_decoders_order(media, or
     assert status == 422
     assert json.loads(data)["message"].endswith("strict decoding error: " + ", ".join(
         f'unknown field "{path}"' for path in order))
+
+
+def test_a_warned_create_sends_the_first_hundred_unknown_fields():
+    """``fieldValidation=Warn`` sends the strict errors of the decoding as warnings, and
+    sigs.k8s.io/json's ``saveStrictError`` keeps at most 100 of them: the served API had
+    warned of every field, past what the loader warns of."""
+    spec = {"containers": [{"name": "c", "image": "nginx:1.27"}],
+            **{f"x{i:03}": 1 for i in range(120)}}
+    with serve("kubernetes", speed=0) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("POST", PODS + "?fieldValidation=Warn", json.dumps(_pod(spec)).encode(),
+                     {"Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+    assert response.status == 201
+    warnings = re.findall(r'299 - "((?:[^"\\]|\\.)*)"', response.getheader("Warning"))
+    assert warnings == [f'unknown field \\"spec.x{i:03}\\"' for i in range(100)]
