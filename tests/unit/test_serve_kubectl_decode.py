@@ -11,8 +11,10 @@ import json
 import re
 
 import pytest
+import yaml
 
 from clustersim.serve import serve
+from tests.unit.test_manifests_kubernetes import TERM, UNWRAPPED_TERM
 from tests.unit.test_serve_core import _request
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
@@ -180,3 +182,16 @@ def test_a_warned_create_sends_the_first_hundred_unknown_fields():
     assert response.status == 201
     warnings = re.findall(r'299 - "((?:[^"\\]|\\.)*)"', response.getheader("Warning"))
     assert warnings == [f'unknown field \\"spec.x{i:03}\\"' for i in range(100)]
+
+
+def test_a_strict_create_refuses_an_unwrapped_affinity_term_before_validating_it():
+    """A preferred anti-affinity term without its ``podAffinityTerm:`` wrapper: with
+    ``fieldValidation=Strict`` (kubectl's default) the decoder's strict error is a 400
+    (``transformDecodeError``) and validation never runs, so the missing ``podAffinityTerm``
+    is not mentioned; the served API had answered 422 ``Required value``."""
+    body = yaml.safe_load(UNWRAPPED_TERM)
+    refused = _answer("POST", PODS + "?fieldValidation=Strict", json.dumps(body).encode(),
+                      "application/json")
+    assert refused == (
+        'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field '
+        f'"{TERM}.labelSelector", unknown field "{TERM}.topologyKey"')
