@@ -39,7 +39,7 @@ MAX_STRICT_ERRORS = 100
 (``internal/golang/encoding/json/kubernetes_patch.go``) drops any past the 100th."""
 
 
-def _plain(names: str) -> dict[str, None]:
+def _plain(names: str) -> dict[str, str | None]:
     """Fields whose values are not checked further (space-separated names)."""
     return dict.fromkeys(names.split())
 
