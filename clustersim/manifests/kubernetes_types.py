@@ -1,6 +1,6 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
-Longer than most modules (about 990 lines) because it is a table of declarations, one small
+Longer than most modules (about 1,050 lines) because it is a table of declarations, one small
 model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
 field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
 
