@@ -25,7 +25,13 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 
-__all__ = ["aggregate", "go_value", "immutable", "invalid", "unsupported"]
+__all__ = ["GoSyntax", "aggregate", "go_value", "immutable", "invalid", "unsupported"]
+
+
+class GoSyntax(str):
+    """A bad value that ``ErrorBody`` prints with Go's ``%#v``: a struct of an internal type
+    (no ``String`` method), such as ``core.SeccompProfile{Type:"RuntimeDefault", ...}``;
+    :func:`go_value` shows it as it is."""
 
 
 def go_value(value: Any) -> str:
@@ -34,6 +40,8 @@ def go_value(value: Any) -> str:
     ``y`` read as true is ``true``, never Python's ``True``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, GoSyntax):
+        return str(value)
     if isinstance(value, str):
         return go_quote(value)
     if isinstance(value, int | float):

@@ -6,13 +6,16 @@ error: unknown field "spec.replica"`` (https://kubernetes.io/docs/reference/usin
 api-concepts/#field-validation). The field lists below are those of kubernetes/api
 ``core/v1/types.go``, ``apps/v1/types.go`` and ``batch/v1/types.go`` (as of v1.37, the release
 whose schemas :mod:`clustersim.schemas` reads; a test compares the two) for the structures a
-learner writes most; fields inside other structures (``affinity``, probes, volumes' sources)
-are not checked. The loader reports unknown fields of an object that is otherwise valid as
-warnings, one per field in the API server's words (``unknown field "spec.replica"``, what
+learner writes most, ``affinity`` and its terms included (a preferred term written without
+``podAffinityTerm:`` has an unknown ``labelSelector`` and ``topologyKey``); fields inside
+other structures (probes, volumes' sources, security contexts) are not checked. The loader
+reports unknown fields of an object that is otherwise valid as warnings, one per field
+in the API server's words (``unknown field "spec.replica"``, what
 ``fieldValidation=Warn`` sends and ``kubectl apply --validate=warn`` prints after
 ``Warning:``; :func:`strict_decoding_problems`), or, when the object has errors (a typo such
 as ``container:`` leaves a required field out), as the first error, the one strict decoding
-error that names them all, with the closest known field as a guess; the simulated API server
+error that names them all, with the closest known field as a guess (or the field one level
+down that has the name, where a wrapper was left out); the simulated API server
 (:mod:`clustersim.serve.kubernetes`) does what the request's ``fieldValidation`` asks, as the
 real one does: ``Strict`` (kubectl's default) refuses the object, ``Warn`` (the server's
 default) and ``Ignore`` drop the fields before storing it, ``Warn`` with a warning for each.
@@ -36,7 +39,7 @@ MAX_STRICT_ERRORS = 100
 (``internal/golang/encoding/json/kubernetes_patch.go``) drops any past the 100th."""
 
 
-def _plain(names: str) -> dict[str, None]:
+def _plain(names: str) -> dict[str, str | None]:
     """Fields whose values are not checked further (space-separated names)."""
     return dict.fromkeys(names.split())
 
@@ -49,10 +52,32 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
         "resourceVersion selfLink uid"
     ),
     "LabelSelector": _plain("matchExpressions matchLabels"),
+    "Affinity": {"nodeAffinity": "NodeAffinity", "podAffinity": "PodAffinity",
+                 "podAntiAffinity": "PodAffinity"},
+    "NodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": "NodeSelector",
+        "preferredDuringSchedulingIgnoredDuringExecution": "[PreferredSchedulingTerm]",
+    },
+    "NodeSelector": {"nodeSelectorTerms": "[NodeSelectorTerm]"},
+    "NodeSelectorTerm": {"matchExpressions": "[NodeSelectorRequirement]",
+                         "matchFields": "[NodeSelectorRequirement]"},
+    "NodeSelectorRequirement": _plain("key operator values"),
+    "PreferredSchedulingTerm": {"preference": "NodeSelectorTerm", "weight": None},
+    # PodAntiAffinity has the fields of PodAffinity, and its terms are the same types
+    "PodAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": "[PodAffinityTerm]",
+        "preferredDuringSchedulingIgnoredDuringExecution": "[WeightedPodAffinityTerm]",
+    },
+    "PodAffinityTerm": {
+        **_plain("matchLabelKeys mismatchLabelKeys namespaces topologyKey"),
+        "labelSelector": "LabelSelector",
+        "namespaceSelector": "LabelSelector",
+    },
+    "WeightedPodAffinityTerm": {"podAffinityTerm": "PodAffinityTerm", "weight": None},
     "PodTemplateSpec": {"metadata": "ObjectMeta", "spec": "PodSpec"},
     "PodSpec": {
         **_plain(
-            "activeDeadlineSeconds affinity automountServiceAccountToken dnsConfig dnsPolicy "
+            "activeDeadlineSeconds automountServiceAccountToken dnsConfig dnsPolicy "
             "enableServiceLinks ephemeralContainers evictionResponders hostAliases hostIPC "
             "hostNetwork hostPID hostUsers hostname hostnameOverride imagePullSecrets nodeName "
             "nodeSelector os overhead preemptionPolicy priority priorityClassName readinessGates "
@@ -61,6 +86,7 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
             "setHostnameAsFQDN shareProcessNamespace subdomain terminationGracePeriodSeconds "
             "volumes"
         ),
+        "affinity": "Affinity",
         "containers": "[Container]",
         "initContainers": "[Container]",
         "tolerations": "[Toleration]",
@@ -196,8 +222,7 @@ def _walk(value: Any, fields: dict[str, str | None], path: str, at: tuple[str | 
     for key, item in list(value.items()):
         where = f"{path}.{key}" if path else key
         if key not in fields:
-            close = get_close_matches(str(key), list(fields), n=1, cutoff=0.75)
-            found.append((where, (*at, key), close[0] if close else None))
+            found.append((where, (*at, key), _meant(str(key), fields)))
             if drop:
                 del value[key]
             continue
@@ -210,6 +235,18 @@ def _walk(value: Any, fields: dict[str, str | None], path: str, at: tuple[str | 
                       found, drop)
         else:
             _walk(item, _STRUCTS[child], where, (*at, key), found, drop)
+
+
+def _meant(key: str, fields: dict[str, str | None]) -> str | None:
+    """The known field of a structure with ``fields`` that an unknown ``key`` most likely
+    means: the closest name (``container`` → ``containers``), else the field of one of its
+    structures with that name, one level down (``labelSelector`` of a preferred affinity
+    term → ``podAffinityTerm.labelSelector``, the wrapper left out)."""
+    close = get_close_matches(key, list(fields), n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    return next((f"{name}.{key}" for name, child in fields.items()
+                 if child is not None and key in _STRUCTS[child.strip("[]")]), None)
 
 
 def unknown_fields_meant(kind: str, manifest: dict[str, Any], *, drop: bool = False

@@ -1,6 +1,6 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
-Longer than most modules (about 990 lines) because it is a table of declarations, one small
+Longer than most modules (about 1,050 lines) because it is a table of declarations, one small
 model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
 field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
 
@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import ipaddress
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from clustersim.goformat import go_quote
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
+from clustersim.manifests.kubernetes_errors import GoSyntax, invalid
 from clustersim.manifests.kubernetes_syntax import (
     Annotations,
     ConfigKey,
@@ -342,29 +344,92 @@ class WindowsSecurityContextOptions(_Model):
     host_process: bool | None = None
 
 
-class SeccompProfile(_Model):
-    """``validateSeccompProfileField`` and ``validateSeccompProfileType``
-    (pkg/apis/core/validation/validation.go): one of three types, and a Localhost profile
-    names its file. Simplified: a ``localhostProfile`` with another type (an Invalid error
-    upstream) is not refused."""
+ProfileType = Literal["Localhost", "RuntimeDefault", "Unconfined"]
+"""The types of a seccomp and of an AppArmor profile, in the order the API server lists them
+(``validateSeccompProfileType``, ``ValidateAppArmorProfileField``)."""
 
-    type: Annotated[Literal["Localhost", "RuntimeDefault", "Unconfined"] | None,
-                    BeforeValidator(_unset_if_empty)] = None
+_GO_POINTER = "0xc000a4e2d0"
+"""The address Go's ``%#v`` prints for a pointer in a struct shown as a bad value; the real
+API server prints where the string happens to be in its memory, different at each request."""
+
+
+class _Profile(_Model):
+    """A seccomp or AppArmor profile (core/v1 ``SeccompProfile``, ``AppArmorProfile``), as
+    kubernetes/kubernetes ``pkg/apis/core/validation/validation.go`` validates the two alike
+    (``validateSeccompProfileField``, ``ValidateAppArmorProfileField``): a type is required,
+    a Localhost profile names its profile, and only a Localhost one may. Each subclass says
+    what differs: its names (:attr:`_NAMES`), whether a missing type stops the checks, what a
+    Localhost profile's name must be, and how the refused value is shown."""
+
+    _NAMES: ClassVar[tuple[str, str]]
+    """The profile's field (``seccompProfile``) and its word in messages (``seccomp``)."""
+    _ALONE_WITHOUT_TYPE: ClassVar[bool] = True
+    """Whether a profile without a type is refused for that alone (AppArmor's ``switch``), or
+    also for a ``localhostProfile`` it may then not have (seccomp's checks, one after the
+    other)."""
+
+    type: Annotated[ProfileType | None, BeforeValidator(_unset_if_empty)] = None
     localhost_profile: str | None = None
 
     @model_validator(mode="after")
-    def _type_set(self) -> SeccompProfile:
-        if self.type is None:
-            raise ValueError("type: Required value: type is required when seccompProfile is set")
-        if self.type == "Localhost" and self.localhost_profile is None:
-            raise ValueError("localhostProfile: Required value: must be set when seccomp type "
-                             "is Localhost")
+    def _type_and_profile(self) -> _Profile:
+        field, word = self._NAMES
+        problems = [] if self.type else [
+            f"type: Required value: type is required when {field} is set"]
+        if self.type == "Localhost":
+            problems += self._localhost_problems(f"must be set when {word} type is Localhost")
+        elif self.localhost_profile is not None and (self.type or not self._ALONE_WITHOUT_TYPE):
+            problems.append("localhostProfile: " + invalid(
+                self._shown(), f"can only be set when {word} type is Localhost"))
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
+    def _localhost_problems(self, required: str) -> list[str]:
+        """What a Localhost profile's ``localhostProfile`` lacks (``required`` says it must
+        be set). Simplified: a seccomp profile's path is not checked further (upstream:
+        ``validateLocalDescendingPath``)."""
+        return [] if self.localhost_profile is not None else [
+            f"localhostProfile: Required value: {required}"]
 
-class AppArmorProfile(_Model):
-    type: str
-    localhost_profile: str | None = None
+    def _shown(self) -> Any:
+        """The bad value of a ``localhostProfile`` the type does not take."""
+        return self.localhost_profile
+
+
+class SeccompProfile(_Profile):
+    """core/v1 ``SeccompProfile``. A ``localhostProfile`` with another type than Localhost is
+    refused with the whole profile as the bad value, which Go prints with ``%#v`` (the
+    internal ``core.SeccompProfile``, its pointer as an address: :data:`_GO_POINTER`)."""
+
+    _NAMES = ("seccompProfile", "seccomp")
+    _ALONE_WITHOUT_TYPE = False
+
+    def _shown(self) -> Any:
+        return GoSyntax(f"core.SeccompProfile{{Type:{go_quote(self.type or '')}, "
+                        f"LocalhostProfile:(*string)({_GO_POINTER})}}")
+
+
+_MAX_APPARMOR_PROFILE = 4095
+"""The longest AppArmor profile name, in bytes (PATH_MAX - 1, ``ValidateAppArmorProfileField``)."""
+
+
+class AppArmorProfile(_Profile):
+    """core/v1 ``AppArmorProfile``; a Localhost profile's name is also refused padded with
+    whitespace, empty, or longer than 4,095 bytes (PATH_MAX - 1)."""
+
+    _NAMES = ("appArmorProfile", "AppArmor")
+
+    def _localhost_problems(self, required: str) -> list[str]:
+        name = self.localhost_profile
+        if not name:
+            return [f"localhostProfile: Required value: {required}"]
+        problems = [f"localhostProfile: {invalid(name, 'must not be padded with whitespace')}"
+                    ] if name.strip() != name else []
+        if len(name.encode()) > _MAX_APPARMOR_PROFILE:
+            problems.append("localhostProfile: Too long: may not be more than "
+                            f"{_MAX_APPARMOR_PROFILE} bytes")
+        return problems
 
 
 class _SecurityContextBase(_Model):
@@ -386,7 +451,7 @@ class SecurityContext(_SecurityContextBase):
     privileged: bool | None = None
     read_only_root_filesystem: bool | None = None
     allow_privilege_escalation: bool | None = None
-    proc_mount: str | None = None
+    proc_mount: Literal["Default", "Unmasked"] | None = None  # ValidateProcMountType
 
 
 class Sysctl(_Model):

@@ -343,7 +343,8 @@ def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
     if kind == "value_error":  # our own validators use the API server's words already
         at = where[:-1] if _in_map(model, where) else where
         lines = problem["msg"].removeprefix("Value error, ").rstrip(".").split("\n")
-        return [document.error(at, line, name_hint(line)) for line in lines]
+        return [document.error((*at, *child), line, name_hint(line))
+                for child, line in map(_child_error, lines)]
     if kind == "missing":  # the API server's field.Required
         message, expected = "Required value", "this field to be set"
     elif value is None and where and isinstance(where[-1], int):
@@ -362,6 +363,20 @@ def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
         detail = problem["msg"].replace("Input should be", "must be").rstrip(".")
         message = invalid(value, detail)
     return [document.error(where, message, expected)]
+
+
+_CHILD_ERROR = re.compile(r"([a-z][A-Za-z]*): (?=(?:Required value|Invalid value|Unsupported value"
+                          r"|Forbidden|Duplicate value|Not found|Too long)\b)")
+"""A validator's error about one field of the structure it checks (``localhostProfile:
+Required value: ...``): the field's name, then ``field.Error``'s body."""
+
+
+def _child_error(line: str) -> tuple[Path, str]:
+    """A line of a model validator's message as (the path below the model, the error): a
+    check across a structure's fields names the field it refuses first, and the API server
+    reports the error at that field (``seccompProfile.localhostProfile: Required value``)."""
+    named = _CHILD_ERROR.match(line)
+    return ((named.group(1),), line[named.end():]) if named else ((), line)
 
 
 def _in_map(model: type[BaseModel], where: Path) -> bool:
@@ -414,11 +429,10 @@ _INT64_FIELDS = frozenset({"terminationGracePeriodSeconds", "activeDeadlineSecon
 ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPolicy",
                "protocol": "v1.Protocol", "effect": "v1.TaintEffect",
                "completionMode": "v1.CompletionMode",
-               "concurrencyPolicy": "v1.ConcurrencyPolicy"}
+               "concurrencyPolicy": "v1.ConcurrencyPolicy", "procMount": "v1.ProcMountType"}
 """The Go types of the enumerations a learner writes most (the others are left out of the
 decoder's message)."""
 _STRING_TYPES = {"add": "v1.Capability", "drop": "v1.Capability",
-                 "procMount": "v1.ProcMountType",
                  "fsGroupChangePolicy": "v1.PodFSGroupChangePolicy",
                  "supplementalGroupsPolicy": "v1.SupplementalGroupsPolicy",
                  "seLinuxChangePolicy": "v1.PodSELinuxChangePolicy"}

@@ -109,7 +109,11 @@ from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
 from clustersim.manifests.kubernetes_errors import aggregate, invalid
-from clustersim.manifests.kubernetes_fields import strict_decoding_error, unknown_fields_meant
+from clustersim.manifests.kubernetes_fields import (
+    strict_decoding_error,
+    strict_decoding_problems,
+    unknown_fields_meant,
+)
 from clustersim.manifests.kubernetes_names import label_key_problems
 from clustersim.manifests.safe_yaml import load_data
 from clustersim.release import SERVED_VERSION
@@ -1806,7 +1810,8 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
     sends by default, refuses the request instead, naming them all in one error
     (:func:`strict_decoding_error`) in the order the decoder meets them
     (:func:`decoded_order`); ``Warn``, the server's default, answers
-    with a ``Warning`` header per field (kubectl prints ``Warning: unknown field
+    with a ``Warning`` header per field, each once and at most 100
+    (:func:`strict_decoding_problems`; kubectl prints ``Warning: unknown field
     "spec.replica"``); ``Ignore`` drops them silently. Simplified: duplicate fields never
     reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a patch whose
     result has an unknown field is refused as ``patch.go`` refuses it (:func:`patch_refusal`).
@@ -1818,8 +1823,8 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
         return {}
     if mode == "Strict":
         raise _undecodable(resource, strict_decoding_error(unknown))
-    return {"Warning": ", ".join('299 - "unknown field \\"' + path + '\\""'
-                                 for path in unknown)}
+    return {"Warning": ", ".join('299 - "' + problem.replace('"', '\\"') + '"'
+                                 for problem in strict_decoding_problems(unknown))}
 
 
 def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:

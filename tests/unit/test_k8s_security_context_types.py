@@ -51,10 +51,10 @@ def refusal(text: str) -> str:
      'spec.containers[0].securityContext.seccompProfile.type: Unsupported value: '
      '"runtimedefault": supported values: "Localhost", "RuntimeDefault", "Unconfined"'),
     ("{seccompProfile: {}}", "{}",
-     "spec.containers[0].securityContext.seccompProfile: type: Required value: type is "
+     "spec.containers[0].securityContext.seccompProfile.type: Required value: type is "
      "required when seccompProfile is set"),
     ("{seccompProfile: {type: Localhost}}", "{}",
-     "spec.containers[0].securityContext.seccompProfile: localhostProfile: Required value: "
+     "spec.containers[0].securityContext.seccompProfile.localhostProfile: Required value: "
      "must be set when seccomp type is Localhost"),
     ("{}", '{runAsNonRoot: "true"}',
      "spec.securityContext.runAsNonRoot: cannot unmarshal string into Go struct field "
@@ -68,11 +68,68 @@ def test_a_security_context_is_decoded_to_its_go_types(container: str, pod_conte
     assert refusal(pod(container, pod_context)).startswith(expected)
 
 
+SECCOMP = "spec.containers[0].securityContext.seccompProfile"
+APPARMOR = "spec.securityContext.appArmorProfile"
+
+
+@pytest.mark.parametrize("container, pod_context, expected", [
+    # validateSeccompProfileField: the type's check, then the profile's, each on its own
+    ("{seccompProfile: {type: RuntimeDefault, localhostProfile: p.json}}", "{}",
+     [f"{SECCOMP}.localhostProfile: Invalid value: core.SeccompProfile{{Type:"
+      '"RuntimeDefault", LocalhostProfile:(*string)(0xc000a4e2d0)}: can only be set when '
+      "seccomp type is Localhost"]),
+    ("{seccompProfile: {localhostProfile: p.json}}", "{}",
+     [f"{SECCOMP}.type: Required value: type is required when seccompProfile is set",
+      f'{SECCOMP}.localhostProfile: Invalid value: core.SeccompProfile{{Type:"", '
+      "LocalhostProfile:(*string)(0xc000a4e2d0)}: can only be set when seccomp type is "
+      "Localhost"]),
+    # ValidateAppArmorProfileField: one case of its switch on the type
+    ("{}", "{appArmorProfile: {type: runtimeDefault}}",
+     [f'{APPARMOR}.type: Unsupported value: "runtimeDefault": supported values: '
+      '"Localhost", "RuntimeDefault", "Unconfined"']),
+    ("{}", "{appArmorProfile: {localhostProfile: k8s-web}}",
+     [f"{APPARMOR}.type: Required value: type is required when appArmorProfile is set"]),
+    ("{}", "{appArmorProfile: {type: Localhost}}",
+     [f"{APPARMOR}.localhostProfile: Required value: must be set when AppArmor type is "
+      "Localhost"]),
+    ("{}", "{appArmorProfile: {type: Localhost, localhostProfile: ''}}",
+     [f"{APPARMOR}.localhostProfile: Required value: must be set when AppArmor type is "
+      "Localhost"]),
+    ("{}", "{appArmorProfile: {type: Localhost, localhostProfile: ' k8s-web'}}",
+     [f'{APPARMOR}.localhostProfile: Invalid value: " k8s-web": must not be padded with '
+      "whitespace"]),
+    ("{}", f"{{appArmorProfile: {{type: Localhost, localhostProfile: {'a' * 4096}}}}}",
+     [f"{APPARMOR}.localhostProfile: Too long: may not be more than 4095 bytes"]),
+    ("{}", "{appArmorProfile: {type: Unconfined, localhostProfile: k8s-web}}",
+     [f'{APPARMOR}.localhostProfile: Invalid value: "k8s-web": can only be set when '
+      "AppArmor type is Localhost"]),
+    # ValidateProcMountType
+    ("{procMount: unmasked}", "{}",
+     ['spec.containers[0].securityContext.procMount: Unsupported value: "unmasked": '
+      'supported values: "Default", "Unmasked"']),
+    ("{procMount: 1}", "{}",
+     ["spec.containers[0].securityContext.procMount: cannot unmarshal number into Go struct "
+      "field SecurityContext.spec.containers.securityContext.procMount of type "
+      "v1.ProcMountType"]),
+])
+def test_profiles_and_proc_mount_are_validated_as_the_api_server_does(
+        container: str, pod_context: str, expected: list[str]) -> None:
+    """Each branch of ``validateSeccompProfileField``, ``ValidateAppArmorProfileField`` and
+    ``ValidateProcMountType`` (kubernetes/kubernetes ``pkg/apis/core/validation/
+    validation.go``), every error at its own field: a seccomp ``localhostProfile`` beside
+    another type, an AppArmor type or a ``procMount`` of any spelling had been accepted."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(pod(container, pod_context))
+    assert [f"{e.path}: {e.message}" for e in (caught.value, *caught.value.also)] == expected
+
+
 def test_a_restricted_security_context_loads() -> None:
     [spec] = load_manifests(pod(
         "{allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, runAsUser: 101, "
-        "seccompProfile: {type: Localhost, localhostProfile: profiles/web.json}}",
+        "seccompProfile: {type: Localhost, localhostProfile: profiles/web.json}, "
+        "procMount: Default, appArmorProfile: {type: Localhost, localhostProfile: k8s-web}}",
         "{runAsNonRoot: true, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}, "
+        "appArmorProfile: {type: RuntimeDefault}, "
         "sysctls: [{name: net.core.somaxconn, value: '1024'}]}"))
     assert spec.manifest["spec"]["securityContext"]["fsGroup"] == 2000
 
@@ -96,3 +153,8 @@ def test_the_served_api_answers_a_quoted_bool_400_and_a_miscased_type_422(tmp_pa
             'The Pod "p" is invalid: spec.containers[0].securityContext.seccompProfile.type: '
             'Unsupported value: "runtimedefault": supported values: "Localhost", '
             '"RuntimeDefault", "Unconfined"')
+        beside = kubectl("apply", "-f", "-", check=False, stdin=pod(
+            "{}", "{appArmorProfile: {type: Unconfined, localhostProfile: k8s-web}}"))
+        assert beside.stderr.strip() == (
+            'The Pod "p" is invalid: spec.securityContext.appArmorProfile.localhostProfile: '
+            'Invalid value: "k8s-web": can only be set when AppArmor type is Localhost')

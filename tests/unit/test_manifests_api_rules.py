@@ -114,7 +114,8 @@ REFUSED = [
     (deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
      " {nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: In}]}]}}\n"),
      f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
-     "nodeSelectorTerms[0].matchExpressions[0]", "must be specified when `operator` is 'In'"),
+     "nodeSelectorTerms[0].matchExpressions[0].values",     # validateNodeSelectorRequirement
+     "Required value: must be specified when `operator` is 'In'"),
     (deployment(pod=AFFINITY + "podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
      " {topologyKey: zone}}\n"),
      f"{POD}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution",

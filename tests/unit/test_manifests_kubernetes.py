@@ -329,6 +329,36 @@ def test_a_valid_object_is_warned_of_its_first_hundred_unknown_fields() -> None:
     assert spec.warnings == tuple(f'unknown field "spec.x{i:03}"' for i in range(100))
 
 
+UNWRAPPED_TERM = """apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  affinity:
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 1
+        labelSelector: {matchLabels: {app: web}}
+        topologyKey: kubernetes.io/hostname
+  containers: [{name: web, image: nginx}]
+"""
+"""A preferred anti-affinity term whose ``podAffinityTerm:`` wrapper was left out."""
+TERM = "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]"
+
+
+def test_an_affinity_term_without_its_wrapper_names_the_unknown_fields_first() -> None:
+    """Strict decoding knows the fields of ``affinity`` and its terms (core/v1
+    ``WeightedPodAffinityTerm``: ``weight`` and ``podAffinityTerm`` only): the API server
+    refuses this term's ``labelSelector`` and ``topologyKey`` before it validates anything;
+    the loader names them first, then the validation's ``Required value`` (the loader had
+    said only that), and guesses the field one level down that was meant."""
+    error = error_of(UNWRAPPED_TERM)
+    assert [(e.line, e.path, e.message) for e in (error, *error.also)] == [
+        (9, "", f'strict decoding error: unknown field "{TERM}.labelSelector", '
+                f'unknown field "{TERM}.topologyKey"'),
+        (8, f"{TERM}.podAffinityTerm", "Required value")]
+    assert "podAffinityTerm.labelSelector in place of" in str(error)
+
+
 def test_dropping_unknown_fields_removes_them_in_place_and_keeps_the_rest() -> None:
     manifest = yaml.safe_load(DEPLOYMENT.replace("replicas: 3", "replica: 3"))
     manifest["spec"]["template"]["spec"]["containers"][0]["imagePullPolice"] = "Always"

@@ -6,11 +6,15 @@ file as it is, in chunks."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
 
 import pytest
+import yaml
 
 from clustersim.serve import serve
+from tests.unit.test_manifests_kubernetes import TERM, UNWRAPPED_TERM
 from tests.unit.test_serve_core import _request
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
@@ -161,3 +165,34 @@ def test_a_strict_patch_names_the_unknown_fields_in_its_decoders_order(media, or
     assert status == 422
     assert json.loads(data)["message"].endswith("strict decoding error: " + ", ".join(
         f'unknown field "{path}"' for path in order))
+
+
+def test_a_warned_create_sends_the_first_hundred_unknown_fields():
+    """``fieldValidation=Warn`` sends the strict errors of the decoding as warnings, and
+    sigs.k8s.io/json's ``saveStrictError`` keeps at most 100 of them: the served API had
+    warned of every field, past what the loader warns of."""
+    spec = {"containers": [{"name": "c", "image": "nginx:1.27"}],
+            **{f"x{i:03}": 1 for i in range(120)}}
+    with serve("kubernetes", speed=0) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("POST", PODS + "?fieldValidation=Warn", json.dumps(_pod(spec)).encode(),
+                     {"Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+    assert response.status == 201
+    warnings = re.findall(r'299 - "((?:[^"\\]|\\.)*)"', response.getheader("Warning"))
+    assert warnings == [f'unknown field \\"spec.x{i:03}\\"' for i in range(100)]
+
+
+def test_a_strict_create_refuses_an_unwrapped_affinity_term_before_validating_it():
+    """A preferred anti-affinity term without its ``podAffinityTerm:`` wrapper: with
+    ``fieldValidation=Strict`` (kubectl's default) the decoder's strict error is a 400
+    (``transformDecodeError``) and validation never runs, so the missing ``podAffinityTerm``
+    is not mentioned; the served API had answered 422 ``Required value``."""
+    body = yaml.safe_load(UNWRAPPED_TERM)
+    refused = _answer("POST", PODS + "?fieldValidation=Strict", json.dumps(body).encode(),
+                      "application/json")
+    assert refused == (
+        'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field '
+        f'"{TERM}.labelSelector", unknown field "{TERM}.topologyKey"')
