@@ -25,7 +25,21 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 
-__all__ = ["GoSyntax", "aggregate", "go_value", "immutable", "invalid", "unsupported"]
+__all__ = ["ERROR_TYPES", "GoSyntax", "aggregate", "field_error_ahead", "go_value", "immutable",
+           "invalid", "unsupported"]
+
+ERROR_TYPES = {
+    "Invalid value": "FieldValueInvalid", "Forbidden": "FieldValueForbidden",
+    "Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
+    "Duplicate value": "FieldValueDuplicate", "Not found": "FieldValueNotFound",
+    "Too long": "FieldValueTooLong"}
+"""The kinds of field error the simulator reports: ``field.ErrorType``'s ``String()`` (the
+words that open an error's body) and its value (the reason a Status cause carries)."""
+
+
+def field_error_ahead() -> str:
+    """A regular expression lookahead for the body of a field error (its kind's words)."""
+    return "(?=(?:" + "|".join(ERROR_TYPES) + r")\b)"
 
 
 class GoSyntax(str):

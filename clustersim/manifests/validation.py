@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 
 from clustersim.goformat import json_kind
 from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches
-from clustersim.manifests.kubernetes_errors import invalid, unsupported
+from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
@@ -365,8 +365,7 @@ def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
     return [document.error(where, message, expected)]
 
 
-_CHILD_ERROR = re.compile(r"([a-z][A-Za-z]*): (?=(?:Required value|Invalid value|Unsupported value"
-                          r"|Forbidden|Duplicate value|Not found|Too long)\b)")
+_CHILD_ERROR = re.compile(r"([a-z][A-Za-z]*): " + field_error_ahead())
 """A validator's error about one field of the structure it checks (``localhostProfile:
 Required value: ...``): the field's name, then ``field.Error``'s body."""
 

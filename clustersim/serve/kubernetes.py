@@ -108,7 +108,12 @@ from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
-from clustersim.manifests.kubernetes_errors import aggregate, invalid
+from clustersim.manifests.kubernetes_errors import (
+    ERROR_TYPES,
+    aggregate,
+    field_error_ahead,
+    invalid,
+)
 from clustersim.manifests.kubernetes_fields import (
     strict_decoding_error,
     strict_decoding_problems,
@@ -227,12 +232,8 @@ when it is deleted. Simplified: ``ca.crt`` is a placeholder, not a certificate (
 says that the simulated API server speaks plain HTTP); a real one holds the cluster's CA, in
 PEM."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: (.+)$', re.S)
-_NEXT_ERROR = re.compile(r", (?=[^\s:,]+: (?:Invalid value|Forbidden|Required value|"
-                         r"Unsupported value|Duplicate value|Not found|Too long)\b)")
+_NEXT_ERROR = re.compile(r", (?=[^\s:,]+: " + field_error_ahead() + ")")
 """Where the next field error starts in an aggregated ``[a, b]`` message."""
-_CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
-           "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate",
-           "Not found": "FieldValueNotFound", "Too long": "FieldValueTooLong"}
 
 
 def write_kubeconfig(url: str, path: str | Path) -> Path:
@@ -1845,7 +1846,7 @@ def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:
 
 def _cause(detail: str) -> str:
     """The ``CauseType`` of a field error, from the words its body starts with."""
-    return next((r for prefix, r in _CAUSES.items() if detail.startswith(prefix)),
+    return next((r for prefix, r in ERROR_TYPES.items() if detail.startswith(prefix)),
                 "FieldValueInvalid")
 
 
