@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from clustersim import Node, marathon
-from clustersim.marathon.conditions import changed_fields
+from clustersim.marathon.conditions import TERMINAL_CONDITION, changed_fields
 from clustersim.mesos import MesosCluster, TaskStatus
 from clustersim.serve import serve
 
@@ -166,3 +166,9 @@ def test_the_served_stream_carries_marathons_fields_in_its_order() -> None:
     assert {(e["instanceId"], e["runSpecId"], e["runSpecVersion"]) for e in seen} == {
         (task["id"].rsplit("._app.", 1)[0], "/web", version)}
     assert (seen[-1]["agentId"], seen[-1]["host"]) == (task["slaveId"], task["host"])
+
+
+def test_a_lost_tasks_condition_has_one_source() -> None:
+    """``TaskCondition``: a TASK_LOST's condition is its reason's (``lost_condition``), so the
+    table of terminal conditions holds no entry for it that could disagree."""
+    assert "TASK_LOST" not in TERMINAL_CONDITION
