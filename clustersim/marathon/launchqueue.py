@@ -224,6 +224,7 @@ class LaunchQueue(HealthChecking):
                               owner=spec.id, data=discovery)]
             operation = tasks[0]
         instance.tasks = {t.task_id: "TASK_STAGING" for t in tasks}
+        instance.addresses = {}
         for task in tasks:
             self._task_index[task.task_id] = (spec.id, instance.id)
         self._become(instance, STAGING)

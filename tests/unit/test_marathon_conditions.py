@@ -9,6 +9,7 @@ d2iq-archive/marathon)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import requests
@@ -172,3 +173,20 @@ def test_a_lost_tasks_condition_has_one_source() -> None:
     """``TaskCondition``: a TASK_LOST's condition is its reason's (``lost_condition``), so the
     table of terminal conditions holds no entry for it that could disagree."""
     assert "TASK_LOST" not in TERMINAL_CONDITION
+
+
+def test_a_status_update_carries_the_addresses_its_task_started_with() -> None:
+    """``InstanceChangedEventsGenerator`` reads ``ipAddresses`` from the task's stored network
+    info, set by its first TASK_RUNNING: none before (TASK_STARTING), the agent's after,
+    also on the master's TASK_UNREACHABLE, which names no address itself."""
+    mesos = MesosCluster([Node("agent-1", cpu=2, memory="4Gi", address="10.0.0.7")], seed=0)
+    m = mesos.register(marathon.Marathon())
+    m.deploy(APP)
+    mesos.run(until=30)
+    mesos.fail_agent("agent-1")
+    mesos.run(until=200)
+    updates = [(e.message.split()[0], re.findall(r"ipAddresses=(\S+)", e.message))
+               for e in m.events.where(reason="status_update_event")]
+    assert updates == [("taskStatus=TASK_STARTING", []),
+                       ("taskStatus=TASK_RUNNING", ["10.0.0.7"]),
+                       ("taskStatus=TASK_UNREACHABLE", ["10.0.0.7"])]
