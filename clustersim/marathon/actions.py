@@ -135,6 +135,7 @@ class SchedulerActions(LaunchQueue):
         in the condition it has: no ``instance_changed_event``)."""
         if instance.goal == "Stopped" and instance.reservation:
             instance.healthy, instance.running_since, instance.tasks = None, None, {}
+            instance.addresses = {}
             self._become(instance, RESERVED)
         else:
             app.instances.pop(instance.id, None)
@@ -146,12 +147,25 @@ class SchedulerActions(LaunchQueue):
             return None
         return app, app.instances[instance_id]
 
+    @staticmethod
+    def _addresses(instance: Instance, status: Any) -> tuple[str, ...]:
+        """The task's IP addresses its ``status_update_event`` carries: what its first
+        TASK_RUNNING reported (the container's own address on a container network, else the
+        agent's), none before it runs. ``InstanceChangedEventsGenerator.events`` in
+        d2iq-archive/marathon ``core/instance/update/`` reads them from the task's stored
+        ``status.networkInfo``, not from the update (Marathon before 1.4 read them from the
+        update, ``PostToEventStreamStepImpl``), so a master's TASK_UNREACHABLE, TASK_LOST
+        or TASK_GONE_BY_OPERATOR, which names no address, still carries them."""
+        if status.state == "TASK_RUNNING" and status.task_id in instance.tasks:
+            instance.addresses.setdefault(
+                status.task_id, (instance.ip,) if instance.ip else tuple(status.ip_addresses))
+        return instance.addresses.get(status.task_id, ())
+
     def status_update(self, status: Any) -> None:
         found = self._find(status.task_id)
         where = ""
         if found:
-            # the container's own address on a container network, else the agent's
-            addresses = (found[1].ip,) if found[1].ip else status.ip_addresses
+            addresses = self._addresses(found[1], status)
             where = (f" appId={found[0].spec.id} agentId={found[1].agent_id}"
                      f" host={found[1].hostname}"
                      + (f" ipAddresses={','.join(addresses)}" if addresses else "")

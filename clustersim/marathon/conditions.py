@@ -36,10 +36,10 @@ __all__ = ["TERMINAL_CONDITION", "changed_fields", "changed_message", "condition
 TERMINAL_CONDITION = {
     "TASK_FINISHED": "Finished", "TASK_FAILED": "Failed", "TASK_KILLED": "Killed",
     "TASK_ERROR": "Error", "TASK_DROPPED": "Dropped", "TASK_GONE": "Gone",
-    "TASK_GONE_BY_OPERATOR": "Gone", "TASK_LOST": "Gone"}
+    "TASK_GONE_BY_OPERATOR": "Gone"}
 """The condition an instance takes when its task ends in a terminal Mesos state
-(d2iq-archive/marathon ``core/task/TaskCondition.scala``); a ``TASK_LOST`` is Gone unless its
-reason says otherwise (:func:`lost_condition`)."""
+(d2iq-archive/marathon ``core/task/TaskCondition.scala``), every one but ``TASK_LOST``,
+whose condition its reason decides (:func:`lost_condition`)."""
 
 _MIGHT_COME_BACK = frozenset({
     "REASON_RECONCILIATION", "REASON_SLAVE_DISCONNECTED", "REASON_AGENT_DISCONNECTED",

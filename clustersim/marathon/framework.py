@@ -38,7 +38,13 @@ running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/
   Mesos' ``TASK_KILLING_STATE`` capability (``MarathonSchedulerDriver.newDriver``; off by
   default, as upstream; DC/OS turns it on, dcos/dcos ``packages/marathon/extra/
   marathon.sh``), and a killed running instance is *Killing* until its task is killed
-  (``core/task/TaskCondition.scala``: TASK_KILLING is Killing).
+  (``core/task/TaskCondition.scala``: TASK_KILLING is Killing). How long that lasts: each
+  task carries its app's ``taskKillGracePeriodSeconds`` (a pod container's
+  ``lifecycle.killGracePeriodSeconds``) as its ``KillPolicy`` (``mesos/TaskBuilder.scala``,
+  ``mesos/TaskGroupBuilder.scala``), after which the executor sends SIGKILL (the executor's
+  3 s when unset); ``task_stop_seconds`` (a simulator knob, 0 by default: at once) is how
+  long the tasks' processes take to exit on SIGTERM. The task is killed at the sooner of
+  the two (:mod:`clustersim.mesos.tasks`).
 - Every change stores a version of each app or pod definition it changed, scaling and
   restarts included: :meth:`Marathon.versions` lists them newest first, at most
   ``max_versions`` per app (:mod:`~clustersim.marathon.versions`).
@@ -117,7 +123,7 @@ class Marathon(SchedulerActions, Framework):
 
     def __init__(self, name: str = "marathon", role: str = "*", *,
                  max_instances_per_offer: int = 5, decline_offer_duration: float = 120.0,
-                 task_startup_seconds: float = 1.0,
+                 task_startup_seconds: float = 1.0, task_stop_seconds: float = 0.0,
                  max_versions: int = DEFAULT_MAX_VERSIONS, task_killing: bool = False) -> None:
         super().__init__(name=name, role=role, partition_aware=True,
                          task_killing_state=task_killing)
@@ -130,6 +136,10 @@ class Marathon(SchedulerActions, Framework):
         self.max_instances_per_offer = max_instances_per_offer
         self.decline_offer_duration = decline_offer_duration
         self.task_startup_seconds = task_startup_seconds
+        if not 0 <= task_stop_seconds < math.inf:
+            raise ValueError("Marathon: task_stop_seconds must be a finite number of seconds "
+                             f"≥ 0, got {task_stop_seconds!r}")
+        self.task_stop_seconds = task_stop_seconds
         self._versions = VersionStore(max_versions)
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)

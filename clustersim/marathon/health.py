@@ -48,6 +48,7 @@ class HealthChecking:
     max_instances_per_offer: int
     decline_offer_duration: float
     task_startup_seconds: float
+    task_stop_seconds: float
     _task_index: dict[str, tuple[str, str]]
     _instance_ids: Iterator[int]
     _container_ips: Iterator[int]

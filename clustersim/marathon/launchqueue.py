@@ -215,15 +215,18 @@ class LaunchQueue(HealthChecking):
             tasks = [TaskInfo(task_id, name=task_name,
                               resources=own + endpoints if index == 0 else own,
                               startup_seconds=self.task_startup_seconds, owner=spec.id,
-                              data=discovery)
+                              data=discovery, stop_seconds=self.task_stop_seconds,
+                              kill_grace_seconds=spec.kill_grace[index])
                      for index, (task_id, task_name, own) in enumerate(parts)]
             operation: Any = LaunchGroup(tasks, executor=rest - endpoints)
         else:
             tasks = [TaskInfo(f"{instance.id}._app.{instance.attempt}", name=name,
                               resources=resources, startup_seconds=self.task_startup_seconds,
-                              owner=spec.id, data=discovery)]
+                              owner=spec.id, data=discovery, stop_seconds=self.task_stop_seconds,
+                              kill_grace_seconds=spec.kill_grace[0])]
             operation = tasks[0]
         instance.tasks = {t.task_id: "TASK_STAGING" for t in tasks}
+        instance.addresses = {}
         for task in tasks:
             self._task_index[task.task_id] = (spec.id, instance.id)
         self._become(instance, STAGING)

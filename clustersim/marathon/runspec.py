@@ -26,6 +26,7 @@ that older releases and ``docs/docs/configure-task-handling.md`` give were the d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,28 @@ def _number(value: Any, where: str, *, minimum: float = 0.0) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
         raise ValueError(f"{where} must be a number ≥ {minimum:g}, got {value!r}")
     return float(value)
+
+
+def _kill_grace(value: Any, where: str) -> float | None:
+    """A task's kill grace period, the ``KillPolicy.grace_period`` Marathon gives its
+    ``TaskInfo``: an app's ``taskKillGracePeriodSeconds`` (``TaskBuilder``) or a pod
+    container's ``lifecycle.killGracePeriodSeconds`` (``TaskGroupBuilder.computeTaskInfo``),
+    both in d2iq-archive/marathon ``src/main/scala/mesosphere/mesos/``; ``None`` when unset,
+    when Marathon sets no policy and the executor's default applies."""
+    grace = None if value is None else _number(value, where)
+    if grace is not None and not math.isfinite(grace):
+        raise ValueError(f"{where} must be a finite number of seconds, got {value!r}")
+    return grace
+
+
+def _lifecycle_kill_grace(lifecycle: Any, where: str) -> float | None:
+    """A pod container's kill grace period, from its ``lifecycle`` object."""
+    if lifecycle is None:
+        return None
+    if not isinstance(lifecycle, Mapping):
+        raise ValueError(f"{where}.lifecycle must be an object, got {lifecycle!r}")
+    return _kill_grace(lifecycle.get("killGracePeriodSeconds"),
+                       f"{where}.lifecycle.killGracePeriodSeconds")
 
 
 @dataclass(frozen=True)
@@ -227,6 +250,9 @@ class RunSpec:
     containers: list[dict[str, Any]]
     labels: dict[str, str]
     manifest: dict[str, Any]
+    kill_grace: list[float | None]
+    """Each task's kill grace period (:func:`_kill_grace`): an app's one task, a pod's
+    tasks in the order of its containers."""
 
     @property
     def resident(self) -> bool:
@@ -268,6 +294,8 @@ class RunSpec:
             persistent_disk=persistent, containers=[],
             labels={str(k): str(v) for k, v in (raw.get("labels") or {}).items()},
             manifest=dict(raw),
+            kill_grace=[_kill_grace(raw.get("taskKillGracePeriodSeconds"),
+                                    f"{where}: taskKillGracePeriodSeconds")],
         )
 
     @classmethod
@@ -311,4 +339,6 @@ class RunSpec:
             persistent_disk=persistent, containers=[dict(c) for c in containers],
             labels={str(k): str(v) for k, v in (raw.get("labels") or {}).items()},
             manifest=dict(raw),
+            kill_grace=[_lifecycle_kill_grace(c.get("lifecycle"), f"{where}: containers[{i}]")
+                        for i, c in enumerate(containers)],
         )

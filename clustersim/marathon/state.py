@@ -128,6 +128,10 @@ class Instance:
     host_ports: list[int | None] = field(default_factory=list)
     ip: str | None = None
     tasks: dict[str, str] = field(default_factory=dict)
+    addresses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each task's IP addresses, kept from its first TASK_RUNNING (Marathon's
+    ``task.status.networkInfo.ipAddresses``, which ``Task.update`` sets then and later
+    updates keep: d2iq-archive/marathon ``core/task/Task.scala``, ``NetworkInfo.update``)."""
     healthy: bool | None = None
     ever_healthy: bool = False
     failures: dict[int, int] = field(default_factory=dict)

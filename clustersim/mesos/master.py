@@ -452,9 +452,19 @@ class Master:
         """The running task's process exited, with status 0 if it ``succeeded``
         (``CommandExecutor::reaped`` in apache/mesos ``src/launcher/executor.cpp``): that is
         TASK_FINISHED, any other exit TASK_KILLED once a kill has started and TASK_FAILED
-        otherwise."""
+        otherwise. The executor runs on the agent, whether or not the master hears it: a
+        task that exits while its agent is unreachable keeps its update on the agent (the
+        status update manager retries it) and the master hears it when the agent
+        re-registers (:meth:`recover_agent`)."""
+        if task.state == TASK_UNREACHABLE and task.exited is None:
+            task.exited = succeeded
+            return
         if task.state not in (TASK_RUNNING, TASK_KILLING):
             return
+        self._report_exit(task, succeeded)
+
+    def _report_exit(self, task: Task, succeeded: bool) -> None:
+        """The executor's terminal update for a process that exited (see :meth:`_exited`)."""
         if succeeded:
             self._set_state(task, TASK_FINISHED, None, "Command exited with status 0",
                             "SOURCE_EXECUTOR")
@@ -521,8 +531,11 @@ class Master:
             self._set_state(task, TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH",
                             "Killed by the framework", "SOURCE_EXECUTOR")
             return
-        if task.state == TASK_KILLING:
-            return   # its executor is killing it already; a repeated kill changes nothing
+        if task.kill_started is not None:
+            # Its executor is killing it already (through a partition too): a repeated kill
+            # sends no second TASK_KILLING and, carrying no shorter KillPolicy, keeps the
+            # SIGKILL where it was (``CommandExecutor::kill``: ``launched && !killed``).
+            return
         self._kill_running(framework, task)
 
     def _kill_running(self, framework: Framework, task: Task) -> None:
@@ -644,9 +657,14 @@ class Master:
         Still disconnected: it reconnects and its tasks carry on. Already unreachable (a
         healed partition): it re-registers with its id; tasks of partition-aware frameworks
         keep running, while the others' tasks, already reported lost, are killed (Mesos
-        since 1.1, ``docs/high-availability-framework-guide.md``). Simplified: the
-        simulator tells the framework with a TASK_RUNNING update (``REASON_AGENT_REREGISTERED``)
-        where Mesos leaves it to learn through reconciliation or the task's next update.
+        since 1.1, ``docs/high-availability-framework-guide.md``). The agent reports each
+        task in the state its executor left it (``ReregisterSlaveMessage.tasks``, handled
+        by ``Master::_reregisterSlave`` in apache/mesos ``src/master/master.cpp``): one
+        being killed is still TASK_KILLING and is killed when its grace runs out, counted
+        from the first kill; one whose process exited meanwhile is reported in its terminal
+        state now, when the agent's status update manager resends it. Simplified: the
+        simulator tells the framework with an update (``REASON_AGENT_REREGISTERED``) where
+        Mesos leaves it to learn through reconciliation or the task's next update.
         With ``rebooted=True`` the machine restarted (a power loss): see :meth:`_rebooted`.
         """
         agent = self.find_agent(name)
@@ -666,11 +684,18 @@ class Master:
         self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentReregistered",
                            f"Unreachable agent {agent.id} ({agent.hostname}) re-registered")
         for task in [t for t in self.tasks.values() if t.agent_id == agent.id]:
-            if task.state == TASK_UNREACHABLE:
-                agent.allocated = agent.allocated + task.resources
-                self.allocator.track(task.framework_id, agent.id, task.resources)
-                self._set_state(task, TASK_RUNNING, "REASON_AGENT_REREGISTERED",
-                                "Agent re-registered", "SOURCE_MASTER")
+            if task.state != TASK_UNREACHABLE:
+                continue
+            if task.exited is not None:
+                self._report_exit(task, task.exited)
+                continue
+            agent.allocated = agent.allocated + task.resources
+            self.allocator.track(task.framework_id, agent.id, task.resources)
+            killing = (task.kill_started is not None
+                       and self.frameworks[task.framework_id].task_killing_state)
+            self._set_state(task, TASK_KILLING if killing else TASK_RUNNING,
+                            "REASON_AGENT_REREGISTERED", "Agent re-registered",
+                            "SOURCE_MASTER")
         self._touch()
         self.request_allocation()
         return agent

@@ -34,7 +34,8 @@ a small, documented **duration model** instead (all times in simulated seconds):
 Simplified: executors, task groups' shared executor lifecycle, health checks run by Mesos
 (``TaskInfo.health_check``) and status-update acknowledgements are not modelled; each update
 is delivered once, in order. A second kill of a task being killed changes nothing (Mesos'
-executor may shorten the grace period then).
+executor may shorten the grace period then, for a kill that carries a shorter
+``KillPolicy``), and an executor keeps killing while its agent is cut off from the master.
 """
 
 from __future__ import annotations
@@ -176,6 +177,9 @@ class Task:
     statuses: list[TaskStatus] = field(default_factory=list)
     kill_started: float | None = None
     """When its executor began to kill it (SIGTERM), ``None`` while no kill has started."""
+    exited: bool | None = None
+    """Whether its process exited with status 0 while its agent was unreachable (the update
+    the agent holds until it re-registers), ``None`` if it did not exit then."""
 
     @property
     def task_id(self) -> str:

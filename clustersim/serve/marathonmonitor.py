@@ -27,7 +27,8 @@ An ``instance_changed_event`` carries Marathon's payload too: ``instanceId``, ``
 A ``status_update_event`` carries ``slaveId``, ``taskId``, ``taskStatus``, ``message``,
 ``appId``, ``host``, ``ipAddresses``, ``ports`` and ``version`` in the order of
 ``MesosStatusUpdateEvent``'s fields (``core/event/Events.scala``, written by
-``Json.writes``); ``ipAddresses`` are the task status' network addresses, each
+``Json.writes``); ``ipAddresses`` are the addresses the task's first TASK_RUNNING reported
+(none before it runs, the same on its later updates, the master's too), each
 ``{"ipAddress": ..., "protocol": "IPv4"}``: the container's on a container network, else its
 agent's, which the simulator knows only for an agent whose Node has an ``address`` (an empty
 list otherwise, where Mesos would give the agent's IP).

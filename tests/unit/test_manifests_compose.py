@@ -505,6 +505,27 @@ def test_a_cpu_or_memory_amount_written_as_a_number_is_refused(version, amount) 
     assert info.value.message == "must be a string"
 
 
+def test_a_3_5_file_passes_a_numeric_cpus_to_a_loader_that_cannot_decode_it() -> None:
+    """``config_schema_v3.5.json`` types ``cpus`` as a number or a string, so the schema's
+    "must be a string" is not what ``docker stack deploy`` says there: its loader decodes
+    ``cpus`` into a Go string with mapstructure, which refuses a number (every field's error,
+    sorted); a quoted amount loads."""
+    resources = "{limits: {cpus: 0.5}, reservations: {cpus: 1}}"
+    with pytest.raises(ManifestError) as info:
+        load_manifests("version: '3.5'\nservices:\n  web:\n    image: nginx\n"
+                       f"    deploy: {{resources: {resources}}}\n")
+    assert info.value.path == "services.web.deploy.resources.limits.cpus"
+    assert info.value.message == (
+        "2 error(s) decoding:\n\n"
+        "* 'Deploy.Resources.Limits.cpus' expected type 'string', got unconvertible type "
+        "'float64', value: '0.5'\n"
+        "* 'Deploy.Resources.Reservations.cpus' expected type 'string', got unconvertible "
+        "type 'int', value: '1'")
+    [stack] = load_manifests("version: '3.5'\nservices:\n  web:\n    image: nginx\n"
+                             "    deploy: {resources: {limits: {cpus: '0.5'}}}\n")
+    assert stack.typed["web"].deploy.resources.limits.cpus == Decimal("0.5")
+
+
 def test_forbidden_options_are_refused_before_the_version_is_read() -> None:
     """docker/cli's ``loader.Load`` runs ``validateForbidden`` before interpolation and
     ``schema.Validate``, so a version 2 file with ``mem_limit`` and ``extends`` is refused

@@ -9,12 +9,13 @@ d2iq-archive/marathon)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import requests
 
 from clustersim import Node, marathon
-from clustersim.marathon.conditions import changed_fields
+from clustersim.marathon.conditions import TERMINAL_CONDITION, changed_fields
 from clustersim.mesos import MesosCluster, TaskStatus
 from clustersim.serve import serve
 
@@ -166,3 +167,77 @@ def test_the_served_stream_carries_marathons_fields_in_its_order() -> None:
     assert {(e["instanceId"], e["runSpecId"], e["runSpecVersion"]) for e in seen} == {
         (task["id"].rsplit("._app.", 1)[0], "/web", version)}
     assert (seen[-1]["agentId"], seen[-1]["host"]) == (task["slaveId"], task["host"])
+
+
+def test_a_lost_tasks_condition_has_one_source() -> None:
+    """``TaskCondition``: a TASK_LOST's condition is its reason's (``lost_condition``), so the
+    table of terminal conditions holds no entry for it that could disagree."""
+    assert "TASK_LOST" not in TERMINAL_CONDITION
+
+
+def test_a_status_update_carries_the_addresses_its_task_started_with() -> None:
+    """``InstanceChangedEventsGenerator`` reads ``ipAddresses`` from the task's stored network
+    info, set by its first TASK_RUNNING: none before (TASK_STARTING), the agent's after,
+    also on the master's TASK_UNREACHABLE, which names no address itself."""
+    mesos = MesosCluster([Node("agent-1", cpu=2, memory="4Gi", address="10.0.0.7")], seed=0)
+    m = mesos.register(marathon.Marathon())
+    m.deploy(APP)
+    mesos.run(until=30)
+    mesos.fail_agent("agent-1")
+    mesos.run(until=200)
+    updates = [(e.message.split()[0], re.findall(r"ipAddresses=(\S+)", e.message))
+               for e in m.events.where(reason="status_update_event")]
+    assert updates == [("taskStatus=TASK_STARTING", []),
+                       ("taskStatus=TASK_RUNNING", ["10.0.0.7"]),
+                       ("taskStatus=TASK_UNREACHABLE", ["10.0.0.7"])]
+
+
+def _killing_marathon() -> tuple[MesosCluster, marathon.Marathon]:
+    """Marathon with ``task_killing`` whose tasks take 60 s to exit on SIGTERM."""
+    mesos = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi", disk="10Gi"), seed=0)
+    return mesos, mesos.register(marathon.Marathon(task_killing=True, task_stop_seconds=60))
+
+
+def _killing_times(m: marathon.Marathon) -> list[tuple[float, str]]:
+    return [(e.time, e.message.split()[0]) for e in m.events.where(reason="status_update_event")
+            if "TASK_KILL" in e.message]
+
+
+@pytest.mark.parametrize(("grace", "killed_after"), [(10, 10), (None, 3), (100, 60)])
+def test_an_apps_kill_grace_period_is_its_tasks_kill_policy(grace: int | None,
+                                                            killed_after: float) -> None:
+    """``TaskBuilder`` turns ``taskKillGracePeriodSeconds`` into the task's ``KillPolicy``:
+    Killing lasts until the executor's SIGKILL (its own 3 s without one) or the process's
+    exit, whichever is first."""
+    mesos, m = _killing_marathon()
+    m.deploy(APP | ({} if grace is None else {"taskKillGracePeriodSeconds": grace}))
+    mesos.run(until=20)
+    [instance] = m.instances("/web")
+    [task_id] = instance.tasks
+    m.driver.kill_task(task_id)
+    mesos.run(until=21)
+    assert instance.state == "Killing"
+    mesos.run(until=200)
+    assert _killing_times(m) == [(20, "taskStatus=TASK_KILLING"),
+                                 (20 + killed_after, "taskStatus=TASK_KILLED")]
+
+
+def test_a_pod_containers_kill_grace_period_is_its_tasks_kill_policy() -> None:
+    """``TaskGroupBuilder.computeTaskInfo``: each container's
+    ``lifecycle.killGracePeriodSeconds``."""
+    mesos, m = _killing_marathon()
+    pod = {**POD, "containers": [{**POD["containers"][0], "lifecycle": {
+        "killGracePeriodSeconds": 20}}, POD["containers"][1]]}
+    m.deploy(pod)
+    mesos.run(until=20)
+    m.scale("/pod", 0)
+    mesos.run(until=200)
+    killed = {e.object: e.time for e in m.events.where(reason="status_update_event")
+              if "TASK_KILLED" in e.message}
+    assert sorted(killed.values()) == [23, 40]
+
+
+def test_a_bad_kill_grace_period_is_refused_naming_its_field() -> None:
+    _, m = _killing_marathon()
+    with pytest.raises(ValueError, match="taskKillGracePeriodSeconds must be a number"):
+        m.deploy(APP | {"taskKillGracePeriodSeconds": "soon"})

@@ -333,8 +333,9 @@ def test_a_killed_running_task_is_killing_until_its_process_exits(
     assert cluster.agents[0].available.cpus == 4 or fw.offers[-1].cpus == 4
 
 
-def test_a_task_back_from_an_unreachable_agent_can_be_killed_again() -> None:
-    """A kill cut short by the agent's loss does not block a later kill once it is back."""
+def _killed_through_a_partition(back_at: float, kill_again: bool) -> Recorder:
+    """A task killed at 3 s (its process would take 200 s, its grace is 200 s), its agent
+    lost at once (unreachable at 78 s) and back at ``back_at``."""
     cluster = one_agent()
     answer = launch_once(resources=SMALL, stop_seconds=200, kill_grace_seconds=200)
     fw = cluster.register(Recorder(answer=answer, partition_aware=True,
@@ -342,12 +343,30 @@ def test_a_task_back_from_an_unreachable_agent_can_be_killed_again() -> None:
     cluster.run(until=3)
     fw.driver.kill_task("t1")
     cluster.fail_agent("a1")
-    cluster.run(until=100)
+    cluster.run(until=back_at)
     cluster.recover_agent("a1")
-    fw.driver.kill_task("t1")
+    if kill_again:
+        fw.driver.kill_task("t1")
     cluster.run(until=400)
-    assert [state for _, state in fw.states("t1")][2:] == [
-        TASK_KILLING, TASK_UNREACHABLE, TASK_RUNNING, TASK_KILLING, TASK_KILLED]
+    return fw
+
+
+@pytest.mark.parametrize("kill_again", [False, True])
+def test_an_executor_keeps_killing_through_a_partition(kill_again: bool) -> None:
+    """The executor runs on the agent, cut off or not: the agent re-registers its task as
+    TASK_KILLING, and the task is killed 200 s after the first kill; a second kill changes
+    nothing (``CommandExecutor::kill``: ``launched && !killed``)."""
+    fw = _killed_through_a_partition(100, kill_again)
+    assert fw.states("t1")[2:] == [(3, TASK_KILLING), (78, TASK_UNREACHABLE),
+                                   (100, TASK_KILLING), (203, TASK_KILLED)]
+
+
+def test_a_task_killed_while_its_agent_is_away_is_reported_when_it_returns() -> None:
+    """The process exited at 203 s on the unreachable agent; the agent's status update
+    manager resends TASK_KILLED when it re-registers."""
+    fw = _killed_through_a_partition(250, False)
+    assert fw.states("t1")[2:] == [(3, TASK_KILLING), (78, TASK_UNREACHABLE),
+                                   (250, TASK_KILLED)]
 
 
 def test_a_framework_without_the_capability_hears_no_task_killing() -> None:

@@ -15,8 +15,11 @@ import requests
 from marathon.exceptions import ConflictError, MarathonHttpError, NotFoundError
 from marathon.models import MarathonApp
 
+from clustersim import Node
 from clustersim.examples import example_path
+from clustersim.marathon import Marathon
 from clustersim.marathon.groups import DependencyCycleError
+from clustersim.mesos import MesosCluster
 from clustersim.serve import serve
 
 
@@ -1753,3 +1756,27 @@ def test_a_long_written_with_an_exponent_is_written_back_whole(server):
     sizes = [created[0]["container"]["volumes"][0]["persistent"]["size"],
              created[1]["volumes"][0]["persistent"]["size"]]
     assert sizes == [1000, 1000] and all(isinstance(size, int) for size in sizes)
+
+
+def test_a_task_being_killed_is_listed_as_killing() -> None:
+    """With ``task_killing`` and a task that takes its time to stop, ``DELETE
+    /v2/apps/<id>/tasks/<taskId>`` leaves it TASK_KILLING in ``GET /v2/tasks`` until its
+    app's ``taskKillGracePeriodSeconds`` ends (the instance's Killing condition,
+    ``Condition.toMesosTaskStateOrStaging``)."""
+    mesos = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi"), seed=0)
+    mesos.register(Marathon(task_killing=True, task_stop_seconds=60))
+    with serve("marathon", cluster=mesos, speed=0) as server:
+        requests.post(f"{server.url}/v2/apps", json={
+            "id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 32,
+            "taskKillGracePeriodSeconds": 30}, timeout=10)
+        server.step(20)
+        [task] = requests.get(f"{server.url}/v2/tasks", timeout=10).json()["tasks"]
+        requests.delete(f"{server.url}/v2/apps/web/tasks/{task['id']}", timeout=10)
+        server.step(10)
+        states = [t["state"] for t in
+                  requests.get(f"{server.url}/v2/tasks", timeout=10).json()["tasks"]]
+        server.step(30)
+        after = [(t["id"] == task["id"], t["state"]) for t in
+                 requests.get(f"{server.url}/v2/tasks", timeout=10).json()["tasks"]]
+    assert "TASK_KILLING" in states
+    assert (True, "TASK_KILLING") not in after
