@@ -126,12 +126,18 @@ class History:
 
     def compact(self, revision: int) -> None:
         """Let go the states no list at ``revision`` or later can read: those followed by
-        another from ``revision`` on, and deleted objects' last ones."""
+        another at or before ``revision``, and an object whose only state left is its
+        deletion at or before ``revision`` (etcd's compaction drops a key's generations
+        ended by then and its older values but the latest, and a key left with nothing,
+        ``server/storage/mvcc/key_index.go``: ``keyIndex.compact``, ``index.go``:
+        ``treeIndex.Compact``).
+        A deletion followed by later states stays: the object's key came back (a Namespace,
+        a namespace's default objects and a Lease have uids made from their names)."""
         for key in list(self._states):
             states = self._states[key]
             last = max((i for i, (at, _) in enumerate(states) if at <= revision), default=0)
             del states[:last]
-            if states[0][1] == GONE and states[0][0] <= revision:
+            if len(states) == 1 and states[0][1] == GONE and states[0][0] <= revision:
                 del self._states[key]
 
     def size(self) -> tuple[int, int, int]:

@@ -82,6 +82,11 @@ def _patch(server, path: str, patch: dict) -> None:
         headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
 
 
+def _delete(server, path: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}{path}", method="DELETE"),
+                           timeout=30).read()
+
+
 @pytest.mark.parametrize(("path", "kind"), [
     (CONFIGMAPS, "ConfigMap"),
     ("/apis/rbac.authorization.k8s.io/v1/clusterroles", "ClusterRole")])   # cluster-scoped
@@ -90,8 +95,7 @@ def test_an_exact_version_from_before_a_deletion_lists_the_object(server, path, 
             "kind": kind, "metadata": {"name": "b"}}
     assert _request(server, path, made)[0] == 201
     before = _request(server, path)[1]["metadata"]["resourceVersion"]
-    request = urllib.request.Request(f"{server.url}{path}/b", method="DELETE")
-    urllib.request.urlopen(request, timeout=30).read()
+    _delete(server, f"{path}/b")
     status, body, _ = _request(server, f"{path}?resourceVersion={before}"
                                        "&resourceVersionMatch=Exact")
     assert status == 200 and "b" in [o["metadata"]["name"] for o in body["items"]]
@@ -286,8 +290,7 @@ def test_an_exact_list_of_one_namespace_ignores_the_others(server):
                                   "metadata": {"name": "x"}})[0] == 201
     _list(server)
     before = _list(server)["metadata"]["resourceVersion"]
-    urllib.request.urlopen(urllib.request.Request(f"{server.url}{dev}/x", method="DELETE"),
-                           timeout=30).read()
+    _delete(server, f"{dev}/x")
     _request(server, dev)                                 # a read in dev finds it gone
     query = f"resourceVersion={before}&resourceVersionMatch=Exact"
     assert _list(server, query)["metadata"]["resourceVersion"] == before
@@ -305,8 +308,7 @@ def test_a_deletion_is_numbered_when_it_happens_not_when_a_list_finds_it(server)
     assert _request(server, dev, {"apiVersion": "v1", "kind": "ConfigMap",
                                   "metadata": {"name": "x"}})[0] == 201
     _request(server, "/api/v1/configmaps")                # every one seen, x too
-    urllib.request.urlopen(urllib.request.Request(f"{server.url}{dev}/x", method="DELETE"),
-                           timeout=30).read()
+    _delete(server, f"{dev}/x")
     at = _list(server)["metadata"]["resourceVersion"]      # default's list: dev unread
     status, body, _ = _request(server, f"/api/v1/configmaps?resourceVersion={at}"
                                        "&resourceVersionMatch=Exact")
@@ -324,3 +326,28 @@ def test_a_cluster_served_later_compacts_from_the_time_it_is_served():
     cluster.run(until=1000)
     with serve("kubernetes", cluster=cluster, speed=0) as late:
         _expires_600_seconds_after_a_write(late)
+
+
+def test_a_namespace_made_again_keeps_its_objects_history_past_a_compaction(server):
+    """A namespace deleted and made again has the same default ConfigMap (its uid comes
+    from the names): after the compaction at second 600, to a revision between its deletion
+    and its return, an Exact list of the namespace at a version from before its second
+    deletion still lists it. The compaction had let the key go for its first deletion, the
+    second was not noted, and the list had answered 200 with no items."""
+    demo = "/api/v1/namespaces/demo"
+    _namespace(server, "demo")
+    _request(server, f"{demo}/configmaps")                   # kube-root-ca.crt shown
+    _delete(server, demo)
+    server.step(1)
+    _request(server, f"{demo}/configmaps")                   # found gone
+    server.step(349)
+    _namespace(server, "demo")
+    _request(server, f"{demo}/configmaps")                   # shown again, same uid
+    server.step(300)
+    at = _request(server, f"{demo}/configmaps")[1]["metadata"]["resourceVersion"]
+    _delete(server, demo)
+    server.step(1)
+    status, body, _ = _request(server, f"{demo}/configmaps?resourceVersion={at}"
+                                       "&resourceVersionMatch=Exact")
+    assert status == 200, body
+    assert [o["metadata"]["name"] for o in body["items"]] == ["kube-root-ca.crt"]
