@@ -440,8 +440,7 @@ class KubernetesBackend(ClusterTime):
                      else kubemetrics.pod_metrics(self.cluster, r, namespace))
             return [(obj, {}) for obj in found if match(obj["metadata"].get("labels") or {})]
         if resource.kind == "Node":      # by name, the order of their storage keys
-            return [self._kept(r.node(n), {"creationTimestamp": 0.0})
-                    for n in sorted(self.cluster.node_names())
+            return [self._node_item(n) for n in sorted(self.cluster.node_names())
                     if match(self.cluster.node(n).labels)]
         if resource.kind == "Namespace":      # a namespace no object created: the cluster's age
             created = {o["metadata"]["name"]: o["metadata"].get("creationTimestamp", 0.0)
@@ -549,6 +548,10 @@ class KubernetesBackend(ClusterTime):
         return self._kept(self.renderer.render(obj, resource, lean=lean), self._times_of(obj),
                           (lambda: self.renderer.render(obj, resource)) if lean else None)
 
+    def _node_item(self, name: str) -> tuple[dict[str, Any], dict[str, float]]:
+        """A Node rendered, kept as :meth:`_kept` keeps it, with the time its row shows."""
+        return self._kept(self.renderer.node(name), {"creationTimestamp": 0.0})
+
     def _kept(self, shown: dict[str, Any], times: dict[str, float],
               whole: Callable[[], dict[str, Any]] | None = None
               ) -> tuple[dict[str, Any], dict[str, float]]:
@@ -625,7 +628,7 @@ class KubernetesBackend(ClusterTime):
              name: str) -> tuple[dict[str, Any], dict[str, float]]:
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
-            return self.renderer.node(name), {"creationTimestamp": 0.0}
+            return self._node_item(name)
         if resource.group == kubemetrics.GROUP:
             return self._metrics_of(resource, namespace, name)
         builtin = self._default(resource.kind, namespace, name)
@@ -941,7 +944,7 @@ class KubernetesBackend(ClusterTime):
             stored = self.cluster.create(manifest)
         with self._created_by(request, resource, stored, config):
             self._settle()
-            return Response.json(201, self.renderer.render(stored, resource), **warning)
+            return Response.json(201, self._stored_item(resource, stored)[0], **warning)
 
     def _writer(self, request: Request, resource: Resource, operation: str = UPDATE,
                 subresource: str = "") -> Entry:
@@ -1399,7 +1402,7 @@ class KubernetesBackend(ClusterTime):
         self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background")
         self._settle()
         if self.cluster.exists(stored):
-            return Response.json(200, self.renderer.render(stored, resource))
+            return Response.json(200, self._stored_item(resource, stored)[0])
         return Response.json(200, before)
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:

@@ -50,6 +50,14 @@ def _list(server, query: str = "") -> dict:
     return body
 
 
+def _names_at(server, path: str, version: str) -> list[str]:
+    """The names an Exact list of ``path`` at ``version`` shows (it must answer 200)."""
+    status, body, _ = _request(server, f"{path}?resourceVersion={version}"
+                                       "&resourceVersionMatch=Exact")
+    assert status == 200, body
+    return [o["metadata"]["name"] for o in body["items"]]
+
+
 def test_an_exact_version_is_read_while_the_list_is_as_it_was_then(server):
     before = _list(server)["metadata"]["resourceVersion"]
     _request(server, "/api/v1/namespaces/default/secrets", {
@@ -76,10 +84,11 @@ def test_an_exact_version_from_before_a_change_lists_the_objects_as_they_were(se
     assert found["items"] and found["items"] == was["items"][:len(found["items"])]
 
 
-def _patch(server, path: str, patch: dict) -> None:
-    urllib.request.urlopen(urllib.request.Request(
+def _patch(server, path: str, patch: dict) -> dict:
+    """The object a JSON merge patch of ``path`` answers."""
+    return json.loads(urllib.request.urlopen(urllib.request.Request(
         f"{server.url}{path}", method="PATCH", data=json.dumps(patch).encode(),
-        headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
+        headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read())
 
 
 def _delete(server, path: str) -> None:
@@ -294,8 +303,7 @@ def test_an_exact_list_of_one_namespace_ignores_the_others(server):
     _request(server, dev)                                 # a read in dev finds it gone
     query = f"resourceVersion={before}&resourceVersionMatch=Exact"
     assert _list(server, query)["metadata"]["resourceVersion"] == before
-    status, _, _ = _request(server, f"{dev}?{query}")
-    assert status == 410                                  # dev's own list has changed
+    assert _names_at(server, dev, before) == ["x"]          # dev's own, as it was then
 
 
 def test_a_deletion_is_numbered_when_it_happens_not_when_a_list_finds_it(server):
@@ -351,3 +359,36 @@ def test_a_namespace_made_again_keeps_its_objects_history_past_a_compaction(serv
                                        "&resourceVersionMatch=Exact")
     assert status == 200, body
     assert [o["metadata"]["name"] for o in body["items"]] == ["kube-root-ca.crt"]
+
+
+def test_a_version_first_shown_by_a_create_is_listed_after_a_change(server):
+    """A create's answer keeps the object's state at its version, as a list's does: changed
+    before any list showed it, the object is listed at that version as it was made (it
+    had been 410, its state then unknown)."""
+    status, made, _ = _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap",
+                                                    "metadata": {"name": "b"}})
+    assert status == 201
+    _delete(server, f"{CONFIGMAPS}/b")                   # answers it without keeping it
+    assert "b" in _names_at(server, CONFIGMAPS, made["metadata"]["resourceVersion"])
+
+
+def test_a_version_first_shown_by_a_node_update_is_listed_after_a_change(server):
+    nodes = "/api/v1/nodes"
+    name = _request(server, nodes)[1]["items"][0]["metadata"]["name"]
+    labelled = _patch(server, f"{nodes}/{name}", {"metadata": {"labels": {"tier": "a"}}})
+    _patch(server, f"{nodes}/{name}", {"metadata": {"labels": {"tier": "b"}}})
+    assert name in _names_at(server, nodes, labelled["metadata"]["resourceVersion"])
+
+
+def test_a_version_first_shown_by_a_delete_is_listed_after_a_change(server):
+    """A deletion a finalizer holds answers the object with its deletionTimestamp at a new
+    version, kept as a list keeps it."""
+    assert _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "b", "finalizers": ["example.com/hold"]}})[0] == 201
+    request = urllib.request.Request(f"{server.url}{CONFIGMAPS}/b", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        deleting = json.loads(answer.read())
+    assert "deletionTimestamp" in deleting["metadata"]
+    b = server.backend.cluster.get("ConfigMap", "default", "b")
+    b["metadata"]["labels"] = {"app": "web"}       # changed in place: no read shows it first
+    assert "b" in _names_at(server, CONFIGMAPS, deleting["metadata"]["resourceVersion"])
