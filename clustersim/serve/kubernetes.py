@@ -21,10 +21,11 @@ reason and code the real API server gives
 (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 Each object carries the resourceVersion of its last change and a list the store's revision
 (:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
-409 Conflict (:func:`_precondition`), a list from an older ``continue`` token is read while
-etcd would keep the token's revision (the API server compacts it every 5 minutes), an
-``Exact`` list at an older version only while nothing it covers changed since (the
-simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
+409 Conflict (:func:`_precondition`), a list from an older ``continue`` token or an
+``Exact`` list at an older version is read with the objects as they were at that revision
+while etcd would keep it (each object's states since the last compaction are kept; the API
+server compacts every 5 minutes), else, or for a version only a watch showed, 410 Expired
+(:mod:`~clustersim.serve.kubelists`), and a
 watch from a version reports what changed since, or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
 (:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
@@ -64,10 +65,10 @@ of a new cluster's kubeconfig (a real server would also check impersonation righ
 (``metadata.managedFields``, server-side apply's conflicts and dropped fields, modelled since
 December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
 written through the API, and a server-side apply merges the configuration into the object as
-a strategic merge patch does; the later chunks of a
-list show the objects as they are now, not as they were at the first chunk's version, and an
-``Exact`` list at an older version is 410 once something it covers changed
-(:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
+a strategic merge patch does; an object's state is kept only when it is first shown
+with its version (by a list, a read or a write's answer), so a version only a watch showed
+cannot be listed later and is answered 410 as a compacted one, where etcd keeps every
+revision (:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
 wall-clock time, sharing their looks and rendering nothing while nothing they could see has
 changed (:mod:`~clustersim.serve.kubewatchlooks`; a real API server's cacher hands each change
 to its watchers), and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
