@@ -43,8 +43,8 @@ from typing import Any, NamedTuple
 
 from clustersim.serve.kubewatchcache import WatchCache
 
-__all__ = ["COMPACTION_INTERVAL", "PRESENTED_TIMES", "TIME_FIELDS", "Key", "ResourceVersions",
-           "Revision", "digest", "key_of"]
+__all__ = ["COMPACTION_INTERVAL", "GONE", "PRESENTED_TIMES", "TIME_FIELDS", "History", "Key",
+           "ResourceVersions", "Revision", "digest", "key_of"]
 
 TIME_FIELDS = frozenset({
     "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
@@ -175,7 +175,7 @@ class ResourceVersions:
         self.history: dict[str, History] = {}
         """Each kind's states within the compaction window (:class:`History`)."""
         self._compacted_to = 0
-        self._history: list[tuple[float, int]] = [(float("-inf"), 1)]
+        self._writes: list[tuple[float, int]] = [(float("-inf"), 1)]
         """(simulated time, revision) of each write since the one the compactor last saw."""
         self.watch_cache = WatchCache(self.revision)
         """The changes of each kind a watch can start from (each version stamped, each
@@ -186,8 +186,8 @@ class ResourceVersions:
         server nobody asks for an old revision keeps the last 5 to 10 minutes' writes only."""
         self.revision += 1
         now = self._clock()
-        self._history.append((now, self.revision))
-        if self._history[1][0] <= self._seen_at(now):
+        self._writes.append((now, self.revision))
+        if self._writes[1][0] <= self._seen_at(now):
             self.compacted()
         return self.revision
 
@@ -205,13 +205,13 @@ class ResourceVersions:
         seen_at = self._seen_at(self._clock())
         if seen_at == float("-inf"):
             return 0
-        seen = bisect.bisect_right(self._history, seen_at, key=lambda write: write[0])
-        del self._history[:seen - 1]      # older writes are compacted for good
-        if self._history[0][1] > self._compacted_to:
-            self._compacted_to = self._history[0][1]
+        seen = bisect.bisect_right(self._writes, seen_at, key=lambda write: write[0])
+        del self._writes[:seen - 1]      # older writes are compacted for good
+        if self._writes[0][1] > self._compacted_to:
+            self._compacted_to = self._writes[0][1]
             for history in self.history.values():
                 history.compact(self._compacted_to)
-        return self._history[0][1]
+        return self._writes[0][1]
 
     def stamp(self, kind: str, key: Key, shown: Mapping[str, Any], source: Any = None) -> str:
         """The version of the object ``key`` of ``kind`` showing ``shown`` (made from

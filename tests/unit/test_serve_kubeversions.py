@@ -84,7 +84,7 @@ def test_writes_compacted_are_let_go_though_no_one_reads_an_old_revision():
     for write in range(6000):
         now[0] = write * 0.6
         versions.bump()
-    kept = versions._history
+    kept = versions._writes
     assert len(kept) <= 1000 + 1 and kept[-1][1] == versions.revision
     assert versions.compacted() == kept[0][1]
 
