@@ -947,6 +947,17 @@ class KubernetesBackend(ClusterTime):
             self._settle()
             return Response.json(201, self._stored_item(resource, stored)[0], **warning)
 
+    def _finalized(self, resource: Resource, stored: dict[str, Any],
+                   current: Mapping[str, Any]) -> dict[str, Any]:
+        """The answer to an update that took the last finalizer of an object being deleted,
+        which is deleted instead of written (``Store.Update`` in k8s.io/apiserver
+        ``pkg/registry/generic/registry/store.go``: ``ShouldDeleteDuringUpdate``,
+        ``deleteWithoutFinalizers``): the object as the update made it, at the version it
+        had (``current``'s); no version is numbered for it, so none outlives its deletion."""
+        shown = self.renderer.shown(stored, resource)
+        shown["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+        return shown
+
     def _writer(self, request: Request, resource: Resource, operation: str = UPDATE,
                 subresource: str = "") -> Entry:
         """The entry a write by this request makes (:mod:`~clustersim.serve.
@@ -1173,7 +1184,7 @@ class KubernetesBackend(ClusterTime):
             self._update(resource, stored, current, new)
             if not self.cluster.exists(stored):     # being deleted, its last finalizer gone
                 self._settle()
-                return Response.json(200, self.renderer.render(stored, resource), **warning)
+                return Response.json(200, self._finalized(resource, stored, current), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
 

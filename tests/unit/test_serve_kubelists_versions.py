@@ -395,3 +395,18 @@ def test_a_version_first_shown_by_a_delete_is_listed_after_a_change(server):
     b = server.backend.cluster.get("ConfigMap", "default", "b")
     b["metadata"]["labels"] = {"app": "web"}       # changed in place: no read shows it first
     assert "b" in _names_at(server, CONFIGMAPS, deleting["metadata"]["resourceVersion"])
+
+
+def test_an_update_that_ends_a_deletion_answers_the_version_the_object_had(server):
+    """An update taking the last finalizer of an object being deleted deletes it instead of
+    writing it (Store.Update's deleteWithoutFinalizers) and answers it as updated at the
+    version it had. It had been numbered anew after its deletion: a version of an object
+    already gone, which a later list then numbered a second deletion of."""
+    assert _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "b", "finalizers": ["example.com/hold"]}})[0] == 201
+    request = urllib.request.Request(f"{server.url}{CONFIGMAPS}/b", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        deleting = json.loads(answer.read())["metadata"]["resourceVersion"]
+    done = _patch(server, f"{CONFIGMAPS}/b", {"metadata": {"finalizers": None}})
+    assert (done["metadata"]["resourceVersion"], done["metadata"].get("finalizers")) == (
+        deleting, None)
