@@ -21,10 +21,11 @@ reason and code the real API server gives
 (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 Each object carries the resourceVersion of its last change and a list the store's revision
 (:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
-409 Conflict (:func:`_precondition`), a list from an older ``continue`` token is read while
-etcd would keep the token's revision (the API server compacts it every 5 minutes), an
-``Exact`` list at an older version only while nothing it covers changed since (the
-simulator keeps no old objects), else 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
+409 Conflict (:func:`_precondition`), a list from an older ``continue`` token or an
+``Exact`` list at an older version is read with the objects as they were at that revision
+while etcd would keep it (each object's states since the last compaction are kept; the API
+server compacts every 5 minutes), else, or for a version only a watch showed, 410 Expired
+(:mod:`~clustersim.serve.kubelists`), and a
 watch from a version reports what changed since, or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
 (:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
@@ -64,10 +65,10 @@ of a new cluster's kubeconfig (a real server would also check impersonation righ
 (``metadata.managedFields``, server-side apply's conflicts and dropped fields, modelled since
 December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
 written through the API, and a server-side apply merges the configuration into the object as
-a strategic merge patch does; the later chunks of a
-list show the objects as they are now, not as they were at the first chunk's version, and an
-``Exact`` list at an older version is 410 once something it covers changed
-(:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
+a strategic merge patch does; an object's state is kept only when it is first shown
+with its version (by a list, a read or a write's answer), so a version only a watch showed
+cannot be listed later and is answered 410 as a compacted one, where etcd keeps every
+revision (:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
 wall-clock time, sharing their looks and rendering nothing while nothing they could see has
 changed (:mod:`~clustersim.serve.kubewatchlooks`; a real API server's cacher hands each change
 to its watchers), and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
@@ -445,8 +446,7 @@ class KubernetesBackend(ClusterTime):
                      else kubemetrics.pod_metrics(self.cluster, r, namespace))
             return [(obj, {}) for obj in found if match(obj["metadata"].get("labels") or {})]
         if resource.kind == "Node":      # by name, the order of their storage keys
-            return [self._kept(r.node(n), {"creationTimestamp": 0.0})
-                    for n in sorted(self.cluster.node_names())
+            return [self._node_item(n) for n in sorted(self.cluster.node_names())
                     if match(self.cluster.node(n).labels)]
         if resource.kind == "Namespace":      # a namespace no object created: the cluster's age
             created = {o["metadata"]["name"]: o["metadata"].get("creationTimestamp", 0.0)
@@ -554,6 +554,10 @@ class KubernetesBackend(ClusterTime):
         return self._kept(self.renderer.render(obj, resource, lean=lean), self._times_of(obj),
                           (lambda: self.renderer.render(obj, resource)) if lean else None)
 
+    def _node_item(self, name: str) -> tuple[dict[str, Any], dict[str, float]]:
+        """A Node rendered, kept as :meth:`_kept` keeps it, with the time its row shows."""
+        return self._kept(self.renderer.node(name), {"creationTimestamp": 0.0})
+
     def _kept(self, shown: dict[str, Any], times: dict[str, float],
               whole: Callable[[], dict[str, Any]] | None = None
               ) -> tuple[dict[str, Any], dict[str, float]]:
@@ -630,7 +634,7 @@ class KubernetesBackend(ClusterTime):
              name: str) -> tuple[dict[str, Any], dict[str, float]]:
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
-            return self.renderer.node(name), {"creationTimestamp": 0.0}
+            return self._node_item(name)
         if resource.group == kubemetrics.GROUP:
             return self._metrics_of(resource, namespace, name)
         builtin = self._default(resource.kind, namespace, name)
@@ -946,7 +950,18 @@ class KubernetesBackend(ClusterTime):
             stored = self.cluster.create(manifest)
         with self._created_by(request, resource, stored, config):
             self._settle()
-            return Response.json(201, self.renderer.render(stored, resource), **warning)
+            return Response.json(201, self._stored_item(resource, stored)[0], **warning)
+
+    def _finalized(self, resource: Resource, stored: dict[str, Any],
+                   current: Mapping[str, Any]) -> dict[str, Any]:
+        """The answer to an update that took the last finalizer of an object being deleted,
+        which is deleted instead of written (``Store.Update`` in k8s.io/apiserver
+        ``pkg/registry/generic/registry/store.go``: ``ShouldDeleteDuringUpdate``,
+        ``deleteWithoutFinalizers``): the object as the update made it, at the version it
+        had (``current``'s); no version is numbered for it, so none outlives its deletion."""
+        shown = self.renderer.shown(stored, resource)
+        shown["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+        return shown
 
     def _writer(self, request: Request, resource: Resource, operation: str = UPDATE,
                 subresource: str = "") -> Entry:
@@ -1174,7 +1189,7 @@ class KubernetesBackend(ClusterTime):
             self._update(resource, stored, current, new)
             if not self.cluster.exists(stored):     # being deleted, its last finalizer gone
                 self._settle()
-                return Response.json(200, self.renderer.render(stored, resource), **warning)
+                return Response.json(200, self._finalized(resource, stored, current), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
 
@@ -1404,7 +1419,7 @@ class KubernetesBackend(ClusterTime):
         self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background")
         self._settle()
         if self.cluster.exists(stored):
-            return Response.json(200, self.renderer.render(stored, resource))
+            return Response.json(200, self._stored_item(resource, stored)[0])
         return Response.json(200, before)
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:

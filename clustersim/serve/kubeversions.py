@@ -43,8 +43,8 @@ from typing import Any, NamedTuple
 
 from clustersim.serve.kubewatchcache import WatchCache
 
-__all__ = ["COMPACTION_INTERVAL", "PRESENTED_TIMES", "TIME_FIELDS", "Key", "ResourceVersions",
-           "Revision", "digest", "key_of"]
+__all__ = ["COMPACTION_INTERVAL", "GONE", "PRESENTED_TIMES", "TIME_FIELDS", "History", "Key",
+           "ResourceVersions", "Revision", "digest", "key_of"]
 
 TIME_FIELDS = frozenset({
     "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
@@ -126,12 +126,18 @@ class History:
 
     def compact(self, revision: int) -> None:
         """Let go the states no list at ``revision`` or later can read: those followed by
-        another from ``revision`` on, and deleted objects' last ones."""
+        another at or before ``revision``, and an object whose only state left is its
+        deletion at or before ``revision`` (etcd's compaction drops a key's generations
+        ended by then and its older values but the latest, and a key left with nothing,
+        ``server/storage/mvcc/key_index.go``: ``keyIndex.compact``, ``index.go``:
+        ``treeIndex.Compact``).
+        A deletion followed by later states stays: the object's key came back (a Namespace,
+        a namespace's default objects and a Lease have uids made from their names)."""
         for key in list(self._states):
             states = self._states[key]
             last = max((i for i, (at, _) in enumerate(states) if at <= revision), default=0)
             del states[:last]
-            if states[0][1] == GONE and states[0][0] <= revision:
+            if len(states) == 1 and states[0][1] == GONE and states[0][0] <= revision:
                 del self._states[key]
 
     def size(self) -> tuple[int, int, int]:
@@ -169,7 +175,7 @@ class ResourceVersions:
         self.history: dict[str, History] = {}
         """Each kind's states within the compaction window (:class:`History`)."""
         self._compacted_to = 0
-        self._history: list[tuple[float, int]] = [(float("-inf"), 1)]
+        self._writes: list[tuple[float, int]] = [(float("-inf"), 1)]
         """(simulated time, revision) of each write since the one the compactor last saw."""
         self.watch_cache = WatchCache(self.revision)
         """The changes of each kind a watch can start from (each version stamped, each
@@ -180,8 +186,8 @@ class ResourceVersions:
         server nobody asks for an old revision keeps the last 5 to 10 minutes' writes only."""
         self.revision += 1
         now = self._clock()
-        self._history.append((now, self.revision))
-        if self._history[1][0] <= self._seen_at(now):
+        self._writes.append((now, self.revision))
+        if self._writes[1][0] <= self._seen_at(now):
             self.compacted()
         return self.revision
 
@@ -199,13 +205,13 @@ class ResourceVersions:
         seen_at = self._seen_at(self._clock())
         if seen_at == float("-inf"):
             return 0
-        seen = bisect.bisect_right(self._history, seen_at, key=lambda write: write[0])
-        del self._history[:seen - 1]      # older writes are compacted for good
-        if self._history[0][1] > self._compacted_to:
-            self._compacted_to = self._history[0][1]
+        seen = bisect.bisect_right(self._writes, seen_at, key=lambda write: write[0])
+        del self._writes[:seen - 1]      # older writes are compacted for good
+        if self._writes[0][1] > self._compacted_to:
+            self._compacted_to = self._writes[0][1]
             for history in self.history.values():
                 history.compact(self._compacted_to)
-        return self._history[0][1]
+        return self._writes[0][1]
 
     def stamp(self, kind: str, key: Key, shown: Mapping[str, Any], source: Any = None) -> str:
         """The version of the object ``key`` of ``kind`` showing ``shown`` (made from

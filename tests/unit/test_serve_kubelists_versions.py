@@ -50,6 +50,14 @@ def _list(server, query: str = "") -> dict:
     return body
 
 
+def _names_at(server, path: str, version: str) -> list[str]:
+    """The names an Exact list of ``path`` at ``version`` shows (it must answer 200)."""
+    status, body, _ = _request(server, f"{path}?resourceVersion={version}"
+                                       "&resourceVersionMatch=Exact")
+    assert status == 200, body
+    return [o["metadata"]["name"] for o in body["items"]]
+
+
 def test_an_exact_version_is_read_while_the_list_is_as_it_was_then(server):
     before = _list(server)["metadata"]["resourceVersion"]
     _request(server, "/api/v1/namespaces/default/secrets", {
@@ -61,11 +69,14 @@ def test_an_exact_version_is_read_while_the_list_is_as_it_was_then(server):
         assert _list(server, query)["metadata"]["resourceVersion"] == before
 
 
-@pytest.mark.parametrize("query", ["resourceVersion={rv}&resourceVersionMatch=Exact",
-                                   "resourceVersion={rv}&limit=1"])
-def test_an_exact_version_from_before_a_change_lists_the_objects_as_they_were(server, query):
+@pytest.mark.parametrize(("query", "size"), [
+    ("resourceVersion={rv}&resourceVersionMatch=Exact", None),     # the whole list
+    ("resourceVersion={rv}&limit=1", 1)])                          # its first chunk
+def test_an_exact_version_from_before_a_change_lists_the_objects_as_they_were(server, query,
+                                                                              size):
     """etcd keeps every revision until it is compacted: a list at a version from before a
-    ConfigMap was made and another changed shows them as they were (it had been 410)."""
+    ConfigMap was made and another changed shows them as they were (it had been 410), all
+    of them without a limit."""
     was = _list(server)
     _configmap(server, "b")
     _patch(server, f"{CONFIGMAPS}/a", {"data": {"k": "v"}})
@@ -73,13 +84,19 @@ def test_an_exact_version_from_before_a_change_lists_the_objects_as_they_were(se
     before = was["metadata"]["resourceVersion"]
     found = _list(server, query.format(rv=before))
     assert found["metadata"]["resourceVersion"] == before
-    assert found["items"] and found["items"] == was["items"][:len(found["items"])]
+    assert found["items"] and found["items"] == was["items"][:size]
 
 
-def _patch(server, path: str, patch: dict) -> None:
-    urllib.request.urlopen(urllib.request.Request(
+def _patch(server, path: str, patch: dict) -> dict:
+    """The object a JSON merge patch of ``path`` answers."""
+    return json.loads(urllib.request.urlopen(urllib.request.Request(
         f"{server.url}{path}", method="PATCH", data=json.dumps(patch).encode(),
-        headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
+        headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read())
+
+
+def _delete(server, path: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}{path}", method="DELETE"),
+                           timeout=30).read()
 
 
 @pytest.mark.parametrize(("path", "kind"), [
@@ -90,8 +107,7 @@ def test_an_exact_version_from_before_a_deletion_lists_the_object(server, path, 
             "kind": kind, "metadata": {"name": "b"}}
     assert _request(server, path, made)[0] == 201
     before = _request(server, path)[1]["metadata"]["resourceVersion"]
-    request = urllib.request.Request(f"{server.url}{path}/b", method="DELETE")
-    urllib.request.urlopen(request, timeout=30).read()
+    _delete(server, f"{path}/b")
     status, body, _ = _request(server, f"{path}?resourceVersion={before}"
                                        "&resourceVersionMatch=Exact")
     assert status == 200 and "b" in [o["metadata"]["name"] for o in body["items"]]
@@ -286,13 +302,11 @@ def test_an_exact_list_of_one_namespace_ignores_the_others(server):
                                   "metadata": {"name": "x"}})[0] == 201
     _list(server)
     before = _list(server)["metadata"]["resourceVersion"]
-    urllib.request.urlopen(urllib.request.Request(f"{server.url}{dev}/x", method="DELETE"),
-                           timeout=30).read()
+    _delete(server, f"{dev}/x")
     _request(server, dev)                                 # a read in dev finds it gone
     query = f"resourceVersion={before}&resourceVersionMatch=Exact"
     assert _list(server, query)["metadata"]["resourceVersion"] == before
-    status, _, _ = _request(server, f"{dev}?{query}")
-    assert status == 410                                  # dev's own list has changed
+    assert _names_at(server, dev, before) == ["x"]          # dev's own, as it was then
 
 
 def test_a_deletion_is_numbered_when_it_happens_not_when_a_list_finds_it(server):
@@ -305,8 +319,7 @@ def test_a_deletion_is_numbered_when_it_happens_not_when_a_list_finds_it(server)
     assert _request(server, dev, {"apiVersion": "v1", "kind": "ConfigMap",
                                   "metadata": {"name": "x"}})[0] == 201
     _request(server, "/api/v1/configmaps")                # every one seen, x too
-    urllib.request.urlopen(urllib.request.Request(f"{server.url}{dev}/x", method="DELETE"),
-                           timeout=30).read()
+    _delete(server, f"{dev}/x")
     at = _list(server)["metadata"]["resourceVersion"]      # default's list: dev unread
     status, body, _ = _request(server, f"/api/v1/configmaps?resourceVersion={at}"
                                        "&resourceVersionMatch=Exact")
@@ -324,3 +337,76 @@ def test_a_cluster_served_later_compacts_from_the_time_it_is_served():
     cluster.run(until=1000)
     with serve("kubernetes", cluster=cluster, speed=0) as late:
         _expires_600_seconds_after_a_write(late)
+
+
+def test_a_namespace_made_again_keeps_its_objects_history_past_a_compaction(server):
+    """A namespace deleted and made again has the same default ConfigMap (its uid comes
+    from the names): after the compaction at second 600, to a revision between its deletion
+    and its return, an Exact list of the namespace at a version from before its second
+    deletion still lists it. The compaction had let the key go for its first deletion, the
+    second was not noted, and the list had answered 200 with no items."""
+    demo = "/api/v1/namespaces/demo"
+    _namespace(server, "demo")
+    _request(server, f"{demo}/configmaps")                   # kube-root-ca.crt shown
+    _delete(server, demo)
+    server.step(1)
+    _request(server, f"{demo}/configmaps")                   # found gone
+    server.step(349)
+    _namespace(server, "demo")
+    _request(server, f"{demo}/configmaps")                   # shown again, same uid
+    server.step(300)
+    at = _request(server, f"{demo}/configmaps")[1]["metadata"]["resourceVersion"]
+    _delete(server, demo)
+    server.step(1)
+    status, body, _ = _request(server, f"{demo}/configmaps?resourceVersion={at}"
+                                       "&resourceVersionMatch=Exact")
+    assert status == 200, body
+    assert [o["metadata"]["name"] for o in body["items"]] == ["kube-root-ca.crt"]
+
+
+def test_a_version_first_shown_by_a_create_is_listed_after_a_change(server):
+    """A create's answer keeps the object's state at its version, as a list's does: changed
+    before any list showed it, the object is listed at that version as it was made (it
+    had been 410, its state then unknown)."""
+    status, made, _ = _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap",
+                                                    "metadata": {"name": "b"}})
+    assert status == 201
+    _delete(server, f"{CONFIGMAPS}/b")                   # answers it without keeping it
+    assert "b" in _names_at(server, CONFIGMAPS, made["metadata"]["resourceVersion"])
+
+
+def test_a_version_first_shown_by_a_node_update_is_listed_after_a_change(server):
+    nodes = "/api/v1/nodes"
+    name = _request(server, nodes)[1]["items"][0]["metadata"]["name"]
+    labelled = _patch(server, f"{nodes}/{name}", {"metadata": {"labels": {"tier": "a"}}})
+    _patch(server, f"{nodes}/{name}", {"metadata": {"labels": {"tier": "b"}}})
+    assert name in _names_at(server, nodes, labelled["metadata"]["resourceVersion"])
+
+
+def test_a_version_first_shown_by_a_delete_is_listed_after_a_change(server):
+    """A deletion a finalizer holds answers the object with its deletionTimestamp at a new
+    version, kept as a list keeps it."""
+    assert _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "b", "finalizers": ["example.com/hold"]}})[0] == 201
+    request = urllib.request.Request(f"{server.url}{CONFIGMAPS}/b", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        deleting = json.loads(answer.read())
+    assert "deletionTimestamp" in deleting["metadata"]
+    b = server.backend.cluster.get("ConfigMap", "default", "b")
+    b["metadata"]["labels"] = {"app": "web"}       # changed in place: no read shows it first
+    assert "b" in _names_at(server, CONFIGMAPS, deleting["metadata"]["resourceVersion"])
+
+
+def test_an_update_that_ends_a_deletion_answers_the_version_the_object_had(server):
+    """An update taking the last finalizer of an object being deleted deletes it instead of
+    writing it (Store.Update's deleteWithoutFinalizers) and answers it as updated at the
+    version it had. It had been numbered anew after its deletion: a version of an object
+    already gone, which a later list then numbered a second deletion of."""
+    assert _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "b", "finalizers": ["example.com/hold"]}})[0] == 201
+    request = urllib.request.Request(f"{server.url}{CONFIGMAPS}/b", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        deleting = json.loads(answer.read())["metadata"]["resourceVersion"]
+    done = _patch(server, f"{CONFIGMAPS}/b", {"metadata": {"finalizers": None}})
+    assert (done["metadata"]["resourceVersion"], done["metadata"].get("finalizers")) == (
+        deleting, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clustersim.serve.kubeversions import ResourceVersions, digest
+from clustersim.serve.kubeversions import History, ResourceVersions, digest
 
 
 def _pod(phase: str, shown_time: str) -> dict:
@@ -84,6 +84,25 @@ def test_writes_compacted_are_let_go_though_no_one_reads_an_old_revision():
     for write in range(6000):
         now[0] = write * 0.6
         versions.bump()
-    kept = versions._history
+    kept = versions._writes
     assert len(kept) <= 1000 + 1 and kept[-1][1] == versions.revision
     assert versions.compacted() == kept[0][1]
+
+
+def test_a_compaction_keeps_an_object_made_again_after_its_deletion():
+    """A key deleted before the compaction and made again after it (a Namespace's uid comes
+    from its name) keeps its later states: a list between its new state and a later
+    deletion reads it. The compaction had dropped the key for its old deletion, and the
+    later deletion was then not noted."""
+    history = History()
+    key = ("", "demo", "uid-demo")
+    history.changed(key, 2)
+    history.keep(key, {"metadata": {"name": "demo"}, "v": 2}, {})
+    history.deleted(key, 3)
+    history.changed(key, 5)
+    history.keep(key, {"metadata": {"name": "demo"}, "v": 5}, {})
+    history.compact(4)
+    history.deleted(key, 7)
+    assert history.at(6, None) == {key: ({"metadata": {"name": "demo"}, "v": 5}, {})}
+    history.compact(7)                              # gone for good now
+    assert history.size()[0] == 0
