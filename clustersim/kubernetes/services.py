@@ -67,6 +67,7 @@ import random
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from clustersim.goformat import go_string_slice
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.kubeproxy import (
     PortView,
@@ -83,6 +84,7 @@ from clustersim.kubernetes.objects import (
 )
 from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.limits import check_rate
+from clustersim.manifests.kubernetes_errors import GoSyntax, invalid
 from clustersim.sim.requests import RequestStream
 
 if TYPE_CHECKING:
@@ -91,7 +93,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_ENDPOINTS_PER_SLICE", "ProxyEndpoint", "RequestStream", "Services",
            "apiserver_service", "endpoint_ports", "keep_allocated", "usable_endpoints"]
 
-SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
+SERVICE_CIDR = ipaddress.IPv4Network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
 API_SERVICE_IP = SERVICE_CIDR.network_address + 1
 """The ``kubernetes`` Service's address: the first of the range, as the API server takes it
@@ -104,6 +106,33 @@ _TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 MAX_ENDPOINTS_PER_SLICE = 100
 """kube-controller-manager's ``--max-endpoints-per-slice`` default: the EndpointSlice
 controller puts at most this many endpoints in one slice."""
+
+
+def _allocatable(svc: Mapping[str, Any], wanted: str) -> ipaddress.IPv4Address:
+    """The cluster IP ``wanted`` if the service range may hand it out, else the API server's
+    refusal: the range leaves out its first and last address (the network's own and its
+    broadcast address), so 10.96.0.0 and 10.111.255.255 are refused as an address outside
+    10.96.0.0/12 is (kubernetes/kubernetes ``pkg/registry/core/service/ipallocator/
+    bitmap.go``: ``Range.allocate`` checks ``contains`` first, in a dry run too, and answers
+    ``ErrNotInRange``, ``ipallocator.go``). The simulator had taken both ends."""
+    address = ipaddress.ip_address(wanted)
+    if not isinstance(address, ipaddress.IPv4Address) or address not in SERVICE_CIDR or \
+            address in (SERVICE_CIDR.network_address, SERVICE_CIDR.broadcast_address):
+        raise _allocation_error(svc, wanted, f"the provided IP ({address}) is not in the "
+                                f"valid range. The range of valid IPs is {SERVICE_CIDR}")
+    return address
+
+
+def _allocation_error(svc: Mapping[str, Any], wanted: str, reason: str) -> ValueError:
+    """The API server's answer to a cluster IP its allocator refuses: the Service is invalid
+    at ``spec.clusterIPs``, whose whole list is shown as Go prints a ``[]string``
+    (kubernetes/kubernetes ``pkg/registry/core/service/storage/alloc.go``, ``allocIPs``:
+    ``field.Invalid`` with ``failed to allocate IP <ip>: <allocator's error>``, then
+    ``errors.NewInvalid``)."""
+    spec = svc.get("spec") or {}
+    shown = GoSyntax(go_string_slice(spec.get("clusterIPs") or [wanted]))
+    return ValueError(f'Service "{svc["metadata"]["name"]}" is invalid: spec.clusterIPs: '
+                      + invalid(shown, f"failed to allocate IP {wanted}: {reason}"))
 
 
 class _FreePorts:
@@ -199,10 +228,9 @@ class Services:
         if kind != "ExternalName" and spec.get("clusterIP") not in ("None",):
             wanted = spec.get("clusterIP")
             if wanted:
-                address = ipaddress.ip_address(wanted)
-                if address in self._ips or address not in SERVICE_CIDR:
-                    raise ValueError(f"Service {name!r}: clusterIP {wanted} is already "
-                                     f"allocated or outside {SERVICE_CIDR}")
+                address = _allocatable(svc, wanted)
+                if address in self._ips:
+                    raise _allocation_error(svc, wanted, "provided IP is already allocated")
             else:
                 size = SERVICE_CIDR.num_addresses
                 while True:
@@ -225,9 +253,9 @@ class Services:
                 port["nodePort"] = wanted
                 self._node_ports.add(wanted)
         if kind == "LoadBalancer":
-            address = next(str(ip) for ip in LB_POOL.hosts() if str(ip) not in self._lb_ips)
-            self._lb_ips.add(address)
-            svc.setdefault("status", {})["loadBalancer"] = {"ingress": [{"ip": address}]}
+            external = next(str(ip) for ip in LB_POOL.hosts() if str(ip) not in self._lb_ips)
+            self._lb_ips.add(external)
+            svc.setdefault("status", {})["loadBalancer"] = {"ingress": [{"ip": external}]}
 
     def admit_dry_run(self, svc: dict[str, Any]) -> None:
         """Default a Service a dry-run create would make and answer the cluster IP the
@@ -235,16 +263,16 @@ class Services:
         ``pkg/registry/core/service/ipallocator/ipallocator.go`` and ``bitmap.go``): one not
         asked for is the service range's own address, 10.96.0.0 (``allocateNextService``
         with ``dryRun`` does not look for a free one), and nothing is reserved; one asked for
-        is only checked to lie in the range. Simplified: node ports and a load-balancer
-        address are left out (the simulator had left the cluster IP out too)."""
+        is only checked to lie in the range (:func:`_allocatable`). Simplified: node ports and
+        a load-balancer address are left out (the simulator had left the cluster IP out
+        too)."""
         spec = svc.setdefault("spec", {})
         set_service_defaults(spec)
         if spec.get("type") == "ExternalName" or spec.get("clusterIP") == "None":
             return
         wanted = spec.get("clusterIP")
-        if wanted and ipaddress.ip_address(wanted) not in SERVICE_CIDR:
-            raise ValueError(f"Service {svc['metadata']['name']!r}: clusterIP {wanted} is "
-                             f"outside {SERVICE_CIDR}")
+        if wanted:
+            _allocatable(svc, wanted)
         spec["clusterIP"] = wanted or str(SERVICE_CIDR.network_address)
 
     def release(self, svc: dict[str, Any], *, deleted: bool = True) -> None:

@@ -61,6 +61,34 @@ def test_cluster_ip_node_port_and_load_balancer_allocation():
     assert d["spec"]["clusterIP"] == "None"
 
 
+@pytest.mark.parametrize("asked", ["10.96.0.0", "10.111.255.255", "1.2.3.4"])
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_cluster_ip_outside_the_ranges_usable_addresses_is_refused(asked, dry_run):
+    """The allocator leaves out the range's first and last address (``Range.contains``), a
+    dry run too, and the API server words the refusal at ``spec.clusterIPs``; the range's
+    two ends had been taken."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    with pytest.raises(ValueError) as refused:
+        cluster.create(service(clusterIP=asked), dry_run=dry_run)
+    assert str(refused.value) == (
+        f'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{{"{asked}"}}: '
+        f"failed to allocate IP {asked}: the provided IP ({asked}) is not in the valid range. "
+        "The range of valid IPs is 10.96.0.0/12")
+    assert cluster.get("Service", "default", "web") is None
+    last = cluster.create(service(clusterIP="10.111.255.254"), dry_run=dry_run)
+    assert last["spec"]["clusterIP"] == "10.111.255.254"
+
+
+def test_a_cluster_ip_taken_is_refused_as_already_allocated():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(service(clusterIP="10.96.0.10"))
+    with pytest.raises(ValueError) as refused:
+        cluster.apply(service(name="dns", clusterIP="10.96.0.10"))
+    assert str(refused.value).endswith(
+        'Service "dns" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: '
+        "failed to allocate IP 10.96.0.10: provided IP is already allocated")
+
+
 def test_node_port_conflict_is_refused():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(service("NodePort", "a", ports=[{"port": 80, "nodePort": 30080}]))
