@@ -18,6 +18,7 @@ from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
+from clustersim.swarm import SwarmError
 
 __all__ = ["API_VERSION", "ENGINE_VERSION", "MIN_API_VERSION", "DaemonRoutes", "api_path"]
 
@@ -117,9 +118,19 @@ class DaemonRoutes(DockerState):
         swarm's state stays, this manager becomes the only one
         (:meth:`~clustersim.swarm.cluster.SwarmCluster.force_new_cluster`). Simplified: the
         ``Spec`` sent with it (``initClusterSpec``) does not change the simulated swarm's
-        settings."""
+        settings.
+
+        With every manager down, the node that answers is down too: a real daemon on a
+        stopped machine would not answer at all, but the simulated one speaks for that node
+        still, so it answers the simulator's refusal (``... is down: run it on a manager that
+        is still up``) as a 503, the status of the swarm refusals moby marks ``Unavailable``
+        (``daemon/cluster/errors.go``: ``notAvailableError``, such as ``errSwarmNotManager``),
+        the nearest to a daemon that cannot serve the request; it had been a 500."""
         name = self._this_node()
-        self.cluster.force_new_cluster(name)
+        try:
+            self.cluster.force_new_cluster(name)
+        except SwarmError as err:
+            raise HttpError(503, err.message) from None
         return name
 
     def _version(self) -> dict[str, Any]:

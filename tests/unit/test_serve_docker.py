@@ -11,7 +11,9 @@ import requests
 from docker.errors import APIError, NotFound
 from docker.types import EndpointSpec, Resources, ServiceMode
 
+from clustersim import Node
 from clustersim.serve import serve
+from clustersim.swarm import SwarmCluster
 
 
 @pytest.fixture
@@ -268,6 +270,26 @@ def test_a_well_typed_swarm_body_still_gets_the_daemons_answer(server):
         "ListenAddr": "0.0.0.0:2377", "RemoteAddrs": ["10.0.0.1:2377"],
         "JoinToken": "SWMTKN-1-x", "Availability": "active"})
     assert sent.status_code == 503 and "already part of a swarm" in sent.json()["message"]
+
+
+def test_forcing_a_new_cluster_with_every_manager_down_is_a_503_not_a_500():
+    """``swarm init --force-new-cluster`` when no manager is up: the daemon's node (the first
+    manager) is down, and the simulator's refusal had reached the client as a 500 naming a
+    Python class; it is the 503 moby gives a node that cannot serve a swarm request, and
+    the swarm is left as it was."""
+    nodes = [*Node.many(3, "manager", cpu=2, memory="4Gi", role="manager"),
+             *Node.many(1, "worker", cpu=2, memory="4Gi")]
+    with serve("swarm", cluster=SwarmCluster(nodes, seed=0), speed=0) as server:
+        with server.lock:
+            for name in ("manager-1", "manager-2", "manager-3"):
+                server.cluster.fail_node(name)
+        client = docker.APIClient(base_url=server.docker_host, version="1.44", timeout=10)
+        with pytest.raises(APIError) as refused:
+            client.init_swarm(force_new_cluster=True)
+        client.close()
+        assert _refusal(refused) == (503, "manager-1 is down: run it on a manager that is "
+                                     "still up")
+        assert server.cluster.raft.managers == ["manager-1", "manager-2", "manager-3"]
 
 
 def test_bad_update_requests_get_the_daemons_errors(server):
