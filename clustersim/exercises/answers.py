@@ -168,8 +168,6 @@ def number(answer: object, what: str) -> float:
     return float(cast(float, answer))
 
 
-
-
 def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:
     """The learner's dict ``what`` (e.g. "service → action"), with exactly ``keys`` (named
     plainly when one is unknown or missing, :func:`keyed`) and no None left."""
