@@ -85,7 +85,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -172,7 +172,7 @@ from clustersim.serve.kuberesources import (
 from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
 from clustersim.serve.kubewatchcache import next_bookmark
-from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks
+from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks, Watcher
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector
@@ -758,12 +758,14 @@ class KubernetesBackend(ClusterTime):
                 first = b"".join(frame(*event) for event in initial) + initial_end
                 # before the field managers forget the object, so that it shows them
                 self.cluster.on_removed.insert(0, last_state)
+                watcher = self.looks.watcher(self._look_key(request, resource, namespace))
             try:
                 yield first        # a client that reads nothing stalls no other request
-                yield from changes(server)
+                yield from changes(server, watcher)
             finally:
                 with server.lock:
                     self.cluster.on_removed.remove(last_state)
+                    watcher.close()
 
         def differences(now: Look) -> list[bytes]:
             """The events of what changed from ``known`` to ``now``, which it becomes."""
@@ -786,7 +788,7 @@ class KubernetesBackend(ClusterTime):
             known.update(now)
             return frames
 
-        def changes(server: SimServer) -> Iterator[bytes]:
+        def changes(server: SimServer, watcher: Watcher) -> Iterator[bytes]:
             nonlocal looked
             deadline = time.monotonic() + timeout
             due = next_bookmark(time.monotonic(), deadline) if bookmarks else None
@@ -798,7 +800,7 @@ class KubernetesBackend(ClusterTime):
                     self.renderer.begin(request.session)
                     frames = []
                     if self._moment() != looked:    # else nothing it could see has changed
-                        looked, now = self._watched(request, resource, namespace)
+                        looked, now = self._watched(request, resource, namespace, watcher)
                         frames = differences(now)
                     if due is not None and time.monotonic() >= due and \
                             self.renderer.versions.revision > floor:
@@ -812,13 +814,19 @@ class KubernetesBackend(ClusterTime):
         """What a watch's look depends on besides its request, now."""
         return Moment(self.cluster.now, self.writes, self.renderer.versions.revision)
 
-    def _watched(self, request: Request, resource: Resource, namespace: str | None
-                 ) -> tuple[Moment, Look]:
+    def _look_key(self, request: Request, resource: Resource, namespace: str | None
+                  ) -> Hashable:
+        """What the watches sharing a look have in common (:class:`SharedLooks`)."""
+        return (resource.kind, resource.group, namespace, request.arg("labelSelector"),
+                request.arg("fieldSelector"), self.renderer.clock.base)
+
+    def _watched(self, request: Request, resource: Resource, namespace: str | None,
+                 watcher: Watcher | None = None) -> tuple[Moment, Look]:
         """What a watch sees now (shared with the watches of the same objects, not to be
-        changed), with the moment it was seen at."""
-        key = (resource.kind, resource.group, namespace, request.arg("labelSelector"),
-               request.arg("fieldSelector"), self.renderer.clock.base)
-        return self.looks.look(key, self._moment, lambda: {
+        changed), with the moment it was seen at; an open watch looks through its
+        ``watcher``, which holds the look while the watch lasts."""
+        looks: SharedLooks | Watcher = watcher or self.looks
+        return looks.look(self._look_key(request, resource, namespace), self._moment, lambda: {
             obj["metadata"].get("uid", obj["metadata"]["name"]): (
                 obj["metadata"]["resourceVersion"], obj, times)
             for obj, times in self._select(request, resource, namespace)})
