@@ -1438,12 +1438,14 @@ class KubernetesBackend(ClusterTime):
         eviction.go``)."""
         body = self._body(request, "Eviction")
         options = body.get("deleteOptions") if isinstance(body, dict) else None
+        deleting = _delete_options(options or {}, request, "Eviction.deleteOptions",
+                                   lambda why: _cannot_decode("Eviction", "policy/v1", why))
         if not is_terminating(pod):
             refusal = eviction_refusal(self.cluster, pod)
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            if not _dry_run(request, _delete_options(options or {}, request)):
+            if not _dry_run(request, deleting):
                 self.cluster.delete_pod(pod)
                 self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
@@ -1499,16 +1501,31 @@ _FIELD_VALIDATION = ("", "Ignore", "Strict", "Warn")
 the order their set lists them)."""
 
 
-def _dry_run_problems(values: Any) -> list[str]:
+def _dry_run_problems(values: list[str | None]) -> list[str]:
     """``ValidateDryRun`` (k8s.io/apimachinery ``pkg/apis/meta/v1/validation/
     validation.go``): ``All`` is the one value a write's ``dryRun`` may hold, each time it is
-    given; any other (``?dryRun=true``, an empty one) is refused, the whole list shown as
-    Go's ``%#v`` prints a ``[]string``. The simulator had taken any value as a dry run."""
-    values = [values] if isinstance(values, str) else values
-    if not isinstance(values, list) or all(value == "All" for value in values):
+    given; any other (``?dryRun=true``, an empty one, a body's ``null``, Go's zero string) is
+    refused, the whole list shown as Go's ``%#v`` prints a ``[]string``. The values are the
+    query's or a body's that decoded as a ``[]string`` (:func:`_dry_run_type_error`)."""
+    if all(value == "All" for value in values):
         return []
-    shown = ", ".join(go_quote(str(value)) for value in values)
+    shown = ", ".join(go_quote(value or "") for value in values)
     return [f'dryRun: Unsupported value: []string{{{shown}}}: supported values: "All"']
+
+
+def _dry_run_type_error(value: Any, field: str) -> str | None:
+    """encoding/json's error for a body's ``dryRun`` (Go ``[]string``) of the wrong JSON
+    type, naming the Go struct ``field``; None if it decodes. A query's ``dryRun`` is a
+    list of strings already (one value is wrapped, as the query decoder does)."""
+    if value is None:
+        return None
+    bad = value if not isinstance(value, list) else next(
+        (item for item in value if item is not None and not isinstance(item, str)), None)
+    if bad is None:
+        return None
+    target = "[]string" if bad is value else "string"
+    return (f"json: cannot unmarshal {json_kind(bad, numeric_target=False)} into Go struct "
+            f"field {field} of type {target}")
 
 
 def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
@@ -1520,14 +1537,24 @@ def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
     return bool(request.arg("dryRun") or (options or {}).get("dryRun"))
 
 
-def _delete_options(body: Any, request: Request) -> dict[str, Any]:
+def _delete_options(
+        body: Any, request: Request, struct: str = "DeleteOptions",
+        refuse: Callable[[str], HttpError] = lambda why: _unreadable(None, b"", why,
+                                                                     json_body=True),
+) -> dict[str, Any]:
     """A delete's ``DeleteOptions``: the body kubectl sends, with the query parameters
     (``?dryRun=All&propagationPolicy=Orphan``) decoded into it as the REST handler does
-    (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). A
-    propagation policy other than :data:`_PROPAGATION` and a ``dryRun`` other than ``All``
-    are refused as ``ValidateDeleteOptions`` refuses them (k8s.io/apimachinery
-    ``pkg/apis/meta/v1/validation``)."""
+    (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). The
+    body's ``dryRun`` is decoded into a ``[]string``: a JSON value of another type is the
+    decoder's error, which ``refuse`` answers (a bare 400, as :func:`_unreadable` answers a
+    DeleteOptions; an Eviction's, whose ``struct`` is ``Eviction.deleteOptions``, the
+    Eviction's). A propagation policy other than :data:`_PROPAGATION` and a ``dryRun``
+    other than ``All`` are refused as ``ValidateDeleteOptions`` refuses them
+    (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``)."""
     options = dict(body) if isinstance(body, dict) else {}
+    undecodable = _dry_run_type_error(options.get("dryRun"), f"{struct}.dryRun")
+    if undecodable is not None:
+        raise refuse(undecodable)
     if "dryRun" in request.query:
         options["dryRun"] = request.query["dryRun"]
     if request.arg("propagationPolicy"):
@@ -1540,7 +1567,7 @@ def _delete_options(body: Any, request: Request) -> dict[str, Any]:
         supported = ", ".join(f'"{p}"' for p in (*_PROPAGATION, "nil"))
         problems.append(f'propagationPolicy: Unsupported value: "{policy}": supported values: '
                         f"{supported}")
-    problems += _dry_run_problems(options.get("dryRun", []))
+    problems += _dry_run_problems(options.get("dryRun") or [])
     if problems:
         raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',
                         "Invalid")
