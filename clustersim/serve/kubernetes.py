@@ -24,8 +24,8 @@ Each object carries the resourceVersion of its last change and a list the store'
 409 Conflict (:func:`_precondition`), a list from an older ``continue`` token or an
 ``Exact`` list at an older version is read with the objects as they were at that revision
 while etcd would keep it (each object's states since the last compaction are kept; the API
-server compacts every 5 minutes), else, or for a version only a watch showed, 410 Expired
-(:mod:`~clustersim.serve.kubelists`), and a
+server compacts every 5 minutes), else, or for a version only an Event's reference numbered,
+410 Expired (:mod:`~clustersim.serve.kubelists`), and a
 watch from a version reports what changed since, or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
 (:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
@@ -65,17 +65,18 @@ of a new cluster's kubeconfig (a real server would also check impersonation righ
 (``metadata.managedFields``, server-side apply's conflicts and dropped fields, modelled since
 December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
 written through the API, and a server-side apply merges the configuration into the object as
-a strategic merge patch does; an object's state is kept only when it is first shown
-with its version (by a list, a read or a write's answer), so a version only a watch showed
-cannot be listed later and is answered 410 as a compacted one, where etcd keeps every
-revision (:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
-wall-clock time, sharing their looks and rendering nothing while nothing they could see has
-changed (:mod:`~clustersim.serve.kubewatchlooks`; a real API server's cacher hands each change
-to its watchers), and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
-(``WATCH_LIMIT``, a real API server's 30 to 60); no container runs, so the Pod subresources
-a kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
-``port-forward``) are answered with a Status saying so and what to use instead
-(:func:`_not_streamed`).
+a strategic merge patch does; an object's state is kept when a version is numbered for it
+(by a list, those it leaves out included, a read, a watch, a write's answer), except when an
+Event's reference numbers it (the object it names is rendered only to stamp the
+reference), so such a version cannot be listed later and is answered 410 as a compacted
+one, where etcd keeps every revision (:func:`~clustersim.serve.kubelists.page`); watches
+poll the simulator every 0.1 s of wall-clock time, sharing their looks and rendering
+nothing while nothing they could see has changed (:mod:`~clustersim.serve.kubewatchlooks`;
+a real API server's cacher hands each change to its watchers), and one without
+``timeoutSeconds`` (or with 0) lasts 30 minutes (``WATCH_LIMIT``, a real API server's 30 to
+60); no container runs, so the Pod subresources a kubelet streams (exec, attach,
+portforward: ``kubectl exec``, ``cp``, ``attach`` and ``port-forward``) are answered
+with a Status saying so and what to use instead (:func:`_not_streamed`).
 """
 
 from __future__ import annotations
@@ -460,11 +461,12 @@ class KubernetesBackend(ClusterTime):
                    "Endpoints": r.endpoints, "Lease": r.leases}.get(resource.kind)
         if derived is not None:
             out, everything = [], derived()
-            for obj in everything:
+            for obj in everything:      # each numbered is kept, those left out too
                 times = obj.pop("_times")
+                item = self._kept(r.versioned(obj, times), times)
                 if namespace in (None, obj["metadata"].get("namespace")) and match(
                         obj["metadata"].get("labels") or {}):
-                    out.append(self._kept(r.versioned(obj, times), times))
+                    out.append(item)
             r.versions.forget(resource.kind, None, map(key_of, everything))
             return out
         stored = self._objects(resource.kind, namespace if resource.namespaced else None)
@@ -1365,7 +1367,7 @@ class KubernetesBackend(ClusterTime):
         return {"kind": "Scale", "apiVersion": "autoscaling/v1",
                 "metadata": {"name": name, "namespace": obj["metadata"]["namespace"],
                              "uid": obj["metadata"]["uid"],
-                             "resourceVersion": self.renderer.render(obj, resource)[
+                             "resourceVersion": self._stored_item(resource, obj)[0][
                                  "metadata"]["resourceVersion"],
                              "creationTimestamp": self.renderer.timestamp(
                                  obj["metadata"]["creationTimestamp"])},
