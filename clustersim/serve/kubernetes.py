@@ -86,7 +86,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -1503,7 +1503,7 @@ _FIELD_VALIDATION = ("", "Ignore", "Strict", "Warn")
 the order their set lists them)."""
 
 
-def _dry_run_problems(values: list[str | None]) -> list[str]:
+def _dry_run_problems(values: Sequence[str | None]) -> list[str]:
     """``ValidateDryRun`` (k8s.io/apimachinery ``pkg/apis/meta/v1/validation/
     validation.go``): ``All`` is the one value a write's ``dryRun`` may hold, each time it is
     given; any other (``?dryRun=true``, an empty one, a body's ``null``, Go's zero string) is
