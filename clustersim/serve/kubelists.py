@@ -24,12 +24,14 @@ revision: the states each object went through since the last compaction are kept
 (:class:`~clustersim.serve.kubeversions.History`), and the selectors choose among the
 objects as they were, so ``kubectl get --chunk-size`` on a busy cluster shows one
 consistent snapshot. Simplified: a version is numbered when the changed object is first
-rendered (:mod:`~clustersim.serve.kubeversions`), and its state kept when it is first
-listed or read whole; a version only a watch has shown has no state kept, and a list at a
-revision that needs it is answered 410 as a compacted one (a client such as client-go's
-reflector then lists anew). A newer version is answered at once instead of after 3 seconds
-(the revision moves only when a read finds a change or simulated time passes); the
-``Retry-After: 1`` of the answer has kubectl ask again.
+rendered (:mod:`~clustersim.serve.kubeversions`), and its state kept then, whether a list
+(those its namespace or selectors leave out too), a read, a watch or a write rendered it;
+a version numbered by an Event's reference (the object it names rendered only to stamp
+it) has no state kept, and a list at a revision that needs it is answered 410 as a
+compacted one (a client such as client-go's reflector then lists anew). A newer version
+is answered at once instead of after 3 seconds (the revision moves only when a read finds
+a change or simulated time passes); the ``Retry-After: 1`` of the answer has kubectl ask
+again.
 """
 
 from __future__ import annotations

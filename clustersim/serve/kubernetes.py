@@ -24,8 +24,8 @@ Each object carries the resourceVersion of its last change and a list the store'
 409 Conflict (:func:`_precondition`), a list from an older ``continue`` token or an
 ``Exact`` list at an older version is read with the objects as they were at that revision
 while etcd would keep it (each object's states since the last compaction are kept; the API
-server compacts every 5 minutes), else, or for a version only a watch showed, 410 Expired
-(:mod:`~clustersim.serve.kubelists`), and a
+server compacts every 5 minutes), else, or for a version only an Event's reference numbered,
+410 Expired (:mod:`~clustersim.serve.kubelists`), and a
 watch from a version reports what changed since, or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
 (:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
@@ -65,17 +65,18 @@ of a new cluster's kubeconfig (a real server would also check impersonation righ
 (``metadata.managedFields``, server-side apply's conflicts and dropped fields, modelled since
 December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
 written through the API, and a server-side apply merges the configuration into the object as
-a strategic merge patch does; an object's state is kept only when it is first shown
-with its version (by a list, a read or a write's answer), so a version only a watch showed
-cannot be listed later and is answered 410 as a compacted one, where etcd keeps every
-revision (:func:`~clustersim.serve.kubelists.page`); watches poll the simulator every 0.1 s of
-wall-clock time, sharing their looks and rendering nothing while nothing they could see has
-changed (:mod:`~clustersim.serve.kubewatchlooks`; a real API server's cacher hands each change
-to its watchers), and one without ``timeoutSeconds`` (or with 0) lasts 30 minutes
-(``WATCH_LIMIT``, a real API server's 30 to 60); no container runs, so the Pod subresources
-a kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
-``port-forward``) are answered with a Status saying so and what to use instead
-(:func:`_not_streamed`).
+a strategic merge patch does; an object's state is kept when a version is numbered for it
+(by a list, those it leaves out included, a read, a watch, a write's answer), except when an
+Event's reference numbers it (the object it names is rendered only to stamp the
+reference), so such a version cannot be listed later and is answered 410 as a compacted
+one, where etcd keeps every revision (:func:`~clustersim.serve.kubelists.page`); watches
+poll the simulator every 0.1 s of wall-clock time, sharing their looks and rendering
+nothing while nothing they could see has changed (:mod:`~clustersim.serve.kubewatchlooks`;
+a real API server's cacher hands each change to its watchers), and one without
+``timeoutSeconds`` (or with 0) lasts 30 minutes (``WATCH_LIMIT``, a real API server's 30 to
+60); no container runs, so the Pod subresources a kubelet streams (exec, attach,
+portforward: ``kubectl exec``, ``cp``, ``attach`` and ``port-forward``) are answered
+with a Status saying so and what to use instead (:func:`_not_streamed`).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -172,7 +173,7 @@ from clustersim.serve.kuberesources import (
 from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
 from clustersim.serve.kubewatchcache import next_bookmark
-from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks
+from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks, Watcher
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector
@@ -460,11 +461,12 @@ class KubernetesBackend(ClusterTime):
                    "Endpoints": r.endpoints, "Lease": r.leases}.get(resource.kind)
         if derived is not None:
             out, everything = [], derived()
-            for obj in everything:
+            for obj in everything:      # each numbered is kept, those left out too
                 times = obj.pop("_times")
+                item = self._kept(r.versioned(obj, times), times)
                 if namespace in (None, obj["metadata"].get("namespace")) and match(
                         obj["metadata"].get("labels") or {}):
-                    out.append(self._kept(r.versioned(obj, times), times))
+                    out.append(item)
             r.versions.forget(resource.kind, None, map(key_of, everything))
             return out
         stored = self._objects(resource.kind, namespace if resource.namespaced else None)
@@ -758,12 +760,14 @@ class KubernetesBackend(ClusterTime):
                 first = b"".join(frame(*event) for event in initial) + initial_end
                 # before the field managers forget the object, so that it shows them
                 self.cluster.on_removed.insert(0, last_state)
+                watcher = self.looks.watcher(self._look_key(request, resource, namespace))
             try:
                 yield first        # a client that reads nothing stalls no other request
-                yield from changes(server)
+                yield from changes(server, watcher)
             finally:
                 with server.lock:
                     self.cluster.on_removed.remove(last_state)
+                    watcher.close()
 
         def differences(now: Look) -> list[bytes]:
             """The events of what changed from ``known`` to ``now``, which it becomes."""
@@ -786,7 +790,7 @@ class KubernetesBackend(ClusterTime):
             known.update(now)
             return frames
 
-        def changes(server: SimServer) -> Iterator[bytes]:
+        def changes(server: SimServer, watcher: Watcher) -> Iterator[bytes]:
             nonlocal looked
             deadline = time.monotonic() + timeout
             due = next_bookmark(time.monotonic(), deadline) if bookmarks else None
@@ -798,7 +802,7 @@ class KubernetesBackend(ClusterTime):
                     self.renderer.begin(request.session)
                     frames = []
                     if self._moment() != looked:    # else nothing it could see has changed
-                        looked, now = self._watched(request, resource, namespace)
+                        looked, now = self._watched(request, resource, namespace, watcher)
                         frames = differences(now)
                     if due is not None and time.monotonic() >= due and \
                             self.renderer.versions.revision > floor:
@@ -812,13 +816,19 @@ class KubernetesBackend(ClusterTime):
         """What a watch's look depends on besides its request, now."""
         return Moment(self.cluster.now, self.writes, self.renderer.versions.revision)
 
-    def _watched(self, request: Request, resource: Resource, namespace: str | None
-                 ) -> tuple[Moment, Look]:
+    def _look_key(self, request: Request, resource: Resource, namespace: str | None
+                  ) -> Hashable:
+        """What the watches sharing a look have in common (:class:`SharedLooks`)."""
+        return (resource.kind, resource.group, namespace, request.arg("labelSelector"),
+                request.arg("fieldSelector"), self.renderer.clock.base)
+
+    def _watched(self, request: Request, resource: Resource, namespace: str | None,
+                 watcher: Watcher | None = None) -> tuple[Moment, Look]:
         """What a watch sees now (shared with the watches of the same objects, not to be
-        changed), with the moment it was seen at."""
-        key = (resource.kind, resource.group, namespace, request.arg("labelSelector"),
-               request.arg("fieldSelector"), self.renderer.clock.base)
-        return self.looks.look(key, self._moment, lambda: {
+        changed), with the moment it was seen at; an open watch looks through its
+        ``watcher``, which holds the look while the watch lasts."""
+        looks: SharedLooks | Watcher = watcher or self.looks
+        return looks.look(self._look_key(request, resource, namespace), self._moment, lambda: {
             obj["metadata"].get("uid", obj["metadata"]["name"]): (
                 obj["metadata"]["resourceVersion"], obj, times)
             for obj, times in self._select(request, resource, namespace)})
@@ -1357,7 +1367,7 @@ class KubernetesBackend(ClusterTime):
         return {"kind": "Scale", "apiVersion": "autoscaling/v1",
                 "metadata": {"name": name, "namespace": obj["metadata"]["namespace"],
                              "uid": obj["metadata"]["uid"],
-                             "resourceVersion": self.renderer.render(obj, resource)[
+                             "resourceVersion": self._stored_item(resource, obj)[0][
                                  "metadata"]["resourceVersion"],
                              "creationTimestamp": self.renderer.timestamp(
                                  obj["metadata"]["creationTimestamp"])},
@@ -1430,12 +1440,14 @@ class KubernetesBackend(ClusterTime):
         eviction.go``)."""
         body = self._body(request, "Eviction")
         options = body.get("deleteOptions") if isinstance(body, dict) else None
+        deleting = _delete_options(options or {}, request, "Eviction.deleteOptions",
+                                   lambda why: _cannot_decode("Eviction", "policy/v1", why))
         if not is_terminating(pod):
             refusal = eviction_refusal(self.cluster, pod)
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            if not _dry_run(request, _delete_options(options or {}, request)):
+            if not _dry_run(request, deleting):
                 self.cluster.delete_pod(pod)
                 self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
@@ -1491,16 +1503,31 @@ _FIELD_VALIDATION = ("", "Ignore", "Strict", "Warn")
 the order their set lists them)."""
 
 
-def _dry_run_problems(values: Any) -> list[str]:
+def _dry_run_problems(values: Sequence[str | None]) -> list[str]:
     """``ValidateDryRun`` (k8s.io/apimachinery ``pkg/apis/meta/v1/validation/
     validation.go``): ``All`` is the one value a write's ``dryRun`` may hold, each time it is
-    given; any other (``?dryRun=true``, an empty one) is refused, the whole list shown as
-    Go's ``%#v`` prints a ``[]string``. The simulator had taken any value as a dry run."""
-    values = [values] if isinstance(values, str) else values
-    if not isinstance(values, list) or all(value == "All" for value in values):
+    given; any other (``?dryRun=true``, an empty one, a body's ``null``, Go's zero string) is
+    refused, the whole list shown as Go's ``%#v`` prints a ``[]string``. The values are the
+    query's or a body's that decoded as a ``[]string`` (:func:`_dry_run_type_error`)."""
+    if all(value == "All" for value in values):
         return []
-    shown = ", ".join(go_quote(str(value)) for value in values)
+    shown = ", ".join(go_quote(value or "") for value in values)
     return [f'dryRun: Unsupported value: []string{{{shown}}}: supported values: "All"']
+
+
+def _dry_run_type_error(value: Any, field: str) -> str | None:
+    """encoding/json's error for a body's ``dryRun`` (Go ``[]string``) of the wrong JSON
+    type, naming the Go struct ``field``; None if it decodes. A query's ``dryRun`` is a
+    list of strings already (one value is wrapped, as the query decoder does)."""
+    if value is None:
+        return None
+    bad = value if not isinstance(value, list) else next(
+        (item for item in value if item is not None and not isinstance(item, str)), None)
+    if bad is None:
+        return None
+    target = "[]string" if bad is value else "string"
+    return (f"json: cannot unmarshal {json_kind(bad, numeric_target=False)} into Go struct "
+            f"field {field} of type {target}")
 
 
 def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
@@ -1512,14 +1539,24 @@ def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
     return bool(request.arg("dryRun") or (options or {}).get("dryRun"))
 
 
-def _delete_options(body: Any, request: Request) -> dict[str, Any]:
+def _delete_options(
+        body: Any, request: Request, struct: str = "DeleteOptions",
+        refuse: Callable[[str], HttpError] = lambda why: _unreadable(None, b"", why,
+                                                                     json_body=True),
+) -> dict[str, Any]:
     """A delete's ``DeleteOptions``: the body kubectl sends, with the query parameters
     (``?dryRun=All&propagationPolicy=Orphan``) decoded into it as the REST handler does
-    (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). A
-    propagation policy other than :data:`_PROPAGATION` and a ``dryRun`` other than ``All``
-    are refused as ``ValidateDeleteOptions`` refuses them (k8s.io/apimachinery
-    ``pkg/apis/meta/v1/validation``)."""
+    (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). The
+    body's ``dryRun`` is decoded into a ``[]string``: a JSON value of another type is the
+    decoder's error, which ``refuse`` answers (a bare 400, as :func:`_unreadable` answers a
+    DeleteOptions; an Eviction's, whose ``struct`` is ``Eviction.deleteOptions``, the
+    Eviction's). A propagation policy other than :data:`_PROPAGATION` and a ``dryRun``
+    other than ``All`` are refused as ``ValidateDeleteOptions`` refuses them
+    (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``)."""
     options = dict(body) if isinstance(body, dict) else {}
+    undecodable = _dry_run_type_error(options.get("dryRun"), f"{struct}.dryRun")
+    if undecodable is not None:
+        raise refuse(undecodable)
     if "dryRun" in request.query:
         options["dryRun"] = request.query["dryRun"]
     if request.arg("propagationPolicy"):
@@ -1532,7 +1569,7 @@ def _delete_options(body: Any, request: Request) -> dict[str, Any]:
         supported = ", ".join(f'"{p}"' for p in (*_PROPAGATION, "nil"))
         problems.append(f'propagationPolicy: Unsupported value: "{policy}": supported values: '
                         f"{supported}")
-    problems += _dry_run_problems(options.get("dryRun", []))
+    problems += _dry_run_problems(options.get("dryRun") or [])
     if problems:
         raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',
                         "Invalid")

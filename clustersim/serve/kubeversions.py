@@ -86,8 +86,8 @@ class History:
     is kept until it is compacted, ``mvcc``): by key, ``[revision, state]`` pairs in order,
     a state being the object and its simulated times as JSON text (kept small, and safe
     from the simulator's edits in place), :data:`GONE` for a deletion, or None where the
-    object took that version without being shown with its times (a watch, say, rendered
-    it), which a list at that revision cannot show."""
+    object took that version without being shown with its times (an Event's reference
+    rendered it to stamp its version), which a list at that revision cannot show."""
 
     def __init__(self) -> None:
         self._states: dict[Key, list[list[Any]]] = {}

@@ -22,6 +22,11 @@ to the wall clock once every 0.1 s between them, not each at its own poll, so th
 share that moment (a watch sees the simulator as it was up to 0.1 s before, as it did
 between its polls).
 
+A look is let go when the last watch that looks at it ends (:class:`Watcher`), as the
+cacher lets go of a watcher when its watch ends (``cacheWatcher.stopLocked`` in
+k8s.io/apiserver ``pkg/storage/cacher/cache_watcher.go``); looks no open watch holds (the
+first look of a watch refused before it streams) are kept up to :data:`KEPT_LOOKS`.
+
 Simplified: a change made to the cluster from Python, neither through the API nor with
 ``step``, is seen by a watch at the next write, step or tick of the simulated clock, not
 within 0.1 s.
@@ -33,7 +38,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
-__all__ = ["KEPT_LOOKS", "Look", "Moment", "SharedLooks"]
+__all__ = ["KEPT_LOOKS", "Look", "Moment", "SharedLooks", "Watcher"]
 
 KEPT_LOOKS = 64
 """How many looks (one per resource, namespace, selectors and anchor watched) are kept:
@@ -53,10 +58,29 @@ class Moment(NamedTuple):
 
 class SharedLooks:
     """The latest look of each watched (resource, namespace, selectors, anchor), with the
-    :class:`Moment` it was taken at; the least recently used go past :data:`KEPT_LOOKS`."""
+    :class:`Moment` it was taken at, and how many open watches hold each (:class:`Watcher`):
+a look goes when the last watch holding it ends, the least recently used past
+:data:`KEPT_LOOKS`."""
 
     def __init__(self) -> None:
         self._looks: OrderedDict[Hashable, tuple[Moment, Look]] = OrderedDict()
+        self._watchers: dict[Hashable, int] = {}
+
+    def watcher(self, key: Hashable) -> Watcher:
+        """A watch's hold on the look of ``key`` (and of the keys it looks at later), to be
+        closed when the watch ends."""
+        return Watcher(self, key)
+
+    def _hold(self, key: Hashable) -> None:
+        self._watchers[key] = self._watchers.get(key, 0) + 1
+
+    def _release(self, key: Hashable) -> None:
+        """One watch fewer looks at ``key``: its look goes with the last."""
+        left = self._watchers.pop(key) - 1
+        if left:
+            self._watchers[key] = left
+        else:
+            self._looks.pop(key, None)
 
     def look(self, key: Hashable, moment: Callable[[], Moment],
              render: Callable[[], Look]) -> tuple[Moment, Look]:
@@ -73,3 +97,26 @@ class SharedLooks:
         if len(self._looks) > KEPT_LOOKS:
             self._looks.popitem(last=False)
         return self._looks[key]
+
+
+class Watcher:
+    """One open watch's hold on the look it takes: the look of a new key (a new clock
+    anchor) is held in place of the old one, and :meth:`close` lets the last go."""
+
+    def __init__(self, looks: SharedLooks, key: Hashable) -> None:
+        self._looks = looks
+        self._key = key
+        looks._hold(key)
+
+    def look(self, key: Hashable, moment: Callable[[], Moment],
+             render: Callable[[], Look]) -> tuple[Moment, Look]:
+        """:meth:`SharedLooks.look`, holding ``key`` in place of the key held before."""
+        if key != self._key:
+            self._looks._hold(key)
+            self._looks._release(self._key)
+            self._key = key
+        return self._looks.look(key, moment, render)
+
+    def close(self) -> None:
+        """The watch has ended: let its look go if no other watch holds it."""
+        self._looks._release(self._key)

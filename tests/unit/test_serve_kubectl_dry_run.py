@@ -299,6 +299,37 @@ def test_a_dry_run_other_than_all_is_refused_and_nothing_is_written(method, path
         assert stored["data"] == {"a": "1"}
 
 
+@pytest.mark.parametrize("dry_run, wrong", [
+    ("All", "string into Go struct field {}.dryRun of type []string"),
+    (["All", 1], "number into Go struct field {}.dryRun of type string"),
+    ({"All": True}, "object into Go struct field {}.dryRun of type []string"),
+])
+def test_a_delete_options_body_whose_dry_run_is_no_list_of_strings_cannot_be_decoded(
+        dry_run, wrong):
+    """The REST handler decodes a body's ``dryRun`` into ``DeleteOptions``' ``[]string``
+    (``DeleteResource``, k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``; an
+    Eviction's ``deleteOptions`` with the Eviction): a string had been wrapped into a list
+    and taken as a dry run. Nothing is deleted."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        base = "/api/v1/namespaces/default"
+        assert _answer(server, "POST", f"{base}/configmaps", _CM)[0] == 201
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+               "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+        assert _answer(server, "POST", f"{base}/pods", pod)[0] == 201
+        status, answer = _answer(server, "DELETE", f"{base}/configmaps/cm", {
+            "kind": "DeleteOptions", "apiVersion": "v1", "dryRun": dry_run})
+        assert (status, answer["reason"], answer["message"]) == (
+            400, "BadRequest", "json: cannot unmarshal " + wrong.format("DeleteOptions"))
+        status, answer = _answer(server, "POST", f"{base}/pods/p/eviction", {
+            "kind": "Eviction", "apiVersion": "policy/v1", "metadata": {"name": "p"},
+            "deleteOptions": {"dryRun": dry_run}})
+        assert (status, answer["reason"], answer["message"]) == (
+            400, "BadRequest", 'Eviction in version "v1" cannot be handled as a Eviction: '
+            "json: cannot unmarshal " + wrong.format("Eviction.deleteOptions"))
+        assert _answer(server, "GET", f"{base}/configmaps/cm")[0] == 200
+        assert _answer(server, "GET", f"{base}/pods/p")[0] == 200
+
+
 def test_an_unknown_field_validation_is_refused():
     """``ValidateFieldValidation``: ``?fieldValidation=Bogus`` had been taken as ``Warn``."""
     with serve("kubernetes", nodes=1, speed=0) as server:

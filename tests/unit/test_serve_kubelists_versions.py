@@ -7,7 +7,9 @@ cacher's 504 ``Too large resource version`` (``waitUntilFreshAndBlock``,
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -270,14 +272,89 @@ one relabelled out of the selection since shows as it was, a field selector alik
     assert _list(server, fields)["items"] == found["items"]
 
 
-def test_a_state_only_a_watch_showed_cannot_be_listed(server):
-    """A version the simulator numbered without keeping the object's state (only a watch,
-    or an event's reference, rendered it) is answered 410, as a compacted one."""
+_WEB = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+                     "containers": [{"name": "c", "image": "nginx"}]}}}}
+
+
+def _watched_versions(server, path: str, seconds: float) -> list[str]:
+    """The versions of the MODIFIED events a watch of ``path`` sends while the simulated
+    clock is stepped ``seconds`` on."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    version = _request(server, path)[1]["metadata"]["resourceVersion"]
+    conn.request("GET", f"{path}?watch=1&timeoutSeconds=1&resourceVersion={version}")
+    answer = conn.getresponse()
+    time.sleep(0.3)
+    server.step(seconds)
+    events = [json.loads(line) for line in answer if line.strip()]
+    conn.close()
+    return [e["object"]["metadata"]["resourceVersion"] for e in events
+            if e["type"] == "MODIFIED"]
+
+
+def test_a_version_only_a_watch_showed_is_listed_as_it_was(server):
+    """A watch's look keeps the states it numbers, as a list's does: the docs had said a
+    version only a watch showed is answered 410."""
+    assert _request(server, "/apis/apps/v1/namespaces/default/deployments", _WEB)[0] == 201
+    pods = "/api/v1/namespaces/default/pods"
+    watched = _watched_versions(server, pods, 30)
+    assert watched
+    server.step(30)
+    _request(server, pods)
+    for version in watched:
+        found = _names_at(server, pods, version)
+        assert len(found) == 2 and all(name.startswith("web-") for name in found)
+
+
+def test_a_version_numbered_in_another_namespace_is_listed_as_it_was(server):
+    """A list of one namespace's derived objects (Endpoints) numbers the others' changes
+    too: their states are kept, and a list of every namespace at that revision reads
+    them (it had been answered 410)."""
+    _namespace(server, "dev")
+    assert _request(server, "/apis/apps/v1/namespaces/dev/deployments", _WEB)[0] == 201
+    assert _request(server, "/api/v1/namespaces/dev/services", {
+        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})[0] == 201
+    every, web = "/api/v1/endpoints", "/apis/apps/v1/namespaces/dev/deployments/web"
+    server.step(30)
+    _request(server, every)
+    for replicas in (3, 4):          # a Pod more: dev's Endpoints change, each time unread
+        _patch(server, web, {"spec": {"replicas": replicas}})
+        server.step(30)
+        at = _request(server, "/api/v1/namespaces/default/endpoints")[1]["metadata"][
+            "resourceVersion"]
+    found = _request(server, f"{every}?resourceVersion={at}&resourceVersionMatch=Exact")[1]
+    assert [len(o["subsets"][0]["addresses"]) for o in found["items"]
+            if o["metadata"]["name"] == "web"] == [4]
+    status, first = _request(server, f"{every}?resourceVersion={int(at) - 1}"
+                                     "&resourceVersionMatch=Exact")[:2]
+    assert status == 200, first
+
+
+def test_a_version_only_a_scale_read_showed_is_listed_as_it_was(server):
+    """A ``/scale`` read numbers its object's change and keeps its state, as a read of the
+    object does (it had been answered 410)."""
+    deployments = "/apis/apps/v1/namespaces/default/deployments"
+    assert _request(server, deployments, _WEB)[0] == 201
+    _request(server, deployments)
+    server.step(30)
+    scaled = _request(server, f"{deployments}/web/scale")[1]["metadata"]["resourceVersion"]
+    stored = server.backend.cluster.get("Deployment", "default", "web")
+    stored["metadata"]["annotations"] = {"changed": "in place"}    # unread since
+    _request(server, deployments)
+    assert _names_at(server, deployments, scaled) == ["web"]
+
+
+def test_a_state_only_an_events_reference_numbered_cannot_be_listed(server):
+    """A version the simulator numbered without keeping the object's state (an Event's
+    reference renders the object it names, to stamp its version) is answered 410, as a
+    compacted one."""
     before = _list(server)["metadata"]["resourceVersion"]
     _patch(server, f"{CONFIGMAPS}/a", {"data": {"k": "1"}})
     a = server.backend.cluster.get("ConfigMap", "default", "a")
-    a["data"]["k"] = "2"                             # changed in place, and only a watch
-    watched = server.backend.renderer.render(a)["metadata"]["resourceVersion"]   # sees it
+    a["data"]["k"] = "2"              # changed in place, and only an Event's reference sees it
+    watched = server.backend.renderer.render(a)["metadata"]["resourceVersion"]
     a["data"]["k"] = "3"
     _list(server)
     status, body, _ = _request(server, f"{CONFIGMAPS}?resourceVersion={watched}"

@@ -81,3 +81,42 @@ def test_looks_of_watches_long_gone_are_let_go():
     renders: list[int] = []
     looks.look(0, lambda: at, lambda: renders.append(1) or {})
     assert renders == [1]                   # the oldest was let go
+
+
+def test_a_closed_watchs_look_is_let_go_when_no_other_watch_holds_it():
+    """A look had stayed among the kept ones after every watch of it had ended; the cacher
+    lets go of a watcher when its watch ends (``cacheWatcher.stopLocked``)."""
+    looks = SharedLooks()
+    at = Moment(0.0, 0, 1)
+    renders: list[int] = []
+
+    def render():
+        renders.append(1)
+        return {}
+    first, second = looks.watcher("pods"), looks.watcher("pods")
+    first.look("pods", lambda: at, render)
+    first.close()
+    second.look("pods", lambda: at, render)
+    assert renders == [1]                   # still held by the second watch
+    second.look("pods-reanchored", lambda: at, render)
+    second.look("pods-reanchored", lambda: at, render)
+    assert renders == [1, 1]
+    second.close()
+    looks.look("pods-reanchored", lambda: at, render)
+    looks.look("pods", lambda: at, render)
+    assert renders == [1, 1, 1, 1]          # both let go
+
+
+def test_a_served_watch_lets_its_look_go_when_it_ends():
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", "/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=1")
+        answer = conn.getresponse()
+        time.sleep(0.3)
+        assert len(server.backend.looks._looks) == 1
+        answer.read()                       # the watch ends after its second
+        conn.close()
+        deadline = time.monotonic() + 5
+        while server.backend.looks._looks and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not server.backend.looks._looks
