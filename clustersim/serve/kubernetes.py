@@ -96,6 +96,7 @@ import yaml
 from clustersim.goformat import (
     NumError,
     go_quote,
+    go_string_slice,
     json_kind,
     parse_int,
 )
@@ -1511,8 +1512,8 @@ def _dry_run_problems(values: Sequence[str | None]) -> list[str]:
     query's or a body's that decoded as a ``[]string`` (:func:`_dry_run_type_error`)."""
     if all(value == "All" for value in values):
         return []
-    shown = ", ".join(go_quote(value or "") for value in values)
-    return [f'dryRun: Unsupported value: []string{{{shown}}}: supported values: "All"']
+    shown = go_string_slice(value or "" for value in values)
+    return [f'dryRun: Unsupported value: {shown}: supported values: "All"']
 
 
 def _dry_run_type_error(value: Any, field: str) -> str | None:
