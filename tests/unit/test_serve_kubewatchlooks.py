@@ -8,10 +8,10 @@ from __future__ import annotations
 import http.client
 import json
 import time
-import urllib.request
 
 from clustersim.serve import serve
 from clustersim.serve.kubewatchlooks import KEPT_LOOKS, Moment, SharedLooks
+from tests.unit.test_serve_kubewatchcache import _configmap
 
 
 def _counting_renders(server) -> list[int]:
@@ -25,15 +25,6 @@ def _counting_renders(server) -> list[int]:
         return select(*args, **kwargs)
     backend._select = counted
     return calls
-
-
-def _configmap(server, name: str) -> None:
-    request = urllib.request.Request(
-        f"{server.url}/api/v1/namespaces/default/configmaps", method="POST",
-        data=json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
-                         "metadata": {"name": name}}).encode(),
-        headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=30).close()
 
 
 def test_idle_watches_render_nothing_and_share_a_look_of_each_change():
