@@ -43,9 +43,11 @@ def field_error_ahead() -> str:
 
 
 class GoSyntax(str):
-    """A bad value that ``ErrorBody`` prints with Go's ``%#v``: a struct of an internal type
-    (no ``String`` method), such as ``core.SeccompProfile{Type:"RuntimeDefault", ...}``;
-    :func:`go_value` shows it as it is."""
+    """A bad value already written as Go writes it into the message, which :func:`go_value`
+    shows as it is: the ``json.Marshal`` that ``ErrorBody`` gives a value of any other type
+    than ``string``, ``bool`` and the sized numbers (a named string type's
+    ``"a\\u003cb"``, an internal struct's ``{"Type":"","LocalhostProfile":"p.json"}``), or
+    Go's ``%#v`` of a ``[]string``."""
 
 
 def go_value(value: Any) -> str:

@@ -215,6 +215,10 @@ def container_resource_name_problems(value: str) -> list[str]:
     return problems
 
 
+_DESCENDING_PATH = ("a seccomp profile's path below the kubelet's seccomp directory, such as "
+                    "'profiles/web.json'")
+"""The hint for a path ``validateLocalDescendingPath`` refuses (a Localhost seccomp profile's,
+the one the loader checks)."""
 _HINTS = {
     "alpha-numeric characters (a-z, 0-9)": "a port name of lower case letters, digits and "
                                            "'-', such as 'http'",
@@ -238,6 +242,8 @@ _HINTS = {
     "prefix part": "a key whose prefix is a DNS subdomain, such as 'example.com/tier'",
     "valid label must": "a value such as 'web' or 'v1.2', or an empty string",
     "no more than": "a shorter value",
+    "must be a relative path": _DESCENDING_PATH,
+    "must not contain '..'": _DESCENDING_PATH,
 }
 
 

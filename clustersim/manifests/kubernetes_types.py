@@ -36,9 +36,9 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from clustersim.goformat import go_quote
+from clustersim.goformat import go_json
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
-from clustersim.manifests.kubernetes_errors import GoSyntax, invalid
+from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, unsupported
 from clustersim.manifests.kubernetes_syntax import (
     Annotations,
     ConfigKey,
@@ -344,70 +344,94 @@ class WindowsSecurityContextOptions(_Model):
     host_process: bool | None = None
 
 
-ProfileType = Literal["Localhost", "RuntimeDefault", "Unconfined"]
+PROFILE_TYPES = ("Localhost", "RuntimeDefault", "Unconfined")
 """The types of a seccomp and of an AppArmor profile, in the order the API server lists them
 (``validateSeccompProfileType``, ``ValidateAppArmorProfileField``)."""
-
-_GO_POINTER = "0xc000a4e2d0"
-"""The address Go's ``%#v`` prints for a pointer in a struct shown as a bad value; the real
-API server prints where the string happens to be in its memory, different at each request."""
 
 
 class _Profile(_Model):
     """A seccomp or AppArmor profile (core/v1 ``SeccompProfile``, ``AppArmorProfile``), as
     kubernetes/kubernetes ``pkg/apis/core/validation/validation.go`` validates the two alike
-    (``validateSeccompProfileField``, ``ValidateAppArmorProfileField``): a type is required,
-    a Localhost profile names its profile, and only a Localhost one may. Each subclass says
-    what differs: its names (:attr:`_NAMES`), whether a missing type stops the checks, what a
-    Localhost profile's name must be, and how the refused value is shown."""
+    (``validateSeccompProfileField``, ``ValidateAppArmorProfileField``): a type is required
+    and one of :data:`PROFILE_TYPES`, a Localhost profile names its profile, and only a
+    Localhost one may. Each subclass says what differs: its names (:attr:`_NAMES`), whether
+    a bad type ends the checks, what a Localhost profile's name must be, and how the refused
+    profile is shown.
+
+    A bad value is shown as apimachinery's ``field.Error.ErrorBody`` shows it since
+    Kubernetes 1.34 (``pkg/util/validation/field/errors.go``, kubernetes/kubernetes PR
+    #132314): a plain ``string`` with Go's ``%q``, anything else, a named string type such
+    as ``SeccompProfileType`` and a pointer included, with ``json.Marshal``."""
 
     _NAMES: ClassVar[tuple[str, str]]
     """The profile's field (``seccompProfile``) and its word in messages (``seccomp``)."""
-    _ALONE_WITHOUT_TYPE: ClassVar[bool] = True
-    """Whether a profile without a type is refused for that alone (AppArmor's ``switch``), or
-    also for a ``localhostProfile`` it may then not have (seccomp's checks, one after the
-    other)."""
+    _TYPE_ALONE: ClassVar[bool] = True
+    """Whether a missing or unsupported type is the profile's one error (AppArmor's
+    ``switch`` on the type), or its ``localhostProfile`` is checked as well (seccomp checks
+    the type, then the profile)."""
 
-    type: Annotated[ProfileType | None, BeforeValidator(_unset_if_empty)] = None
+    type: Annotated[str | None, BeforeValidator(_unset_if_empty)] = None
     localhost_profile: str | None = None
 
     @model_validator(mode="after")
     def _type_and_profile(self) -> _Profile:
         field, word = self._NAMES
-        problems = [] if self.type else [
-            f"type: Required value: type is required when {field} is set"]
+        problems = self._type_problems(field)
+        if problems and self._TYPE_ALONE:
+            raise ValueError(problems[0])
         if self.type == "Localhost":
             problems += self._localhost_problems(f"must be set when {word} type is Localhost")
-        elif self.localhost_profile is not None and (self.type or not self._ALONE_WITHOUT_TYPE):
+        elif self.localhost_profile is not None:
             problems.append("localhostProfile: " + invalid(
                 self._shown(), f"can only be set when {word} type is Localhost"))
         if problems:
             raise ValueError("\n".join(problems))
         return self
 
+    def _type_problems(self, field: str) -> list[str]:
+        """The type's own error: ``Required`` when it is empty, ``NotSupported`` (the named
+        string type's value in JSON) when it is none of :data:`PROFILE_TYPES`."""
+        if self.type is None:
+            return [f"type: Required value: type is required when {field} is set"]
+        if self.type not in PROFILE_TYPES:
+            return ["type: " + unsupported(GoSyntax(go_json(self.type)), PROFILE_TYPES)]
+        return []
+
     def _localhost_problems(self, required: str) -> list[str]:
         """What a Localhost profile's ``localhostProfile`` lacks (``required`` says it must
-        be set). Simplified: a seccomp profile's path is not checked further (upstream:
-        ``validateLocalDescendingPath``)."""
+        be set)."""
         return [] if self.localhost_profile is not None else [
             f"localhostProfile: Required value: {required}"]
 
-    def _shown(self) -> Any:
-        """The bad value of a ``localhostProfile`` the type does not take."""
-        return self.localhost_profile
+    def _shown(self) -> GoSyntax:
+        """The bad value of a ``localhostProfile`` the type does not take: the ``*string``
+        itself, in JSON (not Go's ``%q``: ``<`` is ``\\u003c``)."""
+        return GoSyntax(go_json(self.localhost_profile))
 
 
 class SeccompProfile(_Profile):
-    """core/v1 ``SeccompProfile``. A ``localhostProfile`` with another type than Localhost is
-    refused with the whole profile as the bad value, which Go prints with ``%#v`` (the
-    internal ``core.SeccompProfile``, its pointer as an address: :data:`_GO_POINTER`)."""
+    """core/v1 ``SeccompProfile``. A Localhost profile's path must descend from the kubelet's
+    seccomp directory (``validateLocalDescendingPath``: not absolute, no ``..`` element). A
+    ``localhostProfile`` with another type is refused with the whole internal
+    ``core.SeccompProfile`` as the bad value, in JSON with Go's field names in the struct's
+    order (``{"Type":"RuntimeDefault","LocalhostProfile":"p.json"}``)."""
 
     _NAMES = ("seccompProfile", "seccomp")
-    _ALONE_WITHOUT_TYPE = False
+    _TYPE_ALONE = False
 
-    def _shown(self) -> Any:
-        return GoSyntax(f"core.SeccompProfile{{Type:{go_quote(self.type or '')}, "
-                        f"LocalhostProfile:(*string)({_GO_POINTER})}}")
+    def _localhost_problems(self, required: str) -> list[str]:
+        path = self.localhost_profile
+        if path is None:
+            return super()._localhost_problems(required)
+        problems = [f"localhostProfile: {invalid(path, 'must be a relative path')}"
+                    ] if path.startswith("/") else []
+        if ".." in path.split("/"):
+            problems.append("localhostProfile: " + invalid(path, "must not contain '..'"))
+        return problems
+
+    def _shown(self) -> GoSyntax:
+        return GoSyntax(f'{{"Type":{go_json(self.type or "")},'
+                        f'"LocalhostProfile":{go_json(self.localhost_profile)}}}')
 
 
 _MAX_APPARMOR_PROFILE = 4095

@@ -73,16 +73,36 @@ APPARMOR = "spec.securityContext.appArmorProfile"
 
 
 @pytest.mark.parametrize("container, pod_context, expected", [
-    # validateSeccompProfileField: the type's check, then the profile's, each on its own
+    # validateSeccompProfileField: the type's check, then the profile's, each on its own;
+    # the profile refused whole is the internal core.SeccompProfile in JSON (ErrorBody since
+    # 1.34), its *string as the string, never Go's %#v with a pointer's address
     ("{seccompProfile: {type: RuntimeDefault, localhostProfile: p.json}}", "{}",
-     [f"{SECCOMP}.localhostProfile: Invalid value: core.SeccompProfile{{Type:"
-      '"RuntimeDefault", LocalhostProfile:(*string)(0xc000a4e2d0)}: can only be set when '
-      "seccomp type is Localhost"]),
+     [f'{SECCOMP}.localhostProfile: Invalid value: {{"Type":"RuntimeDefault",'
+      '"LocalhostProfile":"p.json"}: can only be set when seccomp type is Localhost']),
     ("{seccompProfile: {localhostProfile: p.json}}", "{}",
      [f"{SECCOMP}.type: Required value: type is required when seccompProfile is set",
-      f'{SECCOMP}.localhostProfile: Invalid value: core.SeccompProfile{{Type:"", '
-      "LocalhostProfile:(*string)(0xc000a4e2d0)}: can only be set when seccomp type is "
-      "Localhost"]),
+      f'{SECCOMP}.localhostProfile: Invalid value: {{"Type":"","LocalhostProfile":"p.json"}}: '
+      "can only be set when seccomp type is Localhost"]),
+    # an unsupported type does not end seccomp's checks: its localhostProfile is refused too
+    ("{seccompProfile: {type: runtimedefault, localhostProfile: p.json}}", "{}",
+     [f'{SECCOMP}.type: Unsupported value: "runtimedefault": supported values: "Localhost", '
+      '"RuntimeDefault", "Unconfined"',
+      f'{SECCOMP}.localhostProfile: Invalid value: {{"Type":"runtimedefault",'
+      '"LocalhostProfile":"p.json"}: can only be set when seccomp type is Localhost']),
+    # SeccompProfileType is a named string type: json.Marshal escapes it, %q would not
+    ("{seccompProfile: {type: 'a<b'}}", "{}",
+     [f'{SECCOMP}.type: Unsupported value: "a\\u003cb": supported values: "Localhost", '
+      '"RuntimeDefault", "Unconfined"']),
+    # validateLocalDescendingPath: relative, without a ".." element, each error on its own
+    ("{seccompProfile: {type: Localhost, localhostProfile: /var/lib/p.json}}", "{}",
+     [f'{SECCOMP}.localhostProfile: Invalid value: "/var/lib/p.json": must be a relative '
+      "path"]),
+    ("{seccompProfile: {type: Localhost, localhostProfile: profiles/../../p.json}}", "{}",
+     [f'{SECCOMP}.localhostProfile: Invalid value: "profiles/../../p.json": must not '
+      "contain '..'"]),
+    ("{seccompProfile: {type: Localhost, localhostProfile: /../p.json}}", "{}",
+     [f'{SECCOMP}.localhostProfile: Invalid value: "/../p.json": must be a relative path',
+      f'{SECCOMP}.localhostProfile: Invalid value: "/../p.json": must not contain \'..\'']),
     # ValidateAppArmorProfileField: one case of its switch on the type
     ("{}", "{appArmorProfile: {type: runtimeDefault}}",
      [f'{APPARMOR}.type: Unsupported value: "runtimeDefault": supported values: '
@@ -103,6 +123,13 @@ APPARMOR = "spec.securityContext.appArmorProfile"
     ("{}", "{appArmorProfile: {type: Unconfined, localhostProfile: k8s-web}}",
      [f'{APPARMOR}.localhostProfile: Invalid value: "k8s-web": can only be set when '
       "AppArmor type is Localhost"]),
+    # its bad value is the *string, in JSON; a bad type is the switch's one error
+    ("{}", "{appArmorProfile: {type: Unconfined, localhostProfile: k8s<web>}}",
+     [f'{APPARMOR}.localhostProfile: Invalid value: "k8s\\u003cweb\\u003e": can only be '
+      "set when AppArmor type is Localhost"]),
+    ("{}", "{appArmorProfile: {type: unconfined, localhostProfile: k8s-web}}",
+     [f'{APPARMOR}.type: Unsupported value: "unconfined": supported values: "Localhost", '
+      '"RuntimeDefault", "Unconfined"']),
     # ValidateProcMountType
     ("{procMount: unmasked}", "{}",
      ['spec.containers[0].securityContext.procMount: Unsupported value: "unmasked": '
@@ -127,7 +154,7 @@ def test_a_restricted_security_context_loads() -> None:
     [spec] = load_manifests(pod(
         "{allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, runAsUser: 101, "
         "seccompProfile: {type: Localhost, localhostProfile: profiles/web.json}, "
-        "procMount: Default, appArmorProfile: {type: Localhost, localhostProfile: k8s-web}}",
+        "procMount: Default, appArmorProfile: {type: Localhost, localhostProfile: /k8s/../web}}",
         "{runAsNonRoot: true, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}, "
         "appArmorProfile: {type: RuntimeDefault}, "
         "sysctls: [{name: net.core.somaxconn, value: '1024'}]}"))
