@@ -27,8 +27,8 @@ from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["ENUM_TYPES", "compose_nullable", "compose_type", "found_text", "go_field",
-           "validate", "validate_object"]
+__all__ = ["ENUM_TYPES", "FIELD_TYPES", "compose_nullable", "compose_type", "found_text",
+           "go_field", "validate", "validate_object"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -437,6 +437,11 @@ _STRING_TYPES = {"add": "v1.Capability", "drop": "v1.Capability",
                  "seLinuxChangePolicy": "v1.PodSELinuxChangePolicy"}
 """The string fields of the modelled types whose Go type is a named string (core/v1
 ``types.go``: a security context's), as the decoder names it."""
+FIELD_TYPES = {("SeccompProfile", "type"): "v1.SeccompProfileType",
+               ("AppArmorProfile", "type"): "v1.AppArmorProfileType"}
+"""Named string types of fields whose name alone does not tell them (``type`` is a plain
+string elsewhere), by Go struct and field (core/v1 ``types.go``): the profile types, whose
+values the profiles check themselves (``validateSeccompProfileType``)."""
 _AUTOSCALING_V2 = frozenset({
     "CrossVersionObjectReference", "MetricTarget", "ResourceMetricSource", "MetricSpec",
     "HPAScalingPolicy", "HPAScalingRules", "HorizontalPodAutoscalerBehavior",
@@ -484,7 +489,8 @@ def go_field(model: type[BaseModel], where: Path) -> str | None:
             return None
         struct, current = inner.__name__, field.annotation
         names.append(str(part))
-    go_type = _go_type(current, names[-1]) if names else None
+    go_type = FIELD_TYPES.get((struct, names[-1])) or _go_type(current, names[-1]) \
+        if names else None
     if go_type is None or struct.startswith("_"):
         return None
     return f"Go struct field {struct}.{'.'.join(names)} of type {go_type}"

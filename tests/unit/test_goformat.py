@@ -99,6 +99,9 @@ def test_go_verbose_prints_a_decoded_json_value_as_fmts_plus_v(value, printed):
      "containers.image of type string", "cannot convert int64 to string"),
     ("json: cannot unmarshal number into Go struct field PodSpec.spec.restartPolicy of type "
      "v1.RestartPolicy", "cannot convert int64 to v1.RestartPolicy"),
+    ("json: cannot unmarshal number into Go struct field SeccompProfile.spec.securityContext."
+     "seccompProfile.type of type v1.SeccompProfileType",
+     "cannot convert int64 to v1.SeccompProfileType"),
     ("json: cannot unmarshal bool into Go struct field Container.spec.containers.image of "
      "type string", "unrecognized type: string"),
     ("json: cannot unmarshal string into Go struct field JobSpec.spec.suspend of type bool",

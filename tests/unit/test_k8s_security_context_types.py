@@ -103,6 +103,13 @@ APPARMOR = "spec.securityContext.appArmorProfile"
     ("{seccompProfile: {type: Localhost, localhostProfile: /../p.json}}", "{}",
      [f'{SECCOMP}.localhostProfile: Invalid value: "/../p.json": must be a relative path',
       f'{SECCOMP}.localhostProfile: Invalid value: "/../p.json": must not contain \'..\'']),
+    # a number is the decoder's error, which names the field's Go type
+    ("{seccompProfile: {type: 1}}", "{}",
+     [f"{SECCOMP}.type: cannot unmarshal number into Go struct field SeccompProfile.spec."
+      "containers.securityContext.seccompProfile.type of type v1.SeccompProfileType"]),
+    ("{}", "{appArmorProfile: {type: true}}",
+     [f"{APPARMOR}.type: cannot unmarshal bool into Go struct field AppArmorProfile.spec."
+      "securityContext.appArmorProfile.type of type v1.AppArmorProfileType"]),
     # ValidateAppArmorProfileField: one case of its switch on the type
     ("{}", "{appArmorProfile: {type: runtimeDefault}}",
      [f'{APPARMOR}.type: Unsupported value: "runtimeDefault": supported values: '
