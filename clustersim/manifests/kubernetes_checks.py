@@ -129,8 +129,9 @@ def unmounted_volumes(pod_spec: Mapping[str, Any]) -> Iterator[tuple[Path, str]]
 
 def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestError]:
     """``validateContainerCommon`` for each container, then each init container: an image is
-    required, and ``ValidateResourceRequirements``
-    (:func:`~clustersim.manifests.kubernetes_resources.resource_requirement_errors`)."""
+    required, ``ValidateResourceRequirements``
+    (:func:`~clustersim.manifests.kubernetes_resources.resource_requirement_errors`) and
+    the security context's ``procMount`` (:func:`_proc_mount`)."""
     path = POD_SPEC_PATHS[kind]
     for field, containers in (("containers", pod.containers),
                               ("initContainers", pod.init_containers)):
@@ -148,6 +149,21 @@ def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestErr
                 yield from resource_requirement_errors(
                     document, (*where, "resources"), container.resources,
                     _raw(document, (*where, "resources")) or {})
+            yield from _proc_mount(document, where, container, pod.host_users)
+
+
+def _proc_mount(document: Document, where: Path, container: Any, host_users: bool | None
+                ) -> Iterator[ManifestError]:
+    """``ValidateSecurityContext``: an ``Unmasked`` /proc only for a pod in a user namespace
+    of its own (``hostUsers: false``; unset is true), since Kubernetes 1.30
+    (kubernetes/kubernetes PR #123520, KEP-4265). The bad value is the ``*ProcMountType``,
+    whose JSON is ``"Unmasked"`` as ``%q`` would write it."""
+    context = container.security_context
+    if context is not None and context.proc_mount == "Unmasked" and host_users is not False:
+        yield document.error((*where, "securityContext", "procMount"),
+                             invalid("Unmasked", "`hostUsers` must be false to use `Unmasked`"),
+                             "hostUsers: false in the pod's spec (its own user namespace), "
+                             "or procMount: Default")
 
 
 def _port_names(document: Document, where: Path, container: Any

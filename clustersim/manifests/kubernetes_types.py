@@ -475,7 +475,8 @@ class SecurityContext(_SecurityContextBase):
     privileged: bool | None = None
     read_only_root_filesystem: bool | None = None
     allow_privilege_escalation: bool | None = None
-    proc_mount: Literal["Default", "Unmasked"] | None = None  # ValidateProcMountType
+    proc_mount: Literal["Default", "Unmasked"] | None = None  # ValidateProcMountType; Unmasked
+    # also needs the pod's hostUsers: false (kubernetes_checks._proc_mount)
 
 
 class Sysctl(_Model):
@@ -631,6 +632,7 @@ class PodSpec(_Model):
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     scheduler_name: str | None = None
     host_network: bool | None = None
+    host_users: bool | None = None   # false: the pod's own user namespace (KEP-127)
     security_context: PodSecurityContext | None = None
     overhead: Amounts | None = None
     volumes: list[Volume] | None = None

@@ -157,6 +157,38 @@ def test_profiles_and_proc_mount_are_validated_as_the_api_server_does(
     assert [f"{e.path}: {e.message}" for e in (caught.value, *caught.value.also)] == expected
 
 
+UNMASKED = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      HOST_USERS
+      initContainers:
+      - {name: setup, image: busybox:1.36, securityContext: {procMount: Unmasked}}
+      containers:
+      - {name: web, image: nginx:1.27, securityContext: {procMount: Unmasked}}
+"""
+
+
+@pytest.mark.parametrize("host_users", ["", "hostUsers: true"])
+def test_an_unmasked_proc_needs_a_user_namespace(host_users: str) -> None:
+    """``ValidateSecurityContext`` (since 1.30, PR #123520): ``procMount: Unmasked`` only in
+    a pod with ``hostUsers: false``, for every container, init containers too; it had
+    loaded, and a learner read that /proc could be unmasked in the host's user
+    namespace."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(UNMASKED.replace("HOST_USERS", host_users))
+    words = "Invalid value: \"Unmasked\": `hostUsers` must be false to use `Unmasked`"
+    assert [f"{e.path}: {e.message}" for e in (caught.value, *caught.value.also)] == [
+        f"spec.template.spec.{field}[0].securityContext.procMount: {words}"
+        for field in ("containers", "initContainers")]
+    [spec] = load_manifests(UNMASKED.replace("HOST_USERS", "hostUsers: false"))
+    assert spec.manifest["spec"]["template"]["spec"]["hostUsers"] is False
+
+
 def test_a_restricted_security_context_loads() -> None:
     [spec] = load_manifests(pod(
         "{allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, runAsUser: 101, "
