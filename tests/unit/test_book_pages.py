@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import yaml
 
 from clustersim.course import book
+from clustersim.facts import load_facts
 from clustersim.kubernetes.scheduler.framework import FilterPlugin
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, REGISTRY
 from tests.conftest import ROOT
@@ -111,6 +112,17 @@ def test_marathon_links_point_to_its_current_repository() -> None:
              *(ROOT / "exercises").glob("*.ipynb"), *(ROOT / "clustersim" / "data").glob("*.yaml")]
     stale = [p.name for p in pages if old.search(p.read_text("utf-8"))]
     assert not stale, f"old Marathon repository links in {stale}"
+
+
+def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:
+    """Learners pull these tags from Docker Hub on a real cluster. Both pages pulled nginx:1.27,
+    the mainline branch of 2024-25, which gets no fixes; the tag now follows the fact
+    ``nginx_stable`` (nginx.org's stable branch), which the chapter prints with its date."""
+    stable = load_facts()["nginx_stable"].value
+    for page in ("choosing/real-cluster.md", "instructors.md"):
+        branches = set(re.findall(r"\bnginx:(\d+\.\d+)", (ROOT / "book" / page).read_text("utf-8")))
+        assert branches == {stable}, f"{page} pulls nginx {sorted(branches)}, not {stable}"
+    assert "{{ nginx_stable_as_of }}" in (ROOT / "book/choosing/real-cluster.md").read_text("utf-8")
 
 
 def _chapters() -> list[str]:
