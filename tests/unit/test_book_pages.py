@@ -125,6 +125,19 @@ def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:
     assert "{{ nginx_stable_as_of }}" in (ROOT / "book/choosing/real-cluster.md").read_text("utf-8")
 
 
+def test_every_citation_of_the_d2iq_blog_has_the_dcos_readme_beside_it() -> None:
+    """D2iQ's blog post announced DC/OS's end of life (31 October 2021); Nutanix took over
+    D2iQ's Kubernetes platform in 2024, so the post may move or vanish. The dcos/dcos README
+    states the same date, and every page (and the feature matrix) that cites the post cites it
+    too."""
+    blog = "d2iq.com/blog/spooky-mesos-magnificent-seven"
+    readme = "github.com/dcos/dcos#dcos-end-of-life"
+    pages = [*(ROOT / "book").rglob("*.md"), *(ROOT / "clustersim" / "data").glob("*.yaml")]
+    lonely = [p.name for p in pages
+              if blog in (text := p.read_text("utf-8")) and readme not in text]
+    assert not lonely, f"the D2iQ post without the dcos/dcos README in {lonely}"
+
+
 def _chapters() -> list[str]:
     """The chapter-level pages of ``_toc.yml`` in reading order (exercise sections left out)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text("utf-8"))
