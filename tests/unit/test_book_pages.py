@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import yaml
 
 from clustersim.course import book
+from clustersim.exercises import choosing
 from clustersim.facts import load_facts
 from clustersim.kubernetes.scheduler.framework import FilterPlugin
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, REGISTRY
@@ -117,12 +118,15 @@ def test_marathon_links_point_to_its_current_repository() -> None:
 def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:
     """Learners pull these tags from Docker Hub on a real cluster. Both pages pulled nginx:1.27,
     the mainline branch of 2024-25, which gets no fixes; the tag now follows the fact
-    ``nginx_stable`` (nginx.org's stable branch), which the chapter prints with its date."""
+    ``nginx_stable`` (nginx.org's stable branch), which the chapter prints with its date, and
+    the exercise that predicts Experiment 1 on the simulator runs the same image."""
     stable = load_facts()["nginx_stable"].value
     for page in ("choosing/real-cluster.md", "instructors.md"):
         branches = set(re.findall(r"\bnginx:(\d+\.\d+)", (ROOT / "book" / page).read_text("utf-8")))
         assert branches == {stable}, f"{page} pulls nginx {sorted(branches)}, not {stable}"
     assert "{{ nginx_stable_as_of }}" in (ROOT / "book/choosing/real-cluster.md").read_text("utf-8")
+    [web] = choosing.WEB["spec"]["template"]["spec"]["containers"]
+    assert web["image"] == f"nginx:{stable}", "the exercise's Experiment 1 runs another image"
 
 
 def test_every_citation_of_the_d2iq_blog_has_the_dcos_readme_beside_it() -> None:
