@@ -236,7 +236,7 @@ WEB = {
     "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
              "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [
-                 {"name": "web", "image": "nginx:1.27",
+                 {"name": "web", "image": "nginx:1.30",
                   "resources": {"requests": {"cpu": "250m", "memory": "64Mi"}}}]}}},
 }
 """Experiment 1's Deployment (``kubectl create deployment web --replicas=3``, requests set)."""

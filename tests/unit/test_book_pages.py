@@ -12,6 +12,8 @@ from types import SimpleNamespace
 import yaml
 
 from clustersim.course import book
+from clustersim.exercises import choosing
+from clustersim.facts import load_facts
 from clustersim.kubernetes.scheduler.framework import FilterPlugin
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, REGISTRY
 from tests.conftest import ROOT
@@ -111,6 +113,33 @@ def test_marathon_links_point_to_its_current_repository() -> None:
              *(ROOT / "exercises").glob("*.ipynb"), *(ROOT / "clustersim" / "data").glob("*.yaml")]
     stale = [p.name for p in pages if old.search(p.read_text("utf-8"))]
     assert not stale, f"old Marathon repository links in {stale}"
+
+
+def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:
+    """Learners pull these tags from Docker Hub on a real cluster. Both pages pulled nginx:1.27,
+    the mainline branch of 2024-25, which gets no fixes; the tag now follows the fact
+    ``nginx_stable`` (nginx.org's stable branch), which the chapter prints with its date, and
+    the exercise that predicts Experiment 1 on the simulator runs the same image."""
+    stable = load_facts()["nginx_stable"].value
+    for page in ("choosing/real-cluster.md", "instructors.md"):
+        branches = set(re.findall(r"\bnginx:(\d+\.\d+)", (ROOT / "book" / page).read_text("utf-8")))
+        assert branches == {stable}, f"{page} pulls nginx {sorted(branches)}, not {stable}"
+    assert "{{ nginx_stable_as_of }}" in (ROOT / "book/choosing/real-cluster.md").read_text("utf-8")
+    [web] = choosing.WEB["spec"]["template"]["spec"]["containers"]
+    assert web["image"] == f"nginx:{stable}", "the exercise's Experiment 1 runs another image"
+
+
+def test_every_citation_of_the_d2iq_blog_has_the_dcos_readme_beside_it() -> None:
+    """D2iQ's blog post announced DC/OS's end of life (31 October 2021); Nutanix took over
+    D2iQ's Kubernetes platform in 2024, so the post may move or vanish. The dcos/dcos README
+    states the same date, and every page (and the feature matrix) that cites the post cites it
+    too."""
+    blog = "d2iq.com/blog/spooky-mesos-magnificent-seven"
+    readme = "github.com/dcos/dcos#dcos-end-of-life"
+    pages = [*(ROOT / "book").rglob("*.md"), *(ROOT / "clustersim" / "data").glob("*.yaml")]
+    lonely = [p.name for p in pages
+              if blog in (text := p.read_text("utf-8")) and readme not in text]
+    assert not lonely, f"the D2iQ post without the dcos/dcos README in {lonely}"
 
 
 def _chapters() -> list[str]:
