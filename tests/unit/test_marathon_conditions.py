@@ -104,6 +104,29 @@ def test_a_wiped_instance_is_killed_then_forgotten_and_replaced() -> None:
     assert replacement.id != instance.id and replacement.state == "Running"
 
 
+@pytest.mark.parametrize(("wait", "before"), [(150, ["Unreachable"]),
+                                               (600, ["Unreachable", "UnreachableInactive"])])
+def test_a_wiped_unreachable_instance_is_killed_and_expunged_at_once(
+        wait: int, before: list[str]) -> None:
+    """An unreachable or unreachable-inactive instance cannot be killed, so
+    ``KillActionResolver.computeAction`` expunges it (``ExpungeFromState``) and
+    ``InstanceUpdater.forceExpunge`` posts it Killed first. Regression: the simulator forgot
+    it without an event, leaving subscribers with an instance that was still Unreachable."""
+    mesos, m = cluster()
+    m.deploy({**APP, "unreachableStrategy": {"inactiveAfterSeconds": 300,
+                                             "expungeAfterSeconds": 3600}})
+    mesos.run(until=30)
+    [instance] = m.instances("/web")
+    mesos.fail_agent(next(a.name for a in mesos.agents if a.id == instance.agent_id))
+    mesos.run(until=30 + wait)
+    assert conditions(m, instance.id)[4:] == before
+    m.wipe(next(iter(instance.tasks)))
+    assert conditions(m, instance.id)[4:] == [*before, "Killed"]
+    assert instance.id not in {i.id for i in m.instances("/web")}
+    mesos.run(until=mesos.now + 60)
+    assert all(i.state == "Running" for i in m.instances("/web")) and m.instances("/web")
+
+
 def test_the_status_update_comes_first_then_the_instance_change() -> None:
     mesos, m = cluster()
     m.deploy(APP)
