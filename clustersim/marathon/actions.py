@@ -47,16 +47,26 @@ class SchedulerActions(LaunchQueue):
         marathon sets the instance's goal to Decommissioned, which kills its tasks, and
         expunges it once they are terminal, after their ``instance_changed_event``); a new
         instance is scheduled in its place, so a resident app gets a fresh reservation
-        wherever it fits. An unreachable instance is forgotten at once (simplified: Marathon
-        waits for its task to turn terminal, ``--task_launch_confirm_timeout``, and then
-        gives up the expunge); if the agent returns, its task is killed then."""
+        wherever it fits.
+
+        An unreachable (or unreachable-inactive) instance cannot be killed: Mesos would only
+        repeat its state. ``KillActionResolver.computeAction`` (``core/task/termination/
+        impl/``) picks ``ExpungeFromState`` for an instance whose condition will not answer
+        a kill, and ``InstanceUpdater.forceExpunge`` (``core/instance/update/``) gives it
+        the condition Killed, posts that ``instance_changed_event`` and expunges it, at
+        once; if its agent returns, its task is killed then (:meth:`status_update`).
+        Simplified: a resident one the resolver of the last sources moves to Reserved
+        instead (``KillAction.TransitionToReserved``), where the older ``KillAction``, told
+        of the wipe, expunged it too (``KillActionTest``: "an unreachable reserved instance
+        with wipe"); the simulator forgets it, its reservation with it."""
         found = self._find(task_id)
         if found is None:
             raise KeyError(task_id)
         app, instance = found
-        if instance.state == UNREACHABLE:
+        if instance.state in (UNREACHABLE, INACTIVE):
             instance.goal = "Decommissioned"
-            app.instances.pop(instance.id, None)   # its condition stays: no event
+            self._condition_changed(instance, TERMINAL_CONDITION["TASK_KILLED"])
+            app.instances.pop(instance.id, None)
         else:
             self._decommission(app, instance, keep_reservation=False)
         self._schedule(app)

@@ -7,8 +7,10 @@ DC/OS (d2iq, end of life 2021) ran Marathon on Mesos agents of two kinds
   1025-2180, 2182-3887, 3889-5049, 5052-8079, 8082-8180, 8182-32000;
 - public agents carry the attribute ``public_ip: true`` and reserve all their resources for
   the role ``slave_public`` (apps reach them with ``"acceptedResourceRoles":
-  ["slave_public"]``), offering ports 1-21, 23-5050, 5052-32000 so that load balancers
-  and web servers can bind to 80 or 443.
+  ["slave_public"]``, which Marathon 1.10 and later allow only to an app of that role: DC/OS
+  runs Marathon with ``--mesos_role slave_public``, ``Marathon(role="slave_public")``,
+  :mod:`clustersim.marathon.roles`), offering ports 1-21, 23-5050, 5052-32000 so that load
+  balancers and web servers can bind to 80 or 443.
 
 Agents get a fault domain (one region, zones a/b/c in turn), a ``rack`` attribute and an
 address, so constraints, Mesos-DNS and marathon-lb have something to work with.

@@ -15,26 +15,40 @@ Follows d2iq-archive/marathon ``util/RoleSettings.scala`` (``RoleSettings.forSer
   names none);
 - another role is refused: 422 ``Object is not valid``, at ``/role`` (of the app or pod in
   a group definition: ``/apps(0)/role``), Accord's ``in`` words
-  ``got prod, expected one of: [*, dev]``.
+  ``got prod, expected one of: [*, dev]``;
+- ``acceptedResourceRoles`` (a pod's ``scheduling.placement.acceptedResourceRoles``) may
+  name only ``*`` (unreserved resources) and the service's own role (resources reserved
+  for it): ``AppDefinition.validWithRoleEnforcement`` and
+  ``PodsValidation.validPodDefinitionWithRoleEnforcement`` check it with
+  ``ResourceRole.validForRole(role)``, after the role is defaulted. Another role is
+  refused at ``/acceptedResourceRoles`` (a pod's too: the validator reads Marathon's own
+  ``PodDefinition``, which holds the list at its top) with ``acceptedResourceRoles can only
+  contain * and <role>``. An empty list names no role and passes.
+
+How the ``acceptedResourceRoles`` rule came (docs/docs/multirole.md, "Allocation vs
+Reservation"; ``DeprecatedFeatures.sanitizeAcceptedResourceRoles``): Marathon 1.9 silently
+dropped any other role from the list (``PodNormalization.sanitizeAcceptedResourceRoles``,
+``["*"]`` if none was left); 1.10 refuses it unless ``--deprecated_features
+sanitize_accepted_resource_roles`` turns the old way back on (soft-removed in 1.10; DC/OS
+2.1 release notes); 1.11, the version the simulator answers as, removed that flag. The
+message is reconstructed: ``AppsResourceTest`` checks its beginning, "acceptedResourceRoles
+can only contain *", and the DC/OS notes describe the list as "``*`` and the service role";
+``ResourceRole.validForRole`` itself is not in the sources consulted.
+
+DC/OS runs Marathon with ``--mesos_role slave_public`` (dcos/dcos ``packages/marathon/extra/
+marathon.sh``; multirole.md: "as is the default in DC/OS"), so that a root app's role *is*
+``slave_public`` and ``["slave_public"]`` or ``["*", "slave_public"]`` stay valid there:
+``Marathon(role="slave_public")``. A Marathon of the default role ``*`` refuses them at the
+root; below it, only an app that takes the role of its top-level group ``/slave_public``.
 
 Simplified (what Marathon and Mesos do instead): Marathon 1.9 subscribes to Mesos as a
 ``MULTI_ROLE`` framework with the roles its services use, and the master offers each role's
 resources (reserved for it, or unreserved) to the framework for that role, shared out by
 DRF per role; the simulated Marathon subscribes with its one role, so an app's role is stored
-and answered but offers are not split by it. The other rules on the role (a resident app
-may not use ``*``, ``acceptedResourceRoles`` may only name ``*`` and the role, a role
-change of a resident app needs ``?force=true``) are not modelled.
-
-Why ``acceptedResourceRoles`` is not checked against the role: Marathon 1.9 silently drops
-any other role from it (the deprecated feature ``sanitize_accepted_resource_roles``,
-``PodNormalization.sanitizeAcceptedResourceRoles``), and 1.10 refuses it with a 422
-("acceptedResourceRoles can only contain *" and the role; DC/OS 2.1 release notes, and
-``AppsResourceTest``). DC/OS keeps public apps valid by running Marathon with
-``--mesos_role slave_public`` (dcos/dcos ``packages/marathon/extra/marathon.sh``), so that
-a root app's role *is* ``slave_public``. The labs' public apps keep Marathon's own default
-role ``*`` with ``["slave_public"]``; either rule would drop or refuse them unless the
-simulated Marathon took DC/OS's role, which would change every root app's role the API
-shows and the role the DRF views name.
+and answered but offers are not split by it. Accord reports every violation of a definition
+at once; the simulator reports a refused role alone, before the accepted roles are read.
+The other rules on the role (a resident app may not use ``*``, a role change of a resident
+app needs ``?force=true``) are not modelled.
 """
 
 from __future__ import annotations
@@ -44,7 +58,8 @@ from typing import Any
 
 from clustersim.marathon.pathid import PathId
 
-__all__ = ["RoleError", "RoleSettings", "role_settings", "with_role"]
+__all__ = ["AcceptedRolesError", "RoleError", "RoleSettings", "accepted_roles", "role_settings",
+           "with_role"]
 
 
 @dataclass(frozen=True)
@@ -88,13 +103,46 @@ def role_settings(spec_id: str, *, enforce_role: bool | None, existing: str | No
     return RoleSettings(tuple(dict.fromkeys(valid)), default)
 
 
+class AcceptedRolesError(ValueError):
+    """A service whose ``acceptedResourceRoles`` name a role other than ``*`` and its own;
+    :attr:`upstream` is Marathon's violation, at ``/acceptedResourceRoles``."""
+
+    def __init__(self, spec_id: str, role: str, accepted: list[str]) -> None:
+        self.spec_id, self.role, self.accepted = spec_id, role, accepted
+        self.upstream = f"acceptedResourceRoles can only contain * and {role}"
+        others = ", ".join(repr(r) for r in dict.fromkeys(accepted) if r not in ("*", role))
+        own = "" if role == "*" else f" and {role!r} (resources reserved for it)"
+        super().__init__(
+            f"{spec_id} has the role {role!r}, so its acceptedResourceRoles may name only '*' "
+            f"(unreserved resources){own}, not {others}: "
+            "Marathon 1.10 and later refuse any other role there. Remove it, or make it the "
+            "app's role: in a top-level group of that name, or, for 'slave_public' at the "
+            "root, with DC/OS's --mesos_role (Marathon(role=\"slave_public\"))")
+
+    def __reduce__(self):  # keep the fields when pickled (e.g. across processes)
+        return (AcceptedRolesError, (self.spec_id, self.role, self.accepted))
+
+
+def accepted_roles(manifest: dict[str, Any]) -> list[str]:
+    """The ``acceptedResourceRoles`` an app (or a pod, in ``scheduling.placement``) names."""
+    if "containers" in manifest:
+        placement = (manifest.get("scheduling") or {}).get("placement") or {}
+        return list(placement.get("acceptedResourceRoles") or [])
+    return list(manifest.get("acceptedResourceRoles") or [])
+
+
 def with_role(manifest: dict[str, Any], settings: RoleSettings,
               existing: str | None) -> dict[str, Any]:
     """``manifest`` with its role checked and, when it names none, the role it keeps or
-    gets by default; raises :class:`RoleError` for a role ``settings`` do not allow."""
+    gets by default; raises :class:`RoleError` for a role ``settings`` do not allow and
+    :class:`AcceptedRolesError` for accepted resource roles the role does not allow."""
     role = manifest.get("role")
     if role is None:
-        return {**manifest, "role": existing or settings.default}
-    if role not in settings.valid:
+        role = existing or settings.default
+        manifest = {**manifest, "role": role}
+    elif role not in settings.valid:
         raise RoleError(str(manifest["id"]), role, settings)
+    accepted = accepted_roles(manifest)
+    if any(r not in ("*", role) for r in accepted):
+        raise AcceptedRolesError(str(manifest["id"]), role, accepted)
     return manifest

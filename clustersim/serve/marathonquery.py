@@ -29,7 +29,7 @@ from typing import Any
 
 from clustersim.manifests import ManifestError
 from clustersim.marathon.groups import DependencyCycleError, IdClashError
-from clustersim.marathon.roles import RoleError
+from clustersim.marathon.roles import AcceptedRolesError, RoleError
 from clustersim.serve.core import HttpError, Request
 
 __all__ = ["accepts_text", "app_embeds", "definition", "flag", "group_embeds", "invalid",
@@ -174,14 +174,16 @@ def invalid(err: ValueError, *, each_app: bool = False,
     ``/cmd``), without the item's index. A dependency cycle is answered in Marathon's words
     only (``RootGroup.validRootGroup``: no cycle named, no hint), and so is an app or a pod
     with a group's id (simplified: named at ``/`` where the clash is inside a group, which
-    Marathon names), and a role the group does not allow, at ``/role`` of the app or pod:
+    Marathon names), a role the group does not allow, at ``/role`` of the app or pod, and
+    accepted resource roles its role does not allow, at its ``/acceptedResourceRoles``:
     ``spec_path`` gives where a definition of several (a group's) holds the one of that id,
     ``/apps(0)`` or ``/groups(1)/pods(0)``, as Accord names a group's app
     (``Validation.every``: the item's index after its field)."""
-    if isinstance(err, RoleError):
+    if isinstance(err, RoleError | AcceptedRolesError):
         at = spec_path(err.spec_id) if spec_path else ""
+        field = "role" if isinstance(err, RoleError) else "acceptedResourceRoles"
         return HttpError(422, "Object is not valid", details=[
-            {"path": f"{at}/role", "errors": [err.upstream]}])
+            {"path": f"{at}/{field}", "errors": [err.upstream]}])
     if isinstance(err, DependencyCycleError | IdClashError):
         upstream = err.upstream if isinstance(err, IdClashError) else err.UPSTREAM_MESSAGE
         return HttpError(422, "Object is not valid", details=[

@@ -30,6 +30,19 @@ def cluster(agents: int = 2) -> tuple[MesosCluster, marathon.Marathon]:
     return mesos, mesos.register(marathon.Marathon())
 
 
+def lost_agent(inactive_after: int, until: int) -> tuple[MesosCluster, marathon.Marathon,
+                                                         marathon.Instance]:
+    """``/web`` running from 30 s on, then its agent lost, run until ``until``."""
+    mesos, m = cluster()
+    m.deploy({**APP, "unreachableStrategy": {"inactiveAfterSeconds": inactive_after,
+                                             "expungeAfterSeconds": 3600}})
+    mesos.run(until=30)
+    [instance] = m.instances("/web")
+    mesos.fail_agent(next(a.name for a in mesos.agents if a.id == instance.agent_id))
+    mesos.run(until=until)
+    return mesos, m, instance
+
+
 def conditions(m: marathon.Marathon, instance_id: str) -> list[str]:
     fields = (changed_fields(e.message) for e in m.events.where(reason="instance_changed_event")
               if e.object == f"instance/{instance_id}")
@@ -104,6 +117,23 @@ def test_a_wiped_instance_is_killed_then_forgotten_and_replaced() -> None:
     assert replacement.id != instance.id and replacement.state == "Running"
 
 
+@pytest.mark.parametrize(("wait", "before"), [(150, ["Unreachable"]),
+                                               (600, ["Unreachable", "UnreachableInactive"])])
+def test_a_wiped_unreachable_instance_is_killed_and_expunged_at_once(
+        wait: int, before: list[str]) -> None:
+    """An unreachable or unreachable-inactive instance cannot be killed, so
+    ``KillActionResolver.computeAction`` expunges it (``ExpungeFromState``) and
+    ``InstanceUpdater.forceExpunge`` posts it Killed first. Regression: the simulator forgot
+    it without an event, leaving subscribers with an instance that was still Unreachable."""
+    mesos, m, instance = lost_agent(inactive_after=300, until=30 + wait)
+    assert conditions(m, instance.id)[4:] == before
+    m.wipe(next(iter(instance.tasks)))
+    assert conditions(m, instance.id)[4:] == [*before, "Killed"]
+    assert instance.id not in {i.id for i in m.instances("/web")}
+    mesos.run(until=mesos.now + 60)
+    assert all(i.state == "Running" for i in m.instances("/web")) and m.instances("/web")
+
+
 def test_the_status_update_comes_first_then_the_instance_change() -> None:
     mesos, m = cluster()
     m.deploy(APP)
@@ -136,13 +166,7 @@ def test_a_pod_instance_starts_when_one_task_runs_and_runs_when_all_do() -> None
 
 
 def test_an_unreachable_instance_becomes_inactive() -> None:
-    mesos, m = cluster()
-    m.deploy({**APP, "unreachableStrategy": {"inactiveAfterSeconds": 60,
-                                             "expungeAfterSeconds": 3600}})
-    mesos.run(until=30)
-    [instance] = m.instances("/web")
-    mesos.fail_agent(next(a.name for a in mesos.agents if a.id == instance.agent_id))
-    mesos.run(until=400)
+    _, m, instance = lost_agent(inactive_after=60, until=400)
     assert conditions(m, instance.id)[4:] == ["Unreachable", "UnreachableInactive"]
 
 

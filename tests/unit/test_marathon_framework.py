@@ -268,8 +268,10 @@ def test_unmet_constraint_waits_and_says_why():
 
 
 def test_public_agents_only_take_slave_public_apps():
+    """On DC/OS, whose Marathon runs with ``--mesos_role slave_public`` (a root app's role,
+    which its acceptedResourceRoles may name: :mod:`clustersim.marathon.roles`)."""
     cluster = marathon.dcos_cluster(private=1, public=1)
-    m = cluster.register(marathon.Marathon())
+    m = cluster.register(marathon.Marathon(role="slave_public"))
     m.deploy({"apps": [app("/edge", 1, acceptedResourceRoles=["slave_public"]),
                        app("/inner", 1)]})
     cluster.run()

@@ -9,7 +9,7 @@ import requests
 
 from clustersim.marathon import Marathon
 from clustersim.marathon.dcos import dcos_cluster
-from clustersim.marathon.roles import RoleError
+from clustersim.marathon.roles import AcceptedRolesError, RoleError
 from clustersim.serve import serve
 
 _APP = {"cmd": "serve", "cpus": 0.1, "mem": 32, "instances": 1}
@@ -118,3 +118,68 @@ def test_a_role_refused_inside_a_group_is_named_at_its_app(server, method):
     answer = requests.request(method, f"{server.url}/v2/groups", json=nested, timeout=10)
     assert answer.json()["details"] == [
         {"path": "/groups(0)/pods(0)/role", "errors": ["got x, expected one of: [*, dev]"]}]
+
+
+# acceptedResourceRoles against the role (Marathon 1.10+: ResourceRole.validForRole; the
+# refusal's beginning is AppsResourceTest's, "acceptedResourceRoles can only contain *").
+
+@pytest.mark.parametrize(("spec_id", "extra", "role"), [
+    ("/web", {}, "*"),
+    ("/dev/web", {}, "*"),
+    ("/dev/web", {"role": "dev"}, "dev"),
+])
+def test_accepted_resource_roles_other_than_star_and_the_role_are_refused(server, spec_id,
+                                                                          extra, role):
+    """Regression: the simulator took any role here, so a root app of role ``*`` could ask
+    for ``slave_public`` resources that Marathon 1.10 and later refuse to it."""
+    answer = _post(server, "apps", {**_APP, **extra, "id": spec_id,
+                                    "acceptedResourceRoles": ["*", "slave_public"]})
+    assert answer.status_code == 422
+    assert answer.json() == {"message": "Object is not valid", "details": [
+        {"path": "/acceptedResourceRoles",
+         "errors": [f"acceptedResourceRoles can only contain * and {role}"]}]}
+    assert requests.get(f"{server.url}/v2/apps{spec_id}", timeout=10).status_code == 404
+
+
+def test_star_and_the_apps_own_role_are_accepted(server):
+    """multirole.md: ``["*"]``, ``["*", "dev"]`` and ``["dev"]`` are the valid lists of an
+    app of role ``dev``; an empty list names no role."""
+    for number, roles in enumerate((["*"], ["*", "dev"], ["dev"])):
+        app = {**_APP, "id": f"/dev/web{number}", "role": "dev", "acceptedResourceRoles": roles}
+        assert _post(server, "apps", app).status_code == 201
+    pod = {**_POD, "id": "/db", "scheduling": {"placement": {"acceptedResourceRoles": []}}}
+    assert _post(server, "pods", pod).status_code == 201
+
+
+def test_a_pods_accepted_resource_roles_are_checked_against_its_role(server):
+    pod = {**_POD, "id": "/dev/db", "role": "dev",
+           "scheduling": {"placement": {"acceptedResourceRoles": ["ops"]}}}
+    answer = _post(server, "pods", pod)
+    assert answer.status_code == 422
+    assert answer.json()["details"] == [
+        {"path": "/acceptedResourceRoles",
+         "errors": ["acceptedResourceRoles can only contain * and dev"]}]
+
+
+def test_accepted_resource_roles_refused_inside_a_group_are_named_at_the_app(server):
+    group = {"id": "/dev", "apps": [{**_APP, "id": "ok"},
+                                    {**_APP, "id": "web", "acceptedResourceRoles": ["dev"]}]}
+    answer = requests.post(f"{server.url}/v2/groups", json=group, timeout=10)
+    assert answer.status_code == 422
+    assert answer.json()["details"] == [
+        {"path": "/apps(1)/acceptedResourceRoles",
+         "errors": ["acceptedResourceRoles can only contain * and *"]}]
+
+
+def test_dcos_mesos_role_lets_a_root_app_accept_public_agents():
+    """DC/OS runs Marathon with ``--mesos_role slave_public``: a root app's role is then
+    ``slave_public``, which its acceptedResourceRoles may name; a Marathon of role ``*``
+    refuses the same app and deploys nothing."""
+    edge = {**_APP, "id": "/edge", "acceptedResourceRoles": ["slave_public"]}
+    dcos = dcos_cluster(private=1, public=1).register(Marathon(role="slave_public"))
+    dcos.deploy(edge)
+    assert dcos.root.run_specs["/edge"]["role"] == "slave_public"
+    plain = dcos_cluster(private=1, public=1).register(Marathon())
+    with pytest.raises(AcceptedRolesError, match=r"/edge has the role '\*'.*not 'slave_public'"):
+        plain.deploy(edge)
+    assert plain.apps == {} and plain.deployments == []

@@ -198,10 +198,13 @@ def test_an_unused_offer_lists_every_reason_in_the_matchers_order(server):
     ``ResourceMatcher.matchResources`` adds them: the scalars the offer lacks (none of its
     resources is of an accepted role, so each one needed), then the role, then the
     constraint. The offer still counts once, under the first reason of the funnel
-    (``UnfulfilledRole``). The simulator listed that one reason only."""
-    requests.post(f"{server.url}/v2/apps", json={
-        "id": "/big", "cmd": "x", "cpus": 64, "mem": 16, "acceptedResourceRoles": ["slave_public"],
-        "constraints": [["hostname", "LIKE", "nowhere"]]}, timeout=10)
+    (``UnfulfilledRole``): the app takes only resources reserved for its role, ``dev``, and
+    the agents offer unreserved ones. The simulator listed that one reason only."""
+    posted = requests.post(f"{server.url}/v2/apps", json={
+        "id": "/dev/big", "cmd": "x", "cpus": 64, "mem": 16, "role": "dev",
+        "acceptedResourceRoles": ["dev"], "constraints": [["hostname", "LIKE", "nowhere"]]},
+        timeout=10)
+    assert posted.status_code == 201, posted.text
     server.step(10)
     [item] = requests.get(f"{server.url}/v2/queue?embed=lastUnusedOffers",
                           timeout=10).json()["queue"]
