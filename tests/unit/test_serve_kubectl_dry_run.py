@@ -248,10 +248,48 @@ def test_a_dry_run_service_change_keeps_its_addresses_and_allocates_none(shop):
                                "--type=merge", "-p", '{"spec": {"type": "NodePort"}}').stdout)
     assert answered["spec"]["clusterIP"] == live["spec"]["clusterIP"]
     assert answered["spec"]["type"] == "NodePort"
+    assert answered["spec"]["ports"][0]["nodePort"] == 32769          # the dry-run dummy
     assert answered["spec"]["ports"][0]["targetPort"] == 6379             # defaulted
     assert answered["metadata"]["resourceVersion"] == live["metadata"]["resourceVersion"]
     assert _stored(shop, "service/cache") == live
     assert _state(shop) == before
+
+
+_EDGE = """apiVersion: v1
+kind: Service
+metadata: {name: edge}
+spec:
+  type: LoadBalancer
+  selector: {tier: frontend}
+  ports:
+  - {name: https, port: 443, nodePort: 31000}
+  - {name: dns, port: 53, protocol: UDP}
+  - {name: dns-tcp, port: 53, protocol: TCP}
+  - {name: admin, port: 8443}
+"""
+
+
+def test_a_dry_run_service_gets_the_dry_run_allocators_node_ports_and_reserves_none(shop):
+    """``allocNodePorts`` with ``dryRun`` (kubernetes/kubernetes ``pkg/registry/core/
+    service/storage/alloc.go``, ``portallocator/operation.go``): a port not asked for gets
+    one past the highest the operation handed out (32769 when it handed out none: see the
+    patch to NodePort above), a port asked for keeps it, and a port sharing an earlier
+    one's number shares its node port (``initNodePorts``), none reserved: a real Service
+    may then ask for 31001. The simulator had answered no node port at all."""
+    answered = json.loads(shop("create", "-f", "-", "--dry-run=server", "-o", "json",
+                               stdin=_EDGE).stdout)
+    assert [p["nodePort"] for p in answered["spec"]["ports"]] == [31000, 31001, 31001, 31002]
+    assert answered["spec"]["clusterIP"] == "10.96.0.0"
+    assert shop.server.cluster.get("Service", "default", "edge") is None
+    shop("create", "service", "nodeport", "web", "--tcp=80:8080", "--node-port=31001")
+    taken = shop("create", "-f", "-", "--dry-run=server", check=False,
+                 stdin=_EDGE.replace("443, nodePort: 31000", "443, nodePort: 31001"))
+    assert 'The Service "edge" is invalid: spec.ports[0].nodePort: Invalid value: 31001: ' \
+           "provided port is already allocated" in taken.stderr
+    bare = json.loads(shop("create", "-f", "-", "--dry-run=server", "-o", "json",
+                           stdin=_EDGE.replace("selector:", "allocateLoadBalancerNodePorts: "
+                                               "false\n  selector:")).stdout)
+    assert [p.get("nodePort") for p in bare["spec"]["ports"]] == [31000, None, None, None]
 
 
 def _answer(server, method: str, path: str, body: dict | None = None,
