@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 1,980 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 2,050 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is in :mod:`~clustersim.serve.kuberender`, the list
 options and continue tokens in :mod:`~clustersim.serve.kubelists`, the Pod log subresource in
@@ -14,8 +14,9 @@ REST paths as in the API conventions
 ``labelSelector``, ``fieldSelector``, server-side Table printing, chunks with ``limit`` and
 ``continue``: :func:`~clustersim.serve.kubelists.page`), watch (``?watch=1``,
 newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strategic merge,
-JSON patch, and apply patches for ``--server-side``), delete (with ``DeleteOptions``:
-:func:`_delete_options`; ``dryRun`` for every write: :func:`_dry_run`), and the ``scale``,
+JSON patch, and apply patches for ``--server-side``), delete (with ``DeleteOptions`` from
+its body, else its query: :meth:`KubernetesBackend._delete`; ``dryRun`` for every write:
+:func:`_dry_run`), and the ``scale``,
 ``status``, ``eviction`` and ``log`` subresources. Errors are ``Status`` objects with the
 reason and code the real API server gives
 (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
@@ -1569,7 +1570,7 @@ def _dry_run(request: Request) -> bool:
     return bool(request.arg("dryRun"))
 
 
-def _propagate_dry_run(options: dict[str, Any], dry_run: list[str | None]) -> None:
+def _propagate_dry_run(options: dict[str, Any], dry_run: Sequence[str | None]) -> None:
     """An Eviction's ``deleteOptions`` given the ``dryRun`` of the create's query, as
     ``propagateDryRun`` does (kubernetes/kubernetes ``pkg/registry/core/pod/storage/
     eviction.go``): the query's where the body gives none, the body's where the query gives
