@@ -21,7 +21,9 @@ https://kubernetes.io/docs/concepts/services-networking/service/
 - ``ClusterIP`` (default) gets an address from 10.96.0.0/12 (10.96.0.1, the first, is the
   ``kubernetes`` Service of the API server itself: :func:`apiserver_service`);
   ``clusterIP: None`` makes a headless Service (no proxying).
-- ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node;
+- ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node
+  (ports of one number, such as DNS's 53 over UDP and TCP, share one; a LoadBalancer with
+  ``allocateLoadBalancerNodePorts: false`` gets only those asked for: ``initNodePorts``);
   ``LoadBalancer`` gets an external address at once (the simulated cloud provider answers
   instantly; a real one takes seconds to minutes, and without one it stays ``<pending>``).
 - Each endpoint carries the Service's ports as its pod resolves them (:func:`endpoint_ports`:
