@@ -893,6 +893,7 @@ class APIServer:
             spec = manifest.setdefault("spec", {})
             keep_allocated(existing.get("spec") or {}, spec)
             set_service_defaults(spec)
+            self.services.dry_run_update(existing, spec)
             existing["spec"] = spec
         elif kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))

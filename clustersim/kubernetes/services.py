@@ -21,7 +21,9 @@ https://kubernetes.io/docs/concepts/services-networking/service/
 - ``ClusterIP`` (default) gets an address from 10.96.0.0/12 (10.96.0.1, the first, is the
   ``kubernetes`` Service of the API server itself: :func:`apiserver_service`);
   ``clusterIP: None`` makes a headless Service (no proxying).
-- ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node;
+- ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node
+  (ports of one number, such as DNS's 53 over UDP and TCP, share one; a LoadBalancer with
+  ``allocateLoadBalancerNodePorts: false`` gets only those asked for: ``initNodePorts``);
   ``LoadBalancer`` gets an external address at once (the simulated cloud provider answers
   instantly; a real one takes seconds to minutes, and without one it stays ``<pending>``).
 - Each endpoint carries the Service's ports as its pod resolves them (:func:`endpoint_ports`:
@@ -158,6 +160,100 @@ class _FreePorts:
         return port
 
 
+class _NodePortOperation:
+    """One Service's node port allocations, as a ``PortAllocationOperation`` makes them
+    (kubernetes/kubernetes ``pkg/registry/core/service/portallocator/operation.go``) over
+    the ports already ``taken``. A port asked for must lie in :data:`NODE_PORT_RANGE` and be
+    free (the allocator's ``ErrNotInRange`` and ``ErrAllocated``); one not asked for is a
+    free one at random (``AllocateNext``, :class:`_FreePorts`).
+
+    A ``dry_run`` reserves nothing and looks for no free port: a port asked for is refused
+    only when taken (``Has`` is false outside the range, so it is not checked), and one not
+    asked for is a dummy, one past the highest this operation has handed out, or 32769 for
+    its first (the loop that would look for a free one runs ``for port < 100`` and so never
+    does): it may well be taken already."""
+
+    def __init__(self, taken: set[int], rng: random.Random | None) -> None:
+        self.taken = taken
+        self.rng = rng
+        self.allocated: list[int] = []
+
+    @property
+    def dry_run(self) -> bool:
+        return self.rng is None
+
+    def allocate(self, port: int) -> str | None:
+        """Take ``port``; the allocator's refusal if it cannot."""
+        low, high = NODE_PORT_RANGE
+        if not self.dry_run and not low <= port <= high:
+            return (f"provided port is not in the valid range. The range of valid ports is "
+                    f"{low}-{high}")
+        if port in self.taken or port in self.allocated:
+            return "provided port is already allocated"
+        self.allocated.append(port)
+        return None
+
+    def allocate_next(self) -> int:
+        """A port not asked for (dry run: the dummy)."""
+        if self.rng is None:
+            port = max(self.allocated, default=32768) + 1
+        else:
+            port = self.rng.choice(_FreePorts(*NODE_PORT_RANGE,
+                                              self.taken.union(self.allocated)))
+        self.allocated.append(port)
+        return port
+
+
+def _takes_node_ports(spec: Mapping[str, Any]) -> bool:
+    """Whether a Service's ports get node ports they do not ask for
+    (``shouldAllocateNodePorts`` in ``pkg/registry/core/service/storage/alloc.go``): a
+    NodePort's, and a LoadBalancer's unless ``allocateLoadBalancerNodePorts`` is false."""
+    return spec.get("type") == "NodePort" or (
+        spec.get("type") == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts", True))
+
+
+def _node_port_refused(svc: Mapping[str, Any], index: int, port: int, reason: str
+                       ) -> ValueError:
+    """The API server's answer to a node port its allocator refuses: the Service is invalid
+    at ``spec.ports[i].nodePort`` (``initNodePorts`` and ``updateNodePorts`` in
+    ``alloc.go``: ``field.Invalid`` with the allocator's error)."""
+    return ValueError(f'Service "{svc["metadata"]["name"]}" is invalid: '
+                      f"spec.ports[{index}].nodePort: {invalid(port, reason)}")
+
+
+def _init_node_ports(svc: dict[str, Any], op: _NodePortOperation) -> None:
+    """A new Service's node ports, in place, as ``initNodePorts`` (``alloc.go``) gives them:
+    for each port in order (those without one only if :func:`_takes_node_ports`), the node
+    port asked for by it or by a later port of the same number, else one from ``op``; a
+    port whose number an earlier port had shares that one's node port unless it asks for
+    another (TCP and UDP of one number, such as DNS's 53, share one)."""
+    spec = svc["spec"]
+    ports = spec.get("ports") or []
+    given: dict[Any, int] = {}
+    for index, port in enumerate(ports):
+        wanted = port.get("nodePort")
+        if not wanted and not _takes_node_ports(spec):
+            continue
+        shared = given.get(port.get("port"))
+        if shared is None:
+            wanted = next((p["nodePort"] for p in ports[index:] if p.get("nodePort")
+                           and p.get("port") == port.get("port")), None)
+            if wanted is None:
+                port["nodePort"] = op.allocate_next()
+            else:
+                refusal = op.allocate(wanted)
+                if refusal:
+                    raise _node_port_refused(svc, index, wanted, refusal)
+                port["nodePort"] = wanted
+            given[port.get("port")] = port["nodePort"]
+        elif not wanted:
+            port["nodePort"] = shared
+        elif wanted != shared:
+            refusal = op.allocate(wanted)
+            if refusal:
+                raise _node_port_refused(svc, index, wanted, refusal)
+
+
 def apiserver_service() -> dict[str, Any]:
     """The ``kubernetes`` Service in ``default`` through which Pods reach the API server, which
     every cluster has without anyone creating it: the API server's own controller makes it,
@@ -239,19 +335,10 @@ class Services:
                         break
             self._ips.add(address)
             spec["clusterIP"] = str(address)
-        for port in spec.get("ports") or []:
-            if kind in ("NodePort", "LoadBalancer"):
-                wanted = port.get("nodePort")
-                if wanted:
-                    if wanted in self._node_ports or not (
-                            NODE_PORT_RANGE[0] <= wanted <= NODE_PORT_RANGE[1]):
-                        raise ValueError(f"Service {name!r}: nodePort {wanted} is already "
-                                         f"allocated or outside {NODE_PORT_RANGE[0]}-"
-                                         f"{NODE_PORT_RANGE[1]}")
-                else:
-                    wanted = rng.choice(_FreePorts(*NODE_PORT_RANGE, self._node_ports))
-                port["nodePort"] = wanted
-                self._node_ports.add(wanted)
+        if kind in ("NodePort", "LoadBalancer"):
+            ports = _NodePortOperation(self._node_ports, rng)
+            _init_node_ports(svc, ports)
+            self._node_ports.update(ports.allocated)
         if kind == "LoadBalancer":
             external = next(str(ip) for ip in LB_POOL.hosts() if str(ip) not in self._lb_ips)
             self._lb_ips.add(external)
@@ -263,17 +350,42 @@ class Services:
         ``pkg/registry/core/service/ipallocator/ipallocator.go`` and ``bitmap.go``): one not
         asked for is the service range's own address, 10.96.0.0 (``allocateNextService``
         with ``dryRun`` does not look for a free one), and nothing is reserved; one asked for
-        is only checked to lie in the range (:func:`_allocatable`). Simplified: node ports and
-        a load-balancer address are left out (the simulator had left the cluster IP out
-        too)."""
+        is only checked to lie in the range (:func:`_allocatable`). A NodePort's or a
+        LoadBalancer's node ports are the dry-run operation's (:class:`_NodePortOperation`:
+        32769, 32770, ... for those not asked for; one asked for is refused only if taken),
+        none reserved either. Simplified: a load-balancer address is left out (the
+        simulated cloud provider gives one to a stored Service only)."""
         spec = svc.setdefault("spec", {})
         set_service_defaults(spec)
-        if spec.get("type") == "ExternalName" or spec.get("clusterIP") == "None":
+        if spec.get("type") == "ExternalName":
             return
-        wanted = spec.get("clusterIP")
-        if wanted:
-            _allocatable(svc, wanted)
-        spec["clusterIP"] = wanted or str(SERVICE_CIDR.network_address)
+        if spec.get("clusterIP") != "None":
+            wanted = spec.get("clusterIP")
+            if wanted:
+                _allocatable(svc, wanted)
+            spec["clusterIP"] = wanted or str(SERVICE_CIDR.network_address)
+        if spec.get("type") in ("NodePort", "LoadBalancer"):
+            _init_node_ports(svc, _NodePortOperation(self._node_ports, None))
+
+    def dry_run_update(self, svc: dict[str, Any], spec: dict[str, Any]) -> None:
+        """The node ports a dry-run update of Service ``svc`` (as stored) to ``spec`` gives,
+        in place, reserving none: as ``updateNodePorts`` (``alloc.go``) walks the new ports,
+        one that keeps a node port of the stored Service (:func:`keep_allocated`) or asks
+        for one already asked for is left as it is, another asked for must not be taken,
+        and one without gets the dry-run dummy (:class:`_NodePortOperation`), so a
+        ClusterIP Service made a NodePort one shows 32769."""
+        if spec.get("type") not in ("NodePort", "LoadBalancer"):
+            return
+        kept = {p.get("nodePort") for p in (svc.get("spec") or {}).get("ports") or []}
+        op = _NodePortOperation(self._node_ports, None)
+        for index, port in enumerate(spec.get("ports") or []):
+            wanted = port.get("nodePort")
+            if not wanted and _takes_node_ports(spec):
+                port["nodePort"] = op.allocate_next()
+            elif wanted and wanted not in kept and wanted not in op.allocated:
+                refusal = op.allocate(wanted)
+                if refusal:
+                    raise _node_port_refused({**svc, "spec": spec}, index, wanted, refusal)
 
     def release(self, svc: dict[str, Any], *, deleted: bool = True) -> None:
         """Free the Service's cluster IP and node ports (and, when it is deleted, forget its

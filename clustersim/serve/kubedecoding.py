@@ -148,13 +148,13 @@ def managed_fields_error(value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, list):
-        return _type_error(value, "ObjectMeta.metadata.managedFields",
+        return type_error(value, "ObjectMeta.metadata.managedFields",
                            "[]v1.ManagedFieldsEntry")
     first = None
     for entry in value:
         if not isinstance(entry, dict):
             if entry is not None:
-                first = first or _type_error(entry, "ObjectMeta.metadata.managedFields",
+                first = first or type_error(entry, "ObjectMeta.metadata.managedFields",
                                              "v1.ManagedFieldsEntry")
             continue
         for key, field in entry.items():
@@ -167,7 +167,7 @@ def managed_fields_error(value: Any) -> str | None:
                 except TimeParseError as unreadable:
                     return str(unreadable)
             elif key == "time" or not isinstance(field, str):
-                wrong = _type_error(field, f"ManagedFieldsEntry.metadata.managedFields.{key}",
+                wrong = type_error(field, f"ManagedFieldsEntry.metadata.managedFields.{key}",
                                     go_type or "string")
                 if key == "time":
                     return wrong
@@ -175,7 +175,7 @@ def managed_fields_error(value: Any) -> str | None:
     return first
 
 
-def _type_error(value: Any, field: str, go_type: str) -> str:
+def type_error(value: Any, field: str, go_type: str) -> str:
     """encoding/json's ``UnmarshalTypeError`` for ``value`` in the struct field ``field``."""
     return (f"json: cannot unmarshal {json_kind(value, numeric_target=False)} into Go struct "
             f"field {field} of type {go_type}")

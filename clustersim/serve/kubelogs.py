@@ -1,7 +1,7 @@
 """The Pod log subresource of the served Kubernetes API (``GET pods/<name>/log``, what
 ``kubectl logs`` reads): which container's log, the kubelet's refusals, the simulated log
-lines, the ``PodLogOptions`` (``since``, ``tail``, ``limitBytes``, ``timestamps``) and the
-``follow`` stream.
+lines, the ``PodLogOptions`` (``since``, ``tail``, ``limitBytes``, ``timestamps``; ``stream``
+refused, its feature gate being off) and the ``follow`` stream.
 
 It follows the kubelet's log reading and writing (``pkg/kubelet/kuberuntime/logs/logs.go``),
 the options' checks of ``ValidatePodLogOptions`` (``pkg/apis/core/validation/validation.go``)
@@ -158,7 +158,21 @@ class _LogWriter:
     then ``ValidatePodLogOptions`` (``pkg/apis/core/validation/validation.go``) refuses a
     negative ``tailLines``, a ``limitBytes`` or ``sinceSeconds`` below 1, and both
     ``sinceSeconds`` and ``sinceTime``, with a 422 naming ``PodLogOptions``. Simplified: Go's
-    time parse error also names the part of the time it could not read."""
+    time parse error also names the part of the time it could not read.
+
+    ``stream`` (``All``, ``Stdout`` or ``Stderr``: one stream of the container's output,
+    KEP-3288) is the field of the ``PodLogsQuerySplitStreams`` feature gate, alpha and off
+    by default since v1.32 (kubernetes/kubernetes ``pkg/features/kube_features.go`` lists no
+    later stage in the v1.35-era source checked, and kubernetes/enhancements issue #3288 is
+    still at alpha as of December 2026); with the gate off ``ValidatePodLogOptions`` refuses
+    any ``stream``, ``All`` too, as ``stream: Forbidden: may not be specified`` (the answer
+    a v1.32 cluster gives, kubernetes/kubernetes issue #133005), and so does this server.
+    With the gate on, the API server defaults it to ``All``, refuses another value and a
+    ``Stdout`` or ``Stderr`` with ``tailLines``, and passes it to the kubelet, which reads
+    from the container's CRI log file only the lines its runtime tagged with that stream
+    (each line is written as ``<time> <stdout|stderr> <tag> <text>``); the simulated lines
+    are the kubelet's own record and would all be ``stdout``. kubectl v1.37 has no flag for
+    it (``kubectl get --raw '.../log?stream=Stderr'`` sends it)."""
 
     def __init__(self, request: Request, name: str, renderer: Renderer) -> None:
         self.renderer = renderer
@@ -177,6 +191,8 @@ class _LogWriter:
                             "specified")
         elif seconds is not None and seconds < 1:
             problems.append("sinceSeconds: " + invalid(seconds, "must be greater than 0"))
+        if "stream" in request.query:           # the feature gate is off
+            problems.append("stream: Forbidden: may not be specified")
         since = None if given is None else _rfc3339(given)
         if problems:
             raise HttpError(422, f'PodLogOptions "{name}" is invalid: {aggregate(problems)}',

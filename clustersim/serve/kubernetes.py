@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 1,980 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 2,050 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is in :mod:`~clustersim.serve.kuberender`, the list
 options and continue tokens in :mod:`~clustersim.serve.kubelists`, the Pod log subresource in
@@ -14,8 +14,9 @@ REST paths as in the API conventions
 ``labelSelector``, ``fieldSelector``, server-side Table printing, chunks with ``limit`` and
 ``continue``: :func:`~clustersim.serve.kubelists.page`), watch (``?watch=1``,
 newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strategic merge,
-JSON patch, and apply patches for ``--server-side``), delete (with ``DeleteOptions``:
-:func:`_delete_options`; ``dryRun`` for every write: :func:`_dry_run`), and the ``scale``,
+JSON patch, and apply patches for ``--server-side``), delete (with ``DeleteOptions`` from
+its body, else its query: :meth:`KubernetesBackend._delete`; ``dryRun`` for every write:
+:func:`_dry_run`), and the ``scale``,
 ``status``, ``eviction`` and ``log`` subresources. Errors are ``Status`` objects with the
 reason and code the real API server gives
 (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
@@ -135,7 +136,12 @@ from clustersim.serve.core import (
     WallClock,
     decode_json,
 )
-from clustersim.serve.kubedecoding import decoded_order, decoder_error, managed_fields_error
+from clustersim.serve.kubedecoding import (
+    decoded_order,
+    decoder_error,
+    managed_fields_error,
+    type_error,
+)
 from clustersim.serve.kubefieldmanager import (
     APPLY,
     UPDATE,
@@ -852,11 +858,13 @@ class KubernetesBackend(ClusterTime):
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def _body(self, request: Request, into: str | None = None) -> Any:
+    def _body(self, request: Request, into: str | None = None, *,
+              interpret: bool = False) -> Any:
         """The request's body decoded by its media type. A JSON or YAML body the decoder
         cannot read is a 400 in the words of :func:`_unreadable`: wrapped as the REST handler
         of a create or an update wraps it for the kind it decodes ``into``, bare where the
-        handler answers the decoder's error as it is (a patch, a DeleteOptions)."""
+        handler answers the decoder's error as it is (a patch; a DeleteOptions, whose JSON
+        serializer reads the body's kind first: ``interpret``)."""
         kind = request.content_type
         if kind == "application/vnd.kubernetes.protobuf":
             try:
@@ -874,11 +882,13 @@ class KubernetesBackend(ClusterTime):
                         "application/strategic-merge-patch+json", "application/json-patch+json",
                         ""):
                 # past the servers' one bound: Go's words (encoding/json, scanner.go)
-                too_deep = _unreadable(into, request.body, "exceeded max depth", json_body=True)
+                too_deep = _unreadable(into, request.body, "exceeded max depth", json_body=True,
+                                       interpret=interpret)
                 return decode_json(text, too_deep) if text.strip() else {}
         except (UnicodeDecodeError, json.JSONDecodeError, ManifestError) as err:
             raise _unreadable(into, request.body, decoder_error(err),
-                              json_body=not isinstance(err, ManifestError)) from None
+                              json_body=not isinstance(err, ManifestError),
+                              interpret=interpret) from None
         raise HttpError(415, f'the body of the request was in an unknown format - accepted '
                         f'media types include: application/json, application/yaml '
                         f'(got "{kind}")', "UnsupportedMediaType")
@@ -1379,15 +1389,22 @@ class KubernetesBackend(ClusterTime):
 
     def _delete(self, request: Request, resource: Resource, namespace: str | None,
                 name: str) -> Response:
-        """A DELETE with its ``DeleteOptions`` (:func:`_delete_options`): a dry run answers
-        the object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
-        dependents, ``Foreground`` keeps the object, being deleted, until they are gone
+        """A DELETE with its ``DeleteOptions``: those of its body if it has one
+        (:func:`_body_delete_options`), else of its query (:func:`_query_delete_options`),
+        never both, as ``DeleteResource`` reads them (k8s.io/apiserver
+        ``pkg/endpoints/handlers/delete.go``; ``DeleteCollection`` too, which the simulator
+        does not serve: ``kubectl delete --all`` deletes one object at a time), then
+        validated (:func:`_validated_delete_options`). A dry run answers the object as it
+        is, deleting nothing; ``propagationPolicy: Orphan`` keeps the dependents,
+        ``Foreground`` keeps the object, being deleted, until they are gone
         (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`)."""
-        options = _delete_options(self._body(request) if request.body else {}, request)
+        options = _validated_delete_options(
+            _body_delete_options(self._body(request, interpret=True)) if request.body
+            else _query_delete_options(request))
         if resource.kind == "Namespace" and name in _IMMORTAL:
             raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
                             "not be deleted", "Forbidden", name=name, kind="namespaces")
-        if _dry_run(request, options):
+        if options.get("dryRun"):
             obj, _ = self._one(resource, namespace, name)
             return Response.json(200, obj)
         if resource.kind == "Node":
@@ -1441,14 +1458,17 @@ class KubernetesBackend(ClusterTime):
         eviction.go``)."""
         body = self._body(request, "Eviction")
         options = body.get("deleteOptions") if isinstance(body, dict) else None
-        deleting = _delete_options(options or {}, request, "Eviction.deleteOptions",
-                                   lambda why: _cannot_decode("Eviction", "policy/v1", why))
+        deleting = _body_delete_options(options, "Eviction.deleteOptions",
+                                        lambda why: _cannot_decode("Eviction", "policy/v1",
+                                                                   why))
+        _propagate_dry_run(deleting, request.query.get("dryRun") or [])
+        _validated_delete_options(deleting)
         if not is_terminating(pod):
             refusal = eviction_refusal(self.cluster, pod)
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            if not _dry_run(request, deleting):
+            if not deleting.get("dryRun"):
                 self.cluster.delete_pod(pod)
                 self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
@@ -1509,59 +1529,112 @@ def _dry_run_problems(values: Sequence[str | None]) -> list[str]:
     validation.go``): ``All`` is the one value a write's ``dryRun`` may hold, each time it is
     given; any other (``?dryRun=true``, an empty one, a body's ``null``, Go's zero string) is
     refused, the whole list shown as Go's ``%#v`` prints a ``[]string``. The values are the
-    query's or a body's that decoded as a ``[]string`` (:func:`_dry_run_type_error`)."""
+    query's or a body's that decoded as a ``[]string`` (:func:`_delete_options_type_error`)."""
     if all(value == "All" for value in values):
         return []
     shown = go_string_slice(value or "" for value in values)
     return [f'dryRun: Unsupported value: {shown}: supported values: "All"']
 
 
-def _dry_run_type_error(value: Any, field: str) -> str | None:
-    """encoding/json's error for a body's ``dryRun`` (Go ``[]string``) of the wrong JSON
-    type, naming the Go struct ``field``; None if it decodes. A query's ``dryRun`` is a
-    list of strings already (one value is wrapped, as the query decoder does)."""
-    if value is None:
-        return None
-    bad = value if not isinstance(value, list) else next(
-        (item for item in value if item is not None and not isinstance(item, str)), None)
-    if bad is None:
-        return None
-    target = "[]string" if bad is value else "string"
-    return (f"json: cannot unmarshal {json_kind(bad, numeric_target=False)} into Go struct "
-            f"field {field} of type {target}")
+_DELETE_OPTION_TYPES = {"dryRun": "[]string", "propagationPolicy": "v1.DeletionPropagation",
+                       "orphanDependents": "bool"}
+"""The Go types of the ``DeleteOptions`` fields the simulator reads."""
 
 
-def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
-    """Whether a write is a dry run (``kubectl --dry-run=server``): the ``dryRun`` query
-    parameter of a create, update or patch, or the ``dryRun`` of a delete's or an
-    eviction's ``DeleteOptions`` (:func:`_delete_options`). A dry run goes through
-    validation and admission and is never stored
+def _delete_options_type_error(options: dict[str, Any], struct: str) -> str | None:
+    """encoding/json's error for the first field of a decoded ``DeleteOptions`` (in the
+    body's order, as the decoder reports the first type error) whose JSON type does not fit
+    its Go type (:data:`_DELETE_OPTION_TYPES`), naming the Go struct ``struct``; None if
+    they decode (``null`` is the zero value). A ``dryRun`` list's element of another type
+    is named as a ``string``."""
+    for key, value in options.items():
+        go_type = _DELETE_OPTION_TYPES.get(key)
+        if go_type is None or value is None:
+            continue
+        if key == "dryRun" and isinstance(value, list):
+            bad = next((v for v in value if v is not None and not isinstance(v, str)), None)
+            if bad is not None:
+                return type_error(bad, f"{struct}.{key}", "string")
+        elif not isinstance(value, bool if go_type == "bool" else
+                            list if key == "dryRun" else str):
+            return type_error(value, f"{struct}.{key}", go_type)
+    return None
+
+
+def _dry_run(request: Request) -> bool:
+    """Whether a create, update or patch is a dry run (``kubectl --dry-run=server``): its
+    ``dryRun`` query parameter (a delete's or an eviction's is the ``dryRun`` of its
+    ``DeleteOptions``: :meth:`KubernetesBackend._delete`, :func:`_propagate_dry_run`). A dry
+    run goes through validation and admission and is never stored
     (https://kubernetes.io/docs/reference/using-api/api-concepts/#dry-run)."""
-    return bool(request.arg("dryRun") or (options or {}).get("dryRun"))
+    return bool(request.arg("dryRun"))
 
 
-def _delete_options(
-        body: Any, request: Request, struct: str = "DeleteOptions",
-        refuse: Callable[[str], HttpError] = lambda why: _unreadable(None, b"", why,
-                                                                     json_body=True),
+def _propagate_dry_run(options: dict[str, Any], dry_run: Sequence[str | None]) -> None:
+    """An Eviction's ``deleteOptions`` given the ``dryRun`` of the create's query, as
+    ``propagateDryRun`` does (kubernetes/kubernetes ``pkg/registry/core/pod/storage/
+    eviction.go``): the query's where the body gives none, the body's where the query gives
+    none, and where both do and differ the refusal Go's ``fmt.Errorf`` makes, a 500 (no
+    API status; ``%v`` prints a ``[]string`` as ``[All All]``)."""
+    given = options.get("dryRun") or []
+    if not given:
+        if dry_run:
+            options["dryRun"] = dry_run
+    elif dry_run and list(dry_run) != list(given):
+        def shown(values: Sequence[str | None]) -> str:
+            return "[" + " ".join(v or "" for v in values) + "]"
+        raise HttpError(500, "Non-matching dry-run options in request and content: "
+                        f"{shown(dry_run)} and {shown(given)}", UNKNOWN_REASON)
+
+
+def _body_delete_options(
+        body: Any, struct: str = "DeleteOptions",
+        refuse: Callable[[str], HttpError] = lambda why: HttpError(400, why, "BadRequest"),
 ) -> dict[str, Any]:
-    """A delete's ``DeleteOptions``: the body kubectl sends, with the query parameters
-    (``?dryRun=All&propagationPolicy=Orphan``) decoded into it as the REST handler does
-    (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). The
-    body's ``dryRun`` is decoded into a ``[]string``: a JSON value of another type is the
-    decoder's error, which ``refuse`` answers (a bare 400, as :func:`_unreadable` answers a
-    DeleteOptions; an Eviction's, whose ``struct`` is ``Eviction.deleteOptions``, the
-    Eviction's). A propagation policy other than :data:`_PROPAGATION` and a ``dryRun``
-    other than ``All`` are refused as ``ValidateDeleteOptions`` refuses them
-    (k8s.io/apimachinery ``pkg/apis/meta/v1/validation``)."""
-    options = dict(body) if isinstance(body, dict) else {}
-    undecodable = _dry_run_type_error(options.get("dryRun"), f"{struct}.dryRun")
+    """A ``DeleteOptions`` decoded from a body: ``null`` is an empty one, another JSON value
+    than an object is the JSON serializer's error as it reads the body's kind
+    (``SimpleMetaFactory.Interpret`` decodes it into a struct of ``apiVersion`` and
+    ``kind``), and a field of the wrong JSON type the decoder's
+    (:func:`_delete_options_type_error`); ``refuse`` answers either (a bare 400 for a
+    DELETE's body, since v1.35: ``DeleteResource`` in k8s.io/apiserver
+    ``pkg/endpoints/handlers/delete.go``; an Eviction's ``deleteOptions``, whose ``struct``
+    is ``Eviction.deleteOptions``, as the Eviction's)."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise refuse("couldn't get version/kind; json parse error: json: cannot unmarshal "
+                     f"{json_kind(body, numeric_target=False)} into Go value of type "
+                     f"{_INTERPRETED}")
+    undecodable = _delete_options_type_error(body, struct)
     if undecodable is not None:
         raise refuse(undecodable)
+    return dict(body)
+
+
+_INTERPRETED = ('struct { APIVersion string "json:\\"apiVersion,omitempty\\""; '
+                'Kind string "json:\\"kind,omitempty\\"" }')
+"""The Go type ``SimpleMetaFactory.Interpret`` decodes a body into, as ``reflect`` prints
+it in encoding/json's error (k8s.io/apimachinery ``runtime/serializer/json/meta.go``)."""
+
+
+def _query_delete_options(request: Request) -> dict[str, Any]:
+    """A ``DeleteOptions`` decoded from the query (``?dryRun=All&propagationPolicy=Orphan``),
+    which the REST handler reads only when the request has no body
+    (``DeleteResource``'s ``DecodeParameters``). Simplified: of its parameters the
+    simulator reads ``dryRun`` and ``propagationPolicy``."""
+    options: dict[str, Any] = {}
     if "dryRun" in request.query:
         options["dryRun"] = request.query["dryRun"]
     if request.arg("propagationPolicy"):
         options["propagationPolicy"] = request.arg("propagationPolicy")
+    return options
+
+
+def _validated_delete_options(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` with the deprecated ``orphanDependents: true`` read as the ``Orphan``
+    policy, after ``ValidateDeleteOptions`` (k8s.io/apimachinery
+    ``pkg/apis/meta/v1/validation``): a propagation policy other than :data:`_PROPAGATION`
+    and a ``dryRun`` other than ``All`` are a 422."""
     if options.get("orphanDependents") is True and "propagationPolicy" not in options:
         options["propagationPolicy"] = "Orphan"      # the deprecated field's meaning
     policy = options.get("propagationPolicy")
@@ -1785,7 +1858,8 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
     return strategic_merge_patch(current, body)   # or an apply: the others are refused first
 
 
-def _unreadable(into: str | None, body: bytes, why: str, json_body: bool) -> HttpError:
+def _unreadable(into: str | None, body: bytes, why: str, json_body: bool, *,
+                interpret: bool = False) -> HttpError:
     """The 400 of a body the decoder cannot read (its error is ``why``). A create or an
     update wraps it as ``transformDecodeError`` does (k8s.io/apiserver
     ``pkg/endpoints/handlers/rest.go``, called from ``create.go`` and ``update.go``): the
@@ -1798,12 +1872,15 @@ def _unreadable(into: str | None, body: bytes, why: str, json_body: bool) -> Htt
 
     A patch (``into`` None) answers the decoder's error bare, as ``patch.go`` does for a
     strategic merge patch (``errors.NewBadRequest(err.Error())``). Simplified: so do the
-    other patch types (Go words a merge patch's or an apply's otherwise) and a
-    DeleteOptions."""
-    if into is None:
-        return HttpError(400, why, "BadRequest")
-    head = body[:30].decode(errors="replace") if body[:1] == b"{" else body[:30].hex()
+    other patch types (Go words a merge patch's or an apply's otherwise). A DeleteOptions
+    body (``interpret``) is answered bare too, since v1.35 as a 400 (``DeleteResource`` in
+    ``delete.go`` wraps the decoder's error in ``errors.NewBadRequest``, kubernetes/kubernetes
+    PR #133358; before, a 500), and the JSON serializer has read its kind first, which
+    words a JSON syntax error as for a create."""
     interpreted = "couldn't get version/kind; json parse error: " if json_body else ""
+    if into is None:
+        return HttpError(400, (interpreted if interpret else "") + why, "BadRequest")
+    head = body[:30].decode(errors="replace") if body[:1] == b"{" else body[:30].hex()
     return HttpError(400, f"the object provided is unrecognized (must be of type {into}): "
                      f"{interpreted}{why} ({head}{' ...' if len(body) > 30 else ''})",
                      "BadRequest")

@@ -90,10 +90,39 @@ def test_a_cluster_ip_taken_is_refused_as_already_allocated():
 
 
 def test_node_port_conflict_is_refused():
+    """The port allocator's refusals, at the port's field (``initNodePorts`` in
+    kubernetes/kubernetes ``pkg/registry/core/service/storage/alloc.go``; the errors of
+    ``portallocator/allocator.go``); the simulator had worded them its own way."""
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(service("NodePort", "a", ports=[{"port": 80, "nodePort": 30080}]))
-    with pytest.raises(ValueError, match="already allocated"):
+    with pytest.raises(ValueError) as refused:
         cluster.apply(service("NodePort", "b", ports=[{"port": 80, "nodePort": 30080}]))
+    assert str(refused.value).endswith('Service "b" is invalid: spec.ports[0].nodePort: '
+                                       "Invalid value: 30080: provided port is already "
+                                       "allocated")
+    with pytest.raises(ValueError) as refused:
+        cluster.apply(service("NodePort", "c", ports=[{"port": 80, "nodePort": 8080}]))
+    assert str(refused.value).endswith("Invalid value: 8080: provided port is not in the valid "
+                                       "range. The range of valid ports is 30000-32767")
+
+
+def test_ports_of_one_number_share_a_node_port_and_a_load_balancer_may_take_none():
+    """``initNodePorts`` (``alloc.go``): a port whose number an earlier port has (DNS's 53
+    over UDP and TCP) gets that port's node port, and a LoadBalancer with
+    ``allocateLoadBalancerNodePorts: false`` gets none but those asked for
+    (``shouldAllocateNodePorts``); the simulator had given each port its own and every
+    LoadBalancer port one."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    dns = [{"name": "udp", "port": 53, "protocol": "UDP"},
+           {"name": "tcp", "port": 53, "protocol": "TCP"}]
+    cluster.apply([service("NodePort", "dns", ports=dns),
+                   service("LoadBalancer", "lb", allocateLoadBalancerNodePorts=False,
+                           ports=[{"name": "a", "port": 80},
+                                  {"name": "b", "port": 81, "nodePort": 30081}])])
+    udp, tcp = cluster.get("Service", "default", "dns")["spec"]["ports"]
+    assert udp["nodePort"] == tcp["nodePort"]
+    assert [p.get("nodePort") for p in cluster.get("Service", "default", "lb")["spec"]["ports"]
+            ] == [None, 30081]
 
 
 def test_endpoints_follow_readiness_and_selector():

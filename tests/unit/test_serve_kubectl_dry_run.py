@@ -248,10 +248,48 @@ def test_a_dry_run_service_change_keeps_its_addresses_and_allocates_none(shop):
                                "--type=merge", "-p", '{"spec": {"type": "NodePort"}}').stdout)
     assert answered["spec"]["clusterIP"] == live["spec"]["clusterIP"]
     assert answered["spec"]["type"] == "NodePort"
+    assert answered["spec"]["ports"][0]["nodePort"] == 32769          # the dry-run dummy
     assert answered["spec"]["ports"][0]["targetPort"] == 6379             # defaulted
     assert answered["metadata"]["resourceVersion"] == live["metadata"]["resourceVersion"]
     assert _stored(shop, "service/cache") == live
     assert _state(shop) == before
+
+
+_EDGE = """apiVersion: v1
+kind: Service
+metadata: {name: edge}
+spec:
+  type: LoadBalancer
+  selector: {tier: frontend}
+  ports:
+  - {name: https, port: 443, nodePort: 31000}
+  - {name: dns, port: 53, protocol: UDP}
+  - {name: dns-tcp, port: 53, protocol: TCP}
+  - {name: admin, port: 8443}
+"""
+
+
+def test_a_dry_run_service_gets_the_dry_run_allocators_node_ports_and_reserves_none(shop):
+    """``allocNodePorts`` with ``dryRun`` (kubernetes/kubernetes ``pkg/registry/core/
+    service/storage/alloc.go``, ``portallocator/operation.go``): a port not asked for gets
+    one past the highest the operation handed out (32769 when it handed out none: see the
+    patch to NodePort above), a port asked for keeps it, and a port sharing an earlier
+    one's number shares its node port (``initNodePorts``), none reserved: a real Service
+    may then ask for 31001. The simulator had answered no node port at all."""
+    answered = json.loads(shop("create", "-f", "-", "--dry-run=server", "-o", "json",
+                               stdin=_EDGE).stdout)
+    assert [p["nodePort"] for p in answered["spec"]["ports"]] == [31000, 31001, 31001, 31002]
+    assert answered["spec"]["clusterIP"] == "10.96.0.0"
+    assert shop.server.cluster.get("Service", "default", "edge") is None
+    shop("create", "service", "nodeport", "web", "--tcp=80:8080", "--node-port=31001")
+    taken = shop("create", "-f", "-", "--dry-run=server", check=False,
+                 stdin=_EDGE.replace("443, nodePort: 31000", "443, nodePort: 31001"))
+    assert 'The Service "edge" is invalid: spec.ports[0].nodePort: Invalid value: 31001: ' \
+           "provided port is already allocated" in taken.stderr
+    bare = json.loads(shop("create", "-f", "-", "--dry-run=server", "-o", "json",
+                           stdin=_EDGE.replace("selector:", "allocateLoadBalancerNodePorts: "
+                                               "false\n  selector:")).stdout)
+    assert [p.get("nodePort") for p in bare["spec"]["ports"]] == [31000, None, None, None]
 
 
 def _answer(server, method: str, path: str, body: dict | None = None,
@@ -356,3 +394,84 @@ def test_a_dry_run_create_of_a_service_answers_the_dry_run_allocators_cluster_ip
             "clusterIP"] == "10.96.0.50"
         status, made = _answer(server, "POST", base, svc)
         assert status == 201 and made["spec"]["clusterIP"] not in ("10.96.0.0", "10.96.0.1")
+
+
+def _raw(server, method: str, path: str, data: bytes) -> tuple[int, dict]:
+    """``_answer`` for a body sent as it is (one that is not JSON, or not an object)."""
+    request = urllib.request.Request(f"{server.url}{path}", method=method, data=data,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+@pytest.mark.parametrize("query, body, kept", [
+    ("dryRun=All", None, True),                       # no body: the query is read
+    ("dryRun=All", {"kind": "DeleteOptions", "apiVersion": "v1"}, False),
+    ("dryRun=Nope", {}, False),                       # not read, so not refused either
+    ("propagationPolicy=Bogus", {"propagationPolicy": "Background"}, False),
+])
+def test_a_delete_reads_its_options_from_the_body_or_else_from_the_query(query, body, kept):
+    """``DeleteResource`` (k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``) decodes
+    the body when there is one and the query parameters only when there is none; the
+    simulator had merged the query into the body (``?dryRun=All`` with a body kept the
+    object)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        base = "/api/v1/namespaces/default/configmaps"
+        assert _answer(server, "POST", base, _CM)[0] == 201
+        status, _ = _answer(server, "DELETE", f"{base}/cm?{query}", body)
+        assert status == 200
+        assert (_answer(server, "GET", f"{base}/cm")[0] == 200) is kept
+
+
+_INTERPRET = "couldn't get version/kind; json parse error: "
+
+
+@pytest.mark.parametrize("data, message", [
+    (b'{"dryRun": ["All"]', _INTERPRET + "unexpected end of JSON input"),
+    (b'[{"dryRun": ["All"]}]', _INTERPRET + "json: cannot unmarshal array into Go value of "
+     'type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string '
+     '"json:\\"kind,omitempty\\"" }'),
+    (b'{"propagationPolicy": 5, "dryRun": "All"}', "json: cannot unmarshal number into Go "
+     "struct field DeleteOptions.propagationPolicy of type v1.DeletionPropagation"),
+    (b'{"orphanDependents": "yes"}', "json: cannot unmarshal string into Go struct field "
+     "DeleteOptions.orphanDependents of type bool"),
+])
+def test_a_delete_options_body_that_does_not_decode_is_a_bad_request(data, message):
+    """Since v1.35 ``DeleteResource`` answers the decoder's error as a 400 BadRequest
+    (kubernetes/kubernetes PR #133358; a 500 before): the JSON serializer reads the body's
+    kind first (``SimpleMetaFactory.Interpret``, whose words a syntax error and a body that
+    is no object get), then its fields, the first of the wrong type named. The simulator had
+    answered a syntax error without the serializer's words, taken a body that is no object
+    as empty options (and deleted), and refused a policy of the wrong type as an unknown
+    one. Nothing is deleted."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        base = "/api/v1/namespaces/default/configmaps"
+        assert _answer(server, "POST", base, _CM)[0] == 201
+        status, answer = _raw(server, "DELETE", f"{base}/cm", data)
+        assert (status, answer["reason"], answer["message"]) == (400, "BadRequest", message)
+        assert _answer(server, "GET", f"{base}/cm")[0] == 200
+        assert _raw(server, "DELETE", f"{base}/cm", b"null")[0] == 200     # empty options
+        assert _answer(server, "GET", f"{base}/cm")[0] == 404
+
+
+def test_an_evictions_dry_run_comes_from_its_body_or_its_query_and_must_agree():
+    """``propagateDryRun`` (``pkg/registry/core/pod/storage/eviction.go``): the create's
+    ``?dryRun=All`` is the eviction's where its ``deleteOptions`` give none, and a body's
+    ``dryRun`` that differs from the query's is refused with Go's plain error, a 500; the
+    simulator had let the query's win."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        base = "/api/v1/namespaces/default/pods"
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+               "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+        assert _answer(server, "POST", base, pod)[0] == 201
+        eviction = {"kind": "Eviction", "apiVersion": "policy/v1", "metadata": {"name": "p"}}
+        status, answer = _answer(server, "POST", f"{base}/p/eviction?dryRun=All", {
+            **eviction, "deleteOptions": {"dryRun": ["All", "All"]}})
+        assert (status, answer["message"], "reason" in answer) == (
+            500, "Non-matching dry-run options in request and content: [All] and [All All]",
+            False)
+        assert _answer(server, "POST", f"{base}/p/eviction?dryRun=All", eviction)[0] == 201
+        assert _answer(server, "GET", f"{base}/p")[0] == 200

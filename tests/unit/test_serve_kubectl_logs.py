@@ -87,10 +87,18 @@ def test_the_log_is_the_current_instances(crash):
                             '"2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"'),
     ("limitBytes=ten", 'Error from server (BadRequest): strconv.ParseInt: parsing "ten": '
                        "invalid syntax"),
+    ("stream=Stderr", 'The PodLogOptions "crash" is invalid: stream: Forbidden: may not be '
+                      "specified"),
+    ("stream=All", 'The PodLogOptions "crash" is invalid: stream: Forbidden: may not be '
+                   "specified"),
+    ("tailLines=-1&stream=Stdout", "\n* tailLines: Invalid value: -1: must be greater than "
+     "or equal to 0\n* stream: Forbidden: may not be specified\n"),   # kubectl's list
 ])
 def test_log_options_the_api_server_refuses(crash, query, message):
     """``ValidatePodLogOptions``' 422s and the decoder's 400s; they were answered with the
-    whole log."""
+    whole log. ``stream`` (KEP-3288) is refused as a server with its feature gate
+    ``PodLogsQuerySplitStreams`` off (its alpha default) refuses it, whatever its
+    value (kubernetes/kubernetes issue #133005 shows the answer); it had been ignored."""
     refused = crash("get", "--raw", f"{LOG}?{query}", check=False)
     assert refused.returncode == 1 and refused.stdout == ""
     assert message in refused.stderr
