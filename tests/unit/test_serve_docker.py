@@ -701,16 +701,19 @@ _IMAGE = {"ContainerSpec": {"Image": "nginx"}}
      "must specify only one service mode"),
     ({"TaskTemplate": _IMAGE, "Mode": {"Global": {}, "GlobalJob": {}}}, 400,
      "must specify only one service mode"),
-    # swarmkit stores any uint32 TargetPort (validateEndpointSpec checks published ports):
-    # not simulated, said so, instead of the Compose reader's pydantic words
-    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [{"TargetPort": 70000}]}}, 501,
-     "rpc error: code = Unimplemented desc = target port 70000 is not simulated: swarmkit "
-     "stores it (a uint32) without a check, but no container port has that number; "
-     "clustersim runs target ports from 1 to 65535"),
-    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [{"PublishedPort": 8080}]}}, 501,
-     "rpc error: code = Unimplemented desc = target port 0 is not simulated: swarmkit "
-     "stores it (a uint32) without a check, but no container port has that number; "
-     "clustersim runs target ports from 1 to 65535"),
+    # a host-mode port above 65535 is stored, and each node's daemon rejects the tasks'
+    # containers (validatePortBindings): not simulated, said so with what Docker does (the
+    # published one had been refused with the Compose reader's words)
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [
+        {"TargetPort": 70000, "PublishMode": "host"}]}}, 501,
+     "rpc error: code = Unimplemented desc = host-mode port 70000 is not simulated: the "
+     "daemon stores the service, then each node's daemon rejects its tasks (invalid port "
+     'specification: "70000"); clustersim publishes host-mode ports up to 65535'),
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [
+        {"TargetPort": 80, "PublishedPort": 65536, "PublishMode": "host"}]}}, 501,
+     "rpc error: code = Unimplemented desc = host-mode port 65536 is not simulated: the "
+     "daemon stores the service, then each node's daemon rejects its tasks (invalid port "
+     'specification: "65536"); clustersim publishes host-mode ports up to 65535'),
 ])
 def test_a_refused_service_spec_gets_the_daemons_and_swarmkits_words(server, spec, status,
                                                                      message):
@@ -840,6 +843,31 @@ def test_an_ingress_port_above_65535_leaves_the_tasks_new(server, client):
     assert [t["Status"]["State"] for t in service.tasks(filters={"desired-state": "running"})
             ] == ["running"]
     assert server.cluster.mesh.published_ports() == {8080: "web"}
+
+
+@pytest.mark.parametrize("port", [
+    {"TargetPort": 70000, "PublishedPort": 8080},
+    {"TargetPort": 4294967295, "PublishedPort": 8080},
+    {"PublishedPort": 8080},                                    # a target of 0
+    {"TargetPort": 0, "PublishedPort": 8080, "PublishMode": "host"},
+])
+def test_a_target_port_out_of_range_is_stored_as_the_daemon_stores_it(server, port):
+    """No one checks ``TargetPort`` on the way in (moby's ``ServiceSpecToGRPC`` copies it,
+    swarmkit's ``validateEndpointSpec`` looks at published ports; only the docker CLI's
+    ``opts/port.go`` keeps it to 1-65535): the service is created (201) with the port as
+    sent and its task runs. The served daemon had answered 501."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [port]}})
+    assert created.status_code == 201, created.text
+    [stored] = requests.get(f"{server.url}/v1.44/services/web", timeout=10).json()[
+        "Spec"]["EndpointSpec"]["Ports"]
+    assert (stored["TargetPort"], stored["PublishedPort"]) == (
+        port.get("TargetPort", 0), port["PublishedPort"])
+    assert [(p.target, p.published) for p in server.cluster.services["web"].spec.ports] == [
+        (port.get("TargetPort", 0), 8080)]
+    server.cluster.run(until=server.cluster.clock.now + 60)
+    tasks = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
+    assert [t["Status"]["State"] for t in tasks] == ["running"]
 
 
 @pytest.mark.parametrize(("subnet", "problem"), [
