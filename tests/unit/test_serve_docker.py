@@ -292,6 +292,59 @@ def test_forcing_a_new_cluster_with_every_manager_down_is_a_503_not_a_500():
         assert server.cluster.raft.managers == ["manager-1", "manager-2", "manager-3"]
 
 
+@pytest.mark.parametrize(("init", "status", "message"), [
+    ({"ListenAddr": ""}, 400, 'invalid ListenAddr "": invalid empty address'),
+    ({"Spec": {"Name": "prod"}}, 400, 'swarm spec must be named "default"'),
+    ({"AutoLockManagers": True}, 501, "autolock is not simulated: the simulated swarm is "
+     "never locked (its managers' keys are not encrypted)"),
+    ({"Spec": {"EncryptionConfig": {"AutoLockManagers": True}}}, 501, "changing the swarm's "
+     "EncryptionConfig.AutoLockManagers to true is not simulated: the simulated swarm runs "
+     "with false"),
+    ({"Spec": {"Dispatcher": {"HeartbeatPeriod": 10**10}}}, 501, "changing the swarm's "
+     "Dispatcher.HeartbeatPeriod to 10000000000 is not simulated: the simulated swarm runs "
+     "with 5000000000"),
+    ({"Spec": {"CAConfig": {"ExternalCAs": [{"Protocol": "cfssl", "URL": "https://ca"}]}}},
+     501, "the swarm's certificate authority is not simulated: the simulated swarm issues no "
+     "certificates"),
+])
+def test_a_forced_init_the_daemon_refuses_leaves_the_swarm_as_it_was(server, init, status,
+                                                                      message):
+    """``validateAndSanitizeInitRequest``'s 400s, and the settings the simulated swarm cannot
+    run by (501): the body's ``Spec`` had been ignored, so each was a 200."""
+    before = requests.get(f"{server.url}/v1.44/swarm", timeout=10).json()
+    managers = list(server.cluster.raft.managers)
+    sent = requests.post(f"{server.url}/v1.44/swarm/init", timeout=10, json={
+        "ListenAddr": "0.0.0.0:2377", "ForceNewCluster": True, **init})
+    assert (sent.status_code, sent.json()["message"]) == (status, message)
+    assert requests.get(f"{server.url}/v1.44/swarm", timeout=10).json() == before
+    assert server.cluster.raft.managers == managers
+
+
+def test_a_forced_init_merges_the_spec_sent_into_the_swarms(server):
+    """``MergeSwarmSpecToGRPC``: what is sent and not empty replaces the swarm's, the rest
+    stays (a second init without labels keeps them), and each init takes the next version
+    (swarmkit's ``UpdateCluster``). Field names match in any case, as Go's decoder
+    matches them (``forcenewcluster`` had been taken for a plain init: 503)."""
+    def swarm() -> dict:
+        return requests.get(f"{server.url}/v1.44/swarm", timeout=10).json()
+
+    first = swarm()
+    raft = first["Spec"]["Raft"]
+    versions = [first["Version"]["Index"]]
+    for spec, kept in (
+            ({"Labels": {"env": "prod"}, "Raft": {"KeepOldSnapshots": 3,
+                                                  "LogEntriesForSlowFollowers": 0}}, 3),
+            ({"Raft": {"KeepOldSnapshots": 0}}, 0)):      # a pointer: 0 is sent, and kept
+        sent = requests.post(f"{server.url}/v1.44/swarm/init", timeout=10, json={
+            "listenaddr": "0.0.0.0:2377", "forcenewcluster": True, "spec": spec})
+        assert sent.status_code == 200, sent.text
+        now = swarm()
+        assert now["Spec"] == {**first["Spec"], "Labels": {"env": "prod"},
+                               "Raft": {**raft, "KeepOldSnapshots": kept}}
+        versions.append(now["Version"]["Index"])
+    assert versions == sorted(set(versions))
+
+
 def test_bad_update_requests_get_the_daemons_errors(server):
     """A node's labels of the wrong type were a 500 with a Python error; a service version
     that is no number a 500 'update out of sequence' (moby's router refuses it first)."""
