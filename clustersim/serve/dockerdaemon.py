@@ -9,12 +9,15 @@ CLI asks for 1.44, Debian's 20.10 CLI speaks 1.41).
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 from typing import Any
 
+from clustersim.goformat import duration_string
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockerchecks import flag
-from clustersim.serve.dockerjson import read_json
+from clustersim.serve.dockerjson import decode, read_json
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
@@ -88,8 +91,9 @@ class DaemonRoutes(DockerState):
         body_type = _SWARM_BODIES.get(rest[0]) if len(rest) == 1 else None
         body = read_json(request, body_type) if request.method == "POST" and body_type \
             else {}                            # moby's swarm router reads the body first
-        if rest == ["init"] and body.get("ForceNewCluster") is True:
-            return Response.json(200, object_id("node", self._force_new_cluster()))
+        init = decode(body, "swarm.InitRequest") if rest == ["init"] else {}
+        if init.get("ForceNewCluster"):
+            return Response.json(200, object_id("node", self._force_new_cluster(init)))
         if rest in (["init"], ["join"]):
             raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
                             "leave\" to leave this swarm and join another one.")
@@ -112,13 +116,27 @@ class DaemonRoutes(DockerState):
         return raft.leader or next((m for m in raft.managers if m in raft.up),
                                    raft.managers[0])
 
-    def _force_new_cluster(self) -> str:
-        """``docker swarm init --force-new-cluster`` on this node: moby's ``Init`` stops the
-        node and starts it again with ``ForceNewCluster``, and answers its node ID; the
-        swarm's state stays, this manager becomes the only one
-        (:meth:`~clustersim.swarm.cluster.SwarmCluster.force_new_cluster`). Simplified: the
-        ``Spec`` sent with it (``initClusterSpec``) does not change the simulated swarm's
-        settings.
+    def _force_new_cluster(self, init: dict[str, Any]) -> str:
+        """``docker swarm init --force-new-cluster`` on this node, the ``InitRequest``
+        ``init`` (as :func:`~clustersim.serve.dockerjson.decode` reads it): moby's ``Init``
+        (``daemon/cluster/swarm.go``) stops the node, refuses a request that
+        ``validateAndSanitizeInitRequest`` refuses (an empty ``ListenAddr``, a ``Spec`` named
+        other than ``default``: 400), starts the node again with ``ForceNewCluster``, then
+        ``initClusterSpec`` merges the ``Spec`` sent into the swarm's own and stores it
+        (``convert.MergeSwarmSpecToGRPC``: each field sent that is not 0, empty or null
+        replaces the swarm's, ``EncryptionConfig.AutoLockManagers`` always; then
+        swarmkit's ``UpdateCluster``, which takes the next version even when nothing
+        changed), and answers the node's ID. The swarm's state stays, this manager becomes
+        the only one (:meth:`~clustersim.swarm.cluster.SwarmCluster.force_new_cluster`).
+        A node certificate expiry under an hour fails ``UpdateCluster``
+        (``validateClusterSpec``) once the new cluster is forced: moby wraps the error,
+        answered 500, and the Spec stays.
+
+        Simplified (what Docker does instead): a settings change the simulated swarm cannot
+        run by (:data:`_RUN_BY`: the task history limit, Raft's ticks, the dispatcher's
+        heartbeat, autolock; a certificate authority of its own) is a 501 before anything
+        happens; Docker applies it. A request the daemon refuses leaves the simulated swarm
+        running, where moby has already stopped the node.
 
         With every manager down, the node that answers is down too: a real daemon on a
         stopped machine would not answer at all, but the simulated one speaks for that node
@@ -126,11 +144,26 @@ class DaemonRoutes(DockerState):
         is still up``) as a 503, the status of the swarm refusals moby marks ``Unavailable``
         (``daemon/cluster/errors.go``: ``notAvailableError``, such as ``errSwarmNotManager``),
         the nearest to a daemon that cannot serve the request; it had been a 500."""
+        sent = init.get("Spec") or {}
+        if not init.get("ListenAddr"):
+            raise HttpError(400, 'invalid ListenAddr "": invalid empty address')
+        if sent.get("Name", "default") not in ("", "default"):
+            raise HttpError(400, 'swarm spec must be named "default"')
+        merged = _merged_spec(sent, self.swarm_spec)
+        problem = _unsimulated_settings(init, sent, merged, self.swarm_spec)
+        if problem:
+            raise HttpError(501, problem)
         name = self._this_node()
         try:
             self.cluster.force_new_cluster(name)
         except SwarmError as err:
             raise HttpError(503, err.message) from None
+        if merged["CAConfig"]["NodeCertExpiry"] < _MIN_CERT_EXPIRY:
+            raise HttpError(500, "error updating cluster settings: rpc error: code = "
+                            "InvalidArgument desc = minimum certificate expiry time is: "
+                            f"{duration_string(_MIN_CERT_EXPIRY / _NS)}")
+        self.swarm_spec = merged
+        self.versions.write("swarm", self.swarm_key(), self.now)
         return name
 
     def _version(self) -> dict[str, Any]:
@@ -164,18 +197,70 @@ class DaemonRoutes(DockerState):
                           "Cluster": self._swarm()}}
 
     def _swarm(self) -> dict[str, Any]:
-        return {"ID": object_id("swarm", "clustersim"),
-                "Version": {"Index": self.versions.read("swarm", None, 0.0)[0]},
-                "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(0),
-                "Spec": {"Name": "default", "Labels": {},
-                         "Orchestration": {"TaskHistoryRetentionLimit": 5},
-                         "Raft": {"SnapshotInterval": 10000, "KeepOldSnapshots": 0,
-                                  "LogEntriesForSlowFollowers": 500, "ElectionTick": 10,
-                                  "HeartbeatTick": 1},
-                         "Dispatcher": {"HeartbeatPeriod": 5 * _NS},
-                         "CAConfig": {"NodeCertExpiry": 7776000 * _NS},
-                         "TaskDefaults": {}, "EncryptionConfig": {"AutoLockManagers": False}},
+        index, updated = self.versions.read("swarm", self.swarm_key(), 0.0)
+        return {"ID": object_id("swarm", "clustersim"), "Version": {"Index": index},
+                "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(updated),
+                "Spec": copy.deepcopy(self.swarm_spec),
                 "TLSInfo": {}, "RootRotationInProgress": False, "DefaultAddrPool": ["10.0.0.0/8"],
                 "SubnetSize": 24, "DataPathPort": 4789,
                 "JoinTokens": {"Worker": "SWMTKN-1-simulated-worker",
                                "Manager": "SWMTKN-1-simulated-manager"}}
+
+
+_MERGED = {("Name",): "nonzero", ("Labels",): "nonzero",
+           ("Orchestration", "TaskHistoryRetentionLimit"): "pointer",
+           ("Raft", "SnapshotInterval"): "nonzero", ("Raft", "KeepOldSnapshots"): "pointer",
+           ("Raft", "LogEntriesForSlowFollowers"): "nonzero",
+           ("Raft", "HeartbeatTick"): "nonzero", ("Raft", "ElectionTick"): "nonzero",
+           ("Dispatcher", "HeartbeatPeriod"): "nonzero",
+           ("CAConfig", "NodeCertExpiry"): "nonzero", ("TaskDefaults", "LogDriver"): "pointer",
+           ("EncryptionConfig", "AutoLockManagers"): "always"}
+"""The Spec fields moby's ``MergeSwarmSpecToGRPC`` (``daemon/cluster/convert/swarm.go``)
+carries into the swarm's, and when: sent not 0 or empty, sent as a pointer (not null), or
+always (Go's zero value when not sent)."""
+
+_RUN_BY = (("Orchestration", "TaskHistoryRetentionLimit"), ("Raft", "ElectionTick"),
+           ("Raft", "HeartbeatTick"), ("Dispatcher", "HeartbeatPeriod"),
+           ("EncryptionConfig", "AutoLockManagers"))
+"""The settings the simulated swarm runs by, at swarmkit's defaults: its task reaper's
+history (:data:`~clustersim.swarm.store.TASK_HISTORY_LIMIT`), its Raft's timing, its
+dispatcher's heartbeat (:data:`~clustersim.swarm.dispatcher.HEARTBEAT_PERIOD`) and a swarm
+that is never locked."""
+
+_MIN_CERT_EXPIRY = 3600 * _NS
+"""swarmkit's ``ca.MinNodeCertExpiration``, one hour."""
+
+
+def _merged_spec(sent: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The swarm's Spec ``current`` with the Spec ``sent`` merged in (:data:`_MERGED`)."""
+    merged = copy.deepcopy(current)
+    for path, rule in _MERGED.items():
+        *sections, key = path
+        given, into = sent, merged
+        for section in sections:
+            given, into = given.get(section) or {}, into.setdefault(section, {})
+        if rule == "always" or (key in given if rule == "pointer" else given.get(key)):
+            into[key] = given.get(key, False)
+    return merged
+
+
+def _unsimulated_settings(init: dict[str, Any], sent: dict[str, Any],
+                          merged: dict[str, Any], current: dict[str, Any]) -> str:
+    """Why the simulated swarm cannot run by the ``merged`` Spec, or "": a setting of
+    :data:`_RUN_BY` changed, autolock asked for (``InitRequest.AutoLockManagers``), or a
+    certificate authority of its own (an external or signing CA, a forced rotation)."""
+    if init.get("AutoLockManagers"):
+        return ("autolock is not simulated: the simulated swarm is never locked (its "
+                "managers' keys are not encrypted)")
+    for section, key in _RUN_BY:
+        if merged[section][key] != current[section][key]:
+            wanted, running = (json.dumps(v) for v in (merged[section][key],
+                                                      current[section][key]))
+            return (f"changing the swarm's {section}.{key} to {wanted} is not simulated: "
+                    f"the simulated swarm runs with {running}")
+    ca = sent.get("CAConfig") or {}
+    if any(ca.get(k) for k in ("ExternalCAs", "SigningCACert", "SigningCAKey",
+                               "ForceRotate")):
+        return ("the swarm's certificate authority is not simulated: the simulated swarm "
+                "issues no certificates")
+    return ""

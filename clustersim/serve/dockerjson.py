@@ -10,13 +10,14 @@ type, and any error it returns is wrapped as ``invalid JSON: <Go's error>`` (400
 body of nothing but spaces, ``invalid JSON: got EOF while reading request body``; if
 another value follows (``Decoder.More``), ``unexpected content after JSON``.
 
-Go's words, once each: its scanner's syntax errors (golang/go ``src/encoding/json/
-scanner.go``: ``invalid character 'x' looking for beginning of value``, ``unexpected EOF``
-for a body that ends inside a value), its ``UnmarshalTypeError`` (``decode.go``: ``json:
-cannot unmarshal string into Go struct field ContainerSpec.TaskTemplate.ContainerSpec.Env of
-type []string``, :func:`decode`, against the Engine's types in
-:mod:`~clustersim.serve.dockertypes`) and the base64 decoder's ``illegal base64 data at input
-byte N`` for a ``[]byte`` field (``src/encoding/base64/base64.go``, ``decodeQuantum``).
+Go's words, once each: its scanner's syntax errors as a ``json.Decoder`` words them
+(:mod:`~clustersim.serve.gojson`: ``invalid character 'x' looking for beginning of value``,
+``unexpected EOF`` for a body that ends inside a value), its ``UnmarshalTypeError``
+(``decode.go``: ``json: cannot unmarshal string into Go struct field
+ContainerSpec.TaskTemplate.ContainerSpec.Env of type []string``, :func:`decode`, against the
+Engine's types in :mod:`~clustersim.serve.dockertypes`) and the base64 decoder's ``illegal
+base64 data at input byte N`` for a ``[]byte`` field (``src/encoding/base64/base64.go``,
+``decodeQuantum``).
 
 Simplified (what Go does instead): a body nested deeper than the servers' one bound
 (:func:`~clustersim.serve.core.decode_json`; Go's decoder allows 10000 levels) is refused with
@@ -32,15 +33,14 @@ import base64
 import math
 from typing import Any
 
-from clustersim.goformat import go_quote, json_kind
+from clustersim.goformat import json_kind
 from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.dockertypes import NAMED, STRUCTS
+from clustersim.serve.gojson import JSONSyntaxError, value_end
 
 __all__ = ["decode", "decode_network_create", "decode_stored_spec", "read_json"]
 
 _SPACE = " \t\r\n"
-_DIGITS = "0123456789"
-_LITERALS = {"t": "true", "f": "false", "n": "null"}
 
 
 def read_json(request: Request, go_type: str = "") -> Any:
@@ -57,7 +57,10 @@ def read_json(request: Request, go_type: str = "") -> Any:
     start = len(text) - len(text.lstrip(_SPACE))
     if start == len(text):
         raise HttpError(400, "invalid JSON: got EOF while reading request body")
-    end = _value_end(text, start)
+    try:
+        end = value_end(text, start)
+    except JSONSyntaxError as err:
+        raise HttpError(400, f"invalid JSON: {err.message(stream=True)}") from None
     value = decode_json(text[start:end], HttpError(400, "invalid JSON: exceeded max depth"),
                         parse_float=_Float)
     if go_type:
@@ -153,138 +156,6 @@ def _parameter(text: str) -> tuple[str | None, str]:
         return key.lower(), rest[i + 1:]
     value, after = _token(rest)
     return (key.lower(), after) if value else (None, text)
-
-
-def _syntax(char: str, context: str) -> HttpError:
-    """Go's ``SyntaxError`` for ``char`` (``quoteChar``: Go's ``%q`` in single quotes)."""
-    quoted = {"'": "'\\''", '"': "'\"'"}.get(char) or f"'{go_quote(char)[1:-1]}'"
-    return HttpError(400, f"invalid JSON: invalid character {quoted} {context}")
-
-
-def _eof() -> HttpError:
-    return HttpError(400, "invalid JSON: unexpected EOF")
-
-
-def _value_end(text: str, i: int) -> int:
-    """Where the JSON value starting at ``text[i]`` ends, checked as Go's scanner checks
-    it; a body that ends inside it is ``unexpected EOF``."""
-    stack: list[str] = []       # "{" or "[" for each open object or array
-    while True:
-        i = _skip(text, i)      # a value starts here
-        char = text[i]
-        if char in "{[":
-            close = "}" if char == "{" else "]"
-            i = _skip(text, i + 1)
-            if text[i] != close:
-                stack.append(char)
-                if char == "{":
-                    i = _key(text, i)
-                continue
-            i += 1
-        else:
-            i = _scalar_end(text, i)
-        while stack:            # the value ended: a comma, or its container ends
-            i = _skip(text, i)
-            char, top = text[i], stack[-1]
-            if char == ",":
-                i = _key(text, _skip(text, i + 1)) if top == "{" else i + 1
-                break
-            if char != ("}" if top == "{" else "]"):
-                raise _syntax(char, "after object key:value pair" if top == "{"
-                              else "after array element")
-            stack.pop()
-            i += 1
-        else:
-            return i
-
-
-def _skip(text: str, i: int) -> int:
-    """The next character that is no space; ``unexpected EOF`` if there is none."""
-    while i < len(text) and text[i] in _SPACE:
-        i += 1
-    if i == len(text):
-        raise _eof()
-    return i
-
-
-def _key(text: str, i: int) -> int:
-    """An object key and its colon, from ``text[i]``; the value follows."""
-    if text[i] != '"':
-        raise _syntax(text[i], "looking for beginning of object key string")
-    i = _skip(text, _string_end(text, i))
-    if text[i] != ":":
-        raise _syntax(text[i], "after object key")
-    return i + 1
-
-
-def _scalar_end(text: str, i: int) -> int:
-    """The end of the string, number or literal at ``text[i]``."""
-    char = text[i]
-    if char == '"':
-        return _string_end(text, i)
-    if char in _DIGITS or char == "-":
-        return _number_end(text, i)
-    if char in _LITERALS:
-        word = _LITERALS[char]
-        for offset, wanted in enumerate(word[1:], start=1):
-            if i + offset == len(text):
-                raise _eof()
-            if text[i + offset] != wanted:
-                raise _syntax(text[i + offset], f"in literal {word} (expecting '{wanted}')")
-        return i + len(word)
-    raise _syntax(char, "looking for beginning of value")
-
-
-def _string_end(text: str, i: int) -> int:
-    i += 1
-    while i < len(text):
-        char = text[i]
-        if char == '"':
-            return i + 1
-        if char < " ":
-            raise _syntax(char, "in string literal")
-        if char == "\\":
-            i += 1
-            if i == len(text):
-                break
-            if text[i] == "u":
-                for hex_digit in text[i + 1:i + 5]:
-                    if hex_digit not in "0123456789abcdefABCDEF":
-                        raise _syntax(hex_digit, "in \\u hexadecimal character escape")
-                i += 4
-            elif text[i] not in '"\\/bfnrt':
-                raise _syntax(text[i], "in string escape code")
-        i += 1
-    raise _eof()
-
-
-def _number_end(text: str, i: int) -> int:
-    """A JSON number; Go stops at its end (a number at the body's end is complete)."""
-    def digits(j: int) -> int:
-        while j < len(text) and text[j] in _DIGITS:
-            j += 1
-        return j
-
-    def need_digit(j: int, context: str) -> None:
-        if j == len(text):
-            raise _eof()
-        if text[j] not in _DIGITS:
-            raise _syntax(text[j], context)
-
-    if text[i] == "-":
-        i += 1
-        need_digit(i, "in numeric literal")
-    i = i + 1 if text[i] == "0" else digits(i)
-    if i < len(text) and text[i] == ".":
-        need_digit(i + 1, "after decimal point in numeric literal")
-        i = digits(i + 1)
-    if i < len(text) and text[i] in "eE":
-        i += 1
-        if i < len(text) and text[i] in "+-":
-            i += 1
-        need_digit(i, "in exponent of numeric literal")
-        i = digits(i)
-    return i
 
 
 class _Float(float):

@@ -9,8 +9,10 @@ type is refused with the decoder's words) and then through the same Compose read
 ``docker stack deploy`` uses, so the same checks and messages apply, with two exceptions
 where the daemon accepts what a Compose file may not say: a port's protocol and publish
 mode are read as moby's conversion reads them (any case; an unknown one is TCP and ingress,
-without a word), and an ingress port published above 65535 is kept for the swarm, whose
-allocator cannot allocate it (:mod:`clustersim.swarm.mesh`: the service's tasks stay NEW).
+without a word), a target port of 0 or above 65535 is kept as sent (no one checks it,
+:mod:`~clustersim.serve.dockervalidate`), and an ingress port published above 65535 is kept
+for the swarm, whose allocator cannot allocate it (:mod:`clustersim.swarm.mesh`: the
+service's tasks stay NEW).
 """
 
 from __future__ import annotations
@@ -167,14 +169,12 @@ def simulator_spec(body: Any) -> ServiceSpec:
         deploy["endpoint_mode"] = endpoint["mode"]
     check = json_object(container, "healthcheck")
     ports: list[dict[str, Any]] = [
-        {"target": p.get("targetport"), "published": p.get("publishedport") or 0,
+        {"target": p.get("targetport") or 0, "published": p.get("publishedport") or 0,
          "protocol": enum_value(p.get("protocol"), PROTOCOLS),
          "mode": enum_value(p.get("publishmode"), PUBLISH_MODES)}
         for p in [p or {} for p in json_list(endpoint, "ports")]]
-    beyond = [p["mode"] == "ingress" and p["published"] > MAX_PORT for p in ports]
-    service = {"image": container.get("image", ""), "deploy": deploy,
-               "ports": [{**p, "published": 0} if past else p
-                         for p, past in zip(ports, beyond, strict=True)]}
+    readable = [_readable(p) for p in ports]
+    service = {"image": container.get("image", ""), "deploy": deploy, "ports": readable}
     if json_list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
         service["healthcheck"] = {"test": json_list(check, "test"), **{
             key: _duration(check[field]) for key, field in (
@@ -189,12 +189,24 @@ def simulator_spec(body: Any) -> ServiceSpec:
     except ManifestError as err:     # the daemon's words, without the reader's path
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err.message}") from None
     force = template.get("forceupdate") or 0
-    if any(beyond):     # the Compose reader refuses them; the swarm cannot allocate them
+    if readable != ports:       # kept as sent, as the daemon keeps them
         spec = spec.with_changes(ports=tuple(
-            replace(read, published=sent["published"]) if past else read
-            for sent, read, past in zip(ports, spec.ports, beyond, strict=True)))
+            replace(read, target=sent["target"], published=sent["published"])
+            for sent, read in zip(ports, spec.ports, strict=True)))
     return spec.with_changes(stack=stack or spec.stack, force_update=force,
                              unmodelled=_unmodelled(template))
+
+
+def _readable(port: dict[str, Any]) -> dict[str, Any]:
+    """A port as the Compose reader may read it, for one it refuses and the daemon keeps
+    (:mod:`~clustersim.serve.dockervalidate`): a target of 0 or above 65535 is read as 1,
+    an ingress port published above 65535 as one Swarm assigns; :func:`simulator_spec`
+    puts the numbers sent back."""
+    target, published = port["target"], port["published"]
+    if port["mode"] == "ingress" and published > MAX_PORT:
+        published = 0
+    return {**port, "target": target if 1 <= target <= MAX_PORT else 1,
+            "published": published}
 
 
 _MODELLED = {"": ("placement", "forceupdate", "restartpolicy", "runtime"),

@@ -10,10 +10,11 @@ service or network by name, ID or ID prefix that every kind of route makes.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from clustersim.serve.core import ClusterTime, HttpError, WallClock
-from clustersim.serve.dockerspec import engine_spec, overlay
+from clustersim.serve.dockerspec import NS_PER_SECOND, engine_spec, overlay
 from clustersim.serve.dockerstore import StoreVersions, object_id
 from clustersim.swarm import ServiceSpec, SwarmCluster
 
@@ -38,10 +39,21 @@ class DockerState(ClusterTime):
         self.spec_names: dict[str, str] = {}
         """The ``Spec.Name`` a node update gave each node: swarmkit keeps it and shows it,
         nothing else reads it (a node is known by its hostname)."""
+        self.swarm_spec: dict[str, Any] = {
+            "Name": "default", "Labels": {}, "Orchestration": {"TaskHistoryRetentionLimit": 5},
+            "Raft": {"SnapshotInterval": 10000, "KeepOldSnapshots": 0,
+                     "LogEntriesForSlowFollowers": 500, "ElectionTick": 10, "HeartbeatTick": 1},
+            "Dispatcher": {"HeartbeatPeriod": 5 * NS_PER_SECOND},
+            "CAConfig": {"NodeCertExpiry": 7776000 * NS_PER_SECOND},
+            "TaskDefaults": {}, "EncryptionConfig": {"AutoLockManagers": False}}
+        """The swarm's Spec as ``GET /swarm`` shows it: swarmkit's defaults
+        (``api/defaults``), which the simulated swarm runs by, until ``swarm init
+        --force-new-cluster`` merges a Spec into it
+        (:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._force_new_cluster`)."""
         self.versions = StoreVersions()
         """Every object's ``Version.Index`` from one cluster-wide index
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
-        self.versions.write("swarm", None, 0.0)
+        self.versions.write("swarm", self.swarm_key(), 0.0)
         for name in cluster.node_names():
             self._node_version(name)
         self._running = False
@@ -72,6 +84,10 @@ class DockerState(ClusterTime):
             for task in self.cluster.tasks(name.rpartition(".")[0], history=True):
                 if task.name == name:
                     self._task_version(task)
+
+    def swarm_key(self) -> str:
+        """What the swarm's version covers: its Spec."""
+        return json.dumps(self.swarm_spec, sort_keys=True)
 
     def _stamp(self, seconds: float) -> str:
         return self.clock.instant(seconds).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")

@@ -28,14 +28,27 @@ So the served daemon speaks only upstream's words: the course's Compose reader, 
 the body next, keeps its field paths and advice for ``docker stack deploy`` files and the
 Python library. Simplified (what swarmkit does instead): a credential spec is not checked
 (moby refuses one with no source or two, swarmkit one naming a config the service does not
-refer to with a runtime target); a port published above 65535 in host mode, which
-swarmkit's control API stores (the field is a ``uint32``) and no node can publish, is refused
-by the Compose reader, in its words without its field path; a ``TargetPort`` of 0 or above
-65535, which swarmkit stores too (``validateEndpointSpec`` checks published ports only), is
-answered 501, not simulated (:func:`unsimulated`).
-(An unknown port protocol or publish mode is TCP and ingress, as moby converts them, and an
-ingress port above 65535 leaves the service's tasks NEW, as swarmkit's allocator does:
-:mod:`clustersim.serve.dockerspec`.)
+refer to with a runtime target).
+
+A port number is checked by no one on the way in: the field is a ``uint32`` (Go's decoder
+refuses only what does not fit), moby's ``ServiceSpecToGRPC`` copies ``TargetPort`` and
+``PublishedPort`` as they are, and ``validateEndpointSpec`` looks at published ports only
+for dnsrr and duplicates. Only the docker CLI keeps the numbers in range (docker/cli
+``opts/port.go``: ``strconv.ParseUint(value, 10, 16)`` for ``target=`` and
+``published=``, and ``missing mandatory field "target"`` for a target of 0), so a client
+of the API can send any. The daemon stores such a service (201) and the served daemon does
+too, except where the simulator cannot run what follows (:func:`unsimulated`): a host-mode
+port above 65535 becomes a port binding of each task's container (moby
+``daemon/cluster/executor/container/container.go``, ``portBindings``), which each node's
+daemon refuses when it creates the container (``daemon/container.go``,
+``validatePortBindings``: ``invalid port specification: "70000"``), so every task is
+REJECTED; that is answered 501. An ingress port is no binding of the container: a target
+of 0 or above 65535 is kept and the tasks run (the simulator routes to it as to any port;
+the redirect libnetwork sets up inside the task is not simulated), and one published above
+65535 leaves the service's tasks NEW, as swarmkit's allocator does
+(:mod:`clustersim.serve.dockerspec`). A host-mode target of 0 is a container port Engine
+25 accepts (Engine 29 refuses it, moby/moby#51684). An unknown port protocol or publish
+mode is TCP and ingress, as moby converts them.
 """
 
 from __future__ import annotations
@@ -52,6 +65,7 @@ from clustersim.manifests.compose_types import (
     service_name,
 )
 from clustersim.serve.core import HttpError
+from clustersim.swarm.mesh import MAX_PORT
 
 __all__ = ["PUBLISH_MODES", "SERVICE_MODES", "check_service_spec", "enum_value",
            "missing_references", "service_modes", "unsimulated"]
@@ -128,19 +142,24 @@ def service_modes(body: dict[str, Any]) -> list[str]:
 def unsimulated(body: dict[str, Any]) -> str | None:
     """What the folded ServiceSpec ``body`` asks for that the daemon and swarmkit accept but
     the simulator does not run (answered 501 ``Unimplemented``), or None: a job mode
-    (the CLI's ``--mode replicated-job`` and ``global-job``, API 1.41+), or a ``TargetPort``
-    of 0 or above 65535, which swarmkit stores (a ``uint32``) without a check, though no
-    container port has that number."""
+    (the CLI's ``--mode replicated-job`` and ``global-job``, API 1.41+), or a host-mode
+    port above 65535, target or published, whose tasks every node's daemon rejects (the
+    module's docstring)."""
     job = next((m for m in service_modes(body) if m not in _SIMULATED_MODES), None)
     if job is not None:
         return (f"{job.replace('job', '-job')} mode is not simulated: clustersim runs "
                 "replicated and global services only")
     for port in _object(body, "endpointspec").get("ports") or []:
-        target = (port if isinstance(port, dict) else {}).get("targetport") or 0
-        if not 1 <= target <= 65535:
-            return (f"target port {target} is not simulated: swarmkit stores it (a uint32) "
-                    "without a check, but no container port has that number; clustersim runs "
-                    "target ports from 1 to 65535")
+        port = port if isinstance(port, dict) else {}
+        if enum_value(port.get("publishmode"), PUBLISH_MODES) != "host":
+            continue
+        beyond = [n for n in (port.get(k) or 0 for k in ("targetport", "publishedport"))
+                  if n > MAX_PORT]
+        if beyond:
+            return (f"host-mode port {beyond[0]} is not simulated: the daemon stores the "
+                    "service, then each node's daemon rejects its tasks (invalid port "
+                    f'specification: "{beyond[0]}"); clustersim publishes host-mode ports '
+                    f"up to {MAX_PORT}")
     return None
 
 

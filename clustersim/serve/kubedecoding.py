@@ -1,6 +1,7 @@
 """The Kubernetes API server's decoder errors in Go's words: what encoding/json's scanner
 (``src/encoding/json/scanner.go``) and go-yaml (through sigs.k8s.io/yaml's ``YAMLToJSON``) say
-of a body, or a ``continue`` token, they cannot read, from Python's decoders' errors; used by
+of a body, or a ``continue`` token, they cannot read (the scanner's words are
+:mod:`~clustersim.serve.gojson`'s, shared with the Docker daemon); used by
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
 reader (:mod:`~clustersim.serve.kubelists`); the decoding of ``metadata.managedFields``
 (:func:`managed_fields_error`). Also the order in which the API server's strict
@@ -12,26 +13,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from clustersim.goformat import TimeParseError, go_quote, json_kind, parse_rfc3339
+from clustersim.goformat import TimeParseError, json_kind, parse_rfc3339
 from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
+from clustersim.serve.gojson import syntax_error
 
 __all__ = ["decoded_order", "decoder_error", "managed_fields_error"]
-
-_GO_LOOKING_FOR = {"Expecting value": "looking for beginning of value",
-                   "Expecting property name enclosed in double quotes":
-                       "looking for beginning of object key string",
-                   "Expecting ':' delimiter": "after object key",
-                   "Extra data": "after top-level value"}
-"""Python's :class:`json.JSONDecodeError` messages as Go's ``encoding/json`` scanner words the
-same mistake (``invalid character 'x' ...``, scanner.go)."""
-
-_GO_IN_STRING = {"Invalid control character at": "in string literal",
-                 "Invalid \\escape": "in string escape code",
-                 "Invalid \\uXXXX escape": "in \\u hexadecimal character escape"}
-"""Python's errors inside a string as Go's scanner words them (``stateInString``,
-``stateInStringEsc``, ``stateInStringEscU``...); the character Go names is the one after the
-backslash, or the first of the four after ``\\u`` that is no hex digit."""
 
 
 def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
@@ -39,69 +26,28 @@ def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError
     encoding/json's for JSON, go-yaml's (``yaml: line N: ...``, through sigs.k8s.io/yaml's
     ``YAMLToJSON``) for YAML.
 
-    A string cut short, or whose text ends in the middle of an escape, is Go's ``unexpected
-    end of JSON input`` (``json.Unmarshal`` checks the whole text first, ``checkValid``); a
-    control character or a bad escape in a string names the character as Go's scanner does
-    (:data:`_GO_IN_STRING`).
+    Where Python's decoder refuses a JSON text, Go's scanner reads the same text, as
+    ``json.Unmarshal`` checks it whole first (``checkValid``,
+    :func:`~clustersim.serve.gojson.syntax_error`): its first mistake in Go's words, and
+    ``unexpected end of JSON input`` for a text cut short (or, cut in a literal, a number
+    or an escape, the space ``scanner.eof`` adds: ``invalid character ' ' in literal true
+    (expecting 'e')``). Python reads ``NaN`` and ``Infinity``, which Go refuses: a caller
+    that refuses them raises the error with the constant as its text.
 
-    Simplified where the detail differs from Go's: Python's decoders stand in for Go's, and
-    a character past ASCII in a UTF-8 body is quoted whole (Go quotes its first byte; a
-    ``continue`` token, read a byte a character, is quoted as Go quotes it). YAML's words are
+    Simplified where the detail differs from Go's: a character past ASCII in a UTF-8 body
+    is quoted whole (Go quotes its first byte; a ``continue`` token, read a byte a
+    character, is quoted as Go quotes it). YAML's words are
     PyYAML's, which follow libyaml's as go-yaml does but may add the context (``while parsing
     a block mapping``), and count lines from 1 where go-yaml gives a parser error's line from
     0; the simulator's own bounds (nesting, aliases) keep the loader's words; a body that is
     not UTF-8 is refused with Python's words where Go reads a JSON string's bad bytes as
     U+FFFD."""
     if isinstance(err, json.JSONDecodeError):
-        at = err.doc[err.pos] if err.pos < len(err.doc) else ""
-        if err.msg in _GO_IN_STRING:
-            at = _named_in_string(err.msg, err.doc, err.pos)
-        words = _GO_LOOKING_FOR.get(err.msg) or _GO_IN_STRING.get(err.msg) or (
-            _after_element(err.doc[:err.pos]) if err.msg == "Expecting ',' delimiter" else None)
-        if err.msg.startswith("Unterminated string") or (words and not at):
-            return "unexpected end of JSON input"
-        return f"invalid character {_go_quote_char(at)} {words}" if words else str(err)
+        return syntax_error(err.doc) or str(err)    # Go refuses all Python refuses
     if isinstance(err, ManifestError):
         why = err.message.removeprefix("the text is not valid YAML or JSON: ")
         return f"yaml: line {err.line}: {why}" if err.line else f"yaml: {why}"
     return str(err)
-
-
-def _after_element(before: str) -> str:
-    """Go's words for a missing ``,``: after the innermost open object's or array's last
-    element in ``before`` (the text up to the mistake, which Python's decoder has read)."""
-    opened: list[str] = []
-    in_string = escaped = False
-    for char in before:
-        if in_string:
-            in_string = escaped or char != '"'
-            escaped = not escaped and char == "\\"
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            opened.append(char)
-        elif char in "]}":
-            opened.pop()
-    return "after array element" if opened[-1:] == ["["] else "after object key:value pair"
-
-
-def _named_in_string(msg: str, doc: str, pos: int) -> str:
-    """The character Go's scanner stops at for Python's error ``msg`` at ``pos`` in a string
-    (:data:`_GO_IN_STRING`), or "" where the text ends first."""
-    if msg == "Invalid control character at":
-        return doc[pos]
-    if msg == "Invalid \\escape":          # pos is the backslash's
-        return doc[pos + 1: pos + 2]
-    digits = doc[pos + 1: pos + 5]          # pos is the u's
-    return next((c for c in digits if c not in "0123456789abcdefABCDEF"), "")
-
-
-def _go_quote_char(char: str) -> str:
-    """A character quoted as encoding/json's ``quoteChar`` quotes it in a syntax error
-    (``strconv.Quote``'s escapes, :func:`~clustersim.goformat.go_quote`)."""
-    if char in "'\"":
-        return "'\\''" if char == "'" else "'\"'"
-    return "'" + go_quote(char)[1:-1] + "'"
 
 
 def decoded_order(found: list[UnknownField], content_type: str, patch: bool) -> list[str]:

@@ -292,6 +292,59 @@ def test_forcing_a_new_cluster_with_every_manager_down_is_a_503_not_a_500():
         assert server.cluster.raft.managers == ["manager-1", "manager-2", "manager-3"]
 
 
+@pytest.mark.parametrize(("init", "status", "message"), [
+    ({"ListenAddr": ""}, 400, 'invalid ListenAddr "": invalid empty address'),
+    ({"Spec": {"Name": "prod"}}, 400, 'swarm spec must be named "default"'),
+    ({"AutoLockManagers": True}, 501, "autolock is not simulated: the simulated swarm is "
+     "never locked (its managers' keys are not encrypted)"),
+    ({"Spec": {"EncryptionConfig": {"AutoLockManagers": True}}}, 501, "changing the swarm's "
+     "EncryptionConfig.AutoLockManagers to true is not simulated: the simulated swarm runs "
+     "with false"),
+    ({"Spec": {"Dispatcher": {"HeartbeatPeriod": 10**10}}}, 501, "changing the swarm's "
+     "Dispatcher.HeartbeatPeriod to 10000000000 is not simulated: the simulated swarm runs "
+     "with 5000000000"),
+    ({"Spec": {"CAConfig": {"ExternalCAs": [{"Protocol": "cfssl", "URL": "https://ca"}]}}},
+     501, "the swarm's certificate authority is not simulated: the simulated swarm issues no "
+     "certificates"),
+])
+def test_a_forced_init_the_daemon_refuses_leaves_the_swarm_as_it_was(server, init, status,
+                                                                      message):
+    """``validateAndSanitizeInitRequest``'s 400s, and the settings the simulated swarm cannot
+    run by (501): the body's ``Spec`` had been ignored, so each was a 200."""
+    before = requests.get(f"{server.url}/v1.44/swarm", timeout=10).json()
+    managers = list(server.cluster.raft.managers)
+    sent = requests.post(f"{server.url}/v1.44/swarm/init", timeout=10, json={
+        "ListenAddr": "0.0.0.0:2377", "ForceNewCluster": True, **init})
+    assert (sent.status_code, sent.json()["message"]) == (status, message)
+    assert requests.get(f"{server.url}/v1.44/swarm", timeout=10).json() == before
+    assert server.cluster.raft.managers == managers
+
+
+def test_a_forced_init_merges_the_spec_sent_into_the_swarms(server):
+    """``MergeSwarmSpecToGRPC``: what is sent and not empty replaces the swarm's, the rest
+    stays (a second init without labels keeps them), and each init takes the next version
+    (swarmkit's ``UpdateCluster``). Field names match in any case, as Go's decoder
+    matches them (``forcenewcluster`` had been taken for a plain init: 503)."""
+    def swarm() -> dict:
+        return requests.get(f"{server.url}/v1.44/swarm", timeout=10).json()
+
+    first = swarm()
+    raft = first["Spec"]["Raft"]
+    versions = [first["Version"]["Index"]]
+    for spec, kept in (
+            ({"Labels": {"env": "prod"}, "Raft": {"KeepOldSnapshots": 3,
+                                                  "LogEntriesForSlowFollowers": 0}}, 3),
+            ({"Raft": {"KeepOldSnapshots": 0}}, 0)):      # a pointer: 0 is sent, and kept
+        sent = requests.post(f"{server.url}/v1.44/swarm/init", timeout=10, json={
+            "listenaddr": "0.0.0.0:2377", "forcenewcluster": True, "spec": spec})
+        assert sent.status_code == 200, sent.text
+        now = swarm()
+        assert now["Spec"] == {**first["Spec"], "Labels": {"env": "prod"},
+                               "Raft": {**raft, "KeepOldSnapshots": kept}}
+        versions.append(now["Version"]["Index"])
+    assert versions == sorted(set(versions))
+
+
 def test_bad_update_requests_get_the_daemons_errors(server):
     """A node's labels of the wrong type were a 500 with a Python error; a service version
     that is no number a 500 'update out of sequence' (moby's router refuses it first)."""
@@ -701,16 +754,19 @@ _IMAGE = {"ContainerSpec": {"Image": "nginx"}}
      "must specify only one service mode"),
     ({"TaskTemplate": _IMAGE, "Mode": {"Global": {}, "GlobalJob": {}}}, 400,
      "must specify only one service mode"),
-    # swarmkit stores any uint32 TargetPort (validateEndpointSpec checks published ports):
-    # not simulated, said so, instead of the Compose reader's pydantic words
-    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [{"TargetPort": 70000}]}}, 501,
-     "rpc error: code = Unimplemented desc = target port 70000 is not simulated: swarmkit "
-     "stores it (a uint32) without a check, but no container port has that number; "
-     "clustersim runs target ports from 1 to 65535"),
-    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [{"PublishedPort": 8080}]}}, 501,
-     "rpc error: code = Unimplemented desc = target port 0 is not simulated: swarmkit "
-     "stores it (a uint32) without a check, but no container port has that number; "
-     "clustersim runs target ports from 1 to 65535"),
+    # a host-mode port above 65535 is stored, and each node's daemon rejects the tasks'
+    # containers (validatePortBindings): not simulated, said so with what Docker does (the
+    # published one had been refused with the Compose reader's words)
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [
+        {"TargetPort": 70000, "PublishMode": "host"}]}}, 501,
+     "rpc error: code = Unimplemented desc = host-mode port 70000 is not simulated: the "
+     "daemon stores the service, then each node's daemon rejects its tasks (invalid port "
+     'specification: "70000"); clustersim publishes host-mode ports up to 65535'),
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [
+        {"TargetPort": 80, "PublishedPort": 65536, "PublishMode": "host"}]}}, 501,
+     "rpc error: code = Unimplemented desc = host-mode port 65536 is not simulated: the "
+     "daemon stores the service, then each node's daemon rejects its tasks (invalid port "
+     'specification: "65536"); clustersim publishes host-mode ports up to 65535'),
 ])
 def test_a_refused_service_spec_gets_the_daemons_and_swarmkits_words(server, spec, status,
                                                                      message):
@@ -840,6 +896,31 @@ def test_an_ingress_port_above_65535_leaves_the_tasks_new(server, client):
     assert [t["Status"]["State"] for t in service.tasks(filters={"desired-state": "running"})
             ] == ["running"]
     assert server.cluster.mesh.published_ports() == {8080: "web"}
+
+
+@pytest.mark.parametrize("port", [
+    {"TargetPort": 70000, "PublishedPort": 8080},
+    {"TargetPort": 4294967295, "PublishedPort": 8080},
+    {"PublishedPort": 8080},                                    # a target of 0
+    {"TargetPort": 0, "PublishedPort": 8080, "PublishMode": "host"},
+])
+def test_a_target_port_out_of_range_is_stored_as_the_daemon_stores_it(server, port):
+    """No one checks ``TargetPort`` on the way in (moby's ``ServiceSpecToGRPC`` copies it,
+    swarmkit's ``validateEndpointSpec`` looks at published ports; only the docker CLI's
+    ``opts/port.go`` keeps it to 1-65535): the service is created (201) with the port as
+    sent and its task runs. The served daemon had answered 501."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [port]}})
+    assert created.status_code == 201, created.text
+    [stored] = requests.get(f"{server.url}/v1.44/services/web", timeout=10).json()[
+        "Spec"]["EndpointSpec"]["Ports"]
+    assert (stored["TargetPort"], stored["PublishedPort"]) == (
+        port.get("TargetPort", 0), port["PublishedPort"])
+    assert [(p.target, p.published) for p in server.cluster.services["web"].spec.ports] == [
+        (port.get("TargetPort", 0), 8080)]
+    server.cluster.run(until=server.cluster.clock.now + 60)
+    tasks = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
+    assert [t["Status"]["State"] for t in tasks] == ["running"]
 
 
 @pytest.mark.parametrize(("subnet", "problem"), [

@@ -13,6 +13,7 @@ moves simulated time only through ``step``, so they run detached (``-d``) and th
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -116,6 +117,36 @@ def test_swarm_init_force_new_cluster_recovers_a_lost_quorum(docker_cli, tmp_pat
         assert docker("service", "ls", "--format", "{{.Replicas}}") == ["3/3"]
         refused = docker.run("swarm", "init", ok=False)       # without the flag: still 503
         assert "This node is already part of a swarm" in refused.stderr
+
+
+def test_swarm_init_force_new_cluster_applies_the_spec_its_flags_send(docker):
+    """moby's ``Init`` merges the ``Spec`` the CLI's flags fill (docker/cli
+    ``cli/command/swarm/opts.go``, ``mergeSwarmSpec``: the flags given only) into the
+    swarm's (``initClusterSpec``, ``MergeSwarmSpecToGRPC``) and stores it with the next
+    version; it had been ignored. A setting the simulated swarm runs by is refused (501)
+    unless it stays as it is, and a certificate expiry under swarmkit's minimum fails the
+    update once the cluster is forced (500), leaving the Spec as it was."""
+    def cluster() -> dict:
+        return json.loads(docker("info", "--format", "{{json .Swarm.Cluster}}")[0])
+
+    before = cluster()
+    docker("swarm", "init", "--force-new-cluster", "--cert-expiry", "720h",
+           "--snapshot-interval", "5000", "--max-snapshots", "2", "--task-history-limit", "5")
+    after = cluster()
+    assert after["Spec"] == {**before["Spec"],
+                             "CAConfig": {"NodeCertExpiry": 720 * 3600 * 10**9},
+                             "Raft": {**before["Spec"]["Raft"], "SnapshotInterval": 5000,
+                                      "KeepOldSnapshots": 2}}
+    assert after["Version"]["Index"] > before["Version"]["Index"]
+    refused = docker.run("swarm", "init", "--force-new-cluster", "--task-history-limit", "10",
+                         ok=False)
+    assert "changing the swarm's Orchestration.TaskHistoryRetentionLimit to 10 is not " \
+        "simulated: the simulated swarm runs with 5" in refused.stderr
+    refused = docker.run("swarm", "init", "--force-new-cluster", "--cert-expiry", "30m",
+                         ok=False)
+    assert "error updating cluster settings: rpc error: code = InvalidArgument desc = " \
+        "minimum certificate expiry time is: 1h0m0s" in refused.stderr
+    assert cluster()["Spec"] == after["Spec"]
 
 
 def test_node_ls_inspect_update(docker):

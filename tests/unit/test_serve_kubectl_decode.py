@@ -47,6 +47,17 @@ def _answer(method: str, path: str, body: bytes, media: str, setup: bytes = b"")
     ('[1 2]', "invalid character '2' after array element", "5b3120325d"),
     ('{"kind": "Pod" "apiVersion": "v1"}', "invalid character '\"' after object "
      "key:value pair", '{"kind": "Pod" "apiVersion": " ...'),
+    # Go's scanner, where Python's decoder had stopped elsewhere ("Expecting value" at the
+    # '-' or the 't', "Expecting ',' delimiter" at the '.'): a number or a literal read on
+    ('{"kind": "Pod", "spec": -}', "invalid character '}' in numeric literal",
+     '{"kind": "Pod", "spec": -}'),
+    ('{"kind": "Pod", "spec": trux}', "invalid character 'x' in literal true (expecting "
+     "'e')", '{"kind": "Pod", "spec": trux}'),
+    ('{"kind": "Pod", "spec": 1.x}', "invalid character 'x' after decimal point in numeric "
+     "literal", '{"kind": "Pod", "spec": 1.x}'),
+    # cut in a literal or an escape: scanner.eof's space, not "unexpected end"
+    ('{"kind": tru', "invalid character ' ' in literal true (expecting 'e')", '{"kind": tru'),
+    ('{"kind": "Po\\', "invalid character ' ' in string escape code", '{"kind": "Po\\'),
 ])
 def test_a_create_whose_json_cannot_be_read_names_the_kind_expected(body, why, summary):
     """The JSON serializer reads the body's kind first (``SimpleMetaFactory.Interpret``):
