@@ -5,7 +5,8 @@ of a body, or a ``continue`` token, they cannot read (the scanner's words are
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
 reader (:mod:`~clustersim.serve.kubelists`); the decoding of ``metadata.managedFields``
 (:func:`managed_fields_error`). Also the order in which the API server's strict
-decoding lists an object's unknown fields (:func:`decoded_order`).
+decoding lists an object's unknown fields (:func:`decoded_order`), and the refusal of the
+constants Python reads and Go does not (:func:`refuse_constant`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 from clustersim.serve.gojson import syntax_error
 
-__all__ = ["decoded_order", "decoder_error", "managed_fields_error"]
+__all__ = ["decoded_order", "decoder_error", "managed_fields_error", "refuse_constant"]
 
 
 def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
@@ -48,6 +49,13 @@ def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError
         why = err.message.removeprefix("the text is not valid YAML or JSON: ")
         return f"yaml: line {err.line}: {why}" if err.line else f"yaml: {why}"
     return str(err)
+
+
+def refuse_constant(constant: str) -> Any:
+    """Refuse ``NaN``, ``Infinity`` or ``-Infinity``, which Python's decoder reads and Go's
+    refuses: passed as ``parse_constant``, it raises the error :func:`decoder_error` words
+    from the constant itself (``invalid character 'N' looking for beginning of value``)."""
+    raise json.JSONDecodeError("Expecting value", constant, 0)
 
 
 def decoded_order(found: list[UnknownField], content_type: str, patch: bool) -> list[str]:

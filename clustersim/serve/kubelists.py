@@ -45,7 +45,7 @@ from typing import Any
 from clustersim.goformat import NumError, json_kind, parse_int
 from clustersim.manifests.kubernetes_errors import aggregate, invalid, unsupported
 from clustersim.serve.core import HttpError, Request, decode_json
-from clustersim.serve.kubedecoding import decoder_error
+from clustersim.serve.kubedecoding import decoder_error, refuse_constant
 from clustersim.serve.kubeversions import ResourceVersions
 
 __all__ = ["MIN_REQUEST_TIMEOUT", "UNKNOWN_REASON", "WATCH_LIMIT", "WATCH_POLL",
@@ -260,7 +260,7 @@ def _decode_continue(token: str, current: int) -> tuple[str, int]:
     text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("latin-1")
     try:          # latin-1: each byte one character, as Go's scanner reads bytes
         found = decode_json(text, refused(": exceeded max depth"),
-                            parse_constant=_not_json)
+                            parse_constant=refuse_constant)
     except json.JSONDecodeError as err:
         raise refused(f": {decoder_error(err)}") from None
     if found is not None and not isinstance(found, dict):
@@ -291,11 +291,6 @@ def _decode_continue(token: str, current: int) -> tuple[str, int]:
     if cleaned != key:
         raise refused(f": {fields['start']}")
     return cleaned[1:], fields["rv"] if fields["rv"] > 0 else current
-
-
-def _not_json(constant: str) -> Any:
-    """``NaN`` and ``Infinity``, which Python's decoder reads and Go's refuses."""
-    raise json.JSONDecodeError("Expecting value", constant, 0)
 
 
 _URL_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")

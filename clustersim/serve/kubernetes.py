@@ -140,6 +140,7 @@ from clustersim.serve.kubedecoding import (
     decoded_order,
     decoder_error,
     managed_fields_error,
+    refuse_constant,
     type_error,
 )
 from clustersim.serve.kubefieldmanager import (
@@ -884,7 +885,8 @@ class KubernetesBackend(ClusterTime):
                 # past the servers' one bound: Go's words (encoding/json, scanner.go)
                 too_deep = _unreadable(into, request.body, "exceeded max depth", json_body=True,
                                        interpret=interpret)
-                return decode_json(text, too_deep) if text.strip() else {}
+                return decode_json(text, too_deep, parse_constant=refuse_constant) if (
+                    text.strip()) else {}
         except (UnicodeDecodeError, json.JSONDecodeError, ManifestError) as err:
             raise _unreadable(into, request.body, decoder_error(err),
                               json_body=not isinstance(err, ManifestError),

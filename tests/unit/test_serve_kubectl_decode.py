@@ -58,6 +58,10 @@ def _answer(method: str, path: str, body: bytes, media: str, setup: bytes = b"")
     # cut in a literal or an escape: scanner.eof's space, not "unexpected end"
     ('{"kind": tru', "invalid character ' ' in literal true (expecting 'e')", '{"kind": tru'),
     ('{"kind": "Po\\', "invalid character ' ' in string escape code", '{"kind": "Po\\'),
+    # NaN and Infinity, which Python's decoder reads: Go's scanner refuses them
+    ('{"kind": "Pod", "spec": NaN}', "invalid character 'N' looking for beginning of value",
+     '{"kind": "Pod", "spec": NaN}'),
+    ('{"x": -Infinity}', "invalid character 'I' in numeric literal", '{"x": -Infinity}'),
 ])
 def test_a_create_whose_json_cannot_be_read_names_the_kind_expected(body, why, summary):
     """The JSON serializer reads the body's kind first (``SimpleMetaFactory.Interpret``):
