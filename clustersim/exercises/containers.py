@@ -78,8 +78,11 @@ def check_namespaces(answer: object) -> None:
 # ---- containers: cgroup limits ------------------------------------------------------------
 
 CPU_PERIOD = 100_000
-"""µs: the CFS period runc writes into ``cpu.max`` (opencontainers/runc, cgroup v2;
-Docker's ``--cpus`` is NanoCPUs, converted as ``quota = cpus × period``)."""
+"""µs: the CFS period in ``cpu.max`` (cgroup v2), chosen above runc, which writes what the
+OCI ``config.json`` gives it: dockerd converts ``--cpus`` (NanoCPUs) to this period and
+``quota = NanoCPUs × period / 1e9`` (moby ``daemon/daemon_unix.go``), and the kubelet's
+``cpuCFSQuotaPeriod`` defaults to the same 100 ms (kubernetes/kubernetes
+``pkg/kubelet/apis/config/v1beta1/defaults.go``)."""
 
 CGROUP_CONTAINERS = {
     "docker run --memory 256m --cpus 0.5": {"memory": "256Mi", "cpu": "500m"},

@@ -130,7 +130,11 @@ _JOB_HINTS = {
                  "kube-scheduler: it filters the machines, then scores those left).",
     "recovery from machine failure": "Starting elsewhere what a dead machine ran is recovery "
                                      "from machine failure (in Kubernetes, controllers such "
-                                     "as the ReplicaSet controller recreate the lost Pods).",
+                                     "as the ReplicaSet controller recreate the lost Pods "
+                                     "once they are evicted: by default about six minutes "
+                                     "after the machine stops answering, 50 s before it is "
+                                     "marked unreachable, then the Pods' 300 s toleration of "
+                                     "node.kubernetes.io/unreachable).",
     "discovery": "Finding where copies run now, by a name that does not change, is discovery "
                  "(in Kubernetes, a Service: its EndpointSlices follow the Pods).",
     "rolling updates": "Replacing copies a few at a time is a rolling update (in Kubernetes, "

@@ -156,8 +156,11 @@ def check_filter_rank(feasible: object, chosen: object) -> None:
                     _FILTER_HINTS.get(chosen, "; ".join(verdicts[chosen].reasons)))
     if chosen != best:
         raise Wrong(f"{chosen} is not the scheduler's choice.",
-                    "Ranking prefers the node that would be least allocated after placing the "
-                    "Pod, in proportion to its size: compare the free share of CPU and memory.")
+                    "Ranking adds up plugins' scores, and NodeResourcesFit decides here: it "
+                    "prefers the node that would be least allocated after placing the Pod, in "
+                    "proportion to its size (compare the free share of CPU and memory). "
+                    "NodeResourcesBalancedAllocation, which prefers CPU and memory used evenly, "
+                    "leans a little the other way.")
 
 
 # ---- orchestration: editing by hand against the loops ----------------------------------------

@@ -54,6 +54,10 @@ def _kubectl(command: object) -> list[str]:
     if words[0] != "kubectl":
         raise Wrong(f"The command starts with {words[0]!r}, not kubectl.",
                     "Every command in this exercise starts with kubectl.")
+    if _substitutes(words):
+        raise Wrong("The command uses shell substitution (`...` or $(...)), and the check runs "
+                    "no shell: kubectl alone is run, with your words as they are.",
+                    "Write the value itself where the substitution stands, such as frontend.")
     if NEWLINE in words:
         raise Wrong("The answer holds two commands, one on each line: a shell runs each line "
                     "as a command of its own.", _ONE_LINE)
@@ -66,6 +70,15 @@ def _kubectl(command: object) -> list[str]:
                     "check needs the command to finish.",
                     f"Leave out {watch.split('=')[0]}: the command then prints once and ends.")
     return words
+
+
+def _substitutes(words: list[str]) -> bool:
+    """Whether ``words`` (of :func:`shell_words`) hold a command substitution, which a shell
+    would run before kubectl: a backquote, or ``$(`` (split by the reader into ``$`` and
+    ``(``, or kept whole inside quotes). Simplified: in single quotes a shell would not
+    substitute, and a check still refuses it, as no kubectl answer here needs either."""
+    return any("`" in word or "$(" in word or (word.endswith("$") and following == "(")
+               for word, following in zip(words, [*words[1:], ""], strict=True))
 
 
 def _watches(word: str) -> bool:
@@ -121,12 +134,34 @@ def kubectl_verb(words: list[str]) -> tuple[str, list[str]]:
     return verb, words[index + 1:]
 
 
+_ERROR_HINTS = (
+    ("Error from server (NotFound):",
+     "kubectl understood the command, but the API server has no object of that kind and name "
+     "in that namespace (the error names what it looked for): `kubectl get deployments` lists "
+     "the shop's, which run in the namespace default."),
+    ("Expected replicas to be ",
+     "kubectl understood the command, but its precondition did not hold: with "
+     "--current-replicas it scales only an object that has that many replicas now, and the "
+     "error says how many it has. Give that number, or leave the flag out."),
+)
+"""What a kubectl error that is not about the command line means, by its first words:
+``Error from server (NotFound): ...`` is the API server's 404 as kubectl prints it
+(``kubectl/pkg/cmd/util/helpers.go``, ``StandardErrorMessage``), ``Expected replicas to be
+3, was 2`` a failed ``--current-replicas`` (``kubectl/pkg/scale/scale.go``,
+``PreconditionError``)."""
+
+
 def _run(server: Server, words: list[str]) -> subprocess.CompletedProcess[str]:
-    """kubectl run with the learner's ``words`` (the comment the shell drops left out)."""
+    """kubectl run with the learner's ``words`` (the comment the shell drops left out); an
+    error is answered with what it means (:data:`_ERROR_HINTS`), any other with where to
+    look in the command."""
     result = server.run(shlex.join(words), timeout=60)
     if result.returncode != 0:
-        raise Wrong(f"kubectl answered with an error: {result.stderr.strip()}",
+        error = result.stderr.strip()
+        hint = next((hint for start, hint in _ERROR_HINTS
+                     if error.removeprefix("error: ").startswith(start)),
                     "Read the error: it names the part of the command it did not understand.")
+        raise Wrong(f"kubectl answered with an error: {error}", hint)
     return result
 
 

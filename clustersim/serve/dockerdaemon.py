@@ -33,8 +33,10 @@ nothing here implements the later versions' changes, so the simulated daemon is 
 rather than a newer Engine claiming an older API."""
 API_VERSION = "1.44"
 MIN_API_VERSION = "1.24"
-"""Engine 25.0's default minimum (moby ``api/common.go``; raised from 1.12 for v25.0, and to
-1.44 in v29)."""
+"""Engine 25.0's default minimum (moby ``api/common.go``; raised from 1.12 for v25.0), the one
+that matches :data:`ENGINE_VERSION`. Later Engines moved it: v29.0 to 1.44, and v29.3.0 back
+down to 1.40, Docker 19.03's (moby/moby#52067,
+https://github.com/moby/moby/releases/tag/v29.3.0)."""
 
 
 def _version_key(version: str) -> tuple[int, int]:

@@ -295,8 +295,9 @@ class KubernetesBackend(ClusterTime):
 
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
-                "kubectl finds it through a kubeconfig file (write_kubeconfig(url, path) "
-                "writes one):")
+                "kubectl finds it through a kubeconfig file, and this server wrote one: run "
+                "these lines in the shell\nwhere you type kubectl (then `kubectl config view` "
+                "shows the kubeconfig, `kubectl get nodes`\nasks the server):")
 
     def error(self, err: HttpError) -> Response:
         reason = err.reason or {400: "BadRequest", 404: "NotFound", 405: "MethodNotAllowed",

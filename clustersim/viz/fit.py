@@ -15,17 +15,27 @@ from clustersim.node import Node
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.text import escape
 
-__all__ = ["SLIDER_PAD_PX", "fit_figure", "fit_trace"]
+__all__ = ["SLIDER_PAD_PX", "copies", "fit_figure", "fit_trace", "fit_verb"]
 
 SLIDER_PAD_PX = 70
 """Room between the plot and a slider below it: the x axis' numbers and a one-line title."""
+
+
+def copies(count: int) -> str:
+    """``count`` with its noun in agreement: ``1 copy``, ``0 copies``, ``4 copies``."""
+    return f"{count} {'copy' if count == 1 else 'copies'}"
+
+
+def fit_verb(count: int) -> str:
+    """The verb after :func:`copies` of ``count``: ``1 copy fits``, ``4 copies fit``."""
+    return "fits" if count == 1 else "fit"
 
 
 def fit_trace(nodes: Sequence[Node], cpu_millis: int, memory: str) -> go.Bar:
     """One bar per node: copies of a ``cpu_millis``/``memory`` workload that fit on it."""
     counts = [pods_that_fit(n, f"{cpu_millis}m", memory) for n in nodes]
     hover = [
-        f"{escape(n.name)}: {c} copies fit<br>node has {n.cpu_millis} m CPU, "
+        f"{escape(n.name)}: {copies(c)} {fit_verb(c)}<br>node has {n.cpu_millis} m CPU, "
         f"{n.memory_bytes / 2**30:g} GiB memory, room for {n.max_pods} pods"
         for n, c in zip(nodes, counts, strict=True)
     ]

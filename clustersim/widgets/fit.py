@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from clustersim.capacity import pods_that_fit, total_that_fit
 from clustersim.node import Node
-from clustersim.viz.fit import fit_figure, fit_trace
+from clustersim.viz.fit import copies, fit_figure, fit_trace, fit_verb
 from clustersim.viz.palette import base_layout
 from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, follow
@@ -25,8 +25,8 @@ def fit_summary(nodes: Sequence[Node], cpu_millis: int, memory: str) -> str:
         f"{html.escape(n.name)}: {pods_that_fit(n, f'{cpu_millis}m', memory)}" for n in nodes
     )
     return (
-        f"<p><strong>{total} copies</strong> of a pod requesting {cpu_millis}m CPU and "
-        f"{html.escape(memory)} memory fit on this cluster ({per_node}).</p>"
+        f"<p><strong>{copies(total)}</strong> of a pod requesting {cpu_millis}m CPU and "
+        f"{html.escape(memory)} memory {fit_verb(total)} on this cluster ({per_node}).</p>"
     )
 
 

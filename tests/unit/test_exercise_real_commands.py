@@ -96,6 +96,30 @@ def test_scale_command_wrong_answers(command, hint):
     assert "does not scale" not in feedback.message   # false of patch, apply and edit
 
 
+@pytest.mark.parametrize(("command", "hint"), [
+    # kubectl understood both: each was told to find "the part it did not understand"
+    ("kubectl scale rs frontend --replicas=4", "no object of that kind and name"),
+    ("kubectl scale deployment frontend --replicas=4 -n shop", "no object of that kind"),
+    ("kubectl scale deployment frontend --current-replicas=3 --replicas=4",
+     "its precondition did not hold"),
+])
+def test_an_error_about_the_cluster_is_not_blamed_on_the_command_line(command, hint):
+    feedback = check_scale_command(command)
+    assert not feedback.passed and hint in feedback.hint
+    assert "did not understand" not in feedback.hint
+
+
+@pytest.mark.parametrize("command", [
+    "kubectl scale deployment `echo frontend` --replicas=4",     # was a NotFound of "%60echo"
+    "kubectl scale deployment $(echo frontend) --replicas=4",    # was "a shell pipe"
+    'kubectl scale deployment "$(echo frontend)" --replicas=4',
+])
+def test_a_shell_substitution_is_said_not_to_run(command):
+    feedback = check_scale_command(command)
+    assert not feedback.passed and "shell substitution" in feedback.message
+    assert "Write the value itself" in feedback.hint
+
+
 def test_an_untouched_starter_is_answered_as_in_every_exercise():
     """None was 'The answer must be a kubectl command, as a string' here and 'You have not
     answered yet' in the first lab's exercises: one rule, answers.answered."""

@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.request
 from contextlib import redirect_stdout
+from pathlib import Path
 
 import pytest
 
@@ -141,6 +142,11 @@ def test_cli_serves_until_stopped_and_prints_how_to_connect():
     assert ready.wait(10)
     text = out.getvalue()
     assert "export KUBECONFIG=" in text and "http://127.0.0.1:" in text
+    # a shell user's words: the banner named a Python call, write_kubeconfig(url, path)
+    assert "write_kubeconfig" not in text and "kubectl config view" in text
+    kubeconfig = text.split("export KUBECONFIG=")[1].split()[0]
+    url = text.split(" at ")[1].split()[0]
+    assert f"server: {url}" in Path(kubeconfig).read_text()   # the file it names is written
     stop.set()
     thread.join(10)
     assert result == [0] and "stopped" in out.getvalue()

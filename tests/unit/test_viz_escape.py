@@ -126,6 +126,8 @@ NOT_VIEWS = {
     "refresh": "updates a FigureWidget with traces from capacity_traces (tested)",
     "capacity_traces": "x and y of capacity_panels' traces, no text",
     "task_counts": "counts, no text",
+    "copies": "a count and its noun, no learner input",
+    "fit_verb": "a verb for a count, no learner input",
     "water_marks": "counts, no text",
     "owner_colors": "colours keyed by owner; the text goes through cluster_map (tested)",
     "decision_figure": "draws the course's own data (features.yaml), no learner input",
