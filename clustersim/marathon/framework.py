@@ -232,7 +232,7 @@ class Marathon(SchedulerActions, Framework):
         if spec_id not in self.apps:
             raise ValueError(f"no app or pod {spec_id!r} is running")
         self._check_locks({spec_id}, force)
-        deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]])
+        deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]], self.root)
         self._versions.store(spec_id, self.root.run_specs[spec_id], self.root.kinds[spec_id],
                              deployment.number, restart=True)
         return deployment
@@ -317,7 +317,17 @@ class Marathon(SchedulerActions, Framework):
         the apps and pods it touched back to what they were before (later changes to other
         run specs stay: no later change can have touched these while the deployment ran,
         it would have needed ``force`` and cancelled it); without it (``?force=true``) the
-        deployment just stops and the apps keep their new definitions."""
+        deployment just stops and the apps keep their new definitions.
+
+        The rollback is an ordinary forced change (``groupManager.updateRoot(PathId.root,
+        deployment.revert, force = true)``): it cancels the deployment only if its plan touches
+        the same run specs. A restart changed no definition, so its revert plan is empty:
+        ``DeploymentPlanReverter.revert`` puts the app's original definition back, but
+        ``GroupVersioningUtil.updateVersionInfoForChangedApps`` keeps the current
+        ``versionInfo`` for an app that is neither upgraded, scaled nor marked for restart, so
+        the reverted app equals the running one and ``DeploymentPlan.apply`` finds nothing to
+        do (``core/deployment/``, ``upgrade/GroupVersioningUtil.scala``). Marathon answers
+        with the empty deployment, which ends at once, and the restart goes on."""
         found = next((d for d in self.deployments
                       if d.id == deployment_id and d.status == "running"), None)
         if found is None:
@@ -327,14 +337,11 @@ class Marathon(SchedulerActions, Framework):
             self._record("deployment", found.id, "deployment_failed",
                          "Deployment was cancelled without a rollback", "Warning")
             return None
-        if found.original is None:
-            raise ValueError(f"{found.id} restarts instances and changed no definition: there "
-                             "is nothing to roll back to; cancel it with force=true")
         target = self.root.reverted(found.original, sorted(found.affected))
         return self._change(target, True)
 
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
-                          original: RootGroup | None = None) -> Deployment:
+                          original: RootGroup) -> Deployment:
         number = len(self.deployments) + 1
         deployment = Deployment(plan_id(self.driver.seed, self.driver.framework_id, number),
                                 steps, self.now, original=original, number=number)
