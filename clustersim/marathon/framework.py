@@ -29,6 +29,11 @@ running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/
 - Health and readiness checks (:mod:`~clustersim.marathon.health`): after
   ``maxConsecutiveFailures`` failed checks the task is killed and relaunched after the
   app's backoff (:mod:`~clustersim.marathon.backoff`).
+- The periodic scale check (``--scale_apps_initial_delay`` 15 s after Marathon registers,
+  then every ``--scale_apps_interval``, 300 s; the knobs ``scale_apps_initial_delay`` and
+  ``scale_apps_interval``) scales every app and pod that no deployment holds back to its
+  target count, e.g. kills the new instances a restart cancelled with ``force`` left
+  beside the old ones (:meth:`~clustersim.marathon.actions.SchedulerActions._scale_check`).
 - A failed task's instance is scheduled again after the backoff. An unreachable task's
   instance is replaced after ``unreachableStrategy.inactiveAfterSeconds`` and forgotten
   after ``expungeAfterSeconds``; with ``disabled`` (resident apps) it waits for its agent.
@@ -124,7 +129,9 @@ class Marathon(SchedulerActions, Framework):
     def __init__(self, name: str = "marathon", role: str = "*", *,
                  max_instances_per_offer: int = 5, decline_offer_duration: float = 120.0,
                  task_startup_seconds: float = 1.0, task_stop_seconds: float = 0.0,
-                 max_versions: int = DEFAULT_MAX_VERSIONS, task_killing: bool = False) -> None:
+                 max_versions: int = DEFAULT_MAX_VERSIONS, task_killing: bool = False,
+                 scale_apps_initial_delay: float = 15.0,
+                 scale_apps_interval: float = 300.0) -> None:
         super().__init__(name=name, role=role, partition_aware=True,
                          task_killing_state=task_killing)
         self.root = RootGroup()
@@ -140,6 +147,12 @@ class Marathon(SchedulerActions, Framework):
             raise ValueError("Marathon: task_stop_seconds must be a finite number of seconds "
                              f"≥ 0, got {task_stop_seconds!r}")
         self.task_stop_seconds = task_stop_seconds
+        if not 0 <= scale_apps_initial_delay < math.inf or not 0 < scale_apps_interval < math.inf:
+            raise ValueError("Marathon: scale_apps_initial_delay must be a finite number of "
+                             "seconds ≥ 0 and scale_apps_interval one > 0, got "
+                             f"{scale_apps_initial_delay!r} and {scale_apps_interval!r}")
+        self.scale_apps_initial_delay = scale_apps_initial_delay
+        self.scale_apps_interval = scale_apps_interval
         self._versions = VersionStore(max_versions)
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
