@@ -220,14 +220,41 @@ class SchedulerActions(LaunchQueue):
             self._task_ended(app, instance, status)
         self._progress()
 
-    def _scale_check(self, app: App) -> None:
-        """Bring an app that no deployment is touching back to its target count.
+    def registered(self, driver: Any) -> None:
+        """Marathon leads: arm the periodic scale check, ``--scale_apps_initial_delay`` (15 s)
+        from now and then every ``--scale_apps_interval`` (300 s): ``MarathonSchedulerService.
+        schedulePeriodicOperations`` (``onLeaderReady`` in older releases) sends the
+        ``ScaleRunSpecs`` message on a timer, its defaults from ``MarathonConf``
+        (``scaleAppsInitialDelay``, ``scaleAppsInterval``). The timer is a
+        background one: a check that finds nothing to do keeps no ``run()`` going, one that
+        kills or schedules instances does, through the work it starts."""
+        driver.call_later(self.scale_apps_initial_delay, self._scale_run_specs, background=True)
 
-        An inactive instance whose agent returns before it is expunged runs again beside its
-        replacement; Marathon's periodic scale check (``SchedulerActions.scale``, every
-        ``--scale_apps_interval``) then kills the surplus in ``killSelection`` order. The
-        simulator checks at once instead of waiting for the next interval.
+    def _scale_run_specs(self) -> None:
+        """One periodic scale check (``MarathonSchedulerActor``'s ``ScaleRunSpecs``): each
+        app and pod gets a ``ScaleRunSpec``; the next check is armed first."""
+        self.driver.call_later(self.scale_apps_interval, self._scale_run_specs, background=True)
+        for app in list(self.apps.values()):
+            self._scale_check(app)
+
+    def _scale_check(self, app: App) -> None:
+        """Bring an app that no deployment is touching back to its target count
+        (``ScaleRunSpec``: skipped while a deployment holds the run spec's lock, and for a
+        run spec no longer in the group tree, whose instances a forced cancel of its removal
+        left being killed; else
+        ``SchedulerActions.scale``, whose ``ScalingProposition.propose`` counts the instances
+        whose goal is Running but not those UnreachableInactive, decommissions the surplus in
+        :meth:`_kill_order` and schedules what is missing).
+
+        Besides the periodic check (:meth:`_scale_run_specs`), an instance that leaves
+        UnreachableInactive asks for one at once (``ScaleAppUpdateStepImpl``, ``core/task/
+        update/impl/steps/``): its agent returned before it was expunged and it runs again
+        beside its replacement. A restart cancelled with ``force`` leaves the new instances
+        it started beside the old ones until the next periodic check; ``killSelection``
+        (``YOUNGEST_FIRST`` by default) then kills the new ones.
         """
+        if app.spec.id not in self.root.run_specs:
+            return     # deleted: "RunSpec ... does not exist. Not scaling." (scale(runSpecId))
         if any(d.status == "running" and app.spec.id in d.affected for d in self.deployments):
             return
         self._scale(app, app.spec.instances)

@@ -29,6 +29,11 @@ running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/
 - Health and readiness checks (:mod:`~clustersim.marathon.health`): after
   ``maxConsecutiveFailures`` failed checks the task is killed and relaunched after the
   app's backoff (:mod:`~clustersim.marathon.backoff`).
+- The periodic scale check (``--scale_apps_initial_delay`` 15 s after Marathon registers,
+  then every ``--scale_apps_interval``, 300 s; the knobs ``scale_apps_initial_delay`` and
+  ``scale_apps_interval``) scales every app and pod that no deployment holds back to its
+  target count, e.g. kills the new instances a restart cancelled with ``force`` left
+  beside the old ones (:meth:`~clustersim.marathon.actions.SchedulerActions._scale_check`).
 - A failed task's instance is scheduled again after the backoff. An unreachable task's
   instance is replaced after ``unreachableStrategy.inactiveAfterSeconds`` and forgotten
   after ``expungeAfterSeconds``; with ``disabled`` (resident apps) it waits for its agent.
@@ -124,7 +129,9 @@ class Marathon(SchedulerActions, Framework):
     def __init__(self, name: str = "marathon", role: str = "*", *,
                  max_instances_per_offer: int = 5, decline_offer_duration: float = 120.0,
                  task_startup_seconds: float = 1.0, task_stop_seconds: float = 0.0,
-                 max_versions: int = DEFAULT_MAX_VERSIONS, task_killing: bool = False) -> None:
+                 max_versions: int = DEFAULT_MAX_VERSIONS, task_killing: bool = False,
+                 scale_apps_initial_delay: float = 15.0,
+                 scale_apps_interval: float = 300.0) -> None:
         super().__init__(name=name, role=role, partition_aware=True,
                          task_killing_state=task_killing)
         self.root = RootGroup()
@@ -140,6 +147,12 @@ class Marathon(SchedulerActions, Framework):
             raise ValueError("Marathon: task_stop_seconds must be a finite number of seconds "
                              f"≥ 0, got {task_stop_seconds!r}")
         self.task_stop_seconds = task_stop_seconds
+        if not 0 <= scale_apps_initial_delay < math.inf or not 0 < scale_apps_interval < math.inf:
+            raise ValueError("Marathon: scale_apps_initial_delay must be a finite number of "
+                             "seconds ≥ 0 and scale_apps_interval one > 0, got "
+                             f"{scale_apps_initial_delay!r} and {scale_apps_interval!r}")
+        self.scale_apps_initial_delay = scale_apps_initial_delay
+        self.scale_apps_interval = scale_apps_interval
         self._versions = VersionStore(max_versions)
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
@@ -232,7 +245,7 @@ class Marathon(SchedulerActions, Framework):
         if spec_id not in self.apps:
             raise ValueError(f"no app or pod {spec_id!r} is running")
         self._check_locks({spec_id}, force)
-        deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]])
+        deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]], self.root)
         self._versions.store(spec_id, self.root.run_specs[spec_id], self.root.kinds[spec_id],
                              deployment.number, restart=True)
         return deployment
@@ -317,7 +330,17 @@ class Marathon(SchedulerActions, Framework):
         the apps and pods it touched back to what they were before (later changes to other
         run specs stay: no later change can have touched these while the deployment ran,
         it would have needed ``force`` and cancelled it); without it (``?force=true``) the
-        deployment just stops and the apps keep their new definitions."""
+        deployment just stops and the apps keep their new definitions.
+
+        The rollback is an ordinary forced change (``groupManager.updateRoot(PathId.root,
+        deployment.revert, force = true)``): it cancels the deployment only if its plan touches
+        the same run specs. A restart changed no definition, so its revert plan is empty:
+        ``DeploymentPlanReverter.revert`` puts the app's original definition back, but
+        ``GroupVersioningUtil.updateVersionInfoForChangedApps`` keeps the current
+        ``versionInfo`` for an app that is neither upgraded, scaled nor marked for restart, so
+        the reverted app equals the running one and ``DeploymentPlan.apply`` finds nothing to
+        do (``core/deployment/``, ``upgrade/GroupVersioningUtil.scala``). Marathon answers
+        with the empty deployment, which ends at once, and the restart goes on."""
         found = next((d for d in self.deployments
                       if d.id == deployment_id and d.status == "running"), None)
         if found is None:
@@ -327,14 +350,11 @@ class Marathon(SchedulerActions, Framework):
             self._record("deployment", found.id, "deployment_failed",
                          "Deployment was cancelled without a rollback", "Warning")
             return None
-        if found.original is None:
-            raise ValueError(f"{found.id} restarts instances and changed no definition: there "
-                             "is nothing to roll back to; cancel it with force=true")
         target = self.root.reverted(found.original, sorted(found.affected))
         return self._change(target, True)
 
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
-                          original: RootGroup | None = None) -> Deployment:
+                          original: RootGroup) -> Deployment:
         number = len(self.deployments) + 1
         deployment = Deployment(plan_id(self.driver.seed, self.driver.framework_id, number),
                                 steps, self.now, original=original, number=number)

@@ -31,6 +31,9 @@ from clustersim.marathon.state import (
 )
 from clustersim.marathon.taskfailures import TaskFailures
 
+if TYPE_CHECKING:
+    from clustersim.marathon.groups import RootGroup
+
 __all__ = ["HealthChecking"]
 
 
@@ -43,12 +46,15 @@ class HealthChecking:
     type checker."""
 
     driver: Any
+    root: RootGroup
     apps: dict[str, App]
     deployments: list[Deployment]
     max_instances_per_offer: int
     decline_offer_duration: float
     task_startup_seconds: float
     task_stop_seconds: float
+    scale_apps_initial_delay: float
+    scale_apps_interval: float
     _task_index: dict[str, tuple[str, str]]
     _instance_ids: Iterator[int]
     _container_ips: Iterator[int]

@@ -206,8 +206,8 @@ class Deployment:
     finished_at: float | None = None
     restarts: dict[str, Restart] = field(default_factory=dict)
     original: Any = None
-    """The group tree before this deployment's change (what a rollback restores); ``None``
-    for a restart, which changes no definition."""
+    """The group tree before this deployment's change (what a rollback restores; for a
+    restart, which changes no definition, the tree it restarted in)."""
     number: int = 0
     """Its place among the framework's deployments, from 1: the version of the app
     definitions it installs (Marathon stamps a version with the time of its change)."""

@@ -468,3 +468,22 @@ def test_versions_are_stored_per_change_up_to_the_limit_and_go_with_the_app():
     assert m.versions("/web") == [] and m.versions("/other")
     with pytest.raises(ValueError, match="max_versions must be a whole number"):
         marathon.Marathon(max_versions=0)
+
+
+def test_cancelling_a_restart_with_a_rollback_starts_an_empty_deployment_and_the_restart_goes_on():
+    """``DELETE /v2/deployments/<id>`` of a restart: the revert of a restart changes nothing
+    (``GroupVersioningUtil`` keeps the restarted app's ``versionInfo``), so its deployment
+    has no steps, cancels nothing and ends at once; the restart replaces every instance. It
+    used to be refused ("there is nothing to roll back to")."""
+    cluster, m = cluster_with()
+    m.deploy(app(instances=4))
+    cluster.run(until=30)
+    old = {i.id for i in m.instances("/web")}
+    restart = m.restart("/web")
+    revert = m.cancel(restart.id)
+    assert (revert.steps, revert.status, restart.status) == ([], "success", "running")
+    assert not reasons(m, "deployment_failed")
+    cluster.run(until=120)
+    assert restart.status == "success"
+    assert len(m.instances("/web")) == 4 and not old & {i.id for i in m.instances("/web")}
+    assert [v.number for v in m.versions("/web")] == [2, 1]   # the revert stored none

@@ -581,6 +581,45 @@ def test_cancel_a_deployment_with_and_without_rollback(server, client):
         client.delete_deployment(stuck.id)
 
 
+def test_cancel_a_restart_answers_the_empty_revert_deployment(server):
+    """``DELETE /v2/deployments/<id>`` without ``force`` always starts the revert deployment
+    and answers 200 ``{version, deploymentId}`` (``DeploymentsResource.cancel``); for a
+    restart that revert is empty and the restart goes on. It answered a made-up 422."""
+    url = server.url
+    requests.post(f"{url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
+                                          "mem": 32, "instances": 4}, timeout=10)
+    server.step(30)
+    restart = requests.post(f"{url}/v2/apps/web/restart", timeout=10).json()["deploymentId"]
+    response = requests.delete(f"{url}/v2/deployments/{restart}", timeout=10)
+    assert response.status_code == 200, response.text
+    assert set(response.json()) == {"version", "deploymentId"}
+    assert response.json()["deploymentId"] != restart
+    listed = requests.get(f"{url}/v2/deployments", timeout=10).json()
+    assert [d["id"] for d in listed] == [restart]
+    server.step(60)
+    assert requests.get(f"{url}/v2/deployments", timeout=10).json() == []
+    assert requests.get(f"{url}/v2/apps/web", timeout=10).json()["app"]["tasksRunning"] == 4
+
+
+def test_a_forced_cancel_of_a_restart_leaves_no_surplus_after_the_scale_check(server):
+    """The trial: 4 instances, ``restart?force=true``, ``DELETE ...?force=true`` (202): the
+    new instances run beside the old ones until Marathon's periodic scale check (every
+    ``scale_apps_interval``, 300000 ms) kills them; 12 minutes on, 8 tasks still ran."""
+    url = server.url
+    requests.post(f"{url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
+                                          "mem": 32, "instances": 4}, timeout=10)
+    server.step(30)
+    restart = requests.post(f"{url}/v2/apps/web/restart?force=true", timeout=10)
+    cancelled = requests.delete(
+        f"{url}/v2/deployments/{restart.json()['deploymentId']}?force=true", timeout=10)
+    assert cancelled.status_code == 202
+    server.step(60)
+    assert requests.get(f"{url}/v2/apps/web", timeout=10).json()["app"]["tasksRunning"] == 8
+    server.step(720)
+    app = requests.get(f"{url}/v2/apps/web", timeout=10).json()["app"]
+    assert (app["tasksRunning"], app["instances"]) == (4, 4)
+
+
 def test_a_pod_without_containers_is_refused_not_a_crash(server):
     # read as a group before, then GET /v2/pods/p2 crashed the POST (500, KeyError)
     response = requests.post(f"{server.url}/v2/pods", json={"id": "/p2"}, timeout=10)
