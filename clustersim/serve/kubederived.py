@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.eventcorrelator import merge_key
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
@@ -270,7 +271,9 @@ class DerivedObjects:
         the events of one such object and field path, type, reason and message with a
         ``count`` and ``lastTimestamp`` (the correlator's key, ``getEventKey`` in client-go
         ``tools/record/events_cache.go``: two containers' ``Container started`` stay two
-        events); the scheduler's go through the events.k8s.io/v1 broadcaster
+        events), and the events their correlator combined into one Event whose message is
+        the latest (:func:`~clustersim.kubernetes.eventcorrelator.merge_key`); the scheduler's
+        go through the events.k8s.io/v1 broadcaster
         (:class:`_Broadcaster`), which makes a ``series`` of them."""
         merged: dict[tuple[str, ...], dict[str, Any]] = {}
         out: list[dict[str, Any]] = []
@@ -285,8 +288,9 @@ class DerivedObjects:
                 broadcaster.advance(event.time)
                 if broadcaster.repeat(key, event.time):
                     continue
-            elif (*key, event.message) in merged:
-                item = merged[(*key, event.message)]
+            elif (*key, merge_key(event.message)) in merged:
+                item = merged[(*key, merge_key(event.message))]
+                item["message"] = event.message
                 item["count"] += 1
                 item["lastTimestamp"] = self.timestamp(event.time)
                 item["_times"]["lastTimestamp"] = event.time
@@ -296,7 +300,7 @@ class DerivedObjects:
             if action is not None:
                 broadcaster.add(key, item, event.time)
             else:
-                merged[(*key, event.message)] = item
+                merged[(*key, merge_key(event.message))] = item
         broadcaster.advance(self.cluster.now)
         # in the order of their storage keys, as etcd lists them (kubectl get events does not
         # sort them either): by namespace, then name, which is the object's name and a
