@@ -1,5 +1,5 @@
 """client-go's event correlator, which every core/v1 event recorder runs before it writes an
-Event (about 130 lines).
+Event (about 120 lines).
 
 Upstream: kubernetes/kubernetes ``staging/src/k8s.io/client-go/tools/record/events_cache.go``
 (``EventCorrelator.EventCorrelate``), used by ``recordToSink`` in ``tools/record/event.go``.
