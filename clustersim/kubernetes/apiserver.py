@@ -95,12 +95,13 @@ from clustersim.manifests.kubernetes_errors import invalid
 if TYPE_CHECKING:
     import random
 
-    from clustersim.kubernetes.controllers.base import Controller
+    from clustersim.kubernetes.controllers.base import Controller, Retry
     from clustersim.kubernetes.controllers.nodelifecycle import (
         NodeLifecycleController,
         PodGarbageCollector,
         TaintEvictionController,
     )
+    from clustersim.kubernetes.eventcorrelator import EventCorrelator
     from clustersim.kubernetes.kubelet import Kubelet, Timing
     from clustersim.kubernetes.metrics import MetricsServer
     from clustersim.kubernetes.nodeinfo import NodeInfo
@@ -158,6 +159,7 @@ class APIServer:
     rng: random.Random
     timing: Timing
     events: EventLog
+    correlator: EventCorrelator
     scheduler: Scheduler
     kubelet: Kubelet
     services: Services
@@ -184,6 +186,7 @@ class APIServer:
     _reconciling: bool
     _reconcile_queued: bool
     _settled: int | None
+    _retries: dict[str, Retry]
     _controllers: list[Controller]
     _lifecycle: NodeLifecycleController
     _eviction: TaintEvictionController
@@ -260,7 +263,10 @@ class APIServer:
         ``involvedObject`` a real event recorder takes from the object
         (``reference.GetReference`` in client-go ``tools/reference/ref.go``), and the same of
         the ``related`` object, if any (the events.k8s.io/v1 recorder's second object:
-        ``Eventf(regarding, related, ...)`` in client-go ``tools/events/event_recorder.go``)."""
+        ``Eventf(regarding, related, ...)`` in client-go ``tools/events/event_recorder.go``).
+        Recorders other than the scheduler's pass it through client-go's event correlator
+        first, which may combine it with similar events or drop it
+        (:mod:`clustersim.kubernetes.eventcorrelator`)."""
         self._record(obj, reason, message, type, related=related)
 
     def kubelet_record(self, pod: Mapping[str, Any], reason: str, message: str,
@@ -278,8 +284,13 @@ class APIServer:
                 host: str = "", path: str = "",
                 related: Mapping[str, Any] | None = None) -> None:
         meta = obj["metadata"]
-        self.events.record(self.now, _event_object(obj), reason, message, type,
-                           namespace=meta.get("namespace", ""), uid=meta.get("uid", ""),
+        name, namespace, uid = _event_object(obj), meta.get("namespace", ""), meta.get("uid", "")
+        written = self.correlator.correlate(self.now, (host, name, namespace, uid), type,
+                                            reason, message)
+        if written is None:
+            return                          # the spam filter drops it
+        self.events.record(self.now, name, reason, written, type,
+                           namespace=namespace, uid=uid,
                            field_path=path, host=host,
                            related=_reference(related) if related is not None else ())
 

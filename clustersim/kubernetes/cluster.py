@@ -54,6 +54,7 @@ from typing import Any
 from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllermanager import ControllerManager
 from clustersim.kubernetes.controllers import CONTROLLERS
+from clustersim.kubernetes.controllers.base import Retry
 from clustersim.kubernetes.controllers.cronjob import EPOCH
 from clustersim.kubernetes.controllers.deployment import rollout_history, rollout_undo
 from clustersim.kubernetes.controllers.nodelifecycle import (
@@ -62,6 +63,7 @@ from clustersim.kubernetes.controllers.nodelifecycle import (
     TaintEvictionController,
     marked_not_ready,
 )
+from clustersim.kubernetes.eventcorrelator import EventCorrelator
 from clustersim.kubernetes.explanation import Explanation
 from clustersim.kubernetes.kubelet import Kubelet, Timing
 from clustersim.kubernetes.metrics import MetricsServer
@@ -201,6 +203,9 @@ class KubernetesCluster(ControllerManager):
         (:class:`clustersim.serve.core.WallClock`), so schedules fire on real minutes."""
         self.timing = timing or Timing()
         self.events = EventLog("kubernetes")
+        self.correlator = EventCorrelator()
+        """client-go's event correlator, which the recorders run before writing
+        (:mod:`clustersim.kubernetes.eventcorrelator`)."""
         # fast_spread: delete_pod reports the one in-place edit of a bound pod that topology
         # spreading counts (deletionTimestamp), so Deployment pods take the fast path too
         self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self),
@@ -250,6 +255,9 @@ class KubernetesCluster(ControllerManager):
         self._reconciling = False
         self._reconcile_queued = False
         self._settled: int | None = None
+        self._retries: dict[str, Retry] = {}
+        """The objects whose sync was refused, by uid, waiting out their work queue's
+        back-off (``ControllerManager._sync``)."""
         """The ``_version`` at which the last reconcile found nothing to do (None: none
         did, or a wake-up came due since); see ``ControllerManager._reconcile``."""
         self._controllers = [cls(self) for cls in CONTROLLERS]

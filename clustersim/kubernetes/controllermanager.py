@@ -36,6 +36,7 @@ import math
 from typing import Any
 
 from clustersim.kubernetes.apiserver import AdmissionError
+from clustersim.kubernetes.controllers.base import ReportedRefusalError
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodes import NodeLifecycle
 from clustersim.kubernetes.objects import full_name, is_terminating, set_condition
@@ -125,8 +126,8 @@ class ControllerManager(NodeLifecycle):
         Upstream the same holds by construction: informers enqueue an object only when it or
         what it owns changes, and a controller that waits for time to pass (minReadySeconds,
         progressDeadlineSeconds, a CronJob's schedule) requeues itself with ``AddAfter``, which
-        :meth:`wake_at` stands for. A pass in which the API server refused a create is never
-        settled: the controller retries (and reports ``FailedCreate``) at every reconcile.
+        :meth:`wake_at` stands for. An object whose create the API server refused is tried
+        again when its work queue's back-off is over (:meth:`_sync`), a wake-up as well.
         """
         if self._reconciling or self._version == self._settled:
             return
@@ -136,34 +137,48 @@ class ControllerManager(NodeLifecycle):
             with deferred_full_collections():
                 for _ in range(_MAX_PASSES):
                     before = self._version
-                    refused = False
                     for controller in self._controllers:
                         for kind in controller.kinds:
                             for obj in self.objects(kind):
-                                if self.exists(obj) and not self._sync(controller, obj):
-                                    refused = True
+                                if self.exists(obj) and self._due(obj):
+                                    self._sync(controller, obj)
                     self._podgc.collect()
                     self._schedule_pending()
                     self.services.sync()
                     if self._version == before:
-                        self._settled = None if refused else before
+                        self._settled = before
                         return
                 raise RuntimeError("the controllers did not settle after "
                                    f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
         finally:
             self._reconciling = False
 
-    def _sync(self, controller, obj: dict[str, Any]) -> bool:
-        """One controller's sync of ``obj``; False when the API server refused a create."""
+    def _due(self, obj: dict[str, Any]) -> bool:
+        """Whether ``obj`` is not waiting out the back-off of a refused sync: its retry came
+        due, or its spec changed since (an update to the object enqueues it at once,
+        ``queue.Add``)."""
+        waiting = self._retries.get(obj["metadata"]["uid"])
+        return waiting is None or waiting.due <= self.now or \
+            waiting.generation != obj["metadata"].get("generation")
+
+    def _sync(self, controller, obj: dict[str, Any]) -> None:
+        """One controller's sync of ``obj``. A create the API server refused is reported
+        (``FailedCreate``, unless the controller reported each refusal itself) and the
+        object waits out its work queue's back-off before the next try
+        (:class:`~clustersim.kubernetes.controllers.base.Retry`); a sync that succeeds
+        forgets its failures (``queue.Forget``)."""
+        uid = obj["metadata"]["uid"]
         try:
             controller.sync(obj)
-            return True
         except AdmissionError as err:
-            message = f"Error creating: {err}"
-            recent = self.events_about(obj, "FailedCreate")
-            if not recent or recent[-1].time != self.now:      # once per instant
-                self.record(obj, "FailedCreate", message, "Warning")
-            return False
+            if not isinstance(err, ReportedRefusalError):
+                self.record(obj, "FailedCreate", f"Error creating: {err}", "Warning")
+            retry = controller.retry_after(self._retries.get(uid), self.now,
+                                           obj["metadata"].get("generation"), self._version)
+            self._retries[uid] = retry
+            self.wake_at(retry.due, background=not retry.changed)
+            return
+        self._retries.pop(uid, None)
 
 
     # ---- scheduling ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.eventcorrelator import merge_key
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
@@ -270,11 +271,14 @@ class DerivedObjects:
         the events of one such object and field path, type, reason and message with a
         ``count`` and ``lastTimestamp`` (the correlator's key, ``getEventKey`` in client-go
         ``tools/record/events_cache.go``: two containers' ``Container started`` stay two
-        events); the scheduler's go through the events.k8s.io/v1 broadcaster
+        events), and the events their correlator combined into one Event whose message is
+        the latest (:func:`~clustersim.kubernetes.eventcorrelator.merge_key`); the scheduler's
+        go through the events.k8s.io/v1 broadcaster
         (:class:`_Broadcaster`), which makes a ``series`` of them."""
         merged: dict[tuple[str, ...], dict[str, Any]] = {}
         out: list[dict[str, Any]] = []
         broadcaster = _Broadcaster(self.microtime)
+        scheduler_host = self._scheduler_host()
         for index, event in enumerate(self.cluster.events):
             if index < self.forgotten.get(event.namespace, 0):
                 continue
@@ -285,18 +289,19 @@ class DerivedObjects:
                 broadcaster.advance(event.time)
                 if broadcaster.repeat(key, event.time):
                     continue
-            elif (*key, event.message) in merged:
-                item = merged[(*key, event.message)]
+            elif (*key, merge_key(event.message)) in merged:
+                item = merged[(*key, merge_key(event.message))]
+                item["message"] = event.message
                 item["count"] += 1
                 item["lastTimestamp"] = self.timestamp(event.time)
                 item["_times"]["lastTimestamp"] = event.time
                 continue
-            item = self._event(index, event, action)
+            item = self._event(index, event, action, scheduler_host)
             out.append(item)
             if action is not None:
                 broadcaster.add(key, item, event.time)
             else:
-                merged[(*key, event.message)] = item
+                merged[(*key, merge_key(event.message))] = item
         broadcaster.advance(self.cluster.now)
         # in the order of their storage keys, as etcd lists them (kubectl get events does not
         # sort them either): by namespace, then name, which is the object's name and a
@@ -304,7 +309,8 @@ class DerivedObjects:
         return sorted(out,
                       key=lambda item: (item["metadata"]["namespace"], item["metadata"]["name"]))
 
-    def _event(self, index: int, event: Event, action: str | None) -> dict[str, Any]:
+    def _event(self, index: int, event: Event, action: str | None,
+               scheduler_host: str) -> dict[str, Any]:
         """The v1 Event first recorded for ``event``, the ``index``-th of the log. A core/v1
         recorder's (``action`` None) has ``firstTimestamp``, ``lastTimestamp``, ``count`` 1
         and a null ``eventTime`` (``makeEvent`` in client-go ``tools/record/event.go``); the
@@ -334,7 +340,8 @@ class DerivedObjects:
                          "namespace": "default" if kind == "Node" else namespace,
                          "creationTimestamp": stamp},
             "involvedObject": involved, "reason": event.reason, "message": event.message,
-            "type": event.type, **recorded, **self._source(event, kind_lower, target),
+            "type": event.type, **recorded,
+            **self._source(event, kind_lower, target, scheduler_host),
             **({"related": {**self._reference(*event.related)[0],
                             **({"resourceVersion": related_version} if related_version else {})}}
                if event.related else {}),
@@ -361,19 +368,24 @@ class DerivedObjects:
             reference["uid"] = uid
         return reference, target
 
-    def _source(self, event: Event, kind_lower: str, target: Mapping[str, Any] | None
-                ) -> dict[str, Any]:
+    def _scheduler_host(self) -> str:
+        """The host kube-scheduler runs on: the first control-plane node, or
+        :data:`MANAGED_CONTROL_PLANE_HOST`; found once per list, not once per event (a
+        walk over 2,000 nodes for each of 3,000 ``Scheduled`` events was most of a list)."""
+        hosts = (n for n in self.cluster.node_names()
+                 if CONTROL_PLANE_ROLE in self.cluster.node(n).labels)
+        return next(hosts, MANAGED_CONTROL_PLANE_HOST)
+
+    def _source(self, event: Event, kind_lower: str, target: Mapping[str, Any] | None,
+                scheduler_host: str) -> dict[str, Any]:
         """Who recorded ``event``: its ``source`` and ``reportingComponent`` and
         ``reportingInstance``. A core/v1 recorder writes its ``EventSource`` into all three
         (``makeEvent`` in client-go ``tools/record/event.go``): a kubelet's names its node as
         host and instance, a controller's no host; the scheduler's come through
         events.k8s.io/v1 (:data:`_SCHEDULER_ACTIONS`)."""
         if event.reason in _SCHEDULER_ACTIONS:
-            hosts = [n for n in self.cluster.node_names()
-                     if CONTROL_PLANE_ROLE in self.cluster.node(n).labels]
-            host = hosts[0] if hosts else MANAGED_CONTROL_PLANE_HOST
             return {"source": {}, "reportingComponent": _SCHEDULER,
-                    "reportingInstance": f"{_SCHEDULER}-{host}"}
+                    "reportingInstance": f"{_SCHEDULER}-{scheduler_host}"}
         if event.host:
             component = "kubelet"
         elif event.reason in PROVISIONER_REASONS and target is not None:

@@ -185,6 +185,11 @@ class JobController(Controller):
     """Reconciles Jobs."""
 
     kinds: ClassVar[tuple[str, ...]] = ("Job",)
+    retry_base: ClassVar[float] = 1.0
+    """``DefaultJobApiBackOff``: the Job controller's queue backs off from 1 s
+    (``NewTypedItemExponentialFailureRateLimiter`` in ``pkg/controller/job/job_controller.go``)."""
+    retry_max: ClassVar[float] = 60.0
+    """``MaxJobApiBackOff``: at most a minute."""
 
     def sync(self, job: dict[str, Any]) -> None:
         cluster = self.cluster

@@ -14,8 +14,15 @@ adapter (``pkg/controller/replication``), so one class serves both kinds.
   pods doubled up on a node before lone ones, ready for a shorter time before longer, newer
   before older.
 
-Simplified: pods are created all at once (upstream creates them in slow-start batches of 1,
-2, 4, … which only matters when creation fails); restart counts are not ranked, and ready
+- Missing pods are created in slow-start batches (``slowStartBatch``: a batch of
+  ``controller.SlowStartInitialBatchSize`` = 1, then 2, 4, … while every create of a batch
+  succeeds); a batch with a refused create ends the sync after its other creates, each
+  refusal reported as a ``FailedCreate`` event, and the ReplicaSet waits out its work queue's
+  back-off (:mod:`clustersim.kubernetes.controllers.base`). A quota that refuses every Pod
+  thus costs one create and one event per try, not one per missing Pod.
+
+Simplified: all missing pods are made in one sync (upstream at most ``burstReplicas``, 500,
+per sync, the rest at the next); restart counts are not ranked, and ready
 times are compared exactly (upstream's ``LogarithmicScaleDown`` compares them in powers of
 two and breaks ties by a hash of the pod's UID).
 """
@@ -25,7 +32,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, ClassVar
 
-from clustersim.kubernetes.controllers.base import Controller, replicas_of
+from clustersim.kubernetes.apiserver import AdmissionError
+from clustersim.kubernetes.controllers.base import Controller, ReportedRefusalError, replicas_of
 from clustersim.kubernetes.objects import (
     condition,
     controller_of,
@@ -41,6 +49,8 @@ from clustersim.kubernetes.objects import (
 __all__ = ["ReplicaSetController", "deletion_rank"]
 
 _PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
+SLOW_START_INITIAL_BATCH_SIZE = 1
+"""``controller.SlowStartInitialBatchSize`` (``pkg/controller/controller_utils.go``)."""
 DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 
 
@@ -94,14 +104,10 @@ class ReplicaSetController(Controller):
         # ``syncReplicaSet`` skips ``manageReplicas`` when its DeletionTimestamp is set
         deleting = rs["metadata"].get("deletionTimestamp") is not None
         diff = 0 if deleting else len(active) - replicas_of(rs)
-        created = []
+        created: list[dict[str, Any]] = []
+        refused: list[AdmissionError] = []
         if diff < 0:
-            prefix = f"{rs['metadata']['name']}-"
-            for _ in range(-diff):
-                pod = new_pod_from_template(spec.get("template") or {}, rs, prefix=prefix)
-                cluster.create(pod)
-                created.append(pod)
-                cluster.record(rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
+            created, refused = self._create_in_batches(rs, -diff)
         elif diff > 0:
             for pod in deletion_rank(active)[:diff]:
                 cluster.delete_pod(pod)
@@ -110,6 +116,35 @@ class ReplicaSetController(Controller):
         # claimed above (a deleted one is terminating or gone), then the new ones
         self._update_status(rs, active if diff == 0 else
                             [p for p in (*pods, *created) if is_active(p)])
+        if refused:
+            raise ReportedRefusalError(str(refused[0]))
+
+    def _create_in_batches(self, rs: dict[str, Any], count: int
+                           ) -> tuple[list[dict[str, Any]], list[AdmissionError]]:
+        """Up to ``count`` Pods from ``rs``'s template in slow-start batches
+        (``slowStartBatch`` in ``replica_set.go``): the Pods made and the refusals of the
+        batch that ended it, each reported as a ``FailedCreate`` event (upstream's creates of
+        one batch run at once, so all of them are tried)."""
+        cluster = self.cluster
+        template = (rs.get("spec") or {}).get("template") or {}
+        prefix = f"{rs['metadata']['name']}-"
+        created: list[dict[str, Any]] = []
+        refused: list[AdmissionError] = []
+        batch = min(count, SLOW_START_INITIAL_BATCH_SIZE)
+        while batch > 0 and not refused:
+            for _ in range(batch):
+                pod = new_pod_from_template(template, rs, prefix=prefix)
+                try:
+                    cluster.create(pod)
+                except AdmissionError as err:
+                    cluster.record(rs, "FailedCreate", f"Error creating: {err}", "Warning")
+                    refused.append(err)
+                    continue
+                created.append(pod)
+                cluster.record(rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
+            count -= batch
+            batch = min(2 * batch, count)
+        return created, refused
 
     def _claim_pods(self, rs: dict[str, Any], selector: Any) -> list[dict[str, Any]]:
         """Owned pods, after adopting matching orphans (``ClaimPods``)."""

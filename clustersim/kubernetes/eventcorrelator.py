@@ -1,0 +1,117 @@
+"""client-go's event correlator, which every core/v1 event recorder runs before it writes an
+Event (about 120 lines).
+
+Upstream: kubernetes/kubernetes ``staging/src/k8s.io/client-go/tools/record/events_cache.go``
+(``EventCorrelator.EventCorrelate``), used by ``recordToSink`` in ``tools/record/event.go``.
+The controllers of kube-controller-manager and the kubelet record through it; kube-scheduler
+records through the events.k8s.io/v1 recorder (``tools/events``), which has no correlator
+but its own series (the served API's ``_Broadcaster``), so its events are left alone here
+(:data:`SCHEDULER_REASONS`). Three steps, in upstream's order:
+
+- **Aggregation** (``EventAggregator``): events from one source about one object with one
+  type and reason, but different messages, are *similar*. Once
+  :data:`AGGREGATE_MAX_EVENTS` different messages were seen with no gap longer than
+  :data:`AGGREGATE_INTERVAL` between two of them, each further one is written as one Event
+  whose message is ``(combined from similar events): `` and the latest message, counted up.
+- **Counting** (``eventLogger``): an Event identical to one written before (same source,
+  object, field path, type, reason and message) raises that Event's ``count`` and
+  ``lastTimestamp`` instead of making a new one; the served API does this when it lists
+  the log (:func:`merge_key`).
+- **Spam filter** (``EventSourceObjectSpamFilter``): each source and object has a token
+  bucket of :data:`SPAM_BURST` events, refilled by one every :data:`SPAM_REFILL` seconds;
+  an event finding it empty is not written at all.
+
+Simplified: upstream keeps these records in LRU caches of 4,096 entries, which a cluster of
+the course's size does not fill; when the aggregation's set of messages is full it drops an
+arbitrary one (Go's map order), here the oldest; and upstream's ``count`` also counts the
+occurrences the spam filter dropped (the logger observes before the filter), here it counts
+those written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["AGGREGATE_INTERVAL", "AGGREGATE_MAX_EVENTS", "COMBINED_PREFIX",
+           "SCHEDULER_REASONS", "SPAM_BURST", "SPAM_REFILL", "EventCorrelator", "merge_key"]
+
+AGGREGATE_MAX_EVENTS = 10
+"""``defaultAggregateMaxEvents``: the tenth different message of similar events is combined."""
+AGGREGATE_INTERVAL = 600.0
+"""``defaultAggregateIntervalInSeconds``: a similar event later than this after the last one
+starts the count afresh."""
+SPAM_BURST = 25
+"""``defaultSpamBurst``: events one source may write about one object at once."""
+SPAM_REFILL = 300.0
+"""``defaultSpamQPS`` = 1/300: one more event every five minutes."""
+COMBINED_PREFIX = "(combined from similar events): "
+"""``EventAggregatorByReasonMessageFunc``'s prefix."""
+SCHEDULER_REASONS = frozenset({"Scheduled", "FailedScheduling", "Preempted"})
+"""The reasons of kube-scheduler's events, which go through the events.k8s.io/v1 recorder."""
+
+Source = tuple[str, ...]
+"""Who recorded an event about which object: the recorder's host (a kubelet's node, or empty)
+and the object's ``kind/name``, namespace and uid. In the simulator the recorder's component
+follows from these and the reason, so the host stands for the whole ``EventSource``."""
+
+
+@dataclass
+class _Similar:
+    """``aggregateRecord``: the messages seen, oldest first, and when the last came."""
+
+    messages: dict[str, None] = field(default_factory=dict)
+    last: float = float("-inf")
+
+
+@dataclass
+class _Bucket:
+    """A ``flowcontrol`` token bucket: its tokens and when they were counted."""
+
+    tokens: float
+    at: float
+
+
+class EventCorrelator:
+    """The correlator of the core/v1 recorders of one cluster (each recorder has its own
+    upstream; their keys hold the source, so one table serves them all)."""
+
+    def __init__(self) -> None:
+        self._similar: dict[tuple[str, ...], _Similar] = {}
+        self._buckets: dict[Source, _Bucket] = {}
+
+    def correlate(self, now: float, source: Source, type: str, reason: str,
+                  message: str) -> str | None:
+        """The message to write for an event recorded at ``now`` (combined once similar
+        events are many), or None when the spam filter drops it."""
+        if reason in SCHEDULER_REASONS:
+            return message
+        key = (*source, type, reason)
+        similar = self._similar.get(key)
+        if similar is None or now - similar.last > AGGREGATE_INTERVAL:
+            similar = self._similar[key] = _Similar()
+        similar.messages[message] = None
+        similar.last = now
+        if len(similar.messages) >= AGGREGATE_MAX_EVENTS:
+            del similar.messages[next(iter(similar.messages))]
+            message = COMBINED_PREFIX + message
+        return message if self._accept(source, now) else None
+
+    def _accept(self, source: Source, now: float) -> bool:
+        """``TryAccept`` on the source's and object's bucket (full when first used)."""
+        bucket = self._buckets.get(source)
+        if bucket is None:
+            bucket = self._buckets[source] = _Bucket(float(SPAM_BURST), now)
+        bucket.tokens = min(float(SPAM_BURST), bucket.tokens + (now - bucket.at) / SPAM_REFILL)
+        bucket.at = now
+        if bucket.tokens < 1.0:
+            return False
+        bucket.tokens -= 1.0
+        return True
+
+
+def merge_key(message: str) -> str:
+    """The part of an event's message in the key under which the served API counts it up
+    (``eventObserve``'s key): the whole message, but none for a combined event, whose key is
+    the aggregation's (``EventAggregate`` returns ``aggregateKey``), so that all of them make
+    one Event whose message is the latest."""
+    return "" if message.startswith(COMBINED_PREFIX) else message

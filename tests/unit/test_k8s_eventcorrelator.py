@@ -1,0 +1,109 @@
+"""client-go's event correlator (``tools/record/events_cache.go``) as the simulator's
+recorders run it, the ReplicaSet's slow-start batches (``slowStartBatch`` in
+``pkg/controller/replicaset/replica_set.go``) and the work queue's back-off after a refused
+sync (``DefaultControllerRateLimiter``): together they turn a quota that refuses every Pod
+from a stream of events into a few."""
+
+from __future__ import annotations
+
+from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.kubernetes.eventcorrelator import (
+    AGGREGATE_INTERVAL,
+    AGGREGATE_MAX_EVENTS,
+    COMBINED_PREFIX,
+    SPAM_BURST,
+    SPAM_REFILL,
+    EventCorrelator,
+)
+from clustersim.serve.kubernetes import KubernetesBackend
+from tests.unit.test_k8s_resourcequota import quota
+
+SOURCE = ("", "replicaset/web-1", "default", "uid-1")
+
+
+def _messages(correlator: EventCorrelator, count: int, at: float = 0.0) -> list[str | None]:
+    return [correlator.correlate(at, SOURCE, "Warning", "FailedCreate", f"refused {i}")
+            for i in range(count)]
+
+
+def test_the_tenth_different_message_of_similar_events_is_combined():
+    """``EventAggregate``: fewer than maxEvents distinct messages pass as they are."""
+    written = _messages(EventCorrelator(), AGGREGATE_MAX_EVENTS + 2)
+    assert written[:AGGREGATE_MAX_EVENTS - 1] == [
+        f"refused {i}" for i in range(AGGREGATE_MAX_EVENTS - 1)]
+    assert written[AGGREGATE_MAX_EVENTS - 1:] == [
+        f"{COMBINED_PREFIX}refused {i}"
+        for i in range(AGGREGATE_MAX_EVENTS - 1, AGGREGATE_MAX_EVENTS + 2)]
+
+
+def test_similar_events_after_a_quiet_interval_start_afresh():
+    correlator = EventCorrelator()
+    _messages(correlator, AGGREGATE_MAX_EVENTS)
+    later = correlator.correlate(AGGREGATE_INTERVAL + 1, SOURCE, "Warning", "FailedCreate",
+                                 "refused again")
+    assert later == "refused again"
+
+
+def test_the_spam_filter_lets_a_burst_through_then_one_every_five_minutes():
+    correlator = EventCorrelator()
+    same = [correlator.correlate(0.0, SOURCE, "Normal", "Pulled", "pulled")
+            for _ in range(SPAM_BURST + 1)]
+    assert same[:SPAM_BURST] == ["pulled"] * SPAM_BURST and same[-1] is None
+    assert correlator.correlate(SPAM_REFILL / 2, SOURCE, "Normal", "Pulled", "pulled") is None
+    assert correlator.correlate(SPAM_REFILL, SOURCE, "Normal", "Pulled", "pulled") == "pulled"
+    other = ("", "replicaset/web-2", "default", "uid-2")        # another object: its own bucket
+    assert correlator.correlate(SPAM_REFILL, other, "Normal", "Pulled", "pulled") == "pulled"
+
+
+def test_the_schedulers_events_are_not_correlated():
+    """kube-scheduler records through events.k8s.io/v1, which has no correlator."""
+    correlator = EventCorrelator()
+    written = [correlator.correlate(0.0, SOURCE, "Warning", "FailedScheduling", f"no {i}")
+               for i in range(SPAM_BURST + 5)]
+    assert written == [f"no {i}" for i in range(SPAM_BURST + 5)]
+
+
+def _refused(pods_allowed: int, replicas: int) -> KubernetesCluster:
+    cluster = KubernetesCluster(default_nodes(2), seed=0)
+    cluster.apply(quota({"pods": str(pods_allowed)}))
+    cluster.apply({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web"},
+                   "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+                                "containers": [{"name": "app", "image": "nginx"}]}}}})
+    return cluster
+
+
+def test_a_replicaset_creates_in_slow_start_batches_and_stops_at_a_refused_batch():
+    """Batches of 1, 2, 4: the quota admits 3 Pods, so the third batch's four creates are
+    all tried and refused, and the other three missing Pods are not tried."""
+    cluster = _refused(pods_allowed=3, replicas=10)
+    at_start = [e for e in cluster.events if e.time == 0.0]
+    assert [e.reason for e in at_start].count("SuccessfulCreate") == 3
+    assert [e.reason for e in at_start].count("FailedCreate") == 4
+
+
+def test_a_refused_replicaset_is_retried_after_a_doubling_back_off():
+    """5 ms, 10 ms, 20 ms, ... (``ItemExponentialFailureRateLimiter``): the tries within
+    30 s are those at 5 ms * (2^k - 1)."""
+    cluster = _refused(pods_allowed=0, replicas=5)
+    cluster.run(until=30)
+    times = [e.time for e in cluster.events.where(reason="FailedCreate")]
+    expected, k = [], 0
+    while 0.005 * (2 ** k - 1) <= 30:
+        expected.append(0.005 * (2 ** k - 1))
+        k += 1
+    assert len(times) == len(expected) and all(
+        abs(a - b) < 1e-9 for a, b in zip(times, expected, strict=True))
+
+
+def test_the_served_api_shows_combined_failures_as_one_event_with_a_count():
+    cluster = _refused(pods_allowed=0, replicas=5)
+    cluster.run(until=60)
+    tries = cluster.events.where(reason="FailedCreate")
+    events = [e for e in KubernetesBackend(cluster).renderer.events()
+              if e["reason"] == "FailedCreate"]
+    combined = [e for e in events if e["message"].startswith(COMBINED_PREFIX)]
+    assert len(events) == AGGREGATE_MAX_EVENTS            # nine as they were, one combined
+    assert len(combined) == 1
+    assert combined[0]["count"] == len(tries) - (AGGREGATE_MAX_EVENTS - 1)
+    assert combined[0]["message"] == tries[-1].message
