@@ -30,13 +30,12 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 __all__ = ["NumError", "TimeParseError", "atoi", "duration_string", "go_json", "go_quote",
-           "go_string_slice", "go_verbose", "json_kind", "parse_float", "parse_int",
+           "go_verbose", "json_kind", "parse_float", "parse_int",
            "parse_rfc3339"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
@@ -216,12 +215,6 @@ def parse_float(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise NumError("ParseFloat", text, "value out of range")
     return value
-
-
-def go_string_slice(values: Iterable[str]) -> str:
-    """A ``[]string`` as Go's ``%#v`` prints it: ``[]string{"a", "b"}``, each item as
-    :func:`go_quote` quotes it."""
-    return "[]string{" + ", ".join(go_quote(value) for value in values) + "}"
 
 
 def go_verbose(value: Any) -> str:
