@@ -22,8 +22,10 @@
 
 Each value is rendered as apimachinery's ``field.Error.ErrorBody`` renders it: the internal
 ``rbac.RoleRef`` struct, which has no ``String()``, in Go's ``%#v`` syntax, the named string
-types ``PreemptionPolicy`` and ``SecretType`` quoted. The errors of one object are listed
-together, in upstream's order, as the API server aggregates them.
+types ``VolumeBindingMode``, ``PreemptionPolicy`` and ``SecretType`` in JSON, as
+``json.Marshal`` writes them since Kubernetes 1.34 (kubernetes/kubernetes PR #132314). The
+errors of one object are listed together, in upstream's order, as the API server aggregates
+them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 from clustersim.kubernetes.configupdates import immutable_errors
+from clustersim.manifests.kubernetes_errors import immutable, named
 
 __all__ = ["immutable_field_refusal"]
 
@@ -44,7 +47,7 @@ def _storage_class(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
               if (old.get(field) or default) != (new.get(field) or default)]
     mode = new.get("volumeBindingMode") or "Immediate"
     if (old.get("volumeBindingMode") or "Immediate") != mode:
-        errors.append(f'volumeBindingMode: Invalid value: "{mode}": field is immutable')
+        errors.append(f"volumeBindingMode: {immutable(named(mode))}")
     return errors
 
 
@@ -54,7 +57,7 @@ def _priority_class(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]
         errors.append("value: Forbidden: may not be changed in an update.")
     policy = new.get("preemptionPolicy") or _PREEMPTION_DEFAULT
     if (old.get("preemptionPolicy") or _PREEMPTION_DEFAULT) != policy:
-        errors.append(f"preemptionPolicy: Invalid value: {go_quote(policy)}: field is immutable")
+        errors.append(f"preemptionPolicy: {immutable(named(policy))}")
     return errors
 
 
@@ -77,7 +80,7 @@ def _secret(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     kind = new.get("type") or _SECRET_TYPE_DEFAULT
     errors = []
     if (old.get("type") or _SECRET_TYPE_DEFAULT) != kind:
-        errors.append(f"type: Invalid value: {go_quote(kind)}: field is immutable")
+        errors.append(f"type: {immutable(named(kind))}")
     return errors + immutable_errors(old, new)
 
 

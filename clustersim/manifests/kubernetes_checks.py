@@ -46,7 +46,7 @@ from typing import Any
 
 from clustersim.manifests.errors import ManifestError, format_path
 from clustersim.manifests.job_policies import job_policy_refusals
-from clustersim.manifests.kubernetes_errors import go_value, invalid, unsupported
+from clustersim.manifests.kubernetes_errors import go_value, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import (
     STANDARD_FINALIZERS,
     label_key_problems,
@@ -234,11 +234,12 @@ def _restart_policy(document: Document, kind: str, path: Path) -> Iterator[Manif
     ``Always`` only; ``validateJobSpec`` (``pkg/apis/batch/validation``): ``OnFailure`` or
     ``Never``, and a Job template without one (defaulted to ``Always``) or with ``Always``
     gets "Required value". The value is read as written: one the Pod spec's own check
-    refuses (``Sometimes``) is refused here too, in these words, as upstream lists both."""
+    refuses (``Sometimes``) is refused here too, in these words, as upstream lists both; it
+    is a ``core.RestartPolicy``, shown in JSON (:func:`named`)."""
     where = (*path, "restartPolicy")
     policy = _raw(document, where) or None     # SetDefaults_PodSpec: "" is Always
     if kind in _ALWAYS_RESTART and policy not in (None, "Always"):
-        yield document.error(where, unsupported(policy, ["Always"]),
+        yield document.error(where, unsupported(named(policy), ["Always"]),
                              f'restartPolicy "Always" (a {kind}\'s pods are replaced when they '
                              "stop), or a Job for pods that run to completion")
     if kind not in ("Job", "CronJob"):
@@ -248,7 +249,7 @@ def _restart_policy(document: Document, kind: str, path: Path) -> Iterator[Manif
                              'restartPolicy "OnFailure" or "Never": a Job\'s pods run to '
                              "completion, so they must not restart Always")
     elif policy not in ("OnFailure", "Never"):
-        yield document.error(where, unsupported(policy, ["OnFailure", "Never"]),
+        yield document.error(where, unsupported(named(policy), ["OnFailure", "Never"]),
                              'restartPolicy "OnFailure" or "Never"')
 
 
@@ -375,7 +376,8 @@ SUPPORTED_PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
 def _ingress(document: Document) -> Iterator[ManifestError]:
     """``validateHTTPIngressPath`` (``pkg/apis/networking/validation/validation.go``): a
     path's ``pathType`` is one of :data:`SUPPORTED_PATH_TYPES`, spelt as they are (``prefix``
-    is refused). A missing ``pathType`` is the schema's to report."""
+    is refused; the bad value is a ``networking.PathType``, in JSON). A missing ``pathType`` is
+    the schema's to report."""
     rules = _raw(document, ("spec", "rules"))
     for index, rule in enumerate(rules if isinstance(rules, list) else []):
         http = rule.get("http") if isinstance(rule, Mapping) else None
@@ -385,7 +387,7 @@ def _ingress(document: Document) -> Iterator[ManifestError]:
             if isinstance(kind, str) and kind not in SUPPORTED_PATH_TYPES:
                 yield document.error(
                     ("spec", "rules", index, "http", "paths", number, "pathType"),
-                    unsupported(kind, SUPPORTED_PATH_TYPES),
+                    unsupported(named(kind), SUPPORTED_PATH_TYPES),
                     "one of " + ", ".join(SUPPORTED_PATH_TYPES) + ", with its capital letter",
                 )
 

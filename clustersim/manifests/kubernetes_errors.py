@@ -27,7 +27,7 @@ from typing import Any
 from clustersim.goformat import go_json, go_quote
 
 __all__ = ["ERROR_TYPES", "GoSyntax", "aggregate", "field_error_ahead", "go_value", "immutable",
-           "invalid", "unsupported"]
+           "invalid", "named", "unsupported"]
 
 ERROR_TYPES = {
     "Invalid value": "FieldValueInvalid", "Forbidden": "FieldValueForbidden",
@@ -47,7 +47,7 @@ class GoSyntax(str):
     """A bad value already written as Go writes it into the message, which :func:`go_value`
     shows as it is: the ``json.Marshal`` that ``ErrorBody`` gives a value of any other type
     than ``string``, ``bool`` and the sized numbers, written by the caller that knows the Go
-    type: a named string type's ``"a\\u003cb"``, an internal struct's
+    type: a named string type's ``"a\\u003cb"`` (:func:`named`), an internal struct's
     ``{"Type":"","LocalhostProfile":"p.json"}``."""
 
 
@@ -66,6 +66,15 @@ def go_value(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     return go_json(value)
+
+
+def named(value: Any) -> GoSyntax:
+    """A bad value of a named string type (``core.RestartPolicy``, ``core.Protocol``,
+    ``core.SecretType``, or a pointer to one), which ``ErrorBody`` has marshalled as JSON
+    since 1.34: its type switch takes only a plain ``string`` to ``%q``. The two differ on
+    ``<``, ``>`` and ``&`` (``"a\\u003cb"``), on control characters (``"\\u0007"``, not
+    ``"\\a"``) and on characters that do not print (JSON leaves them as they are)."""
+    return GoSyntax(go_json(value))
 
 
 def invalid(value: Any, detail: str) -> str:

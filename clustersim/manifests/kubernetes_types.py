@@ -38,7 +38,7 @@ from pydantic.alias_generators import to_camel
 
 from clustersim.goformat import go_json
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
-from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, unsupported
+from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, named, unsupported
 from clustersim.manifests.kubernetes_syntax import (
     Annotations,
     ConfigKey,
@@ -394,7 +394,7 @@ class _Profile(_Model):
         if self.type is None:
             return [f"type: Required value: type is required when {field} is set"]
         if self.type not in PROFILE_TYPES:
-            return ["type: " + unsupported(GoSyntax(go_json(self.type)), PROFILE_TYPES)]
+            return ["type: " + unsupported(named(self.type), PROFILE_TYPES)]
         return []
 
     def _localhost_problems(self, required: str) -> list[str]:

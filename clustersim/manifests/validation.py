@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 
 from clustersim.goformat import json_kind
 from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches
-from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, unsupported
+from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
@@ -355,8 +355,8 @@ def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
     elif kind == "literal_error" and not isinstance(value, str) and (
             target := go_field(model, where)) is not None:   # a bool or number: the decoder
         message = _unmarshal_error(value, target)
-    elif kind == "literal_error":  # field.NotSupported, values in the model's order
-        message = unsupported(value, re.findall(r"'([^']*)'", problem["ctx"]["expected"]))
+    elif kind == "literal_error":  # field.NotSupported of a named string type (a Literal)
+        message = unsupported(named(value), re.findall(r"'([^']*)'", problem["ctx"]["expected"]))
     elif kind in _DECODING and (target := go_field(model, where)) is not None:
         message = _unmarshal_error(value, target)
     else:  # bounds and the like: field.Invalid with pydantic's condition as the detail

@@ -254,6 +254,14 @@ def test_daemonset_runs_one_per_node() -> None:
             'Unsupported value: "prefix": supported values: "Exact", "ImplementationSpecific", '
             '"Prefix"',
         ),
+        (   # a networking.PathType: in JSON since 1.34, "<" escaped
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n"
+            "  rules:\n  - http:\n      paths:\n      - {path: /a, pathType: 'a<b', "
+            "backend: {service: {name: w, port: {number: 80}}}}\n",
+            "spec.rules[0].http.paths[0].pathType",
+            'Unsupported value: "a\\u003cb": supported values: "Exact", '
+            '"ImplementationSpecific", "Prefix"',
+        ),
     ],
 )
 def test_cross_field_checks(text: str, path: str, words: str) -> None:
