@@ -20,12 +20,12 @@
   (:func:`~clustersim.kubernetes.configupdates.immutable_errors`, listed after a Secret's
   ``type`` as ``ValidateSecretUpdate`` lists them).
 
-Each value is rendered as apimachinery's ``field.Error.ErrorBody`` renders it: the internal
-``rbac.RoleRef`` struct, which has no ``String()``, in Go's ``%#v`` syntax, the named string
-types ``VolumeBindingMode``, ``PreemptionPolicy`` and ``SecretType`` in JSON, as
-``json.Marshal`` writes them since Kubernetes 1.34 (kubernetes/kubernetes PR #132314). The
-errors of one object are listed together, in upstream's order, as the API server aggregates
-them.
+Each value is rendered as apimachinery's ``field.Error.ErrorBody`` renders it since
+Kubernetes 1.34 (kubernetes/kubernetes PR #132314), through ``json.Marshal``: the internal
+``rbac.RoleRef`` struct with its Go field names (``{"APIGroup":...,"Kind":...,"Name":...}``;
+before 1.34, Go's ``%#v``), the named string types ``VolumeBindingMode``,
+``PreemptionPolicy`` and ``SecretType`` as JSON strings. The errors of one object are listed
+together, in upstream's order, as the API server aggregates them.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.goformat import go_quote
+from clustersim.goformat import go_struct
 from clustersim.kubernetes.configupdates import immutable_errors
-from clustersim.manifests.kubernetes_errors import immutable, named
+from clustersim.manifests.kubernetes_errors import GoSyntax, immutable, invalid, named
 
 __all__ = ["immutable_field_refusal"]
 
@@ -70,10 +70,9 @@ def _role_binding(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     ref = new.get("roleRef") or {}
     if (old.get("roleRef") or {}) == ref:
         return []
-    fields = ", ".join(f"{go}:{go_quote(str(ref.get(key, '')))}"
-                       for go, key in (("APIGroup", "apiGroup"), ("Kind", "kind"),
-                                       ("Name", "name")))
-    return [f"roleRef: Invalid value: rbac.RoleRef{{{fields}}}: cannot change roleRef"]
+    shown = GoSyntax(go_struct({go: ref.get(key, "") for go, key in (
+        ("APIGroup", "apiGroup"), ("Kind", "kind"), ("Name", "name"))}))
+    return [f"roleRef: {invalid(shown, 'cannot change roleRef')}"]
 
 
 def _secret(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:

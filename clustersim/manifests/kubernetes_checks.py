@@ -253,22 +253,14 @@ def _restart_policy(document: Document, kind: str, path: Path) -> Iterator[Manif
                              'restartPolicy "OnFailure" or "Never"')
 
 
-def _go_toleration(toleration: Any) -> str:
-    """A toleration as ``field.Invalid`` shows a struct (Go's ``%#v`` of the internal
-    ``core.Toleration``). Simplified: Go prints a set ``tolerationSeconds`` as the pointer's
-    address, which the simulator has not got; it writes ``0x…``."""
-    seconds = "nil" if toleration.toleration_seconds is None else "0x…"
-    fields = ", ".join(f"{name}:{go_value(getattr(toleration, name.lower()) or '')}"
-                       for name in ("Key", "Operator", "Value", "Effect"))
-    return f"core.Toleration{{{fields}, TolerationSeconds:(*int64)({seconds})}}"
-
-
 def toleration_errors(document: Document, path: Path, pod: Any) -> Iterator[ManifestError]:
     """``ValidateTolerations`` (``pkg/apis/core/validation/validation.go``) over each
     toleration, in its order: a key is a label name (``ValidateLabelName``); an empty key
     needs operator Exists ("match all values and all keys"); ``tolerationSeconds`` needs
     effect NoExecute; with Equal (or no operator) the value is a label value, with Exists
-    it must be empty (both reported at ``operator``, as upstream does). An operator or an
+    it must be empty (both reported at ``operator``, as upstream does, the value itself the
+    bad one since Kubernetes 1.32, kubernetes/kubernetes PR #128119, where the whole
+    ``core.Toleration`` had been). An operator or an
     effect that is not supported is the field's own type error
     (:class:`~kubernetes_types.Toleration`)."""
     for index, toleration in enumerate(pod.tolerations or []):
@@ -292,9 +284,8 @@ def toleration_errors(document: Document, path: Path, pod: Any) -> Iterator[Mani
                 "effect: NoExecute (tolerationSeconds is how long a pod stays on a node "
                 "after a NoExecute taint), or no tolerationSeconds")
         if toleration.operator == "Exists" and value:
-            yield document.error((*where, "operator"), "Invalid value: "
-                                 f"{_go_toleration(toleration)}: value must be empty when "
-                                 "`operator` is 'Exists'",
+            yield document.error((*where, "operator"), invalid(
+                                     value, "value must be empty when `operator` is 'Exists'"),
                                  "no value with operator Exists (it tolerates every value "
                                  "of the key), or operator Equal")
         elif toleration.operator != "Exists":

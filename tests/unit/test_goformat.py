@@ -13,6 +13,7 @@ from clustersim.goformat import (
     duration_string,
     go_json,
     go_quote,
+    go_struct,
     go_verbose,
     json_kind,
     parse_float,
@@ -280,3 +281,11 @@ def test_an_rfc3339_time_reads_as_go_reads_it():
     assert parse_rfc3339("2026-12-06T8:57:15,5+01:00").isoformat() == \
         "2026-12-06T08:57:15.500000+01:00"
     assert parse_rfc3339("2024-02-29T00:00:00Z").timestamp() == 1709164800
+
+
+def test_go_struct_keeps_the_structs_field_order_and_writes_nil_as_null():
+    """``json.Marshal`` of a struct without json tags (an internal API type in a field
+    error): Go's field names in declaration order, which a map's sorted keys would not
+    keep (``Type`` after ``LocalhostProfile``), the values as :func:`go_json` writes them."""
+    assert go_struct({"Type": "a<b", "LocalhostProfile": None}) == \
+        '{"Type":"a\\u003cb","LocalhostProfile":null}'
