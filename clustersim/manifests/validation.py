@@ -27,8 +27,8 @@ from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["ENUM_TYPES", "FIELD_TYPES", "compose_nullable", "compose_type", "found_text",
-           "go_field", "validate", "validate_object"]
+__all__ = ["ENUM_TYPES", "FIELD_TYPES", "STRING_TYPES", "compose_nullable", "compose_type",
+           "found_text", "go_field", "validate", "validate_object"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -442,6 +442,9 @@ FIELD_TYPES = {("SeccompProfile", "type"): "v1.SeccompProfileType",
 """Named string types of fields whose name alone does not tell them (``type`` is a plain
 string elsewhere), by Go struct and field (core/v1 ``types.go``): the profile types, whose
 values the profiles check themselves (``validateSeccompProfileType``)."""
+STRING_TYPES = frozenset({*ENUM_TYPES.values(), *_STRING_TYPES.values(), *FIELD_TYPES.values()})
+"""Every named string type the decoder names above (``v1.RestartPolicy``,
+``v1.Capability``, ``v1.SeccompProfileType``): each holds a string, as ``string`` does."""
 _AUTOSCALING_V2 = frozenset({
     "CrossVersionObjectReference", "MetricTarget", "ResourceMetricSource", "MetricSpec",
     "HPAScalingPolicy", "HPAScalingRules", "HorizontalPodAutoscalerBehavior",

@@ -103,6 +103,10 @@ def test_go_verbose_prints_a_decoded_json_value_as_fmts_plus_v(value, printed):
     ("json: cannot unmarshal number into Go struct field SeccompProfile.spec.securityContext."
      "seccompProfile.type of type v1.SeccompProfileType",
      "cannot convert int64 to v1.SeccompProfileType"),
+    # v1.Capability is a named string type too: it had been taken for a struct
+    ("json: cannot unmarshal number into Go struct field Capabilities.spec.containers."
+     "securityContext.capabilities.add of type v1.Capability",
+     "cannot convert int64 to v1.Capability"),
     ("json: cannot unmarshal bool into Go struct field Container.spec.containers.image of "
      "type string", "unrecognized type: string"),
     ("json: cannot unmarshal string into Go struct field JobSpec.spec.suspend of type bool",
