@@ -418,13 +418,13 @@ def _rolling_update(document: Document, kind: str, path: Path, strategy: Any
     if percent and unavailable > 100:
         yield document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
-            invalid(given, "must not be greater than 100%"),
+            invalid(named(given), "must not be greater than 100%"),
             "a percentage from 0% to 100%",
         )
     if unavailable == 0 and surge == 0:
         yield document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
-            invalid(given, "may not be 0 when `maxSurge` is 0"),
+            invalid(named(given), "may not be 0 when `maxSurge` is 0"),
             "maxSurge or maxUnavailable above 0, e.g. maxSurge: 1 (with both 0 the rollout "
             "could neither add a new pod nor remove an old one)",
         )

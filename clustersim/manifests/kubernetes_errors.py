@@ -73,7 +73,9 @@ def named(value: Any) -> GoSyntax:
     ``core.SecretType``, or a pointer to one), which ``ErrorBody`` has marshalled as JSON
     since 1.34: its type switch takes only a plain ``string`` to ``%q``. The two differ on
     ``<``, ``>`` and ``&`` (``"a\\u003cb"``), on control characters (``"\\u0007"``, not
-    ``"\\a"``) and on characters that do not print (JSON leaves them as they are)."""
+    ``"\\a"``) and on characters that do not print (JSON leaves them as they are). An
+    ``intstr.IntOrString`` (``maxSurge: "a<b"``) is written so too: its ``MarshalJSON`` gives
+    its string or its number, and ``ErrorBody`` marshals it."""
     return GoSyntax(go_json(value))
 
 

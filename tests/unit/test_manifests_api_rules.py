@@ -48,6 +48,9 @@ REFUSED = [
      "spec.strategy.rollingUpdate.maxUnavailable", "must not be greater than 100%"),
     (deployment(spec="  strategy: {rollingUpdate: {maxSurge: 'many'}}\n"),
      "spec.strategy.rollingUpdate.maxSurge", "a valid percent string"),
+    # the refused intstr.IntOrString in JSON (ErrorBody since 1.34): "<" escaped
+    (deployment(spec="  strategy: {rollingUpdate: {maxSurge: '<5%'}}\n"),
+     "spec.strategy.rollingUpdate.maxSurge", 'Invalid value: "\\u003c5%": a valid percent'),
     (deployment(spec="  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n"),
      "spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"),
     (deployment().replace("selector: {matchLabels: {app: web}}", "selector: {}"),
