@@ -866,8 +866,8 @@ def _cluster_ip(value: str) -> str:
         try:
             ipaddress.ip_address(value)
         except ValueError:
-            raise ValueError(f'Invalid value: "{value}": must be a valid IP address, (e.g. '
-                             "10.9.8.7 or 2001:db8::ffff)") from None
+            raise ValueError(invalid(value, "must be a valid IP address, (e.g. 10.9.8.7 or "
+                                            "2001:db8::ffff)")) from None
     return value
 
 
