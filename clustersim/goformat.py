@@ -20,8 +20,8 @@ The rules that live here, each once:
   ``src/time/time.go``), as the kubelet writes how long an image pull took and metrics-server
   its window.
 - :func:`go_json`: ``json.Marshal`` of a decoded JSON value (``src/encoding/json/encode.go``),
-  as kubectl writes its last-applied-configuration annotation; :func:`go_struct`, of a struct
-  without json tags, as the API server shows an internal type in a field error.
+  as kubectl writes its last-applied-configuration annotation; :class:`GoStruct`, a struct
+  without json tags in it, as the API server shows an internal type in a field error.
 - :func:`parse_rfc3339`: ``time.Parse(time.RFC3339, text)`` with its :class:`TimeParseError`
   (``src/time/format.go``), as the API server reads a ``metav1.Time``.
 """
@@ -31,13 +31,12 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["NumError", "TimeParseError", "atoi", "duration_string", "go_json", "go_quote",
-           "go_struct", "go_verbose", "json_kind", "parse_float", "parse_int", "parse_rfc3339"]
+__all__ = ["GoStruct", "NumError", "TimeParseError", "atoi", "duration_string", "go_json",
+           "go_quote", "go_verbose", "json_kind", "parse_float", "parse_int", "parse_rfc3339"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -275,6 +274,14 @@ _HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
                  "\u2029": "\\u2029"}
 
 
+class GoStruct(dict[str, Any]):
+    """A Go struct whose fields carry no json tags (an internal API type such as
+    ``rbac.RoleRef``), which :func:`go_json` writes as ``json.Marshal`` does: each field under
+    its Go name, in the order the struct declares them (the order given, never sorted as a
+    map's keys are), a nil pointer as ``null``:
+    ``{"APIGroup":"rbac.authorization.k8s.io","Kind":"Role","Name":"r"}``."""
+
+
 def go_json(value: Any) -> str:
     """``json.Marshal`` of ``value`` (golang/go ``src/encoding/json/encode.go``): compact, map
     keys sorted (byte order of UTF-8 is code point order), non-ASCII text as it is but
@@ -282,8 +289,9 @@ def go_json(value: Any) -> str:
     float64 in ``floatEncoder``'s form: plain digits, an exponent only below 1e-6 or from
     1e21 on (``1e-07`` is written ``1e-7``)."""
     if isinstance(value, dict):
+        fields = value.items() if isinstance(value, GoStruct) else sorted(value.items())
         return "{" + ",".join(f"{go_json(str(key))}:{go_json(item)}"
-                              for key, item in sorted(value.items())) + "}"
+                              for key, item in fields) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(go_json(item) for item in value) + "]"
     if isinstance(value, str):
@@ -297,15 +305,6 @@ def go_json(value: Any) -> str:
         return format(Decimal(repr(value)), "f").removesuffix(".0") if value != int(value) \
             else str(int(value))
     return json.dumps(value)
-
-
-def go_struct(fields: Mapping[str, Any]) -> str:
-    """``json.Marshal`` of a Go struct whose fields carry no json tags (an internal API type
-    such as ``rbac.RoleRef``): each field under its Go name, in the order the struct
-    declares them (``fields``' order, never sorted as a map's keys are), a nil pointer as
-    ``null``: ``{"APIGroup":"rbac.authorization.k8s.io","Kind":"Role","Name":"r"}``."""
-    return "{" + ",".join(f"{go_json(name)}:{go_json(value)}"
-                          for name, value in fields.items()) + "}"
 
 
 def _go_float(value: float) -> str:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.goformat import go_struct
+from clustersim.goformat import GoStruct, go_json
 from clustersim.kubernetes.configupdates import immutable_errors
 from clustersim.manifests.kubernetes_errors import GoSyntax, immutable, invalid, named
 
@@ -70,8 +70,8 @@ def _role_binding(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     ref = new.get("roleRef") or {}
     if (old.get("roleRef") or {}) == ref:
         return []
-    shown = GoSyntax(go_struct({go: ref.get(key, "") for go, key in (
-        ("APIGroup", "apiGroup"), ("Kind", "kind"), ("Name", "name"))}))
+    shown = GoSyntax(go_json(GoStruct({go: ref.get(key, "") for go, key in (
+        ("APIGroup", "apiGroup"), ("Kind", "kind"), ("Name", "name"))})))
     return [f"roleRef: {invalid(shown, 'cannot change roleRef')}"]
 
 

@@ -36,7 +36,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from clustersim.goformat import go_json, go_struct
+from clustersim.goformat import GoStruct, go_json
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
 from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, named, unsupported
 from clustersim.manifests.kubernetes_syntax import (
@@ -430,8 +430,8 @@ class SeccompProfile(_Profile):
         return problems
 
     def _shown(self) -> GoSyntax:
-        return GoSyntax(go_struct({"Type": self.type or "",
-                                   "LocalhostProfile": self.localhost_profile}))
+        return GoSyntax(go_json(GoStruct(Type=self.type or "",
+                                         LocalhostProfile=self.localhost_profile)))
 
 
 _MAX_APPARMOR_PROFILE = 4095

@@ -7,13 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clustersim.goformat import (
+    GoStruct,
     NumError,
     TimeParseError,
     atoi,
     duration_string,
     go_json,
     go_quote,
-    go_struct,
     go_verbose,
     json_kind,
     parse_float,
@@ -287,9 +287,10 @@ def test_an_rfc3339_time_reads_as_go_reads_it():
     assert parse_rfc3339("2024-02-29T00:00:00Z").timestamp() == 1709164800
 
 
-def test_go_struct_keeps_the_structs_field_order_and_writes_nil_as_null():
+def test_a_go_struct_keeps_its_field_order_and_writes_nil_as_null():
     """``json.Marshal`` of a struct without json tags (an internal API type in a field
     error): Go's field names in declaration order, which a map's sorted keys would not
-    keep (``Type`` after ``LocalhostProfile``), the values as :func:`go_json` writes them."""
-    assert go_struct({"Type": "a<b", "LocalhostProfile": None}) == \
-        '{"Type":"a\\u003cb","LocalhostProfile":null}'
+    keep (``Type`` before ``LocalhostProfile``), the values as :func:`go_json` writes them (a
+    map in it with its keys sorted)."""
+    assert go_json(GoStruct(Type="a<b", LocalhostProfile=None, Labels={"b": 1, "a": 2})) == \
+        '{"Type":"a\\u003cb","LocalhostProfile":null,"Labels":{"a":2,"b":1}}'
