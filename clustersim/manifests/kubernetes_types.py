@@ -1,6 +1,6 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
-Longer than most modules (about 1,050 lines) because it is a table of declarations, one small
+Longer than most modules (about 1,100 lines) because it is a table of declarations, one small
 model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
 field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
 
@@ -663,14 +663,39 @@ class RollingUpdate(_Model):
     max_unavailable: IntOrPercent | None = None
 
 
-class DeploymentStrategy(_Model):
-    type: Literal["RollingUpdate", "Recreate"] | None = None
+class _Strategy(_Model):
+    """A Deployment's ``strategy`` or a DaemonSet's ``updateStrategy``. A type none of
+    :attr:`_TYPES` is refused at the strategy itself, with the whole internal
+    ``apps.DeploymentStrategy`` (``apps.DaemonSetUpdateStrategy``) as the bad value
+    (``ValidateDeploymentStrategy``, ``ValidateDaemonSetUpdateStrategy`` in
+    kubernetes/kubernetes ``pkg/apis/apps/validation/validation.go``), in JSON since 1.34:
+    ``{"Type":"rollingUpdate","RollingUpdate":{"MaxUnavailable":0,"MaxSurge":1}}``, an
+    ``IntOrString`` left out being its zero, ``0``. An empty type is defaulted to
+    RollingUpdate (``SetDefaults_Deployment``, ``SetDefaults_DaemonSet``), whose defaults
+    leave another type's ``rollingUpdate`` as written."""
+
+    _TYPES: ClassVar[tuple[str, ...]]
+    """The types, in the order the refusal lists them."""
+
+    type: Annotated[str | None, BeforeValidator(_unset_if_empty)] = None
     rolling_update: RollingUpdate | None = None
 
+    @model_validator(mode="after")
+    def _known_type(self) -> _Strategy:
+        if self.type is None or self.type in self._TYPES:
+            return self
+        rolling = self.rolling_update
+        shown = GoStruct(Type=self.type, RollingUpdate=None if rolling is None else GoStruct(
+            MaxUnavailable=rolling.max_unavailable or 0, MaxSurge=rolling.max_surge or 0))
+        raise ValueError(unsupported(GoSyntax(go_json(shown)), self._TYPES))
 
-class DaemonSetUpdateStrategy(_Model):
-    type: Literal["RollingUpdate", "OnDelete"] | None = None
-    rolling_update: RollingUpdate | None = None
+
+class DeploymentStrategy(_Strategy):
+    _TYPES = ("Recreate", "RollingUpdate")
+
+
+class DaemonSetUpdateStrategy(_Strategy):
+    _TYPES = ("RollingUpdate", "OnDelete")
 
 
 class StatefulSetRollingUpdate(_Model):

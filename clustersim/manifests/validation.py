@@ -438,10 +438,13 @@ _STRING_TYPES = {"add": "v1.Capability", "drop": "v1.Capability",
 """The string fields of the modelled types whose Go type is a named string (core/v1
 ``types.go``: a security context's), as the decoder names it."""
 FIELD_TYPES = {("SeccompProfile", "type"): "v1.SeccompProfileType",
-               ("AppArmorProfile", "type"): "v1.AppArmorProfileType"}
+               ("AppArmorProfile", "type"): "v1.AppArmorProfileType",
+               ("DeploymentStrategy", "type"): "v1.DeploymentStrategyType",
+               ("DaemonSetUpdateStrategy", "type"): "v1.DaemonSetUpdateStrategyType"}
 """Named string types of fields whose name alone does not tell them (``type`` is a plain
 string elsewhere), by Go struct and field (core/v1 ``types.go``): the profile types, whose
-values the profiles check themselves (``validateSeccompProfileType``)."""
+values the profiles check themselves (``validateSeccompProfileType``), and the workloads'
+strategy types, which their strategies check."""
 STRING_TYPES = frozenset({*ENUM_TYPES.values(), *_STRING_TYPES.values(), *FIELD_TYPES.values()})
 """Every named string type the decoder names above (``v1.RestartPolicy``,
 ``v1.Capability``, ``v1.SeccompProfileType``): each holds a string, as ``string`` does."""

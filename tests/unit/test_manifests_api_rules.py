@@ -136,8 +136,17 @@ REFUSED = [
     ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n"
      "  selector: {matchLabels: {a: b}}\n  updateStrategy: {type: Rolling}\n  template:\n"
      "    metadata: {labels: {a: b}}\n    spec: {containers: [{name: a, image: b}]}\n",
-     "spec.updateStrategy.type",
-     'Unsupported value: "Rolling": supported values: "RollingUpdate", "OnDelete"'),
+     # ValidateDaemonSetUpdateStrategy: the whole internal strategy, in JSON (1.34+)
+     "spec.updateStrategy", 'Unsupported value: {"Type":"Rolling","RollingUpdate":null}: '
+     'supported values: "RollingUpdate", "OnDelete"'),
+    # ValidateDeploymentStrategy likewise, Recreate listed first; a rollingUpdate left as
+    # written (defaults fill it for RollingUpdate only), an IntOrString left out its zero
+    (deployment(spec="  strategy: {type: rollingUpdate, rollingUpdate: {maxSurge: 1}}\n"),
+     "spec.strategy", 'Unsupported value: {"Type":"rollingUpdate","RollingUpdate":'
+     '{"MaxUnavailable":0,"MaxSurge":1}}: supported values: "Recreate", "RollingUpdate"'),
+    (deployment(spec="  strategy: {type: 3}\n"), "spec.strategy.type",
+     "cannot unmarshal number into Go struct field DeploymentStrategy.spec.strategy.type of "
+     "type v1.DeploymentStrategyType"),
     ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n"
      "  selector: {matchLabels: {a: b}}\n  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}"
      "\n  template:\n    metadata: {labels: {a: b}}\n"
@@ -201,6 +210,8 @@ ACCEPTED = [
     # init containers run one at a time: each may take a host port another container takes
     deployment(pod=INIT + "        ports: [{containerPort: 1, hostPort: 9000}]\n",
                container="        ports: [{containerPort: 80, hostPort: 9000}]\n"),
+    # an empty strategy type is defaulted to RollingUpdate (SetDefaults_Deployment)
+    deployment(spec="  strategy: {type: ''}\n"),
     # RBAC names are path segments: ':' is fine (ValidateRBACName)
     "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
     "metadata: {name: 'system:kube-dns-autoscaler'}\nrules: []\n",
