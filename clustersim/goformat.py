@@ -287,7 +287,9 @@ def go_json(value: Any) -> str:
     keys sorted (byte order of UTF-8 is code point order), non-ASCII text as it is but
     ``<``, ``>``, ``&``, U+2028 and U+2029 escaped (``HTMLEscape`` is on by default), and a
     float64 in ``floatEncoder``'s form: plain digits, an exponent only below 1e-6 or from
-    1e21 on (``1e-07`` is written ``1e-7``)."""
+    1e21 on (``1e-07`` is written ``1e-7``). A lone surrogate (``"\\ud800"`` in a JSON body)
+    is U+FFFD, as Go's decoder had already made it: Python's text would keep a character
+    that cannot be written out as UTF-8."""
     if isinstance(value, dict):
         fields = value.items() if isinstance(value, GoStruct) else sorted(value.items())
         return "{" + ",".join(f"{go_json(str(key))}:{go_json(item)}"
@@ -295,7 +297,7 @@ def go_json(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ",".join(go_json(item) for item in value) + "]"
     if isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
+        text = json.dumps(re.sub("[\ud800-\udfff]", "\ufffd", value), ensure_ascii=False)
         return re.sub("[<>&\u2028\u2029]", lambda m: _HTML_ESCAPES[m.group()], text)
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         size = abs(value)

@@ -143,6 +143,7 @@ def test_duration_string_is_gos_duration_string(seconds: float, text: str) -> No
 @pytest.mark.parametrize(("value", "encoded"), [
     ({"b": 1, "a": {"d": [], "c": None}}, '{"a":{"c":null,"d":[]},"b":1}'),
     ("a<b>&c \u2028é\n\x01", '"a\\u003cb\\u003e\\u0026c \\u2028é\\n\\u0001"'),
+    ("a\ud800", '"a\ufffd"'),      # a lone surrogate: encodable U+FFFD, as Go decodes it
     ([True, 2.5, 1.0, 1e-7, 0.000001, 1e20, 1e21, -3e22],
      "[true,2.5,1,1e-7,0.000001,100000000000000000000,1e+21,-3e+22]")])
 def test_go_json_is_json_marshal(value, encoded):
