@@ -1,6 +1,6 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
-Longer than most modules (about 1,100 lines) because it is a table of declarations, one small
+Longer than most modules (about 1,150 lines) because it is a table of declarations, one small
 model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
 field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
 
@@ -664,37 +664,54 @@ class RollingUpdate(_Model):
 
 
 class _Strategy(_Model):
-    """A Deployment's ``strategy`` or a DaemonSet's ``updateStrategy``. A type none of
-    :attr:`_TYPES` is refused at the strategy itself, with the whole internal
-    ``apps.DeploymentStrategy`` (``apps.DaemonSetUpdateStrategy``) as the bad value
-    (``ValidateDeploymentStrategy``, ``ValidateDaemonSetUpdateStrategy`` in
-    kubernetes/kubernetes ``pkg/apis/apps/validation/validation.go``), in JSON since 1.34:
-    ``{"Type":"rollingUpdate","RollingUpdate":{"MaxUnavailable":0,"MaxSurge":1}}``, an
-    ``IntOrString`` left out being its zero, ``0``. An empty type is defaulted to
-    RollingUpdate (``SetDefaults_Deployment``, ``SetDefaults_DaemonSet``), whose defaults
-    leave another type's ``rollingUpdate`` as written."""
+    """A workload's update strategy. A type none of :attr:`_TYPES` is refused at the
+    strategy itself, with the whole internal strategy as the bad value (kubernetes/kubernetes
+    ``pkg/apis/apps/validation/validation.go``), in JSON since 1.34:
+    ``{"Type":"rollingUpdate","RollingUpdate":null}``. An empty type is defaulted to
+    RollingUpdate (``pkg/apis/apps/v1/defaults.go``), whose defaults leave another type's
+    ``rollingUpdate`` as written; the subclasses say how the internal ``RollingUpdate``
+    reads it and in what words the type is refused."""
 
     _TYPES: ClassVar[tuple[str, ...]]
     """The types, in the order the refusal lists them."""
 
     type: Annotated[str | None, BeforeValidator(_unset_if_empty)] = None
-    rolling_update: RollingUpdate | None = None
 
     @model_validator(mode="after")
     def _known_type(self) -> _Strategy:
         if self.type is None or self.type in self._TYPES:
             return self
+        shown = GoStruct(Type=self.type, RollingUpdate=self._internal_rolling_update())
+        raise ValueError(self._refusal(GoSyntax(go_json(shown))))
+
+    def _internal_rolling_update(self) -> GoStruct | None:
+        """The internal ``RollingUpdate`` struct, or None (Go's nil pointer)."""
+        raise NotImplementedError
+
+    def _refusal(self, shown: GoSyntax) -> str:
+        """The refusal of the strategy ``shown``: ``NotSupported``, its types listed."""
+        return unsupported(shown, self._TYPES)
+
+
+class _SurgeStrategy(_Strategy):
+    """A Deployment's ``strategy`` or a DaemonSet's ``updateStrategy``
+    (``ValidateDeploymentStrategy``, ``ValidateDaemonSetUpdateStrategy``): the internal
+    ``RollingUpdate`` holds two ``IntOrString`` values, one left out being its zero, ``0``
+    (``{"MaxUnavailable":0,"MaxSurge":1}``)."""
+
+    rolling_update: RollingUpdate | None = None
+
+    def _internal_rolling_update(self) -> GoStruct | None:
         rolling = self.rolling_update
-        shown = GoStruct(Type=self.type, RollingUpdate=None if rolling is None else GoStruct(
-            MaxUnavailable=rolling.max_unavailable or 0, MaxSurge=rolling.max_surge or 0))
-        raise ValueError(unsupported(GoSyntax(go_json(shown)), self._TYPES))
+        return None if rolling is None else GoStruct(
+            MaxUnavailable=rolling.max_unavailable or 0, MaxSurge=rolling.max_surge or 0)
 
 
-class DeploymentStrategy(_Strategy):
+class DeploymentStrategy(_SurgeStrategy):
     _TYPES = ("Recreate", "RollingUpdate")
 
 
-class DaemonSetUpdateStrategy(_Strategy):
+class DaemonSetUpdateStrategy(_SurgeStrategy):
     _TYPES = ("RollingUpdate", "OnDelete")
 
 
@@ -703,9 +720,22 @@ class StatefulSetRollingUpdate(_Model):
     max_unavailable: IntOrPercent | None = None
 
 
-class StatefulSetUpdateStrategy(_Model):
-    type: Literal["RollingUpdate", "OnDelete"] | None = None
+class StatefulSetUpdateStrategy(_Strategy):
+    """A StatefulSet's ``updateStrategy`` (``ValidateStatefulSetSpec``): an unknown type is
+    ``Invalid``, ``must be 'RollingUpdate' or 'OnDelete'``; the internal ``RollingUpdate``
+    holds an ``int32`` partition (0 when left out) and a ``*IntOrString``."""
+
+    _TYPES = ("RollingUpdate", "OnDelete")
+
     rolling_update: StatefulSetRollingUpdate | None = None
+
+    def _internal_rolling_update(self) -> GoStruct | None:
+        rolling = self.rolling_update
+        return None if rolling is None else GoStruct(
+            Partition=rolling.partition or 0, MaxUnavailable=rolling.max_unavailable)
+
+    def _refusal(self, shown: GoSyntax) -> str:
+        return invalid(shown, "must be 'RollingUpdate' or 'OnDelete'")
 
 
 class DeploymentSpec(_Model):
@@ -763,13 +793,23 @@ class RetentionPolicy(_Model):
     when_scaled: Literal["Retain", "Delete"] | None = None
 
 
+def _pod_management_policy(policy: str | None) -> str | None:
+    """``ValidateStatefulSetSpec``: ``OrderedReady`` or ``Parallel`` (an empty one is
+    defaulted to ``OrderedReady``), else ``Invalid`` with the ``PodManagementPolicyType`` in
+    JSON."""
+    if policy not in (None, "OrderedReady", "Parallel"):
+        raise ValueError(invalid(named(policy), "must be 'OrderedReady' or 'Parallel'"))
+    return policy
+
+
 class StatefulSetSpec(_Model):
     replicas: Annotated[int, Field(ge=0)] | None = None
     service_name: str | None = None
     selector: LabelSelector | None = None
     template: PodTemplateSpec
     volume_claim_templates: list[_ClaimTemplate] | None = None
-    pod_management_policy: Literal["OrderedReady", "Parallel"] | None = None
+    pod_management_policy: Annotated[str | None, BeforeValidator(_unset_if_empty),
+                                     AfterValidator(_pod_management_policy)] = None
     update_strategy: StatefulSetUpdateStrategy | None = None
     persistent_volume_claim_retention_policy: RetentionPolicy | None = None
     min_ready_seconds: NonNegative | None = None

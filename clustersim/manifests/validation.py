@@ -432,15 +432,18 @@ ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPo
 """The Go types of the enumerations a learner writes most (the others are left out of the
 decoder's message)."""
 _STRING_TYPES = {"add": "v1.Capability", "drop": "v1.Capability",
+                 "podManagementPolicy": "v1.PodManagementPolicyType",
                  "fsGroupChangePolicy": "v1.PodFSGroupChangePolicy",
                  "supplementalGroupsPolicy": "v1.SupplementalGroupsPolicy",
                  "seLinuxChangePolicy": "v1.PodSELinuxChangePolicy"}
-"""The string fields of the modelled types whose Go type is a named string (core/v1
-``types.go``: a security context's), as the decoder names it."""
+"""The string fields of the modelled types whose Go type is a named string (core/v1 and
+apps/v1 ``types.go``: a security context's, a StatefulSet's pod management policy), as the
+decoder names it."""
 FIELD_TYPES = {("SeccompProfile", "type"): "v1.SeccompProfileType",
                ("AppArmorProfile", "type"): "v1.AppArmorProfileType",
                ("DeploymentStrategy", "type"): "v1.DeploymentStrategyType",
-               ("DaemonSetUpdateStrategy", "type"): "v1.DaemonSetUpdateStrategyType"}
+               ("DaemonSetUpdateStrategy", "type"): "v1.DaemonSetUpdateStrategyType",
+               ("StatefulSetUpdateStrategy", "type"): "v1.StatefulSetUpdateStrategyType"}
 """Named string types of fields whose name alone does not tell them (``type`` is a plain
 string elsewhere), by Go struct and field (core/v1 ``types.go``): the profile types, whose
 values the profiles check themselves (``validateSeccompProfileType``), and the workloads'

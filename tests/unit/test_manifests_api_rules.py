@@ -27,6 +27,10 @@ def deployment(spec: str = "", pod: str = "", container: str = "", api: str = "a
 
 POD = "spec.template.spec"
 C0 = f"{POD}.containers[0]"
+STATEFULSET = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: db}}\nspec:\n"
+               "  serviceName: db\n{}  selector: {{matchLabels: {{app: db}}}}\n  template:\n"
+               "    metadata: {{labels: {{app: db}}}}\n"
+               "    spec: {{containers: [{{name: db, image: postgres}}]}}\n")
 AFFINITY = "      affinity:\n        "
 INIT = ("      initContainers:\n      - name: first\n        image: busybox\n"
         "        ports: [{containerPort: 1, hostPort: 9000}]\n"
@@ -144,6 +148,12 @@ REFUSED = [
     (deployment(spec="  strategy: {type: rollingUpdate, rollingUpdate: {maxSurge: 1}}\n"),
      "spec.strategy", 'Unsupported value: {"Type":"rollingUpdate","RollingUpdate":'
      '{"MaxUnavailable":0,"MaxSurge":1}}: supported values: "Recreate", "RollingUpdate"'),
+    # ValidateStatefulSetSpec: Invalid, "must be ...", the strategy's partition an int32
+    (STATEFULSET.format("  updateStrategy: {type: Foo, rollingUpdate: {partition: 2}}\n"),
+     "spec.updateStrategy", 'Invalid value: {"Type":"Foo","RollingUpdate":{"Partition":2,'
+     '"MaxUnavailable":null}}: must be \'RollingUpdate\' or \'OnDelete\''),
+    (STATEFULSET.format("  podManagementPolicy: parallel\n"), "spec.podManagementPolicy",
+     'Invalid value: "parallel": must be \'OrderedReady\' or \'Parallel\''),
     (deployment(spec="  strategy: {type: 3}\n"), "spec.strategy.type",
      "cannot unmarshal number into Go struct field DeploymentStrategy.spec.strategy.type of "
      "type v1.DeploymentStrategyType"),
@@ -210,8 +220,10 @@ ACCEPTED = [
     # init containers run one at a time: each may take a host port another container takes
     deployment(pod=INIT + "        ports: [{containerPort: 1, hostPort: 9000}]\n",
                container="        ports: [{containerPort: 80, hostPort: 9000}]\n"),
-    # an empty strategy type is defaulted to RollingUpdate (SetDefaults_Deployment)
+    # an empty strategy type is defaulted to RollingUpdate (SetDefaults_Deployment), an
+    # empty pod management policy to OrderedReady (SetDefaults_StatefulSet)
     deployment(spec="  strategy: {type: ''}\n"),
+    STATEFULSET.format("  updateStrategy: {type: ''}\n  podManagementPolicy: ''\n"),
     # RBAC names are path segments: ':' is fine (ValidateRBACName)
     "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
     "metadata: {name: 'system:kube-dns-autoscaler'}\nrules: []\n",
