@@ -115,10 +115,46 @@ class PathSegmentMeta(ObjectMeta):
     name: Annotated[str, AfterValidator(path_segment)] | None = None
 
 
-class LabelSelectorRequirement(_Model):
-    key: str
-    operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
+class _SelectorRequirement(_Model):
+    """A requirement of a label selector (metav1 ``LabelSelectorRequirement``,
+    ``ValidateLabelSelectorRequirement`` in apimachinery ``pkg/apis/meta/v1/validation``) or
+    of a node selector (``NodeSelectorRequirement``, ``ValidateNodeSelectorRequirement`` in
+    kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``): the values its
+    operator needs, and an operator none of :attr:`_OPERATORS` is ``Invalid``, ``not a valid
+    selector operator``, the named operator type in JSON. Simplified: upstream also refuses
+    a workload's selector so refused as a whole (``LabelSelectorAsSelector``: ``invalid label
+    selector`` for a Deployment), which is left out."""
+
+    _OPERATORS: ClassVar[tuple[str, ...]] = ("In", "NotIn", "Exists", "DoesNotExist")
+
+    operator: str
     values: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _values(self) -> _SelectorRequirement:
+        count = len(self.values or [])
+        if self.operator not in self._OPERATORS:
+            raise ValueError("operator: " + invalid(named(self.operator),
+                                                    "not a valid selector operator"))
+        if self.operator in ("In", "NotIn") and count == 0:
+            raise ValueError(
+                "values: Required value: must be specified when `operator` is 'In' or 'NotIn'"
+            )
+        if self.operator in ("Exists", "DoesNotExist") and count:
+            raise ValueError(
+                "values: Forbidden: may not be specified when `operator` is 'Exists' or "
+                "'DoesNotExist'"
+            )
+        if self.operator in ("Gt", "Lt") and count != 1:
+            raise ValueError(
+                "values: Required value: must be specified single value when `operator` is "
+                "'Lt' or 'Gt'"
+            )
+        return self
+
+
+class LabelSelectorRequirement(_SelectorRequirement):
+    key: str
 
 
 class LabelSelector(_Model):
@@ -513,30 +549,10 @@ class Container(_Model):
     security_context: SecurityContext | None = None
 
 
-class NodeSelectorRequirement(_Model):
-    key: Annotated[str, AfterValidator(qualified_name)]
-    operator: Literal["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]
-    values: list[str] | None = None
+class NodeSelectorRequirement(_SelectorRequirement):
+    _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
 
-    @model_validator(mode="after")
-    def _values(self) -> NodeSelectorRequirement:
-        """``validateNodeSelectorRequirement`` (pkg/apis/core/validation/validation.go)."""
-        count = len(self.values or [])
-        if self.operator in ("In", "NotIn") and count == 0:
-            raise ValueError(
-                "values: Required value: must be specified when `operator` is 'In' or 'NotIn'"
-            )
-        if self.operator in ("Exists", "DoesNotExist") and count:
-            raise ValueError(
-                "values: Forbidden: may not be specified when `operator` is 'Exists' or "
-                "'DoesNotExist'"
-            )
-        if self.operator in ("Gt", "Lt") and count != 1:
-            raise ValueError(
-                "values: Required value: must be specified single value when `operator` is "
-                "'Lt' or 'Gt'"
-            )
-        return self
+    key: Annotated[str, AfterValidator(qualified_name)]
 
 
 class NodeSelectorTerm(_Model):

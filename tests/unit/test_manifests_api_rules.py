@@ -123,6 +123,21 @@ REFUSED = [
      f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
      "nodeSelectorTerms[0].matchExpressions[0].values",     # validateNodeSelectorRequirement
      "Required value: must be specified when `operator` is 'In'"),
+    # an unknown operator is Invalid, its NodeSelectorOperator in JSON, not NotSupported
+    (deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+     " {nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: in, values: [a]}]}]}}\n"),
+     f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
+     "nodeSelectorTerms[0].matchExpressions[0].operator",
+     'Invalid value: "in": not a valid selector operator'),
+    # ValidateLabelSelectorRequirement alike, and its values as the operator needs them
+    (deployment().replace("{matchLabels: {app: web}}", "{matchLabels: {app: web}, "
+                          "matchExpressions: [{key: tier, operator: Equals, values: [a]}]}"),
+     "spec.selector.matchExpressions[0].operator",
+     'Invalid value: "Equals": not a valid selector operator'),
+    (deployment().replace("{matchLabels: {app: web}}", "{matchLabels: {app: web}, "
+                          "matchExpressions: [{key: tier, operator: NotIn}]}"),
+     "spec.selector.matchExpressions[0].values",
+     "Required value: must be specified when `operator` is 'In' or 'NotIn'"),
     (deployment(pod=AFFINITY + "podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
      " {topologyKey: zone}}\n"),
      f"{POD}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution",
