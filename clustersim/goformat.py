@@ -289,7 +289,8 @@ def go_json(value: Any) -> str:
     float64 in ``floatEncoder``'s form: plain digits, an exponent only below 1e-6 or from
     1e21 on (``1e-07`` is written ``1e-7``). A lone surrogate (``"\\ud800"`` in a JSON body)
     is U+FFFD, as Go's decoder had already made it: Python's text would keep a character
-    that cannot be written out as UTF-8."""
+    that cannot be written out as UTF-8. A value JSON has no form for (a ``Decimal``, a
+    date) is written as its text, quoted, never raised."""
     if isinstance(value, dict):
         fields = value.items() if isinstance(value, GoStruct) else sorted(value.items())
         return "{" + ",".join(f"{go_json(str(key))}:{go_json(item)}"
@@ -306,7 +307,7 @@ def go_json(value: Any) -> str:
             return f"{mantissa.removesuffix('.0')}e{int(power):+d}"
         return format(Decimal(repr(value)), "f").removesuffix(".0") if value != int(value) \
             else str(int(value))
-    return json.dumps(value)
+    return json.dumps(value, default=str)
 
 
 def _go_float(value: float) -> str:

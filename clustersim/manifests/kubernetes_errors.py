@@ -5,7 +5,7 @@ writes the kind of error ("Invalid value", "Unsupported value", "Required value"
 bad value, as Kubernetes 1.34 and later write it (kubernetes/kubernetes PR #132314): a plain
 ``string`` quoted as Go's ``%q`` quotes it, a sized number or a boolean as Go prints it,
 anything else through ``json.Marshal`` (a labels map ``{"a":"w"}``, a ``[]string``
-``["a","b"]``, a value of a named string type ``"a\u003cb"``), then the detail. ``NotSupported``
+``["a","b"]``, a value of a named string type ``"a\\u003cb"``), then the detail. ``NotSupported``
 lists the supported values quoted, in the order the validating function gives them.
 ``ErrorList.ToAggregate`` drops repeated messages, and an aggregate of several reads
 ``[a, b]`` (``pkg/util/errors``), as in ``The Deployment "web" is invalid: [spec.replicas:

@@ -3,6 +3,8 @@
 ``pkg/util/validation/field/errors.go``): a plain string with Go's ``%q``, a bool or a number
 as it is, anything else through ``json.Marshal``."""
 
+import datetime
+
 import pytest
 
 from clustersim.manifests.kubernetes_errors import go_value, invalid
@@ -15,6 +17,7 @@ from clustersim.manifests.kubernetes_errors import go_value, invalid
     ([1, 2.5], "[1,2.5]"),
     (True, "true"),
     (-1, "-1"),
+    ({"at": datetime.date(2024, 1, 2)}, '{"at":"2024-01-02"}'),  # no JSON form: its text
 ])
 def test_a_bad_value_is_printed_as_error_body_prints_it(value, shown):
     assert go_value(value) == shown
