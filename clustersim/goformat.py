@@ -20,7 +20,8 @@ The rules that live here, each once:
   ``src/time/time.go``), as the kubelet writes how long an image pull took and metrics-server
   its window.
 - :func:`go_json`: ``json.Marshal`` of a decoded JSON value (``src/encoding/json/encode.go``),
-  as kubectl writes its last-applied-configuration annotation.
+  as kubectl writes its last-applied-configuration annotation; :class:`GoStruct`, a struct
+  without json tags in it, as the API server shows an internal type in a field error.
 - :func:`parse_rfc3339`: ``time.Parse(time.RFC3339, text)`` with its :class:`TimeParseError`
   (``src/time/format.go``), as the API server reads a ``metav1.Time``.
 """
@@ -30,14 +31,12 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["NumError", "TimeParseError", "atoi", "duration_string", "go_json", "go_quote",
-           "go_string_slice", "go_verbose", "json_kind", "parse_float", "parse_int",
-           "parse_rfc3339"]
+__all__ = ["GoStruct", "NumError", "TimeParseError", "atoi", "duration_string", "go_json",
+           "go_quote", "go_verbose", "json_kind", "parse_float", "parse_int", "parse_rfc3339"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -218,12 +217,6 @@ def parse_float(text: str) -> float:
     return value
 
 
-def go_string_slice(values: Iterable[str]) -> str:
-    """A ``[]string`` as Go's ``%#v`` prints it: ``[]string{"a", "b"}``, each item as
-    :func:`go_quote` quotes it."""
-    return "[]string{" + ", ".join(go_quote(value) for value in values) + "}"
-
-
 def go_verbose(value: Any) -> str:
     """``fmt.Sprintf("%+v", value)`` of a JSON value decoded into Go's ``interface{}`` (maps,
     slices, strings, ``int64`` for whole numbers, ``float64``, bools, nil): ``map[k:v ...]``
@@ -281,19 +274,31 @@ _HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
                  "\u2029": "\\u2029"}
 
 
+class GoStruct(dict[str, Any]):
+    """A Go struct whose fields carry no json tags (an internal API type such as
+    ``rbac.RoleRef``), which :func:`go_json` writes as ``json.Marshal`` does: each field under
+    its Go name, in the order the struct declares them (the order given, never sorted as a
+    map's keys are), a nil pointer as ``null``:
+    ``{"APIGroup":"rbac.authorization.k8s.io","Kind":"Role","Name":"r"}``."""
+
+
 def go_json(value: Any) -> str:
     """``json.Marshal`` of ``value`` (golang/go ``src/encoding/json/encode.go``): compact, map
     keys sorted (byte order of UTF-8 is code point order), non-ASCII text as it is but
     ``<``, ``>``, ``&``, U+2028 and U+2029 escaped (``HTMLEscape`` is on by default), and a
     float64 in ``floatEncoder``'s form: plain digits, an exponent only below 1e-6 or from
-    1e21 on (``1e-07`` is written ``1e-7``)."""
+    1e21 on (``1e-07`` is written ``1e-7``). A lone surrogate (``"\\ud800"`` in a JSON body)
+    is U+FFFD, as Go's decoder had already made it: Python's text would keep a character
+    that cannot be written out as UTF-8. A value JSON has no form for (a ``Decimal``, a
+    date) is written as its text, quoted, never raised."""
     if isinstance(value, dict):
+        fields = value.items() if isinstance(value, GoStruct) else sorted(value.items())
         return "{" + ",".join(f"{go_json(str(key))}:{go_json(item)}"
-                              for key, item in sorted(value.items())) + "}"
+                              for key, item in fields) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(go_json(item) for item in value) + "]"
     if isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
+        text = json.dumps(re.sub("[\ud800-\udfff]", "\ufffd", value), ensure_ascii=False)
         return re.sub("[<>&\u2028\u2029]", lambda m: _HTML_ESCAPES[m.group()], text)
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         size = abs(value)
@@ -302,7 +307,7 @@ def go_json(value: Any) -> str:
             return f"{mantissa.removesuffix('.0')}e{int(power):+d}"
         return format(Decimal(repr(value)), "f").removesuffix(".0") if value != int(value) \
             else str(int(value))
-    return json.dumps(value)
+    return json.dumps(value, default=str)
 
 
 def _go_float(value: float) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from clustersim.exercises.answers import is_whole, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import resolve_fenceposts
+from clustersim.manifests.kubernetes_errors import invalid, named
 from clustersim.marathon import restart_strategy
 from clustersim.scenarios.updates import UPDATE_AT, rolling_update_run
 from clustersim.viz.capacity import task_counts
@@ -47,15 +48,17 @@ def _int_or_percent(value: object, name: str) -> int | str:
 def _validate_rolling_update(surge: int | str, unavailable: int | str) -> None:
     """Refuse what the API server refuses, in its words (kubernetes/kubernetes
     ``pkg/apis/apps/validation/validation.go``, ``ValidateRollingUpdateDeployment``): a
-    negative number, a malformed percentage, maxUnavailable over 100 %, both zero."""
+    negative number, a malformed percentage, maxUnavailable over 100 %, both zero; each
+    ``intstr.IntOrString`` shown as the API server shows it (``"10 %"``, never ``'10 %'``)."""
     values = {}
     for name, value in (("maxUnavailable", unavailable), ("maxSurge", surge)):
-        where = f"spec.strategy.rollingUpdate.{name}: Invalid value: {value!r}"
+        where = f"spec.strategy.rollingUpdate.{name}"
         if isinstance(value, str):
             if not re.fullmatch(r"[0-9]+%", value):
-                raise Wrong(f"The API server rejects it: {where}: a valid percent string must "
-                            "be a numeric string followed by an ending '%' (e.g. '1%',  or "
-                            "'93%', regex used for validation is '[0-9]+%')",
+                raise Wrong(f"The API server rejects it: {where}: " + invalid(
+                            named(value), "a valid percent string must be a numeric string "
+                            "followed by an ending '%' (e.g. '1%',  or '93%', regex used for "
+                            "validation is '[0-9]+%')"),
                             f"A number in quotes is a string, which the API reads as a "
                             f"percentage: write {value.strip()} without quotes for a count of "
                             f'pods, or "{value.strip()}%".' if value.strip().isdigit() else
@@ -64,16 +67,17 @@ def _validate_rolling_update(surge: int | str, unavailable: int | str) -> None:
         else:
             values[name] = value
         if values[name] < 0:
-            raise Wrong(f"The API server rejects it: {where}: must be greater than or equal "
-                        "to 0", f"{name} counts pods (or a share of replicas): it cannot be "
+            raise Wrong(f"The API server rejects it: {where}: "
+                        + invalid(named(value), "must be greater than or equal to 0"),
+                        f"{name} counts pods (or a share of replicas): it cannot be "
                         "negative.")
     if isinstance(unavailable, str) and values["maxUnavailable"] > 100:
-        raise Wrong(f"The API server rejects it: spec.strategy.rollingUpdate.maxUnavailable: "
-                    f"Invalid value: {unavailable!r}: must not be greater than 100%",
+        raise Wrong("The API server rejects it: spec.strategy.rollingUpdate.maxUnavailable: "
+                    + invalid(named(unavailable), "must not be greater than 100%"),
                     "A share of the replicas is at most 100%.")
     if values["maxUnavailable"] == 0 and values["maxSurge"] == 0:
         raise Wrong("The API server rejects it: spec.strategy.rollingUpdate.maxUnavailable: "
-                    f"Invalid value: {unavailable!r}: may not be 0 when `maxSurge` is 0",
+                    + invalid(named(unavailable), "may not be 0 when `maxSurge` is 0"),
                     "With no pod above replicas and none below, the rollout could never "
                     "replace a pod: allow one or the other.")
 

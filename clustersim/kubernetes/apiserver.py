@@ -90,7 +90,7 @@ from clustersim.kubernetes.workloadupdates import (
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
-from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.manifests.kubernetes_errors import go_value, invalid
 
 if TYPE_CHECKING:
     import random
@@ -1038,7 +1038,7 @@ def _check_volume_mounts(obj: Mapping[str, Any]) -> None:
         return
     for where, name in unmounted_volumes(obj.get("spec") or {}):
         raise AdmissionError(f'Pod "{obj["metadata"].get("name")}" is invalid: '
-                             f'{format_path(("spec", *where))}: Not found: "{name}"')
+                             f'{format_path(("spec", *where))}: Not found: {go_value(name)}')
 
 
 def _check_image_whitespace(obj: Mapping[str, Any]) -> None:

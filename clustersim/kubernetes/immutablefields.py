@@ -20,9 +20,11 @@
   (:func:`~clustersim.kubernetes.configupdates.immutable_errors`, listed after a Secret's
   ``type`` as ``ValidateSecretUpdate`` lists them).
 
-Each value is rendered as apimachinery's ``field.Error.ErrorBody`` renders it: the internal
-``rbac.RoleRef`` struct, which has no ``String()``, in Go's ``%#v`` syntax, the named string
-types ``PreemptionPolicy`` and ``SecretType`` quoted. The errors of one object are listed
+Each value is rendered as apimachinery's ``field.Error.ErrorBody`` renders it since
+Kubernetes 1.34 (kubernetes/kubernetes PR #132314), through ``json.Marshal``: the internal
+``rbac.RoleRef`` struct with its Go field names (``{"APIGroup":...,"Kind":...,"Name":...}``;
+before 1.34, Go's ``%#v``), the named string types ``VolumeBindingMode``,
+``PreemptionPolicy`` and ``SecretType`` as JSON strings. The errors of one object are listed
 together, in upstream's order, as the API server aggregates them.
 """
 
@@ -31,8 +33,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.goformat import go_quote
+from clustersim.goformat import GoStruct, go_json
 from clustersim.kubernetes.configupdates import immutable_errors
+from clustersim.manifests.kubernetes_errors import GoSyntax, immutable, invalid, named
 
 __all__ = ["immutable_field_refusal"]
 
@@ -44,7 +47,7 @@ def _storage_class(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
               if (old.get(field) or default) != (new.get(field) or default)]
     mode = new.get("volumeBindingMode") or "Immediate"
     if (old.get("volumeBindingMode") or "Immediate") != mode:
-        errors.append(f'volumeBindingMode: Invalid value: "{mode}": field is immutable')
+        errors.append(f"volumeBindingMode: {immutable(named(mode))}")
     return errors
 
 
@@ -54,7 +57,7 @@ def _priority_class(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]
         errors.append("value: Forbidden: may not be changed in an update.")
     policy = new.get("preemptionPolicy") or _PREEMPTION_DEFAULT
     if (old.get("preemptionPolicy") or _PREEMPTION_DEFAULT) != policy:
-        errors.append(f"preemptionPolicy: Invalid value: {go_quote(policy)}: field is immutable")
+        errors.append(f"preemptionPolicy: {immutable(named(policy))}")
     return errors
 
 
@@ -67,17 +70,16 @@ def _role_binding(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     ref = new.get("roleRef") or {}
     if (old.get("roleRef") or {}) == ref:
         return []
-    fields = ", ".join(f"{go}:{go_quote(str(ref.get(key, '')))}"
-                       for go, key in (("APIGroup", "apiGroup"), ("Kind", "kind"),
-                                       ("Name", "name")))
-    return [f"roleRef: Invalid value: rbac.RoleRef{{{fields}}}: cannot change roleRef"]
+    shown = GoSyntax(go_json(GoStruct({go: ref.get(key, "") for go, key in (
+        ("APIGroup", "apiGroup"), ("Kind", "kind"), ("Name", "name"))})))
+    return [f"roleRef: {invalid(shown, 'cannot change roleRef')}"]
 
 
 def _secret(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     kind = new.get("type") or _SECRET_TYPE_DEFAULT
     errors = []
     if (old.get("type") or _SECRET_TYPE_DEFAULT) != kind:
-        errors.append(f"type: Invalid value: {go_quote(kind)}: field is immutable")
+        errors.append(f"type: {immutable(named(kind))}")
     return errors + immutable_errors(old, new)
 
 

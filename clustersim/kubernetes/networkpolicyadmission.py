@@ -5,7 +5,10 @@ kubernetes/kubernetes ``pkg/apis/networking/v1/defaults.go``; validation as
 ``ValidateNetworkPolicy`` in ``pkg/apis/networking/validation/validation.go``, with its
 messages as the API server writes them (``NetworkPolicy.networking.k8s.io "deny" is invalid:
 spec.ingress[0].from[0]: Required value: must specify a peer``), first error only, and strict
-field validation (an unknown field is refused, as ``kubectl apply`` asks by default). The
+field validation (an unknown field is refused, as ``kubectl apply`` asks by default). A bad
+value is printed as ``field.Error.ErrorBody`` prints it since Kubernetes 1.34
+(:func:`~clustersim.manifests.kubernetes_errors.go_value`): a ``networking.PolicyType`` and a
+``core.Protocol`` are named string types, in JSON, and ``policyTypes`` itself a JSON list. The
 decisions themselves are :mod:`clustersim.kubernetes.networkpolicy`'s.
 """
 
@@ -17,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clustersim.kubernetes.scheduler.labels import label_selector_matches
+from clustersim.manifests.kubernetes_errors import invalid, named, unsupported
 
 __all__ = ["PROTOCOLS", "PolicyError", "check_policy", "parse_cidr", "policy_types",
            "set_defaults"]
@@ -73,13 +77,15 @@ def check_policy(policy: Mapping[str, Any]) -> None:
     _check_selector(spec.get("podSelector", {}), "spec.podSelector", fail)
     types = spec.get("policyTypes")
     if types is not None:
-        if not isinstance(types, list) or len(types) > 2:
-            raise fail("spec.policyTypes", "Invalid value: may not specify more than two "
-                                           "policyTypes")
+        if not isinstance(types, list):
+            raise fail("spec.policyTypes", "Invalid value: must be a list")
+        if len(types) > 2:
+            raise fail("spec.policyTypes", invalid(types, "may not specify more than two "
+                                                          "policyTypes"))
         for i, value in enumerate(types):
             if value not in ("Ingress", "Egress"):
-                raise fail(f"spec.policyTypes[{i}]", f'Unsupported value: "{value}": supported '
-                                                     'values: "Ingress", "Egress"')
+                raise fail(f"spec.policyTypes[{i}]",
+                           unsupported(named(value), ["Ingress", "Egress"]))
     for direction, peers_key in (("ingress", "from"), ("egress", "to")):
         rules = spec.get(direction)
         if rules is None:
@@ -159,35 +165,34 @@ def _check_port(port: Any, path: str, fail: Any) -> None:
     _known(port, ("protocol", "port", "endPort"), path, fail)
     protocol = port.get("protocol")
     if protocol is not None and protocol not in PROTOCOLS:
-        raise fail(f"{path}.protocol", f'Unsupported value: "{protocol}": supported values: '
-                                       '"TCP", "UDP", "SCTP"')
+        raise fail(f"{path}.protocol", unsupported(named(protocol), PROTOCOLS))
     number, end = port.get("port"), port.get("endPort")
     if number is None:
         if end is not None:
-            raise fail(f"{path}.endPort", f"Invalid value: {end}: may not be specified when "
-                                          "`port` is not specified")
+            raise fail(f"{path}.endPort", invalid(end, "may not be specified when `port` is "
+                                                       "not specified"))
         return
     if isinstance(number, bool) or not isinstance(number, int | str):
-        raise fail(f"{path}.port", f"Invalid value: {number!r}: must be a number or a port name")
+        raise fail(f"{path}.port", invalid(number, "must be a number or a port name"))
     if isinstance(number, str):
         if end is not None:
-            raise fail(f"{path}.endPort", f"Invalid value: {end}: may not be specified when "
-                                          "`port` is non-numeric")
+            raise fail(f"{path}.endPort", invalid(end, "may not be specified when `port` is "
+                                                       "non-numeric"))
         if len(number) > 15 or not _PORT_NAME.match(number) or "--" in number:
-            raise fail(f"{path}.port", f'Invalid value: "{number}": must be no more than 15 '
-                                       "characters, lower-case letters, digits and '-', with "
-                                       "at least one letter (an IANA_SVC_NAME)")
+            raise fail(f"{path}.port", invalid(number, "must be no more than 15 characters, "
+                                                       "lower-case letters, digits and '-', "
+                                                       "with at least one letter (an "
+                                                       "IANA_SVC_NAME)"))
         return
     if not 1 <= number <= 65535:
-        raise fail(f"{path}.port", f"Invalid value: {number}: must be between 1 and 65535, "
-                                   "inclusive")
+        raise fail(f"{path}.port", invalid(number, "must be between 1 and 65535, inclusive"))
     if end is not None:
         if isinstance(end, bool) or not isinstance(end, int) or not 1 <= end <= 65535:
-            raise fail(f"{path}.endPort", f"Invalid value: {end!r}: must be between 1 and "
-                                          "65535, inclusive")
-        if end < number:
-            raise fail(f"{path}.endPort", f"Invalid value: {number}: must be greater than or "
-                                          "equal to `port`")
+            raise fail(f"{path}.endPort", invalid(end, "must be between 1 and 65535, "
+                                                       "inclusive"))
+        if end < number:   # the bad value is the endPort (ValidateNetworkPolicyPort)
+            raise fail(f"{path}.endPort", invalid(end, "must be greater than or equal to "
+                                                       "`port`"))
 
 
 def _check_peer(peer: Any, path: str, fail: Any) -> None:
@@ -213,12 +218,11 @@ def _check_peer(peer: Any, path: str, fail: Any) -> None:
     for k, text in enumerate(block.get("except") or ()):
         excluded = parse_cidr(text)
         if excluded is None:
-            raise fail(f"{path}.ipBlock.except[{k}]", f"Invalid value: {text!r}: must be a "
-                                                      "valid CIDR")
+            raise fail(f"{path}.ipBlock.except[{k}]", invalid(text, "must be a valid CIDR"))
         if (excluded.version != cidr.version or excluded.prefixlen <= cidr.prefixlen
                 or excluded.network_address not in cidr):
-            raise fail(f"{path}.ipBlock.except[{k}]", f'Invalid value: "{text}": must be a '
-                                                      "strict subset of `cidr`")
+            raise fail(f"{path}.ipBlock.except[{k}]", invalid(text, "must be a strict subset "
+                                                                     "of `cidr`"))
 
 
 def parse_cidr(text: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:

@@ -69,7 +69,6 @@ import random
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from clustersim.goformat import go_string_slice
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.kubeproxy import (
     PortView,
@@ -86,7 +85,7 @@ from clustersim.kubernetes.objects import (
 )
 from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.limits import check_rate
-from clustersim.manifests.kubernetes_errors import GoSyntax, invalid
+from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.sim.requests import RequestStream
 
 if TYPE_CHECKING:
@@ -127,14 +126,15 @@ def _allocatable(svc: Mapping[str, Any], wanted: str) -> ipaddress.IPv4Address:
 
 def _allocation_error(svc: Mapping[str, Any], wanted: str, reason: str) -> ValueError:
     """The API server's answer to a cluster IP its allocator refuses: the Service is invalid
-    at ``spec.clusterIPs``, whose whole list is shown as Go prints a ``[]string``
+    at ``spec.clusterIPs``, whose whole ``[]string`` is the bad value, in JSON since
+    Kubernetes 1.34 (``["10.96.0.10"]``, ``ErrorBody``'s ``json.Marshal``)
     (kubernetes/kubernetes ``pkg/registry/core/service/storage/alloc.go``, ``allocIPs``:
     ``field.Invalid`` with ``failed to allocate IP <ip>: <allocator's error>``, then
     ``errors.NewInvalid``)."""
     spec = svc.get("spec") or {}
-    shown = GoSyntax(go_string_slice(spec.get("clusterIPs") or [wanted]))
     return ValueError(f'Service "{svc["metadata"]["name"]}" is invalid: spec.clusterIPs: '
-                      + invalid(shown, f"failed to allocate IP {wanted}: {reason}"))
+                      + invalid(list(spec.get("clusterIPs") or [wanted]),
+                                f"failed to allocate IP {wanted}: {reason}"))
 
 
 class _FreePorts:

@@ -46,7 +46,7 @@ from typing import Any
 
 from clustersim.manifests.errors import ManifestError, format_path
 from clustersim.manifests.job_policies import job_policy_refusals
-from clustersim.manifests.kubernetes_errors import go_value, invalid, unsupported
+from clustersim.manifests.kubernetes_errors import go_value, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import (
     STANDARD_FINALIZERS,
     label_key_problems,
@@ -234,11 +234,12 @@ def _restart_policy(document: Document, kind: str, path: Path) -> Iterator[Manif
     ``Always`` only; ``validateJobSpec`` (``pkg/apis/batch/validation``): ``OnFailure`` or
     ``Never``, and a Job template without one (defaulted to ``Always``) or with ``Always``
     gets "Required value". The value is read as written: one the Pod spec's own check
-    refuses (``Sometimes``) is refused here too, in these words, as upstream lists both."""
+    refuses (``Sometimes``) is refused here too, in these words, as upstream lists both; it
+    is a ``core.RestartPolicy``, shown in JSON (:func:`named`)."""
     where = (*path, "restartPolicy")
     policy = _raw(document, where) or None     # SetDefaults_PodSpec: "" is Always
     if kind in _ALWAYS_RESTART and policy not in (None, "Always"):
-        yield document.error(where, unsupported(policy, ["Always"]),
+        yield document.error(where, unsupported(named(policy), ["Always"]),
                              f'restartPolicy "Always" (a {kind}\'s pods are replaced when they '
                              "stop), or a Job for pods that run to completion")
     if kind not in ("Job", "CronJob"):
@@ -248,18 +249,8 @@ def _restart_policy(document: Document, kind: str, path: Path) -> Iterator[Manif
                              'restartPolicy "OnFailure" or "Never": a Job\'s pods run to '
                              "completion, so they must not restart Always")
     elif policy not in ("OnFailure", "Never"):
-        yield document.error(where, unsupported(policy, ["OnFailure", "Never"]),
+        yield document.error(where, unsupported(named(policy), ["OnFailure", "Never"]),
                              'restartPolicy "OnFailure" or "Never"')
-
-
-def _go_toleration(toleration: Any) -> str:
-    """A toleration as ``field.Invalid`` shows a struct (Go's ``%#v`` of the internal
-    ``core.Toleration``). Simplified: Go prints a set ``tolerationSeconds`` as the pointer's
-    address, which the simulator has not got; it writes ``0x…``."""
-    seconds = "nil" if toleration.toleration_seconds is None else "0x…"
-    fields = ", ".join(f"{name}:{go_value(getattr(toleration, name.lower()) or '')}"
-                       for name in ("Key", "Operator", "Value", "Effect"))
-    return f"core.Toleration{{{fields}, TolerationSeconds:(*int64)({seconds})}}"
 
 
 def toleration_errors(document: Document, path: Path, pod: Any) -> Iterator[ManifestError]:
@@ -267,7 +258,9 @@ def toleration_errors(document: Document, path: Path, pod: Any) -> Iterator[Mani
     toleration, in its order: a key is a label name (``ValidateLabelName``); an empty key
     needs operator Exists ("match all values and all keys"); ``tolerationSeconds`` needs
     effect NoExecute; with Equal (or no operator) the value is a label value, with Exists
-    it must be empty (both reported at ``operator``, as upstream does). An operator or an
+    it must be empty (both reported at ``operator``, as upstream does, the value itself the
+    bad one since Kubernetes 1.32, kubernetes/kubernetes PR #128119, where the whole
+    ``core.Toleration`` had been). An operator or an
     effect that is not supported is the field's own type error
     (:class:`~kubernetes_types.Toleration`)."""
     for index, toleration in enumerate(pod.tolerations or []):
@@ -291,9 +284,8 @@ def toleration_errors(document: Document, path: Path, pod: Any) -> Iterator[Mani
                 "effect: NoExecute (tolerationSeconds is how long a pod stays on a node "
                 "after a NoExecute taint), or no tolerationSeconds")
         if toleration.operator == "Exists" and value:
-            yield document.error((*where, "operator"), "Invalid value: "
-                                 f"{_go_toleration(toleration)}: value must be empty when "
-                                 "`operator` is 'Exists'",
+            yield document.error((*where, "operator"), invalid(
+                                     value, "value must be empty when `operator` is 'Exists'"),
                                  "no value with operator Exists (it tolerates every value "
                                  "of the key), or operator Equal")
         elif toleration.operator != "Exists":
@@ -375,7 +367,8 @@ SUPPORTED_PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
 def _ingress(document: Document) -> Iterator[ManifestError]:
     """``validateHTTPIngressPath`` (``pkg/apis/networking/validation/validation.go``): a
     path's ``pathType`` is one of :data:`SUPPORTED_PATH_TYPES`, spelt as they are (``prefix``
-    is refused). A missing ``pathType`` is the schema's to report."""
+    is refused; the bad value is a ``networking.PathType``, in JSON). A missing ``pathType`` is
+    the schema's to report."""
     rules = _raw(document, ("spec", "rules"))
     for index, rule in enumerate(rules if isinstance(rules, list) else []):
         http = rule.get("http") if isinstance(rule, Mapping) else None
@@ -385,7 +378,7 @@ def _ingress(document: Document) -> Iterator[ManifestError]:
             if isinstance(kind, str) and kind not in SUPPORTED_PATH_TYPES:
                 yield document.error(
                     ("spec", "rules", index, "http", "paths", number, "pathType"),
-                    unsupported(kind, SUPPORTED_PATH_TYPES),
+                    unsupported(named(kind), SUPPORTED_PATH_TYPES),
                     "one of " + ", ".join(SUPPORTED_PATH_TYPES) + ", with its capital letter",
                 )
 
@@ -425,13 +418,13 @@ def _rolling_update(document: Document, kind: str, path: Path, strategy: Any
     if percent and unavailable > 100:
         yield document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
-            invalid(given, "must not be greater than 100%"),
+            invalid(named(given), "must not be greater than 100%"),
             "a percentage from 0% to 100%",
         )
     if unavailable == 0 and surge == 0:
         yield document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
-            invalid(given, "may not be 0 when `maxSurge` is 0"),
+            invalid(named(given), "may not be 0 when `maxSurge` is 0"),
             "maxSurge or maxUnavailable above 0, e.g. maxSurge: 1 (with both 0 the rollout "
             "could neither add a new pod nor remove an old one)",
         )

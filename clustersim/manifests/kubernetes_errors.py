@@ -2,8 +2,10 @@
 
 Upstream: k8s.io/apimachinery ``pkg/util/validation/field/errors.go``. ``Error.ErrorBody``
 writes the kind of error ("Invalid value", "Unsupported value", "Required value"), then the
-bad value (a string quoted as Go's ``%q`` quotes it, a number or boolean as Go prints it,
-anything else as JSON, e.g. a labels map ``{"a":"w"}``), then the detail. ``NotSupported``
+bad value, as Kubernetes 1.34 and later write it (kubernetes/kubernetes PR #132314): a plain
+``string`` quoted as Go's ``%q`` quotes it, a sized number or a boolean as Go prints it,
+anything else through ``json.Marshal`` (a labels map ``{"a":"w"}``, a ``[]string``
+``["a","b"]``, a value of a named string type ``"a\\u003cb"``), then the detail. ``NotSupported``
 lists the supported values quoted, in the order the validating function gives them.
 ``ErrorList.ToAggregate`` drops repeated messages, and an aggregate of several reads
 ``[a, b]`` (``pkg/util/errors``), as in ``The Deployment "web" is invalid: [spec.replicas:
@@ -19,14 +21,13 @@ is named by :func:`clustersim.goformat.json_kind`, strings are quoted by
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from clustersim.goformat import go_quote
+from clustersim.goformat import go_json, go_quote
 
 __all__ = ["ERROR_TYPES", "GoSyntax", "aggregate", "field_error_ahead", "go_value", "immutable",
-           "invalid", "unsupported"]
+           "invalid", "named", "unsupported"]
 
 ERROR_TYPES = {
     "Invalid value": "FieldValueInvalid", "Forbidden": "FieldValueForbidden",
@@ -45,15 +46,17 @@ def field_error_ahead() -> str:
 class GoSyntax(str):
     """A bad value already written as Go writes it into the message, which :func:`go_value`
     shows as it is: the ``json.Marshal`` that ``ErrorBody`` gives a value of any other type
-    than ``string``, ``bool`` and the sized numbers (a named string type's
-    ``"a\\u003cb"``, an internal struct's ``{"Type":"","LocalhostProfile":"p.json"}``), or
-    Go's ``%#v`` of a ``[]string``."""
+    than ``string``, ``bool`` and the sized numbers, written by the caller that knows the Go
+    type: a named string type's ``"a\\u003cb"`` (:func:`named`), an internal struct's
+    ``{"Type":"","LocalhostProfile":"p.json"}``."""
 
 
 def go_value(value: Any) -> str:
     """``value`` as ``ErrorBody`` prints a bad value: ``"web"`` (Go's ``%q``, so ``"a\\ab"``
     for a BEL, never JSON's ``"a\\u0007b"``), ``-1``, ``true``, ``{"a":"w"}`` (a YAML 1.1
-    ``y`` read as true is ``true``, never Python's ``True``)."""
+    ``y`` read as true is ``true``, never Python's ``True``); a map or a list as
+    :func:`~clustersim.goformat.go_json` writes it (``<`` as ``\\u003c``, as Go's encoder
+    escapes it for HTML)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, GoSyntax):
@@ -62,8 +65,18 @@ def go_value(value: Any) -> str:
         return go_quote(value)
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False,
-                      default=str)
+    return go_json(value)
+
+
+def named(value: Any) -> GoSyntax:
+    """A bad value of a named string type (``core.RestartPolicy``, ``core.Protocol``,
+    ``core.SecretType``, or a pointer to one), which ``ErrorBody`` has marshalled as JSON
+    since 1.34: its type switch takes only a plain ``string`` to ``%q``. The two differ on
+    ``<``, ``>`` and ``&`` (``"a\\u003cb"``), on control characters (``"\\u0007"``, not
+    ``"\\a"``) and on characters that do not print (JSON leaves them as they are). An
+    ``intstr.IntOrString`` (``maxSurge: "a<b"``) is written so too: its ``MarshalJSON`` gives
+    its string or its number, and ``ErrorBody`` marshals it."""
+    return GoSyntax(go_json(value))
 
 
 def invalid(value: Any, detail: str) -> str:

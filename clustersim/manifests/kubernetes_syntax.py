@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
-from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.manifests.kubernetes_errors import invalid, named
 from clustersim.manifests.kubernetes_names import (
     config_key_problems,
     dns1035_label_problems,
@@ -135,10 +135,11 @@ _PERCENT = re.compile(r"[0-9]+%")
 
 def _int_or_percent(value: int | str) -> int | str:
     """``ValidatePositiveIntOrPercent`` (pkg/apis/apps/validation): ``maxSurge``,
-    ``maxUnavailable``: a whole number ≥ 0 or a percentage such as ``25%``."""
+    ``maxUnavailable``: a whole number ≥ 0 or a percentage such as ``25%``; the refused
+    ``intstr.IntOrString`` in JSON (:func:`~kubernetes_errors.named`)."""
     if isinstance(value, str) and not _PERCENT.fullmatch(value):
         raise ValueError(
-            invalid(value, "a valid percent string must be a numeric string followed by an "
+            invalid(named(value), "a valid percent string must be a numeric string followed by an "
                     "ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")
         )
     if isinstance(value, int) and value < 0:

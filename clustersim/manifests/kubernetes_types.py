@@ -1,6 +1,6 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
-Longer than most modules (about 1,050 lines) because it is a table of declarations, one small
+Longer than most modules (about 1,150 lines) because it is a table of declarations, one small
 model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
 field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
 
@@ -36,9 +36,9 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from clustersim.goformat import go_json
+from clustersim.goformat import GoStruct, go_json
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
-from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, unsupported
+from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, named, unsupported
 from clustersim.manifests.kubernetes_syntax import (
     Annotations,
     ConfigKey,
@@ -115,10 +115,46 @@ class PathSegmentMeta(ObjectMeta):
     name: Annotated[str, AfterValidator(path_segment)] | None = None
 
 
-class LabelSelectorRequirement(_Model):
-    key: str
-    operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
+class _SelectorRequirement(_Model):
+    """A requirement of a label selector (metav1 ``LabelSelectorRequirement``,
+    ``ValidateLabelSelectorRequirement`` in apimachinery ``pkg/apis/meta/v1/validation``) or
+    of a node selector (``NodeSelectorRequirement``, ``ValidateNodeSelectorRequirement`` in
+    kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``): the values its
+    operator needs, and an operator none of :attr:`_OPERATORS` is ``Invalid``, ``not a valid
+    selector operator``, the named operator type in JSON. Simplified: upstream also refuses
+    a workload's selector so refused as a whole (``LabelSelectorAsSelector``: ``invalid label
+    selector`` for a Deployment), which is left out."""
+
+    _OPERATORS: ClassVar[tuple[str, ...]] = ("In", "NotIn", "Exists", "DoesNotExist")
+
+    operator: str
     values: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _values(self) -> _SelectorRequirement:
+        count = len(self.values or [])
+        if self.operator not in self._OPERATORS:
+            raise ValueError("operator: " + invalid(named(self.operator),
+                                                    "not a valid selector operator"))
+        if self.operator in ("In", "NotIn") and count == 0:
+            raise ValueError(
+                "values: Required value: must be specified when `operator` is 'In' or 'NotIn'"
+            )
+        if self.operator in ("Exists", "DoesNotExist") and count:
+            raise ValueError(
+                "values: Forbidden: may not be specified when `operator` is 'Exists' or "
+                "'DoesNotExist'"
+            )
+        if self.operator in ("Gt", "Lt") and count != 1:
+            raise ValueError(
+                "values: Required value: must be specified single value when `operator` is "
+                "'Lt' or 'Gt'"
+            )
+        return self
+
+
+class LabelSelectorRequirement(_SelectorRequirement):
+    key: str
 
 
 class LabelSelector(_Model):
@@ -394,7 +430,7 @@ class _Profile(_Model):
         if self.type is None:
             return [f"type: Required value: type is required when {field} is set"]
         if self.type not in PROFILE_TYPES:
-            return ["type: " + unsupported(GoSyntax(go_json(self.type)), PROFILE_TYPES)]
+            return ["type: " + unsupported(named(self.type), PROFILE_TYPES)]
         return []
 
     def _localhost_problems(self, required: str) -> list[str]:
@@ -430,8 +466,8 @@ class SeccompProfile(_Profile):
         return problems
 
     def _shown(self) -> GoSyntax:
-        return GoSyntax(f'{{"Type":{go_json(self.type or "")},'
-                        f'"LocalhostProfile":{go_json(self.localhost_profile)}}}')
+        return GoSyntax(go_json(GoStruct(Type=self.type or "",
+                                         LocalhostProfile=self.localhost_profile)))
 
 
 _MAX_APPARMOR_PROFILE = 4095
@@ -513,30 +549,10 @@ class Container(_Model):
     security_context: SecurityContext | None = None
 
 
-class NodeSelectorRequirement(_Model):
-    key: Annotated[str, AfterValidator(qualified_name)]
-    operator: Literal["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]
-    values: list[str] | None = None
+class NodeSelectorRequirement(_SelectorRequirement):
+    _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
 
-    @model_validator(mode="after")
-    def _values(self) -> NodeSelectorRequirement:
-        """``validateNodeSelectorRequirement`` (pkg/apis/core/validation/validation.go)."""
-        count = len(self.values or [])
-        if self.operator in ("In", "NotIn") and count == 0:
-            raise ValueError(
-                "values: Required value: must be specified when `operator` is 'In' or 'NotIn'"
-            )
-        if self.operator in ("Exists", "DoesNotExist") and count:
-            raise ValueError(
-                "values: Forbidden: may not be specified when `operator` is 'Exists' or "
-                "'DoesNotExist'"
-            )
-        if self.operator in ("Gt", "Lt") and count != 1:
-            raise ValueError(
-                "values: Required value: must be specified single value when `operator` is "
-                "'Lt' or 'Gt'"
-            )
-        return self
+    key: Annotated[str, AfterValidator(qualified_name)]
 
 
 class NodeSelectorTerm(_Model):
@@ -663,14 +679,56 @@ class RollingUpdate(_Model):
     max_unavailable: IntOrPercent | None = None
 
 
-class DeploymentStrategy(_Model):
-    type: Literal["RollingUpdate", "Recreate"] | None = None
-    rolling_update: RollingUpdate | None = None
+class _Strategy(_Model):
+    """A workload's update strategy. A type none of :attr:`_TYPES` is refused at the
+    strategy itself, with the whole internal strategy as the bad value (kubernetes/kubernetes
+    ``pkg/apis/apps/validation/validation.go``), in JSON since 1.34:
+    ``{"Type":"rollingUpdate","RollingUpdate":null}``. An empty type is defaulted to
+    RollingUpdate (``pkg/apis/apps/v1/defaults.go``), whose defaults leave another type's
+    ``rollingUpdate`` as written; the subclasses say how the internal ``RollingUpdate``
+    reads it and in what words the type is refused."""
+
+    _TYPES: ClassVar[tuple[str, ...]]
+    """The types, in the order the refusal lists them."""
+
+    type: Annotated[str | None, BeforeValidator(_unset_if_empty)] = None
+
+    @model_validator(mode="after")
+    def _known_type(self) -> _Strategy:
+        if self.type is None or self.type in self._TYPES:
+            return self
+        shown = GoStruct(Type=self.type, RollingUpdate=self._internal_rolling_update())
+        raise ValueError(self._refusal(GoSyntax(go_json(shown))))
+
+    def _internal_rolling_update(self) -> GoStruct | None:
+        """The internal ``RollingUpdate`` struct, or None (Go's nil pointer)."""
+        raise NotImplementedError
+
+    def _refusal(self, shown: GoSyntax) -> str:
+        """The refusal of the strategy ``shown``: ``NotSupported``, its types listed."""
+        return unsupported(shown, self._TYPES)
 
 
-class DaemonSetUpdateStrategy(_Model):
-    type: Literal["RollingUpdate", "OnDelete"] | None = None
+class _SurgeStrategy(_Strategy):
+    """A Deployment's ``strategy`` or a DaemonSet's ``updateStrategy``
+    (``ValidateDeploymentStrategy``, ``ValidateDaemonSetUpdateStrategy``): the internal
+    ``RollingUpdate`` holds two ``IntOrString`` values, one left out being its zero, ``0``
+    (``{"MaxUnavailable":0,"MaxSurge":1}``)."""
+
     rolling_update: RollingUpdate | None = None
+
+    def _internal_rolling_update(self) -> GoStruct | None:
+        rolling = self.rolling_update
+        return None if rolling is None else GoStruct(
+            MaxUnavailable=rolling.max_unavailable or 0, MaxSurge=rolling.max_surge or 0)
+
+
+class DeploymentStrategy(_SurgeStrategy):
+    _TYPES = ("Recreate", "RollingUpdate")
+
+
+class DaemonSetUpdateStrategy(_SurgeStrategy):
+    _TYPES = ("RollingUpdate", "OnDelete")
 
 
 class StatefulSetRollingUpdate(_Model):
@@ -678,9 +736,22 @@ class StatefulSetRollingUpdate(_Model):
     max_unavailable: IntOrPercent | None = None
 
 
-class StatefulSetUpdateStrategy(_Model):
-    type: Literal["RollingUpdate", "OnDelete"] | None = None
+class StatefulSetUpdateStrategy(_Strategy):
+    """A StatefulSet's ``updateStrategy`` (``ValidateStatefulSetSpec``): an unknown type is
+    ``Invalid``, ``must be 'RollingUpdate' or 'OnDelete'``; the internal ``RollingUpdate``
+    holds an ``int32`` partition (0 when left out) and a ``*IntOrString``."""
+
+    _TYPES = ("RollingUpdate", "OnDelete")
+
     rolling_update: StatefulSetRollingUpdate | None = None
+
+    def _internal_rolling_update(self) -> GoStruct | None:
+        rolling = self.rolling_update
+        return None if rolling is None else GoStruct(
+            Partition=rolling.partition or 0, MaxUnavailable=rolling.max_unavailable)
+
+    def _refusal(self, shown: GoSyntax) -> str:
+        return invalid(shown, "must be 'RollingUpdate' or 'OnDelete'")
 
 
 class DeploymentSpec(_Model):
@@ -738,13 +809,23 @@ class RetentionPolicy(_Model):
     when_scaled: Literal["Retain", "Delete"] | None = None
 
 
+def _pod_management_policy(policy: str | None) -> str | None:
+    """``ValidateStatefulSetSpec``: ``OrderedReady`` or ``Parallel`` (an empty one is
+    defaulted to ``OrderedReady``), else ``Invalid`` with the ``PodManagementPolicyType`` in
+    JSON."""
+    if policy not in (None, "OrderedReady", "Parallel"):
+        raise ValueError(invalid(named(policy), "must be 'OrderedReady' or 'Parallel'"))
+    return policy
+
+
 class StatefulSetSpec(_Model):
     replicas: Annotated[int, Field(ge=0)] | None = None
     service_name: str | None = None
     selector: LabelSelector | None = None
     template: PodTemplateSpec
     volume_claim_templates: list[_ClaimTemplate] | None = None
-    pod_management_policy: Literal["OrderedReady", "Parallel"] | None = None
+    pod_management_policy: Annotated[str | None, BeforeValidator(_unset_if_empty),
+                                     AfterValidator(_pod_management_policy)] = None
     update_strategy: StatefulSetUpdateStrategy | None = None
     persistent_volume_claim_retention_policy: RetentionPolicy | None = None
     min_ready_seconds: NonNegative | None = None
@@ -866,8 +947,8 @@ def _cluster_ip(value: str) -> str:
         try:
             ipaddress.ip_address(value)
         except ValueError:
-            raise ValueError(f'Invalid value: "{value}": must be a valid IP address, (e.g. '
-                             "10.9.8.7 or 2001:db8::ffff)") from None
+            raise ValueError(invalid(value, "must be a valid IP address, (e.g. 10.9.8.7 or "
+                                            "2001:db8::ffff)")) from None
     return value
 
 

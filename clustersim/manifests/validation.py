@@ -22,13 +22,13 @@ from pydantic.fields import FieldInfo
 
 from clustersim.goformat import json_kind
 from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches
-from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, unsupported
+from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["ENUM_TYPES", "FIELD_TYPES", "compose_nullable", "compose_type", "found_text",
-           "go_field", "validate", "validate_object"]
+__all__ = ["ENUM_TYPES", "FIELD_TYPES", "STRING_TYPES", "compose_nullable", "compose_type",
+           "found_text", "go_field", "validate", "validate_object"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -355,8 +355,8 @@ def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
     elif kind == "literal_error" and not isinstance(value, str) and (
             target := go_field(model, where)) is not None:   # a bool or number: the decoder
         message = _unmarshal_error(value, target)
-    elif kind == "literal_error":  # field.NotSupported, values in the model's order
-        message = unsupported(value, re.findall(r"'([^']*)'", problem["ctx"]["expected"]))
+    elif kind == "literal_error":  # field.NotSupported of a named string type (a Literal)
+        message = unsupported(named(value), re.findall(r"'([^']*)'", problem["ctx"]["expected"]))
     elif kind in _DECODING and (target := go_field(model, where)) is not None:
         message = _unmarshal_error(value, target)
     else:  # bounds and the like: field.Invalid with pydantic's condition as the detail
@@ -432,16 +432,27 @@ ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPo
 """The Go types of the enumerations a learner writes most (the others are left out of the
 decoder's message)."""
 _STRING_TYPES = {"add": "v1.Capability", "drop": "v1.Capability",
+                 "podManagementPolicy": "v1.PodManagementPolicyType",
                  "fsGroupChangePolicy": "v1.PodFSGroupChangePolicy",
                  "supplementalGroupsPolicy": "v1.SupplementalGroupsPolicy",
                  "seLinuxChangePolicy": "v1.PodSELinuxChangePolicy"}
-"""The string fields of the modelled types whose Go type is a named string (core/v1
-``types.go``: a security context's), as the decoder names it."""
+"""The string fields of the modelled types whose Go type is a named string (core/v1 and
+apps/v1 ``types.go``: a security context's, a StatefulSet's pod management policy), as the
+decoder names it."""
 FIELD_TYPES = {("SeccompProfile", "type"): "v1.SeccompProfileType",
-               ("AppArmorProfile", "type"): "v1.AppArmorProfileType"}
+               ("AppArmorProfile", "type"): "v1.AppArmorProfileType",
+               ("DeploymentStrategy", "type"): "v1.DeploymentStrategyType",
+               ("DaemonSetUpdateStrategy", "type"): "v1.DaemonSetUpdateStrategyType",
+               ("StatefulSetUpdateStrategy", "type"): "v1.StatefulSetUpdateStrategyType",
+               ("LabelSelectorRequirement", "operator"): "v1.LabelSelectorOperator",
+               ("NodeSelectorRequirement", "operator"): "v1.NodeSelectorOperator"}
 """Named string types of fields whose name alone does not tell them (``type`` is a plain
 string elsewhere), by Go struct and field (core/v1 ``types.go``): the profile types, whose
-values the profiles check themselves (``validateSeccompProfileType``)."""
+values the profiles check themselves (``validateSeccompProfileType``), the workloads'
+strategy types, which their strategies check, and the selector operators."""
+STRING_TYPES = frozenset({*ENUM_TYPES.values(), *_STRING_TYPES.values(), *FIELD_TYPES.values()})
+"""Every named string type the decoder names above (``v1.RestartPolicy``,
+``v1.Capability``, ``v1.SeccompProfileType``): each holds a string, as ``string`` does."""
 _AUTOSCALING_V2 = frozenset({
     "CrossVersionObjectReference", "MetricTarget", "ResourceMetricSource", "MetricSpec",
     "HPAScalingPolicy", "HPAScalingRules", "HorizontalPodAutoscalerBehavior",

@@ -43,7 +43,7 @@ from collections.abc import Callable
 from typing import Any
 
 from clustersim.goformat import NumError, json_kind, parse_int
-from clustersim.manifests.kubernetes_errors import aggregate, invalid, unsupported
+from clustersim.manifests.kubernetes_errors import aggregate, invalid, named, unsupported
 from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.kubedecoding import decoder_error, refuse_constant
 from clustersim.serve.kubeversions import ResourceVersions
@@ -106,7 +106,8 @@ def check_list_options(request: Request, *, watch: bool) -> None:
         if match and initial is None:
             problems.append(forbidden + "for watch unless sendInitialEvents is provided")
         if match and match != "NotOlderThan":
-            problems.append("resourceVersionMatch: " + unsupported(match, ["NotOlderThan"]))
+            problems.append("resourceVersionMatch: "
+                            + unsupported(named(match), ["NotOlderThan"]))
         if match and token:
             problems.append(forbidden + "when continue is provided")
     else:
@@ -116,7 +117,7 @@ def check_list_options(request: Request, *, watch: bool) -> None:
             problems.append(forbidden + "when continue is provided")
         if match and match not in ("Exact", "NotOlderThan"):
             problems.append("resourceVersionMatch: "
-                            + unsupported(match, ["Exact", "NotOlderThan", ""]))
+                            + unsupported(named(match), ["Exact", "NotOlderThan", ""]))
         if match == "Exact" and version == "0":
             problems.append('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" '
                             'is forbidden for resourceVersion "0"')

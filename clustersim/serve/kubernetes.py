@@ -96,8 +96,8 @@ import yaml
 
 from clustersim.goformat import (
     NumError,
+    go_json,
     go_quote,
-    go_string_slice,
     json_kind,
     parse_int,
 )
@@ -1531,11 +1531,12 @@ def _dry_run_problems(values: Sequence[str | None]) -> list[str]:
     """``ValidateDryRun`` (k8s.io/apimachinery ``pkg/apis/meta/v1/validation/
     validation.go``): ``All`` is the one value a write's ``dryRun`` may hold, each time it is
     given; any other (``?dryRun=true``, an empty one, a body's ``null``, Go's zero string) is
-    refused, the whole list shown as Go's ``%#v`` prints a ``[]string``. The values are the
+    refused, the whole ``[]string`` shown in JSON (``["true"]``: ``ErrorBody`` marshals any
+    bad value but a plain string, a bool or a number since 1.34). The values are the
     query's or a body's that decoded as a ``[]string`` (:func:`_delete_options_type_error`)."""
     if all(value == "All" for value in values):
         return []
-    shown = go_string_slice(value or "" for value in values)
+    shown = go_json([value or "" for value in values])
     return [f'dryRun: Unsupported value: {shown}: supported values: "All"']
 
 

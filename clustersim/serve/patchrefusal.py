@@ -29,7 +29,7 @@ import re
 from typing import Any
 
 from clustersim.goformat import go_quote, go_verbose
-from clustersim.manifests.validation import ENUM_TYPES, FIELD_TYPES
+from clustersim.manifests.validation import STRING_TYPES
 from clustersim.serve.core import HttpError
 
 __all__ = ["patch_refusal"]
@@ -38,10 +38,10 @@ _UNMARSHAL = re.compile(r"json: cannot unmarshal (\w+)( [^ ]+)? into Go struct f
                         r"of type (\S+)")
 _GO_KINDS = {"string": "string", "bool": "bool", "array": "slice", "object": "map"}
 _NUMBERS = re.compile(r"u?int(8|16|32|64)?|float(32|64)")
-_STRINGS = frozenset({"string", *ENUM_TYPES.values(), *FIELD_TYPES.values()})
-"""The Go types held by a string: ``string`` and the enumerations (``v1.RestartPolicy``,
-``v1.SeccompProfileType``);
-any other ``v1.`` type is a struct."""
+_STRINGS = frozenset({"string", *STRING_TYPES})
+"""The Go types held by a string: ``string`` and the named string types the decoder names
+(:data:`~clustersim.manifests.validation.STRING_TYPES`: ``v1.RestartPolicy``,
+``v1.Capability``); any other ``v1.`` type is a struct."""
 
 
 def _converter_words(why: str) -> str:

@@ -77,6 +77,8 @@ def typed(secret: dict, kind: str | None) -> dict:
     ("kubernetes.io/tls", "kubernetes.io/tls", None),
     ("Opaque", "kubernetes.io/tls", "kubernetes.io/tls"),
     ("kubernetes.io/tls", None, "Opaque"),
+    # a core.SecretType, a named string type: JSON since 1.34 ("&" escaped), never %q
+    ("Opaque", "example.com/a&b", "example.com/a\\u0026b"),
 ])
 def test_a_secrets_type_is_fixed_at_creation(old, new, refused) -> None:
     """``ValidateSecretUpdate``'s ``ValidateImmutableField`` on ``type``, both sides

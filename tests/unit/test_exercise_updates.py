@@ -55,9 +55,12 @@ def test_restart_wrong_answers_get_their_hint(answer, hint):
     (-1, 2, "maxSurge: Invalid value: -1: must be greater than or equal to 0"),
     (1, -2, "maxUnavailable: Invalid value: -2: must be greater than or equal to 0"),
     ("-10%", 2, "a valid percent string must be a numeric string followed by an ending '%'"),
-    (1, "110%", "must not be greater than 100%"),
+    (1, "110%", 'maxUnavailable: Invalid value: "110%": must not be greater than 100%'),
     (0, 0, "may not be 0 when `maxSurge` is 0"),
     ("0%", 0, "may not be 0 when `maxSurge` is 0"),
+    # an intstr.IntOrString in JSON, as ErrorBody writes it (Python's repr had said '10 %')
+    ("10 %", 1, 'maxSurge: Invalid value: "10 %": a valid percent string'),
+    (1, "<5%", 'maxUnavailable: Invalid value: "\\u003c5%": a valid percent string'),
 ])
 def test_values_the_api_server_refuses_are_refused_in_its_words(surge, unavailable, words):
     """Cases from kubernetes/kubernetes pkg/apis/apps/validation/validation_test.go

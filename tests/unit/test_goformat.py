@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clustersim.goformat import (
+    GoStruct,
     NumError,
     TimeParseError,
     atoi,
@@ -102,6 +103,10 @@ def test_go_verbose_prints_a_decoded_json_value_as_fmts_plus_v(value, printed):
     ("json: cannot unmarshal number into Go struct field SeccompProfile.spec.securityContext."
      "seccompProfile.type of type v1.SeccompProfileType",
      "cannot convert int64 to v1.SeccompProfileType"),
+    # v1.Capability is a named string type too: it had been taken for a struct
+    ("json: cannot unmarshal number into Go struct field Capabilities.spec.containers."
+     "securityContext.capabilities.add of type v1.Capability",
+     "cannot convert int64 to v1.Capability"),
     ("json: cannot unmarshal bool into Go struct field Container.spec.containers.image of "
      "type string", "unrecognized type: string"),
     ("json: cannot unmarshal string into Go struct field JobSpec.spec.suspend of type bool",
@@ -138,6 +143,7 @@ def test_duration_string_is_gos_duration_string(seconds: float, text: str) -> No
 @pytest.mark.parametrize(("value", "encoded"), [
     ({"b": 1, "a": {"d": [], "c": None}}, '{"a":{"c":null,"d":[]},"b":1}'),
     ("a<b>&c \u2028é\n\x01", '"a\\u003cb\\u003e\\u0026c \\u2028é\\n\\u0001"'),
+    ("a\ud800", '"a\ufffd"'),      # a lone surrogate: encodable U+FFFD, as Go decodes it
     ([True, 2.5, 1.0, 1e-7, 0.000001, 1e20, 1e21, -3e22],
      "[true,2.5,1,1e-7,0.000001,100000000000000000000,1e+21,-3e+22]")])
 def test_go_json_is_json_marshal(value, encoded):
@@ -280,3 +286,12 @@ def test_an_rfc3339_time_reads_as_go_reads_it():
     assert parse_rfc3339("2026-12-06T8:57:15,5+01:00").isoformat() == \
         "2026-12-06T08:57:15.500000+01:00"
     assert parse_rfc3339("2024-02-29T00:00:00Z").timestamp() == 1709164800
+
+
+def test_a_go_struct_keeps_its_field_order_and_writes_nil_as_null():
+    """``json.Marshal`` of a struct without json tags (an internal API type in a field
+    error): Go's field names in declaration order, which a map's sorted keys would not
+    keep (``Type`` before ``LocalhostProfile``), the values as :func:`go_json` writes them (a
+    map in it with its keys sorted)."""
+    assert go_json(GoStruct(Type="a<b", LocalhostProfile=None, Labels={"b": 1, "a": 2})) == \
+        '{"Type":"a\\u003cb","LocalhostProfile":null,"Labels":{"a":2,"b":1}}'

@@ -91,3 +91,15 @@ def test_a_statefulset_mount_without_a_claim_template_fails_each_pod() -> None:
     assert not cluster.pods()
     [*_, event] = cluster.events.where(reason="FailedCreate")
     assert 'volumeMounts[0].name: Not found: "data"' in event.message
+
+
+def test_a_mount_of_no_volume_is_named_as_gos_q_quotes_it() -> None:
+    """``field.NotFound`` of the mount's name, a plain string: ``%q`` escapes its quote."""
+    statefulset = _mounting("StatefulSet", [])
+    statefulset["spec"]["serviceName"] = "db"
+    statefulset["spec"]["template"]["spec"]["containers"][0]["volumeMounts"][0]["name"] = 'd"a'
+    cluster = KubernetesCluster(default_nodes())
+    cluster.apply(statefulset)
+    cluster.run(until=30)
+    [*_, event] = cluster.events.where(reason="FailedCreate")
+    assert 'volumeMounts[0].name: Not found: "d\\"a"' in event.message

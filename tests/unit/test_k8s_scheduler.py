@@ -320,6 +320,7 @@ def test_a_profile_takes_its_name_from_defaulting_and_runs_by_name() -> None:
 @pytest.mark.parametrize(("names", "words"), [
     ((None, "other"), "profiles[0].schedulerName: Required value"),
     (("a", "a"), 'profiles[1].schedulerName: Duplicate value: "a"'),
+    (('a"b', 'a"b'), 'profiles[1].schedulerName: Duplicate value: "a\\"b"'),   # Go's %q
 ])
 def test_several_profiles_each_need_a_name_of_their_own(names, words) -> None:
     with pytest.raises(ValueError, match="scheduler configuration") as err:

@@ -71,7 +71,7 @@ def test_a_cluster_ip_outside_the_ranges_usable_addresses_is_refused(asked, dry_
     with pytest.raises(ValueError) as refused:
         cluster.create(service(clusterIP=asked), dry_run=dry_run)
     assert str(refused.value) == (
-        f'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{{"{asked}"}}: '
+        f'Service "web" is invalid: spec.clusterIPs: Invalid value: ["{asked}"]: '
         f"failed to allocate IP {asked}: the provided IP ({asked}) is not in the valid range. "
         "The range of valid IPs is 10.96.0.0/12")
     assert cluster.get("Service", "default", "web") is None
@@ -85,7 +85,7 @@ def test_a_cluster_ip_taken_is_refused_as_already_allocated():
     with pytest.raises(ValueError) as refused:
         cluster.apply(service(name="dns", clusterIP="10.96.0.10"))
     assert str(refused.value).endswith(
-        'Service "dns" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: '
+        'Service "dns" is invalid: spec.clusterIPs: Invalid value: ["10.96.0.10"]: '
         "failed to allocate IP 10.96.0.10: provided IP is already allocated")
 
 

@@ -44,10 +44,11 @@ def deployment(*tolerations: dict) -> dict:
      'spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when '
      '`key` is empty, which means "match all values and all keys"'),
     ({}, 'spec.tolerations[0].operator: Invalid value: "": operator must be Exists'),
-    ({"key": "dedicated", "operator": "Exists", "value": "gpu"},
-     'spec.tolerations[0].operator: Invalid value: core.Toleration{Key:"dedicated", '
-     'Operator:"Exists", Value:"gpu", Effect:"", TolerationSeconds:(*int64)(nil)}: value '
-     "must be empty when `operator` is 'Exists'"),
+    # the value alone is the bad one since 1.32 (kubernetes PR #128119), not the struct
+    ({"key": "dedicated", "operator": "Exists", "value": "gpu", "effect": "NoExecute",
+      "tolerationSeconds": 30},
+     'spec.tolerations[0].operator: Invalid value: "gpu": value must be empty when '
+     "`operator` is 'Exists'"),
     ({"key": "dedicated", "value": "a b"},
      'spec.tolerations[0].operator: Invalid value: "a b": a valid label must be'),
     ({"key": "a b", "operator": "Exists"},

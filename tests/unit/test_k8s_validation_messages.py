@@ -91,6 +91,10 @@ spec:
     ("Sometimes", ['Unsupported value: "Sometimes": supported values: "Always", "OnFailure", '
                    '"Never"',
                    'Unsupported value: "Sometimes": supported values: "OnFailure", "Never"']),
+    # a core.RestartPolicy is a named string type: ErrorBody marshals it as JSON since 1.34
+    ("'a<b'", ['Unsupported value: "a\\u003cb": supported values: "Always", "OnFailure", '
+               '"Never"',
+               'Unsupported value: "a\\u003cb": supported values: "OnFailure", "Never"']),
 ])
 def test_a_jobs_restart_policy_in_validate_job_specs_words(policy: str,
                                                            messages: list[str]) -> None:
@@ -114,6 +118,9 @@ spec:
 """
     assert refusals(text) == [("spec.template.spec.restartPolicy",
                                'Unsupported value: "Never": supported values: "Always"')]
+    assert refusals(text.replace("Never", '"\\x07"'))[-1] == (   # JSON's \u0007, not %q's \a
+        "spec.template.spec.restartPolicy",
+        'Unsupported value: "\\u0007": supported values: "Always"')
 
 
 @pytest.mark.parametrize(("old", "new", "path", "messages"), [

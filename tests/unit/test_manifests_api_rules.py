@@ -27,6 +27,10 @@ def deployment(spec: str = "", pod: str = "", container: str = "", api: str = "a
 
 POD = "spec.template.spec"
 C0 = f"{POD}.containers[0]"
+STATEFULSET = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: db}}\nspec:\n"
+               "  serviceName: db\n{}  selector: {{matchLabels: {{app: db}}}}\n  template:\n"
+               "    metadata: {{labels: {{app: db}}}}\n"
+               "    spec: {{containers: [{{name: db, image: postgres}}]}}\n")
 AFFINITY = "      affinity:\n        "
 INIT = ("      initContainers:\n      - name: first\n        image: busybox\n"
         "        ports: [{containerPort: 1, hostPort: 9000}]\n"
@@ -48,6 +52,9 @@ REFUSED = [
      "spec.strategy.rollingUpdate.maxUnavailable", "must not be greater than 100%"),
     (deployment(spec="  strategy: {rollingUpdate: {maxSurge: 'many'}}\n"),
      "spec.strategy.rollingUpdate.maxSurge", "a valid percent string"),
+    # the refused intstr.IntOrString in JSON (ErrorBody since 1.34): "<" escaped
+    (deployment(spec="  strategy: {rollingUpdate: {maxSurge: '<5%'}}\n"),
+     "spec.strategy.rollingUpdate.maxSurge", 'Invalid value: "\\u003c5%": a valid percent'),
     (deployment(spec="  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n"),
      "spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"),
     (deployment().replace("selector: {matchLabels: {app: web}}", "selector: {}"),
@@ -116,6 +123,21 @@ REFUSED = [
      f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
      "nodeSelectorTerms[0].matchExpressions[0].values",     # validateNodeSelectorRequirement
      "Required value: must be specified when `operator` is 'In'"),
+    # an unknown operator is Invalid, its NodeSelectorOperator in JSON, not NotSupported
+    (deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+     " {nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: in, values: [a]}]}]}}\n"),
+     f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
+     "nodeSelectorTerms[0].matchExpressions[0].operator",
+     'Invalid value: "in": not a valid selector operator'),
+    # ValidateLabelSelectorRequirement alike, and its values as the operator needs them
+    (deployment().replace("{matchLabels: {app: web}}", "{matchLabels: {app: web}, "
+                          "matchExpressions: [{key: tier, operator: Equals, values: [a]}]}"),
+     "spec.selector.matchExpressions[0].operator",
+     'Invalid value: "Equals": not a valid selector operator'),
+    (deployment().replace("{matchLabels: {app: web}}", "{matchLabels: {app: web}, "
+                          "matchExpressions: [{key: tier, operator: NotIn}]}"),
+     "spec.selector.matchExpressions[0].values",
+     "Required value: must be specified when `operator` is 'In' or 'NotIn'"),
     (deployment(pod=AFFINITY + "podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
      " {topologyKey: zone}}\n"),
      f"{POD}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution",
@@ -133,8 +155,23 @@ REFUSED = [
     ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n"
      "  selector: {matchLabels: {a: b}}\n  updateStrategy: {type: Rolling}\n  template:\n"
      "    metadata: {labels: {a: b}}\n    spec: {containers: [{name: a, image: b}]}\n",
-     "spec.updateStrategy.type",
-     'Unsupported value: "Rolling": supported values: "RollingUpdate", "OnDelete"'),
+     # ValidateDaemonSetUpdateStrategy: the whole internal strategy, in JSON (1.34+)
+     "spec.updateStrategy", 'Unsupported value: {"Type":"Rolling","RollingUpdate":null}: '
+     'supported values: "RollingUpdate", "OnDelete"'),
+    # ValidateDeploymentStrategy likewise, Recreate listed first; a rollingUpdate left as
+    # written (defaults fill it for RollingUpdate only), an IntOrString left out its zero
+    (deployment(spec="  strategy: {type: rollingUpdate, rollingUpdate: {maxSurge: 1}}\n"),
+     "spec.strategy", 'Unsupported value: {"Type":"rollingUpdate","RollingUpdate":'
+     '{"MaxUnavailable":0,"MaxSurge":1}}: supported values: "Recreate", "RollingUpdate"'),
+    # ValidateStatefulSetSpec: Invalid, "must be ...", the strategy's partition an int32
+    (STATEFULSET.format("  updateStrategy: {type: Foo, rollingUpdate: {partition: 2}}\n"),
+     "spec.updateStrategy", 'Invalid value: {"Type":"Foo","RollingUpdate":{"Partition":2,'
+     '"MaxUnavailable":null}}: must be \'RollingUpdate\' or \'OnDelete\''),
+    (STATEFULSET.format("  podManagementPolicy: parallel\n"), "spec.podManagementPolicy",
+     'Invalid value: "parallel": must be \'OrderedReady\' or \'Parallel\''),
+    (deployment(spec="  strategy: {type: 3}\n"), "spec.strategy.type",
+     "cannot unmarshal number into Go struct field DeploymentStrategy.spec.strategy.type of "
+     "type v1.DeploymentStrategyType"),
     ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n"
      "  selector: {matchLabels: {a: b}}\n  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}"
      "\n  template:\n    metadata: {labels: {a: b}}\n"
@@ -198,6 +235,10 @@ ACCEPTED = [
     # init containers run one at a time: each may take a host port another container takes
     deployment(pod=INIT + "        ports: [{containerPort: 1, hostPort: 9000}]\n",
                container="        ports: [{containerPort: 80, hostPort: 9000}]\n"),
+    # an empty strategy type is defaulted to RollingUpdate (SetDefaults_Deployment), an
+    # empty pod management policy to OrderedReady (SetDefaults_StatefulSet)
+    deployment(spec="  strategy: {type: ''}\n"),
+    STATEFULSET.format("  updateStrategy: {type: ''}\n  podManagementPolicy: ''\n"),
     # RBAC names are path segments: ':' is fine (ValidateRBACName)
     "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
     "metadata: {name: 'system:kube-dns-autoscaler'}\nrules: []\n",

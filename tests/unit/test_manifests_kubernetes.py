@@ -254,6 +254,14 @@ def test_daemonset_runs_one_per_node() -> None:
             'Unsupported value: "prefix": supported values: "Exact", "ImplementationSpecific", '
             '"Prefix"',
         ),
+        (   # a networking.PathType: in JSON since 1.34, "<" escaped
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n"
+            "  rules:\n  - http:\n      paths:\n      - {path: /a, pathType: 'a<b', "
+            "backend: {service: {name: w, port: {number: 80}}}}\n",
+            "spec.rules[0].http.paths[0].pathType",
+            'Unsupported value: "a\\u003cb": supported values: "Exact", '
+            '"ImplementationSpecific", "Prefix"',
+        ),
     ],
 )
 def test_cross_field_checks(text: str, path: str, words: str) -> None:
@@ -541,6 +549,15 @@ def test_a_services_cluster_ip_is_an_ip_address(ip: str, valid: bool) -> None:
         load_manifests(text, name="svc.yaml")
 
 
+def test_a_refused_cluster_ip_is_quoted_as_gos_q_quotes_it() -> None:
+    """The bad value of ``ValidateServiceClusterIPs`` is a plain string: ``%q`` escapes a
+    backslash, which the message had left as it was."""
+    text = ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+            "spec: {clusterIP: '10.0.0\\1', selector: {app: web}, ports: [{port: 80}]}\n")
+    with pytest.raises(ManifestError, match=r'Invalid value: "10\.0\.0\\\\1": must be a valid'):
+        load_manifests(text)
+
+
 def _deployment(pod: str = "", container: str = "", *, labels: str = "{app: web}",
                 replicas: str = "2") -> str:
     return ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
@@ -643,14 +660,26 @@ def test_a_value_of_the_wrong_json_type_in_a_string_field_is_named_by_its_kind(
 
 
 def test_a_bad_string_value_is_quoted_as_gos_q_quotes_it() -> None:
-    """``ErrorBody`` prints a string with ``%q``: Go's short escape for BEL, ``\\u`` for a
-    character that does not print (a zero-width space), a printable é as it is."""
+    """``ErrorBody`` prints a plain string (an env var's name) with ``%q``: Go's short
+    escape for BEL, ``\\u`` for a character that does not print (a zero-width space), a
+    printable é as it is."""
+    text = _deployment(container='        env: [{name: "\\a\u200b\xe9=", value: x}]\n')
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.message.startswith('Invalid value: "\\a\\u200b\xe9=": a valid '
+                                           "environment variable name")
+
+
+def test_a_bad_int_or_string_is_written_in_json() -> None:
+    """An ``intstr.IntOrString`` (``maxSurge``) is no plain string: ``ErrorBody`` marshals
+    it (1.34+), so BEL is ``\\u0007`` and the zero-width space stays as it is."""
     text = _deployment(container="        image: x\n").replace(
         "spec:\n  replicas", 'spec:\n  strategy: {rollingUpdate: {maxSurge: "\\a\u200b\xe9%"}}'
         "\n  replicas")
     with pytest.raises(ManifestError) as caught:
         load_manifests(text)
-    assert caught.value.message.startswith('Invalid value: "\\a\\u200b\xe9%": a valid percent')
+    assert caught.value.message.startswith('Invalid value: "\\u0007\u200b\xe9%": a valid '
+                                           "percent")
 
 
 def test_every_field_error_of_an_object_is_reported_together() -> None:

@@ -210,8 +210,9 @@ def test_reachability_prints_a_table():
     ({"podSelector": {}, "ingress": [{"ports": [{"port": "http", "endPort": 90}]}]},
      "spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` "
      "is non-numeric"),
+    # the endPort is the bad value (ValidateNetworkPolicyPort), not the port it had shown
     ({"podSelector": {}, "ingress": [{"ports": [{"port": 90, "endPort": 80}]}]},
-     "spec.ingress[0].ports[0].endPort: Invalid value: 90: must be greater than or equal to "
+     "spec.ingress[0].ports[0].endPort: Invalid value: 80: must be greater than or equal to "
      "`port`"),
     ({"podSelector": {}, "ingress": [{"ports": [{"endPort": 80}]}]},
      "spec.ingress[0].ports[0].endPort: Invalid value: 80: may not be specified when `port` "
@@ -219,6 +220,18 @@ def test_reachability_prints_a_table():
     ({"podSelector": {}, "ingress": [{"ports": [{"protocol": "ICMP"}]}]},
      'spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "TCP", '
      '"UDP", "SCTP"'),
+    # a core.Protocol and a networking.PolicyType print as JSON (ErrorBody since 1.34)
+    ({"podSelector": {}, "ingress": [{"ports": [{"protocol": "T&P"}]}]},
+     'spec.ingress[0].ports[0].protocol: Unsupported value: "T\\u0026P": supported values: '
+     '"TCP", "UDP", "SCTP"'),
+    ({"podSelector": {}, "policyTypes": ["<In>"]},
+     'spec.policyTypes[0]: Unsupported value: "\\u003cIn\\u003e": supported values: '
+     '"Ingress", "Egress"'),
+    ({"podSelector": {}, "policyTypes": ["Ingress", "Egress", "Ingress"]},     # &spec.PolicyTypes
+     'spec.policyTypes: Invalid value: ["Ingress","Egress","Ingress"]: may not specify more '
+     "than two policyTypes"),
+    ({"podSelector": {}, "ingress": [{"ports": [{"port": "web\\tx"}]}]},  # %q doubles "\\"
+     'spec.ingress[0].ports[0].port: Invalid value: "web\\\\tx": must be no more than 15'),
     ({"podSelector": {}, "ingress": [{"ports": [{"port": 70000}]}]},
      "spec.ingress[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535"),
     ({"podSelector": {}, "policyTypes": ["Inbound"]},

@@ -158,6 +158,9 @@ PODS = "/api/v1/namespaces/default/pods"
     ("resourceVersion=1&resourceVersionMatch=Bogus",
      'The ListOptions "" is invalid: resourceVersionMatch: Unsupported value: "Bogus": '
      'supported values: "Exact", "NotOlderThan", ""'),
+    ("resourceVersion=1&resourceVersionMatch=a%3Cb",     # a metav1.ResourceVersionMatch: JSON
+     'resourceVersionMatch: Unsupported value: "a\\u003cb": supported values: "Exact", '
+     '"NotOlderThan", ""'),
     ("resourceVersion=0&resourceVersionMatch=Exact",
      'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for '
      'resourceVersion "0"'),

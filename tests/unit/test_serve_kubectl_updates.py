@@ -495,8 +495,8 @@ parameters: {type: ssd}
 def test_a_bindings_role_and_a_priority_class_policy_cannot_change(fresh):
     """``ValidateRoleBindingUpdate``, ``ValidateClusterRoleBindingUpdate`` and
     ``ValidatePriorityClassUpdate``: the new roleRef or preemptionPolicy was stored; the
-    API server refuses it, the roleRef shown as Go's ``%#v`` of the internal struct. A
-    file naming the default policy is no change."""
+    API server refuses it, the roleRef shown as the internal struct's JSON (ErrorBody since
+    1.34; Go's ``%#v`` before). A file naming the default policy is no change."""
     bindings = ROLE + """\
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -510,11 +510,11 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
         "kind: Role, name: reader", "kind: ClusterRole, name: edit").replace(
         "name: view}", "name: admin}").replace("value: 1000", "value: 1000\n"
                                               "preemptionPolicy: Never"))
-    for kind, name, ref in (("RoleBinding", "reader", 'Kind:"ClusterRole", Name:"edit"'),
-                            ("ClusterRoleBinding", "viewers", 'Kind:"ClusterRole", '
-                                                              'Name:"admin"')):
-        assert (f'The {kind} "{name}" is invalid: roleRef: Invalid value: rbac.RoleRef{{'
-                f'APIGroup:"rbac.authorization.k8s.io", {ref}}}: cannot change roleRef'
+    for kind, name, ref in (("RoleBinding", "reader", '"Kind":"ClusterRole","Name":"edit"'),
+                            ("ClusterRoleBinding", "viewers", '"Kind":"ClusterRole",'
+                                                              '"Name":"admin"')):
+        assert (f'The {kind} "{name}" is invalid: roleRef: Invalid value: {{'
+                f'"APIGroup":"rbac.authorization.k8s.io",{ref}}}: cannot change roleRef'
                 ) in refused.stderr
     assert ('The PriorityClass "high" is invalid: preemptionPolicy: Invalid value: "Never": '
             'field is immutable') in refused.stderr

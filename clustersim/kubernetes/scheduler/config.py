@@ -24,6 +24,7 @@ from typing import Any
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, NOT_SIMULATED, REGISTRY
 from clustersim.kubernetes.scheduler.strictfields import CONFIGURATION_ONLY, unknown_fields
 from clustersim.manifests.errors import ManifestError
+from clustersim.manifests.kubernetes_errors import go_value
 from clustersim.manifests.safe_yaml import load_data
 
 __all__ = ["Profile", "check_percentage", "load_profile", "num_feasible_nodes_to_find"]
@@ -159,7 +160,7 @@ def _profile_to_run(profiles: list[Mapping[str, Any]]) -> Mapping[str, Any]:
         if not isinstance(name, str) or not name:
             raise _fail(f"profiles[{i}].schedulerName", "Required value")
         if name in names:
-            raise _fail(f"profiles[{i}].schedulerName", f'Duplicate value: "{name}"')
+            raise _fail(f"profiles[{i}].schedulerName", f"Duplicate value: {go_value(name)}")
         names.add(name)
     return next((p for p in profiles if p["schedulerName"] == "default-scheduler"), profiles[0])
 
