@@ -117,6 +117,8 @@ from clustersim.manifests.kubernetes_errors import (
     aggregate,
     field_error_ahead,
     invalid,
+    named,
+    unsupported,
 )
 from clustersim.manifests.kubernetes_fields import (
     strict_decoding_error,
@@ -1358,12 +1360,7 @@ class KubernetesBackend(ClusterTime):
                   if t.get("key") != "node.kubernetes.io/unschedulable"]
         have = [t for t in info.taints if t.get("key") != "node.kubernetes.io/unschedulable"]
         if [key(t) for t in wanted] != [key(t) for t in have]:
-            for taint in wanted:
-                if taint.get("effect") not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
-                    raise HttpError(422, f'Node "{name}" is invalid: spec.taints[0].effect: '
-                                    f'Unsupported value: "{taint.get("effect")}": supported '
-                                    'values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
-                                    "Invalid")
+            _check_taint_effects(name, wanted)
             times = {key(t): t.get("timeAdded") for t in info.taints}
             taints = [{k: v for k, v in {**t, "timeAdded": times.get(key(t), self.cluster.now)}
                        .items() if v is not None} for t in wanted]
@@ -1634,6 +1631,25 @@ def _query_delete_options(request: Request) -> dict[str, Any]:
     return options
 
 
+_TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def _check_taint_effects(node: str, taints: list[dict[str, Any]]) -> None:
+    """``validateTaintEffect`` over a Node's taints (``validateNodeTaints``,
+    ``pkg/apis/core/validation/validation.go``): an empty effect is "Required value", any
+    other than :data:`_TAINT_EFFECTS` "Unsupported value", its ``core.TaintEffect`` shown in
+    JSON as ``ErrorBody`` marshals it since 1.34; every taint's error, at its own index."""
+    problems = []
+    for i, taint in enumerate(taints):
+        effect = taint.get("effect") or ""
+        if not effect:
+            problems.append(f"spec.taints[{i}].effect: Required value")
+        elif effect not in _TAINT_EFFECTS:
+            problems.append(f"spec.taints[{i}].effect: "
+                            + unsupported(named(effect), _TAINT_EFFECTS))
+    if problems:
+        raise HttpError(422, f'Node "{node}" is invalid: {aggregate(problems)}', "Invalid")
+
 def _validated_delete_options(options: dict[str, Any]) -> dict[str, Any]:
     """``options`` with the deprecated ``orphanDependents: true`` read as the ``Orphan``
     policy, after ``ValidateDeleteOptions`` (k8s.io/apimachinery
@@ -1644,9 +1660,9 @@ def _validated_delete_options(options: dict[str, Any]) -> dict[str, Any]:
     policy = options.get("propagationPolicy")
     problems = []
     if policy is not None and policy not in _PROPAGATION:
-        supported = ", ".join(f'"{p}"' for p in (*_PROPAGATION, "nil"))
-        problems.append(f'propagationPolicy: Unsupported value: "{policy}": supported values: '
-                        f"{supported}")
+        # a *metav1.DeletionPropagation: ErrorBody marshals it (JSON) since 1.34
+        problems.append("propagationPolicy: " + unsupported(named(policy),
+                                                            [*_PROPAGATION, "nil"]))
     problems += _dry_run_problems(options.get("dryRun") or [])
     if problems:
         raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',

@@ -1354,6 +1354,21 @@ def test_cordon_uncordon_taint(fresh):
     assert cluster.node("worker-2").taints == []
 
 
+
+def test_a_node_taints_refused_effects_are_each_named_at_their_index(fresh):
+    """``validateNodeTaints``: every taint's effect checked at its own index (the first
+    taint's index had been named for all), an empty one "Required value", an unknown one
+    "Unsupported value" shown in JSON as ``ErrorBody`` marshals a ``core.TaintEffect``
+    (``\u003c``, not ``<``)."""
+    patch = ('{"spec":{"taints":[{"key":"a","effect":"NoSchedule"},{"key":"b"},'
+             '{"key":"c","effect":"Some<times"}]}}')
+    out = fresh("patch", "node", "worker-2", "--type=merge", "-p", patch, check=False)
+    assert out.returncode != 0
+    assert ('The Node "worker-2" is invalid: \n* spec.taints[1].effect: Required value\n'
+            '* spec.taints[2].effect: Unsupported value: "Some\\u003ctimes": supported '
+            'values: "NoSchedule", "PreferNoSchedule", "NoExecute"') in out.stderr
+    assert fresh.server.cluster.node("worker-2").taints == []
+
 def test_apply_changes_are_configured_and_server_side_apply(fresh, tmp_path):
     text = example_path("kubernetes").read_text()
     fresh("apply", "-f", "-", stdin=text)

@@ -459,6 +459,22 @@ def test_a_delete_options_body_that_does_not_decode_is_a_bad_request(data, messa
         assert _answer(server, "GET", f"{base}/cm")[0] == 404
 
 
+
+def test_an_unknown_propagation_policy_is_shown_in_json():
+    """``ValidateDeleteOptions``: an unknown policy is "Unsupported value", its
+    ``*metav1.DeletionPropagation`` marshalled as ``ErrorBody`` does since 1.34 (``<`` as
+    ``\u003c``; had been quoted by hand). Nothing is deleted."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        base = "/api/v1/namespaces/default/configmaps"
+        assert _answer(server, "POST", base, _CM)[0] == 201
+        status, answer = _answer(server, "DELETE", f"{base}/cm",
+                                 {"propagationPolicy": "Back<ground"})
+        assert (status, answer["message"]) == (
+            422, 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported '
+            'value: "Back\\u003cground": supported values: "Foreground", "Background", '
+            '"Orphan", "nil"')
+        assert _answer(server, "GET", f"{base}/cm")[0] == 200
+
 def test_an_evictions_dry_run_comes_from_its_body_or_its_query_and_must_agree():
     """``propagateDryRun`` (``pkg/registry/core/pod/storage/eviction.go``): the create's
     ``?dryRun=All`` is the eviction's where its ``deleteOptions`` give none, and a body's
