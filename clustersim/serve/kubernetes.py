@@ -105,6 +105,7 @@ from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacd
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
@@ -1146,6 +1147,8 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, self._scale(resource, namespace, name))
         current, _ = self._one(resource, namespace, name)
         new = body if request.method == "PUT" else _patched(kind, current, body)
+        if not applying:    # decoded as an update is: its managers own the data it made
+            fold_string_data(new)
         if sub == "status":
             _precondition(resource, name, current, new)
             if resource.kind != "Pod" or _dry_run(request):
