@@ -158,6 +158,7 @@ from clustersim.serve.kubefieldmanager import (
     manager_of,
     updated,
 )
+from clustersim.serve.kubehealth import health
 from clustersim.serve.kubelists import (
     UNKNOWN_REASON,
     WATCH_LIMIT,
@@ -329,7 +330,7 @@ class KubernetesBackend(ClusterTime):
             self.writes += 1
         path = request.path.rstrip("/") or "/"
         if request.method == "GET":
-            fixed = self._fixed(path)
+            fixed = health(path, request.query) or self._fixed(path)
             if fixed is not None:
                 return fixed
         parts = path.strip("/").split("/")
@@ -363,8 +364,6 @@ class KubernetesBackend(ClusterTime):
                 "major": major, "minor": minor, "gitVersion": f"{SERVED_VERSION}+clustersim",
                 "gitCommit": "", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
                 "goVersion": "simulated", "compiler": "clustersim", "platform": "linux/amd64"})
-        if path in ("/healthz", "/livez", "/readyz"):
-            return Response.text(200, "ok")
         if path == "/api":
             return Response.json(200, api_versions(f"{self.address}"))
         if path == "/apis":
