@@ -157,6 +157,7 @@ from clustersim.serve.kubefieldmanager import (
     field_set,
     manager_of,
     updated,
+    value_at,
 )
 from clustersim.serve.kubehealth import health
 from clustersim.serve.kubelists import (
@@ -1152,8 +1153,9 @@ class KubernetesBackend(ClusterTime):
             _precondition(resource, name, current, new)
             if resource.kind != "Pod" or _dry_run(request):
                 return Response.json(200, current)      # status belongs to the controllers
-            self.cluster.update_pod_conditions(self._stored(resource, namespace, name),
-                                               _pod_conditions(new, name))
+            pod = self._stored(resource, namespace, name)
+            self.cluster.update_pod_conditions(pod, _pod_conditions(new, name))
+            self.cluster.kubelet.phase_written(pod, value_at(new, ("f:status", "f:phase")))
             self._settle()
             return Response.json(200, self._one(resource, namespace, name)[0])
         patched = copy.deepcopy(new)
