@@ -19,8 +19,9 @@ What this means elsewhere, as upstream:
   every apply, whether anything changed or not.
 - Server-side apply tracks the fields of the configuration it was sent, before the
   conversion: its manager owns ``f:stringData``, and no manager owns the ``data`` keys made
-  from it (the "snag" the Secret documentation warns of,
-  https://kubernetes.io/docs/concepts/configuration/secret/, as of December 2026). A key
+  from it (why the documentation says ``stringData`` "does not work well with server-side
+  apply", https://kubernetes.io/docs/tasks/configmap-secret/managing-secret-using-kustomize/,
+  as of December 2026; kubernetes/website#43668). A key
   later dropped from the applied ``stringData`` therefore stays in ``data``. An update
   (a PUT, or a JSON, merge or strategic merge patch) is compared after the conversion, so
   its manager owns the ``f:data`` keys it changed.
