@@ -154,7 +154,8 @@ def format_quantity(value: Decimal | int, binary: bool = False) -> str:
     Decimal SI: the largest exponent (a multiple of 3, from n to E) that keeps the mantissa
     whole (1.5 → ``1500m``, 10**9 → ``1G``, 100035 → ``100035``). Binary SI (``binary=True``):
     the largest power of 1024 that divides the value (1024Mi → ``1Gi``, 1025 → ``1025``); a
-    value that is not a whole number falls back to decimal SI (0.001Ki → ``1024m``). Zero is
+    value that is not a whole number, or whose size is below 1024, falls back to decimal SI
+    (0.001Ki → ``1024m``, 1000 → ``1k``: "this avoids rounding and hopefully confusion"). Zero is
     ``0``; a negative value is ``-`` and the canonical form of its size. Upstream:
     kubernetes/apimachinery ``pkg/api/resource/quantity.go`` (``CanonicalizeBytes``).
 
@@ -176,7 +177,7 @@ def format_quantity(value: Decimal | int, binary: bool = False) -> str:
     text = "".join(map(str, digits))
     if exponent > 18 + _EXPONENT_FORM_DIGITS:
         return f"{text}e{exponent}"
-    if binary and exponent >= 0 and value.adjusted() < 60:
+    if binary and exponent >= 0 and value >= 1024 and value.adjusted() < 60:
         whole = int(value)
         for power, suffix in _BINARY_SUFFIXES.items():
             if whole % (1 << power) == 0:
@@ -198,5 +199,5 @@ def cpu_quantity(millicores: int) -> str:
 def memory_quantity(size: int) -> str:
     """Bytes as Kubernetes writes a memory amount (a ``BinarySI`` quantity in canonical form:
     the largest power of 1024 that divides it): 2**27 → ``128Mi``, 2**50 → ``1Pi``,
-    1000 → ``1000``."""
+    1025 → ``1025``, and below 1024 the decimal form, 1000 → ``1k``."""
     return format_quantity(size, binary=True)

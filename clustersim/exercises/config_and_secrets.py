@@ -131,13 +131,10 @@ _ENCODED = base64.b64encode(NEW_PASSWORD.encode()).decode()
 
 
 def _password(secret: dict[str, Any]) -> str | None:
-    """The key ``password`` of a Secret as the container would read it: ``stringData``'s text
-    wins over ``data``'s base64, as the API server merges them (kubernetes
-    ``pkg/apis/core/v1/conversion.go``, ``Convert_v1_Secret_To_core_Secret``); None when
-    neither has the key."""
-    text = (secret.get("stringData") or {}).get("password")
-    if text is not None:
-        return str(text)
+    """The key ``password`` of a stored Secret as the container would read it, decoded from
+    ``data`` (a ``stringData`` key was folded into ``data`` when the Secret was stored, as
+    the API server does: :mod:`~clustersim.kubernetes.secretdata`); None when it has no such
+    key."""
     encoded = (secret.get("data") or {}).get("password")
     # the loader has refused data that is not base64 ("illegal base64 data")
     return None if encoded is None else base64.b64decode(str(encoded)).decode("utf-8", "replace")

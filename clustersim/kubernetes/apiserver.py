@@ -61,6 +61,7 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import create_refusal, mark_gated
+from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import keep_allocated
 from clustersim.kubernetes.storageclass import (
     SELECTED_NODE,
@@ -331,6 +332,7 @@ class APIServer:
             raise ValueError(f"{kind} needs metadata.name")
         if self.get(kind, meta["namespace"], meta["name"]) is not None:
             raise AdmissionError(f'{kind.lower()}s "{meta["name"]}" already exists')
+        fold_string_data(obj)       # a Secret's stringData is decoded into data
         self._validate(obj)
         if kind == "Pod":
             refusal = create_refusal(obj)
@@ -881,6 +883,7 @@ class APIServer:
             else:
                 manifest = merged
             meta = manifest["metadata"]
+        fold_string_data(manifest)      # as decoded, before it is compared with the stored
         # defaulted against defaulted: a field at its default is no change (nor a rollout)
         if kind == "Deployment":
             set_deployment_defaults(manifest)      # as its controller stored them

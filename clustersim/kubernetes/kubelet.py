@@ -1168,10 +1168,46 @@ class Kubelet:
                 or not cluster.kubelet_alive(spec.get("nodeName"))):
             return
         cluster.kubelet_record(pod, DEADLINE_EXCEEDED, DEADLINE_MESSAGE)
+        self._kill(pod, DEADLINE_EXCEEDED, SIGTERM_EXIT)
+        status["message"] = DEADLINE_MESSAGE
+
+    def _kill(self, pod: dict[str, Any], reason: str, code: int) -> None:
+        """Stop the pod's running containers at once (``Killing``, app containers first)
+        and make it terminal with ``reason`` and ``code`` (:meth:`_terminal`)."""
         for container in [*self._running_apps(pod), *self._running_sidecars(pod)]:
             self._record_killing(pod, container)
-        self._terminal(pod, DEADLINE_EXCEEDED, SIGTERM_EXIT)
-        status["message"] = DEADLINE_MESSAGE
+        self._terminal(pod, reason, code)
+
+    def phase_written(self, pod: dict[str, Any], phase: Any) -> None:
+        """Someone wrote ``phase`` to the Pod's ``status`` subresource (``kubectl patch pod
+        web --subresource=status -p '{"status":{"phase":"Failed"}}'``).
+
+        The API server stores any phase (``ValidatePodStatusUpdate`` in kubernetes/kubernetes
+        ``pkg/apis/core/validation/validation.go`` checks no phase transition). The kubelet's
+        next sync, on the update, may not leave a terminal phase ("pods are not allowed to
+        transition out of terminal phases", ``generateAPIPodStatus`` in
+        ``pkg/kubelet/kubelet_pods.go``), and ``SyncPod`` (``pkg/kubelet/kubelet.go``) returns
+        such a pod as terminal: its pod worker stops its running containers (``Killing``)
+        and its node's resources are freed; a controller that owns it replaces it, as a
+        terminal Pod is not active. Here at once (:meth:`_kill`), with ``Error`` and exit
+        code 143 for ``Failed``, ``Completed`` and 0 for ``Succeeded``. Any other phase, on a
+        Pod the kubelet runs, is written over by the kubelet's own status (its status
+        manager reconciles within 10 s: here at once), so nothing changes; so is a write to
+        a Pod being deleted or not bound to a node. Simplified: the simulator keeps one
+        reason per Pod, so ``status.reason`` says ``Error`` (or ``Completed``) where a real
+        Pod keeps the reason the writer sent, often none (``kubectl get`` shows ``Error``
+        either way, from the containers' terminated state); and on a node whose kubelet is
+        down, the Pod is terminal at once, where its containers would be stopped only once
+        the kubelet is back."""
+        node = pod["spec"].get("nodeName")
+        if (phase not in ("Succeeded", "Failed") or not node or is_terminating(pod)
+                or pod["status"].get("phase") in ("Succeeded", "Failed")):
+            return
+        reason, code = ("Completed", 0) if phase == "Succeeded" else ("Error", SIGTERM_EXIT)
+        if self.cluster.kubelet_alive(node):
+            self._kill(pod, reason, code)
+        else:
+            self._terminal(pod, reason, code)
 
     def stop(self, pod: dict[str, Any]) -> None:
         """Graceful termination of a pod on a live node (module docstring, step 5): the sync

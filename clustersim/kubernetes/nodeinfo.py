@@ -28,6 +28,8 @@ from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.node import Node
 from clustersim.quantity import (
     QuantityError,
+    cpu_quantity,
+    memory_quantity,
     parse_quantity,
     request_amount,
     to_millis,
@@ -82,15 +84,24 @@ def node_object(node: Node) -> dict[str, Any]:
     (:func:`kubelet_labels`), then the node's own.
 
     Allocatable holds cpu, memory, ephemeral-storage (the node's ``disk``), ``pods``
-    (``max_pods``) and every extended resource. Quantities are written as canonical strings.
+    (``max_pods``) and every extended resource, in the canonical form of the quantities the
+    kubelet writes (kubernetes/kubernetes ``pkg/kubelet/cadvisor/util.go``,
+    ``CapacityFromMachineInfo`` and ``EphemeralStorageCapacityFromFsInfo``): cpu a
+    ``DecimalSI`` quantity of millicores (4 cores → ``4``), memory and ephemeral-storage
+    ``BinarySI`` quantities of bytes (16 GiB → ``16Gi``). A real machine's memory is the
+    ``MemTotal`` of ``/proc/meminfo``, counted in KiB and seldom a whole number of MiB, which
+    is why real Nodes show sizes such as ``16393236Ki``; a simulated node has the size it was
+    given. Capacity is allocatable here: a real kubelet subtracts its ``kubeReserved``,
+    ``systemReserved`` and hard eviction thresholds from capacity (``setters.go``
+    ``MachineInfo``), which the simulator leaves at zero.
     """
     labels = {**kubelet_labels(node), **node.labels}
     if node.zone is not None:
         labels.setdefault(ZONE_LABEL, node.zone)
     allocatable = {
-        "cpu": f"{node.cpu_millis}m",
-        "memory": str(node.memory_bytes),
-        "ephemeral-storage": str(to_units(node.disk)),
+        "cpu": cpu_quantity(node.cpu_millis),
+        "memory": memory_quantity(node.memory_bytes),
+        "ephemeral-storage": memory_quantity(to_units(node.disk)),
         "pods": str(node.max_pods),
     }
     for name, amount in node.extended_resources.items():

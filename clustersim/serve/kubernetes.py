@@ -105,6 +105,7 @@ from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacd
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
@@ -158,7 +159,9 @@ from clustersim.serve.kubefieldmanager import (
     field_set,
     manager_of,
     updated,
+    value_at,
 )
+from clustersim.serve.kubehealth import health
 from clustersim.serve.kubelists import (
     UNKNOWN_REASON,
     WATCH_LIMIT,
@@ -331,7 +334,7 @@ class KubernetesBackend(ClusterTime):
             self.writes += 1
         path = request.path.rstrip("/") or "/"
         if request.method == "GET":
-            fixed = self._fixed(path)
+            fixed = health(path, request.query) or self._fixed(path)
             if fixed is not None:
                 return fixed
         parts = path.strip("/").split("/")
@@ -365,8 +368,6 @@ class KubernetesBackend(ClusterTime):
                 "major": major, "minor": minor, "gitVersion": f"{SERVED_VERSION}+clustersim",
                 "gitCommit": "", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
                 "goVersion": "simulated", "compiler": "clustersim", "platform": "linux/amd64"})
-        if path in ("/healthz", "/livez", "/readyz"):
-            return Response.text(200, "ok")
         if path == "/api":
             return Response.json(200, api_versions(f"{self.address}"))
         if path == "/apis":
@@ -1149,12 +1150,15 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, self._scale(resource, namespace, name))
         current, _ = self._one(resource, namespace, name)
         new = body if request.method == "PUT" else _patched(kind, current, body)
+        if not applying:    # decoded as an update is: its managers own the data it made
+            fold_string_data(new)
         if sub == "status":
             _precondition(resource, name, current, new)
             if resource.kind != "Pod" or _dry_run(request):
                 return Response.json(200, current)      # status belongs to the controllers
-            self.cluster.update_pod_conditions(self._stored(resource, namespace, name),
-                                               _pod_conditions(new, name))
+            pod = self._stored(resource, namespace, name)
+            self.cluster.update_pod_conditions(pod, _pod_conditions(new, name))
+            self.cluster.kubelet.phase_written(pod, value_at(new, ("f:status", "f:phase")))
             self._settle()
             return Response.json(200, self._one(resource, namespace, name)[0])
         patched = copy.deepcopy(new)

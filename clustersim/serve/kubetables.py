@@ -563,8 +563,7 @@ COLUMNS: dict[str, list[Column]] = {
     "ConfigMap": [_NAME, ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})
                           + len(o.get("binaryData") or {})), _AGE],
     "Secret": [_NAME, ("Type", "string", 0, lambda o, now: o.get("type", "Opaque")),
-               ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})
-                + len(o.get("stringData") or {})), _AGE],
+               ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})), _AGE],
     "NetworkPolicy": [_NAME, ("Pod-Selector", "string", 0, lambda o, now: format_selector(
         _spec(o).get("podSelector"))), _AGE],
     "ServiceAccount": [_NAME, ("Secrets", "integer", 0, lambda o, now: len(o.get("secrets")

@@ -47,10 +47,11 @@ def test_node_object_from_a_clustersim_node():
         ZONE_LABEL: "eu-1a",
         "disk": "ssd",
     }
+    # the kubelet's quantities (pkg/kubelet/cadvisor/util.go): DecimalSI cores, BinarySI bytes
     assert manifest["status"]["allocatable"] == {
-        "cpu": "4000m",
-        "memory": str(8 * 2**30),
-        "ephemeral-storage": str(100 * 2**30),
+        "cpu": "4",
+        "memory": "8Gi",
+        "ephemeral-storage": "100Gi",
         "pods": "30",
         "nvidia.com/gpu": "2",
     }

@@ -232,6 +232,8 @@ def test_non_quantities(bad) -> None:
     ("0.001", False, "1m"),
     ("1024Mi", True, "1Gi"),
     ("1025", True, "1025"),
+    ("1000", True, "1k"),          # below 1024: DecimalSI (CanonicalizeBytes)
+    ("-1000", True, "-1k"),
     (".001Ki", True, "1024m"),
     ("16Gi", True, "16Gi"),
     ("0", True, "0"),

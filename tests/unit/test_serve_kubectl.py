@@ -27,7 +27,7 @@ from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.imagemanager import image_size
 from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_UID
-from clustersim.quantity import parse_quantity, to_millis
+from clustersim.quantity import memory_quantity, parse_quantity, to_millis
 from clustersim.serve import find_program, kubeproto, serve
 
 KUBECTL = find_program("kubectl")
@@ -604,6 +604,25 @@ def test_describe_node_and_deployment(shop):
     out = shop("describe", "deployment", "api").stdout
     assert "Replicas:               3 desired | 3 updated | 3 total | 3 available" in out
     assert "ScalingReplicaSet" in out
+
+
+def test_describe_node_shows_capacity_as_the_kubelet_writes_it(shop):
+    """Memory is a BinarySI quantity of bytes and cpu a DecimalSI one of millicores
+    (``CapacityFromMachineInfo``, kubernetes/kubernetes ``pkg/kubelet/cadvisor/util.go``):
+    describe printed ``memory: 17179869184`` for a 16 GiB node."""
+    name = shop.server.cluster.node_names()[0]
+    node = shop.server.cluster.node(name).node
+    out = shop("describe", "node", name).stdout
+    for section in ("Capacity", "Allocatable"):
+        block = re.search(rf"^{section}:\n((?:  .+\n)+)", out, re.M).group(1)
+        shown = dict(line.split(":", 1) for line in block.splitlines())
+        memory, cpu = shown["  memory"].strip(), shown["  cpu"].strip()
+        assert parse_quantity(memory) == shop.server.cluster.node(name).allocatable["memory"]
+        assert memory == memory_quantity(int(parse_quantity(memory)))
+        assert memory.endswith(("Ki", "Mi", "Gi", "Ti")), memory
+        assert to_millis(parse_quantity(cpu)) == shop.server.cluster.node(name).allocatable["cpu"]
+        assert not cpu.endswith("m"), cpu
+    assert node["status"]["capacity"]["memory"] == memory
 
 
 def test_describe_pod_lists_its_ips(shop):

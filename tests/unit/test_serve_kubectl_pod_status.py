@@ -238,3 +238,51 @@ spec:
     assert kubectl.rows("get", "pod", "pair")[0][1:3] == ["1/2", "ImagePullBackOff"]
     assert [p.reason for p in cluster.pods() if p.name == "pair"] == ["ImagePullBackOff"]
 
+
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: "nginx:1.27"}]
+"""
+FAILED = ["--subresource=status", "--type=merge", "-p", '{"status":{"phase":"Failed"}}']
+
+
+def test_a_failed_phase_written_to_the_status_is_kept_and_the_kubelet_stops_the_pod(kubectl):
+    """The API server stores the phase (ValidatePodStatusUpdate checks no transition) and the
+    kubelet may not leave a terminal phase: it stops the Pod's containers, and the
+    ReplicaSet replaces the Pod, no longer active. The trial's kubectl printed ``patched (no
+    change)`` and the Pod stayed Running."""
+    kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
+    kubectl.server.step(30)
+    [name] = [p.name for p in kubectl.server.cluster.pods() if p.name.startswith("api-")]
+    assert _pod(kubectl, name)["status"]["phase"] == "Running"
+    out = kubectl("patch", "pod", name, *FAILED).stdout
+    assert out == f"pod/{name} patched\n"
+    status = _pod(kubectl, name)["status"]
+    assert status["phase"] == "Failed"
+    [state] = [c["state"] for c in status["containerStatuses"]]
+    assert state["terminated"]["exitCode"] == 143
+    killing = kubectl("get", "events", f"--field-selector=involvedObject.name={name},"
+                      "reason=Killing", "-o", "json").stdout
+    assert [e["message"] for e in json.loads(killing)["items"]] == ["Stopping container api"]
+    pods = {p.name: p.phase for p in kubectl.server.cluster.pods()
+            if p.name.startswith("api-")}
+    assert len(pods) == 2 and sorted(pods.values()) == ["Failed", "Pending"]
+    assert kubectl("patch", "pod", name, "--subresource=status", "--type=merge", "-p",
+                   '{"status":{"phase":"Running"}}').stdout == f"pod/{name} patched (no change)\n"
+    assert _pod(kubectl, name)["status"]["phase"] == "Failed"      # the kubelet keeps it
+
+
+def test_a_phase_the_kubelet_may_leave_is_written_over_by_its_own_status(kubectl):
+    kubectl.server.step(30)
+    result = kubectl("patch", "pod", "web", "--subresource=status", "--type=merge", "-p",
+                     '{"status":{"phase":"Pending"}}')
+    assert result.stdout == "pod/web patched (no change)\n"
+    assert _pod(kubectl)["status"]["phase"] == "Running"
