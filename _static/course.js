@@ -755,10 +755,21 @@
     update["margin.t"] = gd._courseTopMargin + 22 * extraLines;
     // Left where plotly puts it, a title of several lines ran down onto the first panel's.
     Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
-    // plotly lifts a title of several lines anchored at its top by about a line per extra
-    // line: the padding brings its first line back inside the figure.
-    update["title.pad.t"] = PINNED_TITLE["pad.t"] + 18 * extraLines;
+    // plotly lifts a title of several lines anchored at its top by its cap height, whatever
+    // the number of lines: the padding brings its first line back to where one line starts.
+    update["title.pad.t"] = PINNED_TITLE["pad.t"] + capShift(gd);
     return true;
+  }
+
+  // The cap height plotly assumes, 0.70 em of the title's font (CAP_SHIFT in plotly.js
+  // src/constants/alignment.js). A title of several lines anchored at its top starts that
+  // much higher than one of one line (its lines' tspans replace the text's shift down to
+  // the cap line): the padding was a line per extra line, and a title of three lines
+  // started 29 px below the figure's top on a phone, a band of empty space above it.
+  var CAP_SHIFT = 0.7;
+  function capShift(gd) {
+    var title = (gd._fullLayout && gd._fullLayout.title) || {};
+    return Math.round(CAP_SHIFT * ((title.font && title.font.size) || 18));
   }
 
   // Each animation frame's title as the figure's own title is: in lines and pinned like it on

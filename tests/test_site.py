@@ -521,6 +521,16 @@ _LABELS_ON_POINTS_JS = """() => {
   return hits;
 }"""
 
+# Titles pinned to a figure's top (course.js: a title in lines on a phone) whose first line
+# starts more than PINNED_TITLE_PX below it: a band of empty space over the figure.
+PINNED_TITLE_PX = 14
+_BAND_ABOVE_TITLES_JS = """px => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter(fig => fig._fullLayout.title.yanchor === 'top' && fig._fullLayout.title.y === 1)
+  .map(fig => [fig.id, fig.querySelector('g.g-gtitle').getBoundingClientRect().top
+                       - fig.getBoundingClientRect().top])
+  .filter(([, gap]) => gap > px)
+  .map(([id, gap]) => `${id}: ${Math.round(gap)} px`)"""
+
 # Headings whose lines break inside a word other than at a camelCase hump, a hyphen or a
 # slash ("minimumHealthCapacit" over "y").
 _HEADINGS_BROKEN_MID_WORD_JS = """() => {
@@ -579,7 +589,8 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
                         "narrow_tables": page.evaluate(_NARROW_TABLES_WIDER_THAN_BOX_JS),
                         "title_marks": page.evaluate(_TITLE_ON_MARKS_JS),
                         "labels_on_points": page.evaluate(_LABELS_ON_POINTS_JS),
-                        "headings": page.evaluate(_HEADINGS_BROKEN_MID_WORD_JS)}
+                        "headings": page.evaluate(_HEADINGS_BROKEN_MID_WORD_JS),
+                        "title_band": page.evaluate(_BAND_ABOVE_TITLES_JS, PINNED_TITLE_PX)}
         page.close()
     context.close()
     return visits
@@ -630,6 +641,9 @@ PHONE_CHECKS = {
     # storage lab's "out-of-service taint" on the first machine's markers.
     "labels_on_points": "labels of lines across or up a plot drawn over a series' markers",
     "headings": "headings broken inside a word (\"minimumHealthCapacit / y\")",
+    # three-dialects' capacity figure: its title in three lines started 29 px down, where
+    # plotly lifts a title in lines by its cap height and course.js padded it a line per line.
+    "title_band": "figure titles pinned to the top that start far below it",
 }
 
 
