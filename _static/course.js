@@ -18,7 +18,9 @@
    - in dark mode, mark lines (shapes: a failure's time, a target) and their labels too dim
      on the dark plot turn lighter, after a click or in an animation frame too;
    - when the window changes width (a phone turned, a window narrowed or widened), each
-     figure gets its own layout back and is fitted again to the new width.
+     figure gets its own layout back and is fitted again to the new width; a figure out of
+     sight then or when drawn (in a tab not shown, a closed dropdown) once it comes into
+     sight.
    Beyond figures: the chapter drawer opens at the current page; the course's diagrams
    scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
    their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
@@ -884,17 +886,36 @@
   // its phone layout, a window narrowed to a phone's width its wide one. When the width has
   // changed, the figure gets its own layout back, plotly sizes it to its box, and it is
   // fitted again, its animation frames' titles too. A figure out of sight (display: none)
-  // has no size to fit, and plotly refuses to resize it: it keeps the layout it has.
+  // has no size to fit, and plotly refuses to resize it: it is fitted when it comes into
+  // sight (fitWhenShown).
   function fitAgain(gd) {
-    if (!gd.layout || !gd.offsetParent) return;
+    if (!gd.layout) return;
+    if (!gd.offsetParent) return fitWhenShown(gd);
     unfit(gd)
       .then(function () { return window.Plotly.Plots.resize(gd); })
       .then(function () { return fit(gd); })
       .then(function () { fitFrameTitles(gd); });
   }
 
+  // A figure in a tab not shown or a closed dropdown (display: none in the browsers that
+  // hide their content so) has no width: drawn there, plotly gave it its default 700 px, and
+  // a change of the window's width left it as wide as it was. It is watched until its box
+  // has a width again (the tab chosen, the dropdown opened), then sized to it and fitted.
+  var outOfSight = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(
+    function (entries) {
+      entries.forEach(function (entry) {
+        var gd = entry.target;
+        if (!gd.offsetParent) return;
+        outOfSight.unobserve(gd);
+        fitAgain(gd);
+      });
+    });
+  function fitWhenShown(gd) {
+    if (outOfSight) outOfSight.observe(gd);
+  }
+
   function adopt(gd) {
-    fit(gd);
+    if (gd.offsetParent) fit(gd); else fitWhenShown(gd);
     applyTheme(gd);
     followSlider(gd);
     followFrames(gd);

@@ -138,6 +138,7 @@ def test_no_serious_accessibility_violation(visits: dict) -> None:
 # --- Phones, tablets and dark mode -----------------------------------------------------------
 
 PHONE = {"width": 390, "height": 844}
+_WIDE_AT_FIRST = {"width": 1366, "height": 844}
 LAB = "notebooks/networking.html"
 # The pages the issue names: a lab, the comparison page and an exercise page.
 DARK_PAGES = ("notebooks/networking.html", "book/comparing/case-study-2019.html",
@@ -1043,6 +1044,55 @@ def test_figures_follow_the_window_width(browser, serve_html: str, path: str) ->
     assert not errors, errors
 
 
+# A sphinx-design tab set ({tab-set}, as the extension writes it) put where the page's first
+# figure is, the figure in its second tab: out of sight (display: none) until that tab is
+# chosen. Added when the page is parsed, before the figure is drawn.
+_FIRST_FIGURE_IN_A_TAB_JS = """document.addEventListener('DOMContentLoaded', () => {
+  const output = document.querySelector('.plotly-graph-div').closest('.cell_output');
+  const set = document.createElement('div');
+  set.className = 'sd-tab-set docutils';
+  set.innerHTML = '<input checked id="tab-text" name="tabs" type="radio">'
+    + '<label class="sd-tab-label" for="tab-text">Text</label>'
+    + '<div class="sd-tab-content docutils"><p>No figure here.</p></div>'
+    + '<input id="tab-figure" name="tabs" type="radio">'
+    + '<label class="sd-tab-label" for="tab-figure">Figure</label>'
+    + '<div class="sd-tab-content docutils"></div>';
+  output.before(set);
+  set.lastElementChild.append(output);
+});"""
+
+# The first figure's width as plotly drew it, and the width of the box it is in.
+_FIRST_FIGURE_WIDTHS_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
+  return [gd._fullLayout.width, gd.parentElement.clientWidth]; }"""
+
+
+@pytest.mark.parametrize("width", [_WIDE_AT_FIRST, PHONE], ids=["narrowed", "phone"])
+def test_figures_out_of_sight_are_fitted_when_shown(browser, serve_html: str,
+                                                    width: dict) -> None:
+    """A figure in a tab not shown or a closed dropdown (display: none) was drawn at plotly's
+    700 px default and not fitted when the window changed width: shown on a phone, it ran
+    366 px past its 334 px box, in its laptop layout. Once shown it fills its box and is laid
+    out as on a page loaded at that width (the tab chosen after the window narrowed, or on a
+    phone from the start)."""
+    path = "notebooks/self-healing.html"
+    phone_context = browser.new_context(viewport=PHONE)
+    phone = _settled_layouts(_load(phone_context, serve_html, path)["page"])[0]
+    phone_context.close()
+    context = browser.new_context(viewport=width)
+    context.add_init_script(_FIRST_FIGURE_IN_A_TAB_JS)
+    seen = _load(context, serve_html, path)
+    page, errors = seen["page"], seen["console"]
+    page.set_viewport_size(PHONE)
+    _settled_layouts(page)
+    page.locator("label[for=tab-figure]").click()
+    shown = _settled_layouts(page)[0]
+    drawn, box = page.evaluate(_FIRST_FIGURE_WIDTHS_JS)
+    context.close()
+    assert abs(drawn - box) <= 1, f"the figure is {drawn} px wide in a {box} px box"
+    assert shown == phone
+    assert not errors, errors
+
+
 # Per panel whose mark labels hang from its top: pixels between their lowest line and the
 # top of its first machine's markers (9 px squares).
 _ROOM_UNDER_LABELS_JS = """() => {
@@ -1080,8 +1130,6 @@ def test_no_empty_band_over_the_storage_panels_on_a_phone(browser, serve_html: s
     assert not bad, f"labels on the markers or an empty band above them: {bad}"
     assert not errors, errors
 
-
-_WIDE_AT_FIRST = {"width": 1366, "height": 844}
 
 
 @pytest.mark.parametrize("path", ["book/welcome.html", "book/instructors.html",
