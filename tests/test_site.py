@@ -317,6 +317,23 @@ _SILENT_SCROLL_JS = """() => {
   return silent;
 }"""
 
+# Tables that scroll sideways whose shadow (drawn in their box's background) lies under rows
+# or cells painted at least half opaque: the theme's striped rows hid it.
+_SHADOW_UNDER_ROWS_JS = """() => {
+  const opaque = el => { const c = getComputedStyle(el).backgroundColor.match(/[\\d.]+/g);
+    return c.length < 4 || Number(c[3]) >= 0.5; };
+  const found = [];
+  for (const box of document.querySelectorAll('.bd-article .pst-scrollable-table-container,'
+                                              + ' .bd-article div.cell_output .text_html table')) {
+    if (box.scrollWidth <= box.clientWidth + 1) continue;
+    const covers = Array.from(box.querySelectorAll('thead, tbody, tr, th, td')).filter(opaque);
+    if (covers.length) {
+      found.push(`${covers.length} rows or cells: ${box.textContent.trim().slice(0, 30)}`);
+    }
+  }
+  return found;
+}"""
+
 # Figure text past the figure's edges: its title, axis titles and panel titles.
 _TEXT_PAST_FIGURE_JS = """() => {
   const found = [];
@@ -580,6 +597,7 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
                         "collisions": page.evaluate(_LABEL_COLLISIONS_JS),
                         "text": page.evaluate(_TEXT_OUTPUTS_JS),
                         "silent": page.evaluate(_SILENT_SCROLL_JS),
+                        "shadow": page.evaluate(_SHADOW_UNDER_ROWS_JS),
                         "past": page.evaluate(_TEXT_PAST_FIGURE_JS),
                         "slider": page.evaluate(_SLIDER_ON_AXIS_TITLE_JS),
                         "tiny": page.evaluate(_TINY_FIGURE_TEXT_JS),
@@ -622,6 +640,8 @@ PHONE_CHECKS = {
     "text": "text outputs cut at the column edge or wrapped out of shape",
     # The diagrams showed their left 45 % with no sign of the rest.
     "silent": "tables, text outputs or diagrams that scroll sideways without a shadow",
+    # The self-healing lab's "what happened" table: cut mid-word at the edge, no shadow seen.
+    "shadow": "tables that scroll sideways with their shadow under opaque striped rows",
     # Marathon panel titles that named each knob twice; the DRF figure's x axis title.
     "past": "figure text past the figure's edges",
     "slider": "slider values drawn over x axis titles (\"250mnode\")",
