@@ -303,6 +303,7 @@ _SILENT_SCROLL_JS = """() => {
   };
   const silent = [];
   for (const el of document.querySelectorAll('.bd-article table, div.cell_output pre,'
+                                             + ' .bd-article div.highlight pre,'
                                              + ' .bd-article img')) {
     let box = el;
     while (box && box !== document.body
@@ -638,7 +639,8 @@ PHONE_CHECKS = {
     # FailedScheduling messages wrap instead of ending at the edge; kubectl's tables and YAML
     # keep their columns and indentation (every output wrapped, and lost both) and scroll.
     "text": "text outputs cut at the column edge or wrapped out of shape",
-    # The diagrams showed their left 45 % with no sign of the rest.
+    # The diagrams showed their left 45 % with no sign of the rest; the cheat sheet's twelve
+    # code blocks were cut at the edge.
     "silent": "tables, text outputs or diagrams that scroll sideways without a shadow",
     # The self-healing lab's "what happened" table: cut mid-word at the edge, no shadow seen.
     "shadow": "tables that scroll sideways with their shadow under opaque striped rows",
