@@ -429,6 +429,18 @@ _SQUEEZED_COLUMNS_JS = """() => {
   return found.slice(0, 6);
 }"""
 
+# Names in code in a table cell broken over lines ("-" over "d", "db-" over "0"), but for
+# those too long for any cell (course.js marks them).
+_NAMES_BROKEN_IN_CELLS_JS = """() => {
+  const found = [];
+  for (const word of document.querySelectorAll('.bd-article td code.literal span.pre')) {
+    if (word.closest('.clustersim-long-name')) continue;
+    const tops = new Set(Array.from(word.getClientRects(), r => Math.round(r.top)));
+    if (tops.size > 1) found.push(word.textContent);
+  }
+  return found.slice(0, 6);
+}"""
+
 # Text no scrolling shows whole: a line of a table cell wider than the box its table scrolls
 # in (cut at the edge wherever the table is scrolled to), a check's answer past its box.
 _WIDER_THAN_BOX_JS = """() => {
@@ -604,6 +616,7 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
                         "tiny": page.evaluate(_TINY_FIGURE_TEXT_JS),
                         "tables": page.evaluate(_TABLE_FIGURES_JS),
                         "squeezed": page.evaluate(_SQUEEZED_COLUMNS_JS),
+                        "names": page.evaluate(_NAMES_BROKEN_IN_CELLS_JS),
                         "unbalanced": page.evaluate(_UNBALANCED_TITLES_JS),
                         "cut": page.evaluate(_WIDER_THAN_BOX_JS),
                         "narrow_tables": page.evaluate(_NARROW_TABLES_WIDER_THAN_BOX_JS),
@@ -651,6 +664,8 @@ PHONE_CHECKS = {
     "tables": "table figures with cut cells or an empty foot",
     # Timetables squeezed their "what" column to 90 px; DataFrames broke pod names.
     "squeezed": "table columns squeezed instead of scrolling",
+    # The instructors' offline steps split `-d` and `--keep-going` at their hyphens.
+    "names": "names in code broken over lines in table cells",
     "unbalanced": "titles whose last line is a scrap (\"30 / s\")",
     # Troubleshooting's first column (an API path in code) was 471 px in a 358 px box; a
     # check's answer quoting a field path ran 81 px past the edge.
