@@ -18,7 +18,9 @@
    - in dark mode, mark lines (shapes: a failure's time, a target) and their labels too dim
      on the dark plot turn lighter, after a click or in an animation frame too;
    - when the window changes width (a phone turned, a window narrowed or widened), each
-     figure gets its own layout back and is fitted again to the new width.
+     figure gets its own layout back and is fitted again to the new width; a figure out of
+     sight then or when drawn (in a tab not shown, a closed dropdown) once it comes into
+     sight.
    Beyond figures: the chapter drawer opens at the current page; the course's diagrams
    scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
    their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
@@ -755,10 +757,21 @@
     update["margin.t"] = gd._courseTopMargin + 22 * extraLines;
     // Left where plotly puts it, a title of several lines ran down onto the first panel's.
     Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
-    // plotly lifts a title of several lines anchored at its top by about a line per extra
-    // line: the padding brings its first line back inside the figure.
-    update["title.pad.t"] = PINNED_TITLE["pad.t"] + 18 * extraLines;
+    // plotly lifts a title of several lines anchored at its top by its cap height, whatever
+    // the number of lines: the padding brings its first line back to where one line starts.
+    update["title.pad.t"] = PINNED_TITLE["pad.t"] + capShift(gd);
     return true;
+  }
+
+  // The cap height plotly assumes, 0.70 em of the title's font (CAP_SHIFT in plotly.js
+  // src/constants/alignment.js). A title of several lines anchored at its top starts that
+  // much higher than one of one line (its lines' tspans replace the text's shift down to
+  // the cap line): the padding was a line per extra line, and a title of three lines
+  // started 29 px below the figure's top on a phone, a band of empty space above it.
+  var CAP_SHIFT = 0.7;
+  function capShift(gd) {
+    var title = (gd._fullLayout && gd._fullLayout.title) || {};
+    return Math.round(CAP_SHIFT * ((title.font && title.font.size) || 18));
   }
 
   // Each animation frame's title as the figure's own title is: in lines and pinned like it on
@@ -873,17 +886,36 @@
   // its phone layout, a window narrowed to a phone's width its wide one. When the width has
   // changed, the figure gets its own layout back, plotly sizes it to its box, and it is
   // fitted again, its animation frames' titles too. A figure out of sight (display: none)
-  // has no size to fit, and plotly refuses to resize it: it keeps the layout it has.
+  // has no size to fit, and plotly refuses to resize it: it is fitted when it comes into
+  // sight (fitWhenShown).
   function fitAgain(gd) {
-    if (!gd.layout || !gd.offsetParent) return;
+    if (!gd.layout) return;
+    if (!gd.offsetParent) return fitWhenShown(gd);
     unfit(gd)
       .then(function () { return window.Plotly.Plots.resize(gd); })
       .then(function () { return fit(gd); })
       .then(function () { fitFrameTitles(gd); });
   }
 
+  // A figure in a tab not shown or a closed dropdown (display: none in the browsers that
+  // hide their content so) has no width: drawn there, plotly gave it its default 700 px, and
+  // a change of the window's width left it as wide as it was. It is watched until its box
+  // has a width again (the tab chosen, the dropdown opened), then sized to it and fitted.
+  var outOfSight = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(
+    function (entries) {
+      entries.forEach(function (entry) {
+        var gd = entry.target;
+        if (!gd.offsetParent) return;
+        outOfSight.unobserve(gd);
+        fitAgain(gd);
+      });
+    });
+  function fitWhenShown(gd) {
+    if (outOfSight) outOfSight.observe(gd);
+  }
+
   function adopt(gd) {
-    fit(gd);
+    if (gd.offsetParent) fit(gd); else fitWhenShown(gd);
     applyTheme(gd);
     followSlider(gd);
     followFrames(gd);

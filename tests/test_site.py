@@ -138,6 +138,7 @@ def test_no_serious_accessibility_violation(visits: dict) -> None:
 # --- Phones, tablets and dark mode -----------------------------------------------------------
 
 PHONE = {"width": 390, "height": 844}
+_WIDE_AT_FIRST = {"width": 1366, "height": 844}
 LAB = "notebooks/networking.html"
 # The pages the issue names: a lab, the comparison page and an exercise page.
 DARK_PAGES = ("notebooks/networking.html", "book/comparing/case-study-2019.html",
@@ -302,6 +303,7 @@ _SILENT_SCROLL_JS = """() => {
   };
   const silent = [];
   for (const el of document.querySelectorAll('.bd-article table, div.cell_output pre,'
+                                             + ' .bd-article div.highlight pre,'
                                              + ' .bd-article img')) {
     let box = el;
     while (box && box !== document.body
@@ -314,6 +316,23 @@ _SILENT_SCROLL_JS = """() => {
     }
   }
   return silent;
+}"""
+
+# Tables that scroll sideways whose shadow (drawn in their box's background) lies under rows
+# or cells painted at least half opaque: the theme's striped rows hid it.
+_SHADOW_UNDER_ROWS_JS = """() => {
+  const opaque = el => { const c = getComputedStyle(el).backgroundColor.match(/[\\d.]+/g);
+    return c.length < 4 || Number(c[3]) >= 0.5; };
+  const found = [];
+  for (const box of document.querySelectorAll('.bd-article .pst-scrollable-table-container,'
+                                              + ' .bd-article div.cell_output .text_html table')) {
+    if (box.scrollWidth <= box.clientWidth + 1) continue;
+    const covers = Array.from(box.querySelectorAll('thead, tbody, tr, th, td')).filter(opaque);
+    if (covers.length) {
+      found.push(`${covers.length} rows or cells: ${box.textContent.trim().slice(0, 30)}`);
+    }
+  }
+  return found;
 }"""
 
 # Figure text past the figure's edges: its title, axis titles and panel titles.
@@ -406,6 +425,18 @@ _SQUEEZED_COLUMNS_JS = """() => {
       const lines = tops.filter((t, i) => i === 0 || t - tops[i - 1] > half).length;
       if (lines > 1) found.push(`broken over ${lines} lines: ${text}`);
     }
+  }
+  return found.slice(0, 6);
+}"""
+
+# Names in code in a table cell broken over lines ("-" over "d", "db-" over "0"), but for
+# those too long for any cell (course.js marks them).
+_NAMES_BROKEN_IN_CELLS_JS = """() => {
+  const found = [];
+  for (const word of document.querySelectorAll('.bd-article td code.literal span.pre')) {
+    if (word.closest('.clustersim-long-name')) continue;
+    const tops = new Set(Array.from(word.getClientRects(), r => Math.round(r.top)));
+    if (tops.size > 1) found.push(word.textContent);
   }
   return found.slice(0, 6);
 }"""
@@ -521,6 +552,16 @@ _LABELS_ON_POINTS_JS = """() => {
   return hits;
 }"""
 
+# Titles pinned to a figure's top (course.js: a title in lines on a phone) whose first line
+# starts more than PINNED_TITLE_PX below it: a band of empty space over the figure.
+PINNED_TITLE_PX = 14
+_BAND_ABOVE_TITLES_JS = """px => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter(fig => fig._fullLayout.title.yanchor === 'top' && fig._fullLayout.title.y === 1)
+  .map(fig => [fig.id, fig.querySelector('g.g-gtitle').getBoundingClientRect().top
+                       - fig.getBoundingClientRect().top])
+  .filter(([, gap]) => gap > px)
+  .map(([id, gap]) => `${id}: ${Math.round(gap)} px`)"""
+
 # Headings whose lines break inside a word other than at a camelCase hump, a hyphen or a
 # slash ("minimumHealthCapacit" over "y").
 _HEADINGS_BROKEN_MID_WORD_JS = """() => {
@@ -569,17 +610,20 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
                         "collisions": page.evaluate(_LABEL_COLLISIONS_JS),
                         "text": page.evaluate(_TEXT_OUTPUTS_JS),
                         "silent": page.evaluate(_SILENT_SCROLL_JS),
+                        "shadow": page.evaluate(_SHADOW_UNDER_ROWS_JS),
                         "past": page.evaluate(_TEXT_PAST_FIGURE_JS),
                         "slider": page.evaluate(_SLIDER_ON_AXIS_TITLE_JS),
                         "tiny": page.evaluate(_TINY_FIGURE_TEXT_JS),
                         "tables": page.evaluate(_TABLE_FIGURES_JS),
                         "squeezed": page.evaluate(_SQUEEZED_COLUMNS_JS),
+                        "names": page.evaluate(_NAMES_BROKEN_IN_CELLS_JS),
                         "unbalanced": page.evaluate(_UNBALANCED_TITLES_JS),
                         "cut": page.evaluate(_WIDER_THAN_BOX_JS),
                         "narrow_tables": page.evaluate(_NARROW_TABLES_WIDER_THAN_BOX_JS),
                         "title_marks": page.evaluate(_TITLE_ON_MARKS_JS),
                         "labels_on_points": page.evaluate(_LABELS_ON_POINTS_JS),
-                        "headings": page.evaluate(_HEADINGS_BROKEN_MID_WORD_JS)}
+                        "headings": page.evaluate(_HEADINGS_BROKEN_MID_WORD_JS),
+                        "title_band": page.evaluate(_BAND_ABOVE_TITLES_JS, PINNED_TITLE_PX)}
         page.close()
     context.close()
     return visits
@@ -608,8 +652,11 @@ PHONE_CHECKS = {
     # FailedScheduling messages wrap instead of ending at the edge; kubectl's tables and YAML
     # keep their columns and indentation (every output wrapped, and lost both) and scroll.
     "text": "text outputs cut at the column edge or wrapped out of shape",
-    # The diagrams showed their left 45 % with no sign of the rest.
+    # The diagrams showed their left 45 % with no sign of the rest; the cheat sheet's twelve
+    # code blocks were cut at the edge.
     "silent": "tables, text outputs or diagrams that scroll sideways without a shadow",
+    # The self-healing lab's "what happened" table: cut mid-word at the edge, no shadow seen.
+    "shadow": "tables that scroll sideways with their shadow under opaque striped rows",
     # Marathon panel titles that named each knob twice; the DRF figure's x axis title.
     "past": "figure text past the figure's edges",
     "slider": "slider values drawn over x axis titles (\"250mnode\")",
@@ -617,6 +664,8 @@ PHONE_CHECKS = {
     "tables": "table figures with cut cells or an empty foot",
     # Timetables squeezed their "what" column to 90 px; DataFrames broke pod names.
     "squeezed": "table columns squeezed instead of scrolling",
+    # The instructors' offline steps split `-d` and `--keep-going` at their hyphens.
+    "names": "names in code broken over lines in table cells",
     "unbalanced": "titles whose last line is a scrap (\"30 / s\")",
     # Troubleshooting's first column (an API path in code) was 471 px in a 358 px box; a
     # check's answer quoting a field path ran 81 px past the edge.
@@ -630,6 +679,9 @@ PHONE_CHECKS = {
     # storage lab's "out-of-service taint" on the first machine's markers.
     "labels_on_points": "labels of lines across or up a plot drawn over a series' markers",
     "headings": "headings broken inside a word (\"minimumHealthCapacit / y\")",
+    # three-dialects' capacity figure: its title in three lines started 29 px down, where
+    # plotly lifts a title in lines by its cap height and course.js padded it a line per line.
+    "title_band": "figure titles pinned to the top that start far below it",
 }
 
 
@@ -1029,6 +1081,55 @@ def test_figures_follow_the_window_width(browser, serve_html: str, path: str) ->
     assert not errors, errors
 
 
+# A sphinx-design tab set ({tab-set}, as the extension writes it) put where the page's first
+# figure is, the figure in its second tab: out of sight (display: none) until that tab is
+# chosen. Added when the page is parsed, before the figure is drawn.
+_FIRST_FIGURE_IN_A_TAB_JS = """document.addEventListener('DOMContentLoaded', () => {
+  const output = document.querySelector('.plotly-graph-div').closest('.cell_output');
+  const set = document.createElement('div');
+  set.className = 'sd-tab-set docutils';
+  set.innerHTML = '<input checked id="tab-text" name="tabs" type="radio">'
+    + '<label class="sd-tab-label" for="tab-text">Text</label>'
+    + '<div class="sd-tab-content docutils"><p>No figure here.</p></div>'
+    + '<input id="tab-figure" name="tabs" type="radio">'
+    + '<label class="sd-tab-label" for="tab-figure">Figure</label>'
+    + '<div class="sd-tab-content docutils"></div>';
+  output.before(set);
+  set.lastElementChild.append(output);
+});"""
+
+# The first figure's width as plotly drew it, and the width of the box it is in.
+_FIRST_FIGURE_WIDTHS_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
+  return [gd._fullLayout.width, gd.parentElement.clientWidth]; }"""
+
+
+@pytest.mark.parametrize("width", [_WIDE_AT_FIRST, PHONE], ids=["narrowed", "phone"])
+def test_figures_out_of_sight_are_fitted_when_shown(browser, serve_html: str,
+                                                    width: dict) -> None:
+    """A figure in a tab not shown or a closed dropdown (display: none) was drawn at plotly's
+    700 px default and not fitted when the window changed width: shown on a phone, it ran
+    366 px past its 334 px box, in its laptop layout. Once shown it fills its box and is laid
+    out as on a page loaded at that width (the tab chosen after the window narrowed, or on a
+    phone from the start)."""
+    path = "notebooks/self-healing.html"
+    phone_context = browser.new_context(viewport=PHONE)
+    phone = _settled_layouts(_load(phone_context, serve_html, path)["page"])[0]
+    phone_context.close()
+    context = browser.new_context(viewport=width)
+    context.add_init_script(_FIRST_FIGURE_IN_A_TAB_JS)
+    seen = _load(context, serve_html, path)
+    page, errors = seen["page"], seen["console"]
+    page.set_viewport_size(PHONE)
+    _settled_layouts(page)
+    page.locator("label[for=tab-figure]").click()
+    shown = _settled_layouts(page)[0]
+    drawn, box = page.evaluate(_FIRST_FIGURE_WIDTHS_JS)
+    context.close()
+    assert abs(drawn - box) <= 1, f"the figure is {drawn} px wide in a {box} px box"
+    assert shown == phone
+    assert not errors, errors
+
+
 # Per panel whose mark labels hang from its top: pixels between their lowest line and the
 # top of its first machine's markers (9 px squares).
 _ROOM_UNDER_LABELS_JS = """() => {
@@ -1066,8 +1167,6 @@ def test_no_empty_band_over_the_storage_panels_on_a_phone(browser, serve_html: s
     assert not bad, f"labels on the markers or an empty band above them: {bad}"
     assert not errors, errors
 
-
-_WIDE_AT_FIRST = {"width": 1366, "height": 844}
 
 
 @pytest.mark.parametrize("path", ["book/welcome.html", "book/instructors.html",
