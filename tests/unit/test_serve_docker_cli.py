@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -519,6 +522,45 @@ def test_task_logs_and_reaped_tasks(docker):
     step(30)
     for node in cluster.node_names():
         assert docker("node", "ps", "-q", node) == []
+
+
+def test_service_logs_follow_until_the_cli_is_stopped(docker):
+    """``docker service logs -f`` ended at once (exit 0, after the lines there were): the
+    daemon keeps a follow open, sends a new task's line as it starts, and the stream ends
+    when the CLI is stopped (its request's thread with it)."""
+    cluster, step = docker.server.cluster, docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web2", "--replicas",
+           "2", "nginx:1.27")
+    step(30)
+    threads = threading.active_count()
+    follow = subprocess.Popen([docker.program, "service", "logs", "-f", "--no-trunc", "web2"],
+                              env=docker.env, text=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in follow.stdout],
+                              daemon=True)
+    reader.start()
+
+    def source(line: str) -> str:
+        return line.split(" ")[0]
+
+    try:
+        first = {source(lines.get(timeout=30)) for _ in range(2)}
+        assert first == {f"{t.name}.{t.id}@{t.node}" for t in cluster.tasks("web2")}
+        docker("service", "scale", "-d", "web2=3")
+        step(30)
+        [new] = [t for t in cluster.tasks("web2") if f"{t.name}.{t.id}@{t.node}" not in first]
+        line = lines.get(timeout=30)
+        assert source(line) == f"{new.name}.{new.id}@{new.node}" and "simulated" in line
+        assert follow.poll() is None                     # still following
+    finally:
+        follow.kill()
+        follow.wait(timeout=30)
+        reader.join(timeout=30)
+    deadline = time.monotonic() + 30
+    while threading.active_count() > threads and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert threading.active_count() <= threads
 
 
 def test_secrets_and_networks_in_use_are_not_removed(docker, tmp_path):

@@ -1,0 +1,143 @@
+"""The logs of swarm services and tasks (``clustersim.serve.dockerlogs``), through Docker's
+Python SDK and plain HTTP: the follow stream, the options and the daemon's refusals. The
+docker CLI's ``service logs -f`` is in test_serve_docker_cli.py."""
+
+from __future__ import annotations
+
+import docker
+import pytest
+import requests
+from docker.types import ServiceMode
+
+from clustersim.serve import serve
+
+
+@pytest.fixture
+def swarm():
+    """A served swarm with its simulated second 0 at a fixed Unix time (the ``since`` test
+    compares Unix times), and Docker's SDK on it."""
+    with serve("swarm", nodes=3, speed=0, epoch=1_765_000_000.25) as server:
+        client = docker.DockerClient(base_url=server.docker_host, version="auto", timeout=10)
+        try:
+            yield server, client
+        finally:
+            client.close()
+
+
+def _web(server, client, replicas: int = 1, **options):
+    service = client.services.create("nginx:1.27", name="web",
+                                     mode=ServiceMode("replicated", replicas=replicas),
+                                     **options)
+    server.step(30)
+    return service
+
+
+def _line(server, task, *, details: bool = False, timestamps: bool = False) -> str:
+    """The line ``task`` wrote, as the daemon writes it with these options."""
+    line = f"task {task.name}.{task.id[:12]} on {task.node}: started nginx:1.27 " \
+           "(simulated log line)\n"
+    if details:
+        line = f"{_context(server, task)} {line}"
+    if timestamps:
+        line = server.backend._stamp(task.started) + " " + line
+    return line
+
+
+def _context(server, task) -> str:
+    node_id = requests.get(f"{server.url}/v1.44/nodes/{task.node}", timeout=10).json()["ID"]
+    return (f"com.docker.swarm.node.id={node_id},com.docker.swarm.service.id="
+            f"{task.service_id},com.docker.swarm.task.id={task.id}")
+
+
+def _logs(server, key: str, kind: str = "services", version: str = "1.44", **params):
+    return requests.get(f"{server.url}/v{version}/{kind}/{key}/logs",
+                        params={"stdout": "1", **params}, timeout=10)
+
+
+def test_a_followed_log_stays_open_and_sends_each_new_tasks_line(swarm):
+    """``follow`` ended with the lines there were; the daemon keeps the stream open and
+    sends each task's line as the task starts, after a scale as simulated time moves."""
+    server, client = swarm
+    service = _web(server, client)
+    [first] = server.cluster.tasks("web")
+    frames = client.api.service_logs(service.id, follow=True, stdout=True, details=True,
+                                     timestamps=True)
+    assert next(frames).decode() == _line(server, first, details=True, timestamps=True)
+    service.scale(2)
+    server.step(30)
+    [second] = [t for t in server.cluster.tasks("web") if t.id != first.id]
+    assert next(frames).decode() == _line(server, second, details=True, timestamps=True)
+    frames.close()
+
+
+def test_a_followed_tail_of_zero_sends_only_new_lines(swarm):
+    """``--tail 0 -f``: none of the lines there are, then every new one."""
+    server, client = swarm
+    service = _web(server, client)
+    before = {t.id for t in server.cluster.tasks("web")}
+    frames = client.api.service_logs(service.id, follow=True, stdout=True, tail=0)
+    service.scale(2)
+    server.step(30)
+    [new] = [t for t in server.cluster.tasks("web") if t.id not in before]
+    assert next(frames).decode() == _line(server, new)
+    frames.close()
+
+
+def test_since_tail_and_a_task_log(swarm):
+    """``since`` is the Unix time the CLI sends (``seconds.nanoseconds``): a line written
+    before it is left out, one written at it is sent; ``tail`` counts each task's lines."""
+    server, client = swarm
+    _web(server, client).scale(2)
+    server.step(30)
+    tasks = sorted(server.cluster.tasks("web"), key=lambda t: t.started)
+    assert tasks[0].started < tasks[1].started
+    started = server.backend.clock.instant(tasks[1].started)
+    at = f"{int(started.timestamp())}.{started.microsecond:06d}"     # 6 digits: scaled
+    assert _logs(server, "web", since=at).content[8:].decode() == _line(server, tasks[1])
+    later = f"{int(started.timestamp())}.{started.microsecond + 1:06d}000"
+    assert _logs(server, "web", since=later).content == b""
+    assert len(_logs(server, "web", tail="1").content.splitlines()) == 2
+    assert _logs(server, "web", tail="0").content == b""
+    task = tasks[0]
+    assert _logs(server, task.id, "tasks").content[8:].decode() == _line(server, task)
+
+
+def test_a_tty_service_is_sent_raw_and_old_clients_get_the_raw_media_type(swarm):
+    """As ``swarmLogs`` answers: a service with a TTY gets its output as it is, without
+    stdcopy's headers; the multiplexed media type came with API 1.42."""
+    server, client = swarm
+    _web(server, client, tty=True)
+    [task] = server.cluster.tasks("web")
+    raw = _logs(server, "web")
+    assert raw.headers["Content-Type"] == "application/vnd.docker.raw-stream"
+    assert raw.content.decode() == _line(server, task)
+    client.services.get("web").remove()
+    _web(server, client)
+    [task] = server.cluster.tasks("web")
+    for version, media in (("1.44", "multiplexed-stream"), ("1.41", "raw-stream")):
+        answer = _logs(server, "web", version=version)
+        assert answer.headers["Content-Type"] == f"application/vnd.docker.{media}"
+        assert answer.content[:8] == b"\x01\x00\x00\x00" + len(answer.content[8:]).to_bytes(
+            4, "big")
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"stdout": "0"}, "Bad parameters: you must choose at least one stream"),
+    ({"tail": "x"}, 'tail value must be a positive integer or "all"'),
+    ({"tail": "-1"}, "negative tail values not supported"),
+    ({"since": "abc"}, 'could not parse since timestamp: strconv.ParseInt: parsing "abc": '
+                       "invalid syntax"),
+    ({"since": "1.x"}, 'could not parse since timestamp: strconv.ParseInt: parsing "x": '
+                       "invalid syntax"),
+])
+def test_bad_options_get_the_daemons_words(swarm, params, message):
+    server, client = swarm
+    _web(server, client)
+    answer = _logs(server, "web", **params)
+    assert (answer.status_code, answer.json()["message"]) == (500, message)
+
+
+def test_an_unknown_service_or_task_is_a_404(swarm):
+    server, _ = swarm
+    assert _logs(server, "nope").json()["message"] == "service nope not found"
+    assert _logs(server, "nope", "tasks").json()["message"] == "task nope not found"
