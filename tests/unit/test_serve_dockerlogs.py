@@ -121,6 +121,17 @@ def test_a_tty_service_is_sent_raw_and_old_clients_get_the_raw_media_type(swarm)
             4, "big")
 
 
+def test_boolean_options_are_read_as_the_daemon_reads_them(swarm):
+    """moby's ``BoolValue``: anything but empty, 0, no, false or none is true, in any case;
+    ``stdout=yes`` had been refused as no stream at all, ``timestamps=TRUE`` ignored."""
+    server, client = swarm
+    _web(server, client)
+    [task] = server.cluster.tasks("web")
+    answer = _logs(server, "web", stdout="yes", timestamps=" TRUE ", details="no")
+    assert answer.content[8:].decode() == _line(server, task, timestamps=True)
+    assert _logs(server, "web", stdout="None", stderr="0").status_code == 500
+
+
 @pytest.mark.parametrize(("params", "message"), [
     ({"stdout": "0"}, "Bad parameters: you must choose at least one stream"),
     ({"tail": "x"}, 'tail value must be a positive integer or "all"'),
