@@ -5,9 +5,12 @@ which calls ``ServiceLogs`` (moby ``daemon/cluster/services.go``), a subscriptio
 swarmkit's log broker (``manager/logbroker/subscription.go``). About 200 lines.
 
 What a task writes: no process runs in a simulated container, so each task writes one line,
-marked as simulated, when it reaches RUNNING; a log shows the lines of the tasks that run
-(:meth:`LogRoutes._logs`). Simplified: the daemon reads the log of every container its nodes
-still hold, so the lines of a task that has just ended would still be shown.
+marked as simulated, when it reaches RUNNING. A log has the lines of every task of the
+service the store still holds, ended ones too, until the task reaper deletes them
+(:meth:`LogRoutes._log_tasks`): a task stays assigned to its node until it is deleted
+(swarmkit ``manager/dispatcher/assignments.go``), so that node's worker keeps its container
+and answers the log broker with its output. Simplified: a node that is down cannot answer,
+and a real log then lacks its tasks' lines; the simulator still shows them.
 
 The request is read in the daemon's order: ``stdout`` or ``stderr`` (the router's 500 ``Bad
 parameters: you must choose at least one stream``), the service or task, then ``tail`` and
@@ -135,9 +138,10 @@ class LogRoutes(DockerState):
         return Response(200, content_type=media, stream=stream)
 
     def _log_tasks(self, chosen: Callable[[Task], bool]) -> list[Task]:
-        """The running tasks ``chosen`` picks, in the order they started."""
+        """The tasks ``chosen`` picks that have run, ended ones the store still holds
+        too, in the order they started."""
         tasks = [t for t in self.cluster.tasks(history=True)
-                 if t.state == "RUNNING" and chosen(t)]
+                 if t.started is not None and chosen(t)]
         return sorted(tasks, key=lambda t: t.started or 0.0)
 
 

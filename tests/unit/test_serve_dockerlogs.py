@@ -102,6 +102,32 @@ def test_since_tail_and_a_task_log(swarm):
     assert _logs(server, task.id, "tasks").content[8:].decode() == _line(server, task)
 
 
+def test_an_ended_tasks_line_stays_until_the_reaper_deletes_the_task(swarm):
+    """A task that ran keeps its node's container, and so its log, until it is deleted
+    (it stays assigned to the node until then): after an update the replaced task's line is
+    still there; the log had shown the running tasks only. A task the reaper deletes (that
+    of a slot a scale-down removes) takes its line with it."""
+    server, client = swarm
+    service = _web(server, client, replicas=2)
+    old = {t.id: t for t in server.cluster.tasks("web")}
+    service.update(image="nginx:1.28")
+    server.step(120)
+    held = [t for t in server.cluster.tasks("web", history=True) if t.started is not None]
+    assert set(old) < {t.id for t in held}
+    shown = {line.split(" ")[1] for line in
+             _logs(server, "web").content.decode("latin-1").splitlines()}
+    assert shown == {f"{t.name}.{t.id[:12]}" for t in held}
+    service.reload()
+    service.scale(1)
+    server.step(60)
+    before, held = held, [t for t in server.cluster.tasks("web", history=True)
+                          if t.started is not None]
+    assert {t.id for t in held} < {t.id for t in before}
+    shown = {line.split(" ")[1] for line in
+             _logs(server, "web").content.decode("latin-1").splitlines()}
+    assert shown == {f"{t.name}.{t.id[:12]}" for t in held}
+
+
 def test_a_tty_service_is_sent_raw_and_old_clients_get_the_raw_media_type(swarm):
     """As ``swarmLogs`` answers: a service with a TTY gets its output as it is, without
     stdcopy's headers; the multiplexed media type came with API 1.42."""
