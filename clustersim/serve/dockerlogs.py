@@ -2,15 +2,17 @@
 ``GET /services/{id}/logs`` and ``GET /tasks/{id}/logs``, one piece of code for both, as the
 daemon's router hands both to ``swarmLogs`` (moby ``api/server/router/swarm/helpers.go``),
 which calls ``ServiceLogs`` (moby ``daemon/cluster/services.go``), a subscription to
-swarmkit's log broker (``manager/logbroker/subscription.go``). About 200 lines.
+swarmkit's log broker (``manager/logbroker/subscription.go``). About 230 lines.
 
 What a task writes: no process runs in a simulated container, so each task writes one line,
 marked as simulated, when it reaches RUNNING. A log has the lines of every task of the
 service the store still holds, ended ones too, until the task reaper deletes them
 (:meth:`LogRoutes._log_tasks`): a task stays assigned to its node until it is deleted
 (swarmkit ``manager/dispatcher/assignments.go``), so that node's worker keeps its container
-and answers the log broker with its output. Simplified: a node that is down cannot answer,
-and a real log then lacks its tasks' lines; the simulator still shows them.
+and answers the log broker with its output. A node that is down cannot answer: its tasks'
+lines are missing, and a log that does not follow ends with the broker's warning of an
+incomplete log stream (:meth:`LogRoutes._unreachable`); a followed one gets them once the
+node is back.
 
 The request is read in the daemon's order: ``stdout`` or ``stderr`` (the router's 500 ``Bad
 parameters: you must choose at least one stream``), the service or task, then ``tail`` and
@@ -42,7 +44,7 @@ from clustersim.serve.dockerchecks import flag
 from clustersim.serve.dockerdaemon import asked_version
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
-from clustersim.swarm.tasks import Task
+from clustersim.swarm.tasks import Task, TaskState
 
 __all__ = ["FOLLOW_POLL", "LogOptions", "LogRoutes"]
 
@@ -124,7 +126,8 @@ class LogRoutes(DockerState):
         writer = _LogWriter(self, options, tty)
         first = writer.write(self._log_tasks(chosen), options.tail)
         if not options.follow:
-            return Response(200, first, media)
+            return Response(200, first + writer.warning(self._unreachable(kind, chosen)),
+                            media)
 
         def stream(server: SimServer) -> Iterator[bytes]:
             yield first
@@ -138,11 +141,24 @@ class LogRoutes(DockerState):
         return Response(200, content_type=media, stream=stream)
 
     def _log_tasks(self, chosen: Callable[[Task], bool]) -> list[Task]:
-        """The tasks ``chosen`` picks that have run, ended ones the store still holds
-        too, in the order they started."""
-        tasks = [t for t in self.cluster.tasks(history=True)
-                 if t.started is not None and chosen(t)]
+        """The tasks ``chosen`` picks whose lines can be read: they have run (ended ones
+        the store still holds too), on a node that is not down, in the order they started."""
+        tasks = [t for t in self.cluster.tasks(history=True) if t.started is not None
+                 and not self.cluster.node_down(t.node) and chosen(t)]
         return sorted(tasks, key=lambda t: t.started or 0.0)
+
+    def _unreachable(self, kind: str, chosen: Callable[[Task], bool]) -> list[str]:
+        """Why a log that does not follow lacks lines, in the log broker's words
+        (swarmkit ``manager/logbroker``: ``subscription.match`` and ``Err``,
+        ``registerSubscription``): a node of its tasks that is down does not answer, ``node
+        ID is not available``, and a task of its own (``docker service logs TASK``) not yet
+        on a node is ``task ID has not been scheduled``; a service's tasks count once they
+        have reached RUNNING. Each kind of reason sorted (upstream's order is a map's)."""
+        tasks = [t for t in self.cluster.tasks(history=True) if chosen(t)
+                 and (kind == "task" or t.state >= TaskState.RUNNING)]
+        return sorted({f"node {object_id('node', t.node)} is not available" for t in tasks
+                       if self.cluster.node_down(t.node)}) + \
+            sorted(f"task {t.id} has not been scheduled" for t in tasks if t.node is None)
 
 
 class _LogWriter:
@@ -168,6 +184,18 @@ class _LogWriter:
                 if self.options.since is None or self._nanos(when) >= self.options.since:
                     out.append(self._frame(task, when, text))
         return b"".join(out)
+
+    def warning(self, reasons: list[str]) -> bytes:
+        """The error that ends a log without some of its lines, as the daemon passes on the
+        log broker's (a gRPC error, ``ServiceLogs``) and ``WriteLogStream`` writes it: on
+        stdcopy's system-error stream (3), which the docker CLI prints as ``error from
+        daemon in stream: ...`` and fails with, raw with a TTY."""
+        if not reasons:
+            return b""
+        text = ("Error grabbing logs: rpc error: code = Unknown desc = warning: incomplete "
+                "log stream. some logs could not be retrieved for the following reasons: "
+                + ", ".join(reasons) + "\n").encode()
+        return text if self.tty else b"\x03\x00\x00\x00" + len(text).to_bytes(4, "big") + text
 
     def _nanos(self, when: float) -> int:
         """Simulated second ``when`` in Unix nanoseconds, as ``timestamps`` shows it (to

@@ -566,6 +566,32 @@ def test_service_logs_follow_until_the_cli_is_stopped(docker):
     assert threading.active_count() <= threads
 
 
+def test_service_logs_with_a_node_down_warn_of_an_incomplete_stream(docker):
+    """A node that is down cannot send its tasks' lines: the CLI prints the others and
+    fails with the log broker's warning, as on a real swarm (moby/moby issue #37336); the
+    lines of the down node's tasks had been printed as if it answered."""
+    cluster, step = docker.server.cluster, docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--replicas",
+           "3", "nginx:1.27")
+    step(30)
+    lost = sorted(cluster.tasks("web"), key=lambda t: t.name)[0]
+    with docker.server.lock:
+        cluster.fail_node(lost.node)
+    step(30)
+    node_id = docker("node", "inspect", "--format", "{{.ID}}", lost.node)[0]
+    answer = docker.run("service", "logs", "--no-trunc", "web", ok=False)
+    assert answer.returncode == 1
+    assert answer.stderr.strip() == (
+        "error from daemon in stream: Error grabbing logs: rpc error: code = Unknown desc = "
+        "warning: incomplete log stream. some logs could not be retrieved for the following "
+        f"reasons: node {node_id} is not available")
+    shown = {line.split(" ")[0] for line in answer.stdout.splitlines()}
+    assert shown == {f"{t.name}.{t.id}@{t.node}" for t in
+                     cluster.tasks("web", history=True)
+                     if t.started is not None and t.node != lost.node}
+    assert f"{lost.name}.{lost.id}@{lost.node}" not in shown
+
+
 def test_secrets_and_networks_in_use_are_not_removed(docker, tmp_path):
     """A secret or network a service uses is refused removal with swarmkit's words (the
     rotation the config-and-secrets chapter teaches: ``--secret-rm`` first); a network

@@ -4,6 +4,10 @@ docker CLI's ``service logs -f`` is in test_serve_docker_cli.py."""
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Iterator
+
 import docker
 import pytest
 import requests
@@ -49,6 +53,17 @@ def _context(server, task) -> str:
             f"{task.service_id},com.docker.swarm.task.id={task.id}")
 
 
+def _next(frames: Iterator[bytes], timeout: float = 20) -> str:
+    """The next line of a followed log, or a failure after ``timeout`` seconds (the SDK
+    reads a stream without a timeout, and a line that never comes must not hang the run)."""
+    got: queue.Queue[bytes] = queue.Queue()
+    threading.Thread(target=lambda: got.put(next(frames, b"")), daemon=True).start()
+    try:
+        return got.get(timeout=timeout).decode()
+    except queue.Empty:
+        pytest.fail(f"no line within {timeout} s")
+
+
 def _logs(server, key: str, kind: str = "services", version: str = "1.44", **params):
     return requests.get(f"{server.url}/v{version}/{kind}/{key}/logs",
                         params={"stdout": "1", **params}, timeout=10)
@@ -62,11 +77,11 @@ def test_a_followed_log_stays_open_and_sends_each_new_tasks_line(swarm):
     [first] = server.cluster.tasks("web")
     frames = client.api.service_logs(service.id, follow=True, stdout=True, details=True,
                                      timestamps=True)
-    assert next(frames).decode() == _line(server, first, details=True, timestamps=True)
+    assert _next(frames) == _line(server, first, details=True, timestamps=True)
     service.scale(2)
     server.step(30)
     [second] = [t for t in server.cluster.tasks("web") if t.id != first.id]
-    assert next(frames).decode() == _line(server, second, details=True, timestamps=True)
+    assert _next(frames) == _line(server, second, details=True, timestamps=True)
     frames.close()
 
 
@@ -79,7 +94,7 @@ def test_a_followed_tail_of_zero_sends_only_new_lines(swarm):
     service.scale(2)
     server.step(30)
     [new] = [t for t in server.cluster.tasks("web") if t.id not in before]
-    assert next(frames).decode() == _line(server, new)
+    assert _next(frames) == _line(server, new)
     frames.close()
 
 
@@ -126,6 +141,48 @@ def test_an_ended_tasks_line_stays_until_the_reaper_deletes_the_task(swarm):
     shown = {line.split(" ")[1] for line in
              _logs(server, "web").content.decode("latin-1").splitlines()}
     assert shown == {f"{t.name}.{t.id[:12]}" for t in held}
+
+
+def test_a_down_nodes_lines_come_to_a_follow_once_it_is_back(swarm):
+    """A log that does not follow ends with the broker's warning on stdcopy's system-error
+    stream (3); a followed one has no end to warn at, and gets the down node's lines when
+    the node is back."""
+    server, client = swarm
+    service = _web(server, client, replicas=2)
+    lost = sorted(server.cluster.tasks("web"), key=lambda t: t.name)[0]
+    with server.lock:
+        server.cluster.fail_node(lost.node)
+    server.step(30)
+    body = _logs(server, "web").content
+    frames = []
+    while body:
+        size = int.from_bytes(body[4:8], "big")
+        frames.append((body[0], body[8:8 + size].decode()))
+        body = body[8 + size:]
+    assert [kind for kind, _ in frames] == [1] * (len(frames) - 1) + [3]
+    assert frames[-1][1].endswith(" is not available\n")
+    assert all(lost.id[:12] not in text for _, text in frames)
+    lines = client.api.service_logs(service.id, follow=True, stdout=True, tail=0)
+    with server.lock:
+        server.cluster.recover_node(lost.node)
+    server.step(30)
+    assert _next(lines) == _line(server, lost)
+    lines.close()
+
+
+def test_a_task_not_yet_scheduled_has_no_log_to_give(swarm):
+    """``docker service logs TASK`` of a pending task: the broker's warning that it has not
+    been scheduled; the service's own log leaves a task that has not run out silently."""
+    server, client = swarm
+    _web(server, client, constraints=["node.labels.disk==nvme"])
+    [task] = server.cluster.tasks("web")
+    assert task.node is None
+    body = _logs(server, task.id, "tasks").content
+    assert (body[0], body[8:].decode()) == (3, (
+        "Error grabbing logs: rpc error: code = Unknown desc = warning: incomplete log "
+        "stream. some logs could not be retrieved for the following reasons: task "
+        f"{task.id} has not been scheduled\n"))
+    assert _logs(server, "web").content == b""
 
 
 def test_a_tty_service_is_sent_raw_and_old_clients_get_the_raw_media_type(swarm):
