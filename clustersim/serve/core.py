@@ -22,12 +22,14 @@ import contextlib
 import json
 import math
 import re
+import select
+import socket
 import sys
 import threading
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -494,11 +496,16 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(response.body)
 
         def _stream(self, chunks: Iterator[bytes]) -> None:
+            """Send each chunk as it comes; an empty one (a quiet moment of a watch or a
+            followed log) is a moment to see whether the client has gone: the stream ends
+            then, as it would at its next write, and the generator is closed with it."""
             try:
                 for chunk in chunks:
                     if chunk:
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                         self.wfile.flush()
+                    elif self._hung_up():
+                        return
                 self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass              # the client went away: the watch ends
@@ -508,6 +515,19 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(b"0\r\n\r\n")
             finally:
                 self.close_connection = True
+                if isinstance(chunks, Generator):    # its own clean-up runs now
+                    chunks.close()
+
+        def _hung_up(self) -> bool:
+            """Whether the client has closed the connection (``docker service logs -f`` or
+            ``kubectl logs -f`` stopped with Ctrl-C): its socket reads as ready with nothing
+            to read. Without this look, a stream with nothing to send (a quiet service, a
+            stopped clock) went on until the server stopped."""
+            try:
+                ready, _, _ = select.select([self.connection], [], [], 0)
+                return bool(ready) and not self.connection.recv(1, socket.MSG_PEEK)
+            except OSError:
+                return True
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve  # noqa: N815
 

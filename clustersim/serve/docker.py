@@ -7,7 +7,8 @@ sent, the stored networks, secrets and configs, and every object's ``Version.Ind
 index for the cluster; an update from a stale version is refused, "update out of sequence",
 :mod:`~clustersim.serve.dockerstore`): the daemon itself, its API version and ``/swarm`` in
 :mod:`~clustersim.serve.dockerdaemon`; nodes in :mod:`~clustersim.serve.dockernodes`;
-services and tasks in :mod:`~clustersim.serve.dockerservices`; secrets and configs in
+services and tasks in :mod:`~clustersim.serve.dockerservices`, their logs (followed too) in
+:mod:`~clustersim.serve.dockerlogs`; secrets and configs in
 :mod:`~clustersim.serve.dockersecrets`; networks, those a manager starts with and their
 addresses in :mod:`~clustersim.serve.dockernetworks`. How a body is read (moby's
 ``ReadJSON``: the Content-Type, Go's JSON decoder against the Engine's Go types in

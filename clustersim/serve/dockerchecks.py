@@ -43,8 +43,12 @@ def parse_filters(text: str | None, accepted: tuple[str, ...]) -> dict[str, list
 
 
 def flag(request: Request, key: str) -> bool:
-    """A boolean query parameter as the clients send it (``?force=1``, ``?details=true``)."""
-    return request.arg(key, "") in ("1", "true", "True")
+    """A boolean query parameter as the daemon reads it (moby ``api/server/httputils``
+    ``BoolValue``): false when absent, empty, ``0``, ``no``, ``false`` or ``none`` in any case
+    and around spaces, true otherwise (``?force=1``, ``?details=true``, Docker's Python SDK's
+    ``True``, ``?stdout=yes``). Python's ``strip`` takes a few more control characters
+    (``\x1c`` to ``\x1f``) for spaces than Go's ``TrimSpace``."""
+    return (request.arg(key, "") or "").strip().lower() not in ("", "0", "no", "false", "none")
 
 
 def enum_filter(filters: dict[str, list[str]], key: str, values: tuple[str, ...]) -> set[str]:

@@ -23,7 +23,8 @@ from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
 from clustersim.swarm import SwarmError
 
-__all__ = ["API_VERSION", "ENGINE_VERSION", "MIN_API_VERSION", "DaemonRoutes", "api_path"]
+__all__ = ["API_VERSION", "ENGINE_VERSION", "MIN_API_VERSION", "DaemonRoutes", "api_path",
+           "asked_version"]
 
 ENGINE_VERSION = "25.0.6"
 """The Engine release whose newest API is the one served: the API version matrix
@@ -39,16 +40,27 @@ down to 1.40, Docker 19.03's (moby/moby#52067,
 https://github.com/moby/moby/releases/tag/v29.3.0)."""
 
 
+_PREFIX = re.compile(r"^/v(\d+)\.(\d+)(?=/|$)")
+"""A path's version prefix (``/v1.44``)."""
+
+
 def _version_key(version: str) -> tuple[int, int]:
     major, minor = version.split(".")
     return int(major), int(minor)
+
+
+def asked_version(path: str) -> tuple[int, int]:
+    """The API version a request's ``path`` asks for (``/v1.41/services``: 1.41), or without
+    a prefix the daemon's own, as the version middleware takes it then."""
+    asked = _PREFIX.match(path)
+    return (int(asked[1]), int(asked[2])) if asked else _version_key(API_VERSION)
 
 
 def api_path(path: str) -> str:
     """``path`` without its version prefix (``/v1.44/services``: ``/services``), once the
     daemon's version middleware (``api/server/middleware/version.go``) has found the version
     asked for within the range it serves."""
-    asked = re.match(r"^/v(\d+)\.(\d+)(?=/|$)", path)
+    asked = _PREFIX.match(path)
     if asked:
         version = f"{asked[1]}.{asked[2]}"
         wanted = _version_key(version)

@@ -2,14 +2,14 @@
 rollback|scale|rm|logs``), for :mod:`clustersim.serve.docker`: ``/services`` (create, ls,
 inspect, update with ``?version=`` and ``rollback=previous``, rm, logs) and ``/tasks`` (ls,
 inspect, logs). ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS
-column); ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI
-asks.
+column); the logs of a service or task, followed or not, are
+:class:`~clustersim.serve.dockerlogs.LogRoutes`'.
 
 Simplified (what Docker does instead): a ServiceSpec is stored as sent, but of the fields the
 simulator does not model (``Env``, ``Secrets``, ``Mounts``...) only a change counts (it
-replaces the tasks, as in Docker); service logs are simulated lines and ``follow`` ends at
-once; an image is never looked up in a registry, so the CLI warns that it could not record
-the image's digest (as with a daemon that cannot reach the registry).
+replaces the tasks, as in Docker); service logs are simulated lines; an image is never
+looked up in a registry, so the CLI warns that it could not record the image's digest (as
+with a daemon that cannot reach the registry).
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ from clustersim.manifests import ManifestError
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockerchecks import (
     enum_filter,
-    flag,
     label_matches,
     parse_filters,
     prefixed,
     service_name,
 )
 from clustersim.serve.dockerjson import read_json
+from clustersim.serve.dockerlogs import LogRoutes
 from clustersim.serve.dockerspec import fold_fields, json_list, simulator_spec
-from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id, parse_version
 from clustersim.serve.dockervalidate import missing_references
 from clustersim.swarm import ServiceSpec, SwarmError
@@ -38,7 +37,7 @@ from clustersim.swarm.tasks import TaskState
 __all__ = ["ServiceRoutes"]
 
 
-class ServiceRoutes(DockerState):
+class ServiceRoutes(LogRoutes):
     """``/services`` and ``/tasks``."""
 
     def _service_json(self, name: str) -> dict[str, Any]:
@@ -126,7 +125,7 @@ class ServiceRoutes(DockerState):
         if len(rest) == 2 and rest[1] == "update" and method == "POST":
             return self._update_service(request, rest[0])
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
-            return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
+            return self._logs(request, "service", rest[0])
         raise HttpError(404, "page not found")
 
     def _update_service(self, request: Request, key: str) -> Response:
@@ -210,33 +209,6 @@ class ServiceRoutes(DockerState):
                     raise HttpError(404, f"network {entry[key]} not found")
                 entry[key] = network["Id"]
 
-    def _logs(self, request: Request, tasks: list[Any]) -> Response:
-        """Simulated log lines, one per running task, in Docker's multiplexed stream format
-        (8-byte header: stream 1 = stdout, then the big-endian length). As the daemon writes
-        them (``api/server/httputils/write_log_stream.go``): the RFC 3339 time first if
-        ``timestamps``, then if ``details`` the swarm context as comma-separated
-        ``key=value`` (the docker CLI always asks for it and reads the node, service and
-        task IDs from it), then the message. ``tail`` counts per task, as in the daemon.
-        ``follow`` ends with the lines there are (the daemon would keep the stream open)."""
-        lines = []
-        for task in tasks:
-            if task.state != "RUNNING":
-                continue
-            line = (f"task {task.name}.{task.id[:12]} on {task.node}: started "
-                    f"{task.spec.image} (simulated log line)\n")
-            if flag(request, "details"):
-                line = (f"com.docker.swarm.node.id={object_id('node', task.node or '')},"
-                        f"com.docker.swarm.service.id={task.service_id},"
-                        f"com.docker.swarm.task.id={task.id} {line}")
-            if flag(request, "timestamps"):
-                line = f"{self._stamp(task.started or 0)} {line}"
-            lines.append(line.encode())
-        if request.arg("tail") == "0":     # the daemon tails each task's log; one line each
-            lines = []
-        out = b"".join(b"\x01\x00\x00\x00" + len(line).to_bytes(4, "big") + line
-                       for line in lines)
-        return Response(200, out, "application/vnd.docker.multiplexed-stream")
-
     def _task_json(self, task) -> dict[str, Any]:
         since = task.history[-1][0] if task.history else task.created
         status: dict[str, Any] = {"Timestamp": self._stamp(since),
@@ -263,14 +235,13 @@ class ServiceRoutes(DockerState):
     def _tasks(self, request: Request, rest: list[str]) -> Response:
         if request.method != "GET":
             raise HttpError(404, "page not found")
-        tasks = self.cluster.tasks(history=True)    # what the store holds (TaskStore._reap)
+        if rest[1:] == ["logs"] and len(rest) == 2:       # docker service logs TASK-ID
+            return self._logs(request, "task", rest[0])
+        if len(rest) > 1:
+            raise HttpError(404, f"task {rest[0]} not found")
         if rest:
-            found = [t for t in tasks if t.id.startswith(rest[0])]
-            if len(rest) > 2 or not found or rest[1:] not in ([], ["logs"]):
-                raise HttpError(404, f"task {rest[0]} not found")
-            if rest[1:] == ["logs"]:       # docker service logs TASK-ID
-                return self._logs(request, found[:1])
-            return Response.json(200, self._task_json(found[0]))
+            return Response.json(200, self._task_json(self._find_task(rest[0])))
+        tasks = self.cluster.tasks(history=True)    # what the store holds (TaskStore._reap)
         filters = parse_filters(request.arg("filters"), (
             "name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"))
         services = {self._service_id(self._find_service(s))

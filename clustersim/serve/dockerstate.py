@@ -4,7 +4,7 @@ object's ``Version.Index`` (:mod:`~clustersim.serve.dockerstore`), and the looku
 service or network by name, ID or ID prefix that every kind of route makes.
 
 :class:`DockerState` is the base of the routes' classes (``dockerdaemon``, ``dockernodes``,
-``dockerservices``, ``dockersecrets``, ``dockernetworks``), which
+``dockerlogs``, ``dockerservices``, ``dockersecrets``, ``dockernetworks``), which
 :class:`~clustersim.serve.docker.DockerBackend` puts together.
 """
 
@@ -140,6 +140,15 @@ class DockerState(ClusterTime):
             if key in (name, found) or (len(key) >= 3 and found.startswith(key)):
                 return name
         raise HttpError(404, f"service {key} not found")
+
+    def _find_task(self, key: str) -> Any:
+        """A task the store holds, by ID or ID prefix (ended ones too, until the reaper
+        deletes them)."""
+        found = next((t for t in self.cluster.tasks(history=True) if t.id.startswith(key)),
+                     None)
+        if found is None:
+            raise HttpError(404, f"task {key} not found")
+        return found
 
     def _find_network(self, key: str) -> dict[str, Any] | None:
         """A network by name, ID or ID prefix (3 characters or more)."""

@@ -365,6 +365,23 @@ def test_a_fault_in_a_watch_ends_it_with_one_line_not_a_traceback(capsys):
         "&timeoutSeconds=5) ended: ZeroDivisionError: division by zero"]
 
 
+def test_a_quiet_stream_ends_when_its_client_hangs_up():
+    """A watch with nothing to send (the clock stopped) ended only with the server, however
+    long ago its client had gone: the request's thread stayed. A stream looks for a hung-up
+    client whenever it has nothing to write, and ends then."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        before = threading.active_count()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/api/v1/namespaces/default/pods?watch=true")
+        assert conn.getresponse().status == 200
+        assert threading.active_count() == before + 1        # the request's thread
+        conn.close()
+        deadline = time.monotonic() + 10
+        while threading.active_count() > before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert threading.active_count() == before
+
+
 @pytest.mark.parametrize(("body", "media", "words"), [
     (b"[" * 100_000 + b"]" * 100_000, "application/json", "exceeded max depth"),
     (b"a: " + b"[" * 3000 + b"]" * 3000, "application/yaml", "nesting deeper than 64"),

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -229,9 +232,12 @@ def test_service_create_ps_scale_update_rollback_logs_rm(docker):
     step(30)
     assert docker("service", "ls", "--format", "{{.Replicas}}") == \
         [cluster.ls()[0]["replicas"]] == ["2/2"]
-    # The CLI asks for the swarm context of each line and prints it before the message.
+    # The CLI asks for the swarm context of each line and prints it before the message;
+    # the tasks that ran and are still in the store, ended ones too, have written lines.
     logs = docker("service", "logs", "--no-trunc", "web")
-    expected = {f"{t.name}.{t.id}@{t.node}" for t in cluster.tasks("web")}
+    expected = {f"{t.name}.{t.id}@{t.node}" for t in cluster.tasks("web", history=True)
+                if t.started is not None}
+    assert len(expected) > len(cluster.tasks("web"))
     assert {line.split(" ")[0] for line in logs} == expected
     assert docker("service", "logs", "--tail", "0", "web") == []
     assert docker("service", "rm", "web") == ["web"]
@@ -519,6 +525,71 @@ def test_task_logs_and_reaped_tasks(docker):
     step(30)
     for node in cluster.node_names():
         assert docker("node", "ps", "-q", node) == []
+
+
+def test_service_logs_follow_until_the_cli_is_stopped(docker):
+    """``docker service logs -f`` ended at once (exit 0, after the lines there were): the
+    daemon keeps a follow open, sends a new task's line as it starts, and the stream ends
+    when the CLI is stopped (its request's thread with it)."""
+    cluster, step = docker.server.cluster, docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web2", "--replicas",
+           "2", "nginx:1.27")
+    step(30)
+    threads = threading.active_count()
+    follow = subprocess.Popen([docker.program, "service", "logs", "-f", "--no-trunc", "web2"],
+                              env=docker.env, text=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in follow.stdout],
+                              daemon=True)
+    reader.start()
+
+    def source(line: str) -> str:
+        return line.split(" ")[0]
+
+    try:
+        first = {source(lines.get(timeout=30)) for _ in range(2)}
+        assert first == {f"{t.name}.{t.id}@{t.node}" for t in cluster.tasks("web2")}
+        docker("service", "scale", "-d", "web2=3")
+        step(30)
+        [new] = [t for t in cluster.tasks("web2") if f"{t.name}.{t.id}@{t.node}" not in first]
+        line = lines.get(timeout=30)
+        assert source(line) == f"{new.name}.{new.id}@{new.node}" and "simulated" in line
+        assert follow.poll() is None                     # still following
+    finally:
+        follow.kill()
+        follow.wait(timeout=30)
+        reader.join(timeout=30)
+    deadline = time.monotonic() + 30
+    while threading.active_count() > threads and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert threading.active_count() <= threads
+
+
+def test_service_logs_with_a_node_down_warn_of_an_incomplete_stream(docker):
+    """A node that is down cannot send its tasks' lines: the CLI prints the others and
+    fails with the log broker's warning, as on a real swarm (moby/moby issue #37336); the
+    lines of the down node's tasks had been printed as if it answered."""
+    cluster, step = docker.server.cluster, docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--replicas",
+           "3", "nginx:1.27")
+    step(30)
+    lost = sorted(cluster.tasks("web"), key=lambda t: t.name)[0]
+    with docker.server.lock:
+        cluster.fail_node(lost.node)
+    step(30)
+    node_id = docker("node", "inspect", "--format", "{{.ID}}", lost.node)[0]
+    answer = docker.run("service", "logs", "--no-trunc", "web", ok=False)
+    assert answer.returncode == 1
+    assert answer.stderr.strip() == (
+        "error from daemon in stream: Error grabbing logs: rpc error: code = Unknown desc = "
+        "warning: incomplete log stream. some logs could not be retrieved for the following "
+        f"reasons: node {node_id} is not available")
+    shown = {line.split(" ")[0] for line in answer.stdout.splitlines()}
+    assert shown == {f"{t.name}.{t.id}@{t.node}" for t in
+                     cluster.tasks("web", history=True)
+                     if t.started is not None and t.node != lost.node}
+    assert f"{lost.name}.{lost.id}@{lost.node}" not in shown
 
 
 def test_secrets_and_networks_in_use_are_not_removed(docker, tmp_path):
