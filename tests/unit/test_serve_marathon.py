@@ -784,6 +784,22 @@ def test_kill_given_tasks_and_the_status_filter(server, client):
     assert refused.status_code == 400
 
 
+@pytest.mark.parametrize("wipe", ["false", "true"])
+def test_an_id_that_is_no_task_id_is_refused_before_any_kill(server, client, wipe):
+    """``POST /v2/tasks/delete?wipe=true {"ids": ["<b>"]}`` answered 200 ``{"tasks": []}``;
+    ``TasksResource.killTasks`` answers 400 for an id ``Task.Id.parse`` cannot read (no
+    ``.`` or ``_`` before a last part) and kills none of the others."""
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=1))
+    server.step(30)
+    task = client.list_tasks("/web")[0].id
+    response = requests.post(f"{server.url}/v2/tasks/delete?wipe={wipe}",
+                             json={"ids": [task, "<b>"]}, timeout=10)
+    assert response.status_code == 400
+    assert response.json() == {"message": "Invalid task id '<b>'. [taskId <b> is no valid "
+                                          "identifier (of class java.lang.String)]"}
+    assert [t.id for t in client.list_tasks("/web")] == [task]
+
+
 def test_label_selector_filters_apps(server, client):
     for name, labels in (("a", {"team": "x", "tier": "web"}), ("b", {"team": "y"}), ("c", {})):
         requests.post(f"{server.url}/v2/apps", json={"id": name, "cmd": "x", "cpus": 0.1,
