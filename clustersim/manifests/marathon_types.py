@@ -138,6 +138,46 @@ def _app_constraint(item: list[str]) -> list[str]:
 
 AppConstraint = Annotated[list[str], AfterValidator(_app_constraint)]
 
+_ROLE_CHARACTERS = {"\t": "horizontal tab (\\x09)", "\n": "line feed (\\x0a)",
+                    "\v": "vertical tab (\\x0b)", "\f": "form feed (\\x0c)",
+                    "\r": "carriage return (\\x0d)", " ": "space (\\x20)",
+                    "/": "slash (\\x2f)", "\x7f": "backspace (\\x7f)"}
+"""The characters a role name may not hold, in Marathon's words (``\\x7f``, DEL, is its
+"backspace")."""
+
+
+def resource_role(name: str) -> str:
+    """A Mesos role name in ``acceptedResourceRoles``, checked as ``ResourceRole.
+    validResourceRole`` does (d2iq-archive/marathon ``state/ResourceRole.scala``; its cases
+    are ``ResourceRoleTest``'s): not ``""``, ``.`` or ``..``, no leading ``-``, none of
+    :data:`_ROLE_CHARACTERS`. Marathon reports every broken rule at once; this reports the
+    first."""
+    if name in ("", ".", ".."):
+        raise ValueError(f'A role name must not be "{name}".')
+    if name.startswith("-"):
+        raise ValueError("A role name must not start with a '-'.")
+    for char in name:
+        if char in _ROLE_CHARACTERS:
+            raise ValueError(f"A role name must not include a {_ROLE_CHARACTERS[char]} "
+                             "character.")
+    return name
+
+
+def _some_roles(roles: list[str]) -> list[str]:
+    """An app's ``acceptedResourceRoles``, when given, names at least one role
+    (``AppValidation``: ``validAcceptedResourceRoles(...) and notEmpty``, Accord's words)."""
+    if not roles:
+        raise ValueError("must not be empty")
+    return roles
+
+
+ResourceRole = Annotated[str, AfterValidator(resource_role)]
+AcceptedResourceRoles = Annotated[list[ResourceRole], AfterValidator(_some_roles)]
+"""An app's ``acceptedResourceRoles``. A pod's may be empty (``PodsValidation``: ``is empty
+or validAcceptedResourceRoles``), its items checked alike. Marathon reads the list as a
+``Set``, so a role named twice counts once (and a broken name is indexed among the
+distinct ones, not as here in the list given)."""
+
 
 def _enum_values(annotation: Any) -> tuple[str, ...]:
     """The values of the ``Literal`` in a field's type (``Literal[...] | None``, or a union
@@ -358,7 +398,7 @@ class App(_Model):
     max_launch_delay_seconds: NonNegative | None = None
     residency: Residency | None = None
     dependencies: list[str] | None = None
-    accepted_resource_roles: list[str] | None = None
+    accepted_resource_roles: AcceptedResourceRoles | None = None
     role: str | None = None
     labels: dict[str, str] | None = None
     env: dict[str, str | dict[str, str]] | None = None
@@ -402,7 +442,7 @@ class PodConstraint(_Model):
 
 class PodPlacement(_Model):
     constraints: list[PodConstraint] | None = None
-    accepted_resource_roles: list[str] | None = None
+    accepted_resource_roles: list[ResourceRole] | None = None
 
 
 class PodBackoff(_Model):

@@ -63,13 +63,19 @@ class SchedulerActions(LaunchQueue):
         if found is None:
             raise KeyError(task_id)
         app, instance = found
+        self._kill_instance(app, instance)
+        self._schedule(app)
+
+    def _kill_instance(self, app: App, instance: Instance) -> None:
+        """Decommission an instance for good (``KillService.killInstance``): kill its tasks,
+        or, for one whose condition will not answer a kill (Unreachable, UnreachableInactive),
+        expunge it at once in the condition Killed (``KillAction.ExpungeFromState``)."""
         if instance.state in (UNREACHABLE, INACTIVE):
             instance.goal = "Decommissioned"
             self._condition_changed(instance, TERMINAL_CONDITION["TASK_KILLED"])
             app.instances.pop(instance.id, None)
         else:
             self._decommission(app, instance, keep_reservation=False)
-        self._schedule(app)
 
     def _kill_old(self, app: App, restart: Restart, count: int) -> None:
         old = [i for i in app.instances.values()
@@ -149,6 +155,21 @@ class SchedulerActions(LaunchQueue):
             self._become(instance, RESERVED)
         else:
             app.instances.pop(instance.id, None)
+            self._forget_if_orphaned(app)
+
+    def _forget_if_orphaned(self, app: App) -> None:
+        """Forget an app that is no longer in the group tree once it has no instances and no
+        running deployment holds it: what a forced cancel of its removal leaves (the stop
+        step that would have forgotten it never finishes). Marathon keeps no such record:
+        ``GET /v2/apps`` reads the group tree, and the instance tracker forgets the
+        instances one by one as they are expunged."""
+        spec_id = app.spec.id
+        if (app.instances or spec_id in self.root.run_specs or self.apps.get(spec_id) is not app
+                or any(d.status == "running" and spec_id in d.affected
+                       for d in self.deployments)):
+            return
+        del self.apps[spec_id]
+        self.task_failures.terminated(spec_id)
 
     def _find(self, task_id: str) -> tuple[App, Instance] | None:
         spec_id, instance_id = self._task_index.get(task_id, ("", ""))
@@ -229,6 +250,26 @@ class SchedulerActions(LaunchQueue):
         background one: a check that finds nothing to do keeps no ``run()`` going, one that
         kills or schedules instances does, through the work it starts."""
         driver.call_later(self.scale_apps_initial_delay, self._scale_run_specs, background=True)
+        driver.call_later(self.reconciliation_initial_delay, self._reconcile_tasks,
+                          background=True)
+
+    def _reconcile_tasks(self) -> None:
+        """One periodic task reconciliation (``--reconciliation_initial_delay`` 15 s after
+        Marathon leads, then every ``--reconciliation_interval``, 600 s, ``MarathonConf``):
+        ``SchedulerActions.reconcileTasks`` (``MesosReconciliationActor`` in the last
+        sources) kills the instances of every run spec the instance tracker knows but the
+        group tree no longer holds ("The run spec was likely terminated. Will now expunge.",
+        ``KillReason.Orphaned``), e.g. those a forced cancel of an app's removal left.
+        Simplified: the reconciliation itself, asking the master for the state of every
+        known task, is not modelled (the simulated master never loses a status update)."""
+        self.driver.call_later(self.reconciliation_interval, self._reconcile_tasks,
+                               background=True)
+        for app in list(self.apps.values()):
+            if app.spec.id in self.root.run_specs:
+                continue
+            for instance in list(app.instances.values()):
+                self._kill_instance(app, instance)
+            self._forget_if_orphaned(app)
 
     def _scale_run_specs(self) -> None:
         """One periodic scale check (``MarathonSchedulerActor``'s ``ScaleRunSpecs``): each

@@ -34,6 +34,11 @@ running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/
   ``scale_apps_interval``) scales every app and pod that no deployment holds back to its
   target count, e.g. kills the new instances a restart cancelled with ``force`` left
   beside the old ones (:meth:`~clustersim.marathon.actions.SchedulerActions._scale_check`).
+  The periodic task reconciliation (``--reconciliation_initial_delay`` 15 s, then every
+  ``--reconciliation_interval``, 600 s; the knobs of those names) kills the instances of
+  run specs no longer in the group tree, e.g. what a forced cancel of an app's removal left
+  (:meth:`~clustersim.marathon.actions.SchedulerActions._reconcile_tasks`). Every duration
+  knob must be a finite number of seconds, a period at least 1 ms (:data:`MIN_INTERVAL`).
 - A failed task's instance is scheduled again after the backoff. An unreachable task's
   instance is replaced after ``unreachableStrategy.inactiveAfterSeconds`` and forgotten
   after ``expungeAfterSeconds``; with ``disabled`` (resident apps) it waits for its agent.
@@ -106,11 +111,33 @@ from clustersim.marathon.taskfailures import TaskFailures
 from clustersim.marathon.upgrade import restart_strategy
 from clustersim.marathon.versions import DEFAULT_MAX_VERSIONS, VersionStore
 from clustersim.mesos import Framework
+from clustersim.messages import shorten
+from clustersim.numeric import is_number
 from clustersim.sim import EventLog, Snapshot, TaskState
 
 __all__ = ["AppLockedError", "Deployment", "Instance", "Marathon"]
 
 _MIB = 1024 * 1024
+
+
+MIN_INTERVAL = 0.001
+"""The shortest period of a Marathon timer, in seconds: its flags (``--scale_apps_interval``,
+``--reconciliation_interval``) are whole milliseconds (``opt[Long]`` in ``MarathonConf``,
+which sets them no lower bound), so 1 ms is the shortest interval they can name. A shorter
+one would only fill a ``run()`` with timer events until ``limits.MAX_RUN_EVENTS`` stops it."""
+
+
+def _seconds(name: str, value: Any, least: float) -> float:
+    """A duration setting of :class:`Marathon`, in seconds, checked: a finite number at least
+    ``least`` (0 for a delay, :data:`MIN_INTERVAL` for a timer's period)."""
+    if not is_number(value):
+        raise ValueError(f"Marathon: {name} must be a finite number of seconds, e.g. {name}=300, "
+                         f"got {shorten(repr(value))} ({type(value).__name__})")
+    if value < least:
+        floor = "0 seconds" if least == 0 else (
+            f"{least:g} seconds (1 ms, the shortest period Marathon's millisecond flags name)")
+        raise ValueError(f"Marathon: {name} must be at least {floor}, got {value!r}")
+    return float(value)
 
 
 class AppLockedError(ValueError):
@@ -130,8 +157,9 @@ class Marathon(SchedulerActions, Framework):
                  max_instances_per_offer: int = 5, decline_offer_duration: float = 120.0,
                  task_startup_seconds: float = 1.0, task_stop_seconds: float = 0.0,
                  max_versions: int = DEFAULT_MAX_VERSIONS, task_killing: bool = False,
-                 scale_apps_initial_delay: float = 15.0,
-                 scale_apps_interval: float = 300.0) -> None:
+                 scale_apps_initial_delay: float = 15.0, scale_apps_interval: float = 300.0,
+                 reconciliation_initial_delay: float = 15.0,
+                 reconciliation_interval: float = 600.0) -> None:
         super().__init__(name=name, role=role, partition_aware=True,
                          task_killing_state=task_killing)
         self.root = RootGroup()
@@ -143,16 +171,15 @@ class Marathon(SchedulerActions, Framework):
         self.max_instances_per_offer = max_instances_per_offer
         self.decline_offer_duration = decline_offer_duration
         self.task_startup_seconds = task_startup_seconds
-        if not 0 <= task_stop_seconds < math.inf:
-            raise ValueError("Marathon: task_stop_seconds must be a finite number of seconds "
-                             f"≥ 0, got {task_stop_seconds!r}")
-        self.task_stop_seconds = task_stop_seconds
-        if not 0 <= scale_apps_initial_delay < math.inf or not 0 < scale_apps_interval < math.inf:
-            raise ValueError("Marathon: scale_apps_initial_delay must be a finite number of "
-                             "seconds ≥ 0 and scale_apps_interval one > 0, got "
-                             f"{scale_apps_initial_delay!r} and {scale_apps_interval!r}")
-        self.scale_apps_initial_delay = scale_apps_initial_delay
-        self.scale_apps_interval = scale_apps_interval
+        self.task_stop_seconds = _seconds("task_stop_seconds", task_stop_seconds, 0.0)
+        self.scale_apps_initial_delay = _seconds("scale_apps_initial_delay",
+                                                 scale_apps_initial_delay, 0.0)
+        self.scale_apps_interval = _seconds("scale_apps_interval", scale_apps_interval,
+                                            MIN_INTERVAL)
+        self.reconciliation_initial_delay = _seconds("reconciliation_initial_delay",
+                                                     reconciliation_initial_delay, 0.0)
+        self.reconciliation_interval = _seconds("reconciliation_interval",
+                                                reconciliation_interval, MIN_INTERVAL)
         self._versions = VersionStore(max_versions)
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
@@ -308,6 +335,16 @@ class Marathon(SchedulerActions, Framework):
             deployment.finished_at = self.now
             self._record("deployment", deployment.id, "deployment_failed",
                          "Deployment was cancelled by a forced deployment", "Warning")
+            self._forget_orphans(deployment)
+
+    def _forget_orphans(self, cancelled: Deployment) -> None:
+        """The apps a cancelled deployment was removing that have no instances left are
+        forgotten now (:meth:`_forget_if_orphaned`); those with instances, when the last one
+        goes, or the periodic reconciliation kills them (:meth:`_reconcile_tasks`)."""
+        for spec_id in sorted(cancelled.affected):
+            app = self.apps.get(spec_id)
+            if app is not None:
+                self._forget_if_orphaned(app)
 
     def _change(self, target: RootGroup, force: bool) -> Deployment:
         specs = {i: RunSpec.from_manifest(m, target.kinds[i]) for i, m in target.run_specs.items()}
@@ -349,6 +386,7 @@ class Marathon(SchedulerActions, Framework):
             found.status, found.finished_at = "canceled", self.now
             self._record("deployment", found.id, "deployment_failed",
                          "Deployment was cancelled without a rollback", "Warning")
+            self._forget_orphans(found)
             return None
         target = self.root.reverted(found.original, sorted(found.affected))
         return self._change(target, True)

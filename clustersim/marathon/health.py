@@ -55,6 +55,8 @@ class HealthChecking:
     task_stop_seconds: float
     scale_apps_initial_delay: float
     scale_apps_interval: float
+    reconciliation_initial_delay: float
+    reconciliation_interval: float
     _task_index: dict[str, tuple[str, str]]
     _instance_ids: Iterator[int]
     _container_ips: Iterator[int]

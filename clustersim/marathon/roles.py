@@ -23,7 +23,13 @@ Follows d2iq-archive/marathon ``util/RoleSettings.scala`` (``RoleSettings.forSer
   ``ResourceRole.validForRole(role)``, after the role is defaulted. Another role is
   refused at ``/acceptedResourceRoles`` (a pod's too: the validator reads Marathon's own
   ``PodDefinition``, which holds the list at its top) with ``acceptedResourceRoles can only
-  contain * and <role>``. An empty list names no role and passes.
+  contain * and <role>``. An empty list names no role and passes (a pod's; an app's is
+  refused before, as every role name that ``ResourceRole.validResourceRole`` refuses, by
+  the loader: :func:`clustersim.manifests.marathon_types.resource_role`, one check for the
+  apps' and the pods' lists). The ``role`` field needs no such check: it must be one of
+  :attr:`RoleSettings.valid` (``--mesos_role``, a top-level group's name, which the path
+  rules keep from ``""``, spaces and slashes, or the role it has), and the sources
+  consulted show no ``validResourceRole`` on it.
 
 How the ``acceptedResourceRoles`` rule came (docs/docs/multirole.md, "Allocation vs
 Reservation"; ``DeprecatedFeatures.sanitizeAcceptedResourceRoles``): Marathon 1.9 silently

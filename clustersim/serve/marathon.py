@@ -287,6 +287,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             for key, value in _defaults(spec, app.service_ports).items():
                 if key in ("portDefinitions", "upgradeStrategy") or key not in out:
                     out[key] = value
+        if "acceptedResourceRoles" in out:
+            out["acceptedResourceRoles"] = as_set(out["acceptedResourceRoles"])
         out.setdefault("instances", manifest.get("instances", 1))
         out["version"] = self.times.version(version.number)
         out["versionInfo"] = {"lastScalingAt": self.times.version(version.last_scaling),
@@ -603,6 +605,14 @@ def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
     return out
 
 
+def as_set(values: list[Any]) -> list[Any]:
+    """A list Marathon stores as a ``Set`` (``acceptedResourceRoles``), as its JSON writer
+    returns it: each value once. Scala's immutable ``Set`` keeps the order of insertion up to
+    four values (``Set1`` to ``Set4``) and a larger one is a ``HashSet`` in hash order;
+    the simulator keeps the order of insertion at any size."""
+    return list(dict.fromkeys(values))
+
+
 def _unreachable(spec: RunSpec) -> str | dict[str, Any]:
     """An app's or a pod's ``unreachableStrategy`` as Marathon writes it."""
     return "disabled" if spec.unreachable is None else {
@@ -624,7 +634,8 @@ def _pod_raml(manifest: dict[str, Any], spec_id: str, version: str) -> dict[str,
     (:mod:`clustersim.marathon.roles`)."""
     spec = RunSpec.from_manifest(manifest, "Pod")
     scheduling = manifest.get("scheduling") or {}
-    placement = {key: value for key, value in (scheduling.get("placement") or {}).items()
+    placement = {key: as_set(value) if key == "acceptedResourceRoles" else value
+                 for key, value in (scheduling.get("placement") or {}).items()
                  if key in ("constraints", "acceptedResourceRoles") and value}
     out = {**manifest, "id": spec_id, "version": version,
            "scaling": {"kind": "fixed", "instances": spec.instances},

@@ -13,8 +13,8 @@ callbacks.
 The values are Marathon's defaults, as its ``InfoControllerTest`` expects them from a
 Marathon started with only ``--master``, ``--mesos_user`` and ``--hostname``, and as a
 DC/OS 1.13 ``dcos marathon about`` prints them, except what the simulator sets itself:
-the offers' decline duration, instances per offer and scale check timers of its
-:class:`~clustersim.marathon.Marathon`, the optional features it runs with
+the offers' decline duration, instances per offer, scale check and reconciliation
+timers of its :class:`~clustersim.marathon.Marathon`, the optional features it runs with
 (:data:`~clustersim.serve.marathonraml.FEATURES`: none), the role it registers with
 (``*``), and the one host it answers on.
 """
@@ -44,8 +44,7 @@ _DEFAULT_FLAGS: dict[str, Any] = {
     "mesos_bridge_name": "mesos-bridge", "mesos_heartbeat_failure_threshold": 5,
     "mesos_heartbeat_interval": 15000, "mesos_user": "root",
     "min_revive_offers_interval": 5000, "offer_matching_timeout": 3000,
-    "on_elected_prepare_timeout": 180000, "reconciliation_initial_delay": 15000,
-    "reconciliation_interval": 600000, "revive_offers_for_new_apps": True,
+    "on_elected_prepare_timeout": 180000, "revive_offers_for_new_apps": True,
     "revive_offers_repetitions": 3, "store_cache": True, "task_launch_confirm_timeout": 300000,
     "task_launch_timeout": 300000, "task_lost_expunge_initial_delay": 300000,
     "task_lost_expunge_interval": 30000, "task_reservation_timeout": 20000, "webui_url": None,
@@ -68,6 +67,9 @@ def marathon_info(marathon: Marathon) -> dict[str, Any]:
                 "master": f"zk://{HOST}:2181/mesos",
                 "max_instances_per_offer": marathon.max_instances_per_offer,
                 "mesos_leader_ui_url": f"http://{HOST}:5050/", "mesos_role": marathon.role,
+                "reconciliation_initial_delay":
+                    round(marathon.reconciliation_initial_delay * 1000),
+                "reconciliation_interval": round(marathon.reconciliation_interval * 1000),
                 "scale_apps_initial_delay": round(marathon.scale_apps_initial_delay * 1000),
                 "scale_apps_interval": round(marathon.scale_apps_interval * 1000)}
     return {"name": "marathon", "version": MARATHON_VERSION, "buildref": "clustersim",

@@ -10,6 +10,7 @@ A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the back
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,14 @@ from clustersim.serve.marathonquery import accepts_text, flag, task_states
 from clustersim.serve.marathonversions import MarathonTime
 
 __all__ = ["MarathonTasks"]
+
+_TASK_ID = re.compile("[^\n\r\x85\u2028\u2029]+[._][^_.]+")
+"""What ``Task.Id.parse`` reads (d2iq-archive/marathon ``core/task/Task.scala``,
+``^(.+)[\\._]([^_\\.]+)$`` matched whole, as Scala's ``Regex`` extractor does): a run spec's
+safe path, then ``.`` or ``_`` and a last part without either. Its instance-era forms
+(``<app>.instance-<uuid>.<container>``, with a resident task's ``.<attempt>``) are all of this
+shape, so this, the pre-instance pattern, decides whether an id parses at all. Java's ``.``
+matches no line terminator."""
 
 _STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TASK_STARTING",
            "Killing": "TASK_KILLING", "Unreachable": "TASK_UNREACHABLE"}
@@ -135,7 +144,9 @@ class MarathonTasks:
 
     def _kill_given(self, request: Request) -> Response:
         """``POST /v2/tasks/delete`` with ``{"ids": [...]}`` (``TasksResource.killTasks``):
-        kill the tasks that exist (unknown ids are skipped) and answer them, or with
+        an id that does not parse as a task id is refused, 400 (:func:`_parsed_task_id`),
+        before anything is killed; kill the tasks that exist (unknown ids that parse are
+        skipped) and answer them, or with
         ``scale=true`` lower each app's instance count by its killed tasks, in one
         deployment answered ``{version, deploymentId}``."""
         scale = flag(request, "scale")
@@ -145,7 +156,7 @@ class MarathonTasks:
             raise HttpError(422, "Invalid JSON", details=[
                 {"path": "/ids", "errors": ["error.path.missing" if ids is None
                                             else "error.expected.jsarray of task ids"]}])
-        wanted = set(ids)
+        wanted = set(map(_parsed_task_id, dict.fromkeys(ids)))
         tasks = [t for t in self._task_list() if t["id"] in wanted]
         framework = self.marathon
         self._kill_tasks(request, [t["id"] for t in tasks])
@@ -200,3 +211,17 @@ class MarathonTasks:
                         line += f"{instance.ip}:{port.container_port}\t"
                 lines.append(line)
         return "".join(f"{line}\n" for line in lines)
+
+
+def _parsed_task_id(task_id: str) -> str:
+    """``task_id`` if it parses as a task id; else the 400 ``TasksResource.killTasks`` answers
+    when ``Task.Id.parse`` fails, ``Invalid task id '<id>'.`` followed by the parser's
+    ``MatchError`` message in brackets. That message is reconstructed: the parser's words,
+    ``taskId <id> is no valid identifier``, are those of ``Task.Id.runSpecId`` in the
+    sources consulted (the 1.10 ``parse`` itself is not among them), and Scala's
+    ``MatchError.getMessage`` adds the class of what it was given,
+    ``(of class java.lang.String)``."""
+    if _TASK_ID.fullmatch(task_id):
+        return task_id
+    raise HttpError(400, f"Invalid task id '{task_id}'. "
+                         f"[taskId {task_id} is no valid identifier (of class java.lang.String)]")

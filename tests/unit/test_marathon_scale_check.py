@@ -9,6 +9,8 @@ decommissions the surplus in ``killSelection`` order (``ScalingProposition.propo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clustersim import Node, marathon
@@ -82,8 +84,34 @@ def test_the_timers_are_knobs_that_info_reports() -> None:
     m.cancel(m.restart("/web", force=True).id, rollback=False)
     cluster.run(until=66)                        # checks at 5, 65 s
     assert len(_running(m)) == 2
-    with pytest.raises(ValueError, match="scale_apps_interval one > 0"):
+    with pytest.raises(ValueError, match=r"scale_apps_interval must be at least 0\.001 seconds"):
         marathon.Marathon(scale_apps_interval=0)
+
+
+@pytest.mark.parametrize("setting", ["scale_apps_interval", "reconciliation_interval"])
+@pytest.mark.parametrize("value, words", [
+    ("5", "must be a finite number of seconds, e.g. {}=300, got '5' (str)"),
+    (True, "must be a finite number of seconds, e.g. {}=300, got True (bool)"),
+    (float("inf"), "must be a finite number of seconds"),
+    (1e-300, "must be at least 0.001 seconds (1 ms"),
+    (0.0009, "must be at least 0.001 seconds (1 ms"),
+])
+def test_a_timer_setting_of_the_wrong_type_or_too_short_is_refused_by_name(
+        setting: str, value: object, words: str) -> None:
+    """``Marathon(scale_apps_interval="5")`` raised a bare TypeError from a comparison, and
+    ``1e-300`` was taken, so that ``run(until=10)`` died at the million-event limit. The
+    flags are whole milliseconds (``opt[Long]``, no lower bound in ``MarathonConf``): 1 ms
+    is the shortest period they name."""
+    expected = re.escape(f"Marathon: {setting} " + words.format(setting))
+    with pytest.raises(ValueError, match=expected):
+        marathon.Marathon(**{setting: value})
+
+
+def test_the_shortest_period_runs() -> None:
+    cluster = MesosCluster(Node.many(1, "agent", cpu=4, memory="8Gi"), seed=0)
+    cluster.register(marathon.Marathon(scale_apps_interval=0.001, reconciliation_interval=0.001))
+    cluster.run(until=2)
+    assert cluster.now == 2
 
 
 def test_the_check_does_not_bring_back_an_app_whose_removal_was_cancelled() -> None:
@@ -100,3 +128,31 @@ def test_the_check_does_not_bring_back_an_app_whose_removal_was_cancelled() -> N
     cluster.run(until=FIRST_CHECK + INTERVAL + 60)
     assert m.instances("/web") == []
     assert not [t for t in cluster.tasks() if t.state == "TASK_RUNNING"]
+    assert "/web" not in m.apps and m.status() == []
+
+
+RECONCILED = 15.0 + 600.0      # --reconciliation_initial_delay, then --reconciliation_interval
+
+
+def test_reconciliation_kills_what_a_forced_cancel_of_a_removal_left() -> None:
+    """A forced cancel of ``DELETE /v2/apps/web`` while one of its instances is unreachable:
+    the deleted app stayed in ``Marathon.apps`` and ``status()`` for good, its instance with
+    it. Marathon's task reconciliation (``SchedulerActions.reconcileTasks``, every
+    ``--reconciliation_interval``, 600000 ms) kills the instances of run specs the group tree
+    no longer holds; an unreachable one is expunged at once."""
+    cluster = MesosCluster(Node.many(3, "agent", cpu=4, memory="8Gi"), seed=0)
+    m = cluster.register(marathon.Marathon())
+    m.deploy({"id": "/web", "cmd": "serve", "instances": 2, "cpus": 0.5, "mem": 64,
+              "unreachableStrategy": {"inactiveAfterSeconds": 3600,
+                                      "expungeAfterSeconds": 7200}})
+    cluster.run(until=30)
+    cluster.fail_agent(m.instances("/web")[0].hostname)    # both run there
+    cluster.run(until=200)                     # the master has found the agent gone
+    removal = m.remove("/web")
+    cluster.run(until=201)
+    m.cancel(removal.id, rollback=False)
+    cluster.run(until=RECONCILED - 1)
+    assert [i.state for i in m.instances("/web")] == ["Unreachable", "Unreachable"]
+    cluster.run(until=RECONCILED + 1)
+    assert "/web" not in m.apps and m.status() == []
+    assert marathon_info(m)["marathon_config"]["reconciliation_interval"] == 600000

@@ -784,6 +784,57 @@ def test_kill_given_tasks_and_the_status_filter(server, client):
     assert refused.status_code == 400
 
 
+@pytest.mark.parametrize("roles, path, error", [
+    # ResourceRoleTest's cases (d2iq-archive/marathon state/ResourceRoleTest.scala)
+    ([], "/acceptedResourceRoles", "must not be empty."),   # Accord's words, and a stop
+    ([""], "/acceptedResourceRoles(0)", 'A role name must not be "".'),
+    (["*", ".."], "/acceptedResourceRoles(1)", 'A role name must not be "..".'),
+    (["-role"], "/acceptedResourceRoles(0)", "A role name must not start with a '-'."),
+    ([" "], "/acceptedResourceRoles(0)", "A role name must not include a space (\\x20) "
+                                         "character."),
+    (["x\ny"], "/acceptedResourceRoles(0)", "A role name must not include a line feed "
+                                            "(\\x0a) character."),
+])
+def test_accepted_resource_roles_are_role_names_and_not_none(server, roles, path, error):
+    """``acceptedResourceRoles: []`` was taken and ``[""]`` answered "can only contain * and
+    *": Marathon checks the list first (``validAcceptedResourceRoles(...) and notEmpty``)."""
+    response = requests.post(f"{server.url}/v2/apps", json={
+        "id": "/web", "cmd": "serve", "acceptedResourceRoles": roles}, timeout=10)
+    assert response.status_code == 422
+    assert response.json()["details"] == [{"path": path, "errors": [error]}]
+
+
+def test_accepted_resource_roles_are_a_set(server):
+    """Marathon stores the roles as a ``Set[String]``: a role named twice is answered once,
+    in the order given."""
+    body = {"id": "/web", "cmd": "serve", "acceptedResourceRoles": ["*", "*"]}
+    created = requests.post(f"{server.url}/v2/apps", json=body, timeout=10)
+    assert created.status_code == 201 and created.json()["acceptedResourceRoles"] == ["*"]
+    pod = {"id": "/db", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}],
+           "scheduling": {"placement": {"acceptedResourceRoles": ["*", "*"]}}}
+    answered = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert answered.status_code == 201
+    assert answered.json()["scheduling"]["placement"]["acceptedResourceRoles"] == ["*"]
+    got = requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"]
+    assert got["acceptedResourceRoles"] == ["*"]
+
+
+@pytest.mark.parametrize("wipe", ["false", "true"])
+def test_an_id_that_is_no_task_id_is_refused_before_any_kill(server, client, wipe):
+    """``POST /v2/tasks/delete?wipe=true {"ids": ["<b>"]}`` answered 200 ``{"tasks": []}``;
+    ``TasksResource.killTasks`` answers 400 for an id ``Task.Id.parse`` cannot read (no
+    ``.`` or ``_`` before a last part) and kills none of the others."""
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=1))
+    server.step(30)
+    task = client.list_tasks("/web")[0].id
+    response = requests.post(f"{server.url}/v2/tasks/delete?wipe={wipe}",
+                             json={"ids": [task, "<b>"]}, timeout=10)
+    assert response.status_code == 400
+    assert response.json() == {"message": "Invalid task id '<b>'. [taskId <b> is no valid "
+                                          "identifier (of class java.lang.String)]"}
+    assert [t.id for t in client.list_tasks("/web")] == [task]
+
+
 def test_label_selector_filters_apps(server, client):
     for name, labels in (("a", {"team": "x", "tier": "web"}), ("b", {"team": "y"}), ("c", {})):
         requests.post(f"{server.url}/v2/apps", json={"id": name, "cmd": "x", "cpus": 0.1,
