@@ -111,6 +111,29 @@ def test_an_event_recorded_at_a_time_before_the_last_read_is_counted_as_the_log_
     assert [e["series"]["count"] for e in kept["items"] if "series" in e] == [2]
 
 
+def test_a_list_continued_after_events_changed_reads_them_as_they_were():
+    """A ``continue`` token's rest is read at its revision (etcd's history): after a
+    scale-up has added Events and counted others, the chunk after the token is the one the
+    list had then, the Events kept unchanged and the states the history kept of the
+    changed ones together."""
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    then = json.loads(_call(backend, "/api/v1/events"))["items"]
+    then.sort(key=lambda e: f"{e['metadata']['namespace']}/{e['metadata']['name']}")
+    tokens = [json.loads(_call(backend, f"/api/v1/events?limit={limit}"))["metadata"][
+        "continue"] for limit in range(1, len(then))]
+    cluster.scale("Deployment", "w", 20)
+    cluster.run(until=100)
+    now = {e["metadata"]["name"]: e for e in json.loads(_call(backend, "/api/v1/events"))[
+        "items"]}
+    changed = [at for at, e in enumerate(then) if now[e["metadata"]["name"]] != e]
+    assert len(now) > len(then) and changed
+    first = changed[0]
+    start = max(first - 2, 1)               # a chunk of unchanged and changed Events
+    rest = json.loads(_call(backend, f"/api/v1/events?limit=5&continue={tokens[start - 1]}"))
+    assert rest["items"] == then[start:start + 5]
+
+
 def test_a_page_renders_its_own_events_only(monkeypatch):
     """A chunk of a list (kubectl's ``limit=500``) renders the Events it returns, and a
     list selected by ``involvedObject.name`` (``kubectl describe``'s) those of that object,
