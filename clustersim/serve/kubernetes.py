@@ -634,12 +634,13 @@ class KubernetesBackend(ClusterTime):
             and request.arg("includeObject") != "Object"
         if resource.kind == "Event":
             about = selected_value(request.arg("fieldSelector"), "involvedObject.name")
-            rendered = [(item, item["_times"]) for item in self._events(namespace, about)
-                        if labels({})]
+            events = self._events(namespace, about)         # Events have no labels
+            rendered = [(item, item["_times"]) for item in events] if labels({}) else []
         else:
             rendered = self._items(resource, namespace, labels, lean=lean)
-        found = [(obj, times) for obj, times in rendered
-                 if fields(obj) and name in (None, obj["metadata"]["name"])]
+        found = rendered if name is None and not request.arg("fieldSelector") else [
+            (obj, times) for obj, times in rendered
+            if fields(obj) and name in (None, obj["metadata"]["name"])]
         return self._shown_events(found) if resource.kind == "Event" and not kept else found
 
     def _shown_events(self, items: list[tuple[dict[str, Any], dict[str, float]]]
@@ -674,8 +675,10 @@ class KubernetesBackend(ClusterTime):
                 if labels(obj["metadata"].get("labels") or {}) and fields(obj)]
 
         # the revision after the items: theirs are older
+        # a namespace's Events come by name, the order of their storage keys
         items, meta = page(request, items, resource.namespaced and namespace is None,
-                           self.renderer.versions, as_at)
+                           self.renderer.versions, as_at,
+                           ordered=resource.kind == "Event" and namespace is not None)
         if resource.kind == "Event":           # the page's Events only are rendered
             items = self._shown_events(items)
         if _wants_table(request):

@@ -157,6 +157,25 @@ def test_a_page_renders_its_own_events_only(monkeypatch):
     assert len(shown) == len(selected) > 1
 
 
+@pytest.mark.parametrize("path", ["/api/v1/namespaces/default/events", "/api/v1/events"])
+def test_the_chunks_of_a_list_of_events_are_the_list(path):
+    """A namespace's Events are chunked in the order they are kept (found by bisection),
+    all namespaces' after sorting by their storage keys: either way the chunks, walked
+    with their ``continue`` tokens, are the list in the order of its keys."""
+    backend = KubernetesBackend(_busy_cluster(), epoch=1.7e9)
+    whole = json.loads(_call(backend, path))["items"]
+    whole.sort(key=lambda e: f"{e['metadata']['namespace']}/{e['metadata']['name']}")
+    for limit in (1, 4, 7):
+        chunks, token = [], ""
+        for _ in range(len(whole) // limit + 1):
+            body = json.loads(_call(backend, f"{path}?limit={limit}&continue={token}"))
+            chunks += body["items"]
+            token = body["metadata"].get("continue")
+            if not token:
+                break
+        assert chunks == whole and not token
+
+
 @pytest.mark.parametrize(("text", "value"), [
     ("involvedObject.name=web-1,involvedObject.kind=Pod", "web-1"),
     ("involvedObject.kind=Node,involvedObject.name==worker-17", "worker-17"),
