@@ -125,8 +125,10 @@ class EventStore:
                 return self
 
     def _aggregate(self, index: int, event: Event, new: list[StorageKey]) -> None:
-        """The ``index``-th event of the log, written as a new Event or counted in one
-        (the loop of :meth:`~clustersim.serve.kubederived.DerivedObjects.events`)."""
+        """The ``index``-th event of the log, written as a new Event or counted in one: a
+        core/v1 recorder's in the Event of the same key and message (the correlator), the
+        scheduler's in its series while the broadcaster holds it; ``new`` gets the storage
+        key of a new Event. Those of a namespace deleted since are left out."""
         if index < self.derived.forgotten.get(event.namespace, 0):
             return
         action = SCHEDULER_ACTIONS.get(event.reason)
