@@ -7,8 +7,9 @@ does keep, so that they can never disagree with it: Nodes from the scheduler's `
 Lease, Events from the event log (aggregated as the client-go event correlator aggregates
 identical events: ``staging/src/k8s.io/client-go/tools/record/events_cache.go``; the
 scheduler's, which it records through events.k8s.io/v1, in a ``series`` as that API's
-broadcaster makes one: ``tools/events/event_broadcaster.go``),
-and EndpointSlices and Endpoints from Services and their Pods (and the API server's own).
+broadcaster makes one: ``tools/events/event_broadcaster.go``; kept from one read to the
+next and brought up to the log by :mod:`~clustersim.serve.kubeevents`), and EndpointSlices
+and Endpoints from Services and their Pods (and the API server's own).
 :class:`DerivedObjects` also holds one request's clock (simulated seconds as RFC 3339 times)
 and the objects' resourceVersions (:mod:`~clustersim.serve.kubeversions`);
 :class:`~clustersim.serve.kuberender.Renderer` adds the stored objects to it.
@@ -19,12 +20,11 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.kubernetes.eventcorrelator import merge_key
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
@@ -35,6 +35,7 @@ from clustersim.kubernetes.storageclass import (
 )
 from clustersim.release import SERVED_VERSION
 from clustersim.serve.core import WallClock
+from clustersim.serve.kubeevents import SCHEDULER_ACTIONS, EventStore, event_namespace
 from clustersim.serve.kuberesources import RESOURCES
 from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
 from clustersim.sim.events import Event
@@ -59,25 +60,6 @@ _SERVICE_NAME = "kubernetes.io/service-name"
 _UNREACHABLE = "node.kubernetes.io/unreachable"
 _NOT_READY = "node.kubernetes.io/not-ready"
 _SCHEDULER = "default-scheduler"
-_SCHEDULER_ACTIONS = {"Scheduled": "Binding", "FailedScheduling": "Scheduling",
-                      "Preempted": "Preempting"}
-"""The events kube-scheduler records, by reason, with the action it gives each
-(``Eventf(pod, nil, v1.EventTypeWarning, "FailedScheduling", "Scheduling", msg)`` in
-``pkg/scheduler/schedule_one.go``, ``"Scheduled", "Binding"`` there too, ``"Preempted",
-"Preempting"`` in ``framework/preemption/preemption.go``). It records them through the
-events.k8s.io/v1 recorder, which sets ``reportingController`` (the profile's scheduler name)
-and ``reportingInstance`` (that name, ``-`` and the host's name: ``NewRecorder`` in client-go
-``tools/events/event_broadcaster.go``), ``eventTime`` and ``action``, and none of the
-deprecated fields, so the v1 Event shows an empty ``source``, null ``firstTimestamp`` and
-``lastTimestamp`` and no ``count`` (``Convert_v1_Event_To_core_Event``,
-``pkg/apis/events/v1/conversion.go``; ``count`` is ``omitempty``)."""
-_SERIES_FINISH = 360.0
-"""``finishTime``: every 6 minutes the events.k8s.io/v1 broadcaster writes the count of each
-series last seen more than 6 minutes before and forgets it, and forgets each single event
-that old (``finishSeries`` in client-go ``tools/events/event_broadcaster.go``)."""
-_SERIES_REFRESH = 1800.0
-"""``refreshTime``: every 30 minutes it writes the count of every series it still holds
-(``refreshExistingEventSeries``)."""
 MANAGED_CONTROL_PLANE_HOST = "control-plane"
 """The host name the scheduler's events name in a cluster whose nodes include no control
 plane (a managed offering runs it on machines of its own, whose names it does not show)."""
@@ -115,6 +97,8 @@ class DerivedObjects:
         """For each namespace deleted through the API, how many of the cluster's events
         had been recorded when its namespace controller last deleted its Events
         (:meth:`forget_events`): those of that namespace are no longer listed."""
+        self.event_store = EventStore(self)
+        """The Events made so far (:meth:`events`)."""
         self.begin()
 
     def begin(self, session: str | None = None) -> None:
@@ -259,8 +243,9 @@ class DerivedObjects:
         return out
 
     def events(self) -> list[dict[str, Any]]:
-        """The event log as v1 Events, identical ones aggregated; each carries its simulated
-        times under ``_times`` (for the Table's ages), to be popped.
+        """The event log as v1 Events, identical ones aggregated, as a response shows them
+        without their resourceVersions; each carries its simulated times under ``_times``.
+        The served API reads them from :meth:`current_events`.
 
         An event belongs to the object it was recorded for: its ``involvedObject`` names that
         object's kind, namespace, name and uid, and, for a kubelet's event about one of a
@@ -273,79 +258,79 @@ class DerivedObjects:
         ``tools/record/events_cache.go``: two containers' ``Container started`` stay two
         events), and the events their correlator combined into one Event whose message is
         the latest (:func:`~clustersim.kubernetes.eventcorrelator.merge_key`); the scheduler's
-        go through the events.k8s.io/v1 broadcaster
-        (:class:`_Broadcaster`), which makes a ``series`` of them."""
-        merged: dict[tuple[str, ...], dict[str, Any]] = {}
-        out: list[dict[str, Any]] = []
-        broadcaster = _Broadcaster(self.microtime)
-        scheduler_host = self._scheduler_host()
-        for index, event in enumerate(self.cluster.events):
-            if index < self.forgotten.get(event.namespace, 0):
-                continue
-            action = _SCHEDULER_ACTIONS.get(event.reason)
-            key = (event.object, event.namespace, event.uid, event.field_path, event.type,
-                   event.reason, *event.related)
-            if action is not None:
-                broadcaster.advance(event.time)
-                if broadcaster.repeat(key, event.time):
-                    continue
-            elif (*key, merge_key(event.message)) in merged:
-                item = merged[(*key, merge_key(event.message))]
-                item["message"] = event.message
-                item["count"] += 1
-                item["lastTimestamp"] = self.timestamp(event.time)
-                item["_times"]["lastTimestamp"] = event.time
-                continue
-            item = self._event(index, event, action, scheduler_host)
-            out.append(item)
-            if action is not None:
-                broadcaster.add(key, item, event.time)
-            else:
-                merged[(*key, merge_key(event.message))] = item
-        broadcaster.advance(self.cluster.now)
-        # in the order of their storage keys, as etcd lists them (kubectl get events does not
-        # sort them either): by namespace, then name, which is the object's name and a
-        # number that grows with time (upstream: the event's time in nanoseconds, in hex)
-        return sorted(out,
-                      key=lambda item: (item["metadata"]["namespace"], item["metadata"]["name"]))
+        go through the events.k8s.io/v1 broadcaster, which makes a ``series`` of them. Each
+        Event is named after its object and a number that grows with time (upstream: the
+        event's time in nanoseconds, in hex), and listed in the order of its storage key
+        (namespace, then name), as etcd lists them (kubectl get events does not sort them
+        either)."""
+        store = self.current_events()
+        return [{**shown, "_times": times} for shown, times in map(store.shown,
+                                                                   store.listed(None))]
 
-    def _event(self, index: int, event: Event, action: str | None,
-               scheduler_host: str) -> dict[str, Any]:
+    def current_events(self) -> EventStore:
+        """The Events of :meth:`events` as :class:`~clustersim.serve.kubeevents.EventStore`
+        keeps them from one read to the next, brought up to the log and the clock."""
+        return self.event_store.update()
+
+    def made_event(self, index: int, event: Event, action: str | None,
+                   scheduler_host: str) -> dict[str, Any]:
         """The v1 Event first recorded for ``event``, the ``index``-th of the log. A core/v1
         recorder's (``action`` None) has ``firstTimestamp``, ``lastTimestamp``, ``count`` 1
         and a null ``eventTime`` (``makeEvent`` in client-go ``tools/record/event.go``); the
-        scheduler's (:data:`_SCHEDULER_ACTIONS`) an ``eventTime`` to the microsecond and an
-        ``action`` instead (``makeEvent`` in ``tools/events/event_recorder.go``)."""
+        scheduler's (:data:`~clustersim.serve.kubeevents.SCHEDULER_ACTIONS`) an
+        ``eventTime`` to the microsecond and an ``action`` instead (``makeEvent`` in
+        ``tools/events/event_recorder.go``). Its times are simulated seconds, under
+        ``_times`` (:meth:`~clustersim.serve.kubeevents.EventStore.shown` writes them)."""
+        found = self.references(index, event, scheduler_host)
+        involved = found["involvedObject"]
+        if action is None:
+            recorded: dict[str, Any] = {
+                "count": 1, "firstTimestamp": None, "lastTimestamp": None, "eventTime": None}
+            times = {"firstTimestamp": event.time, "lastTimestamp": event.time}
+        else:
+            recorded = {"firstTimestamp": None, "lastTimestamp": None, "action": action,
+                        "eventTime": None}
+            times = {"eventTime": event.time}
+        return {
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": f"{involved['name']}.{index:016x}",
+                         "namespace": event_namespace(involved), "creationTimestamp": None},
+            "involvedObject": involved, "reason": event.reason, "message": event.message,
+            "type": event.type, **recorded,
+            **{field: value for field, value in found.items() if field != "involvedObject"},
+            "_times": {"creationTimestamp": event.time, **times}}
+
+    def references(self, index: int, event: Event, scheduler_host: str) -> dict[str, Any]:
+        """What the Event of ``event`` (the ``index``-th of the log) says of the objects it
+        is about and of who recorded it: its ``involvedObject``, ``source``,
+        ``reportingComponent``, ``reportingInstance`` and ``related`` (if any), in that
+        order. Each reference's ``resourceVersion`` is the one its object had when the
+        event was recorded (:attr:`referenced`)."""
         involved, target = self._reference(event.object, event.namespace, event.uid)
-        kind, name = involved["kind"], involved["name"]
-        kind_lower = event.object.partition("/")[0]
-        namespace = involved.get("namespace", "default")
         version, related_version = self.referenced.get(index, ("", ""))
         if version:
             involved["resourceVersion"] = version
         if event.field_path:
             involved["fieldPath"] = event.field_path
-        stamp = self.timestamp(event.time)
-        if action is None:
-            recorded: dict[str, Any] = {
-                "count": 1, "firstTimestamp": stamp, "lastTimestamp": stamp, "eventTime": None}
-            times = {"firstTimestamp": event.time, "lastTimestamp": event.time}
-        else:
-            recorded = {"firstTimestamp": None, "lastTimestamp": None, "action": action,
-                        "eventTime": self.microtime(event.time)}
-            times = {"eventTime": event.time}
-        return {
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": f"{name}.{index:016x}",
-                         "namespace": "default" if kind == "Node" else namespace,
-                         "creationTimestamp": stamp},
-            "involvedObject": involved, "reason": event.reason, "message": event.message,
-            "type": event.type, **recorded,
-            **self._source(event, kind_lower, target, scheduler_host),
-            **({"related": {**self._reference(*event.related)[0],
-                            **({"resourceVersion": related_version} if related_version else {})}}
-               if event.related else {}),
-            "_times": {"creationTimestamp": event.time, **times}}
+        return {"involvedObject": involved,
+                **self._source(event, event.object.partition("/")[0], target, scheduler_host),
+                **({"related": {**self._reference(*event.related)[0],
+                                **({"resourceVersion": related_version}
+                                   if related_version else {})}}
+                   if event.related else {})}
+
+    @staticmethod
+    def named_by_lookup(event: Event) -> bool:
+        """Does the Event of ``event`` read what it says of its objects from the stored
+        objects (:meth:`_reference`: an event that gives no namespace or uid for an object
+        other than a Node; a provisioner's, named after the claim's annotation), so that
+        it can change while the log does not?"""
+        named: list[tuple[str, ...]] = [(event.object, event.namespace, event.uid)]
+        if event.related:
+            named.append(event.related)
+        return event.reason in PROVISIONER_REASONS or any(
+            not obj.startswith("node/") and not (namespace and uid)
+            for obj, namespace, uid in named)
 
     def _reference(self, obj: str, namespace: str, uid: str
                    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -368,7 +353,7 @@ class DerivedObjects:
             reference["uid"] = uid
         return reference, target
 
-    def _scheduler_host(self) -> str:
+    def scheduler_host(self) -> str:
         """The host kube-scheduler runs on: the first control-plane node, or
         :data:`MANAGED_CONTROL_PLANE_HOST`; found once per list, not once per event (a
         walk over 2,000 nodes for each of 3,000 ``Scheduled`` events was most of a list)."""
@@ -382,8 +367,8 @@ class DerivedObjects:
         ``reportingInstance``. A core/v1 recorder writes its ``EventSource`` into all three
         (``makeEvent`` in client-go ``tools/record/event.go``): a kubelet's names its node as
         host and instance, a controller's no host; the scheduler's come through
-        events.k8s.io/v1 (:data:`_SCHEDULER_ACTIONS`)."""
-        if event.reason in _SCHEDULER_ACTIONS:
+        events.k8s.io/v1 (:data:`SCHEDULER_ACTIONS`)."""
+        if event.reason in SCHEDULER_ACTIONS:
             return {"source": {}, "reportingComponent": _SCHEDULER,
                     "reportingInstance": f"{_SCHEDULER}-{scheduler_host}"}
         if event.host:
@@ -404,6 +389,7 @@ class DerivedObjects:
         namespaced_resources_deleter.go``): ``kubectl get events -A`` lists none of them
         after. The simulator's own event log (``KubernetesCluster.events``) keeps them."""
         self.forgotten[namespace] = len(self.cluster.events)
+        self.event_store.stale = True
 
     def _find(self, kind: str, namespace: str, name: str, uid: str) -> dict[str, Any] | None:
         """The stored object an event was recorded for: the one of its namespace, name and
@@ -649,59 +635,3 @@ def _suffix(uid: str) -> str:
         out += alphabet[digit]
     return out
 
-
-class _Broadcaster:
-    """The scheduler's events.k8s.io/v1 event broadcaster, which keeps the events it wrote
-    in the last minutes and makes a ``series`` of those that recur (``recordToSink``,
-    ``refreshExistingEventSeries``, ``finishSeries`` in client-go ``tools/events/
-    event_broadcaster.go``), started at simulated second 0.
-
-    Its key leaves the message out (``getKey``: type, action, reason, reporting controller
-    and instance, the object and the related one): a Pod's FailedScheduling events are one
-    Event, whose message stays the first one's. The first repeat writes ``series`` at once
-    with count 2; later ones only count in its cache until the next refresh
-    (:data:`_SERIES_REFRESH`) or the series ends (:data:`_SERIES_FINISH`). ``microtime``:
-    simulated seconds as a shown ``MicroTime``."""
-
-    def __init__(self, microtime: Callable[[float], str]) -> None:
-        self.microtime = microtime
-        self.cache: dict[tuple[str, ...], tuple[dict[str, Any], int, float]] = {}
-        """Each recent event by key: the Event written, its count (0: no series yet) and
-        when it was last seen."""
-        self.next_finish = self.next_refresh = 0.0
-
-    def add(self, key: tuple[str, ...], item: dict[str, Any], t: float) -> None:
-        self.cache[key] = (item, 0, t)
-
-    def repeat(self, key: tuple[str, ...], t: float) -> bool:
-        """Counts an event of ``key`` seen at ``t`` in the series of the one written before,
-        if the broadcaster still holds it (False: a new Event is written)."""
-        if key not in self.cache:
-            return False
-        item, count, _ = self.cache[key]
-        self.cache[key] = (item, max(count, 1) + 1, t)
-        if not count:
-            self._write(key)
-        return True
-
-    def advance(self, now: float) -> None:
-        """Runs the refreshes and finishes due by simulated second ``now``."""
-        while min(self.next_finish, self.next_refresh) <= now:
-            if self.next_refresh <= self.next_finish:
-                for key, (_, count, _) in self.cache.items():
-                    if count:
-                        self._write(key)
-                self.next_refresh += _SERIES_REFRESH
-                continue
-            ended = self.next_finish - _SERIES_FINISH
-            for key, (_, count, last) in list(self.cache.items()):
-                if last < ended:
-                    if count:
-                        self._write(key)
-                    del self.cache[key]
-            self.next_finish += _SERIES_FINISH
-
-    def _write(self, key: tuple[str, ...]) -> None:
-        item, count, last = self.cache[key]
-        item["series"] = {"count": count, "lastObservedTime": self.microtime(last)}
-        item["_times"]["lastObservedTime"] = last

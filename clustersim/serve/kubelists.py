@@ -37,6 +37,7 @@ again.
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import posixpath
 from collections.abc import Callable
@@ -148,7 +149,8 @@ Items = list[tuple[dict[str, Any], dict[str, float]]]
 
 
 def page(request: Request, items: Items, across_namespaces: bool, versions: ResourceVersions,
-         as_at: Callable[[int], Items | None]) -> tuple[Items, dict[str, Any]]:
+         as_at: Callable[[int], Items | None], *,
+         ordered: bool = False) -> tuple[Items, dict[str, Any]]:
     """One chunk of a list (``?limit=``, ``?continue=``; https://kubernetes.io/docs/reference/
     using-api/api-concepts/#retrieving-large-results-sets-in-chunks) and the list's
     metadata: at most ``limit`` items from the ``continue`` token's start key on, in the
@@ -160,7 +162,9 @@ def page(request: Request, items: Items, across_namespaces: bool, versions: Reso
     store's revision and the one it is compacted to, ``items`` are the objects now and
     ``as_at`` gives them as they were at an older revision (None where it cannot, see the
     module docstring): the list is read at the revision the request names when the store
-    can read it there, else refused with 410 or 504."""
+    can read it there, else refused with 410 or 504. ``ordered``: ``items`` come in the
+    order of their storage keys already, so that a chunk finds its start by bisection, as
+    etcd seeks its first key, rather than by sorting them all."""
     # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
     token, limit = request.arg("continue"), max(int64_option(request, "limit") or 0, 0)
     if token:
@@ -175,12 +179,15 @@ def page(request: Request, items: Items, across_namespaces: bool, versions: Reso
         then = as_at(at)
         if then is None:        # a state the simulator did not keep
             raise expired
-        items = sorted(then, key=lambda item: _storage_key(item[0], across_namespaces))
+        items, ordered = sorted(then, key=lambda item: _storage_key(item[0],
+                                                                    across_namespaces)), True
     meta: dict[str, Any] = {"resourceVersion": str(at)}
     if not token and not limit:
         return items, meta
-    items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
-    items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
+    if not ordered:
+        items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
+    items = items[bisect.bisect_left(items, start,
+                                     key=lambda item: _storage_key(item[0], across_namespaces)):]
     if not limit or len(items) <= limit:
         return items, meta
     meta["continue"] = _continue(_storage_key(items[limit - 1][0], across_namespaces)

@@ -35,6 +35,7 @@ from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kubeconditions import kubelet_conditions
 from clustersim.serve.kubederived import DerivedObjects, bound_claim
+from clustersim.serve.kubeevents import EventStore
 from clustersim.serve.kubefieldmanager import FieldManagers
 from clustersim.serve.kubeinitstatus import (
     POD_INITIALIZING,
@@ -138,8 +139,8 @@ class Renderer(DerivedObjects):
         if not kept:
             del self._unstamped[(stored["kind"].lower(), meta["name"])]
 
-    def events(self) -> list[dict[str, Any]]:
-        """:meth:`DerivedObjects.events`, each reference with the version its object had
+    def current_events(self) -> EventStore:
+        """:meth:`DerivedObjects.current_events`, each reference with the version its object had
         when first rendered after the event (:meth:`_note_references`): the objects not
         rendered since are rendered now, and the references to one gone have none."""
         self._note_references()
@@ -152,7 +153,7 @@ class Renderer(DerivedObjects):
                 if waiting and waiting[0] == first:
                     waiting.pop(0)
         self._unstamped = {key: waiting for key, waiting in self._unstamped.items() if waiting}
-        return super().events()
+        return super().current_events()
 
     # ---- stored objects --------------------------------------------------------------------
 

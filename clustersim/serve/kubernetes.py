@@ -189,7 +189,7 @@ from clustersim.serve.kubewatchcache import next_bookmark
 from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks, Watcher
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
-from clustersim.serve.selectors import field_selector, label_selector
+from clustersim.serve.selectors import field_selector, label_selector, selected_value
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
@@ -467,9 +467,10 @@ class KubernetesBackend(ClusterTime):
             return [self._kept(ns, {"creationTimestamp": created.get(ns["metadata"]["name"],
                                                                      0.0)})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
-        if resource.kind == "Event" and r.terminating:
-            r.namespaces()                  # forgets the Events of namespaces emptied since
-        derived = {"Event": r.events, "EndpointSlice": r.endpointslices,
+        if resource.kind == "Event":
+            kept = self._events(namespace)
+            return [self._event_item(item) for item in kept] if match({}) else []
+        derived = {"EndpointSlice": r.endpointslices,
                    "Endpoints": r.endpoints, "Lease": r.leases}.get(resource.kind)
         if derived is not None:
             out, everything = [], derived()
@@ -493,6 +494,32 @@ class KubernetesBackend(ClusterTime):
             for o in stored])
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
+
+    def _events(self, namespace: str | None, about: str | None = None) -> list[dict[str, Any]]:
+        """The Events of ``namespace`` (every one for None) as the store keeps them
+        (:class:`~clustersim.serve.kubeevents.EventStore`; those whose ``involvedObject``
+        is named ``about`` only, if given), in the order of their storage keys. First each
+        Event changed since the last read, in any namespace, is stamped with its version
+        and kept as :meth:`_items` keeps every object of the other derived kinds (one
+        unchanged keeps its version, so only the changed are rendered), and those no
+        longer made are forgotten."""
+        r = self.renderer
+        if r.terminating:
+            r.namespaces()                  # forgets the Events of namespaces emptied since
+        store = r.current_events()
+        for item in store.take_changed():
+            obj, times = store.shown(item)
+            self._kept(r.versioned(obj, times), times)
+        if store.rebuilt:
+            r.versions.forget("Event", None, [(*stored, "") for stored in store.order])
+        return store.listed(namespace) if about is None else store.about(about, namespace)
+
+    def _event_item(self, item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
+        """An Event the store keeps as a response shows it, with its version."""
+        obj, times = self.renderer.event_store.shown(item)
+        obj["metadata"]["resourceVersion"] = self.renderer.versions.current("Event",
+                                                                            key_of(obj))
+        return obj, times
 
     def _objects(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
         """The stored objects of ``kind``, and the defaults (:meth:`_defaults`) that no
@@ -598,19 +625,38 @@ class KubernetesBackend(ClusterTime):
         return times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
-                name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
-        """The objects the request's selectors and ``name`` select."""
+                name: str | None = None, *, kept: bool = False
+                ) -> list[tuple[dict[str, Any], dict[str, float]]]:
+        """The objects the request's selectors and ``name`` select. Events are selected
+        as the store keeps them (a field selector on ``involvedObject.name`` reads its
+        index) and rendered then, or left as kept with ``kept`` (:meth:`_list` renders its
+        page's only)."""
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
         lean = _wants_table(request) and not bool_option(request, "watch") \
             and request.arg("includeObject") != "Object"
-        rendered = self._items(resource, namespace, labels, lean=lean)
-        return [(obj, times) for obj, times in rendered
-                if fields(obj) and name in (None, obj["metadata"]["name"])]
+        if resource.kind == "Event":
+            about = selected_value(request.arg("fieldSelector"), "involvedObject.name")
+            events = self._events(namespace, about)         # Events have no labels
+            rendered = [(item, item["_times"]) for item in events] if labels({}) else []
+        else:
+            rendered = self._items(resource, namespace, labels, lean=lean)
+        found = rendered if name is None and not request.arg("fieldSelector") else [
+            (obj, times) for obj, times in rendered
+            if fields(obj) and name in (None, obj["metadata"]["name"])]
+        return self._shown_events(found) if resource.kind == "Event" and not kept else found
+
+    def _shown_events(self, items: list[tuple[dict[str, Any], dict[str, float]]]
+                      ) -> list[tuple[dict[str, Any], dict[str, float]]]:
+        """``items``, Events, with each one the store keeps (one with its ``_times``) as a
+        response shows it (:meth:`_event_item`); those read from the history as they
+        are."""
+        return [self._event_item(obj) if "_times" in obj else (obj, times)
+                for obj, times in items]
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         check_list_options(request, watch=False)
-        items = self._select(request, resource, namespace)
+        items = self._select(request, resource, namespace, kept=True)
         history = self.renderer.versions.history.get(resource.kind)
 
         def as_at(revision: int) -> list[tuple[dict[str, Any], dict[str, float]]] | None:
@@ -632,8 +678,12 @@ class KubernetesBackend(ClusterTime):
                 if labels(obj["metadata"].get("labels") or {}) and fields(obj)]
 
         # the revision after the items: theirs are older
+        # a namespace's Events come by name, the order of their storage keys
         items, meta = page(request, items, resource.namespaced and namespace is None,
-                           self.renderer.versions, as_at)
+                           self.renderer.versions, as_at,
+                           ordered=resource.kind == "Event" and namespace is not None)
+        if resource.kind == "Event":           # the page's Events only are rendered
+            items = self._shown_events(items)
         if _wants_table(request):
             found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
                           request.arg("includeObject"))

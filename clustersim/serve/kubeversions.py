@@ -227,6 +227,10 @@ class ResourceVersions:
             self.watch_cache.record(kind, self._clock(), version)
         return str(seen[key].version)
 
+    def current(self, kind: str, key: Key) -> str:
+        """The version the object ``key`` of ``kind`` was last stamped with (it was)."""
+        return str(self._seen[kind][key].version)
+
     def created(self, kind: str, key: Key) -> int | None:
         """The version the object ``key`` had when first stamped, if it was."""
         found = self._seen.get(kind, {}).get(key)

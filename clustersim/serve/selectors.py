@@ -31,7 +31,7 @@ from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.manifests.kubernetes_names import label_key_problems, label_value_problems
 from clustersim.serve.core import HttpError
 
-__all__ = ["field_selector", "label_selector"]
+__all__ = ["field_selector", "label_selector", "selected_value"]
 
 Matcher = Callable[[Mapping[str, str]], bool]
 Requirement = tuple[str, str, list[str]]
@@ -280,6 +280,17 @@ def field_selector(text: str | None, kind: str) -> Callable[[Mapping[str, Any]],
         return True
 
     return matches
+
+
+def selected_value(text: str | None, path: str) -> str | None:
+    """The value the field selector ``text`` (checked by :func:`field_selector`) requires
+    of ``path`` with ``=`` or ``==``, None without such a term: for a caller that looks it
+    up in an index rather than testing every object."""
+    text = text or ""
+    for field, equal, value in (_term(text, part) for part in _split_terms(text) if part):
+        if field == path and equal:
+            return value
+    return None
 
 
 def _split_terms(text: str) -> list[str]:

@@ -1,0 +1,278 @@
+"""The served Events, kept from one read to the next so that a read costs what changed and
+a list's page what it shows (about 280 lines).
+
+A real API server stores each Event as its recorder writes it, and a list reads a range of
+etcd's keys. The simulator makes its Events from the cluster's event log
+(:meth:`~clustersim.serve.kubederived.DerivedObjects.events`), aggregated as the recorders
+aggregate them before writing: the core/v1 recorders' correlator (a ``count`` and
+``lastTimestamp``, client-go ``tools/record/events_cache.go``) and the scheduler's
+events.k8s.io/v1 broadcaster (a ``series``, :class:`_Broadcaster`). :class:`EventStore`
+keeps what it made: each read aggregates only the log's events recorded since the last
+(and the broadcaster's writes due by now), and names the Events that changed, the only
+ones whose resourceVersion has to be found again (:mod:`~clustersim.serve.kubeversions`
+digests what each shows). The Events are kept in the order of their storage keys
+(namespace, then name) with their times in simulated seconds; :meth:`EventStore.shown`
+makes the one a response sends (its times as RFC 3339, on the request's wall-clock anchor),
+so a page renders its own Events only. A field selector on ``involvedObject.name`` (the
+one ``kubectl describe`` sends) reads an index of the Events by the name of their object
+(:meth:`EventStore.about`), a shortcut of the simulator's with the same answer: upstream
+tests each Event against the selector (``MatchEvent`` in kubernetes/kubernetes
+``pkg/registry/core/event/strategy.go`` names no ``IndexFields``; the watch cache indexes
+Pods by ``spec.nodeName`` only, ``pkg/registry/core/pod/strategy.go``).
+
+The Events are made again from the whole log when something other than the log changed
+what they show: a namespace's Events deleted
+(:meth:`~clustersim.serve.kubederived.DerivedObjects.forget_events`), the scheduler's host,
+an event recorded at a time before the last read (the broadcaster's clock would have run
+past it), or the namespace of an Event whose event named none (it is taken from the object
+the event is about, so it follows that object).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from clustersim.kubernetes.eventcorrelator import merge_key
+from clustersim.sim.events import Event
+
+if TYPE_CHECKING:
+    from clustersim.serve.kubederived import DerivedObjects
+
+__all__ = ["SCHEDULER_ACTIONS", "EventStore", "StorageKey", "event_namespace"]
+
+SCHEDULER_ACTIONS = {"Scheduled": "Binding", "FailedScheduling": "Scheduling",
+                     "Preempted": "Preempting"}
+"""The events kube-scheduler records, by reason, with the action it gives each
+(``Eventf(pod, nil, v1.EventTypeWarning, "FailedScheduling", "Scheduling", msg)`` in
+``pkg/scheduler/schedule_one.go``, ``"Scheduled", "Binding"`` there too, ``"Preempted",
+"Preempting"`` in ``framework/preemption/preemption.go``). It records them through the
+events.k8s.io/v1 recorder, which sets ``reportingController`` (the profile's scheduler name)
+and ``reportingInstance`` (that name, ``-`` and the host's name: ``NewRecorder`` in client-go
+``tools/events/event_broadcaster.go``), ``eventTime`` and ``action``, and none of the
+deprecated fields, so the v1 Event shows an empty ``source``, null ``firstTimestamp`` and
+``lastTimestamp`` and no ``count`` (``Convert_v1_Event_To_core_Event``,
+``pkg/apis/events/v1/conversion.go``; ``count`` is ``omitempty``)."""
+_SERIES_FINISH = 360.0
+"""``finishTime``: every 6 minutes the events.k8s.io/v1 broadcaster writes the count of each
+series last seen more than 6 minutes before and forgets it, and forgets each single event
+that old (``finishSeries`` in client-go ``tools/events/event_broadcaster.go``)."""
+_SERIES_REFRESH = 1800.0
+"""``refreshTime``: every 30 minutes it writes the count of every series it still holds
+(``refreshExistingEventSeries``)."""
+
+StorageKey = tuple[str, str]
+"""An Event's etcd key below the list's prefix: its namespace and name."""
+
+
+def event_namespace(involved: dict[str, Any]) -> str:
+    """The namespace of the Event about ``involved`` (its reference): the object's, and
+    ``default`` for a Node's (a cluster-scoped object's events go there)."""
+    return "default" if involved["kind"] == "Node" else involved.get("namespace", "default")
+
+
+class EventStore:
+    """The Events made from ``derived``'s cluster's log so far (see the module docstring).
+    ``order`` holds their storage keys, sorted; ``rebuilt``: the last :meth:`update` made
+    them all again (those no longer made are gone)."""
+
+    def __init__(self, derived: DerivedObjects) -> None:
+        self.derived = derived
+        self.stale = True
+        """Make every Event again at the next :meth:`update`."""
+        self.rebuilt = False
+        self._rebuild("")
+
+    def _rebuild(self, host: str) -> None:
+        self.items: dict[StorageKey, dict[str, Any]] = {}
+        self.order: list[StorageKey] = []
+        self.read = 0
+        """How many of the log's events are aggregated."""
+        self._merged: dict[tuple[str, ...], dict[str, Any]] = {}
+        self._broadcaster = _Broadcaster(self._touch)
+        self._about: dict[str, list[StorageKey]] = {}
+        self._volatile: list[tuple[StorageKey, int]] = []
+        """The Events whose references are read from the objects they name (an event that
+        gave no namespace or uid, a provisioner's): key and the log index they came from."""
+        self._changed: set[StorageKey] = set()
+        self._host = host
+        self._advanced = float("-inf")
+        self.stale = False
+
+    def update(self) -> EventStore:
+        """Aggregate the log's new events and run the broadcaster to now (everything again
+        when :attr:`stale`, see the module docstring)."""
+        derived, log = self.derived, self.derived.cluster.events
+        self.rebuilt = False
+        while True:
+            host = derived.scheduler_host()
+            if self.stale or host != self._host or (
+                    self.read < len(log) and log[self.read].time < self._advanced):
+                self._rebuild(host)
+                self.rebuilt = True
+            new: list[StorageKey] = []
+            for index in range(self.read, len(log)):
+                self._aggregate(index, log[index], new)
+            self.read = len(log)
+            self._advanced = derived.cluster.now
+            self._broadcaster.advance(self._advanced)
+            if new:
+                self.order.extend(new)
+                self.order.sort()
+            self._recheck()
+            if not self.stale:
+                return self
+
+    def _aggregate(self, index: int, event: Event, new: list[StorageKey]) -> None:
+        """The ``index``-th event of the log, written as a new Event or counted in one: a
+        core/v1 recorder's in the Event of the same key and message (the correlator), the
+        scheduler's in its series while the broadcaster holds it; ``new`` gets the storage
+        key of a new Event. Those of a namespace deleted since are left out."""
+        if index < self.derived.forgotten.get(event.namespace, 0):
+            return
+        action = SCHEDULER_ACTIONS.get(event.reason)
+        key = (event.object, event.namespace, event.uid, event.field_path, event.type,
+               event.reason, *event.related)
+        if action is not None:
+            self._broadcaster.advance(event.time)
+            if self._broadcaster.repeat(key, event.time):
+                return
+        else:
+            merged = self._merged.get((*key, merge_key(event.message)))
+            if merged is not None:
+                merged["message"] = event.message
+                merged["count"] += 1
+                merged["_times"]["lastTimestamp"] = event.time
+                self._touch(merged)
+                return
+        item = self.derived.made_event(index, event, action, self._host)
+        meta = item["metadata"]
+        stored = (meta["namespace"], meta["name"])
+        self.items[stored] = item
+        new.append(stored)
+        self._changed.add(stored)
+        self._about.setdefault(item["involvedObject"]["name"], []).append(stored)
+        if self.derived.named_by_lookup(event):
+            self._volatile.append((stored, index))
+        if action is not None:
+            self._broadcaster.add(key, item, event.time)
+        else:
+            self._merged[(*key, merge_key(event.message))] = item
+
+    def _touch(self, item: dict[str, Any]) -> None:
+        """``item`` changed (counted, or its series written)."""
+        meta = item["metadata"]
+        self._changed.add((meta["namespace"], meta["name"]))
+
+    def _recheck(self) -> None:
+        """Read again the references of the Events that look up the object they name;
+        one whose namespace moved makes the store :attr:`stale`."""
+        log = self.derived.cluster.events
+        for stored, index in self._volatile:
+            item = self.items[stored]
+            found = self.derived.references(index, log[index], self._host)
+            if event_namespace(found["involvedObject"]) != stored[0]:
+                self.stale = True
+                return
+            if any(item[field] != value for field, value in found.items()):
+                item.update(found)
+                self._changed.add(stored)
+
+    def take_changed(self) -> list[dict[str, Any]]:
+        """The Events changed since the last call, in the order of their storage keys."""
+        changed, self._changed = sorted(self._changed), set()
+        return [self.items[stored] for stored in changed]
+
+    def listed(self, namespace: str | None) -> list[dict[str, Any]]:
+        """The Events of ``namespace`` (every one for None), in storage-key order."""
+        if namespace is None:
+            return [self.items[stored] for stored in self.order]
+        low = bisect.bisect_left(self.order, (namespace, ""))
+        high = bisect.bisect_left(self.order, (namespace + "\x00", ""), low)
+        return [self.items[stored] for stored in self.order[low:high]]
+
+    def about(self, name: str, namespace: str | None) -> list[dict[str, Any]]:
+        """The Events of ``namespace`` (every one for None) whose ``involvedObject`` has
+        ``name``, in storage-key order: what a field selector on ``involvedObject.name``
+        can select (``kubectl describe``'s), read from an index instead of every Event."""
+        return [self.items[stored] for stored in sorted(self._about.get(name, ()))
+                if namespace in (None, stored[0])]
+
+    def shown(self, item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
+        """``item`` as a response shows it, without its resourceVersion, and its simulated
+        times: RFC 3339 times on the request's anchor, to the microsecond for the
+        scheduler's (``MicroTime``), each field where :meth:`DerivedObjects.made_event
+        <clustersim.serve.kubederived.DerivedObjects.made_event>` put it."""
+        stamp, micro = self.derived.timestamp, self.derived.microtime
+        times = dict(item["_times"])
+        obj = {field: value for field, value in item.items() if field != "_times"}
+        obj["metadata"] = {**item["metadata"],
+                           "creationTimestamp": stamp(times["creationTimestamp"])}
+        if "action" in obj:
+            obj["eventTime"] = micro(times["eventTime"])
+        else:
+            obj["firstTimestamp"] = stamp(times["firstTimestamp"])
+            obj["lastTimestamp"] = stamp(times["lastTimestamp"])
+        if "series" in obj:
+            obj["series"] = {**obj["series"],
+                             "lastObservedTime": micro(times["lastObservedTime"])}
+        return obj, times
+
+
+class _Broadcaster:
+    """The scheduler's events.k8s.io/v1 event broadcaster, which keeps the events it wrote
+    in the last minutes and makes a ``series`` of those that recur (``recordToSink``,
+    ``refreshExistingEventSeries``, ``finishSeries`` in client-go ``tools/events/
+    event_broadcaster.go``), started at simulated second 0.
+
+    Its key leaves the message out (``getKey``: type, action, reason, reporting controller
+    and instance, the object and the related one): a Pod's FailedScheduling events are one
+    Event, whose message stays the first one's. The first repeat writes ``series`` at once
+    with count 2; later ones only count in its cache until the next refresh
+    (:data:`_SERIES_REFRESH`) or the series ends (:data:`_SERIES_FINISH`). ``written``: told
+    of each Event whose series it writes."""
+
+    def __init__(self, written: Callable[[dict[str, Any]], None]) -> None:
+        self.written = written
+        self.cache: dict[tuple[str, ...], tuple[dict[str, Any], int, float]] = {}
+        """Each recent event by key: the Event written, its count (0: no series yet) and
+        when it was last seen."""
+        self.next_finish = self.next_refresh = 0.0
+
+    def add(self, key: tuple[str, ...], item: dict[str, Any], t: float) -> None:
+        self.cache[key] = (item, 0, t)
+
+    def repeat(self, key: tuple[str, ...], t: float) -> bool:
+        """Counts an event of ``key`` seen at ``t`` in the series of the one written before,
+        if the broadcaster still holds it (False: a new Event is written)."""
+        if key not in self.cache:
+            return False
+        item, count, _ = self.cache[key]
+        self.cache[key] = (item, max(count, 1) + 1, t)
+        if not count:
+            self._write(key)
+        return True
+
+    def advance(self, now: float) -> None:
+        """Runs the refreshes and finishes due by simulated second ``now``."""
+        while min(self.next_finish, self.next_refresh) <= now:
+            if self.next_refresh <= self.next_finish:
+                for key, (_, count, _) in self.cache.items():
+                    if count:
+                        self._write(key)
+                self.next_refresh += _SERIES_REFRESH
+                continue
+            ended = self.next_finish - _SERIES_FINISH
+            for key, (_, count, last) in list(self.cache.items()):
+                if last < ended:
+                    if count:
+                        self._write(key)
+                    del self.cache[key]
+            self.next_finish += _SERIES_FINISH
+
+    def _write(self, key: tuple[str, ...]) -> None:
+        item, count, last = self.cache[key]
+        item["series"] = {"count": count, "lastObservedTime": None}
+        item["_times"]["lastObservedTime"] = last
+        self.written(item)

@@ -1,0 +1,188 @@
+"""The served Events kept from one read to the next (clustersim.serve.kubeevents): what a
+read aggregates since the last is what the whole log makes, versions included, and a page
+or a list selected by its object's name renders its own Events only."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.serve.core import Request
+from clustersim.serve.kubeevents import EventStore
+from clustersim.serve.kubernetes import KubernetesBackend
+from clustersim.serve.selectors import selected_value
+
+TABLE = {"accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"}
+
+
+def _deployment(name: str, namespace: str, replicas: int, cpu: str = "10m") -> dict:
+    labels = {"app": name}
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": namespace, "labels": labels},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels}, "spec": {"containers": [
+                         {"name": "c", "image": "nginx",
+                          "resources": {"requests": {"cpu": cpu}}}]}}}}
+
+
+def _call(backend: KubernetesBackend, path: str, method: str = "GET",
+          headers: dict | None = None) -> bytes:
+    url = urlsplit(path)
+    response = backend.handle(Request(method, url.path, parse_qs(url.query), headers or {}))
+    assert response.status == 200, response.body
+    return response.body
+
+
+def _busy_cluster() -> KubernetesCluster:
+    """Events of every kind of change: Pods' (counted when repeated), a Pod the scheduler
+    cannot place (a series), a provisioned claim (its Events name their source from it),
+    in two namespaces."""
+    cluster = KubernetesCluster(default_nodes(4), seed=0)
+    cluster.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}})
+    cluster.create(_deployment("w", "default", 12))
+    cluster.create(_deployment("big", "team", 3, cpu="64"))
+    cluster.create({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                    "metadata": {"name": "data", "namespace": "default"},
+                    "spec": {"accessModes": ["ReadWriteOnce"],
+                             "resources": {"requests": {"storage": "1Gi"}}}})
+    cluster.run(until=30)
+    return cluster
+
+
+def _steps(cluster: KubernetesCluster, backend: KubernetesBackend):
+    """Changes between reads: a scale-up, a claim deleted, series refreshed and finished,
+    a namespace deleted, new Events after it."""
+    yield
+    cluster.scale("Deployment", "w", 20)
+    cluster.run(until=100)
+    yield
+    _call(backend, "/api/v1/namespaces/default/persistentvolumeclaims/data", "DELETE")
+    cluster.run(until=500)
+    yield
+    cluster.run(until=2500)
+    yield
+    _call(backend, "/api/v1/namespaces/team", "DELETE")
+    cluster.run(until=2600)
+    yield
+    cluster.create(_deployment("again", "default", 2))
+    cluster.run(until=2700)
+    yield
+
+
+def test_events_kept_between_reads_are_those_the_whole_log_makes():
+    """After each change, the Events listed are, byte for byte and with the same
+    resourceVersions, those made again from the whole log: made again, each one's digest
+    is found again, and one the kept Events failed to update would take a new version."""
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    store = backend.renderer.event_store
+    for _ in _steps(cluster, backend):
+        kept = [_call(backend, "/api/v1/events", headers=headers) for headers in (None, TABLE)]
+        store.stale = True
+        again = [_call(backend, "/api/v1/events")]
+        assert store.rebuilt
+        again.append(_call(backend, "/api/v1/events", headers=TABLE))
+        assert again == kept
+    names = {item["metadata"]["namespace"] for item in json.loads(kept[0])["items"]}
+    assert names == {"default"}             # the namespace deleted took its Events along
+
+
+def test_an_event_recorded_at_a_time_before_the_last_read_is_counted_as_the_log_says():
+    """The broadcaster's clock runs to each read's now; an event the log gives an earlier
+    time, recorded after that read, is aggregated as the whole log aggregates it (here a
+    repeat of a Pod's ``Scheduled``, counted in its series while the broadcaster still
+    held it at that time), not as a new Event after the series was forgotten."""
+    cluster = KubernetesCluster(default_nodes(4), seed=0)
+    cluster.create(_deployment("w", "default", 3))
+    cluster.run(until=30)
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    cluster.run(until=2000)
+    _call(backend, "/api/v1/events")
+    scheduled = cluster.events.where(reason="Scheduled")[-1]
+    cluster.events.record(cluster.events[-1].time, scheduled.object, scheduled.reason,
+                          scheduled.message, scheduled.type, namespace=scheduled.namespace,
+                          uid=scheduled.uid)
+    kept = json.loads(_call(backend, "/api/v1/events"))
+    backend.renderer.event_store.stale = True
+    assert json.loads(_call(backend, "/api/v1/events")) == kept
+    assert [e["series"]["count"] for e in kept["items"] if "series" in e] == [2]
+
+
+def test_a_list_continued_after_events_changed_reads_them_as_they_were():
+    """A ``continue`` token's rest is read at its revision (etcd's history): after a
+    scale-up has added Events and counted others, the chunk after the token is the one the
+    list had then, the Events kept unchanged and the states the history kept of the
+    changed ones together."""
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    then = json.loads(_call(backend, "/api/v1/events"))["items"]
+    then.sort(key=lambda e: f"{e['metadata']['namespace']}/{e['metadata']['name']}")
+    tokens = [json.loads(_call(backend, f"/api/v1/events?limit={limit}"))["metadata"][
+        "continue"] for limit in range(1, len(then))]
+    cluster.scale("Deployment", "w", 20)
+    cluster.run(until=100)
+    now = {e["metadata"]["name"]: e for e in json.loads(_call(backend, "/api/v1/events"))[
+        "items"]}
+    changed = [at for at, e in enumerate(then) if now[e["metadata"]["name"]] != e]
+    assert len(now) > len(then) and changed
+    first = changed[0]
+    start = max(first - 2, 1)               # a chunk of unchanged and changed Events
+    rest = json.loads(_call(backend, f"/api/v1/events?limit=5&continue={tokens[start - 1]}"))
+    assert rest["items"] == then[start:start + 5]
+
+
+def test_a_page_renders_its_own_events_only(monkeypatch):
+    """A chunk of a list (kubectl's ``limit=500``) renders the Events it returns, and a
+    list selected by ``involvedObject.name`` (``kubectl describe``'s) those of that object,
+    once the Events are kept: neither renders every Event again."""
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster)
+    everything = json.loads(_call(backend, "/api/v1/events"))["items"]
+    shown = []
+    original = EventStore.shown
+    monkeypatch.setattr(EventStore, "shown",
+                        lambda self, item: shown.append(item) or original(self, item))
+    body = json.loads(_call(backend, "/api/v1/events?limit=5", headers=TABLE))
+    assert len(body["rows"]) == 5 and len(shown) == 5 and body["metadata"]["continue"]
+    shown.clear()
+    pod = next(e["involvedObject"]["name"] for e in everything
+               if e["involvedObject"]["kind"] == "Pod")
+    selector = quote(f"involvedObject.name={pod},involvedObject.namespace=default,"
+                     "involvedObject.kind=Pod")
+    selected = json.loads(_call(backend, f"/api/v1/events?fieldSelector={selector}"))["items"]
+    assert selected == [e for e in everything if e["involvedObject"]["name"] == pod]
+    assert len(shown) == len(selected) > 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/namespaces/default/events", "/api/v1/events"])
+def test_the_chunks_of_a_list_of_events_are_the_list(path):
+    """A namespace's Events are chunked in the order they are kept (found by bisection),
+    all namespaces' after sorting by their storage keys: either way the chunks, walked
+    with their ``continue`` tokens, are the list in the order of its keys."""
+    backend = KubernetesBackend(_busy_cluster(), epoch=1.7e9)
+    whole = json.loads(_call(backend, path))["items"]
+    whole.sort(key=lambda e: f"{e['metadata']['namespace']}/{e['metadata']['name']}")
+    for limit in (1, 4, 7):
+        chunks, token = [], ""
+        for _ in range(len(whole) // limit + 1):
+            body = json.loads(_call(backend, f"{path}?limit={limit}&continue={token}"))
+            chunks += body["items"]
+            token = body["metadata"].get("continue")
+            if not token:
+                break
+        assert chunks == whole and not token
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("involvedObject.name=web-1,involvedObject.kind=Pod", "web-1"),
+    ("involvedObject.kind=Node,involvedObject.name==worker-17", "worker-17"),
+    (r"involvedObject.name=a\,b", "a,b"),
+    ("involvedObject.name!=web-1", None),
+    ("reason=Started", None),
+    (None, None),
+])
+def test_the_value_a_field_selector_requires_of_a_field(text, value):
+    assert selected_value(text, "involvedObject.name") == value
