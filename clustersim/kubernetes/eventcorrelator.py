@@ -73,11 +73,14 @@ class _Bucket:
 
 class EventCorrelator:
     """The correlator of the core/v1 recorders of one cluster (each recorder has its own
-    upstream; their keys hold the source, so one table serves them all)."""
+    upstream; their keys hold the source, so one table serves them all). ``burst`` and
+    ``refill`` are the spam filter's, as ``CorrelatorOptions``' ``BurstSize`` and ``QPS``
+    (1/``refill``) set them upstream (``NewEventCorrelatorWithOptions``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, burst: int = SPAM_BURST, refill: float = SPAM_REFILL) -> None:
         self._similar: dict[tuple[str, ...], _Similar] = {}
         self._buckets: dict[Source, _Bucket] = {}
+        self.burst, self.refill = burst, refill
 
     def correlate(self, now: float, source: Source, type: str, reason: str,
                   message: str) -> str | None:
@@ -100,8 +103,8 @@ class EventCorrelator:
         """``TryAccept`` on the source's and object's bucket (full when first used)."""
         bucket = self._buckets.get(source)
         if bucket is None:
-            bucket = self._buckets[source] = _Bucket(float(SPAM_BURST), now)
-        bucket.tokens = min(float(SPAM_BURST), bucket.tokens + (now - bucket.at) / SPAM_REFILL)
+            bucket = self._buckets[source] = _Bucket(float(self.burst), now)
+        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) / self.refill)
         bucket.at = now
         if bucket.tokens < 1.0:
             return False

@@ -12,6 +12,7 @@ import pytest
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.containerref import container_named, field_path
+from clustersim.kubernetes.eventcorrelator import SPAM_BURST, EventCorrelator
 from clustersim.manifests.kubernetes_annotations import RUN_SECONDS
 from clustersim.sim import EventLog
 
@@ -73,8 +74,12 @@ def test_stopping_leaves_out_the_containers_that_do_not_run():
     """A deleted Pod's kubelet kills its running containers only
     (``ConvertPodStatusToRunningPod`` keeps the running ones for
     ``killContainersWithSyncResult``): ``app``, waiting out its crash-loop back-off, and
-    ``log``, whose image cannot be pulled, get no ``Killing``; the sidecar and ``web`` do."""
+    ``log``, whose image cannot be pulled, get no ``Killing``; the sidecar and ``web`` do.
+    The kubelet's spam filter is opened wide: the Pod's 25 events by then (pulls, starts,
+    back-offs) empty its bucket, so a real kubelet's ``Killing`` would not be written at all
+    (:func:`test_the_spam_filter_drops_the_killing_of_a_noisy_pod`)."""
     k = cluster()
+    k.correlator = EventCorrelator(burst=1000)
     k.fail_image("app:1")
     k.fail_pull("log:1")
     spec = SIDECAR_POD["spec"]
@@ -144,3 +149,20 @@ def test_describe_style_message_puts_the_field_path_first():
     assert str(created).endswith("pod/web: spec.containers{web}: Container created")
     assert scheduled.described_message == scheduled.message
     assert "field_path" not in repr(created)
+
+
+def test_the_spam_filter_drops_the_killing_of_a_noisy_pod():
+    """client-go's ``EventSourceObjectSpamFilter``: the same Pod with the kubelet's default
+    bucket (25 events, one more every 5 minutes) has spent it before it is deleted, so no
+    ``Killing`` is written, as on a real node."""
+    k = cluster()
+    k.fail_image("app:1")
+    k.fail_pull("log:1")
+    spec = SIDECAR_POD["spec"]
+    k.apply({**SIDECAR_POD, "spec": {**spec, "containers": [
+        *spec["containers"], {"name": "web", "image": "web:1"}]}})
+    k.run(until=60)
+    k.delete("pod", "p")
+    k.run(until=120)
+    kubelet = [reason for reason, _, _ in pod_events(k) if reason != "Scheduled"]
+    assert len(kubelet) == SPAM_BURST and "Killing" not in kubelet
