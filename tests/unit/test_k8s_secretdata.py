@@ -5,11 +5,14 @@ Python API, as the labs apply manifests), as ``Convert_v1_Secret_To_core_Secret`
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.serve import serve
+from tests.unit.test_serve_core import _request
 
 SECRET = """apiVersion: v1
 kind: Secret
@@ -35,3 +38,23 @@ def test_an_immutable_secret_refuses_new_string_data() -> None:
     with pytest.raises(ValueError, match="data: Forbidden: field is immutable"):
         cluster.apply(SECRET.replace("één", "twee"))
     assert cluster.apply(SECRET) == ["secret/db configured"]     # the same data again
+
+
+@pytest.mark.parametrize(("method", "path", "media", "body", "status"), [
+    ("POST", "", "application/json",
+     rb'{"apiVersion":"v1","kind":"Secret","metadata":{"name":"a"},"stringData":{"k":"\ud800"}}',
+     201),
+    ("PATCH", "/b", "application/merge-patch+json", rb'{"stringData":{"k":"\udc00"}}', 200),
+])
+def test_a_lone_surrogate_in_string_data_is_stored_as_the_replacement_rune(
+        method, path, media, body, status) -> None:
+    """Go's decoder reads a lone ``\\ud800`` as U+FFFD, so upstream stores its three UTF-8
+    bytes (``77+9``); Python's decoder keeps the surrogate, which no UTF-8 can encode."""
+    secrets = "/api/v1/namespaces/default/secrets"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        created, _ = _request(server, "POST", secrets, b'{"apiVersion":"v1","kind":"Secret",'
+                              b'"metadata":{"name":"b"},"stringData":{"k":"x"}}',
+                              {"Content-Type": "application/json"})
+        assert created == 201
+        answer, data = _request(server, method, secrets + path, body, {"Content-Type": media})
+    assert (answer, json.loads(data)["data"]) == (status, {"k": "77+9"})
