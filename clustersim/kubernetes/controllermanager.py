@@ -39,7 +39,12 @@ from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllers.base import ReportedRefusalError
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodes import NodeLifecycle
-from clustersim.kubernetes.objects import controller_of, full_name, is_terminating, set_condition
+from clustersim.kubernetes.objects import (
+    controller_of,
+    full_name,
+    is_active,
+    set_condition,
+)
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
@@ -220,9 +225,13 @@ class ControllerManager(NodeLifecycle):
             self.kubelet.start(pod)
 
     def _schedule_pending(self) -> None:
+        """Schedule the unbound Pods the profile handles, neither being deleted nor in a
+        terminal phase: the scheduler's Pod informer lists only Pods whose phase is neither
+        Succeeded nor Failed (``newPodInformer`` in kubernetes/kubernetes
+        ``pkg/scheduler/scheduler.go``), so a Pod written Failed leaves its queue."""
         pending = [p for p in self.objects("Pod") if not p["spec"].get("nodeName")
                    and self.scheduler.profile.handles(p)
-                   and not is_terminating(p) and not pre_enqueue(p)]
+                   and is_active(p) and not pre_enqueue(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
                                     p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))
         nodes = list(self._nodes.values())

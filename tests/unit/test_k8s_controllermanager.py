@@ -5,6 +5,7 @@ leaves the queue (kubernetes/kubernetes ``pkg/controller/replicaset/replica_set.
 
 from __future__ import annotations
 
+from clustersim.kubernetes import KubernetesCluster, default_nodes
 from tests.unit.test_k8s_eventcorrelator import _refused
 
 
@@ -40,3 +41,19 @@ def test_run_without_until_ends_while_a_refused_replicaset_waits():
     cluster = _refused(pods_allowed=3, replicas=5)
     cluster.run()
     assert _alive(cluster) == 3 and cluster._retries
+
+
+def test_the_scheduler_drops_an_unbound_pod_in_a_terminal_phase():
+    """Its Pod informer lists only Pods whose phase is neither Succeeded nor Failed
+    (``newPodInformer``, ``pkg/scheduler/scheduler.go``): no more attempts at the queue's
+    flushes, every five and a half minutes, once the Pod is Failed."""
+    cluster = KubernetesCluster(default_nodes(1), seed=0)
+    cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "big"},
+                   "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {
+                       "requests": {"cpu": "500"}}}]}})
+    cluster.run(until=5)
+    pod = cluster.get("Pod", "default", "big")
+    cluster.kubelet.phase_written(pod, "Failed")
+    cluster.run(until=1000)
+    assert pod["status"]["phase"] == "Failed" and not pod["spec"].get("nodeName")
+    assert [e.time for e in cluster.events.where(reason="FailedScheduling")] == [0.0]

@@ -280,6 +280,24 @@ def test_a_failed_phase_written_to_the_status_is_kept_and_the_kubelet_stops_the_
     assert _pod(kubectl, name)["status"]["phase"] == "Failed"      # the kubelet keeps it
 
 
+def test_a_failed_phase_written_to_an_unbound_pod_stays_and_the_scheduler_drops_it(kubectl):
+    """No kubelet owns a Pod bound to no node, so nothing writes over the phase; the
+    scheduler's informer lists only Pods in no terminal phase (``newPodInformer``), and the
+    ReplicaSet counts only active Pods, so it makes another. The simulator had dropped the
+    write (``patched (no change)``, the Pod still Pending)."""
+    kubectl("apply", "-f", "-", stdin=DEPLOYMENT.replace(
+        '"nginx:1.27"}', '"nginx:1.27", resources: {requests: {cpu: "500"}}}'))
+    kubectl.server.step(5)
+    [name] = [p.name for p in kubectl.server.cluster.pods() if p.name.startswith("api-")]
+    assert kubectl("patch", "pod", name, *FAILED).stdout == f"pod/{name} patched\n"
+    kubectl.server.step(600)
+    pod = _pod(kubectl, name)
+    assert (pod["status"]["phase"], pod["spec"].get("nodeName")) == ("Failed", None)
+    pods = {p.name: p.phase for p in kubectl.server.cluster.pods()
+            if p.name.startswith("api-")}
+    assert sorted(pods.values()) == ["Failed", "Pending"]
+
+
 def test_a_phase_the_kubelet_may_leave_is_written_over_by_its_own_status(kubectl):
     kubectl.server.step(30)
     result = kubectl("patch", "pod", "web", "--subresource=status", "--type=merge", "-p",
