@@ -1,7 +1,8 @@
 """The controller manager's work queue: an object whose sync the API server refused waits
 out its back-off (``ItemExponentialFailureRateLimiter``), but an event about it or its Pods
 enqueues it at once (``queue.Add``, client-go ``util/workqueue``), and a deleted object
-leaves the queue (kubernetes/kubernetes ``pkg/controller/replicaset/replica_set.go``)."""
+leaves the queue (kubernetes/kubernetes ``pkg/controller/replicaset/replica_set.go``); and
+the scheduling pass, which sees no Pod in a terminal phase."""
 
 from __future__ import annotations
 
