@@ -1194,7 +1194,9 @@ class Kubelet:
         node has no kubelet to write over its status: the terminal phase stays, the
         scheduler no longer sees the Pod (its informer lists only Pods in no terminal
         phase: ``ControllerManager._schedule_pending``), and its controller replaces it
-        all the same. Any other phase,
+        all the same; any other phase stays there too, ``Unknown`` or one no Kubernetes
+        defines (``Bogus``: no validation looks at it), until a kubelet takes the Pod and
+        writes its own. Any other phase,
         on a Pod the kubelet runs, is written over by the kubelet's own status (its status
         manager reconciles within 10 s: here at once), so nothing changes; so is a write to
         a Pod being deleted. Simplified: the simulator keeps one
@@ -1204,12 +1206,14 @@ class Kubelet:
         down, the Pod is terminal at once, where its containers would be stopped only once
         the kubelet is back."""
         node = pod["spec"].get("nodeName")
-        if (phase not in ("Succeeded", "Failed") or is_terminating(pod)
-                or pod["status"].get("phase") in ("Succeeded", "Failed")):
+        if (not isinstance(phase, str) or is_terminating(pod)
+                or pod["status"].get("phase") in ("Succeeded", "Failed", phase)):
             return
         if not node:
             pod["status"]["phase"] = phase
             self.cluster.changed()
+            return
+        if phase not in ("Succeeded", "Failed"):
             return
         reason, code = ("Completed", 0) if phase == "Succeeded" else ("Error", SIGTERM_EXIT)
         if self.cluster.kubelet_alive(node):

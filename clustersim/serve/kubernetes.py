@@ -159,7 +159,6 @@ from clustersim.serve.kubefieldmanager import (
     field_set,
     manager_of,
     updated,
-    value_at,
 )
 from clustersim.serve.kubehealth import health
 from clustersim.serve.kubelists import (
@@ -1157,9 +1156,17 @@ class KubernetesBackend(ClusterTime):
             _precondition(resource, name, current, new)
             if resource.kind != "Pod" or _dry_run(request):
                 return Response.json(200, current)      # status belongs to the controllers
+            status = new.get("status") if isinstance(new, dict) else None
+            phase = status.get("phase") if isinstance(status, dict) else None
+            if phase is not None and not isinstance(phase, str):    # the decoder's refusal
+                why = (f"json: cannot unmarshal {json_kind(phase, numeric_target=False)} into "
+                       "Go struct field PodStatus.status.phase of type v1.PodPhase")
+                raise (patch_refusal(kind, body, new, why) if request.method == "PATCH"
+                       and kind != "application/apply-patch+yaml"
+                       else _undecodable(resource, why))
             pod = self._stored(resource, namespace, name)
             self.cluster.update_pod_conditions(pod, _pod_conditions(new, name))
-            self.cluster.kubelet.phase_written(pod, value_at(new, ("f:status", "f:phase")))
+            self.cluster.kubelet.phase_written(pod, phase)
             self._settle()
             return Response.json(200, self._one(resource, namespace, name)[0])
         patched = copy.deepcopy(new)
