@@ -951,6 +951,8 @@ class KubernetesBackend(ClusterTime):
             meta.pop(field, None)
         body.pop("status", None)
         warning = _field_validation(request, resource, body)
+        if config is None:      # decoded and converted, stringData into data, then validated
+            fold_string_data(body)
         manifest = self._validated(body, resource)
         if _dry_run(request):
             # the whole create runs (names, admission, uid, creation time) but the write; no
