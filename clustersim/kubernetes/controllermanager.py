@@ -177,7 +177,8 @@ class ControllerManager(NodeLifecycle):
         reports changed. Simplified: upstream a handler compares resourceVersions, which
         change at every write; the simulator edits objects in place and keeps none per
         object, so a write that changes none of these goes unnoticed (none of its
-        controllers reads anything else of what it owns)."""
+        controllers reads anything else of what it owns). The fingerprint is Python's
+        ``hash`` of them: compared only within one run, where equal states hash equal."""
         uid = obj["metadata"]["uid"]
         return hash(tuple(
             (meta["uid"], repr(meta.get("labels")), meta.get("deletionTimestamp"),
