@@ -19,6 +19,8 @@ The rules that live here, each once:
 - :func:`duration_string`: a ``time.Duration`` as Go prints it (``Duration.String`` in
   ``src/time/time.go``), as the kubelet writes how long an image pull took and metrics-server
   its window.
+- :func:`go_text`: a string as Go's ``encoding/json`` decodes it, a lone UTF-16 surrogate
+  read as U+FFFD (``unquoteBytes`` in ``src/encoding/json/decode.go``).
 - :func:`go_json`: ``json.Marshal`` of a decoded JSON value (``src/encoding/json/encode.go``),
   as kubectl writes its last-applied-configuration annotation; :class:`GoStruct`, a struct
   without json tags in it, as the API server shows an internal type in a field error.
@@ -36,7 +38,8 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = ["GoStruct", "NumError", "TimeParseError", "atoi", "duration_string", "go_json",
-           "go_quote", "go_verbose", "json_kind", "parse_float", "parse_int", "parse_rfc3339"]
+           "go_quote", "go_text", "go_verbose", "json_kind", "parse_float", "parse_int",
+           "parse_rfc3339"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -282,6 +285,17 @@ class GoStruct(dict[str, Any]):
     ``{"APIGroup":"rbac.authorization.k8s.io","Kind":"Role","Name":"r"}``."""
 
 
+def go_text(text: str) -> str:
+    """``text`` as Go holds a JSON string it decoded: an escaped UTF-16 surrogate without its
+    pair (``"\\ud800"``, which Python's decoder keeps as it is) is U+FFFD, the replacement
+    rune ``unquoteBytes`` writes for it (golang/go ``src/encoding/json/decode.go``); a pair
+    Python has already joined. The result can always be written out as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def go_json(value: Any) -> str:
     """``json.Marshal`` of ``value`` (golang/go ``src/encoding/json/encode.go``): compact, map
     keys sorted (byte order of UTF-8 is code point order), non-ASCII text as it is but
@@ -298,7 +312,7 @@ def go_json(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ",".join(go_json(item) for item in value) + "]"
     if isinstance(value, str):
-        text = json.dumps(re.sub("[\ud800-\udfff]", "\ufffd", value), ensure_ascii=False)
+        text = json.dumps(go_text(value), ensure_ascii=False)
         return re.sub("[<>&\u2028\u2029]", lambda m: _HTML_ESCAPES[m.group()], text)
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         size = abs(value)

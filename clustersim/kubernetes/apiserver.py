@@ -507,6 +507,7 @@ class APIServer:
         if obj["kind"] == "PersistentVolumeClaim":
             self._reclaim(obj)
         self._orphans.pop(uid, None)
+        self._retries.pop(uid, None)    # its sync finds it gone, succeeds, and is forgotten
         for removed in self.on_removed:
             removed(obj)
         owners = obj["metadata"].get("ownerReferences") or []

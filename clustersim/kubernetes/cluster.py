@@ -255,11 +255,11 @@ class KubernetesCluster(ControllerManager):
         self._reconciling = False
         self._reconcile_queued = False
         self._settled: int | None = None
+        """The ``_version`` at which the last reconcile found nothing to do (None: none
+        did, or a wake-up came due since); see ``ControllerManager._reconcile``."""
         self._retries: dict[str, Retry] = {}
         """The objects whose sync was refused, by uid, waiting out their work queue's
         back-off (``ControllerManager._sync``)."""
-        """The ``_version`` at which the last reconcile found nothing to do (None: none
-        did, or a wake-up came due since); see ``ControllerManager._reconcile``."""
         self._controllers = [cls(self) for cls in CONTROLLERS]
         self._lifecycle = NodeLifecycleController(self)
         self._eviction = TaintEvictionController(self)

@@ -39,7 +39,12 @@ from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllers.base import ReportedRefusalError
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodes import NodeLifecycle
-from clustersim.kubernetes.objects import full_name, is_terminating, set_condition
+from clustersim.kubernetes.objects import (
+    controller_of,
+    full_name,
+    is_active,
+    set_condition,
+)
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
@@ -155,11 +160,32 @@ class ControllerManager(NodeLifecycle):
 
     def _due(self, obj: dict[str, Any]) -> bool:
         """Whether ``obj`` is not waiting out the back-off of a refused sync: its retry came
-        due, or its spec changed since (an update to the object enqueues it at once,
-        ``queue.Add``)."""
+        due, its spec changed since, or an object it controls was created, changed or
+        deleted since (the controllers' event handlers, e.g. ``addPod``, ``updatePod`` and
+        ``deletePod`` of kubernetes/kubernetes ``pkg/controller/replicaset/replica_set.go``,
+        ``queue.Add`` the owner at once, whatever back-off it waits out; the work queue keeps
+        its failure count, ``NumRequeues``, until a sync succeeds and ``Forget`` drops it:
+        client-go ``util/workqueue/rate_limiting_queue.go``)."""
         waiting = self._retries.get(obj["metadata"]["uid"])
         return waiting is None or waiting.due <= self.now or \
-            waiting.generation != obj["metadata"].get("generation")
+            waiting.generation != obj["metadata"].get("generation") or \
+            waiting.dependents != self.dependents_state(obj)
+
+    def dependents_state(self, obj: dict[str, Any]) -> int:
+        """A fingerprint of the objects ``obj`` controls (its Pods, a Deployment's
+        ReplicaSets): their uids, labels, deletion marks and status, what an update event
+        reports changed. Simplified: upstream a handler compares resourceVersions, which
+        change at every write; the simulator edits objects in place and keeps none per
+        object, so a write that changes none of these goes unnoticed (none of its
+        controllers reads anything else of what it owns). The fingerprint is Python's
+        ``hash`` of them: compared only within one run, where equal states hash equal."""
+        uid = obj["metadata"]["uid"]
+        return hash(tuple(
+            (meta["uid"], repr(meta.get("labels")), meta.get("deletionTimestamp"),
+             repr(child.get("status")))
+            for child in self._children.get(uid, {}).values()
+            if (controller_of(child) or {}).get("uid") == uid
+            for meta in (child["metadata"],)))
 
     def _sync(self, controller, obj: dict[str, Any]) -> None:
         """One controller's sync of ``obj``. A create the API server refused is reported
@@ -174,7 +200,8 @@ class ControllerManager(NodeLifecycle):
             if not isinstance(err, ReportedRefusalError):
                 self.record(obj, "FailedCreate", f"Error creating: {err}", "Warning")
             retry = controller.retry_after(self._retries.get(uid), self.now,
-                                           obj["metadata"].get("generation"), self._version)
+                                           obj["metadata"].get("generation"),
+                                           self.dependents_state(obj), self._version)
             self._retries[uid] = retry
             self.wake_at(retry.due, background=not retry.changed)
             return
@@ -199,9 +226,13 @@ class ControllerManager(NodeLifecycle):
             self.kubelet.start(pod)
 
     def _schedule_pending(self) -> None:
+        """Schedule the unbound Pods the profile handles, neither being deleted nor in a
+        terminal phase: the scheduler's Pod informer lists only Pods whose phase is neither
+        Succeeded nor Failed (``newPodInformer`` in kubernetes/kubernetes
+        ``pkg/scheduler/scheduler.go``), so a Pod written Failed leaves its queue."""
         pending = [p for p in self.objects("Pod") if not p["spec"].get("nodeName")
                    and self.scheduler.profile.handles(p)
-                   and not is_terminating(p) and not pre_enqueue(p)]
+                   and is_active(p) and not pre_enqueue(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
                                     p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))
         nodes = list(self._nodes.values())

@@ -1190,18 +1190,30 @@ class Kubelet:
         such a pod as terminal: its pod worker stops its running containers (``Killing``)
         and its node's resources are freed; a controller that owns it replaces it, as a
         terminal Pod is not active. Here at once (:meth:`_kill`), with ``Error`` and exit
-        code 143 for ``Failed``, ``Completed`` and 0 for ``Succeeded``. Any other phase, on a
-        Pod the kubelet runs, is written over by the kubelet's own status (its status
+        code 143 for ``Failed``, ``Completed`` and 0 for ``Succeeded``. A Pod not bound to a
+        node has no kubelet to write over its status: the terminal phase stays, the
+        scheduler no longer sees the Pod (its informer lists only Pods in no terminal
+        phase: ``ControllerManager._schedule_pending``), and its controller replaces it
+        all the same; any other phase stays there too, ``Unknown`` or one no Kubernetes
+        defines (``Bogus``: no validation looks at it), until a kubelet takes the Pod and
+        writes its own. Any other phase,
+        on a Pod the kubelet runs, is written over by the kubelet's own status (its status
         manager reconciles within 10 s: here at once), so nothing changes; so is a write to
-        a Pod being deleted or not bound to a node. Simplified: the simulator keeps one
+        a Pod being deleted. Simplified: the simulator keeps one
         reason per Pod, so ``status.reason`` says ``Error`` (or ``Completed``) where a real
         Pod keeps the reason the writer sent, often none (``kubectl get`` shows ``Error``
         either way, from the containers' terminated state); and on a node whose kubelet is
         down, the Pod is terminal at once, where its containers would be stopped only once
         the kubelet is back."""
         node = pod["spec"].get("nodeName")
-        if (phase not in ("Succeeded", "Failed") or not node or is_terminating(pod)
-                or pod["status"].get("phase") in ("Succeeded", "Failed")):
+        if (not isinstance(phase, str) or is_terminating(pod)
+                or pod["status"].get("phase") in ("Succeeded", "Failed", phase)):
+            return
+        if not node:
+            pod["status"]["phase"] = phase
+            self.cluster.changed()
+            return
+        if phase not in ("Succeeded", "Failed"):
             return
         reason, code = ("Completed", 0) if phase == "Succeeded" else ("Error", SIGTERM_EXIT)
         if self.cluster.kubelet_alive(node):

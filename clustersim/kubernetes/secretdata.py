@@ -32,12 +32,17 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from clustersim.goformat import go_text
+
 __all__ = ["fold_string_data"]
 
 
 def fold_string_data(obj: Any) -> None:
     """Move a Secret's ``stringData`` into its ``data`` in place (each value base64 of its
-    UTF-8 bytes, overwriting the same key of ``data``) and drop the field; anything else,
+    UTF-8 bytes, overwriting the same key of ``data``; a lone surrogate a JSON body left in a
+    key or value is U+FFFD, as Go's decoder reads it, :func:`~clustersim.goformat.go_text`;
+    a ``null`` value is Go's zero string, as ``encoding/json`` decodes a map's element into a
+    fresh zero value that ``null`` leaves as it is) and drop the field; anything else,
     or a ``stringData`` that is not a map of strings (the decoder and the loader refuse
     those with their own words), is left as it is."""
     if not isinstance(obj, dict) or obj.get("kind") != "Secret":
@@ -46,10 +51,10 @@ def fold_string_data(obj: Any) -> None:
     if text is None:             # null is no field
         obj.pop("stringData", None)
         return
-    if not isinstance(text, dict) or not all(isinstance(v, str) for v in text.values()):
+    if not isinstance(text, dict) or not all(isinstance(v, str | None) for v in text.values()):
         return
     del obj["stringData"]
     if text:        # an empty map is no field (``len(in.StringData) > 0``)
         obj["data"] = {**(obj.get("data") or {}),
-                       **{key: base64.b64encode(value.encode()).decode()
+                       **{go_text(key): base64.b64encode(go_text(value or "").encode()).decode()
                           for key, value in text.items()}}

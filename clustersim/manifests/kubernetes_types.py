@@ -29,6 +29,7 @@ fields, types, enumerations, name syntax, quantities, ports); the API server che
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
@@ -970,10 +971,28 @@ class ConfigMap(_Object):
     binary_data: dict[ConfigKey, Annotated[str, AfterValidator(base64_text)]] | None = None
 
 
+MAX_SECRET_SIZE = 1024 * 1024
+"""``MaxSecretSize`` (kubernetes/kubernetes ``pkg/apis/core/types.go``): the bytes a
+Secret's ``data`` values may hold together."""
+
+
 class Secret(_Object):
     type: str | None = None
     data: dict[ConfigKey, Annotated[str, AfterValidator(base64_text)]] | None = None
     string_data: dict[ConfigKey, str] | None = None
+
+    @model_validator(mode="after")
+    def _size(self) -> Secret:
+        """``ValidateSecret`` (``pkg/apis/core/validation/validation.go``): the bytes of all
+        of ``data``'s values, ``stringData`` folded in (an API server write has folded it
+        already: :mod:`clustersim.kubernetes.secretdata`), at most :data:`MAX_SECRET_SIZE`,
+        refused on ``data`` by ``field.TooLong``."""
+        sizes = {key: len(base64.b64decode(value)) for key, value in (self.data or {}).items()}
+        sizes.update({key: len(value.encode(errors="replace"))
+                      for key, value in (self.string_data or {}).items()})
+        if sum(sizes.values()) > MAX_SECRET_SIZE:
+            raise ValueError(f"data: Too long: may not be more than {MAX_SECRET_SIZE} bytes")
+        return self
 
 
 class Namespace(_Object):

@@ -255,7 +255,7 @@ def _kubernetes_errors(model: type[BaseModel], document: Document, data: Any,
     errors: dict[tuple[Path, bool], list[ManifestError]] = {}
     for problem in err.errors(include_url=False):
         where = _data_path(data, problem)
-        key = (where, problem["loc"][-1] == "[key]")    # a map's key, or the value beside it
+        key = (where, problem["loc"][-1:] == ("[key]",))    # a map's key, or the value beside it
         if key not in errors:
             errors[key] = _kubernetes_error(model, document, where, problem)
     found = [error for each in errors.values() for error in each]

@@ -159,7 +159,6 @@ from clustersim.serve.kubefieldmanager import (
     field_set,
     manager_of,
     updated,
-    value_at,
 )
 from clustersim.serve.kubehealth import health
 from clustersim.serve.kubelists import (
@@ -939,8 +938,9 @@ class KubernetesBackend(ClusterTime):
                 # past the servers' one bound: Go's words (encoding/json, scanner.go)
                 too_deep = _unreadable(into, request.body, "exceeded max depth", json_body=True,
                                        interpret=interpret)
+                # a blank body is none, but DeleteResource decodes any body it was sent
                 return decode_json(text, too_deep, parse_constant=refuse_constant) if (
-                    text.strip()) else {}
+                    text.strip() or interpret) else {}
         except (UnicodeDecodeError, json.JSONDecodeError, ManifestError) as err:
             raise _unreadable(into, request.body, decoder_error(err),
                               json_body=not isinstance(err, ManifestError),
@@ -1001,6 +1001,8 @@ class KubernetesBackend(ClusterTime):
             meta.pop(field, None)
         body.pop("status", None)
         warning = _field_validation(request, resource, body)
+        if config is None:      # decoded and converted, stringData into data, then validated
+            fold_string_data(body)
         manifest = self._validated(body, resource)
         if _dry_run(request):
             # the whole create runs (names, admission, uid, creation time) but the write; no
@@ -1206,9 +1208,17 @@ class KubernetesBackend(ClusterTime):
             _precondition(resource, name, current, new)
             if resource.kind != "Pod" or _dry_run(request):
                 return Response.json(200, current)      # status belongs to the controllers
+            status = new.get("status") if isinstance(new, dict) else None
+            phase = status.get("phase") if isinstance(status, dict) else None
+            if phase is not None and not isinstance(phase, str):    # the decoder's refusal
+                why = (f"json: cannot unmarshal {json_kind(phase, numeric_target=False)} into "
+                       "Go struct field PodStatus.status.phase of type v1.PodPhase")
+                raise (patch_refusal(kind, body, new, why) if request.method == "PATCH"
+                       and kind != "application/apply-patch+yaml"
+                       else _undecodable(resource, why))
             pod = self._stored(resource, namespace, name)
             self.cluster.update_pod_conditions(pod, _pod_conditions(new, name))
-            self.cluster.kubelet.phase_written(pod, value_at(new, ("f:status", "f:phase")))
+            self.cluster.kubelet.phase_written(pod, phase)
             self._settle()
             return Response.json(200, self._one(resource, namespace, name)[0])
         patched = copy.deepcopy(new)
@@ -1448,16 +1458,28 @@ class KubernetesBackend(ClusterTime):
         never both, as ``DeleteResource`` reads them (k8s.io/apiserver
         ``pkg/endpoints/handlers/delete.go``; ``DeleteCollection`` too, which the simulator
         does not serve: ``kubectl delete --all`` deletes one object at a time), then
-        validated (:func:`_validated_delete_options`). A dry run answers the object as it
-        is, deleting nothing; ``propagationPolicy: Orphan`` keeps the dependents,
-        ``Foreground`` keeps the object, being deleted, until they are gone
-        (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`)."""
+        validated (:func:`_validated_delete_options`) and its ``preconditions`` checked
+        (:func:`_delete_precondition`). A dry run answers the object as it is, deleting
+        nothing; ``propagationPolicy: Orphan`` keeps the dependents, ``Foreground`` keeps
+        the object, being deleted, until they are gone
+        (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`).
+
+        Simplified: ``gracePeriodSeconds`` is decoded and type-checked but not used (a Pod
+        takes its own ``terminationGracePeriodSeconds``; upstream the option overrides it,
+        0 with ``--force`` deleting at once); a body of another kind (``{"kind": "Pod"}``),
+        which upstream's DeleteOptions decoder refuses, is read as DeleteOptions; the API
+        server reads the options after it found the object (a 404 before a 422) where the
+        simulator validates them first."""
         options = _validated_delete_options(
             _body_delete_options(self._body(request, interpret=True)) if request.body
             else _query_delete_options(request))
         if resource.kind == "Namespace" and name in _IMMORTAL:
             raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
                             "not be deleted", "Forbidden", name=name, kind="namespaces")
+        preconditions = options.get("preconditions") or {}
+        if any(preconditions.get(key) is not None for key in ("uid", "resourceVersion")):
+            _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
+                                 preconditions)
         if options.get("dryRun"):
             obj, _ = self._one(resource, namespace, name)
             return Response.json(200, obj)
@@ -1591,27 +1613,46 @@ def _dry_run_problems(values: Sequence[str | None]) -> list[str]:
     return [f'dryRun: Unsupported value: {shown}: supported values: "All"']
 
 
-_DELETE_OPTION_TYPES = {"dryRun": "[]string", "propagationPolicy": "v1.DeletionPropagation",
-                       "orphanDependents": "bool"}
-"""The Go types of the ``DeleteOptions`` fields the simulator reads."""
+_DELETE_OPTION_TYPES = {
+    "apiVersion": "string", "kind": "string", "gracePeriodSeconds": "int64",
+    "preconditions": "v1.Preconditions", "preconditions.uid": "types.UID",
+    "preconditions.resourceVersion": "string", "orphanDependents": "bool",
+    "propagationPolicy": "v1.DeletionPropagation", "dryRun": "[]string",
+}
+"""The Go types of ``DeleteOptions``' fields (k8s.io/apimachinery ``pkg/apis/meta/v1/
+types.go``; ``TypeMeta``'s two inline), a nested field by its path."""
 
 
-def _delete_options_type_error(options: dict[str, Any], struct: str) -> str | None:
+def _delete_options_type_error(options: dict[str, Any], struct: str,
+                               within: str = "") -> str | None:
     """encoding/json's error for the first field of a decoded ``DeleteOptions`` (in the
     body's order, as the decoder reports the first type error) whose JSON type does not fit
-    its Go type (:data:`_DELETE_OPTION_TYPES`), naming the Go struct ``struct``; None if
-    they decode (``null`` is the zero value). A ``dryRun`` list's element of another type
-    is named as a ``string``."""
+    its Go type (:data:`_DELETE_OPTION_TYPES`), naming the Go struct ``struct`` (its JSON
+    name from the top down to the field, ``errorContext.FieldStack``, after the innermost
+    struct's Go name: ``Preconditions.preconditions.uid``); None if they decode (``null`` is
+    the zero value). A ``dryRun`` list's element of another type is named as a ``string``,
+    a number an ``int64`` cannot hold by its literal (``literalStore``)."""
     for key, value in options.items():
-        go_type = _DELETE_OPTION_TYPES.get(key)
+        go_type = _DELETE_OPTION_TYPES.get(within + key)
         if go_type is None or value is None:
             continue
         if key == "dryRun" and isinstance(value, list):
             bad = next((v for v in value if v is not None and not isinstance(v, str)), None)
             if bad is not None:
                 return type_error(bad, f"{struct}.{key}", "string")
-        elif not isinstance(value, bool if go_type == "bool" else
-                            list if key == "dryRun" else str):
+        elif key == "preconditions" and isinstance(value, dict):
+            _, _, stack = struct.partition(".")
+            nested = _delete_options_type_error(
+                value, ".".join(["Preconditions", *filter(None, [stack]), key]), key + ".")
+            if nested is not None:
+                return nested
+        elif go_type == "int64" and isinstance(value, int | float) \
+                and not isinstance(value, bool):
+            if not isinstance(value, int) or not -2**63 <= value < 2**63:
+                return (f"json: cannot unmarshal {json_kind(value, numeric_target=True)} "
+                        f"into Go struct field {struct}.{key} of type int64")
+        elif go_type == "int64" or not isinstance(value, {
+                "bool": bool, "[]string": list, "v1.Preconditions": dict}.get(go_type, str)):
             return type_error(value, f"{struct}.{key}", go_type)
     return None
 
@@ -1653,13 +1694,21 @@ def _body_delete_options(
     (:func:`_delete_options_type_error`); ``refuse`` answers either (a bare 400 for a
     DELETE's body, since v1.35: ``DeleteResource`` in k8s.io/apiserver
     ``pkg/endpoints/handlers/delete.go``; an Eviction's ``deleteOptions``, whose ``struct``
-    is ``Eviction.deleteOptions``, as the Eviction's)."""
+    is ``Eviction.deleteOptions``, as the Eviction's). A DELETE body's ``kind`` or
+    ``apiVersion`` that is no string fails ``Interpret`` first, whose struct has no name
+    (``Go struct field .kind of type string``)."""
     if body is None:
         return {}
     if not isinstance(body, dict):
         raise refuse("couldn't get version/kind; json parse error: json: cannot unmarshal "
                      f"{json_kind(body, numeric_target=False)} into Go value of type "
                      f"{_INTERPRETED}")
+    misread = next(((key, value) for key, value in body.items()
+                    if key in ("apiVersion", "kind") and value is not None
+                    and not isinstance(value, str)), None)
+    if struct == "DeleteOptions" and misread is not None:   # Interpret's anonymous struct
+        raise refuse("couldn't get version/kind; json parse error: "
+                     + type_error(misread[1], f".{misread[0]}", "string"))
     undecodable = _delete_options_type_error(body, struct)
     if undecodable is not None:
         raise refuse(undecodable)
@@ -1707,12 +1756,16 @@ def _check_taint_effects(node: str, taints: list[dict[str, Any]]) -> None:
 def _validated_delete_options(options: dict[str, Any]) -> dict[str, Any]:
     """``options`` with the deprecated ``orphanDependents: true`` read as the ``Orphan``
     policy, after ``ValidateDeleteOptions`` (k8s.io/apimachinery
-    ``pkg/apis/meta/v1/validation``): a propagation policy other than :data:`_PROPAGATION`
-    and a ``dryRun`` other than ``All`` are a 422."""
-    if options.get("orphanDependents") is True and "propagationPolicy" not in options:
-        options["propagationPolicy"] = "Orphan"      # the deprecated field's meaning
+    ``pkg/apis/meta/v1/validation``): ``orphanDependents`` (true or false) with a
+    propagation policy, a policy other than :data:`_PROPAGATION` and a ``dryRun`` other
+    than ``All`` are a 422."""
     policy = options.get("propagationPolicy")
     problems = []
+    if options.get("orphanDependents") is not None and policy is not None:
+        problems.append("propagationPolicy: " + invalid(
+            named(policy), "orphanDependents and deletionPropagation cannot be both set"))
+    elif options.get("orphanDependents") is True:
+        options["propagationPolicy"] = "Orphan"      # the deprecated field's meaning
     if policy is not None and policy not in _PROPAGATION:
         # a *metav1.DeletionPropagation: ErrorBody marshals it (JSON) since 1.34
         problems.append("propagationPolicy: " + unsupported(named(policy),
@@ -1838,6 +1891,34 @@ def _precondition(resource: Resource, name: str, current: dict[str, Any], new: A
                         f'"{name}": the object has been modified; please apply your changes '
                         "to the latest version and try again", "Conflict", name=name,
                         group=resource.group, kind=resource.plural)
+
+
+def _delete_precondition(resource: Resource, name: str, current: dict[str, Any],
+                         preconditions: dict[str, Any]) -> None:
+    """A delete's ``preconditions``: a ``uid`` or ``resourceVersion`` the object does not
+    have is a 409 Conflict, which ``BeforeDelete`` answers before anything is deleted
+    (k8s.io/apiserver ``pkg/registry/rest/delete.go``), naming the resource by its kind;
+    a Namespace's own ``REST.Delete`` (kubernetes/kubernetes ``pkg/registry/core/namespace/
+    storage/storage.go``) checks them first, in the storage's words (``Preconditions.Check``,
+    k8s.io/apiserver ``pkg/storage/interfaces.go``). Simplified: upstream the storage checks
+    them again as it deletes (a ``StorageError`` if the object changed in between); here
+    nothing can change in between."""
+    meta = current["metadata"]
+    for key, words, why in (("uid", "UID", "deleted and then recreated"),
+                            ("resourceVersion", "ResourceVersion", "modified")):
+        asked, actual = preconditions.get(key), meta.get(key, "")
+        if asked is None or asked == actual:
+            continue
+        if resource.kind == "Namespace":
+            raise HttpError(409, f'Operation cannot be fulfilled on namespaces "{name}": '
+                            f"Precondition failed: {words} in precondition: {asked}, "
+                            f"{words} in object meta: {actual}", "Conflict", name=name,
+                            kind="namespaces")
+        kind = f"{resource.kind}.{resource.group}" if resource.group else resource.kind
+        raise HttpError(409, f'Operation cannot be fulfilled on {kind} "{name}": the {words} '
+                        f"in the precondition ({asked}) does not match the {words} in record "
+                        f"({actual}). The object might have been {why}", "Conflict",
+                        name=name, group=resource.group, kind=resource.kind)
 
 
 def _version_number(asked: str) -> int:

@@ -440,6 +440,22 @@ _INTERPRET = "couldn't get version/kind; json parse error: "
      "struct field DeleteOptions.propagationPolicy of type v1.DeletionPropagation"),
     (b'{"orphanDependents": "yes"}', "json: cannot unmarshal string into Go struct field "
      "DeleteOptions.orphanDependents of type bool"),
+    # every field of DeleteOptions is typed, a nested one named after its innermost struct
+    (b'{"gracePeriodSeconds": "x"}', "json: cannot unmarshal string into Go struct field "
+     "DeleteOptions.gracePeriodSeconds of type int64"),
+    (b'{"gracePeriodSeconds": 1.5}', "json: cannot unmarshal number 1.5 into Go struct "
+     "field DeleteOptions.gracePeriodSeconds of type int64"),
+    (b'{"gracePeriodSeconds": true}', "json: cannot unmarshal bool into Go struct field "
+     "DeleteOptions.gracePeriodSeconds of type int64"),
+    (b'{"preconditions": "x"}', "json: cannot unmarshal string into Go struct field "
+     "DeleteOptions.preconditions of type v1.Preconditions"),
+    (b'{"preconditions": {"uid": 5}}', "json: cannot unmarshal number into Go struct field "
+     "Preconditions.preconditions.uid of type types.UID"),
+    (b'{"preconditions": {"resourceVersion": []}}', "json: cannot unmarshal array into Go "
+     "struct field Preconditions.preconditions.resourceVersion of type string"),
+    (b'{"apiVersion": "v1", "kind": 5}', _INTERPRET + "json: cannot unmarshal number into "
+     "Go struct field .kind of type string"),
+    (b"  \n", _INTERPRET + "unexpected end of JSON input"),      # len(body) > 0: decoded
 ])
 def test_a_delete_options_body_that_does_not_decode_is_a_bad_request(data, message):
     """Since v1.35 ``DeleteResource`` answers the decoder's error as a 400 BadRequest
@@ -493,3 +509,45 @@ def test_an_evictions_dry_run_comes_from_its_body_or_its_query_and_must_agree():
             False)
         assert _answer(server, "POST", f"{base}/p/eviction?dryRun=All", eviction)[0] == 201
         assert _answer(server, "GET", f"{base}/p")[0] == 200
+
+
+@pytest.mark.parametrize("preconditions, why", [
+    ({"uid": "nope"}, "the UID in the precondition (nope) does not match the UID in record "
+     "({uid}). The object might have been deleted and then recreated"),
+    ({"resourceVersion": "1"}, "the ResourceVersion in the precondition (1) does not match "
+     "the ResourceVersion in record ({version}). The object might have been modified"),
+])
+def test_a_delete_whose_preconditions_do_not_hold_is_a_conflict(preconditions, why):
+    """``BeforeDelete`` (k8s.io/apiserver ``pkg/registry/rest/delete.go``) checks the
+    preconditions before anything is deleted, naming the resource by its kind; the simulator
+    had deleted the object whatever they said. Preconditions that hold delete it."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        base = "/api/v1/namespaces/default/configmaps"
+        _, created = _answer(server, "POST", base, _CM)
+        meta = created["metadata"]
+        status, answer = _answer(server, "DELETE", f"{base}/cm",
+                                 {"preconditions": preconditions})
+        assert (status, answer["reason"], answer["details"]["kind"]) == (
+            409, "Conflict", "ConfigMap")
+        assert answer["message"] == 'Operation cannot be fulfilled on ConfigMap "cm": ' + \
+            why.format(uid=meta["uid"], version=meta["resourceVersion"])
+        assert _answer(server, "GET", f"{base}/cm")[0] == 200
+        holding = {"uid": meta["uid"], "resourceVersion": meta["resourceVersion"]}
+        assert _answer(server, "DELETE", f"{base}/cm", {"preconditions": holding})[0] == 200
+        assert _answer(server, "GET", f"{base}/cm")[0] == 404
+
+
+@pytest.mark.parametrize("orphan", [True, False])
+def test_orphan_dependents_and_a_propagation_policy_cannot_be_both_set(orphan):
+    """``ValidateDeleteOptions``: the deprecated field, true or false, with a policy is
+    refused (the simulator had let the policy win). Nothing is deleted."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        base = "/api/v1/namespaces/default/configmaps"
+        assert _answer(server, "POST", base, _CM)[0] == 201
+        status, answer = _answer(server, "DELETE", f"{base}/cm", {
+            "orphanDependents": orphan, "propagationPolicy": "Foreground"})
+        assert (status, answer["message"]) == (422, 'DeleteOptions.meta.k8s.io "" is invalid: '
+                                               'propagationPolicy: Invalid value: "Foreground": '
+                                               "orphanDependents and deletionPropagation "
+                                               "cannot be both set")
+        assert _answer(server, "GET", f"{base}/cm")[0] == 200

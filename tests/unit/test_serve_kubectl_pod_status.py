@@ -280,6 +280,51 @@ def test_a_failed_phase_written_to_the_status_is_kept_and_the_kubelet_stops_the_
     assert _pod(kubectl, name)["status"]["phase"] == "Failed"      # the kubelet keeps it
 
 
+def test_a_failed_phase_written_to_an_unbound_pod_stays_and_the_scheduler_drops_it(kubectl):
+    """No kubelet owns a Pod bound to no node, so nothing writes over the phase; the
+    scheduler's informer lists only Pods in no terminal phase (``newPodInformer``), and the
+    ReplicaSet counts only active Pods, so it makes another. The simulator had dropped the
+    write (``patched (no change)``, the Pod still Pending)."""
+    kubectl("apply", "-f", "-", stdin=DEPLOYMENT.replace(
+        '"nginx:1.27"}', '"nginx:1.27", resources: {requests: {cpu: "500"}}}'))
+    kubectl.server.step(5)
+    [name] = [p.name for p in kubectl.server.cluster.pods() if p.name.startswith("api-")]
+    assert kubectl("patch", "pod", name, *FAILED).stdout == f"pod/{name} patched\n"
+    kubectl.server.step(600)
+    pod = _pod(kubectl, name)
+    assert (pod["status"]["phase"], pod["spec"].get("nodeName")) == ("Failed", None)
+    pods = {p.name: p.phase for p in kubectl.server.cluster.pods()
+            if p.name.startswith("api-")}
+    assert sorted(pods.values()) == ["Failed", "Pending"]
+
+
+@pytest.mark.parametrize("phase", ["Bogus", "Unknown"])
+def test_any_phase_written_to_an_unbound_pod_stays(kubectl, phase):
+    """``ValidatePodStatusUpdate`` looks at no phase, and no kubelet writes over an unbound
+    Pod's status: the phase stays as it was sent, where the simulator had dropped it."""
+    kubectl("apply", "-f", "-", stdin=POD.replace("name: web}", "name: big}").replace(
+        '"nginx:1.27"}', '"nginx:1.27", resources: {requests: {cpu: "500"}}}'))
+    patch = ["--subresource=status", "--type=merge", "-p", f'{{"status":{{"phase":"{phase}"}}}}']
+    assert kubectl("patch", "pod", "big", *patch).stdout == "pod/big patched\n"
+    kubectl.server.step(30)
+    assert _pod(kubectl, "big")["status"]["phase"] == phase
+
+
+def test_a_phase_that_is_no_string_is_the_decoders_refusal(kubectl):
+    """A merge patch's result is decoded into a Pod: a phase of another JSON type is the
+    decoder's error, a 422 on the field ``patch`` (``patch.go``); the simulator had answered
+    200 and kept the phase."""
+    kubectl.server.step(30)
+    result = kubectl("patch", "pod", "web", "--subresource=status", "--type=merge", "-p",
+                     '{"status":{"phase":5}}', check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("The request is invalid: patch: Invalid value: ")
+    assert result.stderr.rstrip().endswith(
+        "json: cannot unmarshal number into Go struct field PodStatus.status.phase of type "
+        "v1.PodPhase")
+    assert _pod(kubectl)["status"]["phase"] == "Running"
+
+
 def test_a_phase_the_kubelet_may_leave_is_written_over_by_its_own_status(kubectl):
     kubectl.server.step(30)
     result = kubectl("patch", "pod", "web", "--subresource=status", "--type=merge", "-p",

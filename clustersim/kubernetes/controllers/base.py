@@ -47,14 +47,17 @@ class ReportedRefusalError(AdmissionError):
 class Retry(NamedTuple):
     """An object whose sync was refused, waiting in its controller's work queue: its
     ``failures`` so far, when its retry is ``due``, its ``generation`` then (an update to the
-    object enqueues it at once), the cluster's change count then (``version``) and whether
-    anything ``changed`` since the failure before: only then may the retry succeed where
-    this one failed, and ``run()`` without ``until`` waits for it; otherwise the retry is
-    background work, like a probe."""
+    object enqueues it at once), the state of the objects it controls then (``dependents``,
+    :meth:`~clustersim.kubernetes.controllermanager.ControllerManager.dependents_state`: a
+    change to one of its Pods enqueues it at once too), the cluster's change count then
+    (``version``) and whether anything ``changed`` since the failure before: only then may
+    the retry succeed where this one failed, and ``run()`` without ``until`` waits for it;
+    otherwise the retry is background work, like a probe."""
 
     failures: int
     due: float
     generation: Any
+    dependents: int
     version: int
     changed: bool
 
@@ -75,7 +78,7 @@ class Controller:
     def sync(self, obj: dict[str, Any]) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def retry_after(self, last: Retry | None, now: float, generation: Any,
+    def retry_after(self, last: Retry | None, now: float, generation: Any, dependents: int,
                     version: int) -> Retry:
         """The work queue's next try of an object whose sync was refused at ``now``, after
         ``last`` (None: its first failure since it last synced): ``retry_base`` doubled for
@@ -83,5 +86,5 @@ class Controller:
         ``base * 2^failures``)."""
         failures = 0 if last is None else last.failures
         delay = min(self.retry_base * 2.0 ** min(failures, 64), self.retry_max)
-        return Retry(failures + 1, now + delay, generation, version,
+        return Retry(failures + 1, now + delay, generation, dependents, version,
                      last is None or last.version != version)

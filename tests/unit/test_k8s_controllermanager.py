@@ -1,0 +1,60 @@
+"""The controller manager's work queue: an object whose sync the API server refused waits
+out its back-off (``ItemExponentialFailureRateLimiter``), but an event about it or its Pods
+enqueues it at once (``queue.Add``, client-go ``util/workqueue``), and a deleted object
+leaves the queue (kubernetes/kubernetes ``pkg/controller/replicaset/replica_set.go``); and
+the scheduling pass, which sees no Pod in a terminal phase."""
+
+from __future__ import annotations
+
+from clustersim.kubernetes import KubernetesCluster, default_nodes
+from tests.unit.test_k8s_eventcorrelator import _refused
+
+
+def _alive(cluster) -> int:
+    return sum(1 for p in cluster.objects("Pod") if not p["metadata"].get("deletionTimestamp"))
+
+
+def test_a_backed_off_replicaset_replaces_a_deleted_pod_at_once():
+    """Quota of 3 Pods, 5 replicas: by t=3000 s the back-off is many minutes long, yet
+    ``deletePod`` enqueues the ReplicaSet, which makes the missing Pod within seconds."""
+    cluster = _refused(pods_allowed=3, replicas=5)
+    cluster.run(until=3000)
+    uid = cluster.get("ReplicaSet", "default", "web")["metadata"]["uid"]
+    waiting = cluster._retries[uid]
+    assert waiting.due > 3100 and _alive(cluster) == 3
+    cluster.delete("Pod", cluster.objects("Pod")[0]["metadata"]["name"])
+    cluster.run(until=3040)
+    assert _alive(cluster) == 3
+    assert cluster._retries[uid].failures > waiting.failures   # NumRequeues is kept
+
+
+def test_a_refused_replicaset_that_is_deleted_leaves_the_work_queue():
+    cluster = _refused(pods_allowed=0, replicas=5)
+    cluster.run(until=100)
+    assert cluster._retries
+    cluster.delete("ReplicaSet", "web")
+    cluster.run(until=5000)
+    assert cluster.get("ReplicaSet", "default", "web") is None
+    assert cluster._retries == {}
+
+
+def test_run_without_until_ends_while_a_refused_replicaset_waits():
+    cluster = _refused(pods_allowed=3, replicas=5)
+    cluster.run()
+    assert _alive(cluster) == 3 and cluster._retries
+
+
+def test_the_scheduler_drops_an_unbound_pod_in_a_terminal_phase():
+    """Its Pod informer lists only Pods whose phase is neither Succeeded nor Failed
+    (``newPodInformer``, ``pkg/scheduler/scheduler.go``): no more attempts at the queue's
+    flushes, every five and a half minutes, once the Pod is Failed."""
+    cluster = KubernetesCluster(default_nodes(1), seed=0)
+    cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "big"},
+                   "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {
+                       "requests": {"cpu": "500"}}}]}})
+    cluster.run(until=5)
+    pod = cluster.get("Pod", "default", "big")
+    cluster.kubelet.phase_written(pod, "Failed")
+    cluster.run(until=1000)
+    assert pod["status"]["phase"] == "Failed" and not pod["spec"].get("nodeName")
+    assert [e.time for e in cluster.events.where(reason="FailedScheduling")] == [0.0]
