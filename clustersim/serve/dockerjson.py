@@ -33,7 +33,7 @@ import base64
 import math
 from typing import Any
 
-from clustersim.goformat import json_kind
+from clustersim.goformat import FloatLiteral, json_kind
 from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.dockertypes import NAMED, STRUCTS
 from clustersim.serve.gojson import JSONSyntaxError, value_end
@@ -62,7 +62,7 @@ def read_json(request: Request, go_type: str = "") -> Any:
     except JSONSyntaxError as err:
         raise HttpError(400, f"invalid JSON: {err.message(stream=True)}") from None
     value = decode_json(text[start:end], HttpError(400, "invalid JSON: exceeded max depth"),
-                        parse_float=_Float)
+                        parse_float=FloatLiteral)
     if go_type:
         decode(value, go_type)
     rest = text[end:].lstrip(_SPACE)
@@ -156,18 +156,6 @@ def _parameter(text: str) -> tuple[str | None, str]:
         return key.lower(), rest[i + 1:]
     value, after = _token(rest)
     return (key.lower(), after) if value else (None, text)
-
-
-class _Float(float):
-    """A JSON number that is no whole number, with the text it was written as: Go names a
-    number it cannot store in a numeric field by that text (``number 1.0``, ``number 1e3``)."""
-
-    literal: str
-
-    def __new__(cls, text: str) -> _Float:
-        number = super().__new__(cls, text)
-        number.literal = text
-        return number
 
 
 _INT_BITS = {"int": 64, "int64": 64, "int32": 32, "int16": 16, "int8": 8}

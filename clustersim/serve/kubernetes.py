@@ -95,6 +95,7 @@ from typing import Any
 import yaml
 
 from clustersim.goformat import (
+    FloatLiteral,
     NumError,
     go_json,
     go_quote,
@@ -889,8 +890,9 @@ class KubernetesBackend(ClusterTime):
                 # past the servers' one bound: Go's words (encoding/json, scanner.go)
                 too_deep = _unreadable(into, request.body, "exceeded max depth", json_body=True,
                                        interpret=interpret)
-                return decode_json(text, too_deep, parse_constant=refuse_constant) if (
-                    text.strip()) else {}
+                # a number keeps its text, which the decoder's type errors name as written
+                return decode_json(text, too_deep, parse_constant=refuse_constant,
+                                   parse_float=FloatLiteral) if text.strip() else {}
         except (UnicodeDecodeError, json.JSONDecodeError, ManifestError) as err:
             raise _unreadable(into, request.body, decoder_error(err),
                               json_body=not isinstance(err, ManifestError),
