@@ -7,7 +7,7 @@ The rules that live here, each once:
 - :func:`json_kind`: how ``encoding/json`` names a JSON value it cannot store in a Go field
   (``UnmarshalTypeError.Value``, filled in by ``literalStore``, ``array`` and ``object`` of
   golang/go ``src/encoding/json/decode.go``), a number by its text as written
-  (:class:`FloatLiteral`).
+  (:class:`FloatLiteral`); :func:`int_range`, what each of Go's integer types holds.
 - :func:`parse_int`: ``strconv.ParseInt`` and ``ParseUint`` in base 10, with their
   :class:`NumError` (``src/strconv/atoi.go``), as the API server reads a resourceVersion or a
   list option and the Docker daemon an object's version; :func:`atoi`, ``strconv.Atoi``, is
@@ -37,8 +37,8 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = ["FloatLiteral", "GoStruct", "NumError", "TimeParseError", "atoi", "duration_string",
-           "go_json", "go_quote", "go_verbose", "json_kind", "parse_float", "parse_int",
-           "parse_rfc3339"]
+           "go_json", "go_quote", "go_verbose", "int_range", "json_kind", "parse_float",
+           "parse_int", "parse_rfc3339"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -95,6 +95,23 @@ def json_kind(value: Any, *, numeric_target: bool) -> str:
     if isinstance(value, dict):
         return "object"
     return "array" if isinstance(value, list) else "string"
+
+
+_INT_BITS = {"int": 64, "int64": 64, "int32": 32, "int16": 16, "int8": 8}
+_UINT_BITS = {"uint": 64, "uint64": 64, "uint32": 32, "uint16": 16, "uint8": 8}
+
+
+def int_range(go_type: str) -> range | None:
+    """The whole numbers Go's integer type ``go_type`` holds (``int`` and ``uint`` are 64
+    bits wide on the platforms the servers are built for), or None for any other type:
+    a number outside it is one ``encoding/json`` refuses to store (``literalStore``'s
+    ``OverflowInt``/``OverflowUint``)."""
+    if go_type in _INT_BITS:
+        limit = 1 << (_INT_BITS[go_type] - 1)
+        return range(-limit, limit)
+    if go_type in _UINT_BITS:
+        return range(1 << _UINT_BITS[go_type])
+    return None
 
 
 class FloatLiteral(float):

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from clustersim.goformat import json_kind
+from clustersim.goformat import int_range, json_kind
 from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches
 from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
@@ -197,10 +197,14 @@ def validate_object(model: type[BaseModel], document: Document
     written."""
     data = document.data
     try:
-        return model.model_validate(data), [], set()
+        typed = model.model_validate(data)
     except ValidationError as err:
         errors = _kubernetes_errors(model, document, data, err)
         problems = err.errors(include_url=False)
+    else:
+        _check_overflow(model, document, data, ())
+        return typed, [], set()
+    _check_overflow(model, document, data, ())
     refused = {format_path((*document.prefix, *_data_path(data, p))) for p in problems}
     for keep_checked in (True, False):      # a refused value its check lets through, or not
         pruned = _without_refused(data, problems, keep_checked=keep_checked)
@@ -211,6 +215,29 @@ def validate_object(model: type[BaseModel], document: Document
         except ValidationError:
             continue
     return None, errors, refused
+
+
+def _check_overflow(model: type[BaseModel], document: Document, value: Any,
+                    where: Path) -> None:
+    """Raise the decoder's error for the first whole number, in the body's order, that its
+    Go integer field cannot hold (``cannot unmarshal number 2147483648 into Go struct field
+    DeploymentSpec.spec.replicas of type int32``): encoding/json's ``literalStore`` refuses
+    it before any validation runs (golang/go ``src/encoding/json/decode.go``), so it comes
+    before a bound the API server checks (``must be less than or equal to ...``) and before
+    a limit of the simulator (``MAX_REPLICAS``). Of the decoder's type errors, pydantic's
+    (a string where a number goes) are reported first (:func:`_kubernetes_errors`)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_overflow(model, document, item, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_overflow(model, document, item, (*where, index))
+    elif isinstance(value, int) and not isinstance(value, bool) and (
+            target := go_field(model, where)) is not None:
+        held = int_range(target.rpartition(" of type ")[2])
+        if held is not None and value not in held:
+            raise document.error(where, _unmarshal_error(value, target),
+                                 f"a whole number from {held.start} to {held.stop - 1}")
 
 
 _BOUNDS = {"greater_than_equal": ("ge", 0), "less_than_equal": ("le", 0),
