@@ -4,8 +4,9 @@ of a body, or a ``continue`` token, they cannot read (the scanner's words are
 :mod:`~clustersim.serve.gojson`'s, shared with the Docker daemon); used by
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
 reader (:mod:`~clustersim.serve.kubelists`); the decoding of ``metadata.managedFields``
-(:func:`managed_fields_error`). Also the order in which the API server's strict
-decoding lists an object's unknown fields (:func:`decoded_order`), and the refusal of the
+(:func:`managed_fields_error`) and of a Node's ``spec.taints`` (:func:`taints_error`),
+with a ``metav1.Time``'s (:func:`time_error`). Also the order in which the API server's
+strict decoding lists an object's unknown fields (:func:`decoded_order`), and the refusal of the
 constants Python reads and Go does not (:func:`refuse_constant`).
 """
 
@@ -19,7 +20,8 @@ from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 from clustersim.serve.gojson import syntax_error
 
-__all__ = ["decoded_order", "decoder_error", "managed_fields_error", "refuse_constant"]
+__all__ = ["decoded_order", "decoder_error", "managed_fields_error", "refuse_constant",
+           "taints_error", "time_error"]
 
 
 def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
@@ -115,17 +117,61 @@ def managed_fields_error(value: Any) -> str | None:
             go_type = MANAGED_FIELDS_ENTRY.get(key)
             if field is None or (go_type is None and key != "time"):
                 continue
-            if key == "time" and isinstance(field, str):
-                try:
-                    parse_rfc3339(field)
-                except TimeParseError as unreadable:
-                    return str(unreadable)
-            elif key == "time" or not isinstance(field, str):
-                wrong = type_error(field, f"ManagedFieldsEntry.metadata.managedFields.{key}",
-                                    go_type or "string")
-                if key == "time":
-                    return wrong
-                first = first or wrong
+            if key == "time":
+                unreadable = time_error(field, "ManagedFieldsEntry.metadata.managedFields.time")
+                if unreadable:
+                    return unreadable
+            elif not isinstance(field, str):
+                first = first or type_error(
+                    field, f"ManagedFieldsEntry.metadata.managedFields.{key}", go_type or "")
+    return first
+
+
+def time_error(value: Any, field: str) -> str | None:
+    """The error of ``metav1.Time.UnmarshalJSON`` for the non-null ``value`` of the struct
+    field ``field``, or None: not a string (its inner ``json.Unmarshal`` into a string,
+    given the field's context as encoding/json's ``saveError`` gives it), or not a time
+    ``time.Parse(time.RFC3339, ...)`` reads. Either stops the decoding at once."""
+    if not isinstance(value, str):
+        return type_error(value, field, "string")
+    try:
+        parse_rfc3339(value)
+    except TimeParseError as unreadable:
+        return str(unreadable)
+    return None
+
+
+TAINT = {"key": "string", "value": "string", "effect": "v1.TaintEffect"}
+"""core/v1 ``Taint``'s fields that encoding/json decodes by their Go type
+(k8s.io/api ``core/v1/types.go``); ``timeAdded`` (a ``*metav1.Time``) decodes itself."""
+
+
+def taints_error(value: Any) -> str | None:
+    """The decoder's error for a Node's ``spec.taints`` of the wrong shape, or None: not a
+    list (``... NodeSpec.spec.taints of type []v1.Taint``), an entry that is not an object
+    (``null`` is a zero ``Taint``, which validation then refuses), a field of :data:`TAINT`
+    of another JSON type (``"effect": 5``: ``cannot unmarshal number into Go struct field
+    Taint.spec.taints.effect of type v1.TaintEffect``), a ``timeAdded`` that is no string
+    or no RFC 3339 time (:func:`time_error`)."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return type_error(value, "NodeSpec.spec.taints", "[]v1.Taint")
+    first = None
+    for taint in value:
+        if not isinstance(taint, dict):
+            if taint is not None:
+                first = first or type_error(taint, "NodeSpec.spec.taints", "v1.Taint")
+            continue
+        for key, field in taint.items():
+            if field is None or (key not in TAINT and key != "timeAdded"):
+                continue
+            if key == "timeAdded":
+                unreadable = time_error(field, "Taint.spec.taints.timeAdded")
+                if unreadable:
+                    return unreadable
+            elif not isinstance(field, str):
+                first = first or type_error(field, f"Taint.spec.taints.{key}", TAINT[key])
     return first
 
 
