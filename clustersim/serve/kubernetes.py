@@ -130,7 +130,9 @@ from clustersim.manifests.kubernetes_fields import (
     unknown_fields_meant,
 )
 from clustersim.manifests.kubernetes_names import label_key_problems, label_value_problems
+from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.safe_yaml import load_data
+from clustersim.manifests.validation import unstorable_number
 from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import (
@@ -1099,6 +1101,9 @@ class KubernetesBackend(ClusterTime):
         """The manifest as the simulator's loader validates it (the API server's checks)."""
         if resource.kind in ("PodDisruptionBudget", "PriorityClass"):
             return copy.deepcopy(body)
+        unstorable = unstorable_number(KIND_MODELS.get(resource.kind, OtherObject), body)
+        if unstorable:      # before the loader's bounds: 1e400 is no infinity to Go
+            raise _undecodable(resource, f"json: {unstorable[1]}")
         try:
             [spec] = load_manifests(body).of_system(
                 "kubernetes", "the Kubernetes API server takes Kubernetes objects")

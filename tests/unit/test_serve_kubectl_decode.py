@@ -220,14 +220,15 @@ _DEPLOYMENT = ('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"
 
 
 @pytest.mark.parametrize("literal", ["1E2", "2e-1", "1e19", "1.50", "1.0", "2147483648",
-                                     "-2147483649"])
+                                     "-2147483649", "1e400", "-1e400"])
 def test_a_number_that_does_not_fit_is_named_as_it_was_written(literal):
     """encoding/json's ``literalStore`` names a number it cannot store in an int32 by its
     text (``UnmarshalTypeError{Value: "number " + string(item)}``, golang/go
     ``src/encoding/json/decode.go``): ``1E2``, never Python's ``100.0`` (nor ``0.2`` for
     ``2e-1``, ``1e+19`` for ``1e19``). A whole number past the int32 is refused so too,
     before validation and before the simulator's own limit (``MAX_REPLICAS``, which had
-    answered 422)."""
+    answered 422), and one no float64 holds (``1e400``: Python's infinity had met the
+    loader's own "out of range" 422)."""
     message = _answer("POST", "/apis/apps/v1/namespaces/default/deployments",
                       (_DEPLOYMENT % literal).encode(), "application/json")
     assert message == ('Deployment in version "v1" cannot be handled as a Deployment: json: '
