@@ -101,29 +101,36 @@ def managed_fields_error(value: Any) -> str | None:
     but ``DecodeManagedFields`` cannot use (an ``operation`` other than ``Apply`` or
     ``Update``) is no error here: the object keeps its own entries
     (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
+    return _structs_error(value, "ObjectMeta.metadata.managedFields", "ManagedFieldsEntry",
+                          MANAGED_FIELDS_ENTRY, "time")
+
+
+def _structs_error(value: Any, field: str, struct: str, fields: dict[str, str],
+                   time_key: str) -> str | None:
+    """The decoder's error for ``value`` in the struct field ``field`` (``Parent.path``) of
+    type ``[]v1.<struct>``, whose string ``fields`` are decoded by their Go type and whose
+    ``time_key`` is a ``metav1.Time`` (:func:`time_error`), or None: the first type error,
+    or a time's at once (:func:`managed_fields_error` tells Go's order)."""
     if value is None:
         return None
     if not isinstance(value, list):
-        return type_error(value, "ObjectMeta.metadata.managedFields",
-                           "[]v1.ManagedFieldsEntry")
+        return type_error(value, field, f"[]v1.{struct}")
     first = None
+    at = f"{struct}.{field.partition('.')[2]}"
     for entry in value:
         if not isinstance(entry, dict):
             if entry is not None:
-                first = first or type_error(entry, "ObjectMeta.metadata.managedFields",
-                                             "v1.ManagedFieldsEntry")
+                first = first or type_error(entry, field, f"v1.{struct}")
             continue
-        for key, field in entry.items():
-            go_type = MANAGED_FIELDS_ENTRY.get(key)
-            if field is None or (go_type is None and key != "time"):
+        for key, item in entry.items():
+            if item is None or (key not in fields and key != time_key):
                 continue
-            if key == "time":
-                unreadable = time_error(field, "ManagedFieldsEntry.metadata.managedFields.time")
+            if key == time_key:
+                unreadable = time_error(item, f"{at}.{key}")
                 if unreadable:
                     return unreadable
-            elif not isinstance(field, str):
-                first = first or type_error(
-                    field, f"ManagedFieldsEntry.metadata.managedFields.{key}", go_type or "")
+            elif not isinstance(item, str):
+                first = first or type_error(item, f"{at}.{key}", fields[key])
     return first
 
 
@@ -153,26 +160,7 @@ def taints_error(value: Any) -> str | None:
     of another JSON type (``"effect": 5``: ``cannot unmarshal number into Go struct field
     Taint.spec.taints.effect of type v1.TaintEffect``), a ``timeAdded`` that is no string
     or no RFC 3339 time (:func:`time_error`)."""
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        return type_error(value, "NodeSpec.spec.taints", "[]v1.Taint")
-    first = None
-    for taint in value:
-        if not isinstance(taint, dict):
-            if taint is not None:
-                first = first or type_error(taint, "NodeSpec.spec.taints", "v1.Taint")
-            continue
-        for key, field in taint.items():
-            if field is None or (key not in TAINT and key != "timeAdded"):
-                continue
-            if key == "timeAdded":
-                unreadable = time_error(field, "Taint.spec.taints.timeAdded")
-                if unreadable:
-                    return unreadable
-            elif not isinstance(field, str):
-                first = first or type_error(field, f"Taint.spec.taints.{key}", TAINT[key])
-    return first
+    return _structs_error(value, "NodeSpec.spec.taints", "Taint", TAINT, "timeAdded")
 
 
 def type_error(value: Any, field: str, go_type: str) -> str:

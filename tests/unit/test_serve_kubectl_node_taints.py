@@ -6,12 +6,11 @@ them (kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``), and sto
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 
 from clustersim.serve import serve
+from tests.unit.test_serve_kubectl_dry_run import _answer
 
 NODE = "/api/v1/nodes/worker-1"
 _KEY_REGEX = ("name part must consist of alphanumeric characters, '-', '_' or '.', and must "
@@ -24,20 +23,13 @@ _VALUE_REGEX = ("a valid label must be an empty string or consist of alphanumeri
                 "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
 
 
-def _send(server, method: str, path: str, body: str,
-          media: str = "application/merge-patch+json") -> tuple[int, dict]:
-    request = urllib.request.Request(f"{server.url}{path}", method=method, data=body.encode(),
-                                     headers={"Content-Type": media})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+_MERGE = "application/merge-patch+json"
 
 
 def _get(server, path: str) -> dict:
-    with urllib.request.urlopen(f"{server.url}{path}", timeout=30) as answer:
-        return json.loads(answer.read())
+    status, found = _answer(server, "GET", path)
+    assert status == 200
+    return found
 
 
 @pytest.mark.parametrize(("taints", "problems"), [
@@ -60,7 +52,8 @@ def test_a_node_taints_are_validated_whole(taints, problems):
     """Every check of ``validateNodeTaints``, not the effect alone (a key with a space, a
     repeated key and effect and a null taint had been stored)."""
     with serve("kubernetes", nodes=1, speed=0) as server:
-        status, answer = _send(server, "PATCH", NODE, '{"spec":{"taints":' + taints + "}}")
+        status, answer = _answer(server, "PATCH", NODE, {"spec": {"taints": json.loads(taints)}},
+                                 _MERGE)
         listed = problems[0] if len(problems) == 1 else "[" + ", ".join(problems) + "]"
         assert (status, answer["message"]) == (422, f'Node "worker-1" is invalid: {listed}')
         assert server.cluster.node("worker-1").taints == []
@@ -79,10 +72,11 @@ def test_a_taint_that_does_not_decode_is_the_decoders_error(taint, why):
     with serve("kubernetes", nodes=1, speed=0) as server:
         node = _get(server, NODE)
         node["spec"]["taints"] = [json.loads(taint)]
-        status, answer = _send(server, "PUT", NODE, json.dumps(node), "application/json")
+        status, answer = _answer(server, "PUT", NODE, node)
         assert (status, answer["message"]) == (
             400, f'Node in version "v1" cannot be handled as a Node: {why}')
-        status, answer = _send(server, "PATCH", NODE, '{"spec":{"taints":[' + taint + "]}}")
+        status, answer = _answer(server, "PATCH", NODE,
+                                 {"spec": {"taints": [json.loads(taint)]}}, _MERGE)
         assert status == 422 and answer["message"].endswith(f'": {why}')
         assert server.cluster.node("worker-1").taints == []
 
@@ -97,15 +91,14 @@ def test_a_taint_is_stored_as_sent_and_its_toleration_seconds_count_from_when_it
                     "tolerations": [{"key": "gone", "operator": "Exists",
                                      "effect": "NoExecute", "tolerationSeconds": 30}]}}
     with serve("kubernetes", nodes=1, speed=0) as server:
-        assert _send(server, "POST", "/api/v1/namespaces/default/pods", json.dumps(pod),
-                     "application/json")[0] == 201
+        assert _answer(server, "POST", "/api/v1/namespaces/default/pods", pod)[0] == 201
         server.step(5)
-        assert _send(server, "PATCH", NODE, '{"spec":{"taints":[{"key":"gone","effect":'
-                     '"NoExecute"}]}}')[0] == 200
+        assert _answer(server, "PATCH", NODE, {"spec": {"taints": [
+            {"key": "gone", "effect": "NoExecute"}]}}, _MERGE)[0] == 200
         server.step(20)
         sent = [{"key": "gone", "effect": "NoExecute"},
                 {"key": "b", "effect": "NoSchedule", "timeAdded": "2020-01-02T03:04:05Z"}]
-        assert _send(server, "PATCH", NODE, json.dumps({"spec": {"taints": sent}}))[0] == 200
+        assert _answer(server, "PATCH", NODE, {"spec": {"taints": sent}}, _MERGE)[0] == 200
         assert _get(server, NODE)["spec"]["taints"] == sent
         server.step(9)
         assert not _evicted(server)
