@@ -189,6 +189,17 @@ def test_an_integer_its_go_field_cannot_hold_is_the_decoders_error(field, number
     load_manifests(pod)
 
 
+def test_a_json_number_is_named_as_it_was_written() -> None:
+    """A JSON manifest's number keeps its text, which the decoder's error names as
+    encoding/json does (``number 1E2``; Python's ``100.0`` had been named)."""
+    text = ('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": '
+            '{"priority": 1E2, "containers": [{"name": "c", "image": "nginx"}]}}')
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.message == ("cannot unmarshal number 1E2 into Go struct field "
+                                    "PodSpec.spec.priority of type int32")
+
+
 def test_a_json_number_with_thousands_of_digits_is_named_without_python_advice() -> None:
     with pytest.raises(ManifestError) as caught:
         load_manifests('{"id": "/a", "cmd": "x", "instances": ' + "9" * 5000 + "}", name="a.json")
