@@ -6,7 +6,8 @@ The rules that live here, each once:
 - :func:`go_quote`: Go's ``%q`` verb (``strconv.Quote``, golang/go ``src/strconv/quote.go``).
 - :func:`json_kind`: how ``encoding/json`` names a JSON value it cannot store in a Go field
   (``UnmarshalTypeError.Value``, filled in by ``literalStore``, ``array`` and ``object`` of
-  golang/go ``src/encoding/json/decode.go``).
+  golang/go ``src/encoding/json/decode.go``), a number by its text as written
+  (:class:`FloatLiteral`); :func:`int_range`, what each of Go's integer types holds.
 - :func:`parse_int`: ``strconv.ParseInt`` and ``ParseUint`` in base 10, with their
   :class:`NumError` (``src/strconv/atoi.go``), as the API server reads a resourceVersion or a
   list option and the Docker daemon an object's version; :func:`atoi`, ``strconv.Atoi``, is
@@ -37,9 +38,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["GoStruct", "NumError", "TimeParseError", "atoi", "duration_string", "go_json",
-           "go_quote", "go_text", "go_verbose", "json_kind", "parse_float", "parse_int",
-           "parse_rfc3339"]
+__all__ = ["FloatLiteral", "GoStruct", "NumError", "TimeParseError", "atoi", "duration_string",
+           "go_json", "go_quote", "go_text", "go_verbose", "int_range", "json_kind",
+           "parse_float", "parse_int", "parse_rfc3339"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -84,7 +85,7 @@ def json_kind(value: Any, *, numeric_target: bool) -> str:
     any other field (a string, a bool, a list, a map) a number is plain ``number``, as a
     bool, string, array or object is named by its kind whatever the field. Go prints the
     literal as the JSON text wrote it (``1.50``, ``1e3``): a value that kept that text (a
-    ``literal`` attribute, as the Docker daemon's decoder keeps it) is named by it; any other
+    :class:`FloatLiteral`, as the servers' decoders keep it) is named by it; any other
     is written as JSON text again (``json.dumps``: ``1.5``, ``2.0``, ``1000.0`` for
     ``1e3``)."""
     if isinstance(value, bool):
@@ -96,6 +97,39 @@ def json_kind(value: Any, *, numeric_target: bool) -> str:
     if isinstance(value, dict):
         return "object"
     return "array" if isinstance(value, list) else "string"
+
+
+_INT_BITS = {"int": 64, "int64": 64, "int32": 32, "int16": 16, "int8": 8}
+_UINT_BITS = {"uint": 64, "uint64": 64, "uint32": 32, "uint16": 16, "uint8": 8}
+
+
+def int_range(go_type: str) -> range | None:
+    """The whole numbers Go's integer type ``go_type`` holds (``int`` and ``uint`` are 64
+    bits wide on the platforms the servers are built for), or None for any other type:
+    a number outside it is one ``encoding/json`` refuses to store (``literalStore``'s
+    ``OverflowInt``/``OverflowUint``)."""
+    if go_type in _INT_BITS:
+        limit = 1 << (_INT_BITS[go_type] - 1)
+        return range(-limit, limit)
+    if go_type in _UINT_BITS:
+        return range(1 << _UINT_BITS[go_type])
+    return None
+
+
+class FloatLiteral(float):
+    """A JSON number that is no whole number (a fraction or an exponent: ``1E2``, ``0.20``,
+    ``1e400``), with the text it was written as, which :func:`json_kind` names as Go does
+    (``number 1E2``, never Python's ``100.0``). Passed as ``parse_float`` to ``json.loads``
+    by the servers that quote Go's decoder (the Docker daemon, the Kubernetes API server);
+    a whole number needs none: Python's ``int`` prints as it was written (``-0`` aside,
+    which fits every Go number)."""
+
+    literal: str
+
+    def __new__(cls, text: str) -> FloatLiteral:
+        number = super().__new__(cls, text)
+        number.literal = text
+        return number
 
 
 class NumError(ValueError):

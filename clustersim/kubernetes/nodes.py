@@ -103,13 +103,16 @@ class NodeLifecycle(APIServer):
         self._eviction.node_tainted(name)
 
     def taint(self, name: str, key: str, effect: str, value: str | None = None) -> None:
-        """``kubectl taint nodes <name> key[=value]:effect``."""
+        """``kubectl taint nodes <name> key[=value]:effect``, which sends no ``timeAdded``
+        (``parseTaint`` in kubectl's ``pkg/cmd/taint/utils.go``; kubernetes/kubernetes#98482):
+        a NoExecute taint's tolerations count from when the taint eviction controller sees
+        it."""
         if effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
             raise ValueError(f"taint effect {effect!r} must be NoSchedule, PreferNoSchedule "
                              "or NoExecute")
         taints = [t for t in self.node(name).taints
                   if not (t.get("key") == key and t.get("effect") == effect)]
-        taint = {"key": key, "effect": effect, "timeAdded": self.now}
+        taint = {"key": key, "effect": effect}
         if value is not None:
             taint["value"] = value
         self.set_taints(name, [*taints, taint])

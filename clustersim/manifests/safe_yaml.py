@@ -52,6 +52,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from clustersim.goformat import FloatLiteral
 from clustersim.manifests.errors import ManifestError
 
 __all__ = [
@@ -490,7 +491,8 @@ class _NotJsonError(ManifestError):
 def _load_json(text: str, source: str) -> list[Document]:
     """One JSON value, its lines looked up lazily (:class:`_JsonLines`)."""
     try:
-        data = json.loads(text, parse_constant=_no_constants)
+        # a number keeps its text, which the decoder's type errors name as Go does ("1E2")
+        data = json.loads(text, parse_constant=_no_constants, parse_float=FloatLiteral)
     except json.JSONDecodeError as err:
         raise _NotJsonError(
             f"the text is not valid JSON: {err.msg}", source=source, line=err.lineno

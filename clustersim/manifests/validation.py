@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import re
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -20,7 +21,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from clustersim.goformat import json_kind
+from clustersim.goformat import int_range, json_kind
 from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches
 from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
@@ -28,7 +29,7 @@ from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
 
 __all__ = ["ENUM_TYPES", "FIELD_TYPES", "STRING_TYPES", "compose_nullable", "compose_type",
-           "found_text", "go_field", "validate", "validate_object"]
+           "found_text", "go_field", "unstorable_number", "validate", "validate_object"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -197,10 +198,14 @@ def validate_object(model: type[BaseModel], document: Document
     written."""
     data = document.data
     try:
-        return model.model_validate(data), [], set()
+        typed = model.model_validate(data)
     except ValidationError as err:
         errors = _kubernetes_errors(model, document, data, err)
         problems = err.errors(include_url=False)
+    else:
+        _raise_unstorable(model, document)
+        return typed, [], set()
+    _raise_unstorable(model, document)
     refused = {format_path((*document.prefix, *_data_path(data, p))) for p in problems}
     for keep_checked in (True, False):      # a refused value its check lets through, or not
         pruned = _without_refused(data, problems, keep_checked=keep_checked)
@@ -211,6 +216,48 @@ def validate_object(model: type[BaseModel], document: Document
         except ValidationError:
             continue
     return None, errors, refused
+
+
+def _raise_unstorable(model: type[BaseModel], document: Document) -> None:
+    """Raise the decoder's error for a number :func:`unstorable_number` finds."""
+    found = unstorable_number(model, document.data)
+    if found:
+        raise document.error(*found)
+
+
+def unstorable_number(model: type[BaseModel], value: Any, where: Path = ()
+                      ) -> tuple[Path, str, str] | None:
+    """The first number, in the body's order, that encoding/json's ``literalStore`` cannot
+    store in its Go field (golang/go ``src/encoding/json/decode.go``), as (where, the
+    decoder's error, what to write), or None: a whole number its integer field cannot hold
+    (``cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas
+    of type int32``) or one no float64 holds (``1e400``, which Python reads as infinity: the
+    served API's decoder keeps its text, :class:`~clustersim.goformat.FloatLiteral`). The
+    decoder refuses it before any validation runs, so it comes before a bound the API
+    server checks (``must be less than or equal to ...``) and a limit of the simulator
+    (``MAX_REPLICAS``). A field whose Go type the simulator does not know is left to the
+    loader's own bound (``check_data``'s "out of range")."""
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        items = ()
+    for key, item in items:
+        found = unstorable_number(model, item, (*where, key))
+        if found:
+            return found
+    if not isinstance(value, int | float) or isinstance(value, bool) or (
+            target := go_field(model, where)) is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (
+            where, _unmarshal_error(value, target), "a number a 64-bit float holds")
+    held = int_range(target.rpartition(" of type ")[2])
+    if held is None or value in held:
+        return None
+    return where, _unmarshal_error(value, target), \
+        f"a whole number from {held.start} to {held.stop - 1}"
 
 
 _BOUNDS = {"greater_than_equal": ("ge", 0), "less_than_equal": ("le", 0),

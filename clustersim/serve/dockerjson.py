@@ -33,7 +33,7 @@ import base64
 import math
 from typing import Any
 
-from clustersim.goformat import json_kind
+from clustersim.goformat import FloatLiteral, int_range, json_kind
 from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.dockertypes import NAMED, STRUCTS
 from clustersim.serve.gojson import JSONSyntaxError, value_end
@@ -62,7 +62,7 @@ def read_json(request: Request, go_type: str = "") -> Any:
     except JSONSyntaxError as err:
         raise HttpError(400, f"invalid JSON: {err.message(stream=True)}") from None
     value = decode_json(text[start:end], HttpError(400, "invalid JSON: exceeded max depth"),
-                        parse_float=_Float)
+                        parse_float=FloatLiteral)
     if go_type:
         decode(value, go_type)
     rest = text[end:].lstrip(_SPACE)
@@ -158,20 +158,6 @@ def _parameter(text: str) -> tuple[str | None, str]:
     return (key.lower(), after) if value else (None, text)
 
 
-class _Float(float):
-    """A JSON number that is no whole number, with the text it was written as: Go names a
-    number it cannot store in a numeric field by that text (``number 1.0``, ``number 1e3``)."""
-
-    literal: str
-
-    def __new__(cls, text: str) -> _Float:
-        number = super().__new__(cls, text)
-        number.literal = text
-        return number
-
-
-_INT_BITS = {"int": 64, "int64": 64, "int32": 32, "int16": 16, "int8": 8}
-_UINT_BITS = {"uint": 64, "uint64": 64, "uint32": 32, "uint16": 16, "uint8": 8}
 _FLOAT32_MAX = 3.4028234663852886e38
 
 
@@ -225,7 +211,7 @@ def _decode(value: Any, go_type: str, struct: str, path: tuple[str, ...]) -> Any
         return items
     if _fits(value, kind):
         return value
-    said = json_kind(value, numeric_target=kind in _INT_BITS or kind in _UINT_BITS
+    said = json_kind(value, numeric_target=int_range(kind) is not None
                      or kind.startswith("float"))
     target = f"Go struct field {struct}.{'.'.join(path)}" if path else "Go value"
     raise HttpError(400, f"invalid JSON: json: cannot unmarshal {said} into {target} of "
@@ -240,11 +226,9 @@ def _fits(value: Any, kind: str) -> bool:
         return isinstance(value, str if kind == "string" else bool)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    if kind in _INT_BITS:
-        limit = 1 << (_INT_BITS[kind] - 1)
-        return isinstance(value, int) and -limit <= value < limit
-    if kind in _UINT_BITS:
-        return isinstance(value, int) and 0 <= value < 1 << _UINT_BITS[kind]
+    held = int_range(kind)
+    if held is not None:
+        return isinstance(value, int) and value in held
     if kind.startswith("float"):
         return not math.isinf(value) and (kind == "float64" or abs(value) <= _FLOAT32_MAX)
     return False

@@ -4,8 +4,9 @@ of a body, or a ``continue`` token, they cannot read (the scanner's words are
 :mod:`~clustersim.serve.gojson`'s, shared with the Docker daemon); used by
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
 reader (:mod:`~clustersim.serve.kubelists`); the decoding of ``metadata.managedFields``
-(:func:`managed_fields_error`). Also the order in which the API server's strict
-decoding lists an object's unknown fields (:func:`decoded_order`), and the refusal of the
+(:func:`managed_fields_error`) and of a Node's ``spec.taints`` (:func:`taints_error`),
+with a ``metav1.Time``'s (:func:`time_error`). Also the order in which the API server's
+strict decoding lists an object's unknown fields (:func:`decoded_order`), and the refusal of the
 constants Python reads and Go does not (:func:`refuse_constant`).
 """
 
@@ -19,7 +20,8 @@ from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 from clustersim.serve.gojson import syntax_error
 
-__all__ = ["decoded_order", "decoder_error", "managed_fields_error", "refuse_constant"]
+__all__ = ["decoded_order", "decoder_error", "managed_fields_error", "refuse_constant",
+           "taints_error", "time_error"]
 
 
 def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
@@ -99,34 +101,66 @@ def managed_fields_error(value: Any) -> str | None:
     but ``DecodeManagedFields`` cannot use (an ``operation`` other than ``Apply`` or
     ``Update``) is no error here: the object keeps its own entries
     (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
+    return _structs_error(value, "ObjectMeta.metadata.managedFields", "ManagedFieldsEntry",
+                          MANAGED_FIELDS_ENTRY, "time")
+
+
+def _structs_error(value: Any, field: str, struct: str, fields: dict[str, str],
+                   time_key: str) -> str | None:
+    """The decoder's error for ``value`` in the struct field ``field`` (``Parent.path``) of
+    type ``[]v1.<struct>``, whose string ``fields`` are decoded by their Go type and whose
+    ``time_key`` is a ``metav1.Time`` (:func:`time_error`), or None: the first type error,
+    or a time's at once (:func:`managed_fields_error` tells Go's order)."""
     if value is None:
         return None
     if not isinstance(value, list):
-        return type_error(value, "ObjectMeta.metadata.managedFields",
-                           "[]v1.ManagedFieldsEntry")
+        return type_error(value, field, f"[]v1.{struct}")
     first = None
+    at = f"{struct}.{field.partition('.')[2]}"
     for entry in value:
         if not isinstance(entry, dict):
             if entry is not None:
-                first = first or type_error(entry, "ObjectMeta.metadata.managedFields",
-                                             "v1.ManagedFieldsEntry")
+                first = first or type_error(entry, field, f"v1.{struct}")
             continue
-        for key, field in entry.items():
-            go_type = MANAGED_FIELDS_ENTRY.get(key)
-            if field is None or (go_type is None and key != "time"):
+        for key, item in entry.items():
+            if item is None or (key not in fields and key != time_key):
                 continue
-            if key == "time" and isinstance(field, str):
-                try:
-                    parse_rfc3339(field)
-                except TimeParseError as unreadable:
-                    return str(unreadable)
-            elif key == "time" or not isinstance(field, str):
-                wrong = type_error(field, f"ManagedFieldsEntry.metadata.managedFields.{key}",
-                                    go_type or "string")
-                if key == "time":
-                    return wrong
-                first = first or wrong
+            if key == time_key:
+                unreadable = time_error(item, f"{at}.{key}")
+                if unreadable:
+                    return unreadable
+            elif not isinstance(item, str):
+                first = first or type_error(item, f"{at}.{key}", fields[key])
     return first
+
+
+def time_error(value: Any, field: str) -> str | None:
+    """The error of ``metav1.Time.UnmarshalJSON`` for the non-null ``value`` of the struct
+    field ``field``, or None: not a string (its inner ``json.Unmarshal`` into a string,
+    given the field's context as encoding/json's ``saveError`` gives it), or not a time
+    ``time.Parse(time.RFC3339, ...)`` reads. Either stops the decoding at once."""
+    if not isinstance(value, str):
+        return type_error(value, field, "string")
+    try:
+        parse_rfc3339(value)
+    except TimeParseError as unreadable:
+        return str(unreadable)
+    return None
+
+
+TAINT = {"key": "string", "value": "string", "effect": "v1.TaintEffect"}
+"""core/v1 ``Taint``'s fields that encoding/json decodes by their Go type
+(k8s.io/api ``core/v1/types.go``); ``timeAdded`` (a ``*metav1.Time``) decodes itself."""
+
+
+def taints_error(value: Any) -> str | None:
+    """The decoder's error for a Node's ``spec.taints`` of the wrong shape, or None: not a
+    list (``... NodeSpec.spec.taints of type []v1.Taint``), an entry that is not an object
+    (``null`` is a zero ``Taint``, which validation then refuses), a field of :data:`TAINT`
+    of another JSON type (``"effect": 5``: ``cannot unmarshal number into Go struct field
+    Taint.spec.taints.effect of type v1.TaintEffect``), a ``timeAdded`` that is no string
+    or no RFC 3339 time (:func:`time_error`)."""
+    return _structs_error(value, "NodeSpec.spec.taints", "Taint", TAINT, "timeAdded")
 
 
 def type_error(value: Any, field: str, go_type: str) -> str:

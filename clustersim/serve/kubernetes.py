@@ -95,11 +95,14 @@ from typing import Any
 import yaml
 
 from clustersim.goformat import (
+    FloatLiteral,
+    GoStruct,
     NumError,
     go_json,
     go_quote,
     json_kind,
     parse_int,
+    parse_rfc3339,
 )
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
@@ -126,8 +129,10 @@ from clustersim.manifests.kubernetes_fields import (
     strict_decoding_problems,
     unknown_fields_meant,
 )
-from clustersim.manifests.kubernetes_names import label_key_problems
+from clustersim.manifests.kubernetes_names import label_key_problems, label_value_problems
+from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.safe_yaml import load_data
+from clustersim.manifests.validation import unstorable_number
 from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import (
@@ -144,6 +149,7 @@ from clustersim.serve.kubedecoding import (
     decoder_error,
     managed_fields_error,
     refuse_constant,
+    taints_error,
     type_error,
 )
 from clustersim.serve.kubefieldmanager import (
@@ -938,9 +944,11 @@ class KubernetesBackend(ClusterTime):
                 # past the servers' one bound: Go's words (encoding/json, scanner.go)
                 too_deep = _unreadable(into, request.body, "exceeded max depth", json_body=True,
                                        interpret=interpret)
-                # a blank body is none, but DeleteResource decodes any body it was sent
-                return decode_json(text, too_deep, parse_constant=refuse_constant) if (
-                    text.strip() or interpret) else {}
+                # a blank body is none, but DeleteResource decodes any body it was sent; a
+                # number keeps its text, which the decoder's type errors name as written
+                return decode_json(text, too_deep, parse_constant=refuse_constant,
+                                   parse_float=FloatLiteral) if (text.strip() or interpret) \
+                    else {}
         except (UnicodeDecodeError, json.JSONDecodeError, ManifestError) as err:
             raise _unreadable(into, request.body, decoder_error(err),
                               json_body=not isinstance(err, ManifestError),
@@ -1146,6 +1154,9 @@ class KubernetesBackend(ClusterTime):
         """The manifest as the simulator's loader validates it (the API server's checks)."""
         if resource.kind in ("PodDisruptionBudget", "PriorityClass"):
             return copy.deepcopy(body)
+        unstorable = unstorable_number(KIND_MODELS.get(resource.kind, OtherObject), body)
+        if unstorable:      # before the loader's bounds: 1e400 is no infinity to Go
+            raise _undecodable(resource, f"json: {unstorable[1]}")
         try:
             [spec] = load_manifests(body).of_system(
                 "kubernetes", "the Kubernetes API server takes Kubernetes objects")
@@ -1265,6 +1276,8 @@ class KubernetesBackend(ClusterTime):
         """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``."""
         _check_shape(new, resource.kind, name)
         _decode_object_meta(resource, new["metadata"])
+        if resource.kind == "Node":
+            _check_node_taints(resource, name, new)
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         if _dry_run(request):
@@ -1424,10 +1437,10 @@ class KubernetesBackend(ClusterTime):
                   if t.get("key") != "node.kubernetes.io/unschedulable"]
         have = [t for t in info.taints if t.get("key") != "node.kubernetes.io/unschedulable"]
         if [key(t) for t in wanted] != [key(t) for t in have]:
-            _check_taint_effects(name, wanted)
-            times = {key(t): t.get("timeAdded") for t in info.taints}
-            taints = [{k: v for k, v in {**t, "timeAdded": times.get(key(t), self.cluster.now)}
-                       .items() if v is not None} for t in wanted]
+            # stored as sent: the API server sets no timeAdded (kubectl taint sends none,
+            # kubernetes/kubernetes#98482); the node lifecycle controller stamps its own
+            taints = [{**t, "timeAdded": parse_rfc3339(t["timeAdded"]).timestamp()
+                       - self.clock.base} if "timeAdded" in t else t for t in wanted]
             cordon = [t for t in info.taints if t.get("key") == "node.kubernetes.io/unschedulable"]
             self.cluster.set_taints(name, [*taints, *cordon])
         if bool(spec.get("unschedulable")) != info.unschedulable:
@@ -1737,21 +1750,56 @@ def _query_delete_options(request: Request) -> dict[str, Any]:
 _TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
-def _check_taint_effects(node: str, taints: list[dict[str, Any]]) -> None:
-    """``validateTaintEffect`` over a Node's taints (``validateNodeTaints``,
-    ``pkg/apis/core/validation/validation.go``): an empty effect is "Required value", any
-    other than :data:`_TAINT_EFFECTS` "Unsupported value", its ``core.TaintEffect`` shown in
-    JSON as ``ErrorBody`` marshals it since 1.34; every taint's error, at its own index."""
-    problems = []
+def _check_node_taints(resource: Resource, node: str, obj: dict[str, Any]) -> None:
+    """A Node's ``spec.taints`` decoded (:func:`~clustersim.serve.kubedecoding.taints_error`:
+    a 400, or the 422 of a patch whose result does not decode), then held in ``obj`` as
+    Go holds them (a ``null`` taint is a zero ``Taint``, a null field its zero value) and
+    validated (:func:`_validate_node_taints`)."""
+    spec = obj.get("spec") or {}
+    unreadable = taints_error(spec.get("taints"))
+    if unreadable:
+        raise _undecodable(resource, unreadable)
+    if spec.get("taints") is not None:
+        spec["taints"] = [{k: v for k, v in (t or {}).items() if v is not None}
+                          for t in spec["taints"]]
+        _validate_node_taints(node, spec["taints"])
+
+
+def _validate_node_taints(node: str, taints: list[dict[str, Any]]) -> None:
+    """``validateNodeTaints`` (kubernetes/kubernetes ``pkg/apis/core/validation/
+    validation.go``), every taint at its own index, in its order: the key a label name
+    (``ValidateLabelName``, one error per problem, the loader's
+    :func:`~clustersim.manifests.kubernetes_names.label_key_problems`: a zero taint's ""
+    is "name part must be non-empty"), the value a label value (``IsValidLabelValue``, its
+    problems joined by ";"), the effect (``validateTaintEffect``: empty is "Required value",
+    another than :data:`_TAINT_EFFECTS` "Unsupported value", its ``core.TaintEffect``
+    shown in JSON as ``ErrorBody`` marshals it since 1.34), then a second taint of one key
+    and effect is "Duplicate value", the whole internal ``core.Taint`` shown as
+    ``json.Marshal`` writes a struct without json tags (its ``TimeAdded`` as sent, null
+    when none was)."""
+    problems, seen = [], set()
     for i, taint in enumerate(taints):
-        effect = taint.get("effect") or ""
+        key, value = taint.get("key", ""), taint.get("value", "")
+        effect = taint.get("effect", "")
+        problems += [f"spec.taints[{i}].key: {invalid(key, why)}"
+                     for why in label_key_problems(key)]
+        why_not = label_value_problems(value)
+        if why_not:
+            problems.append(f"spec.taints[{i}].value: {invalid(value, ';'.join(why_not))}")
         if not effect:
             problems.append(f"spec.taints[{i}].effect: Required value")
         elif effect not in _TAINT_EFFECTS:
             problems.append(f"spec.taints[{i}].effect: "
                             + unsupported(named(effect), _TAINT_EFFECTS))
+        if (key, effect) in seen:
+            shown = GoStruct(Key=key, Value=value, Effect=effect,
+                             TimeAdded=taint.get("timeAdded"))
+            problems.append(f"spec.taints[{i}]: Duplicate value: {go_json(shown)}: taints "
+                            "must be unique by key and effect pair")
+        seen.add((key, effect))
     if problems:
         raise HttpError(422, f'Node "{node}" is invalid: {aggregate(problems)}', "Invalid")
+
 
 def _validated_delete_options(options: dict[str, Any]) -> dict[str, Any]:
     """``options`` with the deprecated ``orphanDependents: true`` read as the ``Orphan``
@@ -1793,10 +1841,6 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
                         "BadRequest")
     if "spec" in obj and not isinstance(obj["spec"], dict):
         raise invalid("spec", "Invalid value: an object is expected")
-    taints = (obj.get("spec") or {}).get("taints")
-    if taints is not None and not (isinstance(taints, list)
-                                   and all(isinstance(t, dict) for t in taints)):
-        raise invalid("spec.taints", "Invalid value: a list of taints is expected")
 
 
 _NON_NEGATIVE = "must be a non-negative integer"

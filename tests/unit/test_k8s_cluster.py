@@ -829,6 +829,26 @@ def test_taint_no_execute_evicts_and_untaint_reopens_the_node():
         cluster.taint("node-1", "k", "Sometimes")
 
 
+def test_a_taint_carries_no_time_added_and_its_toleration_seconds_still_count():
+    """``kubectl taint`` sends no ``timeAdded`` (kubernetes/kubernetes#98482; it had been
+    stamped): the Pod that tolerates the taint for 30 seconds goes 30 seconds after it
+    came, though another taint comes meanwhile."""
+    cluster = KubernetesCluster(nodes(1), seed=0)
+    cluster.apply(pod("p", tolerations=[{"key": "maintenance", "operator": "Exists",
+                                         "effect": "NoExecute", "tolerationSeconds": 30}]))
+    cluster.run()
+    start = cluster.now
+    cluster.taint("node-1", "maintenance", "NoExecute")
+    assert cluster.node("node-1").taints == [{"key": "maintenance", "effect": "NoExecute"}]
+    cluster.run(until=start + 20)
+    cluster.taint("node-1", "other", "NoSchedule")
+    cluster.run(until=start + 29)
+    assert [p.name for p in cluster.pods()] == ["p"]
+    cluster.run(until=start + 31)
+    [eviction] = cluster.events.where(reason="TaintManagerEviction")
+    assert eviction.time == pytest.approx(start + 30)
+
+
 def test_immutable_fields_are_refused_on_apply():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(deployment())

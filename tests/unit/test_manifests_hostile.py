@@ -169,6 +169,37 @@ def test_integers_beyond_64_bits_are_read_as_go_yaml_reads_them() -> None:
     assert spec.manifest["metadata"]["annotations"]["n"] == str(2**70)
 
 
+@pytest.mark.parametrize(("field", "number", "go_type"), [
+    ("priority", 2**31, "int32"),                    # had been "must be less than or equal"
+    ("activeDeadlineSeconds", 2**63, "int64"),
+    ("priority", -(2**31) - 1, "int32"),
+])
+def test_an_integer_its_go_field_cannot_hold_is_the_decoders_error(field, number,
+                                                                   go_type) -> None:
+    """encoding/json's ``literalStore`` refuses a number that overflows its Go integer
+    field before any validation (golang/go ``src/encoding/json/decode.go``): the loader
+    words it as the API server's decoder does, and a number that fits loads."""
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {field: number, "containers": [{"name": "c", "image": "nginx"}]}}
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(pod)
+    assert caught.value.message == (f"cannot unmarshal number {number} into Go struct field "
+                                    f"PodSpec.spec.{field} of type {go_type}")
+    pod["spec"][field] = 7
+    load_manifests(pod)
+
+
+def test_a_json_number_is_named_as_it_was_written() -> None:
+    """A JSON manifest's number keeps its text, which the decoder's error names as
+    encoding/json does (``number 1E2``; Python's ``100.0`` had been named)."""
+    text = ('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": '
+            '{"priority": 1E2, "containers": [{"name": "c", "image": "nginx"}]}}')
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.message == ("cannot unmarshal number 1E2 into Go struct field "
+                                    "PodSpec.spec.priority of type int32")
+
+
 def test_a_json_number_with_thousands_of_digits_is_named_without_python_advice() -> None:
     with pytest.raises(ManifestError) as caught:
         load_manifests('{"id": "/a", "cmd": "x", "instances": ' + "9" * 5000 + "}", name="a.json")

@@ -211,3 +211,26 @@ def test_a_strict_create_refuses_an_unwrapped_affinity_term_before_validating_it
     assert refused == (
         'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field '
         f'"{TERM}.labelSelector", unknown field "{TERM}.topologyKey"')
+
+
+_DEPLOYMENT = ('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},'
+               '"spec":{"replicas":%s,"selector":{"matchLabels":{"app":"web"}},"template":'
+               '{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web",'
+               '"image":"nginx"}]}}}}')
+
+
+@pytest.mark.parametrize("literal", ["1E2", "2e-1", "1e19", "1.50", "1.0", "2147483648",
+                                     "-2147483649", "1e400", "-1e400"])
+def test_a_number_that_does_not_fit_is_named_as_it_was_written(literal):
+    """encoding/json's ``literalStore`` names a number it cannot store in an int32 by its
+    text (``UnmarshalTypeError{Value: "number " + string(item)}``, golang/go
+    ``src/encoding/json/decode.go``): ``1E2``, never Python's ``100.0`` (nor ``0.2`` for
+    ``2e-1``, ``1e+19`` for ``1e19``). A whole number past the int32 is refused so too,
+    before validation and before the simulator's own limit (``MAX_REPLICAS``, which had
+    answered 422), and one no float64 holds (``1e400``: Python's infinity had met the
+    loader's own "out of range" 422)."""
+    message = _answer("POST", "/apis/apps/v1/namespaces/default/deployments",
+                      (_DEPLOYMENT % literal).encode(), "application/json")
+    assert message == ('Deployment in version "v1" cannot be handled as a Deployment: json: '
+                       f"cannot unmarshal number {literal} into Go struct field "
+                       "DeploymentSpec.spec.replicas of type int32")

@@ -160,6 +160,27 @@ class TaintEvictionController:
 
     def __init__(self, cluster: KubernetesCluster) -> None:
         self.cluster = cluster
+        self._seen: dict[tuple[str, Any, Any], float] = {}
+        """When it first saw each NoExecute taint written without a ``timeAdded`` (node,
+        key, value): a user's (the API server stores none, kubernetes/kubernetes#98482).
+        Its tolerations' seconds count from then, as upstream's scheduled eviction keeps
+        the time it was planned (``CreatedAt``, ``pkg/controller/tainteviction/
+        taint_eviction.go``) when the node's taints change again."""
+
+    def _no_execute(self, name: str) -> list[dict[str, Any]]:
+        """The node's NoExecute taints, each with the time its tolerations count from."""
+        now, seen = self.cluster.now, {}
+        taints = []
+        for taint in self.cluster.node(name).taints:
+            if taint.get("effect") != "NoExecute":
+                continue
+            if "timeAdded" not in taint:
+                key = (name, taint.get("key"), taint.get("value"))
+                seen[key] = self._seen.get(key, now)
+                taint = {**taint, "timeAdded": seen[key]}
+            taints.append(taint)
+        self._seen = {k: v for k, v in self._seen.items() if k[0] != name} | seen
+        return taints
 
     @staticmethod
     def _deadline(pod: dict[str, Any], taints: list[dict[str, Any]], now: float) -> float | None:
@@ -180,7 +201,7 @@ class TaintEvictionController:
     def node_tainted(self, name: str) -> None:
         """The node's taints changed: plan the evictions they call for."""
         cluster = self.cluster
-        taints = [t for t in cluster.node(name).taints if t.get("effect") == "NoExecute"]
+        taints = self._no_execute(name)
         if not taints:
             return
         for pod in cluster.objects("Pod"):
@@ -196,8 +217,7 @@ class TaintEvictionController:
         if (not cluster.exists(pod) or is_terminating(pod)
                 or pod["spec"].get("nodeName") != node or node not in cluster.node_names()):
             return
-        taints = [t for t in cluster.node(node).taints if t.get("effect") == "NoExecute"]
-        deadline = self._deadline(pod, taints, cluster.now)
+        deadline = self._deadline(pod, self._no_execute(node), cluster.now)
         if deadline is not None and deadline <= cluster.now + 1e-9:
             cluster.record(pod, "TaintManagerEviction",
                            f"Marking for deletion Pod {full_name(pod)}")
