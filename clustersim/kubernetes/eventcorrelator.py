@@ -99,6 +99,13 @@ class EventCorrelator:
             message = COMBINED_PREFIX + message
         return message if self._accept(source, now) else None
 
+    def restarted(self, host: str) -> None:
+        """The recorder of ``host`` (a node's kubelet) restarted: a new process has a new
+        correlator, its caches and token buckets empty (``NewEventCorrelatorWithOptions`` at
+        the kubelet's start), so what it records next is written again."""
+        self._similar = {k: v for k, v in self._similar.items() if k[0] != host}
+        self._buckets = {k: v for k, v in self._buckets.items() if k[0] != host}
+
     def _accept(self, source: Source, now: float) -> bool:
         """``TryAccept`` on the source's and object's bucket (full when first used)."""
         bucket = self._buckets.get(source)

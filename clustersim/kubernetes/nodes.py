@@ -228,7 +228,8 @@ class NodeLifecycle(APIServer):
         crash-loop back-off and each image's pull back-off. ``rebooted=True``: the machine
         restarted and its kubelet with it, whose back-offs start empty
         (:meth:`~clustersim.kubernetes.kubelet.Kubelet.restarted`); the API keeps each
-        container's restart count."""
+        container's restart count, and its event recorder's correlator starts afresh too
+        (:meth:`~clustersim.kubernetes.eventcorrelator.EventCorrelator.restarted`)."""
         self.node(name)
         if self._node_up[name]:
             return
@@ -239,6 +240,7 @@ class NodeLifecycle(APIServer):
         pods = [p for p in self.objects("Pod") if p["spec"].get("nodeName") == name]
         if rebooted:
             self.kubelet.restarted(pods)
+            self.correlator.restarted(name)
         for pod in pods:
             if is_terminating(pod) or pod["status"].get("phase") in ("Succeeded", "Failed"):
                 self.remove_pod(pod)

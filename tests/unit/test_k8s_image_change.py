@@ -14,6 +14,7 @@ from typing import Any
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.containerref import container_named
+from clustersim.kubernetes.eventcorrelator import EventCorrelator
 from clustersim.kubernetes.imagemanager import image_size
 from clustersim.manifests.kubernetes_annotations import RUN_SECONDS
 
@@ -169,6 +170,9 @@ def test_a_crash_looping_containers_new_image_starts_it_at_once_and_its_sibling_
     upstream the back-off is kept per container definition (``getStableKey``): the changed
     one starts at once, its unchanged sibling when its own back-off ends."""
     k = cluster()
+    # the kubelet's spam filter (25 events about a Pod, then one per 5 minutes) would
+    # drop the later events whose times this test reads: every one is written
+    k.correlator = EventCorrelator(burst=10**6)
     k.apply(pod("app:1", "log:1", annotations={RUN_SECONDS: "5"}))
     k.run(until=45)         # both exited at 37 s, backing off 20 s
     stored = k.get("Pod", "default", "p")
@@ -239,6 +243,9 @@ def test_a_siblings_new_image_keeps_a_failed_pull_retrying():
     pulls again once the pod's back-off for that image has passed: the pull is retried
     within the 300 s cap and the container starts once the registry serves the image."""
     k = cluster()
+    # the kubelet's spam filter (25 events about a Pod, then one per 5 minutes) would
+    # drop the later events whose times this test reads: every one is written
+    k.correlator = EventCorrelator(burst=10**6)
     k.apply(pod("app:1", "log:1"))
     k.run(until=30)
     k.fail_pull("app:bad")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster, Timing
 from clustersim.kubernetes.containerref import container_named
+from clustersim.kubernetes.eventcorrelator import EventCorrelator
 
 
 def pod(restart_policy="Always", sidecar_startup=None, sidecar_ready=None, annotations=None):
@@ -119,6 +120,9 @@ def test_a_sidecar_with_a_broken_image_crash_loops_on_its_own_back_off():
     ``Init:CrashLoopBackOff`` (``printPod``) and it is not Ready (the sidecar's readiness
     counts), the init container after it and the app container start and run on."""
     c = cluster()
+    # the kubelet's spam filter (25 events about a Pod, then one per 5 minutes) would
+    # drop the later events whose times this test reads: every one is written
+    c.correlator = EventCorrelator(burst=10**6)
     c.fail_image("envoy:1.31", after=3)
     c.apply(pod())      # proxy starts at 14 s, exits at 17 s (restarted at once) and 20 s
     c.run(until=20.5)
