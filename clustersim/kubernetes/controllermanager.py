@@ -178,7 +178,9 @@ class ControllerManager(NodeLifecycle):
         change at every write; the simulator edits objects in place and keeps none per
         object, so a write that changes none of these goes unnoticed (none of its
         controllers reads anything else of what it owns). The fingerprint is Python's
-        ``hash`` of them: compared only within one run, where equal states hash equal."""
+        ``hash`` of their ``repr``: compared only within one run, where a state written
+        again with its keys in another order counts as a change (one more sync, harmless:
+        upstream syncs at every write)."""
         uid = obj["metadata"]["uid"]
         return hash(tuple(
             (meta["uid"], repr(meta.get("labels")), meta.get("deletionTimestamp"),

@@ -264,6 +264,7 @@ class NodeLifecycle(APIServer):
         self.services.node_changed(name, False)
         self._podgc.removed[name] = self.now
         self._lifecycle.forget(name)
+        self._eviction.forget(name)
         self.changed()
         self._reconcile()
 

@@ -22,7 +22,6 @@ import contextlib
 import json
 import math
 import re
-import select
 import socket
 import sys
 import threading
@@ -522,12 +521,20 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
             """Whether the client has closed the connection (``docker service logs -f`` or
             ``kubectl logs -f`` stopped with Ctrl-C): its socket reads as ready with nothing
             to read. Without this look, a stream with nothing to send (a quiet service, a
-            stopped clock) went on until the server stopped."""
+            stopped clock) went on until the server stopped. A peek on the socket made
+            non-blocking for it, not ``select``, which refuses a socket numbered 1024 or more
+            (a busy server's) on Linux and macOS."""
+            timeout = self.connection.gettimeout()
             try:
-                ready, _, _ = select.select([self.connection], [], [], 0)
-                return bool(ready) and not self.connection.recv(1, socket.MSG_PEEK)
+                self.connection.settimeout(0.0)
+                return not self.connection.recv(1, socket.MSG_PEEK)
+            except BlockingIOError:
+                return False                 # nothing to read: the client is still there
             except OSError:
                 return True
+            finally:
+                with contextlib.suppress(OSError):
+                    self.connection.settimeout(timeout)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve  # noqa: N815
 

@@ -849,6 +849,24 @@ def test_a_taint_carries_no_time_added_and_its_toleration_seconds_still_count():
     assert eviction.time == pytest.approx(start + 30)
 
 
+
+def test_a_node_added_again_under_a_deleted_ones_name_counts_its_taints_afresh():
+    """The eviction controller remembered when it first saw a taint by node name, key and
+    value, and a deleted node's memory outlived it: the same name added back and tainted
+    later evicted a Pod tolerating 30 seconds at once."""
+    cluster = KubernetesCluster(nodes(1), seed=0)
+    cluster.taint("node-1", "maintenance", "NoExecute")
+    cluster.run(until=100)
+    cluster.remove_node("node-1")
+    cluster.add_node(nodes(1)[0])
+    cluster.apply(pod("p", tolerations=[{"key": "maintenance", "operator": "Exists",
+                                         "effect": "NoExecute", "tolerationSeconds": 30}]))
+    cluster.run(until=500)
+    cluster.taint("node-1", "maintenance", "NoExecute")
+    cluster.run(until=540)
+    [eviction] = cluster.events.where(reason="TaintManagerEviction")
+    assert eviction.time == pytest.approx(530)
+
 def test_immutable_fields_are_refused_on_apply():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(deployment())

@@ -382,6 +382,38 @@ def test_a_quiet_stream_ends_when_its_client_hangs_up():
         assert threading.active_count() == before
 
 
+
+def test_a_quiet_stream_on_a_socket_numbered_past_1023_stays_open():
+    """The hang-up look had used ``select``, which raises ValueError for a socket numbered
+    1024 or more: on a busy server each quiet watch then ended as a simulator fault at its
+    first quiet moment. With 1,100 files open first, the watch's socket is numbered past
+    that; it stays open while its client is there, and ends when the client goes."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1300:
+        if hard != resource.RLIM_INFINITY and hard < 1300:
+            pytest.skip(f"this machine allows {hard} open files, fewer than the test needs")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1300, hard))
+    held = [open(os.devnull) for _ in range(1100)]  # noqa: SIM115 (closed below)
+    try:
+        with serve("kubernetes", nodes=2, speed=0) as server:
+            before = threading.active_count()
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request("GET", "/api/v1/namespaces/default/pods?watch=true")
+            answer = conn.getresponse()
+            assert answer.status == 200 and answer.fileno() >= 1024
+            time.sleep(0.6)                   # several quiet looks
+            assert threading.active_count() == before + 1    # still watching
+            conn.close()
+            deadline = time.monotonic() + 10
+            while threading.active_count() > before and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert threading.active_count() == before
+    finally:
+        for file in held:
+            file.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
 @pytest.mark.parametrize(("body", "media", "words"), [
     (b"[" * 100_000 + b"]" * 100_000, "application/json", "exceeded max depth"),
     (b"a: " + b"[" * 3000 + b"]" * 3000, "application/yaml", "nesting deeper than 64"),

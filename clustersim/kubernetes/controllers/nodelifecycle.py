@@ -167,6 +167,11 @@ class TaintEvictionController:
         the time it was planned (``CreatedAt``, ``pkg/controller/tainteviction/
         taint_eviction.go``) when the node's taints change again."""
 
+    def forget(self, name: str) -> None:
+        """The node ``name`` was deleted: a node of that name added later is another, whose
+        taints' tolerations count from when it is tainted (upstream's plans are per Pod)."""
+        self._seen = {k: v for k, v in self._seen.items() if k[0] != name}
+
     def _no_execute(self, name: str) -> list[dict[str, Any]]:
         """The node's NoExecute taints, each with the time its tolerations count from."""
         now, seen = self.cluster.now, {}
