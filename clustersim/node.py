@@ -21,11 +21,14 @@ from clustersim.quantity import (
     to_units,
 )
 
-__all__ = ["Node"]
+__all__ = ["TAINT_EFFECTS", "Node"]
 
 _ROLES = ("manager", "worker")
 _AVAILABILITY = ("active", "pause", "drain")
-_TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+"""A taint's effects, in the order ``validateTaintEffect`` lists them (kubernetes/kubernetes
+``pkg/apis/core/validation/validation.go``): for a node's own taints, ``kubectl taint`` and
+the served API's Node updates alike."""
 
 
 def _quantity(field: str, node: str, value: str | int | float | Decimal) -> Decimal:
@@ -147,10 +150,10 @@ class Node:
         self.labels = {str(k): str(v) for k, v in (labels or {}).items()}
         self.taints = [dict(t) for t in taints]
         for taint in self.taints:
-            if "key" not in taint or taint.get("effect") not in _TAINT_EFFECTS:
+            if "key" not in taint or taint.get("effect") not in TAINT_EFFECTS:
                 raise ValueError(
                     f"Node {name!r}: taint {taint!r} needs a 'key' and an 'effect' "
-                    f"({', '.join(_TAINT_EFFECTS)})"
+                    f"({', '.join(TAINT_EFFECTS)})"
                 )
         self.attributes = {str(k): str(v) for k, v in (attributes or {}).items()}
         self.domain = dict(domain) if domain else None

@@ -25,7 +25,7 @@ from clustersim.kubernetes.objects import controller_of, full_name, is_active, i
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 from clustersim.limits import check_nodes
-from clustersim.node import Node
+from clustersim.node import TAINT_EFFECTS, Node
 
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
 DRAIN_RETRY_SECONDS = 5.0
@@ -107,7 +107,7 @@ class NodeLifecycle(APIServer):
         (``parseTaint`` in kubectl's ``pkg/cmd/taint/utils.go``; kubernetes/kubernetes#98482):
         a NoExecute taint's tolerations count from when the taint eviction controller sees
         it."""
-        if effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+        if effect not in TAINT_EFFECTS:
             raise ValueError(f"taint effect {effect!r} must be NoSchedule, PreferNoSchedule "
                              "or NoExecute")
         taints = [t for t in self.node(name).taints

@@ -133,6 +133,7 @@ from clustersim.manifests.kubernetes_names import label_key_problems, label_valu
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.safe_yaml import load_data
 from clustersim.manifests.validation import unstorable_number
+from clustersim.node import TAINT_EFFECTS
 from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import (
@@ -1747,8 +1748,6 @@ def _query_delete_options(request: Request) -> dict[str, Any]:
     return options
 
 
-_TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
-
 
 def _check_node_taints(resource: Resource, node: str, obj: dict[str, Any]) -> None:
     """A Node's ``spec.taints`` decoded (:func:`~clustersim.serve.kubedecoding.taints_error`:
@@ -1772,11 +1771,11 @@ def _validate_node_taints(node: str, taints: list[dict[str, Any]]) -> None:
     :func:`~clustersim.manifests.kubernetes_names.label_key_problems`: a zero taint's ""
     is "name part must be non-empty"), the value a label value (``IsValidLabelValue``, its
     problems joined by ";"), the effect (``validateTaintEffect``: empty is "Required value",
-    another than :data:`_TAINT_EFFECTS` "Unsupported value", its ``core.TaintEffect``
-    shown in JSON as ``ErrorBody`` marshals it since 1.34), then a second taint of one key
-    and effect is "Duplicate value", the whole internal ``core.Taint`` shown as
-    ``json.Marshal`` writes a struct without json tags (its ``TimeAdded`` as sent, null
-    when none was)."""
+    another than :data:`~clustersim.node.TAINT_EFFECTS` "Unsupported value", its
+    ``core.TaintEffect`` shown in JSON as ``ErrorBody`` marshals it since 1.34), then a
+    second taint of one key and effect is "Duplicate value", the whole internal
+    ``core.Taint`` shown as ``json.Marshal`` writes a struct without json tags (its
+    ``TimeAdded`` as sent, null when none was)."""
     problems, seen = [], set()
     for i, taint in enumerate(taints):
         key, value = taint.get("key", ""), taint.get("value", "")
@@ -1788,9 +1787,9 @@ def _validate_node_taints(node: str, taints: list[dict[str, Any]]) -> None:
             problems.append(f"spec.taints[{i}].value: {invalid(value, ';'.join(why_not))}")
         if not effect:
             problems.append(f"spec.taints[{i}].effect: Required value")
-        elif effect not in _TAINT_EFFECTS:
+        elif effect not in TAINT_EFFECTS:
             problems.append(f"spec.taints[{i}].effect: "
-                            + unsupported(named(effect), _TAINT_EFFECTS))
+                            + unsupported(named(effect), TAINT_EFFECTS))
         if (key, effect) in seen:
             shown = GoStruct(Key=key, Value=value, Effect=effect,
                              TimeAdded=taint.get("timeAdded"))
