@@ -143,8 +143,8 @@ class LogRoutes(DockerState):
     def _log_tasks(self, chosen: Callable[[Task], bool]) -> list[Task]:
         """The tasks ``chosen`` picks whose lines can be read: they have run (ended ones
         the store still holds too), on a node that is not down, in the order they started."""
-        tasks = [t for t in self.cluster.tasks(history=True) if t.started is not None
-                 and not self.cluster.node_down(t.node) and chosen(t)]
+        tasks = [t for t in self.cluster.tasks(history=True) if chosen(t)
+                 and t.started is not None and not self.cluster.node_down(t.node)]
         return sorted(tasks, key=lambda t: t.started or 0.0)
 
     def _unreachable(self, kind: str, chosen: Callable[[Task], bool]) -> list[str]:
