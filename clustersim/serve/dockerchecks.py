@@ -15,10 +15,11 @@ import re
 from collections.abc import Container
 from typing import Any
 
+from clustersim.goformat import NumError
 from clustersim.serve.core import HttpError, Request, decode_json
 
 __all__ = ["NOT_SIMULATED", "check_stored_spec", "enum_filter", "flag", "label_matches",
-           "missing_object", "parse_filters", "prefixed", "service_name"]
+           "missing_object", "parse_bool_arg", "parse_filters", "prefixed", "service_name"]
 
 
 def parse_filters(text: str | None, accepted: tuple[str, ...]) -> dict[str, list[str]]:
@@ -49,6 +50,26 @@ def flag(request: Request, key: str) -> bool:
     ``True``, ``?stdout=yes``). Python's ``strip`` takes a few more control characters
     (``\x1c`` to ``\x1f``) for spaces than Go's ``TrimSpace``."""
     return (request.arg(key, "") or "").strip().lower() not in ("", "0", "no", "false", "none")
+
+
+_GO_BOOLS = {**dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
+             **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False)}
+"""The texts Go's ``strconv.ParseBool`` reads (golang/go ``src/strconv/atob.go``)."""
+
+
+def parse_bool_arg(request: Request, key: str) -> bool:
+    """A boolean query parameter the daemon reads with ``strconv.ParseBool`` rather than
+    :func:`flag` (moby ``api/server/router/swarm/cluster_routes.go`` in Engine 25,
+    ``getServices``' ``status``): false when absent or empty; another text than ParseBool's
+    twelve is a 400, ``invalid value for status: yes: strconv.ParseBool: parsing "yes":
+    invalid syntax`` (``errors.Wrapf`` around ``errdefs.InvalidParameter``)."""
+    text = request.arg(key, "") or ""
+    if not text:
+        return False
+    if text not in _GO_BOOLS:
+        raise HttpError(400, f"invalid value for {key}: {text}: "
+                        f"{NumError('ParseBool', text, 'invalid syntax')}")
+    return _GO_BOOLS[text]
 
 
 def enum_filter(filters: dict[str, list[str]], key: str, values: tuple[str, ...]) -> set[str]:

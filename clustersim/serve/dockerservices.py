@@ -2,8 +2,8 @@
 rollback|scale|rm|logs``), for :mod:`clustersim.serve.docker`: ``/services`` (create, ls,
 inspect, update with ``?version=`` and ``rollback=previous``, rm, logs) and ``/tasks`` (ls,
 inspect, logs). ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS
-column); the logs of a service or task, followed or not, are
-:class:`~clustersim.serve.dockerlogs.LogRoutes`'.
+column; API 1.41+, read with Go's ``strconv.ParseBool``); the logs of a service or task,
+followed or not, are :class:`~clustersim.serve.dockerlogs.LogRoutes`'.
 
 Simplified (what Docker does instead): a ServiceSpec is stored as sent, but of the fields the
 simulator does not model (``Env``, ``Secrets``, ``Mounts``...) only a change counts (it
@@ -22,10 +22,12 @@ from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockerchecks import (
     enum_filter,
     label_matches,
+    parse_bool_arg,
     parse_filters,
     prefixed,
     service_name,
 )
+from clustersim.serve.dockerdaemon import asked_version
 from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerlogs import LogRoutes
 from clustersim.serve.dockerspec import fold_fields, json_list, port_json, simulator_spec
@@ -93,7 +95,8 @@ class ServiceRoutes(LogRoutes):
                          label_matches(self._spec_json(n, self.cluster.services[n].spec)
                                         ["Labels"], f) for f in filters["label"]))]
             services = [self._service_json(n) for n in names]
-            if request.arg("status") in ("1", "true"):
+            # the status parameter came with API 1.41; an older client's is not read
+            if asked_version(request.path) >= (1, 41) and parse_bool_arg(request, "status"):
                 for row in services:
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)

@@ -995,3 +995,33 @@ def test_a_mode_given_as_null_is_not_set(server, client, mode, replicas):
     spec = server.cluster.services["web"].spec
     assert (spec.mode, spec.replicas if spec.mode == "replicated" else None) == (
         "replicated" if replicas else "global", replicas)
+
+
+@pytest.mark.parametrize(("path", "status", "shown"), [
+    ("v1.44/services?status=true", 200, True),
+    ("v1.44/services?status=T", 200, True),
+    ("v1.44/services?status=True", 200, True),
+    ("v1.44/services?status=1", 200, True),
+    ("v1.44/services?status=F", 200, False),
+    ("v1.44/services?status=", 200, False),
+    ("v1.44/services?status=yes", 400, False),
+    ("v1.44/services?status=tRUE", 400, False),
+    ("v1.40/services?status=true", 200, False),      # before 1.41 the parameter is not read
+    ("v1.40/services?status=yes", 200, False),
+])
+def test_the_status_parameter_is_read_as_strconv_parse_bool(server, path, status, shown):
+    """Engine 25's ``getServices`` reads ``status`` from API 1.41 on with
+    ``strconv.ParseBool`` (``1 t T TRUE true True`` and their false twins) and refuses any
+    other text with 400. The served daemon read only ``1`` and ``true`` and ignored the rest
+    whatever the version."""
+    requests.post(f"{server.url}/v1.44/services/create", timeout=10,
+                  json={"Name": "web", "TaskTemplate": _IMAGE})
+    answer = requests.get(f"{server.url}/{path}", timeout=10)
+    assert answer.status_code == status
+    if status == 400:
+        text = path.rsplit("=", 1)[1]
+        assert answer.json()["message"] == (f"invalid value for status: {text}: "
+                                            f'strconv.ParseBool: parsing "{text}": invalid '
+                                            "syntax")
+    else:
+        assert ["ServiceStatus" in s for s in answer.json()] == [shown]
