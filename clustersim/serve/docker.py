@@ -43,6 +43,7 @@ from clustersim.serve.dockerdaemon import (
     API_VERSION,
     ENGINE_VERSION,
     MIN_API_VERSION,
+    NO_MANAGER,
     DaemonRoutes,
     api_path,
 )
@@ -99,6 +100,9 @@ class DockerBackend(DaemonRoutes, NodeRoutes, ServiceRoutes, StoredRoutes, Netwo
             return Response.json(200, self._info())
         parts = path.strip("/").split("/")
         section = parts[0]
+        if self.node_stopped and section in ("nodes", "services", "tasks", "secrets",
+                                             "configs"):
+            raise HttpError(503, NO_MANAGER)
         if section == "swarm":
             return self._swarm_request(request, parts[1:])
         if section == "nodes":

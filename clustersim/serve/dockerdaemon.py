@@ -23,8 +23,8 @@ from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
 from clustersim.swarm import SwarmError
 
-__all__ = ["API_VERSION", "ENGINE_VERSION", "MIN_API_VERSION", "DaemonRoutes", "api_path",
-           "asked_version"]
+__all__ = ["API_VERSION", "ENGINE_VERSION", "MIN_API_VERSION", "NO_MANAGER", "DaemonRoutes",
+           "api_path", "asked_version"]
 
 ENGINE_VERSION = "25.0.6"
 """The Engine release whose newest API is the one served: the API version matrix
@@ -74,6 +74,16 @@ def api_path(path: str) -> str:
     return (path[asked.end():] if asked else path).rstrip("/") or "/"
 
 
+NO_MANAGER = ('This node is not a swarm manager. Use "docker swarm init" or "docker swarm '
+              'join" to connect this node to swarm and try again.')
+"""The daemon's 503 for a request that needs a manager while its swarm node is not running
+(moby ``daemon/cluster/cluster.go``, ``errNoManager`` with no swarmkit node): every request
+to the swarm's objects after a refused forced init (:meth:`DaemonRoutes._force_new_cluster`)."""
+_NOT_MANAGER = ("This node is not a swarm manager. Worker nodes can't be used to view or "
+                "modify cluster state. Please run this command on a manager node or promote "
+                "the current node to a manager.")
+"""moby's ``errSwarmNotManager`` (``daemon/cluster/errors.go``), 503."""
+
 _SWARM_BODIES = {"init": "swarm.InitRequest", "join": "swarm.JoinRequest",
                  "update": "swarm.Spec", "unlock": "swarm.UnlockRequest"}
 """The Go type each ``POST /swarm/...`` body is read into (moby
@@ -84,11 +94,13 @@ _SWARM_BODIES = {"init": "swarm.InitRequest", "join": "swarm.JoinRequest",
 class DaemonRoutes(DockerState):
     """``/_ping``, ``/version``, ``/info`` and ``/swarm``."""
 
-    @staticmethod
-    def _ping() -> Response:
+    def _ping(self) -> Response:
+        """``Swarm``: the node's state and whether it is an active manager (a stopped node,
+        :attr:`node_stopped`, is ``active/worker``, as ``Info`` reports it then)."""
         response = Response.text(200, "OK")
+        role = "worker" if self.node_stopped else "manager"
         response.headers.update({"API-Version": API_VERSION, "Docker-Experimental": "false",
-                                 "Swarm": "active/manager", "OSType": "linux"})
+                                 "Swarm": f"active/{role}", "OSType": "linux"})
         return response
 
     def _swarm_request(self, request: Request, rest: list[str]) -> Response:
@@ -99,13 +111,22 @@ class DaemonRoutes(DockerState):
         manager accepts (:meth:`_force_new_cluster`); ``leave`` without ``force`` the
         daemon's 503 for the last manager (moby ``daemon/cluster/swarm.go``, ``Init`` and
         ``Leave``). The simulated swarm cannot be left, updated or unlocked: those get a 501
-        that says so."""
+        that says so. With the node stopped (:attr:`node_stopped`) a forced init is refused
+        as moby's ``Init`` refuses it on a node that is no manager (``errSwarmNotManager``),
+        and what needs a manager (inspect, update, unlock, the unlock key) gets
+        :data:`NO_MANAGER`."""
+        if self.node_stopped and request.method == "GET" and not rest:
+            raise HttpError(503, NO_MANAGER)
         if request.method == "GET" and not rest:
             return Response.json(200, self._swarm())
         body_type = _SWARM_BODIES.get(rest[0]) if len(rest) == 1 else None
         body = read_json(request, body_type) if request.method == "POST" and body_type \
             else {}                            # moby's swarm router reads the body first
         init = decode(body, "swarm.InitRequest") if rest == ["init"] else {}
+        if self.node_stopped and (init.get("ForceNewCluster") or rest in (
+                ["update"], ["unlock"], ["unlockkey"])):
+            # Init's IsManager check, a stopped node has none; the rest need a manager
+            raise HttpError(503, _NOT_MANAGER if rest == ["init"] else NO_MANAGER)
         if init.get("ForceNewCluster"):
             return Response.json(200, object_id("node", self._force_new_cluster(init)))
         if rest in (["init"], ["join"]):
@@ -135,7 +156,10 @@ class DaemonRoutes(DockerState):
         ``init`` (as :func:`~clustersim.serve.dockerjson.decode` reads it): moby's ``Init``
         (``daemon/cluster/swarm.go``) stops the node, refuses a request that
         ``validateAndSanitizeInitRequest`` refuses (an empty ``ListenAddr``, a ``Spec`` named
-        other than ``default``: 400), starts the node again with ``ForceNewCluster``, then
+        other than ``default``: 400) and leaves the node stopped then (:attr:`node_stopped`:
+        every request to the swarm is 503 :data:`NO_MANAGER`, a forced init 503
+        ``errSwarmNotManager``, until the daemon restarts), else starts the node again with
+        ``ForceNewCluster``, then
         ``initClusterSpec`` merges the ``Spec`` sent into the swarm's own and stores it
         (``convert.MergeSwarmSpecToGRPC``: each field sent that is not 0, empty or null
         replaces the swarm's, ``EncryptionConfig.AutoLockManagers`` always; then
@@ -149,8 +173,11 @@ class DaemonRoutes(DockerState):
         Simplified (what Docker does instead): a settings change the simulated swarm cannot
         run by (:data:`_RUN_BY`: the task history limit, Raft's ticks, the dispatcher's
         heartbeat, autolock; a certificate authority of its own) is a 501 before anything
-        happens; Docker applies it. A request the daemon refuses leaves the simulated swarm
-        running, where moby has already stopped the node.
+        happens; Docker applies it. A stopped node stays stopped for the server's life (a
+        real daemon's restart starts it again from the state it saved, which the served one
+        cannot do: start the server again), and the simulated swarm under it runs on as if
+        the node were in it (in Docker its manager is gone: with no other manager, the swarm
+        has no leader, and its tasks run on with nothing scheduled).
 
         With every manager down, the node that answers is down too: a real daemon on a
         stopped machine would not answer at all, but the simulated one speaks for that node
@@ -159,10 +186,12 @@ class DaemonRoutes(DockerState):
         (``daemon/cluster/errors.go``: ``notAvailableError``, such as ``errSwarmNotManager``),
         the nearest to a daemon that cannot serve the request; it had been a 500."""
         sent = init.get("Spec") or {}
-        if not init.get("ListenAddr"):
-            raise HttpError(400, 'invalid ListenAddr "": invalid empty address')
-        if sent.get("Name", "default") not in ("", "default"):
-            raise HttpError(400, 'swarm spec must be named "default"')
+        problem = ('invalid ListenAddr "": invalid empty address' if not init.get("ListenAddr")
+                   else 'swarm spec must be named "default"'
+                   if sent.get("Name", "default") not in ("", "default") else "")
+        if problem:
+            self.node_stopped = True
+            raise HttpError(400, problem)
         merged = _merged_spec(sent, self.swarm_spec)
         problem = _unsimulated_settings(init, sent, merged, self.swarm_spec)
         if problem:
@@ -195,10 +224,13 @@ class DaemonRoutes(DockerState):
                                             "Experimental": "false"}}]}
 
     def _info(self) -> dict[str, Any]:
+        """``/info``; with the node stopped (:attr:`node_stopped`), ``Swarm`` as moby's
+        ``Cluster.Info`` writes it without a swarmkit node: no node ID, no control, no
+        managers, and still ``active`` (the node runner's ready channel stays closed)."""
         leader = self._this_node()
         machine = self.cluster.node_record(leader).node     # the engine answering: a manager
         nodes = self.cluster.node_ls()
-        return {"ID": object_id("engine", leader), "Name": leader, "ServerVersion": ENGINE_VERSION,
+        info = {"ID": object_id("engine", leader), "Name": leader, "ServerVersion": ENGINE_VERSION,
                 "OperatingSystem": "clustersim (simulated)", "OSType": "linux",
                 "Architecture": "x86_64", "NCPU": int(machine.cpu),
                 "MemTotal": int(machine.memory_bytes), "Containers": 0,
@@ -209,6 +241,10 @@ class DaemonRoutes(DockerState):
                                              for m in self.cluster.raft.managers],
                           "Nodes": len(nodes), "Managers": len(self.cluster.raft.managers),
                           "Cluster": self._swarm()}}
+        if self.node_stopped:
+            info["Swarm"] = {"NodeID": "", "NodeAddr": "10.0.0.1", "LocalNodeState": "active",
+                             "ControlAvailable": False, "Error": "", "RemoteManagers": None}
+        return info
 
     def _swarm(self) -> dict[str, Any]:
         index, updated = self.versions.read("swarm", self.swarm_key(), 0.0)

@@ -50,6 +50,11 @@ class DockerState(ClusterTime):
         (``api/defaults``), which the simulated swarm runs by, until ``swarm init
         --force-new-cluster`` merges a Spec into it
         (:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._force_new_cluster`)."""
+        self.node_stopped = False
+        """The answering engine's swarm node is stopped: moby's ``Init`` with
+        ``ForceNewCluster`` stops it before it reads the request, and one it then refuses
+        leaves it stopped (:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._force_new_cluster`,
+        :data:`~clustersim.serve.dockerdaemon.NO_MANAGER`)."""
         self.versions = StoreVersions()
         """Every object's ``Version.Index`` from one cluster-wide index
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""

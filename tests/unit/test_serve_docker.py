@@ -292,30 +292,61 @@ def test_forcing_a_new_cluster_with_every_manager_down_is_a_503_not_a_500():
         assert server.cluster.raft.managers == ["manager-1", "manager-2", "manager-3"]
 
 
-@pytest.mark.parametrize(("init", "status", "message"), [
-    ({"ListenAddr": ""}, 400, 'invalid ListenAddr "": invalid empty address'),
-    ({"Spec": {"Name": "prod"}}, 400, 'swarm spec must be named "default"'),
-    ({"AutoLockManagers": True}, 501, "autolock is not simulated: the simulated swarm is "
+@pytest.mark.parametrize(("init", "message"), [
+    ({"ListenAddr": ""}, 'invalid ListenAddr "": invalid empty address'),
+    ({"Spec": {"Name": "prod"}}, 'swarm spec must be named "default"'),
+])
+def test_a_forced_init_the_daemon_refuses_leaves_its_node_stopped(server, init, message):
+    """moby's ``Init`` stops the node before ``validateAndSanitizeInitRequest`` refuses the
+    request (400), and does not start it again: what needs a manager is 503 ``errNoManager``
+    (no swarmkit node), another forced init 503 ``errSwarmNotManager``, a plain one still
+    ``errSwarmExists``, and ``/info`` and ``/_ping`` show a node with no control. The served
+    daemon had left the swarm running."""
+    url = f"{server.url}/v1.44"
+    sent = requests.post(f"{url}/swarm/init", timeout=10, json={
+        "ListenAddr": "0.0.0.0:2377", "ForceNewCluster": True, **init})
+    assert (sent.status_code, sent.json()["message"]) == (400, message)
+    no_manager = ('This node is not a swarm manager. Use "docker swarm init" or "docker swarm '
+                  'join" to connect this node to swarm and try again.')
+    for path in ("swarm", "services", "nodes", "tasks", "secrets", "configs"):
+        answer = requests.get(f"{url}/{path}", timeout=10)
+        assert (answer.status_code, answer.json()["message"]) == (503, no_manager), path
+    again = requests.post(f"{url}/swarm/init", timeout=10, json={
+        "ListenAddr": "0.0.0.0:2377", "ForceNewCluster": True})
+    assert (again.status_code, again.json()["message"]) == (503, (
+        "This node is not a swarm manager. Worker nodes can't be used to view or modify "
+        "cluster state. Please run this command on a manager node or promote the current "
+        "node to a manager."))
+    plain = requests.post(f"{url}/swarm/init", timeout=10, json={"ListenAddr": "0.0.0.0:2377"})
+    assert plain.status_code == 503 and "already part of a swarm" in plain.json()["message"]
+    swarm = requests.get(f"{url}/info", timeout=10).json()["Swarm"]
+    assert (swarm["NodeID"], swarm["LocalNodeState"], swarm["ControlAvailable"]) == (
+        "", "active", False)
+    assert requests.get(f"{server.url}/_ping", timeout=10).headers["Swarm"] == "active/worker"
+
+
+@pytest.mark.parametrize(("init", "message"), [
+    ({"AutoLockManagers": True}, "autolock is not simulated: the simulated swarm is "
      "never locked (its managers' keys are not encrypted)"),
-    ({"Spec": {"EncryptionConfig": {"AutoLockManagers": True}}}, 501, "changing the swarm's "
+    ({"Spec": {"EncryptionConfig": {"AutoLockManagers": True}}}, "changing the swarm's "
      "EncryptionConfig.AutoLockManagers to true is not simulated: the simulated swarm runs "
      "with false"),
-    ({"Spec": {"Dispatcher": {"HeartbeatPeriod": 10**10}}}, 501, "changing the swarm's "
+    ({"Spec": {"Dispatcher": {"HeartbeatPeriod": 10**10}}}, "changing the swarm's "
      "Dispatcher.HeartbeatPeriod to 10000000000 is not simulated: the simulated swarm runs "
      "with 5000000000"),
     ({"Spec": {"CAConfig": {"ExternalCAs": [{"Protocol": "cfssl", "URL": "https://ca"}]}}},
-     501, "the swarm's certificate authority is not simulated: the simulated swarm issues no "
+     "the swarm's certificate authority is not simulated: the simulated swarm issues no "
      "certificates"),
 ])
-def test_a_forced_init_the_daemon_refuses_leaves_the_swarm_as_it_was(server, init, status,
-                                                                      message):
-    """``validateAndSanitizeInitRequest``'s 400s, and the settings the simulated swarm cannot
-    run by (501): the body's ``Spec`` had been ignored, so each was a 200."""
+def test_a_forced_init_the_simulator_cannot_run_leaves_the_swarm_as_it_was(server, init,
+                                                                           message):
+    """The settings the simulated swarm cannot run by are a 501 before anything happens
+    (the body's ``Spec`` had been ignored, so each was a 200)."""
     before = requests.get(f"{server.url}/v1.44/swarm", timeout=10).json()
     managers = list(server.cluster.raft.managers)
     sent = requests.post(f"{server.url}/v1.44/swarm/init", timeout=10, json={
         "ListenAddr": "0.0.0.0:2377", "ForceNewCluster": True, **init})
-    assert (sent.status_code, sent.json()["message"]) == (status, message)
+    assert (sent.status_code, sent.json()["message"]) == (501, message)
     assert requests.get(f"{server.url}/v1.44/swarm", timeout=10).json() == before
     assert server.cluster.raft.managers == managers
 
