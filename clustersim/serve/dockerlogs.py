@@ -29,7 +29,8 @@ ID, so not a later service of the same name) writes its line as simulated time s
 until the client hangs up or the server stops. With the clock stopped (``speed=0``) the
 stream stays open with nothing new, as a real one on a quiet service does, until a
 ``step`` or a request (``docker service scale``) starts a task. New lines are looked for
-every :data:`FOLLOW_POLL` wall-clock seconds.
+every :data:`FOLLOW_POLL` wall-clock seconds, in the store's index of the service's tasks
+(``benchmarks/swarm_log_follow.py``).
 """
 
 from __future__ import annotations
@@ -109,14 +110,15 @@ class LogRoutes(DockerState):
             service_id = self._service_id(name)
             template = self._spec_json(name, self.cluster.services[name].spec)["TaskTemplate"]
 
-            def chosen(task: Task) -> bool:
-                return task.service_id == service_id
+            def chosen() -> list[Task]:
+                return self.cluster.tasks_by_service_id(service_id)
         else:
             found = self._find_task(key)
             template = self._spec_json(found.service, found.spec)["TaskTemplate"]
 
-            def chosen(task: Task) -> bool:
-                return task.id == found.id
+            def chosen() -> list[Task]:
+                return [t for t in self.cluster.tasks_by_service_id(found.service_id)
+                        if t.id == found.id]
         tty = bool((template.get("ContainerSpec") or {}).get("TTY"))
         options = LogOptions(request)
         # the media types came with API 1.42; before it, and with a TTY, the raw-stream one
@@ -140,23 +142,24 @@ class LogRoutes(DockerState):
 
         return Response(200, content_type=media, stream=stream)
 
-    def _log_tasks(self, chosen: Callable[[Task], bool]) -> list[Task]:
-        """The tasks ``chosen`` picks whose lines can be read: they have run (ended ones
-        the store still holds too), on a node that is not down, in the order they started."""
-        tasks = [t for t in self.cluster.tasks(history=True) if chosen(t)
-                 and t.started is not None and not self.cluster.node_down(t.node)]
+    def _log_tasks(self, chosen: Callable[[], list[Task]]) -> list[Task]:
+        """The tasks ``chosen`` gives (the service's or the task itself, from the store's
+        index by service: a follower's look costs its service's tasks, not the swarm's)
+        whose lines can be read: they have run (ended ones the store still holds too), on a
+        node that is not down, in the order they started."""
+        tasks = [t for t in chosen()
+                 if t.started is not None and not self.cluster.node_down(t.node)]
         return sorted(tasks, key=lambda t: t.started or 0.0)
 
-    def _unreachable(self, kind: str, chosen: Callable[[Task], bool]) -> list[str]:
+    def _unreachable(self, kind: str, chosen: Callable[[], list[Task]]) -> list[str]:
         """Why a log that does not follow lacks lines, in the log broker's words
         (swarmkit ``manager/logbroker``: ``subscription.match`` and ``Err``,
         ``registerSubscription``): a node of its tasks that is down does not answer, ``node
         ID is not available``, and a task of its own (``docker service logs TASK``) not yet
         on a node is ``task ID has not been scheduled``; a service's tasks count once they
         have reached RUNNING. Each kind of reason sorted (upstream's order is a map's)."""
-        tasks = [t for t in self.cluster.tasks(history=True) if chosen(t)
-                 and (kind == "task" or t.state >= TaskState.RUNNING)]
-        return sorted({f"node {object_id('node', t.node)} is not available" for t in tasks
+        tasks = [t for t in chosen() if kind == "task" or t.state >= TaskState.RUNNING]
+        return sorted({f"node {object_id('node', t.node or '')} is not available" for t in tasks
                        if self.cluster.node_down(t.node)}) + \
             sorted(f"task {t.id} has not been scheduled" for t in tasks if t.node is None)
 

@@ -121,6 +121,13 @@ class TaskStore:
             return self._index.of_service(current.id)
         return [t for t in self._tasks.values() if t.service == service]
 
+    def tasks_by_service_id(self, service_id: str) -> list[Task]:
+        """The tasks of the service whose ID is ``service_id``, ended ones too, oldest
+        first, until the reaper deletes them (a removed service's too), read from the index
+        as swarmkit's store reads its ``ByServiceID`` (``manager/state/store/tasks.go``): a
+        reader of one service's tasks (a followed log) pays for that service alone."""
+        return self._index.of_service(service_id)
+
     def service_of(self, task: Task) -> Service | None:
         """The service the task was made for, None once it is removed (a later service of
         the same name is another service: swarmkit looks a task's service up by

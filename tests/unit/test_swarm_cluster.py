@@ -447,3 +447,28 @@ def test_a_stack_name_swarmkit_would_not_take_is_refused(name, words) -> None:
     with pytest.raises(SwarmError, match=re.escape(words)):
         cluster.deploy_stack(name, stack(web={"image": "nginx:1.27"}))
     assert cluster.services == {}
+
+
+def test_tasks_by_service_id_reads_one_services_tasks_as_the_store_holds_them() -> None:
+    """The store's ``ByServiceID`` lookup (what a followed ``docker service logs`` reads
+    every 0.1 s): a service's tasks, ended ones too, oldest first, the same tasks a walk of
+    the whole store finds for that ID; a removed service's stay under its ID until the reaper
+    deletes them, and a later service of its name has its own."""
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 3}}, db={}))
+    cluster.run(until=10)
+    cluster.update_service("s_db", image="db:2")
+    cluster.run(until=60)
+    for name in ("s_web", "s_db"):
+        service_id = cluster.services[name].id
+        assert cluster.tasks_by_service_id(service_id) == [
+            t for t in cluster.tasks(history=True) if t.service_id == service_id]
+    old = cluster.services["s_db"].id
+    assert [t.spec.image for t in cluster.tasks_by_service_id(old)] == ["db:1", "db:2"]
+    cluster.remove_service("s_db")
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 3}}, db={}))
+    assert [t.desired_state for t in cluster.tasks_by_service_id(old)] == ["REMOVE"]
+    assert cluster.services["s_db"].id != old
+    cluster.run(until=120)
+    assert cluster.tasks_by_service_id(old) == []
+    assert cluster.tasks_by_service_id("no-such-id") == []
