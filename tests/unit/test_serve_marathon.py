@@ -94,10 +94,12 @@ def test_info_shows_the_configuration_as_info_resource_writes_it(server, client)
 
 def test_the_leader_abdicates_and_is_elected_again(server, client):
     """``DELETE /v2/leader`` (leader.raml): 200 ``Leadership abdicated`` (it answered 405);
-    the only Marathon leads again and keeps its apps."""
+    the only Marathon leads again, keeps its apps and arms the timers of its new leadership
+    (it kept those of the first)."""
     client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=16))
     answer = requests.delete(f"{server.url}/v2/leader", timeout=10)
     assert (answer.status_code, answer.json()) == (200, {"message": "Leadership abdicated"})
+    assert _framework(server)._leadership == 2
     assert client.get_leader() == {"leader": "127.0.0.1:8080"}
     assert [a.id for a in client.list_apps()] == ["/web"]
 
