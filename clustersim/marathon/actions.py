@@ -246,8 +246,9 @@ class SchedulerActions(LaunchQueue):
         self._lead(driver)
 
     def _lead(self, driver: Any) -> None:
-        """Arm the periodic operations of a new leadership (``MarathonSchedulerService.
-        startLeadership`` calls ``schedulePeriodicOperations``): the scale check
+        """Arm the periodic operations of a new leadership (d2iq-archive/marathon
+        ``src/main/scala/mesosphere/marathon/MarathonSchedulerService.scala``:
+        ``startLeadership`` calls ``schedulePeriodicOperations``): the scale check
         ``--scale_apps_initial_delay`` (15 s) from now and then every
         ``--scale_apps_interval`` (300 s), sending ``ScaleRunSpecs``, and the task
         reconciliation ``--reconciliation_initial_delay`` (15 s) from now and then every
