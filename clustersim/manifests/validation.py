@@ -342,7 +342,9 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
     elif problem["type"] in ("model_type", "dict_type"):
         message, expected = _not_a_mapping(model, problem, where)
     elif problem["type"] == "value_error":  # our own validators quote the value already
-        message = problem["msg"].removeprefix("Value error, ").rstrip(".")
+        # a Marathon validator's message keeps its stop, or lack of one, as Marathon's has it
+        message = problem["msg"].removeprefix("Value error, ")
+        message = message.rstrip(".") if compose else message
     else:
         message = f"{found_text(problem['input'])} is not valid: {problem['msg'].rstrip('.')}"
     return document.error(where, message, expected)

@@ -178,7 +178,10 @@ def invalid(err: ValueError, *, each_app: bool = False,
     accepted resource roles its role does not allow, at its ``/acceptedResourceRoles``:
     ``spec_path`` gives where a definition of several (a group's) holds the one of that id,
     ``/apps(0)`` or ``/groups(1)/pods(0)``, as Accord names a group's app
-    (``Validation.every``: the item's index after its field)."""
+    (``Validation.every``: the item's index after its field). A loader's message ends as
+    the message it gives ends, after the course's hint ``(expected ...)``: with a stop where
+    Marathon's has one (``A role name must not be "".``, ``ResourceRole.scala``), none where
+    it has none (Accord's ``must not be empty``, wix/accord ``CollectionCombinators``)."""
     if isinstance(err, RoleError | AcceptedRolesError):
         at = spec_path(err.spec_id) if spec_path else ""
         field = "role" if isinstance(err, RoleError) else "acceptedResourceRoles"
@@ -192,9 +195,10 @@ def invalid(err: ValueError, *, each_app: bool = False,
         text = err.message.rstrip(".")
         if err.expected:
             text += f" (expected {err.expected})"
+        stop = "." if err.message.endswith(".") else ""
         path = re.sub(r"^\[\d+\]\.?", "", err.path) if each_app else err.path
         return HttpError(422, "Object is not valid", details=[{"path": _pointer(path),
-                                                                "errors": [text + "."]}])
+                                                                "errors": [text + stop]}])
     return HttpError(422, "Object is not valid", details=[{"path": "/", "errors": [str(err)]}])
 
 

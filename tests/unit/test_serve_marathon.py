@@ -788,7 +788,9 @@ def test_kill_given_tasks_and_the_status_filter(server, client):
 
 @pytest.mark.parametrize("roles, path, error", [
     # ResourceRoleTest's cases (d2iq-archive/marathon state/ResourceRoleTest.scala)
-    ([], "/acceptedResourceRoles", "must not be empty."),   # Accord's words, and a stop
+    # Accord's NotEmpty words, without a stop (wix/accord CollectionCombinators); the
+    # role names' own messages end with one (ResourceRole.scala)
+    ([], "/acceptedResourceRoles", "must not be empty"),
     ([""], "/acceptedResourceRoles(0)", 'A role name must not be "".'),
     (["*", ".."], "/acceptedResourceRoles(1)", 'A role name must not be "..".'),
     (["-role"], "/acceptedResourceRoles(0)", "A role name must not start with a '-'."),
