@@ -41,6 +41,9 @@ class SchedulerActions(LaunchQueue):
     """Instances scheduled, killed and replaced (a part of
     :class:`~clustersim.marathon.framework.Marathon`)."""
 
+    _leadership: int
+    """How many times this Marathon was elected leader (:meth:`_lead`)."""
+
     def wipe(self, task_id: str) -> None:
         """Kill a task and forget its instance, reservation and all (``?wipe=true`` of
         ``DELETE /v2/apps/<id>/tasks``: ``TaskKiller.kill(wipe = true)`` in d2iq-archive/

@@ -182,7 +182,6 @@ class Marathon(SchedulerActions, Framework):
                                                 reconciliation_interval, MIN_INTERVAL)
         self._versions = VersionStore(max_versions)
         self._leadership = 0
-        """How many times this Marathon was elected leader (:meth:`_lead`)."""
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
         self._container_ips = itertools.count(1)
