@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clustersim.manifests import pathid
+from clustersim.manifests.errors import ManifestError, together
 from clustersim.manifests.marathon_types import App, Group, Network, Pod, with_enums_as_read
 from clustersim.manifests.safe_yaml import Document, Path, without_nulls
 from clustersim.manifests.specs import Spec
@@ -145,24 +146,38 @@ SINGLE_INSTANCE_LABEL = "MARATHON_SINGLE_INSTANCE_APP"
 
 
 def _check_app(document: Document, path: Path, app: App) -> None:
-    """Rules across fields (d2iq-archive/marathon ``AppValidation``/``SchedulingValidation``):
-    ``containsCmdArgsOrContainer`` (``cmd`` or ``args``, never both, or a container);
-    ``complyWithUpgradeStrategyRules`` (a resident app, with ``residency`` or persistent
-    volumes, must not over-provision during upgrades: its volumes live on one agent);
-    ``complyWithSingleInstanceLabelRules`` (a single-instance app runs at most one instance
-    and upgrades with 0 and 0)."""
+    """Rules across fields (d2iq-archive/marathon ``AppValidation``/``SchedulingValidation``),
+    each of :data:`_APP_RULES` checked and every broken one reported together, as Accord
+    reports every violation of a definition (one rule may still stop at its first)."""
+    errors = []
+    for rule in _APP_RULES:
+        try:
+            rule(document, path, app)
+        except ManifestError as err:
+            errors.append(err)
+    if errors:
+        raise together(errors)
+
+
+def _check_command(document: Document, path: Path, app: App) -> None:
+    """``containsCmdArgsOrContainer``: ``cmd`` or ``args``, never both, or a container."""
     cmd, args = bool(app.cmd), bool(app.args)
     container = app.container is not None and (
         app.container.docker is not None or getattr(app.container, "appc", None) is not None
     )
-    if not ((cmd ^ args) or (not (cmd and args) and container)):  # containsCmdArgsOrContainer
+    if not ((cmd ^ args) or (not (cmd and args) and container)):
         raise document.error(
             path,
             "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.",
             "cmd or args (not both), or a container with an image",
         )
-    _check_network_apis(document, path, app)
-    _check_health_check_ports(document, path, app)
+
+
+def _check_upgrade(document: Document, path: Path, app: App) -> None:
+    """``complyWithUpgradeStrategyRules`` (a resident app, with ``residency`` or persistent
+    volumes, must not over-provision during upgrades: its volumes live on one agent);
+    ``complyWithSingleInstanceLabelRules`` (a single-instance app runs at most one instance
+    and upgrades with 0 and 0)."""
     volumes = (app.container.volumes if app.container else None) or []
     resident = app.residency is not None or any(v.persistent for v in volumes)
     strategy = app.upgrade_strategy
@@ -338,6 +353,10 @@ def _check_ports_match_networks(document: Document, path: Path, app: App) -> Non
             "container.portMappings with a bridge or container network (and no "
             "portDefinitions), or networks: [{mode: host}]",
         )
+
+
+_APP_RULES = (_check_command, _check_network_apis, _check_health_check_ports, _check_upgrade)
+"""The rules across an app's fields, in the order Marathon's validator lists them."""
 
 
 def _check_pod(document: Document, path: Path, pod: Pod) -> None:

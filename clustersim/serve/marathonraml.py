@@ -48,6 +48,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.marathon import (
     NETWORK_NAME_REQUIRED,
     lacks_network_name,
@@ -71,6 +72,7 @@ from clustersim.manifests.marathon_types import (
 )
 from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
 from clustersim.serve.core import HttpError
+from clustersim.serve.marathonquery import refusal, violations
 
 __all__ = ["FEATURES", "check_app", "check_apps", "check_group", "check_pod"]
 
@@ -492,14 +494,40 @@ def _network_violations(spec: dict[str, Any], at: str, named_at: str) -> Errors:
 
 
 def _refuse(message: str, errors: Errors) -> None:
-    """Marathon's 422 for ``errors``, if there are any: grouped by path, in the order found."""
-    grouped: dict[str, list[str]] = {}
-    for path, error in errors:
-        if error not in grouped.setdefault(path, []):
-            grouped[path].append(error)
-    if grouped:
-        raise HttpError(422, message,
-                        details=[{"path": p, "errors": e} for p, e in grouped.items()])
+    """Marathon's 422 for ``errors``, if there are any (:func:`.marathonquery.refusal`)."""
+    if errors:
+        raise refusal(message, errors)
+
+
+def _with_loader(errors: Errors, apps: list[tuple[dict[str, Any], str]]) -> Errors:
+    """``errors`` of Accord's rules checked here and, where they found some, what the
+    manifest loader refuses of the same app definitions at the places they do not name
+    (the loader checks the rest of an app, :func:`check_app`; a place inside or around
+    one named, ``/container`` of ``/container/docker``, is named already): Marathon
+    validates an app in one pass and reports every violation together."""
+    if not errors:
+        return errors
+    named = [path for path, _ in errors]
+    found = list(errors)
+    for app, at in apps:
+        try:
+            load_manifests(app)
+        except ManifestError as err:
+            placed = [(at + path if path != "/" else at or "/", text)
+                      for path, text in violations(err)]
+            found += [(path, text) for path, text in placed
+                      if not any(_overlap(path, other) for other in named)]
+        except ValueError:
+            continue
+    return found
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether the places ``one`` and ``other`` (Accord's paths) are one, or one holds the
+    other (an app's own ``/`` holds no field here: it names the app)."""
+    def holds(outer: str, inner: str) -> bool:
+        return outer != "/" and inner.startswith((f"{outer}/", f"{outer}("))
+    return one == other or holds(one, other) or holds(other, one)
 
 
 def _apps(group: dict[str, Any], at: str) -> list[tuple[dict[str, Any], str]]:
@@ -584,4 +612,5 @@ def check_apps(apps: Any, *, partial: bool) -> None:
 
 def _check(apps: list[tuple[dict[str, Any], str]], update: bool) -> None:
     _refuse("Invalid JSON", [e for app, at in apps for e in _read(app, at, update)])
-    _refuse("Object is not valid", [e for app, at in apps for e in _validate(app, at)])
+    found = [e for app, at in apps for e in _validate(app, at)]
+    _refuse("Object is not valid", found if update else _with_loader(found, apps))

@@ -1877,3 +1877,42 @@ def test_a_task_being_killed_is_listed_as_killing() -> None:
                  requests.get(f"{server.url}/v2/tasks", timeout=10).json()["tasks"]]
     assert "TASK_KILLING" in states
     assert (True, "TASK_KILLING") not in after
+
+
+_OPERATOR = ("Constraint operator must be one of the following UNIQUE, CLUSTER, GROUP_BY, LIKE, "
+             "MAX_PER, UNLIKE or IS")
+
+
+@pytest.mark.parametrize(("kind", "body", "details"), [
+    # Accord's rules checked by the reader's module and the loader's, in one answer
+    ("apps", {"id": "/web", "cmd": "x", "constraints": [["hostname", "FOO"]],
+              "networks": [{"mode": "host", "name": "h"}], "acceptedResourceRoles": ["", "-r"]},
+     [{"path": "/constraints(0)", "errors": [_OPERATOR]},
+      {"path": "/networks", "errors": ["Host networks may not have names or labels"]},
+      {"path": "/acceptedResourceRoles(0)", "errors": ['A role name must not be "".']},
+      {"path": "/acceptedResourceRoles(1)", "errors": ["A role name must not start with a '-'."]}]),
+    # three rules across fields of the loader
+    ("apps", {"id": "/web", "cmd": "x", "args": ["y"], "portDefinitions": [],
+              "healthChecks": [{"protocol": "TCP", "portIndex": 1}], "instances": 2,
+              "labels": {"MARATHON_SINGLE_INSTANCE_APP": "true"}},
+     [{"path": "/", "errors": [
+         "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container' "
+         "(expected cmd or args (not both), or a container with an image)."]},
+      {"path": "/healthChecks(0)", "errors": [
+          "Health check port indices must address an element of the ports array or container "
+          "port mappings (expected a port, or a port for the app to check)."]},
+      {"path": "/instances", "errors": [
+          "Single instance app may only have one instance (expected instances: 0 or 1)"]}]),
+    ("groups", {"id": "/g", "apps": [{"id": "a", "cmd": "x", "acceptedResourceRoles": [],
+                                      "constraints": [["hostname", "FOO"]]}]},
+     [{"path": "/apps(0)/constraints(0)", "errors": [_OPERATOR]},
+      {"path": "/apps(0)/acceptedResourceRoles", "errors": ["must not be empty"]}]),
+])
+def test_every_violation_of_a_definition_is_reported(server, kind, body, details):
+    """Only the first broken rule was answered; Accord collects every violation and
+    Marathon's ``failureWrites`` lists them in ``details``, one entry per path with its
+    messages (``api/v2/Validation.scala``)."""
+    response = requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+    assert (response.status_code, response.json()) == (422, {
+        "message": "Object is not valid", "details": details})
+    assert _framework(server).root.run_specs == {}
