@@ -178,8 +178,7 @@ def _check_upgrade(document: Document, path: Path, app: App) -> None:
     volumes, must not over-provision during upgrades: its volumes live on one agent);
     ``complyWithSingleInstanceLabelRules`` (a single-instance app runs at most one instance
     and upgrades with 0 and 0)."""
-    volumes = (app.container.volumes if app.container else None) or []
-    resident = app.residency is not None or any(v.persistent for v in volumes)
+    resident = _resident(app)
     strategy = app.upgrade_strategy
     single = (app.labels or {}).get(SINGLE_INSTANCE_LABEL) == "true"
     if single and (app.instances or 0) > 1:
@@ -205,6 +204,41 @@ def _check_upgrade(document: Document, path: Path, app: App) -> None:
                 f"got {value}, expected {allowed} for {who}",
                 f"{field}: 0",
             )
+
+
+RESIDENT_ROLES = 'A resident {} must have `acceptedResourceRoles = ["*"]`.'
+"""``ResourceRole.validAcceptedResourceRoles`` of a resident app or pod (d2iq-archive/marathon
+``state/ResourceRole.scala``; ``PodsResourceTest`` asserts the pod's words at
+``/acceptedResourceRoles``): a service whose persistent volumes Marathon reserves takes only
+unreserved resources (``*``) to reserve them, so its list, when given, is ``["*"]``."""
+
+
+def _check_resident_roles(document: Document, path: Path, roles: list[str] | None,
+                          resident: bool, kind: str) -> None:
+    """Refuse the ``acceptedResourceRoles`` (at ``path``) of a resident ``kind`` (app or
+    pod) that name a role other than ``*`` (:data:`RESIDENT_ROLES`). Not modelled: the role
+    rule of the same services, ``Resident apps cannot have the role *`` (``AppDefinition``'s
+    and ``PodsValidation``'s ``validWithRoleEnforcement``, ``AppsResourceTest``): Marathon
+    1.9 and later refuse a resident service of the role ``*``, and so every resident app at
+    the root of a Marathon of ``--mesos_role *``; the course's resident apps (the shop's
+    ``/shop/db/postgres``, the storage lab's ``/db``) keep that role."""
+    if resident and roles and set(roles) != {"*"}:
+        where = "" if kind == "app" else "scheduling.placement."
+        raise document.error(path, RESIDENT_ROLES.format(kind),
+                             f'{where}acceptedResourceRoles: ["*"], or none')
+
+
+def _check_app_roles(document: Document, path: Path, app: App) -> None:
+    """:func:`_check_resident_roles` of an app (``AppValidation``'s
+    ``validAcceptedResourceRoles(app.isResident)``)."""
+    _check_resident_roles(document, (*path, "acceptedResourceRoles"),
+                          app.accepted_resource_roles, _resident(app), "app")
+
+
+def _resident(app: App) -> bool:
+    """Whether ``app`` is resident: it has ``residency`` or persistent volumes."""
+    volumes = (app.container.volumes if app.container else None) or []
+    return app.residency is not None or any(v.persistent for v in volumes)
 
 
 def _check_health_check_ports(document: Document, path: Path, app: App) -> None:
@@ -355,7 +389,8 @@ def _check_ports_match_networks(document: Document, path: Path, app: App) -> Non
         )
 
 
-_APP_RULES = (_check_command, _check_network_apis, _check_health_check_ports, _check_upgrade)
+_APP_RULES = (_check_command, _check_network_apis, _check_health_check_ports, _check_upgrade,
+              _check_app_roles)
 """The rules across an app's fields, in the order Marathon's validator lists them."""
 
 
@@ -365,6 +400,11 @@ def _check_pod(document: Document, path: Path, pod: Pod) -> None:
     ``pod.networks``, d2iq-archive/marathon ``api/v2/validation/PodsValidation.scala`` and
     ``NetworkValidation.scala``, when Marathon has no ``--default_network_name``)."""
     _check_networks(document, (*path, "networks"), pod.networks, named_at=(*path, "networks"))
+    placement = pod.scheduling.placement if pod.scheduling else None
+    # PodsValidation names the list at the pod's /acceptedResourceRoles
+    _check_resident_roles(document, (*path, "acceptedResourceRoles"),
+                          placement.accepted_resource_roles if placement else None,
+                          any(v.persistent for v in pod.volumes or []), "pod")
     containers: set[str] = set()
     endpoints: set[str] = set()
     for index, container in enumerate(pod.containers):

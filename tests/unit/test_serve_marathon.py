@@ -1916,3 +1916,35 @@ def test_every_violation_of_a_definition_is_reported(server, kind, body, details
     assert (response.status_code, response.json()) == (422, {
         "message": "Object is not valid", "details": details})
     assert _framework(server).root.run_specs == {}
+
+
+_VOLUME = {"containerPath": "data", "mode": "RW", "persistent": {"size": 10}}
+_POD_VOLUME = {"volumeMounts": [{"name": "pst", "mountPath": "pst1"}]}
+
+
+@pytest.mark.parametrize(("kind", "body", "answer"), [
+    ("apps", {"id": "/dev/web", "cmd": "x", "role": "dev", "acceptedResourceRoles": ["dev"],
+              "container": {"type": "MESOS", "volumes": [_VOLUME]}},
+     'A resident app must have `acceptedResourceRoles = ["*"]` (expected '
+     'acceptedResourceRoles: ["*"], or none).'),
+    # PodsResourceTest's case: a pod of the role foo accepting * and slave_public
+    ("pods", {"id": "/foo/db", "role": "foo",
+              "scheduling": {"placement": {"acceptedResourceRoles": ["*", "slave_public"]}},
+              "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                              **_POD_VOLUME}],
+              "volumes": [{"name": "pst", "persistent": {"size": 10}}]},
+     'A resident pod must have `acceptedResourceRoles = ["*"]` (expected '
+     'scheduling.placement.acceptedResourceRoles: ["*"], or none).'),
+])
+def test_a_resident_service_accepts_only_unreserved_resources(server, kind, body, answer):
+    """A resident app or pod accepting a role other than ``*`` was created: Marathon
+    reserves its volumes from unreserved resources only (``ResourceRole.
+    validAcceptedResourceRoles``) and refuses it at ``/acceptedResourceRoles``."""
+    response = requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+    assert (response.status_code, response.json()) == (422, {
+        "message": "Object is not valid",
+        "details": [{"path": "/acceptedResourceRoles", "errors": [answer]}]})
+    unreserved = requests.post(f"{server.url}/v2/{kind}", timeout=10, json={
+        **body, **({"acceptedResourceRoles": ["*"]} if kind == "apps" else
+                   {"scheduling": {"placement": {"acceptedResourceRoles": ["*"]}}})})
+    assert unreserved.status_code == 201
