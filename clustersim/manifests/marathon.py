@@ -18,20 +18,19 @@ An app is told from a pod by ``containers`` (pods) and from a group by ``apps``/
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from clustersim.manifests import pathid
 from clustersim.manifests.errors import ManifestError, together
-from clustersim.manifests.marathon_types import App, Group, Network, Pod, with_enums_as_read
+from clustersim.manifests.marathon_networks import check_networks
+from clustersim.manifests.marathon_types import App, Group, Pod, with_enums_as_read
 from clustersim.manifests.safe_yaml import Document, Path, without_nulls
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.units import marathon_resources
 from clustersim.manifests.validation import validate
 from clustersim.manifests.workload import Port, Workload
 
-__all__ = ["NETWORK_NAME_REQUIRED", "MarathonSpec", "lacks_network_name", "load_marathon",
-           "marathon_kind", "network_violations"]
+__all__ = ["MarathonSpec", "load_marathon", "marathon_kind"]
 
 _GROUP_KEYS = ("apps", "pods", "groups")
 #: Every field a group has (``Group.scala``'s JSON). A document with no other field is a group
@@ -294,73 +293,6 @@ def _check_network_apis(document: Document, path: Path, app: App) -> None:
     _check_ports_match_networks(document, path, app)
 
 
-NETWORK_NAME_REQUIRED = "Network name must be specified when container network is selected."
-"""``AppValidationMessages.NetworkNameMustBeSpecified`` (d2iq-archive/marathon
-``api/v2/validation/AppValidation.scala``)."""
-
-
-def lacks_network_name(networks: Iterable[tuple[Any, Any]]) -> bool:
-    """Whether one of an app's networks, given as ``(mode, name)``, is a container network
-    without a name (no mode is a container network): ``validateCanonicalAppAPI`` refuses it
-    unless Marathon runs with ``--default_network_name``, which the simulated one does not.
-    The mode is compared in any case, as the RAML reader matches an enum
-    (:func:`clustersim.serve.marathonraml._enum`)."""
-    return any(_mode(mode) == "container" and not name for mode, name in networks)
-
-
-def _mode(mode: Any) -> str:
-    """A network's mode as the RAML reader reads it: in any case, a container network when
-    none is given (``network.raml``'s default)."""
-    return "container" if mode is None else str(mode).lower()
-
-
-def network_violations(networks: Iterable[tuple[Any, Any, Any]]) -> list[str]:
-    """Marathon's refusals of an app's or a pod's ``networks``, given as ``(mode, name,
-    labels)``, in the order it checks them (d2iq-archive/marathon ``api/v2/validation/
-    NetworkValidation.scala``, ``ramlNetworksValidator``, which ``validateCanonicalAppAPI``
-    and ``PodsValidation.podValidator`` apply to ``networks``): a host network has no name
-    or labels, a bridge network no name; no name is used twice, nor is more than one
-    container network left unnamed; and the networks are one host network, one bridge
-    network, or container networks only."""
-    found = [(_mode(mode), name, labels) for mode, name, labels in networks]
-    named = [name for _, name, _ in found if name is not None]
-    host, bridge, container = (sum(1 for m, _, _ in found if m == mode)
-                               for mode in ("host", "container/bridge", "container"))
-    violations = []
-    if any(mode == "host" and (name or labels) for mode, name, labels in found):
-        violations.append("Host networks may not have names or labels")
-    if any(mode == "container/bridge" and name for mode, name, _ in found):
-        violations.append("Bridge networks may not have names")
-    unnamed = sum(1 for mode, name, _ in found if mode == "container" and name is None)
-    if unnamed > 1 or any(named.count(name) > 1 for name in named):
-        violations.append("Duplicate networks are not allowed")
-    if not (host + bridge == 0 or (host + bridge == 1 and container == 0)):
-        violations.append("May specify a single host network, single bridge network, or else "
-                          "1-to-n container networks")
-    return violations
-
-
-def _check_networks(document: Document, at: Path, networks: list[Network] | None, *,
-                    named_at: Path) -> None:
-    """Refuse an app's or a pod's ``networks`` (at ``at``) as :func:`network_violations`
-    does, and a container network without a name, at ``named_at`` (an app's own path, a
-    pod's ``networks``), in Marathon's words (:data:`NETWORK_NAME_REQUIRED`)."""
-    violations = network_violations((n.mode, n.name, n.labels) for n in networks or [])
-    if violations:
-        raise document.error(
-            at, violations[0],
-            "one network of mode host or container/bridge (without a name), or container "
-            "networks, each named once",
-        )
-    if lacks_network_name((network.mode, network.name) for network in networks or []):
-        raise document.error(
-            named_at,
-            NETWORK_NAME_REQUIRED,
-            'networks: [{mode: container, name: ...}] (the simulated Marathon runs without '
-            "--default_network_name), or mode host or container/bridge",
-        )
-
-
 def _check_ports_match_networks(document: Document, path: Path, app: App) -> None:
     """Host networking declares its ports in ``portDefinitions``, bridge and container
     networks in ``container.portMappings``; Marathon refuses the other combinations
@@ -378,7 +310,7 @@ def _check_ports_match_networks(document: Document, path: Path, app: App) -> Non
             "portDefinitions with host networking, or container.portMappings with "
             "networks: [{mode: container/bridge}] or a container network",
         )
-    _check_networks(document, (*path, "networks"), app.networks,
+    check_networks(document, (*path, "networks"), app.networks,
                     named_at=path)    # the app itself: Accord's "/"
     if modes - {"host"} and app.port_definitions:
         raise document.error(
@@ -399,7 +331,7 @@ def _check_pod(document: Document, path: Path, pod: Pod) -> None:
     a container network has a name (``podValidator``'s ``defaultNetworkNameValidator`` on
     ``pod.networks``, d2iq-archive/marathon ``api/v2/validation/PodsValidation.scala`` and
     ``NetworkValidation.scala``, when Marathon has no ``--default_network_name``)."""
-    _check_networks(document, (*path, "networks"), pod.networks, named_at=(*path, "networks"))
+    check_networks(document, (*path, "networks"), pod.networks, named_at=(*path, "networks"))
     placement = pod.scheduling.placement if pod.scheduling else None
     # PodsValidation names the list at the pod's /acceptedResourceRoles
     _check_resident_roles(document, (*path, "acceptedResourceRoles"),

@@ -49,7 +49,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from clustersim.manifests import ManifestError, load_manifests
-from clustersim.manifests.marathon import (
+from clustersim.manifests.marathon_networks import (
     NETWORK_NAME_REQUIRED,
     lacks_network_name,
     network_violations,
@@ -477,7 +477,7 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
 
 def _network_violations(spec: dict[str, Any], at: str, named_at: str) -> Errors:
     """Accord's refusals of an app's or a pod's ``networks``, at ``at``
-    (:func:`~clustersim.manifests.marathon.network_violations`, ``ramlNetworksValidator``),
+    (:func:`~clustersim.manifests.marathon_networks.network_violations`, ``ramlNetworksValidator``),
     and of a container network without a name, at ``named_at``, while Marathon has no
     ``--default_network_name`` (the served ``/v2/info`` reports it null):
     ``validateCanonicalAppAPI`` names the app itself, ``podValidator`` the pod's
