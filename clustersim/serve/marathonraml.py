@@ -499,27 +499,23 @@ def _refuse(message: str, errors: Errors) -> None:
         raise refusal(message, errors)
 
 
-def _with_loader(errors: Errors, apps: list[tuple[dict[str, Any], str]]) -> Errors:
+def _with_loader(errors: Errors, definition: dict[str, Any]) -> Errors:
     """``errors`` of Accord's rules checked here and, where they found some, what the
-    manifest loader refuses of the same app definitions at the places they do not name
-    (the loader checks the rest of an app, :func:`check_app`; a place inside or around
-    one named, ``/container`` of ``/container/docker``, is named already): Marathon
-    validates an app in one pass and reports every violation together."""
+    manifest loader refuses of the same ``definition`` (an app or a group) at the places
+    they do not name (the loader checks the rest of an app, :func:`check_app`; a place
+    inside or around one named, ``/container`` of ``/container/docker``, is named already):
+    Marathon validates a definition in one pass and reports every violation together."""
     if not errors:
         return errors
-    named = [path for path, _ in errors]
-    found = list(errors)
-    for app, at in apps:
-        try:
-            load_manifests(app)
-        except ManifestError as err:
-            placed = [(at + path if path != "/" else at or "/", text)
-                      for path, text in violations(err)]
-            found += [(path, text) for path, text in placed
-                      if not any(_overlap(path, other) for other in named)]
-        except ValueError:
-            continue
-    return found
+    try:
+        load_manifests(definition)
+    except ManifestError as err:
+        named = [path for path, _ in errors]
+        return errors + [(path, text) for path, text in violations(err)
+                         if not any(_overlap(path, other) for other in named)]
+    except ValueError:
+        pass
+    return errors
 
 
 def _overlap(one: str, other: str) -> bool:
@@ -545,7 +541,7 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
     """Raise Marathon's 422 for an app definition (``POST /v2/apps``; with ``update``, the
     body of ``PUT``/``PATCH /v2/apps/<id>``) that its reader or its id and constraint rules
     refuse."""
-    _check([(app, "")], update)
+    _check(app, [(app, "")], update)
 
 
 def check_pod(pod: dict[str, Any]) -> None:
@@ -585,7 +581,7 @@ def _volume_violations(pod: dict[str, Any]) -> Errors:
 
 def check_group(group: dict[str, Any]) -> None:
     """The same for every app of a group definition (``/apps(0)/instances``...)."""
-    _check(_apps(group, ""), update=False)
+    _check(group, _apps(group, ""), update=False)
 
 
 def check_apps(apps: Any, *, partial: bool) -> None:
@@ -610,7 +606,11 @@ def check_apps(apps: Any, *, partial: bool) -> None:
         _refuse("Object is not valid", _validate(app, ""))
 
 
-def _check(apps: list[tuple[dict[str, Any], str]], update: bool) -> None:
+def _check(definition: dict[str, Any], apps: list[tuple[dict[str, Any], str]],
+           update: bool) -> None:
+    """The reader's and then Accord's refusals of the ``apps`` of ``definition`` (an app,
+    or a group with the paths of its apps); an update's body is no whole definition for
+    the loader to read."""
     _refuse("Invalid JSON", [e for app, at in apps for e in _read(app, at, update)])
     found = [e for app, at in apps for e in _validate(app, at)]
-    _refuse("Object is not valid", found if update else _with_loader(found, apps))
+    _refuse("Object is not valid", found if update else _with_loader(found, definition))
