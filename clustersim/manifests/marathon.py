@@ -18,19 +18,19 @@ An app is told from a pod by ``containers`` (pods) and from a group by ``apps``/
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from clustersim.manifests import pathid
-from clustersim.manifests.marathon_types import App, Group, Network, Pod, with_enums_as_read
+from clustersim.manifests.errors import ManifestError, together
+from clustersim.manifests.marathon_networks import check_networks
+from clustersim.manifests.marathon_types import App, Group, Pod, with_enums_as_read
 from clustersim.manifests.safe_yaml import Document, Path, without_nulls
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.units import marathon_resources
 from clustersim.manifests.validation import validate
 from clustersim.manifests.workload import Port, Workload
 
-__all__ = ["NETWORK_NAME_REQUIRED", "MarathonSpec", "lacks_network_name", "load_marathon",
-           "marathon_kind", "network_violations"]
+__all__ = ["MarathonSpec", "load_marathon", "marathon_kind"]
 
 _GROUP_KEYS = ("apps", "pods", "groups")
 #: Every field a group has (``Group.scala``'s JSON). A document with no other field is a group
@@ -145,26 +145,39 @@ SINGLE_INSTANCE_LABEL = "MARATHON_SINGLE_INSTANCE_APP"
 
 
 def _check_app(document: Document, path: Path, app: App) -> None:
-    """Rules across fields (d2iq-archive/marathon ``AppValidation``/``SchedulingValidation``):
-    ``containsCmdArgsOrContainer`` (``cmd`` or ``args``, never both, or a container);
-    ``complyWithUpgradeStrategyRules`` (a resident app, with ``residency`` or persistent
-    volumes, must not over-provision during upgrades: its volumes live on one agent);
-    ``complyWithSingleInstanceLabelRules`` (a single-instance app runs at most one instance
-    and upgrades with 0 and 0)."""
+    """Rules across fields (d2iq-archive/marathon ``AppValidation``/``SchedulingValidation``),
+    each of :data:`_APP_RULES` checked and every broken one reported together, as Accord
+    reports every violation of a definition (one rule may still stop at its first)."""
+    errors = []
+    for rule in _APP_RULES:
+        try:
+            rule(document, path, app)
+        except ManifestError as err:
+            errors.append(err)
+    if errors:
+        raise together(errors)
+
+
+def _check_command(document: Document, path: Path, app: App) -> None:
+    """``containsCmdArgsOrContainer``: ``cmd`` or ``args``, never both, or a container."""
     cmd, args = bool(app.cmd), bool(app.args)
     container = app.container is not None and (
         app.container.docker is not None or getattr(app.container, "appc", None) is not None
     )
-    if not ((cmd ^ args) or (not (cmd and args) and container)):  # containsCmdArgsOrContainer
+    if not ((cmd ^ args) or (not (cmd and args) and container)):
         raise document.error(
             path,
             "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.",
             "cmd or args (not both), or a container with an image",
         )
-    _check_network_apis(document, path, app)
-    _check_health_check_ports(document, path, app)
-    volumes = (app.container.volumes if app.container else None) or []
-    resident = app.residency is not None or any(v.persistent for v in volumes)
+
+
+def _check_upgrade(document: Document, path: Path, app: App) -> None:
+    """``complyWithUpgradeStrategyRules`` (a resident app, with ``residency`` or persistent
+    volumes, must not over-provision during upgrades: its volumes live on one agent);
+    ``complyWithSingleInstanceLabelRules`` (a single-instance app runs at most one instance
+    and upgrades with 0 and 0)."""
+    resident = _resident(app)
     strategy = app.upgrade_strategy
     single = (app.labels or {}).get(SINGLE_INSTANCE_LABEL) == "true"
     if single and (app.instances or 0) > 1:
@@ -190,6 +203,41 @@ def _check_app(document: Document, path: Path, app: App) -> None:
                 f"got {value}, expected {allowed} for {who}",
                 f"{field}: 0",
             )
+
+
+RESIDENT_ROLES = 'A resident {} must have `acceptedResourceRoles = ["*"]`.'
+"""``ResourceRole.validAcceptedResourceRoles`` of a resident app or pod (d2iq-archive/marathon
+``state/ResourceRole.scala``; ``PodsResourceTest`` asserts the pod's words at
+``/acceptedResourceRoles``): a service whose persistent volumes Marathon reserves takes only
+unreserved resources (``*``) to reserve them, so its list, when given, is ``["*"]``."""
+
+
+def _check_resident_roles(document: Document, path: Path, roles: list[str] | None,
+                          resident: bool, kind: str) -> None:
+    """Refuse the ``acceptedResourceRoles`` (at ``path``) of a resident ``kind`` (app or
+    pod) that name a role other than ``*`` (:data:`RESIDENT_ROLES`). Not modelled: the role
+    rule of the same services, ``Resident apps cannot have the role *`` (``AppDefinition``'s
+    and ``PodsValidation``'s ``validWithRoleEnforcement``, ``AppsResourceTest``): Marathon
+    1.9 and later refuse a resident service of the role ``*``, and so every resident app at
+    the root of a Marathon of ``--mesos_role *``; the course's resident apps (the shop's
+    ``/shop/db/postgres``, the storage lab's ``/db``) keep that role."""
+    if resident and roles and set(roles) != {"*"}:
+        where = "" if kind == "app" else "scheduling.placement."
+        raise document.error(path, RESIDENT_ROLES.format(kind),
+                             f'{where}acceptedResourceRoles: ["*"], or none')
+
+
+def _check_app_roles(document: Document, path: Path, app: App) -> None:
+    """:func:`_check_resident_roles` of an app (``AppValidation``'s
+    ``validAcceptedResourceRoles(app.isResident)``)."""
+    _check_resident_roles(document, (*path, "acceptedResourceRoles"),
+                          app.accepted_resource_roles, _resident(app), "app")
+
+
+def _resident(app: App) -> bool:
+    """Whether ``app`` is resident: it has ``residency`` or persistent volumes."""
+    volumes = (app.container.volumes if app.container else None) or []
+    return app.residency is not None or any(v.persistent for v in volumes)
 
 
 def _check_health_check_ports(document: Document, path: Path, app: App) -> None:
@@ -245,73 +293,6 @@ def _check_network_apis(document: Document, path: Path, app: App) -> None:
     _check_ports_match_networks(document, path, app)
 
 
-NETWORK_NAME_REQUIRED = "Network name must be specified when container network is selected."
-"""``AppValidationMessages.NetworkNameMustBeSpecified`` (d2iq-archive/marathon
-``api/v2/validation/AppValidation.scala``)."""
-
-
-def lacks_network_name(networks: Iterable[tuple[Any, Any]]) -> bool:
-    """Whether one of an app's networks, given as ``(mode, name)``, is a container network
-    without a name (no mode is a container network): ``validateCanonicalAppAPI`` refuses it
-    unless Marathon runs with ``--default_network_name``, which the simulated one does not.
-    The mode is compared in any case, as the RAML reader matches an enum
-    (:func:`clustersim.serve.marathonraml._enum`)."""
-    return any(_mode(mode) == "container" and not name for mode, name in networks)
-
-
-def _mode(mode: Any) -> str:
-    """A network's mode as the RAML reader reads it: in any case, a container network when
-    none is given (``network.raml``'s default)."""
-    return "container" if mode is None else str(mode).lower()
-
-
-def network_violations(networks: Iterable[tuple[Any, Any, Any]]) -> list[str]:
-    """Marathon's refusals of an app's or a pod's ``networks``, given as ``(mode, name,
-    labels)``, in the order it checks them (d2iq-archive/marathon ``api/v2/validation/
-    NetworkValidation.scala``, ``ramlNetworksValidator``, which ``validateCanonicalAppAPI``
-    and ``PodsValidation.podValidator`` apply to ``networks``): a host network has no name
-    or labels, a bridge network no name; no name is used twice, nor is more than one
-    container network left unnamed; and the networks are one host network, one bridge
-    network, or container networks only."""
-    found = [(_mode(mode), name, labels) for mode, name, labels in networks]
-    named = [name for _, name, _ in found if name is not None]
-    host, bridge, container = (sum(1 for m, _, _ in found if m == mode)
-                               for mode in ("host", "container/bridge", "container"))
-    violations = []
-    if any(mode == "host" and (name or labels) for mode, name, labels in found):
-        violations.append("Host networks may not have names or labels")
-    if any(mode == "container/bridge" and name for mode, name, _ in found):
-        violations.append("Bridge networks may not have names")
-    unnamed = sum(1 for mode, name, _ in found if mode == "container" and name is None)
-    if unnamed > 1 or any(named.count(name) > 1 for name in named):
-        violations.append("Duplicate networks are not allowed")
-    if not (host + bridge == 0 or (host + bridge == 1 and container == 0)):
-        violations.append("May specify a single host network, single bridge network, or else "
-                          "1-to-n container networks")
-    return violations
-
-
-def _check_networks(document: Document, at: Path, networks: list[Network] | None, *,
-                    named_at: Path) -> None:
-    """Refuse an app's or a pod's ``networks`` (at ``at``) as :func:`network_violations`
-    does, and a container network without a name, at ``named_at`` (an app's own path, a
-    pod's ``networks``), in Marathon's words (:data:`NETWORK_NAME_REQUIRED`)."""
-    violations = network_violations((n.mode, n.name, n.labels) for n in networks or [])
-    if violations:
-        raise document.error(
-            at, violations[0],
-            "one network of mode host or container/bridge (without a name), or container "
-            "networks, each named once",
-        )
-    if lacks_network_name((network.mode, network.name) for network in networks or []):
-        raise document.error(
-            named_at,
-            NETWORK_NAME_REQUIRED,
-            'networks: [{mode: container, name: ...}] (the simulated Marathon runs without '
-            "--default_network_name), or mode host or container/bridge",
-        )
-
-
 def _check_ports_match_networks(document: Document, path: Path, app: App) -> None:
     """Host networking declares its ports in ``portDefinitions``, bridge and container
     networks in ``container.portMappings``; Marathon refuses the other combinations
@@ -329,7 +310,7 @@ def _check_ports_match_networks(document: Document, path: Path, app: App) -> Non
             "portDefinitions with host networking, or container.portMappings with "
             "networks: [{mode: container/bridge}] or a container network",
         )
-    _check_networks(document, (*path, "networks"), app.networks,
+    check_networks(document, (*path, "networks"), app.networks,
                     named_at=path)    # the app itself: Accord's "/"
     if modes - {"host"} and app.port_definitions:
         raise document.error(
@@ -340,12 +321,22 @@ def _check_ports_match_networks(document: Document, path: Path, app: App) -> Non
         )
 
 
+_APP_RULES = (_check_command, _check_network_apis, _check_health_check_ports, _check_upgrade,
+              _check_app_roles)
+"""The rules across an app's fields, in the order Marathon's validator lists them."""
+
+
 def _check_pod(document: Document, path: Path, pod: Pod) -> None:
     """``PodsValidation``: container names and endpoint names are unique within a pod, and
     a container network has a name (``podValidator``'s ``defaultNetworkNameValidator`` on
     ``pod.networks``, d2iq-archive/marathon ``api/v2/validation/PodsValidation.scala`` and
     ``NetworkValidation.scala``, when Marathon has no ``--default_network_name``)."""
-    _check_networks(document, (*path, "networks"), pod.networks, named_at=(*path, "networks"))
+    check_networks(document, (*path, "networks"), pod.networks, named_at=(*path, "networks"))
+    placement = pod.scheduling.placement if pod.scheduling else None
+    # PodsValidation names the list at the pod's /acceptedResourceRoles
+    _check_resident_roles(document, (*path, "acceptedResourceRoles"),
+                          placement.accepted_resource_roles if placement else None,
+                          any(v.persistent for v in pod.volumes or []), "pod")
     containers: set[str] = set()
     endpoints: set[str] = set()
     for index, container in enumerate(pod.containers):

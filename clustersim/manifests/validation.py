@@ -3,7 +3,8 @@
 pydantic's ``ValidationError`` lists every problem with a location tuple. A learner wants one
 clear sentence: the field path as Kubernetes writes it (``spec.template.spec.containers[0].
 resources.requests.cpu``), the line where that field is, what was found and what was expected.
-A Compose or Marathon file gets its first problem in the course's words; a Kubernetes object
+A Compose file gets its first problem in the course's words, a Marathon definition the first
+problem at each field (Accord reports every violation); a Kubernetes object
 gets every field's problem in the API server's words (k8s.io/apimachinery
 ``pkg/util/validation/field/errors.go``), or the JSON decoder's first type error (Go's
 ``encoding/json``), each followed by the course's hint.
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from clustersim.goformat import int_range, json_kind
-from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches
+from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches, together
 from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
@@ -130,9 +131,11 @@ def compose_type(kind: str, where: Path) -> str:
 def validate(model: type[BaseModel], document: Document, path: Path = (), *,
              compose: bool = False) -> BaseModel:
     """Validate the data of a Compose or Marathon ``document`` at ``path`` with ``model``, or
-    raise ManifestError for its first problem, in the course's words (a Kubernetes object is
-    :func:`validate_object`'s). ``compose``: a value of the wrong type for a field of one type
-    is refused as ``docker stack deploy`` refuses it ("must be a integer")."""
+    raise ManifestError in the course's words (a Kubernetes object is
+    :func:`validate_object`'s). ``compose``: the one problem ``docker stack deploy`` reports,
+    and a value of the wrong type for a field of one type is refused as it refuses it ("must
+    be a integer"). Marathon reports every violation (Accord's ``Failure`` holds them all):
+    the first problem at each place, the others in its ``also`` (:func:`_each_place`)."""
     data = document.data
     for part in path:
         data = data[part]
@@ -140,8 +143,27 @@ def validate(model: type[BaseModel], document: Document, path: Path = (), *,
         return model.model_validate(data)
     except ValidationError as err:
         problems = err.errors(include_url=False)
-        problem = _schema_choice(data, problems) if compose else problems[0]
-        raise _error(model, document, path, data, problem, compose=compose) from None
+        if compose:
+            raise _error(model, document, path, data, _schema_choice(data, problems),
+                         compose=True) from None
+        raise together(_each_place([_error(model, document, path, data, problem)
+                                    for problem in problems])) from None
+
+
+def _each_place(errors: list[ManifestError]) -> list[ManifestError]:
+    """The first of ``errors`` at each place: one inside a place already named (a union's
+    other member, read deeper) or around it is left out."""
+    kept: list[ManifestError] = []
+    for error in errors:
+        if not any(_within(error.path, other.path) or _within(other.path, error.path)
+                   for other in kept):
+            kept.append(error)
+    return kept
+
+
+def _within(inner: str, outer: str) -> bool:
+    """Whether the field path ``inner`` is ``outer`` or a field or item inside it."""
+    return inner == outer or not outer or inner.startswith((f"{outer}.", f"{outer}["))
 
 
 def _union_tag(data: Any, problem: Any) -> int | None:
@@ -342,7 +364,9 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
     elif problem["type"] in ("model_type", "dict_type"):
         message, expected = _not_a_mapping(model, problem, where)
     elif problem["type"] == "value_error":  # our own validators quote the value already
-        message = problem["msg"].removeprefix("Value error, ").rstrip(".")
+        # a Marathon validator's message keeps its stop, or lack of one, as Marathon's has it
+        message = problem["msg"].removeprefix("Value error, ")
+        message = message.rstrip(".") if compose else message
     else:
         message = f"{found_text(problem['input'])} is not valid: {problem['msg'].rstrip('.')}"
     return document.error(where, message, expected)

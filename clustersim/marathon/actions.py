@@ -41,6 +41,9 @@ class SchedulerActions(LaunchQueue):
     """Instances scheduled, killed and replaced (a part of
     :class:`~clustersim.marathon.framework.Marathon`)."""
 
+    _leadership: int
+    """How many times this Marathon was elected leader (:meth:`_lead`)."""
+
     def wipe(self, task_id: str) -> None:
         """Kill a task and forget its instance, reservation and all (``?wipe=true`` of
         ``DELETE /v2/apps/<id>/tasks``: ``TaskKiller.kill(wipe = true)`` in d2iq-archive/
@@ -242,28 +245,41 @@ class SchedulerActions(LaunchQueue):
         self._progress()
 
     def registered(self, driver: Any) -> None:
-        """Marathon leads: arm the periodic scale check, ``--scale_apps_initial_delay`` (15 s)
-        from now and then every ``--scale_apps_interval`` (300 s): ``MarathonSchedulerService.
-        schedulePeriodicOperations`` (``onLeaderReady`` in older releases) sends the
-        ``ScaleRunSpecs`` message on a timer, its defaults from ``MarathonConf``
-        (``scaleAppsInitialDelay``, ``scaleAppsInterval``). The timer is a
-        background one: a check that finds nothing to do keeps no ``run()`` going, one that
-        kills or schedules instances does, through the work it starts."""
-        driver.call_later(self.scale_apps_initial_delay, self._scale_run_specs, background=True)
-        driver.call_later(self.reconciliation_initial_delay, self._reconcile_tasks,
-                          background=True)
+        """Marathon leads: :meth:`_lead`."""
+        self._lead(driver)
 
-    def _reconcile_tasks(self) -> None:
-        """One periodic task reconciliation (``--reconciliation_initial_delay`` 15 s after
-        Marathon leads, then every ``--reconciliation_interval``, 600 s, ``MarathonConf``):
-        ``SchedulerActions.reconcileTasks`` (``MesosReconciliationActor`` in the last
-        sources) kills the instances of every run spec the instance tracker knows but the
-        group tree no longer holds ("The run spec was likely terminated. Will now expunge.",
-        ``KillReason.Orphaned``), e.g. those a forced cancel of an app's removal left.
-        Simplified: the reconciliation itself, asking the master for the state of every
-        known task, is not modelled (the simulated master never loses a status update)."""
-        self.driver.call_later(self.reconciliation_interval, self._reconcile_tasks,
-                               background=True)
+    def _lead(self, driver: Any) -> None:
+        """Arm the periodic operations of a new leadership (d2iq-archive/marathon
+        ``src/main/scala/mesosphere/marathon/MarathonSchedulerService.scala``:
+        ``startLeadership`` calls ``schedulePeriodicOperations``): the scale check
+        ``--scale_apps_initial_delay`` (15 s) from now and then every
+        ``--scale_apps_interval`` (300 s), sending ``ScaleRunSpecs``, and the task
+        reconciliation ``--reconciliation_initial_delay`` (15 s) from now and then every
+        ``--reconciliation_interval`` (600 s), their defaults from ``MarathonConf``. The
+        timers of an earlier leadership stop (``stopLeadership`` cancels its timer): each
+        fires only in the leadership that armed it, :attr:`_leadership`. The timers are
+        background ones: a check that finds nothing to do keeps no ``run()`` going, one
+        that kills or schedules instances does, through the work it starts."""
+        self._leadership += 1
+        term = self._leadership
+        driver.call_later(self.scale_apps_initial_delay,
+                          lambda: self._scale_run_specs(term), background=True)
+        driver.call_later(self.reconciliation_initial_delay,
+                          lambda: self._reconcile_tasks(term), background=True)
+
+    def _reconcile_tasks(self, term: int) -> None:
+        """One periodic task reconciliation of the leadership ``term`` (none once another
+        began): ``SchedulerActions.reconcileTasks`` (``MesosReconciliationActor`` in the
+        last sources) kills the instances of every run spec the instance tracker knows but
+        the group tree no longer holds ("The run spec was likely terminated. Will now
+        expunge.", ``KillReason.Orphaned``), e.g. those a forced cancel of an app's removal
+        left. Simplified: the reconciliation itself, asking the master for the state of
+        every known task, is not modelled (the simulated master never loses a status
+        update)."""
+        if term != self._leadership:
+            return
+        self.driver.call_later(self.reconciliation_interval,
+                               lambda: self._reconcile_tasks(term), background=True)
         for app in list(self.apps.values()):
             if app.spec.id in self.root.run_specs:
                 continue
@@ -271,10 +287,14 @@ class SchedulerActions(LaunchQueue):
                 self._kill_instance(app, instance)
             self._forget_if_orphaned(app)
 
-    def _scale_run_specs(self) -> None:
-        """One periodic scale check (``MarathonSchedulerActor``'s ``ScaleRunSpecs``): each
-        app and pod gets a ``ScaleRunSpec``; the next check is armed first."""
-        self.driver.call_later(self.scale_apps_interval, self._scale_run_specs, background=True)
+    def _scale_run_specs(self, term: int) -> None:
+        """One periodic scale check of the leadership ``term`` (none once another began:
+        ``MarathonSchedulerActor``'s ``ScaleRunSpecs``): each app and pod gets a
+        ``ScaleRunSpec``; the next check is armed first."""
+        if term != self._leadership:
+            return
+        self.driver.call_later(self.scale_apps_interval,
+                               lambda: self._scale_run_specs(term), background=True)
         for app in list(self.apps.values()):
             self._scale_check(app)
 

@@ -181,6 +181,7 @@ class Marathon(SchedulerActions, Framework):
         self.reconciliation_interval = _seconds("reconciliation_interval",
                                                 reconciliation_interval, MIN_INTERVAL)
         self._versions = VersionStore(max_versions)
+        self._leadership = 0
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
         self._container_ips = itertools.count(1)
@@ -215,6 +216,17 @@ class Marathon(SchedulerActions, Framework):
         specs = load_specs(source, name)
         return self._change(self.root.updated(specs, replace=replace, mesos_role=self.role),
                             force)
+
+    def abdicate(self) -> None:
+        """``DELETE /v2/leader``: this Marathon gives up leading and, the only candidate, is
+        elected again at once, with new timers (:meth:`_lead`). Simplified: Marathon 1.5 and
+        later stop the scheduler driver and exit the process when they lose leadership
+        (``stopLeadership``, "Terminating after loss of leadership"); their supervisor starts
+        it again, and the instance the election picks reloads the state, registers with
+        Mesos again (a framework failover) and arms its timers; the simulated one keeps its
+        registration and state."""
+        self._require_driver()
+        self._lead(self.driver)
 
     def updated_root(self, source: Any, *, replace: bool = False) -> RootGroup:
         """The group tree :meth:`deploy` would install for ``source``, nothing changed."""

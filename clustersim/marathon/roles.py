@@ -37,9 +37,15 @@ dropped any other role from the list (``PodNormalization.sanitizeAcceptedResourc
 ``["*"]`` if none was left); 1.10 refuses it unless ``--deprecated_features
 sanitize_accepted_resource_roles`` turns the old way back on (soft-removed in 1.10; DC/OS
 2.1 release notes); 1.11, the version the simulator answers as, removed that flag. The
-message is reconstructed: ``AppsResourceTest`` checks its beginning, "acceptedResourceRoles
-can only contain *", and the DC/OS notes describe the list as "``*`` and the service role";
-``ResourceRole.validForRole`` itself is not in the sources consulted.
+message's tail is reconstructed: ``AppsResourceTest`` checks its beginning only
+(``contains "acceptedResourceRoles can only contain *"``), and the DC/OS notes describe the
+list as "``*`` and the service role". Searched without finding ``ResourceRole.validForRole``
+(which ``PodsValidation.validPodDefinitionWithRoleEnforcement`` calls): the stored versions
+of mesosphere/marathon ``state/ResourceRole.scala`` (all from before 1.9, with
+``validAcceptedResourceRoles`` only), ``AppDefinition.scala``, ``AppsResourceTest``,
+``PodsResourceTest`` and ``ResourceRoleTest``, the strings "can only contain",
+"validForRole" and "acceptedResourceRoles can only contain" in every stored repository, and
+the pull requests that brought the rule (d2iq-archive/marathon #6960, #7014).
 
 DC/OS runs Marathon with ``--mesos_role slave_public`` (dcos/dcos ``packages/marathon/extra/
 marathon.sh``; multirole.md: "as is the default in DC/OS"), so that a root app's role *is*
@@ -53,8 +59,14 @@ resources (reserved for it, or unreserved) to the framework for that role, share
 DRF per role; the simulated Marathon subscribes with its one role, so an app's role is stored
 and answered but offers are not split by it. Accord reports every violation of a definition
 at once; the simulator reports a refused role alone, before the accepted roles are read.
-The other rules on the role (a resident app may not use ``*``, a role change of a resident
-app needs ``?force=true``) are not modelled.
+A resident service's ``acceptedResourceRoles`` are the loader's rule
+(:data:`clustersim.manifests.marathon.RESIDENT_ROLES`). Not modelled, the rules on a
+resident service's role (``validWithRoleEnforcement``): it may not be ``*``, at ``/role``
+``Resident apps cannot have the role *`` (``AppsResourceTest``; a pod's ``Resident pods
+cannot have the role *``), which refuses every resident app at the root of a Marathon of
+``--mesos_role *`` and the course's resident apps, which keep that role; and a change of it
+needs ``?force=true`` (``RoleSettings.residentRoleChangeWarningMessage``: "It is not
+possible to change the role for existing reservations. ...").
 """
 
 from __future__ import annotations

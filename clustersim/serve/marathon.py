@@ -572,12 +572,14 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
     def _leader(self, request: Request, rest: str) -> Response:
         """``GET /v2/leader`` and ``DELETE /v2/leader`` (``leader.raml``, ``LeaderResource``):
         the leader abdicates, ``Leadership abdicated``, and a new election starts.
-        Simplified: this Marathon is the only one and is elected again at once; a real
+        Simplified: this Marathon is the only one and is elected again at once, its
+        periodic scale check and reconciliation armed anew (``Marathon.abdicate``); a real
         cluster answers ``503`` while no instance leads, then another may lead, and the new
         leader reloads the state and resumes the deployments."""
         if rest or request.method not in ("GET", "DELETE"):
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         if request.method == "DELETE":
+            self.marathon.abdicate()
             return Response.json(200, {"message": "Leadership abdicated"})
         return Response.json(200, {"leader": LEADER})
 

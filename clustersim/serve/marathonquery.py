@@ -33,7 +33,7 @@ from clustersim.marathon.roles import AcceptedRolesError, RoleError
 from clustersim.serve.core import HttpError, Request
 
 __all__ = ["accepts_text", "app_embeds", "definition", "flag", "group_embeds", "invalid",
-           "label_selector", "task_states"]
+           "label_selector", "refusal", "task_states", "violations"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
 _SELECTOR = re.compile(
@@ -178,7 +178,10 @@ def invalid(err: ValueError, *, each_app: bool = False,
     accepted resource roles its role does not allow, at its ``/acceptedResourceRoles``:
     ``spec_path`` gives where a definition of several (a group's) holds the one of that id,
     ``/apps(0)`` or ``/groups(1)/pods(0)``, as Accord names a group's app
-    (``Validation.every``: the item's index after its field)."""
+    (``Validation.every``: the item's index after its field). A loader's message ends as
+    the message it gives ends, after the course's hint ``(expected ...)``: with a stop where
+    Marathon's has one (``A role name must not be "".``, ``ResourceRole.scala``), none where
+    it has none (Accord's ``must not be empty``, wix/accord ``CollectionCombinators``)."""
     if isinstance(err, RoleError | AcceptedRolesError):
         at = spec_path(err.spec_id) if spec_path else ""
         field = "role" if isinstance(err, RoleError) else "acceptedResourceRoles"
@@ -189,13 +192,35 @@ def invalid(err: ValueError, *, each_app: bool = False,
         return HttpError(422, "Object is not valid", details=[
             {"path": "/", "errors": [upstream]}])
     if isinstance(err, ManifestError):
-        text = err.message.rstrip(".")
-        if err.expected:
-            text += f" (expected {err.expected})"
-        path = re.sub(r"^\[\d+\]\.?", "", err.path) if each_app else err.path
-        return HttpError(422, "Object is not valid", details=[{"path": _pointer(path),
-                                                                "errors": [text + "."]}])
+        return refusal("Object is not valid", violations(err, each_app=each_app))
     return HttpError(422, "Object is not valid", details=[{"path": "/", "errors": [str(err)]}])
+
+
+def violations(err: ManifestError, *, each_app: bool = False) -> list[tuple[str, str]]:
+    """Every problem of a loader's refusal (``err`` and its ``also``) as Accord's
+    ``(path, message)`` (see :func:`invalid`)."""
+    found = []
+    for problem in (err, *err.also):
+        text = problem.message.rstrip(".")
+        if problem.expected:
+            text += f" (expected {problem.expected})"
+        stop = "." if problem.message.endswith(".") else ""
+        path = re.sub(r"^\[\d+\]\.?", "", problem.path) if each_app else problem.path
+        found.append((_pointer(path), text + stop))
+    return found
+
+
+def refusal(message: str, errors: Sequence[tuple[str, str]]) -> HttpError:
+    """Marathon's 422 ``message`` for ``errors``, ``(path, message)`` pairs: one entry of
+    ``details`` per path, in the order found, each with its messages
+    (``failureWrites`` groups Accord's violations by path, ``groupBy(_.description)``,
+    d2iq-archive/marathon ``api/v2/Validation.scala``; Marathon's map of them has no set
+    order, the simulator keeps the order found)."""
+    grouped: dict[str, list[str]] = {}
+    for path, error in errors:
+        if error not in grouped.setdefault(path, []):
+            grouped[path].append(error)
+    return HttpError(422, message, details=[{"path": p, "errors": e} for p, e in grouped.items()])
 
 
 def _pointer(path: str) -> str:

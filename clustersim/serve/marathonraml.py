@@ -48,7 +48,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from clustersim.manifests.marathon import (
+from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests.marathon_networks import (
     NETWORK_NAME_REQUIRED,
     lacks_network_name,
     network_violations,
@@ -71,6 +72,7 @@ from clustersim.manifests.marathon_types import (
 )
 from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
 from clustersim.serve.core import HttpError
+from clustersim.serve.marathonquery import refusal, violations
 
 __all__ = ["FEATURES", "check_app", "check_apps", "check_group", "check_pod"]
 
@@ -475,7 +477,7 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
 
 def _network_violations(spec: dict[str, Any], at: str, named_at: str) -> Errors:
     """Accord's refusals of an app's or a pod's ``networks``, at ``at``
-    (:func:`~clustersim.manifests.marathon.network_violations`, ``ramlNetworksValidator``),
+    (:func:`~clustersim.manifests.marathon_networks.network_violations`, ``ramlNetworksValidator``),
     and of a container network without a name, at ``named_at``, while Marathon has no
     ``--default_network_name`` (the served ``/v2/info`` reports it null):
     ``validateCanonicalAppAPI`` names the app itself, ``podValidator`` the pod's
@@ -492,14 +494,36 @@ def _network_violations(spec: dict[str, Any], at: str, named_at: str) -> Errors:
 
 
 def _refuse(message: str, errors: Errors) -> None:
-    """Marathon's 422 for ``errors``, if there are any: grouped by path, in the order found."""
-    grouped: dict[str, list[str]] = {}
-    for path, error in errors:
-        if error not in grouped.setdefault(path, []):
-            grouped[path].append(error)
-    if grouped:
-        raise HttpError(422, message,
-                        details=[{"path": p, "errors": e} for p, e in grouped.items()])
+    """Marathon's 422 for ``errors``, if there are any (:func:`.marathonquery.refusal`)."""
+    if errors:
+        raise refusal(message, errors)
+
+
+def _with_loader(errors: Errors, definition: dict[str, Any]) -> Errors:
+    """``errors`` of Accord's rules checked here and, where they found some, what the
+    manifest loader refuses of the same ``definition`` (an app or a group) at the places
+    they do not name (the loader checks the rest of an app, :func:`check_app`; a place
+    inside or around one named, ``/container`` of ``/container/docker``, is named already):
+    Marathon validates a definition in one pass and reports every violation together."""
+    if not errors:
+        return errors
+    try:
+        load_manifests(definition)
+    except ManifestError as err:
+        named = [path for path, _ in errors]
+        return errors + [(path, text) for path, text in violations(err)
+                         if not any(_overlap(path, other) for other in named)]
+    except ValueError:
+        pass
+    return errors
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether the places ``one`` and ``other`` (Accord's paths) are one, or one holds the
+    other (an app's own ``/`` holds no field here: it names the app)."""
+    def holds(outer: str, inner: str) -> bool:
+        return outer != "/" and inner.startswith((f"{outer}/", f"{outer}("))
+    return one == other or holds(one, other) or holds(other, one)
 
 
 def _apps(group: dict[str, Any], at: str) -> list[tuple[dict[str, Any], str]]:
@@ -517,7 +541,7 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
     """Raise Marathon's 422 for an app definition (``POST /v2/apps``; with ``update``, the
     body of ``PUT``/``PATCH /v2/apps/<id>``) that its reader or its id and constraint rules
     refuse."""
-    _check([(app, "")], update)
+    _check(app, [(app, "")], update)
 
 
 def check_pod(pod: dict[str, Any]) -> None:
@@ -557,7 +581,7 @@ def _volume_violations(pod: dict[str, Any]) -> Errors:
 
 def check_group(group: dict[str, Any]) -> None:
     """The same for every app of a group definition (``/apps(0)/instances``...)."""
-    _check(_apps(group, ""), update=False)
+    _check(group, _apps(group, ""), update=False)
 
 
 def check_apps(apps: Any, *, partial: bool) -> None:
@@ -582,6 +606,11 @@ def check_apps(apps: Any, *, partial: bool) -> None:
         _refuse("Object is not valid", _validate(app, ""))
 
 
-def _check(apps: list[tuple[dict[str, Any], str]], update: bool) -> None:
+def _check(definition: dict[str, Any], apps: list[tuple[dict[str, Any], str]],
+           update: bool) -> None:
+    """The reader's and then Accord's refusals of the ``apps`` of ``definition`` (an app,
+    or a group with the paths of its apps); an update's body is no whole definition for
+    the loader to read."""
     _refuse("Invalid JSON", [e for app, at in apps for e in _read(app, at, update)])
-    _refuse("Object is not valid", [e for app, at in apps for e in _validate(app, at)])
+    found = [e for app, at in apps for e in _validate(app, at)]
+    _refuse("Object is not valid", found if update else _with_loader(found, definition))

@@ -216,11 +216,14 @@ class MarathonTasks:
 def _parsed_task_id(task_id: str) -> str:
     """``task_id`` if it parses as a task id; else the 400 ``TasksResource.killTasks`` answers
     when ``Task.Id.parse`` fails, ``Invalid task id '<id>'.`` followed by the parser's
-    ``MatchError`` message in brackets. That message is reconstructed: the parser's words,
-    ``taskId <id> is no valid identifier``, are those of ``Task.Id.runSpecId`` in the
-    sources consulted (the 1.10 ``parse`` itself is not among them), and Scala's
-    ``MatchError.getMessage`` adds the class of what it was given,
-    ``(of class java.lang.String)``."""
+    ``MatchError`` message in brackets (``TasksResource.killTasks``, d2iq-archive/marathon
+    ``api/v2/TasksResource.scala``: ``s"Invalid task id '$id'. [${e.getMessage}]"``). The
+    bracket's first words are reconstructed: ``taskId <id> is no valid identifier`` is what
+    ``Task.Id.runSpecId``, ``containerName`` and ``instanceId`` throw in every stored
+    ``core/task/Task.scala``, but no stored version holds the ``parse`` of 1.10 (searched:
+    "def parse(", "is no valid identifier", "Invalid task id" in every stored repository).
+    Its end is Scala's: ``MatchError.getMessage`` is the object given and its class,
+    ``(of class java.lang.String)`` (scala/scala ``src/library/scala/MatchError.scala``)."""
     if _TASK_ID.fullmatch(task_id):
         return task_id
     raise HttpError(400, f"Invalid task id '{task_id}'. "

@@ -542,3 +542,19 @@ def test_a_field_that_wants_a_mapping_says_which_fields_to_write(text, where, pr
     with pytest.raises(ManifestError) as refused:
         load_manifests(text, name="group.yaml")
     assert str(refused.value) == f"{where}: {problem}"
+
+
+@pytest.mark.parametrize(("app", "paths"), [
+    ({"id": "/web", "cmd": "x", "instances": "two", "acceptedResourceRoles": ["", "-r"]},
+     ["instances", "acceptedResourceRoles[0]", "acceptedResourceRoles[1]"]),
+    ({"id": "/web", "cmd": "x", "args": ["y"], "portDefinitions": [], "instances": 2,
+      "healthChecks": [{"protocol": "TCP", "portIndex": 1}],
+      "labels": {"MARATHON_SINGLE_INSTANCE_APP": "true"}},
+     ["", "healthChecks[0]", "instances"]),
+])
+def test_every_problem_of_an_app_is_reported(app, paths):
+    """The loader stopped at an app's first problem; Accord reports every violation, so the
+    loader names the first problem at each field, and every rule across fields broken."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(app)
+    assert [e.path for e in (caught.value, *caught.value.also)] == paths

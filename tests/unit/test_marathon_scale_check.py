@@ -156,3 +156,27 @@ def test_reconciliation_kills_what_a_forced_cancel_of_a_removal_left() -> None:
     cluster.run(until=RECONCILED + 1)
     assert "/web" not in m.apps and m.status() == []
     assert marathon_info(m)["marathon_config"]["reconciliation_interval"] == 600000
+
+
+def test_a_new_leader_arms_its_own_timers_and_the_old_ones_stop() -> None:
+    """A leader that abdicates (``DELETE /v2/leader``) and is elected again kept the timers
+    it armed when it first led: ``startLeadership`` arms the scale check and the
+    reconciliation from the new leadership on (``schedulePeriodicOperations``) and
+    ``stopLeadership`` cancels the old ones."""
+    cluster, m = _cluster()
+    m.deploy({"id": "/web", "cmd": "serve", "instances": 4, "cpus": 0.5, "mem": 64})
+    cluster.run(until=30)
+    restart = m.restart("/web", force=True)
+    m.cancel(restart.id, rollback=False)
+    checks: list[float] = []
+    check = m._scale_check
+    m._scale_check = lambda app: (checks.append(cluster.now), check(app))[1]  # type: ignore[method-assign]
+    elected = 100.0
+    cluster.run(until=elected)
+    m.abdicate()
+    cluster.run(until=elected + FIRST_CHECK - 1)
+    assert len(_running(m)) == 8
+    cluster.run(until=elected + FIRST_CHECK + 1)
+    assert len(_running(m)) == 4
+    cluster.run(until=elected + FIRST_CHECK + INTERVAL + 1)
+    assert checks == [elected + FIRST_CHECK, elected + FIRST_CHECK + INTERVAL]

@@ -94,10 +94,12 @@ def test_info_shows_the_configuration_as_info_resource_writes_it(server, client)
 
 def test_the_leader_abdicates_and_is_elected_again(server, client):
     """``DELETE /v2/leader`` (leader.raml): 200 ``Leadership abdicated`` (it answered 405);
-    the only Marathon leads again and keeps its apps."""
+    the only Marathon leads again, keeps its apps and arms the timers of its new leadership
+    (it kept those of the first)."""
     client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=16))
     answer = requests.delete(f"{server.url}/v2/leader", timeout=10)
     assert (answer.status_code, answer.json()) == (200, {"message": "Leadership abdicated"})
+    assert _framework(server)._leadership == 2
     assert client.get_leader() == {"leader": "127.0.0.1:8080"}
     assert [a.id for a in client.list_apps()] == ["/web"]
 
@@ -786,7 +788,9 @@ def test_kill_given_tasks_and_the_status_filter(server, client):
 
 @pytest.mark.parametrize("roles, path, error", [
     # ResourceRoleTest's cases (d2iq-archive/marathon state/ResourceRoleTest.scala)
-    ([], "/acceptedResourceRoles", "must not be empty."),   # Accord's words, and a stop
+    # Accord's NotEmpty words, without a stop (wix/accord CollectionCombinators); the
+    # role names' own messages end with one (ResourceRole.scala)
+    ([], "/acceptedResourceRoles", "must not be empty"),
     ([""], "/acceptedResourceRoles(0)", 'A role name must not be "".'),
     (["*", ".."], "/acceptedResourceRoles(1)", 'A role name must not be "..".'),
     (["-role"], "/acceptedResourceRoles(0)", "A role name must not start with a '-'."),
@@ -1873,3 +1877,74 @@ def test_a_task_being_killed_is_listed_as_killing() -> None:
                  requests.get(f"{server.url}/v2/tasks", timeout=10).json()["tasks"]]
     assert "TASK_KILLING" in states
     assert (True, "TASK_KILLING") not in after
+
+
+_OPERATOR = ("Constraint operator must be one of the following UNIQUE, CLUSTER, GROUP_BY, LIKE, "
+             "MAX_PER, UNLIKE or IS")
+
+
+@pytest.mark.parametrize(("kind", "body", "details"), [
+    # Accord's rules checked by the reader's module and the loader's, in one answer
+    ("apps", {"id": "/web", "cmd": "x", "constraints": [["hostname", "FOO"]],
+              "networks": [{"mode": "host", "name": "h"}], "acceptedResourceRoles": ["", "-r"]},
+     [{"path": "/constraints(0)", "errors": [_OPERATOR]},
+      {"path": "/networks", "errors": ["Host networks may not have names or labels"]},
+      {"path": "/acceptedResourceRoles(0)", "errors": ['A role name must not be "".']},
+      {"path": "/acceptedResourceRoles(1)", "errors": ["A role name must not start with a '-'."]}]),
+    # three rules across fields of the loader
+    ("apps", {"id": "/web", "cmd": "x", "args": ["y"], "portDefinitions": [],
+              "healthChecks": [{"protocol": "TCP", "portIndex": 1}], "instances": 2,
+              "labels": {"MARATHON_SINGLE_INSTANCE_APP": "true"}},
+     [{"path": "/", "errors": [
+         "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container' "
+         "(expected cmd or args (not both), or a container with an image)."]},
+      {"path": "/healthChecks(0)", "errors": [
+          "Health check port indices must address an element of the ports array or container "
+          "port mappings (expected a port, or a port for the app to check)."]},
+      {"path": "/instances", "errors": [
+          "Single instance app may only have one instance (expected instances: 0 or 1)"]}]),
+    ("groups", {"id": "/g", "apps": [{"id": "a", "cmd": "x", "acceptedResourceRoles": [],
+                                      "constraints": [["hostname", "FOO"]]}]},
+     [{"path": "/apps(0)/constraints(0)", "errors": [_OPERATOR]},
+      {"path": "/apps(0)/acceptedResourceRoles", "errors": ["must not be empty"]}]),
+])
+def test_every_violation_of_a_definition_is_reported(server, kind, body, details):
+    """Only the first broken rule was answered; Accord collects every violation and
+    Marathon's ``failureWrites`` lists them in ``details``, one entry per path with its
+    messages (``api/v2/Validation.scala``)."""
+    response = requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+    assert (response.status_code, response.json()) == (422, {
+        "message": "Object is not valid", "details": details})
+    assert _framework(server).root.run_specs == {}
+
+
+_VOLUME = {"containerPath": "data", "mode": "RW", "persistent": {"size": 10}}
+_POD_VOLUME = {"volumeMounts": [{"name": "pst", "mountPath": "pst1"}]}
+
+
+@pytest.mark.parametrize(("kind", "body", "answer"), [
+    ("apps", {"id": "/dev/web", "cmd": "x", "role": "dev", "acceptedResourceRoles": ["dev"],
+              "container": {"type": "MESOS", "volumes": [_VOLUME]}},
+     'A resident app must have `acceptedResourceRoles = ["*"]` (expected '
+     'acceptedResourceRoles: ["*"], or none).'),
+    # PodsResourceTest's case: a pod of the role foo accepting * and slave_public
+    ("pods", {"id": "/foo/db", "role": "foo",
+              "scheduling": {"placement": {"acceptedResourceRoles": ["*", "slave_public"]}},
+              "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                              **_POD_VOLUME}],
+              "volumes": [{"name": "pst", "persistent": {"size": 10}}]},
+     'A resident pod must have `acceptedResourceRoles = ["*"]` (expected '
+     'scheduling.placement.acceptedResourceRoles: ["*"], or none).'),
+])
+def test_a_resident_service_accepts_only_unreserved_resources(server, kind, body, answer):
+    """A resident app or pod accepting a role other than ``*`` was created: Marathon
+    reserves its volumes from unreserved resources only (``ResourceRole.
+    validAcceptedResourceRoles``) and refuses it at ``/acceptedResourceRoles``."""
+    response = requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+    assert (response.status_code, response.json()) == (422, {
+        "message": "Object is not valid",
+        "details": [{"path": "/acceptedResourceRoles", "errors": [answer]}]})
+    unreserved = requests.post(f"{server.url}/v2/{kind}", timeout=10, json={
+        **body, **({"acceptedResourceRoles": ["*"]} if kind == "apps" else
+                   {"scheduling": {"placement": {"acceptedResourceRoles": ["*"]}}})})
+    assert unreserved.status_code == 201
