@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.clusters import demo_nodes, open_system
+from clustersim.kubernetes.nopods import daemonset_desired, why_no_pods
 from clustersim.limits import MAX_EXPLORED_TASKS, LimitError
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.memo import memoized
@@ -27,8 +28,12 @@ __all__ = ["Placement", "place"]
 @dataclass
 class Placement:
     """What :func:`place` saw: ``waiting`` lists (task, reason) for every task without a node;
-    ``notes`` says what was not simulated and repeats each spec's loader warnings (what the
-    real system would refuse or warn about), each led by the spec's kind and name."""
+    ``unstarted`` (workload, reason) for every workload that has no task at all (a refused
+    create, a suspended Job, a DaemonSet that fits no node: Kubernetes only,
+    :mod:`clustersim.kubernetes.nopods`); ``desired`` the count a workload that names none
+    wants (``DaemonSet/name`` → its ``desiredNumberScheduled``); ``notes`` says what was not
+    simulated and repeats each spec's loader warnings (what the real system would refuse or
+    warn about), each led by the spec's kind and name."""
 
     __repr__ = brief
 
@@ -38,6 +43,8 @@ class Placement:
     events: list[Event]
     waiting: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unstarted: list[tuple[str, str]] = field(default_factory=list)
+    desired: dict[str, int] = field(default_factory=dict)
 
 
 def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: int = 0
@@ -71,8 +78,12 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
     # interpolated ("$$" became "$") and must not be interpolated twice
     cluster.deploy(source, stack=specs[0].name)
     cluster.run(until=until)
-    return Placement(system, specs, cluster.snapshot(), cluster.events(), cluster.waiting(),
-                     notes)
+    placement = Placement(system, specs, cluster.snapshot(), cluster.events(), cluster.waiting(),
+                          notes)
+    if system == "kubernetes":     # the one system whose controllers may create no Pod at all
+        placement.unstarted = why_no_pods(cluster.cluster)
+        placement.desired = daemonset_desired(cluster.cluster)
+    return placement
 
 
 def _check_tasks(specs: ManifestSet, system: str, where: str) -> None:
