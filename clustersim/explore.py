@@ -18,6 +18,10 @@ from clustersim.clusters import demo_nodes, open_system
 from clustersim.kubernetes.nopods import daemonset_desired, why_no_pods
 from clustersim.limits import MAX_EXPLORED_TASKS, LimitError
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
+from clustersim.marathon import Marathon, dcos_cluster
+from clustersim.marathon.launchqueue import PUBLIC_ROLE
+from clustersim.marathon.roles import AcceptedRolesError
+from clustersim.marathon.system import MarathonSystem
 from clustersim.memo import memoized
 from clustersim.reprs import brief
 from clustersim.sim import Event, Snapshot
@@ -52,7 +56,13 @@ def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: i
     """Load ``source`` (anything :func:`load_manifests` takes) and run it for ``until`` s.
     Manifest text (more than one line) placed before is not loaded and run again: the run is
     seeded, so the same text, name, ``until`` and ``seed`` give the same placement (shared:
-    read it, do not change it). A path is read afresh each time, since its file may change."""
+    read it, do not change it). A path is read afresh each time, since its file may change.
+
+A Marathon service whose ``acceptedResourceRoles`` name ``slave_public`` (a DC/OS public
+agent's reserved resources) is refused by a Marathon of the default role ``*``
+(:mod:`clustersim.marathon.roles`); the explorer then places the source as DC/OS runs it,
+Marathon with ``--mesos_role slave_public`` on five private agents and one public agent
+(:func:`clustersim.marathon.dcos_cluster`), and says so in the notes."""
     if isinstance(source, str) and "\n" in source:
         return _place_text(source, name=name, until=until, seed=seed)
     return _place(source, name=name, until=until, seed=seed)
@@ -76,7 +86,18 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
     cluster = open_system(system, seed=seed)
     # the simulator loads the source itself: a loaded stack has had its variables
     # interpolated ("$$" became "$") and must not be interpolated twice
-    cluster.deploy(source, stack=specs[0].name)
+    try:
+        cluster.deploy(source, stack=specs[0].name)
+    except AcceptedRolesError as refused:
+        if PUBLIC_ROLE not in refused.accepted:
+            raise
+        cluster = MarathonSystem(dcos_cluster(private=5, public=1, seed=seed),
+                                 Marathon(role=PUBLIC_ROLE))
+        cluster.deploy(source)
+        notes.append(f"{refused.spec_id}: its acceptedResourceRoles name {PUBLIC_ROLE!r}, the "
+                     "resources of a DC/OS public agent, which a Marathon of the default role "
+                     "'*' refuses; placed as DC/OS runs it instead: Marathon with --mesos_role "
+                     f"{PUBLIC_ROLE} on five private agents and one public agent")
     cluster.run(until=until)
     placement = Placement(system, specs, cluster.snapshot(), cluster.events(), cluster.waiting(),
                           notes)

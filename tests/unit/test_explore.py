@@ -262,3 +262,19 @@ def test_a_source_without_workloads_is_not_said_to_have_placed_every_task() -> N
     service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
                "spec": {"selector": {"app": "w"}, "ports": [{"port": 80}]}}
     assert "nothing to place" in placement_html(place(service))
+
+
+def test_a_marathon_app_for_dcos_public_agents_is_placed_as_dcos_runs_it() -> None:
+    """dcos/examples' and marathon-lb's apps with acceptedResourceRoles ["slave_public"] had
+    been refused by the explorer's Marathon of role '*', though DC/OS (--mesos_role
+    slave_public) loads them; another role is still refused."""
+    from clustersim.marathon.roles import AcceptedRolesError
+    app = {"id": "/edge", "instances": 1, "cpus": 0.5, "mem": 128, "cmd": "sleep 3600",
+           "acceptedResourceRoles": ["slave_public"]}
+    placement = place(app)
+    assert placement.system == "marathon" and not placement.waiting
+    assert [t.node for t in placement.snapshot.tasks] == ["public-agent-1"]
+    assert any(n.startswith("/edge: its acceptedResourceRoles name 'slave_public'")
+               and "--mesos_role slave_public" in n for n in placement.notes)
+    with pytest.raises(AcceptedRolesError, match="not 'prod'"):
+        place({**app, "acceptedResourceRoles": ["prod"]})
