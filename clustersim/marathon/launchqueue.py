@@ -163,8 +163,7 @@ class LaunchQueue(HealthChecking):
         return tuple(reasons)
 
     def queue(self) -> list[dict[str, Any]]:
-        """The launch queue (``GET /v2/queue``): per app or pod (``kind``: ``App`` or ``Pod``,
-        upstream's ``app`` or ``pod`` item) the instances waiting to launch,
+        """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,
         since when the longest-waiting of them waits (``LaunchStats.getStatistics``'
         ``startedAt``: the earliest time one of them entered the queue, whether or not an
         offer came since), the backoff delay still to run and how often offers were turned
@@ -173,7 +172,7 @@ class LaunchQueue(HealthChecking):
         for spec_id, app in self.apps.items():
             waiting = [i for i in app.instances.values() if i.state == SCHEDULED]
             if waiting:
-                rows.append({"id": spec_id, "kind": app.spec.kind, "count": len(waiting),
+                rows.append({"id": spec_id, "count": len(waiting),
                              "since": min(i.scheduled_at for i in waiting),
                              "delay": app.backoff.left(self.now),
                              "rejections": dict(self._rejections.get(spec_id, {}))})
