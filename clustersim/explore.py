@@ -15,8 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.clusters import demo_nodes, open_system
+from clustersim.kubernetes.nopods import daemonset_desired, why_no_pods
 from clustersim.limits import MAX_EXPLORED_TASKS, LimitError
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
+from clustersim.marathon import Marathon, dcos_cluster
+from clustersim.marathon.launchqueue import PUBLIC_ROLE
+from clustersim.marathon.roles import AcceptedRolesError
+from clustersim.marathon.system import MarathonSystem
 from clustersim.memo import memoized
 from clustersim.reprs import brief
 from clustersim.sim import Event, Snapshot
@@ -27,8 +32,12 @@ __all__ = ["Placement", "place"]
 @dataclass
 class Placement:
     """What :func:`place` saw: ``waiting`` lists (task, reason) for every task without a node;
-    ``notes`` says what was not simulated and repeats each spec's loader warnings (what the
-    real system would refuse or warn about), each led by the spec's kind and name."""
+    ``unstarted`` (workload, reason) for every workload that has no task at all (a refused
+    create, a suspended Job, a DaemonSet that fits no node: Kubernetes only,
+    :mod:`clustersim.kubernetes.nopods`); ``desired`` the count a workload that names none
+    wants (``DaemonSet/name`` → its ``desiredNumberScheduled``); ``notes`` says what was not
+    simulated and repeats each spec's loader warnings (what the real system would refuse or
+    warn about), each led by the spec's kind and name."""
 
     __repr__ = brief
 
@@ -38,6 +47,8 @@ class Placement:
     events: list[Event]
     waiting: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unstarted: list[tuple[str, str]] = field(default_factory=list)
+    desired: dict[str, int] = field(default_factory=dict)
 
 
 def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: int = 0
@@ -45,7 +56,13 @@ def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: i
     """Load ``source`` (anything :func:`load_manifests` takes) and run it for ``until`` s.
     Manifest text (more than one line) placed before is not loaded and run again: the run is
     seeded, so the same text, name, ``until`` and ``seed`` give the same placement (shared:
-    read it, do not change it). A path is read afresh each time, since its file may change."""
+    read it, do not change it). A path is read afresh each time, since its file may change.
+
+A Marathon service whose ``acceptedResourceRoles`` name ``slave_public`` (a DC/OS public
+agent's reserved resources) is refused by a Marathon of the default role ``*``
+(:mod:`clustersim.marathon.roles`); the explorer then places the source as DC/OS runs it,
+Marathon with ``--mesos_role slave_public`` on five private agents and one public agent
+(:func:`clustersim.marathon.dcos_cluster`), and says so in the notes."""
     if isinstance(source, str) and "\n" in source:
         return _place_text(source, name=name, until=until, seed=seed)
     return _place(source, name=name, until=until, seed=seed)
@@ -69,10 +86,25 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
     cluster = open_system(system, seed=seed)
     # the simulator loads the source itself: a loaded stack has had its variables
     # interpolated ("$$" became "$") and must not be interpolated twice
-    cluster.deploy(source, stack=specs[0].name)
+    try:
+        cluster.deploy(source, stack=specs[0].name)
+    except AcceptedRolesError as refused:
+        if PUBLIC_ROLE not in refused.accepted:
+            raise
+        cluster = MarathonSystem(dcos_cluster(private=5, public=1, seed=seed),
+                                 Marathon(role=PUBLIC_ROLE))
+        cluster.deploy(source)
+        notes.append(f"{refused.spec_id}: its acceptedResourceRoles name {PUBLIC_ROLE!r}, the "
+                     "resources of a DC/OS public agent, which a Marathon of the default role "
+                     "'*' refuses; placed as DC/OS runs it instead: Marathon with --mesos_role "
+                     f"{PUBLIC_ROLE} on five private agents and one public agent")
     cluster.run(until=until)
-    return Placement(system, specs, cluster.snapshot(), cluster.events(), cluster.waiting(),
-                     notes)
+    placement = Placement(system, specs, cluster.snapshot(), cluster.events(), cluster.waiting(),
+                          notes)
+    if system == "kubernetes":     # the one system whose controllers may create no Pod at all
+        placement.unstarted = why_no_pods(cluster.cluster)
+        placement.desired = daemonset_desired(cluster.cluster)
+    return placement
 
 
 def _check_tasks(specs: ManifestSet, system: str, where: str) -> None:

@@ -3,14 +3,21 @@ command lines show instead of a traceback.
 
 :func:`shorten` cuts a text to :data:`~clustersim.limits.MAX_ECHO_CHARS`, saying how much was
 left out; :func:`describe_error` turns any exception into one such line, even one whose
-``__str__`` itself raises.
+``__str__`` itself raises; :func:`counted` writes a count with its noun in the singular or
+the plural ("1 task", "6 tasks").
 """
 
 from __future__ import annotations
 
 from clustersim.limits import MAX_ECHO_CHARS
 
-__all__ = ["describe_error", "error_text", "shorten"]
+__all__ = ["counted", "describe_error", "error_text", "shorten"]
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and ``noun``, plural unless the count is one: ``counted(1, "task")`` is
+    "1 task", ``counted(6, "task")`` "6 tasks"; ``plural`` for a noun that takes no "s"."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def shorten(text: str, limit: int = MAX_ECHO_CHARS) -> str:

@@ -100,18 +100,20 @@ def check_zone_survival(manifest: object) -> None:
         spec = (deployment["spec"].get("template") or {}).get("spec") or {}
         blocking = [c for c in spec.get("topologySpreadConstraints") or []
                     if c.get("whenUnsatisfiable", "DoNotSchedule") == "DoNotSchedule"]
-        took = "never" if back is None else f"after {back:g} s"
+        again = f"{TARGET} pods never served again" if back is None \
+            else f"{TARGET} pods served again after {back:g} s"
+        late = "" if back is None else f", not within {WITHIN:g} s"
         if stuck and not blocking:
-            raise Wrong(f"{TARGET} pods served again {took}: replacements stay Pending "
+            raise Wrong(f"{again}: replacements stay Pending "
                         f"({stuck[0].message}).",
                         "Four workers must hold all the pods after zone-a is gone: ask for "
                         "less CPU and memory per pod.")
         if blocking:
-            raise Wrong(f"{TARGET} pods served again {took}.",
+            raise Wrong(f"{again}.",
                         "A zone spread with whenUnsatisfiable: DoNotSchedule counts the dead "
                         "zone's domain too, so replacements elsewhere would break maxSkew and "
                         "stay Pending: use ScheduleAnyway.")
-        raise Wrong(f"{TARGET} pods served again {took}, not within {WITHIN:g} s.",
+        raise Wrong(f"{again}{late}.",
                     "The node is NotReady after 50 s, and pods leave it only when their "
                     "tolerationSeconds for node.kubernetes.io/unreachable (300 s by default) run "
                     "out: tolerate it for less, or run enough spare replicas.")

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from clustersim.messages import counted
+
 __all__ = ["Port", "Workload"]
 
 
@@ -56,10 +58,7 @@ class Workload:
 
     def describe(self) -> str:
         """One line for a table: ``web (Deployment): 3 replicas, 0.5 CPU and 256 MiB each``."""
-        if self.replicas is None:
-            copies = "one per node"
-        else:
-            copies = f"{self.replicas} replica{'' if self.replicas == 1 else 's'}"
+        copies = "one per node" if self.replicas is None else counted(self.replicas, "replica")
         memory = f"{self.memory / 2**20:g} MiB"
         ports = f", ports {' '.join(map(str, self.ports))}" if self.ports else ""
         return f"{self.name} ({self.kind}): {copies}, {self.cpu} CPU and {memory} each{ports}"

@@ -38,7 +38,9 @@ class MarathonSystem(ClusterAdapter):
         rows = []
         for row in self.marathon.queue():  # the launch queue: instances still to launch, and why
             why = ", ".join(f"{reason} ×{n}" for reason, n in sorted(row["rejections"].items()))
-            rows.append((f"app {row['id']}", f"{row['count']} instance(s) waiting to launch"
+            kind = self.marathon.root.kinds.get(row["id"], "App").lower()  # upstream: app or pod
+            rows.append((f"{kind} {row['id']}",
+                         f"{row['count']} instance(s) waiting to launch"
                          + (f"; offers declined: {why}" if why else "")))
         return rows
 

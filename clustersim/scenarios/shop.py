@@ -31,6 +31,7 @@ from clustersim.examples import example_text, tier_of
 from clustersim.manifests import ManifestSet, load_manifests
 from clustersim.manifests.safe_yaml import load_data, load_documents
 from clustersim.memo import memoized
+from clustersim.numeric import is_number
 from clustersim.sim import Event, Snapshot
 
 __all__ = [
@@ -189,6 +190,11 @@ def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None
     times = [float(t) for t in times]
     if not times or times != sorted(times) or times[0] < 0:
         raise ValueError("times must be a non-empty ascending list of seconds ≥ 0")
+    if fail_at is not None and not (is_number(fail_at) and 0 <= fail_at <= times[-1]):
+        # a failure after the last sample would not happen at all, and one before 0 would be
+        # read as a run() into the past
+        raise ValueError(f"fail_at must be None (no failure) or a number of seconds from 0 to "
+                         f"{times[-1]:g} (the last time sampled), got {fail_at!r}")
     cluster = open_system(system, seed=seed)
     cluster.deploy(_shop_specs(system, api_replicas), stack="shop")
     run = ShopRun(system, api_replicas, times, {t: [] for t in TIERS}, {t: [] for t in TIERS},

@@ -17,6 +17,7 @@ import simpy
 from simpy.events import URGENT, Event
 
 from clustersim.limits import MAX_QUIET_SECONDS, MAX_RUN_EVENTS, LimitError, check_until
+from clustersim.numeric import is_whole
 from clustersim.sim.collection import deferred_full_collections
 
 __all__ = ["Clock"]
@@ -42,9 +43,12 @@ class Clock:
     """Simulated seconds (SimPy) plus the cluster's seeded random generator."""
 
     def __init__(self, seed: int = 0) -> None:
+        if not is_whole(seed):
+            raise ValueError(f"seed must be a whole number (it seeds every random choice of "
+                             f"the run: same seed, same run), got {seed!r}")
         self.env = simpy.Environment()
-        self.seed = seed
-        self.random = random.Random(seed)
+        self.seed = int(seed)
+        self.random = random.Random(self.seed)
         self._steps = 0
 
     @property

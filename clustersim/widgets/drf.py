@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from clustersim.messages import counted
 from clustersim.node import Node
 from clustersim.scenarios.drf import RESOURCES, Sharing, share_cluster
 from clustersim.viz.fit import SLIDER_PAD_PX
@@ -32,7 +33,7 @@ def _bars(outcome: list[Sharing]) -> list[go.Bar]:
             marker_color=color_for(index),
             marker_line={"width": [3 if s.dominant == resource else 0 for s in outcome],
                          "color": "#000000"},
-            hovertext=[f"{html.escape(s.framework)}: {s.tasks} tasks, {resource} share "
+            hovertext=[f"{html.escape(s.framework)}: {counted(s.tasks, 'task')}, {resource} share "
                        f"{s.shares[resource]:.3f}"
                        + (" (dominant)" if s.dominant == resource else "") for s in outcome],
             hoverinfo="text",
@@ -41,7 +42,7 @@ def _bars(outcome: list[Sharing]) -> list[go.Bar]:
 
 
 def _title(outcome: list[Sharing]) -> str:
-    return " · ".join(f"{html.escape(s.framework)}: {s.tasks} tasks, dominant "
+    return " · ".join(f"{html.escape(s.framework)}: {counted(s.tasks, 'task')}, dominant "
                       f"{s.dominant} {s.dominant_share:.2f}" for s in outcome)
 
 

@@ -60,6 +60,15 @@ def _corpus_problem(corpus: str | Path | None) -> str | None:
     return None
 
 
+def _copies(placement: Placement, kind: str, name: str, replicas: int | None) -> str:
+    """The replicas column: the manifest's count, or the one the controller computes for a
+    workload that names none (a DaemonSet: one Pod per node it fits)."""
+    if replicas is not None:
+        return str(replicas)
+    desired = placement.desired.get(f"{kind}/{name}")
+    return "one per node" if desired is None else f"{desired} (one per node it fits)"
+
+
 def _table(placement: Placement) -> str:
     rows = []
     for spec in placement.specs:
@@ -72,7 +81,8 @@ def _table(placement: Placement) -> str:
             rules = "; ".join(w.placement) or "none"
             rows.append(
                 f"<tr><td>{html.escape(w.kind)}</td><td>{html.escape(w.name)}</td>"
-                f"<td>{w.replicas}</td><td>{w.cpu}</td><td>{w.memory / 2**20:g} MiB</td>"
+                f"<td>{_copies(placement, w.kind, w.name, w.replicas)}</td><td>{w.cpu}</td>"
+                f"<td>{w.memory / 2**20:g} MiB</td>"
                 f"<td>{html.escape(rules)}</td></tr>"
             )
     return (
@@ -81,6 +91,15 @@ def _table(placement: Placement) -> str:
         "<th scope='col'>CPU</th><th scope='col'>memory</th><th scope='col'>placement rules</th>"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _all_placed(placement: Placement) -> str:
+    """The line for a run in which nothing waits and no workload lacks its tasks."""
+    if not placement.specs.workloads():
+        return "It asks for no workload, so there is nothing to place."
+    if not placement.snapshot.tasks:
+        return f"No task was created in {placement.snapshot.time:g} simulated seconds."
+    return "Every task found a place."
 
 
 def placement_html(placement: Placement) -> str:
@@ -92,13 +111,16 @@ def placement_html(placement: Placement) -> str:
     landed = ", ".join(f"{html.escape(n)}: {c}" for n, c in sorted(per_node.items())) or "nowhere"
     waiting = "".join(f"<li><code>{html.escape(t)}</code>: {html.escape(r)}</li>"
                       for t, r in placement.waiting)
+    unstarted = "".join(f"<li><code>{html.escape(w)}</code>: {html.escape(r)}</li>"
+                        for w, r in placement.unstarted)
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in placement.notes)
     return (
         f"<p><strong>{html.escape(placement.system)}</strong>: {len(placement.specs)} object(s); "
         f"after {placement.snapshot.time:g} simulated seconds, tasks per node: {landed}.</p>"
         + _table(placement)
-        + (f"<p>Waiting for a place:</p><ul>{waiting}</ul>" if waiting else
-           "<p>Every task found a place.</p>")
+        + (f"<p>Waiting for a place:</p><ul>{waiting}</ul>" if waiting else "")
+        + (f"<p>Without a single task:</p><ul>{unstarted}</ul>" if unstarted else "")
+        + ("" if waiting or unstarted else f"<p>{_all_placed(placement)}</p>")
         + (f"<p>Notes:</p><ul>{notes}</ul>" if notes else "")
     )
 

@@ -29,6 +29,7 @@ from clustersim.viz.capacity import (
     capacity_traces,
     refresh,
     task_counts,
+    water_marks,
 )
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, PanelCharts, follow
@@ -50,14 +51,19 @@ def recovery_time(run: FailureRun, replicas: int = REPLICAS) -> float | None:
 
 
 def _summary(runs: Sequence[FailureRun]) -> str:
+    """One line per run: the fewest serving from the failure on (the seconds before it, while
+    the app starts, would say 0 for every setting) and when all serve again, if they do."""
     parts = []
     for run in runs:
         took = recovery_time(run)
-        low = min(task_counts(run.snapshots, run.owner)["serving"])
-        back = f"all {REPLICAS} serving again {took:g} s after" if took is not None \
-            else f"not all {REPLICAS} serving again by the end"
+        low = water_marks([s for s in run.snapshots if s.time >= run.fail_at],
+                          run.owner).low_serving
+        back = f"all {REPLICAS} serving again {took:g} s after the failure" \
+            if took is not None else \
+            f"not all {REPLICAS} serving again by the end of the run " \
+            f"(t = {run.snapshots[-1].time:g} s)"
         parts.append(f"<li><strong>{html.escape(run.label)}</strong>: at worst {low} of "
-                     f"{REPLICAS} serving; {back} the failure.</li>")
+                     f"{REPLICAS} serving after the failure; {back}.</li>")
     return "<ul>" + "".join(parts) + "</ul>"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from clustersim.messages import counted
 from clustersim.scenarios.healing import SYSTEMS
 from clustersim.scenarios.updates import (
     LABELS,
@@ -43,7 +44,7 @@ def _marks_html(run: UpdateRun) -> str:
             f"{html.escape(', '.join(f'{k}={v}' for k, v in run.strategy.items()))}: "
             f"low water mark {marks.low_serving} of {run.replicas} serving "
             f"(t = {marks.low_at:g} s), "
-            f"peak {marks.peak_total} tasks (t = {marks.peak_at:g} s).</p>")
+            f"peak {counted(marks.peak_total, 'task')} (t = {marks.peak_at:g} s).</p>")
 
 
 def panel_titles(runs: list[UpdateRun]) -> list[str]:

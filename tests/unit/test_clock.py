@@ -60,3 +60,14 @@ def test_call_after_fires_where_a_process_would() -> None:
     assert expected == ["d", "raw", "raw2", "a", "b", "c"]
     for cheap in ({"a"}, {"b", "c"}, {"a", "b", "c", "d"}):
         assert _order(cheap) == expected
+
+
+@pytest.mark.parametrize("seed", ["x", 1.5, None, True])
+def test_a_seed_that_is_not_a_whole_number_is_named(seed) -> None:
+    """place(..., seed="x") had been reported as the manifest's fault (a TypeError deep in
+    the API server's name generator)."""
+    from clustersim.examples import example_path
+    from clustersim.explore import place
+    for call in (lambda: Clock(seed), lambda: place(example_path("kubernetes"), seed=seed)):
+        with pytest.raises(ValueError, match=rf"^seed must be a whole number .*got {seed!r}$"):
+            call()

@@ -145,3 +145,12 @@ def test_tolerations_without_their_effect_are_refused_as_the_api_server_refuses_
     feedback = check_zone_survival(answer)
     assert not feedback and "tolerations[0].effect" in feedback.message
     assert "effect must be 'NoExecute' when `tolerationSeconds` is set" in feedback.message
+
+
+@pytest.mark.parametrize("answer", [deployment(tolerate=True, spread="DoNotSchedule"),
+                                    deployment(cpu="3", tolerate=True)])
+def test_pods_that_never_serve_again_are_told_so_in_a_sentence(answer):
+    """The feedback had read '6 pods served again never.'"""
+    feedback = str(check_zone_survival(answer))
+    assert "6 pods never served again" in feedback
+    assert "again never" not in feedback

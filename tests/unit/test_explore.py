@@ -208,3 +208,73 @@ def test_the_explorers_task_budget_counts_every_workload_and_one_per_node(monkey
     assert place([_deployment("web", 2), daemons]).system == "kubernetes"  # 2 + 4 nodes
     with pytest.raises(LimitError, match=r"asks for 7 tasks \(DaemonSet agent: 4\)"):
         place([_deployment("web", 3), daemons])
+
+
+def _workload(kind: str, spec: dict, **template_spec) -> dict:
+    labels = {"app": "w"}
+    body = {"selector": {"matchLabels": labels}, **spec,
+            "template": {"metadata": {"labels": labels},
+                         "spec": {"containers": [{"name": "c", "image": "nginx"}],
+                                  **template_spec}}}
+    api = "batch/v1" if kind == "Job" else "apps/v1"
+    return {"apiVersion": api, "kind": kind, "metadata": {"name": "w"}, "spec": body}
+
+
+@pytest.mark.parametrize(("kind", "spec", "template_spec", "expected"), [
+    # the whereami sample's case: a service account that does not exist
+    ("Deployment", {"replicas": 3}, {"serviceAccountName": "missing"},
+     ["No Pod was created: the API server refused the creates", "(FailedCreate on "
+      "replicaset/w-", 'serviceaccount "missing" not found']),
+    ("Job", {"suspend": True, "completions": 3}, {"restartPolicy": "Never"},
+     ["The Job is suspended (spec.suspend: true"]),
+    ("DaemonSet", {}, {"nodeSelector": {"disk": "none-has-it"}},
+     ["wants 0 Pods (desiredNumberScheduled: 0)"]),
+])
+def test_a_workload_without_a_single_pod_says_why(kind, spec, template_spec, expected) -> None:
+    """The explorer had said 'Every task found a place.' when no Pod was ever created."""
+    from clustersim.widgets.explorer import placement_html
+    placement = place(_workload(kind, spec, **template_spec))
+    assert not placement.snapshot.tasks and not placement.waiting
+    [(workload, why)] = placement.unstarted
+    assert workload.startswith(f"{kind}/w")
+    for words in expected:
+        assert words in why
+    text = placement_html(placement)
+    assert "Every task found a place" not in text and "Without a single task" in text
+
+
+def test_a_daemonset_shows_the_pods_its_controller_wants_even_when_creates_fail() -> None:
+    """The replicas column had shown None for a DaemonSet; and a refused create had kept the
+    controller from writing its status, as upstream's syncDaemonSet does either way."""
+    from clustersim.widgets.explorer import placement_html
+    fits = place(_workload("DaemonSet", {}))
+    refused = place(_workload("DaemonSet", {}, serviceAccountName="missing"))
+    nodes = len({t.node for t in fits.snapshot.tasks if t.node})   # one Pod on each it fits
+    assert nodes > 0
+    for placement in (fits, refused):
+        assert placement.desired == {"DaemonSet/w": nodes}
+        assert f"<td>{nodes} (one per node it fits)</td>" in placement_html(placement)
+    assert "None" not in placement_html(refused)
+
+
+def test_a_source_without_workloads_is_not_said_to_have_placed_every_task() -> None:
+    from clustersim.widgets.explorer import placement_html
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+               "spec": {"selector": {"app": "w"}, "ports": [{"port": 80}]}}
+    assert "nothing to place" in placement_html(place(service))
+
+
+def test_a_marathon_app_for_dcos_public_agents_is_placed_as_dcos_runs_it() -> None:
+    """dcos/examples' and marathon-lb's apps with acceptedResourceRoles ["slave_public"] had
+    been refused by the explorer's Marathon of role '*', though DC/OS (--mesos_role
+    slave_public) loads them; another role is still refused."""
+    from clustersim.marathon.roles import AcceptedRolesError
+    app = {"id": "/edge", "instances": 1, "cpus": 0.5, "mem": 128, "cmd": "sleep 3600",
+           "acceptedResourceRoles": ["slave_public"]}
+    placement = place(app)
+    assert placement.system == "marathon" and not placement.waiting
+    assert [t.node for t in placement.snapshot.tasks] == ["public-agent-1"]
+    assert any(n.startswith("/edge: its acceptedResourceRoles name 'slave_public'")
+               and "--mesos_role slave_public" in n for n in placement.notes)
+    with pytest.raises(AcceptedRolesError, match="not 'prod'"):
+        place({**app, "acceptedResourceRoles": ["prod"]})

@@ -236,3 +236,27 @@ def test_a_run_recorded_every_second_is_drawn_by_its_changes_only():
                  for s in run.snapshots]
         assert drawn in (counts["serving"], counts["ready"])
         assert trace.x[-1] == run.snapshots[-1].time
+
+
+def test_the_summary_counts_the_fewest_serving_from_the_failure_on():
+    """The lowest count had been taken over the whole run, t = 0 included, before anything
+    was up: 'at worst 0 of 6' for every system and setting. One machine of three fails, so
+    the app keeps the four replicas on the other two."""
+    runs = [node_failure_run(s, fail_at=30) for s in SYSTEMS]
+    text = healing._summary(runs)
+    for run in runs:
+        counts = task_counts(run.snapshots, run.owner)["serving"]
+        low = min(n for s, n in zip(run.snapshots, counts, strict=True) if s.time >= 30)
+        assert low > 0 and f"at worst {low} of 6 serving after the failure" in text
+    assert "at worst 0" not in text
+
+
+def test_the_summary_of_a_run_that_never_recovers_is_a_sentence():
+    """node-3 failing at 130 s: Kubernetes evicts at 480 s, when the run ends; the line had
+    read '... by the end the failure.'"""
+    run = node_failure_run("kubernetes", node="node-3", fail_at=130)
+    assert recovery_time(run) is None
+    text = healing._summary([run])
+    assert "end the failure" not in text
+    assert f"not all 6 serving again by the end of the run (t = {run.snapshots[-1].time:g} s)." \
+        in text

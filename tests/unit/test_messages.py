@@ -51,3 +51,16 @@ def test_describe_error_is_one_short_line() -> None:
     assert len(error_text(ValueError("y" * 10**6))) < MAX_ECHO_CHARS + 100
     assert shorten("short") == "short"
     assert Feedback(True, "fine").message == "fine"
+
+
+def test_a_count_of_one_takes_the_singular() -> None:
+    """The DRF figure's title had read 'B: 1 tasks'."""
+    from clustersim.messages import counted
+    from clustersim.scenarios.drf import Sharing
+    from clustersim.widgets.drf import _title
+    assert (counted(1, "task"), counted(0, "task"), counted(6, "task")) == (
+        "1 task", "0 tasks", "6 tasks")
+    assert counted(2, "child", "children") == "2 children"
+    title = _title([Sharing("A", 11, {"cpus": 0.9, "mem": 0.2}),
+                    Sharing("B", 1, {"cpus": 0.1, "mem": 0.3})])
+    assert "B: 1 task, dominant mem 0.30" in title and "A: 11 tasks" in title

@@ -125,3 +125,15 @@ def test_place_reports_marathons_own_events_with_the_masters() -> None:
     placement = place({"id": "/web", "instances": 1, "cpus": 0.1, "mem": 32, "cmd": "sleep 9"})
     reasons = {e.reason for e in placement.events}
     assert {"TASK_RUNNING", "deployment_success"} <= reasons
+
+
+def test_a_waiting_marathon_pod_is_called_a_pod() -> None:
+    """A pod waiting in Marathon's launch queue (upstream's queue item ``pod``) had been
+    listed as 'app /mqtt'."""
+    cluster = open_system("marathon", _nodes("marathon"), seed=0)
+    cluster.deploy([_web("marathon", 3), {
+        "id": "/mqtt", "scaling": {"instances": 1},
+        "containers": [{"name": "broker", "resources": {"cpus": 3, "mem": 64},
+                        "exec": {"command": {"shell": "sleep 3600"}}}]}])
+    cluster.run(until=60)
+    assert sorted(what for what, _ in cluster.waiting()) == ["app /web", "pod /mqtt"]

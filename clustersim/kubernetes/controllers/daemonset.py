@@ -115,29 +115,23 @@ class DaemonSetController(Controller):
             node = _pinned_node(pod)
             if node is not None:
                 by_node.setdefault(node, []).append(pod)
-        eligible = []
+        fits: dict[str, tuple[bool, bool]] = {}   # node → (should run, should continue)
         for node in cluster.node_names():
-            pods = [p for p in by_node.get(node, []) if not is_terminating(p)]
             probe = self._probe(template, node)
-            should_run = cluster.node_admits(probe, node)
-            should_continue = should_run or cluster.node_admits(probe, node, ("NoExecute",))
-            if should_run:
-                eligible.append(node)
-            failed = [p for p in pods if (p.get("status") or {}).get("phase") == "Failed"]
-            for pod in failed:
-                self._delete(ds, pod)
-            running = [p for p in pods if is_active(p)]
-            if should_run and not running and not any(
-                    is_terminating(p) for p in by_node.get(node, [])):
-                self._create(ds, template, node, revision)
-            elif not should_continue:
-                for pod in running:
-                    self._delete(ds, pod)
-            elif len(running) > 1:
-                for pod in sorted(running, key=lambda p: p["metadata"]["creationTimestamp"])[1:]:
-                    self._delete(ds, pod)
-        self._rolling_update(ds, revision, eligible)
-        self._update_status(ds, eligible, revision)
+            fits[node] = (cluster.node_admits(probe, node),
+                          cluster.node_admits(probe, node, ("NoExecute",)))
+        eligible = [node for node, (should_run, _) in fits.items() if should_run]
+        try:
+            for node, (should_run, tolerated) in fits.items():
+                self._manage(ds, template, revision, node, by_node.get(node, []),
+                             should_run, should_run or tolerated)
+            self._rolling_update(ds, revision, eligible)
+        finally:
+            # the status is written whether or not a create was refused: a refused create
+            # still leaves desiredNumberScheduled for `kubectl get daemonset` to show
+            # (``syncDaemonSet`` calls ``updateDaemonSetStatus`` after ``updateDaemonSet``
+            # either way, kubernetes/kubernetes pkg/controller/daemon/daemon_controller.go)
+            self._update_status(ds, eligible, revision)
         truncate_history(cluster, ds, [current["metadata"]["name"], *(
             f"{ds['metadata']['name']}-{p['metadata']['labels'].get(_HASH_LABEL)}"
             for p in cluster.owned("Pod", ds))])
@@ -164,6 +158,22 @@ class DaemonSetController(Controller):
     def _delete(self, ds, pod) -> None:
         self.cluster.delete_pod(pod)
         self.cluster.record(ds, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+
+    def _manage(self, ds, template, revision: str, node: str, pods: list[dict[str, Any]],
+                should_run: bool, should_continue: bool) -> None:
+        """One node's daemon Pods toward what the node admits (``podsShouldBeOnNode``)."""
+        live = [p for p in pods if not is_terminating(p)]
+        for pod in (p for p in live if (p.get("status") or {}).get("phase") == "Failed"):
+            self._delete(ds, pod)
+        running = [p for p in live if is_active(p)]
+        if should_run and not running and not any(is_terminating(p) for p in pods):
+            self._create(ds, template, node, revision)
+        elif not should_continue:
+            for pod in running:
+                self._delete(ds, pod)
+        elif len(running) > 1:
+            for pod in sorted(running, key=lambda p: p["metadata"]["creationTimestamp"])[1:]:
+                self._delete(ds, pod)
 
     def _rolling_update(self, ds, revision: str, eligible: list[str]) -> None:
         strategy = (ds.get("spec") or {}).get("updateStrategy") or {}

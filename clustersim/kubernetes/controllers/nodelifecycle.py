@@ -26,7 +26,12 @@ Three control loops of kube-controller-manager, each small here:
   oldest are deleted (``gcTerminated``): this bounds the pods a workload whose containers keep
   exiting leaves behind (a ReplicaSet replaces failed pods without any backoff).
 
-Simplified: no zone-wide eviction rate limits (``--node-eviction-rate``).
+Simplified: no zone-wide eviction rate limits (``--node-eviction-rate``), and the failure is
+seen exactly ``--node-monitor-grace-period`` after it happens. A real kubelet renews its
+node's Lease every 10 s and the controller looks every ``--node-monitor-period`` (5 s), so a
+real node turns NotReady some 40 to 55 s after it fails, depending on when its last renewal
+came (https://kubernetes.io/docs/concepts/architecture/nodes/#node-heartbeats; the 50 s
+default since 1.32, kubernetes/kubernetes PR #126287, was 40 s before).
 """
 
 from __future__ import annotations
