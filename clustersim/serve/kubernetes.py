@@ -1539,10 +1539,13 @@ class KubernetesBackend(ClusterTime):
         dependents, ``Foreground`` keeps the object, being deleted, until they are gone
         (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`).
 
-        Simplified: ``gracePeriodSeconds`` is decoded and type-checked but not used (a Pod
-        takes its own ``terminationGracePeriodSeconds``; upstream the option overrides it,
-        0 with ``--force`` deleting at once); the API server reads the options after it
-        found the object (a 404 before a 422) where the simulator validates them first."""
+        A Pod's ``gracePeriodSeconds`` overrides its ``terminationGracePeriodSeconds``, 0
+        (``--force --grace-period=0``) deleting it at once
+        (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_pod`); other kinds have no
+        graceful deletion.
+
+        Simplified: the API server reads the options after it found the object (a 404
+        before a 422) where the simulator validates them first."""
         if resource.kind == "Namespace" and name in _IMMORTAL:
             raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
                             "not be deleted", "Forbidden", name=name, kind="namespaces")
@@ -1590,7 +1593,8 @@ class KubernetesBackend(ClusterTime):
             return before
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)
-        self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background")
+        self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background",
+                                   options.get("gracePeriodSeconds"))
         self._settle()
         if self.cluster.exists(stored):
             return self._stored_item(resource, stored)[0]
@@ -1614,8 +1618,8 @@ class KubernetesBackend(ClusterTime):
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            if not deleting.get("dryRun"):
-                self.cluster.delete_pod(pod)
+            if not deleting.get("dryRun"):      # drain's --grace-period, if given
+                self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
                 self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
@@ -1832,9 +1836,13 @@ it in encoding/json's error (k8s.io/apimachinery ``runtime/serializer/json/meta.
 def _query_delete_options(request: Request) -> dict[str, Any]:
     """A ``DeleteOptions`` decoded from the query (``?dryRun=All&propagationPolicy=Orphan``),
     which the REST handler reads only when the request has no body
-    (``DeleteResource``'s ``DecodeParameters``). Simplified: of its parameters the
-    simulator reads ``dryRun`` and ``propagationPolicy``."""
+    (``DeleteResource``'s ``DecodeParameters``; an ``int64`` it cannot read is a 400:
+    :func:`~clustersim.serve.kubelists.int64_option`). Simplified: of its parameters the
+    simulator reads ``dryRun``, ``propagationPolicy`` and ``gracePeriodSeconds``."""
     options: dict[str, Any] = {}
+    grace = int64_option(request, "gracePeriodSeconds")
+    if grace is not None:
+        options["gracePeriodSeconds"] = grace
     if "dryRun" in request.query:
         options["dryRun"] = request.query["dryRun"]
     if request.arg("propagationPolicy"):

