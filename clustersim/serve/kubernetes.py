@@ -1605,12 +1605,28 @@ class KubernetesBackend(ClusterTime):
         disruption, else the Pod is deleted; a dry run (the Eviction's ``deleteOptions``,
         as ``drain --dry-run=server`` sends it) checks the budgets and deletes nothing
         (``EvictionREST.Create``, kubernetes/kubernetes ``pkg/registry/core/pod/storage/
-        eviction.go``)."""
+        eviction.go``).
+
+        The body is decoded as a create's (:meth:`_body`): one that is no JSON object fails
+        the serializer's reading of its kind (:func:`_unreadable`); a ``deleteOptions``
+        that is no object (nor ``null``) is encoding/json's type error for the Eviction's
+        ``*v1.DeleteOptions`` field, and one of its fields of the wrong type is named
+        after the innermost struct, then its path from the Eviction down
+        (``DeleteOptions.deleteOptions.gracePeriodSeconds``: ``addErrorContext`` in
+        sigs.k8s.io/json ``internal/golang/encoding/json/decode.go``)."""
         body = self._body(request, "Eviction")
-        options = body.get("deleteOptions") if isinstance(body, dict) else None
-        deleting = _body_delete_options(options, "Eviction.deleteOptions",
-                                        lambda why: _cannot_decode("Eviction", "policy/v1",
-                                                                   why))
+        if body is not None and not isinstance(body, dict):
+            raise _unreadable("Eviction", request.body, "json: cannot unmarshal "
+                              f"{json_kind(body, numeric_target=False)} into Go value of "
+                              f"type {_INTERPRETED}", json_body=True)
+
+        def refuse(why: str) -> HttpError:
+            return _cannot_decode("Eviction", "policy/v1", why)
+
+        options = (body or {}).get("deleteOptions")
+        if options is not None and not isinstance(options, dict):
+            raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
+        deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
         _propagate_dry_run(deleting, request.query.get("dryRun") or [])
         _validated_delete_options(deleting)
         if not is_terminating(pod):
@@ -1768,7 +1784,7 @@ def _body_delete_options(
     (:func:`_delete_options_type_error`); ``refuse`` answers either (a bare 400 for a
     DELETE's body, since v1.35: ``DeleteResource`` in k8s.io/apiserver
     ``pkg/endpoints/handlers/delete.go``; an Eviction's ``deleteOptions``, whose ``struct``
-    is ``Eviction.deleteOptions``, as the Eviction's). A DELETE body's ``kind`` or
+    is ``DeleteOptions.deleteOptions``, as the Eviction's). A DELETE body's ``kind`` or
     ``apiVersion`` that is no string fails ``Interpret`` first, whose struct has no name
     (``Go struct field .kind of type string``), and one of another kind than
     DeleteOptions cannot be decoded (:func:`_other_kind`)."""

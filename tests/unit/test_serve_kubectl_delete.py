@@ -189,3 +189,37 @@ def test_a_terminating_pod_may_only_be_given_a_shorter_grace_period():
         assert _meta(server, "q")["deletionTimestamp"]          # stuck on the node down
         assert _answer(server, "DELETE", f"{_BASE}/pods/q?gracePeriodSeconds=0")[0] == 200
         assert _meta(server, "q") is None
+
+
+_EVICTION = b'{"kind": "Eviction", "apiVersion": "policy/v1", "metadata": {"name": "p"}%s}'
+_CANNOT = 'Eviction in version "v1" cannot be handled as a Eviction: json: cannot unmarshal '
+
+
+@pytest.mark.parametrize("data, message", [
+    (_EVICTION % b', "deleteOptions": "x"', _CANNOT + "string into Go struct field "
+     "Eviction.deleteOptions of type v1.DeleteOptions"),
+    (_EVICTION % b', "deleteOptions": 5', _CANNOT + "number into Go struct field "
+     "Eviction.deleteOptions of type v1.DeleteOptions"),
+    (_EVICTION % b', "deleteOptions": [{}]', _CANNOT + "array into Go struct field "
+     "Eviction.deleteOptions of type v1.DeleteOptions"),
+    (_EVICTION % b', "deleteOptions": {"gracePeriodSeconds": "x"}', _CANNOT + "string into "
+     "Go struct field DeleteOptions.deleteOptions.gracePeriodSeconds of type int64"),
+    (_EVICTION % b', "deleteOptions": {"preconditions": {"uid": 1}}', _CANNOT + "number into "
+     "Go struct field Preconditions.deleteOptions.preconditions.uid of type types.UID"),
+    (b"[]", "the object provided is unrecognized (must be of type Eviction): couldn't get "
+     "version/kind; json parse error: json: cannot unmarshal array into Go value of type "
+     'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string '
+     '"json:\\"kind,omitempty\\"" } (5b5d)'),
+])
+def test_an_eviction_that_does_not_decode_is_a_bad_request(data, message):
+    """The Eviction is decoded as a create's body (``transformDecodeError``), its
+    ``deleteOptions`` a ``*v1.DeleteOptions`` field: one that is no object is a type error
+    naming the Eviction's field, one of its own fields names the innermost struct and the
+    path from the Eviction (sigs.k8s.io/json ``addErrorContext``). The simulator had
+    worded the first as a body whose kind it could not read, named the Eviction for the
+    second, and evicted the Pod for a body that is no object. Nothing is evicted."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p"))[0] == 201
+        status, answer = _raw(server, "POST", f"{_BASE}/pods/p/eviction", data)
+        assert (status, answer["reason"], answer["message"]) == (400, "BadRequest", message)
+        assert "deletionTimestamp" not in _meta(server, "p")
