@@ -111,7 +111,7 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import is_terminating
 from clustersim.kubernetes.secretdata import fold_string_data
-from clustersim.kubernetes.services import apiserver_service, keep_allocated
+from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
@@ -2352,12 +2352,17 @@ def _refusals(resource: Resource, name: str) -> Iterator[None]:
     """The simulator's refusal of a write as the API server's Status: an admission plugin's
     (:func:`_admission`), or a value it cannot take (a :class:`~clustersim.limits.LimitError`
     such as too many replicas, or another ``ValueError``) as 422 Invalid, the answer a real
-    API server gives to a value its validation refuses. The one place for this mapping, so
-    that no write path lets a refusal through as a 500 naming a Python class."""
+    API server gives to a value its validation refuses, but an allocator's internal error
+    (:class:`~clustersim.kubernetes.services.InternalError`) as its 500. The one place for
+    this mapping, so that no write path lets a refusal through as a 500 naming a Python
+    class."""
     try:
         yield
     except AdmissionError as err:
         raise _admission(err, resource, name) from None
+    except InternalError as err:        # errors.NewInternalError
+        raise HttpError(500, f"Internal error occurred: {err}", "InternalError",
+                        causes=[{"message": str(err)}]) from None
     except ValueError as err:
         raise HttpError(422, str(err), "Invalid") from None
 
