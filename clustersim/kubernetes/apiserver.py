@@ -660,21 +660,24 @@ class APIServer:
         kubernetes/kubernetes ``pkg/registry/core/pod/strategy.go``); 0 (``kubectl delete
         --force --grace-period=0``) removes the pod at once, as an unscheduled or finished
         one is. A pod already terminating may only be given a shorter grace period
-        (``BeforeDelete``): it ends sooner, 0 at once (the way out for a pod stuck
-        Terminating on an unreachable node); a longer or no grace period changes nothing.
-        Simplified: ``deletionTimestamp`` is when the deletion was asked (its grace period
-        ends ``deletionGracePeriodSeconds`` later), where upstream it is when the grace
-        period ends."""
+        (``BeforeDelete``), counted from the first request, or 1 s if that much has passed
+        already; 0 removes it at once (the way out for a pod stuck Terminating on an
+        unreachable node); a longer or no grace period changes nothing. Its kubelet kills
+        it within the new period from then on (its pod worker starts the kill over).
+        Simplified: ``deletionTimestamp`` is when the deletion was first asked (its grace
+        period ends ``deletionGracePeriodSeconds`` later), where upstream it is when the
+        grace period ends."""
         if not self.exists(pod):
             return
         meta, node = pod["metadata"], pod["spec"].get("nodeName")
         if is_terminating(pod):
             if grace_period is None or grace_period >= meta["deletionGracePeriodSeconds"]:
                 return
-            meta["deletionTimestamp"] = self.now
-            meta["deletionGracePeriodSeconds"] = max(grace_period, 0)
+            passed = meta["deletionTimestamp"] + grace_period < self.now
+            meta["deletionGracePeriodSeconds"] = 0 if grace_period == 0 else \
+                1 if passed else grace_period
             self.changed()
-            if grace_period <= 0:
+            if grace_period == 0:
                 self.remove_pod(pod)
             elif self._kubelet_alive.get(node or "", False):
                 self.kubelet.stop(pod)

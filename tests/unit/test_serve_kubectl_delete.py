@@ -168,17 +168,23 @@ def test_kubectl_delete_grace_period_overrides_the_pods_own(tmp_path):
 
 def test_a_terminating_pod_may_only_be_given_a_shorter_grace_period():
     """``BeforeDelete`` (k8s.io/apiserver ``pkg/registry/rest/delete.go``): a second DELETE
-    may shorten a pending graceful deletion, never lengthen it; 0 removes the pod at once
-    (the way out for one stuck Terminating on a node that is down)."""
+    may shorten a pending graceful deletion, never lengthen it, the shorter period counted
+    from the first request (1 s when it has passed); 0 removes the pod at once (the way out
+    for one stuck Terminating on a node that is down)."""
     with serve("kubernetes", nodes=1, speed=0) as server:
         assert _answer(server, "POST", f"{_BASE}/pods", _pod("p", 60))[0] == 201
         server.step(30)
         assert _answer(server, "DELETE", f"{_BASE}/pods/p")[0] == 200
         _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 90})
         assert answer["metadata"]["deletionGracePeriodSeconds"] == 60
-        _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 3})
-        assert answer["metadata"]["deletionGracePeriodSeconds"] == 3
-        server.step(5)
+        _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 20})
+        assert answer["metadata"]["deletionGracePeriodSeconds"] == 20
+        server.step(10)
+        assert _meta(server, "p") is not None
+        # 5 s from the first request have passed: 1 s is left, counted from now
+        _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 5})
+        assert answer["metadata"]["deletionGracePeriodSeconds"] == 1
+        server.step(2)
         assert _meta(server, "p") is None
         assert _answer(server, "POST", f"{_BASE}/pods", _pod("q", 60))[0] == 201
         server.step(30)
