@@ -23,7 +23,9 @@ https://kubernetes.io/docs/concepts/services-networking/service/
   ``clusterIP: None`` makes a headless Service (no proxying).
 - ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node
   (ports of one number, such as DNS's 53 over UDP and TCP, share one; a LoadBalancer with
-  ``allocateLoadBalancerNodePorts: false`` gets only those asked for: ``initNodePorts``);
+  ``allocateLoadBalancerNodePorts: false`` gets only those asked for: ``initNodePorts``),
+  and a ``LoadBalancer`` with ``externalTrafficPolicy: Local`` one more, its
+  ``healthCheckNodePort``, which the cloud load balancer's health checks ask;
   ``LoadBalancer`` gets an external address at once (the simulated cloud provider answers
   instantly; a real one takes seconds to minutes, and without one it stays ``<pending>``).
 - Each endpoint carries the Service's ports as its pod resolves them (:func:`endpoint_ports`:
