@@ -530,18 +530,21 @@ class APIServer:
         if reclaim(volume, self.now):
             self._unstore(volume)
 
-    def delete_object(self, obj: dict[str, Any], propagation: str = "Background") -> None:
+    def delete_object(self, obj: dict[str, Any], propagation: str = "Background",
+                      grace_period: int | None = None) -> None:
         """Delete an object; its dependents follow (background cascading deletion), or,
         with ``propagation`` ``"Orphan"`` (``kubectl delete --cascade=orphan``), stay
         without their owner reference to it (:meth:`_orphan_dependents`), or, with
         ``"Foreground"``, go first (:meth:`_delete_dependents_first`). An object that
         has finalizers (a claim's ``kubernetes.io/pvc-protection``) is only marked
         (:func:`~clustersim.kubernetes.storageprotection.mark_deleting`) and goes when its
-        last finalizer is removed (:meth:`set_finalizers`)."""
+        last finalizer is removed (:meth:`set_finalizers`). A Pod is deleted gracefully
+        (:meth:`delete_pod`, its ``grace_period`` the DeleteOptions' ``gracePeriodSeconds``);
+        other kinds have no graceful deletion and take no grace period."""
         if propagation == "Orphan":
             self._orphan_dependents(obj)
         if obj["kind"] == "Pod":
-            self.delete_pod(obj)
+            self.delete_pod(obj, grace_period)
             return
         if propagation == "Foreground" and self._blocking_dependents(obj):
             self._delete_dependents_first(obj)
@@ -639,7 +642,7 @@ class APIServer:
                 and obj["kind"] != "Pod":
             self._remove(obj)
 
-    def delete_pod(self, pod: dict[str, Any]) -> None:
+    def delete_pod(self, pod: dict[str, Any], grace_period: int | None = None) -> None:
         """Graceful pod deletion: Terminating, then gone when the kubelet is done. The first
         graceful delete sets the deletion timestamp and grace period and counts a generation
         (``BeforeDelete`` in k8s.io/apiserver ``pkg/registry/rest/delete.go``: a set
@@ -649,21 +652,48 @@ class APIServer:
         Kubelet.stop`). The Ready condition stays as the kubelet last reported it (the
         kubelet keeps probing readiness while the pod shuts down,
         ``pkg/kubelet/prober/worker.go``): its EndpointSlice entry turns ``ready: false`` for
-        being terminating while it stays ``serving``."""
-        if is_terminating(pod) or not self.exists(pod):
+        being terminating while it stays ``serving``.
+
+        The grace period is ``grace_period`` (a DELETE's ``gracePeriodSeconds``) where
+        given, else the spec's (:func:`~clustersim.kubernetes.podlifecycle.
+        termination_grace_period`), negative read as 1 (``CheckGracefulDelete`` in
+        kubernetes/kubernetes ``pkg/registry/core/pod/strategy.go``); 0 (``kubectl delete
+        --force --grace-period=0``) removes the pod at once, as an unscheduled or finished
+        one is. A pod already terminating may only be given a shorter grace period
+        (``BeforeDelete``), counted from the first request, or 1 s if that much has passed
+        already; 0 removes it at once (the way out for a pod stuck Terminating on an
+        unreachable node); a longer or no grace period changes nothing. Its kubelet kills
+        it within the new period from then on (its pod worker starts the kill over).
+        Simplified: ``deletionTimestamp`` is when the deletion was first asked (its grace
+        period ends ``deletionGracePeriodSeconds`` later), where upstream it is when the
+        grace period ends."""
+        if not self.exists(pod):
             return
-        meta = pod["metadata"]
+        meta, node = pod["metadata"], pod["spec"].get("nodeName")
+        if is_terminating(pod):
+            if grace_period is None or grace_period >= meta["deletionGracePeriodSeconds"]:
+                return
+            passed = meta["deletionTimestamp"] + grace_period < self.now
+            meta["deletionGracePeriodSeconds"] = 0 if grace_period == 0 else \
+                1 if passed else grace_period
+            self.changed()
+            if grace_period == 0:
+                self.remove_pod(pod)
+            elif self._kubelet_alive.get(node or "", False):
+                self.kubelet.stop(pod)
+            return
+        grace = int(termination_grace_period(pod)) if grace_period is None \
+            else max(grace_period, 1) if grace_period else 0
         meta["deletionTimestamp"] = self.now
-        meta["deletionGracePeriodSeconds"] = int(termination_grace_period(pod))
+        meta["deletionGracePeriodSeconds"] = grace
         if meta.get("generation", 0) > 0:
             meta["generation"] += 1
         self.changed()
-        node = pod["spec"].get("nodeName")
         bound_on = self._nodes.get(node or "")
         if bound_on is not None:
             bound_on.pods_changed()     # a terminating pod no longer counts for spreading
         phase = pod["status"].get("phase")
-        if node is None or phase in ("Succeeded", "Failed"):
+        if node is None or phase in ("Succeeded", "Failed") or grace == 0:
             self.remove_pod(pod)
         elif self._kubelet_alive.get(node, False):
             self.kubelet.stop(pod)

@@ -164,7 +164,6 @@ from clustersim.kubernetes.podlifecycle import (
     kill_grace_period,
     readiness_gates_message,
     status_order,
-    termination_grace_period,
 )
 from clustersim.kubernetes.prober import probe_delay, ready_delay
 from clustersim.kubernetes.references import missing_env_source, missing_volume_source
@@ -1224,13 +1223,16 @@ class Kubelet:
     def stop(self, pod: dict[str, Any]) -> None:
         """Graceful termination of a pod on a live node (module docstring, step 5): the sync
         of the terminating pod writes the generation its deletion counted
-        (``SyncTerminatingPod`` sets the status ``generateAPIPodStatus`` made)."""
+        (``SyncTerminatingPod`` sets the status ``generateAPIPodStatus`` made). Its grace
+        period is the API server's ``deletionGracePeriodSeconds``
+        (``calculateEffectiveGracePeriod`` in ``pkg/kubelet/pod_workers.go``); a shorter one
+        set later stops it again, as the pod worker cancels its sync and starts over."""
         epoch = self._next_epoch(pod)
         self.observe(pod)
         containers = self._running_apps(pod)
         for container in containers:
             self._record_killing(pod, container)
-        grace = termination_grace_period(pod)
+        grace = float(pod["metadata"]["deletionGracePeriodSeconds"])
         deadline = self.cluster.now + grace
         seconds = min(grace, max(_pre_stop_seconds(c) for c in containers)
                       + self.timing.container_stop_seconds) if containers else 0.0

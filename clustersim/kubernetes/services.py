@@ -23,7 +23,9 @@ https://kubernetes.io/docs/concepts/services-networking/service/
   ``clusterIP: None`` makes a headless Service (no proxying).
 - ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node
   (ports of one number, such as DNS's 53 over UDP and TCP, share one; a LoadBalancer with
-  ``allocateLoadBalancerNodePorts: false`` gets only those asked for: ``initNodePorts``);
+  ``allocateLoadBalancerNodePorts: false`` gets only those asked for: ``initNodePorts``),
+  and a ``LoadBalancer`` with ``externalTrafficPolicy: Local`` one more, its
+  ``healthCheckNodePort``, which the cloud load balancer's health checks ask;
   ``LoadBalancer`` gets an external address at once (the simulated cloud provider answers
   instantly; a real one takes seconds to minutes, and without one it stays ``<pending>``).
 - Each endpoint carries the Service's ports as its pod resolves them (:func:`endpoint_ports`:
@@ -91,8 +93,9 @@ from clustersim.sim.requests import RequestStream
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["MAX_ENDPOINTS_PER_SLICE", "ProxyEndpoint", "RequestStream", "Services",
-           "apiserver_service", "endpoint_ports", "keep_allocated", "usable_endpoints"]
+__all__ = ["MAX_ENDPOINTS_PER_SLICE", "InternalError", "ProxyEndpoint", "RequestStream",
+           "Services", "apiserver_service", "endpoint_ports", "keep_allocated",
+           "usable_endpoints"]
 
 SERVICE_CIDR = ipaddress.IPv4Network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
@@ -221,6 +224,35 @@ def _node_port_refused(svc: Mapping[str, Any], index: int, port: int, reason: st
                       f"spec.ports[{index}].nodePort: {invalid(port, reason)}")
 
 
+class InternalError(ValueError):
+    """A failure the API server answers as ``errors.NewInternalError`` (500, ``Internal
+    error occurred: ...``) rather than as an invalid object: a health check node port it
+    cannot allocate."""
+
+
+def _needs_health_check(spec: Mapping[str, Any]) -> bool:
+    """Whether a Service gets a health check node port (``NeedsHealthCheck`` in
+    kubernetes/kubernetes ``pkg/api/service/util.go``): a LoadBalancer whose
+    ``externalTrafficPolicy`` is ``Local``, which the cloud load balancer asks on each node
+    whether it has a ready endpoint."""
+    return spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+
+
+def _alloc_health_check_node_port(svc: dict[str, Any], op: _NodePortOperation) -> None:
+    """``allocHealthCheckNodePort`` (``pkg/registry/core/service/storage/alloc.go``), in
+    place: the ``healthCheckNodePort`` asked for is taken from ``op`` like a node port, one
+    not asked for (0 or left out) is the next free one; a refusal is an internal error."""
+    spec = svc["spec"]
+    wanted = spec.get("healthCheckNodePort")
+    if not wanted:
+        spec["healthCheckNodePort"] = op.allocate_next()
+        return
+    refusal = op.allocate(wanted)
+    if refusal:
+        raise InternalError(f"failed to allocate requested HealthCheck NodePort {wanted}: "
+                            f"{refusal}")
+
+
 def _init_node_ports(svc: dict[str, Any], op: _NodePortOperation) -> None:
     """A new Service's node ports, in place, as ``initNodePorts`` (``alloc.go``) gives them:
     for each port in order (those without one only if :func:`_takes_node_ports`), the node
@@ -338,6 +370,8 @@ class Services:
         if kind in ("NodePort", "LoadBalancer"):
             ports = _NodePortOperation(self._node_ports, rng)
             _init_node_ports(svc, ports)
+            if _needs_health_check(spec):
+                _alloc_health_check_node_port(svc, ports)
             self._node_ports.update(ports.allocated)
         if kind == "LoadBalancer":
             external = next(str(ip) for ip in LB_POOL.hosts() if str(ip) not in self._lb_ips)
@@ -353,8 +387,9 @@ class Services:
         is only checked to lie in the range (:func:`_allocatable`). A NodePort's or a
         LoadBalancer's node ports are the dry-run operation's (:class:`_NodePortOperation`:
         32769, 32770, ... for those not asked for; one asked for is refused only if taken),
-        none reserved either. Simplified: a load-balancer address is left out (the
-        simulated cloud provider gives one to a stored Service only)."""
+        none reserved either, and so is a health check node port
+        (:func:`_alloc_health_check_node_port`). Simplified: a load-balancer address is left
+        out (the simulated cloud provider gives one to a stored Service only)."""
         spec = svc.setdefault("spec", {})
         set_service_defaults(spec)
         if spec.get("type") == "ExternalName":
@@ -365,7 +400,10 @@ class Services:
                 _allocatable(svc, wanted)
             spec["clusterIP"] = wanted or str(SERVICE_CIDR.network_address)
         if spec.get("type") in ("NodePort", "LoadBalancer"):
-            _init_node_ports(svc, _NodePortOperation(self._node_ports, None))
+            op = _NodePortOperation(self._node_ports, None)
+            _init_node_ports(svc, op)
+            if _needs_health_check(spec):
+                _alloc_health_check_node_port(svc, op)
 
     def dry_run_update(self, svc: dict[str, Any], spec: dict[str, Any]) -> None:
         """The node ports a dry-run update of Service ``svc`` (as stored) to ``spec`` gives,
@@ -373,7 +411,8 @@ class Services:
         one that keeps a node port of the stored Service (:func:`keep_allocated`) or asks
         for one already asked for is left as it is, another asked for must not be taken,
         and one without gets the dry-run dummy (:class:`_NodePortOperation`), so a
-        ClusterIP Service made a NodePort one shows 32769."""
+        ClusterIP Service made a NodePort one shows 32769; one that comes to need a health
+        check node port gets one so too (``updateHealthCheckNodePort``)."""
         if spec.get("type") not in ("NodePort", "LoadBalancer"):
             return
         kept = {p.get("nodePort") for p in (svc.get("spec") or {}).get("ports") or []}
@@ -386,6 +425,8 @@ class Services:
                 refusal = op.allocate(wanted)
                 if refusal:
                     raise _node_port_refused({**svc, "spec": spec}, index, wanted, refusal)
+        if _needs_health_check(spec) and not _needs_health_check(svc.get("spec") or {}):
+            _alloc_health_check_node_port({**svc, "spec": spec}, op)
 
     def release(self, svc: dict[str, Any], *, deleted: bool = True) -> None:
         """Free the Service's cluster IP and node ports (and, when it is deleted, forget its
@@ -395,6 +436,8 @@ class Services:
             self._ips.discard(ipaddress.ip_address(spec["clusterIP"]))
         for port in spec.get("ports") or []:
             self._node_ports.discard(port.get("nodePort"))
+        if _needs_health_check(spec):
+            self._node_ports.discard(spec.get("healthCheckNodePort"))
         for ingress in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
             self._lb_ips.discard(ingress.get("ip"))
         if deleted:
@@ -626,11 +669,19 @@ def _service_port(svc: Mapping[str, Any], port: int | str | None) -> tuple[str, 
 
 def keep_allocated(old_spec: Mapping[str, Any], spec: dict[str, Any]) -> None:
     """What an update of a Service keeps of the stored ``old_spec`` when the new ``spec``
-    leaves it out, in place: its cluster IP, and the node port of each port that stays (by
-    position) while the type still has node ports (``patchAllocatedValues`` in
-    ``pkg/registry/core/service/storage/storage.go``)."""
+    leaves it out, in place: its cluster IP, the node port of each port that stays (by
+    position) while the type still has node ports, and its health check node port while
+    both need one (``patchAllocatedValues`` in ``pkg/registry/core/service/storage/
+    storage.go``); one no longer needed is dropped unless changed (``dropTypeDependentFields``
+    there), to be released."""
     if old_spec.get("clusterIP") and "clusterIP" not in spec:
         spec["clusterIP"] = old_spec["clusterIP"]
     for port, old in zip(spec.get("ports") or [], old_spec.get("ports") or [], strict=False):
         if "nodePort" in old and spec.get("type") in ("NodePort", "LoadBalancer"):
             port.setdefault("nodePort", old["nodePort"])
+    if _needs_health_check(old_spec):
+        kept = old_spec.get("healthCheckNodePort")
+        if _needs_health_check(spec) and not spec.get("healthCheckNodePort"):
+            spec["healthCheckNodePort"] = kept
+        elif not _needs_health_check(spec) and spec.get("healthCheckNodePort") in (0, kept):
+            spec.pop("healthCheckNodePort", None)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["ANY", "ManifestError", "format_path", "path_matches", "together"]
+__all__ = ["ANY", "ManifestError", "format_path", "key_path", "path_matches", "together"]
 
 
 ANY = "*"
@@ -44,6 +44,14 @@ def format_path(path: Sequence[str | int]) -> str:
         else:
             text += f'["{part}"]'
     return text
+
+
+def key_path(path: Sequence[str | int], key: str) -> str:
+    """The path of ``key`` of the map at ``path`` as the Kubernetes API server's
+    ``field.Path.Key`` prints it: in brackets, unquoted (``limits[cpu]``, ``data[a b]``:
+    ``Path.String`` in k8s.io/apimachinery ``pkg/util/validation/field/path.go``), where
+    :func:`format_path` names a plain key as a field and quotes any other."""
+    return f"{format_path(path)}[{key}]"
 
 
 class ManifestError(ValueError):

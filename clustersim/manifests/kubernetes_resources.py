@@ -32,7 +32,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from clustersim.manifests.errors import ManifestError, format_path
+from clustersim.manifests.errors import ManifestError, key_path
 from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.manifests.kubernetes_names import (
     HUGE_PAGES_PREFIX,
@@ -76,7 +76,7 @@ def _key_error(document: Document, where: Path, kind: str, name: str, message: s
     """An error of the ``name`` key of ``kind`` (``limits`` or ``requests``), its path
     written as ``field.Path.Key`` writes it: in brackets, unquoted (``limits[cpu]``)."""
     error = document.error((*where, kind, name), message, expected)
-    error.path = f"{format_path((*document.prefix, *where, kind))}[{name}]"
+    error.path = key_path((*document.prefix, *where, kind), name)
     return error
 
 

@@ -23,7 +23,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from clustersim.goformat import int_range, json_kind
-from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches, together
+from clustersim.manifests.errors import (
+    ANY,
+    ManifestError,
+    format_path,
+    key_path,
+    path_matches,
+    together,
+)
 from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
@@ -408,14 +415,21 @@ def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
     """One problem of a Kubernetes object in the API server's (or its decoder's) words: one
     error, or one per line of a validator's message (a name refused for two reasons). A
     refused key or value of a map (labels, annotations, a node selector) is an error of the
-    map, as ``ValidateLabels`` and ``ValidateAnnotations`` report it."""
+    map, as ``ValidateLabels`` and ``ValidateAnnotations`` report it; a refused key of
+    another map (a ConfigMap's or Secret's ``data``) is the key's own error, its path
+    printed as ``field.Path.Key`` prints it (:func:`~clustersim.manifests.errors.key_path`:
+    ``data[a b]``, ``ValidateConfigMap`` and ``ValidateSecret``)."""
     kind, value = problem["type"], problem["input"]
     expected = _expected(kind, document)
     if kind == "value_error":  # our own validators use the API server's words already
         at = where[:-1] if _in_map(model, where) else where
+        keyed = at == where and problem["loc"][-1:] == ("[key]",)
         lines = problem["msg"].removeprefix("Value error, ").rstrip(".").split("\n")
-        return [document.error((*at, *child), line, name_hint(line))
-                for child, line in map(_child_error, lines)]
+        found = [document.error((*at, *child), line, name_hint(line))
+                 for child, line in map(_child_error, lines)]
+        for error in found if keyed else ():
+            error.path = key_path((*document.prefix, *where[:-1]), str(where[-1]))
+        return found
     if kind == "missing":  # the API server's field.Required
         message, expected = "Required value", "this field to be set"
     elif value is None and where and isinstance(where[-1], int):

@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 2,050 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 2,300 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is in :mod:`~clustersim.serve.kuberender`, the list
 options and continue tokens in :mod:`~clustersim.serve.kubelists`, the Pod log subresource in
@@ -15,7 +15,9 @@ REST paths as in the API conventions
 ``continue``: :func:`~clustersim.serve.kubelists.page`), watch (``?watch=1``,
 newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strategic merge,
 JSON patch, and apply patches for ``--server-side``), delete (with ``DeleteOptions`` from
-its body, else its query: :meth:`KubernetesBackend._delete`; ``dryRun`` for every write:
+its body, else its query: :meth:`KubernetesBackend._delete_options`) and deletecollection (a
+DELETE of a namespace's collection with a list's selectors:
+:meth:`KubernetesBackend._delete_collection`; ``dryRun`` for every write:
 :func:`_dry_run`), and the ``scale``,
 ``status``, ``eviction`` and ``log`` subresources. Errors are ``Status`` objects with the
 reason and code the real API server gives
@@ -109,7 +111,7 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import is_terminating
 from clustersim.kubernetes.secretdata import fold_string_data
-from clustersim.kubernetes.services import apiserver_service, keep_allocated
+from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
@@ -439,7 +441,9 @@ class KubernetesBackend(ClusterTime):
             if sub == "eviction":
                 return self._evict(request, self._stored(resource, namespace, name))
             return self._create(request, resource, namespace)
-        if name is None:
+        if verb == "deletecollection" and (namespace or not resource.namespaced):
+            return self._delete_collection(request, resource, namespace)
+        if name is None:    # the API installer serves deletecollection on a namespace's path
             raise HttpError(405, "the server does not allow this method on the requested "
                             "resource", "MethodNotAllowed")
         if verb == "get":
@@ -661,6 +665,13 @@ class KubernetesBackend(ClusterTime):
                 for obj, times in items]
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+        return Response.json(200, self._listed(request, resource,
+                                               *self._page(request, resource, namespace)))
+
+    def _page(self, request: Request, resource: Resource, namespace: str | None
+              ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
+        """The objects a list answers (its page, with ``limit`` and ``continue``) and the
+        list's metadata."""
         check_list_options(request, watch=False)
         items = self._select(request, resource, namespace, kept=True)
         history = self.renderer.versions.history.get(resource.kind)
@@ -690,15 +701,20 @@ class KubernetesBackend(ClusterTime):
                            ordered=resource.kind == "Event" and namespace is not None)
         if resource.kind == "Event":           # the page's Events only are rendered
             items = self._shown_events(items)
+        return items, meta
+
+    def _listed(self, request: Request, resource: Resource,
+                items: list[tuple[dict[str, Any], dict[str, float]]], meta: dict[str, Any]
+                ) -> dict[str, Any]:
+        """A list's answer: ``items`` as a ``<Kind>List`` with ``meta``, or as the Table
+        the request asks for."""
         if _wants_table(request):
             found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
                           request.arg("includeObject"))
             found["metadata"].update(meta)
-            return Response.json(200, found)
-        return Response.json(200, {"kind": f"{resource.kind}List",
-                                   "apiVersion": resource.group_version,
-                                   "metadata": meta,
-                                   "items": [obj for obj, _ in items]})
+            return found
+        return {"kind": f"{resource.kind}List", "apiVersion": resource.group_version,
+                "metadata": meta, "items": [obj for obj, _ in items]}
 
     def _one(self, resource: Resource, namespace: str | None,
              name: str) -> tuple[dict[str, Any], dict[str, float]]:
@@ -1467,26 +1483,69 @@ class KubernetesBackend(ClusterTime):
 
     def _delete(self, request: Request, resource: Resource, namespace: str | None,
                 name: str) -> Response:
-        """A DELETE with its ``DeleteOptions``: those of its body if it has one
-        (:func:`_body_delete_options`), else of its query (:func:`_query_delete_options`),
-        never both, as ``DeleteResource`` reads them (k8s.io/apiserver
-        ``pkg/endpoints/handlers/delete.go``; ``DeleteCollection`` too, which the simulator
-        does not serve: ``kubectl delete --all`` deletes one object at a time), then
-        validated (:func:`_validated_delete_options`) and its ``preconditions`` checked
-        (:func:`_delete_precondition`). A dry run answers the object as it is, deleting
-        nothing; ``propagationPolicy: Orphan`` keeps the dependents, ``Foreground`` keeps
-        the object, being deleted, until they are gone
-        (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`).
+        """A DELETE of one object (``DeleteResource`` in k8s.io/apiserver
+        ``pkg/endpoints/handlers/delete.go``) with its :meth:`_delete_options`."""
+        return Response.json(200, self._delete_one(resource, namespace, name,
+                                                   self._delete_options(request)))
 
-        Simplified: ``gracePeriodSeconds`` is decoded and type-checked but not used (a Pod
-        takes its own ``terminationGracePeriodSeconds``; upstream the option overrides it,
-        0 with ``--force`` deleting at once); a body of another kind (``{"kind": "Pod"}``),
-        which upstream's DeleteOptions decoder refuses, is read as DeleteOptions; the API
-        server reads the options after it found the object (a 404 before a 422) where the
-        simulator validates them first."""
-        options = _validated_delete_options(
+    def _delete_collection(self, request: Request, resource: Resource,
+                           namespace: str | None) -> Response:
+        """A DELETE of a collection (``DeleteCollection`` in k8s.io/apiserver
+        ``pkg/endpoints/handlers/delete.go``, ``Store.DeleteCollection`` in
+        ``pkg/registry/generic/registry/store.go``): the list options first
+        (:func:`~clustersim.serve.kubelists.check_list_options`, the field selector's
+        fields), then the :meth:`_delete_options`; then what a list with those options
+        answers (its ``limit`` and ``continue`` too: a limited one deletes that page only)
+        is deleted object by object as a DELETE of each deletes it (:meth:`_delete_one`,
+        one already gone skipped, any other refusal ending the request), and the list, as
+        it was listed, is the answer (a dry run deletes nothing and answers the same).
+        Served where the API installer serves it: on a namespace's path for a namespaced
+        kind, for kinds whose registry deletes collections (not Namespaces: 405, as for
+        the path of every namespace).
+
+        Simplified: upstream decodes the body with the API group's scheme, so a body of
+        another kind of that group fails at its conversion to DeleteOptions in other words
+        than :func:`_body_delete_options` uses; its workers delete several objects at once,
+        where the simulator deletes them in the list's order."""
+        check_list_options(request, watch=False)
+        field_selector(request.arg("fieldSelector"), resource.kind)
+        options = self._delete_options(request)
+        items, meta = self._page(request, resource, namespace)
+        for obj, _ in items:
+            found = obj["metadata"]
+            try:
+                self._delete_one(resource, found.get("namespace"), found["name"],
+                                 copy.deepcopy(options))
+            except HttpError as err:
+                if err.status != 404:
+                    raise
+        return Response.json(200, self._listed(request, resource, items, meta))
+
+    def _delete_options(self, request: Request) -> dict[str, Any]:
+        """A DELETE's ``DeleteOptions``: those of its body if it has one
+        (:func:`_body_delete_options`), else of its query (:func:`_query_delete_options`),
+        never both, as ``DeleteResource`` and ``DeleteCollection`` read them, then
+        validated (:func:`_validated_delete_options`)."""
+        return _validated_delete_options(
             _body_delete_options(self._body(request, interpret=True)) if request.body
             else _query_delete_options(request))
+
+    def _delete_one(self, resource: Resource, namespace: str | None, name: str,
+                    options: dict[str, Any]) -> dict[str, Any]:
+        """Delete one object with ``options`` (:meth:`_delete_options`), after its
+        ``preconditions`` are checked (:func:`_delete_precondition`); the answer is the
+        object as it was (or, still being deleted, as it is). A dry run answers the
+        object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
+        dependents, ``Foreground`` keeps the object, being deleted, until they are gone
+        (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`).
+
+        A Pod's ``gracePeriodSeconds`` overrides its ``terminationGracePeriodSeconds``, 0
+        (``--force --grace-period=0``) deleting it at once
+        (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_pod`); other kinds have no
+        graceful deletion.
+
+        Simplified: the API server reads the options after it found the object (a 404
+        before a 422) where the simulator validates them first."""
         if resource.kind == "Namespace" and name in _IMMORTAL:
             raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
                             "not be deleted", "Forbidden", name=name, kind="namespaces")
@@ -1496,14 +1555,14 @@ class KubernetesBackend(ClusterTime):
                                  preconditions)
         if options.get("dryRun"):
             obj, _ = self._one(resource, namespace, name)
-            return Response.json(200, obj)
+            return obj
         if resource.kind == "Node":
             before = self.renderer.node(name) if name in self.cluster.node_names() else None
             if before is None:
                 raise _not_found(resource, name)
             self.cluster.remove_node(name)
             self._settle()
-            return Response.json(200, before)
+            return before
         if resource.kind == "Namespace":
             before, _ = self._one(resource, None, name)
             # the namespace controller deletes every namespaced resource the API serves,
@@ -1522,7 +1581,7 @@ class KubernetesBackend(ClusterTime):
                                if key[1] != name}     # its ServiceAccount default goes too
             self._settle()
             before["status"] = {"phase": "Terminating"}
-            return Response.json(200, before)
+            return before
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None and resource.kind in _REMADE:
             # deleted, and made again by its controller at once
@@ -1531,26 +1590,43 @@ class KubernetesBackend(ClusterTime):
             self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
             self.relabelled.pop(key, None)      # made again as its controller makes it
             self.renderer.versions.bump()
-            return Response.json(200, before)
+            return before
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)
-        self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background")
+        self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background",
+                                   options.get("gracePeriodSeconds"))
         self._settle()
         if self.cluster.exists(stored):
-            return Response.json(200, self._stored_item(resource, stored)[0])
-        return Response.json(200, before)
+            return self._stored_item(resource, stored)[0]
+        return before
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
         """An Eviction (``kubectl drain``): refused while a PodDisruptionBudget allows no
         disruption, else the Pod is deleted; a dry run (the Eviction's ``deleteOptions``,
         as ``drain --dry-run=server`` sends it) checks the budgets and deletes nothing
         (``EvictionREST.Create``, kubernetes/kubernetes ``pkg/registry/core/pod/storage/
-        eviction.go``)."""
+        eviction.go``).
+
+        The body is decoded as a create's (:meth:`_body`): one that is no JSON object fails
+        the serializer's reading of its kind (:func:`_unreadable`); a ``deleteOptions``
+        that is no object (nor ``null``) is encoding/json's type error for the Eviction's
+        ``*v1.DeleteOptions`` field, and one of its fields of the wrong type is named
+        after the innermost struct, then its path from the Eviction down
+        (``DeleteOptions.deleteOptions.gracePeriodSeconds``: ``addErrorContext`` in
+        sigs.k8s.io/json ``internal/golang/encoding/json/decode.go``)."""
         body = self._body(request, "Eviction")
-        options = body.get("deleteOptions") if isinstance(body, dict) else None
-        deleting = _body_delete_options(options, "Eviction.deleteOptions",
-                                        lambda why: _cannot_decode("Eviction", "policy/v1",
-                                                                   why))
+        if body is not None and not isinstance(body, dict):
+            raise _unreadable("Eviction", request.body, "json: cannot unmarshal "
+                              f"{json_kind(body, numeric_target=False)} into Go value of "
+                              f"type {_INTERPRETED}", json_body=True)
+
+        def refuse(why: str) -> HttpError:
+            return _cannot_decode("Eviction", "policy/v1", why)
+
+        options = (body or {}).get("deleteOptions")
+        if options is not None and not isinstance(options, dict):
+            raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
+        deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
         _propagate_dry_run(deleting, request.query.get("dryRun") or [])
         _validated_delete_options(deleting)
         if not is_terminating(pod):
@@ -1558,8 +1634,8 @@ class KubernetesBackend(ClusterTime):
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            if not deleting.get("dryRun"):
-                self.cluster.delete_pod(pod)
+            if not deleting.get("dryRun"):      # drain's --grace-period, if given
+                self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
                 self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
@@ -1708,9 +1784,10 @@ def _body_delete_options(
     (:func:`_delete_options_type_error`); ``refuse`` answers either (a bare 400 for a
     DELETE's body, since v1.35: ``DeleteResource`` in k8s.io/apiserver
     ``pkg/endpoints/handlers/delete.go``; an Eviction's ``deleteOptions``, whose ``struct``
-    is ``Eviction.deleteOptions``, as the Eviction's). A DELETE body's ``kind`` or
+    is ``DeleteOptions.deleteOptions``, as the Eviction's). A DELETE body's ``kind`` or
     ``apiVersion`` that is no string fails ``Interpret`` first, whose struct has no name
-    (``Go struct field .kind of type string``)."""
+    (``Go struct field .kind of type string``), and one of another kind than
+    DeleteOptions cannot be decoded (:func:`_other_kind`)."""
     if body is None:
         return {}
     if not isinstance(body, dict):
@@ -1723,10 +1800,47 @@ def _body_delete_options(
     if struct == "DeleteOptions" and misread is not None:   # Interpret's anonymous struct
         raise refuse("couldn't get version/kind; json parse error: "
                      + type_error(misread[1], f".{misread[0]}", "string"))
+    other_kind = _other_kind(body) if struct == "DeleteOptions" else None
+    if other_kind is not None:
+        raise refuse(other_kind)
     undecodable = _delete_options_type_error(body, struct)
     if undecodable is not None:
         raise refuse(undecodable)
     return dict(body)
+
+
+def _other_kind(body: dict[str, Any]) -> str | None:
+    """Why a DELETE body's ``apiVersion`` and ``kind`` are not a ``DeleteOptions``'s, as
+    the meta scheme's JSON serializer finds it (k8s.io/apimachinery ``pkg/runtime/
+    serializer/json/json.go`` ``Decode``): an ``apiVersion`` of more than one ``/``
+    ``schema.ParseGroupVersion`` refuses; a missing kind or version is
+    ``meta.k8s.io/v1 DeleteOptions``'s (``gvkWithDefaults``); any version may name
+    ``DeleteOptions``, which the scheme registers unversioned, and another kind is one
+    the scheme cannot create (``runtime.UseOrCreateObject``, ``Scheme.New``), in
+    ``notRegisteredErr``'s words (``pkg/runtime/error.go``), naming the scheme as
+    ``naming.GetNameFromCallsite`` does: the file and line that made it
+    (:data:`_META_SCHEME`). None for a DeleteOptions.
+
+    Simplified: a kind the meta scheme also knows (``Status``, ``ListOptions``, ...) is
+    read as DeleteOptions, where upstream's conversion to DeleteOptions refuses it."""
+    version = body.get("apiVersion") or ""
+    if version.count("/") > 1:
+        return f"unexpected GroupVersion string: {version}"
+    kind = body.get("kind") or "DeleteOptions"
+    if kind == "DeleteOptions":
+        return None
+    shown = version if version.strip("/") else "meta.k8s.io/v1"
+    return (f"no kind {go_quote(kind)} is registered for version {go_quote(shown)} in "
+            f'scheme "{_META_SCHEME}"')
+
+
+_META_SCHEME = "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/register.go:27"
+"""The name of the scheme a DELETE body is decoded with (``metainternalversionscheme``):
+``runtime.NewScheme`` names a scheme after the file and line that called it
+(``naming.GetNameFromCallsite``, k8s.io/apimachinery ``pkg/util/naming/from_stack.go``),
+here line 27 of k8s.io/apimachinery ``pkg/apis/meta/internalversion/scheme/register.go``,
+its path trimmed to what follows ``/src/`` (a kube-apiserver is built from the
+``staging/src`` tree with ``-trimpath`` of the repository's root: ``hack/lib/golang.sh``)."""
 
 
 _INTERPRETED = ('struct { APIVersion string "json:\\"apiVersion,omitempty\\""; '
@@ -1738,9 +1852,13 @@ it in encoding/json's error (k8s.io/apimachinery ``runtime/serializer/json/meta.
 def _query_delete_options(request: Request) -> dict[str, Any]:
     """A ``DeleteOptions`` decoded from the query (``?dryRun=All&propagationPolicy=Orphan``),
     which the REST handler reads only when the request has no body
-    (``DeleteResource``'s ``DecodeParameters``). Simplified: of its parameters the
-    simulator reads ``dryRun`` and ``propagationPolicy``."""
+    (``DeleteResource``'s ``DecodeParameters``; an ``int64`` it cannot read is a 400:
+    :func:`~clustersim.serve.kubelists.int64_option`). Simplified: of its parameters the
+    simulator reads ``dryRun``, ``propagationPolicy`` and ``gracePeriodSeconds``."""
     options: dict[str, Any] = {}
+    grace = int64_option(request, "gracePeriodSeconds")
+    if grace is not None:
+        options["gracePeriodSeconds"] = grace
     if "dryRun" in request.query:
         options["dryRun"] = request.query["dryRun"]
     if request.arg("propagationPolicy"):
@@ -2234,12 +2352,17 @@ def _refusals(resource: Resource, name: str) -> Iterator[None]:
     """The simulator's refusal of a write as the API server's Status: an admission plugin's
     (:func:`_admission`), or a value it cannot take (a :class:`~clustersim.limits.LimitError`
     such as too many replicas, or another ``ValueError``) as 422 Invalid, the answer a real
-    API server gives to a value its validation refuses. The one place for this mapping, so
-    that no write path lets a refusal through as a 500 naming a Python class."""
+    API server gives to a value its validation refuses, but an allocator's internal error
+    (:class:`~clustersim.kubernetes.services.InternalError`) as its 500. The one place for
+    this mapping, so that no write path lets a refusal through as a 500 naming a Python
+    class."""
     try:
         yield
     except AdmissionError as err:
         raise _admission(err, resource, name) from None
+    except InternalError as err:        # errors.NewInternalError
+        raise HttpError(500, f"Internal error occurred: {err}", "InternalError",
+                        causes=[{"message": str(err)}]) from None
     except ValueError as err:
         raise HttpError(422, str(err), "Invalid") from None
 

