@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from clustersim.goformat import int_range, json_kind
+from clustersim.manifests.bounds import bound_message
 from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches
 from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
@@ -325,7 +326,8 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
            problem: Any, *, compose: bool = False) -> ManifestError:
     """The first problem of a Compose or Marathon document, in the course's words; with
     ``compose``, a type error of a field of one type (no union member named in pydantic's
-    location) in docker/cli's (``getDescription``: ``must be a integer``)."""
+    location) in docker/cli's (``getDescription``: ``must be a integer``); a value out of
+    its bounds in the tool's (:func:`~clustersim.manifests.bounds.bound_message`)."""
     found = _data_path(data, problem)
     where = (*path, *found)
     expected = _expected(problem["type"], document)
@@ -343,6 +345,8 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
         message, expected = _not_a_mapping(model, problem, where)
     elif problem["type"] == "value_error":  # our own validators quote the value already
         message = problem["msg"].removeprefix("Value error, ").rstrip(".")
+    elif (bounded := bound_message(problem, where, compose=compose)) is not None:
+        message, expected = bounded
     else:
         message = f"{found_text(problem['input'])} is not valid: {problem['msg'].rstrip('.')}"
     return document.error(where, message, expected)

@@ -100,7 +100,7 @@ def test_child_outside_its_group_is_refused() -> None:
     ("app", "path", "words"),
     [
         ('"cpus": "1"', "cpus", "number"),
-        ('"instances": -1', "instances", "greater than or equal"),
+        ('"instances": -1', "instances", "-1 is not valid: error.min"),
         ('"constraints": [["hostname", "UNIQ"]]', "constraints[0]", "UNIQUE"),
         ('"constraints": [["rack", "GROUP_BY", "two"]]', "constraints[0]", "integer"),
         ('"constraints": [["rack", "LIKE"]]', "constraints[0]", "needs a value"),
@@ -109,7 +109,7 @@ def test_child_outside_its_group_is_refused() -> None:
         (
             '"upgradeStrategy": {"minimumHealthCapacity": 1.5}',
             "upgradeStrategy.minimumHealthCapacity",
-            "less than or equal",
+            "1.5 is not valid: error.max",
         ),
         ('"healthChecks": [{"protocol": "GRPC"}]', "healthChecks[0].protocol", "MESOS_HTTP"),
         ('"unreachableStrategy": "never"', "unreachableStrategy", "disabled"),
@@ -454,7 +454,7 @@ def test_the_loader_and_marathon_agree(extra: dict) -> None:
       "resolves to the root group"),
      ('{"id": "/a", "cmd": "serve", "cpus": 0.1, "mem": 32, "healthChecks": '
       '[{"protocol": "TCP", "intervalSeconds": 0}]}', "healthChecks[0].intervalSeconds",
-      "greater than or equal to 1"),
+      "must be at least 1 (a bound of the simulator's"),
      ('{"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}, '
       '"healthCheck": {"tcp": {"endpoint": "http"}, "intervalSeconds": "30"}}]}',
       "containers[0].healthCheck.intervalSeconds", "valid integer")],
@@ -542,3 +542,14 @@ def test_a_field_that_wants_a_mapping_says_which_fields_to_write(text, where, pr
     with pytest.raises(ManifestError) as refused:
         load_manifests(text, name="group.yaml")
     assert str(refused.value) == f"{where}: {problem}"
+
+
+def test_a_pod_without_containers_is_refused_with_plays_key() -> None:
+    """``pod.raml``'s ``minItems: 1`` on ``containers``: Play's ``error.minLength``, as the
+    served API answers (``check_pod``); the loader had said "a list is not valid: List
+    should have at least 1 item after validation, not 0"."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests({"id": "/p", "containers": []})
+    assert info.value.path == "containers"
+    assert info.value.message == ("an empty list is not valid: error.minLength (Marathon's "
+                                  "RAML wants at least 1 item)")
