@@ -152,7 +152,7 @@ def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
 @pytest.mark.parametrize(
     "run_spec",
     [
-        {"id": "/a", "cmd": "x", "cpus": 0.0004, "mem": 0.5},  # fixed point: 0 cpus
+        {"id": "/a", "cmd": "x", "cpus": 0.0015, "mem": 0.5},  # fixed point: 0.002 cpus
         {"id": "/p", "containers": [{"name": "c", "resources": {"mem": 64}}]},  # cpus default 1
         {"id": "/q", "containers": [{"name": "c", "resources": {"cpus": 0.5}}],
          "executorResources": {"cpus": 0.25}},
@@ -542,6 +542,53 @@ def test_a_field_that_wants_a_mapping_says_which_fields_to_write(text, where, pr
     with pytest.raises(ManifestError) as refused:
         load_manifests(text, name="group.yaml")
     assert str(refused.value) == f"{where}: {problem}"
+
+
+@pytest.mark.parametrize(("run_spec", "path", "shown", "minimum"), [
+    ({"id": "/a", "cmd": "x", "cpus": 0}, "cpus", "0", "0.001"),
+    ({"id": "/a", "cmd": "x", "cpus": 0.0005}, "cpus", "0.0005", "0.001"),
+    ({"id": "/a", "cmd": "x", "mem": -1}, "mem", "-1", "0"),
+    ({"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0, "mem": 32}}]},
+     "containers[0].resources.cpus", "0", "0.001"),
+    ({"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 0}}]},
+     "containers[0].resources.mem", "0", "0.001"),
+])
+def test_resources_below_the_raml_minimum_are_refused_with_plays_key(
+        run_spec: dict, path: str, shown: str, minimum: str) -> None:
+    """``app.raml`` gives ``cpus`` ``minimum: 0.001`` and ``mem`` 0, ``resources.raml`` (a pod
+    container's) 0.001 to both: Marathon's generated reader refuses a smaller amount with
+    Play's ``error.min``. The loader had taken ``cpus: 0`` and ``0.0005`` (which Mesos then
+    rounded up to a thousandth) and words its refusals in Play's keys, not pydantic's."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(run_spec)
+    assert info.value.path == path
+    assert info.value.message == (
+        f"{shown} is not valid: error.min (Marathon's RAML minimum here is {minimum})")
+
+
+@pytest.mark.parametrize("app", [{"cpus": 0}, {"cpus": 0.0005}, {"mem": -1}])
+def test_the_loader_refuses_an_amount_with_the_served_apis_key(app: dict) -> None:
+    """The served API's reader (``clustersim.serve.marathonraml``) answers the same key at
+    the same field."""
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app({"id": "/a", "cmd": "x", **app})
+    with pytest.raises(ManifestError) as loaded:
+        load_manifests({"id": "/a", "cmd": "x", **app})
+    (field,) = app
+    assert served.value.details["details"] == [{"path": f"/{field}", "errors": ["error.min"]}]
+    assert "is not valid: error.min" in loaded.value.message
+
+
+def test_a_thousandth_and_a_half_is_kept_as_written_and_mesos_rounds_it() -> None:
+    """Marathon stores the double it read; Mesos schedules ``llround(cpus * 1000)``
+    thousandths (``convertToFixed``), rounding half away from zero."""
+    (spec,) = load_manifests({"id": "/a", "cmd": "x", "cpus": 0.0015})
+    assert spec.manifest["cpus"] == 0.0015
+    (workload,) = spec.workloads()
+    assert workload.cpu == Decimal("0.002")
 
 
 def test_a_pod_without_containers_is_refused_with_plays_key() -> None:
