@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from clustersim.goformat import go_verbose
+from clustersim.manifests.compose_decoding import decoding_error, go_path
 from clustersim.manifests.errors import ANY
 from clustersim.manifests.safe_yaml import Path
 
@@ -90,11 +91,6 @@ CPUS_NUMBER = frozenset({5})
 """The minor versions whose schema lets ``deploy.resources.limits.cpus`` and
 ``...reservations.cpus`` be a number (``config_schema_v3.5.json``)."""
 
-_RESOURCE_FIELDS = {"limits": "Limits", "reservations": "Reservations"}
-"""Each resources section's Go field, as mapstructure names it in an error (the fields of
-``types.Resources`` carry no ``mapstructure`` tag)."""
-
-
 def _child(value: Any, key: str) -> Any:
     """``value[key]`` when ``value`` is a mapping, else ``None``."""
     return value.get(key) if isinstance(value, Mapping) else None
@@ -103,8 +99,8 @@ def _child(value: Any, key: str) -> Any:
 def cpus_decoding_refusal(data: Mapping[str, Any], minor: int) -> tuple[Path, str] | None:
     """Where and why ``docker stack deploy`` refuses a YAML number as ``cpus`` in a file whose
     schema takes one (:data:`CPUS_NUMBER`): ``schema.Validate`` lets it pass, and the loader's
-    ``Transform`` of the service into ``types.ServiceConfig`` (mapstructure, which collects
-    every field's error and sorts them) answers "1 error(s) decoding:" followed by
+    ``Transform`` of the service into ``types.ServiceConfig``
+    (:mod:`~clustersim.manifests.compose_decoding`) answers "1 error(s) decoding:" followed by
     ``* 'Deploy.Resources.Limits.cpus' expected type 'string', got unconvertible type
     'float64', value: '0.5'``. The first service with one, in the file's order (docker/cli
     loads the services in Go's map order, which varies); ``None`` when none has one, or when
@@ -114,16 +110,16 @@ def cpus_decoding_refusal(data: Mapping[str, Any], minor: int) -> tuple[Path, st
         return None
     for name, service in services.items():
         resources = _child(_child(service, "deploy"), "resources")
-        found = [(("services", name, "deploy", "resources", section, "cpus"),
-                  f"* 'Deploy.Resources.{field}.cpus' expected type 'string', got "
-                  f"unconvertible type '{'int' if isinstance(cpus, int) else 'float64'}', "
+        found = [(("services", name, *where),
+                  f"'{go_path(where)}' expected type 'string', got unconvertible type "
+                  f"'{'int' if isinstance(cpus, int) else 'float64'}', "
                   f"value: '{go_verbose(cpus)}'")
-                 for section, field in _RESOURCE_FIELDS.items()
+                 for section in ("limits", "reservations")
+                 for where in [("deploy", "resources", section, "cpus")]
                  for cpus in [_child(_child(resources, section), "cpus")]
                  if isinstance(cpus, int | float) and not isinstance(cpus, bool)]
         if found:
-            points = sorted(point for _, point in found)
-            return found[0][0], f"{len(points)} error(s) decoding:\n\n" + "\n".join(points)
+            return found[0][0], decoding_error(point for _, point in found)
     return None
 
 

@@ -25,6 +25,8 @@ __all__ = [
     "dns1123_label_problems",
     "dns1123_subdomain_problems",
     "env_var_name_problems",
+    "is_extended_resource_name",
+    "is_integer_resource_name",
     "label_key_problems",
     "label_value_problems",
     "name_hint",
@@ -209,10 +211,32 @@ def container_resource_name_problems(value: str) -> list[str]:
             problems.append("must be a standard resource type or fully qualified")
         if value not in _STANDARD_CONTAINER_RESOURCES and not value.startswith(HUGE_PAGES_PREFIX):
             problems.append("must be a standard resource for containers")
-    elif "kubernetes.io/" not in value and (
-            value.startswith("requests.") or label_key_problems("requests." + value)):
+    elif "kubernetes.io/" not in value and not is_extended_resource_name(value):
         problems.append("doesn't follow extended resource name standard")
     return problems
+
+
+def is_extended_resource_name(value: str) -> bool:
+    """``IsExtendedResourceName`` (``pkg/apis/core/helper/helpers.go``): a name with a domain
+    outside ``kubernetes.io/`` (no native resource), without the quota's ``requests.``
+    prefix, that is still a qualified name once that prefix is put before it, such as
+    ``nvidia.com/gpu``."""
+    native = "/" not in value or "kubernetes.io/" in value
+    return not native and not value.startswith("requests.") and not label_key_problems(
+        "requests." + value)
+
+
+_INTEGER_RESOURCES = ("pods", "resourcequotas", "services", "replicationcontrollers", "secrets",
+                      "configmaps", "persistentvolumeclaims", "services.nodeports",
+                      "services.loadbalancers")
+"""``integerResources`` (``pkg/apis/core/helper/helpers.go``): the quota's object counts."""
+
+
+def is_integer_resource_name(value: str) -> bool:
+    """``IsIntegerResourceName`` (``pkg/apis/core/helper/helpers.go``): a resource counted in
+    whole units, an object count of a quota or any extended resource (a device plugin
+    advertises whole devices)."""
+    return value in _INTEGER_RESOURCES or is_extended_resource_name(value)
 
 
 _DESCENDING_PATH = ("a seccomp profile's path below the kubelet's seccomp directory, such as "

@@ -6,6 +6,12 @@ It walks the limits, then the requests, and for each resource:
 
 - its name, by ``validateContainerResourceName``
   (:func:`~clustersim.manifests.kubernetes_names.container_resource_name_problems`);
+- its amount, by ``ValidateResourceQuantityValue``: a resource counted in whole units
+  (``IsIntegerResourceName``: an extended resource such as ``nvidia.com/gpu``) "must be an
+  integer", where its ``MilliValue()`` (rounded up) is no multiple of 1000: ``500m`` and
+  ``1.5`` are refused, ``3000m`` loads (so does ``1999500u``, rounded up to ``2``, as
+  upstream's arithmetic has it); the bad value is the ``Quantity``, which the error writes
+  as its JSON, the quoted ``Quantity.String()`` (``"500m"``);
 - a request no more than its limit, and equal to it for a resource that cannot be
   overcommitted (``IsOvercommitAllowed``: huge pages, extended resources such as
   ``nvidia.com/gpu``), whose request also needs a limit ("Limit must be set for non
@@ -21,9 +27,10 @@ require cpu or memory". The amounts are written as ``Quantity.String()`` writes 
 
 Simplified: Go walks each map in no set order, the loader in the file's; the API server's
 defaulting of a Pod's missing requests to its limits (``SetDefaults_Pod``) is not applied, so
-a Pod's huge page limit that is no whole number of pages is named once (upstream names its
-defaulted request too). Quantities that are not valid, or below 0, are refused with the
-fields' types (:mod:`clustersim.manifests.kubernetes_types`).
+a Pod's huge page limit that is no whole number of pages, or a fractional limit of an
+extended resource, is named once (upstream names its defaulted request too). Quantities
+that are not valid, or below 0, are refused with the fields' types
+(:mod:`clustersim.manifests.kubernetes_types`).
 """
 
 from __future__ import annotations
@@ -37,9 +44,16 @@ from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.manifests.kubernetes_names import (
     HUGE_PAGES_PREFIX,
     container_resource_name_problems,
+    is_integer_resource_name,
 )
 from clustersim.manifests.safe_yaml import Document, Path
-from clustersim.quantity import QuantityError, format_quantity, parse_quantity, to_units
+from clustersim.quantity import (
+    QuantityError,
+    format_quantity,
+    parse_quantity,
+    to_millis,
+    to_units,
+)
 
 __all__ = ["resource_requirement_errors"]
 
@@ -52,9 +66,11 @@ def resource_requirement_errors(document: Document, where: Path, resources: Any,
     limits, requests = resources.limits or {}, resources.requests or {}
     for name, limit in limits.items():
         yield from _name_errors(document, where, "limits", name)
+        yield from _integer_errors(document, where, "limits", name, limit, raw)
         yield from _huge_page_errors(document, where, "limits", name, limit, raw)
     for name, request in requests.items():
         yield from _name_errors(document, where, "requests", name)
+        yield from _integer_errors(document, where, "requests", name, request, raw)
         yield from _limit_errors(document, where, name, request, limits, raw)
         yield from _huge_page_errors(document, where, "requests", name, request, raw)
     names = [*limits, *requests]
@@ -100,6 +116,24 @@ def _name_hint(name: str) -> str:
         return f"resource names are lowercase: {lower}"
     return ("a resource a container may ask for (cpu, memory, ephemeral-storage, "
             "hugepages-<size>) or an extended resource with a domain, such as nvidia.com/gpu")
+
+
+def _integer_errors(document: Document, where: Path, kind: str, name: str, amount: Decimal,
+                    raw: Mapping[str, Any]) -> Iterator[ManifestError]:
+    """``ValidateResourceQuantityValue``'s second check: a resource counted in whole units
+    asks for a whole number of them. Before, ``nvidia.com/gpu: 500m`` loaded and waited as
+    "Insufficient nvidia.com/gpu" on nodes with a free GPU."""
+    if not is_integer_resource_name(name):
+        return
+    try:
+        whole = to_millis(amount) % 1000 == 0
+    except QuantityError:   # thousandths past an int64 (9.2e15 units), where Go's overflow
+        return              # decides: the loader lets such a count through to the scheduler
+    if not whole:
+        yield _key_error(document, where, kind, name,
+                         invalid(_canonical(amount, raw, kind, name), "must be an integer"),
+                         f"a whole number of {name}, such as 1: a device plugin advertises "
+                         "whole devices, and a container gets whole ones")
 
 
 def _overcommit_allowed(name: str) -> bool:

@@ -54,6 +54,13 @@ def _mesos_scalar(value: float) -> float:
 
 
 NonNegative = Annotated[float, Field(ge=0), AfterValidator(_mesos_scalar)]
+Shares = Annotated[float, Field(ge=0.001), AfterValidator(_mesos_scalar)]
+"""``cpus`` of an app and of a pod's container, and a pod container's ``mem``: RAML's
+``minimum: 0.001`` (``app.raml``, ``resources.raml``), Mesos' smallest scalar. A value
+between is kept as written (Marathon stores and returns the double it read); Mesos rounds
+what it schedules to thousandths, ``llround(value * 1000)`` (apache/mesos
+``src/common/values.cpp``, ``convertToFixed``), so ``0.0015`` cpus take ``0.002`` of an offer
+(:func:`~clustersim.manifests.units.mesos_scalar`)."""
 Count = Annotated[Int, Field(ge=0)]
 Interval = Annotated[Int, Field(ge=1)]   # seconds between checks: Marathon's minimum is 1
 ANY_PORT = (0, 65535)
@@ -378,7 +385,7 @@ class App(_Model):
     cmd: str | None = None
     args: list[str] | None = None
     instances: Count | None = None
-    cpus: NonNegative | None = None
+    cpus: Shares | None = None
     mem: NonNegative | None = None
     disk: NonNegative | None = None
     gpus: Count | None = None
@@ -406,8 +413,8 @@ class App(_Model):
 
 
 class PodResources(_Model):
-    cpus: NonNegative | None = None
-    mem: NonNegative | None = None
+    cpus: Shares | None = None
+    mem: Shares | None = None
     disk: NonNegative | None = None
     gpus: Count | None = None
 

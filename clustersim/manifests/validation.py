@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from clustersim.goformat import int_range, json_kind
+from clustersim.manifests.bounds import bound_message
 from clustersim.manifests.errors import (
     ANY,
     ManifestError,
@@ -354,7 +355,8 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
            problem: Any, *, compose: bool = False) -> ManifestError:
     """The first problem of a Compose or Marathon document, in the course's words; with
     ``compose``, a type error of a field of one type (no union member named in pydantic's
-    location) in docker/cli's (``getDescription``: ``must be a integer``)."""
+    location) in docker/cli's (``getDescription``: ``must be a integer``); a value out of
+    its bounds in the tool's (:func:`~clustersim.manifests.bounds.bound_message`)."""
     found = _data_path(data, problem)
     where = (*path, *found)
     expected = _expected(problem["type"], document)
@@ -374,6 +376,8 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
         # a Marathon validator's message keeps its stop, or lack of one, as Marathon's has it
         message = problem["msg"].removeprefix("Value error, ")
         message = message.rstrip(".") if compose else message
+    elif (bounded := bound_message(problem, where, compose=compose)) is not None:
+        message, expected = bounded
     else:
         message = f"{found_text(problem['input'])} is not valid: {problem['msg'].rstrip('.')}"
     return document.error(where, message, expected)

@@ -111,7 +111,7 @@ def test_deploy_is_kept_as_written_and_validated() -> None:
     ("deploy", "path", "words"),
     [
         ("mode: everywhere", "deploy.mode", "global"),
-        ("replicas: -1", "deploy.replicas", "greater than or equal"),
+        ("replicas: -1", "deploy.replicas", "cannot parse 'Deploy.Replicas', -1 overflows uint"),
         (
             "placement: {constraints: [node=foo]}",
             "deploy.placement.constraints[0]",
@@ -132,6 +132,9 @@ def test_deploy_is_kept_as_written_and_validated() -> None:
         ("restart_policy: {condition: always}", "deploy.restart_policy.condition", "on-failure"),
         # docker/cli casts only what interpolation changed, so "3" meets the v3 schema as text
         ("replicas: '3'", "deploy.replicas", "deploy.replicas: must be a integer"),
+        # "a integer" is docker/cli's own grammar: getDescription writes "must be a " and
+        # humanReadableType the schema's type name (cli/compose/schema/schema.go)
+        ("replicas: 1.5", "deploy.replicas", "deploy.replicas: must be a integer"),
         ("placement: {max_replicas_per_node: 'two'}", "deploy.placement.max_replicas_per_node",
          "must be a integer"),
     ],
@@ -980,3 +983,28 @@ def test_each_key_of_a_later_version_is_refused_before_it_and_taken_from_it() ->
         assert refusal is not None and refusal[2] == since, pattern
         assert refusal[1].startswith("Additional property"), pattern
         assert version_refusal(data, since) is None, pattern
+
+
+@pytest.mark.parametrize(("service", "path", "go_name"), [
+    ("deploy:\n  replicas: -1", "deploy.replicas", "Deploy.Replicas"),
+    ("deploy:\n  placement: {max_replicas_per_node: -1}",
+     "deploy.placement.max_replicas_per_node", "Deploy.Placement.max_replicas_per_node"),
+    ("deploy:\n  update_config: {parallelism: -1}", "deploy.update_config.parallelism",
+     "Deploy.update_config.Parallelism"),
+    ("deploy:\n  restart_policy: {max_attempts: -1}", "deploy.restart_policy.max_attempts",
+     "Deploy.restart_policy.max_attempts"),
+    ("healthcheck: {test: [CMD, x], retries: -1}", "healthcheck.retries", "HealthCheck.Retries"),
+    ("ports: [{target: 80, published: -1}]", "ports[0].published", "Ports[0].Published"),
+])
+def test_a_negative_count_is_refused_as_docker_stack_deploy_decodes_it(
+        service: str, path: str, go_name: str) -> None:
+    """docker/cli's schemas give these counts no minimum, so ``-1`` passes the schema and
+    the loader's mapstructure decoding into an unsigned Go field refuses it
+    (``decodeUint``), naming the field by its Go name or ``mapstructure`` tag
+    (``cli/compose/types/types.go``). The loader had answered in pydantic's words ("Input
+    should be greater than or equal to 0")."""
+    with pytest.raises(ManifestError) as info:
+        stack(service)
+    assert info.value.path == f"services.web.{path}"
+    assert info.value.message == (
+        f"1 error(s) decoding:\n\n* cannot parse '{go_name}', -1 overflows uint")

@@ -854,6 +854,44 @@ def test_huge_pages_are_checked_as_the_api_server_checks_them(
     assert all(e.expected for e in (caught.value, *caught.value.also))
 
 
+@pytest.mark.parametrize(("resources", "messages"), [
+    ('{limits: {nvidia.com/gpu: "500m"}, requests: {nvidia.com/gpu: "500m"}}',
+     [f'{_RESOURCES}.limits[nvidia.com/gpu]: Invalid value: "500m": must be an integer',
+      f'{_RESOURCES}.requests[nvidia.com/gpu]: Invalid value: "500m": must be an integer']),
+    # a number is read as a Quantity too, and written as Quantity.String() writes it
+    ("{limits: {example.com/dongle: 1.5}, requests: {example.com/dongle: 1.5}}",
+     [f'{_RESOURCES}.limits[example.com/dongle]: Invalid value: "1500m": must be an integer',
+      f'{_RESOURCES}.requests[example.com/dongle]: Invalid value: "1500m": must be an '
+      "integer"]),
+    # a fractional request is named once, and again as unequal to its whole limit
+    ("{limits: {nvidia.com/gpu: 1}, requests: {nvidia.com/gpu: 0.5}}",
+     [f'{_RESOURCES}.requests[nvidia.com/gpu]: Invalid value: "500m": must be an integer',
+      f'{_RESOURCES}.requests: Invalid value: "500m": must be equal to nvidia.com/gpu limit '
+      "of 1"]),
+])
+def test_an_extended_resource_is_asked_for_in_whole_units(
+        resources: str, messages: list[str]) -> None:
+    """``ValidateResourceQuantityValue`` (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``) with ``IsIntegerResourceName``
+    (``pkg/apis/core/helper/helpers.go``): an extended resource's amount "must be an
+    integer", at the key of the limit or request. ``nvidia.com/gpu: 500m`` had loaded and
+    waited as "Insufficient nvidia.com/gpu"."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(container=f"        image: x\n        resources: {resources}\n"))
+    errors = [caught.value, *caught.value.also]
+    assert [f"{e.path}: {e.message}" for e in errors] == messages
+    assert all(e.expected for e in errors)
+
+
+@pytest.mark.parametrize("amount", ["3000m", "2", "1999500u"])
+def test_a_whole_amount_of_an_extended_resource_loads(amount: str) -> None:
+    """Whole in ``MilliValue()``'s thousandths, rounded up: ``3000m`` is 3, and upstream
+    takes ``1999500u`` too (its thousandths round up to 2000)."""
+    both = f"{{nvidia.com/gpu: {amount}, memory: 1Gi}}"
+    load_manifests(_deployment(container=f"        image: x\n        resources: "
+                                         f"{{requests: {both}, limits: {both}}}\n"))
+
+
 def test_an_unknown_field_is_named_before_the_errors_it_caused() -> None:
     """``container:`` for ``containers:`` had been reported as "spec.containers: Required
     value" alone; kubectl's strict decoding refuses the unknown field first."""

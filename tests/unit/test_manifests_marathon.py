@@ -100,7 +100,7 @@ def test_child_outside_its_group_is_refused() -> None:
     ("app", "path", "words"),
     [
         ('"cpus": "1"', "cpus", "number"),
-        ('"instances": -1', "instances", "greater than or equal"),
+        ('"instances": -1', "instances", "-1 is not valid: error.min"),
         ('"constraints": [["hostname", "UNIQ"]]', "constraints[0]", "UNIQUE"),
         ('"constraints": [["rack", "GROUP_BY", "two"]]', "constraints[0]", "integer"),
         ('"constraints": [["rack", "LIKE"]]', "constraints[0]", "needs a value"),
@@ -109,7 +109,7 @@ def test_child_outside_its_group_is_refused() -> None:
         (
             '"upgradeStrategy": {"minimumHealthCapacity": 1.5}',
             "upgradeStrategy.minimumHealthCapacity",
-            "less than or equal",
+            "1.5 is not valid: error.max",
         ),
         ('"healthChecks": [{"protocol": "GRPC"}]', "healthChecks[0].protocol", "MESOS_HTTP"),
         ('"unreachableStrategy": "never"', "unreachableStrategy", "disabled"),
@@ -152,7 +152,7 @@ def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
 @pytest.mark.parametrize(
     "run_spec",
     [
-        {"id": "/a", "cmd": "x", "cpus": 0.0004, "mem": 0.5},  # fixed point: 0 cpus
+        {"id": "/a", "cmd": "x", "cpus": 0.0015, "mem": 0.5},  # fixed point: 0.002 cpus
         {"id": "/p", "containers": [{"name": "c", "resources": {"mem": 64}}]},  # cpus default 1
         {"id": "/q", "containers": [{"name": "c", "resources": {"cpus": 0.5}}],
          "executorResources": {"cpus": 0.25}},
@@ -454,7 +454,7 @@ def test_the_loader_and_marathon_agree(extra: dict) -> None:
       "resolves to the root group"),
      ('{"id": "/a", "cmd": "serve", "cpus": 0.1, "mem": 32, "healthChecks": '
       '[{"protocol": "TCP", "intervalSeconds": 0}]}', "healthChecks[0].intervalSeconds",
-      "greater than or equal to 1"),
+      "must be at least 1 (a bound of the simulator's"),
      ('{"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}, '
       '"healthCheck": {"tcp": {"endpoint": "http"}, "intervalSeconds": "30"}}]}',
       "containers[0].healthCheck.intervalSeconds", "valid integer")],
@@ -558,3 +558,61 @@ def test_every_problem_of_an_app_is_reported(app, paths):
     with pytest.raises(ManifestError) as caught:
         load_manifests(app)
     assert [e.path for e in (caught.value, *caught.value.also)] == paths
+
+
+@pytest.mark.parametrize(("run_spec", "path", "shown", "minimum"), [
+    ({"id": "/a", "cmd": "x", "cpus": 0}, "cpus", "0", "0.001"),
+    ({"id": "/a", "cmd": "x", "cpus": 0.0005}, "cpus", "0.0005", "0.001"),
+    ({"id": "/a", "cmd": "x", "mem": -1}, "mem", "-1", "0"),
+    ({"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0, "mem": 32}}]},
+     "containers[0].resources.cpus", "0", "0.001"),
+    ({"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 0}}]},
+     "containers[0].resources.mem", "0", "0.001"),
+])
+def test_resources_below_the_raml_minimum_are_refused_with_plays_key(
+        run_spec: dict, path: str, shown: str, minimum: str) -> None:
+    """``app.raml`` gives ``cpus`` ``minimum: 0.001`` and ``mem`` 0, ``resources.raml`` (a pod
+    container's) 0.001 to both: Marathon's generated reader refuses a smaller amount with
+    Play's ``error.min``. The loader had taken ``cpus: 0`` and ``0.0005`` (which Mesos then
+    rounded up to a thousandth) and words its refusals in Play's keys, not pydantic's."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(run_spec)
+    assert info.value.path == path
+    assert info.value.message == (
+        f"{shown} is not valid: error.min (Marathon's RAML minimum here is {minimum})")
+
+
+@pytest.mark.parametrize("app", [{"cpus": 0}, {"cpus": 0.0005}, {"mem": -1}])
+def test_the_loader_refuses_an_amount_with_the_served_apis_key(app: dict) -> None:
+    """The served API's reader (``clustersim.serve.marathonraml``) answers the same key at
+    the same field."""
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app({"id": "/a", "cmd": "x", **app})
+    with pytest.raises(ManifestError) as loaded:
+        load_manifests({"id": "/a", "cmd": "x", **app})
+    (field,) = app
+    assert served.value.details["details"] == [{"path": f"/{field}", "errors": ["error.min"]}]
+    assert "is not valid: error.min" in loaded.value.message
+
+
+def test_a_thousandth_and_a_half_is_kept_as_written_and_mesos_rounds_it() -> None:
+    """Marathon stores the double it read; Mesos schedules ``llround(cpus * 1000)``
+    thousandths (``convertToFixed``), rounding half away from zero."""
+    (spec,) = load_manifests({"id": "/a", "cmd": "x", "cpus": 0.0015})
+    assert spec.manifest["cpus"] == 0.0015
+    (workload,) = spec.workloads()
+    assert workload.cpu == Decimal("0.002")
+
+
+def test_a_pod_without_containers_is_refused_with_plays_key() -> None:
+    """``pod.raml``'s ``minItems: 1`` on ``containers``: Play's ``error.minLength``, as the
+    served API answers (``check_pod``); the loader had said "a list is not valid: List
+    should have at least 1 item after validation, not 0"."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests({"id": "/p", "containers": []})
+    assert info.value.path == "containers"
+    assert info.value.message == ("an empty list is not valid: error.minLength (Marathon's "
+                                  "RAML wants at least 1 item)")

@@ -88,7 +88,7 @@ def test_full_deploy_section() -> None:
 @pytest.mark.parametrize(("deploy", "message"), [
     ({"mode": "daemon"}, "mode"),
     ({"mode": "global", "replicas": 2}, "replicas can only be used with replicated"),
-    ({"replicas": -1}, "greater than or equal to 0"),
+    ({"replicas": -1}, "cannot parse .Deploy.Replicas., -1 overflows uint"),
     ({"update_config": {"order": "random"}}, "order"),
     ({"update_config": {"max_failure_ratio": 2}}, "max_failure_ratio"),
     ({"placement": {"constraints": "node.role==worker"}}, "constraints: must be a list"),

@@ -1,0 +1,71 @@
+"""How ``docker stack deploy`` decodes a Compose service once the schema passed it, and its
+words when that fails.
+
+docker/cli's loader (``cli/compose/loader/loader.go``, ``Transform``) decodes each service
+into ``types.ServiceConfig`` (``cli/compose/types/types.go``) with mitchellh/mapstructure,
+without weak typing. mapstructure names a field by its ``mapstructure`` tag where it has one
+(``update_config``, ``max_attempts``, ``cpus``) and by its Go field name where it has none
+(``Deploy``, ``Replicas``, ``HealthCheck``), joined with dots and list indices
+(``Deploy.Replicas``, ``Ports[0].Published``); it collects every field's error, sorts them and
+answers ``1 error(s) decoding:`` followed by one ``* ...`` line each (``Error.Error``).
+
+A negative number for an unsigned Go field (the counts of a service's ``deploy`` and
+``healthcheck``, a long-syntax port's numbers) is one such error: the schemas give these
+fields ``"type": "integer"`` (``retries`` ``"number"``) and no ``minimum``, so ``-1`` passes
+the schema and ``decodeUint`` refuses it, ``cannot parse 'Deploy.Replicas', -1 overflows
+uint``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from clustersim.manifests.errors import ANY, path_matches
+from clustersim.manifests.safe_yaml import Path
+
+__all__ = ["decoding_error", "go_path", "uint_refusal"]
+
+_GO_NAMES = {
+    "deploy": "Deploy", "replicas": "Replicas", "placement": "Placement",
+    "resources": "Resources", "limits": "Limits", "reservations": "Reservations",
+    "parallelism": "Parallelism", "healthcheck": "HealthCheck", "retries": "Retries",
+    "ports": "Ports", "published": "Published", "target": "Target",
+}
+"""The Go field names of the service keys on the way to a field the loader reports a
+decoding error of, where the field carries no ``mapstructure`` tag (a tagged field is named
+by its key, as written)."""
+
+_UNSIGNED = (
+    ("deploy", "replicas"), ("deploy", "placement", "max_replicas_per_node"),
+    ("deploy", "update_config", "parallelism"), ("deploy", "rollback_config", "parallelism"),
+    ("deploy", "restart_policy", "max_attempts"), ("healthcheck", "retries"),
+    ("ports", ANY, "published"), ("ports", ANY, "target"),
+)
+"""The service's fields of an unsigned Go type (``*uint64``, ``uint64``, ``uint32``)."""
+
+
+def go_path(where: Path) -> str:
+    """The name mapstructure gives the field at ``where`` (a path inside one service)."""
+    name = ""
+    for part in where:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += ("." if name else "") + _GO_NAMES.get(part, part)
+    return name
+
+
+def decoding_error(points: Iterable[str]) -> str:
+    """mapstructure's ``Error.Error()`` of the errors ``points``: counted, each as a sorted
+    ``* `` line."""
+    lines = sorted(f"* {point}" for point in points)
+    return f"{len(lines)} error(s) decoding:\n\n" + "\n".join(lines)
+
+
+def uint_refusal(where: Path, value: object) -> str | None:
+    """The loader's error for ``value`` at ``where`` (a path inside one service), when it is
+    a negative whole number for an unsigned Go field; else ``None``."""
+    unsigned = any(path_matches(pattern, where) for pattern in _UNSIGNED)
+    if not unsigned or not isinstance(value, int) or isinstance(value, bool) or value >= 0:
+        return None
+    return decoding_error([f"cannot parse '{go_path(where)}', {value} overflows uint"])
