@@ -128,6 +128,16 @@ def test_a_patch_through_v1_changes_the_cpu_target_and_delete_removes_it(kubectl
     assert kubectl("get", "hpa", "-o", "name").stdout == ""
 
 
+def test_a_watch_through_v1_streams_v1_objects(kubectl):
+    kubectl("apply", "-f", "-", stdin=V2_HPA)
+    url = (f"{kubectl.server.url}/apis/autoscaling/v1/namespaces/default/"
+           "horizontalpodautoscalers?watch=true&timeoutSeconds=2")
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        event = json.loads(answer.readline())
+    assert event["type"] == "ADDED" and event["object"]["apiVersion"] == "autoscaling/v1"
+    assert event["object"]["spec"]["targetCPUUtilizationPercentage"] == 60
+
+
 def _field(number: int, value: bytes | int) -> bytes:
     """One protobuf field: a varint (wire type 0) or length-delimited bytes (2)."""
     def varint(n: int) -> bytes:
