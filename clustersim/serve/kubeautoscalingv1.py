@@ -324,9 +324,8 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
             return _answer(current)
         try:
             patch = json.loads(request.body or b"null")
-        except ValueError as err:
-            raise HttpError(400, f"the patch could not be read as JSON: {err}",
-                            "BadRequest") from None
+        except ValueError:     # refused by the v2 handler's decoder, in Go's words
+            return _answer(handle_v2(v2))
         view = to_v1(json.loads(current.body))
         if request.content_type == "application/json-patch+json":
             patched = json_patch(view, patch)
@@ -336,16 +335,30 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
             patched = merge_patch(view, patch)
         else:
             patched = strategic_merge_patch(view, patch)
-        patched.pop("status", None)
-        patched.get("metadata", {}).pop("managedFields", None)    # kept as they are
-        v2 = replace(v2, method="PUT", body=_as_json(to_v2(patched)),
+        if isinstance(patched, dict):    # else the update refuses it, as a patch's result
+            patched.pop("status", None)
+            if isinstance(patched.get("metadata"), dict):
+                patched["metadata"].pop("managedFields", None)    # kept as they are
+            patched = _to_v2_or_as_is(patched)
+        v2 = replace(v2, method="PUT", body=_as_json(patched),
                      headers={**request.headers, "content-type": "application/json"})
     elif request.method in ("POST", "PUT"):
         body = _body(request)
         if isinstance(body, dict) and body.get("kind") == "HorizontalPodAutoscaler":
-            v2 = replace(v2, body=_as_json(to_v2(body)),
+            v2 = replace(v2, body=_as_json(_to_v2_or_as_is(body)),
                          headers={**request.headers, "content-type": "application/json"})
     return _answer(handle_v2(v2))
+
+
+def _to_v2_or_as_is(body: dict[str, Any]) -> dict[str, Any]:
+    """:func:`to_v2`, or for a body whose parts have the wrong JSON types (a ``spec`` that is
+    a number, a metric in an annotation that is not an object) the body as it is, sent as v2
+    for the v2 decoder to refuse in Go's words: upstream's decoder refuses the same parts,
+    naming v1's Go types where this names v2's."""
+    try:
+        return to_v2(body)
+    except (TypeError, AttributeError, ValueError):
+        return {**body, "apiVersion": _V2}
 
 
 def _body(request: Request) -> Any:

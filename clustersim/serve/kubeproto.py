@@ -228,15 +228,15 @@ def decode(body: bytes) -> dict[str, Any]:
     envelope = _message(body[len(MAGIC):], "Unknown")
     meta = envelope.get("typeMeta") or {}
     kind = meta.get("kind", "")
-    message = kind if _KINDS.get(kind) == meta.get("apiVersion") else _OTHER_VERSIONS.get(
-        (meta.get("apiVersion", ""), kind))
+    version = meta.get("apiVersion", "")
+    message = kind if kind in _KINDS and _KINDS[kind] == version else _OTHER_VERSIONS.get(
+        (version, kind))
     if message is None:
         raise UnsupportedKindError(
             f"{meta.get('apiVersion', '')} {kind!r} in protobuf: the simulated API server "
             f"reads protobuf for {', '.join(f'{v} {k}' for k, v in _KINDS.items())} only; "
             "send it as YAML or JSON (kubectl create -f or kubectl apply -f)")
-    return {"apiVersion": meta.get("apiVersion", ""), "kind": kind,
-            **_message(envelope.get("raw", b""), message)}
+    return {"apiVersion": version, "kind": kind, **_message(envelope.get("raw", b""), message)}
 
 
 def _fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:

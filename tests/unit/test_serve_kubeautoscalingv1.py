@@ -7,6 +7,7 @@ protobuf) work, and what v1 cannot say survives a round trip through it."""
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 
 import pytest
@@ -126,6 +127,24 @@ def test_a_patch_through_v1_changes_the_cpu_target_and_delete_removes_it(kubectl
     assert metric["resource"]["target"]["averageUtilization"] == 75
     kubectl("delete", "horizontalpodautoscalers.v1.autoscaling", "web")
     assert kubectl("get", "hpa", "-o", "name").stdout == ""
+
+
+@pytest.mark.parametrize(("content_type", "body", "status"), [
+    ("application/merge-patch+json", b"not json", 400),       # the decoder's words, Go's
+    ("application/json-patch+json", b'[{"op": "replace", "path": "/metadata", "value": 5}]',
+     422),
+    ("application/apply-patch+yaml", b"{}", 415)])
+def test_a_bad_patch_through_v1_is_refused_not_a_server_error(kubectl, content_type, body,
+                                                              status):
+    kubectl("create", "-f", "-", stdin=V1_HPA)
+    request = urllib.request.Request(
+        f"{kubectl.server.url}/apis/autoscaling/v1/namespaces/default/"
+        "horizontalpodautoscalers/web", data=body, method="PATCH",
+        headers={"Content-Type": content_type})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == status
+    assert json.loads(refused.value.read())["kind"] == "Status"
 
 
 def test_a_watch_through_v1_streams_v1_objects(kubectl):
