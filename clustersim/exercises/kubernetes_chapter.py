@@ -30,10 +30,10 @@ __all__ = ["BIG_POD", "FAILED_REASONS", "GPUS", "GPU_TAINT", "SCORE_PROBE",
            "score_cluster"]
 
 _GIB = 2**30
-SCORE_NODES = {"node-a": (4000, 8 * _GIB), "node-b": (8000, 16 * _GIB), "node-c": (2000, 8 * _GIB)}
+SCORE_NODES = {"node-1": (4000, 8 * _GIB), "node-2": (8000, 16 * _GIB), "node-3": (2000, 8 * _GIB)}
 """Allocatable (millicores, bytes) of each node of :func:`score_cluster`."""
-EXISTING = {"node-a": (2000, 2 * _GIB), "node-b": (5000, 4 * _GIB), "node-c": (0, 0)}
-"""Requests already on each node (one pinned Pod on node-a and on node-b)."""
+EXISTING = {"node-1": (2000, 2 * _GIB), "node-2": (5000, 4 * _GIB), "node-3": (0, 0)}
+"""Requests already on each node (one pinned Pod on node-1 and on node-2)."""
 SCORE_PROBE = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
                "spec": {"containers": [{"name": "web", "image": "shop/web:2.0.2",
                                         "resources": {"requests": {"cpu": "1",
@@ -49,8 +49,8 @@ def least_allocated(allocatable: tuple[int, int], requested: tuple[int, int]) ->
 
 
 def score_cluster() -> KubernetesCluster:
-    """Three nodes; ``batch-a`` (2 CPU, 2 GiB) runs on node-a, ``batch-b`` (5 CPU, 4 GiB) on
-    node-b."""
+    """Three nodes; ``batch-1`` (2 CPU, 2 GiB) runs on node-1, ``batch-2`` (5 CPU, 4 GiB) on
+    node-2."""
     cluster = KubernetesCluster([Node(name, cpu=cpu // 1000, memory=memory, zone=f"zone-{name[-1]}")
                                  for name, (cpu, memory) in SCORE_NODES.items()], seed=0)
     cluster.apply([
@@ -79,7 +79,7 @@ def _score_hint(node: str, given: int) -> str:
             "including the new Pod; then the mean of CPU and memory, rounded down.")
 
 
-@checker("Right: 37, 43 and 62. The small empty node-c scores highest: LeastAllocated compares "
+@checker("Right: 37, 43 and 62. The small empty node-3 scores highest: LeastAllocated compares "
          "free shares, not free amounts.")
 def check_least_allocated(answer: object) -> None:
     """``answer``: ``{node: NodeResourcesFit score}`` for :data:`SCORE_PROBE` on

@@ -83,11 +83,19 @@ def check_qos_classes(answer: object) -> None:
         given = answer[name]
         if given is None:
             raise Wrong(f"{name}: no class yet.", "Write Guaranteed, Burstable or BestEffort.")
+        typed = given
         given = choice(given, ("Guaranteed", "Burstable", "BestEffort"), name)
         right = pod_qos_class(pod)
         if given != right:
             raise Wrong(f"{name}: not {given}.", _QOS_HINTS.get(
                 (name, given), "Look at every container's cpu and memory requests and limits."))
+        if str(typed).strip() != right:
+            # the class is right; its spelling is the API's enum value, compared exactly
+            # (kubernetes/kubernetes pkg/apis/core/types.go, PodQOSClass)
+            raise Wrong(f"{name}: {right}, but spelt {typed!r}.",
+                        f"QoS class names are case-sensitive: the API server writes "
+                        f"status.qosClass as {right!r}, and a ResourceQuota scope or a "
+                        "script that compares it wants that exact spelling.")
 
 
 HPA_READINGS = {

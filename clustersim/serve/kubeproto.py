@@ -187,6 +187,12 @@ _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
     "NonResourceAttributes": {1: ("path", "string"), 2: ("verb", "string")},
     "SelfSubjectRulesReview": {**_OBJECT, 2: ("spec", "SelfSubjectRulesReviewSpec")},
     "SelfSubjectRulesReviewSpec": {1: ("namespace", "string")},
+    # autoscaling/v1 (``kubectl autoscale`` before 1.34: k8s.io/api autoscaling/v1
+    # generated.proto; CrossVersionObjectReference has v2's numbers)
+    "HorizontalPodAutoscalerV1": {**_OBJECT, 2: ("spec", "HorizontalPodAutoscalerSpecV1")},
+    "HorizontalPodAutoscalerSpecV1": {1: ("scaleTargetRef", "CrossVersionObjectReference"),
+                                      2: ("minReplicas", "int?"), 3: ("maxReplicas", "int"),
+                                      4: ("targetCPUUtilizationPercentage", "int?")},
     # authentication.k8s.io/v1 (``kubectl auth whoami``): metadata only, the status is output
     "SelfSubjectReview": {**_OBJECT},
 }
@@ -202,6 +208,8 @@ _KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": 
           "SelfSubjectAccessReview": "authorization.k8s.io/v1",
           "SelfSubjectRulesReview": "authorization.k8s.io/v1",
           "SelfSubjectReview": "authentication.k8s.io/v1"}
+# a kind read at a second version too, with the message its fields are numbered in
+_OTHER_VERSIONS = {("autoscaling/v1", "HorizontalPodAutoscaler"): "HorizontalPodAutoscalerV1"}
 
 
 class ProtobufError(ValueError):
@@ -220,13 +228,15 @@ def decode(body: bytes) -> dict[str, Any]:
     envelope = _message(body[len(MAGIC):], "Unknown")
     meta = envelope.get("typeMeta") or {}
     kind = meta.get("kind", "")
-    if kind not in _KINDS or _KINDS[kind] != meta.get("apiVersion"):
+    version = meta.get("apiVersion", "")
+    message = kind if kind in _KINDS and _KINDS[kind] == version else _OTHER_VERSIONS.get(
+        (version, kind))
+    if message is None:
         raise UnsupportedKindError(
             f"{meta.get('apiVersion', '')} {kind!r} in protobuf: the simulated API server "
             f"reads protobuf for {', '.join(f'{v} {k}' for k, v in _KINDS.items())} only; "
             "send it as YAML or JSON (kubectl create -f or kubectl apply -f)")
-    return {"apiVersion": meta.get("apiVersion", ""), "kind": kind,
-            **_message(envelope.get("raw", b""), kind)}
+    return {"apiVersion": version, "kind": kind, **_message(envelope.get("raw", b""), message)}
 
 
 def _fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:

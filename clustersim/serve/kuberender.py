@@ -31,6 +31,7 @@ from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
 from clustersim.kubernetes.kubelet import Kubelet, crash_loop_message
 from clustersim.kubernetes.podlifecycle import status_order
 from clustersim.kubernetes.prober import started_delay
+from clustersim.kubernetes.qos import pod_qos_class
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kubeconditions import kubelet_conditions
@@ -229,9 +230,13 @@ class Renderer(DerivedObjects):
         (``generateAPIPodStatus`` in ``pkg/kubelet/kubelet_pods.go``): the node's address in
         ``hostIP``/``hostIPs``, ``podIPs`` (single-stack: the one ``podIP``) and each
         container's status, init containers' included
-        (:mod:`~clustersim.serve.kubeinitstatus`)."""
+        (:mod:`~clustersim.serve.kubeinitstatus`); and ``qosClass``, which the API server
+        sets at create (``PrepareForCreate`` in ``pkg/registry/core/pod/strategy.go``) and
+        never changes: found here from the spec, whose resources the served API never lets
+        change (upstream only the ``resize`` subresource may, keeping the class)."""
         status = out.setdefault("status", {})
         status.setdefault("phase", "Pending")
+        status["qosClass"] = pod_qos_class(pod)
         node = pod["spec"].get("nodeName")
         if node and node in self._node_index:
             status["hostIP"] = self.node_ip(node)

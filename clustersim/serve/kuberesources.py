@@ -131,6 +131,9 @@ _VERSIONS = {"": "v1", "apps": "v1", "autoscaling": "v2", "batch": "v1",
              "authorization.k8s.io": "v1", "authentication.k8s.io": "v1", "storage.k8s.io": "v1",
              "metrics.k8s.io": "v1beta1"}
 _GROUPS = tuple(_VERSIONS)
+_OLDER = {"autoscaling": ("v1",)}
+"""Versions served beside a group's preferred one, listed after it: autoscaling/v1, a view
+of the v2 HorizontalPodAutoscalers (:mod:`clustersim.serve.kubeautoscalingv1`)."""
 
 
 def find(group: str, version: str, plural: str) -> Resource | None:
@@ -154,18 +157,19 @@ def api_versions(address: str) -> dict:
 
 
 def api_group_list() -> dict:
-    """``GET /apis``: every named group with its one version."""
+    """``GET /apis``: every named group with its versions, the preferred one first."""
     groups = []
     for group in _GROUPS[1:]:
-        version = {"groupVersion": f"{group}/{_VERSIONS[group]}", "version": _VERSIONS[group]}
-        groups.append({"name": group, "versions": [version], "preferredVersion": version})
+        versions = [{"groupVersion": f"{group}/{v}", "version": v}
+                    for v in (_VERSIONS[group], *_OLDER.get(group, ()))]
+        groups.append({"name": group, "versions": versions, "preferredVersion": versions[0]})
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
 def api_resource_list(group: str, version: str) -> dict | None:
     """``GET /api/v1`` or ``/apis/<group>/<version>``, with the status and scale
     subresources; None for a group version that is not served."""
-    if _VERSIONS.get(group) != version:
+    if _VERSIONS.get(group) != version and version not in _OLDER.get(group, ()):
         return None
     resources = []
     for r in RESOURCES:

@@ -136,8 +136,8 @@ from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.safe_yaml import load_data
 from clustersim.manifests.validation import unstorable_number
 from clustersim.node import TAINT_EFFECTS
-from clustersim.release import SERVED_VERSION
-from clustersim.serve import kubemetrics, kubeproto
+from clustersim.release import KUBERNETES_VERSION, SERVED_VERSION
+from clustersim.serve import kubeautoscalingv1, kubemetrics, kubeproto
 from clustersim.serve.core import (
     ClusterTime,
     HttpError,
@@ -308,9 +308,12 @@ class KubernetesBackend(ClusterTime):
 
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
-                "kubectl finds it through a kubeconfig file, and this server wrote one: run "
-                "these lines in the shell\nwhere you type kubectl (then `kubectl config view` "
-                "shows the kubeconfig, `kubectl get nodes`\nasks the server):")
+                f"The course expects kubectl {KUBERNETES_VERSION}, the one requirements.txt "
+                "pins into the venv (`kubectl version --client`\nsays which you run; an "
+                "older one lacks flags the book uses, such as `kubectl autoscale --cpu`).\n"
+                "kubectl finds the server through a kubeconfig file, and this server wrote one: "
+                "run these lines in the shell\nwhere you type kubectl (then `kubectl config "
+                "view` shows the kubeconfig, `kubectl get nodes`\nasks the server):")
 
     def error(self, err: HttpError) -> Response:
         reason = err.reason or {400: "BadRequest", 404: "NotFound", 405: "MethodNotAllowed",
@@ -337,6 +340,8 @@ class KubernetesBackend(ClusterTime):
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        if kubeautoscalingv1.is_v1(request.path):     # a view of the v2 objects
+            return kubeautoscalingv1.serve_v1(request, self.handle)
         self.renderer.begin(request.session)
         if request.method not in ("GET", "HEAD"):
             self.writes += 1

@@ -40,7 +40,12 @@ TARGETS = {
                    ("POST", "/apis/apps/v1/namespaces/default/deployments",
                     "application/vnd.kubernetes.protobuf"),
                    ("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
-                    "application/merge-patch+json")],
+                    "application/merge-patch+json"),
+                   # autoscaling/v1, converted to the stored v2 (kubeautoscalingv1)
+                   ("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
+                    "application/json"),
+                   ("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
+                    "application/vnd.kubernetes.protobuf")],
     "marathon": [("POST", "/v2/apps", "application/json"), ("PUT", "/v2/apps/web",
                                                               "application/json"),
                  ("POST", "/v2/groups", "application/json")],
@@ -76,6 +81,17 @@ SERVERS["kubernetes"].cluster.apply(WEB)
 @example("kubernetes", 4, kubeproto.MAGIC + b"\x0a\x7f")   # a field longer than the body
 @example("kubernetes", 4, kubeproto.MAGIC)               # an empty envelope: no kind at all
 @example("kubernetes", 5, b'{"spec": {"replicas": 1000000}}')    # above the limit
+@example("kubernetes", 6, json.dumps({                  # a v1 spec that is not an object
+    "apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+    "metadata": {"name": "h"}, "spec": 5}).encode())
+@example("kubernetes", 6, json.dumps({                  # a round-trip annotation of junk
+    "apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+    "metadata": {"name": "h", "annotations": {
+        "autoscaling.alpha.kubernetes.io/metrics": '[{"type": "Pods", "pods": 5}]'}},
+    "spec": {"maxReplicas": 2, "scaleTargetRef": {"kind": "Deployment", "name": "web"}}}
+    ).encode())
+@example("kubernetes", 7, kubeproto.MAGIC + _field(1, _field(1, b"autoscaling/v1") + _field(
+    2, b"HorizontalPodAutoscaler")) + _field(2, b"\x12\x7f"))   # a v1 spec past the end
 def test_hostile_bodies_get_the_systems_error_shape(system, target, body):
     _check(system, target, body)
     cluster = SERVERS["kubernetes"].cluster

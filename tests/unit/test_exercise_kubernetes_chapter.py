@@ -18,7 +18,7 @@ from clustersim.exercises.kubernetes_chapter import (
     score_cluster,
 )
 
-RIGHT = {"node-a": 37, "node-b": 43, "node-c": 62}
+RIGHT = {"node-1": 37, "node-2": 43, "node-3": 62}
 
 
 def test_least_allocated_upstream_case() -> None:
@@ -38,14 +38,14 @@ def test_hand_formula_agrees_with_explain() -> None:
 
 
 @pytest.mark.parametrize("answer, hint", [
-    ({**RIGHT, "node-a": 62}, "incoming Pod"),
-    ({**RIGHT, "node-a": 63}, "free"),
-    ({**RIGHT, "node-b": 44}, "integer division"),
-    ({**RIGHT, "node-c": 10}, "allocatable"),
-    ({**RIGHT, "node-c": None}, "Replace"),
-    ({**RIGHT, "node-c": "62"}, "Drop the quotes"),
-    ({**RIGHT, "node-c": 62.5}, "Write a number"),
-    ({"node-a": 37}, "starter"),
+    ({**RIGHT, "node-1": 62}, "incoming Pod"),
+    ({**RIGHT, "node-1": 63}, "free"),
+    ({**RIGHT, "node-2": 44}, "integer division"),
+    ({**RIGHT, "node-3": 10}, "allocatable"),
+    ({**RIGHT, "node-3": None}, "Replace"),
+    ({**RIGHT, "node-3": "62"}, "Drop the quotes"),
+    ({**RIGHT, "node-3": 62.5}, "Write a number"),
+    ({"node-1": 37}, "starter"),
     (None, "starter"),
 ])
 def test_score_hints(answer: object, hint: str) -> None:

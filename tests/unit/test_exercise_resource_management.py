@@ -38,7 +38,15 @@ def test_qos_hints(answer, hint):
 
 def test_qos_right():
     assert check_qos_classes(QOS).passed
-    assert check_qos_classes({pod: f"{qos.lower()} " for pod, qos in QOS.items()}).passed
+    assert check_qos_classes({pod: f" {qos} " for pod, qos in QOS.items()}).passed
+
+
+def test_a_right_class_in_another_case_is_refused_with_the_apis_spelling():
+    """status.qosClass is an enum compared exactly (PodQOSClass): "guaranteed" is the right
+    class, spelt as the API never writes it."""
+    feedback = check_qos_classes({pod: qos.lower() for pod, qos in QOS.items()})
+    assert not feedback.passed
+    assert "case-sensitive" in feedback.hint and "'Guaranteed'" in feedback.hint
 
 
 @pytest.mark.parametrize(("answer", "hint"), [

