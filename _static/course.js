@@ -25,8 +25,8 @@
    scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
    their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
    for the width their text needs on a phone, and narrow tables fit the phone's width, worked
-   out again when the window changes size or the phone turns; long names in headings break
-   at their humps.
+   out again when the window changes size or the phone turns; words joined by hyphens in
+   table cells stay whole; long names in headings break at their humps.
 */
 (function () {
   "use strict";
@@ -1047,8 +1047,39 @@
   // than the screen and cut every line of it. Shorter names stay whole.
   var LONGEST_WHOLE = CELL_EM.max / CELL_EM.emPerChar;
   function longNamesMayBreak() {
-    document.querySelectorAll(".bd-article td code, .bd-article td a").forEach(function (name) {
+    var names = ".bd-article td code, .bd-article td a, .bd-article th code, .bd-article th a";
+    document.querySelectorAll(names).forEach(function (name) {
       if (longestWord(name.textContent) > LONGEST_WHOLE) name.classList.add("clustersim-long-name");
+    });
+  }
+
+  // A table's narrow column broke words joined by hyphens at a hyphen on a phone: a
+  // header's "kube-" over "apiserver", a date's "2026-" over "11-24". In a table cell each
+  // such word stays whole (course.css: clustersim-whole), as one without hyphens does; one
+  // longer than LONGEST_WHOLE (a DNS name, a pod's name) keeps its places to break.
+  var JOINED = /\S*\w-\w\S*/g;
+  function joinedWordsStayWhole() {
+    document.querySelectorAll(".bd-article th, .bd-article td").forEach(function (cell) {
+      var walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      for (var node = walk.nextNode(); node; node = walk.nextNode()) nodes.push(node);
+      nodes.forEach(function (text) {
+        var pieces = document.createDocumentFragment();
+        var done = 0;
+        text.data.replace(JOINED, function (word, at) {
+          if (word.length > LONGEST_WHOLE) return word;
+          pieces.appendChild(document.createTextNode(text.data.slice(done, at)));
+          var whole = document.createElement("span");
+          whole.className = "clustersim-whole";
+          whole.textContent = word;
+          pieces.appendChild(whole);
+          done = at + word.length;
+          return word;
+        });
+        if (!done) return;
+        pieces.appendChild(document.createTextNode(text.data.slice(done)));
+        text.parentNode.replaceChild(pieces, text);
+      });
     });
   }
 
@@ -1096,6 +1127,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    joinedWordsStayWhole();
     tableCellsAskForRoom();
     onWidthChange(tableCellsAskForRoom);
     headingNamesBreakAtHumps();

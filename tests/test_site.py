@@ -433,12 +433,69 @@ _SQUEEZED_COLUMNS_JS = """() => {
 # those too long for any cell (course.js marks them).
 _NAMES_BROKEN_IN_CELLS_JS = """() => {
   const found = [];
-  for (const word of document.querySelectorAll('.bd-article td code.literal span.pre')) {
+  for (const word of document.querySelectorAll(
+      '.bd-article td code.literal span.pre, .bd-article th code.literal span.pre')) {
     if (word.closest('.clustersim-long-name')) continue;
     const tops = new Set(Array.from(word.getClientRects(), r => Math.round(r.top)));
     if (tops.size > 1) found.push(word.textContent);
   }
   return found.slice(0, 6);
+}"""
+
+# Words joined by hyphens outside code in a table cell, header or not, broken at a hyphen
+# ("kube-" over "apiserver", "2026-" over "11-24"); a longer one than a cell asks room for
+# (course.js: 26 characters, a DNS name, a pod's name) may break.
+_JOINED_WORDS_BROKEN_JS = """() => {
+  const found = [];
+  for (const cell of document.querySelectorAll('.bd-article th, .bd-article td')) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      const words = /\\S*\\w-\\w\\S*/g;
+      for (let m = words.exec(node.data); m; m = words.exec(node.data)) {
+        if (m[0].length > 26) continue;
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width)
+                               .map(r => Math.round(r.top)));
+        if (tops.size > 1) found.push(`${cell.tagName}: ${m[0]}`);
+      }
+    }
+  }
+  return found.slice(0, 6);
+}"""
+
+# A DataFrame's cells with under MIN_CELL_PADDING_PX of padding on a side: pandas writes
+# border="1", and the browser's 1 px for such a table ran its numbers together.
+MIN_CELL_PADDING_PX = 4
+_TIGHT_DATAFRAME_CELLS_JS = """px => Array.from(document.querySelectorAll(
+    '.bd-article table.dataframe th, .bd-article table.dataframe td'))
+  .map(cell => getComputedStyle(cell))
+  .filter(s => Math.min(parseFloat(s.paddingLeft), parseFloat(s.paddingRight)) < px)
+  .map(s => `${s.paddingLeft} ${s.paddingRight}`).slice(0, 3)"""
+
+# Mark labels (hung from a panel's top: "NotReady") written over a target's dashed line
+# across the same panel.
+_LABELS_ON_LEVEL_LINES_JS = """() => {
+  const hits = [];
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const full = fig._fullLayout;
+    const top = fig.getBoundingClientRect().top;
+    const levels = (full.shapes || []).filter(s => s.y0 === s.y1 && !/domain/.test(s.yref))
+      .map(s => { const axis = full[s.yref.replace('y', 'yaxis')];
+                  return [s.yref, top + axis._offset + axis.l2p(s.y0)]; });
+    for (const label of fig.querySelectorAll('g.annotation')) {
+      const note = (fig.layout.annotations || [])[Number(label.dataset.index)] || {};
+      if (!/ domain$/.test(note.yref || '')) continue;
+      const text = label.querySelector('text').getBoundingClientRect();
+      for (const [yref, y] of levels) {
+        if (yref === note.yref.split(' ')[0] && text.top < y + 1 && y - 1 < text.bottom) {
+          hits.push(`${fig.id}: ${label.textContent} on the line at ${Math.round(y - top)} px`);
+        }
+      }
+    }
+  }
+  return hits;
 }"""
 
 # Text no scrolling shows whole: a line of a table cell wider than the box its table scrolls
@@ -617,6 +674,10 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
                         "tables": page.evaluate(_TABLE_FIGURES_JS),
                         "squeezed": page.evaluate(_SQUEEZED_COLUMNS_JS),
                         "names": page.evaluate(_NAMES_BROKEN_IN_CELLS_JS),
+                        "joined": page.evaluate(_JOINED_WORDS_BROKEN_JS),
+                        "padding": page.evaluate(_TIGHT_DATAFRAME_CELLS_JS,
+                                                 MIN_CELL_PADDING_PX),
+                        "labels_on_lines": page.evaluate(_LABELS_ON_LEVEL_LINES_JS),
                         "unbalanced": page.evaluate(_UNBALANCED_TITLES_JS),
                         "cut": page.evaluate(_WIDER_THAN_BOX_JS),
                         "narrow_tables": page.evaluate(_NARROW_TABLES_WIDER_THAN_BOX_JS),
@@ -666,6 +727,12 @@ PHONE_CHECKS = {
     "squeezed": "table columns squeezed instead of scrolling",
     # The instructors' offline steps split `-d` and `--keep-going` at their hyphens.
     "names": "names in code broken over lines in table cells",
+    # The day-2 timetable's header "kube-" over "apiserver", references' "2026-" over "11-24".
+    "joined": "words joined by hyphens broken at a hyphen in table cells",
+    # The fleet lab's DataFrames: 1 px between columns of numbers.
+    "padding": "DataFrame cells with next to no padding",
+    # The self-healing lab's "NotReady" and "down" on the dashed line of six tasks wanted.
+    "labels_on_lines": "mark labels written over a target line",
     "unbalanced": "titles whose last line is a scrap (\"30 / s\")",
     # Troubleshooting's first column (an API path in code) was 471 px in a 358 px box; a
     # check's answer quoting a field path ran 81 px past the edge.

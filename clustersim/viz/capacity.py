@@ -30,10 +30,12 @@ from clustersim.viz.text import escape
 
 __all__ = [
     "DOWN_STATUSES",
+    "LABEL_GAP_PX",
     "LABEL_LINE_PX",
     "MARGIN",
     "MARK_GREY",
     "MAX_LABEL_LINES",
+    "PHONE_SHARE",
     "Marks",
     "add_marks",
     "add_slider_below_legend",
@@ -194,6 +196,30 @@ def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
     return shapes, notes
 
 
+LABEL_GAP_PX = 4
+"""Room between the last line of mark labels and the highest count or target line below."""
+PHONE_SHARE = 0.9
+"""The share of its height a panel keeps on a phone, where the site's course.js gives a long
+title its lines (measured at 390 px: 145 to 150 px of a laptop's 158 to 160)."""
+
+
+def _plot_px(domain: Sequence[float], height: float, margin: Mapping[str, Any]) -> float:
+    """The height in pixels of a plot area over ``domain`` of a figure ``height`` px high with
+    ``margin`` (every panel's, as :func:`capacity_panels` lays them out)."""
+    return (height - margin["t"] - margin["b"]) * (domain[1] - domain[0])
+
+
+def _clear_top(top: float, highest: float, lines: int, plot_px: float) -> float:
+    """The y axis' upper end: ``top``, or higher where ``lines`` lines of mark labels hung
+    from the top of a plot ``plot_px`` high (:data:`PHONE_SHARE` of it on a phone) would
+    reach down to ``highest`` (the largest count or the target line): the self-healing lab's
+    "NotReady", on its second line, sat on the dashed line of the six tasks wanted. The
+    labels end :data:`LABEL_GAP_PX` above it."""
+    clear = lines * LABEL_LINE_PX + LABEL_GAP_PX if lines else 0
+    phone_px = plot_px * PHONE_SHARE
+    return max(top, highest * phone_px / (phone_px - clear)) if clear < phone_px else top
+
+
 def add_marks(fig: go.Figure, marks: Sequence[Sequence[tuple[float, str]]],
               levels: Sequence[float | None] = ()) -> None:
     """Add :func:`mark_layout`'s lines to ``fig`` (after its subplot titles)."""
@@ -205,19 +231,27 @@ def refresh(chart: go.Figure, traces: Sequence[Mapping[str, Any]],
             marks: Sequence[Sequence[tuple[float, str]]],
             levels: Sequence[float | None] = (), top: float | None = None) -> bool:
     """Update a drawn panel figure (e.g. a ``FigureWidget``) in place with new trace data
-    (dicts of trace properties, in trace order) and marks; its subplot titles stay. False
-    (nothing changed) when the figure has a different number of traces."""
+    (dicts of trace properties, in trace order) and marks; its subplot titles stay. ``top``
+    sets the y axes' upper end, raised as :func:`capacity_panels` raises it where the marks'
+    labels need room. False (nothing changed) when the figure has a different number of
+    traces."""
     if len(chart.data) != len(traces):
         return False
     titles = [a for a in chart.layout.annotations if a.xref == "paper"]
-    shapes, notes = mark_layout(marks, levels, span_of(t.get("x") for t in traces))
+    span = span_of(t.get("x") for t in traces)
+    shapes, notes = mark_layout(marks, levels, span)
     with chart.batch_update():
         for trace, fresh in zip(chart.data, traces, strict=True):
             trace.update(fresh)
         chart.layout.shapes = shapes
         chart.layout.annotations = [*titles, *notes]
         if top is not None:
-            chart.update_yaxes(range=[0, top])
+            highest = max((value for values in (*(t.get("y") or () for t in traces), levels)
+                           for value in values if value is not None), default=0)
+            plot_px = _plot_px(chart.layout.yaxis.domain, chart.layout.height,
+                               chart.layout.margin)
+            chart.update_yaxes(range=[0, _clear_top(top, highest, mark_label_lines(marks, span),
+                                                    plot_px)])
     return True
 
 
@@ -274,11 +308,14 @@ def capacity_panels(
             hovertemplate=(f"{escape(labels[row - 1])}<br>t = %{{x}} s: %{{y}} {text}"
                            "<extra></extra>"),
         ), row=row, col=1)
-    add_marks(fig, [(marks or {}).get(label, ()) for label in labels],
-              [desired] * len(labels))
-    fig.update_yaxes(title_text="tasks", rangemode="tozero", range=[0, top + 1.5])
-    fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
+    rows = [(marks or {}).get(label, ()) for label in labels]
+    add_marks(fig, rows, [desired] * len(labels))
     height = 170 + 190 * len(labels)
+    label_lines = mark_label_lines(rows, span_of(t.x for t in fig.data))
+    fig.update_yaxes(title_text="tasks", rangemode="tozero", range=[0, _clear_top(
+        top + 1.5, max(top, desired or 0), label_lines,
+        _plot_px(fig.layout.yaxis.domain, height, MARGIN))])
+    fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
     fig.update_layout(**base_layout(escape(title), margin=MARGIN), height=height,
                       legend=legend_below(height))
     return fig
