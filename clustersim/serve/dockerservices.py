@@ -28,7 +28,7 @@ from clustersim.serve.dockerchecks import (
 )
 from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerlogs import LogRoutes
-from clustersim.serve.dockerspec import fold_fields, json_list, simulator_spec
+from clustersim.serve.dockerspec import fold_fields, json_list, port_json, simulator_spec
 from clustersim.serve.dockerstore import object_id, parse_version
 from clustersim.serve.dockervalidate import missing_references
 from clustersim.swarm import ServiceSpec, SwarmError
@@ -219,9 +219,7 @@ class ServiceRoutes(LogRoutes):
             status["ContainerStatus"] = {"ContainerID": object_id("container", task.id), "PID": 1}
             host = [p for p in task.spec.ports if p.mode == "host"]
             if host:     # the node's own ports a running task holds (docker service ps PORTS)
-                status["PortStatus"] = {"Ports": [
-                    {"Protocol": p.protocol, "TargetPort": p.target,
-                     "PublishedPort": p.published, "PublishMode": "host"} for p in host]}
+                status["PortStatus"] = {"Ports": [port_json(p) for p in host]}
         out = {"ID": task.id, "Version": {"Index": self._task_version(task)},
                "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),

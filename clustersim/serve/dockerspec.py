@@ -10,9 +10,10 @@ type is refused with the decoder's words) and then through the same Compose read
 where the daemon accepts what a Compose file may not say: a port's protocol and publish
 mode are read as moby's conversion reads them (any case; an unknown one is TCP and ingress,
 without a word), a target port of 0 or above 65535 is kept as sent (no one checks it,
-:mod:`~clustersim.serve.dockervalidate`), and an ingress port published above 65535 is kept
-for the swarm, whose allocator cannot allocate it (:mod:`clustersim.swarm.mesh`: the
-service's tasks stay NEW).
+:mod:`~clustersim.serve.dockervalidate`), and a port published above 65535 is kept for the
+swarm: an ingress one its allocator cannot allocate (:mod:`clustersim.swarm.mesh`: the
+service's tasks stay NEW), a host-mode one each node's daemon refuses
+(:mod:`clustersim.swarm.agent`: the tasks are REJECTED).
 """
 
 from __future__ import annotations
@@ -35,13 +36,22 @@ from clustersim.serve.dockervalidate import (
 )
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.mesh import MAX_PORT
-from clustersim.swarm.spec import compose_service
+from clustersim.swarm.spec import PortConfig, compose_service
 
 __all__ = ["NS_PER_SECOND", "check_node_spec", "engine_spec", "fold_fields", "json_list",
-           "json_object", "node_spec", "overlay", "simulator_spec"]
+           "json_object", "node_spec", "overlay", "port_json", "simulator_spec"]
 
 NS_PER_SECOND = 1_000_000_000
 """The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
+
+
+def port_json(port: PortConfig) -> dict[str, Any]:
+    """A port as the daemon writes moby's ``swarm.PortConfig`` (``api/types/swarm/
+    network.go``), whose fields are all ``omitempty``: a target or published port of 0 (a
+    client sent none; Swarm or the node picks the published one) is left out."""
+    out = {"Protocol": port.protocol, "TargetPort": port.target,
+           "PublishedPort": port.published, "PublishMode": port.mode}
+    return {k: v for k, v in out.items() if v}
 
 
 def engine_spec(spec: ServiceSpec) -> dict[str, Any]:
@@ -66,9 +76,7 @@ def engine_spec(spec: ServiceSpec) -> dict[str, Any]:
                                      "MemoryBytes": spec.reservations.memory_bytes}
     endpoint: dict[str, Any] = {"Mode": spec.endpoint_mode}
     if spec.ports:
-        endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
-                              "PublishedPort": p.published, "PublishMode": p.mode}
-                             for p in spec.ports]
+        endpoint["Ports"] = [port_json(p) for p in spec.ports]
     container: dict[str, Any] = {"Image": spec.image, "Labels": labels}
     if spec.healthcheck is not None:
         check = spec.healthcheck
@@ -200,10 +208,10 @@ def simulator_spec(body: Any) -> ServiceSpec:
 def _readable(port: dict[str, Any]) -> dict[str, Any]:
     """A port as the Compose reader may read it, for one it refuses and the daemon keeps
     (:mod:`~clustersim.serve.dockervalidate`): a target of 0 or above 65535 is read as 1,
-    an ingress port published above 65535 as one Swarm assigns; :func:`simulator_spec`
-    puts the numbers sent back."""
+    a port published above 65535 as one Swarm assigns (ingress) or the node picks (host);
+    :func:`simulator_spec` puts the numbers sent back."""
     target, published = port["target"], port["published"]
-    if port["mode"] == "ingress" and published > MAX_PORT:
+    if published > MAX_PORT:
         published = 0
     return {**port, "target": target if 1 <= target <= MAX_PORT else 1,
             "published": published}

@@ -37,14 +37,15 @@ for dnsrr and duplicates. Only the docker CLI keeps the numbers in range (docker
 ``opts/port.go``: ``strconv.ParseUint(value, 10, 16)`` for ``target=`` and
 ``published=``, and ``missing mandatory field "target"`` for a target of 0), so a client
 of the API can send any. The daemon stores such a service (201) and the served daemon does
-too, except where the simulator cannot run what follows (:func:`unsimulated`): a host-mode
-port above 65535 becomes a port binding of each task's container (moby
+too. A host-mode port above 65535 becomes a port binding of each task's container (moby
 ``daemon/cluster/executor/container/container.go``, ``portBindings``), which each node's
 daemon refuses when it creates the container (``daemon/container.go``,
-``validatePortBindings``: ``invalid port specification: "70000"``), so every task is
-REJECTED; that is answered 501. An ingress port is no binding of the container: a target
-of 0 or above 65535 is kept and the tasks run (the simulator routes to it as to any port;
-the redirect libnetwork sets up inside the task is not simulated), and one published above
+``validatePortBindings``: ``invalid port specification: "70000"``), so every task ends
+REJECTED with that error (:mod:`clustersim.swarm.agent`). An ingress port is no binding of
+the container and no one checks its target (swarmkit's port allocator,
+``manager/allocator/portallocator.go``, allocates published ports only): a target of 0 or
+above 65535 is kept and the tasks run (the simulator routes to it as to any port; the
+redirect libnetwork sets up inside the task is not simulated), and one published above
 65535 leaves the service's tasks NEW, as swarmkit's allocator does
 (:mod:`clustersim.serve.dockerspec`). A host-mode target of 0 is a container port Engine
 25 accepts (Engine 29 refuses it, moby/moby#51684). An unknown port protocol or publish
@@ -65,7 +66,6 @@ from clustersim.manifests.compose_types import (
     service_name,
 )
 from clustersim.serve.core import HttpError
-from clustersim.swarm.mesh import MAX_PORT
 
 __all__ = ["PUBLISH_MODES", "SERVICE_MODES", "check_service_spec", "enum_value",
            "missing_references", "service_modes", "unsimulated"]
@@ -142,24 +142,11 @@ def service_modes(body: dict[str, Any]) -> list[str]:
 def unsimulated(body: dict[str, Any]) -> str | None:
     """What the folded ServiceSpec ``body`` asks for that the daemon and swarmkit accept but
     the simulator does not run (answered 501 ``Unimplemented``), or None: a job mode
-    (the CLI's ``--mode replicated-job`` and ``global-job``, API 1.41+), or a host-mode
-    port above 65535, target or published, whose tasks every node's daemon rejects (the
-    module's docstring)."""
+    (the CLI's ``--mode replicated-job`` and ``global-job``, API 1.41+)."""
     job = next((m for m in service_modes(body) if m not in _SIMULATED_MODES), None)
     if job is not None:
         return (f"{job.replace('job', '-job')} mode is not simulated: clustersim runs "
                 "replicated and global services only")
-    for port in _object(body, "endpointspec").get("ports") or []:
-        port = port if isinstance(port, dict) else {}
-        if enum_value(port.get("publishmode"), PUBLISH_MODES) != "host":
-            continue
-        beyond = [n for n in (port.get(k) or 0 for k in ("targetport", "publishedport"))
-                  if n > MAX_PORT]
-        if beyond:
-            return (f"host-mode port {beyond[0]} is not simulated: the daemon stores the "
-                    "service, then each node's daemon rejects its tasks (invalid port "
-                    f'specification: "{beyond[0]}"); clustersim publishes host-mode ports '
-                    f"up to {MAX_PORT}")
     return None
 
 

@@ -25,6 +25,19 @@ within ``start_period``; ``retries`` failures in a row make it unhealthy. How a 
 answers is set per image with :meth:`SwarmCluster.set_image_health`; the stop after an unhealthy
 verdict takes :data:`STOP_TIME`.
 
+**A container the node's daemon refuses.** A host-mode port is a port binding of the task's
+container (moby ``daemon/cluster/executor/container/container.go``, ``portBindings``: the
+target as the container port, the published port as the host port), which the node's daemon
+checks when the controller's ``Prepare`` creates the container (Engine 25's
+``daemon/container.go``, ``validatePortBindings``: a number past 65535 is ``invalid port
+specification: "70000"``). Only the Engine API can ask for such a port (the docker CLI and a
+Compose file keep ports in range), and swarmkit stores it (``validateEndpointSpec`` and the
+port allocator look at published ingress ports only). The error is fatal before STARTING, so
+the task ends REJECTED with it as its error and its message still ``preparing`` (swarmkit
+``agent/exec/controller.go``, ``Do``'s ``fatal``), and the orchestrator replaces it as any
+rejected task. Simplified: the daemon checks the bindings in Go's map order, which varies;
+here the first bad number in the spec's order is named.
+
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
 (0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording). A
 node whose machine has failed reports nothing: its tasks keep their last known state.
@@ -35,12 +48,14 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.tasks import Task, TaskState
 
 if TYPE_CHECKING:
     from clustersim.swarm.cluster import SwarmCluster
 
-__all__ = ["ACCEPT_TIME", "PREPARE_TIME", "START_TIME", "STOP_TIME", "UNHEALTHY_EXIT", "Agent"]
+__all__ = ["ACCEPT_TIME", "PREPARE_TIME", "START_TIME", "STOP_TIME", "UNHEALTHY_EXIT", "Agent",
+           "port_binding_problem"]
 
 ACCEPT_TIME = 0.1
 PREPARE_TIME = 1.0
@@ -58,6 +73,19 @@ _MESSAGES = {
     TaskState.COMPLETE: "finished",
     TaskState.SHUTDOWN: "shutdown",
 }
+
+
+def port_binding_problem(task: Task) -> str:
+    """Why the node's daemon refuses to create ``task``'s container, in its words, or "":
+    a host-mode target or published port past 65535 (see the module docstring). A published
+    port of 0 binds no host port (an ephemeral one)."""
+    for port in task.spec.ports:
+        if port.mode != "host":
+            continue
+        for number in (port.target, port.published):
+            if number > MAX_PORT:     # nat reads ports with ParseUint(s, 10, 16)
+                return f'invalid port specification: "{number}"'
+    return ""
 
 
 def _nanoseconds(seconds: float) -> int:
@@ -100,6 +128,11 @@ class Agent:
         self._report(task, TaskState.ACCEPTED)
         self._report(task, TaskState.PREPARING)
         if not (yield from self._step(task, PREPARE_TIME)):
+            return
+        refused = port_binding_problem(task)
+        if refused:
+            self.cluster.set_task_state(task, TaskState.REJECTED, _MESSAGES[TaskState.PREPARING],
+                                        refused)
             return
         self._report(task, TaskState.READY)
         while task.desired_state == TaskState.READY:

@@ -754,19 +754,6 @@ _IMAGE = {"ContainerSpec": {"Image": "nginx"}}
      "must specify only one service mode"),
     ({"TaskTemplate": _IMAGE, "Mode": {"Global": {}, "GlobalJob": {}}}, 400,
      "must specify only one service mode"),
-    # a host-mode port above 65535 is stored, and each node's daemon rejects the tasks'
-    # containers (validatePortBindings): not simulated, said so with what Docker does (the
-    # published one had been refused with the Compose reader's words)
-    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [
-        {"TargetPort": 70000, "PublishMode": "host"}]}}, 501,
-     "rpc error: code = Unimplemented desc = host-mode port 70000 is not simulated: the "
-     "daemon stores the service, then each node's daemon rejects its tasks (invalid port "
-     'specification: "70000"); clustersim publishes host-mode ports up to 65535'),
-    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [
-        {"TargetPort": 80, "PublishedPort": 65536, "PublishMode": "host"}]}}, 501,
-     "rpc error: code = Unimplemented desc = host-mode port 65536 is not simulated: the "
-     "daemon stores the service, then each node's daemon rejects its tasks (invalid port "
-     'specification: "65536"); clustersim publishes host-mode ports up to 65535'),
 ])
 def test_a_refused_service_spec_gets_the_daemons_and_swarmkits_words(server, spec, status,
                                                                      message):
@@ -914,13 +901,62 @@ def test_a_target_port_out_of_range_is_stored_as_the_daemon_stores_it(server, po
     assert created.status_code == 201, created.text
     [stored] = requests.get(f"{server.url}/v1.44/services/web", timeout=10).json()[
         "Spec"]["EndpointSpec"]["Ports"]
-    assert (stored["TargetPort"], stored["PublishedPort"]) == (
-        port.get("TargetPort", 0), port["PublishedPort"])
+    assert (stored.get("TargetPort"), stored["PublishedPort"]) == (
+        port.get("TargetPort") or None, port["PublishedPort"])      # 0: omitempty
     assert [(p.target, p.published) for p in server.cluster.services["web"].spec.ports] == [
         (port.get("TargetPort", 0), 8080)]
     server.cluster.run(until=server.cluster.clock.now + 60)
     tasks = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
     assert [t["Status"]["State"] for t in tasks] == ["running"]
+
+
+@pytest.mark.parametrize(("port", "number"), [
+    ({"TargetPort": 70000}, 70000),
+    ({"TargetPort": 80, "PublishedPort": 65536}, 65536),
+    ({"TargetPort": 4294967295, "PublishedPort": 8080}, 4294967295),
+])
+def test_a_host_mode_port_above_65535_is_stored_and_its_tasks_rejected(server, port, number):
+    """swarmkit stores a host-mode port past 65535 (``validateEndpointSpec`` and the port
+    allocator check no range); the task's container gets it as a port binding, which the
+    node's daemon refuses when the controller creates it (Engine 25's
+    ``validatePortBindings``), so each task ends REJECTED with that error, its message still
+    ``preparing``, and the orchestrator starts another. The served daemon had answered 501."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE,
+        "EndpointSpec": {"Ports": [{**port, "PublishMode": "host"}]}})
+    assert created.status_code == 201, created.text
+    [stored] = requests.get(f"{server.url}/v1.44/services/web", timeout=10).json()[
+        "Spec"]["EndpointSpec"]["Ports"]
+    assert (stored["TargetPort"], stored.get("PublishedPort")) == (
+        port["TargetPort"], port.get("PublishedPort"))
+    server.cluster.run(until=server.cluster.clock.now + 30)
+    tasks = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
+    rejected = [t["Status"] for t in tasks if t["Status"]["State"] == "rejected"]
+    assert len(rejected) >= 2 and not [t for t in tasks if t["Status"]["State"] == "running"]
+    assert {(s["Message"], s["Err"]) for s in rejected} == {
+        ("preparing", f'invalid port specification: "{number}"')}
+
+
+def test_a_port_of_0_is_left_out_as_gos_omitempty_leaves_it(server):
+    """moby's ``swarm.PortConfig`` fields are all ``omitempty``: a target or published port
+    of 0 is not written, in the spec and in a host-mode task's ``PortStatus``. The served
+    daemon wrote ``"TargetPort": 0`` and ``"PublishedPort": 0``."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [
+            {"PublishedPort": 8080}, {"TargetPort": 0, "PublishedPort": 9090,
+                                      "PublishMode": "host"},
+            {"TargetPort": 81, "PublishMode": "host"}]}})
+    assert created.status_code == 201, created.text
+    service = requests.get(f"{server.url}/v1.44/services/web", timeout=10).json()
+    assert service["Spec"]["EndpointSpec"]["Ports"] == [
+        {"Protocol": "tcp", "PublishedPort": 8080, "PublishMode": "ingress"},
+        {"Protocol": "tcp", "PublishedPort": 9090, "PublishMode": "host"},
+        {"Protocol": "tcp", "TargetPort": 81, "PublishMode": "host"}]
+    server.cluster.run(until=server.cluster.clock.now + 30)
+    [task] = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
+    assert task["Status"]["PortStatus"]["Ports"] == [
+        {"Protocol": "tcp", "PublishedPort": 9090, "PublishMode": "host"},
+        {"Protocol": "tcp", "TargetPort": 81, "PublishMode": "host"}]
 
 
 @pytest.mark.parametrize(("subnet", "problem"), [
