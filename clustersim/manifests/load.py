@@ -155,6 +155,12 @@ def load_manifests(
                 line=document.json_error.line,
                 expected="JSON, as Marathon reads an app, pod or group: no trailing comma, "
                          "comment or unquoted name")
+        if system != "marathon" and document.jackson_encoding is not None:
+            raise ManifestError(   # kubectl and go-yaml read UTF-8, or UTF-16 with a mark
+                f"the file is in {document.jackson_encoding}, which Marathon's JSON reader "
+                f"detects but {'docker' if system == 'swarm' else 'kubectl'} does not",
+                source=document.source, line=document.line,
+                expected="the file saved as UTF-8 (or UTF-16 with a byte-order mark)")
         if system == "swarm":
             specs.extend(load_compose(document, variables, ports_used))
         else:

@@ -63,8 +63,10 @@ def marathon_kind(data: dict[str, Any]) -> str:
     return "App"
 
 
-def _resolve_id(document: Document, path: Path, value: Any, base: str, *, child: bool) -> str:
-    """Resolve one id (or dependency) against ``base``, checking Marathon's rules."""
+def _resolve_id(document: Document, path: Path, value: Any, base: str, *, child: bool,
+                dependency: bool = False) -> str:
+    """Resolve one id (or ``dependency``) against ``base``, checking Marathon's rules; an id
+    (not a dependency, which names it) has at most ``pathid.MAX_SEGMENTS`` segments."""
     if not isinstance(value, str) or not value.strip("/"):
         found = "missing" if value is None else f"{value!r}, not a path"
         raise document.error(path, f"the id is {found}", 'an id such as "/shop/web" or "web"')
@@ -77,6 +79,9 @@ def _resolve_id(document: Document, path: Path, value: Any, base: str, *, child:
     if resolved == "/":     # "..", "/a/../.." climb to the root, which no app or group may be
         raise document.error(path, f"the id {value!r} resolves to the root group /",
                              'an id such as "/shop/web" or "web"')
+    too_deep = None if dependency else pathid.depth_violation(resolved)
+    if too_deep:
+        raise document.error(path, f"the id {too_deep}", "an id such as /shop/web")
     if child and not pathid.is_child_of(resolved, base):
         raise document.error(
             path,
@@ -96,7 +101,8 @@ def _dependencies(document: Document, path: Path, data: dict[str, Any], base: st
             (*path, "dependencies"), "dependencies is not a list", "a list of app or group ids"
         )
     return [
-        _resolve_id(document, (*path, "dependencies", i), dep, base, child=False)
+        _resolve_id(document, (*path, "dependencies", i), dep, base, child=False,
+                    dependency=True)
         for i, dep in enumerate(deps)
     ]
 

@@ -12,19 +12,36 @@ Upstream: d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/PathI
   ``versions``: they would clash with the REST API's ``/v2/apps/<id>/restart`` etc.).
 - Inside a group, a child's resolved id must be a direct child of the group
   (``childOf``: "Identifier is not child of /x. Hint: use relative paths.").
+- An app, pod or group id has at most :data:`MAX_SEGMENTS` segments once resolved. Marathon
+  itself sets no such bound (``PathId``, ``stringTypes.raml``: a pattern and ``minLength``
+  only); the simulator refuses what Marathon would store but could not load again:
+  :func:`depth_violation`.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["RESERVED", "SEGMENT", "canonical", "is_child_of", "parent", "segments", "validate"]
+__all__ = ["MAX_SEGMENTS", "RESERVED", "SEGMENT", "canonical", "depth_violation", "is_child_of",
+           "parent", "segments", "validate"]
 
 SEGMENT = re.compile(
     r"(?:(?:[a-z0-9]|[a-z0-9][a-z0-9\-]*[a-z0-9])\.)*(?:[a-z0-9]|[a-z0-9][a-z0-9\-]*[a-z0-9])"
     r"|\.|\.\."
 )
 RESERVED = ("restart", "tasks", "versions")
+MAX_SEGMENTS = 100
+"""Segments of an app, pod or group id (``/a/b/c`` has 3). Marathon keeps its whole group
+tree in ZooKeeper as one protobuf ``GroupDefinition``, each group nested in its parent and each
+app or pod a reference nested in its group (d2iq-archive/marathon ``storage/repository/
+GroupRepositoryImpl.scala``, ``StoredGroup.toProto``), and reads it back with
+``Protos.GroupDefinition.parseFrom`` (``storage/store/ZkStoreSerialization.scala``,
+``groupUnmarshaller``).
+protobuf-java refuses a message nested deeper than 100 levels (``CodedInputStream``,
+``defaultRecursionLimit = 100``: "Protocol message had too many levels of nesting"), so an id
+of 101 segments is accepted and stored, and the next Marathon leader cannot load its root
+group. Refused here when it is posted instead: the group tree is then at most 100 deep, which
+the simulator walks and writes as JSON well within Python's recursion limit."""
 
 
 def segments(text: str) -> tuple[list[str], bool]:
@@ -56,6 +73,17 @@ def parent(path: str) -> str:
 def is_child_of(path: str, group: str) -> bool:
     """Whether the absolute id ``path`` is a direct child of the absolute group id ``group``."""
     return parent(path) == canonical(group) and path != "/"
+
+
+def depth_violation(path: str) -> str | None:
+    """Why the id ``path`` (resolved: relative segments count as written) is too deep, in
+    the words of Marathon's validators (``must ...``), or ``None`` (:data:`MAX_SEGMENTS`)."""
+    count = len(segments(path)[0])
+    if count <= MAX_SEGMENTS:
+        return None
+    return (f"must have at most {MAX_SEGMENTS} segments, not {count}: Marathon stores its group "
+            f"tree as one protobuf message, which it cannot read back nested deeper than "
+            f"{MAX_SEGMENTS} levels; use a shorter id")
 
 
 def validate(text: str) -> str | None:

@@ -6,7 +6,10 @@ bounded time and memory instead of trusting it:
 - **size**: text over :data:`MAX_BYTES` is refused before parsing. The kube-apiserver refuses
   request bodies over 3 MiB (kubernetes/kubernetes ``staging/src/k8s.io/apiserver/pkg/server/
   config.go``, ``MaxRequestBodyBytes``); the limit here is a little above that.
-- **binary garbage**: text must be UTF-8 without control characters (YAML's own rule).
+- **encoding**: bytes are decoded as kubectl, go-yaml and Marathon's Jackson decode a file
+  (a byte-order mark decides; :mod:`clustersim.manifests.encoding`), and bytes that are no
+  text are refused at their byte offset, line and column.
+- **binary garbage**: text must be without control characters (YAML's own rule).
 - **tags**: only the YAML core tags (``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``,
   ``!!map``, ``!!seq``, and ``!!timestamp``/``!!binary`` kept as their text); any other tag,
   such as ``!!python/object``, is refused. Nothing but dicts, lists and scalars is built.
@@ -53,6 +56,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from clustersim.goformat import FloatLiteral
+from clustersim.manifests.encoding import decode
 from clustersim.manifests.errors import ManifestError
 
 __all__ = [
@@ -88,6 +92,9 @@ class Document:
     words: Mapping[Path, str] = field(default_factory=dict)
     """The plain scalars go-yaml v2 reads as booleans and go-yaml v3 as strings (``y``,
     ``yes``, ``on``, ``Off`` ...), by field path, as written."""
+    jackson_encoding: str | None = None
+    """The encoding of a text that only Jackson (Marathon) reads: UTF-32, or UTF-16 without a
+    byte-order mark (``"UTF-16LE without a byte-order mark"``); None for any other."""
 
     def line_of(self, path: Path) -> int | None:
         """The line of the field at ``path``, or of its nearest enclosing field that has one."""
@@ -318,7 +325,9 @@ _SCALAR_TYPES = {
 _SAFE_TAGS = "only plain YAML: mappings, lists, strings, numbers, booleans and null"
 
 
-def _text_of(content: str | bytes, source: str) -> str:
+def _text_of(content: str | bytes, source: str) -> tuple[str, str | None]:
+    """The text of ``content`` (bytes decoded: :func:`~.encoding.decode`), checked for size,
+    NUL bytes and lone surrogates, and the encoding only Jackson reads, if it is one."""
     size = len(content)
     if size > MAX_BYTES:
         raise ManifestError(
@@ -326,15 +335,9 @@ def _text_of(content: str | bytes, source: str) -> str:
             source=source,
             expected="a manifest file of a few kilobytes or megabytes",
         )
+    jackson = None
     if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise ManifestError(
-                f"the file is not UTF-8 text (byte {err.start} cannot be decoded)",
-                source=source,
-                expected="a YAML or JSON text file",
-            ) from None
+        content, jackson = decode(content, source)
     if "\x00" in content:
         raise ManifestError(
             "the text contains NUL bytes (binary data?)",
@@ -351,7 +354,7 @@ def _text_of(content: str | bytes, source: str) -> str:
             line=content.count("\n", 0, surrogate.start()) + 1,
             expected="text that can be saved as UTF-8",
         )
-    return content
+    return content, jackson
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -405,17 +408,21 @@ def load_documents(content: str | bytes, source: str, *,
     ``string_keys=False`` it keeps its type, for a reader that refuses it as docker/cli's
     Compose loader does (``Non-string key``).
     """
-    text = _text_of(content, source)
+    text, jackson = _text_of(content, source)
     if text.lstrip()[:1] in ("{", "["):
         try:
-            return _load_json(text, source)
+            documents = _load_json(text, source)
         except _NotJsonError as not_json:
             try:
                 documents = _load_yaml(text, source, string_keys)
             except ManifestError:
                 raise not_json from None
-            return [replace(document, json_error=not_json) for document in documents]
-    return _load_yaml(text, source, string_keys)
+            documents = [replace(document, json_error=not_json) for document in documents]
+    else:
+        documents = _load_yaml(text, source, string_keys)
+    if jackson is None:
+        return documents
+    return [replace(document, jackson_encoding=jackson) for document in documents]
 
 
 def load_data(content: str | bytes, source: str) -> Any:
@@ -484,8 +491,9 @@ def _hint(text: str, line: int | None) -> str | None:
 
 
 class _NotJsonError(ManifestError):
-    """The text cannot be parsed as JSON (it is then read as YAML); JSON that parses but
-    breaks a limit is a plain :class:`ManifestError`."""
+    """The text cannot be parsed as JSON (it is then read as YAML); JSON nested deeper than
+    Python's parser goes, or that parses but breaks a limit, is a plain
+    :class:`ManifestError`."""
 
 
 def _load_json(text: str, source: str) -> list[Document]:
@@ -498,7 +506,7 @@ def _load_json(text: str, source: str) -> list[Document]:
             f"the text is not valid JSON: {err.msg}", source=source, line=err.lineno
         ) from None
     except RecursionError:
-        raise _NotJsonError(
+        raise ManifestError(
             f"nesting deeper than {MAX_DEPTH} levels",
             source=source,
             expected="a shallower document",

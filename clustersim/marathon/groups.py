@@ -221,7 +221,10 @@ class RootGroup:
         return root
 
     def without(self, ids: Iterable[str]) -> RootGroup:
-        """A new root without these apps, pods or groups (with everything under them)."""
+        """A new root without these apps, pods or groups (with everything under them). The
+        group of a removed app or pod stays, empty or not, as Marathon keeps it
+        (``RootGroup.removeApp`` and ``removePod`` put the group back without it): ``DELETE
+        /v2/groups/<id>`` removes a group."""
         root = self.copy()
         for item in ids:
             item_id = str(PathId(item).resolve())

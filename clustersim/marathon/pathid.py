@@ -9,7 +9,8 @@ Follows d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/PathId.
   up one level and ``..`` at the root stays at the root (``canonicalPath``);
 - every segment must fully match ``ID_PATH_SEGMENT_PATTERN``: lowercase DNS-label-like parts
   joined by dots, or ``.``/``..``; the last segment may not be a reserved word (``restart``,
-  ``tasks``, ``versions``) nor ``.``/``..``;
+  ``tasks``, ``versions``) nor ``.``/``..``; an id has at most 100 segments, a bound of the
+  simulator where Marathon has none (:data:`clustersim.manifests.pathid.MAX_SEGMENTS` says why);
 - ``to_hostname()`` reverses the segments and joins them with dots (``/a/b/c`` → ``c.b.a``):
   Marathon names each Mesos task this way, which is how Mesos-DNS names come about.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from functools import total_ordering
 
-from clustersim.manifests.pathid import RESERVED, SEGMENT, canonical
+from clustersim.manifests.pathid import RESERVED, SEGMENT, canonical, depth_violation
 
 __all__ = ["PathId"]
 
@@ -115,7 +116,8 @@ class PathId:
                 "must not end with any of the following reserved keywords: "
                 + ", ".join(RESERVED_LAST_SEGMENTS)
             )
-        return found
+        too_deep = depth_violation(str(self))
+        return [*found, too_deep] if too_deep else found
 
     @property
     def is_valid(self) -> bool:

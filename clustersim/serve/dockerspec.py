@@ -13,7 +13,9 @@ without a word), a target port of 0 or above 65535 is kept as sent (no one check
 :mod:`~clustersim.serve.dockervalidate`), and a port published above 65535 is kept for the
 swarm: an ingress one its allocator cannot allocate (:mod:`clustersim.swarm.mesh`: the
 service's tasks stay NEW), a host-mode one each node's daemon refuses
-(:mod:`clustersim.swarm.agent`: the tasks are REJECTED).
+(:mod:`clustersim.swarm.agent`: the tasks are REJECTED). The container's ``Mounts`` are
+kept as sent too (a relative target, a bind's relative source): each node's executor refuses
+them (:func:`clustersim.swarm.agent.container_refusal`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from clustersim.serve.dockervalidate import (
 )
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.mesh import MAX_PORT
-from clustersim.swarm.spec import PortConfig, compose_service
+from clustersim.swarm.spec import Mount, PortConfig, compose_service
 
 __all__ = ["NS_PER_SECOND", "check_node_spec", "engine_spec", "fold_fields", "json_list",
            "json_object", "node_spec", "overlay", "port_json", "simulator_spec"]
@@ -201,7 +203,10 @@ def simulator_spec(body: Any) -> ServiceSpec:
         spec = spec.with_changes(ports=tuple(
             replace(read, target=sent["target"], published=sent["published"])
             for sent, read in zip(ports, spec.ports, strict=True)))
-    return spec.with_changes(stack=stack or spec.stack, force_update=force,
+    mounts = tuple(Mount(type=(m.get("type") or "bind").lower(), source=m.get("source") or "",
+                         target=m.get("target") or "")
+                   for m in [m or {} for m in json_list(container, "mounts")])
+    return spec.with_changes(stack=stack or spec.stack, force_update=force, mounts=mounts,
                              unmodelled=_unmodelled(template))
 
 

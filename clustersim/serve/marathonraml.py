@@ -70,7 +70,7 @@ from clustersim.manifests.marathon_types import (
     check_constraint,
     enum_values,
 )
-from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
+from clustersim.manifests.pathid import RESERVED, SEGMENT, canonical, depth_violation, segments
 from clustersim.serve.core import HttpError
 from clustersim.serve.marathonquery import refusal, violations
 
@@ -384,14 +384,16 @@ def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
 
 
 def _id_violation(text: str) -> str | None:
-    """``PathId.pathIdValidator``'s messages."""
+    """``PathId.pathIdValidator``'s messages, then the simulator's bound on an id's segments
+    (:func:`~clustersim.manifests.pathid.depth_violation`; an app inside a group is resolved
+    and bounded by the loader)."""
     parts = segments(text)[0]
     if not all(SEGMENT.fullmatch(part) for part in parts):
         return f"must fully match regular expression '{ID_PATTERN}'"
     if parts and parts[-1] in (*RESERVED, ".", ".."):
         return ("must not end with any of the following reserved keywords: "
                 f"{', '.join((*RESERVED, '.', '..'))}")
-    return None
+    return depth_violation(canonical(text))
 
 
 def _constraint_violation(item: list[str]) -> str | None:

@@ -25,18 +25,28 @@ within ``start_period``; ``retries`` failures in a row make it unhealthy. How a 
 answers is set per image with :meth:`SwarmCluster.set_image_health`; the stop after an unhealthy
 verdict takes :data:`STOP_TIME`.
 
-**A container the node's daemon refuses.** A host-mode port is a port binding of the task's
-container (moby ``daemon/cluster/executor/container/container.go``, ``portBindings``: the
-target as the container port, the published port as the host port), which the node's daemon
-checks when the controller's ``Prepare`` creates the container (Engine 25's
-``daemon/container.go``, ``validatePortBindings``: a number past 65535 is ``invalid port
-specification: "70000"``). Only the Engine API can ask for such a port (the docker CLI and a
-Compose file keep ports in range), and swarmkit stores it (``validateEndpointSpec`` and the
-port allocator look at published ingress ports only). The error is fatal before STARTING, so
-the task ends REJECTED with it as its error and its message still ``preparing`` (swarmkit
-``agent/exec/controller.go``, ``Do``'s ``fatal``), and the orchestrator replaces it as any
-rejected task. Simplified: the daemon checks the bindings in Go's map order, which varies;
-here the first bad number in the spec's order is named.
+**A container the node refuses** (:func:`container_refusal`). The node's executor turns the
+task into a container configuration when the agent first gets it, and checks its mounts
+(moby ``daemon/cluster/executor/container/validate.go``, ``validateMounts``, called from
+``container.go``'s ``setTask``): a target must be an absolute path, a bind's source too, a
+volume's source must not be one (it names a volume), a tmpfs has no source and a named pipe
+one. swarmkit's manager checks none of this (its ``validateMounts`` refuses only two mounts at
+one target), so the service is created. The error comes while the controller is resolved
+(swarmkit ``agent/exec/controller.go``, ``Resolve``): the task goes from ASSIGNED to REJECTED
+with the message ``resolving controller failed``. A host-mode port is a port binding of the
+container (moby ``container.go``, ``portBindings``: the target as the container port, the
+published port as the host port), which the node's daemon checks when the controller's
+``Prepare`` creates the container (Engine 25's ``daemon/container.go``,
+``validatePortBindings``: a number past 65535 is ``invalid port specification: "70000"``).
+Only the Engine API can ask for such a port (the docker CLI and a Compose file keep ports in
+range), and swarmkit stores it (``validateEndpointSpec`` and the port allocator look at
+published ingress ports only). That error is fatal before STARTING, so the task ends REJECTED
+with it, its message still ``preparing`` (``Do``'s ``fatal``). Either way the orchestrator
+replaces the task as any rejected one. Simplified: the daemon checks the bindings in Go's map
+order, which varies; here the first bad number in the spec's order is named. What the
+daemon checks of a mount when it creates the container (``volume/mounts/linux_parser.go``:
+a bind source that exists on the node, options of another type's mount, tmpfs options, a
+target of ``/``) is not simulated: the node's files are not.
 
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
 (0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording). A
@@ -49,13 +59,14 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from clustersim.swarm.mesh import MAX_PORT
+from clustersim.swarm.spec import Mount
 from clustersim.swarm.tasks import Task, TaskState
 
 if TYPE_CHECKING:
     from clustersim.swarm.cluster import SwarmCluster
 
-__all__ = ["ACCEPT_TIME", "PREPARE_TIME", "START_TIME", "STOP_TIME", "UNHEALTHY_EXIT", "Agent",
-           "port_binding_problem"]
+__all__ = ["ACCEPT_TIME", "PREPARE_TIME", "RESOLVE_FAILED", "START_TIME", "STOP_TIME",
+           "UNHEALTHY_EXIT", "Agent", "container_refusal"]
 
 ACCEPT_TIME = 0.1
 PREPARE_TIME = 1.0
@@ -63,6 +74,8 @@ START_TIME = 0.5
 STOP_TIME = 1.0
 #: The exit code of a container stopped for being unhealthy (SIGKILL after the grace period).
 UNHEALTHY_EXIT = 137
+#: A rejected task's message when its executor refused its configuration (``Resolve``).
+RESOLVE_FAILED = "resolving controller failed"
 
 _MESSAGES = {
     TaskState.ACCEPTED: "accepted",
@@ -75,17 +88,38 @@ _MESSAGES = {
 }
 
 
-def port_binding_problem(task: Task) -> str:
-    """Why the node's daemon refuses to create ``task``'s container, in its words, or "":
-    a host-mode target or published port past 65535 (see the module docstring). A published
-    port of 0 binds no host port (an ephemeral one)."""
+def _mount_problem(mount: Mount) -> str:
+    """``validateMounts``' error for one mount on a Linux node, or "" (module docstring)."""
+    if not mount.target.startswith("/") and mount.type != "npipe":
+        return f"invalid mount target, must be an absolute path: {mount.target}"
+    if mount.type == "bind" and not mount.source.startswith("/"):
+        return f"invalid bind mount source, must be an absolute path: {mount.source}"
+    if mount.type == "volume" and mount.source.startswith("/"):
+        return f"invalid volume mount source, must not be an absolute path: {mount.source}"
+    if mount.type == "tmpfs" and mount.source:
+        return "invalid tmpfs source, source must be empty"
+    if mount.type == "npipe" and not mount.source:
+        return "invalid npipe source, source must not be empty"
+    return ""
+
+
+def container_refusal(task: Task) -> tuple[str, str]:
+    """Why the node refuses to run ``task``'s container, as the rejected task's message (the
+    step that refused it: :data:`RESOLVE_FAILED` or ``preparing``) and its error, or
+    ``("", "")``: a mount its executor refuses, then a host-mode target or published port
+    past 65535 its daemon refuses (see the module docstring). A published port of 0 binds no
+    host port (an ephemeral one)."""
+    for mount in task.spec.mounts:
+        problem = _mount_problem(mount)
+        if problem:
+            return RESOLVE_FAILED, problem
     for port in task.spec.ports:
         if port.mode != "host":
             continue
         for number in (port.target, port.published):
             if number > MAX_PORT:     # nat reads ports with ParseUint(s, 10, 16)
-                return f'invalid port specification: "{number}"'
-    return ""
+                return _MESSAGES[TaskState.PREPARING], f'invalid port specification: "{number}"'
+    return "", ""
 
 
 def _nanoseconds(seconds: float) -> int:
@@ -123,16 +157,16 @@ class Agent:
         return True
 
     def _run(self, task: Task) -> Generator[Any, Any, None]:
+        step, refused = container_refusal(task)
         if not (yield from self._step(task, ACCEPT_TIME)):
             return
-        self._report(task, TaskState.ACCEPTED)
-        self._report(task, TaskState.PREPARING)
-        if not (yield from self._step(task, PREPARE_TIME)):
-            return
-        refused = port_binding_problem(task)
+        if step != RESOLVE_FAILED:
+            self._report(task, TaskState.ACCEPTED)
+            self._report(task, TaskState.PREPARING)
+            if not (yield from self._step(task, PREPARE_TIME)):
+                return
         if refused:
-            self.cluster.set_task_state(task, TaskState.REJECTED, _MESSAGES[TaskState.PREPARING],
-                                        refused)
+            self.cluster.set_task_state(task, TaskState.REJECTED, step, refused)
             return
         self._report(task, TaskState.READY)
         while task.desired_state == TaskState.READY:

@@ -22,10 +22,17 @@ https://docs.docker.com/reference/compose-file/services/#healthcheck) becomes a
 ``["NONE"]`` turns it off. A service without ``test`` keeps no health check here (Docker would
 use the image's own ``HEALTHCHECK``, which the simulator does not know).
 
+A service's ``volumes`` (in the long syntax the loader expands them to) become its
+:class:`Mount` s, which a node's executor checks before it runs a task
+(:mod:`clustersim.swarm.agent`). The CLI makes a bind's relative source absolute against the
+Compose file's directory (docker/cli ``cli/compose/loader/loader.go``, ``resolveVolumePaths``);
+the simulator, which has no directory, resolves it against ``/``.
+
 Simplifications: only the fields that change placement or life cycle are read; networks,
-volumes, secrets and configs are kept as written but not simulated. Ports arrive in the
-Compose long syntax (the loader expands ``"8080:80"``); a port's ``host_ip`` is ignored, as
-Swarm ignores it. Swarm jobs (``replicated-job``, ``global-job``) load but are not simulated.
+secrets and configs are kept as written but not simulated, and so is what a volume holds.
+Ports arrive in the Compose long syntax (the loader expands ``"8080:80"``); a port's
+``host_ip`` is ignored, as Swarm ignores it. Swarm jobs (``replicated-job``,
+``global-job``) load but are not simulated.
 
 :func:`parse_duration`, :func:`parse_memory` and :func:`parse_cpus` read one value with the
 loader's own readers (:mod:`clustersim.manifests.units`) for callers that hold a single value.
@@ -33,6 +40,7 @@ loader's own readers (:mod:`clustersim.manifests.units`) for callers that hold a
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -46,6 +54,7 @@ from clustersim.swarm.errors import stack_error
 
 __all__ = [
     "HealthCheck",
+    "Mount",
     "PortConfig",
     "ResourceSpec",
     "RestartPolicy",
@@ -107,6 +116,18 @@ class PortConfig:
     published: int = 0
     protocol: str = "tcp"
     mode: str = "ingress"
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """A mount of the task's container, the fields of swarmkit's ``Mount`` (``api/types.proto``)
+    its executor checks: ``type`` (``bind``, ``volume``, ``tmpfs``, ``npipe`` or ``cluster``;
+    an Engine API mount without one is a bind, the enum's zero value), the ``source`` (a host
+    path, a volume name, or empty) and the ``target`` path in the container."""
+
+    type: str = "bind"
+    source: str = ""
+    target: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +194,7 @@ class ServiceSpec:
     max_replicas: int = 0
     reservations: ResourceSpec = field(default_factory=ResourceSpec)
     ports: tuple[PortConfig, ...] = ()
+    mounts: tuple[Mount, ...] = ()
     restart: RestartPolicy = field(default_factory=RestartPolicy)
     update: UpdateConfig = field(default_factory=UpdateConfig)
     rollback: UpdateConfig = field(default_factory=UpdateConfig)
@@ -202,8 +224,8 @@ class ServiceSpec:
         """The task spec without its placement: a task whose spec differs only in placement
         stays as it is while its node still meets the new constraints
         (swarmkit ``IsTaskDirtyPlacementConstraintsOnly``)."""
-        return (self.image, self.reservations, self.ports, self.restart, self.healthcheck,
-                self.force_update, self.unmodelled)
+        return (self.image, self.reservations, self.ports, self.mounts, self.restart,
+                self.healthcheck, self.force_update, self.unmodelled)
 
 
 def _seconds(text: str | None, default: float) -> float:
@@ -280,6 +302,15 @@ def _ports(expanded: list[dict[str, Any]]) -> tuple[PortConfig, ...]:
                  for port in expanded)
 
 
+def _mounts(expanded: list[dict[str, Any]]) -> tuple[Mount, ...]:
+    """The volumes in the long syntax the loader wrote, as the CLI sends them (a bind's
+    source absolute: see the module docstring)."""
+    return tuple(Mount(type=volume["type"], target=volume["target"],
+                       source=posixpath.join("/", volume.get("source") or "")
+                       if volume["type"] == "bind" else volume.get("source") or "")
+                 for volume in expanded)
+
+
 def service_spec(stack: str | None, name: str, loaded: compose_types.Service,
                  expanded: dict[str, Any]) -> ServiceSpec:
     """One service of a loaded stack as a :class:`ServiceSpec`: ``loaded`` is its typed
@@ -309,6 +340,7 @@ def service_spec(stack: str | None, name: str, loaded: compose_types.Service,
         max_replicas=placement.max_replicas_per_node or 0,
         reservations=_reservations(deploy.resources),
         ports=_ports(expanded.get("ports") or []),
+        mounts=_mounts(expanded.get("volumes") or []),
         restart=_restart_policy(deploy.restart_policy),
         update=_update_config(deploy.update_config),
         rollback=_update_config(deploy.rollback_config),

@@ -96,6 +96,25 @@ def test_child_outside_its_group_is_refused() -> None:
     assert info.value.path == "apps[0].id"
 
 
+def test_an_id_of_more_segments_than_marathon_can_load_again_is_refused() -> None:
+    """Marathon stores an id of 101 segments and then cannot read its group tree back (one
+    protobuf message, at most 100 levels deep: ``pathid.MAX_SEGMENTS``); the simulator's
+    group walks and JSON answers recursed over such an id and failed. Counted once resolved:
+    a group's children add one segment each; a dependency only names an id, and Marathon
+    accepts any."""
+    deep = "/" + "/".join(["s"] * pathid.MAX_SEGMENTS)
+    assert load_manifests(f'{{"id": "{deep}", "cmd": "x"}}').workloads()[0].name == deep
+    for text, at in [
+            (f'{{"id": "{deep}/x", "cmd": "x"}}', "id"),
+            (f'{{"id": "{deep[2:]}", "groups": [{{"id": "a", "apps": [{{"id": "b", '
+             f'"cmd": "x"}}]}}]}}', "groups[0].apps[0].id")]:
+        with pytest.raises(ManifestError, match="must have at most 100 segments, not 101") as info:
+            load_manifests(text)
+        assert info.value.path == at
+    [app] = load_manifests(f'{{"id": "/a", "cmd": "x", "dependencies": ["{deep}/x"]}}')
+    assert app.manifest["dependencies"] == [f"{deep}/x"]
+
+
 @pytest.mark.parametrize(
     ("app", "path", "words"),
     [

@@ -61,10 +61,62 @@ def test_oversized_text_is_refused_before_parsing() -> None:
 
 
 @pytest.mark.parametrize(
-    "garbage", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", bytes(range(256)) * 4, b"\xff\xfe\x00a"]
+    "garbage", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", bytes(range(256)) * 4,
+                b"\xff\xfe\x00\xd8"]     # after a UTF-16LE mark, half a surrogate pair
 )
 def test_binary_garbage_is_refused(garbage: bytes) -> None:
     refused(garbage, "UTF-8|NUL|not valid")
+
+
+K8S = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\u00e9}\ndata: {a: "1"}\n'
+COMPOSE = "services:\n  web:\n    image: nginx:1.27\n"
+MARATHON = '{"id": "/cafe", "cmd": "echo caf\u00e9"}'
+
+
+@pytest.mark.parametrize("text", [K8S, COMPOSE, MARATHON])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_a_byte_order_mark_decides_the_encoding_as_kubectl_and_go_yaml_read_it(text, encoding):
+    """kubectl reads a file through ``unicode.BOMOverride`` (cli-runtime ``FileVisitor``),
+    go-yaml by ``yaml_parser_determine_encoding``, Jackson by its bootstrapper: each decodes
+    UTF-16 after its byte-order mark. The loader refused it: "not UTF-8 text (byte 0 cannot
+    be decoded)"."""
+    data = text.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):
+        data = ("\ufeff" + text).encode(encoding)
+    [document] = load_documents(data, "windows.txt")
+    assert document.data == load_documents(text, "utf8.txt")[0].data
+    assert document.jackson_encoding is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be", "utf-16-le", "utf-16-be"])
+def test_what_only_jackson_detects_is_read_for_marathon_alone(encoding):
+    """Jackson also reads UTF-32 and, without a byte-order mark, UTF-16 or UTF-32 told by the
+    zero bytes of the first character (``ByteSourceJsonBootstrapper.detectEncoding``), so
+    Marathon takes such a file; kubectl and docker read UTF-8 and UTF-16 with a mark only."""
+    [app] = load_manifests(MARATHON.encode(encoding), name="app.json")
+    assert (app.name, app.manifest["cmd"]) == ("/cafe", "echo caf\u00e9")
+    pod = '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}'
+    with pytest.raises(ManifestError, match="Marathon's JSON reader detects but kubectl does "
+                                            "not") as info:
+        load_manifests(pod.encode(encoding), name="pod.json")
+    assert info.value.source == "pod.json" and "UTF-8" in (info.value.expected or "")
+
+
+def test_undecodable_bytes_are_named_by_offset_line_and_column():
+    """"byte 8 cannot be decoded" read like a byte's value: the offset, line and column say
+    where it is (the column in characters, the offset in bytes of the file)."""
+    error = refused(b"a: 1\nb: \xc3\xa9\x80\n", "UTF-8 text")
+    assert "at byte offset 10 (line 2, column 5)" in error.message and error.line == 2
+    error = refused(b"\xff\xfe" + "a: 1\nb: x".encode("utf-16-le") + b"\x00\xd8", "UTF-16LE")
+    assert "at byte offset 20 (line 2, column 5)" in error.message
+
+
+def test_json_too_deep_for_pythons_parser_is_refused_as_a_limit_not_read_as_yaml():
+    """``_NotJsonError`` says JSON that breaks a limit is a plain ManifestError; the nesting
+    that Python's parser cannot follow raised ``_NotJsonError``, so the text was parsed again
+    as YAML before the refusal."""
+    error = refused('{"a": ' * 5000 + "1" + "}" * 5000, "nesting deeper")
+    assert type(error) is ManifestError
 
 
 def test_a_lone_surrogate_is_refused_with_its_line() -> None:

@@ -86,3 +86,12 @@ def test_invalid_ids(bad):
 def test_non_string_is_refused_with_a_clear_error():
     with pytest.raises(ValueError, match="must be a string"):
         PathId(42)
+
+
+def test_an_id_has_at_most_a_hundred_segments():
+    """The simulator's bound (``clustersim.manifests.pathid.MAX_SEGMENTS``): Marathon stores a
+    deeper id but cannot load its group tree again; the tree's walks recursed over it."""
+    deepest = PathId(["s"] * 100, absolute=True)
+    assert deepest.is_valid
+    with pytest.raises(ValueError, match="at most 100 segments, not 101"):
+        (deepest / "s").validate("app id")

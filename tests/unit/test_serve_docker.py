@@ -9,7 +9,7 @@ import docker
 import pytest
 import requests
 from docker.errors import APIError, NotFound
-from docker.types import EndpointSpec, Resources, ServiceMode
+from docker.types import EndpointSpec, Mount, Resources, ServiceMode
 
 from clustersim import Node
 from clustersim.serve import serve
@@ -966,6 +966,37 @@ def test_a_host_mode_port_above_65535_is_stored_and_its_tasks_rejected(server, p
     assert len(rejected) >= 2 and not [t for t in tasks if t["Status"]["State"] == "running"]
     assert {(s["Message"], s["Err"]) for s in rejected} == {
         ("preparing", f'invalid port specification: "{number}"')}
+
+
+@pytest.mark.parametrize(("mount", "error"), [
+    (Mount("relative", "data"), "invalid mount target, must be an absolute path: relative"),
+    (Mount("/data", "rel", type="bind"),
+     "invalid bind mount source, must be an absolute path: rel"),
+    (Mount("/data", "/srv/data"), "invalid volume mount source, must not be an absolute path: "
+                                  "/srv/data"),
+    ({"Target": "/data"}, "invalid bind mount source, must be an absolute path: "),
+    (Mount("/data", "x", type="tmpfs"), "invalid tmpfs source, source must be empty"),
+    (Mount("/data", "", type="npipe"), "invalid npipe source, source must not be empty"),
+    (Mount("/data", "data"), None), (Mount("/data", "/srv/data", type="bind"), None),
+    (Mount("/tmp", "", type="tmpfs"), None),
+])
+def test_a_mount_the_nodes_executor_refuses_is_stored_and_its_tasks_rejected(
+        server, client, mount, error):
+    """swarmkit checks no mount's paths, so the service is created; moby's executor does
+    when the node's agent resolves the task's controller (``validate.go``,
+    ``validateMounts``; a mount without a type is a bind, swarmkit's zero value), and the
+    task goes from assigned to rejected, "resolving controller failed" (swarmkit's
+    ``Resolve``). The simulator ran such tasks."""
+    service = client.services.create("nginx:1.27", name="web", mounts=[mount])
+    assert service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["Mounts"] == [dict(mount)]
+    server.step(30)
+    tasks = client.api.tasks()
+    if error is None:
+        assert [t["Status"]["State"] for t in tasks] == ["running"]
+        return
+    rejected = [t["Status"] for t in tasks if t["Status"]["State"] == "rejected"]
+    assert len(rejected) >= 2 and not [t for t in tasks if t["Status"]["State"] == "running"]
+    assert {(s["Message"], s["Err"]) for s in rejected} == {("resolving controller failed", error)}
 
 
 def test_a_port_of_0_is_left_out_as_gos_omitempty_leaves_it(server):

@@ -925,3 +925,19 @@ def test_a_stack_deployed_again_gets_new_services_without_the_old_tasks(docker):
     assert docker("service", "ls", "-q", "--filter", f"id={new_id}") == [new_id[:12]]
     gone = docker.run("service", "inspect", old_id, ok=False)
     assert gone.returncode == 1 and old_id in gone.stderr
+
+
+def test_service_ps_shows_a_task_its_nodes_executor_rejects_for_a_mount(docker):
+    """``docker service create --mount type=volume,target=relative`` is created (swarmkit
+    checks no mount's paths) and each task is rejected by the node's executor (moby's
+    ``validateMounts``), which ``docker service ps`` shows with the error; the simulator ran
+    the tasks."""
+    docker("service", "create", "-d", "--name", "web", "--mount", "type=volume,target=relative",
+           "nginx:1.27")
+    docker.server.step(20)
+    shown = docker("service", "ps", "--no-trunc", "--format",
+                   "{{.DesiredState}}|{{.CurrentState}}|{{.Error}}", "web")
+    assert len(shown) >= 2
+    assert {line.split("|")[1].split()[0] for line in shown[1:]} == {"Rejected"}
+    assert {line.split("|")[2] for line in shown[1:]} == {
+        '"invalid mount target, must be an absolute path: relative"'}

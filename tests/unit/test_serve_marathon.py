@@ -447,6 +447,30 @@ def _walk(group):
         yield from _walk(child)
 
 
+@pytest.mark.parametrize("segments", [600, 999])
+def test_an_id_too_deep_to_store_is_refused_and_every_route_still_answers(server, segments):
+    """An app id of 600 segments was created and then broke ``GET /v2/groups`` (500,
+    ``RecursionError``) for good; one of 999 broke its own ``POST``. Marathon stores both and
+    cannot load its group tree again (``pathid.MAX_SEGMENTS``): 422 at ``/id`` here, and an
+    id of 100 segments is created, listed, deleted and its groups removed."""
+    url, deep = server.url, "/" + "/".join(["s"] * segments)
+    app = {"cmd": "x", "cpus": 0.1, "mem": 16}
+    refused = requests.post(f"{url}/v2/apps", json={"id": deep, **app}, timeout=30)
+    assert refused.status_code == 422 and refused.json()["details"][0]["path"] == "/id"
+    assert f"at most 100 segments, not {segments}" in refused.json()["details"][0]["errors"][0]
+    assert requests.get(f"{url}/v2/groups", timeout=30).json()["groups"] == []
+    assert requests.get(f"{url}/v2/groups/s", timeout=30).status_code == 404
+    assert requests.delete(f"{url}/v2/apps{deep}", timeout=30).status_code == 404
+    deepest = "/" + "/".join(["s"] * 100)
+    assert requests.post(f"{url}/v2/apps", json={"id": deepest, **app},
+                         timeout=30).status_code == 201
+    tree = requests.get(f"{url}/v2/groups", timeout=30).json()
+    assert [a["id"] for g in _walk(tree) for a in g["apps"]] == [deepest]
+    assert requests.delete(f"{url}/v2/apps{deepest}", timeout=30).status_code == 200
+    assert requests.delete(f"{url}/v2/groups/s", timeout=30).status_code == 200
+    assert requests.get(f"{url}/v2/groups", timeout=30).json()["groups"] == []
+
+
 def test_errors_have_marathons_shape(server):
     url = server.url
     bad = requests.post(f"{url}/v2/apps", data="{bad",

@@ -44,6 +44,24 @@ def test_a_task_goes_through_swarmkit_states_in_order() -> None:
     assert task.message == "started" and task.name == "s_web.1"
 
 
+def test_a_mount_the_nodes_executor_refuses_rejects_its_tasks() -> None:
+    """moby's executor checks a task's mounts when the agent resolves its controller
+    (``validate.go``, ``validateMounts``): a relative target rejects the task from ASSIGNED,
+    "resolving controller failed", and the orchestrator tries again; the simulator ran it.
+    A bind's relative source is made absolute by the CLI, so that service runs."""
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"volumes": ["data:relative"]},
+                                    files={"volumes": ["./site:/srv", "/srv/db"]}))
+    cluster.run(until=60)
+    tasks = [t for t in cluster.tasks("s_web", history=True) if t.state.terminal]
+    assert len(tasks) >= 2 and {t.state for t in tasks} == {TaskState.REJECTED}
+    assert [state for _, state in tasks[0].history] == ["NEW", "PENDING", "ASSIGNED", "REJECTED"]
+    assert {(t.message, t.error) for t in tasks} == {
+        ("resolving controller failed", "invalid mount target, must be an absolute path: "
+                                        "relative")}
+    assert [t.state for t in cluster.tasks("s_files")] == [TaskState.RUNNING]
+
+
 def test_replicas_spread_one_per_node() -> None:
     cluster = swarm()
     cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 6}}))
