@@ -38,7 +38,13 @@ from urllib.parse import parse_qs, urlsplit
 from clustersim.manifests.safe_yaml import MAX_DEPTH
 
 __all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer", "WallClock",
-           "decode_json"]
+           "compact_json", "decode_json"]
+
+def compact_json(payload: Any) -> bytes:
+    """``payload`` as the servers write JSON: without spaces after ``,`` and ``:``, as Go's
+    ``encoding/json`` encoder writes it (every answer, and each event of a watch)."""
+    return json.dumps(payload, separators=(",", ":")).encode()
+
 
 MAX_BODY = 3 * 1024 * 1024
 """Largest request body accepted, in bytes (kube-apiserver's default)."""
@@ -92,8 +98,7 @@ class Response:
     @classmethod
     def json(cls, status: int, payload: Any, **headers: str) -> Response:
         """A JSON response."""
-        body = json.dumps(payload, separators=(",", ":")).encode()
-        return cls(status, body, "application/json", dict(headers))
+        return cls(status, compact_json(payload), "application/json", dict(headers))
 
     @classmethod
     def text(cls, status: int, text: str) -> Response:

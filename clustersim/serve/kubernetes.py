@@ -77,7 +77,11 @@ a real API server's cacher hands each change to its watchers), and one without
 ``timeoutSeconds`` (or with 0) lasts 30 minutes (``WATCH_LIMIT``, a real API server's 30 to
 60); no container runs, so the Pod subresources a kubelet streams (exec, attach,
 portforward: ``kubectl exec``, ``cp``, ``attach`` and ``port-forward``) are answered
-with a Status saying so and what to use instead (:func:`_not_streamed`).
+with a Status saying so and what to use instead (:func:`_not_streamed`); a Node's status
+written through ``/status`` is decoded and validated (:mod:`~clustersim.serve.kubenodes`),
+then answered as the simulated kubelet keeps it, unchanged (a real API server stores it: the
+kubelet writes its own capacity back at its next status update, but an extended resource
+advertised so stays, https://kubernetes.io/docs/tasks/administer-cluster/extended-resource-node/).
 """
 
 from __future__ import annotations
@@ -143,6 +147,7 @@ from clustersim.serve.core import (
     Response,
     SimServer,
     WallClock,
+    compact_json,
     decode_json,
 )
 from clustersim.serve.kubedecoding import (
@@ -150,7 +155,6 @@ from clustersim.serve.kubedecoding import (
     decoder_error,
     managed_fields_error,
     refuse_constant,
-    taints_error,
     type_error,
 )
 from clustersim.serve.kubefieldmanager import (
@@ -178,6 +182,7 @@ from clustersim.serve.kubelists import (
     page,
 )
 from clustersim.serve.kubelogs import pod_log
+from clustersim.serve.kubenodes import node_resources_errors, node_spec_error
 from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
@@ -787,8 +792,7 @@ class KubernetesBackend(ClusterTime):
                                                                   _uint(since or "") or 0)
             if too_old is not None:     # the cacher's newErrWatcher: one ERROR event, on a 200
                 status = json.loads(self.error(HttpError(410, too_old, "Expired")).body)
-                return Response(200, json.dumps({"type": "ERROR", "object": status}).encode()
-                                + b"\n")
+                return Response(200, compact_json({"type": "ERROR", "object": status}) + b"\n")
             initial = self._changed_since(resource.kind, since or "", known.values())
 
         def bookmark(**annotations: str) -> bytes:
@@ -796,9 +800,9 @@ class KubernetesBackend(ClusterTime):
             meta: dict[str, Any] = {"resourceVersion": str(self.renderer.versions.revision)}
             if annotations:
                 meta["annotations"] = annotations
-            return json.dumps({"type": "BOOKMARK", "object": {
+            return compact_json({"type": "BOOKMARK", "object": {
                 "kind": resource.kind, "apiVersion": resource.group_version,
-                "metadata": meta}}).encode() + b"\n"
+                "metadata": meta}}) + b"\n"
 
         # the watch-list protocol: a bookmark marks the end of the initial events
         initial_end = bookmark(**{"k8s.io/initial-events-end": "true"}) \
@@ -808,7 +812,7 @@ class KubernetesBackend(ClusterTime):
             body = table([(obj, times)], resource.kind, self.cluster.now,
                          str(self.renderer.versions.revision),
                          request.arg("includeObject")) if as_table else obj
-            return json.dumps({"type": kind, "object": body}).encode() + b"\n"
+            return compact_json({"type": kind, "object": body}) + b"\n"
 
         # a watch from a version the store has not reached yet sends only what is newer
         # (cacheWatcher.process passes on an event only past the watch's version)
@@ -1218,16 +1222,24 @@ class KubernetesBackend(ClusterTime):
             fold_string_data(new)
         if sub == "status":
             _precondition(resource, name, current, new)
-            if resource.kind != "Pod" or _dry_run(request):
-                return Response.json(200, current)      # status belongs to the controllers
             status = new.get("status") if isinstance(new, dict) else None
+            why, problems = node_resources_errors(status) if resource.kind == "Node" \
+                else (None, [])
             phase = status.get("phase") if isinstance(status, dict) else None
-            if phase is not None and not isinstance(phase, str):    # the decoder's refusal
+            if resource.kind == "Pod" and phase is not None and not isinstance(phase, str):
                 why = (f"json: cannot unmarshal {json_kind(phase, numeric_target=False)} into "
                        "Go struct field PodStatus.status.phase of type v1.PodPhase")
+            if why:     # the decoder's refusal
                 raise (patch_refusal(kind, body, new, why) if request.method == "PATCH"
                        and kind != "application/apply-patch+yaml"
                        else _undecodable(resource, why))
+            if problems:        # ValidateNodeUpdate's ValidateNodeResources
+                raise HttpError(422, f'Node "{name}" is invalid: {aggregate(problems)}',
+                                "Invalid")
+            if resource.kind != "Pod" or _dry_run(request):
+                # status belongs to the controllers and the kubelet: a Node's valid status
+                # is answered as its kubelet keeps it (see the module docstring)
+                return Response.json(200, current)
             pod = self._stored(resource, namespace, name)
             self.cluster.update_pod_conditions(pod, _pod_conditions(new, name))
             self.cluster.kubelet.phase_written(pod, phase)
@@ -1278,9 +1290,10 @@ class KubernetesBackend(ClusterTime):
         _check_shape(new, resource.kind, name)
         _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
-            _check_node_taints(resource, name, new)
+            _check_node_spec(resource, name, new)
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
+        _check_metadata_update(resource, name, current["metadata"], new["metadata"])
         if _dry_run(request):
             return Response.json(200, self._dry_run_update(resource, namespace, name, current,
                                                            new), **warning)
@@ -1350,11 +1363,6 @@ class KubernetesBackend(ClusterTime):
         stored."""
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
-        if any(meta.get(f) != current["metadata"].get(f)
-               for f in ("labels", "annotations", "finalizers")):
-            errors = metadata_errors(resource.kind, meta)   # ValidateObjectMetaUpdate
-            if errors:
-                raise _invalid(resource, name, together(errors))
         spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
             not self._same_spec(resource, stored, current, new["spec"])
         # the content of kinds without a spec (a ConfigMap's data, a Role's rules...)
@@ -1749,13 +1757,27 @@ def _query_delete_options(request: Request) -> dict[str, Any]:
 
 
 
-def _check_node_taints(resource: Resource, node: str, obj: dict[str, Any]) -> None:
-    """A Node's ``spec.taints`` decoded (:func:`~clustersim.serve.kubedecoding.taints_error`:
-    a 400, or the 422 of a patch whose result does not decode), then held in ``obj`` as
+def _check_metadata_update(resource: Resource, name: str, current: dict[str, Any],
+                           meta: dict[str, Any]) -> None:
+    """``ValidateObjectMetaUpdate`` (k8s.io/apimachinery ``pkg/api/validation/
+    objectmeta.go``) of every update, whatever its kind, a Node's (``ValidateNodeUpdate``
+    in kubernetes/kubernetes ``pkg/apis/core/validation/validation.go`` starts with it) and a
+    default object's included: changed labels, annotations or finalizers are validated as a
+    new object's (:func:`~clustersim.manifests.kubernetes.metadata_errors`), a 422."""
+    if any(meta.get(f) != current.get(f) for f in ("labels", "annotations", "finalizers")):
+        errors = metadata_errors(resource.kind, meta)
+        if errors:
+            raise _invalid(resource, name, together(errors))
+
+
+def _check_node_spec(resource: Resource, node: str, obj: dict[str, Any]) -> None:
+    """A Node's ``spec`` decoded by its fields' Go types
+    (:func:`~clustersim.serve.kubenodes.node_spec_error`, the taints' included: a 400, or
+    the 422 of a patch whose result does not decode), then its taints held in ``obj`` as
     Go holds them (a ``null`` taint is a zero ``Taint``, a null field its zero value) and
     validated (:func:`_validate_node_taints`)."""
     spec = obj.get("spec") or {}
-    unreadable = taints_error(spec.get("taints"))
+    unreadable = node_spec_error(spec)
     if unreadable:
         raise _undecodable(resource, unreadable)
     if spec.get("taints") is not None:
