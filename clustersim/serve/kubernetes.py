@@ -971,11 +971,7 @@ class KubernetesBackend(ClusterTime):
         if not isinstance(body, dict):
             raise HttpError(400, f"the body must be a {resource.kind} object, got JSON "
                             f"{type(body).__name__}", "BadRequest")
-        if body.get("kind") != resource.kind:
-            raise HttpError(400, f"the API version in the data ({body.get('apiVersion')}) does "
-                            f"not match the expected API version ({resource.group_version}) "
-                            f"or kind {body.get('kind')!r} is not {resource.kind!r}",
-                            "BadRequest")
+        _default_kind(request, body, resource)
         meta = body.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise HttpError(400, "metadata must be an object", "BadRequest")
@@ -2129,6 +2125,41 @@ def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
     version = group_version.rpartition("/")[2]
     return _UndecodableError(f'{kind} in version "{version}" cannot be handled as a {kind}: '
                              f"{why}", why)
+
+
+def _default_kind(request: Request, body: dict[str, Any], resource: Resource) -> None:
+    """Fill in a created object's ``apiVersion`` and ``kind`` as the API server's serializer
+    reads them, with the endpoint's as defaults (the create handler decodes with
+    ``defaultGVK``, k8s.io/apiserver ``pkg/endpoints/handlers/create.go``; ``gvkWithDefaults``
+    in k8s.io/apimachinery ``pkg/runtime/serializer/json/json.go``): a missing kind is the
+    endpoint's, a missing apiVersion its group's and version. A body of another kind is
+    decoded as that kind, which cannot be converted into the endpoint's (``Converter.Convert``
+    in ``pkg/conversion/converter.go``: ``converting (v1.Secret) to (core.ConfigMap): unknown
+    conversion``, wrapped by the handler's ``transformDecodeError``); one of the endpoint's
+    kind in another group or version is the handler's ``the API version in the data (apps/v1)
+    does not match the expected API version (v1)``. Either field of another JSON type than a
+    string is the serializer's first look's error (``meta.Interpret``). Simplified: a kind
+    the scheme does not know at the body's version (a ConfigMap of ``apps/v1``) is refused
+    upstream by the decoder as not registered in its scheme; here it has the words of the
+    conversion, or of the version check, that a known one would reach."""
+    for field in ("apiVersion", "kind"):
+        value = body.get(field)
+        if value is not None and not isinstance(value, str):
+            raise _unreadable(resource.kind, request.body, type_error(value, f".{field}",
+                                                                      "string"),
+                              json_body=True)
+    kind = body.get("kind") or resource.kind
+    version = body.get("apiVersion") or resource.group_version
+    body["kind"], body["apiVersion"] = kind, version
+    if kind != resource.kind:
+        internal = resource.group.split(".")[0] or "core"
+        raise _UndecodableError(
+            f'{kind} in version "{version.rpartition("/")[2]}" cannot be handled as a '
+            f"{resource.kind}: converting ({version.rpartition('/')[2]}.{kind}) to "
+            f"({internal}.{resource.kind}): unknown conversion", "")
+    if version != resource.group_version:
+        raise HttpError(400, f"the API version in the data ({version}) does not match the "
+                        f"expected API version ({resource.group_version})", "BadRequest")
 
 
 def _scale_replicas(scale: Any) -> int:

@@ -26,3 +26,47 @@ def test_watch_events_are_compact_json_as_go_writes_them():
         assert {json.loads(line)["type"] for line in lines} >= {"ADDED", "BOOKMARK"}
         for line in lines:
             assert line == json.dumps(json.loads(line), separators=(",", ":")).encode()
+
+
+_CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
+
+
+def test_a_body_without_kind_or_api_version_takes_the_endpoint_s():
+    """The create handler decodes with the endpoint's group, version and kind as defaults
+    (``gvkWithDefaults``): a ConfigMap sent without them is made (it had been a 400 quoting
+    Python's ``None``)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for name, sent in (("cm1", {}), ("cm2", {"kind": "ConfigMap"}),
+                           ("cm3", {"apiVersion": "v1"})):
+            status, made = _answer(server, "POST", _CONFIGMAPS,
+                                   {**sent, "metadata": {"name": name}, "data": {"a": "b"}})
+            assert status == 201, made
+            assert (made["apiVersion"], made["kind"], made["data"]) == ("v1", "ConfigMap",
+                                                                        {"a": "b"})
+        assert server.cluster.get("ConfigMap", "default", "cm1") is not None
+
+
+def test_a_body_of_another_kind_or_version_is_refused_in_go_s_words():
+    """Another kind is decoded as itself and cannot be converted into the endpoint's (the
+    converter's words, wrapped by ``transformDecodeError``); the endpoint's kind in another
+    group or version fails the handler's version check; a kind that is no string fails the
+    serializer's first look. No Python repr (``'Secret'``, ``None``) is shown."""
+    cases = [
+        ({"apiVersion": "v1", "kind": "Secret"}, 'Secret in version "v1" cannot be handled as '
+         "a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion"),
+        ({"kind": "Deployment", "apiVersion": "apps/v1"}, 'Deployment in version "v1" cannot '
+         "be handled as a ConfigMap: converting (v1.Deployment) to (core.ConfigMap): unknown "
+         "conversion"),
+        ({"apiVersion": "v2", "kind": "ConfigMap"}, "the API version in the data (v2) does not "
+         "match the expected API version (v1)"),
+        ({"apiVersion": "v1", "kind": 5}, "the object provided is unrecognized (must be of "
+         "type ConfigMap): couldn't get version/kind; json parse error: json: cannot "
+         "unmarshal number into Go struct field .kind of type string ("),
+    ]
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for sent, message in cases:
+            status, answer = _answer(server, "POST", _CONFIGMAPS,
+                                     {**sent, "metadata": {"name": "x"}, "data": {}})
+            assert (status, answer["reason"]) == (400, "BadRequest")
+            assert answer["message"].startswith(message), answer["message"]
+        assert server.cluster.get("ConfigMap", "default", "x") is None
