@@ -258,7 +258,7 @@ when it is deleted. Simplified: ``ca.crt`` is a placeholder, not a certificate (
 says that the simulated API server speaks plain HTTP); a real one holds the cluster's CA, in
 PEM."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: (.+)$', re.S)
-_NEXT_ERROR = re.compile(r", (?=[^\s:,]+: " + field_error_ahead() + ")")
+_NEXT_ERROR = re.compile(r", (?=[^\s:,]*: " + field_error_ahead() + ")")
 """Where the next field error starts in an aggregated ``[a, b]`` message."""
 
 
@@ -2256,7 +2256,10 @@ def _invalid_details(message: str) -> dict[str, Any] | None:
     """``StatusDetails`` of an Invalid error (``errors.NewInvalid`` in
     ``staging/src/k8s.io/apimachinery/pkg/api/errors``): kind, group, name and each field's
     cause, which kubectl prints as ``The Deployment "web" is invalid: spec.selector: ...``,
-    or one line each when the message aggregates several (``[a, b]``)."""
+    or one line each when the message aggregates several (``[a, b]``). An error of the
+    object as a whole (``field.NewPath("")``, written ``: Forbidden: ...``, such as
+    ``ValidatePodLogOptions``' for both ``sinceTime`` and ``sinceSeconds``) has a cause
+    without a field, which ``StatusCause`` omits when empty."""
     found = _INVALID.match(message)
     if found is None:
         return None
@@ -2266,9 +2269,11 @@ def _invalid_details(message: str) -> dict[str, Any] | None:
     causes = []
     for error in _NEXT_ERROR.split(body[1:-1]) if several else [body]:
         field, colon, detail = error.partition(": ")
-        if not colon or not field or any(c.isspace() for c in field):
+        if not colon or not (field or detail.startswith(tuple(ERROR_TYPES))) \
+                or any(c.isspace() for c in field):
             return None
-        causes.append({"reason": _cause(detail), "message": detail, "field": field})
+        causes.append({"reason": _cause(detail), "message": detail,
+                       **({"field": field} if field else {})})
     return {"name": found[2], "group": group, "kind": kind, "causes": causes}
 
 

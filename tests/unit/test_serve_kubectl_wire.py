@@ -70,3 +70,23 @@ def test_a_body_of_another_kind_or_version_is_refused_in_go_s_words():
             assert (status, answer["reason"]) == (400, "BadRequest")
             assert answer["message"].startswith(message), answer["message"]
         assert server.cluster.get("ConfigMap", "default", "x") is None
+
+
+def test_an_error_of_the_whole_object_has_a_cause_without_a_field():
+    """``ValidatePodLogOptions`` refuses ``sinceSeconds`` with ``sinceTime`` at the empty
+    path (``: Forbidden: ...``); ``errors.NewInvalid`` still gives its Status details and
+    a cause, whose empty field ``StatusCause`` omits (the 422 had come without details)."""
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    forbidden = "Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", "/api/v1/namespaces/default/pods", pod)[0] == 201
+        server.step(30)
+        log = "/api/v1/namespaces/default/pods/p/log?sinceSeconds=5&sinceTime=2026-01-01T00:00:00Z"
+        status, answer = _answer(server, "GET", log)
+        assert (status, answer["message"]) == (422, f'PodLogOptions "p" is invalid: : {forbidden}')
+        assert (answer["details"]["kind"], answer["details"]["name"]) == ("PodLogOptions", "p")
+        assert answer["details"]["causes"] == [{"reason": "FieldValueForbidden",
+                                                "message": forbidden}]
+        status, answer = _answer(server, "GET", log + "&tailLines=-1")
+        assert [c.get("field") for c in answer["details"]["causes"]] == ["tailLines", None]
