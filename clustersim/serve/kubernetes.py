@@ -2215,14 +2215,27 @@ def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:
     which kubectl prints one per line; the message names the kind with its group
     (``Deployment.apps``, ``schema.GroupKind.String()``). The loader's file name and hints
     are for files, not for an API answer."""
-    errors = [err, *err.also]
-    texts = [f"{e.path}: {e.message}" if e.path else e.message for e in errors]
-    causes = [{"reason": _cause(e.message), "message": e.message, "field": e.path}
-              for e in errors]
+    errors = [_at_field(e) for e in (err, *err.also)]
+    texts = [f"{path}: {message}" if path else message for path, message in errors]
+    causes = [{"reason": _cause(message), "message": message, "field": path}
+              for path, message in errors]
     kind = f"{resource.kind}.{resource.group}" if resource.group else resource.kind
     return HttpError(422, f'{kind} "{name}" is invalid: {aggregate(texts)}',
                      "Invalid", name=name, group=resource.group, kind=resource.kind,
                      causes=causes)
+
+
+def _at_field(err: ManifestError) -> tuple[str, str]:
+    """A loader's error as (field path, ``field.Error``'s body). One a check of the whole
+    object words with its own path, as upstream writes it (a Secret's ``data[tls.key]:
+    Required value``, :mod:`~clustersim.manifests.secrettypes`, whose map keys the loader's
+    paths would quote), is split at that path."""
+    if err.path:
+        return err.path, err.message
+    field, _, detail = err.message.partition(": ")
+    if field and " " not in field and detail.startswith(tuple(ERROR_TYPES)):
+        return field, detail
+    return "", err.message
 
 
 def _cause(detail: str) -> str:
