@@ -1444,8 +1444,8 @@ class KubernetesBackend(ClusterTime):
         if [key(t) for t in wanted] != [key(t) for t in have]:
             # stored as sent: the API server sets no timeAdded (kubectl taint sends none,
             # kubernetes/kubernetes#98482); the node lifecycle controller stamps its own
-            taints = [{**t, "timeAdded": parse_rfc3339(t["timeAdded"]).timestamp()
-                       - self.clock.base} if "timeAdded" in t else t for t in wanted]
+            taints = [{**t, "timeAdded": self.clock.seconds(parse_rfc3339(
+                t["timeAdded"]).timestamp())} if "timeAdded" in t else t for t in wanted]
             cordon = [t for t in info.taints if t.get("key") == "node.kubernetes.io/unschedulable"]
             self.cluster.set_taints(name, [*taints, *cordon])
         if bool(spec.get("unschedulable")) != info.unschedulable:

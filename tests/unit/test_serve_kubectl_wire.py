@@ -1,10 +1,13 @@
 """What the served Kubernetes API writes and reads on the wire, sent over plain HTTP: its
-watch events written as Go's ``encoding/json`` writes them."""
+watch events written as Go's ``encoding/json`` writes them, the kind and version a created
+object's body may leave out, an Invalid error's details, and timestamps that stay put."""
 
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
+from datetime import UTC, datetime
 
 from clustersim.serve import serve
 from tests.unit.test_serve_kubectl_dry_run import _answer
@@ -90,3 +93,27 @@ def test_an_error_of_the_whole_object_has_a_cause_without_a_field():
                                                 "message": forbidden}]
         status, answer = _answer(server, "GET", log + "&tailLines=-1")
         assert [c.get("field") for c in answer["details"]["causes"]] == ["tailLines", None]
+
+
+def test_a_timestamp_once_shown_never_changes_while_the_clock_runs_fast():
+    """At ``--speed 10`` the wall clock maps simulated time from a fixed origin: an object
+    read twice 1.5 s apart shows the same ``creationTimestamp`` (re-anchoring had moved it
+    about 13 s back), never one in the future; a ``step`` keeps what was shown, and what it
+    makes is stamped at the step's end."""
+    with serve("kubernetes", nodes=1, speed=10) as server:
+        assert _answer(server, "POST", _CONFIGMAPS, _CM)[0] == 201
+
+        def stamp(name: str) -> str:
+            return _answer(server, "GET", f"{_CONFIGMAPS}/{name}")[1]["metadata"][
+                "creationTimestamp"]
+
+        first = stamp("cm")
+        time.sleep(1.5)
+        assert stamp("cm") == first
+        server.step(600)
+        assert stamp("cm") == first
+        assert _answer(server, "POST", _CONFIGMAPS, {**_CM, "metadata": {"name": "later"}}
+                       )[0] == 201
+        made = datetime.fromisoformat(stamp("later"))
+        assert first <= stamp("later")
+        assert abs((made - datetime.now(UTC)).total_seconds()) < 3
