@@ -63,6 +63,7 @@ from clustersim.manifests.kubernetes_syntax import (
     qualified_name,
     topology_key,
 )
+from clustersim.manifests.secrettypes import secret_type_problems
 from clustersim.quantity import QuantityError, request_amount
 
 __all__ = ["KIND_MODELS", "ObjectMeta"]
@@ -992,6 +993,18 @@ class Secret(_Object):
                       for key, value in (self.string_data or {}).items()})
         if sum(sizes.values()) > MAX_SECRET_SIZE:
             raise ValueError(f"data: Too long: may not be more than {MAX_SECRET_SIZE} bytes")
+        return self
+
+    @model_validator(mode="after")
+    def _type(self) -> Secret:
+        """What the Secret's type requires of its data (:func:`~clustersim.manifests.
+        secrettypes.secret_type_problems`), ``stringData`` folded into ``data``."""
+        data = {key: base64.b64decode(value) for key, value in (self.data or {}).items()}
+        data.update({key: value.encode(errors="replace")
+                     for key, value in (self.string_data or {}).items()})
+        problems = secret_type_problems(self.type, data, self.metadata.annotations or {})
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
 

@@ -18,6 +18,7 @@ never a traceback.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import math
@@ -38,7 +39,13 @@ from urllib.parse import parse_qs, urlsplit
 from clustersim.manifests.safe_yaml import MAX_DEPTH
 
 __all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer", "WallClock",
-           "decode_json"]
+           "compact_json", "decode_json"]
+
+def compact_json(payload: Any) -> bytes:
+    """``payload`` as the servers write JSON: without spaces after ``,`` and ``:``, as Go's
+    ``encoding/json`` encoder writes it (every answer, and each event of a watch)."""
+    return json.dumps(payload, separators=(",", ":")).encode()
+
 
 MAX_BODY = 3 * 1024 * 1024
 """Largest request body accepted, in bytes (kube-apiserver's default)."""
@@ -92,8 +99,7 @@ class Response:
     @classmethod
     def json(cls, status: int, payload: Any, **headers: str) -> Response:
         """A JSON response."""
-        body = json.dumps(payload, separators=(",", ":")).encode()
-        return cls(status, body, "application/json", dict(headers))
+        return cls(status, compact_json(payload), "application/json", dict(headers))
 
     @classmethod
     def text(cls, status: int, text: str) -> Response:
@@ -201,16 +207,46 @@ class WallClock:
     :data:`REANCHOR_AFTER` seconds (a user's ``step``, or a frozen clock while the wall
     clock runs on), read at each :meth:`begin` (once per request): while the two run
     together, every request shows one simulated instant as the same wall-clock instant, to
-    the millisecond. ``now`` reads the simulator's current time."""
+    the millisecond. ``now`` reads the simulator's current time.
+
+    A server whose clock runs (``speed`` above 0: :meth:`follow`) instead maps simulated time
+    to wall time from a fixed origin at its speed, and never moves an instant it has mapped:
+    a timestamp, once shown, reads the same at every later request (re-anchoring at
+    ``--speed 10`` had moved each one 9 s back for every real second). Simulated now is then
+    the wall clock's now, less what the simulator lags behind; the ages a client works out
+    are wall-clock ages (a simulated minute at ``--speed 10`` ages 6 s), and a ``step``
+    starts a new origin at its end (:meth:`stepped`), the instants it jumped over all shown at
+    the moment it was taken. With the clock stopped (speed 0: the labs, the tests) nothing
+    moves simulated time but ``step``, so the anchor above keeps simulated ages."""
 
     def __init__(self, now: Callable[[], float], epoch: float | None = None) -> None:
         self.now = now
         self.epoch = epoch
         self.base = epoch if epoch is not None else time.time() - now()
-        """The Unix time of simulated second 0 now."""
+        """The Unix time of simulated second 0 now (with :attr:`rate`, the latest origin's
+        offset: what changes when the mapping does)."""
         self._sessions: OrderedDict[str, float] = OrderedDict()
         """Each recent client session's anchor (:attr:`base`), least recently used first (at
         most :data:`KEPT_SESSIONS`)."""
+        self.rate = 0.0
+        """Simulated seconds per wall-clock second once :meth:`follow` fixed the mapping."""
+        self._origins: list[tuple[float, float]] = []
+        """(simulated second, Unix time) where each piece of the fixed mapping starts."""
+
+    def follow(self, speed: float) -> None:
+        """Map simulated time to wall time from here on at ``speed`` simulated seconds a
+        wall second, from a fixed origin now (nothing with a fixed ``epoch`` or speed 0)."""
+        if self.epoch is None and speed > 0:
+            self.rate = speed
+            self._origins = []
+            self.stepped()
+
+    def stepped(self) -> None:
+        """Start a new piece of the fixed mapping at simulated now and the wall clock's now
+        (after a ``step``): what came before keeps its instants."""
+        if self.rate:
+            self._origins.append((self.now(), time.time()))
+            self.base = self._origins[-1][1] - self._origins[-1][0]
 
     def begin(self, session: str | None = None) -> None:
         """Read the wall clock (call once per request): re-anchor if it has drifted, but not
@@ -222,6 +258,8 @@ class WallClock:
         however long it takes and whatever other clients ask meanwhile (with the clock
         stopped, a ``kubectl diff`` slowed by a busy machine had re-anchored between its reads
         and reported unchanged timestamps as changes)."""
+        if self.rate:                   # a fixed mapping: nothing to anchor
+            return
         if session is not None and session in self._sessions:
             self.base = self._sessions[session]
             self._sessions.move_to_end(session)
@@ -239,12 +277,35 @@ class WallClock:
         its own start, not from an anchor an earlier command left less than
         :data:`REANCHOR_AFTER` ago (with the clock stopped, that earlier wall time had been
         added to every age, so the same lab printed 58 or 59 seconds by how fast it ran)."""
-        if self.epoch is None:
+        if self.epoch is None and not self.rate:
             self.base = time.time() - self.now()
 
     def unix(self, seconds: float) -> float:
-        """Simulated second ``seconds`` as Unix time."""
-        return self.base + seconds
+        """Simulated second ``seconds`` as Unix time: the anchor's offset, or the piece of
+        the fixed mapping it falls in, held at the start of the next (a step's instants)."""
+        if not self._origins:
+            return self.base + seconds
+        piece = self._piece(seconds, 0)
+        sim, wall = self._origins[piece]
+        mapped = wall + (seconds - sim) / self.rate
+        return min(mapped, self._origins[piece + 1][1]) if piece + 1 < len(self._origins) \
+            else mapped
+
+    def seconds(self, unix: float) -> float:
+        """The simulated second shown as Unix time ``unix`` (:meth:`unix`'s inverse, the
+        start of a step for an instant it jumped over): a ``sinceTime``, a taint's
+        ``timeAdded``."""
+        if not self._origins:
+            return unix - self.base
+        piece = self._piece(unix, 1)
+        sim, wall = self._origins[piece]
+        mapped = sim + (unix - wall) * self.rate
+        return min(mapped, self._origins[piece + 1][0]) if piece + 1 < len(self._origins) \
+            else mapped
+
+    def _piece(self, value: float, part: int) -> int:
+        """The index of the last origin at or before ``value`` (0: simulated, 1: Unix)."""
+        return max(0, bisect.bisect_right([o[part] for o in self._origins], value) - 1)
 
     def instant(self, seconds: float) -> datetime:
         """Simulated second ``seconds`` as an aware UTC datetime."""
@@ -275,6 +336,7 @@ class SimServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._anchor = (time.monotonic(), backend.now)
+        backend.clock.follow(self.speed)
         self.stopping = threading.Event()
         """Set when the server stops: long requests (watches) end."""
         self._reported: set[str] = set()
@@ -288,6 +350,7 @@ class SimServer:
         self.stopping.clear()
         self._httpd = _HTTPServer(("127.0.0.1", self._port), _handler_for(self))
         self._anchor = (time.monotonic(), self.backend.now)
+        self.backend.clock.follow(self.speed)       # nothing was shown before: from now
         self._thread = threading.Thread(target=self._httpd.serve_forever,
                                         name=f"clustersim-{self.backend.system}", daemon=True)
         self._thread.start()
@@ -339,6 +402,7 @@ class SimServer:
             self.catch_up()
             self.backend.advance(self.backend.now + seconds)
             self._anchor = (time.monotonic(), self.backend.now)
+            self.backend.clock.stepped()
             return self.backend.now
 
     def catch_up(self) -> None:

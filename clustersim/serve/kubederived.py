@@ -106,7 +106,9 @@ class DerivedObjects:
         fixes the wall-clock anchor (also the cluster's calendar, ``KubernetesCluster.epoch``)
         and the node order."""
         self.clock.begin(session)
-        self.cluster.epoch = self.clock.base     # CronJobs fire on the minutes kubectl shows
+        # CronJobs fire on the minutes kubectl shows (at a speed other than 1, on the
+        # simulated minutes counted from the latest origin of WallClock's mapping)
+        self.cluster.epoch = self.clock.base
         self._stamps: dict[float, str] = {}
         self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
 

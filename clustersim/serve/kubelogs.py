@@ -198,7 +198,7 @@ class _LogWriter:
             raise HttpError(422, f'PodLogOptions "{name}" is invalid: {aggregate(problems)}',
                             "Invalid")
         self.since = renderer.cluster.now - seconds if seconds is not None else \
-            None if since is None else since - renderer.clock.base
+            None if since is None else renderer.clock.seconds(since)
         """The simulated second from which lines are written, None for all."""
         self.remain = limit
         self.timestamps = bool_option(request, "timestamps")

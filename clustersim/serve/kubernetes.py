@@ -79,7 +79,11 @@ a real API server's cacher hands each change to its watchers), and one without
 ``timeoutSeconds`` (or with 0) lasts 30 minutes (``WATCH_LIMIT``, a real API server's 30 to
 60); no container runs, so the Pod subresources a kubelet streams (exec, attach,
 portforward: ``kubectl exec``, ``cp``, ``attach`` and ``port-forward``) are answered
-with a Status saying so and what to use instead (:func:`_not_streamed`).
+with a Status saying so and what to use instead (:func:`_not_streamed`); a Node's status
+written through ``/status`` is decoded and validated (:mod:`~clustersim.serve.kubenodes`),
+then answered as the simulated kubelet keeps it, unchanged (a real API server stores it: the
+kubelet writes its own capacity back at its next status update, but an extended resource
+advertised so stays, https://kubernetes.io/docs/tasks/administer-cluster/extended-resource-node/).
 """
 
 from __future__ import annotations
@@ -145,6 +149,7 @@ from clustersim.serve.core import (
     Response,
     SimServer,
     WallClock,
+    compact_json,
     decode_json,
 )
 from clustersim.serve.kubedecoding import (
@@ -152,7 +157,6 @@ from clustersim.serve.kubedecoding import (
     decoder_error,
     managed_fields_error,
     refuse_constant,
-    taints_error,
     type_error,
 )
 from clustersim.serve.kubefieldmanager import (
@@ -180,6 +184,7 @@ from clustersim.serve.kubelists import (
     page,
 )
 from clustersim.serve.kubelogs import pod_log
+from clustersim.serve.kubenodes import node_resources_errors, node_spec_error
 from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
@@ -255,7 +260,7 @@ when it is deleted. Simplified: ``ca.crt`` is a placeholder, not a certificate (
 says that the simulated API server speaks plain HTTP); a real one holds the cluster's CA, in
 PEM."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: (.+)$', re.S)
-_NEXT_ERROR = re.compile(r", (?=[^\s:,]+: " + field_error_ahead() + ")")
+_NEXT_ERROR = re.compile(r", (?=[^\s:,]*: " + field_error_ahead() + ")")
 """Where the next field error starts in an aggregated ``[a, b]`` message."""
 
 
@@ -808,8 +813,7 @@ class KubernetesBackend(ClusterTime):
                                                                   _uint(since or "") or 0)
             if too_old is not None:     # the cacher's newErrWatcher: one ERROR event, on a 200
                 status = json.loads(self.error(HttpError(410, too_old, "Expired")).body)
-                return Response(200, json.dumps({"type": "ERROR", "object": status}).encode()
-                                + b"\n")
+                return Response(200, compact_json({"type": "ERROR", "object": status}) + b"\n")
             initial = self._changed_since(resource.kind, since or "", known.values())
 
         def bookmark(**annotations: str) -> bytes:
@@ -817,9 +821,9 @@ class KubernetesBackend(ClusterTime):
             meta: dict[str, Any] = {"resourceVersion": str(self.renderer.versions.revision)}
             if annotations:
                 meta["annotations"] = annotations
-            return json.dumps({"type": "BOOKMARK", "object": {
+            return compact_json({"type": "BOOKMARK", "object": {
                 "kind": resource.kind, "apiVersion": resource.group_version,
-                "metadata": meta}}).encode() + b"\n"
+                "metadata": meta}}) + b"\n"
 
         # the watch-list protocol: a bookmark marks the end of the initial events
         initial_end = bookmark(**{"k8s.io/initial-events-end": "true"}) \
@@ -829,7 +833,7 @@ class KubernetesBackend(ClusterTime):
             body = table([(obj, times)], resource.kind, self.cluster.now,
                          str(self.renderer.versions.revision),
                          request.arg("includeObject")) if as_table else obj
-            return json.dumps({"type": kind, "object": body}).encode() + b"\n"
+            return compact_json({"type": kind, "object": body}) + b"\n"
 
         # a watch from a version the store has not reached yet sends only what is newer
         # (cacheWatcher.process passes on an event only past the watch's version)
@@ -988,11 +992,7 @@ class KubernetesBackend(ClusterTime):
         if not isinstance(body, dict):
             raise HttpError(400, f"the body must be a {resource.kind} object, got JSON "
                             f"{type(body).__name__}", "BadRequest")
-        if body.get("kind") != resource.kind:
-            raise HttpError(400, f"the API version in the data ({body.get('apiVersion')}) does "
-                            f"not match the expected API version ({resource.group_version}) "
-                            f"or kind {body.get('kind')!r} is not {resource.kind!r}",
-                            "BadRequest")
+        _default_kind(request, body, resource)
         meta = body.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise HttpError(400, "metadata must be an object", "BadRequest")
@@ -1239,16 +1239,24 @@ class KubernetesBackend(ClusterTime):
             fold_string_data(new)
         if sub == "status":
             _precondition(resource, name, current, new)
-            if resource.kind != "Pod" or _dry_run(request):
-                return Response.json(200, current)      # status belongs to the controllers
             status = new.get("status") if isinstance(new, dict) else None
+            why, problems = node_resources_errors(status) if resource.kind == "Node" \
+                else (None, [])
             phase = status.get("phase") if isinstance(status, dict) else None
-            if phase is not None and not isinstance(phase, str):    # the decoder's refusal
+            if resource.kind == "Pod" and phase is not None and not isinstance(phase, str):
                 why = (f"json: cannot unmarshal {json_kind(phase, numeric_target=False)} into "
                        "Go struct field PodStatus.status.phase of type v1.PodPhase")
+            if why:     # the decoder's refusal
                 raise (patch_refusal(kind, body, new, why) if request.method == "PATCH"
                        and kind != "application/apply-patch+yaml"
                        else _undecodable(resource, why))
+            if problems:        # ValidateNodeUpdate's ValidateNodeResources
+                raise HttpError(422, f'Node "{name}" is invalid: {aggregate(problems)}',
+                                "Invalid")
+            if resource.kind != "Pod" or _dry_run(request):
+                # status belongs to the controllers and the kubelet: a Node's valid status
+                # is answered as its kubelet keeps it (see the module docstring)
+                return Response.json(200, current)
             pod = self._stored(resource, namespace, name)
             self.cluster.update_pod_conditions(pod, _pod_conditions(new, name))
             self.cluster.kubelet.phase_written(pod, phase)
@@ -1299,9 +1307,10 @@ class KubernetesBackend(ClusterTime):
         _check_shape(new, resource.kind, name)
         _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
-            _check_node_taints(resource, name, new)
+            _check_node_spec(resource, name, new)
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
+        _check_metadata_update(resource, name, current["metadata"], new["metadata"])
         if _dry_run(request):
             return Response.json(200, self._dry_run_update(resource, namespace, name, current,
                                                            new), **warning)
@@ -1371,11 +1380,6 @@ class KubernetesBackend(ClusterTime):
         stored."""
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
-        if any(meta.get(f) != current["metadata"].get(f)
-               for f in ("labels", "annotations", "finalizers")):
-            errors = metadata_errors(resource.kind, meta)   # ValidateObjectMetaUpdate
-            if errors:
-                raise _invalid(resource, name, together(errors))
         spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
             not self._same_spec(resource, stored, current, new["spec"])
         # the content of kinds without a spec (a ConfigMap's data, a Role's rules...)
@@ -1461,8 +1465,8 @@ class KubernetesBackend(ClusterTime):
         if [key(t) for t in wanted] != [key(t) for t in have]:
             # stored as sent: the API server sets no timeAdded (kubectl taint sends none,
             # kubernetes/kubernetes#98482); the node lifecycle controller stamps its own
-            taints = [{**t, "timeAdded": parse_rfc3339(t["timeAdded"]).timestamp()
-                       - self.clock.base} if "timeAdded" in t else t for t in wanted]
+            taints = [{**t, "timeAdded": self.clock.seconds(parse_rfc3339(
+                t["timeAdded"]).timestamp())} if "timeAdded" in t else t for t in wanted]
             cordon = [t for t in info.taints if t.get("key") == "node.kubernetes.io/unschedulable"]
             self.cluster.set_taints(name, [*taints, *cordon])
         if bool(spec.get("unschedulable")) != info.unschedulable:
@@ -1872,13 +1876,27 @@ def _query_delete_options(request: Request) -> dict[str, Any]:
 
 
 
-def _check_node_taints(resource: Resource, node: str, obj: dict[str, Any]) -> None:
-    """A Node's ``spec.taints`` decoded (:func:`~clustersim.serve.kubedecoding.taints_error`:
-    a 400, or the 422 of a patch whose result does not decode), then held in ``obj`` as
+def _check_metadata_update(resource: Resource, name: str, current: dict[str, Any],
+                           meta: dict[str, Any]) -> None:
+    """``ValidateObjectMetaUpdate`` (k8s.io/apimachinery ``pkg/api/validation/
+    objectmeta.go``) of every update, whatever its kind, a Node's (``ValidateNodeUpdate``
+    in kubernetes/kubernetes ``pkg/apis/core/validation/validation.go`` starts with it) and a
+    default object's included: changed labels, annotations or finalizers are validated as a
+    new object's (:func:`~clustersim.manifests.kubernetes.metadata_errors`), a 422."""
+    if any(meta.get(f) != current.get(f) for f in ("labels", "annotations", "finalizers")):
+        errors = metadata_errors(resource.kind, meta)
+        if errors:
+            raise _invalid(resource, name, together(errors))
+
+
+def _check_node_spec(resource: Resource, node: str, obj: dict[str, Any]) -> None:
+    """A Node's ``spec`` decoded by its fields' Go types
+    (:func:`~clustersim.serve.kubenodes.node_spec_error`, the taints' included: a 400, or
+    the 422 of a patch whose result does not decode), then its taints held in ``obj`` as
     Go holds them (a ``null`` taint is a zero ``Taint``, a null field its zero value) and
     validated (:func:`_validate_node_taints`)."""
     spec = obj.get("spec") or {}
-    unreadable = taints_error(spec.get("taints"))
+    unreadable = node_spec_error(spec)
     if unreadable:
         raise _undecodable(resource, unreadable)
     if spec.get("taints") is not None:
@@ -2232,6 +2250,41 @@ def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
                              f"{why}", why)
 
 
+def _default_kind(request: Request, body: dict[str, Any], resource: Resource) -> None:
+    """Fill in a created object's ``apiVersion`` and ``kind`` as the API server's serializer
+    reads them, with the endpoint's as defaults (the create handler decodes with
+    ``defaultGVK``, k8s.io/apiserver ``pkg/endpoints/handlers/create.go``; ``gvkWithDefaults``
+    in k8s.io/apimachinery ``pkg/runtime/serializer/json/json.go``): a missing kind is the
+    endpoint's, a missing apiVersion its group's and version. A body of another kind is
+    decoded as that kind, which cannot be converted into the endpoint's (``Converter.Convert``
+    in ``pkg/conversion/converter.go``: ``converting (v1.Secret) to (core.ConfigMap): unknown
+    conversion``, wrapped by the handler's ``transformDecodeError``); one of the endpoint's
+    kind in another group or version is the handler's ``the API version in the data (apps/v1)
+    does not match the expected API version (v1)``. Either field of another JSON type than a
+    string is the serializer's first look's error (``meta.Interpret``). Simplified: a kind
+    the scheme does not know at the body's version (a ConfigMap of ``apps/v1``) is refused
+    upstream by the decoder as not registered in its scheme; here it has the words of the
+    conversion, or of the version check, that a known one would reach."""
+    for field in ("apiVersion", "kind"):
+        value = body.get(field)
+        if value is not None and not isinstance(value, str):
+            raise _unreadable(resource.kind, request.body, type_error(value, f".{field}",
+                                                                      "string"),
+                              json_body=True)
+    kind = body.get("kind") or resource.kind
+    version = body.get("apiVersion") or resource.group_version
+    body["kind"], body["apiVersion"] = kind, version
+    if kind != resource.kind:
+        internal = resource.group.split(".")[0] or "core"
+        raise _UndecodableError(
+            f'{kind} in version "{version.rpartition("/")[2]}" cannot be handled as a '
+            f"{resource.kind}: converting ({version.rpartition('/')[2]}.{kind}) to "
+            f"({internal}.{resource.kind}): unknown conversion", "")
+    if version != resource.group_version:
+        raise HttpError(400, f"the API version in the data ({version}) does not match the "
+                        f"expected API version ({resource.group_version})", "BadRequest")
+
+
 def _scale_replicas(scale: Any) -> int:
     """``spec.replicas`` of a ``Scale`` (``autoscaling/v1``) sent to a ``/scale``
     subresource, decoded as the API server's JSON decoder reads it into ``ScaleSpec``'s
@@ -2285,14 +2338,27 @@ def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:
     which kubectl prints one per line; the message names the kind with its group
     (``Deployment.apps``, ``schema.GroupKind.String()``). The loader's file name and hints
     are for files, not for an API answer."""
-    errors = [err, *err.also]
-    texts = [f"{e.path}: {e.message}" if e.path else e.message for e in errors]
-    causes = [{"reason": _cause(e.message), "message": e.message, "field": e.path}
-              for e in errors]
+    errors = [_at_field(e) for e in (err, *err.also)]
+    texts = [f"{path}: {message}" if path else message for path, message in errors]
+    causes = [{"reason": _cause(message), "message": message, "field": path}
+              for path, message in errors]
     kind = f"{resource.kind}.{resource.group}" if resource.group else resource.kind
     return HttpError(422, f'{kind} "{name}" is invalid: {aggregate(texts)}',
                      "Invalid", name=name, group=resource.group, kind=resource.kind,
                      causes=causes)
+
+
+def _at_field(err: ManifestError) -> tuple[str, str]:
+    """A loader's error as (field path, ``field.Error``'s body). One a check of the whole
+    object words with its own path, as upstream writes it (a Secret's ``data[tls.key]:
+    Required value``, :mod:`~clustersim.manifests.secrettypes`, whose map keys the loader's
+    paths would quote), is split at that path."""
+    if err.path:
+        return err.path, err.message
+    field, _, detail = err.message.partition(": ")
+    if field and " " not in field and detail.startswith(tuple(ERROR_TYPES)):
+        return field, detail
+    return "", err.message
 
 
 def _cause(detail: str) -> str:
@@ -2326,7 +2392,10 @@ def _invalid_details(message: str) -> dict[str, Any] | None:
     """``StatusDetails`` of an Invalid error (``errors.NewInvalid`` in
     ``staging/src/k8s.io/apimachinery/pkg/api/errors``): kind, group, name and each field's
     cause, which kubectl prints as ``The Deployment "web" is invalid: spec.selector: ...``,
-    or one line each when the message aggregates several (``[a, b]``)."""
+    or one line each when the message aggregates several (``[a, b]``). An error of the
+    object as a whole (``field.NewPath("")``, written ``: Forbidden: ...``, such as
+    ``ValidatePodLogOptions``' for both ``sinceTime`` and ``sinceSeconds``) has a cause
+    without a field, which ``StatusCause`` omits when empty."""
     found = _INVALID.match(message)
     if found is None:
         return None
@@ -2336,9 +2405,11 @@ def _invalid_details(message: str) -> dict[str, Any] | None:
     causes = []
     for error in _NEXT_ERROR.split(body[1:-1]) if several else [body]:
         field, colon, detail = error.partition(": ")
-        if not colon or not field or any(c.isspace() for c in field):
+        if not colon or not (field or detail.startswith(tuple(ERROR_TYPES))) \
+                or any(c.isspace() for c in field):
             return None
-        causes.append({"reason": _cause(detail), "message": detail, "field": field})
+        causes.append({"reason": _cause(detail), "message": detail,
+                       **({"field": field} if field else {})})
     return {"name": found[2], "group": group, "kind": kind, "causes": causes}
 
 

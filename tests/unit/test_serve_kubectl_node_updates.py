@@ -1,0 +1,90 @@
+"""A Node written through the served API, sent over plain HTTP, refused as ``ValidateNodeUpdate``
+(kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``) and the decoder refuse it:
+its metadata by ``ValidateObjectMetaUpdate``, its spec by ``NodeSpec``'s Go types, its
+status's quantities by ``Quantity.UnmarshalJSON`` and ``ValidateNodeResources``
+(clustersim.serve.kubenodes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.serve import serve
+from clustersim.serve.kubenodes import QUANTITY_FORMAT
+from tests.unit.test_serve_kubectl_dry_run import _answer
+
+NODE = "/api/v1/nodes/worker-1"
+_MERGE = "application/merge-patch+json"
+
+
+@pytest.mark.parametrize(("meta", "field"), [
+    ({"labels": {"a/b/c": "x"}}, "metadata.labels"),
+    ({"annotations": {"": "y"}}, "metadata.annotations"),
+])
+def test_a_node_s_metadata_is_validated_as_any_object_s(meta, field):
+    """A bad label key or an empty annotation key is a 422, as for a Secret (a Node's
+    labels had been stored as sent)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        status, answer = _answer(server, "PATCH", NODE, {"metadata": meta}, _MERGE)
+        assert status == 422, answer
+        assert answer["message"].startswith(f'Node "worker-1" is invalid: {field}: Invalid '
+                                            "value: ") or \
+            answer["message"].startswith(f'Node "worker-1" is invalid: [{field}: Invalid value')
+        assert {c["field"] for c in answer["details"]["causes"]} == {field}
+        assert "a/b/c" not in server.cluster.node("worker-1").labels
+
+
+@pytest.mark.parametrize(("spec", "why"), [
+    ({"unschedulable": "yes"}, "json: cannot unmarshal string into Go struct field "
+     "NodeSpec.spec.unschedulable of type bool"),
+    ({"unschedulable": 0}, "json: cannot unmarshal number into Go struct field "
+     "NodeSpec.spec.unschedulable of type bool"),
+    ({"podCIDR": 5}, "json: cannot unmarshal number into Go struct field "
+     "NodeSpec.spec.podCIDR of type string"),
+    ({"podCIDRs": ["10.0.0.0/24", 5]}, "json: cannot unmarshal number into Go struct field "
+     "NodeSpec.spec.podCIDRs of type string"),
+])
+def test_a_node_spec_is_decoded_by_its_go_types(spec, why):
+    """A PUT's 400 names the kind, a merge patch's result is refused as ``patch.go`` refuses
+    it (422 on ``patch``); ``"unschedulable": "yes"`` had cordoned the node."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        node = _answer(server, "GET", NODE)[1]
+        node["spec"].update(spec)
+        status, answer = _answer(server, "PUT", NODE, node)
+        assert (status, answer["message"]) == (
+            400, f'Node in version "v1" cannot be handled as a Node: {why}')
+        status, answer = _answer(server, "PATCH", NODE, {"spec": spec}, _MERGE)
+        assert status == 422 and answer["message"].endswith(f'": {why}')
+        assert not server.cluster.node("worker-1").unschedulable
+        assert _answer(server, "PATCH", NODE, {"spec": {"unschedulable": True}},
+                       _MERGE)[0] == 200
+        assert server.cluster.node("worker-1").unschedulable
+
+
+@pytest.mark.parametrize(("status_patch", "code", "message"), [
+    ({"capacity": {"cpu": "-4", "memory": "1e400"}}, 422, 'Node "worker-1" is invalid: '
+     'status.capacity.cpu: Invalid value: "-4": must be greater than or equal to 0'),
+    ({"capacity": {"pods": "2.5"}, "allocatable": {"memory": "-1Gi"}}, 422,
+     'Node "worker-1" is invalid: [status.capacity.pods: Invalid value: "2500m": must be an '
+     'integer, status.allocatable.memory: Invalid value: "-1Gi": must be greater than or '
+     "equal to 0]"),
+    ({"allocatable": {"cpu": "abc"}}, 422, QUANTITY_FORMAT),
+    ({"allocatable": {"cpu": True}}, 422, QUANTITY_FORMAT),
+    ({"allocatable": "4"}, 422, "json: cannot unmarshal string into Go struct field "
+     "NodeStatus.status.allocatable of type v1.ResourceList"),
+])
+def test_a_node_status_s_quantities_are_decoded_and_validated(status_patch, code, message):
+    """A quantity that does not parse is the decoder's error (on a merge patch's result, the
+    422 of ``patch``; on a PUT, the 400 naming the kind), a negative one or a fraction of
+    pods ``ValidateNodeResources``' 422; they had been answered 200."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        path = NODE + "/status"
+        status, answer = _answer(server, "PATCH", path, {"status": status_patch}, _MERGE)
+        assert status == code and answer["message"].endswith(message), answer["message"]
+        if not message.startswith("Node "):
+            node = _answer(server, "GET", NODE)[1]
+            node["status"].update(status_patch)
+            status, answer = _answer(server, "PUT", path, node)
+            assert (status, answer["message"]) == (
+                400, f'Node in version "v1" cannot be handled as a Node: {message}')
+        valid = {"status": {"allocatable": {"cpu": "1"}}}
+        assert _answer(server, "PATCH", path, valid, _MERGE)[0] == 200
