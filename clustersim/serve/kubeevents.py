@@ -4,8 +4,9 @@ a list's page what it shows (about 280 lines).
 A real API server stores each Event as its recorder writes it, and a list reads a range of
 etcd's keys. The simulator makes its Events from the cluster's event log
 (:meth:`~clustersim.serve.kubederived.DerivedObjects.events`), aggregated as the recorders
-aggregate them before writing: the core/v1 recorders' correlator (a ``count`` and
-``lastTimestamp``, client-go ``tools/record/events_cache.go``) and the scheduler's
+aggregate them before writing: the core/v1 recorders' correlator (a ``count``, which counts
+the occurrences its spam filter dropped too, and ``lastTimestamp``, client-go
+``tools/record/events_cache.go``) and the scheduler's
 events.k8s.io/v1 broadcaster (a ``series``, :class:`_Broadcaster`). :class:`EventStore`
 keeps what it made: each read aggregates only the log's events recorded since the last
 (and the broadcaster's writes due by now), and names the Events that changed, the only
@@ -142,11 +143,13 @@ class EventStore:
             merged = self._merged.get((*key, merge_key(event.message)))
             if merged is not None:
                 merged["message"] = event.message
-                merged["count"] += 1
+                merged["count"] += event.observed
                 merged["_times"]["lastTimestamp"] = event.time
                 self._touch(merged)
                 return
         item = self.derived.made_event(index, event, action, self._host)
+        if action is None:          # with the occurrences the spam filter dropped before it
+            item["count"] = event.observed
         meta = item["metadata"]
         stored = (meta["namespace"], meta["name"])
         self.items[stored] = item
