@@ -281,19 +281,30 @@ class APIServer:
         self._record(pod, reason, message, type, host=pod["spec"].get("nodeName") or "",
                      path=field_path(pod, container) if container else "")
 
+    def node_record(self, name: str, reason: str, message: str, type: str = "Normal", *,
+                    kubelet: bool = False) -> None:
+        """Record an Event about Node ``name``: the node lifecycle controller's
+        (``RecordNodeStatusChange``, ``pkg/controller/util/node/controller_utils.go``), or,
+        ``kubelet``, its own kubelet's, whose event source names the node as its host
+        (``pkg/kubelet/kubelet.go``). Each passes its recorder's correlator, as every other
+        core/v1 event does; the event names no uid, and the served API reads the Node's."""
+        self._record({"kind": "Node", "metadata": {"name": name}}, reason, message, type,
+                     host=name if kubelet else "")
+
     def _record(self, obj: Mapping[str, Any], reason: str, message: str, type: str, *,
                 host: str = "", path: str = "",
                 related: Mapping[str, Any] | None = None) -> None:
         meta = obj["metadata"]
         name, namespace, uid = _event_object(obj), meta.get("namespace", ""), meta.get("uid", "")
         written = self.correlator.correlate(self.now, (host, name, namespace, uid), type,
-                                            reason, message)
+                                            reason, message, path)
         if written is None:
             return                          # the spam filter drops it
-        self.events.record(self.now, name, reason, written, type,
+        self.events.record(self.now, name, reason, written.message, type,
                            namespace=namespace, uid=uid,
                            field_path=path, host=host,
-                           related=_reference(related) if related is not None else ())
+                           related=_reference(related) if related is not None else (),
+                           observed=written.observed)
 
     def events_about(self, obj: Mapping[str, Any], reason: str) -> list[Event]:
         """The events recorded for this very ``obj`` (by its uid: not a namesake's in

@@ -1,12 +1,15 @@
 """client-go's event correlator, which every core/v1 event recorder runs before it writes an
-Event (about 120 lines).
+Event (about 150 lines).
 
 Upstream: kubernetes/kubernetes ``staging/src/k8s.io/client-go/tools/record/events_cache.go``
 (``EventCorrelator.EventCorrelate``), used by ``recordToSink`` in ``tools/record/event.go``.
 The controllers of kube-controller-manager and the kubelet record through it; kube-scheduler
 records through the events.k8s.io/v1 recorder (``tools/events``), which has no correlator
 but its own series (the served API's ``_Broadcaster``), so its events are left alone here
-(:data:`SCHEDULER_REASONS`). Three steps, in upstream's order:
+(:data:`SCHEDULER_REASONS`). The kubelet's node events (``NodeReady``, ``NodeNotSchedulable``,
+``EvictionThresholdMet``) and the node lifecycle controller's (``NodeNotReady``,
+``RemovingNode``) go through it too, each recorder's keyed by its host. Three steps, in
+upstream's order (``EventCorrelate``: aggregate, observe, then filter):
 
 - **Aggregation** (``EventAggregator``): events from one source about one object with one
   type and reason, but different messages, are *similar*. Once
@@ -16,24 +19,28 @@ but its own series (the served API's ``_Broadcaster``), so its events are left a
 - **Counting** (``eventLogger``): an Event identical to one written before (same source,
   object, field path, type, reason and message) raises that Event's ``count`` and
   ``lastTimestamp`` instead of making a new one; the served API does this when it lists
-  the log (:func:`merge_key`).
+  the log (:func:`merge_key`). The logger counts each event it observes *before* the spam
+  filter looks at it, so an occurrence the filter drops still counts: the next one written
+  with its key carries it in its ``count`` (:attr:`Correlated.observed`).
 - **Spam filter** (``EventSourceObjectSpamFilter``): each source and object has a token
   bucket of :data:`SPAM_BURST` events, refilled by one every :data:`SPAM_REFILL` seconds;
   an event finding it empty is not written at all.
 
 Simplified: upstream keeps these records in LRU caches of 4,096 entries, which a cluster of
 the course's size does not fill; when the aggregation's set of messages is full it drops an
-arbitrary one (Go's map order), here the oldest; and upstream's ``count`` also counts the
-occurrences the spam filter dropped (the logger observes before the filter), here it counts
-those written.
+arbitrary one (Go's map order), here the oldest; an Event whose first occurrences were all
+dropped keeps, upstream, the first one's ``firstTimestamp`` (the logger's), here the time of
+the first one written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 __all__ = ["AGGREGATE_INTERVAL", "AGGREGATE_MAX_EVENTS", "COMBINED_PREFIX",
-           "SCHEDULER_REASONS", "SPAM_BURST", "SPAM_REFILL", "EventCorrelator", "merge_key"]
+           "SCHEDULER_REASONS", "SPAM_BURST", "SPAM_REFILL", "Correlated", "EventCorrelator",
+           "merge_key"]
 
 AGGREGATE_MAX_EVENTS = 10
 """``defaultAggregateMaxEvents``: the tenth different message of similar events is combined."""
@@ -53,6 +60,16 @@ Source = tuple[str, ...]
 """Who recorded an event about which object: the recorder's host (a kubelet's node, or empty)
 and the object's ``kind/name``, namespace and uid. In the simulator the recorder's component
 follows from these and the reason, so the host stands for the whole ``EventSource``."""
+
+
+class Correlated(NamedTuple):
+    """What the correlator lets a recorder write: the ``message`` (combined once similar
+    events are many) and the occurrences of its key the write counts, ``observed``: 1 and
+    those the spam filter dropped since the last one written (the logger's ``count`` went up
+    for each of them)."""
+
+    message: str
+    observed: int = 1
 
 
 @dataclass
@@ -80,14 +97,17 @@ class EventCorrelator:
     def __init__(self, burst: int = SPAM_BURST, refill: float = SPAM_REFILL) -> None:
         self._similar: dict[tuple[str, ...], _Similar] = {}
         self._buckets: dict[Source, _Bucket] = {}
+        self._dropped: dict[tuple[str, ...], int] = {}
+        """The occurrences the spam filter dropped since the last one written, by the
+        logger's key (``getEventKey``, or the aggregation's key for a combined event)."""
         self.burst, self.refill = burst, refill
 
     def correlate(self, now: float, source: Source, type: str, reason: str,
-                  message: str) -> str | None:
-        """The message to write for an event recorded at ``now`` (combined once similar
-        events are many), or None when the spam filter drops it."""
+                  message: str, field_path: str = "") -> Correlated | None:
+        """What to write for an event recorded at ``now`` about ``source``'s object (its
+        container at ``field_path``, if any), or None when the spam filter drops it."""
         if reason in SCHEDULER_REASONS:
-            return message
+            return Correlated(message)
         key = (*source, type, reason)
         similar = self._similar.get(key)
         if similar is None or now - similar.last > AGGREGATE_INTERVAL:
@@ -97,7 +117,11 @@ class EventCorrelator:
         if len(similar.messages) >= AGGREGATE_MAX_EVENTS:
             del similar.messages[next(iter(similar.messages))]
             message = COMBINED_PREFIX + message
-        return message if self._accept(source, now) else None
+        logged = (*source, field_path, type, reason, merge_key(message))
+        if not self._accept(source, now):
+            self._dropped[logged] = self._dropped.get(logged, 0) + 1
+            return None
+        return Correlated(message, 1 + self._dropped.pop(logged, 0))
 
     def restarted(self, host: str) -> None:
         """The recorder of ``host`` (a node's kubelet) restarted: a new process has a new
@@ -105,6 +129,7 @@ class EventCorrelator:
         the kubelet's start), so what it records next is written again."""
         self._similar = {k: v for k, v in self._similar.items() if k[0] != host}
         self._buckets = {k: v for k, v in self._buckets.items() if k[0] != host}
+        self._dropped = {k: v for k, v in self._dropped.items() if k[0] != host}
 
     def _accept(self, source: Source, now: float) -> bool:
         """``TryAccept`` on the source's and object's bucket (full when first used)."""

@@ -121,8 +121,8 @@ def memory_pressure(cluster: KubernetesCluster, node: str,
             return
         if not state["pressure"]:
             state["pressure"] = True
-            cluster.events.record(cluster.now, f"node/{node}", "EvictionThresholdMet",
-                                  "Attempting to reclaim memory", "Warning", host=node)
+            cluster.node_record(node, "EvictionThresholdMet", "Attempting to reclaim memory",
+                                "Warning", kubelet=True)
             if not any(t.get("key") == MEMORY_PRESSURE_TAINT for t in info.taints):
                 cluster.set_taints(node, [*info.taints, {"key": MEMORY_PRESSURE_TAINT,
                                                          "effect": "NoSchedule",

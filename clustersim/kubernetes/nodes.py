@@ -132,8 +132,8 @@ class NodeLifecycle(APIServer):
             info.unschedulable = True
             self.set_taints(name, [*info.taints, {"key": UNSCHEDULABLE,
                                                    "effect": "NoSchedule", "timeAdded": self.now}])
-            self.events.record(self.now, f"node/{name}", "NodeNotSchedulable",   # kubelet's
-                               f"Node {name} status is now: NodeNotSchedulable", host=name)
+            self.node_record(name, "NodeNotSchedulable",
+                             f"Node {name} status is now: NodeNotSchedulable", kubelet=True)
         self._reconcile()
 
     def uncordon(self, name: str) -> None:
@@ -142,8 +142,8 @@ class NodeLifecycle(APIServer):
         if info.unschedulable:
             info.unschedulable = False
             self.set_taints(name, [t for t in info.taints if t.get("key") != UNSCHEDULABLE])
-            self.events.record(self.now, f"node/{name}", "NodeSchedulable",      # kubelet's
-                               f"Node {name} status is now: NodeSchedulable", host=name)
+            self.node_record(name, "NodeSchedulable",
+                             f"Node {name} status is now: NodeSchedulable", kubelet=True)
         self._reconcile()
 
     def drain(self, name: str, *, force: bool = False) -> list[str]:

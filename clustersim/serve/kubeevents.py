@@ -1,19 +1,22 @@
 """The served Events, kept from one read to the next so that a read costs what changed and
-a list's page what it shows (about 280 lines).
+a list's page what it shows (about 320 lines).
 
 A real API server stores each Event as its recorder writes it, and a list reads a range of
 etcd's keys. The simulator makes its Events from the cluster's event log
 (:meth:`~clustersim.serve.kubederived.DerivedObjects.events`), aggregated as the recorders
-aggregate them before writing: the core/v1 recorders' correlator (a ``count`` and
-``lastTimestamp``, client-go ``tools/record/events_cache.go``) and the scheduler's
+aggregate them before writing: the core/v1 recorders' correlator (a ``count``, which counts
+the occurrences its spam filter dropped too, and ``lastTimestamp``, client-go
+``tools/record/events_cache.go``) and the scheduler's
 events.k8s.io/v1 broadcaster (a ``series``, :class:`_Broadcaster`). :class:`EventStore`
 keeps what it made: each read aggregates only the log's events recorded since the last
 (and the broadcaster's writes due by now), and names the Events that changed, the only
 ones whose resourceVersion has to be found again (:mod:`~clustersim.serve.kubeversions`
 digests what each shows). The Events are kept in the order of their storage keys
-(namespace, then name) with their times in simulated seconds; :meth:`EventStore.shown`
-makes the one a response sends (its times as RFC 3339, on the request's wall-clock anchor),
-so a page renders its own Events only. A field selector on ``involvedObject.name`` (the
+(``namespace/name``, as etcd orders them across namespaces too) with their times in simulated
+seconds; :meth:`EventStore.shown` makes the one a response sends (its times as RFC 3339, on
+the request's wall-clock anchor) and keeps it until the Event changes or the anchor moves,
+so a page renders its own Events only, a GET its one, and a watch's look those changed since
+the last. A field selector on ``involvedObject.name`` (the
 one ``kubectl describe`` sends) reads an index of the Events by the name of their object
 (:meth:`EventStore.about`), a shortcut of the simulator's with the same answer: upstream
 tests each Event against the selector (``MatchEvent`` in kubernetes/kubernetes
@@ -40,7 +43,7 @@ from clustersim.sim.events import Event
 if TYPE_CHECKING:
     from clustersim.serve.kubederived import DerivedObjects
 
-__all__ = ["SCHEDULER_ACTIONS", "EventStore", "StorageKey", "event_namespace"]
+__all__ = ["SCHEDULER_ACTIONS", "EventStore", "StorageKey", "etcd_order", "event_namespace"]
 
 SCHEDULER_ACTIONS = {"Scheduled": "Binding", "FailedScheduling": "Scheduling",
                      "Preempted": "Preempting"}
@@ -66,6 +69,17 @@ StorageKey = tuple[str, str]
 """An Event's etcd key below the list's prefix: its namespace and name."""
 
 
+def etcd_order(stored: StorageKey) -> tuple[str, str]:
+    """What orders ``stored`` as etcd orders the keys ``namespace/name`` (a list across
+    namespaces): the namespace with its ``/`` (no namespace holds one, so this compares as
+    the whole key does: ``team-a/`` before ``team/``), then the name."""
+    return stored[0] + "/", stored[1]
+
+
+def _namespace_order(stored: StorageKey) -> str:
+    return stored[0] + "/"
+
+
 def event_namespace(involved: dict[str, Any]) -> str:
     """The namespace of the Event about ``involved`` (its reference): the object's, and
     ``default`` for a Node's (a cluster-scoped object's events go there)."""
@@ -74,8 +88,8 @@ def event_namespace(involved: dict[str, Any]) -> str:
 
 class EventStore:
     """The Events made from ``derived``'s cluster's log so far (see the module docstring).
-    ``order`` holds their storage keys, sorted; ``rebuilt``: the last :meth:`update` made
-    them all again (those no longer made are gone)."""
+    ``order`` holds their storage keys in etcd's order (:func:`etcd_order`); ``rebuilt``: the
+    last :meth:`update` made them all again (those no longer made are gone)."""
 
     def __init__(self, derived: DerivedObjects) -> None:
         self.derived = derived
@@ -96,6 +110,9 @@ class EventStore:
         """The Events whose references are read from the objects they name (an event that
         gave no namespace or uid, a provisioner's): key and the log index they came from."""
         self._changed: set[StorageKey] = set()
+        self._shown: dict[StorageKey, tuple[dict[str, Any], dict[str, float]]] = {}
+        """Each Event as :meth:`shown` last made it, while it and the anchor are the same."""
+        self._anchor = self.derived.clock.base
         self._host = host
         self._advanced = float("-inf")
         self.stale = False
@@ -119,7 +136,7 @@ class EventStore:
             self._broadcaster.advance(self._advanced)
             if new:
                 self.order.extend(new)
-                self.order.sort()
+                self.order.sort(key=etcd_order)
             self._recheck()
             if not self.stale:
                 return self
@@ -142,16 +159,18 @@ class EventStore:
             merged = self._merged.get((*key, merge_key(event.message)))
             if merged is not None:
                 merged["message"] = event.message
-                merged["count"] += 1
+                merged["count"] += event.observed
                 merged["_times"]["lastTimestamp"] = event.time
                 self._touch(merged)
                 return
         item = self.derived.made_event(index, event, action, self._host)
+        if action is None:          # with the occurrences the spam filter dropped before it
+            item["count"] = event.observed
         meta = item["metadata"]
         stored = (meta["namespace"], meta["name"])
         self.items[stored] = item
         new.append(stored)
-        self._changed.add(stored)
+        self._changed.add(stored)       # new: nothing shown to forget
         self._about.setdefault(item["involvedObject"]["name"], []).append(stored)
         if self.derived.named_by_lookup(event):
             self._volatile.append((stored, index))
@@ -163,7 +182,12 @@ class EventStore:
     def _touch(self, item: dict[str, Any]) -> None:
         """``item`` changed (counted, or its series written)."""
         meta = item["metadata"]
-        self._changed.add((meta["namespace"], meta["name"]))
+        self._changed_item((meta["namespace"], meta["name"]))
+
+    def _changed_item(self, stored: StorageKey) -> None:
+        """The Event ``stored`` changed: its version is found again, and it is shown anew."""
+        self._changed.add(stored)
+        self._shown.pop(stored, None)
 
     def _recheck(self) -> None:
         """Read again the references of the Events that look up the object they name;
@@ -177,10 +201,11 @@ class EventStore:
                 return
             if any(item[field] != value for field, value in found.items()):
                 item.update(found)
-                self._changed.add(stored)
+                self._changed_item(stored)
 
     def take_changed(self) -> list[dict[str, Any]]:
-        """The Events changed since the last call, in the order of their storage keys."""
+        """The Events changed since the last call, by namespace, then name: the order their
+        versions are numbered in."""
         changed, self._changed = sorted(self._changed), set()
         return [self.items[stored] for stored in changed]
 
@@ -188,22 +213,39 @@ class EventStore:
         """The Events of ``namespace`` (every one for None), in storage-key order."""
         if namespace is None:
             return [self.items[stored] for stored in self.order]
-        low = bisect.bisect_left(self.order, (namespace, ""))
-        high = bisect.bisect_left(self.order, (namespace + "\x00", ""), low)
+        low = bisect.bisect_left(self.order, namespace + "/", key=_namespace_order)
+        high = bisect.bisect_right(self.order, namespace + "/", low, key=_namespace_order)
         return [self.items[stored] for stored in self.order[low:high]]
+
+    def named(self, namespace: str, name: str) -> list[dict[str, Any]]:
+        """The Event ``name`` of ``namespace``, if it is made (a GET's one)."""
+        found = self.items.get((namespace, name))
+        return [] if found is None else [found]
 
     def about(self, name: str, namespace: str | None) -> list[dict[str, Any]]:
         """The Events of ``namespace`` (every one for None) whose ``involvedObject`` has
         ``name``, in storage-key order: what a field selector on ``involvedObject.name``
         can select (``kubectl describe``'s), read from an index instead of every Event."""
-        return [self.items[stored] for stored in sorted(self._about.get(name, ()))
+        return [self.items[stored] for stored in sorted(self._about.get(name, ()), key=etcd_order)
                 if namespace in (None, stored[0])]
 
     def shown(self, item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
         """``item`` as a response shows it, without its resourceVersion, and its simulated
         times: RFC 3339 times on the request's anchor, to the microsecond for the
         scheduler's (``MicroTime``), each field where :meth:`DerivedObjects.made_event
-        <clustersim.serve.kubederived.DerivedObjects.made_event>` put it."""
+        <clustersim.serve.kubederived.DerivedObjects.made_event>` put it. The same ``item``
+        is shown by the same objects until it changes or the anchor moves (a caller may
+        stamp its version on them, never change what they show)."""
+        meta = item["metadata"]
+        stored = (meta["namespace"], meta["name"])
+        if self._anchor != self.derived.clock.base:
+            self._shown, self._anchor = {}, self.derived.clock.base
+        found = self._shown.get(stored)
+        if found is None:
+            found = self._shown[stored] = self._show(item)
+        return found
+
+    def _show(self, item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
         stamp, micro = self.derived.timestamp, self.derived.microtime
         times = dict(item["_times"])
         obj = {field: value for field, value in item.items() if field != "_times"}

@@ -515,10 +515,12 @@ class KubernetesBackend(ClusterTime):
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
 
-    def _events(self, namespace: str | None, about: str | None = None) -> list[dict[str, Any]]:
+    def _events(self, namespace: str | None, about: str | None = None,
+                named: str | None = None) -> list[dict[str, Any]]:
         """The Events of ``namespace`` (every one for None) as the store keeps them
         (:class:`~clustersim.serve.kubeevents.EventStore`; those whose ``involvedObject``
-        is named ``about`` only, if given), in the order of their storage keys. First each
+        is named ``about`` only, if given; the one ``named``, if given), in the order of their
+        storage keys. First each
         Event changed since the last read, in any namespace, is stamped with its version
         and kept as :meth:`_items` keeps every object of the other derived kinds (one
         unchanged keeps its version, so only the changed are rendered), and those no
@@ -532,6 +534,8 @@ class KubernetesBackend(ClusterTime):
             self._kept(r.versioned(obj, times), times)
         if store.rebuilt:
             r.versions.forget("Event", None, [(*stored, "") for stored in store.order])
+        if named is not None:
+            return store.named(namespace or "default", named)
         return store.listed(namespace) if about is None else store.about(about, namespace)
 
     def _event_item(self, item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
@@ -705,10 +709,10 @@ class KubernetesBackend(ClusterTime):
                 if labels(obj["metadata"].get("labels") or {}) and fields(obj)]
 
         # the revision after the items: theirs are older
-        # a namespace's Events come by name, the order of their storage keys
+        # Events come in the order of their storage keys (EventStore.order)
         items, meta = page(request, items, resource.namespaced and namespace is None,
                            self.renderer.versions, as_at,
-                           ordered=resource.kind == "Event" and namespace is not None)
+                           ordered=resource.kind == "Event")
         if resource.kind == "Event":           # the page's Events only are rendered
             items = self._shown_events(items)
         return items, meta
@@ -738,8 +742,9 @@ class KubernetesBackend(ClusterTime):
             return self._stored_item(resource, builtin)
         if resource.kind not in _DERIVED:
             return self._stored_item(resource, self._stored(resource, namespace, name))
-        found = [(o, t) for o, t in self._items(resource, namespace)
-                 if o["metadata"]["name"] == name]
+        found = [self._event_item(item) for item in self._events(namespace, named=name)] \
+            if resource.kind == "Event" else [(o, t) for o, t in self._items(resource, namespace)
+                                              if o["metadata"]["name"] == name]
         if not found:
             raise _not_found(resource, name)
         return found[0]

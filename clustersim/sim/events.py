@@ -13,7 +13,8 @@ container of a Pod (the kubelet's) also names that container, as the reference's
 the message (:attr:`Event.described_message`). An event a kubelet records names its node
 (``host``), as the kubelet's event source does (``source.host``, ``reportingInstance``). One
 that a second object caused names that object too (``related``: the preemptor of a preempted
-Pod, as kube-scheduler's ``Preempted`` event does).
+Pod, as kube-scheduler's ``Preempted`` event does). A Kubernetes event written after others
+of its kind were dropped by client-go's spam filter counts them too (``observed``).
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ class Event:
     cluster-scoped object or another system) and, for a kubelet's container event, the
     ``field_path`` of the container (``spec.containers{web}``; empty otherwise) and, for an
     event a kubelet recorded, the ``host`` it runs on (its node's name), and the ``related``
-    object's name, namespace and uid (empty: none). The ``repr`` leaves those five out: it
-    stays the short, system-neutral line the notebooks print."""
+    object's name, namespace and uid (empty: none), and the occurrences it stands for,
+    ``observed``: 1, and for Kubernetes those of the same event that the recorder's spam
+    filter dropped since the last one written
+    (:class:`~clustersim.kubernetes.eventcorrelator.Correlated`). The ``repr`` leaves those
+    six out: it stays the short, system-neutral line the notebooks print."""
 
     time: float
     system: str
@@ -47,6 +51,7 @@ class Event:
     field_path: str = field(default="", repr=False)
     host: str = field(default="", repr=False)
     related: tuple[str, ...] = field(default=(), repr=False)
+    observed: int = field(default=1, repr=False)
 
     @property
     def described_message(self) -> str:
@@ -76,10 +81,10 @@ class EventLog:
     def record(
         self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
         namespace: str = "", uid: str = "", field_path: str = "", host: str = "",
-        related: tuple[str, ...] = ()
+        related: tuple[str, ...] = (), observed: int = 1
     ) -> Event:
         event = Event(float(time), self.system, obj, type, reason, message, namespace, uid,
-                      field_path, host, related)
+                      field_path, host, related, observed)
         self._events.append(event)
         for listener in self._listeners:
             listener(event)

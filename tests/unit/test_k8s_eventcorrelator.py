@@ -2,7 +2,9 @@
 recorders run it, the ReplicaSet's slow-start batches (``slowStartBatch`` in
 ``pkg/controller/replicaset/replica_set.go``) and the work queue's back-off after a refused
 sync (``DefaultControllerRateLimiter``): together they turn a quota that refuses every Pod
-from a stream of events into a few."""
+from a stream of events into a few. The node lifecycle controller's and the kubelets' events
+about Nodes pass their recorders' correlators as well, and an occurrence the spam filter
+dropped counts in the next one written (``EventCorrelate`` observes before it filters)."""
 
 from __future__ import annotations
 
@@ -17,14 +19,22 @@ from clustersim.kubernetes.eventcorrelator import (
     SPAM_REFILL,
     EventCorrelator,
 )
+from clustersim.kubernetes.kubelet import Timing
 from clustersim.serve.kubernetes import KubernetesBackend
 from tests.unit.test_k8s_resourcequota import quota
 
 SOURCE = ("", "replicaset/web-1", "default", "uid-1")
 
 
+def _text(correlator: EventCorrelator, at: float, source: tuple[str, ...], type: str,
+          reason: str, message: str) -> str | None:
+    """The message the correlator lets through, or None."""
+    written = correlator.correlate(at, source, type, reason, message)
+    return None if written is None else written.message
+
+
 def _messages(correlator: EventCorrelator, count: int, at: float = 0.0) -> list[str | None]:
-    return [correlator.correlate(at, SOURCE, "Warning", "FailedCreate", f"refused {i}")
+    return [_text(correlator, at, SOURCE, "Warning", "FailedCreate", f"refused {i}")
             for i in range(count)]
 
 
@@ -41,26 +51,43 @@ def test_the_tenth_different_message_of_similar_events_is_combined():
 def test_similar_events_after_a_quiet_interval_start_afresh():
     correlator = EventCorrelator()
     _messages(correlator, AGGREGATE_MAX_EVENTS)
-    later = correlator.correlate(AGGREGATE_INTERVAL + 1, SOURCE, "Warning", "FailedCreate",
-                                 "refused again")
+    later = _text(correlator, AGGREGATE_INTERVAL + 1, SOURCE, "Warning", "FailedCreate",
+                  "refused again")
     assert later == "refused again"
 
 
 def test_the_spam_filter_lets_a_burst_through_then_one_every_five_minutes():
     correlator = EventCorrelator()
-    same = [correlator.correlate(0.0, SOURCE, "Normal", "Pulled", "pulled")
+    same = [_text(correlator, 0.0, SOURCE, "Normal", "Pulled", "pulled")
             for _ in range(SPAM_BURST + 1)]
     assert same[:SPAM_BURST] == ["pulled"] * SPAM_BURST and same[-1] is None
-    assert correlator.correlate(SPAM_REFILL / 2, SOURCE, "Normal", "Pulled", "pulled") is None
-    assert correlator.correlate(SPAM_REFILL, SOURCE, "Normal", "Pulled", "pulled") == "pulled"
+    assert _text(correlator, SPAM_REFILL / 2, SOURCE, "Normal", "Pulled", "pulled") is None
+    assert _text(correlator, SPAM_REFILL, SOURCE, "Normal", "Pulled", "pulled") == "pulled"
     other = ("", "replicaset/web-2", "default", "uid-2")        # another object: its own bucket
-    assert correlator.correlate(SPAM_REFILL, other, "Normal", "Pulled", "pulled") == "pulled"
+    assert _text(correlator, SPAM_REFILL, other, "Normal", "Pulled", "pulled") == "pulled"
+
+
+def test_occurrences_the_spam_filter_dropped_count_in_the_next_one_written():
+    """``EventCorrelate`` observes (the logger's count) before it filters: each dropped
+    occurrence raises the count the next written one of the same key carries; one of
+    another message, or another container's, counts its own."""
+    correlator = EventCorrelator()
+    for _ in range(SPAM_BURST):
+        assert correlator.correlate(0.0, SOURCE, "Normal", "Pulled", "pulled").observed == 1
+    dropped = [correlator.correlate(t, SOURCE, "Normal", "Pulled", "pulled")
+               for t in (1.0, 2.0, 3.0)]
+    other = correlator.correlate(4.0, SOURCE, "Normal", "Pulled", "pulled", "spec.containers{b}")
+    assert dropped == [None] * 3 and other is None
+    assert correlator.correlate(SPAM_REFILL, SOURCE, "Normal", "Pulled", "pulled").observed == 4
+    later = correlator.correlate(2 * SPAM_REFILL, SOURCE, "Normal", "Pulled", "pulled",
+                                 "spec.containers{b}")
+    assert later.observed == 2
 
 
 def test_the_schedulers_events_are_not_correlated():
     """kube-scheduler records through events.k8s.io/v1, which has no correlator."""
     correlator = EventCorrelator()
-    written = [correlator.correlate(0.0, SOURCE, "Warning", "FailedScheduling", f"no {i}")
+    written = [_text(correlator, 0.0, SOURCE, "Warning", "FailedScheduling", f"no {i}")
                for i in range(SPAM_BURST + 5)]
     assert written == [f"no {i}" for i in range(SPAM_BURST + 5)]
 
@@ -111,3 +138,42 @@ def test_the_served_api_shows_combined_failures_as_one_event_with_a_count():
     assert len(combined) == 1
     assert combined[0]["count"] == len(tries) - (AGGREGATE_MAX_EVENTS - 1)
     assert combined[0]["message"] == tries[-1].message
+
+
+def _flapping(flaps: int) -> KubernetesCluster:
+    """A node that fails and comes back ``flaps`` times, a second apart (the node lifecycle
+    controller's grace period shortened to 1 s, so that the spam filter refills no token)."""
+    cluster = KubernetesCluster(default_nodes(2), seed=0,
+                                timing=Timing(node_monitor_grace_period=1.0))
+    for _ in range(flaps):
+        cluster.fail_node("worker-1")
+        cluster.run(until=cluster.now + 1.5)
+        cluster.recover_node("worker-1")
+        cluster.run(until=cluster.now + 0.5)
+    return cluster
+
+
+def _not_ready(cluster: KubernetesCluster) -> list[dict]:
+    return [e for e in KubernetesBackend(cluster).renderer.events()
+            if e["reason"] == "NodeNotReady" and e["involvedObject"]["kind"] == "Node"]
+
+
+def test_a_flapping_nodes_not_ready_events_pass_the_node_controllers_spam_filter():
+    """The node lifecycle controller's recorder runs client-go's correlator (its
+    ``NodeNotReady`` about a Node as well): 25 at once, then one every five minutes; its
+    kubelet's ``NodeReady`` has a bucket of its own (another source)."""
+    flaps = SPAM_BURST + 10
+    cluster = _flapping(flaps)
+    written = cluster.events.where(reason="NodeNotReady", object="node/worker-1")
+    assert len(written) == SPAM_BURST
+    assert len(cluster.events.where(reason="NodeReady", object="node/worker-1")) == SPAM_BURST
+    [event] = _not_ready(cluster)
+    assert event["count"] == SPAM_BURST
+    # five minutes later one more is written, and its count holds the ten dropped
+    cluster.run(until=cluster.now + SPAM_REFILL)
+    cluster.fail_node("worker-1")
+    cluster.run(until=cluster.now + 1.5)
+    assert len(cluster.events.where(reason="NodeNotReady", object="node/worker-1")) == \
+        SPAM_BURST + 1
+    [event] = _not_ready(cluster)
+    assert event["count"] == flaps + 1

@@ -1,6 +1,7 @@
 """The served Events kept from one read to the next (clustersim.serve.kubeevents): what a
 read aggregates since the last is what the whole log makes, versions included, and a page
-or a list selected by its object's name renders its own Events only."""
+or a list selected by its object's name renders its own Events only, a GET its one, and a
+read after a change those changed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
-from clustersim.serve.core import Request
+from clustersim.serve import kubelists
+from clustersim.serve.core import HttpError, Request
 from clustersim.serve.kubeevents import EventStore
 from clustersim.serve.kubernetes import KubernetesBackend
 from clustersim.serve.selectors import selected_value
@@ -186,3 +188,70 @@ def test_the_chunks_of_a_list_of_events_are_the_list(path):
 ])
 def test_the_value_a_field_selector_requires_of_a_field(text, value):
     assert selected_value(text, "involvedObject.name") == value
+
+
+def _key(event: dict) -> str:
+    return f"{event['metadata']['namespace']}/{event['metadata']['name']}"
+
+
+def test_events_of_every_namespace_come_in_etcds_order_without_sorting(monkeypatch):
+    """etcd orders the keys ``namespace/name`` as bytes: ``team-a/...`` before ``team/...``
+    (``-`` sorts before ``/``), unlike the pairs (namespace, name). The store keeps that
+    order, so a chunk of every namespace's Events finds its start by bisection, as a
+    namespace's does, instead of sorting every key."""
+    cluster = _busy_cluster()
+    cluster.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}})
+    cluster.create(_deployment("small", "team-a", 2))
+    cluster.run(until=40)
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    whole = json.loads(_call(backend, "/api/v1/events"))["items"]
+    assert [_key(e) for e in whole] == sorted(_key(e) for e in whole)
+    assert {e["metadata"]["namespace"] for e in whole} >= {"team", "team-a"}
+    keys = []
+    original = kubelists._storage_key
+    monkeypatch.setattr(kubelists, "_storage_key",
+                        lambda obj, across: keys.append(obj) or original(obj, across))
+    chunks, token = [], ""
+    while True:
+        body = json.loads(_call(backend, f"/api/v1/events?limit=7&continue={token}"))
+        chunks += body["items"]
+        token = body["metadata"].get("continue")
+        if not token:
+            break
+    assert chunks == whole
+    assert len(keys) < 2 * len(whole)        # sorting each chunk's list would be |whole| each
+
+
+def test_a_get_renders_its_one_event(monkeypatch):
+    """``kubectl get event NAME`` shows the Event of that key, rendered alone."""
+    backend = KubernetesBackend(_busy_cluster(), epoch=1.7e9)
+    listed = json.loads(_call(backend, "/api/v1/namespaces/team/events"))["items"]
+    rendered = []
+    original = KubernetesBackend._event_item
+    monkeypatch.setattr(KubernetesBackend, "_event_item",
+                        lambda self, item: rendered.append(item) or original(self, item))
+    name = listed[-1]["metadata"]["name"]
+    one = json.loads(_call(backend, f"/api/v1/namespaces/team/events/{name}"))
+    assert one == listed[-1] and len(rendered) == 1
+    with pytest.raises(HttpError) as refused:       # another namespace's name
+        backend.handle(Request("GET", f"/api/v1/namespaces/default/events/{name}", {}, {}))
+    assert refused.value.status == 404
+
+
+def test_a_read_after_a_change_renders_the_changed_events_only(monkeypatch):
+    """What every watch's look and an unpaged list read go through: an Event shown before
+    and unchanged since is not made again (its version is looked up), so a look after a
+    change renders the Events it changed or added."""
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    before = {_key(e): e for e in json.loads(_call(backend, "/api/v1/events"))["items"]}
+    cluster.scale("Deployment", "w", 14)
+    cluster.run(until=60)
+    shown = []
+    original = EventStore._show
+    monkeypatch.setattr(EventStore, "_show",
+                        lambda self, item: shown.append(item) or original(self, item))
+    after = json.loads(_call(backend, "/api/v1/events"))["items"]
+    changed = [e for e in after if before.get(_key(e)) != e]
+    assert 0 < len(changed) < len(after) // 2
+    assert len(shown) == len(changed)

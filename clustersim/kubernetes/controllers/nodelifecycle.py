@@ -70,9 +70,10 @@ def _node_event(cluster: KubernetesCluster, name: str, reason: str, message: str
     """An event about Node ``name``: the node controller's (``RecordNodeStatusChange``,
     ``pkg/controller/util/node/controller_utils.go``), or, ``by_kubelet``, the one its
     kubelet records when it posts Ready again (its Ready condition's setter,
-    ``pkg/kubelet/nodestatus/setters.go``), which names the node as its host."""
-    cluster.events.record(cluster.now, f"node/{name}", reason, message,
-                          host=name if by_kubelet else "")
+    ``pkg/kubelet/nodestatus/setters.go``), which names the node as its host. Each
+    recorder's correlator aggregates and filters them (a flapping node's ``NodeNotReady``
+    events pass its spam filter 25 at once, then one every five minutes)."""
+    cluster.node_record(name, reason, message, kubelet=by_kubelet)
 
 
 def _mark_not_ready(pod: dict[str, Any], now: float) -> None:
