@@ -26,10 +26,7 @@ adapter (``pkg/controller/replication``), so one class serves both kinds.
   next sync back until its informer has seen those Pods, and that sync does the next 500.
   The simulator's store is its own informer, so the next sync comes in the controllers' next
   pass at the same instant: a ReplicaSet of 2,000 Pods takes four syncs, the fourth of which
-  ends with a slow-start batch of 245 (500 - 255). Each pass reads every Pod of the
-  ReplicaSet (its status) and of its Deployment, so one ReplicaSet of 150,000 Pods costs 300
-  passes: ``benchmarks/k8s_cluster.py 5000 1 150000`` took 777 s against 134 s with every
-  Pod made in one sync (December 2026, shared machine); 150 of 1,000 Pods cost the same.
+  ends with a slow-start batch of 245 (500 - 255).
 
 Simplified: restart counts are not ranked, and ready
 times are compared exactly (upstream's ``LogarithmicScaleDown`` compares them in powers of
