@@ -13,7 +13,8 @@ A negative number for an unsigned Go field (the counts of a service's ``deploy``
 ``healthcheck``, a long-syntax port's numbers) is one such error: the schemas give these
 fields ``"type": "integer"`` (``retries`` ``"number"``) and no ``minimum``, so ``-1`` passes
 the schema and ``decodeUint`` refuses it, ``cannot parse 'Deploy.Replicas', -1 overflows
-uint``.
+uint`` (a float, which only ``retries`` takes, ``-1.500000 overflows uint``; a positive one
+loses its fraction).
 """
 
 from __future__ import annotations
@@ -64,8 +65,11 @@ def decoding_error(points: Iterable[str]) -> str:
 
 def uint_refusal(where: Path, value: object) -> str | None:
     """The loader's error for ``value`` at ``where`` (a path inside one service), when it is
-    a negative whole number for an unsigned Go field; else ``None``."""
+    a negative number for an unsigned Go field, written as ``decodeUint`` writes it (a whole
+    one with ``%d``, a float with ``%f``: ``-1.500000``); else ``None``."""
     unsigned = any(path_matches(pattern, where) for pattern in _UNSIGNED)
-    if not unsigned or not isinstance(value, int) or isinstance(value, bool) or value >= 0:
+    if not unsigned or not isinstance(value, int | float) or isinstance(value, bool) \
+            or value >= 0:
         return None
-    return decoding_error([f"cannot parse '{go_path(where)}', {value} overflows uint"])
+    written = f"{value:f}" if isinstance(value, float) else str(value)
+    return decoding_error([f"cannot parse '{go_path(where)}', {written} overflows uint"])

@@ -16,6 +16,7 @@ in the long form) keep the keys not modelled.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from clustersim.imageref import image_problem
+from clustersim.manifests.compose_decoding import uint_refusal
 from clustersim.manifests.units import compose_bytes, compose_cpus, go_duration
 
 __all__ = [
@@ -196,6 +198,29 @@ Bytes = Annotated[int, BeforeValidator(_bytes), SchemaType("string")]
 Duration = Annotated[str, AfterValidator(_duration)]
 Constraint = Annotated[str, AfterValidator(_constraint)]
 Count = Annotated[int, Field(ge=0)]
+
+
+def _retries(value: Any) -> Any:
+    """A healthcheck's ``retries`` as ``docker stack deploy`` reads it: every v3 schema types
+    it ``"number"`` (docker/cli ``config_schema_v3.*.json``), not ``"integer"`` as the other
+    counts, so ``1.5`` passes the schema; mapstructure's ``decodeUint`` then stores the float
+    in ``HealthCheckConfig.Retries`` (``*uint64``, ``cli/compose/types/types.go``) as Go's
+    ``uint64(f)`` does, the fraction dropped (1), and refuses a negative one ("-1.500000
+    overflows uint", :func:`~clustersim.manifests.compose_decoding.uint_refusal`). An
+    infinite or NaN one is refused in the course's words (docker/cli's schema check cannot
+    encode it as JSON); anything but a number in gojsonschema's ("must be a number")."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number")
+    if isinstance(value, int):
+        return value
+    if not math.isfinite(value):
+        raise ValueError(f"{value} is not valid: must be a finite number")
+    if value < 0:
+        raise ValueError(uint_refusal(("healthcheck", "retries"), value))
+    return int(value)
+
+
+Retries = Annotated[int, BeforeValidator(_retries), Field(ge=0), SchemaType("number")]
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,), "number": (int, float), "integer": (int,), "boolean": (bool,),
@@ -389,7 +414,7 @@ class Healthcheck(_Closed):
     interval: Duration | None = None
     timeout: Duration | None = None
     start_period: Duration | None = None
-    retries: Count | None = None
+    retries: Retries | None = None
     start_interval: Duration | None = None
     disable: bool | None = None
 

@@ -54,7 +54,10 @@ from clustersim.manifests.kubernetes_names import (
     name_hint,
     port_name_problems,
 )
-from clustersim.manifests.kubernetes_resources import resource_requirement_errors
+from clustersim.manifests.kubernetes_resources import (
+    resource_quota_errors,
+    resource_requirement_errors,
+)
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
 from clustersim.manifests.rbac_checks import BINDING_KINDS, binding_errors
 from clustersim.manifests.safe_yaml import Document, Path
@@ -546,6 +549,9 @@ def check_object(document: Document, kind: str, typed: Any, pod: Any) -> list[Ma
         checks.append(_job_policies(document, kind, typed, pod))
     if kind in BINDING_KINDS:
         checks.append(binding_errors(document, kind))
+    if kind == "ResourceQuota" and typed.spec is not None and typed.spec.hard:
+        checks.append(resource_quota_errors(document, typed.spec.hard,
+                                            _raw(document, ("spec",)) or {}))
     return [error for check in checks for error in check]
 
 

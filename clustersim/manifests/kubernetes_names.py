@@ -31,6 +31,7 @@ __all__ = [
     "label_value_problems",
     "name_hint",
     "port_name_problems",
+    "quota_resource_name_problems",
 ]
 
 _DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -183,36 +184,64 @@ HUGE_PAGES_PREFIX = "hugepages-"
 the size after it (``IsHugePageResourceName``, ``pkg/apis/core/helper/helpers.go``)."""
 
 _STANDARD_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
-_STANDARD_RESOURCES = (
+_STANDARD_QUOTA_RESOURCES = (
     *_STANDARD_CONTAINER_RESOURCES,
     *(f"{kind}.{name}" for kind in ("requests", "limits")
       for name in _STANDARD_CONTAINER_RESOURCES),
     "pods", "resourcequotas", "services", "replicationcontrollers", "secrets", "configmaps",
-    "persistentvolumeclaims", "storage", "requests.storage", "services.nodeports",
+    "persistentvolumeclaims", "requests.storage", "services.nodeports",
     "services.loadbalancers",
 )
+"""``standardQuotaResources`` (``pkg/apis/core/helper/helpers.go``): what a ResourceQuota
+tracks. ``standardResources`` are these and ``storage`` (a PersistentVolume's capacity)."""
+_STANDARD_RESOURCES = (*_STANDARD_QUOTA_RESOURCES, "storage")
+
+
+def _resource_name_problems(value: str) -> list[str]:
+    """``validateResourceName``: a qualified name, and without a '/' one of
+    ``IsStandardResourceName``'s names or a quota's huge page name (the standard names are not
+    looked up for a name that is no qualified name)."""
+    problems = label_key_problems(value)
+    if "/" not in value and not problems and value not in _STANDARD_RESOURCES \
+            and not _quota_huge_pages(value):
+        problems.append("must be a standard resource type or fully qualified")
+    return problems
+
+
+def _quota_huge_pages(value: str) -> bool:
+    """``IsQuotaHugePageResourceName``: ``hugepages-<size>`` or ``requests.hugepages-<size>``."""
+    return value.startswith((HUGE_PAGES_PREFIX, "requests." + HUGE_PAGES_PREFIX))
 
 
 def container_resource_name_problems(value: str) -> list[str]:
     """``validateContainerResourceName`` (``pkg/apis/core/validation/validation.go``) of a
     name in a container's ``requests`` or ``limits``, with the helpers of
-    ``pkg/apis/core/helper/helpers.go``: first ``validateResourceName`` (a qualified name, and
-    without a '/' one of ``IsStandardResourceName``'s names, the quota's too, or a huge page
-    size; the standard names are not looked up for a name that is no qualified name), then,
-    whatever that found, a name without a '/' must be one a container may ask for (cpu,
-    memory, ephemeral-storage, ``hugepages-<size>``), one with a '/' outside
-    ``kubernetes.io/`` an extended resource (``IsExtendedResourceName``: no ``requests.``
-    prefix, and a qualified name once that prefix is put before it, as a quota would name
-    it): ``CPU_`` and ``example.com/gpu_`` get two errors."""
-    problems = label_key_problems(value)
+    ``pkg/apis/core/helper/helpers.go``: first ``validateResourceName``
+    (:func:`_resource_name_problems`), then, whatever that found, a name without a '/' must
+    be one a container may ask for (cpu, memory, ephemeral-storage, ``hugepages-<size>``), one
+    with a '/' outside ``kubernetes.io/`` an extended resource (``IsExtendedResourceName``: no
+    ``requests.`` prefix, and a qualified name once that prefix is put before it, as a quota
+    would name it): ``CPU_`` and ``example.com/gpu_`` get two errors."""
+    problems = _resource_name_problems(value)
     if "/" not in value:
-        if not problems and value not in _STANDARD_RESOURCES and not value.startswith(
-                (HUGE_PAGES_PREFIX, "requests." + HUGE_PAGES_PREFIX)):
-            problems.append("must be a standard resource type or fully qualified")
         if value not in _STANDARD_CONTAINER_RESOURCES and not value.startswith(HUGE_PAGES_PREFIX):
             problems.append("must be a standard resource for containers")
     elif "kubernetes.io/" not in value and not is_extended_resource_name(value):
         problems.append("doesn't follow extended resource name standard")
+    return problems
+
+
+def quota_resource_name_problems(value: str) -> list[str]:
+    """``ValidateResourceQuotaResourceName`` (``pkg/apis/core/validation/validation.go``) of a
+    key of a ResourceQuota's ``spec.hard``: ``validateResourceName``, then, whatever that
+    found, a name without a '/' one the quota tracks (``IsStandardQuotaResourceName``): so
+    ``CPU`` gets two errors, ``storage`` (a volume's size; a quota counts
+    ``requests.storage``) one. A name with a '/' (``count/deployments.apps``,
+    ``nvidia.com/gpu``, ``requests.nvidia.com/gpu``) needs only to be a qualified name."""
+    problems = _resource_name_problems(value)
+    if "/" not in value and value not in _STANDARD_QUOTA_RESOURCES \
+            and not _quota_huge_pages(value):
+        problems.append("must be a standard resource for quota")
     return problems
 
 

@@ -25,6 +25,14 @@ It walks the limits, then the requests, and for each resource:
 and last, huge pages asked for without any ``cpu`` or ``memory`` are "Forbidden: HugePages
 require cpu or memory". The amounts are written as ``Quantity.String()`` writes them.
 
+A ResourceQuota's ``spec.hard`` (``ValidateResourceQuotaSpec``,
+:func:`resource_quota_errors`) is checked key by key the same way: its name by
+``ValidateResourceQuotaResourceName``
+(:func:`~clustersim.manifests.kubernetes_names.quota_resource_name_problems`), its amount by
+``ValidateResourceQuantityValue``, where the object counts (``pods``, ``services``, …) and
+any name with a domain that is no ``requests.`` total (``count/deployments.apps``,
+``nvidia.com/gpu``) are whole numbers: ``pods: 1.5`` is refused as ``"1500m"``.
+
 Simplified: Go walks each map in no set order, the loader in the file's; the API server's
 defaulting of a Pod's missing requests to its limits (``SetDefaults_Pod``) is not applied, so
 a Pod's huge page limit that is no whole number of pages, or a fractional limit of an
@@ -45,6 +53,7 @@ from clustersim.manifests.kubernetes_names import (
     HUGE_PAGES_PREFIX,
     container_resource_name_problems,
     is_integer_resource_name,
+    quota_resource_name_problems,
 )
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.quantity import (
@@ -55,7 +64,7 @@ from clustersim.quantity import (
     to_units,
 )
 
-__all__ = ["resource_requirement_errors"]
+__all__ = ["resource_quota_errors", "resource_requirement_errors"]
 
 _CPU_OR_MEMORY = ("cpu", "memory")
 
@@ -132,8 +141,34 @@ def _integer_errors(document: Document, where: Path, kind: str, name: str, amoun
     if not whole:
         yield _key_error(document, where, kind, name,
                          invalid(_canonical(amount, raw, kind, name), "must be an integer"),
-                         f"a whole number of {name}, such as 1: a device plugin advertises "
-                         "whole devices, and a container gets whole ones")
+                         f"a whole number of {name}, such as 1: " + (
+                             "a quota counts whole objects and devices" if kind == "hard" else
+                             "a device plugin advertises whole devices, and a container gets "
+                             "whole ones"))
+
+
+def resource_quota_errors(document: Document, hard: Mapping[str, Decimal],
+                          raw: Mapping[str, Any]) -> Iterator[ManifestError]:
+    """The errors of a ResourceQuota's ``spec.hard`` (typed; ``raw``: its ``spec`` as
+    written), key by key as ``ValidateResourceQuotaSpec`` makes them: the name's, then the
+    amount's (one below 0 is refused with the field's type). Before, ``pods: 1.5`` and a
+    ``CPU`` the quota never counts loaded."""
+    for name, amount in hard.items():
+        for problem in quota_resource_name_problems(name):
+            yield _key_error(document, ("spec",), "hard", name, invalid(name, problem),
+                             _quota_name_hint(name))
+        yield from _integer_errors(document, ("spec",), "hard", name, amount, raw)
+
+
+def _quota_name_hint(name: str) -> str:
+    """The loader's hint for a refused quota key (not upstream's)."""
+    lower = name.lower()
+    if not quota_resource_name_problems(lower):
+        return f"resource names are lowercase: {lower}"
+    if not quota_resource_name_problems(f"requests.{lower}"):
+        return f"requests.{lower}: a quota counts what is requested"
+    return ("a resource the quota tracks, such as requests.cpu, limits.memory, pods, "
+            "requests.storage or count/deployments.apps")
 
 
 def _overcommit_allowed(name: str) -> bool:

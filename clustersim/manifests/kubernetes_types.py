@@ -1154,7 +1154,7 @@ class HorizontalPodAutoscaler(_Object):
 
 
 class ResourceQuotaSpec(_Model):
-    hard: dict[str, Quantity] | None = None
+    hard: dict[str, ResourceQuantity] | None = None   # ValidateResourceQuantityValue: >= 0
     scopes: list[str] | None = None
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "go_duration",
     "marathon_resources",
     "marathon_scalars",
+    "mesos_fixed",
     "mesos_scalar",
     "nano_cpus",
     "pod_container_resources",
@@ -171,9 +172,27 @@ def go_duration(value: str) -> float:
     return float(sign * total)
 
 
+def _thousandths(value: float | int) -> int:
+    """Mesos' ``convertToFixed`` (apache/mesos ``src/common/values.cpp``): the double
+    ``value * 1000`` rounded by C's ``llround``, to the nearest whole number with halfway
+    cases away from zero (``2.5`` to 3, ``-2.5`` to -3), where Python's ``round`` goes to
+    the even one (``2.5`` to 2)."""
+    scaled = float(value) * 1000
+    nearest = round(scaled)
+    if abs(scaled - nearest) == 0.5:
+        return math.trunc(scaled) + (1 if scaled > 0 else -1)
+    return nearest
+
+
 def mesos_scalar(value: float | int) -> Decimal:
     """A Mesos scalar in fixed point: ``llround(value * 1000)`` thousandths (``convertToFixed``)."""
-    return _plain(Decimal(math.floor(float(value) * 1000 + 0.5)).scaleb(-3))
+    return _plain(Decimal(_thousandths(value)).scaleb(-3))
+
+
+def mesos_fixed(value: float | int) -> float:
+    """:func:`mesos_scalar` as the double Mesos works with (``convertToFloating`` of it): the
+    one rounding of the Mesos simulator's resource arithmetic and of Marathon's amounts."""
+    return _thousandths(value) / 1000
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -203,15 +222,12 @@ def _number(owner: dict[str, Any], key: str, default: float) -> float:
     return float(value)
 
 
-def _fixed(value: float) -> float:
-    return float(mesos_scalar(value))
-
-
 def pod_container_resources(container: dict[str, Any]) -> dict[str, float]:
     """A pod container's ``cpus``, ``mem`` (MiB), ``disk`` (MiB) and ``gpus``, Marathon's
     defaults filled in (``Resources`` in ``resources.raml``), in Mesos fixed point."""
     declared = container.get("resources") or {}
-    return {key: _fixed(_number(declared, key, default)) for key, default in _CONTAINER.items()}
+    return {key: mesos_fixed(_number(declared, key, default))
+            for key, default in _CONTAINER.items()}
 
 
 def pod_executor_resources(pod: dict[str, Any]) -> dict[str, float]:
@@ -230,8 +246,8 @@ def marathon_scalars(run_spec: dict[str, Any]) -> dict[str, float]:
         for container in run_spec.get("containers") or []:
             for key, amount in pod_container_resources(container).items():
                 totals[key] += amount
-        return {key: _fixed(amount) for key, amount in totals.items()}
-    return {key: _fixed(_number(run_spec, key, default)) for key, default in _APP.items()}
+        return {key: mesos_fixed(amount) for key, amount in totals.items()}
+    return {key: mesos_fixed(_number(run_spec, key, default)) for key, default in _APP.items()}
 
 
 def marathon_resources(app: dict[str, Any]) -> tuple[Decimal, int]:

@@ -5,7 +5,9 @@ sorter counts. It follows Mesos' own model (apache/mesos ``include/mesos/resourc
 ``src/common/resources.cpp``, ``src/common/values.cpp``):
 
 - scalars are fixed-point numbers with three decimal places (Mesos rounds every scalar
-  operation to 0.001, so ``0.1 + 0.2 == 0.3`` holds here as it does in Mesos);
+  operation to 0.001 with ``llround``, halfway cases away from zero: one function,
+  ``manifests.units.mesos_fixed``, does it for the loaders and here; so ``0.1 + 0.2 == 0.3``
+  holds here as it does in Mesos);
 - ``mem`` and ``disk`` are in MiB, ``cpus`` in cores;
 - ranges such as ``ports:[31000-32000]`` are sets of integers written as inclusive intervals;
 - empty resources (a zero scalar, an empty range) are dropped, so ``cpus:0`` is "no cpus";
@@ -25,16 +27,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from clustersim.manifests.units import mesos_fixed
+
 __all__ = ["Resources"]
 
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/]*$")
 _MIB = 1024 * 1024
-
-
-def _fixed(value: float) -> float:
-    """Round to Mesos' fixed-point precision (three decimal places, ``values.cpp``)."""
-    return round(float(value) * 1000) / 1000
 
 
 def _merge(ranges: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -121,7 +120,7 @@ class Resources:
             if isinstance(value, bool):
                 raise ValueError(f"resource {name!r}: expected a number, got {value!r}")
             if isinstance(value, int | float):
-                amount = _fixed(value)
+                amount = mesos_fixed(value)
                 if amount < 0:
                     raise ValueError(f"resource {name!r} must not be negative, got {value!r}")
                 if amount > 0:
@@ -216,7 +215,7 @@ class Resources:
     def __add__(self, other: Resources) -> Resources:
         scalars = dict(self.scalars)
         for name, amount in other.scalars.items():
-            scalars[name] = _fixed(scalars.get(name, 0.0) + amount)
+            scalars[name] = mesos_fixed(scalars.get(name, 0.0) + amount)
         ranges = dict(self.ranges)
         for name, items in other.ranges.items():
             ranges[name] = _merge(ranges.get(name, ()) + items)
@@ -226,7 +225,7 @@ class Resources:
         """Subtract what is there; like Mesos, amounts never go below zero."""
         scalars = dict(self.scalars)
         for name, amount in other.scalars.items():
-            scalars[name] = max(0.0, _fixed(scalars.get(name, 0.0) - amount))
+            scalars[name] = max(0.0, mesos_fixed(scalars.get(name, 0.0) - amount))
         ranges = dict(self.ranges)
         for name, items in other.ranges.items():
             if name in ranges:

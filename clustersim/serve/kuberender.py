@@ -20,7 +20,7 @@ from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import budget_status
-from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
+from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION, behavior_defaults
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.defaults import (
     set_defaults,
@@ -387,14 +387,17 @@ def _crash_loop_message(kubelet: Kubelet, pod: Mapping[str, Any], name: str) -> 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:
     """An autoscaling/v2 HorizontalPodAutoscaler's spec with the API server's defaults
-    (``SetDefaults_HorizontalPodAutoscaler``): one replica at least, and average CPU
-    utilization of 80% when no metric is given (which the simulated autoscaler assumes
-    too). A new dict: a Table's spec is the stored one."""
+    (``SetDefaults_HorizontalPodAutoscaler``): one replica at least, average CPU
+    utilization of 80% when no metric is given, and a ``behavior``'s unset rules filled in
+    (:func:`~clustersim.kubernetes.controllers.horizontal.behavior_defaults`), as the
+    simulated autoscaler reads them. A new dict: a Table's spec is the stored one."""
     out = dict(spec)
     out.setdefault("minReplicas", 1)
     if not out.get("metrics"):
         out["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
             "type": "Utilization", "averageUtilization": DEFAULT_UTILIZATION}}}]
+    if out.get("behavior") is not None:
+        out["behavior"] = behavior_defaults(out["behavior"])
     return out
 
 def _revision_data(data: dict[str, Any]) -> dict[str, Any]:

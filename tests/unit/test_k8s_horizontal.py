@@ -12,6 +12,7 @@ import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.controllers.horizontal import behavior_defaults
 from clustersim.kubernetes.metrics import LoadCurve
 
 
@@ -152,6 +153,60 @@ def test_null_behavior_fields_take_the_defaults_as_unset_ones_do():
                                                     "policies": None, "selectPolicy": None},
                                       "scaleUp": {"stabilizationWindowSeconds": None}})
     assert sizes(null) == sizes(unset) != []
+
+
+PODS_4 = {"type": "Pods", "value": 4, "periodSeconds": 15}
+PERCENT_100 = {"type": "Percent", "value": 100, "periodSeconds": 15}
+
+
+@pytest.mark.parametrize("given, up", [
+    (None, {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+            "policies": [PODS_4, PERCENT_100]}),
+    ({"stabilizationWindowSeconds": 25, "selectPolicy": "Max",
+      "policies": [{"type": "Pods", "value": 1, "periodSeconds": 2},
+                   {"type": "Percent", "value": 3, "periodSeconds": 4}]}, None),
+    ({"selectPolicy": "Min", "policies": [{"type": "Pods", "value": 1, "periodSeconds": 2}]},
+     {"stabilizationWindowSeconds": 0, "selectPolicy": "Min",
+      "policies": [{"type": "Pods", "value": 1, "periodSeconds": 2}]}),
+    ({"stabilizationWindowSeconds": 25,
+      "policies": [{"type": "Percent", "value": 7, "periodSeconds": 60}]},
+     {"stabilizationWindowSeconds": 25, "selectPolicy": "Max",
+      "policies": [{"type": "Percent", "value": 7, "periodSeconds": 60}]}),
+])
+def test_scale_up_rules_are_filled_as_upstream_fills_them(given, up):
+    """Cases of ``TestGenerateScaleUpRules`` (pkg/apis/autoscaling/v2/defaults_test.go);
+    ``None`` expected: the rules as given."""
+    assert behavior_defaults({"scaleUp": given})["scaleUp"] == (up or given)
+
+
+@pytest.mark.parametrize("given, down", [
+    (None, {"selectPolicy": "Max", "policies": [PERCENT_100]}),
+    ({"selectPolicy": "Min", "policies": [{"type": "Percent", "value": 1, "periodSeconds": 2}]},
+     {"selectPolicy": "Min", "policies": [{"type": "Percent", "value": 1, "periodSeconds": 2}]}),
+    ({"policies": [{"type": "Pods", "value": 3, "periodSeconds": 4}], "tolerance": "0.05"},
+     {"selectPolicy": "Max", "policies": [{"type": "Pods", "value": 3, "periodSeconds": 4}],
+      "tolerance": "0.05"}),
+    ({"stabilizationWindowSeconds": 25, "selectPolicy": None},
+     {"stabilizationWindowSeconds": 25, "selectPolicy": "Max", "policies": [PERCENT_100]}),
+])
+def test_scale_down_rules_are_filled_but_leave_the_window_to_the_controller(given, down):
+    """``TestGenerateScaleDownRules``: the stabilization window stays unset (the controller
+    takes ``--horizontal-pod-autoscaler-downscale-stabilization``, 300 s); a null field is
+    unset. Fields come in Go's order, as the API encodes them."""
+    filled = behavior_defaults({"scaleDown": given})["scaleDown"]
+    assert filled == down
+    assert list(filled) == [f for f in ("stabilizationWindowSeconds", "selectPolicy",
+                                        "policies", "tolerance") if f in down]
+
+
+def test_the_default_policies_are_fresh_copies():
+    first = behavior_defaults({})
+    first["scaleUp"]["policies"][0]["value"] = 99
+    first["scaleDown"]["policies"].clear()
+    assert behavior_defaults({}) == {
+        "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+                    "policies": [PODS_4, PERCENT_100]},
+        "scaleDown": {"selectPolicy": "Max", "policies": [PERCENT_100]}}
 
 
 def test_an_empty_policy_list_is_refused_as_the_api_server_does():

@@ -1008,3 +1008,32 @@ def test_a_negative_count_is_refused_as_docker_stack_deploy_decodes_it(
     assert info.value.path == f"services.web.{path}"
     assert info.value.message == (
         f"1 error(s) decoding:\n\n* cannot parse '{go_name}', -1 overflows uint")
+
+
+@pytest.mark.parametrize(("retries", "message"), [
+    ("-1.5", "1 error(s) decoding:\n\n* cannot parse 'HealthCheck.Retries', -1.500000 "
+             "overflows uint"),
+    ('"3"', "must be a number"),
+    ("true", "must be a number"),
+    ("null", "must be a number"),
+    (".inf", "inf is not valid: must be a finite number"),
+])
+def test_healthcheck_retries_is_a_number_decoded_into_a_uint64(retries: str,
+                                                                message: str) -> None:
+    """Every v3 schema types ``retries`` ``"number"`` (docker/cli
+    ``cli/compose/schema/data/config_schema_v3.*.json``), so gojsonschema refuses what is no
+    number ("must be a number") and takes ``1.5``, which mapstructure's ``decodeUint``
+    truncates into ``HealthCheckConfig.Retries`` (``*uint64``); a negative float it
+    refuses with ``%f``. The loader had refused ``1.5`` ("must be a integer")."""
+    with pytest.raises(ManifestError) as info:
+        stack(f"healthcheck: {{test: [CMD, x], retries: {retries}}}")
+    assert (info.value.path, info.value.message) == ("services.web.healthcheck.retries",
+                                                     message)
+
+
+@pytest.mark.parametrize(("retries", "count"), [("1.5", 1), ("0.5", 0), ("2.0", 2), ("7", 7)])
+def test_a_fractional_retries_loses_its_fraction(retries: str, count: int) -> None:
+    text = (f"services:\n  web:\n    image: x\n"
+            f"    healthcheck: {{test: [CMD, x], retries: {retries}}}\n")
+    [spec] = load_manifests(text, name="shop.yml")
+    assert spec.typed["web"].healthcheck.retries == count

@@ -892,6 +892,60 @@ def test_a_whole_amount_of_an_extended_resource_loads(amount: str) -> None:
                                          f"{{requests: {both}, limits: {both}}}\n"))
 
 
+def _quota(hard: str) -> str:
+    return f"apiVersion: v1\nkind: ResourceQuota\nmetadata: {{name: q}}\nspec:\n  hard: {hard}\n"
+
+
+@pytest.mark.parametrize(("hard", "messages"), [
+    # TestValidateResourceQuota's fractionalPodSpec: object counts are whole numbers
+    ('{pods: ".1", services: ".5", replicationcontrollers: "1.25", resourcequotas: "2.5"}',
+     ['spec.hard[pods]: Invalid value: "100m": must be an integer',
+      'spec.hard[services]: Invalid value: "500m": must be an integer',
+      'spec.hard[replicationcontrollers]: Invalid value: "1250m": must be an integer',
+      'spec.hard[resourcequotas]: Invalid value: "2500m": must be an integer']),
+    # its invalidQuotaResourceSpec: storage is a standard resource, but no quota's
+    ('{storage: "10"}',
+     ['spec.hard[storage]: Invalid value: "storage": must be a standard resource for quota']),
+    # a number is a Quantity too; count/<resource> and an extended resource are integers
+    ("{pods: 1.5, count/deployments.apps: 500m, nvidia.com/gpu: 0.5}",
+     ['spec.hard[pods]: Invalid value: "1500m": must be an integer',
+      'spec.hard[count/deployments.apps]: Invalid value: "500m": must be an integer',
+      'spec.hard[nvidia.com/gpu]: Invalid value: "500m": must be an integer']),
+    # validateResourceName's error, then ValidateResourceQuotaResourceName's
+    ('{CPU: "1"}',
+     ['spec.hard[CPU]: Invalid value: "CPU": must be a standard resource type or fully '
+      "qualified",
+      'spec.hard[CPU]: Invalid value: "CPU": must be a standard resource for quota']),
+    ('{pods: "-10"}', ['spec.hard.pods: Invalid value: "-10": must be greater than or equal '
+                       "to 0"]),
+])
+def test_a_quota_counts_standard_resources_and_objects_in_whole_units(
+        hard: str, messages: list[str]) -> None:
+    """``ValidateResourceQuotaSpec`` (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``): each key of ``spec.hard`` by
+    ``ValidateResourceQuotaResourceName``, each amount by ``ValidateResourceQuantityValue``
+    (not below 0, and ``IsIntegerResourceName``'s whole numbers); cases after
+    ``TestValidateResourceQuota`` (``validation_test.go``). Each had loaded."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_quota(hard))
+    errors = [caught.value, *caught.value.also]
+    assert [f"{e.path}: {e.message}" for e in errors] == messages
+    assert all(e.expected for e in errors if "greater than" not in e.message)
+
+
+@pytest.mark.parametrize("hard", [
+    # TestValidateResourceQuota's spec and fractionalComputeSpec
+    '{cpu: "100", memory: "10000", requests.cpu: "100", requests.memory: "10000", '
+    'limits.cpu: "100", limits.memory: "10000", pods: "10", services: "0", '
+    'replicationcontrollers: "10", resourcequotas: "10", configmaps: "10", secrets: "10"}',
+    "{cpu: 100m}",
+    # a requests. total of an extended resource is no integer resource; huge pages count
+    "{requests.nvidia.com/gpu: 1500m, requests.hugepages-2Mi: 2Mi, count/pods: 3000m}",
+])
+def test_a_quota_of_standard_resources_loads(hard: str) -> None:
+    load_manifests(_quota(hard))
+
+
 def test_an_unknown_field_is_named_before_the_errors_it_caused() -> None:
     """``container:`` for ``containers:`` had been reported as "spec.containers: Required
     value" alone; kubectl's strict decoding refuses the unknown field first."""

@@ -7,9 +7,16 @@ arithmetic) and ``src/tests/attributes_tests.cpp`` (attribute value types).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+from decimal import Decimal
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clustersim import Node
+from clustersim.manifests.units import mesos_fixed, mesos_scalar
 from clustersim.mesos import Resources, parse_attribute
 
 
@@ -45,6 +52,35 @@ def test_fixed_point_scalars_do_not_drift() -> None:
     assert total.cpus == 1.0
     assert (Resources(cpus=0.3) - Resources(cpus=0.1)).cpus == 0.2
     assert Resources(cpus=0.0001).cpus == 0   # below precision: empty
+
+
+@pytest.mark.parametrize("amount, fixed", [
+    (0.0005, 0.001),   # 0.5 thousandths: llround goes up, Python's round to 0 (dropped)
+    (0.0025, 0.003),   # 2.5: away from zero, not to the even 2
+    (2.0025, 2.003),
+    (0.0015, 0.002),   # 1.5: both ways give 2
+    (0.0004, 0.0),
+])
+def test_scalars_round_halfway_away_from_zero(amount: float, fixed: float) -> None:
+    """``convertToFixed`` in ``src/common/values.cpp`` is ``llround(value * 1000)``."""
+    assert Resources(cpus=amount).cpus == fixed
+    assert (Resources(mem=1.0) + Resources(mem=amount)).mem == mesos_fixed(1.0 + amount)
+
+
+_LIBM = ctypes.util.find_library("m")
+
+
+@pytest.mark.skipif(_LIBM is None, reason="no C math library to compare with")
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)
+       | st.integers(-10**9, 10**9).map(lambda n: (n + 0.5) / 1000))
+def test_fixed_point_is_c_llround(value: float) -> None:
+    """The same thousandths as C's own ``llround`` (the libm Mesos links), halfway cases
+    included (``(n + 0.5) / 1000``)."""
+    llround = ctypes.CDLL(_LIBM).llround
+    llround.restype, llround.argtypes = ctypes.c_longlong, [ctypes.c_double]
+    thousandths = llround(value * 1000)
+    assert mesos_scalar(value) == Decimal(thousandths).scaleb(-3)
+    assert mesos_fixed(value) == thousandths / 1000
 
 
 def test_zero_amounts_are_dropped() -> None:

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+import yaml
 
 from clustersim.release import KUBERNETES_VERSION
 from clustersim.serve import kubeproto, serve
@@ -117,6 +118,22 @@ def test_what_v1_cannot_say_survives_a_replace_through_v1(kubectl, tmp_path):
     after = _get(kubectl, "v2")
     assert after["spec"] == {**before, "maxReplicas": 8}
     assert METRICS not in (after["metadata"].get("annotations") or {})
+
+
+def test_a_behavior_is_served_with_the_defaults_the_api_server_stores(kubectl):
+    """SetDefaults_HorizontalPodAutoscalerBehavior (pkg/apis/autoscaling/v2/defaults.go): an
+    HPA that gives only scaleDown gets scaleUp's defaults, and its scaleDown rules' unset
+    selectPolicy; the scale-down window stays its own (unset ones stay unset)."""
+    kubectl("apply", "-f", "-", stdin=V2_HPA)
+    behavior = _get(kubectl, "v2")["spec"]["behavior"]
+    assert behavior == {
+        "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max", "policies": [
+            {"type": "Pods", "value": 4, "periodSeconds": 15},
+            {"type": "Percent", "value": 100, "periodSeconds": 15}]},
+        "scaleDown": {"stabilizationWindowSeconds": 60, "selectPolicy": "Max",
+                      "policies": [{"type": "Pods", "value": 1, "periodSeconds": 30}]}}
+    shown = yaml.safe_load(kubectl("get", "hpa", "web", "-o", "yaml").stdout)
+    assert shown["spec"]["behavior"] == behavior
 
 
 def test_a_patch_through_v1_changes_the_cpu_target_and_delete_removes_it(kubectl):

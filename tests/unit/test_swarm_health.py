@@ -88,6 +88,15 @@ def test_retries_failures_in_a_row_fail_the_task() -> None:
     assert reached(cluster, "FAILED") == pytest.approx(10 + STOP_TIME)
 
 
+def test_a_fractional_retries_counts_its_whole_part_as_docker_stack_deploy_does() -> None:
+    """The schemas type ``retries`` "number" and mapstructure truncates it into a
+    ``*uint64`` (docker/cli ``cli/compose/types/types.go``): ``2.9`` is 2 retries, failing
+    at the second probe as ``retries: 2`` does. It had been refused ("must be a integer")."""
+    cluster = deploy({**CHECK, "retries": 2.9}, healthy=False)
+    cluster.run(until=STARTED + 10 + STOP_TIME + 0.5)
+    assert reached(cluster, "FAILED") == pytest.approx(10 + STOP_TIME)
+
+
 def test_failures_within_the_start_period_do_not_count() -> None:
     check = {**CHECK, "retries": 1, "start_period": "20s", "start_interval": "4s"}
     cluster = deploy(check, healthy=False)

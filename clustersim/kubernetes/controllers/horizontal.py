@@ -15,9 +15,12 @@ smooths it:
 - without ``spec.behavior``: the highest proposal of the last 300 s when scaling down
   (``--horizontal-pod-autoscaler-downscale-stabilization``), and at most
   ``max(2 * current, 4)`` when scaling up;
-- with ``spec.behavior`` (defaults filled in as the API server does): the lowest proposal of
-  ``scaleUp.stabilizationWindowSeconds`` (0) and highest of ``scaleDown...`` (300), then the
-  rate policies (scale-up: 4 Pods or 100% per 15 s, the larger; scale-down: 100% per 15 s);
+- with ``spec.behavior`` (defaults filled in as the API server does, :func:`behavior_defaults`,
+  which the served object shows too): the lowest proposal of
+  ``scaleUp.stabilizationWindowSeconds`` (0) and highest of ``scaleDown...`` (left unset by
+  the API server; the controller takes the flag's 300 s, ``maybeInitScaleDownStabilizationWindow``),
+  then the rate policies (scale-up: 4 Pods or 100% per 15 s, the larger; scale-down: 100% per
+  15 s);
 - always within ``minReplicas`` (default 1) and ``maxReplicas``.
 
 A change writes the target's ``spec.replicas`` and the event ``SuccessfulRescale`` ("New size:
@@ -64,7 +67,7 @@ from clustersim.kubernetes.objects import (
 )
 from clustersim.quantity import format_quantity, parse_quantity
 
-__all__ = ["SYNC_PERIOD", "HorizontalController"]
+__all__ = ["SYNC_PERIOD", "HorizontalController", "behavior_defaults"]
 
 SYNC_PERIOD = 15.0
 DOWNSCALE_STABILIZATION = 300
@@ -80,23 +83,37 @@ def _set_fields(rules: dict[str, Any] | None) -> dict[str, Any]:
     return {key: value for key, value in (rules or {}).items() if value is not None}
 
 
-def _scale_up_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
-    """``GenerateHPAScaleUpRules``: unset fields take the defaults."""
-    rules = _set_fields(rules)
-    rules.setdefault("stabilizationWindowSeconds", 0)
-    rules.setdefault("selectPolicy", "Max")
-    rules.setdefault("policies", [{"type": "Pods", "value": 4, "periodSeconds": 15},
-                                  {"type": "Percent", "value": 100, "periodSeconds": 15}])
-    return rules
+_RULE_FIELDS = ("stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance")
+"""``HPAScalingRules``' fields in the order Go declares (and encodes) them."""
+_SCALE_UP: dict[str, Any] = {
+    "stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+    "policies": ({"type": "Pods", "value": 4, "periodSeconds": 15},
+                 {"type": "Percent", "value": 100, "periodSeconds": 15})}
+_SCALE_DOWN: dict[str, Any] = {   # no stabilizationWindowSeconds: the controller's flag decides
+    "selectPolicy": "Max", "policies": ({"type": "Percent", "value": 100, "periodSeconds": 15},)}
 
 
-def _scale_down_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
-    """``GenerateHPAScaleDownRules``."""
-    rules = _set_fields(rules)
-    rules.setdefault("stabilizationWindowSeconds", DOWNSCALE_STABILIZATION)
-    rules.setdefault("selectPolicy", "Max")
-    rules.setdefault("policies", [{"type": "Percent", "value": 100, "periodSeconds": 15}])
-    return rules
+def _rules(rules: dict[str, Any] | None, defaults: dict[str, Any]) -> dict[str, Any]:
+    """``GenerateHPAScaleUpRules``/``GenerateHPAScaleDownRules``: ``copyHPAScalingRules`` of
+    the set fields over a fresh copy of the defaults."""
+    given = _set_fields(rules)
+    filled = {**defaults, **given}
+    if "policies" not in given:
+        filled["policies"] = [dict(policy) for policy in defaults["policies"]]
+    return {field: filled[field] for field in _RULE_FIELDS if field in filled}
+
+
+def behavior_defaults(behavior: dict[str, Any]) -> dict[str, Any]:
+    """A ``spec.behavior`` as the API server stores it
+    (``SetDefaults_HorizontalPodAutoscalerBehavior`` in kubernetes/kubernetes
+    ``pkg/apis/autoscaling/v2/defaults.go``): both directions, each
+    field the HPA leaves unset (or null) at its default: scale-up with no stabilization
+    window, 4 Pods or 100% per 15 s, ``selectPolicy: Max``; scale-down 100% per 15 s,
+    ``selectPolicy: Max`` and no ``stabilizationWindowSeconds`` (upstream leaves it unset, and
+    ``defaults_test.go`` checks that it stays nil, so that the controller's
+    ``--horizontal-pod-autoscaler-downscale-stabilization`` applies). A new dict."""
+    return {"scaleUp": _rules(behavior.get("scaleUp"), _SCALE_UP),
+            "scaleDown": _rules(behavior.get("scaleDown"), _SCALE_DOWN)}
 
 
 def _tolerances(hpa: dict[str, Any]) -> Tolerances:
@@ -256,10 +273,11 @@ class HorizontalController(Controller):
             allowed = min(maximum, max(2 * current, 4))
             return self._limited(hpa, proposal, stabilized,
                                  max(minimum, min(stabilized, allowed)), minimum, maximum)
-        up = _scale_up_rules(behavior.get("scaleUp"))
-        down = _scale_down_rules(behavior.get("scaleDown"))
+        rules = behavior_defaults(behavior)
+        up, down = rules["scaleUp"], rules["scaleDown"]
         up_cut = now - up["stabilizationWindowSeconds"]
-        down_cut = now - down["stabilizationWindowSeconds"]
+        # maybeInitScaleDownStabilizationWindow: the flag's window where the HPA sets none
+        down_cut = now - down.get("stabilizationWindowSeconds", DOWNSCALE_STABILIZATION)
         up_rec = min([proposal, *(r for t, r in recommendations if t > up_cut)])
         down_rec = max([proposal, *(r for t, r in recommendations if t > down_cut)])
         recommendations.append((now, proposal))
