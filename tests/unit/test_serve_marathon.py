@@ -95,13 +95,22 @@ def test_info_shows_the_configuration_as_info_resource_writes_it(server, client)
 def test_the_leader_abdicates_and_is_elected_again(server, client):
     """``DELETE /v2/leader`` (leader.raml): 200 ``Leadership abdicated`` (it answered 405);
     the only Marathon leads again, keeps its apps and arms the timers of its new leadership
-    (it kept those of the first)."""
-    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=16))
+    (it kept those of the first): the new leader's first scale check
+    (``--scale_apps_initial_delay``, 15 s after it leads) kills the 4 surplus tasks a
+    forced cancel of a restart left, long before the first leader's next one (315 s)."""
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=16, instances=4))
+    server.step(30)
+    restart = client.restart_app("/web", force=True)
+    client.delete_deployment(restart["deploymentId"], force=True)
+    server.step(100 - server.backend.now)
     answer = requests.delete(f"{server.url}/v2/leader", timeout=10)
     assert (answer.status_code, answer.json()) == (200, {"message": "Leadership abdicated"})
-    assert _framework(server)._leadership == 2
     assert client.get_leader() == {"leader": "127.0.0.1:8080"}
     assert [a.id for a in client.list_apps()] == ["/web"]
+    server.step(14)
+    assert client.get_app("/web").tasks_running == 8
+    server.step(2)
+    assert client.get_app("/web").tasks_running == 4
 
 
 def test_create_app_runs_tasks_on_agents(server, client):
