@@ -987,7 +987,50 @@ def test_a_port_of_0_is_left_out_as_gos_omitempty_leaves_it(server):
     [task] = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
     assert task["Status"]["PortStatus"]["Ports"] == [
         {"Protocol": "tcp", "PublishedPort": 9090, "PublishMode": "host"},
-        {"Protocol": "tcp", "TargetPort": 81, "PublishMode": "host"}]
+        {"Protocol": "tcp", "TargetPort": 81, "PublishedPort": 32768, "PublishMode": "host"}]
+
+
+def test_a_host_port_of_0_gets_the_nodes_next_ephemeral_port(server):
+    """A host-mode port without a published port is bound by the node's daemon to an
+    ephemeral port, which the task's ``PortStatus`` reports (moby's executor,
+    ``parsePortStatus``); the served daemon had left it out (``*:0->81/tcp``). Each node
+    hands out Linux's range 32768-60999 in order (libnetwork's port allocator): a node's
+    second task gets the next port, another node's first the first."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE, "Mode": {"Replicated": {"Replicas": 5}},
+        "EndpointSpec": {"Ports": [{"TargetPort": 81, "PublishMode": "host"},
+                                   {"TargetPort": 82, "PublishMode": "host"}]}})
+    assert created.status_code == 201, created.text
+    server.cluster.run(until=server.cluster.clock.now + 30)
+    tasks = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
+    by_node: dict[str, list[list[int]]] = {}
+    for task in sorted(tasks, key=lambda t: (t["Status"]["Timestamp"], t["ID"])):
+        ports = task["Status"]["PortStatus"]["Ports"]
+        assert [p["TargetPort"] for p in ports] == [81, 82]
+        by_node.setdefault(task["NodeID"], []).append([p["PublishedPort"] for p in ports])
+    assert len(tasks) == 5 and len(by_node) > 1
+    for given in by_node.values():
+        assert given == [[32768 + 2 * i, 32769 + 2 * i] for i in range(len(given))]
+    again = requests.get(f"{server.url}/v1.44/tasks/{tasks[0]['ID']}", timeout=10).json()
+    assert again["Status"]["PortStatus"] == tasks[0]["Status"]["PortStatus"]
+
+
+def test_the_spec_keeps_the_ports_sent_and_the_endpoint_the_assigned_ones(server):
+    """swarmkit's allocator writes the ingress port it picks into the service's
+    ``Endpoint.Ports`` only; ``Spec`` (and ``Endpoint.Spec``) keep what the client sent. The
+    served daemon showed the picked ``PublishedPort: 30000`` in the spec too."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE,
+        "EndpointSpec": {"Ports": [{"TargetPort": 80}, {"TargetPort": 81,
+                                                        "PublishedPort": 8081}]}})
+    assert created.status_code == 201, created.text
+    service = requests.get(f"{server.url}/v1.44/services/web", timeout=10).json()
+    sent = [{"Protocol": "tcp", "TargetPort": 80, "PublishMode": "ingress"},
+            {"Protocol": "tcp", "TargetPort": 81, "PublishedPort": 8081,
+             "PublishMode": "ingress"}]
+    assert service["Spec"]["EndpointSpec"]["Ports"] == sent
+    assert service["Endpoint"]["Spec"]["Ports"] == sent
+    assert service["Endpoint"]["Ports"] == [{**sent[0], "PublishedPort": 30000}, sent[1]]
 
 
 @pytest.mark.parametrize(("subnet", "problem"), [
