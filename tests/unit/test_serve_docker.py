@@ -325,6 +325,35 @@ def test_a_forced_init_the_daemon_refuses_leaves_its_node_stopped(server, init, 
     assert requests.get(f"{server.url}/_ping", timeout=10).headers["Swarm"] == "active/worker"
 
 
+def test_a_stopped_node_finds_only_its_local_networks_and_may_leave(server):
+    """After a refused forced init the node is stopped: moby lists and finds only the
+    daemon's local networks, creating or removing a swarm-scoped one needs a manager (503
+    ``errNoManager`` from ``lockedManagerAction``), and ``Leave`` checks
+    ``state.IsManager()``, false on a stopped node, so a plain leave is not the 503 for
+    the last manager (leaving is not simulated: 501). The served daemon had listed the
+    overlay networks and answered the last-manager 503."""
+    url = f"{server.url}/v1.44"
+    made = requests.post(f"{url}/networks/create", timeout=10,
+                         json={"Name": "backend", "Driver": "overlay"})
+    assert made.status_code == 201, made.text
+    refused = requests.post(f"{url}/swarm/init", timeout=10, json={
+        "ListenAddr": "", "ForceNewCluster": True})
+    assert refused.status_code == 400
+    listed = requests.get(f"{url}/networks", timeout=10).json()
+    assert sorted(n["Name"] for n in listed) == ["bridge", "docker_gwbridge", "host", "none"]
+    assert requests.get(f"{url}/networks/backend", timeout=10).status_code == 404
+    assert requests.get(f"{url}/networks/bridge", timeout=10).status_code == 200
+    no_manager = ('This node is not a swarm manager. Use "docker swarm init" or "docker swarm '
+                  'join" to connect this node to swarm and try again.')
+    for answer in (requests.delete(f"{url}/networks/backend", timeout=10),
+                   requests.post(f"{url}/networks/create", timeout=10,
+                                 json={"Name": "other", "Driver": "overlay"})):
+        assert (answer.status_code, answer.json()["message"]) == (503, no_manager)
+    left = requests.post(f"{url}/swarm/leave", timeout=10)
+    assert left.status_code == 501
+    assert left.json()["message"].startswith("leaving the swarm is not simulated")
+
+
 @pytest.mark.parametrize(("init", "message"), [
     ({"AutoLockManagers": True}, "autolock is not simulated: the simulated swarm is "
      "never locked (its managers' keys are not encrypted)"),
