@@ -1927,6 +1927,59 @@ def test_every_violation_of_a_definition_is_reported(server, kind, body, details
     assert _framework(server).root.run_specs == {}
 
 
+_CMD_AND_ARGS = ("AppDefinition must either contain one of 'cmd' or 'args', and/or a "
+                 "'container' (expected cmd or args (not both), or a container with an "
+                 "image).")
+_HOST_NAMED = {"mode": "host", "name": "n"}
+
+
+@pytest.mark.parametrize(("kind", "body", "details"), [
+    ("groups", {"id": "/g", "apps": [{"id": "a", "cmd": "x", "args": ["y"]},
+                                     {"id": "b", "cmd": "x", "args": ["y"], "instances": 2,
+                                      "labels": {"MARATHON_SINGLE_INSTANCE_APP": "true"}}]},
+     [{"path": "/apps(0)", "errors": [_CMD_AND_ARGS]},
+      {"path": "/apps(1)", "errors": [_CMD_AND_ARGS]},
+      {"path": "/apps(1)/instances", "errors": [
+          "Single instance app may only have one instance (expected instances: 0 or 1)"]}]),
+    ("pods", {"id": "/p", "networks": [_HOST_NAMED],
+              "scheduling": {"placement": {"acceptedResourceRoles": ["slave_public"]}},
+              "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                              "volumeMounts": [{"name": "v", "mountPath": "data"}]}],
+              "volumes": [{"name": "v", "persistent": {"size": 10}}]},
+     [{"path": "/networks", "errors": ["Host networks may not have names or labels"]},
+      {"path": "/acceptedResourceRoles", "errors": [
+          'A resident pod must have `acceptedResourceRoles = ["*"]` (expected '
+          'scheduling.placement.acceptedResourceRoles: ["*"], or none).']}]),
+])
+def test_every_app_and_pod_of_a_definition_is_validated(server, kind, body, details):
+    """A group with two broken apps was answered with the first app's violation only, and
+    a pod with a named host network and a resident role with the network's only: Marathon
+    validates each app of a group (``GroupValidation``) and every rule of a pod, and lists
+    each violation at its path (``failureWrites``, ``api/v2/Validation.scala``)."""
+    response = requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+    assert (response.status_code, response.json()) == (422, {
+        "message": "Object is not valid", "details": details})
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_an_update_is_validated_before_the_app_it_makes(server, method):
+    """``AppsResource.update`` validates the body first (``validateCanonicalAppUpdateAPI``,
+    ``validateOrThrow``) and the app it makes only once the body passes
+    (``validAppDefinition``): a named host network in the body is answered alone, and the
+    same update without it gets the made app's violation (``args`` beside its ``cmd``)."""
+    created = requests.post(f"{server.url}/v2/apps", json={"id": "/b", "cmd": "sleep 1"},
+                            timeout=10)
+    assert created.status_code == 201
+    first = requests.request(method, f"{server.url}/v2/apps/b", timeout=10,
+                             json={"args": ["y"], "networks": [_HOST_NAMED]})
+    assert (first.status_code, first.json()["details"]) == (422, [
+        {"path": "/networks", "errors": ["Host networks may not have names or labels"]}])
+    then = requests.request(method, f"{server.url}/v2/apps/b", timeout=10,
+                            json={"args": ["y"]})
+    assert (then.status_code, then.json()["details"]) == (422, [
+        {"path": "/", "errors": [_CMD_AND_ARGS]}])
+
+
 _VOLUME = {"containerPath": "data", "mode": "RW", "persistent": {"size": 10}}
 _POD_VOLUME = {"volumeMounts": [{"name": "pst", "mountPath": "pst1"}]}
 
