@@ -39,11 +39,11 @@ class EphemeralPorts:
 
     def ports(self, task: Any, running: list[Any]) -> list[PortConfig]:
         """``task``'s host-mode ports with a published port of 0 filled in with the node's
-        ephemeral port; ``running`` are the swarm's current tasks, given their ports first
-        if they have none yet (in the order they started)."""
+        ephemeral port; ``running`` are the swarm's tasks, ended ones included: the running
+        ones without ports get theirs first, in the order they started."""
         host = [p for p in task.spec.ports if p.mode == "host"]
-        if task.id not in self._given:
-            self._give(running)
+        if task.id not in self._given and any(p.published == 0 for p in host):
+            self._give(running)     # only when a task with a port of 0 has none yet
         given = iter(self._given.get(task.id, ("", []))[1])
         return [PortConfig(p.target, next(given, 0), p.protocol, p.mode)
                 if p.published == 0 else p for p in host]
