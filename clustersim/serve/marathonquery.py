@@ -2,7 +2,8 @@
 field: boolean flags (``?force=true``), ``?embed=`` of an app, the ``?label=`` selector of
 ``GET /v2/apps``, the
 ``?status=`` filter of ``GET /v2/tasks``, a definition that must be one JSON object, and
-the ``details`` of a 422 answer.
+the ``details`` of a 422 answer, with what the manifest loader refuses besides
+(:func:`with_loader`).
 
 - Label selectors follow d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/api/v2/
   LabelSelector.scala``: comma-separated selectors, all of which must hold; ``key``
