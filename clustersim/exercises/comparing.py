@@ -29,6 +29,7 @@ from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.manifests.errors import ManifestError
+from clustersim.messages import counted
 from clustersim.node import Node
 from clustersim.swarm import SwarmCluster
 from clustersim.swarm.raft import fault_tolerance
@@ -138,8 +139,8 @@ def check_fault_tolerance(answer: object) -> None:
                     "while a majority (N // 2 + 1) still remains.")
         else:
             hint = "Survivable failures = N − quorum, with quorum = N // 2 + 1."
-        raise Wrong(f"{managers} manager{'s' if managers != 1 else ''} do"
-                    f"{'es' if managers == 1 else ''} not survive {mine} failure(s).", hint)
+        raise Wrong(f"{counted(managers, 'manager')} {'does' if managers == 1 else 'do'} "
+                    f"not survive {counted(mine, 'failure')}.", hint)
 
 
 @checker("Right: the soft rule spreads the first two Pods over both nodes and still places the "

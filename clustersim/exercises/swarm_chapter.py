@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from clustersim.exercises.answers import choice, keyed, whole_number, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.messages import counted
 from clustersim.node import Node
 from clustersim.swarm import NoLeaderError, SwarmCluster, TaskState, fault_tolerance
 
@@ -34,7 +35,7 @@ def check_fault_tolerance(answer: object) -> None:
     answer = keyed(answer, MANAGER_COUNTS, "manager count")
     for n in MANAGER_COUNTS:
         given = answer[n]
-        managers = f"{n} manager{'s' if n != 1 else ''}"
+        managers = counted(n, "manager")
         given = whole_number(given, f"the failures {managers} tolerate{'s' if n == 1 else ''}")
         right = fault_tolerance(n)
         if given == right:

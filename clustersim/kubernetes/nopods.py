@@ -2,7 +2,7 @@
 nothing waits (a Pod that waits for a node is the scheduler's to explain).
 
 A controller that creates no Pod leaves its reason on the objects, and this module reads it
-back in the words ``kubectl`` shows (about 80 lines):
+back in the words ``kubectl`` shows (about 105 lines):
 
 - a suspended Job: the Job controller creates no Pod while ``spec.suspend`` is true and sets
   the condition ``Suspended`` (reason ``JobSuspended``); a queue controller such as Kueue
@@ -14,7 +14,12 @@ back in the words ``kubectl`` shows (about 80 lines):
   Deployment's ReplicaSet, a CronJob's Job), and upstream's ReplicaSet also sets its
   ``ReplicaFailure`` condition, which the Deployment copies, so ``kubectl get deployment``
   shows ``0/3`` ready (``pkg/controller/replicaset/replica_set_utils.go``,
-  ``pkg/controller/deployment/sync.go``).
+  ``pkg/controller/deployment/sync.go``);
+- nothing asked for: a Deployment, ReplicaSet or StatefulSet with ``spec.replicas: 0``
+  (``kubectl get`` shows ``0/0``), and a CronJob whose schedule has not come round yet: its
+  controller creates the first Job at the first scheduled time after it was created
+  (``pkg/controller/cronjob/cronjob_controllerv2.go``, ``nextScheduleTime``), shown on the
+  cluster's calendar (:mod:`clustersim.kubernetes.controllers.cronjob`).
 
 The simulator keeps no ``ReplicaFailure`` condition; the events carry the same message.
 """
@@ -24,12 +29,16 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim.kubernetes.cluster import KubernetesCluster
+from clustersim.kubernetes.controllers.cronjob import CronSchedule, next_run, rfc3339
 from clustersim.kubernetes.objects import condition, controller_of
 
 __all__ = ["WORKLOAD_KINDS", "daemonset_desired", "why_no_pods"]
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob")
 """The kinds whose controllers create Pods, each owner of its Pods' chain."""
+
+_SCALED = ("Deployment", "ReplicaSet", "StatefulSet")
+"""The kinds that name their Pod count in ``spec.replicas`` (1 when absent)."""
 
 _CREATORS = ("ReplicaSet", "Job")
 """The kinds a workload creates on its way to Pods (a Deployment's, a CronJob's)."""
@@ -60,7 +69,23 @@ def _reason(cluster: KubernetesCluster, obj: dict[str, Any]) -> str:
         times = "once" if len(refused) == 1 else f"{len(refused)} times"
         return (f"No Pod was created: the API server refused the creates {times} "
                 f"(FailedCreate on {refused[0].object}): {refused[0].message}")
-    return f"No Pod was created in {cluster.now:g} simulated seconds"
+    return _nothing_asked(cluster, obj) or \
+        f"No Pod was created in {cluster.now:g} simulated seconds"
+
+
+def _nothing_asked(cluster: KubernetesCluster, obj: dict[str, Any]) -> str | None:
+    """Why ``obj`` has no Pod when nothing failed: it asks for none, or not yet."""
+    spec = obj.get("spec") or {}
+    if obj["kind"] in _SCALED and spec.get("replicas", 1) == 0:
+        return (f"The {obj['kind']} asks for 0 replicas (spec.replicas: 0); scale it up "
+                f"for Pods")
+    if obj["kind"] != "CronJob" or cluster.owned("Job", obj):
+        return None
+    if spec.get("suspend"):
+        return "The CronJob is suspended (spec.suspend: true): it starts no Job"
+    due = next_run(CronSchedule(spec.get("schedule", "")), cluster.now, cluster.epoch)
+    return (f"The CronJob's first run is due at {rfc3339(int(cluster.epoch + due))} "
+            f"(t = {due:g} s; schedule {spec.get('schedule')!r}): it has started no Job yet")
 
 
 def why_no_pods(cluster: KubernetesCluster) -> list[tuple[str, str]]:

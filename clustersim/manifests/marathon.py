@@ -150,16 +150,26 @@ def _resolve_group(document: Document, path: Path, data: Any, base: str, *, chil
 SINGLE_INSTANCE_LABEL = "MARATHON_SINGLE_INSTANCE_APP"
 
 
+def _broken(checks: Any) -> list[ManifestError]:
+    """The refusals of ``checks`` (callables without arguments), each run whatever the
+    others found, as Accord runs every validator of a definition."""
+    errors = []
+    for check in checks:
+        try:
+            check()
+        except ManifestError as err:
+            errors.append(err)
+    return errors
+
+
 def _check_app(document: Document, path: Path, app: App) -> None:
     """Rules across fields (d2iq-archive/marathon ``AppValidation``/``SchedulingValidation``),
     each of :data:`_APP_RULES` checked and every broken one reported together, as Accord
-    reports every violation of a definition (one rule may still stop at its first)."""
-    errors = []
-    for rule in _APP_RULES:
-        try:
-            rule(document, path, app)
-        except ManifestError as err:
-            errors.append(err)
+    reports every violation of a definition; one rule still stops at its first violation.
+    They run on a typed app, so only once every field has passed its own check: an app
+    with a field the loader refuses (``cpus: -1``) is refused for that alone, as Marathon's
+    JSON reader refuses it (``Invalid JSON``) before Accord validates anything."""
+    errors = _broken(lambda rule=rule: rule(document, path, app) for rule in _APP_RULES)
     if errors:
         raise together(errors)
 
@@ -332,17 +342,25 @@ _APP_RULES = (_check_command, _check_network_apis, _check_health_check_ports, _c
 """The rules across an app's fields, in the order Marathon's validator lists them."""
 
 
-def _check_pod(document: Document, path: Path, pod: Pod) -> None:
-    """``PodsValidation``: container names and endpoint names are unique within a pod, and
-    a container network has a name (``podValidator``'s ``defaultNetworkNameValidator`` on
-    ``pod.networks``, d2iq-archive/marathon ``api/v2/validation/PodsValidation.scala`` and
-    ``NetworkValidation.scala``, when Marathon has no ``--default_network_name``)."""
+def _check_pod_networks(document: Document, path: Path, pod: Pod) -> None:
+    """``podValidator``'s ``ramlNetworksValidator`` and ``defaultNetworkNameValidator`` on
+    ``pod.networks``: a container network has a name when Marathon has no
+    ``--default_network_name`` (d2iq-archive/marathon ``api/v2/validation/
+    PodsValidation.scala`` and ``NetworkValidation.scala``)."""
     check_networks(document, (*path, "networks"), pod.networks, named_at=(*path, "networks"))
+
+
+def _check_pod_roles(document: Document, path: Path, pod: Pod) -> None:
+    """:func:`_check_resident_roles` of a pod with a persistent volume (``PodsValidation``
+    names the list at the pod's ``/acceptedResourceRoles``)."""
     placement = pod.scheduling.placement if pod.scheduling else None
-    # PodsValidation names the list at the pod's /acceptedResourceRoles
     _check_resident_roles(document, (*path, "acceptedResourceRoles"),
                           placement.accepted_resource_roles if placement else None,
                           any(v.persistent for v in pod.volumes or []), "pod")
+
+
+def _check_pod_names(document: Document, path: Path, pod: Pod) -> None:
+    """``PodsValidation``: container names and endpoint names are unique within a pod."""
     containers: set[str] = set()
     endpoints: set[str] = set()
     for index, container in enumerate(pod.containers):
@@ -363,19 +381,33 @@ def _check_pod(document: Document, path: Path, pod: Pod) -> None:
             endpoints.add(endpoint.name)
 
 
+_POD_RULES = (_check_pod_networks, _check_pod_roles, _check_pod_names)
+"""The rules across a pod's fields (``PodsValidation.podValidator``)."""
+
+
 def _check_apps(document: Document, path: Path, typed: Any) -> None:
-    """Run the checks on an app or pod, or on every app and pod of a group tree."""
+    """Run the rules on an app or pod, or on every app and pod of a group tree, and report
+    every violation of all of them together: Marathon validates a group with each app's
+    and pod's validator (``GroupValidation``, Accord's ``every``), and its 422 lists each
+    violation at its path (``/apps(1)``, ``/pods(0)/networks``: ``failureWrites``,
+    ``api/v2/Validation.scala``). A group with a field the loader refuses is refused for
+    its fields alone (the rules run on typed apps)."""
+    errors = _broken(_checks(document, path, typed))
+    if errors:
+        raise together(errors)
+
+
+def _checks(document: Document, path: Path, typed: Any) -> list[Any]:
+    """The checks :func:`_check_apps` runs, one per app and per pod rule."""
     if isinstance(typed, App):
-        _check_app(document, path, typed)
-    elif isinstance(typed, Pod):
-        _check_pod(document, path, typed)
-    elif isinstance(typed, Group):
-        for index, app in enumerate(typed.apps or []):
-            _check_app(document, (*path, "apps", index), app)
-        for index, pod in enumerate(typed.pods or []):
-            _check_pod(document, (*path, "pods", index), pod)
-        for index, group in enumerate(typed.groups or []):
-            _check_apps(document, (*path, "groups", index), group)
+        return [lambda: _check_app(document, path, typed)]
+    if isinstance(typed, Pod):
+        return [lambda rule=rule: rule(document, path, typed) for rule in _POD_RULES]
+    found = []
+    for field, items in (("apps", typed.apps), ("pods", typed.pods), ("groups", typed.groups)):
+        for index, item in enumerate(items or []):
+            found += _checks(document, (*path, field, index), item)
+    return found
 
 
 def load_marathon(document: Document) -> list[MarathonSpec]:

@@ -12,7 +12,7 @@ from clustersim.manifests.marathon_types import Network
 from clustersim.manifests.safe_yaml import Document, Path
 
 __all__ = ["NETWORK_NAME_REQUIRED", "check_networks", "lacks_network_name",
-           "network_violations"]
+           "network_refusals", "network_violations"]
 
 
 NETWORK_NAME_REQUIRED = "Network name must be specified when container network is selected."
@@ -80,3 +80,23 @@ def check_networks(document: Document, at: Path, networks: list[Network] | None,
             'networks: [{mode: container, name: ...}] (the simulated Marathon runs without '
             "--default_network_name), or mode host or container/bridge",
         )
+
+
+def network_refusals(spec: dict[str, Any], at: str,
+                     named_at: str) -> list[tuple[str, str]]:
+    """Accord's refusals of the ``networks`` of an app's or a pod's JSON as the served API
+    reads it (before the loader), at ``at``
+    (:func:`network_violations`, ``ramlNetworksValidator``),
+    and of a container network without a name, at ``named_at``, while Marathon has no
+    ``--default_network_name`` (the served ``/v2/info`` reports it null):
+    ``validateCanonicalAppAPI`` names the app itself, ``podValidator`` the pod's
+    ``/networks`` (d2iq-archive/marathon ``api/v2/validation/``)."""
+    networks = spec.get("networks")
+    if not isinstance(networks, list):
+        return []
+    found = [(n.get("mode"), n.get("name"), n.get("labels"))
+             for n in networks if isinstance(n, dict)]
+    errors = [(at, violation) for violation in network_violations(found)]
+    if lacks_network_name((mode, name) for mode, name, _ in found):
+        errors.append((named_at, NETWORK_NAME_REQUIRED))
+    return errors

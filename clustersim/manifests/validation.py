@@ -4,7 +4,8 @@ pydantic's ``ValidationError`` lists every problem with a location tuple. A lear
 clear sentence: the field path as Kubernetes writes it (``spec.template.spec.containers[0].
 resources.requests.cpu``), the line where that field is, what was found and what was expected.
 A Compose file gets its first problem in the course's words, a Marathon definition the first
-problem at each field (Accord reports every violation); a Kubernetes object
+problem at each field (Accord reports every violation; the rules across fields run only on
+a definition whose fields all passed, :mod:`clustersim.manifests.marathon`); a Kubernetes object
 gets every field's problem in the API server's words (k8s.io/apimachinery
 ``pkg/util/validation/field/errors.go``), or the JSON decoder's first type error (Go's
 ``encoding/json``), each followed by the course's hint.
@@ -16,8 +17,7 @@ import copy
 import difflib
 import math
 import re
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -32,13 +32,14 @@ from clustersim.manifests.errors import (
     path_matches,
     together,
 )
+from clustersim.manifests.gotypes import go_field, unwrap
 from clustersim.manifests.kubernetes_errors import field_error_ahead, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["ENUM_TYPES", "FIELD_TYPES", "STRING_TYPES", "compose_nullable", "compose_type",
-           "found_text", "go_field", "unstorable_number", "validate", "validate_object"]
+__all__ = ["compose_nullable", "compose_type", "found_text", "unstorable_number", "validate",
+           "validate_object"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -472,7 +473,7 @@ def _in_map(model: type[BaseModel], where: Path) -> bool:
     key or value, :data:`~kubernetes_syntax.NAME_MAPS`)."""
     current: Any = model
     for part in where[:-1]:
-        inner = _unwrap(current)
+        inner = unwrap(current)
         if get_origin(inner) in (list, dict):
             current = get_args(inner)[-1]
             continue
@@ -482,7 +483,7 @@ def _in_map(model: type[BaseModel], where: Path) -> bool:
         if field is None:
             return False
         current = field.annotation
-    return bool(where) and _unwrap(current) in NAME_MAPS
+    return bool(where) and unwrap(current) in NAME_MAPS
 
 
 _GO_NUMBER = re.compile(r"u?int(8|16|32|64)?|float(32|64)")
@@ -493,107 +494,6 @@ def _unmarshal_error(value: Any, target: str) -> str:
     error for ``value`` in the field ``target`` (as :func:`go_field` names it)."""
     numeric = _GO_NUMBER.fullmatch(target.rpartition(" of type ")[2]) is not None
     return f"cannot unmarshal {json_kind(value, numeric_target=numeric)} into {target}"
-
-
-def _unwrap(annotation: Any) -> Any:
-    """The type inside ``Annotated[...]`` and ``X | None``."""
-    while True:
-        if get_origin(annotation) is Annotated:
-            annotation = get_args(annotation)[0]
-        elif get_origin(annotation) in (Union, UnionType) and type(None) in get_args(annotation):
-            rest = [a for a in get_args(annotation) if a is not type(None)]
-            if len(rest) != 1:
-                return annotation
-            annotation = rest[0]
-        else:
-            return annotation
-
-
-_INT64_FIELDS = frozenset({"terminationGracePeriodSeconds", "activeDeadlineSeconds",
-                           "tolerationSeconds", "seconds", "runAsUser", "runAsGroup",
-                           "fsGroup", "supplementalGroups"})
-"""The integer fields of the modelled types that are ``int64`` in Go (the others are
-``int32``)."""
-ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPolicy",
-               "protocol": "v1.Protocol", "effect": "v1.TaintEffect",
-               "completionMode": "v1.CompletionMode",
-               "concurrencyPolicy": "v1.ConcurrencyPolicy", "procMount": "v1.ProcMountType"}
-"""The Go types of the enumerations a learner writes most (the others are left out of the
-decoder's message)."""
-_STRING_TYPES = {"add": "v1.Capability", "drop": "v1.Capability",
-                 "podManagementPolicy": "v1.PodManagementPolicyType",
-                 "fsGroupChangePolicy": "v1.PodFSGroupChangePolicy",
-                 "supplementalGroupsPolicy": "v1.SupplementalGroupsPolicy",
-                 "seLinuxChangePolicy": "v1.PodSELinuxChangePolicy"}
-"""The string fields of the modelled types whose Go type is a named string (core/v1 and
-apps/v1 ``types.go``: a security context's, a StatefulSet's pod management policy), as the
-decoder names it."""
-FIELD_TYPES = {("SeccompProfile", "type"): "v1.SeccompProfileType",
-               ("AppArmorProfile", "type"): "v1.AppArmorProfileType",
-               ("DeploymentStrategy", "type"): "v1.DeploymentStrategyType",
-               ("DaemonSetUpdateStrategy", "type"): "v1.DaemonSetUpdateStrategyType",
-               ("StatefulSetUpdateStrategy", "type"): "v1.StatefulSetUpdateStrategyType",
-               ("LabelSelectorRequirement", "operator"): "v1.LabelSelectorOperator",
-               ("NodeSelectorRequirement", "operator"): "v1.NodeSelectorOperator"}
-"""Named string types of fields whose name alone does not tell them (``type`` is a plain
-string elsewhere), by Go struct and field (core/v1 ``types.go``): the profile types, whose
-values the profiles check themselves (``validateSeccompProfileType``), the workloads'
-strategy types, which their strategies check, and the selector operators."""
-STRING_TYPES = frozenset({*ENUM_TYPES.values(), *_STRING_TYPES.values(), *FIELD_TYPES.values()})
-"""Every named string type the decoder names above (``v1.RestartPolicy``,
-``v1.Capability``, ``v1.SeccompProfileType``): each holds a string, as ``string`` does."""
-_AUTOSCALING_V2 = frozenset({
-    "CrossVersionObjectReference", "MetricTarget", "ResourceMetricSource", "MetricSpec",
-    "HPAScalingPolicy", "HPAScalingRules", "HorizontalPodAutoscalerBehavior",
-    "HorizontalPodAutoscalerSpec"})
-
-
-def _go_type(annotation: Any, name: str) -> str | None:
-    """The Go type of a field (``int32``, ``[]v1.Container``, ``map[string]string``), or
-    ``None`` where Go reads the field its own way (quantities, int-or-string)."""
-    inner = _unwrap(annotation)
-    if get_origin(inner) is Literal:
-        return ENUM_TYPES.get(name)
-    if inner is bool:
-        return "bool"
-    if inner is str:
-        return _STRING_TYPES.get(name, "string")
-    if inner is int:
-        return "int64" if name in _INT64_FIELDS else "int32"
-    if get_origin(inner) in (list, dict):
-        element = _go_type(get_args(inner)[-1], name)
-        key = "[]" if get_origin(inner) is list else "map[string]"
-        return None if element is None else key + element
-    if isinstance(inner, type) and issubclass(inner, BaseModel):
-        version = "v2" if inner.__name__ in _AUTOSCALING_V2 else "v1"
-        return None if inner.__name__.startswith("_") else f"{version}.{inner.__name__}"
-    return None
-
-
-def go_field(model: type[BaseModel], where: Path) -> str | None:
-    """``Go struct field DeploymentSpec.spec.replicas of type int32``: the field at ``where``
-    of ``model`` as Go's ``encoding/json`` names it in a type error, or ``None`` where the
-    simulator does not know the Go type."""
-    struct, names = model.__name__, []
-    current: Any = model
-    for part in where:
-        inner = _unwrap(current)
-        if get_origin(inner) in (list, dict):  # an item, or a map's value: same struct field
-            current = get_args(inner)[-1]
-            continue
-        if not (isinstance(inner, type) and issubclass(inner, BaseModel)) or isinstance(
-                part, int):
-            return None
-        field = next((f for n, f in inner.model_fields.items() if part in (n, f.alias)), None)
-        if field is None:
-            return None
-        struct, current = inner.__name__, field.annotation
-        names.append(str(part))
-    go_type = FIELD_TYPES.get((struct, names[-1])) or _go_type(current, names[-1]) \
-        if names else None
-    if go_type is None or struct.startswith("_"):
-        return None
-    return f"Go struct field {struct}.{'.'.join(names)} of type {go_type}"
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

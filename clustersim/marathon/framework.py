@@ -38,7 +38,8 @@ running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/
   ``--reconciliation_interval``, 600 s; the knobs of those names) kills the instances of
   run specs no longer in the group tree, e.g. what a forced cancel of an app's removal left
   (:meth:`~clustersim.marathon.actions.SchedulerActions._reconcile_tasks`). Every duration
-  knob must be a finite number of seconds, a period at least 1 ms (:data:`MIN_INTERVAL`).
+  knob must be a finite number of seconds, a period at least 1 ms
+  (:data:`~clustersim.marathon.conf.MIN_INTERVAL`).
 - A failed task's instance is scheduled again after the backoff. An unreachable task's
   instance is replaced after ``unreachableStrategy.inactiveAfterSeconds`` and forgotten
   after ``expungeAfterSeconds``; with ``disabled`` (resident apps) it waits for its agent.
@@ -87,6 +88,7 @@ from typing import Any
 
 from clustersim.marathon.actions import SchedulerActions
 from clustersim.marathon.backoff import Backoff
+from clustersim.marathon.conf import MIN_INTERVAL, duration_flag
 from clustersim.marathon.groups import RootGroup, load_specs
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_id, plan_steps
@@ -111,33 +113,11 @@ from clustersim.marathon.taskfailures import TaskFailures
 from clustersim.marathon.upgrade import restart_strategy
 from clustersim.marathon.versions import DEFAULT_MAX_VERSIONS, VersionStore
 from clustersim.mesos import Framework
-from clustersim.messages import shorten
-from clustersim.numeric import is_number
 from clustersim.sim import EventLog, Snapshot, TaskState
 
 __all__ = ["AppLockedError", "Deployment", "Instance", "Marathon"]
 
 _MIB = 1024 * 1024
-
-
-MIN_INTERVAL = 0.001
-"""The shortest period of a Marathon timer, in seconds: its flags (``--scale_apps_interval``,
-``--reconciliation_interval``) are whole milliseconds (``opt[Long]`` in ``MarathonConf``,
-which sets them no lower bound), so 1 ms is the shortest interval they can name. A shorter
-one would only fill a ``run()`` with timer events until ``limits.MAX_RUN_EVENTS`` stops it."""
-
-
-def _seconds(name: str, value: Any, least: float) -> float:
-    """A duration setting of :class:`Marathon`, in seconds, checked: a finite number at least
-    ``least`` (0 for a delay, :data:`MIN_INTERVAL` for a timer's period)."""
-    if not is_number(value):
-        raise ValueError(f"Marathon: {name} must be a finite number of seconds, e.g. {name}=300, "
-                         f"got {shorten(repr(value))} ({type(value).__name__})")
-    if value < least:
-        floor = "0 seconds" if least == 0 else (
-            f"{least:g} seconds (1 ms, the shortest period Marathon's millisecond flags name)")
-        raise ValueError(f"Marathon: {name} must be at least {floor}, got {value!r}")
-    return float(value)
 
 
 class AppLockedError(ValueError):
@@ -171,15 +151,15 @@ class Marathon(SchedulerActions, Framework):
         self.max_instances_per_offer = max_instances_per_offer
         self.decline_offer_duration = decline_offer_duration
         self.task_startup_seconds = task_startup_seconds
-        self.task_stop_seconds = _seconds("task_stop_seconds", task_stop_seconds, 0.0)
-        self.scale_apps_initial_delay = _seconds("scale_apps_initial_delay",
-                                                 scale_apps_initial_delay, 0.0)
-        self.scale_apps_interval = _seconds("scale_apps_interval", scale_apps_interval,
-                                            MIN_INTERVAL)
-        self.reconciliation_initial_delay = _seconds("reconciliation_initial_delay",
-                                                     reconciliation_initial_delay, 0.0)
-        self.reconciliation_interval = _seconds("reconciliation_interval",
-                                                reconciliation_interval, MIN_INTERVAL)
+        self.task_stop_seconds = duration_flag("task_stop_seconds", task_stop_seconds, 0.0)
+        self.scale_apps_initial_delay = duration_flag("scale_apps_initial_delay",
+                                                      scale_apps_initial_delay, 0.0)
+        self.scale_apps_interval = duration_flag("scale_apps_interval", scale_apps_interval,
+                                                 MIN_INTERVAL)
+        self.reconciliation_initial_delay = duration_flag("reconciliation_initial_delay",
+                                                          reconciliation_initial_delay, 0.0)
+        self.reconciliation_interval = duration_flag("reconciliation_interval",
+                                                     reconciliation_interval, MIN_INTERVAL)
         self._versions = VersionStore(max_versions)
         self._leadership = 0
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)

@@ -110,11 +110,12 @@ class DaemonRoutes(DockerState):
         for a node already in a swarm, except ``init`` with ``ForceNewCluster``, which a
         manager accepts (:meth:`_force_new_cluster`); ``leave`` without ``force`` the
         daemon's 503 for the last manager (moby ``daemon/cluster/swarm.go``, ``Init`` and
-        ``Leave``). The simulated swarm cannot be left, updated or unlocked: those get a 501
-        that says so. With the node stopped (:attr:`node_stopped`) a forced init is refused
-        as moby's ``Init`` refuses it on a node that is no manager (``errSwarmNotManager``),
-        and what needs a manager (inspect, update, unlock, the unlock key) gets
-        :data:`NO_MANAGER`."""
+        ``Leave``; a stopped node is no manager to Leave's ``state.IsManager()``, so it would
+        leave without ``force``). The simulated swarm cannot be left, updated or unlocked:
+        those get a 501 that says so. With the node stopped (:attr:`node_stopped`) a forced
+        init is refused as moby's ``Init`` refuses it on a node that is no manager
+        (``errSwarmNotManager``), and what needs a manager (inspect, update, unlock, the
+        unlock key) gets :data:`NO_MANAGER`."""
         if self.node_stopped and request.method == "GET" and not rest:
             raise HttpError(503, NO_MANAGER)
         if request.method == "GET" and not rest:
@@ -132,7 +133,7 @@ class DaemonRoutes(DockerState):
         if rest in (["init"], ["join"]):
             raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
                             "leave\" to leave this swarm and join another one.")
-        if rest == ["leave"] and not flag(request, "force"):
+        if rest == ["leave"] and not flag(request, "force") and not self.node_stopped:
             raise HttpError(503, "You are attempting to leave the swarm on a node that is "
                             "participating as a manager. Removing the last manager erases "
                             "all current state of the swarm. Use `--force` to ignore this "
@@ -141,7 +142,8 @@ class DaemonRoutes(DockerState):
                 "unlock": "unlocking", "unlockkey": "the unlock key (autolock)"}
         if len(rest) == 1 and rest[0] in what:
             raise HttpError(501, f"{what[rest[0]]} is not simulated: the simulated swarm "
-                            "lives as long as its server (stop it with Ctrl-C)")
+                            "lives as long as its server (stop it with Ctrl-C and start "
+                            "another for a new swarm)")
         raise HttpError(404, "page not found")
 
     def _this_node(self) -> str:

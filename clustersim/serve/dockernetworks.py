@@ -16,6 +16,14 @@ allocator takes the lowest free subnet, so ``ingress`` has 10.0.0.0/24), the sub
 address as its gateway, and a VXLAN ID from 4096 up (libnetwork's overlay driver, option
 ``com.docker.network.driver.overlay.vxlanid_list``). A subnet given at creation is kept and
 gets its gateway the same way.
+
+While the engine's swarm node is stopped (after a refused ``swarm init --force-new-cluster``,
+:attr:`~clustersim.serve.dockerstate.DockerState.node_stopped`) only its local networks are
+found: moby's network routes list and look up the daemon's own networks and add the cluster's
+only when a manager answers, and creating or removing a swarm-scoped network goes through
+the cluster's ``lockedManagerAction``, whose 503 is
+:data:`~clustersim.serve.dockerdaemon.NO_MANAGER` (``api/server/router/network/
+network_routes.go``, ``daemon/cluster/networks.go``).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import Any
 
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockerchecks import label_matches, parse_filters
+from clustersim.serve.dockerdaemon import NO_MANAGER
 from clustersim.serve.dockerjson import decode_network_create, read_json
 from clustersim.serve.dockerspec import json_list, json_object
 from clustersim.serve.dockerstate import DockerState
@@ -163,7 +172,7 @@ class NetworkRoutes(DockerState):
                      "scope": lambda n, f: n["Scope"] == f,
                      "type": lambda n, f: (n["Name"] in BUILTIN) == (f == "builtin")}
             filters = parse_filters(request.arg("filters"), (*tests, "label"))
-            found = [n for n in self.networks.values()
+            found = [n for n in self._visible()
                      if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
                             if k in tests and v)
                      and all(label_matches(n["Labels"], f) for f in filters.get("label", []))]
@@ -178,6 +187,8 @@ class NetworkRoutes(DockerState):
             driver, labels = body.get("Driver") or "overlay", body.get("Labels") or {}
             if driver not in _DRIVERS:     # moby looks the driver up as a plugin last
                 raise HttpError(404, f'plugin "{driver}" not found')
+            if driver == "overlay" and self.node_stopped:
+                raise HttpError(503, NO_MANAGER)
             if name in self.networks:
                 raise HttpError(409, f"network with name {name} already exists")
             ipam, options = json_object(body, "IPAM"), json_object(body, "Options")
@@ -188,11 +199,13 @@ class NetworkRoutes(DockerState):
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
             net = self._find_network(rest[0])
-            if net is None:
+            if net is None or (method == "GET" and net not in self._visible()):
                 raise HttpError(404, f"network {rest[0]} not found")
             if method == "GET":
                 return Response.json(200, net)
             if method == "DELETE":
+                if net not in self._visible():
+                    raise HttpError(503, NO_MANAGER)
                 self._check_removable(net)
                 users = self._users(lambda task: any(
                     isinstance(n, dict) and n.get("Target") == net["Id"]
@@ -205,6 +218,12 @@ class NetworkRoutes(DockerState):
                 return Response(204)
         raise HttpError(404, "page not found")
 
+    def _visible(self) -> list[dict[str, Any]]:
+        """The networks the engine finds: all of them, or only its local ones while its
+        swarm node is stopped (moby's prune, too, skips the cluster's then)."""
+        return [n for n in self.networks.values()
+                if not self.node_stopped or n["Scope"] == "local"]
+
     def _prune_networks(self, request: Request) -> Response:
         """``docker network prune``: remove every network no service uses, except the
         predefined ones (moby ``daemon/prune.go``, ``NetworksPrune``: filters ``label``,
@@ -213,7 +232,7 @@ class NetworkRoutes(DockerState):
         used = {n.get("Target") for name, service in self.cluster.services.items()
                 for n in self._spec_json(name, service.spec)["TaskTemplate"].get("Networks")
                 or [] if isinstance(n, dict)}
-        gone = [n["Name"] for n in list(self.networks.values())
+        gone = [n["Name"] for n in self._visible()
                 if n["Name"] not in (*BUILTIN, *SWARM_JOINED) and n["Id"] not in used
                 and all(label_matches(n["Labels"], f) for f in filters.get("label", []))
                 and not any(label_matches(n["Labels"], f) for f in filters.get("label!", []))]

@@ -48,8 +48,8 @@ class ServiceRoutes(LogRoutes):
         index, updated = self._service_version(name)
         endpoint: dict[str, Any] = {"Spec": {}}     # not allocated: moby's zero Endpoint
         if self.cluster.mesh.allocated(name):
-            endpoint = {"Spec": spec["EndpointSpec"],
-                        "Ports": spec["EndpointSpec"].get("Ports", []),
+            endpoint = {"Spec": spec["EndpointSpec"],   # as sent; the assigned ports:
+                        "Ports": [port_json(p) for p in service.spec.ports],
                         "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
                                         "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
                         if spec["EndpointSpec"].get("Ports") else []}
@@ -220,7 +220,7 @@ class ServiceRoutes(LogRoutes):
             status["Err"] = task.err
         if task.state == "RUNNING":
             status["ContainerStatus"] = {"ContainerID": object_id("container", task.id), "PID": 1}
-            host = [p for p in task.spec.ports if p.mode == "host"]
+            host = self.host_ports.ports(task, self.cluster.tasks(history=True))
             if host:     # the node's own ports a running task holds (docker service ps PORTS)
                 status["PortStatus"] = {"Ports": [port_json(p) for p in host]}
         out = {"ID": task.id, "Version": {"Index": self._task_version(task)},

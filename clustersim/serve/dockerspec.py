@@ -40,8 +40,8 @@ from clustersim.swarm import ServiceSpec
 from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.spec import Mount, PortConfig, compose_service
 
-__all__ = ["NS_PER_SECOND", "check_node_spec", "engine_spec", "fold_fields", "json_list",
-           "json_object", "node_spec", "overlay", "port_json", "simulator_spec"]
+__all__ = ["NS_PER_SECOND", "as_sent_ports", "check_node_spec", "engine_spec", "fold_fields",
+           "json_list", "json_object", "node_spec", "overlay", "port_json", "simulator_spec"]
 
 NS_PER_SECOND = 1_000_000_000
 """The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
@@ -54,6 +54,20 @@ def port_json(port: PortConfig) -> dict[str, Any]:
     out = {"Protocol": port.protocol, "TargetPort": port.target,
            "PublishedPort": port.published, "PublishMode": port.mode}
     return {k: v for k, v in out.items() if v}
+
+
+def as_sent_ports(spec: ServiceSpec, sent: dict[str, Any]) -> ServiceSpec:
+    """``spec`` with the ingress ports the swarm picked (:class:`~clustersim.swarm.mesh.
+    RoutingMesh` fills in a published port of 0) back at 0 where the client ``sent`` none:
+    swarmkit writes the ports its allocator assigns only into the service's
+    ``Endpoint.Ports`` and keeps the spec as sent (moby/swarmkit ``manager/allocator/
+    network/port``: the allocator owns ``Endpoint.Ports``)."""
+    asked = json_list(json_object(fold_fields(sent), "endpointspec"), "ports")
+    ports = tuple(PortConfig(p.target, 0, p.protocol, p.mode)
+                  if p.mode == "ingress" and i < len(asked) and isinstance(asked[i], dict)
+                  and not asked[i].get("publishedport") else p
+                  for i, p in enumerate(spec.ports))
+    return spec.with_changes(ports=ports)
 
 
 def engine_spec(spec: ServiceSpec) -> dict[str, Any]:

@@ -14,7 +14,8 @@ import json
 from typing import Any
 
 from clustersim.serve.core import ClusterTime, HttpError, WallClock
-from clustersim.serve.dockerspec import NS_PER_SECOND, engine_spec, overlay
+from clustersim.serve.dockerhostports import EphemeralPorts
+from clustersim.serve.dockerspec import NS_PER_SECOND, as_sent_ports, engine_spec, overlay
 from clustersim.serve.dockerstore import StoreVersions, object_id
 from clustersim.swarm import ServiceSpec, SwarmCluster
 
@@ -55,6 +56,8 @@ class DockerState(ClusterTime):
         ``ForceNewCluster`` stops it before it reads the request, and one it then refuses
         leaves it stopped (:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._force_new_cluster`,
         :data:`~clustersim.serve.dockerdaemon.NO_MANAGER`)."""
+        self.host_ports = EphemeralPorts()
+        """The ephemeral port each node gave a running task's host-mode port of 0."""
         self.versions = StoreVersions()
         """Every object's ``Version.Index`` from one cluster-wide index
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
@@ -171,4 +174,6 @@ class DockerState(ClusterTime):
         identity: the simulator keeps the object through updates and rollbacks), with what
         the simulator models (:func:`~clustersim.serve.dockerspec.engine_spec`) over it."""
         sent = next((body for known, body in self.sent.get(name, []) if known is spec), None)
-        return overlay(sent, engine_spec(spec)) if sent is not None else engine_spec(spec)
+        if sent is None:
+            return engine_spec(spec)
+        return overlay(sent, engine_spec(as_sent_ports(spec, sent)))

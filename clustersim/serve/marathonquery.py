@@ -2,7 +2,8 @@
 field: boolean flags (``?force=true``), ``?embed=`` of an app, the ``?label=`` selector of
 ``GET /v2/apps``, the
 ``?status=`` filter of ``GET /v2/tasks``, a definition that must be one JSON object, and
-the ``details`` of a 422 answer.
+the ``details`` of a 422 answer, with what the manifest loader refuses besides
+(:func:`with_loader`).
 
 - Label selectors follow d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/api/v2/
   LabelSelector.scala``: comma-separated selectors, all of which must hold; ``key``
@@ -27,13 +28,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from clustersim.manifests import ManifestError
+from clustersim.manifests import ManifestError, load_manifests
 from clustersim.marathon.groups import DependencyCycleError, IdClashError
 from clustersim.marathon.roles import AcceptedRolesError, RoleError
 from clustersim.serve.core import HttpError, Request
 
 __all__ = ["accepts_text", "app_embeds", "definition", "flag", "group_embeds", "invalid",
-           "label_selector", "refusal", "task_states", "violations"]
+           "label_selector", "refusal", "task_states", "violations", "with_loader"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
 _SELECTOR = re.compile(
@@ -200,7 +201,7 @@ def violations(err: ManifestError, *, each_app: bool = False) -> list[tuple[str,
     """Every problem of a loader's refusal (``err`` and its ``also``) as Accord's
     ``(path, message)`` (see :func:`invalid`)."""
     found = []
-    for problem in (err, *err.also):
+    for problem in _each(err):
         text = problem.message.rstrip(".")
         if problem.expected:
             text += f" (expected {problem.expected})"
@@ -208,6 +209,40 @@ def violations(err: ManifestError, *, each_app: bool = False) -> list[tuple[str,
         path = re.sub(r"^\[\d+\]\.?", "", problem.path) if each_app else problem.path
         found.append((_pointer(path), text + stop))
     return found
+
+
+def _each(err: ManifestError) -> list[ManifestError]:
+    """``err`` and every problem in its ``also``, at any depth (a group's refusal holds
+    each app's, which holds each of the app's rules')."""
+    return [err, *(problem for other in err.also for problem in _each(other))]
+
+
+def with_loader(errors: Sequence[tuple[str, str]],
+                definition: Callable[[], Any]) -> list[tuple[str, str]]:
+    """``errors`` of Accord's rules the served API checks and, where they found some, what
+    the manifest loader refuses of the ``definition`` (an app, a pod or a group) at the
+    places they do not name (a place inside or around one named, ``/container`` of
+    ``/container/docker``, is named already): Marathon validates a definition in one pass
+    and reports every violation together."""
+    if not errors:
+        return list(errors)
+    try:
+        load_manifests(definition())
+    except ManifestError as err:
+        named = [path for path, _ in errors]
+        return [*errors, *((path, text) for path, text in violations(err)
+                           if not any(_overlap(path, other) for other in named))]
+    except ValueError:
+        pass
+    return list(errors)
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether the places ``one`` and ``other`` (Accord's paths) are one, or one holds the
+    other (an app's own ``/`` holds no field here: it names the app)."""
+    def holds(outer: str, inner: str) -> bool:
+        return outer != "/" and inner.startswith((f"{outer}/", f"{outer}("))
+    return one == other or holds(one, other) or holds(other, one)
 
 
 def refusal(message: str, errors: Sequence[tuple[str, str]]) -> HttpError:

@@ -48,12 +48,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from clustersim.manifests import ManifestError, load_manifests
-from clustersim.manifests.marathon_networks import (
-    NETWORK_NAME_REQUIRED,
-    lacks_network_name,
-    network_violations,
-)
+from clustersim.manifests.marathon_networks import network_refusals
 from clustersim.manifests.marathon_types import (
     ANY_PORT,
     MAX_LONG,
@@ -72,7 +67,7 @@ from clustersim.manifests.marathon_types import (
 )
 from clustersim.manifests.pathid import RESERVED, SEGMENT, canonical, depth_violation, segments
 from clustersim.serve.core import HttpError
-from clustersim.serve.marathonquery import refusal, violations
+from clustersim.serve.marathonquery import refusal, with_loader
 
 __all__ = ["FEATURES", "check_app", "check_apps", "check_group", "check_pod"]
 
@@ -474,58 +469,13 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
         found = _constraint_violation(item)
         if found:
             errors.append((f"{at}/constraints({i})", found))
-    return errors + _network_violations(app, f"{at}/networks", at or "/")
-
-
-def _network_violations(spec: dict[str, Any], at: str, named_at: str) -> Errors:
-    """Accord's refusals of an app's or a pod's ``networks``, at ``at``
-    (:func:`~clustersim.manifests.marathon_networks.network_violations`, ``ramlNetworksValidator``),
-    and of a container network without a name, at ``named_at``, while Marathon has no
-    ``--default_network_name`` (the served ``/v2/info`` reports it null):
-    ``validateCanonicalAppAPI`` names the app itself, ``podValidator`` the pod's
-    ``/networks`` (d2iq-archive/marathon ``api/v2/validation/``)."""
-    networks = spec.get("networks")
-    if not isinstance(networks, list):
-        return []
-    found = [(n.get("mode"), n.get("name"), n.get("labels"))
-             for n in networks if isinstance(n, dict)]
-    errors = [(at, violation) for violation in network_violations(found)]
-    if lacks_network_name((mode, name) for mode, name, _ in found):
-        errors.append((named_at, NETWORK_NAME_REQUIRED))
-    return errors
+    return errors + network_refusals(app, f"{at}/networks", at or "/")
 
 
 def _refuse(message: str, errors: Errors) -> None:
     """Marathon's 422 for ``errors``, if there are any (:func:`.marathonquery.refusal`)."""
     if errors:
         raise refusal(message, errors)
-
-
-def _with_loader(errors: Errors, definition: dict[str, Any]) -> Errors:
-    """``errors`` of Accord's rules checked here and, where they found some, what the
-    manifest loader refuses of the same ``definition`` (an app or a group) at the places
-    they do not name (the loader checks the rest of an app, :func:`check_app`; a place
-    inside or around one named, ``/container`` of ``/container/docker``, is named already):
-    Marathon validates a definition in one pass and reports every violation together."""
-    if not errors:
-        return errors
-    try:
-        load_manifests(definition)
-    except ManifestError as err:
-        named = [path for path, _ in errors]
-        return errors + [(path, text) for path, text in violations(err)
-                         if not any(_overlap(path, other) for other in named)]
-    except ValueError:
-        pass
-    return errors
-
-
-def _overlap(one: str, other: str) -> bool:
-    """Whether the places ``one`` and ``other`` (Accord's paths) are one, or one holds the
-    other (an app's own ``/`` holds no field here: it names the app)."""
-    def holds(outer: str, inner: str) -> bool:
-        return outer != "/" and inner.startswith((f"{outer}/", f"{outer}("))
-    return one == other or holds(one, other) or holds(other, one)
 
 
 def _apps(group: dict[str, Any], at: str) -> list[tuple[dict[str, Any], str]]:
@@ -542,7 +492,10 @@ def _apps(group: dict[str, Any], at: str) -> list[tuple[dict[str, Any], str]]:
 def check_app(app: dict[str, Any], *, update: bool = False) -> None:
     """Raise Marathon's 422 for an app definition (``POST /v2/apps``; with ``update``, the
     body of ``PUT``/``PATCH /v2/apps/<id>``) that its reader or its id and constraint rules
-    refuse."""
+    refuse. An update is validated in two steps, as ``AppsResource.update`` does: the body
+    on its own (``validateCanonicalAppUpdateAPI``, here), and only once it passes, the app
+    it makes (``AppDefinition.validAppDefinition``, by the loader when it is deployed); the
+    violations of the two are never answered together."""
     _check(app, [(app, "")], update)
 
 
@@ -553,12 +506,14 @@ def check_pod(pod: dict[str, Any]) -> None:
     Accord's ``notEmpty`` in ``PodsValidation`` is never reached), or whose volumes or
     networks Accord refuses (``PodsValidation.podValidator``: :func:`_volume_violations`,
     ``ramlNetworksValidator``, and a container network without a name, named at
-    ``/networks``)."""
+    ``/networks``), with what the loader refuses besides (:func:`.marathonquery.
+    with_loader`)."""
     errors: Errors = []
     _read_fields(pod, _POD_FIELDS, "", errors)
     _refuse("Invalid JSON", errors)
-    _refuse("Object is not valid", _volume_violations(pod)
-            + _network_violations(pod, "/networks", "/networks"))
+    _refuse("Object is not valid", with_loader(
+        _volume_violations(pod) + network_refusals(pod, "/networks", "/networks"),
+        lambda: pod))
 
 
 def _volume_violations(pod: dict[str, Any]) -> Errors:
@@ -611,8 +566,8 @@ def check_apps(apps: Any, *, partial: bool) -> None:
 def _check(definition: dict[str, Any], apps: list[tuple[dict[str, Any], str]],
            update: bool) -> None:
     """The reader's and then Accord's refusals of the ``apps`` of ``definition`` (an app,
-    or a group with the paths of its apps); an update's body is no whole definition for
-    the loader to read."""
+    or a group with the paths of its apps), with the loader's of the definition; an
+    update's body is no whole app for the loader to read (:func:`check_app`)."""
     _refuse("Invalid JSON", [e for app, at in apps for e in _read(app, at, update)])
     found = [e for app, at in apps for e in _validate(app, at)]
-    _refuse("Object is not valid", found if update else _with_loader(found, definition))
+    _refuse("Object is not valid", found if update else with_loader(found, lambda: definition))

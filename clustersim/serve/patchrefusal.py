@@ -29,7 +29,7 @@ import re
 from typing import Any
 
 from clustersim.goformat import go_quote, go_verbose
-from clustersim.manifests.validation import STRING_TYPES
+from clustersim.manifests.gotypes import STRING_TYPES
 from clustersim.serve.core import HttpError
 
 __all__ = ["patch_refusal"]
@@ -40,7 +40,7 @@ _GO_KINDS = {"string": "string", "bool": "bool", "array": "slice", "object": "ma
 _NUMBERS = re.compile(r"u?int(8|16|32|64)?|float(32|64)")
 _STRINGS = frozenset({"string", *STRING_TYPES})
 """The Go types held by a string: ``string`` and the named string types the decoder names
-(:data:`~clustersim.manifests.validation.STRING_TYPES`: ``v1.RestartPolicy``,
+(:data:`~clustersim.manifests.gotypes.STRING_TYPES`: ``v1.RestartPolicy``,
 ``v1.Capability``); any other ``v1.`` type is a struct."""
 
 

@@ -23,6 +23,7 @@ from clustersim.scenarios.healing import (
     milestones,
     node_failure_run,
 )
+from clustersim.sim import Snapshot
 from clustersim.viz.capacity import (
     add_slider_below_legend,
     capacity_panels,
@@ -50,14 +51,21 @@ def recovery_time(run: FailureRun, replicas: int = REPLICAS) -> float | None:
     return None
 
 
+def _from_failure(run: FailureRun) -> list[Snapshot]:
+    """The run's snapshots from the failure on: from the last one taken at or before
+    ``fail_at`` (what the cluster showed when the machine failed), so a run whose ``step``
+    takes no snapshot at or after the failure still has one."""
+    start = max((i for i, s in enumerate(run.snapshots) if s.time <= run.fail_at), default=0)
+    return run.snapshots[start:]
+
+
 def _summary(runs: Sequence[FailureRun]) -> str:
     """One line per run: the fewest serving from the failure on (the seconds before it, while
     the app starts, would say 0 for every setting) and when all serve again, if they do."""
     parts = []
     for run in runs:
         took = recovery_time(run)
-        low = water_marks([s for s in run.snapshots if s.time >= run.fail_at],
-                          run.owner).low_serving
+        low = water_marks(_from_failure(run), run.owner).low_serving
         back = f"all {REPLICAS} serving again {took:g} s after the failure" \
             if took is not None else \
             f"not all {REPLICAS} serving again by the end of the run " \

@@ -273,7 +273,9 @@ def test_pinned_volume_unsatisfiable_constraint() -> None:
 def test_fault_tolerance_one_manager_is_singular() -> None:
     answer = {n: fault_tolerance(n) for n in ex.MANAGER_COUNTS} | {1: 1}
     feedback = ex.check_fault_tolerance(answer)
-    assert not feedback.passed and "1 manager does not survive 1 failure" in feedback.message
+    assert not feedback.passed and "1 manager does not survive 1 failure." in feedback.message
+    feedback = ex.check_fault_tolerance(answer | {1: 0, 4: 2})
+    assert "4 managers do not survive 2 failures." in feedback.message
 
 
 def test_removing_the_rule_is_not_the_soft_rule() -> None:

@@ -229,6 +229,10 @@ def _workload(kind: str, spec: dict, **template_spec) -> dict:
      ["The Job is suspended (spec.suspend: true"]),
     ("DaemonSet", {}, {"nodeSelector": {"disk": "none-has-it"}},
      ["wants 0 Pods (desiredNumberScheduled: 0)"]),
+    # nothing failed: it asks for none (the explorer had said no Pod was created in 120 s)
+    ("Deployment", {"replicas": 0}, {}, ["The Deployment asks for 0 replicas"]),
+    ("StatefulSet", {"replicas": 0, "serviceName": "w"}, {},
+     ["The StatefulSet asks for 0 replicas"]),
 ])
 def test_a_workload_without_a_single_pod_says_why(kind, spec, template_spec, expected) -> None:
     """The explorer had said 'Every task found a place.' when no Pod was ever created."""
@@ -241,6 +245,23 @@ def test_a_workload_without_a_single_pod_says_why(kind, spec, template_spec, exp
         assert words in why
     text = placement_html(placement)
     assert "Every task found a place" not in text and "Without a single task" in text
+
+
+@pytest.mark.parametrize(("schedule", "due"), [
+    ("0 * * * *", "2026-01-01T01:00:00Z (t = 3600 s; schedule '0 * * * *')"),
+    ("30 4 * * 1", "2026-01-05T04:30:00Z (t = 361800 s; schedule '30 4 * * 1')"),
+])
+def test_a_cronjob_that_has_not_fired_yet_says_when_it_will(schedule, due) -> None:
+    """The explorer had said 'No Pod was created in 120 simulated seconds', which reads as a
+    failure, for a CronJob whose first scheduled time lies after the explored run (the
+    cluster's calendar starts on Thursday 2026-01-01 00:00 UTC)."""
+    job = _workload("Job", {}, restartPolicy="Never")["spec"]
+    job.pop("selector")
+    cronjob = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "w"},
+               "spec": {"schedule": schedule, "jobTemplate": {"spec": job}}}
+    [(workload, why)] = place(cronjob).unstarted
+    assert workload == "CronJob/w"
+    assert why.startswith(f"The CronJob's first run is due at {due}")
 
 
 def test_a_daemonset_shows_the_pods_its_controller_wants_even_when_creates_fail() -> None:

@@ -260,3 +260,12 @@ def test_the_summary_of_a_run_that_never_recovers_is_a_sentence():
     assert "end the failure" not in text
     assert f"not all 6 serving again by the end of the run (t = {run.snapshots[-1].time:g} s)." \
         in text
+
+
+def test_summary_of_a_run_whose_steps_take_no_snapshot_after_the_failure():
+    """With ``step=30`` and ``until=100`` the last snapshot is at 90 s, before a failure at
+    95 s: the summary reads the state the failure met, the snapshot at 90 s."""
+    run = node_failure_run("kubernetes", until=100, step=30, fail_at=95)
+    assert max(s.time for s in run.snapshots) < run.fail_at
+    serving = task_counts(run.snapshots[-1:], run.owner)["serving"][0]
+    assert f"at worst {serving} of " in healing._summary([run])

@@ -579,6 +579,37 @@ def test_every_problem_of_an_app_is_reported(app, paths):
     assert [e.path for e in (caught.value, *caught.value.also)] == paths
 
 
+_BOTH = {"cmd": "x", "args": ["y"]}
+_RESIDENT_POD = {
+    "id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                                "volumeMounts": [{"name": "v", "mountPath": "data"}]}],
+    "volumes": [{"name": "v", "persistent": {"size": 10}}],
+    "networks": [{"mode": "host", "name": "n"}],
+    "scheduling": {"placement": {"acceptedResourceRoles": ["slave_public"]}}}
+
+
+@pytest.mark.parametrize(("definition", "paths"), [
+    ({"id": "/g", "apps": [{"id": "a", **_BOTH}, {"id": "b", **_BOTH, "instances": 2,
+                                                   "labels": {"MARATHON_SINGLE_INSTANCE_APP":
+                                                              "true"}}],
+      "groups": [{"id": "sub", "apps": [{"id": "c", **_BOTH}]}]},
+     ["apps[0]", "apps[1]", "apps[1].instances", "groups[0].apps[0]"]),
+    (_RESIDENT_POD, ["networks", "acceptedResourceRoles"]),
+])
+def test_every_problem_of_every_app_and_pod_is_reported(definition, paths):
+    """Every violation was reported within one app only: a group stopped at its first
+    broken app, a pod at its first broken rule. Marathon validates every app and pod of a
+    group (``GroupValidation``) and every rule of each."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(definition)
+    found, seen = [], [caught.value]
+    while seen:
+        error = seen.pop(0)
+        found.append(error.path)
+        seen = [*error.also, *seen]
+    assert sorted(found) == sorted(paths)
+
+
 @pytest.mark.parametrize(("run_spec", "path", "shown", "minimum"), [
     ({"id": "/a", "cmd": "x", "cpus": 0}, "cpus", "0", "0.001"),
     ({"id": "/a", "cmd": "x", "cpus": 0.0005}, "cpus", "0.0005", "0.001"),

@@ -325,6 +325,35 @@ def test_a_forced_init_the_daemon_refuses_leaves_its_node_stopped(server, init, 
     assert requests.get(f"{server.url}/_ping", timeout=10).headers["Swarm"] == "active/worker"
 
 
+def test_a_stopped_node_finds_only_its_local_networks_and_may_leave(server):
+    """After a refused forced init the node is stopped: moby lists and finds only the
+    daemon's local networks, creating or removing a swarm-scoped one needs a manager (503
+    ``errNoManager`` from ``lockedManagerAction``), and ``Leave`` checks
+    ``state.IsManager()``, false on a stopped node, so a plain leave is not the 503 for
+    the last manager (leaving is not simulated: 501). The served daemon had listed the
+    overlay networks and answered the last-manager 503."""
+    url = f"{server.url}/v1.44"
+    made = requests.post(f"{url}/networks/create", timeout=10,
+                         json={"Name": "backend", "Driver": "overlay"})
+    assert made.status_code == 201, made.text
+    refused = requests.post(f"{url}/swarm/init", timeout=10, json={
+        "ListenAddr": "", "ForceNewCluster": True})
+    assert refused.status_code == 400
+    listed = requests.get(f"{url}/networks", timeout=10).json()
+    assert sorted(n["Name"] for n in listed) == ["bridge", "docker_gwbridge", "host", "none"]
+    assert requests.get(f"{url}/networks/backend", timeout=10).status_code == 404
+    assert requests.get(f"{url}/networks/bridge", timeout=10).status_code == 200
+    no_manager = ('This node is not a swarm manager. Use "docker swarm init" or "docker swarm '
+                  'join" to connect this node to swarm and try again.')
+    for answer in (requests.delete(f"{url}/networks/backend", timeout=10),
+                   requests.post(f"{url}/networks/create", timeout=10,
+                                 json={"Name": "other", "Driver": "overlay"})):
+        assert (answer.status_code, answer.json()["message"]) == (503, no_manager)
+    left = requests.post(f"{url}/swarm/leave", timeout=10)
+    assert left.status_code == 501
+    assert left.json()["message"].startswith("leaving the swarm is not simulated")
+
+
 @pytest.mark.parametrize(("init", "message"), [
     ({"AutoLockManagers": True}, "autolock is not simulated: the simulated swarm is "
      "never locked (its managers' keys are not encrypted)"),
@@ -1018,7 +1047,50 @@ def test_a_port_of_0_is_left_out_as_gos_omitempty_leaves_it(server):
     [task] = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
     assert task["Status"]["PortStatus"]["Ports"] == [
         {"Protocol": "tcp", "PublishedPort": 9090, "PublishMode": "host"},
-        {"Protocol": "tcp", "TargetPort": 81, "PublishMode": "host"}]
+        {"Protocol": "tcp", "TargetPort": 81, "PublishedPort": 32768, "PublishMode": "host"}]
+
+
+def test_a_host_port_of_0_gets_the_nodes_next_ephemeral_port(server):
+    """A host-mode port without a published port is bound by the node's daemon to an
+    ephemeral port, which the task's ``PortStatus`` reports (moby's executor,
+    ``parsePortStatus``); the served daemon had left it out (``*:0->81/tcp``). Each node
+    hands out Linux's range 32768-60999 in order (libnetwork's port allocator): a node's
+    second task gets the next port, another node's first the first."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE, "Mode": {"Replicated": {"Replicas": 5}},
+        "EndpointSpec": {"Ports": [{"TargetPort": 81, "PublishMode": "host"},
+                                   {"TargetPort": 82, "PublishMode": "host"}]}})
+    assert created.status_code == 201, created.text
+    server.cluster.run(until=server.cluster.clock.now + 30)
+    tasks = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
+    by_node: dict[str, list[list[int]]] = {}
+    for task in sorted(tasks, key=lambda t: (t["Status"]["Timestamp"], t["ID"])):
+        ports = task["Status"]["PortStatus"]["Ports"]
+        assert [p["TargetPort"] for p in ports] == [81, 82]
+        by_node.setdefault(task["NodeID"], []).append([p["PublishedPort"] for p in ports])
+    assert len(tasks) == 5 and len(by_node) > 1
+    for given in by_node.values():
+        assert given == [[32768 + 2 * i, 32769 + 2 * i] for i in range(len(given))]
+    again = requests.get(f"{server.url}/v1.44/tasks/{tasks[0]['ID']}", timeout=10).json()
+    assert again["Status"]["PortStatus"] == tasks[0]["Status"]["PortStatus"]
+
+
+def test_the_spec_keeps_the_ports_sent_and_the_endpoint_the_assigned_ones(server):
+    """swarmkit's allocator writes the ingress port it picks into the service's
+    ``Endpoint.Ports`` only; ``Spec`` (and ``Endpoint.Spec``) keep what the client sent. The
+    served daemon showed the picked ``PublishedPort: 30000`` in the spec too."""
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": _IMAGE,
+        "EndpointSpec": {"Ports": [{"TargetPort": 80}, {"TargetPort": 81,
+                                                        "PublishedPort": 8081}]}})
+    assert created.status_code == 201, created.text
+    service = requests.get(f"{server.url}/v1.44/services/web", timeout=10).json()
+    sent = [{"Protocol": "tcp", "TargetPort": 80, "PublishMode": "ingress"},
+            {"Protocol": "tcp", "TargetPort": 81, "PublishedPort": 8081,
+             "PublishMode": "ingress"}]
+    assert service["Spec"]["EndpointSpec"]["Ports"] == sent
+    assert service["Endpoint"]["Spec"]["Ports"] == sent
+    assert service["Endpoint"]["Ports"] == [{**sent[0], "PublishedPort": 30000}, sent[1]]
 
 
 @pytest.mark.parametrize(("subnet", "problem"), [

@@ -739,6 +739,22 @@ def test_host_mode_ports_show_in_service_ps(docker):
     assert docker("service", "ls", "--format", "{{.Ports}}") == [""]
 
 
+def test_service_inspect_shows_the_port_sent_and_the_port_assigned(docker):
+    """``--publish target=80`` sends no published port: ``service inspect`` shows none in
+    the spec and the one the swarm picked under ``Endpoint.Ports`` (swarmkit's allocator
+    writes only there); the spec had shown 30000. A host-mode port of 0 shows the node's
+    ephemeral port in ``service ps`` (it showed ``*:0->81/tcp``)."""
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--publish",
+           "target=80", "--publish", "target=81,mode=host", "nginx:1.27")
+    docker.server.step(30)
+    spec, assigned = docker("service", "inspect", "--format",
+                            "{{json .Spec.EndpointSpec.Ports}}\n{{json .Endpoint.Ports}}",
+                            "web")
+    assert [p.get("PublishedPort") for p in json.loads(spec)] == [None, None]
+    assert [p.get("PublishedPort") for p in json.loads(assigned)] == [30000, None]
+    assert docker("service", "ps", "--format", "{{.Ports}}", "web") == ["*:32768->81/tcp"]
+
+
 def test_network_prune_and_unknown_drivers(docker):
     """``network prune`` removes the networks no service uses (it was a 404 "network prune
     not found"); a driver the engine lacks is the daemon's 404 for a missing plugin."""

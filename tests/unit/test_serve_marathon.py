@@ -95,13 +95,22 @@ def test_info_shows_the_configuration_as_info_resource_writes_it(server, client)
 def test_the_leader_abdicates_and_is_elected_again(server, client):
     """``DELETE /v2/leader`` (leader.raml): 200 ``Leadership abdicated`` (it answered 405);
     the only Marathon leads again, keeps its apps and arms the timers of its new leadership
-    (it kept those of the first)."""
-    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=16))
+    (it kept those of the first): the new leader's first scale check
+    (``--scale_apps_initial_delay``, 15 s after it leads) kills the 4 surplus tasks a
+    forced cancel of a restart left, long before the first leader's next one (315 s)."""
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=16, instances=4))
+    server.step(30)
+    restart = client.restart_app("/web", force=True)
+    client.delete_deployment(restart["deploymentId"], force=True)
+    server.step(100 - server.backend.now)
     answer = requests.delete(f"{server.url}/v2/leader", timeout=10)
     assert (answer.status_code, answer.json()) == (200, {"message": "Leadership abdicated"})
-    assert _framework(server)._leadership == 2
     assert client.get_leader() == {"leader": "127.0.0.1:8080"}
     assert [a.id for a in client.list_apps()] == ["/web"]
+    server.step(14)
+    assert client.get_app("/web").tasks_running == 8
+    server.step(2)
+    assert client.get_app("/web").tasks_running == 4
 
 
 def test_create_app_runs_tasks_on_agents(server, client):
@@ -1941,6 +1950,59 @@ def test_every_violation_of_a_definition_is_reported(server, kind, body, details
     assert (response.status_code, response.json()) == (422, {
         "message": "Object is not valid", "details": details})
     assert _framework(server).root.run_specs == {}
+
+
+_CMD_AND_ARGS = ("AppDefinition must either contain one of 'cmd' or 'args', and/or a "
+                 "'container' (expected cmd or args (not both), or a container with an "
+                 "image).")
+_HOST_NAMED = {"mode": "host", "name": "n"}
+
+
+@pytest.mark.parametrize(("kind", "body", "details"), [
+    ("groups", {"id": "/g", "apps": [{"id": "a", "cmd": "x", "args": ["y"]},
+                                     {"id": "b", "cmd": "x", "args": ["y"], "instances": 2,
+                                      "labels": {"MARATHON_SINGLE_INSTANCE_APP": "true"}}]},
+     [{"path": "/apps(0)", "errors": [_CMD_AND_ARGS]},
+      {"path": "/apps(1)", "errors": [_CMD_AND_ARGS]},
+      {"path": "/apps(1)/instances", "errors": [
+          "Single instance app may only have one instance (expected instances: 0 or 1)"]}]),
+    ("pods", {"id": "/p", "networks": [_HOST_NAMED],
+              "scheduling": {"placement": {"acceptedResourceRoles": ["slave_public"]}},
+              "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                              "volumeMounts": [{"name": "v", "mountPath": "data"}]}],
+              "volumes": [{"name": "v", "persistent": {"size": 10}}]},
+     [{"path": "/networks", "errors": ["Host networks may not have names or labels"]},
+      {"path": "/acceptedResourceRoles", "errors": [
+          'A resident pod must have `acceptedResourceRoles = ["*"]` (expected '
+          'scheduling.placement.acceptedResourceRoles: ["*"], or none).']}]),
+])
+def test_every_app_and_pod_of_a_definition_is_validated(server, kind, body, details):
+    """A group with two broken apps was answered with the first app's violation only, and
+    a pod with a named host network and a resident role with the network's only: Marathon
+    validates each app of a group (``GroupValidation``) and every rule of a pod, and lists
+    each violation at its path (``failureWrites``, ``api/v2/Validation.scala``)."""
+    response = requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+    assert (response.status_code, response.json()) == (422, {
+        "message": "Object is not valid", "details": details})
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_an_update_is_validated_before_the_app_it_makes(server, method):
+    """``AppsResource.update`` validates the body first (``validateCanonicalAppUpdateAPI``,
+    ``validateOrThrow``) and the app it makes only once the body passes
+    (``validAppDefinition``): a named host network in the body is answered alone, and the
+    same update without it gets the made app's violation (``args`` beside its ``cmd``)."""
+    created = requests.post(f"{server.url}/v2/apps", json={"id": "/b", "cmd": "sleep 1"},
+                            timeout=10)
+    assert created.status_code == 201
+    first = requests.request(method, f"{server.url}/v2/apps/b", timeout=10,
+                             json={"args": ["y"], "networks": [_HOST_NAMED]})
+    assert (first.status_code, first.json()["details"]) == (422, [
+        {"path": "/networks", "errors": ["Host networks may not have names or labels"]}])
+    then = requests.request(method, f"{server.url}/v2/apps/b", timeout=10,
+                            json={"args": ["y"]})
+    assert (then.status_code, then.json()["details"]) == (422, [
+        {"path": "/", "errors": [_CMD_AND_ARGS]}])
 
 
 _VOLUME = {"containerPath": "data", "mode": "RW", "persistent": {"size": 10}}
