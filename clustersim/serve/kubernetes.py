@@ -1614,7 +1614,10 @@ class KubernetesBackend(ClusterTime):
         disruption, else the Pod is deleted; a dry run (the Eviction's ``deleteOptions``,
         as ``drain --dry-run=server`` sends it) checks the budgets and deletes nothing
         (``EvictionREST.Create``, kubernetes/kubernetes ``pkg/registry/core/pod/storage/
-        eviction.go``).
+        eviction.go``). A Pod already terminating is deleted with the Eviction's options
+        whatever the budgets (``canIgnorePDB``), so its ``gracePeriodSeconds`` may shorten
+        the deletion as a second DELETE does (``kubectl drain --grace-period=1`` of a Pod
+        stuck shutting down); the simulator had answered success and changed nothing.
 
         The body is decoded as a create's (:meth:`_body`): one that is no JSON object fails
         the serializer's reading of its kind (:func:`_unreadable`); a ``deleteOptions``
@@ -1643,9 +1646,9 @@ class KubernetesBackend(ClusterTime):
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            if not deleting.get("dryRun"):      # drain's --grace-period, if given
-                self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
-                self._settle()
+        if not deleting.get("dryRun"):      # drain's --grace-period, if given
+            self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
+            self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
 
