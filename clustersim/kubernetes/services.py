@@ -87,14 +87,15 @@ from clustersim.kubernetes.objects import (
 )
 from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.limits import check_rate
-from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.sim.requests import RequestStream
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
 __all__ = ["MAX_ENDPOINTS_PER_SLICE", "InternalError", "ProxyEndpoint", "RequestStream",
-           "Services", "apiserver_service", "endpoint_ports", "keep_allocated",
+           "Services", "apiserver_service", "endpoint_ports", "health_check_refusal",
+           "keep_allocated",
            "usable_endpoints"]
 
 SERVICE_CIDR = ipaddress.IPv4Network("10.96.0.0/12")
@@ -174,10 +175,17 @@ class _NodePortOperation:
     only when taken (``Has`` is false outside the range, so it is not checked), and one not
     asked for is a dummy, one past the highest this operation has handed out, or 32769 for
     its first (the loop that would look for a free one runs ``for port < 100`` and so never
-    does): it may well be taken already."""
+    does): it may well be taken already.
 
-    def __init__(self, taken: set[int], rng: random.Random | None) -> None:
-        self.taken = taken
+    ``held``: the ports an update keeps of the stored Service (its node ports and its health
+    check node port), which upstream's ``updateNodePorts`` and ``updateHealthCheckNodePort``
+    leave allocated: taken for every draw, and granted again to the Service asking for
+    them."""
+
+    def __init__(self, taken: set[int], rng: random.Random | None,
+                 held: frozenset[int] = frozenset()) -> None:
+        self.taken = taken | held
+        self.held = held
         self.rng = rng
         self.allocated: list[int] = []
 
@@ -191,7 +199,7 @@ class _NodePortOperation:
         if not self.dry_run and not low <= port <= high:
             return (f"provided port is not in the valid range. The range of valid ports is "
                     f"{low}-{high}")
-        if port in self.taken or port in self.allocated:
+        if port in self.allocated or (port in self.taken and port not in self.held):
             return "provided port is already allocated"
         self.allocated.append(port)
         return None
@@ -236,6 +244,38 @@ def _needs_health_check(spec: Mapping[str, Any]) -> bool:
     ``externalTrafficPolicy`` is ``Local``, which the cloud load balancer asks on each node
     whether it has a ready endpoint."""
     return spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+
+
+_HEALTH_CHECK_ONLY = ("may only be set when `type` is 'LoadBalancer' and "
+                      "`externalTrafficPolicy` is 'Local'")
+
+
+def health_check_refusal(svc: Mapping[str, Any], old_spec: Mapping[str, Any] | None = None
+                         ) -> ValueError | None:
+    """The API server's 422 for a Service's ``healthCheckNodePort`` once its allocators ran
+    (they run first: the registry's ``BeginCreate``/``BeginUpdate`` before the strategy's
+    validation), else ``None``. kubernetes/kubernetes ``pkg/apis/core/validation/
+    validation.go``: ``validateServiceExternalTrafficPolicy`` refuses one set on a Service
+    that needs none (:func:`_needs_health_check`) and one outside 1-65535
+    (``IsValidPortNum``; only a dry run gets that far, as the allocator's range refuses it
+    first otherwise), and on an update ``validateServiceExternalTrafficFieldsUpdate``
+    refuses a change while the stored and the new Service both need one (an update that
+    leaves it out keeps the stored one: :func:`keep_allocated`)."""
+    spec = svc.get("spec") or {}
+    port = spec.get("healthCheckNodePort") or 0
+    errors = []
+    if not _needs_health_check(spec):
+        if port:
+            errors.append(invalid(port, _HEALTH_CHECK_ONLY))
+    elif port and not 1 <= port <= 65535:
+        errors.append(invalid(port, "must be between 1 and 65535, inclusive"))
+    if old_spec is not None and _needs_health_check(old_spec) and _needs_health_check(spec) \
+            and port != (old_spec.get("healthCheckNodePort") or 0):
+        errors.append("Forbidden: field is immutable")
+    if not errors:
+        return None
+    return ValueError(f'Service "{svc["metadata"]["name"]}" is invalid: '
+                      + aggregate(f"spec.healthCheckNodePort: {error}" for error in errors))
 
 
 def _alloc_health_check_node_port(svc: dict[str, Any], op: _NodePortOperation) -> None:
@@ -344,8 +384,10 @@ class Services:
 
     # ---- allocation ----------------------------------------------------------------------
 
-    def admit(self, svc: dict[str, Any]) -> None:
-        """Default and allocate a new Service (type, cluster IP, node ports, LB address)."""
+    def admit(self, svc: dict[str, Any], held: frozenset[int] = frozenset()) -> None:
+        """Default and allocate a new Service (type, cluster IP, node ports, LB address),
+        then refuse what :func:`health_check_refusal` refuses, freeing what it took;
+        ``held``: the node ports an update keeps (:class:`_NodePortOperation`)."""
         name = svc["metadata"]["name"]
         spec = svc.setdefault("spec", {})
         set_service_defaults(spec)
@@ -368,7 +410,7 @@ class Services:
             self._ips.add(address)
             spec["clusterIP"] = str(address)
         if kind in ("NodePort", "LoadBalancer"):
-            ports = _NodePortOperation(self._node_ports, rng)
+            ports = _NodePortOperation(self._node_ports, rng, held)
             _init_node_ports(svc, ports)
             if _needs_health_check(spec):
                 _alloc_health_check_node_port(svc, ports)
@@ -377,6 +419,10 @@ class Services:
             external = next(str(ip) for ip in LB_POOL.hosts() if str(ip) not in self._lb_ips)
             self._lb_ips.add(external)
             svc.setdefault("status", {})["loadBalancer"] = {"ingress": [{"ip": external}]}
+        refusal = health_check_refusal(svc)
+        if refusal is not None:
+            self.release(svc, deleted=False)
+            raise refusal
 
     def admit_dry_run(self, svc: dict[str, Any]) -> None:
         """Default a Service a dry-run create would make and answer the cluster IP the
@@ -404,6 +450,9 @@ class Services:
             _init_node_ports(svc, op)
             if _needs_health_check(spec):
                 _alloc_health_check_node_port(svc, op)
+        refusal = health_check_refusal(svc)
+        if refusal is not None:
+            raise refusal
 
     def dry_run_update(self, svc: dict[str, Any], spec: dict[str, Any]) -> None:
         """The node ports a dry-run update of Service ``svc`` (as stored) to ``spec`` gives,
@@ -412,9 +461,16 @@ class Services:
         for one already asked for is left as it is, another asked for must not be taken,
         and one without gets the dry-run dummy (:class:`_NodePortOperation`), so a
         ClusterIP Service made a NodePort one shows 32769; one that comes to need a health
-        check node port gets one so too (``updateHealthCheckNodePort``)."""
-        if spec.get("type") not in ("NodePort", "LoadBalancer"):
-            return
+        check node port gets one so too (``updateHealthCheckNodePort``); then
+        :func:`health_check_refusal`."""
+        if spec.get("type") in ("NodePort", "LoadBalancer"):
+            self._dry_run_node_ports(svc, spec)
+        refusal = health_check_refusal({**svc, "spec": spec}, svc.get("spec") or {})
+        if refusal is not None:
+            raise refusal
+
+    def _dry_run_node_ports(self, svc: dict[str, Any], spec: dict[str, Any]) -> None:
+        """:meth:`dry_run_update`'s node ports of a NodePort or LoadBalancer ``spec``."""
         kept = {p.get("nodePort") for p in (svc.get("spec") or {}).get("ports") or []}
         op = _NodePortOperation(self._node_ports, None)
         for index, port in enumerate(spec.get("ports") or []):
@@ -445,12 +501,23 @@ class Services:
 
     def update(self, svc: dict[str, Any], spec: dict[str, Any]) -> None:
         """Apply a new spec to a Service, keeping its cluster IP (immutable upstream) and the
-        node ports of ports that stay; refused changes leave the Service as it was."""
-        keep_allocated(svc.get("spec") or {}, spec)
+        node ports of ports that stay, held for it while the new ones are drawn (the health
+        check node port had been freed first and could be drawn for a new port, a false
+        "already allocated" 500); refused changes leave the Service as it was."""
+        old_spec = svc.get("spec") or {}
+        keep_allocated(old_spec, spec)
         candidate = {**svc, "spec": spec, "status": {}}
+        held = frozenset(p["nodePort"] for p in old_spec.get("ports") or []
+                         if p.get("nodePort"))
+        if _needs_health_check(old_spec) and _needs_health_check(spec):
+            # updateHealthCheckNodePort allocates nothing here: validation decides at once
+            refusal = health_check_refusal(candidate, old_spec)
+            if refusal is not None:
+                raise refusal
+            held |= {old_spec.get("healthCheckNodePort") or 0}
         self.release(svc, deleted=False)
         try:
-            self.admit(candidate)
+            self.admit(candidate, held)
         except ValueError:
             self.admit(svc)
             raise

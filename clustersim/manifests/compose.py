@@ -107,7 +107,6 @@ from clustersim.manifests.compose_types import (
 )
 from clustersim.manifests.compose_versions import (
     NEWEST,
-    cpus_decoding_refusal,
     minor_of,
     version_refusal,
 )
@@ -331,10 +330,7 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
     ``definitions.volume``: a mapping or null, as in ``volumes: {data: }``;
     ``definitions.secret`` and ``definitions.config``: a mapping; each closed and typed,
     :data:`~compose_types.SECTIONS`), in the words of its ``Validate`` ("must be a mapping
-    or null", "must be a boolean"). Last, a number as ``cpus`` that the file's schema takes
-    and its loader cannot decode (:func:`~compose_versions.cpus_decoding_refusal`);
-    simplified: docker/cli reports it once every service has passed the schema, the
-    simulator before the services' own checks."""
+    or null", "must be a boolean")."""
     minor = minor_of(data.get("version"))
     refusal = version_refusal(data, minor)
     if refusal is not None:
@@ -363,11 +359,6 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
                     f"a mapping of each of the stack's {section} to its options"
                     + (", or nothing after its name" if compose_nullable((section, "")) else ""),
                 )
-    undecodable = cpus_decoding_refusal(data, minor)
-    if undecodable is not None:
-        where, message = undecodable
-        return document.error(where, message, "the number quoted, as in cpus: '0.5': docker "
-                                              "stack deploy reads cpus as a string")
     return None
 
 

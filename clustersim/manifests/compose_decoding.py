@@ -2,12 +2,15 @@
 words when that fails.
 
 docker/cli's loader (``cli/compose/loader/loader.go``, ``Transform``) decodes each service
-into ``types.ServiceConfig`` (``cli/compose/types/types.go``) with mitchellh/mapstructure,
-without weak typing. mapstructure names a field by its ``mapstructure`` tag where it has one
+into ``types.ServiceConfig`` (``cli/compose/types/types.go``) with mapstructure, without weak
+typing. mapstructure names a field by its ``mapstructure`` tag where it has one
 (``update_config``, ``max_attempts``, ``cpus``) and by its Go field name where it has none
 (``Deploy``, ``Replicas``, ``HealthCheck``), joined with dots and list indices
-(``Deploy.Replicas``, ``Ports[0].Published``); it collects every field's error, sorts them and
-answers ``1 error(s) decoding:`` followed by one ``* ...`` line each (``Error.Error``).
+(``Deploy.Replicas``, ``Ports[0].Published``). The wording is go-viper/mapstructure v2's,
+which docker/cli took in place of mitchellh/mapstructure in June 2024 (pull request 4744), as
+the docker CLI 28.2.2 prints it: ``decoding failed due to the following error(s):``, a blank
+line, then each field's error on a line of its own, in the order of the struct's fields
+(``errors.Join``; mitchellh's ``1 error(s) decoding:`` with sorted ``* `` lines is gone).
 
 A negative number for an unsigned Go field (the counts of a service's ``deploy`` and
 ``healthcheck``, a long-syntax port's numbers) is one such error: the schemas give these
@@ -57,10 +60,9 @@ def go_path(where: Path) -> str:
 
 
 def decoding_error(points: Iterable[str]) -> str:
-    """mapstructure's ``Error.Error()`` of the errors ``points``: counted, each as a sorted
-    ``* `` line."""
-    lines = sorted(f"* {point}" for point in points)
-    return f"{len(lines)} error(s) decoding:\n\n" + "\n".join(lines)
+    """go-viper/mapstructure v2's error of ``Decode`` for the errors ``points``, one a line in
+    the order given (the decoder meets the fields in the struct's order)."""
+    return "decoding failed due to the following error(s):\n\n" + "\n".join(points)
 
 
 def uint_refusal(where: Path, value: object) -> str | None:

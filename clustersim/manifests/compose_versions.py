@@ -11,19 +11,14 @@ say, for each key the newest schema has and 3.0 had not, the minor version whose
 first has it (read from the schema files, one version against the next), so that one walk
 over a file finds what its own version refuses.
 
-The types of the keys the versions share are the same in every schema but one: a long
-syntax port's ``published`` is an integer wherever the long syntax is (3.2 on), ``cpus`` and
-``memory`` are strings (a YAML number is refused, "must be a string"), ``extra_hosts`` a list
-or a mapping (``list_or_dict``) from 3.0 on. The exception is 3.5's schema, which takes a
-number for ``cpus`` too (``"type": ["number", "string"]``; 3.4's and 3.6's want a string):
-such a file passes the schema, but ``docker stack deploy`` still cannot read it, since the
-loader decodes ``cpus`` into a Go string (``NanoCPUs`` in ``cli/compose/types/types.go``)
-with mapstructure, which converts no number to a string (``Transform`` in
-``cli/compose/loader/loader.go`` asks for no weak typing and has no transformer for it;
-docker/cli pull request 7230, still open, would stringify it): it answers mapstructure's
-decoding error instead (:func:`cpus_decoding_refusal`). Simplified: the schemas' few other
-changes are not modelled (``credential_spec`` and the long volume syntax left open in 3.4, a
-build's keys, which ``docker stack deploy`` ignores).
+The types of the keys the versions share are the same in every schema: a long syntax
+port's ``published`` is an integer wherever the long syntax is (3.2 on), ``cpus`` and
+``memory`` are strings (a YAML number is refused, "must be a string", in a 3.5 file too:
+``config_schema_v3.5.json``'s ``resource`` has ``"cpus": {"type": "string"}``, and the
+docker CLI 28.2.2 refuses ``cpus: 0.5`` there so), ``extra_hosts`` a list or a mapping
+(``list_or_dict``) from 3.0 on. Simplified: the schemas' few other changes are not modelled
+(``credential_spec`` and the long volume syntax left open in 3.4, a build's keys, which
+``docker stack deploy`` ignores).
 """
 
 from __future__ import annotations
@@ -31,13 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from clustersim.goformat import go_verbose
-from clustersim.manifests.compose_decoding import decoding_error, go_path
 from clustersim.manifests.errors import ANY
 from clustersim.manifests.safe_yaml import Path
 
-__all__ = ["CPUS_NUMBER", "LONG_SYNTAX", "NEWEST", "SINCE", "cpus_decoding_refusal",
-           "minor_of", "version_refusal"]
+__all__ = ["LONG_SYNTAX", "NEWEST", "SINCE", "minor_of", "version_refusal"]
 
 NEWEST = 14
 """The newest minor version docker/cli has a schema for (``config_schema_v3.14.json``)."""
@@ -85,42 +77,6 @@ LONG_SYNTAX: dict[tuple[str, ...], tuple[int, str]] = {
 }
 """The lists whose entries may be mappings (the long syntax) from a minor version on, and
 what the schemas before it want instead, in docker/cli's ``humanReadableType`` words."""
-
-
-CPUS_NUMBER = frozenset({5})
-"""The minor versions whose schema lets ``deploy.resources.limits.cpus`` and
-``...reservations.cpus`` be a number (``config_schema_v3.5.json``)."""
-
-def _child(value: Any, key: str) -> Any:
-    """``value[key]`` when ``value`` is a mapping, else ``None``."""
-    return value.get(key) if isinstance(value, Mapping) else None
-
-
-def cpus_decoding_refusal(data: Mapping[str, Any], minor: int) -> tuple[Path, str] | None:
-    """Where and why ``docker stack deploy`` refuses a YAML number as ``cpus`` in a file whose
-    schema takes one (:data:`CPUS_NUMBER`): ``schema.Validate`` lets it pass, and the loader's
-    ``Transform`` of the service into ``types.ServiceConfig``
-    (:mod:`~clustersim.manifests.compose_decoding`) answers "1 error(s) decoding:" followed by
-    ``* 'Deploy.Resources.Limits.cpus' expected type 'string', got unconvertible type
-    'float64', value: '0.5'``. The first service with one, in the file's order (docker/cli
-    loads the services in Go's map order, which varies); ``None`` when none has one, or when
-    the file's schema already refuses a number there."""
-    services = data.get("services")
-    if minor not in CPUS_NUMBER or not isinstance(services, Mapping):
-        return None
-    for name, service in services.items():
-        resources = _child(_child(service, "deploy"), "resources")
-        found = [(("services", name, *where),
-                  f"'{go_path(where)}' expected type 'string', got unconvertible type "
-                  f"'{'int' if isinstance(cpus, int) else 'float64'}', "
-                  f"value: '{go_verbose(cpus)}'")
-                 for section in ("limits", "reservations")
-                 for where in [("deploy", "resources", section, "cpus")]
-                 for cpus in [_child(_child(resources, section), "cpus")]
-                 if isinstance(cpus, int | float) and not isinstance(cpus, bool)]
-        if found:
-            return found[0][0], decoding_error(point for _, point in found)
-    return None
 
 
 def minor_of(version: str | None) -> int:

@@ -1,5 +1,5 @@
 """autoscaling/v1 HorizontalPodAutoscalers: a second view of the stored autoscaling/v2 ones
-(about 370 lines).
+(about 450 lines).
 
 A real API server serves both versions of one stored object, converting through its internal
 type (kubernetes/kubernetes ``pkg/apis/autoscaling/v1/conversion.go``). autoscaling/v1 knows
@@ -35,12 +35,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
+from clustersim.goformat import json_kind
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.serve import kubeproto
 from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.gojson import syntax_error
 from clustersim.serve.patch import json_patch, merge_patch
+from clustersim.serve.patchrefusal import patch_refusal
 
-__all__ = ["GROUP_VERSION", "PLURAL", "is_v1", "serve_v1", "to_v1", "to_v2"]
+__all__ = ["GROUP_VERSION", "PLURAL", "ConversionError", "is_v1", "serve_v1", "to_v1", "to_v2"]
 
 GROUP_VERSION = "autoscaling/v1"
 PLURAL = "horizontalpodautoscalers"
@@ -50,6 +53,12 @@ METRICS, CURRENT, CONDITIONS, BEHAVIOR = (f"{_PREFIX}{name}" for name in (
     "metrics", "current-metrics", "conditions", "behavior"))
 _SOURCES = {"Resource": "resource", "ContainerResource": "containerResource", "Pods": "pods",
             "Object": "object", "External": "external"}
+
+
+_CONDITION_FIELDS = ("type", "status", "lastTransitionTime", "reason", "message")
+"""The fields of autoscaling/v1's ``HorizontalPodAutoscalerCondition`` in its struct's order,
+which ``json.Marshal`` writes the conditions annotation in (k8s.io/api
+``autoscaling/v1/types.go``)."""
 
 
 def _is_cpu_utilization(metric: dict[str, Any]) -> bool:
@@ -99,7 +108,12 @@ def _metric_to_v1(metric: dict[str, Any], side: str) -> dict[str, Any]:
 
 
 def _metric_to_v2(metric: dict[str, Any], side: str) -> dict[str, Any]:
-    """The inverse of :func:`_metric_to_v1`: v1's shape read back into v2's."""
+    """The inverse of :func:`_metric_to_v1`: v1's shape read back into v2's. A resource
+    metric keeps both its average value and its utilization, the target typed by the
+    utilization when it has one (``Convert_v1_ResourceMetricSource_To_autoscaling_...`` and
+    ``Convert_v1_ResourceMetricStatus_To_autoscaling_ResourceMetricStatus``, whose current
+    average value is v1's ``currentAverageValue``, a Quantity that is "0" when left out);
+    the simulator had kept the utilization alone."""
     kind = metric.get("type", "")
     key = _SOURCES.get(kind)
     source = metric.get(key or "") or {}
@@ -107,11 +121,14 @@ def _metric_to_v2(metric: dict[str, Any], side: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if kind in ("Resource", "ContainerResource"):
         out["name"] = source.get("name", "")
-        if f"{side}AverageUtilization" in source:
-            values = {"type": "Utilization",
-                      "averageUtilization": source[f"{side}AverageUtilization"]}
-        elif f"{side}AverageValue" in source:
-            values = {"type": "AverageValue", "averageValue": source[f"{side}AverageValue"]}
+        utilization = source.get(f"{side}AverageUtilization")
+        average = source.get(f"{side}AverageValue")
+        if side == "current" and average is None:      # a Quantity, not a pointer, in v1
+            average = "0"
+        if utilization is not None or average is not None:
+            values = {"type": "AverageValue" if utilization is None else "Utilization",
+                      **({} if average is None else {"averageValue": average}),
+                      **({} if utilization is None else {"averageUtilization": utilization})}
         if kind == "ContainerResource":
             out["container"] = source.get("container", "")
     else:
@@ -194,7 +211,9 @@ def to_v1(hpa: dict[str, Any]) -> dict[str, Any]:
             if (metric.get("type"), source.get("name")) == ("Resource", "cpu") and used is not None:
                 v1_status["currentCPUUtilizationPercentage"] = used
         if status.get("conditions"):
-            annotations[CONDITIONS] = json.dumps(status["conditions"], separators=(",", ":"))
+            annotations[CONDITIONS] = json.dumps(
+                [{key: c[key] for key in _CONDITION_FIELDS if key in c}
+                 for c in status["conditions"]], separators=(",", ":"))
         out["status"] = v1_status
     if annotations:
         out["metadata"] = {**out.get("metadata", {}), "annotations": annotations}
@@ -208,23 +227,24 @@ def to_v2(hpa: dict[str, Any]) -> dict[str, Any]:
     annotations = dict(meta.get("annotations") or {})
     spec = dict(hpa.get("spec") or {})
     target = spec.pop("targetCPUUtilizationPercentage", None)
-    metrics = [] if target is None else [{"type": "Resource", "resource": {
-        "name": "cpu", "target": {"type": "Utilization", "averageUtilization": target}}}]
-    metrics += [_metric_to_v2(m, "target") for m in _annotation(annotations, METRICS, [])]
+    metrics = [_metric_to_v2(m, "target") for m in _annotation(annotations, METRICS)]
+    if target is not None:      # after the annotation's (upstream fills its slice so)
+        metrics.append({"type": "Resource", "resource": {"name": "cpu", "target": {
+            "type": "Utilization", "averageUtilization": target}}})
     if metrics:
         spec["metrics"] = metrics
-    behavior = _annotation(annotations, BEHAVIOR, None)
+    behavior = _behavior_annotation(annotations)
     if isinstance(behavior, dict):
         spec["behavior"] = _json_fields(behavior)
     status = dict(hpa.get("status") or {})
     used = status.pop("currentCPUUtilizationPercentage", None)
-    current = [_metric_to_v2(m, "current") for m in _annotation(annotations, CURRENT, [])]
+    current = [_metric_to_v2(m, "current") for m in _annotation(annotations, CURRENT)]
     if not current and used is not None:
         current = [{"type": "Resource", "resource": {"name": "cpu",
                                                      "current": {"averageUtilization": used}}}]
     if current:
         status["currentMetrics"] = current
-    conditions = _annotation(annotations, CONDITIONS, [])
+    conditions = _annotation(annotations, CONDITIONS)
     if conditions:
         status["conditions"] = conditions
     for key in (METRICS, CURRENT, CONDITIONS, BEHAVIOR):
@@ -239,18 +259,48 @@ def to_v2(hpa: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _annotation(annotations: dict[str, Any], key: str, empty: Any) -> Any:
-    """The JSON of a round-trip annotation (``empty`` when absent); one that does not read
-    is refused as the conversion fails upstream, with the decoder's error."""
+_GO_TYPES = {METRICS: "v1.MetricSpec", CURRENT: "v1.MetricStatus",
+             CONDITIONS: "v1.HorizontalPodAutoscalerCondition"}
+"""The Go type of each element of a round-trip annotation's list, as
+``Convert_v1_HorizontalPodAutoscaler_To_autoscaling_HorizontalPodAutoscaler`` unmarshals
+it (``[]autoscalingv1.MetricSpec``...)."""
+
+
+class ConversionError(ValueError):
+    """A v1 autoscaler that does not convert to v2: an annotation's ``json.Unmarshal``
+    failed, in Go's words (the message)."""
+
+
+def _annotation(annotations: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The list of a round-trip annotation (empty when absent or ``null``), or the
+    conversion's failure as ``json.Unmarshal`` words it (:class:`ConversionError`): a text
+    that is no JSON (:func:`~clustersim.serve.gojson.syntax_error`), a value that is no
+    list, an element that is no object. The simulator had answered in Python's words and
+    had dropped a value of the wrong shape. Simplified: a field of an element of the wrong
+    JSON type is sent on to the v2 decoder, which names v2's Go type."""
     if key not in annotations:
-        return empty
+        return []
+    text = str(annotations[key])
+    why = syntax_error(text)
+    if why is not None:
+        raise ConversionError(why)
+    value = json.loads(text)
+    wrong = value if not isinstance(value, list | None) else next(
+        (m for m in value or [] if not isinstance(m, dict | None)), None)
+    if wrong is not None:
+        go_type = ("[]" if wrong is value else "") + _GO_TYPES[key]
+        raise ConversionError(f"json: cannot unmarshal {json_kind(wrong, numeric_target=False)}"
+                              f" into Go value of type {go_type}")
+    return [m or {} for m in value or []]
+
+
+def _behavior_annotation(annotations: dict[str, Any]) -> Any:
+    """The behavior annotation's JSON, or None: upstream keeps a behavior only when its
+    ``json.Unmarshal`` succeeds, and drops the annotation either way."""
     try:
-        value = json.loads(str(annotations[key]))
-    except ValueError as err:
-        raise HttpError(400, f"metadata.annotations[{key}]: {err}", "BadRequest") from None
-    if isinstance(empty, list) and not isinstance(value, list):
-        return empty
-    return [m for m in value if isinstance(m, dict)] if isinstance(value, list) else value
+        return json.loads(str(annotations.get(BEHAVIOR, "null")))
+    except ValueError:
+        return None
 
 
 def _converted(payload: Any) -> Any:
@@ -339,13 +389,22 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
             patched.pop("status", None)
             if isinstance(patched.get("metadata"), dict):
                 patched["metadata"].pop("managedFields", None)    # kept as they are
-            patched = _to_v2_or_as_is(patched)
+            try:
+                patched = _to_v2_or_as_is(patched)
+            except ConversionError as err:     # the patched object does not decode
+                raise patch_refusal(request.content_type, patch, patched, str(err)) from None
         v2 = replace(v2, method="PUT", body=_as_json(patched),
                      headers={**request.headers, "content-type": "application/json"})
     elif request.method in ("POST", "PUT"):
         body = _body(request)
         if isinstance(body, dict) and body.get("kind") == "HorizontalPodAutoscaler":
-            v2 = replace(v2, body=_as_json(_to_v2_or_as_is(body)),
+            try:
+                converted = _to_v2_or_as_is(body)
+            except ConversionError as err:     # the codec's conversion, in the REST handler
+                raise HttpError(400, f'HorizontalPodAutoscaler in version "v1" cannot be '
+                                f"handled as a HorizontalPodAutoscaler: {err}",
+                                "BadRequest") from None
+            v2 = replace(v2, body=_as_json(converted),
                          headers={**request.headers, "content-type": "application/json"})
     return _answer(handle_v2(v2))
 
@@ -354,9 +413,15 @@ def _to_v2_or_as_is(body: dict[str, Any]) -> dict[str, Any]:
     """:func:`to_v2`, or for a body whose parts have the wrong JSON types (a ``spec`` that is
     a number, a metric in an annotation that is not an object) the body as it is, sent as v2
     for the v2 decoder to refuse in Go's words: upstream's decoder refuses the same parts,
-    naming v1's Go types where this names v2's."""
+    naming v1's Go types where this names v2's. An annotation that does not convert raises
+    :class:`ConversionError`: a create or an update is refused 400 as the REST handler
+    refuses a body its codec cannot decode (``transformDecodeError``: "... cannot be
+    handled as a HorizontalPodAutoscaler: ..."), a patch 422 as one whose result does not
+    decode (:func:`~clustersim.serve.patchrefusal.patch_refusal`)."""
     try:
         return to_v2(body)
+    except ConversionError:
+        raise
     except (TypeError, AttributeError, ValueError):
         return {**body, "apiVersion": _V2}
 

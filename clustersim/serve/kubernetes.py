@@ -314,11 +314,11 @@ class KubernetesBackend(ClusterTime):
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
                 f"The course expects kubectl {KUBERNETES_VERSION}, the one requirements.txt "
-                "pins into the venv (`kubectl version --client`\nsays which you run; an "
-                "older one lacks flags the book uses, such as `kubectl autoscale --cpu`).\n"
-                "kubectl finds the server through a kubeconfig file, and this server wrote one: "
-                "run these lines in the shell\nwhere you type kubectl (then `kubectl config "
-                "view` shows the kubeconfig, `kubectl get nodes`\nasks the server):")
+                "pins into the venv\n(`kubectl version --client` says which you run; an older "
+                "one lacks flags the book uses,\nsuch as `kubectl autoscale --cpu`). kubectl "
+                "finds the server through a kubeconfig file,\nand this server wrote one: run "
+                "these lines in the shell where you type kubectl (then\n`kubectl config view` "
+                "shows the kubeconfig, `kubectl get nodes` asks the server):")
 
     def error(self, err: HttpError) -> Response:
         reason = err.reason or {400: "BadRequest", 404: "NotFound", 405: "MethodNotAllowed",
@@ -1619,7 +1619,10 @@ class KubernetesBackend(ClusterTime):
         disruption, else the Pod is deleted; a dry run (the Eviction's ``deleteOptions``,
         as ``drain --dry-run=server`` sends it) checks the budgets and deletes nothing
         (``EvictionREST.Create``, kubernetes/kubernetes ``pkg/registry/core/pod/storage/
-        eviction.go``).
+        eviction.go``). A Pod already terminating is deleted with the Eviction's options
+        whatever the budgets (``canIgnorePDB``), so its ``gracePeriodSeconds`` may shorten
+        the deletion as a second DELETE does (``kubectl drain --grace-period=1`` of a Pod
+        stuck shutting down); the simulator had answered success and changed nothing.
 
         The body is decoded as a create's (:meth:`_body`): one that is no JSON object fails
         the serializer's reading of its kind (:func:`_unreadable`); a ``deleteOptions``
@@ -1648,9 +1651,9 @@ class KubernetesBackend(ClusterTime):
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            if not deleting.get("dryRun"):      # drain's --grace-period, if given
-                self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
-                self._settle()
+        if not deleting.get("dryRun"):      # drain's --grace-period, if given
+            self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
+            self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
 

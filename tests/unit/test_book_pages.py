@@ -16,6 +16,7 @@ from clustersim.exercises import choosing
 from clustersim.facts import load_facts
 from clustersim.kubernetes.scheduler.framework import FilterPlugin
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, REGISTRY
+from clustersim.serve import SYSTEMS
 from tests.conftest import ROOT
 
 
@@ -228,3 +229,15 @@ def test_every_table_comparing_the_systems_gives_its_sources_and_their_date() ->
                for line, after in _system_tables(page)
                if "Source" not in after or "as of" not in after]
     assert not undated, f"comparison tables without a dated Sources line: {undated}"
+
+
+def test_every_serve_command_in_the_book_and_labs_names_a_system_serve_takes() -> None:
+    """``python -m clustersim serve`` takes ``kubernetes``, ``swarm`` or ``marathon``
+    (:data:`clustersim.serve.SYSTEMS`); the Swarm chapter had told learners to run
+    ``serve docker``, which argparse refuses."""
+    pages = [*(ROOT / "book").rglob("*.md"), *(ROOT / "notebooks").glob("*.ipynb"),
+             *(ROOT / "exercises").glob("*.ipynb"), ROOT / "README.md"]
+    named = {(page.name, system) for page in pages
+             for system in re.findall(r"clustersim serve ([\w-]+)", page.read_text("utf-8"))}
+    assert named, "no page shows the serve command any more: check the pattern"
+    assert {(page, system) for page, system in named if system not in SYSTEMS} == set()

@@ -20,6 +20,7 @@ from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.kubeproxy import ProxyHistory
 from clustersim.kubernetes.objects import is_ready
+from clustersim.kubernetes.services import InternalError
 
 
 def nodes(count=3):
@@ -656,3 +657,90 @@ def test_kube_proxy_history_stays_bounded_and_traffic_is_unchanged(monkeypatch):
     [unpruned] = whole.services._history.values()
     assert len(unpruned.times) > 8 * len(history.times) / 2
     assert kept == everything and sum(len(r) for r in kept) > 40000
+
+
+LOCAL_LB = {"externalTrafficPolicy": "Local"}
+ONLY_LOCAL_LB = ("may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` "
+                 "is 'Local'")
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+@pytest.mark.parametrize(("kind", "spec"), [("ClusterIP", {}), ("NodePort", LOCAL_LB),
+                                            ("LoadBalancer", {})])
+def test_a_health_check_node_port_on_a_service_that_needs_none_is_invalid(kind, spec, dry_run):
+    """``validateServiceExternalTrafficPolicy`` (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``): only a LoadBalancer with
+    ``externalTrafficPolicy: Local`` may have one; the simulator had stored it unchecked. The
+    cluster IP taken before the validation is free again."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    with pytest.raises(ValueError) as refused:
+        cluster.create(service(kind, clusterIP="10.96.0.50", healthCheckNodePort=30500, **spec),
+                       dry_run=dry_run)
+    assert str(refused.value) == ('Service "web" is invalid: spec.healthCheckNodePort: '
+                                  f"Invalid value: 30500: {ONLY_LOCAL_LB}")
+    assert cluster.get("Service", "default", "web") is None
+    cluster.create(service(kind, clusterIP="10.96.0.50", **spec))
+
+
+def test_a_health_check_node_port_out_of_range_is_invalid_in_a_dry_run() -> None:
+    """The dry-run allocator checks only that a port asked for is free, so ``IsValidPortNum``
+    in ``validateServiceExternalTrafficPolicy`` is what refuses 70000 there; a real create
+    fails the allocation first (an internal error, as before)."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    with pytest.raises(ValueError) as refused:
+        cluster.create(service("LoadBalancer", healthCheckNodePort=70000, **LOCAL_LB),
+                       dry_run=True)
+    assert str(refused.value) == ('Service "web" is invalid: spec.healthCheckNodePort: '
+                                  "Invalid value: 70000: must be between 1 and 65535, inclusive")
+    with pytest.raises(InternalError, match="failed to allocate requested HealthCheck NodePort "
+                                            "70000: provided port is not in the valid range"):
+        cluster.create(service("LoadBalancer", healthCheckNodePort=70000, **LOCAL_LB))
+
+
+def test_a_health_check_node_port_cannot_change_while_both_need_one() -> None:
+    """``validateServiceExternalTrafficFieldsUpdate``: a Local LoadBalancer keeps its health
+    check node port (422 ``Forbidden: field is immutable``, the Service unchanged); the
+    simulator had moved it to the port asked for. Leaving it out keeps it."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(service("LoadBalancer", **LOCAL_LB))
+    stored = copy.deepcopy(cluster.get("Service", "default", "web"))
+    held = stored["spec"]["healthCheckNodePort"]
+    other = 30000 + (held - 30000 + 1) % 2768
+    changed = service("LoadBalancer", healthCheckNodePort=other, **LOCAL_LB)
+    with pytest.raises(ValueError) as refused:
+        cluster.update(changed)
+    assert str(refused.value).endswith('Service "web" is invalid: spec.healthCheckNodePort: '
+                                       "Forbidden: field is immutable")
+    with pytest.raises(ValueError, match="Forbidden: field is immutable"):
+        cluster.dry_run_update(changed)
+    assert cluster.get("Service", "default", "web")["spec"] == stored["spec"]
+    cluster.update(service("LoadBalancer", **LOCAL_LB))
+    assert cluster.get("Service", "default", "web")["spec"]["healthCheckNodePort"] == held
+
+
+class _DrawsThe(random.Random):
+    """A random source whose ``choice`` picks ``port`` whenever it is among the choices (the
+    first choice otherwise): the draw an update of a Service must not be able to make."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(0)
+        self.port = port
+
+    def choice(self, free):
+        return next((p for p in free if p == self.port), free[0])
+
+
+def test_an_update_keeps_its_health_check_node_port_out_of_the_new_ports_draw() -> None:
+    """An update released the Service's ports and drew the new ports' node ports before
+    taking the kept health check node port again, so a draw of that very port failed the
+    update with "provided port is already allocated" (a 500). The kept ports are held for
+    the Service while the new ones are drawn."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(service("LoadBalancer", **LOCAL_LB))
+    held = cluster.get("Service", "default", "web")["spec"]["healthCheckNodePort"]
+    cluster.rng = _DrawsThe(held)
+    cluster.apply(service("LoadBalancer", ports=[{"port": 80, "name": "http"},
+                                                 {"port": 443, "name": "https"}], **LOCAL_LB))
+    spec = cluster.get("Service", "default", "web")["spec"]
+    assert spec["healthCheckNodePort"] == held
+    assert held not in [port["nodePort"] for port in spec["ports"]]

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from clustersim import ManifestError, compose_bytes, compose_cpus, load_manifests
+from clustersim.manifests.compose_decoding import decoding_error
 
 KIB, MIB, GIB, TIB, PIB = (1024**n for n in range(1, 6))
 
@@ -508,22 +509,16 @@ def test_a_cpu_or_memory_amount_written_as_a_number_is_refused(version, amount) 
     assert info.value.message == "must be a string"
 
 
-def test_a_3_5_file_passes_a_numeric_cpus_to_a_loader_that_cannot_decode_it() -> None:
-    """``config_schema_v3.5.json`` types ``cpus`` as a number or a string, so the schema's
-    "must be a string" is not what ``docker stack deploy`` says there: its loader decodes
-    ``cpus`` into a Go string with mapstructure, which refuses a number (every field's error,
-    sorted); a quoted amount loads."""
-    resources = "{limits: {cpus: 0.5}, reservations: {cpus: 1}}"
+def test_a_3_5_file_refuses_a_numeric_cpus_at_the_schema_as_the_others_do() -> None:
+    """``config_schema_v3.5.json`` types ``cpus`` as a string like every v3 schema, so the
+    docker CLI 28.2.2 refuses ``cpus: 0.5`` in a 3.5 file with the schema's "must be a
+    string" (the loader had answered a mapstructure decoding error, as if the schema took a
+    number there); a quoted amount loads."""
     with pytest.raises(ManifestError) as info:
         load_manifests("version: '3.5'\nservices:\n  web:\n    image: nginx\n"
-                       f"    deploy: {{resources: {resources}}}\n")
-    assert info.value.path == "services.web.deploy.resources.limits.cpus"
-    assert info.value.message == (
-        "2 error(s) decoding:\n\n"
-        "* 'Deploy.Resources.Limits.cpus' expected type 'string', got unconvertible type "
-        "'float64', value: '0.5'\n"
-        "* 'Deploy.Resources.Reservations.cpus' expected type 'string', got unconvertible "
-        "type 'int', value: '1'")
+                       "    deploy: {resources: {limits: {cpus: 0.5}, reservations: {cpus: 1}}}\n")
+    assert (info.value.path, info.value.message) == (
+        "services.web.deploy.resources.limits.cpus", "must be a string")
     [stack] = load_manifests("version: '3.5'\nservices:\n  web:\n    image: nginx\n"
                              "    deploy: {resources: {limits: {cpus: '0.5'}}}\n")
     assert stack.typed["web"].deploy.resources.limits.cpus == Decimal("0.5")
@@ -1001,18 +996,29 @@ def test_a_negative_count_is_refused_as_docker_stack_deploy_decodes_it(
     """docker/cli's schemas give these counts no minimum, so ``-1`` passes the schema and
     the loader's mapstructure decoding into an unsigned Go field refuses it
     (``decodeUint``), naming the field by its Go name or ``mapstructure`` tag
-    (``cli/compose/types/types.go``). The loader had answered in pydantic's words ("Input
-    should be greater than or equal to 0")."""
+    (``cli/compose/types/types.go``), in go-viper/mapstructure v2's words as the docker CLI
+    28.2.2 prints them (the loader had written mitchellh/mapstructure's "1 error(s)
+    decoding:", and before that pydantic's "Input should be greater than or equal to 0")."""
     with pytest.raises(ManifestError) as info:
         stack(service)
     assert info.value.path == f"services.web.{path}"
-    assert info.value.message == (
-        f"1 error(s) decoding:\n\n* cannot parse '{go_name}', -1 overflows uint")
+    assert info.value.message == ("decoding failed due to the following error(s):\n\n"
+                                  f"cannot parse '{go_name}', -1 overflows uint")
+
+
+def test_decoding_errors_are_joined_in_the_order_the_decoder_met_them() -> None:
+    """go-viper/mapstructure v2 joins a decoding's errors (``errors.Join``) in the order of
+    the struct's fields, unsorted: the docker CLI 28.2.2 lists ``Deploy.update_config``
+    before ``Deploy.restart_policy`` (mitchellh/mapstructure had sorted them)."""
+    points = ["cannot parse 'Deploy.update_config.Parallelism', -2 overflows uint",
+              "cannot parse 'Deploy.restart_policy.max_attempts', -3 overflows uint"]
+    assert decoding_error(points) == (
+        "decoding failed due to the following error(s):\n\n" + "\n".join(points))
 
 
 @pytest.mark.parametrize(("retries", "message"), [
-    ("-1.5", "1 error(s) decoding:\n\n* cannot parse 'HealthCheck.Retries', -1.500000 "
-             "overflows uint"),
+    ("-1.5", "decoding failed due to the following error(s):\n\ncannot parse "
+             "'HealthCheck.Retries', -1.500000 overflows uint"),
     ('"3"', "must be a number"),
     ("true", "must be a number"),
     ("null", "must be a number"),

@@ -646,3 +646,13 @@ def test_a_watch_timeout_of_0_is_the_servers_own(monkeypatch, timeout):
         began = time.monotonic()
         assert _request(server, "GET", f"/api/v1/namespaces/default/pods?{query}")[0] == 200
         assert 1.4 < time.monotonic() - began < 5
+
+
+def test_the_kubernetes_banner_is_wrapped_evenly_within_88_columns():
+    """The banner's prose fits a terminal of 88 columns in lines of about one length; its
+    first line had run to 107 characters and the next ones broke unevenly (17 to 107)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        text = server.instructions()
+    prose = [line for line in text.splitlines()[1:] if not line.startswith("  ")]
+    assert len(prose) >= 3
+    assert all(60 <= len(line) <= 88 for line in prose), [len(line) for line in prose]

