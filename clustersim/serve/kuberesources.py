@@ -60,7 +60,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Pod", "pods", "", "v1", True, ("po",), all_category=True),
     Resource("Service", "services", "", "v1", True, ("svc",), all_category=True),
     Resource("Node", "nodes", "", "v1", False, ("no",),
-             ("delete", "get", "list", "patch", "update", "watch")),
+             ("delete", "deletecollection", "get", "list", "patch", "update", "watch")),
     Resource("Namespace", "namespaces", "", "v1", False, ("ns",),
              ("create", "delete", "get", "list", "patch", "update", "watch")),
     Resource("Event", "events", "", "v1", True, ("ev",), _RO),
@@ -69,7 +69,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("ServiceAccount", "serviceaccounts", "", "v1", True, ("sa",), status=False),
     Resource("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", True, ("pvc",)),
     Resource("PersistentVolume", "persistentvolumes", "", "v1", False, ("pv",),
-             (*_RO, "delete")),    # made by provisioners only: no static volumes
+             (*_RO, "delete", "deletecollection")),    # made by provisioners only
     Resource("StorageClass", "storageclasses", "storage.k8s.io", "v1", False, ("sc",),
              status=False),
     Resource("ResourceQuota", "resourcequotas", "", "v1", True, ("quota",)),
@@ -86,7 +86,7 @@ RESOURCES: tuple[Resource, ...] = (
     # made by the StatefulSet and DaemonSet controllers only (a real server also takes them
     # from users): clustersim.kubernetes.controllers.history
     Resource("ControllerRevision", "controllerrevisions", "apps", "v1", True, (),
-             (*_RO, "delete"), status=False),
+             (*_RO, "delete", "deletecollection"), status=False),
     Resource("Job", "jobs", "batch", "v1", True, (), all_category=True),
     Resource("CronJob", "cronjobs", "batch", "v1", True, ("cj",), all_category=True),
     Resource("HorizontalPodAutoscaler", "horizontalpodautoscalers", "autoscaling", "v2", True,
