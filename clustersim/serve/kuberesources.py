@@ -1,5 +1,5 @@
 """The API resources the simulated API server offers, and the discovery documents that list
-them (``/api``, ``/apis``, ``/api/v1``, ``/apis/<group>/<version>``).
+them (``/api``, ``/apis``, ``/apis/<group>``, ``/api/v1``, ``/apis/<group>/<version>``).
 
 Shapes as in ``staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go`` (``APIVersions``,
 ``APIGroupList``, ``APIResourceList``); names, short names and categories as a v1.37 API
@@ -19,8 +19,8 @@ from typing import Any
 from clustersim.release import SERVED_VERSION
 from clustersim.schemas import kubernetes_definitions
 
-__all__ = ["RESOURCES", "Resource", "api_group_list", "api_resource_list", "api_versions",
-           "by_kind", "find", "openapi_v3_document", "openapi_v3_root"]
+__all__ = ["RESOURCES", "Resource", "api_group", "api_group_list", "api_resource_list",
+           "api_versions", "by_kind", "find", "openapi_v3_document", "openapi_v3_root"]
 
 _RW = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 _RO = ("get", "list", "watch")
@@ -157,13 +157,26 @@ def api_versions(address: str) -> dict:
 
 
 def api_group_list() -> dict:
-    """``GET /apis``: every named group with its versions, the preferred one first."""
-    groups = []
-    for group in _GROUPS[1:]:
-        versions = [{"groupVersion": f"{group}/{v}", "version": v}
-                    for v in (_VERSIONS[group], *_OLDER.get(group, ()))]
-        groups.append({"name": group, "versions": versions, "preferredVersion": versions[0]})
-    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+    """``GET /apis``: every named group (:func:`api_group`)."""
+    return {"kind": "APIGroupList", "apiVersion": "v1",
+            "groups": [_group(group) for group in _GROUPS[1:]]}
+
+
+def api_group(group: str) -> dict | None:
+    """``GET /apis/<group>``: the group's own ``APIGroup``, as it appears in
+    :func:`api_group_list` (the API server registers one handler per group with that same
+    object: ``apiGroupDiscoveryHandler``, k8s.io/apiserver ``pkg/endpoints/discovery/
+    group.go``); None for a group that is not served (the core group has no such path)."""
+    if not group or group not in _VERSIONS:
+        return None
+    return {"kind": "APIGroup", "apiVersion": "v1", **_group(group)}
+
+
+def _group(group: str) -> dict:
+    """A named group with its versions, the preferred one first."""
+    versions = [{"groupVersion": f"{group}/{v}", "version": v}
+                for v in (_VERSIONS[group], *_OLDER.get(group, ()))]
+    return {"name": group, "versions": versions, "preferredVersion": versions[0]}
 
 
 def api_resource_list(group: str, version: str) -> dict | None:

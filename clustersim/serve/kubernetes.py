@@ -189,6 +189,7 @@ from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
     Resource,
+    api_group,
     api_group_list,
     api_resource_list,
     api_versions,
@@ -406,7 +407,9 @@ class KubernetesBackend(ClusterTime):
                                 "NotFound")
             return Response.json(200, document)
         parts = path.strip("/").split("/")
-        if parts[0] == "api" and len(parts) == 2:
+        if parts[0] == "apis" and len(parts) == 2:
+            found = api_group(parts[1])
+        elif parts[0] == "api" and len(parts) == 2:
             found = api_resource_list("", parts[1])
         elif parts[0] == "apis" and len(parts) == 3:
             found = api_resource_list(parts[1], parts[2])
