@@ -189,7 +189,8 @@ def api_resource_list(group: str, version: str) -> dict | None:
         if r.group != group:
             continue
         entry = {"name": r.plural, "singularName": r.singular, "namespaced": r.namespaced,
-                 "kind": r.kind, "verbs": list(r.verbs)}
+                 "kind": r.kind, "verbs": sorted(r.verbs)}     # sorted, as the installer
+        # sorts them (registerResourceHandlers, k8s.io/apiserver pkg/endpoints/installer.go)
         if r.short:
             entry["shortNames"] = list(r.short)
         if r.all_category:

@@ -259,4 +259,6 @@ def test_discovery_lists_deletecollection_where_a_generic_store_deletes(group_ve
         _, found = _answer(server, "GET", f"{prefix}/{group_version}")
         verbs = next(r["verbs"] for r in found["resources"] if r["name"] == plural)
         assert "deletecollection" in verbs
+        # the API installer sorts each resource's verbs (registerResourceHandlers)
+        assert all(r["verbs"] == sorted(r["verbs"]) for r in found["resources"])
 
