@@ -39,6 +39,7 @@ from clustersim.kubernetes.defaults import (
 from clustersim.kubernetes.defaults import (
     set_defaults as fill_defaults,
 )
+from clustersim.kubernetes.eventsource import component
 from clustersim.kubernetes.immutablefields import immutable_field_refusal
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
@@ -296,15 +297,15 @@ class APIServer:
                 related: Mapping[str, Any] | None = None) -> None:
         meta = obj["metadata"]
         name, namespace, uid = _event_object(obj), meta.get("namespace", ""), meta.get("uid", "")
-        written = self.correlator.correlate(self.now, (host, name, namespace, uid), type,
-                                            reason, message, path)
+        source = (host, component(reason, obj["kind"].lower(), host), name, namespace, uid)
+        written = self.correlator.correlate(self.now, source, type, reason, message, path)
         if written is None:
             return                          # the spam filter drops it
         self.events.record(self.now, name, reason, written.message, type,
                            namespace=namespace, uid=uid,
                            field_path=path, host=host,
                            related=_reference(related) if related is not None else (),
-                           observed=written.observed)
+                           observed=written.observed, first_observed=written.first)
 
     def events_about(self, obj: Mapping[str, Any], reason: str) -> list[Event]:
         """The events recorded for this very ``obj`` (by its uid: not a namesake's in

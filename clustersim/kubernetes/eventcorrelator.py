@@ -8,7 +8,8 @@ records through the events.k8s.io/v1 recorder (``tools/events``), which has no c
 but its own series (the served API's ``_Broadcaster``), so its events are left alone here
 (:data:`SCHEDULER_REASONS`). The kubelet's node events (``NodeReady``, ``NodeNotSchedulable``,
 ``EvictionThresholdMet``) and the node lifecycle controller's (``NodeNotReady``,
-``RemovingNode``) go through it too, each recorder's keyed by its host. Three steps, in
+``RemovingNode``) go through it too, each recorder's keyed by its source (component and
+host). Three steps, in
 upstream's order (``EventCorrelate``: aggregate, observe, then filter):
 
 - **Aggregation** (``EventAggregator``): events from one source about one object with one
@@ -28,9 +29,7 @@ upstream's order (``EventCorrelate``: aggregate, observe, then filter):
 
 Simplified: upstream keeps these records in LRU caches of 4,096 entries, which a cluster of
 the course's size does not fill; when the aggregation's set of messages is full it drops an
-arbitrary one (Go's map order), here the oldest; an Event whose first occurrences were all
-dropped keeps, upstream, the first one's ``firstTimestamp`` (the logger's), here the time of
-the first one written.
+arbitrary one (Go's map order), here the oldest.
 """
 
 from __future__ import annotations
@@ -57,19 +56,25 @@ SCHEDULER_REASONS = frozenset({"Scheduled", "FailedScheduling", "Preempted"})
 """The reasons of kube-scheduler's events, which go through the events.k8s.io/v1 recorder."""
 
 Source = tuple[str, ...]
-"""Who recorded an event about which object: the recorder's host (a kubelet's node, or empty)
-and the object's ``kind/name``, namespace and uid. In the simulator the recorder's component
-follows from these and the reason, so the host stands for the whole ``EventSource``."""
+"""Who recorded an event about which object: the recorder's ``EventSource``, its host (a
+kubelet's node, or empty) and component (:func:`clustersim.kubernetes.eventsource.component`),
+and the object's ``kind/name``, namespace and uid: the spam filter's key (``getSpamKey``), so
+that two controllers recording about one Pod (the node lifecycle controller's
+``NodeNotReady``, the taint eviction controller's ``TaintManagerEviction``) each have their
+own bucket."""
 
 
 class Correlated(NamedTuple):
     """What the correlator lets a recorder write: the ``message`` (combined once similar
     events are many) and the occurrences of its key the write counts, ``observed``: 1 and
     those the spam filter dropped since the last one written (the logger's ``count`` went up
-    for each of them)."""
+    for each of them), the first of which came at ``first`` (None: none was dropped). An
+    Event whose first occurrences were all dropped starts then: the logger's
+    ``firstTimestamp`` is its first observation's, which the written Event carries."""
 
     message: str
     observed: int = 1
+    first: float | None = None
 
 
 @dataclass
@@ -97,9 +102,10 @@ class EventCorrelator:
     def __init__(self, burst: int = SPAM_BURST, refill: float = SPAM_REFILL) -> None:
         self._similar: dict[tuple[str, ...], _Similar] = {}
         self._buckets: dict[Source, _Bucket] = {}
-        self._dropped: dict[tuple[str, ...], int] = {}
-        """The occurrences the spam filter dropped since the last one written, by the
-        logger's key (``getEventKey``, or the aggregation's key for a combined event)."""
+        self._dropped: dict[tuple[str, ...], tuple[int, float]] = {}
+        """The occurrences the spam filter dropped since the last one written and when the
+        first of them came, by the logger's key (``getEventKey``, or the aggregation's key
+        for a combined event)."""
         self.burst, self.refill = burst, refill
 
     def correlate(self, now: float, source: Source, type: str, reason: str,
@@ -118,10 +124,12 @@ class EventCorrelator:
             del similar.messages[next(iter(similar.messages))]
             message = COMBINED_PREFIX + message
         logged = (*source, field_path, type, reason, merge_key(message))
+        dropped, first = self._dropped.get(logged, (0, now))
         if not self._accept(source, now):
-            self._dropped[logged] = self._dropped.get(logged, 0) + 1
+            self._dropped[logged] = (dropped + 1, first)
             return None
-        return Correlated(message, 1 + self._dropped.pop(logged, 0))
+        self._dropped.pop(logged, None)
+        return Correlated(message, 1 + dropped, first if dropped else None)
 
     def restarted(self, host: str) -> None:
         """The recorder of ``host`` (a node's kubelet) restarted: a new process has a new

@@ -1,5 +1,6 @@
 """How the three systems' tools decode the bytes of a manifest file, for the loader
-(:mod:`clustersim.manifests.safe_yaml`).
+(:mod:`clustersim.manifests.safe_yaml`), and Marathon a request body
+(:mod:`clustersim.serve.marathonjson`).
 
 - A byte-order mark decides: UTF-8 (dropped), UTF-16LE or UTF-16BE. kubectl reads ``-f``
   through ``unicode.BOMOverride`` over a UTF-8 decoder (kubernetes/cli-runtime
@@ -48,16 +49,18 @@ def _jackson_encoding(content: bytes) -> tuple[str, int, str] | None:
     return None
 
 
-def decode(content: bytes, source: str) -> tuple[str, str | None]:
+def decode(content: bytes, source: str, *, errors: str = "strict") -> tuple[str, str | None]:
     """The text of ``content`` and, for one only Jackson reads, its encoding (see the module
-    docstring); bytes that are no text in their encoding raise :class:`ManifestError`."""
+    docstring); bytes that are no text in their encoding raise :class:`ManifestError`, or,
+    ``errors="replace"`` (Marathon's body reader, :mod:`clustersim.serve.marathonjson`), are
+    read as U+FFFD."""
     jackson = _jackson_encoding(content)
     codec, start = next(((c, len(bom)) for bom, c in _BOMS if content.startswith(bom)),
                         ("utf-8", 0))
     if jackson is not None:
         codec, start = jackson[:2]
     try:
-        return content[start:].decode(codec), jackson[2] if jackson else None
+        return content[start:].decode(codec, errors), jackson[2] if jackson else None
     except UnicodeDecodeError as err:
         at = start + err.start
         before = content[start:at].decode(codec, errors="replace")

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes import KubernetesCluster, eventsource
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
@@ -63,19 +63,6 @@ _SCHEDULER = "default-scheduler"
 MANAGED_CONTROL_PLANE_HOST = "control-plane"
 """The host name the scheduler's events name in a cluster whose nodes include no control
 plane (a managed offering runs it on machines of its own, whose names it does not show)."""
-_SOURCES = {"ScalingReplicaSet": "deployment-controller",
-            "NodeNotReady": "node-controller", "TaintManagerEviction": "taint-eviction-controller"}
-"""The component of the core/v1 recorders by the reasons they share with others: each
-controller's ``EventSource{Component: ...}`` (kube-controller-manager's controllers name no
-host); the rest go by the kind of the object (:data:`_KIND_SOURCES`). A kubelet's events are
-the ones that name their node (``Event.host``)."""
-_KIND_SOURCES = {"replicaset": "replicaset-controller", "statefulset": "statefulset-controller",
-                 "daemonset": "daemonset-controller", "job": "job-controller",
-                 "cronjob": "cronjob-controller", "deployment": "deployment-controller",
-                 "node": "node-controller", "service": "service-controller",
-                 "replicationcontroller": "replication-controller",
-                 "horizontalpodautoscaler": "horizontal-pod-autoscaler",
-                 "persistentvolumeclaim": "persistentvolume-controller"}
 
 
 class DerivedObjects:
@@ -373,13 +360,11 @@ class DerivedObjects:
         if event.reason in SCHEDULER_ACTIONS:
             return {"source": {}, "reportingComponent": _SCHEDULER,
                     "reportingInstance": f"{_SCHEDULER}-{scheduler_host}"}
-        if event.host:
-            component = "kubelet"
-        elif event.reason in PROVISIONER_REASONS and target is not None:
+        if not event.host and event.reason in PROVISIONER_REASONS and target is not None:
             component = provisioner_identity((target["metadata"].get("annotations") or {}).get(
                 "volume.kubernetes.io/storage-provisioner", ""), self.cluster.node_names()[0])
         else:
-            component = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
+            component = eventsource.component(event.reason, kind_lower, event.host)
         source = {"component": component, **({"host": event.host} if event.host else {})}
         return {"source": source, "reportingComponent": component,
                 "reportingInstance": event.host}

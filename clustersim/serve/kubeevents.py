@@ -166,6 +166,8 @@ class EventStore:
         item = self.derived.made_event(index, event, action, self._host)
         if action is None:          # with the occurrences the spam filter dropped before it
             item["count"] = event.observed
+            if event.first_observed is not None:    # the first of them: the logger's
+                item["_times"]["firstTimestamp"] = event.first_observed
         meta = item["metadata"]
         stored = (meta["namespace"], meta["name"])
         self.items[stored] = item

@@ -1,5 +1,5 @@
 """The API resources the simulated API server offers, and the discovery documents that list
-them (``/api``, ``/apis``, ``/api/v1``, ``/apis/<group>/<version>``).
+them (``/api``, ``/apis``, ``/apis/<group>``, ``/api/v1``, ``/apis/<group>/<version>``).
 
 Shapes as in ``staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go`` (``APIVersions``,
 ``APIGroupList``, ``APIResourceList``); names, short names and categories as a v1.37 API
@@ -19,8 +19,8 @@ from typing import Any
 from clustersim.release import SERVED_VERSION
 from clustersim.schemas import kubernetes_definitions
 
-__all__ = ["RESOURCES", "Resource", "api_group_list", "api_resource_list", "api_versions",
-           "by_kind", "find", "openapi_v3_document", "openapi_v3_root"]
+__all__ = ["RESOURCES", "Resource", "api_group", "api_group_list", "api_resource_list",
+           "api_versions", "by_kind", "find", "openapi_v3_document", "openapi_v3_root"]
 
 _RW = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 _RO = ("get", "list", "watch")
@@ -60,7 +60,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Pod", "pods", "", "v1", True, ("po",), all_category=True),
     Resource("Service", "services", "", "v1", True, ("svc",), all_category=True),
     Resource("Node", "nodes", "", "v1", False, ("no",),
-             ("delete", "get", "list", "patch", "update", "watch")),
+             ("delete", "deletecollection", "get", "list", "patch", "update", "watch")),
     Resource("Namespace", "namespaces", "", "v1", False, ("ns",),
              ("create", "delete", "get", "list", "patch", "update", "watch")),
     Resource("Event", "events", "", "v1", True, ("ev",), _RO),
@@ -69,7 +69,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("ServiceAccount", "serviceaccounts", "", "v1", True, ("sa",), status=False),
     Resource("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", True, ("pvc",)),
     Resource("PersistentVolume", "persistentvolumes", "", "v1", False, ("pv",),
-             (*_RO, "delete")),    # made by provisioners only: no static volumes
+             (*_RO, "delete", "deletecollection")),    # made by provisioners only
     Resource("StorageClass", "storageclasses", "storage.k8s.io", "v1", False, ("sc",),
              status=False),
     Resource("ResourceQuota", "resourcequotas", "", "v1", True, ("quota",)),
@@ -86,7 +86,7 @@ RESOURCES: tuple[Resource, ...] = (
     # made by the StatefulSet and DaemonSet controllers only (a real server also takes them
     # from users): clustersim.kubernetes.controllers.history
     Resource("ControllerRevision", "controllerrevisions", "apps", "v1", True, (),
-             (*_RO, "delete"), status=False),
+             (*_RO, "delete", "deletecollection"), status=False),
     Resource("Job", "jobs", "batch", "v1", True, (), all_category=True),
     Resource("CronJob", "cronjobs", "batch", "v1", True, ("cj",), all_category=True),
     Resource("HorizontalPodAutoscaler", "horizontalpodautoscalers", "autoscaling", "v2", True,
@@ -157,13 +157,26 @@ def api_versions(address: str) -> dict:
 
 
 def api_group_list() -> dict:
-    """``GET /apis``: every named group with its versions, the preferred one first."""
-    groups = []
-    for group in _GROUPS[1:]:
-        versions = [{"groupVersion": f"{group}/{v}", "version": v}
-                    for v in (_VERSIONS[group], *_OLDER.get(group, ()))]
-        groups.append({"name": group, "versions": versions, "preferredVersion": versions[0]})
-    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+    """``GET /apis``: every named group (:func:`api_group`)."""
+    return {"kind": "APIGroupList", "apiVersion": "v1",
+            "groups": [_group(group) for group in _GROUPS[1:]]}
+
+
+def api_group(group: str) -> dict | None:
+    """``GET /apis/<group>``: the group's own ``APIGroup``, as it appears in
+    :func:`api_group_list` (the API server registers one handler per group with that same
+    object: ``apiGroupDiscoveryHandler``, k8s.io/apiserver ``pkg/endpoints/discovery/
+    group.go``); None for a group that is not served (the core group has no such path)."""
+    if not group or group not in _VERSIONS:
+        return None
+    return {"kind": "APIGroup", "apiVersion": "v1", **_group(group)}
+
+
+def _group(group: str) -> dict:
+    """A named group with its versions, the preferred one first."""
+    versions = [{"groupVersion": f"{group}/{v}", "version": v}
+                for v in (_VERSIONS[group], *_OLDER.get(group, ()))]
+    return {"name": group, "versions": versions, "preferredVersion": versions[0]}
 
 
 def api_resource_list(group: str, version: str) -> dict | None:
@@ -176,7 +189,8 @@ def api_resource_list(group: str, version: str) -> dict | None:
         if r.group != group:
             continue
         entry = {"name": r.plural, "singularName": r.singular, "namespaced": r.namespaced,
-                 "kind": r.kind, "verbs": list(r.verbs)}
+                 "kind": r.kind, "verbs": sorted(r.verbs)}     # sorted, as the installer
+        # sorts them (registerResourceHandlers, k8s.io/apiserver pkg/endpoints/installer.go)
         if r.short:
             entry["shortNames"] = list(r.short)
         if r.all_category:

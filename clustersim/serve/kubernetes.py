@@ -189,6 +189,7 @@ from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
     Resource,
+    api_group,
     api_group_list,
     api_resource_list,
     api_versions,
@@ -331,7 +332,8 @@ class KubernetesBackend(ClusterTime):
         if reason == UNKNOWN_REASON:
             del status["reason"]
         parsed = reason == "Invalid" and "causes" not in err.details    # else made by _invalid
-        details = (_invalid_details(err.message) if parsed else None) or err.details
+        details = _status_details((_invalid_details(err.message) if parsed else None)
+                                  or err.details)
         if details or reason == "NotFound":
             # a 404 always has details, empty for a path the server does not serve (clients
             # such as kubectl debug read them without checking)
@@ -405,7 +407,9 @@ class KubernetesBackend(ClusterTime):
                                 "NotFound")
             return Response.json(200, document)
         parts = path.strip("/").split("/")
-        if parts[0] == "api" and len(parts) == 2:
+        if parts[0] == "apis" and len(parts) == 2:
+            found = api_group(parts[1])
+        elif parts[0] == "api" and len(parts) == 2:
             found = api_resource_list("", parts[1])
         elif parts[0] == "apis" and len(parts) == 3:
             found = api_resource_list(parts[1], parts[2])
@@ -2394,6 +2398,14 @@ def _is_admin(user: str, groups: tuple[str, ...]) -> bool:
 def _not_found(resource: Resource, name: str) -> HttpError:
     return HttpError(404, f'{resource.qualified()} "{name}" not found', "NotFound",
                      name=name, group=resource.group, kind=resource.plural)
+
+
+def _status_details(details: dict[str, Any]) -> dict[str, Any]:
+    """``details`` as ``StatusDetails`` writes them (k8s.io/apimachinery
+    ``pkg/apis/meta/v1/types.go``): each of its fields is ``omitempty``, so an empty
+    ``group`` (the core group's) or ``name``, no ``causes`` and a zero ``retryAfterSeconds``
+    are left out. The one place the served API's Status gets its details."""
+    return {key: value for key, value in details.items() if value not in ("", None, [], 0)}
 
 
 def _invalid_details(message: str) -> dict[str, Any] | None:

@@ -28,9 +28,15 @@ end-of-input: expected close marker for Object (start marker at [Source: (byte[]
 line: 1, column: 1])``, the location written by ``JsonLocation._appendSourceDesc`` (up to 500
 bytes of the body, then ``[truncated N bytes]``; columns count bytes from 1).
 
-Simplified (what Jackson does instead): bytes that are no UTF-8 are read as U+FFFD, and a
+Jackson first tells the body's encoding by its byte-order mark or, without one, by the zero
+bytes of its first character (``ByteSourceJsonBootstrapper``): UTF-8, UTF-16 or UTF-32, read
+by the loader's one rule for it (:func:`clustersim.manifests.encoding.decode`).
+
+Simplified (what Jackson does instead): bytes that are no text in that encoding are read as
+U+FFFD (Jackson's readers for UTF-16 do so too, its UTF-8 and UTF-32 ones refuse them), and a
 character beyond ASCII outside a string as a letter (Jackson names a byte of it, ``Invalid
-UTF-8 start byte 0x..``); Jackson's detection of UTF-16 and UTF-32 bodies is left out; a
+UTF-8 start byte 0x..``); an error's location in a UTF-16 or UTF-32 body is given as for
+UTF-8 (bytes quoted as UTF-8, columns in UTF-8 bytes; Jackson's reader counts characters); a
 body nested deeper than Python's recursion limit is refused as ``Invalid JSON`` (Jackson 2.10
 has no depth limit); a body that ends right after a number's sign, point or exponent is
 ``Unexpected end-of-input in a Number value`` (Jackson names the token it was on); a
@@ -43,6 +49,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from clustersim.manifests.encoding import decode
 from clustersim.serve.core import HttpError, Request, decode_json
 
 __all__ = ["number", "read_json"]
@@ -60,7 +67,7 @@ def read_json(request: Request) -> Any:
     """The body of ``request`` as Marathon reads it (415 when it is sent as no JSON)."""
     if request.content_type not in ("application/json", ""):
         raise HttpError(415, "HTTP 415 Unsupported Media Type")
-    text = request.body.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    text, _ = decode(request.body, "the request body", errors="replace")
     start = len(text) - len(text.lstrip(_SPACE))
     if start == len(text):
         raise HttpError(400, "Please specify data in JSON format",

@@ -14,7 +14,8 @@ the message (:attr:`Event.described_message`). An event a kubelet records names 
 (``host``), as the kubelet's event source does (``source.host``, ``reportingInstance``). One
 that a second object caused names that object too (``related``: the preemptor of a preempted
 Pod, as kube-scheduler's ``Preempted`` event does). A Kubernetes event written after others
-of its kind were dropped by client-go's spam filter counts them too (``observed``).
+of its kind were dropped by client-go's spam filter counts them too (``observed``), and says
+when the first of them came (``first_observed``).
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ class Event:
     event a kubelet recorded, the ``host`` it runs on (its node's name), and the ``related``
     object's name, namespace and uid (empty: none), and the occurrences it stands for,
     ``observed``: 1, and for Kubernetes those of the same event that the recorder's spam
-    filter dropped since the last one written
-    (:class:`~clustersim.kubernetes.eventcorrelator.Correlated`). The ``repr`` leaves those
-    six out: it stays the short, system-neutral line the notebooks print."""
+    filter dropped since the last one written, the first of which came at
+    ``first_observed`` (None: none was dropped;
+    :class:`~clustersim.kubernetes.eventcorrelator.Correlated`). The ``repr`` leaves those
+    seven out: it stays the short, system-neutral line the notebooks print."""
 
     time: float
     system: str
@@ -52,6 +54,7 @@ class Event:
     host: str = field(default="", repr=False)
     related: tuple[str, ...] = field(default=(), repr=False)
     observed: int = field(default=1, repr=False)
+    first_observed: float | None = field(default=None, repr=False)
 
     @property
     def described_message(self) -> str:
@@ -81,10 +84,10 @@ class EventLog:
     def record(
         self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
         namespace: str = "", uid: str = "", field_path: str = "", host: str = "",
-        related: tuple[str, ...] = (), observed: int = 1
+        related: tuple[str, ...] = (), observed: int = 1, first_observed: float | None = None
     ) -> Event:
         event = Event(float(time), self.system, obj, type, reason, message, namespace, uid,
-                      field_path, host, related, observed)
+                      field_path, host, related, observed, first_observed)
         self._events.append(event)
         for listener in self._listeners:
             listener(event)

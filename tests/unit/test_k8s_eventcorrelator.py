@@ -8,6 +8,7 @@ dropped counts in the next one written (``EventCorrelate`` observes before it fi
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import takewhile
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -177,3 +178,36 @@ def test_a_flapping_nodes_not_ready_events_pass_the_node_controllers_spam_filter
         SPAM_BURST + 1
     [event] = _not_ready(cluster)
     assert event["count"] == flaps + 1
+
+
+def test_two_controllers_recording_about_one_pod_have_a_bucket_each():
+    """``getSpamKey`` begins with the source's component and host: the node lifecycle
+    controller (``node-controller``) and the taint eviction controller
+    (``taint-eviction-controller``), neither naming a host, filter their events about one
+    Pod apart; they had shared one bucket, so one's events used up the other's."""
+    cluster = KubernetesCluster(default_nodes(1), seed=0)
+    cluster.correlator = EventCorrelator(burst=1)
+    pod = {"kind": "Pod", "metadata": {"name": "p", "namespace": "default", "uid": "u"}}
+    cluster.record(pod, "NodeNotReady", "Node is not ready", "Warning")
+    cluster.record(pod, "TaintManagerEviction", "Marking for deletion Pod default/p")
+    assert [e.reason for e in cluster.events.where(object="pod/p")] == [
+        "NodeNotReady", "TaintManagerEviction"]
+
+
+def test_an_event_whose_first_occurrences_were_dropped_starts_at_the_first():
+    """``eventObserve`` keeps the first observation's ``firstTimestamp`` whether or not the
+    spam filter then drops it, so the Event written later starts at that first occurrence
+    (it had started at the one written)."""
+    cluster = KubernetesCluster(default_nodes(1), seed=0)
+    cluster.correlator = EventCorrelator(burst=1)
+    node = {"kind": "Node", "metadata": {"name": "worker-1"}}
+    cluster.record(node, "RegisteredNode", "registered")      # empties the bucket
+    cluster.run(until=10)
+    cluster.record(node, "RemovingNode", "removing")          # dropped, but observed
+    cluster.run(until=10 + SPAM_REFILL)
+    cluster.record(node, "RemovingNode", "removing")          # written, counting both
+    [event] = [e for e in KubernetesBackend(cluster).renderer.events()
+               if e["reason"] == "RemovingNode"]
+    first, last = (datetime.fromisoformat(event[f]) for f in ("firstTimestamp",
+                                                              "lastTimestamp"))
+    assert (event["count"], (last - first).total_seconds()) == (2, SPAM_REFILL)

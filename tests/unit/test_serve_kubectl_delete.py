@@ -246,3 +246,36 @@ def test_an_eviction_that_does_not_decode_is_a_bad_request(data, message):
         status, answer = _raw(server, "POST", f"{_BASE}/pods/p/eviction", data)
         assert (status, answer["reason"], answer["message"]) == (400, "BadRequest", message)
         assert "deletionTimestamp" not in _meta(server, "p")
+
+
+def test_a_collection_delete_of_nodes_removes_them_as_a_node_delete_does():
+    """The node registry is a generic ``Store`` (kubernetes/kubernetes
+    ``pkg/registry/core/node/storage/storage.go``), so it deletes collections and discovery
+    lists ``deletecollection`` for nodes; the simulator had answered 405. Each Node goes as
+    a DELETE of it goes (the cluster removes the node)."""
+    with serve("kubernetes", nodes=3, speed=0) as server:
+        names = _names(server, "/api/v1/nodes")
+        status, answer = _answer(server, "DELETE", f"/api/v1/nodes?fieldSelector="
+                                 f"metadata.name%3D{names[0]}")
+        assert (status, answer["kind"], len(answer["items"])) == (200, "NodeList", 1)
+        assert _names(server, "/api/v1/nodes") == names[1:]
+        assert server.cluster.node_names() == names[1:]
+        status, answer = _answer(server, "DELETE", "/api/v1/nodes")
+        assert [item["metadata"]["name"] for item in answer["items"]] == names[1:]
+        assert _names(server, "/api/v1/nodes") == []
+
+
+@pytest.mark.parametrize("group_version, plural", [
+    ("v1", "nodes"), ("v1", "persistentvolumes"), ("apps/v1", "controllerrevisions")])
+def test_discovery_lists_deletecollection_where_a_generic_store_deletes(group_version,
+                                                                        plural):
+    """Each of these registries embeds ``genericregistry.Store`` (``pkg/registry/*/
+    storage``), a ``rest.CollectionDeleter``, so the API installer lists the verb."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        prefix = "/api" if group_version == "v1" else "/apis"
+        _, found = _answer(server, "GET", f"{prefix}/{group_version}")
+        verbs = next(r["verbs"] for r in found["resources"] if r["name"] == plural)
+        assert "deletecollection" in verbs
+        # the API installer sorts each resource's verbs (registerResourceHandlers)
+        assert all(r["verbs"] == sorted(r["verbs"]) for r in found["resources"])
+

@@ -236,3 +236,19 @@ def test_a_continue_token_with_a_negative_version_lists_at_the_current_one(shop)
     assert rest["metadata"]["resourceVersion"] == whole["metadata"]["resourceVersion"]
     assert [o["metadata"]["name"] for o in first["items"] + rest["items"]] == [
         o["metadata"]["name"] for o in whole["items"]]
+
+
+@pytest.mark.parametrize("group", ["apps", "autoscaling", "metrics.k8s.io"])
+def test_a_group_path_answers_its_api_group(group, tmp_path):
+    """``kubectl get --raw /apis/<group>`` reads the group's ``APIGroup``
+    (``apiGroupDiscoveryHandler``, k8s.io/apiserver ``pkg/endpoints/discovery/group.go``),
+    the same entry as ``/apis`` lists; the simulator had answered 404. A group not served
+    stays 404."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        groups = json.loads(kubectl("get", "--raw", "/apis").stdout)["groups"]
+        listed = next(g for g in groups if g["name"] == group)
+        answer = json.loads(kubectl("get", "--raw", f"/apis/{group}").stdout)
+        assert answer == {"kind": "APIGroup", "apiVersion": "v1", **listed}
+        missing = kubectl("get", "--raw", "/apis/example.com", check=False)
+        assert missing.returncode != 0 and "NotFound" in missing.stderr

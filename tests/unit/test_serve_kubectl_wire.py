@@ -117,3 +117,18 @@ def test_a_timestamp_once_shown_never_changes_while_the_clock_runs_fast():
         made = datetime.fromisoformat(stamp("later"))
         assert first <= stamp("later")
         assert abs((made - datetime.now(UTC)).total_seconds()) < 3
+
+
+def test_status_details_leave_out_the_core_group():
+    """``StatusDetails``' fields are all ``omitempty`` (k8s.io/apimachinery
+    ``pkg/apis/meta/v1/types.go``): a core kind's Invalid and NotFound errors have no
+    ``group``, where the served API had written ``"group": ""``; a named group's keep it."""
+    bad = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "Bad_Name"}}
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        status, answer = _answer(server, "POST", "/api/v1/namespaces/default/configmaps", bad)
+        assert (status, answer["details"]["kind"]) == (422, "ConfigMap")
+        assert "group" not in answer["details"]
+        status, answer = _answer(server, "GET", "/api/v1/namespaces/default/pods/gone")
+        assert (status, answer["details"]) == (404, {"name": "gone", "kind": "pods"})
+        status, answer = _answer(server, "GET", "/apis/apps/v1/namespaces/default/deployments/x")
+        assert answer["details"] == {"name": "x", "group": "apps", "kind": "deployments"}

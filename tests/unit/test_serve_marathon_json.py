@@ -129,3 +129,15 @@ def test_valid_json_reads_as_python():
     body = b'\xef\xbb\xbf {"a": [1, 2.5e3, -0.1, true, false, null, "s\\u00e9"]} '
     assert read_json(Request("POST", "/", {}, {}, body)) == {
         "a": [1, 2500.0, -0.1, True, False, None, "s\u00e9"]}
+
+
+@pytest.mark.parametrize("codec, mark", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+                                         ("utf-16-le", b""), ("utf-32-be", b"")])
+def test_a_utf16_or_utf32_body_is_read_as_jackson_reads_it(server, codec, mark):
+    """Jackson tells a body's encoding by its byte-order mark or the zero bytes of its first
+    character (jackson-core ``ByteSourceJsonBootstrapper``), so an app sent as UTF-16 or
+    UTF-32 is created; the served reader had read every body as UTF-8 (Invalid JSON)."""
+    name = f"/wide-{codec}-{len(mark)}"
+    body = mark + f'{{"id": "{name}", "cmd": "sleep 100"}}'.encode(codec)
+    answer = _post(server, "/v2/apps", body)
+    assert (answer.status_code, answer.json()["id"]) == (201, name)
