@@ -241,3 +241,11 @@ def test_every_serve_command_in_the_book_and_labs_names_a_system_serve_takes() -
              for system in re.findall(r"clustersim serve ([\w-]+)", page.read_text("utf-8"))}
     assert named, "no page shows the serve command any more: check the pattern"
     assert {(page, system) for page, system in named if system not in SYSTEMS} == set()
+
+
+def test_the_cheat_sheet_is_linked_where_instructors_and_learners_look() -> None:
+    """An instructor trial found the cheat sheet only through the table of contents: the
+    instructors' reference pages, the welcome page's workshop paragraph and toy-to-real's
+    closing "what's next" now link it."""
+    for page in ("instructors.md", "welcome.md", "toy-to-real.md"):
+        assert "{doc}`cheatsheet`" in (ROOT / "book" / page).read_text("utf-8"), page
