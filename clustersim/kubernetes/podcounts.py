@@ -1,16 +1,16 @@
 """The active and ready Pods of each controller, counted as Pods change (about 110 lines).
 
 A ReplicaSet's status (``replicas``, ``readyReplicas``, ``availableReplicas``) and a
-Deployment's counts are sums over the Pods each ReplicaSet controls. Upstream each sync lists
-those Pods from its informer's cache (``calculateStatus`` in kubernetes/kubernetes
-``pkg/controller/replicaset/replica_set_utils.go``, ``calculateStatus`` in
-``pkg/controller/deployment/sync.go`` over the ReplicaSets' own counts), which costs a
-process nothing new per sync since the cache is kept by watch events. Listing them at every
-sync made the simulator's work grow with the square of a ReplicaSet's Pods once its creates
-come in bursts (``burstReplicas``: one sync per 500 Pods). :class:`PodCounts` keeps the same
-numbers per controller owner instead, updated as the store's writers report a Pod added,
-removed, given a new controller, terminating, finished, or ready or not: the sums a full
-listing would give, at any instant (``tests/unit/test_k8s_podcounts.py`` compares them).
+Deployment's counts are sums over the Pods each ReplicaSet controls. Upstream each sync
+counts those Pods again, read from its informer's cache (``calculateStatus`` in
+kubernetes/kubernetes ``pkg/controller/replicaset/replica_set_utils.go``; the Deployment's
+``calculateStatus`` in ``pkg/controller/deployment/sync.go`` sums its ReplicaSets'). In the
+simulator that loop at every sync would make the work grow with the square of a
+ReplicaSet's Pods once its creates came in bursts (``burstReplicas``: one sync per 500
+Pods). :class:`PodCounts` keeps the same numbers per controller owner instead, updated as
+the store's writers report a Pod added, removed, given a new controller, terminating,
+finished, or ready or not: the sums a full listing would give, at any instant
+(``tests/unit/test_k8s_podcounts.py`` compares them).
 
 What a Pod adds to its controller's tally is its key: whether it is active
 (:func:`~clustersim.kubernetes.objects.is_active`, ``controller.IsPodActive``) and, if its
