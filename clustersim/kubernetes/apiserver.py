@@ -56,6 +56,7 @@ from clustersim.kubernetes.objects import (
     set_pod_defaults,
 )
 from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
+from clustersim.kubernetes.podcounts import PodCounts
 from clustersim.kubernetes.podlifecycle import KUBELET_CONDITIONS, termination_grace_period
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
@@ -170,6 +171,7 @@ class APIServer:
     _objects: dict[str, dict[tuple[str, str], dict[str, Any]]]
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[str, dict[str, Any]]
+    pod_counts: PodCounts
     on_removed: list[Callable[[Mapping[str, Any]], None]]
     _task_requests: dict[str, tuple[float, float]]
     _nodes: dict[str, NodeInfo]
@@ -366,8 +368,10 @@ class APIServer:
         if dry_run:
             return obj
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
-        if kind == "Pod" and controller_of(obj) is None:
-            self._orphans[meta["uid"]] = obj
+        if kind == "Pod":
+            self.pod_counts.update(obj)
+            if controller_of(obj) is None:
+                self._orphans[meta["uid"]] = obj
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
@@ -480,6 +484,8 @@ class APIServer:
         """Index ``obj`` under its new controller ``owner``."""
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
         self._orphans.pop(obj["metadata"]["uid"], None)
+        if obj["kind"] == "Pod":
+            self.pod_counts.update(obj)
         self.changed()
 
     def _admit_pod(self, pod: dict[str, Any]) -> None:
@@ -519,6 +525,8 @@ class APIServer:
         if obj["kind"] == "PersistentVolumeClaim":
             self._reclaim(obj)
         self._orphans.pop(uid, None)
+        if obj["kind"] == "Pod":
+            self.pod_counts.remove(obj)
         self._retries.pop(uid, None)    # its sync finds it gone, succeeds, and is forgotten
         for removed in self.on_removed:
             removed(obj)
@@ -583,8 +591,10 @@ class APIServer:
                 meta["ownerReferences"] = kept
             else:
                 meta.pop("ownerReferences", None)
-            if child["kind"] == "Pod" and controller_of(child) is None:
-                self._orphans[meta["uid"]] = child
+            if child["kind"] == "Pod":
+                self.pod_counts.update(child)
+                if controller_of(child) is None:
+                    self._orphans[meta["uid"]] = child
         self.changed()
 
     def _blocking_dependents(self, owner: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -700,6 +710,7 @@ class APIServer:
         meta["deletionGracePeriodSeconds"] = grace
         if meta.get("generation", 0) > 0:
             meta["generation"] += 1
+        self.pod_counts.update(pod)
         self.changed()
         bound_on = self._nodes.get(node or "")
         if bound_on is not None:

@@ -77,6 +77,7 @@ from clustersim.kubernetes.objects import (
     labels_of,
     set_pod_defaults,
 )
+from clustersim.kubernetes.podcounts import PodCounts
 from clustersim.kubernetes.podlifecycle import KUBELET_CONDITIONS
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.schedulinggates import (
@@ -218,6 +219,10 @@ class KubernetesCluster(ControllerManager):
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._orphans: dict[str, dict[str, Any]] = {}
         """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
+        self.pod_counts = PodCounts()
+        """Active and ready Pods per controller, for the ReplicaSet and Deployment
+        controllers (:mod:`clustersim.kubernetes.podcounts`): whoever writes a Pod's owner,
+        phase, deletion or ``Ready`` condition tells it (``pod_counts.update(pod)``)."""
         self.on_removed: list[Callable[[Mapping[str, Any]], None]] = []
         """Called with each object as it leaves the store (deleted, garbage-collected, a Pod
         its kubelet finished), for what keeps state by uid outside the cluster (the served

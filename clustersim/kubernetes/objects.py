@@ -55,7 +55,6 @@ __all__ = [
     "new_pod_from_template",
     "owner_reference",
     "pod_template_hash",
-    "ready_and_available",
     "ready_since",
     "selector_matches",
     "set_condition",
@@ -366,20 +365,6 @@ def ready_since(pod: Mapping[str, Any]) -> float | None:
         if cond.get("type") == "Ready":
             return cond["lastTransitionTime"] if cond.get("status") == "True" else None
     return None
-
-
-def ready_and_available(pods: Iterable[Mapping[str, Any]], min_ready_seconds: float,
-                        now: float) -> tuple[int, int]:
-    """How many of ``pods`` are ready, and how many available (:func:`is_ready`,
-    :func:`is_available`), reading each pod's condition once."""
-    ready = available = 0
-    for pod in pods:
-        since = ready_since(pod)
-        if since is not None:
-            ready += 1
-            if min_ready_seconds <= 0 or since + min_ready_seconds <= now:
-                available += 1
-    return ready, available
 
 
 def is_ready(pod: Mapping[str, Any]) -> bool:

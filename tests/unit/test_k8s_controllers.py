@@ -891,26 +891,6 @@ def test_pod_deletion_cost_picks_the_cheaper_pod():
     assert [p["metadata"]["name"] for p in deletion_rank(pods)] == ["cheap", "dear"]
 
 
-def test_ready_and_available_counts_as_is_ready_and_is_available() -> None:
-    from clustersim.kubernetes.objects import (
-        is_available,
-        is_ready,
-        ready_and_available,
-        set_condition,
-    )
-
-    pods: list[dict] = [{"status": {}}, {}]
-    for status, since in [(True, 0.0), (True, 8.0), (False, 1.0), (True, 9.5)]:
-        pod: dict = {"status": {"conditions": [{"type": "PodScheduled", "status": "True"}]}}
-        set_condition(pod, "Ready", status, since)
-        pods.append(pod)
-    for min_ready, now in [(0, 10.0), (2, 10.0), (5, 10.0), (0.5, 10.0)]:
-        expected = (sum(map(is_ready, pods)),
-                    sum(is_available(p, min_ready, now) for p in pods))
-        assert ready_and_available(pods, min_ready, now) == expected
-    assert ready_and_available(pods, 2, 10.0) == (3, 2)
-
-
 def test_a_jobs_failed_count_keeps_a_failed_pod_deleted_since():
     """``status.failed`` is a counter upstream (a pod is counted as its tracking finalizer is
     removed), so deleting the failed pod later does not take it back."""

@@ -52,13 +52,11 @@ from clustersim.kubernetes.defaults import set_deployment_defaults
 from clustersim.kubernetes.objects import (
     condition,
     count_generation,
-    is_active,
     owner_reference,
     pod_template_hash,
-    ready_and_available,
-    ready_since,
     set_condition,
 )
+from clustersim.kubernetes.podcounts import ReadyCounts
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
@@ -88,11 +86,6 @@ class DeploymentController(Controller):
 
     def __init__(self, cluster: KubernetesCluster) -> None:
         super().__init__(cluster)
-        self._active_pods: dict[str, list[dict[str, Any]]] = {}
-        """Active pods per ReplicaSet uid, listed once per sync (nothing in a sync changes
-        the pods of a ReplicaSet it keeps)."""
-        self._counted: dict[tuple[str, float], tuple[int, int]] = {}
-        """(ready, available) among them per (ReplicaSet uid, minReadySeconds), per sync."""
         self._totals_now: tuple[int, int, int, int] | None = None
         """:meth:`_totals` of the Deployment being synced, until its ReplicaSets change."""
         self._sets_now: tuple[list[dict[str, Any]], dict[str, Any] | None] | None = None
@@ -100,8 +93,6 @@ class DeploymentController(Controller):
 
     def _forget(self) -> None:
         """Drop what this sync has counted (a new sync, or ReplicaSets created or deleted)."""
-        self._active_pods.clear()
-        self._counted.clear()
         self._totals_now = None
         self._sets_now = None
 
@@ -115,23 +106,11 @@ class DeploymentController(Controller):
             self._sets_now = (rs_objects, self._find_new(d, rs_objects))
         return self._sets_now
 
-    def _counts(self, rs: dict[str, Any], min_ready: float) -> tuple[int, int]:
-        """(ready, available) among the active pods of ``rs``."""
-        key = (rs["metadata"]["uid"], min_ready)
-        counted = self._counted.get(key)
-        if counted is None:
-            counted = self._counted[key] = ready_and_available(self._active(rs), min_ready,
-                                                               self.cluster.now)
-        return counted
-
-    def _active(self, rs: dict[str, Any]) -> list[dict[str, Any]]:
-        """The active pods ``rs`` controls (do not modify the list)."""
-        uid = rs["metadata"]["uid"]
-        pods = self._active_pods.get(uid)
-        if pods is None:
-            pods = self._active_pods[uid] = [p for p in self.cluster.owned("Pod", rs)
-                                             if is_active(p)]
-        return pods
+    def _counts(self, rs: dict[str, Any], min_ready: float) -> ReadyCounts:
+        """The ready and available pods among the active ones of ``rs``, kept by the
+        cluster as its pods change (:mod:`clustersim.kubernetes.podcounts`)."""
+        return self.cluster.pod_counts.ready(rs["metadata"]["uid"], min_ready,
+                                             self.cluster.now)
 
     def sync(self, d: dict[str, Any]) -> None:
         self._forget()
@@ -211,7 +190,7 @@ class DeploymentController(Controller):
 
     def _state(self, rs: dict[str, Any]) -> ReplicaSetState:
         min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
-        available = self._counts(rs, min_ready)[1]
+        available = self._counts(rs, min_ready).available
         return ReplicaSetState(
             name=rs["metadata"]["name"], replicas=replicas_of(rs), available=available,
             created=rs["metadata"]["creationTimestamp"],
@@ -355,32 +334,28 @@ class DeploymentController(Controller):
             min_ready = d["spec"].get("minReadySeconds", 0) or 0
             pods = new_pods = ready = available = 0
             for rs in rs_objects:
-                count = len(self._active(rs))
+                count = self.cluster.pod_counts.active(rs["metadata"]["uid"])
                 pods += count
                 if rs is new_obj:
                     new_pods = count
-                rs_ready, rs_available = self._counts(rs, min_ready)
-                ready += rs_ready
-                available += rs_available
-                if rs_available < rs_ready:
-                    self._wake_when_available(rs, min_ready)
+                counts = self._counts(rs, min_ready)
+                ready += counts.ready
+                available += counts.available
+                for due in counts.pending:
+                    self._wake_when_available(due)
             self._totals_now = (pods, new_pods, ready, available)
         return self._totals_now
 
-    def _wake_when_available(self, rs: dict[str, Any], min_ready: float) -> None:
-        """Look again when each ready pod of ``rs`` has been ready for the Deployment's
-        ``minReadySeconds``: the control loop skips passes while nothing changes, so a count
-        that changes with time alone needs a wake-up. The ReplicaSet controller wakes for the
-        ReplicaSet's own ``minReadySeconds`` (upstream's ``AddAfter`` in ``replica_set.go``),
-        which the Deployment's sets on the new ReplicaSet (:meth:`_sync_new_replica_set`) and
-        an old one keeps. Upstream the Deployment sums its ReplicaSets'
-        ``availableReplicas`` (each by its own ``minReadySeconds``); here the Deployment's
-        counts its pods by its own."""
-        now = self.cluster.now
-        for pod in self._active(rs):
-            since = ready_since(pod)
-            if since is not None and since + min_ready > now:
-                self.cluster.wake_at(since + min_ready)
+    def _wake_when_available(self, due: float) -> None:
+        """Look again at ``due``, when ready pods of a ReplicaSet have been ready for the
+        Deployment's ``minReadySeconds``: the control loop skips passes while nothing
+        changes, so a count that changes with time alone needs a wake-up. The ReplicaSet
+        controller wakes for the ReplicaSet's own ``minReadySeconds`` (upstream's
+        ``AddAfter`` in ``replica_set.go``), which the Deployment's sets on the new
+        ReplicaSet (:meth:`_sync_new_replica_set`) and an old one keeps. Upstream the
+        Deployment sums its ReplicaSets' ``availableReplicas`` (each by its own
+        ``minReadySeconds``); here the Deployment's counts its pods by its own."""
+        self.cluster.wake_at(due)
 
     def _complete(self, d, replicas: int) -> bool:
         pods, new_pods, _, available = self._totals(d)

@@ -138,6 +138,7 @@ class NodeLifecycleController:
         for pod in cluster.objects("Pod"):
             if pod["spec"].get("nodeName") == name and is_ready(pod):
                 _mark_not_ready(pod, cluster.now)
+                cluster.pod_counts.update(pod)
                 cluster.record(pod, "NodeNotReady", "Node is not ready", "Warning")
         taints = [t for t in cluster.node(name).taints if t.get("key") not in _CONDITION_KEYS]
         taints += [{"key": key, "effect": "NoSchedule", "timeAdded": cluster.now},

@@ -42,7 +42,6 @@ from clustersim.kubernetes.objects import (
     labels_of,
     new_pod_from_template,
     owner_reference,
-    ready_since,
     selector_matches,
 )
 
@@ -98,37 +97,32 @@ class ReplicaSetController(Controller):
         selector = spec.get("selector")
         if rs["kind"] == "ReplicationController" and selector is None:
             selector = (spec.get("template") or {}).get("metadata", {}).get("labels")
-        pods = self._claim_pods(rs, selector)
-        active = [p for p in pods if is_active(p)]
+        self._claim_orphans(rs, selector)
+        uid = rs["metadata"]["uid"]
         # an RS being deleted (in the foreground) makes and deletes no pods: upstream's
         # ``syncReplicaSet`` skips ``manageReplicas`` when its DeletionTimestamp is set
         deleting = rs["metadata"].get("deletionTimestamp") is not None
-        diff = 0 if deleting else len(active) - replicas_of(rs)
-        created: list[dict[str, Any]] = []
+        diff = 0 if deleting else cluster.pod_counts.active(uid) - replicas_of(rs)
         refused: list[AdmissionError] = []
         if diff < 0:
-            created, refused = self._create_in_batches(rs, -diff)
+            refused = self._create_in_batches(rs, -diff)
         elif diff > 0:
+            active = [p for p in cluster.owned("Pod", rs) if is_active(p)]
             for pod in deletion_rank(active)[:diff]:
                 cluster.delete_pod(pod)
                 cluster.record(rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
-        # the owned pods now, in the store's order, without listing them again: those
-        # claimed above (a deleted one is terminating or gone), then the new ones
-        self._update_status(rs, active if diff == 0 else
-                            [p for p in (*pods, *created) if is_active(p)])
+        self._update_status(rs)
         if refused:
             raise ReportedRefusalError(str(refused[0]))
 
-    def _create_in_batches(self, rs: dict[str, Any], count: int
-                           ) -> tuple[list[dict[str, Any]], list[AdmissionError]]:
+    def _create_in_batches(self, rs: dict[str, Any], count: int) -> list[AdmissionError]:
         """Up to ``count`` Pods from ``rs``'s template in slow-start batches
-        (``slowStartBatch`` in ``replica_set.go``): the Pods made and the refusals of the
-        batch that ended it, each reported as a ``FailedCreate`` event (upstream's creates of
-        one batch run at once, so all of them are tried)."""
+        (``slowStartBatch`` in ``replica_set.go``): the refusals of the batch that ended it,
+        each reported as a ``FailedCreate`` event (upstream's creates of one batch run at
+        once, so all of them are tried)."""
         cluster = self.cluster
         template = (rs.get("spec") or {}).get("template") or {}
         prefix = f"{rs['metadata']['name']}-"
-        created: list[dict[str, Any]] = []
         refused: list[AdmissionError] = []
         batch = min(count, SLOW_START_INITIAL_BATCH_SIZE)
         while batch > 0 and not refused:
@@ -140,39 +134,35 @@ class ReplicaSetController(Controller):
                     cluster.record(rs, "FailedCreate", f"Error creating: {err}", "Warning")
                     refused.append(err)
                     continue
-                created.append(pod)
                 cluster.record(rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
             count -= batch
             batch = min(2 * batch, count)
-        return created, refused
+        return refused
 
-    def _claim_pods(self, rs: dict[str, Any], selector: Any) -> list[dict[str, Any]]:
-        """Owned pods, after adopting matching orphans (``ClaimPods``)."""
+    def _claim_orphans(self, rs: dict[str, Any], selector: Any) -> None:
+        """Adopt the orphans ``rs``'s selector matches (``ClaimPods``); the Pods it owns are
+        counted in the cluster's ``pod_counts``, and listed only to choose which to delete."""
         namespace = rs["metadata"]["namespace"]
         for pod in self.cluster.orphan_pods(namespace):
             if (controller_of(pod) is None and is_active(pod)
                     and selector_matches(selector, labels_of(pod))):
                 pod["metadata"].setdefault("ownerReferences", []).append(owner_reference(rs))
                 self.cluster.adopt(pod, rs)
-        return self.cluster.owned("Pod", rs)
 
-    def _update_status(self, rs: dict[str, Any], active: list[dict[str, Any]]) -> None:
-        now = self.cluster.now
+    def _update_status(self, rs: dict[str, Any]) -> None:
+        """The counts of ``calculateStatus`` (``replica_set_utils.go``) over the active Pods
+        ``rs`` owns, and a look again when each ready one becomes available (upstream's
+        ``AddAfter`` for ``minReadySeconds``)."""
+        cluster, uid = self.cluster, rs["metadata"]["uid"]
         min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
-        ready = available = 0
-        for pod in active:
-            since = ready_since(pod)
-            if since is None:
-                continue
-            ready += 1
-            if min_ready <= 0 or since + min_ready <= now:
-                available += 1
-            else:
-                self.cluster.wake_at(since + min_ready)
+        counts = cluster.pod_counts.ready(uid, min_ready, cluster.now)
+        for due in counts.pending:
+            cluster.wake_at(due)
+        active = cluster.pod_counts.active(uid)
         rs["status"] = {
-            "replicas": len(active),
-            "fullyLabeledReplicas": len(active),
-            "readyReplicas": ready,
-            "availableReplicas": available,
+            "replicas": active,
+            "fullyLabeledReplicas": active,
+            "readyReplicas": counts.ready,
+            "availableReplicas": counts.available,
             "observedGeneration": rs["metadata"].get("generation", 1),
         }
