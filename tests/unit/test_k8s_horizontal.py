@@ -262,3 +262,15 @@ def test_container_use_shares_the_pods_cpu_by_request_and_reports_the_memory_req
     assert [(u.name, u.cpu, u.memory) for u in usage] == [
         (f"c{i}", cpu, memory) for i, (cpu, memory) in enumerate(expected)]
     assert sum(u.cpu for u in usage) == cluster.metrics.pod_cpu(pod)
+
+
+@pytest.mark.parametrize("behavior", [None, {}])
+def test_a_new_hpa_starts_its_history_with_the_current_replicas(behavior):
+    """``reconcileAutoscaler`` calls ``recordInitialRecommendation(currentReplicas, key)``
+    first: a new HPA over 5 idle Pods keeps 5 until that first recommendation, made at its
+    first sync (second 0, when its Pods have no metrics yet), leaves the 300 s scale-down
+    window, with or without ``behavior`` (it had scaled 5 → 2 at its first metrics, 15 s)."""
+    cluster = run([(0, "0")], 400, deployment={"replicas": 5}, behavior=behavior)
+    held = [s for s in cluster.metrics.history("web") if s.time < 300]
+    assert held and all(s.current == s.desired == 5 for s in held)
+    assert sizes(cluster)[0] == (300.0, 2)

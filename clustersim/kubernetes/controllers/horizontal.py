@@ -23,6 +23,11 @@ smooths it:
   15 s);
 - always within ``minReplicas`` (default 1) and ``maxReplicas``.
 
+The history of recommendations starts, at an HPA's first sync that reads its target, with the
+target's current replicas stamped with that sync's time (``recordInitialRecommendation``,
+called first in ``reconcileAutoscaler``): a new HPA over 5 idle Pods keeps 5 for the 300 s
+scale-down window before it scales down.
+
 A change writes the target's ``spec.replicas`` and the event ``SuccessfulRescale`` ("New size:
 5; reason: cpu resource utilization (percentage of request) above target"). Without metrics it
 records ``FailedGetResourceMetric`` and changes nothing.
@@ -205,6 +210,8 @@ class HorizontalController(Controller):
         utilization = None
         set_condition(hpa, "AbleToScale", True, now, "SucceededGetScale",
                       "the HPA controller was able to get the target's current scale")
+        # recordInitialRecommendation: a new HPA's history starts with the current count
+        self._recommendations.setdefault(hpa["metadata"]["uid"], [(now, current)])
         if current == 0:
             set_condition(hpa, "ScalingActive", False, now, "ScalingDisabled",
                           "scaling is disabled since the replica count of the target is zero")
