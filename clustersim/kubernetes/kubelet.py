@@ -66,18 +66,17 @@ clock with simple, fixed delays (:class:`Timing`):
    its siblings that keep running do not.
 5. Deletion: the pod and its running containers stay Ready (the prober keeps a terminating
    pod's readiness workers, :meth:`Kubelet.container_ready`; its EndpointSlice entry turns
-   not ready but serving and terminating, :mod:`clustersim.kubernetes.services`); the kubelet stops each running
-   container (``Killing``, "Stopping container web"): it runs the ``preStop`` hook
-   (``lifecycle.preStop.sleep.seconds``, or an exec hook whose command contains
-   ``sleep N``), sends SIGTERM and the container exits ``container_stop_seconds`` later, all
-   capped by ``terminationGracePeriodSeconds``. A container that does not run, one waiting
-   out its crash-loop back-off or not started yet, is not stopped and gets no event
-   (``SyncTerminatingPod`` kills the pod's running containers only:
-   ``ConvertPodStatusToRunningPod`` in ``pkg/kubelet/container/helpers.go`` leaves out
-   every container whose state is not running, and ``killContainersWithSyncResult`` in
-   ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` kills what is left). The
-   container keeps serving until it exits; then the pod is not Ready while its sidecars
-   stop.
+   not ready but serving and terminating, :mod:`clustersim.kubernetes.services`); the
+   kubelet stops each running container (``Killing``, "Stopping container web"): it runs the
+   ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose command
+   contains ``sleep N``), sends SIGTERM and the container exits ``container_stop_seconds``
+   later, all capped by ``terminationGracePeriodSeconds``. A container that does not run,
+   one waiting out its crash-loop back-off or not started yet, is not stopped and gets no
+   event (``SyncTerminatingPod`` kills the pod's running containers only:
+   ``ConvertPodStatusToRunningPod`` in ``pkg/kubelet/container/helpers.go`` leaves out every
+   container whose state is not running, and ``killContainersWithSyncResult`` in
+   ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` kills what is left). The container
+   keeps serving until it exits; then the pod is not Ready while its sidecars stop.
 
 6. Active deadline: a Pod whose ``spec.activeDeadlineSeconds`` have passed since its
    ``status.startTime`` is killed (``activeDeadlineHandler`` in kubernetes/kubernetes
