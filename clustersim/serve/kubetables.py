@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from clustersim.kubernetes.objects import format_selector
 from clustersim.kubernetes.podlifecycle import is_sidecar, readiness_gates
 from clustersim.kubernetes.schedulinggates import GATED_REASON
 from clustersim.quantity import format_quantity, parse_quantity
@@ -87,24 +88,6 @@ def _names(obj: Obj, now: float) -> str:
 
 def _images(obj: Obj, now: float) -> str:
     return ",".join(c.get("image", "") for c in _template_containers(obj))
-
-
-def format_selector(selector: Mapping[str, Any] | None) -> str:
-    """``metav1.FormatLabelSelector``: ``app=web,tier in (a,b)``, ``<none>`` when empty."""
-    if not selector:
-        return "<none>"
-    parts = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
-    for expr in selector.get("matchExpressions") or []:
-        op, values = expr.get("operator"), ",".join(expr.get("values") or [])
-        if op == "In":
-            parts.append(f"{expr['key']} in ({values})")
-        elif op == "NotIn":
-            parts.append(f"{expr['key']} notin ({values})")
-        elif op == "Exists":
-            parts.append(expr["key"])
-        else:
-            parts.append(f"!{expr['key']}")
-    return ",".join(parts) or "<none>"
 
 
 def _selector(obj: Obj, now: float) -> str:
