@@ -188,14 +188,8 @@ spec:
   - name: web
     image: "nginx:1.27"
     lifecycle: {preStop: {exec: {command: [sleep, "20"]}}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80}]
-"""
+""" + POD[POD.index("---"):]
+"""A Pod whose container runs a 20 s preStop hook, and :data:`POD`'s Service."""
 
 
 def test_a_deleted_pod_stays_ready_while_its_container_runs_its_pre_stop(tmp_path):
