@@ -64,19 +64,19 @@ clock with simple, fixed delays (:class:`Timing`):
    (``containerStatuses[].restartCount`` and ``lastState.terminated``,
    :meth:`Kubelet.restarts`): one that exits or is killed for a new image counts a restart,
    its siblings that keep running do not.
-5. Deletion: the pod stays Ready (its EndpointSlice entry turns not ready but serving and
-   terminating, :mod:`clustersim.kubernetes.services`); the kubelet stops each running
-   container (``Killing``, "Stopping container web"): it runs the ``preStop`` hook
-   (``lifecycle.preStop.sleep.seconds``, or an exec hook whose command contains
-   ``sleep N``), sends SIGTERM and the container exits ``container_stop_seconds`` later, all
-   capped by ``terminationGracePeriodSeconds``. A container that does not run, one waiting
-   out its crash-loop back-off or not started yet, is not stopped and gets no event
-   (``SyncTerminatingPod`` kills the pod's running containers only:
-   ``ConvertPodStatusToRunningPod`` in ``pkg/kubelet/container/helpers.go`` leaves out
-   every container whose state is not running, and ``killContainersWithSyncResult`` in
-   ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` kills what is left). The
-   container keeps serving until it exits; then the pod is not Ready while its sidecars
-   stop.
+5. Deletion: the pod and its running containers stay Ready (the prober keeps a terminating
+   pod's readiness workers, :meth:`Kubelet.container_ready`; its EndpointSlice entry turns
+   not ready but serving and terminating, :mod:`clustersim.kubernetes.services`); the
+   kubelet stops each running container (``Killing``, "Stopping container web"): it runs the
+   ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose command
+   contains ``sleep N``), sends SIGTERM and the container exits ``container_stop_seconds``
+   later, all capped by ``terminationGracePeriodSeconds``. A container that does not run,
+   one waiting out its crash-loop back-off or not started yet, is not stopped and gets no
+   event (``SyncTerminatingPod`` kills the pod's running containers only:
+   ``ConvertPodStatusToRunningPod`` in ``pkg/kubelet/container/helpers.go`` leaves out every
+   container whose state is not running, and ``killContainersWithSyncResult`` in
+   ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` kills what is left). The container
+   keeps serving until it exits; then the pod is not Ready while its sidecars stop.
 
 6. Active deadline: a Pod whose ``spec.activeDeadlineSeconds`` have passed since its
    ``status.startTime`` is killed (``activeDeadlineHandler`` in kubernetes/kubernetes
@@ -738,16 +738,18 @@ class Kubelet:
 
     def container_ready(self, pod: Mapping[str, Any], name: str) -> bool:
         """Whether the container ``name`` of the pod is ready now (module docstring, step 3):
-        running, its probes passed since its last start, and the pod not being deleted (the
-        kubelet marks every container of a terminating pod unready)."""
+        running and its probes passed since its last start. A pod being deleted keeps its
+        ready containers ready until they stop (steps 5: the prober keeps its readiness
+        workers, ``doProbe`` in ``pkg/kubelet/prober/worker.go`` ends only liveness and
+        startup probing for a pod with a ``deletionTimestamp``, and ``UpdatePodStatus`` in
+        ``prober_manager.go`` counts a running container without a readiness probe ready)."""
         return self.ready_since(pod, name) is not None
 
     def ready_since(self, pod: Mapping[str, Any], name: str) -> float | None:
         """When the container ``name`` of the pod became ready, None while it is not ready
         (:meth:`container_ready`)."""
         at = self._ready_at.get(pod["metadata"]["uid"], {}).get(name)
-        return at if at is not None and at <= self.cluster.now and not is_terminating(pod) \
-            else None
+        return at if at is not None and at <= self.cluster.now else None
 
     def _counted(self, pod: Mapping[str, Any]) -> list[str]:
         """The containers whose readiness makes the pod's: its sidecars and app containers
@@ -1251,6 +1253,7 @@ class Kubelet:
         if not self._current(pod, epoch):
             return
         self.serving.discard(pod["metadata"]["uid"])
+        self._stopped_containers(pod, pod["spec"].get("containers") or [])
         if set_condition(pod, "Ready", False, self.cluster.now, "ContainersNotReady"):
             self.cluster.pod_counts.update(pod)
             self.cluster.changed()

@@ -4,7 +4,8 @@ What the API server and client-go give every Kubernetes controller, reduced to w
 simulator needs:
 
 - label selectors (``matchLabels`` and ``matchExpressions``), as in kubernetes/apimachinery
-  ``pkg/apis/meta/v1/helpers.go`` (``LabelSelectorAsSelector``) and ``pkg/labels/selector.go``;
+  ``pkg/apis/meta/v1/helpers.go`` (``LabelSelectorAsSelector``, ``FormatLabelSelector``) and
+  ``pkg/labels/selector.go``;
 - controller owner references (``metadata.ownerReferences`` with ``controller: true``), as in
   kubernetes/apimachinery ``pkg/apis/meta/v1/controller_ref.go``;
 - generated names (``generateName`` plus five random characters), as in kubernetes/apiserver
@@ -44,6 +45,7 @@ __all__ = [
     "container_port",
     "controller_of",
     "count_generation",
+    "format_selector",
     "full_name",
     "generate_job_selector",
     "generate_name",
@@ -118,6 +120,24 @@ def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, st
     if "matchLabels" not in selector and "matchExpressions" not in selector:
         return all(labels.get(k) == str(v) for k, v in selector.items())
     return label_selector_matches(selector, labels)
+
+
+def format_selector(selector: Mapping[str, Any] | None) -> str:
+    """``metav1.FormatLabelSelector``: ``app=web,tier in (a,b)``, ``<none>`` when empty."""
+    if not selector:
+        return "<none>"
+    parts = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
+    for expr in selector.get("matchExpressions") or []:
+        op, values = expr.get("operator"), ",".join(expr.get("values") or [])
+        if op == "In":
+            parts.append(f"{expr['key']} in ({values})")
+        elif op == "NotIn":
+            parts.append(f"{expr['key']} notin ({values})")
+        elif op == "Exists":
+            parts.append(expr["key"])
+        else:
+            parts.append(f"!{expr['key']}")
+    return ",".join(parts) or "<none>"
 
 
 def owner_reference(owner: Mapping[str, Any]) -> dict[str, Any]:

@@ -193,13 +193,17 @@ class _LogWriter:
             problems.append("sinceSeconds: " + invalid(seconds, "must be greater than 0"))
         if "stream" in request.query:           # the feature gate is off
             problems.append("stream: Forbidden: may not be specified")
-        since = None if given is None else _rfc3339(given)
+        since: float | None = None if given is None else _rfc3339(given)
         if problems:
             raise HttpError(422, f'PodLogOptions "{name}" is invalid: {aggregate(problems)}',
                             "Invalid")
-        self.since = renderer.cluster.now - seconds if seconds is not None else \
-            None if since is None else renderer.clock.seconds(since)
-        """The simulated second from which lines are written, None for all."""
+        clock = renderer.clock
+        if seconds is not None:         # counted back from now on the wall clock's mapping
+            since = clock.unix(clock.now()) - seconds
+        self.since = None if since is None else clock.seconds(since)
+        """The simulated second from which lines are written, None for all: the one the
+        served timestamps show at ``sinceTime``, or ``sinceSeconds`` before now as shown
+        (at ``--speed 10``, ``--since=15m`` reaches 150 simulated minutes back)."""
         self.remain = limit
         self.timestamps = bool_option(request, "timestamps")
 

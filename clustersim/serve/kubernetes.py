@@ -727,7 +727,7 @@ class KubernetesBackend(ClusterTime):
         """A list's answer: ``items`` as a ``<Kind>List`` with ``meta``, or as the Table
         the request asks for."""
         if _wants_table(request):
-            found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
+            found = table(items, resource.kind, self.clock, meta["resourceVersion"],
                           request.arg("includeObject"))
             found["metadata"].update(meta)
             return found
@@ -780,7 +780,7 @@ class KubernetesBackend(ClusterTime):
              name: str) -> Response:
         obj, times = self._one(resource, namespace, name)
         if _wants_table(request):
-            return Response.json(200, table([(obj, times)], resource.kind, self.cluster.now,
+            return Response.json(200, table([(obj, times)], resource.kind, self.clock,
                                             str(self.renderer.versions.revision),
                                             request.arg("includeObject")))
         return Response.json(200, obj)
@@ -839,7 +839,7 @@ class KubernetesBackend(ClusterTime):
             if bool_option(request, "sendInitialEvents") else b""
 
         def frame(kind: str, obj: dict[str, Any], times: dict[str, float]) -> bytes:
-            body = table([(obj, times)], resource.kind, self.cluster.now,
+            body = table([(obj, times)], resource.kind, self.clock,
                          str(self.renderer.versions.revision),
                          request.arg("includeObject")) if as_table else obj
             return compact_json({"type": kind, "object": body}) + b"\n"

@@ -6,7 +6,10 @@ follow the API server's printers in ``pkg/printers/internalversion/printers.go``
 a pod's STATUS is its phase, overridden by its ``status.reason``, by a container's waiting or
 terminated reason, by ``SchedulingGated`` (the PodScheduled condition's reason) and by
 ``Terminating``. Ages use ``HumanDuration`` from
-``staging/src/k8s.io/apimachinery/pkg/util/duration/duration.go``, counted in simulated time.
+``staging/src/k8s.io/apimachinery/pkg/util/duration/duration.go``, counted between the
+instants the served timestamps show (:meth:`~clustersim.serve.core.WallClock.unix`), as the API
+server counts them from its own clock: at ``--speed 10`` an age matches what ``kubectl
+describe`` works out from ``creationTimestamp`` (a simulated minute ages 6 s).
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from clustersim.kubernetes.objects import format_selector
 from clustersim.kubernetes.podlifecycle import is_sidecar, readiness_gates
 from clustersim.kubernetes.schedulinggates import GATED_REASON
 from clustersim.quantity import format_quantity, parse_quantity
+from clustersim.serve.core import WallClock
 from clustersim.serve.kubeinitstatus import POD_INITIALIZING
 
 __all__ = ["human_duration", "last_restart", "table"]
@@ -83,24 +88,6 @@ def _names(obj: Obj, now: float) -> str:
 
 def _images(obj: Obj, now: float) -> str:
     return ",".join(c.get("image", "") for c in _template_containers(obj))
-
-
-def format_selector(selector: Mapping[str, Any] | None) -> str:
-    """``metav1.FormatLabelSelector``: ``app=web,tier in (a,b)``, ``<none>`` when empty."""
-    if not selector:
-        return "<none>"
-    parts = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
-    for expr in selector.get("matchExpressions") or []:
-        op, values = expr.get("operator"), ",".join(expr.get("values") or [])
-        if op == "In":
-            parts.append(f"{expr['key']} in ({values})")
-        elif op == "NotIn":
-            parts.append(f"{expr['key']} notin ({values})")
-        elif op == "Exists":
-            parts.append(expr["key"])
-        else:
-            parts.append(f"!{expr['key']}")
-    return ",".join(parts) or "<none>"
 
 
 def _selector(obj: Obj, now: float) -> str:
@@ -238,8 +225,9 @@ def _endpoints(obj: Obj) -> str:
     return ",".join(shown[:3]) + more
 
 
-def _view(obj: Obj, times: Obj) -> dict[str, Any]:
-    view = {**obj, "_times": times}
+def _view(obj: Obj, times: Obj, clock: WallClock) -> dict[str, Any]:
+    """``obj`` with its simulated ``times`` as the Unix times its timestamps show."""
+    view = {**obj, "_times": {key: clock.unix(t) for key, t in times.items()}}
     if obj.get("kind") == "Pod":
         view["_pod_status"] = _pod_status(view)
     return view
@@ -634,17 +622,20 @@ COLUMNS: dict[str, list[Column]] = {
 }
 
 
-def table(objects: list[tuple[Obj, Obj]], kind: str, now: float,
+def table(objects: list[tuple[Obj, Obj]], kind: str, clock: WallClock,
           resource_version: str, include: str | None = None) -> dict[str, Any]:
     """A ``meta.k8s.io/v1`` Table of ``objects`` — pairs of (rendered object, simulated
-    times by field name). ``include`` is the request's ``includeObject``, as the API
-    server's ``asTable`` reads it (apiserver ``endpoints/handlers/response.go``): each row's
-    object is ``PartialObjectMetadata`` by default (``Metadata``), the whole object for
-    ``Object`` (kubectl asks for it to ``--sort-by`` a field), none for ``None``."""
+    times by field name), every age and duration counted on ``clock``'s mapping to the
+    wall clock, from its simulated now (the one rule the timestamps follow). ``include`` is
+    the request's ``includeObject``, as the API server's ``asTable`` reads it (apiserver
+    ``endpoints/handlers/response.go``): each row's object is ``PartialObjectMetadata`` by
+    default (``Metadata``), the whole object for ``Object`` (kubectl asks for it to
+    ``--sort-by`` a field), none for ``None``."""
     columns = COLUMNS.get(kind, [_NAME, _AGE])
     rows = []
+    now = clock.unix(clock.now())
     for obj, times in objects:
-        view = _view(obj, times)
+        view = _view(obj, times, clock)
         row: dict[str, Any] = {"cells": [fn(view, now) for _, _, _, fn in columns]}
         if include == "Object":
             row["object"] = obj

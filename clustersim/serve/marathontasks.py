@@ -148,7 +148,9 @@ class MarathonTasks:
         before anything is killed; kill the tasks that exist (unknown ids that parse are
         skipped) and answer them, or with
         ``scale=true`` lower each app's instance count by its killed tasks, in one
-        deployment answered ``{version, deploymentId}``."""
+        deployment answered ``{version, deploymentId}``: made even when no id names a task,
+        as ``TaskKiller.killAndScale`` updates the root group for an empty map too
+        (d2iq-archive/marathon ``api/TaskKiller.scala``, ``api/v2/TasksResource.scala``)."""
         scale = flag(request, "scale")
         body = self._body(request)
         ids = body.get("ids") if isinstance(body, dict) else None

@@ -262,3 +262,40 @@ def test_container_use_shares_the_pods_cpu_by_request_and_reports_the_memory_req
     assert [(u.name, u.cpu, u.memory) for u in usage] == [
         (f"c{i}", cpu, memory) for i, (cpu, memory) in enumerate(expected)]
     assert sum(u.cpu for u in usage) == cluster.metrics.pod_cpu(pod)
+
+
+@pytest.mark.parametrize("behavior", [None, {}])
+def test_a_new_hpa_starts_its_history_with_the_current_replicas(behavior):
+    """``reconcileAutoscaler`` calls ``recordInitialRecommendation(currentReplicas, key)``
+    first: a new HPA over 5 idle Pods keeps 5 until that first recommendation, made at its
+    first sync (second 0, when its Pods have no metrics yet), leaves the 300 s scale-down
+    window, with or without ``behavior`` (it had scaled 5 → 2 at its first metrics, 15 s)."""
+    cluster = run([(0, "0")], 400, deployment={"replicas": 5}, behavior=behavior)
+    held = [s for s in cluster.metrics.history("web") if s.time < 300]
+    assert held and all(s.current == s.desired == 5 for s in held)
+    assert sizes(cluster)[0] == (300.0, 2)
+
+
+def test_two_hpas_over_one_deployment_scale_nothing():
+    """``validateAndParseSelector``: Pods selected by the targets of two HPAs make each HPA
+    refuse with ``AmbiguousSelector`` (ScalingActive False, the Warnings
+    ``AmbiguousSelector`` and ``FailedComputeMetricsReplicas`` in upstream's words), and
+    neither scales (both had scaled the Deployment as if alone)."""
+    cluster = KubernetesCluster(Node.many(4, "node", cpu="4", memory="16Gi"), seed=0)
+    second = hpa()
+    second["metadata"]["name"] = "web-too"
+    cluster.apply([deployment(), hpa(), second])
+    cluster.metrics.set_load("deployment", "web", SPIKE)
+    cluster.run(until=300)
+    assert sizes(cluster) == []
+    assert cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 2
+    message = ("pods by selector app=web are controlled by multiple HPAs: "
+               "[default/web default/web-too]")
+    for name in ("web", "web-too"):
+        one = cluster.get("HorizontalPodAutoscaler", "default", name)
+        active = next(c for c in one["status"]["conditions"] if c["type"] == "ScalingActive")
+        assert (active["status"], active["reason"], active["message"]) == (
+            "False", "AmbiguousSelector", message)
+        assert [(e.type, e.message) for e in cluster.events_about(one, "AmbiguousSelector")
+                ] == [("Warning", message)]
+        assert cluster.events_about(one, "FailedComputeMetricsReplicas")

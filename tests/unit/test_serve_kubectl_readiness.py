@@ -178,3 +178,41 @@ def test_condition_dates_change_only_with_their_status(tmp_path):
         patch["status"]["conditions"][0]["status"] = "False"
         kubectl("patch", "pod", "web", "--subresource=status", "-p", json.dumps(patch))
         assert dates() == {"Ready": ("False", 40), "ContainersReady": ("True", 22)}
+
+
+STOPPING = """apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+  - name: web
+    image: "nginx:1.27"
+    lifecycle: {preStop: {exec: {command: [sleep, "20"]}}}
+""" + POD[POD.index("---"):]
+"""A Pod whose container runs a 20 s preStop hook, and :data:`POD`'s Service."""
+
+
+def test_a_deleted_pod_stays_ready_while_its_container_runs_its_pre_stop(tmp_path):
+    """While the container runs its preStop hook the kubelet keeps it ready (its readiness
+    workers keep probing a terminating pod, ``doProbe`` in ``pkg/kubelet/prober/worker.go``;
+    a container without a readiness probe is ready while it runs): READY ``1/1
+    Terminating``, the Ready condition still the one dated when it became True, and the
+    EndpointSlice entry not ready but serving and terminating (``podToEndpoint``), until
+    the container exits and the Pod goes. It had turned ``0/1`` at once, with a Ready
+    ``False`` dated back to the Pod's scheduling."""
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_796_000_000) as server:
+        kubectl = Kubectl(server, tmp_path)    # a fixed epoch: timestamps compare
+        kubectl("apply", "-f", "-", stdin=STOPPING)
+        server.step(30)
+        before = _ready(kubectl)
+        kubectl("delete", "pod", "web", "--wait=false")
+        server.step(5)
+        assert _wide(kubectl)["READY"] == "1/1"
+        assert _wide(kubectl)["STATUS"] == "Terminating"
+        during = _ready(kubectl)
+        assert during["status"] == before["status"] == "True"
+        assert during["lastTransitionTime"] == before["lastTransitionTime"]
+        [endpoint] = _endpoints(kubectl)
+        assert endpoint["conditions"] == {"ready": False, "serving": True, "terminating": True}
+        server.step(30)                         # the hook and the stop are over: gone
+        assert kubectl("get", "pod", "web", check=False).returncode == 1

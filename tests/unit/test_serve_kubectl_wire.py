@@ -132,3 +132,35 @@ def test_status_details_leave_out_the_core_group():
         assert (status, answer["details"]) == (404, {"name": "gone", "kind": "pods"})
         status, answer = _answer(server, "GET", "/apis/apps/v1/namespaces/default/deployments/x")
         assert answer["details"] == {"name": "x", "group": "apps", "kind": "deployments"}
+
+
+_POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+        "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}
+_TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+
+
+def _read(server, path: str, accept: str = "application/json") -> bytes:
+    request = urllib.request.Request(f"{server.url}{path}", headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return answer.read()
+
+
+def test_ages_and_since_count_on_the_mapping_the_timestamps_show():
+    """At ``--speed 10`` a ``step`` of ten simulated minutes shows every instant it jumped
+    over at the moment it was taken: ``kubectl get``'s AGE (server-side, ``kubetables``)
+    and ``kubectl logs --since`` (``sinceSeconds``, counted back from now by the kubelet's
+    clock) then count the wall-clock seconds the timestamps show, as ``kubectl describe``
+    does. They had counted simulated seconds (AGE ``10m`` beside a creationTimestamp a
+    second old, and ``--since=1m`` dropping a line stamped that second)."""
+    with serve("kubernetes", nodes=1, speed=10) as server:
+        assert _answer(server, "POST", "/api/v1/namespaces/default/pods", _POD)[0] == 201
+        server.step(600)
+        pod = json.loads(_read(server, "/api/v1/namespaces/default/pods/web"))
+        made = datetime.fromisoformat(pod["metadata"]["creationTimestamp"])
+        assert abs((datetime.now(UTC) - made).total_seconds()) < 3
+        cells = json.loads(_read(server, "/api/v1/namespaces/default/pods", _TABLE)
+                           )["rows"][0]["cells"]
+        assert cells[4] in {"0s", "1s", "2s"}
+        log = "/api/v1/namespaces/default/pods/web/log"
+        everything = _read(server, log)
+        assert everything and _read(server, log + "?sinceSeconds=60") == everything

@@ -819,6 +819,20 @@ def test_kill_given_tasks_and_the_status_filter(server, client):
     assert refused.status_code == 400
 
 
+def test_scaling_away_only_unknown_tasks_still_deploys(server, client):
+    """``POST /v2/tasks/delete?scale=true`` with ids that parse but name no task: upstream's
+    ``TasksResource.killTasks`` drops them (``flatMap`` over the tracker's lookups) and
+    ``TaskKiller.killAndScale`` of the empty map still updates the root group, so the
+    answer is 200 with a new version and ``deploymentId``, and no app changes."""
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=2))
+    server.step(30)
+    answer = requests.post(f"{server.url}/v2/tasks/delete?scale=true",
+                           json={"ids": ["nope.instance-1._app.1"]}, timeout=10)
+    assert answer.status_code == 200 and set(answer.json()) == {"version", "deploymentId"}
+    server.step(30)
+    assert client.get_app("/web").instances == 2 and len(client.list_tasks("/web")) == 2
+
+
 @pytest.mark.parametrize("roles, path, error", [
     # ResourceRoleTest's cases (d2iq-archive/marathon state/ResourceRoleTest.scala)
     # Accord's NotEmpty words, without a stop (wix/accord CollectionCombinators); the

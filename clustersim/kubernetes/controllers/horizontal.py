@@ -23,6 +23,11 @@ smooths it:
   15 s);
 - always within ``minReplicas`` (default 1) and ``maxReplicas``.
 
+The history of recommendations starts, at an HPA's first sync that reads its target, with the
+target's current replicas stamped with that sync's time (``recordInitialRecommendation``,
+called first in ``reconcileAutoscaler``): a new HPA over 5 idle Pods keeps 5 for the 300 s
+scale-down window before it scales down.
+
 A change writes the target's ``spec.replicas`` and the event ``SuccessfulRescale`` ("New size:
 5; reason: cpu resource utilization (percentage of request) above target"). Without metrics it
 records ``FailedGetResourceMetric`` and changes nothing.
@@ -37,8 +42,11 @@ has memory, AverageValue, container, Pods, Object and External metrics).
 Conditions as upstream sets them, in its order: ``AbleToScale`` (``SucceededGetScale`` once the
 target is read, then ``ReadyForNewScale``, ``ScaleUpStabilized``/``ScaleDownStabilized`` when
 the stabilization window changed the proposal, ``SucceededRescale`` after a change),
-``ScalingActive`` (``ValidMetricFound``) and ``ScalingLimited`` (``DesiredWithinRange``, or True
-with ``TooManyReplicas``, ``TooFewReplicas``, ``ScaleUpLimit``, ``ScaleDownLimit``).
+``ScalingActive`` (``ValidMetricFound``; False with ``AmbiguousSelector`` and the Warnings
+``AmbiguousSelector`` and ``FailedComputeMetricsReplicas``, no scaling, while another HPA's
+target selects the same Pods: :meth:`HorizontalController._ambiguous`) and ``ScalingLimited``
+(``DesiredWithinRange``, or True with ``TooManyReplicas``, ``TooFewReplicas``,
+``ScaleUpLimit``, ``ScaleDownLimit``).
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ from clustersim.kubernetes.metrics import AutoscalerSample
 from clustersim.kubernetes.nodeinfo import pod_requests
 from clustersim.kubernetes.objects import (
     count_generation,
+    format_selector,
     is_ready,
     is_terminating,
     labels_of,
@@ -182,6 +191,30 @@ class HorizontalController(Controller):
                 ready=is_ready(pod), deleted=is_terminating(pod)))
         return metrics
 
+    def _ambiguous(self, hpa: dict[str, Any], target: dict[str, Any]) -> str:
+        """``validateAndParseSelector``'s refusal when a Pod that ``hpa``'s target selects is
+        also selected by another HPA's target (``hpasControllingPodsUnderSelector`` over the
+        ``hpaSelectors`` index): "pods by selector app=web are controlled by multiple HPAs:
+        [default/a default/b]", else "". Upstream lists the HPAs in a Go map's order and
+        knows another HPA's selector once that HPA has synced; here they are sorted, and
+        every HPA of the namespace whose target exists counts."""
+        namespace = hpa["metadata"].get("namespace", "default")
+        selector = (target.get("spec") or {}).get("selector")
+        pods = [labels_of(p) for p in self.cluster.objects("Pod", namespace)
+                if selector_matches(selector, labels_of(p))]
+        selecting = []
+        for other in self.cluster.objects("HorizontalPodAutoscaler", namespace):
+            ref = other["spec"]["scaleTargetRef"]
+            theirs = target if other is hpa else self.cluster.get(ref["kind"], namespace,
+                                                                  ref["name"])
+            chosen = (theirs or {}).get("spec", {}).get("selector")
+            if theirs is not None and any(selector_matches(chosen, p) for p in pods):
+                selecting.append(f"{namespace}/{other['metadata']['name']}")
+        if len(selecting) < 2:
+            return ""
+        return (f"pods by selector {format_selector(selector)} are controlled by multiple "
+                f"HPAs: [{' '.join(sorted(selecting))}]")
+
     def _utilization_target(self, hpa: dict[str, Any]) -> int:
         for metric in hpa["spec"].get("metrics") or []:
             resource = metric.get("resource") or {}
@@ -205,6 +238,8 @@ class HorizontalController(Controller):
         utilization = None
         set_condition(hpa, "AbleToScale", True, now, "SucceededGetScale",
                       "the HPA controller was able to get the target's current scale")
+        # recordInitialRecommendation: a new HPA's history starts with the current count
+        self._recommendations.setdefault(hpa["metadata"]["uid"], [(now, current)])
         if current == 0:
             set_condition(hpa, "ScalingActive", False, now, "ScalingDisabled",
                           "scaling is disabled since the replica count of the target is zero")
@@ -214,6 +249,13 @@ class HorizontalController(Controller):
         elif current < minimum:
             desired, reason = minimum, "Current number of replicas below Spec.MinReplicas"
         else:
+            ambiguous = self._ambiguous(hpa, target)
+            if ambiguous:
+                for reason in ("AmbiguousSelector", "FailedComputeMetricsReplicas"):
+                    self._warn(hpa, reason, ambiguous)
+                set_condition(hpa, "ScalingActive", False, now, "AmbiguousSelector", ambiguous)
+                status["currentReplicas"] = current
+                return
             try:
                 metrics = self._metrics(hpa, target)
                 proposal, utilization = resource_replicas(
