@@ -45,6 +45,7 @@ __all__ = [
     "container_port",
     "controller_of",
     "count_generation",
+    "format_labels",
     "format_selector",
     "full_name",
     "generate_job_selector",
@@ -123,21 +124,43 @@ def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, st
 
 
 def format_selector(selector: Mapping[str, Any] | None) -> str:
-    """``metav1.FormatLabelSelector``: ``app=web,tier in (a,b)``, ``<none>`` when empty."""
+    """A selector as ``labels.Selector.String()`` prints it: ``app=web,tier in (a,b)``,
+    ``<none>`` when empty (``metav1.FormatLabelSelector``).
+
+    A plain map (a ReplicationController's or a Service's selector) counts as its
+    ``matchLabels``, as the RC's scale subresource builds its selector with
+    ``labels.SelectorFromSet``. Upstream sorts the requirements by key
+    (``internalSelector.Add`` sorts ``ByKey``) and the values of ``in``/``notin``
+    (``Requirement.String`` prints them through ``safeSort``): kubernetes/apimachinery
+    ``pkg/labels/selector.go``. Requirements of one key keep their order here (upstream's
+    ``sort.Sort`` does not promise one).
+    """
     if not selector:
         return "<none>"
-    parts = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
+    if "matchLabels" not in selector and "matchExpressions" not in selector:
+        selector = {"matchLabels": selector}
+    parts = [(str(k), f"{k}={v}") for k, v in (selector.get("matchLabels") or {}).items()]
     for expr in selector.get("matchExpressions") or []:
-        op, values = expr.get("operator"), ",".join(expr.get("values") or [])
+        key, op = str(expr["key"]), expr.get("operator")
+        values = ",".join(sorted(str(v) for v in expr.get("values") or []))
         if op == "In":
-            parts.append(f"{expr['key']} in ({values})")
+            parts.append((key, f"{key} in ({values})"))
         elif op == "NotIn":
-            parts.append(f"{expr['key']} notin ({values})")
+            parts.append((key, f"{key} notin ({values})"))
         elif op == "Exists":
-            parts.append(expr["key"])
+            parts.append((key, key))
         else:
-            parts.append(f"!{expr['key']}")
-    return ",".join(parts) or "<none>"
+            parts.append((key, f"!{key}"))
+    parts.sort(key=lambda part: part[0])
+    return ",".join(text for _, text in parts) or "<none>"
+
+
+def format_labels(labels: Mapping[str, Any] | None) -> str:
+    """A label map as ``labels.FormatLabels`` prints it (kubectl's SELECTOR column of a
+    Service, NODE SELECTOR of a DaemonSet): the ``key=value`` strings sorted as strings
+    (``Set.String`` in kubernetes/apimachinery ``pkg/labels/labels.go``), ``<none>`` when
+    empty."""
+    return ",".join(sorted(f"{k}={v}" for k, v in (labels or {}).items())) or "<none>"
 
 
 def owner_reference(owner: Mapping[str, Any]) -> dict[str, Any]:

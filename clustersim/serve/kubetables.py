@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from clustersim.kubernetes.objects import format_selector
+from clustersim.kubernetes.objects import format_labels, format_selector
 from clustersim.kubernetes.podlifecycle import is_sidecar, readiness_gates
 from clustersim.kubernetes.schedulinggates import GATED_REASON
 from clustersim.quantity import format_quantity, parse_quantity
@@ -497,9 +497,8 @@ COLUMNS: dict[str, list[Column]] = {
         ("Ready", "integer", 0, lambda o, now: _status(o).get("numberReady", 0)),
         ("Up-to-date", "integer", 0, lambda o, now: _status(o).get("updatedNumberScheduled", 0)),
         ("Available", "integer", 0, lambda o, now: _status(o).get("numberAvailable", 0)),
-        ("Node Selector", "string", 0, lambda o, now: ",".join(
-            f"{k}={v}" for k, v in (((_spec(o).get("template") or {}).get("spec") or {})
-                                    .get("nodeSelector") or {}).items()) or "<none>"),
+        ("Node Selector", "string", 0, lambda o, now: format_labels(
+            ((_spec(o).get("template") or {}).get("spec") or {}).get("nodeSelector"))),
         _AGE, ("Containers", "string", 1, _names), ("Images", "string", 1, _images),
         ("Selector", "string", 1, _selector)],
     "ControllerRevision": [_NAME, ("Controller", "string", 0, _controller),
@@ -522,9 +521,8 @@ COLUMNS: dict[str, list[Column]] = {
                 ("Cluster-IP", "string", 0, lambda o, now: _spec(o).get("clusterIP") or "<none>"),
                 ("External-IP", "string", 0, _external_ip),
                 ("Port(s)", "string", 0, _service_ports), _AGE,
-                ("Selector", "string", 1, lambda o, now: ",".join(
-                    f"{k}={v}" for k, v in (_spec(o).get("selector") or {}).items())
-                 or "<none>")],
+                ("Selector", "string", 1, lambda o, now: format_labels(
+                    _spec(o).get("selector")))],
     "Namespace": [_NAME, ("Status", "string", 0, lambda o, now: _status(o).get("phase", "")),
                   _AGE],
     "Event": [("Last Seen", "string", 0, lambda o, now: _event_seen(o, now)[0]),

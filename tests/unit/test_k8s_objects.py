@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from clustersim.kubernetes.objects import container_port, pod_template_hash
+from clustersim.kubernetes.objects import container_port, format_selector, pod_template_hash
 
 TEMPLATE = {"metadata": {"labels": {"app": "web"}},
             "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]}}
@@ -45,3 +45,19 @@ def test_container_port_resolves_names_as_find_port_does() -> None:
     assert container_port(containers, "dns") == 53
     assert container_port(containers, 9090) == 9090
     assert container_port(containers, "metrics") is None
+
+
+def test_format_selector_sorts_as_labels_selector_string() -> None:
+    # kubernetes/apimachinery pkg/labels/selector.go: requirements sorted by key
+    # (internalSelector.Add), the values of in/notin sorted (Requirement.String, safeSort)
+    assert format_selector({"matchLabels": {"tier": "web", "app": "shop"}}) == "app=shop,tier=web"
+    assert format_selector({"matchExpressions": [
+        {"key": "zone", "operator": "NotIn", "values": ["c", "a"]},
+        {"key": "env", "operator": "In", "values": ["prod", "dev", "qa"]}]}) \
+        == "env in (dev,prod,qa),zone notin (a,c)"
+
+
+def test_format_selector_reads_a_replication_controllers_map() -> None:
+    # the RC scale subresource: labels.SelectorFromSet(rc.Spec.Selector).String()
+    assert format_selector({"version": "v1", "app": "rc"}) == "app=rc,version=v1"
+    assert format_selector({}) == "<none>"

@@ -169,6 +169,19 @@ def _row(kind, obj):
     return [fn(obj, 0.0) for _, _, _, fn in COLUMNS[kind]]
 
 
+def test_map_selector_columns_print_as_format_labels():
+    """``printService`` and ``printDaemonSet`` (pkg/printers/internalversion/printers.go)
+    print a map with ``labels.FormatLabels``: its ``key=value`` strings sorted as strings,
+    so ``app.kubernetes.io/name=y`` ('.' sorts before '=') comes before ``app=x``."""
+    chosen = {"app": "x", "app.kubernetes.io/name": "y"}
+    service = {"metadata": {"name": "s"}, "spec": {"selector": chosen}}
+    daemonset = {"metadata": {"name": "d"},
+                 "spec": {"template": {"spec": {"nodeSelector": chosen}}}}
+    assert _row("Service", service)[-1] == "app.kubernetes.io/name=y,app=x"
+    assert _row("DaemonSet", daemonset)[6] == "app.kubernetes.io/name=y,app=x"
+    assert _row("Service", {"metadata": {"name": "s"}, "spec": {}})[-1] == "<none>"
+
+
 def test_volume_columns_as_print_persistent_volume_prints_them():
     """``printPersistentVolume`` (pkg/printers/internalversion/printers.go, v1.37): the
     columns in upstream's order, VolumeMode only with ``-o wide``; the claim as
