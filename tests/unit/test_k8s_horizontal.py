@@ -130,6 +130,15 @@ def test_no_cpu_request_means_no_utilization():
     assert sizes(cluster) == []
 
 
+def test_a_failed_metric_writes_the_current_replicas_and_an_empty_metric_status():
+    # reconcileAutoscaler's error path: setCurrentReplicasAndMetricsInStatus with the
+    # failed metric's zero MetricStatus
+    cluster = run([(0, "1")], 60, deployment={"cpu": None})
+    status = cluster.get("HorizontalPodAutoscaler", "default", "web")["status"]
+    assert status["currentReplicas"] == 2
+    assert status["currentMetrics"] == [{"type": ""}]
+
+
 def test_unsupported_metric_is_a_clear_event():
     metrics = [{"type": "Resource", "resource": {"name": "memory", "target": {
         "type": "Utilization", "averageUtilization": 60}}}]
@@ -299,3 +308,23 @@ def test_two_hpas_over_one_deployment_scale_nothing():
         assert [(e.type, e.message) for e in cluster.events_about(one, "AmbiguousSelector")
                 ] == [("Warning", message)]
         assert cluster.events_about(one, "FailedComputeMetricsReplicas")
+
+
+def test_an_ambiguous_selector_clears_the_metrics_read_before():
+    """``validateAndParseSelector`` fails before any metric is read, and
+    ``setCurrentReplicasAndMetricsInStatus(hpa, currentReplicas, nil)`` clears
+    ``currentMetrics``: an HPA that had read its Pods loses them once a second HPA arrives."""
+    cluster = KubernetesCluster(Node.many(4, "node", cpu="4", memory="16Gi"), seed=0)
+    cluster.apply([deployment(), hpa()])
+    cluster.metrics.set_load("deployment", "web", [(0, "1")])
+    cluster.run(until=60)
+    first = cluster.get("HorizontalPodAutoscaler", "default", "web")
+    assert first["status"]["currentMetrics"][0]["type"] == "Resource"
+    second = hpa()
+    second["metadata"]["name"] = "web-too"
+    cluster.apply([second])
+    cluster.run(until=120)
+    status = cluster.get("HorizontalPodAutoscaler", "default", "web")["status"]
+    assert "currentMetrics" not in status
+    assert status["currentReplicas"] == cluster.get("Deployment", "default", "web")["spec"][
+        "replicas"]

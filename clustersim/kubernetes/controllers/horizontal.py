@@ -30,7 +30,11 @@ scale-down window before it scales down.
 
 A change writes the target's ``spec.replicas`` and the event ``SuccessfulRescale`` ("New size:
 5; reason: cpu resource utilization (percentage of request) above target"). Without metrics it
-records ``FailedGetResourceMetric`` and changes nothing.
+records ``FailedGetResourceMetric`` and changes nothing. Both refusals (no metrics, an
+ambiguous selector) write ``status.currentReplicas`` and replace ``status.currentMetrics`` as
+``setCurrentReplicasAndMetricsInStatus`` does on ``reconcileAutoscaler``'s error path
+(kubernetes/kubernetes ``pkg/controller/podautoscaler/horizontal.go``): an ambiguous selector
+fails before any metric is read and clears them; a failed metric leaves its entry empty.
 
 The tolerances: ``behavior.scaleUp.tolerance`` and ``behavior.scaleDown.tolerance`` where the
 HPA sets them, else ``--horizontal-pod-autoscaler-tolerance`` (0.1) for that direction
@@ -254,7 +258,9 @@ class HorizontalController(Controller):
                 for reason in ("AmbiguousSelector", "FailedComputeMetricsReplicas"):
                     self._warn(hpa, reason, ambiguous)
                 set_condition(hpa, "ScalingActive", False, now, "AmbiguousSelector", ambiguous)
+                # setCurrentReplicasAndMetricsInStatus(hpa, currentReplicas, nil)
                 status["currentReplicas"] = current
+                status.pop("currentMetrics", None)
                 return
             try:
                 metrics = self._metrics(hpa, target)
@@ -265,6 +271,8 @@ class HorizontalController(Controller):
                            f"failed to get cpu utilization: {err}")
                 set_condition(hpa, "ScalingActive", False, now, "FailedGetResourceMetric",
                               f"the HPA was unable to compute the replica count: {err}")
+                # the failed metric's MetricStatus stays empty (its zero value)
+                status.update(currentReplicas=current, currentMetrics=[{"type": ""}])
                 return
             set_condition(hpa, "ScalingActive", True, now, "ValidMetricFound",
                           f"the HPA was able to successfully calculate a replica count from "
