@@ -10,7 +10,8 @@ ReplicaSet's Pods once its creates came in bursts (``burstReplicas``: one sync p
 Pods). :class:`PodCounts` keeps the same numbers per controller owner instead, updated as
 the store's writers report a Pod added, removed, given a new controller, terminating,
 finished, or ready or not: the sums a full listing would give, at any instant
-(``tests/unit/test_k8s_podcounts.py`` compares them).
+(``tests/unit/test_k8s_podcounts.py`` compares them). A controller's tally goes with its last
+active Pod, so the counts hold only the controllers that have some.
 
 What a Pod adds to its controller's tally is its key: whether it is active
 (:func:`~clustersim.kubernetes.objects.is_active`, ``controller.IsPodActive``) and, if its
@@ -92,6 +93,8 @@ class PodCounts:
             tally.ready_total -= 1
             if not tally.ready[key[1]]:
                 del tally.ready[key[1]]
+        if not tally.active:        # a ready Pod is active: no ready entry is left either
+            del self._tallies[key[0]]
 
     def active(self, owner_uid: str) -> int:
         """How many active Pods the controller ``owner_uid`` has."""

@@ -96,3 +96,25 @@ def test_a_readiness_gate_turns_the_ready_count(checked):
         cluster.update_pod_conditions(pod, [{"type": "example.com/lb", "status": "True"}])
     cluster.run()
     assert rs["status"]["readyReplicas"] == 2 and reads[0] > 0
+
+
+def _pod(uid: str, owner: str, ready_at: float | None = None) -> dict[str, Any]:
+    conditions = [] if ready_at is None else [
+        {"type": "Ready", "status": "True", "lastTransitionTime": ready_at}]
+    return {"metadata": {"uid": uid, "ownerReferences": [
+        {"kind": "ReplicaSet", "name": owner, "uid": owner, "controller": True}]},
+            "status": {"phase": "Running", "conditions": conditions}}
+
+
+def test_a_controllers_tally_goes_with_its_last_pod_and_comes_back_right():
+    counts = PodCounts()
+    pods = [_pod("a", "rs-1", ready_at=5.0), _pod("b", "rs-1"), _pod("c", "rs-2")]
+    for pod in pods:
+        counts.update(pod)
+    counts.remove(pods[0])
+    counts.remove(pods[1])
+    assert set(counts._tallies) == {"rs-2"}       # rs-1's Pods are all gone
+    assert counts.active("rs-1") == 0 and counts.ready("rs-1", 0, 9.0) == ReadyCounts(0, 0, ())
+    counts.update(pods[0])                         # a Pod of rs-1 comes back
+    assert counts.active("rs-1") == 1
+    assert counts.ready("rs-1", 10, 9.0) == ReadyCounts(1, 0, (15.0,))
