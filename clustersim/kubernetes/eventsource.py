@@ -18,9 +18,10 @@ from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_REASONS
 __all__ = ["KUBELET", "component"]
 
 KUBELET = "kubelet"
-_BY_REASON = {"ScalingReplicaSet": "deployment-controller", "NodeNotReady": "node-controller",
+_BY_REASON = {"NodeNotReady": "node-controller",
               "TaintManagerEviction": "taint-eviction-controller"}
-"""The controllers known by their reasons, where several record about one kind of object."""
+"""The controllers known by their reasons, where several record about one kind of object
+(these two about Pods, which the kubelet and other controllers record about too)."""
 _BY_KIND = {"replicaset": "replicaset-controller", "statefulset": "statefulset-controller",
             "daemonset": "daemonset-controller", "job": "job-controller",
             "cronjob": "cronjob-controller", "deployment": "deployment-controller",
