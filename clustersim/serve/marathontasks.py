@@ -150,7 +150,12 @@ class MarathonTasks:
         ``scale=true`` lower each app's instance count by its killed tasks, in one
         deployment answered ``{version, deploymentId}``: made even when no id names a task,
         as ``TaskKiller.killAndScale`` updates the root group for an empty map too
-        (d2iq-archive/marathon ``api/TaskKiller.scala``, ``api/v2/TasksResource.scala``)."""
+        (d2iq-archive/marathon ``api/TaskKiller.scala``, ``api/v2/TasksResource.scala``).
+        The simulator follows that Jersey ``TasksResource``, which Marathon serves through
+        1.10. The akka-http rewrite, ``api/akkahttp/v2/TasksController.scala``, answers 400
+        "No tasks to kill and scale." instead, but it lived only on master, from October 2017
+        (d2iq-archive/marathon#5655) until #6074 dropped the akka-http controllers in March
+        2018."""
         scale = flag(request, "scale")
         body = self._body(request)
         ids = body.get("ids") if isinstance(body, dict) else None
