@@ -328,3 +328,26 @@ def test_an_ambiguous_selector_clears_the_metrics_read_before():
     assert "currentMetrics" not in status
     assert status["currentReplicas"] == cluster.get("Deployment", "default", "web")["spec"][
         "replicas"]
+
+
+def test_an_ambiguous_replication_controller_names_its_map_selector_sorted():
+    """The RC's scale subresource gives ``labels.SelectorFromSet(rc.Spec.Selector).String()``:
+    its map as requirements sorted by key (the simulator had printed ``<none>``)."""
+    rc = {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "rc"},
+          "spec": {"replicas": 2, "selector": {"tier": "front", "app": "rc"},
+                   "template": {"metadata": {"labels": {"app": "rc", "tier": "front"}},
+                                "spec": {"containers": [{"name": "app", "image": "nginx",
+                                                         "resources": {"requests": {
+                                                             "cpu": "500m"}}}]}}}}
+    hpas = [hpa(), hpa()]
+    for one, name in zip(hpas, ("a", "b"), strict=True):
+        one["metadata"]["name"] = name
+        one["spec"]["scaleTargetRef"] = {"apiVersion": "v1", "kind": "ReplicationController",
+                                         "name": "rc"}
+    cluster = KubernetesCluster(Node.many(2, "node", cpu="4", memory="16Gi"), seed=0)
+    cluster.apply([rc, *hpas])
+    cluster.run(until=30)
+    [event] = cluster.events_about(cluster.get("HorizontalPodAutoscaler", "default", "a"),
+                                   "AmbiguousSelector")
+    assert event.message == ("pods by selector app=rc,tier=front are controlled by multiple "
+                             "HPAs: [default/a default/b]")
