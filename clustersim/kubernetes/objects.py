@@ -60,6 +60,7 @@ __all__ = [
     "pod_template_hash",
     "ready_since",
     "selector_matches",
+    "selector_string",
     "set_condition",
     "set_pod_defaults",
 ]
@@ -123,9 +124,10 @@ def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, st
     return label_selector_matches(selector, labels)
 
 
-def format_selector(selector: Mapping[str, Any] | None) -> str:
+def selector_string(selector: Mapping[str, Any] | None) -> str:
     """A selector as ``labels.Selector.String()`` prints it: ``app=web,tier in (a,b)``,
-    ``<none>`` when empty (``metav1.FormatLabelSelector``).
+    the empty string when it has no requirements (what a Scale's ``status.selector``
+    carries).
 
     A plain map (a ReplicationController's or a Service's selector) counts as its
     ``matchLabels``, as the RC's scale subresource builds its selector with
@@ -136,7 +138,7 @@ def format_selector(selector: Mapping[str, Any] | None) -> str:
     ``sort.Sort`` does not promise one).
     """
     if not selector:
-        return "<none>"
+        return ""
     if "matchLabels" not in selector and "matchExpressions" not in selector:
         selector = {"matchLabels": selector}
     parts = [(str(k), f"{k}={v}") for k, v in (selector.get("matchLabels") or {}).items()]
@@ -152,7 +154,13 @@ def format_selector(selector: Mapping[str, Any] | None) -> str:
         else:
             parts.append((key, f"!{key}"))
     parts.sort(key=lambda part: part[0])
-    return ",".join(text for _, text in parts) or "<none>"
+    return ",".join(text for _, text in parts)
+
+
+def format_selector(selector: Mapping[str, Any] | None) -> str:
+    """A selector as ``metav1.FormatLabelSelector`` prints it for kubectl's columns and
+    messages: :func:`selector_string`, or ``<none>`` when that is empty."""
+    return selector_string(selector) or "<none>"
 
 
 def format_labels(labels: Mapping[str, Any] | None) -> str:

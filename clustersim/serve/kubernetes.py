@@ -113,7 +113,7 @@ from clustersim.goformat import (
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
-from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.objects import is_terminating, selector_string
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -1485,8 +1485,6 @@ class KubernetesBackend(ClusterTime):
         if not resource.scale:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
         obj = self._stored(resource, namespace, name)
-        selector = (obj.get("spec") or {}).get("selector") or {}
-        labels = selector.get("matchLabels", selector) if isinstance(selector, dict) else {}
         return {"kind": "Scale", "apiVersion": "autoscaling/v1",
                 "metadata": {"name": name, "namespace": obj["metadata"]["namespace"],
                              "uid": obj["metadata"]["uid"],
@@ -1496,8 +1494,8 @@ class KubernetesBackend(ClusterTime):
                                  obj["metadata"]["creationTimestamp"])},
                 "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 1)},
                 "status": {"replicas": (obj.get("status") or {}).get("replicas", 0),
-                           "selector": ",".join(f"{k}={v}" for k, v in labels.items()
-                                                if isinstance(v, str))}}
+                           "selector": selector_string(
+                               (obj.get("spec") or {}).get("selector"))}}
 
     def _delete(self, request: Request, resource: Resource, namespace: str | None,
                 name: str) -> Response:

@@ -3437,3 +3437,40 @@ def test_a_gated_pod_cannot_be_created_with_a_node_name(fresh):
                   '[{"op":"add","path":"/spec/nodeName","value":"node-1"}]', check=False)
     assert moved.returncode == 1
     assert "spec: Forbidden: pod updates may not change fields other than" in moved.stderr
+
+
+SELECTED = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector:
+    matchLabels: {tier: web, app: shop}
+    matchExpressions: [{key: env, operator: In, values: [prod, dev]}]
+  template:
+    metadata: {labels: {tier: web, app: shop, env: prod}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy}
+spec:
+  selector: {tier: old, app: shop}
+  template:
+    metadata: {labels: {tier: old, app: shop}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+"""
+
+
+def test_a_scale_carries_its_whole_selector_as_labels_selector_string_prints_it(fresh):
+    """A Scale's ``status.selector`` is ``LabelSelectorAsSelector(...).String()`` (apps'
+    scale subresources) or ``SelectorFromSet(...).String()`` (a ReplicationController's):
+    every requirement, sorted by key, expressions included; it had been the matchLabels
+    alone, in the manifest's order."""
+    fresh("apply", "-f", "-", stdin=SELECTED)
+    scales = {name: json.loads(fresh("get", "--raw", path).stdout)["status"]["selector"]
+              for name, path in (
+                  ("web", "/apis/apps/v1/namespaces/default/deployments/web/scale"),
+                  ("legacy", "/api/v1/namespaces/default/replicationcontrollers/legacy/scale"))}
+    assert scales == {"web": "app=shop,env in (dev,prod),tier=web",
+                      "legacy": "app=shop,tier=old"}
