@@ -37,6 +37,7 @@ import bisect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from clustersim.kubernetes import eventsource
 from clustersim.kubernetes.eventcorrelator import merge_key
 from clustersim.sim.events import Event
 
@@ -84,6 +85,16 @@ def event_namespace(involved: dict[str, Any]) -> str:
     """The namespace of the Event about ``involved`` (its reference): the object's, and
     ``default`` for a Node's (a cluster-scoped object's events go there)."""
     return "default" if involved["kind"] == "Node" else involved.get("namespace", "default")
+
+
+def _recorder(event: Event) -> tuple[str, str]:
+    """Who recorded ``event``, as the keys under which client-go counts a core/v1 event up
+    begin (``getEventKey`` and ``EventAggregatorByReasonFunc`` in ``tools/record/
+    events_cache.go``: ``source.component``, then ``source.host``): a kubelet's
+    ``NodeNotReady`` and the node controller's, of one Node and message, are two Events.
+    The scheduler's events are all its one recorder's."""
+    kind = event.object.partition("/")[0]
+    return eventsource.component(event.reason, kind, event.host), event.host
 
 
 class EventStore:
@@ -149,8 +160,8 @@ class EventStore:
         if index < self.derived.forgotten.get(event.namespace, 0):
             return
         action = SCHEDULER_ACTIONS.get(event.reason)
-        key = (event.object, event.namespace, event.uid, event.field_path, event.type,
-               event.reason, *event.related)
+        key = (*_recorder(event), event.object, event.namespace, event.uid, event.field_path,
+               event.type, event.reason, *event.related)
         if action is not None:
             self._broadcaster.advance(event.time)
             if self._broadcaster.repeat(key, event.time):

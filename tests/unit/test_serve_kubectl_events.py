@@ -331,3 +331,21 @@ def test_events_are_given_their_objects_versions_when_read_not_when_recorded():
     assert len(started) == 300 and all(
         e["involvedObject"]["resourceVersion"] == pods[e["involvedObject"]["uid"]]
         for e in started)
+
+
+def test_one_message_from_two_recorders_is_two_events(tmp_path):
+    """client-go counts an Event up under a key that begins with its recorder's
+    ``source.component`` and ``source.host`` (``getEventKey``, ``EventAggregatorByReasonFunc``
+    in ``tools/record/events_cache.go``): the kubelet's ``NodeNotReady`` (its Ready
+    condition's setter, ``pkg/kubelet/nodestatus/setters.go``) and the node controller's
+    (``RecordNodeStatusChange``), of one Node and one message, are two Events, each counted
+    on its own. The served API had merged them into one Event of count 3, the kubelet's."""
+    message = "Node worker-1 status is now: NodeNotReady"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        for by_kubelet in (True, False, False):
+            server.cluster.node_record("worker-1", "NodeNotReady", message, kubelet=by_kubelet)
+            server.step(1)
+        counted = sorted((e["source"].get("component"), e["source"].get("host"), e["count"])
+                         for e in _events(kubectl, "NodeNotReady"))
+        assert counted == [("kubelet", "worker-1", 1), ("node-controller", None, 2)]
