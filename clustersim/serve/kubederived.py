@@ -36,6 +36,7 @@ from clustersim.kubernetes.storageclass import (
 from clustersim.release import SERVED_VERSION
 from clustersim.serve.core import WallClock
 from clustersim.serve.kubeevents import SCHEDULER_ACTIONS, EventStore, event_namespace
+from clustersim.serve.kubenodes import NodeWrites
 from clustersim.serve.kuberesources import RESOURCES
 from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
 from clustersim.sim.events import Event
@@ -86,6 +87,9 @@ class DerivedObjects:
         (:meth:`forget_events`): those of that namespace are no longer listed."""
         self.event_store = EventStore(self)
         """The Events made so far (:meth:`events`)."""
+        self.node_writes: dict[str, NodeWrites] = {}
+        """What writes through the API keep of each Node beside the cluster's model of it
+        (:class:`~clustersim.serve.kubenodes.NodeWrites`), by name, until it is deleted."""
         self.begin()
 
     def begin(self, session: str | None = None) -> None:
@@ -164,7 +168,9 @@ class DerivedObjects:
         return found or [MANAGED_CONTROL_PLANE_IP]
 
     def node(self, name: str) -> dict[str, Any]:
-        """The Node object of ``name``: labels, taints, capacity, ``Ready`` condition."""
+        """The Node object of ``name``: labels, taints, capacity, ``Ready`` condition, with
+        what writes kept of it (:attr:`node_writes`): its annotations, ``podCIDR`` (the
+        first of ``podCIDRs``) and a status written through ``/status``."""
         info = self.cluster.node(name)
         out = self._times(info.node)
         meta = out["metadata"]
@@ -197,6 +203,13 @@ class DerivedObjects:
                               "containerRuntimeVersion": "simulated://1.0",
                               "operatingSystem": "linux", "architecture": "amd64",
                               "machineID": "", "systemUUID": "", "bootID": ""}
+        writes = self.node_writes.get(name)
+        if writes is not None:
+            if writes.annotations:
+                meta["annotations"] = dict(writes.annotations)
+            if writes.cidrs:
+                spec["podCIDR"], spec["podCIDRs"] = writes.cidrs[0], list(writes.cidrs)
+            out["status"] = writes.status(status, self.cluster.now)
         return self.versioned(out)
 
     def versioned(self, obj: dict[str, Any], source: Any = None, *,

@@ -80,10 +80,10 @@ a real API server's cacher hands each change to its watchers), and one without
 60); no container runs, so the Pod subresources a kubelet streams (exec, attach,
 portforward: ``kubectl exec``, ``cp``, ``attach`` and ``port-forward``) are answered
 with a Status saying so and what to use instead (:func:`_not_streamed`); a Node's status
-written through ``/status`` is decoded and validated (:mod:`~clustersim.serve.kubenodes`),
-then answered as the simulated kubelet keeps it, unchanged (a real API server stores it: the
-kubelet writes its own capacity back at its next status update, but an extended resource
-advertised so stays, https://kubernetes.io/docs/tasks/administer-cluster/extended-resource-node/).
+written through ``/status`` is decoded and validated (:mod:`~clustersim.serve.kubenodes`)
+and kept until the kubelet's next status update writes back the fields it owns (an extended
+resource advertised so stays, https://kubernetes.io/docs/tasks/administer-cluster/extended-resource-node/),
+but the simulator's scheduler places Pods by the nodes' own capacity, not a written one.
 """
 
 from __future__ import annotations
@@ -184,7 +184,13 @@ from clustersim.serve.kubelists import (
     page,
 )
 from clustersim.serve.kubelogs import pod_log
-from clustersim.serve.kubenodes import node_resources_errors, node_spec_error
+from clustersim.serve.kubenodes import (
+    NodeWrites,
+    node_resources_errors,
+    node_spec_error,
+    node_write_problems,
+    pod_cidrs,
+)
 from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
@@ -1262,9 +1268,16 @@ class KubernetesBackend(ClusterTime):
             if problems:        # ValidateNodeUpdate's ValidateNodeResources
                 raise HttpError(422, f'Node "{name}" is invalid: {aggregate(problems)}',
                                 "Invalid")
+            if resource.kind == "Node":     # stored, until its kubelet's next update
+                written = status if isinstance(status, dict) else {}
+                if _dry_run(request):
+                    return Response.json(200, {**current, "status": written})
+                writes = self.renderer.node_writes.setdefault(name, NodeWrites())
+                writes.status_written, writes.written_at = written, self.cluster.now
+                self._settle()
+                return Response.json(200, self._one(resource, None, name)[0])
             if resource.kind != "Pod" or _dry_run(request):
-                # status belongs to the controllers and the kubelet: a Node's valid status
-                # is answered as its kubelet keeps it (see the module docstring)
+                # status belongs to the controllers: answered as they keep it
                 return Response.json(200, current)
             pod = self._stored(resource, namespace, name)
             self.cluster.update_pod_conditions(pod, _pod_conditions(new, name))
@@ -1317,6 +1330,10 @@ class KubernetesBackend(ClusterTime):
         _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
             _check_node_spec(resource, name, new)
+            refusal = node_write_problems(name, self.renderer.node_writes.get(name),
+                                          new.get("spec") or {})
+            if refusal:
+                raise HttpError(422, refusal, "Invalid")
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
@@ -1459,6 +1476,14 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(422, refusal, "Invalid")
 
     def _update_node(self, name: str, current: dict[str, Any], new: dict[str, Any]) -> None:
+        """An update of Node ``name`` to ``new``: its labels, taints and cordon told to the
+        cluster, its annotations and pod CIDRs kept beside it
+        (:attr:`~clustersim.serve.kubederived.DerivedObjects.node_writes`); its status is
+        the ``/status`` subresource's (``nodeStrategy.PrepareForUpdate`` keeps the old one,
+        kubernetes/kubernetes ``pkg/registry/core/node/strategy.go``)."""
+        writes = self.renderer.node_writes.setdefault(name, NodeWrites())
+        writes.annotations = dict((new.get("metadata") or {}).get("annotations") or {}) or None
+        writes.cidrs = pod_cidrs(new.get("spec") or {})
         info = self.cluster.node(name)
         labels = (new.get("metadata") or {}).get("labels") or {}
         if labels != info.labels:
@@ -1577,6 +1602,7 @@ class KubernetesBackend(ClusterTime):
             if before is None:
                 raise _not_found(resource, name)
             self.cluster.remove_node(name)
+            self.renderer.node_writes.pop(name, None)
             self._settle()
             return before
         if resource.kind == "Namespace":
