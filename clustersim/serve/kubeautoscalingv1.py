@@ -23,9 +23,14 @@ reads that. Served: discovery, GET, LIST, WATCH, POST, PUT, PATCH (a JSON, merge
 merge patch is applied to the v1 view, then written as v2) and DELETE, each a v2 request
 underneath. Simplified, where the real server differs: fields a v1 body has that v1 does not
 define are dropped rather than refused under ``fieldValidation=Strict``; a server-side apply
-through v1 is refused (it is served at autoscaling/v2); ``managedFields`` entries name
-autoscaling/v2 whichever version wrote them; and a refusal names the v2 field path (the real
-server validates the internal type, whose paths are v2's too).
+through v1 (``kubectl apply --server-side`` of a v1 manifest) is converted to v2 and applied
+there, so its ``managedFields`` entries, as every other's, name autoscaling/v2 whichever
+version wrote them. A refusal names the internal type's field path, as the real server's
+does (``ValidateHorizontalPodAutoscaler`` in kubernetes/kubernetes
+``pkg/apis/autoscaling/validation/validation.go`` walks the internal type, whose metrics are
+v2's: a v1 ``targetCPUUtilizationPercentage`` of 0 is refused at
+``spec.metrics[0].resource.target.averageUtilization``); the paths v1 shares with it
+(``spec.minReplicas``, ``spec.maxReplicas``, ``spec.scaleTargetRef``) are v1's too.
 """
 
 from __future__ import annotations
@@ -37,15 +42,19 @@ from typing import Any
 
 from clustersim.goformat import json_kind
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
+from clustersim.manifests import ManifestError
+from clustersim.manifests.safe_yaml import load_data
 from clustersim.serve import kubeproto
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.gojson import syntax_error
+from clustersim.serve.kubefieldmanager import check_configuration
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 
 __all__ = ["GROUP_VERSION", "PLURAL", "ConversionError", "is_v1", "serve_v1", "to_v1", "to_v2"]
 
 GROUP_VERSION = "autoscaling/v1"
+_KIND = "HorizontalPodAutoscaler"
 PLURAL = "horizontalpodautoscalers"
 _V2 = "autoscaling/v2"
 _PREFIX = "autoscaling.alpha.kubernetes.io/"
@@ -366,9 +375,7 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
     v2 = replace(request, path=path)
     if request.method == "PATCH":
         if request.content_type == "application/apply-patch+yaml":
-            raise HttpError(415, "the simulated API server serves server-side apply of "
-                            "HorizontalPodAutoscalers at autoscaling/v2 only: apply a "
-                            "manifest of apiVersion autoscaling/v2", "UnsupportedMediaType")
+            return _answer(handle_v2(_apply_as_v2(request, v2)))
         current = handle_v2(replace(v2, method="GET", body=b"", query={}))
         if current.status != 200:
             return _answer(current)
@@ -407,6 +414,32 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
             v2 = replace(v2, body=_as_json(converted),
                          headers={**request.headers, "content-type": "application/json"})
     return _answer(handle_v2(v2))
+
+
+def _apply_as_v2(request: Request, v2: Request) -> Request:
+    """A server-side apply through v1 as the v2 request that does it: its configuration
+    converted to v2 as a written object is (:func:`_to_v2_or_as_is`), so that the field
+    manager merges it into the stored object (upstream serves apply-patch for every version
+    it serves, converting through the internal type: ``applyPatcher`` in k8s.io/apiserver
+    ``pkg/endpoints/handlers/patch.go``). A configuration of another version or kind is
+    refused as the field manager refuses one (400 ``invalid object type``,
+    :func:`~clustersim.serve.kubefieldmanager.check_configuration`); a body that is no
+    mapping goes on as it is, for the v2 handler's decoder to refuse. Simplified: one whose
+    round-trip annotations do not convert is refused as a patch whose result does not
+    decode."""
+    try:
+        config = load_data(request.body.decode(), "the body of the request")
+    except (UnicodeDecodeError, ManifestError):
+        return v2
+    if not isinstance(config, dict):
+        return v2
+    if (config.get("apiVersion"), config.get("kind")) != (GROUP_VERSION, _KIND):
+        check_configuration(config, GROUP_VERSION, _KIND)
+    try:
+        converted = _to_v2_or_as_is(config)
+    except ConversionError as err:
+        raise patch_refusal(request.content_type, config, config, str(err)) from None
+    return replace(v2, body=_as_json(converted))
 
 
 def _to_v2_or_as_is(body: dict[str, Any]) -> dict[str, Any]:
