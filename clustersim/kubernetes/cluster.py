@@ -55,7 +55,7 @@ from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllermanager import ControllerManager
 from clustersim.kubernetes.controllers import CONTROLLERS
 from clustersim.kubernetes.controllers.base import Retry
-from clustersim.kubernetes.controllers.cronjob import EPOCH
+from clustersim.kubernetes.controllers.cronjob import EPOCH, Calendar
 from clustersim.kubernetes.controllers.deployment import rollout_history, rollout_undo
 from clustersim.kubernetes.controllers.nodelifecycle import (
     NodeLifecycleController,
@@ -202,6 +202,9 @@ class KubernetesCluster(ControllerManager):
         schedules are read and their Jobs named. 2026-01-01 00:00 UTC by default (labs and
         tests reproducible); the served API sets it to its wall-clock anchor
         (:class:`clustersim.serve.core.WallClock`), so schedules fire on real minutes."""
+        self.calendar: Calendar | None = None
+        """A calendar that replaces :attr:`epoch` for the CronJob controller: the served
+        API's wall clock, whose mapping runs at the server's speed."""
         self.timing = timing or Timing()
         self.events = EventLog("kubernetes")
         self.correlator = EventCorrelator()

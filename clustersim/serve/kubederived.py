@@ -74,6 +74,7 @@ class DerivedObjects:
     def __init__(self, cluster: KubernetesCluster, epoch: float | None = None) -> None:
         self.cluster = cluster
         self.clock = WallClock(lambda: self.cluster.now, epoch)
+        cluster.calendar = self.clock       # CronJobs fire on the minutes the API shows
         self.versions = ResourceVersions(lambda: self.cluster.now)
         """The store's revision and each object's resourceVersion."""
         self.referenced: dict[int, tuple[str, str]] = {}
@@ -97,9 +98,7 @@ class DerivedObjects:
         fixes the wall-clock anchor (also the cluster's calendar, ``KubernetesCluster.epoch``)
         and the node order."""
         self.clock.begin(session)
-        # CronJobs fire on the minutes kubectl shows (at a speed other than 1, on the
-        # simulated minutes counted from the latest origin of WallClock's mapping)
-        self.cluster.epoch = self.clock.base
+        self.cluster.epoch = self.clock.base    # the explorer's first-run report reads it
         self._stamps: dict[float, str] = {}
         self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
 

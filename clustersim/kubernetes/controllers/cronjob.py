@@ -6,9 +6,11 @@ Upstream: kubernetes/kubernetes ``pkg/controller/cronjob/cronjob_controllerv2.go
 robfig/cron's standard parser (``parser.go``), which upstream uses. Docs:
 https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
 
-Schedules are read on the cluster's calendar (``cluster.epoch``, the Unix time of simulated
-second 0: :data:`EPOCH`, 2026-01-01 00:00 UTC, a Thursday, unless the served API anchors it to
-the wall clock) in UTC (``spec.timeZone`` other than UTC is refused). A CronJob first gets
+Schedules are read on the cluster's calendar (``cluster.calendar``, :class:`Calendar`: by
+default ``cluster.epoch`` is the Unix time of simulated second 0, :data:`EPOCH`, 2026-01-01
+00:00 UTC, a Thursday; the served API gives its wall clock, so that a schedule fires on the
+minutes kubectl shows and a Job's name tells the minute its ``lastScheduleTime`` shows, at
+any ``--speed``) in UTC (``spec.timeZone`` other than UTC is refused). A CronJob first gets
 the API server's defaults (``SetDefaults_CronJob``, ``pkg/apis/batch/v1/defaults.go``):
 ``concurrencyPolicy: Allow``, ``suspend: false``, ``successfulJobsHistoryLimit: 3``,
 ``failedJobsHistoryLimit: 1``. ``concurrencyPolicy``: ``Allow`` starts every run,
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.job import job_finished
@@ -42,7 +44,7 @@ from clustersim.kubernetes.defaults import set_cronjob_defaults
 from clustersim.kubernetes.objects import owner_reference
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
 
-__all__ = ["EPOCH", "CronJobController", "CronSchedule", "next_run"]
+__all__ = ["EPOCH", "Calendar", "CronJobController", "CronSchedule", "EpochCalendar", "next_run"]
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """The wall-clock moment of simulated time 0."""
@@ -53,6 +55,34 @@ def next_run(schedule: CronSchedule, seconds: float, epoch: float = EPOCH.timest
     simulated second 0 is the Unix time ``epoch``."""
     found = schedule.next_time(datetime.fromtimestamp(epoch + seconds, UTC))
     return found.timestamp() - epoch
+
+
+class Calendar(Protocol):
+    """Simulated seconds as the Unix times the CronJob controller reads its schedules on,
+    and back (:class:`clustersim.serve.core.WallClock` is one)."""
+
+    def unix(self, seconds: float) -> float: ...
+
+    def seconds(self, unix: float) -> float: ...
+
+
+class EpochCalendar:
+    """The calendar whose simulated second 0 is the Unix time ``epoch``."""
+
+    def __init__(self, epoch: float) -> None:
+        self.epoch = epoch
+
+    def unix(self, seconds: float) -> float:
+        return self.epoch + seconds
+
+    def seconds(self, unix: float) -> float:
+        return unix - self.epoch
+
+
+def _next_unix(schedule: CronSchedule, calendar: Calendar, seconds: float) -> float:
+    """The Unix time of the first run of ``schedule`` strictly after simulated ``seconds``
+    on ``calendar``."""
+    return schedule.next_time(datetime.fromtimestamp(calendar.unix(seconds), UTC)).timestamp()
 
 
 def rfc3339(unix: int) -> str:
@@ -88,15 +118,19 @@ class CronJobController(Controller):
         self._clean_history(cj, jobs)
         if cj["metadata"].get("deletionTimestamp") is not None:
             return      # being deleted: status only, no Job started (``syncCronJob``)
-        epoch = cluster.epoch
+        calendar = self._calendar()
         if uid not in self._next:
-            self._next[uid] = epoch + next_run(schedule, cluster.now, epoch)
-        due = self._next[uid] - epoch
+            self._next[uid] = _next_unix(schedule, calendar, cluster.now)
+        due = calendar.seconds(self._next[uid])
         if cluster.now >= due:
-            self._next[uid] = epoch + next_run(schedule, cluster.now, epoch)
+            self._next[uid] = _next_unix(schedule, calendar, cluster.now)
             if not spec.get("suspend"):
                 self._run(cj, due)
-        cluster.wake_at(self._next[uid] - epoch, background=True)
+        cluster.wake_at(calendar.seconds(self._next[uid]), background=True)
+
+    def _calendar(self) -> Calendar:
+        """The cluster's calendar (module docstring)."""
+        return self.cluster.calendar or EpochCalendar(self.cluster.epoch)
 
     def _track(self, cj: dict[str, Any], jobs: list[dict[str, Any]]) -> None:
         """The first half of ``syncCronJob``: ``status.active`` against the Jobs the CronJob
@@ -147,7 +181,7 @@ class CronJobController(Controller):
                 cluster.delete_object(job)
                 cluster.record(cj, "SuccessfulDelete", f"Deleted job {job['metadata']['name']}")
             refs = []
-        at = round(cluster.epoch + scheduled)      # a whole minute, but for float rounding
+        at = round(self._calendar().unix(scheduled))   # a whole minute, but for rounding
         minutes = at // 60
         template = copy.deepcopy(cj["spec"].get("jobTemplate") or {})
         name = f"{cj['metadata']['name']}-{minutes}"
