@@ -82,7 +82,8 @@ class _Finder(importlib.abc.MetaPathFinder):
             return None
         spec = importlib.util.spec_from_loader(fullname, _Loader(), origin=real.origin,
                                                is_package=True)
-        if spec is not None:            # its submodules are the real package's
+        if spec is not None:            # its file and submodules are the real package's
+            spec.has_location = real.has_location
             spec.submodule_search_locations = real.submodule_search_locations
         return spec
 
