@@ -69,3 +69,19 @@ def test_jsonschema_still_checks_iris_with_the_real_grammar_once_asked() -> None
     assert not built
     assert answers == iri_answers("")[1]                # as without clustersim
     assert answers["/abc"] is False                      # a relative reference is no IRI
+
+
+@pytest.mark.skipif(importlib.util.find_spec("rfc3987_syntax") is None,
+                    reason="rfc3987-syntax is not installed: there is nothing to stand in for")
+def test_the_stand_in_answers_only_for_the_release_that_builds_its_parser_at_import(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from clustersim import lazyimports
+
+    finder = lazyimports._Finder()
+    assert finder.find_spec("rfc3987_syntax.syntax_helpers", None) is None   # the real one
+    monkeypatch.setattr(lazyimports, "_release", lambda: "1.1.0")
+    spec = finder.find_spec("rfc3987_syntax", None)
+    assert spec is not None and spec.submodule_search_locations
+    assert spec.origin == importlib.util.find_spec("rfc3987_syntax").origin
+    monkeypatch.setattr(lazyimports, "_release", lambda: "1.2.0")
+    assert finder.find_spec("rfc3987_syntax", None) is None
