@@ -5,6 +5,7 @@ one simulator per orchestrator on a shared cluster model and clock, plotly views
 apps, the feature-comparison data and the checks that exercises call.
 """
 
+from clustersim.lazyimports import defer_iri_grammar
 from clustersim.manifests import (
     ManifestError,
     ManifestSet,
@@ -17,6 +18,8 @@ from clustersim.manifests import (
 )
 from clustersim.node import Node
 from clustersim.quantity import QuantityError, format_quantity, parse_quantity
+
+defer_iri_grammar()     # before anything imports jsonschema: a lab's first cell saves seconds
 
 __all__ = [
     "ManifestError",

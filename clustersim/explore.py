@@ -80,7 +80,8 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
         raise ValueError(f"one dialect at a time, please: {name or 'this source'} holds "
                          f"{', '.join(systems)}; place each in a source of its own")
     system = systems[0]
-    _check_tasks(specs, system, name or "this manifest")
+    first = specs[0].source
+    _check_tasks(specs, system, name or (first if first != "<string>" else "this manifest"))
     notes = [f"{s.kind} {s.name}: {note}" for s in specs
              for note in ([] if s.simulated else ["kept but not simulated"]) + [*s.warnings]]
     cluster = open_system(system, seed=seed)
@@ -109,23 +110,40 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
 
 def _check_tasks(specs: ManifestSet, system: str, where: str) -> None:
     """Refuse a source that asks for more than :data:`~clustersim.limits.MAX_EXPLORED_TASKS`
-    tasks, before any is simulated, saying what a real cluster would do with them: create
-    them all, place what fits and keep the rest waiting (Kubernetes: ``Pending`` with a
-    ``FailedScheduling`` event, kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``)."""
+    tasks, before any is simulated: the message names the source and its largest workload,
+    the field to lower and by how much, and the way to run it whole (a system of one's own,
+    which takes up to ``MAX_REPLICAS`` per workload). A real cluster takes them all, places
+    what fits and keeps the rest waiting (Kubernetes: ``Pending`` with a ``FailedScheduling``
+    event, kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``)."""
     nodes = len(demo_nodes(system))
     counts = [(nodes if w.replicas is None else w.replicas, w) for w in specs.workloads()]
     total = sum(count for count, _ in counts)
     if total <= MAX_EXPLORED_TASKS:
         return
     count, most = max(counts, key=lambda pair: pair[0])
+    allowed = count - (total - MAX_EXPLORED_TASKS)
+    lower = (f"Lower {_count_field(system, most.kind)} of {most.kind} {most.name} to "
+             f"{allowed:,} or fewer" if most.replicas is not None and allowed > 0 else
+             "Place fewer workloads at once")
     raise LimitError(
         f"{where} asks for {total:,} tasks ({most.kind} {most.name}: {count:,}), more than "
-        f"the explorer places ({MAX_EXPLORED_TASKS:,}, clustersim.limits.MAX_EXPLORED_TASKS): "
-        f"it answers at once, and simulates every task one by one on its demo cluster of "
-        f"{nodes} nodes. A real cluster would create them all, place what fits and keep the rest "
-        f"waiting with the scheduler's reason. Ask for {MAX_EXPLORED_TASKS:,} or fewer to see "
-        "that here, or run it on a cluster of your own "
-        "(clustersim.clusters.open_system(system, nodes))")
+        f"the {MAX_EXPLORED_TASKS:,} the manifest explorer places "
+        "(clustersim.limits.MAX_EXPLORED_TASKS): it simulates every task one by one while you "
+        f"wait, on a demo cluster of {nodes} nodes. {lower} to see here what fits and what "
+        "waits, and why; a real cluster would create them all, place what fits and keep the "
+        "rest waiting with the scheduler's reason. To run it whole, deploy it on a cluster of "
+        f"your own: clustersim.clusters.open_system({system!r}, nodes), then .deploy(text), "
+        ".run(until=120) and .waiting()")
+
+
+def _count_field(system: str, kind: str) -> str:
+    """The manifest field that sets how many tasks a workload of ``kind`` asks for."""
+    if system == "swarm":
+        return "deploy.replicas"
+    if system == "marathon":
+        return "scaling.instances" if kind == "Pod" else "instances"
+    return {"Job": "spec.parallelism",
+            "CronJob": "spec.jobTemplate.spec.parallelism"}.get(kind, "spec.replicas")
 
 
 _place_text = memoized(32)(_place)

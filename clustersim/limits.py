@@ -60,12 +60,14 @@ every pod object in memory, so a billion would never finish."""
 MAX_EXPLORED_TASKS = 500
 """Tasks (pods, Swarm tasks, Marathon instances; one per node for a DaemonSet or a global
 service) that one source may ask for in :func:`clustersim.explore.place`, the manifest
-explorer's run, all workloads together. The explorer is a widget and must answer within a
-second, but the simulators place every task one by one (about 1 ms per Pending Kubernetes pod,
-2 ms per Marathon instance: 500 take 0.3 to 1 s): 150,000 replicas froze it for minutes. The demo
-clusters are small (the Kubernetes one holds 330 pods: three workers of kubelet's default 110),
-so 500 still fills one and shows what waits and why; the simulators themselves take up to
-:data:`MAX_REPLICAS` per workload."""
+explorer's run, all workloads together. The explorer is a widget, whose updates aim at well
+under 100 ms, but the simulators place every task one by one: one update costs about 0.1 s
+of CPU for 500 Swarm tasks, 0.2 s for 500 Kubernetes Pods and 0.35 s for 500 Marathon
+instances, growing with the count (1,000: 0.2 to 0.55 s; 5,000 Pods: 1.9 s;
+``benchmarks/explorer_tasks.py``), so the simulators' speed-ups leave no room to raise it;
+150,000 replicas froze it for minutes. The demo clusters are small (the Kubernetes one holds
+330 pods: three workers of kubelet's default 110), so 500 still fills one and shows what waits
+and why; the simulators themselves take up to :data:`MAX_REPLICAS` per workload."""
 
 MAX_REQUEST_RATE = 10_000.0
 """Requests per second of one simulated request stream. Each request is one simulated event,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -208,6 +209,61 @@ def test_the_explorers_task_budget_counts_every_workload_and_one_per_node(monkey
     assert place([_deployment("web", 2), daemons]).system == "kubernetes"  # 2 + 4 nodes
     with pytest.raises(LimitError, match=r"asks for 7 tasks \(DaemonSet agent: 4\)"):
         place([_deployment("web", 3), daemons])
+
+
+def _compose(replicas: int) -> dict:
+    return {"services": {"web": {"image": "nginx", "deploy": {"replicas": replicas}}}}
+
+
+def _marathon(instances: int) -> dict:
+    return {"id": "/web", "cmd": "sleep 1000", "cpus": 0.01, "mem": 16, "instances": instances}
+
+
+def _job(parallelism: int) -> dict:
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "batch"},
+            "spec": {"parallelism": parallelism, "completions": parallelism,
+                     "template": {"spec": {"restartPolicy": "Never",
+                                           "containers": [{"name": "c", "image": "busybox"}]}}}}
+
+
+def _text(manifest: dict | list) -> str:
+    return yaml.safe_dump_all(manifest) if isinstance(manifest, list) else yaml.safe_dump(manifest)
+
+
+ADVICE = r"Lower (\S+) of \S+ (\S+) to ([\d,]+) or fewer"
+
+
+@pytest.mark.parametrize(("manifest", "workload"), [
+    ([_deployment("api", 100), _deployment("web", 600)],
+     lambda m, name: next(d for d in m if d["metadata"]["name"] == name)),
+    ([_job(900)], lambda m, name: m[0]),
+    (_compose(800), lambda m, name: m["services"]["web"]),
+    (_marathon(700), lambda m, name: m),
+], ids=["deployments", "job", "compose", "marathon"])
+def test_the_refusal_names_the_file_and_the_field_whose_lowering_it_asks_for(
+        tmp_path: Path, manifest: dict | list, workload) -> None:
+    """The refusal names the file, and following its advice (the field, the count) places."""
+    path = tmp_path / ("big.json" if isinstance(manifest, dict) and "id" in manifest
+                       else "big.yaml")
+    path.write_text(_text(manifest), encoding="utf-8")
+    with pytest.raises(LimitError, match=r"^big\.(json|yaml) asks for") as refused:
+        place(path)
+    field, name, count = re.search(ADVICE, str(refused.value)).groups()
+    assert "open_system(" in str(refused.value)
+    *parents, last = field.split(".")
+    target = workload(manifest, name)
+    for part in parents:
+        target = target[part]
+    allowed = int(count.replace(",", ""))
+    target[last] = allowed + 1                           # one more than it allows: refused
+    if "completions" in target:
+        target["completions"] = target[last]
+    with pytest.raises(LimitError):
+        place(_text(manifest))
+    target[last] = allowed
+    if "completions" in target:
+        target["completions"] = allowed
+    assert place(_text(manifest)).snapshot.tasks
 
 
 def _workload(kind: str, spec: dict, **template_spec) -> dict:
