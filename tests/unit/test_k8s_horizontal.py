@@ -7,6 +7,7 @@ Timing and wording follow pkg/controller/podautoscaler/horizontal.go: a sync eve
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -401,9 +402,32 @@ def test_a_failed_metric_warns_twice_in_upstreams_words_and_order():
     assert [e.reason for e in warnings[-2:]] == ["FailedGetResourceMetric",
                                                  "FailedComputeMetricsReplicas"]
     got, computed = warnings[-2].message, warnings[-1].message
-    assert got.startswith("failed to get cpu utilization: missing request for cpu")
+    assert re.fullmatch("failed to get cpu utilization: missing request for cpu in container "
+                        "app of Pod web-[0-9a-f]+-[0-9a-z]{5}", got)
     assert computed == ("invalid metrics (1 invalid out of 1), first error is: failed to get "
                         f"cpu resource metric value: {got}")
     active = next(c for c in autoscaler["status"]["conditions"] if c["type"] == "ScalingActive")
     assert active["message"] == f"the HPA was unable to compute the replica count: {got}"
     assert len(cluster.events_about(autoscaler, "FailedGetResourceMetric")) > 1
+
+
+def test_a_native_sidecar_without_a_cpu_request_stops_the_autoscaler():
+    """``calculatePodRequests`` reads the restartable init containers too: a sidecar that
+    requests no CPU is a missing request, named, where the simulator had summed the Pod's
+    requests and scaled on the app container's alone. A CPU limit alone is a request (the
+    API server copies it), so a limited sidecar lets it scale."""
+    bare, limited = ({"name": "proxy", "image": "envoy", "restartPolicy": "Always",
+                      "resources": resources} for resources in ({}, {"limits": {"cpu": "1"}}))
+    outcomes = []
+    for sidecar in (bare, limited):
+        cluster = KubernetesCluster(Node.many(4, "node", cpu="8", memory="16Gi"), seed=0)
+        web = deployment()
+        web["spec"]["template"]["spec"]["initContainers"] = [sidecar]
+        cluster.apply([web, hpa()])
+        cluster.metrics.set_load("deployment", "web", [(0, "5")])
+        cluster.run(until=30)
+        failed = cluster.events.where(reason="FailedGetResourceMetric")
+        outcomes.append((sizes(cluster) != [], failed[-1].message if failed else ""))
+    assert outcomes[0][0] is False
+    assert re.search("missing request for cpu in container proxy of Pod web-", outcomes[0][1])
+    assert outcomes[1][0] is True

@@ -159,6 +159,21 @@ def _set_condition(hpa: dict[str, Any], kind: str, status: bool, now: float, rea
             written["message"] = message
 
 
+def _unrequested(pod: dict[str, Any]) -> str | None:
+    """The first container of ``pod`` (its containers, then its restartable init containers)
+    that requests no CPU, as ``calculatePodRequests`` looks for one
+    (``pkg/controller/podautoscaler/replica_calculator.go``); a CPU limit counts, as the API
+    server copies it into the request. Simplified: upstream reads a Pod-level request
+    (``spec.resources``) instead where one is set."""
+    spec = pod.get("spec") or {}
+    sidecars = [c for c in spec.get("initContainers") or () if c.get("restartPolicy") == "Always"]
+    for container in [*(spec.get("containers") or ()), *sidecars]:
+        resources = container.get("resources") or {}
+        if "cpu" not in {**(resources.get("limits") or {}), **(resources.get("requests") or {})}:
+            return str(container.get("name"))
+    return None
+
+
 def _changed_in(events: list[tuple[float, int]], period: float, now: float) -> int:
     """``getReplicasChangePerPeriod``: replicas added (or removed) in the last ``period`` s."""
     return sum(change for time, change in events if time > now - period)
@@ -205,7 +220,8 @@ class HorizontalController(Controller):
                 name=pod["metadata"]["name"], request=pod_requests(pod).get("cpu", 0),
                 usage=self.cluster.metrics.pod_cpu(pod),
                 phase=(pod.get("status") or {}).get("phase", "Pending"),
-                ready=is_ready(pod), deleted=is_terminating(pod)))
+                ready=is_ready(pod), deleted=is_terminating(pod),
+                unrequested=_unrequested(pod)))
         return metrics
 
     def _ambiguous(self, hpa: dict[str, Any], target: dict[str, Any]) -> str:
