@@ -431,3 +431,24 @@ def test_a_native_sidecar_without_a_cpu_request_stops_the_autoscaler():
     assert outcomes[0][0] is False
     assert re.search("missing request for cpu in container proxy of Pod web-", outcomes[0][1])
     assert outcomes[1][0] is True
+
+
+@pytest.mark.parametrize(("api_version", "kind", "error"), [
+    ("apps/v1", "Deployment", 'deployments/scale.apps "web" not found'),
+    ("v1", "ReplicationController", 'replicationcontrollers/scale "web" not found'),
+])
+def test_a_missing_target_is_the_scale_subresources_not_found(api_version, kind, error):
+    """``ScaleREST.Get`` answers ``NewNotFound(apps.Resource("deployments/scale"), name)``,
+    its resource qualified by the group; AbleToScale's message says what failed (the
+    simulator had left out the group and the condition's words)."""
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="4", memory="16Gi"), seed=0)
+    lost = hpa()
+    lost["spec"]["scaleTargetRef"] = {"apiVersion": api_version, "kind": kind, "name": "web"}
+    cluster.apply([lost])
+    cluster.run(until=20)
+    autoscaler = cluster.get("HorizontalPodAutoscaler", "default", "web")
+    assert {e.message for e in cluster.events_about(autoscaler, "FailedGetScale")} == {error}
+    [able] = autoscaler["status"]["conditions"]
+    assert (able["type"], able["status"], able["message"]) == (
+        "AbleToScale", "False",
+        f"the HPA controller was unable to get the target's current scale: {error}")

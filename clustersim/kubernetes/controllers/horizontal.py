@@ -200,13 +200,21 @@ class HorizontalController(Controller):
 
     # -- one sync ---------------------------------------------------------------------------
     def _target(self, hpa: dict[str, Any]) -> dict[str, Any] | None:
+        """The target of ``hpa``'s ``scaleTargetRef``, or None after ``reconcileAutoscaler``'s
+        refusal: the Warning ``FailedGetScale`` with the scale subresource's NotFound (its
+        registry's ``ScaleREST.Get``: ``deployments/scale.apps "web" not found``, the
+        resource qualified by its group) and AbleToScale False saying so."""
         ref = hpa["spec"]["scaleTargetRef"]
         namespace = hpa["metadata"].get("namespace", "default")
         target = self.cluster.get(ref["kind"], namespace, ref["name"])
         if target is None:
-            message = (f'{ref["kind"].lower()}s/scale "{ref["name"]}" not found')
-            self.cluster.record(hpa, "FailedGetScale", message, "Warning")
-            _set_condition(hpa, "AbleToScale", False, self.cluster.now, "FailedGetScale", message)
+            api_version = str(ref.get("apiVersion") or "")
+            group = f".{api_version.split('/')[0]}" if "/" in api_version else ""
+            error = f'{ref["kind"].lower()}s/scale{group} "{ref["name"]}" not found'
+            self.cluster.record(hpa, "FailedGetScale", error, "Warning")
+            _set_condition(hpa, "AbleToScale", False, self.cluster.now, "FailedGetScale",
+                           f"the HPA controller was unable to get the target's current scale: "
+                           f"{error}")
         return target
 
     def _metrics(self, hpa: dict[str, Any], target: dict[str, Any]) -> list[PodMetric]:
