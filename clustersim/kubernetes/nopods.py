@@ -11,17 +11,20 @@ back in the words ``kubectl`` shows (about 105 lines):
 - a DaemonSet that fits no node: ``status.desiredNumberScheduled`` is 0, the nodes its
   nodeSelector, node affinity and taints let it run on (``pkg/controller/daemon``);
 - refused creates: each is a ``FailedCreate`` event on the object that creates the Pods (a
-  Deployment's ReplicaSet, a CronJob's Job), and upstream's ReplicaSet also sets its
-  ``ReplicaFailure`` condition, which the Deployment copies, so ``kubectl get deployment``
-  shows ``0/3`` ready (``pkg/controller/replicaset/replica_set_utils.go``,
-  ``pkg/controller/deployment/sync.go``);
+  Deployment's ReplicaSet, a CronJob's Job), and a ReplicaSet also sets its
+  ``ReplicaFailure`` condition, which the Deployment copies (``kubectl describe`` lists it
+  under Conditions; ``pkg/controller/replicaset/replica_set_utils.go``,
+  ``pkg/controller/deployment/progress.go``);
 - nothing asked for: a Deployment, ReplicaSet or StatefulSet with ``spec.replicas: 0``
   (``kubectl get`` shows ``0/0``), and a CronJob whose schedule has not come round yet: its
   controller creates the first Job at the first scheduled time after it was created
   (``pkg/controller/cronjob/cronjob_controllerv2.go``, ``nextScheduleTime``), shown on the
   cluster's calendar (:mod:`clustersim.kubernetes.controllers.cronjob`).
 
-The simulator keeps no ``ReplicaFailure`` condition; the events carry the same message.
+The report reads the events rather than that condition: every creator records them (a Job, a
+StatefulSet and a DaemonSet set no such condition), and they count the refusals, where the
+condition keeps the first one's message until a create succeeds
+(:func:`~clustersim.kubernetes.controllers.replicaset.replica_failure`).
 """
 
 from __future__ import annotations

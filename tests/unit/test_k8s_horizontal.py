@@ -7,6 +7,7 @@ Timing and wording follow pkg/controller/podautoscaler/horizontal.go: a sync eve
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -305,9 +306,13 @@ def test_two_hpas_over_one_deployment_scale_nothing():
         active = next(c for c in one["status"]["conditions"] if c["type"] == "ScalingActive")
         assert (active["status"], active["reason"], active["message"]) == (
             "False", "AmbiguousSelector", message)
-        assert [(e.type, e.message) for e in cluster.events_about(one, "AmbiguousSelector")
-                ] == [("Warning", message)]
-        assert cluster.events_about(one, "FailedComputeMetricsReplicas")
+        # recorded at every sync once the Pods exist (at second 0 there are none, and the
+        # metric fails); the correlator counts the repeats of one message
+        ambiguous = cluster.events_about(one, "AmbiguousSelector")
+        assert len(ambiguous) > 1
+        assert {(e.type, e.message) for e in ambiguous} == {("Warning", message)}
+        failed = cluster.events_about(one, "FailedComputeMetricsReplicas")
+        assert (failed[-1].type, failed[-1].message) == ("Warning", message)
 
 
 def test_an_ambiguous_selector_clears_the_metrics_read_before():
@@ -347,7 +352,103 @@ def test_an_ambiguous_replication_controller_names_its_map_selector_sorted():
     cluster = KubernetesCluster(Node.many(2, "node", cpu="4", memory="16Gi"), seed=0)
     cluster.apply([rc, *hpas])
     cluster.run(until=30)
-    [event] = cluster.events_about(cluster.get("HorizontalPodAutoscaler", "default", "a"),
-                                   "AmbiguousSelector")
-    assert event.message == ("pods by selector app=rc,tier=front are controlled by multiple "
-                             "HPAs: [default/a default/b]")
+    events = cluster.events_about(cluster.get("HorizontalPodAutoscaler", "default", "a"),
+                                  "AmbiguousSelector")
+    assert {event.message for event in events} == {
+        "pods by selector app=rc,tier=front are controlled by multiple HPAs: [default/a "
+        "default/b]"}
+
+
+def _scaled_after_a_minute(replicas, until=90):
+    """An HPA (2 to 10) that read its Pods' metrics for a minute, then its Deployment
+    scaled by hand to ``replicas`` and run on to ``until``."""
+    cluster = run([(0, "400m")], 60)
+    assert cluster.get("HorizontalPodAutoscaler", "default", "web")["status"][
+        "currentMetrics"][0]["type"] == "Resource"
+    cluster.scale("Deployment", "web", replicas)
+    cluster.run(until=until)
+    return cluster, cluster.get("HorizontalPodAutoscaler", "default", "web")["status"]
+
+
+def test_replicas_above_max_read_no_metric_and_clear_the_metrics_read_before():
+    """``reconcileAutoscaler`` outside [minReplicas, maxReplicas] skips
+    ``computeReplicasForMetrics``, and ``setStatus`` writes its nil ``metricStatuses``:
+    ``currentMetrics`` goes (the simulator had kept the last ones read)."""
+    cluster, status = _scaled_after_a_minute(12, until=80)
+    assert "currentMetrics" not in status
+    assert (status["currentReplicas"], status["desiredReplicas"]) == (12, 10)
+    [event] = cluster.events.where(reason="SuccessfulRescale")
+    assert event.message == ("New size: 10; reason: Current number of replicas above "
+                             "Spec.MaxReplicas")
+
+
+def test_a_target_scaled_to_zero_disables_scaling_and_zeroes_the_status():
+    """``currentReplicas == 0``: ScalingActive False ``ScalingDisabled`` and
+    ``setStatus(hpa, 0, 0, nil, false)`` (the simulator had left the last status)."""
+    cluster, status = _scaled_after_a_minute(0)
+    assert (status["currentReplicas"], status["desiredReplicas"]) == (0, 0)
+    assert "currentMetrics" not in status
+    assert _conditions(cluster)[1] == ("ScalingActive", "False", "ScalingDisabled")
+
+
+def test_a_failed_metric_warns_twice_in_upstreams_words_and_order():
+    """``computeStatusForResourceMetric`` records ``FailedGetResourceMetric``, then
+    ``reconcileAutoscaler`` ``FailedComputeMetricsReplicas`` with the error as
+    ``computeReplicasForMetric(s)`` wrap it; ScalingActive's message says it could not
+    compute the count. Both at every sync: the correlator counts the repeats."""
+    cluster = run([(0, "1")], 60, deployment={"cpu": None})
+    autoscaler = cluster.get("HorizontalPodAutoscaler", "default", "web")
+    warnings = cluster.events.where(type="Warning", uid=autoscaler["metadata"]["uid"])
+    assert [e.reason for e in warnings[-2:]] == ["FailedGetResourceMetric",
+                                                 "FailedComputeMetricsReplicas"]
+    got, computed = warnings[-2].message, warnings[-1].message
+    assert re.fullmatch("failed to get cpu utilization: missing request for cpu in container "
+                        "app of Pod web-[0-9a-f]+-[0-9a-z]{5}", got)
+    assert computed == ("invalid metrics (1 invalid out of 1), first error is: failed to get "
+                        f"cpu resource metric value: {got}")
+    active = next(c for c in autoscaler["status"]["conditions"] if c["type"] == "ScalingActive")
+    assert active["message"] == f"the HPA was unable to compute the replica count: {got}"
+    assert len(cluster.events_about(autoscaler, "FailedGetResourceMetric")) > 1
+
+
+def test_a_native_sidecar_without_a_cpu_request_stops_the_autoscaler():
+    """``calculatePodRequests`` reads the restartable init containers too: a sidecar that
+    requests no CPU is a missing request, named, where the simulator had summed the Pod's
+    requests and scaled on the app container's alone. A CPU limit alone is a request (the
+    API server copies it), so a limited sidecar lets it scale."""
+    bare, limited = ({"name": "proxy", "image": "envoy", "restartPolicy": "Always",
+                      "resources": resources} for resources in ({}, {"limits": {"cpu": "1"}}))
+    outcomes = []
+    for sidecar in (bare, limited):
+        cluster = KubernetesCluster(Node.many(4, "node", cpu="8", memory="16Gi"), seed=0)
+        web = deployment()
+        web["spec"]["template"]["spec"]["initContainers"] = [sidecar]
+        cluster.apply([web, hpa()])
+        cluster.metrics.set_load("deployment", "web", [(0, "5")])
+        cluster.run(until=30)
+        failed = cluster.events.where(reason="FailedGetResourceMetric")
+        outcomes.append((sizes(cluster) != [], failed[-1].message if failed else ""))
+    assert outcomes[0][0] is False
+    assert re.search("missing request for cpu in container proxy of Pod web-", outcomes[0][1])
+    assert outcomes[1][0] is True
+
+
+@pytest.mark.parametrize(("api_version", "kind", "error"), [
+    ("apps/v1", "Deployment", 'deployments/scale.apps "web" not found'),
+    ("v1", "ReplicationController", 'replicationcontrollers/scale "web" not found'),
+])
+def test_a_missing_target_is_the_scale_subresources_not_found(api_version, kind, error):
+    """``ScaleREST.Get`` answers ``NewNotFound(apps.Resource("deployments/scale"), name)``,
+    its resource qualified by the group; AbleToScale's message says what failed (the
+    simulator had left out the group and the condition's words)."""
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="4", memory="16Gi"), seed=0)
+    lost = hpa()
+    lost["spec"]["scaleTargetRef"] = {"apiVersion": api_version, "kind": kind, "name": "web"}
+    cluster.apply([lost])
+    cluster.run(until=20)
+    autoscaler = cluster.get("HorizontalPodAutoscaler", "default", "web")
+    assert {e.message for e in cluster.events_about(autoscaler, "FailedGetScale")} == {error}
+    [able] = autoscaler["status"]["conditions"]
+    assert (able["type"], able["status"], able["message"]) == (
+        "AbleToScale", "False",
+        f"the HPA controller was unable to get the target's current scale: {error}")

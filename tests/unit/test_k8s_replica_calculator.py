@@ -94,13 +94,27 @@ def test_missing_metrics_scale_up_assumes_zero():
     assert resource_replicas(3, pods([900, 900], count=3), 50) == (4, 90)
 
 
-def test_errors_are_upstream_words():
-    with pytest.raises(ValueError, match="did not receive metrics for targeted pods"):
-        resource_replicas(2, pods([], ready=[F, F], phases=["Pending", "Pending"]), 50)
-    with pytest.raises(ValueError, match="no pods returned by selector"):
-        resource_replicas(2, [], 50)
-    with pytest.raises(ValueError, match="missing request for cpu"):
-        resource_replicas(1, [PodMetric("a", 0, 100)], 50)
+NO_METRICS = ("unable to get metrics for resource cpu: no metrics returned from resource "
+              "metrics API")
+
+
+@pytest.mark.parametrize(("metrics", "error"), [
+    # metrics-server lists no metric: for no Pod, or none of them running (the simulator
+    # had said "no pods returned by selector" and "did not receive metrics")
+    ([], NO_METRICS),
+    (pods([], ready=[F, F], phases=["Pending", "Pending"]), NO_METRICS),
+    (pods([500, 500], ready=[F, F]), "did not receive metrics for targeted pods (pods might "
+     "be unready)"),
+    # calculatePodRequests names the container (the simulator had said "in pod a")
+    ([PodMetric("a", 1000, 100), PodMetric("b", 0, 100, unrequested="app")],
+     "missing request for cpu in container app of Pod b"),
+    # requests of 0 set explicitly: GetResourceUtilizationRatio (had divided by zero)
+    ([PodMetric("a", 0, 100)], "no metrics returned matched known pods"),
+])
+def test_errors_are_upstream_words_in_upstreams_order(metrics, error):
+    with pytest.raises(ValueError) as refused:
+        resource_replicas(2, metrics, 50)
+    assert str(refused.value) == error
 
 
 def test_average_usage_is_over_the_pods_that_count():

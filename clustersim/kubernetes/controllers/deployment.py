@@ -12,7 +12,9 @@ https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
 The arithmetic lives in pure functions in :mod:`~clustersim.kubernetes.controllers.rollout`
 (upstream's ``deployment_util.go`` and the arithmetic of ``rolling.go``), checked against
 upstream's own test tables; :class:`DeploymentController` applies their decisions to the
-ReplicaSet objects and records upstream's ``ScalingReplicaSet`` events.
+ReplicaSet objects and records upstream's ``ScalingReplicaSet`` events. Its status carries
+the conditions ``Available``, ``Progressing`` and, while a ReplicaSet's creates are refused,
+that ReplicaSet's ``ReplicaFailure`` (:func:`copy_replica_failure`, ``progress.go``).
 
 Rollback is what ``kubectl rollout undo`` does today: it copies the pod template and the
 annotations of an older revision back into the Deployment (client-side), and the controller
@@ -61,7 +63,7 @@ from clustersim.kubernetes.podcounts import ReadyCounts
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["DeploymentController", "rollout_history", "rollout_undo"]
+__all__ = ["DeploymentController", "copy_replica_failure", "rollout_history", "rollout_undo"]
 
 HASH_LABEL = "pod-template-hash"
 
@@ -136,11 +138,16 @@ class DeploymentController(Controller):
             self._apply(d, rs_objects, states, proportional_scale(
                 replicas, strategy, new_state, old_states, d.get("status", {}).get("replicas", 0)))
             self._refresh_annotations(d, rs_objects)
-        elif strategy["type"] == "Recreate":
+            self._update_status(d, replicas)
+            return
+        if strategy["type"] == "Recreate":
             self._recreate(d, rs_objects, new_obj, states, replicas)
         else:
             self._rolling(d, rs_objects, new_obj, states, replicas)
         self._update_status(d, replicas)
+        # syncRolloutStatus (both strategies end with it) moves a ReplicaSet's failure up
+        rs_objects, new_obj = self._replica_sets(d)
+        copy_replica_failure(d, [*([new_obj] if new_obj is not None else []), *rs_objects])
 
     # ---- the two strategies -------------------------------------------------------------
 
@@ -411,6 +418,32 @@ class DeploymentController(Controller):
             else:
                 # background: run() does not wait for a deadline that may never matter
                 self.cluster.wake_at(last + deadline, background=True)
+
+
+def copy_replica_failure(d: dict[str, Any], replica_sets: list[dict[str, Any]]) -> None:
+    """``syncRolloutStatus`` (kubernetes/kubernetes ``pkg/controller/deployment/
+    progress.go``): the first ``ReplicaFailure`` condition of ``replica_sets`` (the new one
+    first, ``getReplicaFailures``) becomes the Deployment's, as
+    ``ReplicaSetToDeploymentCondition`` converts it (its ``lastUpdateTime`` the
+    ReplicaSet's ``lastTransitionTime``) and ``SetDeploymentCondition`` sets it: one of the
+    same status and reason stays as it is, another is replaced at the end of the list; none
+    removes the Deployment's. Upstream's paused and scaling syncs (``sync``) and a
+    Deployment being deleted leave it as it was."""
+    found = next(filter(None, (condition(rs, "ReplicaFailure") for rs in replica_sets)), None)
+    conditions = d.setdefault("status", {}).setdefault("conditions", [])
+    current = condition(d, "ReplicaFailure")
+    since = found["lastTransitionTime"] if found is not None else None
+    if current is not None:
+        if found is not None and current["status"] == found["status"]:
+            if current.get("reason") == found.get("reason"):
+                return
+            since = current["lastTransitionTime"]
+        conditions.remove(current)
+    if found is None:
+        return
+    conditions.append({"type": "ReplicaFailure", "status": found["status"],
+                       "lastUpdateTime": found["lastTransitionTime"], "lastTransitionTime": since,
+                       "reason": found.get("reason", ""), "message": found.get("message", "")})
 
 
 def _progressed(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:

@@ -30,11 +30,16 @@ scale-down window before it scales down.
 
 A change writes the target's ``spec.replicas`` and the event ``SuccessfulRescale`` ("New size:
 5; reason: cpu resource utilization (percentage of request) above target"). Without metrics it
-records ``FailedGetResourceMetric`` and changes nothing. Both refusals (no metrics, an
-ambiguous selector) write ``status.currentReplicas`` and replace ``status.currentMetrics`` as
-``setCurrentReplicasAndMetricsInStatus`` does on ``reconcileAutoscaler``'s error path
-(kubernetes/kubernetes ``pkg/controller/podautoscaler/horizontal.go``): an ambiguous selector
-fails before any metric is read and clears them; a failed metric leaves its entry empty.
+records ``FailedGetResourceMetric``, then ``FailedComputeMetricsReplicas`` (the error wrapped as
+"invalid metrics (1 invalid out of 1), first error is: ..."), and changes nothing. Both
+refusals (no metrics, an ambiguous selector) write ``status.currentReplicas`` and replace
+``status.currentMetrics`` as ``setCurrentReplicasAndMetricsInStatus`` does on
+``reconcileAutoscaler``'s error path (kubernetes/kubernetes
+``pkg/controller/podautoscaler/horizontal.go``): an ambiguous selector fails before any metric
+is read and clears them; a failed metric leaves its entry empty. A target outside
+[minReplicas, maxReplicas] is brought inside without reading a metric, and one at 0 replicas
+is not scaled (``ScalingDisabled``): ``setStatus`` then writes no ``currentMetrics``. Every
+refusal is recorded at every sync, through the event correlator, which counts the repeats.
 
 The tolerances: ``behavior.scaleUp.tolerance`` and ``behavior.scaleDown.tolerance`` where the
 HPA sets them, else ``--horizontal-pod-autoscaler-tolerance`` (0.1) for that direction
@@ -141,6 +146,34 @@ def _tolerances(hpa: dict[str, Any]) -> Tolerances:
     )
 
 
+def _set_condition(hpa: dict[str, Any], kind: str, status: bool, now: float, reason: str,
+                   message: str) -> None:
+    """``setConditionInList``: the HPA's condition of type ``kind`` takes ``reason`` and
+    ``message`` at every call, its ``lastTransitionTime`` only when ``status`` flips (the
+    shared :func:`~clustersim.kubernetes.objects.set_condition` leaves a condition of the
+    same status and reason alone, as ``UpdatePodCondition`` does, which kept the first
+    failed metric's message)."""
+    set_condition(hpa, kind, status, now, reason, message)
+    for written in hpa["status"]["conditions"]:
+        if written["type"] == kind:
+            written["message"] = message
+
+
+def _unrequested(pod: dict[str, Any]) -> str | None:
+    """The first container of ``pod`` (its containers, then its restartable init containers)
+    that requests no CPU, as ``calculatePodRequests`` looks for one
+    (``pkg/controller/podautoscaler/replica_calculator.go``); a CPU limit counts, as the API
+    server copies it into the request. Simplified: upstream reads a Pod-level request
+    (``spec.resources``) instead where one is set."""
+    spec = pod.get("spec") or {}
+    sidecars = [c for c in spec.get("initContainers") or () if c.get("restartPolicy") == "Always"]
+    for container in [*(spec.get("containers") or ()), *sidecars]:
+        resources = container.get("resources") or {}
+        if "cpu" not in {**(resources.get("limits") or {}), **(resources.get("requests") or {})}:
+            return str(container.get("name"))
+    return None
+
+
 def _changed_in(events: list[tuple[float, int]], period: float, now: float) -> int:
     """``getReplicasChangePerPeriod``: replicas added (or removed) in the last ``period`` s."""
     return sum(change for time, change in events if time > now - period)
@@ -167,19 +200,22 @@ class HorizontalController(Controller):
 
     # -- one sync ---------------------------------------------------------------------------
     def _target(self, hpa: dict[str, Any]) -> dict[str, Any] | None:
+        """The target of ``hpa``'s ``scaleTargetRef``, or None after ``reconcileAutoscaler``'s
+        refusal: the Warning ``FailedGetScale`` with the scale subresource's NotFound (its
+        registry's ``ScaleREST.Get``: ``deployments/scale.apps "web" not found``, the
+        resource qualified by its group) and AbleToScale False saying so."""
         ref = hpa["spec"]["scaleTargetRef"]
         namespace = hpa["metadata"].get("namespace", "default")
         target = self.cluster.get(ref["kind"], namespace, ref["name"])
         if target is None:
-            message = (f'{ref["kind"].lower()}s/scale "{ref["name"]}" not found')
-            self._warn(hpa, "FailedGetScale", message)
-            set_condition(hpa, "AbleToScale", False, self.cluster.now, "FailedGetScale", message)
+            api_version = str(ref.get("apiVersion") or "")
+            group = f".{api_version.split('/')[0]}" if "/" in api_version else ""
+            error = f'{ref["kind"].lower()}s/scale{group} "{ref["name"]}" not found'
+            self.cluster.record(hpa, "FailedGetScale", error, "Warning")
+            _set_condition(hpa, "AbleToScale", False, self.cluster.now, "FailedGetScale",
+                           f"the HPA controller was unable to get the target's current scale: "
+                           f"{error}")
         return target
-
-    def _warn(self, hpa: dict[str, Any], reason: str, message: str) -> None:
-        last = self.cluster.events_about(hpa, reason)
-        if not last or last[-1].message != message:
-            self.cluster.record(hpa, reason, message, "Warning")
 
     def _metrics(self, hpa: dict[str, Any], target: dict[str, Any]) -> list[PodMetric]:
         namespace = target["metadata"].get("namespace", "default")
@@ -192,7 +228,8 @@ class HorizontalController(Controller):
                 name=pod["metadata"]["name"], request=pod_requests(pod).get("cpu", 0),
                 usage=self.cluster.metrics.pod_cpu(pod),
                 phase=(pod.get("status") or {}).get("phase", "Pending"),
-                ready=is_ready(pod), deleted=is_terminating(pod)))
+                ready=is_ready(pod), deleted=is_terminating(pod),
+                unrequested=_unrequested(pod)))
         return metrics
 
     def _ambiguous(self, hpa: dict[str, Any], target: dict[str, Any]) -> str:
@@ -240,13 +277,16 @@ class HorizontalController(Controller):
         minimum, maximum = int(spec.get("minReplicas") or 1), int(spec["maxReplicas"])
         status = hpa.setdefault("status", {})
         utilization = None
-        set_condition(hpa, "AbleToScale", True, now, "SucceededGetScale",
+        _set_condition(hpa, "AbleToScale", True, now, "SucceededGetScale",
                       "the HPA controller was able to get the target's current scale")
         # recordInitialRecommendation: a new HPA's history starts with the current count
         self._recommendations.setdefault(hpa["metadata"]["uid"], [(now, current)])
         if current == 0:
-            set_condition(hpa, "ScalingActive", False, now, "ScalingDisabled",
+            _set_condition(hpa, "ScalingActive", False, now, "ScalingDisabled",
                           "scaling is disabled since the replica count of the target is zero")
+            # setStatus(hpa, 0, 0, nil, false): no metric was read
+            status.update(currentReplicas=0, desiredReplicas=0)
+            status.pop("currentMetrics", None)
             return
         if current > maximum:
             desired, reason = maximum, "Current number of replicas above Spec.MaxReplicas"
@@ -255,33 +295,28 @@ class HorizontalController(Controller):
         else:
             ambiguous = self._ambiguous(hpa, target)
             if ambiguous:
-                for reason in ("AmbiguousSelector", "FailedComputeMetricsReplicas"):
-                    self._warn(hpa, reason, ambiguous)
-                set_condition(hpa, "ScalingActive", False, now, "AmbiguousSelector", ambiguous)
+                self.cluster.record(hpa, "AmbiguousSelector", ambiguous, "Warning")
+                _set_condition(hpa, "ScalingActive", False, now, "AmbiguousSelector", ambiguous)
                 # setCurrentReplicasAndMetricsInStatus(hpa, currentReplicas, nil)
                 status["currentReplicas"] = current
                 status.pop("currentMetrics", None)
+                self.cluster.record(hpa, "FailedComputeMetricsReplicas", ambiguous, "Warning")
                 return
             try:
                 metrics = self._metrics(hpa, target)
                 proposal, utilization = resource_replicas(
                     current, metrics, self._utilization_target(hpa), _tolerances(hpa))
             except ValueError as err:
-                self._warn(hpa, "FailedGetResourceMetric",
-                           f"failed to get cpu utilization: {err}")
-                set_condition(hpa, "ScalingActive", False, now, "FailedGetResourceMetric",
-                              f"the HPA was unable to compute the replica count: {err}")
-                # the failed metric's MetricStatus stays empty (its zero value)
-                status.update(currentReplicas=current, currentMetrics=[{"type": ""}])
+                self._failed_metric(hpa, current, f"failed to get cpu utilization: {err}")
                 return
-            set_condition(hpa, "ScalingActive", True, now, "ValidMetricFound",
+            _set_condition(hpa, "ScalingActive", True, now, "ValidMetricFound",
                           f"the HPA was able to successfully calculate a replica count from "
                           f"{METRIC_NAME}")
             reason = f"{METRIC_NAME} above target" if proposal > current else \
                 "All metrics below target"
             desired = self._normalize(hpa, current, proposal, minimum, maximum)
         if desired != current:
-            set_condition(hpa, "AbleToScale", True, now, "SucceededRescale",
+            _set_condition(hpa, "AbleToScale", True, now, "SucceededRescale",
                           f"the HPA controller was able to update the target scale to {desired}")
         ref = spec["scaleTargetRef"]
         self.cluster.metrics.record(
@@ -295,6 +330,8 @@ class HorizontalController(Controller):
                 "name": "cpu", "current": {
                     "averageValue": format_quantity(Decimal(average_usage(metrics) or 0) / 1000),
                     "averageUtilization": utilization}}}]
+        else:   # outside [minReplicas, maxReplicas]: no metric read, setStatus writes nil
+            status.pop("currentMetrics", None)
         if desired == current:
             return
         before = dict(target.setdefault("spec", {}))
@@ -308,6 +345,26 @@ class HorizontalController(Controller):
             scaled["down"].append((now, current - desired))
         self.cluster.record(hpa, "SuccessfulRescale", f"New size: {desired}; reason: {reason}")
         self.cluster.changed()
+
+    def _failed_metric(self, hpa: dict[str, Any], current: int, error: str) -> None:
+        """``reconcileAutoscaler``'s error path when its one metric (``cpu``) cannot be
+        computed, in upstream's order: ``computeStatusForResourceMetric`` records the Warning
+        ``FailedGetResourceMetric`` with ``error`` (``getUnableComputeReplicaCountCondition``)
+        and ``computeReplicasForMetrics`` sets ScalingActive False with its reason, as all
+        metrics failed; the status gets the current replicas and the failed metric's empty
+        ``MetricStatus`` (``setCurrentReplicasAndMetricsInStatus``); then the Warning
+        ``FailedComputeMetricsReplicas`` with the error as ``computeReplicasForMetric`` and
+        ``computeReplicasForMetrics`` wrap it: "invalid metrics (1 invalid out of 1), first
+        error is: failed to get cpu resource metric value: failed to get cpu utilization:
+        ..." (kubernetes/kubernetes ``pkg/controller/podautoscaler/horizontal.go``)."""
+        self.cluster.record(hpa, "FailedGetResourceMetric", error, "Warning")
+        _set_condition(hpa, "ScalingActive", False, self.cluster.now, "FailedGetResourceMetric",
+                      f"the HPA was unable to compute the replica count: {error}")
+        # the failed metric's MetricStatus stays empty (its zero value)
+        hpa["status"].update(currentReplicas=current, currentMetrics=[{"type": ""}])
+        self.cluster.record(hpa, "FailedComputeMetricsReplicas",
+                            "invalid metrics (1 invalid out of 1), first error is: failed to "
+                            f"get cpu resource metric value: {error}", "Warning")
 
     # -- smoothing --------------------------------------------------------------------------
     def _normalize(self, hpa: dict[str, Any], current: int, proposal: int, minimum: int,
@@ -344,15 +401,15 @@ class HorizontalController(Controller):
         ``convertDesiredReplicasWithBehaviorRate``). Returns ``desired``."""
         now = self.cluster.now
         if stabilized > proposal:
-            set_condition(hpa, "AbleToScale", True, now, "ScaleDownStabilized",
+            _set_condition(hpa, "AbleToScale", True, now, "ScaleDownStabilized",
                           "recent recommendations were higher than current one, applying the "
                           "highest recent recommendation")
         elif stabilized < proposal:
-            set_condition(hpa, "AbleToScale", True, now, "ScaleUpStabilized",
+            _set_condition(hpa, "AbleToScale", True, now, "ScaleUpStabilized",
                           "recent recommendations were lower than current one, applying the "
                           "lowest recent recommendation")
         else:
-            set_condition(hpa, "AbleToScale", True, now, "ReadyForNewScale",
+            _set_condition(hpa, "AbleToScale", True, now, "ReadyForNewScale",
                           "recommended size matches current size")
         if desired == stabilized:
             reason, message = "DesiredWithinRange", "the desired count is within the " \
@@ -367,7 +424,7 @@ class HorizontalController(Controller):
                                "the minimum replica count") if desired == minimum else (
                 "ScaleDownLimit", "the desired replica count is decreasing faster than the "
                 "maximum scale rate")
-        set_condition(hpa, "ScalingLimited", desired != stabilized, now, reason, message)
+        _set_condition(hpa, "ScalingLimited", desired != stabilized, now, reason, message)
         return desired
 
     def _rate_limited(self, uid: str, current: int, desired: int, minimum: int, maximum: int,

@@ -68,10 +68,14 @@ class PodMetric:
     phase: str = "Running"
     ready: bool = True
     deleted: bool = False
+    unrequested: str | None = None
+    """The first of its containers (and restartable init containers) that requests no CPU."""
 
 
 def _utilization(usage: dict[str, int], requests: dict[str, int]) -> int:
     total_requests = sum(requests[name] for name in usage)
+    if total_requests == 0:     # GetResourceUtilizationRatio (metrics/utilization.go)
+        raise ValueError("no metrics returned matched known pods")
     return sum(usage.values()) * 100 // total_requests
 
 
@@ -108,13 +112,18 @@ def resource_replicas(current_replicas: int, pods: Sequence[PodMetric],
                       tolerances: Tolerances = Tolerances()) -> tuple[int, int]:
     """(desired replicas, current utilisation in percent) for a Utilization target.
 
-    Raises ValueError with upstream's words when nothing can be computed."""
-    if not pods:
-        raise ValueError("no pods returned by selector while calculating replica count")
+    Raises ValueError with upstream's words when nothing can be computed, in
+    ``GetResourceReplicas``' order: metrics-server has no metric for any of the ``pods``
+    (none at all included: its list is empty before the Pods are listed), a container
+    without a CPU request (``calculatePodRequests``), no metric of a ready Pod."""
+    if all(p.usage is None for p in pods):
+        raise ValueError("unable to get metrics for resource cpu: no metrics returned from "
+                         "resource metrics API")
     requests = {p.name: p.request for p in pods}
-    zero = [p.name for p in pods if p.request <= 0]
-    if zero:
-        raise ValueError(f"missing request for cpu in pod {zero[0]}")
+    unrequested = next((p for p in pods if p.unrequested is not None), None)
+    if unrequested is not None:
+        raise ValueError(f"missing request for cpu in container {unrequested.unrequested} of "
+                         f"Pod {unrequested.name}")
     usage, unready, missing = _grouped(pods)
     if not usage:
         raise ValueError("did not receive metrics for targeted pods (pods might be unready)")

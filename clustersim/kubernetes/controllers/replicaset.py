@@ -20,6 +20,9 @@ adapter (``pkg/controller/replication``), so one class serves both kinds.
   refusal reported as a ``FailedCreate`` event, and the ReplicaSet waits out its work queue's
   back-off (:mod:`clustersim.kubernetes.controllers.base`). A quota that refuses every Pod
   thus costs one create and one event per try, not one per missing Pod.
+- A sync whose creates were refused sets the status condition ``ReplicaFailure`` (reason
+  ``FailedCreate``, the first refusal's message), which stays until a sync without error
+  removes it (``calculateStatus``, :func:`replica_failure`); a Deployment copies it.
 
 Simplified: all missing pods are made in one sync (upstream at most ``burstReplicas``, 500,
 per sync, the rest at the next); restart counts are not ranked, and ready
@@ -45,7 +48,7 @@ from clustersim.kubernetes.objects import (
     selector_matches,
 )
 
-__all__ = ["ReplicaSetController", "deletion_rank"]
+__all__ = ["ReplicaSetController", "deletion_rank", "replica_failure"]
 
 _PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
 SLOW_START_INITIAL_BATCH_SIZE = 1
@@ -111,9 +114,10 @@ class ReplicaSetController(Controller):
             for pod in deletion_rank(active)[:diff]:
                 cluster.delete_pod(pod)
                 cluster.record(rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
-        self._update_status(rs)
-        if refused:
-            raise ReportedRefusalError(str(refused[0]))
+        error = str(refused[0]) if refused else None
+        self._update_status(rs, error, diff)
+        if error is not None:
+            raise ReportedRefusalError(error)
 
     def _create_in_batches(self, rs: dict[str, Any], count: int) -> list[AdmissionError]:
         """Up to ``count`` Pods from ``rs``'s template in slow-start batches
@@ -149,20 +153,43 @@ class ReplicaSetController(Controller):
                 pod["metadata"].setdefault("ownerReferences", []).append(owner_reference(rs))
                 self.cluster.adopt(pod, rs)
 
-    def _update_status(self, rs: dict[str, Any]) -> None:
-        """The counts of ``calculateStatus`` (``replica_set_utils.go``) over the active Pods
-        ``rs`` owns, and a look again when each ready one becomes available (upstream's
-        ``AddAfter`` for ``minReadySeconds``)."""
+    def _update_status(self, rs: dict[str, Any], error: str | None, diff: int) -> None:
+        """``calculateStatus`` (``replica_set_utils.go``): the counts over the active Pods
+        ``rs`` owns, a look again when each ready one becomes available (upstream's
+        ``AddAfter`` for ``minReadySeconds``), and the ``ReplicaFailure`` condition of
+        ``manageReplicas``' ``error``, :func:`replica_failure`."""
         cluster, uid = self.cluster, rs["metadata"]["uid"]
         min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
         counts = cluster.pod_counts.ready(uid, min_ready, cluster.now)
         for due in counts.pending:
             cluster.wake_at(due)
         active = cluster.pod_counts.active(uid)
+        conditions = replica_failure((rs.get("status") or {}).get("conditions") or [],
+                                     error, diff, cluster.now)
         rs["status"] = {
             "replicas": active,
             "fullyLabeledReplicas": active,
             "readyReplicas": counts.ready,
             "availableReplicas": counts.available,
             "observedGeneration": rs["metadata"].get("generation", 1),
+            **({"conditions": conditions} if conditions else {}),
         }
+
+
+def replica_failure(conditions: list[dict[str, Any]], error: str | None, diff: int,
+                    now: float) -> list[dict[str, Any]]:
+    """A ReplicaSet's (or ReplicationController's) ``conditions`` after a sync whose
+    ``manageReplicas`` returned ``error`` (None: none), with ``diff`` its active Pods less
+    the replicas it wants, as ``calculateStatus`` in kubernetes/kubernetes
+    ``pkg/controller/replicaset/replica_set_utils.go`` writes them: an error and no
+    ``ReplicaFailure`` condition yet adds one (True, reason ``FailedCreate`` when Pods were
+    missing, ``FailedDelete`` when there were too many, the error as its message; one that
+    exists keeps its first message); no error removes it. A new list."""
+    failure = next((c for c in conditions if c.get("type") == "ReplicaFailure"), None)
+    if error is not None and failure is None:
+        reason = "FailedCreate" if diff < 0 else "FailedDelete" if diff > 0 else ""
+        return [*conditions, {"type": "ReplicaFailure", "status": "True",
+                              "lastTransitionTime": now, "reason": reason, "message": error}]
+    if error is None and failure is not None:
+        return [c for c in conditions if c is not failure]
+    return list(conditions)
