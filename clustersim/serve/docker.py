@@ -28,10 +28,10 @@ conflict, 400 bad parameter, 503 swarm state).
 
 Simplified (what Docker does instead): no containers, images or volumes outside swarm
 services (those endpoints answer 501 and say so); ``docker swarm init|join`` are refused
-because the simulated swarm already exists, and ``leave``, ``update`` and ``unlock`` answer
-501, as does removing a node; IDs are derived from names (Docker's are random); networks
-other than ``ingress`` and those created through the API do not carry traffic. Each route
-module says what it simplifies.
+because the simulated swarm already exists, and once the node has left it (``leave``)
+answer 501, as do ``update``, ``unlock`` and removing a node; IDs are derived from names
+(Docker's are random); networks other than ``ingress`` and those created through the API do
+not carry traffic. Each route module says what it simplifies.
 """
 
 from __future__ import annotations
