@@ -80,10 +80,10 @@ class DockerBackend(DaemonRoutes, NodeRoutes, ServiceRoutes, StoredRoutes, Netwo
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")
         return (f"Docker Engine API (simulated swarm) at {url}\n"
-                "  no registry is simulated: docker service create and update warn that the "
-                "image's digest could not be recorded (--no-resolve-image skips the lookup)\n"
-                f"  python: docker.DockerClient(base_url='{host}'); the docker CLI (not on "
-                "PyPI) reads DOCKER_HOST:")
+                f"  python: docker.DockerClient(base_url='{host}')\n"
+                "  no registry is simulated: docker service create and update warn that the\n"
+                "  image's digest could not be recorded (--no-resolve-image skips the lookup)\n"
+                "  the docker CLI (not on PyPI) reads DOCKER_HOST:")
 
     def error(self, err: HttpError) -> Response:
         return Response.json(err.status, {"message": err.message})
