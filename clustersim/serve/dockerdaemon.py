@@ -159,7 +159,7 @@ class DaemonRoutes(DockerState):
         """``POST /swarm/leave`` as moby's ``Leave`` (``daemon/cluster/swarm.go``) answers
         it: a node in no swarm (one that has left) is 503 ``errNoSwarm`` (``This node is not
         part of a swarm``, ``daemon/cluster/errors.go``); a running manager without
-        ``force`` is refused (503) as the last manager; otherwise the node runner is stopped
+        ``force`` is refused (503, :meth:`_leave_refusal`); otherwise the node runner is stopped
         (a stopped one, :attr:`node_stopped` after a refused forced init, is no manager to
         Leave's ``state.IsManager()`` and stops again without error), its state cleared,
         and the answer is an empty 200 (``postLeave`` in
@@ -170,18 +170,38 @@ class DaemonRoutes(DockerState):
         Simplified (what Docker does instead): the served daemon speaks for the one node
         that left; the simulated swarm under it runs on as before, where in Docker the
         node's containers are removed and, with no other manager, the swarm is left with
-        none. A real manager that is not the last one is refused with the count of managers
-        its leaving leaves (or a warning about consensus); the served swarm's answering
-        node is always refused as the last one."""
+        none."""
         if self.node_left:
             raise HttpError(503, "This node is not part of a swarm")
         if not flag(request, "force") and not self.node_stopped:
-            raise HttpError(503, "You are attempting to leave the swarm on a node that is "
-                            "participating as a manager. Removing the last manager erases "
-                            "all current state of the swarm. Use `--force` to ignore this "
-                            "message. ")
+            raise HttpError(503, self._leave_refusal())
         self.node_stopped = self.node_left = True
         return Response(200)
+
+    def _leave_refusal(self) -> str:
+        """Why ``Leave`` without ``force`` refuses a manager, in moby's words: with the
+        managers ``managerStats`` counts (``reachable`` and ``unreachable``, as ``docker
+        node ls`` shows them), the last manager erases the swarm, one whose leaving loses
+        the Raft quorum (``removingManagerCausesLossOfQuorum``: reachable - 2 <=
+        unreachable) says how many are left, and any manager may lose consensus; a manager
+        that is down itself (no control) gets only the warning about consensus."""
+        managers = self.cluster.raft.managers
+        alive = {m for m in managers if self.cluster.node_record(m).alive}
+        reachable, unreachable = len(alive), len(managers) - len(alive)
+        message = ("You are attempting to leave the swarm on a node that is participating as "
+                   "a manager. ")
+        if self._this_node() not in alive:
+            message += "Doing so may lose the consensus of your cluster. "
+        elif reachable - 2 <= unreachable:
+            if reachable == 1 and unreachable == 0:
+                return (message + "Removing the last manager erases all current state of "
+                        "the swarm. Use `--force` to ignore this message. ")
+            message += (f"Removing this node leaves {reachable - 1} managers out of "
+                        f"{reachable + unreachable}. Without a Raft quorum your swarm will "
+                        "be inaccessible. ")
+        return (message + "The only way to restore a swarm that has lost consensus is to "
+                "reinitialize it with `--force-new-cluster`. Use `--force` to suppress this "
+                "message.")
 
     def _this_node(self) -> str:
         """The manager whose engine answers: the leader, else the first manager still up

@@ -1199,3 +1199,28 @@ def test_the_status_parameter_is_read_as_strconv_parse_bool(server, path, status
                                             "syntax")
     else:
         assert ["ServiceStatus" in s for s in answer.json()] == [shown]
+
+
+@pytest.mark.parametrize(("down", "words"), [
+    ((), "You are attempting to leave the swarm on a node that is participating as a manager. "
+         "The only way to restore a swarm that has lost consensus is to reinitialize it with "
+         "`--force-new-cluster`. Use `--force` to suppress this message."),
+    (("manager-3",), "You are attempting to leave the swarm on a node that is participating as "
+                     "a manager. Removing this node leaves 1 managers out of 3. Without a Raft "
+                     "quorum your swarm will be inaccessible. The only way to restore a swarm "
+                     "that has lost consensus is to reinitialize it with `--force-new-cluster`. "
+                     "Use `--force` to suppress this message."),
+])
+def test_a_manager_that_is_not_the_last_is_refused_with_moby_s_count(down, words):
+    """moby's ``Leave`` words its refusal by ``managerStats``: three reachable managers lose
+    no quorum (only the consensus warning), two of three would (how many are left); the
+    served daemon had called every manager the last one."""
+    nodes = [*Node.many(3, "manager", cpu=2, memory="4Gi", role="manager"),
+             *Node.many(1, "worker", cpu=2, memory="4Gi")]
+    with serve("swarm", cluster=SwarmCluster(nodes, seed=0), speed=0) as server:
+        with server.lock:
+            for name in down:
+                server.cluster.fail_node(name)
+        server.step(30)
+        left = requests.post(f"{server.url}/v1.44/swarm/leave", timeout=10)
+        assert (left.status_code, left.json()["message"]) == (503, words)
