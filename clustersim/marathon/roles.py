@@ -63,12 +63,14 @@ A resident service's ``acceptedResourceRoles`` are the loader's rule
 (:data:`clustersim.manifests.marathon.RESIDENT_ROLES`).
 
 A resident service (one with a local persistent volume) may not have the role ``*``
-(:class:`ResidentRoleError`): ``validWithRoleEnforcement`` refuses it at ``/role``,
-``Resident apps cannot have the role *`` (``AppsResourceTest``; ``PodsValidation`` words a
-pod's ``Resident pods cannot have the role *``, ``PodsResourceTest``), after the role is
-defaulted: Mesos reserves resources only for a named role, which the persistent-volumes
-page asks of ``--mesos_role`` ("This should be a unique role", docs/docs/
-persistent-volumes.md). So a Marathon of the default ``--mesos_role *`` takes a resident
+(:class:`ResidentRoleError`): ``validWithRoleEnforcement`` (``state/AppDefinition.scala``,
+``api/v2/validation/PodsValidation.scala``, run on every app and pod of the root group by
+``RootGroup.validRootGroup``) refuses it at ``/role``, ``Resident apps cannot have the role
+*`` (``AppsResourceTest``; a pod's ``Resident pods cannot have the role *``,
+``PodsResourceTest``), on the run spec's role, which is set by then (given or defaulted).
+Mesos reserves resources only for a named role, which the persistent-volumes page asks of
+``--mesos_role`` ("This should be a unique role", docs/docs/persistent-volumes.md). So a
+Marathon of the default ``--mesos_role *`` takes a resident
 service only in a top-level group, with the group's role (``/shop/db/postgres`` with
 ``"role": "shop"``), or with ``enforceRole``, which makes the group's role its default.
 Not modelled: a change of a resident service's role needs ``?force=true``
