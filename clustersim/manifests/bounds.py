@@ -14,18 +14,17 @@ place that words them for the loader instead (``validation._error`` calls it):
   ``minItems: 1``, so ``PodsValidation``'s ``notEmpty`` is never reached). A few bounds are
   the loader's own, not the RAML's (:data:`_OWN_MARATHON`), and say so.
 - ``docker stack deploy``: docker/cli's schemas give the counts no ``minimum``, so a negative
-  one passes the schema and its decoding into an unsigned Go field refuses it
-  (:func:`~clustersim.manifests.compose_decoding.uint_refusal`). The loader's other bounds (a
-  port's ``target`` from 1 to 65535, a generic resource's count of at least 0) are its own,
-  said in the course's words: docker/cli takes such a value and the daemon or swarmkit
-  decide later.
+  one passes the schema and its decoding into an unsigned Go field refuses it, all of a
+  service's together (``validation._decoding_error``, never a bound here). The loader's other
+  bounds (a port's ``target`` from 1 to 65535, a generic resource's count of at least 0) are
+  its own, said in the course's words: docker/cli takes such a value and the daemon or
+  swarmkit decide later.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from clustersim.manifests.compose_decoding import uint_refusal
 from clustersim.manifests.errors import ANY, path_matches
 from clustersim.manifests.marathon_types import bound_error
 from clustersim.manifests.safe_yaml import Path
@@ -67,8 +66,7 @@ def bound_message(problem: dict[str, Any], where: Path, *, compose: bool
         bound = context[_BOUNDS[kind]]
         limit = f"{_COURSE_WORDS[kind]} {_number(bound)}"
         if compose:
-            return uint_refusal(where[2:], value) or (
-                f"{_found(value)} is not valid: must be {limit}"), f"a number of {limit}"
+            return f"{_found(value)} is not valid: must be {limit}", f"a number of {limit}"
         if any(path_matches(end, where[-len(end):]) for end in _OWN_MARATHON):
             return (f"{_found(value)} is not valid: must be {limit} (a bound of the "
                     "simulator's, not of Marathon's RAML)", f"a number of {limit}")

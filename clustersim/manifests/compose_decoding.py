@@ -11,6 +11,13 @@ which docker/cli took in place of mitchellh/mapstructure in June 2024 (pull requ
 the docker CLI 28.2.2 prints it: ``decoding failed due to the following error(s):``, a blank
 line, then each field's error on a line of its own, in the order of the struct's fields
 (``errors.Join``; mitchellh's ``1 error(s) decoding:`` with sorted ``* `` lines is gone).
+The decoder goes on after a field's error (go-viper/mapstructure ``mapstructure.go``:
+``decodeStructFromMap`` and ``decodeSlice`` collect every field's and item's error and join
+them), so one service's errors come together, in the order of ``ServiceConfig``'s fields,
+the fields of each nested struct in theirs and a list's items in turn
+(:func:`decoding_points`). docker/cli decodes service by service (``LoadServices``, in Go's
+random map order) and stops at the first service that fails; the schema is checked, for the
+whole file, before any decoding, so a schema error is reported instead of them.
 
 A negative number for an unsigned Go field (the counts of a service's ``deploy`` and
 ``healthcheck``, a long-syntax port's numbers) is one such error: the schemas give these
@@ -23,11 +30,12 @@ loses its fraction).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from clustersim.manifests.errors import ANY, path_matches
 from clustersim.manifests.safe_yaml import Path
 
-__all__ = ["decoding_error", "go_path", "uint_refusal"]
+__all__ = ["decoding_error", "decoding_points", "go_path", "uint_refusal"]
 
 _GO_NAMES = {
     "deploy": "Deploy", "replicas": "Replicas", "placement": "Placement",
@@ -40,12 +48,16 @@ decoding error of, where the field carries no ``mapstructure`` tag (a tagged fie
 by its key, as written)."""
 
 _UNSIGNED = (
-    ("deploy", "replicas"), ("deploy", "placement", "max_replicas_per_node"),
-    ("deploy", "update_config", "parallelism"), ("deploy", "rollback_config", "parallelism"),
-    ("deploy", "restart_policy", "max_attempts"), ("healthcheck", "retries"),
-    ("ports", ANY, "published"), ("ports", ANY, "target"),
+    ("deploy", "replicas"), ("deploy", "update_config", "parallelism"),
+    ("deploy", "rollback_config", "parallelism"), ("deploy", "restart_policy", "max_attempts"),
+    ("deploy", "placement", "max_replicas_per_node"), ("healthcheck", "retries"),
+    ("ports", ANY, "target"), ("ports", ANY, "published"),
 )
-"""The service's fields of an unsigned Go type (``*uint64``, ``uint64``, ``uint32``)."""
+"""The service's fields of an unsigned Go type (``*uint64``, ``uint64``, ``uint32``), in the
+order of their Go structs' fields (docker/cli ``cli/compose/types/types.go``:
+``ServiceConfig``'s ``Deploy`` before ``HealthCheck`` before ``Ports``; ``DeployConfig``'s
+``Replicas``, ``UpdateConfig``, ``RollbackConfig``, ``RestartPolicy``, ``Placement``;
+``ServicePortConfig``'s ``Target`` before ``Published``)."""
 
 
 def go_path(where: Path) -> str:
@@ -65,13 +77,49 @@ def decoding_error(points: Iterable[str]) -> str:
     return "decoding failed due to the following error(s):\n\n" + "\n".join(points)
 
 
-def uint_refusal(where: Path, value: object) -> str | None:
-    """The loader's error for ``value`` at ``where`` (a path inside one service), when it is
-    a negative number for an unsigned Go field, written as ``decodeUint`` writes it (a whole
-    one with ``%d``, a float with ``%f``: ``-1.500000``); else ``None``."""
+def _uint_point(where: Path, value: object) -> str | None:
+    """``decodeUint``'s error for ``value`` at ``where`` (a path inside one service), when it
+    is a negative number for an unsigned Go field (a whole one written with ``%d``, a float
+    with ``%f``: ``-1.500000``); else ``None``."""
     unsigned = any(path_matches(pattern, where) for pattern in _UNSIGNED)
     if not unsigned or not isinstance(value, int | float) or isinstance(value, bool) \
             or value >= 0:
         return None
     written = f"{value:f}" if isinstance(value, float) else str(value)
-    return decoding_error([f"cannot parse '{go_path(where)}', {written} overflows uint"])
+    return f"cannot parse '{go_path(where)}', {written} overflows uint"
+
+
+def uint_refusal(where: Path, value: object) -> str | None:
+    """The loader's error for ``value`` at ``where`` (a path inside one service) alone, when
+    it is a negative number for an unsigned Go field; else ``None``."""
+    point = _uint_point(where, value)
+    return decoding_error([point]) if point else None
+
+
+def _at(data: Any, where: Path) -> Any:
+    """The value at ``where`` inside ``data``, or ``None`` where a step finds nothing."""
+    for part in where:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def decoding_points(service: Any) -> list[tuple[Path, str]]:
+    """Every decoding error of the service mapping ``service`` (as written, after
+    interpolation) with its path inside it, in the order mapstructure meets them: each
+    unsigned field of :data:`_UNSIGNED` in turn, a long-syntax port's ``target`` and
+    ``published`` port by port. A float reaches the decoder only as ``retries``: the schema
+    types the other counts ``"integer"`` and refuses it first."""
+    ports = _at(service, ("ports",))
+    paths = [pattern for pattern in _UNSIGNED if ANY not in pattern] + [
+        (*pattern[:1], index, *pattern[2:]) for index in range(len(ports)
+                                                               if isinstance(ports, list) else 0)
+        for pattern in _UNSIGNED if ANY in pattern]
+    values = ((where, _at(service, where)) for where in paths)
+    points = ((where, _uint_point(where, value)) for where, value in values
+              if not isinstance(value, float) or where == ("healthcheck", "retries"))
+    return [(where, point) for where, point in points if point]

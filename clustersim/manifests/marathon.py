@@ -231,12 +231,9 @@ unreserved resources (``*``) to reserve them, so its list, when given, is ``["*"
 def _check_resident_roles(document: Document, path: Path, roles: list[str] | None,
                           resident: bool, kind: str) -> None:
     """Refuse the ``acceptedResourceRoles`` (at ``path``) of a resident ``kind`` (app or
-    pod) that name a role other than ``*`` (:data:`RESIDENT_ROLES`). Not modelled: the role
-    rule of the same services, ``Resident apps cannot have the role *`` (``AppDefinition``'s
-    and ``PodsValidation``'s ``validWithRoleEnforcement``, ``AppsResourceTest``): Marathon
-    1.9 and later refuse a resident service of the role ``*``, and so every resident app at
-    the root of a Marathon of ``--mesos_role *``; the course's resident apps (the shop's
-    ``/shop/db/postgres``, the storage lab's ``/db``) keep that role."""
+    pod) that name a role other than ``*`` (:data:`RESIDENT_ROLES`). The role of the same
+    services, which may not be ``*``, depends on the Marathon and the group it joins:
+    :class:`clustersim.marathon.roles.ResidentRoleError`."""
     if resident and roles and set(roles) != {"*"}:
         where = "" if kind == "app" else "scheduling.placement."
         raise document.error(path, RESIDENT_ROLES.format(kind),

@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 
 from clustersim.goformat import int_range, json_kind
 from clustersim.manifests.bounds import bound_message
+from clustersim.manifests.compose_decoding import decoding_error, decoding_points
 from clustersim.manifests.errors import (
     ANY,
     ManifestError,
@@ -141,10 +142,11 @@ def validate(model: type[BaseModel], document: Document, path: Path = (), *,
              compose: bool = False) -> BaseModel:
     """Validate the data of a Compose or Marathon ``document`` at ``path`` with ``model``, or
     raise ManifestError in the course's words (a Kubernetes object is
-    :func:`validate_object`'s). ``compose``: the one problem ``docker stack deploy`` reports,
-    and a value of the wrong type for a field of one type is refused as it refuses it ("must
-    be a integer"). Marathon reports every violation (Accord's ``Failure`` holds them all):
-    the first problem at each place, the others in its ``also`` (:func:`_each_place`)."""
+    :func:`validate_object`'s). ``compose``: the one problem ``docker stack deploy`` reports
+    (its schema's, else all its decoding's together), and a value of the wrong type for a
+    field of one type is refused as it refuses it ("must be a integer"). Marathon reports
+    every violation (Accord's ``Failure`` holds them all): the first problem at each place,
+    the others in its ``also`` (:func:`_each_place`)."""
     data = document.data
     for part in path:
         data = data[part]
@@ -153,10 +155,33 @@ def validate(model: type[BaseModel], document: Document, path: Path = (), *,
     except ValidationError as err:
         problems = err.errors(include_url=False)
         if compose:
-            raise _error(model, document, path, data, _schema_choice(data, problems),
+            schema = [p for p in problems if not _decoding(document, path, data, p)]
+            if not schema:
+                raise _decoding_error(document, path) from None
+            raise _error(model, document, path, data, _schema_choice(data, schema),
                          compose=True) from None
         raise together(_each_place([_error(model, document, path, data, problem)
                                     for problem in problems])) from None
+
+
+def _decoding(document: Document, path: Path, data: Any, problem: Any) -> bool:
+    """Whether ``problem`` of the Compose data ``data`` at ``path`` is one docker/cli's
+    decoding finds, after the schema passed: a negative number for an unsigned field of a
+    service (:func:`~clustersim.manifests.compose_decoding.decoding_points`)."""
+    if path[:1] != ("services",) or problem["type"] not in ("greater_than_equal",
+                                                            "value_error"):
+        return False
+    found = (*path[2:], *_data_path(data, problem))
+    return any(where == found for where, _ in decoding_points(document.data["services"][path[1]]))
+
+
+def _decoding_error(document: Document, path: Path) -> ManifestError:
+    """The service's decoding errors at ``path`` (``services``, its name, maybe more) in one
+    message, as go-viper/mapstructure v2 joins them (``errors.Join``, in the order it meets
+    them), at the place of the first."""
+    points = decoding_points(document.data["services"][path[1]])
+    return document.error((*path[:2], *points[0][0]),
+                          decoding_error(point for _, point in points), "a number of at least 0")
 
 
 def _each_place(errors: list[ManifestError]) -> list[ManifestError]:

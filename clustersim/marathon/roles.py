@@ -60,13 +60,22 @@ DRF per role; the simulated Marathon subscribes with its one role, so an app's r
 and answered but offers are not split by it. Accord reports every violation of a definition
 at once; the simulator reports a refused role alone, before the accepted roles are read.
 A resident service's ``acceptedResourceRoles`` are the loader's rule
-(:data:`clustersim.manifests.marathon.RESIDENT_ROLES`). Not modelled, the rules on a
-resident service's role (``validWithRoleEnforcement``): it may not be ``*``, at ``/role``
-``Resident apps cannot have the role *`` (``AppsResourceTest``; a pod's ``Resident pods
-cannot have the role *``), which refuses every resident app at the root of a Marathon of
-``--mesos_role *`` and the course's resident apps, which keep that role; and a change of it
-needs ``?force=true`` (``RoleSettings.residentRoleChangeWarningMessage``: "It is not
-possible to change the role for existing reservations. ...").
+(:data:`clustersim.manifests.marathon.RESIDENT_ROLES`).
+
+A resident service (one with a local persistent volume) may not have the role ``*``
+(:class:`ResidentRoleError`): ``validWithRoleEnforcement`` (``state/AppDefinition.scala``,
+``api/v2/validation/PodsValidation.scala``, run on every app and pod of the root group by
+``RootGroup.validRootGroup``) refuses it at ``/role``, ``Resident apps cannot have the role
+*`` (``AppsResourceTest``; a pod's ``Resident pods cannot have the role *``,
+``PodsResourceTest``), on the run spec's role, which is set by then (given or defaulted).
+Mesos reserves resources only for a named role, which the persistent-volumes page asks of
+``--mesos_role`` ("This should be a unique role", docs/docs/persistent-volumes.md). So a
+Marathon of the default ``--mesos_role *`` takes a resident
+service only in a top-level group, with the group's role (``/shop/db/postgres`` with
+``"role": "shop"``), or with ``enforceRole``, which makes the group's role its default.
+Not modelled: a change of a resident service's role needs ``?force=true``
+(``RoleSettings.residentRoleChangeWarningMessage``: "It is not possible to change the role
+for existing reservations. ...").
 """
 
 from __future__ import annotations
@@ -76,8 +85,8 @@ from typing import Any
 
 from clustersim.marathon.pathid import PathId
 
-__all__ = ["AcceptedRolesError", "RoleError", "RoleSettings", "accepted_roles", "role_settings",
-           "with_role"]
+__all__ = ["AcceptedRolesError", "ResidentRoleError", "RoleError", "RoleSettings",
+           "accepted_roles", "role_settings", "with_role"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,32 @@ class RoleError(ValueError):
 
     def __reduce__(self):  # keep the fields when pickled (e.g. across processes)
         return (RoleError, (self.spec_id, self.role, self.settings))
+
+
+class ResidentRoleError(ValueError):
+    """A resident app or pod (a persistent volume) of the role ``*``; :attr:`upstream` is
+    Marathon's violation, at ``/role``."""
+
+    def __init__(self, spec_id: str, kind: str, settings: RoleSettings) -> None:
+        self.spec_id, self.kind, self.settings = spec_id, kind, settings
+        self.upstream = f"Resident {kind}s cannot have the role *"
+        named = [role for role in settings.valid if role != "*"]
+        advice = (f'Set "role" to {named[0]!r}' if named else
+                  "Move it into a top-level group and set \"role\" to the group's name, or "
+                  "run Marathon with another --mesos_role (Marathon(role=...))")
+        super().__init__(f"{spec_id} is resident (it has a persistent volume), so its role "
+                         "cannot be '*': Mesos reserves resources for a named role only. "
+                         f"{advice}")
+
+    def __reduce__(self):  # keep the fields when pickled (e.g. across processes)
+        return (ResidentRoleError, (self.spec_id, self.kind, self.settings))
+
+
+def _resident(manifest: dict[str, Any]) -> bool:
+    """Whether an app or a pod has a local persistent volume (Marathon's ``isResident``)."""
+    holder = manifest if "containers" in manifest else manifest.get("container") or {}
+    return any(isinstance(volume, dict) and volume.get("persistent")
+               for volume in holder.get("volumes") or [])
 
 
 def role_settings(spec_id: str, *, enforce_role: bool | None, existing: str | None,
@@ -152,7 +187,8 @@ def accepted_roles(manifest: dict[str, Any]) -> list[str]:
 def with_role(manifest: dict[str, Any], settings: RoleSettings,
               existing: str | None) -> dict[str, Any]:
     """``manifest`` with its role checked and, when it names none, the role it keeps or
-    gets by default; raises :class:`RoleError` for a role ``settings`` do not allow and
+    gets by default; raises :class:`RoleError` for a role ``settings`` do not allow,
+    :class:`ResidentRoleError` for a resident one of the role ``*`` (given or defaulted) and
     :class:`AcceptedRolesError` for accepted resource roles the role does not allow."""
     role = manifest.get("role")
     if role is None:
@@ -160,6 +196,9 @@ def with_role(manifest: dict[str, Any], settings: RoleSettings,
         manifest = {**manifest, "role": role}
     elif role not in settings.valid:
         raise RoleError(str(manifest["id"]), role, settings)
+    if role == "*" and _resident(manifest):
+        kind = "pod" if "containers" in manifest else "app"
+        raise ResidentRoleError(str(manifest["id"]), kind, settings)
     accepted = accepted_roles(manifest)
     if any(r not in ("*", role) for r in accepted):
         raise AcceptedRolesError(str(manifest["id"]), role, accepted)

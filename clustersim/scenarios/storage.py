@@ -99,8 +99,12 @@ def stateful_set(zonal: bool = True) -> dict[str, Any]:
 
 
 def resident_app() -> dict[str, Any]:
-    """A Marathon app ``/db`` with a 10 GiB local persistent volume (resident)."""
-    return {"id": "/db", "instances": 1, "cpus": 0.5, "mem": 1024, "cmd": "postgres",
+    """A Marathon app ``/db/postgres`` with a 10 GiB local persistent volume (resident), in
+    the top-level group ``/db`` and of its role ``db``: Marathon 1.9 and later refuse a
+    resident app of the role ``*``, the role of the root group's apps in a Marathon of the
+    default ``--mesos_role`` (:class:`~clustersim.marathon.roles.ResidentRoleError`)."""
+    return {"id": "/db/postgres", "role": "db", "instances": 1, "cpus": 0.5, "mem": 1024,
+            "cmd": "postgres",
             "container": {"type": "MESOS", "volumes": [
                 {"containerPath": "data", "mode": "RW", "persistent": {"size": 10240}}]},
             "unreachableStrategy": "disabled",

@@ -28,10 +28,10 @@ conflict, 400 bad parameter, 503 swarm state).
 
 Simplified (what Docker does instead): no containers, images or volumes outside swarm
 services (those endpoints answer 501 and say so); ``docker swarm init|join`` are refused
-because the simulated swarm already exists, and ``leave``, ``update`` and ``unlock`` answer
-501, as does removing a node; IDs are derived from names (Docker's are random); networks
-other than ``ingress`` and those created through the API do not carry traffic. Each route
-module says what it simplifies.
+because the simulated swarm already exists, and once the node has left it (``leave``)
+answer 501, as do ``update``, ``unlock`` and removing a node; IDs are derived from names
+(Docker's are random); networks other than ``ingress`` and those created through the API do
+not carry traffic. Each route module says what it simplifies.
 """
 
 from __future__ import annotations
@@ -80,10 +80,10 @@ class DockerBackend(DaemonRoutes, NodeRoutes, ServiceRoutes, StoredRoutes, Netwo
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")
         return (f"Docker Engine API (simulated swarm) at {url}\n"
-                "  no registry is simulated: docker service create and update warn that the "
-                "image's digest could not be recorded (--no-resolve-image skips the lookup)\n"
-                f"  python: docker.DockerClient(base_url='{host}'); the docker CLI (not on "
-                "PyPI) reads DOCKER_HOST:")
+                f"  python: docker.DockerClient(base_url='{host}')\n"
+                "  no registry is simulated: docker service create and update warn that the\n"
+                "  image's digest could not be recorded (--no-resolve-image skips the lookup)\n"
+                "  the docker CLI (not on PyPI) reads DOCKER_HOST:")
 
     def error(self, err: HttpError) -> Response:
         return Response.json(err.status, {"message": err.message})

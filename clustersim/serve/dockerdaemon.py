@@ -96,11 +96,13 @@ class DaemonRoutes(DockerState):
 
     def _ping(self) -> Response:
         """``Swarm``: the node's state and whether it is an active manager (a stopped node,
-        :attr:`node_stopped`, is ``active/worker``, as ``Info`` reports it then)."""
+        :attr:`node_stopped`, is ``active/worker``, as ``Info`` reports it then; one that
+        has left, ``inactive``: moby's ``Cluster.Status`` with no node runner)."""
         response = Response.text(200, "OK")
         role = "worker" if self.node_stopped else "manager"
+        swarm = "inactive" if self.node_left else f"active/{role}"
         response.headers.update({"API-Version": API_VERSION, "Docker-Experimental": "false",
-                                 "Swarm": f"active/{role}", "OSType": "linux"})
+                                 "Swarm": swarm, "OSType": "linux"})
         return response
 
     def _swarm_request(self, request: Request, rest: list[str]) -> Response:
@@ -108,14 +110,16 @@ class DaemonRoutes(DockerState):
         wrong type is Go's 400 (``json: cannot unmarshal number into Go struct field
         InitRequest.ListenAddr of type string``); ``init`` and ``join`` get the daemon's 503
         for a node already in a swarm, except ``init`` with ``ForceNewCluster``, which a
-        manager accepts (:meth:`_force_new_cluster`); ``leave`` without ``force`` the
-        daemon's 503 for the last manager (moby ``daemon/cluster/swarm.go``, ``Init`` and
-        ``Leave``; a stopped node is no manager to Leave's ``state.IsManager()``, so it would
-        leave without ``force``). The simulated swarm cannot be left, updated or unlocked:
-        those get a 501 that says so. With the node stopped (:attr:`node_stopped`) a forced
-        init is refused as moby's ``Init`` refuses it on a node that is no manager
-        (``errSwarmNotManager``), and what needs a manager (inspect, update, unlock, the
-        unlock key) gets :data:`NO_MANAGER`."""
+        manager accepts (:meth:`_force_new_cluster`); ``leave`` is :meth:`_leave` (moby
+        ``daemon/cluster/swarm.go``, ``Init`` and ``Leave``). With the node stopped
+        (:attr:`node_stopped`) a forced init is refused as moby's ``Init`` refuses it on a
+        node that is no manager (``errSwarmNotManager``), and what needs a manager (inspect,
+        update, unlock, the unlock key) gets :data:`NO_MANAGER`. Once the node has left
+        (:attr:`node_left`), ``init`` and ``join`` are checked as moby's
+        ``validateAndSanitizeInitRequest`` and ``validateAndSanitizeJoinRequest`` check them
+        (400), then answer 501: a real daemon would start a new swarm or join another, which
+        the served one cannot. The simulated swarm cannot be updated or unlocked: those get
+        a 501 that says so."""
         if self.node_stopped and request.method == "GET" and not rest:
             raise HttpError(503, NO_MANAGER)
         if request.method == "GET" and not rest:
@@ -124,6 +128,16 @@ class DaemonRoutes(DockerState):
         body = read_json(request, body_type) if request.method == "POST" and body_type \
             else {}                            # moby's swarm router reads the body first
         init = decode(body, "swarm.InitRequest") if rest == ["init"] else {}
+        if rest == ["leave"] and request.method == "POST":
+            return self._leave(request)
+        if self.node_left and rest in (["init"], ["join"]):
+            problem = _init_problem(init) if rest == ["init"] else _join_problem(
+                decode(body, "swarm.JoinRequest"))
+            if problem:
+                raise HttpError(400, problem)
+            raise HttpError(501, "this node has left the simulated swarm, and starting or "
+                            "joining another is not simulated: stop the server with Ctrl-C "
+                            "and start another for a new swarm")
         if self.node_stopped and (init.get("ForceNewCluster") or rest in (
                 ["update"], ["unlock"], ["unlockkey"])):
             # Init's IsManager check, a stopped node has none; the rest need a manager
@@ -133,18 +147,61 @@ class DaemonRoutes(DockerState):
         if rest in (["init"], ["join"]):
             raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
                             "leave\" to leave this swarm and join another one.")
-        if rest == ["leave"] and not flag(request, "force") and not self.node_stopped:
-            raise HttpError(503, "You are attempting to leave the swarm on a node that is "
-                            "participating as a manager. Removing the last manager erases "
-                            "all current state of the swarm. Use `--force` to ignore this "
-                            "message. ")
-        what = {"leave": "leaving the swarm", "update": "changing the swarm's settings",
-                "unlock": "unlocking", "unlockkey": "the unlock key (autolock)"}
+        what = {"update": "changing the swarm's settings", "unlock": "unlocking",
+                "unlockkey": "the unlock key (autolock)"}
         if len(rest) == 1 and rest[0] in what:
             raise HttpError(501, f"{what[rest[0]]} is not simulated: the simulated swarm "
                             "lives as long as its server (stop it with Ctrl-C and start "
                             "another for a new swarm)")
         raise HttpError(404, "page not found")
+
+    def _leave(self, request: Request) -> Response:
+        """``POST /swarm/leave`` as moby's ``Leave`` (``daemon/cluster/swarm.go``) answers
+        it: a node in no swarm (one that has left) is 503 ``errNoSwarm`` (``This node is not
+        part of a swarm``, ``daemon/cluster/errors.go``); a running manager without
+        ``force`` is refused (503, :meth:`_leave_refusal`); otherwise the node runner is stopped
+        (a stopped one, :attr:`node_stopped` after a refused forced init, is no manager to
+        Leave's ``state.IsManager()`` and stops again without error), its state cleared,
+        and the answer is an empty 200 (``postLeave`` in
+        ``api/server/router/swarm/cluster_routes.go``). The node is then in no swarm
+        (:attr:`node_left`): ``/info`` and ``/_ping`` say ``inactive``, and what needs a
+        manager is :data:`NO_MANAGER`.
+
+        Simplified (what Docker does instead): the served daemon speaks for the one node
+        that left; the simulated swarm under it runs on as before, where in Docker the
+        node's containers are removed and, with no other manager, the swarm is left with
+        none."""
+        if self.node_left:
+            raise HttpError(503, "This node is not part of a swarm")
+        if not flag(request, "force") and not self.node_stopped:
+            raise HttpError(503, self._leave_refusal())
+        self.node_stopped = self.node_left = True
+        return Response(200)
+
+    def _leave_refusal(self) -> str:
+        """Why ``Leave`` without ``force`` refuses a manager, in moby's words: with the
+        managers ``managerStats`` counts (``reachable`` and ``unreachable``, as ``docker
+        node ls`` shows them), the last manager erases the swarm, one whose leaving loses
+        the Raft quorum (``removingManagerCausesLossOfQuorum``: reachable - 2 <=
+        unreachable) says how many are left, and any manager may lose consensus; a manager
+        that is down itself (no control) gets only the warning about consensus."""
+        managers = self.cluster.raft.managers
+        alive = {m for m in managers if self.cluster.node_record(m).alive}
+        reachable, unreachable = len(alive), len(managers) - len(alive)
+        message = ("You are attempting to leave the swarm on a node that is participating as "
+                   "a manager. ")
+        if self._this_node() not in alive:
+            message += "Doing so may lose the consensus of your cluster. "
+        elif reachable - 2 <= unreachable:
+            if reachable == 1 and unreachable == 0:
+                return (message + "Removing the last manager erases all current state of "
+                        "the swarm. Use `--force` to ignore this message. ")
+            message += (f"Removing this node leaves {reachable - 1} managers out of "
+                        f"{reachable + unreachable}. Without a Raft quorum your swarm will "
+                        "be inaccessible. ")
+        return (message + "The only way to restore a swarm that has lost consensus is to "
+                "reinitialize it with `--force-new-cluster`. Use `--force` to suppress this "
+                "message.")
 
     def _this_node(self) -> str:
         """The manager whose engine answers: the leader, else the first manager still up
@@ -188,9 +245,7 @@ class DaemonRoutes(DockerState):
         (``daemon/cluster/errors.go``: ``notAvailableError``, such as ``errSwarmNotManager``),
         the nearest to a daemon that cannot serve the request; it had been a 500."""
         sent = init.get("Spec") or {}
-        problem = ('invalid ListenAddr "": invalid empty address' if not init.get("ListenAddr")
-                   else 'swarm spec must be named "default"'
-                   if sent.get("Name", "default") not in ("", "default") else "")
+        problem = _init_problem(init)
         if problem:
             self.node_stopped = True
             raise HttpError(400, problem)
@@ -228,7 +283,9 @@ class DaemonRoutes(DockerState):
     def _info(self) -> dict[str, Any]:
         """``/info``; with the node stopped (:attr:`node_stopped`), ``Swarm`` as moby's
         ``Cluster.Info`` writes it without a swarmkit node: no node ID, no control, no
-        managers, and still ``active`` (the node runner's ready channel stays closed)."""
+        managers, and still ``active`` (the node runner's ready channel stays closed); once
+        it has left (:attr:`node_left`), with no node runner: ``inactive`` and no address
+        (``GetAdvertiseAddress`` finds none)."""
         leader = self._this_node()
         machine = self.cluster.node_record(leader).node     # the engine answering: a manager
         nodes = self.cluster.node_ls()
@@ -244,7 +301,8 @@ class DaemonRoutes(DockerState):
                           "Nodes": len(nodes), "Managers": len(self.cluster.raft.managers),
                           "Cluster": self._swarm()}}
         if self.node_stopped:
-            info["Swarm"] = {"NodeID": "", "NodeAddr": "10.0.0.1", "LocalNodeState": "active",
+            info["Swarm"] = {"NodeID": "", "NodeAddr": "" if self.node_left else "10.0.0.1",
+                             "LocalNodeState": "inactive" if self.node_left else "active",
                              "ControlAvailable": False, "Error": "", "RemoteManagers": None}
         return info
 
@@ -257,6 +315,25 @@ class DaemonRoutes(DockerState):
                 "SubnetSize": 24, "DataPathPort": 4789,
                 "JoinTokens": {"Worker": "SWMTKN-1-simulated-worker",
                                "Manager": "SWMTKN-1-simulated-manager"}}
+
+
+def _init_problem(init: dict[str, Any]) -> str:
+    """Why moby's ``validateAndSanitizeInitRequest`` refuses the ``InitRequest`` ``init``
+    (400), or "": an empty ``ListenAddr``, a ``Spec`` named other than ``default``."""
+    name = (init.get("Spec") or {}).get("Name", "default")
+    return ('invalid ListenAddr "": invalid empty address' if not init.get("ListenAddr")
+            else 'swarm spec must be named "default"' if name not in ("", "default") else "")
+
+
+def _join_problem(join: dict[str, Any]) -> str:
+    """Why moby's ``validateAndSanitizeJoinRequest`` refuses the ``JoinRequest`` ``join``
+    (400), or "": an empty ``ListenAddr``, no ``RemoteAddrs``, or an empty one."""
+    if not join.get("ListenAddr"):
+        return 'invalid ListenAddr "": invalid empty address'
+    remotes = join.get("RemoteAddrs") or []
+    if not remotes:
+        return "at least 1 RemoteAddr is required to join"
+    return ('invalid remoteAddr "": invalid empty address' if "" in remotes else "")
 
 
 _MERGED = {("Name",): "nonzero", ("Labels",): "nonzero",

@@ -56,6 +56,9 @@ class DockerState(ClusterTime):
         ``ForceNewCluster`` stops it before it reads the request, and one it then refuses
         leaves it stopped (:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._force_new_cluster`,
         :data:`~clustersim.serve.dockerdaemon.NO_MANAGER`)."""
+        self.node_left = False
+        """The answering engine has left the swarm (``docker swarm leave``: moby's ``Leave``
+        stops its node and forgets it), so its node is stopped too and it is in no swarm."""
         self.host_ports = EphemeralPorts()
         """The ephemeral port each node gave a running task's host-mode port of 0."""
         self.versions = StoreVersions()

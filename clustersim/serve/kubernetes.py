@@ -321,10 +321,10 @@ class KubernetesBackend(ClusterTime):
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
                 f"The course expects kubectl {KUBERNETES_VERSION}, the one requirements.txt "
-                "pins into the venv\n(`kubectl version --client` says which you run; an older "
-                "one lacks flags the book uses,\nsuch as `kubectl autoscale --cpu`). kubectl "
-                "finds the server through a kubeconfig file,\nand this server wrote one: run "
-                "these lines in the shell where you type kubectl (then\n`kubectl config view` "
+                "pins into the\nvenv (`kubectl version --client` says which you run; an older "
+                "one lacks\nflags the book uses, such as `kubectl autoscale --cpu`). kubectl "
+                "finds\nthe server through a kubeconfig file, and this server wrote one: run\n"
+                "these lines in the shell where you type kubectl (then `kubectl config view`\n"
                 "shows the kubeconfig, `kubectl get nodes` asks the server):")
 
     def error(self, err: HttpError) -> Response:

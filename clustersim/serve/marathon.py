@@ -127,7 +127,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
-                f"  curl {url}/v2/apps; python: marathon.MarathonClient('{url}')\n"
+                f"  curl {url}/v2/apps\n"
+                f"  python: marathon.MarathonClient('{url}')\n"
                 "  (the client 0.13.0 needs a one-line fix on Python 3.10+ and reads no\n"
                 "  groups: see the README)")
 

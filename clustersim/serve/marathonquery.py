@@ -30,7 +30,7 @@ from typing import Any
 
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.marathon.groups import DependencyCycleError, IdClashError
-from clustersim.marathon.roles import AcceptedRolesError, RoleError
+from clustersim.marathon.roles import AcceptedRolesError, ResidentRoleError, RoleError
 from clustersim.serve.core import HttpError, Request
 
 __all__ = ["accepts_text", "app_embeds", "definition", "flag", "group_embeds", "invalid",
@@ -175,7 +175,8 @@ def invalid(err: ValueError, *, each_app: bool = False,
     ``/cmd``), without the item's index. A dependency cycle is answered in Marathon's words
     only (``RootGroup.validRootGroup``: no cycle named, no hint), and so is an app or a pod
     with a group's id (simplified: named at ``/`` where the clash is inside a group, which
-    Marathon names), a role the group does not allow, at ``/role`` of the app or pod, and
+    Marathon names), a role the group does not allow or a resident one's ``*``, at
+    ``/role`` of the app or pod, and
     accepted resource roles its role does not allow, at its ``/acceptedResourceRoles``:
     ``spec_path`` gives where a definition of several (a group's) holds the one of that id,
     ``/apps(0)`` or ``/groups(1)/pods(0)``, as Accord names a group's app
@@ -183,9 +184,9 @@ def invalid(err: ValueError, *, each_app: bool = False,
     the message it gives ends, after the course's hint ``(expected ...)``: with a stop where
     Marathon's has one (``A role name must not be "".``, ``ResourceRole.scala``), none where
     it has none (Accord's ``must not be empty``, wix/accord ``CollectionCombinators``)."""
-    if isinstance(err, RoleError | AcceptedRolesError):
+    if isinstance(err, RoleError | ResidentRoleError | AcceptedRolesError):
         at = spec_path(err.spec_id) if spec_path else ""
-        field = "role" if isinstance(err, RoleError) else "acceptedResourceRoles"
+        field = "acceptedResourceRoles" if isinstance(err, AcceptedRolesError) else "role"
         return HttpError(422, "Object is not valid", details=[
             {"path": f"{at}/{field}", "errors": [err.upstream]}])
     if isinstance(err, DependencyCycleError | IdClashError):

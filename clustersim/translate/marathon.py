@@ -48,6 +48,9 @@ _IGNORED = {
                            "set tolerationSeconds on that toleration to change it",
     "acceptedResourceRoles": "Mesos roles have no Kubernetes counterpart: use node labels "
                              "and taints to reserve nodes",
+    "role": "Mesos roles have no Kubernetes counterpart: the role's share of the cluster is "
+            "nearest to a namespace's ResourceQuota, its reservations to nodes kept for it "
+            "with labels and taints",
     "fetch": "Kubernetes does not download URIs into the sandbox: build them into the "
              "image, or fetch them in an init container",
     "readinessChecks": "Marathon's readiness checks gate deployments; a readinessProbe does "

@@ -1007,13 +1007,40 @@ def test_a_negative_count_is_refused_as_docker_stack_deploy_decodes_it(
 
 
 def test_decoding_errors_are_joined_in_the_order_the_decoder_met_them() -> None:
-    """go-viper/mapstructure v2 joins a decoding's errors (``errors.Join``) in the order of
-    the struct's fields, unsorted: the docker CLI 28.2.2 lists ``Deploy.update_config``
-    before ``Deploy.restart_policy`` (mitchellh/mapstructure had sorted them)."""
-    points = ["cannot parse 'Deploy.update_config.Parallelism', -2 overflows uint",
-              "cannot parse 'Deploy.restart_policy.max_attempts', -3 overflows uint"]
-    assert decoding_error(points) == (
-        "decoding failed due to the following error(s):\n\n" + "\n".join(points))
+    """go-viper/mapstructure v2 goes on after a field's error and joins them all
+    (``errors.Join``) in the order of the Go structs' fields (``DeployConfig``: Replicas,
+    UpdateConfig, RollbackConfig, RestartPolicy, Placement; then ``HealthCheck``, then each
+    port's Target and Published), unsorted: the loader had reported only the first pydantic
+    found (``Deploy.update_config.Parallelism``), and a later port's alone."""
+    with pytest.raises(ManifestError) as info:
+        stack("deploy:\n"
+              "  placement: {max_replicas_per_node: -4}\n"
+              "  restart_policy: {max_attempts: -3}\n"
+              "  update_config: {parallelism: -2}\n"
+              "  replicas: -1\n"
+              "healthcheck: {test: [CMD, x], retries: -1.5}\n"
+              "ports: [{target: 80, published: -5}, {target: -6, published: -7}]")
+    assert info.value.path == "services.web.deploy.replicas"
+    assert info.value.message == decoding_error([
+        "cannot parse 'Deploy.Replicas', -1 overflows uint",
+        "cannot parse 'Deploy.update_config.Parallelism', -2 overflows uint",
+        "cannot parse 'Deploy.restart_policy.max_attempts', -3 overflows uint",
+        "cannot parse 'Deploy.Placement.max_replicas_per_node', -4 overflows uint",
+        "cannot parse 'HealthCheck.Retries', -1.500000 overflows uint",
+        "cannot parse 'Ports[0].Published', -5 overflows uint",
+        "cannot parse 'Ports[1].Target', -6 overflows uint",
+        "cannot parse 'Ports[1].Published', -7 overflows uint"])
+    assert decoding_error(["a", "b"]) == "decoding failed due to the following error(s):\n\na\nb"
+
+
+def test_a_schema_error_comes_before_the_decoding_errors() -> None:
+    """docker/cli checks the schema before it decodes anything, so a value of the wrong type
+    is reported alone, even beside a deeper negative count (the loader had reported the
+    deepest problem, the count's decoding error)."""
+    with pytest.raises(ManifestError) as info:
+        stack("hostname: 5\ndeploy:\n  update_config: {parallelism: -2}")
+    assert (info.value.path, info.value.message) == ("services.web.hostname",
+                                                     "must be a string")
 
 
 @pytest.mark.parametrize(("retries", "message"), [

@@ -154,21 +154,21 @@ def test_lost_agent_replacement_follows_unreachable_strategy():
 
 def test_resident_app_stays_on_its_reserved_agent():
     cluster, m = cluster_with()
-    resident = app(instances=1, container={"type": "MESOS", "volumes": [
+    resident = app("/shop/web", instances=1, role="shop", container={"type": "MESOS", "volumes": [
         {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]})
     m.deploy(resident)
     cluster.run()
-    home = m.instances("/web")[0].reservation
+    home = m.instances("/shop/web")[0].reservation
     assert home is not None
     m.deploy({**resident, "cmd": "serve v2"})
     cluster.run()
-    assert [i.agent_id for i in m.instances("/web")] == [home]
-    m.scale("/web", 0)
+    assert [i.agent_id for i in m.instances("/shop/web")] == [home]
+    m.scale("/shop/web", 0)
     cluster.run()
-    assert [i.state for i in m.instances("/web")] == ["Reserved"]
-    m.scale("/web", 1)
+    assert [i.state for i in m.instances("/shop/web")] == ["Reserved"]
+    m.scale("/shop/web", 1)
     cluster.run()
-    assert [(i.state, i.agent_id) for i in m.instances("/web")] == [("Running", home)]
+    assert [(i.state, i.agent_id) for i in m.instances("/shop/web")] == [("Running", home)]
 
 
 def test_an_offer_away_from_the_reservation_is_declined_for_that_alone():
@@ -178,17 +178,17 @@ def test_an_offer_away_from_the_reservation_is_declined_for_that_alone():
     reason alone. The simulator checked the role first and said ``UnfulfilledRole``."""
     cluster = marathon.dcos_cluster(private=1, public=2)
     m = cluster.register(marathon.Marathon())
-    m.deploy(app("/db", instances=1, container={"type": "MESOS", "volumes": [
+    m.deploy(app("/db/postgres", instances=1, role="db", container={"type": "MESOS", "volumes": [
         {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]}))
     cluster.run()
-    [home] = [a for a in cluster.agents if a.id == m.instances("/db")[0].reservation]
-    m.scale("/db", 0)
+    [home] = [a for a in cluster.agents if a.id == m.instances("/db/postgres")[0].reservation]
+    m.scale("/db/postgres", 0)
     cluster.run()
     cluster.fail_agent(home.name)
-    m.scale("/db", 1)
+    m.scale("/db/postgres", 1)
     cluster.run(until=cluster.now + 30)
     assert m.queue()[0]["rejections"] == {"NoCorrespondingReservationFound": 2}
-    offers = m.launch_attempt("/db").last_offers
+    offers = m.launch_attempt("/db/postgres").last_offers
     assert sorted(offers) == sorted(a.id for a in cluster.agents if a is not home)
     assert {u.reasons for u in offers.values()} == {("NoCorrespondingReservationFound",)}
 
@@ -344,17 +344,17 @@ def test_same_seed_same_events():
 
 def test_restart_of_a_scaled_down_resident_app_reuses_its_reservation():
     cluster, m = cluster_with()
-    resident = app(instances=1, container={"type": "MESOS", "volumes": [
+    resident = app("/shop/web", instances=1, role="shop", container={"type": "MESOS", "volumes": [
         {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]})
     m.deploy(resident)
     cluster.run()
-    m.scale("/web", 0)
+    m.scale("/shop/web", 0)
     cluster.run()
-    home = m.instances("/web")[0].reservation
+    home = m.instances("/shop/web")[0].reservation
     deployment = m.deploy({**resident, "cmd": "serve v2", "instances": 1})
     cluster.run()
     assert deployment.status == "success"
-    assert [(i.state, i.agent_id) for i in m.instances("/web")] == [("Running", home)]
+    assert [(i.state, i.agent_id) for i in m.instances("/shop/web")] == [("Running", home)]
 
 
 def test_deployment_finishes_while_a_lost_instance_waits_to_be_expunged():
@@ -388,7 +388,8 @@ def test_pod_containers_share_one_network_namespace():
 def test_resident_app_needs_unreachable_strategy_disabled():
     _, m = cluster_with()
     with pytest.raises(ValueError, match="disabled"):
-        m.deploy(app(container={"volumes": [{"containerPath": "d", "persistent": {"size": 1}}]},
+        m.deploy(app("/shop/web", role="shop",
+                     container={"volumes": [{"containerPath": "d", "persistent": {"size": 1}}]},
                      upgradeStrategy={"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0},
                      unreachableStrategy={"inactiveAfterSeconds": 60,
                                           "expungeAfterSeconds": 120}))

@@ -4,12 +4,18 @@ refused with Accord's ``in`` words when the group does not allow it."""
 
 from __future__ import annotations
 
+import collections
+import collections.abc
+
+import marathon
 import pytest
 import requests
+from marathon.exceptions import MarathonHttpError
+from marathon.models import MarathonApp
 
 from clustersim.marathon import Marathon
 from clustersim.marathon.dcos import dcos_cluster
-from clustersim.marathon.roles import AcceptedRolesError, RoleError
+from clustersim.marathon.roles import AcceptedRolesError, ResidentRoleError, RoleError
 from clustersim.serve import serve
 
 _APP = {"cmd": "serve", "cpus": 0.1, "mem": 32, "instances": 1}
@@ -183,3 +189,73 @@ def test_dcos_mesos_role_lets_a_root_app_accept_public_agents():
     with pytest.raises(AcceptedRolesError, match=r"/edge has the role '\*'.*not 'slave_public'"):
         plain.deploy(edge)
     assert plain.apps == {} and plain.deployments == []
+
+
+# A resident service may not have the role * (validWithRoleEnforcement: AppsResourceTest's
+# "Resident apps cannot have the role *", PodsResourceTest's "Resident pods ...").
+
+_VOLUME = {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}
+_RESIDENT_APP = {**_APP, "container": {"type": "MESOS", "volumes": [_VOLUME]},
+                 "unreachableStrategy": "disabled",
+                 "upgradeStrategy": {"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0}}
+_RESIDENT_POD = {"containers": [{**_POD["containers"][0],
+                                  "volumeMounts": [{"name": "data", "mountPath": "data"}]}],
+                 "volumes": [{"name": "data", "persistent": {"size": 100}}],
+                 "scheduling": {"unreachableStrategy": "disabled",
+                                "upgrade": {"maximumOverCapacity": 0}}}
+
+
+@pytest.mark.parametrize(("kind", "body"), [
+    ("apps", {**_RESIDENT_APP, "id": "/db"}),                     # the root's role: *
+    ("apps", {**_RESIDENT_APP, "id": "/dev/db"}),                 # defaulted to *
+    ("apps", {**_RESIDENT_APP, "id": "/dev/db", "role": "*"}),    # AppsResourceTest's case
+    ("pods", {**_RESIDENT_POD, "id": "/dev/db"}),
+])
+def test_a_resident_service_of_the_role_star_is_refused(server, kind, body):
+    """The role is checked once defaulted: a resident app or pod of a Marathon of
+    ``--mesos_role *`` is refused at the root and, unless it names its group's role, in a
+    group (the simulator had deployed them all)."""
+    answer = _post(server, kind, body)
+    assert answer.status_code == 422
+    assert answer.json() == {"message": "Object is not valid", "details": [
+        {"path": "/role", "errors": [f"Resident {kind} cannot have the role *"]}]}
+    assert _post(server, kind, {**body, "id": "/dev/db2", "role": "dev"}).status_code == 201
+
+
+def test_a_resident_app_refused_inside_a_group_is_named_at_its_app(server):
+    group = {"id": "/shop", "apps": [{**_APP, "id": "web"}, {**_RESIDENT_APP, "id": "db"}]}
+    answer = requests.post(f"{server.url}/v2/groups", json=group, timeout=10)
+    assert answer.json()["details"] == [
+        {"path": "/apps(1)/role", "errors": ["Resident apps cannot have the role *"]}]
+
+
+def test_a_resident_app_takes_its_groups_role_and_a_marathon_of_another_role():
+    """With ``enforceRole`` the group's role is the default, so a resident app needs no
+    role of its own; a Marathon of another ``--mesos_role`` takes one at the root. The
+    library's refusal says what to write instead."""
+    cluster = dcos_cluster(private=2, public=0)
+    plain = cluster.register(Marathon())
+    with pytest.raises(ResidentRoleError, match=r"/db is resident .* Move it into a top-level"):
+        plain.deploy({**_RESIDENT_APP, "id": "/db"})
+    with pytest.raises(ResidentRoleError, match="Set \"role\" to 'dev'"):
+        plain.deploy({**_RESIDENT_APP, "id": "/dev/db"})
+    plain.deploy({"id": "/dev", "enforceRole": True, "apps": [{**_RESIDENT_APP, "id": "db"}]})
+    assert plain.root.run_specs["/dev/db"]["role"] == "dev"
+    own = dcos_cluster(private=2, public=0).register(Marathon(role="storage"))
+    own.deploy({**_RESIDENT_APP, "id": "/db"})
+    assert own.root.run_specs["/db"]["role"] == "storage"
+
+
+def test_the_marathon_client_gets_the_resident_role_refusal(server, monkeypatch):
+    """What the marathon client sends for a resident app at the root of a Marathon of
+    ``--mesos_role *``: the 422 with its details, and nothing deployed (the client 0.13.0
+    with the README's one-line fix for Python 3.10+)."""
+    monkeypatch.setattr(collections, "Iterable", collections.abc.Iterable, raising=False)
+    client = marathon.MarathonClient(server.url)
+    app = MarathonApp.from_json({**_RESIDENT_APP, "id": "/db"})
+    with pytest.raises(MarathonHttpError) as refused:
+        client.create_app("/db", app)
+    assert refused.value.status_code == 422
+    assert refused.value.error_details == [
+        {"path": "/role", "errors": ["Resident apps cannot have the role *"]}]
+    assert client.list_apps() == []

@@ -330,7 +330,7 @@ def test_a_stopped_node_finds_only_its_local_networks_and_may_leave(server):
     daemon's local networks, creating or removing a swarm-scoped one needs a manager (503
     ``errNoManager`` from ``lockedManagerAction``), and ``Leave`` checks
     ``state.IsManager()``, false on a stopped node, so a plain leave is not the 503 for
-    the last manager (leaving is not simulated: 501). The served daemon had listed the
+    the last manager but succeeds (200, tested below). The served daemon had listed the
     overlay networks and answered the last-manager 503."""
     url = f"{server.url}/v1.44"
     made = requests.post(f"{url}/networks/create", timeout=10,
@@ -349,9 +349,49 @@ def test_a_stopped_node_finds_only_its_local_networks_and_may_leave(server):
                    requests.post(f"{url}/networks/create", timeout=10,
                                  json={"Name": "other", "Driver": "overlay"})):
         assert (answer.status_code, answer.json()["message"]) == (503, no_manager)
-    left = requests.post(f"{url}/swarm/leave", timeout=10)
-    assert left.status_code == 501
-    assert left.json()["message"].startswith("leaving the swarm is not simulated")
+
+
+def test_a_stopped_node_leaves_the_swarm_and_is_then_in_none(server, client):
+    """moby's ``Leave`` on a node a refused forced init stopped: no manager to
+    ``IsManager()``, so it stops (again) and forgets the swarm, 200 (it had been a 501 for
+    a request the daemon answers). Then the node is in no swarm: ``/info`` and ``/_ping``
+    say ``inactive``, a second leave is 503 ``errNoSwarm``, what needs a manager
+    ``errNoManager``, and a new swarm (init, join) is checked, then not simulated (501)."""
+    url = f"{server.url}/v1.44"
+    refused = requests.post(f"{url}/swarm/init", timeout=10, json={
+        "ListenAddr": "", "ForceNewCluster": True})
+    assert refused.status_code == 400
+    assert client.swarm.leave() is True                 # the SDK's POST /swarm/leave
+    swarm = client.info()["Swarm"]
+    assert (swarm["LocalNodeState"], swarm["NodeID"], swarm["NodeAddr"],
+            swarm["ControlAvailable"]) == ("inactive", "", "", False)
+    assert requests.get(f"{server.url}/_ping", timeout=10).headers["Swarm"] == "inactive"
+    with pytest.raises(APIError) as again:      # (with force the SDK ignores a 503)
+        client.swarm.leave()
+    assert _refusal(again) == (503, "This node is not part of a swarm")
+    answer = requests.get(f"{url}/services", timeout=10)
+    assert (answer.status_code, answer.json()["message"]) == (503, (
+        'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" '
+        "to connect this node to swarm and try again."))
+    for path, body, status in (
+            ("init", {"ListenAddr": ""}, 400), ("init", {"ListenAddr": "0.0.0.0:2377"}, 501),
+            ("join", {"ListenAddr": "0.0.0.0:2377"}, 400),
+            ("join", {"ListenAddr": "0.0.0.0:2377", "RemoteAddrs": ["10.0.0.2:2377"],
+                      "JoinToken": "SWMTKN-1-x"}, 501)):
+        answer = requests.post(f"{url}/swarm/{path}", timeout=10, json=body)
+        assert answer.status_code == status, (path, body, answer.text)
+    assert "at least 1 RemoteAddr is required to join" in requests.post(
+        f"{url}/swarm/join", timeout=10, json={"ListenAddr": "0.0.0.0:2377"}).text
+
+
+def test_a_manager_leaves_with_force(server, client):
+    """``Leave(force)`` on the running last manager stops its node and answers 200 (it
+    had been a 501): the node is in no swarm afterwards."""
+    with pytest.raises(APIError) as refused:
+        client.swarm.leave()
+    assert "Removing the last manager erases all current state" in _refusal(refused)[1]
+    assert client.swarm.leave(force=True) is True
+    assert client.info()["Swarm"]["LocalNodeState"] == "inactive"
 
 
 @pytest.mark.parametrize(("init", "message"), [
@@ -1159,3 +1199,28 @@ def test_the_status_parameter_is_read_as_strconv_parse_bool(server, path, status
                                             "syntax")
     else:
         assert ["ServiceStatus" in s for s in answer.json()] == [shown]
+
+
+@pytest.mark.parametrize(("down", "words"), [
+    ((), "You are attempting to leave the swarm on a node that is participating as a manager. "
+         "The only way to restore a swarm that has lost consensus is to reinitialize it with "
+         "`--force-new-cluster`. Use `--force` to suppress this message."),
+    (("manager-3",), "You are attempting to leave the swarm on a node that is participating as "
+                     "a manager. Removing this node leaves 1 managers out of 3. Without a Raft "
+                     "quorum your swarm will be inaccessible. The only way to restore a swarm "
+                     "that has lost consensus is to reinitialize it with `--force-new-cluster`. "
+                     "Use `--force` to suppress this message."),
+])
+def test_a_manager_that_is_not_the_last_is_refused_with_moby_s_count(down, words):
+    """moby's ``Leave`` words its refusal by ``managerStats``: three reachable managers lose
+    no quorum (only the consensus warning), two of three would (how many are left); the
+    served daemon had called every manager the last one."""
+    nodes = [*Node.many(3, "manager", cpu=2, memory="4Gi", role="manager"),
+             *Node.many(1, "worker", cpu=2, memory="4Gi")]
+    with serve("swarm", cluster=SwarmCluster(nodes, seed=0), speed=0) as server:
+        with server.lock:
+            for name in down:
+                server.cluster.fail_node(name)
+        server.step(30)
+        left = requests.post(f"{server.url}/v1.44/swarm/leave", timeout=10)
+        assert (left.status_code, left.json()["message"]) == (503, words)

@@ -476,7 +476,8 @@ def test_list_filters_as_the_daemon_reads_them(docker):
 def test_commands_outside_swarm_mode_say_what_is_not_simulated(docker):
     """``docker ps``, ``images`` or ``run`` get a 501 that names what the simulator lacks
     (was the bare 404 "page not found"); ``swarm leave`` gets the daemon's refusal for the
-    last manager, and with ``--force`` a 501 that says the swarm cannot be left."""
+    last manager, and with ``--force`` leaves (it had been a 501): the node is in no swarm
+    then, and ``docker node ls`` gets the daemon's ``errNoManager``."""
     for command in (("ps",), ("images",), ("volume", "ls"), ("run", "--rm", "hello-world")):
         refused = docker.run(*command, ok=False)
         assert refused.returncode != 0
@@ -485,9 +486,12 @@ def test_commands_outside_swarm_mode_say_what_is_not_simulated(docker):
             refused.stderr
     leave = docker.run("swarm", "leave", ok=False)
     assert "Removing the last manager erases all current state of the swarm" in leave.stderr
-    forced = docker.run("swarm", "leave", "--force", ok=False)
-    assert "Error response from daemon: leaving the swarm is not simulated" in forced.stderr
     assert docker("node", "ls", "-q") != []
+    assert docker.run("swarm", "leave", "--force").stdout.strip() == "Node left the swarm."
+    listed = docker.run("node", "ls", ok=False)
+    assert "This node is not a swarm manager. Use \"docker swarm init\"" in listed.stderr
+    again = docker.run("swarm", "leave", "--force", ok=False)
+    assert "Error response from daemon: This node is not part of a swarm" in again.stderr
 
 
 def test_docker_inspect_finds_services_nodes_and_tasks(docker):

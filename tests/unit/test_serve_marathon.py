@@ -1149,22 +1149,23 @@ def test_rolling_back_a_deployment_keeps_later_changes_to_other_apps(server, cli
 
 
 def test_wipe_gives_up_a_resident_instance_on_a_lost_agent(server, client):
-    # the storage lab: "the operator's way out is DELETE /v2/apps/db/tasks/<id>?wipe=true"
-    db = {"id": "/db", "cmd": "pg", "cpus": 0.1, "mem": 32,
+    # the storage lab: "the operator's way out is DELETE /v2/apps/db/postgres/tasks/<id>?wipe=true"
+    db = {"id": "/db/postgres", "role": "db", "cmd": "pg", "cpus": 0.1, "mem": 32,
           "container": {"type": "MESOS", "volumes": [
               {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]}}
     assert requests.post(f"{server.url}/v2/apps", json=db, timeout=10).status_code == 201
     server.step(30)
-    [task] = client.list_tasks("/db")
+    [task] = client.list_tasks("/db/postgres")
     server.cluster.fail_agent(task.host)
     server.step(600)                        # unreachable; a resident app waits for its agent
-    assert [t.host for t in client.list_tasks("/db")] == [task.host]
-    wiped = requests.delete(f"{server.url}/v2/apps/db/tasks/{task.id}?wipe=true", timeout=10)
+    assert [t.host for t in client.list_tasks("/db/postgres")] == [task.host]
+    tasks = f"{server.url}/v2/apps/db/postgres/tasks"
+    wiped = requests.delete(f"{tasks}/{task.id}?wipe=true", timeout=10)
     assert wiped.status_code == 200
     server.step(60)
-    [fresh] = client.list_tasks("/db")
+    [fresh] = client.list_tasks("/db/postgres")
     assert fresh.host != task.host and fresh.state == "TASK_RUNNING"
-    both = requests.delete(f"{server.url}/v2/apps/db/tasks?wipe=true&scale=true", timeout=10)
+    both = requests.delete(f"{tasks}?wipe=true&scale=true", timeout=10)
     assert both.status_code == 400
 
 
@@ -1866,11 +1867,11 @@ def test_pod_volumes_get_marathons_answers(server, fields, message, details):
 def _persistent(size: str) -> tuple[str, str]:
     """An app and a pod, each with one persistent volume of ``size`` (JSON text)."""
     volume = f'"persistent": {{"size": {size}}}'
-    return (f'{{"id": "/a", "cmd": "x", "container": {{"type": "MESOS", "volumes": '
-            f'[{{"containerPath": "data", "mode": "RW", {volume}}}]}}}}',
-            f'{{"id": "/p", "containers": [{{"name": "c", "resources": {{"cpus": 0.1, '
-            f'"mem": 32}}, "volumeMounts": [{{"name": "v", "mountPath": "/d"}}]}}], '
-            f'"volumes": [{{"name": "v", {volume}}}]}}')
+    return (f'{{"id": "/g/a", "role": "g", "cmd": "x", "container": {{"type": "MESOS", '
+            f'"volumes": [{{"containerPath": "data", "mode": "RW", {volume}}}]}}}}',
+            f'{{"id": "/g/p", "role": "g", "containers": [{{"name": "c", "resources": '
+            f'{{"cpus": 0.1, "mem": 32}}, "volumeMounts": [{{"name": "v", "mountPath": "/d"}}]}}'
+            f'], "volumes": [{{"name": "v", {volume}}}]}}')
 
 
 @pytest.mark.parametrize(("size", "key"), [
