@@ -67,7 +67,9 @@ def check_offer_verdicts(accepted: object) -> None:
     if "agent-2" in given:
         raise Wrong("agent-2's offer is declined.",
                     "GROUP_BY 3 with 6 instances allows 2 per rack, and rack-1 already has 2 "
-                    "(both on agent-1). MAX_PER is fine there; GROUP_BY is not.")
+                    "(both on agent-1). MAX_PER is fine there; GROUP_BY is not. (The rule "
+                    "since Marathon's pull request #7206, July 2020, in its 1.11 releases; "
+                    "before it, GROUP_BY accepted only the racks with the fewest instances.)")
     if given & {"agent-1", "agent-5"}:
         raise Wrong(f"{', '.join(sorted(given & {'agent-1', 'agent-5'}))}: declined.",
                     "MAX_PER 2 on hostname: that agent already runs 2 instances.")

@@ -192,7 +192,10 @@ def _binding_problem(objects: list[dict[str, Any]]) -> str:
 
 
 @checker("Right: the ServiceAccount shop/ci may get, update and patch Deployments in shop and "
-         "nothing else: no other verb, resource, subresource or namespace.")
+         "nothing else: no other verb, resource, subresource or namespace. (A subject of kind "
+         "User named system:serviceaccount:shop:ci grants it too, since that is the name the "
+         "account authenticates as, but kind ServiceAccount with name ci and namespace shop "
+         "is the usual form.)")
 def check_least_privilege(text: object) -> None:
     text = yaml_text(text, "YAML text with a Role and a RoleBinding")
     objects = _answer_objects(text, "Role and RoleBinding")

@@ -45,6 +45,16 @@ def _int_or_percent(value: object, name: str) -> int | str:
     return int(value)
 
 
+def _share(percent: str, up: bool = False) -> str:
+    """How a valid percentage of :data:`REPLICAS` resolves, in words: ``"15 % of 10 is 1.5,
+    so 2"`` (rounded up, as maxSurge is) or ``"25 % of 10 is 2.5, so 2"`` (down, as
+    maxUnavailable is; ``GetScaledValueFromIntOrPercent`` in apimachinery's ``intstr``)."""
+    number = int(percent.rstrip("%"))
+    exact = REPLICAS * number / 100
+    whole = math.ceil(exact) if up else math.floor(exact)
+    return f"{number} % of {REPLICAS} is {exact:g}" + ("" if whole == exact else f", so {whole}")
+
+
 def _validate_rolling_update(surge: int | str, unavailable: int | str) -> None:
     """Refuse what the API server refuses, in its words (kubernetes/kubernetes
     ``pkg/apis/apps/validation/validation.go``, ``ValidateRollingUpdateDeployment``): a
@@ -96,8 +106,8 @@ def check_rolling_strategy(max_surge: object, max_unavailable: object) -> None:
         raise Wrong(f"Kubernetes refuses it: {err}", 'Use a whole number or "N%".') from None
     if surge > SURGE_BUDGET:
         raise Wrong(f"maxSurge {surge_in!r} allows {surge} extra pods over {REPLICAS}.",
-                    "A percentage of maxSurge rounds up (25 % of 10 is 2.5, so 3): at most "
-                    "one extra pod means up to 10 %." if isinstance(surge_in, str)
+                    f"A percentage of maxSurge rounds up ({_share(surge_in, up=True)}): at "
+                    "most one extra pod means up to 10 %." if isinstance(surge_in, str)
                     else "maxSurge counts the pods allowed above replicas: the budget is 1.")
     run = rolling_update_run("kubernetes", {"maxSurge": surge_in,
                                             "maxUnavailable": unavailable_in},
@@ -108,7 +118,8 @@ def check_rolling_strategy(max_surge: object, max_unavailable: object) -> None:
         raise Wrong(f"maxUnavailable {unavailable_in!r} lets {unavailable} of {REPLICAS} pods be "
                     f"unavailable: only {min(serving)} served at t = {run.marks.low_at:g} s.",
                     f"{REPLICAS} − maxUnavailable must stay ≥ {FLOOR}; a percentage of "
-                    "maxUnavailable rounds down (25 % of 10 is 2).")
+                    "maxUnavailable rounds down "
+                    f"({_share(unavailable_in if isinstance(unavailable_in, str) else '25%')}).")
     if serving[-1] < REPLICAS:
         raise Wrong("The rollout did not finish within the simulated four minutes.",
                     "Allow some progress: maxSurge or maxUnavailable must be more than 0.")

@@ -3,13 +3,21 @@
 **Mesos-DNS** (mesosphere/mesos-dns ``docs/docs/naming.md``; DC/OS "Service Naming",
 https://archive-docs-old.d2iq.com/mesosphere/dcos/2.2/networking/DNS/mesos-dns/service-naming/)
 reads the master's task list and serves, for every running task named *task* of framework
-*framework*:
+*framework* (``records/generator.go``, ``taskRecord`` and ``taskContextRecord``; the
+expected records of ``records/generator_test.go`` ``TestInsertState``):
 
 - A ``<task>.<framework>.mesos``: the task's container IP when it has one, else its agent's IP;
 - A ``<task>.<framework>.slave.mesos``: the agent's IP;
-- SRV ``_<task>._tcp.<framework>.mesos`` (``_udp`` for UDP ports): target
-  ``<task>.<framework>.slave.mesos``, one record per host port; a named port also gets
-  ``_<port-name>._<task>._tcp.<framework>.mesos``.
+- the same two A records under the task's own *canonical* name
+  ``<task>-<hash>-<agent>.<framework>[.slave].mesos``, where *hash* is 5 zbase32 characters of
+  the SHA-1 of the task ID (``hashString``) and *agent* the last ``-`` field of the agent ID,
+  lower-cased (``slaveIDTail``: ``...-S1`` → ``s1``);
+- SRV ``_<task>._tcp.<framework>.mesos`` (``_udp`` for UDP ports) from the ports of the task's
+  DiscoveryInfo, which Marathon sets on every task: target ``<canonical>.<framework>.mesos``,
+  one record per port, so each port is tied to the one task (and host) that listens on it; a
+  named port also gets ``_<port-name>._<task>._tcp.<framework>.mesos``;
+- SRV ``_<task>._tcp.<framework>.slave.mesos`` and ``_<task>._udp.<framework>.slave.mesos``
+  from the task's port resources (its host ports): target ``<canonical>.<framework>.slave.mesos``.
 
 Marathon names each task after its app id reversed and joined with dots (``PathId.toHostname``:
 ``/shop/web/api`` → ``api.web.shop``). Mesos-DNS turns a task name into one DNS label with
@@ -17,8 +25,9 @@ Marathon names each task after its app id reversed and joined with dots (``PathI
 name in ``records/generator.go`` ``taskRecord``): letters lowercased, ``.``, ``_`` and ``-``
 become ``-``, other characters are dropped, at most 63 characters. So the app ``/shop/web/api``
 is ``api-web-shop.marathon.mesos``. Simplified: Mesos-DNS polls the master every 30 s, here the
-records are read when asked; SOA/NS records, ``leader.mesos``, the canonical
-``<task>-<hash>-<agent>`` names and the unmangled alias that ``generator.go`` still adds for
+records are read when asked; a port counts only once a host port (or, on a container network,
+nothing) is assigned, while upstream lists the DiscoveryInfo's numbers as Marathon wrote them;
+SOA/NS records, ``leader.mesos`` and the unmangled alias that ``generator.go`` still adds for
 tasks with a DiscoveryInfo (marked "LEGACY ... REMOVE" there) are left out.
 
 **marathon-lb** (mesosphere/marathon-lb ``README.md``, ``marathon_lb.py``) runs HAProxy on
@@ -38,6 +47,7 @@ simulator does at once (upstream: within a second or so).
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from typing import Any
@@ -46,9 +56,18 @@ from clustersim.limits import MAX_RUN_EVENTS, check_count, check_rate
 from clustersim.marathon.framework import RUNNING, Marathon
 from clustersim.sim.requests import RequestStream
 
-__all__ = ["MarathonLB", "MesosDNS", "rfc1123_label"]
+__all__ = ["MarathonLB", "MesosDNS", "rfc1123_label", "task_hash"]
 
 _LABEL_MAX = 63  # RFC 1123 label length, labels.RFC1123's maxlen
+_ZBASE32 = "ybndrfg8ejkmcpqxot1uwisza345h769"  # Zimmermann's human-oriented base-32 alphabet
+
+
+def task_hash(task_id: str) -> str:
+    """The 5 characters Mesos-DNS puts in a task's canonical name (``hashString`` in
+    mesosphere/mesos-dns ``records/generator.go``): the SHA-1 of the task ID in zbase32, cut
+    to its first 25 bits. ``test`` → ``iffe9`` (``TestHashString``)."""
+    head = int.from_bytes(hashlib.sha1(task_id.encode()).digest()[:4], "big")
+    return "".join(_ZBASE32[head >> shift & 31] for shift in (27, 22, 17, 12, 7))
 
 
 def rfc1123_label(name: str) -> str:
@@ -90,19 +109,26 @@ class MesosDNS:
             agent_ip = agent.node.address or agent.hostname
             data = task.info.data if isinstance(task.info.data, dict) else {}
             name = rfc1123_label(task.name)
-            base = f"{name}.{task.framework}.{self.domain}"
-            slave = f"{name}.{task.framework}.slave.{self.domain}"
-            found.setdefault(base, set()).add(data.get("ip") or agent_ip)
-            found.setdefault(slave, set()).add(agent_ip)
+            canonical = f"{name}-{task_hash(task.task_id)}-{agent.id.split('-')[-1].lower()}"
+            for label in (name, canonical):
+                found.setdefault(f"{label}.{task.framework}.{self.domain}", set()).add(
+                    data.get("ip") or agent_ip)
+                found.setdefault(f"{label}.{task.framework}.slave.{self.domain}", set()).add(
+                    agent_ip)
+            target = f"{canonical}.{task.framework}.{self.domain}"
+            slave_target = f"{canonical}.{task.framework}.slave.{self.domain}"
             for port in data.get("ports", []):
                 if not port.get("number"):
                     continue
+                for protocol in ("tcp", "udp"):
+                    srv = f"_{name}._{protocol}.{task.framework}.slave.{self.domain}"
+                    found.setdefault(srv, set()).add((slave_target, port["number"]))
                 for protocol in str(port.get("protocol", "tcp")).split(","):
                     srv = f"_{name}._{protocol}.{task.framework}.{self.domain}"
-                    found.setdefault(srv, set()).add((slave, port["number"]))
+                    found.setdefault(srv, set()).add((target, port["number"]))
                     if port.get("name"):
                         named = f"_{port['name']}.{srv}"
-                        found.setdefault(named, set()).add((slave, port["number"]))
+                        found.setdefault(named, set()).add((target, port["number"]))
         return {key: sorted(values, key=str) for key, values in sorted(found.items())}
 
     def lookup(self, name: str) -> list[Any]:

@@ -243,10 +243,20 @@ _STREAMS = {
                    "no containers and has no network, so nothing listens on Pod {pod}'s "
                    "ports, and no Pod or Service address is reachable from this machine. See "
                    "which Pods a Service sends to with kubectl get endpointslices",
+    "ephemeralcontainers": "adding an ephemeral container (kubectl debug) is not simulated: "
+                           "clustersim runs no containers, so there is no process to debug "
+                           "(a real cluster always serves ephemeral containers, GA since "
+                           "v1.25). Read what Pod {pod} did with kubectl logs {pod} "
+                           "--previous and kubectl describe pod {pod}",
 }
-"""The Pod subresources a kubelet streams (``pkg/registry/core/pod/rest/subresources.go``:
-``ExecREST``, ``AttachREST``, ``PortForwardREST``), each with what the refusal says
-(:func:`_not_streamed`)."""
+"""The Pod subresources that need a running container: the three a kubelet streams
+(``pkg/registry/core/pod/rest/subresources.go``: ``ExecREST``, ``AttachREST``,
+``PortForwardREST``) and ``ephemeralcontainers`` (``EphemeralContainersREST`` in
+``pkg/registry/core/pod/storage/storage.go``), each with what the refusal says
+(:func:`_not_streamed`). Answered 404 like an unknown subresource, ``kubectl debug`` would
+print "ephemeral containers are disabled for this cluster", kubectl's reading of a 404 from
+a cluster whose feature gate is off (``debugByEphemeralContainer`` in
+``staging/src/k8s.io/kubectl/pkg/cmd/debug/debug.go``), which no cluster since v1.25 is."""
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
 _ROOT_CA_CONFIGMAP: dict[str, Any] = {

@@ -32,6 +32,9 @@ def _app(**changes):
          requirePorts=None, cmd=None,
          container={"type": "DOCKER", "docker": {"image": "nginx:1.27"},
                     "portMappings": [{"containerPort": 8080}]}),
+    # Marathon's AppsResource.create resolves a relative id from the root
+    # (PathId(ramlApp.id).canonicalPath(PathId.root)): "web" is /web
+    _app(id="web", requirePorts=False, portDefinitions=[{"port": 0, "name": "http"}]),
 ])
 def test_ways_out_of_the_port_conflict_pass(app) -> None:
     assert check_host_port_app(app)

@@ -58,6 +58,12 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
     (GOOD.replace("[deployments]", "[deployments, deployments/scale]"), False, "subresource"),
     (GOOD.replace("kind: ServiceAccount, name: ci, namespace: shop", "kind: User, name: ci"),
      False, "subject"),
+    # the account's own user name as a User subject grants it too (the authorizer matches
+    # the user name); the message says that the ServiceAccount kind is the usual form
+    (GOOD.replace("kind: ServiceAccount, name: ci, namespace: shop",
+                  "kind: User, name: 'system:serviceaccount:shop:ci', "
+                  "apiGroup: rbac.authorization.k8s.io"),
+     True, "kind ServiceAccount with name ci and namespace shop is the usual form"),
     (GOOD.replace("kind: RoleBinding", "kind: ClusterRoleBinding"), False, "every namespace"),
     (GOOD.replace("namespace: shop}\nrules", "namespace: prod}\nrules"), False, "cannot"),
     ("x: [", False, "does not load"),

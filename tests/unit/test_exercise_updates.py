@@ -28,6 +28,17 @@ def test_rolling_wrong_answers_get_their_hint(surge, unavailable, hint):
     assert not feedback and hint in str(feedback)
 
 
+@pytest.mark.parametrize("surge, unavailable, arithmetic", [
+    ("15%", 1, "15 % of 10 is 1.5, so 2"),       # the hint cited 25 % whatever was given
+    ("20%", 1, "20 % of 10 is 2)"),
+    (1, "35%", "35 % of 10 is 3.5, so 3"),
+    (1, 3, "25 % of 10 is 2.5, so 2"),           # a count: the rule shown on an example
+])
+def test_rounding_hints_work_out_the_learners_own_percentage(surge, unavailable, arithmetic):
+    feedback = check_rolling_strategy(surge, unavailable)
+    assert not feedback and arithmetic in str(feedback)
+
+
 @pytest.mark.parametrize("answer", [(5, 10, 3), [5, 10, 3], (5.0, 10.0, 3.0),
                                     {"min_healthy": 5, "max_capacity": 10,
                                      "kill_immediately": 3}])

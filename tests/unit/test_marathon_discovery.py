@@ -7,6 +7,7 @@ import pytest
 
 import clustersim
 from clustersim import marathon
+from clustersim.marathon.discovery import task_hash
 
 
 @pytest.fixture
@@ -87,10 +88,33 @@ def test_srv_records_carry_host_ports(deployed):
     srv = dns.lookup("_web-shop._tcp.marathon.mesos")
     ports = sorted(port for i in m.instances("/shop/web") for port in i.host_ports)
     assert sorted(port for _, port in srv) == ports
-    assert {target for target, _ in srv} == {"web-shop.marathon.slave.mesos"}
     assert dns.lookup("_http._web-shop._tcp.marathon.mesos") == srv
     assert dns.lookup("_db-shop._tcp.marathon.mesos") == []   # no host port, no SRV
     assert dns.lookup("nothing.marathon.mesos") == []
+
+
+def test_each_srv_target_is_the_one_task_that_listens_on_the_port(deployed):
+    """Mesos-DNS points a task's SRV records at its canonical name,
+    ``<task>-<hash>-<agent>.<framework>[.slave].mesos`` (records/generator.go
+    ``taskContextRecord``), whose A record is that task's host alone, never at the shared
+    ``<task>.<framework>.slave.mesos`` that lists every agent of the app."""
+    cluster, m = deployed
+    dns = marathon.MesosDNS(cluster)
+    ip = {agent.hostname: agent.node.address for agent in cluster.agents}
+    expected = sorted((ip[i.hostname], port) for i in m.instances("/shop/web")
+                      for port in i.host_ports)
+    for name in ("_web-shop._tcp.marathon.mesos", "_web-shop._tcp.marathon.slave.mesos",
+                 "_web-shop._udp.marathon.slave.mesos"):
+        answers = dns.lookup(name)
+        assert sorted((*dns.lookup(target), port) for target, port in answers) == expected
+    targets = {target for target, _ in dns.lookup("_web-shop._tcp.marathon.slave.mesos")}
+    assert all(t.startswith("web-shop-") and t.endswith(".marathon.slave.mesos")
+               for t in targets) and len(targets) == 3
+
+
+# mesosphere/mesos-dns records/generator_test.go: TestHashString
+def test_task_hash_is_mesos_dns_hash_string():
+    assert task_hash("test") == "iffe9"
 
 
 def test_marathon_lb_round_robin_over_healthy_backends(deployed):

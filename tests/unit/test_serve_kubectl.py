@@ -2851,15 +2851,19 @@ def test_a_json_or_merge_patch_that_makes_an_undecodable_object_is_invalid(fresh
     assert fresh("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "2"
 
 
-def test_kubectl_debug_ends_with_kubectls_own_message_not_a_crash(fresh):
-    """Ephemeral containers are not simulated: kubectl debug gets the API server's 404 for
-    the subresource and says so itself; it read the pod's defaulted ``securityContext`` and
-    the 404's details first, and crashed (a Go nil pointer) while either was missing."""
+def test_kubectl_debug_says_the_simulator_runs_no_ephemeral_containers(fresh):
+    """Ephemeral containers are not simulated. kubectl debug read the pod's defaulted
+    ``securityContext`` and the answer's details first, and crashed (a Go nil pointer) while
+    either was missing; the subresource's 404 then made kubectl say "ephemeral containers are
+    disabled for this cluster", a feature gate no cluster has had since v1.25: the refusal
+    says the simulator runs none, and what to read instead."""
     fresh("run", "db", "--image=postgres:17")
     assert fresh("get", "pod", "db", "-o", "jsonpath={.spec.securityContext}").stdout == "{}"
     debug = fresh("debug", "-it", "db", "--image=busybox", check=False)
     assert debug.returncode == 1 and "panic" not in debug.stderr
-    assert "error: ephemeral containers are disabled for this cluster" in debug.stderr
+    assert "disabled for this cluster" not in debug.stderr
+    assert "Error from server: adding an ephemeral container (kubectl debug) is not " \
+        "simulated" in debug.stderr and "kubectl logs db --previous" in debug.stderr
 
 
 NETWORK_POLICY = """apiVersion: networking.k8s.io/v1
