@@ -14,7 +14,6 @@ import json
 from typing import Any
 
 from clustersim.serve.core import ClusterTime, HttpError, WallClock
-from clustersim.serve.dockerhostports import EphemeralPorts
 from clustersim.serve.dockerspec import NS_PER_SECOND, as_sent_ports, engine_spec, overlay
 from clustersim.serve.dockerstore import StoreVersions, object_id
 from clustersim.swarm import ServiceSpec, SwarmCluster
@@ -56,8 +55,6 @@ class DockerState(ClusterTime):
         ``ForceNewCluster`` stops it before it reads the request, and one it then refuses
         leaves it stopped (:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._force_new_cluster`,
         :data:`~clustersim.serve.dockerdaemon.NO_MANAGER`)."""
-        self.host_ports = EphemeralPorts()
-        """The ephemeral port each node gave a running task's host-mode port of 0."""
         self.versions = StoreVersions()
         """Every object's ``Version.Index`` from one cluster-wide index
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
