@@ -648,6 +648,42 @@ def test_the_loader_refuses_an_amount_with_the_served_apis_key(app: dict) -> Non
     assert "is not valid: error.min" in loaded.value.message
 
 
+@pytest.mark.parametrize(("app", "path", "message"), [
+    ({"id": "/a", "cmd": "x", "disk": -1}, "disk", "got -1.0, expected 0.0 or more"),
+    ({"id": "/g", "apps": [{"id": "a", "cmd": "x", "disk": -0.5}]}, "apps[0].disk",
+     "got -0.5, expected 0.0 or more"),
+    ({"id": "/a", "cmd": "x", "disk": -1e-05}, "disk", "got -1.0E-5, expected 0.0 or more"),
+])
+def test_a_negative_app_disk_is_refused_in_accords_words(app: dict, path: str,
+                                                         message: str) -> None:
+    """``app.raml`` gives an app's ``disk`` no minimum; ``AppDefinition``'s Accord rule
+    (``disk as "disk" should be >= 0.0``) refuses it, ``got -1.0, expected 0.0 or more``.
+    The loader had claimed a RAML minimum of 0, which Marathon's reader never checks."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(app)
+    assert (info.value.path, info.value.message) == (path, message)
+
+
+def test_a_negative_app_disk_is_object_is_not_valid_and_reported_with_the_rest() -> None:
+    """Served: the reader takes ``disk: -1`` (no RAML minimum), so the answer is Accord's 422
+    ``Object is not valid`` at ``/disk``, with the app's other violations of that step. Where
+    the reader refuses another field (``cpus: -1``) Marathon answers ``Invalid JSON`` with the
+    reader's errors alone and never reaches the rule on ``disk``."""
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app({"id": "/a", "cmd": "x", "disk": -1, "constraints": [["a", "BAD"]]})
+    details = served.value.details["details"]
+    assert served.value.message == "Object is not valid"
+    assert [d["path"] for d in details] == ["/constraints(0)", "/disk"]
+    assert details[1]["errors"][0].startswith("got -1.0, expected 0.0 or more")
+    with pytest.raises(HttpError) as read:
+        check_app({"id": "/a", "cmd": "x", "disk": -1, "cpus": -1})
+    assert (read.value.message, read.value.details["details"]) == (
+        "Invalid JSON", [{"path": "/cpus", "errors": ["error.min"]}])
+
+
 def test_a_thousandth_and_a_half_is_kept_as_written_and_mesos_rounds_it() -> None:
     """Marathon stores the double it read; Mesos schedules ``llround(cpus * 1000)``
     thousandths (``convertToFixed``), rounding half away from zero."""
