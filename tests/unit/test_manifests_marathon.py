@@ -684,6 +684,41 @@ def test_a_negative_app_disk_is_object_is_not_valid_and_reported_with_the_rest()
         "Invalid JSON", [{"path": "/cpus", "errors": ["error.min"]}])
 
 
+@pytest.mark.parametrize(("definition", "path", "shown"), [
+    ({"id": "/r", "cmd": "x", "instances": 10**10}, "instances", "10000000000"),
+    ({"id": "/r", "cmd": "x", "instances": 2**31}, "instances", "2147483648"),
+    ({"id": "/r", "cmd": "x", "instances": 2.5}, "instances", "2.5"),
+    ({"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}],
+      "scaling": {"kind": "fixed", "instances": 3 * 10**9}}, "scaling.instances",
+     "3000000000"),
+])
+def test_an_instance_count_that_is_no_int32_is_refused_with_plays_key(
+        definition: dict, path: str, shown: str) -> None:
+    """``instances`` is a RAML ``integer`` of ``format: int32``: Play's ``IntReads`` refuses
+    a fraction or a number past 2^31-1 with ``error.expected.int``, as the served API does.
+    The loader had loaded 10^10 and 2^31 instances and answered 2.5 in pydantic's words."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(definition)
+    assert info.value.path == path
+    assert info.value.message.startswith(f"{shown} is not valid: error.expected.int")
+
+
+@pytest.mark.parametrize("instances", [10**10, 2**31, 2.5, -(2**31) - 1])
+def test_the_loader_and_the_served_reader_share_the_int32_rule(instances: float) -> None:
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app({"id": "/a", "cmd": "x", "instances": instances})
+    with pytest.raises(ManifestError) as loaded:
+        load_manifests({"id": "/a", "cmd": "x", "instances": instances})
+    assert served.value.details["details"] == [
+        {"path": "/instances", "errors": ["error.expected.int"]}]
+    assert "is not valid: error.expected.int" in loaded.value.message
+    (spec,) = load_manifests({"id": "/a", "cmd": "x", "instances": 2**31 - 1})
+    assert spec.manifest["instances"] == 2**31 - 1
+
+
 def test_a_thousandth_and_a_half_is_kept_as_written_and_mesos_rounds_it() -> None:
     """Marathon stores the double it read; Mesos schedules ``llround(cpus * 1000)``
     thousandths (``convertToFixed``), rounding half away from zero."""
