@@ -100,8 +100,8 @@ what it schedules to thousandths, ``llround(value * 1000)`` (apache/mesos
 (:func:`~clustersim.manifests.units.mesos_scalar`)."""
 Count = Annotated[Int, Field(ge=0)]
 Count32 = Annotated[Int32, Field(ge=0)]
-"""An instance count (an app's ``instances``, a pod's ``scaling``): ``integer``, ``format:
-int32``, ``minimum: 0`` in ``app.raml`` and ``pod.raml``."""
+"""An instance count (an app's ``instances``, a pod's ``scaling``) or ``gpus``: ``integer``,
+``format: int32``, ``minimum: 0`` in ``app.raml``, ``pod.raml`` and ``resources.raml``."""
 Interval = Annotated[Int, Field(ge=1)]   # seconds between checks: Marathon's minimum is 1
 ANY_PORT = (0, 65535)
 """The range of ``AnyPort`` (``docs/docs/rest-api/public/api/v2/types/numberTypes.raml``:
@@ -412,7 +412,7 @@ class App(_Model):
     cpus: Shares | None = None
     mem: NonNegative | None = None
     disk: NonNegative | None = None
-    gpus: Count | None = None
+    gpus: Count32 | None = None
     constraints: list[AppConstraint] | None = None
     port_definitions: list[PortDefinition] | None = None
     ports: list[PortNumber] | None = None
@@ -440,7 +440,7 @@ class PodResources(_Model):
     cpus: Shares | None = None
     mem: Shares | None = None
     disk: NonNegative | None = None
-    gpus: Count | None = None
+    gpus: Count32 | None = None
 
 
 class Endpoint(_Model):

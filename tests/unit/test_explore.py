@@ -205,7 +205,7 @@ def test_instances_marathon_refuses_are_its_refusal_not_the_task_budget(instance
     """An app of more instances than Marathon reads (an int32) is refused as Marathon refuses
     it; the explorer had said that a real cluster would create them all."""
     app = f'{{"id":"/r","cmd":"x","cpus":0.1,"mem":8,"instances":{instances}}}'
-    with pytest.raises(ManifestError, match="instances: .* error.expected.int") as refused:
+    with pytest.raises(ManifestError, match=r"instances: .* error\.expected\.int") as refused:
         place(app)
     assert not isinstance(refused.value, LimitError)
     assert "create them all" not in str(refused.value)

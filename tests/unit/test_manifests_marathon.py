@@ -153,19 +153,43 @@ def test_list_of_apps() -> None:
     [
         ({"cpus": 0.1, "mem": 65}, "0.1", 65 * 2**20),
         ({}, "1", 128 * 2**20),  # AppDefinition.DefaultCpus / DefaultMem
-        ({"cpus": 0.0004, "mem": 0.5}, "0", 2**19),  # Mesos keeps three decimals
+        ({"cpus": 0.0015, "mem": 0.5}, "0.002", 2**19),  # Mesos keeps three decimals
         (
             {
                 "containers": [{"resources": {"cpus": 1, "mem": 100}}],
-                "executorResources": {"cpus": 0, "mem": 0},
+                "executorResources": {"cpus": 0.5, "mem": 16},
             },
-            "1",
-            100 * 2**20,
+            "1.5",
+            116 * 2**20,
         ),
     ],
 )
 def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
     assert marathon_resources(app) == (Decimal(cpus), mem)
+
+
+@pytest.mark.parametrize(("app", "error", "says"), [
+    (None, TypeError, "app must be a Marathon app or pod as a dict"),
+    ([], TypeError, "not list"),
+    ({"containers": "x"}, TypeError, "app['containers'] must be a list of dicts"),
+    ({"mem": 1e308}, ValueError, "app['mem']: 1e+308 is too large: Mesos holds"),
+    ({"cpus": 1e300}, ValueError, "app['cpus']: 1e+300 is too large"),
+    ({"cpus": 0.0004}, ValueError, "app['cpus']: 0.0004 is not valid: error.min"),
+    ({"disk": -1}, ValueError, "app['disk']: got -1.0, expected 0.0 or more"),
+    ({"containers": [{"resources": {"cpus": 1}}], "executorResources": {"cpus": 0}},
+     ValueError, "app['executorResources']['cpus']: 0 is not valid: error.min"),
+    ({"cpus": float("nan")}, ValueError, "app['cpus']: nan is not a number JSON can hold"),
+])
+def test_marathon_resources_refuses_what_the_loader_refuses(app, error: type, says: str) -> None:
+    """The public call had raised OverflowError, TypeError and AttributeError from inside,
+    returned a 300-digit amount, and taken 0.0004 cpus as 0, which the loader refuses; it
+    now names the argument and its place, in the loader's words."""
+    with pytest.raises(error) as raised:
+        marathon_resources(app)
+    assert str(raised.value).startswith("marathon_resources: ") and says in str(raised.value)
+    if isinstance(app, dict) and error is ValueError and "containers" not in app:
+        with pytest.raises(ManifestError):      # the loader refuses the same amount
+            load_manifests({"id": "/a", "cmd": "x", **app})
 
 
 @pytest.mark.parametrize(
