@@ -27,7 +27,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 __all__ = ["ANY_PORT", "INT32", "MAX_LONG", "App", "Group", "Pod", "bound_error",
-           "check_constraint", "enum_values", "whole_error", "whole_number", "with_enums_as_read"]
+           "check_constraint", "enum_values", "scalar_refusal", "whole_error", "whole_number",
+           "with_enums_as_read"]
 
 
 def whole_number(value: Any) -> Any:
@@ -78,15 +79,25 @@ Long = Annotated[int, _whole(MAX_LONG)]
 MAX_SCALAR = (2**63 - 1) // 1000
 
 
+def scalar_refusal(value: Any) -> str | None:
+    """Why a resource amount cannot be held by Mesos, or None: Mesos keeps scalar resources
+    in fixed point, ``llround(value * 1000)`` in a 64-bit integer (apache/mesos
+    ``src/common/values.cpp``, ``convertToFixed``), so a larger value cannot be represented.
+    Marathon itself reads a JSON number as a ``BigDecimal`` and a ``number`` field with Play's
+    ``DoubleReads`` (``toDouble``): ``1e999`` becomes ``Infinity``, which passes ``app.raml``'s
+    minimums and Accord's rules, and is named so here (Java's word for it)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= MAX_SCALAR:
+        return None
+    shown = "Infinity" if value == float("inf") else repr(value)
+    return (f"{shown} is too large: Mesos holds resource amounts in fixed point (thousandths "
+            f"in a 64-bit integer), at most {MAX_SCALAR}")
+
+
 def _mesos_scalar(value: float) -> float:
-    """Mesos keeps scalar resources in fixed point, ``llround(value * 1000)`` in a 64-bit
-    integer (apache/mesos ``src/common/values.cpp``, ``convertToFixed``): a larger value
-    cannot be represented."""
-    if value > MAX_SCALAR:
-        raise ValueError(
-            f"{value!r} is too large: Mesos holds resource amounts in fixed point (thousandths "
-            f"in a 64-bit integer), at most {MAX_SCALAR}"
-        )
+    """The loader's side of :func:`scalar_refusal`."""
+    refused = scalar_refusal(value)
+    if refused:
+        raise ValueError(refused)
     return value
 
 

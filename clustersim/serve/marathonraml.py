@@ -65,6 +65,7 @@ from clustersim.manifests.marathon_types import (
     bound_error,
     check_constraint,
     enum_values,
+    scalar_refusal,
     whole_error,
 )
 from clustersim.manifests.pathid import RESERVED, SEGMENT, canonical, depth_violation, segments
@@ -455,8 +456,12 @@ def _container_violations(app: dict[str, Any], at: str) -> Errors:
 def _validate(app: dict[str, Any], at: str) -> Errors:
     """Accord's refusals of the id, the constraints, the secrets and the networks
     (``validateCanonicalAppAPI``; an unnamed container network named at the app itself) of
-    an app the reader accepted."""
+    an app the reader accepted, and the amounts Mesos cannot hold (:func:`scalar_refusal`,
+    the loader's rule: a body's ``1e999``, which Play reads as ``Infinity``, is such an
+    amount; Marathon would store it and no offer would ever match)."""
     errors: Errors = _secret_violations(app, at) + _container_violations(app, at)
+    errors += [(f"{at}/{key}", refused) for key in ("cpus", "mem", "disk")
+               if (refused := scalar_refusal(app.get(key)))]
     found = _id_violation(app["id"]) if isinstance(app.get("id"), str) else None
     if found:
         errors.append((f"{at}/id", found))

@@ -743,6 +743,32 @@ def test_the_loader_and_the_served_reader_share_the_int32_rule(instances: float)
     assert spec.manifest["instances"] == 2**31 - 1
 
 
+@pytest.mark.parametrize(("body", "path", "shown"), [
+    ('{"id":"/a","cmd":"x","cpus":1e999}', "/cpus", "Infinity"),
+    ('{"id":"/a","cmd":"x","disk":1e999}', "/disk", "Infinity"),
+    ('{"id":"/a","cmd":"x","mem":1e300}', "/mem", "1e+300"),
+])
+def test_the_served_api_answers_an_amount_mesos_cannot_hold_in_marathons_terms(
+        body: str, path: str, shown: str) -> None:
+    """Play reads ``1e999`` as a ``BigDecimal`` and ``DoubleReads`` makes it ``Infinity``,
+    which passes the RAML minimums: the served API answers it as the amount Mesos cannot
+    hold, as it answers ``1e300`` (the loader's rule, ``scalar_refusal``). It had answered
+    with the loader's words about Go's encoding/json and Python."""
+    import json
+
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app(json.loads(body))
+    assert served.value.message == "Object is not valid"
+    [detail] = served.value.details["details"]
+    assert detail["path"] == path
+    assert detail["errors"] == [f"{shown} is too large: Mesos holds resource amounts in fixed "
+                                "point (thousandths in a 64-bit integer), at most "
+                                "9223372036854775"]
+
+
 def test_a_thousandth_and_a_half_is_kept_as_written_and_mesos_rounds_it() -> None:
     """Marathon stores the double it read; Mesos schedules ``llround(cpus * 1000)``
     thousandths (``convertToFixed``), rounding half away from zero."""
