@@ -165,6 +165,10 @@ def format_quantity(value: Decimal | int, binary: bool = False) -> str:
     ``parse_quantity("1e999999")``, is written in the exponent form ``1e999999`` instead of
     spelling out a million zeros (Kubernetes' own ``DecimalExponent`` notation).
     """
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
+        raise TypeError(f"format_quantity: value must be a Decimal or an int (a text such as "
+                        f"'250m' goes through parse_quantity first), not "
+                        f"{type(value).__name__} {value!r:.40}")
     value = Decimal(value)
     if not value.is_finite():
         raise QuantityError(f"quantity {value} is not a finite number")

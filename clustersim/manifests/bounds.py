@@ -12,7 +12,12 @@ place that words them for the loader instead (``validation._error`` calls it):
   string too short ``error.minLength``, the keys the served API's 422 ``Invalid JSON`` lists
   (:mod:`clustersim.serve.marathonraml`); a pod without containers is one (``pod.raml``'s
   ``minItems: 1``, so ``PodsValidation``'s ``notEmpty`` is never reached). A few bounds are
-  the loader's own, not the RAML's (:data:`_OWN_MARATHON`), and say so.
+  the loader's own, not the RAML's (:data:`_OWN_MARATHON`), and say so. An app's ``disk`` has
+  no RAML minimum (``app.raml``; a pod's ``resources.raml`` gives one): Marathon reads
+  ``-1`` and its Accord rule refuses it (``AppDefinition.validBasicAppDefinition``,
+  ``disk as "disk" should be >= 0.0``) in Accord's words, ``got -1.0, expected 0.0 or
+  more`` (wix/accord ``GreaterThanOrEqual``, the DSL's prefix ``got``, the numbers as Scala
+  writes a ``Double``: :func:`java_double`), answered 422 ``Object is not valid``.
 - ``docker stack deploy``: docker/cli's schemas give the counts no ``minimum``, so a negative
   one passes the schema and its decoding into an unsigned Go field refuses it, all of a
   service's together (``validation._decoding_error``, never a bound here). The loader's other
@@ -23,13 +28,14 @@ place that words them for the loader instead (``validation._error`` calls it):
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from clustersim.manifests.errors import ANY, path_matches
 from clustersim.manifests.marathon_types import bound_error
 from clustersim.manifests.safe_yaml import Path
 
-__all__ = ["bound_message"]
+__all__ = ["bound_message", "java_double"]
 
 _BOUNDS = {"greater_than_equal": "ge", "less_than_equal": "le"}
 """pydantic's errors of an inclusive bound, and the key of the bound in their context."""
@@ -41,6 +47,24 @@ _OWN_MARATHON = (("healthChecks", ANY, "intervalSeconds"), ("healthCheck", "inte
 or none (``healthCheck.raml``'s ``intervalSeconds`` has ``minimum: 0``, ``AppHealthCheck``'s
 and ``readinessCheck.raml``'s ``timeoutSeconds`` none, ``backoffFactor`` no ``maximum``)."""
 _COURSE_WORDS = {"greater_than_equal": "at least", "less_than_equal": "at most"}
+
+
+def java_double(value: float) -> str:
+    """``value`` as Java's ``Double.toString`` (and so Scala) writes it: the shortest digits,
+    with a ``.0`` on a whole number, and as ``1.0E7`` from 10^7 up and below 10^-3."""
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        text = repr(float(value))
+        return text if "." in text else f"{text}.0"
+    sign, digits, exponent = Decimal(repr(float(value))).normalize().as_tuple()
+    assert isinstance(exponent, int)
+    mantissa = f"{digits[0]}.{''.join(map(str, digits[1:])) or '0'}"
+    return f"{'-' if sign else ''}{mantissa}E{exponent + len(digits) - 1}"
+
+
+def _accord_disk(where: Path) -> bool:
+    """Whether ``where`` is an app's ``disk`` (not a pod's ``resources.disk``)."""
+    return bool(where) and where[-1] == "disk" and (
+        len(where) < 2 or where[-2] not in ("resources", "executorResources"))
 
 
 def _found(value: Any) -> str:
@@ -70,6 +94,9 @@ def bound_message(problem: dict[str, Any], where: Path, *, compose: bool
         if any(path_matches(end, where[-len(end):]) for end in _OWN_MARATHON):
             return (f"{_found(value)} is not valid: must be {limit} (a bound of the "
                     "simulator's, not of Marathon's RAML)", f"a number of {limit}")
+        if _accord_disk(where):
+            return (f"got {java_double(value)}, expected {java_double(bound)} or more",
+                    f"a number of {limit}")
         key = bound_error(value, *((bound, None) if kind == "greater_than_equal"
                                    else (None, bound)))
         side = "minimum" if kind == "greater_than_equal" else "maximum"

@@ -26,8 +26,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-__all__ = ["ANY_PORT", "MAX_LONG", "App", "Group", "Pod", "bound_error", "check_constraint",
-           "enum_values", "whole_number", "with_enums_as_read"]
+__all__ = ["ANY_PORT", "INT32", "MAX_LONG", "App", "Group", "Pod", "bound_error",
+           "check_constraint", "enum_values", "scalar_refusal", "whole_error", "whole_number",
+           "with_enums_as_read"]
 
 
 def whole_number(value: Any) -> Any:
@@ -38,18 +39,65 @@ def whole_number(value: Any) -> Any:
 
 
 Int = Annotated[int, BeforeValidator(whole_number)]
+INT32 = 2**31 - 1
+"""The largest ``Int``: a RAML ``integer`` of ``format: int32`` is read by Play's ``IntReads``."""
+MAX_LONG = 2**63 - 1
+"""The largest ``Long``: a RAML ``integer`` of ``format: int64`` (a persistent volume's
+``size`` and ``maxSize`` in ``volumes.raml``) is read by Play's ``LongReads``."""
+_PLAY_WHOLE = {INT32: ("error.expected.int", "32-bit"), MAX_LONG: ("error.expected.long", "64-bit")}
+
+
+def whole_error(value: Any, largest: int) -> str | None:
+    """The key Play JSON's ``IntReads`` (``largest`` :data:`INT32`) or ``LongReads``
+    (:data:`MAX_LONG`) answers a JSON number that is no such integer with: a fraction, or
+    out of range (``BigDecimal.isValidInt``, ``isValidLong``; ``1e400``, which Python reads as
+    infinity, is one too), or None (``1e3`` is the whole number 1000). The one rule of the
+    loader and of the served API's reader (:mod:`clustersim.serve.marathonraml`), which
+    answers these keys in a 422 ``Invalid JSON``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if (isinstance(value, float) and not value.is_integer()) or \
+            not -largest - 1 <= value <= largest:
+        return _PLAY_WHOLE[largest][0]
+    return None
+
+
+def _whole(largest: int) -> Any:
+    """A validator of a RAML ``integer`` read as Play reads it (:func:`whole_error`)."""
+    def read(value: Any) -> Any:
+        key = whole_error(value, largest)
+        if key:
+            raise ValueError(f"{value} is not valid: {key} (Marathon reads it as a "
+                             f"{_PLAY_WHOLE[largest][1]} integer, a whole number from "
+                             f"{-largest - 1} to {largest})")
+        return whole_number(value)
+    return BeforeValidator(read)
+
+
+Int32 = Annotated[int, _whole(INT32)]
+Long = Annotated[int, _whole(MAX_LONG)]
 MAX_SCALAR = (2**63 - 1) // 1000
 
 
+def scalar_refusal(value: Any) -> str | None:
+    """Why a resource amount cannot be held by Mesos, or None: Mesos keeps scalar resources
+    in fixed point, ``llround(value * 1000)`` in a 64-bit integer (apache/mesos
+    ``src/common/values.cpp``, ``convertToFixed``), so a larger value cannot be represented.
+    Marathon itself reads a JSON number as a ``BigDecimal`` and a ``number`` field with Play's
+    ``DoubleReads`` (``toDouble``): ``1e999`` becomes ``Infinity``, which passes ``app.raml``'s
+    minimums and Accord's rules, and is named so here (Java's word for it)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= MAX_SCALAR:
+        return None
+    shown = "Infinity" if value == float("inf") else repr(value)
+    return (f"{shown} is too large: Mesos holds resource amounts in fixed point (thousandths "
+            f"in a 64-bit integer), at most {MAX_SCALAR}")
+
+
 def _mesos_scalar(value: float) -> float:
-    """Mesos keeps scalar resources in fixed point, ``llround(value * 1000)`` in a 64-bit
-    integer (apache/mesos ``src/common/values.cpp``, ``convertToFixed``): a larger value
-    cannot be represented."""
-    if value > MAX_SCALAR:
-        raise ValueError(
-            f"{value!r} is too large: Mesos holds resource amounts in fixed point (thousandths "
-            f"in a 64-bit integer), at most {MAX_SCALAR}"
-        )
+    """The loader's side of :func:`scalar_refusal`."""
+    refused = scalar_refusal(value)
+    if refused:
+        raise ValueError(refused)
     return value
 
 
@@ -62,6 +110,9 @@ what it schedules to thousandths, ``llround(value * 1000)`` (apache/mesos
 ``src/common/values.cpp``, ``convertToFixed``), so ``0.0015`` cpus take ``0.002`` of an offer
 (:func:`~clustersim.manifests.units.mesos_scalar`)."""
 Count = Annotated[Int, Field(ge=0)]
+Count32 = Annotated[Int32, Field(ge=0)]
+"""An instance count (an app's ``instances``, a pod's ``scaling``) or ``gpus``: ``integer``,
+``format: int32``, ``minimum: 0`` in ``app.raml``, ``pod.raml`` and ``resources.raml``."""
 Interval = Annotated[Int, Field(ge=1)]   # seconds between checks: Marathon's minimum is 1
 ANY_PORT = (0, 65535)
 """The range of ``AnyPort`` (``docs/docs/rest-api/public/api/v2/types/numberTypes.raml``:
@@ -237,26 +288,10 @@ class PortMapping(_Model):
     labels: dict[str, str] | None = None
 
 
-MAX_LONG = 2**63 - 1
-"""The largest ``Long``: a RAML ``integer`` of ``format: int64`` (a persistent volume's
-``size`` and ``maxSize`` in ``volumes.raml``) is read by Play's ``LongReads``."""
-
-
-def _long(value: Any) -> Any:
-    """A number that is no 64-bit integer, refused with the key of Play's ``LongReads``
-    (``error.expected.long``), which Marathon's served API answers too (422 ``Invalid
-    JSON``, ``/container/volumes(0)/persistent/size``); ``1e3`` is the Long 1000."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and \
-            not -MAX_LONG - 1 <= value <= MAX_LONG:
-        raise ValueError(f"{value} is not valid: error.expected.long (Marathon reads it as a "
-                         f"64-bit integer, at most {MAX_LONG})")
-    return value
-
-
 class PersistentVolumeInfo(_Model):
     """``PersistentVolume`` of ``volumes.raml``: ``size`` in MiB, an ``int64``."""
 
-    size: Annotated[Int, Field(ge=1), BeforeValidator(_long)]
+    size: Annotated[Long, Field(ge=1)]
     type: Literal["root", "path", "mount"] | None = None
 
 
@@ -384,11 +419,11 @@ class App(_Model):
     id: str
     cmd: str | None = None
     args: list[str] | None = None
-    instances: Count | None = None
+    instances: Count32 | None = None
     cpus: Shares | None = None
     mem: NonNegative | None = None
     disk: NonNegative | None = None
-    gpus: Count | None = None
+    gpus: Count32 | None = None
     constraints: list[AppConstraint] | None = None
     port_definitions: list[PortDefinition] | None = None
     ports: list[PortNumber] | None = None
@@ -416,7 +451,7 @@ class PodResources(_Model):
     cpus: Shares | None = None
     mem: Shares | None = None
     disk: NonNegative | None = None
-    gpus: Count | None = None
+    gpus: Count32 | None = None
 
 
 class Endpoint(_Model):
@@ -473,8 +508,8 @@ its value exactly (``ObjectVisitor``), unlike an enum; ``Annotated`` keeps it ou
 
 class PodScaling(_Model):
     kind: Discriminator | None = None
-    instances: Count | None = None
-    max_instances: Count | None = None
+    instances: Count32 | None = None
+    max_instances: Count32 | None = None
 
 
 class PodVolume(_Model):

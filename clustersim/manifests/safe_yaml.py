@@ -589,8 +589,9 @@ def check_data(data: Any, source: str) -> None:
             stack.extend((item, (*path, i)) for i, item in enumerate(value))
         elif isinstance(value, float) and not math.isfinite(value):
             raise ManifestError(
-                f"the number {value!r} is out of range (a number such as 1e400 does not fit in a "
-                "64-bit float: Go's encoding/json refuses it, Python reads it as infinity)",
+                f"the number {getattr(value, 'literal', value)} is out of range of a 64-bit "
+                "float (Go's encoding/json refuses it for Kubernetes and Compose; Marathon's Play "
+                "JSON reads it as Infinity, an amount no Mesos agent holds)",
                 source=source,
                 path=path,
                 expected="a finite number",

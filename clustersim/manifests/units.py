@@ -34,7 +34,14 @@ import math
 import re
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from clustersim.manifests.bounds import bound_message
+from clustersim.manifests.marathon_types import App, PodResources
+from clustersim.manifests.safe_yaml import Path
 
 __all__ = [
     "compose_bytes",
@@ -254,6 +261,67 @@ def marathon_resources(app: dict[str, Any]) -> tuple[Decimal, int]:
     """``(cpus, mem_bytes)`` of a Marathon app, or of a pod with its executor's share.
 
     ``mem`` is MiB in Marathon; the result is bytes. Missing values take Marathon's defaults.
+    An ``app`` that is no dict raises ``TypeError``; an amount the manifest loader refuses
+    (``cpus`` below 0.001, a negative ``mem``, more than Mesos holds) raises ``ValueError`` in
+    the loader's words (:func:`_check_amounts`).
     """
+    _check_amounts(app)
     scalars = marathon_scalars(app)
     return mesos_scalar(scalars["cpus"]), int(mesos_scalar(scalars["mem"]) * _MIB)
+
+
+def _owners(app: Any) -> list[tuple[type[BaseModel], Any, Path]]:
+    """The mappings of ``app`` that hold amounts: an app's own, or a pod's executor's and each
+    container's ``resources``, with the loader's model of each and its path."""
+    if not isinstance(app, dict):
+        raise TypeError(f"marathon_resources: app must be a Marathon app or pod as a dict (its "
+                        f"JSON read with json.loads), not {type(app).__name__}")
+    if "containers" not in app:
+        return [(App, app, ())]
+    containers = app["containers"]
+    if not isinstance(containers, list) or not all(isinstance(c, dict) for c in containers):
+        raise TypeError("marathon_resources: app['containers'] must be a list of dicts, each "
+                        "with its 'resources'")
+    return [(PodResources, app.get("executorResources"), ("executorResources",)),
+            *((PodResources, c.get("resources"), ("containers", i, "resources"))
+              for i, c in enumerate(containers))]
+
+
+@cache
+def _amount_reader(model: type[BaseModel], key: str) -> TypeAdapter[Any]:
+    annotation = model.model_fields[key].annotation
+    assert annotation is not None     # every amount is declared with a type
+    return TypeAdapter(annotation, config=ConfigDict(strict=True))
+
+
+def _check_amounts(app: Any) -> None:
+    """Refuse what the manifest loader refuses of ``app``'s ``cpus``, ``mem``, ``disk`` and
+    ``gpus``: the same field types of its models (``App``, ``PodResources``), worded as the
+    loader words them (:func:`~clustersim.manifests.bounds.bound_message`)."""
+    for model, owner, path in _owners(app):
+        if owner is None:
+            continue     # every amount at its default
+        if not isinstance(owner, dict):
+            raise TypeError(f"marathon_resources: app{_subscripts(path)} must be a dict of "
+                            "amounts (cpus, mem, disk, gpus)")
+        for key in ("cpus", "mem", "disk", "gpus"):
+            value = owner.get(key)
+            if isinstance(value, float) and math.isnan(value):
+                raise ValueError(f"marathon_resources: app{_subscripts((*path, key))}: nan is "
+                                 "not a number JSON can hold (expected a number)")
+            try:
+                _amount_reader(model, key).validate_python(value)
+            except ValidationError as err:
+                problem: dict[str, Any] = dict(err.errors()[0])
+                where = (*path, key)
+                bounded = bound_message(problem, where, compose=False)
+                message = (f"{bounded[0]} (expected {bounded[1]})" if bounded else
+                           problem["msg"].removeprefix("Value error, ")
+                           if problem["type"] == "value_error" else
+                           f"{value!r} is not valid: {problem['msg']}")
+                raise ValueError(f"marathon_resources: app{_subscripts(where)}: {message}") \
+                    from None
+
+
+def _subscripts(path: Path) -> str:
+    return "".join(f"[{part!r}]" for part in path)

@@ -220,7 +220,7 @@ class ServiceRoutes(LogRoutes):
             status["Err"] = task.err
         if task.state == "RUNNING":
             status["ContainerStatus"] = {"ContainerID": object_id("container", task.id), "PID": 1}
-            host = self.host_ports.ports(task, self.cluster.tasks(history=True))
+            host = self.cluster.agent.ports.ports(task)
             if host:     # the node's own ports a running task holds (docker service ps PORTS)
                 status["PortStatus"] = {"Ports": [port_json(p) for p in host]}
         out = {"ID": task.id, "Version": {"Index": self._task_version(task)},

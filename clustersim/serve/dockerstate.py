@@ -14,7 +14,6 @@ import json
 from typing import Any
 
 from clustersim.serve.core import ClusterTime, HttpError, WallClock
-from clustersim.serve.dockerhostports import EphemeralPorts
 from clustersim.serve.dockerspec import NS_PER_SECOND, as_sent_ports, engine_spec, overlay
 from clustersim.serve.dockerstore import StoreVersions, object_id
 from clustersim.swarm import ServiceSpec, SwarmCluster
@@ -59,8 +58,6 @@ class DockerState(ClusterTime):
         self.node_left = False
         """The answering engine has left the swarm (``docker swarm leave``: moby's ``Leave``
         stops its node and forgets it), so its node is stopped too and it is in no swarm."""
-        self.host_ports = EphemeralPorts()
-        """The ephemeral port each node gave a running task's host-mode port of 0."""
         self.versions = StoreVersions()
         """Every object's ``Version.Index`` from one cluster-wide index
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""

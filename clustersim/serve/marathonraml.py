@@ -51,6 +51,7 @@ from pydantic import BaseModel
 from clustersim.manifests.marathon_networks import network_refusals
 from clustersim.manifests.marathon_types import (
     ANY_PORT,
+    INT32,
     MAX_LONG,
     OPERATORS,
     UNKNOWN_OPERATOR,
@@ -64,6 +65,8 @@ from clustersim.manifests.marathon_types import (
     bound_error,
     check_constraint,
     enum_values,
+    scalar_refusal,
+    whole_error,
 )
 from clustersim.manifests.pathid import RESERVED, SEGMENT, canonical, depth_violation, segments
 from clustersim.serve.core import HttpError
@@ -77,7 +80,6 @@ ID_PATTERN = ("^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][
               "[a-z0-9])|(\\.|\\.\\.)$")
 """``PathId.ID_PATH_SEGMENT_PATTERN``, as Marathon quotes it (the same rule as
 :data:`clustersim.manifests.pathid.SEGMENT`)."""
-_INT32 = 2**31 - 1
 
 _INTEGERS = {"instances": 0, "gpus": 0, "backoffSeconds": 0, "maxLaunchDelaySeconds": 0,
              "taskKillGracePeriodSeconds": 0}
@@ -88,24 +90,18 @@ _NUMBERS = {"cpus": 0.001, "mem": 0.0, "disk": None, "backoffFactor": 1.0}
 Errors = list[tuple[str, str]]
 
 
-_WHOLE = {_INT32: "error.expected.int", MAX_LONG: "error.expected.long"}
-"""The largest ``Int`` and ``Long``, and the key Play's ``IntReads`` and ``LongReads`` answer
-a number that is no such integer with."""
-
-
 def _number(value: Any, path: str, minimum: float | None, errors: Errors, *,
             largest: int | None = None, maximum: float | None = None) -> None:
-    """Play's ``DoubleReads``, or with ``largest`` (an :data:`_WHOLE` key) its ``IntReads``
-    or ``LongReads``, then the RAML ``minimum`` and ``maximum``. Play reads a JSON number as a
+    """Play's ``DoubleReads``, or with ``largest`` (:data:`INT32` or :data:`MAX_LONG`) its
+    ``IntReads`` or ``LongReads`` (:func:`whole_error`, the loader's rule too), then the RAML
+    ``minimum`` and ``maximum``. Play reads a JSON number as a
     ``BigDecimal``, so ``1e400``, which Python reads as infinity, is a number that is no
     ``Int`` (``isValidInt``) like ``1e300``, and so is an integer of 400 digits, which Python
     keeps as an ``int`` too large for a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors.append((path, "error.expected.jsnumber"))
-    elif largest is not None and ((isinstance(value, float) and not value.is_integer())
-                                  or not -largest - 1 <= value <= largest):
-        errors.append((path, _WHOLE[largest]))
-    elif key := bound_error(value, minimum, maximum):
+    elif key := (largest is not None and whole_error(value, largest)) or \
+            bound_error(value, minimum, maximum):
         errors.append((path, key))
 
 
@@ -128,7 +124,7 @@ class _Integer:
     Marathon writes back as one: :func:`_read_field` keeps ``1e3`` as ``1000``."""
 
     def __init__(self, minimum: float | None = None, maximum: float | None = None, *,
-                 largest: int = _INT32) -> None:
+                 largest: int = INT32) -> None:
         self.minimum, self.maximum, self.largest = minimum, maximum, largest
 
     def __call__(self, value: Any, path: str, errors: Errors) -> None:
@@ -460,8 +456,12 @@ def _container_violations(app: dict[str, Any], at: str) -> Errors:
 def _validate(app: dict[str, Any], at: str) -> Errors:
     """Accord's refusals of the id, the constraints, the secrets and the networks
     (``validateCanonicalAppAPI``; an unnamed container network named at the app itself) of
-    an app the reader accepted."""
+    an app the reader accepted, and the amounts Mesos cannot hold (:func:`scalar_refusal`,
+    the loader's rule: a body's ``1e999``, which Play reads as ``Infinity``, is such an
+    amount; Marathon would store it and no offer would ever match)."""
     errors: Errors = _secret_violations(app, at) + _container_violations(app, at)
+    errors += [(f"{at}/{key}", refused) for key in ("cpus", "mem", "disk")
+               if (refused := scalar_refusal(app.get(key)))]
     found = _id_violation(app["id"]) if isinstance(app.get("id"), str) else None
     if found:
         errors.append((f"{at}/id", found))

@@ -48,6 +48,12 @@ daemon checks of a mount when it creates the container (``volume/mounts/linux_pa
 a bind source that exists on the node, options of another type's mount, tmpfs options, a
 target of ``/``) is not simulated: the node's files are not.
 
+**Ports given when the container starts.** A host-mode port of 0 takes a port of the node's
+ephemeral range when the container starts (:mod:`clustersim.swarm.portallocator`, the agent's
+``ports``): unlike the refusals above it depends on what else runs on the node. A full range
+fails the start, and ``Do``'s ``fatal`` at STARTING ends the task FAILED, its message still
+``starting``, with the daemon's error (moby/moby#34824 shows such a task).
+
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
 (0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording). A
 node whose machine has failed reports nothing: its tasks keep their last known state.
@@ -59,6 +65,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from clustersim.swarm.mesh import MAX_PORT
+from clustersim.swarm.portallocator import PortAllocator, start_error
 from clustersim.swarm.spec import Mount
 from clustersim.swarm.tasks import Task, TaskState
 
@@ -135,6 +142,8 @@ class Agent:
     def __init__(self, cluster: SwarmCluster) -> None:
         self.cluster = cluster
         self.clock = cluster.clock
+        self.ports = PortAllocator()
+        """The nodes' daemons' ephemeral host ports."""
 
     def _alive(self, task: Task) -> bool:
         return task.node is not None and self.cluster.machine_alive(task.node)
@@ -178,6 +187,11 @@ class Agent:
             return
         self._report(task, TaskState.STARTING)
         if not (yield from self._step(task, START_TIME)):
+            return
+        problem = self.ports.request(task)
+        if problem:
+            self.cluster.set_task_state(task, TaskState.FAILED, _MESSAGES[TaskState.STARTING],
+                                        start_error(task, problem))
             return
         started = self.clock.now
         behaviour = self.cluster.image_behaviour(task.spec.image)

@@ -196,6 +196,7 @@ class TaskStore:
             self._task_ended(task)
 
     def _task_ended(self, task: Task) -> None:
+        self.agent.ports.release(task)
         if state_failed(task) and task.slot and task.node:
             self.scheduler.task_failed(task.node, task, self.clock.now)
         service = self.service_of(task)

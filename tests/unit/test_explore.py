@@ -201,6 +201,17 @@ def test_more_tasks_than_the_explorer_places_are_refused_before_any_is_simulated
     assert "MAX_EXPLORED_TASKS" in report.value and not chart.data
 
 
+@pytest.mark.parametrize("instances", [10**10, 2**31])
+def test_instances_marathon_refuses_are_its_refusal_not_the_task_budget(instances: int) -> None:
+    """An app of more instances than Marathon reads (an int32) is refused as Marathon refuses
+    it; the explorer had said that a real cluster would create them all."""
+    app = f'{{"id":"/r","cmd":"x","cpus":0.1,"mem":8,"instances":{instances}}}'
+    with pytest.raises(ManifestError, match=r"instances: .* error\.expected\.int") as refused:
+        place(app)
+    assert not isinstance(refused.value, LimitError)
+    assert "create them all" not in str(refused.value)
+
+
 def test_the_explorers_task_budget_counts_every_workload_and_one_per_node(monkeypatch) -> None:
     monkeypatch.setattr("clustersim.explore.MAX_EXPLORED_TASKS", 6)
     spec = {k: v for k, v in _deployment("agent", 1)["spec"].items() if k != "replicas"}

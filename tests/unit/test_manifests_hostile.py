@@ -124,9 +124,14 @@ def test_format_quantity_costs_digits_not_exponents() -> None:
 
 
 def test_json_number_out_of_range_is_refused_not_infinity() -> None:
+    """The number is named as written, and what Marathon's reader makes of it (Play JSON:
+    Infinity), not Python's ``inf``."""
     with pytest.raises(ManifestError, match="out of range") as info:
         load_manifests('{"id": "/a", "cmd": "sleep 1", "cpus": 1e400}')
     assert info.value.path == "cpus"
+    assert info.value.message.startswith("the number 1e400 is out of range")
+    assert "Marathon's Play JSON reads it as Infinity" in info.value.message
+    assert "Python" not in info.value.message
     with pytest.raises(ManifestError, match="finite number"):
         load_manifests({"id": "/a", "cmd": "sleep 1", "cpus": float("inf")})
 

@@ -153,19 +153,43 @@ def test_list_of_apps() -> None:
     [
         ({"cpus": 0.1, "mem": 65}, "0.1", 65 * 2**20),
         ({}, "1", 128 * 2**20),  # AppDefinition.DefaultCpus / DefaultMem
-        ({"cpus": 0.0004, "mem": 0.5}, "0", 2**19),  # Mesos keeps three decimals
+        ({"cpus": 0.0015, "mem": 0.5}, "0.002", 2**19),  # Mesos keeps three decimals
         (
             {
                 "containers": [{"resources": {"cpus": 1, "mem": 100}}],
-                "executorResources": {"cpus": 0, "mem": 0},
+                "executorResources": {"cpus": 0.5, "mem": 16},
             },
-            "1",
-            100 * 2**20,
+            "1.5",
+            116 * 2**20,
         ),
     ],
 )
 def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
     assert marathon_resources(app) == (Decimal(cpus), mem)
+
+
+@pytest.mark.parametrize(("app", "error", "says"), [
+    (None, TypeError, "app must be a Marathon app or pod as a dict"),
+    ([], TypeError, "not list"),
+    ({"containers": "x"}, TypeError, "app['containers'] must be a list of dicts"),
+    ({"mem": 1e308}, ValueError, "app['mem']: 1e+308 is too large: Mesos holds"),
+    ({"cpus": 1e300}, ValueError, "app['cpus']: 1e+300 is too large"),
+    ({"cpus": 0.0004}, ValueError, "app['cpus']: 0.0004 is not valid: error.min"),
+    ({"disk": -1}, ValueError, "app['disk']: got -1.0, expected 0.0 or more"),
+    ({"containers": [{"resources": {"cpus": 1}}], "executorResources": {"cpus": 0}},
+     ValueError, "app['executorResources']['cpus']: 0 is not valid: error.min"),
+    ({"cpus": float("nan")}, ValueError, "app['cpus']: nan is not a number JSON can hold"),
+])
+def test_marathon_resources_refuses_what_the_loader_refuses(app, error: type, says: str) -> None:
+    """The public call had raised OverflowError, TypeError and AttributeError from inside,
+    returned a 300-digit amount, and taken 0.0004 cpus as 0, which the loader refuses; it
+    now names the argument and its place, in the loader's words."""
+    with pytest.raises(error) as raised:
+        marathon_resources(app)
+    assert str(raised.value).startswith("marathon_resources: ") and says in str(raised.value)
+    if isinstance(app, dict) and error is ValueError and "containers" not in app:
+        with pytest.raises(ManifestError):      # the loader refuses the same amount
+            load_manifests({"id": "/a", "cmd": "x", **app})
 
 
 @pytest.mark.parametrize(
@@ -646,6 +670,103 @@ def test_the_loader_refuses_an_amount_with_the_served_apis_key(app: dict) -> Non
     (field,) = app
     assert served.value.details["details"] == [{"path": f"/{field}", "errors": ["error.min"]}]
     assert "is not valid: error.min" in loaded.value.message
+
+
+@pytest.mark.parametrize(("app", "path", "message"), [
+    ({"id": "/a", "cmd": "x", "disk": -1}, "disk", "got -1.0, expected 0.0 or more"),
+    ({"id": "/g", "apps": [{"id": "a", "cmd": "x", "disk": -0.5}]}, "apps[0].disk",
+     "got -0.5, expected 0.0 or more"),
+    ({"id": "/a", "cmd": "x", "disk": -1e-05}, "disk", "got -1.0E-5, expected 0.0 or more"),
+])
+def test_a_negative_app_disk_is_refused_in_accords_words(app: dict, path: str,
+                                                         message: str) -> None:
+    """``app.raml`` gives an app's ``disk`` no minimum; ``AppDefinition``'s Accord rule
+    (``disk as "disk" should be >= 0.0``) refuses it, ``got -1.0, expected 0.0 or more``.
+    The loader had claimed a RAML minimum of 0, which Marathon's reader never checks."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(app)
+    assert (info.value.path, info.value.message) == (path, message)
+
+
+def test_a_negative_app_disk_is_object_is_not_valid_and_reported_with_the_rest() -> None:
+    """Served: the reader takes ``disk: -1`` (no RAML minimum), so the answer is Accord's 422
+    ``Object is not valid`` at ``/disk``, with the app's other violations of that step. Where
+    the reader refuses another field (``cpus: -1``) Marathon answers ``Invalid JSON`` with the
+    reader's errors alone and never reaches the rule on ``disk``."""
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app({"id": "/a", "cmd": "x", "disk": -1, "constraints": [["a", "BAD"]]})
+    details = served.value.details["details"]
+    assert served.value.message == "Object is not valid"
+    assert [d["path"] for d in details] == ["/constraints(0)", "/disk"]
+    assert details[1]["errors"][0].startswith("got -1.0, expected 0.0 or more")
+    with pytest.raises(HttpError) as read:
+        check_app({"id": "/a", "cmd": "x", "disk": -1, "cpus": -1})
+    assert (read.value.message, read.value.details["details"]) == (
+        "Invalid JSON", [{"path": "/cpus", "errors": ["error.min"]}])
+
+
+@pytest.mark.parametrize(("definition", "path", "shown"), [
+    ({"id": "/r", "cmd": "x", "instances": 10**10}, "instances", "10000000000"),
+    ({"id": "/r", "cmd": "x", "instances": 2**31}, "instances", "2147483648"),
+    ({"id": "/r", "cmd": "x", "instances": 2.5}, "instances", "2.5"),
+    ({"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}],
+      "scaling": {"kind": "fixed", "instances": 3 * 10**9}}, "scaling.instances",
+     "3000000000"),
+])
+def test_an_instance_count_that_is_no_int32_is_refused_with_plays_key(
+        definition: dict, path: str, shown: str) -> None:
+    """``instances`` is a RAML ``integer`` of ``format: int32``: Play's ``IntReads`` refuses
+    a fraction or a number past 2^31-1 with ``error.expected.int``, as the served API does.
+    The loader had loaded 10^10 and 2^31 instances and answered 2.5 in pydantic's words."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(definition)
+    assert info.value.path == path
+    assert info.value.message.startswith(f"{shown} is not valid: error.expected.int")
+
+
+@pytest.mark.parametrize("instances", [10**10, 2**31, 2.5, -(2**31) - 1])
+def test_the_loader_and_the_served_reader_share_the_int32_rule(instances: float) -> None:
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app({"id": "/a", "cmd": "x", "instances": instances})
+    with pytest.raises(ManifestError) as loaded:
+        load_manifests({"id": "/a", "cmd": "x", "instances": instances})
+    assert served.value.details["details"] == [
+        {"path": "/instances", "errors": ["error.expected.int"]}]
+    assert "is not valid: error.expected.int" in loaded.value.message
+    (spec,) = load_manifests({"id": "/a", "cmd": "x", "instances": 2**31 - 1})
+    assert spec.manifest["instances"] == 2**31 - 1
+
+
+@pytest.mark.parametrize(("body", "path", "shown"), [
+    ('{"id":"/a","cmd":"x","cpus":1e999}', "/cpus", "Infinity"),
+    ('{"id":"/a","cmd":"x","disk":1e999}', "/disk", "Infinity"),
+    ('{"id":"/a","cmd":"x","mem":1e300}', "/mem", "1e+300"),
+])
+def test_the_served_api_answers_an_amount_mesos_cannot_hold_in_marathons_terms(
+        body: str, path: str, shown: str) -> None:
+    """Play reads ``1e999`` as a ``BigDecimal`` and ``DoubleReads`` makes it ``Infinity``,
+    which passes the RAML minimums: the served API answers it as the amount Mesos cannot
+    hold, as it answers ``1e300`` (the loader's rule, ``scalar_refusal``). It had answered
+    with the loader's words about Go's encoding/json and Python."""
+    import json
+
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app(json.loads(body))
+    assert served.value.message == "Object is not valid"
+    [detail] = served.value.details["details"]
+    assert detail["path"] == path
+    assert detail["errors"] == [f"{shown} is too large: Mesos holds resource amounts in fixed "
+                                "point (thousandths in a 64-bit integer), at most "
+                                "9223372036854775"]
 
 
 def test_a_thousandth_and_a_half_is_kept_as_written_and_mesos_rounds_it() -> None:

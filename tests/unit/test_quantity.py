@@ -250,3 +250,13 @@ def test_node_repr_shows_quantities_as_written() -> None:
 
     node = Node("small", cpu="500m", memory="8Gi")
     assert repr(node) == "Node('small', cpu='500m', memory='8Gi')"
+
+
+@pytest.mark.parametrize("value", ["x", "250m", None, True, [1]])
+def test_format_quantity_names_what_it_takes(value: object) -> None:
+    """A text or another type raised a bare ``decimal.InvalidOperation`` (or TypeError from
+    inside ``Decimal``)."""
+    from clustersim.quantity import format_quantity
+
+    with pytest.raises(TypeError, match=r"^format_quantity: value must be a Decimal or an int"):
+        format_quantity(value)  # type: ignore[arg-type]

@@ -1094,8 +1094,8 @@ def test_a_host_port_of_0_gets_the_nodes_next_ephemeral_port(server):
     """A host-mode port without a published port is bound by the node's daemon to an
     ephemeral port, which the task's ``PortStatus`` reports (moby's executor,
     ``parsePortStatus``); the served daemon had left it out (``*:0->81/tcp``). Each node
-    hands out Linux's range 32768-60999 in order (libnetwork's port allocator): a node's
-    second task gets the next port, another node's first the first."""
+    hands out Linux's range 32768-60999 in order (libnetwork's port allocator), as its
+    containers start: a node's tasks take the next ports, another node's first the first."""
     created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
         "Name": "web", "TaskTemplate": _IMAGE, "Mode": {"Replicated": {"Replicas": 5}},
         "EndpointSpec": {"Ports": [{"TargetPort": 81, "PublishMode": "host"},
@@ -1104,15 +1104,45 @@ def test_a_host_port_of_0_gets_the_nodes_next_ephemeral_port(server):
     server.cluster.run(until=server.cluster.clock.now + 30)
     tasks = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
     by_node: dict[str, list[list[int]]] = {}
-    for task in sorted(tasks, key=lambda t: (t["Status"]["Timestamp"], t["ID"])):
+    for task in tasks:
         ports = task["Status"]["PortStatus"]["Ports"]
         assert [p["TargetPort"] for p in ports] == [81, 82]
         by_node.setdefault(task["NodeID"], []).append([p["PublishedPort"] for p in ports])
     assert len(tasks) == 5 and len(by_node) > 1
     for given in by_node.values():
-        assert given == [[32768 + 2 * i, 32769 + 2 * i] for i in range(len(given))]
+        assert sorted(given) == [[32768 + 2 * i, 32769 + 2 * i] for i in range(len(given))]
     again = requests.get(f"{server.url}/v1.44/tasks/{tasks[0]['ID']}", timeout=10).json()
     assert again["Status"]["PortStatus"] == tasks[0]["Status"]["PortStatus"]
+
+
+def test_a_node_out_of_ephemeral_ports_fails_the_task_and_lists_keep_working(server):
+    """A node whose ephemeral range is full fails the next container that needs a port of it:
+    the task ends ``failed`` at ``starting`` with the daemon's error (libnetwork's
+    ``ErrAllPortsAllocated``; moby/moby#34824 shows such a task), and listing the tasks
+    answers. The served daemon gave the ports out on each read, gathering the node's taken
+    ports again for every port (20 s and more), and answered 500 ``internal error:
+    ValueError: all ports are allocated`` while the service showed its tasks running."""
+    ports = [{"TargetPort": 1000 + i, "PublishMode": "host"} for i in range(100)]
+    template = {**_IMAGE, "Placement": {"Constraints": ["node.hostname==worker-1"]}}
+    for name, replicas in (("e1", 282), ("e2", 1)):     # 28,300 ports of a range of 28,232
+        created = requests.post(f"{server.url}/v1.44/services/create", timeout=60, json={
+            "Name": name, "TaskTemplate": template,
+            "Mode": {"Replicated": {"Replicas": replicas}}, "EndpointSpec": {"Ports": ports}})
+        assert created.status_code == 201, created.text
+    server.cluster.run(until=server.cluster.clock.now + 3)
+    listed = requests.get(f"{server.url}/v1.44/tasks", timeout=30,
+                          params={"filters": json.dumps({"service": ["e2"]})})
+    assert listed.status_code == 200, listed.text
+    [status] = [t["Status"] for t in listed.json() if t["Status"]["State"] != "ready"]
+    assert (status["State"], status["Message"]) == ("failed", "starting")
+    assert status["Err"].startswith("starting container failed: container ")
+    assert status["Err"].endswith(": all ports are allocated")
+    on_node = requests.get(f"{server.url}/v1.44/tasks", timeout=30,
+                           params={"filters": json.dumps({"node": ["worker-1"]})})
+    assert on_node.status_code == 200, on_node.text
+    running = [t for t in on_node.json() if t["Status"]["State"] == "running"]
+    assert len({p["PublishedPort"] for t in running
+                for p in t["Status"]["PortStatus"]["Ports"]}) == 282 * 100
 
 
 def test_the_spec_keeps_the_ports_sent_and_the_endpoint_the_assigned_ones(server):
