@@ -127,15 +127,18 @@ def stale(max_age_days: int, today: date, facts: dict[str, Fact] | None = None) 
 # event. These are the past events the chapters mention; each stays literal, for its reason.
 HISTORY: dict[str, str] = {
     "0.9.0": "Mesos' first Apache release (May 2012)",
-    "0.14": "Mesos 0.14, the first with cgroups isolation of tasks (2013)",
+    "0.14": "Mesos 0.14, the first with cgroups isolation of tasks (2013); Marathon 0.14, its "
+            "experimental IP-per-task (January 2016)",
     "0.20": "Mesos 0.20.0 added the Docker containerizer (August 2014)",
     "0.20.0": "Mesos 0.20.0 added the Docker containerizer (August 2014)",
+    "0.25": "Mesos 0.25.0, the network isolation primitives IP-per-task first ran on (2015)",
     "0.28": "Mesos 0.28.0 first ran Docker images in its own containerizer (experimental, 2016)",
     "0.28.0": "Mesos 0.28.0 first ran Docker images in its own containerizer (experimental, 2016)",
     "1.0": "first stable releases: Kubernetes v1.0 (July 2015), Mesos 1.0 (July 2016)",
     "1.0.0": "Mesos 1.0.0 (July 2016)",
     "1.4": "Marathon 1.4 introduced pods (2017)",
-    "1.5": "Kubernetes v1.5 introduced the CRI (December 2016)",
+    "1.5": "Kubernetes v1.5 introduced the CRI (December 2016); Marathon 1.5 the networks "
+           "field (2017)",
     "1.5.1": "Marathon 1.5.1 (2017) made 0 s the default of unreachableStrategy's "
              "inactiveAfterSeconds and expungeAfterSeconds (MARATHON-7576)",
     "1.6": "Marathon 1.6 added the IS constraint operator (2018)",
@@ -148,8 +151,8 @@ HISTORY: dict[str, str] = {
     "1.10.26": "Marathon's final release (July 2020): history, not a moving fact",
     "1.11": "Marathon 1.11, its last line of builds (shipped with DC/OS 2.2, 2020)",
     "1.11.0": "Mesos' final release (November 2020): history, not a moving fact",
-    "1.11.24": "Marathon's last build, shipped in DC/OS 2.2.1 (November 2020)",
-    "2.2.1": "DC/OS 2.2.1 (November 2020), which shipped Marathon 1.11.24",
+    "1.11.23": "the Marathon build DC/OS 2.2.1 shipped (November 2020), as its release notes list",
+    "2.2.1": "DC/OS 2.2.1 (November 2020), which shipped Marathon 1.11.23",
     "1.12": "Docker 1.12 brought Swarm mode (July 2016)",
     "1.13": "Kubernetes v1.13, CSI generally available (December 2018)",
     "1.16": "Kubernetes v1.16, the release the 2019 article named (September 2019)",

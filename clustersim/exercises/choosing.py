@@ -21,6 +21,7 @@ from clustersim.exercises.answers import classify, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.messages import counted
 
 __all__ = [
     "DUTIES", "NO_CLUSTER", "SITUATIONS", "WEB", "check_alternatives", "check_drain_prediction",
@@ -42,13 +43,18 @@ def _weights(weights: object) -> Any:
 
 
 def _criterion(answer: object) -> str:
+    """``answer`` as a criterion id, the form the exercises ask for; a criterion's display
+    name is refused with its id as the hint."""
     criteria = load_features().criteria
     if not isinstance(answer, str):
         raise Wrong("Answer with a criterion id as a string.", f"One of {', '.join(criteria)}.")
     word = answer.strip().casefold()
+    if word in criteria:
+        return word
     for crit_id, criterion in criteria.items():
-        if word in (crit_id, criterion.name.casefold()):
-            return crit_id
+        if word == criterion.name.casefold():
+            raise Wrong(f"{answer!r} is the criterion's name; the exercise asks for its id.",
+                        f"Give the id, e.g. {crit_id!r}.")
     raise Wrong(f"{answer!r} is not a criterion.", f"One of {', '.join(criteria)}.")
 
 
@@ -60,7 +66,9 @@ def check_swarm_weights(weights: object) -> None:
     result = _weights(weights)
     used = [c for c, w in result.weights.items() if w]
     if len(used) < 4:
-        raise Wrong(f"Only {len(used)} criteria count: that is not a trade-off.",
+        verb = "counts" if len(used) == 1 else "count"
+        raise Wrong(f"Only {counted(len(used), 'criterion', 'criteria')} {verb}: that is not a "
+                    "trade-off.",
                     "Give at least four criteria a weight above 0, as a real team would.")
     best = result.recommended
     if best.system != "swarm":

@@ -410,9 +410,8 @@ _WORKLOAD_HINTS = {
          "and stateful members: five kinds, five controllers.")
 def check_workload_kinds(answer: object) -> None:
     """``answer``: the Kubernetes kind for each of :data:`WORKLOADS`."""
-    kinds = ("deployment", "daemonset", "cronjob", "job", "statefulset")
-    truth = {k: v.casefold() for k, v in WORKLOADS.items()}
-    classify(answer, truth, kinds, _WORKLOAD_HINTS)
+    kinds = ("Deployment", "DaemonSet", "CronJob", "Job", "StatefulSet")
+    classify(answer, WORKLOADS, kinds, _WORKLOAD_HINTS)
 
 
 # --- the case study: the rebuilt tables -------------------------------------------------------
@@ -436,7 +435,15 @@ def check_differing_features(answer: object) -> None:
         raise Wrong("The list is empty: Swarm and Kubernetes do differ on some jobs.",
                     "Keep the ids for which feature.differs(['swarm', 'kubernetes']) is True.")
     if mine != truth:
-        raise Wrong(f"{len(mine & truth)} of your {len(mine)} are right; {len(truth)} differ.",
+        extra, missed = len(mine - truth), len(truth - mine)
+        problems = []
+        if extra:
+            verb = "does" if extra == 1 else "do"
+            problems.append(f"{counted(extra, 'feature')} on your list {verb} not differ")
+        if missed:
+            verb = "is" if missed == 1 else "are"
+            problems.append(f"{counted(missed, 'feature')} where they differ {verb} missing")
+        raise Wrong("; ".join(problems) + ".",
                     "Call feature.differs(['swarm', 'kubernetes']): it compares levels where "
                     "both cells have one, else values; keep the ids where it returns True.")
 

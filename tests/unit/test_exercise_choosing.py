@@ -8,11 +8,15 @@ import pytest
 
 from clustersim.decision import preset_weights, rank
 from clustersim.exercises import choosing as ex
+from clustersim.features import load_features
 
 
 def test_swarm_weights_need_a_trade_off() -> None:
     feedback = ex.check_swarm_weights({"simplicity": 5})
     assert not feedback.passed and "four criteria" in feedback.hint
+    assert feedback.message.startswith("Only 1 criterion counts:")
+    two = ex.check_swarm_weights({"simplicity": 5, "scale": 1})
+    assert two.message.startswith("Only 2 criteria count:")
 
 
 def test_swarm_weights_large_platform_recommends_kubernetes() -> None:
@@ -66,10 +70,22 @@ def test_tie_weights_computed_as_floats_or_numpy_ints_pass() -> None:
 def test_top_decider() -> None:
     result = rank(preset_weights("large_platform"), systems=["swarm", "kubernetes"])
     assert ex.check_top_decider(result.deciders[0].criterion).passed
-    assert ex.check_top_decider(result.deciders[0].name.upper()).passed
+    assert ex.check_top_decider(f" {result.deciders[0].criterion.upper()}").passed
     runner_up = result.deciders[1].criterion
     feedback = ex.check_top_decider(runner_up)
     assert not feedback.passed and "weight" in feedback.hint
+
+
+def test_top_decider_asks_for_the_id_not_the_display_name() -> None:
+    """The exercise asks for "a criterion id": a display name is refused, with the id (a
+    name spelt like its id, "Scale", is the id in another case)."""
+    named = {c_id: c.name for c_id, c in load_features().criteria.items()
+             if c.name.casefold() != c_id}
+    assert len(named) >= 5
+    for crit_id, name in named.items():
+        feedback = ex.check_top_decider(name.upper())
+        assert not feedback.passed and "asks for its id" in feedback.message
+        assert feedback.hint == f"Give the id, e.g. {crit_id!r}."
 
 
 def test_no_cluster() -> None:

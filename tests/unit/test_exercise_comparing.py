@@ -159,6 +159,9 @@ def test_workload_kinds_daemonset_confusion() -> None:
     answer = dict(ex.WORKLOADS) | {"a log collector on every node": "Deployment"}
     feedback = ex.check_workload_kinds(answer)
     assert not feedback.passed and "DaemonSet" in feedback.hint
+    unlabelled = ex.check_workload_kinds(dict.fromkeys(ex.WORKLOADS))
+    assert unlabelled.hint == ("Use one of 'Deployment', 'DaemonSet', 'CronJob', 'Job', "
+                               "'StatefulSet'.")
     assert ex.check_workload_kinds({k: v.lower() for k, v in ex.WORKLOADS.items()}).passed
 
 
@@ -166,7 +169,15 @@ def test_differing_features_follow_the_matrix() -> None:
     jobs = load_features().categories["orchestrator_jobs"].features
     truth = [j for j, f in jobs.items() if f.differs(["swarm", "kubernetes"])]
     assert ex.check_differing_features(truth).passed
-    assert not ex.check_differing_features(list(jobs)).passed
+    extra = len(jobs) - len(truth)
+    assert ex.check_differing_features(list(jobs)).message == (
+        f"{extra} features on your list do not differ.")
+    assert ex.check_differing_features(truth[:-1]).message == (
+        "1 feature where they differ is missing.")
+    same = next(j for j in jobs if j not in truth)
+    assert ex.check_differing_features([same]).message == (
+        f"1 feature on your list does not differ; {len(truth)} features where they differ are "
+        "missing.")
     assert "not a feature id" in ex.check_differing_features(["storage"]).message.casefold()
     assert ex.check_differing_features([f" {job.upper()}" for job in truth]).passed
     assert "in quotes" in ex.check_differing_features([*truth, 3]).hint
