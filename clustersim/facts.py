@@ -145,6 +145,8 @@ HISTORY: dict[str, str] = {
     "1.8.1": "a Marathon release the 2019 article quoted",
     "1.8.222": "a Marathon release the 2019 article quoted",
     "1.8.244": "Marathon's last 1.8 release (July 2020)",
+    "1.9": "Marathon 1.9 gave apps their own Mesos role and refused resident apps of the "
+           "role * (2019)",
     "1.9.0": "a Marathon release the 2019 article quoted",
     "1.10": "Marathon 1.10 added resourceLimits, memory and CPU limits above the request "
             "(d2iq-archive/marathon docs/docs/resource-limits.md)",
