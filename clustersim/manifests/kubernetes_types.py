@@ -960,6 +960,7 @@ class ServiceSpec(_Model):
     selector: dict[str, str] | None = None
     cluster_ip: Annotated[str, AfterValidator(_cluster_ip)] | None = Field(
         default=None, alias="clusterIP")
+    health_check_node_port: int | None = None   # range and use: services.health_check_refusal
 
 
 class Service(_Object):
