@@ -1085,9 +1085,19 @@ KIND_MODELS: dict[str, type[_Object]] = {
 # ``pkg/apis/autoscaling/validation`` and ``pkg/apis/scheduling/validation``.
 
 
+def _reference_part(value: str) -> str:
+    """``ValidateCrossVersionObjectReference`` (kubernetes/kubernetes ``pkg/apis/autoscaling/
+    validation/validation.go``): a scale target's kind and name are required, and each a
+    path segment (``IsValidPathSegmentName``: no ``/`` or ``%``, not ``.`` or ``..``), as
+    the API server puts them in the path of the target's ``/scale``."""
+    if not value:
+        raise ValueError("Required value")
+    return path_segment(value)
+
+
 class CrossVersionObjectReference(_Model):
-    kind: str
-    name: str
+    kind: Annotated[str, AfterValidator(_reference_part)]
+    name: Annotated[str, AfterValidator(_reference_part)]
     api_version: str | None = None
 
 
