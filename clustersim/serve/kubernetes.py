@@ -182,6 +182,7 @@ from clustersim.serve.kubelists import (
     check_list_options,
     int64_option,
     page,
+    too_large,
 )
 from clustersim.serve.kubelogs import pod_log
 from clustersim.serve.kubenodes import (
@@ -819,6 +820,12 @@ class KubernetesBackend(ClusterTime):
         asked = int64_option(request, "timeoutSeconds")
         timeout = asked if asked else WATCH_LIMIT
         bookmarks = bool_option(request, "allowWatchBookmarks")
+        if bool_option(request, "sendInitialEvents"):
+            # the watch-list waits for the cache to reach its version (a plain watch waits
+            # for events past it: waitUntilWatchCacheFreshAndForceAllEvents in cacher.go)
+            ahead = too_large(_uint(since or "") or 0, self.renderer.versions)
+            if ahead is not None:
+                return self._error_watch(ahead)
         looked, known = self._watched(request, resource, namespace)
         known = dict(known)        # the look is shared: this watch's own copy
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
@@ -826,9 +833,8 @@ class KubernetesBackend(ClusterTime):
         else:
             too_old = self.renderer.versions.watch_cache.too_old(resource.kind,
                                                                   _uint(since or "") or 0)
-            if too_old is not None:     # the cacher's newErrWatcher: one ERROR event, on a 200
-                status = json.loads(self.error(HttpError(410, too_old, "Expired")).body)
-                return Response(200, compact_json({"type": "ERROR", "object": status}) + b"\n")
+            if too_old is not None:
+                return self._error_watch(HttpError(410, too_old, "Expired"))
             initial = self._changed_since(resource.kind, since or "", known.values())
 
         def bookmark(**annotations: str) -> bytes:
@@ -919,6 +925,13 @@ class KubernetesBackend(ClusterTime):
                 yield b"".join(frames)
 
         return Response(200, content_type="application/json", stream=stream)
+
+    def _error_watch(self, err: HttpError) -> Response:
+        """A watch the cacher cannot start: once it has passed authentication and read the
+        resource version, its error is one ERROR event carrying the Status, on a 200
+        (``newErrWatcher`` in k8s.io/apiserver ``pkg/storage/cacher/cacher.go``)."""
+        status = json.loads(self.error(err).body)
+        return Response(200, compact_json({"type": "ERROR", "object": status}) + b"\n")
 
     def _moment(self) -> Moment:
         """What a watch's look depends on besides its request, now."""
