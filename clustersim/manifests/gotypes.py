@@ -89,7 +89,8 @@ def _go_type(annotation: Any, name: str) -> str | None:
         key = "[]" if get_origin(inner) is list else "map[string]"
         return None if element is None else key + element
     if isinstance(inner, type) and issubclass(inner, BaseModel):
-        version = "v2" if inner.__name__ in _AUTOSCALING_V2 else "v1"
+        version = getattr(inner, "GO_VERSION", None) or (
+            "v2" if inner.__name__ in _AUTOSCALING_V2 else "v1")
         return None if inner.__name__.startswith("_") else f"{version}.{inner.__name__}"
     return None
 

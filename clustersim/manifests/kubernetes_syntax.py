@@ -195,8 +195,27 @@ EnvVarName = Annotated[str, AfterValidator(_env_var_name)]
 (``ValidateEnv``, ``ValidateEnvFrom``)."""
 Label = Annotated[str, AfterValidator(dns_label)]
 DNS1035Label = Annotated[str, AfterValidator(_dns1035_label)]
-Annotations = dict[Annotated[str, AfterValidator(_annotation_key)], str]
-NAME_MAPS = (Labels, Annotations)
+TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
+"""``TotalAnnotationSizeLimitB`` (apimachinery ``pkg/api/validation/objectmeta.go``): the
+bytes an object's annotations may hold, keys and values together."""
+
+
+def _annotations_size(annotations: dict[str, str]) -> dict[str, str]:
+    """``ValidateAnnotationsSize``: the bytes of every key and value (Go's ``len`` of a
+    string; a lone surrogate counts as the 3 bytes of the U+FFFD Go decodes it to) at most
+    :data:`TOTAL_ANNOTATION_SIZE_LIMIT`, else ``ValidateAnnotations``' ``field.TooLong``
+    (``must have at most 262144 bytes``, without the value). Checked once the keys pass:
+    upstream reports both."""
+    size = sum(len(text.encode(errors="surrogatepass"))
+               for pair in annotations.items() for text in pair)
+    if size > TOTAL_ANNOTATION_SIZE_LIMIT:
+        raise ValueError(f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT} bytes")
+    return annotations
+
+
+_AnnotationMap = dict[Annotated[str, AfterValidator(_annotation_key)], str]
+Annotations = Annotated[_AnnotationMap, AfterValidator(_annotations_size)]
+NAME_MAPS = (Labels, _AnnotationMap)
 """The maps whose refused keys and values the API server reports at the map itself
 (``ValidateLabels``, ``ValidateAnnotations``: ``metadata.labels: Invalid value: "-x"``)."""
 Quantity = Annotated[Decimal, BeforeValidator(_quantity)]

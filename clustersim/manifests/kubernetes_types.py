@@ -960,6 +960,7 @@ class ServiceSpec(_Model):
     selector: dict[str, str] | None = None
     cluster_ip: Annotated[str, AfterValidator(_cluster_ip)] | None = Field(
         default=None, alias="clusterIP")
+    health_check_node_port: int | None = None   # range and use: services.health_check_refusal
 
 
 class Service(_Object):
@@ -1084,9 +1085,19 @@ KIND_MODELS: dict[str, type[_Object]] = {
 # ``pkg/apis/autoscaling/validation`` and ``pkg/apis/scheduling/validation``.
 
 
+def _reference_part(value: str) -> str:
+    """``ValidateCrossVersionObjectReference`` (kubernetes/kubernetes ``pkg/apis/autoscaling/
+    validation/validation.go``): a scale target's kind and name are required, and each a
+    path segment (``IsValidPathSegmentName``: no ``/`` or ``%``, not ``.`` or ``..``), as
+    the API server puts them in the path of the target's ``/scale``."""
+    if not value:
+        raise ValueError("Required value")
+    return path_segment(value)
+
+
 class CrossVersionObjectReference(_Model):
-    kind: str
-    name: str
+    kind: Annotated[str, AfterValidator(_reference_part)]
+    name: Annotated[str, AfterValidator(_reference_part)]
     api_version: str | None = None
 
 

@@ -1,5 +1,5 @@
 """autoscaling/v1 HorizontalPodAutoscalers: a second view of the stored autoscaling/v2 ones
-(about 450 lines).
+(about 520 lines).
 
 A real API server serves both versions of one stored object, converting through its internal
 type (kubernetes/kubernetes ``pkg/apis/autoscaling/v1/conversion.go``). autoscaling/v1 knows
@@ -30,7 +30,9 @@ does (``ValidateHorizontalPodAutoscaler`` in kubernetes/kubernetes
 ``pkg/apis/autoscaling/validation/validation.go`` walks the internal type, whose metrics are
 v2's: a v1 ``targetCPUUtilizationPercentage`` of 0 is refused at
 ``spec.metrics[0].resource.target.averageUtilization``); the paths v1 shares with it
-(``spec.minReplicas``, ``spec.maxReplicas``, ``spec.scaleTargetRef``) are v1's too.
+(``spec.minReplicas``, ``spec.maxReplicas``, ``spec.scaleTargetRef``) are v1's too. A v1
+body is decoded by v1's Go types first (:mod:`~clustersim.manifests.autoscaling_v1_types`),
+so that a field of the wrong JSON type is refused naming version "v1" and v1's structs.
 """
 
 from __future__ import annotations
@@ -43,7 +45,11 @@ from typing import Any
 from clustersim.goformat import json_kind
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.manifests import ManifestError
-from clustersim.manifests.safe_yaml import load_data
+from clustersim.manifests.autoscaling_v1_types import (
+    HorizontalPodAutoscaler as HorizontalPodAutoscalerV1,
+)
+from clustersim.manifests.safe_yaml import Document, load_data
+from clustersim.manifests.validation import validate_object
 from clustersim.serve import kubeproto
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.gojson import syntax_error
@@ -396,6 +402,9 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
             patched.pop("status", None)
             if isinstance(patched.get("metadata"), dict):
                 patched["metadata"].pop("managedFields", None)    # kept as they are
+            why = _decoding_error(patched)
+            if why is not None:
+                raise patch_refusal(request.content_type, patch, patched, why)
             try:
                 patched = _to_v2_or_as_is(patched)
             except ConversionError as err:     # the patched object does not decode
@@ -404,8 +413,11 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
                      headers={**request.headers, "content-type": "application/json"})
     elif request.method in ("POST", "PUT"):
         body = _body(request)
-        if isinstance(body, dict) and body.get("kind") == "HorizontalPodAutoscaler":
+        if isinstance(body, dict) and _is_v1_autoscaler(body):
             try:
+                why = _decoding_error(body)
+                if why is not None:
+                    raise ConversionError(why)
                 converted = _to_v2_or_as_is(body)
             except ConversionError as err:     # the codec's conversion, in the REST handler
                 raise HttpError(400, f'HorizontalPodAutoscaler in version "v1" cannot be '
@@ -414,6 +426,34 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
             v2 = replace(v2, body=_as_json(converted),
                          headers={**request.headers, "content-type": "application/json"})
     return _answer(handle_v2(v2))
+
+
+def _is_v1_autoscaler(body: dict[str, Any]) -> bool:
+    """Whether a create's or an update's ``body`` is an autoscaling/v1 autoscaler, its kind
+    and version filled in where missing as the decoder fills them from the endpoint's
+    (``gvkWithDefaults``). One of another version is refused as the create and update
+    handlers refuse it (``AcceptsGroupVersion``, k8s.io/apiserver ``pkg/endpoints/
+    handlers/create.go``); the simulator had created it. False for a body whose kind is
+    another or no string, left to the v2 handler to refuse in the same words."""
+    kind, version = body.get("kind") or _KIND, body.get("apiVersion") or GROUP_VERSION
+    if kind != _KIND or not isinstance(version, str):
+        return False
+    if version != GROUP_VERSION:
+        raise HttpError(400, f"the API version in the data ({version}) does not match the "
+                        f"expected API version ({GROUP_VERSION})", "BadRequest")
+    body["kind"], body["apiVersion"] = kind, version
+    return True
+
+
+def _decoding_error(body: dict[str, Any]) -> str | None:
+    """The decoder's refusal of a v1 autoscaler's fields of the wrong JSON type or an int32
+    too large, by v1's Go types (:mod:`~clustersim.manifests.autoscaling_v1_types`), or
+    None; the simulator had decoded it as v2, naming version "v2" and v2's structs."""
+    try:
+        validate_object(HorizontalPodAutoscalerV1, Document(body))
+    except ManifestError as err:
+        return f"json: {err.message}" if err.message.startswith("cannot unmarshal") else None
+    return None
 
 
 def _apply_as_v2(request: Request, v2: Request) -> Request:

@@ -50,7 +50,7 @@ from clustersim.serve.kubedecoding import decoder_error, refuse_constant
 from clustersim.serve.kubeversions import ResourceVersions
 
 __all__ = ["MIN_REQUEST_TIMEOUT", "UNKNOWN_REASON", "WATCH_LIMIT", "WATCH_POLL",
-           "check_list_options", "int64_option", "page"]
+           "check_list_options", "int64_option", "page", "too_large"]
 
 WATCH_POLL = 0.1
 """How often, in wall-clock seconds, a watch or a followed log looks for news."""
@@ -218,16 +218,26 @@ def _list_revision(request: Request, versions: ResourceVersions, limit: int,
 def _readable(at: int, versions: ResourceVersions, expired: HttpError) -> None:
     """Refuse to read the list at revision ``at`` when etcd cannot: ``expired`` for a
     revision compacted (:meth:`~clustersim.serve.kubeversions.ResourceVersions.compacted`),
-    the cacher's 504 for one it has not reached (``waitUntilFreshAndBlock`` gives up after
-    3 seconds with ``NewTooLargeResourceVersionError``, asking the client to retry after
-    ``resourceVersionTooHighRetrySeconds``, 1)."""
-    if at > versions.revision:
-        raise HttpError(504, f"Timeout: Too large resource version: {at}, current: "
-                        f"{versions.revision}", "Timeout", causes=[
-                            {"reason": "ResourceVersionTooLarge",
-                             "message": "Too large resource version"}], retryAfterSeconds=1)
+    :func:`too_large` for one the store has not reached."""
+    ahead = too_large(at, versions)
+    if ahead is not None:
+        raise ahead
     if at < versions.compacted():
         raise expired
+
+
+def too_large(at: int, versions: ResourceVersions) -> HttpError | None:
+    """The cacher's 504 for a revision ``at`` the store has not reached, or None: its
+    ``waitUntilFreshAndBlock`` (k8s.io/apiserver ``pkg/storage/cacher/watch_cache.go``)
+    gives up after 3 seconds with ``NewTooLargeResourceVersionError`` (``pkg/storage/
+    errors.go``), asking the client to retry after ``resourceVersionTooHighRetrySeconds``,
+    1. Simplified: the simulator answers at once (its revision moves only as it serves)."""
+    if at <= versions.revision:
+        return None
+    return HttpError(504, f"Timeout: Too large resource version: {at}, current: "
+                     f"{versions.revision}", "Timeout", causes=[
+                         {"reason": "ResourceVersionTooLarge",
+                          "message": "Too large resource version"}], retryAfterSeconds=1)
 
 
 def _continue(start: str, revision: int) -> str:

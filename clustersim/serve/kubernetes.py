@@ -182,6 +182,7 @@ from clustersim.serve.kubelists import (
     check_list_options,
     int64_option,
     page,
+    too_large,
 )
 from clustersim.serve.kubelogs import pod_log
 from clustersim.serve.kubenodes import (
@@ -469,7 +470,7 @@ class KubernetesBackend(ClusterTime):
             if resource.kind == "SelfSubjectReview":
                 return self._who_am_i(request)
             if sub == "eviction":
-                return self._evict(request, self._stored(resource, namespace, name))
+                return self._evict(request, resource, namespace, name)
             return self._create(request, resource, namespace)
         if verb == "deletecollection" and (namespace or not resource.namespaced):
             return self._delete_collection(request, resource, namespace)
@@ -829,6 +830,12 @@ class KubernetesBackend(ClusterTime):
         asked = int64_option(request, "timeoutSeconds")
         timeout = asked if asked else WATCH_LIMIT
         bookmarks = bool_option(request, "allowWatchBookmarks")
+        if bool_option(request, "sendInitialEvents"):
+            # the watch-list waits for the cache to reach its version (a plain watch waits
+            # for events past it: waitUntilWatchCacheFreshAndForceAllEvents in cacher.go)
+            ahead = too_large(_uint(since or "") or 0, self.renderer.versions)
+            if ahead is not None:
+                return self._error_watch(ahead)
         looked, known = self._watched(request, resource, namespace)
         known = dict(known)        # the look is shared: this watch's own copy
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
@@ -836,9 +843,8 @@ class KubernetesBackend(ClusterTime):
         else:
             too_old = self.renderer.versions.watch_cache.too_old(resource.kind,
                                                                   _uint(since or "") or 0)
-            if too_old is not None:     # the cacher's newErrWatcher: one ERROR event, on a 200
-                status = json.loads(self.error(HttpError(410, too_old, "Expired")).body)
-                return Response(200, compact_json({"type": "ERROR", "object": status}) + b"\n")
+            if too_old is not None:
+                return self._error_watch(HttpError(410, too_old, "Expired"))
             initial = self._changed_since(resource.kind, since or "", known.values())
 
         def bookmark(**annotations: str) -> bytes:
@@ -929,6 +935,13 @@ class KubernetesBackend(ClusterTime):
                 yield b"".join(frames)
 
         return Response(200, content_type="application/json", stream=stream)
+
+    def _error_watch(self, err: HttpError) -> Response:
+        """A watch the cacher cannot start: once it has passed authentication and read the
+        resource version, its error is one ERROR event carrying the Status, on a 200
+        (``newErrWatcher`` in k8s.io/apiserver ``pkg/storage/cacher/cacher.go``)."""
+        status = json.loads(self.error(err).body)
+        return Response(200, compact_json({"type": "ERROR", "object": status}) + b"\n")
 
     def _moment(self) -> Moment:
         """What a watch's look depends on besides its request, now."""
@@ -1664,7 +1677,8 @@ class KubernetesBackend(ClusterTime):
                 and meta["deletionTimestamp"] + grace < self.cluster.now:
             self.renderer.deletions_moved[meta["uid"]] = self.cluster.now
 
-    def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
+    def _evict(self, request: Request, resource: Resource, namespace: str | None,
+               name: str) -> Response:
         """An Eviction (``kubectl drain``): refused while a PodDisruptionBudget allows no
         disruption, else the Pod is deleted; a dry run (the Eviction's ``deleteOptions``,
         as ``drain --dry-run=server`` sends it) checks the budgets and deletes nothing
@@ -1680,8 +1694,19 @@ class KubernetesBackend(ClusterTime):
         ``*v1.DeleteOptions`` field, and one of its fields of the wrong type is named
         after the innermost struct, then its path from the Eviction down
         (``DeleteOptions.deleteOptions.gracePeriodSeconds``: ``addErrorContext`` in
-        sigs.k8s.io/json ``internal/golang/encoding/json/decode.go``)."""
-        body = self._body(request, "Eviction")
+        sigs.k8s.io/json ``internal/golang/encoding/json/decode.go``).
+
+        The Eviction is then checked against the request in upstream's order, before the Pod
+        is read (a 400 for a Pod that does not exist too): its kind and version
+        (:func:`_eviction_kind`), its namespace (the create handler's
+        ``EnsureObjectNamespaceMatchesRequestNamespace``, k8s.io/apiserver
+        ``pkg/endpoints/handlers/create.go``), its name (``EvictionREST.Create``: an empty
+        or other name is ``name in URL does not match name in Eviction object``). A
+        ``resourceVersion`` or ``uid`` precondition the Pod does not meet is the delete's
+        409 Conflict (:func:`_delete_precondition`) after the budgets are checked, never
+        retried. The simulator had evicted the Pod for an empty body, ``null``, ``{}``,
+        another kind, version, name or namespace and a precondition not met."""
+        body = self._body(request, "Eviction", interpret=True)
         if body is not None and not isinstance(body, dict):
             raise _unreadable("Eviction", request.body, "json: cannot unmarshal "
                               f"{json_kind(body, numeric_target=False)} into Go value of "
@@ -1690,17 +1715,29 @@ class KubernetesBackend(ClusterTime):
         def refuse(why: str) -> HttpError:
             return _cannot_decode("Eviction", "policy/v1", why)
 
+        meta = _eviction_meta(request, body or {}, refuse)
+        if meta.get("namespace") not in (None, "", namespace):
+            raise HttpError(400, "the namespace of the provided object does not match the "
+                            "namespace sent on the request", "BadRequest")
+        if meta.get("name") != name:
+            raise HttpError(400, "name in URL does not match name in Eviction object",
+                            "BadRequest")
         options = (body or {}).get("deleteOptions")
         if options is not None and not isinstance(options, dict):
             raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
         deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
         _propagate_dry_run(deleting, request.query.get("dryRun") or [])
         _validated_delete_options(deleting)
+        pod = self._stored(resource, namespace, name)
         if not is_terminating(pod):
             refusal = eviction_refusal(self.cluster, pod)
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
+        preconditions = deleting.get("preconditions") or {}
+        if any(preconditions.get(key) is not None for key in ("uid", "resourceVersion")):
+            _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
+                                 preconditions)
         if not deleting.get("dryRun"):      # drain's --grace-period, if given
             self._note_moved_deletion(pod, deleting.get("gracePeriodSeconds"))
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
@@ -2324,24 +2361,77 @@ def _default_kind(request: Request, body: dict[str, Any], resource: Resource) ->
     the scheme does not know at the body's version (a ConfigMap of ``apps/v1``) is refused
     upstream by the decoder as not registered in its scheme; here it has the words of the
     conversion, or of the version check, that a known one would reach."""
-    for field in ("apiVersion", "kind"):
-        value = body.get(field)
-        if value is not None and not isinstance(value, str):
-            raise _unreadable(resource.kind, request.body, type_error(value, f".{field}",
-                                                                      "string"),
-                              json_body=True)
-    kind = body.get("kind") or resource.kind
-    version = body.get("apiVersion") or resource.group_version
-    body["kind"], body["apiVersion"] = kind, version
+    kind, version = _read_kind(request, body, resource.kind, resource.group_version)
     if kind != resource.kind:
-        internal = resource.group.split(".")[0] or "core"
-        raise _UndecodableError(
-            f'{kind} in version "{version.rpartition("/")[2]}" cannot be handled as a '
-            f"{resource.kind}: converting ({version.rpartition('/')[2]}.{kind}) to "
-            f"({internal}.{resource.kind}): unknown conversion", "")
+        raise _unconvertible(kind, version, resource.kind, resource.group)
     if version != resource.group_version:
         raise HttpError(400, f"the API version in the data ({version}) does not match the "
                         f"expected API version ({resource.group_version})", "BadRequest")
+
+
+def _read_kind(request: Request, body: dict[str, Any], kind: str, group_version: str
+               ) -> tuple[str, str]:
+    """The body's ``kind`` and ``apiVersion`` as the serializer reads them, filled in with
+    the endpoint's ``kind`` and ``group_version`` where missing (:func:`_default_kind`)."""
+    for field in ("apiVersion", "kind"):
+        value = body.get(field)
+        if value is not None and not isinstance(value, str):
+            raise _unreadable(kind, request.body, type_error(value, f".{field}", "string"),
+                              json_body=True)
+    body["kind"] = body.get("kind") or kind
+    body["apiVersion"] = body.get("apiVersion") or group_version
+    return body["kind"], body["apiVersion"]
+
+
+def _unconvertible(kind: str, version: str, into: str, group: str) -> HttpError:
+    """The 400 of a body of ``kind`` decoded where one of ``into`` (of ``group``) was
+    expected: the conversion's ``unknown conversion`` (:func:`_default_kind`)."""
+    internal = group.split(".")[0] or "core"
+    short = version.rpartition("/")[2]
+    return _UndecodableError(f'{kind} in version "{short}" cannot be handled as a {into}: '
+                             f"converting ({short}.{kind}) to ({internal}.{into}): unknown "
+                             "conversion", "")
+
+
+_EVICTION_VERSIONS = ("policy/v1", "policy/v1beta1")
+"""The versions of an Eviction the eviction subresource accepts (``AcceptsGroupVersion``,
+kubernetes/kubernetes ``pkg/registry/core/pod/storage/eviction.go``), the only ones the
+API server's scheme registers the kind in (``pkg/apis/policy/install``)."""
+_LEGACY_SCHEME = "pkg/api/legacyscheme/scheme.go:30"
+"""The name of the built-in kinds' scheme (``legacyscheme.Scheme``), as
+``naming.GetNameFromCallsite`` names it (k8s.io/apimachinery ``pkg/util/naming/
+from_stack.go``: a path trimmed to what follows ``/pkg/``) and as the API server's
+``no kind ... is registered`` errors print it."""
+
+
+def _eviction_meta(request: Request, body: dict[str, Any],
+                   refuse: Callable[[str], HttpError]) -> dict[str, Any]:
+    """The metadata of an Eviction decoded from ``body`` (``{}`` for ``null``): a kind and
+    version read as a create's (:func:`_read_kind`, policy/v1 by default); another kind
+    cannot be converted into an Eviction (:func:`_unconvertible`), and an Eviction of a
+    version other than :data:`_EVICTION_VERSIONS` is the decoder's ``no kind "Eviction" is
+    registered for version "policy/v2"`` (``notRegisteredErr``, k8s.io/apimachinery
+    ``pkg/runtime/error.go``), which the handler wraps (``transformDecodeError``). A
+    ``metadata`` that is no object, or a ``name`` or ``namespace`` that is no string, is
+    the decoder's type error (``refuse``). Simplified as for a create: another kind has the
+    conversion's words where the decoder refuses one its scheme does not know at that
+    version (a Pod of ``policy/v1``) as not registered."""
+    if body:
+        kind, version = _read_kind(request, body, "Eviction", "policy/v1")
+        if kind != "Eviction":
+            raise _unconvertible(kind, version, "Eviction", "policy")
+        if version not in _EVICTION_VERSIONS:
+            raise _cannot_decode("Eviction", version, f"no kind {go_quote(kind)} is registered "
+                                 f"for version {go_quote(version)} in scheme "
+                                 f'"{_LEGACY_SCHEME}"')
+    meta = body.get("metadata")
+    if meta is not None and not isinstance(meta, dict):
+        raise refuse(type_error(meta, "Eviction.metadata", "v1.ObjectMeta"))
+    for key in ("name", "namespace"):
+        value = (meta or {}).get(key)
+        if value is not None and not isinstance(value, str):
+            raise refuse(type_error(value, f"ObjectMeta.metadata.{key}", "string"))
+    return {key: value for key, value in (meta or {}).items() if value is not None}
 
 
 def _scale_replicas(scale: Any) -> int:

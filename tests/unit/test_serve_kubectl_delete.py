@@ -248,6 +248,62 @@ def test_an_eviction_that_does_not_decode_is_a_bad_request(data, message):
         assert "deletionTimestamp" not in _meta(server, "p")
 
 
+_NOT_NAMED = (400, "BadRequest", "name in URL does not match name in Eviction object")
+
+
+@pytest.mark.parametrize("data, refusal", [
+    (b"", (400, "BadRequest", "the object provided is unrecognized (must be of type "
+           "Eviction): couldn't get version/kind; json parse error: unexpected end of JSON "
+           "input ()")),
+    (b"null", _NOT_NAMED),
+    (b"{}", _NOT_NAMED),
+    (b'{"kind": "Eviction", "apiVersion": "policy/v1", "metadata": {}}', _NOT_NAMED),
+    (_EVICTION.replace(b'"p"', b'"other"') % b"", _NOT_NAMED),
+    (b'{"kind": "Pod"}', (400, "BadRequest", 'Pod in version "v1" cannot be handled as a '
+                          "Eviction: converting (v1.Pod) to (policy.Eviction): unknown "
+                          "conversion")),
+    (b'{"kind": "DeleteOptions", "apiVersion": "v1"}', (
+        400, "BadRequest", 'DeleteOptions in version "v1" cannot be handled as a Eviction: '
+        "converting (v1.DeleteOptions) to (policy.Eviction): unknown conversion")),
+    (_EVICTION.replace(b"policy/v1", b"policy/v2") % b"", (
+        400, "BadRequest", 'Eviction in version "v2" cannot be handled as a Eviction: no kind '
+        '"Eviction" is registered for version "policy/v2" in scheme '
+        '"pkg/api/legacyscheme/scheme.go:30"')),
+    (_EVICTION.replace(b'"name": "p"', b'"name": "p", "namespace": "kube-system"') % b"", (
+        400, "BadRequest", "the namespace of the provided object does not match the namespace "
+        "sent on the request")),
+    (_EVICTION % b', "deleteOptions": {"preconditions": {"resourceVersion": "1"}}', (
+        409, "Conflict", 'Operation cannot be fulfilled on Pod "p": the ResourceVersion in the '
+        "precondition (1) does not match the ResourceVersion in record (RV). The object "
+        "might have been modified")),
+])
+def test_an_eviction_that_does_not_name_the_pod_evicts_nothing(data, refusal):
+    """The create handler checks the Eviction's kind, version (the decoder knows an
+    Eviction only in policy/v1 and v1beta1) and namespace, then ``EvictionREST.Create``
+    its name (kubernetes/kubernetes ``pkg/registry/core/pod/storage/eviction.go``) and the
+    delete its preconditions; the simulator had evicted the Pod for each of these bodies."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p"))[0] == 201
+        version = _meta(server, "p")["resourceVersion"]
+        status, answer = _raw(server, "POST", f"{_BASE}/pods/p/eviction", data)
+        expected = (refusal[0], refusal[1], refusal[2].replace("(RV)", f"({version})"))
+        assert (status, answer["reason"], answer["message"]) == expected
+        assert "deletionTimestamp" not in _meta(server, "p")
+        for accepted in (b"policy/v1beta1", b"policy/v1"):   # and the Pod's own version
+            body = _EVICTION.replace(b"policy/v1", accepted) % (
+                b', "deleteOptions": {"dryRun": ["All"], "preconditions": '
+                b'{"resourceVersion": "%s"}}' % version.encode())
+            assert _raw(server, "POST", f"{_BASE}/pods/p/eviction", body)[0] == 201
+
+
+def test_an_eviction_is_read_before_its_pod_is_looked_up():
+    """``EvictionREST.Create`` compares the names before it reads the Pod: a body naming
+    another Pod is a 400 even where the Pod of the URL does not exist, which is a 404."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _raw(server, "POST", f"{_BASE}/pods/p/eviction", b"{}")[0] == 400
+        assert _raw(server, "POST", f"{_BASE}/pods/p/eviction", _EVICTION % b"")[0] == 404
+
+
 def test_a_collection_delete_of_nodes_removes_them_as_a_node_delete_does():
     """The node registry is a generic ``Store`` (kubernetes/kubernetes
     ``pkg/registry/core/node/storage/storage.go``), so it deletes collections and discovery

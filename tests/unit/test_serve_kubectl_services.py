@@ -141,3 +141,23 @@ def test_a_health_check_node_port_taken_is_an_internal_error(tmp_path):
                     f"Internal error occurred: failed to allocate requested HealthCheck "
                     f"NodePort {taken}: provided port is already allocated") in out.stderr
         assert kubectl("get", "svc", "other", check=False).returncode != 0
+
+
+@pytest.mark.parametrize("asked, kind", [('"30001"', "string"), ("true", "bool"),
+                                         ("30001.5", "number 30001.5"), ("[30001]", "array"),
+                                         ("{port: 30001}", "object"),
+                                         ("2147483648", "number 2147483648")])
+def test_a_health_check_node_port_is_decoded_as_an_int32(tmp_path, asked, kind):
+    """``ServiceSpec.HealthCheckNodePort`` is an ``int32`` (kubernetes/kubernetes
+    ``staging/src/k8s.io/api/core/v1/types.go``), decoded as ``ports[].nodePort`` is: what
+    is no int32 is the decoder's 400. The simulator had answered a 500 (``TypeError``) for a
+    string, a list or an object, an allocator's error for ``true`` and stored 30001.5."""
+    with applied(tmp_path, LOCAL) as kubectl:
+        asked_for = LOCAL.replace("name: edge", "name: other").replace(
+            "type: LoadBalancer", f"type: LoadBalancer\n  healthCheckNodePort: {asked}")
+        out = kubectl("apply", "-f", "-", stdin=asked_for, check=False)
+        assert out.stderr.strip() == (
+            'Error from server (BadRequest): error when creating "STDIN": Service in version '
+            f'"v1" cannot be handled as a Service: json: cannot unmarshal {kind} into Go '
+            "struct field ServiceSpec.spec.healthCheckNodePort of type int32")
+        assert kubectl("get", "svc", "other", check=False).returncode != 0

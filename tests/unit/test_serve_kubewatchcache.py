@@ -143,6 +143,32 @@ def test_a_watch_from_a_version_not_reached_yet_sends_nothing_older():
         assert events == []
 
 
+_WATCH_LIST = "sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"
+
+
+def test_a_watch_list_from_a_version_not_reached_yet_gets_one_too_large_error_event():
+    """A watch that asks for the initial events (the watch-list) waits for the cache to
+    reach its version (``waitUntilWatchCacheFreshAndForceAllEvents`` in k8s.io/apiserver
+    ``pkg/storage/cacher/cacher.go``; a plain watch does not, above), which gives up with
+    the 504 a list gets (``NewTooLargeResourceVersionError``), sent as the watch's one ERROR
+    event on a 200 (``newErrWatcher``); the simulator had sent every object as if the
+    store were there. From the store's own version the initial events come as before."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        made = _configmap(server, "cm")["metadata"]["resourceVersion"]
+        [event] = _events(server, f"resourceVersion=99999999&{_WATCH_LIST}&timeoutSeconds=2")
+        assert event["type"] == "ERROR"
+        assert {k: event["object"][k] for k in ("kind", "reason", "code", "message")} == {
+            "kind": "Status", "reason": "Timeout", "code": 504,
+            "message": f"Timeout: Too large resource version: 99999999, current: {made}"}
+        assert event["object"]["details"] == {"causes": [{
+            "reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+            "retryAfterSeconds": 1}
+        events = _events(server, f"resourceVersion={made}&{_WATCH_LIST}&timeoutSeconds=1")
+        end = next(i for i, e in enumerate(events) if e["type"] == "BOOKMARK")
+        assert "cm" in {e["object"]["metadata"]["name"] for e in events[:end]}
+        assert {e["type"] for e in events[:end]} == {"ADDED"}
+
+
 def test_a_deleted_event_carries_the_object_as_it_was_last_stored():
     """A Pod deleted gracefully and gone before the watch looks again: its DELETED event
     carries its last state, ``deletionTimestamp`` set, at the deletion's version, not the
