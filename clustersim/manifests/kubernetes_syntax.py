@@ -203,13 +203,14 @@ bytes an object's annotations may hold, keys and values together."""
 def _annotations_size(annotations: dict[str, str]) -> dict[str, str]:
     """``ValidateAnnotationsSize``: the bytes of every key and value (Go's ``len`` of a
     string; a lone surrogate counts as the 3 bytes of the U+FFFD Go decodes it to) at most
-    :data:`TOTAL_ANNOTATION_SIZE_LIMIT`, else ``ValidateAnnotations``' ``field.TooLong``
-    (``must have at most 262144 bytes``, without the value). Checked once the keys pass:
-    upstream reports both."""
+    :data:`TOTAL_ANNOTATION_SIZE_LIMIT`, else ``ValidateAnnotations``' ``field.TooLong``, in
+    its current words (``may not be more than 262144 bytes``, without the value, as the Secret
+    size check and ``fieldManager`` here word it; older releases said ``must have at most``).
+    Checked once the keys pass: upstream reports both."""
     size = sum(len(text.encode(errors="surrogatepass"))
                for pair in annotations.items() for text in pair)
     if size > TOTAL_ANNOTATION_SIZE_LIMIT:
-        raise ValueError(f"Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT} bytes")
+        raise ValueError(f"Too long: may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT} bytes")
     return annotations
 
 

@@ -24,7 +24,7 @@ _OBJECTS = {
     "Service": {"apiVersion": "v1", "kind": "Service",
                 "spec": {"selector": {"app": "a"}, "ports": [{"port": 80}]}},
 }
-_TOO_LONG = ("metadata.annotations: Too long: must have at most "
+_TOO_LONG = ("metadata.annotations: Too long: may not be more than "
              f"{TOTAL_ANNOTATION_SIZE_LIMIT} bytes")
 
 
