@@ -214,6 +214,7 @@ class ControllerManager(NodeLifecycle):
 
     def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None:
         pod["spec"]["nodeName"] = node_name
+        self.pod_written(pod)
         set_condition(pod, "PodScheduled", True, self.now, observed=False)   # setPodNodeAndMetadata
         self._last_failure.pop(pod["metadata"]["uid"], None)
         if node_name not in self._nodes:
@@ -231,9 +232,10 @@ class ControllerManager(NodeLifecycle):
         """Schedule the unbound Pods the profile handles, neither being deleted nor in a
         terminal phase: the scheduler's Pod informer lists only Pods whose phase is neither
         Succeeded nor Failed (``newPodInformer`` in kubernetes/kubernetes
-        ``pkg/scheduler/scheduler.go``), so a Pod written Failed leaves its queue."""
-        pending = [p for p in self.objects("Pod") if not p["spec"].get("nodeName")
-                   and self.scheduler.profile.handles(p)
+        ``pkg/scheduler/scheduler.go``), so a Pod written Failed leaves its queue. The unbound
+        Pods come from the store's index (:mod:`clustersim.kubernetes.podindex`), not a
+        listing of every Pod."""
+        pending = [p for p in self.pod_index.unbound() if self.scheduler.profile.handles(p)
                    and is_active(p) and not pre_enqueue(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
                                     p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))

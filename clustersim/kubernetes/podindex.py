@@ -1,0 +1,112 @@
+"""The Pods the scheduler and the pod garbage collector look at, kept as Pods change (about
+110 lines).
+
+Upstream both read their informer's cache of every Pod: the scheduler's informer queues the
+unbound ones (kubernetes/kubernetes ``pkg/scheduler/eventhandlers.go``, ``addPodToSchedulingQueue``
+for a Pod with no ``spec.nodeName``), and the pod garbage collector lists them all at each of
+its periods (``gc`` in ``pkg/controller/podgc/gc_controller.go``: ``gcTerminated`` over the
+Succeeded and Failed Pods, ``gcOrphaned`` over the Pods bound to a Node that is gone,
+``gcTerminating`` over the Terminating Pods of an out-of-service Node; its fourth,
+``gcUnscheduledTerminating``, finds nothing here, as the simulator's API server removes an
+unbound Pod at once when it is deleted). The simulator runs both at every pass of its
+control loop, and a ReplicaSet of 150,000 Pods made in bursts of 500 takes 300 passes: a
+listing of every Pod at each would make the work grow with the square of the Pods.
+:class:`PodIndex` keeps those sets instead, told by the store's writers as they tell
+:class:`~clustersim.kubernetes.podcounts.PodCounts` (a Pod added, bound, given a new phase,
+terminating, removed): the sets a full listing would give, each in the store's order
+(oldest Pod first), which is the order the listing gave (``tests/unit/test_k8s_podindex.py``
+compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from itertools import count
+from typing import Any
+
+from clustersim.kubernetes.objects import is_terminating
+
+__all__ = ["FINISHED_PHASES", "PodIndex"]
+
+FINISHED_PHASES = ("Succeeded", "Failed")
+"""The terminal phases (``gcTerminated``'s ``isPodTerminated``)."""
+
+_Pod = dict[str, Any]
+
+
+class PodIndex:
+    """Unbound, finished and bound-Terminating Pods, and the bound Pods by node name."""
+
+    def __init__(self) -> None:
+        self._order: dict[str, int] = {}
+        """Each stored Pod's place in the store (told first when it is added)."""
+        self._next = count()
+        self._unbound: dict[str, _Pod] = {}
+        self._finished: dict[str, _Pod] = {}
+        self._terminating: dict[str, _Pod] = {}
+        self._on_node: dict[str, dict[str, _Pod]] = {}
+        self._bound_to: dict[str, str] = {}
+
+    def update(self, pod: _Pod) -> None:
+        """Index ``pod`` as it is now (a stored Pod that was added or written)."""
+        uid = pod["metadata"]["uid"]
+        if uid not in self._order:
+            self._order[uid] = next(self._next)
+        node = pod["spec"].get("nodeName") or None
+        if self._bound_to.get(uid) != node:     # bound (or a rolled-back apply unbound it)
+            self._unbind(uid)
+            if node is not None:
+                self._bound_to[uid] = node
+                self._on_node.setdefault(node, {})[uid] = pod
+        _mark(self._unbound, uid, pod, node is None)
+        _mark(self._finished, uid, pod, (pod.get("status") or {}).get("phase")
+              in FINISHED_PHASES)
+        _mark(self._terminating, uid, pod, node is not None and is_terminating(pod))
+
+    def remove(self, pod: Mapping[str, Any]) -> None:
+        """Forget ``pod`` (it left the store)."""
+        uid = pod["metadata"]["uid"]
+        if self._order.pop(uid, None) is None:
+            return
+        for pods in (self._unbound, self._finished, self._terminating):
+            pods.pop(uid, None)
+        self._unbind(uid)
+
+    def _unbind(self, uid: str) -> None:
+        node = self._bound_to.pop(uid, None)
+        if node is None:
+            return
+        on_node = self._on_node[node]
+        del on_node[uid]
+        if not on_node:
+            del self._on_node[node]
+
+    def unbound(self) -> list[_Pod]:
+        """The Pods bound to no node (any order: the scheduler sorts them)."""
+        return list(self._unbound.values())
+
+    def finished_count(self) -> int:
+        """How many Pods are Succeeded or Failed."""
+        return len(self._finished)
+
+    def finished(self) -> list[_Pod]:
+        """The Succeeded and Failed Pods, in the store's order."""
+        return self._in_order(self._finished.values())
+
+    def collectable(self, nodes: Collection[str]) -> list[_Pod]:
+        """The bound Pods the pod GC may force-delete, in the store's order: those bound to a
+        node not in ``nodes`` and the Terminating ones."""
+        gone = [pod for name, pods in self._on_node.items() if name not in nodes
+                for pod in pods.values()]
+        return self._in_order({id(p): p for p in (*gone, *self._terminating.values())}
+                              .values())
+
+    def _in_order(self, pods: Collection[_Pod]) -> list[_Pod]:
+        return sorted(pods, key=lambda p: self._order[p["metadata"]["uid"]])
+
+
+def _mark(pods: dict[str, _Pod], uid: str, pod: _Pod, member: bool) -> None:
+    if member:
+        pods[uid] = pod
+    else:
+        pods.pop(uid, None)
