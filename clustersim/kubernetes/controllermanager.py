@@ -37,6 +37,7 @@ from typing import Any
 
 from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllers.base import ReportedRefusalError
+from clustersim.kubernetes.controllers.replicaset import BURST_REPLICAS
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodes import NodeLifecycle
 from clustersim.kubernetes.objects import (
@@ -49,9 +50,12 @@ from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
 from clustersim.kubernetes.schedulinggates import pre_enqueue
+from clustersim.limits import MAX_REPLICAS
 from clustersim.sim.collection import deferred_full_collections
 
-_MAX_PASSES = 200
+_MAX_PASSES = 200 + MAX_REPLICAS // BURST_REPLICAS
+"""Passes of one reconcile before it is called a simulator bug: a ReplicaSet of
+``MAX_REPLICAS`` Pods takes one pass per burst of creates, and 200 more for everything else."""
 _FLUSH_PERIOD = 30.0
 """How often the scheduling queue flushes its unschedulable pods (``Run`` in
 ``scheduling_queue.go``: ``wait.Until(flushUnschedulablePodsLeftover, 30*time.Second)``), from
