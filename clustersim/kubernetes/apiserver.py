@@ -251,10 +251,9 @@ class APIServer:
     def pod_written(self, pod: dict[str, Any]) -> None:
         """A stored Pod was added or written (its owner, node, phase, deletion or ``Ready``
         condition): update the indexes kept of the Pods, :attr:`pod_counts` and
-        :attr:`pod_index`. A write to a Pod no longer stored indexes nothing."""
+        :attr:`pod_index`."""
         self.pod_counts.update(pod)
-        if self.exists(pod):
-            self.pod_index.update(pod)
+        self.pod_index.update(pod)
 
     def orphan_pods(self, namespace: str) -> list[dict[str, Any]]:
         """The pods of ``namespace`` created without a controller and not adopted since,
@@ -379,7 +378,8 @@ class APIServer:
             return obj
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
         if kind == "Pod":
-            self.pod_written(obj)
+            self.pod_counts.update(obj)
+            self.pod_index.add(obj)
             if controller_of(obj) is None:
                 self._orphans[meta["uid"]] = obj
         for owner in (meta.get("ownerReferences") or []):

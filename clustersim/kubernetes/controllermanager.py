@@ -218,7 +218,7 @@ class ControllerManager(NodeLifecycle):
 
     def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None:
         pod["spec"]["nodeName"] = node_name
-        self.pod_written(pod)
+        self.pod_index.update(pod)
         set_condition(pod, "PodScheduled", True, self.now, observed=False)   # setPodNodeAndMetadata
         self._last_failure.pop(pod["metadata"]["uid"], None)
         if node_name not in self._nodes:

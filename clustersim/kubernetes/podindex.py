@@ -1,5 +1,5 @@
 """The Pods the scheduler and the pod garbage collector look at, kept as Pods change (about
-110 lines).
+120 lines).
 
 Upstream both read their informer's cache of every Pod: the scheduler's informer queues the
 unbound ones (kubernetes/kubernetes ``pkg/scheduler/eventhandlers.go``, ``addPodToSchedulingQueue``
@@ -13,9 +13,9 @@ control loop, and a ReplicaSet of 150,000 Pods made in bursts of 500 takes 300 p
 listing of every Pod at each would make the work grow with the square of the Pods.
 :class:`PodIndex` keeps those sets instead, told by the store's writers as they tell
 :class:`~clustersim.kubernetes.podcounts.PodCounts` (a Pod added, bound, given a new phase,
-terminating, removed): the sets a full listing would give, each in the store's order
-(oldest Pod first), which is the order the listing gave (``tests/unit/test_k8s_podindex.py``
-compares them).
+terminating, removed; a write to a Pod no longer stored is ignored): the sets a full
+listing would give, each in the store's order (oldest Pod first), which is the order the
+listing gave (``tests/unit/test_k8s_podindex.py`` compares them).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from clustersim.kubernetes.objects import is_terminating
 __all__ = ["FINISHED_PHASES", "PodIndex"]
 
 FINISHED_PHASES = ("Succeeded", "Failed")
-"""The terminal phases (``gcTerminated``'s ``isPodTerminated``)."""
+"""The phases the pod GC counts as terminated. Simplified: upstream's ``isPodTerminated``
+counts every phase but Pending, Running and Unknown, so also one no Kubernetes defines that
+a client wrote to an unbound Pod's status (``Kubelet.phase_written``)."""
 
 _Pod = dict[str, Any]
 
@@ -39,7 +41,7 @@ class PodIndex:
 
     def __init__(self) -> None:
         self._order: dict[str, int] = {}
-        """Each stored Pod's place in the store (told first when it is added)."""
+        """Each stored Pod's place in the store (:meth:`add`)."""
         self._next = count()
         self._unbound: dict[str, _Pod] = {}
         self._finished: dict[str, _Pod] = {}
@@ -47,18 +49,28 @@ class PodIndex:
         self._on_node: dict[str, dict[str, _Pod]] = {}
         self._bound_to: dict[str, str] = {}
 
+    def add(self, pod: _Pod) -> None:
+        """Index ``pod``, just stored (last in the store's order), as it is now."""
+        uid = pod["metadata"]["uid"]
+        self._order[uid] = next(self._next)
+        self._unbound[uid] = pod
+        self.update(pod)
+
     def update(self, pod: _Pod) -> None:
-        """Index ``pod`` as it is now (a stored Pod that was added or written)."""
+        """Index ``pod`` as it is now (a stored Pod that was written); a Pod no longer
+        stored is left out."""
         uid = pod["metadata"]["uid"]
         if uid not in self._order:
-            self._order[uid] = next(self._next)
+            return
         node = pod["spec"].get("nodeName") or None
         if self._bound_to.get(uid) != node:     # bound (or a rolled-back apply unbound it)
             self._unbind(uid)
-            if node is not None:
+            if node is None:
+                self._unbound[uid] = pod
+            else:
+                self._unbound.pop(uid, None)
                 self._bound_to[uid] = node
                 self._on_node.setdefault(node, {})[uid] = pod
-        _mark(self._unbound, uid, pod, node is None)
         _mark(self._finished, uid, pod, (pod.get("status") or {}).get("phase")
               in FINISHED_PHASES)
         _mark(self._terminating, uid, pod, node is not None and is_terminating(pod))
