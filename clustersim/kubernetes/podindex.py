@@ -1,5 +1,5 @@
 """The Pods the scheduler and the pod garbage collector look at, kept as Pods change (about
-120 lines).
+130 lines).
 
 Upstream both read their informer's cache of every Pod: the scheduler's informer queues the
 unbound ones (kubernetes/kubernetes ``pkg/scheduler/eventhandlers.go``, ``addPodToSchedulingQueue``
@@ -20,7 +20,7 @@ listing gave (``tests/unit/test_k8s_podindex.py`` compares them).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from itertools import count
 from typing import Any
 
@@ -37,7 +37,8 @@ _Pod = dict[str, Any]
 
 
 class PodIndex:
-    """Unbound, finished and bound-Terminating Pods, and the bound Pods by node name."""
+    """Unbound and finished Pods, and the bound Pods and the bound Terminating ones by
+    node name."""
 
     def __init__(self) -> None:
         self._order: dict[str, int] = {}
@@ -45,7 +46,8 @@ class PodIndex:
         self._next = count()
         self._unbound: dict[str, _Pod] = {}
         self._finished: dict[str, _Pod] = {}
-        self._terminating: dict[str, _Pod] = {}
+        self._terminating: dict[str, dict[str, _Pod]] = {}
+        """The bound Terminating Pods by node name."""
         self._on_node: dict[str, dict[str, _Pod]] = {}
         self._bound_to: dict[str, str] = {}
 
@@ -73,25 +75,28 @@ class PodIndex:
                 self._on_node.setdefault(node, {})[uid] = pod
         _mark(self._finished, uid, pod, (pod.get("status") or {}).get("phase")
               in FINISHED_PHASES)
-        _mark(self._terminating, uid, pod, node is not None and is_terminating(pod))
+        if node is not None:
+            _mark(self._terminating.setdefault(node, {}), uid, pod, is_terminating(pod))
+            if not self._terminating[node]:
+                del self._terminating[node]
 
     def remove(self, pod: Mapping[str, Any]) -> None:
         """Forget ``pod`` (it left the store)."""
         uid = pod["metadata"]["uid"]
         if self._order.pop(uid, None) is None:
             return
-        for pods in (self._unbound, self._finished, self._terminating):
-            pods.pop(uid, None)
+        self._unbound.pop(uid, None)
+        self._finished.pop(uid, None)
         self._unbind(uid)
 
     def _unbind(self, uid: str) -> None:
         node = self._bound_to.pop(uid, None)
         if node is None:
             return
-        on_node = self._on_node[node]
-        del on_node[uid]
-        if not on_node:
-            del self._on_node[node]
+        for by_node in (self._on_node, self._terminating):
+            pods = by_node.get(node)
+            if pods is not None and pods.pop(uid, None) is not None and not pods:
+                del by_node[node]
 
     def unbound(self) -> list[_Pod]:
         """The Pods bound to no node (any order: the scheduler sorts them)."""
@@ -105,13 +110,16 @@ class PodIndex:
         """The Succeeded and Failed Pods, in the store's order."""
         return self._in_order(self._finished.values())
 
-    def collectable(self, nodes: Collection[str]) -> list[_Pod]:
+    def collectable(self, nodes: Collection[str],
+                    out_of_service: Callable[[str], bool]) -> list[_Pod]:
         """The bound Pods the pod GC may force-delete, in the store's order: those bound to a
-        node not in ``nodes`` and the Terminating ones."""
+        node not in ``nodes`` (``gcOrphaned``) and the Terminating ones on a node of
+        ``nodes`` that is ``out_of_service`` (``gcTerminating``), asked once per node."""
         gone = [pod for name, pods in self._on_node.items() if name not in nodes
                 for pod in pods.values()]
-        return self._in_order({id(p): p for p in (*gone, *self._terminating.values())}
-                              .values())
+        stuck = [pod for name, pods in self._terminating.items()
+                 if name in nodes and out_of_service(name) for pod in pods.values()]
+        return self._in_order([*gone, *stuck])
 
     def _in_order(self, pods: Collection[_Pod]) -> list[_Pod]:
         return sorted(pods, key=lambda p: self._order[p["metadata"]["uid"]])

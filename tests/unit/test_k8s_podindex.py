@@ -7,7 +7,7 @@ Pod no node fits is written Failed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import pytest
@@ -56,10 +56,12 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> tuple[KubernetesCluster, dict[st
         assert got == len(finished_listed())
         return got
 
-    def checked_collectable(index: PodIndex, nodes: Collection[str]) -> list[_Pod]:
-        got = collectable(index, nodes)
+    def checked_collectable(index: PodIndex, nodes: Collection[str],
+                            out_of_service: Callable[[str], bool]) -> list[_Pod]:
+        got = collectable(index, nodes, out_of_service)
         assert _uids(got) == _uids(listed(lambda p: bool(p["spec"].get("nodeName")) and (
-            p["spec"]["nodeName"] not in nodes or is_terminating(p))))
+            p["spec"]["nodeName"] not in nodes
+            or (is_terminating(p) and out_of_service(p["spec"]["nodeName"])))))
         reads["collectable"] += 1
         reads["found"] += bool(got)
         return got

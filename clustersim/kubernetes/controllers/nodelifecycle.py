@@ -246,9 +246,9 @@ class PodGarbageCollector:
 
     def collect(self) -> None:
         """One pass over the Pods it may act on, which the store's index keeps
-        (:class:`~clustersim.kubernetes.podindex.PodIndex`: the finished ones, and the bound
-        ones on a missing node or Terminating), each in the store's order, as a listing of
-        every Pod would give them."""
+        (:class:`~clustersim.kubernetes.podindex.PodIndex`: the finished ones, the bound ones
+        on a missing node, and the Terminating ones on an out-of-service node), each in the
+        store's order, as a listing of every Pod would give them."""
         cluster = self.cluster
         index = cluster.pod_index
         nodes = set(cluster.node_names())
@@ -257,7 +257,8 @@ class PodGarbageCollector:
             finished.sort(key=lambda p: p["metadata"]["creationTimestamp"])   # oldest first
             for pod in finished[:len(finished) - TERMINATED_POD_GC_THRESHOLD]:
                 cluster.remove_pod(pod)
-        for pod in index.collectable(nodes):
+        for pod in index.collectable(
+                nodes, lambda name: _out_of_service(cluster.node(name).taints)):
             node = pod["spec"]["nodeName"]
             if node not in nodes:
                 since = max(pod["metadata"]["creationTimestamp"], self.removed.get(node, 0.0))
@@ -265,5 +266,5 @@ class PodGarbageCollector:
                     cluster.remove_pod(pod)
                 else:
                     cluster.wake_at(since + ORPHAN_QUARANTINE)
-            elif is_terminating(pod) and _out_of_service(cluster.node(node).taints):
+            else:                   # Terminating on an out-of-service node
                 cluster.remove_pod(pod)
