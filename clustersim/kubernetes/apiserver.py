@@ -249,7 +249,7 @@ class APIServer:
                 if o["kind"] == kind and (controller_of(o) or {}).get("uid") == uid]
 
     def pod_written(self, pod: dict[str, Any]) -> None:
-        """A stored Pod was added or written (its owner, node, phase, deletion or ``Ready``
+        """A stored Pod was written (its owner, node, phase, deletion or ``Ready``
         condition): update the indexes kept of the Pods, :attr:`pod_counts` and
         :attr:`pod_index`."""
         self.pod_counts.update(pod)
