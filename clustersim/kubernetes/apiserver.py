@@ -57,6 +57,7 @@ from clustersim.kubernetes.objects import (
 )
 from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
 from clustersim.kubernetes.podcounts import PodCounts
+from clustersim.kubernetes.podindex import PodIndex
 from clustersim.kubernetes.podlifecycle import KUBELET_CONDITIONS, termination_grace_period
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
@@ -172,6 +173,7 @@ class APIServer:
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[str, dict[str, Any]]
     pod_counts: PodCounts
+    pod_index: PodIndex
     on_removed: list[Callable[[Mapping[str, Any]], None]]
     _task_requests: dict[str, tuple[float, float]]
     _nodes: dict[str, NodeInfo]
@@ -245,6 +247,13 @@ class APIServer:
         uid = owner["metadata"]["uid"]
         return [o for o in self._children.get(uid, {}).values()
                 if o["kind"] == kind and (controller_of(o) or {}).get("uid") == uid]
+
+    def pod_written(self, pod: dict[str, Any]) -> None:
+        """A stored Pod was written (its owner, node, phase, deletion or ``Ready``
+        condition): update the indexes kept of the Pods, :attr:`pod_counts` and
+        :attr:`pod_index`."""
+        self.pod_counts.update(pod)
+        self.pod_index.update(pod)
 
     def orphan_pods(self, namespace: str) -> list[dict[str, Any]]:
         """The pods of ``namespace`` created without a controller and not adopted since,
@@ -370,6 +379,7 @@ class APIServer:
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
         if kind == "Pod":
             self.pod_counts.update(obj)
+            self.pod_index.add(obj)
             if controller_of(obj) is None:
                 self._orphans[meta["uid"]] = obj
         for owner in (meta.get("ownerReferences") or []):
@@ -485,7 +495,7 @@ class APIServer:
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
         self._orphans.pop(obj["metadata"]["uid"], None)
         if obj["kind"] == "Pod":
-            self.pod_counts.update(obj)
+            self.pod_written(obj)
         self.changed()
 
     def _admit_pod(self, pod: dict[str, Any]) -> None:
@@ -527,6 +537,7 @@ class APIServer:
         self._orphans.pop(uid, None)
         if obj["kind"] == "Pod":
             self.pod_counts.remove(obj)
+            self.pod_index.remove(obj)
         self._retries.pop(uid, None)    # its sync finds it gone, succeeds, and is forgotten
         for removed in self.on_removed:
             removed(obj)
@@ -592,7 +603,7 @@ class APIServer:
             else:
                 meta.pop("ownerReferences", None)
             if child["kind"] == "Pod":
-                self.pod_counts.update(child)
+                self.pod_written(child)
                 if controller_of(child) is None:
                     self._orphans[meta["uid"]] = child
         self.changed()
@@ -710,7 +721,7 @@ class APIServer:
         meta["deletionGracePeriodSeconds"] = grace
         if meta.get("generation", 0) > 0:
             meta["generation"] += 1
-        self.pod_counts.update(pod)
+        self.pod_written(pod)
         self.changed()
         bound_on = self._nodes.get(node or "")
         if bound_on is not None:
@@ -862,6 +873,8 @@ class APIServer:
             if before is not None:
                 obj.clear()
                 obj.update(before)
+                if obj["kind"] == "Pod" and self.exists(obj):
+                    self.pod_written(obj)
             elif obj["kind"] == "Pod":
                 self.remove_pod(obj)
             elif self.exists(obj):

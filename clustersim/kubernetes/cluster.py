@@ -78,6 +78,7 @@ from clustersim.kubernetes.objects import (
     set_pod_defaults,
 )
 from clustersim.kubernetes.podcounts import PodCounts
+from clustersim.kubernetes.podindex import PodIndex
 from clustersim.kubernetes.podlifecycle import KUBELET_CONDITIONS
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.schedulinggates import (
@@ -225,7 +226,10 @@ class KubernetesCluster(ControllerManager):
         self.pod_counts = PodCounts()
         """Active and ready Pods per controller, for the ReplicaSet and Deployment
         controllers (:mod:`clustersim.kubernetes.podcounts`): whoever writes a Pod's owner,
-        phase, deletion or ``Ready`` condition tells it (``pod_counts.update(pod)``)."""
+        phase, deletion or ``Ready`` condition tells it (:meth:`pod_written`)."""
+        self.pod_index = PodIndex()
+        """The unbound, finished and Terminating Pods, and the bound ones by node, for the
+        scheduler and the pod garbage collector (:mod:`clustersim.kubernetes.podindex`)."""
         self.on_removed: list[Callable[[Mapping[str, Any]], None]] = []
         """Called with each object as it leaves the store (deleted, garbage-collected, a Pod
         its kubelet finished), for what keeps state by uid outside the cluster (the served

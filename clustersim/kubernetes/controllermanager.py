@@ -37,6 +37,7 @@ from typing import Any
 
 from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllers.base import ReportedRefusalError
+from clustersim.kubernetes.controllers.replicaset import BURST_REPLICAS
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodes import NodeLifecycle
 from clustersim.kubernetes.objects import (
@@ -49,9 +50,12 @@ from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
 from clustersim.kubernetes.schedulinggates import pre_enqueue
+from clustersim.limits import MAX_REPLICAS
 from clustersim.sim.collection import deferred_full_collections
 
-_MAX_PASSES = 200
+_MAX_PASSES = 200 + MAX_REPLICAS // BURST_REPLICAS
+"""Passes of one reconcile before it is called a simulator bug: a ReplicaSet of
+``MAX_REPLICAS`` Pods takes one pass per burst of creates, and 200 more for everything else."""
 _FLUSH_PERIOD = 30.0
 """How often the scheduling queue flushes its unschedulable pods (``Run`` in
 ``scheduling_queue.go``: ``wait.Until(flushUnschedulablePodsLeftover, 30*time.Second)``), from
@@ -214,6 +218,7 @@ class ControllerManager(NodeLifecycle):
 
     def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None:
         pod["spec"]["nodeName"] = node_name
+        self.pod_index.update(pod)
         set_condition(pod, "PodScheduled", True, self.now, observed=False)   # setPodNodeAndMetadata
         self._last_failure.pop(pod["metadata"]["uid"], None)
         if node_name not in self._nodes:
@@ -231,9 +236,10 @@ class ControllerManager(NodeLifecycle):
         """Schedule the unbound Pods the profile handles, neither being deleted nor in a
         terminal phase: the scheduler's Pod informer lists only Pods whose phase is neither
         Succeeded nor Failed (``newPodInformer`` in kubernetes/kubernetes
-        ``pkg/scheduler/scheduler.go``), so a Pod written Failed leaves its queue."""
-        pending = [p for p in self.objects("Pod") if not p["spec"].get("nodeName")
-                   and self.scheduler.profile.handles(p)
+        ``pkg/scheduler/scheduler.go``), so a Pod written Failed leaves its queue. The unbound
+        Pods come from the store's index (:mod:`clustersim.kubernetes.podindex`), not a
+        listing of every Pod."""
+        pending = [p for p in self.pod_index.unbound() if self.scheduler.profile.handles(p)
                    and is_active(p) and not pre_enqueue(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
                                     p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))

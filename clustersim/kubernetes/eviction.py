@@ -147,7 +147,7 @@ def _evict(cluster: KubernetesCluster, pod: dict[str, Any], message: str) -> Non
     set_condition(pod, "DisruptionTarget", True, cluster.now, "TerminationByKubelet",
                   "The node was low on resource: memory. ")
     set_condition(pod, "Ready", False, cluster.now, "PodFailed")
-    cluster.pod_counts.update(pod)
+    cluster.pod_written(pod)
     cluster.kubelet_record(pod, "Evicted", message, "Warning")
     cluster.kubelet.node_down([pod])
     cluster.release(pod)

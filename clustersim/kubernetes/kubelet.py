@@ -368,7 +368,7 @@ class Kubelet:
         # the first status has the Ready condition too, False until the containers are ready
         # (generateAPIPodStatus), dated then: a reason written later does not move the date
         set_condition(pod, "Ready", False, self.cluster.now, "ContainersNotReady")
-        self.cluster.pod_counts.update(pod)
+        self.cluster.pod_written(pod)
         self.observe(pod)
         self.watch_deadline(pod)
         self._mount(pod, epoch, 0)
@@ -776,7 +776,7 @@ class Kubelet:
         message = readiness_gates_message(pod["spec"], pod["status"].get("conditions") or [])
         if set_condition(pod, "Ready", not message, self.cluster.now,
                          READINESS_GATES_NOT_READY if message else "", message):
-            self.cluster.pod_counts.update(pod)
+            self.cluster.pod_written(pod)
             self.cluster.changed()
 
     def init_runs(self, pod: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
@@ -916,7 +916,7 @@ class Kubelet:
         self._count_restart(pod, name, code)
         self._stopped_containers(pod, [container])
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
-        cluster.pod_counts.update(pod)
+        cluster.pod_written(pod)
         self.serving.discard(uid)
         cluster.changed()
         backoff = self._in_back_off(pod, container, cluster.now)
@@ -1031,7 +1031,7 @@ class Kubelet:
                 "definition changed, will be restarted", container=container)
         self._stopped_containers(pod, killed)
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
-        cluster.pod_counts.update(pod)
+        cluster.pod_written(pod)
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
         self._resume(pod, epoch)
@@ -1143,7 +1143,7 @@ class Kubelet:
         status["finishedAt"] = self.cluster.now
         set_condition(pod, "Ready", False, self.cluster.now,       # generate.go's reasons
                       "PodCompleted" if code == 0 else "PodFailed")
-        self.cluster.pod_counts.update(pod)
+        self.cluster.pod_written(pod)
         self.serving.discard(pod["metadata"]["uid"])
         self._sandboxes.pop(pod["metadata"]["uid"], None)
         self._ready_at.pop(pod["metadata"]["uid"], None)
@@ -1217,7 +1217,7 @@ class Kubelet:
             return
         if not node:
             pod["status"]["phase"] = phase
-            self.cluster.pod_counts.update(pod)
+            self.cluster.pod_written(pod)
             self.cluster.changed()
             return
         if phase not in ("Succeeded", "Failed"):
@@ -1255,7 +1255,7 @@ class Kubelet:
         self.serving.discard(pod["metadata"]["uid"])
         self._stopped_containers(pod, pod["spec"].get("containers") or [])
         if set_condition(pod, "Ready", False, self.cluster.now, "ContainersNotReady"):
-            self.cluster.pod_counts.update(pod)
+            self.cluster.pod_written(pod)
             self.cluster.changed()
         self._stop_sidecars(pod, epoch, deadline, lambda: self._stopped(pod, epoch))
 

@@ -138,7 +138,7 @@ class NodeLifecycleController:
         for pod in cluster.objects("Pod"):
             if pod["spec"].get("nodeName") == name and is_ready(pod):
                 _mark_not_ready(pod, cluster.now)
-                cluster.pod_counts.update(pod)
+                cluster.pod_written(pod)
                 cluster.record(pod, "NodeNotReady", "Node is not ready", "Warning")
         taints = [t for t in cluster.node(name).taints if t.get("key") not in _CONDITION_KEYS]
         taints += [{"key": key, "effect": "NoSchedule", "timeAdded": cluster.now},
@@ -245,25 +245,26 @@ class PodGarbageCollector:
         """When each deleted Node object went."""
 
     def collect(self) -> None:
+        """One pass over the Pods it may act on, which the store's index keeps
+        (:class:`~clustersim.kubernetes.podindex.PodIndex`: the finished ones, the bound ones
+        on a missing node, and the Terminating ones on an out-of-service node), each in the
+        store's order, as a listing of every Pod would give them."""
         cluster = self.cluster
+        index = cluster.pod_index
         nodes = set(cluster.node_names())
-        pods = cluster.objects("Pod")
-        finished = [p for p in pods
-                    if (p.get("status") or {}).get("phase") in ("Succeeded", "Failed")]
-        if len(finished) > TERMINATED_POD_GC_THRESHOLD:
+        if index.finished_count() > TERMINATED_POD_GC_THRESHOLD:
+            finished = index.finished()
             finished.sort(key=lambda p: p["metadata"]["creationTimestamp"])   # oldest first
             for pod in finished[:len(finished) - TERMINATED_POD_GC_THRESHOLD]:
                 cluster.remove_pod(pod)
-            pods = cluster.objects("Pod")
-        for pod in pods:
-            node = pod["spec"].get("nodeName")
-            if not node:
-                continue
+        for pod in index.collectable(
+                nodes, lambda name: _out_of_service(cluster.node(name).taints)):
+            node = pod["spec"]["nodeName"]
             if node not in nodes:
                 since = max(pod["metadata"]["creationTimestamp"], self.removed.get(node, 0.0))
                 if cluster.now >= since + ORPHAN_QUARANTINE:
                     cluster.remove_pod(pod)
                 else:
                     cluster.wake_at(since + ORPHAN_QUARANTINE)
-            elif is_terminating(pod) and _out_of_service(cluster.node(node).taints):
+            else:                   # Terminating on an out-of-service node
                 cluster.remove_pod(pod)

@@ -24,8 +24,14 @@ adapter (``pkg/controller/replication``), so one class serves both kinds.
   ``FailedCreate``, the first refusal's message), which stays until a sync without error
   removes it (``calculateStatus``, :func:`replica_failure`); a Deployment copies it.
 
-Simplified: all missing pods are made in one sync (upstream at most ``burstReplicas``, 500,
-per sync, the rest at the next); restart counts are not ranked, and ready
+- A sync creates or deletes at most :data:`BURST_REPLICAS` Pods (``manageReplicas`` caps
+  its ``diff`` at ``burstReplicas``); the expectations it sets then hold the ReplicaSet's
+  next sync back until its informer has seen those Pods, and that sync does the next 500.
+  The simulator's store is its own informer, so the next sync comes in the controllers' next
+  pass at the same instant: a ReplicaSet of 2,000 Pods takes four syncs, the fourth of which
+  ends with a slow-start batch of 245 (500 - 255).
+
+Simplified: restart counts are not ranked, and ready
 times are compared exactly (upstream's ``LogarithmicScaleDown`` compares them in powers of
 two and breaks ties by a hash of the pod's UID).
 """
@@ -48,11 +54,14 @@ from clustersim.kubernetes.objects import (
     selector_matches,
 )
 
-__all__ = ["ReplicaSetController", "deletion_rank", "replica_failure"]
+__all__ = ["BURST_REPLICAS", "ReplicaSetController", "deletion_rank", "replica_failure"]
 
 _PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
 SLOW_START_INITIAL_BATCH_SIZE = 1
 """``controller.SlowStartInitialBatchSize`` (``pkg/controller/controller_utils.go``)."""
+BURST_REPLICAS = 500
+"""``BurstReplicas`` (``replica_set.go``): the Pods one sync creates or deletes at most, what
+kube-controller-manager passes as the controller's ``burstReplicas``."""
 DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 
 
@@ -108,10 +117,10 @@ class ReplicaSetController(Controller):
         diff = 0 if deleting else cluster.pod_counts.active(uid) - replicas_of(rs)
         refused: list[AdmissionError] = []
         if diff < 0:
-            refused = self._create_in_batches(rs, -diff)
+            refused = self._create_in_batches(rs, min(-diff, BURST_REPLICAS))
         elif diff > 0:
             active = [p for p in cluster.owned("Pod", rs) if is_active(p)]
-            for pod in deletion_rank(active)[:diff]:
+            for pod in deletion_rank(active)[:min(diff, BURST_REPLICAS)]:
                 cluster.delete_pod(pod)
                 cluster.record(rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
         error = str(refused[0]) if refused else None

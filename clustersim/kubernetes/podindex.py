@@ -1,0 +1,132 @@
+"""The Pods the scheduler and the pod garbage collector look at, kept as Pods change (about
+130 lines).
+
+Upstream both read their informer's cache of every Pod: the scheduler's informer queues the
+unbound ones (kubernetes/kubernetes ``pkg/scheduler/eventhandlers.go``, ``addPodToSchedulingQueue``
+for a Pod with no ``spec.nodeName``), and the pod garbage collector lists them all at each of
+its periods (``gc`` in ``pkg/controller/podgc/gc_controller.go``: ``gcTerminated`` over the
+Succeeded and Failed Pods, ``gcOrphaned`` over the Pods bound to a Node that is gone,
+``gcTerminating`` over the Terminating Pods of an out-of-service Node; its fourth,
+``gcUnscheduledTerminating``, finds nothing here, as the simulator's API server removes an
+unbound Pod at once when it is deleted). The simulator runs both at every pass of its
+control loop, and a ReplicaSet of 150,000 Pods made in bursts of 500 takes 300 passes: a
+listing of every Pod at each would make the work grow with the square of the Pods.
+:class:`PodIndex` keeps those sets instead, told by the store's writers as they tell
+:class:`~clustersim.kubernetes.podcounts.PodCounts` (a Pod added, bound, given a new phase,
+terminating, removed; a write to a Pod no longer stored is ignored): the sets a full
+listing would give, each in the store's order (oldest Pod first), which is the order the
+listing gave (``tests/unit/test_k8s_podindex.py`` compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from itertools import count
+from typing import Any
+
+from clustersim.kubernetes.objects import is_terminating
+
+__all__ = ["FINISHED_PHASES", "PodIndex"]
+
+FINISHED_PHASES = ("Succeeded", "Failed")
+"""The phases the pod GC counts as terminated. Simplified: upstream's ``isPodTerminated``
+counts every phase but Pending, Running and Unknown, so also one no Kubernetes defines that
+a client wrote to an unbound Pod's status (``Kubelet.phase_written``)."""
+
+_Pod = dict[str, Any]
+
+
+class PodIndex:
+    """Unbound and finished Pods, and the bound Pods and the bound Terminating ones by
+    node name."""
+
+    def __init__(self) -> None:
+        self._order: dict[str, int] = {}
+        """Each stored Pod's place in the store (:meth:`add`)."""
+        self._next = count()
+        self._unbound: dict[str, _Pod] = {}
+        self._finished: dict[str, _Pod] = {}
+        self._terminating: dict[str, dict[str, _Pod]] = {}
+        """The bound Terminating Pods by node name."""
+        self._on_node: dict[str, dict[str, _Pod]] = {}
+        self._bound_to: dict[str, str] = {}
+
+    def add(self, pod: _Pod) -> None:
+        """Index ``pod``, just stored (last in the store's order), as it is now."""
+        uid = pod["metadata"]["uid"]
+        self._order[uid] = next(self._next)
+        self._unbound[uid] = pod
+        self.update(pod)
+
+    def update(self, pod: _Pod) -> None:
+        """Index ``pod`` as it is now (a stored Pod that was written); a Pod no longer
+        stored is left out."""
+        uid = pod["metadata"]["uid"]
+        if uid not in self._order:
+            return
+        node = pod["spec"].get("nodeName") or None
+        if self._bound_to.get(uid) != node:     # bound (or a rolled-back apply unbound it)
+            self._unbind(uid)
+            if node is None:
+                self._unbound[uid] = pod
+            else:
+                self._unbound.pop(uid, None)
+                self._bound_to[uid] = node
+                self._on_node.setdefault(node, {})[uid] = pod
+        _mark(self._finished, uid, pod, (pod.get("status") or {}).get("phase")
+              in FINISHED_PHASES)
+        if node is not None:
+            _mark(self._terminating.setdefault(node, {}), uid, pod, is_terminating(pod))
+            if not self._terminating[node]:
+                del self._terminating[node]
+
+    def remove(self, pod: Mapping[str, Any]) -> None:
+        """Forget ``pod`` (it left the store)."""
+        uid = pod["metadata"]["uid"]
+        if self._order.pop(uid, None) is None:
+            return
+        self._unbound.pop(uid, None)
+        self._finished.pop(uid, None)
+        self._unbind(uid)
+
+    def _unbind(self, uid: str) -> None:
+        node = self._bound_to.pop(uid, None)
+        if node is None:
+            return
+        for by_node in (self._on_node, self._terminating):
+            pods = by_node.get(node)
+            if pods is not None and pods.pop(uid, None) is not None and not pods:
+                del by_node[node]
+
+    def unbound(self) -> list[_Pod]:
+        """The Pods bound to no node (any order: the scheduler sorts them)."""
+        return list(self._unbound.values())
+
+    def finished_count(self) -> int:
+        """How many Pods are Succeeded or Failed."""
+        return len(self._finished)
+
+    def finished(self) -> list[_Pod]:
+        """The Succeeded and Failed Pods, in the store's order."""
+        return self._in_order(self._finished.values())
+
+    def collectable(self, nodes: Collection[str],
+                    out_of_service: Callable[[str], bool]) -> list[_Pod]:
+        """The bound Pods the pod GC may force-delete, in the store's order: those bound to a
+        node not in ``nodes`` (``gcOrphaned``) and the Terminating ones on a node of
+        ``nodes`` that is ``out_of_service`` (``gcTerminating``), asked once per node."""
+        gone = [pod for name, pods in self._on_node.items() if name not in nodes
+                for pod in pods.values()]
+        stuck = [pod for name, pods in self._terminating.items()
+                 if name in nodes and out_of_service(name) for pod in pods.values()]
+        return self._in_order([*gone, *stuck])
+
+    def _in_order(self, pods: Collection[_Pod]) -> list[_Pod]:
+        return sorted(pods, key=lambda p: self._order[p["metadata"]["uid"]])
+
+
+def _mark(pods: dict[str, _Pod], uid: str, pod: _Pod, member: bool) -> None:
+    if member:
+        pods[uid] = pod
+    else:
+        pods.pop(uid, None)
