@@ -961,3 +961,27 @@ def test_service_ps_shows_a_task_its_nodes_executor_rejects_for_a_mount(docker):
     assert {line.split("|")[1].split()[0] for line in shown[1:]} == {"Rejected"}
     assert {line.split("|")[2] for line in shown[1:]} == {
         '"invalid mount target, must be an absolute path: relative"'}
+
+
+def test_an_update_to_containers_that_exit_rolls_back(docker):
+    """The engineer's report: no service update could fail through the API, so
+    ``--update-failure-action rollback`` could not be tried. The simulator's container labels
+    ``clustersim.io/run-seconds`` and ``clustersim.io/exit-code`` (the Kubernetes
+    annotations' names) make the new tasks exit; swarmkit's updater sees a task end within
+    ``monitor`` and rolls back."""
+    docker("service", "create", "-d", "--name", "web", "--replicas", "2",
+           "--update-failure-action", "rollback", "nginx:1.25")
+    docker.server.step(30)
+    docker("service", "update", "-d", "--image", "nginx:1.26",
+           "--container-label-add", "clustersim.io/exit-code=3",
+           "--container-label-add", "clustersim.io/run-seconds=1", "web")
+    docker.server.step(120)
+    [shown] = json.loads(docker.run("service", "inspect", "web").stdout)
+    assert shown["UpdateStatus"]["State"] == "rollback_completed"
+    assert shown["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"] == "nginx:1.25"
+    errors = docker("service", "ps", "--no-trunc", "--format", "{{.Image}} {{.Error}}", "web")
+    assert 'nginx:1.26 "task: non-zero exit (3)"' in errors
+    refused = docker.run("service", "update", "-d", "--container-label-add",
+                         "clustersim.io/exit-code=x", "web", ok=False)
+    assert "container label clustersim.io/exit-code: must be the containers' exit code" \
+        in refused.stderr
