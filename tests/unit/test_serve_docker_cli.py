@@ -87,6 +87,11 @@ def test_version_info_and_swarm(docker):
     manager = cluster.node_record(cluster.raft.managers[0]).node
     assert docker("info", "--format", "{{.NCPU}} {{.MemTotal}}") == \
         [f"{int(manager.cpu)} {int(manager.memory_bytes)}"]          # they were 0 and 0 B
+    # the engineer's report: the Plugins lists were empty; a default Engine 25 lists these
+    plugins = " ".join(docker("info"))
+    assert "Volume: local" in plugins
+    assert "Network: bridge host ipvlan macvlan null overlay" in plugins
+    assert "Log: awslogs fluentd gcplogs gelf journald json-file local splunk syslog" in plugins
     token = docker.server.backend._swarm()["JoinTokens"]["Worker"]
     assert docker("swarm", "join-token", "-q", "worker") == [token]
     refused = docker.run("swarm", "init", ok=False)
