@@ -123,7 +123,14 @@ class SchedulerActions(LaunchQueue):
 
     def _schedule(self, app: App) -> Instance:
         """Put one instance of the app's current version in the launch queue (a stopped
-        resident instance with a reservation is reused first)."""
+        resident instance with a reservation is reused first).
+
+        Simplified: a new instance's id is ``<safe path>.instance-<counter>`` (six digits,
+        counted across the framework, so the labs' ids stay the same from run to run), where
+        Marathon 1.9+ (``Instance.Id.forRunSpec`` in ``core/instance/Instance.scala``) writes
+        ``<safe path>.instance-<uuid>``, a time-based UUID that differs every time. Both have
+        the shape ``Task.Id.parse`` and the served task routes read
+        (:mod:`clustersim.serve.marathontasks`)."""
         for instance in app.instances.values():
             if instance.state == RESERVED and instance.goal != "Decommissioned":
                 instance.goal, instance.version = "Running", app.version

@@ -26,6 +26,18 @@ from clustersim.swarm import SwarmError
 __all__ = ["API_VERSION", "ENGINE_VERSION", "MIN_API_VERSION", "NO_MANAGER", "DaemonRoutes",
            "api_path", "asked_version"]
 
+PLUGINS: dict[str, list[str] | None] = {
+    "Volume": ["local"],
+    "Network": ["bridge", "host", "ipvlan", "macvlan", "null", "overlay"],
+    "Authorization": None,
+    "Log": ["awslogs", "fluentd", "gcplogs", "gelf", "journald", "json-file", "local",
+            "splunk", "syslog"]}
+"""``/info``'s ``Plugins`` as a default Linux daemon of Engine 25 lists them (moby
+``daemon/info.go``, ``showPluginsInfo``): the volume drivers (``local``), the network drivers
+libnetwork has built in, sorted (``GetNetworkDriverList``), no authorization plugins (``null``)
+and the log drivers compiled in, sorted (``logger.ListDrivers``; ``logentries`` was removed in
+Engine 25.0, docs.docker.com/engine/deprecated/). No plugin can be installed here."""
+
 ENGINE_VERSION = "25.0.6"
 """The Engine release whose newest API is the one served: the API version matrix
 (https://docs.docker.com/reference/api/engine/#api-version-matrix) pairs Engine 25.0 with API
@@ -293,7 +305,7 @@ class DaemonRoutes(DockerState):
                 "OperatingSystem": "clustersim (simulated)", "OSType": "linux",
                 "Architecture": "x86_64", "NCPU": int(machine.cpu),
                 "MemTotal": int(machine.memory_bytes), "Containers": 0,
-                "Images": 0, "Driver": "simulated",
+                "Images": 0, "Driver": "simulated", "Plugins": copy.deepcopy(PLUGINS),
                 "Swarm": {"NodeID": object_id("node", leader), "NodeAddr": "10.0.0.1",
                           "LocalNodeState": "active", "ControlAvailable": True, "Error": "",
                           "RemoteManagers": [{"NodeID": object_id("node", m), "Addr": f"{m}:2377"}

@@ -208,6 +208,8 @@ class Renderer(DerivedObjects):
             out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
         elif obj["kind"] == "Service":
             set_service_status_defaults(out)
+        elif obj["kind"] == "Ingress":      # IngressStatus.LoadBalancer: a struct, never
+            out.setdefault("status", {}).setdefault("loadBalancer", {})     # left out
         elif obj["kind"] == "PersistentVolumeClaim":
             bound_claim(out)
         elif obj["kind"] == "ControllerRevision" and not lean:

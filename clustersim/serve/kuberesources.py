@@ -95,6 +95,10 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Endpoints", "endpoints", "", "v1", True, ("ep",), _RO),
     Resource("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
     Resource("NetworkPolicy", "networkpolicies", "networking.k8s.io", "v1", True, ("netpol",)),
+    # stored and validated, with no ingress controller: an Ingress's status stays empty
+    Resource("Ingress", "ingresses", "networking.k8s.io", "v1", True, ("ing",)),
+    Resource("IngressClass", "ingressclasses", "networking.k8s.io", "v1", False, (),
+             status=False),
     Resource("PriorityClass", "priorityclasses", "scheduling.k8s.io", "v1", False, ("pc",),
              status=False),
     Resource("Role", "roles", "rbac.authorization.k8s.io", "v1", True, status=False),

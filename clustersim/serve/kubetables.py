@@ -454,6 +454,37 @@ def _pod_usage(name: str) -> Callable[[Obj, float], str]:
     return cell
 
 
+def _ingress_hosts(rules: Any) -> str:
+    """``formatHosts``: the first three hosts the rules name (``*`` when none does), and
+    ``+ N more...``, N the rules past the third, when a rule is left after the third host."""
+    hosts: list[str] = []
+    more = False
+    for rule in rules if isinstance(rules, list) else []:
+        more = more or len(hosts) == 3
+        if not more and isinstance(rule, dict) and rule.get("host"):
+            hosts.append(str(rule["host"]))
+    if not hosts:
+        return "*"
+    return ",".join(hosts) + (f" + {len(rules) - 3} more..." if more else "")
+
+
+def _ingress_address(ingress: Obj) -> str:
+    """``ingressLoadBalancerStatusStringer``: each load balancer's IP, else its hostname,
+    sorted and comma joined (empty until an ingress controller writes one; upstream also
+    clips it to 16 characters without ``-o wide``)."""
+    balancers = (_status(ingress).get("loadBalancer") or {}).get("ingress") or []
+    return ",".join(sorted({b.get("ip") or b.get("hostname") or "" for b in balancers
+                            if isinstance(b, dict)} - {""}))
+
+
+def _ingress_class_parameters(ref: Any) -> str:
+    """``printIngressClass``'s PARAMETERS: ``Kind.apiGroup/name``, ``<none>`` without."""
+    if not isinstance(ref, dict):
+        return "<none>"
+    group = f".{ref['apiGroup']}" if ref.get("apiGroup") else ""
+    return f"{ref.get('kind', '')}{group}/{ref.get('name', '')}"
+
+
 COLUMNS: dict[str, list[Column]] = {
     "Pod": [_NAME,
             ("Ready", "string", 0, lambda o, now: "{1}/{2}".format(*_pod_status(o))),
@@ -552,6 +583,17 @@ COLUMNS: dict[str, list[Column]] = {
                ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})), _AGE],
     "NetworkPolicy": [_NAME, ("Pod-Selector", "string", 0, lambda o, now: format_selector(
         _spec(o).get("podSelector"))), _AGE],
+    # printIngress and printIngressClass: no ingress controller writes an Ingress's
+    # status.loadBalancer, so ADDRESS stays empty, as on a cluster without one
+    "Ingress": [_NAME, ("Class", "string", 0, lambda o, now: _spec(o).get("ingressClassName")
+                        or "<none>"),
+                ("Hosts", "string", 0, lambda o, now: _ingress_hosts(_spec(o).get("rules"))),
+                ("Address", "string", 0, lambda o, now: _ingress_address(o)),
+                ("Ports", "string", 0, lambda o, now: "80, 443" if _spec(o).get("tls")
+                 else "80"), _AGE],
+    "IngressClass": [_NAME, ("Controller", "string", 0, lambda o, now: _spec(o).get(
+        "controller", "")), ("Parameters", "string", 0, lambda o, now: _ingress_class_parameters(
+            _spec(o).get("parameters"))), _AGE],
     "ServiceAccount": [_NAME, ("Secrets", "integer", 0, lambda o, now: len(o.get("secrets")
                                                                           or [])), _AGE],
     "Role": [_NAME, _CREATED_AT],

@@ -55,7 +55,10 @@ fails the start, and ``Do``'s ``fatal`` at STARTING ends the task FAILED, its me
 ``starting``, with the daemon's error (moby/moby#34824 shows such a task).
 
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
-(0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording). A
+(0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording:
+moby ``daemon/cluster/executor/container/controller.go``, ``exitError``), when its service's
+container labels say so (:func:`clustersim.swarm.spec.container_exit`), else when its image
+was made to fail (:meth:`SwarmCluster.fail_image`). A
 node whose machine has failed reports nothing: its tasks keep their last known state.
 """
 
@@ -194,7 +197,7 @@ class Agent:
                                         start_error(task, problem))
             return
         started = self.clock.now
-        behaviour = self.cluster.image_behaviour(task.spec.image)
+        behaviour = task.spec.container_exit or self.cluster.image_behaviour(task.spec.image)
         if behaviour is not None:
             self.clock.process(self._exit_after(task, *behaviour))
         if task.spec.healthcheck is None:

@@ -41,13 +41,19 @@ loader's own readers (:mod:`clustersim.manifests.units`) for callers that hold a
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError, StackSpec, compose_types, load_manifests
+from clustersim.manifests.kubernetes_annotations import (
+    EXIT_CODE,
+    RUN_SECONDS,
+    exit_code,
+    run_seconds,
+)
 from clustersim.manifests.units import compose_bytes, compose_nano_cpus, go_duration, nano_cpus
 from clustersim.swarm.constraints import Constraint, parse_constraint
 from clustersim.swarm.errors import stack_error
@@ -61,6 +67,7 @@ __all__ = [
     "ServiceSpec",
     "UpdateConfig",
     "compose_service",
+    "container_exit",
     "parse_cpus",
     "parse_duration",
     "parse_memory",
@@ -205,6 +212,9 @@ class ServiceSpec:
     """The task template's ``ForceUpdate`` counter: ``docker service update --force`` raises
     it, which makes every task dirty and so restarts them all as a rolling update
     (swarmkit ``api/specs.proto`` TaskSpec.ForceUpdate)."""
+    container_exit: tuple[float, int] | None = None
+    """``(seconds, exit code)``: each container exits that long after it starts, with that
+    code (:func:`container_exit`, from the ContainerSpec's labels); ``None``: it runs on."""
     unmodelled: str = ""
     """A digest of the task template's fields the simulator does not model (environment,
     command, mounts, secrets, networks...), set by the Engine API path
@@ -225,7 +235,30 @@ class ServiceSpec:
         stays as it is while its node still meets the new constraints
         (swarmkit ``IsTaskDirtyPlacementConstraintsOnly``)."""
         return (self.image, self.reservations, self.ports, self.mounts, self.restart,
-                self.healthcheck, self.force_update, self.unmodelled)
+                self.healthcheck, self.force_update, self.container_exit, self.unmodelled)
+
+
+def container_exit(labels: Mapping[str, Any]) -> tuple[float, int] | None:
+    """When a service's containers exit, from the simulator's own container labels
+    ``clustersim.io/run-seconds`` and ``clustersim.io/exit-code``, the names and readers of
+    the Kubernetes annotations (:mod:`clustersim.manifests.kubernetes_annotations`), which
+    stand in for what a real program does. Either label is enough: the container exits
+    ``run-seconds`` (default 0) after it starts with ``exit-code`` (default 0); the agent
+    then ends the task COMPLETE or FAILED ``task: non-zero exit (N)``
+    (:meth:`clustersim.swarm.agent.Agent.exit`). A real daemon keeps any label as an opaque
+    string and its containers exit when their program does. Raises :class:`ValueError` (the
+    label and what it must be) for a value neither reader takes."""
+    if RUN_SECONDS not in labels and EXIT_CODE not in labels:
+        return None
+    readers: tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...] = (
+        (RUN_SECONDS, run_seconds), (EXIT_CODE, exit_code))
+    values = []
+    for key, read in readers:
+        try:
+            values.append(read(labels))
+        except ValueError as err:
+            raise ValueError(f"container label {key}: {err}") from None
+    return (values[0] or 0.0), values[1]
 
 
 def _seconds(text: str | None, default: float) -> float:

@@ -87,6 +87,11 @@ def test_version_info_and_swarm(docker):
     manager = cluster.node_record(cluster.raft.managers[0]).node
     assert docker("info", "--format", "{{.NCPU}} {{.MemTotal}}") == \
         [f"{int(manager.cpu)} {int(manager.memory_bytes)}"]          # they were 0 and 0 B
+    # the engineer's report: the Plugins lists were empty; a default Engine 25 lists these
+    plugins = " ".join(docker("info"))
+    assert "Volume: local" in plugins
+    assert "Network: bridge host ipvlan macvlan null overlay" in plugins
+    assert "Log: awslogs fluentd gcplogs gelf journald json-file local splunk syslog" in plugins
     token = docker.server.backend._swarm()["JoinTokens"]["Worker"]
     assert docker("swarm", "join-token", "-q", "worker") == [token]
     refused = docker.run("swarm", "init", ok=False)
@@ -961,3 +966,27 @@ def test_service_ps_shows_a_task_its_nodes_executor_rejects_for_a_mount(docker):
     assert {line.split("|")[1].split()[0] for line in shown[1:]} == {"Rejected"}
     assert {line.split("|")[2] for line in shown[1:]} == {
         '"invalid mount target, must be an absolute path: relative"'}
+
+
+def test_an_update_to_containers_that_exit_rolls_back(docker):
+    """The engineer's report: no service update could fail through the API, so
+    ``--update-failure-action rollback`` could not be tried. The simulator's container labels
+    ``clustersim.io/run-seconds`` and ``clustersim.io/exit-code`` (the Kubernetes
+    annotations' names) make the new tasks exit; swarmkit's updater sees a task end within
+    ``monitor`` and rolls back."""
+    docker("service", "create", "-d", "--name", "web", "--replicas", "2",
+           "--update-failure-action", "rollback", "nginx:1.25")
+    docker.server.step(30)
+    docker("service", "update", "-d", "--image", "nginx:1.26",
+           "--container-label-add", "clustersim.io/exit-code=3",
+           "--container-label-add", "clustersim.io/run-seconds=1", "web")
+    docker.server.step(120)
+    [shown] = json.loads(docker.run("service", "inspect", "web").stdout)
+    assert shown["UpdateStatus"]["State"] == "rollback_completed"
+    assert shown["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"] == "nginx:1.25"
+    errors = docker("service", "ps", "--no-trunc", "--format", "{{.Image}} {{.Error}}", "web")
+    assert 'nginx:1.26 "task: non-zero exit (3)"' in errors
+    refused = docker.run("service", "update", "-d", "--container-label-add",
+                         "clustersim.io/exit-code=x", "web", ok=False)
+    assert "container label clustersim.io/exit-code: must be the containers' exit code" \
+        in refused.stderr

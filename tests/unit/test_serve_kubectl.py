@@ -117,7 +117,8 @@ def test_api_resources_lists_what_is_simulated(shop):
     assert rows["resourcequotas"][1:] == ["quota", "v1", "true", "ResourceQuota"]
     assert rows["persistentvolumes"][1:] == ["pv", "v1", "false", "PersistentVolume"]
     assert rows["storageclasses"][1:] == ["sc", "storage.k8s.io/v1", "false", "StorageClass"]
-    assert "ingresses" not in rows
+    assert rows["ingresses"][1:] == ["ing", "networking.k8s.io/v1", "true", "Ingress"]
+    assert "customresourcedefinitions" not in rows
 
 
 def test_apply_creates_then_reports_unchanged(shop):

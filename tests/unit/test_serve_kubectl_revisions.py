@@ -209,3 +209,35 @@ def test_a_revision_carries_the_annotations_its_owner_had_when_it_was_made(updat
     updated("set", "image", target, image)
     updated.server.step(120)
     assert _causes(updated, target) == [["1", "<none>"], ["2", "<none>"], ["3", "third"]]
+
+
+@pytest.mark.parametrize("change", [
+    ("set", "resources", "deployment/u4", "--requests=cpu=100m"),
+    ("set", "env", "deployment/u4", "MODE=fast"),
+    ("set", "image", "deployment/u4", "nginx=nginx:1.26"),
+    ("rollout", "restart", "deployment/u4"),
+])
+def test_undo_to_revision_1_scales_its_replicaset_back_up(tmp_path, change):
+    """The engineer's report: after ``set resources``, ``rollout undo --to-revision=1``
+    made a third ReplicaSet, because the template kubectl copies back carries
+    ``resources: {}`` where revision 1's stored one says nothing. Upstream both are decoded
+    Go structs and equal (``EqualIgnoreHash``), so revision 1's ReplicaSet becomes revision
+    3 with ``revision-history: 1`` and runs the Pods again."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "deployment", "u4", "--image=nginx:1.25")
+        server.step(30)
+        first = kubectl("get", "rs", "-l", "app=u4", "-o", "name").stdout.split()
+        kubectl(*change)
+        server.step(60)
+        kubectl("rollout", "undo", "deployment/u4", "--to-revision=1")
+        server.step(60)
+        sets = json.loads(kubectl("get", "rs", "-l", "app=u4", "-o", "json").stdout)["items"]
+        assert len(sets) == 2
+        [back] = [rs for rs in sets if f"replicaset.apps/{rs['metadata']['name']}" in first]
+        notes = back["metadata"]["annotations"]
+        assert notes["deployment.kubernetes.io/revision"] == "3"
+        assert notes["deployment.kubernetes.io/revision-history"] == "1"
+        assert back["status"]["replicas"] == 1
+        described = kubectl("describe", "deployment", "u4").stdout
+        assert f"NewReplicaSet:   {back['metadata']['name']} (1/1 replicas created)" in described

@@ -1349,6 +1349,11 @@ def test_each_change_stores_a_version_and_a_put_of_one_rolls_the_app_back(pinned
                            timeout=10)
     assert refused.status_code == 404
     assert refused.json() == {"message": "App '/web' does not exist"}
+    # a well-formed version the app never had: AppsResource.updateOrCreate's rollback throws
+    # AppNotFoundException(appId), without the version, though the app exists
+    unknown = requests.put(f"{pinned.url}/v2/apps/web",
+                           json={"version": "2020-01-01T00:00:00.000Z"}, timeout=10)
+    assert (unknown.status_code, unknown.json()) == (404, {"message": "App '/web' does not exist"})
 
 
 def test_version_info_follows_marathons_version_info(pinned):

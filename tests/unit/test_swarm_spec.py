@@ -290,3 +290,21 @@ def test_swarm_jobs_load_but_are_not_simulated(mode: str) -> None:
     cluster = SwarmCluster([Node("m1", 2, "4Gi", role="manager")])
     with pytest.raises(ManifestError, match=f"Swarm jobs \\({mode}\\) are not simulated"):
         cluster.deploy_stack("st", stack)
+
+
+@pytest.mark.parametrize(("labels", "exits"), [
+    ({}, None),
+    ({"other": "1"}, None),
+    ({"clustersim.io/exit-code": "2"}, (0.0, 2)),
+    ({"clustersim.io/run-seconds": "7.5"}, (7.5, 0)),
+    ({"clustersim.io/run-seconds": "3", "clustersim.io/exit-code": "1"}, (3.0, 1)),
+])
+def test_container_labels_say_when_containers_exit(labels, exits):
+    from clustersim.swarm.spec import container_exit
+    assert container_exit(labels) == exits
+
+
+def test_a_container_label_the_agent_cannot_use_is_named():
+    from clustersim.swarm.spec import container_exit
+    with pytest.raises(ValueError, match=r"container label clustersim.io/run-seconds: must be"):
+        container_exit({"clustersim.io/run-seconds": "soon"})

@@ -50,7 +50,7 @@ from clustersim.kubernetes.controllers.rollout import (
     reconcile_old_replica_sets,
     replica_sets_to_clean,
 )
-from clustersim.kubernetes.defaults import set_deployment_defaults
+from clustersim.kubernetes.defaults import set_deployment_defaults, set_template_defaults
 from clustersim.kubernetes.objects import (
     condition,
     count_generation,
@@ -79,6 +79,31 @@ def _template_without_hash(template: Mapping[str, Any]) -> dict[str, Any]:
         return dict(template)
     kept = {k: v for k, v in labels.items() if k != HASH_LABEL}
     return {**template, "metadata": {**meta, "labels": kept}}
+
+
+def equal_ignore_hash(template: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether two pod templates are the same but for the ``pod-template-hash`` label, as
+    upstream compares them (``EqualIgnoreHash`` in kubernetes/kubernetes
+    ``pkg/controller/deployment/util/deployment_util.go``, used by ``FindNewReplicaSet``
+    and by kubectl's ``DeploymentRollbacker``).
+
+    Upstream both templates are stored defaulted and compared as decoded Go structs, where
+    a field at its default or an empty struct such as ``resources: {}`` is the same whether
+    it was written or not. The simulator stores templates as written, so two that differ as
+    written are compared again with the API server's defaults filled in
+    (:func:`~clustersim.kubernetes.defaults.set_template_defaults`, the one rule the served
+    API renders them with); the copy is only made when the written forms differ."""
+    mine, theirs = _template_without_hash(template), _template_without_hash(other)
+    if mine == theirs:
+        return True
+    return _defaulted(mine) == _defaulted(theirs)
+
+
+def _defaulted(template: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``template`` with the API server's defaults filled in."""
+    stored = copy.deepcopy(template)
+    set_template_defaults(stored)
+    return stored
 
 
 class DeploymentController(Controller):
@@ -208,9 +233,9 @@ class DeploymentController(Controller):
     def _find_new(self, d, rs_objects) -> dict[str, Any] | None:
         """The oldest ReplicaSet whose template equals the Deployment's, ignoring the hash label
         (``FindNewReplicaSet``)."""
-        wanted = _template_without_hash(d["spec"].get("template") or {})
+        wanted = d["spec"].get("template") or {}
         for rs in sorted(rs_objects, key=lambda r: r["metadata"]["creationTimestamp"]):
-            if _template_without_hash(rs["spec"].get("template") or {}) == wanted:
+            if equal_ignore_hash(rs["spec"].get("template") or {}, wanted):
                 return rs
         return None
 
@@ -494,7 +519,7 @@ def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
         raise ValueError(f"you cannot rollback a paused deployment; resume it first with "
                          f"'kubectl rollout resume deployment/{name}' and try again")
     template = copy.deepcopy(_template_without_hash(rs["spec"]["template"]))
-    if template == d["spec"].get("template"):
+    if equal_ignore_hash(template, d["spec"].get("template") or {}):
         return (f"deployment.apps/{name} skipped rollback (current template already matches "
                 f"revision {to_revision})")
     before = dict(d["spec"])

