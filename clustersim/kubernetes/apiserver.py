@@ -173,6 +173,7 @@ class APIServer:
     _orphans: dict[str, dict[str, Any]]
     pod_counts: PodCounts
     on_removed: list[Callable[[Mapping[str, Any]], None]]
+    on_node_removed: list[Callable[[str], None]]
     _task_requests: dict[str, tuple[float, float]]
     _nodes: dict[str, NodeInfo]
     _positions: dict[str, int] | None

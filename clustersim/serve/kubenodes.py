@@ -229,8 +229,8 @@ class NodeWrites:
     """What writes through the API keep of one Node beside what the cluster model renders:
     its ``annotations`` (None: none written), its internal ``cidrs`` (:func:`pod_cidrs`), and
     the ``status`` last written through ``/status`` with the simulated time it was, which
-    :meth:`status` shows. A deleted Node forgets them (a Node of that name registered again is
-    a new object)."""
+    :meth:`status` shows. A Node that leaves the cluster, deleted through the API or removed
+    by the simulator, forgets them (a Node of that name registered again is a new object)."""
 
     annotations: dict[str, str] | None = None
     cidrs: list[str] = dataclasses.field(default_factory=list)

@@ -1610,8 +1610,7 @@ class KubernetesBackend(ClusterTime):
             before = self.renderer.node(name) if name in self.cluster.node_names() else None
             if before is None:
                 raise _not_found(resource, name)
-            self.cluster.remove_node(name)
-            self.renderer.node_writes.pop(name, None)
+            self.cluster.remove_node(name)      # which forgets what writes kept of it
             self._settle()
             return before
         if resource.kind == "Namespace":

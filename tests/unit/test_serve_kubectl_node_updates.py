@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from clustersim import Node
 from clustersim.serve import serve
 from clustersim.serve.kubenodes import QUANTITY_FORMAT
 from tests.unit.test_serve_kubectl_dry_run import _answer
@@ -149,3 +150,18 @@ def test_each_pod_cidr_changed_is_a_cause():
                                                'Forbidden: node updates may not change podCIDR '
                                                'except from "" to valid')
         assert [c["field"] for c in answer["details"]["causes"]] == ["spec.podCIDRs"] * 2
+
+
+def test_a_node_removed_by_the_simulator_forgets_what_writes_kept():
+    """A Node of the same name that joins again is a new object, whoever removed the old
+    one: its annotations and pod CIDR had outlived ``cluster.remove_node``."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        patch = {"metadata": {"annotations": {"team": "infra"}},
+                 "spec": {"podCIDR": "10.244.1.0/24"}}
+        assert _answer(server, "PATCH", NODE, patch, _MERGE)[0] == 200
+        server.cluster.remove_node("worker-1")
+        server.cluster.add_node(Node("worker-1", cpu=4, memory="16Gi"))
+        node = _answer(server, "GET", NODE)[1]
+        assert "annotations" not in node["metadata"] and "podCIDR" not in node["spec"]
+        patch["spec"]["podCIDR"] = "10.244.9.0/24"        # set once, on the new Node
+        assert _answer(server, "PATCH", NODE, patch, _MERGE)[0] == 200
