@@ -646,6 +646,31 @@ def test_cronjob_forbid_skips_while_a_job_runs_and_replace_replaces_it():
     assert replace.events.where(reason="SuccessfulDelete", object="cronjob/hello")
 
 
+@pytest.mark.parametrize(("minutes", "too_many"), [(5, False), (150, True)])
+def test_a_resumed_cronjob_starts_only_the_most_recent_missed_run(minutes, too_many):
+    """Runs missed while suspended are missed schedules: on resuming, ``syncCronJob`` starts
+    the most recent one at once (no ``startingDeadlineSeconds``), and warns of more than 100
+    (``mostRecentScheduleTime``, ``nextScheduleTime`` in kubernetes/kubernetes
+    ``pkg/controller/cronjob/utils.go``; https://kubernetes.io/docs/concepts/workloads/
+    controllers/cron-jobs/#schedule-suspension)."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    paused = cronjob(schedule="* * * * *")
+    paused["spec"]["suspend"] = True
+    cluster.apply(paused)
+    cluster.run(until=minutes * 60 + 30)
+    assert not cluster.objects("Job")
+    paused["spec"]["suspend"] = False
+    cluster.apply(paused)
+    cluster.run(until=minutes * 60 + 31)
+    [run] = cluster.events.where(reason="SuccessfulCreate", object="cronjob/hello")
+    minute = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()) // 60 + minutes
+    assert run.message == f"Created job hello-{minute}"
+    warned = cluster.events.where(reason="TooManyMissedTimes")
+    assert [e.message for e in warned] == (["too many missed start times. Set or decrease "
+                                            ".spec.startingDeadlineSeconds or check clock "
+                                            "skew"] if too_many else [])
+
+
 def test_an_active_job_deleted_by_hand_went_missing():
     """``syncCronJob``: a Job of ``status.active`` that no longer exists is taken off with
     the event ``MissingJob``, and no longer holds back a ``Forbid`` run."""
