@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import ipaddress
 import math
+import re
 from typing import Any
 
 from clustersim.manifests.kubernetes_errors import go_value, invalid
@@ -23,7 +24,7 @@ from clustersim.quantity import QuantityError, format_quantity, parse_quantity
 from clustersim.serve.kubedecoding import TAINT, TIME, struct_error
 
 __all__ = ["KUBELET_CONDITIONS", "KUBELET_STATUS_FIELDS", "NODE_STATUS_UPDATE_FREQUENCY",
-           "NODE_TYPES", "QUANTITY_FORMAT", "NodeWrites",
+           "NODE_TYPES", "QUANTITY_FORMAT", "NodeWrites", "canonical_status",
            "node_resources_errors", "node_spec_error", "node_write_problems", "pod_cidrs",
            "pod_cidrs_problems"]
 
@@ -137,6 +138,28 @@ def node_resources_errors(status: Any) -> tuple[str | None, list[str]]:
             elif _integer_resource(name) and value != int(value):
                 problems.append(f"status.{field}.{name}: " + invalid(shown, "must be an integer"))
     return None, problems
+
+
+def canonical_status(status: dict[str, Any]) -> dict[str, Any]:
+    """A decoded ``status`` as the API server stores it: each quantity of ``capacity`` and
+    ``allocatable`` in its canonical form (``Quantity.String()``, as a ``Quantity`` is
+    encoded again: ``1000m`` is ``1``, ``1024Mi`` is ``1Gi``), in the format its suffix gave
+    (binary SI for ``Ki``.., else decimal SI); ``null`` is the zero quantity, ``0``.
+    Simplified: a text in the exponent form (``1e3``, upstream's ``DecimalExponent``) is kept
+    as written."""
+    out = dict(status)
+    for field in ("capacity", "allocatable"):
+        if isinstance(status.get(field), dict):
+            out[field] = {name: _canonical(value) for name, value in status[field].items()}
+    return out
+
+
+def _canonical(value: Any) -> str:
+    """One decoded quantity in its canonical form (:func:`canonical_status`)."""
+    written = _written(value) if value is not None else "0"
+    if re.search(r"[0-9.][eE][-+]?[0-9]", written):     # DecimalExponent
+        return written
+    return format_quantity(parse_quantity(written), binary="i" in written)
 
 
 def _integer_resource(name: str) -> bool:

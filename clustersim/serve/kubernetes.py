@@ -186,6 +186,7 @@ from clustersim.serve.kubelists import (
 from clustersim.serve.kubelogs import pod_log
 from clustersim.serve.kubenodes import (
     NodeWrites,
+    canonical_status,
     node_resources_errors,
     node_spec_error,
     node_write_problems,
@@ -1278,7 +1279,7 @@ class KubernetesBackend(ClusterTime):
             if problems:        # ValidateNodeUpdate's ValidateNodeResources
                 raise _node_invalid(name, problems)
             if resource.kind == "Node":     # stored, until its kubelet's next update
-                written = status if isinstance(status, dict) else {}
+                written = canonical_status(status) if isinstance(status, dict) else {}
                 if _dry_run(request):
                     return Response.json(200, {**current, "status": written})
                 writes = self.renderer.node_writes.setdefault(name, NodeWrites())

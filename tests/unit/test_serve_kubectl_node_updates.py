@@ -165,3 +165,20 @@ def test_a_node_removed_by_the_simulator_forgets_what_writes_kept():
         assert "annotations" not in node["metadata"] and "podCIDR" not in node["spec"]
         patch["spec"]["podCIDR"] = "10.244.9.0/24"        # set once, on the new Node
         assert _answer(server, "PATCH", NODE, patch, _MERGE)[0] == 200
+
+
+def test_a_status_written_is_stored_with_canonical_quantities():
+    """The API server keeps a ``Quantity`` and encodes it again in its canonical form
+    (``CanonicalizeBytes`` in k8s.io/apimachinery ``pkg/api/resource/quantity.go``); the
+    status had been stored as sent."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        sent = {"cpu": "1000m", "memory": "1024Mi", "example.com/dongle": 2,
+                "ephemeral-storage": "0.5Ki"}
+        status, node = _answer(server, "PATCH", NODE + "/status", {"status": {"capacity": sent}},
+                               _MERGE)
+        assert status == 200
+        shown = {"cpu": "1", "memory": "1Gi", "example.com/dongle": "2",
+                 "ephemeral-storage": "512"}
+        assert {k: node["status"]["capacity"][k] for k in sent} == shown
+        assert {k: v for k, v in _answer(server, "GET", NODE)[1]["status"]["capacity"].items()
+                if k in sent} == shown
