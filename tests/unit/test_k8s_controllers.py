@@ -22,6 +22,7 @@ import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import CronSchedule, KubernetesCluster, Timing
+from clustersim.kubernetes.controllers.cronjob import most_recent_schedule
 from clustersim.kubernetes.controllers.job import pod_failure_backoff, want_active
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.templategeneration import TEMPLATE_GENERATION
@@ -644,6 +645,31 @@ def test_cronjob_forbid_skips_while_a_job_runs_and_replace_replaces_it():
     replace.run(until=1000)
     assert len(replace.events.where(reason="SuccessfulCreate", object="cronjob/hello")) == 3
     assert replace.events.where(reason="SuccessfulDelete", object="cronjob/hello")
+
+
+_TOP = datetime(2016, 5, 19, 10, tzinfo=UTC).timestamp()     # utils_test.go's topOfTheHour
+_H, _M = 3600, 60
+
+
+@pytest.mark.parametrize(("schedule", "earliest", "now", "recent", "missed"), [
+    ("0 * * * *", 0, 30, None, "none"),                          # now before next schedule
+    ("0 * * * *", 0, 61 * _M, 60 * _M, "none"),                  # now just after it
+    ("0 * * * *", 10, 301 * _M, 300 * _M, "few"),                # missed 5 schedules
+    ("30 6-16/4 * * 1-5", 30 * _M, 24 * _H + 31 * _M, 24 * _H + 30 * _M, "few"),
+    ("30 10,11,12 * * 1-5", 30 * _M, 30 * _H + 30 * _M, None, "few"),
+    ("30 6-16/4 * * 1-5", 30 * _M, 96 * _H + 31 * _M, 96 * _H + 30 * _M, "few"),
+    ("30 6-16/4 * * 1-5", 0, 24 * _H + 31 * _M, 24 * _H + 30 * _M, "few"),
+    ("*/5 * * * *", 30 * _M, 31 * _M, None, "none"),             # earliest: lastScheduleTime
+])
+def test_the_most_recent_schedule_is_found_as_upstream_finds_it(schedule, earliest, now,
+                                                                recent, missed):
+    """Cases of ``TestMostRecentScheduleTime`` (kubernetes/kubernetes
+    ``pkg/controller/cronjob/utils_test.go``; not those of ``@every`` or a starting
+    deadline, which the simulator does not run), times from its top of the hour: the most
+    recent start time, and none, a few or many missed."""
+    found, count = most_recent_schedule(CronSchedule(schedule), _TOP + earliest, _TOP + now)
+    assert found == (None if recent is None else _TOP + recent)
+    assert ("none" if count == 0 else "few" if count <= 100 else "many") == missed
 
 
 @pytest.mark.parametrize(("minutes", "too_many"), [(5, False), (150, True)])
