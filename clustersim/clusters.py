@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from clustersim.messages import shorten
 from clustersim.node import Node
 
 if TYPE_CHECKING:
@@ -55,10 +56,19 @@ def demo_nodes(system: str) -> list[Node]:
 
 def open_system(system: str, nodes: list[Node] | None = None, *, seed: int = 0) -> System:
     """A new cluster of ``system`` (kubernetes, swarm or marathon: Marathon on Mesos) on
-    ``nodes`` (default: :func:`demo_nodes`), behind the system-neutral protocol."""
+    ``nodes``, a list of :class:`~clustersim.Node` (default: :func:`demo_nodes`), behind the
+    system-neutral protocol. Anything else for ``nodes`` (a count, a single Node) is a
+    TypeError that says what it takes."""
     if system not in ("kubernetes", "swarm", "marathon"):
         raise ValueError(f"system must be kubernetes, swarm or marathon, not {system!r}")
-    machines = demo_nodes(system) if nodes is None else nodes
+    if nodes is not None and (not isinstance(nodes, list | tuple)
+                              or not all(isinstance(n, Node) for n in nodes)):
+        raise TypeError(
+            f"open_system({system!r}, nodes): nodes must be a list of clustersim.Node, not "
+            f"{shorten(repr(nodes))}; leave it out for the demo nodes, or pass e.g. "
+            "[clustersim.Node('big-1', cpu=64, memory='256Gi'), "
+            "clustersim.Node('big-2', cpu=64, memory='256Gi')]")
+    machines = demo_nodes(system) if nodes is None else list(nodes)
     if system == "kubernetes":
         from clustersim.kubernetes import KubernetesCluster
         from clustersim.kubernetes.system import KubernetesSystem

@@ -132,8 +132,10 @@ def _check_tasks(specs: ManifestSet, system: str, where: str) -> None:
         f"wait, on a demo cluster of {nodes} nodes. {lower} to see here what fits and what "
         "waits, and why; a real cluster would create them all, place what fits and keep the "
         "rest waiting with the scheduler's reason. To run it whole, deploy it on a cluster of "
-        f"your own: clustersim.clusters.open_system({system!r}, nodes), then .deploy(text), "
-        ".run(until=120) and .waiting()")
+        f"your own: system = clustersim.clusters.open_system({system!r}) (the demo nodes; "
+        "to choose them, pass a list of clustersim.Node as its second argument, such as "
+        "[clustersim.Node('big-1', cpu=64, memory='256Gi')]), then system.deploy(text), "
+        "system.run(until=120) and system.waiting()")
 
 
 def _count_field(system: str, kind: str) -> str:

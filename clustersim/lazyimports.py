@@ -18,7 +18,10 @@ schemas the course, nbformat or plotly validate uses those formats. Upstream kno
 its ``is_valid_syntax`` (the one name jsonschema imports) and every other attribute import
 the real ``rfc3987_syntax.syntax_helpers`` on first use and use it, so an IRI is still checked
 by the real grammar, and only a program that checks one pays for building it. Nothing else
-changes: a package already imported, or another release, is left alone.
+changes: a package already imported, or another release, is left alone, and so is a
+package whose own requirements cannot be found (:data:`REQUIREMENTS`): its import then fails
+at once, as jsonschema expects, which imports ``is_valid_syntax`` under
+``suppress(ImportError)`` and then checks no ``iri`` at all.
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ __all__ = ["defer_iri_grammar"]
 PACKAGE = "rfc3987_syntax"
 HELPERS = f"{PACKAGE}.syntax_helpers"   # what the real package's __init__ star-imports
 SLOW_RELEASES = ("1.1.0",)              # the releases that build their parser at import
+REQUIREMENTS = ("lark",)
+"""What rfc3987-syntax 1.1.0 imports besides the standard library (its one ``Requires-Dist``,
+``lark>=1.2.2``): without it the stand-in would raise the ImportError only when an IRI is
+checked, where the real package raises it when jsonschema imports it."""
 
 
 def _helpers() -> ModuleType:
@@ -78,7 +85,8 @@ class _Finder(importlib.abc.MetaPathFinder):
         if fullname != PACKAGE:
             return None
         real = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if real is None or _release() not in SLOW_RELEASES:
+        if real is None or _release() not in SLOW_RELEASES or not all(
+                map(_findable, REQUIREMENTS)):
             return None
         spec = importlib.util.spec_from_loader(fullname, _Loader(), origin=real.origin,
                                                is_package=True)
@@ -86,6 +94,14 @@ class _Finder(importlib.abc.MetaPathFinder):
             spec.has_location = real.has_location
             spec.submodule_search_locations = real.submodule_search_locations
         return spec
+
+
+def _findable(name: str) -> bool:
+    """Whether the import system finds the top-level module ``name`` (imports nothing)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _release() -> str | None:

@@ -175,6 +175,7 @@ class APIServer:
     pod_counts: PodCounts
     pod_index: PodIndex
     on_removed: list[Callable[[Mapping[str, Any]], None]]
+    on_node_removed: list[Callable[[str], None]]
     _task_requests: dict[str, tuple[float, float]]
     _nodes: dict[str, NodeInfo]
     _positions: dict[str, int] | None

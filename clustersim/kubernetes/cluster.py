@@ -234,6 +234,10 @@ class KubernetesCluster(ControllerManager):
         """Called with each object as it leaves the store (deleted, garbage-collected, a Pod
         its kubelet finished), for what keeps state by uid outside the cluster (the served
         API's field managers)."""
+        self.on_node_removed: list[Callable[[str], None]] = []
+        """Called with the name of each node as it leaves the cluster (:meth:`remove_node`,
+        whoever removes it), for what keeps state by node name outside the cluster (what
+        the served API's writes kept of a Node)."""
         self._task_requests: dict[str, tuple[float, float]] = {}
         """(cpu cores, memory bytes) each stored pod requests, by uid, as :meth:`snapshot`
         shows them: a stored Pod's containers never change (the API server refuses such an

@@ -265,6 +265,8 @@ class NodeLifecycle(APIServer):
         self._podgc.removed[name] = self.now
         self._lifecycle.forget(name)
         self._eviction.forget(name)
+        for removed in self.on_node_removed:
+            removed(name)
         self.changed()
         self._reconcile()
 

@@ -3,25 +3,28 @@
 of a body, or a ``continue`` token, they cannot read (the scanner's words are
 :mod:`~clustersim.serve.gojson`'s, shared with the Docker daemon); used by
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
-reader (:mod:`~clustersim.serve.kubelists`); the decoding of ``metadata.managedFields``
-(:func:`managed_fields_error`) and of a Node's ``spec.taints`` (:func:`taints_error`),
-with a ``metav1.Time``'s (:func:`time_error`). Also the order in which the API server's
-strict decoding lists an object's unknown fields (:func:`decoded_order`), and the refusal of the
-constants Python reads and Go does not (:func:`refuse_constant`).
+reader (:mod:`~clustersim.serve.kubelists`); the decoding of a value by tables of its Go
+types (:func:`struct_error`, encoding/json's type errors), used for ``metadata.managedFields``
+(:func:`managed_fields_error`), a Node's ``spec.taints`` (:func:`taints_error`) and its
+status (:mod:`~clustersim.serve.kubenodes`), with a ``metav1.Time``'s
+(:func:`time_error`). Also the order in which the API server's strict decoding lists an
+object's unknown fields (:func:`decoded_order`), and the refusal of the constants Python
+reads and Go does not (:func:`refuse_constant`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from clustersim.goformat import TimeParseError, json_kind, parse_rfc3339
+from clustersim.goformat import TimeParseError, int_range, json_kind, parse_rfc3339
 from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 from clustersim.serve.gojson import syntax_error
 
-__all__ = ["decoded_order", "decoder_error", "managed_fields_error", "refuse_constant",
-           "taints_error", "time_error"]
+__all__ = ["TIME", "decoded_order", "decoder_error", "managed_fields_error",
+           "refuse_constant", "struct_error", "taints_error", "time_error", "type_error"]
 
 
 def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
@@ -82,10 +85,11 @@ def decoded_order(found: list[UnknownField], content_type: str, patch: bool) -> 
 
 
 MANAGED_FIELDS_ENTRY = {"manager": "string", "operation": "v1.ManagedFieldsOperationType",
-                        "apiVersion": "string", "fieldsType": "string", "subresource": "string"}
-"""``metav1.ManagedFieldsEntry``'s fields that encoding/json decodes by their Go type
-(k8s.io/apimachinery ``pkg/apis/meta/v1/types.go``); ``time`` (a ``metav1.Time``) and
-``fieldsV1`` (a ``FieldsV1``, which keeps any JSON as it is) decode themselves."""
+                        "apiVersion": "string", "fieldsType": "string", "subresource": "string",
+                        "time": "*metav1.Time"}
+"""``metav1.ManagedFieldsEntry``'s fields by their Go types (k8s.io/apimachinery
+``pkg/apis/meta/v1/types.go``); ``time`` decodes itself, and ``fieldsV1`` (a
+``FieldsV1``, which keeps any JSON as it is) is no error whatever it holds."""
 
 
 def managed_fields_error(value: Any) -> str | None:
@@ -101,37 +105,87 @@ def managed_fields_error(value: Any) -> str | None:
     but ``DecodeManagedFields`` cannot use (an ``operation`` other than ``Apply`` or
     ``Update``) is no error here: the object keeps its own entries
     (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
-    return _structs_error(value, "ObjectMeta.metadata.managedFields", "ManagedFieldsEntry",
-                          MANAGED_FIELDS_ENTRY, "time")
+    return struct_error(value, "[]v1.ManagedFieldsEntry",
+                        {"v1.ManagedFieldsEntry": MANAGED_FIELDS_ENTRY},
+                        "ObjectMeta.metadata.managedFields", TIME)
 
 
-def _structs_error(value: Any, field: str, struct: str, fields: dict[str, str],
-                   time_key: str) -> str | None:
-    """The decoder's error for ``value`` in the struct field ``field`` (``Parent.path``) of
-    type ``[]v1.<struct>``, whose string ``fields`` are decoded by their Go type and whose
-    ``time_key`` is a ``metav1.Time`` (:func:`time_error`), or None: the first type error,
-    or a time's at once (:func:`managed_fields_error` tells Go's order)."""
+Decoder = Callable[[Any, str], "str | None"]
+"""A type that decodes itself (``metav1.Time``, ``resource.Quantity``): its error for a
+non-null value of the struct field ``Struct.path``, or None."""
+
+
+class _SelfDecodingError(Exception):
+    """The error of a value that decodes itself: encoding/json returns it at once."""
+
+
+def struct_error(value: Any, go_type: str, structs: dict[str, dict[str, str]],
+                 field: str, own: dict[str, Decoder] | None = None) -> str | None:
+    """The decoder's error for ``value`` in the struct field ``field`` (``Struct.path``) of
+    Go type ``go_type``, or None. ``structs`` gives each struct type's fields by their JSON
+    names and Go types (``*T`` a pointer, ``[]T`` a slice, ``map[K]V`` a map, named types
+    of a string kind as they are written); a type in ``own`` decodes itself. As
+    encoding/json (``decode.go``), a type error is kept while the decoding goes on (the
+    value is skipped: nothing inside it is looked at) and the first is reported, but the
+    error of a type that decodes itself stops the decoding at once, and so wins; keys
+    match exactly (sigs.k8s.io/json decodes case-sensitively), unknown keys are no error
+    here, and ``null`` is the zero value."""
+    saved: list[str] = []
+    struct, _, path = field.partition(".")
+    try:
+        _decode(value, go_type, structs, own or {}, (struct, path), saved)
+    except _SelfDecodingError as stopped:
+        return str(stopped)
+    return saved[0] if saved else None
+
+
+def _decode(value: Any, go_type: str, structs: dict[str, dict[str, str]],
+            own: dict[str, Decoder], at: tuple[str, str], saved: list[str]) -> None:
+    go_type = go_type.removeprefix("*")         # indirect: the pointer is allocated
     if value is None:
-        return None
-    if not isinstance(value, list):
-        return type_error(value, field, f"[]v1.{struct}")
-    first = None
-    at = f"{struct}.{field.partition('.')[2]}"
-    for entry in value:
-        if not isinstance(entry, dict):
-            if entry is not None:
-                first = first or type_error(entry, field, f"v1.{struct}")
-            continue
-        for key, item in entry.items():
-            if item is None or (key not in fields and key != time_key):
-                continue
-            if key == time_key:
-                unreadable = time_error(item, f"{at}.{key}")
-                if unreadable:
-                    return unreadable
-            elif not isinstance(item, str):
-                first = first or type_error(item, f"{at}.{key}", fields[key])
-    return first
+        return
+    if go_type in own:
+        unreadable = own[go_type](value, ".".join(at))
+        if unreadable:
+            raise _SelfDecodingError(unreadable)
+        return
+    kind = NAMED.get(go_type, go_type)
+    if kind in structs:
+        if isinstance(value, dict):
+            inner = kind.rpartition(".")[2]
+            for key, item in value.items():
+                if key in structs[kind]:
+                    _decode(item, structs[kind][key], structs, own, (inner, f"{at[1]}.{key}"),
+                            saved)
+            return
+    elif kind.startswith("[]"):
+        if isinstance(value, list):
+            for item in value:
+                _decode(item, kind[2:], structs, own, at, saved)
+            return
+    elif kind.startswith("map["):
+        if isinstance(value, dict):
+            for item in value.values():
+                _decode(item, kind.partition("]")[2], structs, own, at, saved)
+            return
+    elif _fits(value, kind):
+        return
+    saved.append(type_error(value, ".".join(at), go_type))
+
+
+NAMED = {"v1.ResourceList": "map[v1.ResourceName]resource.Quantity"}
+"""The kind behind each named type that is neither a struct nor of a string kind."""
+
+
+def _fits(value: Any, kind: str) -> bool:
+    """Whether a JSON string, number or literal fits Go's ``kind`` (a bool, an integer
+    within its range, or else a kind of string)."""
+    if kind == "bool":
+        return isinstance(value, bool)
+    held = int_range(kind)
+    if held is not None:
+        return isinstance(value, int) and not isinstance(value, bool) and value in held
+    return isinstance(value, str)
 
 
 def time_error(value: Any, field: str) -> str | None:
@@ -148,9 +202,13 @@ def time_error(value: Any, field: str) -> str | None:
     return None
 
 
-TAINT = {"key": "string", "value": "string", "effect": "v1.TaintEffect"}
-"""core/v1 ``Taint``'s fields that encoding/json decodes by their Go type
-(k8s.io/api ``core/v1/types.go``); ``timeAdded`` (a ``*metav1.Time``) decodes itself."""
+TIME: dict[str, Decoder] = {"metav1.Time": time_error}
+"""The one type of these tables that decodes itself: ``metav1.Time``."""
+
+
+TAINT = {"key": "string", "value": "string", "effect": "v1.TaintEffect",
+         "timeAdded": "*metav1.Time"}
+"""core/v1 ``Taint``'s fields by their Go types (k8s.io/api ``core/v1/types.go``)."""
 
 
 def taints_error(value: Any) -> str | None:
@@ -160,10 +218,12 @@ def taints_error(value: Any) -> str | None:
     of another JSON type (``"effect": 5``: ``cannot unmarshal number into Go struct field
     Taint.spec.taints.effect of type v1.TaintEffect``), a ``timeAdded`` that is no string
     or no RFC 3339 time (:func:`time_error`)."""
-    return _structs_error(value, "NodeSpec.spec.taints", "Taint", TAINT, "timeAdded")
+    return struct_error(value, "[]v1.Taint", {"v1.Taint": TAINT}, "NodeSpec.spec.taints", TIME)
 
 
 def type_error(value: Any, field: str, go_type: str) -> str:
-    """encoding/json's ``UnmarshalTypeError`` for ``value`` in the struct field ``field``."""
-    return (f"json: cannot unmarshal {json_kind(value, numeric_target=False)} into Go struct "
-            f"field {field} of type {go_type}")
+    """encoding/json's ``UnmarshalTypeError`` for ``value`` in the struct field ``field``
+    (a number is named with its literal where the field is an integer)."""
+    numeric = int_range(go_type) is not None
+    return (f"json: cannot unmarshal {json_kind(value, numeric_target=numeric)} into Go "
+            f"struct field {field} of type {go_type}")

@@ -90,8 +90,15 @@ class DerivedObjects:
         """The Events made so far (:meth:`events`)."""
         self.node_writes: dict[str, NodeWrites] = {}
         """What writes through the API keep of each Node beside the cluster's model of it
-        (:class:`~clustersim.serve.kubenodes.NodeWrites`), by name, until it is deleted."""
+        (:class:`~clustersim.serve.kubenodes.NodeWrites`), by name, until the node leaves
+        the cluster (a served DELETE or the simulator's ``remove_node``): a node of that name
+        that joins again is a new Node object."""
+        self.cluster.on_node_removed.append(self.forget_node)
         self.begin()
+
+    def forget_node(self, name: str) -> None:
+        """Forget what writes kept of the Node ``name``, which has left the cluster."""
+        self.node_writes.pop(name, None)
 
     def begin(self, session: str | None = None) -> None:
         """Call once per request (``session``: the client command's, :meth:`WallClock.begin`):

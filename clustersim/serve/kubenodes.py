@@ -1,8 +1,8 @@
 """What the served Kubernetes API refuses of a Node written through it, beyond its metadata
-and taints (about 250 lines): its ``spec`` decoded by the Go types of core/v1 ``NodeSpec``
-(k8s.io/api ``core/v1/types.go``), and the quantities of its ``status.capacity`` and
-``status.allocatable`` decoded as ``resource.Quantity.UnmarshalJSON`` decodes them
-(k8s.io/apimachinery ``pkg/api/resource/quantity.go``) and validated as
+and taints (about 280 lines): its ``spec`` and ``status`` decoded by the Go types of core/v1
+``NodeSpec`` and ``NodeStatus`` (k8s.io/api ``core/v1/types.go``), the quantities of its
+``status.capacity`` and ``status.allocatable`` decoded as ``resource.Quantity.UnmarshalJSON``
+decodes them (k8s.io/apimachinery ``pkg/api/resource/quantity.go``) and validated as
 ``ValidateNodeResources`` validates them (kubernetes/kubernetes
 ``pkg/apis/core/validation/validation.go``, called by ``ValidateNodeUpdate`` for the status
 subresource as for the Node), its ``podCIDRs`` read as the v1 conversion reads them and
@@ -16,22 +16,61 @@ import copy
 import dataclasses
 import ipaddress
 import math
+import re
 from typing import Any
 
-from clustersim.manifests.kubernetes_errors import aggregate, go_value, invalid
+from clustersim.manifests.kubernetes_errors import go_value, invalid
 from clustersim.quantity import QuantityError, format_quantity, parse_quantity
-from clustersim.serve.kubedecoding import taints_error, type_error
+from clustersim.serve.kubedecoding import TAINT, TIME, struct_error
 
-__all__ = ["KUBELET_CONDITIONS", "KUBELET_STATUS_FIELDS", "NODE_SPEC",
-           "NODE_STATUS_UPDATE_FREQUENCY", "QUANTITY_FORMAT", "NodeWrites",
+__all__ = ["KUBELET_CONDITIONS", "KUBELET_STATUS_FIELDS", "NODE_STATUS_UPDATE_FREQUENCY",
+           "NODE_TYPES", "QUANTITY_FORMAT", "NodeWrites", "canonical_status",
            "node_resources_errors", "node_spec_error", "node_write_problems", "pod_cidrs",
            "pod_cidrs_problems"]
 
-NODE_SPEC = {"podCIDR": "string", "podCIDRs": "[]string", "providerID": "string",
-             "unschedulable": "bool", "externalID": "string"}
-"""``NodeSpec``'s fields that encoding/json decodes by their Go type; ``taints`` is
-:func:`~clustersim.serve.kubedecoding.taints_error`'s, ``configSource`` (deprecated, unused
-since 1.24) is not decoded here."""
+NODE_TYPES: dict[str, dict[str, str]] = {
+    "v1.NodeSpec": {"podCIDR": "string", "podCIDRs": "[]string", "providerID": "string",
+                    "unschedulable": "bool", "taints": "[]v1.Taint", "externalID": "string"},
+    "v1.Taint": TAINT,
+    "v1.NodeStatus": {
+        "capacity": "v1.ResourceList", "allocatable": "v1.ResourceList",
+        "phase": "v1.NodePhase", "conditions": "[]v1.NodeCondition",
+        "addresses": "[]v1.NodeAddress", "daemonEndpoints": "v1.NodeDaemonEndpoints",
+        "nodeInfo": "v1.NodeSystemInfo", "images": "[]v1.ContainerImage",
+        "volumesInUse": "[]v1.UniqueVolumeName", "volumesAttached": "[]v1.AttachedVolume",
+        "config": "*v1.NodeConfigStatus", "runtimeHandlers": "[]v1.NodeRuntimeHandler",
+        "features": "*v1.NodeFeatures", "declaredFeatures": "[]string"},
+    "v1.NodeCondition": {
+        "type": "v1.NodeConditionType", "status": "v1.ConditionStatus",
+        "lastHeartbeatTime": "metav1.Time", "lastTransitionTime": "metav1.Time",
+        "reason": "string", "message": "string"},
+    "v1.NodeAddress": {"type": "v1.NodeAddressType", "address": "string"},
+    "v1.NodeDaemonEndpoints": {"kubeletEndpoint": "v1.DaemonEndpoint"},
+    "v1.DaemonEndpoint": {"Port": "int32"},
+    "v1.NodeSystemInfo": {
+        **dict.fromkeys(("machineID", "systemUUID", "bootID", "kernelVersion", "osImage",
+                         "containerRuntimeVersion", "kubeletVersion", "kubeProxyVersion",
+                         "operatingSystem", "architecture"), "string"),
+        "swap": "*v1.NodeSwapStatus", "runningInUserNamespace": "*bool"},
+    "v1.NodeSwapStatus": {"capacity": "*int64"},
+    "v1.ContainerImage": {"names": "[]string", "sizeBytes": "int64"},
+    "v1.AttachedVolume": {"name": "v1.UniqueVolumeName", "devicePath": "string"},
+    "v1.NodeConfigStatus": {"assigned": "*v1.NodeConfigSource", "active": "*v1.NodeConfigSource",
+                            "lastKnownGood": "*v1.NodeConfigSource", "error": "string"},
+    "v1.NodeConfigSource": {"configMap": "*v1.ConfigMapNodeConfigSource"},
+    "v1.ConfigMapNodeConfigSource": {
+        "namespace": "string", "name": "string", "uid": "types.UID",
+        "resourceVersion": "string", "kubeletConfigKey": "string"},
+    "v1.NodeRuntimeHandler": {"name": "string", "features": "*v1.NodeRuntimeHandlerFeatures"},
+    "v1.NodeRuntimeHandlerFeatures": {"recursiveReadOnlyMounts": "*bool",
+                                      "userNamespaces": "*bool"},
+    "v1.NodeFeatures": {"supplementalGroupsPolicy": "*bool"},
+}
+"""The Go types of a Node's ``spec`` and ``status`` as the v1.37 API declares them (k8s.io/api
+``core/v1/types.go``; checked against the release's OpenAPI definitions, which
+kubernetes-validate 1.37.0 ships), by their JSON names, for
+:func:`~clustersim.serve.kubedecoding.struct_error`. ``spec.configSource`` (deprecated,
+unused since 1.24) is not decoded here."""
 
 QUANTITY_FORMAT = ("quantities must match the regular expression "
                    "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
@@ -41,62 +80,57 @@ parser refuses as a whole; they are shown with these words)."""
 
 
 def node_spec_error(spec: dict[str, Any]) -> str | None:
-    """The decoder's error for a Node's ``spec``, or None: the first field of
-    :data:`NODE_SPEC` whose JSON type its Go type cannot hold, in the spec's order, as
-    encoding/json reports the first type error (``"unschedulable": "yes"``: ``json: cannot
-    unmarshal string into Go struct field NodeSpec.spec.unschedulable of type bool``), a
-    ``podCIDRs`` item that is no string, or the taints' error. ``null`` is Go's zero value."""
-    first = None
-    for key, value in spec.items():
-        if key == "taints":
-            first = first or taints_error(value)
-        elif key in NODE_SPEC and value is not None:
-            go_type = NODE_SPEC[key]
-            if go_type == "[]string" and isinstance(value, list):
-                bad = next((v for v in value if v is not None and not isinstance(v, str)),
-                           None)
-                if bad is not None:
-                    first = first or type_error(bad, f"NodeSpec.spec.{key}", "string")
-            elif not isinstance(value, bool if go_type == "bool" else
-                                list if go_type == "[]string" else str):
-                first = first or type_error(value, f"NodeSpec.spec.{key}", go_type)
-    return first
+    """The decoder's error for a Node's ``spec``, or None: the first value of a field whose
+    Go type (:data:`NODE_TYPES`) cannot hold it, as encoding/json reports the first type
+    error (``"unschedulable": "yes"``: ``json: cannot unmarshal string into Go struct field
+    NodeSpec.spec.unschedulable of type bool``), or a taint's ``timeAdded`` that is no
+    time, which stops the decoding."""
+    return struct_error(spec, "v1.NodeSpec", NODE_TYPES, "Node.spec", TIME)
+
+
+def _written(value: Any) -> str:
+    """A quantity's text as ``Quantity.UnmarshalJSON`` reads it: a string's content, a
+    number's text as the body wrote it (a FloatLiteral keeps it), anything else as no
+    quantity (``true``, ``{...}``)."""
+    return getattr(value, "literal", None) or (
+        str(value) if isinstance(value, str | int) and not isinstance(value, bool)
+        else repr(value) if isinstance(value, float) else "{}")
+
+
+def _quantity_error(value: Any, _field: str) -> str | None:
+    """``Quantity.UnmarshalJSON``'s error (:data:`QUANTITY_FORMAT`), which names no field."""
+    try:
+        parse_quantity(_written(value))
+    except QuantityError:
+        return QUANTITY_FORMAT
+    return None
 
 
 def node_resources_errors(status: Any) -> tuple[str | None, list[str]]:
-    """The decoder's error for a Node's ``status`` capacity and allocatable (None if they
-    decode), and ``ValidateNodeResources``' problems: a map of another JSON type is
-    encoding/json's type error; a value that ``ParseQuantity`` cannot read is
-    :data:`QUANTITY_FORMAT` (``Quantity.UnmarshalJSON`` reads a JSON number's text and a
-    string's content alike; ``null`` is zero), which stops the decoding; a negative quantity
-    is "must be greater than or equal to 0" at ``status.capacity.<name>``
-    (``ValidateResourceQuantityValue``), shown as ``Quantity.String()`` writes it, and a
-    fraction of ``pods`` or of an extended resource (a name with a domain other than
-    kubernetes.io) "must be an integer". Go ranges over the map in a random order; here the
-    names are taken sorted. Upstream also refuses pre-allocated huge pages of two sizes,
-    which the simulator's nodes never have."""
-    if not isinstance(status, dict):
-        return None, []
+    """The decoder's error for a Node's ``status`` (None if it decodes) and
+    ``ValidateNodeResources``' problems. The status is decoded by its Go types
+    (:data:`NODE_TYPES`: ``"conditions": ["x"]`` is ``json: cannot unmarshal string into Go
+    struct field NodeStatus.status.conditions of type v1.NodeCondition``), a condition's
+    times as ``metav1.Time`` and each quantity of ``capacity`` and ``allocatable`` as
+    ``Quantity.UnmarshalJSON`` decodes it (:data:`QUANTITY_FORMAT`; ``null`` is zero); these
+    two stop the decoding at once. Then a negative quantity is "must be greater than or equal
+    to 0" at ``status.capacity.<name>`` (``ValidateResourceQuantityValue``), shown as
+    ``Quantity.String()`` writes it, and a fraction of ``pods`` or of an extended resource (a
+    name with a domain other than kubernetes.io) "must be an integer". Go ranges over the map
+    in a random order; here the names are taken sorted. Upstream also refuses pre-allocated
+    huge pages of two sizes, which the simulator's nodes never have."""
+    unreadable = struct_error(status, "v1.NodeStatus", NODE_TYPES, "Node.status",
+                              {**TIME, "resource.Quantity": _quantity_error})
+    if unreadable or not isinstance(status, dict):
+        return unreadable, []
     problems: list[str] = []
     for field in ("capacity", "allocatable"):
-        resources = status.get(field)
-        if resources is None:
-            continue
-        if not isinstance(resources, dict):
-            return type_error(resources, f"NodeStatus.status.{field}", "v1.ResourceList"), []
+        resources = status.get(field) or {}
         for name in sorted(resources):
-            text = resources[name]
-            if text is None:
+            if resources[name] is None:
                 continue
-            # a number's text as the body wrote it (a FloatLiteral keeps it), anything else
-            # as no quantity ("true", "{...}")
-            written = getattr(text, "literal", None) or (
-                str(text) if isinstance(text, str | int) and not isinstance(text, bool)
-                else repr(text) if isinstance(text, float) else "{}")
-            try:
-                value = parse_quantity(written)
-            except QuantityError:
-                return QUANTITY_FORMAT, []
+            written = _written(resources[name])
+            value = parse_quantity(written)
             shown = format_quantity(value, binary="i" in written)
             if value < 0:
                 problems.append(f"status.{field}.{name}: "
@@ -104,6 +138,28 @@ def node_resources_errors(status: Any) -> tuple[str | None, list[str]]:
             elif _integer_resource(name) and value != int(value):
                 problems.append(f"status.{field}.{name}: " + invalid(shown, "must be an integer"))
     return None, problems
+
+
+def canonical_status(status: dict[str, Any]) -> dict[str, Any]:
+    """A decoded ``status`` as the API server stores it: each quantity of ``capacity`` and
+    ``allocatable`` in its canonical form (``Quantity.String()``, as a ``Quantity`` is
+    encoded again: ``1000m`` is ``1``, ``1024Mi`` is ``1Gi``), in the format its suffix gave
+    (binary SI for ``Ki``.., else decimal SI); ``null`` is the zero quantity, ``0``.
+    Simplified: a text in the exponent form (``1e3``, upstream's ``DecimalExponent``) is kept
+    as written."""
+    out = dict(status)
+    for field in ("capacity", "allocatable"):
+        if isinstance(status.get(field), dict):
+            out[field] = {name: _canonical(value) for name, value in status[field].items()}
+    return out
+
+
+def _canonical(value: Any) -> str:
+    """One decoded quantity in its canonical form (:func:`canonical_status`)."""
+    written = _written(value) if value is not None else "0"
+    if re.search(r"[0-9.][eE][-+]?[0-9]", written):     # DecimalExponent
+        return written
+    return format_quantity(parse_quantity(written), binary="i" in written)
 
 
 def _integer_resource(name: str) -> bool:
@@ -146,11 +202,13 @@ def pod_cidrs(spec: dict[str, Any]) -> list[str]:
 def pod_cidrs_problems(cidrs: list[str], old: list[str]) -> list[str]:
     """What the API server refuses of an update that makes a Node's pod CIDRs ``cidrs``
     from ``old``: ``ValidateNode`` (each ``IsValidCIDR``; more than one must be a dual-stack
-    pair, each once), then ``ValidateNodeUpdate`` (set once, they stay: one Forbidden per
-    CIDR changed, or one if their count changed), kubernetes/kubernetes
-    ``pkg/apis/core/validation/validation.go``. Simplified: the stricter checks of the
-    ``StrictIPCIDRValidation`` feature gate (leading zeros, bits past the prefix) are not
-    made."""
+    pair, each once), then ``ValidateNodeUpdate`` (set once, they stay: one Forbidden if
+    their count changed, cleared included, else one per index whose CIDR changed, each at
+    ``spec.podCIDRs`` unindexed as upstream reports it), kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go`` at v1.37 (v1.38 words a cleared list
+    "field cannot be cleared once set", kubernetes#141260). Simplified: the stricter checks
+    of the ``StrictIPCIDRValidation`` feature gate (leading zeros, bits past the prefix) are
+    not made."""
     problems = [f"spec.podCIDRs[{i}]: {invalid(c, _CIDR_FORMAT)}"
                 for i, c in enumerate(cidrs) if _family(c) is None]
     if len(cidrs) > 1:
@@ -165,8 +223,9 @@ def pod_cidrs_problems(cidrs: list[str], old: list[str]) -> list[str]:
                 cidrs, "may specify no more than one CIDR for each IP family"))
         problems += [f"spec.podCIDRs[{i}]: Duplicate value: {go_value(c)}"
                      for i, c in enumerate(cidrs) if c in cidrs[:i]]
-    if old and (len(old) != len(cidrs) or old != cidrs):
-        problems.append(_CIDR_FORBIDDEN)
+    if old:
+        problems += [_CIDR_FORBIDDEN] if len(old) != len(cidrs) else \
+            [_CIDR_FORBIDDEN for was, now in zip(old, cidrs, strict=True) if was != now]
     return problems
 
 
@@ -193,8 +252,8 @@ class NodeWrites:
     """What writes through the API keep of one Node beside what the cluster model renders:
     its ``annotations`` (None: none written), its internal ``cidrs`` (:func:`pod_cidrs`), and
     the ``status`` last written through ``/status`` with the simulated time it was, which
-    :meth:`status` shows. A deleted Node forgets them (a Node of that name registered again is
-    a new object)."""
+    :meth:`status` shows. A Node that leaves the cluster, deleted through the API or removed
+    by the simulator, forgets them (a Node of that name registered again is a new object)."""
 
     annotations: dict[str, str] | None = None
     cidrs: list[str] = dataclasses.field(default_factory=list)
@@ -226,8 +285,10 @@ class NodeWrites:
                        if k in capacity or k == "pods" or not _integer_resource(k)}
         out["capacity"], out["allocatable"] = capacity, {**allocatable, **capacity}
         own = {c["type"]: c for c in kubelet.get("conditions") or []}
-        conditions = [own.pop(c.get("type"), c) for c in written.get("conditions") or []
-                      if c.get("type") in own or c.get("type") not in KUBELET_CONDITIONS]
+        # a null condition decodes to a zero NodeCondition, of no type
+        conditions = [own.pop(c.get("type"), c) for c in (
+            c or {"type": "", "status": ""} for c in written.get("conditions") or [])
+            if c.get("type") in own or c.get("type") not in KUBELET_CONDITIONS]
         out["conditions"] = conditions + list(own.values())
         for name in KUBELET_STATUS_FIELDS:
             out.pop(name, None)
@@ -236,8 +297,7 @@ class NodeWrites:
         return out
 
 
-def node_write_problems(name: str, writes: NodeWrites | None, spec: dict[str, Any]) -> str | None:
-    """The 422 message for a Node update whose v1 ``spec`` makes pod CIDRs
-    :func:`pod_cidrs_problems` refuses, or None."""
-    problems = pod_cidrs_problems(pod_cidrs(spec), writes.cidrs if writes else [])
-    return f'Node "{name}" is invalid: {aggregate(problems)}' if problems else None
+def node_write_problems(writes: NodeWrites | None, spec: dict[str, Any]) -> list[str]:
+    """What :func:`pod_cidrs_problems` refuses of a Node update whose v1 ``spec`` makes its
+    pod CIDRs, over those ``writes`` kept (none: empty)."""
+    return pod_cidrs_problems(pod_cidrs(spec), writes.cidrs if writes else [])

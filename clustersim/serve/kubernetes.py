@@ -187,6 +187,7 @@ from clustersim.serve.kubelists import (
 from clustersim.serve.kubelogs import pod_log
 from clustersim.serve.kubenodes import (
     NodeWrites,
+    canonical_status,
     node_resources_errors,
     node_spec_error,
     node_write_problems,
@@ -1289,10 +1290,9 @@ class KubernetesBackend(ClusterTime):
                        and kind != "application/apply-patch+yaml"
                        else _undecodable(resource, why))
             if problems:        # ValidateNodeUpdate's ValidateNodeResources
-                raise HttpError(422, f'Node "{name}" is invalid: {aggregate(problems)}',
-                                "Invalid")
+                raise _node_invalid(name, problems)
             if resource.kind == "Node":     # stored, until its kubelet's next update
-                written = status if isinstance(status, dict) else {}
+                written = canonical_status(status) if isinstance(status, dict) else {}
                 if _dry_run(request):
                     return Response.json(200, {**current, "status": written})
                 writes = self.renderer.node_writes.setdefault(name, NodeWrites())
@@ -1353,10 +1353,10 @@ class KubernetesBackend(ClusterTime):
         _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
             _check_node_spec(resource, name, new)
-            refusal = node_write_problems(name, self.renderer.node_writes.get(name),
-                                          new.get("spec") or {})
-            if refusal:
-                raise HttpError(422, refusal, "Invalid")
+            problems = node_write_problems(self.renderer.node_writes.get(name),
+                                           new.get("spec") or {})
+            if problems:
+                raise _node_invalid(name, problems)
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
@@ -1624,8 +1624,7 @@ class KubernetesBackend(ClusterTime):
             before = self.renderer.node(name) if name in self.cluster.node_names() else None
             if before is None:
                 raise _not_found(resource, name)
-            self.cluster.remove_node(name)
-            self.renderer.node_writes.pop(name, None)
+            self.cluster.remove_node(name)      # which forgets what writes kept of it
             self._settle()
             return before
         if resource.kind == "Namespace":
@@ -2508,6 +2507,16 @@ def _at_field(err: ManifestError) -> tuple[str, str]:
     if field and " " not in field and detail.startswith(tuple(ERROR_TYPES)):
         return field, detail
     return "", err.message
+
+
+def _node_invalid(name: str, problems: list[str]) -> HttpError:
+    """``ValidateNodeUpdate``'s 422 for ``problems`` (``path: detail`` each): the message
+    aggregates them, each text once (``ToAggregate``), and the details keep one cause each,
+    repeats included (``errors.NewInvalid``: two pod CIDRs changed are two causes)."""
+    causes = [{"reason": _cause(detail), "message": detail, "field": field}
+              for field, _, detail in (p.partition(": ") for p in problems)]
+    return HttpError(422, f'Node "{name}" is invalid: {aggregate(problems)}', "Invalid",
+                     name=name, kind="Node", causes=causes)
 
 
 def _cause(detail: str) -> str:

@@ -28,8 +28,10 @@ from clustersim.serve.marathonraml import FEATURES
 
 __all__ = ["LEADER", "MARATHON_VERSION", "marathon_info"]
 
-MARATHON_VERSION = "1.11.24"
-"""The last Marathon release (2021); what ``/v2/info`` reports."""
+MARATHON_VERSION = "1.11.23"
+"""What ``/v2/info`` reports: the last Marathon build shipped, in DC/OS 2.2.1 (November 2020,
+as its release notes list: ``clustersim.facts.HISTORY``); no later 1.11 build was released,
+and the last release tagged on GitHub (d2iq-archive/marathon) is v1.10.26."""
 HOST = "127.0.0.1"
 """The host the simulated Marathon, its Mesos master and its ZooKeeper run on."""
 LEADER = f"{HOST}:8080"

@@ -260,7 +260,7 @@ def test_the_refusal_names_the_file_and_the_field_whose_lowering_it_asks_for(
     with pytest.raises(LimitError, match=r"^big\.(json|yaml) asks for") as refused:
         place(path)
     field, name, count = re.search(ADVICE, str(refused.value)).groups()
-    assert "open_system(" in str(refused.value)
+    follow_the_advice_to_run_it_whole(str(refused.value), _text(manifest))
     *parents, last = field.split(".")
     target = workload(manifest, name)
     for part in parents:
@@ -275,6 +275,20 @@ def test_the_refusal_names_the_file_and_the_field_whose_lowering_it_asks_for(
     if "completions" in target:
         target["completions"] = allowed
     assert place(_text(manifest)).snapshot.tasks
+
+
+def follow_the_advice_to_run_it_whole(message: str, text: str) -> None:
+    """Run the code the refusal gives, as written: the cluster of demo nodes, the one of
+    the nodes its example names, and the calls it lists on the whole manifest."""
+    opened = re.search(r"(system = clustersim\.clusters\.open_system\(([^)]*)\))", message)
+    example = re.search(r"such as (\[clustersim\.Node\(.*?\)\])", message)
+    calls = re.findall(r"(system\.\w+\([^)]*\))", message)
+    assert opened and example and calls, message
+    for code in (opened[1], opened[1].replace(opened[2], f"{opened[2]}, {example[1]}")):
+        names: dict = {"text": text}
+        exec("import clustersim, clustersim.clusters\n" + code + "\n" + "\n".join(calls),
+             names)
+        assert names["system"].snapshot().tasks
 
 
 def _workload(kind: str, spec: dict, **template_spec) -> dict:
@@ -366,3 +380,4 @@ def test_a_marathon_app_for_dcos_public_agents_is_placed_as_dcos_runs_it() -> No
                and "--mesos_role slave_public" in n for n in placement.notes)
     with pytest.raises(AcceptedRolesError, match="not 'prod'"):
         place({**app, "acceptedResourceRoles": ["prod"]})
+

@@ -22,6 +22,7 @@ import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import CronSchedule, KubernetesCluster, Timing
+from clustersim.kubernetes.controllers.cronjob import most_recent_schedule
 from clustersim.kubernetes.controllers.job import pod_failure_backoff, want_active
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.templategeneration import TEMPLATE_GENERATION
@@ -644,6 +645,56 @@ def test_cronjob_forbid_skips_while_a_job_runs_and_replace_replaces_it():
     replace.run(until=1000)
     assert len(replace.events.where(reason="SuccessfulCreate", object="cronjob/hello")) == 3
     assert replace.events.where(reason="SuccessfulDelete", object="cronjob/hello")
+
+
+_TOP = datetime(2016, 5, 19, 10, tzinfo=UTC).timestamp()     # utils_test.go's topOfTheHour
+_H, _M = 3600, 60
+
+
+@pytest.mark.parametrize(("schedule", "earliest", "now", "recent", "missed"), [
+    ("0 * * * *", 0, 30, None, "none"),                          # now before next schedule
+    ("0 * * * *", 0, 61 * _M, 60 * _M, "none"),                  # now just after it
+    ("0 * * * *", 10, 301 * _M, 300 * _M, "few"),                # missed 5 schedules
+    ("30 6-16/4 * * 1-5", 30 * _M, 24 * _H + 31 * _M, 24 * _H + 30 * _M, "few"),
+    ("30 10,11,12 * * 1-5", 30 * _M, 30 * _H + 30 * _M, None, "few"),
+    ("30 6-16/4 * * 1-5", 30 * _M, 96 * _H + 31 * _M, 96 * _H + 30 * _M, "few"),
+    ("30 6-16/4 * * 1-5", 0, 24 * _H + 31 * _M, 24 * _H + 30 * _M, "few"),
+    ("*/5 * * * *", 30 * _M, 31 * _M, None, "none"),             # earliest: lastScheduleTime
+])
+def test_the_most_recent_schedule_is_found_as_upstream_finds_it(schedule, earliest, now,
+                                                                recent, missed):
+    """Cases of ``TestMostRecentScheduleTime`` (kubernetes/kubernetes
+    ``pkg/controller/cronjob/utils_test.go``; not those of ``@every`` or a starting
+    deadline, which the simulator does not run), times from its top of the hour: the most
+    recent start time, and none, a few or many missed."""
+    found, count = most_recent_schedule(CronSchedule(schedule), _TOP + earliest, _TOP + now)
+    assert found == (None if recent is None else _TOP + recent)
+    assert ("none" if count == 0 else "few" if count <= 100 else "many") == missed
+
+
+@pytest.mark.parametrize(("minutes", "too_many"), [(5, False), (150, True)])
+def test_a_resumed_cronjob_starts_only_the_most_recent_missed_run(minutes, too_many):
+    """Runs missed while suspended are missed schedules: on resuming, ``syncCronJob`` starts
+    the most recent one at once (no ``startingDeadlineSeconds``), and warns of more than 100
+    (``mostRecentScheduleTime``, ``nextScheduleTime`` in kubernetes/kubernetes
+    ``pkg/controller/cronjob/utils.go``; https://kubernetes.io/docs/concepts/workloads/
+    controllers/cron-jobs/#schedule-suspension)."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    paused = cronjob(schedule="* * * * *")
+    paused["spec"]["suspend"] = True
+    cluster.apply(paused)
+    cluster.run(until=minutes * 60 + 30)
+    assert not cluster.objects("Job")
+    paused["spec"]["suspend"] = False
+    cluster.apply(paused)
+    cluster.run(until=minutes * 60 + 31)
+    [run] = cluster.events.where(reason="SuccessfulCreate", object="cronjob/hello")
+    minute = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()) // 60 + minutes
+    assert run.message == f"Created job hello-{minute}"
+    warned = cluster.events.where(reason="TooManyMissedTimes")
+    assert [e.message for e in warned] == (["too many missed start times. Set or decrease "
+                                            ".spec.startingDeadlineSeconds or check clock "
+                                            "skew"] if too_many else [])
 
 
 def test_an_active_job_deleted_by_hand_went_missing():

@@ -5,6 +5,7 @@ Each check runs in a fresh interpreter: the test process has long imported all o
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import json
 import subprocess
@@ -78,10 +79,30 @@ def test_the_stand_in_answers_only_for_the_release_that_builds_its_parser_at_imp
     from clustersim import lazyimports
 
     finder = lazyimports._Finder()
-    assert finder.find_spec("rfc3987_syntax.syntax_helpers", None) is None   # the real one
     monkeypatch.setattr(lazyimports, "_release", lambda: "1.1.0")
     spec = finder.find_spec("rfc3987_syntax", None)
     assert spec is not None and spec.submodule_search_locations
+    # its submodules, found where the real package's are, are the real ones
+    assert finder.find_spec(lazyimports.HELPERS, spec.submodule_search_locations) is None
+    assert importlib.machinery.PathFinder.find_spec(lazyimports.HELPERS,
+                                                    spec.submodule_search_locations)
     assert spec.origin == importlib.util.find_spec("rfc3987_syntax").origin
     monkeypatch.setattr(lazyimports, "_release", lambda: "1.2.0")
     assert finder.find_spec("rfc3987_syntax", None) is None
+
+
+@pytest.mark.skipif(importlib.util.find_spec("rfc3987_syntax") is None,
+                    reason="rfc3987-syntax is not installed: there is nothing to stand in for")
+def test_without_lark_jsonschema_checks_no_iri_as_it_does_without_clustersim() -> None:
+    """rfc3987-syntax's own import fails without lark; jsonschema then drops the ``iri``
+    check (``suppress(ImportError)`` in jsonschema/_format.py), and must with the stand-in."""
+    hide_lark = ("import importlib.abc, sys\n"
+                 "class NoLark(importlib.abc.MetaPathFinder):\n"
+                 "    def find_spec(self, name, path, target=None):\n"
+                 "        if name.partition('.')[0] == 'lark':\n"
+                 "            raise ModuleNotFoundError(\"No module named 'lark'\")\n"
+                 "sys.meta_path.insert(0, NoLark())\n")
+    built, answers = iri_answers(hide_lark + "import clustersim")
+    assert not built
+    assert answers == iri_answers(hide_lark)[1]
+    assert answers["/abc"] is True                       # no IRI check left

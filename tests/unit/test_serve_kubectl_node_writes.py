@@ -74,6 +74,9 @@ def test_a_pod_cidr_is_set_once(tmp_path):
         "one CIDR for each IP family", 'spec.podCIDRs[1]: Duplicate value: "fd00::/64"']),
     (["10.0.0.0/24", "fd00::/64"], ["10.0.0.0/24"], [_FORBIDDEN]),
     ([], ["10.0.0.0/24"], [_FORBIDDEN]),
+    # the same count: one Forbidden per index changed (ValidateNodeUpdate's loop)
+    (["10.1.0.0/24", "fd01::/64"], ["10.0.0.0/24", "fd00::/64"], [_FORBIDDEN, _FORBIDDEN]),
+    (["10.0.0.0/24", "fd01::/64"], ["10.0.0.0/24", "fd00::/64"], [_FORBIDDEN]),
 ])
 def test_pod_cidrs_are_validated_as_validate_node_and_its_update_do(cidrs, old, problems):
     """Cases after ``TestValidateNodeUpdate`` and ``TestValidateNode``'s pod CIDR rows

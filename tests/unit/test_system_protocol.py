@@ -137,3 +137,12 @@ def test_a_waiting_marathon_pod_is_called_a_pod() -> None:
                         "exec": {"command": {"shell": "sleep 3600"}}}]}])
     cluster.run(until=60)
     assert sorted(what for what, _ in cluster.waiting()) == ["app /web", "pod /mqtt"]
+
+
+@pytest.mark.parametrize("nodes", [3, Node("big-1", cpu=64, memory="256Gi"), ["node-1"]])
+def test_open_system_refuses_what_is_no_list_of_nodes_saying_what_it_takes(nodes) -> None:
+    """``open_system('kubernetes', 3)`` had raised ``'int' object is not iterable`` from
+    deep inside the cluster."""
+    with pytest.raises(TypeError, match=r"nodes must be a list of clustersim\.Node, not .*"
+                       r"pass e\.g\. \[clustersim\.Node\("):
+        open_system("kubernetes", nodes)

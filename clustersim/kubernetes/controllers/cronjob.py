@@ -9,13 +9,22 @@ https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
 Schedules are read on the cluster's calendar (``cluster.calendar``, :class:`Calendar`: by
 default ``cluster.epoch`` is the Unix time of simulated second 0, :data:`EPOCH`, 2026-01-01
 00:00 UTC, a Thursday; the served API gives its wall clock, so that a schedule fires on the
-minutes kubectl shows and a Job's name tells the minute its ``lastScheduleTime`` shows, at
-any ``--speed``) in UTC (``spec.timeZone`` other than UTC is refused). A CronJob first gets
+minutes kubectl shows) in UTC (``spec.timeZone`` other than UTC is refused). As upstream's
+``syncCronJob``, each sync works out the due run from ``lastScheduleTime`` (or the
+creation) and now on that calendar (:func:`most_recent_schedule`), so a calendar re-anchored
+meanwhile (the served clock after a ``step``) is read as it is now. A Job's name tells the
+minute its ``lastScheduleTime`` shows while the served clock follows its fixed mapping
+(``--speed`` above 0), but for a run made during a ``step``, whose instants are shown at the
+step's moment; with the clock stopped the server re-anchors every timestamp it shows,
+``lastScheduleTime`` included, and a name already given no longer matches it. A CronJob first gets
 the API server's defaults (``SetDefaults_CronJob``, ``pkg/apis/batch/v1/defaults.go``):
 ``concurrencyPolicy: Allow``, ``suspend: false``, ``successfulJobsHistoryLimit: 3``,
 ``failedJobsHistoryLimit: 1``. ``concurrencyPolicy``: ``Allow`` starts every run,
-``Forbid`` skips a run while one is active, ``Replace`` deletes the active Jobs first.
-Finished Jobs beyond the history limits are deleted. ``suspend: true`` stops new runs.
+``Forbid`` holds a run back while one is active (``JobAlreadyActive`` at each sync; it stays
+due, a missed run), ``Replace`` deletes the active Jobs first. Finished Jobs beyond the
+history limits are deleted. ``suspend: true`` stops new runs; the runs it held back are
+missed ones. Of missed runs only the most recent starts, at the next sync, with the warning
+``TooManyMissedTimes`` when more than 100 were missed.
 
 ``status.active`` lists the Jobs the controller created and has not yet seen finish; each
 one finished is taken off with the event ``SawCompletedJob`` ("Saw completed job: NAME,
@@ -28,9 +37,8 @@ deleted by ``Replace``; its history is kept within the limits like the others. U
 repeats the warning at each sync while the Job runs (``kubectl`` shows the count); the
 simulator records it once per Job.
 
-Simplified: ``startingDeadlineSeconds`` and missed-schedule catch-up are not modelled (the
-simulated controller never misses a tick).
-"""
+Simplified: ``startingDeadlineSeconds`` is not read: a missed run starts however late, where
+upstream skips one past the deadline with ``MissSchedule``."""
 
 from __future__ import annotations
 
@@ -44,7 +52,8 @@ from clustersim.kubernetes.defaults import set_cronjob_defaults
 from clustersim.kubernetes.objects import owner_reference
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
 
-__all__ = ["EPOCH", "Calendar", "CronJobController", "CronSchedule", "EpochCalendar", "next_run"]
+__all__ = ["EPOCH", "Calendar", "CronJobController", "CronSchedule", "EpochCalendar",
+           "most_recent_schedule", "next_run"]
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """The wall-clock moment of simulated time 0."""
@@ -79,10 +88,40 @@ class EpochCalendar:
         return unix - self.epoch
 
 
-def _next_unix(schedule: CronSchedule, calendar: Calendar, seconds: float) -> float:
-    """The Unix time of the first run of ``schedule`` strictly after simulated ``seconds``
-    on ``calendar``."""
-    return schedule.next_time(datetime.fromtimestamp(calendar.unix(seconds), UTC)).timestamp()
+_SLACK = 1e-6
+"""Seconds a scheduled Unix time may lie past now and still be due: the controller wakes at
+the simulated second the calendar maps it to, which may map back a rounding error short."""
+_MANY_MISSED = 100
+"""More missed start times than this are "too many" (``mostRecentScheduleTime``)."""
+
+
+def _next_unix(schedule: CronSchedule, unix: float) -> float:
+    """The Unix time of the first run of ``schedule`` strictly after the Unix time ``unix``
+    (robfig/cron's ``Next``)."""
+    return schedule.next_time(datetime.fromtimestamp(unix, UTC)).timestamp()
+
+
+def most_recent_schedule(schedule: CronSchedule, earliest: float,
+                         now: float) -> tuple[float | None, int]:
+    """The latest scheduled Unix time after ``earliest`` (the last schedule time, or the
+    CronJob's creation) and at or before ``now``, or None, and how many start times were
+    missed (``mostRecentScheduleTime`` in kubernetes/kubernetes
+    ``pkg/controller/cronjob/utils.go``: none while only the first is due; else counted from
+    the interval between the first two, and the latest found by walking from the one before
+    it, rather than all of them; the controller starts only that latest one)."""
+    first = _next_unix(schedule, earliest)
+    if now < first:
+        return None, 0
+    second = _next_unix(schedule, first)
+    if now < second:
+        return first, 0
+    interval = second - first
+    missed = int((now - first) / interval) + 1
+    latest = None
+    moment = _next_unix(schedule, first + (missed - 2) * interval)
+    while moment <= now:
+        latest, moment = moment, _next_unix(schedule, moment)
+    return latest, missed
 
 
 def rfc3339(unix: int) -> str:
@@ -99,16 +138,12 @@ class CronJobController(Controller):
 
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
-        self._next: dict[str, float] = {}
-        """Each CronJob's next scheduled time, as Unix time (the calendar may be re-anchored
-        meanwhile)."""
         self._unexpected: dict[str, set[str]] = {}
 
     def sync(self, cj: dict[str, Any]) -> None:
         cluster = self.cluster
         set_cronjob_defaults(cj)
         spec = cj["spec"]
-        uid = cj["metadata"]["uid"]
         if spec.get("timeZone") not in (None, *UTC_NAMES):
             raise ValueError(f"CronJob {cj['metadata']['name']!r}: spec.timeZone "
                              f"{spec['timeZone']!r} is not supported; the simulator runs in UTC")
@@ -116,17 +151,21 @@ class CronJobController(Controller):
         jobs = sorted(cluster.owned("Job", cj), key=lambda j: j["metadata"]["creationTimestamp"])
         self._track(cj, jobs)
         self._clean_history(cj, jobs)
-        if cj["metadata"].get("deletionTimestamp") is not None:
-            return      # being deleted: status only, no Job started (``syncCronJob``)
+        if cj["metadata"].get("deletionTimestamp") is not None or spec.get("suspend"):
+            return      # status only, no Job started and no requeue (``syncCronJob``)
         calendar = self._calendar()
-        if uid not in self._next:
-            self._next[uid] = _next_unix(schedule, calendar, cluster.now)
-        due = calendar.seconds(self._next[uid])
-        if cluster.now >= due:
-            self._next[uid] = _next_unix(schedule, calendar, cluster.now)
-            if not spec.get("suspend"):
-                self._run(cj, due)
-        cluster.wake_at(calendar.seconds(self._next[uid]), background=True)
+        now = calendar.unix(cluster.now) + _SLACK
+        last = cj["status"].get("lastScheduleTime")
+        earliest = calendar.unix(cj["metadata"]["creationTimestamp"] if last is None else last)
+        due, missed = most_recent_schedule(schedule, earliest, now)
+        if missed > _MANY_MISSED:
+            cluster.record(cj, "TooManyMissedTimes", "too many missed start times. Set or "
+                           "decrease .spec.startingDeadlineSeconds or check clock skew",
+                           "Warning")
+        if due is not None:
+            self._run(cj, due)
+        after = due if due is not None else earliest if not missed else now
+        cluster.wake_at(calendar.seconds(_next_unix(schedule, after)), background=True)
 
     def _calendar(self) -> Calendar:
         """The cluster's calendar (module docstring)."""
@@ -166,7 +205,8 @@ class CronJobController(Controller):
         else:                                # omitted when empty, as upstream's omitempty
             status.pop("active", None)
 
-    def _run(self, cj, scheduled: float) -> None:
+    def _run(self, cj, at: float) -> None:
+        """Start the run scheduled at the Unix time ``at`` (``syncCronJob``'s second half)."""
         cluster = self.cluster
         policy = cj["spec"]["concurrencyPolicy"]
         refs = cj["status"].get("active") or []
@@ -181,7 +221,7 @@ class CronJobController(Controller):
                 cluster.delete_object(job)
                 cluster.record(cj, "SuccessfulDelete", f"Deleted job {job['metadata']['name']}")
             refs = []
-        at = round(self._calendar().unix(scheduled))   # a whole minute, but for rounding
+        at = round(at)                  # a whole minute, but for rounding
         minutes = at // 60
         template = copy.deepcopy(cj["spec"].get("jobTemplate") or {})
         name = f"{cj['metadata']['name']}-{minutes}"
@@ -198,7 +238,7 @@ class CronJobController(Controller):
         cluster.create(job)
         cj["status"]["active"] = [*refs, {"apiVersion": "batch/v1", "kind": "Job", "name": name,
              "namespace": job["metadata"]["namespace"], "uid": job["metadata"]["uid"]}]
-        cj["status"]["lastScheduleTime"] = scheduled
+        cj["status"]["lastScheduleTime"] = self._calendar().seconds(at)
         cluster.record(cj, "SuccessfulCreate", f"Created job {name}")
 
     def _clean_history(self, cj, jobs) -> None:
