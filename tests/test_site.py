@@ -498,12 +498,13 @@ _LABELS_ON_LEVEL_LINES_JS = """() => {
   return hits;
 }"""
 
-# Text no scrolling shows whole: a line of a table cell wider than the box its table scrolls
-# in (cut at the edge wherever the table is scrolled to), a check's answer past its box.
+# Text no scrolling shows whole: a line of a table cell or caption wider than the box its
+# table scrolls in (cut at the edge wherever the table is scrolled to; an output's table is
+# its own box), a check's answer past its box.
 _WIDER_THAN_BOX_JS = """() => {
   const found = [];
-  for (const cell of document.querySelectorAll('.bd-article td')) {
-    let box = cell.closest('table').parentElement;
+  for (const cell of document.querySelectorAll('.bd-article td, .bd-article caption')) {
+    let box = cell.closest('table');
     while (box && box !== document.body
            && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
       box = box.parentElement;
@@ -735,8 +736,10 @@ PHONE_CHECKS = {
     "labels_on_lines": "mark labels written over a target line",
     "unbalanced": "titles whose last line is a scrap (\"30 / s\")",
     # Troubleshooting's first column (an API path in code) was 471 px in a 358 px box; a
-    # check's answer quoting a field path ran 81 px past the edge.
-    "cut": "table cell lines wider than their table's box, check answers past their box",
+    # check's answer quoting a field path ran 81 px past the edge; the case study's
+    # comparison captions ran on one line up to 230 px past it.
+    "cut": "table cell and caption lines wider than their table's box, check answers past"
+           " their box",
     # The course map, case-study and instructors' two- and three-column tables were 369 to
     # 737 px wide in a 358 px box, each cell asking up to 16 em.
     "narrow_tables": "tables of three columns or fewer wider than their box and their words",
