@@ -137,6 +137,8 @@ HISTORY: dict[str, str] = {
     "1.0": "first stable releases: Kubernetes v1.0 (July 2015), Mesos 1.0 (July 2016)",
     "1.0.0": "Mesos 1.0.0 (July 2016)",
     "1.4": "Marathon 1.4 introduced pods (2017)",
+    "0.1.0": "standalone Docker Swarm's first beta (2015-02-26, docker-archive/classicswarm "
+             "CHANGELOG.md)",
     "1.5": "Kubernetes v1.5 introduced the CRI (December 2016); Marathon 1.5 the networks "
            "field (2017)",
     "1.5.1": "Marathon 1.5.1 (2017) made 0 s the default of unreachableStrategy's "
