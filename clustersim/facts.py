@@ -137,6 +137,8 @@ HISTORY: dict[str, str] = {
     "1.0": "first stable releases: Kubernetes v1.0 (July 2015), Mesos 1.0 (July 2016)",
     "1.0.0": "Mesos 1.0.0 (July 2016)",
     "1.4": "Marathon 1.4 introduced pods (2017)",
+    "0.1.0": "standalone Docker Swarm's first beta (2015-02-26, docker-archive/classicswarm "
+             "CHANGELOG.md)",
     "1.5": "Kubernetes v1.5 introduced the CRI (December 2016); Marathon 1.5 the networks "
            "field (2017)",
     "1.5.1": "Marathon 1.5.1 (2017) made 0 s the default of unreachableStrategy's "
@@ -153,8 +155,12 @@ HISTORY: dict[str, str] = {
     "1.10.26": "Marathon's final release (July 2020): history, not a moving fact",
     "1.11": "Marathon 1.11, its last line of builds (shipped with DC/OS 2.2, 2020)",
     "1.11.0": "Mesos' final release (November 2020): history, not a moving fact",
-    "1.11.23": "the Marathon build DC/OS 2.2.1 shipped (November 2020), as its release notes list",
-    "2.2.1": "DC/OS 2.2.1 (November 2020), which shipped Marathon 1.11.23",
+    "1.11.23": "the Marathon build of DC/OS 2.2.0 (October 2020), which the 2.2.1 release "
+               "notes' component list still names",
+    "1.11.24": "Marathon's last build, shipped in DC/OS 2.2.1 (November 2020; dcos/dcos "
+               "CHANGES.md, MARATHON-8771)",
+    "2.2.1": "DC/OS 2.2.1 (November 2020), which shipped Marathon 1.11.24",
+    "2.2.0": "DC/OS 2.2.0 (October 2020), which shipped Marathon 1.11.23",
     "1.12": "Docker 1.12 brought Swarm mode (July 2016)",
     "1.13": "Kubernetes v1.13, CSI generally available (December 2018)",
     "1.16": "Kubernetes v1.16, the release the 2019 article named (September 2019)",

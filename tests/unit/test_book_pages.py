@@ -110,6 +110,32 @@ def test_the_real_commands_lab_says_where_marathons_host_ports_come_from() -> No
     assert "31000-32000" in prose
 
 
+def test_the_book_names_the_marathon_build_the_served_api_reports() -> None:
+    """The book said DC/OS 2.2.1 shipped Marathon 1.11.23, as its release notes' component
+    list (copied from 2.2.0's) reads, while dcos/dcos CHANGES.md gives 1.11.24
+    (MARATHON-8771), the build the served /v2/info reports."""
+    from clustersim.serve.marathoninfo import MARATHON_VERSION
+
+    shipped = re.compile(r"(\d+\.\d+\.\d+),? (?:shipped )?in DC/OS 2\.2\.1")
+    pages = [ROOT / "book" / "orchestrators" / "mesos-marathon.md",
+             ROOT / "book" / "comparing" / "case-study-2019.md",
+             ROOT / "clustersim" / "data" / "features.yaml"]
+    named = [(p.name, v) for p in pages for v in shipped.findall(p.read_text("utf-8"))]
+    assert {name for name, _ in named} == {p.name for p in pages}, named
+    assert all(v == MARATHON_VERSION for _, v in named), named
+
+
+def test_the_real_commands_lab_says_kubectl_debug_is_refused() -> None:
+    """The lab said kubectl debug 'finds ephemeral containers disabled' (what kubectl prints
+    for a cluster with the feature gate off), where the served API refuses it as not
+    simulated."""
+    cells = json.loads((ROOT / "notebooks" / "real-commands.ipynb").read_text("utf-8"))["cells"]
+    prose = " ".join(" ".join("".join(c["source"]).split()) for c in cells
+                     if c["cell_type"] == "markdown")
+    said = [s for s in prose.split(". ") if "kubectl debug" in s]
+    assert said and not any("disabled" in s for s in said), said
+
+
 def test_marathon_links_point_to_its_current_repository() -> None:
     """Marathon's repository moved to github.com/d2iq-archive/marathon; the course linked the
     old mesosphere/marathon address (GitHub redirects it, for now)."""
