@@ -28,10 +28,11 @@ from clustersim.serve.marathonraml import FEATURES
 
 __all__ = ["LEADER", "MARATHON_VERSION", "marathon_info"]
 
-MARATHON_VERSION = "1.11.23"
-"""What ``/v2/info`` reports: the last Marathon build shipped, in DC/OS 2.2.1 (November 2020,
-as its release notes list: ``clustersim.facts.HISTORY``); no later 1.11 build was released,
-and the last release tagged on GitHub (d2iq-archive/marathon) is v1.10.26."""
+MARATHON_VERSION = "1.11.24"
+"""What ``/v2/info`` reports: Marathon's last build, which DC/OS 2.2.1 shipped (November 2020;
+dcos/dcos ``CHANGES.md`` on its 2.2 branch, "Update Marathon to 1.11.24", MARATHON-8771,
+though the 2.2.1 release notes still list 2.2.0's 1.11.23: ``clustersim.facts.HISTORY``).
+The last release tagged on GitHub (d2iq-archive/marathon) is v1.10.26."""
 HOST = "127.0.0.1"
 """The host the simulated Marathon, its Mesos master and its ZooKeeper run on."""
 LEADER = f"{HOST}:8080"

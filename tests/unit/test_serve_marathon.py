@@ -66,7 +66,7 @@ def test_the_clients_nested_objects_need_the_readmes_one_line_fix(server, client
 
 
 def test_info_leader_ping(server, client):
-    assert client.get_info().version == "1.11.23"
+    assert client.get_info().version == "1.11.24"
     assert client.get_leader() == {"leader": "127.0.0.1:8080"}
     assert requests.get(f"{server.url}/ping", timeout=10).text == "pong"
 
