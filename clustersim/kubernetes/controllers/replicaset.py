@@ -28,8 +28,9 @@ adapter (``pkg/controller/replication``), so one class serves both kinds.
   its ``diff`` at ``burstReplicas``); the expectations it sets then hold the ReplicaSet's
   next sync back until its informer has seen those Pods, and that sync does the next 500.
   The simulator's store is its own informer, so the next sync comes in the controllers' next
-  pass at the same instant: a ReplicaSet of 2,000 Pods takes four syncs, the fourth of which
-  ends with a slow-start batch of 245 (500 - 255).
+  pass at the same instant: a ReplicaSet of 2,000 Pods takes four syncs, each of which
+  creates its 500 in slow-start batches of 1, 2, 4, ... 128 (255 in all) and a last one of
+  245 (500 - 255).
 
 Simplified: restart counts are not ranked, and ready
 times are compared exactly (upstream's ``LogarithmicScaleDown`` compares them in powers of
