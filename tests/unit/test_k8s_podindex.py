@@ -14,7 +14,7 @@ import pytest
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.objects import is_terminating
-from clustersim.kubernetes.podindex import PodIndex
+from clustersim.kubernetes.podindex import PodIndex, queue_key
 
 _Pod = dict[str, Any]
 
@@ -40,8 +40,8 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> tuple[KubernetesCluster, dict[st
 
     def checked_unbound(index: PodIndex) -> list[_Pod]:
         got = unbound(index)
-        assert sorted(_uids(got)) == sorted(_uids(listed(lambda p: not p["spec"].get(
-            "nodeName"))))
+        assert _uids(got) == _uids(sorted(listed(lambda p: not p["spec"].get("nodeName")),
+                                          key=queue_key))
         reads["unbound"] += 1
         return got
 
@@ -132,3 +132,18 @@ def test_jobs_past_the_threshold_a_pod_bound_to_no_node_and_an_unbound_pod_faile
     cluster.run(until=cluster.now + 60)
     assert cluster.get("Pod", "default", "ghost") is None     # an orphan after 40 s
     assert reads["unbound"] > 5 and reads["found"] > 0
+
+
+def test_unbound_pods_come_in_the_queues_order_higher_priority_first(checked):
+    """The unbound Pods are kept in the scheduling queue's order, so a Pod of a higher
+    priority created later comes before the older ones (the scheduler no longer sorts)."""
+    cluster, reads = checked
+    cluster.apply(_deployment("low", 3, cpu="500"))             # no node has 500 cores
+    cluster.run(until=cluster.now + 1)
+    urgent = _deployment("urgent", 2, cpu="500")
+    urgent["spec"]["template"]["spec"]["priorityClassName"] = "urgent"
+    cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                    "metadata": {"name": "urgent"}, "value": 1000}, urgent])
+    cluster.run(until=cluster.now + 1)
+    names = [p["metadata"]["name"].split("-")[0] for p in cluster.pod_index.unbound()]
+    assert names == ["urgent"] * 2 + ["low"] * 3 and reads["unbound"] > 2
