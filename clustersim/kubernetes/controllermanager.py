@@ -46,6 +46,7 @@ from clustersim.kubernetes.objects import (
     is_active,
     set_condition,
 )
+from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
@@ -241,37 +242,69 @@ class ControllerManager(NodeLifecycle):
         listing of every Pod, already in the queue's order
         (:func:`~clustersim.kubernetes.podindex.queue_key`).
 
-        A pod still waiting among the unschedulable ones is passed over first, before the
-        other checks: with a ReplicaSet's bursts of 500 creates, a backlog of pods that never
-        fit is walked once per pass, and a dictionary look-up each is what keeps that walk
-        cheap. The outcome is the same as filtering first, since neither check changes what
-        the other finds."""
+        The pods waiting among the unschedulable ones are parked out of that queue
+        (:meth:`~clustersim.kubernetes.podindex.PodIndex.park`) and come back when an event
+        could make them fit (:meth:`_requeue`) or at the flush, so a backlog that never fits
+        costs nothing at the passes of a ReplicaSet's bursts of 500 creates. When an attempt
+        moves pods back (a preemption frees a node, a pod bound elsewhere), those after it in
+        the queue's order are tried in the same pass, those before it at the next, as a walk
+        of every unbound pod that checks each one's wait when it comes to it would."""
         nodes = list(self._nodes.values())
         handles = self.scheduler.profile.handles
-        for pod in self.pod_index.unbound():
-            uid = pod["metadata"]["uid"]
-            waiting = self._attempted.get(uid)
-            if waiting is not None and waiting[0] == self._placement_version and (
-                    waiting[1] == self._assigned_version or not _waits_for_pods(pod)):
-                continue
-            if not handles(pod) or not is_active(pod) or pre_enqueue(pod):
-                continue
-            refusal = claim_refusal(pod, self.get)
-            if refusal is None:
-                result = self.scheduler.schedule(pod, nodes)
-                if result.node is not None:
-                    self.bind_pod_volumes(pod, result.node)
-                    self._bind(pod, result.node, scheduled=True)
-                    continue
-                message = self._preempt(pod, nodes, result.message)
-            else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
-                message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
-            self._attempted[uid] = (self._placement_version, self._assigned_version, self.now)
-            self._flush_after(self.now)
-            self.record(pod, "FailedScheduling", message, "Warning")
-            if self._last_failure.get(uid) != message:     # updatePod: only a new condition
-                self._last_failure[uid] = message
-                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
+        self._requeue()
+        queue, at = self.pod_index.queued(), 0
+        while at < len(queue):
+            pod = queue[at]
+            at += 1
+            if handles(pod) and is_active(pod) and not pre_enqueue(pod):
+                self._attempt(pod, nodes)
+                moved = [p for p in self._requeue() if queue_key(p) > queue_key(pod)]
+                if moved:
+                    queue, at = sorted([*queue[at:], *moved], key=queue_key), 0
+
+    def _requeue(self) -> list[dict[str, Any]]:
+        """Move back the parked pods that an event since the last look may make fit, and
+        return them: every one after a change to nodes, volumes or a pod gone
+        (``_placement_version``), those whose terms look at other pods after a pod was bound
+        (``_assigned_version``, :func:`_waits_for_pods`). Each parked pod's last attempt
+        (``_attempted``) decides, as the queueing hints of ``isPodWorthRequeuing`` do."""
+        versions = (self._placement_version, self._assigned_version)
+        if versions == self._queue_versions:
+            return []
+        only_waiting = versions[0] == self._queue_versions[0]
+        self._queue_versions = versions
+        stale = [p["metadata"]["uid"] for p in
+                 self.pod_index.parked(only_waiting_for_pods=only_waiting)
+                 if not self._still_waits(p)]
+        return self.pod_index.unpark(stale)
+
+    def _still_waits(self, pod: dict[str, Any]) -> bool:
+        """Whether no event since ``pod``'s last failed attempt can make it fit."""
+        waiting = self._attempted.get(pod["metadata"]["uid"])
+        return waiting is not None and waiting[0] == self._placement_version and (
+            waiting[1] == self._assigned_version or not _waits_for_pods(pod))
+
+    def _attempt(self, pod: dict[str, Any], nodes: list[NodeInfo]) -> None:
+        """One scheduling attempt of ``pod``: bind it, or record ``FailedScheduling`` and
+        park it among the unschedulable pods."""
+        uid = pod["metadata"]["uid"]
+        refusal = claim_refusal(pod, self.get)
+        if refusal is None:
+            result = self.scheduler.schedule(pod, nodes)
+            if result.node is not None:
+                self.bind_pod_volumes(pod, result.node)
+                self._bind(pod, result.node, scheduled=True)
+                return
+            message = self._preempt(pod, nodes, result.message)
+        else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
+            message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
+        self._attempted[uid] = (self._placement_version, self._assigned_version, self.now)
+        self.pod_index.park(pod, _waits_for_pods(pod))
+        self._flush_after(self.now)
+        self.record(pod, "FailedScheduling", message, "Warning")
+        if self._last_failure.get(uid) != message:     # updatePod: only a new condition
+            self._last_failure[uid] = message
+            set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
 
     def _flush_after(self, attempted: float) -> None:
         """Make sure the queue's flush runs at the first tick that finds a pod attempted at
@@ -285,9 +318,11 @@ class ControllerManager(NodeLifecycle):
 
         def flush() -> None:
             self._flushes.discard(tick)
-            for uid, (_, _, at) in list(self._attempted.items()):
-                if tick - at > _MAX_UNSCHEDULABLE:
-                    del self._attempted[uid]
+            flushed = [uid for uid, (_, _, at) in self._attempted.items()
+                       if tick - at > _MAX_UNSCHEDULABLE]
+            for uid in flushed:
+                del self._attempted[uid]
+            self.pod_index.unpark(flushed)
             self._settled = None            # the moved pods are tried at this reconcile
 
         self.after(tick - self.now, flush, background=True)

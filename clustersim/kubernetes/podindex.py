@@ -1,5 +1,5 @@
 """The Pods the scheduler and the pod garbage collector look at, kept as Pods change (about
-160 lines).
+200 lines).
 
 Upstream both read their informer's cache of every Pod: the scheduler's informer queues the
 unbound ones (kubernetes/kubernetes ``pkg/scheduler/eventhandlers.go``, ``addPodToSchedulingQueue``
@@ -17,7 +17,10 @@ terminating, removed; a write to a Pod no longer stored is ignored): the sets a 
 listing would give, each in the store's order (oldest Pod first), which is the order the
 listing gave (``tests/unit/test_k8s_podindex.py`` compares them), except the unbound Pods,
 kept in the scheduling queue's order (:func:`queue_key`): inserted in place (``bisect``), so
-that the scheduler does not sort them all again at each pass.
+that the scheduler does not sort them all again at each pass. Those the scheduler found
+unschedulable wait apart (:meth:`PodIndex.park`) until it moves them back
+(:meth:`PodIndex.unpark`), as upstream's queue holds them among its unschedulable Pods: a
+backlog that never fits is then not walked again at each of the 300 passes.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ class PodIndex:
         """The unbound Pods' :func:`queue_key` and uid, sorted."""
         self._keys: dict[str, tuple[int, float, str]] = {}
         """Each unbound Pod's :func:`queue_key` as it was enqueued."""
+        self._parked: dict[bool, dict[str, _Pod]] = {False: {}, True: {}}
+        """The unbound Pods out of :attr:`_queue` (:meth:`park`), by whether a Pod bound
+        elsewhere may make them fit."""
         self._finished: dict[str, _Pod] = {}
         self._terminating: dict[str, dict[str, _Pod]] = {}
         """The bound Terminating Pods by node name."""
@@ -114,9 +120,35 @@ class PodIndex:
             insort(self._queue, (self._keys[uid], uid))
 
     def _dequeue(self, uid: str) -> None:
-        if self._unbound.pop(uid, None) is not None:
-            entry = (self._keys.pop(uid), uid)
-            del self._queue[bisect_left(self._queue, entry)]
+        if self._unbound.pop(uid, None) is None:
+            return
+        key = self._keys.pop(uid)
+        if not any(parked.pop(uid, None) is not None for parked in self._parked.values()):
+            del self._queue[bisect_left(self._queue, (key, uid))]
+
+    def park(self, pod: _Pod, waits_for_pods: bool) -> None:
+        """Take the unbound ``pod`` out of :meth:`queued` until :meth:`unpark`; whether a
+        Pod bound elsewhere may make it fit (``waits_for_pods``) says where
+        :meth:`parked` finds it."""
+        uid = pod["metadata"]["uid"]
+        if uid in self._unbound and all(uid not in p for p in self._parked.values()):
+            del self._queue[bisect_left(self._queue, (self._keys[uid], uid))]
+            self._parked[waits_for_pods][uid] = pod
+
+    def parked(self, *, only_waiting_for_pods: bool) -> list[_Pod]:
+        """The parked Pods (those that wait for Pods, with ``only_waiting_for_pods``)."""
+        groups = (True,) if only_waiting_for_pods else (False, True)
+        return [pod for group in groups for pod in self._parked[group].values()]
+
+    def unpark(self, uids: Collection[str]) -> list[_Pod]:
+        """Put the parked Pods of ``uids`` back in :meth:`queued`; the Pods moved."""
+        moved = []
+        for uid in uids:
+            pod = self._parked[False].pop(uid, None) or self._parked[True].pop(uid, None)
+            if pod is not None:
+                insort(self._queue, (self._keys[uid], uid))
+                moved.append(pod)
+        return moved
 
     def _unbind(self, uid: str) -> None:
         node = self._bound_to.pop(uid, None)
@@ -127,8 +159,9 @@ class PodIndex:
             if pods is not None and pods.pop(uid, None) is not None and not pods:
                 del by_node[node]
 
-    def unbound(self) -> list[_Pod]:
-        """The Pods bound to no node, in the scheduling queue's order (:func:`queue_key`)."""
+    def queued(self) -> list[_Pod]:
+        """The Pods bound to no node and not parked, in the scheduling queue's order
+        (:func:`queue_key`)."""
         return [self._unbound[uid] for _, uid in self._queue]
 
     def finished_count(self) -> int:
