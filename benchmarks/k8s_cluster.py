@@ -14,10 +14,16 @@ Each row runs in a fresh process so that its peak resident memory (``ru_maxrss``
 process) is its own; ``--tracemalloc`` also prints the peak of Python allocations (slower).
 A row can be cut with ``--timeout SECONDS``: it then prints how many pods were bound by then.
 
+``--unschedulable`` makes every pod ask for 500 cores, more than any node has: the row then
+times a backlog the scheduler never places (its rate counts the pods made, all pending), which
+the ReplicaSet's bursts of 500 creates per sync turn into one scheduling pass per burst, each
+of which must leave the waiting pods alone (``ControllerManager._schedule_pending``). The
+default rows end with one such: 3 nodes, 1 Deployment of 60,000 pods.
+
 Run: ``python benchmarks/k8s_cluster.py`` (100, 1,000 and 5,000 nodes, 30 pods per node, 150
-Deployments), or ``python benchmarks/k8s_cluster.py NODES [DEPLOYMENTS REPLICAS]
-[--timeout S] [--tracemalloc] [--base REF]``; ``--base REF`` (a git revision) prints the
-same rows for ``clustersim`` at REF first (``baseline.py``).
+Deployments, then the backlog), or ``python benchmarks/k8s_cluster.py NODES [DEPLOYMENTS
+REPLICAS] [--timeout S] [--tracemalloc] [--unschedulable] [--base REF]``; ``--base REF`` (a
+git revision) prints the same rows for ``clustersim`` at REF first (``baseline.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
 
 SIZES = (100, 1_000, 5_000)
+BACKLOG = ("3", "1", "60000", "--unschedulable")
+"""The backlog row: nodes, Deployments, replicas."""
+NEVER_FITS = "500"
+"""Cores a pod of ``--unschedulable`` asks for: more than any node has."""
 DEPLOYMENTS = 150
 PODS_PER_NODE = 30
 CPU = (100, 200, 250, 500, 750, 1000)
@@ -56,12 +66,13 @@ def nodes(count: int, seed: int = 0) -> list[Node]:
     return out
 
 
-def deployments(count: int, replicas: int, seed: int = 0) -> list[dict[str, Any]]:
+def deployments(count: int, replicas: int, seed: int = 0,
+                cpu: str | None = None) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     shapes = [(f"{rng.choice(CPU)}m", f"{rng.choice(MEMORY)}Mi") for _ in range(24)]
     out = []
     for k in range(count):
-        cpu, memory = shapes[k % len(shapes)]
+        shape_cpu, memory = shapes[k % len(shapes)]
         labels = {"app": f"app-{k}"}
         out.append({
             "apiVersion": "apps/v1",
@@ -75,7 +86,8 @@ def deployments(count: int, replicas: int, seed: int = 0) -> list[dict[str, Any]
                     "spec": {"containers": [{
                         "name": "app",
                         "image": "registry.example/app:1",
-                        "resources": {"requests": {"cpu": cpu, "memory": memory}},
+                        "resources": {"requests": {"cpu": cpu or shape_cpu,
+                                                   "memory": memory}},
                     }]},
                 },
             },
@@ -87,9 +99,10 @@ def _bound(cluster: KubernetesCluster) -> int:
     return sum(len(cluster.node(name).pods) for name in cluster.node_names())
 
 
-def run(count: int, deploys: int, replicas: int, timeout: float, trace: bool) -> None:
+def run(count: int, deploys: int, replicas: int, timeout: float, trace: bool,
+        unschedulable: bool = False) -> None:
     cluster = KubernetesCluster(nodes(count))
-    manifests = deployments(deploys, replicas)
+    manifests = deployments(deploys, replicas, cpu=NEVER_FITS if unschedulable else None)
     pods = deploys * replicas
     if trace:
         tracemalloc.start()
@@ -110,14 +123,15 @@ def run(count: int, deploys: int, replicas: int, timeout: float, trace: bool) ->
     signal.setitimer(signal.ITIMER_REAL, 0)
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - start_cpu
-    bound = _bound(cluster)
+    bound = len(cluster.objects("Pod")) if unschedulable else _bound(cluster)
+    placed = "pending" if unschedulable else "bound"
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     traced = ""
     if trace:
         traced = f"  tracemalloc peak {tracemalloc.get_traced_memory()[1] / 2**20:7.1f} MB"
         tracemalloc.stop()
     print(
-        f"{count:>6} nodes {deploys:>4} x {replicas:>5} = {pods:>7} pods  bound {bound:>7}  "
+        f"{count:>6} nodes {deploys:>4} x {replicas:>5} = {pods:>7} pods  {placed} {bound:>7}  "
         f"{bound / elapsed:>9,.0f} pods/s  {elapsed:8.2f} s  (CPU {bound / cpu:>9,.0f} pods/s)  "
         f"peak RSS {peak_mb:7.1f} MB{traced}  {status}",
         flush=True,
@@ -136,14 +150,15 @@ def main() -> None:
         timeout = float(sys.argv[sys.argv.index("--timeout") + 1])
         args.remove(sys.argv[sys.argv.index("--timeout") + 1])
     trace = "--tracemalloc" in sys.argv
+    unschedulable = "--unschedulable" in sys.argv
     if args:
         count = int(args[0])
         deploys = int(args[1]) if len(args) > 1 else DEPLOYMENTS
         replicas = int(args[2]) if len(args) > 2 else count * PODS_PER_NODE // deploys
-        run(count, deploys, replicas, timeout, trace)
+        run(count, deploys, replicas, timeout, trace, unschedulable)
         return
-    for count in SIZES:
-        command = [sys.executable, __file__, str(count)]
+    for row in [(str(count),) for count in SIZES] + [BACKLOG]:
+        command = [sys.executable, __file__, *row]
         if timeout:
             command += ["--timeout", f"{timeout:g}"]
         if trace:

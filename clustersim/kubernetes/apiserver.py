@@ -186,6 +186,7 @@ class APIServer:
     _attempted: dict[str, tuple[int, int, float]]
     _placement_version: int
     _assigned_version: int
+    _queue_versions: tuple[int, int]
     _last_failure: dict[str, str]
     _foreground: int
     _wakes: set[tuple[float, bool]]

@@ -263,6 +263,9 @@ class KubernetesCluster(ControllerManager):
         self._assigned_version = 0
         """Bumped when a pod is bound to a node (upstream's ``AssignedPodAdd`` event), which
         moves back only the pods whose terms look at other pods."""
+        self._queue_versions = (0, 0)
+        """The two versions above when the scheduler last moved parked pods back
+        (``ControllerManager._requeue``)."""
         self._flushes: set[float] = set()
         """The times of the scheduling queue's flushes that are due."""
         self._last_failure: dict[str, str] = {}

@@ -46,6 +46,7 @@ from clustersim.kubernetes.objects import (
     is_active,
     set_condition,
 )
+from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
@@ -218,7 +219,7 @@ class ControllerManager(NodeLifecycle):
 
     def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None:
         pod["spec"]["nodeName"] = node_name
-        self.pod_index.update(pod)
+        self.pod_written(pod)
         set_condition(pod, "PodScheduled", True, self.now, observed=False)   # setPodNodeAndMetadata
         self._last_failure.pop(pod["metadata"]["uid"], None)
         if node_name not in self._nodes:
@@ -238,34 +239,72 @@ class ControllerManager(NodeLifecycle):
         Succeeded nor Failed (``newPodInformer`` in kubernetes/kubernetes
         ``pkg/scheduler/scheduler.go``), so a Pod written Failed leaves its queue. The unbound
         Pods come from the store's index (:mod:`clustersim.kubernetes.podindex`), not a
-        listing of every Pod."""
-        pending = [p for p in self.pod_index.unbound() if self.scheduler.profile.handles(p)
-                   and is_active(p) and not pre_enqueue(p)]
-        pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
-                                    p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))
+        listing of every Pod, already in the queue's order
+        (:func:`~clustersim.kubernetes.podindex.queue_key`).
+
+        The pods waiting among the unschedulable ones are parked out of that queue
+        (:meth:`~clustersim.kubernetes.podindex.PodIndex.park`) and come back when an event
+        could make them fit (:meth:`_requeue`) or at the flush, so a backlog that never fits
+        costs nothing at the passes of a ReplicaSet's bursts of 500 creates. When an attempt
+        moves pods back (a preemption frees a node, a pod bound elsewhere), those after it in
+        the queue's order are tried in the same pass, those before it at the next, as a walk
+        of every unbound pod that checks each one's wait when it comes to it would."""
         nodes = list(self._nodes.values())
-        for pod in pending:
-            uid = pod["metadata"]["uid"]
-            waiting = self._attempted.get(uid)
-            if waiting is not None and waiting[0] == self._placement_version and (
-                    waiting[1] == self._assigned_version or not _waits_for_pods(pod)):
-                continue
-            refusal = claim_refusal(pod, self.get)
-            if refusal is None:
-                result = self.scheduler.schedule(pod, nodes)
-                if result.node is not None:
-                    self.bind_pod_volumes(pod, result.node)
-                    self._bind(pod, result.node, scheduled=True)
-                    continue
-                message = self._preempt(pod, nodes, result.message)
-            else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
-                message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
-            self._attempted[uid] = (self._placement_version, self._assigned_version, self.now)
-            self._flush_after(self.now)
-            self.record(pod, "FailedScheduling", message, "Warning")
-            if self._last_failure.get(uid) != message:     # updatePod: only a new condition
-                self._last_failure[uid] = message
-                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
+        handles = self.scheduler.profile.handles
+        self._requeue()
+        queue, at = self.pod_index.queued(), 0
+        while at < len(queue):
+            pod = queue[at]
+            at += 1
+            if handles(pod) and is_active(pod) and not pre_enqueue(pod):
+                self._attempt(pod, nodes)
+                moved = [p for p in self._requeue() if queue_key(p) > queue_key(pod)]
+                if moved:
+                    queue, at = sorted([*queue[at:], *moved], key=queue_key), 0
+
+    def _requeue(self) -> list[dict[str, Any]]:
+        """Move back the parked pods that an event since the last look may make fit, and
+        return them: every one after a change to nodes, volumes or a pod gone
+        (``_placement_version``), those whose terms look at other pods after a pod was bound
+        (``_assigned_version``, :func:`_waits_for_pods`). Each parked pod's last attempt
+        (``_attempted``) decides, as the queueing hints of ``isPodWorthRequeuing`` do."""
+        versions = (self._placement_version, self._assigned_version)
+        if versions == self._queue_versions:
+            return []
+        only_waiting = versions[0] == self._queue_versions[0]
+        self._queue_versions = versions
+        stale = [p["metadata"]["uid"] for p in
+                 self.pod_index.parked(only_waiting_for_pods=only_waiting)
+                 if not self._still_waits(p)]
+        return self.pod_index.unpark(stale)
+
+    def _still_waits(self, pod: dict[str, Any]) -> bool:
+        """Whether no event since ``pod``'s last failed attempt can make it fit."""
+        waiting = self._attempted.get(pod["metadata"]["uid"])
+        return waiting is not None and waiting[0] == self._placement_version and (
+            waiting[1] == self._assigned_version or not _waits_for_pods(pod))
+
+    def _attempt(self, pod: dict[str, Any], nodes: list[NodeInfo]) -> None:
+        """One scheduling attempt of ``pod``: bind it, or record ``FailedScheduling`` and
+        park it among the unschedulable pods."""
+        uid = pod["metadata"]["uid"]
+        refusal = claim_refusal(pod, self.get)
+        if refusal is None:
+            result = self.scheduler.schedule(pod, nodes)
+            if result.node is not None:
+                self.bind_pod_volumes(pod, result.node)
+                self._bind(pod, result.node, scheduled=True)
+                return
+            message = self._preempt(pod, nodes, result.message)
+        else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
+            message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
+        self._attempted[uid] = (self._placement_version, self._assigned_version, self.now)
+        self.pod_index.park(pod, _waits_for_pods(pod))
+        self._flush_after(self.now)
+        self.record(pod, "FailedScheduling", message, "Warning")
+        if self._last_failure.get(uid) != message:     # updatePod: only a new condition
+            self._last_failure[uid] = message
+            set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
 
     def _flush_after(self, attempted: float) -> None:
         """Make sure the queue's flush runs at the first tick that finds a pod attempted at
@@ -279,9 +318,11 @@ class ControllerManager(NodeLifecycle):
 
         def flush() -> None:
             self._flushes.discard(tick)
-            for uid, (_, _, at) in list(self._attempted.items()):
-                if tick - at > _MAX_UNSCHEDULABLE:
-                    del self._attempted[uid]
+            flushed = [uid for uid, (_, _, at) in self._attempted.items()
+                       if tick - at > _MAX_UNSCHEDULABLE]
+            for uid in flushed:
+                del self._attempted[uid]
+            self.pod_index.unpark(flushed)
             self._settled = None            # the moved pods are tried at this reconcile
 
         self.after(tick - self.now, flush, background=True)

@@ -1,5 +1,5 @@
 """The Pods the scheduler and the pod garbage collector look at, kept as Pods change (about
-130 lines).
+200 lines).
 
 Upstream both read their informer's cache of every Pod: the scheduler's informer queues the
 unbound ones (kubernetes/kubernetes ``pkg/scheduler/eventhandlers.go``, ``addPodToSchedulingQueue``
@@ -15,18 +15,24 @@ listing of every Pod at each would make the work grow with the square of the Pod
 :class:`~clustersim.kubernetes.podcounts.PodCounts` (a Pod added, bound, given a new phase,
 terminating, removed; a write to a Pod no longer stored is ignored): the sets a full
 listing would give, each in the store's order (oldest Pod first), which is the order the
-listing gave (``tests/unit/test_k8s_podindex.py`` compares them).
+listing gave (``tests/unit/test_k8s_podindex.py`` compares them), except the unbound Pods,
+kept in the scheduling queue's order (:func:`queue_key`): inserted in place (``bisect``), so
+that the scheduler does not sort them all again at each pass. Those the scheduler found
+unschedulable wait apart (:meth:`PodIndex.park`) until it moves them back
+(:meth:`PodIndex.unpark`), as upstream's queue holds them among its unschedulable Pods: a
+backlog that never fits is then not walked again at each of the 300 passes.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable, Collection, Mapping
 from itertools import count
 from typing import Any
 
 from clustersim.kubernetes.objects import is_terminating
 
-__all__ = ["FINISHED_PHASES", "PodIndex"]
+__all__ = ["FINISHED_PHASES", "PodIndex", "queue_key"]
 
 FINISHED_PHASES = ("Succeeded", "Failed")
 """The phases the pod GC counts as terminated. Simplified: upstream's ``isPodTerminated``
@@ -34,6 +40,17 @@ counts every phase but Pending, Running and Unknown, so also one no Kubernetes d
 a client wrote to an unbound Pod's status (``Kubelet.phase_written``)."""
 
 _Pod = dict[str, Any]
+
+
+def queue_key(pod: Mapping[str, Any]) -> tuple[int, float, str]:
+    """The scheduling queue's order: higher ``priority`` first, then older first
+    (``PrioritySort``'s ``Less`` in kubernetes/kubernetes
+    ``pkg/scheduler/framework/plugins/queuesort/priority_sort.go`` compares the priority and
+    then the time the Pod entered the queue, here its ``creationTimestamp``), then the uid so
+    that ties are broken the same way in every run. A stored Pod's key never changes: the API
+    server refuses a change to ``spec.priority`` and the timestamp is the server's."""
+    meta = pod["metadata"]
+    return (-int(pod["spec"].get("priority") or 0), meta["creationTimestamp"], meta["uid"])
 
 
 class PodIndex:
@@ -45,6 +62,13 @@ class PodIndex:
         """Each stored Pod's place in the store (:meth:`add`)."""
         self._next = count()
         self._unbound: dict[str, _Pod] = {}
+        self._queue: list[tuple[tuple[int, float, str], str]] = []
+        """The unbound Pods' :func:`queue_key` and uid, sorted."""
+        self._keys: dict[str, tuple[int, float, str]] = {}
+        """Each unbound Pod's :func:`queue_key` as it was enqueued."""
+        self._parked: dict[bool, dict[str, _Pod]] = {False: {}, True: {}}
+        """The unbound Pods out of :attr:`_queue` (:meth:`park`), by whether a Pod bound
+        elsewhere may make them fit."""
         self._finished: dict[str, _Pod] = {}
         self._terminating: dict[str, dict[str, _Pod]] = {}
         """The bound Terminating Pods by node name."""
@@ -55,7 +79,7 @@ class PodIndex:
         """Index ``pod``, just stored (last in the store's order), as it is now."""
         uid = pod["metadata"]["uid"]
         self._order[uid] = next(self._next)
-        self._unbound[uid] = pod
+        self._enqueue(uid, pod)
         self.update(pod)
 
     def update(self, pod: _Pod) -> None:
@@ -68,9 +92,9 @@ class PodIndex:
         if self._bound_to.get(uid) != node:     # bound (or a rolled-back apply unbound it)
             self._unbind(uid)
             if node is None:
-                self._unbound[uid] = pod
+                self._enqueue(uid, pod)
             else:
-                self._unbound.pop(uid, None)
+                self._dequeue(uid)
                 self._bound_to[uid] = node
                 self._on_node.setdefault(node, {})[uid] = pod
         _mark(self._finished, uid, pod, (pod.get("status") or {}).get("phase")
@@ -85,9 +109,46 @@ class PodIndex:
         uid = pod["metadata"]["uid"]
         if self._order.pop(uid, None) is None:
             return
-        self._unbound.pop(uid, None)
+        self._dequeue(uid)
         self._finished.pop(uid, None)
         self._unbind(uid)
+
+    def _enqueue(self, uid: str, pod: _Pod) -> None:
+        if uid not in self._unbound:
+            self._unbound[uid] = pod
+            self._keys[uid] = queue_key(pod)
+            insort(self._queue, (self._keys[uid], uid))
+
+    def _dequeue(self, uid: str) -> None:
+        if self._unbound.pop(uid, None) is None:
+            return
+        key = self._keys.pop(uid)
+        if not any(parked.pop(uid, None) is not None for parked in self._parked.values()):
+            del self._queue[bisect_left(self._queue, (key, uid))]
+
+    def park(self, pod: _Pod, waits_for_pods: bool) -> None:
+        """Take the unbound ``pod`` out of :meth:`queued` until :meth:`unpark`; whether a
+        Pod bound elsewhere may make it fit (``waits_for_pods``) says where
+        :meth:`parked` finds it."""
+        uid = pod["metadata"]["uid"]
+        if uid in self._unbound and all(uid not in p for p in self._parked.values()):
+            del self._queue[bisect_left(self._queue, (self._keys[uid], uid))]
+            self._parked[waits_for_pods][uid] = pod
+
+    def parked(self, *, only_waiting_for_pods: bool) -> list[_Pod]:
+        """The parked Pods (those that wait for Pods, with ``only_waiting_for_pods``)."""
+        groups = (True,) if only_waiting_for_pods else (False, True)
+        return [pod for group in groups for pod in self._parked[group].values()]
+
+    def unpark(self, uids: Collection[str]) -> list[_Pod]:
+        """Put the parked Pods of ``uids`` back in :meth:`queued`; the Pods moved."""
+        moved = []
+        for uid in uids:
+            pod = self._parked[False].pop(uid, None) or self._parked[True].pop(uid, None)
+            if pod is not None:
+                insort(self._queue, (self._keys[uid], uid))
+                moved.append(pod)
+        return moved
 
     def _unbind(self, uid: str) -> None:
         node = self._bound_to.pop(uid, None)
@@ -98,9 +159,10 @@ class PodIndex:
             if pods is not None and pods.pop(uid, None) is not None and not pods:
                 del by_node[node]
 
-    def unbound(self) -> list[_Pod]:
-        """The Pods bound to no node (any order: the scheduler sorts them)."""
-        return list(self._unbound.values())
+    def queued(self) -> list[_Pod]:
+        """The Pods bound to no node and not parked, in the scheduling queue's order
+        (:func:`queue_key`)."""
+        return [self._unbound[uid] for _, uid in self._queue]
 
     def finished_count(self) -> int:
         """How many Pods are Succeeded or Failed."""

@@ -196,7 +196,13 @@ class DaemonRoutes(DockerState):
         node ls`` shows them), the last manager erases the swarm, one whose leaving loses
         the Raft quorum (``removingManagerCausesLossOfQuorum``: reachable - 2 <=
         unreachable) says how many are left, and any manager may lose consensus; a manager
-        that is down itself (no control) gets only the warning about consensus."""
+        that is down itself (no control) gets only the warning about consensus.
+        ``managerStats`` lists the nodes through the local control socket, a Raft proxy that
+        forwards to the leader (swarmkit ``manager/manager.go``, ``NewRaftProxyControlServer``;
+        ``LeaderConn`` in ``manager/state/raft/raft.go``): a swarm with no leader answers it
+        with an error, and ``Leave`` then leaves the count out (moby
+        ``daemon/cluster/swarm.go``). Simplified: upstream that error comes after up to 5 s
+        of waiting for a leader (``managerStats``' timeout); here at once."""
         managers = self.cluster.raft.managers
         alive = {m for m in managers if self.cluster.node_record(m).alive}
         reachable, unreachable = len(alive), len(managers) - len(alive)
@@ -204,7 +210,7 @@ class DaemonRoutes(DockerState):
                    "a manager. ")
         if self._this_node() not in alive:
             message += "Doing so may lose the consensus of your cluster. "
-        elif reachable - 2 <= unreachable:
+        elif self.cluster.raft.leader is not None and reachable - 2 <= unreachable:
             if reachable == 1 and unreachable == 0:
                 return (message + "Removing the last manager erases all current state of "
                         "the swarm. Use `--force` to ignore this message. ")

@@ -14,7 +14,7 @@ import pytest
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.objects import is_terminating
-from clustersim.kubernetes.podindex import PodIndex
+from clustersim.kubernetes.podindex import PodIndex, queue_key
 
 _Pod = dict[str, Any]
 
@@ -28,8 +28,8 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> tuple[KubernetesCluster, dict[st
     """A cluster whose every read of its ``pod_index`` is compared with a listing of its
     Pods; the dict counts the reads compared, and those that found something, per method."""
     cluster = KubernetesCluster(default_nodes(3), seed=0)
-    reads = {"unbound": 0, "finished": 0, "collectable": 0, "found": 0}
-    unbound, finished, count, collectable = (PodIndex.unbound, PodIndex.finished,
+    reads = {"queued": 0, "finished": 0, "collectable": 0, "found": 0}
+    queued, finished, count, collectable = (PodIndex.queued, PodIndex.finished,
                                              PodIndex.finished_count, PodIndex.collectable)
 
     def listed(keep) -> list[_Pod]:
@@ -38,11 +38,12 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> tuple[KubernetesCluster, dict[st
     def finished_listed() -> list[_Pod]:
         return listed(lambda p: p["status"].get("phase") in ("Succeeded", "Failed"))
 
-    def checked_unbound(index: PodIndex) -> list[_Pod]:
-        got = unbound(index)
-        assert sorted(_uids(got)) == sorted(_uids(listed(lambda p: not p["spec"].get(
-            "nodeName"))))
-        reads["unbound"] += 1
+    def checked_queued(index: PodIndex) -> list[_Pod]:
+        got = queued(index)     # read right after the scheduler moved pods back
+        assert _uids(got) == _uids(sorted(listed(lambda p: not p["spec"].get("nodeName")
+                                                 and not cluster._still_waits(p)),
+                                          key=queue_key))
+        reads["queued"] += 1
         return got
 
     def checked_finished(index: PodIndex) -> list[_Pod]:
@@ -66,7 +67,7 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> tuple[KubernetesCluster, dict[st
         reads["found"] += bool(got)
         return got
 
-    monkeypatch.setattr(PodIndex, "unbound", checked_unbound)
+    monkeypatch.setattr(PodIndex, "queued", checked_queued)
     monkeypatch.setattr(PodIndex, "finished", checked_finished)
     monkeypatch.setattr(PodIndex, "finished_count", checked_count)
     monkeypatch.setattr(PodIndex, "collectable", checked_collectable)
@@ -110,7 +111,7 @@ def test_a_rollout_a_failed_node_tainted_out_of_service_and_a_removed_node(check
     cluster.run(until=cluster.now + 120)
     assert not [p for p in cluster.objects("Pod") if p["spec"].get("nodeName") in
                 (first, second)]
-    assert reads["unbound"] > 20 and reads["collectable"] > 20 and reads["found"] > 2
+    assert reads["queued"] > 20 and reads["collectable"] > 20 and reads["found"] > 2
 
 
 def test_jobs_past_the_threshold_a_pod_bound_to_no_node_and_an_unbound_pod_failed(
@@ -131,4 +132,22 @@ def test_jobs_past_the_threshold_a_pod_bound_to_no_node_and_an_unbound_pod_faile
     cluster.kubelet.phase_written(huge, "Failed")
     cluster.run(until=cluster.now + 60)
     assert cluster.get("Pod", "default", "ghost") is None     # an orphan after 40 s
-    assert reads["unbound"] > 5 and reads["found"] > 0
+    assert reads["queued"] > 5 and reads["found"] > 0
+
+
+def test_queued_pods_come_in_the_queues_order_higher_priority_first(checked):
+    """The unbound Pods are kept in the scheduling queue's order, so a Pod of a higher
+    priority created later comes before the older ones (the scheduler no longer sorts).
+    Their ``schedulerName`` names no profile: they are never tried, so none is parked."""
+    cluster, reads = checked
+    low, urgent = _deployment("low", 3), _deployment("urgent", 2)
+    for deployment in (low, urgent):
+        deployment["spec"]["template"]["spec"]["schedulerName"] = "elsewhere"
+    urgent["spec"]["template"]["spec"]["priorityClassName"] = "urgent"
+    cluster.apply(low)
+    cluster.run(until=cluster.now + 1)
+    cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                    "metadata": {"name": "urgent"}, "value": 1000}, urgent])
+    cluster.run(until=cluster.now + 1)
+    names = [p["metadata"]["name"].split("-")[0] for p in cluster.pod_index.queued()]
+    assert names == ["urgent"] * 2 + ["low"] * 3 and reads["queued"] > 2

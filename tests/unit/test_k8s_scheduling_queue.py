@@ -75,3 +75,24 @@ def test_a_bound_pod_moves_back_only_pods_whose_terms_look_at_other_pods():
     # the leader's binding moves the follower back, which now fits; big, short of CPU, waits
     assert cluster.get("Pod", "default", "follower")["spec"]["nodeName"]
     assert _attempts(cluster, "big") == [0.0] and _attempts(cluster, "follower") == [0.0]
+
+
+def test_a_pod_moved_back_during_a_pass_is_tried_in_its_turn_in_that_pass():
+    """The leader, first in the queue by its priority, is bound; that moves the follower
+    back, which comes before the newer ``big`` in the queue's order and is tried before it in
+    the same pass, as a walk of every waiting pod in order would try it."""
+    cluster = KubernetesCluster(nodes(2, cpu="2"))
+    cluster.apply(pod("follower", affinity={"podAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": [
+            {"labelSelector": {"matchLabels": {"a": "leader"}},
+             "topologyKey": "kubernetes.io/hostname"}]}}))
+    cluster.run(until=10)
+    assert _attempts(cluster, "follower") == [0.0]
+    cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                    "metadata": {"name": "high"}, "value": 1000},
+                   pod("leader", priorityClassName="high"), pod("big", cpu="8")])
+    cluster.run(until=20)
+    order = [(e.reason, e.object) for e in cluster.events
+             if e.reason in ("Scheduled", "FailedScheduling") and e.time == 10]
+    assert order == [("Scheduled", "pod/leader"), ("Scheduled", "pod/follower"),
+                     ("FailedScheduling", "pod/big")]

@@ -1,8 +1,12 @@
 """A node's ephemeral host ports (libnetwork's port allocator, ``clustersim.swarm.portallocator``):
-given in order per node and protocol, taken back when a task ends, and a full range refused
-with ``ErrAllPortsAllocated`` without keeping any port of the refused task."""
+given in order per node and protocol, taken back when a task ends (scaled down, its service
+removed, replaced by a rolling update, or shut down when its failed node comes back), and a
+full range refused with ``ErrAllPortsAllocated`` without keeping any port of the refused
+task."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 from clustersim import Node
 from clustersim.swarm import SwarmCluster
@@ -74,3 +78,57 @@ def test_a_task_whose_node_has_no_port_left_fails_starting_and_is_replaced() -> 
     cluster.run(until=30)
     [replaced] = cluster.tasks("s_over")
     assert replaced.state == "running" and replaced is not failed
+
+
+def _one_port_per_node() -> SwarmCluster:
+    """Three nodes and a service of three replicas, each publishing port 80 in host mode
+    with no published port: one ephemeral port per task, so one per node."""
+    cluster = SwarmCluster([Node("m", 8, "8Gi", role="manager"), Node("w1", 8, "8Gi"),
+                            Node("w2", 8, "8Gi")], seed=0)
+    cluster.deploy_stack("s", {"services": {"web": {
+        "image": "web", "ports": [{"target": 80, "mode": "host"}],
+        "deploy": {"replicas": 3}}}})
+    cluster.run(until=10)
+    return cluster
+
+
+def _held(cluster: SwarmCluster, tasks: list[Task]) -> Counter[str]:
+    """How many ephemeral ports ``tasks`` hold, by node."""
+    return Counter(t.node for t in tasks for p in cluster.agent.ports.ports(t) if p.published)
+
+
+def test_removing_a_service_gives_back_every_port() -> None:
+    cluster = _one_port_per_node()
+    tasks = cluster.tasks("s_web", history=True)
+    assert _held(cluster, tasks) == {"m": 1, "w1": 1, "w2": 1}
+    cluster.remove_service("s_web")
+    cluster.run(until=60)
+    assert not _held(cluster, tasks)
+
+
+def test_a_rolling_update_keeps_one_port_per_node() -> None:
+    """Each old task gives its port back when it ends, before or as its successor takes
+    one: at no point after the update does a node hold two."""
+    cluster = _one_port_per_node()
+    cluster.update_service("s_web", image="web:2")
+    cluster.run(until=200)
+    tasks = cluster.tasks("s_web", history=True)
+    running = [t for t in tasks if t.state == "running"]
+    assert {t.spec.image for t in running} == {"web:2"} and len(running) == 3
+    assert _held(cluster, tasks) == {"m": 1, "w1": 1, "w2": 1}
+    assert _held(cluster, running) == _held(cluster, tasks)
+
+
+def test_a_failed_nodes_task_keeps_its_port_until_the_node_recovers() -> None:
+    """The task of a node that went down is replaced elsewhere, but nothing on that node
+    reports it ended: its port stays taken until the node comes back and shuts it down."""
+    cluster = _one_port_per_node()
+    [lost] = [t for t in cluster.tasks("s_web") if t.node == "w1"]
+    cluster.fail_node("w1")
+    cluster.run(until=400)
+    assert _held(cluster, [lost]) == {"w1": 1}
+    assert _held(cluster, cluster.tasks("s_web", history=True)) == {"m": 1, "w1": 1, "w2": 2}
+    cluster.recover_node("w1")
+    cluster.run(until=500)
+    assert not _held(cluster, [lost])
+    assert _held(cluster, cluster.tasks("s_web", history=True))["w1"] == 0

@@ -28,8 +28,13 @@ adapter (``pkg/controller/replication``), so one class serves both kinds.
   its ``diff`` at ``burstReplicas``); the expectations it sets then hold the ReplicaSet's
   next sync back until its informer has seen those Pods, and that sync does the next 500.
   The simulator's store is its own informer, so the next sync comes in the controllers' next
-  pass at the same instant: a ReplicaSet of 2,000 Pods takes four syncs, the fourth of which
-  ends with a slow-start batch of 245 (500 - 255).
+  pass at the same instant: a ReplicaSet of 2,000 Pods takes four syncs, each of which
+  creates its 500 in slow-start batches of 1, 2, 4, ... 128 (255 in all) and a last one of
+  245 (500 - 255). A scale-down ranks the active Pods again at each of its syncs, as
+  upstream's ``getPodsToDelete`` does: the ranking is not kept from one sync to the next
+  because it cannot be, exactly: a Pod's rank counts the active Pods on its node
+  (``getPodsRankedByRelatedPodsOnSameNode``), and the 500 deleted change those counts, so
+  the Pods left may come in another order (10,000 to 1,000 Pods on 50 nodes: 18 syncs).
 
 Simplified: restart counts are not ranked, and ready
 times are compared exactly (upstream's ``LogarithmicScaleDown`` compares them in powers of
