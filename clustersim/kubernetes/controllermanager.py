@@ -258,8 +258,8 @@ class ControllerManager(NodeLifecycle):
             at += 1
             if handles(pod) and is_active(pod) and not pre_enqueue(pod):
                 self._attempt(pod, nodes)
-                moved = [p for p in self._requeue() if queue_key(p) > queue_key(pod)]
-                if moved:
+                moved = self._requeue()
+                if moved and (moved := [p for p in moved if queue_key(p) > queue_key(pod)]):
                     queue, at = sorted([*queue[at:], *moved], key=queue_key), 0
 
     def _requeue(self) -> list[dict[str, Any]]:
@@ -273,10 +273,11 @@ class ControllerManager(NodeLifecycle):
             return []
         only_waiting = versions[0] == self._queue_versions[0]
         self._queue_versions = versions
-        stale = [p["metadata"]["uid"] for p in
-                 self.pod_index.parked(only_waiting_for_pods=only_waiting)
-                 if not self._still_waits(p)]
-        return self.pod_index.unpark(stale)
+        parked = self.pod_index.parked(only_waiting_for_pods=only_waiting)
+        if not parked:
+            return parked
+        return self.pod_index.unpark([p["metadata"]["uid"] for p in parked
+                                      if not self._still_waits(p)])
 
     def _still_waits(self, pod: dict[str, Any]) -> bool:
         """Whether no event since ``pod``'s last failed attempt can make it fit."""

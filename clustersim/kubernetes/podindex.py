@@ -99,10 +99,16 @@ class PodIndex:
                 self._on_node.setdefault(node, {})[uid] = pod
         _mark(self._finished, uid, pod, (pod.get("status") or {}).get("phase")
               in FINISHED_PHASES)
-        if node is not None:
-            _mark(self._terminating.setdefault(node, {}), uid, pod, is_terminating(pod))
-            if not self._terminating[node]:
-                del self._terminating[node]
+        if node is None:
+            return
+        terminating = self._terminating.get(node)
+        if is_terminating(pod):
+            if terminating is None:
+                terminating = self._terminating[node] = {}
+            terminating[uid] = pod
+        elif terminating is not None and terminating.pop(uid, None) is not None \
+                and not terminating:
+            del self._terminating[node]
 
     def remove(self, pod: Mapping[str, Any]) -> None:
         """Forget ``pod`` (it left the store)."""
@@ -123,7 +129,8 @@ class PodIndex:
         if self._unbound.pop(uid, None) is None:
             return
         key = self._keys.pop(uid)
-        if not any(parked.pop(uid, None) is not None for parked in self._parked.values()):
+        if self._parked[False].pop(uid, None) is None \
+                and self._parked[True].pop(uid, None) is None:
             del self._queue[bisect_left(self._queue, (key, uid))]
 
     def park(self, pod: _Pod, waits_for_pods: bool) -> None:
