@@ -62,8 +62,8 @@ class PodIndex:
         """Each stored Pod's place in the store (:meth:`add`)."""
         self._next = count()
         self._unbound: dict[str, _Pod] = {}
-        self._queue: list[tuple[tuple[int, float, str], str]] = []
-        """The unbound Pods' :func:`queue_key` and uid, sorted."""
+        self._queue: list[tuple[int, float, str]] = []
+        """The unbound Pods' :func:`queue_key` (which ends with the uid), sorted."""
         self._keys: dict[str, tuple[int, float, str]] = {}
         """Each unbound Pod's :func:`queue_key` as it was enqueued."""
         self._parked: dict[bool, dict[str, _Pod]] = {False: {}, True: {}}
@@ -123,7 +123,7 @@ class PodIndex:
         if uid not in self._unbound:
             self._unbound[uid] = pod
             self._keys[uid] = queue_key(pod)
-            insort(self._queue, (self._keys[uid], uid))
+            insort(self._queue, self._keys[uid])
 
     def _dequeue(self, uid: str) -> None:
         if self._unbound.pop(uid, None) is None:
@@ -131,7 +131,7 @@ class PodIndex:
         key = self._keys.pop(uid)
         if self._parked[False].pop(uid, None) is None \
                 and self._parked[True].pop(uid, None) is None:
-            del self._queue[bisect_left(self._queue, (key, uid))]
+            del self._queue[bisect_left(self._queue, key)]
 
     def park(self, pod: _Pod, waits_for_pods: bool) -> None:
         """Take the unbound ``pod`` out of :meth:`queued` until :meth:`unpark`; whether a
@@ -139,7 +139,7 @@ class PodIndex:
         :meth:`parked` finds it."""
         uid = pod["metadata"]["uid"]
         if uid in self._unbound and all(uid not in p for p in self._parked.values()):
-            del self._queue[bisect_left(self._queue, (self._keys[uid], uid))]
+            del self._queue[bisect_left(self._queue, self._keys[uid])]
             self._parked[waits_for_pods][uid] = pod
 
     def parked(self, *, only_waiting_for_pods: bool) -> list[_Pod]:
@@ -153,7 +153,7 @@ class PodIndex:
         for uid in uids:
             pod = self._parked[False].pop(uid, None) or self._parked[True].pop(uid, None)
             if pod is not None:
-                insort(self._queue, (self._keys[uid], uid))
+                insort(self._queue, self._keys[uid])
                 moved.append(pod)
         return moved
 
@@ -169,7 +169,7 @@ class PodIndex:
     def queued(self) -> list[_Pod]:
         """The Pods bound to no node and not parked, in the scheduling queue's order
         (:func:`queue_key`)."""
-        return [self._unbound[uid] for _, uid in self._queue]
+        return [self._unbound[key[2]] for key in self._queue]
 
     def finished_count(self) -> int:
         """How many Pods are Succeeded or Failed."""
