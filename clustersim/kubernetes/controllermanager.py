@@ -49,7 +49,7 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
-from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
+from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS, ScheduleResult
 from clustersim.kubernetes.schedulinggates import pre_enqueue
 from clustersim.limits import MAX_REPLICAS
 from clustersim.sim.collection import deferred_full_collections
@@ -296,7 +296,7 @@ class ControllerManager(NodeLifecycle):
                 self.bind_pod_volumes(pod, result.node)
                 self._bind(pod, result.node, scheduled=True)
                 return
-            message = self._preempt(pod, nodes, result.message)
+            message = self._preempt(pod, nodes, result)
         else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
             message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
         self._attempted[uid] = (self._placement_version, self._assigned_version, self.now)
@@ -328,10 +328,13 @@ class ControllerManager(NodeLifecycle):
 
         self.after(tick - self.now, flush, background=True)
 
-    def _preempt(self, pod: dict[str, Any], nodes: list[NodeInfo], message: str) -> str:
-        """The PostFilter step (:mod:`clustersim.kubernetes.scheduler.preemption`): evict the
-        victims, nominate their node, and return the FailedScheduling message, which loses
-        its ``preemption:`` part when preemption succeeded."""
+    def _preempt(self, pod: dict[str, Any], nodes: list[NodeInfo],
+                 failed: ScheduleResult) -> str:
+        """The PostFilter step (:mod:`clustersim.kubernetes.scheduler.preemption`) after the
+        ``failed`` cycle, whose Filter statuses it reads: evict the victims, nominate their
+        node, and return the FailedScheduling message, which loses its ``preemption:`` part
+        when preemption succeeded."""
+        message = failed.message
         if not self.scheduler.profile.preemption or not nodes:
             return message
         fit_error = message.split(" preemption: ")[0]
@@ -341,7 +344,7 @@ class ControllerManager(NodeLifecycle):
         # A PostFilter that succeeds ends RunPostFilterPlugins: the message keeps no
         # PostFilter part (framework/runtime/framework.go, schedule_one.go).
         fit_error = fit_error.removesuffix(f" {NO_NEW_CLAIMS},")
-        found = find_preemption(self.scheduler, pod, nodes)
+        found = find_preemption(self.scheduler, pod, nodes, failed.statuses)
         if found is None:
             return message
         for victim in found.victims:

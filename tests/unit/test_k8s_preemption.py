@@ -13,7 +13,7 @@ import pytest
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster, Scheduler
 from clustersim.kubernetes.nodeinfo import NodeInfo
-from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
+from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible, num_candidates
 
 SIZES = {"small": 100, "medium": 200, "large": 300, "veryLarge": 500}
 NEG, LOW, MID, HIGH, VERY_HIGH = -100, 0, 100, 1000, 10000
@@ -188,3 +188,71 @@ def test_preemption_policy_never_waits():
     [row] = [p for p in cluster.pods() if p.name.startswith("report-")]
     assert row.node is None and row.message.endswith(
         "preemption: not eligible due to preemptionPolicy=Never.")
+
+
+def count_filters(scheduler, monkeypatch):
+    """Record the node of every NodeResourcesFit Filter call ``scheduler`` makes."""
+    plugin = scheduler.plugins["NodeResourcesFit"]
+    seen = []
+    real = plugin.filter
+
+    def counted(state, pod, node):
+        seen.append(node.name)
+        return real(state, pod, node)
+
+    monkeypatch.setattr(plugin, "filter", counted)
+    return seen
+
+
+def test_postfilter_reads_the_failed_cycles_statuses(monkeypatch):
+    """Upstream's PostFilter gets the cycle's node statuses (``Preempt(..., m)``) and filters
+    no node again: one attempt runs the Filters once per node."""
+    cluster = KubernetesCluster(Node.many(3, "node", cpu="1", memory="4Gi"), seed=0)
+    seen = count_filters(cluster.scheduler, monkeypatch)
+    cluster.apply(workload("big", 1, "2"))
+    cluster.run(until=cluster.now + 1)
+    assert cluster.events.where(reason="FailedScheduling")
+    assert sorted(seen) == ["node-1", "node-2", "node-3"]
+
+
+def test_victims_are_found_filtering_only_the_node_emptied(monkeypatch):
+    """``SelectVictimsOnNode`` runs the Filters on the node it empties, not on every node."""
+    pods = [pod("low", "large", LOW, "n0"),
+            *(pod(f"top{i}", "large", VERY_HIGH, f"n{i}") for i in range(1, 20))]
+    nodes = nodes_with([f"n{i}" for i in range(20)], pods)
+    scheduler, preemptor = Scheduler(), pod("p", "large", HIGH)
+    statuses = scheduler.filter_statuses(preemptor, nodes)
+    seen = count_filters(scheduler, monkeypatch)
+    found = find_preemption(scheduler, preemptor, nodes, statuses)
+    assert (found.node, [v["metadata"]["name"] for v in found.victims]) == ("n0", ["low"])
+    assert set(seen) == {"n0"}
+
+
+@pytest.mark.parametrize(("potential", "wanted"),
+                         [(0, 0), (1, 1), (100, 100), (150, 100), (1000, 100), (5000, 500)])
+def test_num_candidates(potential, wanted):
+    """``calculateNumCandidates`` with the default args: 10% of the nodes, at least 100,
+    at most all of them."""
+    assert num_candidates(potential) == wanted
+
+
+@pytest.mark.parametrize("count", [100, 150])
+def test_dry_run_stops_at_enough_candidates_from_an_offset(count, monkeypatch):
+    """``DryRunPreemption`` tries the potential nodes from a random offset and stops at
+    ``numCandidates`` of them; every node here is an equally good candidate, so the first
+    tried wins. With no more than 100 potential nodes all are tried and nothing is drawn."""
+    names = [f"n{i}" for i in range(count)]
+    nodes = nodes_with(names, [pod(f"low{i}", "large", LOW, name) for i, name in
+                               enumerate(names)])
+    scheduler, preemptor = Scheduler(), pod("p", "veryLarge", HIGH)
+    expected = type(scheduler.rng)()
+    expected.setstate(scheduler.rng.getstate())
+    offset = expected.randrange(count) if count > 100 else 0
+    if count <= 100:
+        expected.setstate(scheduler.rng.getstate())
+    statuses = scheduler.filter_statuses(preemptor, nodes)
+    seen = count_filters(scheduler, monkeypatch)
+    found = find_preemption(scheduler, preemptor, nodes, statuses)
+    assert len(set(seen)) == num_candidates(count)
+    assert found.node == names[offset]
+    assert scheduler.rng.getstate() == expected.getstate()

@@ -1,28 +1,38 @@
 """DefaultPreemption, the scheduler's PostFilter: evict lower-priority Pods so a Pod fits.
 
 Upstream: kubernetes/kubernetes ``pkg/scheduler/framework/plugins/defaultpreemption/
-default_preemption.go`` (``PodEligibleToPreemptOthers``, ``SelectVictimsOnNode``) and
-``pkg/scheduler/framework/preemption/preemption.go`` (``nodesWherePreemptionMightHelp``,
-``pickOneNodeForPreemption``, the ``Preempted`` event). Docs:
+default_preemption.go`` (``PodEligibleToPreemptOthers``, ``SelectVictimsOnNode``,
+``calculateNumCandidates``, ``GetOffsetAndNumCandidates``) and
+``pkg/scheduler/framework/preemption/preemption.go`` (``Preempt``, ``findCandidates``,
+``DryRunPreemption``, ``pickOneNodeForPreemption``, the ``Preempted`` event). Docs:
 https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
 
 When a Pod fits on no node:
 
 1. it is not eligible if its ``preemptionPolicy`` is ``Never``, or if it already has a
    ``nominatedNodeName`` where a lower-priority Pod is still terminating (it waits for them);
-2. candidate nodes are those a filter rejected as ``Unschedulable`` (resolvable, e.g.
-   ``Insufficient cpu``), not ``UnschedulableAndUnresolvable`` (e.g. a node selector);
-3. on each candidate, all Pods of lower priority are removed; if the Pod still does not fit,
-   the node is dropped; otherwise they are put back, most important first (higher priority,
-   then earlier start), and each that still leaves room is reprieved. The rest are the victims;
-4. one node is picked: lowest highest-victim priority, then smallest sum of victim priorities
+2. the potential nodes are those the scheduling cycle's Filter rejected as ``Unschedulable``
+   (resolvable, e.g. ``Insufficient cpu``), not ``UnschedulableAndUnresolvable`` (e.g. a node
+   selector): the PostFilter reads the cycle's statuses, it does not filter again;
+3. the potential nodes are tried in order from an offset until enough candidates are found:
+   ``numCandidates`` is 10% of them (``minCandidateNodesPercentage``), at least 100
+   (``minCandidateNodesAbsolute``), at most all; the offset is drawn at random only when fewer
+   than all are needed (see :func:`candidate_walk`);
+4. on each node tried, the Pods of lower priority are removed (none: the node is done, "No
+   preemption victims found"); if the Pod still does not pass the Filters on that node, the
+   node is dropped; otherwise they are put back, most important first (higher priority, then
+   earlier start), and each that still leaves room is reprieved. The rest are the victims;
+5. one node is picked: lowest highest-victim priority, then smallest sum of victim priorities
    (each raised by 2^31 so negatives count), then fewest victims, then the latest start time of
-   the highest-priority victims, then the first node in order.
+   the highest-priority victims, then the first node tried.
 
 Simplified: PodDisruptionBudgets are not considered (upstream reprieves PDB-protected victims
-first and prefers nodes with fewer violations); every candidate node is tried (upstream
-samples at least 10% of nodes or 100 in large clusters); the nominated node is not held for the
-preemptor (upstream counts nominated Pods when filtering lower-priority Pods).
+first and prefers nodes with fewer violations); DefaultPreemptionArgs are not read (the
+defaults, 10% and 100, apply); upstream tries the nodes in parallel and stops once enough
+candidates are found, so which ones it finds varies, where this walk is sequential, and its
+last tie goes to the first node in a Go map's random order, where here the first node tried
+wins; the nominated node is not held for the preemptor (upstream counts nominated Pods when
+filtering lower-priority Pods).
 """
 
 from __future__ import annotations
@@ -33,12 +43,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from clustersim.kubernetes.nodeinfo import NodeInfo
-from clustersim.kubernetes.scheduler.framework import Code
+from clustersim.kubernetes.scheduler.framework import Code, Status
 
 __all__ = ["Preemption", "find_preemption", "not_eligible", "pod_priority"]
 
 _INT32_OFFSET = 2**31
 """``math.MaxInt32 + 1``: added to each victim priority before summing."""
+MIN_CANDIDATE_NODES_PERCENTAGE = 10
+"""DefaultPreemptionArgs' default ``minCandidateNodesPercentage`` (``pkg/scheduler/apis/config/
+v1/defaults.go``)."""
+MIN_CANDIDATE_NODES_ABSOLUTE = 100
+"""DefaultPreemptionArgs' default ``minCandidateNodesAbsolute``."""
 
 
 @dataclass(frozen=True)
@@ -84,33 +99,56 @@ def not_eligible(pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> str:
     return ""
 
 
-def _fits(scheduler: Any, pod: Mapping[str, Any], probe: NodeInfo,
-          nodes: Sequence[NodeInfo]) -> bool:
-    others = [probe if n.name == probe.name else n for n in nodes]
-    return probe.name not in scheduler.filter_statuses(pod, others)
-
-
 def select_victims_on_node(scheduler: Any, pod: Mapping[str, Any], node: NodeInfo,
                            nodes: Sequence[NodeInfo]) -> list[dict[str, Any]] | None:
     """``SelectVictimsOnNode``: the fewest, least important lower-priority Pods to evict from
-    ``node`` for ``pod`` to fit, most important first; None when evicting cannot help."""
-    lower = sorted((p for p in node.pods if pod_priority(p) < pod_priority(pod)),
-                   key=_importance)
+    ``node`` for ``pod`` to fit, most important first; None when evicting cannot help.
+
+    Each check runs the Filters on this node alone (``Scheduler.fits_on``), PreFilter
+    seeing ``nodes`` with this node emptied as far as tried."""
+    priority = pod_priority(pod)
+    lower = [p for p in node.pods if pod_priority(p) < priority]
     if not lower:
         return None
+    lower.sort(key=_importance)
     probe = NodeInfo(copy.deepcopy(node.node))
+    removed = {id(p) for p in lower}
     for other in node.pods:
-        if not any(other is p for p in lower):
+        if id(other) not in removed:
             probe.add_pod(other)
-    if not _fits(scheduler, pod, probe, nodes):
+    others = [probe if n is node else n for n in nodes]
+    if not scheduler.fits_on(pod, others, probe):
         return None
     victims = []
     for candidate in lower:
         probe.add_pod(candidate)
-        if not _fits(scheduler, pod, probe, nodes):
+        if not scheduler.fits_on(pod, others, probe):
             probe.remove_pod(candidate)
             victims.append(candidate)
     return victims
+
+
+def num_candidates(potential: int) -> int:
+    """``calculateNumCandidates``: how many candidate nodes the dry run looks for among
+    ``potential`` nodes (10% of them, at least 100, at most all)."""
+    wanted = max(potential * MIN_CANDIDATE_NODES_PERCENTAGE // 100, MIN_CANDIDATE_NODES_ABSOLUTE)
+    return min(wanted, potential)
+
+
+def candidate_walk(scheduler: Any, potential: Sequence[NodeInfo]) -> tuple[list[NodeInfo], int]:
+    """The potential nodes in the order ``DryRunPreemption`` tries them, and how many
+    candidates it stops at (``GetOffsetAndNumCandidates``).
+
+    Upstream draws the offset from a random source of its own (``getOffsetRand``) for every
+    preemption; here it is drawn from the scheduler's seeded generator, and only when fewer
+    candidates than nodes are wanted (more than 100 potential nodes): when every node is
+    tried the offset changes only the order of the candidates, which upstream loses in a map
+    anyway, and not drawing then keeps the small clusters' runs as they were."""
+    wanted = num_candidates(len(potential))
+    if wanted >= len(potential):
+        return list(potential), wanted
+    offset = scheduler.rng.randrange(len(potential))
+    return [*potential[offset:], *potential[:offset]], wanted
 
 
 def _pick(candidates: dict[str, list[dict[str, Any]]]) -> str:
@@ -131,21 +169,25 @@ def _pick(candidates: dict[str, list[dict[str, Any]]]) -> str:
     return names[0]
 
 
-def find_preemption(scheduler: Any, pod: Mapping[str, Any],
-                    nodes: Sequence[NodeInfo]) -> Preemption | None:
+def find_preemption(scheduler: Any, pod: Mapping[str, Any], nodes: Sequence[NodeInfo],
+                    statuses: Mapping[str, Status] | None = None) -> Preemption | None:
     """The preemption that makes room for ``pod``, or None (no node has victims).
 
-    ``scheduler`` is a :class:`~clustersim.kubernetes.scheduler.Scheduler`; the caller has
-    checked :func:`not_eligible` and evicts the victims itself."""
-    statuses = scheduler.filter_statuses(pod, nodes)
+    ``scheduler`` is a :class:`~clustersim.kubernetes.scheduler.Scheduler`; ``statuses`` the
+    failed cycle's Filter statuses (``ScheduleResult.statuses``; found again when omitted).
+    The caller has checked :func:`not_eligible` and evicts the victims itself."""
+    if statuses is None:
+        statuses = scheduler.filter_statuses(pod, nodes)
+    potential = [node for node in nodes if (status := statuses.get(node.name)) is not None
+                 and status.code == Code.UNSCHEDULABLE]
+    walk, wanted = candidate_walk(scheduler, potential)
     candidates = {}
-    for node in nodes:
-        status = statuses.get(node.name)
-        if status is None or status.code != Code.UNSCHEDULABLE:
-            continue
+    for node in walk:
         victims = select_victims_on_node(scheduler, pod, node, nodes)
         if victims:
             candidates[node.name] = victims
+            if len(candidates) >= wanted:
+                break
     if not candidates:
         return None
     name = _pick(candidates)

@@ -141,11 +141,14 @@ class Verdict:
 @dataclass(frozen=True)
 class ScheduleResult:
     """The chosen node (None when the pod does not fit) and, on failure, the
-    FailedScheduling message with every node's verdict."""
+    FailedScheduling message with every node's verdict and Filter ``statuses`` (the Status of
+    each node that rejected the pod, which the PostFilter reads: upstream's
+    ``NodeToStatusReader`` handed to DefaultPreemption)."""
 
     node: str | None
     message: str = ""
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    statuses: dict[str, Status] = field(default_factory=dict)
 
 
 @dataclass
@@ -274,10 +277,12 @@ class Scheduler:
         return num_feasible_nodes_to_find(percentage, count)
 
     def _filter(
-        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], *, sample: bool = False
+        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], *, sample: bool = False,
+        only: NodeInfo | None = None,
     ) -> _Cycle:
         """PreFilter and Filter. With ``sample`` (a scheduling cycle, not ``explain``), the
-        walk starts at ``next_start`` and stops after :meth:`to_find` feasible nodes."""
+        walk starts at ``next_start`` and stops after :meth:`to_find` feasible nodes. With
+        ``only``, PreFilter still sees every node but Filter runs on that node alone."""
         cycle = _Cycle(CycleState(pod, nodes, self.lister))
         state = cycle.state
         names: set[str] | None = None
@@ -300,12 +305,12 @@ class Scheduler:
             f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(narrowed_by))}]"
         )
         filters = [p for p in self._at("filter", FilterPlugin) if p.name not in skipped]
-        walk: Sequence[NodeInfo] = nodes
+        walk: Sequence[NodeInfo] = nodes if only is None else [only]
         if names is not None:
-            for node in nodes:
+            for node in walk:
                 if node.name not in names:
                     cycle.statuses[node.name] = absent
-            walk = [node for node in nodes if node.name in names]
+            walk = [node for node in walk if node.name in names]
         wanted = self.to_find(len(walk)) if sample else len(walk)
         if wanted < len(walk) and walk:
             start = self.next_start % len(walk)
@@ -380,7 +385,7 @@ class Scheduler:
             dynamic_resources=self.profile.dynamic_resources,
         )
         verdicts = {n.name: Verdict(False, cycle.statuses[n.name].reasons) for n in nodes}
-        return ScheduleResult(None, message, verdicts)
+        return ScheduleResult(None, message, verdicts, cycle.statuses)
 
     def select(self, names: Sequence[str], totals: Sequence[int]) -> str:
         """The node with the highest total; ties drawn uniformly from the seeded generator."""
@@ -422,6 +427,14 @@ class Scheduler:
         """PreFilter and Filter only, on the reference path: the Status of every node that
         cannot take ``pod`` (feasible nodes are absent). Preemption asks this."""
         return self._filter(pod, nodes).statuses
+
+    def fits_on(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], node: NodeInfo) -> bool:
+        """Whether ``pod`` passes every Filter on ``node``, PreFilter having seen ``nodes``
+        (``node`` among them). DefaultPreemption asks this of the node it empties, as upstream's
+        ``SelectVictimsOnNode`` runs ``RunFilterPluginsWithNominatedPods`` on that node alone;
+        upstream updates the PreFilter state by the Pods it removes and adds back
+        (``RunPreFilterExtensionRemovePod``/``AddPod``) where this runs PreFilter again."""
+        return node.name not in self._filter(pod, nodes, only=node).statuses
 
     def explain(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> dict[str, Verdict]:
         """Every node's verdict for ``pod``: feasibility, filter reasons and, for feasible
