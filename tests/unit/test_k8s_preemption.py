@@ -33,7 +33,8 @@ def pod(name, size, priority, node=None, start=0.0):
 def nodes_with(names, pods):
     infos = []
     for name in names:
-        info = NodeInfo({"metadata": {"name": name},
+        info = NodeInfo({"metadata": {"name": name,
+                                      "labels": {"kubernetes.io/hostname": name}},
                          "status": {"allocatable": {"cpu": "500m", "memory": "500"}}})
         for p in pods:
             if p["spec"].get("nodeName") == name:
@@ -256,3 +257,38 @@ def test_dry_run_stops_at_enough_candidates_from_an_offset(count, monkeypatch):
     assert len(set(seen)) == num_candidates(count)
     assert found.node == names[offset]
     assert scheduler.rng.getstate() == expected.getstate()
+
+
+def count_pre_filters(scheduler, monkeypatch, name):
+    plugin = scheduler.plugins[name]
+    calls = []
+    real = plugin.pre_filter
+
+    def counted(state, pod):
+        calls.append(len(state.all_nodes))
+        return real(state, pod)
+
+    monkeypatch.setattr(plugin, "pre_filter", counted)
+    return calls
+
+
+def test_prefilter_runs_again_only_where_its_state_reads_bound_pods(monkeypatch):
+    """The dry run reuses PreFilter's state of the plugins without PreFilterExtensions
+    (NodeResourcesFit: the Pod's requests) and finds again that of InterPodAffinity, whose
+    anti-affinity to the victim must not count once the victim is removed."""
+    low = pod("low", "small", LOW, "n0")
+    low["metadata"]["labels"] = {"app": "low"}
+    nodes = nodes_with(["n0", "n1"], [low, pod("top", "veryLarge", VERY_HIGH, "n1")])
+    preemptor = pod("p", "veryLarge", HIGH)
+    preemptor["spec"]["affinity"] = {"podAntiAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": [{
+            "labelSelector": {"matchLabels": {"app": "low"}},
+            "topologyKey": "kubernetes.io/hostname"}]}}
+    scheduler = Scheduler()
+    statuses = scheduler.filter_statuses(preemptor, nodes)
+    fit = count_pre_filters(scheduler, monkeypatch, "NodeResourcesFit")
+    affinity = count_pre_filters(scheduler, monkeypatch, "InterPodAffinity")
+    found = find_preemption(scheduler, preemptor, nodes, statuses)
+    assert (found.node, [v["metadata"]["name"] for v in found.victims]) == ("n0", ["low"])
+    assert len(fit) == 1                   # once for the preemption, not once per check
+    assert len(affinity) == 3              # the preemption's, then both checks on n0

@@ -112,6 +112,12 @@ class Plugin:
 
 
 class PreFilterPlugin(Plugin):
+    extensions = False
+    """Whether the plugin has PreFilterExtensions (``AddPod``/``RemovePod``): its PreFilter
+    state depends on the Pods bound to the nodes, so a preemption's dry run updates it for
+    the Pods it removes (upstream: InterPodAffinity and PodTopologySpread; the others
+    return nil from ``PreFilterExtensions``, their state coming from the Pod alone)."""
+
     def pre_filter(
         self, state: CycleState, pod: Mapping[str, Any]
     ) -> tuple[set[str] | None, Status]:

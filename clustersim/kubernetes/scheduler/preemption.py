@@ -44,6 +44,7 @@ from typing import Any
 
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler.framework import Code, Status
+from clustersim.kubernetes.scheduler.scheduler import PreFiltered
 
 __all__ = ["Preemption", "find_preemption", "not_eligible", "pod_priority"]
 
@@ -100,29 +101,34 @@ def not_eligible(pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> str:
 
 
 def select_victims_on_node(scheduler: Any, pod: Mapping[str, Any], node: NodeInfo,
-                           nodes: Sequence[NodeInfo]) -> list[dict[str, Any]] | None:
+                           nodes: Sequence[NodeInfo],
+                           base: PreFiltered | None = None) -> list[dict[str, Any]] | None:
     """``SelectVictimsOnNode``: the fewest, least important lower-priority Pods to evict from
     ``node`` for ``pod`` to fit, most important first; None when evicting cannot help.
 
-    Each check runs the Filters on this node alone (``Scheduler.fits_on``), PreFilter
-    seeing ``nodes`` with this node emptied as far as tried."""
+    ``base`` is PreFilter's outcome over ``nodes`` (``Scheduler.pre_filter``, found when
+    omitted). Each check runs the Filters on this node alone (``Scheduler.fits_on``); only
+    the PreFilter plugins whose state depends on bound Pods see the nodes again, with this
+    node emptied as far as tried."""
     priority = pod_priority(pod)
     lower = [p for p in node.pods if pod_priority(p) < priority]
     if not lower:
         return None
     lower.sort(key=_importance)
+    if base is None:
+        base = scheduler.pre_filter(pod, nodes)
     probe = NodeInfo(copy.deepcopy(node.node))
     removed = {id(p) for p in lower}
     for other in node.pods:
         if id(other) not in removed:
             probe.add_pod(other)
-    others = [probe if n is node else n for n in nodes]
-    if not scheduler.fits_on(pod, others, probe):
+    others = [probe if n is node else n for n in nodes] if scheduler.reads_pods(base) else nodes
+    if not scheduler.fits_on(pod, others, probe, base):
         return None
     victims = []
     for candidate in lower:
         probe.add_pod(candidate)
-        if not scheduler.fits_on(pod, others, probe):
+        if not scheduler.fits_on(pod, others, probe, base):
             probe.remove_pod(candidate)
             victims.append(candidate)
     return victims
@@ -181,9 +187,10 @@ def find_preemption(scheduler: Any, pod: Mapping[str, Any], nodes: Sequence[Node
     potential = [node for node in nodes if (status := statuses.get(node.name)) is not None
                  and status.code == Code.UNSCHEDULABLE]
     walk, wanted = candidate_walk(scheduler, potential)
+    base = scheduler.pre_filter(pod, nodes) if walk else None
     candidates = {}
     for node in walk:
-        victims = select_victims_on_node(scheduler, pod, node, nodes)
+        victims = select_victims_on_node(scheduler, pod, node, nodes, base)
         if victims:
             candidates[node.name] = victims
             if len(candidates) >= wanted:

@@ -116,7 +116,10 @@ from clustersim.kubernetes.scheduler.framework import (
 from clustersim.kubernetes.scheduler.registry import REGISTRY
 from clustersim.release import KUBERNETES_VERSION
 
-__all__ = ["KUBERNETES_VERSION", "ScheduleResult", "Scheduler", "Verdict", "fit_error_message"]
+__all__ = [
+    "KUBERNETES_VERSION", "PreFiltered", "ScheduleResult", "Scheduler", "Verdict",
+    "fit_error_message",
+]
 
 NO_NODES = "no nodes available to schedule pods"
 NO_NEW_CLAIMS = "no new claims to deallocate"
@@ -161,6 +164,24 @@ class _Cycle:
     prefilter_message: str = ""
     scores: dict[str, dict[str, int]] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class PreFiltered:
+    """What PreFilter found for a Pod: the cycle state the Filters read, the node names each
+    narrowing plugin kept, the plugins that said Skip, and the rejection, if one rejected the
+    Pod (its status, naming the plugin)."""
+
+    state: CycleState
+    narrowed: dict[str, set[str]] = field(default_factory=dict)
+    skipped: set[str] = field(default_factory=set)
+    rejection: Status | None = None
+
+    @property
+    def names(self) -> set[str] | None:
+        """The nodes every narrowing plugin kept; None when no plugin narrowed."""
+        kept = list(self.narrowed.values())
+        return set.intersection(*kept) if kept else None
 
 
 def _histogram(statuses: Sequence[Status]) -> str:
@@ -276,33 +297,54 @@ class Scheduler:
             return min(1, count)  # nothing to compare: upstream takes the first feasible node
         return num_feasible_nodes_to_find(percentage, count)
 
+    def pre_filter(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo],
+                   base: PreFiltered | None = None) -> PreFiltered:
+        """Run the PreFilter plugins over ``nodes``. With ``base``, PreFilter's outcome over
+        nodes that differ from those ``base`` saw only by the Pods bound to them (a
+        preemption's dry run), only the plugins with extensions that did not say Skip run
+        again; the others' state, narrowing and Skip carry over, as upstream's dry run clones
+        the cycle state and updates only those plugins (``RunPreFilterExtensionRemovePod``/
+        ``AddPod``, which skip the plugins in ``SkipFilterPlugins``)."""
+        out = PreFiltered(CycleState(pod, nodes, self.lister))
+        if base is not None:
+            out.state.data.update(base.state.data)
+        for plugin in self._at("preFilter", PreFilterPlugin):
+            if base is not None and (plugin.name in base.skipped or not plugin.extensions):
+                if plugin.name in base.skipped:
+                    out.skipped.add(plugin.name)
+                elif plugin.name in base.narrowed:
+                    out.narrowed[plugin.name] = base.narrowed[plugin.name]
+                continue
+            out.state.data.pop(plugin.name, None)
+            result, status = plugin.pre_filter(out.state, pod)
+            if status.skip:
+                out.skipped.add(plugin.name)
+            elif status.rejected:
+                out.rejection = Status(status.code, status.reasons, plugin.name)
+                return out
+            elif result is not None:
+                out.narrowed[plugin.name] = set(result)
+        return out
+
     def _filter(
         self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], *, sample: bool = False,
-        only: NodeInfo | None = None,
+        only: NodeInfo | None = None, base: PreFiltered | None = None,
     ) -> _Cycle:
         """PreFilter and Filter. With ``sample`` (a scheduling cycle, not ``explain``), the
         walk starts at ``next_start`` and stops after :meth:`to_find` feasible nodes. With
-        ``only``, PreFilter still sees every node but Filter runs on that node alone."""
-        cycle = _Cycle(CycleState(pod, nodes, self.lister))
+        ``only``, PreFilter still sees every node but Filter runs on that node alone;
+        ``base`` is passed to :meth:`pre_filter`."""
+        prefiltered = self.pre_filter(pod, nodes, base)
+        cycle = _Cycle(prefiltered.state)
         state = cycle.state
-        names: set[str] | None = None
-        narrowed_by: list[str] = []
-        skipped: set[str] = set()
-        for plugin in self._at("preFilter", PreFilterPlugin):
-            result, status = plugin.pre_filter(state, pod)
-            if status.skip:
-                skipped.add(plugin.name)
-                continue
-            if status.rejected:
-                cycle.prefilter_message = status.message
-                for node in nodes:
-                    cycle.statuses[node.name] = Status(status.code, status.reasons, plugin.name)
-                return cycle
-            if result is not None:
-                narrowed_by.append(plugin.name)
-                names = set(result) if names is None else names & result
+        if (rejection := prefiltered.rejection) is not None:
+            cycle.prefilter_message = rejection.message
+            for node in nodes:
+                cycle.statuses[node.name] = rejection
+            return cycle
+        names, skipped = prefiltered.names, prefiltered.skipped
         absent = Status.unresolvable(
-            f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(narrowed_by))}]"
+            f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(prefiltered.narrowed))}]"
         )
         filters = [p for p in self._at("filter", FilterPlugin) if p.name not in skipped]
         walk: Sequence[NodeInfo] = nodes if only is None else [only]
@@ -428,13 +470,25 @@ class Scheduler:
         cannot take ``pod`` (feasible nodes are absent). Preemption asks this."""
         return self._filter(pod, nodes).statuses
 
-    def fits_on(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], node: NodeInfo) -> bool:
+    def reads_pods(self, base: PreFiltered) -> bool:
+        """Whether PreFilter run again with ``base`` over nodes whose Pods changed can find
+        anything other than ``base`` did: some plugin with extensions did not say Skip (or
+        ``base`` is a rejection, which :meth:`fits_on` does not reuse)."""
+        return base.rejection is not None or any(
+            p.extensions and p.name not in base.skipped
+            for p in self._at("preFilter", PreFilterPlugin))
+
+    def fits_on(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], node: NodeInfo,
+                base: PreFiltered | None = None) -> bool:
         """Whether ``pod`` passes every Filter on ``node``, PreFilter having seen ``nodes``
-        (``node`` among them). DefaultPreemption asks this of the node it empties, as upstream's
-        ``SelectVictimsOnNode`` runs ``RunFilterPluginsWithNominatedPods`` on that node alone;
-        upstream updates the PreFilter state by the Pods it removes and adds back
-        (``RunPreFilterExtensionRemovePod``/``AddPod``) where this runs PreFilter again."""
-        return node.name not in self._filter(pod, nodes, only=node).statuses
+        (``node`` among them; ``base``: see :meth:`pre_filter`). DefaultPreemption asks this
+        of the node it empties, as upstream's ``SelectVictimsOnNode`` runs
+        ``RunFilterPluginsWithNominatedPods`` on that node alone. Where upstream updates a
+        plugin's PreFilter state by the one Pod removed or added, this runs that plugin's
+        PreFilter again over ``nodes`` (the same state, found anew)."""
+        if base is not None and base.rejection is not None:
+            base = None
+        return node.name not in self._filter(pod, nodes, only=node, base=base).statuses
 
     def explain(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> dict[str, Verdict]:
         """Every node's verdict for ``pod``: feasibility, filter reasons and, for feasible

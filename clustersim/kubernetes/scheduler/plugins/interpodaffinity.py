@@ -74,6 +74,7 @@ class InterPodAffinity(FilterScorePlugin):
     """Required terms filter, preferred terms (and existing pods' terms) score."""
 
     name = "InterPodAffinity"
+    extensions = True
 
     def __init__(self, args: Mapping[str, Any] | None = None) -> None:
         super().__init__(args)

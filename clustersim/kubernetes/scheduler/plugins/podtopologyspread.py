@@ -250,6 +250,7 @@ class PodTopologySpread(FilterScorePlugin):
     """Hard constraints filter, soft ones score; see the module docstring for the formulas."""
 
     name = "PodTopologySpread"
+    extensions = True
 
     def __init__(self, args: Mapping[str, Any] | None = None) -> None:
         super().__init__(args)
