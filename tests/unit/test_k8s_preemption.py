@@ -292,3 +292,18 @@ def test_prefilter_runs_again_only_where_its_state_reads_bound_pods(monkeypatch)
     assert (found.node, [v["metadata"]["name"] for v in found.victims]) == ("n0", ["low"])
     assert len(fit) == 1                   # once for the preemption, not once per check
     assert len(affinity) == 3              # the preemption's, then both checks on n0
+
+
+def test_the_node_tried_shares_the_node_object_and_leaves_it_alone():
+    """The dry run's copy of a node (upstream ``NodeInfo.Snapshot``) shares the Node but
+    must not take over the real node's taints, which NodeInfo keeps in its spec."""
+    nodes = nodes_with(["n"], [pod("low", "large", LOW, "n")])
+    nodes[0].taints = [{"key": "team", "value": "a", "effect": "NoSchedule"}]
+    taints, generation = nodes[0].node["spec"]["taints"], nodes[0].generation
+    preemptor = pod("p", "large", HIGH)
+    preemptor["spec"]["tolerations"] = [{"key": "team", "operator": "Exists"}]
+    found = find_preemption(Scheduler(), preemptor, nodes)
+    assert [v["metadata"]["name"] for v in found.victims] == ["low"]
+    assert nodes[0].node["spec"]["taints"] is taints
+    taints.append({"key": "x", "effect": "NoSchedule"})    # still tells the real node
+    assert nodes[0].generation > generation

@@ -37,7 +37,6 @@ filtering lower-priority Pods).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -109,7 +108,9 @@ def select_victims_on_node(scheduler: Any, pod: Mapping[str, Any], node: NodeInf
     ``base`` is PreFilter's outcome over ``nodes`` (``Scheduler.pre_filter``, found when
     omitted). Each check runs the Filters on this node alone (``Scheduler.fits_on``); only
     the PreFilter plugins whose state depends on bound Pods see the nodes again, with this
-    node emptied as far as tried."""
+    node emptied as far as tried. The node tried is a copy of ``node`` that shares its
+    Node object (a spec of its own, where NodeInfo keeps its taints), as upstream's
+    ``NodeInfo.Snapshot`` copies the Pods and shares the Node."""
     priority = pod_priority(pod)
     lower = [p for p in node.pods if pod_priority(p) < priority]
     if not lower:
@@ -117,7 +118,7 @@ def select_victims_on_node(scheduler: Any, pod: Mapping[str, Any], node: NodeInf
     lower.sort(key=_importance)
     if base is None:
         base = scheduler.pre_filter(pod, nodes)
-    probe = NodeInfo(copy.deepcopy(node.node))
+    probe = NodeInfo({**node.node, "spec": dict(node.node["spec"])})
     removed = {id(p) for p in lower}
     for other in node.pods:
         if id(other) not in removed:
