@@ -5,7 +5,8 @@ both sides run one after the other. ``--base REF`` in a benchmark's arguments ex
 ``clustersim/`` at the git revision REF (``git archive``) into a temporary directory and runs
 the benchmark's own command again with that copy first on ``PYTHONPATH``, so both lines are
 printed by the same benchmark code. Used by ``k8s_scheduler.py``, ``k8s_cluster.py``,
-``shop_runs.py``, ``swarm_lifecycle.py``, ``host_ports.py`` and ``widget_update.py``.
+``k8s_preemption.py``, ``shop_runs.py``, ``swarm_lifecycle.py``, ``host_ports.py`` and
+``widget_update.py``.
 """
 
 from __future__ import annotations

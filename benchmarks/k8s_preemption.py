@@ -1,0 +1,68 @@
+"""What DefaultPreemption costs when it has victims to find, through the public API.
+
+Workload: NODES nodes of 4 cores, filled by a Deployment of 4 x NODES one-core Pods of
+priority 0; then a Deployment of PREEMPTORS one-core Pods of a PriorityClass of value 1000,
+each of which must preempt one of them (and the victims' replacements then try, and fail,
+to preempt in turn). The row times the second apply and the run until the cluster is quiet,
+in process (CPU) time, and prints a hash of the ``Preempted`` events (victim and node) so
+that a change can show it chose the same victims. Upstream's dry run tries only
+``numCandidates`` of more than 100 potential nodes, from a random offset
+(``pkg/scheduler/framework/preemption/preemption.go``), so the victims differ from a search
+of every node beyond 100 nodes.
+
+Run: ``python benchmarks/k8s_preemption.py [NODES [PREEMPTORS]] [--base REF]`` (default 100
+nodes, 20 preemptors); ``--base REF`` prints the same row for ``clustersim`` at REF first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from typing import Any
+
+from baseline import run_at, split_base
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
+
+
+def deployment(name: str, replicas: int, priority_class: str | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"containers": [{"name": "app", "image": "registry.example/app:1",
+                                            "resources": {"requests": {"cpu": "1"}}}]}
+    if priority_class:
+        spec["priorityClassName"] = priority_class
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}}, "spec": spec}}}
+
+
+def run(count: int, preemptors: int) -> None:
+    cluster = KubernetesCluster(Node.many(count, "node", cpu="4", memory="16Gi"), seed=0)
+    cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                    "metadata": {"name": "critical"}, "value": 1000},
+                   deployment("batch", 4 * count)])
+    cluster.run()
+    start = time.process_time()
+    cluster.apply(deployment("critical", preemptors, "critical"))
+    cluster.run()
+    cpu = time.process_time() - start
+    preempted = [f"{e.object} {e.message.rsplit(' ', 1)[-1]}"
+                 for e in cluster.events.where(reason="Preempted")]
+    digest = hashlib.sha256("\n".join(preempted).encode()).hexdigest()[:16]
+    print(f"{count:>6} nodes {preemptors:>5} preemptors  {len(preempted):>5} preempted  "
+          f"CPU {cpu:8.2f} s  victims {digest}", flush=True)
+
+
+def main() -> None:
+    base, argv = split_base(sys.argv[1:])
+    if base is not None:
+        run_at(base, __file__, argv)
+        print("this tree:", flush=True)
+    count = int(argv[0]) if argv else 100
+    preemptors = int(argv[1]) if len(argv) > 1 else 20
+    run(count, preemptors)
+
+
+if __name__ == "__main__":
+    main()
