@@ -48,12 +48,12 @@ from clustersim.kubernetes.networkpolicyadmission import (
     PROTOCOLS,
     PolicyError,
     check_policy,
-    parse_cidr,
     policy_types,
     set_defaults,
 )
 from clustersim.kubernetes.scheduler.labels import label_selector_matches, namespace_labels
 from clustersim.limits import MAX_REACHABILITY_CHECKS, check_count
+from clustersim.manifests.kubernetes_ip import parse_cidr
 
 __all__ = ["Endpoint", "PolicyError", "Reachability", "Verdict", "check_policy", "connection",
            "reachability", "set_defaults"]

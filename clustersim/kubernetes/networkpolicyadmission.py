@@ -14,16 +14,15 @@ decisions themselves are :mod:`clustersim.kubernetes.networkpolicy`'s.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clustersim.kubernetes.scheduler.labels import label_selector_matches
 from clustersim.manifests.kubernetes_errors import invalid, named, unsupported
+from clustersim.manifests.kubernetes_ip import cidr_problem, parse_cidr
 
-__all__ = ["PROTOCOLS", "PolicyError", "check_policy", "parse_cidr", "policy_types",
-           "set_defaults"]
+__all__ = ["PROTOCOLS", "PolicyError", "check_policy", "policy_types", "set_defaults"]
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 _PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
@@ -211,25 +210,28 @@ def _check_peer(peer: Any, path: str, fail: Any) -> None:
         return
     if isinstance(block, Mapping):
         _known(block, ("cidr", "except"), f"{path}.ipBlock", fail)
-    cidr = parse_cidr(block.get("cidr") if isinstance(block, Mapping) else None)
-    if cidr is None:
-        raise fail(f"{path}.ipBlock.cidr", "Invalid value: must be a valid CIDR, such as "
-                                           "10.0.0.0/8 or 2001:db8::/64")
-    for k, text in enumerate(block.get("except") or ()):
-        excluded = parse_cidr(text)
-        if excluded is None:
-            raise fail(f"{path}.ipBlock.except[{k}]", invalid(text, "must be a valid CIDR"))
-        if (excluded.version != cidr.version or excluded.prefixlen <= cidr.prefixlen
-                or excluded.network_address not in cidr):
-            raise fail(f"{path}.ipBlock.except[{k}]", invalid(text, "must be a strict subset "
-                                                                     "of `cidr`"))
+    _check_ip_block(block, f"{path}.ipBlock", fail)
 
 
-def parse_cidr(text: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    """``text`` as a network (``10.0.0.0/8``), or None if it is not one."""
-    if not isinstance(text, str) or "/" not in text:
-        return None
-    try:
-        return ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return None
+def _check_ip_block(block: Any, path: str, fail: Any) -> None:
+    """``ValidateIPBlock``: ``cidr`` required; it and each ``except`` valid as
+    ``IsValidCIDRForLegacyField`` says with the ``StrictIPCIDRValidation`` gate on, its
+    default since 1.36 (``010.0.0.0/8`` and ``10.0.0.1/8`` are refused), read as
+    ``ParseCIDRSloppy`` reads them (:mod:`clustersim.manifests.kubernetes_ip`); each
+    ``except`` a strict subset of ``cidr``. Simplified: an update that keeps an invalid CIDR
+    of the stored policy (``AllowCIDRsEvenIfInvalid``) cannot arise here, every stored
+    policy having passed this check."""
+    text = block.get("cidr") if isinstance(block, Mapping) else None
+    if not text:
+        raise fail(f"{path}.cidr", "Required value")
+    if (problem := cidr_problem(text)) is not None:
+        raise fail(f"{path}.cidr", invalid(text, problem))
+    cidr = parse_cidr(text)
+    for k, excluded_text in enumerate(block.get("except") or ()):
+        if (problem := cidr_problem(excluded_text)) is not None:
+            raise fail(f"{path}.except[{k}]", invalid(excluded_text, problem))
+        excluded = parse_cidr(excluded_text)
+        if (cidr is None or excluded is None or excluded.version != cidr.version
+                or excluded.prefixlen <= cidr.prefixlen or excluded.network_address not in cidr):
+            raise fail(f"{path}.except[{k}]", invalid(excluded_text, "must be a strict "
+                                                                     "subset of `cidr`"))

@@ -88,6 +88,7 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.limits import check_rate
 from clustersim.manifests.kubernetes_errors import aggregate, invalid
+from clustersim.manifests.kubernetes_ip import parse_ip
 from clustersim.sim.requests import RequestStream
 
 if TYPE_CHECKING:
@@ -119,8 +120,10 @@ def _allocatable(svc: Mapping[str, Any], wanted: str) -> ipaddress.IPv4Address:
     broadcast address), so 10.96.0.0 and 10.111.255.255 are refused as an address outside
     10.96.0.0/12 is (kubernetes/kubernetes ``pkg/registry/core/service/ipallocator/
     bitmap.go``: ``Range.allocate`` checks ``contains`` first, in a dry run too, and answers
-    ``ErrNotInRange``, ``ipallocator.go``). The simulator had taken both ends."""
-    address = ipaddress.ip_address(wanted)
+    ``ErrNotInRange``, ``ipallocator.go``). The simulator had taken both ends. ``wanted`` is
+    read as ``allocIPs`` reads it, by ``ParseIPSloppy`` (``storage/alloc.go``;
+    :mod:`clustersim.manifests.kubernetes_ip`), once validation has taken it."""
+    address = parse_ip(wanted)
     if not isinstance(address, ipaddress.IPv4Address) or address not in SERVICE_CIDR or \
             address in (SERVICE_CIDR.network_address, SERVICE_CIDR.broadcast_address):
         raise _allocation_error(svc, wanted, f"the provided IP ({address}) is not in the "
@@ -489,7 +492,7 @@ class Services:
         endpoints)."""
         spec = svc.get("spec") or {}
         if spec.get("clusterIP") not in (None, "None"):
-            self._ips.discard(ipaddress.ip_address(spec["clusterIP"]))
+            self._ips.discard(parse_ip(spec["clusterIP"]))
         for port in spec.get("ports") or []:
             self._node_ports.discard(port.get("nodePort"))
         if _needs_health_check(spec):

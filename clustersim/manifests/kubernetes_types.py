@@ -30,7 +30,6 @@ fields, types, enumerations, name syntax, quantities, ports); the API server che
 from __future__ import annotations
 
 import base64
-import ipaddress
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -40,6 +39,7 @@ from pydantic.alias_generators import to_camel
 from clustersim.goformat import GoStruct, go_json
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
 from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, named, unsupported
+from clustersim.manifests.kubernetes_ip import ip_problem
 from clustersim.manifests.kubernetes_syntax import (
     Annotations,
     ConfigKey,
@@ -944,13 +944,12 @@ class ServicePort(_Model):
 
 
 def _cluster_ip(value: str) -> str:
-    """``ValidateServiceClusterIPs``: "None" (headless), empty (allocate one) or an IP."""
-    if value not in ("", "None"):
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise ValueError(invalid(value, "must be a valid IP address, (e.g. 10.9.8.7 or "
-                                            "2001:db8::ffff)")) from None
+    """``ValidateServiceClusterIPs``: "None" (headless), empty (allocate one) or an IP, valid
+    as ``IsValidIPForLegacyField`` says with the ``StrictIPCIDRValidation`` gate on
+    (:func:`~clustersim.manifests.kubernetes_ip.ip_problem`: no leading zeros, no
+    IPv4-mapped IPv6 address, no zone)."""
+    if value not in ("", "None") and (problem := ip_problem(value)) is not None:
+        raise ValueError(invalid(value, problem))
     return value
 
 

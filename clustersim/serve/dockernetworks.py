@@ -66,8 +66,9 @@ _GWBRIDGE_OPTIONS = {"com.docker.network.bridge.enable_icc": "false",
 def node_networks() -> list[tuple[str, str, list[dict[str, str]], dict[str, str]]]:
     """The local networks of a swarm node: name, driver, IPAM config and driver options
     (``ingress`` is made with :func:`overlay_ipam` as any overlay network is)."""
-    return [("bridge", "bridge", [_with_gateway("172.17.0.0/16")], dict(_BRIDGE_OPTIONS)),
-            ("docker_gwbridge", "bridge", [_with_gateway("172.18.0.0/16")],
+    return [("bridge", "bridge", [_with_gateway(ipaddress.ip_network("172.17.0.0/16"))],
+             dict(_BRIDGE_OPTIONS)),
+            ("docker_gwbridge", "bridge", [_with_gateway(ipaddress.ip_network("172.18.0.0/16"))],
              dict(_GWBRIDGE_OPTIONS)),
             ("host", "host", [], {}),
             ("none", "null", [], {})]
@@ -78,16 +79,15 @@ def overlay_ipam(config: list[Any], networks: Iterable[dict[str, Any]]
     """An overlay network's IPAM config and driver options: ``config`` as sent (a subnet
     without a gateway gets its first address), or the lowest /24 of the default pool that no
     network in ``networks`` uses; the VXLAN ID after the highest one taken."""
-    taken = [ipaddress.ip_network(c["Subnet"], strict=False)
-             for n in networks for c in n["IPAM"]["Config"] or []
-             if isinstance(c, dict) and _parses(c.get("Subnet"))]
+    taken = [subnet for n in networks for c in n["IPAM"]["Config"] or []
+             if isinstance(c, dict) and (subnet := _prefix(c.get("Subnet"))) is not None]
     if config:
-        ipam = [_with_gateway(c["Subnet"]) | c if isinstance(c, dict) and _parses(c.get("Subnet"))
-                and not c.get("Gateway") else c for c in config]
+        ipam = [_with_gateway(subnet) | c if isinstance(c, dict) and not c.get("Gateway")
+                and (subnet := _prefix(c.get("Subnet"))) is not None else c for c in config]
     else:
         free = next(s for s in _POOL.subnets(new_prefix=_MASK)
                     if not any(s.overlaps(t) for t in taken))
-        ipam = [_with_gateway(str(free))]
+        ipam = [_with_gateway(free)]
     vxlan = [int(text) for n in networks if n["Driver"] == "overlay"
              for text in [n["Options"].get("com.docker.network.driver.overlay.vxlanid_list", "")]
              if isinstance(text, str) and text.isdigit()]
@@ -95,9 +95,26 @@ def overlay_ipam(config: list[Any], networks: Iterable[dict[str, Any]]
     return ipam, {"com.docker.network.driver.overlay.vxlanid_list": str(next_id)}
 
 
-def _with_gateway(subnet: str) -> dict[str, str]:
-    network = ipaddress.ip_network(subnet, strict=False)
-    return {"Subnet": subnet, "Gateway": str(network.network_address + 1)}
+def _with_gateway(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> dict[str, str]:
+    return {"Subnet": str(network), "Gateway": str(network.network_address + 1)}
+
+
+def _prefix(subnet: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The network of ``subnet`` as Go's ``netip.ParsePrefix`` reads it (the daemon's
+    reader, ``ValidateIPAM``), or None: an address Python's ``ipaddress`` takes too (no
+    leading zeros in IPv4), but no zone (``fe80::%eth0/64``, go.dev/issue/51899) and a
+    prefix length of ASCII digits with no sign or leading zero (``/016``), never a netmask
+    (``/255.255.0.0``), which Python's ``ip_network`` would take."""
+    if not isinstance(subnet, str):
+        return None
+    address, slash, bits = subnet.rpartition("/")
+    if not slash or "%" in address or not bits.isascii() or not bits.isdigit() or \
+            (len(bits) > 1 and bits[0] == "0"):
+        return None
+    try:
+        return ipaddress.ip_network(subnet, strict=False)
+    except ValueError:
+        return None
 
 
 def check_subnets(config: list[Any], ipv6: bool) -> None:
@@ -111,9 +128,8 @@ def check_subnets(config: list[Any], ipv6: bool) -> None:
     for entry in config:
         subnet = entry.get("Subnet", "") if isinstance(entry, dict) else ""
         address = subnet.partition("/")[0]
-        try:   # Go's netip.ParsePrefix wants the "/" that Python's ip_network can do without
-            network = ipaddress.ip_network(subnet if "/" in subnet else "-", strict=False)
-        except ValueError:
+        network = _prefix(subnet)
+        if network is None:
             problems.append(f"invalid subnet {subnet}: invalid CIDR block notation")
             continue
         if network.version == 6 and not ipv6:
@@ -123,16 +139,6 @@ def check_subnets(config: list[Any], ipv6: bool) -> None:
     if problems:
         joined = problems[0] if len(problems) == 1 else "* " + "\n* ".join(problems)
         raise HttpError(400, f"invalid network config:\n{joined}")
-
-
-def _parses(subnet: Any) -> bool:
-    if not isinstance(subnet, str):
-        return False
-    try:
-        ipaddress.ip_network(subnet, strict=False)
-    except ValueError:
-        return False
-    return True
 
 
 _DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import ipaddress
 import math
 import re
 from typing import Any
 
 from clustersim.manifests.kubernetes_errors import go_value, invalid
+from clustersim.manifests.kubernetes_ip import cidr_problem, parse_cidr
 from clustersim.quantity import QuantityError, format_quantity, parse_quantity
 from clustersim.serve.kubedecoding import TAINT, TIME, struct_error
 
@@ -186,7 +186,6 @@ KUBELET_STATUS_FIELDS = ("addresses", "nodeInfo", "daemonEndpoints", "images",
 ``NodeFeatures``)."""
 _CIDR_FORBIDDEN = ('spec.podCIDRs: Forbidden: node updates may not change podCIDR except from '
                    '"" to valid')
-_CIDR_FORMAT = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 
 
 def pod_cidrs(spec: dict[str, Any]) -> list[str]:
@@ -201,18 +200,19 @@ def pod_cidrs(spec: dict[str, Any]) -> list[str]:
 
 def pod_cidrs_problems(cidrs: list[str], old: list[str]) -> list[str]:
     """What the API server refuses of an update that makes a Node's pod CIDRs ``cidrs``
-    from ``old``: ``ValidateNode`` (each ``IsValidCIDR``; more than one must be a dual-stack
+    from ``old``: ``ValidateNode`` (each CIDR valid; more than one must be a dual-stack
     pair, each once), then ``ValidateNodeUpdate`` (set once, they stay: one Forbidden if
     their count changed, cleared included, else one per index whose CIDR changed, each at
     ``spec.podCIDRs`` unindexed as upstream reports it), kubernetes/kubernetes
     ``pkg/apis/core/validation/validation.go`` at v1.37 (v1.38 words a cleared list
-    "field cannot be cleared once set", kubernetes#141260). Simplified: the stricter checks
-    of the ``StrictIPCIDRValidation`` feature gate (leading zeros, bits past the prefix) are
-    not made."""
-    problems = [f"spec.podCIDRs[{i}]: {invalid(c, _CIDR_FORMAT)}"
-                for i, c in enumerate(cidrs) if _family(c) is None]
+    "field cannot be cleared once set", kubernetes#141260). Each CIDR is checked by
+    ``IsValidCIDRForLegacyField`` with the ``StrictIPCIDRValidation`` gate on, its default
+    (``cidr_problem``: ``010.0.0.0/8`` has leading zeros), their families read by
+    ``ParseCIDRSloppy`` (``parse_cidr``), both :mod:`clustersim.manifests.kubernetes_ip`."""
+    problems = [f"spec.podCIDRs[{i}]: {invalid(c, problem)}"
+                for i, c in enumerate(cidrs) if (problem := cidr_problem(c)) is not None]
     if len(cidrs) > 1:
-        families = [_family(c) for c in cidrs]
+        families = [None if (net := parse_cidr(c)) is None else net.version for c in cidrs]
         bad = next((i for i, f in enumerate(families) if f is None), None)
         if bad is not None:     # netutils.ParseCIDRs' error, from IsDualStackCIDRStrings
             problems.append("spec.podCIDRs: Internal error: invalid PodCIDRs. failed to check "
@@ -227,24 +227,6 @@ def pod_cidrs_problems(cidrs: list[str], old: list[str]) -> list[str]:
         problems += [_CIDR_FORBIDDEN] if len(old) != len(cidrs) else \
             [_CIDR_FORBIDDEN for was, now in zip(old, cidrs, strict=True) if was != now]
     return problems
-
-
-def _family(text: str) -> int | None:
-    """The IP version of the CIDR ``text`` as ``ParseCIDRSloppy`` (k8s.io/utils ``net``)
-    reads it, or None: an address, ``/`` and a decimal prefix length within its size (an
-    IPv4 address's parts may have leading zeros; no zone)."""
-    address, slash, prefix = text.partition("/")
-    if not slash or not prefix.isdigit() or not prefix.isascii() or "%" in address:
-        return None
-    parts = address.split(".")
-    if len(parts) == 4 and all(p.isdigit() and p.isascii() and int(p) < 256 for p in parts):
-        version = 4
-    else:
-        try:
-            version = ipaddress.IPv6Address(address).version
-        except ValueError:
-            return None
-    return version if int(prefix) <= (32 if version == 4 else 128) else None
 
 
 @dataclasses.dataclass

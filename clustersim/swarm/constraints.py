@@ -99,20 +99,33 @@ def _has_prefix(key: str, prefix: str) -> bool:
 
 
 def _ip_matches(constraint: Constraint, address: str | None) -> bool:
+    """``node.ip`` as ``NodeMatches`` reads it with Go's ``net.ParseIP`` (whose ``Equal``
+    takes ``::ffff:10.0.0.1`` for 10.0.0.1) and ``net.ParseCIDR`` (a prefix length in decimal
+    digits, never a netmask such as ``/255.255.255.0``, which Python's ``ip_network`` takes).
+    Simplified: an IPv4-mapped network (``::ffff:10.0.0.0/104``) contains no IPv4 address
+    here, where Go's ``IPNet.Contains`` tests its IPv4 part."""
     try:
-        node_ip = ipaddress.ip_address(address) if address else None
+        node_ip = _unmapped(ipaddress.ip_address(address)) if address else None
     except ValueError:
         node_ip = None
     try:
-        wanted = ipaddress.ip_address(constraint.value)
+        wanted = _unmapped(ipaddress.ip_address(constraint.value))
         hit = node_ip is not None and node_ip == wanted
     except ValueError:
+        bits = constraint.value.rpartition("/")[2]
         try:
-            network = ipaddress.ip_network(constraint.value, strict=False)
+            network = ipaddress.ip_network(constraint.value if bits.isascii() and
+                                           bits.isdigit() else "-", strict=False)
         except ValueError:
             return False  # a malformed address or network rejects for both operators
         hit = node_ip is not None and node_ip.version == network.version and node_ip in network
     return hit if constraint.operator == "==" else not hit
+
+
+def _unmapped(address: ipaddress.IPv4Address | ipaddress.IPv6Address
+              ) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return mapped or address
 
 
 def _node_value(key: str, node: Node) -> str | None:

@@ -549,6 +549,22 @@ def test_a_services_cluster_ip_is_an_ip_address(ip: str, valid: bool) -> None:
         load_manifests(text, name="svc.yaml")
 
 
+@pytest.mark.parametrize(("ip", "words"), [
+    ("010.96.0.10", "must not have leading 0s"),
+    ("::ffff:10.96.0.10", "must not be an IPv4-mapped IPv6 address"),
+    ("fd00::1%eth0", "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
+])
+def test_a_cluster_ip_is_validated_as_a_legacy_ip_field_strictly(ip: str, words: str) -> None:
+    """``IsValidIPForLegacyField`` with the ``StrictIPCIDRValidation`` gate on, its default
+    since 1.36: Python's ``ip_address`` had taken the last two and worded the first its own
+    way."""
+    text = (f"apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\n"
+            f"spec: {{clusterIP: '{ip}', selector: {{app: web}}, ports: [{{port: 80}}]}}\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text, name="svc.yaml")
+    assert f'Invalid value: "{ip}": {words}' in caught.value.message
+
+
 def test_a_refused_cluster_ip_is_quoted_as_gos_q_quotes_it() -> None:
     """The bad value of ``ValidateServiceClusterIPs`` is a plain string: ``%q`` escapes a
     backslash, which the message had left as it was."""

@@ -264,6 +264,49 @@ def test_the_api_servers_refusals(spec, message):
     assert message in str(err.value)
 
 
+@pytest.mark.parametrize(("block", "message"), [
+    # leading zeros read as decimal by ParseCIDRSloppy, refused by the strict check (on by
+    # default since 1.36); Python's ip_network had refused them in words of its own
+    ({"cidr": "010.0.0.0/8"}, 'ipBlock.cidr: Invalid value: "010.0.0.0/8": must not have '
+                              "leading 0s in IP or prefix length"),
+    ({"cidr": "10.0.0.0/8", "except": ["10.1.0.0/016"]},
+     'ipBlock.except[0]: Invalid value: "10.1.0.0/016": must not have leading 0s in IP or '
+     "prefix length"),
+    # an interface address, a netmask and a zone, which Python's ip_network had taken
+    ({"cidr": "10.0.0.1/8"}, 'ipBlock.cidr: Invalid value: "10.0.0.1/8": must not have bits '
+                             "set beyond the prefix length"),
+    ({"cidr": "10.0.0.0/255.0.0.0"}, 'ipBlock.cidr: Invalid value: "10.0.0.0/255.0.0.0": must '
+                                     "be a valid CIDR value, (e.g. 10.9.8.0/24 or "
+                                     "2001:db8::/64)"),
+    ({"cidr": "fe80::/64", "except": ["fe80::1%eth0/80"]},
+     'ipBlock.except[0]: Invalid value: "fe80::1%eth0/80": must be a valid CIDR value, (e.g. '
+     "10.9.8.0/24 or 2001:db8::/64)"),
+    ({"cidr": "::ffff:10.0.0.0/104"}, 'ipBlock.cidr: Invalid value: "::ffff:10.0.0.0/104": '
+                                      "must not have an IPv4-mapped IPv6 address"),
+    ({"cidr": "1.2.3.4/033"}, 'ipBlock.cidr: Invalid value: "1.2.3.4/033": must be a valid '
+                              "CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"),
+    ({"except": ["10.0.0.0/16"]}, "ipBlock.cidr: Required value"),   # ValidateIPBlock
+])
+def test_ip_blocks_are_validated_as_validate_ip_block_does(block, message):
+    """``ValidateIPBlock`` (kubernetes/kubernetes ``pkg/apis/networking/validation/
+    validation.go``) at v1.37: ``IsValidCIDRForLegacyField`` with strict validation."""
+    with pytest.raises(PolicyError) as err:
+        check_policy(policy("bad", {"podSelector": {}, "ingress": [{"from": [
+            {"ipBlock": block}]}]}))
+    assert str(err.value) == ('NetworkPolicy.networking.k8s.io "bad" is invalid: '
+                              f"spec.ingress[0].from[0].{message}")
+
+
+def test_an_ipv6_ip_block_matches_outside_ipv6_addresses():
+    objects = world(policy("egress-v6", {
+        "podSelector": {"matchLabels": {"pod": "a"}}, "policyTypes": ["Egress"],
+        "egress": [{"to": [{"ipBlock": {"cidr": "2001:db8::/64",
+                                        "except": ["2001:db8::/96"]}}]}]}))
+    assert connection(objects, "x/a", "2001:db8::1:0:0:7", 443).allowed
+    assert not connection(objects, "x/a", "2001:db8::7", 443).allowed       # in the except
+    assert not connection(objects, "x/a", "203.0.113.7", 443).allowed       # another family
+
+
 @pytest.mark.parametrize(("source", "destination", "port", "message"), [
     ("x/q", "x/a", 80, "There is no Pod 'q' in namespace 'x'; the Pods given are: x/a"),
     ("x/a", "", 80, "'' is not an endpoint"),

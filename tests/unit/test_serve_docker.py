@@ -1170,6 +1170,12 @@ def test_the_spec_keeps_the_ports_sent_and_the_endpoint_the_assigned_ones(server
     ("10.9.0.0/33", "invalid subnet 10.9.0.0/33: invalid CIDR block notation"),
     ("10.9.0.0", "invalid subnet 10.9.0.0: invalid CIDR block notation"),
     ("10.9.0.1/24", "invalid subnet 10.9.0.1/24: it should be 10.9.0.0/24"),
+    # netip.ParsePrefix refuses what Python's ip_network had taken: a netmask, a zone (even
+    # in an IPv6 subnet passed over with IPv6 off), a prefix length with a leading zero
+    ("10.9.0.0/255.255.0.0", "invalid subnet 10.9.0.0/255.255.0.0: invalid CIDR block "
+                             "notation"),
+    ("fd00::%eth0/64", "invalid subnet fd00::%eth0/64: invalid CIDR block notation"),
+    ("10.9.0.0/016", "invalid subnet 10.9.0.0/016: invalid CIDR block notation"),
 ])
 def test_a_subnet_that_is_no_cidr_block_is_refused(server, subnet, problem):
     """The network was stored with the subnet as sent (moby's ValidateIPAM refuses it)."""

@@ -66,6 +66,25 @@ def test_a_pod_cidr_is_set_once(tmp_path):
     (["10.0.0.0/24", "fd00::/64"], [], []),
     (["10.0.0.0"], [], ['spec.podCIDRs[0]: Invalid value: "10.0.0.0": must be a valid CIDR '
                         "value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]),
+    # IsValidCIDRForLegacyField with strict validation, on by default since 1.36: the sloppy
+    # reading (ParseCIDRSloppy, which had decided alone) takes these, and reads the families
+    (["010.0.0.0/8"], [], ['spec.podCIDRs[0]: Invalid value: "010.0.0.0/8": must not have '
+                           "leading 0s in IP or prefix length"]),
+    (["010.0.0.0/8", "fd00::/64"], [], ['spec.podCIDRs[0]: Invalid value: "010.0.0.0/8": must '
+                                        "not have leading 0s in IP or prefix length"]),
+    (["10.0.0.0/24", "fd00::1/64"], [], ['spec.podCIDRs[1]: Invalid value: "fd00::1/64": must '
+                                         "not have bits set beyond the prefix length"]),
+    (["fe80::1%eth0/64"], [], ['spec.podCIDRs[0]: Invalid value: "fe80::1%eth0/64": must be a '
+                               "valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]),
+    (["1.2.3.0/033"], [], ['spec.podCIDRs[0]: Invalid value: "1.2.3.0/033": must be a valid '
+                           "CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]),
+    (["\uff11\uff10.0.0.0/8"], [], ['spec.podCIDRs[0]: Invalid value: "\uff11\uff10.0.0.0/8": '
+                                    "must be a valid CIDR value, (e.g. 10.9.8.0/24 or "
+                                    "2001:db8::/64)"]),
+    # a prefix length too long for int() had raised ValueError from inside the check
+    (["10.0.0.0/" + "9" * 5000], [], [f'spec.podCIDRs[0]: Invalid value: "10.0.0.0/{"9" * 5000}": '
+                                      "must be a valid CIDR value, (e.g. 10.9.8.0/24 or "
+                                      "2001:db8::/64)"]),
     (["10.0.0.0/24", "10.1.0.0/24"], [], ['spec.podCIDRs: Invalid value: ["10.0.0.0/24",'
                                           '"10.1.0.0/24"]: may specify no more than one CIDR '
                                           "for each IP family"]),

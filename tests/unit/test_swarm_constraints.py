@@ -107,7 +107,12 @@ IPV4 = [("node.ip == 186.17.9.41", True), ("node.ip != 186.17.9.41", False),
         ("node.ip == 186.17.9.42", False), ("node.ip == 186.17.9.4/24", True),
         ("node.ip == 186.17.8.41/24", False), ("node.ip == 186.17.9.41/34", False),
         ("node.ip != 266.17.9.41", False), ("node.ip != 0.0.0.0", True),
-        ("node.ip == not_ip_addr", False)]
+        ("node.ip == not_ip_addr", False),
+        # Go's net.ParseCIDR takes no netmask (rejected for both operators), and its
+        # IP.Equal takes an IPv4-mapped address for the IPv4 one; Python's ipaddress had not
+        ("node.ip == 186.17.9.0/255.255.255.0", False),
+        ("node.ip != 186.17.9.0/255.255.255.0", False),
+        ("node.ip == ::ffff:186.17.9.41", True), ("node.ip != ::ffff:186.17.9.41", False)]
 IPV6 = [("node.ip == 2001:db8::2", True), ("node.ip == 2001:db8:0::2", True),
         ("node.ip != 2001:db8::2/128", False), ("node.ip == 2001:db8::/64", True),
         ("node.ip == 2001:db9::/64", False), ("node.ip != 2001:db9::/64", True)]
