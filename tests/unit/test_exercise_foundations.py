@@ -260,6 +260,16 @@ def test_by_hand_jobs_are_answerable_from_the_management_chapter() -> None:
     assert not check_by_hand_jobs({**BY_HAND, "Is every copy healthy?": "Secret"}).passed
 
 
+def test_the_orchestration_chapter_tables_the_same_jobs() -> None:
+    """management.md named seven jobs and orchestration.md seven others (no discovery row),
+    while the exercise promised the next chapter had them for all three systems."""
+    chapter = (ROOT / "book" / "foundations" / "orchestration.md").read_text("utf-8")
+    rows = [line.split("|")[1].strip() for line in chapter.splitlines()
+            if line.startswith("| **")]
+    named = {row.split("**")[1].casefold() for row in rows}
+    assert set(ORCHESTRATOR_JOBS) <= named, set(ORCHESTRATOR_JOBS) - named
+
+
 def test_namespaces_accept_the_kernels_short_names() -> None:
     """/proc/<pid>/ns/ and lsns name the mount and network namespaces mnt and net."""
     short = {s: {"mount": "mnt", "network": "net"}.get(k, k)
