@@ -140,7 +140,8 @@ def check_gpu_pod(manifest: object) -> None:
     writing it: the chapter's "Steering a Pod" shows both fields with another label and
     taint."""
     pod = one_pod(manifest)
-    spec = pod.get("spec") if isinstance(pod.get("spec"), dict) else {}
+    raw = pod.get("spec")
+    spec: dict[str, object] = raw if isinstance(raw, dict) else {}
     if spec.get("nodeName"):
         raise Wrong("spec.nodeName binds the Pod to a node directly: the scheduler never sees "
                     "it, so none of its filters or scores run; the kubelet's own admission "
