@@ -5,7 +5,8 @@ course pins is installed at its pinned version, that JupyterLab has the front-en
 need (ipywidgets, plotly, anywidget, and jupyterlab-myst, which renders the MyST admonitions
 and links of the notebooks' text as the book does), and that a notebook kernel starts and runs
 code. Each check prints ``ok`` or ``FIX`` with the command that fixes it; the exit code is the
-number of problems (0 when all is well).
+number of problems (0 when all is well). The docker CLI is reported with ``--all`` only, as
+optional: a lab skips its cells where it is missing.
 """
 
 from __future__ import annotations
@@ -116,6 +117,19 @@ def check_kernel(timeout: float = 60) -> Check:
         manager.shutdown_kernel(now=True)
 
 
+def check_docker_cli() -> Check:
+    """The docker CLI is optional: the real-commands lab runs it against the simulated swarm
+    where it is installed and skips those cells in one line where it is not
+    (:meth:`clustersim.serve.launch.Server.sh`), so this check never counts as a problem."""
+    from clustersim.serve.launch import INSTALL_HINTS, find_program
+
+    where = find_program("docker")
+    if where:
+        return Check("docker CLI (optional)", True, where)
+    return Check("docker CLI (optional)", True, "not installed: the real-commands lab skips its "
+                 f"docker cells; to install it, see {INSTALL_HINTS['docker']}")
+
+
 def run_checks(kernel: bool = True) -> list[Check]:
     checks: list[Check] = [check_python()]
     pins = pinned_requirements()
@@ -125,6 +139,7 @@ def run_checks(kernel: bool = True) -> list[Check]:
         checks.append(Check("requirements.txt", True,
                             "not found next to the package; package versions not compared"))
     checks += check_lab_extensions()
+    checks.append(check_docker_cli())
     if kernel:
         checks.append(check_kernel())
     return checks

@@ -197,18 +197,21 @@ def listed(answer: object, allowed: Sequence[str], what: str, *, example: str,
            ordered: bool = False, read: Callable[[str], str] | None = None,
            unknown: Callable[[str], Wrong] | None = None) -> list[str]:
     """``answer`` as the items of ``allowed`` it names, in its order and in ``allowed``'s
-    spelling: a list or a tuple of strings, or a set unless ``ordered`` (a set has no order),
+    spelling: a list or a tuple of strings, or a set unless ``ordered`` (a set has no order;
+    an ``example`` in braces is a set, and the feedback says "set" and "curly braces"),
     each read by ``read`` (e.g. ``v1.34`` as ``1.34``) and then matched as :func:`choice`
     matches, trimmed and in any case. Otherwise :class:`Wrong`: another shape (``what`` the
     items are, and an ``example`` list), an item that is not text, or one not in ``allowed``
     (``unknown(item)``, by default a list of the ``allowed`` ones)."""
-    answered(answer, f"a list such as {example}")
+    braces = example.startswith("{")
+    shape, brackets = ("set", "in curly braces") if braces else ("list", "in square brackets")
+    answered(answer, f"a {shape} such as {example}")
     shapes = (list, tuple) if ordered else (list, tuple, set, frozenset)
     if not isinstance(answer, shapes):
         unordered = ordered and isinstance(answer, set | frozenset)
-        raise Wrong(f"The answer must be a list of {what}, such as {example}; you gave "
+        raise Wrong(f"The answer must be a {shape} of {what}, such as {example}; you gave "
                     f"{kind(answer)}" + (", which has no order." if unordered else "."),
-                    f"Write the {what} as strings, in square brackets"
+                    f"Write the {what} as strings, {brackets}"
                     + (" and in order." if unordered else "."))
     found = []
     for item in answer:

@@ -135,17 +135,21 @@ def gpu_cluster() -> KubernetesCluster:
          "gpu-1 has) keeps it off ordinary nodes.")
 def check_gpu_pod(manifest: object) -> None:
     """``manifest``: a Pod (YAML text or dict) that must run on ``gpu-1`` of
-    :func:`gpu_cluster`, and could not run on any other node."""
+    :func:`gpu_cluster`, and could not run on any other node. The hints follow what the Pod
+    says (a toleration, a node selection, neither) and point at what is missing without
+    writing it: the chapter's "Steering a Pod" shows both fields with another label and
+    taint."""
     pod = one_pod(manifest)
-    if (pod.get("spec") or {}).get("nodeName"):
+    raw = pod.get("spec")
+    spec: dict[str, object] = raw if isinstance(raw, dict) else {}
+    if spec.get("nodeName"):
         raise Wrong("spec.nodeName binds the Pod to a node directly: the scheduler never sees "
                     "it, so none of its filters or scores run; the kubelet's own admission "
                     "check ignores NoSchedule taints (kubernetes/kubernetes "
                     "pkg/kubelet/lifecycle/predicate.go), and the Pod is tied to that node "
                     "by name.",
-                    "This exercise is about steering the scheduler: remove nodeName; use "
-                    "nodeSelector: {accelerator: nvidia} to keep it off ordinary nodes and a "
-                    "toleration for nvidia.com/gpu:NoSchedule to let it onto gpu-1.")
+                    "This exercise is about steering the scheduler: remove nodeName, rule out "
+                    f"the ordinary nodes by a label only gpu-1 carries, and {_PAST_TAINT}.")
     cluster = gpu_cluster()
     try:
         cluster.apply(pod)
@@ -157,8 +161,9 @@ def check_gpu_pod(manifest: object) -> None:
     others = sorted(n for n, v in verdicts.items() if v.feasible and n != "gpu-1")
     if placed.node is None:
         reasons = "; ".join(verdicts["gpu-1"].reasons)
-        hint = (_toleration_hint(pod) if "taint" in reasons else
-                "Make sure the node selector matches gpu-1's label accelerator=nvidia."
+        hint = (_toleration_hint(spec) if "taint" in reasons else
+                "Your node selection rules out gpu-1 too: compare it, key and value, with "
+                "gpu-1's labels printed above."
                 if "affinity" in reasons or "selector" in reasons else
                 f"gpu-1 has {_capacity(_gpu_node())}: ask for no more than that "
                 "(NodeResourcesFit compares every request with what is left)."
@@ -166,13 +171,38 @@ def check_gpu_pod(manifest: object) -> None:
                 "Ask explain(pod) why gpu-1 refuses it.")
         raise Wrong(f"The Pod stays Pending: {placed.message or reasons}", hint)
     if placed.node != "gpu-1":
-        raise Wrong(f"The Pod runs on {placed.node}, not on gpu-1.",
-                    "A toleration only *allows* the tainted node; it does not attract the Pod. "
-                    "Add nodeSelector: {accelerator: nvidia}.")
+        raise Wrong(f"The Pod runs on {placed.node}, not on gpu-1.", _ordinary_nodes_hint(spec))
     if others:
-        raise Wrong(f"It landed on gpu-1, but {', '.join(others)} would take it as well.",
-                    "It won on scores this time. Add nodeSelector: {accelerator: nvidia} so that "
-                    "ordinary nodes are filtered out.")
+        raise Wrong(f"It landed on gpu-1, but {', '.join(others)} would take it as well: it "
+                    "won on scores this time.", _ordinary_nodes_hint(spec))
+
+
+_PAST_TAINT = ("let the Pod past gpu-1's taint with a toleration (the chapter's \"Steering a "
+               "Pod\" shows both fields)")
+
+
+def _selects_nodes(spec: dict[str, object]) -> bool:
+    """Whether the Pod says anything about which nodes it wants (a node selector or node
+    affinity)."""
+    affinity = spec.get("affinity")
+    return bool(spec.get("nodeSelector")) or (
+        isinstance(affinity, dict) and bool(affinity.get("nodeAffinity")))
+
+
+def _ordinary_nodes_hint(spec: dict[str, object]) -> str:
+    """Why an ordinary node still takes the Pod, by what the Pod says: nothing at all, a
+    toleration alone, or a node selection that does not rule them out."""
+    if _selects_nodes(spec):
+        return ("Your node selection does not rule the ordinary nodes out (a preferred node "
+                "affinity only adds to a node's score): require a label that only gpu-1 "
+                "carries.")
+    if spec.get("tolerations"):
+        return ("Your toleration lets the Pod onto gpu-1 but does not draw it there. What does "
+                "gpu-1 carry that the ordinary nodes lack (see the listing above)? Make the Pod "
+                "require it.")
+    return ("Nothing in the Pod points it at gpu-1, so it goes to the best-scoring ordinary "
+            "node. It needs two things: rule out the nodes without gpu-1's label, and "
+            f"{_PAST_TAINT}.")
 
 
 _TAINT_TEXT = f"{GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']}"
@@ -184,20 +214,22 @@ _FIELD_FIX = {
 }
 
 
-def _toleration_hint(pod: dict[str, object]) -> str:
-    """What keeps the Pod's tolerations from letting it onto gpu-1: none for the taint's key,
-    or the fields of one that has the key and still does not match (``ToleratesTaint``,
-    k8s.io/api ``core/v1/toleration.go``)."""
-    spec = pod.get("spec")
-    tolerations = (spec.get("tolerations") if isinstance(spec, dict) else None) or []
-    for toleration in tolerations:
+def _toleration_hint(spec: dict[str, object]) -> str:
+    """What keeps the Pod's tolerations from letting it onto gpu-1: none at all, none for the
+    taint's key, or the fields of one that has the key and still does not match
+    (``ToleratesTaint``, k8s.io/api ``core/v1/toleration.go``)."""
+    tolerations = spec.get("tolerations") or []
+    for toleration in tolerations if isinstance(tolerations, list) else []:
         if isinstance(toleration, dict) and toleration.get("key") == GPU_TAINT["key"]:
             wrong = [_FIELD_FIX[f].format(given=toleration.get(f))
                      for f in mismatched_fields(toleration, GPU_TAINT)]
             return (f"Your toleration for {GPU_TAINT['key']} does not match the taint "
                     f"{_TAINT_TEXT}: its {'; its '.join(wrong)}.")
-    return ("Add a toleration for the taint: key nvidia.com/gpu, effect NoSchedule "
-            "(operator Equal with value present, or operator Exists).")
+    if tolerations:
+        return ("None of your tolerations has the key of gpu-1's taint (printed above): a "
+                "toleration matches a taint by key, effect and, with operator Equal, value.")
+    return ("gpu-1 turns the Pod away for its taint (printed above): add a toleration that "
+            "matches its key, value and effect (the chapter's \"Steering a Pod\" shows the form).")
 
 
 BIG_POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "index"},

@@ -18,6 +18,7 @@ __all__ = [
     "COMPOSE_ACTIONS",
     "COMPOSE_SITUATION",
     "K8S_MECHANISMS",
+    "NEAR_MISSES",
     "ORCHESTRATOR_JOBS",
     "RESTART_SCENARIOS",
     "check_by_hand_jobs",
@@ -148,6 +149,22 @@ _JOB_HINTS = {
 }
 
 
+NEAR_MISSES = {
+    "scheduling": "placement", "scheduler": "placement",
+    **dict.fromkeys(("self-healing", "self healing", "recovery", "failover"),
+                    "recovery from machine failure"),
+    "service discovery": "discovery", "load balancing": "discovery", "dns": "discovery",
+    "rolling update": "rolling updates", "deployment": "rolling updates",
+    "update": "rolling updates", "updates": "rolling updates",
+    "health monitoring": "health", "health check": "health", "health checks": "health",
+    "healthcheck": "health", "secret": "secrets", "configuration": "secrets",
+    "autoscaling": "scaling", "auto-scaling": "scaling", "scale": "scaling",
+}
+"""Other names a learner may give a job (the 2019 article's, which the chapter on
+orchestration puts in brackets beside each job, a singular, a Kubernetes-flavoured word) and
+the job of :data:`ORCHESTRATOR_JOBS` each one means: the feedback asks "did you mean"."""
+
+
 def _job(value: object) -> str | None:
     """The job ``value`` names: one of :data:`ORCHESTRATOR_JOBS` or its Kubernetes mechanism
     (any case, trimmed); ``None`` when it names neither."""
@@ -171,7 +188,10 @@ def check_by_hand_jobs(answer: object) -> None:
         value = given[question]
         job = _job(value)
         if job is None:
-            raise Wrong(f"“{question}”: {value!r} is not one of the jobs.",
-                        f"Answer with one of: {', '.join(map(repr, ORCHESTRATOR_JOBS))}.")
+            jobs = ", ".join(map(repr, ORCHESTRATOR_JOBS))
+            meant = NEAR_MISSES.get(" ".join(str(value).casefold().split()))
+            raise Wrong(f"“{question}”: {value!r} is not one of the jobs' names.",
+                        f"Did you mean {meant!r}? Answer with the job's name as the list spells "
+                        f"it: {jobs}." if meant else f"Answer with one of: {jobs}.")
         if job != right:
             raise Wrong(f"“{question}”: not {str(value).strip()}.", _JOB_HINTS[right])

@@ -43,7 +43,10 @@ def shop_server() -> Server:
 
 def _kubectl(command: object) -> list[str]:
     answered(command, 'a kubectl command in quotes, such as "kubectl get pods"')
-    if not isinstance(command, str) or not command.strip():
+    if isinstance(command, str) and not command.strip():
+        raise Wrong("The command is empty: there is nothing between the quotes.",
+                    'Write the command inside the quotes, such as "kubectl get pods".')
+    if not isinstance(command, str):
         raise Wrong("The answer must be a kubectl command, as a string.",
                     'Write the command in quotes, such as "kubectl get pods".')
     words = shell_words(command, unreadable="The command cannot be split into words",

@@ -33,14 +33,19 @@ MANAGER_COUNTS = (1, 2, 3, 4, 5, 7)
 def check_fault_tolerance(answer: object) -> None:
     """``answer``: ``{managers: failures tolerated}`` for :data:`MANAGER_COUNTS`."""
     answer = keyed(answer, MANAGER_COUNTS, "manager count")
-    for n in MANAGER_COUNTS:
-        given = answer[n]
+    numbers = {n: whole_number(answer[n], f"the failures {counted(n, 'manager')} "
+                                          f"tolerate{'s' if n == 1 else ''}")
+               for n in MANAGER_COUNTS}
+    quorums = all(numbers[n] == n // 2 + 1 for n in MANAGER_COUNTS)
+    for n, given in numbers.items():
         managers = counted(n, "manager")
-        given = whole_number(given, f"the failures {managers} tolerate{'s' if n == 1 else ''}")
         right = fault_tolerance(n)
         if given == right:
             continue
-        if given == n // 2 and n % 2 == 0:
+        if given == n // 2 + 1 and (quorums or (n - 1 != given and n > 1)):
+            hint = (f"{given} is the quorum of {managers}, the managers that must stay up for "
+                    "a leader to be elected; how many can fail and leave that many?")
+        elif given == n // 2 and n % 2 == 0:
             hint = (f"With {n} managers, losing {n // 2} leaves exactly half: a quorum needs "
                     f"more than half ({n // 2 + 1}). An even count adds no tolerance.")
         elif given == n - 1:

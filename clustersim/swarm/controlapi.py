@@ -17,6 +17,7 @@ from typing import Any
 from clustersim.limits import check_replicas
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.compose_types import service_name
+from clustersim.swarm.ages import state_age
 from clustersim.swarm.constraints import parse_constraints
 from clustersim.swarm.dispatcher import Dispatcher
 from clustersim.swarm.errors import SwarmError
@@ -215,6 +216,6 @@ class ControlAPI(Dispatcher):
             since = self.clock.now - task.history[-1][0]
             rows.append({"id": task.id[:12], "name": task.name, "image": task.spec.image,
                          "node": task.node or "", "desired": task.desired_state.value.title(),
-                         "current": f"{task.state.value.title()} {since:.0f} s ago",
+                         "current": state_age(task.state.value.title(), since),
                          "error": task.err})
         return rows

@@ -53,3 +53,14 @@ def test_myst_front_end_is_pinned_and_checked(tmp_path: Path) -> None:
     assert not checks["JupyterLab front-end jupyterlab-myst"].ok
     installed = {c.name: c for c in doctor.check_lab_extensions()}
     assert installed["JupyterLab front-end jupyterlab-myst"].ok
+
+
+def test_the_docker_cli_is_optional_and_says_where_to_get_it(monkeypatch) -> None:
+    """The real-commands lab skips its docker cells where the CLI is missing: doctor lists it
+    with --all, and never as a problem."""
+    monkeypatch.setattr("clustersim.serve.launch.find_program", lambda name, path=None: None)
+    missing = doctor.check_docker_cli()
+    assert missing.ok and "not installed" in missing.line() and "toy-to-real" in missing.line()
+    monkeypatch.setattr("clustersim.serve.launch.find_program",
+                        lambda name, path=None: f"/usr/bin/{name}")
+    assert doctor.check_docker_cli().line() == "ok   docker CLI (optional): /usr/bin/docker"

@@ -34,6 +34,7 @@ from clustersim.exercises.foundations import (
     is_pinned,
     reconcile,
 )
+from clustersim.exercises.management import NEAR_MISSES
 from tests.conftest import ROOT
 
 DOCKER, POD = "docker run --memory 256m --cpus 0.5", "Pod limits {cpu: 1500m, memory: 256M}"
@@ -225,6 +226,26 @@ def test_by_hand_jobs() -> None:
     assert "Replace" in check_by_hand_jobs(dict.fromkeys(BY_HAND_JOBS)).hint
 
 
+@pytest.mark.parametrize(("near_miss", "meant"), [
+    ("rolling update", "rolling updates"), ("Service Discovery", "discovery"),
+    ("scheduling", "placement"), ("autoscaling", "scaling"),
+    ("self-healing", "recovery from machine failure"), ("health monitoring", "health"),
+])
+def test_by_hand_jobs_near_misses_ask_did_you_mean(near_miss: str, meant: str) -> None:
+    """They got "not one of the jobs" with no word on the job they meant."""
+    question = next(q for q, job in BY_HAND_JOBS.items() if job == meant)
+    feedback = check_by_hand_jobs({**BY_HAND_JOBS, question: near_miss})
+    assert not feedback.passed and f"Did you mean {meant!r}?" in feedback.hint
+    assert set(NEAR_MISSES.values()) <= set(ORCHESTRATOR_JOBS)
+
+
+def test_filter_rank_names_the_set_it_asks_for() -> None:
+    """The starter is a set in braces; the hint said "a list ... in square brackets"."""
+    feedback = check_filter_rank("node-a", "node-a")
+    assert "a set of node names" in feedback.message and "curly braces" in feedback.hint
+    assert "square" not in feedback.hint
+
+
 def test_by_hand_jobs_are_answerable_from_the_management_chapter() -> None:
     """The exercise asked for kube-scheduler, probes, HorizontalPodAutoscaler..., which the
     management chapter never names: it now asks for the jobs its key points name, accepts the
@@ -237,6 +258,16 @@ def test_by_hand_jobs_are_answerable_from_the_management_chapter() -> None:
                if mechanism != "Deployment rolling update")
     assert check_by_hand_jobs(dict(BY_HAND)).passed          # the Kubernetes names
     assert not check_by_hand_jobs({**BY_HAND, "Is every copy healthy?": "Secret"}).passed
+
+
+def test_the_orchestration_chapter_tables_the_same_jobs() -> None:
+    """management.md named seven jobs and orchestration.md seven others (no discovery row),
+    while the exercise promised the next chapter had them for all three systems."""
+    chapter = (ROOT / "book" / "foundations" / "orchestration.md").read_text("utf-8")
+    rows = [line.split("|")[1].strip() for line in chapter.splitlines()
+            if line.startswith("| **")]
+    named = {row.split("**")[1].casefold() for row in rows}
+    assert set(ORCHESTRATOR_JOBS) <= named, set(ORCHESTRATOR_JOBS) - named
 
 
 def test_namespaces_accept_the_kernels_short_names() -> None:

@@ -63,6 +63,15 @@ spec:
 """
 SELECTOR = "  nodeSelector: {accelerator: nvidia}\n"
 TOLERATE = "  tolerations:\n    - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}\n"
+PREFERRED = """\
+  affinity:
+    nodeAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+        - weight: 1
+          preference:
+            matchExpressions:
+              - {key: accelerator, operator: In, values: [nvidia]}
+"""
 
 
 def test_gpu_pod_with_selector_and_toleration_passes() -> None:
@@ -92,12 +101,14 @@ def test_the_too_big_hint_names_what_gpu_1_has(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("manifest, hint", [
-    (POD, "does not attract"),
+    (POD, "Nothing in the Pod points it at gpu-1"),
     (POD + TOLERATE, "would take it as well"),
-    (POD + SELECTOR, "Add a toleration"),
+    (POD + TOLERATE, "does not draw it there"),
+    (POD + SELECTOR, "add a toleration that matches its key, value and effect"),
     (POD + SELECTOR + "  tolerations:\n    - {key: dedicated, operator: Exists}\n",
-     "Add a toleration"),
-    (POD + "  nodeSelector: {accelerator: amd}\n" + TOLERATE, "accelerator=nvidia"),
+     "None of your tolerations has the key"),
+    (POD + "  nodeSelector: {accelerator: amd}\n" + TOLERATE, "compare it, key and value"),
+    (POD + TOLERATE + PREFERRED, "only adds to a node's score"),
     # a toleration for the key that still does not match: the field that differs is named
     (POD + SELECTOR + "  tolerations:\n    - {key: nvidia.com/gpu, value: absent, "
      "effect: NoSchedule}\n", "its value 'absent' is not present"),
@@ -119,6 +130,17 @@ def test_gpu_pod_hints(manifest: object, hint: str) -> None:
     feedback = check_gpu_pod(manifest)
     assert not feedback.passed and feedback.hint, feedback
     assert hint in feedback.message + feedback.hint, feedback
+
+
+@pytest.mark.parametrize("manifest", [POD, POD + TOLERATE, POD + SELECTOR,
+                                      POD + "  nodeName: gpu-1\n"])
+def test_gpu_pod_hints_nudge_without_writing_the_answer(manifest: str) -> None:
+    """On the untouched starter the hint spoke of "A toleration only allows…" though the
+    learner wrote none, and two runs handed over nodeSelector: {accelerator: nvidia} and the
+    toleration's key and effect."""
+    hint = check_gpu_pod(manifest).hint
+    assert "accelerator: nvidia" not in hint and "nvidia.com/gpu" not in hint, hint
+    assert "toleration only" not in hint
 
 
 FAILED = {"Insufficient cpu": 3, "Insufficient memory": 3, "untolerated taint": 2}

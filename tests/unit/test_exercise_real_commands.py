@@ -13,7 +13,9 @@ pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl
 
 @pytest.mark.parametrize(("command", "hint"), [
     (None, "Replace None"),
-    ("", "in quotes"),
+    ("", "inside the quotes"),
+    ("   ", "inside the quotes"),
+    (42, "in quotes"),
     ("ls -l", "starts with kubectl"),
     ("# kubectl get pods -l tier=api -o wide", "before any #"),
     ("kubectl get pods | grep api", "no pipes"),

@@ -37,6 +37,17 @@ def test_tolerance_hints(managers: int, wrong: int, hint: str) -> None:
     assert not feedback.passed and hint in feedback.hint
 
 
+def test_tolerance_quorum_sizes_are_told_they_are_the_quorum() -> None:
+    """Quorum sizes (1, 2, 2, 3, 3, 4) instead of tolerated failures got a hint about a
+    single manager only."""
+    quorums = {n: n // 2 + 1 for n in MANAGER_COUNTS}
+    feedback = check_fault_tolerance(quorums)
+    assert not feedback.passed
+    assert "1 is the quorum of 1 manager" in feedback.hint and "how many can fail" in feedback.hint
+    one_off = check_fault_tolerance({**RIGHT, 5: 3})
+    assert "3 is the quorum of 5 managers" in one_off.hint
+
+
 @pytest.mark.parametrize("answer", [None, [0, 0, 1], {1: 0}, {**RIGHT, 3: "one"},
                                     {**RIGHT, 3: True}, {**RIGHT, 5: None}])
 def test_tolerance_nonsense(answer: object) -> None:

@@ -198,7 +198,8 @@ def test_sh_runs_the_real_client_with_the_servers_environment(capsys):
         server.sh("no-such-program --flag")
     out = capsys.readouterr().out
     assert "$ python -c" in out and f"\n{url}\n" in out
-    assert "no-such-program: command not found" in out
+    assert out.endswith("no-such-program CLI not installed here: skipped `no-such-program --flag`;"
+                        " see its documentation to install it\n")
     with pytest.raises(RuntimeError, match="not running"):
         server.sh("true")
 
@@ -212,7 +213,20 @@ def test_sh_says_when_a_command_failed_and_raises_when_asked(capsys):
         with pytest.raises(subprocess.CalledProcessError) as failed:
             server.sh("no-such-program", check=True)
     assert failed.value.returncode == 127
-    assert "no-such-program: command not found" in capsys.readouterr().out
+    assert "not installed here" in capsys.readouterr().out
+
+
+def test_sh_says_in_one_line_that_the_docker_cli_is_missing(capsys, monkeypatch):
+    """The real-commands lab promised one line where the CLI is absent; it printed
+    ``docker: command not found`` and ``(exit status 127: the command failed)``."""
+    monkeypatch.setattr("clustersim.serve.launch.find_program", lambda name, path=None: None)
+    with serve("swarm", speed=0) as server:
+        server.sh("docker service ls")
+        assert server.run("docker service ls").returncode == 127
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "exit status" not in out
+    assert out.startswith("docker CLI not installed here: skipped `docker service ls`; see "
+                          "book/toy-to-real.md")
 
 
 def test_kubeconfig_and_docker_host_belong_to_their_systems():

@@ -321,7 +321,7 @@ def test_remove_stack_and_ps() -> None:
     cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 2}}))
     cluster.run(until=10)
     rows = cluster.ps("s_web")
-    assert [r["current"] for r in rows] == ["Running 8 s ago"] * 2
+    assert [r["current"] for r in rows] == ["Running 8 seconds ago"] * 2
     cluster.remove_stack("s")
     # swarmkit marks the removed service's tasks REMOVE; they are listed until their agents
     # have stopped them, then the task reaper deletes them (task_reaper.go): the simulator

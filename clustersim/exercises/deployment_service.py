@@ -1,0 +1,110 @@
+"""Check for writing a Deployment and a Service (``book/orchestrators/kubernetes.md``,
+exercises in ``exercises/kubernetes.ipynb``): :func:`check_deployment_service`.
+
+The learner writes a Deployment ``web`` of three ``nginx:1.27`` Pods (nginx listens on port
+80) and a Service ``web`` that clients reach on port 8080 and that forwards to the containers'
+port 80. The check loads the text through the course's Kubernetes loader
+(:func:`clustersim.exercises.answers.load_answer`, which refuses a Deployment whose selector
+does not match its template's labels in the API server's words), applies it to a small
+:class:`~clustersim.kubernetes.KubernetesCluster` and reads the Service's endpoints, as the
+EndpointSlice controller writes them. Upstream: a Service's ``port`` is the port it answers
+on, ``targetPort`` the port on the Pods (by number or by a container port's name), and it
+defaults to ``port`` (https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service);
+the selector picks the Pods by their labels
+(https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.exercises.answers import load_answer
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.manifests import ManifestError
+from clustersim.node import Node
+
+__all__ = ["check_deployment_service"]
+
+_NAMES = ("Deployment", "Service")
+
+
+def _load_hint(err: ManifestError) -> str:
+    """The loader's refusal, with what to do about the two a first Deployment meets."""
+    if "spec.selector: Required value" in str(err):
+        return ("Give the Deployment spec.selector.matchLabels, and the same label under "
+                "spec.template.metadata.labels: the chapter's Deployment shows both.")
+    if "does not match template `labels`" in str(err):
+        return ("A Deployment finds its own Pods by spec.selector: every label of "
+                "selector.matchLabels must also be in template.metadata.labels.")
+    return "Read the field path in the message."
+
+
+def _objects(text: object) -> dict[str, dict[str, Any]]:
+    """The Deployment and the Service named web, or :class:`Wrong` naming what is missing."""
+    specs = load_answer(text, "manifests", hint=_load_hint)
+    found = {spec.kind: spec.manifest for spec in specs
+             if spec.kind in _NAMES and spec.name == "web"}
+    for kind in _NAMES:
+        if kind not in found:
+            others = ", ".join(f"{s.kind} {s.name}" for s in specs) or "nothing"
+            raise Wrong(f"There is no {kind} named web (the text holds {others}).",
+                        f"Write a {kind} with metadata: {{name: web}}, after a line --- that "
+                        "separates it from the other object.")
+    return found
+
+
+def _service_ports(service: dict[str, Any]) -> None:
+    """The Service answers on 8080; a targetPort of 8080 (also the default) is the usual slip."""
+    ports = (service.get("spec") or {}).get("ports") or []
+    if not any(p.get("port") == 8080 for p in ports):
+        given = ", ".join(str(p.get("port")) for p in ports) or "none"
+        raise Wrong(f"The Service answers on port {given}, not 8080.",
+                    "port: is the port clients use to reach the Service.")
+    for entry in ports:
+        if entry.get("port") == 8080 and entry.get("targetPort", 8080) == 8080:
+            said = ("has no targetPort, which then defaults to port" if "targetPort" not in entry
+                    else "sends to targetPort 8080")
+            raise Wrong(f"The Service {said}: it would forward to port 8080 of the Pods, where "
+                        "nginx does not listen.",
+                        "targetPort: is the port on the Pods, the container's port.")
+
+
+def _labels(labels: object) -> str:
+    """Labels as ``kubectl`` writes a selector: ``app=web,tier=frontend``."""
+    return ",".join(f"{k}={v}" for k, v in labels.items()) if isinstance(labels, dict) else ""
+
+
+@checker("Right: the Deployment's ReplicaSet keeps three Pods labelled for the selector, and "
+         "the Service lists all three as endpoints: a client connects to web:8080 and reaches "
+         "port 80 of one of them.")
+def check_deployment_service(text: object) -> None:
+    """``text``: YAML with a Deployment ``web`` (3 replicas of ``nginx:1.27``) and a Service
+    ``web`` (port 8080, forwarding to the containers' port 80)."""
+    found = _objects(text)
+    deployment, service = found["Deployment"], found["Service"]
+    replicas = (deployment.get("spec") or {}).get("replicas", 1)
+    if replicas != 3:
+        raise Wrong(f"The Deployment asks for {replicas} replica{'s' if replicas != 1 else ''}, "
+                    "not 3.", "spec.replicas is the number of Pods (1 when it is missing).")
+    _service_ports(service)
+    cluster = KubernetesCluster(Node.many(3, "node", cpu=4, memory="8Gi"), seed=0)
+    cluster.apply(text)
+    cluster.run(until=60)
+    if len(cluster.endpoints("web")) != 3:
+        selector = (service.get("spec") or {}).get("selector")
+        labels = (((deployment.get("spec") or {}).get("template") or {}).get("metadata")
+                  or {}).get("labels")
+        raise Wrong(f"The Service has {len(cluster.endpoints('web'))} endpoints, not 3: it "
+                    f"selects {_labels(selector) or 'no labels at all'}, and the Pods carry "
+                    f"{_labels(labels) or 'none'}.",
+                    "A Service sends to the Pods whose labels include every label of its "
+                    "spec.selector: use a label of the Deployment's template.")
+    slices = cluster.endpoint_slices("web")
+    ports = {p["port"] for s in slices for p in s["ports"]}
+    if ports != {80}:
+        raise Wrong(f"The endpoints are on port {', '.join(map(str, sorted(ports)))}, not 80."
+                    if ports else "The endpoints have no port: targetPort names no port of the "
+                    "containers.",
+                    "targetPort: must be the container's port, 80, or the name of a port "
+                    "the container declares.")

@@ -1,0 +1,123 @@
+"""Check for writing a stack file (``book/orchestrators/swarm.md``, exercises in
+``exercises/swarm.ipynb``): :func:`check_stack_file`.
+
+The learner writes a Compose file for ``docker stack deploy`` with a replicated service, a
+health check and a secret created beforehand. The check loads it through the course's Compose
+loader (:func:`clustersim.exercises.answers.load_answer`), reads the service as the Docker CLI
+would, deploys it on a small :class:`~clustersim.swarm.SwarmCluster` and gives a hint for each
+typical slip. Upstream: the Compose file's ``healthcheck`` and ``secrets``
+(https://docs.docker.com/reference/compose-file/services/#healthcheck,
+https://docs.docker.com/reference/compose-file/secrets/), the Docker CLI's conversion of a
+service's secrets (docker/cli ``cli/compose/convert/service.go``, ``convertServiceSecrets``:
+``undefined secret "db_password"`` for a secret the file does not declare) and Docker's
+defaults for a health check (30 s between checks:
+https://docs.docker.com/reference/dockerfile/#healthcheck). The simulator's loader accepts a
+service secret the file does not declare, where ``docker stack deploy`` refuses it: this check
+refuses it as the CLI does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.exercises.answers import load_answer, run_stack
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.manifests.units import go_duration
+from clustersim.node import Node
+from clustersim.swarm import SwarmCluster, TaskState
+
+__all__ = ["API_IMAGE", "SECRET", "check_stack_file"]
+
+API_IMAGE = "registry.example.com/shop/api:3.1"
+"""The image the service runs."""
+SECRET = "db_password"
+"""The secret, created beforehand with ``docker secret create db_password -``."""
+_INTERVAL = 10.0
+"""Seconds between health checks that the task asks for."""
+_DOCKER_INTERVAL = 30.0
+"""Docker's default interval when the health check names none."""
+
+
+def _service(text: object) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The service ``api`` of the stack and the stack's top-level secrets, or :class:`Wrong`."""
+    specs = load_answer(text, "stack file")
+    stacks = [spec for spec in specs if spec.system == "swarm"]
+    if not stacks:
+        raise Wrong("This is not a stack file: it has no services: section.",
+                    "Start from the starter: a Compose file with services: and api under it.")
+    stack = stacks[0].manifest
+    services = stack.get("services") or {}
+    if "api" not in services:
+        raise Wrong(f"The stack has no service api (it has {', '.join(services) or 'none'}).",
+                    "Name the service api, under services:.")
+    return services["api"], stack.get("secrets") or {}
+
+
+def _check_health(service: dict[str, Any]) -> None:
+    """The service's health check is there, switched on, and runs every 10 s."""
+    health = service.get("healthcheck")
+    if not health:
+        raise Wrong("api has no health check: Swarm only knows whether its process runs.",
+                    "Add a healthcheck: section to api with the command to run (test:) and "
+                    "how often (interval:); the chapter's stack file has one.")
+    test = health.get("test")
+    if health.get("disable") or test in (["NONE"], "NONE"):
+        raise Wrong("api's health check is switched off (disable: true or test: [\"NONE\"]).",
+                    "Give test: the command that checks the service, such as "
+                    "[\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/healthz\"].")
+    if not test:
+        raise Wrong("api's health check has no test: nothing to run.",
+                    "Add test: with the command, as a list that starts with CMD or CMD-SHELL.")
+    interval = go_duration(health["interval"]) if "interval" in health else _DOCKER_INTERVAL
+    if interval != _INTERVAL:
+        said = "names no interval, so Docker's default of 30 s" if "interval" not in health \
+            else f"runs every {health['interval']}"
+        raise Wrong(f"api's health check {said} applies, not every 10 s.",
+                    "Set interval: 10s (a Go duration: a number and a unit).")
+
+
+def _check_secret(service: dict[str, Any], secrets: dict[str, Any]) -> None:
+    """The service lists the secret, and the file declares it as created beforehand."""
+    listed = [s.get("source") if isinstance(s, dict) else s for s in service.get("secrets") or []]
+    if SECRET not in listed:
+        declared = (f"The stack declares {SECRET} at the top level, but api does not list it "
+                    "under its own secrets:" if SECRET in secrets
+                    else f"api does not use the secret {SECRET}")
+        raise Wrong(f"{declared}, so no task gets /run/secrets/{SECRET}.",
+                    f"List {SECRET} under api's secrets: (the service), and declare it under the "
+                    "top-level secrets: (the stack).")
+    if SECRET not in secrets:
+        raise Wrong(f'docker stack deploy refuses the file: undefined secret "{SECRET}". api '
+                    "lists it, but the stack does not declare it.",
+                    f"Declare {SECRET} under a top-level secrets: section, beside services:.")
+    declaration = secrets[SECRET] or {}
+    if not declaration.get("external"):
+        raise Wrong(f"The stack would create its own secret {SECRET} "
+                    f"({'from a file' if declaration.get('file') else 'from nothing'}), not "
+                    "use the one created beforehand.",
+                    "A secret that exists already (docker secret create) is declared with "
+                    "external: true.")
+
+
+@checker(f"Right: two tasks of {API_IMAGE} run; Docker runs the health check every 10 s and "
+         f"Swarm replaces a task that turns unhealthy, and each task reads the password from "
+         f"/run/secrets/{SECRET}, a file in memory, never from an environment variable.")
+def check_stack_file(text: object) -> None:
+    """``text``: a stack file with the service ``api`` (:data:`API_IMAGE`, 2 replicas), a
+    health check every 10 s and the external secret :data:`SECRET`."""
+    service, secrets = _service(text)
+    if service.get("image") != API_IMAGE:
+        raise Wrong(f"api runs {service.get('image')!r}, not {API_IMAGE}.",
+                    "Copy the image reference from the task, tag included.")
+    replicas = (service.get("deploy") or {}).get("replicas", 1)
+    if replicas != 2:
+        raise Wrong(f"api asks for {replicas} replica{'s' if replicas != 1 else ''}, not 2.",
+                    "Swarm reads the count from deploy: replicas: (1 when it is missing).")
+    _check_health(service)
+    _check_secret(service, secrets)
+    swarm = run_stack(SwarmCluster(Node.many(3, "node", cpu=4, memory="8Gi"), seed=0),
+                      text, until=30)
+    running = [t for t in swarm.tasks("shop_api") if t.state == TaskState.RUNNING]
+    if len(running) != 2:
+        raise Wrong(f"Deployed, {len(running)} of 2 tasks run.",
+                    "Ask swarm.ps() what keeps the others from running.")

@@ -1,0 +1,66 @@
+"""The Deployment-and-Service writing exercise (Kubernetes chapter): the right manifests pass
+(with targetPort by number or by name), and each typical slip gets its own hint."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim.exercises.deployment_service import check_deployment_service
+from tests.conftest import ROOT
+
+
+def _solution() -> str:
+    """The manifests of the exercise's own solution cell (the one right answer, written once)."""
+    cells = json.loads((ROOT / "exercises" / "kubernetes.ipynb").read_text("utf-8"))["cells"]
+    source = next("".join(c["source"]) for c in cells if c.get("id") == "p1f-k8-sol")
+    return source.split('"""')[1]
+
+
+GOOD = _solution()
+STARTER = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: web, image: nginx:1.27}
+"""
+NAMED = GOOD.replace("[{containerPort: 80}]", "[{name: http, containerPort: 80}]").replace(
+    "targetPort: 80", "targetPort: http")
+
+
+def test_the_right_manifests_pass() -> None:
+    assert check_deployment_service(GOOD).passed
+    assert check_deployment_service(NAMED).passed
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    (GOOD.replace("matchLabels: {app: web}", "matchLabels: {app: api}"),
+     "must also be in template.metadata.labels"),
+    (GOOD.replace("  selector: {app: web}\n  ports", "  selector: {app: frontend}\n  ports"),
+     "use a label of the Deployment's template"),
+    (GOOD.replace("  selector: {app: web}\n  ports", "  ports"), "spec.selector"),
+    (GOOD.replace(", targetPort: 80", ""), "targetPort: is the port on the Pods"),
+    (GOOD.replace("targetPort: 80", "targetPort: 8080"), "targetPort: is the port on the Pods"),
+    (GOOD.replace("port: 8080, targetPort: 80", "port: 80, targetPort: 80"),
+     "port: is the port clients use"),
+    (GOOD.replace("targetPort: 80", "targetPort: 81"), "the container's port, 80"),
+    (NAMED.replace("targetPort: http", "targetPort: web"), "the container's port, 80"),
+    (GOOD.split("---")[0], "Write a Service"),
+    (GOOD.replace("replicas: 3", "replicas: 2"), "spec.replicas"),
+    (None, "triple quotes"),
+    (STARTER, "spec.selector.matchLabels"),
+])
+def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
+    feedback = check_deployment_service(text)
+    assert not feedback.passed and hint in feedback.hint, feedback
+
+
+def test_a_wrong_service_selector_names_both_label_sets() -> None:
+    text = GOOD.replace("  selector: {app: web}\n  ports", "  selector: {app: frontend}\n  ports")
+    assert "selects app=frontend, and the Pods carry app=web" in check_deployment_service(
+        text).message

@@ -1,0 +1,68 @@
+"""The stack-file writing exercise (Swarm chapter): the right file passes, and each typical
+slip gets its own hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.stack_file import check_stack_file
+
+GOOD = """\
+version: "3.8"
+services:
+  api:
+    image: registry.example.com/shop/api:3.1
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8080/healthz"]
+      interval: 10s
+    secrets: [db_password]
+    deploy:
+      replicas: 2
+secrets:
+  db_password:
+    external: true
+"""
+HEALTH = """\
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8080/healthz"]
+      interval: 10s
+"""
+DECLARED = "secrets:\n  db_password:\n    external: true\n"
+
+
+def test_the_right_stack_file_passes() -> None:
+    assert check_stack_file(GOOD).passed
+    long_form = GOOD.replace("    secrets: [db_password]\n",
+                             "    secrets:\n      - source: db_password\n        mode: 0400\n")
+    assert check_stack_file(long_form).passed
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    (GOOD.replace(HEALTH, ""), "Add a healthcheck: section"),
+    (GOOD.replace("      interval: 10s\n", ""), "Set interval: 10s"),
+    (GOOD.replace("interval: 10s", "interval: 30s"), "Set interval: 10s"),
+    (GOOD.replace("      interval: 10s\n", "      interval: 10s\n      disable: true\n"),
+     "Give test: the command"),
+    (GOOD.replace('["CMD", "curl", "-f", "http://localhost:8080/healthz"]', '["NONE"]'),
+     "Give test: the command"),
+    (GOOD.replace("    secrets: [db_password]\n", ""), "List db_password under api's secrets:"),
+    (GOOD.replace(DECLARED, ""), "Declare db_password under a top-level secrets:"),
+    (GOOD.replace("    external: true", "    file: ./db_password.txt"), "external: true"),
+    (GOOD.replace("      replicas: 2\n", "      replicas: 3\n"), "deploy: replicas:"),
+    (GOOD.replace("    deploy:\n      replicas: 2\n", ""), "1 when it is missing"),
+    (GOOD.replace("shop/api:3.1", "shop/api"), "tag included"),
+    (GOOD.replace("  api:", "  web:"), "Name the service api"),
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b}]}\n",
+     "services: and api"),
+    ("services: [\n", "field path"),
+    (None, "triple quotes"),
+])
+def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
+    feedback = check_stack_file(text)
+    assert not feedback.passed and hint in feedback.hint, feedback
+
+
+def test_an_undeclared_secret_is_refused_in_the_docker_clis_words() -> None:
+    """The loader accepts it; docker/cli's convertServiceSecrets refuses it."""
+    feedback = check_stack_file(GOOD.replace(DECLARED, ""))
+    assert 'undefined secret "db_password"' in feedback.message
