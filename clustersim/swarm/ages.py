@@ -4,25 +4,16 @@ docker/cli writes a task's CURRENT STATE as its state, the time since the state'
 through docker/go-units ``HumanDuration``, lower-cased, and ``ago``
 (docker/cli ``cli/command/task/formatter.go``, ``CurrentState``;
 ``vendor/github.com/docker/go-units/duration.go``). ``HumanDuration`` truncates to whole
-seconds and minutes, and rounds hours, days, weeks, months (30 days) and years (365 days) to
-the nearest one.
+seconds and minutes, rounds to the nearest hour, and counts whole days, weeks, months (30
+days) and years (365 days) in those hours.
 """
-
-_DAY = 24 * 3600.0
-_WEEK = 7 * _DAY
-_MONTH = 30 * _DAY
-_YEAR = 365 * _DAY
-
-
-def _rounded(seconds: float, unit: float) -> int:
-    """go-units' ``roundDuration``: the nearest whole count of ``unit``."""
-    return int(seconds / unit + 0.5)
 
 
 def human_duration(seconds: float) -> str:
     """go-units ``HumanDuration``: ``Less than a second``, ``1 second``, ``28 seconds``,
     ``About a minute``, ``5 minutes``, ``About an hour``, ``3 hours``, ``4 days``,
-    ``3 weeks``, ``5 months``, ``2 years``."""
+    ``3 weeks``, ``5 months``, ``2 years``. Days, weeks and months are whole divisions of
+    the rounded hours, years of the truncated hours, as Go's integer arithmetic has them."""
     whole = int(seconds)
     if whole < 1:
         return "Less than a second"
@@ -31,14 +22,14 @@ def human_duration(seconds: float) -> str:
     minutes = int(seconds / 60)
     if minutes < 60:
         return "About a minute" if minutes == 1 else f"{minutes} minutes"
-    hours = _rounded(seconds, 3600)
+    hours = int(seconds / 3600 + 0.5)       # d.Round(time.Hour).Hours()
     if hours < 48:
         return "About an hour" if hours == 1 else f"{hours} hours"
-    for limit, unit, word in ((2 * _WEEK, _DAY, "days"), (2 * _MONTH, _WEEK, "weeks"),
-                              (2 * _YEAR, _MONTH, "months")):
-        if seconds < limit:
-            return f"{_rounded(seconds, unit)} {word}"
-    return f"{_rounded(seconds, _YEAR)} years"
+    for limit, per, word in ((24 * 7 * 2, 24, "days"), (24 * 30 * 2, 24 * 7, "weeks"),
+                             (24 * 365 * 2, 24 * 30, "months")):
+        if hours < limit:
+            return f"{hours // per} {word}"
+    return f"{int(seconds / 3600) // 24 // 365} years"
 
 
 def state_age(state: str, seconds: float) -> str:
