@@ -1200,3 +1200,80 @@ KIND_MODELS.update(
     {model.__name__: model
      for model in (HorizontalPodAutoscaler, ResourceQuota, LimitRange, PriorityClass)}
 )
+
+
+# networking.k8s.io/v1 (k8s.io/api networking/v1/types.go): the Go types alone, so that a
+# value of the wrong JSON type is the decoder's error; every check of the values is
+# ValidateIngress's and ValidateIngressClass's, in clustersim.manifests.ingress_checks
+
+
+class TypedLocalObjectReference(_Model):
+    api_group: str | None = None
+    kind: str = ""
+    name: str = ""
+
+
+class ServiceBackendPort(_Model):
+    name: str = ""
+    number: int = 0
+
+
+class IngressServiceBackend(_Model):
+    name: str = ""
+    port: ServiceBackendPort | None = None
+
+
+class IngressBackend(_Model):
+    service: IngressServiceBackend | None = None
+    resource: TypedLocalObjectReference | None = None
+
+
+class HTTPIngressPath(_Model):
+    path: str = ""
+    path_type: str | None = None
+    backend: IngressBackend | None = None
+
+
+class HTTPIngressRuleValue(_Model):
+    paths: list[HTTPIngressPath] | None = None
+
+
+class IngressRule(_Model):
+    host: str = ""
+    http: HTTPIngressRuleValue | None = None    # of the inline IngressRuleValue, in Go
+
+
+class IngressTLS(_Model):
+    hosts: list[str] | None = None
+    secret_name: str = ""
+
+
+class IngressSpec(_Model):
+    ingress_class_name: str | None = None
+    default_backend: IngressBackend | None = None
+    tls: list[IngressTLS] | None = None
+    rules: list[IngressRule] | None = None
+
+
+class Ingress(_Object):
+    spec: IngressSpec | None = None
+
+
+class IngressClassParametersReference(_Model):
+    api_group: str | None = None
+    kind: str = ""
+    name: str = ""
+    scope: str | None = None
+    namespace: str | None = None
+
+
+class IngressClassSpec(_Model):
+    controller: str = ""
+    parameters: IngressClassParametersReference | None = None
+
+
+class IngressClass(_Object):
+    spec: IngressClassSpec | None = None
+
+
+KIND_MODELS.update({model.__name__: model for model in (Ingress, IngressClass)})
