@@ -1,4 +1,4 @@
-"""What the API server refuses of an Ingress or an IngressClass (about 230 lines).
+"""What the API server refuses of an Ingress or an IngressClass (about 250 lines).
 
 Upstream: kubernetes/kubernetes ``pkg/apis/networking/validation/validation.go`` as of
 v1.37: ``ValidateIngressCreate`` (``ValidateIngressSpec``: a default backend or rules,
