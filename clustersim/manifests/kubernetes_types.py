@@ -1,14 +1,15 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
-Longer than most modules (about 1,150 lines) because it is a table of declarations, one small
+Longer than most modules (about 1,280 lines) because it is a table of declarations, one small
 model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
 field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
 
 Field names, types and allowed values follow kubernetes/api ``core/v1/types.go``,
-``apps/v1/types.go``, ``batch/v1/types.go`` and the apiserver's validation in
-kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``. Types are strict, as the
-API server's JSON decoding is: ``replicas: "3"`` and an unquoted label value ``version: 1``
-are errors there, and here. Fields not modelled are allowed and kept in ``spec.manifest``.
+``apps/v1/types.go``, ``batch/v1/types.go``, ``networking/v1/types.go`` and the apiserver's
+validation in kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``. Types are
+strict, as the API server's JSON decoding is: ``replicas: "3"`` and an unquoted label value
+``version: 1`` are errors there, and here. Fields not modelled are allowed and kept in
+``spec.manifest``.
 
 Typed to the real shapes wherever the simulator reads a field: ``affinity`` (NodeAffinity,
 PodAffinity, PodAntiAffinity and their terms), probes, update strategies, grace periods,
