@@ -4,7 +4,8 @@ store, validation, admission, ``kubectl apply`` and deletion.
 Upstream: kubernetes/kubernetes ``staging/src/k8s.io/apiserver`` (the generic registry that
 stores objects), ``pkg/apis/*/validation`` (``ValidateDeploymentSpec``,
 ``ValidateDeploymentUpdate`` and friends), the admission plugins (``DefaultTolerationSeconds``,
-``Priority``, ``LimitRanger`` in :mod:`~clustersim.kubernetes.limitrange`, ``ResourceQuota`` in
+``Priority``, ``DefaultIngressClass`` in :mod:`~clustersim.kubernetes.ingressclasses`,
+``LimitRanger`` in :mod:`~clustersim.kubernetes.limitrange`, ``ResourceQuota`` in
 :mod:`~clustersim.kubernetes.resourcequota`, PodSecurity in
 :mod:`~clustersim.kubernetes.podsecurity`), the garbage collector's propagation
 (``pkg/controller/garbagecollector``: dependents go when their owner goes, or before it in the
@@ -41,6 +42,7 @@ from clustersim.kubernetes.defaults import (
 )
 from clustersim.kubernetes.eventsource import component
 from clustersim.kubernetes.immutablefields import immutable_field_refusal
+from clustersim.kubernetes.ingressclasses import default_ingress_class, set_ingress_class_defaults
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
@@ -364,6 +366,10 @@ class APIServer:
             if refusal:
                 raise AdmissionError(refusal)
             self._admit_pod(obj)
+        if kind == "Ingress":
+            refusal = default_ingress_class(obj, self.objects("IngressClass"))
+            if refusal:
+                raise AdmissionError(refusal)
         if kind == "Service" and dry_run:
             self.services.admit_dry_run(obj)
         elif kind == "Service":
@@ -459,7 +465,10 @@ class APIServer:
         ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts and
         affinity terms are bounded by the simulator's :mod:`~clustersim.limits`. A
         NetworkPolicy first gets its defaults, as the API server defaults before it validates
-        (:mod:`~clustersim.kubernetes.networkpolicyadmission`)."""
+        (:mod:`~clustersim.kubernetes.networkpolicyadmission`), and so does an IngressClass
+        (:mod:`~clustersim.kubernetes.ingressclasses`)."""
+        if obj.get("kind") == "IngressClass":
+            set_ingress_class_defaults(obj)
         if obj.get("kind") == "NetworkPolicy":   # ValidateNetworkPolicy, pkg/apis/networking
             set_defaults(obj)
             try:

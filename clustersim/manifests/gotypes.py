@@ -58,11 +58,13 @@ FIELD_TYPES = {("SeccompProfile", "type"): "v1.SeccompProfileType",
                ("DaemonSetUpdateStrategy", "type"): "v1.DaemonSetUpdateStrategyType",
                ("StatefulSetUpdateStrategy", "type"): "v1.StatefulSetUpdateStrategyType",
                ("LabelSelectorRequirement", "operator"): "v1.LabelSelectorOperator",
-               ("NodeSelectorRequirement", "operator"): "v1.NodeSelectorOperator"}
+               ("NodeSelectorRequirement", "operator"): "v1.NodeSelectorOperator",
+               ("HTTPIngressPath", "pathType"): "v1.PathType"}
 """Named string types of fields whose name alone does not tell them (``type`` is a plain
 string elsewhere), by Go struct and field (core/v1 ``types.go``): the profile types, whose
 values the profiles check themselves (``validateSeccompProfileType``), the workloads'
-strategy types, which their strategies check, and the selector operators."""
+strategy types, which their strategies check, the selector operators and an Ingress path's
+``*PathType`` (networking/v1 ``types.go``; encoding/json names the type it points to)."""
 STRING_TYPES = frozenset({*ENUM_TYPES.values(), *_STRING_TYPES.values(), *FIELD_TYPES.values()})
 """Every named string type the decoder names above (``v1.RestartPolicy``,
 ``v1.Capability``, ``v1.SeccompProfileType``): each holds a string, as ``string`` does."""

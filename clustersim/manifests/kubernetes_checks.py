@@ -6,12 +6,10 @@ Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``
 per container, ``ValidateEnv``: a variable's name is required, ``checkHostPortConflicts``: a
 host port once per pod; the names' syntax is checked with the fields, by
 :mod:`clustersim.manifests.kubernetes_names`; ``ValidateResourceRequirements``: in
-:mod:`clustersim.manifests.kubernetes_resources`;
-``ValidateServiceName``: a DNS-1035 label; ``validateServicePort``: every port of a
-multi-port Service needs a unique name; ``validateHTTPIngressPath``: an Ingress path's
-``pathType`` is one of the supported values; ``ValidateTolerations``: :func:`toleration_errors`),
-``pkg/apis/apps/validation/validation.go`` (a
-workload needs a selector that matches its template's labels: "`selector` does not match
+:mod:`clustersim.manifests.kubernetes_resources`; ``ValidateServiceName``: a DNS-1035 label;
+``validateServicePort``: every port of a multi-port Service needs a unique name;
+``ValidateTolerations``: :func:`toleration_errors`), ``pkg/apis/apps/validation/validation.go``
+(a workload needs a selector that matches its template's labels: "`selector` does not match
 template `labels`", the labels shown as JSON, as ``field.Error`` shows a map) and
 ``pkg/apis/batch/validation/validation.go`` (a Job's pods restart ``OnFailure`` or ``Never``).
 Messages keep upstream's wording ("Required value", "Duplicate value", "Invalid value"), and
@@ -32,10 +30,12 @@ DaemonSet (and a ReplicationController, ``ValidateReplicationControllerSpec``) r
 
 And ``validateJobSpec`` and ``ValidateJob`` in ``pkg/apis/batch/validation/validation.go`` for
 an Indexed Job (of a Job or a CronJob's template): ``completions`` required, ``parallelism`` at
-most 100,000, and a Job name that leaves its last pod's hostname a DNS label; the checks of
-its ``podFailurePolicy``, ``successPolicy`` and ``podReplacementPolicy`` are in
-:mod:`clustersim.manifests.job_policies`, those of a RoleBinding's or ClusterRoleBinding's
-``roleRef`` and subjects in :mod:`clustersim.manifests.rbac_checks`.
+most 100,000, and a Job name that leaves its last pod's hostname a DNS label; the checks of its
+``podFailurePolicy``, ``successPolicy`` and ``podReplacementPolicy`` are in
+:mod:`clustersim.manifests.job_policies`, an Ingress's and an IngressClass's
+(``pkg/apis/networking/validation``) in :mod:`clustersim.manifests.ingress_checks`, those of a
+RoleBinding's or ClusterRoleBinding's ``roleRef`` and subjects in
+:mod:`clustersim.manifests.rbac_checks`.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from clustersim.manifests.errors import ManifestError, format_path
+from clustersim.manifests.ingress_checks import ingress_class_errors, ingress_errors
 from clustersim.manifests.job_policies import job_policy_refusals
 from clustersim.manifests.kubernetes_errors import go_value, invalid, named, unsupported
 from clustersim.manifests.kubernetes_names import (
@@ -362,30 +363,6 @@ def _service(document: Document, typed: Any) -> Iterator[ManifestError]:
         names.add(port.name)
 
 
-SUPPORTED_PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
-"""``supportedPathTypes`` of ``pkg/apis/networking/validation/validation.go``, in the order
-``field.NotSupported`` lists them (the set's sorted list)."""
-
-
-def _ingress(document: Document) -> Iterator[ManifestError]:
-    """``validateHTTPIngressPath`` (``pkg/apis/networking/validation/validation.go``): a
-    path's ``pathType`` is one of :data:`SUPPORTED_PATH_TYPES`, spelt as they are (``prefix``
-    is refused; the bad value is a ``networking.PathType``, in JSON). A missing ``pathType`` is
-    the schema's to report."""
-    rules = _raw(document, ("spec", "rules"))
-    for index, rule in enumerate(rules if isinstance(rules, list) else []):
-        http = rule.get("http") if isinstance(rule, Mapping) else None
-        paths = http.get("paths") if isinstance(http, Mapping) else None
-        for number, path in enumerate(paths if isinstance(paths, list) else []):
-            kind = path.get("pathType") if isinstance(path, Mapping) else None
-            if isinstance(kind, str) and kind not in SUPPORTED_PATH_TYPES:
-                yield document.error(
-                    ("spec", "rules", index, "http", "paths", number, "pathType"),
-                    unsupported(named(kind), SUPPORTED_PATH_TYPES),
-                    "one of " + ", ".join(SUPPORTED_PATH_TYPES) + ", with its capital letter",
-                )
-
-
 # The API server defaults a missing value before it validates (pkg/apis/apps/v1/defaults.go):
 # 25%/25% for a Deployment, maxUnavailable 1 and maxSurge 0 for a DaemonSet.
 _ROLLING_DEFAULTS = {"Deployment": ("25%", "25%"), "DaemonSet": (1, 0)}
@@ -543,7 +520,9 @@ def check_object(document: Document, kind: str, typed: Any, pod: Any) -> list[Ma
     if kind == "Service":
         checks.append(_service(document, typed))
     if kind == "Ingress":
-        checks.append(_ingress(document))
+        checks.append(ingress_errors(document, typed))
+    if kind == "IngressClass":
+        checks.append(ingress_class_errors(document, typed))
     if kind in ("Job", "CronJob"):
         checks.append(_job(document, kind, typed))
         checks.append(_job_policies(document, kind, typed, pod))

@@ -3,13 +3,14 @@
 Upstream: k8s.io/apimachinery ``pkg/util/validation/validation.go`` and
 ``pkg/api/validate/content`` (``dns.go``, ``kube.go``, ``errors.go``): ``IsDNS1123Label``
 (container and port names, namespaces), ``IsDNS1123Subdomain`` (most objects' names),
-``IsDNS1035Label`` (Services), ``IsLabelKey`` (label and annotation keys, the old
-``IsQualifiedName``), ``IsLabelValue``, ``IsConfigMapKey`` (the keys of ConfigMap and
-Secret data), ``IsValidPortName`` (container port names) and ``IsRelaxedEnvVarName``
-(environment variable names and ``envFrom`` prefixes). Each returns a list of problems,
-every one a separate ``field.Invalid`` of the name, worded by ``MaxLenError`` ("must be no
-more than 63 characters") and ``RegexError`` (what the name must be, examples, and the
-regular expression); the loader adds a hint (:func:`name_hint`).
+``IsDNS1035Label`` (Services), ``IsWildcardDNS1123Subdomain`` and ``IsDomainPrefixedPath``
+(Ingresses and IngressClasses), ``content.IsPathSegmentName``, ``IsLabelKey`` (label and
+annotation keys, the old ``IsQualifiedName``), ``IsLabelValue``, ``IsConfigMapKey`` (the keys
+of ConfigMap and Secret data), ``IsValidPortName`` (container port names) and
+``IsRelaxedEnvVarName`` (environment variable names and ``envFrom`` prefixes). Each returns a
+list of problems, every one a separate ``field.Invalid`` of the name, worded by ``MaxLenError``
+("must be no more than 63 characters") and ``RegexError`` (what the name must be, examples, and
+the regular expression); the loader adds a hint (:func:`name_hint`).
 """
 
 from __future__ import annotations
@@ -24,19 +25,23 @@ __all__ = [
     "dns1035_label_problems",
     "dns1123_label_problems",
     "dns1123_subdomain_problems",
+    "domain_prefixed_path_problems",
     "env_var_name_problems",
     "is_extended_resource_name",
     "is_integer_resource_name",
     "label_key_problems",
     "label_value_problems",
     "name_hint",
+    "path_segment_problems",
     "port_name_problems",
     "quota_resource_name_problems",
+    "wildcard_dns1123_subdomain_problems",
 ]
 
 _DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS1123_SUBDOMAIN = _DNS1123_LABEL + r"(\." + _DNS1123_LABEL + ")*"
 _DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?"
+_WILDCARD_SUBDOMAIN = r"\*\." + _DNS1123_SUBDOMAIN
 _KEY_NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 _LABEL_VALUE = "(" + _KEY_NAME + ")?"
 
@@ -50,10 +55,12 @@ def _too_long(most: int) -> str:
 
 
 def _regex_error(what: str, pattern: str, *examples: str) -> str:
-    """``RegexError``: what a value must be, its examples and the pattern it must match."""
+    """``RegexError``: what a value must be, its examples (if any) and the pattern it must
+    match."""
     shown = "".join(("" if i == 0 else " or ") + f"'{example}', "
                     for i, example in enumerate(examples))
-    return f"{what} (e.g. {shown}regex used for validation is '{pattern}')"
+    return f"{what} ({'e.g. ' if examples else ''}{shown}regex used for validation is " \
+        f"'{pattern}')"
 
 
 def _matches(pattern: str, value: str) -> bool:
@@ -70,6 +77,46 @@ def dns1123_subdomain_problems(value: str) -> list[str]:
             "'-' or '.', and must start and end with an alphanumeric character",
             _DNS1123_SUBDOMAIN, "example.com"))
     return problems
+
+
+def wildcard_dns1123_subdomain_problems(value: str) -> list[str]:
+    """``IsWildcardDNS1123Subdomain``: ``*.`` and a DNS-1123 subdomain (RFC 1034 section
+    4.3.3), at most 253 characters in all: ``*.*.example.com`` and ``a*.example.com`` are
+    refused."""
+    problems = [_too_long(253)] if len(value) > 253 else []
+    if not _matches(_WILDCARD_SUBDOMAIN, value):
+        problems.append(_regex_error(
+            "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS "
+            "subdomain, which must consist of lower case alphanumeric characters, '-' or '.' "
+            "and end with an alphanumeric character", _WILDCARD_SUBDOMAIN, "*.example.com"))
+    return problems
+
+
+_HTTP_PATH = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
+"""``httpPathFmt``: the characters RFC 3986 allows in an HTTP path."""
+
+
+def domain_prefixed_path_problems(value: str) -> list[tuple[str, str]]:
+    """``IsDomainPrefixedPath`` (an IngressClass's ``controller``, ``acme.io/foo``): each
+    problem as (the part refused, what is wrong with it), as upstream reports each
+    ``field.Invalid`` of the host or the path alone; an empty value is the caller's
+    "Required value"."""
+    host, slash, path = value.partition("/")
+    if not (host and slash and path):
+        return [(value, 'must be a domain-prefixed path (such as "acme.io/foo")')]
+    problems = [(host, problem) for problem in dns1123_subdomain_problems(host)]
+    if not _matches(_HTTP_PATH, path):
+        problems.append((path, _regex_error("Invalid path", _HTTP_PATH)))
+    return problems
+
+
+def path_segment_problems(value: str) -> list[str]:
+    """``content.IsPathSegmentName`` (apimachinery ``pkg/api/validate/content/path.go``):
+    not ``.`` nor ``..``, and neither '/' nor '%' anywhere (each found is a problem); empty
+    and long names pass, "for historical reason"."""
+    if value in (".", ".."):
+        return [f"may not be '{value}'"]
+    return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in value]
 
 
 def dns1123_label_problems(value: str) -> list[str]:

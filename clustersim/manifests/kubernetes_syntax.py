@@ -28,6 +28,7 @@ from clustersim.manifests.kubernetes_names import (
     env_var_name_problems,
     label_key_problems,
     label_value_problems,
+    path_segment_problems,
     port_name_problems,
 )
 from clustersim.quantity import QuantityError, parse_quantity
@@ -163,11 +164,9 @@ def _port_or_zero(value: int) -> int:
 def path_segment(value: str) -> str:
     """``path.IsValidPathSegmentName`` (apimachinery ``pkg/api/validation/path``): the names
     of RBAC objects (``ValidateRBACName``), which may hold ':' (``system:kube-dns``)."""
-    if value in (".", ".."):
-        raise ValueError(invalid(value, f"may not be '{value}'"))
-    for bad in ("/", "%"):
-        if bad in value:
-            raise ValueError(invalid(value, f"may not contain '{bad}'"))
+    problems = path_segment_problems(value)
+    if problems:
+        raise ValueError(invalid(value, problems[0]))
     return value
 
 

@@ -1,14 +1,15 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
-Longer than most modules (about 1,150 lines) because it is a table of declarations, one small
+Longer than most modules (about 1,280 lines) because it is a table of declarations, one small
 model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
 field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
 
 Field names, types and allowed values follow kubernetes/api ``core/v1/types.go``,
-``apps/v1/types.go``, ``batch/v1/types.go`` and the apiserver's validation in
-kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``. Types are strict, as the
-API server's JSON decoding is: ``replicas: "3"`` and an unquoted label value ``version: 1``
-are errors there, and here. Fields not modelled are allowed and kept in ``spec.manifest``.
+``apps/v1/types.go``, ``batch/v1/types.go``, ``networking/v1/types.go`` and the apiserver's
+validation in kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``. Types are
+strict, as the API server's JSON decoding is: ``replicas: "3"`` and an unquoted label value
+``version: 1`` are errors there, and here. Fields not modelled are allowed and kept in
+``spec.manifest``.
 
 Typed to the real shapes wherever the simulator reads a field: ``affinity`` (NodeAffinity,
 PodAffinity, PodAntiAffinity and their terms), probes, update strategies, grace periods,
@@ -1200,3 +1201,80 @@ KIND_MODELS.update(
     {model.__name__: model
      for model in (HorizontalPodAutoscaler, ResourceQuota, LimitRange, PriorityClass)}
 )
+
+
+# networking.k8s.io/v1 (k8s.io/api networking/v1/types.go): the Go types alone, so that a
+# value of the wrong JSON type is the decoder's error; every check of the values is
+# ValidateIngress's and ValidateIngressClass's, in clustersim.manifests.ingress_checks
+
+
+class TypedLocalObjectReference(_Model):
+    api_group: str | None = None
+    kind: str = ""
+    name: str = ""
+
+
+class ServiceBackendPort(_Model):
+    name: str = ""
+    number: int = 0
+
+
+class IngressServiceBackend(_Model):
+    name: str = ""
+    port: ServiceBackendPort | None = None
+
+
+class IngressBackend(_Model):
+    service: IngressServiceBackend | None = None
+    resource: TypedLocalObjectReference | None = None
+
+
+class HTTPIngressPath(_Model):
+    path: str = ""
+    path_type: str | None = None
+    backend: IngressBackend | None = None
+
+
+class HTTPIngressRuleValue(_Model):
+    paths: list[HTTPIngressPath] | None = None
+
+
+class IngressRule(_Model):
+    host: str = ""
+    http: HTTPIngressRuleValue | None = None    # of the inline IngressRuleValue, in Go
+
+
+class IngressTLS(_Model):
+    hosts: list[str] | None = None
+    secret_name: str = ""
+
+
+class IngressSpec(_Model):
+    ingress_class_name: str | None = None
+    default_backend: IngressBackend | None = None
+    tls: list[IngressTLS] | None = None
+    rules: list[IngressRule] | None = None
+
+
+class Ingress(_Object):
+    spec: IngressSpec | None = None
+
+
+class IngressClassParametersReference(_Model):
+    api_group: str | None = None
+    kind: str = ""
+    name: str = ""
+    scope: str | None = None
+    namespace: str | None = None
+
+
+class IngressClassSpec(_Model):
+    controller: str = ""
+    parameters: IngressClassParametersReference | None = None
+
+
+class IngressClass(_Object):
+    spec: IngressClassSpec | None = None
+
+
+KIND_MODELS.update({model.__name__: model for model in (Ingress, IngressClass)})

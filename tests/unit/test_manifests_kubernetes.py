@@ -58,7 +58,8 @@ apiVersion: v1
 kind: List
 items:
 - {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80}]}}
-- {apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: web}}
+- {apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: web},
+   spec: {defaultBackend: {service: {name: web, port: {number: 80}}}}}
 ---
 apiVersion: v1
 kind: Namespace
