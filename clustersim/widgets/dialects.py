@@ -187,7 +187,11 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
         with chart.batch_update():   # only what a scenario changes (plotly validates each)
             for trace, (system, run) in zip(chart.data, runs.items(), strict=True):
                 trace.update(_series(system, run))
-            chart.update_layout(_scenario_layout(runs))
+            for key, value in _scenario_layout(runs).items():
+                if isinstance(value, list):   # update_layout keeps the old items given []
+                    chart.layout[key] = value
+                else:
+                    chart.update_layout({key: value})
         plan_grid(idle, {"replicas": replicas, "failure": failure}, calls)
 
     def calls(values: dict[str, Any]) -> list[partial[ShopRun]]:
