@@ -194,7 +194,7 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
                 trace.update(_series(system, run))
             for key, value in changed.items():
                 if isinstance(value, list):   # update_layout keeps the old items given []
-                    chart.layout[key] = value
+                    chart.layout[key] = value     # (plotly/plotly.py issue 1717: assign)
                 else:
                     chart.update_layout({key: value})
         shown.update(changed)
