@@ -11,20 +11,24 @@ Run: ``python benchmarks/cluster_build.py [nodes ...]``.
 
 from __future__ import annotations
 
-import sys
 import time
 
-from clustersim import Node
-from clustersim.kubernetes import KubernetesCluster
-from clustersim.mesos import MesosCluster
-from clustersim.swarm import SwarmCluster
+from baseline import command_line, parse, positive_int
 
 SIZES = (5_000, 20_000, 40_000)
 
 
 def main() -> None:
-    sizes = [int(arg) for arg in sys.argv[1:]] or SIZES
-    for size in sizes:
+    parser = command_line(__file__, __doc__)
+    parser.add_argument("nodes", nargs="*", type=positive_int,
+                        help=f"cluster sizes (default {' '.join(map(str, SIZES))})")
+    args, _ = parse(parser)
+    from clustersim import Node
+    from clustersim.kubernetes import KubernetesCluster
+    from clustersim.mesos import MesosCluster
+    from clustersim.swarm import SwarmCluster
+
+    for size in args.nodes or SIZES:
         nodes = Node.many(size, "node", cpu=4, memory="16Gi")
         for build in (KubernetesCluster, SwarmCluster, MesosCluster):
             start = time.perf_counter()

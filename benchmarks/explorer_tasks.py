@@ -14,20 +14,19 @@ Run: ``python benchmarks/explorer_tasks.py [N ...]`` (default: 100 500 1000 5000
 from __future__ import annotations
 
 import json
-import sys
 import time
 from unittest import mock
 
-import yaml
+from baseline import command_line, parse, positive_int
 
-import clustersim.explore
-from clustersim.widgets.explorer import PASTE, manifest_explorer
-
+SIZES = (100, 500, 1000, 5000)
 SYSTEMS = ("kubernetes", "swarm", "marathon")
 
 
 def manifest(system: str, tasks: int, tag: str) -> str:
     """One workload of ``tasks`` tasks of 10 millicores and 16 MiB each."""
+    import yaml
+
     if system == "kubernetes":
         labels = {"app": f"web{tag}"}
         container = {"name": "c", "image": "nginx",
@@ -47,6 +46,9 @@ def manifest(system: str, tasks: int, tag: str) -> str:
 
 
 def main(sizes: list[int]) -> None:
+    import clustersim.explore
+    from clustersim.widgets.explorer import PASTE, manifest_explorer
+
     app = manifest_explorer()
     choice, text, run, report, _ = app.widget.children
     choice.value = PASTE
@@ -68,4 +70,7 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [100, 500, 1000, 5000])
+    parser = command_line(__file__, __doc__)
+    parser.add_argument("tasks", nargs="*", type=positive_int,
+                        help=f"tasks per source (default {' '.join(map(str, SIZES))})")
+    main(parse(parser)[0].tasks or list(SIZES))

@@ -12,16 +12,17 @@ Run: ``python benchmarks/fleet.py`` or ``python benchmarks/fleet.py NODES PODS``
 from __future__ import annotations
 
 import resource
-import sys
 import time
 
-from clustersim.kubernetes.fleet import compare_profiles
-from clustersim.viz.fleet import fleet_figure
+from baseline import command_line, parse, positive_int
 
 SIZES = ((500, 6_000), (5_000, 60_000))
 
 
 def run(nodes: int, pods: int) -> None:
+    from clustersim.kubernetes.fleet import compare_profiles
+    from clustersim.viz.fleet import fleet_figure
+
     start, start_cpu = time.perf_counter(), time.process_time()
     results = compare_profiles(nodes=nodes, pods=pods, levels=5, seed=0)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
@@ -33,10 +34,14 @@ def run(nodes: int, pods: int) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) >= 3:
-        run(int(sys.argv[1]), int(sys.argv[2]))
-        return
-    for nodes, pods in SIZES:
+    parser = command_line(__file__, __doc__)
+    parser.add_argument("nodes", nargs="?", type=positive_int, help="one fleet's nodes")
+    parser.add_argument("pods", nargs="?", type=positive_int, help="and its pods (default: "
+                        + ", then ".join(f"{n} and {p}" for n, p in SIZES) + ")")
+    args = parse(parser)[0]
+    if (args.nodes is None) != (args.pods is None):
+        parser.error("give both NODES and PODS, or neither")
+    for nodes, pods in [(args.nodes, args.pods)] if args.pods else SIZES:
         run(nodes, pods)
 
 

@@ -17,25 +17,26 @@ type, a time or memory bound passed) grouped by its first line, with one reprodu
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, seed, settings
-from hypothesis import strategies as st
-
-from tests.properties.test_manifest_fuzz import (
-    MEGABYTES,
-    SECONDS,
-    SEEDS,
-    FuzzCaseError,
-    mutated,
-    run_case,
-)
+from baseline import command_line, parse, positive_int
 
 
 def main(cases: int, start: int, folder: Path | None = None) -> None:
+    from hypothesis import HealthCheck, Phase, given, seed, settings
+    from hypothesis import strategies as st
+
+    from tests.properties.test_manifest_fuzz import (
+        MEGABYTES,
+        SECONDS,
+        SEEDS,
+        FuzzCaseError,
+        mutated,
+        run_case,
+    )
+
     outcomes: Counter[str] = Counter()
     failures: dict[str, tuple[int, str]] = {}
     worst = {"seconds": 0.0, "megabytes": 0.0}
@@ -80,5 +81,13 @@ def main(cases: int, start: int, folder: Path | None = None) -> None:
 
 
 if __name__ == "__main__":
-    arguments = [int(value) for value in sys.argv[1:3]]
-    main(*arguments, *[1000, 0][len(arguments) :], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
+    parser = command_line(__file__, __doc__)
+    parser.add_argument("cases", nargs="?", type=positive_int, default=1000,
+                        help="cases to draw (default 1000)")
+    parser.add_argument("seed", nargs="?", type=int, default=0, help="hypothesis seed (default 0)")
+    parser.add_argument("dir", nargs="?", type=Path,
+                        help="a folder to write each failure's reproducer to")
+    args = parse(parser)[0]
+    if args.dir is not None and not args.dir.is_dir():
+        parser.error(f"dir: no folder {str(args.dir)!r}")
+    main(args.cases, args.seed, args.dir)

@@ -14,18 +14,18 @@ taken ports again for every port it hands out grows with the square of the ports
 from __future__ import annotations
 
 import json
-import sys
 import time
 
-import requests
-from baseline import run_at, split_base
-
-from clustersim.serve import serve
+from baseline import command_line, parse, run_at
 
 PORTS = [{"TargetPort": 1000 + i, "PublishMode": "host"} for i in range(100)]
 
 
 def main() -> None:
+    import requests
+
+    from clustersim.serve import serve
+
     with serve("swarm", nodes=1, speed=0) as server:
         base = f"{server.url}/v1.44"
         for name, replicas in (("e1", 30), ("e2", 300), ("e3", 300)):
@@ -46,8 +46,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    ref, args = split_base(sys.argv[1:])
-    if ref:
-        run_at(ref, __file__, args)
+    options, args = parse(command_line(__file__, __doc__, base=True))
+    if options.base is not None:
+        run_at(options.base, __file__, args)
         print("this checkout:", flush=True)
     main()

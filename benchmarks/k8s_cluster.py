@@ -28,6 +28,7 @@ git revision) prints the same rows for ``clustersim`` at REF first (``baseline.p
 
 from __future__ import annotations
 
+import argparse
 import random
 import resource
 import signal
@@ -35,12 +36,13 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from baseline import run_at, split_base
+from baseline import command_line, parse, positive_int, run_at, span_seconds
 
-from clustersim import Node
-from clustersim.kubernetes import KubernetesCluster
+if TYPE_CHECKING:
+    from clustersim import Node
+    from clustersim.kubernetes import KubernetesCluster
 
 SIZES = (100, 1_000, 5_000)
 BACKLOG = ("3", "1", "60000", "--unschedulable")
@@ -58,6 +60,8 @@ class _Cut(BaseException):
 
 
 def nodes(count: int, seed: int = 0) -> list[Node]:
+    from clustersim import Node
+
     rng = random.Random(seed)
     out = []
     for i in range(count):
@@ -101,6 +105,8 @@ def _bound(cluster: KubernetesCluster) -> int:
 
 def run(count: int, deploys: int, replicas: int, timeout: float, trace: bool,
         unschedulable: bool = False) -> None:
+    from clustersim.kubernetes import KubernetesCluster
+
     cluster = KubernetesCluster(nodes(count))
     manifests = deployments(deploys, replicas, cpu=NEVER_FITS if unschedulable else None)
     pods = deploys * replicas
@@ -138,30 +144,39 @@ def run(count: int, deploys: int, replicas: int, timeout: float, trace: bool,
     )
 
 
+def arguments() -> argparse.ArgumentParser:
+    parser = command_line(__file__, __doc__, base=True)
+    parser.add_argument("nodes", nargs="?", type=positive_int,
+                        help=f"one row's nodes (default: {', '.join(map(str, SIZES))}, "
+                             "then the backlog)")
+    parser.add_argument("deployments", nargs="?", type=positive_int,
+                        help=f"its Deployments (default {DEPLOYMENTS})")
+    parser.add_argument("replicas", nargs="?", type=positive_int,
+                        help=f"replicas of each (default: {PODS_PER_NODE} pods per node)")
+    parser.add_argument("--timeout", type=span_seconds, default=0.0, metavar="S",
+                        help="cut a row after S seconds")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also print the peak of Python allocations (slower)")
+    parser.add_argument("--unschedulable", action="store_true",
+                        help="every pod asks for more cores than any node has")
+    return parser
+
+
 def main() -> None:
-    base, argv = split_base(sys.argv[1:])
-    if base is not None:
-        run_at(base, __file__, argv)
+    args, argv = parse(arguments())
+    if args.base is not None:
+        run_at(args.base, __file__, argv)
         print("this tree:", flush=True)
-    sys.argv[1:] = argv
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    timeout = 0.0
-    if "--timeout" in sys.argv:
-        timeout = float(sys.argv[sys.argv.index("--timeout") + 1])
-        args.remove(sys.argv[sys.argv.index("--timeout") + 1])
-    trace = "--tracemalloc" in sys.argv
-    unschedulable = "--unschedulable" in sys.argv
-    if args:
-        count = int(args[0])
-        deploys = int(args[1]) if len(args) > 1 else DEPLOYMENTS
-        replicas = int(args[2]) if len(args) > 2 else count * PODS_PER_NODE // deploys
-        run(count, deploys, replicas, timeout, trace, unschedulable)
+    if args.nodes:
+        deploys = args.deployments or DEPLOYMENTS
+        replicas = args.replicas or args.nodes * PODS_PER_NODE // deploys
+        run(args.nodes, deploys, replicas, args.timeout, args.tracemalloc, args.unschedulable)
         return
     for row in [(str(count),) for count in SIZES] + [BACKLOG]:
         command = [sys.executable, __file__, *row]
-        if timeout:
-            command += ["--timeout", f"{timeout:g}"]
-        if trace:
+        if args.timeout:
+            command += ["--timeout", f"{args.timeout:g}"]
+        if args.tracemalloc:
             command.append("--tracemalloc")
         subprocess.run(command, check=True)
 

@@ -17,14 +17,10 @@ nodes, 20 preemptors); ``--base REF`` prints the same row for ``clustersim`` at 
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
 from typing import Any
 
-from baseline import run_at, split_base
-
-from clustersim import Node
-from clustersim.kubernetes import KubernetesCluster
+from baseline import command_line, parse, positive_int, run_at
 
 
 def deployment(name: str, replicas: int, priority_class: str | None = None) -> dict[str, Any]:
@@ -38,6 +34,9 @@ def deployment(name: str, replicas: int, priority_class: str | None = None) -> d
 
 
 def run(count: int, preemptors: int) -> None:
+    from clustersim import Node
+    from clustersim.kubernetes import KubernetesCluster
+
     cluster = KubernetesCluster(Node.many(count, "node", cpu="4", memory="16Gi"), seed=0)
     cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
                     "metadata": {"name": "critical"}, "value": 1000},
@@ -55,13 +54,16 @@ def run(count: int, preemptors: int) -> None:
 
 
 def main() -> None:
-    base, argv = split_base(sys.argv[1:])
-    if base is not None:
-        run_at(base, __file__, argv)
+    parser = command_line(__file__, __doc__, base=True)
+    parser.add_argument("nodes", nargs="?", type=positive_int, default=100,
+                        help="nodes of 4 cores (default 100)")
+    parser.add_argument("preemptors", nargs="?", type=positive_int, default=20,
+                        help="Pods of priority 1000 that must preempt (default 20)")
+    args, argv = parse(parser)
+    if args.base is not None:
+        run_at(args.base, __file__, argv)
         print("this tree:", flush=True)
-    count = int(argv[0]) if argv else 100
-    preemptors = int(argv[1]) if len(argv) > 1 else 20
-    run(count, preemptors)
+    run(args.nodes, args.preemptors)
 
 
 if __name__ == "__main__":

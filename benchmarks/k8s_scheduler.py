@@ -38,6 +38,7 @@ shared machine one pair can differ by a tenth either way.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import random
 import re
@@ -47,10 +48,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-from baseline import run_at, split_base
-
-from clustersim.kubernetes.scheduler import Scheduler, StaticLister
-from clustersim.kubernetes.scheduler.builders import make_node, make_pod
+from baseline import command_line, parse, positive_int, run_at
 
 SIZES = ((100, 3_000), (1_000, 30_000), (5_000, 150_000))
 CPU = (100, 200, 250, 500, 750, 1000)
@@ -59,21 +57,23 @@ OWNERS = [
     [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": f"rs-{k}", "controller": True}]
     for k in range(24)
 ]
-REPLICASETS = StaticLister(
-    controllers=[
-        {
-            "kind": "ReplicaSet",
-            "metadata": {"name": f"rs-{k}", "namespace": "default"},
-            "spec": {"selector": {"matchLabels": {"app": f"rs-{k}"}}},
-        }
-        for k in range(24)
-    ]
-)
+REPLICASETS = [
+    {
+        "kind": "ReplicaSet",
+        "metadata": {"name": f"rs-{k}", "namespace": "default"},
+        "spec": {"selector": {"matchLabels": {"app": f"rs-{k}"}}},
+    }
+    for k in range(24)
+]
+"""The ReplicaSets of the ``replicasets`` workload, for the scheduler's ``StaticLister``."""
+MODES = ("fast", "reference", "replicasets", "sampled")
 
 
 def workload(
     nodes: int, pods: int, owned: bool = False, seed: int = 0
 ) -> tuple[list, Iterator[dict]]:
+    from clustersim.kubernetes.scheduler.builders import make_node, make_pod
+
     rng = random.Random(seed)
     infos = []
     for i in range(nodes):
@@ -108,6 +108,8 @@ def workload(
 
 
 def run(nodes: int, pods: int, mode: str) -> None:
+    from clustersim.kubernetes.scheduler import Scheduler, StaticLister
+
     owned = mode == "replicasets"
     infos, manifests = workload(nodes, pods, owned)
     by_name = {n.name: n for n in infos}
@@ -115,7 +117,7 @@ def run(nodes: int, pods: int, mode: str) -> None:
         {"percentageOfNodesToScore": 0} if mode == "sampled" else None,
         rng=random.Random(0),
         fast=mode != "reference",
-        lister=REPLICASETS if owned else None,
+        lister=StaticLister(controllers=REPLICASETS) if owned else None,
         fast_spread=True,
     )
     placed = 0
@@ -171,22 +173,33 @@ def repeated(argv: list[str], times: int, base: str | None) -> None:
                  "(e.g. BalancedAllocation before 1.36), else the speed-up moved pods"))
 
 
+def arguments() -> argparse.ArgumentParser:
+    parser = command_line(__file__, __doc__, base=True)
+    parser.add_argument("nodes", nargs="?", type=positive_int, help="one row's nodes")
+    parser.add_argument("pods", nargs="?", type=positive_int, help="and its pods")
+    parser.add_argument("mode", nargs="?", choices=MODES, default="fast",
+                        help="the row's workload (default fast)")
+    parser.add_argument("--repeat", type=positive_int, default=1, metavar="N",
+                        help="run the row N times (base and this tree alternately), print "
+                             "the fastest of each and their ratio")
+    return parser
+
+
 def main() -> None:
-    base, argv = split_base(sys.argv[1:])
-    times = 1
-    if "--repeat" in argv:
-        at = argv.index("--repeat")
-        if at + 1 >= len(argv) or not argv[at + 1].isdigit() or len(argv) < 4:
-            raise SystemExit("--repeat N needs a count and one row: NODES PODS MODE --repeat N")
-        times, argv = int(argv[at + 1]), argv[:at] + argv[at + 2 :]
-    if times > 1:
-        repeated(argv, times, base)
+    parser = arguments()
+    args, argv = parse(parser)
+    if (args.nodes is None) != (args.pods is None):
+        parser.error("give both NODES and PODS, or neither")
+    if args.repeat > 1:
+        if args.pods is None:
+            parser.error("--repeat N needs one row: NODES PODS [MODE] --repeat N")
+        repeated([str(args.nodes), str(args.pods), args.mode], args.repeat, args.base)
         return
-    if base is not None:
-        run_at(base, __file__, argv)
+    if args.base is not None:
+        run_at(args.base, __file__, argv)
         print("this tree:", flush=True)
-    if len(argv) >= 2:
-        run(int(argv[0]), int(argv[1]), argv[2] if len(argv) > 2 else "fast")
+    if args.pods is not None:
+        run(args.nodes, args.pods, args.mode)
         return
     runs = [(*size, "fast") for size in SIZES]
     runs += [(100, 3_000, "replicasets"), (1_000, 30_000, "replicasets")]

@@ -13,15 +13,17 @@ from __future__ import annotations
 import tracemalloc
 import urllib.request
 
-from clustersim.clusters import open_system
-from clustersim.scenarios.shop import _shop_specs
-from clustersim.serve import serve
+from baseline import command_line, parse
 
 PATHS = ["/api/v1/pods", "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets",
          "/api/v1/services", "/api/v1/events"]
 
 
 def main() -> None:
+    from clustersim.clusters import open_system
+    from clustersim.scenarios.shop import _shop_specs
+    from clustersim.serve import serve
+
     system = open_system("kubernetes", seed=0)
     system.deploy(_shop_specs("kubernetes", 3), stack="shop")
     system.run(until=60)
@@ -46,4 +48,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    parse(command_line(__file__, __doc__))
     main()

@@ -17,7 +17,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from clustersim import ManifestError, load_manifests
+from baseline import command_line, parse, positive_int
 
 SHARED = os.environ.get("CLUSTERSIM_SHARED") or Path(__file__).resolve().parents[2] / "shared"
 REALWORLD = Path(SHARED) / "realworld"
@@ -44,6 +44,8 @@ HOSTILE = {
 
 
 def load_all(files: list[Path]) -> int:
+    from clustersim import ManifestError, load_manifests
+
     count = 0
     for path in files:
         try:
@@ -64,6 +66,8 @@ def best_of(repeats: int, action) -> float:
 
 
 def main(repeats: int = 5) -> None:
+    from clustersim import ManifestError, load_manifests
+
     if not REALWORLD.is_dir():
         sys.exit(f"corpus not found at {REALWORLD}")
     systems = {p.name: sorted(f for f in p.iterdir() if f.is_file()) for p in REALWORLD.iterdir()}
@@ -99,4 +103,7 @@ def main(repeats: int = 5) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    parser = command_line(__file__, __doc__)
+    parser.add_argument("repeats", nargs="?", type=positive_int, default=5,
+                        help="loads of the corpus, the best one printed (default 5)")
+    main(parse(parser)[0].repeats)

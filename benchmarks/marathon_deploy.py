@@ -21,9 +21,12 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clustersim import Node, marathon
-from clustersim.mesos import MesosCluster
+from baseline import command_line, parse
+
+if TYPE_CHECKING:
+    from clustersim.mesos import MesosCluster
 
 REAL = (Path(__file__).resolve().parent.parent.parent / "shared" / "realworld" / "marathon"
         / "marathon__benchmark-real__155_100.json")
@@ -51,6 +54,8 @@ def generated_tree(groups: int = 10, subgroups: int = 10, apps: int = 10) -> dic
 
 
 def run(label: str, cluster: MesosCluster, source: object) -> None:
+    from clustersim import marathon
+
     m = cluster.register(marathon.Marathon())
     started = time.perf_counter()
     deployment = m.deploy(source)
@@ -67,6 +72,9 @@ def run(label: str, cluster: MesosCluster, source: object) -> None:
 
 
 def main() -> None:
+    from clustersim import Node, marathon
+    from clustersim.mesos import MesosCluster
+
     if REAL.exists():
         attributes = {"platform": "foo", "rack": "bax-bar"}
         run("benchmark-real 100 apps", marathon.dcos_cluster(10, 0, attributes=attributes),
@@ -83,4 +91,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    parse(command_line(__file__, __doc__))
     main()

@@ -18,27 +18,33 @@ second for each scenario.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-from clustersim import Node
-from clustersim.mesos import BatchFramework, Framework, MesosCluster, Offer
+from baseline import command_line, parse
+
+if TYPE_CHECKING:
+    from clustersim.mesos import Framework, MesosCluster
 
 AGENTS = 1000
 FRAMEWORKS = (("analytics", "batch"), ("etl", "batch"), ("web", "services"), ("ml", "research"))
 
 
-class Decliner(Framework):
-    """Declines every offer with a fixed refusal filter."""
+def decliner(name: str, role: str, refuse_seconds: float) -> Framework:
+    """A framework that declines every offer with a fixed refusal filter."""
+    from clustersim.mesos import Framework, Offer
 
-    def __init__(self, name: str, role: str, refuse_seconds: float) -> None:
-        super().__init__(name, role)
-        self.refuse_seconds = refuse_seconds
+    class Decliner(Framework):
+        def resource_offers(self, offers: list[Offer]) -> None:
+            assert self.driver is not None
+            self.driver.decline([o.id for o in offers], refuse_seconds=refuse_seconds)
 
-    def resource_offers(self, offers: list[Offer]) -> None:
-        assert self.driver is not None
-        self.driver.decline([o.id for o in offers], refuse_seconds=self.refuse_seconds)
+    return Decliner(name, role)
 
 
 def _cluster() -> MesosCluster:
+    from clustersim import Node
+    from clustersim.mesos import MesosCluster
+
     return MesosCluster(Node.many(AGENTS, cpu=16, memory="64Gi"), seed=0,
                         weights={"services": 2})
 
@@ -55,10 +61,12 @@ def _measure(label: str, cluster: MesosCluster, until: float | None) -> None:
 
 
 def main() -> None:
+    from clustersim.mesos import BatchFramework
+
     for label, refuse in (("busy", 0.0), ("filtered", 5.0), ("idle", 120.0)):
         cluster = _cluster()
         for name, role in FRAMEWORKS:
-            cluster.register(Decliner(name, role, refuse))
+            cluster.register(decliner(name, role, refuse))
         _measure(label, cluster, until=30)
 
     cluster = _cluster()
@@ -71,4 +79,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    parse(command_line(__file__, __doc__))
     main()

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import time
 
-from clustersim.clusters import demo_nodes
-from clustersim.kubernetes import KubernetesCluster
-from clustersim.marathon import Marathon
-from clustersim.mesos import MesosCluster
+from baseline import command_line, parse
 
 DAY = 86_400.0
 CRONJOB = """apiVersion: batch/v1
@@ -42,6 +39,11 @@ def _measure(label: str, clock, run) -> None:
 
 
 def main() -> None:
+    from clustersim.clusters import demo_nodes
+    from clustersim.kubernetes import KubernetesCluster
+    from clustersim.marathon import Marathon
+    from clustersim.mesos import MesosCluster
+
     k8s = KubernetesCluster(demo_nodes("kubernetes"))
     k8s.apply(CRONJOB)
     _measure("Kubernetes, CronJob every 5 min", k8s.clock, k8s.run)
@@ -51,4 +53,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    parse(command_line(__file__, __doc__))
     main()

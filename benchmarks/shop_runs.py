@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import sys
 import time
 
-from baseline import run_at, split_base
-
-from clustersim.scenarios.shop import SYSTEMS, run_shop
+from baseline import command_line, parse, run_at
 
 FAILURES = (None, 30.0, 60.0, 120.0)
 SEEDS = (0, 3)
@@ -34,6 +31,8 @@ SEEDS = (0, 3)
 def measure(system: str, *, events: bool = True) -> tuple[str, float, int]:
     """The hash of every run's repr (without its events unless ``events``), the CPU ms per
     run, and the number of runs."""
+    from clustersim.scenarios.shop import run_shop
+
     simulate = getattr(run_shop, "__wrapped__", run_shop)   # past the cache (older trees: none)
     digest = hashlib.sha256()
     runs = 0
@@ -50,16 +49,17 @@ def measure(system: str, *, events: bool = True) -> tuple[str, float, int]:
 
 
 def main() -> None:
-    base, argv = split_base(sys.argv[1:])
-    options = [arg for arg in argv if arg == "--without-events"]
-    if len(options) != len(argv):
-        raise SystemExit(f"unknown arguments {' '.join(sorted(set(argv) - set(options)))}; "
-                         "usage: shop_runs.py [--without-events] [--base REF]")
-    if base is not None:
-        run_at(base, __file__, argv)
+    parser = command_line(__file__, __doc__, base=True)
+    parser.add_argument("--without-events", action="store_true",
+                        help="leave the events out of the hash")
+    args, argv = parse(parser)
+    if args.base is not None:
+        run_at(args.base, __file__, argv)
         print("this tree:", flush=True)
+    from clustersim.scenarios.shop import SYSTEMS
+
     for system in SYSTEMS:
-        digest, cpu_ms, runs = measure(system, events=not options)
+        digest, cpu_ms, runs = measure(system, events=not args.without_events)
         print(f"{system:<11} results {digest}  {cpu_ms:6.1f} ms CPU per run ({runs} runs)",
               flush=True)
 

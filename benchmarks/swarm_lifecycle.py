@@ -17,14 +17,16 @@ git revision REF first, ``baseline.py``; an older tree may take minutes at 100,0
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from baseline import run_at, split_base
+from baseline import command_line, parse, positive_int, run_at
 
-from clustersim import Node
-from clustersim.swarm import SwarmCluster
+if TYPE_CHECKING:
+    from clustersim.swarm import SwarmCluster
+
+COUNTS = (5000, 20000, 100000)
 
 
 def settle(cluster: SwarmCluster) -> None:
@@ -42,6 +44,9 @@ def timed(step: Callable[[], object]) -> float:
 
 def lifecycle(replicas: int) -> dict[str, float]:
     """CPU seconds of each step for one service of ``replicas`` tasks."""
+    from clustersim import Node
+    from clustersim.swarm import SwarmCluster
+
     cluster = SwarmCluster([Node("m", 64, "256Gi", role="manager"),
                             *Node.many(49, "w", cpu=64, memory="256Gi")], seed=0)
     figures: dict[str, float] = {}
@@ -71,12 +76,14 @@ def lifecycle(replicas: int) -> dict[str, float]:
 
 
 def main() -> None:
-    base, argv = split_base(sys.argv[1:])
-    if base is not None:
-        run_at(base, __file__, argv)
+    parser = command_line(__file__, __doc__, base=True)
+    parser.add_argument("replicas", nargs="*", type=positive_int,
+                        help=f"replica counts (default {' '.join(map(str, COUNTS))})")
+    args, argv = parse(parser)
+    if args.base is not None:
+        run_at(args.base, __file__, argv)
         print("this tree:", flush=True)
-    counts = [int(a) for a in argv] or [5000, 20000, 100000]
-    for replicas in counts:
+    for replicas in args.replicas or COUNTS:
         figures = lifecycle(replicas)
         steps = "  ".join(f"{name} {seconds:7.2f} s" for name, seconds in figures.items())
         print(f"{replicas:7d} replicas on 50 nodes: {steps}", flush=True)

@@ -19,14 +19,15 @@ Run: ``python benchmarks/swarm_log_follow.py [SERVICES [FOLLOWERS]]``.
 from __future__ import annotations
 
 import statistics
-import sys
 import threading
 import time
 import urllib.request
+from typing import TYPE_CHECKING
 
-from clustersim import Node
-from clustersim.serve import serve
-from clustersim.swarm import ServiceSpec, SwarmCluster
+from baseline import command_line, parse, positive_int
+
+if TYPE_CHECKING:
+    from clustersim.swarm import SwarmCluster
 
 WORKERS = 20
 IDLE = 3.0
@@ -34,6 +35,9 @@ IDLE = 3.0
 
 
 def _swarm(services: int) -> SwarmCluster:
+    from clustersim import Node
+    from clustersim.swarm import ServiceSpec, SwarmCluster
+
     nodes = [Node("manager-1", cpu=4, memory="8Gi", role="manager"),
              *Node.many(WORKERS, "worker", cpu=64, memory="256Gi")]
     cluster = SwarmCluster(nodes, seed=0)
@@ -57,6 +61,8 @@ def _follow(url: str, stop: threading.Event) -> None:
 
 
 def main(services: int, followers: int) -> None:
+    from clustersim.serve import serve
+
     cluster = _swarm(services)
     print(f"{services} services, {len(cluster.tasks(history=True))} tasks, "
           f"{followers} followers")
@@ -79,5 +85,12 @@ def main(services: int, followers: int) -> None:
 
 
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:]]
-    main(*(args + [1000, 20][len(args):]))
+    parser = command_line(__file__, __doc__)
+    parser.add_argument("services", nargs="?", type=positive_int, default=1000,
+                        help="services of two replicas (default 1000; at least 2)")
+    parser.add_argument("followers", nargs="?", type=positive_int, default=20,
+                        help="followers of other services' logs (default 20)")
+    args = parse(parser)[0]
+    if args.services < 2:
+        parser.error("services: at least 2 (the followers follow services other than web-0)")
+    main(args.services, args.followers)

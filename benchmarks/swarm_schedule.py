@@ -13,14 +13,15 @@ import random
 import time
 import tracemalloc
 
-from clustersim import Node
-from clustersim.swarm import SwarmCluster
-from clustersim.swarm.scheduler import NodeInfo, Scheduler
-from clustersim.swarm.spec import ServiceSpec
-from clustersim.swarm.tasks import Task, TaskState
+from baseline import command_line, parse
 
 
 def scheduler_only(nodes: int, tasks: int, preferences: tuple[str, ...]) -> float:
+    from clustersim import Node
+    from clustersim.swarm.scheduler import NodeInfo, Scheduler
+    from clustersim.swarm.spec import ServiceSpec
+    from clustersim.swarm.tasks import Task, TaskState
+
     infos = [NodeInfo(Node(f"n{i}", 4, "8Gi", labels={"zone": f"z{i % 3}"}), True, "active",
                       4 * 10**9, 8 * 2**30, {}) for i in range(nodes)]
     spec = ServiceSpec("s", preferences=preferences)
@@ -32,6 +33,9 @@ def scheduler_only(nodes: int, tasks: int, preferences: tuple[str, ...]) -> floa
 
 
 def whole_cluster(nodes: int, replicas: int) -> tuple[float, int, int]:
+    from clustersim import Node
+    from clustersim.swarm import SwarmCluster
+
     tracemalloc.start()
     start = time.perf_counter()
     cluster = SwarmCluster([Node("m", 8, "32Gi", role="manager"),
@@ -63,4 +67,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    parse(command_line(__file__, __doc__))
     main()

@@ -33,6 +33,7 @@ the static renderings).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import math
@@ -43,7 +44,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from baseline import run_at, split_base
+from baseline import command_line, parse, positive_int, run_at, span_seconds
 
 Change = Callable[[], None]
 Apps = dict[str, Any]
@@ -273,28 +274,41 @@ def uptime() -> str:
     return done.stdout.strip()
 
 
+def arguments() -> argparse.ArgumentParser:
+    parser = command_line(__file__, __doc__, base=True)
+    parser.add_argument("--runs", type=positive_int, default=1, metavar="N",
+                        help="fresh processes per kind, pooled (default 1)")
+    parser.add_argument("--only", metavar="A,B", default="",
+                        help="the kinds whose name contains A or B (skips the static renderings)")
+    parser.add_argument("--think", type=span_seconds, default=0.0, metavar="S",
+                        help="also time the slow kinds' cold moves S seconds apart")
+    parser.add_argument("--no-static", action="store_true",
+                        help="skip timing the static renderings")
+    parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--static-worker", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
 def main() -> None:
-    base, argv = split_base(sys.argv[1:])
-    think = float(argv[argv.index("--think") + 1]) if "--think" in argv else 0.0
-    if "--worker" in argv:
-        worker(argv[argv.index("--worker") + 1], think)
+    args, argv = parse(arguments())
+    if args.worker:
+        worker(args.worker, args.think)
         return
-    if "--static-worker" in argv:
+    if args.static_worker:
         static_worker()
         return
     print(f"command: python {shlex.join([sys.argv[0], *sys.argv[1:]])}\nload: {uptime()}",
           flush=True)
-    if base is not None:   # the base has no idle work: its paced table would say nothing new
-        paced_args = argv.index("--think") if "--think" in argv else len(argv)
-        run_at(base, __file__, argv[:paced_args] + argv[paced_args + 2:])
+    if args.base is not None:   # the base has no idle work: its paced table would say nothing new
+        paced = argv.index("--think") if "--think" in argv else len(argv)
+        run_at(args.base, __file__, argv[:paced] + argv[paced + 2:])
         print("this tree:", flush=True)
-    runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 1
-    only = argv[argv.index("--only") + 1].split(",") if "--only" in argv else [""]
-    slow = table([k for k in KINDS if any(part in k for part in only)], runs, 0.0)
-    if think > 0:
+    only = args.only.split(",")
+    slow = table([k for k in KINDS if any(part in k for part in only)], args.runs, 0.0)
+    if args.think > 0:
         print(f"\n(paced: the kinds above whose cold p95 exceeds {PACED_FROM:g} ms)")
-        table(slow, runs, think)
-    if "--no-static" not in argv and only == [""]:
+        table(slow, args.runs, args.think)
+    if not args.no_static and only == [""]:
         print("\nstatic rendering (what the book shows), built once:", flush=True)
         subprocess.run([sys.executable, __file__, "--static-worker"], check=True)
     print(f"load: {uptime()}", flush=True)

@@ -28,6 +28,7 @@ The live control and its figure: :mod:`clustersim.widgets.healing`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from clustersim import marathon
@@ -41,6 +42,7 @@ from clustersim.reprs import brief
 from clustersim.sim import Event, Snapshot, System, record_run
 from clustersim.swarm import SwarmCluster
 from clustersim.swarm.system import SwarmSystem
+from clustersim.viz.capacity import task_counts
 
 __all__ = [
     "NODES", "REPLICAS", "SYSTEMS", "FailureRun", "deployment", "marathon_app", "milestones",
@@ -127,6 +129,13 @@ class FailureRun:
     @property
     def label(self) -> str:
         return LABELS[self.system]
+
+    @cached_property
+    def counts(self) -> dict[str, list[int]]:
+        """The application's tasks at each snapshot, by :func:`~clustersim.viz.capacity.
+        task_counts`, counted once: a widget reads them several times a move, and a run is
+        read-only (:mod:`clustersim.memo`)."""
+        return task_counts(self.snapshots, self.owner)
 
 
 def _number(value: Any, name: str, low: float, high: float) -> float:

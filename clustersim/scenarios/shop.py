@@ -32,7 +32,7 @@ from clustersim.manifests import ManifestSet, load_manifests
 from clustersim.manifests.safe_yaml import load_data, load_documents
 from clustersim.memo import memoized
 from clustersim.numeric import is_number
-from clustersim.sim import Event, Snapshot
+from clustersim.sim import Event, Snapshot, TaskState
 
 __all__ = [
     "DEFAULT_TIMES", "SYSTEMS", "TIERS", "ShopRun", "compare_shop", "run_shop", "shop_source",
@@ -135,15 +135,17 @@ def _tally(running: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
     return {t: (r, ok) for t, (r, ok) in out.items()}
 
 
-def _kubernetes_counts(system: Any) -> dict[str, tuple[int, int]]:
-    """Running pods (not terminating) and the ready ones."""
-    return _tally((pod.owner.split("/", 1)[1], bool(pod.ready)) for pod in system.cluster.pods()
-                  if pod.owner and pod.node and pod.phase == "Running"
-                  and pod.reason != "Terminating")
+def _kubernetes_counts(tasks: Iterable[TaskState]) -> dict[str, tuple[int, int]]:
+    """Running pods (not terminating) and the ready ones, from a snapshot's tasks: the
+    cluster's pods, ``Terminating`` while being deleted, ``Pod/<name>`` for a pod no workload
+    owns (not the example's)."""
+    return _tally((task.owner.split("/", 1)[1], task.ready) for task in tasks
+                  if task.node and task.state == "Running" and not task.owner.startswith("Pod/"))
 
 
 def _marathon_counts(system: Any) -> dict[str, tuple[int, int]]:
-    """Running instances, and those whose health checks pass (all, without checks)."""
+    """Running instances, and those whose health checks pass (all, without checks): read from
+    Marathon, since a Mesos snapshot does not show health."""
     return _tally((spec_id, inst.healthy is True or not app.spec.health_checks)
                   for spec_id, app in system.marathon.apps.items()
                   for inst in app.instances.values()
@@ -151,13 +153,26 @@ def _marathon_counts(system: Any) -> dict[str, tuple[int, int]]:
 
 
 def _swarm_counts(system: Any) -> dict[str, tuple[int, int]]:
-    """Running tasks, every one ready (the example's services have no health checks)."""
+    """Running tasks, every one ready (the example's services have no health checks), read
+    from the cluster: a snapshot shows a task on a failed machine as it last knew it."""
     return _tally((task.service, True) for task in system.cluster.tasks()
                   if task.node and task.state == "running")
 
 
-_COUNTS = {"kubernetes": _kubernetes_counts, "marathon": _marathon_counts,
-           "swarm": _swarm_counts}
+_FROM_CLUSTER = {"marathon": _marathon_counts, "swarm": _swarm_counts}
+
+
+def _counts(system: str, cluster: Any, snapshot: Snapshot,
+            last: tuple[object, dict[str, tuple[int, int]]] | None
+            ) -> tuple[object, dict[str, tuple[int, int]]]:
+    """The tier counts at ``snapshot`` with the tasks they were read from (``last``: the
+    previous sample's). Kubernetes' are read from the snapshot, once per distinct set of
+    tasks: :meth:`~clustersim.kubernetes.KubernetesCluster.pods` lists every pod again."""
+    if system in _FROM_CLUSTER:
+        return snapshot.tasks, _FROM_CLUSTER[system](cluster)
+    if last is not None and last[0] is snapshot.tasks:
+        return last   # the simulator shares a snapshot's tasks while nothing changed
+    return snapshot.tasks, _kubernetes_counts(snapshot.tasks)
 
 
 def _node_to_fail(snapshot: Snapshot, tier: str | None) -> str:
@@ -185,7 +200,7 @@ def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None
     of ``times`` (ascending, seconds)."""
     if fail_tier is not None and fail_tier not in TIERS:
         raise ValueError(f"fail_tier must be one of {', '.join(TIERS)}, not {fail_tier!r}")
-    if system not in _COUNTS:
+    if system not in SYSTEMS:
         raise ValueError(f"system must be one of {', '.join(SYSTEMS)}, not {system!r}")
     times = [float(t) for t in times]
     if not times or times != sorted(times) or times[0] < 0:
@@ -199,6 +214,7 @@ def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None
     cluster.deploy(_shop_specs(system, api_replicas), stack="shop")
     run = ShopRun(system, api_replicas, times, {t: [] for t in TIERS}, {t: [] for t in TIERS},
                   [], [])
+    last = None
     for time in times:
         if fail_at is not None and run.failed_node is None and time >= fail_at:
             cluster.run(until=fail_at)
@@ -206,10 +222,12 @@ def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None
             run.failed_at = fail_at
             cluster.fail_node(run.failed_node)
         cluster.run(until=time)
-        for tier, (running, ready) in _COUNTS[system](cluster).items():
+        snapshot = cluster.snapshot()
+        last = _counts(system, cluster, snapshot, last)
+        for tier, (running, ready) in last[1].items():
             run.running[tier].append(running)
             run.ready[tier].append(ready)
-        run.snapshots.append(cluster.snapshot())
+        run.snapshots.append(snapshot)
     run.events = cluster.events()
     return run
 

@@ -180,14 +180,24 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
     for trace, system in zip(chart.data, first, strict=True):
         trace.uid = f"dialects-{system}"   # FigureWidget draws its own uids otherwise
     _layout(chart, first)
+    shown = _scenario_layout(first)   # the scenario's layout as the chart has it
 
     def update() -> None:
         runs = runs_for(int(replicas.value), float(failure.value))
         message.value = _summary_html(runs)
+        # only the layout that changed: plotly validates every shape and annotation it is
+        # given again (most of a move's drawing), and they change with the failure alone
+        layout = _scenario_layout(runs)
+        changed = {key: value for key, value in layout.items() if shown[key] != value}
         with chart.batch_update():   # only what a scenario changes (plotly validates each)
             for trace, (system, run) in zip(chart.data, runs.items(), strict=True):
                 trace.update(_series(system, run))
-            chart.update_layout(_scenario_layout(runs))
+            for key, value in changed.items():
+                if isinstance(value, list):   # update_layout keeps the old items given []
+                    chart.layout[key] = value     # (plotly/plotly.py issue 1717: assign)
+                else:
+                    chart.update_layout({key: value})
+        shown.update(changed)
         plan_grid(idle, {"replicas": replicas, "failure": failure}, calls)
 
     def calls(values: dict[str, Any]) -> list[partial[ShopRun]]:

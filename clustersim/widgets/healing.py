@@ -23,14 +23,11 @@ from clustersim.scenarios.healing import (
     milestones,
     node_failure_run,
 )
-from clustersim.sim import Snapshot
 from clustersim.viz.capacity import (
     add_slider_below_legend,
     capacity_panels,
     capacity_traces,
     refresh,
-    task_counts,
-    water_marks,
 )
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, PanelCharts, follow
@@ -44,19 +41,19 @@ _HEALING_LINES = ("serving", "ready")
 def recovery_time(run: FailureRun, replicas: int = REPLICAS) -> float | None:
     """Seconds from the failure until ``replicas`` tasks serve again (None: never), read
     from the run's snapshots: exact to its ``step`` (a second by default), never finer."""
-    counts = task_counts(run.snapshots, run.owner)["serving"]
+    counts = run.counts["serving"]
     for snapshot, serving in zip(run.snapshots, counts, strict=True):
         if snapshot.time > run.fail_at and serving >= replicas:
             return snapshot.time - run.fail_at
     return None
 
 
-def _from_failure(run: FailureRun) -> list[Snapshot]:
-    """The run's snapshots from the failure on: from the last one taken at or before
+def _low_after_failure(run: FailureRun) -> int:
+    """The fewest tasks serving from the failure on: from the last snapshot taken at or before
     ``fail_at`` (what the cluster showed when the machine failed), so a run whose ``step``
     takes no snapshot at or after the failure still has one."""
     start = max((i for i, s in enumerate(run.snapshots) if s.time <= run.fail_at), default=0)
-    return run.snapshots[start:]
+    return min(run.counts["serving"][start:])
 
 
 def _summary(runs: Sequence[FailureRun]) -> str:
@@ -65,7 +62,7 @@ def _summary(runs: Sequence[FailureRun]) -> str:
     parts = []
     for run in runs:
         took = recovery_time(run)
-        low = water_marks(_from_failure(run), run.owner).low_serving
+        low = _low_after_failure(run)
         back = f"all {REPLICAS} serving again {took:g} s after the failure" \
             if took is not None else \
             f"not all {REPLICAS} serving again by the end of the run " \

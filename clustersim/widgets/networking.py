@@ -28,7 +28,9 @@ from clustersim.widgets.idle import IdleWork, plan_grid
 __all__ = ["networking_explorer", "port_fit_figure"]
 
 
-def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
+def _bar_values(fits: Sequence[PortFit]) -> list[dict[str, list[Any]]]:
+    """What a move changes in the two bar traces (placed, waiting): their lengths and hover
+    text, with the modes' labels."""
     # "System<br>mode" on two lines: on a phone one-line labels left the bars 60 px.
     labels = [MODES[f.mode].replace(" · ", "<br>") for f in fits]
     placed_hover = [f"{escape(MODES[f.mode])}<br>placed {f.placed} of {f.instances}: "
@@ -36,13 +38,17 @@ def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
                     for f in fits]
     waiting_hover = [f"{escape(MODES[f.mode])}<br>waiting {f.waiting}"
                      + (f"<br>{escape(f.reason)}" if f.reason else "") for f in fits]
+    return [{"y": labels, "x": [f.placed for f in fits], "hovertext": placed_hover},
+            {"y": labels, "x": [f.waiting for f in fits], "hovertext": waiting_hover}]
+
+
+def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
+    placed, waiting = _bar_values(fits)
     return [
-        go.Bar(y=labels, x=[f.placed for f in fits], orientation="h", name="placed",
-               marker_color=color_for(3), hovertext=placed_hover, hoverinfo="text",
-               uid="net-placed"),
-        go.Bar(y=labels, x=[f.waiting for f in fits], orientation="h", name="waiting",
-               marker_color=color_for(5), marker_pattern_shape="/", hovertext=waiting_hover,
-               hoverinfo="text", uid="net-waiting"),
+        go.Bar(**placed, orientation="h", name="placed", marker_color=color_for(3),
+               hoverinfo="text", uid="net-placed"),
+        go.Bar(**waiting, orientation="h", name="waiting", marker_color=color_for(5),
+               marker_pattern_shape="/", hoverinfo="text", uid="net-waiting"),
     ]
 
 
@@ -94,8 +100,8 @@ def networking_explorer() -> LiveApp:
         fresh = [port_fit(mode, int(count.value)) for mode in MODES]
         message.value = _reasons_html(fresh)
         with chart.batch_update():
-            for trace, bar in zip(chart.data, _bars(fresh), strict=True):
-                trace.x, trace.hovertext = bar.x, bar.hovertext
+            for trace, values in zip(chart.data, _bar_values(fresh), strict=True):
+                trace.x, trace.hovertext = values["x"], values["hovertext"]
             chart.layout.title.text = _layout(count.value)["title"]["text"]
         plan_grid(idle, {"count": count}, lambda values: [
             partial(port_fit, mode, int(values["count"])) for mode in MODES])

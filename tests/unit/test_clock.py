@@ -23,6 +23,22 @@ def test_run_until_processes_the_events_due_at_that_instant() -> None:
     assert seen == [10.0, 10.0, 15.0]
 
 
+def test_moving_time_on_leaves_no_event_behind() -> None:
+    """A run to a time when nothing is due moves the clock there and leaves the queue as it
+    was: SimPy's own run(until) left an empty event queued at that time, which the next run
+    then processed (and counted among its events): half the events of a run recorded every
+    second."""
+    clock = Clock()
+    clock.call_later(2.5, lambda: None)
+    for second in (1.0, 2.0):
+        clock.run(until=second)
+        assert clock.now == second and clock.env.peek() == 2.5
+    clock.run(until=3.0)
+    assert clock.env.peek() == float("inf")
+    clock.run(until=4.0)
+    assert clock.now == 4.0 and clock.steps == 0
+
+
 def test_until_in_the_past_is_refused_and_seeds_repeat() -> None:
     clock = Clock(seed=7)
     clock.run(until=5)

@@ -10,7 +10,7 @@ import pytest
 from clustersim.marathon import deployment_plan
 from clustersim.scenarios.shop import SYSTEMS, TIERS, compare_shop, run_shop, shop_source
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.dialects import dialects_explorer
+from clustersim.widgets.dialects import dialects_explorer, readiness_figure
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMES = [float(t) for t in range(0, 181, 5)]
@@ -108,6 +108,20 @@ def test_explorer_updates_in_place_with_fixed_uids() -> None:
     assert 'data-frame="1"><p' in html and 'data-frame="5 + fail" hidden>' in html
     assert html.count('class="clustersim-step-panel"') == 6
     assert "three dialects" in app._repr_mimebundle_()["text/plain"]
+
+
+def test_a_move_leaves_the_chart_as_a_figure_drawn_for_its_scenario() -> None:
+    """A move sets only the layout that changed: after any path the chart shows what a
+    figure drawn afresh for the scenario shows."""
+    app = dialects_explorer(times=TIMES)
+    (replicas, failure), chart = app.widget.children[0].children, app.widget.children[1]
+    for control, value in ((failure, 60.0), (replicas, 5), (failure, 30.0), (failure, -1.0),
+                           (replicas, 2), (failure, 120.0)):
+        control.value = value
+        fresh = readiness_figure(compare_shop(replicas.value, None if failure.value < 0
+                                              else failure.value, TIMES)).layout
+        for part in ("title", "yaxis", "shapes", "annotations"):
+            assert chart.layout[part] == fresh[part], (control.description, value, part)
 
 
 def test_explorer_shows_simulator_errors_inline(monkeypatch) -> None:
