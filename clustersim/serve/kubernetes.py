@@ -185,6 +185,7 @@ from clustersim.serve.kubelists import (
     too_large,
 )
 from clustersim.serve.kubelogs import pod_log
+from clustersim.serve.kubenamespaces import PURGE_PENDING
 from clustersim.serve.kubenodes import (
     NodeWrites,
     canonical_status,
@@ -195,7 +196,8 @@ from clustersim.serve.kubenodes import (
 )
 from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
-    RESOURCES,
+    DERIVED,
+    NAMESPACED,
     Resource,
     api_group,
     api_group_list,
@@ -215,15 +217,13 @@ from clustersim.serve.selectors import field_selector, label_selector, selected_
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
-_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease"})
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _IMMORTAL = ("default", "kube-system", "kube-public")
 """Namespaces the NamespaceLifecycle admission plugin refuses to delete (its
 ``immortalNamespaces``, ``plugin/pkg/admission/namespace/lifecycle/admission.go``)."""
-_NAMESPACED = tuple(r.kind for r in RESOURCES if r.namespaced and r.kind not in _DERIVED)
-"""The namespaced kinds the simulator stores, which a namespace's deletion deletes."""
+_NAMESPACED = tuple(r.kind for r in NAMESPACED)
 _METADATA_ONLY = frozenset({"metadata", "status", "apiVersion", "kind"})
 """What an update of a default object may leave changed besides its labels and annotations
 (:meth:`KubernetesBackend._relabel`): the status is the controllers'."""
@@ -504,10 +504,7 @@ class KubernetesBackend(ClusterTime):
             return [self._node_item(n) for n in sorted(self.cluster.node_names())
                     if match(self.cluster.node(n).labels)]
         if resource.kind == "Namespace":      # a namespace no object created: the cluster's age
-            created = {o["metadata"]["name"]: o["metadata"].get("creationTimestamp", 0.0)
-                       for o in self.cluster.objects("Namespace")}
-            return [self._kept(ns, {"creationTimestamp": created.get(ns["metadata"]["name"],
-                                                                     0.0)})
+            return [self._kept(ns, {"creationTimestamp": r.created(ns["metadata"]["name"])})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
         if resource.kind == "Event":
             kept = self._events(namespace)
@@ -762,7 +759,7 @@ class KubernetesBackend(ClusterTime):
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None:
             return self._stored_item(resource, builtin)
-        if resource.kind not in _DERIVED:
+        if resource.kind not in DERIVED:
             return self._stored_item(resource, self._stored(resource, namespace, name))
         found = [self._event_item(item) for item in self._events(namespace, named=name)] \
             if resource.kind == "Event" else [(o, t) for o, t in self._items(resource, namespace)
@@ -808,7 +805,7 @@ class KubernetesBackend(ClusterTime):
             if name not in self.cluster.node_names():
                 raise _not_found(resource, name)
             return self.cluster.node(name).node
-        if resource.kind in _DERIVED - {"Namespace"}:
+        if resource.kind in DERIVED - {"Namespace"}:
             raise _not_found(resource, name)
         obj = self.cluster.get(resource.kind, namespace or "default", name)
         if obj is None and self._default(resource.kind, namespace, name) is not None:
@@ -1245,7 +1242,7 @@ class KubernetesBackend(ClusterTime):
                                         (resource.group_version, resource.kind)))
         if applying and sub is None:
             exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
-                resource.kind not in _DERIVED
+                resource.kind not in DERIVED
                 and self.cluster.get(resource.kind, namespace or "default", name) is not None)
             if not exists:
                 request.body = json.dumps(body).encode()
@@ -1324,7 +1321,7 @@ class KubernetesBackend(ClusterTime):
         kubefieldmanager`). An apply (``body`` its configuration) first drops from ``new``
         the fields its manager no longer applies, or is refused for another manager's."""
         uid = current["metadata"].get("uid", "")
-        if not isinstance(new, dict) or resource.kind in _DERIVED or \
+        if not isinstance(new, dict) or resource.kind in DERIVED or \
                 self._default(resource.kind, namespace, name) is not None:
             yield
             return
@@ -1628,7 +1625,11 @@ class KubernetesBackend(ClusterTime):
             self._settle()
             return before
         if resource.kind == "Namespace":
-            before, _ = self._one(resource, None, name)
+            self._one(resource, None, name)          # 404 for a namespace that is not there
+            if name in self.renderer.terminating:
+                raise HttpError(409, f'Operation cannot be fulfilled on namespaces "{name}": '
+                                f"{PURGE_PENDING}", "Conflict", name=name, kind="namespaces")
+            deleted = self.renderer.terminate(name)
             # the namespace controller deletes every namespaced resource the API serves,
             # its Events among them (deleteAllContent, pkg/controller/namespace/deletion/
             # namespaced_resources_deleter.go)
@@ -1639,13 +1640,11 @@ class KubernetesBackend(ClusterTime):
             stored = self.cluster.get("Namespace", "default", name)
             if stored is not None:
                 self.cluster.delete_object(stored)
-            self.renderer.terminating.add(name)
             self.renderer.forget_events(name)
             self.relabelled = {key: labels for key, labels in self.relabelled.items()
                                if key[1] != name}     # its ServiceAccount default goes too
             self._settle()
-            before["status"] = {"phase": "Terminating"}
-            return before
+            return deleted
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None and resource.kind in _REMADE:
             # deleted, and made again by its controller at once
