@@ -299,6 +299,7 @@ class Renderer(DerivedObjects):
         kubelet, now = self.cluster.kubelet, self.cluster.now
         ran = kubelet.ran_images(pod)     # what the runtime last started
         started, restarts = kubelet.started_at(pod), kubelet.restarts(pod)
+        stopped = kubelet.stopped_at(pod)      # by the Pod's deletion
         # the app containers wait for the init containers until one of them has started
         initializing = bool(incomplete) and not kubelet.any_app_started(pod)
         for container in status_order(pod):       # by name, as the kubelet sorts them
@@ -310,18 +311,24 @@ class Renderer(DerivedObjects):
                 "imageID": "", "ready": False,
                 "restartCount": last.pop("restartCount"),
                 "started": False}
-            if phase in ("Succeeded", "Failed"):
-                finished = pod["status"].get("finishedAt", self.cluster.now)
-                entry["state"] = {"terminated": {
-                    "exitCode": exit_code(pod), "reason": reason or phase,
-                    "finishedAt": self.timestamp(finished)}}
+            stop = stopped.get(name)
+            if phase in ("Succeeded", "Failed") or stop is not None:
+                finished, code = stop or (pod["status"].get("finishedAt", now), exit_code(pod))
+                terminated = {"exitCode": code, "reason": ("Error" if code else "Completed")
+                              if stop else reason or phase}
+                if name in started:      # ContainerStateTerminated's order of fields
+                    terminated["startedAt"] = self.timestamp(started[name])
+                terminated["finishedAt"] = self.timestamp(finished)
+                entry["state"] = {"terminated": terminated}
             elif (waiting := waiting_reason(kubelet, pod, name)) and not initializing:
                 entry["state"] = {"waiting": {"reason": waiting}}
                 message = _waiting_message(kubelet, pod, name, waiting)
                 if message:
                     entry["state"]["waiting"]["message"] = message
-            elif name in started or phase == "Running":     # prober_manager.go's probes
-                since = started.get(name, now)
+            elif name in started or (phase == "Running" and node):   # prober_manager.go
+                # one its kubelet has not started: since the Pod's start, never a time that
+                # moves on with each read (an unbound Pod has no kubelet to report any)
+                since = started.get(name, float(pod["status"].get("startTime") or 0.0))
                 entry["state"] = {"running": {"startedAt": self.timestamp(since)}}
                 entry["started"] = now >= since + started_delay(container)
                 entry["ready"] = kubelet.container_ready(pod, name)
