@@ -353,9 +353,10 @@ class KubernetesBackend(ClusterTime):
         parsed = reason == "Invalid" and "causes" not in err.details    # else made by _invalid
         details = _status_details((_invalid_details(err.message) if parsed else None)
                                   or err.details)
-        if details or reason == "NotFound":
+        if details or reason == "NotFound" or err.details:
             # a 404 always has details, empty for a path the server does not serve (clients
-            # such as kubectl debug read them without checking)
+            # such as kubectl debug read them without checking), as has an error made with
+            # details all empty (NewGenericServerResponse's)
             status["details"] = details
         # a client waits this long before it asks again (ErrorNegotiated in k8s.io/apiserver
         # endpoints/handlers/responsewriters/writers.go)
@@ -1252,7 +1253,8 @@ class KubernetesBackend(ClusterTime):
                                     config=body if isinstance(body, dict) else None)
         if sub == "scale":
             current = self._scale(resource, namespace, name)
-            new = body if request.method == "PUT" else _patched(kind, current, body)
+            new = body if request.method == "PUT" else _patched(kind, current, body,
+                                                                 request.arg("fieldValidation"))
             _precondition(resource, name, current, new)
             replicas = _scale_replicas(new)
             if replicas < 0:
@@ -1271,7 +1273,8 @@ class KubernetesBackend(ClusterTime):
                 self._settle()
             return Response.json(200, self._scale(resource, namespace, name))
         current, _ = self._one(resource, namespace, name)
-        new = body if request.method == "PUT" else _patched(kind, current, body)
+        new = body if request.method == "PUT" else _patched(kind, current, body,
+                                                                 request.arg("fieldValidation"))
         if not applying:    # decoded as an update is: its managers own the data it made
             fold_string_data(new)
         if sub == "status":
@@ -2282,9 +2285,9 @@ content goes to the cluster's one update, as the Python API's does, so that the 
 validation (an immutable ConfigMap's, a binding's roleRef) refuses it."""
 
 
-def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
-    if kind == "application/json-patch+json":
-        return json_patch(current, body)
+def _patched(kind: str, current: dict[str, Any], body: Any, validation: str | None) -> Any:
+    if kind == "application/json-patch+json":     # decoded strictly unless Ignore is asked
+        return json_patch(current, body, strict=validation != "Ignore")
     if not isinstance(body, dict):
         raise HttpError(400, "a patch must be a JSON object", "BadRequest")
     if kind == "application/merge-patch+json":
