@@ -198,6 +198,7 @@ from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
     DERIVED,
     NAMESPACED,
+    RESOURCES,
     Resource,
     api_group,
     api_group_list,
@@ -2359,12 +2360,12 @@ def _default_kind(request: Request, body: dict[str, Any], resource: Resource) ->
     conversion``, wrapped by the handler's ``transformDecodeError``); one of the endpoint's
     kind in another group or version is the handler's ``the API version in the data (apps/v1)
     does not match the expected API version (v1)``. Either field of another JSON type than a
-    string is the serializer's first look's error (``meta.Interpret``). Simplified: a kind
-    the scheme does not know at the body's version (a ConfigMap of ``apps/v1``) is refused
-    upstream by the decoder as not registered in its scheme; here it has the words of the
-    conversion, or of the version check, that a known one would reach."""
+    string is the serializer's first look's error (``meta.Interpret``). A kind the scheme
+    does not register at the body's version (``Foo``, ``deployment``, a ConfigMap of
+    ``apps/v1``, a Deployment of ``v1``) is the decoder's error before either
+    (:func:`_unconvertible`)."""
     kind, version = _read_kind(request, body, resource.kind, resource.group_version)
-    if kind != resource.kind:
+    if kind != resource.kind or not _registered(kind, version):
         raise _unconvertible(kind, version, resource.kind, resource.group)
     if version != resource.group_version:
         raise HttpError(400, f"the API version in the data ({version}) does not match the "
@@ -2387,14 +2388,48 @@ def _read_kind(request: Request, body: dict[str, Any], kind: str, group_version:
 
 def _unconvertible(kind: str, version: str, into: str, group: str) -> HttpError:
     """The 400 of a body of ``kind`` decoded where one of ``into`` (of ``group``) was
-    expected: the conversion's ``unknown conversion`` (:func:`_default_kind`)."""
-    internal = group.split(".")[0] or "core"
+    expected, as the create handler's ``transformDecodeError`` wraps the decoder's error
+    (k8s.io/apiserver ``pkg/endpoints/handlers/create.go``): a kind its scheme does not
+    register at ``version`` cannot be made (``UseOrCreateObject`` calls ``Scheme.New``,
+    whose ``notRegisteredErr`` is k8s.io/apimachinery ``pkg/runtime/error.go``: ``no kind
+    "Foo" is registered for version "apps/v1" in scheme ...``); one it does is decoded and
+    cannot be converted into ``into`` (``converting (v1.Secret) to (core.ConfigMap):
+    unknown conversion``)."""
     short = version.rpartition("/")[2]
+    why = "" if _registered(kind, version) else (
+        f"no kind {go_quote(kind)} is registered for version {go_quote(version)} in scheme "
+        f'"{_LEGACY_SCHEME}"')
+    internal = group.split(".")[0] or "core"
     return _UndecodableError(f'{kind} in version "{short}" cannot be handled as a {into}: '
-                             f"converting ({short}.{kind}) to ({internal}.{into}): unknown "
-                             "conversion", "")
+                             + (why or f"converting ({short}.{kind}) to ({internal}.{into}): "
+                                       "unknown conversion"), why)
 
 
+def _registered(kind: str, version: str) -> bool:
+    """Whether the API server's scheme registers ``kind`` at ``version`` (``group/version``,
+    or ``v1`` for the core group, its one version): the kinds the simulator serves, each in
+    its group, an Eviction of :data:`_EVICTION_VERSIONS`, the options every group version
+    registers and the kinds registered at every version (:data:`_IN_EVERY_VERSION`).
+    Simplified: a served kind of a
+    named group counts as registered at every version of it, where upstream's scheme
+    registers some older versions (``apps/v1beta1``) and not others (``apps/v7``, refused as
+    not registered upstream, is the version check's refusal here)."""
+    group = version.rpartition("/")[0]
+    if kind == "Eviction":
+        return version in _EVICTION_VERSIONS
+    if kind in _IN_EVERY_VERSION:
+        return True
+    return (group != "" or version == "v1") and any(r.kind == kind and r.group == group
+                                                     for r in RESOURCES)
+
+
+_IN_EVERY_VERSION = frozenset({
+    "ListOptions", "GetOptions", "DeleteOptions", "CreateOptions", "UpdateOptions",
+    "PatchOptions", "WatchEvent", "Status", "APIVersions", "APIGroupList", "APIGroup",
+    "APIResourceList"})
+"""The kinds ``metav1.AddToGroupVersion`` (k8s.io/apimachinery ``pkg/apis/meta/v1/
+register.go``) registers in every group version of a scheme, the options and
+``WatchEvent``, and as unversioned kinds, which ``Scheme.New`` makes at any version."""
 _EVICTION_VERSIONS = ("policy/v1", "policy/v1beta1")
 """The versions of an Eviction the eviction subresource accepts (``AcceptsGroupVersion``,
 kubernetes/kubernetes ``pkg/registry/core/pod/storage/eviction.go``), the only ones the
@@ -2413,19 +2448,14 @@ def _eviction_meta(request: Request, body: dict[str, Any],
     cannot be converted into an Eviction (:func:`_unconvertible`), and an Eviction of a
     version other than :data:`_EVICTION_VERSIONS` is the decoder's ``no kind "Eviction" is
     registered for version "policy/v2"`` (``notRegisteredErr``, k8s.io/apimachinery
-    ``pkg/runtime/error.go``), which the handler wraps (``transformDecodeError``). A
+    ``pkg/runtime/error.go``), which the handler wraps (``transformDecodeError``), as is
+    a kind the scheme does not know at its version (a Pod of ``policy/v1``). A
     ``metadata`` that is no object, or a ``name`` or ``namespace`` that is no string, is
-    the decoder's type error (``refuse``). Simplified as for a create: another kind has the
-    conversion's words where the decoder refuses one its scheme does not know at that
-    version (a Pod of ``policy/v1``) as not registered."""
+    the decoder's type error (``refuse``)."""
     if body:
         kind, version = _read_kind(request, body, "Eviction", "policy/v1")
-        if kind != "Eviction":
+        if kind != "Eviction" or version not in _EVICTION_VERSIONS:
             raise _unconvertible(kind, version, "Eviction", "policy")
-        if version not in _EVICTION_VERSIONS:
-            raise _cannot_decode("Eviction", version, f"no kind {go_quote(kind)} is registered "
-                                 f"for version {go_quote(version)} in scheme "
-                                 f'"{_LEGACY_SCHEME}"')
     meta = body.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise refuse(type_error(meta, "Eviction.metadata", "v1.ObjectMeta"))
