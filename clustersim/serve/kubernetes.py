@@ -141,7 +141,7 @@ from clustersim.manifests.safe_yaml import load_data
 from clustersim.manifests.validation import unstorable_number
 from clustersim.node import TAINT_EFFECTS
 from clustersim.release import KUBERNETES_VERSION, SERVED_VERSION
-from clustersim.serve import kubeautoscalingv1, kubemetrics, kubeproto
+from clustersim.serve import kubeapimetrics, kubeautoscalingv1, kubemetrics, kubeproto
 from clustersim.serve.core import (
     ClusterTime,
     HttpError,
@@ -375,7 +375,8 @@ class KubernetesBackend(ClusterTime):
             self.writes += 1
         path = request.path.rstrip("/") or "/"
         if request.method == "GET":
-            fixed = health(path, request.query) or self._fixed(path)
+            fixed = health(path, request.query) or self._fixed(
+                path, request.headers.get("accept") or "")
             if fixed is not None:
                 return fixed
         parts = path.strip("/").split("/")
@@ -402,7 +403,7 @@ class KubernetesBackend(ClusterTime):
                                            'discovery.k8s.io/v1 EndpointSlice"')
         return response
 
-    def _fixed(self, path: str) -> Response | None:
+    def _fixed(self, path: str, accept: str) -> Response | None:
         if path == "/version":
             major, minor, _ = SERVED_VERSION[1:].split(".")
             return Response.json(200, {
@@ -415,12 +416,20 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, api_group_list())
         if path == "/openapi/v3":
             return Response.json(200, openapi_v3_root())
-        if path == "/openapi/v2":
+        if path == "/openapi/v2" and "protobuf" in accept:
             # An OpenAPI v2 document without definitions (an empty protobuf message). kubectl
             # reads v2 only to validate on its side what the v3 field-validation check does not
-            # cover (a List, as in "kubectl get secrets -A -o json | kubectl replace -f -");
-            # with no schema it checks nothing and leaves the validation to this server.
+            # cover (a List, as in "kubectl get secrets -A -o json | kubectl replace -f -"),
+            # and fails without it; with no schema it checks nothing and leaves the
+            # validation to this server. Any other client is told it is not simulated.
             return Response(200, b"", "application/octet-stream")
+        if path == "/openapi/v2":
+            raise HttpError(404, "the OpenAPI v2 document is not simulated (kubectl's "
+                            "protobuf request for it gets an empty one): read each group's "
+                            "schemas at /openapi/v3, as kubectl explain does", "NotFound")
+        if path == "/metrics":
+            return Response(200, kubeapimetrics.exposition(self._object_counts()),
+                            kubeapimetrics.CONTENT_TYPE)
         if path.startswith("/openapi/v3/"):
             document = openapi_v3_document(path[len("/openapi/v3/"):])
             if document is None:
@@ -439,6 +448,21 @@ class KubernetesBackend(ClusterTime):
         if found is None:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
         return Response.json(200, found)
+
+    def _object_counts(self) -> dict[tuple[str, str], int]:
+        """How many objects of each resource the API server stores, by (group, resource),
+        for ``/metrics`` (:mod:`~clustersim.serve.kubeapimetrics`): the stored kinds with
+        the objects the cluster makes itself, and the derived ones as a list shows them
+        (not the reviews, which are created and never stored)."""
+        r = self.renderer
+        derived = {"Node": lambda: self.cluster.node_names(), "Namespace": r.namespaces,
+                   "Lease": r.leases, "Event": lambda: self._events(None),
+                   "EndpointSlice": r.endpointslices, "Endpoints": r.endpoints}
+        return {(resource.group, resource.plural): len(
+                    derived[resource.kind]() if resource.kind in derived
+                    else self._objects(resource.kind))
+                for resource in RESOURCES
+                if resource.group != kubemetrics.GROUP and "list" in resource.verbs}
 
     def _resource(self, request: Request, resource: Resource, namespace: str | None,
                   name: str | None, sub: str | None) -> Response:
