@@ -5,12 +5,12 @@ gopkg.in/evanphx/json-patch.v4), through the real kubectl and plain HTTP."""
 from __future__ import annotations
 
 import json
-import urllib.request
 
 import pytest
 
 from clustersim.serve import serve
 from clustersim.serve.patch import MAX_JSON_PATCH_OPERATIONS
+from tests.unit.test_serve_core import _request
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -28,14 +28,9 @@ def deployment(tmp_path_factory):
 
 
 def _patch(server, body: bytes, query: str = "") -> tuple[int, dict]:
-    request = urllib.request.Request(
-        f"{server.url}{_PATH}{query}", body, method="PATCH",
-        headers={"Content-Type": "application/json-patch+json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+    status, data = _request(server, "PATCH", f"{_PATH}{query}", body,
+                            {"Content-Type": "application/json-patch+json"})
+    return status, json.loads(data)
 
 
 @pytest.mark.parametrize("operations", [
