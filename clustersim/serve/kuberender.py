@@ -386,12 +386,7 @@ class Renderer(DerivedObjects):
         """Namespace ``name`` as the API shows it, without conditions or resourceVersion:
         ``stored`` (as :meth:`terminate` kept it, if Terminating), or, where no object was
         created, one as old as the cluster."""
-        if stored is None:
-            obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {
-                "name": name, "creationTimestamp": self.timestamp(0),
-                "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000"}}
-        else:
-            obj = self.shown(stored)
+        obj: dict[str, Any] = self.shown(stored or _implicit_namespace(name))
         # the label the API server sets on every namespace (NamespaceDefaultLabelName)
         obj["metadata"]["labels"] = namespace_labels(name, obj["metadata"].get("labels"))
         obj["spec"] = {"finalizers": ["kubernetes"]}
@@ -406,10 +401,8 @@ class Renderer(DerivedObjects):
         until its content is gone. Call before its Namespace object leaves the store. The
         namespace as the DELETE answers it, before the controller wrote its conditions."""
         stored = self.cluster.get("Namespace", "default", name)
-        kept = copy.deepcopy(dict(stored)) if stored is not None else {
-            "apiVersion": "v1", "kind": "Namespace", "metadata": {
-                "name": name, "creationTimestamp": 0.0,
-                "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000"}}
+        kept: dict[str, Any] = copy.deepcopy(dict(stored)) if stored is not None \
+            else _implicit_namespace(name)
         kept["metadata"]["deletionTimestamp"] = self.cluster.now
         self.terminating[name] = kept
         return self.versioned(self.namespace(name, kept), kept)
@@ -418,6 +411,14 @@ class Renderer(DerivedObjects):
         """When namespace ``name`` was created, in simulated seconds (0: with the cluster)."""
         found = self.terminating.get(name) or self.cluster.get("Namespace", "default", name)
         return float((found or {"metadata": {}})["metadata"].get("creationTimestamp", 0.0))
+
+
+def _implicit_namespace(name: str) -> dict[str, Any]:
+    """Namespace ``name`` where no object was created for it (a system namespace, or one an
+    object names), as stored: as old as the cluster, its uid made from its name."""
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {
+        "name": name, "creationTimestamp": 0.0,
+        "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000"}}
 
 
 # the reasons the simulated kubelet keeps in a Pod's status.reason (its STATUS for the Python

@@ -91,11 +91,14 @@ def _decode(operations: Any, strict: bool) -> list[Any]:
     if not isinstance(operations, list):
         raise refuse(operations, "[]handlers.jsonPatchOp" if strict else "jsonpatch.Patch")
     for op in operations:
-        if op is not None and not isinstance(op, dict):
+        if op is None:
+            continue
+        if not isinstance(op, dict):
             raise refuse(op, "handlers.jsonPatchOp" if strict else "jsonpatch.Operation")
-        for field in ("op", "path", "from") if strict and op else ():
-            if op.get(field) is not None and not isinstance(op[field], str):
-                raise refuse(op[field], "string", field)
+        for field in ("op", "path", "from") if strict else ():
+            value = op.get(field)
+            if value is not None and not isinstance(value, str):
+                raise refuse(value, "string", field)
     return operations
 
 
