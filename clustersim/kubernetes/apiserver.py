@@ -807,11 +807,11 @@ class APIServer:
     def remove_pod(self, pod: dict[str, Any]) -> None:
         """The pod object disappears (its kubelet finished, or it never ran)."""
         self.release(pod)
-        self.kubelet.forget(pod)
         self._attempted.pop(pod["metadata"]["uid"], None)
         self._last_failure.pop(pod["metadata"]["uid"], None)
         self._task_requests.pop(pod["metadata"]["uid"], None)
         self._unstore(pod)
+        self.kubelet.forget(pod)        # after: a watch's DELETED event shows its last status
 
     def release(self, pod: dict[str, Any]) -> None:
         """Free the pod's requests on its node (it finished or is gone)."""

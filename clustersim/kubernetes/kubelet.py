@@ -191,6 +191,9 @@ and ``Started container web``). ``Killing`` ("Stopping container web") and ``Bac
 ("Back-off restarting failed container web in pod ...") still name it."""
 SIGTERM_EXIT = 128 + 15
 """The exit code of a container that ended on the kubelet's SIGTERM."""
+SIGKILL_EXIT = 128 + 9
+"""The exit code of a container the runtime killed when its grace period ran out
+(``StopContainer``'s timeout, ``killContainer`` in ``kuberuntime_container.go``)."""
 CRASH_BACKOFF = 10.0
 MAX_CRASH_BACKOFF = 300.0
 """``initialCrashLoopBackOff`` and ``MaxCrashLoopBackOff`` (``pkg/kubelet/kubelet.go``,
@@ -318,6 +321,9 @@ class Kubelet:
         """Per pod uid: the image each container last started with (:meth:`ran_images`)."""
         self._started_at: dict[str, dict[str, float]] = {}
         """Per pod uid: when each container last started (:meth:`started_at`)."""
+        self._stopped_at: dict[str, dict[str, tuple[float, int]]] = {}
+        """Per pod uid being deleted: when each app container it stopped exited, and its
+        exit code (:meth:`stopped_at`)."""
         self._sandboxes: dict[str, float] = {}
         """Per pod uid: when its sandbox was made (:meth:`sandbox_since`)."""
         self._ready_at: dict[str, dict[str, float]] = {}
@@ -707,6 +713,16 @@ class Kubelet:
         """When each container of the pod that has started last started (its
         ``state.running.startedAt``)."""
         return self._started_at.get(pod["metadata"]["uid"], {})
+
+    def stopped_at(self, pod: Mapping[str, Any]) -> dict[str, tuple[float, int]]:
+        """When each app container the pod's deletion stopped exited, and its exit code: its
+        ``state.terminated`` from then on (``convertToAPIContainerStatuses`` in
+        ``pkg/kubelet/kubelet_pods.go`` reports an exited container as terminated, its
+        ``startedAt`` kept). :data:`SIGTERM_EXIT` for one that ended on the SIGTERM,
+        :data:`SIGKILL_EXIT` for one still running when the grace period ran out.
+        Simplified: a process that handles SIGTERM exits with its own code (nginx with 0,
+        ``Completed``); the simulator knows no image's handler."""
+        return self._stopped_at.get(pod["metadata"]["uid"], {})
 
     def any_app_started(self, pod: Mapping[str, Any]) -> bool:
         """Whether an app container of the pod has started, which means its init containers
@@ -1253,6 +1269,9 @@ class Kubelet:
         if not self._current(pod, epoch):
             return
         self.serving.discard(pod["metadata"]["uid"])
+        code = SIGKILL_EXIT if self.cluster.now >= deadline else SIGTERM_EXIT
+        self._stopped_at[pod["metadata"]["uid"]] = {
+            str(c.get("name")): (self.cluster.now, code) for c in self._running_apps(pod)}
         self._stopped_containers(pod, pod["spec"].get("containers") or [])
         if set_condition(pod, "Ready", False, self.cluster.now, "ContainersNotReady"):
             self.cluster.pod_written(pod)
@@ -1340,7 +1359,7 @@ class Kubelet:
         tables: tuple[dict[str, Any], ...] = (
             self._epoch, self._waiting, self._init_runs, self._initialized, self._held_inits,
             self._ran_images,
-            self._started_at,
+            self._started_at, self._stopped_at,
             self._sandboxes, self._ready_at, self._restarts, self._backing_off,
             self._crash_backoff, self._exits, self._reasons)
         for table in tables:

@@ -14,6 +14,7 @@ EndpointSlices, Endpoints) are made in :mod:`~clustersim.serve.kubederived`.
 """
 from __future__ import annotations
 
+import copy
 import zlib
 from collections.abc import Mapping
 from typing import Any
@@ -43,8 +44,9 @@ from clustersim.serve.kubeinitstatus import (
     incomplete_inits,
     init_container_statuses,
 )
+from clustersim.serve.kubenamespaces import deletion_conditions, remaining_content
 from clustersim.serve.kubeomitempty import omit_empty
-from clustersim.serve.kuberesources import Resource, by_kind
+from clustersim.serve.kuberesources import NAMESPACED, Resource, by_kind
 from clustersim.serve.kuberestarts import restart_fields
 from clustersim.serve.kuberuntimeids import add_runtime_ids
 
@@ -59,10 +61,11 @@ class Renderer(DerivedObjects):
 
     def __init__(self, cluster: KubernetesCluster, epoch: float | None = None) -> None:
         super().__init__(cluster, epoch)
-        self.terminating: set[str] = set()
-        """Namespaces deleted through the API whose objects are still going away: a real
-        namespace stays, in phase Terminating, until its namespace controller has emptied
-        it (``pkg/controller/namespace``)."""
+        self.terminating: dict[str, dict[str, Any]] = {}
+        """Namespaces deleted through the API whose objects are still going away, each as it
+        was stored, with its ``deletionTimestamp`` (:meth:`terminate`): a real namespace
+        stays, in phase Terminating, until its namespace controller has emptied it
+        (:mod:`~clustersim.serve.kubenamespaces`)."""
         self._unstamped: dict[tuple[str, str], list[tuple[int, int]]] = {}
         """The events whose references still wait for a version, by the object they name
         (its kind in lower case and its name): each event's index in the log and which of
@@ -296,6 +299,7 @@ class Renderer(DerivedObjects):
         kubelet, now = self.cluster.kubelet, self.cluster.now
         ran = kubelet.ran_images(pod)     # what the runtime last started
         started, restarts = kubelet.started_at(pod), kubelet.restarts(pod)
+        stopped = kubelet.stopped_at(pod)      # by the Pod's deletion
         # the app containers wait for the init containers until one of them has started
         initializing = bool(incomplete) and not kubelet.any_app_started(pod)
         for container in status_order(pod):       # by name, as the kubelet sorts them
@@ -307,18 +311,24 @@ class Renderer(DerivedObjects):
                 "imageID": "", "ready": False,
                 "restartCount": last.pop("restartCount"),
                 "started": False}
-            if phase in ("Succeeded", "Failed"):
-                finished = pod["status"].get("finishedAt", self.cluster.now)
-                entry["state"] = {"terminated": {
-                    "exitCode": exit_code(pod), "reason": reason or phase,
-                    "finishedAt": self.timestamp(finished)}}
+            stop = stopped.get(name)
+            if phase in ("Succeeded", "Failed") or stop is not None:
+                finished, code = stop or (pod["status"].get("finishedAt", now), exit_code(pod))
+                terminated = {"exitCode": code, "reason": ("Error" if code else "Completed")
+                              if stop else reason or phase}
+                if name in started:      # ContainerStateTerminated's order of fields
+                    terminated["startedAt"] = self.timestamp(started[name])
+                terminated["finishedAt"] = self.timestamp(finished)
+                entry["state"] = {"terminated": terminated}
             elif (waiting := waiting_reason(kubelet, pod, name)) and not initializing:
                 entry["state"] = {"waiting": {"reason": waiting}}
                 message = _waiting_message(kubelet, pod, name, waiting)
                 if message:
                     entry["state"]["waiting"]["message"] = message
-            elif name in started or phase == "Running":     # prober_manager.go's probes
-                since = started.get(name, now)
+            elif name in started or (phase == "Running" and node):   # prober_manager.go
+                # one its kubelet has not started: since the Pod's start, never a time that
+                # moves on with each read (an unbound Pod has no kubelet to report any)
+                since = started.get(name, float(pod["status"].get("startTime") or 0.0))
                 entry["state"] = {"running": {"startedAt": self.timestamp(since)}}
                 entry["started"] = now >= since + started_delay(container)
                 entry["ready"] = kubelet.container_ready(pod, name)
@@ -347,30 +357,68 @@ class Renderer(DerivedObjects):
         #                                     each container's terminated state says it
 
     def namespaces(self) -> list[dict[str, Any]]:
-        """The system namespaces, every namespace an object lives in, and Namespace objects."""
+        """The system namespaces, every namespace an object lives in, Namespace objects, and
+        those Terminating while content remains in them (with the namespace controller's
+        conditions)."""
         stored = {o["metadata"]["name"]: o for o in self.cluster.objects("Namespace")}
         names = set(SYSTEM_NAMESPACES) | set(stored)
         for kind in ("Pod", "Service", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
                      "Job", "CronJob", "ConfigMap", "Secret"):
             names.update(o["metadata"].get("namespace", "default")
                          for o in self.cluster.objects(kind))
+        remaining = {name: remaining_content(self.cluster, name, NAMESPACED)
+                     for name in self.terminating}
+        names.update(name for name, (left, _) in remaining.items() if left)
         out = []
         for name in sorted(names):
-            if name in stored:
-                obj = self.shown(stored[name])
-            else:
-                obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {
-                    "name": name, "creationTimestamp": self.timestamp(0),
-                    "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000"}}
-            # the label the API server sets on every namespace (NamespaceDefaultLabelName)
-            obj["metadata"]["labels"] = namespace_labels(name, obj["metadata"].get("labels"))
-            obj["spec"] = {"finalizers": ["kubernetes"]}
-            obj["status"] = {"phase": "Terminating" if name in self.terminating else "Active"}
-            out.append(self.versioned(obj, stored.get(name)))
-        for emptied in self.terminating - names:
+            kept = self.terminating.get(name)
+            obj = self.namespace(name, stored.get(name) if kept is None else kept)
+            if kept is not None:
+                obj["status"]["conditions"] = deletion_conditions(
+                    *remaining[name], obj["metadata"]["deletionTimestamp"])
+            out.append(self.versioned(obj, kept or stored.get(name)))
+        for emptied in self.terminating.keys() - names:
             self.forget_events(emptied)
-        self.terminating &= names
+            del self.terminating[emptied]
         return out
+
+    def namespace(self, name: str, stored: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Namespace ``name`` as the API shows it, without conditions or resourceVersion:
+        ``stored`` (as :meth:`terminate` kept it, if Terminating), or, where no object was
+        created, one as old as the cluster."""
+        obj: dict[str, Any] = self.shown(stored or _implicit_namespace(name))
+        # the label the API server sets on every namespace (NamespaceDefaultLabelName)
+        obj["metadata"]["labels"] = namespace_labels(name, obj["metadata"].get("labels"))
+        obj["spec"] = {"finalizers": ["kubernetes"]}
+        obj["status"] = {"phase": "Active" if stored is None or stored["metadata"].get(
+            "deletionTimestamp") is None else "Terminating"}
+        return obj
+
+    def terminate(self, name: str) -> dict[str, Any]:
+        """Mark namespace ``name`` deleted now, as the namespace registry's ``Delete``
+        updates the stored object (:mod:`~clustersim.serve.kubenamespaces`): the same uid,
+        creation time and labels, ``deletionTimestamp`` now; kept in :attr:`terminating`
+        until its content is gone. Call before its Namespace object leaves the store. The
+        namespace as the DELETE answers it, before the controller wrote its conditions."""
+        stored = self.cluster.get("Namespace", "default", name)
+        kept: dict[str, Any] = copy.deepcopy(dict(stored)) if stored is not None \
+            else _implicit_namespace(name)
+        kept["metadata"]["deletionTimestamp"] = self.cluster.now
+        self.terminating[name] = kept
+        return self.versioned(self.namespace(name, kept), kept)
+
+    def created(self, name: str) -> float:
+        """When namespace ``name`` was created, in simulated seconds (0: with the cluster)."""
+        found = self.terminating.get(name) or self.cluster.get("Namespace", "default", name)
+        return float((found or {"metadata": {}})["metadata"].get("creationTimestamp", 0.0))
+
+
+def _implicit_namespace(name: str) -> dict[str, Any]:
+    """Namespace ``name`` where no object was created for it (a system namespace, or one an
+    object names), as stored: as old as the cluster, its uid made from its name."""
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {
+        "name": name, "creationTimestamp": 0.0,
+        "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000"}}
 
 
 # the reasons the simulated kubelet keeps in a Pod's status.reason (its STATUS for the Python

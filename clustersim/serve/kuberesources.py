@@ -19,8 +19,9 @@ from typing import Any
 from clustersim.release import SERVED_VERSION
 from clustersim.schemas import kubernetes_definitions
 
-__all__ = ["RESOURCES", "Resource", "api_group", "api_group_list", "api_resource_list",
-           "api_versions", "by_kind", "find", "openapi_v3_document", "openapi_v3_root"]
+__all__ = ["DERIVED", "NAMESPACED", "RESOURCES", "Resource", "api_group", "api_group_list",
+           "api_resource_list", "api_versions", "by_kind", "find", "openapi_v3_document",
+           "openapi_v3_root"]
 
 _RW = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 _RO = ("get", "list", "watch")
@@ -124,6 +125,12 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("PodMetrics", "pods", "metrics.k8s.io", "v1beta1", True, (), ("get", "list"),
              status=False, singular_name=""),
 )
+
+DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease"})
+"""The kinds the simulator keeps no object for, made on each read
+(:mod:`~clustersim.serve.kubederived`)."""
+NAMESPACED = tuple(r for r in RESOURCES if r.namespaced and r.kind not in DERIVED)
+"""The namespaced resources the simulator stores, which a namespace's deletion deletes."""
 
 # each served group with the one version it is served at (a real API server serves several
 # and prefers the newest stable one, which is this one); metrics.k8s.io (v1beta1), served by

@@ -141,7 +141,7 @@ from clustersim.manifests.safe_yaml import load_data
 from clustersim.manifests.validation import unstorable_number
 from clustersim.node import TAINT_EFFECTS
 from clustersim.release import KUBERNETES_VERSION, SERVED_VERSION
-from clustersim.serve import kubeautoscalingv1, kubemetrics, kubeproto
+from clustersim.serve import kubeapimetrics, kubeautoscalingv1, kubemetrics, kubeproto
 from clustersim.serve.core import (
     ClusterTime,
     HttpError,
@@ -185,6 +185,7 @@ from clustersim.serve.kubelists import (
     too_large,
 )
 from clustersim.serve.kubelogs import pod_log
+from clustersim.serve.kubenamespaces import PURGE_PENDING
 from clustersim.serve.kubenodes import (
     NodeWrites,
     canonical_status,
@@ -195,6 +196,8 @@ from clustersim.serve.kubenodes import (
 )
 from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
+    DERIVED,
+    NAMESPACED,
     RESOURCES,
     Resource,
     api_group,
@@ -215,15 +218,13 @@ from clustersim.serve.selectors import field_selector, label_selector, selected_
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
-_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease"})
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _IMMORTAL = ("default", "kube-system", "kube-public")
 """Namespaces the NamespaceLifecycle admission plugin refuses to delete (its
 ``immortalNamespaces``, ``plugin/pkg/admission/namespace/lifecycle/admission.go``)."""
-_NAMESPACED = tuple(r.kind for r in RESOURCES if r.namespaced and r.kind not in _DERIVED)
-"""The namespaced kinds the simulator stores, which a namespace's deletion deletes."""
+_NAMESPACED = tuple(r.kind for r in NAMESPACED)
 _METADATA_ONLY = frozenset({"metadata", "status", "apiVersion", "kind"})
 """What an update of a default object may leave changed besides its labels and annotations
 (:meth:`KubernetesBackend._relabel`): the status is the controllers'."""
@@ -332,6 +333,7 @@ class KubernetesBackend(ClusterTime):
 
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
+                "No registry: images always pull unless a lab calls fail_pull (toy-to-real.md)\n"
                 f"The course expects kubectl {KUBERNETES_VERSION}, the one requirements.txt "
                 "pins into the\nvenv (`kubectl version --client` says which you run; an older "
                 "one lacks\nflags the book uses, such as `kubectl autoscale --cpu`). kubectl "
@@ -352,9 +354,10 @@ class KubernetesBackend(ClusterTime):
         parsed = reason == "Invalid" and "causes" not in err.details    # else made by _invalid
         details = _status_details((_invalid_details(err.message) if parsed else None)
                                   or err.details)
-        if details or reason == "NotFound":
+        if details or reason == "NotFound" or err.details:
             # a 404 always has details, empty for a path the server does not serve (clients
-            # such as kubectl debug read them without checking)
+            # such as kubectl debug read them without checking), as has an error made with
+            # details all empty (NewGenericServerResponse's)
             status["details"] = details
         # a client waits this long before it asks again (ErrorNegotiated in k8s.io/apiserver
         # endpoints/handlers/responsewriters/writers.go)
@@ -372,7 +375,8 @@ class KubernetesBackend(ClusterTime):
             self.writes += 1
         path = request.path.rstrip("/") or "/"
         if request.method == "GET":
-            fixed = health(path, request.query) or self._fixed(path)
+            fixed = health(path, request.query) or self._fixed(
+                path, request.headers.get("accept") or "")
             if fixed is not None:
                 return fixed
         parts = path.strip("/").split("/")
@@ -399,7 +403,7 @@ class KubernetesBackend(ClusterTime):
                                            'discovery.k8s.io/v1 EndpointSlice"')
         return response
 
-    def _fixed(self, path: str) -> Response | None:
+    def _fixed(self, path: str, accept: str) -> Response | None:
         if path == "/version":
             major, minor, _ = SERVED_VERSION[1:].split(".")
             return Response.json(200, {
@@ -412,12 +416,20 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, api_group_list())
         if path == "/openapi/v3":
             return Response.json(200, openapi_v3_root())
-        if path == "/openapi/v2":
+        if path == "/openapi/v2" and "protobuf" in accept:
             # An OpenAPI v2 document without definitions (an empty protobuf message). kubectl
             # reads v2 only to validate on its side what the v3 field-validation check does not
-            # cover (a List, as in "kubectl get secrets -A -o json | kubectl replace -f -");
-            # with no schema it checks nothing and leaves the validation to this server.
+            # cover (a List, as in "kubectl get secrets -A -o json | kubectl replace -f -"),
+            # and fails without it; with no schema it checks nothing and leaves the
+            # validation to this server. Any other client is told it is not simulated.
             return Response(200, b"", "application/octet-stream")
+        if path == "/openapi/v2":
+            raise HttpError(404, "the OpenAPI v2 document is not simulated (kubectl's "
+                            "protobuf request for it gets an empty one): read each group's "
+                            "schemas at /openapi/v3, as kubectl explain does", "NotFound")
+        if path == "/metrics":
+            return Response(200, kubeapimetrics.exposition(self._object_counts()),
+                            kubeapimetrics.CONTENT_TYPE)
         if path.startswith("/openapi/v3/"):
             document = openapi_v3_document(path[len("/openapi/v3/"):])
             if document is None:
@@ -436,6 +448,21 @@ class KubernetesBackend(ClusterTime):
         if found is None:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
         return Response.json(200, found)
+
+    def _object_counts(self) -> dict[tuple[str, str], int]:
+        """How many objects of each resource the API server stores, by (group, resource),
+        for ``/metrics`` (:mod:`~clustersim.serve.kubeapimetrics`): the stored kinds with
+        the objects the cluster makes itself, and the derived ones as a list shows them
+        (not the reviews, which are created and never stored)."""
+        r = self.renderer
+        derived = {"Node": lambda: self.cluster.node_names(), "Namespace": r.namespaces,
+                   "Lease": r.leases, "Event": lambda: self._events(None),
+                   "EndpointSlice": r.endpointslices, "Endpoints": r.endpoints}
+        return {(resource.group, resource.plural): len(
+                    derived[resource.kind]() if resource.kind in derived
+                    else self._objects(resource.kind))
+                for resource in RESOURCES
+                if resource.group != kubemetrics.GROUP and "list" in resource.verbs}
 
     def _resource(self, request: Request, resource: Resource, namespace: str | None,
                   name: str | None, sub: str | None) -> Response:
@@ -504,10 +531,7 @@ class KubernetesBackend(ClusterTime):
             return [self._node_item(n) for n in sorted(self.cluster.node_names())
                     if match(self.cluster.node(n).labels)]
         if resource.kind == "Namespace":      # a namespace no object created: the cluster's age
-            created = {o["metadata"]["name"]: o["metadata"].get("creationTimestamp", 0.0)
-                       for o in self.cluster.objects("Namespace")}
-            return [self._kept(ns, {"creationTimestamp": created.get(ns["metadata"]["name"],
-                                                                     0.0)})
+            return [self._kept(ns, {"creationTimestamp": r.created(ns["metadata"]["name"])})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
         if resource.kind == "Event":
             kept = self._events(namespace)
@@ -762,7 +786,7 @@ class KubernetesBackend(ClusterTime):
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None:
             return self._stored_item(resource, builtin)
-        if resource.kind not in _DERIVED:
+        if resource.kind not in DERIVED:
             return self._stored_item(resource, self._stored(resource, namespace, name))
         found = [self._event_item(item) for item in self._events(namespace, named=name)] \
             if resource.kind == "Event" else [(o, t) for o, t in self._items(resource, namespace)
@@ -808,7 +832,7 @@ class KubernetesBackend(ClusterTime):
             if name not in self.cluster.node_names():
                 raise _not_found(resource, name)
             return self.cluster.node(name).node
-        if resource.kind in _DERIVED - {"Namespace"}:
+        if resource.kind in DERIVED - {"Namespace"}:
             raise _not_found(resource, name)
         obj = self.cluster.get(resource.kind, namespace or "default", name)
         if obj is None and self._default(resource.kind, namespace, name) is not None:
@@ -1245,7 +1269,7 @@ class KubernetesBackend(ClusterTime):
                                         (resource.group_version, resource.kind)))
         if applying and sub is None:
             exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
-                resource.kind not in _DERIVED
+                resource.kind not in DERIVED
                 and self.cluster.get(resource.kind, namespace or "default", name) is not None)
             if not exists:
                 request.body = json.dumps(body).encode()
@@ -1254,7 +1278,8 @@ class KubernetesBackend(ClusterTime):
                                     config=body if isinstance(body, dict) else None)
         if sub == "scale":
             current = self._scale(resource, namespace, name)
-            new = body if request.method == "PUT" else _patched(kind, current, body)
+            new = body if request.method == "PUT" else _patched(kind, current, body,
+                                                                 request.arg("fieldValidation"))
             _precondition(resource, name, current, new)
             replicas = _scale_replicas(new)
             if replicas < 0:
@@ -1273,7 +1298,8 @@ class KubernetesBackend(ClusterTime):
                 self._settle()
             return Response.json(200, self._scale(resource, namespace, name))
         current, _ = self._one(resource, namespace, name)
-        new = body if request.method == "PUT" else _patched(kind, current, body)
+        new = body if request.method == "PUT" else _patched(kind, current, body,
+                                                                 request.arg("fieldValidation"))
         if not applying:    # decoded as an update is: its managers own the data it made
             fold_string_data(new)
         if sub == "status":
@@ -1324,7 +1350,7 @@ class KubernetesBackend(ClusterTime):
         kubefieldmanager`). An apply (``body`` its configuration) first drops from ``new``
         the fields its manager no longer applies, or is refused for another manager's."""
         uid = current["metadata"].get("uid", "")
-        if not isinstance(new, dict) or resource.kind in _DERIVED or \
+        if not isinstance(new, dict) or resource.kind in DERIVED or \
                 self._default(resource.kind, namespace, name) is not None:
             yield
             return
@@ -1628,7 +1654,11 @@ class KubernetesBackend(ClusterTime):
             self._settle()
             return before
         if resource.kind == "Namespace":
-            before, _ = self._one(resource, None, name)
+            self._one(resource, None, name)          # 404 for a namespace that is not there
+            if name in self.renderer.terminating:
+                raise HttpError(409, f'Operation cannot be fulfilled on namespaces "{name}": '
+                                f"{PURGE_PENDING}", "Conflict", name=name, kind="namespaces")
+            deleted = self.renderer.terminate(name)
             # the namespace controller deletes every namespaced resource the API serves,
             # its Events among them (deleteAllContent, pkg/controller/namespace/deletion/
             # namespaced_resources_deleter.go)
@@ -1639,13 +1669,11 @@ class KubernetesBackend(ClusterTime):
             stored = self.cluster.get("Namespace", "default", name)
             if stored is not None:
                 self.cluster.delete_object(stored)
-            self.renderer.terminating.add(name)
             self.renderer.forget_events(name)
             self.relabelled = {key: labels for key, labels in self.relabelled.items()
                                if key[1] != name}     # its ServiceAccount default goes too
             self._settle()
-            before["status"] = {"phase": "Terminating"}
-            return before
+            return deleted
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None and resource.kind in _REMADE:
             # deleted, and made again by its controller at once
@@ -2282,9 +2310,9 @@ content goes to the cluster's one update, as the Python API's does, so that the 
 validation (an immutable ConfigMap's, a binding's roleRef) refuses it."""
 
 
-def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
-    if kind == "application/json-patch+json":
-        return json_patch(current, body)
+def _patched(kind: str, current: dict[str, Any], body: Any, validation: str | None) -> Any:
+    if kind == "application/json-patch+json":     # decoded strictly unless Ignore is asked
+        return json_patch(current, body, strict=validation != "Ignore")
     if not isinstance(body, dict):
         raise HttpError(400, "a patch must be a JSON object", "BadRequest")
     if kind == "application/merge-patch+json":
@@ -2356,12 +2384,12 @@ def _default_kind(request: Request, body: dict[str, Any], resource: Resource) ->
     conversion``, wrapped by the handler's ``transformDecodeError``); one of the endpoint's
     kind in another group or version is the handler's ``the API version in the data (apps/v1)
     does not match the expected API version (v1)``. Either field of another JSON type than a
-    string is the serializer's first look's error (``meta.Interpret``). Simplified: a kind
-    the scheme does not know at the body's version (a ConfigMap of ``apps/v1``) is refused
-    upstream by the decoder as not registered in its scheme; here it has the words of the
-    conversion, or of the version check, that a known one would reach."""
+    string is the serializer's first look's error (``meta.Interpret``). A kind the scheme
+    does not register at the body's version (``Foo``, ``deployment``, a ConfigMap of
+    ``apps/v1``, a Deployment of ``v1``) is the decoder's error before either
+    (:func:`_unconvertible`)."""
     kind, version = _read_kind(request, body, resource.kind, resource.group_version)
-    if kind != resource.kind:
+    if kind != resource.kind or not _registered(kind, version):
         raise _unconvertible(kind, version, resource.kind, resource.group)
     if version != resource.group_version:
         raise HttpError(400, f"the API version in the data ({version}) does not match the "
@@ -2384,14 +2412,48 @@ def _read_kind(request: Request, body: dict[str, Any], kind: str, group_version:
 
 def _unconvertible(kind: str, version: str, into: str, group: str) -> HttpError:
     """The 400 of a body of ``kind`` decoded where one of ``into`` (of ``group``) was
-    expected: the conversion's ``unknown conversion`` (:func:`_default_kind`)."""
-    internal = group.split(".")[0] or "core"
+    expected, as the create handler's ``transformDecodeError`` wraps the decoder's error
+    (k8s.io/apiserver ``pkg/endpoints/handlers/create.go``): a kind its scheme does not
+    register at ``version`` cannot be made (``UseOrCreateObject`` calls ``Scheme.New``,
+    whose ``notRegisteredErr`` is k8s.io/apimachinery ``pkg/runtime/error.go``: ``no kind
+    "Foo" is registered for version "apps/v1" in scheme ...``); one it does is decoded and
+    cannot be converted into ``into`` (``converting (v1.Secret) to (core.ConfigMap):
+    unknown conversion``)."""
     short = version.rpartition("/")[2]
+    why = "" if _registered(kind, version) else (
+        f"no kind {go_quote(kind)} is registered for version {go_quote(version)} in scheme "
+        f'"{_LEGACY_SCHEME}"')
+    internal = group.split(".")[0] or "core"
     return _UndecodableError(f'{kind} in version "{short}" cannot be handled as a {into}: '
-                             f"converting ({short}.{kind}) to ({internal}.{into}): unknown "
-                             "conversion", "")
+                             + (why or f"converting ({short}.{kind}) to ({internal}.{into}): "
+                                       "unknown conversion"), why)
 
 
+def _registered(kind: str, version: str) -> bool:
+    """Whether the API server's scheme registers ``kind`` at ``version`` (``group/version``,
+    or ``v1`` for the core group, its one version): the kinds the simulator serves, each in
+    its group, an Eviction of :data:`_EVICTION_VERSIONS`, the options every group version
+    registers and the kinds registered at every version (:data:`_IN_EVERY_VERSION`).
+    Simplified: a served kind of a
+    named group counts as registered at every version of it, where upstream's scheme
+    registers some older versions (``apps/v1beta1``) and not others (``apps/v7``, refused as
+    not registered upstream, is the version check's refusal here)."""
+    group = version.rpartition("/")[0]
+    if kind == "Eviction":
+        return version in _EVICTION_VERSIONS
+    if kind in _IN_EVERY_VERSION:
+        return True
+    return (group != "" or version == "v1") and any(r.kind == kind and r.group == group
+                                                     for r in RESOURCES)
+
+
+_IN_EVERY_VERSION = frozenset({
+    "ListOptions", "GetOptions", "DeleteOptions", "CreateOptions", "UpdateOptions",
+    "PatchOptions", "WatchEvent", "Status", "APIVersions", "APIGroupList", "APIGroup",
+    "APIResourceList"})
+"""The kinds ``metav1.AddToGroupVersion`` (k8s.io/apimachinery ``pkg/apis/meta/v1/
+register.go``) registers in every group version of a scheme, the options and
+``WatchEvent``, and as unversioned kinds, which ``Scheme.New`` makes at any version."""
 _EVICTION_VERSIONS = ("policy/v1", "policy/v1beta1")
 """The versions of an Eviction the eviction subresource accepts (``AcceptsGroupVersion``,
 kubernetes/kubernetes ``pkg/registry/core/pod/storage/eviction.go``), the only ones the
@@ -2410,19 +2472,14 @@ def _eviction_meta(request: Request, body: dict[str, Any],
     cannot be converted into an Eviction (:func:`_unconvertible`), and an Eviction of a
     version other than :data:`_EVICTION_VERSIONS` is the decoder's ``no kind "Eviction" is
     registered for version "policy/v2"`` (``notRegisteredErr``, k8s.io/apimachinery
-    ``pkg/runtime/error.go``), which the handler wraps (``transformDecodeError``). A
+    ``pkg/runtime/error.go``), which the handler wraps (``transformDecodeError``), as is
+    a kind the scheme does not know at its version (a Pod of ``policy/v1``). A
     ``metadata`` that is no object, or a ``name`` or ``namespace`` that is no string, is
-    the decoder's type error (``refuse``). Simplified as for a create: another kind has the
-    conversion's words where the decoder refuses one its scheme does not know at that
-    version (a Pod of ``policy/v1``) as not registered."""
+    the decoder's type error (``refuse``)."""
     if body:
         kind, version = _read_kind(request, body, "Eviction", "policy/v1")
-        if kind != "Eviction":
+        if kind != "Eviction" or version not in _EVICTION_VERSIONS:
             raise _unconvertible(kind, version, "Eviction", "policy")
-        if version not in _EVICTION_VERSIONS:
-            raise _cannot_decode("Eviction", version, f"no kind {go_quote(kind)} is registered "
-                                 f"for version {go_quote(version)} in scheme "
-                                 f'"{_LEGACY_SCHEME}"')
     meta = body.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise refuse(type_error(meta, "Eviction.metadata", "v1.ObjectMeta"))

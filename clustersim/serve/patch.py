@@ -8,6 +8,18 @@ JSON patch.
   simulator's own apply uses too.
 - JSON patch (``application/json-patch+json``, RFC 6902): ``add``, ``remove``, ``replace``,
   ``test``, ``move``, ``copy``.
+
+JSON patch as the API server applies it (k8s.io/apiserver ``pkg/endpoints/handlers/patch.go``,
+``jsonPatcher.applyJSPatch``, with gopkg.in/evanphx/json-patch.v4): with ``fieldValidation``
+``Strict`` or ``Warn`` (the server's default; kubectl sends ``Strict``) the body is first
+decoded as a list of ``handlers.jsonPatchOp``, then as ``jsonpatch.Patch``; a body of another
+JSON type is a 400 in ``encoding/json``'s words; over 10,000 operations a 413; an operation
+that does not apply (a missing key or index, a failed ``test``, an unknown ``op``) is a 422
+made by ``errors.NewGenericServerResponse``, which keeps none of json-patch's own words:
+``the server rejected our request due to an error in our request``, empty details.
+Simplified: a strict decode's unknown fields in an operation (``json patch unknown field``)
+are not reported, and negative list indices, which json-patch v4 reads from the end, are
+refused.
 """
 
 from __future__ import annotations
@@ -15,9 +27,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from clustersim.goformat import json_kind
 from clustersim.serve.core import HttpError
 
-__all__ = ["json_patch", "merge_patch"]
+__all__ = ["MAX_JSON_PATCH_OPERATIONS", "UNPROCESSABLE", "json_patch", "merge_patch"]
 
 def merge_patch(target: Any, patch: Any) -> Any:
     """RFC 7386."""
@@ -32,55 +45,98 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return out
 
 
-def _pointer(path: str) -> list[str]:
+MAX_JSON_PATCH_OPERATIONS = 10_000
+"""``maxJSONPatchOperations`` in ``patch.go``."""
+UNPROCESSABLE = "the server rejected our request due to an error in our request"
+"""``NewGenericServerResponse``'s message for a 422 (k8s.io/apimachinery
+``pkg/api/errors/errors.go``)."""
+
+
+class _NotAppliedError(Exception):
+    """An operation that does not apply to the document (answered :data:`UNPROCESSABLE`)."""
+
+
+def _pointer(path: Any) -> list[str]:
     if path == "":
         return []
-    if not path.startswith("/"):
-        raise HttpError(422, f"invalid JSON pointer {path!r}: it must start with '/'", "Invalid")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise _NotAppliedError
     return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
 
 
 def _walk(doc: Any, parts: list[str]) -> Any:
     for part in parts:
-        if isinstance(doc, list):
-            try:
-                doc = doc[int(part)]
-            except (ValueError, IndexError):
-                raise HttpError(422, f"no element {part!r} in a list", "Invalid") from None
+        if isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
+            doc = doc[int(part)]
         elif isinstance(doc, dict) and part in doc:
             doc = doc[part]
         else:
-            raise HttpError(422, f"doc is missing path: {part!r}", "Invalid")
+            raise _NotAppliedError
     return doc
 
 
-def json_patch(target: Any, operations: Any) -> Any:
-    """RFC 6902; a failing operation raises ``HttpError`` 422."""
+def _decode(operations: Any, strict: bool) -> list[Any]:
+    """The operations of a JSON patch body, or the 400 of a body that is no list of
+    objects: ``kjson.UnmarshalStrict`` into ``[]jsonPatchOp`` first when ``strict``
+    (its error prefixed ``error decoding patch:``), then ``jsonpatch.DecodePatch``. A JSON
+    ``null`` decodes as no operation at all."""
+    def refuse(value: Any, go_type: str, field: str = "") -> HttpError:
+        into = f"Go struct field jsonPatchOp.{field}" if field else "Go value"
+        words = f"json: cannot unmarshal {json_kind(value, numeric_target=False)} into " \
+                f"{into} of type {go_type}"
+        return HttpError(400, f"error decoding patch: {words}" if strict else words,
+                         "BadRequest")
+    if operations is None:
+        return []
     if not isinstance(operations, list):
-        raise HttpError(400, "a JSON patch must be a list of operations", "BadRequest")
-    doc = copy.deepcopy(target)
+        raise refuse(operations, "[]handlers.jsonPatchOp" if strict else "jsonpatch.Patch")
     for op in operations:
-        if not isinstance(op, dict) or "op" not in op or "path" not in op:
-            raise HttpError(400, f"invalid JSON patch operation {op!r}", "BadRequest")
-        parts = _pointer(op["path"])
-        name = op["op"]
-        if name in ("move", "copy"):
-            value = copy.deepcopy(_walk(doc, _pointer(op.get("from", ""))))
-            if name == "move":
-                doc = _remove(doc, _pointer(op["from"]))
-            doc = _add(doc, parts, value)
-        elif name == "add":
-            doc = _add(doc, parts, copy.deepcopy(op.get("value")))
-        elif name == "remove":
-            doc = _remove(doc, parts)
-        elif name == "replace":
-            doc = _add(_remove(doc, parts), parts, copy.deepcopy(op.get("value")))
-        elif name == "test":
-            if _walk(doc, parts) != op.get("value"):
-                raise HttpError(422, f"test operation failed at {op['path']}", "Invalid")
-        else:
-            raise HttpError(400, f"unknown JSON patch operation {name!r}", "BadRequest")
+        if op is None:
+            continue
+        if not isinstance(op, dict):
+            raise refuse(op, "handlers.jsonPatchOp" if strict else "jsonpatch.Operation")
+        for field in ("op", "path", "from") if strict else ():
+            value = op.get(field)
+            if value is not None and not isinstance(value, str):
+                raise refuse(value, "string", field)
+    return operations
+
+
+def json_patch(target: Any, operations: Any, *, strict: bool = True) -> Any:
+    """RFC 6902 as the API server applies it (module docstring); ``strict``: the request's
+    ``fieldValidation`` is ``Strict`` or ``Warn``."""
+    operations = _decode(operations, strict)
+    if len(operations) > MAX_JSON_PATCH_OPERATIONS:
+        raise HttpError(413, "Request entity too large: The allowed maximum operations in a "
+                        f"JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {len(operations)}",
+                        "RequestEntityTooLarge")
+    doc = copy.deepcopy(target)
+    try:
+        for op in operations:
+            doc = _apply(doc, op or {})
+    except _NotAppliedError:
+        raise HttpError(422, UNPROCESSABLE, "Invalid", causes=[]) from None
     return doc
+
+
+def _apply(doc: Any, op: dict[str, Any]) -> Any:
+    """``doc`` after operation ``op``."""
+    name, parts = op.get("op"), _pointer(op.get("path"))
+    if name in ("move", "copy"):
+        source = _pointer(op.get("from"))
+        value = copy.deepcopy(_walk(doc, source))
+        if name == "move":
+            doc = _remove(doc, source)
+        return _add(doc, parts, value)
+    if name == "add":
+        return _add(doc, parts, copy.deepcopy(op.get("value")))
+    if name == "remove":
+        return _remove(doc, parts)
+    if name == "replace":
+        return _add(_remove(doc, parts), parts, copy.deepcopy(op.get("value")))
+    if name == "test" and _walk(doc, parts) == op.get("value"):
+        return doc
+    raise _NotAppliedError         # a failed test, or an op json-patch does not know
 
 
 def _add(doc: Any, parts: list[str], value: Any) -> Any:
@@ -91,18 +147,18 @@ def _add(doc: Any, parts: list[str], value: Any) -> Any:
     if isinstance(parent, list):
         index = len(parent) if last == "-" else int(last) if last.isdigit() else -1
         if not 0 <= index <= len(parent):
-            raise HttpError(422, f"index {last!r} out of range", "Invalid")
+            raise _NotAppliedError
         parent.insert(index, value)
     elif isinstance(parent, dict):
         parent[last] = value
     else:
-        raise HttpError(422, f"cannot add below a scalar at {last!r}", "Invalid")
+        raise _NotAppliedError
     return doc
 
 
 def _remove(doc: Any, parts: list[str]) -> Any:
     if not parts:
-        raise HttpError(422, "cannot remove the whole document", "Invalid")
+        raise _NotAppliedError
     parent = _walk(doc, parts[:-1])
     last = parts[-1]
     if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
@@ -110,5 +166,5 @@ def _remove(doc: Any, parts: list[str]) -> Any:
     elif isinstance(parent, dict) and last in parent:
         del parent[last]
     else:
-        raise HttpError(422, f"unable to remove nonexistent key: {last}", "Invalid")
+        raise _NotAppliedError
     return doc

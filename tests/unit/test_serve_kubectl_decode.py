@@ -234,3 +234,36 @@ def test_a_number_that_does_not_fit_is_named_as_it_was_written(literal):
     assert message == ('Deployment in version "v1" cannot be handled as a Deployment: json: '
                        f"cannot unmarshal number {literal} into Go struct field "
                        "DeploymentSpec.spec.replicas of type int32")
+
+
+@pytest.mark.parametrize(("kind", "api_version", "path", "into"), [
+    ("Foo", "apps/v1", "/apis/apps/v1/namespaces/default/deployments", "Deployment"),
+    ("Deployment", "v1", "/apis/apps/v1/namespaces/default/deployments", "Deployment"),
+    ("Foo", "example.com/v1", "/api/v1/namespaces/default/configmaps", "ConfigMap")])
+def test_a_kind_the_scheme_does_not_register_is_the_decoders_refusal(kind, api_version, path,
+                                                                     into):
+    """``Scheme.New`` cannot make a kind its scheme does not register at the body's version
+    (``notRegisteredErr``, k8s.io/apimachinery ``pkg/runtime/error.go``), which the create
+    handler wraps (``transformDecodeError``); the simulator had answered with the words of
+    a conversion (``converting (v1.Foo) to (apps.Deployment): unknown conversion``)."""
+    body = json.dumps({"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}})
+    version = api_version.rpartition("/")[2]
+    assert _answer("POST", path, body.encode(), "application/json") == (
+        f'{kind} in version "{version}" cannot be handled as a {into}: no kind "{kind}" is '
+        f'registered for version "{api_version}" in scheme "pkg/api/legacyscheme/scheme.go:30"')
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+def test_kubectl_apply_of_a_kind_in_lower_case_is_refused_as_not_registered(tmp_path):
+    """``kind: deployment`` reaches the API server (kubectl's mapping ignores case), whose
+    decoder knows no such kind: the error learners meet on a real cluster."""
+    manifest = ("apiVersion: apps/v1\nkind: deployment\nmetadata: {name: x}\nspec:\n"
+                "  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n"
+                "    spec: {containers: [{name: c, image: nginx:1.27}]}\n")
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        refused = Kubectl(server, tmp_path)("apply", "-f", "-", stdin=manifest, check=False)
+        assert server.cluster.objects("Deployment") == []
+    assert refused.stderr.strip() == (
+        'Error from server (BadRequest): error when creating "STDIN": deployment in version '
+        '"v1" cannot be handled as a Deployment: no kind "deployment" is registered for '
+        'version "apps/v1" in scheme "pkg/api/legacyscheme/scheme.go:30"')

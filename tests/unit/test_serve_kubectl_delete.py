@@ -260,8 +260,8 @@ _NOT_NAMED = (400, "BadRequest", "name in URL does not match name in Eviction ob
     (b'{"kind": "Eviction", "apiVersion": "policy/v1", "metadata": {}}', _NOT_NAMED),
     (_EVICTION.replace(b'"p"', b'"other"') % b"", _NOT_NAMED),
     (b'{"kind": "Pod"}', (400, "BadRequest", 'Pod in version "v1" cannot be handled as a '
-                          "Eviction: converting (v1.Pod) to (policy.Eviction): unknown "
-                          "conversion")),
+                          'Eviction: no kind "Pod" is registered for version "policy/v1" in '
+                          'scheme "pkg/api/legacyscheme/scheme.go:30"')),
     (b'{"kind": "DeleteOptions", "apiVersion": "v1"}', (
         400, "BadRequest", 'DeleteOptions in version "v1" cannot be handled as a Eviction: '
         "converting (v1.DeleteOptions) to (policy.Eviction): unknown conversion")),

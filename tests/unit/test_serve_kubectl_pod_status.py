@@ -331,3 +331,87 @@ def test_a_phase_the_kubelet_may_leave_is_written_over_by_its_own_status(kubectl
                      '{"status":{"phase":"Pending"}}')
     assert result.stdout == "pod/web patched (no change)\n"
     assert _pod(kubectl)["status"]["phase"] == "Running"
+
+
+_STOPPING = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w5"}, "spec": {
+    "containers": [{"name": "web", "image": "nginx:1.27",
+                    "lifecycle": {"preStop": {"sleep": {"seconds": 2}}}}]}}
+
+
+def _watched_life(speed: float) -> list[dict[str, Any]]:
+    """Every watch event of Pod w5 on a server running at ``speed``, from its creation to
+    its deletion (``kubectl delete pod w5 --wait=false`` once its container runs)."""
+    import http.client
+    import threading
+    import time
+    import urllib.request
+
+    with serve("kubernetes", nodes=1, speed=speed) as server:
+        host, port = server.url.split("//")[1].split(":")
+        watch = http.client.HTTPConnection(host, int(port), timeout=120)
+        watch.request("GET", "/api/v1/namespaces/default/pods?watch=1&timeoutSeconds=90"
+                      "&fieldSelector=metadata.name%3Dw5")
+        answer = watch.getresponse()
+        events: list[dict[str, Any]] = []
+
+        def read() -> None:
+            for line in answer:
+                events.append(json.loads(line))
+                if events[-1]["type"] == "DELETED":
+                    return
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        pods = f"{server.url}/api/v1/namespaces/default/pods"
+        urllib.request.urlopen(urllib.request.Request(
+            pods, json.dumps(_STOPPING).encode(), {"Content-Type": "application/json"}))
+        for _ in range(600):
+            if any(e["object"]["status"].get("phase") == "Running" for e in events):
+                break
+            time.sleep(0.05)
+        urllib.request.urlopen(urllib.request.Request(f"{pods}/w5", method="DELETE"))
+        reader.join(timeout=60)
+        watch.close()
+    assert events[-1]["type"] == "DELETED", [e["type"] for e in events]
+    return events
+
+
+@pytest.mark.parametrize("speed", [10, pytest.param(1, marks=pytest.mark.slow)])
+def test_no_timestamp_moves_across_a_pods_life_and_a_stopped_container_is_terminated(speed):
+    """Watched from creation to deletion, the Pod's creation and start times and its
+    container's ``startedAt`` never move, and the DELETED event shows the container stopped
+    as the kubelet reports it (``convertToAPIContainerStatuses`` in
+    ``pkg/kubelet/kubelet_pods.go``): ``terminated``, its ``startedAt`` kept, ``finishedAt``
+    once the preStop hook and the SIGTERM are over. The simulator had shown it running, its
+    ``startedAt`` moved on to the time of the deletion's last read."""
+    events = _watched_life(speed)
+    shown: dict[str, set[str]] = {}
+    for event in events:
+        obj = event["object"]
+        for key, value in (("created", obj["metadata"]["creationTimestamp"]),
+                           ("startTime", obj["status"].get("startTime"))):
+            shown.setdefault(key, set()).add(value)
+        for status in obj["status"].get("containerStatuses") or []:
+            for state in status["state"].values():
+                if "startedAt" in state:
+                    shown.setdefault("startedAt", set()).add(state["startedAt"])
+    assert {key: len(values - {None}) for key, values in shown.items()} == {
+        "created": 1, "startTime": 1, "startedAt": 1}
+    last = events[-1]["object"]
+    terminated = last["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert (terminated["exitCode"], terminated["reason"]) == (143, "Error")
+    assert terminated["startedAt"] in shown["startedAt"]
+    assert _time(terminated["startedAt"]) <= _time(terminated["finishedAt"]) \
+        <= _time(last["metadata"]["deletionTimestamp"])
+
+
+def test_an_unbound_pod_written_running_has_no_container_statuses(kubectl):
+    """No kubelet reports the containers of a Pod bound to no node, whatever phase was
+    written to it; the simulator had shown each running since the time of each read."""
+    kubectl("apply", "-f", "-", stdin=POD.replace("name: web}", "name: big}").replace(
+        '"nginx:1.27"}', '"nginx:1.27", resources: {requests: {cpu: "500"}}}'))
+    patch = ["--subresource=status", "--type=merge", "-p", '{"status":{"phase":"Running"}}']
+    kubectl("patch", "pod", "big", *patch)
+    kubectl.server.step(10)
+    status = _pod(kubectl, "big")["status"]
+    assert (status["phase"], status.get("containerStatuses")) == ("Running", None)

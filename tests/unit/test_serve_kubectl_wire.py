@@ -51,17 +51,21 @@ def test_a_body_without_kind_or_api_version_takes_the_endpoint_s():
 
 def test_a_body_of_another_kind_or_version_is_refused_in_go_s_words():
     """Another kind is decoded as itself and cannot be converted into the endpoint's (the
-    converter's words, wrapped by ``transformDecodeError``); the endpoint's kind in another
-    group or version fails the handler's version check; a kind that is no string fails the
-    serializer's first look. No Python repr (``'Secret'``, ``None``) is shown."""
+    converter's words, wrapped by ``transformDecodeError``); the endpoint's kind at a version
+    the scheme does not register it in is the decoder's ``notRegisteredErr``; a kind that
+    is no string fails the serializer's first look. No Python repr (``'Secret'``, ``None``)
+    is shown."""
     cases = [
         ({"apiVersion": "v1", "kind": "Secret"}, 'Secret in version "v1" cannot be handled as '
          "a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion"),
         ({"kind": "Deployment", "apiVersion": "apps/v1"}, 'Deployment in version "v1" cannot '
          "be handled as a ConfigMap: converting (v1.Deployment) to (core.ConfigMap): unknown "
          "conversion"),
-        ({"apiVersion": "v2", "kind": "ConfigMap"}, "the API version in the data (v2) does not "
-         "match the expected API version (v1)"),
+        ({"apiVersion": "apps/v1beta1", "kind": "ConfigMap"}, 'ConfigMap in version "v1beta1" '
+         'cannot be handled as a ConfigMap: no kind "ConfigMap" is registered for version '
+         '"apps/v1beta1" in scheme "pkg/api/legacyscheme/scheme.go:30"'),
+        ({"apiVersion": "v2", "kind": "ConfigMap"}, 'ConfigMap in version "v2" cannot be '
+         'handled as a ConfigMap: no kind "ConfigMap" is registered for version "v2"'),
         ({"apiVersion": "v1", "kind": 5}, "the object provided is unrecognized (must be of "
          "type ConfigMap): couldn't get version/kind; json parse error: json: cannot "
          "unmarshal number into Go struct field .kind of type string ("),

