@@ -12,6 +12,7 @@ Fields not modelled are allowed and kept in ``spec.manifest``.
 
 from __future__ import annotations
 
+import math
 import re
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -26,9 +27,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-__all__ = ["ANY_PORT", "INT32", "MAX_LONG", "App", "Group", "Pod", "bound_error",
-           "check_constraint", "enum_values", "scalar_refusal", "whole_error", "whole_number",
-           "with_enums_as_read"]
+__all__ = ["ANY_PORT", "INT32", "MAX_LONG", "NOT_A_NUMBER", "App", "Group", "Pod", "bound_error",
+           "check_constraint", "enum_values", "nan_refusal", "scalar_refusal", "whole_error",
+           "whole_number", "with_enums_as_read"]
 
 
 def whole_number(value: Any) -> Any:
@@ -86,11 +87,31 @@ def scalar_refusal(value: Any) -> str | None:
     Marathon itself reads a JSON number as a ``BigDecimal`` and a ``number`` field with Play's
     ``DoubleReads`` (``toDouble``): ``1e999`` becomes ``Infinity``, which passes ``app.raml``'s
     minimums and Accord's rules, and is named so here (Java's word for it)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= MAX_SCALAR:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if math.isnan(value):
+        return nan_refusal(value)
+    if value <= MAX_SCALAR:
         return None
     shown = "Infinity" if value == float("inf") else repr(value)
     return (f"{shown} is too large: Mesos holds resource amounts in fixed point (thousandths "
             f"in a 64-bit integer), at most {MAX_SCALAR}")
+
+
+def nan_refusal(value: Any) -> str | None:
+    """Why a NaN cannot stand for a Marathon number, or None for any other value: the one
+    wording of it. YAML has ``.nan``, JSON has no such number, so Marathon never reads one:
+    its JSON parser (Jackson, under Play JSON) refuses the token ``NaN`` before any field
+    is read, answered 400 ``Invalid JSON`` ("Non-standard token 'NaN'",
+    :mod:`clustersim.serve.marathonjson`; FasterXML/jackson-core ``ReaderBasedJsonParser``,
+    ``_handleOddValue``). Infinity, unlike NaN, does reach Marathon: Play reads ``1e999``
+    as ``Infinity`` (:func:`scalar_refusal`)."""
+    return NOT_A_NUMBER if isinstance(value, float) and math.isnan(value) else None
+
+
+NOT_A_NUMBER = ("nan is not a number: JSON has no NaN, and Marathon's JSON parser (Jackson) "
+                "refuses the token (400 Invalid JSON, \"Non-standard token 'NaN'\")")
+"""What :func:`nan_refusal` answers."""
 
 
 def _mesos_scalar(value: float) -> float:
