@@ -27,9 +27,25 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-__all__ = ["ANY_PORT", "INT32", "MAX_LONG", "NOT_A_NUMBER", "App", "Group", "Pod", "bound_error",
-           "check_constraint", "enum_values", "nan_refusal", "scalar_refusal", "whole_error",
-           "whole_number", "with_enums_as_read"]
+__all__ = [
+    "ANY_PORT",
+    "INT32",
+    "MAX_LONG",
+    "MISSING_VALUE",
+    "NOT_A_NUMBER",
+    "UNUSED_VALUE",
+    "App",
+    "Group",
+    "Pod",
+    "bound_error",
+    "check_constraint",
+    "enum_values",
+    "nan_refusal",
+    "scalar_refusal",
+    "whole_error",
+    "whole_number",
+    "with_enums_as_read",
+]
 
 
 def whole_number(value: Any) -> Any:
@@ -183,14 +199,28 @@ UNKNOWN_OPERATOR = ("Constraint operator must be one of the following UNIQUE, CL
                     "GROUP_BY, LIKE, MAX_PER, UNLIKE or IS")
 
 
-def check_constraint(field: Any, operator: Any, value: Any) -> None:
-    """One placement constraint ``[field, operator, value?]`` as Marathon validates it."""
+UNUSED_VALUE = "Value specified but not used"
+MISSING_VALUE = "Missing value"
+"""``SchedulingValidation``'s refusals of a ``UNIQUE`` constraint with a value (any, even
+``""``) and of a ``CLUSTER`` one without: an app's ``complyWithAppConstraintRules`` takes
+``["rack", "CLUSTER", ""]`` (a value, if empty), a pod's ``complyWithConstraintRules``
+refuses an empty one too."""
+
+
+def check_constraint(field: Any, operator: Any, value: Any, *, pod: bool = False) -> None:
+    """One placement constraint ``[field, operator, value?]`` as Marathon validates it
+    (an app's, or with ``pod`` a pod's ``{fieldName, operator, value}``)."""
     if not isinstance(field, str) or not field:
         raise ValueError(f"the constraint field {field!r} must be a non-empty string")
     if operator not in OPERATORS:
         raise ValueError(f"{UNKNOWN_OPERATOR} (got {operator!r})")
     if value is not None and not isinstance(value, str):
         raise ValueError(f"the constraint value {value!r} must be a string")
+    if operator == "UNIQUE" and value is not None:
+        raise ValueError(f"{UNUSED_VALUE}: UNIQUE takes no value, write [{field!r}, 'UNIQUE']")
+    if operator == "CLUSTER" and (value is None or (pod and not value)):
+        raise ValueError(f"{MISSING_VALUE}: CLUSTER needs the value to keep every instance "
+                         f"on, e.g. [{field!r}, 'CLUSTER', 'rack-1']")
     if operator in NEEDS_VALUE and value is None:
         raise ValueError(f"the {operator} constraint needs a value")
     needs_int = operator == "MAX_PER" or (operator == "GROUP_BY" and value is not None)
@@ -499,7 +529,7 @@ class PodConstraint(_Model):
 
     @model_validator(mode="after")
     def _rules(self) -> PodConstraint:
-        check_constraint(self.field_name, self.operator, self.value)
+        check_constraint(self.field_name, self.operator, self.value, pod=True)
         return self
 
 

@@ -722,6 +722,28 @@ def test_minus_infinity_is_refused_as_marathon_shows_it(field: str, message: str
     assert (info.value.path, info.value.message) == (field, message)
 
 
+@pytest.mark.parametrize(("constraints", "message"), [
+    ([["hostname", "UNIQUE", "extra"]], "Value specified but not used: UNIQUE takes no value"),
+    ([["hostname", "UNIQUE", ""]], "Value specified but not used"),
+    ([["rack", "CLUSTER"]], "Missing value: CLUSTER needs the value"),
+])
+def test_an_apps_constraint_marathon_refuses_is_refused(constraints: list,
+                                                         message: str) -> None:
+    """``SchedulingValidation.complyWithAppConstraintRules``: both had been loaded."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests({"id": "/a", "cmd": "x", "constraints": constraints})
+    assert info.value.path == "constraints[0]" and info.value.message.startswith(message)
+
+
+def test_a_pods_cluster_constraint_needs_a_value_that_is_not_empty() -> None:
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 16}}],
+           "scheduling": {"placement": {"constraints": [
+               {"fieldName": "rack", "operator": "CLUSTER", "value": ""}]}}}
+    with pytest.raises(ManifestError) as info:
+        load_manifests(pod)
+    assert info.value.message.startswith("Missing value")
+
+
 @pytest.mark.parametrize(("value", "java"), [
     (float("inf"), "Infinity"), (float("-inf"), "-Infinity"), (float("nan"), "NaN"),
     (-1.0, "-1.0"), (1e7, "1.0E7"), (-1e-05, "-1.0E-5")])

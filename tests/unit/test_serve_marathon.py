@@ -1662,6 +1662,12 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
      [{"path": "/constraints(0)", "errors": ["Value was not specified or is not a number"]}]),
     ({"id": "/a", "cmd": "x", "constraints": [["rack", "LIKE", "("]]}, "Object is not valid",
      [{"path": "/constraints(0)", "errors": ["'(' is not a valid regular expression"]}]),
+    # complyWithAppConstraintRules: UNIQUE takes no value, CLUSTER needs one (both accepted)
+    ({"id": "/a", "cmd": "x", "constraints": [["hostname", "UNIQUE", "extra"]]},
+     "Object is not valid", [{"path": "/constraints(0)", "errors": [
+         "Value specified but not used"]}]),
+    ({"id": "/a", "cmd": "x", "constraints": [["rack", "CLUSTER"]]}, "Object is not valid",
+     [{"path": "/constraints(0)", "errors": ["Missing value"]}]),
     # validateCanonicalAppAPI without --default_network_name (/v2/info: null); no mode is
     # the RAML's default, a container network
     ({"id": "/a", "cmd": "x", "networks": [{"mode": "container"}]}, "Object is not valid",
@@ -1683,6 +1689,31 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
     assert (response.status_code, response.json()) == (422, {"message": message,
                                                              "details": details})
     assert _framework(server).root.run_specs == {}
+
+
+@pytest.mark.parametrize(("constraint", "error"), [
+    ({"fieldName": "hostname", "operator": "UNIQUE", "value": "x"},
+     "Value specified but not used"),
+    ({"fieldName": "rack", "operator": "CLUSTER"}, "Missing value"),
+    ({"fieldName": "rack", "operator": "CLUSTER", "value": ""}, "Missing value"),
+    ({"fieldName": "rack", "operator": "MAX_PER", "value": "x"},
+     "Value was not specified or is not a number")])
+def test_a_pods_constraints_are_refused_in_marathons_words(server, constraint, error):
+    """``PodsValidation``'s ``complyWithConstraintRules``: a pod's constraints had been
+    accepted with a value UNIQUE does not use or none for CLUSTER (an empty one too, unlike
+    an app's), and refused in the loader's words."""
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 16}}],
+           "scheduling": {"placement": {"constraints": [constraint]}}}
+    response = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert (response.status_code, response.json()["details"]) == (422, [
+        {"path": "/scheduling/placement/constraints(0)", "errors": [error]}])
+
+
+def test_an_apps_cluster_constraint_with_an_empty_value_is_taken(server):
+    """``complyWithAppConstraintRules`` asks CLUSTER for a value, not a non-empty one: the
+    empty value keeps the instances with the first one placed (``Constraints.scala``)."""
+    app = {"id": "/a", "cmd": "x", "cpus": 0.1, "mem": 16, "constraints": [["rack", "CLUSTER", ""]]}
+    assert requests.post(f"{server.url}/v2/apps", json=app, timeout=10).status_code == 201
 
 
 @pytest.mark.parametrize(("method", "path", "fields", "where"), [
