@@ -23,7 +23,7 @@ messages when its validation does (:mod:`.marathonraml`), each with ``details`` 
 field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
 tasks :mod:`.marathontasks`, the launch queue :mod:`.marathonqueue`,
 the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`, ``/v2/info``
-:mod:`.marathoninfo`.
+and ``/v2/plugins`` :mod:`.marathoninfo`.
 
 Versions are the wall-clock times of the changes that made them (:mod:`.marathonversions`),
 each app keeps its versions (``GET /v2/apps/<id>/versions``, newest first, and
@@ -59,7 +59,7 @@ from clustersim.marathon.taskfailures import TaskFailure
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
-from clustersim.serve.marathoninfo import LEADER, marathon_info
+from clustersim.serve.marathoninfo import LEADER, marathon_info, marathon_plugins
 from clustersim.serve.marathonjson import number, read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import (
@@ -158,7 +158,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         section, _, rest = path[len("/v2/"):].partition("/")
         handler = {"apps": self._apps, "groups": self._groups, "tasks": self._tasks,
                    "deployments": self._deployments, "queue": self._queue, "info": self._info,
-                   "leader": self._leader, "pods": self._pods}.get(section)
+                   "leader": self._leader, "pods": self._pods,
+                   "plugins": lambda request, rest: marathon_plugins(request.method, rest),
+                   }.get(section)
         if handler is None:
             raise HttpError(404, "HTTP 404 Not Found")
         return handler(request, rest)

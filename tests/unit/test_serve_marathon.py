@@ -71,6 +71,22 @@ def test_info_leader_ping(server, client):
     assert requests.get(f"{server.url}/ping", timeout=10).text == "pong"
 
 
+@pytest.mark.parametrize(("method", "path", "status", "body"), [
+    ("GET", "/v2/plugins", 200, {"plugins": []}),
+    ("HEAD", "/v2/plugins", 200, None),
+    ("POST", "/v2/plugins", 405, {"message": "HTTP 405 Method Not Allowed"}),
+    ("GET", "/v2/plugins/auth/login", 404, {"message": "No plugin with this pluginId: auth"}),
+    ("POST", "/v2/plugins/auth/a/b", 404, {"message": "No plugin with this pluginId: auth"}),
+    ("GET", "/v2/plugins/auth", 404, {"message": "HTTP 404 Not Found"}),
+])
+def test_plugins_are_listed_as_plugins_resource_lists_none(server, method, path, status, body):
+    """``PluginsResource``: the list had answered 404; with no plugin loaded it is
+    ``{"plugins": []}``, and a plugin's routes name the unknown plugin."""
+    response = requests.request(method, f"{server.url}{path}", timeout=10)
+    assert response.status_code == status
+    assert (response.json() if body is not None else response.text) == (body or "")
+
+
 def test_info_shows_the_configuration_as_info_resource_writes_it(server, client):
     """``GET /v2/info`` lists every flag ``InfoResource`` writes: the ZooKeeper settings
     ``types/info.raml`` requires (it gave only ``zk``), an unset flag as null, the offer
