@@ -37,7 +37,8 @@ app's new definition (``AppsResource.maybePostEvent``); changes of several apps 
 and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
-``Accept: text/plain`` on ``GET /v2/tasks`` is :mod:`.marathontasks`' endpoint list.
+``Accept: text/plain`` on ``GET /v2/tasks`` and ``/v2/apps/<id>/tasks`` is
+:mod:`.marathontasks`' endpoint list.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
@@ -63,6 +64,7 @@ from clustersim.serve.marathoninfo import LEADER, marathon_info, marathon_plugin
 from clustersim.serve.marathonjson import number, read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import (
+    accepts_text,
     app_embeds,
     definition,
     flag,
@@ -375,6 +377,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if request.method == "POST" and sub == "restart":
             return self._change(lambda: framework.restart(spec_id, force=force))
         if request.method == "GET" and sub == "tasks" and not item:
+            if accepts_text(request):
+                return Response.text(200, self._endpoints(
+                    request.arg("containerNetworks") or "", spec_id))
             return Response.json(200, {"tasks": self._task_list(spec_id)})
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)

@@ -1504,6 +1504,22 @@ def test_tasks_as_text_list_each_apps_endpoints(server):
     assert len(as_json.json()["tasks"]) == 3
 
 
+def test_an_apps_tasks_as_text_are_its_own_lines(server):
+    """``AppTasksResource.indexTxt``: ``GET /v2/apps/<id>/tasks`` with ``Accept: text/plain``
+    answers the lines ``/v2/tasks`` gives for that app alone; it had answered JSON."""
+    requests.post(f"{server.url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "web", "cmd": "serve", "cpus": 0.1, "mem": 16, "instances": 2},
+        {"id": "worker", "cmd": "work", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    server.step(30)
+    text = {"Accept": "text/plain"}
+    every = requests.get(f"{server.url}/v2/tasks", headers=text, timeout=10).text
+    answer = requests.get(f"{server.url}/v2/apps/shop/web/tasks", headers=text, timeout=10)
+    assert answer.headers["Content-Type"].startswith("text/plain")
+    assert answer.text == "".join(line + "\n" for line in every.splitlines()
+                                  if line.startswith("shop_web\t"))
+    assert answer.text.count("\n") == 1 and answer.text.count(":") == 2
+
+
 def test_text_tasks_show_container_endpoints_only_for_the_networks_asked(server):
     """A port that a container network maps without a host port has no ``host:port``;
     since MARATHON-8721 (1.9) the text list shows ``<task ip>:<container port>`` for it only
