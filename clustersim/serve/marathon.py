@@ -132,7 +132,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 f"  curl {url}/v2/apps\n"
                 f"  python: marathon.MarathonClient('{url}')\n"
                 "  (the client 0.13.0 needs a one-line fix on Python 3.10+ and reads no\n"
-                "  groups: see the README)")
+                "  groups: see the README)\n"
+                "  health checks always pass and images always pull: book/toy-to-real.md")
 
     def error(self, err: HttpError) -> Response:
         body: dict[str, Any] = {"message": err.message}

@@ -65,6 +65,16 @@ def test_the_clients_nested_objects_need_the_readmes_one_line_fix(server, client
     assert "collections.Iterable = collections.abc.Iterable" in readme
 
 
+def test_the_banner_says_health_checks_pass_and_images_pull(server):
+    """A failing HTTP check or an image no registry has succeeds on the served Marathon:
+    the banner says so, and where the book explains it."""
+    banner = server.instructions().splitlines()
+    assert any("health checks always pass" in line and "images always pull" in line
+               and "book/toy-to-real.md" in line for line in banner)
+    assert (Path(__file__).parents[2] / "book" / "toy-to-real.md").read_text().count(
+        "`Marathon.set_health`") == 1
+
+
 def test_info_leader_ping(server, client):
     assert client.get_info().version == "1.11.24"
     assert client.get_leader() == {"leader": "127.0.0.1:8080"}
