@@ -62,7 +62,12 @@ from clustersim.serve.core import ClusterTime, HttpError, Request, Response, Wal
 from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathoninfo import LEADER, marathon_info, marathon_plugins
 from clustersim.serve.marathonjson import number, read_json
-from clustersim.serve.marathonmonitor import event_stream, metrics
+from clustersim.serve.marathonmonitor import (
+    deployment_plan,
+    event_stream,
+    metrics,
+    plan_action,
+)
 from clustersim.serve.marathonquery import (
     accepts_text,
     app_embeds,
@@ -472,19 +477,17 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         for d in self.marathon.deployments:
             if d.status != "running":
                 continue
-            out.append({"id": d.id, "version": self.times.version(d.number),
+            plan = deployment_plan(self.marathon, d, self.times)
+            out.append({"id": d.id, "version": plan["version"],
                         "affectedApps": sorted(a for a in d.affected if kinds.get(a) != "Pod"),
                         "affectedPods": sorted(a for a in d.affected if kinds.get(a) == "Pod"),
-                        "steps": [{"actions": [action(a) for a in step]} for step in d.steps],
+                        "steps": plan["steps"],
                         "currentActions": [current(a, d) for a in d.current_step],
                         "currentStep": d.step_index + 1, "totalSteps": len(d.steps)})
         return Response.json(200, out)
 
     def _action_json(self, action: dict[str, Any]) -> dict[str, Any]:
-        """A deployment action as ``deployment.raml``'s ``DeploymentAction`` (``app`` or
-        ``pod``)."""
-        key = "pod" if self.marathon.root.kinds.get(action["app"]) == "Pod" else "app"
-        return {"action": action["action"], key: action["app"]}
+        return plan_action(self.marathon, action)
 
     def _readiness(self, spec_id: str, deployment: Deployment) -> list[dict[str, Any]]:
         """A current action's ``readinessCheckResults`` (``deployment.raml``'s

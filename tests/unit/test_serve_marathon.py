@@ -996,6 +996,13 @@ def test_the_event_stream_and_metrics(server, client):
     assert (running[0]["slaveId"], running[0]["version"]) == \
         (task.slave_id, client.get_app("/web").version)
     assert {e["eventType"] for e in seen} == set(kinds[1:])
+    # DeploymentSuccess(id, plan, eventType, timestamp): the plan, no invented message
+    done = seen[-1]
+    assert list(done) == ["id", "plan", "eventType", "timestamp"]
+    assert done["plan"] == {"id": done["id"], "steps": [
+        {"actions": [{"action": "StartApplication", "app": "/web"}]},
+        {"actions": [{"action": "ScaleApplication", "app": "/web"}]}],
+        "version": client.get_app("/web").version}
     gauges = requests.get(f"{url}/metrics", timeout=10).json()["gauges"]
     assert gauges["marathon.apps.active.gauge"] == {"value": 1}
     assert gauges["marathon.instances.running.gauge"] == {"value": 1}
