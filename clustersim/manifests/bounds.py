@@ -55,7 +55,7 @@ def java_double(value: float) -> str:
     with a ``.0`` on a whole number, and as ``1.0E7`` from 10^7 up and below 10^-3;
     ``Infinity``, ``-Infinity`` and ``NaN`` by name (Play reads ``-1e999`` as ``-Infinity``,
     which Accord then shows so)."""
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
     if value == 0 or 1e-3 <= abs(value) < 1e7:
         text = repr(float(value))
@@ -99,7 +99,8 @@ def bound_message(problem: dict[str, Any], where: Path, *, compose: bool
         if any(path_matches(end, where[-len(end):]) for end in _OWN_MARATHON):
             return (f"{_found(value)} is not valid: must be {limit} (a bound of the "
                     "simulator's, not of Marathon's RAML)", f"a number of {limit}")
-        shown = java_double(value) if not math.isfinite(value) else _found(value)
+        shown = java_double(value) if isinstance(value, float) and not math.isfinite(value) \
+            else _found(value)
         if _accord_disk(where):
             return (f"got {java_double(value)}, expected {java_double(bound)} or more",
                     f"a number of {limit}")

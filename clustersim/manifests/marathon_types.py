@@ -105,7 +105,7 @@ def scalar_refusal(value: Any) -> str | None:
     minimums and Accord's rules, and is named so here (Java's word for it)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if math.isnan(value):
+    if nan_refusal(value):
         return nan_refusal(value)
     if value <= MAX_SCALAR:
         return None
