@@ -389,7 +389,7 @@ def _id_violation(text: str) -> str | None:
     return depth_violation(canonical(text))
 
 
-def _constraint_violation(item: list[str], *, pod: bool = False) -> str | None:
+def _constraint_violation(item: list[Any], *, pod: bool = False) -> str | None:
     """``SchedulingValidation.complyWithAppConstraintRules`` (with ``pod``,
     ``complyWithConstraintRules``, a pod's ``[fieldName, operator, value?]``) for a
     constraint the loader refuses; where Marathon has no message (an empty field, ``IS``
