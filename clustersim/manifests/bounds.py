@@ -28,6 +28,7 @@ place that words them for the loader instead (``validation._error`` calls it):
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -51,7 +52,11 @@ _COURSE_WORDS = {"greater_than_equal": "at least", "less_than_equal": "at most"}
 
 def java_double(value: float) -> str:
     """``value`` as Java's ``Double.toString`` (and so Scala) writes it: the shortest digits,
-    with a ``.0`` on a whole number, and as ``1.0E7`` from 10^7 up and below 10^-3."""
+    with a ``.0`` on a whole number, and as ``1.0E7`` from 10^7 up and below 10^-3;
+    ``Infinity``, ``-Infinity`` and ``NaN`` by name (Play reads ``-1e999`` as ``-Infinity``,
+    which Accord then shows so)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
     if value == 0 or 1e-3 <= abs(value) < 1e7:
         text = repr(float(value))
         return text if "." in text else f"{text}.0"
@@ -94,13 +99,15 @@ def bound_message(problem: dict[str, Any], where: Path, *, compose: bool
         if any(path_matches(end, where[-len(end):]) for end in _OWN_MARATHON):
             return (f"{_found(value)} is not valid: must be {limit} (a bound of the "
                     "simulator's, not of Marathon's RAML)", f"a number of {limit}")
+        shown = java_double(value) if isinstance(value, float) and not math.isfinite(value) \
+            else _found(value)
         if _accord_disk(where):
             return (f"got {java_double(value)}, expected {java_double(bound)} or more",
                     f"a number of {limit}")
         key = bound_error(value, *((bound, None) if kind == "greater_than_equal"
                                    else (None, bound)))
         side = "minimum" if kind == "greater_than_equal" else "maximum"
-        return (f"{_found(value)} is not valid: {key} (Marathon's RAML {side} here is "
+        return (f"{shown} is not valid: {key} (Marathon's RAML {side} here is "
                 f"{_number(bound)})", f"a number of {limit}")
     if kind in _TOO_SHORT:
         least = context["min_length"]

@@ -23,7 +23,14 @@ from typing import Any
 from clustersim.manifests import pathid
 from clustersim.manifests.errors import ManifestError, together
 from clustersim.manifests.marathon_networks import check_networks
-from clustersim.manifests.marathon_types import App, Group, Pod, with_enums_as_read
+from clustersim.manifests.marathon_types import (
+    NOT_A_NUMBER,
+    App,
+    Group,
+    Pod,
+    nan_refusal,
+    with_enums_as_read,
+)
 from clustersim.manifests.safe_yaml import Document, Path, without_nulls
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.units import marathon_resources
@@ -407,6 +414,20 @@ def _checks(document: Document, path: Path, typed: Any) -> list[Any]:
     return found
 
 
+def _first_nan(data: Any, where: Path) -> Path | None:
+    """Where the first NaN of ``data`` is, in the document's order, or None. YAML can write
+    one (``.nan``) in any field; JSON, which Marathon reads, cannot
+    (:func:`~clustersim.manifests.marathon_types.nan_refusal`), so every field refuses it
+    alike, before the models compare it with a bound it is neither below nor above."""
+    if isinstance(data, dict | list):
+        for key, item in data.items() if isinstance(data, dict) else enumerate(data):
+            found = _first_nan(item, (*where, key))
+            if found is not None:
+                return found
+        return None
+    return where if nan_refusal(data) else None
+
+
 def load_marathon(document: Document) -> list[MarathonSpec]:
     """The apps, pods or groups of one Marathon document (a JSON object or a list of apps)."""
     items = document.data if isinstance(document.data, list) else [document.data]
@@ -416,6 +437,9 @@ def load_marathon(document: Document) -> list[MarathonSpec]:
         if not isinstance(data, dict):
             raise document.error(path, "an app is not a mapping", "a JSON object with an id")
         kind = marathon_kind(data)
+        nan = _first_nan(data, path)
+        if nan is not None:
+            raise document.error(nan, NOT_A_NUMBER, "a number")
         typed = validate({"App": App, "Pod": Pod, "Group": Group}[kind], document, path)
         _check_apps(document, path, typed)
         data = with_enums_as_read(typed, data)

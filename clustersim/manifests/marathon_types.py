@@ -12,6 +12,7 @@ Fields not modelled are allowed and kept in ``spec.manifest``.
 
 from __future__ import annotations
 
+import math
 import re
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -26,9 +27,25 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-__all__ = ["ANY_PORT", "INT32", "MAX_LONG", "App", "Group", "Pod", "bound_error",
-           "check_constraint", "enum_values", "scalar_refusal", "whole_error", "whole_number",
-           "with_enums_as_read"]
+__all__ = [
+    "ANY_PORT",
+    "INT32",
+    "MAX_LONG",
+    "MISSING_VALUE",
+    "NOT_A_NUMBER",
+    "UNUSED_VALUE",
+    "App",
+    "Group",
+    "Pod",
+    "bound_error",
+    "check_constraint",
+    "enum_values",
+    "nan_refusal",
+    "scalar_refusal",
+    "whole_error",
+    "whole_number",
+    "with_enums_as_read",
+]
 
 
 def whole_number(value: Any) -> Any:
@@ -86,11 +103,31 @@ def scalar_refusal(value: Any) -> str | None:
     Marathon itself reads a JSON number as a ``BigDecimal`` and a ``number`` field with Play's
     ``DoubleReads`` (``toDouble``): ``1e999`` becomes ``Infinity``, which passes ``app.raml``'s
     minimums and Accord's rules, and is named so here (Java's word for it)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= MAX_SCALAR:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if nan_refusal(value):
+        return nan_refusal(value)
+    if value <= MAX_SCALAR:
         return None
     shown = "Infinity" if value == float("inf") else repr(value)
     return (f"{shown} is too large: Mesos holds resource amounts in fixed point (thousandths "
             f"in a 64-bit integer), at most {MAX_SCALAR}")
+
+
+def nan_refusal(value: Any) -> str | None:
+    """Why a NaN cannot stand for a Marathon number, or None for any other value: the one
+    wording of it. YAML has ``.nan``, JSON has no such number, so Marathon never reads one:
+    its JSON parser (Jackson, under Play JSON) refuses the token ``NaN`` before any field
+    is read, answered 400 ``Invalid JSON`` ("Non-standard token 'NaN'",
+    :mod:`clustersim.serve.marathonjson`; FasterXML/jackson-core ``ReaderBasedJsonParser``,
+    ``_handleOddValue``). Infinity, unlike NaN, does reach Marathon: Play reads ``1e999``
+    as ``Infinity`` (:func:`scalar_refusal`)."""
+    return NOT_A_NUMBER if isinstance(value, float) and math.isnan(value) else None
+
+
+NOT_A_NUMBER = ("nan is not a number: JSON has no NaN, and Marathon's JSON parser (Jackson) "
+                "refuses the token (400 Invalid JSON, \"Non-standard token 'NaN'\")")
+"""What :func:`nan_refusal` answers."""
 
 
 def _mesos_scalar(value: float) -> float:
@@ -162,14 +199,28 @@ UNKNOWN_OPERATOR = ("Constraint operator must be one of the following UNIQUE, CL
                     "GROUP_BY, LIKE, MAX_PER, UNLIKE or IS")
 
 
-def check_constraint(field: Any, operator: Any, value: Any) -> None:
-    """One placement constraint ``[field, operator, value?]`` as Marathon validates it."""
+UNUSED_VALUE = "Value specified but not used"
+MISSING_VALUE = "Missing value"
+"""``SchedulingValidation``'s refusals of a ``UNIQUE`` constraint with a value (any, even
+``""``) and of a ``CLUSTER`` one without: an app's ``complyWithAppConstraintRules`` takes
+``["rack", "CLUSTER", ""]`` (a value, if empty), a pod's ``complyWithConstraintRules``
+refuses an empty one too."""
+
+
+def check_constraint(field: Any, operator: Any, value: Any, *, pod: bool = False) -> None:
+    """One placement constraint ``[field, operator, value?]`` as Marathon validates it
+    (an app's, or with ``pod`` a pod's ``{fieldName, operator, value}``)."""
     if not isinstance(field, str) or not field:
         raise ValueError(f"the constraint field {field!r} must be a non-empty string")
     if operator not in OPERATORS:
         raise ValueError(f"{UNKNOWN_OPERATOR} (got {operator!r})")
     if value is not None and not isinstance(value, str):
         raise ValueError(f"the constraint value {value!r} must be a string")
+    if operator == "UNIQUE" and value is not None:
+        raise ValueError(f"{UNUSED_VALUE}: UNIQUE takes no value, write [{field!r}, 'UNIQUE']")
+    if operator == "CLUSTER" and (value is None or (pod and not value)):
+        raise ValueError(f"{MISSING_VALUE}: CLUSTER needs the value to keep every instance "
+                         f"on, e.g. [{field!r}, 'CLUSTER', 'rack-1']")
     if operator in NEEDS_VALUE and value is None:
         raise ValueError(f"the {operator} constraint needs a value")
     needs_int = operator == "MAX_PER" or (operator == "GROUP_BY" and value is not None)
@@ -478,7 +529,7 @@ class PodConstraint(_Model):
 
     @model_validator(mode="after")
     def _rules(self) -> PodConstraint:
-        check_constraint(self.field_name, self.operator, self.value)
+        check_constraint(self.field_name, self.operator, self.value, pod=True)
         return self
 
 

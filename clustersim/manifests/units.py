@@ -40,7 +40,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from clustersim.manifests.bounds import bound_message
-from clustersim.manifests.marathon_types import App, PodResources
+from clustersim.manifests.marathon_types import NOT_A_NUMBER, App, PodResources, nan_refusal
 from clustersim.manifests.safe_yaml import Path
 
 __all__ = [
@@ -306,9 +306,9 @@ def _check_amounts(app: Any) -> None:
                             "amounts (cpus, mem, disk, gpus)")
         for key in ("cpus", "mem", "disk", "gpus"):
             value = owner.get(key)
-            if isinstance(value, float) and math.isnan(value):
-                raise ValueError(f"marathon_resources: app{_subscripts((*path, key))}: nan is "
-                                 "not a number JSON can hold (expected a number)")
+            if nan_refusal(value):
+                raise ValueError(f"marathon_resources: app{_subscripts((*path, key))}: "
+                                 f"{NOT_A_NUMBER} (expected a number)")
             try:
                 _amount_reader(model, key).validate_python(value)
             except ValidationError as err:

@@ -23,7 +23,7 @@ messages when its validation does (:mod:`.marathonraml`), each with ``details`` 
 field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
 tasks :mod:`.marathontasks`, the launch queue :mod:`.marathonqueue`,
 the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`, ``/v2/info``
-:mod:`.marathoninfo`.
+and ``/v2/plugins`` :mod:`.marathoninfo`.
 
 Versions are the wall-clock times of the changes that made them (:mod:`.marathonversions`),
 each app keeps its versions (``GET /v2/apps/<id>/versions``, newest first, and
@@ -37,7 +37,8 @@ app's new definition (``AppsResource.maybePostEvent``); changes of several apps 
 and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
-``Accept: text/plain`` on ``GET /v2/tasks`` is :mod:`.marathontasks`' endpoint list.
+``Accept: text/plain`` on ``GET /v2/tasks`` and ``/v2/apps/<id>/tasks`` is
+:mod:`.marathontasks`' endpoint list.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
@@ -59,10 +60,16 @@ from clustersim.marathon.taskfailures import TaskFailure
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
-from clustersim.serve.marathoninfo import LEADER, marathon_info
+from clustersim.serve.marathoninfo import LEADER, marathon_info, marathon_plugins
 from clustersim.serve.marathonjson import number, read_json
-from clustersim.serve.marathonmonitor import event_stream, metrics
+from clustersim.serve.marathonmonitor import (
+    deployment_plan,
+    event_stream,
+    metrics,
+    plan_action,
+)
 from clustersim.serve.marathonquery import (
+    accepts_text,
     app_embeds,
     definition,
     flag,
@@ -130,7 +137,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 f"  curl {url}/v2/apps\n"
                 f"  python: marathon.MarathonClient('{url}')\n"
                 "  (the client 0.13.0 needs a one-line fix on Python 3.10+ and reads no\n"
-                "  groups: see the README)")
+                "  groups: see the README)\n"
+                "  health checks always pass and images always pull: book/toy-to-real.md")
 
     def error(self, err: HttpError) -> Response:
         body: dict[str, Any] = {"message": err.message}
@@ -158,7 +166,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         section, _, rest = path[len("/v2/"):].partition("/")
         handler = {"apps": self._apps, "groups": self._groups, "tasks": self._tasks,
                    "deployments": self._deployments, "queue": self._queue, "info": self._info,
-                   "leader": self._leader, "pods": self._pods}.get(section)
+                   "leader": self._leader, "pods": self._pods,
+                   "plugins": lambda request, rest: marathon_plugins(request.method, rest),
+                   }.get(section)
         if handler is None:
             raise HttpError(404, "HTTP 404 Not Found")
         return handler(request, rest)
@@ -373,6 +383,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if request.method == "POST" and sub == "restart":
             return self._change(lambda: framework.restart(spec_id, force=force))
         if request.method == "GET" and sub == "tasks" and not item:
+            if accepts_text(request):
+                return Response.text(200, self._endpoints(
+                    request.arg("containerNetworks") or "", spec_id))
             return Response.json(200, {"tasks": self._task_list(spec_id)})
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)
@@ -464,19 +477,17 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         for d in self.marathon.deployments:
             if d.status != "running":
                 continue
-            out.append({"id": d.id, "version": self.times.version(d.number),
+            plan = deployment_plan(self.marathon, d, self.times)
+            out.append({"id": d.id, "version": plan["version"],
                         "affectedApps": sorted(a for a in d.affected if kinds.get(a) != "Pod"),
                         "affectedPods": sorted(a for a in d.affected if kinds.get(a) == "Pod"),
-                        "steps": [{"actions": [action(a) for a in step]} for step in d.steps],
+                        "steps": plan["steps"],
                         "currentActions": [current(a, d) for a in d.current_step],
                         "currentStep": d.step_index + 1, "totalSteps": len(d.steps)})
         return Response.json(200, out)
 
     def _action_json(self, action: dict[str, Any]) -> dict[str, Any]:
-        """A deployment action as ``deployment.raml``'s ``DeploymentAction`` (``app`` or
-        ``pod``)."""
-        key = "pod" if self.marathon.root.kinds.get(action["app"]) == "Pod" else "app"
-        return {"action": action["action"], key: action["app"]}
+        return plan_action(self.marathon, action)
 
     def _readiness(self, spec_id: str, deployment: Deployment) -> list[dict[str, Any]]:
         """A current action's ``readinessCheckResults`` (``deployment.raml``'s

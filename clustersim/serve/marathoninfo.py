@@ -17,6 +17,13 @@ the offers' decline duration, instances per offer, scale check and reconciliatio
 timers of its :class:`~clustersim.marathon.Marathon`, the optional features it runs with
 (:data:`~clustersim.serve.marathonraml.FEATURES`: none), the role it registers with
 (``*``), and the one host it answers on.
+
+``GET /v2/plugins`` (``api/v2/PluginsResource.scala``) lists the plugins the
+``--plugin_conf`` file enables, ``{"plugins": [...]}`` (``PluginFormats`` in
+``api/v2/json/Formats.scala``): none, ``{"plugins": []}``, as the simulator loads none
+(Marathon loads them from ``--plugin_dir`` as ``--plugin_conf`` says, neither set here).
+A request to a plugin's own routes, ``/v2/plugins/<pluginId>/<path>``, finds no HTTP
+handler of that id: 404 ``No plugin with this pluginId: <pluginId>``.
 """
 
 from __future__ import annotations
@@ -24,9 +31,10 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim.marathon import Marathon
+from clustersim.serve.core import HttpError, Response
 from clustersim.serve.marathonraml import FEATURES
 
-__all__ = ["LEADER", "MARATHON_VERSION", "marathon_info"]
+__all__ = ["LEADER", "MARATHON_VERSION", "marathon_info", "marathon_plugins"]
 
 MARATHON_VERSION = "1.11.24"
 """What ``/v2/info`` reports: Marathon's last build, which DC/OS 2.2.1 shipped (November 2020;
@@ -80,3 +88,19 @@ def marathon_info(marathon: Marathon) -> dict[str, Any]:
             "marathon_config": dict(sorted(settings.items())),
             "zookeeper_config": dict(_ZOOKEEPER),
             "http_config": {"http_port": 8080, "https_port": 8443}}
+
+
+def marathon_plugins(method: str, rest: str) -> Response:
+    """``/v2/plugins`` and ``/v2/plugins/<pluginId>/<path>`` (see the module): the list
+    answers ``GET`` only; a plugin's routes ``GET``, ``HEAD``, ``PUT``, ``POST`` and
+    ``DELETE``, each 404 for the unknown plugin; anything else is Jersey's 404 or 405."""
+    plugin_id, _, path = rest.partition("/")
+    if not rest:
+        if method != "GET":
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        return Response.json(200, {"plugins": []})
+    if not path:
+        raise HttpError(404, "HTTP 404 Not Found")
+    if method not in ("GET", "PUT", "POST", "DELETE"):   # HEAD arrives as GET
+        raise HttpError(405, "HTTP 405 Method Not Allowed")
+    raise HttpError(404, f"No plugin with this pluginId: {plugin_id}")

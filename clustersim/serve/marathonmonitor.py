@@ -33,6 +33,13 @@ A ``status_update_event`` carries ``slaveId``, ``taskId``, ``taskStatus``, ``mes
 agent's, which the simulator knows only for an agent whose Node has an ``address`` (an empty
 list otherwise, where Mesos would give the agent's IP).
 
+A ``deployment_success`` and a ``deployment_failed`` carry ``id`` and the ``plan``
+(``DeploymentSuccess`` and ``DeploymentFailed`` in ``core/event/Events.scala``, written by
+``Json.writes``; the plan by ``DeploymentPlanWrites``): its ``id``, ``steps`` and
+``version``, rendered by :func:`deployment_plan`, which ``GET /v2/deployments`` uses too.
+Simplified: Marathon's plan also holds ``original`` and ``target``, the whole group tree
+before and after the change, which the simulator leaves out.
+
 Simplified: any other event's data carries ``eventType``, ``timestamp``, the id of what it is
 about (``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and the simulator's
 ``message``, not Marathon's full payload; only the gauges and
@@ -47,12 +54,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from clustersim.marathon import Marathon
+from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.conditions import changed_fields
 from clustersim.serve.core import HttpError, Request, Response, SimServer
 from clustersim.serve.marathonversions import MarathonTime
 
-__all__ = ["event_stream", "metrics"]
+__all__ = ["deployment_plan", "event_stream", "metrics", "plan_action"]
 
 POLL_SECONDS = 0.2
 """How often (wall clock) the stream looks for new events."""
@@ -90,18 +97,39 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
                 seen = len(marathon.events)
                 frames = b"".join(
                     _frame(marathon.events[i].reason,
-                           _data(marathon.events[i], times, payloads.get(i)))
+                           _data(marathon, marathon.events[i], times, payloads.get(i)))
                     for i in new if not wanted or marathon.events[i].reason in wanted)
             yield frames
 
     return Response(200, content_type="text/event-stream", stream=stream)
 
 
-def _data(event: Any, times: MarathonTime, payload: dict[str, Any] | None) -> dict[str, Any]:
+def plan_action(marathon: Marathon, action: dict[str, Any]) -> dict[str, Any]:
+    """A deployment action as Marathon writes it (``DeploymentActionWrites``,
+    ``deployment.raml``'s ``DeploymentAction``): ``action`` and ``app`` or ``pod``."""
+    key = "pod" if marathon.root.kinds.get(action["app"]) == "Pod" else "app"
+    return {"action": action["action"], key: action["app"]}
+
+
+def deployment_plan(marathon: Marathon, deployment: Deployment,
+                    times: MarathonTime) -> dict[str, Any]:
+    """A deployment's ``id``, ``steps`` (each ``{"actions": [...]}``) and ``version``: the
+    parts of ``GET /v2/deployments``' entries and of an event's ``plan``."""
+    return {"id": deployment.id,
+            "steps": [{"actions": [plan_action(marathon, a) for a in step]}
+                      for step in deployment.steps],
+            "version": times.version(deployment.number)}
+
+
+def _data(marathon: Marathon, event: Any, times: MarathonTime,
+          payload: dict[str, Any] | None) -> dict[str, Any]:
     stamp = {"eventType": event.reason, "timestamp": times.instant(event.time)}
     if payload is not None:
         return {**payload, **stamp}
     kind, _, name = event.object.partition("/")
+    if event.reason in ("deployment_success", "deployment_failed"):
+        [deployment] = [d for d in marathon.deployments if d.id == name]
+        return {"id": name, "plan": deployment_plan(marathon, deployment, times), **stamp}
     changed = changed_fields(event.message) if event.reason == "instance_changed_event" else None
     if changed is not None:
         version = times.version(changed["runSpecVersion"])

@@ -53,8 +53,10 @@ from clustersim.manifests.marathon_types import (
     ANY_PORT,
     INT32,
     MAX_LONG,
+    MISSING_VALUE,
     OPERATORS,
     UNKNOWN_OPERATOR,
+    UNUSED_VALUE,
     App,
     Container,
     DockerContainer,
@@ -387,15 +389,16 @@ def _id_violation(text: str) -> str | None:
     return depth_violation(canonical(text))
 
 
-def _constraint_violation(item: list[str]) -> str | None:
-    """``SchedulingValidation.complyWithAppConstraintRules`` for a constraint the loader
-    refuses; where Marathon has no message (an empty field, ``IS`` without a value), the
-    loader's."""
+def _constraint_violation(item: list[Any], *, pod: bool = False) -> str | None:
+    """``SchedulingValidation.complyWithAppConstraintRules`` (with ``pod``,
+    ``complyWithConstraintRules``, a pod's ``[fieldName, operator, value?]``) for a
+    constraint the loader refuses; where Marathon has no message (an empty field, ``IS``
+    without a value), the loader's."""
     if not 2 <= len(item) <= 3:
         return "Each constraint must have either 2 or 3 fields"
     field, operator, value = (*item, None)[:3]
     try:
-        check_constraint(field, operator, value)
+        check_constraint(field, operator, value, pod=pod)
     except ValueError as err:
         if operator not in OPERATORS:
             return UNKNOWN_OPERATOR
@@ -406,6 +409,8 @@ def _constraint_violation(item: list[str]) -> str | None:
             return "Value was not specified or is not a number"
         if field and operator == "GROUP_BY":
             return "Value was specified but is not a number"
+        if field and isinstance(value, str | None) and operator in ("UNIQUE", "CLUSTER"):
+            return UNUSED_VALUE if operator == "UNIQUE" else MISSING_VALUE
         return str(err)
     return None
 
@@ -512,8 +517,26 @@ def check_pod(pod: dict[str, Any]) -> None:
     _read_fields(pod, _POD_FIELDS, "", errors)
     _refuse("Invalid JSON", errors)
     _refuse("Object is not valid", with_loader(
-        _volume_violations(pod) + network_refusals(pod, "/networks", "/networks"),
-        lambda: pod))
+        _volume_violations(pod) + network_refusals(pod, "/networks", "/networks")
+        + _pod_constraint_violations(pod), lambda: pod))
+
+
+def _pod_constraint_violations(pod: dict[str, Any]) -> Errors:
+    """``PodsValidation``'s ``placementStrategyValidator``: each of
+    ``scheduling.placement.constraints`` in :func:`_constraint_violation`'s words, at
+    ``/scheduling/placement/constraints(0)``."""
+    scheduling = pod.get("scheduling")
+    placement = scheduling.get("placement") if isinstance(scheduling, dict) else None
+    constraints = placement.get("constraints") if isinstance(placement, dict) else None
+    errors: Errors = []
+    for i, item in enumerate(constraints if isinstance(constraints, list) else []):
+        if isinstance(item, dict):
+            found = _constraint_violation(
+                [item.get("fieldName"), item.get("operator"),
+                 *(() if item.get("value") is None else (item["value"],))], pod=True)
+            if found:
+                errors.append((f"/scheduling/placement/constraints({i})", found))
+    return errors
 
 
 def _volume_violations(pod: dict[str, Any]) -> Errors:

@@ -1,8 +1,15 @@
 """Tasks in Marathon's REST API: ``GET /v2/tasks`` (``?status=``; as tab-separated text for
 ``Accept: text/plain``, with ``?containerNetworks=``), ``POST /v2/tasks/delete``,
-``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (d2iq-archive/marathon
+``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (the ``GET`` as text too, the one app's
+lines: ``AppTasksResource.indexTxt``) (d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/api/v2/TasksResource.scala``, ``AppTasksResource.scala``
 and ``api/EndpointsHelper.scala``).
+
+Simplified: the text lists are served as a Marathon started with
+``--deprecated_features=text_plain_tasks`` serves them. Marathon 1.10 soft-removed them
+(``DeprecatedFeatures.textPlainTasks``): without the flag both answer 406 ``The text/plain
+output is deprecated. It can be enabled via text_plain_tasks.``; 1.11 hard-removed them, and
+refuses to start with the flag.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
 ``marathon``, ``cluster``, ``times``, ``_body`` and ``_change``.
@@ -181,8 +188,9 @@ class MarathonTasks:
     def _instant(self, seconds: float | None) -> str | None:
         return None if seconds is None else self.times.instant(seconds)
 
-    def _endpoints(self, container_networks: str) -> str:
-        """``GET /v2/tasks`` as text (``EndpointsHelper.appsToEndpointString``): per app, one
+    def _endpoints(self, container_networks: str, only: str | None = None) -> str:
+        """``GET /v2/tasks`` as text, or with ``only`` ``GET /v2/apps/<only>/tasks``
+        (``EndpointsHelper.appsToEndpointString`` of every app, or of that one): per app, one
         line per service port, ``<app id with _ for />\t<service port>\t`` and then
         ``<agent host>:<host port>\t`` for each running task; an app without service ports
         has one line with a blank port and the tasks' hosts. A port that a container network
@@ -194,7 +202,7 @@ class MarathonTasks:
         root = self.marathon.root
         for app_id, kind in root.kinds.items():
             app = self.marathon.apps.get(app_id)
-            if kind != "App" or app is None:
+            if kind != "App" or app is None or only not in (None, app_id):
                 continue
             name = PathId(app_id).safe_path()
             running = [i for i in app.instances.values()

@@ -178,7 +178,7 @@ def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
     ({"disk": -1}, ValueError, "app['disk']: got -1.0, expected 0.0 or more"),
     ({"containers": [{"resources": {"cpus": 1}}], "executorResources": {"cpus": 0}},
      ValueError, "app['executorResources']['cpus']: 0 is not valid: error.min"),
-    ({"cpus": float("nan")}, ValueError, "app['cpus']: nan is not a number JSON can hold"),
+    ({"cpus": float("nan")}, ValueError, "app['cpus']: nan is not a number: JSON has no NaN"),
 ])
 def test_marathon_resources_refuses_what_the_loader_refuses(app, error: type, says: str) -> None:
     """The public call had raised OverflowError, TypeError and AttributeError from inside,
@@ -686,6 +686,71 @@ def test_a_negative_app_disk_is_refused_in_accords_words(app: dict, path: str,
     with pytest.raises(ManifestError) as info:
         load_manifests(app)
     assert (info.value.path, info.value.message) == (path, message)
+
+
+@pytest.mark.parametrize("field", ["cpus", "mem", "disk", "gpus", "instances",
+                                   "taskKillGracePeriodSeconds"])
+def test_a_yaml_nan_is_refused_as_not_a_number_in_every_field(field: str) -> None:
+    """YAML's ``.nan`` had reached ``java_double``'s assertion through ``disk`` (a bare
+    AssertionError), "nan is too large" through ``scalar_refusal`` and "is not valid: None"
+    through ``bound_error``, and passed a field without bounds; JSON has no NaN, so every
+    field now refuses it in one wording, at its place."""
+    amounts = {"cpus": "1", "mem": "32", field: ".nan"}
+    source = "id: /a\ncmd: x\n" + "".join(f"{k}: {v}\n" for k, v in amounts.items())
+    with pytest.raises(ManifestError) as info:
+        load_manifests(source)
+    assert info.value.path == field
+    assert info.value.message.startswith("nan is not a number: JSON has no NaN")
+
+
+def test_a_nan_port_in_a_list_is_named_at_its_place() -> None:
+    with pytest.raises(ManifestError) as info:
+        load_manifests("id: /a\ncmd: x\nportDefinitions: [{port: 80}, {port: .nan}]\n")
+    assert info.value.path == "portDefinitions[1].port"
+    assert "not a number" in info.value.message
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("disk", "got -Infinity, expected 0.0 or more"),
+    ("cpus", "-Infinity is not valid: error.min (Marathon's RAML minimum here is 0.001)"),
+])
+def test_minus_infinity_is_refused_as_marathon_shows_it(field: str, message: str) -> None:
+    """``-1e999`` in JSON is ``-Infinity`` to Play, which ``app.raml``'s minimum or Accord's
+    rule on ``disk`` refuses; YAML's ``-.inf`` had raised a bare AssertionError for disk."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(f"id: /a\ncmd: x\nmem: 32\n{field}: -.inf\n")
+    assert (info.value.path, info.value.message) == (field, message)
+
+
+@pytest.mark.parametrize(("constraints", "message"), [
+    ([["hostname", "UNIQUE", "extra"]], "Value specified but not used: UNIQUE takes no value"),
+    ([["hostname", "UNIQUE", ""]], "Value specified but not used"),
+    ([["rack", "CLUSTER"]], "Missing value: CLUSTER needs the value"),
+])
+def test_an_apps_constraint_marathon_refuses_is_refused(constraints: list,
+                                                         message: str) -> None:
+    """``SchedulingValidation.complyWithAppConstraintRules``: both had been loaded."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests({"id": "/a", "cmd": "x", "constraints": constraints})
+    assert info.value.path == "constraints[0]" and info.value.message.startswith(message)
+
+
+def test_a_pods_cluster_constraint_needs_a_value_that_is_not_empty() -> None:
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 16}}],
+           "scheduling": {"placement": {"constraints": [
+               {"fieldName": "rack", "operator": "CLUSTER", "value": ""}]}}}
+    with pytest.raises(ManifestError) as info:
+        load_manifests(pod)
+    assert info.value.message.startswith("Missing value")
+
+
+@pytest.mark.parametrize(("value", "java"), [
+    (float("inf"), "Infinity"), (float("-inf"), "-Infinity"), (float("nan"), "NaN"),
+    (-1.0, "-1.0"), (1e7, "1.0E7"), (-1e-05, "-1.0E-5")])
+def test_java_double_writes_what_double_to_string_writes(value: float, java: str) -> None:
+    from clustersim.manifests.bounds import java_double
+
+    assert java_double(value) == java
 
 
 def test_a_negative_app_disk_is_object_is_not_valid_and_reported_with_the_rest() -> None:

@@ -65,10 +65,36 @@ def test_the_clients_nested_objects_need_the_readmes_one_line_fix(server, client
     assert "collections.Iterable = collections.abc.Iterable" in readme
 
 
+def test_the_banner_says_health_checks_pass_and_images_pull(server):
+    """A failing HTTP check or an image no registry has succeeds on the served Marathon:
+    the banner says so, and where the book explains it."""
+    banner = server.instructions().splitlines()
+    assert any("health checks always pass" in line and "images always pull" in line
+               and "book/toy-to-real.md" in line for line in banner)
+    assert (Path(__file__).parents[2] / "book" / "toy-to-real.md").read_text().count(
+        "`Marathon.set_health`") == 1
+
+
 def test_info_leader_ping(server, client):
     assert client.get_info().version == "1.11.24"
     assert client.get_leader() == {"leader": "127.0.0.1:8080"}
     assert requests.get(f"{server.url}/ping", timeout=10).text == "pong"
+
+
+@pytest.mark.parametrize(("method", "path", "status", "body"), [
+    ("GET", "/v2/plugins", 200, {"plugins": []}),
+    ("HEAD", "/v2/plugins", 200, None),
+    ("POST", "/v2/plugins", 405, {"message": "HTTP 405 Method Not Allowed"}),
+    ("GET", "/v2/plugins/auth/login", 404, {"message": "No plugin with this pluginId: auth"}),
+    ("POST", "/v2/plugins/auth/a/b", 404, {"message": "No plugin with this pluginId: auth"}),
+    ("GET", "/v2/plugins/auth", 404, {"message": "HTTP 404 Not Found"}),
+])
+def test_plugins_are_listed_as_plugins_resource_lists_none(server, method, path, status, body):
+    """``PluginsResource``: the list had answered 404; with no plugin loaded it is
+    ``{"plugins": []}``, and a plugin's routes name the unknown plugin."""
+    response = requests.request(method, f"{server.url}{path}", timeout=10)
+    assert response.status_code == status
+    assert (response.json() if body is not None else response.text) == (body or "")
 
 
 def test_info_shows_the_configuration_as_info_resource_writes_it(server, client):
@@ -970,6 +996,13 @@ def test_the_event_stream_and_metrics(server, client):
     assert (running[0]["slaveId"], running[0]["version"]) == \
         (task.slave_id, client.get_app("/web").version)
     assert {e["eventType"] for e in seen} == set(kinds[1:])
+    # DeploymentSuccess(id, plan, eventType, timestamp): the plan, no invented message
+    done = seen[-1]
+    assert list(done) == ["id", "plan", "eventType", "timestamp"]
+    assert done["plan"] == {"id": done["id"], "steps": [
+        {"actions": [{"action": "StartApplication", "app": "/web"}]},
+        {"actions": [{"action": "ScaleApplication", "app": "/web"}]}],
+        "version": client.get_app("/web").version}
     gauges = requests.get(f"{url}/metrics", timeout=10).json()["gauges"]
     assert gauges["marathon.apps.active.gauge"] == {"value": 1}
     assert gauges["marathon.instances.running.gauge"] == {"value": 1}
@@ -1488,6 +1521,22 @@ def test_tasks_as_text_list_each_apps_endpoints(server):
     assert len(as_json.json()["tasks"]) == 3
 
 
+def test_an_apps_tasks_as_text_are_its_own_lines(server):
+    """``AppTasksResource.indexTxt``: ``GET /v2/apps/<id>/tasks`` with ``Accept: text/plain``
+    answers the lines ``/v2/tasks`` gives for that app alone; it had answered JSON."""
+    requests.post(f"{server.url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "web", "cmd": "serve", "cpus": 0.1, "mem": 16, "instances": 2},
+        {"id": "worker", "cmd": "work", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    server.step(30)
+    text = {"Accept": "text/plain"}
+    every = requests.get(f"{server.url}/v2/tasks", headers=text, timeout=10).text
+    answer = requests.get(f"{server.url}/v2/apps/shop/web/tasks", headers=text, timeout=10)
+    assert answer.headers["Content-Type"].startswith("text/plain")
+    assert answer.text == "".join(line + "\n" for line in every.splitlines()
+                                  if line.startswith("shop_web\t"))
+    assert answer.text.count("\n") == 1 and answer.text.count(":") == 2
+
+
 def test_text_tasks_show_container_endpoints_only_for_the_networks_asked(server):
     """A port that a container network maps without a host port has no ``host:port``;
     since MARATHON-8721 (1.9) the text list shows ``<task ip>:<container port>`` for it only
@@ -1662,6 +1711,12 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
      [{"path": "/constraints(0)", "errors": ["Value was not specified or is not a number"]}]),
     ({"id": "/a", "cmd": "x", "constraints": [["rack", "LIKE", "("]]}, "Object is not valid",
      [{"path": "/constraints(0)", "errors": ["'(' is not a valid regular expression"]}]),
+    # complyWithAppConstraintRules: UNIQUE takes no value, CLUSTER needs one (both accepted)
+    ({"id": "/a", "cmd": "x", "constraints": [["hostname", "UNIQUE", "extra"]]},
+     "Object is not valid", [{"path": "/constraints(0)", "errors": [
+         "Value specified but not used"]}]),
+    ({"id": "/a", "cmd": "x", "constraints": [["rack", "CLUSTER"]]}, "Object is not valid",
+     [{"path": "/constraints(0)", "errors": ["Missing value"]}]),
     # validateCanonicalAppAPI without --default_network_name (/v2/info: null); no mode is
     # the RAML's default, a container network
     ({"id": "/a", "cmd": "x", "networks": [{"mode": "container"}]}, "Object is not valid",
@@ -1683,6 +1738,31 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
     assert (response.status_code, response.json()) == (422, {"message": message,
                                                              "details": details})
     assert _framework(server).root.run_specs == {}
+
+
+@pytest.mark.parametrize(("constraint", "error"), [
+    ({"fieldName": "hostname", "operator": "UNIQUE", "value": "x"},
+     "Value specified but not used"),
+    ({"fieldName": "rack", "operator": "CLUSTER"}, "Missing value"),
+    ({"fieldName": "rack", "operator": "CLUSTER", "value": ""}, "Missing value"),
+    ({"fieldName": "rack", "operator": "MAX_PER", "value": "x"},
+     "Value was not specified or is not a number")])
+def test_a_pods_constraints_are_refused_in_marathons_words(server, constraint, error):
+    """``PodsValidation``'s ``complyWithConstraintRules``: a pod's constraints had been
+    accepted with a value UNIQUE does not use or none for CLUSTER (an empty one too, unlike
+    an app's), and refused in the loader's words."""
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 16}}],
+           "scheduling": {"placement": {"constraints": [constraint]}}}
+    response = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert (response.status_code, response.json()["details"]) == (422, [
+        {"path": "/scheduling/placement/constraints(0)", "errors": [error]}])
+
+
+def test_an_apps_cluster_constraint_with_an_empty_value_is_taken(server):
+    """``complyWithAppConstraintRules`` asks CLUSTER for a value, not a non-empty one: the
+    empty value keeps the instances with the first one placed (``Constraints.scala``)."""
+    app = {"id": "/a", "cmd": "x", "cpus": 0.1, "mem": 16, "constraints": [["rack", "CLUSTER", ""]]}
+    assert requests.post(f"{server.url}/v2/apps", json=app, timeout=10).status_code == 201
 
 
 @pytest.mark.parametrize(("method", "path", "fields", "where"), [

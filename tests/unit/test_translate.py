@@ -404,7 +404,7 @@ def test_health_check_defaults_and_never_kill():
 @pytest.mark.parametrize("constraint,path,expected", [
     (["hostname", "UNIQUE"], ("podAntiAffinity",), "kubernetes.io/hostname"),
     (["@zone", "GROUP_BY", "2"], ("topologySpreadConstraints",), "topology.kubernetes.io/zone"),
-    (["rack", "CLUSTER"], ("podAffinity",), "rack"),
+    (["rack", "CLUSTER", ""], ("podAffinity",), "rack"),   # "": with the first one placed
 ])
 def test_constraints_become_pod_rules(constraint, path, expected):
     spec = pod_spec(marathon_to_kubernetes(app(constraints=[constraint])))
