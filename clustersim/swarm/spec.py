@@ -48,6 +48,7 @@ from typing import Any, cast
 
 from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError, StackSpec, compose_types, load_manifests
+from clustersim.manifests.container_labels import label_map
 from clustersim.manifests.kubernetes_annotations import (
     EXIT_CODE,
     RUN_SECONDS,
@@ -214,7 +215,8 @@ class ServiceSpec:
     (swarmkit ``api/specs.proto`` TaskSpec.ForceUpdate)."""
     container_exit: tuple[float, int] | None = None
     """``(seconds, exit code)``: each container exits that long after it starts, with that
-    code (:func:`container_exit`, from the ContainerSpec's labels); ``None``: it runs on."""
+    code (:func:`container_exit`, from the Compose ``labels``, which are the ContainerSpec's
+    labels on the Engine API path too); ``None``: it runs on."""
     unmodelled: str = ""
     """A digest of the task template's fields the simulator does not model (environment,
     command, mounts, secrets, networks...), set by the Engine API path
@@ -380,6 +382,7 @@ def service_spec(stack: str | None, name: str, loaded: compose_types.Service,
         endpoint_mode=deploy.endpoint_mode or "vip",
         stack=stack,
         healthcheck=_healthcheck(loaded.healthcheck),
+        container_exit=container_exit(label_map(loaded.labels)),
     )
 
 
