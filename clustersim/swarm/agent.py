@@ -19,11 +19,14 @@ unhealthy container" (``exitError``, ``ErrContainerUnhealthy`` in ``errors.go``)
 follow moby ``daemon/health.go``: the first comes ``interval`` after the start (every
 ``start_interval`` while the start period lasts and nothing has passed yet, and never later
 than the end of the start period), the next ``interval`` after each answer; a pass makes the
-container healthy and resets the failing streak; a failure (or a probe slower than
-``timeout``) adds to the streak unless the container has never been healthy and the probe began
-within ``start_period``; ``retries`` failures in a row make it unhealthy. How a container
-answers is set per image with :meth:`SwarmCluster.set_image_health`; the stop after an unhealthy
-verdict takes :data:`STOP_TIME`.
+container healthy and resets the failing streak; a failure (a command the simulator knows
+fails, :attr:`~clustersim.swarm.spec.HealthCheck.always_fails`: ``--health-cmd false`` or
+``"exit 1"``; or a probe slower than ``timeout``) adds to the streak unless the container has
+never been healthy and the probe began within ``start_period``; ``retries`` failures in a row
+make it unhealthy, and the orchestrator replaces the failed task as its restart policy says.
+How a container answers any other command is set per image with
+:meth:`SwarmCluster.set_image_health`; the stop after an unhealthy verdict takes
+:data:`STOP_TIME`.
 
 **A container the node refuses** (:func:`container_refusal`). The node's executor turns the
 task into a container configuration when the agent first gets it, and checks its mounts
@@ -236,6 +239,7 @@ class Agent:
                 return
             began = self.clock.now - started
             passed, took = self.cluster.probe(task.spec.image, began)
+            passed = passed and not check.always_fails
             if took > check.timeout:
                 passed, took = False, check.timeout
             if took:

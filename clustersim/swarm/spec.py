@@ -188,6 +188,24 @@ class HealthCheck:
     start_period: float = 0.0
     start_interval: float = 5.0
 
+    @property
+    def always_fails(self) -> bool:
+        """The test is one whose exit status the simulator knows without a container, and it
+        is not 0: ``false`` (``CMD-SHELL false`` or ``CMD false``, also as ``/bin/false``)
+        or a shell's ``exit N`` with N not a multiple of 256 (a shell's status is N mod
+        256). moby's ``handleProbeResult`` (``daemon/health.go``) counts any status but 0
+        as a failure. Simplified: any other command is taken to answer as the image is
+        set to (:meth:`~clustersim.swarm.SwarmCluster.set_image_health`; by default it
+        passes), where a real probe runs it in the container."""
+        if not self.test or self.test[0] not in ("CMD", "CMD-SHELL"):
+            return False
+        words = " ".join(self.test[1:]).split() if self.test[0] == "CMD-SHELL" \
+            else list(self.test[1:])
+        if words in (["false"], ["/bin/false"], ["/usr/bin/false"]):
+            return True
+        return (self.test[0] == "CMD-SHELL" and len(words) == 2 and words[0] == "exit"
+                and words[1].isdigit() and int(words[1]) % 256 != 0)
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceSpec:

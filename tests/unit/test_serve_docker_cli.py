@@ -990,3 +990,19 @@ def test_an_update_to_containers_that_exit_rolls_back(docker):
                          "clustersim.io/exit-code=x", "web", ok=False)
     assert "container label clustersim.io/exit-code: must be the containers' exit code" \
         in refused.stderr
+
+
+def test_a_health_command_that_fails_makes_the_task_unhealthy_and_restarts_it(docker):
+    """Regression test: ``--health-cmd false`` ran on. The CLI sends ``CMD-SHELL false``;
+    after ``--health-retries`` failed probes the executor stops the container and the
+    orchestrator starts another task (moby ``daemon/cluster/executor/container/
+    controller.go``, ``ErrContainerUnhealthy``)."""
+    docker("service", "create", "-d", "--name", "sick", "--health-cmd", "false",
+           "--health-interval", "2s", "--health-retries", "2", "nginx:1.27")
+    docker.server.step(30)
+    shown = docker("service", "ps", "--no-trunc", "--format", "{{.CurrentState}}|{{.Error}}",
+                   "sick")
+    failed = [line for line in shown if line.startswith("Failed")]
+    assert len(shown) >= 3 and failed
+    assert {line.split("|")[1] for line in failed} == {
+        '"task: non-zero exit (137): dockerexec: unhealthy container"'}
