@@ -51,10 +51,11 @@ daemon checks of a mount when it creates the container (``volume/mounts/linux_pa
 a bind source that exists on the node, options of another type's mount, tmpfs options, a
 target of ``/``) is not simulated: the node's files are not.
 
-**Ports given when the container starts.** A host-mode port of 0 takes a port of the node's
-ephemeral range when the container starts (:mod:`clustersim.swarm.portallocator`, the agent's
-``ports``): unlike the refusals above it depends on what else runs on the node. A full range
-fails the start, and ``Do``'s ``fatal`` at STARTING ends the task FAILED, its message still
+**Ports bound when the container starts.** A host-mode port of 0 takes a port of the node's
+ephemeral range when the container starts, and a published host-mode port takes that port
+(:mod:`clustersim.swarm.portallocator`, the agent's ``ports``): unlike the refusals above it
+depends on what else runs on the node. A full range, or a published port the node already
+gave another container, fails the start, and ``Do``'s ``fatal`` at STARTING ends the task FAILED, its message still
 ``starting``, with the daemon's error (moby/moby#34824 shows such a task).
 
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
