@@ -55,8 +55,19 @@ target of ``/``) is not simulated: the node's files are not.
 ephemeral range when the container starts, and a published host-mode port takes that port
 (:mod:`clustersim.swarm.portallocator`, the agent's ``ports``): unlike the refusals above it
 depends on what else runs on the node. A full range, or a published port the node already
-gave another container, fails the start, and ``Do``'s ``fatal`` at STARTING ends the task FAILED, its message still
-``starting``, with the daemon's error (moby/moby#34824 shows such a task).
+gave another container, fails the start, and ``Do``'s ``fatal`` at STARTING ends the task
+FAILED, its message still ``starting``, with the daemon's error (moby/moby#34824 shows such
+a task).
+
+**An image no registry serves** (:meth:`SwarmCluster.fail_pull`). The controller's
+``Prepare`` pulls the image and only logs a failed pull (a node may hold an older copy), then
+creates the container, which fails for an image the node does not hold: "No such image:
+nginx:1.99" (moby ``daemon/cluster/executor/container/controller.go``, ``Prepare``;
+``ErrImageDoesNotExist`` in ``daemon/images``), fatal before STARTING, so REJECTED with the
+message ``preparing``, before any of the daemon's checks of the configuration. Simplified:
+no node holds any image, so such a task is rejected on every node; every other image is
+taken to exist (the simulator has no registry), where a real node rejects a tag its registry
+does not have.
 
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
 (0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording:
@@ -181,6 +192,9 @@ class Agent:
             self._report(task, TaskState.PREPARING)
             if not (yield from self._step(task, PREPARE_TIME)):
                 return
+            missing = self.cluster.missing_image(task.spec.image)
+            if missing:
+                step, refused = _MESSAGES[TaskState.PREPARING], missing
         if refused:
             self.cluster.set_task_state(task, TaskState.REJECTED, step, refused)
             return
