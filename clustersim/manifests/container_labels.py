@@ -26,7 +26,8 @@ def label_map(labels: dict[str, Any] | list[str] | None) -> dict[str, str]:
     without ``=``, or a null value, is an empty string)."""
     if isinstance(labels, dict):
         return {str(k): "" if v is None else str(v) for k, v in labels.items()}
-    return dict((*item.split("=", 1), "")[:2] for item in labels or [])
+    pairs = (item.partition("=") for item in labels or [])
+    return {key: value for key, _, value in pairs}
 
 
 def check_container_labels(labels: Any) -> Any:
