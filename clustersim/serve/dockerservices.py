@@ -235,7 +235,7 @@ class ServiceRoutes(LogRoutes):
                "ServiceID": task.service_id, "Slot": task.slot,
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
-            out["NodeID"] = object_id("node", task.node)
+            out["NodeID"] = self._id("node", task.node)
         return out
 
     def _tasks(self, request: Request, rest: list[str]) -> Response:

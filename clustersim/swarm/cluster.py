@@ -71,7 +71,7 @@ class SwarmCluster(ControlAPI):
     - Routing mesh: :meth:`request`, :meth:`traffic`.
     """
 
-    def __init__(self, nodes: Iterable[Node], seed: int = 0) -> None:
+    def __init__(self, nodes: Iterable[Node], seed: int = 0, *, start: float = 0.0) -> None:
         nodes = list(nodes)
         if not all(isinstance(n, Node) for n in nodes):
             raise ValueError("SwarmCluster takes clustersim.Node objects, "
@@ -83,7 +83,7 @@ class SwarmCluster(ControlAPI):
         if not nodes:
             raise ValueError("a swarm needs at least one node")
         check_nodes(len(nodes))
-        self.clock = Clock(seed)
+        self.clock = Clock(seed, start=start)
         self.events = EventLog("swarm")
         self._nodes = {n.name: NodeRecord(n.copy(), n.availability) for n in nodes}
         managers = [n.name for n in nodes if n.role == "manager"]
@@ -255,6 +255,20 @@ class SwarmCluster(ControlAPI):
                     + (f"; removed: {', '.join(removed)}" if removed else ""))
         self._elect()
         return removed
+
+    def new_swarm(self, node: str) -> SwarmCluster:
+        """The swarm that ``docker swarm init`` makes on ``node`` once it has left this one
+        (moby ``daemon/cluster/swarm.go``, ``Init``: a new swarmkit node with no state): that
+        machine alone, its manager, with none of this swarm's services, tasks or node labels.
+        Its clock goes on from this one's time; its seed is drawn from this swarm's random
+        stream, so its task IDs are new, and a service named as one here gets a new ID
+        (:func:`~clustersim.swarm.identity.service_id` counts the names created before)."""
+        machine = self.node_record(node).node.copy(role="manager", availability="active",
+                                                   labels={})
+        fresh = SwarmCluster([machine], seed=self.clock.random.randrange(2 ** 32),
+                             start=self.clock.now)
+        fresh._created.update(self._created)
+        return fresh
 
     @property
     def leader(self) -> str | None:
