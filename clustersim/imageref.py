@@ -17,8 +17,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-__all__ = ["ImageReference", "image_problem", "normalized_name", "normalized_problem",
-           "parse_reference"]
+__all__ = ["ImageReference", "familiar_tagged", "image_problem", "normalized_name",
+           "normalized_problem", "parse_reference"]
 
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
@@ -92,6 +92,23 @@ def normalized_name(reference: ImageReference) -> str:
     domain, remainder = _split_domain(reference.name)
     remote = _remote(domain, remainder)
     return f"docker.io/{remote}" if domain in _DOCKER_HUB else f"{domain}/{remote}"
+
+
+def familiar_tagged(text: str) -> str:
+    """A reference as the Docker daemon names it in "No such image" (moby ``daemon/images``,
+    ``ErrImageDoesNotExist``: ``reference.TagNameOnly``, which adds ``:latest`` to a name
+    without tag or digest, then ``FamiliarString``, which drops Docker Hub's ``docker.io/``
+    and an official image's ``library/``): ``docker.io/library/nginx`` is ``nginx:latest``.
+    A text that does not parse is returned as it is."""
+    found = _parts(text)
+    if found is None:
+        return text
+    domain, remainder = _split_domain(found.name)
+    name = found.name
+    if domain in _DOCKER_HUB:
+        name = remainder.removeprefix("library/") if remainder.count("/") == 1 else remainder
+    tag = found.tag or ("" if found.digest else "latest")
+    return name + (f":{tag}" if tag else "") + (f"@{found.digest}" if found.digest else "")
 
 
 def _remote(domain: str, remainder: str) -> str:

@@ -38,6 +38,7 @@ from pydantic.fields import FieldInfo
 
 from clustersim.imageref import image_problem
 from clustersim.manifests.compose_decoding import uint_refusal
+from clustersim.manifests.container_labels import check_container_labels
 from clustersim.manifests.units import compose_bytes, compose_cpus, go_duration
 
 __all__ = [
@@ -587,7 +588,7 @@ class Service(_Closed):
     init: bool | None = None
     ipc: str | None = None
     isolation: str | None = None
-    labels: Labels | None = None
+    labels: Annotated[Labels, AfterValidator(check_container_labels)] | None = None
     links: Strings | None = None
     logging: Logging | None = None
     mac_address: str | None = None

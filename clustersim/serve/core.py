@@ -148,6 +148,8 @@ class Backend(Protocol):
     """One system's API on top of its simulator."""
 
     system: str
+    cluster: Any
+    """The simulator it serves (a swarm's daemon may replace it: ``docker swarm init``)."""
 
     @property
     def clock(self) -> WallClock:

@@ -36,6 +36,8 @@ not carry traffic. Each route module says what it simplifies.
 
 from __future__ import annotations
 
+from typing import Any
+
 from clustersim import Node
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockerchecks import NOT_SIMULATED, missing_object
@@ -76,6 +78,15 @@ class DockerBackend(DaemonRoutes, NodeRoutes, ServiceRoutes, StoredRoutes, Netwo
             network = self._network(name, driver)
             network["IPAM"]["Config"], network["Options"] = ipam, options
         self._network("ingress", "overlay", ingress=True)
+
+    def _begin_swarm(self, cluster: SwarmCluster, spec: dict[str, Any]) -> None:
+        """A swarm made anew after this daemon left one keeps the local networks and gets a
+        new ``ingress`` (the swarm's networks went with the swarm); the first swarm gets its
+        networks in :meth:`__init__`, once the local ones are made."""
+        super()._begin_swarm(cluster, spec)
+        if self.networks:
+            self.networks = {k: v for k, v in self.networks.items() if v["Scope"] == "local"}
+            self._network("ingress", "overlay", ingress=True)
 
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")

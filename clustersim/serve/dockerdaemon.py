@@ -19,7 +19,7 @@ from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockerchecks import flag
 from clustersim.serve.dockerjson import decode, read_json
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
-from clustersim.serve.dockerstate import DockerState
+from clustersim.serve.dockerstate import DockerState, default_swarm_spec
 from clustersim.serve.dockerstore import object_id
 from clustersim.swarm import SwarmError
 
@@ -127,11 +127,11 @@ class DaemonRoutes(DockerState):
         (:attr:`node_stopped`) a forced init is refused as moby's ``Init`` refuses it on a
         node that is no manager (``errSwarmNotManager``), and what needs a manager (inspect,
         update, unlock, the unlock key) gets :data:`NO_MANAGER`. Once the node has left
-        (:attr:`node_left`), ``init`` and ``join`` are checked as moby's
-        ``validateAndSanitizeInitRequest`` and ``validateAndSanitizeJoinRequest`` check them
-        (400), then answer 501: a real daemon would start a new swarm or join another, which
-        the served one cannot. The simulated swarm cannot be updated or unlocked: those get
-        a 501 that says so."""
+        (:attr:`node_left`), ``init`` makes a new swarm (:meth:`_new_swarm`); ``join`` is
+        checked as moby's ``validateAndSanitizeJoinRequest`` checks it (400), then answers
+        501: a real daemon would join another swarm, whose other engines the served one does
+        not have. The simulated swarm cannot be updated or unlocked: those get a 501 that
+        says so."""
         if self.node_stopped and request.method == "GET" and not rest:
             raise HttpError(503, NO_MANAGER)
         if request.method == "GET" and not rest:
@@ -142,20 +142,21 @@ class DaemonRoutes(DockerState):
         init = decode(body, "swarm.InitRequest") if rest == ["init"] else {}
         if rest == ["leave"] and request.method == "POST":
             return self._leave(request)
-        if self.node_left and rest in (["init"], ["join"]):
-            problem = _init_problem(init) if rest == ["init"] else _join_problem(
-                decode(body, "swarm.JoinRequest"))
+        if self.node_left and rest == ["init"]:
+            return Response.json(200, self._id("node", self._new_swarm(init)))
+        if self.node_left and rest == ["join"]:
+            problem = _join_problem(decode(body, "swarm.JoinRequest"))
             if problem:
                 raise HttpError(400, problem)
-            raise HttpError(501, "this node has left the simulated swarm, and starting or "
-                            "joining another is not simulated: stop the server with Ctrl-C "
-                            "and start another for a new swarm")
+            raise HttpError(501, "joining another swarm is not simulated: the served daemon "
+                            "is the only engine there is (run \"docker swarm init\" for a new "
+                            "swarm of this node)")
         if self.node_stopped and (init.get("ForceNewCluster") or rest in (
                 ["update"], ["unlock"], ["unlockkey"])):
             # Init's IsManager check, a stopped node has none; the rest need a manager
             raise HttpError(503, _NOT_MANAGER if rest == ["init"] else NO_MANAGER)
         if init.get("ForceNewCluster"):
-            return Response.json(200, object_id("node", self._force_new_cluster(init)))
+            return Response.json(200, self._id("node", self._force_new_cluster(init)))
         if rest in (["init"], ["join"]):
             raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
                             "leave\" to leave this swarm and join another one.")
@@ -276,12 +277,47 @@ class DaemonRoutes(DockerState):
             self.cluster.force_new_cluster(name)
         except SwarmError as err:
             raise HttpError(503, err.message) from None
+        self._store_spec(merged)
+        return name
+
+    def _store_spec(self, merged: dict[str, Any]) -> None:
+        """``initClusterSpec``'s ``UpdateCluster`` with the ``merged`` Spec, once the node
+        runs: a node certificate expiry under an hour fails it (swarmkit's
+        ``validateClusterSpec``), which moby wraps and answers 500, the Spec as it was."""
         if merged["CAConfig"]["NodeCertExpiry"] < _MIN_CERT_EXPIRY:
             raise HttpError(500, "error updating cluster settings: rpc error: code = "
                             "InvalidArgument desc = minimum certificate expiry time is: "
                             f"{duration_string(_MIN_CERT_EXPIRY / _NS)}")
         self.swarm_spec = merged
         self.versions.write("swarm", self.swarm_key(), self.now)
+
+    def _new_swarm(self, init: dict[str, Any]) -> str:
+        """``docker swarm init`` on this node once it has left its swarm, the ``InitRequest``
+        ``init``: moby's ``Init`` (``daemon/cluster/swarm.go``) checks the request as
+        ``validateAndSanitizeInitRequest`` does (400), starts a swarmkit node with no state,
+        a swarm of its own with this node its one manager, and ``initClusterSpec`` merges
+        the ``Spec`` sent into swarmkit's defaults; the answer is the new node's ID. The new
+        swarm (:meth:`~clustersim.swarm.SwarmCluster.new_swarm`) has new IDs (its node, the
+        swarm, a new ``ingress`` network), a raft index from 1, and none of the last one's
+        services, secrets, configs, overlay networks or node labels. Simplified (what Docker
+        does instead): the other machines of the simulated swarm are gone with it, where in
+        Docker they stay in the old swarm (a real worker would ``docker swarm leave`` and
+        ``join`` the new one, which another engine would have to do); a setting the
+        simulated swarm cannot run by is a 501, as with ``--force-new-cluster``, and a
+        certificate expiry under an hour the 500 of :meth:`_store_spec`, the new swarm made."""
+        problem = _init_problem(init)
+        if problem:
+            raise HttpError(400, problem)
+        sent = init.get("Spec") or {}
+        defaults = default_swarm_spec()
+        merged = _merged_spec(sent, defaults)
+        problem = _unsimulated_settings(init, sent, merged, defaults)
+        if problem:
+            raise HttpError(501, problem)
+        name = self._this_node()
+        self.generation += 1
+        self._begin_swarm(self.cluster.new_swarm(name), defaults)
+        self._store_spec(merged)
         return name
 
     def _version(self) -> dict[str, Any]:
@@ -312,9 +348,9 @@ class DaemonRoutes(DockerState):
                 "Architecture": "x86_64", "NCPU": int(machine.cpu),
                 "MemTotal": int(machine.memory_bytes), "Containers": 0,
                 "Images": 0, "Driver": "simulated", "Plugins": copy.deepcopy(PLUGINS),
-                "Swarm": {"NodeID": object_id("node", leader), "NodeAddr": "10.0.0.1",
+                "Swarm": {"NodeID": self._id("node", leader), "NodeAddr": "10.0.0.1",
                           "LocalNodeState": "active", "ControlAvailable": True, "Error": "",
-                          "RemoteManagers": [{"NodeID": object_id("node", m), "Addr": f"{m}:2377"}
+                          "RemoteManagers": [{"NodeID": self._id("node", m), "Addr": f"{m}:2377"}
                                              for m in self.cluster.raft.managers],
                           "Nodes": len(nodes), "Managers": len(self.cluster.raft.managers),
                           "Cluster": self._swarm()}}
@@ -326,7 +362,7 @@ class DaemonRoutes(DockerState):
 
     def _swarm(self) -> dict[str, Any]:
         index, updated = self.versions.read("swarm", self.swarm_key(), 0.0)
-        return {"ID": object_id("swarm", "clustersim"), "Version": {"Index": index},
+        return {"ID": self._id("swarm", "clustersim"), "Version": {"Index": index},
                 "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(updated),
                 "Spec": copy.deepcopy(self.swarm_spec),
                 "TLSInfo": {}, "RootRotationInProgress": False, "DefaultAddrPool": ["10.0.0.0/8"],

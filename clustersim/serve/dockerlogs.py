@@ -44,7 +44,6 @@ from clustersim.serve.core import HttpError, Request, Response, SimServer
 from clustersim.serve.dockerchecks import flag
 from clustersim.serve.dockerdaemon import asked_version
 from clustersim.serve.dockerstate import DockerState
-from clustersim.serve.dockerstore import object_id
 from clustersim.swarm.tasks import Task, TaskState
 
 __all__ = ["FOLLOW_POLL", "LogOptions", "LogRoutes"]
@@ -159,7 +158,7 @@ class LogRoutes(DockerState):
         on a node is ``task ID has not been scheduled``; a service's tasks count once they
         have reached RUNNING. Each kind of reason sorted (upstream's order is a map's)."""
         tasks = [t for t in chosen() if kind == "task" or t.state >= TaskState.RUNNING]
-        return sorted({f"node {object_id('node', t.node or '')} is not available" for t in tasks
+        return sorted({f"node {self._id('node', t.node or '')} is not available" for t in tasks
                        if self.cluster.node_down(t.node)}) + \
             sorted(f"task {t.id} has not been scheduled" for t in tasks if t.node is None)
 
@@ -210,7 +209,7 @@ class _LogWriter:
         stdcopy without a TTY."""
         line = text
         if self.options.details:     # attrsByteSlice: sorted by key, each part escaped
-            context = {"com.docker.swarm.node.id": object_id("node", task.node or ""),
+            context = {"com.docker.swarm.node.id": self.state._id("node", task.node or ""),
                        "com.docker.swarm.service.id": task.service_id,
                        "com.docker.swarm.task.id": task.id}
             line = ",".join(f"{quote_plus(k)}={quote_plus(v)}"

@@ -161,7 +161,8 @@ class NetworkRoutes(DockerState):
             config, overlay = overlay_ipam(config, self.networks.values())
             driver_options = overlay | driver_options
         network: dict[str, Any] = {
-            "Name": name, "Id": object_id("network", name), "Created": self._stamp(self.now),
+            "Name": name, "Created": self._stamp(self.now),
+            "Id": self._id("network", name) if driver == "overlay" else object_id("network", name),
             "Scope": "swarm" if driver == "overlay" else "local", "Driver": driver,
             "EnableIPv6": False, "Internal": False, "Attachable": False, "Ingress": ingress,
             "IPAM": {"Driver": ipam.get("Driver") or "default", "Config": config,

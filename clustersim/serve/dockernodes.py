@@ -17,7 +17,7 @@ from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import check_node_spec, node_spec
 from clustersim.serve.dockerstate import DockerState
-from clustersim.serve.dockerstore import object_id, parse_version
+from clustersim.serve.dockerstore import parse_version
 from clustersim.swarm import SwarmError
 
 __all__ = ["NodeRoutes"]
@@ -31,7 +31,7 @@ class NodeRoutes(DockerState):
         node = record.node
         row = next(r for r in self.cluster.node_ls() if r["hostname"] == node.hostname)
         index, updated = self._node_version(name)
-        out = {"ID": object_id("node", name), "Version": {"Index": index},
+        out = {"ID": self._id("node", name), "Version": {"Index": index},
                "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(updated),
                "Spec": {**({"Name": self.spec_names[name]} if self.spec_names.get(name)
                            else {}),
@@ -60,7 +60,7 @@ class NodeRoutes(DockerState):
             enum_filter(filters, "membership", ("pending", "accepted"))
             names = [n for n in self.cluster.node_names()
                      if prefixed(n, filters.get("name"))
-                     and prefixed(object_id("node", n), filters.get("id"))
+                     and prefixed(self._id("node", n), filters.get("id"))
                      and (not roles or self.cluster.node_record(n).node.role in roles)
                      and all(label_matches(self.cluster.node_record(n).node.labels, f)
                              for f in filters.get("node.label", []))
@@ -97,7 +97,7 @@ class NodeRoutes(DockerState):
         """``docker node rm``: swarmkit's refusals (``manager/controlapi/node.go``,
         ``RemoveNode``: a manager must be demoted first, a ready node needs ``--force``);
         removing a node is not simulated, so what Docker would do then is a 501."""
-        node_id, record = object_id("node", name), self.cluster.node_record(name)
+        node_id, record = self._id("node", name), self.cluster.node_record(name)
         rpc = "rpc error: code = FailedPrecondition desc = node "
         if record.node.role == "manager":
             raise HttpError(400, f"{rpc}{node_id} is a cluster manager and is a member of the "

@@ -13,7 +13,7 @@ from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockerchecks import check_stored_spec, label_matches, parse_filters, prefixed
 from clustersim.serve.dockerjson import decode_stored_spec, read_json
 from clustersim.serve.dockerstate import DockerState
-from clustersim.serve.dockerstore import object_id, parse_version
+from clustersim.serve.dockerstore import parse_version
 
 __all__ = ["StoredRoutes"]
 
@@ -43,7 +43,7 @@ class StoredRoutes(DockerState):
             if name in objects:
                 raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
                                 "already exists")
-            objects[name] = {"ID": object_id(kind, name),
+            objects[name] = {"ID": self._id(kind, name),
                              "Version": {"Index": self.versions.write((kind, name), None,
                                                                       self.now)},
                              "CreatedAt": self._stamp(self.now),

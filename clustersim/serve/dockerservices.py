@@ -8,8 +8,13 @@ followed or not, are :class:`~clustersim.serve.dockerlogs.LogRoutes`'.
 Simplified (what Docker does instead): a ServiceSpec is stored as sent, but of the fields the
 simulator does not model (``Env``, ``Secrets``, ``Mounts``...) only a change counts (it
 replaces the tasks, as in Docker); service logs are simulated lines; an image is never
-looked up in a registry, so the CLI warns that it could not record the image's digest (as
-with a daemon that cannot reach the registry).
+looked up in a registry: ``GET /distribution/<image>/json`` is answered 501, so the CLI
+prints its own warning that it could not record the image's digest and that "each node will
+access" the image (``nginx`` is ``nginx:latest`` to it) independently, as with a daemon that
+cannot reach the registry. That part holds for a real swarm only: the simulated nodes pull
+nothing and take every image to exist, so a tag no registry has runs, where a real node
+rejects its tasks "No such image: nginx:1.99"; the Python side makes such an image with
+:meth:`~clustersim.swarm.SwarmCluster.fail_pull` (``server.cluster.fail_pull(...)``).
 """
 
 from __future__ import annotations
@@ -230,7 +235,7 @@ class ServiceRoutes(LogRoutes):
                "ServiceID": task.service_id, "Slot": task.slot,
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
-            out["NodeID"] = object_id("node", task.node)
+            out["NodeID"] = self._id("node", task.node)
         return out
 
     def _tasks(self, request: Request, rest: list[str]) -> Response:

@@ -16,9 +16,10 @@ service's tasks stay NEW), a host-mode one each node's daemon refuses
 (:mod:`clustersim.swarm.agent`: the tasks are REJECTED). The container's ``Mounts`` are
 kept as sent too (a relative target, a bind's relative source): each node's executor refuses
 them (:func:`clustersim.swarm.agent.container_refusal`). The ContainerSpec's labels
-``clustersim.io/run-seconds`` and ``clustersim.io/exit-code`` make its containers exit
-(:func:`clustersim.swarm.spec.container_exit`): a value the simulator cannot use is refused
-with 400, where a real daemon keeps any label.
+go to the Compose reader as the service's ``labels``, as ``docker stack deploy`` converts
+them (:mod:`clustersim.manifests.container_labels`), so ``clustersim.io/run-seconds`` and
+``clustersim.io/exit-code`` make its containers exit on both paths: a value the simulator
+cannot use is refused with 400, where a real daemon keeps any label.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from clustersim.serve.dockervalidate import (
 )
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.mesh import MAX_PORT
-from clustersim.swarm.spec import Mount, PortConfig, compose_service, container_exit
+from clustersim.swarm.spec import Mount, PortConfig, compose_service
 
 __all__ = ["NS_PER_SECOND", "as_sent_ports", "check_node_spec", "engine_spec", "fold_fields",
            "json_list", "json_object", "node_spec", "overlay", "port_json", "simulator_spec"]
@@ -201,7 +202,8 @@ def simulator_spec(body: Any) -> ServiceSpec:
          "mode": enum_value(p.get("publishmode"), PUBLISH_MODES)}
         for p in [p or {} for p in json_list(endpoint, "ports")]]
     readable = [_readable(p) for p in ports]
-    service = {"image": container.get("image", ""), "deploy": deploy, "ports": readable}
+    service = {"image": container.get("image", ""), "deploy": deploy, "ports": readable,
+               "labels": json_object(container, "labels")}
     if json_list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
         service["healthcheck"] = {"test": json_list(check, "test"), **{
             key: _duration(check[field]) for key, field in (
@@ -223,12 +225,8 @@ def simulator_spec(body: Any) -> ServiceSpec:
     mounts = tuple(Mount(type=(m.get("type") or "bind").lower(), source=m.get("source") or "",
                          target=m.get("target") or "")
                    for m in [m or {} for m in json_list(container, "mounts")])
-    try:
-        exits = container_exit(json_object(container, "labels"))
-    except ValueError as err:        # the simulator's own labels, checked as they arrive
-        raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
     return spec.with_changes(stack=stack or spec.stack, force_update=force, mounts=mounts,
-                             container_exit=exits, unmodelled=_unmodelled(template))
+                             unmodelled=_unmodelled(template))
 
 
 def _readable(port: dict[str, Any]) -> dict[str, Any]:

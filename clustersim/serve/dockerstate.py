@@ -18,7 +18,18 @@ from clustersim.serve.dockerspec import NS_PER_SECOND, as_sent_ports, engine_spe
 from clustersim.serve.dockerstore import StoreVersions, object_id
 from clustersim.swarm import ServiceSpec, SwarmCluster
 
-__all__ = ["DockerState"]
+__all__ = ["DockerState", "default_swarm_spec"]
+
+
+def default_swarm_spec() -> dict[str, Any]:
+    """A new swarm's Spec as ``GET /swarm`` shows it: swarmkit's defaults (``api/defaults``)."""
+    return {
+        "Name": "default", "Labels": {}, "Orchestration": {"TaskHistoryRetentionLimit": 5},
+        "Raft": {"SnapshotInterval": 10000, "KeepOldSnapshots": 0,
+                 "LogEntriesForSlowFollowers": 500, "ElectionTick": 10, "HeartbeatTick": 1},
+        "Dispatcher": {"HeartbeatPeriod": 5 * NS_PER_SECOND},
+        "CAConfig": {"NodeCertExpiry": 7776000 * NS_PER_SECOND},
+        "TaskDefaults": {}, "EncryptionConfig": {"AutoLockManagers": False}}
 
 
 class DockerState(ClusterTime):
@@ -31,6 +42,15 @@ class DockerState(ClusterTime):
         None anchors simulated *now* to the wall clock, as ``WallClock`` says), so that the ages
         the CLI works out ("Running 30 seconds ago") are the simulated ones."""
         self.networks: dict[str, dict[str, Any]] = {}
+        self.generation = 0
+        """How many swarms this daemon made after leaving one (``docker swarm init`` after
+        ``leave``): the swarm's objects' IDs are new in each (:meth:`_id`)."""
+        self._begin_swarm(cluster, default_swarm_spec())
+
+    def _begin_swarm(self, cluster: SwarmCluster, spec: dict[str, Any]) -> None:
+        """Serve the swarm ``cluster`` with the Spec ``spec``, keeping nothing of a swarm
+        served before but the daemon's own (its clock, its local networks)."""
+        self.cluster = cluster
         self.created: dict[str, float] = {}
         self.stored: dict[str, dict[str, dict[str, Any]]] = {"secrets": {}, "configs": {}}
         self.sent: dict[str, list[tuple[ServiceSpec, dict[str, Any]]]] = {}
@@ -39,15 +59,9 @@ class DockerState(ClusterTime):
         self.spec_names: dict[str, str] = {}
         """The ``Spec.Name`` a node update gave each node: swarmkit keeps it and shows it,
         nothing else reads it (a node is known by its hostname)."""
-        self.swarm_spec: dict[str, Any] = {
-            "Name": "default", "Labels": {}, "Orchestration": {"TaskHistoryRetentionLimit": 5},
-            "Raft": {"SnapshotInterval": 10000, "KeepOldSnapshots": 0,
-                     "LogEntriesForSlowFollowers": 500, "ElectionTick": 10, "HeartbeatTick": 1},
-            "Dispatcher": {"HeartbeatPeriod": 5 * NS_PER_SECOND},
-            "CAConfig": {"NodeCertExpiry": 7776000 * NS_PER_SECOND},
-            "TaskDefaults": {}, "EncryptionConfig": {"AutoLockManagers": False}}
+        self.swarm_spec = spec
         """The swarm's Spec as ``GET /swarm`` shows it: swarmkit's defaults
-        (``api/defaults``), which the simulated swarm runs by, until ``swarm init
+        (:func:`default_swarm_spec`), which the simulated swarm runs by, until ``swarm init
         --force-new-cluster`` merges a Spec into it
         (:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._force_new_cluster`)."""
         self.node_stopped = False
@@ -61,11 +75,17 @@ class DockerState(ClusterTime):
         self.versions = StoreVersions()
         """Every object's ``Version.Index`` from one cluster-wide index
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
-        self.versions.write("swarm", self.swarm_key(), 0.0)
+        self.versions.write("swarm", self.swarm_key(), self.now)
         for name in cluster.node_names():
             self._node_version(name)
         self._running = False
         cluster.events.subscribe(self._changed)
+
+    def _id(self, kind: str, name: str) -> str:
+        """The ID of the swarm's object ``name`` of ``kind`` (``node``, ``swarm``,
+        ``secret``...): :func:`~clustersim.serve.dockerstore.object_id`, another one in each
+        swarm the daemon makes anew (swarmkit's IDs are random)."""
+        return object_id(kind, f"{name}#{self.generation}" if self.generation else name)
 
     def advance(self, until: float) -> None:
         """Run the swarm to ``until``; each node, service or task the simulator changes
@@ -137,8 +157,8 @@ class DockerState(ClusterTime):
 
     def _find_node(self, key: str) -> str:
         for name in self.cluster.node_names():
-            if key in (name, object_id("node", name)) or (len(key) >= 3 and
-                                                     object_id("node", name).startswith(key)):
+            if key in (name, self._id("node", name)) or (len(key) >= 3 and
+                                                     self._id("node", name).startswith(key)):
                 return name
         raise HttpError(404, f"node {key} not found")
 

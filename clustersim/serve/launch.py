@@ -55,10 +55,15 @@ class Server(SimServer):
     """A :class:`SimServer` that also knows its simulator (``cluster``) and how the real
     client reaches it."""
 
-    def __init__(self, system: str, cluster: Any, backend: Backend, **options: Any) -> None:
+    def __init__(self, system: str, backend: Backend, **options: Any) -> None:
         super().__init__(backend, **options)
         self.system = system
-        self.cluster = cluster
+
+    @property
+    def cluster(self) -> Any:
+        """The simulator served: the backend's, which a Docker daemon replaces with a new
+        swarm on ``docker swarm init`` after ``docker swarm leave``."""
+        return self.backend.cluster
 
     def __repr__(self) -> str:
         where = f"at {self.url}" if self.running else "stopped"
@@ -187,7 +192,7 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
 
         cluster = cluster or default_swarm(nodes, seed)
         backend = DockerBackend(cluster, epoch=epoch)
-    return Server(system, cluster, backend, port=port, speed=speed)
+    return Server(system, backend, port=port, speed=speed)
 
 
 def parser() -> argparse.ArgumentParser:

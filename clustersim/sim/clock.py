@@ -42,11 +42,13 @@ class _Start(Event):
 class Clock:
     """Simulated seconds (SimPy) plus the cluster's seeded random generator."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, *, start: float = 0.0) -> None:
+        """``start``: the simulated time the clock starts at (a swarm made anew on a served
+        daemon goes on from the time its predecessor had reached)."""
         if not is_whole(seed):
             raise ValueError(f"seed must be a whole number (it seeds every random choice of "
                              f"the run: same seed, same run), got {seed!r}")
-        self.env = simpy.Environment()
+        self.env = simpy.Environment(initial_time=start)
         self.seed = int(seed)
         self.random = random.Random(self.seed)
         self._steps = 0

@@ -19,11 +19,14 @@ unhealthy container" (``exitError``, ``ErrContainerUnhealthy`` in ``errors.go``)
 follow moby ``daemon/health.go``: the first comes ``interval`` after the start (every
 ``start_interval`` while the start period lasts and nothing has passed yet, and never later
 than the end of the start period), the next ``interval`` after each answer; a pass makes the
-container healthy and resets the failing streak; a failure (or a probe slower than
-``timeout``) adds to the streak unless the container has never been healthy and the probe began
-within ``start_period``; ``retries`` failures in a row make it unhealthy. How a container
-answers is set per image with :meth:`SwarmCluster.set_image_health`; the stop after an unhealthy
-verdict takes :data:`STOP_TIME`.
+container healthy and resets the failing streak; a failure (a command the simulator knows
+fails, :attr:`~clustersim.swarm.spec.HealthCheck.always_fails`: ``--health-cmd false`` or
+``"exit 1"``; or a probe slower than ``timeout``) adds to the streak unless the container has
+never been healthy and the probe began within ``start_period``; ``retries`` failures in a row
+make it unhealthy, and the orchestrator replaces the failed task as its restart policy says.
+How a container answers any other command is set per image with
+:meth:`SwarmCluster.set_image_health`; the stop after an unhealthy verdict takes
+:data:`STOP_TIME`.
 
 **A container the node refuses** (:func:`container_refusal`). The node's executor turns the
 task into a container configuration when the agent first gets it, and checks its mounts
@@ -48,11 +51,23 @@ daemon checks of a mount when it creates the container (``volume/mounts/linux_pa
 a bind source that exists on the node, options of another type's mount, tmpfs options, a
 target of ``/``) is not simulated: the node's files are not.
 
-**Ports given when the container starts.** A host-mode port of 0 takes a port of the node's
-ephemeral range when the container starts (:mod:`clustersim.swarm.portallocator`, the agent's
-``ports``): unlike the refusals above it depends on what else runs on the node. A full range
-fails the start, and ``Do``'s ``fatal`` at STARTING ends the task FAILED, its message still
-``starting``, with the daemon's error (moby/moby#34824 shows such a task).
+**Ports bound when the container starts.** A host-mode port of 0 takes a port of the node's
+ephemeral range when the container starts, and a published host-mode port takes that port
+(:mod:`clustersim.swarm.portallocator`, the agent's ``ports``): unlike the refusals above it
+depends on what else runs on the node. A full range, or a published port the node already
+gave another container, fails the start, and ``Do``'s ``fatal`` at STARTING ends the task
+FAILED, its message still ``starting``, with the daemon's error (moby/moby#34824 shows such
+a task).
+
+**An image no registry serves** (:meth:`SwarmCluster.fail_pull`). The controller's
+``Prepare`` pulls the image and only logs a failed pull (a node may hold an older copy), then
+creates the container, which fails for an image the node does not hold: "No such image:
+nginx:1.99" (moby ``daemon/cluster/executor/container/controller.go``, ``Prepare``;
+``ErrImageDoesNotExist`` in ``daemon/images``), fatal before STARTING, so REJECTED with the
+message ``preparing``, before any of the daemon's checks of the configuration. Simplified:
+no node holds any image, so such a task is rejected on every node; every other image is
+taken to exist (the simulator has no registry), where a real node rejects a tag its registry
+does not have.
 
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
 (0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording:
@@ -177,6 +192,9 @@ class Agent:
             self._report(task, TaskState.PREPARING)
             if not (yield from self._step(task, PREPARE_TIME)):
                 return
+            missing = self.cluster.missing_image(task.spec.image)
+            if missing:
+                step, refused = _MESSAGES[TaskState.PREPARING], missing
         if refused:
             self.cluster.set_task_state(task, TaskState.REJECTED, step, refused)
             return
@@ -236,6 +254,7 @@ class Agent:
                 return
             began = self.clock.now - started
             passed, took = self.cluster.probe(task.spec.image, began)
+            passed = passed and not check.always_fails
             if took > check.timeout:
                 passed, took = False, check.timeout
             if took:

@@ -20,6 +20,7 @@ from operator import attrgetter
 
 import simpy
 
+from clustersim.imageref import familiar_tagged
 from clustersim.limits import check_exit, check_nodes
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot
@@ -70,7 +71,7 @@ class SwarmCluster(ControlAPI):
     - Routing mesh: :meth:`request`, :meth:`traffic`.
     """
 
-    def __init__(self, nodes: Iterable[Node], seed: int = 0) -> None:
+    def __init__(self, nodes: Iterable[Node], seed: int = 0, *, start: float = 0.0) -> None:
         nodes = list(nodes)
         if not all(isinstance(n, Node) for n in nodes):
             raise ValueError("SwarmCluster takes clustersim.Node objects, "
@@ -82,7 +83,7 @@ class SwarmCluster(ControlAPI):
         if not nodes:
             raise ValueError("a swarm needs at least one node")
         check_nodes(len(nodes))
-        self.clock = Clock(seed)
+        self.clock = Clock(seed, start=start)
         self.events = EventLog("swarm")
         self._nodes = {n.name: NodeRecord(n.copy(), n.availability) for n in nodes}
         managers = [n.name for n in nodes if n.role == "manager"]
@@ -102,6 +103,8 @@ class SwarmCluster(ControlAPI):
         self._changes: dict[str, simpy.Event] = {}
         self._image_exits: dict[str, tuple[float, int]] = {}
         self._image_health: dict[str, tuple[float, bool, float]] = {}
+        self._unpullable: set[str] = set()
+        """Images (:func:`~clustersim.imageref.familiar_tagged`) no registry serves."""
         self._tick_pending = False
         self._views: dict[str, tuple[tuple[object, ...], ViewTask]] = {}
         """Each task of the last snapshot: what its view showed, and the view."""
@@ -118,6 +121,12 @@ class SwarmCluster(ControlAPI):
     # --- small helpers used by the parts -----------------------------------------------------
     def image_behaviour(self, image: str) -> tuple[float, int] | None:
         return self._image_exits.get(image)
+
+    def missing_image(self, image: str) -> str:
+        """The node's error for a container of ``image`` when :meth:`fail_pull` made its pull
+        fail, else ""."""
+        named = familiar_tagged(image)
+        return f"No such image: {named}" if named in self._unpullable else ""
 
     def probe(self, image: str, running_for: float) -> tuple[bool, float]:
         """One health probe of a container of ``image`` that has run ``running_for`` seconds:
@@ -247,6 +256,20 @@ class SwarmCluster(ControlAPI):
         self._elect()
         return removed
 
+    def new_swarm(self, node: str) -> SwarmCluster:
+        """The swarm that ``docker swarm init`` makes on ``node`` once it has left this one
+        (moby ``daemon/cluster/swarm.go``, ``Init``: a new swarmkit node with no state): that
+        machine alone, its manager, with none of this swarm's services, tasks or node labels.
+        Its clock goes on from this one's time; its seed is drawn from this swarm's random
+        stream, so its task IDs are new, and a service named as one here gets a new ID
+        (:func:`~clustersim.swarm.identity.service_id` counts the names created before)."""
+        machine = self.node_record(node).node.copy(role="manager", availability="active",
+                                                   labels={})
+        fresh = SwarmCluster([machine], seed=self.clock.random.randrange(2 ** 32),
+                             start=self.clock.now)
+        fresh._created.update(self._created)
+        return fresh
+
     @property
     def leader(self) -> str | None:
         """The Raft leader's node name, or ``None`` while the swarm has no leader."""
@@ -257,6 +280,19 @@ class SwarmCluster(ControlAPI):
         """From now on, containers of ``image`` exit with ``exit_code`` ``after`` seconds
         after they start (a broken release; exit code 0 is a job that finishes)."""
         self._image_exits[image] = check_exit(after, exit_code)
+
+    def fail_pull(self, image: str) -> None:
+        """From now on no registry serves ``image`` (a tag that does not exist, missing
+        credentials): a node's pull fails, and with no copy of its own the node cannot create
+        the container, so each new task of it ends REJECTED at ``preparing`` with
+        "No such image: nginx:1.99" (:mod:`clustersim.swarm.agent`). ``nginx`` and
+        ``nginx:latest`` are one image, as the daemon names them. Without this every image
+        is taken to exist: the simulator has no registry to ask."""
+        self._unpullable.add(familiar_tagged(image))
+
+    def restore_pull(self, image: str) -> None:
+        """A registry serves ``image`` again; the tasks that replace rejected ones run."""
+        self._unpullable.discard(familiar_tagged(image))
 
     def set_image_health(self, image: str, *, ready_after: float = 0.0, healthy: bool = True,
                          probe_time: float = 0.0) -> None:

@@ -1,4 +1,4 @@
-"""The host ports a node's daemon gives a task's host-mode ports of 0 (about 110 lines).
+"""The host ports a node's daemon binds for a task's host-mode ports (about 140 lines).
 
 A ``PublishMode: host`` port that names no ``PublishedPort`` is not allocated by the swarm:
 swarmkit's port allocator copies host-mode ports into ``Endpoint.Ports`` as they are and
@@ -23,9 +23,17 @@ programming external connectivity on endpoint gateway_<container> (<endpoint>): 
 allocator's error>", its ``Message`` still "starting" (newer engines add "failed to set up
 container networking: " before the container, as ``docker run`` reports it).
 
-Simplified: each task's ports are given in the order its container starts; a published
-host-mode port is not taken from this map (the scheduler keeps two tasks from publishing one
-port on a node, and a clash with an ephemeral port is not simulated).
+A published host-mode port (``mode=host,published=8080``) is taken from the same map: the
+bridge driver asks the allocator for exactly that port (``RequestPortInRange`` with the port
+as both ends, any port, in the ephemeral range or not), so an ephemeral port is never one a
+running container publishes, and a published port an ephemeral one already holds is refused
+with ``ErrPortAlreadyAllocated``, "Bind for 0.0.0.0:8080 failed: port is already allocated":
+that container does not start, as above. swarmkit's scheduler cannot see it coming: its
+host-port filter counts only the published ports of the tasks' specs
+(``manager/scheduler/nodeinfo.go``, ``usedHostPorts``), not the ports a node gave.
+
+Simplified: each task's ports are bound in the order of its spec, where the daemon walks Go's
+map of bindings in no fixed order; IPv4 only (newer engines bind ``[::]`` too).
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ from clustersim.swarm.identity import object_id
 from clustersim.swarm.spec import PortConfig
 from clustersim.swarm.tasks import Task
 
-__all__ = ["ALL_PORTS_ALLOCATED", "EPHEMERAL_PORTS", "PortAllocator", "start_error"]
+__all__ = ["ALL_PORTS_ALLOCATED", "EPHEMERAL_PORTS", "PortAllocator", "already_allocated",
+           "start_error"]
 
 EPHEMERAL_PORTS = (32768, 60999)
 """Linux's default ``net.ipv4.ip_local_port_range``."""
@@ -42,8 +51,13 @@ ALL_PORTS_ALLOCATED = "all ports are allocated"
 """libnetwork's ``ErrAllPortsAllocated``."""
 
 
-def _zeros(task: Task) -> list[PortConfig]:
-    return [p for p in task.spec.ports if p.mode == "host" and p.published == 0]
+def already_allocated(port: int) -> str:
+    """libnetwork's ``ErrPortAlreadyAllocated`` for a published port of IPv4's any-address."""
+    return f"Bind for 0.0.0.0:{port} failed: port is already allocated"
+
+
+def _host_ports(task: Task) -> list[PortConfig]:
+    return [p for p in task.spec.ports if p.mode == "host"]
 
 
 def start_error(task: Task, problem: str) -> str:
@@ -60,42 +74,57 @@ class PortAllocator:
 
     def __init__(self) -> None:
         self._taken: dict[tuple[str, str], set[int]] = {}
-        """(node, protocol) → the ports given and not released."""
+        """(node, protocol) → the ports bound and not released, published and ephemeral."""
+        self._in_range: dict[tuple[str, str], int] = {}
+        """(node, protocol) → how many of those are in the ephemeral range."""
         self._last: dict[tuple[str, str], int] = {}
         self._given: dict[str, tuple[str, list[tuple[str, int]]]] = {}
-        """Task ID → (node, (protocol, port) given to each of its host ports of 0)."""
+        """Task ID → (node, (protocol, port) bound for each of its host-mode ports)."""
 
     def request(self, task: Task) -> str:
-        """Give each of ``task``'s host-mode ports of 0 a port of its node; "" when done,
-        else the allocator's error (nothing kept then)."""
+        """Bind each of ``task``'s host-mode ports on its node: a published one as it is, one
+        of 0 the next free ephemeral port; "" when done, else the allocator's error (nothing
+        kept then)."""
         assert task.node is not None
         given: list[tuple[str, int]] = []
-        for port in _zeros(task):
-            number = self._next(task.node, port.protocol)
-            if number is None:
+        for port in _host_ports(task):
+            key = (task.node, port.protocol)
+            number = port.published or self._next(key)
+            problem = (ALL_PORTS_ALLOCATED if number is None else
+                       already_allocated(number) if number in self._taken.get(key, ()) else "")
+            if problem:
                 self._free(task.node, given)
-                return ALL_PORTS_ALLOCATED
+                return problem
+            assert number is not None
+            self._take(key, number)
             given.append((port.protocol, number))
         if given:
             self._given[task.id] = (task.node, given)
         return ""
 
-    def _next(self, node: str, protocol: str) -> int | None:
+    def _next(self, key: tuple[str, str]) -> int | None:
+        """The next free ephemeral port after the last one given (not taken yet)."""
         low, high = EPHEMERAL_PORTS
-        taken = self._taken.setdefault((node, protocol), set())
-        if len(taken) > high - low:
+        taken = self._taken.get(key, set())
+        if self._in_range.get(key, 0) > high - low:
             return None
-        port = self._last.get((node, protocol), high)
+        port = self._last.get(key, high)
         while True:    # a free port exists: the walk ends within one round
             port = low if port >= high else port + 1
             if port not in taken:
-                taken.add(port)
-                self._last[node, protocol] = port
+                self._last[key] = port
                 return port
+
+    def _take(self, key: tuple[str, str], port: int) -> None:
+        self._taken.setdefault(key, set()).add(port)
+        if EPHEMERAL_PORTS[0] <= port <= EPHEMERAL_PORTS[1]:
+            self._in_range[key] = self._in_range.get(key, 0) + 1
 
     def _free(self, node: str, given: list[tuple[str, int]]) -> None:
         for protocol, port in given:
             self._taken[node, protocol].discard(port)
+            if EPHEMERAL_PORTS[0] <= port <= EPHEMERAL_PORTS[1]:
+                self._in_range[node, protocol] -= 1
 
     def release(self, task: Task) -> None:
         """``task`` ended: its ports go back to its node's allocator."""
@@ -106,5 +135,5 @@ class PortAllocator:
         """``task``'s host-mode ports, those of 0 with the port its node gave (0 while it
         has none)."""
         given = iter(self._given.get(task.id, ("", []))[1])
-        return [PortConfig(p.target, next(given, ("", 0))[1], p.protocol, p.mode)
-                if p.published == 0 else p for p in task.spec.ports if p.mode == "host"]
+        return [PortConfig(p.target, next(given, ("", 0))[1] or p.published, p.protocol,
+                           p.mode) for p in _host_ports(task)]

@@ -48,6 +48,7 @@ from typing import Any, cast
 
 from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError, StackSpec, compose_types, load_manifests
+from clustersim.manifests.container_labels import label_map
 from clustersim.manifests.kubernetes_annotations import (
     EXIT_CODE,
     RUN_SECONDS,
@@ -187,6 +188,24 @@ class HealthCheck:
     start_period: float = 0.0
     start_interval: float = 5.0
 
+    @property
+    def always_fails(self) -> bool:
+        """The test is one whose exit status the simulator knows without a container, and it
+        is not 0: ``false`` (``CMD-SHELL false`` or ``CMD false``, also as ``/bin/false``)
+        or a shell's ``exit N`` with N not a multiple of 256 (a shell's status is N mod
+        256). moby's ``handleProbeResult`` (``daemon/health.go``) counts any status but 0
+        as a failure. Simplified: any other command is taken to answer as the image is
+        set to (:meth:`~clustersim.swarm.SwarmCluster.set_image_health`; by default it
+        passes), where a real probe runs it in the container."""
+        if not self.test or self.test[0] not in ("CMD", "CMD-SHELL"):
+            return False
+        words = " ".join(self.test[1:]).split() if self.test[0] == "CMD-SHELL" \
+            else list(self.test[1:])
+        if words in (["false"], ["/bin/false"], ["/usr/bin/false"]):
+            return True
+        return (self.test[0] == "CMD-SHELL" and len(words) == 2 and words[0] == "exit"
+                and words[1].isdigit() and int(words[1]) % 256 != 0)
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceSpec:
@@ -214,7 +233,8 @@ class ServiceSpec:
     (swarmkit ``api/specs.proto`` TaskSpec.ForceUpdate)."""
     container_exit: tuple[float, int] | None = None
     """``(seconds, exit code)``: each container exits that long after it starts, with that
-    code (:func:`container_exit`, from the ContainerSpec's labels); ``None``: it runs on."""
+    code (:func:`container_exit`, from the Compose ``labels``, which are the ContainerSpec's
+    labels on the Engine API path too); ``None``: it runs on."""
     unmodelled: str = ""
     """A digest of the task template's fields the simulator does not model (environment,
     command, mounts, secrets, networks...), set by the Engine API path
@@ -380,6 +400,7 @@ def service_spec(stack: str | None, name: str, loaded: compose_types.Service,
         endpoint_mode=deploy.endpoint_mode or "vip",
         stack=stack,
         healthcheck=_healthcheck(loaded.healthcheck),
+        container_exit=container_exit(label_map(loaded.labels)),
     )
 
 

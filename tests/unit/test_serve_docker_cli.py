@@ -990,3 +990,53 @@ def test_an_update_to_containers_that_exit_rolls_back(docker):
                          "clustersim.io/exit-code=x", "web", ok=False)
     assert "container label clustersim.io/exit-code: must be the containers' exit code" \
         in refused.stderr
+
+
+def test_a_health_command_that_fails_makes_the_task_unhealthy_and_restarts_it(docker):
+    """Regression test: ``--health-cmd false`` ran on. The CLI sends ``CMD-SHELL false``;
+    after ``--health-retries`` failed probes the executor stops the container and the
+    orchestrator starts another task (moby ``daemon/cluster/executor/container/
+    controller.go``, ``ErrContainerUnhealthy``)."""
+    docker("service", "create", "-d", "--name", "sick", "--health-cmd", "false",
+           "--health-interval", "2s", "--health-retries", "2", "nginx:1.27")
+    docker.server.step(30)
+    shown = docker("service", "ps", "--no-trunc", "--format", "{{.CurrentState}}|{{.Error}}",
+                   "sick")
+    failed = [line for line in shown if line.startswith("Failed")]
+    assert len(shown) >= 3 and failed
+    assert {line.split("|")[1] for line in failed} == {
+        '"task: non-zero exit (137): dockerexec: unhealthy container"'}
+
+
+def test_init_after_leaving_makes_a_new_swarm(docker):
+    """Regression test: ``docker swarm init`` after ``docker swarm leave --force`` answered
+    501. moby's ``Init`` (``daemon/cluster/swarm.go``) starts a node with no state: a new
+    swarm with new IDs, this node its one manager, none of the old services, secrets or
+    labels, a new ingress network; services can be created in it."""
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "nginx:1.27")
+    docker("node", "update", "--label-add", "disk=ssd", "manager-1")
+    docker.server.step(20)
+    old_swarm = docker("info", "--format", "{{.Swarm.Cluster.ID}}")
+    old_node = docker("info", "--format", "{{.Swarm.NodeID}}")
+    old_ingress = docker("network", "inspect", "ingress", "--format", "{{.Id}}")
+    bridge = docker("network", "inspect", "bridge", "--format", "{{.Id}}")
+    old_service = docker("service", "inspect", "web", "--format", "{{.ID}}")
+    assert docker.run("swarm", "leave", "--force").stdout.strip() == "Node left the swarm."
+    made = docker.run("swarm", "init", "--advertise-addr", "127.0.0.1")
+    assert "Swarm initialized: current node" in made.stdout
+    assert docker("info", "--format", "{{.Swarm.LocalNodeState}}") == ["active"]
+    assert docker("info", "--format", "{{.Swarm.Cluster.ID}}") != old_swarm
+    [node] = docker("node", "ls", "--format", "{{.ID}} {{.Hostname}} {{.ManagerStatus}}")
+    assert node.split()[1:] == ["manager-1", "Leader"] and [node.split()[0]] != old_node
+    assert docker("node", "inspect", "self", "--format", "{{.Spec.Labels}}") == ["map[]"]
+    assert docker("service", "ls", "-q") == []
+    assert docker.server.cluster.node_names() == ["manager-1"]     # the server's simulator
+    assert docker("network", "inspect", "ingress", "--format", "{{.Id}}") != old_ingress
+    assert docker("network", "inspect", "bridge", "--format", "{{.Id}}") == bridge
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "nginx:1.27")
+    docker.server.step(20)
+    assert docker("service", "inspect", "web", "--format", "{{.ID}}") != old_service
+    assert docker("service", "ps", "web", "--format", "{{.CurrentState}}")[0].startswith(
+        "Running")
+    again = docker.run("swarm", "init", ok=False)
+    assert "This node is already part of a swarm" in again.stderr

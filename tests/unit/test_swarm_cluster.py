@@ -490,3 +490,25 @@ def test_tasks_by_service_id_reads_one_services_tasks_as_the_store_holds_them() 
     cluster.run(until=120)
     assert cluster.tasks_by_service_id(old) == []
     assert cluster.tasks_by_service_id("no-such-id") == []
+
+
+def test_a_new_swarm_after_leaving_keeps_only_the_machine() -> None:
+    """``docker swarm init`` on a node that left (``SwarmCluster.new_swarm``): that machine
+    alone, the manager and leader, no services or node labels, its clock going on from the
+    old swarm's, and new IDs for its tasks and for a service of a name used before."""
+    from clustersim import Node
+    from clustersim.swarm import SwarmCluster
+
+    old = SwarmCluster([Node("m", 4, "8Gi", role="manager", labels={"disk": "ssd"}),
+                        Node("w", 4, "8Gi")], seed=0)
+    stack = {"services": {"web": {"image": "nginx", "deploy": {"replicas": 2}}}}
+    old.deploy_stack("s", stack)
+    old.run(until=10)
+    new = old.new_swarm("m")
+    assert (new.clock.now, new.node_names(), new.leader, new.services) == (10.0, ["m"], "m", {})
+    assert new.node_record("m").node.labels == {}
+    new.deploy_stack("s", stack)
+    new.run(until=20)
+    assert new.services["s_web"].id != old.services["s_web"].id
+    assert not {t.id for t in new.tasks("s_web")} & {t.id for t in old.tasks("s_web")}
+    assert [t.state for t in new.tasks("s_web")] == ["running", "running"]

@@ -88,6 +88,31 @@ def test_retries_failures_in_a_row_fail_the_task() -> None:
     assert reached(cluster, "FAILED") == pytest.approx(10 + STOP_TIME)
 
 
+@pytest.mark.parametrize("test", ["false", "exit 1", ["CMD-SHELL", "exit 3"], ["CMD", "false"],
+                                  ["CMD-SHELL", "/bin/false"]])
+def test_a_command_that_fails_by_itself_fails_the_task_and_it_is_restarted(test) -> None:
+    """Regression test: ``--health-cmd false`` (``CMD-SHELL false``) or ``exit 1`` was taken
+    to pass, as any command of a default image is, and the task ran on. Each probe fails
+    (moby ``daemon/health.go``: any status but 0), ``retries`` of them make the container
+    unhealthy, and the restart policy (any, 5 s) starts a new task."""
+    cluster = deploy({"test": test, "interval": "4s", "retries": 2, "start_period": "3s"})
+    cluster.run(until=STARTED + 8 + STOP_TIME + 5 + STARTED + 1)
+    tasks = sorted(cluster.tasks("s_web", history=True), key=lambda t: t.created)
+    assert tasks[0].err == "task: non-zero exit (137): dockerexec: unhealthy container"
+    assert reached(cluster, "FAILED") == pytest.approx(3 + 4 + STOP_TIME)  # 3 s: start period
+    assert len(tasks) == 2 and tasks[1].state == "starting"
+
+
+@pytest.mark.parametrize("test", ["true", "exit 0", "exit 256", "false; true",
+                                  ["CMD", "exit", "1"]])
+def test_a_command_the_simulator_cannot_judge_answers_as_its_image_does(test) -> None:
+    """Only ``false`` and a shell's non-zero ``exit N`` are known to fail; ``exit 256`` is
+    status 0, and any other command passes as the default image's probes do."""
+    cluster = deploy({"test": test, "interval": "4s", "retries": 2})
+    cluster.run(until=30)
+    assert reached(cluster, "RUNNING") == pytest.approx(4)
+
+
 def test_a_fractional_retries_counts_its_whole_part_as_docker_stack_deploy_does() -> None:
     """The schemas type ``retries`` "number" and mapstructure truncates it into a
     ``*uint64`` (docker/cli ``cli/compose/types/types.go``): ``2.9`` is 2 retries, failing

@@ -14,6 +14,7 @@ from clustersim.swarm.portallocator import (
     ALL_PORTS_ALLOCATED,
     EPHEMERAL_PORTS,
     PortAllocator,
+    already_allocated,
     start_error,
 )
 from clustersim.swarm.spec import PortConfig, ServiceSpec
@@ -57,6 +58,54 @@ def test_a_full_range_is_refused_and_keeps_nothing_of_the_refused_task() -> None
     last = task("last", 1)
     assert allocator.request(last) == "" and given(allocator, last) == [HIGH]
     assert allocator.request(task("none", 1)) == ALL_PORTS_ALLOCATED
+
+
+def published(name: str, port: int, node: str = "n") -> Task:
+    spec = ServiceSpec("p", ports=(PortConfig(80, port, "tcp", "host"),))
+    return Task(name, "p", 1, 1, spec, 0.0, node=node)
+
+
+def test_an_ephemeral_port_skips_a_published_one_and_a_published_one_is_refused_if_held(
+        ) -> None:
+    """Regression test: published host ports were not in the allocator's map, so an
+    ephemeral port could be one a container publishes. Both orders (libnetwork's
+    ``RequestPortInRange``, one map per address and protocol)."""
+    allocator = PortAllocator()
+    assert allocator.request(published("fixed", LOW)) == ""
+    zero = task("zero", 1)
+    assert allocator.request(zero) == "" and given(allocator, zero) == [LOW + 1]
+    late = published("late", LOW + 1)
+    assert allocator.request(late) == already_allocated(LOW + 1)
+    assert given(allocator, late) == [LOW + 1]      # as asked; nothing was bound
+    allocator.release(zero)
+    assert allocator.request(late) == ""
+
+
+def test_a_published_port_outside_the_range_leaves_the_range_whole() -> None:
+    """8080 is bound (a second 8080 is refused) but is no ephemeral port: the range still
+    holds all its ports."""
+    allocator = PortAllocator()
+    assert allocator.request(published("a", 8080)) == ""
+    assert allocator.request(published("b", 8080)) == already_allocated(8080)
+    assert allocator.request(task("full", SIZE)) == ""
+    assert allocator.request(task("over", 1)) == ALL_PORTS_ALLOCATED
+
+
+def test_a_published_host_port_an_ephemeral_one_holds_fails_the_task_starting() -> None:
+    """The scheduler's host-port filter sees only published ports (swarmkit nodeinfo's
+    ``usedHostPorts``), so it places the task; its container cannot bind the port."""
+    cluster = SwarmCluster([Node("m", 8, "8Gi", role="manager")], seed=0)
+    cluster.deploy_stack("s", {"services": {"any": {
+        "image": "web", "ports": [{"target": 80, "mode": "host"}]}}})
+    cluster.run(until=5)
+    cluster.deploy_stack("s", {"services": {"fixed": {"image": "web", "ports": [
+        {"target": 80, "published": LOW, "mode": "host"}]}}})
+    cluster.run(until=8)
+    [failed] = [t for t in cluster.tasks("s_fixed", history=True) if t.state == "failed"]
+    assert (failed.message, failed.err) == ("starting", start_error(failed, already_allocated(
+        LOW)))
+    assert [p.published for t in cluster.tasks("s_any") for p in cluster.agent.ports.ports(t)
+            ] == [LOW]
 
 
 def test_a_task_whose_node_has_no_port_left_fails_starting_and_is_replaced() -> None:

@@ -308,3 +308,48 @@ def test_a_container_label_the_agent_cannot_use_is_named():
     from clustersim.swarm.spec import container_exit
     with pytest.raises(ValueError, match=r"container label clustersim.io/run-seconds: must be"):
         container_exit({"clustersim.io/run-seconds": "soon"})
+
+
+@pytest.mark.parametrize("labels", [
+    {"clustersim.io/exit-code": "3", "clustersim.io/run-seconds": "5"},
+    ["clustersim.io/exit-code=3", "clustersim.io/run-seconds=5"],
+])
+def test_a_stack_s_container_labels_end_its_containers_on_the_python_path(labels) -> None:
+    """Regression test: ``compose_service``/``deploy_stack`` never read the Compose
+    ``labels`` (docker/cli makes them the ContainerSpec's labels), so a stack deployed with
+    ``open_system('swarm').deploy`` still ran at 30 s where the served ``docker stack deploy``
+    failed its task at 5 s."""
+    from clustersim.clusters import open_system
+
+    system = open_system("swarm")
+    system.deploy({"services": {"job": {
+        "image": "busybox", "labels": labels,
+        "deploy": {"restart_policy": {"condition": "none"}}}}}, stack="st")
+    system.run(until=30)
+    (task,) = system.cluster.tasks(history=True)
+    assert (task.state, task.err) == ("FAILED", "task: non-zero exit (3)")
+
+
+def test_deploy_labels_are_the_service_s_and_end_no_container() -> None:
+    """``deploy.labels`` are the service's labels (docker/cli ``convert/service.go``): no
+    container reads them."""
+    from clustersim.clusters import open_system
+
+    system = open_system("swarm")
+    system.deploy({"services": {"web": {"image": "nginx", "deploy": {
+        "labels": {"clustersim.io/exit-code": "3"}}}}}, stack="st")
+    system.run(until=30)
+    assert [t.state for t in system.cluster.tasks(history=True)] == ["RUNNING"]
+
+
+def test_a_container_label_the_agent_cannot_use_is_refused_by_the_loader() -> None:
+    """Regression test: ``exit-code: abc`` loaded silently on the Python path, where the
+    Engine path refused it; now the loader refuses it for both, naming the field."""
+    from clustersim import Node
+    from clustersim.swarm import SwarmCluster
+
+    cluster = SwarmCluster([Node("m1", 2, "4Gi", role="manager")])
+    with pytest.raises(ManifestError, match=r"services\.job\.labels: container label "
+                       r"clustersim\.io/exit-code: must be the containers' exit code"):
+        cluster.deploy_stack("st", {"services": {"job": {
+            "image": "busybox", "labels": {"clustersim.io/exit-code": "abc"}}}})
