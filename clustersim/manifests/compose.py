@@ -228,8 +228,9 @@ def _undefined_reference(document: Document, data: Mapping[str, Any], name: str,
     ``service <name>: ``; their lookups answer ``undefined secret "x"`` and ``undefined
     config "x"``, the latter for a ``credential_spec.config`` too). The first one found, in
     the order docker/cli looks: the service's secrets, its configs, its credential spec."""
-    refs = [((kind, index), kind, ref["source"]) for kind in ("secrets", "configs")
-            for index, ref in enumerate(service.get(kind) or [])]
+    refs: list[tuple[Path, str, str]] = [
+        ((kind, index), kind, ref["source"]) for kind in ("secrets", "configs")
+        for index, ref in enumerate(service.get(kind) or [])]
     spec = typed.credential_spec
     if spec is not None and spec.config:
         refs.append((("credential_spec", "config"), "configs", spec.config))
