@@ -6,7 +6,7 @@ Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``
 per container, ``ValidateEnv``: a variable's name is required, ``checkHostPortConflicts``: a
 host port once per pod; the names' syntax is checked with the fields, by
 :mod:`clustersim.manifests.kubernetes_names`; ``ValidateResourceRequirements``: in
-:mod:`clustersim.manifests.kubernetes_resources`; ``ValidateServiceName``: a DNS-1035 label;
+:mod:`clustersim.manifests.kubernetes_resources`; a Service's name: a DNS-1123 label since v1.37;
 ``validateServicePort``: every port of a multi-port Service needs a unique name;
 ``ValidateTolerations``: :func:`toleration_errors`), ``pkg/apis/apps/validation/validation.go``
 (a workload needs a selector that matches its template's labels: "`selector` does not match
@@ -335,7 +335,7 @@ _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 def _service(document: Document, typed: Any) -> Iterator[ManifestError]:
     """``ValidateService``: ports are required but for a headless or ExternalName Service,
     and every port of a Service with several needs a name of its own (its name itself, a
-    DNS-1035 label, is the type's check: :class:`~kubernetes_types.ServiceMeta`)."""
+    DNS-1123 label, is the type's check: :class:`~kubernetes_types.ServiceMeta`)."""
     spec = typed.spec
     ports = (spec.ports if spec else None) or []
     headless = spec is not None and spec.cluster_ip == "None"

@@ -2,8 +2,9 @@
 
 Upstream: k8s.io/apimachinery ``pkg/util/validation/validation.go`` and
 ``pkg/api/validate/content`` (``dns.go``, ``kube.go``, ``errors.go``): ``IsDNS1123Label``
-(container and port names, namespaces), ``IsDNS1123Subdomain`` (most objects' names),
-``IsDNS1035Label`` (Services), ``IsWildcardDNS1123Subdomain`` and ``IsDomainPrefixedPath``
+(container and port names, namespaces, Services since v1.37: ``NameIsDNSLabel``; no name
+is a DNS-1035 label any more), ``IsDNS1123Subdomain`` (most objects' names),
+``IsWildcardDNS1123Subdomain`` and ``IsDomainPrefixedPath``
 (Ingresses and IngressClasses), ``content.IsPathSegmentName``, ``IsLabelKey`` (label and
 annotation keys, the old ``IsQualifiedName``), ``IsLabelValue``, ``IsConfigMapKey`` (the keys
 of ConfigMap and Secret data), ``IsValidPortName`` (container port names) and
@@ -22,7 +23,6 @@ __all__ = [
     "STANDARD_FINALIZERS",
     "config_key_problems",
     "container_resource_name_problems",
-    "dns1035_label_problems",
     "dns1123_label_problems",
     "dns1123_subdomain_problems",
     "domain_prefixed_path_problems",
@@ -40,7 +40,6 @@ __all__ = [
 
 _DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS1123_SUBDOMAIN = _DNS1123_LABEL + r"(\." + _DNS1123_LABEL + ")*"
-_DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?"
 _WILDCARD_SUBDOMAIN = r"\*\." + _DNS1123_SUBDOMAIN
 _KEY_NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 _LABEL_VALUE = "(" + _KEY_NAME + ")?"
@@ -131,17 +130,6 @@ def dns1123_label_problems(value: str) -> list[str]:
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
         "and must start and end with an alphanumeric character",
         _DNS1123_LABEL, "my-name", "123-abc")]
-
-
-def dns1035_label_problems(value: str) -> list[str]:
-    """``IsDNS1035Label``: a DNS-1123 label that starts with a letter."""
-    problems = [_too_long(63)] if len(value) > 63 else []
-    if not _matches(_DNS1035_LABEL, value):
-        problems.append(_regex_error(
-            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
-            "with an alphabetic character, and end with an alphanumeric character",
-            _DNS1035_LABEL, "my-name", "abc-123"))
-    return problems
 
 
 def label_key_problems(value: str) -> list[str]:
@@ -335,8 +323,6 @@ _HINTS = {
                           "'web' or 'web.v2'",
     "RFC 1123 label": "a name of lower case letters, digits and '-', such as 'web'",
     "must not contain dots": "a name without '.', such as 'web-v2'",
-    "DNS-1035 label": "a name that starts with a letter, of lower case letters, digits and "
-                      "'-', such as 'web'",
     "label key": "a key such as 'app' or 'example.com/tier'",
     "name part": "a key such as 'app' or 'example.com/tier'",
     "prefix part": "a key whose prefix is a DNS subdomain, such as 'example.com/tier'",

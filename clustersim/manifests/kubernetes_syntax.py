@@ -22,7 +22,6 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 from clustersim.manifests.kubernetes_errors import invalid, named
 from clustersim.manifests.kubernetes_names import (
     config_key_problems,
-    dns1035_label_problems,
     dns1123_label_problems,
     dns1123_subdomain_problems,
     env_var_name_problems,
@@ -38,7 +37,6 @@ __all__ = [
     "NAME_MAPS",
     "Annotations",
     "ConfigKey",
-    "DNS1035Label",
     "EnvVarName",
     "Int32",
     "IntOrPercent",
@@ -95,9 +93,8 @@ def _name_check(problems: Callable[[str], list[str]], *, lower: bool = False
 
 _subdomain = _name_check(dns1123_subdomain_problems)
 dns_label = _name_check(dns1123_label_problems)
-"""``IsDNS1123Label``: container names, port names, namespaces."""
-_dns1035_label = _name_check(dns1035_label_problems)
-"""``IsDNS1035Label``: the names of Services (``ValidateServiceName``)."""
+"""``IsDNS1123Label``: container names, port names, namespaces, Services
+(``NameIsDNSLabel``)."""
 qualified_name = _name_check(label_key_problems)
 """``IsQualifiedName`` (now ``IsLabelKey``): label keys, topology and taint keys,
 ``[prefix/]name``."""
@@ -193,7 +190,6 @@ EnvVarName = Annotated[str, AfterValidator(_env_var_name)]
 """``IsRelaxedEnvVarName``: an environment variable's name and an ``envFrom`` prefix
 (``ValidateEnv``, ``ValidateEnvFrom``)."""
 Label = Annotated[str, AfterValidator(dns_label)]
-DNS1035Label = Annotated[str, AfterValidator(_dns1035_label)]
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 """``TotalAnnotationSizeLimitB`` (apimachinery ``pkg/api/validation/objectmeta.go``): the
 bytes an object's annotations may hold, keys and values together."""

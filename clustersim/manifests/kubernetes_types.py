@@ -44,7 +44,6 @@ from clustersim.manifests.kubernetes_ip import ip_problem
 from clustersim.manifests.kubernetes_syntax import (
     Annotations,
     ConfigKey,
-    DNS1035Label,
     EnvVarName,
     Int32,
     IntOrPercent,
@@ -100,10 +99,16 @@ class ObjectMeta(_Model):
 
 
 class ServiceMeta(ObjectMeta):
-    """A Service's name is a DNS-1035 label (``ValidateServiceName``): it names a DNS
-    record, which starts with a letter."""
+    """A Service's name is a DNS-1123 label (``NameIsDNSLabel``), as it names a DNS record
+    (``<name>.<namespace>.svc.cluster.local``): ``1st`` is valid. Before v1.37 it was a
+    DNS-1035 label, which must start with a letter; the ``RelaxedServiceNameValidation``
+    feature gate (KEP-5311, kubernetes/enhancements
+    ``keps/sig-network/5311-relaxed-validation-for-service-names/kep.yaml``: alpha v1.34,
+    beta v1.36, stable v1.37) was locked on at GA by kubernetes/kubernetes PR #139282, so
+    a v1.37 API server validates a new Service's name with ``NameIsDNSLabel`` instead of
+    ``NameIsDNS1035Label``."""
 
-    name: DNS1035Label | None = None
+    name: Label | None = None
 
 
 class NamespaceMeta(ObjectMeta):

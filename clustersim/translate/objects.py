@@ -35,8 +35,13 @@ _NOT_DNS = re.compile(r"[^a-z0-9-]+")
 
 
 def dns_label(text: str) -> str:
-    """A name Kubernetes accepts for a Service (RFC 1035 label: lower-case letters, digits and
-    ``-``, starting with a letter, at most 63 characters): ``web_API.v2`` → ``web-api-v2``.
+    """A name Kubernetes accepts for a Service, a container, a volume or a port (lower-case
+    letters, digits and ``-``, starting with a letter, at most 63 characters):
+    ``web_API.v2`` → ``web-api-v2``. Since v1.37 a Service's name may start with a digit
+    (a DNS-1123 label, ``RelaxedServiceNameValidation`` locked on, KEP-5311); the
+    translation still drops leading digits, so that its manifests apply to API servers
+    before v1.37 too, which want an RFC 1035 label, and its port names keep the letter
+    ``IsValidPortName`` asks for.
 
     Source: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
     """

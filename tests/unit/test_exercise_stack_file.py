@@ -46,7 +46,7 @@ def test_the_right_stack_file_passes() -> None:
     (GOOD.replace('["CMD", "curl", "-f", "http://localhost:8080/healthz"]', '["NONE"]'),
      "Give test: the command"),
     (GOOD.replace("    secrets: [db_password]\n", ""), "List db_password under api's secrets:"),
-    (GOOD.replace(DECLARED, ""), "Declare db_password under a top-level secrets:"),
+    (GOOD.replace(DECLARED, ""), "Declare the secret under a top-level secrets:"),
     (GOOD.replace("    external: true", "    file: ./db_password.txt"), "external: true"),
     (GOOD.replace("      replicas: 2\n", "      replicas: 3\n"), "deploy: replicas:"),
     (GOOD.replace("    deploy:\n      replicas: 2\n", ""), "1 when it is missing"),
@@ -63,6 +63,8 @@ def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
 
 
 def test_an_undeclared_secret_is_refused_in_the_docker_clis_words() -> None:
-    """The loader accepts it; docker/cli's convertServiceSecrets refuses it."""
+    """The loader refuses it as docker/cli's convertServiceSecrets does, at the service's
+    secret."""
     feedback = check_stack_file(GOOD.replace(DECLARED, ""))
-    assert 'undefined secret "db_password"' in feedback.message
+    assert 'services.api.secrets[0]: service api: undefined secret "db_password"' in \
+        feedback.message

@@ -19,12 +19,13 @@ from clustersim.manifests.compose_decoding import decoding_error
 KIB, MIB, GIB, TIB, PIB = (1024**n for n in range(1, 6))
 
 
-def stack(service: str) -> dict:
-    """The long form of one service ``web`` (given an image ``x`` unless it names one)."""
+def stack(service: str, top: str = "") -> dict:
+    """The long form of one service ``web`` (given an image ``x`` unless it names one), in a
+    file that ends with the top-level sections ``top``."""
     if not service.startswith("image:") and "\nimage:" not in service:
         service = "image: x\n" + service
     text = "services:\n  web:\n" + "".join(f"    {line}\n" for line in service.splitlines())
-    [spec] = load_manifests(text, name="shop.yml")
+    [spec] = load_manifests(text + top, name="shop.yml")
     return spec.manifest["services"]["web"]
 
 
@@ -79,7 +80,9 @@ def test_secrets_configs_environment_depends_on_networks() -> None:
     web = stack(
         "secrets: [db_password, {source: api_key, target: key}]\n"
         "configs: [nginx_conf]\nenvironment: [A=1, B, C=x=y]\ndepends_on: [db]\n"
-        "networks: [front, back]"
+        "networks: [front, back]",
+        "secrets: {db_password: {external: true}, api_key: {file: ./key}}\n"
+        "configs: {nginx_conf: {file: ./nginx.conf}}\n",
     )
     assert web["secrets"] == [
         {"source": "db_password", "target": "db_password"},
@@ -90,6 +93,48 @@ def test_secrets_configs_environment_depends_on_networks() -> None:
     assert web["depends_on"] == {"db": {"condition": "service_started", "required": True}}
     assert web["networks"] == {"front": None, "back": None}
     assert stack("environment: {N: 1, E: null}")["environment"] == {"N": "1", "E": None}
+
+
+@pytest.mark.parametrize(("service", "top", "path", "message"), [
+    ("secrets: [db_password]", "", "secrets[0]", 'undefined secret "db_password"'),
+    ("secrets: [db_password]", "configs: {db_password: {file: ./db}}\n", "secrets[0]",
+     'undefined secret "db_password"'),
+    ("secrets: [api_key, {source: db_password}]", "secrets: {api_key: {external: true}}\n",
+     "secrets[1]", 'undefined secret "db_password"'),
+    ("configs: [{source: site, target: /etc/site.conf}]", "", "configs[0]",
+     'undefined config "site"'),
+    ("credential_spec: {config: gmsa}", "", "credential_spec.config", 'undefined config "gmsa"'),
+    ("secrets: [db_password]\nconfigs: [site]", "", "secrets[0]",
+     'undefined secret "db_password"'),
+])
+def test_an_undeclared_secret_or_config_is_refused_as_docker_stack_deploy_refuses_it(
+        service: str, top: str, path: str, message: str) -> None:
+    """docker/cli ``cli/compose/convert/service.go``: ``convertServiceSecrets`` and
+    ``convertServiceConfigObjs`` look each one up among the file's top-level declarations
+    (a secret among the secrets only, a credential spec's config among the configs), the
+    secrets first; ``Services`` names the service."""
+    with pytest.raises(ManifestError) as info:
+        stack(service, top)
+    assert info.value.path == f"services.web.{path}"
+    assert info.value.message == f"service web: {message}"
+    assert "top-level" in info.value.expected
+
+
+def test_declared_secrets_and_configs_load_external_or_from_a_file() -> None:
+    web = stack("secrets: [db_password]\nconfigs: [site]\ncredential_spec: {config: site}",
+                "secrets: {db_password: {external: true}}\nconfigs: {site: {file: ./site}}\n")
+    assert web["secrets"] == [{"source": "db_password", "target": "db_password"}]
+
+
+def test_docker_cli_refuses_an_undeclared_secret_before_the_daemon_sees_any_service() -> None:
+    """``docker stack deploy`` converts every service (``convert.Services``) before it
+    creates the first (``deployServices``): a later service's undeclared secret is refused
+    before an earlier service's missing image, which only swarmkit refuses."""
+    text = "services:\n  web: {deploy: {replicas: 1}}\n  api: {image: x, secrets: [db]}\n"
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert (info.value.path, info.value.message) == (
+        "services.api.secrets[0]", 'service api: undefined secret "db"')
 
 
 def test_long_form_depends_on_is_refused_as_docker_stack_deploy_refuses_it() -> None:

@@ -401,9 +401,12 @@ def test_known_fields_are_those_of_the_schemas_of_the_release_taught() -> None:
 
 @pytest.mark.parametrize(
     ("name", "valid"),
-    [("web", True), ("web-1", True), ("1web", False), ("web.shop", False), ("a" * 64, False)],
+    [("web", True), ("web-1", True), ("1st", True), ("1web", True), ("web.shop", False),
+     ("Web", False), ("-web", False), ("a" * 64, False)],
 )
-def test_service_names_are_dns_1035_labels(name: str, valid: bool) -> None:
+def test_service_names_are_dns_1123_labels(name: str, valid: bool) -> None:
+    """NameIsDNSLabel at v1.37 (RelaxedServiceNameValidation locked on, KEP-5311): a name
+    may start with a digit; dots, capitals and a leading '-' are still refused."""
     text = (
         f"apiVersion: v1\nkind: Service\nmetadata: {{name: '{name}'}}\n"
         "spec: {ports: [{port: 80}]}\n"

@@ -300,6 +300,9 @@ def test_readable_errors() -> None:
         cluster.deploy_stack("s", restart_stack({"condition": "always"}))
     with pytest.raises(ManifestError, match="duration"):
         cluster.deploy_stack("s", restart_stack({"delay": "soon"}))
+    with pytest.raises(ManifestError, match='service web: undefined secret "db_password"'):
+        cluster.deploy_stack("s", stack(web={"secrets": ["db_password"]}))
+    assert cluster.ls() == []     # docker stack deploy creates no service either
     with pytest.raises(SwarmError, match="service 'nope' not found"):
         cluster.scale("nope", 2)
     with pytest.raises(SwarmError, match="node 'nope' not found"):
