@@ -304,6 +304,7 @@ class KubernetesBackend(ClusterTime):
 
     def __init__(self, cluster: KubernetesCluster, *, epoch: float | None = None) -> None:
         self.cluster = cluster
+        cluster.sync_faults = []    # a controller's failure is contained, reported: faults()
         self.renderer = Renderer(cluster, epoch)
         self.address = "127.0.0.1"
         self.remade: dict[tuple[str, str, str], tuple[int, float]] = {}
@@ -329,6 +330,11 @@ class KubernetesBackend(ClusterTime):
         if until > self.now:
             super().advance(until)
             self.renderer.versions.bump()
+
+    def faults(self) -> list[str]:
+        faults = self.cluster.sync_faults or []
+        self.cluster.sync_faults = []
+        return faults
 
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
