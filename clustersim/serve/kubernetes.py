@@ -1298,9 +1298,11 @@ class KubernetesBackend(ClusterTime):
             if problems:        # ValidateNodeUpdate's ValidateNodeResources
                 raise _node_invalid(name, problems)
             if resource.kind == "Node":     # stored, until its kubelet's next update
+                kept = self._node_status_metadata(resource, name, current, new)
                 written = canonical_status(status) if isinstance(status, dict) else {}
                 if _dry_run(request):
-                    return Response.json(200, {**current, "status": written})
+                    return Response.json(200, {**kept, "status": written})
+                self._update_node(name, current, kept)
                 writes = self.renderer.node_writes.setdefault(name, NodeWrites())
                 writes.status_written, writes.written_at = written, self.cluster.now
                 self._settle()
@@ -1503,6 +1505,22 @@ class KubernetesBackend(ClusterTime):
         refusal = pod_update_refusal(name, current, new)
         if refusal is not None:
             raise HttpError(422, refusal, "Invalid")
+
+    @staticmethod
+    def _node_status_metadata(resource: Resource, name: str, current: dict[str, Any],
+                              new: Any) -> dict[str, Any]:
+        """The Node a write through ``nodes/status`` makes of ``current``: its metadata as
+        written, its spec the stored one (``nodeStatusStrategy.PrepareForUpdate`` resets the
+        spec only, kubernetes/kubernetes ``pkg/registry/core/node/strategy.go``), the
+        metadata decoded and validated as any update's (``ValidateNodeUpdate`` starts with
+        ``ValidateObjectMetaUpdate``). The simulator had dropped the labels and annotations
+        such a write gave and answered 200."""
+        meta = new.get("metadata") if isinstance(new, dict) else None
+        kept = {**current, "metadata": meta if isinstance(meta, dict) else current["metadata"]}
+        _check_shape(kept, resource.kind, name)
+        _decode_object_meta(resource, kept["metadata"])
+        _check_metadata_update(resource, name, current["metadata"], kept["metadata"])
+        return kept
 
     def _update_node(self, name: str, current: dict[str, Any], new: dict[str, Any]) -> None:
         """An update of Node ``name`` to ``new``: its labels, taints and cordon told to the

@@ -126,3 +126,31 @@ def test_a_status_written_stays_until_the_kubelet_writes_back_what_it_owns(tmp_p
         assert [(c["type"], c.get("reason")) for c in status["conditions"]] == [
             ("Ready", "KubeletReady"), ("KernelDeadlock", None)]
         assert "example.com/dongle" in kubectl("describe", "node", "worker-1").stdout
+
+
+def test_metadata_written_through_status_is_kept_and_validated(tmp_path):
+    """``nodeStatusStrategy.PrepareForUpdate`` (kubernetes/kubernetes
+    ``pkg/registry/core/node/strategy.go``) resets only the spec of a write through
+    ``nodes/status``: its labels and annotations are stored, after ``ValidateNodeUpdate``'s
+    metadata checks. The simulator had answered 200 and kept neither, an oversized
+    annotation included."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("patch", "node", "worker-1", "--subresource=status", "-p", json.dumps({
+            "metadata": {"annotations": {"zz": "1"}, "labels": {"l": "2"}},
+            "spec": {"unschedulable": True}}))
+        shown = _node(kubectl)
+        assert shown["metadata"]["annotations"] == {"zz": "1"}
+        assert shown["metadata"]["labels"]["l"] == "2"
+        assert server.cluster.node("worker-1").labels["l"] == "2"    # the scheduler sees it
+        assert "unschedulable" not in shown["spec"]                    # the spec is not
+        big = tmp_path / "big.json"
+        big.write_text(json.dumps({"metadata": {"annotations": {"big": "x" * 300_000}}}))
+        through_status = kubectl("patch", "node", "worker-1", "--subresource=status",
+                                 "--patch-file", str(big), check=False)
+        through_node = kubectl("patch", "node", "worker-1", "--patch-file", str(big),
+                               check=False)
+        assert through_status.returncode == through_node.returncode == 1
+        assert through_status.stderr == through_node.stderr
+        assert "metadata.annotations: Too long" in through_status.stderr
+        assert _node(kubectl)["metadata"]["annotations"] == {"zz": "1"}
