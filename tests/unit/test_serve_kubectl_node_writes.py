@@ -154,3 +154,40 @@ def test_metadata_written_through_status_is_kept_and_validated(tmp_path):
         assert through_status.stderr == through_node.stderr
         assert "metadata.annotations: Too long" in through_status.stderr
         assert _node(kubectl)["metadata"]["annotations"] == {"zz": "1"}
+
+
+def _registration(node: dict) -> dict:
+    """A Node as a kubelet sends it to register: no server-set metadata."""
+    meta = {k: v for k, v in node["metadata"].items()
+            if k not in ("uid", "resourceVersion", "creationTimestamp", "managedFields")}
+    return {"apiVersion": "v1", "kind": "Node", "metadata": meta, "spec": node["spec"],
+            "status": {"capacity": node["status"]["capacity"]}}
+
+
+def test_a_deleted_node_registers_again_with_its_capacity(tmp_path):
+    """A kubelet registers its Node by creating it (``registerWithAPIServer``,
+    ``pkg/kubelet/kubelet_node_status.go``); the served API had answered every POST of a
+    Node 405, so a Node deleted with ``kubectl delete node`` could never come back."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        before = _node(kubectl)
+        sent = _registration(before)
+        sent["metadata"]["annotations"] = {"team": "infra"}
+        sent["spec"]["taints"] = [{"key": "gpu", "value": "yes", "effect": "NoSchedule"}]
+        kubectl("delete", "node", "worker-1")
+        made = kubectl("create", "-f", "-", stdin=json.dumps(sent))
+        assert made.stdout.strip() == "node/worker-1 created"
+        after = _node(kubectl)
+        assert after["status"]["capacity"] == before["status"]["capacity"]
+        assert after["metadata"]["labels"] == before["metadata"]["labels"]
+        assert after["metadata"]["annotations"] == {"team": "infra"}
+        assert [t["key"] for t in after["spec"]["taints"]] == ["gpu"]
+        assert "worker-1" in server.cluster.node_names()
+        again = kubectl("create", "-f", "-", stdin=json.dumps(sent), check=False)
+        assert again.stderr.strip() == ('Error from server (AlreadyExists): error when '
+                                        'creating "STDIN": nodes "worker-1" already exists')
+        bad = {**sent, "metadata": {"name": "worker-9"},
+               "status": {"capacity": {"cpu": "lots"}}}
+        refused = kubectl("create", "-f", "-", stdin=json.dumps(bad), check=False)
+        assert refused.returncode == 1 and "quantities must match" in refused.stderr
+        assert "worker-9" not in server.cluster.node_names()
