@@ -19,7 +19,8 @@ The rules that live here, each once:
   API server shows a strategic merge patch it refused.
 - :func:`duration_string`: a ``time.Duration`` as Go prints it (``Duration.String`` in
   ``src/time/time.go``), as the kubelet writes how long an image pull took and metrics-server
-  its window.
+  its window; :func:`seconds_duration`, Go's ``time.Second * time.Duration(n)``, which wraps
+  around in int64 nanoseconds, as the API server adds a grace period to now.
 - :func:`go_text`: a string as Go's ``encoding/json`` decodes it, a lone UTF-16 surrogate
   read as U+FFFD (``unquoteBytes`` in ``src/encoding/json/decode.go``).
 - :func:`go_json`: ``json.Marshal`` of a decoded JSON value (``src/encoding/json/encode.go``),
@@ -40,7 +41,7 @@ from typing import Any
 
 __all__ = ["FloatLiteral", "GoStruct", "NumError", "TimeParseError", "atoi", "duration_string",
            "go_json", "go_quote", "go_text", "go_verbose", "int_range", "json_kind",
-           "parse_float", "parse_int", "parse_rfc3339"]
+           "parse_float", "parse_int", "parse_rfc3339", "seconds_duration"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -275,6 +276,15 @@ def go_verbose(value: Any) -> str:
 _SMALL_UNITS = ((1_000, "ns"), (1_000_000, "µs"), (1_000_000_000, "ms"))
 """Below a second, the unit each duration is written in: the largest whose count is at least
 1, up to (not including) the next bound (``µ`` is U+00B5, the micro sign Go writes)."""
+
+
+def seconds_duration(seconds: int) -> float:
+    """``time.Second * time.Duration(seconds)`` as Go computes it, in seconds: a Duration is
+    an int64 of nanoseconds and the product wraps around (two's complement, no error), so
+    ``9223372036854775807`` s is -1 s and ``99999999999`` s about 246 years (``src/time/
+    time.go``; what ``BeforeDelete`` adds to now for a DELETE's ``gracePeriodSeconds``)."""
+    nanos = (seconds * 1_000_000_000 + (1 << 63)) % (1 << 64) - (1 << 63)
+    return nanos / 1_000_000_000
 
 
 def duration_string(seconds: float) -> str:

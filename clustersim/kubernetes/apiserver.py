@@ -197,6 +197,7 @@ class APIServer:
     _reconcile_queued: bool
     _settled: int | None
     _retries: dict[str, Retry]
+    sync_faults: list[str] | None
     _controllers: list[Controller]
     _lifecycle: NodeLifecycleController
     _eviction: TaintEvictionController

@@ -279,6 +279,11 @@ class KubernetesCluster(ControllerManager):
         self._retries: dict[str, Retry] = {}
         """The objects whose sync was refused, by uid, waiting out their work queue's
         back-off (``ControllerManager._sync``)."""
+        self.sync_faults: list[str] | None = None
+        """None: a controller's failure other than a refused create propagates (the Python
+        API rolls back the apply that caused it). A list (the served API's): each such
+        failure is contained as upstream's work queue contains it, and its line is appended
+        here for the server to report (``ControllerManager._sync``)."""
         self._controllers = [cls(self) for cls in CONTROLLERS]
         self._lifecycle = NodeLifecycleController(self)
         self._eviction = TaintEvictionController(self)

@@ -199,21 +199,41 @@ class ControllerManager(NodeLifecycle):
         (``FailedCreate``, unless the controller reported each refusal itself) and the
         object waits out its work queue's back-off before the next try
         (:class:`~clustersim.kubernetes.controllers.base.Retry`); a sync that succeeds
-        forgets its failures (``queue.Forget``)."""
+        forgets its failures (``queue.Forget``).
+
+        Any other failure propagates, unless the cluster contains them (``sync_faults`` is a
+        list, as the served API sets it): then, as upstream's ``processNextWorkItem`` logs an
+        error a sync returns (``utilruntime.HandleError``: "error syncing ..., requeuing")
+        and puts the object back with ``queue.AddRateLimited``, the failure becomes a line in
+        ``sync_faults`` and the object waits out the same back-off; the other objects and
+        controllers go on, and the next write is not answered with this object's error."""
         uid = obj["metadata"]["uid"]
         try:
             controller.sync(obj)
         except AdmissionError as err:
             if not isinstance(err, ReportedRefusalError):
                 self.record(obj, "FailedCreate", f"Error creating: {err}", "Warning")
-            retry = controller.retry_after(self._retries.get(uid), self.now,
-                                           obj["metadata"].get("generation"),
-                                           self.dependents_state(obj), self._version)
-            self._retries[uid] = retry
-            self.wake_at(retry.due, background=not retry.changed)
+            self._requeue_rate_limited(controller, obj)
+            return
+        except Exception as err:
+            if self.sync_faults is None:
+                raise
+            self.sync_faults.append(
+                f"error syncing {type(controller).__name__} {full_name(obj)}, requeuing: "
+                f"{type(err).__name__}: {err}")
+            self._requeue_rate_limited(controller, obj)
             return
         self._retries.pop(uid, None)
 
+    def _requeue_rate_limited(self, controller, obj: dict[str, Any]) -> None:
+        """Put ``obj`` back in ``controller``'s work queue after its back-off
+        (``queue.AddRateLimited``)."""
+        uid = obj["metadata"]["uid"]
+        retry = controller.retry_after(self._retries.get(uid), self.now,
+                                       obj["metadata"].get("generation"),
+                                       self.dependents_state(obj), self._version)
+        self._retries[uid] = retry
+        self.wake_at(retry.due, background=not retry.changed)
 
     # ---- scheduling ----------------------------------------------------------------------
 

@@ -87,6 +87,10 @@ def _nothing_asked(cluster: KubernetesCluster, obj: dict[str, Any]) -> str | Non
     if spec.get("suspend"):
         return "The CronJob is suspended (spec.suspend: true): it starts no Job"
     due = next_run(CronSchedule(spec.get("schedule", "")), cluster.now, cluster.epoch)
+    if due is None:
+        return (f"The CronJob's schedule {spec.get('schedule')!r} names no day that comes "
+                "within five years (e.g. the 31st of a 30-day month): the controller warns "
+                "InvalidSchedule and starts no Job")
     return (f"The CronJob's first run is due at {rfc3339(int(cluster.epoch + due))} "
             f"(t = {due:g} s; schedule {spec.get('schedule')!r}): it has started no Job yet")
 

@@ -390,7 +390,12 @@ class Services:
     def admit(self, svc: dict[str, Any], held: frozenset[int] = frozenset()) -> None:
         """Default and allocate a new Service (type, cluster IP, node ports, LB address),
         then refuse what :func:`health_check_refusal` refuses, freeing what it took;
-        ``held``: the node ports an update keeps (:class:`_NodePortOperation`)."""
+        ``held``: the node ports an update keeps (:class:`_NodePortOperation`). A node port
+        or health check node port that cannot be allocated frees the cluster IP taken
+        before it (``metaTransaction.Revert`` in kubernetes/kubernetes
+        ``pkg/registry/core/service/storage/alloc.go``): it had stayed taken, and an update
+        refused so had been answered 422 "provided IP is already allocated" for the
+        Service's own address, where upstream answers the allocator's 500."""
         name = svc["metadata"]["name"]
         spec = svc.setdefault("spec", {})
         set_service_defaults(spec)
@@ -398,6 +403,7 @@ class Services:
         if kind not in _TYPES:
             raise ValueError(f"Service {name!r}: spec.type {kind!r} must be one of {_TYPES}")
         rng = self.cluster.rng
+        taken = None
         if kind != "ExternalName" and spec.get("clusterIP") not in ("None",):
             wanted = spec.get("clusterIP")
             if wanted:
@@ -411,12 +417,17 @@ class Services:
                     if address not in self._ips:
                         break
             self._ips.add(address)
-            spec["clusterIP"] = str(address)
+            spec["clusterIP"], taken = str(address), address
         if kind in ("NodePort", "LoadBalancer"):
             ports = _NodePortOperation(self._node_ports, rng, held)
-            _init_node_ports(svc, ports)
-            if _needs_health_check(spec):
-                _alloc_health_check_node_port(svc, ports)
+            try:
+                _init_node_ports(svc, ports)
+                if _needs_health_check(spec):
+                    _alloc_health_check_node_port(svc, ports)
+            except ValueError:      # the allocators' transaction reverts the cluster IP
+                if taken is not None:
+                    self._ips.discard(taken)
+                raise
             self._node_ports.update(ports.allocated)
         if kind == "LoadBalancer":
             external = next(str(ip) for ip in LB_POOL.hosts() if str(ip) not in self._lb_ips)

@@ -156,10 +156,14 @@ class CronSchedule:
             return dom and dow
         return dom or dow
 
-    def next_time(self, after: datetime) -> datetime:
-        """The first scheduled minute strictly after ``after`` (robfig/cron ``Next``)."""
+    def next_time(self, after: datetime) -> datetime | None:
+        """The first scheduled minute strictly after ``after``, or None when there is none
+        up to the end of the fifth year after ``after``'s (robfig/cron ``Next``, ``spec.go``:
+        it gives up past ``yearLimit``, ``t.Year() + 5``, and returns Go's zero time, which
+        the CronJob controller reads as an invalid schedule)."""
+        year_limit = (after + timedelta(seconds=1)).year + 5
         moment = after.replace(second=0, microsecond=0) + timedelta(minutes=1)
-        for _ in range(366 * 8):
+        while moment.year <= year_limit:
             if moment.month in self.months and self._day_matches(moment):
                 for hour in sorted(h for h in self.hours if h >= moment.hour):
                     start = moment.minute if hour == moment.hour else 0
@@ -167,4 +171,4 @@ class CronSchedule:
                     if minute is not None:
                         return moment.replace(hour=hour, minute=minute)
             moment = (moment + timedelta(days=1)).replace(hour=0, minute=0)
-        raise ValueError(f"cron schedule {self.spec!r} never fires")
+        return None

@@ -164,6 +164,10 @@ class Backend(Protocol):
     def handle(self, request: Request) -> Response:
         """Answer one request (the caller holds the lock)."""
 
+    def faults(self) -> list[str]:
+        """The simulator's contained faults since the last call, one line each, for the
+        server's terminal (a controller that failed and was requeued)."""
+
     def error(self, err: HttpError) -> Response:
         """``err`` in the system's error shape."""
 
@@ -184,6 +188,9 @@ class ClusterTime:
     def advance(self, until: float) -> None:
         if until > self.now:
             self.cluster.run(until=until)
+
+    def faults(self) -> list[str]:
+        return []
 
 
 REANCHOR_AFTER = 0.5
@@ -423,11 +430,20 @@ class SimServer:
                 self.backend.advance(target)
             except Exception:
                 self.report(f"simulated time stopped at {self.backend.now:g} s")
+            self._report_faults()
 
     def report(self, what: str) -> None:
         """Say on the server's terminal, in one line and once per distinct fault, what the
         exception being handled did: a simulator fault, never a traceback."""
-        line = f"clustersim serve {self.backend.system}: {what}: {_fault()}"
+        self._say(f"{what}: {_fault()}")
+
+    def _report_faults(self) -> None:
+        """Say on the terminal, once each, the faults the simulator contained meanwhile."""
+        for fault in self.backend.faults():
+            self._say(fault)
+
+    def _say(self, what: str) -> None:
+        line = f"clustersim serve {self.backend.system}: {what}"
         if line not in self._reported:
             self._reported.add(line)
             print(line, file=sys.stderr, flush=True)
@@ -439,7 +455,10 @@ class SimServer:
         try:
             with self.lock:
                 self.catch_up()
-                return self.backend.handle(request)
+                try:
+                    return self.backend.handle(request)
+                finally:
+                    self._report_faults()
         except HttpError as err:
             return self.backend.error(err)
         except Exception:  # a simulator bug must not kill the connection or leak a traceback

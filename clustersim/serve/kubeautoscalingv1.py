@@ -1,5 +1,5 @@
 """autoscaling/v1 HorizontalPodAutoscalers: a second view of the stored autoscaling/v2 ones
-(about 520 lines).
+(about 570 lines).
 
 A real API server serves both versions of one stored object, converting through its internal
 type (kubernetes/kubernetes ``pkg/apis/autoscaling/v1/conversion.go``). autoscaling/v1 knows
@@ -53,7 +53,9 @@ from clustersim.manifests.validation import validate_object
 from clustersim.serve import kubeproto
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.gojson import syntax_error
+from clustersim.serve.kubedecoding import struct_error
 from clustersim.serve.kubefieldmanager import check_configuration
+from clustersim.serve.kubenodes import quantity_error
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 
@@ -249,7 +251,7 @@ def to_v2(hpa: dict[str, Any]) -> dict[str, Any]:
     if metrics:
         spec["metrics"] = metrics
     behavior = _behavior_annotation(annotations)
-    if isinstance(behavior, dict):
+    if behavior is not None:
         spec["behavior"] = _json_fields(behavior)
     status = dict(hpa.get("status") or {})
     used = status.pop("currentCPUUtilizationPercentage", None)
@@ -309,13 +311,56 @@ def _annotation(annotations: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [m or {} for m in value or []]
 
 
-def _behavior_annotation(annotations: dict[str, Any]) -> Any:
-    """The behavior annotation's JSON, or None: upstream keeps a behavior only when its
-    ``json.Unmarshal`` succeeds, and drops the annotation either way."""
-    try:
-        return json.loads(str(annotations.get(BEHAVIOR, "null")))
-    except ValueError:
+BEHAVIOR_TYPES: dict[str, dict[str, str]] = {
+    "autoscaling.HorizontalPodAutoscalerBehavior": {
+        "ScaleUp": "*autoscaling.HPAScalingRules", "ScaleDown": "*autoscaling.HPAScalingRules"},
+    "autoscaling.HPAScalingRules": {
+        "StabilizationWindowSeconds": "*int32", "SelectPolicy": "*autoscaling.ScalingPolicySelect",
+        "Policies": "[]autoscaling.HPAScalingPolicy", "Tolerance": "*resource.Quantity"},
+    "autoscaling.HPAScalingPolicy": {
+        "Type": "autoscaling.HPAScalingPolicyType", "Value": "int32", "PeriodSeconds": "int32"},
+}
+"""The internal Go types the behavior annotation is unmarshalled into (kubernetes/kubernetes
+``pkg/apis/autoscaling/types.go``), by their Go names: they have no JSON tags."""
+
+
+def _go_keys(value: Any, go_type: str) -> Any:
+    """``value`` with each object's keys matched to the fields of ``go_type`` as
+    encoding/json matches a struct's fields (the exact name, else one that differs in case
+    only), and the keys no field takes left out, as ``json.Unmarshal`` ignores them."""
+    kind = go_type.removeprefix("*")
+    if kind.startswith("[]") and isinstance(value, list):
+        return [_go_keys(item, kind[2:]) for item in value]
+    fields = BEHAVIOR_TYPES.get(kind)
+    if fields is None or not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        name = key if key in fields else next(
+            (f for f in fields if f.lower() == key.lower()), None)
+        if name is not None:
+            out[name] = _go_keys(item, fields[name])
+    return out
+
+
+def _behavior_annotation(annotations: dict[str, Any]) -> dict[str, Any] | None:
+    """The behavior the annotation gives, or None: upstream unmarshals it into the internal
+    ``autoscaling.HorizontalPodAutoscalerBehavior`` with encoding/json and keeps it only when
+    that succeeds and it is not the zero value (``Convert_v1_HorizontalPodAutoscaler_To_
+    autoscaling_HorizontalPodAutoscaler``, ``pkg/apis/autoscaling/v1/conversion.go``); the
+    annotation is dropped either way. A text that is no JSON, a value of the wrong JSON type
+    anywhere in it (``{"ScaleUp":"x"}``: a string for a struct) or a ``Tolerance`` that is no
+    quantity is no behavior; the simulator had answered such a write 500."""
+    text = str(annotations.get(BEHAVIOR, "null"))
+    if syntax_error(text) is not None:
         return None
+    value = _go_keys(json.loads(text), "autoscaling.HorizontalPodAutoscalerBehavior")
+    if struct_error(value, "autoscaling.HorizontalPodAutoscalerBehavior", BEHAVIOR_TYPES,
+                    "HorizontalPodAutoscalerBehavior.", {"resource.Quantity": quantity_error}):
+        return None
+    if not isinstance(value, dict) or all(rule is None for rule in value.values()):
+        return None
+    return value
 
 
 def _converted(payload: Any) -> Any:

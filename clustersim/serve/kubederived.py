@@ -107,6 +107,11 @@ class DerivedObjects:
         self.clock.begin(session)
         self.cluster.epoch = self.clock.base    # the explorer's first-run report reads it
         self._stamps: dict[float, str] = {}
+        self.nodes_joined()
+
+    def nodes_joined(self) -> None:
+        """Index the nodes in their order (called again when one joins during a request:
+        a Node created through the API)."""
         self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
 
     def timestamp(self, t: float) -> str:

@@ -26,7 +26,7 @@ from clustersim.serve.kubedecoding import TAINT, TIME, struct_error
 __all__ = ["KUBELET_CONDITIONS", "KUBELET_STATUS_FIELDS", "NODE_STATUS_UPDATE_FREQUENCY",
            "NODE_TYPES", "QUANTITY_FORMAT", "NodeWrites", "canonical_status",
            "node_resources_errors", "node_spec_error", "node_write_problems", "pod_cidrs",
-           "pod_cidrs_problems"]
+           "pod_cidrs_problems", "quantity_error"]
 
 NODE_TYPES: dict[str, dict[str, str]] = {
     "v1.NodeSpec": {"podCIDR": "string", "podCIDRs": "[]string", "providerID": "string",
@@ -97,7 +97,7 @@ def _written(value: Any) -> str:
         else repr(value) if isinstance(value, float) else "{}")
 
 
-def _quantity_error(value: Any, _field: str) -> str | None:
+def quantity_error(value: Any, _field: str) -> str | None:
     """``Quantity.UnmarshalJSON``'s error (:data:`QUANTITY_FORMAT`), which names no field."""
     try:
         parse_quantity(_written(value))
@@ -120,7 +120,7 @@ def node_resources_errors(status: Any) -> tuple[str | None, list[str]]:
     in a random order; here the names are taken sorted. Upstream also refuses pre-allocated
     huge pages of two sizes, which the simulator's nodes never have."""
     unreadable = struct_error(status, "v1.NodeStatus", NODE_TYPES, "Node.status",
-                              {**TIME, "resource.Quantity": _quantity_error})
+                              {**TIME, "resource.Quantity": quantity_error})
     if unreadable or not isinstance(status, dict):
         return unreadable, []
     problems: list[str] = []

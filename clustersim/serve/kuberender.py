@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.goformat import seconds_duration
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION, behavior_defaults
@@ -235,12 +236,16 @@ class Renderer(DerivedObjects):
         then 1 s; :attr:`deletions_moved`). The simulator stores the first request's time
         (its kubelet counts the grace period from it,
         :meth:`~clustersim.kubernetes.apiserver.APIServer.delete_pod`), to which the grace
-        period is added here; a deletion held by finalizers alone has none (0)."""
+        period is added here as Go adds it, wrapping around in int64 nanoseconds
+        (:func:`~clustersim.goformat.seconds_duration`: ``9223372036854775807`` shows one
+        second before the request, while the kubelet's grace period is the stored number, so
+        the Pod still goes when its containers stop); a deletion held by finalizers alone has
+        none (0)."""
         moved = self.deletions_moved.get(meta.get("uid", ""))
         if moved is not None:
             return moved
-        return float(meta["deletionTimestamp"]) + float(meta.get("deletionGracePeriodSeconds")
-                                                        or 0)
+        grace = int(meta.get("deletionGracePeriodSeconds") or 0)
+        return float(meta["deletionTimestamp"]) + seconds_duration(grace)
 
     def _quota_status(self, quota: Mapping[str, Any]) -> dict[str, Any]:
         """``hard`` and ``used`` as the resource quota controller keeps them, from the pods

@@ -139,7 +139,8 @@ from clustersim.manifests.kubernetes_names import label_key_problems, label_valu
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.safe_yaml import load_data
 from clustersim.manifests.validation import unstorable_number
-from clustersim.node import TAINT_EFFECTS
+from clustersim.node import TAINT_EFFECTS, Node
+from clustersim.quantity import parse_quantity
 from clustersim.release import KUBERNETES_VERSION, SERVED_VERSION
 from clustersim.serve import kubeapimetrics, kubeautoscalingv1, kubemetrics, kubeproto
 from clustersim.serve.core import (
@@ -305,6 +306,7 @@ class KubernetesBackend(ClusterTime):
 
     def __init__(self, cluster: KubernetesCluster, *, epoch: float | None = None) -> None:
         self.cluster = cluster
+        cluster.sync_faults = []    # a controller's failure is contained, reported: faults()
         self.renderer = Renderer(cluster, epoch)
         self.address = "127.0.0.1"
         self.remade: dict[tuple[str, str, str], tuple[int, float]] = {}
@@ -330,6 +332,11 @@ class KubernetesBackend(ClusterTime):
         if until > self.now:
             super().advance(until)
             self.renderer.versions.bump()
+
+    def faults(self) -> list[str]:
+        faults = self.cluster.sync_faults or []
+        self.cluster.sync_faults = []
+        return faults
 
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
@@ -1067,6 +1074,8 @@ class KubernetesBackend(ClusterTime):
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self.cluster.generated_name(
                 resource.kind, meta.get("namespace") or "default", meta["generateName"])
+        if resource.kind == "Node":
+            return self._create_node(request, resource, body)
         if resource.namespaced:
             self._namespace_exists(meta["namespace"])
         elif self.renderer.terminating:
@@ -1143,6 +1152,55 @@ class KubernetesBackend(ClusterTime):
                                 request.headers.get("user-agent", "")),
                      operation, resource.group_version, self.cluster.now,
                      subresource=subresource)
+
+    def _create_node(self, request: Request, resource: Resource,
+                     body: dict[str, Any]) -> Response:
+        """A Node registered through the API, as a kubelet registers its own
+        (``registerWithAPIServer`` in kubernetes/kubernetes ``pkg/kubelet/kubelet_node_status.go``
+        creates the Node with its status; ``nodeStrategy.PrepareForCreate`` keeps the
+        status, ``pkg/registry/core/node/strategy.go``): its metadata, spec and status are
+        decoded and validated as an update's, then the simulator adds a machine of that
+        name whose capacity is ``status.capacity`` (``cpu``, ``memory``,
+        ``ephemeral-storage``, ``pods`` and extended resources; one left out is none, so a
+        Node created without a status takes no Pod that asks for it, and none at all
+        without ``pods``), with its labels, taints, cordon, annotations and pod CIDRs.
+        Simplified: the simulated Node joins Ready at once, as if its kubelet ran and
+        reported; a real Node created by hand with no kubelet behind it turns ``Unknown``
+        when the node lifecycle controller hears nothing from it."""
+        meta = body["metadata"]
+        name = meta.get("name") or ""
+        errors = metadata_errors(resource.kind, meta)
+        if errors:
+            raise _invalid(resource, name, together(errors))
+        if name in self.cluster.node_names():
+            raise HttpError(409, f'nodes "{name}" already exists', "AlreadyExists", name=name,
+                            kind=resource.plural)
+        _decode_object_meta(resource, meta)
+        _check_node_spec(resource, name, body)
+        problems = node_write_problems(None, body.get("spec") or {})
+        why, resource_problems = node_resources_errors(body.get("status") or {})
+        if why:
+            raise _undecodable(resource, why)
+        if problems or resource_problems:
+            raise _node_invalid(name, problems + resource_problems)
+        capacity = dict((body.get("status") or {}).get("capacity") or {})
+        basics = {key: capacity.pop(key, 0) or 0
+                  for key in ("cpu", "memory", "ephemeral-storage", "pods")}
+        spec = body.get("spec") or {}
+        machine = Node(name, cpu=str(basics["cpu"]), memory=str(basics["memory"]),
+                       disk=str(basics["ephemeral-storage"]),
+                       max_pods=int(parse_quantity(str(basics["pods"]))),
+                       extended_resources={k: str(v) for k, v in capacity.items()
+                                           if v is not None and not k.startswith("hugepages-")},
+                       labels=meta.get("labels") or {})
+        if _dry_run(request):
+            return Response.json(201, body)
+        self.cluster.add_node(machine)
+        self.renderer.nodes_joined()
+        self._update_node(name, body, {**body, "spec": spec, "metadata": {
+            **meta, "labels": self.cluster.node(name).labels}})
+        self._settle()
+        return Response.json(201, self._one(resource, None, name)[0])
 
     def _created_by(self, request: Request, resource: Resource, made: dict[str, Any],
                     config: dict[str, Any] | None, *, keep: bool = True
@@ -1318,9 +1376,11 @@ class KubernetesBackend(ClusterTime):
             if problems:        # ValidateNodeUpdate's ValidateNodeResources
                 raise _node_invalid(name, problems)
             if resource.kind == "Node":     # stored, until its kubelet's next update
+                kept = self._node_status_metadata(resource, name, current, new)
                 written = canonical_status(status) if isinstance(status, dict) else {}
                 if _dry_run(request):
-                    return Response.json(200, {**current, "status": written})
+                    return Response.json(200, {**kept, "status": written})
+                self._update_node(name, current, kept)
                 writes = self.renderer.node_writes.setdefault(name, NodeWrites())
                 writes.status_written, writes.written_at = written, self.cluster.now
                 self._settle()
@@ -1523,6 +1583,22 @@ class KubernetesBackend(ClusterTime):
         refusal = pod_update_refusal(name, current, new)
         if refusal is not None:
             raise HttpError(422, refusal, "Invalid")
+
+    @staticmethod
+    def _node_status_metadata(resource: Resource, name: str, current: dict[str, Any],
+                              new: Any) -> dict[str, Any]:
+        """The Node a write through ``nodes/status`` makes of ``current``: its metadata as
+        written, its spec the stored one (``nodeStatusStrategy.PrepareForUpdate`` resets the
+        spec only, kubernetes/kubernetes ``pkg/registry/core/node/strategy.go``), the
+        metadata decoded and validated as any update's (``ValidateNodeUpdate`` starts with
+        ``ValidateObjectMetaUpdate``). The simulator had dropped the labels and annotations
+        such a write gave and answered 200."""
+        meta = new.get("metadata") if isinstance(new, dict) else None
+        kept = {**current, "metadata": meta if isinstance(meta, dict) else current["metadata"]}
+        _check_shape(kept, resource.kind, name)
+        _decode_object_meta(resource, kept["metadata"])
+        _check_metadata_update(resource, name, current["metadata"], kept["metadata"])
+        return kept
 
     def _update_node(self, name: str, current: dict[str, Any], new: dict[str, Any]) -> None:
         """An update of Node ``name`` to ``new``: its labels, taints and cordon told to the

@@ -345,6 +345,20 @@ def test_a_cronjob_that_has_not_fired_yet_says_when_it_will(schedule, due) -> No
     assert why.startswith(f"The CronJob's first run is due at {due}")
 
 
+def test_a_cronjob_that_never_fires_says_so() -> None:
+    """A schedule naming no real day (robfig/cron finds no run within five years) had made
+    the explorer's run fail with "never fires"; the API server stores it and the controller
+    warns ``InvalidSchedule``."""
+    job = _workload("Job", {}, restartPolicy="Never")["spec"]
+    job.pop("selector")
+    cronjob = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "w"},
+               "spec": {"schedule": "0 0 31 4 *", "jobTemplate": {"spec": job}}}
+    [(workload, why)] = place(cronjob).unstarted
+    assert (workload, why) == ("CronJob/w", "The CronJob's schedule '0 0 31 4 *' names no day "
+                               "that comes within five years (e.g. the 31st of a 30-day "
+                               "month): the controller warns InvalidSchedule and starts no Job")
+
+
 def test_a_daemonset_shows_the_pods_its_controller_wants_even_when_creates_fail() -> None:
     """The replicas column had shown None for a DaemonSet; and a refused create had kept the
     controller from writing its status, as upstream's syncDaemonSet does either way."""

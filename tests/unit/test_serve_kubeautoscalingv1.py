@@ -130,6 +130,33 @@ def test_what_v1_cannot_say_survives_a_replace_through_v1(kubectl, tmp_path):
     assert METRICS not in (after["metadata"].get("annotations") or {})
 
 
+@pytest.mark.parametrize("annotation, kept", [
+    ('{"ScaleUp":"x"}', None),                          # a string for a struct: dropped
+    ('{"ScaleDown":{"Policies":[{"Type":"Pods","Value":1.5}]}}', None),    # 1.5 in an int32
+    ('{"ScaleDown":{"Tolerance":"lots"}}', None),        # no quantity
+    ("{}", None),                                        # the zero value: dropped too
+    # encoding/json matches a field's name in any case and ignores unknown keys
+    ('{"scaleDown":{"stabilizationWindowSeconds":30,"Whatever":1}}', 30),
+])
+def test_a_behavior_annotation_is_kept_only_if_it_unmarshals(kubectl, annotation, kept):
+    """Upstream unmarshals the annotation into the internal Go type and keeps the behavior
+    only if that succeeds and it is not empty (``pkg/apis/autoscaling/v1/conversion.go``):
+    a replace answers 200 either way. ``{"ScaleUp":"x"}`` had been a 500 (``AttributeError:
+    'str' object has no attribute 'items'``)."""
+    kubectl("apply", "-f", "-", stdin=V2_HPA)
+    view = _get(kubectl, "v1")
+    view["metadata"]["annotations"][BEHAVIOR] = annotation
+    replaced = kubectl("replace", "-f", "-", stdin=json.dumps(view), check=False)
+    assert replaced.returncode == 0, replaced.stderr
+    stored = _get(kubectl, "v2")
+    behavior = stored["spec"].get("behavior")
+    assert BEHAVIOR not in (stored["metadata"].get("annotations") or {})
+    if kept is None:
+        assert behavior is None
+    else:
+        assert behavior["scaleDown"]["stabilizationWindowSeconds"] == kept
+
+
 def test_a_behavior_is_served_with_the_defaults_the_api_server_stores(kubectl):
     """SetDefaults_HorizontalPodAutoscalerBehavior (pkg/apis/autoscaling/v2/defaults.go): an
     HPA that gives only scaleDown gets scaleUp's defaults, and its scaleDown rules' unset

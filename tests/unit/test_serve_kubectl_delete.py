@@ -365,3 +365,32 @@ def test_a_deletion_timestamp_is_when_the_grace_period_ends(tmp_path):
         server.step(5)          # 10 s since the first request: 8 s would end in the past
         kubectl("delete", "pod", "p", "--wait=false", "--grace-period=8")
         assert shown() == server.backend.renderer.timestamp(server.cluster.now)
+
+
+@pytest.mark.parametrize("grace, offset", [
+    (9223372036854775807, -1.0),                    # 2^63-1 s wraps to -1e9 ns
+    (99999999999, 7766279630.45224192),             # about 246 years, not 3,169
+])
+def test_a_huge_grace_period_is_added_as_go_adds_it(grace, offset):
+    """``BeforeDelete`` adds ``time.Second * time.Duration(gracePeriodSeconds)`` to now, an
+    int64 of nanoseconds that wraps around, and ``CheckGracefulDelete`` keeps any positive
+    period. The simulator had added the seconds as they were: 2^63-1 was a 500 (``timestamp
+    out of range``) for the DELETE and for every read of the Pod until it went, and
+    99999999999 showed the year 5195. The kubelet's grace period is the same huge number:
+    the Pod goes when its containers stop, after its 100 s preStop hook."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p"))[0] == 201
+        server.step(30)
+        status, answer = _answer(server, "DELETE", f"{_BASE}/pods/p",
+                                 {"gracePeriodSeconds": grace})
+        assert status == 200, answer
+        renderer, now = server.backend.renderer, server.cluster.now
+        assert (answer["metadata"]["deletionTimestamp"],
+                answer["metadata"]["deletionGracePeriodSeconds"]) == \
+            (renderer.timestamp(now + offset), grace)
+        server.step(50)
+        assert _meta(server, "p")["deletionGracePeriodSeconds"] == grace
+        assert [p["metadata"]["name"] for p in
+                _answer(server, "GET", f"{_BASE}/pods")[1]["items"]] == ["p"]
+        server.step(60)
+        assert _meta(server, "p") is None

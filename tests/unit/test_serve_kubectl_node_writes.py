@@ -126,3 +126,68 @@ def test_a_status_written_stays_until_the_kubelet_writes_back_what_it_owns(tmp_p
         assert [(c["type"], c.get("reason")) for c in status["conditions"]] == [
             ("Ready", "KubeletReady"), ("KernelDeadlock", None)]
         assert "example.com/dongle" in kubectl("describe", "node", "worker-1").stdout
+
+
+def test_metadata_written_through_status_is_kept_and_validated(tmp_path):
+    """``nodeStatusStrategy.PrepareForUpdate`` (kubernetes/kubernetes
+    ``pkg/registry/core/node/strategy.go``) resets only the spec of a write through
+    ``nodes/status``: its labels and annotations are stored, after ``ValidateNodeUpdate``'s
+    metadata checks. The simulator had answered 200 and kept neither, an oversized
+    annotation included."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("patch", "node", "worker-1", "--subresource=status", "-p", json.dumps({
+            "metadata": {"annotations": {"zz": "1"}, "labels": {"l": "2"}},
+            "spec": {"unschedulable": True}}))
+        shown = _node(kubectl)
+        assert shown["metadata"]["annotations"] == {"zz": "1"}
+        assert shown["metadata"]["labels"]["l"] == "2"
+        assert server.cluster.node("worker-1").labels["l"] == "2"    # the scheduler sees it
+        assert "unschedulable" not in shown["spec"]                    # the spec is not
+        big = tmp_path / "big.json"
+        big.write_text(json.dumps({"metadata": {"annotations": {"big": "x" * 300_000}}}))
+        through_status = kubectl("patch", "node", "worker-1", "--subresource=status",
+                                 "--patch-file", str(big), check=False)
+        through_node = kubectl("patch", "node", "worker-1", "--patch-file", str(big),
+                               check=False)
+        assert through_status.returncode == through_node.returncode == 1
+        assert through_status.stderr == through_node.stderr
+        assert "metadata.annotations: Too long" in through_status.stderr
+        assert _node(kubectl)["metadata"]["annotations"] == {"zz": "1"}
+
+
+def _registration(node: dict) -> dict:
+    """A Node as a kubelet sends it to register: no server-set metadata."""
+    meta = {k: v for k, v in node["metadata"].items()
+            if k not in ("uid", "resourceVersion", "creationTimestamp", "managedFields")}
+    return {"apiVersion": "v1", "kind": "Node", "metadata": meta, "spec": node["spec"],
+            "status": {"capacity": node["status"]["capacity"]}}
+
+
+def test_a_deleted_node_registers_again_with_its_capacity(tmp_path):
+    """A kubelet registers its Node by creating it (``registerWithAPIServer``,
+    ``pkg/kubelet/kubelet_node_status.go``); the served API had answered every POST of a
+    Node 405, so a Node deleted with ``kubectl delete node`` could never come back."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        before = _node(kubectl)
+        sent = _registration(before)
+        sent["metadata"]["annotations"] = {"team": "infra"}
+        sent["spec"]["taints"] = [{"key": "gpu", "value": "yes", "effect": "NoSchedule"}]
+        kubectl("delete", "node", "worker-1")
+        made = kubectl("create", "-f", "-", stdin=json.dumps(sent))
+        assert made.stdout.strip() == "node/worker-1 created"
+        after = _node(kubectl)
+        assert after["status"]["capacity"] == before["status"]["capacity"]
+        assert after["metadata"]["labels"] == before["metadata"]["labels"]
+        assert after["metadata"]["annotations"] == {"team": "infra"}
+        assert [t["key"] for t in after["spec"]["taints"]] == ["gpu"]
+        assert "worker-1" in server.cluster.node_names()
+        again = kubectl("create", "-f", "-", stdin=json.dumps(sent), check=False)
+        assert again.stderr.strip() == ('Error from server (AlreadyExists): error when '
+                                        'creating "STDIN": nodes "worker-1" already exists')
+        bad = {**sent, "metadata": {"name": "worker-9"},
+               "status": {"capacity": {"cpu": "lots"}}}
+        refused = kubectl("create", "-f", "-", stdin=json.dumps(bad), check=False)
+        assert refused.returncode == 1 and "quantities must match" in refused.stderr
+        assert "worker-9" not in server.cluster.node_names()

@@ -143,6 +143,37 @@ def test_a_health_check_node_port_taken_is_an_internal_error(tmp_path):
         assert kubectl("get", "svc", "other", check=False).returncode != 0
 
 
+@pytest.mark.parametrize("asked", [-1, 65536])
+def test_a_health_check_node_port_out_of_range_is_the_allocators_500(tmp_path, asked):
+    """The registry allocates before the strategy validates (``Store.create`` in k8s.io/
+    apiserver ``pkg/registry/generic/registry/store.go`` runs ``BeginCreate`` before
+    ``BeforeCreate``), so a port outside 1-65535 meets the node port allocator's range first:
+    ``allocHealthCheckNodePort`` (``pkg/registry/core/service/storage/alloc.go``) wrapped in
+    ``errors.NewInternalError``, on a create and on an update that comes to need one
+    (``updateHealthCheckNodePort``); validation's "must be between 1 and 65535, inclusive"
+    is for a dry run only. The simulator had kept the cluster IP the refused allocation took:
+    the update was answered 422 "provided IP is already allocated" for the Service's own
+    address, and the address of a refused create stayed taken."""
+    refused = (f"Internal error occurred: failed to allocate requested HealthCheck NodePort "
+               f"{asked}: provided port is not in the valid range. The range of valid ports "
+               "is 30000-32767")
+    with applied(tmp_path, LOCAL.replace("Local", "Cluster")) as kubectl:
+        address = _spec(kubectl, "edge")["clusterIP"]
+        out = kubectl("patch", "svc", "edge", "-p", json.dumps({"spec": {
+            "externalTrafficPolicy": "Local", "healthCheckNodePort": asked}}), check=False)
+        assert out.stderr.strip() == f"Error from server (InternalError): {refused}"
+        spec = _spec(kubectl, "edge")
+        assert (spec["clusterIP"], spec["externalTrafficPolicy"]) == (address, "Cluster")
+        pinned = LOCAL.replace("name: edge", "name: other").replace(
+            "type: LoadBalancer", "type: LoadBalancer\n  clusterIP: 10.96.0.50")
+        out = kubectl("apply", "-f", "-", check=False, stdin=pinned.replace(
+            "type: LoadBalancer", f"type: LoadBalancer\n  healthCheckNodePort: {asked}"))
+        assert out.stderr.strip() == ('Error from server (InternalError): error when creating '
+                                      f'"STDIN": {refused}')
+        kubectl("apply", "-f", "-", stdin=pinned)     # its address was not kept
+        assert _spec(kubectl, "other")["clusterIP"] == "10.96.0.50"
+
+
 @pytest.mark.parametrize("asked, kind", [('"30001"', "string"), ("true", "bool"),
                                          ("30001.5", "number 30001.5"), ("[30001]", "array"),
                                          ("{port: 30001}", "object"),

@@ -37,6 +37,15 @@ deleted by ``Replace``; its history is kept within the limits like the others. U
 repeats the warning at each sync while the Job runs (``kubectl`` shows the count); the
 simulator records it once per Job.
 
+A schedule of valid grammar that names no real day (``0 0 31 4 *``, ``0 0 30 2 *``) is
+stored as the API server stores it; robfig/cron's ``Next`` finds no run within five years and
+returns Go's zero time, so ``mostRecentScheduleTime`` (``utils.go``) finds no time between
+two runs, and ``syncCronJob`` warns ``InvalidSchedule`` ("invalid schedule: 0 0 31 4 * : time
+difference between two schedules is less than 1 second") and does not requeue the CronJob:
+it never starts a Job. Upstream warns at each sync of the CronJob (its updates, its Jobs'
+changes); the simulator, which syncs it at every change in the cluster, warns once per
+schedule it is given.
+
 Simplified: ``startingDeadlineSeconds`` is not read: a missed run starts however late, where
 upstream skips one past the deadline with ``MissSchedule``."""
 
@@ -59,11 +68,12 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """The wall-clock moment of simulated time 0."""
 
 
-def next_run(schedule: CronSchedule, seconds: float, epoch: float = EPOCH.timestamp()) -> float:
+def next_run(schedule: CronSchedule, seconds: float,
+             epoch: float = EPOCH.timestamp()) -> float | None:
     """The first scheduled simulated time strictly after ``seconds``, on the calendar whose
-    simulated second 0 is the Unix time ``epoch``."""
-    found = schedule.next_time(datetime.fromtimestamp(epoch + seconds, UTC))
-    return found.timestamp() - epoch
+    simulated second 0 is the Unix time ``epoch``; None for a schedule that never fires."""
+    found = _next_unix(schedule, epoch + seconds)
+    return None if found is None else found - epoch
 
 
 class Calendar(Protocol):
@@ -95,10 +105,16 @@ _MANY_MISSED = 100
 """More missed start times than this are "too many" (``mostRecentScheduleTime``)."""
 
 
-def _next_unix(schedule: CronSchedule, unix: float) -> float:
-    """The Unix time of the first run of ``schedule`` strictly after the Unix time ``unix``
-    (robfig/cron's ``Next``)."""
-    return schedule.next_time(datetime.fromtimestamp(unix, UTC)).timestamp()
+class InvalidScheduleError(ValueError):
+    """A schedule of valid grammar on which ``mostRecentScheduleTime`` finds no interval
+    between two runs (its words)."""
+
+
+def _next_unix(schedule: CronSchedule, unix: float) -> float | None:
+    """The Unix time of the first run of ``schedule`` strictly after the Unix time ``unix``,
+    or None where robfig/cron's ``Next`` returns the zero time (no run within five years)."""
+    found = schedule.next_time(datetime.fromtimestamp(unix, UTC))
+    return None if found is None else found.timestamp()
 
 
 def most_recent_schedule(schedule: CronSchedule, earliest: float,
@@ -108,18 +124,23 @@ def most_recent_schedule(schedule: CronSchedule, earliest: float,
     missed (``mostRecentScheduleTime`` in kubernetes/kubernetes
     ``pkg/controller/cronjob/utils.go``: none while only the first is due; else counted from
     the interval between the first two, and the latest found by walking from the one before
-    it, rather than all of them; the controller starts only that latest one)."""
+    it, rather than all of them; the controller starts only that latest one). A schedule
+    with no run, or no second run, within robfig/cron's five years raises
+    :class:`InvalidScheduleError`, as upstream's zero time makes the interval 0 or less."""
     first = _next_unix(schedule, earliest)
-    if now < first:
+    if first is not None and now < first:
         return None, 0
-    second = _next_unix(schedule, first)
+    second = None if first is None else _next_unix(schedule, first)
+    if first is None or second is None:
+        raise InvalidScheduleError("time difference between two schedules is less than 1 "
+                                   "second")
     if now < second:
         return first, 0
     interval = second - first
     missed = int((now - first) / interval) + 1
     latest = None
     moment = _next_unix(schedule, first + (missed - 2) * interval)
-    while moment <= now:
+    while moment is not None and moment <= now:
         latest, moment = moment, _next_unix(schedule, moment)
     return latest, missed
 
@@ -139,6 +160,8 @@ class CronJobController(Controller):
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
         self._unexpected: dict[str, set[str]] = {}
+        self._invalid: dict[str, set[str]] = {}
+        """The schedules each CronJob (by uid) was warned ``InvalidSchedule`` about."""
 
     def sync(self, cj: dict[str, Any]) -> None:
         cluster = self.cluster
@@ -157,7 +180,15 @@ class CronJobController(Controller):
         now = calendar.unix(cluster.now) + _SLACK
         last = cj["status"].get("lastScheduleTime")
         earliest = calendar.unix(cj["metadata"]["creationTimestamp"] if last is None else last)
-        due, missed = most_recent_schedule(schedule, earliest, now)
+        try:
+            due, missed = most_recent_schedule(schedule, earliest, now)
+        except InvalidScheduleError as err:   # no requeue until the CronJob changes
+            told = self._invalid.setdefault(cj["metadata"]["uid"], set())
+            if schedule.spec not in told:
+                told.add(schedule.spec)
+                cluster.record(cj, "InvalidSchedule",
+                               f"invalid schedule: {schedule.spec} : {err}", "Warning")
+            return
         if missed > _MANY_MISSED:
             cluster.record(cj, "TooManyMissedTimes", "too many missed start times. Set or "
                            "decrease .spec.startingDeadlineSeconds or check clock skew",
@@ -165,7 +196,9 @@ class CronJobController(Controller):
         if due is not None:
             self._run(cj, due)
         after = due if due is not None else earliest if not missed else now
-        cluster.wake_at(calendar.seconds(_next_unix(schedule, after)), background=True)
+        wake = _next_unix(schedule, after)
+        if wake is not None:
+            cluster.wake_at(calendar.seconds(wake), background=True)
 
     def _calendar(self) -> Calendar:
         """The cluster's calendar (module docstring)."""
