@@ -13,7 +13,10 @@ service's secrets (docker/cli ``cli/compose/convert/service.go``, ``convertServi
 defaults for a health check (30 s between checks:
 https://docs.docker.com/reference/dockerfile/#healthcheck). The simulator's loader accepts a
 service secret the file does not declare, where ``docker stack deploy`` refuses it: this check
-refuses it as the CLI does.
+refuses it as the CLI does. An external secret is looked up by the name docker/cli's loader
+resolves (``cli/compose/loader/loader.go``, ``loadFileObjectConfig``;
+:func:`~clustersim.manifests.compose_syntax.external_name`): ``external: {name: x}`` or
+``name: x`` is secret ``x``, not the one created beforehand.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from clustersim.exercises.answers import load_answer, run_stack
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.manifests.compose_syntax import external_name
 from clustersim.manifests.units import go_duration
 from clustersim.node import Node
 from clustersim.swarm import SwarmCluster, TaskState
@@ -91,12 +95,19 @@ def _check_secret(service: dict[str, Any], secrets: dict[str, Any]) -> None:
                     "lists it, but the stack does not declare it.",
                     f"Declare {SECRET} under a top-level secrets: section, beside services:.")
     declaration = secrets[SECRET] or {}
-    if not declaration.get("external"):
+    name = external_name(SECRET, declaration)
+    if name is None:
         raise Wrong(f"The stack would create its own secret {SECRET} "
                     f"({'from a file' if declaration.get('file') else 'from nothing'}), not "
                     "use the one created beforehand.",
                     "A secret that exists already (docker secret create) is declared with "
                     "external: true.")
+    if name != SECRET:
+        raise Wrong(f"The stack's {SECRET} stands for an existing secret named {name!r}, so "
+                    f"docker stack deploy looks for {name!r}, not the {SECRET} created "
+                    "beforehand.",
+                    f"Leave out the other name (name: or external: name:): an external secret "
+                    f"is looked up by its key, {SECRET}, unless a name says otherwise.")
 
 
 @checker(f"Right: two tasks of {API_IMAGE} run; Docker runs the health check every 10 s and "

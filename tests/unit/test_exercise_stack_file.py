@@ -62,6 +62,25 @@ def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     assert not feedback.passed and hint in feedback.hint, feedback
 
 
+@pytest.mark.parametrize("declared", [
+    "    external: {name: db_pass}\n",
+    "    external: true\n    name: db_pass\n",
+])
+def test_an_external_secret_under_another_name_is_not_the_one_created(declared: str) -> None:
+    """docker/cli's loadFileObjectConfig names the secret after external.name or name."""
+    feedback = check_stack_file(GOOD.replace("    external: true\n", declared))
+    assert not feedback.passed
+    assert "docker stack deploy looks for 'db_pass', not the db_password" in feedback.message
+    assert "Leave out the other name" in feedback.hint
+
+
+def test_an_external_secret_named_as_its_key_passes() -> None:
+    assert check_stack_file(GOOD.replace("    external: true\n",
+                                         "    external: {name: db_password}\n")).passed
+    assert check_stack_file(GOOD.replace("    external: true\n",
+                                         "    external: {}\n")).passed
+
+
 def test_an_undeclared_secret_is_refused_in_the_docker_clis_words() -> None:
     """The loader accepts it; docker/cli's convertServiceSecrets refuses it."""
     feedback = check_stack_file(GOOD.replace(DECLARED, ""))
