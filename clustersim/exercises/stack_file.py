@@ -74,9 +74,10 @@ def _check_health(service: dict[str, Any]) -> None:
                     "Add test: with the command, as a list that starts with CMD or CMD-SHELL.")
     interval = go_duration(health["interval"]) if "interval" in health else _DOCKER_INTERVAL
     if interval != _INTERVAL:
-        said = "names no interval, so Docker's default of 30 s" if "interval" not in health \
-            else f"runs every {health['interval']}"
-        raise Wrong(f"api's health check {said} applies, not every 10 s.",
+        said = f"runs every {interval:g} s" + (
+            f" (interval: {health['interval']})" if "interval" in health
+            else ", Docker's default when it names no interval")
+        raise Wrong(f"api's health check {said}, not every {_INTERVAL:g} s.",
                     "Set interval: 10s (a Go duration: a number and a unit).")
 
 

@@ -81,6 +81,23 @@ def test_an_external_secret_named_as_its_key_passes() -> None:
                                          "    external: {}\n")).passed
 
 
+@pytest.mark.parametrize(("interval", "said"), [
+    (None, "runs every 30 s, Docker's default when it names no interval"),
+    ("1m", "runs every 60 s (interval: 1m)"),
+    ("1m30s", "runs every 90 s (interval: 1m30s)"),
+    ("90s", "runs every 90 s (interval: 90s)"),
+    ("1500ms", "runs every 1.5 s (interval: 1500ms)"),
+])
+def test_a_wrong_interval_is_told_in_seconds(interval: str | None, said: str) -> None:
+    line = "" if interval is None else f"      interval: {interval}\n"
+    feedback = check_stack_file(GOOD.replace("      interval: 10s\n", line))
+    assert feedback.message == f"api's health check {said}, not every 10 s."
+
+
+def test_an_interval_of_ten_seconds_in_milliseconds_passes() -> None:
+    assert check_stack_file(GOOD.replace("interval: 10s", "interval: 10000ms")).passed
+
+
 def test_an_undeclared_secret_is_refused_in_the_docker_clis_words() -> None:
     """The loader accepts it; docker/cli's convertServiceSecrets refuses it."""
     feedback = check_stack_file(GOOD.replace(DECLARED, ""))
