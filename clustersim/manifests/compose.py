@@ -362,6 +362,23 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
     return None
 
 
+def _external_name_conflict(document: Document, data: Mapping[str, Any]) -> Exception | None:
+    """docker/cli's ``loadFileObjectConfig`` (``cli/compose/loader/loader.go``), run after
+    the services are loaded: an external secret or config named both by ``external.name``
+    and by ``name`` is refused in its words; otherwise the name it resolves is
+    :func:`~clustersim.manifests.compose_syntax.external_name`'s."""
+    for section, kind in (("secrets", "secret"), ("configs", "config")):
+        for key, entry in (data.get(section) or {}).items():
+            external = entry.get("external") if isinstance(entry, dict) else None
+            if isinstance(external, dict) and external.get("name") and entry.get("name"):
+                return document.error(
+                    (section, key), f"{kind} {key}: {kind}.external.name and {kind}.name "
+                    f"conflict; only use {kind}.name",
+                    "external: true and one name: such as name: db_password_v2 (external: "
+                    "name: is deprecated since version 3.5)")
+    return None
+
+
 def load_compose(
     document: Document,
     environment: Mapping[str, str] | None = None,
@@ -412,6 +429,9 @@ def load_compose(
         for name, service in services.items()
     }
     manifest["services"] = {name: service for name, (service, _) in expanded.items()}
+    conflict = _external_name_conflict(document, data)
+    if conflict is not None:
+        raise conflict
     return [
         StackSpec(
             system="swarm",

@@ -293,8 +293,8 @@ def external_name(key: str, declaration: Any) -> str | None:
     ``key`` stands for, as docker/cli's ``loadFileObjectConfig`` resolves it (its
     ``transformExternal`` reads a mapping as ``external: true``): ``external.name`` (deprecated
     since file version 3.5), else ``name``, else ``key``; None when it is not external, the
-    stack then creating it. Simplified: docker/cli refuses ``external.name`` together with
-    ``name``; this takes ``external.name``."""
+    stack then creating it. Both names together are refused by the loader
+    (:mod:`clustersim.manifests.compose`) as docker/cli refuses them."""
     declaration = declaration if isinstance(declaration, dict) else {}
     external = declaration.get("external")
     if isinstance(external, dict):      # a mapping, even {}, is external
