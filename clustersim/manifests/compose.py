@@ -26,7 +26,9 @@ loader produces the same long forms, so a simulator reads one shape only (docker
   (``volume: {nocopy: true}``), a propagation mode (``bind: {propagation: ...}``); others
   are ignored, as docker/cli ignores them.
 - ``secrets``/``configs``: a name → ``{source, target}``; the target defaults as docker/cli
-  does: the secret's name (mounted under ``/run/secrets/``) and ``/<name>`` for a config.
+  does: the secret's name (mounted under ``/run/secrets/``) and ``/<name>`` for a config. A
+  top-level external one stands for the existing object that ``external_name`` names
+  (``external.name``, else ``name``, else its key); both names together are refused.
 - ``environment``: ``["A=1", "B"]`` → ``{"A": "1", "B": None}``; values become strings.
 - ``depends_on``: a list → ``{service: {condition: "service_started", required: True}}``; the
   long form (a mapping) is refused, as docker/cli's version 3 schemas refuse it.
