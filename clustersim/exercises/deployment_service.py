@@ -11,7 +11,11 @@ EndpointSlice controller writes them. Upstream: a Service's ``port`` is the port
 on, ``targetPort`` the port on the Pods (by number or by a container port's name), and it
 defaults to ``port`` (https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service);
 the selector picks the Pods by their labels
-(https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/).
+(https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/). The port 80 rests
+on the image: Docker Hub's official nginx (``docker.io/library/nginx``, any tag or digest)
+listens on 80 (nginxinc/docker-nginx ``mainline/debian/Dockerfile``: ``EXPOSE 80``), so
+another image, even another nginx build such as ``nginxinc/nginx-unprivileged`` (8080), is
+refused with what the Service would then forward to.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 from clustersim.exercises.answers import load_answer
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.imageref import normalized_name, parse_reference
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.manifests import ManifestError
 from clustersim.node import Node
@@ -27,6 +32,8 @@ from clustersim.node import Node
 __all__ = ["check_deployment_service"]
 
 _NAMES = ("Deployment", "Service")
+_NGINX = "docker.io/library/nginx"
+"""The official nginx image's repository, fully qualified: it listens on port 80."""
 
 
 def _load_hint(err: ManifestError) -> str:
@@ -70,6 +77,20 @@ def _service_ports(service: dict[str, Any]) -> None:
                         "targetPort: is the port on the Pods, the container's port.")
 
 
+def _image(deployment: dict[str, Any]) -> None:
+    """The Pods run nginx (any tag): the port 80 the Service forwards to is nginx's."""
+    template = ((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}
+    images = [str(c.get("image")) for c in template.get("containers") or []
+              if isinstance(c, dict)]
+    if not any((ref := parse_reference(image)) and normalized_name(ref) == _NGINX
+               for image in images):
+        given = ", ".join(images) or "no image"
+        raise Wrong(f"The Deployment runs {given}, not nginx: port 80 is where nginx listens, "
+                    "so the Service would forward to a port this image need not listen on.",
+                    "Use image: nginx:1.27 (any tag of nginx) in the Deployment's container, "
+                    "as the task says.")
+
+
 def _labels(labels: object) -> str:
     """Labels as ``kubectl`` writes a selector: ``app=web,tier=frontend``."""
     return ",".join(f"{k}={v}" for k, v in labels.items()) if isinstance(labels, dict) else ""
@@ -87,6 +108,7 @@ def check_deployment_service(text: object) -> None:
     if replicas != 3:
         raise Wrong(f"The Deployment asks for {replicas} replica{'s' if replicas != 1 else ''}, "
                     "not 3.", "spec.replicas is the number of Pods (1 when it is missing).")
+    _image(deployment)
     _service_ports(service)
     cluster = KubernetesCluster(Node.many(3, "node", cpu=4, memory="8Gi"), seed=0)
     cluster.apply(text)

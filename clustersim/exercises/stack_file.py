@@ -13,7 +13,10 @@ service's secrets (docker/cli ``cli/compose/convert/service.go``, ``convertServi
 defaults for a health check (30 s between checks:
 https://docs.docker.com/reference/dockerfile/#healthcheck). A service secret the file does
 not declare is the loader's refusal, in the CLI's words
-(:mod:`clustersim.manifests.compose`); this check adds the chapter's hint.
+(:mod:`clustersim.manifests.compose`); this check adds the chapter's hint. An external
+secret is looked up by the name docker/cli's loader resolves (``cli/compose/loader/loader.go``,
+``loadFileObjectConfig``; :func:`~clustersim.manifests.compose_syntax.external_name`):
+``external: {name: x}`` or ``name: x`` is secret ``x``, not the one created beforehand.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from clustersim.exercises.answers import load_answer, run_stack
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.manifests.compose_syntax import external_name
 from clustersim.manifests.errors import ManifestError
 from clustersim.manifests.units import go_duration
 from clustersim.node import Node
@@ -81,9 +85,10 @@ def _check_health(service: dict[str, Any]) -> None:
                     "Add test: with the command, as a list that starts with CMD or CMD-SHELL.")
     interval = go_duration(health["interval"]) if "interval" in health else _DOCKER_INTERVAL
     if interval != _INTERVAL:
-        said = "names no interval, so Docker's default of 30 s" if "interval" not in health \
-            else f"runs every {health['interval']}"
-        raise Wrong(f"api's health check {said} applies, not every 10 s.",
+        said = f"runs every {interval:g} s" + (
+            f" (interval: {health['interval']})" if "interval" in health
+            else ", Docker's default when it names no interval")
+        raise Wrong(f"api's health check {said}, not every {_INTERVAL:g} s.",
                     "Set interval: 10s (a Go duration: a number and a unit).")
 
 
@@ -99,12 +104,19 @@ def _check_secret(service: dict[str, Any], secrets: dict[str, Any]) -> None:
                     f"List {SECRET} under api's secrets: (the service), and declare it under the "
                     "top-level secrets: (the stack).")
     declaration = secrets[SECRET] or {}
-    if not declaration.get("external"):
+    name = external_name(SECRET, declaration)
+    if name is None:
         raise Wrong(f"The stack would create its own secret {SECRET} "
                     f"({'from a file' if declaration.get('file') else 'from nothing'}), not "
                     "use the one created beforehand.",
                     "A secret that exists already (docker secret create) is declared with "
                     "external: true.")
+    if name != SECRET:
+        raise Wrong(f"The stack's {SECRET} stands for an existing secret named {name!r}, so "
+                    f"docker stack deploy looks for {name!r}, not the {SECRET} created "
+                    "beforehand.",
+                    f"Leave out the other name (name: or external: name:): an external secret "
+                    f"is looked up by its key, {SECRET}, unless a name says otherwise.")
 
 
 @checker(f"Right: two tasks of {API_IMAGE} run; Docker runs the health check every 10 s and "

@@ -368,9 +368,7 @@ class APIServer:
                 raise AdmissionError(refusal)
             self._admit_pod(obj)
         if kind == "Ingress":
-            refusal = default_ingress_class(obj, self.objects("IngressClass"))
-            if refusal:
-                raise AdmissionError(refusal)
+            default_ingress_class(obj, self.objects("IngressClass"))
         if kind == "Service" and dry_run:
             self.services.admit_dry_run(obj)
         elif kind == "Service":

@@ -7,16 +7,16 @@
   names no class, neither by ``spec.ingressClassName`` nor by the old
   ``kubernetes.io/ingress.class`` annotation, gets the class annotated
   ``ingressclass.kubernetes.io/is-default-class: "true"`` (exactly that string). With no
-  such class it stays without one; with several, the plugin picks none and refuses the
-  Ingress (``getDefaultClass``: an internal error, wrapped by ``admission.NewForbidden``
-  as a 403). It runs on a create only: an update keeps what the Ingress says.
-
-Simplified: upstream's mutating admission runs before validation, so an invalid Ingress
-that names no class is refused for the several defaults first; here validation comes first.
+  such class it stays without one. With several, ``getDefaultClass`` takes the newest by
+  ``creationTimestamp`` (ties by name, in byte order): it has since kubernetes#110974
+  (merged in 2022; before, the Ingress was refused). A stored ``creationTimestamp`` counts
+  whole seconds, so classes made within one second tie; here the simulated time is floored
+  to the second to match. It runs on a create only: an update keeps what the Ingress says.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -35,21 +35,22 @@ def set_ingress_class_defaults(ingress_class: dict[str, Any]) -> None:
         parameters["scope"] = "Cluster"
 
 
+def _newest_first(ingress_class: Mapping[str, Any]) -> tuple[float, str]:
+    """Sort key of ``getDefaultClass``: newest whole-second ``creationTimestamp``, then name."""
+    meta = ingress_class["metadata"]
+    return -math.floor(meta.get("creationTimestamp") or 0.0), meta["name"]
+
+
 def default_ingress_class(ingress: dict[str, Any], classes: Iterable[Mapping[str, Any]]
-                          ) -> str | None:
-    """``classDefaulterPlugin.Admit`` on a new ``ingress``: set its class to the one default
-    among ``classes``; the API server's refusal when there are several, else None."""
+                          ) -> None:
+    """``classDefaulterPlugin.Admit`` on a new ``ingress`` that names no class: give it the
+    default among ``classes``, the newest one where several claim to be the default."""
     spec = ingress.setdefault("spec", {})
     annotations = (ingress.get("metadata") or {}).get("annotations") or {}
     if spec.get("ingressClassName") is not None or CLASS_ANNOTATION in annotations:
-        return None
-    defaults = [c["metadata"]["name"] for c in classes
-                if ((c.get("metadata") or {}).get("annotations") or {}).get(
-                    DEFAULT_CLASS_ANNOTATION) == "true"]
-    if len(defaults) > 1:
-        name = ingress["metadata"].get("name") or ingress["metadata"].get("generateName", "")
-        return (f'ingresses.networking.k8s.io "{name}" is forbidden: Internal error occurred: '
-                f"{len(defaults)} default IngressClasses were found, only 1 allowed")
+        return
+    defaults = sorted((c for c in classes
+                       if ((c.get("metadata") or {}).get("annotations") or {}).get(
+                           DEFAULT_CLASS_ANNOTATION) == "true"), key=_newest_first)
     if defaults:
-        spec["ingressClassName"] = defaults[0]
-    return None
+        spec["ingressClassName"] = defaults[0]["metadata"]["name"]

@@ -26,7 +26,9 @@ loader produces the same long forms, so a simulator reads one shape only (docker
   (``volume: {nocopy: true}``), a propagation mode (``bind: {propagation: ...}``); others
   are ignored, as docker/cli ignores them.
 - ``secrets``/``configs``: a name → ``{source, target}``; the target defaults as docker/cli
-  does: the secret's name (mounted under ``/run/secrets/``) and ``/<name>`` for a config.
+  does: the secret's name (mounted under ``/run/secrets/``) and ``/<name>`` for a config. A
+  top-level external one stands for the existing object that ``external_name`` names
+  (``external.name``, else ``name``, else its key); both names together are refused.
 - ``environment``: ``["A=1", "B"]`` → ``{"A": "1", "B": None}``; values become strings.
 - ``depends_on``: a list → ``{service: {condition: "service_started", required: True}}``; the
   long form (a mapping) is refused, as docker/cli's version 3 schemas refuse it.
@@ -401,6 +403,23 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
     return None
 
 
+def _external_name_conflict(document: Document, data: Mapping[str, Any]) -> Exception | None:
+    """docker/cli's ``loadFileObjectConfig`` (``cli/compose/loader/loader.go``), run after
+    the services are loaded: an external secret or config named both by ``external.name``
+    and by ``name`` is refused in its words; otherwise the name it resolves is
+    :func:`~clustersim.manifests.compose_syntax.external_name`'s."""
+    for section, kind in (("secrets", "secret"), ("configs", "config")):
+        for key, entry in (data.get(section) or {}).items():
+            external = entry.get("external") if isinstance(entry, dict) else None
+            if isinstance(external, dict) and external.get("name") and entry.get("name"):
+                return document.error(
+                    (section, key), f"{kind} {key}: {kind}.external.name and {kind}.name "
+                    f"conflict; only use {kind}.name",
+                    "external: true and one name: such as name: db_password_v2 (external: "
+                    "name: is deprecated since version 3.5)")
+    return None
+
+
 def load_compose(
     document: Document,
     environment: Mapping[str, str] | None = None,
@@ -459,6 +478,9 @@ def load_compose(
     if refusal is not None:
         raise refusal
     manifest["services"] = {name: service for name, (service, _) in expanded.items()}
+    conflict = _external_name_conflict(document, data)
+    if conflict is not None:
+        raise conflict
     return [
         StackSpec(
             system="swarm",

@@ -1,9 +1,10 @@
 """Compose short syntaxes → long forms, as docker/cli's loader writes them before converting.
 
 Upstream: docker/cli ``cli/compose/loader/loader.go`` (ports, ``environment``,
-``depends_on``, ``secrets``/``configs``), ``cli/compose/loader/volume.go`` (volumes) and
-docker/go-connections ``nat.ParsePortSpec`` (port ranges); the rules are listed in
-:mod:`clustersim.manifests.compose`, which calls these for each service.
+``depends_on``, ``secrets``/``configs``, the name of an external secret or config),
+``cli/compose/loader/volume.go`` (volumes) and docker/go-connections ``nat.ParsePortSpec``
+(port ranges); the rules are listed in :mod:`clustersim.manifests.compose`, which calls these
+for each service.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "expand_file_refs",
     "expand_port",
     "expand_volume",
+    "external_name",
     "text_of",
 ]
 
@@ -284,3 +286,17 @@ def expand_depends_on(value: list[str]) -> dict[str, dict]:
     schema, so ``docker stack deploy`` refuses it with ``services.NAME.depends_on must be a
     list``, and so does this loader."""
     return {name: {"condition": "service_started", "required": True} for name in value}
+
+
+def external_name(key: str, declaration: Any) -> str | None:
+    """The name of the existing secret or config that a top-level ``declaration`` under
+    ``key`` stands for, as docker/cli's ``loadFileObjectConfig`` resolves it (its
+    ``transformExternal`` reads a mapping as ``external: true``): ``external.name`` (deprecated
+    since file version 3.5), else ``name``, else ``key``; None when it is not external, the
+    stack then creating it. Both names together are refused by the loader
+    (:mod:`clustersim.manifests.compose`) as docker/cli refuses them."""
+    declaration = declaration if isinstance(declaration, dict) else {}
+    external = declaration.get("external")
+    if isinstance(external, dict):      # a mapping, even {}, is external
+        return external.get("name") or declaration.get("name") or key
+    return (declaration.get("name") or key) if external is True else None

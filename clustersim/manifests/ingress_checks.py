@@ -124,9 +124,9 @@ def _rule(rule: Any, where: Path) -> Iterator[Found]:
     """``validateIngressRules`` of one rule: its host (no IP address), then its paths."""
     if rule.host:
         if parse_ip(rule.host) is not None:
-            yield (*where, "host"), invalid(rule.host, "must be a DNS name, not an IP "
-                                            "address"), "a DNS name; leave host out to match "
-            "every request, whatever address it was sent to"
+            yield ((*where, "host"), invalid(rule.host, "must be a DNS name, not an IP address"),
+                   "a DNS name; leave host out to match every request, whatever address it "
+                   "was sent to")
         yield from _host((*where, "host"), rule.host)
     if rule.http is None:
         return

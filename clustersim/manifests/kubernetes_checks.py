@@ -335,7 +335,10 @@ _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 def _service(document: Document, typed: Any) -> Iterator[ManifestError]:
     """``ValidateService``: ports are required but for a headless or ExternalName Service,
     and every port of a Service with several needs a name of its own (its name itself, a
-    DNS-1123 label, is the type's check: :class:`~kubernetes_types.ServiceMeta`)."""
+    DNS-1123 label, is the type's check: :class:`~kubernetes_types.ServiceMeta`); a
+    ``targetPort`` given as a string is a port name (``validateServicePort`` →
+    ``ValidatePortNumOrName`` → ``IsValidPortName``), so ``"80"`` is refused: "must contain
+    at least one letter (a-z)"."""
     spec = typed.spec
     ports = (spec.ports if spec else None) or []
     headless = spec is not None and spec.cluster_ip == "None"
@@ -361,6 +364,10 @@ def _service(document: Document, typed: Any) -> Iterator[ManifestError]:
                 "a different name for each port",
             )
         names.add(port.name)
+        if isinstance(port.target_port, str):
+            for problem in port_name_problems(port.target_port):
+                yield document.error(("spec", "ports", index, "targetPort"),
+                                     invalid(port.target_port, problem), name_hint(problem))
 
 
 # The API server defaults a missing value before it validates (pkg/apis/apps/v1/defaults.go):

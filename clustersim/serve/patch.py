@@ -16,7 +16,8 @@ decoded as a list of ``handlers.jsonPatchOp``, then as ``jsonpatch.Patch``; a bo
 JSON type is a 400 in ``encoding/json``'s words; over 10,000 operations a 413; an operation
 that does not apply (a missing key or index, a failed ``test``, an unknown ``op``) is a 422
 made by ``errors.NewGenericServerResponse``, which keeps none of json-patch's own words:
-``the server rejected our request due to an error in our request``, empty details.
+``the server rejected our request due to an error in our request``, empty details. A
+``test`` of a missing key passes when its value is null, as v4's does.
 Simplified: a strict decode's unknown fields in an operation (``json patch unknown field``)
 are not reported, and negative list indices, which json-patch v4 reads from the end, are
 refused.
@@ -134,9 +135,19 @@ def _apply(doc: Any, op: dict[str, Any]) -> Any:
         return _remove(doc, parts)
     if name == "replace":
         return _add(_remove(doc, parts), parts, copy.deepcopy(op.get("value")))
-    if name == "test" and _walk(doc, parts) == op.get("value"):
+    if name == "test" and _tested(doc, parts) == op.get("value"):
         return doc
     raise _NotAppliedError         # a failed test, or an op json-patch does not know
+
+
+def _tested(doc: Any, parts: list[str]) -> Any:
+    """The value a ``test`` compares: json-patch v4's ``Patch.test`` finds the parent, then
+    asks it for the key, and an object's ``partialDoc.get`` answers nil for a missing key
+    without an error, so a missing key reads as null (``{"op": "test", "value": null}``
+    passes); a missing parent or list index does not apply."""
+    if parts and isinstance(parent := _walk(doc, parts[:-1]), dict):
+        return parent.get(parts[-1])
+    return _walk(doc, parts)
 
 
 def _add(doc: Any, parts: list[str], value: Any) -> Any:

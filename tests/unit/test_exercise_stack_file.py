@@ -62,6 +62,42 @@ def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     assert not feedback.passed and hint in feedback.hint, feedback
 
 
+@pytest.mark.parametrize("declared", [
+    "    external: {name: db_pass}\n",
+    "    external: true\n    name: db_pass\n",
+])
+def test_an_external_secret_under_another_name_is_not_the_one_created(declared: str) -> None:
+    """docker/cli's loadFileObjectConfig names the secret after external.name or name."""
+    feedback = check_stack_file(GOOD.replace("    external: true\n", declared))
+    assert not feedback.passed
+    assert "docker stack deploy looks for 'db_pass', not the db_password" in feedback.message
+    assert "Leave out the other name" in feedback.hint
+
+
+def test_an_external_secret_named_as_its_key_passes() -> None:
+    assert check_stack_file(GOOD.replace("    external: true\n",
+                                         "    external: {name: db_password}\n")).passed
+    assert check_stack_file(GOOD.replace("    external: true\n",
+                                         "    external: {}\n")).passed
+
+
+@pytest.mark.parametrize(("interval", "said"), [
+    (None, "runs every 30 s, Docker's default when it names no interval"),
+    ("1m", "runs every 60 s (interval: 1m)"),
+    ("1m30s", "runs every 90 s (interval: 1m30s)"),
+    ("90s", "runs every 90 s (interval: 90s)"),
+    ("1500ms", "runs every 1.5 s (interval: 1500ms)"),
+])
+def test_a_wrong_interval_is_told_in_seconds(interval: str | None, said: str) -> None:
+    line = "" if interval is None else f"      interval: {interval}\n"
+    feedback = check_stack_file(GOOD.replace("      interval: 10s\n", line))
+    assert feedback.message == f"api's health check {said}, not every 10 s."
+
+
+def test_an_interval_of_ten_seconds_in_milliseconds_passes() -> None:
+    assert check_stack_file(GOOD.replace("interval: 10s", "interval: 10000ms")).passed
+
+
 def test_an_undeclared_secret_is_refused_in_the_docker_clis_words() -> None:
     """The loader refuses it as docker/cli's convertServiceSecrets does, at the service's
     secret."""

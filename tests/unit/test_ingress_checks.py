@@ -100,6 +100,16 @@ def test_an_ingress_is_refused_in_the_api_servers_words(spec, refused):
     assert refused in refusals(INGRESS + spec)
 
 
+def test_an_ip_address_as_host_gets_the_whole_hint():
+    """``validateIngressRules`` refuses an IP address, then checks the host as a subdomain."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(INGRESS + "  rules: [{host: '::1'}]\n")
+    assert str(caught.value).startswith(
+        '<string>, line 5, spec.rules[0].host: Invalid value: "::1": must be a DNS name, not an '
+        "IP address (expected a DNS name; leave host out to match every request, whatever "
+        "address it was sent to). Also: ")
+
+
 def test_every_error_is_reported_together_in_upstreams_order():
     """``ValidateIngressSpec``: the default backend, the rules, the TLS entries, then the
     class name; ``ValidateIngressCreate`` adds the class annotation's mismatch last."""

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from clustersim.clusters import demo_nodes
-from clustersim.kubernetes import AdmissionError, KubernetesCluster
+from clustersim.kubernetes import KubernetesCluster
 from clustersim.serve import serve
 from tests.unit.test_serve_core import _request
 
@@ -61,17 +61,27 @@ def test_the_default_is_only_set_where_nothing_names_a_class(classes, made, expe
     assert _class_of(cluster) == expected
 
 
-def test_several_default_classes_refuse_a_new_ingress():
-    """``getDefaultClass``: more than one default is an internal error, which
-    ``admission.NewForbidden`` wraps; an Ingress that names its class is not concerned."""
-    cluster = _cluster(ingress_class("a", "true"), ingress_class("b", "true"))
-    with pytest.raises(AdmissionError) as refused:
-        cluster.apply([ingress()])
-    assert str(refused.value) == ('ingresses.networking.k8s.io "web" is forbidden: Internal '
-                                  "error occurred: 2 default IngressClasses were found, only 1 "
-                                  "allowed")
-    cluster.apply([ingress("named", ingressClassName="a")])
-    assert _class_of(cluster, "named") == "a"
+def test_of_several_default_classes_the_newest_is_chosen():
+    """``getDefaultClass`` since kubernetes#110974: newest ``creationTimestamp`` first."""
+    cluster = _cluster(ingress_class("a", "true"))
+    cluster.run(until=5)
+    cluster.apply([ingress_class("b", "true")])
+    cluster.apply([ingress()])
+    assert _class_of(cluster) == "b"
+    cluster.apply([ingress_class("z", "true")])    # same second as "b": the name decides
+    cluster.apply([ingress("second")])
+    assert _class_of(cluster, "second") == "b"
+
+
+def test_within_one_second_the_first_name_is_chosen():
+    """A stored ``creationTimestamp`` counts whole seconds: 5.2 s and 5.9 s tie."""
+    cluster = _cluster()
+    cluster.run(until=5.2)
+    cluster.apply([ingress_class("a", "true")])
+    cluster.run(until=5.9)
+    cluster.apply([ingress_class("b", "true")])
+    cluster.apply([ingress()])
+    assert _class_of(cluster) == "a"
 
 
 def test_an_update_keeps_an_ingress_without_a_class():
@@ -105,10 +115,9 @@ def test_the_served_api_fills_in_the_default_class_and_the_scope():
         assert (status, made["spec"]["parameters"]["scope"]) == (201, "Cluster")
         status, made = _post(server, INGRESSES, ingress())
         assert (status, made["spec"]["ingressClassName"]) == (201, "nginx")
-        _post(server, CLASSES, ingress_class("other", "true"))
-        status, refused = _post(server, INGRESSES, ingress("second"))
-    assert (status, refused["reason"]) == (403, "Forbidden")
-    assert refused["message"].endswith("2 default IngressClasses were found, only 1 allowed")
+        _post(server, CLASSES, ingress_class("another", "true"))
+        status, made = _post(server, INGRESSES, ingress("second"))
+    assert (status, made["spec"]["ingressClassName"]) == (201, "another")
 
 
 def test_the_served_api_refuses_a_bad_ingress_with_every_error():

@@ -1115,3 +1115,18 @@ def test_a_fractional_retries_loses_its_fraction(retries: str, count: int) -> No
             f"    healthcheck: {{test: [CMD, x], retries: {retries}}}\n")
     [spec] = load_manifests(text, name="shop.yml")
     assert spec.typed["web"].healthcheck.retries == count
+
+
+@pytest.mark.parametrize("section", ["secrets", "configs"])
+def test_an_external_name_beside_a_name_is_refused_as_docker_cli_refuses_it(section: str
+                                                                            ) -> None:
+    """docker/cli ``loadFileObjectConfig``: ``external.name`` and ``name`` together."""
+    kind = section[:-1]
+    text = (f"services:\n  web: {{image: x}}\n{section}:\n  db:\n"
+            "    external: {name: a}\n    name: b\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert (caught.value.path, caught.value.message) == (
+        f"{section}.db", f"{kind} db: {kind}.external.name and {kind}.name conflict; only use "
+        f"{kind}.name")
+    assert load_manifests(text.replace("    name: b\n", ""))

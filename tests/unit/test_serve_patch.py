@@ -52,6 +52,18 @@ def test_an_operation_that_does_not_apply_is_the_generic_422(deployment, operati
     assert (status, answer["reason"], answer["details"]) == (422, "Invalid", {})
 
 
+@pytest.mark.parametrize(("operation", "status"), [
+    ({"op": "test", "path": "/metadata/labels/absent", "value": None}, 200),
+    ({"op": "test", "path": "/metadata/labels/absent", "value": "x"}, 422),
+    ({"op": "test", "path": "/metadata/nothing/absent", "value": None}, 422),
+    ({"op": "test", "path": "/spec/template/spec/containers/3", "value": None}, 422)])
+def test_a_test_of_a_missing_key_passes_for_null(deployment, operation, status):
+    """json-patch v4's ``Patch.test``: ``partialDoc.get`` answers nil for a key its object
+    lacks, which equals a null value; a missing parent or list index does not apply."""
+    answer, _ = _patch(deployment.server, json.dumps([operation]).encode())
+    assert answer == status
+
+
 @pytest.mark.parametrize("body, query, words", [
     (b'{"op": "replace"}', "", "error decoding patch: json: cannot unmarshal object into Go "
      "value of type []handlers.jsonPatchOp"),
