@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Mapping, Sequence
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from clustersim.goformat import go_json, json_kind
@@ -308,8 +309,14 @@ class APIServer:
     def _record(self, obj: Mapping[str, Any], reason: str, message: str, type: str, *,
                 host: str = "", path: str = "",
                 related: Mapping[str, Any] | None = None) -> None:
+        """Record an event through the correlator. The texts that repeat, a Pod's name in
+        each of its events, a container's field path and the kubelet's messages that say the
+        same for every Pod of an image, are interned: the log of 150,000 Pods keeps one
+        copy of each."""
         meta = obj["metadata"]
-        name, namespace, uid = _event_object(obj), meta.get("namespace", ""), meta.get("uid", "")
+        name, namespace, uid = intern(_event_object(obj)), meta.get("namespace", ""), \
+            meta.get("uid", "")
+        message, path = intern(message), intern(path)
         source = (host, component(reason, obj["kind"].lower(), host), name, namespace, uid)
         written = self.correlator.correlate(self.now, source, type, reason, message, path)
         if written is None:
