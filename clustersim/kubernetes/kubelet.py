@@ -407,9 +407,9 @@ class Kubelet:
             return
         uid = pod["metadata"]["uid"]
         self._sandboxes[uid] = self.cluster.now
-        self._init_runs[uid] = {}
+        self._init_runs.pop(uid, None)      # none yet in this sandbox (made at the first)
         self._initialized.pop(uid, None)
-        self._held_inits[uid] = {}
+        self._held_inits.pop(uid, None)
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
         self._ready_at[uid] = {}
@@ -659,7 +659,7 @@ class Kubelet:
         run = self._init_runs[uid][name]
 
         def passed() -> None:
-            if (self._current(pod, epoch) and self._init_runs[uid].get(name) is run
+            if (self._current(pod, epoch) and self._init_runs.get(uid, {}).get(name) is run
                     and name in self._ready_at.get(uid, {})):    # not stopped since
                 self._held_inits[uid].pop(name)()
 
@@ -674,7 +674,8 @@ class Kubelet:
             delay = probe_delay(container.get("startupProbe"))
         else:
             delay = self.timing.init_container_seconds
-        self._init_runs[pod["metadata"]["uid"]][str(container.get("name"))] = (now, now + delay)
+        self._init_runs.setdefault(pod["metadata"]["uid"], {})[str(container.get("name"))] = \
+            (now, now + delay)
         return delay
 
     def initialized_since(self, pod: Mapping[str, Any]) -> float | None:
