@@ -312,11 +312,14 @@ class APIServer:
         """Record an event through the correlator. The texts that repeat, a Pod's name in
         each of its events, a container's field path and the kubelet's messages that say the
         same for every Pod of an image, are interned: the log of 150,000 Pods keeps one
-        copy of each."""
+        copy of each. The scheduler's ``Scheduled`` message names its Pod and node, never
+        repeats, and is left out of the interned table."""
         meta = obj["metadata"]
         name, namespace, uid = intern(_event_object(obj)), meta.get("namespace", ""), \
             meta.get("uid", "")
-        message, path = intern(message), intern(path)
+        path = intern(path)
+        if host:                    # the kubelet's: unlike the scheduler's, they repeat
+            message = intern(message)
         source = (host, component(reason, obj["kind"].lower(), host), name, namespace, uid)
         written = self.correlator.correlate(self.now, source, type, reason, message, path)
         if written is None:
