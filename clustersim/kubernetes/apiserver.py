@@ -207,10 +207,19 @@ class APIServer:
         def _reconcile(self) -> None: ...
         def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None: ...
 
+    _now: float = 0.0
+    """The float :attr:`now` last gave."""
+
     @property
     def now(self) -> float:
-        """Simulated seconds since the cluster started."""
-        return self.clock.now
+        """Simulated seconds since the cluster started: one float for each instant, which
+        every timestamp written at that instant shares (the clock makes a new one at each
+        call while SimPy's time is still the whole number it starts at, and an apply of
+        150,000 Pods stamps each several times at 0 s)."""
+        now = self.clock.now
+        if now != self._now:
+            self._now = now
+        return self._now
 
     # ---- the object store ----------------------------------------------------------------
 
