@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Mapping, Sequence
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from clustersim.goformat import go_json, json_kind
@@ -209,10 +210,19 @@ class APIServer:
         def _reconcile(self) -> None: ...
         def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None: ...
 
+    _now: float = 0.0
+    """The float :attr:`now` last gave."""
+
     @property
     def now(self) -> float:
-        """Simulated seconds since the cluster started."""
-        return self.clock.now
+        """Simulated seconds since the cluster started: one float for each instant, which
+        every timestamp written at that instant shares (the clock makes a new one at each
+        call while SimPy's time is still the whole number it starts at, and an apply of
+        150,000 Pods stamps each several times at 0 s)."""
+        now = self.clock.now
+        if now != self._now:
+            self._now = now
+        return self._now
 
     # ---- the object store ----------------------------------------------------------------
 
@@ -311,8 +321,17 @@ class APIServer:
     def _record(self, obj: Mapping[str, Any], reason: str, message: str, type: str, *,
                 host: str = "", path: str = "",
                 related: Mapping[str, Any] | None = None) -> None:
+        """Record an event through the correlator. The texts that repeat, a Pod's name in
+        each of its events, a container's field path and the kubelet's messages that say the
+        same for every Pod of an image, are interned: the log of 150,000 Pods keeps one
+        copy of each. The scheduler's ``Scheduled`` message names its Pod and node, never
+        repeats, and is left out of the interned table."""
         meta = obj["metadata"]
-        name, namespace, uid = _event_object(obj), meta.get("namespace", ""), meta.get("uid", "")
+        name, namespace, uid = intern(_event_object(obj)), meta.get("namespace", ""), \
+            meta.get("uid", "")
+        path = intern(path)
+        if host:                    # the kubelet's: unlike the scheduler's, they repeat
+            message = intern(message)
         source = (host, component(reason, obj["kind"].lower(), host), name, namespace, uid)
         written = self.correlator.correlate(self.now, source, type, reason, message, path)
         if written is None:

@@ -33,6 +33,7 @@ pod still backing off, which is what the simulated scheduler always is between t
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 from clustersim.kubernetes.apiserver import AdmissionError
@@ -76,14 +77,15 @@ class ControllerManager(NodeLifecycle):
         ``until`` waits for every pending foreground action, never for background ones."""
         if not background:
             self._foreground += 1
+        # a partial, not a closure: 150,000 Pods' timers wait at once after a big apply
+        self.clock.call_after(max(0.0, delay), partial(self._timer_due, action, background))
 
-        def due() -> None:
-            if not background:
-                self._foreground -= 1
-            action()
-            self._reconcile_soon()
-
-        self.clock.call_after(max(0.0, delay), due)
+    def _timer_due(self, action, background: bool) -> None:
+        """A timer of :meth:`after` is due: run its action, then reconcile."""
+        if not background:
+            self._foreground -= 1
+        action()
+        self._reconcile_soon()
 
     def _reconcile_soon(self) -> None:
         """Reconcile once after every action due at this instant has run (SimPy runs a zero

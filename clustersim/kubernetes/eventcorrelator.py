@@ -27,14 +27,17 @@ upstream's order (``EventCorrelate``: aggregate, observe, then filter):
   bucket of :data:`SPAM_BURST` events, refilled by one every :data:`SPAM_REFILL` seconds;
   an event finding it empty is not written at all.
 
-Simplified: upstream keeps these records in LRU caches of 4,096 entries, which a cluster of
-the course's size does not fill; when the aggregation's set of messages is full it drops an
-arbitrary one (Go's map order), here the oldest.
+Simplified: upstream keeps these records in LRU caches of 4,096 entries per recorder, which
+a cluster of the course's size does not fill (a kubelet's 30 Pods leave each of its own far
+from full); when the aggregation's set of messages is full it drops an arbitrary one (Go's
+map order), here the oldest. A cluster of 150,000 Pods keeps four records for each, so they
+are small: slotted, their messages a tuple, their keys holding the source's tuple rather
+than a copy of its fields.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 __all__ = ["AGGREGATE_INTERVAL", "AGGREGATE_MAX_EVENTS", "COMBINED_PREFIX",
@@ -77,20 +80,23 @@ class Correlated(NamedTuple):
     first: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Similar:
-    """``aggregateRecord``: the messages seen, oldest first, and when the last came."""
+    """``aggregateRecord``: the different messages seen, oldest first, and when the last
+    came."""
 
-    messages: dict[str, None] = field(default_factory=dict)
+    messages: tuple[str, ...] = ()
     last: float = float("-inf")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bucket:
-    """A ``flowcontrol`` token bucket: its tokens and when they were counted."""
+    """A ``flowcontrol`` token bucket: its tokens and when they were counted, and the
+    source whose bucket it is (the key the source's other records share)."""
 
     tokens: float
     at: float
+    source: Source
 
 
 class EventCorrelator:
@@ -100,9 +106,10 @@ class EventCorrelator:
     (1/``refill``) set them upstream (``NewEventCorrelatorWithOptions``)."""
 
     def __init__(self, burst: int = SPAM_BURST, refill: float = SPAM_REFILL) -> None:
-        self._similar: dict[tuple[str, ...], _Similar] = {}
+        self._similar: dict[tuple[Source, str, str], _Similar] = {}
+        """By the aggregation's key (``getSpamKey``'s source and object, type, reason)."""
         self._buckets: dict[Source, _Bucket] = {}
-        self._dropped: dict[tuple[str, ...], tuple[int, float]] = {}
+        self._dropped: dict[tuple[Source, str, str, str, str], tuple[int, float]] = {}
         """The occurrences the spam filter dropped since the last one written and when the
         first of them came, by the logger's key (``getEventKey``, or the aggregation's key
         for a combined event)."""
@@ -114,18 +121,23 @@ class EventCorrelator:
         container at ``field_path``, if any), or None when the spam filter drops it."""
         if reason in SCHEDULER_REASONS:
             return Correlated(message)
-        key = (*source, type, reason)
+        bucket = self._buckets.get(source)
+        if bucket is None:
+            bucket = self._buckets[source] = _Bucket(float(self.burst), now, source)
+        source = bucket.source          # one tuple for every record of this source
+        key = (source, type, reason)
         similar = self._similar.get(key)
         if similar is None or now - similar.last > AGGREGATE_INTERVAL:
             similar = self._similar[key] = _Similar()
-        similar.messages[message] = None
+        if message not in similar.messages:
+            similar.messages += (message,)
         similar.last = now
         if len(similar.messages) >= AGGREGATE_MAX_EVENTS:
-            del similar.messages[next(iter(similar.messages))]
+            similar.messages = similar.messages[1:]
             message = COMBINED_PREFIX + message
-        logged = (*source, field_path, type, reason, merge_key(message))
+        logged = (source, field_path, type, reason, merge_key(message))
         dropped, first = self._dropped.get(logged, (0, now))
-        if not self._accept(source, now):
+        if not self._accept(bucket, now):
             self._dropped[logged] = (dropped + 1, first)
             return None
         self._dropped.pop(logged, None)
@@ -135,15 +147,12 @@ class EventCorrelator:
         """The recorder of ``host`` (a node's kubelet) restarted: a new process has a new
         correlator, its caches and token buckets empty (``NewEventCorrelatorWithOptions`` at
         the kubelet's start), so what it records next is written again."""
-        self._similar = {k: v for k, v in self._similar.items() if k[0] != host}
+        self._similar = {k: v for k, v in self._similar.items() if k[0][0] != host}
         self._buckets = {k: v for k, v in self._buckets.items() if k[0] != host}
-        self._dropped = {k: v for k, v in self._dropped.items() if k[0] != host}
+        self._dropped = {k: v for k, v in self._dropped.items() if k[0][0] != host}
 
-    def _accept(self, source: Source, now: float) -> bool:
+    def _accept(self, bucket: _Bucket, now: float) -> bool:
         """``TryAccept`` on the source's and object's bucket (full when first used)."""
-        bucket = self._buckets.get(source)
-        if bucket is None:
-            bucket = self._buckets[source] = _Bucket(float(self.burst), now)
         bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) / self.refill)
         bucket.at = now
         if bucket.tokens < 1.0:

@@ -144,7 +144,7 @@ class ImageManager:
         if pending is not None and pending.image == image:
             # a sync while the pull backs off: no pull before the back-off has passed, then
             # the one this sync asks for (EnsureImageExists checks IsInBackOffSince)
-            pending.retry = lambda: self.ensure(pod, container, current, then, passed)
+            pending.retry = functools.partial(self.ensure, pod, container, current, then, passed)
             self._backing_off(pod, image, container)
             if passed is not None:
                 passed()
@@ -163,18 +163,23 @@ class ImageManager:
                                        container, current, then, passed)
             cluster.after(seconds, failed, background=True)
             return
+        # a partial, not a closure: every Pod of a big apply waits for its pull at once
+        cluster.after(seconds, functools.partial(self._pulled, pod, container, image, images,
+                                                 seconds, current, then))
 
-        def pulled() -> None:
-            if current():
-                images.add(image)
-                took = duration_string(round(seconds * 1e9) // 1_000_000 / 1000)   # Truncate(ms)
-                cluster.kubelet_record(
-                    pod, "Pulled", f'Successfully pulled image "{image}" in {took} '
-                    f"({took} including waiting). Image size: {image_size(image)} "
-                    "bytes.", container=container)
-                then()
-
-        cluster.after(seconds, pulled)
+    def _pulled(self, pod: dict[str, Any], container: dict[str, Any], image: str,
+                images: set[str], seconds: float, current: Callable[[], bool],
+                then: Callable[[], None]) -> None:
+        """The pull of ``image`` :meth:`ensure` began ``seconds`` ago is done: the node (its
+        set of ``images``) has it, and the container goes on, if the pod is still current."""
+        if current():
+            images.add(image)
+            took = duration_string(round(seconds * 1e9) // 1_000_000 / 1000)   # Truncate(ms)
+            self.cluster.kubelet_record(
+                pod, "Pulled", f'Successfully pulled image "{image}" in {took} '
+                f"({took} including waiting). Image size: {image_size(image)} "
+                "bytes.", container=container)
+            then()
 
     def _failed(self, pod: dict[str, Any], image: str, error: str, container: dict[str, Any],
                 current: Callable[[], bool], then: Callable[[], None],

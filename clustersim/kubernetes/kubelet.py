@@ -152,6 +152,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from clustersim.goformat import duration_string
@@ -409,13 +410,13 @@ class Kubelet:
         problem = missing_volume_source(pod, self.cluster.get)
         if problem is not None:
             self._wait_for(pod, "FailedMount", problem,
-                           lambda: self._mount(pod, epoch, attempt + 1), attempt)
+                           partial(self._mount, pod, epoch, attempt + 1), attempt)
             return
         uid = pod["metadata"]["uid"]
         self._sandboxes[uid] = self.cluster.now
-        self._init_runs[uid] = {}
+        self._init_runs.pop(uid, None)      # none yet in this sandbox (made at the first)
         self._initialized.pop(uid, None)
-        self._held_inits[uid] = {}
+        self._held_inits.pop(uid, None)
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
         self._ready_at[uid] = {}
@@ -423,8 +424,10 @@ class Kubelet:
         self._exits.pop(uid, None)
         self._reasons.pop(uid, None)
         inits = pod["spec"].get("initContainers") or []
+        # partials, not closures, here and in _start_each: after a big apply, every Pod's
+        # start waits at once for its image pull
         self._start_each(pod, epoch, [*inits, *(pod["spec"].get("containers") or [])],
-                         lambda: self._started(pod, epoch))
+                         partial(self._started, pod, epoch))
 
     def _start_each(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
                     then: Callable[[], None]) -> None:
@@ -448,9 +451,16 @@ class Kubelet:
         self._progress(pod, container)
         if len(containers) == 1 or any(c is container
                                        for c in pod["spec"].get("initContainers") or ()):
-            self.image_manager.ensure(pod, container, lambda: self._current(pod, epoch),
-                                      lambda: self._configure(pod, epoch, containers, then, 0))
+            self.image_manager.ensure(pod, container, partial(self._current, pod, epoch),
+                                      partial(self._configure, pod, epoch, containers, then, 0))
             return
+        self._start_with_others(pod, epoch, containers, then)
+
+    def _start_with_others(self, pod: dict[str, Any], epoch: int,
+                           containers: list[dict[str, Any]], then: Callable[[], None]) -> None:
+        """:meth:`_start_each` of app containers, the first of which does not hold up the
+        others if its pull fails."""
+        container = containers[0]
         joined: list[Callable[[], None]] = []
 
         def passed() -> None:       # the containers after it start meanwhile
@@ -665,7 +675,7 @@ class Kubelet:
         run = self._init_runs[uid][name]
 
         def passed() -> None:
-            if (self._current(pod, epoch) and self._init_runs[uid].get(name) is run
+            if (self._current(pod, epoch) and self._init_runs.get(uid, {}).get(name) is run
                     and name in self._ready_at.get(uid, {})):    # not stopped since
                 self._held_inits[uid].pop(name)()
 
@@ -680,7 +690,8 @@ class Kubelet:
             delay = probe_delay(container.get("startupProbe"))
         else:
             delay = self.timing.init_container_seconds
-        self._init_runs[pod["metadata"]["uid"]][str(container.get("name"))] = (now, now + delay)
+        self._init_runs.setdefault(pod["metadata"]["uid"], {})[str(container.get("name"))] = \
+            (now, now + delay)
         return delay
 
     def initialized_since(self, pod: Mapping[str, Any]) -> float | None:

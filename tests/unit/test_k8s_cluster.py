@@ -1172,3 +1172,18 @@ def test_a_template_image_with_whitespace_is_stored_and_its_pods_are_refused():
     with pytest.raises(AdmissionError, match="must not have leading or trailing whitespace"):
         cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo"},
                        "spec": {"containers": [{"name": "a", "image": "nginx:1.27\t"}]}})
+
+
+def test_the_pods_stamped_at_one_instant_share_its_timestamp():
+    """An apply of 150,000 Pods stamps each several times at 0 s (creation, start, the
+    conditions, the events): one float for the instant, not one for each stamp."""
+    k = KubernetesCluster(Node.many(2, "node", cpu="4", memory="8Gi"))
+    k.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+             "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+                      "template": {"metadata": {"labels": {"app": "web"}},
+                                   "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}})
+    pods = k.objects("Pod")
+    stamps = [p["metadata"]["creationTimestamp"] for p in pods] + \
+        [p["status"]["startTime"] for p in pods]
+    assert len(pods) == 3 and stamps[0] == 0.0
+    assert len({id(s) for s in stamps}) == 1

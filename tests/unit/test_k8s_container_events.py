@@ -166,3 +166,20 @@ def test_the_spam_filter_drops_the_killing_of_a_noisy_pod():
     k.run(until=120)
     kubelet = [reason for reason, _, _ in pod_events(k) if reason != "Scheduled"]
     assert len(kubelet) == SPAM_BURST and "Killing" not in kubelet
+
+
+def test_the_texts_events_repeat_are_kept_once():
+    """150,000 Pods write five events each: a Pod's name, a container's field path and the
+    kubelet's messages, the same for every Pod of one image, are one string each."""
+    k = cluster()
+    for name in ("a", "b"):
+        k.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                 "spec": {"containers": [{"name": "app", "image": "app:1"}]}})
+    k.run()
+    a, b = (k.events.where(object=f"pod/{name}", reason="Started")[0] for name in "ab")
+    names = {id(e.object) for e in k.events.where(object="pod/a")}
+    assert len(k.events.where(object="pod/a")) > 1 and len(names) == 1
+    assert a.field_path == "spec.containers{app}" and a.field_path is b.field_path
+    pulled = [e for e in k.events if e.reason in ("Pulling", "Pulled")]
+    assert len({e.message for e in pulled}) < len(pulled)
+    assert len({id(e.message) for e in pulled}) == len({e.message for e in pulled})
