@@ -220,7 +220,10 @@ class ControllerManager(NodeLifecycle):
     def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None:
         pod["spec"]["nodeName"] = node_name
         self.pod_written(pod)
-        set_condition(pod, "PodScheduled", True, self.now, observed=False)   # setPodNodeAndMetadata
+        # setPodNodeAndMetadata (ClearingNominatedNodeNameAfterBinding, on since 1.35)
+        set_condition(pod, "PodScheduled", True, self.now, observed=False)
+        pod["status"].pop("nominatedNodeName", None)
+        self.scheduler.nominator.forget(pod)
         self._last_failure.pop(pod["metadata"]["uid"], None)
         if node_name not in self._nodes:
             return                                   # no kubelet will ever run it
@@ -353,6 +356,7 @@ class ControllerManager(NodeLifecycle):
                         related=pod)
             self.delete_pod(victim)
         pod["status"]["nominatedNodeName"] = found.node
+        self.scheduler.nominator.nominate(pod, found.node)
         return fit_error
 
 
