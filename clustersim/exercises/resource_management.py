@@ -272,7 +272,8 @@ def _preempted() -> tuple[str, list[str]]:
     cluster.run(until=cluster.now + 1)
     api = cluster.get("Pod", "default", "api")
     victims = sorted(e.object.split("/", 1)[1] for e in cluster.events.where(reason="Preempted"))
-    return api["status"].get("nominatedNodeName", ""), victims
+    # nominated until it is bound there, which clears the nomination
+    return api["spec"].get("nodeName") or api["status"].get("nominatedNodeName", ""), victims
 
 
 @checker("Right: node-3, evicting only f. Every node has a victim set, but node-3's highest "

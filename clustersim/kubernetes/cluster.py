@@ -81,6 +81,7 @@ from clustersim.kubernetes.podcounts import PodCounts
 from clustersim.kubernetes.podindex import PodIndex
 from clustersim.kubernetes.podlifecycle import KUBELET_CONDITIONS
 from clustersim.kubernetes.scheduler import Scheduler
+from clustersim.kubernetes.scheduler.nominator import Nominator
 from clustersim.kubernetes.schedulinggates import (
     GATED_MESSAGE,
     GATED_REASON,
@@ -214,7 +215,7 @@ class KubernetesCluster(ControllerManager):
         # fast_spread: delete_pod reports the one in-place edit of a bound pod that topology
         # spreading counts (deletionTimestamp), so Deployment pods take the fast path too
         self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self),
-                                   fast_spread=True)
+                                   fast_spread=True, nominator=Nominator(self.exists))
         self.kubelet = Kubelet(self, self.timing)
         self.services = Services(self)
         self.metrics = MetricsServer(self)

@@ -33,7 +33,9 @@ pod still backing off, which is what the simulated scheduler always is between t
 from __future__ import annotations
 
 import math
+from collections import Counter
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from clustersim.kubernetes.apiserver import AdmissionError
@@ -58,6 +60,10 @@ from clustersim.sim.collection import deferred_full_collections
 _MAX_PASSES = 200 + MAX_REPLICAS // BURST_REPLICAS
 """Passes of one reconcile before it is called a simulator bug: a ReplicaSet of
 ``MAX_REPLICAS`` Pods takes one pass per burst of creates, and 200 more for everything else."""
+_MAX_RECONCILES_AT_ONE_INSTANT = 1000
+"""Reconciles at one simulated instant before the loop is called a simulator bug
+(:meth:`ControllerManager._count_reconcile`): the shop's runs need 2 and the Kubernetes tests
+10 (counting every reconcile), a livelock reaches it within a second of computing."""
 _FLUSH_PERIOD = 30.0
 """How often the scheduling queue flushes its unschedulable pods (``Run`` in
 ``scheduling_queue.go``: ``wait.Until(flushUnschedulablePodsLeftover, 30*time.Second)``), from
@@ -69,6 +75,10 @@ flush is tried again."""
 
 class ControllerManager(NodeLifecycle):
     """Timers, the controllers' reconcile loop and the scheduling pass."""
+
+    _instant: tuple[float, int, int] | None = None
+    """The instant of the last reconcile, the events recorded before it, and the
+    reconciles at it (:meth:`_count_reconcile`)."""
 
     # ---- time ----------------------------------------------------------------------------
 
@@ -98,7 +108,7 @@ class ControllerManager(NodeLifecycle):
         def later() -> None:
             self._reconcile_queued = False
             self._foreground -= 1
-            self._reconcile()
+            self._reconcile(timed=True)
 
         self.clock.call_after(0, later)
 
@@ -128,7 +138,7 @@ class ControllerManager(NodeLifecycle):
 
     # ---- the control loop ----------------------------------------------------------------
 
-    def _reconcile(self) -> None:
+    def _reconcile(self, *, timed: bool = False) -> None:
         """Run every controller, the pod garbage collector, the scheduler and the endpoint
         controller over the cluster until a pass changes nothing.
 
@@ -140,9 +150,14 @@ class ControllerManager(NodeLifecycle):
         progressDeadlineSeconds, a CronJob's schedule) requeues itself with ``AddAfter``, which
         :meth:`wake_at` stands for. An object whose create the API server refused is tried
         again when its work queue's back-off is over (:meth:`_sync`), a wake-up as well.
+        ``timed``: the clock started this reconcile, not a caller (:meth:`_count_reconcile`).
         """
         if self._reconciling or self._version == self._settled:
             return
+        if timed:
+            self._count_reconcile()
+        else:
+            self._instant = None            # a caller changed something: that is progress
         self._reconciling = True
         try:
             # an apply or a run may make thousands of pods: no full collections meanwhile
@@ -164,6 +179,28 @@ class ControllerManager(NodeLifecycle):
                                    f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
         finally:
             self._reconciling = False
+
+    def _count_reconcile(self) -> None:
+        """Refuse to go on when reconciles keep following one another at one instant.
+
+        ``_MAX_PASSES`` bounds the passes of one reconcile, but a loop can also run through
+        the clock: a reconcile settles, an action it caused is due at once (a zero delay,
+        such as a Pod removed the moment it is deleted), and the next reconcile undoes what
+        the last one did, so time never moves on. Upstream the components would go on in
+        real time; a simulator must not hang, so after ``_MAX_RECONCILES_AT_ONE_INSTANT``
+        reconciles that the clock started at one instant, with no caller's change between
+        them, this raises an error naming the events that repeat."""
+        now = self.now
+        if self._instant is None or self._instant[0] != now:
+            self._instant = (now, len(self.events), 0)
+        at, first, count = self._instant
+        if count >= _MAX_RECONCILES_AT_ONE_INSTANT:
+            repeats = Counter(e.reason for e in islice(self.events, first, None)).most_common(4)
+            raise RuntimeError(
+                f"the simulation made no progress: {count} reconciles at t={now:g}s without "
+                "time moving on, recording " + ", ".join(f"{reason} x{n}" for reason, n in repeats)
+                + " (a simulator bug: please report it with the manifests that caused it)")
+        self._instant = (at, first, count + 1)
 
     def _due(self, obj: dict[str, Any]) -> bool:
         """Whether ``obj`` is not waiting out the back-off of a refused sync: its retry came
@@ -242,7 +279,10 @@ class ControllerManager(NodeLifecycle):
     def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None:
         pod["spec"]["nodeName"] = node_name
         self.pod_written(pod)
-        set_condition(pod, "PodScheduled", True, self.now, observed=False)   # setPodNodeAndMetadata
+        # setPodNodeAndMetadata (ClearingNominatedNodeNameAfterBinding, on since 1.35)
+        set_condition(pod, "PodScheduled", True, self.now, observed=False)
+        pod["status"].pop("nominatedNodeName", None)
+        self.scheduler.nominator.forget(pod)
         self._last_failure.pop(pod["metadata"]["uid"], None)
         if node_name not in self._nodes:
             return                                   # no kubelet will ever run it
@@ -375,6 +415,7 @@ class ControllerManager(NodeLifecycle):
                         related=pod)
             self.delete_pod(victim)
         pod["status"]["nominatedNodeName"] = found.node
+        self.scheduler.nominator.nominate(pod, found.node)
         return fit_error
 
 

@@ -427,6 +427,15 @@ class NodeInfo:
         self._account(bound, -1)
         self._changed(static=False)
 
+    def snapshot(self, pods: Iterable[dict[str, Any]]) -> NodeInfo:
+        """A copy holding ``pods`` that shares this Node object (a spec of its own, where
+        the taints are kept), as upstream's ``NodeInfo.Snapshot`` copies the Pods and shares
+        the Node (the scheduler's what-ifs: a preemption's dry run, the nominated Pods)."""
+        copy = NodeInfo({**self.node, "spec": dict(self.node["spec"])})
+        for pod in pods:
+            copy.add_pod(pod)
+        return copy
+
     def _account(self, pod: Mapping[str, Any], sign: int) -> None:
         requests, non_zero_cpu, non_zero_memory = pod_request_sums(pod)
         for name, value in requests.items():

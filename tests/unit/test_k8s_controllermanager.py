@@ -2,10 +2,14 @@
 out its back-off (``ItemExponentialFailureRateLimiter``), but an event about it or its Pods
 enqueues it at once (``queue.Add``, client-go ``util/workqueue``), and a deleted object
 leaves the queue (kubernetes/kubernetes ``pkg/controller/replicaset/replica_set.go``); and
-the scheduling pass, which sees no Pod in a terminal phase."""
+the scheduling pass, which sees no Pod in a terminal phase; and the guard that turns a loop
+at one simulated instant into an error."""
 
 from __future__ import annotations
 
+import pytest
+
+import clustersim.sim.clock
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from tests.unit.test_k8s_eventcorrelator import _refused
 
@@ -58,3 +62,22 @@ def test_the_scheduler_drops_an_unbound_pod_in_a_terminal_phase():
     cluster.run(until=1000)
     assert pod["status"]["phase"] == "Failed" and not pod["spec"].get("nodeName")
     assert [e.time for e in cluster.events.where(reason="FailedScheduling")] == [0.0]
+
+
+def test_a_loop_at_one_instant_is_an_error_naming_what_repeats(monkeypatch):
+    """A reconcile whose work schedules more at the same instant, forever: the controller
+    manager refuses after ``_MAX_RECONCILES_AT_ONE_INSTANT`` instead of hanging."""
+    monkeypatch.setattr(clustersim.sim.clock, "MAX_RUN_EVENTS", 50_000)
+    cluster = KubernetesCluster(default_nodes(1), seed=0)
+    cluster.apply({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "echo"}})
+    subject = cluster.get("ConfigMap", "default", "echo")
+
+    def again():
+        cluster.record(subject, "Echo", "once more")
+        cluster.changed()
+        cluster.after(0, again)
+
+    cluster.after(5, again)
+    with pytest.raises(RuntimeError,
+                       match=r"no progress: 1000 reconciles at t=5s .*recording Echo x"):
+        cluster.run(until=10)

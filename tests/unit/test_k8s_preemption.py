@@ -164,7 +164,9 @@ def test_preemption_in_the_cluster_events_nomination_and_binding():
     [api] = [p for p in cluster.objects("Pod") if p["metadata"]["name"].startswith("api-")]
     preempted = cluster.events.where(reason="Preempted")
     assert len(preempted) == 2                         # 1500m needs both 1-CPU Pods of a node
-    node = api["status"]["nominatedNodeName"]
+    node = api["spec"]["nodeName"]                     # the victims stopped within 1 s
+    # the binding cleared the nomination (ClearingNominatedNodeNameAfterBinding, on since 1.35)
+    assert "nominatedNodeName" not in api["status"]
     assert {e.message for e in preempted} == {
         f"Preempted by pod {api['metadata']['uid']} on node {node}"}
     # the preemptor is the event's related object (Eventf(victim, preemptor, ...))

@@ -41,13 +41,13 @@ def skipped(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     wrong: list[str] = []
     checked = [0]
 
-    def checking(self: KubernetesCluster) -> None:
+    def checking(self: KubernetesCluster, **how: Any) -> None:
         if self._reconciling or self._version != self._settled:
-            original(self)
+            original(self, **how)
             return
         before = _state(self)
         self._settled = None
-        original(self)
+        original(self, **how)
         checked[0] += 1
         after = _state(self)
         if after != before:

@@ -33,9 +33,10 @@ the reference walks the nodes (:meth:`FastPath._sampled`).
 
 Pods with their own topology spread constraints or with inter-pod (anti-)affinity (or any
 pod in the cluster having some), pods whose NodeAffinity names nodes (DaemonSet pods), pods
-requesting a resource no node has, and pods that fit nowhere (for the FailedScheduling
-message) go to the reference path. Ties are drawn exactly as the reference draws them, so
-both paths pick the same node with the same generator.
+requesting a resource no node has, pods that fit nowhere (for the FailedScheduling
+message) and pods filtered while a Pod of at least their priority is nominated to a node
+(:mod:`~clustersim.kubernetes.scheduler.nominator`) go to the reference path. Ties are drawn
+exactly as the reference draws them, so both paths pick the same node with the same generator.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ __all__ = [
     "Status",
     "default_normalize_many",
     "default_normalize_score",
+    "run_filters",
 ]
 
 MAX_NODE_SCORE = 100
@@ -172,6 +173,17 @@ class FilterScorePlugin(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
     """A plugin at all four extension points of a pod's cycle (PreFilter, Filter, PreScore,
     Score), as NodeAffinity, InterPodAffinity, PodTopologySpread and NodeResourcesFit are
     upstream (a Go plugin implements each interface; here one base names them all)."""
+
+
+def run_filters(filters: Sequence[FilterPlugin], state: CycleState, pod: Mapping[str, Any],
+                node: NodeInfo) -> Status | None:
+    """``RunFilterPlugins`` (``framework/runtime/framework.go``): the first plugin's
+    rejection of ``node``, named after that plugin, or None when every Filter passes."""
+    for plugin in filters:
+        status = plugin.filter(state, pod, node)
+        if not status.success:
+            return Status(status.code, status.reasons, plugin.name)
+    return None
 
 
 def default_normalize_many(scores: np.ndarray, reverse: bool = False) -> np.ndarray:

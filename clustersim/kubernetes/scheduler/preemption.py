@@ -31,8 +31,12 @@ first and prefers nodes with fewer violations); DefaultPreemptionArgs are not re
 defaults, 10% and 100, apply); upstream tries the nodes in parallel and stops once enough
 candidates are found, so which ones it finds varies, where this walk is sequential, and its
 last tie goes to the first node in a Go map's random order, where here the first node tried
-wins; the nominated node is not held for the preemptor (upstream counts nominated Pods when
-filtering lower-priority Pods).
+wins.
+
+The preemptor is nominated to the node (``status.nominatedNodeName`` and the scheduler's
+:class:`~clustersim.kubernetes.scheduler.nominator.Nominator`) until it is bound, which clears
+both, or deleted: every Filter of a Pod of no higher priority counts it there, this dry run's
+included, so the room its victims free is held for it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from typing import Any
 
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler.framework import Code, Status
+from clustersim.kubernetes.scheduler.nominator import pod_priority
 from clustersim.kubernetes.scheduler.scheduler import PreFiltered
 
 __all__ = ["Preemption", "find_preemption", "not_eligible", "pod_priority"]
@@ -62,11 +67,6 @@ class Preemption:
 
     node: str
     victims: tuple[dict[str, Any], ...]
-
-
-def pod_priority(pod: Mapping[str, Any]) -> int:
-    """``corev1helpers.PodPriority``: ``spec.priority``, 0 when unset."""
-    return int((pod.get("spec") or {}).get("priority") or 0)
 
 
 def _start(pod: Mapping[str, Any]) -> float:
@@ -118,11 +118,8 @@ def select_victims_on_node(scheduler: Any, pod: Mapping[str, Any], node: NodeInf
     lower.sort(key=_importance)
     if base is None:
         base = scheduler.pre_filter(pod, nodes)
-    probe = NodeInfo({**node.node, "spec": dict(node.node["spec"])})
     removed = {id(p) for p in lower}
-    for other in node.pods:
-        if id(other) not in removed:
-            probe.add_pod(other)
+    probe = node.snapshot(other for other in node.pods if id(other) not in removed)
     others = [probe if n is node else n for n in nodes] if scheduler.reads_pods(base) else nodes
     if not scheduler.fits_on(pod, others, probe, base):
         return None

@@ -33,6 +33,9 @@ Simplifications, each as upstream would behave otherwise:
   gates are off by default through 1.37 (alpha since 1.35; ``GenericWorkload`` beta, still
   off, in 1.37), and the PodGroup scheduling cycle (1.36), workload-aware preemption and
   their messages (``pod group preemption: ...``, 1.37) apply only to Pods of a PodGroup.
+- Pods nominated to a node by a preemption (:mod:`clustersim.kubernetes.scheduler.nominator`)
+  count in the Filters of Pods of no higher priority, as upstream's
+  ``RunFilterPluginsWithNominatedPods``; Score does not see them, as upstream.
 - Preemption (:mod:`clustersim.kubernetes.scheduler.preemption`) is run by the cluster, not
   here: this module's message's ``preemption:`` part says what DefaultPreemption says when no
   pod of lower priority can be evicted.
@@ -112,7 +115,9 @@ from clustersim.kubernetes.scheduler.framework import (
     PreScorePlugin,
     ScorePlugin,
     Status,
+    run_filters,
 )
+from clustersim.kubernetes.scheduler.nominator import Nominator, filter_with_nominated
 from clustersim.kubernetes.scheduler.registry import REGISTRY
 from clustersim.release import KUBERNETES_VERSION
 
@@ -258,11 +263,14 @@ class Scheduler:
         lister: Any = None,
         fast: bool = True,
         fast_spread: bool = False,
+        nominator: Nominator | None = None,
     ) -> None:
         self.profile: Profile = load_profile(config)
         self.rng = rng if rng is not None else random.Random(0)
         self.lister = lister
         self.fast_spread = fast_spread
+        self.nominator = nominator if nominator is not None else Nominator()
+        """The Pods nominated to nodes by preemptions, which the Filters count."""
         self.plugins: dict[str, Plugin] = {}
         used = {n for names in self.profile.points.values() for n in names}
         for name in REGISTRY:
@@ -357,18 +365,18 @@ class Scheduler:
         if wanted < len(walk) and walk:
             start = self.next_start % len(walk)
             walk = [*walk[start:], *walk[:start]]
-        processed = 0
+        processed, nominated = 0, self.nominator.for_pod(pod)
         for node in walk:
             if len(cycle.feasible) >= wanted:
                 break
             processed += 1
-            for plugin in filters:
-                status = plugin.filter(state, pod, node)
-                if not status.success:
-                    cycle.statuses[node.name] = Status(status.code, status.reasons, plugin.name)
-                    break
-            else:
+            added = nominated.get(node.name)
+            status = filter_with_nominated(self, filters, prefiltered, nodes, node, added) \
+                if added else run_filters(filters, state, pod, node)
+            if status is None:
                 cycle.feasible.append(node)
+            else:
+                cycle.statuses[node.name] = status
         if sample and nodes:
             self.next_start = (self.next_start + processed) % len(nodes)
         return cycle
@@ -459,7 +467,7 @@ class Scheduler:
             raise ValueError(
                 f"schedule() needs a Pod manifest (a mapping), got {type(pod).__name__}"
             )
-        if self._fast is not None:
+        if self._fast is not None and not self.nominator.for_pod(pod):
             return self._fast.schedule(pod, nodes)
         return self.schedule_reference(pod, nodes)
 
