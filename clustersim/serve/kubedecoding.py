@@ -7,9 +7,10 @@ reader (:mod:`~clustersim.serve.kubelists`); the decoding of a value by tables o
 types (:func:`struct_error`, encoding/json's type errors), used for ``metadata.managedFields``
 (:func:`managed_fields_error`), a Node's ``spec.taints`` (:func:`taints_error`) and its
 status (:mod:`~clustersim.serve.kubenodes`), with a ``metav1.Time``'s
-(:func:`time_error`). Also the order in which the API server's strict decoding lists an
-object's unknown fields (:func:`decoded_order`), and the refusal of the constants Python
-reads and Go does not (:func:`refuse_constant`).
+(:func:`time_error`), and a DELETE body's kind that is no ``DeleteOptions``
+(:func:`delete_options_kind_error`). Also the order in which the API server's strict
+decoding lists an object's unknown fields (:func:`decoded_order`), and the refusal of the
+constants Python reads and Go does not (:func:`refuse_constant`).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from clustersim.goformat import TimeParseError, int_range, json_kind, parse_rfc3339
+from clustersim.goformat import TimeParseError, go_quote, int_range, json_kind, parse_rfc3339
 from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 from clustersim.serve.gojson import syntax_error
 
-__all__ = ["TIME", "decoded_order", "decoder_error", "managed_fields_error",
+__all__ = ["TIME", "decoded_order", "decoder_error", "delete_options_kind_error",
+           "managed_fields_error",
            "refuse_constant", "struct_error", "taints_error", "time_error", "type_error"]
 
 
@@ -227,3 +229,37 @@ def type_error(value: Any, field: str, go_type: str) -> str:
     numeric = int_range(go_type) is not None
     return (f"json: cannot unmarshal {json_kind(value, numeric_target=numeric)} into Go "
             f"struct field {field} of type {go_type}")
+
+
+def delete_options_kind_error(body: dict[str, Any]) -> str | None:
+    """Why a DELETE body's ``apiVersion`` and ``kind`` are not a ``DeleteOptions``'s, as
+    the meta scheme's JSON serializer finds it (k8s.io/apimachinery ``pkg/runtime/
+    serializer/json/json.go`` ``Decode``): an ``apiVersion`` of more than one ``/``
+    ``schema.ParseGroupVersion`` refuses; a missing kind or version is
+    ``meta.k8s.io/v1 DeleteOptions``'s (``gvkWithDefaults``); any version may name
+    ``DeleteOptions``, which the scheme registers unversioned, and another kind is one
+    the scheme cannot create (``runtime.UseOrCreateObject``, ``Scheme.New``), in
+    ``notRegisteredErr``'s words (``pkg/runtime/error.go``), naming the scheme as
+    ``naming.GetNameFromCallsite`` does: the file and line that made it
+    (:data:`_META_SCHEME`). None for a DeleteOptions.
+
+    Simplified: a kind the meta scheme also knows (``Status``, ``ListOptions``, ...) is
+    read as DeleteOptions, where upstream's conversion to DeleteOptions refuses it."""
+    version = body.get("apiVersion") or ""
+    if version.count("/") > 1:
+        return f"unexpected GroupVersion string: {version}"
+    kind = body.get("kind") or "DeleteOptions"
+    if kind == "DeleteOptions":
+        return None
+    shown = version if version.strip("/") else "meta.k8s.io/v1"
+    return (f"no kind {go_quote(kind)} is registered for version {go_quote(shown)} in "
+            f'scheme "{_META_SCHEME}"')
+
+
+_META_SCHEME = "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/register.go:27"
+"""The name of the scheme a DELETE body is decoded with (``metainternalversionscheme``):
+``runtime.NewScheme`` names a scheme after the file and line that called it
+(``naming.GetNameFromCallsite``, k8s.io/apimachinery ``pkg/util/naming/from_stack.go``),
+here line 27 of k8s.io/apimachinery ``pkg/apis/meta/internalversion/scheme/register.go``,
+its path trimmed to what follows ``/src/`` (a kube-apiserver is built from the
+``staging/src`` tree with ``-trimpath`` of the repository's root: ``hack/lib/golang.sh``)."""

@@ -1,11 +1,12 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 2,300 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 2,650 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is in :mod:`~clustersim.serve.kuberender`, the list
 options and continue tokens in :mod:`~clustersim.serve.kubelists`, the Pod log subresource in
-:mod:`~clustersim.serve.kubelogs` and the decoder's errors in
+:mod:`~clustersim.serve.kubelogs`, the access reviews in
+:mod:`~clustersim.serve.kubeaccessreview` and the decoder's errors in
 :mod:`~clustersim.serve.kubedecoding`.
 
 REST paths as in the API conventions
@@ -44,8 +45,8 @@ default): unknown fields refuse the object, or are dropped with a warning or sil
 has installed (:mod:`~clustersim.serve.kubemetrics`).
 
 ``kubectl auth can-i`` (a SelfSubjectAccessReview, with ``--as``/``--as-group`` sent as
-impersonation headers) is answered by :mod:`clustersim.kubernetes.rbac` over the stored Roles,
-ClusterRoles and bindings.
+impersonation headers) and ``auth whoami`` are answered by
+:mod:`~clustersim.serve.kubeaccessreview` over the stored Roles, ClusterRoles and bindings.
 
 As on a real cluster, kubectl creates nothing in a namespace that does not exist
 (``namespaces "dev" not found``); a namespace exists once created, or once objects put into
@@ -110,7 +111,7 @@ from clustersim.goformat import (
     parse_int,
     parse_rfc3339,
 )
-from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
+from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import is_terminating, selector_string
@@ -142,7 +143,13 @@ from clustersim.manifests.validation import unstorable_number
 from clustersim.node import TAINT_EFFECTS, Node
 from clustersim.quantity import parse_quantity
 from clustersim.release import KUBERNETES_VERSION, SERVED_VERSION
-from clustersim.serve import kubeapimetrics, kubeautoscalingv1, kubemetrics, kubeproto
+from clustersim.serve import (
+    kubeaccessreview,
+    kubeapimetrics,
+    kubeautoscalingv1,
+    kubemetrics,
+    kubeproto,
+)
 from clustersim.serve.core import (
     ClusterTime,
     HttpError,
@@ -156,6 +163,7 @@ from clustersim.serve.core import (
 from clustersim.serve.kubedecoding import (
     decoded_order,
     decoder_error,
+    delete_options_kind_error,
     managed_fields_error,
     refuse_constant,
     type_error,
@@ -261,8 +269,6 @@ _STREAMS = {
 print "ephemeral containers are disabled for this cluster", kubectl's reading of a 404 from
 a cluster whose feature gate is off (``debugByEphemeralContainer`` in
 ``staging/src/k8s.io/kubectl/pkg/cmd/debug/debug.go``), which no cluster since v1.25 is."""
-ADMIN_USER = "kubernetes-admin"
-"""kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
 _ROOT_CA_CONFIGMAP: dict[str, Any] = {
     "apiVersion": "v1", "kind": "ConfigMap",
     "metadata": {"name": "kube-root-ca.crt", "annotations": {
@@ -1212,45 +1218,9 @@ class KubernetesBackend(ClusterTime):
             made["metadata"]["uid"], updated(None, writer, fields, set()), keep=keep)
 
     def _access_review(self, request: Request, kind: str) -> Response:
-        """``kubectl auth can-i`` (a SelfSubjectAccessReview) and ``kubectl auth can-i --list``
-        (a SelfSubjectRulesReview), answered by the RBAC authorizer
-        (:mod:`clustersim.kubernetes.rbac`) over the stored Roles, ClusterRoles and bindings
-        for the user kubectl impersonates (``--as``, ``--as-group``). Without ``--as`` the
-        user is kubectl's own, an administrator in ``system:masters`` (whom the API server
-        allows everything, and whose rules read as ``cluster-admin``'s) as in the admin
-        kubeconfig of a new cluster."""
+        """An access review (``kubectl auth can-i``): :mod:`~clustersim.serve.kubeaccessreview`."""
         body = self._body(request, kind)
-        review = body if isinstance(body, dict) else {}
-        spec = review.get("spec") or {}
-        user, groups = _impersonated(request)
-        admin = _is_admin(user, groups)
-        objects = self._may_review(user, groups, "authorization.k8s.io", kind)
-        status: dict[str, Any]
-        if kind == "SelfSubjectRulesReview":
-            rules = ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]},
-                      {"verbs": ["*"], "nonResourceURLs": ["*"]}] if admin else
-                     rbac.rules_for(objects, user, spec.get("namespace", ""), groups))
-            status = {"resourceRules": [r for r in rules if r.get("resources")],
-                      "nonResourceRules": [r for r in rules if r.get("nonResourceURLs")],
-                      "incomplete": False}
-        elif admin:
-            status = {"allowed": True, "reason": "the user is in system:masters"}
-        else:
-            attributes = spec.get("resourceAttributes")
-            other = spec.get("nonResourceAttributes") or {}
-            asked = rbac.Request(
-                user, attributes.get("verb", ""), attributes.get("resource", ""),
-                attributes.get("namespace", ""), attributes.get("group", ""),
-                attributes.get("subresource", ""), attributes.get("name", ""), groups=groups,
-            ) if attributes else rbac.Request(user, other.get("verb", ""),
-                                              path=other.get("path", ""), groups=groups)
-            decision = rbac.authorize(objects, asked)
-            # upstream's RBAC authorizer gives no reason for a denial, only "no opinion"
-            status = {"allowed": decision.allowed,
-                      "reason": decision.reason if decision.allowed else ""}
-        return Response.json(201, {"kind": kind, "apiVersion": "authorization.k8s.io/v1",
-                                   "metadata": {"creationTimestamp": None}, "spec": spec,
-                                   "status": status})
+        return kubeaccessreview.access_review(request, kind, body, self._rbac_objects())
 
     def _namespace_exists(self, namespace: str) -> None:
         """The NamespaceLifecycle admission plugin's first check
@@ -1262,36 +1232,15 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(404, f'namespaces "{namespace}" not found', "NotFound",
                             name=namespace, kind="namespaces")
 
-    def _may_review(self, user: str, groups: tuple[str, ...], group: str,
-                    kind: str) -> list[dict[str, Any]]:
-        """The Roles, ClusterRoles and bindings, once the user kubectl impersonates is found
-        allowed to create the review ``kind`` itself (every authenticated user is, through
-        ``system:basic-user``; ``system:anonymous`` is not): else the API server's 403."""
-        objects = [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
-                   for o in self._objects(name)]
-        if not _is_admin(user, groups):
-            asked = rbac.Request(user, "create", kind.lower() + "s", api_group=group,
-                                 groups=groups)
-            decision = rbac.authorize(objects, asked)
-            if not decision.allowed:
-                raise HttpError(403, decision.reason, "Forbidden", group=group,
-                                kind=asked.resource)
-        return objects
-
     def _who_am_i(self, request: Request) -> Response:
-        """``kubectl auth whoami``: a SelfSubjectReview answered with the requesting user,
-        the impersonated one (``--as``, ``--as-group``) with the groups the impersonation
-        filter gives it (:func:`rbac.groups_of`), else kubectl's own administrator."""
+        """``kubectl auth whoami``: :func:`~clustersim.serve.kubeaccessreview.who_am_i`."""
         self._body(request, "SelfSubjectReview")
-        user, groups = _impersonated(request)
-        if not user:
-            user, groups = ADMIN_USER, rbac.groups_of(ADMIN_USER, ("system:masters",))
-        self._may_review(user, groups, "authentication.k8s.io", "SelfSubjectReview")
-        return Response.json(201, {"kind": "SelfSubjectReview",
-                                   "apiVersion": "authentication.k8s.io/v1",
-                                   "metadata": {"creationTimestamp": None},
-                                   "status": {"userInfo": {"username": user,
-                                                           "groups": list(groups)}}})
+        return kubeaccessreview.who_am_i(request, self._rbac_objects())
+
+    def _rbac_objects(self) -> list[dict[str, Any]]:
+        """The stored Roles, ClusterRoles and bindings, the defaults included."""
+        return [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+                for o in self._objects(name)]
 
     def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
         """The manifest as the simulator's loader validates it (the API server's checks)."""
@@ -1995,7 +1944,8 @@ def _body_delete_options(
     is ``DeleteOptions.deleteOptions``, as the Eviction's). A DELETE body's ``kind`` or
     ``apiVersion`` that is no string fails ``Interpret`` first, whose struct has no name
     (``Go struct field .kind of type string``), and one of another kind than
-    DeleteOptions cannot be decoded (:func:`_other_kind`)."""
+    DeleteOptions cannot be decoded
+    (:func:`~clustersim.serve.kubedecoding.delete_options_kind_error`)."""
     if body is None:
         return {}
     if not isinstance(body, dict):
@@ -2008,47 +1958,13 @@ def _body_delete_options(
     if struct == "DeleteOptions" and misread is not None:   # Interpret's anonymous struct
         raise refuse("couldn't get version/kind; json parse error: "
                      + type_error(misread[1], f".{misread[0]}", "string"))
-    other_kind = _other_kind(body) if struct == "DeleteOptions" else None
+    other_kind = delete_options_kind_error(body) if struct == "DeleteOptions" else None
     if other_kind is not None:
         raise refuse(other_kind)
     undecodable = _delete_options_type_error(body, struct)
     if undecodable is not None:
         raise refuse(undecodable)
     return dict(body)
-
-
-def _other_kind(body: dict[str, Any]) -> str | None:
-    """Why a DELETE body's ``apiVersion`` and ``kind`` are not a ``DeleteOptions``'s, as
-    the meta scheme's JSON serializer finds it (k8s.io/apimachinery ``pkg/runtime/
-    serializer/json/json.go`` ``Decode``): an ``apiVersion`` of more than one ``/``
-    ``schema.ParseGroupVersion`` refuses; a missing kind or version is
-    ``meta.k8s.io/v1 DeleteOptions``'s (``gvkWithDefaults``); any version may name
-    ``DeleteOptions``, which the scheme registers unversioned, and another kind is one
-    the scheme cannot create (``runtime.UseOrCreateObject``, ``Scheme.New``), in
-    ``notRegisteredErr``'s words (``pkg/runtime/error.go``), naming the scheme as
-    ``naming.GetNameFromCallsite`` does: the file and line that made it
-    (:data:`_META_SCHEME`). None for a DeleteOptions.
-
-    Simplified: a kind the meta scheme also knows (``Status``, ``ListOptions``, ...) is
-    read as DeleteOptions, where upstream's conversion to DeleteOptions refuses it."""
-    version = body.get("apiVersion") or ""
-    if version.count("/") > 1:
-        return f"unexpected GroupVersion string: {version}"
-    kind = body.get("kind") or "DeleteOptions"
-    if kind == "DeleteOptions":
-        return None
-    shown = version if version.strip("/") else "meta.k8s.io/v1"
-    return (f"no kind {go_quote(kind)} is registered for version {go_quote(shown)} in "
-            f'scheme "{_META_SCHEME}"')
-
-
-_META_SCHEME = "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/register.go:27"
-"""The name of the scheme a DELETE body is decoded with (``metainternalversionscheme``):
-``runtime.NewScheme`` names a scheme after the file and line that called it
-(``naming.GetNameFromCallsite``, k8s.io/apimachinery ``pkg/util/naming/from_stack.go``),
-here line 27 of k8s.io/apimachinery ``pkg/apis/meta/internalversion/scheme/register.go``,
-its path trimmed to what follows ``/src/`` (a kube-apiserver is built from the
-``staging/src`` tree with ``-trimpath`` of the repository's root: ``hack/lib/golang.sh``)."""
 
 
 _INTERPRETED = ('struct { APIVersion string "json:\\"apiVersion,omitempty\\""; '
@@ -2656,22 +2572,6 @@ def _cause(detail: str) -> str:
     """The ``CauseType`` of a field error, from the words its body starts with."""
     return next((r for prefix, r in ERROR_TYPES.items() if detail.startswith(prefix)),
                 "FieldValueInvalid")
-
-
-def _impersonated(request: Request) -> tuple[str, tuple[str, ...]]:
-    """The user and groups kubectl impersonates (``--as``, ``--as-group``: the headers
-    ``Impersonate-User`` and ``Impersonate-Group``, repeated ones joined), with the groups the
-    API server adds (:func:`rbac.groups_of`); no user for kubectl's own."""
-    user = request.headers.get("impersonate-user", "")
-    given = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
-             if g.strip()]
-    return user, rbac.groups_of(user, given)
-
-
-def _is_admin(user: str, groups: tuple[str, ...]) -> bool:
-    """kubectl's own user (no ``--as``), or one in ``system:masters``, whom the API server
-    allows everything whatever RBAC holds."""
-    return not user or "system:masters" in groups
 
 
 def _not_found(resource: Resource, name: str) -> HttpError:
