@@ -867,6 +867,23 @@ def test_a_node_added_again_under_a_deleted_ones_name_counts_its_taints_afresh()
     [eviction] = cluster.events.where(reason="TaintManagerEviction")
     assert eviction.time == pytest.approx(530)
 
+def test_a_node_keeps_its_join_and_one_that_joins_again_is_new():
+    """Each join is numbered once and timed (``NodeJoin``): another node leaving moves no
+    join, and a node of the same name that joins again is a new one."""
+    cluster = KubernetesCluster(nodes(3), seed=0)
+    first = {name: cluster.node_joined(name) for name in cluster.node_names()}
+    cluster.run(until=100)
+    cluster.remove_node("node-1")
+    assert {name: cluster.node_joined(name) for name in cluster.node_names()} == {
+        name: first[name] for name in ("node-2", "node-3")}
+    cluster.add_node(nodes(1)[0])
+    again = cluster.node_joined("node-1")
+    assert again.serial not in {j.serial for j in first.values()} and again.time == 100
+    cluster.remove_node("node-1")
+    with pytest.raises(ValueError, match="no node named 'node-1'"):
+        cluster.node_joined("node-1")
+
+
 def test_immutable_fields_are_refused_on_apply():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(deployment())
