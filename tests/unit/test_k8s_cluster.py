@@ -617,6 +617,17 @@ def test_pods_get_addresses_from_their_nodes_range():
     assert len({p.ip for p in rows}) == 6
 
 
+def test_a_nodes_pod_range_stays_when_another_node_leaves():
+    """A node's pod /24 is its own from its join: node-1 leaving had moved node-2's and
+    node-3's ranges down, so a new pod took addresses of another node's range."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.remove_node("node-1")
+    cluster.apply(deployment(replicas=4))
+    cluster.run()
+    ranges = {"node-2": "10.244.1.", "node-3": "10.244.2."}
+    assert all(p.ip.startswith(ranges[p.node]) for p in cluster.pods())
+
+
 def test_drain_respects_pod_disruption_budget():
     """With maxUnavailable 1, each further eviction waits until the previous pod's replacement
     is ready elsewhere (kubectl retries every 5 s)."""
