@@ -246,6 +246,10 @@ class KubernetesCluster(ControllerManager):
         pod (:meth:`remove_pod`)."""
         self._nodes: dict[str, NodeInfo] = {}
         self._positions: dict[str, int] | None = None
+        self._joins = {}
+        """When each node joined (:meth:`node_joined`)."""
+        self._joined = 0
+        """How many nodes ever joined: the next one's ``NodeJoin.serial``."""
         self._node_up: dict[str, bool] = {}
         """Whether the node's containers run."""
         self._kubelet_alive: dict[str, bool] = {}

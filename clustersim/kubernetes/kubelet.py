@@ -351,10 +351,12 @@ class Kubelet:
         and its code (:meth:`_crash_plan`)."""
 
     def _pod_ip(self, node: str) -> str:
-        """The next address of the node's pod range: node *i* (in joining order) owns
-        10.244.*i*.0/24, as kube-controller-manager's ``--allocate-node-cidrs`` hands out /24s
-        of the pod CIDR (flannel's default 10.244.0.0/16); addresses are not reused."""
-        index = self.cluster.node_position(node) or 0
+        """The next address of the node's pod range: the *i*-th node to join owns
+        10.244.*i*.0/24 (its join's serial, ``KubernetesCluster.node_joined``, which another
+        node leaving does not move), as kube-controller-manager's ``--allocate-node-cidrs``
+        hands out /24s of the pod CIDR (flannel's default 10.244.0.0/16); addresses are not
+        reused."""
+        index = self.cluster.node_joined(node).serial
         host = self._addresses[node] = self._addresses.get(node, 1) + 1
         return f"10.244.{index % 256}.{(host - 2) % 253 + 2}"      # .1 is the node's bridge
 

@@ -16,7 +16,7 @@ in the cluster's stack of parts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from clustersim.kubernetes.apiserver import APIServer
 from clustersim.kubernetes.controllers.disruption import budget_settling, eviction_refusal
@@ -32,8 +32,28 @@ DRAIN_RETRY_SECONDS = 5.0
 """kubectl drain waits this long before retrying a refused eviction."""
 
 
+class NodeJoin(NamedTuple):
+    """When a node joined, fixed for as long as it stays: its Node object's identity.
+
+    The API server gives each object a new random ``metadata.uid`` and the time it was
+    created, ``creationTimestamp``, once, at create (``FillObjectMetaSystemFields`` in
+    kubernetes/kubernetes ``staging/src/k8s.io/apiserver/pkg/registry/rest/meta.go``); a
+    kubelet's Node is created when it registers (``registerWithAPIServer``,
+    ``pkg/kubelet/kubelet_node_status.go``). The simulator numbers the joins instead of
+    drawing a UUID: the number never returns, so a node that leaves and joins again is a
+    new object, and no other node's join moves it."""
+
+    serial: int
+    """How many nodes had joined the cluster before this one (those gone included)."""
+    time: float
+    """The simulated second it joined."""
+
+
 class NodeLifecycle(APIServer):
     """Nodes joined, labelled, tainted, cordoned, drained, failed, recovered and removed."""
+
+    _joins: dict[str, NodeJoin]
+    _joined: int
 
     def add_node(self, node: Node) -> None:
         """Join a machine to the cluster (Ready at once)."""
@@ -43,6 +63,8 @@ class NodeLifecycle(APIServer):
             raise ValueError(f"a node named {node.name!r} is already in the cluster")
         check_nodes(len(self._nodes) + 1)
         self._nodes[node.name] = NodeInfo(node)
+        self._joins[node.name] = NodeJoin(self._joined, self.now)
+        self._joined += 1
         self._positions = None
         self._placement_version += 1
         self._node_up[node.name] = True
@@ -59,6 +81,11 @@ class NodeLifecycle(APIServer):
     def node_names(self) -> list[str]:
         """The nodes' names, in the order they joined."""
         return list(self._nodes)
+
+    def node_joined(self, name: str) -> NodeJoin:
+        """When node ``name`` joined (:class:`NodeJoin`); a ValueError for no such node."""
+        self.node(name)
+        return self._joins[name]
 
     def node_position(self, name: str) -> int | None:
         """Where ``name`` stands in :meth:`node_names` (None if no such node), without
@@ -257,6 +284,7 @@ class NodeLifecycle(APIServer):
         self.kubelet.node_down([p for p in self.objects("Pod")
                                 if p["spec"].get("nodeName") == name])
         del self._nodes[name]
+        del self._joins[name]
         self._positions = None
         self._placement_version += 1
         self._node_up.pop(name)

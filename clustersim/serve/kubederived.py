@@ -102,17 +102,10 @@ class DerivedObjects:
 
     def begin(self, session: str | None = None) -> None:
         """Call once per request (``session``: the client command's, :meth:`WallClock.begin`):
-        fixes the wall-clock anchor (also the cluster's calendar, ``KubernetesCluster.epoch``)
-        and the node order."""
+        fixes the wall-clock anchor (also the cluster's calendar, ``KubernetesCluster.epoch``)."""
         self.clock.begin(session)
         self.cluster.epoch = self.clock.base    # the explorer's first-run report reads it
         self._stamps: dict[float, str] = {}
-        self.nodes_joined()
-
-    def nodes_joined(self) -> None:
-        """Index the nodes in their order (called again when one joins during a request:
-        a Node created through the API)."""
-        self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
 
     def timestamp(self, t: float) -> str:
         """Simulated second ``t`` as an RFC 3339 time."""
@@ -163,9 +156,21 @@ class DerivedObjects:
     # ---- nodes -----------------------------------------------------------------------------
 
     def node_ip(self, name: str) -> str:
-        """The node's InternalIP: 10.0.0.2 for the first node, then on, 250 to a /24."""
-        index = self._node_index[name]
-        return f"10.0.{index // 250}.{index % 250 + 2}"
+        """The node's InternalIP: 10.0.0.2 for the first node to join, then on, 250 to a
+        /24, by its join's serial (:meth:`node_uid`), so that a node keeps its address when
+        another leaves and a new one takes no address a node had (a real node's address is
+        its machine's, which the kubelet reports)."""
+        block, host = divmod(self.cluster.node_joined(name).serial, 250)
+        return f"10.{block // 256}.{block % 256}.{host + 2}"
+
+    def node_uid(self, name: str) -> str:
+        """The uid of the Node ``name``, fixed when it joined and never given again: from
+        its :class:`~clustersim.kubernetes.nodes.NodeJoin` serial, not its place among the
+        nodes there are now (a node that leaves would move the others'). A real API server
+        draws a random UUID at create (``FillObjectMetaSystemFields``,
+        ``staging/src/k8s.io/apiserver/pkg/registry/rest/meta.go``)."""
+        serial = self.cluster.node_joined(name).serial
+        return f"{serial:08x}-0000-4000-9000-{self.cluster.clock.seed:012x}"
 
     def apiserver_addresses(self) -> list[str]:
         """Where the API servers listen, sorted: the InternalIP of each control-plane node,
@@ -186,9 +191,9 @@ class DerivedObjects:
         out = self._times(info.node)
         meta = out["metadata"]
         meta.pop("namespace", None)
-        index = self._node_index[name]
-        meta.setdefault("uid", f"{index:08x}-0000-4000-9000-{self.cluster.clock.seed:012x}")
-        meta.setdefault("creationTimestamp", self.timestamp(0))
+        joined = self.cluster.node_joined(name)
+        meta.setdefault("uid", self.node_uid(name))
+        meta.setdefault("creationTimestamp", self.timestamp(joined.time))
         spec = out.setdefault("spec", {})
         spec["taints"] = self._times([dict(t) for t in info.taints]) or None
         if not spec["taints"]:
@@ -206,7 +211,7 @@ class DerivedObjects:
         status = out.setdefault("status", {})
         status["conditions"] = [{"type": "Ready", "status": ready[0], "reason": ready[1],
                                  "message": ready[2], "lastHeartbeatTime": stamp,
-                                 "lastTransitionTime": self.timestamp(0)}]
+                                 "lastTransitionTime": self.timestamp(joined.time)}]
         status["addresses"] = [{"type": "InternalIP", "address": self.node_ip(name)},
                                {"type": "Hostname", "address": name}]
         status["nodeInfo"] = {"kubeletVersion": SERVED_VERSION, "kubeProxyVersion": "",
@@ -240,19 +245,25 @@ class DerivedObjects:
     def leases(self) -> list[dict[str, Any]]:
         """Each node's heartbeat Lease in ``kube-node-lease``, renewed now while its kubelet
         runs (the kubelet renews it every 10 s, ``pkg/kubelet/nodelease``); by name, as etcd
-        lists them."""
+        lists them. The kubelet creates it when its Node joins and makes the Node its owner
+        (``SetNodeOwnerFunc``, ``pkg/kubelet/util/nodelease.go``), so the garbage collector
+        deletes it with the Node: a Node created again gets a new Lease, a new uid. Here the
+        Lease is created at the Node's join (a real kubelet creates it moments after) and
+        its uid follows the Node's serial (:meth:`node_uid`)."""
         out = []
         for name in sorted(self.cluster.node_names()):
             renewed = self.cluster.now if self.cluster.node_is_up(name) else 0.0
             stamp = self.microtime(renewed)
+            node_uid, joined = self.node_uid(name), self.cluster.node_joined(name).time
+            owner = {"apiVersion": "v1", "kind": "Node", "name": name, "uid": node_uid}
             out.append({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                         "metadata": {"name": name, "namespace": "kube-node-lease",
-                                     "creationTimestamp": self.timestamp(0),
-                                     "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-b000-"
-                                            "000000000000"},
+                                     "creationTimestamp": self.timestamp(joined),
+                                     "uid": node_uid.replace("-9000-", "-b000-", 1),
+                                     "ownerReferences": [owner]},
                         "spec": {"holderIdentity": name, "leaseDurationSeconds": 40,
                                  "renewTime": stamp},
-                        "_times": {"creationTimestamp": 0.0, "renewTime": renewed}})
+                        "_times": {"creationTimestamp": joined, "renewTime": renewed}})
         return out
 
     def events(self) -> list[dict[str, Any]]:

@@ -270,7 +270,7 @@ class Renderer(DerivedObjects):
         status.setdefault("phase", "Pending")
         status["qosClass"] = pod_qos_class(pod)
         node = pod["spec"].get("nodeName")
-        if node and node in self._node_index:
+        if node and self.cluster.node_position(node) is not None:
             status["hostIP"] = self.node_ip(node)
             status["hostIPs"] = [{"ip": status["hostIP"]}]
         if status.get("podIP"):          # the list kubectl describe prints under IPs:

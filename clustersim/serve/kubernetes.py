@@ -680,7 +680,8 @@ class KubernetesBackend(ClusterTime):
 
     def _node_item(self, name: str) -> tuple[dict[str, Any], dict[str, float]]:
         """A Node rendered, kept as :meth:`_kept` keeps it, with the time its row shows."""
-        return self._kept(self.renderer.node(name), {"creationTimestamp": 0.0})
+        return self._kept(self.renderer.node(name),
+                          {"creationTimestamp": self.cluster.node_joined(name).time})
 
     def _kept(self, shown: dict[str, Any], times: dict[str, float],
               whole: Callable[[], dict[str, Any]] | None = None
@@ -1202,7 +1203,6 @@ class KubernetesBackend(ClusterTime):
         if _dry_run(request):
             return Response.json(201, body)
         self.cluster.add_node(machine)
-        self.renderer.nodes_joined()
         self._update_node(name, body, {**body, "spec": spec, "metadata": {
             **meta, "labels": self.cluster.node(name).labels}})
         self._settle()

@@ -617,6 +617,17 @@ def test_pods_get_addresses_from_their_nodes_range():
     assert len({p.ip for p in rows}) == 6
 
 
+def test_a_nodes_pod_range_stays_when_another_node_leaves():
+    """A node's pod /24 is its own from its join: node-1 leaving had moved node-2's and
+    node-3's ranges down, so a new pod took addresses of another node's range."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.remove_node("node-1")
+    cluster.apply(deployment(replicas=4))
+    cluster.run()
+    ranges = {"node-2": "10.244.1.", "node-3": "10.244.2."}
+    assert all(p.ip.startswith(ranges[p.node]) for p in cluster.pods())
+
+
 def test_drain_respects_pod_disruption_budget():
     """With maxUnavailable 1, each further eviction waits until the previous pod's replacement
     is ready elsewhere (kubectl retries every 5 s)."""
@@ -866,6 +877,23 @@ def test_a_node_added_again_under_a_deleted_ones_name_counts_its_taints_afresh()
     cluster.run(until=540)
     [eviction] = cluster.events.where(reason="TaintManagerEviction")
     assert eviction.time == pytest.approx(530)
+
+def test_a_node_keeps_its_join_and_one_that_joins_again_is_new():
+    """Each join is numbered once and timed (``NodeJoin``): another node leaving moves no
+    join, and a node of the same name that joins again is a new one."""
+    cluster = KubernetesCluster(nodes(3), seed=0)
+    first = {name: cluster.node_joined(name) for name in cluster.node_names()}
+    cluster.run(until=100)
+    cluster.remove_node("node-1")
+    assert {name: cluster.node_joined(name) for name in cluster.node_names()} == {
+        name: first[name] for name in ("node-2", "node-3")}
+    cluster.add_node(nodes(1)[0])
+    again = cluster.node_joined("node-1")
+    assert again.serial not in {j.serial for j in first.values()} and again.time == 100
+    cluster.remove_node("node-1")
+    with pytest.raises(ValueError, match="no node named 'node-1'"):
+        cluster.node_joined("node-1")
+
 
 def test_immutable_fields_are_refused_on_apply():
     cluster = KubernetesCluster(nodes(), seed=0)
