@@ -25,9 +25,12 @@ asks the hints of the plugins that rejected the pod about each event; here a cha
 moves every waiting pod back, and a pod bound to a node moves back only the pods whose own
 terms look at other pods (required pod affinity, a ``DoNotSchedule`` spread constraint), as
 ``AssignedPodAdded`` does (``getUnschedulablePodsWithCrossTopologyTerm``), without matching the
-bound pod's labels. The backoff (1 s doubling to 10 s) is left out: since v1.33
-(``SchedulerPopFromBackoffQ``, on by default) a scheduler with nothing else to do takes a
-pod still backing off, which is what the simulated scheduler always is between two instants.
+bound pod's labels. An update of the pod's own spec moves it back at once
+(``PriorityQueue.Update``, :meth:`~clustersim.kubernetes.podindex.PodIndex.updated`), where
+upstream asks the hints about the change (a toleration added, a gate removed). The backoff
+(1 s doubling to 10 s) is left out: since v1.33 (``SchedulerPopFromBackoffQ``, on by default)
+a scheduler with nothing else to do takes a pod still backing off, which is what the
+simulated scheduler always is between two instants.
 """
 
 from __future__ import annotations
