@@ -20,10 +20,16 @@ the ReplicaSet's bursts of 500 creates per sync turn into one scheduling pass pe
 of which must leave the waiting pods alone (``ControllerManager._schedule_pending``). The
 default rows end with one such: 3 nodes, 1 Deployment of 60,000 pods.
 
+``--gated`` gives every pod a scheduling gate (``spec.schedulingGates``) that is never
+removed: a backlog the scheduler never tries, which its queue holds apart from the start
+(``PodIndex.held``), so the ReplicaSet's passes must not walk it either. The default rows end
+with one such too, the same size.
+
 Run: ``python benchmarks/k8s_cluster.py`` (100, 1,000 and 5,000 nodes, 30 pods per node, 150
-Deployments, then the backlog), or ``python benchmarks/k8s_cluster.py NODES [DEPLOYMENTS
-REPLICAS] [--timeout S] [--tracemalloc] [--unschedulable] [--base REF]``; ``--base REF`` (a
-git revision) prints the same rows for ``clustersim`` at REF first (``baseline.py``).
+Deployments, then the two backlogs), or ``python benchmarks/k8s_cluster.py NODES
+[DEPLOYMENTS REPLICAS] [--timeout S] [--tracemalloc] [--unschedulable | --gated] [--base
+REF]``; ``--base REF`` (a git revision) prints the same rows for ``clustersim`` at REF first
+(``baseline.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +53,9 @@ if TYPE_CHECKING:
 SIZES = (100, 1_000, 5_000)
 BACKLOG = ("3", "1", "60000", "--unschedulable")
 """The backlog row: nodes, Deployments, replicas."""
+GATED_BACKLOG = (*BACKLOG[:3], "--gated")
+"""The gated backlog row."""
+GATE = "example.com/never"
 NEVER_FITS = "500"
 """Cores a pod of ``--unschedulable`` asks for: more than any node has."""
 DEPLOYMENTS = 150
@@ -104,11 +113,14 @@ def _bound(cluster: KubernetesCluster) -> int:
 
 
 def run(count: int, deploys: int, replicas: int, timeout: float, trace: bool,
-        unschedulable: bool = False) -> None:
+        unschedulable: bool = False, gated: bool = False) -> None:
     from clustersim.kubernetes import KubernetesCluster
 
     cluster = KubernetesCluster(nodes(count))
     manifests = deployments(deploys, replicas, cpu=NEVER_FITS if unschedulable else None)
+    for manifest in manifests if gated else ():
+        manifest["spec"]["template"]["spec"]["schedulingGates"] = [{"name": GATE}]
+    unschedulable = unschedulable or gated
     pods = deploys * replicas
     if trace:
         tracemalloc.start()
@@ -157,8 +169,11 @@ def arguments() -> argparse.ArgumentParser:
                         help="cut a row after S seconds")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also print the peak of Python allocations (slower)")
-    parser.add_argument("--unschedulable", action="store_true",
-                        help="every pod asks for more cores than any node has")
+    backlog = parser.add_mutually_exclusive_group()
+    backlog.add_argument("--unschedulable", action="store_true",
+                         help="every pod asks for more cores than any node has")
+    backlog.add_argument("--gated", action="store_true",
+                         help="every pod has a scheduling gate that is never removed")
     return parser
 
 
@@ -170,9 +185,10 @@ def main() -> None:
     if args.nodes:
         deploys = args.deployments or DEPLOYMENTS
         replicas = args.replicas or args.nodes * PODS_PER_NODE // deploys
-        run(args.nodes, deploys, replicas, args.timeout, args.tracemalloc, args.unschedulable)
+        run(args.nodes, deploys, replicas, args.timeout, args.tracemalloc, args.unschedulable,
+            args.gated)
         return
-    for row in [(str(count),) for count in SIZES] + [BACKLOG]:
+    for row in [(str(count),) for count in SIZES] + [BACKLOG, GATED_BACKLOG]:
         command = [sys.executable, __file__, *row]
         if args.timeout:
             command += ["--timeout", f"{args.timeout:g}"]

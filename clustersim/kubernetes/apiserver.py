@@ -767,8 +767,9 @@ class APIServer:
         """An update of a Pod's spec to ``spec``, which
         :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal` has let through
         (``kubectl apply``, and the served API's PUT and PATCH): its mutable fields are
-        stored, a scheduling gate removed lets it be scheduled, and its kubelet is told of the
-        containers whose image changed
+        stored, the scheduling queue told (a gate removed lets it in, a parked Pod is moved
+        back: :meth:`~clustersim.kubernetes.podindex.PodIndex.updated`), and its kubelet is
+        told of the containers whose image changed
         (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`), each keeping the
         pull policy it was created with
         (:func:`~clustersim.kubernetes.defaults.keep_defaults`), and its kubelet checks a
@@ -783,6 +784,8 @@ class APIServer:
         if dry_run:
             return
         self.changed()
+        if counted:                 # UnscheduledPodUpdate: a parked Pod is tried again
+            self.pod_index.updated(pod)
         node = pod["spec"].get("nodeName")
         if counted and node is not None:
             self.kubelet.observe(pod)

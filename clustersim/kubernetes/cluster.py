@@ -228,7 +228,7 @@ class KubernetesCluster(ControllerManager):
         """Active and ready Pods per controller, for the ReplicaSet and Deployment
         controllers (:mod:`clustersim.kubernetes.podcounts`): whoever writes a Pod's owner,
         phase, deletion or ``Ready`` condition tells it (:meth:`pod_written`)."""
-        self.pod_index = PodIndex()
+        self.pod_index = PodIndex(self.scheduler.profile.handles)
         """The unbound, finished and Terminating Pods, and the bound ones by node, for the
         scheduler and the pod garbage collector (:mod:`clustersim.kubernetes.podindex`)."""
         self.on_removed: list[Callable[[Mapping[str, Any]], None]] = []
@@ -325,6 +325,7 @@ class KubernetesCluster(ControllerManager):
         the Pod is scheduled."""
         found = self._workload("Pod", pod, namespace)
         remove_gate(found, gate)
+        self.pod_index.updated(found)
         self.changed()
         self._reconcile()
 

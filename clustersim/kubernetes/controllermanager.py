@@ -25,9 +25,12 @@ asks the hints of the plugins that rejected the pod about each event; here a cha
 moves every waiting pod back, and a pod bound to a node moves back only the pods whose own
 terms look at other pods (required pod affinity, a ``DoNotSchedule`` spread constraint), as
 ``AssignedPodAdded`` does (``getUnschedulablePodsWithCrossTopologyTerm``), without matching the
-bound pod's labels. The backoff (1 s doubling to 10 s) is left out: since v1.33
-(``SchedulerPopFromBackoffQ``, on by default) a scheduler with nothing else to do takes a
-pod still backing off, which is what the simulated scheduler always is between two instants.
+bound pod's labels. An update of the pod's own spec moves it back at once
+(``PriorityQueue.Update``, :meth:`~clustersim.kubernetes.podindex.PodIndex.updated`), where
+upstream asks the hints about the change (a toleration added, a gate removed). The backoff
+(1 s doubling to 10 s) is left out: since v1.33 (``SchedulerPopFromBackoffQ``, on by default)
+a scheduler with nothing else to do takes a pod still backing off, which is what the
+simulated scheduler always is between two instants.
 """
 
 from __future__ import annotations
@@ -46,14 +49,12 @@ from clustersim.kubernetes.nodes import NodeLifecycle
 from clustersim.kubernetes.objects import (
     controller_of,
     full_name,
-    is_active,
     set_condition,
 )
 from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS, ScheduleResult
-from clustersim.kubernetes.schedulinggates import pre_enqueue
 from clustersim.limits import MAX_REPLICAS
 from clustersim.sim.collection import deferred_full_collections
 
@@ -302,7 +303,10 @@ class ControllerManager(NodeLifecycle):
         ``pkg/scheduler/scheduler.go``), so a Pod written Failed leaves its queue. The unbound
         Pods come from the store's index (:mod:`clustersim.kubernetes.podindex`), not a
         listing of every Pod, already in the queue's order
-        (:func:`~clustersim.kubernetes.podindex.queue_key`).
+        (:func:`~clustersim.kubernetes.podindex.queue_key`), without the Pods it would not try
+        (gated, finished, another ``schedulerName``), which the index holds apart from the
+        write that makes them so
+        (:meth:`~clustersim.kubernetes.podindex.PodIndex.held`).
 
         The pods waiting among the unschedulable ones are parked out of that queue
         (:meth:`~clustersim.kubernetes.podindex.PodIndex.park`) and come back when an event
@@ -312,17 +316,15 @@ class ControllerManager(NodeLifecycle):
         the queue's order are tried in the same pass, those before it at the next, as a walk
         of every unbound pod that checks each one's wait when it comes to it would."""
         nodes = list(self._nodes.values())
-        handles = self.scheduler.profile.handles
         self._requeue()
         queue, at = self.pod_index.queued(), 0
         while at < len(queue):
             pod = queue[at]
             at += 1
-            if handles(pod) and is_active(pod) and not pre_enqueue(pod):
-                self._attempt(pod, nodes)
-                moved = self._requeue()
-                if moved and (moved := [p for p in moved if queue_key(p) > queue_key(pod)]):
-                    queue, at = sorted([*queue[at:], *moved], key=queue_key), 0
+            self._attempt(pod, nodes)
+            moved = self._requeue()
+            if moved and (moved := [p for p in moved if queue_key(p) > queue_key(pod)]):
+                queue, at = sorted([*queue[at:], *moved], key=queue_key), 0
 
     def _requeue(self) -> list[dict[str, Any]]:
         """Move back the parked pods that an event since the last look may make fit, and

@@ -180,8 +180,8 @@ class NodeLifecycle(APIServer):
         retried every 5 s, as kubectl does, until the budget allows it; kubectl's lines go to
         :attr:`drain_log` (:mod:`clustersim.kubernetes.controllers.disruption`)."""
         self.node(name)
-        pods = [p for p in self.objects("Pod") if p["spec"].get("nodeName") == name
-                and not is_terminating(p) and is_active(p)]
+        pods = [p for p in self.pod_index.on_node(name)
+                if not is_terminating(p) and is_active(p)]
         bare = [p["metadata"]["name"] for p in pods if controller_of(p) is None]
         if bare and not force:
             raise ValueError(f"cannot delete Pods that declare no controller (use force=True "
@@ -238,8 +238,7 @@ class NodeLifecycle(APIServer):
         self._node_up[name] = False
         self._kubelet_alive[name] = reason == "not-ready"
         self.services.node_changed(name, False)
-        self.kubelet.node_down([p for p in self.objects("Pod")
-                                if p["spec"].get("nodeName") == name])
+        self.kubelet.node_down(self.pod_index.on_node(name))
         self.changed()
         if reason == "unreachable":
             self._lifecycle.silent(name)
@@ -264,7 +263,7 @@ class NodeLifecycle(APIServer):
         self._kubelet_alive[name] = True
         self.services.node_changed(name, True)
         self._lifecycle.posting(name)
-        pods = [p for p in self.objects("Pod") if p["spec"].get("nodeName") == name]
+        pods = self.pod_index.on_node(name)
         if rebooted:
             self.kubelet.restarted(pods)
             self.correlator.restarted(name)
@@ -281,8 +280,7 @@ class NodeLifecycle(APIServer):
         garbage collector deletes after its 40 s quarantine, so controllers can replace
         them, StatefulSet pods included."""
         self.node(name)
-        self.kubelet.node_down([p for p in self.objects("Pod")
-                                if p["spec"].get("nodeName") == name])
+        self.kubelet.node_down(self.pod_index.on_node(name))
         del self._nodes[name]
         del self._joins[name]
         self._positions = None

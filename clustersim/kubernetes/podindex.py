@@ -1,5 +1,5 @@
 """The Pods the scheduler and the pod garbage collector look at, kept as Pods change (about
-200 lines).
+270 lines).
 
 Upstream both read their informer's cache of every Pod: the scheduler's informer queues the
 unbound ones (kubernetes/kubernetes ``pkg/scheduler/eventhandlers.go``, ``addPodToSchedulingQueue``
@@ -21,6 +21,23 @@ that the scheduler does not sort them all again at each pass. Those the schedule
 unschedulable wait apart (:meth:`PodIndex.park`) until it moves them back
 (:meth:`PodIndex.unpark`), as upstream's queue holds them among its unschedulable Pods: a
 backlog that never fits is then not walked again at each of the 300 passes.
+
+The unbound Pods the scheduler would never try are held out of the queue from the write that
+makes them so, never looked at by a pass (:meth:`PodIndex.held`): a Pod of another
+``schedulerName`` (the scheduler's informer passes on only the Pods its profiles are
+responsible for, ``responsibleForPod`` in ``pkg/scheduler/eventhandlers.go``), a Succeeded or
+Failed one (its informer's field selector leaves them out, ``newPodInformer`` in
+``pkg/scheduler/scheduler.go``) and a gated one (``spec.schedulingGates``: upstream's queue
+runs the PreEnqueue plugins as a Pod enters activeQ and keeps a rejected one among its
+unschedulable Pods, marked gated, ``moveToActiveQ`` in
+``pkg/scheduler/backend/queue/scheduling_queue.go``). A write that lifts the reason (the
+last gate removed) puts the Pod in the queue. An update of a parked Pod's spec puts it back
+too (:meth:`PodIndex.updated`): upstream's ``PriorityQueue.Update`` moves an unschedulable
+Pod to activeQ or backoffQ when the update may make it schedulable. Simplified: upstream asks
+the queueing hints of the plugins that rejected it about each change
+(``PodSchedulingPropertiesChange``: a toleration added, a label changed, a gate removed, ...),
+or without hints compares the Pod without its status (``isPodUpdated``); here any change to
+its spec moves it back.
 """
 
 from __future__ import annotations
@@ -31,6 +48,7 @@ from itertools import count
 from typing import Any
 
 from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.schedulinggates import pre_enqueue
 
 __all__ = ["FINISHED_PHASES", "PodIndex", "queue_key"]
 
@@ -55,9 +73,13 @@ def queue_key(pod: Mapping[str, Any]) -> tuple[int, float, str]:
 
 class PodIndex:
     """Unbound and finished Pods, and the bound Pods and the bound Terminating ones by
-    node name."""
+    node name. ``responsible``: whether the scheduler handles a Pod (its ``schedulerName``,
+    which the API server lets no update change); the others are :meth:`held` from the
+    start."""
 
-    def __init__(self) -> None:
+    def __init__(self, responsible: Callable[[Mapping[str, Any]], bool] = lambda pod: True
+                 ) -> None:
+        self._responsible = responsible
         self._order: dict[str, int] = {}
         """Each stored Pod's place in the store (:meth:`add`)."""
         self._next = count()
@@ -69,6 +91,9 @@ class PodIndex:
         self._parked: dict[bool, dict[str, _Pod]] = {False: {}, True: {}}
         """The unbound Pods out of :attr:`_queue` (:meth:`park`), by whether a Pod bound
         elsewhere may make them fit."""
+        self._held: dict[str, _Pod] = {}
+        """The unbound Pods the scheduler does not try (:meth:`held`), out of
+        :attr:`_queue`."""
         self._finished: dict[str, _Pod] = {}
         self._terminating: dict[str, dict[str, _Pod]] = {}
         """The bound Terminating Pods by node name."""
@@ -100,6 +125,7 @@ class PodIndex:
         _mark(self._finished, uid, pod, (pod.get("status") or {}).get("phase")
               in FINISHED_PHASES)
         if node is None:
+            self._hold(uid, pod)
             return
         terminating = self._terminating.get(node)
         if is_terminating(pod):
@@ -126,21 +152,52 @@ class PodIndex:
             insort(self._queue, self._keys[uid])
 
     def _dequeue(self, uid: str) -> None:
-        if self._unbound.pop(uid, None) is None:
-            return
-        key = self._keys.pop(uid)
+        if uid in self._unbound:
+            self._take_out(uid)
+            del self._unbound[uid], self._keys[uid]
+
+    def _take_out(self, uid: str) -> None:
+        """Take the unbound Pod ``uid`` out of the queue, the parked or the held Pods."""
         if self._parked[False].pop(uid, None) is None \
-                and self._parked[True].pop(uid, None) is None:
-            del self._queue[bisect_left(self._queue, key)]
+                and self._parked[True].pop(uid, None) is None \
+                and self._held.pop(uid, None) is None:
+            del self._queue[bisect_left(self._queue, self._keys[uid])]
+
+    def _hold(self, uid: str, pod: _Pod) -> None:
+        """Hold the unbound ``pod`` out of the queue while the scheduler would not try it,
+        and put it back in the queue once it would."""
+        if not self._responsible(pod) \
+                or (pod.get("status") or {}).get("phase") in FINISHED_PHASES \
+                or pre_enqueue(pod):
+            if uid not in self._held:
+                self._take_out(uid)
+                self._held[uid] = pod
+        elif self._held.pop(uid, None) is not None:
+            insort(self._queue, self._keys[uid])
+
+    def _is_queued(self, uid: str) -> bool:
+        return uid in self._unbound and uid not in self._held \
+            and all(uid not in p for p in self._parked.values())
 
     def park(self, pod: _Pod, waits_for_pods: bool) -> None:
         """Take the unbound ``pod`` out of :meth:`queued` until :meth:`unpark`; whether a
         Pod bound elsewhere may make it fit (``waits_for_pods``) says where
         :meth:`parked` finds it."""
         uid = pod["metadata"]["uid"]
-        if uid in self._unbound and all(uid not in p for p in self._parked.values()):
+        if self._is_queued(uid):
             del self._queue[bisect_left(self._queue, self._keys[uid])]
             self._parked[waits_for_pods][uid] = pod
+
+    def updated(self, pod: _Pod) -> None:
+        """The stored ``pod``'s spec was updated (``UnscheduledPodUpdate``): index it as it
+        is now, and put it back in :meth:`queued` if it was parked."""
+        self.update(pod)
+        self.unpark([pod["metadata"]["uid"]])
+
+    def held(self) -> list[_Pod]:
+        """The unbound Pods the scheduler does not try: gated, finished, or of another
+        ``schedulerName``, in the store's order."""
+        return self._in_order(self._held.values())
 
     def parked(self, *, only_waiting_for_pods: bool) -> list[_Pod]:
         """The parked Pods (those that wait for Pods, with ``only_waiting_for_pods``)."""
@@ -165,6 +222,10 @@ class PodIndex:
             pods = by_node.get(node)
             if pods is not None and pods.pop(uid, None) is not None and not pods:
                 del by_node[node]
+
+    def on_node(self, name: str) -> list[_Pod]:
+        """The Pods bound to the node ``name``, in the store's order."""
+        return self._in_order((self._on_node.get(name) or {}).values())
 
     def queued(self) -> list[_Pod]:
         """The Pods bound to no node and not parked, in the scheduling queue's order

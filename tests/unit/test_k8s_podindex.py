@@ -3,7 +3,9 @@
 the store's order: while Deployments roll out and scale, Jobs finish past the terminated-pod
 threshold, a node fails and is tainted out-of-service, a node is removed, a Pod is created
 bound to a node that does not exist, Pods are bound to a node whose kubelet is down, and a
-Pod no node fits is written Failed."""
+Pod no node fits is written Failed. The queue holds only the unbound Pods the scheduler would
+try: gated ones, finished ones and those of another ``schedulerName`` wait apart
+(``PodIndex.held``)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from typing import Any
 import pytest
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
-from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.objects import is_active, is_terminating
 from clustersim.kubernetes.podindex import PodIndex, queue_key
+from clustersim.kubernetes.schedulinggates import pre_enqueue
 
 _Pod = dict[str, Any]
 
@@ -40,7 +43,10 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> tuple[KubernetesCluster, dict[st
 
     def checked_queued(index: PodIndex) -> list[_Pod]:
         got = queued(index)     # read right after the scheduler moved pods back
+        tried = cluster.scheduler.profile.handles
         assert _uids(got) == _uids(sorted(listed(lambda p: not p["spec"].get("nodeName")
+                                                 and tried(p) and is_active(p)
+                                                 and not pre_enqueue(p)
                                                  and not cluster._still_waits(p)),
                                           key=queue_key))
         reads["queued"] += 1
@@ -138,16 +144,36 @@ def test_jobs_past_the_threshold_a_pod_bound_to_no_node_and_an_unbound_pod_faile
 def test_queued_pods_come_in_the_queues_order_higher_priority_first(checked):
     """The unbound Pods are kept in the scheduling queue's order, so a Pod of a higher
     priority created later comes before the older ones (the scheduler no longer sorts).
-    Their ``schedulerName`` names no profile: they are never tried, so none is parked."""
+    Both Deployments' Pods are created before the scheduling pass, which tries them in the
+    order :meth:`PodIndex.queued` gives; none fits, so each is tried once."""
     cluster, reads = checked
-    low, urgent = _deployment("low", 3), _deployment("urgent", 2)
-    for deployment in (low, urgent):
-        deployment["spec"]["template"]["spec"]["schedulerName"] = "elsewhere"
+    low, urgent = _deployment("low", 3, cpu="500"), _deployment("urgent", 2, cpu="500")
     urgent["spec"]["template"]["spec"]["priorityClassName"] = "urgent"
-    cluster.apply(low)
+    cluster.apply([low, {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                         "metadata": {"name": "urgent"}, "value": 1000}, urgent])
     cluster.run(until=cluster.now + 1)
-    cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
-                    "metadata": {"name": "urgent"}, "value": 1000}, urgent])
+    names = [e.object.split("/")[1].split("-")[0]
+             for e in cluster.events.where(reason="FailedScheduling")]
+    assert names == ["urgent"] * 2 + ["low"] * 3 and reads["queued"] > 0
+
+
+def test_pods_the_scheduler_does_not_try_are_held_out_of_the_queue(checked):
+    """A gated Pod, a Pod of another ``schedulerName`` and an unbound Pod written Failed are
+    never in the queue a pass walks, from the write that makes them so; removing the last
+    gate puts the Pod in the queue, and it is scheduled."""
+    cluster, reads = checked
+    gated, other = _deployment("gated", 2), _deployment("other", 2)
+    gated["spec"]["template"]["spec"]["schedulingGates"] = [{"name": "example.com/q"}]
+    other["spec"]["template"]["spec"]["schedulerName"] = "elsewhere"
+    cluster.apply([gated, other, _deployment("huge", 1, cpu="500")])
     cluster.run(until=cluster.now + 1)
-    names = [p["metadata"]["name"].split("-")[0] for p in cluster.pod_index.queued()]
-    assert names == ["urgent"] * 2 + ["low"] * 3 and reads["queued"] > 2
+    (huge,) = [p for p in cluster.objects("Pod") if p["metadata"]["name"].startswith("huge")]
+    cluster.kubelet.phase_written(huge, "Failed")
+    cluster.run(until=cluster.now + 1)
+    held = sorted(p["metadata"]["name"].split("-")[0] for p in cluster.pod_index.held())
+    assert held == ["gated"] * 2 + ["huge"] + ["other"] * 2
+    assert not cluster.pod_index.queued()
+    first = sorted(p["metadata"]["name"] for p in cluster.pod_index.held())[0]
+    cluster.remove_scheduling_gate(first, "example.com/q")
+    assert cluster.get("Pod", "default", first)["spec"].get("nodeName")
+    assert len(cluster.pod_index.held()) == 4 and reads["queued"] > 2

@@ -96,3 +96,35 @@ def test_a_pod_moved_back_during_a_pass_is_tried_in_its_turn_in_that_pass():
              if e.reason in ("Scheduled", "FailedScheduling") and e.time == 10]
     assert order == [("Scheduled", "pod/leader"), ("Scheduled", "pod/follower"),
                      ("FailedScheduling", "pod/big")]
+
+
+def _scheduled_at(cluster: KubernetesCluster, name: str) -> list[float]:
+    return [e.time for e in cluster.events.where(reason="Scheduled", object=f"pod/{name}")]
+
+
+def test_a_toleration_added_to_a_parked_pod_schedules_it_at_once():
+    """``PriorityQueue.Update``: an update of an unschedulable Pod that may make it fit (here
+    the toleration of the only node's taint) moves it back at once, not at the flush."""
+    cluster = KubernetesCluster(nodes(1, cpu="2"))
+    cluster.taint("node-1", "dedicated", "NoSchedule", "gpu")
+    cluster.run(until=10)
+    cluster.apply(pod("p"))
+    cluster.run(until=20)
+    assert _attempts(cluster, "p") == [10.0] and not _scheduled_at(cluster, "p")
+    cluster.apply(pod("p", tolerations=[{"key": "dedicated", "operator": "Equal",
+                                         "value": "gpu", "effect": "NoSchedule"}]))
+    cluster.run(until=30)
+    assert _scheduled_at(cluster, "p") == [20.0]
+    assert cluster.get("Pod", "default", "p")["spec"]["nodeName"] == "node-1"
+
+
+def test_a_gate_removed_by_an_update_lets_the_pod_in_at_once():
+    """A Pod created gated waits apart; ``kubectl apply`` of it without the gate (the only
+    change the API server lets an update make to the gates) schedules it at that instant."""
+    cluster = KubernetesCluster(nodes(1, cpu="2"))
+    cluster.apply(pod("p", schedulingGates=[{"name": "example.com/quota"}]))
+    cluster.run(until=20)
+    assert not _attempts(cluster, "p") and not _scheduled_at(cluster, "p")
+    cluster.apply(pod("p"))
+    cluster.run(until=30)
+    assert _scheduled_at(cluster, "p") == [20.0]
