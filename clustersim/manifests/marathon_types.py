@@ -100,9 +100,14 @@ def scalar_refusal(value: Any) -> str | None:
     """Why a resource amount cannot be held by Mesos, or None: Mesos keeps scalar resources
     in fixed point, ``llround(value * 1000)`` in a 64-bit integer (apache/mesos
     ``src/common/values.cpp``, ``convertToFixed``), so a larger value cannot be represented.
-    Marathon itself reads a JSON number as a ``BigDecimal`` and a ``number`` field with Play's
-    ``DoubleReads`` (``toDouble``): ``1e999`` becomes ``Infinity``, which passes ``app.raml``'s
-    minimums and Accord's rules, and is named so here (Java's word for it)."""
+    Marathon 1.11 does not refuse one: it reads a JSON number as a ``BigDecimal`` and a
+    ``number`` field with Play's ``DoubleReads`` (``toDouble``), so ``1e999`` becomes
+    ``Infinity`` (Java's word for it, used here), and that passes ``app.raml``'s
+    ``minimum`` and Accord's ``should be >= 0.0`` on ``cpus``, ``mem`` and ``disk``
+    (mesosphere/marathon ``state/AppDefinition.scala``, ``validBasicAppDefinition``;
+    ``api/v2/validation/PodsValidation.scala``, ``resourceValidator``). Marathon stores the
+    app or pod and no offer ever matches it; the message says so, and the simulator, which
+    holds amounts as Mesos does, refuses it."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if nan_refusal(value):
@@ -111,7 +116,9 @@ def scalar_refusal(value: Any) -> str | None:
         return None
     shown = "Infinity" if value == float("inf") else repr(value)
     return (f"{shown} is too large: Mesos holds resource amounts in fixed point (thousandths "
-            f"in a 64-bit integer), at most {MAX_SCALAR}")
+            f"in a 64-bit integer), at most {MAX_SCALAR}; Marathon 1.11 accepts it (its "
+            "minimum and 'should be >= 0.0' let it pass) and no offer would ever match it, "
+            "so the simulator refuses it")
 
 
 def nan_refusal(value: Any) -> str | None:

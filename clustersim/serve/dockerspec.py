@@ -98,13 +98,13 @@ def engine_spec(spec: ServiceSpec) -> dict[str, Any]:
     if spec.ports:
         endpoint["Ports"] = [port_json(p) for p in spec.ports]
     container: dict[str, Any] = {"Image": spec.image, "Labels": labels}
-    if spec.healthcheck is not None:
-        check = spec.healthcheck
-        container["Healthcheck"] = {
+    if spec.healthcheck is not None:     # as stored: what was not sent is 0, left out
+        check = spec.healthcheck          # (HealthConfig's fields are all omitempty)
+        container["Healthcheck"] = {key: value for key, value in {
             "Test": list(check.test), "Interval": int(check.interval * NS_PER_SECOND),
             "Timeout": int(check.timeout * NS_PER_SECOND), "Retries": check.retries,
             "StartPeriod": int(check.start_period * NS_PER_SECOND),
-            "StartInterval": int(check.start_interval * NS_PER_SECOND)}
+            "StartInterval": int(check.start_interval * NS_PER_SECOND)}.items() if value}
     return {
         "Name": spec.name, "Labels": labels,
         "TaskTemplate": {
@@ -127,8 +127,9 @@ def overlay(sent: Any, derived: Any) -> Any:
     ``docker service inspect`` shows what the simulator does not model (``Env``, ``Args``,
     ``Mounts``, ``Secrets``, ``Networks``, ``Resources.Limits``...) as it was given, and the
     CLI's read-modify-write of ``docker service update --env-add`` keeps it. Objects merge
-    key by key (matched case-insensitively, as Go's decoder matches field names); any other
-    value is the derived one."""
+    key by key (matched case-insensitively, as Go's decoder matches field names), except
+    the objects the simulator models whole (:data:`_WHOLE`); any other value is the derived
+    one."""
     if not isinstance(sent, dict) or not isinstance(derived, dict):
         return derived
     folded = {str(k).lower(): k for k in sent}
@@ -136,8 +137,15 @@ def overlay(sent: Any, derived: Any) -> Any:
            if str(k).lower() not in {str(d).lower() for d in derived}}
     for key, value in derived.items():
         match = folded.get(str(key).lower())
-        out[key] = value if match is None else overlay(sent[match], value)
+        out[key] = value if match is None or str(key).lower() in _WHOLE \
+            else overlay(sent[match], value)
     return out
+
+
+_WHOLE = ("healthcheck",)
+"""Objects shown as the simulator holds them, not merged with what was sent: every field of
+moby's ``HealthConfig`` is one the simulator reads, and all are ``omitempty``, so one sent
+as null or 0 (the SDK sends ``"Timeout": null``) is left out, as the daemon writes it."""
 
 
 def simulator_spec(body: Any) -> ServiceSpec:

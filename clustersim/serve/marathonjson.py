@@ -23,10 +23,15 @@ Jackson's words (jackson-core 2.10): ``ParserMinimalBase._reportUnexpectedChar``
 ``was expecting a colon to separate field name and value``, ``was expecting comma to separate
 Object entries``, ``expected a value``, ``_validJsonValueList``'s ``expected a valid value
 (JSON String, Number, Array, Object or token 'null', 'true' or 'false')``, ``Unrecognized
-token 'bad': was expecting (...)`` since 2.10); ``ParserBase._handleEOF``'s ``Unexpected
-end-of-input: expected close marker for Object (start marker at [Source: (byte[])"...";
-line: 1, column: 1])``, the location written by ``JsonLocation._appendSourceDesc`` (up to 500
-bytes of the body, then ``[truncated N bytes]``; columns count bytes from 1).
+token 'bad': was expecting (...)`` since 2.10; ``_handleUnexpectedValue`` and
+``_handleInvalidNumberStart``: ``NaN``, ``Infinity``, ``-Infinity``, ``+Infinity``, ``-INF``
+and ``+INF`` are ``Non-standard token`` words, while ``-NaN`` or ``+5`` are refused as no
+digit after the sign, in words that name the minus sign for a plus too (the releases
+with ``ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS``, 2.14 on, reword that; Marathon's 2.10 does
+not)); ``ParserBase._handleEOF``'s ``Unexpected end-of-input: expected close marker for
+Object (start marker at [Source: (byte[])"..."; line: 1, column: 1])``, the location
+written by ``JsonLocation._appendSourceDesc`` (up to 500 bytes of the body, then
+``[truncated N bytes]``; columns count bytes from 1).
 
 Jackson first tells the body's encoding by its byte-order mark or, without one, by the zero
 bytes of its first character (``ByteSourceJsonBootstrapper``): UTF-8, UTF-16 or UTF-32, read
@@ -200,7 +205,7 @@ class _Scanner:
         char = text[at]
         if char == '"':
             return self._string_end(at) + 1
-        if char == "-" or char in _DIGITS:
+        if char in "+-" or char in _DIGITS:
             return self._number_end(at)
         if char in _LITERALS:
             return self._literal_end(at, _LITERALS[char])
@@ -221,16 +226,37 @@ class _Scanner:
             at += 1
         return self._error(f"Unrecognized token '{text[start:at]}': was expecting {_VALUES}")
 
-    def _literal_end(self, at: int, word: str) -> int:
+    def _literal_end(self, at: int, word: str, *, matched: int = 1) -> int:
+        """``_matchToken``: ``word`` at ``text[at]``, its first ``matched`` characters
+        already read; a non-numeric number (``NaN``, ``Infinity``, ``-INF``, ...) is then
+        refused as non-standard."""
         text = self.text
-        if text[at:at + len(word)] != word or (
-                at + len(word) < len(text) and (text[at + len(word)].isalnum()
-                                                or text[at + len(word)] in "_$")):
-            raise self._token(at, at + 1)
-        if word in ("NaN", "Infinity"):
+        for i in range(matched, len(word)):
+            if at + i == len(text) or text[at + i] != word[i]:
+                raise self._token(at, at + i)
+        end = at + len(word)
+        if end < len(text) and (text[end].isalnum() or text[end] in "_$"):  # _checkMatchEnd
+            raise self._token(at, end)
+        if word not in ("true", "false", "null"):
             raise self._error(f"Non-standard token '{word}': enable "
                               "JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS to allow")
-        return at + len(word)
+        return end
+
+    def _invalid_number_start(self, at: int) -> None:
+        """``_handleInvalidNumberStart``: the sign at ``text[at]`` is followed by no digit.
+        Only ``INF`` and ``Infinity`` are words Jackson knows after a sign (``-NaN`` and
+        ``+5`` are no numbers to it); its words name the minus sign for a plus too."""
+        text = self.text
+        sign, after = text[at], at + 1
+        if after + 1 < len(text) and text[after] == "I" and text[after + 1] in "Nn":
+            word = sign + ("INF" if text[after + 1] == "N" else "Infinity")
+            self._literal_end(at, word, matched=3)
+        if after < len(text) and text[after] == "I":    # what follows the I is no digit
+            after += 1
+        if after == len(text):
+            raise self._error("Unexpected end-of-input in a Number value")
+        raise self._error(f"Unexpected character ({_char(text[after])}) in numeric value: "
+                          "expected digit (0-9) to follow minus sign, for valid numeric value")
 
     def _string_end(self, at: int, *, name: bool = False) -> int:
         """Where the string opened at ``text[at]`` closes (its closing quote), a field
@@ -276,12 +302,10 @@ class _Scanner:
                 raise self._error(f"Unexpected character ({_char(text[j])}) in numeric "
                                   f"value: {what}")
 
-        if text[at] == "-":
+        if text[at] in "+-":
+            if at + 1 == len(text) or text[at + 1] not in _DIGITS or text[at] == "+":
+                self._invalid_number_start(at)
             at += 1
-            if at < len(text) and text[at] in "IN":
-                raise self._token(at - 1, at)
-            need_digit(at, "expected digit (0-9) to follow minus sign, for valid numeric "
-                       "value")
         if text[at] == "0" and at + 1 < len(text) and text[at + 1] in _DIGITS:
             raise self._error("Invalid numeric value: Leading zeroes not allowed")
         at = digits(at)

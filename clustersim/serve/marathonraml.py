@@ -42,6 +42,7 @@ here are left to the loader, which refuses the same values in its own words.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -461,12 +462,10 @@ def _container_violations(app: dict[str, Any], at: str) -> Errors:
 def _validate(app: dict[str, Any], at: str) -> Errors:
     """Accord's refusals of the id, the constraints, the secrets and the networks
     (``validateCanonicalAppAPI``; an unnamed container network named at the app itself) of
-    an app the reader accepted, and the amounts Mesos cannot hold (:func:`scalar_refusal`,
-    the loader's rule: a body's ``1e999``, which Play reads as ``Infinity``, is such an
-    amount; Marathon would store it and no offer would ever match)."""
+    an app the reader accepted, and the numbers the simulator cannot hold
+    (:func:`amount_violations`)."""
     errors: Errors = _secret_violations(app, at) + _container_violations(app, at)
-    errors += [(f"{at}/{key}", refused) for key in ("cpus", "mem", "disk")
-               if (refused := scalar_refusal(app.get(key)))]
+    errors += amount_violations(app, at)
     found = _id_violation(app["id"]) if isinstance(app.get("id"), str) else None
     if found:
         errors.append((f"{at}/id", found))
@@ -475,6 +474,35 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
         if found:
             errors.append((f"{at}/constraints({i})", found))
     return errors + network_refusals(app, f"{at}/networks", at or "/")
+
+
+def amount_violations(definition: Any, at: str = "") -> Errors:
+    """Every number of an app or pod the reader accepted that Marathon 1.11 takes and the
+    simulator cannot hold, at its place: a ``cpus``, ``mem`` or ``disk`` Mesos cannot hold
+    (:func:`scalar_refusal`, for an app's own amounts and a pod container's or executor's
+    ``resources`` alike), and any other number beyond a double's range, which Play's
+    ``DoubleReads`` reads as ``Infinity``, where the field's RAML bounds let it pass
+    (``backoffFactor`` has a minimum only; ``-Infinity`` is below every minimum and left to
+    the reader and the loader). Marathon would store such a definition; the
+    message says so, in Marathon's path syntax and without the loader's words about other
+    systems (``check_data``)."""
+    errors: Errors = []
+    stack: list[tuple[str, Any, Any]] = [(at, None, definition)]
+    while stack:
+        place, key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{place}/{name}", name, item) for name, item in
+                         reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{place}({i})", None, item) for i, item in
+                         reversed(list(enumerate(value))))
+        elif key in ("cpus", "mem", "disk") and (refused := scalar_refusal(value)):
+            errors.append((place, refused))
+        elif value == math.inf:
+            errors.append((place, "Infinity: Marathon 1.11 accepts it here (Play JSON reads a "
+                                  "number beyond a double's range as it), the simulator "
+                                  "holds no infinite value: give a finite number"))
+    return errors
 
 
 def _refuse(message: str, errors: Errors) -> None:
@@ -511,14 +539,15 @@ def check_pod(pod: dict[str, Any]) -> None:
     Accord's ``notEmpty`` in ``PodsValidation`` is never reached), or whose volumes or
     networks Accord refuses (``PodsValidation.podValidator``: :func:`_volume_violations`,
     ``ramlNetworksValidator``, and a container network without a name, named at
-    ``/networks``), with what the loader refuses besides (:func:`.marathonquery.
+    ``/networks``), or whose numbers the simulator cannot hold (:func:`amount_violations`,
+    as an app's), with what the loader refuses besides (:func:`.marathonquery.
     with_loader`)."""
     errors: Errors = []
     _read_fields(pod, _POD_FIELDS, "", errors)
     _refuse("Invalid JSON", errors)
     _refuse("Object is not valid", with_loader(
         _volume_violations(pod) + network_refusals(pod, "/networks", "/networks")
-        + _pod_constraint_violations(pod), lambda: pod))
+        + _pod_constraint_violations(pod) + amount_violations(pod), lambda: pod))
 
 
 def _pod_constraint_violations(pod: dict[str, Any]) -> Errors:

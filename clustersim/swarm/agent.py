@@ -235,8 +235,8 @@ class Agent:
     def _monitor_health(self, task: Task, started: float) -> Generator[Any, Any, None]:
         """Probe the container as moby's health monitor does; RUNNING once healthy, FAILED
         once unhealthy (see the module docstring)."""
-        check = task.spec.healthcheck
-        assert check is not None
+        assert task.spec.healthcheck is not None
+        check = task.spec.healthcheck.resolved()
         interval, start_interval, start_period = (
             _nanoseconds(check.interval), _nanoseconds(check.start_interval),
             _nanoseconds(check.start_period))

@@ -176,17 +176,30 @@ class UpdateConfig:
 
 @dataclass(frozen=True, slots=True)
 class HealthCheck:
-    """A container health check (moby ``api/types/container`` HealthConfig; defaults from
-    ``daemon/health.go``): ``test`` as written, durations in seconds, ``retries`` consecutive
+    """A container health check as the service spec holds it (moby ``api/types/container``
+    HealthConfig): ``test`` as written, durations in seconds, ``retries`` consecutive
     failures make the container unhealthy, failures in the first ``start_period`` do not
-    count, and probes come every ``start_interval`` during it."""
+    count, and probes come every ``start_interval`` during it. A 0 is "inherit", as in
+    HealthConfig: swarmkit stores the spec as the client sent it (moby
+    ``daemon/cluster/convert/container.go``, ``healthConfigToGRPC`` copies each field), and
+    only the engine that runs the container fills in its defaults (:meth:`resolved`), so
+    ``docker service inspect`` shows no value the client did not send."""
 
     test: tuple[str, ...]
-    interval: float = 30.0
-    timeout: float = 30.0
-    retries: int = 3
+    interval: float = 0.0
+    timeout: float = 0.0
+    retries: int = 0
     start_period: float = 0.0
-    start_interval: float = 5.0
+    start_interval: float = 0.0
+
+    def resolved(self) -> HealthCheck:
+        """The check as the engine runs it: each 0 replaced by moby's default
+        (``daemon/health.go``, ``timeoutWithDefault`` and ``defaultProbeRetries``: interval
+        and timeout 30 s, start period 0, start interval 5 s, 3 retries). Simplified: the
+        image's own ``HEALTHCHECK`` values, which a real engine inherits first, are not
+        modelled."""
+        return HealthCheck(self.test, self.interval or 30.0, self.timeout or 30.0,
+                           self.retries or 3, self.start_period, self.start_interval or 5.0)
 
     @property
     def always_fails(self) -> bool:
@@ -314,23 +327,22 @@ def _restart_policy(loaded: compose_types.RestartPolicy | None) -> RestartPolicy
 
 def _healthcheck(loaded: compose_types.Healthcheck | None) -> HealthCheck | None:
     """A Compose ``healthcheck``; ``None`` when there is none, it is disabled or its test is
-    ``NONE``. A text test is ``CMD-SHELL`` text, as docker/cli converts it. A duration of 0
-    means the default (moby ``timeoutWithDefault``), and so do 0 retries."""
+    ``NONE``. A text test is ``CMD-SHELL`` text, as docker/cli converts it. What is not
+    given stays 0, the default the engine fills in (:meth:`HealthCheck.resolved`), as
+    docker/cli's ``convertHealthcheck`` leaves it."""
     if loaded is None or loaded.disable is True or not loaded.test:
         return None
     test = loaded.test
     parts = ("CMD-SHELL", test) if isinstance(test, str) else tuple(str(t) for t in test)
     if parts[0] == "NONE":
         return None
-    base = HealthCheck(parts)
     return HealthCheck(
         test=parts,
-        interval=_seconds(loaded.interval, base.interval) or base.interval,
-        timeout=_seconds(loaded.timeout, base.timeout) or base.timeout,
-        retries=loaded.retries or base.retries,
-        start_period=_seconds(loaded.start_period, base.start_period) or base.start_period,
-        start_interval=_seconds(loaded.start_interval, base.start_interval)
-        or base.start_interval,
+        interval=_seconds(loaded.interval, 0.0),
+        timeout=_seconds(loaded.timeout, 0.0),
+        retries=loaded.retries or 0,
+        start_period=_seconds(loaded.start_period, 0.0),
+        start_interval=_seconds(loaded.start_interval, 0.0),
     )
 
 

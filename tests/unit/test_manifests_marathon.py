@@ -831,7 +831,50 @@ def test_the_served_api_answers_an_amount_mesos_cannot_hold_in_marathons_terms(
     assert detail["path"] == path
     assert detail["errors"] == [f"{shown} is too large: Mesos holds resource amounts in fixed "
                                 "point (thousandths in a 64-bit integer), at most "
-                                "9223372036854775"]
+                                "9223372036854775; Marathon 1.11 accepts it (its minimum and "
+                                "'should be >= 0.0' let it pass) and no offer would ever match "
+                                "it, so the simulator refuses it"]
+
+
+@pytest.mark.parametrize(("body", "path", "start"), [
+    ('{"id":"/p","containers":[{"name":"c","resources":{"cpus":1e999,"mem":32}}]}',
+     "/containers(0)/resources/cpus", "Infinity is too large: Mesos holds"),
+    ('{"id":"/p","containers":[{"name":"c","resources":{"cpus":1,"mem":32,"disk":1e300}}]}',
+     "/containers(0)/resources/disk", "1e+300 is too large: Mesos holds"),
+    ('{"id":"/p","containers":[{"name":"c","resources":{"cpus":1,"mem":32}}],'
+     '"executorResources":{"mem":1e400}}', "/executorResources/mem",
+     "Infinity is too large: Mesos holds"),
+])
+def test_a_pods_amount_mesos_cannot_hold_is_answered_as_an_apps(
+        body: str, path: str, start: str) -> None:
+    """``PodsValidation.resourceValidator`` has the same ``should be >= 0.0`` as an app's
+    amounts, so Marathon takes a pod's ``1e999`` as it takes an app's: the served API answers
+    both with :func:`scalar_refusal`, at Marathon's path of the field. A pod's had been
+    answered with the loader's words about Go's encoding/json, and its ``1e300`` loaded."""
+    import json
+
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_pod
+
+    with pytest.raises(HttpError) as served:
+        check_pod(json.loads(body))
+    [detail] = served.value.details["details"]
+    assert detail["path"] == path
+    assert detail["errors"][0].startswith(start)
+    assert "Marathon 1.11 accepts it" in detail["errors"][0]
+
+
+def test_another_infinite_number_is_answered_in_marathons_terms() -> None:
+    """``backoffFactor`` has a RAML minimum and no maximum: Marathon takes ``1e400`` as
+    ``Infinity``; the served API says so instead of the loader's words about Go."""
+    from clustersim.serve.core import HttpError
+    from clustersim.serve.marathonraml import check_app
+
+    with pytest.raises(HttpError) as served:
+        check_app({"id": "/a", "cmd": "x", "backoffFactor": float("inf")})
+    assert served.value.details["details"] == [{"path": "/backoffFactor", "errors": [
+        "Infinity: Marathon 1.11 accepts it here (Play JSON reads a number beyond a double's "
+        "range as it), the simulator holds no infinite value: give a finite number"]}]
 
 
 def test_a_thousandth_and_a_half_is_kept_as_written_and_mesos_rounds_it() -> None:

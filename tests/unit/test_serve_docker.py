@@ -1267,3 +1267,22 @@ def test_a_manager_that_is_not_the_last_is_refused_with_moby_s_count(down, words
         server.step(30)
         left = requests.post(f"{server.url}/v1.44/swarm/leave", timeout=10)
         assert (left.status_code, left.json()["message"]) == (503, words)
+
+
+def test_a_healthcheck_is_stored_as_sent_and_run_with_the_engines_defaults(server, client):
+    """swarmkit keeps the HealthConfig a client sent (moby ``daemon/cluster/convert/
+    container.go`` copies each field) and the engine fills in what is 0 when it runs the
+    container (``daemon/health.go``): ``docker service create --health-cmd ...
+    --health-interval 2s --health-retries 2`` is inspected without a ``Timeout`` or a
+    ``StartInterval`` (both had been shown as 30s and 5s), while the simulator still probes
+    with the default timeout."""
+    from docker.types import Healthcheck
+
+    client.services.create("nginx", name="hc", healthcheck=Healthcheck(
+        test=["CMD-SHELL", "true"], interval=2_000_000_000, retries=2))
+    check = client.services.get("hc").attrs["Spec"]["TaskTemplate"]["ContainerSpec"][
+        "Healthcheck"]
+    assert check == {"Test": ["CMD-SHELL", "true"], "Interval": 2_000_000_000, "Retries": 2}
+    stored = server.cluster.services["hc"].spec.healthcheck
+    assert (stored.timeout, stored.start_interval) == (0.0, 0.0)
+    assert (stored.resolved().timeout, stored.resolved().start_interval) == (30.0, 5.0)

@@ -44,8 +44,10 @@ CHECK = {"test": ["CMD", "curl", "-f", "http://localhost/"], "interval": "5s"}
 def test_defaults_and_off_switches_follow_docker() -> None:
     [spec] = services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
         "test": "curl -f http://localhost/"}}}})
-    assert spec.healthcheck == HealthCheck(("CMD-SHELL", "curl -f http://localhost/"),
-                                           30.0, 30.0, 3, 0.0, 5.0)
+    # the spec holds what the file gave (0: not given); the engine runs moby's defaults
+    assert spec.healthcheck == HealthCheck(("CMD-SHELL", "curl -f http://localhost/"))
+    assert spec.healthcheck.resolved() == HealthCheck(
+        ("CMD-SHELL", "curl -f http://localhost/"), 30.0, 30.0, 3, 0.0, 5.0)
     for off in ({"test": ["NONE"]}, {"test": "x", "disable": True}, {}):
         [spec] = services_from_stack("s", {"services": {"web": {"image": "w",
                                                                   "healthcheck": off}}})
