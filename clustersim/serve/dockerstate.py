@@ -116,10 +116,9 @@ class DockerState(ClusterTime):
             self._node_version(name)
         elif kind == "service" and name in self.cluster.services:
             self._service_version(name)
-        elif kind == "task" and name.rpartition(".")[0] in self.cluster.services:
-            for task in self.cluster.tasks(name.rpartition(".")[0], history=True):
-                if task.name == name:
-                    self._task_version(task)
+        elif kind == "task":
+            for task in self.cluster.tasks_named(name):
+                self._task_version(task)
 
     def swarm_key(self) -> str:
         """What the swarm's version covers: its Spec."""

@@ -135,6 +135,19 @@ class TaskStore:
         index (``GET /tasks?filters={"service":...}``, what ``docker service ps`` asks)."""
         return self._index.of_services(service_ids)
 
+    def tasks_named(self, name: str) -> list[Task]:
+        """The tasks called ``name`` (``web.3``, or ``web.<node>`` for a global service) of
+        the service now of that name, from the slot index: one slot's tasks, not the
+        service's (what an event about ``task/web.3`` is about)."""
+        service_name, _, instance = name.rpartition(".")
+        service = self.services.get(service_name)
+        if service is None:
+            return []
+        slot = int(instance) if instance.isdigit() and instance[0] != "0" else 0
+        found = self._index.in_slot(service.id, slot, None) if slot else []
+        found += self._index.in_slot(service.id, 0, instance)
+        return [t for t in found if t.name == name]
+
     def service_of(self, task: Task) -> Service | None:
         """The service the task was made for, None once it is removed (a later service of
         the same name is another service: swarmkit looks a task's service up by

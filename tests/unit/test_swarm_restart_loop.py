@@ -63,3 +63,17 @@ def test_a_removed_service_leaves_no_restart_history() -> None:
     cluster.remove_service("s_loop")
     cluster.run(until=40)
     assert cluster.orchestrator.restart_history == {}
+
+
+def test_tasks_named_reads_one_slot_as_a_scan_would() -> None:
+    """``tasks_named`` (what the served daemon stamps for an event about ``task/NAME``)
+    finds by the slot index what a scan of every task finds, replicated and global."""
+    cluster = loop({})
+    cluster.deploy_stack("g", {"services": {"agent": {"image": "busybox", "labels": LOOP_LABELS,
+                                                      "deploy": {"mode": "global"}}}})
+    cluster.run(until=30)
+    names = {t.name for t in cluster.tasks(history=True)}
+    assert {"s_loop.1", "g_agent.wrk-1"} <= names
+    for name in [*sorted(names), "s_loop.9", "nothing.1", "s_loop.01"]:
+        assert cluster.tasks_named(name) == [t for t in cluster.tasks(history=True)
+                                             if t.name == name]
