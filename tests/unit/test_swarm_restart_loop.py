@@ -77,3 +77,16 @@ def test_tasks_named_reads_one_slot_as_a_scan_would() -> None:
     for name in [*sorted(names), "s_loop.9", "nothing.1", "s_loop.01"]:
         assert cluster.tasks_named(name) == [t for t in cluster.tasks(history=True)
                                              if t.name == name]
+
+
+def test_a_new_spec_version_starts_its_slots_restart_count_afresh() -> None:
+    """``recordRestartHistory`` clears an instance's history when the restarted task's
+    ``SpecVersion`` differs: past failures do not count against the new definition."""
+    cluster = loop({"max_attempts": 1}, replicas=1)
+    cluster.run(until=30)
+    assert restarts(cluster) == 1
+    cluster.update_service("s_loop", image="busybox:2")
+    cluster.run(until=90)
+    assert restarts(cluster) == 2
+    (history,) = cluster.orchestrator.restart_history[cluster.services["s_loop"].id].values()
+    assert (history.version, history.total) == (cluster.services["s_loop"].version, 1)
