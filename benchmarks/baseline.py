@@ -6,7 +6,8 @@ both sides run one after the other. ``--base REF`` in a benchmark's arguments ex
 ``clustersim/`` at the git revision REF (``git archive``) into a temporary directory and runs
 the benchmark's own command again with that copy first on ``PYTHONPATH``, so both lines are
 printed by the same benchmark code. Used by ``k8s_scheduler.py``, ``k8s_cluster.py``,
-``k8s_preemption.py``, ``shop_runs.py``, ``swarm_lifecycle.py``, ``host_ports.py``, ``serve.py`` and
+``k8s_preemption.py``, ``shop_runs.py``, ``swarm_lifecycle.py``, ``swarm_restart_loop.py``,
+``host_ports.py``, ``serve.py`` and
 ``widget_update.py``.
 
 Every benchmark reads its arguments with :mod:`argparse` through :func:`command_line`: its

@@ -217,7 +217,14 @@ class ServiceRoutes(LogRoutes):
                     raise HttpError(404, f"network {entry[key]} not found")
                 entry[key] = network["Id"]
 
-    def _task_json(self, task) -> dict[str, Any]:
+    def _task_json(self, task, templates: dict[int, dict[str, Any]] | None = None
+                   ) -> dict[str, Any]:
+        """The task as the Engine API shows it; ``templates``: the ``Spec`` of each service
+        spec met so far in one listing (every task of a service version shares its spec, and
+        working one out costs more than the rest of the task)."""
+        templates = {} if templates is None else templates
+        if id(task.spec) not in templates:
+            templates[id(task.spec)] = self._spec_json(task.service, task.spec)["TaskTemplate"]
         since = task.history[-1][0] if task.history else task.created
         status: dict[str, Any] = {"Timestamp": self._stamp(since),
                                   "State": task.state.value.lower(), "Message": task.message}
@@ -231,7 +238,7 @@ class ServiceRoutes(LogRoutes):
         out = {"ID": task.id, "Version": {"Index": self._task_version(task)},
                "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
-               "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
+               "Spec": templates[id(task.spec)],
                "ServiceID": task.service_id, "Slot": task.slot,
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
@@ -247,11 +254,12 @@ class ServiceRoutes(LogRoutes):
             raise HttpError(404, f"task {rest[0]} not found")
         if rest:
             return Response.json(200, self._task_json(self._find_task(rest[0])))
-        tasks = self.cluster.tasks(history=True)    # what the store holds (TaskStore._reap)
         filters = parse_filters(request.arg("filters"), (
             "name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"))
         services = {self._service_id(self._find_service(s))
                     for s in filters.get("service", [])}
+        tasks = (self.cluster.tasks_by_service_ids(sorted(services)) if services   # the index
+                 else self.cluster.tasks(history=True))    # what the store holds (_reap)
         nodes = {self._find_node(n) for n in filters.get("node", [])}
         desired = enum_filter(filters, "desired-state",
                                     tuple(s.value.lower() for s in TaskState))
@@ -269,4 +277,5 @@ class ServiceRoutes(LogRoutes):
                   and (not nodes or t.node in nodes)
                   and (not desired or t.desired_state.value.lower() in desired)
                   and (not labels or labelled(t))]
-        return Response.json(200, [self._task_json(t) for t in chosen])
+        templates: dict[int, dict[str, Any]] = {}
+        return Response.json(200, [self._task_json(t, templates) for t in chosen])

@@ -18,7 +18,13 @@ from clustersim.serve.dockerspec import NS_PER_SECOND, as_sent_ports, engine_spe
 from clustersim.serve.dockerstore import StoreVersions, object_id
 from clustersim.swarm import ServiceSpec, SwarmCluster
 
-__all__ = ["DockerState", "default_swarm_spec"]
+__all__ = ["SERVED_EVENTS", "DockerState", "default_swarm_spec"]
+
+SERVED_EVENTS = 10_000
+"""The swarm events a served daemon's simulator keeps
+(:meth:`~clustersim.sim.EventLog.keep_last`): no route reads older ones, and 50 replicas of a
+task that fails at once record some 16,000 a simulated minute (moby's daemon keeps its last
+256 events, ``daemon/events/events.go``)."""
 
 
 def default_swarm_spec() -> dict[str, Any]:
@@ -80,6 +86,8 @@ class DockerState(ClusterTime):
             self._node_version(name)
         self._running = False
         cluster.events.subscribe(self._changed)
+        cluster.events.keep_last(SERVED_EVENTS)
+        cluster.watch_deleted(lambda task: self.versions.forget(("task", task.id)))
 
     def _id(self, kind: str, name: str) -> str:
         """The ID of the swarm's object ``name`` of ``kind`` (``node``, ``swarm``,
@@ -108,10 +116,9 @@ class DockerState(ClusterTime):
             self._node_version(name)
         elif kind == "service" and name in self.cluster.services:
             self._service_version(name)
-        elif kind == "task" and name.rpartition(".")[0] in self.cluster.services:
-            for task in self.cluster.tasks(name.rpartition(".")[0], history=True):
-                if task.name == name:
-                    self._task_version(task)
+        elif kind == "task":
+            for task in self.cluster.tasks_named(name):
+                self._task_version(task)
 
     def swarm_key(self) -> str:
         """What the swarm's version covers: its Spec."""

@@ -82,6 +82,11 @@ class StoreVersions:
         if sent != current:
             raise out_of_sequence()
 
+    def __len__(self) -> int:
+        """How many objects have a version: those the swarm holds (a reaped task's goes
+        with it, :class:`~clustersim.serve.dockerstate.DockerState`)."""
+        return len(self._objects)
+
     def forget(self, key: Hashable) -> None:
         """Object ``key`` was removed: a new one of the same name starts afresh."""
         self._objects.pop(key, None)

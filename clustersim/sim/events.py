@@ -80,6 +80,7 @@ class EventLog:
         self.system = system
         self._events: list[Event] = []
         self._listeners: list[Callable[[Event], None]] = []
+        self._keep: int | None = None
 
     def record(
         self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
@@ -89,9 +90,18 @@ class EventLog:
         event = Event(float(time), self.system, obj, type, reason, message, namespace, uid,
                       field_path, host, related, observed, first_observed)
         self._events.append(event)
+        if self._keep is not None and len(self._events) > self._keep + self._keep // 8:
+            del self._events[:-self._keep]
         for listener in self._listeners:
             listener(event)
         return event
+
+    def keep_last(self, count: int) -> None:
+        """From now on hold only the last ``count`` events (an eighth more between two
+        trims, which drop the oldest in one go): for a served cluster that runs for hours, as
+        Docker's daemon keeps its last 256 (moby ``daemon/events/events.go``,
+        ``eventsLimit``). A simulation run in a notebook keeps every event."""
+        self._keep = count
 
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         """Call ``listener`` with each event as it is recorded, after the change it reports

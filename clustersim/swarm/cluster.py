@@ -15,7 +15,7 @@ The scheduler runs 50 ms after a change (swarmkit debounces commits by ``commitD
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 
 import simpy
@@ -101,6 +101,7 @@ class SwarmCluster(ControlAPI):
         self._index = TaskIndex(self._node_set.task_changed)
         self._tasks = self._index.all
         self._changes: dict[str, simpy.Event] = {}
+        self._deleted_listeners: list[Callable[[Task], None]] = []
         self._image_exits: dict[str, tuple[float, int]] = {}
         self._image_health: dict[str, tuple[float, bool, float]] = {}
         self._unpullable: set[str] = set()

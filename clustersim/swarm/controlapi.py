@@ -183,6 +183,7 @@ class ControlAPI(Dispatcher):
         if service.updater is not None:
             service.updater.cancel()
         del self.services[service.name]
+        self.orchestrator.forget(service.id)
         self.mesh.release(service.name)
         for task in self._index.of_service(service.id):
             self.shut_down(task, TaskState.REMOVE)

@@ -15,8 +15,14 @@ Upstream (moby/swarmkit ``manager/orchestrator/``):
   replaced in the same slot (global: on the same node) unless the restart policy says no:
   condition ``none`` never, ``on-failure`` not after a clean exit (COMPLETE), and at most
   ``max_attempts`` restarts (within ``window`` if set). The new task waits ``delay`` (default
-  5 s; none on a drained node) and, unless its node is down or the old task already ended,
-  until the old task has stopped, before it starts.
+  5 s; none on a drained node; 0 s means no wait, upstream has no minimum) and, unless its
+  node is down or the old task already ended, until the old task has stopped, before it
+  starts. The restarts counted are kept per slot (global: per node) only when
+  ``max_attempts`` is set (``recordRestartHistory``), only those within ``window`` (pruned
+  as ``ShouldRestart`` reads them), afresh for each service spec version and forgotten
+  with the service (``ClearServiceHistory``), so a task that fails for ever under the
+  default policy leaves no growing record. A restart loop is still paced: each new task
+  goes through the agent's accept, prepare and start (:mod:`clustersim.swarm.agent`).
 - ``replicated/tasks.go`` and ``global``: when a node goes down or is drained, its replicated
   tasks go through the restart supervisor (so condition ``none`` leaves them down) and global
   tasks are shut down.
@@ -31,7 +37,8 @@ Swarm never rebalances: when a node comes back, running replicated tasks stay wh
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from clustersim.swarm.constraints import node_matches
@@ -40,7 +47,17 @@ from clustersim.swarm.tasks import Task, TaskState
 if TYPE_CHECKING:
     from clustersim.swarm.cluster import Service, SwarmCluster
 
-__all__ = ["Orchestrator"]
+__all__ = ["Orchestrator", "RestartHistory"]
+
+
+@dataclass
+class RestartHistory:
+    """One slot's restarts under one spec ``version`` (swarmkit's ``instanceRestartInfo``):
+    how many, and when, the times kept only while the policy has a ``window``."""
+
+    version: int
+    total: int = 0
+    times: deque[float] = field(default_factory=deque)
 
 
 class Orchestrator:
@@ -48,7 +65,8 @@ class Orchestrator:
 
     def __init__(self, cluster: SwarmCluster) -> None:
         self.cluster = cluster
-        self.restart_history: dict[tuple[str, int | str], list[float]] = defaultdict(list)
+        self.restart_history: dict[str, dict[int | str, RestartHistory]] = {}
+        """Per service ID, per slot (global: node), the restarts ``max_attempts`` counts."""
 
     # --- reconciliation ----------------------------------------------------------------------
     def reconcile(self, service: Service) -> None:
@@ -134,11 +152,12 @@ class Orchestrator:
                                        and task.state == TaskState.COMPLETE)
 
     # --- restarts ----------------------------------------------------------------------------
-    def _history_key(self, task: Task) -> tuple[str, int | str]:
-        return task.service_id, (task.slot if task.slot else task.node or "")
+    @staticmethod
+    def _instance(task: Task) -> int | str:
+        return task.slot if task.slot else task.node or ""
 
     def should_restart(self, task: Task, now: float) -> bool:
-        """``Supervisor.shouldRestart``."""
+        """``Supervisor.ShouldRestart``; the restarts older than ``window`` are dropped."""
         policy = task.spec.restart
         if policy.condition == "none":
             return False
@@ -146,10 +165,31 @@ class Orchestrator:
             return False
         if policy.max_attempts == 0:
             return True
-        history = self.restart_history[self._history_key(task)]
+        history = self.restart_history.get(task.service_id, {}).get(self._instance(task))
+        if history is None or history.version != task.version:
+            return True
+        if policy.window <= 0:
+            return history.total < policy.max_attempts
+        while history.times and history.times[0] <= now - policy.window:
+            history.times.popleft()
+        return len(history.times) < policy.max_attempts
+
+    def _record_restart(self, task: Task, now: float) -> None:
+        """``recordRestartHistory``: nothing to count without ``max_attempts``."""
+        policy = task.spec.restart
+        if policy.max_attempts == 0:
+            return
+        slots = self.restart_history.setdefault(task.service_id, {})
+        history = slots.get(self._instance(task))
+        if history is None or history.version != task.version:
+            history = slots[self._instance(task)] = RestartHistory(task.version)
+        history.total += 1
         if policy.window > 0:
-            history = [t for t in history if t > now - policy.window]
-        return len(history) < policy.max_attempts
+            history.times.append(now)
+
+    def forget(self, service_id: str) -> None:
+        """``ClearServiceHistory``: the service was removed."""
+        self.restart_history.pop(service_id, None)
 
     def restart(self, task: Task, *, reason: str) -> None:
         """``Supervisor.Restart``: shut the task down and, if the policy allows, replace it."""
@@ -178,7 +218,7 @@ class Orchestrator:
         drained = node is not None and node.availability == "drain"
         delay = 0.0 if drained else task.spec.restart.delay
         wait_stop = not ((node is not None and node.status == "down") or task.state.terminal)
-        self.restart_history[self._history_key(task)].append(now)
+        self._record_restart(replacement, now)
         cluster.record(f"task/{task.name}", "Restart",
                        f"{task.id} replaced by {replacement.id} ({reason}); starts after "
                        f"{delay:g} s{' and once the old task has stopped' if wait_stop else ''}")

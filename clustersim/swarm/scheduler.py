@@ -196,19 +196,30 @@ class Scheduler:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.pipeline = Pipeline()
-        self.failures: dict[tuple[str, str, int], list[float]] = {}
+        self.failures: dict[tuple[str, str, int], deque[float]] = {}
+        """Per node and service version, the times of its failures in the last
+        ``MONITOR_FAILURES`` seconds, oldest first."""
 
     # --- failures (nodeinfo.go taskFailed / countRecentFailures) ---------------------------
+    def _recent(self, key: tuple[str, str, int], now: float) -> deque[float]:
+        """The failures of ``key`` within ``MONITOR_FAILURES`` of ``now``: the older ones
+        are dropped from the front, as ``taskFailed`` drops its expired ones."""
+        times = self.failures.get(key, deque())
+        while times and now - times[0] > MONITOR_FAILURES:
+            times.popleft()
+        if not times:
+            self.failures.pop(key, None)
+        return times
+
     def task_failed(self, node: str, task: Task, now: float) -> None:
         """Count a failure of the task's service version on ``node`` (swarmkit keys it by
         ``versionedService``: the service's ID and spec version)."""
         key = (node, task.service_id, task.version)
-        self.failures[key] = [t for t in self.failures.get(key, []) if now - t <= MONITOR_FAILURES]
+        self.failures[key] = self._recent(key, now)
         self.failures[key].append(now)
 
     def recent_failures(self, node: str, service_id: str, version: int, now: float) -> int:
-        return sum(1 for t in self.failures.get((node, service_id, version), [])
-                   if now - t <= MONITOR_FAILURES)
+        return len(self._recent((node, service_id, version), now))
 
     # --- preassigned (global) tasks ----------------------------------------------------------
     def fit_preassigned(self, task: Task, info: NodeInfo) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import string
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -92,6 +93,7 @@ class TaskStore:
     _index: TaskIndex
     _changes: dict[str, simpy.Event]
     _deferred_ends: list[Task]
+    _deleted_listeners: list[Callable[[Task], None]]
 
     if TYPE_CHECKING:
         def request_tick(self) -> None: ...
@@ -127,6 +129,24 @@ class TaskStore:
         as swarmkit's store reads its ``ByServiceID`` (``manager/state/store/tasks.go``): a
         reader of one service's tasks (a followed log) pays for that service alone."""
         return self._index.of_service(service_id)
+
+    def tasks_by_service_ids(self, service_ids: Iterable[str]) -> list[Task]:
+        """The tasks of any of the services whose IDs are given, in creation order, from the
+        index (``GET /tasks?filters={"service":...}``, what ``docker service ps`` asks)."""
+        return self._index.of_services(service_ids)
+
+    def tasks_named(self, name: str) -> list[Task]:
+        """The tasks called ``name`` (``web.3``, or ``web.<node>`` for a global service) of
+        the service now of that name, from the slot index: one slot's tasks, not the
+        service's (what an event about ``task/web.3`` is about)."""
+        service_name, _, instance = name.rpartition(".")
+        service = self.services.get(service_name)
+        if service is None:
+            return []
+        slot = int(instance) if instance.isdigit() and instance[0] != "0" else 0
+        found = self._index.in_slot(service.id, slot, None) if slot else []
+        found += self._index.in_slot(service.id, 0, instance)
+        return [t for t in found if t.name == name]
 
     def service_of(self, task: Task) -> Service | None:
         """The service the task was made for, None once it is removed (a later service of
@@ -231,6 +251,13 @@ class TaskStore:
     def _delete(self, task: Task) -> None:
         self._index.remove(task)
         self._changes.pop(task.id, None)
+        for listener in self._deleted_listeners:
+            listener(task)
+
+    def watch_deleted(self, listener: Callable[[Task], None]) -> None:
+        """Call ``listener`` with each task the reaper deletes (swarmkit's store publishes
+        ``EventDeleteTask``), so that what a reader keeps per task goes with it."""
+        self._deleted_listeners.append(listener)
 
     def set_desired(self, task: Task, state: TaskState) -> None:
         with self._index.changing(task):

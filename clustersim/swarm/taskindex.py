@@ -19,7 +19,7 @@ swarmkit's scheduler watches the store's task events.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -117,6 +117,11 @@ class TaskIndex:
     # --- queries (creation order) ------------------------------------------------------------
     def of_service(self, service_id: str) -> list[Task]:
         return list(self._by_service.get(service_id, {}).values())
+
+    def of_services(self, service_ids: Iterable[str]) -> list[Task]:
+        """The tasks of any of the services, in creation order."""
+        return self._ordered({t.id: t for service_id in service_ids
+                              for t in self._by_service.get(service_id, {}).values()})
 
     def on_node(self, node: str) -> list[Task]:
         return self._ordered(self._by_node.get(node, {}))
