@@ -136,10 +136,8 @@ def to_millis(value: Decimal) -> int:
 
 _DECIMAL_SUFFIXES = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T",
                      15: "P", 18: "E"}
-_BINARY_SUFFIXES = {60: "Ei", 50: "Pi", 40: "Ti", 30: "Gi", 20: "Mi", 10: "Ki"}
-
-
-_EXPONENT_FORM_DIGITS = 40
+_BINARY_SUFFIXES = {1: "Ki", 2: "Mi", 3: "Gi", 4: "Ti", 5: "Pi", 6: "Ei"}
+_BINARY_DIGITS = 70   # 10^70 is a multiple of 2^70: the last 70 digits say which 1024^k divides
 
 
 def request_amount(name: str, value: Decimal) -> int:
@@ -149,49 +147,93 @@ def request_amount(name: str, value: Decimal) -> int:
 
 
 def format_quantity(value: Decimal | int, binary: bool = False) -> str:
-    """A value in Kubernetes' canonical form (``Quantity.String()``).
+    """A value in Kubernetes' canonical form (``Quantity.String()``), exactly: every digit kept.
 
     Decimal SI: the largest exponent (a multiple of 3, from n to E) that keeps the mantissa
-    whole (1.5 → ``1500m``, 10**9 → ``1G``, 100035 → ``100035``). Binary SI (``binary=True``):
-    the largest power of 1024 that divides the value (1024Mi → ``1Gi``, 1025 → ``1025``); a
-    value that is not a whole number, or whose size is below 1024, falls back to decimal SI
-    (0.001Ki → ``1024m``, 1000 → ``1k``: "this avoids rounding and hopefully confusion"). Zero is
-    ``0``; a negative value is ``-`` and the canonical form of its size. Upstream:
-    kubernetes/apimachinery ``pkg/api/resource/quantity.go`` (``CanonicalizeBytes``).
+    whole (1.5 → ``1500m``, 10**9 → ``1G``, 100035 → ``100035``, 32 nines → the 32 nines).
+    Above E the mantissa keeps its digits and the exponent is written Kubernetes' way for
+    ``DecimalExponent``, a multiple of 3: 10**21 → ``1e21``, 10**5000 → ``100e4998``, 12e31 →
+    ``120e30`` (kubernetes/kubernetes#140459, merged July 2026; before it the exponent was
+    dropped and 10**21 printed as ``1``). Binary SI (``binary=True``): the largest power of
+    1024 that divides the value (1024Mi → ``1Gi``, 1025 → ``1025``); a value that is not a whole
+    number, or whose size is below 1024, falls back to decimal SI (0.001Ki → ``1024m``, 1000 →
+    ``1k``: "this avoids rounding and hopefully confusion"), and one that 1024**7 divides, with
+    no suffix beyond ``Ei``, to the exponent form (10**70 → ``10e69``, the same pull request).
+    Zero is ``0``; a negative value is ``-`` and the canonical form of its size. Upstream:
+    kubernetes/apimachinery ``pkg/api/resource/quantity.go`` (``CanonicalizeBytes``),
+    ``amount.go`` (``infDecAmount.AsCanonicalBytes``) and ``suffix.go`` (``constructBytes``).
+
+    A value finer than one nano-unit is rounded up, away from zero, to whole nano-units
+    (1e-30 → ``1n``), as ``ParseQuantity`` rounds every quantity written to the API server
+    before it is stored. (Go code can build a finer ``Quantity``, ``NewScaledQuantity(1, -12)``,
+    which ``String()`` writes ``1e-12``; no text the API reads can.)
 
     Bounded cost: the work depends on the number of significant digits, never on the size of
-    the exponent. Upstream keeps such values as an ``inf.Dec`` (digits and a scale) and so
-    does this function: a mantissa that would need more than 40 digits past E (10^18), e.g.
-    ``parse_quantity("1e999999")``, is written in the exponent form ``1e999999`` instead of
-    spelling out a million zeros (Kubernetes' own ``DecimalExponent`` notation).
+    the exponent, and the arithmetic runs in a local decimal context wide enough for every
+    digit (the global one keeps 28 and overflows at 10**999999). Raises ``TypeError`` for a
+    value that is no ``Decimal`` or ``int`` (a ``float`` or a ``bool`` included) or a
+    ``binary`` that is no ``bool``, and :class:`QuantityError` for an infinity or a NaN.
     """
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"format_quantity: value must be a Decimal or an int (a text such as "
-                        f"'250m' goes through parse_quantity first), not "
-                        f"{type(value).__name__} {value!r:.40}")
+                        f"'250m' goes through parse_quantity first, a float through "
+                        f"Decimal(str(x))), not {type(value).__name__} {value!r:.40}")
+    if not isinstance(binary, bool):
+        raise TypeError(f"format_quantity: binary must be True (binary SI, Ki to Ei) or False "
+                        f"(decimal SI), not {type(binary).__name__} {binary!r:.40}")
     value = Decimal(value)
     if not value.is_finite():
         raise QuantityError(f"quantity {value} is not a finite number")
-    if value == 0:
+    if value.is_zero():
         return "0"
-    if value < 0:
-        return "-" + format_quantity(-value, binary)
-    _, digits, exponent = value.normalize().as_tuple()
-    assert isinstance(exponent, int)  # finite
-    text = "".join(map(str, digits))
-    if exponent > 18 + _EXPONENT_FORM_DIGITS:
-        return f"{text}e{exponent}"
-    if binary and exponent >= 0 and value >= 1024 and value.adjusted() < 60:
-        whole = int(value)
-        for power, suffix in _BINARY_SUFFIXES.items():
-            if whole % (1 << power) == 0:
-                return f"{whole >> power}{suffix}"
-        return str(whole)
-    for power in sorted(_DECIMAL_SUFFIXES, reverse=True):
-        if exponent >= power:
-            return f"{text}{'0' * (exponent - power)}{_DECIMAL_SUFFIXES[power]}"
-    # finer than 1n cannot happen after parse_quantity's rounding; keep the exact value
-    return f"{value.normalize():f}"
+    sign = "-" if value.is_signed() else ""
+    value = value.copy_abs()
+    mantissa, exponent = _digits(value)
+    if exponent < -9:
+        with localcontext() as ctx:
+            ctx.prec = len(mantissa) + 12
+            ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+            value = value.quantize(_NANO, rounding=ROUND_UP)
+        mantissa, exponent = _digits(value)
+    if binary and exponent >= 0 and value >= 1024:
+        twos = _twos(mantissa) + exponent
+        if twos >= 70:              # past Ei: the exponent form, whatever the suffix table
+            return sign + _decimal_form(mantissa, exponent, si=False)
+        if twos >= 10:
+            with localcontext() as ctx:
+                ctx.prec, ctx.Emax = len(mantissa) + exponent + 2, MAX_EMAX
+                whole = value / (1 << (10 * (twos // 10)))
+            return f"{sign}{whole:f}{_BINARY_SUFFIXES[twos // 10]}"
+        return sign + mantissa + "0" * exponent
+    return sign + _decimal_form(mantissa, exponent, si=True)
+
+
+def _digits(value: Decimal) -> tuple[str, int]:
+    """A positive finite ``value`` as (its significant digits without trailing zeros, the
+    power of ten they are multiplied by), read off its exact text (``1.23E+5`` → ``123``, 3)."""
+    head, _, power = str(value).partition("E")
+    whole, _, fraction = head.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    mantissa = digits.rstrip("0")
+    return mantissa, int(power or 0) - len(fraction) + len(digits) - len(mantissa)
+
+
+def _twos(mantissa: str) -> int:
+    """How many times 2 divides the whole number ``mantissa`` (up to 70: its last 70 digits
+    decide, as 10**70 is a multiple of 2**70)."""
+    tail = int(mantissa[-_BINARY_DIGITS:])
+    return (tail & -tail).bit_length() - 1 if tail else _BINARY_DIGITS
+
+
+def _decimal_form(mantissa: str, exponent: int, si: bool) -> str:
+    """``mantissa``·10**``exponent`` with the exponent lowered to a multiple of 3
+    (``AsCanonicalBytes``) and written as its SI suffix (n to E, when ``si`` and there is
+    one) or as ``e<exponent>`` (``DecimalExponent``; none for 0)."""
+    power = exponent - exponent % 3
+    digits = mantissa + "0" * (exponent - power)
+    if si and power in _DECIMAL_SUFFIXES:
+        return digits + _DECIMAL_SUFFIXES[power]
+    return digits + (f"e{power}" if power else "")
 
 
 def cpu_quantity(millicores: int) -> str:

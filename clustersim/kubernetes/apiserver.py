@@ -98,6 +98,7 @@ from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
 from clustersim.manifests.kubernetes_errors import go_value, invalid
+from clustersim.manifests.safe_yaml import copy_data
 
 if TYPE_CHECKING:
     import random
@@ -851,7 +852,7 @@ class APIServer:
         under a generated name, as ``kubectl create`` does."""
         return self._store(source, kubectl_apply=True)
 
-    def update(self, source: Any) -> list[str]:
+    def update(self, source: Any, *, validated: bool = False) -> list[str]:
         """The API server's update (a PUT, or a PATCH once patched) of stored objects to the
         objects in ``source``, then reconcile. Unlike :meth:`apply` nothing of kubectl's is
         involved: the labels and annotations stored are the object's as sent (no
@@ -860,10 +861,14 @@ class APIServer:
         the stored one, as each kind's ``ValidateXUpdate`` compares the old and new objects
         (kubernetes/kubernetes ``staging/src/k8s.io/apiserver/pkg/registry/rest/update.go``
         ``BeforeUpdate``). Every object must exist. Each line says ``configured``, or
-        ``unchanged`` for an object the update leaves as it was (nothing is written)."""
-        return self._store(source, kubectl_apply=False)
+        ``unchanged`` for an object the update leaves as it was (nothing is written).
+        ``validated``: ``source`` is a list of manifests :func:`load_manifests` returned (the
+        served API validates each body before it updates), not loaded a second time (loading
+        the loader's output again gives it back, at a cost in the object's size)."""
+        return self._store(source, kubectl_apply=False, validated=validated)
 
-    def dry_run_update(self, manifest: dict[str, Any]) -> dict[str, Any]:
+    def dry_run_update(self, manifest: dict[str, Any], *, validated: bool = False
+                       ) -> dict[str, Any]:
         """The object :meth:`update` of ``manifest`` would store, returned and not stored (a
         PUT or PATCH with ``?dryRun=All``: ``kubectl apply``, ``replace``, ``patch
         --dry-run=server`` and ``kubectl diff``). The whole update runs, on a copy of the
@@ -874,18 +879,20 @@ class APIServer:
         ``pkg/registry/generic/registry/dryrun.go``, ``store.go`` ``Update``). A Service
         keeps its allocated cluster IP and node ports and gets its defaults, but is not
         allocated again (simplified: the simulator's allocator has no dry run)."""
-        (checked,) = self._manifests([manifest])
-        return self._apply_one(copy.deepcopy(checked), [], kubectl_apply=False,
+        (checked,) = [manifest] if validated else self._manifests([manifest])
+        return self._apply_one(copy_data(checked), [], kubectl_apply=False,
                                dry_run=True)[1]
 
-    def _store(self, source: Any, *, kubectl_apply: bool) -> list[str]:
+    def _store(self, source: Any, *, kubectl_apply: bool, validated: bool = False
+               ) -> list[str]:
         """:meth:`apply` (``kubectl_apply``) or :meth:`update` of every object in
-        ``source``, rolled back as one if the control loop cannot take them."""
+        ``source`` (already loaded if ``validated``), rolled back as one if the control loop
+        cannot take them."""
         results: list[str] = []
         undo: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-        for manifest in self._manifests(source):
+        for manifest in source if validated else self._manifests(source):
             try:
-                results.append(self._apply_one(copy.deepcopy(manifest), undo, kubectl_apply)[0])
+                results.append(self._apply_one(copy_data(manifest), undo, kubectl_apply)[0])
             except ValueError:
                 raise                   # a clear refusal; what was applied before it stays
             except Exception as err:
@@ -950,14 +957,13 @@ class APIServer:
         group = manifest.get("apiVersion", "v1").split("/")[0]
         label = f"{kind.lower()}{'.' + group if '/' in manifest.get('apiVersion', '') else ''}"
         label += f"/{meta['name']}"
-        applied = last_applied_text(manifest)
         existing = self.get(kind, meta["namespace"], meta["name"])
         if existing is None and not kubectl_apply:
             raise AdmissionError(f'{label} not found: only a stored object can be updated')
         if dry_run and existing is not None:
             existing = copy.deepcopy(existing)
         if existing is None:
-            meta.setdefault("annotations", {})[LAST_APPLIED] = applied
+            meta.setdefault("annotations", {})[LAST_APPLIED] = last_applied_text(manifest)
             # each kind's PrepareForCreate resets the status a client sent (a Pod's to
             # phase Pending, pkg/registry/core/pod/strategy.go; a Deployment's, a Job's,
             # a Service's, a claim's to empty, pkg/registry/*/*/strategy.go), as the served
@@ -970,7 +976,7 @@ class APIServer:
         if kubectl_apply:
             current = copy.deepcopy(existing)
             fill_defaults(current)          # the object as the API server returns it
-            patch = _apply_patch_of(manifest, applied, last, current)
+            patch = _apply_patch_of(manifest, last_applied_text(manifest), last, current)
             if not patch:
                 return f"{label} unchanged", existing
             # kubectl sends the patch, the API server merges it into the live object (as the
@@ -1091,7 +1097,7 @@ def _store_content(existing: dict[str, Any], manifest: Mapping[str, Any]) -> Non
     ``subjects``, a StorageClass's ``allowVolumeExpansion``...)."""
     for field in (set(existing) | set(manifest)) - _SERVER_FIELDS:
         if field in manifest:
-            existing[field] = copy.deepcopy(manifest[field])
+            existing[field] = copy_data(manifest[field])
         elif field == "spec":
             existing[field] = {}
         else:
@@ -1106,10 +1112,9 @@ def last_applied_text(manifest: Mapping[str, Any]) -> str:
     kubernetes/kubernetes ``staging/src/k8s.io/kubectl/pkg/util/apply.go``). The same file
     gives the same text whichever of kubectl and the Python API applied it, so the other
     then finds nothing to send."""
-    obj = copy.deepcopy(dict(manifest))
-    meta = obj.setdefault("metadata", {})
-    meta["annotations"] = {k: v for k, v in (meta.get("annotations") or {}).items()
-                           if k != LAST_APPLIED}
+    meta = manifest.get("metadata") or {}
+    obj = {**manifest, "metadata": {**meta, "annotations": {
+        k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}}}
     return go_json(obj) + "\n"
 
 

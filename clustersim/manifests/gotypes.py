@@ -9,6 +9,7 @@ words the decoder's errors with them, and the served API's patch refusals read
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -100,7 +101,16 @@ def _go_type(annotation: Any, name: str) -> str | None:
 def go_field(model: type[BaseModel], where: Path) -> str | None:
     """``Go struct field DeploymentSpec.spec.replicas of type int32``: the field at ``where``
     of ``model`` as Go's ``encoding/json`` names it in a type error, or ``None`` where the
-    simulator does not know the Go type."""
+    simulator does not know the Go type.
+
+    A list index names no field (every item is the same struct field), so the answer is
+    kept per path with its indices at 0: the decoder's checks ask it for every number of
+    an object, and an Ingress of 3,680 paths had walked the model 3,680 times per check."""
+    return _go_field(model, tuple(0 if isinstance(part, int) else part for part in where))
+
+
+@lru_cache(maxsize=4096)
+def _go_field(model: type[BaseModel], where: Path) -> str | None:
     struct, names = model.__name__, []
     current: Any = model
     for part in where:

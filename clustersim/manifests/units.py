@@ -214,9 +214,13 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def _number(owner: dict[str, Any], key: str, default: float) -> float:
+    """``owner[key]`` as the double Marathon reads a JSON number into (a ``Decimal`` too, as
+    ``json.loads(text, parse_float=Decimal)`` gives it), ``default`` when missing."""
     value = owner.get(key)
     if value is None:
         return default
+    if isinstance(value, Decimal):
+        value = float(value)
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
@@ -261,9 +265,13 @@ def marathon_resources(app: dict[str, Any]) -> tuple[Decimal, int]:
     """``(cpus, mem_bytes)`` of a Marathon app, or of a pod with its executor's share.
 
     ``mem`` is MiB in Marathon; the result is bytes. Missing values take Marathon's defaults.
-    An ``app`` that is no dict raises ``TypeError``; an amount the manifest loader refuses
-    (``cpus`` below 0.001, a negative ``mem``, more than Mesos holds) raises ``ValueError`` in
-    the loader's words (:func:`_check_amounts`).
+    An amount is an ``int``, a ``float`` or a ``Decimal`` (``json.loads(text,
+    parse_float=Decimal)``), each read as the double Marathon keeps (mesosphere/marathon
+    ``state/Resources.scala``: ``cpus``, ``mem`` and ``disk`` are ``Double``); a ``bool`` or
+    a text is refused with a ``ValueError`` that names it (``app['cpus']``) and asks for a
+    number. An ``app`` that is no dict raises ``TypeError``; an amount the manifest loader
+    refuses (``cpus`` below 0.001, a negative ``mem``, more than Mesos holds) raises
+    ``ValueError`` in the loader's words (:func:`_check_amounts`).
     """
     _check_amounts(app)
     scalars = marathon_scalars(app)
@@ -306,6 +314,8 @@ def _check_amounts(app: Any) -> None:
                             "amounts (cpus, mem, disk, gpus)")
         for key in ("cpus", "mem", "disk", "gpus"):
             value = owner.get(key)
+            if isinstance(value, Decimal):      # read as Marathon reads it: a double
+                value = float(value)
             if nan_refusal(value):
                 raise ValueError(f"marathon_resources: app{_subscripts((*path, key))}: "
                                  f"{NOT_A_NUMBER} (expected a number)")
@@ -318,7 +328,9 @@ def _check_amounts(app: Any) -> None:
                 message = (f"{bounded[0]} (expected {bounded[1]})" if bounded else
                            problem["msg"].removeprefix("Value error, ")
                            if problem["type"] == "value_error" else
-                           f"{value!r} is not valid: {problem['msg']}")
+                           f"{value!r} is not valid: {problem['msg']} (expected a number "
+                           "such as 0.5, an int, float or Decimal: Marathon reads a JSON "
+                           "number, not a text or a boolean)")
                 raise ValueError(f"marathon_resources: app{_subscripts(where)}: {message}") \
                     from None
 

@@ -466,6 +466,14 @@ class SimServer:
                                                 "InternalError"))
 
 
+def _too_large(limit: int) -> HttpError:
+    """A body over ``limit`` bytes, in kube-apiserver's words: ``limitedReadBody`` refuses it
+    with ``NewRequestEntityTooLargeError(fmt.Sprintf("limit is %d", limit))``, whose message
+    is ``Request entity too large: limit is 3145728`` (k8s.io/apiserver
+    ``pkg/endpoints/handlers/rest.go``, k8s.io/apimachinery ``pkg/api/errors/errors.go``)."""
+    return HttpError(413, f"Request entity too large: limit is {limit}", "RequestEntityTooLarge")
+
+
 def _fault() -> str:
     """The exception being handled in one line: ``ValueError: pod 'weird6': ...``."""
     return traceback.format_exc(limit=1).strip().splitlines()[-1]
@@ -528,9 +536,7 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                                                         "BadRequest"))
             if length > self.sim.max_body:
                 self.close_connection = True
-                return self.sim.backend.error(HttpError(
-                    413, f"the request body is too large: {length} bytes, the limit is "
-                    f"{self.sim.max_body}", "RequestEntityTooLarge"))
+                return self.sim.backend.error(_too_large(self.sim.max_body))
             request.body = self.rfile.read(length) if length else b""
             return None
 
@@ -548,9 +554,7 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                                     "hexadecimal number", "BadRequest")
                 size = int(size_text, 16)
                 if len(body) + size > self.sim.max_body:
-                    raise HttpError(413, "the request body is too large: over "
-                                    f"{self.sim.max_body} bytes, the limit",
-                                    "RequestEntityTooLarge")
+                    raise _too_large(self.sim.max_body)
                 if size == 0:
                     break
                 chunk = self.rfile.read(size)

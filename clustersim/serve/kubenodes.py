@@ -135,7 +135,7 @@ def node_resources_errors(status: Any) -> tuple[str | None, list[str]]:
             if value < 0:
                 problems.append(f"status.{field}.{name}: "
                                 + invalid(shown, "must be greater than or equal to 0"))
-            elif _integer_resource(name) and value != int(value):
+            elif _integer_resource(name) and value != value.to_integral_value():
                 problems.append(f"status.{field}.{name}: " + invalid(shown, "must be an integer"))
     return None, problems
 

@@ -138,7 +138,7 @@ from clustersim.manifests.kubernetes_fields import (
 )
 from clustersim.manifests.kubernetes_names import label_key_problems, label_value_problems
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
-from clustersim.manifests.safe_yaml import load_data
+from clustersim.manifests.safe_yaml import copy_data, load_data
 from clustersim.manifests.validation import unstorable_number
 from clustersim.node import TAINT_EFFECTS, Node
 from clustersim.quantity import parse_quantity
@@ -1244,8 +1244,8 @@ class KubernetesBackend(ClusterTime):
 
     def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
         """The manifest as the simulator's loader validates it (the API server's checks)."""
-        if resource.kind in ("PodDisruptionBudget", "PriorityClass"):
-            return copy.deepcopy(body)
+        if resource.kind in _LOADED_BY_THE_CLUSTER:
+            return copy_data(body)
         unstorable = unstorable_number(KIND_MODELS.get(resource.kind, OtherObject), body)
         if unstorable:      # before the loader's bounds: 1e400 is no infinity to Go
             raise _undecodable(resource, f"json: {unstorable[1]}")
@@ -1258,7 +1258,7 @@ class KubernetesBackend(ClusterTime):
             raise _invalid(resource, body["metadata"].get("name", ""), err) from None
         except ValueError as err:
             raise HttpError(400, str(err), "BadRequest") from None
-        return copy.deepcopy(spec.manifest)
+        return spec.manifest            # the loader's own copy (``without_nulls``)
 
     def _settle(self) -> None:
         """Let the controllers react at this instant, as they would within milliseconds."""
@@ -1342,7 +1342,7 @@ class KubernetesBackend(ClusterTime):
             self.cluster.kubelet.phase_written(pod, phase)
             self._settle()
             return Response.json(200, self._one(resource, namespace, name)[0])
-        patched = copy.deepcopy(new)
+        patched = copy_data(new)
         try:
             with self._managed(request, resource, namespace, name, current, new, body):
                 return self._replace(request, resource, namespace, name, current, new)
@@ -1484,14 +1484,16 @@ class KubernetesBackend(ClusterTime):
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],
                                      **{field: meta[field] for field in ("labels", "annotations")
                                         if meta.get(field)}},
-                        **copy.deepcopy({field: value for field, value in sent.items()
-                                         if field not in _NOT_CONTENT}),
-                        **({} if spec is None else {"spec": copy.deepcopy(spec)})}
+                        **copy_data({field: value for field, value in sent.items()
+                                     if field not in _NOT_CONTENT}),
+                        **({} if spec is None else {"spec": copy_data(spec)})}
             with _refusals(resource, name):
+                loaded = resource.kind not in _LOADED_BY_THE_CLUSTER
                 if dry_run:
-                    target = self.cluster.dry_run_update(self._validated(manifest, resource))
+                    target = self.cluster.dry_run_update(self._validated(manifest, resource),
+                                                         validated=loaded)
                 else:
-                    self.cluster.update([self._validated(manifest, resource)])
+                    self.cluster.update([self._validated(manifest, resource)], validated=loaded)
         elif dry_run:
             target = copy.deepcopy(stored)
         if pod_spec is not None:
@@ -2300,6 +2302,10 @@ _NOT_CONTENT = frozenset({"apiVersion", "kind", "metadata", "status", "spec"})
 identity, metadata and status, and its spec (compared on its own, defaults filled in). The
 content goes to the cluster's one update, as the Python API's does, so that the same
 validation (an immutable ConfigMap's, a binding's roleRef) refuses it."""
+_LOADED_BY_THE_CLUSTER = frozenset({"PodDisruptionBudget", "PriorityClass"})
+"""Kinds whose body the served API hands to the cluster as sent, which loads and checks it
+itself; every other kind's the served API loads first (``_validated``), and the cluster then
+takes as loaded."""
 
 
 def _patched(kind: str, current: dict[str, Any], body: Any, validation: str | None) -> Any:

@@ -118,7 +118,7 @@ def test_compose_cpus_at_the_bound_still_load() -> None:
 def test_format_quantity_costs_digits_not_exponents() -> None:
     assert format_quantity(parse_quantity("1e999999")) == "1e999999"
     assert format_quantity(parse_quantity("12e60")) == "12e60"
-    assert format_quantity(parse_quantity("12e30")) == "12000000000000E"
+    assert format_quantity(parse_quantity("12e30")) == "12e30"
     assert format_quantity(parse_quantity("1.5")) == "1500m"
     assert format_quantity(parse_quantity("1Gi"), binary=True) == "1Gi"
 

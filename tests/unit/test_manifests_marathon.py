@@ -162,6 +162,10 @@ def test_list_of_apps() -> None:
             "1.5",
             116 * 2**20,
         ),
+        # a Decimal, as json.loads(text, parse_float=Decimal) reads a number, had been
+        # refused as "cpus must be a finite number ≥ 0 ... got Decimal('0.5')"
+        ({"cpus": Decimal("0.5"), "mem": Decimal("64")}, "0.5", 64 * 2**20),
+        ({"containers": [{"resources": {"cpus": Decimal("0.25")}}]}, "0.35", 160 * 2**20),
     ],
 )
 def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
@@ -179,6 +183,12 @@ def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
     ({"containers": [{"resources": {"cpus": 1}}], "executorResources": {"cpus": 0}},
      ValueError, "app['executorResources']['cpus']: 0 is not valid: error.min"),
     ({"cpus": float("nan")}, ValueError, "app['cpus']: nan is not a number: JSON has no NaN"),
+    ({"cpus": Decimal("NaN")}, ValueError, "app['cpus']: nan is not a number: JSON has no NaN"),
+    ({"cpus": Decimal("1e400")}, ValueError, "app['cpus']: Infinity is too large"),
+    ({"cpus": True}, ValueError, "app['cpus']: True is not valid: Input should be a valid "
+     "number (expected a number such as 0.5"),
+    ({"cpus": "0.5"}, ValueError, "app['cpus']: '0.5' is not valid: Input should be a valid "
+     "number (expected a number such as 0.5"),
 ])
 def test_marathon_resources_refuses_what_the_loader_refuses(app, error: type, says: str) -> None:
     """The public call had raised OverflowError, TypeError and AttributeError from inside,

@@ -8,11 +8,17 @@ Each expected value is written as upstream writes it: ``decQuantity(mantissa, ex
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 
-from clustersim.quantity import QuantityError, parse_quantity, to_millis, to_units
+from clustersim.quantity import (
+    QuantityError,
+    format_quantity,
+    parse_quantity,
+    to_millis,
+    to_units,
+)
 
 MAX_ALLOWED = Decimal(2**63 - 1)
 
@@ -260,3 +266,59 @@ def test_format_quantity_names_what_it_takes(value: object) -> None:
 
     with pytest.raises(TypeError, match=r"^format_quantity: value must be a Decimal or an int"):
         format_quantity(value)  # type: ignore[arg-type]
+
+
+# -- exactness: apimachinery keeps a value beyond int64 as an inf.Dec, every digit -----------
+
+
+@pytest.mark.parametrize(("value", "binary", "canonical"), [
+    (Decimal("9" * 32), False, "9" * 32),          # kept every digit, was 100000000000000E
+    (Decimal("9" * 5000), False, "9" * 5000),
+    (Decimal(10) ** 21, False, "1e21"),            # past E: DecimalExponent (kubernetes#140459)
+    (Decimal(10) ** 5000, False, "100e4998"),       # the exponent a multiple of 3
+    (Decimal("12e31"), False, "120e30"),
+    (Decimal("1e999999"), False, "1e999999"),
+    (Decimal(10) ** 70, True, "10e69"),             # 1024**7 divides it: no suffix past Ei
+    (2**70, True, str(2**70)),                      # AsCanonicalBytes: exponent 0, no suffix
+    (3 * 2**60, True, "3Ei"),
+    (Decimal(2**20) * 1000, True, "1000Mi"),
+    (-(Decimal(10) ** 21), False, "-1e21"),
+])
+def test_canonical_form_keeps_every_digit(value, binary: bool, canonical: str) -> None:
+    """``infDecAmount.AsCanonicalBytes`` moves the factors of ten into the exponent, lowers it
+    to a multiple of 3 and writes the mantissa whole; ``constructBytes`` finds an SI suffix up
+    to E (Ei) and, since kubernetes/kubernetes#140459, ``e<exponent>`` beyond."""
+    assert format_quantity(value, binary=binary) == canonical
+
+
+def test_canonical_form_of_a_million_nines_is_exact() -> None:
+    """The global decimal context keeps 28 digits and overflows past 10**999999: the million
+    nines raised ``decimal.Overflow`` (a 500 from ``PUT /api/v1/nodes/x/status``)."""
+    nines = "9" * 1_000_000
+    assert format_quantity(parse_quantity(nines)) == nines
+    with localcontext() as ctx:          # parse_quantity caps a binary one at 2**63 - 1
+        ctx.prec, ctx.Emax = 2_000_000, 2_000_000
+        kibis = Decimal(nines) * 1024
+    assert format_quantity(kibis, binary=True) == nines + "Ki"
+
+
+@pytest.mark.parametrize(("value", "canonical"), [
+    (Decimal("1E-30"), "1n"), (Decimal("-9E-10"), "-1n"), (Decimal("1.0000000001"),
+                                                           "1000000001n"),
+    (Decimal("0.00000012345"), "124n"),
+])
+def test_finer_than_a_nano_unit_rounds_up_as_parse_quantity_does(value, canonical: str) -> None:
+    """``ParseQuantity`` rounds a non-zero value up, away from zero, to whole nano-units
+    (``amount.Round(amount, Nano.infScale(), inf.RoundUp)``) before the API server stores it;
+    the value was written out with all its 30 decimals."""
+    assert format_quantity(value) == canonical == format_quantity(parse_quantity(str(value)))
+
+
+@pytest.mark.parametrize(("value", "binary", "words"), [
+    (1.5, False, r"^format_quantity: value must be a Decimal or an int .* not float 1\.5"),
+    (Decimal(1), "yes", r"^format_quantity: binary must be True .* not str 'yes'"),
+    (Decimal(1), 1, r"^format_quantity: binary must be True .* not int 1"),
+])
+def test_format_quantity_checks_its_arguments_as_documented(value, binary, words) -> None:
+    with pytest.raises(TypeError, match=words):
+        format_quantity(value, binary=binary)

@@ -81,7 +81,10 @@ def test_body_limit_bad_json_wrong_type_and_unknown_path_get_status_objects():
         path = "/api/v1/namespaces/default/pods"
         status, data = _request(server, "POST", path, b"x" * (server.max_body + 1),
                                 {"Content-Type": "application/json"})
-        assert (status, json.loads(data)["reason"]) == (413, "RequestEntityTooLarge")
+        refused = json.loads(data)
+        assert (status, refused["reason"]) == (413, "RequestEntityTooLarge")
+        # limitedReadBody's NewRequestEntityTooLargeError (k8s.io/apiserver handlers/rest.go)
+        assert refused["message"] == "Request entity too large: limit is 1024"
         status, data = _request(server, "POST", path, b"{not json",
                                 {"Content-Type": "application/json"})
         assert (status, json.loads(data)["kind"]) == (400, "Status")
@@ -572,6 +575,7 @@ def test_a_chunked_body_is_read_and_bounded_as_one_with_a_length():
         server.max_body = 16
         status, answer = _chunked(server, framing)
         assert (status, answer["reason"]) == (413, "RequestEntityTooLarge")
+        assert answer["message"] == "Request entity too large: limit is 16"
         server.max_body = 1024
         for bad in (b"0x10\r\n" + body[:16] + b"\r\n0\r\n\r\n",      # Go reads no 0x
                     b"zz\r\n",
