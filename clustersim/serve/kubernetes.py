@@ -186,7 +186,7 @@ from clustersim.serve.kubelists import (
     too_large,
 )
 from clustersim.serve.kubelogs import pod_log
-from clustersim.serve.kubenamespaces import PURGE_PENDING
+from clustersim.serve.kubenamespaces import PURGE_PENDING, check_finalize, update_terminating
 from clustersim.serve.kubenodes import (
     NodeWrites,
     canonical_status,
@@ -394,7 +394,9 @@ class KubernetesBackend(ClusterTime):
         else:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
         namespace = None
-        if rest[0] == "namespaces" and len(rest) >= 3:
+        # a Namespace's own subresources, not a kind inside it
+        if rest[0] == "namespaces" and len(rest) >= 3 and rest[2:] not in (
+                ["status"], ["finalize"]):
             namespace, rest = rest[1], rest[2:]
         resource = find(group, version, rest[0])
         if resource is None or len(rest) > 3:
@@ -485,9 +487,14 @@ class KubernetesBackend(ClusterTime):
                                                    sub != "eviction"):
             raise HttpError(405, "the server does not allow this method on the requested "
                             "resource", "MethodNotAllowed")
-        if (sub is not None and sub not in ("status", "scale", "eviction", "log")) or (
-                sub in ("eviction", "log") and resource.kind != "Pod"):
+        if (sub is not None and sub not in ("status", "scale", "eviction", "log", "finalize")) \
+                or (sub in ("eviction", "log") and resource.kind != "Pod") \
+                or (sub == "finalize" and resource.kind != "Namespace"):
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        if sub == "finalize":
+            if name not in self.renderer.terminating:
+                self._one(resource, None, name)          # 404 for a namespace not there
+            check_finalize(method, name, name in self.renderer.terminating)
         if verb == "patch" and request.content_type not in _PATCH_TYPES:
             # PatchResource checks the patch type first, before the options
             raise HttpError(415, "the body of the request was in an unknown format - accepted "
@@ -1328,7 +1335,8 @@ class KubernetesBackend(ClusterTime):
         if applying and sub is None:
             exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
                 resource.kind not in DERIVED
-                and self.cluster.get(resource.kind, namespace or "default", name) is not None)
+                and self.cluster.get(resource.kind, namespace or "default", name) is not None
+            ) or (resource.kind == "Namespace" and name in self.renderer.terminating)
             if not exists:
                 request.body = json.dumps(body).encode()
                 request.headers["content-type"] = "application/json"
@@ -1396,7 +1404,8 @@ class KubernetesBackend(ClusterTime):
         patched = copy.deepcopy(new)
         try:
             with self._managed(request, resource, namespace, name, current, new, body):
-                return self._replace(request, resource, namespace, name, current, new)
+                return self._replace(request, resource, namespace, name, current, new,
+                                     finalize=sub == "finalize")
         except _UndecodableError as err:
             if request.method != "PATCH" or kind == "application/apply-patch+yaml":
                 raise
@@ -1433,8 +1442,9 @@ class KubernetesBackend(ClusterTime):
             yield
 
     def _replace(self, request: Request, resource: Resource, namespace: str | None, name: str,
-                 current: dict[str, Any], new: Any) -> Response:
-        """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``."""
+                 current: dict[str, Any], new: Any, *, finalize: bool = False) -> Response:
+        """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``;
+        ``finalize``: a Namespace's ``/finalize``."""
         _check_shape(new, resource.kind, name)
         _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
@@ -1446,6 +1456,9 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
+        if resource.kind == "Namespace" and name in self.renderer.terminating:
+            return Response.json(200, self._update_terminating(
+                request, resource, current, new, finalize), **warning)
         if _dry_run(request):
             return Response.json(200, self._dry_run_update(resource, namespace, name, current,
                                                            new), **warning)
@@ -1461,6 +1474,26 @@ class KubernetesBackend(ClusterTime):
                 return Response.json(200, self._finalized(resource, stored, current), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
+
+    def _update_terminating(self, request: Request, resource: Resource,
+                            current: dict[str, Any], new: dict[str, Any], finalize: bool
+                            ) -> dict[str, Any]:
+        """An update of a Terminating namespace from ``current`` to ``new``
+        (:func:`~clustersim.serve.kubenamespaces.update_terminating`): the namespace as
+        written, or as it was deleted when no finalizer is left; a dry run writes
+        nothing and answers it with the version and conditions it has now."""
+        name = current["metadata"]["name"]
+        written = copy.deepcopy(self.renderer.terminating[name])
+        update_terminating(written, new, finalize=finalize)
+        shown = self.renderer.namespace(name, written)
+        if _dry_run(request):
+            shown["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+            return {**shown, "status": current["status"]}
+        self.renderer.update_terminating(name, new, finalize=finalize)
+        self._settle()
+        if name in self.renderer.terminating:
+            return self._one(resource, None, name)[0]
+        return self.renderer.versioned(shown, written)
 
     def _dry_run_update(self, resource: Resource, namespace: str | None, name: str,
                         current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
