@@ -425,6 +425,22 @@ class Renderer(DerivedObjects):
         self.terminating[name] = kept
         return self.versioned(self.namespace(name, kept), kept)
 
+    def finalized(self, stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Namespace ``stored`` as the store lets it go, which a watch's DELETED event
+        carries: Terminating since its deletion, emptied (the namespace controller's
+        conditions all in their "ok" state) and its ``kubernetes`` finalizer removed, the
+        update that deletes it (``finalizeNamespace`` in ``pkg/controller/namespace/
+        deletion/namespaced_resources_deleter.go``, then the registry's
+        ``ShouldDeleteNamespaceDuringUpdate``)."""
+        name = stored["metadata"]["name"]
+        kept = copy.deepcopy(dict(self.terminating.get(name) or stored))
+        kept["metadata"].setdefault("deletionTimestamp", self.cluster.now)
+        kept["spec"] = {}
+        obj = self.namespace(name, kept)
+        obj["status"]["conditions"] = deletion_conditions(
+            {}, {}, obj["metadata"]["deletionTimestamp"])
+        return obj
+
     def update_terminating(self, name: str, new: Mapping[str, Any], *, finalize: bool
                            ) -> None:
         """Write an update of Terminating namespace ``name``

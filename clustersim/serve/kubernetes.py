@@ -915,7 +915,8 @@ class KubernetesBackend(ClusterTime):
             carries that state (a graceful deletion's ``deletionTimestamp`` with it)."""
             uid = obj["metadata"].get("uid", "")
             if obj["kind"] == resource.kind and uid in known:
-                removed[uid] = (self.renderer.shown(obj, resource),
+                removed[uid] = (self.renderer.finalized(obj) if obj["kind"] == "Namespace"
+                                else self.renderer.shown(obj, resource),
                                 self._times_of(dict(obj)))
 
         def stream(server: SimServer) -> Iterator[bytes]:

@@ -149,3 +149,33 @@ def test_finalizers_removed_by_hand_delete_the_namespace_and_orphan_its_content(
     assert t5("get", "pods", "-n", "t5").stderr.strip() == "No resources found in t5 namespace."
     t5("create", "namespace", "t5")      # a new one of that name
     assert t5.rows("get", "ns", "t5")[0][:2] == ["t5", "Active"]
+
+
+def test_a_namespace_emptied_at_once_is_deleted_terminating(tmp_path):
+    """Every namespace deletion goes through Terminating (``REST.Delete`` sets the
+    ``deletionTimestamp`` and the phase); the namespace controller then empties it and
+    removes its finalizer, and the registry deletes it during that update, so the DELETED
+    event carries it Terminating, with no finalizer left. A namespace with nothing left to
+    stop went at once, its DELETED object the Active one: ``kubectl get ns -w`` printed
+    STATUS Active for it."""
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_700_000_000) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "namespace", "e2")
+        kubectl("create", "configmap", "c", "-n", "e2", "--from-literal=a=b")
+        watch = subprocess.Popen(
+            [KUBECTL, "get", "ns", "e2", "-w", "--output-watch-events",
+             "--request-timeout=3s"], env={"KUBECONFIG": str(kubectl.config),
+                                           "HOME": str(tmp_path)},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with urllib.request.urlopen(f"{server.url}{_NS}?watch=1&timeoutSeconds=2",
+                                    timeout=30) as answer:
+            time.sleep(1)
+            kubectl("delete", "namespace", "e2")
+            events = [json.loads(line) for line in answer if line.strip()]
+        printed = [line.split()[:3] for line in watch.communicate(timeout=30)[0].splitlines()]
+        assert printed == [["EVENT", "NAME", "STATUS"], ["ADDED", "e2", "Active"],
+                           ["DELETED", "e2", "Terminating"]]
+        deleted = next(e["object"] for e in events if e["type"] == "DELETED")
+        assert deleted["metadata"]["deletionTimestamp"] == "2023-11-14T22:13:20Z"
+        assert deleted["spec"] == {}
+        assert {c["status"] for c in deleted["status"]["conditions"]} == {"False"}
