@@ -2200,18 +2200,22 @@ def _validated_delete_options(options: dict[str, Any]) -> dict[str, Any]:
 
 def _check_shape(obj: Any, kind: str, name: str) -> None:
     """What the API server's decoding and ``ValidateObjectMeta`` refuse before anything else:
-    an object that is not a mapping or has no metadata, a changed name
-    (``pkg/apis/core/validation``). Metadata fields of the wrong JSON type are
+    an object that is not a mapping, and a missing or changed name in ``checkName``'s words
+    (k8s.io/apiserver ``pkg/endpoints/handlers/rest.go``, called by ``update.go`` and
+    ``patch.go``'s ``applyPatch``). Metadata fields of the wrong JSON type are
     :func:`_decode_object_meta`'s."""
     def invalid(field: str, detail: str) -> HttpError:
         return HttpError(422, f'{kind} "{name}" is invalid: {field}: {detail}', "Invalid")
 
-    if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
+    if not isinstance(obj, dict) or not isinstance(obj.get("metadata", {}), dict):
         raise invalid("metadata", "Required value: an object with metadata is needed")
-    meta = obj["metadata"]
-    if meta.get("name") != name:
-        raise HttpError(400, "the name of the object does not match the name on the URL",
-                        "BadRequest")
+    named = obj.get("metadata", {}).get("name")      # checkName, handlers/rest.go
+    if not named:
+        raise HttpError(400, f"the name of the object ({name} based on URL) was "
+                        "undeterminable: name must be provided", "BadRequest")
+    if named != name:
+        raise HttpError(400, f"the name of the object ({named}) does not match the name on "
+                        f"the URL ({name})", "BadRequest")
     if "spec" in obj and not isinstance(obj["spec"], dict):
         raise invalid("spec", "Invalid value: an object is expected")
 
