@@ -356,6 +356,13 @@ class Renderer(DerivedObjects):
             statuses.append(entry)
         if statuses:
             status["containerStatuses"] = statuses
+        if phase in ("Pending", "Running") and statuses and all(
+                str(c.get("name")) in stopped for c in status_order(pod)):
+            # a deleted Pod whose containers have all stopped: since 1.27 its kubelet
+            # writes it terminal before the final delete (getPhase with podIsTerminal,
+            # pkg/kubelet/kubelet_pods.go), Succeeded only if each one exited 0
+            status["phase"] = "Failed" if any(
+                stopped[str(c.get("name"))][1] for c in status_order(pod)) else "Succeeded"
         if node:
             sandbox = self.cluster.kubelet.sandbox_since(pod)
             status["conditions"] = kubelet_conditions(

@@ -948,6 +948,11 @@ class KubernetesBackend(ClusterTime):
                     # the deleted object's version is the deletion's revision
                     last = {**last, "metadata": {**last["metadata"],
                                                  "resourceVersion": str(revision)}}
+                    if (last.get("status") or {}).get("phase") != \
+                            (obj.get("status") or {}).get("phase"):
+                        # the update before the final delete, a terminal Pod's (its kubelet)
+                        # or a finalized Namespace's (simplified: at the same version)
+                        frames.append(frame("MODIFIED", last, times))
                     frames.append(frame("DELETED", last, times))
             removed.clear()
             known.clear()

@@ -174,7 +174,7 @@ def test_a_namespace_emptied_at_once_is_deleted_terminating(tmp_path):
             events = [json.loads(line) for line in answer if line.strip()]
         printed = [line.split()[:3] for line in watch.communicate(timeout=30)[0].splitlines()]
         assert printed == [["EVENT", "NAME", "STATUS"], ["ADDED", "e2", "Active"],
-                           ["DELETED", "e2", "Terminating"]]
+                           ["MODIFIED", "e2", "Terminating"], ["DELETED", "e2", "Terminating"]]
         deleted = next(e["object"] for e in events if e["type"] == "DELETED")
         assert deleted["metadata"]["deletionTimestamp"] == "2023-11-14T22:13:20Z"
         assert deleted["spec"] == {}
