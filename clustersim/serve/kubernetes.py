@@ -491,7 +491,7 @@ class KubernetesBackend(ClusterTime):
                 or (sub in ("eviction", "log") and resource.kind != "Pod") \
                 or (sub == "finalize" and resource.kind != "Namespace"):
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
-        if sub == "finalize":
+        if sub == "finalize" and name is not None:       # a sub always has a name
             if name not in self.renderer.terminating:
                 self._one(resource, None, name)          # 404 for a namespace not there
             check_finalize(method, name, name in self.renderer.terminating)
