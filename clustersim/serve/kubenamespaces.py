@@ -13,19 +13,35 @@ while objects remain (counted per resource and API group), ``NamespaceFinalizers
 True while some of them hold finalizers (counted per finalizer). Once nothing remains, it
 removes its finalizer and the namespace goes.
 
+A Terminating namespace can still be changed; only new content in it is refused
+(NamespaceLifecycle admission). An update or patch writes its metadata (labels,
+annotations, ``metadata.finalizers``) but never its spec or status (``namespaceStrategy.
+PrepareForUpdate`` in ``pkg/registry/core/namespace/strategy.go``); ``PUT .../finalize`` (the
+registry's ``FinalizeREST``, which serves PUT alone) writes ``spec.finalizers`` too
+(``namespaceFinalizeStrategy``). An update that leaves both finalizer lists empty deletes the
+namespace there and then (``ShouldDeleteNamespaceDuringUpdate`` in ``storage/storage.go``),
+even while content remains: that content stays, orphaned, and goes as its own deletion ends
+(:func:`update_terminating`).
+
 Simplified: the simulator's controller deletes the content within the DELETE request, so the
 conditions are shown from that instant (their ``lastTransitionTime``) and never fail
-discovery or a deletion; a real controller writes them on its first pass, moments later.
+discovery or a deletion; a real controller writes them on its first pass, moments later. The
+names written to ``spec.finalizers`` are not validated (upstream:
+``ValidateNamespaceFinalizeUpdate``); an Active namespace's ``spec.finalizers`` are not
+modelled, so ``/finalize`` is served for a Terminating one only.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.serve.core import HttpError
 from clustersim.serve.kuberesources import Resource
 
-__all__ = ["PURGE_PENDING", "deletion_conditions", "remaining_content"]
+__all__ = ["PURGE_PENDING", "check_finalize", "deletion_conditions", "remaining_content",
+           "update_terminating"]
 
 PURGE_PENDING = ("The system is ensuring all content is removed from this namespace.  Upon "
                  "completion, this namespace will automatically be purged by the system.")
@@ -81,3 +97,33 @@ def deletion_conditions(by_resource: Mapping[str, int], by_finalizer: Mapping[st
         out.append({"type": kind, "status": status, "lastTransitionTime": since,
                     "reason": reason, "message": message})
     return out
+
+
+def update_terminating(kept: dict[str, Any], new: Mapping[str, Any], *, finalize: bool) -> bool:
+    """Write an update of a Terminating namespace into ``kept`` (its stored form): the
+    metadata the user may change, and, through ``/finalize`` (``finalize``), its
+    ``spec.finalizers``. True when no finalizer is left in either list: the registry then
+    deletes it during the update (``ShouldDeleteNamespaceDuringUpdate``)."""
+    meta = new.get("metadata") or {}
+    for field in ("labels", "annotations", "finalizers"):
+        if meta.get(field):
+            kept["metadata"][field] = copy.deepcopy(meta[field])
+        else:
+            kept["metadata"].pop(field, None)
+    if finalize:
+        finalizers = (new.get("spec") or {}).get("finalizers") or []
+        kept["spec"] = {"finalizers": list(finalizers)} if finalizers else {}
+    return not kept["spec"].get("finalizers") and not kept["metadata"].get("finalizers")
+
+
+def check_finalize(method: str, name: str, terminating: bool) -> None:
+    """Refuse what ``/finalize`` does not serve: a method but PUT (``FinalizeREST`` is an
+    update alone), and, in the simulator only, an Active namespace."""
+    if method != "PUT":
+        raise HttpError(405, "the server does not allow this method on the requested "
+                        "resource", "MethodNotAllowed")
+    if not terminating:
+        raise HttpError(405, f'namespaces "{name}" is not being deleted: the simulated API '
+                        "server keeps an Active namespace's spec.finalizers as "
+                        "[kubernetes] (a real one would write the ones sent)",
+                        "MethodNotAllowed")

@@ -39,7 +39,7 @@ _OBJECT = {1: ("metadata", "ObjectMeta")}
 
 # A type is a scalar (string, int, bool, bytes as base64, raw bytes), a message name, "[T]"
 # (repeated) or "{T}" (a map from strings to T); a trailing "?" marks a pointer field, whose
-# zero is kept.
+# zero is kept; a message with no field name is embedded inline (Go's ``json:",inline"``).
 _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
     "Unknown": {1: ("typeMeta", "TypeMeta"), 2: ("raw", "raw"),
                 3: ("contentEncoding", "string"), 4: ("contentType", "string")},
@@ -195,6 +195,29 @@ _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
                                       4: ("targetCPUUtilizationPercentage", "int?")},
     # authentication.k8s.io/v1 (``kubectl auth whoami``): metadata only, the status is output
     "SelfSubjectReview": {**_OBJECT},
+    # networking.k8s.io/v1 (``kubectl create ingress``; k8s.io/api networking/v1
+    # generated.proto). IngressRuleValue is inline in JSON: its ``http`` sits on the rule.
+    "Ingress": {**_OBJECT, 2: ("spec", "IngressSpec")},
+    "IngressSpec": {1: ("defaultBackend", "IngressBackend"), 2: ("tls", "[IngressTLS]"),
+                    3: ("rules", "[IngressRule]"), 4: ("ingressClassName", "string?")},
+    "IngressBackend": {3: ("resource", "TypedLocalObjectReference"),
+                       4: ("service", "IngressServiceBackend")},
+    "TypedLocalObjectReference": {1: ("apiGroup", "string?"), 2: ("kind", "string"),
+                                  3: ("name", "string")},
+    "IngressServiceBackend": {1: ("name", "string"), 2: ("port", "ServiceBackendPort")},
+    "ServiceBackendPort": {1: ("name", "string"), 2: ("number", "int")},
+    "IngressTLS": {1: ("hosts", "[string]"), 2: ("secretName", "string")},
+    "IngressRule": {1: ("host", "string"), 2: ("", "IngressRuleValue")},
+    "IngressRuleValue": {1: ("http", "HTTPIngressRuleValue")},
+    "HTTPIngressRuleValue": {1: ("paths", "[HTTPIngressPath]")},
+    "HTTPIngressPath": {1: ("path", "string"), 2: ("backend", "IngressBackend"),
+                        3: ("pathType", "string?")},
+    "IngressClass": {**_OBJECT, 2: ("spec", "IngressClassSpec")},
+    "IngressClassSpec": {1: ("controller", "string"),
+                         2: ("parameters", "IngressClassParametersReference")},
+    "IngressClassParametersReference": {1: ("apiGroup", "string?"), 2: ("kind", "string"),
+                                        3: ("name", "string"), 4: ("scope", "string?"),
+                                        5: ("namespace", "string?")},
 }
 # the kinds read, each at the one version whose field numbers are above
 _KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": "v1",
@@ -207,7 +230,8 @@ _KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": 
           "ClusterRoleBinding": "rbac.authorization.k8s.io/v1",
           "SelfSubjectAccessReview": "authorization.k8s.io/v1",
           "SelfSubjectRulesReview": "authorization.k8s.io/v1",
-          "SelfSubjectReview": "authentication.k8s.io/v1"}
+          "SelfSubjectReview": "authentication.k8s.io/v1",
+          "Ingress": "networking.k8s.io/v1", "IngressClass": "networking.k8s.io/v1"}
 # a kind read at a second version too, with the message its fields are numbered in
 _OTHER_VERSIONS = {("autoscaling/v1", "HorizontalPodAutoscaler"): "HorizontalPodAutoscalerV1"}
 
@@ -292,7 +316,9 @@ def _message(data: bytes, name: str) -> dict[str, Any]:
             out.setdefault(field, []).append(_value(wire, value, kind[1:-1], field))
         else:
             decoded = _value(wire, value, kind, field)
-            if pointer or decoded not in ("", b"", 0, False, {}, None):
+            if not field:
+                out.update(decoded)
+            elif pointer or decoded not in ("", b"", 0, False, {}, None):
                 out[field] = decoded
             else:
                 out.pop(field, None)

@@ -45,7 +45,11 @@ from clustersim.serve.kubeinitstatus import (
     incomplete_inits,
     init_container_statuses,
 )
-from clustersim.serve.kubenamespaces import deletion_conditions, remaining_content
+from clustersim.serve.kubenamespaces import (
+    deletion_conditions,
+    remaining_content,
+    update_terminating,
+)
 from clustersim.serve.kubeomitempty import omit_empty
 from clustersim.serve.kuberesources import NAMESPACED, Resource, by_kind
 from clustersim.serve.kuberestarts import restart_fields
@@ -67,6 +71,11 @@ class Renderer(DerivedObjects):
         was stored, with its ``deletionTimestamp`` (:meth:`terminate`): a real namespace
         stays, in phase Terminating, until its namespace controller has emptied it
         (:mod:`~clustersim.serve.kubenamespaces`)."""
+        self.purged: set[str] = set()
+        """Namespaces whose finalizers were all removed by hand while content remained
+        (:func:`~clustersim.serve.kubenamespaces.update_terminating`): gone, though that
+        content, orphaned, still names them, until it is gone too or the namespace is made
+        again."""
         self._unstamped: dict[tuple[str, str], list[tuple[int, int]]] = {}
         """The events whose references still wait for a version, by the object they name
         (its kind in lower case and its name): each event's index in the log and which of
@@ -347,6 +356,13 @@ class Renderer(DerivedObjects):
             statuses.append(entry)
         if statuses:
             status["containerStatuses"] = statuses
+        if phase in ("Pending", "Running") and statuses and all(
+                str(c.get("name")) in stopped for c in status_order(pod)):
+            # a deleted Pod whose containers have all stopped: since 1.27 its kubelet
+            # writes it terminal before the final delete (getPhase with podIsTerminal,
+            # pkg/kubelet/kubelet_pods.go), Succeeded only if each one exited 0
+            status["phase"] = "Failed" if any(
+                stopped[str(c.get("name"))][1] for c in status_order(pod)) else "Succeeded"
         if node:
             sandbox = self.cluster.kubelet.sandbox_since(pod)
             status["conditions"] = kubelet_conditions(
@@ -374,6 +390,8 @@ class Renderer(DerivedObjects):
         remaining = {name: remaining_content(self.cluster, name, NAMESPACED)
                      for name in self.terminating}
         names.update(name for name, (left, _) in remaining.items() if left)
+        self.purged &= names - set(stored)      # until their content goes, or made again
+        names -= self.purged
         out = []
         for name in sorted(names):
             kept = self.terminating.get(name)
@@ -394,9 +412,10 @@ class Renderer(DerivedObjects):
         obj: dict[str, Any] = self.shown(stored or _implicit_namespace(name))
         # the label the API server sets on every namespace (NamespaceDefaultLabelName)
         obj["metadata"]["labels"] = namespace_labels(name, obj["metadata"].get("labels"))
-        obj["spec"] = {"finalizers": ["kubernetes"]}
-        obj["status"] = {"phase": "Active" if stored is None or stored["metadata"].get(
-            "deletionTimestamp") is None else "Terminating"}
+        active = stored is None or stored["metadata"].get("deletionTimestamp") is None
+        # a Terminating one's as kept, which /finalize changes
+        obj["spec"] = {"finalizers": ["kubernetes"]} if active else obj.get("spec", {})
+        obj["status"] = {"phase": "Active" if active else "Terminating"}
         return obj
 
     def terminate(self, name: str) -> dict[str, Any]:
@@ -409,8 +428,34 @@ class Renderer(DerivedObjects):
         kept: dict[str, Any] = copy.deepcopy(dict(stored)) if stored is not None \
             else _implicit_namespace(name)
         kept["metadata"]["deletionTimestamp"] = self.cluster.now
+        kept["spec"] = {"finalizers": ["kubernetes"]}
         self.terminating[name] = kept
         return self.versioned(self.namespace(name, kept), kept)
+
+    def finalized(self, stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Namespace ``stored`` as the store lets it go, which a watch's DELETED event
+        carries: Terminating since its deletion, emptied (the namespace controller's
+        conditions all in their "ok" state) and its ``kubernetes`` finalizer removed, the
+        update that deletes it (``finalizeNamespace`` in ``pkg/controller/namespace/
+        deletion/namespaced_resources_deleter.go``, then the registry's
+        ``ShouldDeleteNamespaceDuringUpdate``)."""
+        name = stored["metadata"]["name"]
+        kept = copy.deepcopy(dict(self.terminating.get(name) or stored))
+        kept["metadata"].setdefault("deletionTimestamp", self.cluster.now)
+        kept["spec"] = {}
+        obj = self.namespace(name, kept)
+        obj["status"]["conditions"] = deletion_conditions(
+            {}, {}, obj["metadata"]["deletionTimestamp"])
+        return obj
+
+    def update_terminating(self, name: str, new: Mapping[str, Any], *, finalize: bool
+                           ) -> None:
+        """Write an update of Terminating namespace ``name``
+        (:func:`~clustersim.serve.kubenamespaces.update_terminating`); one that leaves it
+        no finalizer deletes it, whatever content remains (:attr:`purged`)."""
+        if update_terminating(self.terminating[name], new, finalize=finalize):
+            del self.terminating[name]
+            self.purged.add(name)
 
     def created(self, name: str) -> float:
         """When namespace ``name`` was created, in simulated seconds (0: with the cluster)."""

@@ -194,7 +194,7 @@ from clustersim.serve.kubelists import (
     too_large,
 )
 from clustersim.serve.kubelogs import pod_log
-from clustersim.serve.kubenamespaces import PURGE_PENDING
+from clustersim.serve.kubenamespaces import PURGE_PENDING, check_finalize, update_terminating
 from clustersim.serve.kubenodes import (
     NodeWrites,
     canonical_status,
@@ -400,7 +400,9 @@ class KubernetesBackend(ClusterTime):
         else:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
         namespace = None
-        if rest[0] == "namespaces" and len(rest) >= 3:
+        # a Namespace's own subresources, not a kind inside it
+        if rest[0] == "namespaces" and len(rest) >= 3 and rest[2:] not in (
+                ["status"], ["finalize"]):
             namespace, rest = rest[1], rest[2:]
         resource = find(group, version, rest[0])
         if resource is None or len(rest) > 3:
@@ -491,9 +493,14 @@ class KubernetesBackend(ClusterTime):
                                                    sub != "eviction"):
             raise HttpError(405, "the server does not allow this method on the requested "
                             "resource", "MethodNotAllowed")
-        if (sub is not None and sub not in ("status", "scale", "eviction", "log")) or (
-                sub in ("eviction", "log") and resource.kind != "Pod"):
+        if (sub is not None and sub not in ("status", "scale", "eviction", "log", "finalize")) \
+                or (sub in ("eviction", "log") and resource.kind != "Pod") \
+                or (sub == "finalize" and resource.kind != "Namespace"):
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        if sub == "finalize" and name is not None:       # a sub always has a name
+            if name not in self.renderer.terminating:
+                self._one(resource, None, name)          # 404 for a namespace not there
+            check_finalize(method, name, name in self.renderer.terminating)
         if verb == "patch" and request.content_type not in _PATCH_TYPES:
             # PatchResource checks the patch type first, before the options
             raise HttpError(415, "the body of the request was in an unknown format - accepted "
@@ -915,7 +922,8 @@ class KubernetesBackend(ClusterTime):
             carries that state (a graceful deletion's ``deletionTimestamp`` with it)."""
             uid = obj["metadata"].get("uid", "")
             if obj["kind"] == resource.kind and uid in known:
-                removed[uid] = (self.renderer.shown(obj, resource),
+                removed[uid] = (self.renderer.finalized(obj) if obj["kind"] == "Namespace"
+                                else self.renderer.shown(obj, resource),
                                 self._times_of(dict(obj)))
 
         def stream(server: SimServer) -> Iterator[bytes]:
@@ -947,6 +955,11 @@ class KubernetesBackend(ClusterTime):
                     # the deleted object's version is the deletion's revision
                     last = {**last, "metadata": {**last["metadata"],
                                                  "resourceVersion": str(revision)}}
+                    if (last.get("status") or {}).get("phase") != \
+                            (obj.get("status") or {}).get("phase"):
+                        # the update before the final delete, a terminal Pod's (its kubelet)
+                        # or a finalized Namespace's (simplified: at the same version)
+                        frames.append(frame("MODIFIED", last, times))
                     frames.append(frame("DELETED", last, times))
             removed.clear()
             known.clear()
@@ -1277,7 +1290,8 @@ class KubernetesBackend(ClusterTime):
         if applying and sub is None:
             exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
                 resource.kind not in DERIVED
-                and self.cluster.get(resource.kind, namespace or "default", name) is not None)
+                and self.cluster.get(resource.kind, namespace or "default", name) is not None
+            ) or (resource.kind == "Namespace" and name in self.renderer.terminating)
             if not exists:
                 request.body = json.dumps(body).encode()
                 request.headers["content-type"] = "application/json"
@@ -1345,7 +1359,8 @@ class KubernetesBackend(ClusterTime):
         patched = copy_data(new)
         try:
             with self._managed(request, resource, namespace, name, current, new, body):
-                return self._replace(request, resource, namespace, name, current, new)
+                return self._replace(request, resource, namespace, name, current, new,
+                                     finalize=sub == "finalize")
         except _UndecodableError as err:
             if request.method != "PATCH" or kind == "application/apply-patch+yaml":
                 raise
@@ -1382,8 +1397,9 @@ class KubernetesBackend(ClusterTime):
             yield
 
     def _replace(self, request: Request, resource: Resource, namespace: str | None, name: str,
-                 current: dict[str, Any], new: Any) -> Response:
-        """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``."""
+                 current: dict[str, Any], new: Any, *, finalize: bool = False) -> Response:
+        """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``;
+        ``finalize``: a Namespace's ``/finalize``."""
         _check_shape(new, resource.kind, name)
         _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
@@ -1395,6 +1411,9 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
+        if resource.kind == "Namespace" and name in self.renderer.terminating:
+            return Response.json(200, self._update_terminating(
+                request, resource, current, new, finalize), **warning)
         if _dry_run(request):
             return Response.json(200, self._dry_run_update(resource, namespace, name, current,
                                                            new), **warning)
@@ -1410,6 +1429,26 @@ class KubernetesBackend(ClusterTime):
                 return Response.json(200, self._finalized(resource, stored, current), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
+
+    def _update_terminating(self, request: Request, resource: Resource,
+                            current: dict[str, Any], new: dict[str, Any], finalize: bool
+                            ) -> dict[str, Any]:
+        """An update of a Terminating namespace from ``current`` to ``new``
+        (:func:`~clustersim.serve.kubenamespaces.update_terminating`): the namespace as
+        written, or as it was deleted when no finalizer is left; a dry run writes
+        nothing and answers it with the version and conditions it has now."""
+        name = current["metadata"]["name"]
+        written = copy.deepcopy(self.renderer.terminating[name])
+        update_terminating(written, new, finalize=finalize)
+        shown = self.renderer.namespace(name, written)
+        if _dry_run(request):
+            shown["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+            return {**shown, "status": current["status"]}
+        self.renderer.update_terminating(name, new, finalize=finalize)
+        self._settle()
+        if name in self.renderer.terminating:
+            return self._one(resource, None, name)[0]
+        return self.renderer.versioned(shown, written)
 
     def _dry_run_update(self, resource: Resource, namespace: str | None, name: str,
                         current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -2084,18 +2123,22 @@ def _validated_delete_options(options: dict[str, Any]) -> dict[str, Any]:
 
 def _check_shape(obj: Any, kind: str, name: str) -> None:
     """What the API server's decoding and ``ValidateObjectMeta`` refuse before anything else:
-    an object that is not a mapping or has no metadata, a changed name
-    (``pkg/apis/core/validation``). Metadata fields of the wrong JSON type are
+    an object that is not a mapping, and a missing or changed name in ``checkName``'s words
+    (k8s.io/apiserver ``pkg/endpoints/handlers/rest.go``, called by ``update.go`` and
+    ``patch.go``'s ``applyPatch``). Metadata fields of the wrong JSON type are
     :func:`_decode_object_meta`'s."""
     def invalid(field: str, detail: str) -> HttpError:
         return HttpError(422, f'{kind} "{name}" is invalid: {field}: {detail}', "Invalid")
 
-    if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
+    if not isinstance(obj, dict) or not isinstance(obj.get("metadata", {}), dict):
         raise invalid("metadata", "Required value: an object with metadata is needed")
-    meta = obj["metadata"]
-    if meta.get("name") != name:
-        raise HttpError(400, "the name of the object does not match the name on the URL",
-                        "BadRequest")
+    named = obj.get("metadata", {}).get("name")      # checkName, handlers/rest.go
+    if not named:
+        raise HttpError(400, f"the name of the object ({name} based on URL) was "
+                        "undeterminable: name must be provided", "BadRequest")
+    if named != name:
+        raise HttpError(400, f"the name of the object ({named}) does not match the name on "
+                        f"the URL ({name})", "BadRequest")
     if "spec" in obj and not isinstance(obj["spec"], dict):
         raise invalid("spec", "Invalid value: an object is expected")
 

@@ -17,7 +17,10 @@ JSON type is a 400 in ``encoding/json``'s words; over 10,000 operations a 413; a
 that does not apply (a missing key or index, a failed ``test``, an unknown ``op``) is a 422
 made by ``errors.NewGenericServerResponse``, which keeps none of json-patch's own words:
 ``the server rejected our request due to an error in our request``, empty details. A
-``test`` of a missing key passes when its value is null, as v4's does.
+``test`` of a missing key passes when its value is null, as v4's does. The whole document
+(the pointer ``""``) is never the target of another operation, nor a ``from``: v4's
+``findObject`` finds no parent for it (``add operation does not apply: doc is missing
+path: ""``), so ``[{"op": "add", "path": "", "value": {}}]`` is that same 422.
 Simplified: a strict decode's unknown fields in an operation (``json patch unknown field``)
 are not reported, and negative list indices, which json-patch v4 reads from the end, are
 refused.
@@ -123,8 +126,12 @@ def json_patch(target: Any, operations: Any, *, strict: bool = True) -> Any:
 def _apply(doc: Any, op: dict[str, Any]) -> Any:
     """``doc`` after operation ``op``."""
     name, parts = op.get("op"), _pointer(op.get("path"))
+    if not parts and name != "test":
+        raise _NotAppliedError      # v4's findObject: the root has no parent
     if name in ("move", "copy"):
         source = _pointer(op.get("from"))
+        if not source:
+            raise _NotAppliedError
         value = copy.deepcopy(_walk(doc, source))
         if name == "move":
             doc = _remove(doc, source)
@@ -151,8 +158,6 @@ def _tested(doc: Any, parts: list[str]) -> Any:
 
 
 def _add(doc: Any, parts: list[str], value: Any) -> Any:
-    if not parts:
-        return value
     parent = _walk(doc, parts[:-1])
     last = parts[-1]
     if isinstance(parent, list):
@@ -168,8 +173,6 @@ def _add(doc: Any, parts: list[str], value: Any) -> Any:
 
 
 def _remove(doc: Any, parts: list[str]) -> Any:
-    if not parts:
-        raise _NotAppliedError
     parent = _walk(doc, parts[:-1])
     last = parts[-1]
     if isinstance(parent, list) and last.isdigit() and int(last) < len(parent):

@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from clustersim.serve import serve
+from clustersim.serve import kubeproto, serve
 from clustersim.serve.kubetables import COLUMNS
+from tests.unit.test_serve_kubeautoscalingv1 import _field
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, applied
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -94,3 +95,53 @@ def test_hosts_column_follows_format_hosts(hosts, shown):
     hosts_cell = {c[0]: c[3] for c in COLUMNS["Ingress"]}["Hosts"]
     ingress = {"spec": {"rules": [{"host": h} if h else {} for h in hosts]}}
     assert hosts_cell(ingress, 0.0) == shown
+
+
+@pytest.fixture
+def kubectl(tmp_path):
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        yield Kubectl(server, tmp_path)
+
+
+def _spec(kubectl: Kubectl, name: str) -> dict:
+    shown = json.loads(kubectl("get", "ingress", name, "-o", "json").stdout)
+    return {"spec": shown["spec"], "annotations": shown["metadata"].get("annotations")}
+
+
+def _backend(service: str, port: dict) -> dict:
+    return {"service": {"name": service, "port": port}}
+
+
+def test_kubectl_create_ingress_sends_protobuf_and_each_form_is_stored(kubectl):
+    """``kubectl create ingress`` builds the object with the typed networking/v1 client,
+    which sends protobuf (k8s.io/api ``networking/v1/generated.proto``); the server refused
+    it, naming the kinds it read. Each generator form is stored as kubectl built it: a rule
+    with TLS, a ``*`` path (Prefix, else Exact), a default backend by port name, the class
+    and an annotation. The rule's ``http`` is IngressRuleValue's, inline in JSON."""
+    kubectl("create", "ingress", "ig1", "--rule=foo.com/bar=svc1:8080,tls=my-cert")
+    kubectl("create", "ingress", "ig2", "--default-backend=svc2:http", "--class=nginx",
+            "--annotation=team=web")
+    kubectl("create", "ingress", "ig3", "--rule=/path*=svc:80")
+    assert _spec(kubectl, "ig1") == {"annotations": None, "spec": {
+        "tls": [{"hosts": ["foo.com"], "secretName": "my-cert"}],
+        "rules": [{"host": "foo.com", "http": {"paths": [{
+            "path": "/bar", "pathType": "Exact",
+            "backend": _backend("svc1", {"number": 8080})}]}}]}}
+    assert _spec(kubectl, "ig2") == {"annotations": {"team": "web"}, "spec": {
+        "ingressClassName": "nginx", "defaultBackend": _backend("svc2", {"name": "http"})}}
+    assert _spec(kubectl, "ig3")["spec"]["rules"] == [{"http": {"paths": [{
+        "path": "/path", "pathType": "Prefix", "backend": _backend("svc", {"number": 80})}]}}]
+
+
+def test_an_ingressclass_in_protobuf_is_decoded():
+    """No kubectl generator sends an IngressClass, but a typed client does in protobuf
+    (``IngressClassSpec``: controller 1, parameters 2)."""
+    parameters = _field(2, b"IngressParameters") + _field(3, b"p") + _field(4, b"Cluster")
+    raw = _field(1, _field(1, b"c")) + _field(2, _field(1, b"example.com/ic")
+                                              + _field(2, parameters))
+    body = kubeproto.MAGIC + _field(1, _field(1, b"networking.k8s.io/v1")
+                                    + _field(2, b"IngressClass")) + _field(2, raw)
+    assert kubeproto.decode(body) == {
+        "apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": {"name": "c"},
+        "spec": {"controller": "example.com/ic", "parameters": {
+            "kind": "IngressParameters", "name": "p", "scope": "Cluster"}}}

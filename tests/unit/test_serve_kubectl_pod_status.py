@@ -6,6 +6,9 @@ each container's ``startedAt``, and the Pod's conditions while its containers ar
 from __future__ import annotations
 
 import json
+import subprocess
+import time
+import urllib.request
 from datetime import datetime
 from typing import Any
 
@@ -415,3 +418,34 @@ def test_an_unbound_pod_written_running_has_no_container_statuses(kubectl):
     kubectl.server.step(10)
     status = _pod(kubectl, "big")["status"]
     assert (status["phase"], status.get("containerStatuses")) == ("Running", None)
+
+
+def test_a_deleted_pod_is_written_failed_before_its_final_delete(tmp_path):
+    """Since 1.27 the kubelet moves a deleted Pod to a terminal phase once its containers
+    have stopped (``getPhase`` with ``podIsTerminal``, kubernetes/kubernetes
+    ``pkg/kubelet/kubelet_pods.go``): Failed here, its container ended by SIGTERM (143).
+    A watch sees that status written (MODIFIED), then the DELETED Pod the same; the
+    simulator had kept phase Running to the end, ``terminated`` in the DELETED event
+    alone."""
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_700_000_000) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("run", "p", "--image=nginx:1.27")
+        server.step(20)
+        watch = subprocess.Popen(
+            [KUBECTL, "get", "pod", "p", "-w", "--output-watch-events", "--request-timeout=3s"],
+            env={"KUBECONFIG": str(kubectl.config), "HOME": str(tmp_path)},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with urllib.request.urlopen(f"{server.url}/api/v1/namespaces/default/pods?watch=1&"
+                                    "timeoutSeconds=2", timeout=30) as answer:
+            time.sleep(1)
+            kubectl("delete", "pod", "p", "--wait=false")
+            server.step(40)
+            events = [json.loads(line) for line in answer if line.strip()]
+        printed = [line.split()[:4] for line in watch.communicate(timeout=30)[0].splitlines()]
+    last = [(e["type"], e["object"]["status"]) for e in events[-2:]]
+    assert [(kind, status["phase"]) for kind, status in last] == [
+        ("MODIFIED", "Failed"), ("DELETED", "Failed")]
+    for _, status in last:
+        assert status["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 143
+    assert [row[:3] for row in printed[-2:]] == [["MODIFIED", "p", "0/1"],
+                                                 ["DELETED", "p", "0/1"]]

@@ -103,3 +103,79 @@ def test_kubectl_delete_namespace_waits_until_it_is_gone(t5):
             waiting.kill()
     assert waiting.returncode == 0, err
     assert out.strip() == 'namespace "t5" deleted'
+
+
+def test_a_terminating_namespace_takes_metadata_updates_but_not_a_spec(t5, tmp_path):
+    """Only new content is refused in a Terminating namespace: label, annotate, patch and
+    apply (client-side and server-side) change it, as ``namespaceStrategy.PrepareForUpdate``
+    (``pkg/registry/core/namespace/strategy.go``) lets an update change all but its spec
+    and status. They answered 404 NotFound, the namespace having left the store."""
+    t5("delete", "ns", "t5", "--wait=false")
+    assert t5("label", "ns", "t5", "team=a").stdout == "namespace/t5 labeled\n"
+    assert t5("annotate", "ns", "t5", "note=x").stdout == "namespace/t5 annotated\n"
+    t5("patch", "ns", "t5", "-p", '{"spec":{"finalizers":[]},"metadata":{"labels":{"b":"c"}}}')
+    manifest = tmp_path / "ns.yaml"
+    manifest.write_text('apiVersion: v1\nkind: Namespace\nmetadata: {name: t5, labels: '
+                        '{applied: "y"}}\n')
+    assert "namespace/t5 configured" in t5("apply", "-f", str(manifest)).stdout
+    assert "serverside-applied" in t5("apply", "--server-side", "--field-manager=m",
+                                      "-f", str(manifest)).stdout
+    shown = json.loads(t5("get", "ns", "t5", "-o", "json").stdout)
+    assert shown["metadata"]["labels"] == {"kubernetes.io/metadata.name": "t5", "team": "a",
+                                           "b": "c", "applied": "y"}
+    assert shown["metadata"]["annotations"]["note"] == "x"
+    assert shown["spec"] == {"finalizers": ["kubernetes"]}
+    assert shown["status"]["phase"] == "Terminating"
+
+
+def test_finalizers_removed_by_hand_delete_the_namespace_and_orphan_its_content(t5):
+    """``PUT .../finalize`` writes ``spec.finalizers`` (``FinalizeREST``, PUT alone: a PATCH
+    is 405); left with no finalizer, the namespace is deleted during the update
+    (``ShouldDeleteNamespaceDuringUpdate``) while its Pod still stops, and that Pod, orphaned,
+    is still listed until its grace period ends. It answered 404."""
+    server = t5.server
+    t5("delete", "ns", "t5", "--wait=false")
+    status, shown = _answer(server, "PATCH", f"{_NS}/t5/finalize", {})
+    assert (status, shown["reason"]) == (405, "MethodNotAllowed")
+    shown = _answer(server, "GET", f"{_NS}/t5")[1]
+    status, finalized = _answer(server, "PUT", f"{_NS}/t5/finalize",
+                                {**shown, "spec": {"finalizers": []}})
+    assert status == 200 and finalized["spec"] == {}
+    assert finalized["metadata"]["uid"] == shown["metadata"]["uid"]
+    assert _answer(server, "GET", f"{_NS}/t5")[0] == 404
+    assert "t5" not in t5("get", "ns").stdout
+    assert t5.rows("get", "pods", "-n", "t5")[0][:3] == ["p", "1/1", "Terminating"]
+    server.step(30)
+    assert t5("get", "pods", "-n", "t5").stderr.strip() == "No resources found in t5 namespace."
+    t5("create", "namespace", "t5")      # a new one of that name
+    assert t5.rows("get", "ns", "t5")[0][:2] == ["t5", "Active"]
+
+
+def test_a_namespace_emptied_at_once_is_deleted_terminating(tmp_path):
+    """Every namespace deletion goes through Terminating (``REST.Delete`` sets the
+    ``deletionTimestamp`` and the phase); the namespace controller then empties it and
+    removes its finalizer, and the registry deletes it during that update, so the DELETED
+    event carries it Terminating, with no finalizer left. A namespace with nothing left to
+    stop went at once, its DELETED object the Active one: ``kubectl get ns -w`` printed
+    STATUS Active for it."""
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_700_000_000) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "namespace", "e2")
+        kubectl("create", "configmap", "c", "-n", "e2", "--from-literal=a=b")
+        watch = subprocess.Popen(
+            [KUBECTL, "get", "ns", "e2", "-w", "--output-watch-events",
+             "--request-timeout=3s"], env={"KUBECONFIG": str(kubectl.config),
+                                           "HOME": str(tmp_path)},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with urllib.request.urlopen(f"{server.url}{_NS}?watch=1&timeoutSeconds=2",
+                                    timeout=30) as answer:
+            time.sleep(1)
+            kubectl("delete", "namespace", "e2")
+            events = [json.loads(line) for line in answer if line.strip()]
+        printed = [line.split()[:3] for line in watch.communicate(timeout=30)[0].splitlines()]
+        assert printed == [["EVENT", "NAME", "STATUS"], ["ADDED", "e2", "Active"],
+                           ["MODIFIED", "e2", "Terminating"], ["DELETED", "e2", "Terminating"]]
+        deleted = next(e["object"] for e in events if e["type"] == "DELETED")
+        assert deleted["metadata"]["deletionTimestamp"] == "2023-11-14T22:13:20Z"
+        assert deleted["spec"] == {}
+        assert {c["status"] for c in deleted["status"]["conditions"]} == {"False"}

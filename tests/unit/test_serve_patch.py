@@ -38,7 +38,13 @@ def _patch(server, body: bytes, query: str = "") -> tuple[int, dict]:
     [{"op": "test", "path": "/spec/replicas", "value": 5}],
     [{"op": "remove", "path": "/spec/nope"}],
     [{"op": "add", "path": "/spec/template/spec/containers/3", "value": {}}],
-    [{"op": "frobnicate", "path": "/spec"}]])
+    [{"op": "frobnicate", "path": "/spec"}],
+    # the whole document: json-patch v4's findObject finds no parent for "" (the simulator
+    # replaced the object, then refused it as having no metadata)
+    [{"op": "add", "path": "", "value": {}}],
+    [{"op": "replace", "path": "", "value": {"metadata": {"name": "x"}}}],
+    [{"op": "copy", "from": "", "path": "/metadata/annotations/a"}],
+    [{"op": "move", "from": "/spec", "path": ""}]])
 def test_an_operation_that_does_not_apply_is_the_generic_422(deployment, operations):
     """``patchObj.Apply`` fails and the API server answers ``NewGenericServerResponse(422,
     ...)``: reason Invalid, its fixed message and empty details, json-patch's own words
@@ -94,3 +100,18 @@ def test_too_many_operations_are_refused_and_null_is_no_operation(deployment):
         "operations in a JSON patch is 10000, got 10001")
     status, answer = _patch(deployment.server, b"null")
     assert (status, answer["metadata"]["name"]) == (200, "x")
+
+
+@pytest.mark.parametrize(("patch", "message"), [
+    ({"metadata": None}, "the name of the object (x based on URL) was undeterminable: name "
+                         "must be provided"),
+    ({"metadata": {"name": "y"}}, "the name of the object (y) does not match the name on the "
+                                  "URL (x)")])
+def test_a_patch_that_loses_or_changes_the_name_is_checknames_400(deployment, patch, message):
+    """``applyPatch`` ends with ``checkName`` (k8s.io/apiserver ``pkg/endpoints/handlers/
+    rest.go``): an object left with no name is undeterminable, another name is named. The
+    simulator answered a 422 of its own ("an object with metadata is needed") and an older
+    release's words."""
+    refused = deployment("patch", "deploy", "x", "--type", "merge", "-p", json.dumps(patch),
+                         check=False)
+    assert refused.stderr.strip() == f"Error from server (BadRequest): {message}"
