@@ -29,13 +29,13 @@ def _items(kubectl: Kubectl, path: str) -> dict[str, dict]:
 
 
 def _identity(node: dict) -> tuple:
-    """What must not move (the times shown follow the wall clock between requests)."""
+    """What must not move."""
     return (node["metadata"]["uid"], node["metadata"]["resourceVersion"],
             node["status"]["addresses"])
 
 
 def test_a_node_created_again_is_a_new_object_and_moves_no_other(tmp_path):
-    with serve("kubernetes", nodes=3, speed=0) as server:
+    with serve("kubernetes", nodes=3, speed=0, epoch=1_700_000_000) as server:
         kubectl = Kubectl(server, tmp_path)
         server.cluster.run(until=600)
         before, leases = _items(kubectl, "/api/v1/nodes"), _items(kubectl, _LEASES)
@@ -73,7 +73,7 @@ def test_a_node_created_again_is_a_new_object_and_moves_no_other(tmp_path):
 def test_a_node_the_simulator_adds_later_shows_when_it_joined(tmp_path):
     """A node added by the simulator (cluster autoscaling, a lab's new machine) was created
     when it joined, not when the cluster started."""
-    with serve("kubernetes", nodes=1, speed=0) as server:
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_700_000_000) as server:
         kubectl = Kubectl(server, tmp_path)
         server.cluster.run(until=120)
         server.cluster.add_node(Node("worker-9", cpu=2, memory="4Gi"))
