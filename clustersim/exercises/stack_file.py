@@ -30,6 +30,7 @@ from clustersim.manifests.errors import ManifestError
 from clustersim.manifests.units import go_duration
 from clustersim.node import Node
 from clustersim.swarm import SwarmCluster, TaskState
+from clustersim.swarm.spec import DEFAULT_HEALTH_INTERVAL
 
 __all__ = ["API_IMAGE", "SECRET", "check_stack_file"]
 
@@ -39,8 +40,6 @@ SECRET = "db_password"
 """The secret, created beforehand with ``docker secret create db_password -``."""
 _INTERVAL = 10.0
 """Seconds between health checks that the task asks for."""
-_DOCKER_INTERVAL = 30.0
-"""Docker's default interval when the health check names none."""
 
 
 def _hint(err: ManifestError) -> str:
@@ -83,7 +82,7 @@ def _check_health(service: dict[str, Any]) -> None:
     if not test:
         raise Wrong("api's health check has no test: nothing to run.",
                     "Add test: with the command, as a list that starts with CMD or CMD-SHELL.")
-    interval = go_duration(health["interval"]) if "interval" in health else _DOCKER_INTERVAL
+    interval = go_duration(health["interval"]) if "interval" in health else DEFAULT_HEALTH_INTERVAL
     if interval != _INTERVAL:
         said = f"runs every {interval:g} s" + (
             f" (interval: {health['interval']})" if "interval" in health

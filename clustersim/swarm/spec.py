@@ -174,6 +174,11 @@ class UpdateConfig:
     order: str = "stop-first"
 
 
+DEFAULT_HEALTH_INTERVAL = 30.0
+"""moby's default seconds between a container's health probes, and its probe timeout
+(``daemon/health.go``): what a check that names no interval runs at."""
+
+
 @dataclass(frozen=True, slots=True)
 class HealthCheck:
     """A container health check as the service spec holds it (moby ``api/types/container``
@@ -198,8 +203,9 @@ class HealthCheck:
         and timeout 30 s, start period 0, start interval 5 s, 3 retries). Simplified: the
         image's own ``HEALTHCHECK`` values, which a real engine inherits first, are not
         modelled."""
-        return HealthCheck(self.test, self.interval or 30.0, self.timeout or 30.0,
-                           self.retries or 3, self.start_period, self.start_interval or 5.0)
+        return HealthCheck(self.test, self.interval or DEFAULT_HEALTH_INTERVAL,
+                           self.timeout or DEFAULT_HEALTH_INTERVAL, self.retries or 3,
+                           self.start_period, self.start_interval or 5.0)
 
     @property
     def always_fails(self) -> bool:
