@@ -150,13 +150,15 @@ def check_top_decider(answer: object) -> None:
 
 # --- alternatives -----------------------------------------------------------------------------
 
-SITUATIONS = {
+_SITUATIONS = {
     "a shop in ten retail stores, one small box per store, Kubernetes API wanted": "k3s",
     "containers and plain Java binaries under one scheduler, one binary to run": "nomad",
     "a team of three on one cloud, no one to run etcd or upgrade API servers":
         "managed kubernetes",
     "a working three-node Swarm, a small team, services described in Compose": "swarm",
 }
+SITUATIONS = tuple(_SITUATIONS)
+"""The situations of the alternatives exercise, in order, without their answers."""
 _SITUATION_HINTS = {
     "a shop in ten retail stores, one small box per store, Kubernetes API wanted": "Each store "
         "has its own small box on site, not a cloud, and wants the Kubernetes API itself: "
@@ -176,11 +178,11 @@ _SITUATION_HINTS = {
 @checker("Right: each situation has a sensible alternative; none of them starts on Mesos.")
 def check_alternatives(answer: object) -> None:
     """``answer``: k3s / nomad / managed kubernetes / swarm for each of :data:`SITUATIONS`."""
-    classify(answer, SITUATIONS, ("k3s", "nomad", "managed kubernetes", "swarm"),
+    classify(answer, _SITUATIONS, ("k3s", "nomad", "managed kubernetes", "swarm"),
              _SITUATION_HINTS)
 
 
-NO_CLUSTER = {
+_NO_CLUSTER = {
     "one stateless HTTP API on Google Cloud, busy in office hours and idle at night, nobody "
     "to look after servers": "managed containers",
     "an internal wiki and its database on one rented server; an hour of downtime a year is "
@@ -188,13 +190,15 @@ NO_CLUSTER = {
     "twelve teams, custom operators, GPU jobs and a platform team, on two clouds": "kubernetes",
 }
 """Situations where a cluster may not be needed, and what fits (book/choosing/alternatives.md)."""
+NO_CLUSTER = tuple(_NO_CLUSTER)
+"""The situations of the no-cluster exercise, in order, without their answers."""
 _NO_CLUSTER_HINTS = {
-    next(iter(NO_CLUSTER)): "One stateless service on one cloud, idle at night, nobody for "
+    next(iter(_NO_CLUSTER)): "One stateless service on one cloud, idle at night, nobody for "
         "servers: must anyone run machines at all, or can the cloud start the container per "
         "request and scale it to zero?",
-    list(NO_CLUSTER)[1]: "One server, and an hour of downtime a year is fine: what would a "
+    list(_NO_CLUSTER)[1]: "One server, and an hour of downtime a year is fine: what would a "
         "cluster add that restart policies on that one host do not?",
-    list(NO_CLUSTER)[2]: "Custom operators, GPU scheduling, twelve teams and two clouds: which "
+    list(_NO_CLUSTER)[2]: "Custom operators, GPU scheduling, twelve teams and two clouds: which "
         "option can be extended that far and runs the same way on both clouds?",
 }
 """Per situation, a hint at its deciding words that does not name the answer."""
@@ -204,11 +208,11 @@ _NO_CLUSTER_HINTS = {
          "single server, and Kubernetes only where its extensibility is needed.")
 def check_no_cluster(answer: object) -> None:
     """``answer``: managed containers / compose / kubernetes for each of :data:`NO_CLUSTER`."""
-    classify(answer, NO_CLUSTER, ("managed containers", "compose", "kubernetes"),
+    classify(answer, _NO_CLUSTER, ("managed containers", "compose", "kubernetes"),
              _NO_CLUSTER_HINTS)
 
 
-DUTIES = {
+_DUTIES = {
     "running and backing up etcd": "provider",
     "patching the API servers": "provider",
     "upgrading the cluster to a supported Kubernetes version in time": "you",
@@ -216,6 +220,8 @@ DUTIES = {
     "RBAC rules and network policies": "you",
     "load-balancer annotations and storage classes in your manifests": "you",
 }
+DUTIES = tuple(_DUTIES)
+"""The duties of the managed-Kubernetes exercise, in order, without their answers."""
 _DUTY_HINTS = {
     "running and backing up etcd": "The control plane, etcd included, is what a managed "
         "service runs for you.",
@@ -235,7 +241,7 @@ _DUTY_HINTS = {
          "what runs inside.")
 def check_managed_duties(answer: object) -> None:
     """``answer``: "provider" or "you" for each of :data:`DUTIES`."""
-    classify(answer, DUTIES, ("provider", "you"), _DUTY_HINTS)
+    classify(answer, _DUTIES, ("provider", "you"), _DUTY_HINTS)
 
 
 # --- from the simulator to a real cluster -----------------------------------------------------

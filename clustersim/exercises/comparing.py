@@ -282,7 +282,7 @@ def check_pinned_volume(stack: object) -> None:
                     "only spreads).")
 
 
-STORAGE_KINDS = {
+_STORAGE_KINDS = {
     "Kubernetes emptyDir": "left behind",
     "Kubernetes local PersistentVolume": "pinned",
     "Kubernetes PVC from a CSI StorageClass (cloud disk)": "follows",
@@ -291,6 +291,8 @@ STORAGE_KINDS = {
     "Marathon local persistent volume (resident task)": "pinned",
     "Marathon sandbox": "left behind",
 }
+STORAGE_KINDS = tuple(_STORAGE_KINDS)
+"""The kinds of storage of the storage exercise, in order, without their answers."""
 _STORAGE_HINTS = {
     "Kubernetes emptyDir": "An emptyDir is created empty with the Pod and deleted with it.",
     "Kubernetes local PersistentVolume": "A local PV carries node affinity: the scheduler "
@@ -311,10 +313,10 @@ _STORAGE_HINTS = {
          "behind.")
 def check_storage_kinds(answer: object) -> None:
     """``answer``: each of :data:`STORAGE_KINDS` labelled pinned / follows / left behind."""
-    classify(answer, STORAGE_KINDS, ("pinned", "follows", "left behind"), _STORAGE_HINTS)
+    classify(answer, _STORAGE_KINDS, ("pinned", "follows", "left behind"), _STORAGE_HINTS)
 
 
-NETWORK_STATEMENTS = {
+_NETWORK_STATEMENTS = {
     "Kubernetes requires an overlay network.": "false",
     "Every Kubernetes Pod gets its own IP address, reachable from every other Pod without NAT.":
         "true",
@@ -323,6 +325,8 @@ NETWORK_STATEMENTS = {
     "Mesos-DNS is a proxy load balancer.": "false",
     "A Marathon app on the host network uses the agent's ports directly.": "true",
 }
+NETWORK_STATEMENTS = tuple(_NETWORK_STATEMENTS)
+"""The statements of the network-model exercise, in order, without their answers."""
 _NETWORK_HINTS = {
     "Kubernetes requires an overlay network.": "Kubernetes mandates a flat Pod network, not how "
         "to build it: routed and eBPF CNI plugins use no overlay (the 2019 article's error).",
@@ -346,7 +350,7 @@ def check_network_statements(answer: object) -> None:
     """``answer``: each of :data:`NETWORK_STATEMENTS` marked "true" or "false"."""
     if isinstance(answer, Mapping):
         answer = {k: str(v).lower() if isinstance(v, bool) else v for k, v in answer.items()}
-    classify(answer, NETWORK_STATEMENTS, ("true", "false"), _NETWORK_HINTS)
+    classify(answer, _NETWORK_STATEMENTS, ("true", "false"), _NETWORK_HINTS)
 
 
 # --- scale and workloads ----------------------------------------------------------------------
@@ -386,13 +390,15 @@ def check_tested_limits(answer: object) -> None:
                 f"{extra} is {values[extra]:,}; the threshold is {_LIMITS[extra]:,}.")
 
 
-WORKLOADS = {
+_WORKLOADS = {
     "the shop's web front end, always on": "Deployment",
     "a log collector on every node": "DaemonSet",
     "a nightly sales report at 02:00": "CronJob",
     "a one-off database migration before a release": "Job",
     "a three-member database cluster, each member with its own disk": "StatefulSet",
 }
+WORKLOADS = tuple(_WORKLOADS)
+"""The workloads of the workload-kinds exercise, in order, without their answers."""
 _WORKLOAD_HINTS = {
     "the shop's web front end, always on": "Interchangeable long-running copies: the "
         "Deployment (a Swarm replicated service, a Marathon app).",
@@ -411,7 +417,7 @@ _WORKLOAD_HINTS = {
 def check_workload_kinds(answer: object) -> None:
     """``answer``: the Kubernetes kind for each of :data:`WORKLOADS`."""
     kinds = ("Deployment", "DaemonSet", "CronJob", "Job", "StatefulSet")
-    classify(answer, WORKLOADS, kinds, _WORKLOAD_HINTS)
+    classify(answer, _WORKLOADS, kinds, _WORKLOAD_HINTS)
 
 
 # --- the case study: the rebuilt tables -------------------------------------------------------
@@ -448,7 +454,7 @@ def check_differing_features(answer: object) -> None:
                     "both cells have one, else values; keep the ids where it returns True.")
 
 
-DESIGN_OR_STATUS = {
+_DESIGN_OR_STATUS = {
     "how the scheduler places containers": "design",
     "the latest release": "status",
     "how service discovery works": "design",
@@ -456,6 +462,8 @@ DESIGN_OR_STATUS = {
     "which companies offer it as a managed service": "status",
     "how a rolling update replaces copies": "design",
 }
+DESIGN_OR_STATUS = tuple(_DESIGN_OR_STATUS)
+"""The rows of the design-or-status exercise, in order, without their answers."""
 _DESIGN_HINTS = {
     "how the scheduler places containers": "Placement rules change rarely and slowly: design.",
     "the latest release": "Releases change every few months: a status cell needs its date.",
@@ -472,7 +480,7 @@ _DESIGN_HINTS = {
 @checker("Right: design cells stay true for years; status cells change and carry an as-of date.")
 def check_design_or_status(answer: object) -> None:
     """``answer``: each row of :data:`DESIGN_OR_STATUS` labelled "design" or "status"."""
-    classify(answer, DESIGN_OR_STATUS, ("design", "status"), _DESIGN_HINTS)
+    classify(answer, _DESIGN_OR_STATUS, ("design", "status"), _DESIGN_HINTS)
 
 
 # --- the case study: what 2019 got wrong ------------------------------------------------------
@@ -521,7 +529,7 @@ def check_claim_verdicts(answer: object) -> None:
     classify(answer, truth, ("wrong", "outdated", "garbled"), hints)
 
 
-LAYERS = {
+_LAYERS = {
     "resource offers to frameworks": "mesos",
     "Dominant Resource Fairness between frameworks": "mesos",
     "application groups with dependencies": "marathon",
@@ -530,6 +538,8 @@ LAYERS = {
     "containerizers that isolate tasks with cgroups": "mesos",
     "rolling upgrades with minimumHealthCapacity": "marathon",
 }
+LAYERS = tuple(_LAYERS)
+"""The features of the Mesos-or-Marathon exercise, in order, without their answers."""
 _LAYER_HINTS = {
     "resource offers to frameworks": "Offers are how the Mesos master shares resources.",
     "Dominant Resource Fairness between frameworks": "DRF is the Mesos master's allocator.",
@@ -549,4 +559,4 @@ _LAYER_HINTS = {
          "applications (groups, constraints, health policy, upgrades).")
 def check_layers(answer: object) -> None:
     """``answer``: each of :data:`LAYERS` labelled "mesos" or "marathon"."""
-    classify(answer, LAYERS, ("mesos", "marathon"), _LAYER_HINTS)
+    classify(answer, _LAYERS, ("mesos", "marathon"), _LAYER_HINTS)

@@ -41,13 +41,15 @@ NAMESPACE_SHORT_NAMES = {"mnt": "mount", "net": "network"}
 """The kernel's own short names (the links in ``/proc/<pid>/ns/``, ``lsns`` TYPE column),
 accepted for the long names of :data:`NAMESPACE_KINDS`."""
 
-NAMESPACE_SITUATIONS = {
+_NAMESPACE_SITUATIONS = {
     "sees its first process as PID 1": "pid",
     "is root inside but an unprivileged user on the host": "user",
     "listens on port 80 while another container on the host also does": "network",
     "reports its own host name (the container ID)": "uts",
     "sees the image's files at / instead of the host's": "mount",
 }
+NAMESPACE_SITUATIONS = tuple(_NAMESPACE_SITUATIONS)
+"""The situations of the namespace exercise, in order, without their answers."""
 _NAMESPACE_HINTS = {
     "pid": "The PID namespace numbers processes: it decides what `ps` shows, not addresses.",
     "user": "Mapping root inside to an unprivileged ID outside is the user namespace's job.",
@@ -61,8 +63,8 @@ _NAMESPACE_HINTS = {
          "cgroups, not namespaces, limit what the container uses.")
 def check_namespaces(answer: object) -> None:
     """``answer``: ``{situation: namespace kind}`` for :data:`NAMESPACE_SITUATIONS`."""
-    given = filled(answer, list(NAMESPACE_SITUATIONS), "situation → namespace")
-    for situation, right in NAMESPACE_SITUATIONS.items():
+    given = filled(answer, list(_NAMESPACE_SITUATIONS), "situation → namespace")
+    for situation, right in _NAMESPACE_SITUATIONS.items():
         value = given[situation]
         text = value.strip().lower() if isinstance(value, str) else value
         value = NAMESPACE_SHORT_NAMES.get(text, value) if isinstance(text, str) else value

@@ -79,7 +79,7 @@ def check_generator_edit(answer: object) -> None:
 
 
 TOOLS = ("helm", "kustomize", "gitops", "operator")
-NEEDS = {
+_NEEDS = {
     "install a third-party monitoring stack with 40 settings, upgrade it and roll it back as "
     "one unit": "helm",
     "the same plain manifests for staging and production, with a different image tag and "
@@ -88,6 +88,8 @@ NEEDS = {
     "run PostgreSQL with automatic failover, backups and minor-version upgrades": "operator",
 }
 """Four needs and the tool that answers each."""
+NEEDS = tuple(_NEEDS)
+"""The needs of the tools exercise, in order, without their answers."""
 
 _TOOL_HINTS = {
     "helm": "Look at 'one unit' and 'roll it back': which tool installs a packaged application "
@@ -106,8 +108,8 @@ _TOOL_HINTS = {
          "GitOps makes Git the desired state, and an operator encodes how to run one "
          "application.")
 def check_tools(answer: object) -> None:
-    answer = keyed(answer, NEEDS, "need")
-    for need, tool in NEEDS.items():
+    answer = keyed(answer, _NEEDS, "need")
+    for need, tool in _NEEDS.items():
         given = choice(answer[need], TOOLS, f"For “{need}”")
         if given != tool:
             raise Wrong(f"Not {given} for: {need}.", _TOOL_HINTS[tool])

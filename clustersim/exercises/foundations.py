@@ -19,7 +19,6 @@ from clustersim.exercises.containers import (
     is_pinned,
 )
 from clustersim.exercises.management import (
-    BY_HAND,
     BY_HAND_JOBS,
     COMPOSE_ACTIONS,
     COMPOSE_SITUATION,
@@ -44,7 +43,6 @@ from clustersim.exercises.orchestration import (
 )
 
 __all__ = [
-    "BY_HAND",
     "BY_HAND_JOBS",
     "CGROUP_CONTAINERS",
     "COMPOSE_ACTIONS",

@@ -13,7 +13,6 @@ from clustersim.exercises.answers import choice, filled, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 
 __all__ = [
-    "BY_HAND",
     "BY_HAND_JOBS",
     "COMPOSE_ACTIONS",
     "COMPOSE_SITUATION",
@@ -113,7 +112,7 @@ K8S_MECHANISMS = ("kube-scheduler", "ReplicaSet controller", "Service", "Deploym
 """The Kubernetes mechanism for each of :data:`ORCHESTRATOR_JOBS`, in the same order (the
 table in ``book/foundations/orchestration.md``). Part II explains them; the exercise, which
 comes before, accepts them as answers too and names them in its feedback."""
-BY_HAND_JOBS = {
+_BY_HAND_JOBS = {
     "Which machine has room for this container?": "placement",
     "A machine died at 03:00: restart what ran there elsewhere.": "recovery from machine failure",
     "web must reach cart, which moved to machines 5 and 8.": "discovery",
@@ -123,9 +122,9 @@ BY_HAND_JOBS = {
     "The load doubled: start more copies.": "scaling",
 }
 """The chapter's "by hand" questions and the orchestrator's job that answers each."""
+BY_HAND_JOBS = tuple(_BY_HAND_JOBS)
+"""The "by hand" questions, in order, without their answers."""
 _KUBERNETES_OF = dict(zip(ORCHESTRATOR_JOBS, K8S_MECHANISMS, strict=True))
-BY_HAND = {question: _KUBERNETES_OF[job] for question, job in BY_HAND_JOBS.items()}
-"""The same questions with the Kubernetes mechanism that answers each."""
 _JOB_HINTS = {
     "placement": "Choosing a machine with room is placement (in Kubernetes, the "
                  "kube-scheduler: it filters the machines, then scores those left).",
@@ -184,7 +183,7 @@ def check_by_hand_jobs(answer: object) -> None:
     """``answer``: ``{question: job}`` for :data:`BY_HAND_JOBS`, jobs from
     :data:`ORCHESTRATOR_JOBS` (or their Kubernetes names, :data:`K8S_MECHANISMS`)."""
     given = filled(answer, list(BY_HAND_JOBS), "question → job")
-    for question, right in BY_HAND_JOBS.items():
+    for question, right in _BY_HAND_JOBS.items():
         value = given[question]
         job = _job(value)
         if job is None:

@@ -89,24 +89,24 @@ def test_top_decider_asks_for_the_id_not_the_display_name() -> None:
 
 
 def test_no_cluster() -> None:
-    assert ex.check_no_cluster(dict(ex.NO_CLUSTER)).passed
-    api, wiki, platform = ex.NO_CLUSTER
-    feedback = ex.check_no_cluster(dict(ex.NO_CLUSTER) | {api: "kubernetes"})
+    assert ex.check_no_cluster(dict(ex._NO_CLUSTER)).passed
+    api, wiki, platform = ex._NO_CLUSTER
+    feedback = ex.check_no_cluster(dict(ex._NO_CLUSTER) | {api: "kubernetes"})
     assert not feedback.passed and "scale it to zero" in feedback.hint
-    feedback = ex.check_no_cluster(dict(ex.NO_CLUSTER) | {wiki: "managed containers"})
+    feedback = ex.check_no_cluster(dict(ex._NO_CLUSTER) | {wiki: "managed containers"})
     assert not feedback.passed and "restart policies" in feedback.hint
-    feedback = ex.check_no_cluster(dict(ex.NO_CLUSTER) | {platform: "compose"})
+    feedback = ex.check_no_cluster(dict(ex._NO_CLUSTER) | {platform: "compose"})
     assert not feedback.passed and "extended" in feedback.hint
 
 
 def test_alternatives_and_duties() -> None:
-    assert ex.check_alternatives(dict(ex.SITUATIONS)).passed
-    edge = next(iter(ex.SITUATIONS))
-    feedback = ex.check_alternatives(dict(ex.SITUATIONS) | {edge: "swarm"})
+    assert ex.check_alternatives(dict(ex._SITUATIONS)).passed
+    edge = next(iter(ex._SITUATIONS))
+    feedback = ex.check_alternatives(dict(ex._SITUATIONS) | {edge: "swarm"})
     assert not feedback.passed and "one small binary" in feedback.hint
-    assert ex.check_managed_duties(dict(ex.DUTIES)).passed
+    assert ex.check_managed_duties(dict(ex._DUTIES)).passed
     upgrade = "upgrading the cluster to a supported Kubernetes version in time"
-    feedback = ex.check_managed_duties(dict(ex.DUTIES) | {upgrade: "provider"})
+    feedback = ex.check_managed_duties(dict(ex._DUTIES) | {upgrade: "provider"})
     assert not feedback.passed and "support window" in feedback.hint
 
 
@@ -152,8 +152,8 @@ def test_drain_exercise_premise_two_pods_per_worker() -> None:
 
 
 @pytest.mark.parametrize(("truth", "check", "labels"), [
-    (ex.SITUATIONS, ex.check_alternatives, ("k3s", "nomad", "managed kubernetes", "swarm")),
-    (ex.NO_CLUSTER, ex.check_no_cluster, ("managed containers", "compose", "kubernetes")),
+    (ex._SITUATIONS, ex.check_alternatives, ("k3s", "nomad", "managed kubernetes", "swarm")),
+    (ex._NO_CLUSTER, ex.check_no_cluster, ("managed containers", "compose", "kubernetes")),
 ])
 def test_situation_hints_do_not_name_the_answer(truth, check, labels) -> None:
     """Every wrong pick gets a hint at the situation's deciding words, never the right

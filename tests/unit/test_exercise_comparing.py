@@ -130,14 +130,14 @@ def test_soft_spread_refuses_do_not_schedule_although_nothing_is_pending() -> No
 
 
 def test_storage_emptydir_as_pinned_gets_its_hint() -> None:
-    answer = dict(ex.STORAGE_KINDS) | {"Kubernetes emptyDir": "pinned"}
+    answer = dict(ex._STORAGE_KINDS) | {"Kubernetes emptyDir": "pinned"}
     feedback = ex.check_storage_kinds(answer)
     assert not feedback.passed and "deleted with it" in feedback.hint
-    assert ex.check_storage_kinds(dict(ex.STORAGE_KINDS)).passed
+    assert ex.check_storage_kinds(dict(ex._STORAGE_KINDS)).passed
 
 
 def test_network_overlay_myth_and_booleans() -> None:
-    answer = {k: v == "true" for k, v in ex.NETWORK_STATEMENTS.items()}
+    answer = {k: v == "true" for k, v in ex._NETWORK_STATEMENTS.items()}
     assert ex.check_network_statements(answer).passed
     answer["Kubernetes requires an overlay network."] = True
     feedback = ex.check_network_statements(answer)
@@ -156,13 +156,13 @@ def test_tested_limits_missing_and_extra() -> None:
 
 
 def test_workload_kinds_daemonset_confusion() -> None:
-    answer = dict(ex.WORKLOADS) | {"a log collector on every node": "Deployment"}
+    answer = dict(ex._WORKLOADS) | {"a log collector on every node": "Deployment"}
     feedback = ex.check_workload_kinds(answer)
     assert not feedback.passed and "DaemonSet" in feedback.hint
-    unlabelled = ex.check_workload_kinds(dict.fromkeys(ex.WORKLOADS))
+    unlabelled = ex.check_workload_kinds(dict.fromkeys(ex._WORKLOADS))
     assert unlabelled.hint == ("Use one of 'Deployment', 'DaemonSet', 'CronJob', 'Job', "
                                "'StatefulSet'.")
-    assert ex.check_workload_kinds({k: v.lower() for k, v in ex.WORKLOADS.items()}).passed
+    assert ex.check_workload_kinds({k: v.lower() for k, v in ex._WORKLOADS.items()}).passed
 
 
 def test_differing_features_follow_the_matrix() -> None:
@@ -184,7 +184,7 @@ def test_differing_features_follow_the_matrix() -> None:
 
 
 def test_design_or_status() -> None:
-    answer = dict(ex.DESIGN_OR_STATUS) | {"the latest release": "design"}
+    answer = dict(ex._DESIGN_OR_STATUS) | {"the latest release": "design"}
     feedback = ex.check_design_or_status(answer)
     assert not feedback.passed and "date" in feedback.hint
 
@@ -203,7 +203,7 @@ def test_claim_verdicts_come_from_the_matrix() -> None:
 
 
 def test_layers_groups_credited_to_mesos() -> None:
-    answer = dict(ex.LAYERS) | {"application groups with dependencies": "mesos"}
+    answer = dict(ex._LAYERS) | {"application groups with dependencies": "mesos"}
     feedback = ex.check_layers(answer)
     assert not feedback.passed and "Marathon" in feedback.hint
 

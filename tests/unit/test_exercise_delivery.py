@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.exercises.delivery import NEEDS, build, check_generator_edit, check_tools
+from clustersim.exercises.delivery import _NEEDS as NEEDS
+from clustersim.exercises.delivery import build, check_generator_edit, check_tools
 
 RIGHT = {"configmap_name_changes": True, "old_pods_read_the_new_config": False,
          "deployment_rolls_out": True, "old_configmap_remains": True}

@@ -7,14 +7,12 @@ import json
 
 import pytest
 
+from clustersim.exercises.containers import _NAMESPACE_SITUATIONS as NAMESPACE_SITUATIONS
 from clustersim.exercises.foundations import (
-    BY_HAND,
-    BY_HAND_JOBS,
     DESIRED,
     HAND_EDITS,
     IMAGE_REFERENCES,
     K8S_MECHANISMS,
-    NAMESPACE_SITUATIONS,
     OBSERVED,
     ORCHESTRATOR_JOBS,
     PROBE,
@@ -34,7 +32,8 @@ from clustersim.exercises.foundations import (
     is_pinned,
     reconcile,
 )
-from clustersim.exercises.management import NEAR_MISSES
+from clustersim.exercises.management import _BY_HAND_JOBS as BY_HAND_JOBS
+from clustersim.exercises.management import _KUBERNETES_OF, NEAR_MISSES
 from tests.conftest import ROOT
 
 DOCKER, POD = "docker run --memory 256m --cpus 0.5", "Pod limits {cpu: 1500m, memory: 256M}"
@@ -212,6 +211,10 @@ def test_hand_edit_hints(index: int, wrong: object, hint: str) -> None:
     answer = dict(zip(HAND_EDITS, [3, 0, 3, 5], strict=True))
     feedback = check_hand_edits({**answer, HAND_EDITS[index]: wrong})
     assert not feedback.passed and hint in feedback.hint
+
+
+BY_HAND = {question: _KUBERNETES_OF[job] for question, job in BY_HAND_JOBS.items()}
+"""The questions with the Kubernetes mechanism that answers each."""
 
 
 def test_by_hand_jobs() -> None:
