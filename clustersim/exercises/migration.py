@@ -12,6 +12,7 @@ framework/plugins/podtopologyspread``). Schemas are those of :mod:`clustersim.sc
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -355,7 +356,8 @@ def check_current_ingress(manifest: object) -> None:
 def _stack_deploy_hint(err: ManifestError) -> str:
     """What to do about what docker/cli's version 3 schema refuses and the Compose
     specification allows: a key it does not have (its ``Additional property ... is not
-    allowed``), a value of another type, or another version."""
+    allowed``), a value of another type (``must be a <type>``, the hint chosen by the type
+    it names), or another version."""
     message = str(err)
     if "Additional property scale " in message:
         return ("scale is docker compose's count of containers; docker stack deploy does not "
@@ -364,10 +366,19 @@ def _stack_deploy_hint(err: ManifestError) -> str:
         return ("docker stack deploy reads Compose file format 3.x, which has fewer keys than "
                 "the Compose specification: remove the key the message names, or use its "
                 "3.x form.")
-    if "must be a" in message:
-        return ("docker/cli reads a quoted value as text: write a number without quotes (it "
+    wanted = re.search(r"must be a (\w+)", message)
+    if wanted is None:
+        return "Give a version 3.x, or none, and read the field path in the message."
+    if wanted[1] == "string":
+        # docker/cli cli/compose/schema/data/config_schema_v3.*.json: resources' cpus is
+        # {"type": "string"}; compose-spec.json takes a number or a string
+        return ('docker/cli\'s version 3 schema takes this field only as text (resources\' '
+                'cpus, for one), where the Compose specification also takes a number: put the '
+                'value in quotes, e.g. cpus: "0.25".')
+    if wanted[1] in ("integer", "number", "boolean"):
+        return ("docker/cli reads a quoted value as text: write it without quotes (it "
                 "casts a value only where a ${VARIABLE} was substituted).")
-    return "Give a version 3.x, or none, and read the field path in the message."
+    return f"Write the field the message names as a {wanted[1]}, as version 3.x defines it."
 
 
 @checker("Right: the stack passes the Compose specification's schema and Swarm runs three "

@@ -169,6 +169,13 @@ def test_stack_schema() -> None:
     ("services:\n  web:\n    image: nginx:1.27\n    scale: 3\n", "deploy.replicas: 3"),
     ("services:\n  web:\n    image: nginx:1.27\n    pull_policy: always\n", "3.x form"),
     (_stack("{replicas: '3'}"), "without quotes"),
+    # docker/cli's config_schema_v3.*.json types cpus and memory as strings: a number was told
+    # to "write a number without quotes", which it was
+    (_stack("{replicas: 3, resources: {reservations: {cpus: 0.25, memory: 64M}}}"),
+     'in quotes, e.g. cpus: "0.25"'),
+    ("services:\n  web:\n    image: nginx:1.27\n    deploy: {replicas: 3}\n"
+     "    depends_on: {db: {condition: service_healthy}}\n  db: {image: postgres:17}\n",
+     "as a list"),
 ])
 def test_what_stack_deploy_refuses_gets_the_hint_for_its_refusal(stack, words) -> None:
     feedback = ex.check_stack_schema(stack)
