@@ -12,12 +12,15 @@ sources the chapters cite; quorum sizes from :func:`clustersim.swarm.raft.fault_
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clustersim.exercises.answers import (
     classify,
+    is_number,
+    is_whole,
     keyed,
     listed,
     load_answer,
@@ -127,7 +130,13 @@ def check_fault_tolerance(answer: object) -> None:
     """``answer``: {managers: failures survived} for :data:`MANAGER_COUNTS`."""
     answer = keyed(answer, MANAGER_COUNTS, "manager count")
     for managers in MANAGER_COUNTS:
-        mine = whole_number(answer[managers], f"the failures for {managers} manager(s)")
+        given = answer[managers]
+        if is_number(given) and not is_whole(given):   # (N - 1) / 2 for an even N
+            raise Wrong(f"{given!r} failures for {counted(managers, 'manager')}: a manager is "
+                        "up or down, so the failures survived are a whole number.",
+                        f"Round down: {given!r} counts as {math.floor(given)}. In Python, "
+                        "// divides and rounds down: (N - 1) // 2.")
+        mine = whole_number(given, f"the failures for {managers} manager(s)")
         truth = fault_tolerance(managers)
         if mine == truth:
             continue

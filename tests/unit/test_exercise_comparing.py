@@ -92,6 +92,17 @@ def test_fault_tolerance_even_count_hint() -> None:
     assert not feedback.passed and "quorum of 4 is 3" in feedback.hint
 
 
+def test_fault_tolerance_fraction_is_told_to_round_down() -> None:
+    """The chapter's (N - 1) / 2 gives 1.5 for 4 managers; the check answered "Write a number
+    such as 3", which says nothing of what to do with 1.5."""
+    answer = {n: (n - 1) / 2 for n in ex.MANAGER_COUNTS}
+    feedback = ex.check_fault_tolerance(answer)
+    assert not feedback.passed and "1.5 failures for 4 managers" in feedback.message
+    assert "whole number" in feedback.message and "Round down" in feedback.hint
+    assert "such as 3" not in feedback.hint
+    assert ex.check_fault_tolerance({n: (n - 1) // 2 for n in ex.MANAGER_COUNTS}).passed
+
+
 def test_fault_tolerance_quorum_instead_of_failures() -> None:
     feedback = ex.check_fault_tolerance({1: 1, 3: 2, 4: 3, 5: 3, 7: 4})
     assert not feedback.passed and "majority" in feedback.hint
