@@ -26,11 +26,14 @@ from dataclasses import dataclass
 from clustersim.manifests.compose_types import parse_constraint as parse_compose_constraint
 from clustersim.node import Node
 
-__all__ = ["Constraint", "constraints_accept", "equal_fold", "node_matches",
-           "parse_constraint", "parse_constraints"]
+__all__ = ["FIXED_KEYS", "Constraint", "constraints_accept", "equal_fold", "known_key",
+           "node_matches", "parse_constraint", "parse_constraints"]
 
 NODE_LABEL_PREFIX = "node.labels."
 ENGINE_LABEL_PREFIX = "engine.labels."
+FIXED_KEYS = ("node.id", "node.hostname", "node.ip", "node.role", "node.platform.os",
+              "node.platform.arch")
+"""The keys ``NodeMatches`` knows besides the two label prefixes."""
 
 
 def _fold_equal_char(a: str, b: str) -> bool:
@@ -145,6 +148,16 @@ def _node_value(key: str, node: Node) -> str | None:
     if _has_prefix(key, ENGINE_LABEL_PREFIX):
         return node.engine_labels.get(key[len(ENGINE_LABEL_PREFIX):], "")
     return None
+
+
+def known_key(key: str) -> bool:
+    """Whether ``NodeMatches`` knows ``key`` (in any case): one of :data:`FIXED_KEYS`, or
+    ``node.labels.`` or ``engine.labels.`` followed by a label name. ``Parse`` accepts any key
+    of the right syntax, so ``docker service create`` and ``docker stack deploy`` take a typo
+    such as ``node.label.storage``; ``NodeMatches`` then rejects every node for it (its
+    ``default`` case) and the task stays pending with ``no suitable node``."""
+    return (any(equal_fold(key, fixed) for fixed in FIXED_KEYS)
+            or _has_prefix(key, NODE_LABEL_PREFIX) or _has_prefix(key, ENGINE_LABEL_PREFIX))
 
 
 def node_matches(constraints: Iterable[Constraint], node: Node) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from clustersim import Node
 from clustersim.swarm import constraints_accept, parse_constraint
-from clustersim.swarm.constraints import equal_fold
+from clustersim.swarm.constraints import equal_fold, known_key
 
 # --- TestParse ---------------------------------------------------------------------------------
 
@@ -94,6 +94,21 @@ def test_wrong_syntax_key_never_matches() -> None:
     node = swarmkit_node()
     assert not constraints_accept(["node.abc.bcd == high"], node)
     assert not constraints_accept(["node.abc.bcd != high"], node)
+
+
+@pytest.mark.parametrize(("key", "known"), [
+    ("node.label.storage", False), ("node.abc.bcd", False), ("node.labels.", False),
+    ("node.name", False), ("NODE.Labels.storage", True), ("engine.labels.ssd", True),
+    ("node.hostname", True), ("Node.Role", True), ("node.ip", True), ("node.platform.arch", True),
+])
+def test_known_key_is_what_node_matches_knows(key: str, known: bool) -> None:
+    """A key ``known_key`` refuses is one that no node matches, with either operator
+    (``NodeMatches``' default case); the keys it knows are the fixed ones and the prefixes."""
+    assert known_key(key) is known
+    node = swarmkit_node(labels={"storage": "db"}, hostname="node-1")
+    if not known:
+        assert not constraints_accept([f"{key}==db"], node)
+        assert not constraints_accept([f"{key}!=db"], node)
 
 
 def test_node_hostname() -> None:
