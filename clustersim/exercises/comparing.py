@@ -35,7 +35,9 @@ from clustersim.manifests.errors import ManifestError
 from clustersim.messages import counted
 from clustersim.node import Node
 from clustersim.swarm import SwarmCluster
+from clustersim.swarm.constraints import FIXED_KEYS, constraints_accept, known_key
 from clustersim.swarm.raft import fault_tolerance
+from clustersim.swarm.spec import ServiceSpec
 
 __all__ = [
     "CLAIMS", "DESIGN_OR_STATUS", "LAYERS", "MANAGER_COUNTS", "MESH_PORT", "NETWORK_STATEMENTS",
@@ -258,6 +260,34 @@ def _replicas_on_local_volumes(per_node: Counter[str]) -> str:
     return f"db runs {per_node.total()} tasks ({where}): {'; and '.join(dangers)}."
 
 
+def _placement_hint(spec: ServiceSpec) -> str:
+    """The hint for a db that does not run on node-2, by what its placement says: the
+    principle when it has no constraint (a first try); what is wrong with a constraint the
+    learner wrote: a key swarmkit does not know (``manager/constraint/constraint.go``:
+    ``Parse`` takes any key of the right syntax, ``NodeMatches`` matches no node for an
+    unknown one), or the nodes it allows."""
+    if not spec.constraints:
+        return ("A local volume is created empty on whichever node runs the task. The node "
+                "with the data carries a label (printed above the stack): tell the scheduler "
+                "to run db only on a node with that label, with a placement constraint under "
+                "deploy" + (" (placement.preferences only spreads tasks; it rules no node "
+                            "out)." if spec.preferences else "."))
+    unknown = [c.key for c in spec.constraints if not known_key(c.key)]
+    if unknown:
+        return (f"{unknown[0]!r} is not a key swarmkit's constraints know: docker accepts the "
+                "service, and the key matches no node. The keys are "
+                f"{', '.join(FIXED_KEYS)}, and node.labels.<name> and engine.labels.<name>.")
+    allowed = [node.name for node in storage_nodes()
+               if constraints_accept(spec.constraints, node)]
+    rules = " and ".join(map(str, spec.constraints))
+    if not allowed:
+        return (f"No node satisfies {rules}: compare its key and value with the node labels "
+                "printed above the stack (a label's name after node.labels. is case-sensitive).")
+    return (f"{rules} allows {', '.join(allowed)}: only node-2 has the data, so keep the "
+            "nodes with its label (== keeps the nodes whose label has the value, != the "
+            "others).")
+
+
 @checker("Right: db runs where its local volume is, and when node-2 fails the replacement "
          "waits Pending instead of starting elsewhere with an empty volume. That is the price "
          "of node-local data.")
@@ -270,6 +300,9 @@ def check_pinned_volume(stack: object) -> None:
                     "Keep the triple quotes of the starter cell.")
     swarm = SwarmCluster(storage_nodes(), seed=0)
     run_stack(swarm, stack, 30, hint="A constraint reads node.labels.storage == db (with ==).")
+    if "shop_db" not in swarm.services:
+        raise Wrong("The stack has no service db.", "Keep the starter's service db and its "
+                    "volume; change only where it may run.")
     running = [t for t in swarm.snapshot().tasks if t.owner == "shop_db" and t.node]
     if len(running) > 1:
         raise Wrong(_replicas_on_local_volumes(Counter(t.node for t in running)),
@@ -277,10 +310,10 @@ def check_pinned_volume(stack: object) -> None:
                     "runs one task.")
     if [t.node for t in running] != ["node-2"]:
         where = f"on {running[0].node}" if running else "nowhere"
-        raise Wrong(f"db runs {where}, not on node-2, where its data is.",
-                    "A local volume is created empty on whichever node runs the task: pin the "
-                    "service with deploy.placement.constraints: [node.labels.storage == db] "
-                    "and keep one replica.")
+        pending = [row["error"] for row in swarm.ps("shop_db") if row["error"]]
+        raise Wrong(f"db runs {where}, not on node-2, where its data is"
+                    + (f": its task is pending, {pending[0]}." if pending and not running
+                       else "."), _placement_hint(swarm.services["shop_db"].spec))
     swarm.fail_node("node-2")
     swarm.run(until=120)
     moved = [t for t in swarm.snapshot().tasks
@@ -368,6 +401,11 @@ PLAN = {"nodes": 4000, "pods_per_node": 60, "containers_per_pod": 2}
 _LIMITS = {"nodes": 5000, "pods_per_node": 110, "total_pods": 150_000,
            "total_containers": 300_000}
 """Kubernetes' tested thresholds (kubernetes.io/docs/setup/best-practices/cluster-large/)."""
+_FIGURES = {"nodes": "nodes is the plan's node count",
+            "pods_per_node": "pods_per_node is the plan's Pods per node",
+            "total_pods": "total_pods = nodes × Pods per node",
+            "total_containers": "total_containers = the cluster's Pods × containers per Pod"}
+"""How each figure of :data:`PLAN` compared with a threshold is worked out."""
 
 
 @checker("Right: 4,000 nodes and 60 Pods per node are within the thresholds, but 240,000 Pods "
@@ -390,10 +428,15 @@ def check_tested_limits(answer: object) -> None:
     if mine == truth:
         return
     if truth - mine:
-        missed = sorted(truth - mine)[0]
-        raise Wrong(f"The plan {'also ' if mine & truth else ''}exceeds {missed!r}.",
-                    f"Multiply it out: {missed} is {values[missed]:,} against a threshold of "
-                    f"{_LIMITS[missed]:,}.")
+        missed, found = sorted(truth - mine), sorted(mine & truth)
+        # the learner's own work first: a threshold found says they compared one figure;
+        # without one, the principle (which figures to work out), never the products
+        hint = (f"Work out the next figure as you did for {found[0]!r}: "
+                f"{_FIGURES[missed[0]]}, against its threshold." if found else
+                "Compare every figure of the plan with its threshold, the cluster's totals "
+                f"too: {'; '.join(_FIGURES.values())}.")
+        raise Wrong(f"Your list leaves out {counted(len(missed), 'threshold')} that the plan "
+                    "exceeds.", hint)
     extra = sorted(mine - truth)[0]
     raise Wrong(f"{extra!r} is within its threshold.",
                 f"{extra} is {values[extra]:,}; the threshold is {_LIMITS[extra]:,}.")

@@ -157,13 +157,25 @@ def test_network_overlay_myth_and_booleans() -> None:
 
 def test_tested_limits_missing_and_extra() -> None:
     missing = ex.check_tested_limits(["total_pods"])
-    assert not missing.passed and "480,000" in missing.hint
+    assert not missing.passed and "containers per Pod" in missing.hint
+    assert "as you did for 'total_pods'" in missing.hint
     extra = ex.check_tested_limits(["total_pods", "total_containers", "nodes"])
     assert not extra.passed and "5,000" in extra.hint
     assert ex.check_tested_limits(("total_containers", "total_pods")).passed
-    assert "also exceeds" in missing.message
-    none = ex.check_tested_limits([])
-    assert not none.passed and none.message == "The plan exceeds 'total_containers'."
+    assert missing.message == "Your list leaves out 1 threshold that the plan exceeds."
+
+
+@pytest.mark.parametrize("answer", [[], ["nodes"], ["total_pods"], ["total_containers"]])
+def test_tested_limits_hints_leave_the_multiplication_to_the_learner(answer) -> None:
+    """The hint did the task's arithmetic ("total_containers is 480,000 against a threshold
+    of 300,000") and the message named the limit left out, on the first wrong try."""
+    feedback = ex.check_tested_limits(answer)
+    assert not feedback.passed
+    assert not re.search(r"240,?000|480,?000", feedback.message + feedback.hint)
+    assert "'total" not in feedback.message
+    if not set(answer) & {"total_pods", "total_containers"}:
+        assert "leaves out 2 thresholds" in feedback.message
+        assert "nodes × Pods per node" in feedback.hint and "containers per Pod" in feedback.hint
 
 
 def test_workload_kinds_daemonset_confusion() -> None:
@@ -290,6 +302,33 @@ def test_pinned_volume_unsatisfiable_constraint() -> None:
     wrong = "      placement: {constraints: [node.labels.storage == ssd]}\n"
     feedback = ex.check_pinned_volume(_db(wrong))
     assert not feedback.passed and "nowhere" in feedback.message
+    assert "No node satisfies node.labels.storage==ssd" in feedback.hint
+
+
+def test_pinned_volume_first_try_gets_the_principle_not_the_line() -> None:
+    """The untouched starter was told the exact line to write,
+    deploy.placement.constraints: [node.labels.storage == db]."""
+    feedback = ex.check_pinned_volume(_db())
+    assert "placement constraint" in feedback.hint and "label" in feedback.hint
+    assert "storage" not in feedback.hint and "==" not in feedback.hint
+    spread = "      placement: {preferences: [{spread: node.labels.storage}]}\n"
+    assert "only spreads" in ex.check_pinned_volume(_db(spread)).hint
+
+
+def test_pinned_volume_unknown_constraint_key_is_named() -> None:
+    """swarmkit's Parse takes node.label.storage (the syntax is right) and NodeMatches matches
+    no node for it (manager/constraint/constraint.go); the hint said only "db runs nowhere"."""
+    typo = "      placement: {constraints: [node.label.storage == db]}\n"
+    feedback = ex.check_pinned_volume(_db(typo))
+    assert not feedback.passed and "no suitable node" in feedback.message
+    assert "'node.label.storage' is not a key" in feedback.hint
+    assert "node.labels.<name>" in feedback.hint
+
+
+def test_pinned_volume_constraint_that_allows_other_nodes_names_them() -> None:
+    negated = "      placement: {constraints: [node.labels.storage != db]}\n"
+    feedback = ex.check_pinned_volume(_db(negated))
+    assert not feedback.passed and "allows node-1, node-3" in feedback.hint
 
 
 def test_fault_tolerance_one_manager_is_singular() -> None:
