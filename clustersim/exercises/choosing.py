@@ -93,6 +93,11 @@ def check_share_by_hand(answer: object) -> None:
     possible = whole_number(answer[1], "the possible points")
     swarm = next(r for r in rank(preset_weights("small_team")).ranking if r.system == "swarm")
     weights = sum(c.weight for c in swarm.contributions)
+    if (possible, points) == (swarm.points, swarm.possible) != (points, possible):
+        raise Wrong(f"({points}, {possible}) has both numbers right, in the wrong order.",
+                    f"The answer is (points, possible): Swarm's points first, then the possible "
+                    f"total, which is never smaller ({points} points of {possible} possible "
+                    "would be a share above 100 %).")
     if possible != swarm.possible:
         hint = ("possible = 5 × the sum of the weights (the best score, 5, on every weighted "
                 "criterion)." if possible != weights else

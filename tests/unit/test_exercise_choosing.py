@@ -52,6 +52,16 @@ def test_share_by_hand() -> None:
     assert not added.passed and "multiply each by its weight" in added.hint
 
 
+def test_share_by_hand_swapped_is_told_the_order() -> None:
+    """(55, 43) was told "43 is not the possible total", as if 43 were a wrong sum."""
+    swarm = _swarm_small_team()
+    swapped = ex.check_share_by_hand((swarm.possible, swarm.points))
+    assert not swapped.passed and "wrong order" in swapped.message
+    assert "(points, possible)" in swapped.hint
+    assert f"{swarm.possible} points of {swarm.points} possible" in swapped.hint
+    assert "not the possible total" not in swapped.message
+
+
 def test_tie_weights() -> None:
     assert ex.check_tie_weights({"simplicity": 2, "cni": 2}).passed
     uneven = ex.check_tie_weights({"simplicity": 3, "cni": 1})
