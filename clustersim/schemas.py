@@ -247,18 +247,30 @@ def _declared(schema: Mapping[str, Any]) -> tuple[set[str], set[str]]:
     return known, patterns
 
 
-def _unknown_fields(error: jsonschema.ValidationError) -> str | None:
-    """``unevaluatedProperties`` also lists known fields whose own value failed; name only the
-    fields the schema does not know at all (``None`` when there are none: the other errors
-    already say what is wrong)."""
+_UNKNOWN_KEY_VALIDATORS = ("additionalProperties", "unevaluatedProperties")
+"""The keywords by which the Compose schema refuses a key it does not declare."""
+
+
+def _unknown_keys(error: jsonschema.ValidationError) -> list[str]:
+    """The keys an ``additionalProperties: false`` or ``unevaluatedProperties: false`` error
+    is about, those the schema does not declare at all: ``unevaluatedProperties`` also lists
+    known keys whose own value failed (the other errors already say what is wrong), and
+    jsonschema words an undeclared key beside ``patternProperties`` as "'replica' does not
+    match any of the regexes: '^x-'"."""
     known, patterns = _declared(error.schema)
-    unknown = [
-        key for key in error.instance
-        if key not in known and not any(re.search(pattern, key) for pattern in patterns)
-    ]
-    if not unknown:
-        return None
-    return f"unknown field(s) {', '.join(map(repr, unknown))}: check the spelling"
+    return [key for key in error.instance
+            if key not in known and not any(re.search(pattern, key) for pattern in patterns)]
+
+
+def _messages(error: jsonschema.ValidationError) -> list[str]:
+    """What one schema error says: each undeclared key in the words docker/cli and compose-go
+    print (gojsonschema's "Additional property replica is not allowed", after the key's
+    place, e.g. ``services.web.deploy Additional property replica is not allowed``: docker/cli
+    ``cli/compose/schema/schema.go``, compose-go ``schema/schema_test.go``), any other error
+    in jsonschema's words."""
+    if error.validator in _UNKNOWN_KEY_VALIDATORS:
+        return [f"Additional property {key} is not allowed" for key in _unknown_keys(error)]
+    return [error.message]
 
 
 def validate_compose(source: Any, name: str = "stack") -> list[SchemaProblem]:
@@ -275,10 +287,8 @@ def validate_compose(source: Any, name: str = "stack") -> list[SchemaProblem]:
     problems = []
     for error in _compose_validator().iter_errors(documents[0]):
         error = _deepest(error)
-        message = _unknown_fields(error) if error.validator == "unevaluatedProperties" else \
-            error.message
-        if message is not None:
-            problems.append(SchemaProblem(label, field_path(error.absolute_path), message))
+        problems += [SchemaProblem(label, field_path(error.absolute_path), message)
+                     for message in _messages(error)]
     return sorted(problems, key=lambda problem: problem.path)
 
 

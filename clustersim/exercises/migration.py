@@ -399,7 +399,7 @@ def check_stack_schema(text: object) -> None:
     if problems:
         first = str(problems[0])
         hint = ("The schema refuses unknown keys: the deploy key for the number of copies is "
-                "replicas." if "replica'" in first else
+                "replicas." if "Additional property replica " in first else
                 "Read the field path: the schema names the key it does not know or the type "
                 "it expected.")
         raise Wrong(f"{len(problems)} schema problem(s), the first: {first}", hint)

@@ -99,8 +99,27 @@ def test_compose_problems_all_reported_with_paths():
         "services.cache.deploy.placement.constraints",
         "services.db",
     ]
-    assert "'bogus'" in problems[2].message and "'image'" not in problems[2].message
+    assert problems[2].message == "Additional property bogus is not allowed"
     assert str(problems[0]).startswith("shop: services.api.deploy.replicas: ")
+
+
+@pytest.mark.parametrize(("where", "path"), [
+    (lambda stack: stack["services"]["api"]["deploy"], "services.api.deploy"),
+    (lambda stack: stack["services"]["frontend"].setdefault("healthcheck", {}),
+     "services.frontend.healthcheck"),
+    (lambda stack: stack, ""),
+])
+def test_compose_unknown_key_is_named_in_dockers_words(where, path):
+    """An unknown key beside the schema's ``^x-`` patternProperties read "'replica' does not
+    match any of the regexes: '^x-'"; docker/cli and compose-go print gojsonschema's
+    "services.web.deploy Additional property replica is not allowed" (one per key)."""
+    stack = yaml.safe_load(example_text("swarm"))
+    where(stack)["replica"] = 3
+    where(stack)["extra"] = 1
+    problems = validate_compose(stack)
+    assert [(p.path, p.message) for p in problems] == [
+        (path, "Additional property replica is not allowed"),
+        (path, "Additional property extra is not allowed")]
 
 
 def test_compose_nested_type_error_names_the_deepest_field():
