@@ -50,8 +50,9 @@ def test_a_mount_the_nodes_executor_refuses_rejects_its_tasks() -> None:
     "resolving controller failed", and the orchestrator tries again; the simulator ran it.
     A bind's relative source is made absolute by the CLI, so that service runs."""
     cluster = swarm()
-    cluster.deploy_stack("s", stack(web={"volumes": ["data:relative"]},
-                                    files={"volumes": ["./site:/srv", "/srv/db"]}))
+    cluster.deploy_stack("s", {**stack(web={"volumes": ["data:relative"]},
+                                       files={"volumes": ["./site:/srv", "/srv/db"]}),
+                               "volumes": {"data": None}})
     cluster.run(until=60)
     tasks = [t for t in cluster.tasks("s_web", history=True) if t.state.terminal]
     assert len(tasks) >= 2 and {t.state for t in tasks} == {TaskState.REJECTED}
