@@ -57,6 +57,18 @@ def test_max_attempts_without_window_stops_the_loop() -> None:
     assert all(not h.times for h in histories.values())
 
 
+def test_a_slot_keeps_one_more_task_than_max_attempts() -> None:
+    """``task_reaper.go``: when the restart policy sets ``MaxAttempts``, a slot keeps
+    ``MaxAttempts + 1`` tasks instead of ``TaskHistoryRetentionLimit`` (the restart
+    supervisor rebuilds its counts from them), fewer here. A window keeps the loop going;
+    the slots kept five tasks."""
+    cluster = loop({"max_attempts": 1, "window": "5s"}, run_seconds="6")
+    cluster.run(until=120)
+    assert restarts(cluster) > 4 * 5
+    per_slot = Counter(t.slot for t in cluster.tasks("s_loop", history=True))
+    assert per_slot == {1: 2, 2: 2, 3: 2, 4: 2}
+
+
 def test_a_removed_service_leaves_no_restart_history() -> None:
     cluster = loop({"max_attempts": 3})
     cluster.run(until=30)
