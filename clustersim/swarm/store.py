@@ -244,9 +244,10 @@ class TaskStore:
         end. It deletes tasks in the order of their status timestamps, oldest first
         (``orchestrator.TasksByTimestamp``: the manager's ``AppliedAt``, else the status
         ``Timestamp``, :attr:`Task.status_timestamp`); equal timestamps go in creation
-        order, where Go's unstable sort leaves them in any order. It deletes only ended tasks (``taskInTerminalState``) and tasks not yet assigned
-        whose desired state is past RUNNING (``taskWillNeverRun``), which :meth:`shut_down`
-        ends at once here; any other task counts as running and stays, however old.
+        order, where Go's unstable sort leaves them in any order. It deletes only ended
+        tasks (``taskInTerminalState``) and tasks not yet assigned whose desired state is
+        past RUNNING (``taskWillNeverRun``), which :meth:`shut_down` ends at once here; any
+        other task counts as running and stays, however old.
         Simplified: swarmkit deletes in batches, every 250 ms (``reaperBatchingInterval``);
         the simulator at once."""
         if task.id not in self._tasks:
