@@ -288,6 +288,16 @@ def _placement_hint(spec: ServiceSpec) -> str:
             "others).")
 
 
+def _pinned_volume_hint(err: ManifestError) -> str:
+    """The hint for a stack the loader refuses: one that mounts ``db-data`` without the
+    starter's top-level declaration (``docker stack deploy``: ``undefined volume``), or any
+    other refusal, most often a constraint's syntax."""
+    if "undefined volume" in err.message:
+        return ("Keep the starter's top-level volumes: section (db-data: {}): a stack declares "
+                "every named volume its services mount.")
+    return "A constraint reads node.labels.<label name> == <value> (with ==)."
+
+
 @checker("Right: db runs where its local volume is, and when node-2 fails the replacement "
          "waits Pending instead of starting elsewhere with an empty volume. That is the price "
          "of node-local data.")
@@ -299,7 +309,7 @@ def check_pinned_volume(stack: object) -> None:
         raise Wrong("The answer must be the stack file as YAML text.",
                     "Keep the triple quotes of the starter cell.")
     swarm = SwarmCluster(storage_nodes(), seed=0)
-    run_stack(swarm, stack, 30, hint="A constraint reads node.labels.storage == db (with ==).")
+    run_stack(swarm, stack, 30, hint=_pinned_volume_hint)
     if "shop_db" not in swarm.services:
         raise Wrong("The stack has no service db.", "Keep the starter's service db and its "
                     "volume; change only where it may run.")

@@ -43,13 +43,13 @@ provided", e.g. an override file deployed alone), an image that is not a valid r
 (docker/distribution's grammar: "... is not a valid repository/tag"), a service name that
 is not a DNS name component ("name must be valid as a DNS name component"), and a ``dnsrr``
 service with ingress ports ("port published with ingress mode can't be used with dnsrr
-mode"); so does what docker/cli refuses while converting, before it sends the daemon
-anything (``replicas`` with ``global`` mode; a secret or config that a service uses and the
-file's top-level ``secrets:`` or ``configs:`` does not declare: ``service api: undefined
-secret "db_password"``). The Swarm simulator converts what this loader accepts, so it
-refuses a stack that loaded only for what it cannot run: Swarm jobs (``replicated-job``,
-``global-job``) and more replicas than :mod:`clustersim.limits` allows
-(``tests/unit/test_swarm_spec.py``).
+mode"); so does what docker/cli refuses while converting the services, before it creates
+the first (``replicas`` with ``global`` mode; a secret, config, named volume or network that a
+service uses and the file's top level does not declare: ``service api: undefined secret
+"db_password"``, :mod:`~clustersim.manifests.compose_references`). The Swarm simulator
+converts what this loader accepts, so it refuses a stack that loaded only for what it cannot
+run: Swarm jobs (``replicated-job``, ``global-job``) and more replicas than
+:mod:`clustersim.limits` allows (``tests/unit/test_swarm_spec.py``).
 
 Options that ``docker stack deploy`` refuses (``mem_limit``, ``extends``...) raise a
 ``ManifestError`` in its words ("Compose file contains unsupported options", with its
@@ -90,7 +90,8 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, cast
 
-from clustersim.goformat import go_quote, go_verbose
+from clustersim.goformat import go_verbose
+from clustersim.manifests.compose_references import undefined_reference
 from clustersim.manifests.compose_syntax import (
     MAX_PORTS,
     expand_depends_on,
@@ -219,34 +220,6 @@ def _expand_service(
     if isinstance(service.get("networks"), list):
         result["networks"] = {str(name): None for name in service["networks"]}
     return result, typed
-
-
-def _undefined_reference(document: Document, data: Mapping[str, Any], name: str,
-                         service: dict[str, Any], typed: Any) -> ManifestError | None:
-    """A secret or config the service uses that the file does not declare at the top level,
-    as ``docker stack deploy`` refuses it while converting the service, before it sends
-    anything to the daemon (docker/cli ``cli/compose/convert/service.go``: ``Services``
-    wraps the error of ``convertServiceSecrets``, then of ``convertServiceConfigObjs``, in
-    ``service <name>: ``; their lookups answer ``undefined secret "x"`` and ``undefined
-    config "x"``, the latter for a ``credential_spec.config`` too). The first one found, in
-    the order docker/cli looks: the service's secrets, its configs, its credential spec."""
-    refs: list[tuple[Path, str, str]] = [
-        ((kind, index), kind, ref["source"]) for kind in ("secrets", "configs")
-        for index, ref in enumerate(service.get(kind) or [])]
-    spec = typed.credential_spec
-    if spec is not None and spec.config:
-        refs.append((("credential_spec", "config"), "configs", spec.config))
-    for where, kind, source in refs:
-        declared = data.get(kind)
-        if not isinstance(declared, dict) or source not in map(str, declared):
-            return document.error(
-                ("services", name, *where),
-                f"service {name}: undefined {kind[:-1]} {go_quote(source)}",
-                f"{source} declared under a top-level {kind}: beside services: (external: "
-                f"true for one made beforehand with docker {kind[:-1]} create, or file: and "
-                f"its path), or {source} taken out of {name}'s {where[0]}",
-            )
-    return None
 
 
 def _swarmkit_problem(document: Document, path: Path, result: dict[str, Any],
@@ -470,8 +443,9 @@ def load_compose(
         for name, service in services.items()
     }
     # docker/cli converts every service before the daemon creates the first
-    refusals = [_undefined_reference(document, data, name, service, typed)
-                for name, (service, typed) in expanded.items()]
+    refusals = [undefined_reference(document, data, str(name), (expanded[str(name)][0], written),
+                                    expanded[str(name)][1])
+                for name, written in services.items()]
     refusals += [_swarmkit_problem(document, ("services", name), service, typed)
                  for name, (service, typed) in expanded.items()]
     refusal = next((found for found in refusals if found is not None), None)

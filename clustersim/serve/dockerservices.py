@@ -225,7 +225,7 @@ class ServiceRoutes(LogRoutes):
         templates = {} if templates is None else templates
         if id(task.spec) not in templates:
             templates[id(task.spec)] = self._spec_json(task.service, task.spec)["TaskTemplate"]
-        since = task.history[-1][0] if task.history else task.created
+        since = task.status_timestamp
         status: dict[str, Any] = {"Timestamp": self._stamp(since),
                                   "State": task.state.value.lower(), "Message": task.message}
         if task.err:

@@ -214,7 +214,7 @@ class ControlAPI(Dispatcher):
         rows = []
         for task in sorted(self.tasks(service, history=True),
                            key=lambda t: (t.service, t.name, -t.created)):
-            since = self.clock.now - task.history[-1][0]
+            since = self.clock.now - task.status_timestamp
             rows.append({"id": task.id[:12], "name": task.name, "image": task.spec.image,
                          "node": task.node or "", "desired": task.desired_state.value.title(),
                          "current": state_age(task.state.value.title(), since),

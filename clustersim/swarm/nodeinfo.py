@@ -20,8 +20,9 @@ Upstream (moby/swarmkit ``manager/scheduler/``):
 :class:`NodeSet` does the same for a :class:`~clustersim.swarm.SwarmCluster`: the task index
 (:mod:`clustersim.swarm.taskindex`) hands it each task after every change
 (:meth:`NodeSet.task_changed`), so a scheduling pass costs the nodes and the tasks it places,
-not every task of the swarm. Two differences: the simulator's reaper deletes only ended
-tasks, which have left their node's ``NodeInfo`` already, so deletion needs no handler; and
+not every task of the swarm. Two differences: the simulator's reaper deletes only tasks that
+have ended or were never assigned, which no node's ``NodeInfo`` holds, so deletion needs no
+handler; and
 the scheduling pass reads each node's status, availability and machine from the swarm's node
 records (:meth:`NodeSet.update_node`) where swarmkit reacts to each node event: the same view,
 at the cost of one look at each node per pass.

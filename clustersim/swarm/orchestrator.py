@@ -18,11 +18,12 @@ Upstream (moby/swarmkit ``manager/orchestrator/``):
   5 s; none on a drained node; 0 s means no wait, upstream has no minimum) and, unless its
   node is down or the old task already ended, until the old task has stopped, before it
   starts. The restarts counted are kept per slot (global: per node) only when
-  ``max_attempts`` is set (``recordRestartHistory``), only those within ``window`` (pruned
-  as ``ShouldRestart`` reads them), afresh for each service spec version and forgotten
-  with the service (``ClearServiceHistory``), so a task that fails for ever under the
-  default policy leaves no growing record. A restart loop is still paced: each new task
-  goes through the agent's accept, prepare and start (:mod:`clustersim.swarm.agent`).
+  ``max_attempts`` is set (``recordRestartHistory``), only those within ``window`` back from
+  the ended task's own status time (pruned as ``shouldRestart`` reads them), afresh for each
+  service spec version and forgotten with the service (``ClearServiceHistory``), so a task
+  that fails for ever under the default policy leaves no growing record. A restart loop is
+  still paced: each new task goes through the agent's accept, prepare and start
+  (:mod:`clustersim.swarm.agent`).
 - ``replicated/tasks.go`` and ``global``: when a node goes down or is drained, its replicated
   tasks go through the restart supervisor (so condition ``none`` leaves them down) and global
   tasks are shut down.
@@ -37,6 +38,7 @@ Swarm never rebalances: when a node comes back, running replicated tasks stay wh
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -156,8 +158,13 @@ class Orchestrator:
     def _instance(task: Task) -> int | str:
         return task.slot if task.slot else task.node or ""
 
-    def should_restart(self, task: Task, now: float) -> bool:
-        """``Supervisor.ShouldRestart``; the restarts older than ``window`` are dropped."""
+    def should_restart(self, task: Task) -> bool:
+        """``Supervisor.shouldRestart``. With a ``window``, the restarts counted are those
+        after the window back from the task's own status timestamp (the manager's
+        ``AppliedAt``, else its status ``Timestamp``: when it failed, or for a task on a
+        node that went down, when it last reported, often when it started), not from now;
+        older ones are dropped for good, and those at or after that time are left out of
+        this count only."""
         policy = task.spec.restart
         if policy.condition == "none":
             return False
@@ -170,9 +177,10 @@ class Orchestrator:
             return True
         if policy.window <= 0:
             return history.total < policy.max_attempts
-        while history.times and history.times[0] <= now - policy.window:
+        since = task.status_timestamp
+        while history.times and history.times[0] <= since - policy.window:
             history.times.popleft()
-        return len(history.times) < policy.max_attempts
+        return bisect_left(history.times, since) < policy.max_attempts
 
     def _record_restart(self, task: Task, now: float) -> None:
         """``recordRestartHistory``: nothing to count without ``max_attempts``."""
@@ -199,7 +207,7 @@ class Orchestrator:
         if service is None:
             return
         now = cluster.clock.now
-        if not self.should_restart(task, now):
+        if not self.should_restart(task):
             cluster.record(f"task/{task.name}", "RestartSkipped",
                            f"{task.id}: not restarted ({reason}): restart policy condition "
                            f"{task.spec.restart.condition}, max_attempts "

@@ -6,7 +6,9 @@ react to its changes; here :class:`TaskStore` holds the tasks of a
 processes waiting on a task (:meth:`TaskStore.wait_for_change`) and hands a task that
 ended to the orchestrator. The task reaper (``manager/orchestrator/taskreaper``) deletes
 the tasks whose desired state is REMOVE once they are unassigned or have ended, and keeps
-at most :data:`TASK_HISTORY_LIMIT` tasks per slot (:meth:`TaskStore._reap`). Tasks are
+at most :data:`TASK_HISTORY_LIMIT` tasks per slot (one more than ``max_attempts`` where the
+restart policy sets it), deleting the ended ones with the oldest status timestamps first
+(:meth:`TaskStore._reap`). Tasks are
 indexed by service, slot and node (:mod:`clustersim.swarm.taskindex`), so that the
 reactions to one task's change cost the size of its service or slot, not the swarm's.
 """
@@ -183,6 +185,7 @@ class TaskStore:
                     self.clock.now, node=node, desired_state=desired, service_id=service.id)
         task.history.append((self.clock.now, TaskState.NEW))
         self._index.add(task)
+        self._reap(task)
         if self.mesh.allocated(service.name):
             self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
         self.request_tick()
@@ -234,19 +237,45 @@ class TaskStore:
         after a change of ``task``: a task whose desired state is REMOVE (its slot went with
         a scale-down, or its service was removed) is deleted once it is unassigned (before
         ASSIGNED) or has ended (COMPLETE and later); a running one stays, listed with its
-        desired state REMOVE, until its agent reports it shut down. Otherwise a slot (a
-        node, for a global service) keeps at most ``TASK_HISTORY_LIMIT`` tasks, the oldest
-        ended ones going first. Simplified: swarmkit deletes in batches, every 250 ms
-        (``reaperBatchingInterval``); the simulator at once."""
+        desired state REMOVE, until its agent reports it shut down. Otherwise the task's
+        slot (a node, for a global service) keeps at most :meth:`history_limit` tasks: the
+        reaper looks at a slot when a task is created in it (``EventCreateTask``), and again
+        while it holds more than one task that may still run, so here at each creation and
+        end. It deletes tasks in the order of their status timestamps, oldest first
+        (``orchestrator.TasksByTimestamp``: the manager's ``AppliedAt``, else the status
+        ``Timestamp``, :attr:`Task.status_timestamp`); equal timestamps go in creation
+        order, where Go's unstable sort leaves them in any order. It deletes only ended
+        tasks (``taskInTerminalState``) and tasks not yet assigned whose desired state is
+        past RUNNING (``taskWillNeverRun``), which :meth:`shut_down` ends at once here; any
+        other task counts as running and stays, however old.
+        Simplified: swarmkit deletes in batches, every 250 ms (``reaperBatchingInterval``);
+        the simulator at once."""
         if task.id not in self._tasks:
             return
         if task.desired_state == TaskState.REMOVE and (
                 task.state < TaskState.ASSIGNED or task.state.terminal):
             self._delete(task)
             return
+        service = self.service_of(task)
+        if service is None:     # a removed service's tasks go by their REMOVE alone
+            return
         same = self.slot_tasks(task)
-        for old in [t for t in same if t.state.terminal][:max(0, len(same) - TASK_HISTORY_LIMIT)]:
-            self._delete(old)
+        excess = len(same) - self.history_limit(service)
+        for old in sorted(same, key=lambda t: t.status_timestamp):
+            if excess <= 0:
+                break
+            if old.state.terminal:
+                self._delete(old)
+                excess -= 1
+
+    @staticmethod
+    def history_limit(service: Service) -> int:
+        """How many tasks a slot of ``service`` keeps: :data:`TASK_HISTORY_LIMIT`, or one
+        more than its restart policy's ``max_attempts`` when that is set, which overrides the
+        limit either way (``tick`` in ``task_reaper.go``: the restart supervisor rebuilds its
+        history from these tasks when a manager starts)."""
+        attempts = service.spec.restart.max_attempts
+        return attempts + 1 if attempts > 0 else TASK_HISTORY_LIMIT
 
     def _delete(self, task: Task) -> None:
         self._index.remove(task)

@@ -142,6 +142,13 @@ class Task:
         return f"{self.service}.{self.slot if self.slot else self.node}"
 
     @property
+    def status_timestamp(self) -> float:
+        """When its status last changed (swarmkit's ``TaskStatus.Timestamp``; the manager's
+        ``AppliedAt``, which the reaper and the restart supervisor prefer, is the same time
+        here): the time of its last state, its creation before it has one."""
+        return self.history[-1][0] if self.history else self.created
+
+    @property
     def error(self) -> str:
         """The status error (``docker service ps``'s ERROR column), e.g. the pending reason
         ``no suitable node (…)``; same as ``err``."""

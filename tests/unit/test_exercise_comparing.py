@@ -331,6 +331,17 @@ def test_pinned_volume_constraint_that_allows_other_nodes_names_them() -> None:
     assert not feedback.passed and "allows node-1, node-3" in feedback.hint
 
 
+def test_pinned_volume_without_its_top_level_declaration_is_refused_with_a_hint_for_it() -> None:
+    """``docker stack deploy`` refuses a named volume the file does not declare (docker/cli
+    ``cli/compose/convert/volume.go``); the hint spoke of constraints."""
+    label = "      placement: {constraints: [node.labels.storage == db]}\n"
+    feedback = ex.check_pinned_volume(_db(label).split("volumes:\n  db-data")[0])
+    assert not feedback.passed and 'undefined volume "db-data"' in feedback.message
+    assert "top-level volumes:" in feedback.hint
+    wrong = "      placement: {constraints: [node.labels.storage = db]}\n"
+    assert "with ==" in ex.check_pinned_volume(_db(wrong)).hint
+
+
 def test_fault_tolerance_one_manager_is_singular() -> None:
     answer = {n: fault_tolerance(n) for n in ex.MANAGER_COUNTS} | {1: 1}
     feedback = ex.check_fault_tolerance(answer)

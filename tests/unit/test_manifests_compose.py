@@ -63,7 +63,8 @@ def test_volumes_short_syntax() -> None:
     volumes = stack(
         "volumes:\n- /var/lib/mysql\n- /opt/data:/var/lib/mysql\n- ./cache:/tmp/cache\n"
         "- ~/configs:/etc/configs/:ro\n- datavolume:/var/lib/mysql\n"
-        "- 'C:\\data:C:\\app'\n- {type: tmpfs, target: /opt}"
+        "- 'C:\\data:C:\\app'\n- {type: tmpfs, target: /opt}",
+        "volumes: {datavolume: }\n",
     )["volumes"]
     assert [(v["type"], v["source"], v["target"], v["read_only"]) for v in volumes] == [
         ("volume", None, "/var/lib/mysql", False),
@@ -82,7 +83,7 @@ def test_secrets_configs_environment_depends_on_networks() -> None:
         "configs: [nginx_conf]\nenvironment: [A=1, B, C=x=y]\ndepends_on: [db]\n"
         "networks: [front, back]",
         "secrets: {db_password: {external: true}, api_key: {file: ./key}}\n"
-        "configs: {nginx_conf: {file: ./nginx.conf}}\n",
+        "configs: {nginx_conf: {file: ./nginx.conf}}\nnetworks: {front: , back: }\n",
     )
     assert web["secrets"] == [
         {"source": "db_password", "target": "db_password"},
@@ -124,6 +125,54 @@ def test_declared_secrets_and_configs_load_external_or_from_a_file() -> None:
     web = stack("secrets: [db_password]\nconfigs: [site]\ncredential_spec: {config: site}",
                 "secrets: {db_password: {external: true}}\nconfigs: {site: {file: ./site}}\n")
     assert web["secrets"] == [{"source": "db_password", "target": "db_password"}]
+
+
+@pytest.mark.parametrize(("service", "top", "path", "message"), [
+    ("networks: [frontend, backend]", "networks: {frontend: }\n", "networks[1]",
+     'undefined network "backend"'),
+    ("networks: {backend: {aliases: [db]}}", "", "networks.backend",
+     'undefined network "backend"'),
+    ("networks: [backend]", "volumes: {backend: }\n", "networks[0]",
+     'undefined network "backend"'),
+    ("volumes: [db-data:/var/lib/postgresql/data]", "", "volumes[0]",
+     'undefined volume "db-data"'),
+    ("volumes: [/srv:/srv, {type: volume, source: logs, target: /logs}]",
+     "networks: {logs: }\n", "volumes[1]", 'undefined volume "logs"'),
+    ("volumes: [{type: cluster, source: shared, target: /data}]", "", "volumes[0]",
+     'undefined volume "shared"'),
+    ("networks: [backend]\nvolumes: [data:/data]", "", "volumes[0]",
+     'undefined volume "data"'),
+    ("networks: [backend]\nsecrets: [db]", "", "secrets[0]", 'undefined secret "db"'),
+])
+def test_an_undeclared_volume_or_network_is_refused_as_docker_stack_deploy_refuses_it(
+        service: str, top: str, path: str, message: str) -> None:
+    """docker/cli ``cli/compose/convert/volume.go`` (``handleVolumeToMount`` and
+    ``handleClusterToMount``) and ``service.go`` (``convertServiceNetworks``) look a named
+    volume up among the top-level volumes and a network among the top-level networks; the
+    volumes come after the secrets and before the networks, and ``Services`` names the
+    service (not compose-go's ``refers to undefined network``, which is ``docker compose``'s)."""
+    with pytest.raises(ManifestError) as info:
+        stack(service, top)
+    assert info.value.path == f"services.web.{path}"
+    assert info.value.message == f"service web: {message}"
+    assert "top-level" in info.value.expected
+    assert info.value.line is not None and info.value.line > 2
+
+
+@pytest.mark.parametrize(("service", "top"), [
+    ("networks: [default]", ""),
+    ("networks: {backend: , default: }", "networks: {backend: }\n"),
+    ("volumes: [data:/data, /srv:/srv, ./site:/site, /cache]", "volumes: {data: }\n"),
+    ("volumes: [{type: tmpfs, target: /tmp}, {type: volume, target: /anon}]", ""),
+    ("volumes: [{type: cluster, source: 'group:db', target: /data}]", ""),
+    ("volumes: [logs:/logs]\nnetworks: [logs]",
+     "volumes: {logs: {external: true}}\nnetworks: {logs: {external: true}}\n"),
+])
+def test_declared_or_unnamed_volumes_and_networks_load(service: str, top: str) -> None:
+    """What docker/cli's converter looks up nothing for: the ``default`` network, binds, a
+    tmpfs, an anonymous volume, a cluster volume group (``group:``); and what is declared,
+    with nothing after its name or as external."""
+    assert stack(service, top)["image"] == "x"
 
 
 def test_docker_cli_refuses_an_undeclared_secret_before_the_daemon_sees_any_service() -> None:
@@ -431,7 +480,7 @@ def test_required_variable() -> None:
     ],
 )
 def test_volume_options_as_docker_cli_parses_them(short: str, expected: dict) -> None:
-    assert stack(f"volumes: [{short!r}]")["volumes"] == [expected]
+    assert stack(f"volumes: [{short!r}]", "volumes: {data: }\n")["volumes"] == [expected]
 
 
 @pytest.mark.parametrize("short", ["/x::/y", "/a:/b:ro:x", ":/y"])
@@ -827,8 +876,8 @@ def test_service_options_of_the_schema_types_load() -> None:
     [spec] = load_manifests(
         "services:\n  web:\n    image: x\n    ulimits: {nproc: 65535, nofile: {soft: 1, hard: 2}}"
         "\n    sysctls: [net.core.somaxconn=1024]\n    labels: {tier: web, weight: 2}"
-        "\n    oom_score_adj: 500\n    networks: {front: , back: {aliases: [api]}}",
-        name="shop.yml")
+        "\n    oom_score_adj: 500\n    networks: {front: , back: {aliases: [api]}}"
+        "\nnetworks: {front: , back: }", name="shop.yml")
     assert spec.manifest["services"]["web"]["ulimits"]["nofile"] == {"soft": 1, "hard": 2}
     assert spec.warnings == ()
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from clustersim import Node
+from clustersim import ManifestError, Node, load_manifests
 from clustersim.serve import serve
 from clustersim.swarm import SwarmCluster
 
@@ -777,6 +777,28 @@ def test_network_prune_and_unknown_drivers(docker):
         ["bridge", "c", "docker_gwbridge", "host", "ingress", "none"]
     refused = docker.run("network", "create", "-d", "bogus", "x", ok=False)
     assert refused.returncode == 1 and 'plugin "bogus" not found' in refused.stderr
+
+
+@pytest.mark.parametrize(("service", "refusal", "created"), [
+    ("networks: [front, backend]", 'undefined network "backend"', "app_front"),
+    ("volumes: [data:/data]", 'undefined volume "data"', "app_default")])
+def test_stack_deploy_refuses_an_undeclared_network_or_volume_as_the_loader_does(
+        docker, tmp_path, service, refusal, created):
+    """The real CLI converts the services itself (docker/cli ``cli/compose/convert``) and
+    refuses a network or named volume the file does not declare, after it has created the
+    networks its services use (``deployCompose``; ``default`` for a service that names
+    none); the simulator's loader refuses the same file in the same words, and no service
+    is created."""
+    top = "networks: {front: {}}"
+    text = f"services:\n  web:\n    image: nginx:1.27\n    {service}\n{top}\n"
+    stack = compose_file(docker, text, tmp_path / "app.yml")
+    refused = docker.run("stack", "deploy", "-c", str(stack), "app", ok=False)
+    assert refused.returncode == 1 and f"service web: {refusal}" in refused.stderr
+    assert f"Creating network {created}" in refused.stdout
+    assert not docker.server.cluster.services
+    with pytest.raises(ManifestError) as loaded:
+        load_manifests(stack)
+    assert loaded.value.message == f"service web: {refusal}"
 
 
 def test_stack_with_secrets_deploys_again(docker, tmp_path):

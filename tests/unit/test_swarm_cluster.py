@@ -50,8 +50,9 @@ def test_a_mount_the_nodes_executor_refuses_rejects_its_tasks() -> None:
     "resolving controller failed", and the orchestrator tries again; the simulator ran it.
     A bind's relative source is made absolute by the CLI, so that service runs."""
     cluster = swarm()
-    cluster.deploy_stack("s", stack(web={"volumes": ["data:relative"]},
-                                    files={"volumes": ["./site:/srv", "/srv/db"]}))
+    cluster.deploy_stack("s", {**stack(web={"volumes": ["data:relative"]},
+                                       files={"volumes": ["./site:/srv", "/srv/db"]}),
+                               "volumes": {"data": None}})
     cluster.run(until=60)
     tasks = [t for t in cluster.tasks("s_web", history=True) if t.state.terminal]
     assert len(tasks) >= 2 and {t.state for t in tasks} == {TaskState.REJECTED}
@@ -358,6 +359,59 @@ def test_the_task_reaper_deletes_a_removed_services_history_and_scaled_down_slot
             for t in cluster.tasks("s_db", history=True)] == [("db:2", "REMOVE", "RUNNING")]
     cluster.run(until=70)
     assert {t.service for t in cluster.tasks(history=True)} == {"s_web"}
+
+
+def test_the_task_reaper_deletes_by_status_timestamp_and_keeps_what_may_still_run() -> None:
+    """swarmkit's reaper sorts a slot's tasks by their status timestamps
+    (``orchestrator.TasksByTimestamp`` in ``task_reaper.go``'s ``tick``), not by creation,
+    and never deletes a task that has not ended and may still run. The first task, on a
+    node that went down, stays RUNNING (not deletable) while three replacements fail; its
+    node reports it shut down only when it comes back, so it is the slot's newest ended
+    task then and the next deletion takes the replacement that failed first. The reaper
+    deleted the first task, as the oldest created."""
+    cluster = SwarmCluster([Node("mgr", 2, "4Gi", role="manager"),
+                            *Node.many(2, "wrk", cpu=2, memory="4Gi")], seed=0)
+    cluster.deploy_stack("s", stack(web={"deploy": {
+        "replicas": 1, "placement": {"constraints": ["node.role==worker"]}}}))
+    cluster.run(until=10)
+    (first,) = cluster.tasks("s_web")
+    cluster.fail_node(first.node)
+    cluster.run(until=60)
+    for _ in range(3):
+        cluster.crash_task(cluster.tasks("s_web")[0])
+        cluster.run(until=cluster.clock.now + 20)
+    assert first.state == TaskState.RUNNING and first.desired_state == TaskState.SHUTDOWN
+    cluster.recover_node(first.node)
+    cluster.run(until=cluster.clock.now + 20)
+    slot = cluster.tasks("s_web", history=True)
+    assert len(slot) == 5 and first.state == TaskState.SHUTDOWN
+    ended = sorted((t for t in slot if t.state.terminal), key=lambda t: t.status_timestamp)
+    assert ended[-1] is first and min(slot, key=lambda t: t.created) is first
+    cluster.crash_task(cluster.tasks("s_web")[0])
+    cluster.run(until=cluster.clock.now + 20)
+    kept = cluster.tasks("s_web", history=True)
+    assert len(kept) == 5
+    assert first in kept and ended[0] not in kept
+
+
+def test_the_task_reaper_trims_a_slot_when_a_task_is_created_in_it() -> None:
+    """The reaper looks at a slot when a task is created in it (``EventCreateTask`` marks
+    it dirty, ``task_reaper.go``). A slot with four ended tasks whose running one's node
+    goes down gets a replacement while that task still counts as running: five tasks
+    before, five after. The slot held six until one of its tasks ended."""
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 1}}))
+    cluster.run(until=10)
+    for _ in range(4):
+        cluster.crash_task(cluster.tasks("s_web")[0])
+        cluster.run(until=cluster.clock.now + 20)
+    assert len(cluster.tasks("s_web", history=True)) == 5
+    (running,) = cluster.tasks("s_web")
+    cluster.fail_node(running.node)
+    cluster.run(until=cluster.clock.now + 30)
+    slot = cluster.tasks("s_web", history=True)
+    assert running in slot and running.state == TaskState.RUNNING
+    assert len(slot) == 5 and len(cluster.tasks("s_web")) == 1
 
 
 def test_a_service_created_again_under_a_removed_ones_name_has_only_its_own_tasks() -> None:

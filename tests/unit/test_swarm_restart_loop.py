@@ -57,6 +57,42 @@ def test_max_attempts_without_window_stops_the_loop() -> None:
     assert all(not h.times for h in histories.values())
 
 
+def test_a_slot_keeps_one_more_task_than_max_attempts() -> None:
+    """``task_reaper.go``: when the restart policy sets ``MaxAttempts``, a slot keeps
+    ``MaxAttempts + 1`` tasks instead of ``TaskHistoryRetentionLimit`` (the restart
+    supervisor rebuilds its counts from them), fewer here. A window keeps the loop going;
+    the slots kept five tasks."""
+    cluster = loop({"max_attempts": 1, "window": "5s"}, run_seconds="6")
+    cluster.run(until=120)
+    assert restarts(cluster) > 4 * 5
+    per_slot = Counter(t.slot for t in cluster.tasks("s_loop", history=True))
+    assert per_slot == {1: 2, 2: 2, 3: 2, 4: 2}
+
+
+def test_the_window_looks_back_from_the_ended_tasks_own_status_time() -> None:
+    """``shouldRestart`` (``restart/restart.go``) counts the restarts within ``Window`` back
+    from the task's status timestamp (``AppliedAt``, else ``Timestamp``), not from now. The
+    replacement of a crash has run since just after that restart when its node goes down
+    at 100 s: its last status is that start, the restart before it lies within 30 s of it,
+    and ``max_attempts: 1`` leaves the slot empty. Counted back from now, the restart at
+    10 s had left the window and the task was replaced."""
+    cluster = SwarmCluster([Node("mgr", 2, "4Gi", role="manager"),
+                            *Node.many(2, "wrk", cpu=2, memory="4Gi")], seed=0)
+    cluster.deploy_stack("s", {"services": {"web": {"image": "web:1", "deploy": {
+        "replicas": 1, "placement": {"constraints": ["node.role==worker"]},
+        "restart_policy": {"delay": "0s", "max_attempts": 1, "window": "30s"}}}}})
+    cluster.run(until=10)
+    cluster.crash_task(cluster.tasks("s_web")[0])
+    cluster.run(until=100)
+    (running,) = cluster.tasks("s_web")
+    assert running.status_timestamp < 10 + 30 < 100
+    cluster.fail_node(running.node)
+    cluster.run(until=160)
+    assert restarts(cluster) == 1 and cluster.tasks("s_web") == []
+    (skipped,) = cluster.events.where(reason="RestartSkipped")
+    assert skipped.message.startswith(f"{running.id}: not restarted (node {running.node} is down)")
+
+
 def test_a_removed_service_leaves_no_restart_history() -> None:
     cluster = loop({"max_attempts": 3})
     cluster.run(until=30)
