@@ -178,13 +178,20 @@ def _counts(system: str, cluster: Any, snapshot: Snapshot,
             last: tuple[object, dict[str, tuple[int, int]]] | None
             ) -> tuple[object, dict[str, tuple[int, int]]]:
     """The tier counts at ``snapshot`` with the tasks they were read from (``last``: the
-    previous sample's). Kubernetes' are read from the snapshot, once per distinct set of
-    tasks: :meth:`~clustersim.kubernetes.KubernetesCluster.pods` lists every pod again."""
+    previous sample's), counted once per distinct set of tasks where a snapshot that shares
+    the last one's tasks means every input of the counts is unchanged: Kubernetes' are read
+    from the snapshot itself (:meth:`~clustersim.kubernetes.KubernetesCluster.pods` lists
+    every pod again), Swarm's from tasks whose state, desired state and node its snapshot
+    watches (:meth:`~clustersim.swarm.SwarmCluster.snapshot`). Marathon's read health,
+    which a Mesos snapshot does not show: they are read at every sample."""
+    if last is not None and last[0] is snapshot.tasks and system in _SHARED_MEANS_SAME:
+        return last   # the simulator shares a snapshot's tasks while nothing changed
     if system in _FROM_CLUSTER:
         return snapshot.tasks, _FROM_CLUSTER[system](cluster)
-    if last is not None and last[0] is snapshot.tasks:
-        return last   # the simulator shares a snapshot's tasks while nothing changed
     return snapshot.tasks, _kubernetes_counts(snapshot.tasks)
+
+
+_SHARED_MEANS_SAME = ("kubernetes", "swarm")
 
 
 def _node_to_fail(snapshot: Snapshot, tier: str | None) -> str:
