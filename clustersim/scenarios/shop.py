@@ -122,11 +122,11 @@ def _shop_specs(system: str, api_replicas: int) -> ManifestSet:
 
 def preload_specs(api_replicas: Iterable[int]) -> None:
     """Load and validate the example of every system for each of ``api_replicas`` now, as
-    :func:`run_shop` would at its first run with that count (for the three systems together
-    about 6 ms per count on the course's reference laptop: most of it pydantic's validation
-    and the Compose file's check against its version's schema). An app whose control ranges
-    over a few counts calls it when built, so that a learner's first move to a count does not
-    pay for it on top of three simulations."""
+    :func:`run_shop` would at its first run with that count (the three systems together take
+    about 4 ms of CPU per count: most of it pydantic's validation and the Compose file's check
+    against its version's schema). An app whose control ranges over a few counts calls it
+    when built, so that a learner's first move to a count does not pay for it on top of
+    three simulations."""
     for count in api_replicas:
         for system in SYSTEMS:
             _shop_specs(system, count)
