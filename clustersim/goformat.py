@@ -37,6 +37,8 @@ import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any
 
 __all__ = ["FloatLiteral", "GoStruct", "NumError", "TimeParseError", "atoi", "duration_string",
@@ -349,15 +351,17 @@ def go_json(value: Any) -> str:
     is U+FFFD, as Go's decoder had already made it: Python's text would keep a character
     that cannot be written out as UTF-8. A value JSON has no form for (a ``Decimal``, a
     date) is written as its text, quoted, never raised."""
+    if isinstance(value, str):
+        return _go_string(value)
     if isinstance(value, dict):
         fields = value.items() if isinstance(value, GoStruct) else sorted(value.items())
-        return "{" + ",".join(f"{go_json(str(key))}:{go_json(item)}"
-                              for key, item in fields) + "}"
+        return "{" + ",".join(f"{_go_key(key)}:{go_json(item)}" for key, item in fields) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(go_json(item) for item in value) + "]"
-    if isinstance(value, str):
-        text = json.dumps(go_text(value), ensure_ascii=False)
-        return re.sub("[<>&\u2028\u2029]", lambda m: _HTML_ESCAPES[m.group()], text)
+    if value is None or value is True or value is False:
+        return _LITERALS[value]
+    if isinstance(value, int):
+        return int.__repr__(value)      # as json.dumps writes an int (or an IntEnum)
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         size = abs(value)
         if size != 0 and (size < 1e-6 or size >= 1e21):
@@ -366,6 +370,28 @@ def go_json(value: Any) -> str:
         return format(Decimal(repr(value)), "f").removesuffix(".0") if value != int(value) \
             else str(int(value))
     return json.dumps(value, default=str)
+
+
+_LITERALS = {None: "null", True: "true", False: "false"}
+_HTML_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+def _html_escape(match: re.Match[str]) -> str:
+    return _HTML_ESCAPES[match.group()]
+
+
+def _go_string(text: str) -> str:
+    """A string as :func:`go_json` writes it: ``json.dumps(text, ensure_ascii=False)``
+    (which is ``json.encoder.encode_basestring``, called here directly: ``json.dumps``
+    builds an encoder at every call) with Go's HTML escapes."""
+    return _HTML_UNSAFE.sub(_html_escape, encode_basestring(go_text(text)))
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _go_key(key: Any) -> str:
+    """A map key as :func:`go_json` writes it, kept: a manifest repeats a few hundred keys
+    (``metadata``, ``name``...) many times over (``typed``: the key 1 is not True)."""
+    return _go_string(str(key))
 
 
 def _go_float(value: float) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Decimal, localcontext
+from functools import lru_cache
 
 __all__ = ["QuantityError", "cpu_quantity", "format_quantity", "memory_quantity", "parse_quantity",
            "to_millis", "to_units"]
@@ -82,6 +83,14 @@ def parse_quantity(text: str | int | float | Decimal) -> Decimal:
             raise QuantityError("quantity is an integer with thousands of digits") from None
     if not isinstance(text, str):
         raise QuantityError(f"quantity {text!r} must be a string such as '500m' or '2Gi'")
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text: str) -> Decimal:
+    """:func:`parse_quantity` of a string, kept once parsed (a Decimal is immutable): a
+    cluster's nodes and its pods' requests repeat a few texts (``"8Gi"``, ``"250m"``) at
+    every node built and every pod admitted; a refusal is raised again each time."""
     match = _SCANNER.fullmatch(text) if text else None
     found = _exponent(match[4]) if match else None
     if match is None or found is None:

@@ -22,6 +22,7 @@ from clustersim.scenarios.shop import (
     TIERS,
     ShopRun,
     compare_shop,
+    preload_specs,
     run_shop,
     shop_source,
     start_order,
@@ -176,6 +177,7 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
         return compare_shop(count, None if fail < 0 else fail, times)
 
     first = runs_for(3, -1.0)
+    preload_specs(range(replicas.min, replicas.max + 1))   # a new count's first move: 3 runs
     chart = go.FigureWidget(data=_traces(first))
     for trace, system in zip(chart.data, first, strict=True):
         trace.uid = f"dialects-{system}"   # FigureWidget draws its own uids otherwise

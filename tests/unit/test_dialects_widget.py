@@ -160,3 +160,16 @@ def test_the_labs_question_on_losing_the_busiest_node_matches_the_runs() -> None
     assert "Marathon never" not in prose
     assert "only Swarm is back to all ten tasks ready, while Kubernetes and Marathon stay at " \
            "nine" in " ".join(prose.split())
+
+
+def test_the_explorer_loads_the_example_for_every_count_of_its_slider() -> None:
+    """A learner's first move to a new api count finds the example loaded (preload_specs)."""
+    from clustersim.scenarios import shop
+
+    shop._shop_specs.cache_clear()
+    slider = dialects_explorer(TIMES).widget.children[0].children[0]
+    before = shop._shop_specs.cache_info().misses
+    for count in range(slider.min, slider.max + 1):
+        for system in SYSTEMS:
+            shop._shop_specs(system, count)
+    assert shop._shop_specs.cache_info().misses == before

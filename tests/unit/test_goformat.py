@@ -152,6 +152,13 @@ def test_go_json_is_json_marshal(value, encoded):
     assert go_json(value) == encoded
 
 
+def test_go_json_keys_of_equal_hash_keep_their_own_text():
+    """Map keys are kept once written (a manifest repeats its keys): the key 1 written
+    first must not make True's, or 1.0's, text its own, as keys that compare equal would."""
+    assert [go_json({key: 0}) for key in (1, True, 1.0, "1")] == \
+        ['{"1":0}', '{"True":0}', '{"1.0":0}', '{"1":0}']
+
+
 @pytest.mark.parametrize(("text", "signed", "bits", "result"), [
     ("42", False, 64, 42), ("007", False, 64, 7), ("18446744073709551615", False, 64, 2**64 - 1),
     ("18446744073709551616", False, 64, "value out of range"),

@@ -1,6 +1,7 @@
-"""run_shop deploys the example loaded once per system and api replica count
-(``clustersim.scenarios.shop._shop_specs``): the runs must be those of the plain manifest, and
-no run may change the specs it was handed (later runs share them)."""
+"""run_shop's shortcuts give the plain runs' results: it deploys the example loaded once per
+system and api replica count (``clustersim.scenarios.shop._shop_specs``), which no run may
+change (later runs share them), and keeps a sample's tier counts when its snapshot shares the
+last one's tasks (``_counts``)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,16 @@ def test_tiers_are_read_as_tier_of_reads_them() -> None:
     with pytest.raises(ValueError, match="not a workload"):
         shop._tier("/other/app")
     assert shop._tier.cache_info().maxsize == 64
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_counts_kept_from_a_shared_snapshot_are_those_of_a_fresh_count(system: str) -> None:
+    """A sample whose snapshot shares the last one's tasks keeps the last counts: they must
+    be what counting again gives, through a failure and its recovery."""
+    kept = [run_shop.__wrapped__(system, api_replicas=4, fail_at=fail_at)
+            for fail_at in (None, 30.0, 120.0)]
+    counts = shop._counts
+    with patch.object(shop, "_counts", lambda s, c, snap, last: counts(s, c, snap, None)):
+        fresh = [run_shop.__wrapped__(system, api_replicas=4, fail_at=fail_at)
+                 for fail_at in (None, 30.0, 120.0)]
+    assert [(r.running, r.ready) for r in kept] == [(r.running, r.ready) for r in fresh]
