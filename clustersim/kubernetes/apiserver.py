@@ -187,7 +187,7 @@ class APIServer:
     _kubelet_alive: dict[str, bool]
     _uid: int
     _version: int
-    _attempted: dict[str, tuple[int, int, float]]
+    _attempted: dict[str, tuple[int, int, float, tuple[str, ...]]]
     _placement_version: int
     _assigned_version: int
     _queue_versions: tuple[int, int]

@@ -258,9 +258,11 @@ class KubernetesCluster(ControllerManager):
         self._version = 0
         self._shown: tuple[int, tuple[tuple[NodeState, ...], tuple[TaskState, ...]]] | None = None
         """The last snapshot's nodes and tasks with the ``_version`` they were made at."""
-        self._attempted: dict[str, tuple[int, int, float]] = {}
-        """Each unschedulable pod's last failed attempt: the two versions below then, and its
-        time (the scheduling queue's ``Timestamp``, which its 5-minute flush compares)."""
+        self._attempted: dict[str, tuple[int, int, float, tuple[str, ...]]] = {}
+        """Each unschedulable pod's last failed attempt: the two versions below then, its
+        time (the scheduling queue's ``Timestamp``, which its 5-minute flush compares) and
+        the plugins that rejected it (``UnschedulablePlugins``, whose queueing hints upstream
+        decide which events move it back)."""
         self._placement_version = 0
         """Bumped by changes that can make an unschedulable pod fit (nodes, taints, pods
         gone, volumes): upstream's queueing hints move pods back to the active queue on such

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import partial
+from functools import cache, partial
 from itertools import islice
 from typing import Any
 
@@ -361,9 +361,12 @@ class ControllerManager(NodeLifecycle):
                 self._bind(pod, result.node, scheduled=True)
                 return
             message = self._preempt(pod, nodes, result)
+            rejectors = result.unschedulable_plugins
         else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
             message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
-        self._attempted[uid] = (self._placement_version, self._assigned_version, self.now)
+            rejectors = frozenset(("VolumeBinding",)) if nodes else frozenset()
+        self._attempted[uid] = (self._placement_version, self._assigned_version, self.now,
+                                _plugin_names(rejectors))
         self.pod_index.park(pod, _waits_for_pods(pod))
         self._flush_after(self.now)
         self.record(pod, "FailedScheduling", message, "Warning")
@@ -383,7 +386,7 @@ class ControllerManager(NodeLifecycle):
 
         def flush() -> None:
             self._flushes.discard(tick)
-            flushed = [uid for uid, (_, _, at) in self._attempted.items()
+            flushed = [uid for uid, (_, _, at, _) in self._attempted.items()
                        if tick - at > _MAX_UNSCHEDULABLE]
             for uid in flushed:
                 del self._attempted[uid]
@@ -419,6 +422,13 @@ class ControllerManager(NodeLifecycle):
         pod["status"]["nominatedNodeName"] = found.node
         self.scheduler.nominator.nominate(pod, found.node)
         return fit_error
+
+
+@cache
+def _plugin_names(plugins: frozenset[str]) -> tuple[str, ...]:
+    """``plugins`` in order, one tuple for each set: the pods of a backlog rejected alike
+    share it (60,000 of them in ``benchmarks/k8s_cluster.py --unschedulable``)."""
+    return tuple(sorted(plugins))
 
 
 def _waits_for_pods(pod: dict[str, Any]) -> bool:
