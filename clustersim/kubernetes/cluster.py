@@ -261,8 +261,8 @@ class KubernetesCluster(ControllerManager):
         self._attempted: dict[str, tuple[int, int, float, tuple[str, ...]]] = {}
         """Each unschedulable pod's last failed attempt: the two versions below then, its
         time (the scheduling queue's ``Timestamp``, which its 5-minute flush compares) and
-        the plugins that rejected it (``UnschedulablePlugins``, whose queueing hints upstream
-        decide which events move it back)."""
+        the plugins that rejected it (``UnschedulablePlugins``, whose queueing hints decide
+        the events :mod:`~clustersim.kubernetes.scheduler.queueinghints` covers)."""
         self._placement_version = 0
         """Bumped by changes that can make an unschedulable pod fit (nodes, taints, pods
         gone, volumes): upstream's queueing hints move pods back to the active queue on such

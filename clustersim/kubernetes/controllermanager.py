@@ -27,7 +27,9 @@ terms look at other pods (required pod affinity, a ``DoNotSchedule`` spread cons
 ``AssignedPodAdded`` does (``getUnschedulablePodsWithCrossTopologyTerm``), without matching the
 bound pod's labels. An update of the pod's own spec moves it back at once
 (``PriorityQueue.Update``, :meth:`~clustersim.kubernetes.podindex.PodIndex.updated`), where
-upstream asks the hints about the change (a toleration added, a gate removed). The backoff
+upstream asks the hints about the change (a toleration added, a gate removed); an update of
+its own labels alone (``UpdatePodLabel``) does ask the hints of the plugins that rejected it,
+recorded with its attempt (:mod:`~clustersim.kubernetes.scheduler.queueinghints`). The backoff
 (1 s doubling to 10 s) is left out: since v1.33 (``SchedulerPopFromBackoffQ``, on by default)
 a scheduler with nothing else to do takes a pod still backing off, which is what the
 simulated scheduler always is between two instants.
@@ -54,6 +56,7 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
+from clustersim.kubernetes.scheduler.queueinghints import worth_requeuing_after_label_update
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS, ScheduleResult
 from clustersim.limits import MAX_REPLICAS
 from clustersim.sim.collection import deferred_full_collections
@@ -373,6 +376,18 @@ class ControllerManager(NodeLifecycle):
         if self._last_failure.get(uid) != message:     # updatePod: only a new condition
             self._last_failure[uid] = message
             set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
+
+    def _unscheduled_pod_relabelled(self, pod: dict[str, Any],
+                                    old_labels: dict[str, str]) -> None:
+        """An update changed the labels of the unbound ``pod`` (they were ``old_labels``):
+        ``PriorityQueue.Update`` asks the queueing hints of the plugins that rejected it
+        about ``UpdatePodLabel``, and moves it back if one says it may now fit
+        (:mod:`~clustersim.kubernetes.scheduler.queueinghints`).
+        A Pod that is not parked is left where it is."""
+        attempted = self._attempted.get(pod["metadata"]["uid"])
+        if attempted is not None and worth_requeuing_after_label_update(
+                self.scheduler, pod, old_labels, attempted[3]):
+            self.pod_index.unpark([pod["metadata"]["uid"]])
 
     def _flush_after(self, attempted: float) -> None:
         """Make sure the queue's flush runs at the first tick that finds a pod attempted at

@@ -128,3 +128,44 @@ def test_a_gate_removed_by_an_update_lets_the_pod_in_at_once():
     cluster.apply(pod("p"))
     cluster.run(until=30)
     assert _scheduled_at(cluster, "p") == [20.0]
+
+
+def _spread_pod(name, app, cpu="2"):
+    """A Pod of ``app`` that may run at most one more of ``app`` per node than the emptiest."""
+    found = pod(name, cpu=cpu, topologySpreadConstraints=[{
+        "maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
+        "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "web"}}}])
+    found["metadata"]["labels"] = {"app": app}
+    return found
+
+
+def test_a_label_update_that_changes_what_its_spread_counts_schedules_it_at_once():
+    """``UpdatePodLabel`` of the parked Pod itself: PodTopologySpread, which rejected it on
+    node-1 (its own label counts in the skew: 1 + 1 - 0 > 1), says Queue when the update
+    makes it stop matching its selector (``isSchedulableAfterPodChange``); node-2 is short of
+    CPU. Relabelled, it fits node-1 (1 + 0 - 0), at the update's instant, not the flush's."""
+    cluster = KubernetesCluster([Node("node-1", cpu="4", memory="8Gi"),
+                                 Node("node-2", cpu="1", memory="8Gi")])
+    web = pod("web-0", nodeName="node-1")
+    web["metadata"]["labels"] = {"app": "web"}
+    cluster.apply([web, _spread_pod("p", "web")])
+    cluster.run(until=20)
+    assert _attempts(cluster, "p") == [0.0] and not _scheduled_at(cluster, "p")
+    cluster.apply(_spread_pod("p", "batch"))
+    cluster.run(until=30)
+    assert _scheduled_at(cluster, "p") == [20.0]
+    assert cluster.get("Pod", "default", "p")["spec"]["nodeName"] == "node-1"
+
+
+def test_a_label_update_no_rejecting_plugin_registers_leaves_the_pod_parked():
+    """A Pod short of CPU everywhere: NodeResourcesFit, which rejected it, registers no
+    ``UpdatePodLabel``, so a new label leaves it waiting for the flush."""
+    cluster = KubernetesCluster(nodes(2, cpu="2"))
+    cluster.apply(pod("big", cpu="8"))
+    cluster.run(until=20)
+    relabelled = pod("big", cpu="8")
+    relabelled["metadata"]["labels"] = {"a": "big", "team": "ml"}
+    cluster.apply(relabelled)
+    cluster.run(until=400)
+    assert _attempts(cluster, "big") == [0.0, 330.0]
+
