@@ -27,9 +27,11 @@ terms look at other pods (required pod affinity, a ``DoNotSchedule`` spread cons
 ``AssignedPodAdded`` does (``getUnschedulablePodsWithCrossTopologyTerm``), without matching the
 bound pod's labels. An update of the pod's own spec moves it back at once
 (``PriorityQueue.Update``, :meth:`~clustersim.kubernetes.podindex.PodIndex.updated`), where
-upstream asks the hints about the change (a toleration added, a gate removed); an update of
-its own labels alone (``UpdatePodLabel``) does ask the hints of the plugins that rejected it,
-recorded with its attempt (:mod:`~clustersim.kubernetes.scheduler.queueinghints`). The backoff
+upstream asks the hints about the change (a toleration added, a gate removed). Two events do
+ask the hints of the plugins that rejected the pod, recorded with its attempt
+(:mod:`~clustersim.kubernetes.scheduler.queueinghints`): an update of its own labels alone
+(``UpdatePodLabel``) and the deletion of a nominated pod of no lower priority
+(``AssignedPodDelete``, :meth:`ControllerManager.remove_pod`). The backoff
 (1 s doubling to 10 s) is left out: since v1.33 (``SchedulerPopFromBackoffQ``, on by default)
 a scheduler with nothing else to do takes a pod still backing off, which is what the
 simulated scheduler always is between two instants.
@@ -56,7 +58,10 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
-from clustersim.kubernetes.scheduler.queueinghints import worth_requeuing_after_label_update
+from clustersim.kubernetes.scheduler.queueinghints import (
+    worth_requeuing_after_label_update,
+    worth_requeuing_after_nominated_delete,
+)
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS, ScheduleResult
 from clustersim.limits import MAX_REPLICAS
 from clustersim.sim.collection import deferred_full_collections
@@ -75,6 +80,9 @@ the scheduler's start, simulated second 0."""
 _MAX_UNSCHEDULABLE = 300.0
 """``DefaultPodMaxInUnschedulablePodsDuration``: a pod unschedulable for longer than this at a
 flush is tried again."""
+_NONE: tuple[int, int, float, tuple[str, ...]] = (0, 0, 0.0, ())
+"""A parked pod's last attempt when none is recorded: no rejecting plugin, so any event
+moves it back (``isPodWorthRequeuing``)."""
 
 
 class ControllerManager(NodeLifecycle):
@@ -388,6 +396,32 @@ class ControllerManager(NodeLifecycle):
         if attempted is not None and worth_requeuing_after_label_update(
                 self.scheduler, pod, old_labels, attempted[3]):
             self.pod_index.unpark([pod["metadata"]["uid"]])
+
+    def remove_pod(self, pod: dict[str, Any]) -> None:
+        """The pod object disappears; the scheduling queue forgets its nomination
+        (``PriorityQueue.Delete``: ``DeleteNominatedPodIfExists``), and the deletion of an
+        unbound Pod that had a ``nominatedNodeName`` is an ``AssignedPodDelete`` for the
+        parked Pods of no higher priority, which counted it on that node
+        (``deletePodFromSchedulingQueue`` in kubernetes/kubernetes
+        ``pkg/scheduler/eventhandlers.go``): those whose rejecting plugins' hints say so move
+        back (:mod:`~clustersim.kubernetes.scheduler.queueinghints`).
+        A nominated Pod bound (on its node or elsewhere) moves none back, as upstream's
+        handler returns early for a binding (``inBinding``; a binding by another component
+        that leaves a nominated node's room unused is kubernetes/kubernetes issue 134859).
+        Simplified: upstream sends the same event when a Pod's nomination moves to another
+        node (``hasNominatedNodeNameChanged`` in ``updatePodInSchedulingQueue``); here a
+        preemptor nominated again elsewhere moves none back."""
+        nominated = (pod.get("status") or {}).get("nominatedNodeName") \
+            and not pod["spec"].get("nodeName")
+        super().remove_pod(pod)
+        if not nominated:
+            return
+        self.scheduler.nominator.forget(pod)
+        parked = self.pod_index.parked(only_waiting_for_pods=False)
+        self.pod_index.unpark([
+            waiting["metadata"]["uid"] for waiting in parked
+            if worth_requeuing_after_nominated_delete(
+                waiting, pod, self._attempted.get(waiting["metadata"]["uid"], _NONE)[3])])
 
     def _flush_after(self, attempted: float) -> None:
         """Make sure the queue's flush runs at the first tick that finds a pod attempted at

@@ -169,3 +169,32 @@ def test_a_label_update_no_rejecting_plugin_registers_leaves_the_pod_parked():
     cluster.run(until=400)
     assert _attempts(cluster, "big") == [0.0, 330.0]
 
+
+def _held_by_a_nomination():
+    """node-1 (3 cores) runs ``victim`` (2 cores, low priority, 600 s to terminate: a
+    ``preStop`` sleep); ``p`` (3 cores, high) preempts it at 10 s and is nominated there;
+    ``q`` (1 core, low), which would fit beside the terminating victim, is parked at 20 s
+    because the Filters count ``p`` on node-1 (``addGENominatedPods``)."""
+    cluster = KubernetesCluster(nodes(1, cpu="3"))
+    victim = pod("victim", cpu="2", terminationGracePeriodSeconds=600)
+    victim["spec"]["containers"][0]["lifecycle"] = {"preStop": {"sleep": {"seconds": 600}}}
+    cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                    "metadata": {"name": "high"}, "value": 1000}, victim])
+    cluster.run(until=10)
+    cluster.apply(pod("p", cpu="3", priorityClassName="high"))
+    cluster.run(until=20)
+    assert cluster.get("Pod", "default", "p")["status"]["nominatedNodeName"] == "node-1"
+    cluster.apply(pod("q", cpu="1"))
+    cluster.run(until=30)
+    assert _attempts(cluster, "q") == [20.0] and not _scheduled_at(cluster, "q")
+    return cluster
+
+
+def test_deleting_a_nominated_pod_schedules_a_pod_its_nomination_held_back():
+    """``AssignedPodDelete`` of the nominated Pod (``deletePodFromSchedulingQueue``): ``q``,
+    of lower priority and rejected by NodeResourcesFit, moves back at the deletion."""
+    cluster = _held_by_a_nomination()
+    cluster.delete("pod", "p")
+    cluster.run(until=40)
+    assert _scheduled_at(cluster, "q") == [30.0]
+    assert cluster.get("Pod", "default", "q")["spec"]["nodeName"] == "node-1"

@@ -1,6 +1,6 @@
 """Queueing hints: whether an event may make a parked (unschedulable) Pod schedulable, asked
-of the plugins that rejected it, for the event the simulated scheduling queue decides Pod by
-Pod: an update of the parked Pod's own labels.
+of the plugins that rejected it, for the two events the simulated scheduling queue decides
+Pod by Pod: an update of the parked Pod's own labels, and the deletion of a nominated Pod.
 
 Upstream: kubernetes/kubernetes ``pkg/scheduler/backend/queue/scheduling_queue.go``
 (``isPodWorthRequeuing``: a Pod that no plugin rejected is worth trying again after any
@@ -17,6 +17,13 @@ The events are named as ``pkg/scheduler/framework/events.go`` names them:
   (``involvedInTopologySpreading``) and queues it when the change makes its labels match,
   or stop matching, the selector of one of its ``DoNotSchedule`` constraints (the Pod counts
   itself in the skew it checks: ``selfMatchNum`` in ``filtering.go``).
+- ``AssignedPodDelete`` of a deleted Pod that had a ``nominatedNodeName``
+  (``deletePodFromSchedulingQueue`` in ``pkg/scheduler/eventhandlers.go``, offered only to
+  the parked Pods of lower or equal priority, ``getLEPriorityPreCheck``: those that counted
+  it as if it ran there). NodeResourcesFit's ``isSchedulableAfterPodEvent`` queues a Pod
+  after the deletion of a bound or nominated Pod; NodePorts' ``isSchedulableAfterPodDeleted``
+  only when the deleted Pod held a host port the parked Pod asks for; InterPodAffinity and
+  PodTopologySpread skip a deleted Pod that was not bound.
 
 Simplified: every other update of the Pod's spec moves it back without hints
 (:meth:`~clustersim.kubernetes.podindex.PodIndex.updated`), and a Pod moved back is tried at
@@ -28,9 +35,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from clustersim.kubernetes.nodeinfo import pod_host_ports
 from clustersim.kubernetes.scheduler.labels import label_selector_matches, pod_labels
+from clustersim.kubernetes.scheduler.nominator import pod_priority
+from clustersim.kubernetes.scheduler.plugins.nodeports import port_conflict
 
-__all__ = ["worth_requeuing_after_label_update"]
+__all__ = ["worth_requeuing_after_label_update", "worth_requeuing_after_nominated_delete"]
 
 
 def worth_requeuing_after_label_update(scheduler: Any, pod: Mapping[str, Any],
@@ -55,3 +65,18 @@ def worth_requeuing_after_label_update(scheduler: Any, pod: Mapping[str, Any],
     return any(label_selector_matches(c.selector, old_labels)
                != label_selector_matches(c.selector, labels) for c in constraints)
 
+
+def worth_requeuing_after_nominated_delete(pod: Mapping[str, Any],
+                                           deleted: Mapping[str, Any],
+                                           rejectors: Collection[str]) -> bool:
+    """Whether ``AssignedPodDelete`` of the nominated Pod ``deleted`` moves the parked
+    ``pod`` back, ``rejectors`` being the plugins that rejected it."""
+    if pod_priority(pod) > pod_priority(deleted):
+        return False                # getLEPriorityPreCheck
+    if not rejectors or "NodeResourcesFit" in rejectors:
+        return True
+    if "NodePorts" not in rejectors:
+        return False
+    held = dict.fromkeys(pod_host_ports(deleted), 1)
+    return any(port_conflict(held, ip, protocol, port)
+               for ip, protocol, port in pod_host_ports(pod))
