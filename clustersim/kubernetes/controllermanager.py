@@ -22,10 +22,11 @@ upstream's queueing hints (``isPodWorthRequeuing``) do, or until the queue's flu
 records another ``FailedScheduling``, about every five and a half minutes. Simplified: upstream
 asks the hints of the plugins that rejected the pod about each event; here a change to nodes
 (added, removed, labels, taints, cordon), a pod leaving a node or a volume becoming usable
-moves every waiting pod back, and a pod bound to a node moves back only the pods whose own
-terms look at other pods (required pod affinity, a ``DoNotSchedule`` spread constraint), as
-``AssignedPodAdded`` does (``getUnschedulablePodsWithCrossTopologyTerm``), without matching the
-bound pod's labels. An update of the pod's own spec moves it back at once
+moves every waiting pod back, and a pod bound to a node (or a bound pod relabelled) moves back
+only the pods whose own terms look at other pods (required pod affinity, a ``DoNotSchedule``
+spread constraint), as ``AssignedPodAdded`` and ``AssignedPodUpdated`` do
+(``getUnschedulablePodsWithCrossTopologyTerm``), without matching the bound pod's labels.
+An update of the pod's own spec moves it back at once
 (``PriorityQueue.Update``, :meth:`~clustersim.kubernetes.podindex.PodIndex.updated`), where
 upstream asks the hints about the change (a toleration added, a gate removed). Two events do
 ask the hints of the plugins that rejected the pod, recorded with its attempt
@@ -385,13 +386,24 @@ class ControllerManager(NodeLifecycle):
             self._last_failure[uid] = message
             set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
 
-    def _unscheduled_pod_relabelled(self, pod: dict[str, Any],
-                                    old_labels: dict[str, str]) -> None:
-        """An update changed the labels of the unbound ``pod`` (they were ``old_labels``):
-        ``PriorityQueue.Update`` asks the queueing hints of the plugins that rejected it
-        about ``UpdatePodLabel``, and moves it back if one says it may now fit
-        (:mod:`~clustersim.kubernetes.scheduler.queueinghints`).
-        A Pod that is not parked is left where it is."""
+    def _pod_relabelled(self, pod: dict[str, Any], old_labels: dict[str, str]) -> None:
+        """An update changed the labels of ``pod`` (they were ``old_labels``).
+
+        Unbound: ``PriorityQueue.Update`` asks the queueing hints of the plugins that
+        rejected it about ``UpdatePodLabel``, and moves it back if one says it may now fit
+        (:mod:`~clustersim.kubernetes.scheduler.queueinghints`); a Pod that is not parked
+        is left where it is. Bound: its node's cached counts are made again
+        (:meth:`~clustersim.kubernetes.nodeinfo.NodeInfo.pods_changed`: topology spreading
+        counts it by its labels), and it is an ``AssignedPodUpdate``, which moves back the
+        parked pods whose terms look at other pods, as a pod bound does
+        (``AssignedPodUpdated`` in ``scheduling_queue.go``:
+        ``getUnschedulablePodsWithCrossTopologyTerm``)."""
+        node = pod["spec"].get("nodeName")
+        if node:
+            if node in self._nodes:
+                self._nodes[node].pods_changed()
+            self._assigned_version += 1
+            return
         attempted = self._attempted.get(pod["metadata"]["uid"])
         if attempted is not None and worth_requeuing_after_label_update(
                 self.scheduler, pod, old_labels, attempted[3]):

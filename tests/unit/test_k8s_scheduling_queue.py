@@ -198,3 +198,19 @@ def test_deleting_a_nominated_pod_schedules_a_pod_its_nomination_held_back():
     cluster.run(until=40)
     assert _scheduled_at(cluster, "q") == [30.0]
     assert cluster.get("Pod", "default", "q")["spec"]["nodeName"] == "node-1"
+
+
+def test_a_bound_pods_label_update_moves_back_the_pods_whose_terms_count_it():
+    """``AssignedPodUpdate`` (``UpdatePodLabel`` of a bound Pod): ``web-0`` relabelled no
+    longer counts in ``p``'s spread constraint, and ``p``, whose terms look at other Pods
+    (``getUnschedulablePodsWithCrossTopologyTerm``), is tried again at once and fits."""
+    cluster = KubernetesCluster([Node("node-1", cpu="4", memory="8Gi"),
+                                 Node("node-2", cpu="1", memory="8Gi")])
+    web = pod("web-0", nodeName="node-1")
+    web["metadata"]["labels"] = {"app": "web"}
+    cluster.apply([web, _spread_pod("p", "web")])
+    cluster.run(until=20)
+    web["metadata"]["labels"] = {"app": "other"}
+    cluster.apply(web)
+    cluster.run(until=30)
+    assert _attempts(cluster, "p") == [0.0] and _scheduled_at(cluster, "p") == [20.0]
