@@ -139,17 +139,24 @@ def _spread_pod(name, app, cpu="2"):
     return found
 
 
-def test_a_label_update_that_changes_what_its_spread_counts_schedules_it_at_once():
-    """``UpdatePodLabel`` of the parked Pod itself: PodTopologySpread, which rejected it on
-    node-1 (its own label counts in the skew: 1 + 1 - 0 > 1), says Queue when the update
-    makes it stop matching its selector (``isSchedulableAfterPodChange``); node-2 is short of
-    CPU. Relabelled, it fits node-1 (1 + 0 - 0), at the update's instant, not the flush's."""
+def _parked_by_its_spread():
+    """``p`` (app=web, 2 cores) parked at 0 s: node-1 runs the bound ``web-0`` (app=web,
+    returned), so ``p`` there would skew its spread; node-2 has 1 core."""
     cluster = KubernetesCluster([Node("node-1", cpu="4", memory="8Gi"),
                                  Node("node-2", cpu="1", memory="8Gi")])
     web = pod("web-0", nodeName="node-1")
     web["metadata"]["labels"] = {"app": "web"}
     cluster.apply([web, _spread_pod("p", "web")])
     cluster.run(until=20)
+    return cluster, web
+
+
+def test_a_label_update_that_changes_what_its_spread_counts_schedules_it_at_once():
+    """``UpdatePodLabel`` of the parked Pod itself: PodTopologySpread, which rejected it on
+    node-1 (its own label counts in the skew: 1 + 1 - 0 > 1), says Queue when the update
+    makes it stop matching its selector (``isSchedulableAfterPodChange``); node-2 is short of
+    CPU. Relabelled, it fits node-1 (1 + 0 - 0), at the update's instant, not the flush's."""
+    cluster, _ = _parked_by_its_spread()
     assert _attempts(cluster, "p") == [0.0] and not _scheduled_at(cluster, "p")
     cluster.apply(_spread_pod("p", "batch"))
     cluster.run(until=30)
@@ -204,12 +211,7 @@ def test_a_bound_pods_label_update_moves_back_the_pods_whose_terms_count_it():
     """``AssignedPodUpdate`` (``UpdatePodLabel`` of a bound Pod): ``web-0`` relabelled no
     longer counts in ``p``'s spread constraint, and ``p``, whose terms look at other Pods
     (``getUnschedulablePodsWithCrossTopologyTerm``), is tried again at once and fits."""
-    cluster = KubernetesCluster([Node("node-1", cpu="4", memory="8Gi"),
-                                 Node("node-2", cpu="1", memory="8Gi")])
-    web = pod("web-0", nodeName="node-1")
-    web["metadata"]["labels"] = {"app": "web"}
-    cluster.apply([web, _spread_pod("p", "web")])
-    cluster.run(until=20)
+    cluster, web = _parked_by_its_spread()
     web["metadata"]["labels"] = {"app": "other"}
     cluster.apply(web)
     cluster.run(until=30)
