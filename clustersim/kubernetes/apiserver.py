@@ -187,7 +187,7 @@ class APIServer:
     _kubelet_alive: dict[str, bool]
     _uid: int
     _version: int
-    _attempted: dict[str, tuple[int, int, float]]
+    _attempted: dict[str, tuple[int, int, float, tuple[str, ...]]]
     _placement_version: int
     _assigned_version: int
     _queue_versions: tuple[int, int]
@@ -210,6 +210,7 @@ class APIServer:
                   background: bool = False) -> None: ...
         def _reconcile(self) -> None: ...
         def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None: ...
+        def _pod_relabelled(self, pod: dict[str, Any], old_labels: dict[str, str]) -> None: ...
 
     _now: float = 0.0
     """The float :attr:`now` last gave."""
@@ -1020,6 +1021,8 @@ class APIServer:
             _store_content(existing, manifest)
         set_metadata_map(existing["metadata"], "labels", labels_of(manifest))
         set_metadata_map(existing["metadata"], "annotations", dict(meta.get("annotations") or {}))
+        if kind == "Pod" and not dry_run and labels_of(existing) != labels_of(before):
+            self._pod_relabelled(existing, labels_of(before))
         stamp_template_generation(existing, before)
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),

@@ -212,8 +212,9 @@ class KubernetesCluster(ControllerManager):
         self.correlator = EventCorrelator()
         """client-go's event correlator, which the recorders run before writing
         (:mod:`clustersim.kubernetes.eventcorrelator`)."""
-        # fast_spread: delete_pod reports the one in-place edit of a bound pod that topology
-        # spreading counts (deletionTimestamp), so Deployment pods take the fast path too
+        # fast_spread: delete_pod and a labels update report the in-place edits of a bound pod
+        # that topology spreading counts (deletionTimestamp, labels: pods_changed), so
+        # Deployment pods take the fast path too
         self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self),
                                    fast_spread=True, nominator=Nominator(self.exists))
         self.kubelet = Kubelet(self, self.timing)
@@ -258,16 +259,19 @@ class KubernetesCluster(ControllerManager):
         self._version = 0
         self._shown: tuple[int, tuple[tuple[NodeState, ...], tuple[TaskState, ...]]] | None = None
         """The last snapshot's nodes and tasks with the ``_version`` they were made at."""
-        self._attempted: dict[str, tuple[int, int, float]] = {}
-        """Each unschedulable pod's last failed attempt: the two versions below then, and its
-        time (the scheduling queue's ``Timestamp``, which its 5-minute flush compares)."""
+        self._attempted: dict[str, tuple[int, int, float, tuple[str, ...]]] = {}
+        """Each unschedulable pod's last failed attempt: the two versions below then, its
+        time (the scheduling queue's ``Timestamp``, which its 5-minute flush compares) and
+        the plugins that rejected it (``UnschedulablePlugins``, whose queueing hints decide
+        the events :mod:`~clustersim.kubernetes.scheduler.queueinghints` covers)."""
         self._placement_version = 0
         """Bumped by changes that can make an unschedulable pod fit (nodes, taints, pods
         gone, volumes): upstream's queueing hints move pods back to the active queue on such
         events only (:mod:`~clustersim.kubernetes.controllermanager`)."""
         self._assigned_version = 0
-        """Bumped when a pod is bound to a node (upstream's ``AssignedPodAdd`` event), which
-        moves back only the pods whose terms look at other pods."""
+        """Bumped when a pod is bound to a node or a bound pod's labels change (upstream's
+        ``AssignedPodAdd`` and ``AssignedPodUpdate`` events), which moves back only the pods
+        whose terms look at other pods."""
         self._queue_versions = (0, 0)
         """The two versions above when the scheduler last moved parked pods back
         (``ControllerManager._requeue``)."""

@@ -22,12 +22,17 @@ upstream's queueing hints (``isPodWorthRequeuing``) do, or until the queue's flu
 records another ``FailedScheduling``, about every five and a half minutes. Simplified: upstream
 asks the hints of the plugins that rejected the pod about each event; here a change to nodes
 (added, removed, labels, taints, cordon), a pod leaving a node or a volume becoming usable
-moves every waiting pod back, and a pod bound to a node moves back only the pods whose own
-terms look at other pods (required pod affinity, a ``DoNotSchedule`` spread constraint), as
-``AssignedPodAdded`` does (``getUnschedulablePodsWithCrossTopologyTerm``), without matching the
-bound pod's labels. An update of the pod's own spec moves it back at once
+moves every waiting pod back, and a pod bound to a node (or a bound pod relabelled) moves back
+only the pods whose own terms look at other pods (required pod affinity, a ``DoNotSchedule``
+spread constraint), as ``AssignedPodAdded`` and ``AssignedPodUpdated`` do
+(``getUnschedulablePodsWithCrossTopologyTerm``), without matching the bound pod's labels.
+An update of the pod's own spec moves it back at once
 (``PriorityQueue.Update``, :meth:`~clustersim.kubernetes.podindex.PodIndex.updated`), where
-upstream asks the hints about the change (a toleration added, a gate removed). The backoff
+upstream asks the hints about the change (a toleration added, a gate removed). Two events do
+ask the hints of the plugins that rejected the pod, recorded with its attempt
+(:mod:`~clustersim.kubernetes.scheduler.queueinghints`): an update of its own labels alone
+(``UpdatePodLabel``) and the deletion of a nominated pod of no lower priority
+(``AssignedPodDelete``, :meth:`ControllerManager.remove_pod`). The backoff
 (1 s doubling to 10 s) is left out: since v1.33 (``SchedulerPopFromBackoffQ``, on by default)
 a scheduler with nothing else to do takes a pod still backing off, which is what the
 simulated scheduler always is between two instants.
@@ -37,7 +42,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import partial
+from functools import cache, partial
 from itertools import islice
 from typing import Any
 
@@ -54,6 +59,10 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
+from clustersim.kubernetes.scheduler.queueinghints import (
+    worth_requeuing_after_label_update,
+    worth_requeuing_after_nominated_delete,
+)
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS, ScheduleResult
 from clustersim.limits import MAX_REPLICAS
 from clustersim.sim.collection import deferred_full_collections
@@ -72,6 +81,9 @@ the scheduler's start, simulated second 0."""
 _MAX_UNSCHEDULABLE = 300.0
 """``DefaultPodMaxInUnschedulablePodsDuration``: a pod unschedulable for longer than this at a
 flush is tried again."""
+_NONE: tuple[int, int, float, tuple[str, ...]] = (0, 0, 0.0, ())
+"""A parked pod's last attempt when none is recorded: no rejecting plugin, so any event
+moves it back (``isPodWorthRequeuing``)."""
 
 
 class ControllerManager(NodeLifecycle):
@@ -361,15 +373,67 @@ class ControllerManager(NodeLifecycle):
                 self._bind(pod, result.node, scheduled=True)
                 return
             message = self._preempt(pod, nodes, result)
+            rejectors = result.unschedulable_plugins
         else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
             message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
-        self._attempted[uid] = (self._placement_version, self._assigned_version, self.now)
+            rejectors = frozenset(("VolumeBinding",)) if nodes else frozenset()
+        self._attempted[uid] = (self._placement_version, self._assigned_version, self.now,
+                                _plugin_names(rejectors))
         self.pod_index.park(pod, _waits_for_pods(pod))
         self._flush_after(self.now)
         self.record(pod, "FailedScheduling", message, "Warning")
         if self._last_failure.get(uid) != message:     # updatePod: only a new condition
             self._last_failure[uid] = message
             set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
+
+    def _pod_relabelled(self, pod: dict[str, Any], old_labels: dict[str, str]) -> None:
+        """An update changed the labels of ``pod`` (they were ``old_labels``).
+
+        Unbound: ``PriorityQueue.Update`` asks the queueing hints of the plugins that
+        rejected it about ``UpdatePodLabel``, and moves it back if one says it may now fit
+        (:mod:`~clustersim.kubernetes.scheduler.queueinghints`); a Pod that is not parked
+        is left where it is. Bound: its node's cached counts are made again
+        (:meth:`~clustersim.kubernetes.nodeinfo.NodeInfo.pods_changed`: topology spreading
+        counts it by its labels), and it is an ``AssignedPodUpdate``, which moves back the
+        parked pods whose terms look at other pods, as a pod bound does
+        (``AssignedPodUpdated`` in ``scheduling_queue.go``:
+        ``getUnschedulablePodsWithCrossTopologyTerm``)."""
+        node = pod["spec"].get("nodeName")
+        if node:
+            if node in self._nodes:
+                self._nodes[node].pods_changed()
+            self._assigned_version += 1
+            return
+        attempted = self._attempted.get(pod["metadata"]["uid"])
+        if attempted is not None and worth_requeuing_after_label_update(
+                self.scheduler, pod, old_labels, attempted[3]):
+            self.pod_index.unpark([pod["metadata"]["uid"]])
+
+    def remove_pod(self, pod: dict[str, Any]) -> None:
+        """The pod object disappears; the scheduling queue forgets its nomination
+        (``PriorityQueue.Delete``: ``DeleteNominatedPodIfExists``), and the deletion of an
+        unbound Pod that had a ``nominatedNodeName`` is an ``AssignedPodDelete`` for the
+        parked Pods of no higher priority, which counted it on that node
+        (``deletePodFromSchedulingQueue`` in kubernetes/kubernetes
+        ``pkg/scheduler/eventhandlers.go``): those whose rejecting plugins' hints say so move
+        back (:mod:`~clustersim.kubernetes.scheduler.queueinghints`).
+        A nominated Pod bound (on its node or elsewhere) moves none back, as upstream's
+        handler returns early for a binding (``inBinding``; a binding by another component
+        that leaves a nominated node's room unused is kubernetes/kubernetes issue 134859).
+        Simplified: upstream sends the same event when a Pod's nomination moves to another
+        node (``hasNominatedNodeNameChanged`` in ``updatePodInSchedulingQueue``); here a
+        preemptor nominated again elsewhere moves none back."""
+        nominated = (pod.get("status") or {}).get("nominatedNodeName") \
+            and not pod["spec"].get("nodeName")
+        super().remove_pod(pod)
+        if not nominated:
+            return
+        self.scheduler.nominator.forget(pod)
+        parked = self.pod_index.parked(only_waiting_for_pods=False)
+        self.pod_index.unpark([
+            waiting["metadata"]["uid"] for waiting in parked
+            if worth_requeuing_after_nominated_delete(
+                waiting, pod, self._attempted.get(waiting["metadata"]["uid"], _NONE)[3])])
 
     def _flush_after(self, attempted: float) -> None:
         """Make sure the queue's flush runs at the first tick that finds a pod attempted at
@@ -383,7 +447,7 @@ class ControllerManager(NodeLifecycle):
 
         def flush() -> None:
             self._flushes.discard(tick)
-            flushed = [uid for uid, (_, _, at) in self._attempted.items()
+            flushed = [uid for uid, (_, _, at, _) in self._attempted.items()
                        if tick - at > _MAX_UNSCHEDULABLE]
             for uid in flushed:
                 del self._attempted[uid]
@@ -419,6 +483,13 @@ class ControllerManager(NodeLifecycle):
         pod["status"]["nominatedNodeName"] = found.node
         self.scheduler.nominator.nominate(pod, found.node)
         return fit_error
+
+
+@cache
+def _plugin_names(plugins: frozenset[str]) -> tuple[str, ...]:
+    """``plugins`` in order, one tuple for each set: the pods of a backlog rejected alike
+    share it (60,000 of them in ``benchmarks/k8s_cluster.py --unschedulable``)."""
+    return tuple(sorted(plugins))
 
 
 def _waits_for_pods(pod: dict[str, Any]) -> bool:

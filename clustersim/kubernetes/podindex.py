@@ -37,7 +37,8 @@ Pod to activeQ or backoffQ when the update may make it schedulable. Simplified: 
 the queueing hints of the plugins that rejected it about each change
 (``PodSchedulingPropertiesChange``: a toleration added, a label changed, a gate removed, ...),
 or without hints compares the Pod without its status (``isPodUpdated``); here any change to
-its spec moves it back.
+its spec moves it back, and a change to its labels alone moves it back only when the hints
+say so (:mod:`~clustersim.kubernetes.scheduler.queueinghints`).
 """
 
 from __future__ import annotations

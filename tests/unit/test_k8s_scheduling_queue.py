@@ -128,3 +128,91 @@ def test_a_gate_removed_by_an_update_lets_the_pod_in_at_once():
     cluster.apply(pod("p"))
     cluster.run(until=30)
     assert _scheduled_at(cluster, "p") == [20.0]
+
+
+def _spread_pod(name, app, cpu="2"):
+    """A Pod of ``app`` that may run at most one more of ``app`` per node than the emptiest."""
+    found = pod(name, cpu=cpu, topologySpreadConstraints=[{
+        "maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
+        "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "web"}}}])
+    found["metadata"]["labels"] = {"app": app}
+    return found
+
+
+def _parked_by_its_spread():
+    """``p`` (app=web, 2 cores) parked at 0 s: node-1 runs the bound ``web-0`` (app=web,
+    returned), so ``p`` there would skew its spread; node-2 has 1 core."""
+    cluster = KubernetesCluster([Node("node-1", cpu="4", memory="8Gi"),
+                                 Node("node-2", cpu="1", memory="8Gi")])
+    web = pod("web-0", nodeName="node-1")
+    web["metadata"]["labels"] = {"app": "web"}
+    cluster.apply([web, _spread_pod("p", "web")])
+    cluster.run(until=20)
+    return cluster, web
+
+
+def test_a_label_update_that_changes_what_its_spread_counts_schedules_it_at_once():
+    """``UpdatePodLabel`` of the parked Pod itself: PodTopologySpread, which rejected it on
+    node-1 (its own label counts in the skew: 1 + 1 - 0 > 1), says Queue when the update
+    makes it stop matching its selector (``isSchedulableAfterPodChange``); node-2 is short of
+    CPU. Relabelled, it fits node-1 (1 + 0 - 0), at the update's instant, not the flush's."""
+    cluster, _ = _parked_by_its_spread()
+    assert _attempts(cluster, "p") == [0.0] and not _scheduled_at(cluster, "p")
+    cluster.apply(_spread_pod("p", "batch"))
+    cluster.run(until=30)
+    assert _scheduled_at(cluster, "p") == [20.0]
+    assert cluster.get("Pod", "default", "p")["spec"]["nodeName"] == "node-1"
+
+
+def test_a_label_update_no_rejecting_plugin_registers_leaves_the_pod_parked():
+    """A Pod short of CPU everywhere: NodeResourcesFit, which rejected it, registers no
+    ``UpdatePodLabel``, so a new label leaves it waiting for the flush."""
+    cluster = KubernetesCluster(nodes(2, cpu="2"))
+    cluster.apply(pod("big", cpu="8"))
+    cluster.run(until=20)
+    relabelled = pod("big", cpu="8")
+    relabelled["metadata"]["labels"] = {"a": "big", "team": "ml"}
+    cluster.apply(relabelled)
+    cluster.run(until=400)
+    assert _attempts(cluster, "big") == [0.0, 330.0]
+
+
+def _held_by_a_nomination():
+    """node-1 (3 cores) runs ``victim`` (2 cores, low priority, 600 s to terminate: a
+    ``preStop`` sleep); ``p`` (3 cores, high) preempts it at 10 s and is nominated there;
+    ``q`` (1 core, low), which would fit beside the terminating victim, is parked at 20 s
+    because the Filters count ``p`` on node-1 (``addGENominatedPods``)."""
+    cluster = KubernetesCluster(nodes(1, cpu="3"))
+    victim = pod("victim", cpu="2", terminationGracePeriodSeconds=600)
+    victim["spec"]["containers"][0]["lifecycle"] = {"preStop": {"sleep": {"seconds": 600}}}
+    cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                    "metadata": {"name": "high"}, "value": 1000}, victim])
+    cluster.run(until=10)
+    cluster.apply(pod("p", cpu="3", priorityClassName="high"))
+    cluster.run(until=20)
+    assert cluster.get("Pod", "default", "p")["status"]["nominatedNodeName"] == "node-1"
+    cluster.apply(pod("q", cpu="1"))
+    cluster.run(until=30)
+    assert _attempts(cluster, "q") == [20.0] and not _scheduled_at(cluster, "q")
+    return cluster
+
+
+def test_deleting_a_nominated_pod_schedules_a_pod_its_nomination_held_back():
+    """``AssignedPodDelete`` of the nominated Pod (``deletePodFromSchedulingQueue``): ``q``,
+    of lower priority and rejected by NodeResourcesFit, moves back at the deletion."""
+    cluster = _held_by_a_nomination()
+    cluster.delete("pod", "p")
+    cluster.run(until=40)
+    assert _scheduled_at(cluster, "q") == [30.0]
+    assert cluster.get("Pod", "default", "q")["spec"]["nodeName"] == "node-1"
+
+
+def test_a_bound_pods_label_update_moves_back_the_pods_whose_terms_count_it():
+    """``AssignedPodUpdate`` (``UpdatePodLabel`` of a bound Pod): ``web-0`` relabelled no
+    longer counts in ``p``'s spread constraint, and ``p``, whose terms look at other Pods
+    (``getUnschedulablePodsWithCrossTopologyTerm``), is tried again at once and fits."""
+    cluster, web = _parked_by_its_spread()
+    web["metadata"]["labels"] = {"app": "other"}
+    cluster.apply(web)
+    cluster.run(until=30)
+    assert _attempts(cluster, "p") == [0.0] and _scheduled_at(cluster, "p") == [20.0]

@@ -15,10 +15,11 @@ a Pod of higher priority still may (and the preemptor may then preempt again els
 With nothing nominated the cycle pays one empty-dict test and keeps the NumPy fast path; with
 something nominated that Pods of the priority filtered must count, the reference path runs.
 
-Here a Pod is dropped when it is bound (``forget``, called by the binder) and, lazily at the
-next look, when it is no longer stored, bound some other way or finished: the ``stored``
-callable is the API server's (a Pod removed from the store is not told to the scheduler
-otherwise), as upstream's look-up finds only the Pods still in the queue.
+Here a Pod is dropped when it is bound (``forget``, called by the binder) or removed
+(``ControllerManager.remove_pod``, which also moves back the Pods its nomination held back)
+and, lazily at the next look, when it is no longer stored, bound some other way or finished:
+the ``stored`` callable is the API server's (for a Pod that left the store some other way),
+as upstream's look-up finds only the Pods still in the queue.
 """
 
 from __future__ import annotations

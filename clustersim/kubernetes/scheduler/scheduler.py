@@ -151,12 +151,17 @@ class ScheduleResult:
     """The chosen node (None when the pod does not fit) and, on failure, the
     FailedScheduling message with every node's verdict and Filter ``statuses`` (the Status of
     each node that rejected the pod, which the PostFilter reads: upstream's
-    ``NodeToStatusReader`` handed to DefaultPreemption)."""
+    ``NodeToStatusReader`` handed to DefaultPreemption) and ``unschedulable_plugins``, the
+    plugins that rejected it (upstream's ``Diagnosis.UnschedulablePlugins``: the PreFilter
+    that rejected it, or those that narrowed the nodes and the Filters that rejected one),
+    which the scheduling queue keeps with the parked pod for its queueing hints
+    (:mod:`~clustersim.kubernetes.scheduler.queueinghints`)."""
 
     node: str | None
     message: str = ""
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     statuses: dict[str, Status] = field(default_factory=dict)
+    unschedulable_plugins: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -167,6 +172,8 @@ class _Cycle:
     statuses: dict[str, Status] = field(default_factory=dict)
     feasible: list[NodeInfo] = field(default_factory=list)
     prefilter_message: str = ""
+    narrowed: tuple[str, ...] = ()
+    """The PreFilter plugins that narrowed the nodes (their statuses name none)."""
     scores: dict[str, dict[str, int]] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
 
@@ -351,8 +358,9 @@ class Scheduler:
                 cycle.statuses[node.name] = rejection
             return cycle
         names, skipped = prefiltered.names, prefiltered.skipped
+        cycle.narrowed = tuple(sorted(prefiltered.narrowed))
         absent = Status.unresolvable(
-            f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(prefiltered.narrowed))}]"
+            f"node(s) didn't satisfy plugin(s) [{' '.join(cycle.narrowed)}]"
         )
         filters = [p for p in self._at("filter", FilterPlugin) if p.name not in skipped]
         walk: Sequence[NodeInfo] = nodes if only is None else [only]
@@ -435,7 +443,9 @@ class Scheduler:
             dynamic_resources=self.profile.dynamic_resources,
         )
         verdicts = {n.name: Verdict(False, cycle.statuses[n.name].reasons) for n in nodes}
-        return ScheduleResult(None, message, verdicts, cycle.statuses)
+        rejectors = {s.plugin for s in cycle.statuses.values() if s.plugin}
+        return ScheduleResult(None, message, verdicts, cycle.statuses,
+                              frozenset(rejectors.union(cycle.narrowed)))
 
     def select(self, names: Sequence[str], totals: Sequence[int]) -> str:
         """The node with the highest total; ties drawn uniformly from the seeded generator."""
