@@ -122,6 +122,7 @@ from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
+from clustersim.manifests.ingress_checks import CLASS_ANNOTATION, create_only
 from clustersim.manifests.kubernetes import metadata_errors
 from clustersim.manifests.kubernetes_errors import (
     ERROR_TYPES,
@@ -1255,8 +1256,12 @@ class KubernetesBackend(ClusterTime):
         return [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
                 for o in self._objects(name)]
 
-    def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
-        """The manifest as the simulator's loader validates it (the API server's checks)."""
+    def _validated(self, body: dict[str, Any], resource: Resource, *,
+                   update: bool = False) -> dict[str, Any]:
+        """The manifest as the simulator's loader validates it (the API server's checks);
+        for an ``update`` of a stored object, without the checks only a create makes
+        (:func:`~clustersim.manifests.ingress_checks.create_only`): an object refused for
+        those alone is validated again without the field they check, which it keeps."""
         if resource.kind in _LOADED_BY_THE_CLUSTER:
             return copy_data(body)
         unstorable = unstorable_number(KIND_MODELS.get(resource.kind, OtherObject), body)
@@ -1268,6 +1273,14 @@ class KubernetesBackend(ClusterTime):
         except ManifestError as err:
             if err.message.startswith("cannot unmarshal"):     # the decoder, before validation
                 raise _undecodable(resource, f"json: {err.message}") from None
+            if update and any(create_only(resource.kind, e) for e in (err, *err.also)):
+                errors = [e for e in (err, *err.also) if not create_only(resource.kind, e)]
+                if not errors:
+                    return _with_class_annotation(
+                        self._validated(_with_class_annotation(body, None), resource), body)
+                first = copy.copy(errors[0])
+                first.also = ()                 # its ``also`` held every other error
+                err = together([first, *errors[1:]])
             raise _invalid(resource, body["metadata"].get("name", ""), err) from None
         except ValueError as err:
             raise HttpError(400, str(err), "BadRequest") from None
@@ -1529,10 +1542,11 @@ class KubernetesBackend(ClusterTime):
             with _refusals(resource, name):
                 loaded = resource.kind not in _LOADED_BY_THE_CLUSTER
                 if dry_run:
-                    target = self.cluster.dry_run_update(self._validated(manifest, resource),
-                                                         validated=loaded)
+                    target = self.cluster.dry_run_update(
+                        self._validated(manifest, resource, update=True), validated=loaded)
                 else:
-                    self.cluster.update([self._validated(manifest, resource)], validated=loaded)
+                    self.cluster.update([self._validated(manifest, resource, update=True)],
+                                        validated=loaded)
         elif dry_run:
             target = copy.deepcopy(stored)
         if pod_spec is not None:
@@ -2576,6 +2590,18 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
         raise _undecodable(resource, strict_decoding_error(unknown))
     return {"Warning": ", ".join('299 - "' + problem.replace('"', '\\"') + '"'
                                  for problem in strict_decoding_problems(unknown))}
+
+
+def _with_class_annotation(manifest: dict[str, Any], source: dict[str, Any] | None
+                           ) -> dict[str, Any]:
+    """``manifest`` with the Ingress class annotation of ``source`` (None: without one)."""
+    annotations = {k: v for k, v in (manifest["metadata"].get("annotations") or {}).items()
+                   if k != CLASS_ANNOTATION}
+    if source is not None:
+        annotations[CLASS_ANNOTATION] = source["metadata"]["annotations"][CLASS_ANNOTATION]
+    meta = {k: v for k, v in manifest["metadata"].items() if k != "annotations"}
+    return {**manifest, "metadata": {**meta, **({"annotations": annotations}
+                                                 if annotations else {})}}
 
 
 def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:
