@@ -599,7 +599,7 @@ class KubernetesBackend(ClusterTime):
         for item in store.take_changed():
             obj, times = store.shown(item)
             self._kept(r.versioned(obj, times), times)
-        if store.rebuilt:
+        if store.rebuilt or store.expired:
             r.versions.forget("Event", None, [(*stored, "") for stored in store.order])
         if named is not None:
             return store.named(namespace or "default", named)
