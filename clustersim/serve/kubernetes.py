@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 2,650 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 2,700 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is in :mod:`~clustersim.serve.kuberender`, the list
 options and continue tokens in :mod:`~clustersim.serve.kubelists`, the Pod log subresource in
@@ -30,7 +30,8 @@ Each object carries the resourceVersion of its last change and a list the store'
 while etcd would keep it (each object's states since the last compaction are kept; the API
 server compacts every 5 minutes), else, or for a version only an Event's reference numbered,
 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
-watch from a version reports what changed since, or, from one older than its watch cache's
+watch from a version reports what changed and what was deleted since (a Node and its Lease
+included, their deletions numbered when the node leaves), or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
 (:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
 sends only the changes past it (``cacheWatcher.process`` in k8s.io/apiserver
@@ -892,7 +893,8 @@ class KubernetesBackend(ClusterTime):
                                                                   _uint(since or "") or 0)
             if too_old is not None:
                 return self._error_watch(HttpError(410, too_old, "Expired"))
-            initial = self._changed_since(resource.kind, since or "", known.values())
+            initial = self._changed_since(request, resource, namespace, since or "",
+                                          known.values())
 
         def bookmark(**annotations: str) -> bytes:
             """A BOOKMARK event: an empty object of the kind at the current revision."""
@@ -1017,21 +1019,36 @@ class KubernetesBackend(ClusterTime):
                 obj["metadata"]["resourceVersion"], obj, times)
             for obj, times in self._select(request, resource, namespace)})
 
-    def _changed_since(self, kind: str, since: str,
-                       seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
+    def _changed_since(self, request: Request, resource: Resource, namespace: str | None,
+                       since: str, seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
                        ) -> list[tuple[str, dict[str, Any], dict[str, float]]]:
         """The events a watch from the resourceVersion ``since`` (a list's, as kubectl
-        starts its watches) owes at once: each object changed since, ADDED if it was first
-        seen after ``since``, else MODIFIED. Simplified: an object deleted between
-        ``since`` and the watch is not reported (a real API server keeps the deletions in
-        its watch cache), and a version that is not a number starts the watch at the
-        current one."""
+        starts its watches, or a watch's last, as an informer resumes) owes at once, in the
+        order of their versions: each object changed since, ADDED if it was first seen
+        after ``since``, else MODIFIED, and each one deleted since that the watch's
+        selectors selected when it went, DELETED as last kept at the deletion's version
+        (:meth:`~clustersim.serve.kubeversions.History.deleted_after`; a Node, a Lease, an
+        expired Event as any other: a Node deleted and made again under its name is a
+        DELETED and an ADDED). Simplified: an object changed more than once since is told
+        once, as it is now (the watch cache has each change), and a version that is not
+        a number starts the watch at the current one."""
         after = _uint(since)
         if after is None:
             return []
-        return [("ADDED" if (self.renderer.versions.created(kind, key_of(obj)) or 0) > after
-                 else "MODIFIED", obj, times)
-                for version, obj, times in seen if int(version) > after]
+        kind = resource.kind
+        events = [("ADDED" if (self.renderer.versions.created(kind, key_of(obj)) or 0) > after
+                   else "MODIFIED", obj, times)
+                  for version, obj, times in seen if int(version) > after]
+        history = self.renderer.versions.history.get(kind)
+        if history is not None:
+            labels = label_selector(request.arg("labelSelector"))
+            fields = field_selector(request.arg("fieldSelector"), kind)
+            events += [("DELETED", {**obj, "metadata": {**obj["metadata"],
+                                                        "resourceVersion": str(at)}}, times)
+                       for at, obj, times in history.deleted_after(
+                           after, namespace if resource.namespaced else None)
+                       if labels(obj["metadata"].get("labels") or {}) and fields(obj)]
+        return sorted(events, key=lambda event: int(event[1]["metadata"]["resourceVersion"]))
 
     # ---- writing ---------------------------------------------------------------------------
 
