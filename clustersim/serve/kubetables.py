@@ -106,7 +106,10 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int, tuple[str, ...]]:
     reason>``; the app containers count once the Pod is initialized, and RESTARTS is then
     theirs and the sidecars' (a regular init container's restarts count only while the Pod
     initializes); sidecars that have started count in READY (ready ones) and in the total
-    (``pkg/printers/internalversion/printers.go``). A deleted Pod prints ``Terminating``
+    (``pkg/printers/internalversion/printers.go``). A Pod whose last container to report
+    ``Completed`` has another still running and ready prints ``Running`` while its Ready
+    condition is True, else ``NotReady`` (``hasPodReadyCondition``). A deleted Pod prints
+    ``Terminating``
     only while its phase is not terminal: once its kubelet has written it Failed or
     Succeeded (as it does since 1.27) it prints that phase's reason, e.g. ``Error`` or
     ``Completed``, and ``Unknown`` when the node controller marked it ``NodeLost``."""
@@ -160,8 +163,9 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int, tuple[str, ...]]:
                 ready += 1
     restarts = sum(int(c.get("restartCount", 0)) for c in statuses
                    if str(c.get("name")) in counted)
-    if reason == "Completed" and running:
-        reason = "Running"
+    if reason == "Completed" and running:       # Running only while the Pod is Ready
+        reason = "Running" if any(c.get("type") == "Ready" and c.get("status") == "True"
+                                  for c in status.get("conditions") or ()) else "NotReady"
     if (pod.get("metadata") or {}).get("deletionTimestamp"):
         if status.get("reason") == "NodeLost":
             reason = "Unknown"

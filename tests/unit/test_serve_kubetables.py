@@ -286,3 +286,24 @@ def _pod(phase: str, *, reason: str = "", deleting: bool = True) -> dict:
 def test_a_deleted_pod_is_terminating_until_its_phase_is_terminal(pod, status):
     [column] = [c for c in COLUMNS["Pod"] if c[0] == "Status"]
     assert column[3](pod, 10.0) == status
+
+
+def _half_done(ready: str) -> dict:
+    """A Pod whose first container still runs, ready, and whose second exited 0 (the last
+    listed, so the first ``printPod`` reads), with its Ready condition ``ready``."""
+    return {"metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "a"}, {"name": "b"}]},
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": ready}],
+                       "containerStatuses": [
+                           {"name": "a", "ready": True, "state": {"running": {"startedAt": 1.0}}},
+                           {"name": "b", "ready": False, "state": {"terminated": {
+                               "exitCode": 0, "reason": "Completed"}}}]}}
+
+
+@pytest.mark.parametrize(("ready", "status"), [("True", "Running"), ("False", "NotReady")])
+def test_a_completed_container_beside_a_running_one_follows_the_ready_condition(ready, status):
+    """printPod (kubernetes/kubernetes pkg/printers/internalversion/printers.go): a Pod
+    ``Completed`` with a container still running prints ``Running`` only if
+    ``hasPodReadyCondition``, else ``NotReady``; the simulator printed ``Running`` always."""
+    [column] = [c for c in COLUMNS["Pod"] if c[0] == "Status"]
+    assert column[3](_half_done(ready), 10.0) == status
