@@ -20,10 +20,12 @@ was locked on at GA in v1.37 (KEP-5311; before, a DNS-1035 label). An IngressCla
 ``parameters.scope`` is read with its default, ``Cluster`` (``SetDefaults_IngressClass``,
 ``pkg/apis/networking/v1/defaults.go``), so a missing one is no error.
 
-Simplified: an update is checked as a create is. Upstream's ``ValidateIngressUpdate`` lets
-a stored Ingress keep an invalid TLS secret name or wildcard rule it already had (none gets
-stored here) and skips the annotation check, and ``ValidateIngressClassUpdate`` keeps the
-controller immutable.
+An update is checked as ``ValidateIngressUpdate`` checks it: as a create, without the
+annotation check (:func:`create_only`; the served API drops it for an update of a stored
+Ingress). Simplified: upstream's update also lets a stored Ingress keep an invalid TLS secret
+name or a wildcard rule's invalid paths that it already had (``allowInvalidSecretName``,
+``allowInvalidWildcardHostRule``); every Ingress stored here passed the create's checks, so
+none has any. ``ValidateIngressClassUpdate`` keeps the controller immutable.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ from clustersim.manifests.kubernetes_types import (
 )
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["CLASS_ANNOTATION", "SCOPES", "SUPPORTED_PATH_TYPES", "ingress_class_errors",
-           "ingress_errors"]
+__all__ = ["CLASS_ANNOTATION", "SCOPES", "SUPPORTED_PATH_TYPES", "create_only",
+           "ingress_class_errors", "ingress_errors"]
 
 SUPPORTED_PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
 """``supportedPathTypes``, in the order ``field.NotSupported`` lists them (sorted)."""
@@ -81,8 +83,20 @@ def ingress_errors(document: Document, ingress: Any) -> Iterator[ManifestError]:
         error = document.error(("metadata", "annotations", CLASS_ANNOTATION), invalid(
             annotation, "must match `ingressClassName` when both are specified"),
             f"{CLASS_ANNOTATION}: {class_name}, or only one of the two")
-        error.path = f"annotations.{CLASS_ANNOTATION}"      # upstream's path, sic
+        error.path = _ANNOTATION_PATH      # upstream's path, sic
         yield error
+
+
+_ANNOTATION_PATH = f"annotations.{CLASS_ANNOTATION}"
+
+
+def create_only(kind: str, error: ManifestError) -> bool:
+    """Is ``error`` of an object of ``kind`` one that only a create makes? The annotation
+    that must match ``ingressClassName``: ``ValidateIngressCreate`` checks it,
+    ``ValidateIngressUpdate`` does not (kubernetes/kubernetes
+    ``pkg/apis/networking/validation/validation.go``), so an Ingress created with the
+    annotation alone may be given another class name later."""
+    return kind == "Ingress" and error.path == _ANNOTATION_PATH
 
 
 def _spec(spec: IngressSpec) -> Iterator[Found]:

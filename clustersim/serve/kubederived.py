@@ -97,8 +97,13 @@ class DerivedObjects:
         self.begin()
 
     def forget_node(self, name: str) -> None:
-        """Forget what writes kept of the Node ``name``, which has left the cluster."""
+        """Forget what writes kept of the Node ``name``, which has left the cluster, and
+        number the deletion of the Node and of its Lease (the garbage collector deletes the
+        Lease its Node owns) now, as etcd's deletes are, so that a watch from an older
+        version is told of them (they had been numbered never, and a Lease's at a read)."""
         self.node_writes.pop(name, None)
+        self.versions.deleted_named("Node", "", name)
+        self.versions.deleted_named("Lease", "kube-node-lease", name)
 
     def begin(self, session: str | None = None) -> None:
         """Call once per request (``session``: the client command's, :meth:`WallClock.begin`):

@@ -1,5 +1,5 @@
 """The served Events, kept from one read to the next so that a read costs what changed and
-a list's page what it shows (about 320 lines).
+a list's page what it shows, until they expire (about 380 lines).
 
 A real API server stores each Event as its recorder writes it, and a list reads a range of
 etcd's keys. The simulator makes its Events from the cluster's event log
@@ -29,11 +29,22 @@ what they show: a namespace's Events deleted
 an event recorded at a time before the last read (the broadcaster's clock would have run
 past it), or the namespace of an Event whose event named none (it is taken from the object
 the event is about, so it follows that object).
+
+Events expire as etcd expires them: each write of an Event (its creation, each ``count`` or
+``series`` written) gives it :data:`EVENT_TTL` more on the simulated clock, after which it is
+gone from lists, GETs and watches (a watch sees it DELETED); past :data:`MAX_KEPT_EVENTS`
+the Events written longest ago go first. Simplified: an occurrence after its Event expired
+starts a new Event (``count`` 1), where client-go's correlator, whose cache of 4,096 keys
+may still hold it, would create the expired Event again under its name with its count
+(``recordEvent`` in ``tools/record/event.go`` creates it when its patch finds it gone). The
+simulator's own event log (``KubernetesCluster.events``) keeps every event, and a store
+made again from it (see above) expires the old Events again.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +55,19 @@ from clustersim.sim.events import Event
 if TYPE_CHECKING:
     from clustersim.serve.kubederived import DerivedObjects
 
-__all__ = ["SCHEDULER_ACTIONS", "EventStore", "StorageKey", "etcd_order", "event_namespace"]
+__all__ = ["EVENT_TTL", "MAX_KEPT_EVENTS", "SCHEDULER_ACTIONS", "EventStore", "StorageKey",
+           "etcd_order", "event_namespace"]
+
+EVENT_TTL = 3600.0
+"""The API server's ``--event-ttl`` (default 1 hour: kubernetes/kubernetes
+``pkg/controlplane/apiserver/options/options.go``), in simulated seconds: the Event registry
+gives every write of an Event, a create or an update, that time to live in etcd
+(``TTLFunc`` in ``pkg/registry/core/event/storage/storage.go``), whose lease then deletes
+it."""
+MAX_KEPT_EVENTS = 10_000
+"""The simulator's safety limit on the Events kept (as the served swarm keeps its last
+10,000 events): past it the Events written longest ago go before their time to live is up.
+A real API server keeps every Event until it expires, within etcd's storage quota."""
 
 SCHEDULER_ACTIONS = {"Scheduled": "Binding", "FailedScheduling": "Scheduling",
                      "Preempted": "Preempting"}
@@ -107,6 +130,8 @@ class EventStore:
         self.stale = True
         """Make every Event again at the next :meth:`update`."""
         self.rebuilt = False
+        self.expired = False
+        """The last :meth:`update` let Events go (they expired, or passed the cap)."""
         self._rebuild("")
 
     def _rebuild(self, host: str) -> None:
@@ -115,9 +140,13 @@ class EventStore:
         self.read = 0
         """How many of the log's events are aggregated."""
         self._merged: dict[tuple[str, ...], dict[str, Any]] = {}
+        self._keys: dict[StorageKey, tuple[str, ...]] = {}
+        """Each Event's key in :attr:`_merged`, or in the broadcaster's cache."""
+        self._written: OrderedDict[StorageKey, float] = OrderedDict()
+        """When each Event was last written, the longest ago first: the next to expire."""
         self._broadcaster = _Broadcaster(self._touch)
         self._about: dict[str, list[StorageKey]] = {}
-        self._volatile: list[tuple[StorageKey, int]] = []
+        self._volatile: dict[StorageKey, int] = {}
         """The Events whose references are read from the objects they name (an event that
         gave no namespace or uid, a provisioner's): key and the log index they came from."""
         self._changed: set[StorageKey] = set()
@@ -132,7 +161,7 @@ class EventStore:
         """Aggregate the log's new events and run the broadcaster to now (everything again
         when :attr:`stale`, see the module docstring)."""
         derived, log = self.derived, self.derived.cluster.events
-        self.rebuilt = False
+        self.rebuilt = self.expired = False
         while True:
             host = derived.scheduler_host()
             if self.stale or host != self._host or (
@@ -150,6 +179,7 @@ class EventStore:
                 self.order.sort(key=etcd_order)
             self._recheck()
             if not self.stale:
+                self._expire(self._advanced)
                 return self
 
     def _aggregate(self, index: int, event: Event, new: list[StorageKey]) -> None:
@@ -172,7 +202,7 @@ class EventStore:
                 merged["message"] = event.message
                 merged["count"] += event.observed
                 merged["_times"]["lastTimestamp"] = event.time
-                self._touch(merged)
+                self._touch(merged, event.time)
                 return
         item = self.derived.made_event(index, event, action, self._host)
         if action is None:          # with the occurrences the spam filter dropped before it
@@ -184,18 +214,50 @@ class EventStore:
         self.items[stored] = item
         new.append(stored)
         self._changed.add(stored)       # new: nothing shown to forget
+        self._wrote(stored, event.time)
         self._about.setdefault(item["involvedObject"]["name"], []).append(stored)
         if self.derived.named_by_lookup(event):
-            self._volatile.append((stored, index))
+            self._volatile[stored] = index
         if action is not None:
             self._broadcaster.add(key, item, event.time)
+            self._keys[stored] = key
         else:
-            self._merged[(*key, merge_key(event.message))] = item
+            self._keys[stored] = (*key, merge_key(event.message))
+            self._merged[self._keys[stored]] = item
 
-    def _touch(self, item: dict[str, Any]) -> None:
-        """``item`` changed (counted, or its series written)."""
+    def _touch(self, item: dict[str, Any], t: float) -> None:
+        """``item`` changed (counted, or its series written) at simulated second ``t``."""
         meta = item["metadata"]
-        self._changed_item((meta["namespace"], meta["name"]))
+        stored = (meta["namespace"], meta["name"])
+        self._changed_item(stored)
+        self._wrote(stored, t)
+
+    def _wrote(self, stored: StorageKey, t: float) -> None:
+        """The Event ``stored`` was written at ``t``: its time to live starts again."""
+        self._written[stored] = t
+        self._written.move_to_end(stored)
+
+    def _expire(self, now: float) -> None:
+        """Let go the Events last written :data:`EVENT_TTL` or more before ``now``, and the
+        oldest written past :data:`MAX_KEPT_EVENTS`."""
+        while self._written and (len(self._written) > MAX_KEPT_EVENTS
+                                 or next(iter(self._written.values())) <= now - EVENT_TTL):
+            stored, _ = self._written.popitem(last=False)
+            item = self.items.pop(stored)
+            del self.order[bisect.bisect_left(self.order, etcd_order(stored), key=etcd_order)]
+            name = item["involvedObject"]["name"]
+            self._about[name].remove(stored)
+            if not self._about[name]:
+                del self._about[name]
+            key = self._keys.pop(stored)
+            if self._merged.get(key) is item:
+                del self._merged[key]
+            if self._broadcaster.cache.get(key, (None,))[0] is item:
+                del self._broadcaster.cache[key]
+            self._volatile.pop(stored, None)
+            self._changed.discard(stored)
+            self._shown.pop(stored, None)
+            self.expired = True
 
     def _changed_item(self, stored: StorageKey) -> None:
         """The Event ``stored`` changed: its version is found again, and it is shown anew."""
@@ -206,7 +268,7 @@ class EventStore:
         """Read again the references of the Events that look up the object they name;
         one whose namespace moved makes the store :attr:`stale`."""
         log = self.derived.cluster.events
-        for stored, index in self._volatile:
+        for stored, index in self._volatile.items():
             item = self.items[stored]
             found = self.derived.references(index, log[index], self._host)
             if event_namespace(found["involvedObject"]) != stored[0]:
@@ -286,9 +348,9 @@ class _Broadcaster:
     Event, whose message stays the first one's. The first repeat writes ``series`` at once
     with count 2; later ones only count in its cache until the next refresh
     (:data:`_SERIES_REFRESH`) or the series ends (:data:`_SERIES_FINISH`). ``written``: told
-    of each Event whose series it writes."""
+    of each Event whose series it writes, and when."""
 
-    def __init__(self, written: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(self, written: Callable[[dict[str, Any], float], None]) -> None:
         self.written = written
         self.cache: dict[tuple[str, ...], tuple[dict[str, Any], int, float]] = {}
         """Each recent event by key: the Event written, its count (0: no series yet) and
@@ -306,7 +368,7 @@ class _Broadcaster:
         item, count, _ = self.cache[key]
         self.cache[key] = (item, max(count, 1) + 1, t)
         if not count:
-            self._write(key)
+            self._write(key, t)
         return True
 
     def advance(self, now: float) -> None:
@@ -315,19 +377,19 @@ class _Broadcaster:
             if self.next_refresh <= self.next_finish:
                 for key, (_, count, _) in self.cache.items():
                     if count:
-                        self._write(key)
+                        self._write(key, self.next_refresh)
                 self.next_refresh += _SERIES_REFRESH
                 continue
             ended = self.next_finish - _SERIES_FINISH
             for key, (_, count, last) in list(self.cache.items()):
                 if last < ended:
                     if count:
-                        self._write(key)
+                        self._write(key, self.next_finish)
                     del self.cache[key]
             self.next_finish += _SERIES_FINISH
 
-    def _write(self, key: tuple[str, ...]) -> None:
+    def _write(self, key: tuple[str, ...], at: float) -> None:
         item, count, last = self.cache[key]
         item["series"] = {"count": count, "lastObservedTime": None}
         item["_times"]["lastObservedTime"] = last
-        self.written(item)
+        self.written(item, at)

@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 2,650 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 2,700 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is in :mod:`~clustersim.serve.kuberender`, the list
 options and continue tokens in :mod:`~clustersim.serve.kubelists`, the Pod log subresource in
@@ -30,7 +30,8 @@ Each object carries the resourceVersion of its last change and a list the store'
 while etcd would keep it (each object's states since the last compaction are kept; the API
 server compacts every 5 minutes), else, or for a version only an Event's reference numbered,
 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
-watch from a version reports what changed since, or, from one older than its watch cache's
+watch from a version reports what changed and what was deleted since (a Node and its Lease
+included, their deletions numbered when the node leaves), or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
 (:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
 sends only the changes past it (``cacheWatcher.process`` in k8s.io/apiserver
@@ -122,6 +123,7 @@ from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
+from clustersim.manifests.ingress_checks import CLASS_ANNOTATION, create_only
 from clustersim.manifests.kubernetes import metadata_errors
 from clustersim.manifests.kubernetes_errors import (
     ERROR_TYPES,
@@ -598,7 +600,7 @@ class KubernetesBackend(ClusterTime):
         for item in store.take_changed():
             obj, times = store.shown(item)
             self._kept(r.versioned(obj, times), times)
-        if store.rebuilt:
+        if store.rebuilt or store.expired:
             r.versions.forget("Event", None, [(*stored, "") for stored in store.order])
         if named is not None:
             return store.named(namespace or "default", named)
@@ -891,7 +893,8 @@ class KubernetesBackend(ClusterTime):
                                                                   _uint(since or "") or 0)
             if too_old is not None:
                 return self._error_watch(HttpError(410, too_old, "Expired"))
-            initial = self._changed_since(resource.kind, since or "", known.values())
+            initial = self._changed_since(request, resource, namespace, since or "",
+                                          known.values())
 
         def bookmark(**annotations: str) -> bytes:
             """A BOOKMARK event: an empty object of the kind at the current revision."""
@@ -1016,21 +1019,36 @@ class KubernetesBackend(ClusterTime):
                 obj["metadata"]["resourceVersion"], obj, times)
             for obj, times in self._select(request, resource, namespace)})
 
-    def _changed_since(self, kind: str, since: str,
-                       seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
+    def _changed_since(self, request: Request, resource: Resource, namespace: str | None,
+                       since: str, seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
                        ) -> list[tuple[str, dict[str, Any], dict[str, float]]]:
         """The events a watch from the resourceVersion ``since`` (a list's, as kubectl
-        starts its watches) owes at once: each object changed since, ADDED if it was first
-        seen after ``since``, else MODIFIED. Simplified: an object deleted between
-        ``since`` and the watch is not reported (a real API server keeps the deletions in
-        its watch cache), and a version that is not a number starts the watch at the
-        current one."""
+        starts its watches, or a watch's last, as an informer resumes) owes at once, in the
+        order of their versions: each object changed since, ADDED if it was first seen
+        after ``since``, else MODIFIED, and each one deleted since that the watch's
+        selectors selected when it went, DELETED as last kept at the deletion's version
+        (:meth:`~clustersim.serve.kubeversions.History.deleted_after`; a Node, a Lease, an
+        expired Event as any other: a Node deleted and made again under its name is a
+        DELETED and an ADDED). Simplified: an object changed more than once since is told
+        once, as it is now (the watch cache has each change), and a version that is not
+        a number starts the watch at the current one."""
         after = _uint(since)
         if after is None:
             return []
-        return [("ADDED" if (self.renderer.versions.created(kind, key_of(obj)) or 0) > after
-                 else "MODIFIED", obj, times)
-                for version, obj, times in seen if int(version) > after]
+        kind = resource.kind
+        events = [("ADDED" if (self.renderer.versions.created(kind, key_of(obj)) or 0) > after
+                   else "MODIFIED", obj, times)
+                  for version, obj, times in seen if int(version) > after]
+        history = self.renderer.versions.history.get(kind)
+        if history is not None:
+            labels = label_selector(request.arg("labelSelector"))
+            fields = field_selector(request.arg("fieldSelector"), kind)
+            events += [("DELETED", {**obj, "metadata": {**obj["metadata"],
+                                                        "resourceVersion": str(at)}}, times)
+                       for at, obj, times in history.deleted_after(
+                           after, namespace if resource.namespaced else None)
+                       if labels(obj["metadata"].get("labels") or {}) and fields(obj)]
+        return sorted(events, key=lambda event: int(event[1]["metadata"]["resourceVersion"]))
 
     # ---- writing ---------------------------------------------------------------------------
 
@@ -1255,8 +1273,12 @@ class KubernetesBackend(ClusterTime):
         return [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
                 for o in self._objects(name)]
 
-    def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
-        """The manifest as the simulator's loader validates it (the API server's checks)."""
+    def _validated(self, body: dict[str, Any], resource: Resource, *,
+                   update: bool = False) -> dict[str, Any]:
+        """The manifest as the simulator's loader validates it (the API server's checks);
+        for an ``update`` of a stored object, without the checks only a create makes
+        (:func:`~clustersim.manifests.ingress_checks.create_only`): an object refused for
+        those alone is validated again without the field they check, which it keeps."""
         if resource.kind in _LOADED_BY_THE_CLUSTER:
             return copy_data(body)
         unstorable = unstorable_number(KIND_MODELS.get(resource.kind, OtherObject), body)
@@ -1268,6 +1290,14 @@ class KubernetesBackend(ClusterTime):
         except ManifestError as err:
             if err.message.startswith("cannot unmarshal"):     # the decoder, before validation
                 raise _undecodable(resource, f"json: {err.message}") from None
+            if update and any(create_only(resource.kind, e) for e in (err, *err.also)):
+                errors = [e for e in (err, *err.also) if not create_only(resource.kind, e)]
+                if not errors:
+                    return _with_class_annotation(
+                        self._validated(_with_class_annotation(body, None), resource), body)
+                first = copy.copy(errors[0])
+                first.also = ()                 # its ``also`` held every other error
+                err = together([first, *errors[1:]])
             raise _invalid(resource, body["metadata"].get("name", ""), err) from None
         except ValueError as err:
             raise HttpError(400, str(err), "BadRequest") from None
@@ -1529,10 +1559,11 @@ class KubernetesBackend(ClusterTime):
             with _refusals(resource, name):
                 loaded = resource.kind not in _LOADED_BY_THE_CLUSTER
                 if dry_run:
-                    target = self.cluster.dry_run_update(self._validated(manifest, resource),
-                                                         validated=loaded)
+                    target = self.cluster.dry_run_update(
+                        self._validated(manifest, resource, update=True), validated=loaded)
                 else:
-                    self.cluster.update([self._validated(manifest, resource)], validated=loaded)
+                    self.cluster.update([self._validated(manifest, resource, update=True)],
+                                        validated=loaded)
         elif dry_run:
             target = copy.deepcopy(stored)
         if pod_spec is not None:
@@ -2576,6 +2607,18 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
         raise _undecodable(resource, strict_decoding_error(unknown))
     return {"Warning": ", ".join('299 - "' + problem.replace('"', '\\"') + '"'
                                  for problem in strict_decoding_problems(unknown))}
+
+
+def _with_class_annotation(manifest: dict[str, Any], source: dict[str, Any] | None
+                           ) -> dict[str, Any]:
+    """``manifest`` with the Ingress class annotation of ``source`` (None: without one)."""
+    annotations = {k: v for k, v in (manifest["metadata"].get("annotations") or {}).items()
+                   if k != CLASS_ANNOTATION}
+    if source is not None:
+        annotations[CLASS_ANNOTATION] = source["metadata"]["annotations"][CLASS_ANNOTATION]
+    meta = {k: v for k, v in manifest["metadata"].items() if k != "annotations"}
+    return {**manifest, "metadata": {**meta, **({"annotations": annotations}
+                                                 if annotations else {})}}
 
 
 def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:

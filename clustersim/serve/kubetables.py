@@ -94,6 +94,11 @@ def _selector(obj: Obj, now: float) -> str:
     return format_selector(_spec(obj).get("selector"))
 
 
+_TERMINAL_PHASES = frozenset({"Failed", "Succeeded"})
+"""``IsPodPhaseTerminal`` (kubernetes/kubernetes ``pkg/api/v1/pod/util.go``): a deleted Pod
+in one of them is printed with its phase's reason, not ``Terminating``."""
+
+
 def _pod_status(pod: Obj) -> tuple[str, int, int, int, tuple[str, ...]]:
     """(STATUS, ready containers, containers, restarts, the containers whose restarts count)
     as ``printPod`` works them out (computed once per row: the row's view carries it): the
@@ -101,7 +106,13 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int, tuple[str, ...]]:
     reason>``; the app containers count once the Pod is initialized, and RESTARTS is then
     theirs and the sidecars' (a regular init container's restarts count only while the Pod
     initializes); sidecars that have started count in READY (ready ones) and in the total
-    (``pkg/printers/internalversion/printers.go``)."""
+    (``pkg/printers/internalversion/printers.go``). A Pod whose last container to report
+    ``Completed`` has another still running and ready prints ``Running`` while its Ready
+    condition is True, else ``NotReady`` (``hasPodReadyCondition``). A deleted Pod prints
+    ``Terminating``
+    only while its phase is not terminal: once its kubelet has written it Failed or
+    Succeeded (as it does since 1.27) it prints that phase's reason, e.g. ``Error`` or
+    ``Completed``, and ``Unknown`` when the node controller marked it ``NodeLost``."""
     cached = pod.get("_pod_status")
     if cached is not None:
         return cached
@@ -152,10 +163,14 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int, tuple[str, ...]]:
                 ready += 1
     restarts = sum(int(c.get("restartCount", 0)) for c in statuses
                    if str(c.get("name")) in counted)
-    if reason == "Completed" and running:
-        reason = "Running"
+    if reason == "Completed" and running:       # Running only while the Pod is Ready
+        reason = "Running" if any(c.get("type") == "Ready" and c.get("status") == "True"
+                                  for c in status.get("conditions") or ()) else "NotReady"
     if (pod.get("metadata") or {}).get("deletionTimestamp"):
-        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
+        if status.get("reason") == "NodeLost":
+            reason = "Unknown"
+        elif status.get("phase") not in _TERMINAL_PHASES:
+            reason = "Terminating"
     return reason, ready, total, restarts, tuple(counted)
 
 

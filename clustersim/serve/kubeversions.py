@@ -11,8 +11,9 @@ rendered: a digest of what it shows (:func:`digest`) is compared with the one it
 last rendered, and an object whose digest differs takes the next number of the store's
 revision (:class:`ResourceVersions`). An object nobody reads keeps its old version until it
 is read; the numbers still grow with each change, as etcd's do. A stored object's deletion
-is numbered when the store lets it go (:meth:`ResourceVersions.deleted`), a derived
-object's when a read finds it gone (:meth:`ResourceVersions.forget`).
+is numbered when the store lets it go (:meth:`ResourceVersions.deleted`), a Node's and its
+Lease's when the node leaves the cluster (:meth:`ResourceVersions.deleted_named`), another
+derived object's when a read finds it gone (:meth:`ResourceVersions.forget`).
 
 The digest leaves out the times as shown (RFC 3339, anchored to the wall clock when the
 simulated clock is frozen, so they slide between reads) and takes the simulated times
@@ -122,6 +123,29 @@ class History:
             if then and then[-1] is None:
                 return None
             out[key] = tuple(json.loads(then[-1])) if then and then[-1] else None
+        return out
+
+    def deleted_after(self, revision: int, namespace: str | None
+                      ) -> list[tuple[int, dict[str, Any], dict[str, float]]]:
+        """The objects of ``namespace`` (every one for None) that existed at ``revision``
+        and were deleted after it, as a watch from ``revision`` is told of them (the watch
+        cache's DELETED events, ``getAllEventsSinceLocked`` in k8s.io/apiserver
+        ``pkg/storage/cacher/watch_cache.go``): the deletion's revision with the object and
+        its times as last kept before it; one whose last state was not kept is left out.
+        Simplified: an object made and deleted again after ``revision`` is left out (the
+        watch cache has its ADDED and DELETED events)."""
+        out = []
+        for key, states in self._states.items():
+            if namespace not in (None, key[0]):
+                continue
+            then = [state for at, state in states if at <= revision]
+            if not then or then[-1] == GONE:
+                continue
+            for (at, state), (_, before) in zip(states[1:], states[:-1], strict=True):
+                if state == GONE and at > revision:
+                    if before:
+                        out.append((at, *json.loads(before)))
+                    break
         return out
 
     def compact(self, revision: int) -> None:
@@ -241,6 +265,17 @@ class ResourceVersions:
         (etcd's delete), not when a read next finds it gone."""
         if self._seen.get(kind, {}).pop(key, None) is not None:
             self._removal(kind, [key])
+
+    def deleted_named(self, kind: str, namespace: str, name: str) -> None:
+        """The object ``name`` of ``kind`` in ``namespace`` ("" if cluster-scoped) is
+        deleted now, whatever its uid: numbered as :meth:`deleted` numbers one (a Node and
+        its Lease, whose uids are made from a join the cluster forgets with the node)."""
+        seen = self._seen.get(kind, {})
+        gone = [key for key in seen if key[:2] == (namespace, name)]
+        for key in gone:
+            del seen[key]
+        if gone:
+            self._removal(kind, gone)
 
     def forget(self, kind: str, namespace: str | None, keep: Iterable[Key]) -> None:
         """Forget the objects of ``kind`` in ``namespace`` (every namespace for None) that

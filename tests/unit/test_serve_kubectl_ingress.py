@@ -145,3 +145,45 @@ def test_an_ingressclass_in_protobuf_is_decoded():
         "apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": {"name": "c"},
         "spec": {"controller": "example.com/ic", "parameters": {
             "kind": "IngressParameters", "name": "p", "scope": "Cluster"}}}
+
+
+_ANNOTATED = INGRESS.replace("metadata: {name: web, labels: {tier: be}}",
+                             "metadata: {name: web, annotations: "
+                             "{kubernetes.io/ingress.class: nginx}}").replace(
+                                 "  ingressClassName: nginx\n", "")
+_MISMATCH = ('annotations.kubernetes.io/ingress.class: Invalid value: "nginx": must match '
+             "`ingressClassName` when both are specified")
+
+
+@pytest.mark.parametrize("change", [
+    ["patch", "ingress", "web", "--type=merge", "-p", '{"spec":{"ingressClassName":"other"}}'],
+    ["apply", "-f", "-"],
+    ["apply", "--server-side", "--force-conflicts", "-f", "-"],
+])
+def test_an_update_may_name_a_class_other_than_the_annotation(kubectl, change):
+    """``ValidateIngressUpdate`` (kubernetes/kubernetes ``pkg/apis/networking/validation/
+    validation.go``) leaves out the create's check that the ``kubernetes.io/ingress.class``
+    annotation matches ``ingressClassName``: an Ingress created with the annotation alone
+    takes another class name in a patch or an apply, keeping its annotation. The simulator
+    had refused the update as it refuses such a create."""
+    kubectl("apply", "-f", "-", stdin=_ANNOTATED)
+    renamed = _ANNOTATED.replace("spec:\n", "spec:\n  ingressClassName: other\n")
+    kubectl(*change, stdin=renamed if change[0] == "apply" else None)
+    shown = _spec(kubectl, "web")
+    assert shown["spec"]["ingressClassName"] == "other"
+    assert shown["annotations"]["kubernetes.io/ingress.class"] == "nginx"
+    refused = kubectl("apply", "-f", "-", stdin=renamed.replace("name: web", "name: new"),
+                      check=False)
+    assert refused.returncode == 1 and _MISMATCH in refused.stderr
+
+
+def test_an_update_is_refused_for_its_other_errors_only(kubectl):
+    """An update with the mismatch and another error is refused for the other alone."""
+    kubectl("apply", "-f", "-", stdin=_ANNOTATED)
+    refused = kubectl("patch", "ingress", "web", "--type=merge", "-p",
+                      '{"spec":{"ingressClassName":"other","rules":[{"http":{"paths":[{'
+                      '"path":"/","pathType":"prefix","backend":{"service":{"name":"web",'
+                      '"port":{"number":80}}}}]}}]}}', check=False)
+    assert refused.returncode == 1
+    assert 'pathType: Unsupported value: "prefix"' in refused.stderr
+    assert "ingress.class" not in refused.stderr

@@ -65,9 +65,13 @@ def test_a_node_created_again_is_a_new_object_and_moves_no_other(tmp_path):
         assert ages == {**dict.fromkeys(others, "10m"), "worker-1": "0s"}
         watched = kubectl("get", "--raw", f"/api/v1/nodes?watch=1&resourceVersion={version}"
                           "&timeoutSeconds=1").stdout
-        seen = [(e["object"]["metadata"]["name"], e["object"]["metadata"]["uid"])
+        seen = [(e["type"], e["object"]["metadata"]["name"], e["object"]["metadata"]["uid"])
                 for e in map(json.loads, watched.splitlines())]
-        assert seen == [("worker-1", new["metadata"]["uid"])]
+        # the watch cache's events since the list: the old Node DELETED, the new one ADDED
+        # (getAllEventsSinceLocked, k8s.io/apiserver pkg/storage/cacher/watch_cache.go);
+        # the deletion had never been numbered, and the watch told of the new one only
+        assert seen == [("DELETED", "worker-1", before["worker-1"]["metadata"]["uid"]),
+                        ("ADDED", "worker-1", new["metadata"]["uid"])]
 
 
 def test_a_node_the_simulator_adds_later_shows_when_it_joined(tmp_path):

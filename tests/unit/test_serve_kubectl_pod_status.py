@@ -447,5 +447,5 @@ def test_a_deleted_pod_is_written_failed_before_its_final_delete(tmp_path):
         ("MODIFIED", "Failed"), ("DELETED", "Failed")]
     for _, status in last:
         assert status["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 143
-    assert [row[:3] for row in printed[-2:]] == [["MODIFIED", "p", "0/1"],
-                                                 ["DELETED", "p", "0/1"]]
+    # printPod prints the terminal phase's reason, not Terminating (IsPodPhaseTerminal)
+    assert printed[-2:] == [["MODIFIED", "p", "0/1", "Error"], ["DELETED", "p", "0/1", "Error"]]

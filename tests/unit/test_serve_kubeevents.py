@@ -13,7 +13,7 @@ import pytest
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.serve import kubelists
 from clustersim.serve.core import HttpError, Request
-from clustersim.serve.kubeevents import EventStore
+from clustersim.serve.kubeevents import EVENT_TTL, EventStore
 from clustersim.serve.kubernetes import KubernetesBackend
 from clustersim.serve.selectors import selected_value
 
@@ -255,3 +255,55 @@ def test_a_read_after_a_change_renders_the_changed_events_only(monkeypatch):
     changed = [e for e in after if before.get(_key(e)) != e]
     assert 0 < len(changed) < len(after) // 2
     assert len(shown) == len(changed)
+
+
+def _listed(backend: KubernetesBackend) -> list[dict]:
+    return json.loads(_call(backend, "/api/v1/events"))["items"]
+
+
+def test_an_event_expires_an_event_ttl_after_its_last_write():
+    """Every write of an Event gives it ``--event-ttl`` (1 h) in etcd (``TTLFunc`` in
+    kubernetes/kubernetes ``pkg/registry/core/event/storage/storage.go``): the Events of the
+    first 30 s are there until an hour after the last of them, then gone, a GET of one a
+    404, while the FailedScheduling
+    series of the Pods that never fit, written again every 30 minutes, stays; the kept
+    Events are those a store made again from the whole log keeps. The served Events had
+    been kept for ever."""
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    first = _listed(backend)
+    early = next(e for e in first if e["reason"] == "Scheduled")
+    written = max(e["metadata"]["creationTimestamp"] for e in first)
+    last = cluster.events[-1].time
+    cluster.run(until=last + EVENT_TTL - 1)
+    assert {e["reason"] for e in _listed(backend)} > {"FailedScheduling",
+                                                      "ProgressDeadlineExceeded"}
+    cluster.run(until=last + EVENT_TTL)
+    kept = _listed(backend)
+    assert all(e["metadata"]["creationTimestamp"] > written
+               or e["reason"] == "FailedScheduling" for e in kept)
+    assert {e["involvedObject"]["name"] for e in kept if e["reason"] == "FailedScheduling"} \
+        == {e["involvedObject"]["name"] for e in first if e["reason"] == "FailedScheduling"}
+    with pytest.raises(HttpError) as gone:
+        backend.handle(Request("GET", f"/api/v1/namespaces/default/events/"
+                               f"{early['metadata']['name']}", {}, {}))
+    assert gone.value.status == 404
+    backend.renderer.event_store.stale = True
+    assert [e["metadata"]["name"] for e in _listed(backend)] == [
+        e["metadata"]["name"] for e in kept]
+
+
+def test_past_the_cap_the_events_written_longest_ago_go_first(monkeypatch):
+    """A safety limit of the simulator's (:data:`MAX_KEPT_EVENTS`): the Events kept are the
+    last written."""
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    every = _listed(backend)
+    monkeypatch.setattr("clustersim.serve.kubeevents.MAX_KEPT_EVENTS", 10)
+    backend.renderer.event_store.stale = True
+    kept = _listed(backend)
+    assert len(kept) == 10
+    latest = sorted(every, key=lambda e: e.get("lastTimestamp") or e.get("eventTime"))[-10:]
+    assert {e["metadata"]["name"] for e in kept} <= {e["metadata"]["name"] for e in every}
+    assert min(e.get("lastTimestamp") or e["eventTime"] for e in kept) >= min(
+        e.get("lastTimestamp") or e["eventTime"] for e in latest)

@@ -257,3 +257,53 @@ def _job(*conditions: str, suspend: bool = False, deleting: bool = False) -> dic
 def test_job_status_follows_print_job(job, status):
     [column] = [c for c in COLUMNS["Job"] if c[0] == "Status"]
     assert column[3](job, 10.0) == status
+
+
+def _pod(phase: str, *, reason: str = "", deleting: bool = True) -> dict:
+    """A one-container Pod whose container ended with the phase's usual reason."""
+    ended = {"Failed": "Error", "Succeeded": "Completed"}.get(phase)
+    state = {"terminated": {"exitCode": 143 if ended == "Error" else 0, "reason": ended}} \
+        if ended else {"running": {"startedAt": 1.0}}
+    return {"metadata": {"name": "p", **({"deletionTimestamp": 5.0} if deleting else {})},
+            "spec": {"containers": [{"name": "c"}]},
+            "status": {"phase": phase, **({"reason": reason} if reason else {}),
+                       "containerStatuses": [{"name": "c", "ready": not ended,
+                                              "state": state}]}}
+
+
+@pytest.mark.parametrize(("pod", "status"), [
+    # printPod (kubernetes/kubernetes pkg/printers/internalversion/printers.go): a deleted
+    # Pod is Terminating only while IsPodPhaseTerminal (pkg/api/v1/pod/util.go) says no;
+    # NodeLost prints Unknown whatever the phase
+    (_pod("Running"), "Terminating"),
+    (_pod("Pending"), "Terminating"),
+    (_pod("Failed"), "Error"),
+    (_pod("Succeeded"), "Completed"),
+    (_pod("Running", reason="NodeLost"), "Unknown"),
+    (_pod("Failed", reason="NodeLost"), "Unknown"),
+    (_pod("Failed", deleting=False), "Error"),
+])
+def test_a_deleted_pod_is_terminating_until_its_phase_is_terminal(pod, status):
+    [column] = [c for c in COLUMNS["Pod"] if c[0] == "Status"]
+    assert column[3](pod, 10.0) == status
+
+
+def _half_done(ready: str) -> dict:
+    """A Pod whose first container still runs, ready, and whose second exited 0 (the last
+    listed, so the first ``printPod`` reads), with its Ready condition ``ready``."""
+    return {"metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "a"}, {"name": "b"}]},
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": ready}],
+                       "containerStatuses": [
+                           {"name": "a", "ready": True, "state": {"running": {"startedAt": 1.0}}},
+                           {"name": "b", "ready": False, "state": {"terminated": {
+                               "exitCode": 0, "reason": "Completed"}}}]}}
+
+
+@pytest.mark.parametrize(("ready", "status"), [("True", "Running"), ("False", "NotReady")])
+def test_a_completed_container_beside_a_running_one_follows_the_ready_condition(ready, status):
+    """printPod (kubernetes/kubernetes pkg/printers/internalversion/printers.go): a Pod
+    ``Completed`` with a container still running prints ``Running`` only if
+    ``hasPodReadyCondition``, else ``NotReady``; the simulator printed ``Running`` always."""
+    [column] = [c for c in COLUMNS["Pod"] if c[0] == "Status"]
+    assert column[3](_half_done(ready), 10.0) == status

@@ -194,3 +194,61 @@ def test_a_deleted_event_carries_the_object_as_it_was_last_stored():
         assert gone["metadata"]["name"] == "p" and "deletionTimestamp" in gone["metadata"]
         assert int(gone["metadata"]["resourceVersion"]) > int(
             seen["object"]["metadata"]["resourceVersion"])
+
+
+def _get(server, path: str) -> dict:
+    with urllib.request.urlopen(f"{server.url}{path}", timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def _delete(server, path: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}{path}", method="DELETE"),
+                           timeout=30).close()
+
+
+def _since(server, path: str, version: str, query: str = "") -> list[tuple[str, str, int]]:
+    """(type, name, version) of each event a watch of ``path`` from ``version`` owes."""
+    with urllib.request.urlopen(f"{server.url}{path}?watch=1&resourceVersion={version}&"
+                                f"timeoutSeconds=1{query}", timeout=30) as answer:
+        events = [json.loads(line) for line in answer if line.strip()]
+    return [(e["type"], e["object"]["metadata"]["name"],
+             int(e["object"]["metadata"]["resourceVersion"])) for e in events]
+
+
+_LEASES = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases"
+
+
+def test_a_watch_from_a_version_is_told_of_a_node_and_its_lease_deleted_since():
+    """The watch cache keeps each deletion (``getAllEventsSinceLocked`` in k8s.io/apiserver
+    ``pkg/storage/cacher/watch_cache.go``): a watch from a list's version, as ``kubectl get
+    -w`` and an informer start theirs, is told DELETED of a Node deleted since, and of the
+    Lease it owned, each at a version of its own past the list's. A Node's deletion had
+    never been numbered, and a watch from a version told of no deletion."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        nodes = _get(server, "/api/v1/nodes")["metadata"]["resourceVersion"]
+        leases = _get(server, _LEASES)["metadata"]["resourceVersion"]
+        _delete(server, "/api/v1/nodes/worker-2")
+        [(kind, name, version)] = _since(server, "/api/v1/nodes", nodes)
+        assert (kind, name) == ("DELETED", "worker-2") and version > int(leases)
+        [(kind, name, lease)] = _since(server, _LEASES, leases)
+        assert (kind, name) == ("DELETED", "worker-2") and lease > int(leases)
+        assert _since(server, "/api/v1/nodes", str(version)) == []
+
+
+def test_a_deletion_is_told_to_a_watch_whose_selector_selected_the_object():
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for name, labels in (("a", {"app": "web"}), ("b", {})):
+            request = urllib.request.Request(
+                f"{server.url}/api/v1/namespaces/default/configmaps", method="POST",
+                data=json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+                    "name": name, "labels": labels}}).encode(),
+                headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=30).close()
+        path = "/api/v1/namespaces/default/configmaps"
+        listed = _get(server, path)["metadata"]["resourceVersion"]
+        for name in ("a", "b"):
+            _delete(server, f"{path}/{name}")
+        assert [e[:2] for e in _since(server, path, listed, "&labelSelector=app%3Dweb")] == [
+            ("DELETED", "a")]
+        assert [e[:2] for e in _since(server, path, listed)] == [("DELETED", "a"),
+                                                                 ("DELETED", "b")]
