@@ -47,13 +47,13 @@ counters below are served, none of the JVM, HTTP or Mesos ones; the stream ends 
 server stops.
 
 Marathon keeps no history of its events: the bus (an Akka ``EventStream``) hands each one to
-the subscribers attached at that moment and forgets it, so a stream never replays the past,
-and one that falls behind loses events (``HttpEventStreamHandleActor`` drops those beyond
-``--event_stream_max_outstanding_messages``, 50 by default; d2iq-archive/marathon
-``core/event/impl/stream/HttpEventStreamHandleActor.scala``). The simulator's framework and
-Mesos master keep every event in their logs, which a notebook reads; a served cluster runs
-for hours, so :class:`EventBus` holds only the last :data:`SERVED_EVENTS` of each, and a
-stream more than that many events behind skips the ones gone.
+the subscribers attached at that moment and forgets it, so a stream never replays the past;
+it buffers up to ``--event_stream_max_outstanding_messages`` events for a client (1024 by
+default, ``core/event/EventConf.scala``) and drops the connection of one that reads slower
+(``docs/docs/event-bus.md``). The simulator's framework and Mesos master keep every event in
+their logs, which a notebook reads; a served cluster runs for hours, so :class:`EventBus`
+holds only the last :data:`SERVED_EVENTS` of each. Simplified: a stream that falls that far
+behind skips the events gone and stays open.
 """
 
 from __future__ import annotations
@@ -78,8 +78,7 @@ POLL_SECONDS = 0.2
 SERVED_EVENTS = 10_000
 """The events a served cluster keeps in its framework's and its Mesos master's logs (a
 safety cap: Marathon keeps none, see the module): a stream reads only events recorded since
-it attached, and three agents' offers alone record some 3,600 master events a simulated
-hour."""
+it attached, and the offers of each allocation round (1 s) alone record master events."""
 
 
 class EventBus:
