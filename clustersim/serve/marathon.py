@@ -37,8 +37,8 @@ app's new definition (``AppsResource.maybePostEvent``); changes of several apps 
 and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
-``Accept: text/plain`` on ``GET /v2/tasks`` and ``/v2/apps/<id>/tasks`` is
-:mod:`.marathontasks`' endpoint list.
+``GET /v2/tasks`` and ``/v2/apps/<id>/tasks`` answer JSON alone, 406 to an ``Accept`` that
+admits none, as 1.11 does (:func:`.marathonquery.json_acceptable`).
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
@@ -70,11 +70,11 @@ from clustersim.serve.marathonmonitor import (
     plan_action,
 )
 from clustersim.serve.marathonquery import (
-    accepts_text,
     app_embeds,
     definition,
     flag,
     invalid,
+    json_acceptable,
     label_selector,
 )
 from clustersim.serve.marathonqueue import MarathonQueue
@@ -384,9 +384,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if request.method == "POST" and sub == "restart":
             return self._change(lambda: framework.restart(spec_id, force=force))
         if request.method == "GET" and sub == "tasks" and not item:
-            if accepts_text(request):
-                return Response.text(200, self._endpoints(
-                    request.arg("containerNetworks") or "", spec_id))
+            json_acceptable(request)
             return Response.json(200, {"tasks": self._task_list(spec_id)})
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)
