@@ -197,7 +197,13 @@ Fraction01 = Annotated[float, Field(ge=0, le=1)]
 #: is no ``IN``: Marathon refuses it like any unknown operator. The simulator
 #: (:mod:`clustersim.marathon.constraints`) uses these too.
 OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS")
-NEEDS_VALUE = ("LIKE", "UNLIKE", "MAX_PER", "IS")
+NEEDS_VALUE = ("LIKE", "UNLIKE", "IS")
+"""The operators that need a value. ``MAX_PER`` needs one in a pod only: an app's
+``complyWithAppConstraintRules`` checks its value only when there is one
+(``SchedulingValidation.scala``: ``value.fold(Success)``), a pod's
+``complyWithConstraintRules`` asks for one (``Value was not specified or is not a number``);
+an app's ``MAX_PER`` without a value is stored and fails at every offer
+(:func:`clustersim.marathon.constraints.constraint_accepts`)."""
 
 #: Marathon's answer to an unknown operator (``SchedulingValidation.complyWithAppConstraintRules``
 #: in ``src/main/scala/mesosphere/marathon/api/v2/validation/SchedulingValidation.scala``; the
@@ -230,7 +236,8 @@ def check_constraint(field: Any, operator: Any, value: Any, *, pod: bool = False
                          f"on, e.g. [{field!r}, 'CLUSTER', 'rack-1']")
     if operator in NEEDS_VALUE and value is None:
         raise ValueError(f"the {operator} constraint needs a value")
-    needs_int = operator == "MAX_PER" or (operator == "GROUP_BY" and value is not None)
+    needs_int = (operator == "MAX_PER" and (pod or value is not None)) or \
+        (operator == "GROUP_BY" and value is not None)
     if needs_int and not re.fullmatch(r"[0-9]+", value or ""):
         raise ValueError(f"the {operator} constraint's value {value!r} must be an integer")
     if operator in ("LIKE", "UNLIKE"):

@@ -1714,6 +1714,26 @@ def test_a_pods_constraints_are_refused_in_marathons_words(server, constraint, e
         {"path": "/scheduling/placement/constraints(0)", "errors": [error]}])
 
 
+def test_an_apps_max_per_without_a_value_is_taken_and_waits_for_ever(server):
+    """``complyWithAppConstraintRules`` checks MAX_PER's value only when there is one, so
+    Marathon stores the app; its launcher then dies at every offer (``Constraints.scala``
+    reads ``""`` with ``toInt``), so the app waits in the queue with no offer counted. A
+    pod's ``complyWithConstraintRules`` still asks for the value. The app had been refused."""
+    app = {"id": "/a", "cmd": "x", "cpus": 0.1, "mem": 16, "constraints": [["hostname", "MAX_PER"]]}
+    assert requests.post(f"{server.url}/v2/apps", json=app, timeout=10).status_code == 201
+    server.step(30)
+    [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+    assert item["count"] == 1 and item["processedOffersSummary"]["processedOffersCount"] == 0
+    assert requests.get(f"{server.url}/v2/tasks", timeout=10).json() == {"tasks": []}
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 16}}],
+           "scheduling": {"placement": {"constraints": [
+               {"fieldName": "hostname", "operator": "MAX_PER"}]}}}
+    answer = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert (answer.status_code, answer.json()["details"]) == (422, [
+        {"path": "/scheduling/placement/constraints(0)",
+         "errors": ["Value was not specified or is not a number"]}])
+
+
 def test_an_apps_cluster_constraint_with_an_empty_value_is_taken(server):
     """``complyWithAppConstraintRules`` asks CLUSTER for a value, not a non-empty one: the
     empty value keeps the instances with the first one placed (``Constraints.scala``)."""
