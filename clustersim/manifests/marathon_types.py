@@ -106,19 +106,37 @@ def scalar_refusal(value: Any) -> str | None:
     ``minimum`` and Accord's ``should be >= 0.0`` on ``cpus``, ``mem`` and ``disk``
     (mesosphere/marathon ``state/AppDefinition.scala``, ``validBasicAppDefinition``;
     ``api/v2/validation/PodsValidation.scala``, ``resourceValidator``). Marathon stores the
-    app or pod and no offer ever matches it; the message says so, and the simulator, which
-    holds amounts as Mesos does, refuses it."""
+    app or pod and starts its deployment, which no offer ever matches (``ResourceMatcher``
+    compares the doubles). A finite amount is answered 201 as usual. ``Infinity`` is not:
+    the answer writes the app back with Play's ``DoubleWrites``, ``JsNumber(BigDecimal(d))``,
+    and ``new java.math.BigDecimal("Infinity")`` throws a ``NumberFormatException``, an
+    ``IllegalArgumentException`` that ``MarathonExceptionMapper`` answers 422
+    ``{"message": <its message>}`` (playframework/play-json ``Writes.scala``; the mapper in
+    ``api/MarathonExceptionMapper.scala``), after the app was stored; every later answer
+    that writes it (``GET /v2/apps``, ``/v2/groups``, ``/v2/queue``) fails the same way. The
+    message says what Marathon does; the simulator, which holds amounts as Mesos does,
+    refuses the definition and keeps nothing (simplified: it holds no app it cannot
+    place, where Marathon holds one for ever)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if nan_refusal(value):
         return nan_refusal(value)
     if value <= MAX_SCALAR:
         return None
-    shown = "Infinity" if value == float("inf") else repr(value)
-    return (f"{shown} is too large: Mesos holds resource amounts in fixed point (thousandths "
-            f"in a 64-bit integer), at most {MAX_SCALAR}; Marathon 1.11 accepts it (its "
-            "minimum and 'should be >= 0.0' let it pass) and no offer would ever match it, "
-            "so the simulator refuses it")
+    infinite = value == float("inf")
+    stored = (INFINITY_STORED if infinite else
+              "Marathon 1.11 stores the definition (its minimum and 'should be >= 0.0' let "
+              "it pass) and answers 201, and no offer ever matches it")
+    return (f"{'Infinity' if infinite else repr(value)} is too large: Mesos holds resource "
+            f"amounts in fixed point (thousandths in a 64-bit integer), at most "
+            f"{MAX_SCALAR}; {stored}, so the simulator refuses it")
+
+
+INFINITY_STORED = ("Marathon 1.11 stores the definition (Play JSON reads a number beyond a "
+                   "double's range as Infinity, which its rules let pass) and then fails "
+                   "to write it back, answering 422 with Java's NumberFormatException, as "
+                   "every later answer that shows it does")
+"""What Marathon does with an ``Infinity`` it takes (:func:`scalar_refusal`)."""
 
 
 def nan_refusal(value: Any) -> str | None:
@@ -197,7 +215,13 @@ Fraction01 = Annotated[float, Field(ge=0, le=1)]
 #: is no ``IN``: Marathon refuses it like any unknown operator. The simulator
 #: (:mod:`clustersim.marathon.constraints`) uses these too.
 OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS")
-NEEDS_VALUE = ("LIKE", "UNLIKE", "MAX_PER", "IS")
+NEEDS_VALUE = ("LIKE", "UNLIKE", "IS")
+"""The operators that need a value. ``MAX_PER`` needs one in a pod only: an app's
+``complyWithAppConstraintRules`` checks its value only when there is one
+(``SchedulingValidation.scala``: ``value.fold(Success)``), a pod's
+``complyWithConstraintRules`` asks for one (``Value was not specified or is not a number``);
+an app's ``MAX_PER`` without a value is stored and fails at every offer
+(:func:`clustersim.marathon.constraints.constraint_accepts`)."""
 
 #: Marathon's answer to an unknown operator (``SchedulingValidation.complyWithAppConstraintRules``
 #: in ``src/main/scala/mesosphere/marathon/api/v2/validation/SchedulingValidation.scala``; the
@@ -230,7 +254,8 @@ def check_constraint(field: Any, operator: Any, value: Any, *, pod: bool = False
                          f"on, e.g. [{field!r}, 'CLUSTER', 'rack-1']")
     if operator in NEEDS_VALUE and value is None:
         raise ValueError(f"the {operator} constraint needs a value")
-    needs_int = operator == "MAX_PER" or (operator == "GROUP_BY" and value is not None)
+    needs_int = (operator == "MAX_PER" and (pod or value is not None)) or \
+        (operator == "GROUP_BY" and value is not None)
     if needs_int and not re.fullmatch(r"[0-9]+", value or ""):
         raise ValueError(f"the {operator} constraint's value {value!r} must be an integer")
     if operator in ("LIKE", "UNLIKE"):

@@ -18,7 +18,14 @@ Source: d2iq-archive/marathon ``src/main/scala/mesosphere/mesos/Constraints.scal
   the first placed instance's (anything goes while nothing is placed);
 - ``LIKE``/``UNLIKE``: the value fully matches (does not match) the regular expression, as
   Java's ``String.matches``;
-- ``MAX_PER n``: fewer than ``n`` placed instances share the offer's value;
+- ``MAX_PER n``: fewer than ``n`` placed instances share the offer's value. An app's
+  ``MAX_PER`` without a value passes Marathon's validation (``SchedulingValidation.scala``'s
+  ``complyWithAppConstraintRules``) and then fails at every offer that has the field:
+  ``Constraints.scala`` reads the missing value, ``""``, with ``toInt``, which throws
+  ``java.lang.NumberFormatException: For input string: ""`` (:class:`NumberFormatError`);
+  the launcher of that app dies with it, logged at ERROR, and is stopped
+  (``LaunchQueueActor.supervisorStrategy``: ``Stop``; the periodic scale check starts
+  another, which dies at its first offer), so no offer ever launches the app;
 - ``IS``: the offer's value equals the constraint value (a scalar literal is formatted first,
   so ``1.0`` matches the scalar attribute ``1``);
 - there is no ``IN`` operator: the final Marathon sources know only the seven operators above
@@ -44,6 +51,7 @@ from clustersim.manifests.marathon_types import NEEDS_VALUE, OPERATORS, UNKNOWN_
 __all__ = [
     "OPERATORS",
     "Constraint",
+    "NumberFormatError",
     "constraint_accepts",
     "field_value",
     "format_attribute",
@@ -96,6 +104,12 @@ def format_attribute(value: Any) -> str:
     return text
 
 
+class NumberFormatError(ValueError):
+    """Java's ``NumberFormatException``, as ``Integer.parseInt`` throws it (its message: ``For
+    input string: "<text>"``): what ``Constraints.scala`` meets in a ``MAX_PER`` without a
+    value."""
+
+
 class Constraint:
     """One parsed constraint: ``field``, ``operator`` and ``value`` (``""`` when absent)."""
 
@@ -111,8 +125,8 @@ class Constraint:
     def parse(cls, raw: Any, where: str = "constraint", *, strict: bool = True) -> Constraint:
         """Read ``["field", "OPERATOR", "value"?]`` (or a Constraint); bad input → ValueError.
 
-        ``strict`` is the validation Marathon applies to app definitions (a LIKE/UNLIKE/IS/
-        MAX_PER value is required, GROUP_BY's must be a number). Without it, a constraint
+        ``strict`` is the validation Marathon applies to app definitions (a LIKE/UNLIKE/IS
+        value is required, MAX_PER's and GROUP_BY's must be numbers). Without it, a constraint
         is read as ``Constraints.scala`` evaluates it: an empty LIKE/UNLIKE value rejects
         every offer, a GROUP_BY value that is not a number counts as none.
         """
@@ -134,7 +148,7 @@ class Constraint:
             raise ValueError(
                 f"{where}: {operator} needs a value, e.g. [{field!r}, {operator!r}, '...']"
             )
-        if operator == "MAX_PER" and not value.isdigit():
+        if operator == "MAX_PER" and value and not value.isdigit():
             raise ValueError(f"{where}: MAX_PER needs a whole number, got {value!r}")
         if strict and operator == "GROUP_BY" and value and not value.isdigit():
             raise ValueError(f"{where}: GROUP_BY takes a whole number of groups, got {value!r}")
@@ -200,7 +214,8 @@ def constraint_accepts(constraint: Any, offer: Mapping[str, Any],
     ``offer`` and each placed instance are ``{"hostname": ..., "attributes": {name: value},
     "domain": {"region": ..., "zone": ...}}``; ``instances`` is the app's target instance
     count (GROUP_BY with a value depends on it; when omitted, the instance being placed is
-    counted as the last one: ``len(placed) + 1``).
+    counted as the last one: ``len(placed) + 1``). A ``MAX_PER`` without a value raises
+    :class:`NumberFormatError` for an offer that has the field, as Marathon's matcher throws.
     """
     rule = Constraint.parse(constraint, strict=False)
     placed_list = list(placed)
@@ -220,6 +235,8 @@ def constraint_accepts(constraint: Any, offer: Mapping[str, Any],
     if operator == "UNLIKE":
         return rule.pattern is not None and rule.pattern.fullmatch(offer_value) is None
     if operator == "MAX_PER":
+        if not value:
+            raise NumberFormatError('For input string: ""')
         return placed_values.count(offer_value) < int(value)
     if operator == "IS":
         return offer_value == (format_attribute(value) if _SCALAR.match(value) else value)

@@ -18,7 +18,7 @@ from typing import Any
 
 from clustersim.manifests.units import pod_container_resources
 from clustersim.marathon.conditions import changed_message, condition_name
-from clustersim.marathon.constraints import constraint_accepts
+from clustersim.marathon.constraints import NumberFormatError, constraint_accepts
 from clustersim.marathon.health import HealthChecking
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.ports import host_port_requests, host_ports_from
@@ -95,7 +95,12 @@ class LaunchQueue(HealthChecking):
                     return operations
                 need = Resources(cpus=app.spec.cpus, mem=app.spec.mem, gpus=app.spec.gpus,
                                  disk=app.spec.disk + app.spec.persistent_disk)
-                reasons = self._mismatch(app, instance, offer, role, remaining, need, place)
+                try:
+                    reasons = self._mismatch(app, instance, offer, role, remaining, need,
+                                             place)
+                except NumberFormatError as err:    # the app's launcher dies: no match
+                    self._count(app.spec.id, f"java.lang.NumberFormatException: {err}")
+                    break
                 ports = None if reasons else host_ports_from(
                     host_port_requests(app.spec, app.service_ports), remaining.ports,
                     self.driver.random)
@@ -114,10 +119,18 @@ class LaunchQueue(HealthChecking):
         """Count the offer against the app under its funnel's reason
         (:attr:`~clustersim.marathon.state.UnusedOffer.reason`); ``unused``: the offer
         launched none of its instances, a declined offer of its launch attempt."""
-        counts = self._rejections.setdefault(app.spec.id, {})
-        counts[rejected.reason] = counts.get(rejected.reason, 0) + 1
+        self._count(app.spec.id, rejected.reason)
         if unused:
             self._attempt(app.spec.id).declined(rejected)
+
+    def _count(self, spec_id: str, reason: str) -> None:
+        """Count an offer the app did not take under ``reason`` (:meth:`queue`'s
+        ``rejections``). An offer on which the app's launcher died (an app's ``MAX_PER``
+        without a value, :class:`~clustersim.marathon.constraints.NumberFormatError`) is
+        counted under the exception Marathon logs, and nowhere else: the launcher died before
+        its offer statistics (``GET /v2/queue``'s ``processedOffersSummary``) saw it."""
+        counts = self._rejections.setdefault(spec_id, {})
+        counts[reason] = counts.get(reason, 0) + 1
 
     def _attempt(self, spec_id: str) -> OfferStats:
         """The offer statistics of an app's launch attempt, begun now if none is running."""

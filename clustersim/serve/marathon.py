@@ -37,8 +37,8 @@ app's new definition (``AppsResource.maybePostEvent``); changes of several apps 
 and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
-``Accept: text/plain`` on ``GET /v2/tasks`` and ``/v2/apps/<id>/tasks`` is
-:mod:`.marathontasks`' endpoint list.
+``GET /v2/tasks`` and ``/v2/apps/<id>/tasks`` answer JSON alone, 406 to an ``Accept`` that
+admits none, as 1.11 does (:func:`.marathonquery.json_acceptable`).
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
@@ -63,17 +63,18 @@ from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathoninfo import LEADER, marathon_info, marathon_plugins
 from clustersim.serve.marathonjson import number, read_json
 from clustersim.serve.marathonmonitor import (
+    EventBus,
     deployment_plan,
     event_stream,
     metrics,
     plan_action,
 )
 from clustersim.serve.marathonquery import (
-    accepts_text,
     app_embeds,
     definition,
     flag,
     invalid,
+    json_acceptable,
     label_selector,
 )
 from clustersim.serve.marathonqueue import MarathonQueue
@@ -127,10 +128,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             cluster.register(self.marathon)
         self.clock = WallClock(lambda: self.now, epoch)
         self.times = MarathonTime(self.marathon, self.clock)
-        self.api_posts: dict[int, dict[str, Any]] = {}
-        """The payload of each event the REST API posted itself (:meth:`_post_event`:
-        ``api_post_event``, ``pod_created_event``, ...) by its place in the framework's
-        event log."""
+        self.bus = EventBus(self.marathon, cluster)
+        """The framework's events for the event stream, the payload of each the REST API
+        posted itself (:meth:`_post_event`: ``api_post_event``, ``pod_created_event``, ...),
+        and the bound on the event logs of a cluster served for hours."""
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
@@ -153,7 +154,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if path == "/v2/events":             # a stream: GET only (the servlet has no HEAD)
             if request.method != "GET":
                 raise HttpError(405, "HTTP 405 Method Not Allowed")
-            return event_stream(self.marathon, request, self.times, self.api_posts)
+            return event_stream(self.marathon, request, self.times, self.bus)
         if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
             request.method = "GET"
         method = request.method
@@ -383,9 +384,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if request.method == "POST" and sub == "restart":
             return self._change(lambda: framework.restart(spec_id, force=force))
         if request.method == "GET" and sub == "tasks" and not item:
-            if accepts_text(request):
-                return Response.text(200, self._endpoints(
-                    request.arg("containerNetworks") or "", spec_id))
+            json_acceptable(request)
             return Response.json(200, {"tasks": self._task_list(spec_id)})
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)
@@ -409,12 +408,12 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         """An event the REST API posts on the bus once a change has made its deployment
         (``api_post_event``, a pod's ``pod_*_event``): its payload, the client's address,
         the request's path (``getRequestURI``: no query) and ``payload``, is kept in
-        :attr:`api_posts` for the event stream; the framework's event log gets a line
+        :attr:`bus` for the event stream; the framework's event log gets a line
         saying who changed what (``about``: ``app/<id>``, ``pod/<id>``)."""
         uri = request.path
         self.marathon.events.record(self.marathon.now, about, event_type,
                                     f"{request.method} {uri} from {request.remote_addr}")
-        self.api_posts[len(self.marathon.events) - 1] = {
+        self.bus.payloads[self.bus.recorded - 1] = {
             "clientIp": request.remote_addr, "uri": uri, **payload}
 
     def _stored_version(self, spec_id: str, version: Any, *, named: bool = True) -> AppVersion:

@@ -45,24 +45,67 @@ about (``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and t
 ``message``, not Marathon's full payload; only the gauges and
 counters below are served, none of the JVM, HTTP or Mesos ones; the stream ends when the
 server stops.
+
+Marathon keeps no history of its events: the bus (an Akka ``EventStream``) hands each one to
+the subscribers attached at that moment and forgets it, so a stream never replays the past;
+it buffers up to ``--event_stream_max_outstanding_messages`` events for a client (1024 by
+default, ``core/event/EventConf.scala``) and drops the connection of one that reads slower
+(``docs/docs/event-bus.md``). The simulator's framework and Mesos master keep every event in
+their logs, which a notebook reads; a served cluster runs for hours, so :class:`EventBus`
+holds only the last :data:`SERVED_EVENTS` of each. Simplified: a stream that falls that far
+behind skips the events gone and stays open.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.conditions import changed_fields
+from clustersim.mesos import MesosCluster
 from clustersim.serve.core import HttpError, Request, Response, SimServer
 from clustersim.serve.marathonversions import MarathonTime
+from clustersim.sim import Event
 
-__all__ = ["deployment_plan", "event_stream", "metrics", "plan_action"]
+__all__ = ["SERVED_EVENTS", "EventBus", "deployment_plan", "event_stream", "metrics",
+           "plan_action"]
 
 POLL_SECONDS = 0.2
 """How often (wall clock) the stream looks for new events."""
+SERVED_EVENTS = 10_000
+"""The events a served cluster keeps in its framework's and its Mesos master's logs (a
+safety cap: Marathon keeps none, see the module): a stream reads only events recorded since
+it attached, and the offers of each allocation round (1 s) alone record master events."""
+
+
+class EventBus:
+    """The served framework's events with their numbers since the server started, its log
+    and the Mesos master's bounded to the last :data:`SERVED_EVENTS`
+    (:meth:`~clustersim.sim.EventLog.keep_last`); ``payloads`` holds the data of the events
+    the REST API posted itself, by number, for the events still kept."""
+
+    def __init__(self, marathon: Marathon, cluster: MesosCluster) -> None:
+        self.log = marathon.events
+        self.recorded = len(self.log)
+        """How many events the framework has recorded: the next one's number."""
+        self.payloads: dict[int, dict[str, Any]] = {}
+        self.log.subscribe(self._counted)
+        self.log.keep_last(SERVED_EVENTS)
+        cluster.events.keep_last(SERVED_EVENTS)
+
+    def _counted(self, _: Event) -> None:
+        self.recorded += 1
+        oldest = self.recorded - len(self.log)
+        while self.payloads and next(iter(self.payloads)) < oldest:
+            del self.payloads[next(iter(self.payloads))]
+
+    def since(self, number: int) -> list[tuple[int, Event]]:
+        """The events kept from ``number`` on, each with its number."""
+        oldest = self.recorded - len(self.log)
+        return [(n, self.log[n - oldest]) for n in range(max(number, oldest), self.recorded)]
 _ID_KEYS = {"task": "taskId", "instance": "instanceId", "app": "appId", "deployment": "id",
             "group": "groupId"}
 _STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) agentId=(?P<agent>\S+) "
@@ -72,16 +115,15 @@ _STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) agentId=(
 
 
 def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
-                 payloads: Mapping[int, dict[str, Any]]) -> Response:
+                 bus: EventBus) -> Response:
     """``GET /v2/events``: the event stream from now on (events already recorded are not
-    replayed, as in Marathon), each event's ``timestamp`` on ``times``' wall clock;
-    ``payloads``: the data of the events the served API posted itself, by their place in
-    the framework's event log."""
+    replayed, as in Marathon), each event's ``timestamp`` on ``times``' wall clock, read
+    from ``bus``."""
     if "text/event-stream" not in request.headers.get("accept", ""):
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))
-    seen = len(marathon.events)
+    seen = bus.recorded
     attached = {"remoteAddress": request.remote_addr, "eventType": "event_stream_attached",
                 "timestamp": times.instant(marathon.now)}
 
@@ -93,12 +135,11 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
             with server.lock:
                 server.catch_up()
                 times.clock.begin()
-                new = range(seen, len(marathon.events))
-                seen = len(marathon.events)
+                new = bus.since(seen)
+                seen = bus.recorded
                 frames = b"".join(
-                    _frame(marathon.events[i].reason,
-                           _data(marathon, marathon.events[i], times, payloads.get(i)))
-                    for i in new if not wanted or marathon.events[i].reason in wanted)
+                    _frame(event.reason, _data(marathon, event, times, bus.payloads.get(n)))
+                    for n, event in new if not wanted or event.reason in wanted)
             yield frames
 
     return Response(200, content_type="text/event-stream", stream=stream)

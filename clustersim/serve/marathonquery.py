@@ -12,10 +12,13 @@ the ``details`` of a 422 answer, with what the manifest loader refuses besides
   ``[-A-Za-z0-9_.]``, any other character escaped with a backslash. A query that does not
   parse answers 422 ``Can not parse label selector <query>. Reason: ...``
   (``IllegalArgumentException`` in ``MarathonExceptionMapper``).
-- ``Accept``: a resource that ``@Produces`` both JSON and text answers JSON unless the
-  client prefers ``text/plain``: Marathon's JSON is ``application/json;qs=2``
-  (``MarathonMediaType.PREFERRED_APPLICATION_JSON``): each type's weight is the client's
-  ``q`` times that, so ``*/*`` and no ``Accept`` go to JSON.
+- ``Accept``: the task lists ``@Produces`` JSON alone in Marathon 1.11 (their ``text/plain``
+  form went with the ``text_plain_tasks`` deprecated feature, hard-removed in 1.11.0:
+  d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/DeprecatedFeatures.scala``), so
+  JAX-RS answers JSON to any ``Accept`` that admits it, whatever it prefers, and 406 to one
+  that admits none (``NotAcceptableException``, which ``MarathonExceptionMapper`` answers
+  ``{"message": "Not Acceptable"}``, the status's reason phrase). Simplified: the other
+  routes answer JSON whatever the ``Accept``.
 - ``status`` (``TasksResource.indexJson``): ``running`` or ``staging``, given once or
   repeated as ``status[]``; other values are ignored.
 - Field paths in ``details`` are Accord's (``Validation.scala``): ``/instances``,
@@ -33,7 +36,7 @@ from clustersim.marathon.groups import DependencyCycleError, IdClashError
 from clustersim.marathon.roles import AcceptedRolesError, ResidentRoleError, RoleError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["accepts_text", "app_embeds", "definition", "flag", "group_embeds", "invalid",
+__all__ = ["app_embeds", "definition", "flag", "group_embeds", "invalid", "json_acceptable",
            "label_selector", "refusal", "task_states", "violations", "with_loader"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
@@ -74,10 +77,12 @@ def label_selector(query: str | None) -> Matcher:
                               for key, test in tests)
 
 
-def accepts_text(request: Request) -> bool:
-    """Whether the client's ``Accept`` prefers ``text/plain`` to JSON (see the module)."""
-    best = {"json": 0.0, "text": 0.0}
-    for item in request.headers.get("accept", "").split(","):
+def json_acceptable(request: Request) -> None:
+    """Raise JAX-RS's 406 when the client's ``Accept`` admits no JSON (see the module): none
+    of ``application/json``, ``application/*`` or ``*/*`` with a ``q`` above 0; no
+    ``Accept`` admits anything."""
+    accept = request.headers.get("accept", "").strip()
+    for item in accept.split(","):
         media, *params = (p.strip() for p in item.split(";"))
         quality = 1.0
         for param in params:
@@ -87,12 +92,10 @@ def accepts_text(request: Request) -> bool:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        media = media.lower()
-        if media in ("application/json", "application/*", "*/*"):
-            best["json"] = max(best["json"], quality)
-        if media in ("text/plain", "text/*", "*/*"):
-            best["text"] = max(best["text"], quality)
-    return best["text"] > 2 * best["json"]
+        if media.lower() in ("application/json", "application/*", "*/*") and quality > 0:
+            return
+    if accept:
+        raise HttpError(406, "Not Acceptable")
 
 
 _EMBED_PREFIXES = ("group.apps.", "apps.", "app.")

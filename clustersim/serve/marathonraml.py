@@ -52,6 +52,7 @@ from pydantic import BaseModel
 from clustersim.manifests.marathon_networks import network_refusals
 from clustersim.manifests.marathon_types import (
     ANY_PORT,
+    INFINITY_STORED,
     INT32,
     MAX_LONG,
     MISSING_VALUE,
@@ -483,9 +484,11 @@ def amount_violations(definition: Any, at: str = "") -> Errors:
     ``resources`` alike), and any other number beyond a double's range, which Play's
     ``DoubleReads`` reads as ``Infinity``, where the field's RAML bounds let it pass
     (``backoffFactor`` has a minimum only; ``-Infinity`` is below every minimum and left to
-    the reader and the loader). Marathon would store such a definition; the
-    message says so, in Marathon's path syntax and without the loader's words about other
-    systems (``check_data``)."""
+    the reader and the loader). Marathon stores such a definition, and then fails to write
+    an ``Infinity`` back (a ``NumberFormatException``, answered 422 ``{"message": ...}``, see
+    :func:`scalar_refusal`); the message says so, in Marathon's path syntax and without the
+    loader's words about other systems (``check_data``). Simplified: the simulator answers
+    422 ``Object is not valid`` naming the field, and keeps nothing."""
     errors: Errors = []
     stack: list[tuple[str, Any, Any]] = [(at, None, definition)]
     while stack:
@@ -499,9 +502,8 @@ def amount_violations(definition: Any, at: str = "") -> Errors:
         elif key in ("cpus", "mem", "disk") and (refused := scalar_refusal(value)):
             errors.append((place, refused))
         elif value == math.inf:
-            errors.append((place, "Infinity: Marathon 1.11 accepts it here (Play JSON reads a "
-                                  "number beyond a double's range as it), the simulator "
-                                  "holds no infinite value: give a finite number"))
+            errors.append((place, f"Infinity: {INFINITY_STORED}; the simulator holds no "
+                                  "infinite value: give a finite number"))
     return errors
 
 

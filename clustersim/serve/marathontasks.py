@@ -1,15 +1,13 @@
-"""Tasks in Marathon's REST API: ``GET /v2/tasks`` (``?status=``; as tab-separated text for
-``Accept: text/plain``, with ``?containerNetworks=``), ``POST /v2/tasks/delete``,
-``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (the ``GET`` as text too, the one app's
-lines: ``AppTasksResource.indexTxt``) (d2iq-archive/marathon
-``src/main/scala/mesosphere/marathon/api/v2/TasksResource.scala``, ``AppTasksResource.scala``
-and ``api/EndpointsHelper.scala``).
+"""Tasks in Marathon's REST API: ``GET /v2/tasks`` (``?status=``), ``POST /v2/tasks/delete``,
+``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (d2iq-archive/marathon
+``src/main/scala/mesosphere/marathon/api/v2/TasksResource.scala``, ``AppTasksResource.scala``).
 
-Simplified: the text lists are served as a Marathon started with
-``--deprecated_features=text_plain_tasks`` serves them. Marathon 1.10 soft-removed them
-(``DeprecatedFeatures.textPlainTasks``): without the flag both answer 406 ``The text/plain
-output is deprecated. It can be enabled via text_plain_tasks.``; 1.11 hard-removed them, and
-refuses to start with the flag.
+Both lists answer JSON alone (:func:`~clustersim.serve.marathonquery.json_acceptable`): their
+tab-separated ``text/plain`` form (``EndpointsHelper.appsToEndpointString``) became the
+``text_plain_tasks`` deprecated feature in 1.10, off unless Marathon was started with
+``--deprecated_features=text_plain_tasks``, and 1.11.0 hard-removed it
+(``DeprecatedFeatures.scala``: ``softRemoveVersion`` 1.10.0, ``hardRemoveVersion`` 1.11.0),
+so ``Accept: text/plain`` alone gets 406.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
 ``marathon``, ``cluster``, ``times``, ``_body`` and ``_change``.
@@ -22,11 +20,10 @@ from collections.abc import Callable
 from typing import Any
 
 from clustersim.marathon import Deployment, Marathon
-from clustersim.marathon.pathid import PathId
 from clustersim.marathon.state import CheckRecord, Instance
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import HttpError, Request, Response
-from clustersim.serve.marathonquery import accepts_text, flag, task_states
+from clustersim.serve.marathonquery import flag, json_acceptable, task_states
 from clustersim.serve.marathonversions import MarathonTime
 
 __all__ = ["MarathonTasks"]
@@ -143,8 +140,7 @@ class MarathonTasks:
             return self._kill_given(request)
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
-        if accepts_text(request):
-            return Response.text(200, self._endpoints(request.arg("containerNetworks") or ""))
+        json_acceptable(request)
         states = task_states(request.query.get("status", []) + request.query.get("status[]", []))
         return Response.json(200, {"tasks": [t for t in self._task_list()
                                              if not states or t["state"] in states]})
@@ -187,45 +183,6 @@ class MarathonTasks:
 
     def _instant(self, seconds: float | None) -> str | None:
         return None if seconds is None else self.times.instant(seconds)
-
-    def _endpoints(self, container_networks: str, only: str | None = None) -> str:
-        """``GET /v2/tasks`` as text, or with ``only`` ``GET /v2/apps/<only>/tasks``
-        (``EndpointsHelper.appsToEndpointString`` of every app, or of that one): per app, one
-        line per service port, ``<app id with _ for />\t<service port>\t`` and then
-        ``<agent host>:<host port>\t`` for each running task; an app without service ports
-        has one line with a blank port and the tasks' hosts. A port that a container network
-        maps without a host port shows ``<task ip>:<container port>`` instead, and only for
-        the networks ``?containerNetworks=`` names (comma-separated; ``*``: all), as
-        Marathon does since 1.9 (MARATHON-8721). Pods are not listed."""
-        wanted = {n.strip() for n in container_networks.split(",") if n.strip()}
-        lines = []
-        root = self.marathon.root
-        for app_id, kind in root.kinds.items():
-            app = self.marathon.apps.get(app_id)
-            if kind != "App" or app is None or only not in (None, app_id):
-                continue
-            name = PathId(app_id).safe_path()
-            running = [i for i in app.instances.values()
-                       if i.state == "Running" and i.goal == "Running"]
-            if not app.service_ports:
-                lines.append(f"{name}\t \t" + "".join(f"{i.hostname}\t" for i in running))
-                continue
-            networks = {str(n.get("name")) for n in root.run_specs[app_id].get("networks") or []
-                        if isinstance(n, dict) and n.get("mode", "container") == "container"}
-            shown = "*" in wanted or bool(networks & wanted)
-            for index, service_port in enumerate(app.service_ports):
-                port = app.spec.ports[index] if index < len(app.spec.ports) else None
-                line = f"{name}\t{service_port}\t"
-                for instance in running:
-                    host_port = (instance.host_ports[index]
-                                 if index < len(instance.host_ports) else None)
-                    if host_port is not None:
-                        line += f"{instance.hostname}:{host_port}\t"
-                    elif port is not None and app.spec.network == "container" and shown \
-                            and instance.ip and port.container_port is not None:
-                        line += f"{instance.ip}:{port.container_port}\t"
-                lines.append(line)
-        return "".join(f"{line}\n" for line in lines)
 
 
 def _parsed_task_id(task_id: str) -> str:

@@ -442,7 +442,7 @@ class _App:
                 expressions.append({"key": key, "operator": "In" if operator == "LIKE"
                                     else "NotIn", "values": value.split("|")})
             else:
-                self.note(where, "untranslatable", _constraint_help(text, operator))
+                self.note(where, "untranslatable", _constraint_help(text, operator, value))
         objects.node_requirements(self.pod, expressions)
 
     def marathon_labels(self, labels: dict[str, str]) -> None:
@@ -535,7 +535,10 @@ _VOLUME_HELP = ("a host path or external volume exists on some machines only: us
                 "PersistentVolumeClaim (or a hostPath volume, if you must)")
 
 
-def _constraint_help(text: str, operator: str) -> str:
+def _constraint_help(text: str, operator: str, value: str | None) -> str:
+    if operator == "MAX_PER" and not value:
+        return (f"{text}: without a value Marathon stores the app and never launches it "
+                "(its offer matcher fails on the missing number); give the maximum per value")
     if operator == "MAX_PER":
         return (f"{text}: Kubernetes has no per-node (or per-zone) maximum above 1; a "
                 "topology spread constraint with DoNotSchedule keeps counts even instead")

@@ -839,11 +839,14 @@ def test_the_served_api_answers_an_amount_mesos_cannot_hold_in_marathons_terms(
     assert served.value.message == "Object is not valid"
     [detail] = served.value.details["details"]
     assert detail["path"] == path
-    assert detail["errors"] == [f"{shown} is too large: Mesos holds resource amounts in fixed "
-                                "point (thousandths in a 64-bit integer), at most "
-                                "9223372036854775; Marathon 1.11 accepts it (its minimum and "
-                                "'should be >= 0.0' let it pass) and no offer would ever match "
-                                "it, so the simulator refuses it"]
+    [error] = detail["errors"]
+    assert error.startswith(f"{shown} is too large: Mesos holds resource amounts in fixed "
+                            "point (thousandths in a 64-bit integer), at most "
+                            "9223372036854775; Marathon 1.11 stores the definition")
+    assert error.endswith("so the simulator refuses it")
+    # a finite amount is written back (201); Infinity cannot be (BigDecimal("Infinity"))
+    assert ("answers 201" in error) == (shown != "Infinity")
+    assert ("NumberFormatException" in error) == (shown == "Infinity")
 
 
 @pytest.mark.parametrize(("body", "path", "start"), [
@@ -871,20 +874,23 @@ def test_a_pods_amount_mesos_cannot_hold_is_answered_as_an_apps(
     [detail] = served.value.details["details"]
     assert detail["path"] == path
     assert detail["errors"][0].startswith(start)
-    assert "Marathon 1.11 accepts it" in detail["errors"][0]
+    assert "Marathon 1.11 stores the definition" in detail["errors"][0]
 
 
 def test_another_infinite_number_is_answered_in_marathons_terms() -> None:
     """``backoffFactor`` has a RAML minimum and no maximum: Marathon takes ``1e400`` as
     ``Infinity``; the served API says so instead of the loader's words about Go."""
+    from clustersim.manifests.marathon_types import INFINITY_STORED
     from clustersim.serve.core import HttpError
     from clustersim.serve.marathonraml import check_app
 
     with pytest.raises(HttpError) as served:
         check_app({"id": "/a", "cmd": "x", "backoffFactor": float("inf")})
-    assert served.value.details["details"] == [{"path": "/backoffFactor", "errors": [
-        "Infinity: Marathon 1.11 accepts it here (Play JSON reads a number beyond a double's "
-        "range as it), the simulator holds no infinite value: give a finite number"]}]
+    [detail] = served.value.details["details"]
+    assert detail["path"] == "/backoffFactor"
+    assert detail["errors"] == [f"Infinity: {INFINITY_STORED}; the simulator holds no infinite "
+                                "value: give a finite number"]
+    assert "fails to write it back, answering 422" in INFINITY_STORED
 
 
 def test_a_thousandth_and_a_half_is_kept_as_written_and_mesos_rounds_it() -> None:

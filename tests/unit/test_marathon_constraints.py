@@ -6,7 +6,11 @@ formatting rules of Constraints.scala, and the GROUP_BY rule of pull request #72
 import pytest
 
 from clustersim.marathon import constraint_accepts, format_attribute
-from clustersim.marathon.constraints import Constraint, select_instances_to_kill
+from clustersim.marathon.constraints import (
+    Constraint,
+    NumberFormatError,
+    select_instances_to_kill,
+)
 
 
 def offer(host="foohost", domain=None, **attributes):
@@ -201,6 +205,20 @@ def test_attribute_formatting(raw, text):
 def test_bad_constraints_are_refused(bad, message):
     with pytest.raises(ValueError, match=message):
         Constraint.parse(bad)
+
+
+def test_max_per_without_a_value_is_taken_and_throws_at_an_offer_with_the_field():
+    """``complyWithAppConstraintRules`` checks MAX_PER's value only when there is one; at an
+    offer, ``Constraints.scala`` reads the missing value (``""``) with ``toInt``, which throws
+    ``NumberFormatException: For input string: ""``. An offer without the field is rejected
+    before the value is read. Both had been refused as the app was read."""
+    rule = Constraint.parse(["rack", "MAX_PER"])
+    assert (rule.operator, rule.value) == ("MAX_PER", "")
+    with pytest.raises(NumberFormatError, match=r'^For input string: ""$'):
+        constraint_accepts(["hostname", "MAX_PER"], offer("host1"))
+    with pytest.raises(NumberFormatError):
+        constraint_accepts(["rack", "MAX_PER"], offer(rack="r1"))
+    assert not constraint_accepts(["rack", "MAX_PER"], offer())
 
 
 # selectInstancesToKill: "Select tasks to kill for a single group by works" and friends

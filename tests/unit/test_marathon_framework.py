@@ -488,3 +488,19 @@ def test_cancelling_a_restart_with_a_rollback_starts_an_empty_deployment_and_the
     assert restart.status == "success"
     assert len(m.instances("/web")) == 4 and not old & {i.id for i in m.instances("/web")}
     assert [v.number for v in m.versions("/web")] == [2, 1]   # the revert stored none
+
+
+def test_an_apps_max_per_without_a_value_is_deployed_and_no_offer_launches_it():
+    """Marathon takes an app's ``["hostname", "MAX_PER"]`` (``complyWithAppConstraintRules``
+    checks a value only when there is one) and its launcher dies with ``NumberFormatException:
+    For input string: ""`` at every offer (``Constraints.scala``'s ``toInt``): the app waits
+    for ever, its offers uncounted by the launch attempt's statistics. The loader had refused
+    the definition."""
+    cluster, m = cluster_with()
+    deployment = m.deploy(app(instances=2, constraints=[["hostname", "MAX_PER"]]))
+    cluster.run(until=300)
+    assert deployment.status == "running" and m.instances("/web") != []
+    assert all(i.state == "Scheduled" for i in m.instances("/web"))
+    [row] = m.queue()
+    assert list(row["rejections"]) == ['java.lang.NumberFormatException: For input string: ""']
+    assert m.launch_attempt("/web").processed == 0

@@ -1492,72 +1492,28 @@ def test_a_tasks_instants_are_the_same_on_every_request():
                - unix(instance.running_since)) < 1e-3
 
 
-def test_tasks_as_text_list_each_apps_endpoints(server):
-    """``Accept: text/plain`` on ``GET /v2/tasks`` (``TasksResource.indexTxt``,
-    ``EndpointsHelper.appsToEndpointString``): per service port a line of the app's id
-    with ``_`` for ``/``, the port, then ``host:hostPort`` of each running task, tab after
-    each; an app without ports lists its tasks' hosts after a blank port. The simulator
-    answered JSON."""
-    requests.post(f"{server.url}/v2/groups", json={"id": "/shop", "apps": [
-        {"id": "web", "cmd": "serve", "cpus": 0.1, "mem": 16, "instances": 2,
-         "portDefinitions": [{"port": 0}, {"port": 0}]},
-        {"id": "worker", "cmd": "work", "cpus": 0.1, "mem": 16, "portDefinitions": []}]},
-        timeout=10)
+@pytest.mark.parametrize("path", ["/v2/tasks", "/v2/apps/web/tasks"])
+@pytest.mark.parametrize(("accept", "status"), [
+    ("text/plain", 406), ("text/*", 406), ("text/plain, application/json;q=0", 406),
+    ("text/plain, application/json;q=0.1", 200), ("text/plain, */*", 200),
+    ("application/*", 200), (None, 200)])
+def test_the_task_lists_answer_json_alone_as_in_1_11(server, path, accept, status):
+    """Marathon 1.11.0 hard-removed the ``text_plain_tasks`` deprecated feature
+    (``DeprecatedFeatures.scala``), and with it the lists' ``text/plain`` form: JAX-RS answers
+    JSON to any ``Accept`` that admits it, even one preferring text, and 406 ``Not
+    Acceptable`` to one that admits none. The simulator served the tab-separated endpoint
+    list as 1.9 did."""
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
+                                                 "mem": 16, "instances": 2}, timeout=10)
     server.step(30)
-    answer = requests.get(f"{server.url}/v2/tasks", headers={"Accept": "text/plain"},
-                          timeout=10)
-    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
-        "text/plain")
-    framework = _framework(server)
-    web = framework.apps["/shop/web"]
-    lines = [f"shop_web\t{port}\t" + "".join(
-        f"{i.hostname}:{i.host_ports[n]}\t" for i in web.instances.values())
-        for n, port in enumerate(web.service_ports)]
-    lines.append("shop_worker\t \t" + "".join(
-        f"{i.hostname}\t" for i in framework.instances("/shop/worker")))
-    assert answer.text == "".join(f"{line}\n" for line in lines)
-    assert len(web.service_ports) == 2
-    as_json = requests.get(f"{server.url}/v2/tasks", headers={"Accept": "*/*"}, timeout=10)
-    assert len(as_json.json()["tasks"]) == 3
-
-
-def test_an_apps_tasks_as_text_are_its_own_lines(server):
-    """``AppTasksResource.indexTxt``: ``GET /v2/apps/<id>/tasks`` with ``Accept: text/plain``
-    answers the lines ``/v2/tasks`` gives for that app alone; it had answered JSON."""
-    requests.post(f"{server.url}/v2/groups", json={"id": "/shop", "apps": [
-        {"id": "web", "cmd": "serve", "cpus": 0.1, "mem": 16, "instances": 2},
-        {"id": "worker", "cmd": "work", "cpus": 0.1, "mem": 16}]}, timeout=10)
-    server.step(30)
-    text = {"Accept": "text/plain"}
-    every = requests.get(f"{server.url}/v2/tasks", headers=text, timeout=10).text
-    answer = requests.get(f"{server.url}/v2/apps/shop/web/tasks", headers=text, timeout=10)
-    assert answer.headers["Content-Type"].startswith("text/plain")
-    assert answer.text == "".join(line + "\n" for line in every.splitlines()
-                                  if line.startswith("shop_web\t"))
-    assert answer.text.count("\n") == 1 and answer.text.count(":") == 2
-
-
-def test_text_tasks_show_container_endpoints_only_for_the_networks_asked(server):
-    """A port that a container network maps without a host port has no ``host:port``;
-    since MARATHON-8721 (1.9) the text list shows ``<task ip>:<container port>`` for it only
-    when ``?containerNetworks=`` names the network (``*``: all), and nothing otherwise. A
-    mapped host port shows as usual."""
-    requests.post(f"{server.url}/v2/apps", json={
-        "id": "/db", "cpus": 0.1, "mem": 16, "networks": [{"mode": "container", "name": "dcos"}],
-        "container": {"type": "DOCKER", "docker": {"image": "postgres"}, "portMappings": [
-            {"containerPort": 5432}, {"containerPort": 80, "hostPort": 0}]}}, timeout=10)
-    server.step(30)
-    [instance] = _framework(server).instances("/db")
-    first, second = _framework(server).apps["/db"].service_ports
-
-    def text(query):
-        return requests.get(f"{server.url}/v2/tasks{query}", headers={"Accept": "text/plain"},
-                            timeout=10).text
-
-    host = f"db\t{second}\t{instance.hostname}:{instance.host_ports[1]}\t\n"
-    assert text("") == text("?containerNetworks=other") == f"db\t{first}\t\n" + host
-    assert text("?containerNetworks=*") == text("?containerNetworks=x,dcos") == (
-        f"db\t{first}\t{instance.ip}:5432\t\n" + host)
+    headers = {"Accept": accept} if accept else {}
+    answer = requests.get(f"{server.url}{path}", headers=headers, timeout=10)
+    assert answer.status_code == status
+    assert answer.headers["Content-Type"].startswith("application/json")
+    if status == 406:
+        assert answer.json() == {"message": "Not Acceptable"}
+    else:
+        assert len(answer.json()["tasks"]) == 2
 
 
 def test_a_dependency_cycle_is_refused_in_marathons_words(server):
@@ -1756,6 +1712,26 @@ def test_a_pods_constraints_are_refused_in_marathons_words(server, constraint, e
     response = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
     assert (response.status_code, response.json()["details"]) == (422, [
         {"path": "/scheduling/placement/constraints(0)", "errors": [error]}])
+
+
+def test_an_apps_max_per_without_a_value_is_taken_and_waits_for_ever(server):
+    """``complyWithAppConstraintRules`` checks MAX_PER's value only when there is one, so
+    Marathon stores the app; its launcher then dies at every offer (``Constraints.scala``
+    reads ``""`` with ``toInt``), so the app waits in the queue with no offer counted. A
+    pod's ``complyWithConstraintRules`` still asks for the value. The app had been refused."""
+    app = {"id": "/a", "cmd": "x", "cpus": 0.1, "mem": 16, "constraints": [["hostname", "MAX_PER"]]}
+    assert requests.post(f"{server.url}/v2/apps", json=app, timeout=10).status_code == 201
+    server.step(30)
+    [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+    assert item["count"] == 1 and item["processedOffersSummary"]["processedOffersCount"] == 0
+    assert requests.get(f"{server.url}/v2/tasks", timeout=10).json() == {"tasks": []}
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 16}}],
+           "scheduling": {"placement": {"constraints": [
+               {"fieldName": "hostname", "operator": "MAX_PER"}]}}}
+    answer = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert (answer.status_code, answer.json()["details"]) == (422, [
+        {"path": "/scheduling/placement/constraints(0)",
+         "errors": ["Value was not specified or is not a number"]}])
 
 
 def test_an_apps_cluster_constraint_with_an_empty_value_is_taken(server):

@@ -3,13 +3,14 @@ ids, how the query flags are read, and when ``GET /v2/queue`` says an app began 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
 import pytest
 import requests
 
-from clustersim.serve import serve
+from clustersim.serve import marathonmonitor, serve
 
 EPOCH = 1_796_000_000.0
 """A fixed Unix time for simulated second 0, so that instants are the same at every run."""
@@ -294,3 +295,30 @@ def test_a_pod_without_networks_is_answered_without_them(server):
     created = requests.post(f"{server.url}/v2/pods", json=_POD, timeout=10).json()
     assert "networks" not in created
     assert "networks" not in requests.get(f"{server.url}/v2/pods/db", timeout=10).json()
+
+
+def test_a_served_clusters_event_logs_are_bounded_and_the_stream_goes_on(monkeypatch):
+    """Marathon keeps no event history (its bus forgets each event once handed out); the
+    served framework's and Mesos master's logs grew for as long as the server ran. They keep
+    the last ``SERVED_EVENTS`` now, and a stream attached before a trim still gets each new
+    event with its own payload (the payloads were found by place in the log)."""
+    monkeypatch.setattr(marathonmonitor, "SERVED_EVENTS", 40)
+    with serve("marathon", nodes=3, speed=0) as server:
+        url = server.url
+        with requests.get(f"{url}/v2/events", params={"event_type": "api_post_event"},
+                          headers={"Accept": "text/event-stream"}, stream=True,
+                          timeout=10) as events:
+            lines = (line for line in events.iter_lines(decode_unicode=True)
+                     if line.startswith("data: "))
+            requests.post(f"{url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
+                                                  "mem": 16, "instances": 10}, timeout=10)
+            posted = [next(lines)]          # read before the step trims it away
+            server.step(120)
+            requests.patch(f"{url}/v2/apps/web", json={"instances": 2},
+                           params={"force": "true"}, timeout=10)
+            posted = [json.loads(line[len("data: "):]) for line in [*posted, next(lines)]]
+        framework, master = server.backend.marathon, server.backend.cluster
+        assert 40 <= len(framework.events) <= 45 and 40 <= len(master.events) <= 45
+        assert server.backend.bus.recorded > 60
+    assert [(e["uri"], e["appDefinition"]["instances"]) for e in posted] == [
+        ("/v2/apps", 10), ("/v2/apps/web", 2)]

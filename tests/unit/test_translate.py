@@ -438,6 +438,14 @@ def test_inexpressible_constraints_are_reported(constraint):
     assert "affinity" not in pod_spec(result)
 
 
+def test_a_max_per_without_a_value_is_reported_as_never_launching():
+    """Marathon takes an app's MAX_PER without a value and its matcher fails at every offer;
+    the finding said Kubernetes has no maximum above 1, as for ``MAX_PER 3``."""
+    result = marathon_to_kubernetes(app(constraints=[["hostname", "MAX_PER"]]))
+    [message] = [f.message for f in result.findings if f.field == "constraints[0]"]
+    assert "never launches it" in message and "above 1" not in message
+
+
 def test_upgrade_strategy_becomes_rolling_update_percentages():
     result = marathon_to_kubernetes(app(instances=4, upgradeStrategy={
         "minimumHealthCapacity": 0.5, "maximumOverCapacity": 0.25}))
