@@ -54,8 +54,13 @@ _INTERVAL = 10.0
 
 
 def _hint(err: ManifestError) -> str:
-    """What to do about the loader's refusal: declare an undefined secret, or read the
-    path."""
+    """What to do about the loader's refusal: declare an undefined secret, give a number
+    where docker/cli's schema wants an integer (its words, "must be a integer", are
+    ``humanReadableType``'s in ``cli/compose/schema/schema.go``, kept as the CLI prints
+    them), or read the path."""
+    if "must be a integer" in err.message:
+        return ("docker stack deploy wants a whole number there (\"must be a integer\" is the "
+                "Docker CLI's own wording): write it without quotes, such as replicas: 2.")
     if "undefined secret" in err.message:
         return ("Declare the secret under a top-level secrets: section, beside services: (the "
                 "stack), as well as under api's secrets: (the service).")

@@ -62,6 +62,8 @@ def test_the_right_stack_file_passes() -> None:
     (GOOD.replace("interval: 10s", "interval: 1ns"), "at least 1ms"),
     (GOOD.replace("interval: 10s", "interval: 10s\n      timeout: 500us"), "at least 1ms"),
     (GOOD.replace("      replicas: 2\n", "      mode: global\n"), "Leave out mode:"),
+    (GOOD.replace("replicas: 2", "replicas: two"), "the Docker CLI's own wording"),
+    (GOOD.replace("replicas: 2", "replicas: '2'"), "without quotes, such as replicas: 2"),
 ])
 def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     feedback = check_stack_file(text)
