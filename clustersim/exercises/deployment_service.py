@@ -15,7 +15,14 @@ the selector picks the Pods by their labels
 on the image: Docker Hub's official nginx (``docker.io/library/nginx``, any tag or digest)
 listens on 80 (nginxinc/docker-nginx ``mainline/debian/Dockerfile``: ``EXPOSE 80``), so
 another image, even another nginx build such as ``nginxinc/nginx-unprivileged`` (8080), is
-refused with what the Service would then forward to.
+refused with what the Service would then forward to. nginx serves HTTP, over TCP: a Service
+port of ``protocol: UDP`` (or SCTP) is one kube-proxy forwards for that protocol alone
+(https://kubernetes.io/docs/reference/networking/service-protocols/), so no request reaches
+nginx and the check refuses it. A Service of ``type: ExternalName`` gets no endpoints,
+whatever its selector (the EndpointSlice controller skips it:
+:meth:`clustersim.kubernetes.services.Services.endpoint_slice`); the check reads the slices
+and says why they are empty. The answer may be what ``load_manifests`` reads: YAML text, a
+dict, or a list of objects (read as the ``v1`` ``List`` kubectl also reads).
 """
 
 from __future__ import annotations
@@ -47,6 +54,16 @@ def _load_hint(err: ManifestError) -> str:
     return "Read the field path in the message."
 
 
+def _as_one(text: object) -> object:
+    """``text`` as :func:`load_answer` reads it: a list (or tuple) of objects, which
+    ``load_manifests`` also accepts, as one ``v1`` ``List`` of them (kubectl reads a
+    ``kind: List`` item by item, as ``kubectl get -o yaml`` writes several objects); other
+    answers as they are."""
+    if isinstance(text, list | tuple):
+        return {"apiVersion": "v1", "kind": "List", "items": list(text)}
+    return text
+
+
 def _objects(text: object) -> dict[str, dict[str, Any]]:
     """The Deployment and the Service named web, or :class:`Wrong` naming what is missing."""
     specs = load_answer(text, "manifests", hint=_load_hint)
@@ -62,14 +79,22 @@ def _objects(text: object) -> dict[str, dict[str, Any]]:
 
 
 def _service_ports(service: dict[str, Any]) -> None:
-    """The Service answers on 8080; a targetPort of 8080 (also the default) is the usual slip."""
+    """The Service answers on 8080 over TCP (the default protocol), where HTTP runs; a
+    targetPort of 8080 (also the default) is the usual slip."""
     ports = (service.get("spec") or {}).get("ports") or []
-    if not any(p.get("port") == 8080 for p in ports):
+    answering = [p for p in ports if p.get("port") == 8080]
+    if not answering:
         given = ", ".join(str(p.get("port")) for p in ports) or "none"
         raise Wrong(f"The Service answers on port {given}, not 8080.",
                     "port: is the port clients use to reach the Service.")
-    for entry in ports:
-        if entry.get("port") == 8080 and entry.get("targetPort", 8080) == 8080:
+    tcp = [p for p in answering if p.get("protocol", "TCP") == "TCP"]
+    if not tcp:
+        protocol = answering[0].get("protocol")
+        raise Wrong(f"The Service's port 8080 is {protocol}: kube-proxy forwards only {protocol} "
+                    "on it, and nginx serves HTTP over TCP, so no request reaches nginx.",
+                    "Leave out protocol: (TCP is the default) or write protocol: TCP.")
+    for entry in tcp:
+        if entry.get("targetPort", 8080) == 8080:
             said = ("has no targetPort, which then defaults to port" if "targetPort" not in entry
                     else "sends to targetPort 8080")
             raise Wrong(f"The Service {said}: it would forward to port 8080 of the Pods, where "
@@ -91,6 +116,18 @@ def _image(deployment: dict[str, Any]) -> None:
                     "as the task says.")
 
 
+def _external_name(service: dict[str, Any]) -> None:
+    """:class:`Wrong` for a Service of type ExternalName, which has no endpoints whatever it
+    selects: cluster DNS answers its name with a CNAME to ``externalName``."""
+    spec = service.get("spec") or {}
+    if spec.get("type") == "ExternalName":
+        raise Wrong("The Service is of type ExternalName: cluster DNS answers web with a CNAME "
+                    f"to {spec.get('externalName')}, and it gets no endpoints whatever it "
+                    "selects, so nothing reaches the Pods.",
+                    "Leave out type: (ClusterIP is the default): such a Service forwards to the "
+                    "Pods its selector picks.")
+
+
 def _labels(labels: object) -> str:
     """Labels as ``kubectl`` writes a selector: ``app=web,tier=frontend``."""
     return ",".join(f"{k}={v}" for k, v in labels.items()) if isinstance(labels, dict) else ""
@@ -102,6 +139,7 @@ def _labels(labels: object) -> str:
 def check_deployment_service(text: object) -> None:
     """``text``: YAML with a Deployment ``web`` (3 replicas of ``nginx:1.27``) and a Service
     ``web`` (port 8080, forwarding to the containers' port 80)."""
+    text = _as_one(text)
     found = _objects(text)
     deployment, service = found["Deployment"], found["Service"]
     replicas = (deployment.get("spec") or {}).get("replicas", 1)
@@ -114,6 +152,7 @@ def check_deployment_service(text: object) -> None:
     cluster.apply(text)
     cluster.run(until=60)
     if len(cluster.endpoints("web")) != 3:
+        _external_name(service)
         selector = (service.get("spec") or {}).get("selector")
         labels = (((deployment.get("spec") or {}).get("template") or {}).get("metadata")
                   or {}).get("labels")

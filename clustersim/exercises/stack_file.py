@@ -17,6 +17,17 @@ not declare is the loader's refusal, in the CLI's words
 secret is looked up by the name docker/cli's loader resolves (``cli/compose/loader/loader.go``,
 ``loadFileObjectConfig``; :func:`~clustersim.manifests.compose_syntax.external_name`):
 ``external: {name: x}`` or ``name: x`` is secret ``x``, not the one created beforehand.
+
+The service is read as the simulator reads it (:func:`clustersim.swarm.spec.services_from_stack`):
+``mode: global`` runs one task on every node whatever ``replicas`` says
+(https://docs.docker.com/reference/compose-file/deploy/#mode), and the health check runs at
+the period the engine takes (:meth:`~clustersim.swarm.spec.HealthCheck.resolved`: an
+interval of 0 is moby's default of 30 s). A period under 1 ms is refused as swarmkit refuses
+it when ``docker stack deploy`` creates the service (``validateHealthCheck``, the served
+daemon's :func:`~clustersim.serve.dockervalidate.health_problem`), and a test of ``CMD`` or
+``CMD-SHELL`` alone names no command: moby's probe (``daemon/health.go``, ``cmdProbe``) runs
+the words after it: ``/bin/sh -c`` with no command for ``CMD-SHELL``, which exits 2, and no
+program at all for ``CMD``, so no probe passes and the task turns unhealthy.
 """
 
 from __future__ import annotations
@@ -27,10 +38,10 @@ from clustersim.exercises.answers import load_answer, run_stack
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.manifests.compose_syntax import external_name
 from clustersim.manifests.errors import ManifestError
-from clustersim.manifests.units import go_duration
 from clustersim.node import Node
+from clustersim.serve.dockervalidate import health_problem
 from clustersim.swarm import SwarmCluster, TaskState
-from clustersim.swarm.spec import DEFAULT_HEALTH_INTERVAL
+from clustersim.swarm.spec import HealthCheck, ServiceSpec, services_from_stack
 
 __all__ = ["API_IMAGE", "SECRET", "check_stack_file"]
 
@@ -43,17 +54,23 @@ _INTERVAL = 10.0
 
 
 def _hint(err: ManifestError) -> str:
-    """What to do about the loader's refusal: declare an undefined secret, or read the
-    path."""
+    """What to do about the loader's refusal: declare an undefined secret, give a number
+    where docker/cli's schema wants an integer (its words, "must be a integer", are
+    ``humanReadableType``'s in ``cli/compose/schema/schema.go``, kept as the CLI prints
+    them), or read the path."""
+    if "must be a integer" in err.message:
+        return ("docker stack deploy wants a whole number there (\"must be a integer\" is the "
+                "Docker CLI's own wording): write it without quotes, such as replicas: 2.")
     if "undefined secret" in err.message:
         return ("Declare the secret under a top-level secrets: section, beside services: (the "
                 "stack), as well as under api's secrets: (the service).")
     return "Read the field path in the message."
 
 
-def _service(text: object) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The service ``api`` of the stack and the stack's top-level secrets, or :class:`Wrong`
-    (the loader's refusals: an undeclared secret is one)."""
+def _service(text: object) -> tuple[dict[str, Any], ServiceSpec, dict[str, Any]]:
+    """The service ``api`` of the stack as written and as the simulator reads it, and the
+    stack's top-level secrets, or :class:`Wrong` (the loader's refusals: an undeclared
+    secret is one)."""
     specs = load_answer(text, "stack file", hint=_hint)
     stacks = [spec for spec in specs if spec.system == "swarm"]
     if not stacks:
@@ -64,11 +81,16 @@ def _service(text: object) -> tuple[dict[str, Any], dict[str, Any]]:
     if "api" not in services:
         raise Wrong(f"The stack has no service api (it has {', '.join(services) or 'none'}).",
                     "Name the service api, under services:.")
-    return services["api"], stack.get("secrets") or {}
+    try:
+        read = {spec.name: spec for spec in services_from_stack("shop", stacks[0])}
+    except ManifestError as err:   # a Swarm job, which the simulator does not run
+        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
+    return services["api"], read["shop_api"], stack.get("secrets") or {}
 
 
-def _check_health(service: dict[str, Any]) -> None:
-    """The service's health check is there, switched on, and runs every 10 s."""
+def _check_health(service: dict[str, Any], read: HealthCheck | None) -> None:
+    """The service's health check is there, switched on, runs a command, and every 10 s
+    (``read``: the check as the simulator reads it)."""
     health = service.get("healthcheck")
     if not health:
         raise Wrong("api has no health check: Swarm only knows whether its process runs.",
@@ -79,13 +101,27 @@ def _check_health(service: dict[str, Any]) -> None:
         raise Wrong("api's health check is switched off (disable: true or test: [\"NONE\"]).",
                     "Give test: the command that checks the service, such as "
                     "[\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/healthz\"].")
-    if not test:
+    if not test or read is None:
         raise Wrong("api's health check has no test: nothing to run.",
                     "Add test: with the command, as a list that starts with CMD or CMD-SHELL.")
-    interval = go_duration(health["interval"]) if "interval" in health else DEFAULT_HEALTH_INTERVAL
+    if len(read.test) == 1:
+        raise Wrong(f"api's health check test: [\"{read.test[0]}\"] names no command: the probe "
+                    "has nothing to run and cannot pass, so the tasks would turn unhealthy.",
+                    f"Put the command after {read.test[0]}, as in "
+                    "[\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/healthz\"].")
+    refusal = health_problem({"interval": round(read.interval * 1e9),
+                              "timeout": round(read.timeout * 1e9),
+                              "startperiod": round(read.start_period * 1e9),
+                              "retries": read.retries})
+    if refusal is not None:
+        raise Wrong(f"docker stack deploy would be refused: {refusal}.",
+                    "Give each period of the health check at least 1ms; set interval: 10s.")
+    interval = read.resolved().interval
     if interval != _INTERVAL:
         said = f"runs every {interval:g} s" + (
-            f" (interval: {health['interval']})" if "interval" in health
+            f" (interval: {health['interval']}, which the engine reads as its default)"
+            if "interval" in health and not read.interval
+            else f" (interval: {health['interval']})" if "interval" in health
             else ", Docker's default when it names no interval")
         raise Wrong(f"api's health check {said}, not every {_INTERVAL:g} s.",
                     "Set interval: 10s (a Go duration: a number and a unit).")
@@ -124,15 +160,19 @@ def _check_secret(service: dict[str, Any], secrets: dict[str, Any]) -> None:
 def check_stack_file(text: object) -> None:
     """``text``: a stack file with the service ``api`` (:data:`API_IMAGE`, 2 replicas), a
     health check every 10 s and the external secret :data:`SECRET`."""
-    service, secrets = _service(text)
+    service, read, secrets = _service(text)
     if service.get("image") != API_IMAGE:
         raise Wrong(f"api runs {service.get('image')!r}, not {API_IMAGE}.",
                     "Copy the image reference from the task, tag included.")
-    replicas = (service.get("deploy") or {}).get("replicas", 1)
+    if read.mode == "global":
+        raise Wrong("api runs in global mode: Swarm starts one task on every node that can "
+                    "take it, however many nodes the swarm has, not a number you choose.",
+                    "Leave out mode: (replicated is the default) and set deploy: replicas: 2.")
+    replicas = read.replicas
     if replicas != 2:
         raise Wrong(f"api asks for {replicas} replica{'s' if replicas != 1 else ''}, not 2.",
                     "Swarm reads the count from deploy: replicas: (1 when it is missing).")
-    _check_health(service)
+    _check_health(service, read.healthcheck)
     _check_secret(service, secrets)
     swarm = run_stack(SwarmCluster(Node.many(3, "node", cpu=4, memory="8Gi"), seed=0),
                       text, until=30)

@@ -548,10 +548,11 @@ class Services:
         ``podToEndpoint`` and the ports of :func:`endpoint_ports` (see the module docstring).
         The one source of the served EndpointSlices and Endpoints
         (:mod:`clustersim.serve.kubederived`) and of what kube-proxy routes to
-        (:meth:`endpoints`)."""
+        (:meth:`endpoints`). An ExternalName Service has none, selector or not
+        (:func:`_gets_endpoints`)."""
         spec = svc.get("spec") or {}
         selector = spec.get("selector")
-        if not selector:
+        if not _gets_endpoints(spec):
             return ()
         publish_all = bool(spec.get("publishNotReadyAddresses"))
         found = []
@@ -579,7 +580,7 @@ class Services:
         ports or endpoints (``placeholderSlice``), one without a selector none. Simplified:
         a real controller keeps its slices and fills the room left in them, so which pod is
         in which slice depends on their history; here the slices are made anew each time."""
-        if not (svc.get("spec") or {}).get("selector"):
+        if not _gets_endpoints(svc.get("spec") or {}):
             return []
         groups: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
         for endpoint in self.endpoint_slice(svc):
@@ -729,6 +730,20 @@ class Services:
             return (now, False, None)
         chosen = view[rng.randrange(len(view))]
         return (now, chosen.uid in self.cluster.kubelet.serving, chosen.pod)
+
+
+def _gets_endpoints(spec: Mapping[str, Any]) -> bool:
+    """Whether the EndpointSlice and Endpoints controllers write endpoints for a Service of
+    this ``spec``: one with a selector, unless it is of type ExternalName, which they skip
+    whatever its selector (``syncService`` in kubernetes/kubernetes
+    ``pkg/controller/endpointslice/endpointslice_controller.go`` and
+    ``pkg/controller/endpoint/endpoints_controller.go``, since kubernetes/kubernetes#114814:
+    DNS answers such a Service with a CNAME, so a list of Pods would only mislead). So no
+    slice, not even a placeholder, and no Endpoints object: ``GET endpoints/<name>`` is 404.
+    Simplified: a Service changed to ExternalName keeps the slices and Endpoints written
+    while it had another type (the controllers return before they touch them) until it is
+    deleted; here they go at once."""
+    return bool(spec.get("selector")) and spec.get("type") != "ExternalName"
 
 
 def _service_port(svc: Mapping[str, Any], port: int | str | None) -> tuple[str, str]:

@@ -458,11 +458,16 @@ def _load_yaml(text: str, source: str, string_keys: bool = True) -> list[Documen
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = " ".join(p for p in (err.context, err.problem) if p)
+        long_key = _long_key(text, mark)
+        if long_key:
+            problem = (f"the key before ':' on this line is {long_key:,} characters long, "
+                       f"over YAML's limit of {MAX_SIMPLE_KEY} for a key ({problem})")
         raise ManifestError(
             f"the text is not valid YAML or JSON: {problem}",
             source=source,
             line=mark.line + 1 if mark else None,
-            expected=_hint(text, mark.line if mark else None),
+            expected=f"a key of at most {MAX_SIMPLE_KEY} characters" if long_key
+            else _hint(text, mark.line if mark else None),
         ) from None
     except yaml.YAMLError as err:
         raise ManifestError(
@@ -477,6 +482,29 @@ def _load_yaml(text: str, source: str, string_keys: bool = True) -> list[Documen
 
 def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
+
+
+MAX_SIMPLE_KEY = 1024
+"""The most characters of a key written without ``?`` (a simple, or implicit, key): YAML
+limits one to 1024 characters (YAML 1.1, https://yaml.org/spec/1.1/#id934537; YAML 1.2.2,
+example 7.22 "Invalid Implicit Keys"), so a parser stops looking for its ``:`` past that:
+libyaml and PyYAML answer "mapping values are not allowed", go-yaml, which kubectl and
+docker read with, "could not find expected ':'"."""
+
+
+def _long_key(text: str, mark: yaml.Mark | None) -> int | None:
+    """The length of the key before the ``:`` at ``mark`` when it is over
+    :data:`MAX_SIMPLE_KEY`, the cause of the syntax error there; else None. The key is what
+    stands on that line before the mark, after the indentation, a list's ``-`` and the last
+    ``{``, ``[`` or ``,`` of a flow collection."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    if mark.line >= len(lines) or lines[mark.line][mark.column:mark.column + 1] != ":":
+        return None
+    before = re.split(r"[{\[,]", lines[mark.line][:mark.column])[-1]
+    key = before.strip().lstrip("-").strip()
+    return len(key) if len(key) > MAX_SIMPLE_KEY else None
 
 
 def _hint(text: str, line: int | None) -> str | None:

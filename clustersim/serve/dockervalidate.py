@@ -68,7 +68,7 @@ from clustersim.manifests.compose_types import (
 from clustersim.serve.core import HttpError
 
 __all__ = ["PUBLISH_MODES", "SERVICE_MODES", "check_service_spec", "enum_value",
-           "missing_references", "service_modes", "unsimulated"]
+           "health_problem", "missing_references", "service_modes", "unsimulated"]
 
 PUBLISH_MODES = ("ingress", "host")
 """swarmkit's ``PortConfig.PublishMode`` names, the zero value first."""
@@ -245,7 +245,7 @@ def _validation_problem(body: dict[str, Any]) -> str | None:
         lambda: _refs_problem(container, "config"),
         lambda: _image_problem(container.get("image") or ""),
         lambda: _mounts_problem(container),
-        lambda: _health_problem(_object(container, "healthcheck")),
+        lambda: health_problem(_object(container, "healthcheck")),
         lambda: _negative(update.get("delay"), "TaskSpec: update-delay cannot be negative"),
         lambda: _negative(update.get("monitor"), "TaskSpec: update-monitor cannot be negative"),
         lambda: None if 0 <= (update.get("maxfailureratio") or 0) <= 1 else
@@ -291,8 +291,11 @@ def _image_problem(image: str) -> str | None:
     return None
 
 
-def _health_problem(check: dict[str, Any]) -> str | None:
-    """``validateHealthCheck``: a period set under 1ms, or negative retries."""
+def health_problem(check: dict[str, Any]) -> str | None:
+    """``validateHealthCheck``: a period set under 1ms, or negative retries. ``check`` is a
+    HealthConfig with its names folded to lower case and its periods in nanoseconds (0 or
+    missing: not set); also the stack-file exercise's check of a Compose health check
+    (:mod:`clustersim.exercises.stack_file`), which ``docker stack deploy`` sends here."""
     for key, field in (("interval", "Interval"), ("timeout", "Timeout"),
                        ("startperiod", "StartPeriod")):
         value = check.get(key) or 0

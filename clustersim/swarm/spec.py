@@ -175,8 +175,11 @@ class UpdateConfig:
 
 
 DEFAULT_HEALTH_INTERVAL = 30.0
-"""moby's default seconds between a container's health probes, and its probe timeout
-(``daemon/health.go``): what a check that names no interval runs at."""
+"""moby's default seconds between a container's health probes (``defaultProbeInterval`` in
+``daemon/health.go``): what a check that names no interval, or an interval of 0, runs at."""
+DEFAULT_HEALTH_TIMEOUT = 30.0
+"""moby's default seconds a probe may run before it counts as failed (``defaultProbeTimeout``
+in ``daemon/health.go``, a constant of its own that happens to equal the interval)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +207,7 @@ class HealthCheck:
         image's own ``HEALTHCHECK`` values, which a real engine inherits first, are not
         modelled."""
         return HealthCheck(self.test, self.interval or DEFAULT_HEALTH_INTERVAL,
-                           self.timeout or DEFAULT_HEALTH_INTERVAL, self.retries or 3,
+                           self.timeout or DEFAULT_HEALTH_TIMEOUT, self.retries or 3,
                            self.start_period, self.start_interval or 5.0)
 
     @property

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from clustersim.exercises.deployment_service import check_deployment_service
 from tests.conftest import ROOT
@@ -68,6 +69,11 @@ def test_another_image_is_told_why_port_80_is_wrong() -> None:
     (GOOD.replace("nginx:1.27", "nginxinc/nginx-unprivileged:1.27"), "any tag of nginx"),
     (None, "triple quotes"),
     (STARTER, "spec.selector.matchLabels"),
+    (GOOD.replace("  selector: {app: web}\n  ports",
+                  "  type: ExternalName\n  externalName: web.example.com\n"
+                  "  selector: {app: web}\n  ports"), "Leave out type:"),
+    (GOOD.replace("targetPort: 80}", "targetPort: 80, protocol: UDP}"), "Leave out protocol:"),
+    (GOOD.replace("targetPort: 80}", "targetPort: 80, protocol: SCTP}"), "Leave out protocol:"),
 ])
 def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     feedback = check_deployment_service(text)
@@ -78,3 +84,29 @@ def test_a_wrong_service_selector_names_both_label_sets() -> None:
     text = GOOD.replace("  selector: {app: web}\n  ports", "  selector: {app: frontend}\n  ports")
     assert "selects app=frontend, and the Pods carry app=web" in check_deployment_service(
         text).message
+
+
+def test_an_external_name_service_is_told_it_gets_no_endpoints() -> None:
+    """The EndpointSlice controller skips an ExternalName Service, selector or not; the
+    simulator listed the Deployment's Pods and the check passed it."""
+    text = GOOD.replace("  selector: {app: web}\n  ports",
+                        "  type: ExternalName\n  externalName: web.example.com\n"
+                        "  selector: {app: web}\n  ports")
+    assert "CNAME to web.example.com" in check_deployment_service(text).message
+
+
+def test_a_udp_port_beside_the_tcp_one_passes() -> None:
+    """A Service may answer on one number over two protocols; the TCP one reaches nginx."""
+    assert check_deployment_service(GOOD.replace(
+        "ports: [{port: 8080, targetPort: 80}]",
+        "ports: [{name: h, port: 8080, targetPort: 80},"
+        " {name: u, port: 8080, targetPort: 80, protocol: UDP}]")).passed
+
+
+def test_a_list_of_objects_is_read_as_load_manifests_reads_it() -> None:
+    """load_manifests takes a list of dicts; the check said it must be text or a dict."""
+    objects = list(yaml.safe_load_all(GOOD))
+    assert check_deployment_service(objects).passed
+    assert check_deployment_service(tuple(objects)).passed
+    feedback = check_deployment_service(objects[:1])
+    assert not feedback.passed and "Write a Service" in feedback.hint

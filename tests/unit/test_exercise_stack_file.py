@@ -28,6 +28,7 @@ HEALTH = """\
       interval: 10s
 """
 DECLARED = "secrets:\n  db_password:\n    external: true\n"
+TEST = '["CMD", "curl", "-f", "http://localhost:8080/healthz"]'
 
 
 def test_the_right_stack_file_passes() -> None:
@@ -56,6 +57,13 @@ def test_the_right_stack_file_passes() -> None:
      "services: and api"),
     ("services: [\n", "field path"),
     (None, "triple quotes"),
+    (GOOD.replace(TEST, '["CMD-SHELL"]'), "Put the command after CMD-SHELL"),
+    (GOOD.replace(TEST, '["CMD"]'), "Put the command after CMD"),
+    (GOOD.replace("interval: 10s", "interval: 1ns"), "at least 1ms"),
+    (GOOD.replace("interval: 10s", "interval: 10s\n      timeout: 500us"), "at least 1ms"),
+    (GOOD.replace("      replicas: 2\n", "      mode: global\n"), "Leave out mode:"),
+    (GOOD.replace("replicas: 2", "replicas: two"), "the Docker CLI's own wording"),
+    (GOOD.replace("replicas: 2", "replicas: '2'"), "without quotes, such as replicas: 2"),
 ])
 def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     feedback = check_stack_file(text)
@@ -104,3 +112,22 @@ def test_an_undeclared_secret_is_refused_in_the_docker_clis_words() -> None:
     feedback = check_stack_file(GOOD.replace(DECLARED, ""))
     assert 'services.api.secrets[0]: service api: undefined secret "db_password"' in \
         feedback.message
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (GOOD.replace("interval: 10s", "interval: 0s"),
+     "runs every 30 s (interval: 0s, which the engine reads as its default)"),
+    (GOOD.replace("interval: 10s", "interval: 1ns"),
+     "ContainerSpec: Interval in HealthConfig cannot be less than 1ms"),
+    (GOOD.replace(TEST, '["CMD"]'), 'test: ["CMD"] names no command'),
+    (GOOD.replace("      replicas: 2\n", "      mode: global\n"),
+     "one task on every node"),
+    (GOOD.replace("  api:", "  " + "a" * 10_000 + ":"),
+     "the key before ':' on this line is 10,000 characters long"),
+])
+def test_the_health_check_and_mode_are_read_as_swarm_reads_them(text: str, message: str) -> None:
+    """An interval of 0 is moby's default (it said "runs every 0 s"), one under 1ms is
+    swarmkit's refusal (it said "runs every 1e-09 s"), a test without a command cannot pass
+    (it passed), and global mode is one task per node (it said "asks for 1 replica")."""
+    feedback = check_stack_file(text)
+    assert not feedback.passed and message in feedback.message, feedback

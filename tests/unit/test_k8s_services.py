@@ -139,6 +139,19 @@ def test_endpoints_follow_readiness_and_selector():
     assert cluster.endpoints("other") == []
 
 
+def test_an_external_name_service_gets_no_endpoints_whatever_it_selects():
+    """The EndpointSlice and Endpoints controllers return before they list Pods for an
+    ExternalName Service (``syncService``, kubernetes/kubernetes#114814): no endpoints and no
+    placeholder slice, though its selector matches ready Pods."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(), service(), service("ExternalName", name="ext",
+                                             externalName="web.example.com")])
+    cluster.run()
+    assert len(cluster.endpoints("web")) == 3
+    assert (cluster.endpoints("ext"), cluster.endpoint_slice("ext"),
+            cluster.endpoint_slices("ext")) == ([], [], [])
+
+
 def test_requests_spread_over_ready_endpoints():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply([web(), service()])

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from clustersim import ManifestError, load_manifests
-from clustersim.manifests.safe_yaml import MAX_BYTES, MAX_DEPTH, load_documents
+from clustersim.manifests.safe_yaml import MAX_BYTES, MAX_DEPTH, MAX_SIMPLE_KEY, load_documents
 
 BILLION_LAUGHS = """
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -124,6 +124,21 @@ def test_a_lone_surrogate_is_refused_with_its_line() -> None:
     UnicodeEncodeError."""
     error = refused('apiVersion: v1\nkind: Pod\nmetadata: {name: "\ud800"}\n', "U\\+D800")
     assert error.line == 3 and "UTF-8" in (error.expected or "")
+
+
+@pytest.mark.parametrize("layout", ["services:\n  {key}:\n    image: x\n",
+                                    "{key}: 1\n", "items:\n  - {key}: 2\n",
+                                    "x: {{{key}: 1}}\n"])
+def test_a_key_over_the_simple_key_limit_is_named_as_the_cause(layout: str) -> None:
+    """YAML reads a key without ``?`` of at most 1024 characters; past that the parser said
+    only "mapping values are not allowed", with a hint about indentation."""
+    key = "a" * (MAX_SIMPLE_KEY + 6)
+    with pytest.raises(ManifestError) as err:
+        load_documents(layout.format(key=key), "f.yaml")
+    assert f"the key before ':' on this line is {MAX_SIMPLE_KEY + 6:,} characters long" \
+        in str(err.value)
+    assert err.value.expected == f"a key of at most {MAX_SIMPLE_KEY} characters"
+    assert len(load_documents(layout.format(key=key[:MAX_SIMPLE_KEY - 8]), "f.yaml")) == 1
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,26 @@ def test_a_users_service_reads_back_with_the_api_servers_defaults(tmp_path):
             (o["spec"], o["status"]) for o in json.loads(read)["items"]]
 
 
+def test_an_external_name_service_has_no_endpoints_to_read(tmp_path):
+    """``kubectl get endpoints`` of an ExternalName Service that selects a running Pod is
+    NotFound and it has no EndpointSlice: the controllers skip the type (``syncService`` in
+    ``pkg/controller/endpoint/endpoints_controller.go`` and ``endpointslice_controller.go``).
+    The served API had listed the Pod under both."""
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: web}}\n"
+           "spec: {containers: [{name: c, image: nginx:1.27}]}\n---\n")
+    selecting = SERVICES.replace("  externalName: docs.example.com\n",
+                                 "  externalName: docs.example.com\n  selector: {app: web}\n")
+    with applied(tmp_path, pod + selecting) as kubectl:
+        kubectl.server.step(30)
+        assert kubectl.rows("get", "endpoints", "web")[0][1] != "<none>"
+        missing = kubectl("get", "endpoints", "docs", check=False)
+        assert missing.returncode == 1
+        assert 'endpoints "docs" not found' in missing.stderr
+        slices = kubectl("get", "endpointslices", "-l", "kubernetes.io/service-name=docs",
+                         "-o", "json").stdout
+        assert json.loads(slices)["items"] == []
+
+
 def test_the_kubernetes_service_keeps_its_defaults(tmp_path):
     """The built-in Service is defaulted by the same code as any other."""
     with applied(tmp_path, SERVICES) as kubectl:
