@@ -146,6 +146,38 @@ def test_marathon_links_point_to_its_current_repository() -> None:
     assert not stale, f"old Marathon repository links in {stale}"
 
 
+def _docker_service_commands(text: str) -> list[list[str]]:
+    """The ``docker service <verb> ...`` commands of a page, from its fenced blocks (continued
+    lines joined) and its inline code (a span may run over several lines), split into words."""
+    fenced = re.findall(r"^```[^\n]*\n(.*?)^```", text, re.S | re.M)
+    prose = re.sub(r"^```[^\n]*\n.*?^```", "", text, flags=re.S | re.M)
+    lines = [line.split("#")[0] for block in fenced
+             for line in block.replace("\\\n", " ").splitlines()]
+    spans = re.findall(r"`([^`]+)`", prose)
+    return [words for command in lines + spans
+            if (words := command.split())[:2] == ["docker", "service"]]
+
+
+def test_toy_to_real_updates_services_the_stack_deployed() -> None:
+    """The chapter deployed the stack as ``shop`` and then ran ``docker service update ...
+    web``: the stack has no service ``web`` (the served swarm answers ``service web not
+    found``). Every service the Swarm section names is one the stack made, and the image it
+    updates to is nginx's stable branch, as on the chapter that pulls nginx."""
+    from clustersim.examples import example_text
+
+    text = (ROOT / "book" / "toy-to-real.md").read_text("utf-8")
+    [prefix] = re.findall(r"docker stack deploy -c stack\.yml (\w+)", text)
+    stack = yaml.safe_load(example_text("swarm"))
+    deployed = {f"{prefix}_{name}" for name in stack["services"]}
+    named = {words[-1] for words in _docker_service_commands(text)
+             if len(words) > 3 and not words[-1].startswith("-")}
+    assert "shop_api" in named and named <= deployed, sorted(named - deployed)
+    stable = load_facts()["nginx_stable"].value
+    images = [words[words.index("--image") + 1] for words in _docker_service_commands(text)
+              if "--image" in words]
+    assert images and set(images) == {f"nginx:{stable}"}, images
+
+
 def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:
     """Learners pull these tags from Docker Hub on a real cluster. Both pages pulled nginx:1.27,
     the mainline branch of 2024-25, which gets no fixes; the tag now follows the fact
