@@ -81,9 +81,9 @@ def test_the_standard_types_the_book_says_are_not_served_are_not() -> None:
     served since (kubectl's default prune list needs Ingress), are said to be served."""
     from clustersim.serve.kuberesources import RESOURCES
 
-    text = (ROOT / "book" / "toy-to-real.md").read_text("utf-8")
-    item = re.search(r"^#### What is served\n.*?(?=^#)", text, re.S | re.M)
-    assert item, "toy-to-real.md no longer says which resource types are not served"
+    text = (ROOT / "book" / "served-apis.md").read_text("utf-8")
+    item = re.search(r"^## What is served\n.*?(?=^#)", text, re.S | re.M)
+    assert item, "served-apis.md no longer says which resource types are not served"
     words = " ".join(item[0].split())
     unserved = words[:words.index("Ingress and IngressClass")]
     named = [kind for kind in ("CustomResourceDefinition", "CertificateSigningRequest")
