@@ -178,6 +178,20 @@ def test_toy_to_real_updates_services_the_stack_deployed() -> None:
     assert images and set(images) == {f"nginx:{stable}"}, images
 
 
+def test_quorum_figures_are_whole_numbers() -> None:
+    """A newcomer read "survives (N - 1) / 2 of N managers" as 1.5 for 4 managers. The pages
+    write the rounded-down form, and the availability chapter's table of voters, quorum and
+    failures survived agrees with Raft's majority rule (Docker's swarm admin guide gives the
+    same table)."""
+    pages = [*(ROOT / "book").rglob("*.md")]
+    halves = [page.name for page in pages if "(N - 1) / 2" in page.read_text("utf-8")]
+    assert not halves, halves
+    text = (ROOT / "book/comparing/availability-and-load-balancing.md").read_text("utf-8")
+    rows = [tuple(map(int, row)) for row in re.findall(r"^ +(\d+) +(\d+) +(\d+)$", text, re.M)]
+    assert [n for n, _, _ in rows] == [3, 4, 5]
+    assert all(quorum == n // 2 + 1 and survived == n - quorum for n, quorum, survived in rows)
+
+
 def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:
     """Learners pull these tags from Docker Hub on a real cluster. Both pages pulled nginx:1.27,
     the mainline branch of 2024-25, which gets no fixes; the tag now follows the fact
