@@ -348,7 +348,7 @@ class KubernetesBackend(ClusterTime):
 
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
-                "No registry: images always pull unless a lab calls fail_pull (toy-to-real.md)\n"
+                "No registry: images always pull unless a lab calls fail_pull (served-apis.md)\n"
                 f"The course expects kubectl {KUBERNETES_VERSION}, the one requirements.txt "
                 "pins into the\nvenv (`kubectl version --client` says which you run; an older "
                 "one lacks\nflags the book uses, such as `kubectl autoscale --cpu`). kubectl "

@@ -81,9 +81,9 @@ def test_the_standard_types_the_book_says_are_not_served_are_not() -> None:
     served since (kubectl's default prune list needs Ingress), are said to be served."""
     from clustersim.serve.kuberesources import RESOURCES
 
-    text = (ROOT / "book" / "toy-to-real.md").read_text("utf-8")
-    item = re.search(r"^#### What is served\n.*?(?=^#)", text, re.S | re.M)
-    assert item, "toy-to-real.md no longer says which resource types are not served"
+    text = (ROOT / "book" / "served-apis.md").read_text("utf-8")
+    item = re.search(r"^## What is served\n.*?(?=^#)", text, re.S | re.M)
+    assert item, "served-apis.md no longer says which resource types are not served"
     words = " ".join(item[0].split())
     unserved = words[:words.index("Ingress and IngressClass")]
     named = [kind for kind in ("CustomResourceDefinition", "CertificateSigningRequest")
@@ -144,6 +144,52 @@ def test_marathon_links_point_to_its_current_repository() -> None:
              *(ROOT / "exercises").glob("*.ipynb"), *(ROOT / "clustersim" / "data").glob("*.yaml")]
     stale = [p.name for p in pages if old.search(p.read_text("utf-8"))]
     assert not stale, f"old Marathon repository links in {stale}"
+
+
+def _docker_service_commands(text: str) -> list[list[str]]:
+    """The ``docker service <verb> ...`` commands of a page, from its fenced blocks (continued
+    lines joined) and its inline code (a span may run over several lines), split into words."""
+    fenced = re.findall(r"^```[^\n]*\n(.*?)^```", text, re.S | re.M)
+    prose = re.sub(r"^```[^\n]*\n.*?^```", "", text, flags=re.S | re.M)
+    lines = [line.split("#")[0] for block in fenced
+             for line in block.replace("\\\n", " ").splitlines()]
+    spans = re.findall(r"`([^`]+)`", prose)
+    return [words for command in lines + spans
+            if (words := command.split())[:2] == ["docker", "service"]]
+
+
+def test_toy_to_real_updates_services_the_stack_deployed() -> None:
+    """The chapter deployed the stack as ``shop`` and then ran ``docker service update ...
+    web``: the stack has no service ``web`` (the served swarm answers ``service web not
+    found``). Every service the Swarm section names is one the stack made, and the image it
+    updates to is nginx's stable branch, as on the chapter that pulls nginx."""
+    from clustersim.examples import example_text
+
+    text = (ROOT / "book" / "toy-to-real.md").read_text("utf-8")
+    [prefix] = re.findall(r"docker stack deploy -c stack\.yml (\w+)", text)
+    stack = yaml.safe_load(example_text("swarm"))
+    deployed = {f"{prefix}_{name}" for name in stack["services"]}
+    named = {words[-1] for words in _docker_service_commands(text)
+             if len(words) > 3 and not words[-1].startswith("-")}
+    assert "shop_api" in named and named <= deployed, sorted(named - deployed)
+    stable = load_facts()["nginx_stable"].value
+    images = [words[words.index("--image") + 1] for words in _docker_service_commands(text)
+              if "--image" in words]
+    assert images and set(images) == {f"nginx:{stable}"}, images
+
+
+def test_quorum_figures_are_whole_numbers() -> None:
+    """A newcomer read "survives (N - 1) / 2 of N managers" as 1.5 for 4 managers. The pages
+    write the rounded-down form, and the availability chapter's table of voters, quorum and
+    failures survived agrees with Raft's majority rule (Docker's swarm admin guide gives the
+    same table)."""
+    pages = [*(ROOT / "book").rglob("*.md")]
+    halves = [page.name for page in pages if "(N - 1) / 2" in page.read_text("utf-8")]
+    assert not halves, halves
+    text = (ROOT / "book/comparing/availability-and-load-balancing.md").read_text("utf-8")
+    rows = [tuple(map(int, row)) for row in re.findall(r"^ +(\d+) +(\d+) +(\d+)$", text, re.M)]
+    assert [n for n, _, _ in rows] == [3, 4, 5]
+    assert all(quorum == n // 2 + 1 and survived == n - quorum for n, quorum, survived in rows)
 
 
 def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:

@@ -700,12 +700,15 @@ def test_the_start_banner_fits_an_80_column_terminal(system):
 def test_the_kubernetes_banner_says_images_always_pull():
     """No registry is simulated: the Swarm banner said so and the Kubernetes one did not, so
     ``kubectl set image`` to a tag that exists nowhere rolled out without a word. The line
-    names the lab's way to make a pull fail, by its real name, and the book's page."""
+    names the lab's way to make a pull fail, by its real name, and the book's page that says
+    so (the reference page the chapter's details moved to)."""
     from clustersim.kubernetes import KubernetesCluster
 
     with serve("kubernetes", nodes=1, speed=0) as server:
         text = server.instructions()
     [line] = [line for line in text.splitlines() if "registry" in line]
-    assert "always pull" in line and "toy-to-real.md" in line
+    assert "always pull" in line and "served-apis.md" in line
     named = re.search(r"calls (\w+)", line).group(1)
     assert callable(getattr(KubernetesCluster, named, None)), named
+    page = Path(__file__).parents[2] / "book" / "served-apis.md"
+    assert f"cluster.{named}" in page.read_text("utf-8"), "the page the banner names"
