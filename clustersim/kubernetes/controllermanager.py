@@ -53,7 +53,11 @@ from clustersim.kubernetes.objects import (
 )
 from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
-from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
+from clustersim.kubernetes.scheduler.preemption import (
+    disruption_target,
+    find_preemption,
+    not_eligible,
+)
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS, ScheduleResult
 from clustersim.limits import MAX_REPLICAS
 from clustersim.sim.collection import deferred_full_collections
@@ -402,7 +406,7 @@ class ControllerManager(NodeLifecycle):
         if not self.scheduler.profile.preemption or not nodes:
             return message
         fit_error = message.split(" preemption: ")[0]
-        waiting = not_eligible(pod, nodes)
+        waiting = not_eligible(pod, nodes, failed.statuses)
         if waiting:
             return f"{fit_error} preemption: {waiting}"
         # A PostFilter that succeeds ends RunPostFilterPlugins: the message keeps no
@@ -411,7 +415,9 @@ class ControllerManager(NodeLifecycle):
         found = find_preemption(self.scheduler, pod, nodes, failed.statuses)
         if found is None:
             return message
-        for victim in found.victims:
+        reason, why = disruption_target(self.scheduler.profile.scheduler_name)
+        for victim in found.victims:        # prepareCandidate: the condition, then delete
+            set_condition(victim, "DisruptionTarget", True, self.now, reason, why)
             self.record(victim, "Preempted",
                         f"Preempted by pod {pod['metadata']['uid']} on node {found.node}",
                         related=pod)
