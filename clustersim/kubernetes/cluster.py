@@ -215,7 +215,7 @@ class KubernetesCluster(ControllerManager):
         # fast_spread: delete_pod reports the one in-place edit of a bound pod that topology
         # spreading counts (deletionTimestamp), so Deployment pods take the fast path too
         self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self),
-                                   fast_spread=True, nominator=Nominator(self.exists))
+                                   fast_spread=True, nominator=Nominator())
         self.kubelet = Kubelet(self, self.timing)
         self.services = Services(self)
         self.metrics = MetricsServer(self)
