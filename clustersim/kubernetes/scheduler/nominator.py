@@ -72,8 +72,8 @@ class Nominator:
 
     def update(self, pod: Mapping[str, Any]) -> None:
         """``UpdateNominatedPod``: a written ``pod`` that is bound or no longer active (finished,
-        deleted) is nominated nowhere any more."""
-        if pod["spec"].get("nodeName") or not is_active(pod):
+        deleted) is nominated nowhere any more (nothing to do when nothing is nominated)."""
+        if self._node_of and (pod["spec"].get("nodeName") or not is_active(pod)):
             self.forget(pod)
 
     def on_node(self, pod: Mapping[str, Any], node: str) -> list[_Pod]:
