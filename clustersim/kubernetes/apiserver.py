@@ -268,9 +268,11 @@ class APIServer:
     def pod_written(self, pod: dict[str, Any]) -> None:
         """A stored Pod was written (its owner, node, phase, deletion or ``Ready``
         condition): update the indexes kept of the Pods, :attr:`pod_counts` and
-        :attr:`pod_index`."""
+        :attr:`pod_index`, and the scheduler's nominator (a Pod bound or finished is nominated
+        nowhere)."""
         self.pod_counts.update(pod)
         self.pod_index.update(pod)
+        self.scheduler.nominator.update(pod)
 
     def orphan_pods(self, namespace: str) -> list[dict[str, Any]]:
         """The pods of ``namespace`` created without a controller and not adopted since,
@@ -834,6 +836,7 @@ class APIServer:
         self._last_failure.pop(pod["metadata"]["uid"], None)
         self._task_requests.pop(pod["metadata"]["uid"], None)
         self._unstore(pod)
+        self.scheduler.nominator.forget(pod)        # DeleteNominatedPodIfExists
         self.kubelet.forget(pod)        # after: a watch's DELETED event shows its last status
 
     def release(self, pod: dict[str, Any]) -> None:

@@ -216,7 +216,7 @@ class KubernetesCluster(ControllerManager):
         # that topology spreading counts (deletionTimestamp, labels: pods_changed), so
         # Deployment pods take the fast path too
         self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self),
-                                   fast_spread=True, nominator=Nominator(self.exists))
+                                   fast_spread=True, nominator=Nominator())
         self.kubelet = Kubelet(self, self.timing)
         self.services = Services(self)
         self.metrics = MetricsServer(self)

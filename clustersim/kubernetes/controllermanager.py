@@ -58,7 +58,11 @@ from clustersim.kubernetes.objects import (
 )
 from clustersim.kubernetes.podindex import queue_key
 from clustersim.kubernetes.references import claim_refusal
-from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
+from clustersim.kubernetes.scheduler.preemption import (
+    disruption_target,
+    find_preemption,
+    not_eligible,
+)
 from clustersim.kubernetes.scheduler.queueinghints import (
     worth_requeuing_after_label_update,
     worth_requeuing_after_nominated_delete,
@@ -427,8 +431,7 @@ class ControllerManager(NodeLifecycle):
             and not pod["spec"].get("nodeName")
         super().remove_pod(pod)
         if not nominated:
-            return
-        self.scheduler.nominator.forget(pod)
+            return                  # the API server's remove_pod forgot the nomination
         parked = self.pod_index.parked(only_waiting_for_pods=False)
         self.pod_index.unpark([
             waiting["metadata"]["uid"] for waiting in parked
@@ -466,7 +469,7 @@ class ControllerManager(NodeLifecycle):
         if not self.scheduler.profile.preemption or not nodes:
             return message
         fit_error = message.split(" preemption: ")[0]
-        waiting = not_eligible(pod, nodes)
+        waiting = not_eligible(pod, nodes, failed.statuses)
         if waiting:
             return f"{fit_error} preemption: {waiting}"
         # A PostFilter that succeeds ends RunPostFilterPlugins: the message keeps no
@@ -475,7 +478,9 @@ class ControllerManager(NodeLifecycle):
         found = find_preemption(self.scheduler, pod, nodes, failed.statuses)
         if found is None:
             return message
-        for victim in found.victims:
+        reason, why = disruption_target(self.scheduler.profile.scheduler_name)
+        for victim in found.victims:        # prepareCandidate: the condition, then delete
+            set_condition(victim, "DisruptionTarget", True, self.now, reason, why)
             self.record(victim, "Preempted",
                         f"Preempted by pod {pod['metadata']['uid']} on node {found.node}",
                         related=pod)

@@ -7,10 +7,21 @@ lower-priority Pod kept taking the room freed for a preemptor, is gone."""
 
 from __future__ import annotations
 
+import pytest
+
+import clustersim.kubernetes.scheduler.nominator as nominator_module
 import clustersim.sim.clock
 from clustersim.kubernetes import KubernetesCluster, Scheduler, default_nodes
 from clustersim.kubernetes.scheduler.nominator import Nominator
-from tests.unit.test_k8s_preemption import HIGH, LOW, VERY_HIGH, nodes_with, pod
+from tests.unit.test_k8s_preemption import (
+    HIGH,
+    LOW,
+    VERY_HIGH,
+    full_cluster,
+    nodes_with,
+    pod,
+    workload,
+)
 
 
 def held(nominated_priority=HIGH):
@@ -67,16 +78,59 @@ def test_the_filters_also_run_without_the_nominated_pods():
     assert "didn't match pod affinity rules" in result.message
 
 
-def test_the_nominator_drops_pods_bound_or_gone():
-    stored = {"n": True}
-    nominator = Nominator(lambda p: stored[p["metadata"]["name"]])
+def test_the_nominator_drops_pods_bound_or_finished():
+    """``UpdateNominatedPod``: a Pod written bound or no longer active is nominated nowhere."""
+    nominator = Nominator()
     nominated = pod("n", "veryLarge", HIGH)
     nominator.nominate(nominated, "machine1")
     nominator.nominate(nominated, "machine2")            # nominated again: one node only
-    assert nominator.for_pod(pod("q", "small", LOW)) == {"machine2": [nominated]}
-    assert nominator.for_pod(nominated) == {}            # a Pod does not count itself
-    stored["n"] = False
-    assert nominator.for_pod(pod("q", "small", LOW)) == {} and not nominator
+    assert nominator.on_node(pod("q", "small", LOW), "machine1") == []
+    assert nominator.on_node(pod("q", "small", LOW), "machine2") == [nominated]
+    assert nominator.on_node(nominated, "machine2") == []   # a Pod does not count itself
+    assert not nominator.counts_for(nominated) and not nominator.counts_for(
+        pod("q", "small", VERY_HIGH)) and nominator.counts_for(pod("q", "small", HIGH))
+    nominator.update(nominated)                          # still pending: kept
+    assert nominator
+    nominated["metadata"]["deletionTimestamp"] = 5.0
+    nominator.update(nominated)
+    assert not nominator and nominator.on_node(pod("q", "small", LOW), "machine2") == []
+
+
+@pytest.mark.parametrize("removed", ["delete", "remove_pod"])
+def test_a_deleted_preemptor_leaves_the_nominator(removed):
+    """``DeleteNominatedPodIfExists`` when the Pod is deleted (written with a deletion
+    timestamp first) or removed from the store at once (as an apply rolled back removes the
+    Pods it created): nothing is held for it any more."""
+    cluster = full_cluster()
+    template = workload("api", 1, "1500m", "critical")["spec"]["template"]
+    cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"},
+                   "spec": template["spec"]})           # no controller to replace it
+    cluster.run(until=cluster.now + 0.05)
+    api = cluster.get("Pod", "default", "api")
+    assert api["status"]["nominatedNodeName"] and cluster.scheduler.nominator
+    if removed == "delete":
+        cluster.delete("Pod", "api")
+    else:
+        cluster.remove_pod(api)
+    assert cluster.get("Pod", "default", "api") is None
+    assert not cluster.scheduler.nominator
+
+
+def test_a_look_up_reads_only_the_pods_nominated_to_that_node(monkeypatch):
+    """One Filter of one node (the preemption's dry run, ``Scheduler.fits_on``) reads the
+    priorities of the Pods nominated there, not of every nominated Pod: the dry run runs it
+    per node tried and per victim, so reading them all was quadratic."""
+    names = [f"machine{i}" for i in range(200)]
+    nodes = nodes_with(names, [])
+    scheduler = Scheduler()
+    for i, name in enumerate(names):
+        scheduler.nominator.nominate(pod(f"n{i}", "small", HIGH), name)
+    calls = []
+    real = nominator_module.pod_priority
+    monkeypatch.setattr(nominator_module, "pod_priority",
+                        lambda p: calls.append(p) or real(p))
+    assert scheduler.fits_on(pod("q", "large", LOW), nodes, nodes[7])
+    assert len(calls) <= 2                  # the Pod filtered and the one nominated there
 
 
 def _deployment(name, replicas, cpu, priority_class=None, *, anti=False, spread=False):

@@ -14,6 +14,7 @@ from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster, Scheduler
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible, num_candidates
+from clustersim.serve.kuberender import Renderer
 
 SIZES = {"small": 100, "medium": 200, "large": 300, "veryLarge": 500}
 NEG, LOW, MID, HIGH, VERY_HIGH = -100, 0, 100, 1000, 10000
@@ -121,16 +122,51 @@ def test_no_victims_when_only_higher_priority_pods_or_unresolvable():
     assert find_preemption(Scheduler(), selector, nodes_with(["n"], [])) is None
 
 
+def _deleted(victim, reason=None):
+    """``victim`` deleted, with a ``DisruptionTarget=True`` condition of ``reason`` if given."""
+    victim["metadata"]["deletionTimestamp"] = 5.0
+    if reason:
+        victim["status"]["conditions"] = [{"type": "DisruptionTarget", "status": "True",
+                                           "reason": reason}]
+    return victim
+
+
+def _waiting(priority=HIGH):
+    waiting = pod("p", "small", priority)
+    waiting["status"]["nominatedNodeName"] = "n"
+    return waiting
+
+
 def test_not_eligible():
     never = pod("p", "small", HIGH)
     never["spec"]["preemptionPolicy"] = "Never"
     assert not_eligible(never, []) == "not eligible due to preemptionPolicy=Never."
-    victim = pod("v", "small", LOW, "n")
-    victim["metadata"]["deletionTimestamp"] = 5.0
-    waiting = pod("p", "small", HIGH)
-    waiting["status"]["nominatedNodeName"] = "n"
-    assert not_eligible(waiting, nodes_with(["n"], [victim])) == \
+    victim = _deleted(pod("v", "small", LOW, "n"), "PreemptionByScheduler")
+    assert not_eligible(_waiting(), nodes_with(["n"], [victim])) == \
         "not eligible due to a terminating pod on the nominated node."
+    assert not_eligible(_waiting(LOW), nodes_with(["n"], [victim])) == ""   # not lower
+
+
+@pytest.mark.parametrize("reason", [None, "DeletionByTaintManager", "EvictionByEvictionAPI"])
+def test_only_a_victim_of_preemption_makes_the_preemptor_wait(reason):
+    """``podTerminatingByPreemption``: a lower-priority Pod deleted for another reason (a
+    rollout, ``kubectl delete``, an eviction) leaves the preemptor eligible."""
+    victim = _deleted(pod("v", "small", LOW, "n"), reason)
+    assert not_eligible(_waiting(), nodes_with(["n"], [victim])) == ""
+
+
+def test_an_unresolvable_nominated_node_makes_the_preemptor_eligible_again():
+    """``PodEligibleToPreemptOthers``: the nominated node's Filter status in the failed
+    cycle is UnschedulableAndUnresolvable (here a taint), so the victims still terminating
+    there do not hold the preemptor."""
+    victim = _deleted(pod("v", "small", LOW, "n"), "PreemptionByScheduler")
+    nodes = nodes_with(["n"], [victim])
+    nodes[0].taints = [{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"}]
+    statuses = Scheduler().filter_statuses(_waiting(), nodes)
+    assert not_eligible(_waiting(), nodes, statuses) == ""
+    nodes[0].taints = []
+    statuses = Scheduler().filter_statuses(pod("p", "veryLarge", HIGH), nodes)
+    assert not_eligible(_waiting(), nodes, statuses) != ""     # Insufficient: resolvable
 
 
 def priority_class(name, value, **extra):
@@ -181,6 +217,42 @@ def test_preemption_in_the_cluster_events_nomination_and_binding():
     pending = [r for r in rows.values() if r.name.startswith("batch-") and r.node is None]
     assert len(pending) == 2                           # replacements wait: no room left
     assert "No preemption victims found" in pending[0].message
+
+
+def test_victims_get_the_disruption_target_condition():
+    """``prepareCandidate`` writes ``DisruptionTarget`` on each victim before deleting it,
+    and the served Pod shows it (``kubectl get pod -o yaml``)."""
+    cluster = full_cluster()
+    cluster.apply(workload("api", 1, "1500m", "critical"))
+    cluster.run(until=cluster.now + 0.05)           # the victims are Terminating
+    victims = [cluster.get("Pod", "default", e.object.split("/", 1)[1])
+               for e in cluster.events.where(reason="Preempted")]
+    assert len(victims) == 2
+    for victim in victims:
+        assert victim["metadata"]["deletionTimestamp"] is not None
+        [condition] = [c for c in Renderer(cluster).shown(victim)["status"]["conditions"]
+                       if c["type"] == "DisruptionTarget"]
+        assert {k: condition[k] for k in ("status", "reason", "message")} == {
+            "status": "True", "reason": "PreemptionByScheduler",
+            "message": "default-scheduler: preempting to accommodate a higher priority pod"}
+
+
+def test_a_preemptor_whose_nominated_node_fails_preempts_elsewhere():
+    """The review's case: the nominated node fails while its victims terminate; they stay
+    Terminating there, and the preemptor, found unresolvable there (the unreachable taint),
+    preempts on the other node instead of waiting for good."""
+    cluster = full_cluster()
+    cluster.apply(workload("api", 1, "1500m", "critical"))
+    cluster.run(until=cluster.now + 0.05)
+    [api] = [p for p in cluster.objects("Pod") if p["metadata"]["name"].startswith("api-")]
+    nominated = api["status"]["nominatedNodeName"]
+    cluster.fail_node(nominated)
+    cluster.run(until=400)
+    assert api["spec"].get("nodeName") not in (None, nominated)
+    assert {e.message.rsplit(" ", 1)[-1] for e in cluster.events.where(reason="Preempted")} \
+        == {"node-1", "node-2"}
+    assert not any("not eligible" in e.message
+                   for e in cluster.events.where(reason="FailedScheduling"))
 
 
 def test_preemption_policy_never_waits():

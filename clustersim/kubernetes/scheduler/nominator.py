@@ -12,19 +12,22 @@ queue still holds. The Filter that counts them is ``RunFilterPluginsWithNominate
 scheduling cycle's and the preemption's dry run (``SelectVictimsOnNode``). So a lower-priority
 Pod cannot take the room that the victims' graceful termination frees for the preemptor, while
 a Pod of higher priority still may (and the preemptor may then preempt again elsewhere).
-With nothing nominated the cycle pays one empty-dict test and keeps the NumPy fast path; with
-something nominated that Pods of the priority filtered must count, the reference path runs.
+With nothing nominated that the Pod filtered must count (:meth:`Nominator.counts_for`, one
+empty-dict test when nothing is nominated at all) the cycle keeps the NumPy fast path;
+otherwise the reference path runs.
 
-Here a Pod is dropped when it is bound (``forget``, called by the binder) or removed
-(``ControllerManager.remove_pod``, which also moves back the Pods its nomination held back)
-and, lazily at the next look, when it is no longer stored, bound some other way or finished:
-the ``stored`` callable is the API server's (for a Pod that left the store some other way),
-as upstream's look-up finds only the Pods still in the queue.
+A Pod leaves the nominator when it is bound (``forget``, called by the binder), removed from
+the store (the API server's ``remove_pod``; ``ControllerManager.remove_pod`` also moves back
+the Pods its nomination held back) or written bound or finished (:meth:`Nominator.update`,
+from the API server's ``pod_written``), as upstream's event handlers call
+``DeleteNominatedPodIfExists`` and ``UpdateNominatedPod``; so a look-up
+(:meth:`Nominator.on_node`, upstream ``NominatedPodsForNode``) costs only the Pods nominated
+to that node, however many are nominated elsewhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clustersim.kubernetes.nodeinfo import NodeInfo
@@ -44,9 +47,7 @@ def pod_priority(pod: Mapping[str, Any]) -> int:
 class Nominator:
     """The nominated Pods by node name, each node's in the order they were nominated."""
 
-    def __init__(self, stored: Callable[[Mapping[str, Any]], bool] | None = None) -> None:
-        self.stored = stored or (lambda pod: True)
-        """Whether a Pod is still stored (the API server's ``exists``)."""
+    def __init__(self) -> None:
         self._by_node: dict[str, dict[str, _Pod]] = {}
         self._node_of: dict[str, str] = {}
 
@@ -70,30 +71,36 @@ class Nominator:
             if not pods:
                 del self._by_node[node]
 
-    def for_pod(self, pod: Mapping[str, Any]) -> dict[str, list[_Pod]]:
-        """The Pods ``addGENominatedPods`` adds when ``pod`` is filtered, by node: those
-        nominated there whose priority is at least ``pod``'s, ``pod`` itself left out.
-        Empty at once when nothing is nominated, so a cycle then pays nothing."""
-        if not self._node_of:
-            return {}
-        for gone in [p for pods in self._by_node.values() for p in pods.values()
-                     if p["spec"].get("nodeName") or not is_active(p) or not self.stored(p)]:
-            self.forget(gone)
+    def update(self, pod: Mapping[str, Any]) -> None:
+        """``UpdateNominatedPod``: a written ``pod`` that is bound or no longer active (finished,
+        deleted) is nominated nowhere any more (nothing to do when nothing is nominated)."""
+        if self._node_of and (pod["spec"].get("nodeName") or not is_active(pod)):
+            self.forget(pod)
+
+    def on_node(self, pod: Mapping[str, Any], node: str) -> list[_Pod]:
+        """The Pods ``addGENominatedPods`` adds on ``node`` when ``pod`` is filtered: those
+        nominated there whose priority is at least ``pod``'s, ``pod`` itself left out."""
+        pods = self._by_node.get(node)
+        if not pods:
+            return []
         priority, uid = pod_priority(pod), (pod.get("metadata") or {}).get("uid")
-        found: dict[str, list[_Pod]] = {}
-        for node, pods in self._by_node.items():
-            higher = [p for p in pods.values()
-                      if pod_priority(p) >= priority and p["metadata"]["uid"] != uid]
-            if higher:
-                found[node] = higher
-        return found
+        return [p for key, p in pods.items() if key != uid and pod_priority(p) >= priority]
+
+    def counts_for(self, pod: Mapping[str, Any]) -> bool:
+        """Whether any nominated Pod counts when ``pod`` is filtered (:meth:`on_node` on some
+        node). False at once when nothing is nominated, so a cycle then pays nothing."""
+        if not self._node_of:
+            return False
+        priority, uid = pod_priority(pod), (pod.get("metadata") or {}).get("uid")
+        return any(key != uid and pod_priority(p) >= priority
+                   for pods in self._by_node.values() for key, p in pods.items())
 
 
 def filter_with_nominated(scheduler: Any, filters: Sequence[FilterPlugin], prefiltered: Any,
                           nodes: Sequence[NodeInfo], node: NodeInfo,
                           added: Sequence[_Pod]) -> Status | None:
     """``RunFilterPluginsWithNominatedPods``: the ``filters`` on ``node`` with the ``added``
-    nominated Pods (:meth:`Nominator.for_pod`) running there, then without them; the first
+    nominated Pods (:meth:`Nominator.on_node`) running there, then without them; the first
     rejection, or None when both runs pass. With them a lack of room shows; without them a
     required pod affinity that they alone would satisfy fails, since they may end up
     elsewhere. ``scheduler`` is the :class:`~clustersim.kubernetes.scheduler.Scheduler`

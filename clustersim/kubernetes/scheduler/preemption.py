@@ -10,7 +10,11 @@ https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
 When a Pod fits on no node:
 
 1. it is not eligible if its ``preemptionPolicy`` is ``Never``, or if it already has a
-   ``nominatedNodeName`` where a lower-priority Pod is still terminating (it waits for them);
+   ``nominatedNodeName`` where a lower-priority Pod is still terminating by preemption (its
+   ``DisruptionTarget`` condition says ``PreemptionByScheduler``: it waits for them), unless
+   the failed cycle's Filters found that node ``UnschedulableAndUnresolvable`` (failed,
+   tainted, cordoned: then it may preempt again elsewhere). A Pod deleted for another reason
+   (a rollout, ``kubectl delete``) does not make it wait;
 2. the potential nodes are those the scheduling cycle's Filter rejected as ``Unschedulable``
    (resolvable, e.g. ``Insufficient cpu``), not ``UnschedulableAndUnresolvable`` (e.g. a node
    selector): the PostFilter reads the cycle's statuses, it does not filter again;
@@ -33,6 +37,11 @@ candidates are found, so which ones it finds varies, where this walk is sequenti
 last tie goes to the first node in a Go map's random order, where here the first node tried
 wins.
 
+Each victim first gets the condition ``DisruptionTarget=True``, reason
+``PreemptionByScheduler``, message ``<schedulerName>: preempting to accommodate a higher
+priority pod`` (``prepareCandidate`` in ``preemption.go``; :func:`disruption_target`), then
+is deleted gracefully.
+
 The preemptor is nominated to the node (``status.nominatedNodeName`` and the scheduler's
 :class:`~clustersim.kubernetes.scheduler.nominator.Nominator`) until it is bound, which clears
 both, or deleted: every Filter of a Pod of no higher priority counts it there, this dry run's
@@ -50,7 +59,7 @@ from clustersim.kubernetes.scheduler.framework import Code, Status
 from clustersim.kubernetes.scheduler.nominator import pod_priority
 from clustersim.kubernetes.scheduler.scheduler import PreFiltered
 
-__all__ = ["Preemption", "find_preemption", "not_eligible", "pod_priority"]
+__all__ = ["Preemption", "disruption_target", "find_preemption", "not_eligible", "pod_priority"]
 
 _INT32_OFFSET = 2**31
 """``math.MaxInt32 + 1``: added to each victim priority before summing."""
@@ -81,19 +90,50 @@ def _importance(pod: Mapping[str, Any]) -> tuple[int, float]:
     return (-pod_priority(pod), _start(pod))
 
 
-def _terminating(pod: Mapping[str, Any]) -> bool:
-    return (pod.get("metadata") or {}).get("deletionTimestamp") is not None
+PREEMPTION_BY_SCHEDULER = "PreemptionByScheduler"
+"""``v1.PodReasonPreemptionByScheduler``: the reason of a victim's ``DisruptionTarget``."""
 
 
-def not_eligible(pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> str:
-    """Why ``pod`` may not preempt (``PodEligibleToPreemptOthers``), or ``""`` if it may."""
+def disruption_target(scheduler_name: str) -> tuple[str, str]:
+    """The reason and message of the ``DisruptionTarget`` condition ``prepareCandidate``
+    writes on each victim before deleting it; ``scheduler_name`` is the preemptor's
+    ``spec.schedulerName``."""
+    return (PREEMPTION_BY_SCHEDULER,
+            f"{scheduler_name}: preempting to accommodate a higher priority pod")
+
+
+def _terminating_by_preemption(pod: Mapping[str, Any]) -> bool:
+    """``podTerminatingByPreemption``: deleted, and its first ``DisruptionTarget`` condition
+    is True with reason ``PreemptionByScheduler``."""
+    if (pod.get("metadata") or {}).get("deletionTimestamp") is None:
+        return False
+    for condition in (pod.get("status") or {}).get("conditions") or ():
+        if condition.get("type") == "DisruptionTarget":
+            return condition.get("status") == "True" \
+                and condition.get("reason") == PREEMPTION_BY_SCHEDULER
+    return False
+
+
+def not_eligible(pod: Mapping[str, Any], nodes: Sequence[NodeInfo],
+                 statuses: Mapping[str, Status] | None = None) -> str:
+    """Why ``pod`` may not preempt (``PodEligibleToPreemptOthers``), or ``""`` if it may.
+
+    ``statuses``: the failed cycle's Filter statuses; when its nominated node's is
+    ``UnschedulableAndUnresolvable``, the Pod may preempt again (upstream reads it from the
+    cycle's ``NodeToStatus``)."""
     spec = pod.get("spec") or {}
     if spec.get("preemptionPolicy") == "Never":
         return "not eligible due to preemptionPolicy=Never."
     nominated = (pod.get("status") or {}).get("nominatedNodeName")
+    if not nominated:
+        return ""
+    status = (statuses or {}).get(nominated)
+    if status is not None and status.code == Code.UNSCHEDULABLE_AND_UNRESOLVABLE:
+        return ""
     for node in nodes:
         if node.name == nominated and any(
-            _terminating(p) and pod_priority(p) < pod_priority(pod) for p in node.pods
+            _terminating_by_preemption(p) and pod_priority(p) < pod_priority(pod)
+            for p in node.pods
         ):
             return "not eligible due to a terminating pod on the nominated node."
     return ""

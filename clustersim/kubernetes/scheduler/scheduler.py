@@ -373,12 +373,12 @@ class Scheduler:
         if wanted < len(walk) and walk:
             start = self.next_start % len(walk)
             walk = [*walk[start:], *walk[:start]]
-        processed, nominated = 0, self.nominator.for_pod(pod)
+        processed = 0
         for node in walk:
             if len(cycle.feasible) >= wanted:
                 break
             processed += 1
-            added = nominated.get(node.name)
+            added = self.nominator.on_node(pod, node.name)
             status = filter_with_nominated(self, filters, prefiltered, nodes, node, added) \
                 if added else run_filters(filters, state, pod, node)
             if status is None:
@@ -477,7 +477,7 @@ class Scheduler:
             raise ValueError(
                 f"schedule() needs a Pod manifest (a mapping), got {type(pod).__name__}"
             )
-        if self._fast is not None and not self.nominator.for_pod(pod):
+        if self._fast is not None and not self.nominator.counts_for(pod):
             return self._fast.schedule(pod, nodes)
         return self.schedule_reference(pod, nodes)
 
