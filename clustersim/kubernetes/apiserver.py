@@ -868,7 +868,9 @@ class APIServer:
         ``unchanged`` for an object the update leaves as it was (nothing is written).
         ``validated``: ``source`` is a list of manifests :func:`load_manifests` returned (the
         served API validates each body before it updates), not loaded a second time (loading
-        the loader's output again gives it back, at a cost in the object's size)."""
+        the loader's output again gives it back, at a cost in the object's size), and handed
+        over: the cluster stores and changes them without a copy (a copy of a 3 MB object
+        costs a third of a second)."""
         return self._store(source, kubectl_apply=False, validated=validated)
 
     def dry_run_update(self, manifest: dict[str, Any], *, validated: bool = False
@@ -882,10 +884,10 @@ class APIServer:
         runs in full and only its ``DryRunnableStorage`` skips the write (k8s.io/apiserver
         ``pkg/registry/generic/registry/dryrun.go``, ``store.go`` ``Update``). A Service
         keeps its allocated cluster IP and node ports and gets its defaults, but is not
-        allocated again (simplified: the simulator's allocator has no dry run)."""
+        allocated again (simplified: the simulator's allocator has no dry run). A
+        ``validated`` manifest is handed over, as to :meth:`update`."""
         (checked,) = [manifest] if validated else self._manifests([manifest])
-        return self._apply_one(copy_data(checked), [], kubectl_apply=False,
-                               dry_run=True)[1]
+        return self._apply_one(checked, [], kubectl_apply=False, dry_run=True)[1]
 
     def _store(self, source: Any, *, kubectl_apply: bool, validated: bool = False
                ) -> list[str]:
@@ -895,8 +897,9 @@ class APIServer:
         results: list[str] = []
         undo: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         for manifest in source if validated else self._manifests(source):
-            try:
-                results.append(self._apply_one(copy_data(manifest), undo, kubectl_apply)[0])
+            try:    # specs loaded before come back as they are: their manifests are copied
+                owned = manifest if validated else copy_data(manifest)
+                results.append(self._apply_one(owned, undo, kubectl_apply)[0])
             except ValueError:
                 raise                   # a clear refusal; what was applied before it stays
             except Exception as err:
@@ -1008,7 +1011,7 @@ class APIServer:
                        or immutable_field_refusal(existing, manifest))
         if refusal:
             raise AdmissionError(refusal)
-        before = copy.deepcopy(existing)
+        before = copy_data(existing)
         undo.append((existing, before))
         if kind == "Pod":
             self.update_pod(existing, spec, dry_run=dry_run)

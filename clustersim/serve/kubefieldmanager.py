@@ -226,37 +226,103 @@ def _key_step(item: dict[str, Any], keys: tuple[str, ...]) -> str:
     return "k:" + _json({k: item.get(k, _KEY_DEFAULTS.get(k)) for k in keys})
 
 
-def _is_element(item: Any, step: str) -> bool:
-    """Whether the list element ``item`` is the one a ``k:`` (by its keys) or ``v:`` (by its
-    value) step names, as structured-merge-diff's ``PathElement`` compares them."""
+def _step(step: str) -> tuple[str, Any]:
+    """A path step read once: its kind and what it names (a field's name; for a ``k:``
+    step the keys it names and their values, for a ``v:`` step the value, both
+    :func:`_frozen`)."""
     kind, _, rest = step.partition(":")
     if kind == "k":
-        return isinstance(item, dict) and all(
-            item.get(k, _KEY_DEFAULTS.get(k)) == v for k, v in json.loads(rest).items())
-    return kind == "v" and item == json.loads(rest)
+        keys = json.loads(rest)
+        return kind, (tuple(keys), _frozen(tuple(keys.values())))
+    if kind == "v":
+        return kind, _frozen(json.loads(rest))
+    return kind, rest
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` made hashable, equal (and of equal hash) where Python's ``==`` finds two
+    values equal: a map as a frozenset of its items, a list as a tuple."""
+    if isinstance(value, dict):
+        return frozenset((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _element_key(item: Any, kind: str, keys: tuple[str, ...]) -> Any:
+    """What a ``k:`` step with ``keys`` (by the element's keys, defaulted as the API server
+    defaults them) or a ``v:`` step (by its value) compares a list element by, as
+    structured-merge-diff's ``PathElement`` does; ``_MISSING`` for an element no ``k:``
+    step names (one that is no map)."""
+    if kind == "v":
+        return _frozen(item)
+    if not isinstance(item, dict):
+        return _MISSING
+    return _frozen(tuple(item.get(k, _KEY_DEFAULTS.get(k)) for k in keys))
+
+
+class _Reader:
+    """:func:`value_at` over one object that does not change while it is read, each of its
+    lists indexed once by the kind of step that reads it: a lookup by key instead of a
+    pass over the list for every path, as structured-merge-diff indexes both sides' list
+    elements once before it walks them (``indexListPathElements`` in ``typed/compare.go``,
+    a ``fieldpath.PathElementValueMap``; the first of repeated elements counts). Steps are
+    read once per reader (``steps`` may be shared between readers)."""
+
+    def __init__(self, obj: Any, steps: dict[str, tuple[str, Any]] | None = None) -> None:
+        self.obj = obj
+        self.steps = {} if steps is None else steps
+        self._indexes: dict[tuple[int, str, tuple[str, ...]], dict[Any, Any]] = {}
+
+    def step(self, step: str) -> tuple[str, Any]:
+        if step not in self.steps:
+            self.steps[step] = _step(step)
+        return self.steps[step]
+
+    def element(self, items: list[Any], kind: str, named: Any) -> Any:
+        """The first element of ``items`` a ``k:`` or ``v:`` step names, or ``_MISSING``."""
+        keys, wanted = named if kind == "k" else ((), named)
+        index = self._indexes.get((id(items), kind, keys))
+        if index is None:
+            index = {}
+            for item in items:
+                index.setdefault(_element_key(item, kind, keys), item)
+            index.pop(_MISSING, None)
+            self._indexes[id(items), kind, keys] = index
+        return index.get(wanted, _MISSING)
+
+    def __call__(self, path: Path) -> Any:
+        obj = self.obj
+        for step in path:
+            kind, named = self.step(step)
+            if kind == "f" and isinstance(obj, dict) and named in obj:
+                obj = obj[named]
+            elif kind in ("k", "v") and isinstance(obj, list):
+                obj = self.element(obj, kind, named)
+            else:
+                return _MISSING
+            if obj is _MISSING:
+                return obj
+        return obj
 
 
 def value_at(obj: Any, path: Path) -> Any:
     """The value at ``path`` in ``obj``, or a sentinel where there is none."""
-    for step in path:
-        kind, _, rest = step.partition(":")
-        if kind == "f" and isinstance(obj, dict) and rest in obj:
-            obj = obj[rest]
-        elif kind in ("k", "v") and isinstance(obj, list):
-            obj = next((item for item in obj if _is_element(item, step)), _MISSING)
-        else:
-            return _MISSING
-        if obj is _MISSING:
-            return obj
-    return obj
+    return _Reader(obj)(path)
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> set[Path]:
     """The fields an update from ``before`` to ``after`` set: those whose value it changed or
-    added, and the list elements it added."""
-    return {path for path in field_set(after)
-            if (value_at(before, path) is _MISSING) or (
-                not path[-1].startswith("k:") and value_at(before, path) != value_at(after, path))}
+    added, and the list elements it added. Linear in the objects' sizes (times their
+    depth): each list of both is indexed once (:class:`_Reader`)."""
+    old = _Reader(before)
+    new = _Reader(after, old.steps)
+    out = set()
+    for path in field_set(after):
+        was = old(path)
+        if was is _MISSING or (not path[-1].startswith("k:") and was != new(path)):
+            out.add(path)
+    return out
 
 
 def _remove(obj: Any, path: Path) -> None:
@@ -268,7 +334,9 @@ def _remove(obj: Any, path: Path) -> None:
     if isinstance(parent, dict):
         parent.pop(path[-1][2:], None)
     elif isinstance(parent, list):     # by its keys or value: ``v:`` reads back a copy
-        parent[:] = [item for item in parent if not _is_element(item, path[-1])]
+        kind, named = _step(path[-1])
+        keys, wanted = named if kind == "k" else ((), named)
+        parent[:] = [item for item in parent if _element_key(item, kind, keys) != wanted]
     if not parent and len(path) > 1:
         grandparent = value_at(obj, path[:-2])
         if isinstance(grandparent, dict) and path[-2].startswith("f:"):
@@ -572,10 +640,10 @@ def applied(entries: list[Entry] | None, applier: Entry, config: dict[str, Any],
                                  applier.time, field_set(live))], set())
     entries = entries or []
     wanted = field_set(config)
+    before, after = _Reader(live), _Reader(merged)
     conflicts = [(entry, path) for entry in entries if entry.identity != applier.identity
                  for path in sorted(entry.fields & wanted)
-                 if not path[-1].startswith("k:")
-                 and value_at(live, path) != value_at(merged, path)]
+                 if not path[-1].startswith("k:") and before(path) != after(path)]
     if conflicts and not force:
         raise ApplyConflictError(conflicts)
     taken = {path for _, path in conflicts}

@@ -1553,9 +1553,10 @@ class KubernetesBackend(ClusterTime):
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],
                                      **{field: meta[field] for field in ("labels", "annotations")
                                         if meta.get(field)}},
-                        **copy_data({field: value for field, value in sent.items()
-                                     if field not in _NOT_CONTENT}),
-                        **({} if spec is None else {"spec": copy_data(spec)})}
+                        **{field: value for field, value in sent.items()
+                           if field not in _NOT_CONTENT},
+                        **({} if spec is None else {"spec": spec})}
+            # no copy here: the loader reads it and stores its own (``_validated``)
             with _refusals(resource, name):
                 loaded = resource.kind not in _LOADED_BY_THE_CLUSTER
                 if dry_run:
@@ -1585,8 +1586,9 @@ class KubernetesBackend(ClusterTime):
         selector and labels are generated on create only: a Job sent without them is a
         change, which its update validation refuses
         (:func:`~clustersim.kubernetes.workloadupdates.workload_update_refusal`)."""
-        candidate = copy.deepcopy({**stored, "spec": spec})
+        candidate = {**stored, "spec": spec}   # read only: shown renders a copy
         if resource.kind == "Service" and isinstance(spec, dict):
+            candidate["spec"] = copy.deepcopy(spec)      # filled in here
             keep_allocated(stored.get("spec") or {}, candidate["spec"])
             set_service_defaults(candidate["spec"])
         return self.renderer.shown(candidate, resource).get("spec") == current.get("spec")

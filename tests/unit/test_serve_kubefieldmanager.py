@@ -5,10 +5,14 @@ configuration, conflicts in upstream's words, dropped fields removed."""
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
+from clustersim.serve import kubefieldmanager
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubefieldmanager import (
     APPLY,
@@ -25,6 +29,7 @@ from clustersim.serve.kubefieldmanager import (
     manager_of,
     path_string,
     updated,
+    value_at,
 )
 
 DEPLOYMENT = {
@@ -308,3 +313,74 @@ def test_sent_entries_decode_as_decode_managed_fields_reads_them():
     for wrong in ({"fieldsType": "FieldsV2"}, {"apiVersion": ""}, {"fieldsV1": {"i:x": {}}},
                   {"fieldsV1": {"k:[1]": {}}}, {"fieldsV1": {"f:a": []}}):
         assert decoded([{**entry, **wrong}], [], 1.0) is None, wrong
+
+
+def _scanned_value_at(obj, path):
+    """The lookup as a plain scan: each ``k:``/``v:`` step read and compared with every
+    element in turn, the first that matches taken (what the indexed lookup must equal)."""
+    for step in path:
+        kind, _, rest = step.partition(":")
+        if kind == "f" and isinstance(obj, dict) and rest in obj:
+            obj = obj[rest]
+        elif kind in ("k", "v") and isinstance(obj, list):
+            want = json.loads(rest)
+            obj = next((item for item in obj if (
+                isinstance(item, dict) and all(item.get(k, "TCP" if k == "protocol" else None)
+                                               == v for k, v in want.items())
+                if kind == "k" else item == want)), _NONE)
+        else:
+            return _NONE
+        if obj is _NONE:
+            return obj
+    return obj
+
+
+_NONE = object()
+_FINALIZERS = st.lists(st.sampled_from(["a", "b", "c", 1, 1.0, True, {"x": 1}]), max_size=5)
+_PORTS = st.lists(st.fixed_dictionaries(
+    {"containerPort": st.sampled_from([80, 81, 80.0])},
+    optional={"protocol": st.sampled_from(["TCP", "UDP"]), "name": st.sampled_from(["p", "q"])}),
+    max_size=3)
+_CONTAINERS = st.lists(st.fixed_dictionaries(
+    {"name": st.sampled_from(["web", "log"])},
+    optional={"image": st.sampled_from(["nginx", "busybox"]), "ports": _PORTS}), max_size=3)
+_OBJECTS = st.fixed_dictionaries({}, optional={
+    "metadata": st.fixed_dictionaries({}, optional={"finalizers": _FINALIZERS}),
+    "spec": st.fixed_dictionaries({}, optional={"containers": _CONTAINERS})})
+
+
+@settings(max_examples=300, deadline=None)
+@given(_OBJECTS, _OBJECTS)
+def test_changed_fields_equal_a_scan_of_every_list(before, after):
+    # lists with repeated keys and values, keys defaulted (protocol) or equal as numbers
+    expected = {p for p in field_set(after) if _scanned_value_at(before, p) is _NONE or (
+        not p[-1].startswith("k:")
+        and _scanned_value_at(before, p) != _scanned_value_at(after, p))}
+    assert changed_fields(before, after) == expected
+    for path in field_set(before) | field_set(after):
+        for obj in (before, after):
+            scanned = _scanned_value_at(obj, path)     # the same element, the first
+            missing = kubefieldmanager._MISSING
+            assert value_at(obj, path) is (missing if scanned is _NONE else scanned), path
+
+
+def test_changed_fields_read_each_step_and_element_a_bounded_number_of_times(monkeypatch):
+    # a 5,000-element set replaced by another: the scan read every old element for every
+    # new path (25 million reads); each list is now indexed once and each step read once
+    n = 5_000
+    reads = {"count": 0}
+    loads = json.loads
+
+    def counted(*args, **kwargs):
+        reads["count"] += 1
+        if reads["count"] > 10 * n:
+            raise AssertionError("more than 10 reads per element: quadratic")
+        return loads(*args, **kwargs)
+
+    monkeypatch.setattr(kubefieldmanager.json, "loads", counted)
+    before = {"metadata": {"finalizers": [f"example.com/a{i}" for i in range(n)]},
+              "spec": {"containers": [{"name": f"c{i}", "image": "x"} for i in range(n)]}}
+    after = {"metadata": {"finalizers": [f"example.com/b{i}" for i in range(n)]},
+             "spec": {"containers": [{"name": f"c{i}", "image": "y"} for i in range(n)]}}
+    changed = changed_fields(before, after)
+    assert len(changed) == 2 * n and reads["count"] <= 10 * n
