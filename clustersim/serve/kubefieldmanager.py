@@ -1,6 +1,11 @@
 """Field managers: who set which field of an object, ``metadata.managedFields``, and what
 server-side apply (``kubectl apply --server-side``) does with them.
 
+About 710 lines, over the 500 the course keeps to, because the field-set encoding, the list
+index that reads a path's elements (``_Reader``: each list indexed once, as
+structured-merge-diff's ``indexListPathElements`` does, so comparing two lists is linear), and
+the update and apply rules all walk the same paths and change together.
+
 After the Kubernetes API server's field manager (kubernetes/kubernetes
 ``staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager`` and its ``internal``
 package, over sigs.k8s.io/structured-merge-diff; documented in
