@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from clustersim.manifests.kubernetes_errors import go_value, invalid
@@ -25,8 +26,8 @@ from clustersim.serve.kubedecoding import TAINT, TIME, struct_error
 
 __all__ = ["KUBELET_CONDITIONS", "KUBELET_STATUS_FIELDS", "NODE_STATUS_UPDATE_FREQUENCY",
            "NODE_TYPES", "QUANTITY_FORMAT", "NodeWrites", "canonical_status",
-           "node_resources_errors", "node_spec_error", "node_write_problems", "pod_cidrs",
-           "pod_cidrs_problems", "quantity_error"]
+           "machine_capacity", "node_resources_errors", "node_spec_error",
+           "node_write_problems", "pod_cidrs", "pod_cidrs_problems", "quantity_error"]
 
 NODE_TYPES: dict[str, dict[str, str]] = {
     "v1.NodeSpec": {"podCIDR": "string", "podCIDRs": "[]string", "providerID": "string",
@@ -146,11 +147,31 @@ def canonical_status(status: dict[str, Any]) -> dict[str, Any]:
     encoded again: ``1000m`` is ``1``, ``1024Mi`` is ``1Gi``), in the format its suffix gave
     (binary SI for ``Ki``.., else decimal SI); ``null`` is the zero quantity, ``0``.
     Simplified: a text in the exponent form (``1e3``, upstream's ``DecimalExponent``) is kept
-    as written."""
+    as written. Decoding defaults ``allocatable`` to a copy of ``capacity`` where only
+    ``capacity`` is set (``SetDefaults_NodeStatus``, kubernetes/kubernetes
+    ``pkg/apis/core/v1/defaults.go``); no other entry is added."""
     out = dict(status)
+    if out.get("allocatable") is None and isinstance(out.get("capacity"), dict):
+        out["allocatable"] = dict(out["capacity"])
     for field in ("capacity", "allocatable"):
-        if isinstance(status.get(field), dict):
-            out[field] = {name: _canonical(value) for name, value in status[field].items()}
+        if isinstance(out.get(field), dict):
+            out[field] = {name: _canonical(value) for name, value in out[field].items()}
+    return out
+
+
+def machine_capacity(capacity: dict[str, Any]) -> dict[str, Decimal]:
+    """The amounts a simulated machine takes from a Node's decoded ``status.capacity``, each
+    no more than the 64-bit integer the scheduler reads it as (``MilliValue()`` for ``cpu``,
+    ``Value()`` for the rest, k8s.io/apimachinery ``pkg/api/resource/quantity.go``), since
+    ``ParseQuantity`` takes any size (``1e19`` cores, ``1e400`` bytes) and the Node is stored
+    as written (:func:`canonical_status`). Simplified: upstream's readings of a larger
+    quantity keep only its low 64 bits; here it is the largest the machine can hold."""
+    out: dict[str, Decimal] = {}
+    for name, value in capacity.items():
+        if value is None:
+            continue
+        amount = parse_quantity(_written(value))
+        out[name] = min(amount, Decimal(_INT64_MAX).scaleb(-3 if name == "cpu" else 0))
     return out
 
 
@@ -184,6 +205,7 @@ KUBELET_STATUS_FIELDS = ("addresses", "nodeInfo", "daemonEndpoints", "images",
 """The other status fields the kubelet's setters set whole (``NodeAddress``,
 ``VersionInfo``, ``DaemonEndpoints``, ``Images``, ``VolumesInUse``, ``RuntimeHandlers``,
 ``NodeFeatures``)."""
+_INT64_MAX = 2**63 - 1
 _CIDR_FORBIDDEN = ('spec.podCIDRs: Forbidden: node updates may not change podCIDR except from '
                    '"" to valid')
 

@@ -141,7 +141,6 @@ from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.safe_yaml import copy_data, load_data
 from clustersim.manifests.validation import unstorable_number
 from clustersim.node import TAINT_EFFECTS, Node
-from clustersim.quantity import parse_quantity
 from clustersim.release import KUBERNETES_VERSION, SERVED_VERSION
 from clustersim.serve import (
     kubeaccessreview,
@@ -198,6 +197,7 @@ from clustersim.serve.kubenamespaces import PURGE_PENDING, check_finalize, updat
 from clustersim.serve.kubenodes import (
     NodeWrites,
     canonical_status,
+    machine_capacity,
     node_resources_errors,
     node_spec_error,
     node_write_problems,
@@ -1203,21 +1203,25 @@ class KubernetesBackend(ClusterTime):
             raise _undecodable(resource, why)
         if problems or resource_problems:
             raise _node_invalid(name, problems + resource_problems)
-        capacity = dict((body.get("status") or {}).get("capacity") or {})
-        basics = {key: capacity.pop(key, 0) or 0
-                  for key in ("cpu", "memory", "ephemeral-storage", "pods")}
+        written = canonical_status(body.get("status") or {})
+        capacity = machine_capacity(written.get("capacity") or {})
+        basics = {key: capacity.pop(key, 0) for key in ("cpu", "memory", "ephemeral-storage",
+                                                         "pods")}
         spec = body.get("spec") or {}
-        machine = Node(name, cpu=str(basics["cpu"]), memory=str(basics["memory"]),
-                       disk=str(basics["ephemeral-storage"]),
-                       max_pods=int(parse_quantity(str(basics["pods"]))),
-                       extended_resources={k: str(v) for k, v in capacity.items()
-                                           if v is not None and not k.startswith("hugepages-")},
+        machine = Node(name, cpu=basics["cpu"], memory=basics["memory"],
+                       disk=basics["ephemeral-storage"], max_pods=int(basics["pods"]),
+                       extended_resources={k: v for k, v in capacity.items()
+                                           if not k.startswith("hugepages-")},
                        labels=meta.get("labels") or {})
         if _dry_run(request):
-            return Response.json(201, body)
+            return Response.json(201, {**body, "status": written, "metadata": {
+                **meta, "uid": self.renderer.join_uid(self.cluster.next_join),
+                "creationTimestamp": self.renderer.timestamp(self.cluster.now)}})
         self.cluster.add_node(machine)
         self._update_node(name, body, {**body, "spec": spec, "metadata": {
             **meta, "labels": self.cluster.node(name).labels}})
+        writes = self.renderer.node_writes.setdefault(name, NodeWrites())
+        writes.status_written, writes.written_at = written, self.cluster.now
         self._settle()
         return Response.json(201, self._one(resource, None, name)[0])
 
