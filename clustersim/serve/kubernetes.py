@@ -193,7 +193,12 @@ from clustersim.serve.kubelists import (
     too_large,
 )
 from clustersim.serve.kubelogs import pod_log
-from clustersim.serve.kubenamespaces import PURGE_PENDING, check_finalize, update_terminating
+from clustersim.serve.kubenamespaces import (
+    PURGE_PENDING,
+    check_finalize,
+    finalize_errors,
+    update_terminating,
+)
 from clustersim.serve.kubenodes import (
     NodeWrites,
     canonical_status,
@@ -1078,11 +1083,7 @@ class KubernetesBackend(ClusterTime):
         """A POST, or an apply (``config``, the configuration applied) of an object that does
         not exist yet: its manager owns what it applied, or every field of the object made
         (defaults included, as upstream decodes a body with them)."""
-        body = self._body(request, resource.kind)
-        if not isinstance(body, dict):
-            raise HttpError(400, f"the body must be a {resource.kind} object, got JSON "
-                            f"{type(body).__name__}", "BadRequest")
-        _default_kind(request, body, resource)
+        body = _object_body(request, self._body(request, resource.kind), resource)
         meta = body.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise HttpError(400, "metadata must be an object", "BadRequest")
@@ -1322,6 +1323,8 @@ class KubernetesBackend(ClusterTime):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
             return Response.json(200, self._scale(resource, namespace, name))
+        if request.method == "PUT":     # decoded with the endpoint's kind as update.go does
+            body = _object_body(request, body, resource)
         current, _ = self._one(resource, namespace, name)
         new = body if request.method == "PUT" else _patched(kind, current, body,
                                                                  request.arg("fieldValidation"))
@@ -1415,6 +1418,12 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
+        if finalize:
+            why, problems = finalize_errors(new.get("spec"))
+            if why:
+                raise _undecodable(resource, why)
+            if problems:
+                raise _field_invalid("Namespace", name, problems)
         if resource.kind == "Namespace" and name in self.renderer.terminating:
             return Response.json(200, self._update_terminating(
                 request, resource, current, new, finalize), **warning)
@@ -2418,6 +2427,25 @@ def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
                              f"{why}", why)
 
 
+def _object_body(request: Request, body: Any, resource: Resource) -> dict[str, Any]:
+    """A create's or an update's body as the JSON serializer decodes it (k8s.io/apimachinery
+    ``runtime/serializer/json/json.go``; a YAML body is made JSON first): ``null`` leaves the
+    object empty, another value than an object fails its first look at the body's kind
+    (``SimpleMetaFactory.Interpret``: ``json: cannot unmarshal array into Go value of type
+    struct { APIVersion string ...``, wrapped by :func:`_unreadable`), and a body of
+    another kind or version than the endpoint's is refused (:func:`_default_kind`), by the
+    create handler and by the update handler alike (``create.go``, ``update.go`` in
+    k8s.io/apiserver ``pkg/endpoints/handlers``)."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise _unreadable(resource.kind, request.body, "json: cannot unmarshal "
+                          f"{json_kind(body, numeric_target=False)} into Go value of type "
+                          f"{_INTERPRETED}", json_body=True)
+    _default_kind(request, body, resource)
+    return body
+
+
 def _default_kind(request: Request, body: dict[str, Any], resource: Resource) -> None:
     """Fill in a created object's ``apiVersion`` and ``kind`` as the API server's serializer
     reads them, with the endpoint's as defaults (the create handler decodes with
@@ -2615,10 +2643,16 @@ def _node_invalid(name: str, problems: list[str]) -> HttpError:
     """``ValidateNodeUpdate``'s 422 for ``problems`` (``path: detail`` each): the message
     aggregates them, each text once (``ToAggregate``), and the details keep one cause each,
     repeats included (``errors.NewInvalid``: two pod CIDRs changed are two causes)."""
+    return _field_invalid("Node", name, problems)
+
+
+def _field_invalid(kind: str, name: str, problems: list[str]) -> HttpError:
+    """``errors.NewInvalid`` of a core ``kind`` for ``problems`` (``path: detail`` each):
+    the message aggregates them, one cause each."""
     causes = [{"reason": _cause(detail), "message": detail, "field": field}
               for field, _, detail in (p.partition(": ") for p in problems)]
-    return HttpError(422, f'Node "{name}" is invalid: {aggregate(problems)}', "Invalid",
-                     name=name, kind="Node", causes=causes)
+    return HttpError(422, f'{kind} "{name}" is invalid: {aggregate(problems)}', "Invalid",
+                     name=name, kind=kind, causes=causes)
 
 
 def _cause(detail: str) -> str:
