@@ -63,8 +63,9 @@ with a new uid and its own labels; one of the same name put into the simulator f
 replaces one.
 
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
-on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
-of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
+on the requests themselves: kubectl's user may do anything, as the admin of the kubeconfig
+``kubeadm init`` writes, bound to ``cluster-admin`` (a real server would also check
+impersonation rights; asking
 ``auth can-i`` or ``auth whoami`` as another user is checked); field managers
 (``metadata.managedFields``, server-side apply's conflicts and dropped fields, modelled since
 December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
@@ -518,8 +519,9 @@ class KubernetesBackend(ClusterTime):
         if verb == "list":
             return self._list(request, resource, namespace)
         if verb == "create":
-            if resource.kind in ("SelfSubjectAccessReview", "SelfSubjectRulesReview"):
-                return self._access_review(request, resource.kind)
+            if resource.kind in ("SelfSubjectAccessReview", "SelfSubjectRulesReview",
+                                 "SubjectAccessReview"):
+                return self._access_review(request, resource)
             if resource.kind == "SelfSubjectReview":
                 return self._who_am_i(request)
             if sub == "eviction":
@@ -1235,10 +1237,20 @@ class KubernetesBackend(ClusterTime):
         return self.renderer.managers.staged(
             made["metadata"]["uid"], updated(None, writer, fields, set()), keep=keep)
 
-    def _access_review(self, request: Request, kind: str) -> Response:
-        """An access review (``kubectl auth can-i``): :mod:`~clustersim.serve.kubeaccessreview`."""
-        body = self._body(request, kind)
-        return kubeaccessreview.access_review(request, kind, body, self._rbac_objects())
+    def _access_review(self, request: Request, resource: Resource) -> Response:
+        """An access review (``kubectl auth can-i``): :mod:`~clustersim.serve.kubeaccessreview`,
+        its body decoded and validated first; the registry's 422 names the kind of the
+        decoded internal object, whose kind the decoder has cleared (``Kind(selfSAR.Kind)``
+        in ``pkg/registry/authorization/*/rest.go``), so it reads ``.authorization.k8s.io
+        "" is invalid``."""
+        body = _object_body(request, self._body(request, resource.kind), resource)
+        why, problems = kubeaccessreview.review_problems(resource.kind, body)
+        if why:
+            raise _undecodable(resource, why)
+        if problems:
+            raise _field_invalid("", "", problems, resource.group)
+        return kubeaccessreview.access_review(request, resource.kind, body,
+                                              self._rbac_objects())
 
     def _namespace_exists(self, namespace: str) -> None:
         """The NamespaceLifecycle admission plugin's first check
@@ -2646,13 +2658,15 @@ def _node_invalid(name: str, problems: list[str]) -> HttpError:
     return _field_invalid("Node", name, problems)
 
 
-def _field_invalid(kind: str, name: str, problems: list[str]) -> HttpError:
-    """``errors.NewInvalid`` of a core ``kind`` for ``problems`` (``path: detail`` each):
-    the message aggregates them, one cause each."""
+def _field_invalid(kind: str, name: str, problems: list[str], group: str = "") -> HttpError:
+    """``errors.NewInvalid`` of ``kind`` in ``group`` for ``problems`` (``path: detail``
+    each): the message names them as ``GroupKind.String()`` does and aggregates the
+    problems, one cause each."""
     causes = [{"reason": _cause(detail), "message": detail, "field": field}
               for field, _, detail in (p.partition(": ") for p in problems)]
-    return HttpError(422, f'{kind} "{name}" is invalid: {aggregate(problems)}', "Invalid",
-                     name=name, kind=kind, causes=causes)
+    named = f"{kind}.{group}" if group else kind
+    return HttpError(422, f'{named} "{name}" is invalid: {aggregate(problems)}', "Invalid",
+                     name=name, group=group, kind=kind, causes=causes)
 
 
 def _cause(detail: str) -> str:
