@@ -22,8 +22,8 @@ was locked on at GA in v1.37 (KEP-5311; before, a DNS-1035 label). An IngressCla
 
 Simplified: an update is checked as a create is. Upstream's ``ValidateIngressUpdate`` lets
 a stored Ingress keep an invalid TLS secret name or wildcard rule it already had (none gets
-stored here) and skips the annotation check, and ``ValidateIngressClassUpdate`` keeps the
-controller immutable.
+stored here) and skips the annotation check. ``ValidateIngressClassUpdate`` keeps the
+controller immutable (:mod:`clustersim.kubernetes.immutablefields`).
 """
 
 from __future__ import annotations
@@ -205,12 +205,15 @@ def _reference(reference: TypedLocalObjectReference | IngressClassParametersRefe
                where: Path) -> Iterator[Found]:
     """``validateIngressTypedLocalObjectReference`` and the start of
     ``validateIngressClassParametersReference``: its API group a subdomain, its kind and
-    name required and path segments."""
+    name required (``kind is required``, ``name is required``) and path segments. An
+    IngressClass's ``parameters.scope`` is never missing here: the v1 defaults fill it in
+    before ``validateIngressClassParametersReference`` requires it."""
     if reference.api_group is not None:
         yield from _names((*where, "apiGroup"), reference.api_group, dns1123_subdomain_problems)
     for field, value in (("kind", reference.kind), ("name", reference.name)):
         if not value:
-            yield (*where, field), "Required value", f"the {field} of the object referred to"
+            yield (*where, field), f"Required value: {field} is required", \
+                f"the {field} of the object referred to"
         else:
             yield from _names((*where, field), value, path_segment_problems)
 
