@@ -1136,7 +1136,8 @@ class KubernetesBackend(ClusterTime):
             with _refusals(resource, meta.get("name", "")):
                 would_be = self.cluster.create(manifest, dry_run=True)
             with self._created_by(request, resource, would_be, config, keep=False):
-                rendered = self.renderer.shown(would_be, resource)
+                rendered = self.renderer.namespace(meta["name"], would_be) \
+                    if resource.kind == "Namespace" else self.renderer.shown(would_be, resource)
             if resource.kind == "ResourceQuota":
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored
@@ -1154,7 +1155,11 @@ class KubernetesBackend(ClusterTime):
             stored = self.cluster.create(manifest)
         with self._created_by(request, resource, stored, config):
             self._settle()
-            return Response.json(201, self._stored_item(resource, stored)[0], **warning)
+            # a Namespace as the registry made it: its label, finalizer and phase
+            # (PrepareForCreate in pkg/registry/core/namespace/strategy.go)
+            made = self._one(resource, None, meta["name"]) if resource.kind == "Namespace" \
+                else self._stored_item(resource, stored)
+            return Response.json(201, made[0], **warning)
 
     def _finalized(self, resource: Resource, stored: dict[str, Any],
                    current: Mapping[str, Any]) -> dict[str, Any]:
@@ -1528,8 +1533,15 @@ class KubernetesBackend(ClusterTime):
         stored."""
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
-        spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
-            not self._same_spec(resource, stored, current, new["spec"])
+        if resource.kind == "Pod" and new.get("spec") is None:
+            new["spec"] = {}        # decoded as Go decodes a missing or null struct: zero
+        spec_sent = "spec" in new and new["spec"] != current.get("spec")
+        if spec_sent and resource.kind == "Pod":    # decoded and validated before compared
+            self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {
+                "name": name, "namespace": stored["metadata"]["namespace"]},
+                "spec": new["spec"]}, resource)
+        spec_changed = spec_sent and not self._same_spec(resource, stored, current,
+                                                         new["spec"])
         # the content of kinds without a spec (a ConfigMap's data, a Role's rules...)
         content = {*new, *current} - _NOT_CONTENT
         content_changed = any(new.get(field) != current.get(field) for field in content)
@@ -1590,11 +1602,11 @@ class KubernetesBackend(ClusterTime):
         """Refuse a Pod's new spec unless ``ValidatePodUpdate`` allows it
         (:func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`): removed
         scheduling gates (the Pod then enters the scheduling queue), added tolerations, a
-        lower deadline, new images (its containers restart with them). The new spec is first
-        decoded and validated as any Pod's."""
+        lower deadline, new images (its containers restart with them). The new spec has
+        been decoded and validated as any Pod's (:meth:`_update`), a missing or null one as
+        an empty one (``spec.containers: Required value``; upstream also lists the update's
+        Forbidden change)."""
         name = stored["metadata"]["name"]
-        self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {
-            "name": name, "namespace": stored["metadata"]["namespace"]}, "spec": new}, resource)
         refusal = pod_update_refusal(name, current, new)
         if refusal is not None:
             raise HttpError(422, refusal, "Invalid")

@@ -7,24 +7,10 @@ kubernetes/kubernetes ``pkg/apis/core/v1/defaults.go``). A create had answered 5
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-
 import pytest
 
 from clustersim.serve import serve
-
-
-def _answer(server, method: str, path: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(f"{server.url}{path}", method=method,
-                                     data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+from tests.unit.test_serve_kubectl_dry_run import _answer
 
 
 def _node(name: str, capacity: dict) -> dict:
