@@ -38,7 +38,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.alias_generators import to_camel
 
 from clustersim.goformat import GoStruct, go_json
-from clustersim.manifests.cron import UTC_NAMES, CronSchedule
+from clustersim.manifests.cron import UTC_NAMES, CronSchedule, time_zone_problems
 from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, named, unsupported
 from clustersim.manifests.kubernetes_ip import ip_problem
 from clustersim.manifests.kubernetes_syntax import (
@@ -920,6 +920,11 @@ def _cron_schedule(value: str) -> str:
 
 
 def _utc(value: str) -> str:
+    """A ``timeZone`` the API server takes (:func:`~clustersim.manifests.cron.
+    time_zone_problems`) and the simulator runs: UTC alone."""
+    problems = time_zone_problems(value)
+    if problems:
+        raise ValueError("\n".join(problems))
     if value not in UTC_NAMES:
         raise ValueError(f"time zone {value!r} is not simulated: the simulated CronJob "
                          "controller runs in UTC (a real cluster takes any IANA name such as "

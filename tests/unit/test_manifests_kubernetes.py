@@ -482,6 +482,28 @@ def test_a_time_zone_other_than_utc_is_refused_as_not_simulated() -> None:
     assert spec.manifest["spec"]["timeZone"] == "UTC"
 
 
+@pytest.mark.parametrize(("zone", "problems"), [
+    ("''", ['Invalid value: "": timeZone must be nil or non-empty string']),
+    ("Local", ['Invalid value: "Local": timeZone must be an explicit time zone as defined in '
+               "https://www.iana.org/time-zones"]),
+    ("local", ['Invalid value: "local": timeZone must be an explicit time zone as defined in '
+               "https://www.iana.org/time-zones",
+               'Invalid value: "local": unknown time zone local']),
+    ("Mars/Base", ['Invalid value: "Mars/Base": unknown time zone Mars/Base']),
+    ("'TZ=UTC'", ['Invalid value: "TZ=UTC": unknown time zone TZ=UTC']),
+    ("../etc", ['Invalid value: "../etc": unknown time zone ../etc']),
+])
+def test_a_time_zone_is_validated_as_the_api_server_does(zone: str, problems: list[str]) -> None:
+    """``validateTimeZone`` (kubernetes/kubernetes ``pkg/apis/batch/validation/
+    validation.go``) in its words before the simulator's own limit (UTC alone): every zone
+    but UTC had been refused as "not simulated", ``Local`` and ``Mars/Base`` alike."""
+    zoned = CRONJOB.replace('"\n', f'"\n  timeZone: {zone}\n', 1)
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(zoned, name="cron.yaml")
+    assert [(e.path, e.message) for e in (caught.value, *caught.value.also)] == [
+        ("spec.timeZone", problem) for problem in problems]
+
+
 POD = """apiVersion: v1
 kind: Pod
 metadata: {name: web}
