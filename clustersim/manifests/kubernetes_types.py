@@ -31,7 +31,6 @@ fields, types, enumerations, name syntax, quantities, ports); the API server che
 from __future__ import annotations
 
 import base64
-from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -39,7 +38,7 @@ from pydantic.alias_generators import to_camel
 
 from clustersim.goformat import GoStruct, go_json
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule, time_zone_problems
-from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, named, unsupported
+from clustersim.manifests.kubernetes_errors import GoSyntax, go_value, invalid, named, unsupported
 from clustersim.manifests.kubernetes_ip import ip_problem
 from clustersim.manifests.kubernetes_syntax import (
     Annotations,
@@ -64,7 +63,7 @@ from clustersim.manifests.kubernetes_syntax import (
     topology_key,
 )
 from clustersim.manifests.secrettypes import secret_type_problems
-from clustersim.quantity import QuantityError, request_amount
+from clustersim.quantity import QuantityError, parse_quantity, request_amount
 
 __all__ = ["KIND_MODELS", "ObjectMeta"]
 
@@ -170,17 +169,34 @@ class LabelSelector(_Model):
     match_expressions: list[LabelSelectorRequirement] | None = None
 
 
-def _schedulable(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Each amount fits the 64-bit integer that the scheduler's arithmetic uses."""
-    for name, value in amounts.items():
+def _schedulable(amounts: Any) -> Any:
+    """Each amount of requests or limits, as written, fits the 64-bit integer the
+    scheduler's arithmetic reads it as (``MilliValue()`` for ``cpu``, ``Value()`` for the
+    rest); a larger one is refused, named as written. A limit of the simulator: a real API
+    server takes any size ``ParseQuantity`` reads (``cpu: 1e308``, ``1Ei`` cores;
+    ``ValidateResourceQuantityValue`` checks only the sign and, for integer resources, the
+    fraction) and stores it as written, and those readings of it then overflow. An amount
+    that is no quantity, or negative, is left to the amounts' own checks."""
+    for name, written in amounts.items() if isinstance(amounts, dict) else ():
         try:
-            request_amount(name, value)
-        except QuantityError as err:
-            raise ValueError(f"{name}: {err}") from None
+            value = parse_quantity(getattr(written, "literal", None) or written)
+        except QuantityError:
+            continue
+        try:
+            if value >= 0:
+                request_amount(name, value)
+        except QuantityError:
+            unit = {"cpu": "millicores", "memory": "bytes",
+                    "ephemeral-storage": "bytes"}.get(name, "whole units")
+            raise ValueError(
+                f"{name}: quantity {go_value(str(getattr(written, 'literal', None) or written))}"
+                f" is more than the simulator holds: it counts {name} in {unit} as a 64-bit "
+                f"integer (at most {2**63 - 1}); a real API server stores it as written"
+            ) from None
     return amounts
 
 
-Amounts = Annotated[dict[str, ResourceQuantity], AfterValidator(_schedulable)]
+Amounts = Annotated[dict[str, ResourceQuantity], BeforeValidator(_schedulable)]
 
 
 class ResourceRequirements(_Model):

@@ -545,11 +545,13 @@ def test_what_the_kubelet_and_controllers_read_has_its_shape_checked(
 @pytest.mark.parametrize(
     ("extra", "path", "words"),
     [("    resources: {requests: {cpu: 1Ei}}\n", "spec.containers[0].resources.requests",
-      "cpu: quantity 1.152921504606846976E+21 is too large"),
+      'cpu: quantity "1Ei" is more than the simulator holds: it counts cpu in millicores'),
      ("    resources: {limits: {memory: 1e400}}\n", "spec.containers[0].resources.limits",
-      "memory: quantity 1E+400 is too large"),
+      'memory: quantity "1e400" is more than the simulator holds: it counts memory in bytes'),
+     (f"    resources: {{requests: {{cpu: '{'9' * 60}'}}}}\n",
+      "spec.containers[0].resources.requests", f'cpu: quantity "{"9" * 60}" is more than'),
      ("  overhead: {cpu: 1Ei}\n", "spec.overhead",    # added to requests by the scheduler
-      "cpu: quantity 1.152921504606846976E+21 is too large"),
+      'cpu: quantity "1Ei" is more than the simulator holds'),
      ("  topologySpreadConstraints: [{maxSkew: 1, topologyKey: '', whenUnsatisfiable: "
       "DoNotSchedule}]\n", "spec.topologySpreadConstraints[0].topologyKey",
       "Required value: can not be empty")],
@@ -557,7 +559,10 @@ def test_what_the_kubelet_and_controllers_read_has_its_shape_checked(
 def test_values_the_scheduler_cannot_use_are_refused_at_load(
     extra: str, path: str, words: str
 ) -> None:
-    """They loaded, then were refused inside the simulator, naming no file."""
+    """They loaded, then were refused inside the simulator, naming no file; a quantity too
+    large for the scheduler's 64-bit readings is named as written (it had been named by its
+    milli-value, ``1.152921504606846976E+21``), a limit of the simulator: upstream stores
+    it."""
     with pytest.raises(ManifestError) as caught:
         load_manifests(POD + extra, name="pod.yaml")
     assert caught.value.path == path and words in caught.value.message
