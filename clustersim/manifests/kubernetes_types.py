@@ -38,7 +38,7 @@ from pydantic.alias_generators import to_camel
 
 from clustersim.goformat import GoStruct, go_json
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule, time_zone_problems
-from clustersim.manifests.kubernetes_errors import GoSyntax, go_value, invalid, named, unsupported
+from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, named, unsupported
 from clustersim.manifests.kubernetes_ip import ip_problem
 from clustersim.manifests.kubernetes_syntax import (
     Annotations,
@@ -63,7 +63,7 @@ from clustersim.manifests.kubernetes_syntax import (
     topology_key,
 )
 from clustersim.manifests.secrettypes import secret_type_problems
-from clustersim.quantity import QuantityError, parse_quantity, request_amount
+from clustersim.quantity import QuantityError, parse_quantity, request_amount, unheld
 
 __all__ = ["KIND_MODELS", "ObjectMeta"]
 
@@ -186,13 +186,7 @@ def _schedulable(amounts: Any) -> Any:
             if value >= 0:
                 request_amount(name, value)
         except QuantityError:
-            unit = {"cpu": "millicores", "memory": "bytes",
-                    "ephemeral-storage": "bytes"}.get(name, "whole units")
-            raise ValueError(
-                f"{name}: quantity {go_value(str(getattr(written, 'literal', None) or written))}"
-                f" is more than the simulator holds: it counts {name} in {unit} as a 64-bit "
-                f"integer (at most {2**63 - 1}); a real API server stores it as written"
-            ) from None
+            raise ValueError(unheld(name, written)) from None
     return amounts
 
 
@@ -1200,11 +1194,15 @@ class ResourceQuota(_Object):
 
 
 class LimitRangeItem(_Model):
+    """A LimitRange's item; its ``default`` and ``defaultRequest``, which the LimitRanger
+    writes into Pods, are held to what the simulator's scheduler reads (:func:`_schedulable`:
+    a default of ``1e300`` cores had been a 500 at the next Pod)."""
+
     type: Literal["Container", "Pod", "PersistentVolumeClaim"]
     max: dict[str, Quantity] | None = None
     min: dict[str, Quantity] | None = None
-    default: dict[str, Quantity] | None = None
-    default_request: dict[str, Quantity] | None = None
+    default: Annotated[dict[str, Quantity], BeforeValidator(_schedulable)] | None = None
+    default_request: Annotated[dict[str, Quantity], BeforeValidator(_schedulable)] | None = None
     max_limit_request_ratio: dict[str, Quantity] | None = None
 
 

@@ -145,9 +145,9 @@ def canonical_status(status: dict[str, Any]) -> dict[str, Any]:
     """A decoded ``status`` as the API server stores it: each quantity of ``capacity`` and
     ``allocatable`` in its canonical form (``Quantity.String()``, as a ``Quantity`` is
     encoded again: ``1000m`` is ``1``, ``1024Mi`` is ``1Gi``), in the format its suffix gave
-    (binary SI for ``Ki``.., else decimal SI); ``null`` is the zero quantity, ``0``.
-    Simplified: a text in the exponent form (``1e3``, upstream's ``DecimalExponent``) is kept
-    as written. Decoding defaults ``allocatable`` to a copy of ``capacity`` where only
+    (binary SI for ``Ki``.., the exponent form for a text written so, ``1e3``, whose exponent
+    goes to a multiple of 3, ``1e19`` → ``10e18``; else decimal SI); ``null`` is the zero
+    quantity, ``0``. Decoding defaults ``allocatable`` to a copy of ``capacity`` where only
     ``capacity`` is set (``SetDefaults_NodeStatus``, kubernetes/kubernetes
     ``pkg/apis/core/v1/defaults.go``); no other entry is added."""
     out = dict(status)
@@ -178,9 +178,8 @@ def machine_capacity(capacity: dict[str, Any]) -> dict[str, Decimal]:
 def _canonical(value: Any) -> str:
     """One decoded quantity in its canonical form (:func:`canonical_status`)."""
     written = _written(value) if value is not None else "0"
-    if re.search(r"[0-9.][eE][-+]?[0-9]", written):     # DecimalExponent
-        return written
-    return format_quantity(parse_quantity(written), binary="i" in written)
+    return format_quantity(parse_quantity(written), binary="i" in written,
+                           exponent_form=re.search(r"[eE][-+]?[0-9]", written) is not None)
 
 
 def _integer_resource(name: str) -> bool:

@@ -1055,3 +1055,15 @@ def test_an_unknown_field_far_from_any_known_one_gets_no_guess() -> None:
         load_manifests(text)
     assert caught.value.message == 'strict decoding error: unknown field "spec.zzz"'
     assert caught.value.expected == "a known field: check its spelling and indentation"
+
+
+def test_a_limit_range_default_the_scheduler_cannot_use_is_refused_at_load() -> None:
+    """The LimitRanger writes a LimitRange's ``default`` into every new Pod's limits: a
+    default of ``1e300`` cores loaded, and the next Pod was a 500 inside the simulator,
+    naming its milli-value."""
+    text = ("apiVersion: v1\nkind: LimitRange\nmetadata: {name: l}\nspec:\n"
+            "  limits: [{type: Container, default: {cpu: '1e300'}, max: {cpu: '1e308'}}]\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text, name="lr.yaml")
+    assert caught.value.path == "spec.limits[0].default"
+    assert caught.value.message.startswith('cpu: quantity "1e300" is more than the simulator')

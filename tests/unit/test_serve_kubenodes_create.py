@@ -1,6 +1,7 @@
 """A Node created through the served API is stored as ``/status`` stores one
 (clustersim.serve.kubenodes.canonical_status): its quantities as ``ParseQuantity`` takes them,
-any size, in ``Quantity.String()``'s form (k8s.io/apimachinery ``pkg/api/resource/
+any size, in ``Quantity.String()``'s form (the exponent form kept, its exponent a
+multiple of 3) (k8s.io/apimachinery ``pkg/api/resource/
 quantity.go``), ``allocatable`` defaulted from ``capacity`` alone (``SetDefaults_NodeStatus``,
 kubernetes/kubernetes ``pkg/apis/core/v1/defaults.go``). A create had answered 500 for
 ``cpu: 1e19`` and rewritten ``1e3`` as ``1k``, ``100n`` as ``1m``, ``1.5`` as ``2``."""
@@ -19,8 +20,8 @@ def _node(name: str, capacity: dict) -> dict:
 
 
 @pytest.mark.parametrize(("capacity", "stored"), [
-    ({"cpu": "1e19"}, {"cpu": "1e19"}),
-    ({"cpu": "9" * 60, "memory": "1e400"}, {"cpu": "9" * 60, "memory": "1e400"}),
+    ({"cpu": "1e19"}, {"cpu": "10e18"}),
+    ({"cpu": "9" * 60, "memory": "1e400"}, {"cpu": "9" * 60, "memory": "10e399"}),
     ({"cpu": "1e3", "pods": "1e9"}, {"cpu": "1e3", "pods": "1e9"}),
     ({"cpu": "100n", "memory": "1.5"}, {"cpu": "100n", "memory": "1500m"}),
     ({"memory": "1024Mi"}, {"memory": "1Gi"}),
