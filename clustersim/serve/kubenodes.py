@@ -8,7 +8,8 @@ decodes them (k8s.io/apimachinery ``pkg/api/resource/quantity.go``) and validate
 subresource as for the Node), its ``podCIDRs`` read as the v1 conversion reads them and
 validated as ``ValidateNode`` and ``ValidateNodeUpdate`` validate them; and what a write keeps
 of a Node the simulator keeps no object for (:class:`NodeWrites`: its annotations, pod CIDRs
-and a status written through ``/status``, which the kubelet overwrites where it owns it)."""
+and a status written through ``/status`` or by its create, which the kubelet overwrites
+where it owns it)."""
 
 from __future__ import annotations
 

@@ -1192,9 +1192,13 @@ class KubernetesBackend(ClusterTime):
         ``ephemeral-storage``, ``pods`` and extended resources; one left out is none, so a
         Node created without a status takes no Pod that asks for it, and none at all
         without ``pods``), with its labels, taints, cordon, annotations and pod CIDRs.
-        Simplified: the simulated Node joins Ready at once, as if its kubelet ran and
-        reported; a real Node created by hand with no kubelet behind it turns ``Unknown``
-        when the node lifecycle controller hears nothing from it."""
+        The Node shows the status it was created with, stored as ``/status`` stores one
+        (:func:`~clustersim.serve.kubenodes.canonical_status`), until its kubelet's next
+        status update. Simplified: the simulated machine takes each amount up to what the
+        scheduler's 64-bit readings hold (:func:`~clustersim.serve.kubenodes.
+        machine_capacity`) and its kubelet reports Ready then, as if it ran; a real Node
+        created by hand with no kubelet behind it turns ``Unknown`` when the node lifecycle
+        controller hears nothing from it."""
         meta = body["metadata"]
         name = meta.get("name") or ""
         errors = metadata_errors(resource.kind, meta)
