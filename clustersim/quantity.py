@@ -27,7 +27,7 @@ from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Decimal, localcontext
 from functools import lru_cache
 
 __all__ = ["QuantityError", "cpu_quantity", "format_quantity", "memory_quantity", "parse_quantity",
-           "to_millis", "to_units"]
+           "to_millis", "to_units", "unheld"]
 
 
 class QuantityError(ValueError):
@@ -155,8 +155,24 @@ def request_amount(name: str, value: Decimal) -> int:
     return to_millis(value) if name == "cpu" else to_units(value)
 
 
-def format_quantity(value: Decimal | int, binary: bool = False) -> str:
+def unheld(name: str, written: object) -> str:
+    """Why the simulator refuses the quantity ``written`` of resource ``name``, too large for
+    :func:`request_amount`, named as written: a limit of the simulator (a real API server
+    stores any size ``ParseQuantity`` reads, and its 64-bit readings of it overflow)."""
+    unit = {"cpu": "millicores", "memory": "bytes", "ephemeral-storage": "bytes"}.get(
+        name, "whole units")
+    shown = str(getattr(written, "literal", None) or written).replace('"', '\\"')
+    return (f'{name}: quantity "{shown}" is more than the simulator holds: it counts {name} '
+            f"in {unit} as a 64-bit integer (at most {_INT64_MAX}); a real API server stores "
+            "it as written")
+
+
+def format_quantity(value: Decimal | int, binary: bool = False, *,
+                    exponent_form: bool = False) -> str:
     """A value in Kubernetes' canonical form (``Quantity.String()``), exactly: every digit kept.
+    ``exponent_form``: a quantity parsed from the exponent form (``1e3``, ``DecimalExponent``),
+    which keeps that form, its exponent lowered to a multiple of 3 (``1e3``, ``1e19`` →
+    ``10e18``, ``1.5e0`` → ``1500e-3``).
 
     Decimal SI: the largest exponent (a multiple of 3, from n to E) that keeps the mantissa
     whole (1.5 → ``1500m``, 10**9 → ``1G``, 100035 → ``100035``, 32 nines → the 32 nines).
@@ -204,7 +220,7 @@ def format_quantity(value: Decimal | int, binary: bool = False) -> str:
             ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
             value = value.quantize(_NANO, rounding=ROUND_UP)
         mantissa, exponent = _digits(value)
-    if binary and exponent >= 0 and value >= 1024:
+    if binary and not exponent_form and exponent >= 0 and value >= 1024:
         twos = _twos(mantissa) + exponent
         if twos >= 70:              # past Ei: the exponent form, whatever the suffix table
             return sign + _decimal_form(mantissa, exponent, si=False)
@@ -214,7 +230,7 @@ def format_quantity(value: Decimal | int, binary: bool = False) -> str:
                 whole = value / (1 << (10 * (twos // 10)))
             return f"{sign}{whole:f}{_BINARY_SUFFIXES[twos // 10]}"
         return sign + mantissa + "0" * exponent
-    return sign + _decimal_form(mantissa, exponent, si=True)
+    return sign + _decimal_form(mantissa, exponent, si=not exponent_form)
 
 
 def _digits(value: Decimal) -> tuple[str, int]:

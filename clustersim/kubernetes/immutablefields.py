@@ -16,6 +16,10 @@
   ``pkg/apis/core/validation/validation.go``; both sides defaulted to ``Opaque`` by
   ``SetDefaults_Secret``, so a replace that names no type turns any other type into
   ``Opaque``, which is refused): a Secret of another type is a new Secret.
+- An **IngressClass**'s ``spec.controller`` is immutable (``validateIngressClassSpecUpdate``
+  in ``pkg/apis/networking/validation/validation.go``): the controller that implements the
+  class is chosen when it is made. Upstream goes on to list ``ValidateIngressClass``'s errors
+  of the new object; here the immutable field's is the answer alone.
 - An **immutable** ConfigMap's or Secret's data, and its ``immutable`` itself
   (:func:`~clustersim.kubernetes.configupdates.immutable_errors`, listed after a Secret's
   ``type`` as ``ValidateSecretUpdate`` lists them).
@@ -83,13 +87,20 @@ def _secret(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     return errors + immutable_errors(old, new)
 
 
+def _ingress_class(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    controller = (new.get("spec") or {}).get("controller") or ""
+    if ((old.get("spec") or {}).get("controller") or "") == controller:
+        return []
+    return [f"spec.controller: {immutable(controller)}"]
+
+
 _SECRET_TYPE_DEFAULT = "Opaque"
 """A Secret's ``type`` when it names none (``SetDefaults_Secret``,
 ``pkg/apis/core/v1/defaults.go``)."""
 
 _CHECKS = {"StorageClass": _storage_class, "PriorityClass": _priority_class,
            "RoleBinding": _role_binding, "ClusterRoleBinding": _role_binding,
-           "ConfigMap": immutable_errors, "Secret": _secret}
+           "ConfigMap": immutable_errors, "Secret": _secret, "IngressClass": _ingress_class}
 
 
 def immutable_field_refusal(existing: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:

@@ -34,6 +34,7 @@ from clustersim.quantity import (
     request_amount,
     to_millis,
     to_units,
+    unheld,
 )
 
 __all__ = [
@@ -138,7 +139,11 @@ def _container_requests(container: Mapping[str, Any], where: str) -> dict[str, i
         try:
             result[str(name)] = _amount(str(name), text if isinstance(text, str) else str(text))
         except QuantityError as err:
-            raise ValueError(f"{where}: resources of {name!r}: {err}") from None
+            try:        # a quantity, too large for the scheduler's int64: named as written
+                parse_quantity(text)
+            except QuantityError:
+                raise ValueError(f"{where}: resources of {name!r}: {err}") from None
+            raise ValueError(f"{where}: {unheld(str(name), text)}") from None
     return result
 
 

@@ -55,6 +55,11 @@ class NodeLifecycle(APIServer):
     _joins: dict[str, NodeJoin]
     _joined: int
 
+    @property
+    def next_join(self) -> int:
+        """The serial (:attr:`NodeJoin.serial`) the next node to join will have."""
+        return self._joined
+
     def add_node(self, node: Node) -> None:
         """Join a machine to the cluster (Ready at once)."""
         if not isinstance(node, Node):

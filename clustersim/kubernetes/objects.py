@@ -215,9 +215,18 @@ def container_port(containers: Iterable[Mapping[str, Any]], port: object,
     return None
 
 
+MAX_GENERATED_NAME_LENGTH = 58
+"""``MaxGeneratedNameLength``: a name's 63 characters less the five random ones
+(k8s.io/apiserver ``pkg/storage/names/generate.go``)."""
+
+
 def generate_name(prefix: str, rng: random.Random) -> str:
-    """``prefix`` plus five random characters, as the API server completes ``generateName``."""
-    return prefix + "".join(rng.choice(_NAME_ALPHABET) for _ in range(5))
+    """``prefix`` plus five random characters, as the API server completes ``generateName``
+    for every kind (``simpleNameGenerator.GenerateName``): a longer prefix is cut to its
+    first :data:`MAX_GENERATED_NAME_LENGTH` characters first (upstream cuts bytes; a name of
+    other characters than ASCII is refused either way)."""
+    base = prefix[:MAX_GENERATED_NAME_LENGTH]
+    return base + "".join(rng.choice(_NAME_ALPHABET) for _ in range(5))
 
 
 def generate_job_selector(job: dict[str, Any]) -> None:

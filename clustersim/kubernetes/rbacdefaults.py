@@ -6,7 +6,8 @@ roles that every user has through a group: ``system:basic-user`` (ask what you m
 documents) for ``system:authenticated``, ``system:public-info-viewer`` (health and version)
 for ``system:authenticated`` and ``system:unauthenticated``, and
 ``system:service-account-issuer-discovery`` (the service-account token issuer's OpenID
-documents) for ``system:serviceaccounts``.
+documents) for ``system:serviceaccounts``; and the one binding ``kubeadm init`` adds,
+``kubeadm:cluster-admins`` (:func:`cluster_role_bindings`).
 
 Rules from ``plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go`` (kubernetes/kubernetes,
 read December 2026; the user-facing roles are described at
@@ -148,9 +149,15 @@ def cluster_roles() -> list[dict[str, Any]]:
 
 
 def cluster_role_bindings() -> list[dict[str, Any]]:
-    """``cluster-admin`` for the group ``system:masters`` (kubeadm's admin user is in it), and
-    each ``system:`` role for its groups."""
+    """``cluster-admin`` for the group ``system:masters``, each ``system:`` role for its
+    groups, and the binding ``kubeadm init`` adds (since v1.29, KEP-4214):
+    ``kubeadm:cluster-admins``, ``cluster-admin`` for the group of that name, in which its
+    admin kubeconfig's user is (``EnsureAdminClusterRoleBinding`` in kubernetes/kubernetes
+    ``cmd/kubeadm/app/phases/kubeconfig/kubeconfig.go``; only ``super-admin.conf``'s user
+    is in ``system:masters``)."""
     return [_binding("cluster-admin", [_group("system:masters")]),
+            {**_binding("cluster-admin", [_group("kubeadm:cluster-admins")]),
+             "metadata": {"name": "kubeadm:cluster-admins", "creationTimestamp": 0.0}},
             *(_binding(name, [_group(g) for g in groups])
               for name, (_, groups) in _SYSTEM_ROLES.items())]
 

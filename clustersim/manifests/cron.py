@@ -9,15 +9,48 @@ schedule it cannot parse is refused when the CronJob is created. The loader chec
 
 from __future__ import annotations
 
+import re
+import zoneinfo
 from datetime import datetime, timedelta
 
 from clustersim.goformat import NumError, atoi
 from clustersim.manifests.kubernetes_errors import invalid
 
-__all__ = ["UTC_NAMES", "CronSchedule"]
+__all__ = ["UTC_NAMES", "CronSchedule", "time_zone_problems"]
 
 UTC_NAMES = ("UTC", "Etc/UTC")
 """The ``timeZone`` values the simulated CronJob controller runs (it runs in UTC only)."""
+
+_ZONE_PART = re.compile(r"[A-Za-z.\-_0-9+]{1,14}")
+"""``validTimeZoneCharacters``: one part of an IANA name (its naming rules, with digits and
+'+' tolerated for the legacy names)."""
+
+
+def time_zone_problems(zone: str) -> list[str]:
+    """``validateTimeZone``'s problems of a CronJob's ``timeZone`` (kubernetes/kubernetes
+    ``pkg/apis/batch/validation/validation.go``), each ``field.Invalid``'s body: an empty
+    one, a part of the name that is no IANA name's (``unknown time zone``, then nothing
+    else), ``Local`` in any case (the API server's own zone), and a name Go's
+    ``time.LoadLocation`` does not find (``unknown time zone Mars/Base``; ``Local``
+    itself is found). Here the names are looked up in the IANA database Python's
+    ``zoneinfo`` reads (the system's, or the ``tzdata`` package's); Go's
+    ``LoadLocation`` reads the system's or the one built into the binary."""
+    if not zone:
+        return [invalid(zone, "timeZone must be nil or non-empty string")]
+    unknown = [invalid(zone, f"unknown time zone {zone}")]
+    if any(part in (".", "..") or part.startswith("-") or not _ZONE_PART.fullmatch(part)
+           for part in zone.split("/")):
+        return unknown
+    problems = []
+    if zone.lower() == "local":
+        problems.append(invalid(zone, "timeZone must be an explicit time zone as defined in "
+                                      "https://www.iana.org/time-zones"))
+    if zone not in ("UTC", "Local"):
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            problems += unknown
+    return problems
 
 _MONTHS = {name: i + 1 for i, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}

@@ -77,8 +77,16 @@ _AUTOSCALING_V2 = frozenset({
 
 def _go_type(annotation: Any, name: str) -> str | None:
     """The Go type of a field (``int32``, ``[]v1.Container``, ``map[string]string``), or
-    ``None`` where Go reads the field its own way (quantities, int-or-string)."""
+    ``None`` where Go reads the field its own way (quantities). An int-or-string is
+    ``int32`` to the decoder for anything but a string: ``IntOrString.UnmarshalJSON``
+    (k8s.io/apimachinery ``pkg/util/intstr/intstr.go``) decodes a value that does not
+    start with a quote into its ``IntVal``, and encoding/json gives that error the
+    field's context (``cannot unmarshal number 80.5 into Go struct field
+    ServicePort.spec.ports.targetPort of type int32``)."""
     inner = unwrap(annotation)
+    if get_origin(inner) in (Union, UnionType) and {
+            unwrap(a) for a in get_args(inner) if a is not type(None)} == {int, str}:
+        return "int32"
     if get_origin(inner) is Literal:
         return ENUM_TYPES.get(name)
     if inner is bool:

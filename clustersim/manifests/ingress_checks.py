@@ -25,7 +25,8 @@ annotation check (:func:`create_only`; the served API drops it for an update of 
 Ingress). Simplified: upstream's update also lets a stored Ingress keep an invalid TLS secret
 name or a wildcard rule's invalid paths that it already had (``allowInvalidSecretName``,
 ``allowInvalidWildcardHostRule``); every Ingress stored here passed the create's checks, so
-none has any. ``ValidateIngressClassUpdate`` keeps the controller immutable.
+none has any. ``ValidateIngressClassUpdate`` keeps the controller immutable
+(:mod:`clustersim.kubernetes.immutablefields`).
 """
 
 from __future__ import annotations
@@ -219,12 +220,15 @@ def _reference(reference: TypedLocalObjectReference | IngressClassParametersRefe
                where: Path) -> Iterator[Found]:
     """``validateIngressTypedLocalObjectReference`` and the start of
     ``validateIngressClassParametersReference``: its API group a subdomain, its kind and
-    name required and path segments."""
+    name required (``kind is required``, ``name is required``) and path segments. An
+    IngressClass's ``parameters.scope`` is never missing here: the v1 defaults fill it in
+    before ``validateIngressClassParametersReference`` requires it."""
     if reference.api_group is not None:
         yield from _names((*where, "apiGroup"), reference.api_group, dns1123_subdomain_problems)
     for field, value in (("kind", reference.kind), ("name", reference.name)):
         if not value:
-            yield (*where, field), "Required value", f"the {field} of the object referred to"
+            yield (*where, field), f"Required value: {field} is required", \
+                f"the {field} of the object referred to"
         else:
             yield from _names((*where, field), value, path_segment_problems)
 

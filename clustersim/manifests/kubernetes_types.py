@@ -31,14 +31,13 @@ fields, types, enumerations, name syntax, quantities, ports); the API server che
 from __future__ import annotations
 
 import base64
-from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from clustersim.goformat import GoStruct, go_json
-from clustersim.manifests.cron import UTC_NAMES, CronSchedule
+from clustersim.manifests.cron import UTC_NAMES, CronSchedule, time_zone_problems
 from clustersim.manifests.kubernetes_errors import GoSyntax, invalid, named, unsupported
 from clustersim.manifests.kubernetes_ip import ip_problem
 from clustersim.manifests.kubernetes_syntax import (
@@ -64,7 +63,7 @@ from clustersim.manifests.kubernetes_syntax import (
     topology_key,
 )
 from clustersim.manifests.secrettypes import secret_type_problems
-from clustersim.quantity import QuantityError, request_amount
+from clustersim.quantity import QuantityError, parse_quantity, request_amount, unheld
 
 __all__ = ["KIND_MODELS", "ObjectMeta"]
 
@@ -170,17 +169,28 @@ class LabelSelector(_Model):
     match_expressions: list[LabelSelectorRequirement] | None = None
 
 
-def _schedulable(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Each amount fits the 64-bit integer that the scheduler's arithmetic uses."""
-    for name, value in amounts.items():
+def _schedulable(amounts: Any) -> Any:
+    """Each amount of requests or limits, as written, fits the 64-bit integer the
+    scheduler's arithmetic reads it as (``MilliValue()`` for ``cpu``, ``Value()`` for the
+    rest); a larger one is refused, named as written. A limit of the simulator: a real API
+    server takes any size ``ParseQuantity`` reads (``cpu: 1e308``, ``1Ei`` cores;
+    ``ValidateResourceQuantityValue`` checks only the sign and, for integer resources, the
+    fraction) and stores it as written, and those readings of it then overflow. An amount
+    that is no quantity, or negative, is left to the amounts' own checks."""
+    for name, written in amounts.items() if isinstance(amounts, dict) else ():
         try:
-            request_amount(name, value)
-        except QuantityError as err:
-            raise ValueError(f"{name}: {err}") from None
+            value = parse_quantity(getattr(written, "literal", None) or written)
+        except QuantityError:
+            continue
+        try:
+            if value >= 0:
+                request_amount(name, value)
+        except QuantityError:
+            raise ValueError(unheld(name, written)) from None
     return amounts
 
 
-Amounts = Annotated[dict[str, ResourceQuantity], AfterValidator(_schedulable)]
+Amounts = Annotated[dict[str, ResourceQuantity], BeforeValidator(_schedulable)]
 
 
 class ResourceRequirements(_Model):
@@ -920,6 +930,11 @@ def _cron_schedule(value: str) -> str:
 
 
 def _utc(value: str) -> str:
+    """A ``timeZone`` the API server takes (:func:`~clustersim.manifests.cron.
+    time_zone_problems`) and the simulator runs: UTC alone."""
+    problems = time_zone_problems(value)
+    if problems:
+        raise ValueError("\n".join(problems))
     if value not in UTC_NAMES:
         raise ValueError(f"time zone {value!r} is not simulated: the simulated CronJob "
                          "controller runs in UTC (a real cluster takes any IANA name such as "
@@ -1179,11 +1194,15 @@ class ResourceQuota(_Object):
 
 
 class LimitRangeItem(_Model):
+    """A LimitRange's item; its ``default`` and ``defaultRequest``, which the LimitRanger
+    writes into Pods, are held to what the simulator's scheduler reads (:func:`_schedulable`:
+    a default of ``1e300`` cores had been a 500 at the next Pod)."""
+
     type: Literal["Container", "Pod", "PersistentVolumeClaim"]
     max: dict[str, Quantity] | None = None
     min: dict[str, Quantity] | None = None
-    default: dict[str, Quantity] | None = None
-    default_request: dict[str, Quantity] | None = None
+    default: Annotated[dict[str, Quantity], BeforeValidator(_schedulable)] | None = None
+    default_request: Annotated[dict[str, Quantity], BeforeValidator(_schedulable)] | None = None
     max_limit_request_ratio: dict[str, Quantity] | None = None
 
 

@@ -1,52 +1,117 @@
-"""The access reviews of the simulated API server, about 100 lines: ``kubectl auth can-i``
-(a SelfSubjectAccessReview, and with ``--list`` a SelfSubjectRulesReview) and ``kubectl
-auth whoami`` (a SelfSubjectReview), answered by the RBAC authorizer
-(:mod:`clustersim.kubernetes.rbac`) over the stored Roles, ClusterRoles and bindings for
-the user kubectl impersonates (``--as``, ``--as-group``: the headers ``Impersonate-User``
-and ``Impersonate-Group``). The REST handler (:mod:`~clustersim.serve.kubernetes`) decodes
-the review's body and hands over the RBAC objects; nothing here reads the backend.
+"""The access reviews of the simulated API server, about 170 lines: ``kubectl auth can-i``
+(a SelfSubjectAccessReview, and with ``--list`` a SelfSubjectRulesReview), a
+SubjectAccessReview about any user, and ``kubectl auth whoami`` (a SelfSubjectReview),
+answered by the RBAC authorizer (:mod:`clustersim.kubernetes.rbac`) over the stored Roles,
+ClusterRoles and bindings for the user kubectl impersonates (``--as``, ``--as-group``: the
+headers ``Impersonate-User`` and ``Impersonate-Group``). The REST handler
+(:mod:`~clustersim.serve.kubernetes`) decodes the review's body and hands over the RBAC
+objects; a review's spec is decoded by its Go types and validated here
+(:func:`review_problems`), as ``ValidateSelfSubjectAccessReview`` and
+``ValidateSubjectAccessReview`` do (kubernetes/kubernetes
+``pkg/apis/authorization/validation/validation.go``).
 
-Simplified (what a real API server does instead): kubectl's own user, no ``--as``, is the
-``system:masters`` administrator of a new cluster's admin kubeconfig (kubeadm's
-``kubernetes-admin``), whom the API server allows everything; a real server authenticates
-the request and checks that its user may impersonate the one named.
+kubectl's own user, with no ``--as``, is the one of the admin kubeconfig ``kubeadm init``
+writes since v1.29 (KEP-4214, kubernetes/kubeadm#2414: ``admin.conf``'s
+``kubernetes-admin`` in the group ``kubeadm:cluster-admins``, which kubeadm binds to
+``cluster-admin``; only ``super-admin.conf``'s user is in ``system:masters``;
+``cmd/kubeadm/app/phases/kubeconfig/kubeconfig.go``), so RBAC answers for it through that
+binding. A user in ``system:masters`` is allowed everything by the authorizer placed before
+RBAC (``authorizerfactory.NewPrivilegedGroups``), with no reason. Simplified (what a real
+API server does instead): a real server authenticates the request and checks that its user
+may impersonate the one named.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from clustersim.goformat import go_json
 from clustersim.kubernetes import rbac
+from clustersim.manifests.kubernetes_errors import GoSyntax, invalid
 from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.kubedecoding import struct_error
 
-__all__ = ["ADMIN_USER", "access_review", "who_am_i"]
+__all__ = ["ADMIN_GROUP", "ADMIN_USER", "access_review", "review_problems", "who_am_i"]
 
 ADMIN_USER = "kubernetes-admin"
-"""kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
+"""kubectl's own user, as kubeadm names the user of its admin kubeconfig."""
+ADMIN_GROUP = "kubeadm:cluster-admins"
+"""The group of kubeadm's admin user, bound to ``cluster-admin``
+(``ClusterAdminsGroupAndClusterRoleBinding`` in ``cmd/kubeadm/app/constants``)."""
+_PRIVILEGED = "system:masters"
+
+_REVIEW_TYPES: dict[str, dict[str, str]] = {
+    "v1.SelfSubjectAccessReviewSpec": {"resourceAttributes": "*v1.ResourceAttributes",
+                                       "nonResourceAttributes": "*v1.NonResourceAttributes"},
+    "v1.SubjectAccessReviewSpec": {"resourceAttributes": "*v1.ResourceAttributes",
+                                   "nonResourceAttributes": "*v1.NonResourceAttributes",
+                                   "user": "string", "groups": "[]string", "uid": "string",
+                                   "extra": "map[string][]string"},
+    "v1.SelfSubjectRulesReviewSpec": {"namespace": "string"},
+    "v1.ResourceAttributes": dict.fromkeys(("namespace", "verb", "group", "version",
+                                            "resource", "subresource", "name"), "string"),
+    "v1.NonResourceAttributes": {"path": "string", "verb": "string"},
+}
+"""The review specs' Go types (k8s.io/api ``authorization/v1/types.go``), by JSON name;
+``extra``'s values are ``v1.ExtraValue`` upstream, a ``[]string``; the selectors of
+``resourceAttributes`` are not decoded here."""
 
 
-def access_review(request: Request, kind: str, body: Any,
+def review_problems(kind: str, body: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """The decoder's error for a review's ``spec`` (``"spec": "x"``: ``json: cannot unmarshal
+    string into Go struct field SelfSubjectAccessReview.spec of type
+    v1.SelfSubjectAccessReviewSpec``), else the validation's problems: exactly one of
+    ``resourceAttributes`` and ``nonResourceAttributes`` (neither is reported at the first
+    with the second's nil value, ``"null"``; both at the second, with its value as the
+    internal struct is marshalled), and for a SubjectAccessReview a user or a group.
+    Upstream also refuses a review with metadata and malformed attribute selectors."""
+    spec = body.get("spec")
+    why = struct_error(spec, f"v1.{kind}Spec", _REVIEW_TYPES, f"{kind}.spec")
+    if why or kind == "SelfSubjectRulesReview":
+        return why, []
+    spec = spec or {}
+    problems = []
+    attributes, other = spec.get("resourceAttributes"), spec.get("nonResourceAttributes")
+    if attributes is not None and other is not None:
+        shown = GoSyntax(go_json({"Path": other.get("path") or "",
+                                  "Verb": other.get("verb") or ""}))
+        problems.append("spec.nonResourceAttributes: " + invalid(
+            shown, "cannot be specified in combination with resourceAttributes"))
+    if attributes is None and other is None:
+        problems.append("spec.resourceAttributes: " + invalid(
+            "null", "exactly one of nonResourceAttributes or resourceAttributes must be "
+            "specified"))
+    if kind == "SubjectAccessReview" and not spec.get("user") and not spec.get("groups"):
+        problems.append("spec.user: " + invalid(spec.get("user") or "",
+                                                "at least one of user or group must be "
+                                                "specified"))
+    return None, problems
+
+
+def access_review(request: Request, kind: str, body: dict[str, Any],
                   objects: list[dict[str, Any]]) -> Response:
-    """``kubectl auth can-i`` (a SelfSubjectAccessReview) and ``kubectl auth can-i --list``
-    (a SelfSubjectRulesReview) of the decoded ``body``, answered over the RBAC ``objects``
-    for the user kubectl impersonates. Without ``--as`` the user is kubectl's own, an
-    administrator in ``system:masters`` (whom the API server allows everything, and whose
-    rules read as ``cluster-admin``'s) as in the admin kubeconfig of a new cluster."""
-    review = body if isinstance(body, dict) else {}
-    spec = review.get("spec") or {}
+    """``kubectl auth can-i`` (a SelfSubjectAccessReview), ``kubectl auth can-i --list`` (a
+    SelfSubjectRulesReview) and a SubjectAccessReview of the decoded and validated
+    (:func:`review_problems`) ``body``, answered over the RBAC ``objects`` for the user
+    kubectl impersonates, or for a SubjectAccessReview the user and groups it names. A user
+    in ``system:masters`` is allowed with no reason, and its rules read as
+    ``cluster-admin``'s (the privileged-group authorizer's ``RulesFor``); RBAC's denial
+    gives no reason either, only "no opinion"."""
+    spec = body.get("spec") or {}
     user, groups = _impersonated(request)
-    admin = _is_admin(user, groups)
     _may_review(objects, user, groups, "authorization.k8s.io", kind)
+    if kind == "SubjectAccessReview":
+        user, groups = spec.get("user") or "", tuple(spec.get("groups") or ())
     status: dict[str, Any]
     if kind == "SelfSubjectRulesReview":
         rules = ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]},
-                  {"verbs": ["*"], "nonResourceURLs": ["*"]}] if admin else
+                  {"verbs": ["*"], "nonResourceURLs": ["*"]}] if _PRIVILEGED in groups else
                  rbac.rules_for(objects, user, spec.get("namespace", ""), groups))
         status = {"resourceRules": [r for r in rules if r.get("resources")],
                   "nonResourceRules": [r for r in rules if r.get("nonResourceURLs")],
                   "incomplete": False}
-    elif admin:
-        status = {"allowed": True, "reason": "the user is in system:masters"}
+    elif _PRIVILEGED in groups:
+        status = {"allowed": True}
     else:
         attributes = spec.get("resourceAttributes")
         other = spec.get("nonResourceAttributes") or {}
@@ -57,9 +122,8 @@ def access_review(request: Request, kind: str, body: Any,
         ) if attributes else rbac.Request(user, other.get("verb", ""),
                                           path=other.get("path", ""), groups=groups)
         decision = rbac.authorize(objects, asked)
-        # upstream's RBAC authorizer gives no reason for a denial, only "no opinion"
-        status = {"allowed": decision.allowed,
-                  "reason": decision.reason if decision.allowed else ""}
+        status = {"allowed": True, "reason": decision.reason} if decision.allowed \
+            else {"allowed": False}
     return Response.json(201, {"kind": kind, "apiVersion": "authorization.k8s.io/v1",
                                "metadata": {"creationTimestamp": None}, "spec": spec,
                                "status": status})
@@ -70,8 +134,6 @@ def who_am_i(request: Request, objects: list[dict[str, Any]]) -> Response:
     the impersonated one (``--as``, ``--as-group``) with the groups the impersonation
     filter gives it (:func:`rbac.groups_of`), else kubectl's own administrator."""
     user, groups = _impersonated(request)
-    if not user:
-        user, groups = ADMIN_USER, rbac.groups_of(ADMIN_USER, ("system:masters",))
     _may_review(objects, user, groups, "authentication.k8s.io", "SelfSubjectReview")
     return Response.json(201, {"kind": "SelfSubjectReview",
                                "apiVersion": "authentication.k8s.io/v1",
@@ -83,9 +145,9 @@ def who_am_i(request: Request, objects: list[dict[str, Any]]) -> Response:
 def _may_review(objects: list[dict[str, Any]], user: str, groups: tuple[str, ...],
                 group: str, kind: str) -> None:
     """Refuse with the API server's 403 unless the user kubectl impersonates may create the
-    review ``kind`` itself (every authenticated user may, through ``system:basic-user``;
-    ``system:anonymous`` may not)."""
-    if not _is_admin(user, groups):
+    review ``kind`` itself (every authenticated user may create the self reviews, through
+    ``system:basic-user``; ``system:anonymous`` may not)."""
+    if _PRIVILEGED not in groups:
         asked = rbac.Request(user, "create", kind.lower() + "s", api_group=group,
                              groups=groups)
         decision = rbac.authorize(objects, asked)
@@ -97,14 +159,11 @@ def _may_review(objects: list[dict[str, Any]], user: str, groups: tuple[str, ...
 def _impersonated(request: Request) -> tuple[str, tuple[str, ...]]:
     """The user and groups kubectl impersonates (``--as``, ``--as-group``: the headers
     ``Impersonate-User`` and ``Impersonate-Group``, repeated ones joined), with the groups the
-    API server adds (:func:`rbac.groups_of`); no user for kubectl's own."""
+    API server adds (:func:`rbac.groups_of`); with no ``--as``, kubectl's own
+    (:data:`ADMIN_USER` in :data:`ADMIN_GROUP`)."""
     user = request.headers.get("impersonate-user", "")
     given = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
              if g.strip()]
+    if not user:
+        return ADMIN_USER, rbac.groups_of(ADMIN_USER, (ADMIN_GROUP,))
     return user, rbac.groups_of(user, given)
-
-
-def _is_admin(user: str, groups: tuple[str, ...]) -> bool:
-    """kubectl's own user (no ``--as``), or one in ``system:masters``, whom the API server
-    allows everything whatever RBAC holds."""
-    return not user or "system:masters" in groups

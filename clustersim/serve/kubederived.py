@@ -174,7 +174,10 @@ class DerivedObjects:
         nodes there are now (a node that leaves would move the others'). A real API server
         draws a random UUID at create (``FillObjectMetaSystemFields``,
         ``staging/src/k8s.io/apiserver/pkg/registry/rest/meta.go``)."""
-        serial = self.cluster.node_joined(name).serial
+        return self.join_uid(self.cluster.node_joined(name).serial)
+
+    def join_uid(self, serial: int) -> str:
+        """The uid of the Node of join ``serial`` (:meth:`node_uid`)."""
         return f"{serial:08x}-0000-4000-9000-{self.cluster.clock.seed:012x}"
 
     def apiserver_addresses(self) -> list[str]:

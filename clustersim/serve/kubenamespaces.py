@@ -26,8 +26,8 @@ even while content remains: that content stays, orphaned, and goes as its own de
 Simplified: the simulator's controller deletes the content within the DELETE request, so the
 conditions are shown from that instant (their ``lastTransitionTime``) and never fail
 discovery or a deletion; a real controller writes them on its first pass, moments later. The
-names written to ``spec.finalizers`` are not validated (upstream:
-``ValidateNamespaceFinalizeUpdate``); an Active namespace's ``spec.finalizers`` are not
+names written to ``spec.finalizers`` are decoded and validated as upstream's
+(:func:`finalize_errors`); an Active namespace's ``spec.finalizers`` are not
 modelled, so ``/finalize`` is served for a Terminating one only.
 """
 from __future__ import annotations
@@ -37,11 +37,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.manifests.kubernetes_names import STANDARD_FINALIZERS, label_key_problems
 from clustersim.serve.core import HttpError
+from clustersim.serve.kubedecoding import struct_error
 from clustersim.serve.kuberesources import Resource
 
-__all__ = ["PURGE_PENDING", "check_finalize", "deletion_conditions", "remaining_content",
-           "update_terminating"]
+__all__ = ["PURGE_PENDING", "check_finalize", "deletion_conditions", "finalize_errors",
+           "remaining_content", "update_terminating"]
 
 PURGE_PENDING = ("The system is ensuring all content is removed from this namespace.  Upon "
                  "completion, this namespace will automatically be purged by the system.")
@@ -127,3 +130,33 @@ def check_finalize(method: str, name: str, terminating: bool) -> None:
                         "server keeps an Active namespace's spec.finalizers as "
                         "[kubernetes] (a real one would write the ones sent)",
                         "MethodNotAllowed")
+
+
+_NAMESPACE_SPEC = {"v1.NamespaceSpec": {"finalizers": "[]v1.FinalizerName"}}
+"""core/v1 ``NamespaceSpec``'s one field by its Go type (k8s.io/api ``core/v1/types.go``)."""
+
+
+def finalize_errors(spec: Any) -> tuple[str | None, list[str]]:
+    """The decoder's error for the ``spec`` a ``/finalize`` writes (None if it decodes:
+    ``"finalizers": "x"`` is ``json: cannot unmarshal string into Go struct field
+    NamespaceSpec.spec.finalizers of type []v1.FinalizerName``) and the problems of
+    ``ValidateNamespaceFinalizeUpdate`` (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``), each at ``spec.finalizers[i]``: its
+    ``validateFinalizerName`` takes apimachinery's ``ValidateFinalizerName`` (the name a
+    qualified name, ``IsQualifiedName``: at most 63 characters after an optional DNS
+    subdomain prefix) and then ``validateKubeFinalizerName`` (a name without '/' must be
+    one of :data:`~clustersim.manifests.kubernetes_names.STANDARD_FINALIZERS`). As
+    upstream, a name may come twice and the list has no length limit but the request's
+    size; a ``null`` entry is the empty name."""
+    why = struct_error(spec, "v1.NamespaceSpec", _NAMESPACE_SPEC, "NamespaceSpec.spec")
+    if why or not isinstance(spec, dict):
+        return why, []
+    problems = []
+    for index, name in enumerate(spec.get("finalizers") or []):
+        name = name or ""
+        at = f"spec.finalizers[{index}]: "
+        problems += [at + invalid(name, problem) for problem in label_key_problems(name)]
+        if "/" not in name and name not in STANDARD_FINALIZERS:
+            problems.append(at + invalid(name, "name is neither a standard finalizer name nor "
+                                         "is it fully qualified"))
+    return None, problems

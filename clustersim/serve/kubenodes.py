@@ -8,7 +8,8 @@ decodes them (k8s.io/apimachinery ``pkg/api/resource/quantity.go``) and validate
 subresource as for the Node), its ``podCIDRs`` read as the v1 conversion reads them and
 validated as ``ValidateNode`` and ``ValidateNodeUpdate`` validate them; and what a write keeps
 of a Node the simulator keeps no object for (:class:`NodeWrites`: its annotations, pod CIDRs
-and a status written through ``/status``, which the kubelet overwrites where it owns it)."""
+and a status written through ``/status`` or by its create, which the kubelet overwrites
+where it owns it)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import copy
 import dataclasses
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from clustersim.manifests.kubernetes_errors import go_value, invalid
@@ -25,8 +27,8 @@ from clustersim.serve.kubedecoding import TAINT, TIME, struct_error
 
 __all__ = ["KUBELET_CONDITIONS", "KUBELET_STATUS_FIELDS", "NODE_STATUS_UPDATE_FREQUENCY",
            "NODE_TYPES", "QUANTITY_FORMAT", "NodeWrites", "canonical_status",
-           "node_resources_errors", "node_spec_error", "node_write_problems", "pod_cidrs",
-           "pod_cidrs_problems", "quantity_error"]
+           "machine_capacity", "node_resources_errors", "node_spec_error",
+           "node_write_problems", "pod_cidrs", "pod_cidrs_problems", "quantity_error"]
 
 NODE_TYPES: dict[str, dict[str, str]] = {
     "v1.NodeSpec": {"podCIDR": "string", "podCIDRs": "[]string", "providerID": "string",
@@ -144,22 +146,41 @@ def canonical_status(status: dict[str, Any]) -> dict[str, Any]:
     """A decoded ``status`` as the API server stores it: each quantity of ``capacity`` and
     ``allocatable`` in its canonical form (``Quantity.String()``, as a ``Quantity`` is
     encoded again: ``1000m`` is ``1``, ``1024Mi`` is ``1Gi``), in the format its suffix gave
-    (binary SI for ``Ki``.., else decimal SI); ``null`` is the zero quantity, ``0``.
-    Simplified: a text in the exponent form (``1e3``, upstream's ``DecimalExponent``) is kept
-    as written."""
+    (binary SI for ``Ki``.., the exponent form for a text written so, ``1e3``, whose exponent
+    goes to a multiple of 3, ``1e19`` → ``10e18``; else decimal SI); ``null`` is the zero
+    quantity, ``0``. Decoding defaults ``allocatable`` to a copy of ``capacity`` where only
+    ``capacity`` is set (``SetDefaults_NodeStatus``, kubernetes/kubernetes
+    ``pkg/apis/core/v1/defaults.go``); no other entry is added."""
     out = dict(status)
+    if out.get("allocatable") is None and isinstance(out.get("capacity"), dict):
+        out["allocatable"] = dict(out["capacity"])
     for field in ("capacity", "allocatable"):
-        if isinstance(status.get(field), dict):
-            out[field] = {name: _canonical(value) for name, value in status[field].items()}
+        if isinstance(out.get(field), dict):
+            out[field] = {name: _canonical(value) for name, value in out[field].items()}
+    return out
+
+
+def machine_capacity(capacity: dict[str, Any]) -> dict[str, Decimal]:
+    """The amounts a simulated machine takes from a Node's decoded ``status.capacity``, each
+    no more than the 64-bit integer the scheduler reads it as (``MilliValue()`` for ``cpu``,
+    ``Value()`` for the rest, k8s.io/apimachinery ``pkg/api/resource/quantity.go``), since
+    ``ParseQuantity`` takes any size (``1e19`` cores, ``1e400`` bytes) and the Node is stored
+    as written (:func:`canonical_status`). Simplified: upstream's readings of a larger
+    quantity keep only its low 64 bits; here it is the largest the machine can hold."""
+    out: dict[str, Decimal] = {}
+    for name, value in capacity.items():
+        if value is None:
+            continue
+        amount = parse_quantity(_written(value))
+        out[name] = min(amount, Decimal(_INT64_MAX).scaleb(-3 if name == "cpu" else 0))
     return out
 
 
 def _canonical(value: Any) -> str:
     """One decoded quantity in its canonical form (:func:`canonical_status`)."""
     written = _written(value) if value is not None else "0"
-    if re.search(r"[0-9.][eE][-+]?[0-9]", written):     # DecimalExponent
-        return written
-    return format_quantity(parse_quantity(written), binary="i" in written)
+    return format_quantity(parse_quantity(written), binary="i" in written,
+                           exponent_form=re.search(r"[eE][-+]?[0-9]", written) is not None)
 
 
 def _integer_resource(name: str) -> bool:
@@ -184,6 +205,7 @@ KUBELET_STATUS_FIELDS = ("addresses", "nodeInfo", "daemonEndpoints", "images",
 """The other status fields the kubelet's setters set whole (``NodeAddress``,
 ``VersionInfo``, ``DaemonEndpoints``, ``Images``, ``VolumesInUse``, ``RuntimeHandlers``,
 ``NodeFeatures``)."""
+_INT64_MAX = 2**63 - 1
 _CIDR_FORBIDDEN = ('spec.podCIDRs: Forbidden: node updates may not change podCIDR except from '
                    '"" to valid')
 

@@ -115,6 +115,8 @@ RESOURCES: tuple[Resource, ...] = (
              "v1", False, (), ("create",), status=False),
     Resource("SelfSubjectRulesReview", "selfsubjectrulesreviews", "authorization.k8s.io",
              "v1", False, (), ("create",), status=False),
+    Resource("SubjectAccessReview", "subjectaccessreviews", "authorization.k8s.io",
+             "v1", False, (), ("create",), status=False),
     # ``kubectl auth whoami``
     Resource("SelfSubjectReview", "selfsubjectreviews", "authentication.k8s.io", "v1", False,
              (), ("create",), status=False),

@@ -64,8 +64,9 @@ with a new uid and its own labels; one of the same name put into the simulator f
 replaces one.
 
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
-on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
-of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
+on the requests themselves: kubectl's user may do anything, as the admin of the kubeconfig
+``kubeadm init`` writes, bound to ``cluster-admin`` (a real server would also check
+impersonation rights; asking
 ``auth can-i`` or ``auth whoami`` as another user is checked); field managers
 (``metadata.managedFields``, server-side apply's conflicts and dropped fields, modelled since
 December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
@@ -143,7 +144,6 @@ from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.safe_yaml import copy_data, load_data
 from clustersim.manifests.validation import unstorable_number
 from clustersim.node import TAINT_EFFECTS, Node
-from clustersim.quantity import parse_quantity
 from clustersim.release import KUBERNETES_VERSION, SERVED_VERSION
 from clustersim.serve import (
     kubeaccessreview,
@@ -196,10 +196,16 @@ from clustersim.serve.kubelists import (
     too_large,
 )
 from clustersim.serve.kubelogs import pod_log
-from clustersim.serve.kubenamespaces import PURGE_PENDING, check_finalize, update_terminating
+from clustersim.serve.kubenamespaces import (
+    PURGE_PENDING,
+    check_finalize,
+    finalize_errors,
+    update_terminating,
+)
 from clustersim.serve.kubenodes import (
     NodeWrites,
     canonical_status,
+    machine_capacity,
     node_resources_errors,
     node_spec_error,
     node_write_problems,
@@ -515,8 +521,9 @@ class KubernetesBackend(ClusterTime):
         if verb == "list":
             return self._list(request, resource, namespace)
         if verb == "create":
-            if resource.kind in ("SelfSubjectAccessReview", "SelfSubjectRulesReview"):
-                return self._access_review(request, resource.kind)
+            if resource.kind in ("SelfSubjectAccessReview", "SelfSubjectRulesReview",
+                                 "SubjectAccessReview"):
+                return self._access_review(request, resource)
             if resource.kind == "SelfSubjectReview":
                 return self._who_am_i(request)
             if sub == "eviction":
@@ -1096,11 +1103,7 @@ class KubernetesBackend(ClusterTime):
         """A POST, or an apply (``config``, the configuration applied) of an object that does
         not exist yet: its manager owns what it applied, or every field of the object made
         (defaults included, as upstream decodes a body with them)."""
-        body = self._body(request, resource.kind)
-        if not isinstance(body, dict):
-            raise HttpError(400, f"the body must be a {resource.kind} object, got JSON "
-                            f"{type(body).__name__}", "BadRequest")
-        _default_kind(request, body, resource)
+        body = _object_body(request, self._body(request, resource.kind), resource)
         meta = body.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise HttpError(400, "metadata must be an object", "BadRequest")
@@ -1151,7 +1154,8 @@ class KubernetesBackend(ClusterTime):
             with _refusals(resource, meta.get("name", "")):
                 would_be = self.cluster.create(manifest, dry_run=True)
             with self._created_by(request, resource, would_be, config, keep=False):
-                rendered = self.renderer.shown(would_be, resource)
+                rendered = self.renderer.namespace(meta["name"], would_be) \
+                    if resource.kind == "Namespace" else self.renderer.shown(would_be, resource)
             if resource.kind == "ResourceQuota":
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored
@@ -1169,7 +1173,11 @@ class KubernetesBackend(ClusterTime):
             stored = self.cluster.create(manifest)
         with self._created_by(request, resource, stored, config):
             self._settle()
-            return Response.json(201, self._stored_item(resource, stored)[0], **warning)
+            # a Namespace as the registry made it: its label, finalizer and phase
+            # (PrepareForCreate in pkg/registry/core/namespace/strategy.go)
+            made = self._one(resource, None, meta["name"]) if resource.kind == "Namespace" \
+                else self._stored_item(resource, stored)
+            return Response.json(201, made[0], **warning)
 
     def _finalized(self, resource: Resource, stored: dict[str, Any],
                    current: Mapping[str, Any]) -> dict[str, Any]:
@@ -1202,9 +1210,13 @@ class KubernetesBackend(ClusterTime):
         ``ephemeral-storage``, ``pods`` and extended resources; one left out is none, so a
         Node created without a status takes no Pod that asks for it, and none at all
         without ``pods``), with its labels, taints, cordon, annotations and pod CIDRs.
-        Simplified: the simulated Node joins Ready at once, as if its kubelet ran and
-        reported; a real Node created by hand with no kubelet behind it turns ``Unknown``
-        when the node lifecycle controller hears nothing from it."""
+        The Node shows the status it was created with, stored as ``/status`` stores one
+        (:func:`~clustersim.serve.kubenodes.canonical_status`), until its kubelet's next
+        status update. Simplified: the simulated machine takes each amount up to what the
+        scheduler's 64-bit readings hold (:func:`~clustersim.serve.kubenodes.
+        machine_capacity`) and its kubelet reports Ready then, as if it ran; a real Node
+        created by hand with no kubelet behind it turns ``Unknown`` when the node lifecycle
+        controller hears nothing from it."""
         meta = body["metadata"]
         name = meta.get("name") or ""
         errors = metadata_errors(resource.kind, meta)
@@ -1221,21 +1233,25 @@ class KubernetesBackend(ClusterTime):
             raise _undecodable(resource, why)
         if problems or resource_problems:
             raise _node_invalid(name, problems + resource_problems)
-        capacity = dict((body.get("status") or {}).get("capacity") or {})
-        basics = {key: capacity.pop(key, 0) or 0
-                  for key in ("cpu", "memory", "ephemeral-storage", "pods")}
+        written = canonical_status(body.get("status") or {})
+        capacity = machine_capacity(written.get("capacity") or {})
+        basics = {key: capacity.pop(key, 0) for key in ("cpu", "memory", "ephemeral-storage",
+                                                         "pods")}
         spec = body.get("spec") or {}
-        machine = Node(name, cpu=str(basics["cpu"]), memory=str(basics["memory"]),
-                       disk=str(basics["ephemeral-storage"]),
-                       max_pods=int(parse_quantity(str(basics["pods"]))),
-                       extended_resources={k: str(v) for k, v in capacity.items()
-                                           if v is not None and not k.startswith("hugepages-")},
+        machine = Node(name, cpu=basics["cpu"], memory=basics["memory"],
+                       disk=basics["ephemeral-storage"], max_pods=int(basics["pods"]),
+                       extended_resources={k: v for k, v in capacity.items()
+                                           if not k.startswith("hugepages-")},
                        labels=meta.get("labels") or {})
         if _dry_run(request):
-            return Response.json(201, body)
+            return Response.json(201, {**body, "status": written, "metadata": {
+                **meta, "uid": self.renderer.join_uid(self.cluster.next_join),
+                "creationTimestamp": self.renderer.timestamp(self.cluster.now)}})
         self.cluster.add_node(machine)
         self._update_node(name, body, {**body, "spec": spec, "metadata": {
             **meta, "labels": self.cluster.node(name).labels}})
+        writes = self.renderer.node_writes.setdefault(name, NodeWrites())
+        writes.status_written, writes.written_at = written, self.cluster.now
         self._settle()
         return Response.json(201, self._one(resource, None, name)[0])
 
@@ -1248,10 +1264,20 @@ class KubernetesBackend(ClusterTime):
         return self.renderer.managers.staged(
             made["metadata"]["uid"], updated(None, writer, fields, set()), keep=keep)
 
-    def _access_review(self, request: Request, kind: str) -> Response:
-        """An access review (``kubectl auth can-i``): :mod:`~clustersim.serve.kubeaccessreview`."""
-        body = self._body(request, kind)
-        return kubeaccessreview.access_review(request, kind, body, self._rbac_objects())
+    def _access_review(self, request: Request, resource: Resource) -> Response:
+        """An access review (``kubectl auth can-i``): :mod:`~clustersim.serve.kubeaccessreview`,
+        its body decoded and validated first; the registry's 422 names the kind of the
+        decoded internal object, whose kind the decoder has cleared (``Kind(selfSAR.Kind)``
+        in ``pkg/registry/authorization/*/rest.go``), so it reads ``.authorization.k8s.io
+        "" is invalid``."""
+        body = _object_body(request, self._body(request, resource.kind), resource)
+        why, problems = kubeaccessreview.review_problems(resource.kind, body)
+        if why:
+            raise _undecodable(resource, why)
+        if problems:
+            raise _field_invalid("", "", problems, resource.group)
+        return kubeaccessreview.access_review(request, resource.kind, body,
+                                              self._rbac_objects())
 
     def _namespace_exists(self, namespace: str) -> None:
         """The NamespaceLifecycle admission plugin's first check
@@ -1348,6 +1374,8 @@ class KubernetesBackend(ClusterTime):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
             return Response.json(200, self._scale(resource, namespace, name))
+        if request.method == "PUT":     # decoded with the endpoint's kind as update.go does
+            body = _object_body(request, body, resource)
         current, _ = self._one(resource, namespace, name)
         new = body if request.method == "PUT" else _patched(kind, current, body,
                                                                  request.arg("fieldValidation"))
@@ -1441,6 +1469,12 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
+        if finalize:
+            why, problems = finalize_errors(new.get("spec"))
+            if why:
+                raise _undecodable(resource, why)
+            if problems:
+                raise _field_invalid("Namespace", name, problems)
         if resource.kind == "Namespace" and name in self.renderer.terminating:
             return Response.json(200, self._update_terminating(
                 request, resource, current, new, finalize), **warning)
@@ -1533,8 +1567,15 @@ class KubernetesBackend(ClusterTime):
         stored."""
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
-        spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
-            not self._same_spec(resource, stored, current, new["spec"])
+        if resource.kind == "Pod" and new.get("spec") is None:
+            new["spec"] = {}        # decoded as Go decodes a missing or null struct: zero
+        spec_sent = "spec" in new and new["spec"] != current.get("spec")
+        if spec_sent and resource.kind == "Pod":    # decoded and validated before compared
+            self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {
+                "name": name, "namespace": stored["metadata"]["namespace"]},
+                "spec": new["spec"]}, resource)
+        spec_changed = spec_sent and not self._same_spec(resource, stored, current,
+                                                         new["spec"])
         # the content of kinds without a spec (a ConfigMap's data, a Role's rules...)
         content = {*new, *current} - _NOT_CONTENT
         content_changed = any(new.get(field) != current.get(field) for field in content)
@@ -1598,11 +1639,11 @@ class KubernetesBackend(ClusterTime):
         """Refuse a Pod's new spec unless ``ValidatePodUpdate`` allows it
         (:func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`): removed
         scheduling gates (the Pod then enters the scheduling queue), added tolerations, a
-        lower deadline, new images (its containers restart with them). The new spec is first
-        decoded and validated as any Pod's."""
+        lower deadline, new images (its containers restart with them). The new spec has
+        been decoded and validated as any Pod's (:meth:`_update`), a missing or null one as
+        an empty one (``spec.containers: Required value``; upstream also lists the update's
+        Forbidden change)."""
         name = stored["metadata"]["name"]
-        self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {
-            "name": name, "namespace": stored["metadata"]["namespace"]}, "spec": new}, resource)
         refusal = pod_update_refusal(name, current, new)
         if refusal is not None:
             raise HttpError(422, refusal, "Invalid")
@@ -2447,6 +2488,25 @@ def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
                              f"{why}", why)
 
 
+def _object_body(request: Request, body: Any, resource: Resource) -> dict[str, Any]:
+    """A create's or an update's body as the JSON serializer decodes it (k8s.io/apimachinery
+    ``runtime/serializer/json/json.go``; a YAML body is made JSON first): ``null`` leaves the
+    object empty, another value than an object fails its first look at the body's kind
+    (``SimpleMetaFactory.Interpret``: ``json: cannot unmarshal array into Go value of type
+    struct { APIVersion string ...``, wrapped by :func:`_unreadable`), and a body of
+    another kind or version than the endpoint's is refused (:func:`_default_kind`), by the
+    create handler and by the update handler alike (``create.go``, ``update.go`` in
+    k8s.io/apiserver ``pkg/endpoints/handlers``)."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise _unreadable(resource.kind, request.body, "json: cannot unmarshal "
+                          f"{json_kind(body, numeric_target=False)} into Go value of type "
+                          f"{_INTERPRETED}", json_body=True)
+    _default_kind(request, body, resource)
+    return body
+
+
 def _default_kind(request: Request, body: dict[str, Any], resource: Resource) -> None:
     """Fill in a created object's ``apiVersion`` and ``kind`` as the API server's serializer
     reads them, with the endpoint's as defaults (the create handler decodes with
@@ -2656,10 +2716,18 @@ def _node_invalid(name: str, problems: list[str]) -> HttpError:
     """``ValidateNodeUpdate``'s 422 for ``problems`` (``path: detail`` each): the message
     aggregates them, each text once (``ToAggregate``), and the details keep one cause each,
     repeats included (``errors.NewInvalid``: two pod CIDRs changed are two causes)."""
+    return _field_invalid("Node", name, problems)
+
+
+def _field_invalid(kind: str, name: str, problems: list[str], group: str = "") -> HttpError:
+    """``errors.NewInvalid`` of ``kind`` in ``group`` for ``problems`` (``path: detail``
+    each): the message names them as ``GroupKind.String()`` does and aggregates the
+    problems, one cause each."""
     causes = [{"reason": _cause(detail), "message": detail, "field": field}
               for field, _, detail in (p.partition(": ") for p in problems)]
-    return HttpError(422, f'Node "{name}" is invalid: {aggregate(problems)}', "Invalid",
-                     name=name, kind="Node", causes=causes)
+    named = f"{kind}.{group}" if group else kind
+    return HttpError(422, f'{named} "{name}" is invalid: {aggregate(problems)}', "Invalid",
+                     name=name, group=group, kind=kind, causes=causes)
 
 
 def _cause(detail: str) -> str:

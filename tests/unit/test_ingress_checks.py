@@ -81,7 +81,7 @@ PATH = "spec.rules[0].http.paths[0]"
     (_path("/", backend="{service: {port: {number: 80}}}"),
      f"{PATH}.backend.service.name: Required value"),
     (_path("/", backend="{resource: {apiGroup: k8s.example.com, name: 'a/b'}}"),
-     f"{PATH}.backend.resource.kind: Required value"),
+     f"{PATH}.backend.resource.kind: Required value: kind is required"),
     ("  rules: [{host: 1.2.3.4}]\n", 'spec.rules[0].host: Invalid value: "1.2.3.4": must be a '
      "DNS name, not an IP address"),
     ("  rules: [{host: '*.*.ex.com'}]\n", 'spec.rules[0].host: Invalid value: "*.*.ex.com": a '
@@ -164,6 +164,15 @@ CONTROLLER = "  controller: k8s.io/ingress-nginx\n"
 ])
 def test_an_ingress_class_is_refused_in_the_api_servers_words(spec, refused):
     assert refused in refusals(CLASS + spec)
+
+
+def test_empty_parameters_name_what_is_required():
+    """``validateIngressTypedLocalObjectReference``'s details (``kind is required``, ``name is
+    required``); ``scope``, defaulted to ``Cluster`` by the v1 defaults, is never missing
+    by the time ``validateIngressClassParametersReference`` requires it."""
+    assert refusals(CLASS + CONTROLLER + "  parameters: {kind: '', name: ''}\n") == [
+        "spec.parameters.kind: Required value: kind is required",
+        "spec.parameters.name: Required value: name is required"]
 
 
 def test_a_controller_with_a_bad_path_names_the_path_alone():

@@ -73,3 +73,19 @@ def test_kubectl_create_with_generate_name_draws_again(kind: str) -> None:
     _take(cluster, [first], kind)
     [line] = cluster.apply(_object(kind, {"generateName": "job-"}))
     assert line == f"{kind.lower()}/{second} created"
+
+
+@pytest.mark.parametrize("kind", ["Pod", "ConfigMap", "Service"])
+def test_a_long_prefix_is_cut_to_58_characters(kind: str) -> None:
+    """``simpleNameGenerator.GenerateName`` (k8s.io/apiserver ``pkg/storage/names/
+    generate.go``) cuts the base to ``MaxGeneratedNameLength`` before the five random
+    characters, for every kind; a 70-character ``generateName`` had made a 75-character name,
+    refused as too long."""
+    cluster = KubernetesCluster(default_nodes())
+    prefix = "p" * 70
+    body = _object(kind, {"generateName": prefix})
+    if kind == "Service":
+        body["spec"] = {"ports": [{"port": 80}]}
+    [line] = cluster.apply(body)
+    name = line.split("/", 1)[1].removesuffix(" created")
+    assert len(name) == 63 and name.startswith("p" * 58)

@@ -482,6 +482,28 @@ def test_a_time_zone_other_than_utc_is_refused_as_not_simulated() -> None:
     assert spec.manifest["spec"]["timeZone"] == "UTC"
 
 
+@pytest.mark.parametrize(("zone", "problems"), [
+    ("''", ['Invalid value: "": timeZone must be nil or non-empty string']),
+    ("Local", ['Invalid value: "Local": timeZone must be an explicit time zone as defined in '
+               "https://www.iana.org/time-zones"]),
+    ("local", ['Invalid value: "local": timeZone must be an explicit time zone as defined in '
+               "https://www.iana.org/time-zones",
+               'Invalid value: "local": unknown time zone local']),
+    ("Mars/Base", ['Invalid value: "Mars/Base": unknown time zone Mars/Base']),
+    ("'TZ=UTC'", ['Invalid value: "TZ=UTC": unknown time zone TZ=UTC']),
+    ("../etc", ['Invalid value: "../etc": unknown time zone ../etc']),
+])
+def test_a_time_zone_is_validated_as_the_api_server_does(zone: str, problems: list[str]) -> None:
+    """``validateTimeZone`` (kubernetes/kubernetes ``pkg/apis/batch/validation/
+    validation.go``) in its words before the simulator's own limit (UTC alone): every zone
+    but UTC had been refused as "not simulated", ``Local`` and ``Mars/Base`` alike."""
+    zoned = CRONJOB.replace('"\n', f'"\n  timeZone: {zone}\n', 1)
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(zoned, name="cron.yaml")
+    assert [(e.path, e.message) for e in (caught.value, *caught.value.also)] == [
+        ("spec.timeZone", problem) for problem in problems]
+
+
 POD = """apiVersion: v1
 kind: Pod
 metadata: {name: web}
@@ -523,11 +545,13 @@ def test_what_the_kubelet_and_controllers_read_has_its_shape_checked(
 @pytest.mark.parametrize(
     ("extra", "path", "words"),
     [("    resources: {requests: {cpu: 1Ei}}\n", "spec.containers[0].resources.requests",
-      "cpu: quantity 1.152921504606846976E+21 is too large"),
+      'cpu: quantity "1Ei" is more than the simulator holds: it counts cpu in millicores'),
      ("    resources: {limits: {memory: 1e400}}\n", "spec.containers[0].resources.limits",
-      "memory: quantity 1E+400 is too large"),
+      'memory: quantity "1e400" is more than the simulator holds: it counts memory in bytes'),
+     (f"    resources: {{requests: {{cpu: '{'9' * 60}'}}}}\n",
+      "spec.containers[0].resources.requests", f'cpu: quantity "{"9" * 60}" is more than'),
      ("  overhead: {cpu: 1Ei}\n", "spec.overhead",    # added to requests by the scheduler
-      "cpu: quantity 1.152921504606846976E+21 is too large"),
+      'cpu: quantity "1Ei" is more than the simulator holds'),
      ("  topologySpreadConstraints: [{maxSkew: 1, topologyKey: '', whenUnsatisfiable: "
       "DoNotSchedule}]\n", "spec.topologySpreadConstraints[0].topologyKey",
       "Required value: can not be empty")],
@@ -535,7 +559,10 @@ def test_what_the_kubelet_and_controllers_read_has_its_shape_checked(
 def test_values_the_scheduler_cannot_use_are_refused_at_load(
     extra: str, path: str, words: str
 ) -> None:
-    """They loaded, then were refused inside the simulator, naming no file."""
+    """They loaded, then were refused inside the simulator, naming no file; a quantity too
+    large for the scheduler's 64-bit readings is named as written (it had been named by its
+    milli-value, ``1.152921504606846976E+21``), a limit of the simulator: upstream stores
+    it."""
     with pytest.raises(ManifestError) as caught:
         load_manifests(POD + extra, name="pod.yaml")
     assert caught.value.path == path and words in caught.value.message
@@ -1028,3 +1055,15 @@ def test_an_unknown_field_far_from_any_known_one_gets_no_guess() -> None:
         load_manifests(text)
     assert caught.value.message == 'strict decoding error: unknown field "spec.zzz"'
     assert caught.value.expected == "a known field: check its spelling and indentation"
+
+
+def test_a_limit_range_default_the_scheduler_cannot_use_is_refused_at_load() -> None:
+    """The LimitRanger writes a LimitRange's ``default`` into every new Pod's limits: a
+    default of ``1e300`` cores loaded, and the next Pod was a 500 inside the simulator,
+    naming its milli-value."""
+    text = ("apiVersion: v1\nkind: LimitRange\nmetadata: {name: l}\nspec:\n"
+            "  limits: [{type: Container, default: {cpu: '1e300'}, max: {cpu: '1e308'}}]\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text, name="lr.yaml")
+    assert caught.value.path == "spec.limits[0].default"
+    assert caught.value.message.startswith('cpu: quantity "1e300" is more than the simulator')

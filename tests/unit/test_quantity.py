@@ -251,6 +251,19 @@ def test_canonical_form(text: str, binary: bool, canonical: str) -> None:
     assert format_quantity(parse_quantity(text), binary=binary) == canonical
 
 
+@pytest.mark.parametrize(("text", "canonical"), [
+    (".001e12", "1e9"), ("0.001e0", "1e-3"), ("1000e-12", "1e-9"), ("80e-3", "80e-3"),
+    ("300e6", "300e6"), ("1e12", "1e12"), ("1e3", "1e3"), ("3e3", "3e3"), ("1e19", "10e18"),
+])
+def test_canonical_exponent_form(text: str, canonical: str) -> None:
+    """``TestQuantityString``'s ``DecimalExponent`` rows (apimachinery ``quantity_test.go``):
+    a quantity parsed from the exponent form keeps it, its exponent a multiple of 3; the
+    texts are the table's alternates where it gives one."""
+    from clustersim.quantity import format_quantity
+
+    assert format_quantity(parse_quantity(text), exponent_form=True) == canonical
+
+
 def test_node_repr_shows_quantities_as_written() -> None:
     from clustersim import Node
 

@@ -1341,7 +1341,7 @@ def test_auth_whoami_names_the_user_and_its_groups(fresh):
     def who(*flags):
         rows = fresh.rows("auth", "whoami", *flags)
         return rows[0][1], " ".join(rows[1][1:])
-    assert who() == ("kubernetes-admin", "[system:masters system:authenticated]")
+    assert who() == ("kubernetes-admin", "[kubeadm:cluster-admins system:authenticated]")
     assert who("--as=jane") == ("jane", "[system:authenticated]")
     assert who("--as=jane", "--as-group=dev") == ("jane", "[dev system:authenticated]")
     assert who("--as=system:serviceaccount:shop:robot") == (

@@ -267,3 +267,24 @@ def test_kubectl_apply_of_a_kind_in_lower_case_is_refused_as_not_registered(tmp_
         'Error from server (BadRequest): error when creating "STDIN": deployment in version '
         '"v1" cannot be handled as a Deployment: no kind "deployment" is registered for '
         'version "apps/v1" in scheme "pkg/api/legacyscheme/scheme.go:30"')
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b'{"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "c"}}',
+     'Pod in version "v1" cannot be handled as a ConfigMap: converting (v1.Pod) to '
+     "(core.ConfigMap): unknown conversion"),
+    (b'{"kind": "ConfigMap", "apiVersion": "apps/v1", "metadata": {"name": "c"}}',
+     'ConfigMap in version "v1" cannot be handled as a ConfigMap: no kind "ConfigMap" is '
+     'registered for version "apps/v1" in scheme "pkg/api/legacyscheme/scheme.go:30"'),
+    (b"[1]", "the object provided is unrecognized (must be of type ConfigMap): couldn't get "
+     "version/kind; json parse error: json: cannot unmarshal array into Go value of type "
+     'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string '
+     '"json:\\"kind,omitempty\\"" } (5b315d)'),
+])
+def test_an_update_of_another_kind_is_refused_as_a_create_is(body, message):
+    """The update handler decodes with the endpoint's kind as the create handler does
+    (k8s.io/apiserver ``pkg/endpoints/handlers/update.go``); a PUT of a ConfigMap with
+    ``kind: Pod`` had been stored as the ConfigMap, its kind ignored."""
+    setup = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    assert _answer("PUT", "/api/v1/namespaces/default/configmaps/c", body,
+                   "application/json", setup) == message

@@ -83,6 +83,20 @@ def test_an_ingress_class_is_cluster_scoped(tmp_path):
             ["nginx", "k8s.io/ingress-nginx", "IngressParameters.k8s.example.com/lb", "0s"]]
 
 
+def test_an_ingress_class_keeps_its_controller(tmp_path):
+    """``validateIngressClassSpecUpdate``: ``spec.controller`` is immutable; a replace that
+    changed it had been stored."""
+    ingress_class = ("apiVersion: networking.k8s.io/v1\nkind: IngressClass\n"
+                     "metadata: {name: nginx}\nspec:\n  controller: k8s.io/ingress-nginx\n")
+    with applied(tmp_path, ingress_class) as kubectl:
+        changed = ingress_class.replace("k8s.io/ingress-nginx", "example.com/other")
+        refused = kubectl("replace", "-f", "-", stdin=changed, check=False)
+        assert refused.returncode == 1
+        assert ('The IngressClass "nginx" is invalid: spec.controller: Invalid value: '
+                '"example.com/other": field is immutable') in refused.stderr
+        assert kubectl.rows("get", "ingressclass")[0][1] == "k8s.io/ingress-nginx"
+
+
 @pytest.mark.parametrize(("hosts", "shown"), [
     ([], "*"),
     (["", "a"], "a"),

@@ -179,3 +179,51 @@ def test_a_namespace_emptied_at_once_is_deleted_terminating(tmp_path):
         assert deleted["metadata"]["deletionTimestamp"] == "2023-11-14T22:13:20Z"
         assert deleted["spec"] == {}
         assert {c["status"] for c in deleted["status"]["conditions"]} == {"False"}
+
+
+@pytest.mark.parametrize(("finalizers", "problems"), [
+    (["<script>x"], ['spec.finalizers[0]: Invalid value: "<script>x": name part must consist',
+                     'spec.finalizers[0]: Invalid value: "<script>x": name is neither a '
+                     "standard finalizer name nor is it fully qualified"]),
+    (["kubernetes", "foo"], ['spec.finalizers[1]: Invalid value: "foo": name is neither']),
+    (["example.com/" + "a" * 400], ["spec.finalizers[0]: Invalid value: ",
+                                    "name part must be no more than 63 characters"]),
+])
+def test_finalize_validates_the_finalizer_names(t5, finalizers, problems):
+    """``ValidateNamespaceFinalizeUpdate`` (kubernetes/kubernetes ``pkg/apis/core/
+    validation/validation.go``): each name of ``spec.finalizers`` qualified, or a standard
+    one without '/'. The served ``/finalize`` had stored any list it was sent."""
+    server = t5.server
+    t5("delete", "namespace", "t5", "--wait=false")
+    _, shown = _answer(server, "GET", f"{_NS}/t5")
+    status, refused = _answer(server, "PUT", f"{_NS}/t5/finalize",
+                              {**shown, "spec": {"finalizers": finalizers}})
+    assert (status, refused["reason"]) == (422, "Invalid")
+    for words in problems:
+        assert words in refused["message"]
+    assert {c["field"] for c in refused["details"]["causes"]} == {
+        p.partition(":")[0] for p in problems if p.startswith("spec.")}
+    assert _answer(server, "GET", f"{_NS}/t5")[1]["spec"] == {"finalizers": ["kubernetes"]}
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ([], "must be of type Namespace): couldn't get version/kind; json parse error: json: "
+         "cannot unmarshal array into Go value of type struct {"),
+    ("x", "cannot unmarshal string into Go value of type struct {"),
+    ({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "t5"}},
+     'Pod in version "v1" cannot be handled as a Namespace: converting (v1.Pod) to '
+     "(core.Namespace): unknown conversion"),
+    ({"metadata": {"name": "t5"}, "spec": {"finalizers": "x"}},
+     "json: cannot unmarshal string into Go struct field NamespaceSpec.spec.finalizers of "
+     "type []v1.FinalizerName"),
+])
+def test_finalize_decodes_its_body_as_a_namespace(t5, body, words):
+    """The update handler decodes a ``/finalize`` body as any update's (k8s.io/apiserver
+    ``pkg/endpoints/handlers/update.go``): a body of another kind had finalized the
+    namespace, ``[]`` and ``"x"`` had been a 422."""
+    server = t5.server
+    t5("delete", "namespace", "t5", "--wait=false")
+    status, refused = _answer(server, "PUT", f"{_NS}/t5/finalize", body)
+    assert (status, refused["reason"]) == (400, "BadRequest")
+    assert words in refused["message"]
+    assert _answer(server, "GET", f"{_NS}/t5")[0] == 200

@@ -47,3 +47,25 @@ def test_the_served_api_refuses_a_string_of_digits() -> None:
     assert (status, answer["reason"]) == (422, "Invalid")
     assert answer["message"] == ('Service "web" is invalid: spec.ports[0].targetPort: Invalid '
                                  'value: "80": must contain at least one letter (a-z)')
+
+
+@pytest.mark.parametrize(("body", "found"), [
+    ('{"port": 80, "targetPort": 80.5}', "number 80.5"),
+    ('{"port": 80, "targetPort": true}', "bool"),
+    ('{"port": 80, "targetPort": [80]}', "array"),
+])
+def test_a_target_port_neither_number_nor_string_is_the_decoders_400(body: str,
+                                                                     found: str) -> None:
+    """``IntOrString.UnmarshalJSON`` (k8s.io/apimachinery ``pkg/util/intstr/intstr.go``)
+    decodes anything but a string into an ``int32``, and encoding/json names the field;
+    the served API had answered 422 "must be a valid integer"."""
+    text = ('{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, '
+            f'"spec": {{"ports": [{body}]}}}}')
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, "POST", "/api/v1/namespaces/default/services",
+                                text.encode(), {"Content-Type": "application/json"})
+    answer = json.loads(data)
+    assert (status, answer["reason"]) == (400, "BadRequest")
+    assert answer["message"] == (
+        'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal '
+        f"{found} into Go struct field ServicePort.spec.ports.targetPort of type int32")
