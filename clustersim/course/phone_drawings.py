@@ -7,7 +7,9 @@ author has drawn the same parts stacked, in ``NAME-narrow.svg`` next to ``NAME.s
 Sphinx extension puts that drawing right after every HTML image of ``NAME.svg``, with the same
 alt text, and marks the two (:data:`WIDE_CLASS`, :data:`NARROW_CLASS`): course.css shows the
 narrow one below its phone breakpoint (600 px) and the wide one above. Only the drawing the
-window shows is in the accessibility tree (the other is ``display: none``).
+window shows is in the accessibility tree (the other is ``display: none``). The twin leaves out
+the figure's ``:width:`` (the chapters give ``100%``): it is drawn at its own width, 360 px,
+or narrower where the column is, never blown up on a 599 px window.
 
 The twin is added on ``doctree-read`` before Sphinx's own image collector runs
 (``sphinx/environment/collectors/asset.py``, ``ImageCollector``, connected at the default
@@ -55,6 +57,7 @@ def add_narrow_twins(doctree: nodes.document, source_of: Any) -> int:
         twin["uri"] = posixpath.join(posixpath.dirname(uri), twin_path.name)
         twin["classes"] = [*image["classes"], NARROW_CLASS]
         twin["ids"] = []  # an id (a figure's :name:) stays on the wide drawing alone
+        twin.attributes.pop("width", None)  # drawn at its own size, at most the column's
         image["classes"].append(WIDE_CLASS)
         image.parent.insert(image.parent.index(image) + 1, twin)
         added += 1

@@ -15,7 +15,7 @@ def _figure_doc(*uris: str) -> nodes.document:
     doc = new_document("<test>", get_default_settings())
     for uri in uris:
         figure = nodes.figure()
-        figure += nodes.image(uri=uri, alt=f"alt of {uri}", ids=[f"id-{uri}"])
+        figure += nodes.image(uri=uri, alt=f"alt of {uri}", ids=[f"id-{uri}"], width="100%")
         figure += nodes.caption(text="caption")
         doc += figure
     return doc
@@ -36,6 +36,7 @@ def test_a_diagram_with_a_narrow_drawing_gets_it_as_a_twin(tmp_path: Path) -> No
     assert twin["alt"] == wide["alt"] == "alt of ../images/arch.svg"
     assert wide["classes"] == [WIDE_CLASS] and twin["classes"] == [NARROW_CLASS]
     assert twin.parent is wide.parent and twin["ids"] == [] and wide["ids"]
+    assert "width" not in twin and wide["width"] == "100%"
     assert alone["classes"] == []  # no loop-narrow.svg: drawn once
     # the caption stays after both drawings
     assert isinstance(wide.parent.children[-1], nodes.caption)
