@@ -789,6 +789,56 @@ def test_launch_menu_icons_fit_the_menu_on_a_phone(browser, serve_html: str) -> 
     assert all(width <= menu for _, width, menu in sizes), sizes
 
 
+ARCHITECTURE_PAGES = [f"book/orchestrators/{name}.html"
+                      for name in ("kubernetes", "swarm", "mesos-marathon")]
+MIN_DIAGRAM_TEXT_PX = 11
+
+# Each diagram shown (an SVG image; its twin for the other width is display: none): where it
+# lies, the part of the window its boxes let it show (a box that scrolls or clips cuts it),
+# and its smallest text as drawn (the smallest font-size in its file, scaled from its viewBox
+# to the width it is shown at).
+_DIAGRAMS_SHOWN_JS = """async () => {
+  const shown = [];
+  for (const img of document.querySelectorAll('.bd-article img[src$=".svg"]')) {
+    const box = img.getBoundingClientRect();
+    if (!box.width) continue;
+    let [from, to] = [0, innerWidth];
+    for (let up = img.parentElement; up; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX === 'visible') continue;
+      const r = up.getBoundingClientRect();
+      [from, to] = [Math.max(from, r.left + up.clientLeft),
+                    Math.min(to, r.left + up.clientLeft + up.clientWidth)];
+    }
+    const text = await (await fetch(img.currentSrc)).text();
+    const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+    const sizes = Array.from(svg.querySelectorAll('[font-size]'),
+                             e => Number(e.getAttribute('font-size')));
+    shown.push({src: img.getAttribute('src'), left: box.left, right: box.right, from, to,
+                text: Math.min(...sizes) * box.width / svg.viewBox.baseVal.width});
+  }
+  return shown;
+}"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("path", ARCHITECTURE_PAGES)
+def test_architecture_diagrams_fit_a_phone(browser, serve_html: str, path: str,
+                                           dark: bool) -> None:
+    """The architecture diagrams were drawn 760 to 780 px wide on a 390 px phone and scrolled
+    sideways; their stacked drawings fit the screen, their text 11 px or more."""
+    page, context, errors = _phone_page(browser, serve_html, path, dark=dark)
+    shown = page.evaluate(_DIAGRAMS_SHOWN_JS)
+    context.close()
+    assert shown, f"no diagram shown on {path}"
+    assert not errors
+    cut = [f"{d['src']}: {d['left']:.0f} to {d['right']:.0f} px, seen {d['from']:.0f} to"
+           f" {d['to']:.0f}" for d in shown
+           if d["left"] < d["from"] - 1 or d["right"] > d["to"] + 1]
+    assert not cut, f"diagrams wider than the phone or their box on {path}: {cut}"
+    small = [f"{d['src']}: {d['text']:.1f} px" for d in shown if d["text"] < MIN_DIAGRAM_TEXT_PX]
+    assert not small, f"diagram text under {MIN_DIAGRAM_TEXT_PX} px on {path}: {small}"
+
+
 def test_chapter_drawer_opens_at_the_current_page(browser, serve_html: str) -> None:
     """The drawer opened at the top of the chapter list, the current page 1,600 px below."""
     page, context, _ = _phone_page(browser, serve_html, "exercises/self-healing.html")
