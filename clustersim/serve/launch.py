@@ -10,6 +10,7 @@ and ``stop()``. :func:`main` is ``python -m clustersim serve ...``: it serves un
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shlex
 import shutil
@@ -201,6 +202,14 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
+def _port_taken(port: int) -> str:
+    """The one line for a ``--port`` that another program listens on (``EADDRINUSE``, which
+    Python's ``errno`` also names Windows' ``WSAEADDRINUSE``), instead of the bare
+    ``[Errno 98] Address already in use``."""
+    return (f"cannot serve on 127.0.0.1:{port}: another program is already using port {port}. "
+            "Stop it, or choose another port: --port 0 picks a free one.")
+
+
 def main(argv: list[str], *, ready: threading.Event | None = None,
          stop: threading.Event | None = None) -> int:
     """``python -m clustersim serve``: serve until Ctrl-C, SIGTERM or ``stop`` is set."""
@@ -211,7 +220,11 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
     try:
         server = serve(options.pop("system"), **options)
         server.start()
-    except (ValueError, OSError) as err:
+    except OSError as err:
+        print(_port_taken(options["port"]) if err.errno == errno.EADDRINUSE else err,
+              file=sys.stderr)
+        return 2
+    except ValueError as err:
         print(err, file=sys.stderr)
         return 2
     stop = stop or threading.Event()

@@ -18,6 +18,7 @@ import time
 import urllib.request
 from contextlib import redirect_stdout
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -712,3 +713,28 @@ def test_the_kubernetes_banner_says_images_always_pull():
     assert callable(getattr(KubernetesCluster, named, None)), named
     page = Path(__file__).parents[2] / "book" / "served-apis.md"
     assert f"cluster.{named}" in page.read_text("utf-8"), "the page the banner names"
+
+
+def test_a_taken_port_is_named_in_one_line(capsys):
+    """``--port`` that another program listens on printed only ``[Errno 98] Address already in
+    use``: the line now names the port and says what to do."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["marathon", "--nodes", "1", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Errno" not in err, err
+    assert f"127.0.0.1:{port}: another program is already using port {port}" in err
+    assert "--port 0" in err
+
+
+@pytest.mark.parametrize(("os_name", "reuse"), [("posix", True), ("nt", False)])
+def test_windows_binds_without_so_reuseaddr(monkeypatch, os_name, reuse):
+    """On Windows SO_REUSEADDR would let the server bind a port another program listens on,
+    sharing it silently: there it is not set; elsewhere it is, as http.server sets it."""
+    monkeypatch.setattr(core, "os", SimpleNamespace(name=os_name))
+    server = serve("marathon", nodes=1, speed=0).start()
+    try:
+        sock = server._httpd.socket
+        assert bool(sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)) is reuse
+    finally:
+        server.stop()
