@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -26,7 +27,7 @@ from typing import Any
 from clustersim.clients import INSTALL_HINTS, find_program
 from clustersim.serve.core import Backend, SimServer
 
-__all__ = ["INSTALL_HINTS", "SYSTEMS", "Server", "find_program", "main", "serve"]
+__all__ = ["INSTALL_HINTS", "SYSTEMS", "Server", "env_lines", "find_program", "main", "serve"]
 
 SYSTEMS = ("kubernetes", "swarm", "marathon")
 
@@ -34,6 +35,29 @@ SYSTEMS = ("kubernetes", "swarm", "marathon")
 def _program(words: list[str]) -> str:
     """The program a command runs, as a missing one is named."""
     return words[0] if words else "nothing"
+
+
+_POWERSHELL_SPECIAL = re.compile(r'[`$"]')
+
+
+def _backtick(match: re.Match[str]) -> str:
+    return "`" + match[0]
+
+
+def env_lines(env: dict[str, str]) -> str:
+    """The lines that set ``env`` in the shell a learner types the client's commands in:
+    ``export NAME=value`` on Linux and macOS; on Windows (``os.name == "nt"``) PowerShell's
+    ``$env:NAME = "value"`` (Microsoft's about_Environment_Variables), the terminal Windows
+    opens by default, with a backtick before each ``$``, backtick or ``"`` that the double
+    quotes would otherwise read (about_Quoting_Rules); then the same for cmd.exe,
+    ``set "NAME=value"``, whose quotes keep a ``&`` in a folder's name from ending the
+    command (they are not part of the value). Each sets the variable for that window only."""
+    if os.name != "nt":
+        return "\n".join(f"  export {name}={value}" for name, value in env.items())
+    powershell = [f'  $env:{name} = "{_POWERSHELL_SPECIAL.sub(_backtick, value)}"'
+                  for name, value in env.items()]
+    cmd = [f'  set "{name}={value}"' for name, value in env.items()]
+    return "\n".join([*powershell, "  or, in cmd.exe instead of PowerShell:", *cmd])
 
 
 class Server(SimServer):
@@ -127,9 +151,9 @@ class Server(SimServer):
                                                 result.stderr)
 
     def instructions(self) -> str:
-        """Where the API is and the ``export`` lines that point the client at it."""
-        exports = "\n".join(f"  export {k}={v}" for k, v in self.env().items())
-        return f"{self.backend.instructions(self.url)}\n{exports}"
+        """Where the API is and the lines that point the client at it, in this platform's
+        shell (:func:`env_lines`)."""
+        return f"{self.backend.instructions(self.url)}\n{env_lines(self.env())}"
 
     def kubeconfig(self, path: str | Path) -> Path:
         """Write a kubeconfig for ``kubectl`` at ``path`` (Kubernetes only)."""
@@ -187,7 +211,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m clustersim serve", allow_abbrev=False,
         description="Serve a simulated cluster behind its system's real HTTP API on "
                     "127.0.0.1, for kubectl, the docker SDK or CLI, or Marathon clients and "
-                    "curl. Prints the export lines that point the client at it; Ctrl-C stops.")
+                    "curl. Prints the lines that point the client at it (export, or on Windows "
+                    "PowerShell's $env: and cmd's set); Ctrl-C stops.")
     cli.add_argument("system", choices=SYSTEMS, help="the system to simulate")
     cli.add_argument("--nodes", type=int, default=3, metavar="N",
                      help="worker machines in the cluster, 1 to 5000 (default: 3)")

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from clustersim.serve import core, serve
+from clustersim.serve import core, launch, serve
 from clustersim.serve.kubelists import MIN_REQUEST_TIMEOUT, WATCH_LIMIT
 from clustersim.serve.launch import main
 
@@ -738,3 +738,27 @@ def test_windows_binds_without_so_reuseaddr(monkeypatch, os_name, reuse):
         assert bool(sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)) is reuse
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(("os_name", "wanted", "unwanted"), [
+    ("posix", ["  export KUBECONFIG="], ["$env:", "set "]),
+    ("nt", ['  $env:KUBECONFIG = "', '  set "KUBECONFIG='], ["export "]),
+])
+def test_the_banner_sets_variables_in_the_platform_s_shell(monkeypatch, os_name, wanted,
+                                                           unwanted):
+    """Windows' PowerShell and cmd.exe have no ``export``: the banner printed it there too."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        monkeypatch.setattr(launch, "os", SimpleNamespace(name=os_name))
+        text = server.instructions()
+        kubeconfig = server.env()["KUBECONFIG"]
+    for line in wanted:
+        assert line in text, text
+        assert kubeconfig in text.split(line, 1)[1].splitlines()[0]
+    assert not any(word in text for word in unwanted), text
+
+
+def test_powershell_lines_escape_what_double_quotes_would_read(monkeypatch):
+    monkeypatch.setattr(launch, "os", SimpleNamespace(name="nt"))
+    lines = launch.env_lines({"KUBECONFIG": 'C:\\Users\\a$b`c\\k "d"'}).splitlines()
+    assert lines[0] == '  $env:KUBECONFIG = "C:\\Users\\a`$b``c\\k `"d`""'
+    assert lines[-1] == '  set "KUBECONFIG=C:\\Users\\a$b`c\\k "d""'
