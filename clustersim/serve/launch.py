@@ -227,12 +227,25 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
-def _port_taken(port: int) -> str:
-    """The one line for a ``--port`` that another program listens on (``EADDRINUSE``, which
-    Python's ``errno`` also names Windows' ``WSAEADDRINUSE``), instead of the bare
-    ``[Errno 98] Address already in use``."""
-    return (f"cannot serve on 127.0.0.1:{port}: another program is already using port {port}. "
-            "Stop it, or choose another port: --port 0 picks a free one.")
+WSAEACCES = 10013
+"""Winsock's refusal of a bind to a port Windows keeps for itself (``OSError.winerror``)."""
+
+
+def _bind_refusal(port: int, err: OSError) -> str:
+    """One line for a ``--port`` the system refused, instead of the bare ``[Errno 98] Address
+    already in use``: another program listens on it (``EADDRINUSE``, which Python's ``errno``
+    also names Windows' ``WSAEADDRINUSE``), or, on Windows, it lies in a range of ports the
+    system excludes (Hyper-V, WSL 2 and Docker Desktop reserve such ranges; Winsock answers
+    ``WSAEACCES``, "An attempt was made to access a socket in a way forbidden by its access
+    permissions", even where no program uses the port). Any other error is shown as it is."""
+    if err.errno == errno.EADDRINUSE:
+        why = f"another program is already using port {port}. Stop it, or choose another port"
+    elif getattr(err, "winerror", None) == WSAEACCES:
+        why = (f"Windows reserves port {port} (`netsh interface ipv4 show excludedportrange "
+               "protocol=tcp` lists the reserved ranges). Choose another port")
+    else:
+        return str(err)
+    return f"cannot serve on 127.0.0.1:{port}: {why}: --port 0 picks a free one."
 
 
 def main(argv: list[str], *, ready: threading.Event | None = None,
@@ -246,8 +259,7 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
         server = serve(options.pop("system"), **options)
         server.start()
     except OSError as err:
-        print(_port_taken(options["port"]) if err.errno == errno.EADDRINUSE else err,
-              file=sys.stderr)
+        print(_bind_refusal(options["port"], err), file=sys.stderr)
         return 2
     except ValueError as err:
         print(err, file=sys.stderr)

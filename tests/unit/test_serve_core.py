@@ -762,3 +762,21 @@ def test_powershell_lines_escape_what_double_quotes_would_read(monkeypatch):
     lines = launch.env_lines({"KUBECONFIG": 'C:\\Users\\a$b`c\\k "d"'}).splitlines()
     assert lines[0] == '  $env:KUBECONFIG = "C:\\Users\\a`$b``c\\k `"d`""'
     assert lines[-1] == '  set "KUBECONFIG=C:\\Users\\a$b`c\\k "d""'
+
+
+def test_a_port_windows_reserves_is_named_in_one_line(monkeypatch, capsys):
+    """Windows refuses a port in its excluded ranges (Hyper-V, WSL 2) with WinError 10013 even
+    when no program uses it: the line says so and how to list them."""
+    refused = OSError(10013, "An attempt was made to access a socket in a way forbidden by its "
+                             "access permissions")
+    refused.winerror = 10013            # set by Python on Windows only
+
+    def start(self):
+        raise refused
+
+    monkeypatch.setattr(launch.Server, "start", start)
+    assert main(["marathon", "--nodes", "1", "--port", "50000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "127.0.0.1:50000: Windows reserves port 50000" in err
+    assert "excludedportrange" in err and "--port 0" in err
