@@ -7,6 +7,11 @@ and links of the notebooks' text as the book does), and that a notebook kernel s
 code. Each check prints ``ok`` or ``FIX`` with the command that fixes it; the exit code is the
 number of problems (0 when all is well). The docker CLI is reported with ``--all`` only, as
 optional: a lab skips its cells where it is missing.
+
+The doctor imports only the standard library (as ``clustersim``'s own ``__init__`` does), so
+it also runs where a failed or partial ``pip install`` left packages out, and names each one.
+Where a fix is a ``pip install``, a last line gives its offline form, from the wheelhouse of
+book/instructors.md's "Teaching with no internet" (:data:`OFFLINE_INSTALL`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ LAB_EXTENSIONS = {
     "anywidget": "plotly's live FigureWidget (anywidget)",
     "jupyterlab-myst": "MyST admonitions and links in notebooks (jupyterlab-myst)",
 }
+INSTALL = "pip install -r requirements.txt"
+OFFLINE_INSTALL = "pip install --no-index --find-links /media/usb/wheelhouse -r requirements.txt"
+"""book/instructors.md's command for a laptop with no network, the wheelhouse on a USB stick."""
+LAB_IMPORTS = "import clustersim.viz\nfrom clustersim import load_manifests"
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
 
 
@@ -73,11 +82,11 @@ def check_packages(pins: dict[str, str]) -> Iterator[Check]:
         try:
             found = metadata.version(name)
         except metadata.PackageNotFoundError:
-            yield Check(name, False, "not installed", "Run: pip install -r requirements.txt")
+            yield Check(name, False, "not installed", f"Run: {INSTALL}")
             continue
         if found != wanted:
             yield Check(name, False, f"{found} installed, the course pins {wanted}",
-                        "Run: pip install -r requirements.txt")
+                        f"Run: {INSTALL}")
         else:
             yield Check(name, True, found)
 
@@ -89,16 +98,17 @@ def check_lab_extensions(prefixes: list[Path] | None = None) -> Iterator[Check]:
         present = any((root / extension / "package.json").is_file() for root in roots)
         yield Check(f"JupyterLab front-end {extension}", present,
                     purpose if present else f"missing: needed for {purpose}",
-                    "Run: pip install -r requirements.txt, then restart JupyterLab.")
+                    f"Run: {INSTALL}, then restart JupyterLab.")
 
 
 def check_kernel(timeout: float = 60) -> Check:
-    """Start the default Python kernel, run one line, shut it down."""
+    """Start the default Python kernel, run a lab's first line and the manifest loader's
+    import (``import clustersim`` alone needs no third-party package), shut it down."""
     try:
         from jupyter_client.manager import start_new_kernel
     except ImportError:
         return Check("notebook kernel", False, "jupyter_client is not installed",
-                     "Run: pip install -r requirements.txt")
+                     f"Run: {INSTALL}")
     try:
         manager, client = start_new_kernel(
             kernel_name="python3", startup_timeout=timeout, stderr=subprocess.DEVNULL
@@ -107,11 +117,11 @@ def check_kernel(timeout: float = 60) -> Check:
         return Check("notebook kernel", False, f"the python3 kernel did not start ({err})",
                      "Run: python -m ipykernel install --sys-prefix")
     try:
-        reply = client.execute_interactive("import clustersim", timeout=timeout)
+        reply = client.execute_interactive(LAB_IMPORTS, timeout=timeout)
         ok = reply["content"]["status"] == "ok"
         detail = "starts and imports clustersim" if ok else "starts but cannot import clustersim"
         return Check("notebook kernel", ok, detail,
-                     "" if ok else "Run: pip install -r requirements.txt in the kernel's Python.")
+                     "" if ok else f"Run: {INSTALL} in the kernel's Python.")
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
@@ -121,7 +131,7 @@ def check_docker_cli() -> Check:
     """The docker CLI is optional: the real-commands lab runs it against the simulated swarm
     where it is installed and skips those cells in one line where it is not
     (:meth:`clustersim.serve.launch.Server.sh`), so this check never counts as a problem."""
-    from clustersim.serve.launch import INSTALL_HINTS, find_program
+    from clustersim.clients import INSTALL_HINTS, find_program
 
     where = find_program("docker")
     if where:
@@ -162,6 +172,8 @@ def main(argv: list[str] | None = None, out: Callable[[str], object] = print) ->
     show = checks if args.all else problems
     for check in show:
         out(check.line())
+    if any(INSTALL in c.fix for c in problems):
+        out(f"No network? Install from your instructor's wheelhouse instead: {OFFLINE_INSTALL}")
     if problems:
         out(f"{len(problems)} thing(s) to fix, {len(checks) - len(problems)} fine.")
     else:

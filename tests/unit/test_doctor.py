@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from clustersim.__main__ import main as cli
 from clustersim.course import doctor
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_python_version() -> None:
@@ -58,9 +62,38 @@ def test_myst_front_end_is_pinned_and_checked(tmp_path: Path) -> None:
 def test_the_docker_cli_is_optional_and_says_where_to_get_it(monkeypatch) -> None:
     """The real-commands lab skips its docker cells where the CLI is missing: doctor lists it
     with --all, and never as a problem."""
-    monkeypatch.setattr("clustersim.serve.launch.find_program", lambda name, path=None: None)
+    monkeypatch.setattr("clustersim.clients.find_program", lambda name, path=None: None)
     missing = doctor.check_docker_cli()
     assert missing.ok and "not installed" in missing.line() and "toy-to-real" in missing.line()
-    monkeypatch.setattr("clustersim.serve.launch.find_program",
+    monkeypatch.setattr("clustersim.clients.find_program",
                         lambda name, path=None: f"/usr/bin/{name}")
     assert doctor.check_docker_cli().line() == "ok   docker CLI (optional): /usr/bin/docker"
+
+
+def test_doctor_runs_where_pip_install_failed() -> None:
+    """From the repository's folder with none of the course's packages (``-S``: no
+    site-packages; ``-E``: no PYTHONPATH), the doctor names each missing package in a FIX line
+    instead of failing on ``import yaml`` in ``clustersim/__init__.py``'s imports."""
+    done = subprocess.run([sys.executable, "-S", "-E", "-m", "clustersim", "doctor"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    for package in ("PyYAML", "pydantic", "simpy"):
+        assert f"FIX  {package}: not installed. Run: pip install -r requirements.txt" in lines
+    assert "FIX  notebook kernel: jupyter_client is not installed" in done.stdout
+
+
+def test_a_pip_fix_also_gives_the_offline_install(monkeypatch) -> None:
+    """The offline form is the instructor guide's own command, printed once after the FIX
+    lines that need pip, and not when no fix is a pip install."""
+    assert doctor.OFFLINE_INSTALL in (ROOT / "book" / "instructors.md").read_text()
+    missing = doctor.Check("simpy", False, "not installed", f"Run: {doctor.INSTALL}")
+    monkeypatch.setattr(doctor, "run_checks", lambda kernel: [missing, missing])
+    lines: list[str] = []
+    assert doctor.main([], out=lines.append) == 2
+    assert [line for line in lines if doctor.OFFLINE_INSTALL in line] == [lines[2]]
+    monkeypatch.setattr(doctor, "run_checks", lambda kernel: [doctor.check_python((3, 9, 1))])
+    lines.clear()
+    doctor.main([], out=lines.append)
+    assert not any("--no-index" in line for line in lines)

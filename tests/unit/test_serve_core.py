@@ -18,10 +18,11 @@ import time
 import urllib.request
 from contextlib import redirect_stdout
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from clustersim.serve import core, serve
+from clustersim.serve import core, launch, serve
 from clustersim.serve.kubelists import MIN_REQUEST_TIMEOUT, WATCH_LIMIT
 from clustersim.serve.launch import main
 
@@ -712,3 +713,70 @@ def test_the_kubernetes_banner_says_images_always_pull():
     assert callable(getattr(KubernetesCluster, named, None)), named
     page = Path(__file__).parents[2] / "book" / "served-apis.md"
     assert f"cluster.{named}" in page.read_text("utf-8"), "the page the banner names"
+
+
+def test_a_taken_port_is_named_in_one_line(capsys):
+    """``--port`` that another program listens on printed only ``[Errno 98] Address already in
+    use``: the line now names the port and says what to do."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["marathon", "--nodes", "1", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Errno" not in err, err
+    assert f"127.0.0.1:{port}: another program is already using port {port}" in err
+    assert "--port 0" in err
+
+
+@pytest.mark.parametrize(("os_name", "reuse"), [("posix", True), ("nt", False)])
+def test_windows_binds_without_so_reuseaddr(monkeypatch, os_name, reuse):
+    """On Windows SO_REUSEADDR would let the server bind a port another program listens on,
+    sharing it silently: there it is not set; elsewhere it is, as http.server sets it."""
+    monkeypatch.setattr(core, "os", SimpleNamespace(name=os_name))
+    server = serve("marathon", nodes=1, speed=0).start()
+    try:
+        sock = server._httpd.socket
+        assert bool(sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)) is reuse
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(("os_name", "wanted", "unwanted"), [
+    ("posix", ["  export KUBECONFIG="], ["$env:", "set "]),
+    ("nt", ['  $env:KUBECONFIG = "', '  set "KUBECONFIG='], ["export "]),
+])
+def test_the_banner_sets_variables_in_the_platform_s_shell(monkeypatch, os_name, wanted,
+                                                           unwanted):
+    """Windows' PowerShell and cmd.exe have no ``export``: the banner printed it there too."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        monkeypatch.setattr(launch, "os", SimpleNamespace(name=os_name))
+        text = server.instructions()
+        kubeconfig = server.env()["KUBECONFIG"]
+    for line in wanted:
+        assert line in text, text
+        assert kubeconfig in text.split(line, 1)[1].splitlines()[0]
+    assert not any(word in text for word in unwanted), text
+
+
+def test_powershell_lines_escape_what_double_quotes_would_read(monkeypatch):
+    monkeypatch.setattr(launch, "os", SimpleNamespace(name="nt"))
+    lines = launch.env_lines({"KUBECONFIG": 'C:\\Users\\a$b`c\\k "d"'}).splitlines()
+    assert lines[0] == '  $env:KUBECONFIG = "C:\\Users\\a`$b``c\\k `"d`""'
+    assert lines[-1] == '  set "KUBECONFIG=C:\\Users\\a$b`c\\k "d""'
+
+
+def test_a_port_windows_reserves_is_named_in_one_line(monkeypatch, capsys):
+    """Windows refuses a port in its excluded ranges (Hyper-V, WSL 2) with WinError 10013 even
+    when no program uses it: the line says so and how to list them."""
+    refused = OSError(10013, "An attempt was made to access a socket in a way forbidden by its "
+                             "access permissions")
+    refused.winerror = 10013            # set by Python on Windows only
+
+    def start(self):
+        raise refused
+
+    monkeypatch.setattr(launch.Server, "start", start)
+    assert main(["marathon", "--nodes", "1", "--port", "50000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "127.0.0.1:50000: Windows reserves port 50000" in err
+    assert "excludedportrange" in err and "--port 0" in err

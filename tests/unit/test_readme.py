@@ -1,0 +1,36 @@
+"""The README's set-up works on each platform a learner brings, and keeps the commands CI runs.
+
+An instructor trial on Windows laptops found only Linux and macOS commands: ``python3`` and
+``. .venv/bin/activate`` (PowerShell wants ``py`` and ``.venv\\Scripts\\Activate.ps1``, and
+refuses scripts until the execution policy allows them) and no way to open the built site."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_ci_runs_the_readme_s_own_set_up_and_test_commands() -> None:
+    """.ci/run says it runs "exactly the README's test command": both must stay in the README."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for command in ("python3 -m venv .venv", ". .venv/bin/activate",
+                    "pip install -r requirements.txt && pytest"):
+        assert command in ci and command in README, command
+
+
+def test_each_platform_has_its_open_command() -> None:
+    for command in ("xdg-open _build/html/index.html", "open _build/html/index.html",
+                    "start _build\\html\\index.html"):
+        assert f"`{command}`" in README, command
+
+
+def test_windows_learners_get_powershell_s_set_up() -> None:
+    words = " ".join(README.split())    # a sentence may wrap anywhere
+    for command in (r"py -3\.11 -m venv \.venv", r"\.venv\\Scripts\\Activate\.ps1",
+                    r"\.venv\\Scripts\\activate\.bat",
+                    r"Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned"):
+        assert re.search(f"`{command}`", words), command
+    assert "$env:" in words and "`&&`" in words
