@@ -10,25 +10,36 @@
 - ``<out>/instructor/``: every exercise notebook as it is, solutions and stored outputs
   included.
 
-Labs are copied into both editions unchanged (``notebooks/``), so an edition is a complete
-folder to hand out. An edition that already exists is never replaced without ``--force``.
+Labs are copied into both editions (``notebooks/``), so an edition is a complete folder to
+hand out. An edition that already exists is never replaced without ``--force``.
+
+An edition leaves the repository, and with it the chapters that its notebooks link as
+``../book/<page>.md``: in both editions those links are rewritten to the built book's page,
+``<site>/book/<page>.html`` with ``--site`` (a URL, or a path relative to the edition's
+notebooks, such as ``../../html`` for a built site copied beside the editions), and otherwise
+to the chapter's Markdown in the course's public repository (``repository.url`` and
+``branch`` of ``_config.yml``), which GitHub renders although MyST's roles show as text.
+Links between the labs and the exercises stay as they are: both folders are in the edition.
 Notebooks are read and written with nbformat; nothing else changes.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 from pathlib import Path
 
 import nbformat
+import yaml
 
 __all__ = [
     "REMOVED_TAGS",
     "SOLUTION_FIRST_LINE",
     "EditionError",
     "main",
+    "relink_chapters",
     "student_copy",
     "write_editions",
 ]
@@ -40,6 +51,8 @@ SOLUTION_FIRST_LINE = "# Solution (try the exercise and read the check's hint fi
 INSTRUCTOR_TAG = "instructor"
 REMOVED_TAGS = frozenset({SOLUTION_TAG, INSTRUCTOR_TAG})
 EDITIONS = ("student", "instructor")
+#: A Markdown link from a notebook to a chapter, ``](../book/<page>.md#anchor)``.
+CHAPTER_LINK = re.compile(r"\]\(\.\./book/([^)#\s]+)\.md(#[^)\s]*)?\)")
 
 
 class EditionError(ValueError):
@@ -57,6 +70,35 @@ def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.outputs = []
             cell.execution_count = None
     return copy
+
+
+def chapter_base(root: Path, site: str | None) -> str:
+    """Where an edition's chapter links lead: ``site`` when given (``<site>/book/<page>.html``),
+    else the chapters in the repository that ``_config.yml`` names (``.../blob/<branch>``)."""
+    if site:
+        return site.rstrip("/")
+    try:
+        config = yaml.safe_load((root / "_config.yml").read_text("utf-8")) or {}
+        repository = config["repository"]
+        return f"{repository['url'].rstrip('/')}/blob/{repository.get('branch', 'main')}"
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as err:
+        raise EditionError(f"{root / '_config.yml'} names no repository.url ({err}): pass "
+                           "--site with the address of the built book") from err
+
+
+def relink_chapters(nb: nbformat.NotebookNode, base: str,
+                    site: bool) -> nbformat.NotebookNode:
+    """``nb`` with its Markdown links to ``../book/<page>.md`` pointing under ``base``: the built
+    page (``.html``) when ``site`` is true, else the chapter's Markdown file."""
+    suffix = ".html" if site else ".md"
+
+    def link(match: re.Match[str]) -> str:
+        return f"]({base}/book/{match[1]}{suffix}{match[2] or ''})"
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = CHAPTER_LINK.sub(link, cell.source)
+    return nb
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -88,8 +130,17 @@ def _check_places(root: Path, out: Path, force: bool) -> list[Path]:
     return exercises
 
 
-def write_editions(root: Path, out: Path, force: bool = False) -> dict[str, list[Path]]:
-    """Write both editions of ``root``'s exercises (and labs) under ``out``.
+def _read(path: Path) -> nbformat.NotebookNode:
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as err:  # nbformat raises several types for a damaged file
+        raise EditionError(f"{path} is not a readable notebook ({err})") from err
+
+
+def write_editions(root: Path, out: Path, force: bool = False,
+                   site: str | None = None) -> dict[str, list[Path]]:
+    """Write both editions of ``root``'s exercises (and labs) under ``out``, their chapter
+    links pointing to the built book at ``site``, or to the repository's chapters.
 
     Raises :class:`EditionError` when ``root`` is not the course folder, when ``out`` is a
     file or lies inside ``notebooks/`` or ``exercises/``, and when an edition already exists
@@ -97,6 +148,7 @@ def write_editions(root: Path, out: Path, force: bool = False) -> dict[str, list
     """
     root, out = root.resolve(), out.resolve()
     exercises = _check_places(root, out, force)
+    base = chapter_base(root, site)
     written: dict[str, list[Path]] = {edition: [] for edition in EDITIONS}
     for edition in EDITIONS:
         target = out / edition
@@ -106,15 +158,15 @@ def write_editions(root: Path, out: Path, force: bool = False) -> dict[str, list
         if (root / "notebooks").is_dir():
             shutil.copytree(root / "notebooks", target / "notebooks",
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+            for lab in (target / "notebooks").glob("*.ipynb"):
+                if CHAPTER_LINK.search(lab.read_text("utf-8")):
+                    nbformat.write(relink_chapters(_read(lab), base, bool(site)), lab)
         for path in exercises:
-            try:
-                nb = nbformat.read(path, as_version=4)
-            except Exception as err:  # nbformat raises several types for a damaged file
-                raise EditionError(f"{path} is not a readable notebook ({err})") from err
+            nb = _read(path)
             if edition == "student":
                 nb = student_copy(nb)
             destination = target / "exercises" / path.name
-            nbformat.write(nb, destination)
+            nbformat.write(relink_chapters(nb, base, bool(site)), destination)
             written[edition].append(destination)
     return written
 
@@ -126,9 +178,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder to write into (default: editions)")
     parser.add_argument("--force", action="store_true",
                         help="replace editions that already exist in the folder")
+    parser.add_argument("--site", help="the built book's address (a URL, or a path relative "
+                        "to the edition's notebooks) that chapter links lead to (default: the "
+                        "chapters in the course's repository)")
     args = parser.parse_args(argv)
     try:
-        written = write_editions(Path.cwd(), args.out, force=args.force)
+        written = write_editions(Path.cwd(), args.out, force=args.force, site=args.site)
     except (EditionError, OSError) as err:
         print(f"editions: {err}", file=sys.stderr)
         return 2
