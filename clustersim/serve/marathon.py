@@ -37,8 +37,11 @@ app's new definition (``AppsResource.maybePostEvent``); changes of several apps 
 and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
-``GET /v2/tasks`` and ``/v2/apps/<id>/tasks`` answer JSON alone, 406 to an ``Accept`` that
-admits none, as 1.11 does (:func:`.marathonquery.json_acceptable`).
+Every ``/v2`` resource produces JSON alone (``@Produces`` of ``application/json``, the task
+lists too since 1.11), so any request to one whose ``Accept`` admits no JSON answers 406
+before it does anything, as Jersey decides it before it calls the resource's method
+(:func:`.marathonquery.json_acceptable`, checked once in :meth:`MarathonBackend.handle`);
+a plugin's own paths (``/v2/plugins/<id>/...``) produce what the plugin writes.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
@@ -172,6 +175,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                    }.get(section)
         if handler is None:
             raise HttpError(404, "HTTP 404 Not Found")
+        if section != "plugins" or not rest:     # a plugin's own paths produce what it likes
+            json_acceptable(request)
         return handler(request, rest)
 
     def _body(self, request: Request) -> Any:
@@ -384,7 +389,6 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if request.method == "POST" and sub == "restart":
             return self._change(lambda: framework.restart(spec_id, force=force))
         if request.method == "GET" and sub == "tasks" and not item:
-            json_acceptable(request)
             return Response.json(200, {"tasks": self._task_list(spec_id)})
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)

@@ -2,9 +2,15 @@
 
 ``/v2/events`` is a server-sent event stream (d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/core/event/impl/stream/HttpEventStreamServlet.scala``,
-a Jetty ``EventSourceServlet``): a client must accept ``text/event-stream``, otherwise Jetty
-answers 405 ``HTTP method GET is not supported by this URL``
-(``docs/docs/rest-api/public/api/v2/events.raml``). The stream opens with
+a Jetty ``EventSourceServlet``, still in 1.11, not a Jersey resource): Jetty streams only
+to a request whose ``Accept`` is exactly ``text/event-stream`` (jetty/jetty.project
+``jetty-servlets/.../EventSourceServlet.java``, ``doGet``: the header's value compared with
+``equals``, no media-type negotiation), so ``application/json, text/event-stream``,
+``text/event-stream;q=0``, ``text/*`` or no ``Accept`` at all fall through to
+``HttpServlet.doGet``: 405 ``HTTP method GET is not supported by this URL``
+(``docs/docs/rest-api/public/api/v2/events.raml``). Simplified: Jetty compares each
+``Accept`` field of a request alone, where the server joins repeated fields into one
+value, so two ``Accept`` lines never stream here. The stream opens with
 ``event: event_stream_attached`` and then sends each event of Marathon's event bus as
 ``event: <eventType>`` and ``data: <JSON>``, filtered by ``?event_type=`` (repeatable), until
 the client goes away (``examples/events.txt``).
@@ -119,7 +125,7 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
     """``GET /v2/events``: the event stream from now on (events already recorded are not
     replayed, as in Marathon), each event's ``timestamp`` on ``times``' wall clock, read
     from ``bus``."""
-    if "text/event-stream" not in request.headers.get("accept", ""):
+    if request.headers.get("accept", "").strip() != "text/event-stream":   # see the module
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))

@@ -12,13 +12,18 @@ the ``details`` of a 422 answer, with what the manifest loader refuses besides
   ``[-A-Za-z0-9_.]``, any other character escaped with a backslash. A query that does not
   parse answers 422 ``Can not parse label selector <query>. Reason: ...``
   (``IllegalArgumentException`` in ``MarathonExceptionMapper``).
-- ``Accept``: the task lists ``@Produces`` JSON alone in Marathon 1.11 (their ``text/plain``
-  form went with the ``text_plain_tasks`` deprecated feature, hard-removed in 1.11.0:
-  d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/DeprecatedFeatures.scala``), so
-  JAX-RS answers JSON to any ``Accept`` that admits it, whatever it prefers, and 406 to one
-  that admits none (``NotAcceptableException``, which ``MarathonExceptionMapper`` answers
-  ``{"message": "Not Acceptable"}``, the status's reason phrase). Simplified: the other
-  routes answer JSON whatever the ``Accept``.
+- ``Accept``: every ``/v2`` resource ``@Produces`` JSON alone in Marathon 1.11 (the task
+  lists too: their ``text/plain`` form went with the ``text_plain_tasks`` deprecated
+  feature, hard-removed in 1.11.0, d2iq-archive/marathon
+  ``src/main/scala/mesosphere/marathon/DeprecatedFeatures.scala``), so Jersey answers JSON
+  to any ``Accept`` that admits it, whatever it prefers, and 406 to one that admits none,
+  before the resource's method runs (``NotAcceptableException``, a
+  ``WebApplicationException`` that ``api/MarathonExceptionMapper.scala`` answers
+  ``{"message": "Not Acceptable"}``, the status's reason phrase). Simplified: Jersey picks
+  the method by path and HTTP method first, so a method a path does not take answers 405
+  whatever the ``Accept``; the simulator checks the ``Accept`` as soon as it knows the
+  resource (``/v2/apps``, ...), so there such a request answers 406. ``/ping`` and
+  ``/metrics`` answer whatever the ``Accept``.
 - ``status`` (``TasksResource.indexJson``): ``running`` or ``staging``, given once or
   repeated as ``status[]``; other values are ignored.
 - Field paths in ``details`` are Accord's (``Validation.scala``): ``/instances``,

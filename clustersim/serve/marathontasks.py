@@ -2,7 +2,8 @@
 ``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/api/v2/TasksResource.scala``, ``AppTasksResource.scala``).
 
-Both lists answer JSON alone (:func:`~clustersim.serve.marathonquery.json_acceptable`): their
+Both lists answer JSON alone (:func:`~clustersim.serve.marathonquery.json_acceptable`, which
+the router applies to every JSON route): their
 tab-separated ``text/plain`` form (``EndpointsHelper.appsToEndpointString``) became the
 ``text_plain_tasks`` deprecated feature in 1.10, off unless Marathon was started with
 ``--deprecated_features=text_plain_tasks``, and 1.11.0 hard-removed it
@@ -23,7 +24,7 @@ from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.state import CheckRecord, Instance
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import HttpError, Request, Response
-from clustersim.serve.marathonquery import flag, json_acceptable, task_states
+from clustersim.serve.marathonquery import flag, task_states
 from clustersim.serve.marathonversions import MarathonTime
 
 __all__ = ["MarathonTasks"]
@@ -140,7 +141,6 @@ class MarathonTasks:
             return self._kill_given(request)
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
-        json_acceptable(request)
         states = task_states(request.query.get("status", []) + request.query.get("status[]", []))
         return Response.json(200, {"tasks": [t for t in self._task_list()
                                              if not states or t["state"] in states]})

@@ -1516,6 +1516,49 @@ def test_the_task_lists_answer_json_alone_as_in_1_11(server, path, accept, statu
         assert len(answer.json()["tasks"]) == 2
 
 
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/v2/apps"), ("GET", "/v2/apps/web"), ("GET", "/v2/groups"),
+    ("GET", "/v2/deployments"), ("GET", "/v2/queue"), ("GET", "/v2/info"),
+    ("GET", "/v2/leader"), ("GET", "/v2/pods"), ("GET", "/v2/plugins"),
+    ("HEAD", "/v2/apps"), ("DELETE", "/v2/apps/web"), ("POST", "/v2/apps/web/restart")])
+def test_every_json_resource_refuses_an_accept_without_json(server, method, path):
+    """Every ``/v2`` resource of Marathon 1.11 ``@Produces`` JSON alone, and Jersey answers
+    406 (``{"message": "Not Acceptable"}`` from ``MarathonExceptionMapper``) before the
+    resource's method runs, so nothing changes; the simulator refused only on the task
+    lists and answered JSON (or did the change) everywhere else."""
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
+                                                 "mem": 16}, timeout=10)
+    server.step(30)
+    answer = requests.request(method, f"{server.url}{path}",
+                              headers={"Accept": "text/plain"}, timeout=10)
+    assert answer.status_code == 406
+    assert answer.headers["Content-Type"].startswith("application/json")
+    if method != "HEAD":
+        assert answer.json() == {"message": "Not Acceptable"}
+    assert requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"]["version"] == \
+        requests.get(f"{server.url}/v2/apps/web/versions", timeout=10).json()["versions"][0]
+    assert len(requests.get(f"{server.url}/v2/deployments", timeout=10).json()) == 0
+
+
+@pytest.mark.parametrize(("accept", "streams"), [
+    ("text/event-stream", True),
+    ("application/json, text/event-stream", False), ("text/event-stream;q=0", False),
+    ("text/event-stream; charset=utf-8", False), ("text/*", False), ("*/*", False),
+    ("TEXT/EVENT-STREAM", False), (None, False)])
+def test_the_event_stream_wants_exactly_its_accept(server, accept, streams):
+    """Marathon 1.11 serves ``/v2/events`` with Jetty's ``EventSourceServlet``, whose
+    ``doGet`` streams only when an ``Accept`` value equals ``text/event-stream`` and otherwise
+    falls through to ``HttpServlet.doGet``'s 405; the simulator streamed to any ``Accept``
+    that contained the text, ``q=0`` and lists included."""
+    headers = {"Accept": accept} if accept is not None else {}
+    with requests.get(f"{server.url}/v2/events", headers=headers, stream=True,
+                      timeout=10) as answer:
+        assert answer.status_code == (200 if streams else 405)
+        if streams:
+            assert next(answer.iter_lines(decode_unicode=True)) == \
+                "event: event_stream_attached"
+
+
 def test_a_dependency_cycle_is_refused_in_marathons_words(server):
     """Marathon refuses a cyclic group with ``Dependency graph has cyclic dependencies.``
     (``RootGroup.noCyclicDependencies``) and no more; the simulator's answer added the
