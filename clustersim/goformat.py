@@ -387,11 +387,19 @@ def _go_string(text: str) -> str:
     return _HTML_UNSAFE.sub(_html_escape, encode_basestring(go_text(text)))
 
 
-@lru_cache(maxsize=4096, typed=True)
 def _go_key(key: Any) -> str:
-    """A map key as :func:`go_json` writes it, kept: a manifest repeats a few hundred keys
-    (``metadata``, ``name``...) many times over (``typed``: the key 1 is not True)."""
-    return _go_string(str(key))
+    """A map key as :func:`go_json` writes it: a text key from a cache (:func:`_go_text_key`),
+    any other (``True``, ``-0.0``, ``Decimal("1.00")``) as its own text, which keys that
+    compare equal need not share (``0.0 == -0.0``)."""
+    return _go_text_key(key) if type(key) is str else _go_string(str(key))
+
+
+@lru_cache(maxsize=4096)
+def _go_text_key(key: str) -> str:
+    """A text map key as :func:`go_json` writes it, kept: a manifest repeats a few hundred
+    keys (``metadata``, ``name``...) many times over. Only an exact ``str`` comes here,
+    whose text is the key itself."""
+    return _go_string(key)
 
 
 def _go_float(value: float) -> str:

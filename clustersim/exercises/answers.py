@@ -264,12 +264,13 @@ def run_stack(swarm: SwarmCluster, stack: object, until: float, *,
 
 def load_answer(manifest: object, what: str, *,
                 hint: Callable[[ManifestError], str] | None = None) -> ManifestSet:
-    """``manifest`` (YAML text or a dict; ``what`` names it: "Deployment", "manifest") as
-    loaded specs, or :class:`Wrong`: an answer of another shape, or the loader's message with
-    ``hint(err)`` (default: read the field path)."""
-    if not isinstance(manifest, str | Mapping):
-        raise Wrong(f"The answer must be the {what} as YAML text (or a dict).",
-                    "Keep the triple quotes of the starter cell.")
+    """``manifest`` (YAML text, a dict, or a list or tuple of dicts, as ``load_manifests``
+    reads them; ``what`` names it: "Deployment", "manifest") as loaded specs, or
+    :class:`Wrong`: an answer of another shape, or the loader's message with ``hint(err)``
+    (default: read the field path)."""
+    if not isinstance(manifest, str | Mapping | list | tuple):
+        raise Wrong(f"The answer must be the {what} as YAML text (or a dict, or a list of "
+                    "dicts).", "Keep the triple quotes of the starter cell.")
     try:
         specs = load_manifests(manifest, name=f"your {what}")
     except ManifestError as err:

@@ -22,7 +22,8 @@ nginx and the check refuses it. A Service of ``type: ExternalName`` gets no endp
 whatever its selector (the EndpointSlice controller skips it:
 :meth:`clustersim.kubernetes.services.Services.endpoint_slice`); the check reads the slices
 and says why they are empty. The answer may be what ``load_manifests`` reads: YAML text, a
-dict, or a list of objects (read as the ``v1`` ``List`` kubectl also reads).
+dict, or a list of objects (:func:`~clustersim.exercises.answers.load_answer`, the reader of
+every answer).
 """
 
 from __future__ import annotations
@@ -52,16 +53,6 @@ def _load_hint(err: ManifestError) -> str:
         return ("A Deployment finds its own Pods by spec.selector: every label of "
                 "selector.matchLabels must also be in template.metadata.labels.")
     return "Read the field path in the message."
-
-
-def _as_one(text: object) -> object:
-    """``text`` as :func:`load_answer` reads it: a list (or tuple) of objects, which
-    ``load_manifests`` also accepts, as one ``v1`` ``List`` of them (kubectl reads a
-    ``kind: List`` item by item, as ``kubectl get -o yaml`` writes several objects); other
-    answers as they are."""
-    if isinstance(text, list | tuple):
-        return {"apiVersion": "v1", "kind": "List", "items": list(text)}
-    return text
 
 
 def _objects(text: object) -> dict[str, dict[str, Any]]:
@@ -139,7 +130,6 @@ def _labels(labels: object) -> str:
 def check_deployment_service(text: object) -> None:
     """``text``: YAML with a Deployment ``web`` (3 replicas of ``nginx:1.27``) and a Service
     ``web`` (port 8080, forwarding to the containers' port 80)."""
-    text = _as_one(text)
     found = _objects(text)
     deployment, service = found["Deployment"], found["Service"]
     replicas = (deployment.get("spec") or {}).get("replicas", 1)

@@ -22,7 +22,7 @@ from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.features import Cell, load_features
 from clustersim.marathon import Marathon, constraint_accepts
-from clustersim.marathon.constraints import field_value
+from clustersim.marathon.constraints import Constraint, NumberFormatError, field_value
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 
@@ -135,6 +135,13 @@ def check_rack_constraints(constraints: object) -> Feedback:
                         "Marathon declines every offer without the constraint's field (for all "
                         "operators but UNLIKE). The agent's own name is the field 'hostname'; "
                         "these agents have one attribute, 'rack'.")
+        for c in constraints:
+            rule = Constraint.parse(c, strict=False)
+            if rule.operator == "MAX_PER" and not rule.value:
+                raise Wrong(f"Only {len(running)} of 6 instances could start: "
+                            f"{NumberFormatError(rule)}.",
+                            "Give MAX_PER the most instances per value, a whole number in "
+                            'quotes: ["hostname", "MAX_PER", "1"] is one per agent.')
         raise Wrong(f"Only {len(running)} of 6 instances could start.",
                     "Your constraints leave too few acceptable offers: 6 instances need 6 "
                     "agents with one each, 2 in each rack.")

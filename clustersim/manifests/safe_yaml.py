@@ -494,16 +494,19 @@ docker read with, "could not find expected ':'"."""
 
 def _long_key(text: str, mark: yaml.Mark | None) -> int | None:
     """The length of the key before the ``:`` at ``mark`` when it is over
-    :data:`MAX_SIMPLE_KEY`, the cause of the syntax error there; else None. The key is what
-    stands on that line before the mark, after the indentation, a list's ``-`` and the last
-    ``{``, ``[`` or ``,`` of a flow collection."""
+    :data:`MAX_SIMPLE_KEY`, the cause of the syntax error there; else None. The key is the
+    simple key that starts the entry: what stands on that line before the mark, after the
+    indentation, a list's ``-`` and the last ``{``, ``[`` or ``,`` of a flow collection, up
+    to its own ``:`` and a space when it is not quoted (in ``a: b: c`` the key is ``a``, and
+    the error an unquoted ``: `` in the value: no long key)."""
     if mark is None:
         return None
     lines = text.splitlines()
     if mark.line >= len(lines) or lines[mark.line][mark.column:mark.column + 1] != ":":
         return None
     before = re.split(r"[{\[,]", lines[mark.line][:mark.column])[-1]
-    key = before.strip().lstrip("-").strip()
+    entry = before.strip().lstrip("-").strip()
+    key = entry if entry[:1] in ("'", '"') else re.split(r":\s", entry, maxsplit=1)[0]
     return len(key) if len(key) > MAX_SIMPLE_KEY else None
 
 

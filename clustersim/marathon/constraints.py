@@ -105,9 +105,20 @@ def format_attribute(value: Any) -> str:
 
 
 class NumberFormatError(ValueError):
-    """Java's ``NumberFormatException``, as ``Integer.parseInt`` throws it (its message: ``For
-    input string: "<text>"``): what ``Constraints.scala`` meets in a ``MAX_PER`` without a
-    value."""
+    """Java's ``NumberFormatException``, as ``Integer.parseInt`` throws it: what
+    ``Constraints.scala`` meets in a ``MAX_PER`` without a value (``constraintValue.toInt``).
+    ``java`` is the exception's own message (``For input string: ""``, what Marathon logs);
+    the error's text, what a learner reads, names ``constraint``, says what Marathon does
+    with it and that MAX_PER needs a number."""
+
+    def __init__(self, constraint: Constraint, text: str = "") -> None:
+        self.java = f'For input string: "{text}"'
+        example = [constraint.field, constraint.operator, "1"]
+        super().__init__(
+            f"constraint {constraint.as_list()!r}: MAX_PER needs a number, e.g. {example!r}. "
+            "Marathon accepts the app, then at the first offer with the field its launcher "
+            f"dies on java.lang.NumberFormatException: {self.java}, so it never launches an "
+            "instance")
 
 
 class Constraint:
@@ -214,8 +225,9 @@ def constraint_accepts(constraint: Any, offer: Mapping[str, Any],
     ``offer`` and each placed instance are ``{"hostname": ..., "attributes": {name: value},
     "domain": {"region": ..., "zone": ...}}``; ``instances`` is the app's target instance
     count (GROUP_BY with a value depends on it; when omitted, the instance being placed is
-    counted as the last one: ``len(placed) + 1``). A ``MAX_PER`` without a value raises
-    :class:`NumberFormatError` for an offer that has the field, as Marathon's matcher throws.
+    counted as the last one: ``len(placed) + 1``). A ``MAX_PER`` without a value has no
+    answer: for an offer that has the field it raises :class:`NumberFormatError` (a
+    ``ValueError`` naming the constraint), where Marathon's matcher throws.
     """
     rule = Constraint.parse(constraint, strict=False)
     placed_list = list(placed)
@@ -236,7 +248,7 @@ def constraint_accepts(constraint: Any, offer: Mapping[str, Any],
         return rule.pattern is not None and rule.pattern.fullmatch(offer_value) is None
     if operator == "MAX_PER":
         if not value:
-            raise NumberFormatError('For input string: ""')
+            raise NumberFormatError(rule)
         return placed_values.count(offer_value) < int(value)
     if operator == "IS":
         return offer_value == (format_attribute(value) if _SCALAR.match(value) else value)

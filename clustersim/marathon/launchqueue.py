@@ -99,7 +99,7 @@ class LaunchQueue(HealthChecking):
                     reasons = self._mismatch(app, instance, offer, role, remaining, need,
                                              place)
                 except NumberFormatError as err:    # the app's launcher dies: no match
-                    self._count(app.spec.id, f"java.lang.NumberFormatException: {err}")
+                    self._count(app.spec.id, f"java.lang.NumberFormatException: {err.java}")
                     break
                 ports = None if reasons else host_ports_from(
                     host_port_requests(app.spec, app.service_ports), remaining.ports,

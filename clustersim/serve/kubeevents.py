@@ -33,12 +33,14 @@ the event is about, so it follows that object).
 Events expire as etcd expires them: each write of an Event (its creation, each ``count`` or
 ``series`` written) gives it :data:`EVENT_TTL` more on the simulated clock, after which it is
 gone from lists, GETs and watches (a watch sees it DELETED); past :data:`MAX_KEPT_EVENTS`
-the Events written longest ago go first. Simplified: an occurrence after its Event expired
-starts a new Event (``count`` 1), where client-go's correlator, whose cache of 4,096 keys
-may still hold it, would create the expired Event again under its name with its count
-(``recordEvent`` in ``tools/record/event.go`` creates it when its patch finds it gone). The
-simulator's own event log (``KubernetesCluster.events``) keeps every event, and a store
-made again from it (see above) expires the old Events again.
+the Events written longest ago go first. The store decides this in the log's time order,
+before each event is counted and again at the read's time, so what expires is a matter of
+the events' times alone, the same whenever kubectl reads. Simplified: an occurrence after
+its Event expired starts a new Event (``count`` 1), where client-go's correlator, whose
+cache of 4,096 keys may still hold it, would create the expired Event again under its name
+with its count (``recordEvent`` in ``tools/record/event.go`` creates it when its patch
+finds it gone). The simulator's own event log (``KubernetesCluster.events``) keeps every
+event, and a store made again from it (see above) expires the old Events the same way.
 """
 
 from __future__ import annotations
@@ -174,8 +176,8 @@ class EventStore:
             self.read = len(log)
             self._advanced = derived.cluster.now
             self._broadcaster.advance(self._advanced)
-            if new:
-                self.order.extend(new)
+            if new:     # less those that expired in this same read
+                self.order.extend(stored for stored in new if stored in self.items)
                 self.order.sort(key=etcd_order)
             self._recheck()
             if not self.stale:
@@ -186,14 +188,17 @@ class EventStore:
         """The ``index``-th event of the log, written as a new Event or counted in one: a
         core/v1 recorder's in the Event of the same key and message (the correlator), the
         scheduler's in its series while the broadcaster holds it; ``new`` gets the storage
-        key of a new Event. Those of a namespace deleted since are left out."""
+        key of a new Event. Those of a namespace deleted since are left out. The Events
+        expired by the event's time go first, so what expires depends on the log's times
+        alone, never on when a client read (the log is in time order)."""
         if index < self.derived.forgotten.get(event.namespace, 0):
             return
         action = SCHEDULER_ACTIONS.get(event.reason)
         key = (*_recorder(event), event.object, event.namespace, event.uid, event.field_path,
                event.type, event.reason, *event.related)
+        self._broadcaster.advance(event.time)
+        self._expire(event.time)        # before counting: an expired Event is not joined
         if action is not None:
-            self._broadcaster.advance(event.time)
             if self._broadcaster.repeat(key, event.time):
                 return
         else:
@@ -244,7 +249,9 @@ class EventStore:
                                  or next(iter(self._written.values())) <= now - EVENT_TTL):
             stored, _ = self._written.popitem(last=False)
             item = self.items.pop(stored)
-            del self.order[bisect.bisect_left(self.order, etcd_order(stored), key=etcd_order)]
+            at = bisect.bisect_left(self.order, etcd_order(stored), key=etcd_order)
+            if at < len(self.order) and self.order[at] == stored:
+                del self.order[at]      # else made since the last read: not yet in order
             name = item["involvedObject"]["name"]
             self._about[name].remove(stored)
             if not self._about[name]:

@@ -125,6 +125,22 @@ def test_an_answer_kubectl_would_refuse_is_not_judged_by_its_run() -> None:
     assert "apiVersion" in caught.value.hint
 
 
+def test_every_answer_reads_what_load_manifests_reads() -> None:
+    """``check_deployment_service`` alone read a list of objects (its own ``_as_one``), and
+    a wrong type still heard it "must be ... as YAML text (or a dict)": the one reader takes
+    a list or tuple of dicts for every check and says so."""
+    from clustersim.exercises.answers import load_answer
+
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    other = {**pod, "metadata": {"name": "q"}}
+    assert [s.name for s in load_answer([pod, other], "manifests")] == ["p", "q"]
+    assert [s.name for s in load_answer((pod,), "Pod")] == ["p"]
+    with pytest.raises(Wrong, match=r"^The answer must be the Pod as YAML text \(or a dict, "
+                       r"or a list of dicts\)\.$"):
+        load_answer(42, "Pod")
+
+
 def test_choice_keeps_the_exercises_spelling() -> None:
     """The options were lower-cased in the hint ('x', 'y') where the exercise says X and Y."""
     assert choice(" x ", ("X", "Y"), "next") == "X"

@@ -146,3 +146,14 @@ def test_claim_verdicts_read_in_any_case() -> None:
     assert check_claim_verdicts({c: f" {v.title()} " for c, v in right.items()}).passed
     flipped = {c: ("Outdated" if v == "wrong" else "WRONG") for c, v in right.items()}
     assert " is not " in check_claim_verdicts(flipped).message
+
+
+@pytest.mark.parametrize("field", ["hostname", "rack"])
+def test_max_per_without_a_number_says_what_marathon_does(field: str) -> None:
+    """Marathon accepts ``[field, "MAX_PER"]`` and its launcher dies at the first offer
+    (``constraintValue.toInt`` in ``Constraints.scala``): the check answered only 'too few
+    acceptable offers', which hid the cause."""
+    feedback = check_rack_constraints([["rack", "GROUP_BY"], [field, "MAX_PER"]])
+    assert not feedback.passed
+    assert f"['{field}', 'MAX_PER']: MAX_PER needs a number" in feedback.message
+    assert "NumberFormatException" in feedback.message and "too few" not in feedback.hint

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -157,6 +159,16 @@ def test_go_json_keys_of_equal_hash_keep_their_own_text():
     first must not make True's, or 1.0's, text its own, as keys that compare equal would."""
     assert [go_json({key: 0}) for key in (1, True, 1.0, "1")] == \
         ['{"1":0}', '{"True":0}', '{"1.0":0}', '{"1":0}']
+
+
+@pytest.mark.parametrize(("first", "then", "written"), [
+    (0.0, -0.0, '{"-0.0":1}'), (Decimal("1.0"), Decimal("1.00"), '{"1.00":1}'),
+    (-0.0, 0.0, '{"0.0":1}')])
+def test_go_json_keys_equal_in_value_and_type_keep_their_own_text(first, then, written):
+    """The key cache was typed only: ``-0.0`` after ``0.0`` (equal, both floats) was written
+    ``"0.0"``, ``Decimal("1.00")`` after ``Decimal("1.0")`` ``"1.0"``."""
+    go_json({first: 1})
+    assert go_json({then: 1}) == written
 
 
 @pytest.mark.parametrize(("text", "signed", "bits", "result"), [

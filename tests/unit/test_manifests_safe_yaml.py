@@ -141,6 +141,21 @@ def test_a_key_over_the_simple_key_limit_is_named_as_the_cause(layout: str) -> N
     assert len(load_documents(layout.format(key=key[:MAX_SIMPLE_KEY - 8]), "f.yaml")) == 1
 
 
+@pytest.mark.parametrize("layout", ["a: {value}: c\n", "items:\n  - a: {value}: c\n",
+                                    "a:\n  b: {value}: c\n"])
+def test_a_long_value_with_a_colon_is_not_called_a_long_key(layout: str) -> None:
+    """``a: <1,100 characters>: c`` was reported as a key 1,103 characters long: the key was
+    taken as all the line before the second ``:``. The key is ``a``; the error is the
+    unquoted ``: `` in the value, which gets the hint a short ``a: b: c`` gets."""
+    with pytest.raises(ManifestError) as short:
+        load_documents(layout.format(value="b"), "f.yaml")
+    with pytest.raises(ManifestError) as long:
+        load_documents(layout.format(value="b" * (MAX_SIMPLE_KEY + 76)), "f.yaml")
+    assert "characters long" not in str(long.value)
+    assert long.value.expected == short.value.expected
+    assert (long.value.line, str(long.value)) == (short.value.line, str(short.value))
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -214,11 +214,22 @@ def test_max_per_without_a_value_is_taken_and_throws_at_an_offer_with_the_field(
     before the value is read. Both had been refused as the app was read."""
     rule = Constraint.parse(["rack", "MAX_PER"])
     assert (rule.operator, rule.value) == ("MAX_PER", "")
-    with pytest.raises(NumberFormatError, match=r'^For input string: ""$'):
+    with pytest.raises(NumberFormatError) as thrown:
         constraint_accepts(["hostname", "MAX_PER"], offer("host1"))
+    assert thrown.value.java == 'For input string: ""'
     with pytest.raises(NumberFormatError):
         constraint_accepts(["rack", "MAX_PER"], offer(rack="r1"))
     assert not constraint_accepts(["rack", "MAX_PER"], offer())
+
+
+def test_max_per_without_a_value_tried_by_hand_names_the_constraint():
+    """A learner trying ``constraint_accepts`` by hand read only Java's ``For input string:
+    ""``: the error names the constraint, what Marathon does and that MAX_PER needs a
+    number."""
+    with pytest.raises(ValueError, match=r"^constraint \['rack', 'MAX_PER'\]: MAX_PER needs "
+                       r"a number, e\.g\. \['rack', 'MAX_PER', '1'\]\. Marathon accepts the "
+                       r"app, .*launcher dies on java\.lang\.NumberFormatException"):
+        constraint_accepts(["rack", "max_per"], offer(rack="r1"))
 
 
 # selectInstancesToKill: "Select tasks to kill for a single group by works" and friends
