@@ -30,6 +30,7 @@ from clustersim.exercises.answers import (
     whole_number,
 )
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.spelling import spelt_exactly
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
 from clustersim.kubernetes.qos import pod_qos_class
@@ -89,13 +90,11 @@ def check_qos_classes(answer: object) -> None:
         if given != right:
             raise Wrong(f"{name}: not {given}.", _QOS_HINTS.get(
                 (name, given), "Look at every container's cpu and memory requests and limits."))
-        if str(typed).strip() != right:
-            # the class is right; its spelling is the API's enum value, compared exactly
-            # (kubernetes/kubernetes pkg/apis/core/types.go, PodQOSClass)
-            raise Wrong(f"{name}: {right}, but spelt {typed!r}.",
-                        f"QoS class names are case-sensitive: the API server writes "
-                        f"status.qosClass as {right!r}, and a ResourceQuota scope or a "
-                        "script that compares it wants that exact spelling.")
+        # the class is right; its spelling is the API's enum value (PodQOSClass)
+        spelt_exactly(typed, right, name,
+                      f"QoS class names are case-sensitive: the API server writes "
+                      f"status.qosClass as {right!r}, and a ResourceQuota scope or a "
+                      "script that compares it wants that exact spelling.")
 
 
 HPA_READINGS = {
