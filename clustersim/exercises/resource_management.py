@@ -126,7 +126,11 @@ def check_hpa_replicas(answer: object) -> None:
             continue
         utilization = sum(levels) * 100 // (_REQUEST * len(levels))
         exact = len(levels) * utilization / _TARGET
-        if given in (int(exact), round(exact)) and given != right:
+        if given >= 10 * len(levels):      # 140 for a ratio of 1.35: a percentage
+            hint = (f"{given} looks like a percentage, not a number of Pods: the utilisation is "
+                    f"{utilization}%, the ratio {utilization}/{_TARGET}; the answer is "
+                    f"ceil({len(levels)} × ratio) replicas.")
+        elif given in (int(exact), round(exact)) and given != right:
             hint = "The HPA rounds up: desiredReplicas = ceil(currentReplicas × ratio)."
         elif given == len(levels) and right != len(levels):
             hint = (f"The ratio is {utilization}/{_TARGET} = {utilization / _TARGET:.2f}, more "
