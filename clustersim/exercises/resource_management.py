@@ -353,7 +353,7 @@ def evicted_pods() -> list[str]:
 @checker("Right: only batch. It and api use more than they request, batch by 650Mi, api by "
          "444Mi, so batch goes first; then 748Mi are free, above the 100Mi threshold.")
 def check_eviction(answer: object) -> None:
-    answer = listed(answer, list(EVICTION_PODS), "Pod names, first evicted first",
+    answer = listed(answer, list(EVICTION_PODS), "Pod names (in eviction order)",
                     example='["cache"]', ordered=True,
                     unknown=lambda name: Wrong(f"There is no Pod {name!r} on the node.",
                                                "The Pods are " + ", ".join(EVICTION_PODS) + "."))

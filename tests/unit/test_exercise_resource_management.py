@@ -163,6 +163,13 @@ def test_eviction_hints(answer, hint):
     assert not feedback.passed and hint in feedback.hint
 
 
+def test_eviction_shape_hint_reads_well():
+    """The hint had read "Write the Pod names, first evicted first as strings"."""
+    feedback = check_eviction("batch")
+    assert feedback.hint == ("Write the Pod names (in eviction order) as strings, in square "
+                             "brackets.")
+
+
 def test_eviction_right():
     assert check_eviction(["batch"]).passed
 
