@@ -755,7 +755,8 @@ class Kubelet:
         return any(c.get("name") in started for c in pod["spec"].get("containers") or ())
 
     def restarts(self, pod: Mapping[str, Any]) -> Mapping[str, Restarts]:
-        """Each container of the pod that has restarted: its count and last exit."""
+        """Each container of the pod that has exited at least once: its restart count (the
+        containers created after an exit) and its last exit."""
         return self._restarts.get(pod["metadata"]["uid"], {})
 
     def backing_off(self, pod: Mapping[str, Any]) -> Mapping[str, BackOff]:
