@@ -6,7 +6,8 @@
 - :func:`check_rotation`: rotate an immutable Secret in the simulated cluster: a new Secret with
   a new name that holds the new password, and the Deployment pointed at it (a rollout).
 - :func:`check_swarm_rotation`: the same in Swarm, with ``docker service update --secret-rm
-  --secret-add`` (https://docs.docker.com/engine/swarm/secrets/).
+  --secret-add``, to an absolute ``target`` (:data:`SWARM_PATH`) where the chapter keeps
+  ``/run/secrets/db_pass`` (https://docs.docker.com/engine/swarm/secrets/).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from clustersim.exercises.checker import Wrong, checker
 from clustersim.goformat import NumError, atoi, parse_int
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
+from clustersim.manifests import load_manifests
 from clustersim.node import Node
 
-__all__ = ["DEPLOYMENT", "NEW_PASSWORD", "POD", "SECRET_V1", "check_edit_reaches",
-           "check_rotation", "check_swarm_rotation", "rotated_cluster"]
+__all__ = ["DEPLOYMENT", "NEW_PASSWORD", "NEW_SWARM", "OLD_SWARM", "POD", "SECRET_V1",
+           "SWARM_PATH", "check_edit_reaches", "check_rotation", "check_swarm_rotation",
+           "rotated_cluster"]
 
 POD: dict[str, Any] = {
     "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
@@ -111,9 +114,9 @@ def check_edit_reaches(answer: object) -> None:
 
 def rotated_cluster(text: str) -> KubernetesCluster:
     """The cluster after ``text`` (YAML manifests) is applied to the running ``api``, two
-    minutes later."""
+    minutes later. A manifest the loader refuses is named "your manifests" in the error."""
     cluster = _start()
-    cluster.apply(text)
+    cluster.apply(load_manifests(text, name="your manifests"))
     cluster.run(until=180)
     return cluster
 
@@ -123,8 +126,12 @@ def _secret_names(obj: dict[str, Any]) -> set[str]:
     return {c.name for c in consumers(obj) if c.kind == "Secret"}
 
 
+OLD_SECRET = "db-pass-v1"
+"""The immutable Secret the Deployment reads before the rotation."""
+
 NEW_PASSWORD = "new-password"
-"""The password the rotation must put in ``db-pass-v2``."""
+"""The password the rotation must put in the new Secret (any name but :data:`OLD_SECRET`:
+the chapter names one by a hash of its content, the solution ``db-pass-v2``)."""
 
 _ENCODED = base64.b64encode(NEW_PASSWORD.encode()).decode()
 """:data:`NEW_PASSWORD` as ``data`` holds it, what ``printf new-password | base64`` prints."""
@@ -140,28 +147,34 @@ def _password(secret: dict[str, Any]) -> str | None:
     return None if encoded is None else base64.b64decode(str(encoded)).decode("utf-8", "replace")
 
 
-def _check_new_password(secret: dict[str, Any]) -> None:
-    """:class:`Wrong` unless ``db-pass-v2`` holds exactly :data:`NEW_PASSWORD`."""
+def _check_new_password(name: str, secret: dict[str, Any]) -> None:
+    """:class:`Wrong` unless the Secret ``name`` holds exactly :data:`NEW_PASSWORD`."""
     password = _password(secret)
     if password is None:
-        raise Wrong("db-pass-v2 has no key password.",
+        raise Wrong(f"{name} has no key password.",
                     "The Deployment reads the key password: keep that key under data.")
     if password == NEW_PASSWORD:
         return
     if password == "old-password":
-        raise Wrong("db-pass-v2 holds the old password, old-password.",
+        raise Wrong(f"{name} holds the old password, old-password.",
                     f"Put the new one in it: {NEW_PASSWORD}, base64 {_ENCODED}.")
     if password.rstrip("\r\n") == NEW_PASSWORD:
-        raise Wrong(f"db-pass-v2's password is {password!r}: it ends with a newline, which the "
+        raise Wrong(f"{name}'s password is {password!r}: it ends with a newline, which the "
                     "application would send as part of the password.",
                     f"echo adds a newline: encode with printf {NEW_PASSWORD} | base64 (or echo "
                     f"-n), which prints {_ENCODED}.")
-    raise Wrong(f"db-pass-v2's password is {password!r}, not {NEW_PASSWORD!r}.",
+    raise Wrong(f"{name}'s password is {password!r}, not {NEW_PASSWORD!r}.",
                 f"base64 of {NEW_PASSWORD} is {_ENCODED} (printf {NEW_PASSWORD} | base64).")
 
 
-@checker("Right: db-pass-v2 exists beside db-pass-v1, and changing the Deployment's reference "
-         "rolled out new Pods that read it. Once no Pod uses db-pass-v1, delete it.")
+def _new_secrets(cluster: KubernetesCluster) -> list[str]:
+    """The Secrets of the namespace beside :data:`OLD_SECRET`, by name."""
+    return sorted(str(s["metadata"]["name"]) for s in cluster.objects("Secret", "default")
+                  if s["metadata"]["name"] != OLD_SECRET)
+
+
+@checker("Right: a new Secret exists beside db-pass-v1, and changing the Deployment's "
+         "reference rolled out new Pods that read it. Once no Pod uses db-pass-v1, delete it.")
 def check_rotation(text: object) -> None:
     text = yaml_text(text, "YAML text with the manifests to apply")
     try:
@@ -171,28 +184,50 @@ def check_rotation(text: object) -> None:
         if "immutable" in message:
             raise Wrong(f"The API server refuses it: {message}",
                         "An immutable Secret cannot change: create one with a new name.") from None
-        raise Wrong(f"The cluster refuses it: {message}", "Fix the manifest it names.") from None
+        raise Wrong(f"The cluster refuses it: {message}",
+                    f"data holds base64 ({_ENCODED} for {NEW_PASSWORD}); plain text goes under "
+                    "stringData." if "base64" in message else "Fix the manifest it names."
+                    ) from None
     names = _secret_names(cluster.get("Deployment", "default", "api") or {})
-    secret = cluster.get("Secret", "default", "db-pass-v2")
+    if OLD_SECRET in names or not names:
+        created = _new_secrets(cluster)
+        if not created:
+            raise Wrong("There is no new Secret.", "Add a Secret with a new name (db-pass-v2, "
+                        "or one with a hash of its content) and the key password.")
+        for name in created:
+            _check_new_password(name, cluster.get("Secret", "default", name) or {})
+        raise Wrong(f"The Deployment still reads {OLD_SECRET}.",
+                    f"Point its secretKeyRef at {created[0]}: that changes the Pod template, "
+                    "and the Deployment rolls out new Pods.")
+    if len(names) > 1:
+        raise Wrong(f"The Deployment reads several Secrets: {', '.join(sorted(names))}.",
+                    "Keep its one secretKeyRef, pointed at the new Secret.")
+    [new] = names
+    secret = cluster.get("Secret", "default", new)
     if secret is None:
-        if "db-pass-v2" in names:
-            raise Wrong("The new Pods wait for a Secret that does not exist "
-                        "(CreateContainerConfigError).", "Apply the Secret db-pass-v2 as well.")
-        raise Wrong("There is no Secret db-pass-v2.",
-                    "Add a Secret named db-pass-v2 with the key password.")
-    _check_new_password(secret)
-    if names != {"db-pass-v2"}:
-        raise Wrong("The Deployment still reads db-pass-v1.",
-                    "Point its secretKeyRef at db-pass-v2: that changes the Pod template, and "
-                    "the Deployment rolls out new Pods.")
+        raise Wrong("The new Pods wait for a Secret that does not exist "
+                    f"(CreateContainerConfigError): {new}.", f"Apply the Secret {new} as well.")
+    _check_new_password(new, secret)
     pods = [p for p in cluster.pods() if p.labels.get("app") == "api"]
-    if any(_secret_names(cluster.get("Pod", "default", p.name) or {}) != {"db-pass-v2"}
+    if any(_secret_names(cluster.get("Pod", "default", p.name) or {}) != {new}
            for p in pods):
-        raise Wrong("Some api Pods still read db-pass-v1.",
+        raise Wrong(f"Some api Pods still read {OLD_SECRET}.",
                     "The rollout replaces them: look at cluster.pods().")
     if len(pods) != 2 or not all(p.ready for p in pods):
         raise Wrong("The api Pods are not all running.",
                     "Look at cluster.pods() and cluster.events for the reason.")
+
+
+OLD_SWARM = "db_pass_2026_06"
+"""The Swarm secret the service ``api`` reads before the rotation (Docker's guide advises a
+version or a date in a secret's name)."""
+
+NEW_SWARM = "db_pass_2026_12"
+"""The Swarm secret already created with the new password."""
+
+SWARM_PATH = "/etc/api/db_password"
+"""Where the application reads its password: an absolute ``target``, not the chapter's
+``/run/secrets/db_pass``, so the exercise is not the chapter's command."""
 
 
 _BOOLEAN_FLAGS = frozenset({"-d", "--detach", "-q", "--quiet", "--force", "--rollback",
@@ -242,7 +277,7 @@ def _secret_target(flag: str, added: str) -> tuple[str, str]:
 
     if not fields:          # Go's csv.Reader returns io.EOF for an empty value
         raise refused("EOF", "Give the secret to add: --secret-add "
-                      "source=db_pass_v2,target=db_pass.")
+                      f"source={NEW_SWARM},target={SWARM_PATH}.")
     if len(fields) == 1 and "=" not in fields[0]:
         source, target = fields[0], fields[0]
     else:
@@ -252,13 +287,13 @@ def _secret_target(flag: str, added: str) -> tuple[str, str]:
             if not equals or not key:
                 raise refused(f"invalid field '{field}' must be a key=value pair",
                               "Write each field as key=value, e.g. "
-                              "source=db_pass_v2,target=db_pass.")
+                              f"source={NEW_SWARM},target={SWARM_PATH}.")
             name = key.lower()      # compared in any case, printed as typed
             if name not in _SECRET_KEYS:
                 raise refused(f"invalid field in secret request: {key}",
                               "The path in the container is given by the key target (dst and "
-                              "destination are --mount's words): source=db_pass_v2,"
-                              "target=db_pass." if name in ("dst", "destination") else
+                              f"destination are --mount's words): source={NEW_SWARM},"
+                              f"target={SWARM_PATH}." if name in ("dst", "destination") else
                               "The keys are source (or src), target, uid, gid and mode.")
             if name == "mode":
                 try:
@@ -270,7 +305,7 @@ def _secret_target(flag: str, added: str) -> tuple[str, str]:
             values["source" if name == "src" else name] = value
         source = values.get("source", "")
         if not source:
-            raise refused("source is required", "Name the secret: source=db_pass_v2.")
+            raise refused("source is required", f"Name the secret: source={NEW_SWARM}.")
         target = values.get("target") or source
         for key in ("uid", "gid"):
             try:
@@ -284,8 +319,8 @@ def _secret_target(flag: str, added: str) -> tuple[str, str]:
     return source, target if target.startswith("/") else f"/run/secrets/{target}"
 
 
-@checker("Right: the service's tasks are replaced by new ones that find db_pass_v2 at "
-         "/run/secrets/db_pass, the path the application already reads.")
+@checker(f"Right: the service's tasks are replaced by new ones that find {NEW_SWARM} at "
+         f"{SWARM_PATH}, the path the application already reads.")
 def check_swarm_rotation(command: object) -> None:
     if not isinstance(command, str):
         raise Wrong("The answer must be a command line, as a string.", "Write one docker command.")
@@ -298,7 +333,7 @@ def check_swarm_rotation(command: object) -> None:
                     "every line but the last with a backslash (\\).")
     if words[:2] == ["docker", "secret"]:
         raise Wrong("docker secret cannot change a secret's data.",
-                    "Swarm secrets are immutable: create db_pass_v2 (done) and switch the "
+                    f"Swarm secrets are immutable: create {NEW_SWARM} (done) and switch the "
                     "service over with docker service update.")
     arguments, flags = _service_update(words[3:])
     if words[:3] == ["docker", "service", "update"] and len(arguments) > 1:
@@ -309,14 +344,16 @@ def check_swarm_rotation(command: object) -> None:
     if words[:3] != ["docker", "service", "update"] or arguments != ["api"]:
         raise Wrong("That does not update the service api.",
                     "It is docker service update OPTIONS api.")
-    if "db_pass_v1" not in flags.get("--secret-rm", []):
-        raise Wrong("The service keeps db_pass_v1.", "Remove it with --secret-rm db_pass_v1.")
+    if OLD_SWARM not in flags.get("--secret-rm", []):
+        raise Wrong(f"The service keeps {OLD_SWARM}.", f"Remove it with --secret-rm {OLD_SWARM}.")
     targets = dict(_secret_target("--secret-add", added)
                    for added in flags.get("--secret-add", []))
-    if "db_pass_v2" not in targets:
-        raise Wrong("The service does not get db_pass_v2.",
-                    "Add it with --secret-add source=db_pass_v2,target=db_pass.")
-    if targets["db_pass_v2"] != "/run/secrets/db_pass":
-        raise Wrong(f"The new secret would appear as {targets['db_pass_v2']}.",
+    if NEW_SWARM not in targets:
+        raise Wrong(f"The service does not get {NEW_SWARM}.",
+                    f"Add it with --secret-add source={NEW_SWARM},target={SWARM_PATH}.")
+    if targets[NEW_SWARM] != SWARM_PATH:
+        hint = (" (a relative target lands under /run/secrets/)"
+                if targets[NEW_SWARM].startswith("/run/secrets/") else "")
+        raise Wrong(f"The new secret would appear as {targets[NEW_SWARM]}{hint}.",
                     "Keep the path the application reads: "
-                    "--secret-add source=db_pass_v2,target=db_pass.")
+                    f"--secret-add source={NEW_SWARM},target={SWARM_PATH}.")

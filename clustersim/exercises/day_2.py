@@ -63,7 +63,8 @@ def check_upgrade_blockers(answer: object) -> None:
         hint = ("A kubelet only has to be not newer than the API servers and at most three "
                 "minors older: 1.36 and 1.37 are fine beside 1.37 and 1.38.")
     elif set(answer) == {"1.33"}:
-        hint = "Count the minors from 1.38 down: 1.37, 1.36, 1.35 are the three allowed older."
+        hint = ("Check each kubelet against the rule: at most three minors older than every "
+                "API server, and after the upgrade every API server is at 1.38.")
     else:
         hint = "Against 1.38: not newer, and at most three minors older."
     raise Wrong(f"Not {', '.join(answer) or 'none'}.", hint)

@@ -84,7 +84,8 @@ _NEEDS = {
     "one unit": "helm",
     "the same plain manifests for staging and production, with a different image tag and "
     "replica count, without templates": "kustomize",
-    "every change to production is a reviewed commit, and manual changes are undone": "gitops",
+    "every change to production is a reviewed commit, and manual changes are undone (with "
+    "self-heal)": "gitops",
     "run PostgreSQL with automatic failover, backups and minor-version upgrades": "operator",
 }
 """Four needs and the tool that answers each."""

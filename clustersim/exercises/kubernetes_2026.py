@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from clustersim.exercises.answers import classify, keyed, listed, one_pod
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.spelling import spelt_exactly
 from clustersim.kubernetes import AdmissionError, KubernetesCluster
 from clustersim.kubernetes.containerref import container_named
 from clustersim.manifests import ManifestError
@@ -222,3 +223,10 @@ def check_job_endings(answer: object) -> None:
     ends with, one of :data:`ENDINGS`."""
     truth = {scenario: job_ending(codes) for scenario, codes in EXIT_CODES.items()}
     classify(answer, truth, ENDINGS, _JOB_HINTS)
+    given = keyed(answer, truth, "item")    # as classify read it
+    for scenario, reason in truth.items():
+        if reason != STILL_RUNNING:         # a label of the exercise, in any case
+            spelt_exactly(given[scenario], reason, scenario,
+                          "A condition's reason is the Job controller's exact string, "
+                          f"{reason!r}: kubectl wait --for=jsonpath and scripts compare it "
+                          "as written.")

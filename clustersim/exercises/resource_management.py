@@ -30,6 +30,7 @@ from clustersim.exercises.answers import (
     whole_number,
 )
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.spelling import spelt_exactly
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
 from clustersim.kubernetes.qos import pod_qos_class
@@ -89,13 +90,11 @@ def check_qos_classes(answer: object) -> None:
         if given != right:
             raise Wrong(f"{name}: not {given}.", _QOS_HINTS.get(
                 (name, given), "Look at every container's cpu and memory requests and limits."))
-        if str(typed).strip() != right:
-            # the class is right; its spelling is the API's enum value, compared exactly
-            # (kubernetes/kubernetes pkg/apis/core/types.go, PodQOSClass)
-            raise Wrong(f"{name}: {right}, but spelt {typed!r}.",
-                        f"QoS class names are case-sensitive: the API server writes "
-                        f"status.qosClass as {right!r}, and a ResourceQuota scope or a "
-                        "script that compares it wants that exact spelling.")
+        # the class is right; its spelling is the API's enum value (PodQOSClass)
+        spelt_exactly(typed, right, name,
+                      f"QoS class names are case-sensitive: the API server writes "
+                      f"status.qosClass as {right!r}, and a ResourceQuota scope or a "
+                      "script that compares it wants that exact spelling.")
 
 
 HPA_READINGS = {
@@ -127,7 +126,11 @@ def check_hpa_replicas(answer: object) -> None:
             continue
         utilization = sum(levels) * 100 // (_REQUEST * len(levels))
         exact = len(levels) * utilization / _TARGET
-        if given in (int(exact), round(exact)) and given != right:
+        if given >= 10 * len(levels):      # 140 for a ratio of 1.35: a percentage
+            hint = (f"{given} looks like a percentage, not a number of Pods: the utilisation is "
+                    f"{utilization}%, the ratio {utilization}/{_TARGET}; the answer is "
+                    f"ceil({len(levels)} × ratio) replicas.")
+        elif given in (int(exact), round(exact)) and given != right:
             hint = "The HPA rounds up: desiredReplicas = ceil(currentReplicas × ratio)."
         elif given == len(levels) and right != len(levels):
             hint = (f"The ratio is {utilization}/{_TARGET} = {utilization / _TARGET:.2f}, more "
@@ -350,7 +353,7 @@ def evicted_pods() -> list[str]:
 @checker("Right: only batch. It and api use more than they request, batch by 650Mi, api by "
          "444Mi, so batch goes first; then 748Mi are free, above the 100Mi threshold.")
 def check_eviction(answer: object) -> None:
-    answer = listed(answer, list(EVICTION_PODS), "Pod names, first evicted first",
+    answer = listed(answer, list(EVICTION_PODS), "Pod names (in eviction order)",
                     example='["cache"]', ordered=True,
                     unknown=lambda name: Wrong(f"There is no Pod {name!r} on the node.",
                                                "The Pods are " + ", ".join(EVICTION_PODS) + "."))

@@ -20,6 +20,7 @@ from typing import Any
 
 from clustersim.exercises.answers import keyed, load_answer, yaml_text, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.spelling import spelt_exactly
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.networkpolicy import PolicyError, connection
 from clustersim.kubernetes.podsecurity import violations
@@ -238,9 +239,16 @@ def check_pod_security_labels(labels: object) -> None:
         if not isinstance(level, str):
             raise Wrong(f"{_LABEL}{mode} is {level!r}: a label's value is one word of text.",
                         'Write the level as a string, e.g. "baseline".')
-        if not mode.endswith("-version") and level not in levels:
+        if mode.endswith("-version"):
+            continue
+        meant = level.strip().casefold()
+        if meant not in levels:
             raise Wrong(f"{level!r} is not a level.", "The levels are privileged, baseline and "
                                                       "restricted.")
+        spelt_exactly(level, meant, _LABEL + mode,
+                      "Pod Security levels are case-sensitive: the admission plugin refuses "
+                      "any other spelling (must be one of privileged, baseline, restricted), "
+                      "and an enforce label it cannot read enforces restricted.")
     if modes.get("enforce") == "restricted":
         raise Wrong("enforce: restricted refuses more than privileged Pods.",
                     "Refuse only what baseline forbids; only warn about restricted.")

@@ -15,6 +15,7 @@ from typing import Any
 from clustersim.exercises.answers import choice, keyed, number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, Timing
+from clustersim.kubernetes.imagemanager import IMAGE_BACKOFF
 from clustersim.node import Node
 
 __all__ = ["CAUSES", "PULL_SECONDS", "broken_cluster", "check_diagnosis", "check_pull_retry",
@@ -116,8 +117,21 @@ def check_pull_retry(answer: object) -> None:
     right = attempts[3]
     if answer == right:
         return
-    if answer == 10 + 20 + 40:
+    # the crash loop's "first exit restarts at once" applied to pulls: no wait after the
+    # first failure, then 10 s and 20 s; the image back-off starts at the first failed pull
+    # (clustersim.kubernetes.imagemanager, after pkg/kubelet/images/image_manager.go)
+    at_once = 3 * PULL_SECONDS + IMAGE_BACKOFF + 2 * IMAGE_BACKOFF
+    if answer >= 1000:
+        hint = (f"The answer is in seconds, and {answer:g} looks like milliseconds"
+                + (": in seconds it is right." if answer == right * 1000 else
+                   " (the back-offs are 10 s, 20 s, then 40 s)."))
+    elif answer == 10 + 20 + 40:
         hint = "Each pull itself takes 5 s before it fails; the back-off starts after that."
+    elif answer == at_once:
+        # also three equal waits of 10 s: one hint for both readings
+        hint = ("A failed pull always waits (only a crashed container's first exit restarts "
+                "at once), and the wait doubles: 10 s after the first failure, then 20 s, "
+                "then 40 s.")
     elif answer == 3 * (PULL_SECONDS + 10):
         hint = "The back-off doubles after each failure: 10 s, then 20 s, then 40 s."
     elif answer in (attempts[2], attempts[4]):

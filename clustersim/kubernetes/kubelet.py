@@ -62,8 +62,9 @@ clock with simple, fixed delays (:class:`Timing`):
    waits), starting over once it ran 10 minutes (:meth:`Kubelet._crashed`); its siblings
    run on. Each container keeps its own restart count and last exit
    (``containerStatuses[].restartCount`` and ``lastState.terminated``,
-   :meth:`Kubelet.restarts`): one that exits or is killed for a new image counts a restart,
-   its siblings that keep running do not.
+   :meth:`Kubelet.restarts`): one that exits or is killed for a new image keeps that exit
+   as its last state and counts a restart when its next container starts (four starts are
+   three restarts, also while it waits in back-off), its siblings that keep running do not.
 5. Deletion: the pod and its running containers stay Ready (the prober keeps a terminating
    pod's readiness workers, :meth:`Kubelet.container_ready`; its EndpointSlice entry turns
    not ready but serving and terminating, :mod:`clustersim.kubernetes.services`); the
@@ -264,6 +265,11 @@ class Restarts:
     exit_code: int = 0
     started_at: float = 0.0
     finished_at: float = 0.0
+    pending: bool = False
+    """Exited, and its next container not created yet: the count grows when it is
+    (``startContainer`` in ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` gives a
+    new container its previous status's ``RestartCount`` plus one; the first has 0, and
+    while it waits in back-off ``convertToAPIContainerStatuses`` reports the last one's)."""
 
 
 def _stable_key(container: Mapping[str, Any]) -> tuple[str, str]:
@@ -626,6 +632,9 @@ class Kubelet:
 
     def _record_start(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
         uid, name = pod["metadata"]["uid"], str(container.get("name"))
+        record = self._restarts.get(uid, {}).get(name)
+        if record is not None and record.pending:   # a new container after an exit
+            record.count, record.pending = record.count + 1, False
         runs = self._init_runs.get(uid)
         if runs and uid not in self._initialized \
                 and any(c is container for c in pod["spec"].get("containers") or ()):
@@ -746,7 +755,8 @@ class Kubelet:
         return any(c.get("name") in started for c in pod["spec"].get("containers") or ())
 
     def restarts(self, pod: Mapping[str, Any]) -> Mapping[str, Restarts]:
-        """Each container of the pod that has restarted: its count and last exit."""
+        """Each container of the pod that has exited at least once: its restart count (the
+        containers created after an exit) and its last exit."""
         return self._restarts.get(pod["metadata"]["uid"], {})
 
     def backing_off(self, pod: Mapping[str, Any]) -> Mapping[str, BackOff]:
@@ -755,15 +765,14 @@ class Kubelet:
         run on)."""
         return self._backing_off.get(pod["metadata"]["uid"], {})
 
-    def _count_restart(self, pod: dict[str, Any], name: str, code: int) -> Restarts:
-        """Container ``name`` of the pod exited with ``code`` now: one more restart, and
-        this exit is its last state."""
+    def _record_exit(self, pod: dict[str, Any], name: str, code: int) -> None:
+        """Container ``name`` of the pod exited with ``code`` now: this exit is its last
+        state, and its next start counts a restart (:attr:`Restarts.pending`)."""
         record = self._restarts.setdefault(pod["metadata"]["uid"], {}).setdefault(
             name, Restarts())
-        record.count += 1
         record.exit_code, record.finished_at = code, self.cluster.now
         record.started_at = self.started_at(pod).get(name, self.cluster.now)
-        return record
+        record.pending = True
 
     def container_ready(self, pod: Mapping[str, Any], name: str) -> bool:
         """Whether the container ``name`` of the pod is ready now (module docstring, step 3):
@@ -926,8 +935,8 @@ class Kubelet:
         """Container ``name`` exited with ``code`` to be restarted (:meth:`_crash_plan`: an
         app container of a ``restartPolicy: Always`` pod, or a sidecar, which is the same to
         the kubelet here: ``SyncPod``'s ``start`` calls ``doBackOff`` before it starts an
-        init container as before an app container): it counts a
-        restart and keeps this exit as its last state (``lastState.terminated``), and starts
+        init container as before an app container): it keeps this exit as its last state
+        (``lastState.terminated``; the restart counts when it starts again), and starts
         again under its own crash-loop back-off, as ``doBackOff`` in
         ``pkg/kubelet/kuberuntime/kuberuntime_manager.go`` decides it with client-go's
         ``flowcontrol.Backoff``, one entry per container definition (:attr:`_crash_backoff`):
@@ -942,7 +951,7 @@ class Kubelet:
             return
         cluster, uid = self.cluster, pod["metadata"]["uid"]
         container = self._container(pod, name)
-        self._count_restart(pod, name, code)
+        self._record_exit(pod, name, code)
         self._stopped_containers(pod, [container])
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         cluster.pod_written(pod)
@@ -1074,8 +1083,8 @@ class Kubelet:
         def stopped() -> None:
             if not self._current(pod, epoch):
                 return
-            for container in killed:    # a crashed one counted when it exited
-                self._count_restart(pod, str(container.get("name")), 0)
+            for container in killed:    # a crashed one recorded when it exited
+                self._record_exit(pod, str(container.get("name")), 0)
             cluster.changed()
             held = [c for c in changed if self._held(pod, epoch, c, exited)]
             self._start_each(pod, epoch, [c for c in changed if c not in held], running)

@@ -404,9 +404,22 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
         message = message.rstrip(".") if compose else message
     elif (bounded := bound_message(problem, where, compose=compose)) is not None:
         message, expected = bounded
+    elif not compose and problem["type"] in _PLAY_EXPECTED:
+        message = f"{found_text(problem['input'])} is not valid: {_PLAY_EXPECTED[problem['type']]}"
     else:
         message = f"{found_text(problem['input'])} is not valid: {problem['msg'].rstrip('.')}"
     return document.error(where, message, expected)
+
+
+_PLAY_EXPECTED = {"string_type": "error.expected.jsstring",
+                  "bool_type": "error.expected.jsboolean",
+                  "list_type": "error.expected.jsarray",
+                  "float_type": "error.expected.jsnumber",
+                  "int_type": "error.expected.jsnumber"}
+"""A Marathon field given a JSON value of another type, in Marathon's words: Play JSON's
+readers answer with these keys (d2iq-archive/marathon's RAML-generated readers; the served
+API's :mod:`~clustersim.serve.marathonraml` answers the same), where pydantic would say
+"Input should be a valid string"."""
 
 
 def _not_a_mapping(model: type[BaseModel], problem: Any, where: Path) -> tuple[str, str]:

@@ -47,14 +47,15 @@ def add_runtime_ids(entry: dict[str, Any], uid: str) -> None:
     while it waits to start again the last one's; the previous run's in ``lastState``."""
     count = entry.get("restartCount") or 0
     state = entry.get("state") or {}
-    run = count if "running" in state or "terminated" in state else count - 1
-    if run < 0:
+    last = (entry.get("lastState") or {}).get("terminated")
+    ran = "running" in state or "terminated" in state
+    if not ran and last is None:        # waiting for its first start
         return
     name = str(entry.get("name"))
-    entry["containerID"] = container_id(uid, name, run)
+    entry["containerID"] = container_id(uid, name, count)   # a new one counts a restart
     entry["imageID"] = image_id(str(entry.get("image")))
     if "terminated" in state:
         state["terminated"]["containerID"] = entry["containerID"]
-    last = (entry.get("lastState") or {}).get("terminated")
-    if last is not None and count:
-        last["containerID"] = container_id(uid, name, count - 1)
+    previous = count - 1 if ran else count      # waiting: the last one is the previous run
+    if last is not None and previous >= 0:
+        last["containerID"] = container_id(uid, name, previous)

@@ -14,6 +14,7 @@ from clustersim.exercises.config_and_secrets import (
 
 SECRET_V2 = SECRET_V1.replace("db-pass-v1", "db-pass-v2").replace("b2xk", "bmV3")
 DEPLOYMENT_V2 = DEPLOYMENT.replace("db-pass-v1", "db-pass-v2")
+RM = "docker service update --secret-rm db_pass_2026_06 "
 
 
 @pytest.mark.parametrize("answer, passed, words", [
@@ -32,7 +33,16 @@ def test_edit_reaches(answer, passed, words) -> None:
 
 @pytest.mark.parametrize("text, passed, words", [
     (SECRET_V2 + "---\n" + DEPLOYMENT_V2, True, "Right"),
-    (SECRET_V1 + "---\n" + DEPLOYMENT, False, "no Secret db-pass-v2"),
+    (SECRET_V1 + "---\n" + DEPLOYMENT, False, "no new Secret"),
+    # the task names no Secret: the chapter's content-hash name, or any other, passes
+    (SECRET_V2.replace("db-pass-v2", "db-pass-5f7c2d") + "---\n"
+     + DEPLOYMENT.replace("db-pass-v1", "db-pass-5f7c2d"), True, "Right"),
+    (SECRET_V2.replace("db-pass-v2", "db-pass-2026"), False, "secretKeyRef at db-pass-2026"),
+    # plain text under data: the loader's error names the answer, the hint says base64
+    (SECRET_V2.replace("bmV3LXBhc3N3b3Jk", "new-password") + "---\n" + DEPLOYMENT_V2, False,
+     "your manifests, line 8"),
+    (SECRET_V2.replace("bmV3LXBhc3N3b3Jk", "new-password") + "---\n" + DEPLOYMENT_V2, False,
+     "plain text goes under stringData"),
     (SECRET_V1.replace("b2xk", "bmV3"), False, "immutable"),
     (DEPLOYMENT_V2, False, "CreateContainerConfigError"),
     (SECRET_V2, False, "still reads db-pass-v1"),
@@ -58,84 +68,92 @@ def test_rotation(text, passed, words) -> None:
 
 
 @pytest.mark.parametrize("command, passed, words", [
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass api", True, "Right"),
-    ("docker service update --secret-rm db_pass_v1 --secret-add src=db_pass_v2,target=db_pass api",
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password api", True, "Right"),
+    (RM + "--secret-add src=db_pass_2026_12,target=/etc/api/db_password api",
      True, "Right"),
-    ("docker service update --secret-rm db_pass_v1 --secret-add db_pass_v2 api", False,
-     "/run/secrets/db_pass_v2"),
-    ("docker service update --secret-add source=db_pass_v2,target=db_pass api", False,
-     "keeps db_pass_v1"),
+    (RM + "--secret-add db_pass_2026_12 api", False,
+     "/run/secrets/db_pass_2026_12"),
+    ("docker service update --secret-add source=db_pass_2026_12,target=/etc/api/db_password "
+     "api", False,
+     "keeps db_pass_2026_06"),
     ("docker secret create db_pass db_pass.txt", False, "immutable"),
-    ("docker service update api", False, "keeps db_pass_v1"),
+    ("docker service update api", False, "keeps db_pass_2026_06"),
     ("", False, "does not update"),
-    ("docker service update --secret-rm db_pass_v1 --secret-add 'x api", False, "Check the quotes"),
+    (RM + "--secret-add 'x api", False, "Check the quotes"),
     # the docker CLI's own syntax: --flag=value, flags after the service, boolean flags, and an
     # absolute target (moby getSecretTargetPath) are all the same rotation
-    ("docker service update --secret-rm=db_pass_v1 "
-     "--secret-add=source=db_pass_v2,target=db_pass api", True, "Right"),
-    ("docker service update api --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass", True, "Right"),
-    ("docker service update -d --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass api", True, "Right"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=/run/secrets/db_pass api", True, "Right"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=/etc/db_pass api", False, "/etc/db_pass"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2 target=db_pass api", False, "commas"),
+    ("docker service update --secret-rm=db_pass_2026_06 "
+     "--secret-add=source=db_pass_2026_12,target=/etc/api/db_password api", True, "Right"),
+    ("docker service update api --secret-rm db_pass_2026_06 "
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password", True, "Right"),
+    ("docker service update -d --secret-rm db_pass_2026_06 "
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password api", True, "Right"),
+    # the chapter's own command: the file the application reads is elsewhere
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=db_pass api", False,
+     "/run/secrets/db_pass (a relative target lands under /run/secrets/)"),
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/db_pass api", False, "/etc/db_pass"),
+    (RM +
+     "--secret-add source=db_pass_2026_12 target=/etc/api/db_password api", False, "commas"),
     # a newline ends a command: the second line was read as more services to update
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass api\ndocker service ps api", False,
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password api\n"
+     "docker service ps api", False,
      "a second line"),
-    ("docker service update --secret-rm db_pass_v1 \\\n"
-     "  --secret-add source=db_pass_v2,target=db_pass api", True, "Right"),
+    (RM + "\\\n"
+     "  --secret-add source=db_pass_2026_12,target=/etc/api/db_password api", True, "Right"),
     # SecretOpt.Set refuses a key it does not know (dst is --mount's), and fields without =
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,dst=db_pass api", False,
-     'invalid argument "source=db_pass_v2,dst=db_pass" for "--secret-add" flag: invalid field '
+    (RM +
+     "--secret-add source=db_pass_2026_12,dst=db_pass api", False,
+     'invalid argument "source=db_pass_2026_12,dst=db_pass" for "--secret-add" flag: invalid field '
      "in secret request: dst"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,destination=db_pass api", False, "the key target"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,db_pass api", False,
+    (RM +
+     "--secret-add source=db_pass_2026_12,destination=db_pass api", False, "the key target"),
+    (RM +
+     "--secret-add source=db_pass_2026_12,db_pass api", False,
      "invalid field 'db_pass' must be a key=value pair"),
-    ("docker service update --secret-rm db_pass_v1 --secret-add target=db_pass api", False,
+    (RM + "--secret-add target=/etc/api/db_password api", False,
      "source is required"),
     # the key is lowercased to compare only; an empty value is the CSV reader's io.EOF
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,DST=db_pass api", False,
+    (RM +
+     "--secret-add source=db_pass_2026_12,DST=db_pass api", False,
      "flag: invalid field in secret request: DST"),
-    ("docker service update --secret-rm db_pass_v1 --secret-add '' api", False,
+    (RM + "--secret-add '' api", False,
      'invalid argument "" for "--secret-add" flag: EOF'),
     # keys in any case, and quoted fields, as docker reads them
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add 'Source=db_pass_v2,\"TARGET=db_pass\"' api", True, "Right"),
+    (RM +
+     "--secret-add 'Source=db_pass_2026_12,\"TARGET=/etc/api/db_password\"' api", True, "Right"),
     # mode as strconv.ParseUint(value, 0, 32) reads it; uid and gid as the daemon's Atoi
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass,mode=0400,uid=1000,gid=0 api", True,
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password,"
+     "mode=0400,uid=1000,gid=0 api", True,
      "Right"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass,mode=0x124 api", True, "Right"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass,mode=r--r----- api", False,
-     'invalid argument "source=db_pass_v2,target=db_pass,mode=r--r-----" for "--secret-add" '
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password,mode=0x124 api",
+     True, "Right"),
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password,mode=r--r----- api", False,
+     'invalid argument "source=db_pass_2026_12,target=/etc/api/db_password,mode=r--r-----" '
+     'for "--secret-add" '
      'flag: invalid mode specified: strconv.ParseUint: parsing "r--r-----": invalid syntax'),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass,mode=0999 api", False,
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password,mode=0999 api", False,
      'invalid mode specified: strconv.ParseUint: parsing "0999": invalid syntax'),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass,mode=4294967296 api", False,
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password,mode=4294967296 api", False,
      'strconv.ParseUint: parsing "4294967296": value out of range'),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,mode=x,dst=db_pass api", False, "invalid mode specified"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass,uid=app api", False,
+    (RM +
+     "--secret-add source=db_pass_2026_12,mode=x,dst=db_pass api", False, "invalid mode specified"),
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password,uid=app api", False,
      'the daemon reads the uid as a number (strconv.Atoi: parsing "app": invalid syntax)'),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,target=db_pass,gid=staff api", False, "gid=1000"),
-    ("docker service update --secret-rm db_pass_v1 "
-     "--secret-add source=db_pass_v2,uid=app,dst=db_pass api", False,
+    (RM +
+     "--secret-add source=db_pass_2026_12,target=/etc/api/db_password,gid=staff api", False,
+     "gid=1000"),
+    (RM +
+     "--secret-add source=db_pass_2026_12,uid=app,dst=db_pass api", False,
      "invalid field in secret request: dst"),
 ])
 def test_swarm_rotation(command, passed, words) -> None:

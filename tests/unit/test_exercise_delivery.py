@@ -69,3 +69,10 @@ def test_tool_hints_do_not_give_the_answer_away(tool) -> None:
     answer = {need: (other if right == tool else right) for need, right in NEEDS.items()}
     hint = check_tools(answer).hint.lower()
     assert tool not in hint and "chart" not in hint
+
+
+def test_the_gitops_need_says_self_heal():
+    """delivery.md: Argo CD reports drift and undoes manual changes only with selfHeal, so
+    the need that "gitops" answers says so (it read "manual changes are undone" alone)."""
+    [need] = [n for n, tool in NEEDS.items() if tool == "gitops"]
+    assert need.endswith("manual changes are undone (with self-heal)")

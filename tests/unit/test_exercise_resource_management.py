@@ -53,6 +53,8 @@ def test_a_right_class_in_another_case_is_refused_with_the_apis_spelling():
     ({"busy": 5, "quiet": 4}, "rounds up"),            # floor or round of 5.4
     ({"busy": 6, "quiet": 3}, "rounds up"),            # floor of 3.33
     ({"busy": 4, "quiet": 4}, "tolerance"),
+    ({"busy": 140, "quiet": 4}, "looks like a percentage"),     # the ratio 1.35 as 135%
+    ({"busy": 6, "quiet": 83}, "utilisation is 50%"),
     ({"busy": 3, "quiet": 4}, "summed over the ready Pods"),
     ({"busy": 6, "quiet": "4"}, "whole number"),
     ({"busy": 6}, "starter"),
@@ -159,6 +161,13 @@ def test_preemption_and_eviction_read_names_as_the_other_checks_do():
 def test_eviction_hints(answer, hint):
     feedback = check_eviction(answer)
     assert not feedback.passed and hint in feedback.hint
+
+
+def test_eviction_shape_hint_reads_well():
+    """The hint had read "Write the Pod names, first evicted first as strings"."""
+    feedback = check_eviction("batch")
+    assert feedback.hint == ("Write the Pod names (in eviction order) as strings, in square "
+                             "brackets.")
 
 
 def test_eviction_right():

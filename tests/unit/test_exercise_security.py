@@ -104,6 +104,9 @@ P = "pod-security.kubernetes.io/"
     ({P + "warn": "restricted"}, False, "still admitted"),
     ({P + "enforce": "baseline"}, False, "warned"),
     ({P + "enforce": "strict"}, False, "not a level"),
+    # ParseLevel compares the exact level: a capital is refused, and the check says so
+    ({P + "enforce": "Baseline", P + "warn": "restricted"}, False, "but spelt 'Baseline'"),
+    ({P + "enforce": "baseline", P + "warn": "RESTRICTED"}, False, "case-sensitive"),
     ({P + "block": "baseline"}, False, "not a Pod Security label"),
     ("baseline", False, "dict"),
     ({P + "enforce": ["baseline"], P + "warn": "restricted"}, False, "as a string"),

@@ -40,6 +40,11 @@ def test_pull_attempts_follow_the_back_off():
 @pytest.mark.parametrize(("answer", "hint"), [
     (70, "takes 5 s"),
     (45, "doubles"),
+    # 45 is also the chapter's "first exit restarts at once" applied to pulls
+    (45, "only a crashed container's first exit restarts at once"),
+    # milliseconds: the right time, and a wrong one
+    (85000, "looks like milliseconds: in seconds it is right"),
+    (70000, "looks like milliseconds (the back-offs"),
     (40, "count three failures"),
     (170, "count three failures"),
     (100, "Add up"),

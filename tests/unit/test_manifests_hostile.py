@@ -165,7 +165,7 @@ def test_integers_beyond_64_bits_are_read_as_go_yaml_reads_them() -> None:
     with pytest.raises(ManifestError) as caught:
         load_manifests(f"id: /a\ncmd: x\ncpus: 0.1\nmem: 32\ninstances: {huge}\n", name="a.yaml")
     assert (caught.value.line, caught.value.path) == (5, "instances")
-    assert "valid integer" in caught.value.message
+    assert "is not valid: error.expected.jsnumber" in caught.value.message   # Play's words
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, annotations: {n: %s}}\n"
     with pytest.raises(ManifestError, match=r"cannot unmarshal number into Go struct field "
                        r"ObjectMeta\.metadata\.annotations of type string"):  # as in go-yaml

@@ -510,7 +510,7 @@ def test_the_loader_and_marathon_agree(extra: dict) -> None:
       "must be at least 1 (a bound of the simulator's"),
      ('{"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}, '
       '"healthCheck": {"tcp": {"endpoint": "http"}, "intervalSeconds": "30"}}]}',
-      "containers[0].healthCheck.intervalSeconds", "valid integer")],
+      "containers[0].healthCheck.intervalSeconds", "'30' is not valid: error.expected.jsnumber")],
 )
 def test_what_the_simulator_refused_after_loading_is_refused_by_the_loader(
     text: str, path: str, words: str
@@ -520,6 +520,21 @@ def test_what_the_simulator_refused_after_loading_is_refused_by_the_loader(
         load_manifests(text, name="app.json")
     assert (caught.value.source, caught.value.path) == ("app.json", path)
     assert words in caught.value.message
+
+
+@pytest.mark.parametrize(("field", "value", "path", "says"), [
+    ("constraints", [["rack", "GROUP_BY", 3]], "constraints[0][2]",
+     "3 is not valid: error.expected.jsstring (expected a string)"),
+    ("requirePorts", "yes", "requirePorts", "'yes' is not valid: error.expected.jsboolean"),
+    ("args", "serve --port 80", "args", "is not valid: error.expected.jsarray"),
+])
+def test_a_value_of_another_json_type_is_refused_in_plays_words(field, value, path, says):
+    """A number in a constraint had pydantic's "Input should be a valid string"; Marathon's
+    Play readers answer ``error.expected.jsstring`` (as the served API does)."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests({"id": "/a", "cmd": "serve", field: value}, name="app.json")
+    assert caught.value.path == path and says in str(caught.value)
+    assert "Input should" not in str(caught.value)
 
 
 @pytest.mark.parametrize(("ports", "path", "key"), [

@@ -1573,7 +1573,7 @@ def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
     assert 'previous terminated container "c" in pod "crash" not found' in refused.stderr
     fresh.server.step(32)   # exits at 11 s (restarted at once), 16 s (10 s back-off), 31 s
     pod = fresh.server.cluster.get("Pod", "default", "crash")
-    assert fresh.server.cluster.kubelet.restarts(pod)["c"].count == 3
+    assert fresh.server.cluster.kubelet.restarts(pod)["c"].count == 2   # three runs: two restarts
     assert pod["status"]["reason"] == "CrashLoopBackOff"
     # each line without its time stamp: with the clock frozen (speed 0) the server anchors
     # simulated now to the wall clock per request, so two requests a second apart differ there
@@ -1598,7 +1598,7 @@ def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
         '"3"}, labels:')
     fresh("apply", "-f", "-", stdin=crashing)
     fresh.server.step(35)           # exits at 11 s, 16 s and 31 s; back-off 20 s from then
-    assert fresh.rows("get", "pod", "crash")[0][2:6] == ["CrashLoopBackOff", "3", "(4s",
+    assert fresh.rows("get", "pod", "crash")[0][2:6] == ["CrashLoopBackOff", "2", "(4s",
                                                          "ago)"]
     out = fresh("describe", "pod", "crash").stdout
     assert re.search(r"Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+3\n"
@@ -1606,7 +1606,7 @@ def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
     status = json.loads(fresh("get", "pod", "crash", "-o", "json").stdout)["status"]
     assert "restartCount" not in status and "lastTermination" not in status
     [container] = status["containerStatuses"]
-    assert container["restartCount"] == 3 and container["lastState"]["terminated"]["exitCode"] == 3
+    assert container["restartCount"] == 2 and container["lastState"]["terminated"]["exitCode"] == 3
     uid = fresh.server.cluster.get("Pod", "default", "crash")["metadata"]["uid"]
     assert container["state"] == {"waiting": {"reason": "CrashLoopBackOff", "message": (
         f"back-off 20s restarting failed container=c pod=crash_default({uid})")}}
@@ -1624,14 +1624,14 @@ def test_each_container_counts_its_own_restarts(fresh):
           .replace("containers: [{name: c,", "containers: [{name: log, image: busybox:1.37},"
                    " {name: c,").replace("busybox:1.37, res", "broken:1, res"))
     fresh.server.step(30)   # c exits at 14 s (restarted at once), 16 s and 28 s: 20 s back-off
-    assert fresh.rows("get", "pod", "pair")[0][1:6] == ["1/2", "CrashLoopBackOff", "3", "(2s",
+    assert fresh.rows("get", "pod", "pair")[0][1:6] == ["1/2", "CrashLoopBackOff", "2", "(2s",
                                                         "ago)"]
     status = json.loads(fresh("get", "pod", "pair", "-o", "json").stdout)["status"]
     crashed, log = status["containerStatuses"]         # by name, as the kubelet sorts them
     assert (log["restartCount"], log["ready"], list(log["state"])) == (0, True, ["running"])
     assert "lastState" not in log
     uid = fresh.server.cluster.get("Pod", "default", "pair")["metadata"]["uid"]
-    assert crashed["restartCount"] == 3 and crashed["state"] == {"waiting": {
+    assert crashed["restartCount"] == 2 and crashed["state"] == {"waiting": {
         "reason": "CrashLoopBackOff",
         "message": f"back-off 20s restarting failed container=c pod=pair_default({uid})"}}
     assert crashed["lastState"]["terminated"]["reason"] == "Error"

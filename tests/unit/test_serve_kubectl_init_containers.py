@@ -164,14 +164,14 @@ def test_a_crash_looping_sidecar_shows_on_its_init_container_status(kubectl):
     # proxy starts at 14 s, exits at 19 s (restarted at once) and 24 s: back-off to 34 s
     _at(kubectl, 30)
     row = kubectl.rows("get", "pod", "api")[0]
-    assert (row[1], row[2], row[3].split()[0]) == ("1/2", "Init:CrashLoopBackOff", "2")
+    assert (row[1], row[2], row[3].split()[0]) == ("1/2", "Init:CrashLoopBackOff", "1")
     status = _status(kubectl)
     proxy = status["initContainerStatuses"][1]
     uid = kubectl.server.cluster.get("Pod", "default", "api")["metadata"]["uid"]
     assert proxy["state"] == {"waiting": {
         "reason": "CrashLoopBackOff",
         "message": f"back-off 10s restarting failed container=proxy pod=api_default({uid})"}}
-    assert (proxy["restartCount"], proxy["started"], proxy["ready"]) == (2, False, False)
+    assert (proxy["restartCount"], proxy["started"], proxy["ready"]) == (1, False, False)
     assert proxy["lastState"]["terminated"]["exitCode"] == 1
     assert _initialized(status)["status"] == "True"
     ready = next(c for c in status["conditions"] if c["type"] == "Ready")
