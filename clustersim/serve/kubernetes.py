@@ -335,7 +335,11 @@ class KubernetesBackend(ClusterTime):
         clock: the watches polling within one
         :data:`~clustersim.serve.kubelists.WATCH_POLL` after see the same moment."""
         # before the field managers forget the object, so that its last state shows them
-        cluster.on_removed.insert(0, self._last_write)
+        cluster.on_removed.insert(0, self._removed)
+
+    def _removed(self, obj: Mapping[str, Any]) -> None:
+        """The store lets ``obj`` go: its last write is numbered (:meth:`_last_write`)."""
+        self._last_write(obj)
 
     def _last_write(self, obj: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
         """A stored object the store lets go, rendered once more first: a last change (a
@@ -698,7 +702,7 @@ class KubernetesBackend(ClusterTime):
         return next((o for o in self._defaults(kind, namespace or "default")
                      if o["metadata"]["name"] == name), None)
 
-    def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
+    def _stored_item(self, resource: Resource | None, obj: dict[str, Any], *,
                      lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
         """A stored object rendered, with the simulated times its Table row shows."""
         return self._kept(self.renderer.render(obj, resource, lean=lean), self._times_of(obj),
