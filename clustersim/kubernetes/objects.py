@@ -71,14 +71,17 @@ controller does not copy it to a ReplicaSet."""
 
 GENERATION_KINDS = frozenset({
     "Pod", "ReplicationController", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
-    "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy"})
+    "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy",
+    "Ingress", "IngressClass"})
 """The kinds that carry ``metadata.generation``: those whose registry strategy sets it to 1 in
 ``PrepareForCreate`` (kubernetes/kubernetes ``pkg/registry/*/*/strategy.go``: apps'
 four workloads, ``core/replicationcontroller``, ``batch/job`` and ``batch/cronjob``,
-``policy/poddisruptionbudget``, ``networking/networkpolicy``, ``autoscaling``'s
+``policy/poddisruptionbudget``, ``networking/networkpolicy``, ``networking/ingress``,
+``networking/ingressclass``, ``autoscaling``'s
 HorizontalPodAutoscaler behind the ``HPAGeneration`` gate, on by default, and ``core/pod``
 since v1.33, KEP-5067). The others, ConfigMaps, Secrets, Services, ServiceAccounts,
-PersistentVolumeClaims, quotas, RBAC objects, Namespaces..., have none: their strategies
+PersistentVolumeClaims, PersistentVolumes, StorageClasses, PriorityClasses, quotas, RBAC
+objects, Namespaces..., have none: their strategies
 leave it unset, and the API omits a zero."""
 DEFAULT_TOLERATION_SECONDS = 300
 """``--default-not-ready-toleration-seconds`` and ``--default-unreachable-toleration-seconds``

@@ -41,8 +41,9 @@ from clustersim.serve.kuberesources import RESOURCES
 from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
 from clustersim.sim.events import Event
 
-__all__ = ["CONTROL_PLANE_ROLE", "MANAGED_CONTROL_PLANE_HOST", "MANAGED_CONTROL_PLANE_IP",
-           "MAX_ENDPOINTS_CAPACITY", "DerivedObjects", "bound_claim"]
+__all__ = ["CONTROL_PLANE_ROLE", "LEASE_DURATION", "LEASE_RENEW_INTERVAL",
+           "MANAGED_CONTROL_PLANE_HOST", "MANAGED_CONTROL_PLANE_IP", "MAX_ENDPOINTS_CAPACITY",
+           "DerivedObjects", "bound_claim"]
 
 CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
 """The label kubeadm gives a control-plane node, which runs the API server."""
@@ -54,6 +55,14 @@ address is no node's."""
 MAX_ENDPOINTS_CAPACITY = 1000
 """The most addresses the endpoints controller writes in one Endpoints (``maxCapacity`` in
 ``pkg/controller/endpoint/endpoints_controller.go``)."""
+LEASE_DURATION = 40
+"""A node Lease's ``leaseDurationSeconds``: the kubelet's ``nodeLeaseDurationSeconds``
+default."""
+LEASE_RENEW_INTERVAL = LEASE_DURATION * 0.25
+"""How often a kubelet renews its node Lease, in seconds: the lease duration times
+``nodeLeaseRenewIntervalFraction`` (0.25) in kubernetes/kubernetes ``pkg/kubelet/kubelet.go``,
+the interval its lease controller (``component-helpers/apimachinery/lease/controller.go``)
+renews at: 10 s."""
 _OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
 """The annotation of an Endpoints it truncated (``v1.EndpointsOverCapacity``)."""
 _SERVICE_NAME = "kubernetes.io/service-name"
@@ -251,25 +260,28 @@ class DerivedObjects:
     # ---- derived kinds ---------------------------------------------------------------------
 
     def leases(self) -> list[dict[str, Any]]:
-        """Each node's heartbeat Lease in ``kube-node-lease``, renewed now while its kubelet
-        runs (the kubelet renews it every 10 s, ``pkg/kubelet/nodelease``); by name, as etcd
-        lists them. The kubelet creates it when its Node joins and makes the Node its owner
+        """Each node's heartbeat Lease in ``kube-node-lease``, renewed while its kubelet
+        runs every :data:`LEASE_RENEW_INTERVAL` simulated seconds from its Node's join (its
+        ``renewTime`` is the last renewal at or before now, so the Lease changes, and takes
+        a new version, once per interval); by name, as etcd lists them. The kubelet
+        creates it when its Node joins and makes the Node its owner
         (``SetNodeOwnerFunc``, ``pkg/kubelet/util/nodelease.go``), so the garbage collector
         deletes it with the Node: a Node created again gets a new Lease, a new uid. Here the
         Lease is created at the Node's join (a real kubelet creates it moments after) and
         its uid follows the Node's serial (:meth:`node_uid`)."""
         out = []
         for name in sorted(self.cluster.node_names()):
-            renewed = self.cluster.now if self.cluster.node_is_up(name) else 0.0
-            stamp = self.microtime(renewed)
             node_uid, joined = self.node_uid(name), self.cluster.node_joined(name).time
+            renewed = joined + (self.cluster.now - joined) // LEASE_RENEW_INTERVAL \
+                * LEASE_RENEW_INTERVAL if self.cluster.node_is_up(name) else 0.0
+            stamp = self.microtime(renewed)
             owner = {"apiVersion": "v1", "kind": "Node", "name": name, "uid": node_uid}
             out.append({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                         "metadata": {"name": name, "namespace": "kube-node-lease",
                                      "creationTimestamp": self.timestamp(joined),
                                      "uid": node_uid.replace("-9000-", "-b000-", 1),
                                      "ownerReferences": [owner]},
-                        "spec": {"holderIdentity": name, "leaseDurationSeconds": 40,
+                        "spec": {"holderIdentity": name, "leaseDurationSeconds": LEASE_DURATION,
                                  "renewTime": stamp},
                         "_times": {"creationTimestamp": joined, "renewTime": renewed}})
         return out

@@ -30,8 +30,10 @@ Each object carries the resourceVersion of its last change and a list the store'
 while etcd would keep it (each object's states since the last compaction are kept; the API
 server compacts every 5 minutes), else, or for a version only an Event's reference numbered,
 410 Expired (:mod:`~clustersim.serve.kubelists`), and a
-watch from a version reports what changed and what was deleted since (a Node and its Lease
-included, their deletions numbered when the node leaves), or, from one older than its watch cache's
+watch from a version is sent every event of the watch cache after it, in order, each change
+and each deletion at a version of its own (a Node and its Lease included, their deletions
+numbered when the node leaves; an object's last change before its delete, a terminal Pod's,
+numbered as it goes), or, from one older than its watch cache's
 window of that kind's changes, one ``ERROR`` event with a 410 ``too old resource version``
 (:mod:`~clustersim.serve.kubewatchcache`); one from a version the store has not reached
 sends only the changes past it (``cacheWatcher.process`` in k8s.io/apiserver
@@ -221,6 +223,7 @@ from clustersim.serve.kuberesources import (
     api_group_list,
     api_resource_list,
     api_versions,
+    by_kind,
     find,
     openapi_v3_document,
     openapi_v3_root,
@@ -337,6 +340,24 @@ class KubernetesBackend(ClusterTime):
         """When (``time.monotonic()``) a watch last brought simulated time up to the wall
         clock: the watches polling within one
         :data:`~clustersim.serve.kubelists.WATCH_POLL` after see the same moment."""
+        # before the field managers forget the object, so that its last state shows them
+        cluster.on_removed.insert(0, self._removed)
+
+    def _removed(self, obj: Mapping[str, Any]) -> None:
+        """The store lets ``obj`` go: its last write is numbered (:meth:`_last_write`)."""
+        self._last_write(obj)
+
+    def _last_write(self, obj: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
+        """A stored object the store lets go, rendered once more first: a last change (a
+        Pod's terminal phase, written by its kubelet before the delete) is numbered as its
+        own write and kept, and the deletion, numbered next, is another
+        (k8s.io/apiserver ``pkg/storage/etcd3/event.go``: a delete is an etcd revision of
+        its own), so that an open watch and one resumed later from the watch cache are
+        sent the same MODIFIED and DELETED. A Namespace is shown finalized instead, its
+        version left as it was."""
+        if obj["kind"] == "Namespace":
+            return self.renderer.finalized(obj), self._times_of(dict(obj))
+        return self._stored_item(by_kind(obj["kind"]), dict(obj))
 
     @property
     def clock(self) -> WallClock:
@@ -688,7 +709,7 @@ class KubernetesBackend(ClusterTime):
         return next((o for o in self._defaults(kind, namespace or "default")
                      if o["metadata"]["name"] == name), None)
 
-    def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
+    def _stored_item(self, resource: Resource | None, obj: dict[str, Any], *,
                      lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
         """A stored object rendered, with the simulated times its Table row shows."""
         return self._kept(self.renderer.render(obj, resource, lean=lean), self._times_of(obj),
@@ -932,9 +953,7 @@ class KubernetesBackend(ClusterTime):
             carries that state (a graceful deletion's ``deletionTimestamp`` with it)."""
             uid = obj["metadata"].get("uid", "")
             if obj["kind"] == resource.kind and uid in known:
-                removed[uid] = (self.renderer.finalized(obj) if obj["kind"] == "Namespace"
-                                else self.renderer.shown(obj, resource),
-                                self._times_of(dict(obj)))
+                removed[uid] = self._last_write(obj)
 
         def stream(server: SimServer) -> Iterator[bytes]:
             with server.lock:      # made under the lock, sent after it, as the changes are:
@@ -953,24 +972,30 @@ class KubernetesBackend(ClusterTime):
         def differences(now: Look) -> list[bytes]:
             """The events of what changed from ``known`` to ``now``, which it becomes."""
             revision = self.renderer.versions.revision
+            history = self.renderer.versions.history.get(resource.kind)
             frames = []
             for uid, (version, obj, times) in now.items():
                 if uid not in known and int(version) > floor:
                     frames.append(frame("ADDED", obj, times))
                 elif uid in known and known[uid][0] != version and int(version) > floor:
                     frames.append(frame("MODIFIED", obj, times))
-            for uid, (_, obj, times) in known.items():
+            for uid, (version, obj, times) in known.items():
                 if uid not in now and revision > floor:
                     last, times = removed.get(uid, (obj, times))
-                    # the deleted object's version is the deletion's revision
-                    last = {**last, "metadata": {**last["metadata"],
-                                                 "resourceVersion": str(revision)}}
-                    if (last.get("status") or {}).get("phase") != \
-                            (obj.get("status") or {}).get("phase"):
-                        # the update before the final delete, a terminal Pod's (its kubelet)
-                        # or a finalized Namespace's (simplified: at the same version)
+                    final = last["metadata"].get("resourceVersion")
+                    if final is None:       # a finalized Namespace, at the deletion's version
+                        last = {**last, "metadata": {**last["metadata"],
+                                                     "resourceVersion": str(revision)}}
+                        written = (last.get("status") or {}).get("phase") != \
+                            (obj.get("status") or {}).get("phase")
+                    else:                   # its own write: a terminal Pod's (its kubelet)
+                        written = final != version and int(final) > floor
+                    if written:             # the update before the final delete
                         frames.append(frame("MODIFIED", last, times))
-                    frames.append(frame("DELETED", last, times))
+                    # the deleted object's version is the deletion's revision
+                    gone = history.deletion(key_of(last)) if history else None
+                    frames.append(frame("DELETED", {**last, "metadata": {
+                        **last["metadata"], "resourceVersion": str(gone or revision)}}, times))
             removed.clear()
             known.clear()
             known.update(now)
@@ -1030,32 +1055,39 @@ class KubernetesBackend(ClusterTime):
                        since: str, seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
                        ) -> list[tuple[str, dict[str, Any], dict[str, float]]]:
         """The events a watch from the resourceVersion ``since`` (a list's, as kubectl
-        starts its watches, or a watch's last, as an informer resumes) owes at once, in the
-        order of their versions: each object changed since, ADDED if it was first seen
-        after ``since``, else MODIFIED, and each one deleted since that the watch's
-        selectors selected when it went, DELETED as last kept at the deletion's version
-        (:meth:`~clustersim.serve.kubeversions.History.deleted_after`; a Node, a Lease, an
-        expired Event as any other: a Node deleted and made again under its name is a
-        DELETED and an ADDED). Simplified: an object changed more than once since is told
-        once, as it is now (the watch cache has each change), and a version that is not
-        a number starts the watch at the current one."""
+        starts its watches, or a watch's last, as an informer resumes) owes at once: every
+        event of its kind's watch cache after ``since``, in order, each showing the object
+        as that change left it, a DELETED one its last state at the deletion's own version
+        (:meth:`~clustersim.serve.kubewatchcache.WatchCache.since`, after
+        ``getAllEventsSinceLocked`` in k8s.io/apiserver ``pkg/storage/cacher/
+        watch_cache.go``), those of another namespace or that the watch's selectors do not
+        select left out. A change whose state was never kept (an Event's reference stamped
+        its version) shows the object as the watch sees it now if it still has that
+        version, and is left out if not. Simplified: a change that takes an object into or
+        out of the selectors is sent as it is or not at all (the cacher sends it as an
+        ADDED or a DELETED, ``cacheWatcher.convertToWatchEvent``); a version that is not a
+        number starts the watch at the current one."""
         after = _uint(since)
         if after is None:
             return []
-        kind = resource.kind
-        events = [("ADDED" if (self.renderer.versions.created(kind, key_of(obj)) or 0) > after
-                   else "MODIFIED", obj, times)
-                  for version, obj, times in seen if int(version) > after]
-        history = self.renderer.versions.history.get(kind)
-        if history is not None:
-            labels = label_selector(request.arg("labelSelector"))
-            fields = field_selector(request.arg("fieldSelector"), kind)
-            events += [("DELETED", {**obj, "metadata": {**obj["metadata"],
-                                                        "resourceVersion": str(at)}}, times)
-                       for at, obj, times in history.deleted_after(
-                           after, namespace if resource.namespaced else None)
-                       if labels(obj["metadata"].get("labels") or {}) and fields(obj)]
-        return sorted(events, key=lambda event: int(event[1]["metadata"]["resourceVersion"]))
+        current = {key_of(obj): (version, obj, times) for version, obj, times in seen}
+        labels = label_selector(request.arg("labelSelector"))
+        fields = field_selector(request.arg("fieldSelector"), resource.kind)
+        scope = namespace if resource.namespaced else None
+        events = []
+        for at, change in self.renderer.versions.watch_cache.since(resource.kind, after):
+            if scope not in (None, change.key[0]):
+                continue
+            if change.state[1]:
+                obj, times = json.loads(change.state[1])
+            elif change.type != "DELETED" and current.get(change.key, ("",))[0] == str(at):
+                _, obj, times = current[change.key]
+            else:
+                continue
+            if labels(obj["metadata"].get("labels") or {}) and fields(obj):
+                events.append((change.type, {**obj, "metadata": {
+                    **obj["metadata"], "resourceVersion": str(at)}}, times))
+        return events
 
     # ---- writing ---------------------------------------------------------------------------
 

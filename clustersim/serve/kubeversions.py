@@ -42,7 +42,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from clustersim.serve.kubewatchcache import WatchCache
+from clustersim.serve.kubewatchcache import Change, WatchCache
 
 __all__ = ["COMPACTION_INTERVAL", "GONE", "PRESENTED_TIMES", "TIME_FIELDS", "History", "Key",
            "ResourceVersions", "Revision", "digest", "key_of"]
@@ -93,13 +93,22 @@ class History:
     def __init__(self) -> None:
         self._states: dict[Key, list[list[Any]]] = {}
 
-    def changed(self, key: Key, revision: int) -> None:
-        """The object ``key`` took the version ``revision``, its state not yet kept."""
-        self._states.setdefault(key, []).append([revision, None])
+    def changed(self, key: Key, revision: int) -> list[Any]:
+        """The object ``key`` took the version ``revision``, its state not yet kept: the
+        cell that will hold it (:class:`~clustersim.serve.kubewatchcache.Change`)."""
+        cell = [revision, None]
+        self._states.setdefault(key, []).append(cell)
+        return cell
 
-    def deleted(self, key: Key, revision: int) -> None:
-        if key in self._states:
-            self._states[key].append([revision, GONE])
+    def deleted(self, key: Key, revision: int) -> list[Any] | None:
+        """The object ``key`` was deleted at ``revision``: the cell of its last state before,
+        if one was noted."""
+        states = self._states.get(key)
+        if not states:
+            return None
+        last = states[-1]
+        states.append([revision, GONE])
+        return last
 
     def wants(self, key: Key) -> bool:
         """Is the state of the object's current version still to be kept?"""
@@ -125,28 +134,10 @@ class History:
             out[key] = tuple(json.loads(then[-1])) if then and then[-1] else None
         return out
 
-    def deleted_after(self, revision: int, namespace: str | None
-                      ) -> list[tuple[int, dict[str, Any], dict[str, float]]]:
-        """The objects of ``namespace`` (every one for None) that existed at ``revision``
-        and were deleted after it, as a watch from ``revision`` is told of them (the watch
-        cache's DELETED events, ``getAllEventsSinceLocked`` in k8s.io/apiserver
-        ``pkg/storage/cacher/watch_cache.go``): the deletion's revision with the object and
-        its times as last kept before it; one whose last state was not kept is left out.
-        Simplified: an object made and deleted again after ``revision`` is left out (the
-        watch cache has its ADDED and DELETED events)."""
-        out = []
-        for key, states in self._states.items():
-            if namespace not in (None, key[0]):
-                continue
-            then = [state for at, state in states if at <= revision]
-            if not then or then[-1] == GONE:
-                continue
-            for (at, state), (_, before) in zip(states[1:], states[:-1], strict=True):
-                if state == GONE and at > revision:
-                    if before:
-                        out.append((at, *json.loads(before)))
-                    break
-        return out
+    def deletion(self, key: Key) -> int | None:
+        """The revision of the object's deletion, if it is deleted."""
+        states = self._states.get(key)
+        return states[-1][0] if states and states[-1][1] == GONE else None
 
     def compact(self, revision: int) -> None:
         """Let go the states no list at ``revision`` or later can read: those followed by
@@ -247,8 +238,9 @@ class ResourceVersions:
         if before is None or before.digest != found:
             version = self.bump()
             seen[key] = Revision(found, version, version if before is None else before.created)
-            self.history.setdefault(kind, History()).changed(key, version)
-            self.watch_cache.record(kind, self._clock(), version)
+            cell = self.history.setdefault(kind, History()).changed(key, version)
+            self.watch_cache.record(kind, self._clock(), version, Change(
+                "ADDED" if before is None else "MODIFIED", key, cell))
         return str(seen[key].version)
 
     def current(self, kind: str, key: Key) -> str:
@@ -297,8 +289,10 @@ class ResourceVersions:
         revision = self.bump()
         history = self.history.setdefault(kind, History())
         for key in gone:
-            history.deleted(key, revision)
-            self.watch_cache.record(kind, self._clock(), revision)
+            last = history.deleted(key, revision)
+            if last is not None:        # a watch is told of an object it could have seen
+                self.watch_cache.record(kind, self._clock(), revision,
+                                        Change("DELETED", key, last))
 
 
 def _without_times(value: Any) -> Any:

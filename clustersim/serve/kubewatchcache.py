@@ -21,6 +21,15 @@ resourceVersion, about every minute and 2 seconds before its deadline
 (:func:`next_bookmark`), so that a client that starts a new watch after this one ends starts
 from a fresh version and not from one the window may have let go.
 
+Each event kept is the change as a watch is sent it (:class:`Change`): ADDED, MODIFIED or
+DELETED, the object's key and its state, shared with the kind's
+:class:`~clustersim.serve.kubeversions.History` (one JSON text, not a copy), so that a watch
+resumed from a version in the window is sent every event after it, in order
+(:meth:`WatchCache.since`), as ``getAllEventsSinceLocked`` sends them: each change of an
+object, an object made and deleted since included. The window holds at most
+:data:`UPPER_BOUND_CAPACITY` events of each kind, so what it keeps is bounded however long
+the server runs.
+
 Simplified: the simulator numbers a change when it first renders the changed object
 (:mod:`~clustersim.serve.kubeversions`), so the changes of a kind nobody reads for a while
 count as one event per object, and the window lasts longer than upstream's for them; a
@@ -30,10 +39,12 @@ deletion of several objects found at once is one revision for them all.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 __all__ = ["BOOKMARK_FREQUENCY", "EVENT_FRESH_SECONDS", "LOWER_BOUND_CAPACITY",
-           "UPPER_BOUND_CAPACITY", "WatchCache", "next_bookmark"]
+           "UPPER_BOUND_CAPACITY", "Change", "WatchCache", "next_bookmark"]
 
 LOWER_BOUND_CAPACITY = 100
 """``defaultLowerBoundCapacity``: the events a resource's window starts with room for."""
@@ -60,23 +71,36 @@ def next_bookmark(now: float, deadline: float) -> float | None:
     return None if due < now else due
 
 
+class Change(NamedTuple):
+    """One event of the window: its ``type`` (ADDED, MODIFIED, DELETED), the object's key
+    (namespace, name, uid) and ``state``, the cell of the kind's history that holds the
+    object as the event shows it, ``[revision, JSON text of (object, times)]``, filled when
+    the object is next shown (None until then); a DELETED event's is the object's last
+    state before its deletion."""
+
+    type: str
+    key: tuple[str, str, str]
+    state: list[Any]
+
+
 @dataclass
 class _Window:
-    """One resource's ring buffer: (simulated time, resourceVersion) of each event kept."""
+    """One resource's ring buffer: (simulated time, resourceVersion, change) of each event
+    kept."""
 
-    events: deque[tuple[float, int]] = field(default_factory=deque)
+    events: deque[tuple[float, int, Change]] = field(default_factory=deque)
     capacity: int = LOWER_BOUND_CAPACITY
     evicted: bool = False
     """``removedEventSinceRelist``: an event has left the window."""
 
-    def add(self, now: float, revision: int) -> None:
+    def add(self, now: float, revision: int, change: Change) -> None:
         """``updateCache``: resize if due, let the oldest event go if still full, keep this
         one."""
         self._resize(now)
         if len(self.events) >= self.capacity:
             self.events.popleft()
             self.evicted = True
-        self.events.append((now, revision))
+        self.events.append((now, revision, change))
 
     def _resize(self, now: float) -> None:
         """``resizeCacheLocked`` (and ``doCacheResizeLocked``, which keeps the newest events
@@ -99,9 +123,19 @@ class WatchCache:
         self._listed = listed
         self._windows: dict[str, _Window] = {}
 
-    def record(self, kind: str, now: float, revision: int) -> None:
-        """An event of ``kind`` at ``revision``, seen at simulated second ``now``."""
-        self._windows.setdefault(kind, _Window()).add(now, revision)
+    def record(self, kind: str, now: float, revision: int, change: Change) -> None:
+        """The ``change`` of an object of ``kind`` at ``revision``, seen at simulated second
+        ``now``."""
+        self._windows.setdefault(kind, _Window()).add(now, revision, change)
+
+    def since(self, kind: str, revision: int) -> Iterator[tuple[int, Change]]:
+        """The events of ``kind`` after ``revision``, oldest first, each with its own
+        resourceVersion (``getAllEventsSinceLocked``; :meth:`too_old` says first whether
+        the window still holds them all)."""
+        window = self._windows.get(kind)
+        for _, at, change in window.events if window else ():
+            if at > revision:
+                yield at, change
 
     def too_old(self, kind: str, since: int) -> str | None:
         """The message of the 410 for a watch of ``kind`` from the resourceVersion ``since``

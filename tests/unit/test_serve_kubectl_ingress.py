@@ -201,3 +201,24 @@ def test_an_update_is_refused_for_its_other_errors_only(kubectl):
     assert refused.returncode == 1
     assert 'pathType: Unsupported value: "prefix"' in refused.stderr
     assert "ingress.class" not in refused.stderr
+
+
+def test_an_ingress_and_its_class_count_generations_of_their_spec(kubectl):
+    """The Ingress and IngressClass strategies (kubernetes/kubernetes ``pkg/registry/
+    networking/ingress/strategy.go``, ``.../ingressclass/strategy.go``) set generation 1 on
+    create and add 1 on each change of the spec, none on a label's; the simulator kept no
+    generation for either."""
+    kubectl("apply", "-f", "-", stdin=INGRESS)
+    kubectl("apply", "-f", "-", stdin="apiVersion: networking.k8s.io/v1\nkind: IngressClass\n"
+            "metadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n")
+    for kind, name, spec in (("ingress", "web", '{"spec":{"ingressClassName":"other"}}'),
+                             ("ingressclass", "nginx",
+                              '{"spec":{"controller":"k8s.io/other"}}')):
+        def generation() -> str:
+            return kubectl("get", kind, name, "-o",  # noqa: B023 (called in this loop)
+                           "jsonpath={.metadata.generation}").stdout
+        assert generation() == "1"
+        kubectl("label", kind, name, "touched=yes")
+        assert generation() == "1"
+        kubectl("patch", kind, name, "--type=merge", "-p", spec)
+        assert generation() == "2"

@@ -11,16 +11,24 @@ import time
 import urllib.request
 
 from clustersim.serve import serve
-from clustersim.serve.kubewatchcache import BOOKMARK_FREQUENCY, WatchCache, next_bookmark
+from clustersim.serve.kubewatchcache import (
+    BOOKMARK_FREQUENCY,
+    Change,
+    WatchCache,
+    next_bookmark,
+)
+
+_CHANGE = Change("MODIFIED", ("default", "p", "uid"), [0, None])
+"""An event the window's sizing tests record (what it holds plays no part in them)."""
 
 
 def test_a_watch_from_the_cache_s_list_on_is_served_until_an_event_leaves():
     cache = WatchCache(listed=10)
     for second in range(100):               # 100 events, 1 s apart: full, nothing evicted
-        cache.record("Pod", float(second), 11 + second)
+        cache.record("Pod", float(second), 11 + second, _CHANGE)
     assert cache.too_old("Pod", 10) is None
     assert cache.too_old("Pod", 9) == "too old resource version: 9 (10)"
-    cache.record("Pod", 100.0, 111)          # full, the oldest 100 s old: it leaves
+    cache.record("Pod", 100.0, 111, _CHANGE)          # full, the oldest 100 s old: it leaves
     assert cache.too_old("Pod", 10) == "too old resource version: 10 (11)"
     assert cache.too_old("Pod", 11) is None
     assert cache.too_old("ConfigMap", 10) is None       # each kind has its own window
@@ -29,7 +37,7 @@ def test_a_watch_from_the_cache_s_list_on_is_served_until_an_event_leaves():
 def test_a_full_window_of_fresh_events_doubles_instead_of_evicting():
     cache = WatchCache(listed=1)
     for event in range(101):                # 101 events in 50 s: the window grows to 200
-        cache.record("Pod", event / 2, 2 + event)
+        cache.record("Pod", event / 2, 2 + event, _CHANGE)
     assert cache.too_old("Pod", 1) is None
 
 
@@ -37,10 +45,10 @@ def test_a_full_window_whose_newest_quarter_is_stale_halves_keeping_the_newest()
     cache = WatchCache(listed=1)
     revisions = iter(range(2, 10_000))
     for event in range(101):                # grows to 200
-        cache.record("Pod", event / 2, next(revisions))
+        cache.record("Pod", event / 2, next(revisions), _CHANGE)
     for event in range(99):                 # full at 200, the last quarter long past
-        cache.record("Pod", 1000.0 + event, next(revisions))
-    cache.record("Pod", 5000.0, next(revisions))   # halves to 100, then lets one go
+        cache.record("Pod", 1000.0 + event, next(revisions), _CHANGE)
+    cache.record("Pod", 5000.0, next(revisions), _CHANGE)   # halves to 100, then lets one go
     # 201 events kept as the newest 100 (the 102nd on), whose oldest, revision 103, is the
     # first a watch may start after
     assert cache.too_old("Pod", 101) == "too old resource version: 101 (102)"
@@ -252,3 +260,94 @@ def test_a_deletion_is_told_to_a_watch_whose_selector_selected_the_object():
             ("DELETED", "a")]
         assert [e[:2] for e in _since(server, path, listed)] == [("DELETED", "a"),
                                                                  ("DELETED", "b")]
+
+
+def test_the_window_gives_each_event_after_a_version_in_order():
+    cache = WatchCache(listed=1)
+    made = Change("ADDED", ("default", "a", "u"), [2, None])
+    changed = Change("MODIFIED", ("default", "a", "u"), [3, None])
+    gone = Change("DELETED", ("default", "a", "u"), changed.state)
+    for revision, change in ((2, made), (3, changed), (4, gone)):
+        cache.record("Pod", float(revision), revision, change)
+    assert list(cache.since("Pod", 2)) == [(3, changed), (4, gone)]
+    assert list(cache.since("Pod", 1)) == [(2, made), (3, changed), (4, gone)]
+    assert list(cache.since("ConfigMap", 1)) == []
+
+
+_PODS = "/api/v1/namespaces/default/pods"
+
+
+def _write(server, path: str, method: str, body: dict,
+           kind: str = "application/json") -> None:
+    request = urllib.request.Request(f"{server.url}{path}", method=method,
+                                     data=json.dumps(body).encode(),
+                                     headers={"Content-Type": kind})
+    urllib.request.urlopen(request, timeout=30).close()
+
+
+def _pod(server, name: str) -> None:
+    _write(server, _PODS, "POST", {"apiVersion": "v1", "kind": "Pod", "metadata": {
+        "name": name}, "spec": {"containers": [{"name": "c", "image": "busybox:1.37"}]}})
+
+
+def _pod_events(server, version: str, seconds: int = 1) -> list[tuple[str, str, str, str]]:
+    """(type, name, resourceVersion, phase) of each event of a watch of Pods from
+    ``version`` lasting ``seconds``."""
+    with urllib.request.urlopen(f"{server.url}{_PODS}?watch=1&resourceVersion={version}&"
+                                f"timeoutSeconds={seconds}", timeout=30) as answer:
+        events = [json.loads(line) for line in answer if line.strip()]
+    return [(e["type"], e["object"]["metadata"]["name"],
+             e["object"]["metadata"]["resourceVersion"], e["object"]["status"]["phase"])
+            for e in events]
+
+
+def test_a_resumed_watch_is_sent_every_event_a_live_one_was():
+    """The engineers' trial: a watch from a list's version R, open while x1 is labelled
+    twice and x2 deleted, is sent five events; the same watch made afterwards had got x1's
+    latest state once and x2's DELETED at the version of its last MODIFIED, showing it
+    Running. The watch cache sends every event after R in order
+    (``getAllEventsSinceLocked``), and the delete is a revision of its own."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        for name in ("x1", "x2"):
+            _pod(server, name)
+        server.step(30)
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_pod_events(server, listed, 4)))
+        watching.start()
+        time.sleep(0.5)
+        for labels in ({"a": "1"}, {"b": "2"}):
+            _write(server, f"{_PODS}/x1", "PATCH", {"metadata": {"labels": labels}},
+                   "application/merge-patch+json")
+            time.sleep(0.3)
+        _delete(server, f"{_PODS}/x2")
+        time.sleep(0.3)
+        server.step(40)                      # x2's kubelet stops it, and it goes
+        watching.join()
+        resumed = _pod_events(server, listed)
+        after_update = _pod_events(server, live[-2][2])
+    assert [event[:2] for event in live] == [("MODIFIED", "x1"), ("MODIFIED", "x1"),
+                                             ("MODIFIED", "x2"), ("MODIFIED", "x2"),
+                                             ("DELETED", "x2")]
+    assert resumed == live
+    versions = [int(version) for _, _, version, _ in live]
+    assert versions == sorted(set(versions))        # each event its own version
+    assert live[-2][3] == live[-1][3] != "Running"  # deleted as its kubelet left it
+    # from the version of x2's last MODIFIED, its DELETED is still to come
+    assert after_update == live[-1:]
+
+
+def test_a_watch_from_an_early_version_is_told_of_a_pod_made_and_deleted_since():
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        _pod(server, "brief")
+        server.step(30)
+        _get(server, _PODS)
+        _delete(server, f"{_PODS}/brief")
+        server.step(40)
+        events = _pod_events(server, listed)
+    # made, scheduled and started, deleted gracefully, stopped, gone: the watch from
+    # before had been told of nothing
+    assert [(kind, phase) for kind, name, _, phase in events if name == "brief"] == [
+        ("ADDED", "Pending"), ("MODIFIED", "Running"), ("MODIFIED", "Running"),
+        ("MODIFIED", "Failed"), ("DELETED", "Failed")]
