@@ -362,6 +362,9 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
         if section not in data:
             continue
         entries = data[section]
+        key_problem = _section_key_problem(document, section, entries)
+        if key_problem is not None:
+            return key_problem
         found = [((section, name), entry) for name, entry in entries.items()] \
             if isinstance(entries, dict) else [((section,), entries)]
         for where, entry in found:
@@ -373,6 +376,28 @@ def _schema_problem(document: Document, data: Mapping[str, Any]) -> Exception | 
                     f"a mapping of each of the stack's {section} to its options"
                     + (", or nothing after its name" if compose_nullable((section, "")) else ""),
                 )
+    return None
+
+
+_SECTION_KEY = re.compile(r"[a-zA-Z0-9._-]+")
+"""The ``patternProperties`` key of the top-level ``volumes``, ``secrets`` and ``configs``
+(and ``services``) in every ``config_schema_v3.*.json`` of docker/cli."""
+
+
+def _section_key_problem(document: Document, section: str, entries: Any) -> Exception | None:
+    """A key of the top-level ``volumes``, ``secrets`` or ``configs`` that docker/cli's v3
+    schemas refuse (``cli/compose/schema/data/config_schema_v3.*.json``: names of letters,
+    digits, ``.``, ``_`` and ``-`` only, ``"additionalProperties": false``), such as
+    ``data/x``, in gojsonschema's words. The top-level ``networks`` has the same pattern but
+    leaves other names open (no ``additionalProperties``), so its keys are not checked."""
+    if section == "networks" or not isinstance(entries, dict):
+        return None
+    for key in entries:
+        if not _SECTION_KEY.fullmatch(str(key)):
+            return document.error(
+                (section, key), f"Additional property {key} is not allowed",
+                f"a {section[:-1]} name of letters, digits, '.', '_' and '-' only, e.g. "
+                f"{re.sub(r'[^a-zA-Z0-9._-]+', '-', str(key)) or 'data'}")
     return None
 
 

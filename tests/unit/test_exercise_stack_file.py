@@ -82,6 +82,15 @@ def test_an_external_secret_under_another_name_is_not_the_one_created(declared: 
     assert "Leave out the other name" in feedback.hint
 
 
+def test_a_volume_name_docker_refuses_fails_the_check() -> None:
+    """config_schema_v3.8.json allows top-level volume keys matching ^[a-zA-Z0-9._-]+$ only."""
+    text = GOOD.replace("    deploy:\n", "    volumes: ['data/x:/d']\n    deploy:\n") \
+        + "volumes:\n  data/x: {}\n"
+    feedback = check_stack_file(text)
+    assert not feedback.passed
+    assert "Additional property data/x is not allowed" in feedback.message, feedback
+
+
 def test_an_external_secret_named_as_its_key_passes() -> None:
     assert check_stack_file(GOOD.replace("    external: true\n",
                                          "    external: {name: db_password}\n")).passed

@@ -175,6 +175,25 @@ def test_declared_or_unnamed_volumes_and_networks_load(service: str, top: str) -
     assert stack(service, top)["image"] == "x"
 
 
+@pytest.mark.parametrize(("service", "top", "key"), [
+    ("volumes: ['data/x:/d']", "volumes:\n  data/x: {}\n", "data/x"),
+    ("secrets: ['db pass']", "secrets:\n  db pass: {external: true}\n", "db pass"),
+    ("configs: ['app:conf']", "configs:\n  app:conf: {external: true}\n", "app:conf"),
+])
+def test_a_top_level_name_outside_the_schemas_pattern_is_refused(
+        service: str, top: str, key: str) -> None:
+    """docker/cli's ``config_schema_v3.*.json`` allow top-level volume, secret and config
+    keys matching ``^[a-zA-Z0-9._-]+$`` only (``"additionalProperties": false``); the loader
+    took ``data/x``. The top-level ``networks`` sets no ``additionalProperties``."""
+    with pytest.raises(ManifestError) as info:
+        stack(service, top)
+    section = top.split(":", 1)[0]
+    assert info.value.path == f'{section}["{key}"]'
+    assert info.value.message == f"Additional property {key} is not allowed"
+    assert info.value.line is not None
+    assert stack("networks: ['back/end']", "networks:\n  back/end: {}\n")["image"] == "x"
+
+
 def test_docker_cli_refuses_an_undeclared_secret_before_the_daemon_sees_any_service() -> None:
     """``docker stack deploy`` converts every service (``convert.Services``) before it
     creates the first (``deployServices``): a later service's undeclared secret is refused
