@@ -1,5 +1,5 @@
 """What the served Kubernetes API refuses of a Node written through it, beyond its metadata
-and taints (about 280 lines): its ``spec`` and ``status`` decoded by the Go types of core/v1
+and taints (about 330 lines): its ``spec`` and ``status`` decoded by the Go types of core/v1
 ``NodeSpec`` and ``NodeStatus`` (k8s.io/api ``core/v1/types.go``), the quantities of its
 ``status.capacity`` and ``status.allocatable`` decoded as ``resource.Quantity.UnmarshalJSON``
 decodes them (k8s.io/apimachinery ``pkg/api/resource/quantity.go``) and validated as
@@ -17,7 +17,7 @@ import copy
 import dataclasses
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from clustersim.manifests.kubernetes_errors import go_value, invalid
@@ -284,7 +284,9 @@ class NodeWrites:
                 * NODE_STATUS_UPDATE_FREQUENCY:
             return copy.deepcopy(written)
         out = copy.deepcopy(written)
-        capacity = {**(written.get("capacity") or {}), **(kubelet.get("capacity") or {})}
+        stated = written.get("capacity") or {}
+        capacity = {**stated, **{name: _reported(name, stated.get(name), value)
+                                 for name, value in (kubelet.get("capacity") or {}).items()}}
         allocatable = {k: v for k, v in (written.get("allocatable") or {}).items()
                        if k in capacity or k == "pods" or not _integer_resource(k)}
         out["capacity"], out["allocatable"] = capacity, {**allocatable, **capacity}
@@ -299,6 +301,26 @@ class NodeWrites:
             if name in kubelet:
                 out[name] = copy.deepcopy(kubelet[name])
         return out
+
+
+def _reported(name: str, written: Any, reported: str) -> Any:
+    """What the simulated kubelet's status update leaves in one ``status.capacity`` entry:
+    its machine's figure, ``reported``, in the kubelet's canonical form (a real kubelet
+    sets each entry from cadvisor's integer millicores and bytes, ``CapacityFromMachineInfo``
+    in kubernetes/kubernetes ``pkg/kubelet/cadvisor/util.go``, and patches what differs, so
+    ``1e3`` cores become ``1k``), except where the machine was made from a ``written``
+    amount it cannot hold (:func:`machine_capacity`: beyond the 64-bit readings, or finer
+    than a millicore or a byte, e.g. ``1e30``, ``100n``): no machine has such a figure, so
+    the written entry stays, as on a real Node that no kubelet updates, rather than the
+    saturated or rounded amount the simulated machine runs with (``9223372036854775807m``
+    for ``1e30`` cores; upstream's scheduler reads such a quantity's ``MilliValue()``)."""
+    if written is None:
+        return reported
+    amount = parse_quantity(_written(written))
+    unit = Decimal("0.001") if name == "cpu" else Decimal(1)
+    held = (min(amount, Decimal(_INT64_MAX) * unit) / unit).to_integral_value(
+        rounding=ROUND_CEILING) * unit
+    return written if held != amount and parse_quantity(reported) == held else reported
 
 
 def node_write_problems(writes: NodeWrites | None, spec: dict[str, Any]) -> list[str]:

@@ -47,3 +47,34 @@ def test_a_dry_run_create_answers_the_node_it_would_store():
         assert made["metadata"]["uid"] and made["metadata"]["creationTimestamp"]
         assert made["status"] == {"capacity": {"cpu": "1500m"}, "allocatable": {"cpu": "1500m"}}
         assert "n1" not in server.cluster.node_names()
+
+
+@pytest.mark.parametrize(("capacity", "updated"), [
+    ({"cpu": "9" * 30}, {"cpu": "9" * 30}),
+    ({"memory": "1e19"}, {"memory": "10e18"}),
+    ({"cpu": "100n", "memory": "1.5"}, {"cpu": "100n", "memory": "1500m"}),
+    ({"cpu": "1e-9"}, {"cpu": "1e-9"}),
+    ({"cpu": "1e3", "memory": "8Gi"}, {"cpu": "1k", "memory": "8Gi"}),
+])
+def test_the_kubelets_update_reports_the_machine_never_a_saturated_figure(capacity, updated):
+    """The simulated kubelet writes its machine's figures in its canonical form (``1e3``
+    cores: ``1k``, as cadvisor's integer millicores give), but a written amount no machine
+    has (beyond int64, finer than a millicore or a byte) stays as written: the update had
+    shown ``9223372036854775807m``, ``9223372036854775807`` and ``1m``."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _answer(server, "POST", "/api/v1/nodes", _node("n1", capacity))
+        server.cluster.run(until=server.cluster.now + 11)
+        _, node = _answer(server, "GET", "/api/v1/nodes/n1", None)
+        shown = {k: v for k, v in node["status"]["capacity"].items() if k in capacity}
+        assert shown == updated
+        assert {k: node["status"]["allocatable"][k] for k in capacity} == updated
+
+
+def test_the_kubelet_still_overwrites_a_figure_its_machine_does_not_have():
+    """A capacity written through ``/status`` after the create is the kubelet's to correct."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _answer(server, "POST", "/api/v1/nodes", _node("n1", {"cpu": "4"}))
+        _answer(server, "PUT", "/api/v1/nodes/n1/status", _node("n1", {"cpu": "1e30"}))
+        server.cluster.run(until=server.cluster.now + 11)
+        _, node = _answer(server, "GET", "/api/v1/nodes/n1", None)
+        assert node["status"]["capacity"]["cpu"] == "4"
