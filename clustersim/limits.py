@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ECHO_CHARS",
     "MAX_EXPLORED_TASKS",
     "MAX_FLEET_NODES",
+    "MAX_KEPT_SWARM_EVENTS",
     "MAX_NODES",
     "MAX_QUIET_SECONDS",
     "MAX_REPLICAS",
@@ -99,6 +100,15 @@ A week of an idle Mesos cluster (an allocation round every second, 630,000 event
 stops a run within :data:`MAX_RUN_SECONDS` that is so busy (a CronJob every minute with many
 pods, fast request streams) that it would take many minutes. The labs process a few thousand
 events per run."""
+
+MAX_KEPT_SWARM_EVENTS = 50_000
+"""Events a :class:`~clustersim.swarm.SwarmCluster` keeps in ``events`` (the oldest go first,
+:meth:`~clustersim.sim.EventLog.keep_last`): a crash loop with no restart delay records
+about 550 events a simulated second for 100 failing replicas, which had grown a notebook's
+process by 115 MB in ten simulated minutes, while the labs record a few thousand. Docker's
+daemon keeps far fewer (its last 256, moby ``daemon/events/events.go``), as the served swarm
+does. The other simulators keep every event (the Kubernetes one's readers count events by
+their index in the log)."""
 
 MAX_AFFINITY_TERMS = 100
 """Terms in one pod's node affinity, pod affinity or pod anti-affinity (required and preferred

@@ -100,7 +100,8 @@ class EventLog:
         """From now on hold only the last ``count`` events (an eighth more between two
         trims, which drop the oldest in one go): for a served cluster that runs for hours, as
         Docker's daemon keeps its last 256 (moby ``daemon/events/events.go``,
-        ``eventsLimit``). A simulation run in a notebook keeps every event."""
+        ``eventsLimit``), or for a Swarm in a notebook (:data:`~clustersim.limits.
+        MAX_KEPT_SWARM_EVENTS`). Another simulation run in a notebook keeps every event."""
         self._keep = count
 
     def subscribe(self, listener: Callable[[Event], None]) -> None:

@@ -126,3 +126,15 @@ def test_a_new_spec_version_starts_its_slots_restart_count_afresh() -> None:
     assert restarts(cluster) == 2
     (history,) = cluster.orchestrator.restart_history[cluster.services["s_loop"].id].values()
     assert (history.version, history.total) == (cluster.services["s_loop"].version, 1)
+
+
+def test_a_crash_loop_keeps_only_the_newest_events(monkeypatch) -> None:
+    """The event log of a Swarm in a notebook had grown without limit under a crash loop
+    (about 550 events a simulated second for 100 replicas): it keeps the last
+    MAX_KEPT_SWARM_EVENTS, here lowered to 500 so the loop outgrows it in seconds."""
+    monkeypatch.setattr("clustersim.swarm.cluster.MAX_KEPT_SWARM_EVENTS", 500)
+    cluster = loop({})
+    cluster.run(until=120)
+    assert 500 <= len(cluster.events) <= 500 + 500 // 8
+    assert cluster.events[0].time > 60 and cluster.events[-1].time > 119
+    assert restarts(cluster) > 50
