@@ -822,16 +822,28 @@ _DIAGRAMS_SHOWN_JS = """async () => {
 }"""
 
 
+# Links around a diagram (Sphinx links a scaled image to its file) that the window shows while
+# it hides every image inside them: a link with no name for a screen reader or the keyboard.
+_EMPTY_IMAGE_LINKS_JS = """() => Array.from(
+    document.querySelectorAll('.bd-article a.image-reference'))
+  .filter(a => a.getClientRects().length
+               && !Array.from(a.querySelectorAll('img')).some(i => i.getClientRects().length))
+  .map(a => a.getAttribute('href'))"""
+
+
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 @pytest.mark.parametrize("path", DIAGRAM_PAGES)
 def test_diagrams_fit_a_phone(browser, serve_html: str, path: str,
                                            dark: bool) -> None:
     """The diagrams were drawn 720 to 780 px wide on a 390 px phone and scrolled sideways;
-    their stacked drawings fit the screen, their text 11 px or more."""
+    their stacked drawings fit the screen, their text 11 px or more. The link around the
+    hidden wide drawing stayed, with no name (axe's link-name)."""
     page, context, errors = _phone_page(browser, serve_html, path, dark=dark)
     shown = page.evaluate(_DIAGRAMS_SHOWN_JS)
+    empty_links = page.evaluate(_EMPTY_IMAGE_LINKS_JS)
     context.close()
     assert shown, f"no diagram shown on {path}"
+    assert not empty_links, f"links shown around hidden diagrams on {path}: {empty_links}"
     assert not errors
     cut = [f"{d['src']}: {d['left']:.0f} to {d['right']:.0f} px, seen {d['from']:.0f} to"
            f" {d['to']:.0f}" for d in shown
