@@ -980,6 +980,27 @@ def test_figures_keep_their_layout_on_a_laptop(visits: dict, browser, serve_html
                       f"plots squeezed under half their figure's width: {hits}")
 
 
+LAPTOP = {"width": 1280, "height": 800}
+# Markdown tables that scrolled sideways in a 1280 px laptop's 688 px column: troubleshooting's
+# refusal table (a 54-character field path in one cell) and the instructors' guide's
+# simplifications and offline cluster-tools tables (a source path, commands in cells).
+_LAPTOP_TABLE_PAGES = ["book/orchestrators/troubleshooting.html", "book/instructors.html"]
+_TABLES_WIDER_THAN_BOX_JS = """() => Array.from(
+    document.querySelectorAll('.bd-article .pst-scrollable-table-container'))
+  .filter(c => c.scrollWidth > c.clientWidth + 1)
+  .map(c => c.querySelector('th').textContent.trim() + ': ' + c.scrollWidth + ' px')"""
+
+
+@pytest.mark.parametrize("path", _LAPTOP_TABLE_PAGES)
+def test_tables_fit_a_laptop(browser, serve_html: str, path: str) -> None:
+    """A laptop reader had to scroll these tables sideways to find their last column."""
+    context = browser.new_context(viewport=LAPTOP)
+    page = _load(context, serve_html, path)["page"]
+    wide = page.evaluate(_TABLES_WIDER_THAN_BOX_JS)
+    context.close()
+    assert not wide, f"tables wider than their box at 1280 px on {path}: {wide}"
+
+
 @pytest.mark.parametrize("path", DARK_PAGES)
 def test_dark_mode_has_no_contrast_violation(browser, serve_html: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
