@@ -789,8 +789,10 @@ def test_launch_menu_icons_fit_the_menu_on_a_phone(browser, serve_html: str) -> 
     assert all(width <= menu for _, width, menu in sizes), sizes
 
 
-ARCHITECTURE_PAGES = [f"book/orchestrators/{name}.html"
-                      for name in ("kubernetes", "swarm", "mesos-marathon")]
+DIAGRAM_PAGES = [*(f"book/orchestrators/{name}.html"
+                   for name in ("kubernetes", "swarm", "mesos-marathon")),
+                 "book/foundations/orchestration.html",  # reconcile-loop.svg
+                 "book/comparing/application-definitions.html"]  # kubernetes-labels.svg
 MIN_DIAGRAM_TEXT_PX = 11
 
 # Each diagram shown (an SVG image; its twin for the other width is display: none): where it
@@ -820,16 +822,28 @@ _DIAGRAMS_SHOWN_JS = """async () => {
 }"""
 
 
+# Links around a diagram (Sphinx links a scaled image to its file) that the window shows while
+# it hides every image inside them: a link with no name for a screen reader or the keyboard.
+_EMPTY_IMAGE_LINKS_JS = """() => Array.from(
+    document.querySelectorAll('.bd-article a.image-reference'))
+  .filter(a => a.getClientRects().length
+               && !Array.from(a.querySelectorAll('img')).some(i => i.getClientRects().length))
+  .map(a => a.getAttribute('href'))"""
+
+
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-@pytest.mark.parametrize("path", ARCHITECTURE_PAGES)
-def test_architecture_diagrams_fit_a_phone(browser, serve_html: str, path: str,
+@pytest.mark.parametrize("path", DIAGRAM_PAGES)
+def test_diagrams_fit_a_phone(browser, serve_html: str, path: str,
                                            dark: bool) -> None:
-    """The architecture diagrams were drawn 760 to 780 px wide on a 390 px phone and scrolled
-    sideways; their stacked drawings fit the screen, their text 11 px or more."""
+    """The diagrams were drawn 720 to 780 px wide on a 390 px phone and scrolled sideways;
+    their stacked drawings fit the screen, their text 11 px or more. The link around the
+    hidden wide drawing stayed, with no name (axe's link-name)."""
     page, context, errors = _phone_page(browser, serve_html, path, dark=dark)
     shown = page.evaluate(_DIAGRAMS_SHOWN_JS)
+    empty_links = page.evaluate(_EMPTY_IMAGE_LINKS_JS)
     context.close()
     assert shown, f"no diagram shown on {path}"
+    assert not empty_links, f"links shown around hidden diagrams on {path}: {empty_links}"
     assert not errors
     cut = [f"{d['src']}: {d['left']:.0f} to {d['right']:.0f} px, seen {d['from']:.0f} to"
            f" {d['to']:.0f}" for d in shown
@@ -964,6 +978,27 @@ def test_figures_keep_their_layout_on_a_laptop(visits: dict, browser, serve_html
     context.close()
     assert not hits, ("legends on top of sliders or buttons, text past a figure's edges or "
                       f"plots squeezed under half their figure's width: {hits}")
+
+
+LAPTOP = {"width": 1280, "height": 800}
+# Markdown tables that scrolled sideways in a 1280 px laptop's 688 px column: troubleshooting's
+# refusal table (a 54-character field path in one cell) and the instructors' guide's
+# simplifications and offline cluster-tools tables (a source path, commands in cells).
+_LAPTOP_TABLE_PAGES = ["book/orchestrators/troubleshooting.html", "book/instructors.html"]
+_TABLES_WIDER_THAN_BOX_JS = """() => Array.from(
+    document.querySelectorAll('.bd-article .pst-scrollable-table-container'))
+  .filter(c => c.scrollWidth > c.clientWidth + 1)
+  .map(c => c.querySelector('th').textContent.trim() + ': ' + c.scrollWidth + ' px')"""
+
+
+@pytest.mark.parametrize("path", _LAPTOP_TABLE_PAGES)
+def test_tables_fit_a_laptop(browser, serve_html: str, path: str) -> None:
+    """A laptop reader had to scroll these tables sideways to find their last column."""
+    context = browser.new_context(viewport=LAPTOP)
+    page = _load(context, serve_html, path)["page"]
+    wide = page.evaluate(_TABLES_WIDER_THAN_BOX_JS)
+    context.close()
+    assert not wide, f"tables wider than their box at 1280 px on {path}: {wide}"
 
 
 @pytest.mark.parametrize("path", DARK_PAGES)
