@@ -288,3 +288,22 @@ def test_an_update_of_another_kind_is_refused_as_a_create_is(body, message):
     setup = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
     assert _answer("PUT", "/api/v1/namespaces/default/configmaps/c", body,
                    "application/json", setup) == message
+
+
+@pytest.mark.parametrize(("meta", "field", "kind"), [
+    ('{"generateName": 5}', "generateName", "number"),
+    ('{"generateName": [1]}', "generateName", "array"),
+    ('{"name": 5}', "name", "number"),
+    ('{"namespace": {}}', "namespace", "object"),
+    ('{"name": "a", "uid": 7}', "uid", "number"),
+    ('{"name": "a", "selfLink": true}', "selfLink", "bool"),
+])
+def test_a_create_decodes_the_string_fields_of_its_metadata_before_it_reads_them(
+        meta: str, field: str, kind: str) -> None:
+    """A name, namespace or generateName that is no string is the decoder's 400, as a uid
+    of the wrong type is (the create had read generateName first: a 500 TypeError)."""
+    body = f'{{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {meta}}}'.encode()
+    message = _answer("POST", "/api/v1/namespaces/default/configmaps", body, "application/json")
+    assert message == ('ConfigMap in version "v1" cannot be handled as a ConfigMap: json: '
+                       f"cannot unmarshal {kind} into Go struct field ObjectMeta.metadata."
+                       f"{field} of type string")
