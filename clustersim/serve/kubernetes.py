@@ -1486,11 +1486,33 @@ class KubernetesBackend(ClusterTime):
         with self.renderer.managers.staged(uid, entries, keep=not _dry_run(request)):
             yield
 
+    def _decode_unnamed(self, resource: Resource, name: str, new: dict[str, Any],
+                        finalize: bool) -> None:
+        """Refuse a PUT's object that names no object or another one as the decoder does if
+        it cannot be decoded: k8s.io/apiserver ``pkg/endpoints/handlers/update.go`` decodes
+        the body before ``checkName`` (``rest.go``). It is decoded under the URL's name."""
+        named = {**new, "metadata": {**new.get("metadata", {}), "name": name}}
+        _decode_object_meta(resource, named["metadata"])
+        why = finalize_errors(new.get("spec"))[0] if finalize else None
+        if why:
+            raise _undecodable(resource, why)
+        try:
+            self._validated(named, resource, update=True)
+        except _UndecodableError:
+            raise
+        except HttpError:
+            pass                # validation comes after checkName, which refuses it
+
     def _replace(self, request: Request, resource: Resource, namespace: str | None, name: str,
                  current: dict[str, Any], new: Any, *, finalize: bool = False) -> Response:
         """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``;
         ``finalize``: a Namespace's ``/finalize``."""
-        _check_shape(new, resource.kind, name)
+        try:
+            _check_shape(new, resource.kind, name)
+        except HttpError as refused:
+            if refused.status == 400:       # checkName's: after the body was decoded
+                self._decode_unnamed(resource, name, new, finalize)
+            raise
         _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
             _check_node_spec(resource, name, new)
