@@ -37,6 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from clustersim.limits import MAX_RUN_SECONDS
 from clustersim.manifests.safe_yaml import MAX_DEPTH
 
 __all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer", "WallClock",
@@ -322,6 +323,25 @@ class WallClock:
         return datetime.fromtimestamp(self.unix(seconds), UTC)
 
 
+MAX_SPEED = MAX_RUN_SECONDS / 60
+"""The fastest ``speed``: a week of simulated time per wall minute (10,080x). A catch-up is
+one ``run`` (:meth:`SimServer.catch_up`), which may simulate at most
+:data:`~clustersim.limits.MAX_RUN_SECONDS`; at this speed a client that asks at least once
+a minute never reaches it (``--speed 1e12`` went past it a millisecond after starting, so
+simulated time never moved). A server left idle longer still stops its clock there and
+says so on its terminal."""
+
+
+class OptionError(ValueError):
+    """A server option out of its range: ``option`` names it (the command line prints
+    ``--speed: must be ...``), ``problem`` says what it must be."""
+
+    def __init__(self, option: str, problem: str) -> None:
+        super().__init__(f"{option} {problem}")
+        self.option = option
+        self.problem = problem
+
+
 class SimServer:
     """A simulator's API on ``http://127.0.0.1:<port>``, served from a background thread.
 
@@ -333,11 +353,12 @@ class SimServer:
     def __init__(self, backend: Backend, *, port: int = 0, speed: float = 1.0,
                  max_body: int = MAX_BODY) -> None:
         if isinstance(speed, bool) or not isinstance(speed, int | float) or \
-                not math.isfinite(speed) or speed < 0:   # nan and 1e400 (inf) pass a "< 0"
-            raise ValueError(f"speed must be a finite number ≥ 0 (simulated seconds per "
-                             f"second), got {speed!r}")
+                not math.isfinite(speed) or not 0 <= speed <= MAX_SPEED:   # nan passes "< 0"
+            raise OptionError("speed", f"must be a finite number from 0 to {MAX_SPEED:,.0f} "
+                              f"(simulated seconds per second; a week a minute at most: "
+                              f"clustersim.serve.core.MAX_SPEED), got {speed!r}")
         if not 0 <= port <= 65535:
-            raise ValueError(f"port must be 0-65535, got {port}")
+            raise OptionError("port", f"must be 0-65535, got {port}")
         self.backend = backend
         self.speed = float(speed)
         self.max_body = max_body

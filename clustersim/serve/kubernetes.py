@@ -1139,6 +1139,7 @@ class KubernetesBackend(ClusterTime):
         meta = body.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise HttpError(400, "metadata must be an object", "BadRequest")
+        _decode_object_meta(resource, meta)     # decoded before its names are read
         if resource.namespaced:
             if meta.get("namespace") not in (None, namespace):
                 raise HttpError(400, "the namespace of the provided object does not match the "
@@ -1171,7 +1172,6 @@ class KubernetesBackend(ClusterTime):
         asked = _asked_version(resource, meta)
         if config is not None:       # Store.Update's versioner reads it before it creates
             _version_number(asked)
-        _decode_managed_fields(resource, meta.get("managedFields"))
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
@@ -1486,11 +1486,33 @@ class KubernetesBackend(ClusterTime):
         with self.renderer.managers.staged(uid, entries, keep=not _dry_run(request)):
             yield
 
+    def _decode_unnamed(self, resource: Resource, name: str, new: dict[str, Any],
+                        finalize: bool) -> None:
+        """Refuse a PUT's object that names no object or another one as the decoder does if
+        it cannot be decoded: k8s.io/apiserver ``pkg/endpoints/handlers/update.go`` decodes
+        the body before ``checkName`` (``rest.go``). It is decoded under the URL's name."""
+        named = {**new, "metadata": {**new.get("metadata", {}), "name": name}}
+        _decode_object_meta(resource, named["metadata"])
+        why = finalize_errors(new.get("spec"))[0] if finalize else None
+        if why:
+            raise _undecodable(resource, why)
+        try:
+            self._validated(named, resource, update=True)
+        except _UndecodableError:
+            raise
+        except HttpError:
+            pass                # validation comes after checkName, which refuses it
+
     def _replace(self, request: Request, resource: Resource, namespace: str | None, name: str,
                  current: dict[str, Any], new: Any, *, finalize: bool = False) -> Response:
         """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``;
         ``finalize``: a Namespace's ``/finalize``."""
-        _check_shape(new, resource.kind, name)
+        try:
+            _check_shape(new, resource.kind, name)
+        except HttpError as refused:
+            if refused.status == 400:       # checkName's: after the body was decoded
+                self._decode_unnamed(resource, name, new, finalize)
+            raise
         _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
             _check_node_spec(resource, name, new)
@@ -2397,6 +2419,10 @@ _META_TYPES = {"labels": "map[string]string", "annotations": "map[string]string"
                "finalizers": "[]string"}
 """The ``ObjectMeta`` lists and maps an update copies into the stored object, by Go type."""
 
+_META_STRINGS = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion")
+"""The ``ObjectMeta`` fields of Go type ``string`` (k8s.io/apimachinery
+``pkg/apis/meta/v1/types.go``), which the decoder refuses a number or an object for."""
+
 
 def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
     """Decode the lists and maps of an updated object's ``ObjectMeta`` as the API server's
@@ -2405,10 +2431,14 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
     struct field ObjectMeta.metadata.finalizers of type []string``), the first in the
     object's order, as encoding/json reports the first type error. A ``null`` item or value
     decodes as Go's zero value, the empty string. The object a patch makes is refused as
-    ``patch.go`` refuses it (:func:`patch_refusal`)."""
+    ``patch.go`` refuses it (:func:`patch_refusal`). A create decodes its object so too,
+    before it reads the name, namespace or ``generateName`` (:data:`_META_STRINGS`)."""
     for field, value in meta.items():
         if field == "managedFields":
             _decode_managed_fields(resource, value)
+        if field in _META_STRINGS and value is not None and not isinstance(value, str):
+            raise _undecodable(resource, type_error(value, f"ObjectMeta.metadata.{field}",
+                                                    "string"))
         go_type = _META_TYPES.get(field)
         if go_type is None or value is None:
             continue

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from clustersim.clients import INSTALL_HINTS, find_program
-from clustersim.serve.core import Backend, SimServer
+from clustersim.serve.core import Backend, OptionError, SimServer
 
 __all__ = ["INSTALL_HINTS", "SYSTEMS", "Server", "env_lines", "find_program", "main", "serve"]
 
@@ -184,7 +184,7 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: choose one of {', '.join(SYSTEMS)}")
     if isinstance(nodes, bool) or not isinstance(nodes, int) or not 1 <= nodes <= 5000:
-        raise ValueError(f"nodes must be a whole number from 1 to 5000, got {nodes!r}")
+        raise OptionError("nodes", f"must be a whole number from 1 to 5000, got {nodes!r}")
     if system == "kubernetes":
         from clustersim.kubernetes import KubernetesCluster, default_nodes
         from clustersim.serve.kubernetes import KubernetesBackend
@@ -260,6 +260,9 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
         server.start()
     except OSError as err:
         print(_bind_refusal(options["port"], err), file=sys.stderr)
+        return 2
+    except OptionError as err:          # named as the command line spells the option
+        print(f"--{err.option}: {err.problem}", file=sys.stderr)
         return 2
     except ValueError as err:
         print(err, file=sys.stderr)

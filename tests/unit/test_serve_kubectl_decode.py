@@ -288,3 +288,59 @@ def test_an_update_of_another_kind_is_refused_as_a_create_is(body, message):
     setup = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
     assert _answer("PUT", "/api/v1/namespaces/default/configmaps/c", body,
                    "application/json", setup) == message
+
+
+@pytest.mark.parametrize(("meta", "field", "kind"), [
+    ('{"generateName": 5}', "generateName", "number"),
+    ('{"generateName": [1]}', "generateName", "array"),
+    ('{"name": 5}', "name", "number"),
+    ('{"namespace": {}}', "namespace", "object"),
+    ('{"name": "a", "uid": 7}', "uid", "number"),
+    ('{"name": "a", "selfLink": true}', "selfLink", "bool"),
+])
+def test_a_create_decodes_the_string_fields_of_its_metadata_before_it_reads_them(
+        meta: str, field: str, kind: str) -> None:
+    """A name, namespace or generateName that is no string is the decoder's 400, as a uid
+    of the wrong type is (the create had read generateName first: a 500 TypeError)."""
+    body = f'{{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {meta}}}'.encode()
+    message = _answer("POST", "/api/v1/namespaces/default/configmaps", body, "application/json")
+    assert message == ('ConfigMap in version "v1" cannot be handled as a ConfigMap: json: '
+                       f"cannot unmarshal {kind} into Go struct field ObjectMeta.metadata."
+                       f"{field} of type string")
+
+
+@pytest.mark.parametrize(("body", "why"), [
+    ('{"data": "x"}', "cannot unmarshal string into Go struct field ConfigMap.data of type "
+     "map[string]string"),
+    ('{"metadata": {"name": "other", "generateName": 5}}', "cannot unmarshal number into Go "
+     "struct field ObjectMeta.metadata.generateName of type string"),
+])
+def test_a_put_decodes_its_body_before_it_checks_the_name(body: str, why: str) -> None:
+    """update.go decodes the body, then checkName: a body without a name (or another
+    one) that does not decode gets the decoder's 400, not ``name must be provided``."""
+    message = _answer("PUT", "/api/v1/namespaces/default/configmaps/c", body.encode(),
+                      "application/json", setup=b"{kind: ConfigMap, apiVersion: v1, "
+                                                b"metadata: {name: c}}")
+    assert message == f'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: {why}'
+
+
+@pytest.mark.parametrize(("spec", "why"), [
+    ('"x"', "cannot unmarshal string into Go struct field NamespaceSpec.spec of type "
+     "v1.NamespaceSpec"),
+    ('{"finalizers": "x"}', "cannot unmarshal string into Go struct field "
+     "NamespaceSpec.spec.finalizers of type []v1.FinalizerName"),
+])
+def test_a_finalize_without_metadata_is_decoded_first(spec: str, why: str) -> None:
+    """The ``/finalize`` of a namespace being deleted, sent no metadata, with a spec that
+    cannot be decoded: the decoder's 400 (it was ``name must be provided``)."""
+    json_type = {"Content-Type": "application/json"}
+    with serve("kubernetes", speed=0) as server:
+        made, _ = _request(server, "POST", "/api/v1/namespaces", b'{"apiVersion": "v1", '
+                           b'"kind": "Namespace", "metadata": {"name": "t", "finalizers": '
+                           b'["example.com/hold"]}}', json_type)
+        gone, _ = _request(server, "DELETE", "/api/v1/namespaces/t", b"", json_type)
+        status, data = _request(server, "PUT", "/api/v1/namespaces/t/finalize",
+                                f'{{"spec": {spec}}}'.encode(), json_type)
+    assert (made, gone, status) == (201, 200, 400)
+    assert json.loads(data)["message"] == ('Namespace in version "v1" cannot be handled as '
+                                           f"a Namespace: json: {why}")
