@@ -212,8 +212,9 @@ def test_an_ingress_and_its_class_count_generations_of_their_spec(kubectl):
     kubectl("apply", "-f", "-", stdin="apiVersion: networking.k8s.io/v1\nkind: IngressClass\n"
             "metadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n")
     for kind, name, spec in (("ingress", "web", '{"spec":{"ingressClassName":"other"}}'),
-                             ("ingressclass", "nginx",
-                              '{"spec":{"controller":"k8s.io/other"}}')):
+                             ("ingressclass", "nginx",   # its controller is immutable
+                              '{"spec":{"parameters":{"apiGroup":"k8s.example.com",'
+                              '"kind":"IngressParameters","name":"external-lb"}}}')):
         def generation() -> str:
             return kubectl("get", kind, name, "-o",  # noqa: B023 (called in this loop)
                            "jsonpath={.metadata.generation}").stdout
