@@ -91,7 +91,7 @@ from pathlib import PurePath
 from typing import Any, cast
 
 from clustersim.goformat import go_verbose
-from clustersim.manifests.compose_references import undefined_reference
+from clustersim.manifests.compose_references import conversion_problem
 from clustersim.manifests.compose_syntax import (
     MAX_PORTS,
     expand_depends_on,
@@ -468,8 +468,8 @@ def load_compose(
         for name, service in services.items()
     }
     # docker/cli converts every service before the daemon creates the first
-    refusals = [undefined_reference(document, data, str(name), (expanded[str(name)][0], written),
-                                    expanded[str(name)][1])
+    refusals = [conversion_problem(document, data, str(name), (expanded[str(name)][0], written),
+                                   expanded[str(name)][1])
                 for name, written in services.items()]
     refusals += [_swarmkit_problem(document, ("services", name), service, typed)
                  for name, (service, typed) in expanded.items()]

@@ -8,10 +8,15 @@ service into a ``ServiceSpec`` (docker/cli ``cli/compose/convert/service.go``):
 
 - ``Services`` converts the service's secrets (``convertServiceSecrets``: ``undefined secret
   "x"``), then its configs and its credential spec's config (``convertServiceConfigObjs``:
-  ``undefined config "x"``), then the rest in ``Service``: its volumes (``Volumes`` in
-  ``cli/compose/convert/volume.go``: ``undefined volume "x"``), then its networks
-  (``convertServiceNetworks``: ``undefined network "x"``); it wraps the first error in
-  ``service <name>: ``.
+  ``undefined config "x"``), then the rest in ``Service``: its mode first
+  (``convertDeployMode``: ``replicas`` with a ``global`` or ``global-job`` mode, "replicas
+  can only be used with replicated or replicated-job mode", :func:`deploy_mode_problem`),
+  its volumes (``Volumes`` in ``cli/compose/convert/volume.go``: ``undefined volume "x"``),
+  then its networks (``convertServiceNetworks``: ``undefined network "x"``); it wraps the
+  first error in ``service <name>: ``. Simplified: the loader's models refuse a CPU count
+  that does not parse, an unknown restart condition or a constraint without an operator as
+  they read the file, so before the mode, where docker/cli and the daemon find them after
+  it.
 - A volume reference is a mount of type ``volume`` with a source (an anonymous volume has
   none, a bind or a tmpfs names no volume) or of type ``cluster`` whose source is not a volume
   group (``group:...``); the key must be among the top-level ``volumes``, even as
@@ -35,7 +40,7 @@ from clustersim.goformat import go_quote
 from clustersim.manifests.errors import ManifestError
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["undefined_reference"]
+__all__ = ["conversion_problem", "deploy_mode_problem", "undefined_reference"]
 
 _DECLARE = {
     "secrets": "external: true for one made beforehand with docker secret create, or file: "
@@ -73,13 +78,42 @@ def _references(service: Mapping[str, Any], original: Mapping[str, Any],
             yield ("networks", where), "networks", str(key)
 
 
+def conversion_problem(document: Document, data: Mapping[str, Any], name: str,
+                       service: tuple[dict[str, Any], Mapping[str, Any]],
+                       typed: Any) -> ManifestError | None:
+    """docker/cli's first refusal while it converts service ``name`` (its long forms and the
+    service as written), in its order: an undeclared secret or config, the mode, an
+    undeclared volume or network (module docstring); ``None`` when it converts."""
+    return (undefined_reference(document, data, name, service, typed, ("secrets", "configs"))
+            or deploy_mode_problem(document, name, typed)
+            or undefined_reference(document, data, name, service, typed,
+                                   ("volumes", "networks")))
+
+
+def deploy_mode_problem(document: Document, name: str, typed: Any) -> ManifestError | None:
+    """``convertDeployMode`` (docker/cli ``cli/compose/convert/service.go``): a ``global``
+    or ``global-job`` service runs one task per node and takes no ``replicas``."""
+    deploy = typed.deploy
+    if deploy is None or deploy.mode not in ("global", "global-job") or deploy.replicas is None:
+        return None
+    return document.error(
+        ("services", name, "deploy", "replicas"),
+        f"service {name}: replicas can only be used with replicated or replicated-job mode",
+        f"no replicas for a {deploy.mode} service (one task per node), or mode: replicated "
+        "for a fixed number of tasks")
+
+
 def undefined_reference(document: Document, data: Mapping[str, Any], name: str,
-                        service: tuple[dict[str, Any], Mapping[str, Any]],
-                        typed: Any) -> ManifestError | None:
-    """The refusal of the first reference of service ``name`` (its long forms and the
-    service as written) that the top-level sections of ``data`` do not declare, or ``None``."""
+                        service: tuple[dict[str, Any], Mapping[str, Any]], typed: Any,
+                        kinds: tuple[str, ...] = ("secrets", "configs", "volumes", "networks"),
+                        ) -> ManifestError | None:
+    """The refusal of the first reference to one of ``kinds`` of service ``name`` (its long
+    forms and the service as written) that the top-level sections of ``data`` do not
+    declare, or ``None``."""
     expanded, original = service
     for where, kind, source in _references(expanded, original, typed):
+        if kind not in kinds:
+            continue
         declared = data.get(kind)
         if isinstance(declared, dict) and source in map(str, declared):
             continue

@@ -401,13 +401,8 @@ class Deploy(_Closed):
     restart_policy: RestartPolicy | None = None
     endpoint_mode: Literal["vip", "dnsrr"] | None = None
     labels: Labels | None = None
-
-    @model_validator(mode="after")
-    def _replicas_need_replicated_mode(self) -> Deploy:
-        """docker/cli ``cli/compose/convert/service.go``, ``convertDeployMode``."""
-        if self.mode in ("global", "global-job") and self.replicas is not None:
-            raise ValueError("replicas can only be used with replicated or replicated-job mode")
-        return self
+    """``replicas`` with a ``global`` mode passes the schema; docker/cli refuses it while it
+    converts the service (:func:`~clustersim.manifests.compose_references.deploy_mode_problem`)."""
 
 
 class Healthcheck(_Closed):

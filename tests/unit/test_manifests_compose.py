@@ -205,6 +205,43 @@ def test_docker_cli_refuses_an_undeclared_secret_before_the_daemon_sees_any_serv
         "services.api.secrets[0]", 'service api: undefined secret "db"')
 
 
+@pytest.mark.parametrize(("service", "top", "path", "message"), [
+    ("deploy: {mode: global, replicas: 3}", "", "deploy.replicas",
+     "replicas can only be used with replicated or replicated-job mode"),
+    ("deploy: {mode: global-job, replicas: 0}", "", "deploy.replicas",
+     "replicas can only be used with replicated or replicated-job mode"),
+    # convertServiceSecrets and convertServiceConfigObjs run before Service's mode ...
+    ("secrets: [db]\ndeploy: {mode: global, replicas: 3}", "", "secrets[0]",
+     'undefined secret "db"'),
+    ("configs: [site]\ndeploy: {mode: global, replicas: 3}", "", "configs[0]",
+     'undefined config "site"'),
+    # ... and Volumes and convertServiceNetworks after it
+    ("volumes: [data:/data]\ndeploy: {mode: global, replicas: 3}", "", "deploy.replicas",
+     "replicas can only be used with replicated or replicated-job mode"),
+    ("networks: [backend]\ndeploy: {mode: global, replicas: 3}", "", "deploy.replicas",
+     "replicas can only be used with replicated or replicated-job mode"),
+])
+def test_replicas_of_a_global_service_are_refused_in_docker_clis_order(
+        service: str, top: str, path: str, message: str) -> None:
+    """docker/cli ``cli/compose/convert/service.go``: ``Services`` converts a service's
+    secrets and configs, then ``Service`` its mode (``convertDeployMode``), then its volumes
+    and networks, and names the service in the error."""
+    with pytest.raises(ManifestError) as info:
+        stack(f"image: x\n{service}", top)
+    assert (info.value.path, info.value.message) == (f"services.web.{path}",
+                                                      f"service web: {message}")
+
+
+def test_a_global_services_replicas_are_refused_before_the_daemon_sees_any_service() -> None:
+    """The mode is docker/cli's refusal, made while it converts every service, so before a
+    refusal of swarmkit's (an earlier service without an image)."""
+    text = "services:\n  web: {deploy: {replicas: 1}}\n  api: {image: x, deploy: " \
+           "{mode: global, replicas: 2}}\n"
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert info.value.path == "services.api.deploy.replicas"
+
+
 def test_long_form_depends_on_is_refused_as_docker_stack_deploy_refuses_it() -> None:
     """docker/cli's config_schema_v3.*.json: depends_on is a list_of_strings."""
     with pytest.raises(ManifestError) as info:
