@@ -22,9 +22,10 @@ The service is read as the simulator reads it (:func:`clustersim.swarm.spec.serv
 ``mode: global`` runs one task on every node whatever ``replicas`` says
 (https://docs.docker.com/reference/compose-file/deploy/#mode), and the health check runs at
 the period the engine takes (:meth:`~clustersim.swarm.spec.HealthCheck.resolved`: an
-interval of 0 is moby's default of 30 s). A period under 1 ms is refused as swarmkit refuses
-it when ``docker stack deploy`` creates the service (``validateHealthCheck``, the served
-daemon's :func:`~clustersim.serve.dockervalidate.health_problem`), and a test of ``CMD`` or
+interval of 0 is moby's default of 30 s). The loader refuses a period under 1 ms as swarmkit
+refuses it when ``docker stack deploy`` creates the service (``validateHealthCheck``,
+:mod:`~clustersim.manifests.healthchecks`), and ``disable: true`` beside a test as docker/cli
+refuses it; this check adds a hint to each. A test of ``CMD`` or
 ``CMD-SHELL`` alone names no command: moby's probe (``daemon/health.go``, ``cmdProbe``) runs
 the words after it: ``/bin/sh -c`` with no command for ``CMD-SHELL``, which exits 2, and no
 program at all for ``CMD``, so no probe passes and the task turns unhealthy.
@@ -39,7 +40,6 @@ from clustersim.exercises.checker import Wrong, checker
 from clustersim.manifests.compose_syntax import external_name
 from clustersim.manifests.errors import ManifestError
 from clustersim.node import Node
-from clustersim.serve.dockervalidate import health_problem
 from clustersim.swarm import SwarmCluster, TaskState
 from clustersim.swarm.spec import HealthCheck, ServiceSpec, services_from_stack
 
@@ -54,13 +54,19 @@ _INTERVAL = 10.0
 
 
 def _hint(err: ManifestError) -> str:
-    """What to do about the loader's refusal: declare an undefined secret, give a number
+    """What to do about the loader's refusal: a health check period under 1ms or switched
+    off beside its test, declare an undefined secret, give a number
     where docker/cli's schema wants an integer (its words, "must be a integer", are
     ``humanReadableType``'s in ``cli/compose/schema/schema.go``, kept as the CLI prints
     them), or read the path."""
     if "must be a integer" in err.message:
         return ("docker stack deploy wants a whole number there (\"must be a integer\" is the "
                 "Docker CLI's own wording): write it without quotes, such as replicas: 2.")
+    if "HealthConfig cannot be less than 1ms" in err.message:
+        return "Give each period of the health check at least 1ms; set interval: 10s."
+    if "test and disable can't be set at the same time" in err.message:
+        return ("Leave out disable: true, which switches the health check off, and give test: "
+                "the command that checks the service.")
     if "undefined secret" in err.message:
         return ("Declare the secret under a top-level secrets: section, beside services: (the "
                 "stack), as well as under api's secrets: (the service).")
@@ -109,13 +115,6 @@ def _check_health(service: dict[str, Any], read: HealthCheck | None) -> None:
                     "has nothing to run and cannot pass, so the tasks would turn unhealthy.",
                     f"Put the command after {read.test[0]}, as in "
                     "[\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/healthz\"].")
-    refusal = health_problem({"interval": round(read.interval * 1e9),
-                              "timeout": round(read.timeout * 1e9),
-                              "startperiod": round(read.start_period * 1e9),
-                              "retries": read.retries})
-    if refusal is not None:
-        raise Wrong(f"docker stack deploy would be refused: {refusal}.",
-                    "Give each period of the health check at least 1ms; set interval: 10s.")
     interval = read.resolved().interval
     if interval != _INTERVAL:
         said = f"runs every {interval:g} s" + (

@@ -41,11 +41,13 @@ What swarmkit refuses when the stack is deployed is refused here too (moby/swarm
 ``manager/controlapi``): a service without an image ("ContainerSpec: image reference must be
 provided", e.g. an override file deployed alone), an image that is not a valid reference
 (docker/distribution's grammar: "... is not a valid repository/tag"), a service name that
-is not a DNS name component ("name must be valid as a DNS name component"), and a ``dnsrr``
+is not a DNS name component ("name must be valid as a DNS name component"), a health check
+period under 1ms (:mod:`~clustersim.manifests.healthchecks`), and a ``dnsrr``
 service with ingress ports ("port published with ingress mode can't be used with dnsrr
 mode"); so does what docker/cli refuses while converting the services, before it creates
-the first (``replicas`` with ``global`` mode; a secret, config, named volume or network that a
-service uses and the file's top level does not declare: ``service api: undefined secret
+the first (``replicas`` with ``global`` mode; a health check both disabled and with a test;
+a secret, config, named volume or network that a service uses and the file's top level does
+not declare: ``service api: undefined secret
 "db_password"``, :mod:`~clustersim.manifests.compose_references`). The Swarm simulator
 converts what this loader accepts, so it refuses a stack that loaded only for what it cannot
 run: Swarm jobs (``replicated-job``, ``global-job``) and more replicas than
@@ -117,6 +119,7 @@ from clustersim.manifests.compose_versions import (
     version_refusal,
 )
 from clustersim.manifests.errors import ManifestError
+from clustersim.manifests.healthchecks import compose_health_problem
 from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path, copy_data, yaml_v3_data
 from clustersim.manifests.specs import Spec
@@ -224,8 +227,10 @@ def _expand_service(
 
 def _swarmkit_problem(document: Document, path: Path, result: dict[str, Any],
                       typed: Any) -> ManifestError | None:
-    """What the daemon refuses of one converted service (swarmkit ``manager/controlapi``,
-    ``validateServiceSpec``): its name, a dnsrr service's ingress ports, a missing image."""
+    """What the daemon refuses of one converted service (swarmkit ``manager/controlapi/
+    service.go``, ``validateServiceSpec``), in its order: its name (``validateAnnotations``),
+    a missing image and a health check period under 1ms (``validateTaskSpec``), a dnsrr
+    service's ingress ports (``validateEndpointSpec``, last)."""
     problem = service_name(str(path[-1]))
     if problem:
         return document.error(
@@ -234,19 +239,24 @@ def _swarmkit_problem(document: Document, path: Path, result: dict[str, Any],
             "a service name of letters, digits, '-' and '_' that starts and ends with a letter "
             "or digit (at most 63 characters), e.g. web or api_v2",
         )
-    if typed.deploy and typed.deploy.endpoint_mode == "dnsrr" and any(
-            port.get("mode", "ingress") == "ingress" for port in result.get("ports") or []):
-        return document.error(  # swarmkit manager/controlapi/service.go, validateEndpointSpec
-            (*path, "ports"),
-            "EndpointSpec: port published with ingress mode can't be used with dnsrr mode",
-            "mode: host for the ports of a dnsrr service",
-        )
     if typed.image is None:
         return document.error(
             (*path, "image"),
             "ContainerSpec: image reference must be provided (a service deployed to a swarm "
             "needs an image; an override file needs the file it overrides)",
             "image: such as nginx:1.27",
+        )
+    health = compose_health_problem(typed.healthcheck)
+    if health is not None:
+        return document.error(
+            (*path, "healthcheck", health[0]), health[1],
+            f"{health[0]}: 1ms or more (such as 10s), or 0 for the engine's default")
+    if typed.deploy and typed.deploy.endpoint_mode == "dnsrr" and any(
+            port.get("mode", "ingress") == "ingress" for port in result.get("ports") or []):
+        return document.error(
+            (*path, "ports"),
+            "EndpointSpec: port published with ingress mode can't be used with dnsrr mode",
+            "mode: host for the ports of a dnsrr service",
         )
     return None
 

@@ -12,7 +12,9 @@ service into a ``ServiceSpec`` (docker/cli ``cli/compose/convert/service.go``):
   (``convertDeployMode``: ``replicas`` with a ``global`` or ``global-job`` mode, "replicas
   can only be used with replicated or replicated-job mode", :func:`deploy_mode_problem`),
   its volumes (``Volumes`` in ``cli/compose/convert/volume.go``: ``undefined volume "x"``),
-  then its networks (``convertServiceNetworks``: ``undefined network "x"``); it wraps the
+  its health check (``convertHealthcheck``: ``disable`` with a ``test``,
+  :func:`~clustersim.manifests.healthchecks.disable_problem`), then its networks
+  (``convertServiceNetworks``: ``undefined network "x"``); it wraps the
   first error in ``service <name>: ``. Simplified: the loader's models refuse a CPU count
   that does not parse, an unknown restart condition or a constraint without an operator as
   they read the file, so before the mode, where docker/cli and the daemon find them after
@@ -38,6 +40,7 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 from clustersim.manifests.errors import ManifestError
+from clustersim.manifests.healthchecks import disable_problem
 from clustersim.manifests.safe_yaml import Document, Path
 
 __all__ = ["conversion_problem", "deploy_mode_problem", "undefined_reference"]
@@ -86,8 +89,17 @@ def conversion_problem(document: Document, data: Mapping[str, Any], name: str,
     undeclared volume or network (module docstring); ``None`` when it converts."""
     return (undefined_reference(document, data, name, service, typed, ("secrets", "configs"))
             or deploy_mode_problem(document, name, typed)
-            or undefined_reference(document, data, name, service, typed,
-                                   ("volumes", "networks")))
+            or undefined_reference(document, data, name, service, typed, ("volumes",))
+            or _health_problem(document, name, typed)
+            or undefined_reference(document, data, name, service, typed, ("networks",)))
+
+
+def _health_problem(document: Document, name: str, typed: Any) -> ManifestError | None:
+    problem = disable_problem(typed.healthcheck)
+    return None if problem is None else document.error(
+        ("services", name, "healthcheck", "disable"), f"service {name}: {problem}",
+        'disable: true alone to switch the image\'s health check off (or test: ["NONE"]), '
+        "or a test without disable")
 
 
 def deploy_mode_problem(document: Document, name: str, typed: Any) -> ManifestError | None:

@@ -65,6 +65,7 @@ from clustersim.manifests.compose_types import (
     constraint_problem,
     service_name,
 )
+from clustersim.manifests.healthchecks import health_problem
 from clustersim.serve.core import HttpError
 
 __all__ = ["PUBLISH_MODES", "SERVICE_MODES", "check_service_spec", "enum_value",
@@ -77,8 +78,6 @@ SERVICE_MODES = ("replicated", "global", "replicatedjob", "globaljob")
 _SIMULATED_MODES = ("replicated", "global")
 _MIN_NANO_CPUS = 1_000_000
 _MIN_MEMORY = 4 * 1024 * 1024
-_MIN_HEALTH_NS = 1_000_000
-"""swarmkit's ``minimumDuration`` for a healthcheck's periods: 1ms."""
 
 
 def check_service_spec(body: dict[str, Any]) -> None:
@@ -288,21 +287,6 @@ def _image_problem(image: str) -> str | None:
         return "ContainerSpec: image reference must be provided"
     if image_problem(image):
         return f"ContainerSpec: {go_quote(image)} is not a valid repository/tag"
-    return None
-
-
-def health_problem(check: dict[str, Any]) -> str | None:
-    """``validateHealthCheck``: a period set under 1ms, or negative retries. ``check`` is a
-    HealthConfig with its names folded to lower case and its periods in nanoseconds (0 or
-    missing: not set); also the stack-file exercise's check of a Compose health check
-    (:mod:`clustersim.exercises.stack_file`), which ``docker stack deploy`` sends here."""
-    for key, field in (("interval", "Interval"), ("timeout", "Timeout"),
-                       ("startperiod", "StartPeriod")):
-        value = check.get(key) or 0
-        if value and value < _MIN_HEALTH_NS:
-            return f"ContainerSpec: {field} in HealthConfig cannot be less than 1ms"
-    if (check.get("retries") or 0) < 0:
-        return "ContainerSpec: Retries in HealthConfig cannot be negative"
     return None
 
 

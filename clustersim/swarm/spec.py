@@ -19,8 +19,11 @@ A service's ``healthcheck`` (Compose spec
 https://docs.docker.com/reference/compose-file/services/#healthcheck) becomes a
 :class:`HealthCheck` with Docker's defaults (moby ``daemon/health.go``: interval 30 s, timeout
 30 s, retries 3, start period 0 s, start interval 5 s); ``disable: true`` or a ``test`` of
-``["NONE"]`` turns it off. A service without ``test`` keeps no health check here (Docker would
-use the image's own ``HEALTHCHECK``, which the simulator does not know).
+``["NONE"]`` turns it off (both together are refused by the loader, as docker/cli refuses
+them). A service without ``test``, or with ``test: []``, keeps no health check here (Docker
+would use the image's own ``HEALTHCHECK``, which the simulator does not know); a ``test`` of
+``CMD`` or ``CMD-SHELL`` alone runs no command and fails every probe
+(:attr:`HealthCheck.always_fails`).
 
 A service's ``volumes`` (in the long syntax the loader expands them to) become its
 :class:`Mount` s, which a node's executor checks before it runs a task
@@ -213,14 +216,20 @@ class HealthCheck:
     @property
     def always_fails(self) -> bool:
         """The test is one whose exit status the simulator knows without a container, and it
-        is not 0: ``false`` (``CMD-SHELL false`` or ``CMD false``, also as ``/bin/false``)
-        or a shell's ``exit N`` with N not a multiple of 256 (a shell's status is N mod
-        256). moby's ``handleProbeResult`` (``daemon/health.go``) counts any status but 0
-        as a failure. Simplified: any other command is taken to answer as the image is
-        set to (:meth:`~clustersim.swarm.SwarmCluster.set_image_health`; by default it
-        passes), where a real probe runs it in the container."""
+        is not 0: ``false`` (``CMD-SHELL false`` or ``CMD false``, also as ``/bin/false``),
+        a shell's ``exit N`` with N not a multiple of 256 (a shell's status is N mod
+        256), or ``CMD`` or ``CMD-SHELL`` with no command after it. moby's ``cmdProbe``
+        (``daemon/health.go``) runs the words after the first: ``/bin/sh -c`` with nothing
+        to run exits 2, and ``CMD`` alone leaves no program to exec, a probe error that
+        ``monitor`` records as exit -1; ``handleProbeResult`` counts any status but 0 as a
+        failure. Neither docker/cli nor the engine refuses such a test when the service is
+        created. Simplified: any other command is taken to answer as the image is set to
+        (:meth:`~clustersim.swarm.SwarmCluster.set_image_health`; by default it passes),
+        where a real probe runs it in the container."""
         if not self.test or self.test[0] not in ("CMD", "CMD-SHELL"):
             return False
+        if len(self.test) == 1:
+            return True
         words = " ".join(self.test[1:]).split() if self.test[0] == "CMD-SHELL" \
             else list(self.test[1:])
         if words in (["false"], ["/bin/false"], ["/usr/bin/false"]):

@@ -42,7 +42,11 @@ def test_the_right_stack_file_passes() -> None:
     (GOOD.replace(HEALTH, ""), "Add a healthcheck: section"),
     (GOOD.replace("      interval: 10s\n", ""), "Set interval: 10s"),
     (GOOD.replace("interval: 10s", "interval: 30s"), "Set interval: 10s"),
+    # docker/cli refuses disable: true beside a test (convertHealthcheck)
     (GOOD.replace("      interval: 10s\n", "      interval: 10s\n      disable: true\n"),
+     "Leave out disable: true"),
+    (GOOD.replace(TEST, "[]").replace("      interval: 10s\n",
+                                      "      interval: 10s\n      disable: true\n"),
      "Give test: the command"),
     (GOOD.replace('["CMD", "curl", "-f", "http://localhost:8080/healthz"]', '["NONE"]'),
      "Give test: the command"),

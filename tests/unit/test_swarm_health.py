@@ -48,7 +48,8 @@ def test_defaults_and_off_switches_follow_docker() -> None:
     assert spec.healthcheck == HealthCheck(("CMD-SHELL", "curl -f http://localhost/"))
     assert spec.healthcheck.resolved() == HealthCheck(
         ("CMD-SHELL", "curl -f http://localhost/"), 30.0, 30.0, 3, 0.0, 5.0)
-    for off in ({"test": ["NONE"]}, {"test": "x", "disable": True}, {}):
+    for off in ({"test": ["NONE"]}, {"disable": True}, {"test": [], "disable": True},
+                {"test": []}, {}):
         [spec] = services_from_stack("s", {"services": {"web": {"image": "w",
                                                                   "healthcheck": off}}})
         assert spec.healthcheck is None
@@ -103,6 +104,61 @@ def test_a_command_that_fails_by_itself_fails_the_task_and_it_is_restarted(test)
     assert tasks[0].err == "task: non-zero exit (137): dockerexec: unhealthy container"
     assert reached(cluster, "FAILED") == pytest.approx(3 + 4 + STOP_TIME)  # 3 s: start period
     assert len(tasks) == 2 and tasks[1].state == "starting"
+
+
+@pytest.mark.parametrize("test", [["CMD"], ["CMD-SHELL"]])
+def test_a_test_with_no_command_fails_every_probe(test) -> None:
+    """Regression test: ``test: ["CMD"]`` passed as a default image's probe does. moby's
+    ``cmdProbe`` (``daemon/health.go``) runs the words after ``CMD``: none is no program to
+    exec (a probe error, exit -1), and ``/bin/sh -c`` with nothing to run exits 2, so
+    ``retries`` probes fail and the task with them."""
+    cluster = deploy({"test": test, "interval": "4s", "retries": 2})
+    cluster.run(until=STARTED + 8 + STOP_TIME + 0.5)
+    failed = [t for t in cluster.tasks("s_web", history=True) if t.state == "failed"]
+    assert [t.err for t in failed] == ["task: non-zero exit (137): dockerexec: unhealthy "
+                                       "container"]
+    assert reached(cluster, "FAILED") == pytest.approx(8 + STOP_TIME)
+
+
+@pytest.mark.parametrize("healthcheck", [{"test": "x", "disable": True},
+                                         {"test": ["NONE"], "disable": True}])
+def test_disable_with_a_test_is_refused_as_docker_stack_deploy_refuses_it(healthcheck) -> None:
+    """docker/cli ``convertHealthcheck`` (``cli/compose/convert/service.go``)."""
+    with pytest.raises(ManifestError) as info:
+        services_from_stack("s", {"services": {"web": {"image": "w",
+                                                       "healthcheck": healthcheck}}})
+    assert info.value.path == "services.web.healthcheck.disable"
+    assert info.value.message == "service web: test and disable can't be set at the same time"
+
+
+@pytest.mark.parametrize(("key", "field"), [("interval", "Interval"), ("timeout", "Timeout"),
+                                            ("start_period", "StartPeriod")])
+@pytest.mark.parametrize("period", ["1us", "999us", "999999ns"])
+def test_a_period_under_a_millisecond_is_refused_as_swarmkit_refuses_it(
+        key: str, field: str, period: str) -> None:
+    """swarmkit ``manager/controlapi/service.go``, ``validateHealthCheck``: a period that is
+    set must be at least ``minimumDuration`` (1ms); 0 is "not set", and 1ms itself passes."""
+    with pytest.raises(ManifestError) as info:
+        services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+            "test": "x", key: period}}}})
+    assert info.value.path == f"services.web.healthcheck.{key}"
+    assert info.value.message == f"ContainerSpec: {field} in HealthConfig cannot be less than 1ms"
+    for fine in ("0s", "1ms"):
+        [spec] = services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+            "test": "x", key: fine}}}})
+        assert spec.healthcheck is not None
+
+
+def test_swarmkit_checks_the_health_check_before_the_endpoint() -> None:
+    """``validateServiceSpec`` runs ``validateTaskSpec`` (the image, then the health check)
+    before ``validateEndpointSpec``."""
+    service = {"healthcheck": {"test": "x", "interval": "1us"},
+               "ports": ["80:80"], "deploy": {"endpoint_mode": "dnsrr"}}
+    for image, path in ((None, "services.web.image"), ("w", "services.web.healthcheck.interval")):
+        with pytest.raises(ManifestError) as info:
+            services_from_stack("s", {"services": {"web": {**service, "image": image}
+                                                   if image else service}})
+        assert info.value.path == path
 
 
 @pytest.mark.parametrize("test", ["true", "exit 0", "exit 256", "false; true",
