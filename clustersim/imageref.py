@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["ImageReference", "familiar_tagged", "image_problem", "normalized_name",
-           "normalized_problem", "parse_reference"]
+           "normalized_problem", "parse_reference", "unresolvable"]
 
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
@@ -109,6 +109,17 @@ def familiar_tagged(text: str) -> str:
         name = remainder.removeprefix("library/") if remainder.count("/") == 1 else remainder
     tag = found.tag or ("" if found.digest else "latest")
     return name + (f":{tag}" if tag else "") + (f"@{found.digest}" if found.digest else "")
+
+
+def unresolvable(text: str) -> bool:
+    """Whether ``text`` names a registry in the top-level domain ``invalid``
+    (``nonexistent.invalid/web:1``, ``registry.invalid:5000/web``), which RFC 6761 (section
+    6.4) reserves for names that never resolve: no daemon can pull such an image, on any
+    network. Docker Hub's images and those of registries named elsewhere are not."""
+    found = _parts(text)
+    domain = _split_domain(found.name)[0] if found is not None else ""
+    host = domain.rpartition(":")[0] if ":" in domain and not domain.endswith("]") else domain
+    return host.lower() == "invalid" or host.lower().endswith(".invalid")
 
 
 def _remote(domain: str, remainder: str) -> str:

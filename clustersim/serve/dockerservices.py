@@ -14,7 +14,10 @@ access" the image (``nginx`` is ``nginx:latest`` to it) independently, as with a
 cannot reach the registry. That part holds for a real swarm only: the simulated nodes pull
 nothing and take every image to exist, so a tag no registry has runs, where a real node
 rejects its tasks "No such image: nginx:1.99"; the Python side makes such an image with
-:meth:`~clustersim.swarm.SwarmCluster.fail_pull` (``server.cluster.fail_pull(...)``).
+:meth:`~clustersim.swarm.SwarmCluster.fail_pull` (``server.cluster.fail_pull(...)``), and a
+client names one by a registry in the reserved domain ``.invalid``
+(``nonexistent.invalid/web:1``), which no real node can pull either
+(:func:`~clustersim.imageref.unresolvable`).
 """
 
 from __future__ import annotations

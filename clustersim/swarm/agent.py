@@ -67,7 +67,9 @@ nginx:1.99" (moby ``daemon/cluster/executor/container/controller.go``, ``Prepare
 message ``preparing``, before any of the daemon's checks of the configuration. Simplified:
 no node holds any image, so such a task is rejected on every node; every other image is
 taken to exist (the simulator has no registry), where a real node rejects a tag its registry
-does not have.
+does not have, but for an image whose registry is in the reserved domain ``.invalid``
+(``nonexistent.invalid/web:1``): no resolver answers for it (RFC 6761), so a real node's pull
+fails too and its tasks are rejected alike, the served swarm's way to show it.
 
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
 (0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording:

@@ -20,7 +20,7 @@ from operator import attrgetter
 
 import simpy
 
-from clustersim.imageref import familiar_tagged
+from clustersim.imageref import familiar_tagged, unresolvable
 from clustersim.limits import MAX_KEPT_SWARM_EVENTS, check_exit, check_nodes
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot
@@ -126,9 +126,11 @@ class SwarmCluster(ControlAPI):
 
     def missing_image(self, image: str) -> str:
         """The node's error for a container of ``image`` when :meth:`fail_pull` made its pull
-        fail, else ""."""
+        fail or its registry is in the reserved domain ``.invalid``
+        (:func:`~clustersim.imageref.unresolvable`), else ""."""
         named = familiar_tagged(image)
-        return f"No such image: {named}" if named in self._unpullable else ""
+        return f"No such image: {named}" if named in self._unpullable or unresolvable(image) \
+            else ""
 
     def probe(self, image: str, running_for: float) -> tuple[bool, float]:
         """One health probe of a container of ``image`` that has run ``running_for`` seconds:
@@ -289,7 +291,9 @@ class SwarmCluster(ControlAPI):
         the container, so each new task of it ends REJECTED at ``preparing`` with
         "No such image: nginx:1.99" (:mod:`clustersim.swarm.agent`). ``nginx`` and
         ``nginx:latest`` are one image, as the daemon names them. Without this every image
-        is taken to exist: the simulator has no registry to ask."""
+        is taken to exist (the simulator has no registry to ask), but for one whose registry
+        is under ``.invalid``, a domain that never resolves, which fails the same way: the
+        served swarm's way to show it (``nonexistent.invalid/web:1``)."""
         self._unpullable.add(familiar_tagged(image))
 
     def restore_pull(self, image: str) -> None:

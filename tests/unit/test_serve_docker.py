@@ -1037,6 +1037,29 @@ def test_a_host_mode_port_above_65535_is_stored_and_its_tasks_rejected(server, p
         ("preparing", f'invalid port specification: "{number}"')}
 
 
+@pytest.mark.parametrize(("image", "named"), [("nonexistent.invalid/web:1",
+                                                "nonexistent.invalid/web:1"),
+                                               ("registry.invalid:5000/shop/api",
+                                                "registry.invalid:5000/shop/api:latest")])
+def test_an_image_of_a_registry_that_cannot_resolve_is_rejected_on_every_node(
+        server, client, image: str, named: str) -> None:
+    """Regression test: a learner at the served swarm could not see a failed pull (only
+    ``cluster.fail_pull`` from Python made one), and such an image ran. A registry under
+    ``.invalid`` never resolves (RFC 6761), so a real node's pull fails, creating the
+    container fails with moby's ``ErrImageDoesNotExist`` (``TagNameOnly``, then
+    ``FamiliarString``), and ``docker service ps`` shows each task Rejected at ``preparing``
+    while the restart policy tries again; other images still run."""
+    service = client.services.create(image, name="web")
+    client.services.create("nginx:1.27", name="ok")
+    server.cluster.run(until=server.cluster.clock.now + 20)
+    states = [t["Status"] for t in service.tasks()]
+    rejected = [s for s in states if s["State"] == "rejected"]
+    assert len(rejected) >= 2 and "running" not in {s["State"] for s in states}
+    assert {(s["Message"], s["Err"]) for s in rejected} == {
+        ("preparing", f"No such image: {named}")}
+    assert [t["Status"]["State"] for t in client.services.get("ok").tasks()] == ["running"]
+
+
 @pytest.mark.parametrize(("mount", "error"), [
     (Mount("relative", "data"), "invalid mount target, must be an absolute path: relative"),
     (Mount("/data", "rel", type="bind"),

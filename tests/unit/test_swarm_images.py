@@ -1,4 +1,5 @@
-"""Images no registry serves in Swarm (``SwarmCluster.fail_pull``): the node cannot create
+"""Images no registry serves in Swarm (``SwarmCluster.fail_pull``, or a registry under the
+reserved domain ``.invalid``): the node cannot create
 the container, "No such image: <reference>" as moby's ``ErrImageDoesNotExist`` names it
 (``TagNameOnly`` then ``FamiliarString``), and the task is REJECTED at ``preparing``."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from clustersim import Node
-from clustersim.imageref import familiar_tagged
+from clustersim.imageref import familiar_tagged, unresolvable
 from clustersim.swarm import SwarmCluster
 
 DIGEST = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -61,3 +62,30 @@ def test_other_images_run_and_a_restored_one_runs_again() -> None:
     stuck.restore_pull("nginx:1.99")
     stuck.run(until=30)
     assert [t.state for t in stuck.tasks("s_web")] == ["running"]
+
+
+@pytest.mark.parametrize(("text", "cannot"), [
+    ("nonexistent.invalid/web:1", True),
+    ("registry.invalid:5000/shop/api", True),
+    ("REGISTRY.Invalid/shop/api", True),
+    ("invalid:5000/web", True),             # the top-level domain itself, with a port
+    ("invalid/web", False),                 # no dot nor port: Docker Hub's invalid/web
+    ("invalid.example.com/web", False),     # a name inside another domain
+    ("nginx:1.99", False),
+    ("[::1]:5000/web", False),
+])
+def test_a_registry_under_the_reserved_invalid_domain_cannot_resolve(text: str,
+                                                                     cannot: bool) -> None:
+    """RFC 6761 section 6.4: names in ``invalid.`` never resolve; the registry is the first
+    component only when ``splitDockerDomain`` takes it for a domain (a dot or a port)."""
+    assert unresolvable(text) is cannot
+
+
+def test_a_stack_with_such_an_image_is_rejected_without_fail_pull() -> None:
+    cluster = SwarmCluster([Node("m", 4, "8Gi", role="manager"), Node("w", 4, "8Gi")], seed=0)
+    cluster.deploy_stack("s", {"services": {"web": {"image": "nonexistent.invalid/web"}}})
+    cluster.run(until=20)
+    tasks = cluster.tasks("s_web", history=True)
+    assert {t.err for t in tasks if t.state == "rejected"} == {
+        "No such image: nonexistent.invalid/web:latest"}
+    assert not any(t.state == "running" for t in tasks)
