@@ -84,7 +84,7 @@ class Node:
       domain ``{"region": ..., "zone": ...}``.
     - ``role`` (``manager``/``worker``), ``availability`` (``active``/``pause``/``drain``),
       ``engine_labels``, ``platform`` (``{"os": ..., "arch": ...}``): Docker Swarm. In Swarm a
-      node's id is its name.
+      node's id is its name (:attr:`id`: the served swarm's ID there).
     - ``hostname`` (defaults to the name) and ``address`` (IP).
     """
 
@@ -105,6 +105,7 @@ class Node:
         "platform",
         "ports",
         "role",
+        "swarm_id",
         "taints",
         "zone",
     )
@@ -134,6 +135,8 @@ class Node:
         if not isinstance(name, str) or not name:
             raise ValueError(f"a Node needs a non-empty name, got {name!r}")
         self.name = name
+        self.swarm_id: str | None = None
+        """swarmkit's ID of the node where a served swarm gave it one (see :attr:`id`)."""
         self.cpu = _quantity("cpu", name, cpu)
         self.memory = _quantity("memory", name, memory)
         self.disk = _quantity("disk", name, disk)
@@ -173,8 +176,12 @@ class Node:
 
     @property
     def id(self) -> str:
-        """The node's id: Swarm uses the name as the id in this simulator."""
-        return self.name
+        """The node's ID, which a ``node.id`` placement constraint compares: in the Python
+        simulator a Swarm node's name; in the served swarm the 25-character ID that
+        ``docker node ls`` shows (``swarm_id``, set by :mod:`clustersim.serve.dockerstate`),
+        as swarmkit's constraint filter compares the ID only
+        (``manager/constraint/constraint.go``)."""
+        return self.swarm_id or self.name
 
     @property
     def cpu_millis(self) -> int:

@@ -83,6 +83,7 @@ class DockerState(ClusterTime):
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
         self.versions.write("swarm", self.swarm_key(), self.now)
         for name in cluster.node_names():
+            cluster.node_record(name).node.swarm_id = self._id("node", name)
             self._node_version(name)
         self._running = False
         cluster.events.subscribe(self._changed)
@@ -91,9 +92,13 @@ class DockerState(ClusterTime):
 
     def _id(self, kind: str, name: str) -> str:
         """The ID of the swarm's object ``name`` of ``kind`` (``node``, ``swarm``,
-        ``secret``...): :func:`~clustersim.serve.dockerstore.object_id`, another one in each
-        swarm the daemon makes anew (swarmkit's IDs are random)."""
-        return object_id(kind, f"{name}#{self.generation}" if self.generation else name)
+        ``secret``...): :func:`~clustersim.serve.dockerstore.object_id`, fixed by the name,
+        the swarm's seed and how many swarms the daemon made anew before this one, so that
+        another seed or a new swarm shows other IDs, as swarmkit's random ones differ from
+        swarm to swarm (``identity.NewID``), while one run repeats."""
+        seed = self.cluster.clock.seed
+        return object_id(kind, name + (f"#{self.generation}" if self.generation else "")
+                         + (f"@{seed}" if seed else ""))
 
     def advance(self, until: float) -> None:
         """Run the swarm to ``until``; each node, service or task the simulator changes

@@ -4,6 +4,7 @@ the simulated swarm's own state. (The docker CLI, not on PyPI: test_serve_docker
 from __future__ import annotations
 
 import json
+import re
 
 import docker
 import pytest
@@ -515,6 +516,41 @@ def test_node_and_service_inspect(server, client):
     spec = client.api.inspect_service("web")["Spec"]
     assert spec["Name"] == "web" and spec["TaskTemplate"]["ContainerSpec"]["Image"] == \
         server.cluster.services["web"].spec.image
+
+
+def test_node_ids_have_swarmkits_form_and_are_fixed_by_name_and_seed():
+    """swarmkit's ``identity.NewID`` draws a node's ID at random: 25 base-36 characters,
+    another in every swarm. Here one run repeats (the same seed, the same IDs), each node keeps
+    its ID, and another seed shows other IDs (they were the same for every seed)."""
+    def ids(seed: int) -> dict[str, str]:
+        with serve("swarm", nodes=3, speed=0, seed=seed) as server:
+            client = docker.DockerClient(base_url=server.docker_host, version="auto")
+            found = {n.attrs["Description"]["Hostname"]: n.id for n in client.nodes.list()}
+            client.close()
+            return found
+
+    first, again, other = ids(0), ids(0), ids(7)
+    assert first == again and len(set(first.values())) == len(first) == 4
+    assert all(re.fullmatch(r"[0-9a-z]{25}", node_id) for node_id in first.values())
+    assert first.keys() == other.keys() and not set(first.values()) & set(other.values())
+
+
+def test_a_node_id_constraint_takes_the_id_docker_node_ls_shows(server, client):
+    """Regression test: ``--constraint node.id==<ID>`` with an ID from ``docker node ls``
+    matched no node ("no suitable node"), as the simulator compared the node's name. swarmkit's
+    constraint filter compares ``node.id`` with the node's ID only, case folded
+    (``manager/constraint/constraint.go``), so a hostname there matches nothing."""
+    worker = client.nodes.list(filters={"role": "worker"})[1]
+    pinned = client.services.create("nginx:1.27", name="pinned", mode=ServiceMode(
+        "replicated", 2), constraints=[f"node.id=={worker.id.upper()}"])
+    named = client.services.create("nginx:1.27", name="named", constraints=[
+        f"node.id=={worker.attrs['Description']['Hostname']}"])
+    server.cluster.run(until=server.cluster.clock.now + 20)
+    assert [(t["Status"]["State"], t["NodeID"]) for t in pinned.tasks()] == [
+        ("running", worker.id)] * 2
+    [task] = named.tasks()
+    assert (task["Status"]["State"], task["Status"]["Err"]) == (
+        "pending", "no suitable node (scheduling constraints not satisfied on 4 nodes)")
 
 
 def test_versions_come_from_one_index_and_a_stale_update_is_refused(server, client):
