@@ -198,7 +198,7 @@ def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:
     ``nginx_stable`` (nginx.org's stable branch), which the chapter prints with its date, and
     the exercise that predicts Experiment 1 on the simulator runs the same image."""
     stable = load_facts()["nginx_stable"].value
-    for page in ("choosing/real-cluster.md", "instructors.md"):
+    for page in ("choosing/real-cluster.md", "instructors.md", "foundations/management.md"):
         branches = set(re.findall(r"\bnginx:(\d+\.\d+)", (ROOT / "book" / page).read_text("utf-8")))
         assert branches == {stable}, f"{page} pulls nginx {sorted(branches)}, not {stable}"
     assert "{{ nginx_stable_as_of }}" in (ROOT / "book/choosing/real-cluster.md").read_text("utf-8")
