@@ -45,7 +45,18 @@ _NGINX = "docker.io/library/nginx"
 
 
 def _load_hint(err: ManifestError) -> str:
-    """The loader's refusal, with what to do about the two a first Deployment meets."""
+    """The loader's refusal, with what to do about those a first Deployment meets, where the
+    message's own words point elsewhere: a second object's ``apiVersion`` read as a repeated
+    key of the first, for want of the ``---`` that starts a new YAML document, and a quoted
+    ``targetPort``, a string, which the API server validates as a port name
+    (``ValidatePortNumOrName`` in kubernetes/kubernetes ``pkg/apis/core/validation``: a name
+    must hold a letter)."""
+    if err.path in ("apiVersion", "kind") and "appears twice" in err.message:
+        return ("Two objects in one text are two YAML documents: put a line of three dashes, "
+                "---, between the Deployment and the Service.")
+    if err.path.endswith("targetPort") and "at least one letter" in err.message:
+        return ("A port number goes without quotes (targetPort: 80): in quotes it is text, "
+                "which Kubernetes reads as the name of a container's port.")
     if "spec.selector: Required value" in str(err):
         return ("Give the Deployment spec.selector.matchLabels, and the same label under "
                 "spec.template.metadata.labels: the chapter's Deployment shows both.")

@@ -74,6 +74,9 @@ def test_another_image_is_told_why_port_80_is_wrong() -> None:
                   "  selector: {app: web}\n  ports"), "Leave out type:"),
     (GOOD.replace("targetPort: 80}", "targetPort: 80, protocol: UDP}"), "Leave out protocol:"),
     (GOOD.replace("targetPort: 80}", "targetPort: 80, protocol: SCTP}"), "Leave out protocol:"),
+    # the loader's words point elsewhere (a newcomer trial): a repeated key, a port name
+    (GOOD.replace("---\n", ""), "a line of three dashes, ---"),
+    (GOOD.replace("targetPort: 80", 'targetPort: "80"'), "A port number goes without quotes"),
 ])
 def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     feedback = check_deployment_service(text)
