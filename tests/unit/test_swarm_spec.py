@@ -370,6 +370,6 @@ def test_a_container_label_the_agent_cannot_use_is_refused_by_the_loader() -> No
 def test_duration_errors_quote_the_input_as_go_does(text: str, quoted: str) -> None:
     """go_duration's errors showed Python's repr ('10'), where Go writes "10"."""
     from clustersim.manifests.units import go_duration
-    with pytest.raises(ValueError, match="^time: ") as caught:
+    with pytest.raises(ValueError, match=r"^time: ") as caught:
         go_duration(text)
     assert quoted in str(caught.value).split(" (")[0]
