@@ -172,10 +172,17 @@ def check_pinned_references(answer: object) -> None:
     if unknown:
         raise Wrong(f"{min(unknown)!r} is not one of the references.",
                     "Copy the references exactly from IMAGE_REFERENCES.")
+    if given == set(IMAGE_REFERENCES):   # the starter
+        raise Wrong("The set still holds every reference, as the starter does: not answered yet.",
+                    "Remove each reference whose image a push to the registry could change.")
+    if not given:
+        raise Wrong("The set is empty, but some of these references cannot be moved by a push.",
+                    "The chapter's section on images says which part of an image's name is "
+                    "computed from its content rather than chosen by whoever pushes it.")
     for reference in IMAGE_REFERENCES:
         if reference in given and not is_pinned(reference):
             raise Wrong(f"{reference} is not pinned.", _REFERENCE_HINTS[reference])
         if is_pinned(reference) and reference not in given:
             raise Wrong(f"{reference} is pinned too.",
-                        "Anything that ends in @sha256:<digest> names exactly one image, "
-                        "whatever tag stands before it.")
+                        "Look at what this reference carries besides its name and tag: a push "
+                        "can move a tag, but not that.")
