@@ -1,7 +1,7 @@
 """Check for writing a Deployment and a Service (``book/orchestrators/kubernetes.md``,
 exercises in ``exercises/kubernetes.ipynb``): :func:`check_deployment_service`.
 
-The learner writes a Deployment ``web`` of three ``nginx:1.27`` Pods (nginx listens on port
+The learner writes a Deployment ``web`` of three ``nginx:1.30`` Pods (nginx listens on port
 80) and a Service ``web`` that clients reach on port 8080 and that forwards to the containers'
 port 80. The check loads the text through the course's Kubernetes loader
 (:func:`clustersim.exercises.answers.load_answer`, which refuses a Deployment whose selector
@@ -114,7 +114,7 @@ def _image(deployment: dict[str, Any]) -> None:
         given = ", ".join(images) or "no image"
         raise Wrong(f"The Deployment runs {given}, not nginx: port 80 is where nginx listens, "
                     "so the Service would forward to a port this image need not listen on.",
-                    "Use image: nginx:1.27 (any tag of nginx) in the Deployment's container, "
+                    "Use image: nginx:1.30 (any tag of nginx) in the Deployment's container, "
                     "as the task says.")
 
 
@@ -139,7 +139,7 @@ def _labels(labels: object) -> str:
          "the Service lists all three as endpoints: a client connects to web:8080 and reaches "
          "port 80 of one of them.")
 def check_deployment_service(text: object) -> None:
-    """``text``: YAML with a Deployment ``web`` (3 replicas of ``nginx:1.27``) and a Service
+    """``text``: YAML with a Deployment ``web`` (3 replicas of ``nginx:1.30``) and a Service
     ``web`` (port 8080, forwarding to the containers' port 80)."""
     found = _objects(text)
     deployment, service = found["Deployment"], found["Service"]

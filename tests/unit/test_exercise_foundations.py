@@ -199,7 +199,7 @@ def test_pinned_references_follow_the_reference_grammar() -> None:
     (set(IMAGE_REFERENCES) - {IMAGE_REFERENCES[1]}, "latest"),
     ({IMAGE_REFERENCES[3]}, "a push can move a tag"),
     (set(), "computed from its content"),
-    ({IMAGE_REFERENCES[3], IMAGE_REFERENCES[4], "nginx:1.27"}, "pointer"),
+    ({IMAGE_REFERENCES[3], IMAGE_REFERENCES[4], IMAGE_REFERENCES[1]}, "pointer"),
     ({IMAGE_REFERENCES[3], IMAGE_REFERENCES[4], IMAGE_REFERENCES[5]}, "registry host"),
     ({"busybox"}, "exactly"),
     ("nginx", "set"),
