@@ -27,7 +27,8 @@ The rules that live here, each once:
   as kubectl writes its last-applied-configuration annotation; :class:`GoStruct`, a struct
   without json tags in it, as the API server shows an internal type in a field error.
 - :func:`parse_rfc3339`: ``time.Parse(time.RFC3339, text)`` with its :class:`TimeParseError`
-  (``src/time/format.go``), as the API server reads a ``metav1.Time``.
+  (``src/time/format.go``), as the API server reads a ``metav1.Time``; :func:`time_quote`, the
+  time package's own ``quote`` that its errors use, ``time.ParseDuration``'s included.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from typing import Any
 
 __all__ = ["FloatLiteral", "GoStruct", "NumError", "TimeParseError", "atoi", "duration_string",
            "go_json", "go_quote", "go_text", "go_verbose", "int_range", "json_kind",
-           "parse_float", "parse_int", "parse_rfc3339", "seconds_duration"]
+           "parse_float", "parse_int", "parse_rfc3339", "seconds_duration", "time_quote"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -444,8 +445,8 @@ def parse_rfc3339(text: str) -> datetime:
     found: dict[str, int] = {}
     for literal, element in _RFC3339_CHUNKS:
         if not value.startswith(literal):
-            raise _time_error(text, f"cannot parse {_time_quote(value)} as "
-                              f"{_time_quote(literal)}", as_layout=True)
+            raise _time_error(text, f"cannot parse {time_quote(value)} as "
+                              f"{time_quote(literal)}", as_layout=True)
         value = value[len(literal):]
         hold, out_of_range = value, ""
         number: int | None = None
@@ -468,11 +469,11 @@ def parse_rfc3339(text: str) -> datetime:
         if out_of_range:
             raise _time_error(text, f"{out_of_range} out of range")
         if number is None:
-            raise _time_error(text, f"cannot parse {_time_quote(hold)} as "
-                              f"{_time_quote(element)}", as_layout=True)
+            raise _time_error(text, f"cannot parse {time_quote(hold)} as "
+                              f"{time_quote(element)}", as_layout=True)
         found[element] = number
     if value:
-        raise _time_error(text, f"extra text: {_time_quote(value)}")
+        raise _time_error(text, f"extra text: {time_quote(value)}")
     year, month, day = found["2006"], found["01"], found["02"]
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise _time_error(text, "day out of range")
@@ -514,11 +515,11 @@ def _getnum(text: str, *, fixed: bool) -> tuple[int | None, str]:
 def _time_error(text: str, detail: str, *, as_layout: bool = False) -> TimeParseError:
     """``ParseError.Error()``: ``parsing time "x" as "2006-01-02T15:04:05Z07:00": cannot
     parse ...`` for an element that does not read, else ``parsing time "x": ...``."""
-    layout = f" as {_time_quote(RFC3339)}" if as_layout else ""
-    return TimeParseError(f"parsing time {_time_quote(text)}{layout}: {detail}")
+    layout = f" as {time_quote(RFC3339)}" if as_layout else ""
+    return TimeParseError(f"parsing time {time_quote(text)}{layout}: {detail}")
 
 
-def _time_quote(text: str) -> str:
+def time_quote(text: str) -> str:
     """The time package's own ``quote``: a control or non-ASCII character as the ``\\x``
     escapes of its UTF-8 bytes, ``"`` and ``\\`` escaped, not ``strconv.Quote``."""
     out = []

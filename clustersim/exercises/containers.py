@@ -132,7 +132,7 @@ def check_cgroup_limits(answer: object) -> None:
 _DIGEST = "sha256:" + "4b1f" * 16
 IMAGE_REFERENCES = (
     "nginx",
-    "nginx:1.27",
+    "nginx:1.30",
     "registry.example.com/shop/cart:1.4.2",
     f"registry.example.com/shop/cart@{_DIGEST}",
     f"registry.example.com/shop/cart:1.4.2@{_DIGEST}",
@@ -152,8 +152,9 @@ def is_pinned(reference: str) -> bool:
 
 _REFERENCE_HINTS = {
     "nginx": "With neither tag nor digest, Docker pulls nginx:latest, the most movable tag.",
-    "nginx:1.27": "A tag is a pointer the registry lets anyone with push rights move: 1.27 "
-                  "gets patch rebuilds.",
+    "nginx:1.30": "A tag is a pointer that anyone with push rights may move, and nginx:1.30 "
+                  "does move: to each patch release of nginx's 1.30 branch and to each "
+                  "rebuild on a newer base image.",
     "registry.example.com/shop/cart:1.4.2": "A version tag is a convention, not a guarantee: "
                                             "the registry accepts a new push of 1.4.2.",
     "localhost:5000/shop/web:latest": "localhost:5000 is the registry host and port, and "
@@ -172,10 +173,17 @@ def check_pinned_references(answer: object) -> None:
     if unknown:
         raise Wrong(f"{min(unknown)!r} is not one of the references.",
                     "Copy the references exactly from IMAGE_REFERENCES.")
+    if given == set(IMAGE_REFERENCES):   # the starter
+        raise Wrong("The set still holds every reference, as the starter does: not answered yet.",
+                    "Remove each reference whose image a push to the registry could change.")
+    if not given:
+        raise Wrong("The set is empty, but some of these references cannot be moved by a push.",
+                    "The chapter's section on images says which part of an image's name is "
+                    "computed from its content rather than chosen by whoever pushes it.")
     for reference in IMAGE_REFERENCES:
         if reference in given and not is_pinned(reference):
             raise Wrong(f"{reference} is not pinned.", _REFERENCE_HINTS[reference])
         if is_pinned(reference) and reference not in given:
             raise Wrong(f"{reference} is pinned too.",
-                        "Anything that ends in @sha256:<digest> names exactly one image, "
-                        "whatever tag stands before it.")
+                        "Look at what this reference carries besides its name and tag: a push "
+                        "can move a tag, but not that.")

@@ -1,7 +1,7 @@
 """Check for writing a Deployment and a Service (``book/orchestrators/kubernetes.md``,
 exercises in ``exercises/kubernetes.ipynb``): :func:`check_deployment_service`.
 
-The learner writes a Deployment ``web`` of three ``nginx:1.27`` Pods (nginx listens on port
+The learner writes a Deployment ``web`` of three ``nginx:1.30`` Pods (nginx listens on port
 80) and a Service ``web`` that clients reach on port 8080 and that forwards to the containers'
 port 80. The check loads the text through the course's Kubernetes loader
 (:func:`clustersim.exercises.answers.load_answer`, which refuses a Deployment whose selector
@@ -45,7 +45,18 @@ _NGINX = "docker.io/library/nginx"
 
 
 def _load_hint(err: ManifestError) -> str:
-    """The loader's refusal, with what to do about the two a first Deployment meets."""
+    """The loader's refusal, with what to do about those a first Deployment meets, where the
+    message's own words point elsewhere: a second object's ``apiVersion`` read as a repeated
+    key of the first, for want of the ``---`` that starts a new YAML document, and a quoted
+    ``targetPort``, a string, which the API server validates as a port name
+    (``ValidatePortNumOrName`` in kubernetes/kubernetes ``pkg/apis/core/validation``: a name
+    must hold a letter)."""
+    if err.path in ("apiVersion", "kind") and "appears twice" in err.message:
+        return ("Two objects in one text are two YAML documents: put a line of three dashes, "
+                "---, between the Deployment and the Service.")
+    if err.path.endswith("targetPort") and "at least one letter" in err.message:
+        return ("A port number goes without quotes (targetPort: 80): in quotes it is text, "
+                "which Kubernetes reads as the name of a container's port.")
     if "spec.selector: Required value" in str(err):
         return ("Give the Deployment spec.selector.matchLabels, and the same label under "
                 "spec.template.metadata.labels: the chapter's Deployment shows both.")
@@ -103,7 +114,7 @@ def _image(deployment: dict[str, Any]) -> None:
         given = ", ".join(images) or "no image"
         raise Wrong(f"The Deployment runs {given}, not nginx: port 80 is where nginx listens, "
                     "so the Service would forward to a port this image need not listen on.",
-                    "Use image: nginx:1.27 (any tag of nginx) in the Deployment's container, "
+                    "Use image: nginx:1.30 (any tag of nginx) in the Deployment's container, "
                     "as the task says.")
 
 
@@ -128,7 +139,7 @@ def _labels(labels: object) -> str:
          "the Service lists all three as endpoints: a client connects to web:8080 and reaches "
          "port 80 of one of them.")
 def check_deployment_service(text: object) -> None:
-    """``text``: YAML with a Deployment ``web`` (3 replicas of ``nginx:1.27``) and a Service
+    """``text``: YAML with a Deployment ``web`` (3 replicas of ``nginx:1.30``) and a Service
     ``web`` (port 8080, forwarding to the containers' port 80)."""
     found = _objects(text)
     deployment, service = found["Deployment"], found["Service"]

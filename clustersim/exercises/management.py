@@ -126,26 +126,27 @@ BY_HAND_JOBS = tuple(_BY_HAND_JOBS)
 """The "by hand" questions, in order, without their answers."""
 _KUBERNETES_OF = dict(zip(ORCHESTRATOR_JOBS, K8S_MECHANISMS, strict=True))
 _JOB_HINTS = {
-    "placement": "Choosing a machine with room is placement (in Kubernetes, the "
-                 "kube-scheduler: it filters the machines, then scores those left).",
-    "recovery from machine failure": "Starting elsewhere what a dead machine ran is recovery "
-                                     "from machine failure (in Kubernetes, controllers such "
-                                     "as the ReplicaSet controller recreate the lost Pods "
-                                     "once they are evicted: by default about six minutes "
-                                     "after the machine stops answering, 50 s before it is "
-                                     "marked unreachable, then the Pods' 300 s toleration of "
-                                     "node.kubernetes.io/unreachable).",
-    "discovery": "Finding where copies run now, by a name that does not change, is discovery "
-                 "(in Kubernetes, a Service: its EndpointSlices follow the Pods).",
-    "rolling updates": "Replacing copies a few at a time is a rolling update (in Kubernetes, "
-                       "a Deployment's, with maxSurge and maxUnavailable).",
-    "health": "Checking every copy, again and again, is health checking (in Kubernetes, the "
-              "kubelet's liveness and readiness probes).",
-    "secrets": "Passwords kept apart from the code and handed only to what needs them are "
-               "secrets (in Kubernetes, a Secret object).",
-    "scaling": "Changing the number of copies with the load is scaling (in Kubernetes, the "
-               "HorizontalPodAutoscaler edits replicas).",
+    "placement": "Nothing is started, stopped or found here: for one new copy, something must "
+                 "compare each machine's free CPU and memory with what the copy asks for, and "
+                 "choose one machine.",
+    "recovery from machine failure": "The copies are not out of date or too few for the load: "
+                                     "they are gone with their machine, and something must "
+                                     "notice the loss and start them again on machines that "
+                                     "still answer.",
+    "discovery": "The copies run; what web lacks is a way to reach them: a name that stays "
+                 "the same while the addresses behind it follow the copies.",
+    "rolling updates": "A new version must replace copies that serve users, a few at a time, "
+                       "each batch answering before the next goes, so that some always run.",
+    "health": "The question is asked again and again, of every copy: a check that each "
+              "machine runs against its own containers and reports whether they answer.",
+    "secrets": "This is about data, not copies: values kept out of the image and the file, "
+               "stored apart and handed only to the containers that need them.",
+    "scaling": "The copies are healthy and well placed, but too few for the load: what "
+               "changes is their number.",
 }
+"""The hint for a wrong job: what the right one does, in words that name neither the job nor
+its Kubernetes mechanism, since both are accepted answers (the right answer's feedback names
+the mechanisms)."""
 
 
 NEAR_MISSES = {

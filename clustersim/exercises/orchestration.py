@@ -73,12 +73,21 @@ def check_reconcile(answer: object) -> None:
     given = {service: whole_number(n, f"the copies of {service} to start (+) or stop (-)")
              for service, n in keyed(answer, services, "service", all_required=False).items()}
     right = reconcile(DESIRED, OBSERVED)
+    if not given:   # the starter's zeros: one pass that changes nothing
+        raise Wrong("Every change is still the starter's 0: not answered yet.",
+                    "For each service, count the copies that still run and compare them with "
+                    "the desired state; the controller acts on the difference.")
+    if given == {s: n for s, n in DESIRED.items() if n}:
+        raise Wrong("These are the desired counts, the target, not what one pass does.",
+                    "Write the change, not the target: how many copies to start (+) or stop "
+                    "(-) to get from what runs now to what is desired.")
     if given.get("web") == 1:
         raise Wrong("web: not +1.", "web-2 runs on node-2, which was lost: it does not count "
                     "as a live copy, so two are missing.")
     if "report" not in given:
-        raise Wrong("report: something must happen to it.", "report is no longer in the desired "
-                    "state, so its desired count is 0: its running copy is stopped.")
+        raise Wrong("report: something must happen to it.",
+                    "The controller compares everything it finds running with the desired "
+                    "state, a service the desired state no longer names included.")
     for service in sorted(set(right) | set(given)):
         if given.get(service, 0) != right.get(service, 0):
             have = sum(c["service"] == service and c["state"] == "running" for c in OBSERVED)

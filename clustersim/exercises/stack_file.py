@@ -51,6 +51,8 @@ SECRET = "db_password"
 """The secret, created beforehand with ``docker secret create db_password -``."""
 _INTERVAL = 10.0
 """Seconds between health checks that the task asks for."""
+_DURATIONS = ("interval", "timeout", "start_period", "start_interval")
+"""A health check's periods, Go durations (the Compose file's ``healthcheck``)."""
 
 
 def _hint(err: ManifestError) -> str:
@@ -58,7 +60,18 @@ def _hint(err: ManifestError) -> str:
     off beside its test, declare an undefined secret, give a number
     where docker/cli's schema wants an integer (its words, "must be a integer", are
     ``humanReadableType``'s in ``cli/compose/schema/schema.go``, kept as the CLI prints
-    them), or read the path."""
+    them), move ``replicas`` from the service to its ``deploy:`` section (the schema's
+    "Additional property replicas is not allowed" names the key, not where it belongs:
+    https://docs.docker.com/reference/compose-file/deploy/#replicas), write a health check's
+    period as a Go duration (the schema wants a string, ``time.ParseDuration`` a unit), or
+    read the path."""
+    field = err.path.rsplit(".", 1)[-1]
+    if field == "replicas" and "Additional property replicas" in err.message:
+        return ("replicas belongs to the deploy: section of the service (deploy: then "
+                "replicas: 2 under it), not to the service itself.")
+    if err.path.startswith("services.api.healthcheck.") and field in _DURATIONS:
+        return (f"{field} is a duration such as 10s: a number and its unit, with no space "
+                "(ms, s, m or h).")
     if "must be a integer" in err.message:
         return ("docker stack deploy wants a whole number there (\"must be a integer\" is the "
                 "Docker CLI's own wording): write it without quotes, such as replicas: 2.")

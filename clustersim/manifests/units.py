@@ -39,6 +39,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from clustersim.goformat import time_quote
 from clustersim.manifests.bounds import bound_message
 from clustersim.manifests.marathon_types import NOT_A_NUMBER, App, PodResources, nan_refusal
 from clustersim.manifests.safe_yaml import Path
@@ -148,34 +149,38 @@ def go_duration(value: str) -> float:
     """Seconds of a Go duration (``time.ParseDuration``): ``"1m30s"`` → 90.0,
     ``"10μs"`` → 1e-05, ``"-1s"`` → -1.0, ``"0"`` → 0.0.
 
-    Raises ``ValueError`` in Go's words (``time: invalid duration "10"``) plus an example.
+    Raises ``ValueError`` in Go's words plus an example: ``time: missing unit in duration
+    "10"``, the text quoted by the time package's own ``quote`` (golang/go
+    ``src/time/format.go``; :func:`~clustersim.goformat.time_quote`), in double quotes with
+    non-ASCII bytes as ``\\x`` escapes. A value that is not text is quoted as its text.
     """
     if isinstance(value, bool) or not isinstance(value, str):
-        raise ValueError(f"time: invalid duration {value!r} (a duration is text such as "
-                         "'10s', '1m30s' or '500ms')")
+        raise ValueError(f"time: invalid duration {time_quote(str(value))} (a duration is text "
+                         "such as '10s', '1m30s' or '500ms')")
+    quoted = time_quote(value)
     text = value[1:] if value[:1] in "+-" else value
     sign = -1 if value[:1] == "-" else 1
     if text == "0":
         return 0.0
     if not text or len(text) > 200:
-        raise ValueError(f"time: invalid duration {value!r} (expected e.g. '10s', '1m30s')")
+        raise ValueError(f"time: invalid duration {quoted} (expected e.g. '10s', '1m30s')")
     total, position = Fraction(0), 0
     while position < len(text):
         match = _GO_PART.match(text, position)
         assert match is not None  # the pattern matches the empty string
         number, unit = match[1], match[2]
         if number in ("", "."):
-            raise ValueError(f"time: invalid duration {value!r} (expected e.g. '10s', '1m30s')")
+            raise ValueError(f"time: invalid duration {quoted} (expected e.g. '10s', '1m30s')")
         if not unit:
-            raise ValueError(f"time: missing unit in duration {value!r} (units: ns, us, µs, "
+            raise ValueError(f"time: missing unit in duration {quoted} (units: ns, us, µs, "
                              "ms, s, m, h; e.g. '10s')")
         if unit not in _GO_UNITS:
-            raise ValueError(f"time: unknown unit {unit!r} in duration {value!r} (units: ns, "
-                             "us, µs, ms, s, m, h)")
+            raise ValueError(f"time: unknown unit {time_quote(unit)} in duration {quoted} "
+                             "(units: ns, us, µs, ms, s, m, h)")
         total += Fraction(number if not number.endswith(".") else number[:-1]) * _GO_UNITS[unit]
         position = match.end()
     if total * 10**9 >= 2**63:
-        raise ValueError(f"time: invalid duration {value!r} (more than about 292 years)")
+        raise ValueError(f"time: invalid duration {quoted} (more than about 292 years)")
     return float(sign * total)
 
 

@@ -1,7 +1,8 @@
 """A bar chart of how many copies of a workload fit on each node, with a request slider.
 
 The slider is a plotly slider (one step per CPU request), so it keeps working in the static
-book without a kernel.
+book without a kernel. Each bar's hover text says which limit runs out first there
+(:func:`~clustersim.capacity.limiting`), the lab's question.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from clustersim.capacity import pods_that_fit
+from clustersim.capacity import limiting, pods_that_fit
 from clustersim.node import Node
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.text import escape
 
-__all__ = ["SLIDER_PAD_PX", "copies", "fit_figure", "fit_trace", "fit_verb"]
+__all__ = ["SLIDER_PAD_PX", "copies", "fit_figure", "fit_trace", "fit_verb", "runs_out"]
 
 SLIDER_PAD_PX = 70
 """Room between the plot and a slider below it: the x axis' numbers and a one-line title."""
@@ -31,11 +32,23 @@ def fit_verb(count: int) -> str:
     return "fits" if count == 1 else "fit"
 
 
+def runs_out(limits: Sequence[str]) -> str:
+    """What :func:`~clustersim.capacity.limiting` found, as a clause: ``CPU runs out first``,
+    ``CPU and memory run out together``, ``the Pod limit is reached first``."""
+    if list(limits) == ["Pods"]:
+        return "the Pod limit is reached first"
+    named = " and ".join("the Pod limit" if name == "Pods" else name for name in limits)
+    return f"{named} run out together" if len(limits) > 1 else f"{named} runs out first"
+
+
 def fit_trace(nodes: Sequence[Node], cpu_millis: int, memory: str) -> go.Bar:
-    """One bar per node: copies of a ``cpu_millis``/``memory`` workload that fit on it."""
-    counts = [pods_that_fit(n, f"{cpu_millis}m", memory) for n in nodes]
+    """One bar per node: copies of a ``cpu_millis``/``memory`` workload that fit on it, and
+    in its hover text which limit runs out first."""
+    request = f"{cpu_millis}m"
+    counts = [pods_that_fit(n, request, memory) for n in nodes]
     hover = [
-        f"{escape(n.name)}: {copies(c)} {fit_verb(c)}<br>node has {n.cpu_millis} m CPU, "
+        f"{escape(n.name)}: {copies(c)} {fit_verb(c)}; "
+        f"{runs_out(limiting(n, request, memory))}<br>node has {n.cpu_millis} m CPU, "
         f"{n.memory_bytes / 2**30:g} GiB memory, room for {n.max_pods} pods"
         for n, c in zip(nodes, counts, strict=True)
     ]

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from clustersim.capacity import pods_that_fit, total_that_fit
+from clustersim.capacity import limiting, pods_that_fit, total_that_fit
 from clustersim.node import Node
-from clustersim.viz.fit import copies, fit_figure, fit_trace, fit_verb
+from clustersim.viz.fit import copies, fit_figure, fit_trace, fit_verb, runs_out
 from clustersim.viz.palette import base_layout
 from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, follow
@@ -18,15 +18,27 @@ from clustersim.widgets.base import LiveApp, follow
 __all__ = ["fit_explorer", "fit_summary"]
 
 
+def _names(names: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def fit_summary(nodes: Sequence[Node], cpu_millis: int, memory: str) -> str:
-    """One sentence (HTML) saying how many copies fit in total and where the limit is."""
-    total = total_that_fit(nodes, f"{cpu_millis}m", memory)
-    per_node = ", ".join(
-        f"{html.escape(n.name)}: {pods_that_fit(n, f'{cpu_millis}m', memory)}" for n in nodes
-    )
+    """Two sentences (HTML): how many copies fit in total and on each node, and which limit
+    runs out first on each node (nodes with the same limit named together)."""
+    request = f"{cpu_millis}m"
+    total = total_that_fit(nodes, request, memory)
+    per_node = ", ".join(f"{html.escape(n.name)}: {pods_that_fit(n, request, memory)}"
+                         for n in nodes)
+    where: dict[str, list[str]] = {}
+    for node in nodes:
+        where.setdefault(runs_out(limiting(node, request, memory)), []).append(node.name)
+    first = "; ".join(f"on {html.escape(_names(names))}, {clause}"
+                      for clause, names in where.items())
     return (
         f"<p><strong>{copies(total)}</strong> of a pod requesting {cpu_millis}m CPU and "
-        f"{html.escape(memory)} memory {fit_verb(total)} on this cluster ({per_node}).</p>"
+        f"{html.escape(memory)} memory {fit_verb(total)} on this cluster ({per_node}). "
+        f"{first[:1].upper()}{first[1:]}.</p>"
     )
 
 

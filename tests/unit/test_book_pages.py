@@ -13,6 +13,7 @@ import yaml
 
 from clustersim.course import book
 from clustersim.exercises import choosing
+from clustersim.exercises.containers import IMAGE_REFERENCES
 from clustersim.facts import load_facts
 from clustersim.kubernetes.scheduler.framework import FilterPlugin
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, REGISTRY
@@ -192,13 +193,29 @@ def test_quorum_figures_are_whole_numbers() -> None:
     assert all(quorum == n // 2 + 1 and survived == n - quorum for n, quorum, survived in rows)
 
 
+def test_the_course_s_current_nginx_is_its_stable_branch() -> None:
+    """A newcomer met nginx:1.27, the mainline branch of 2024-25 that gets no fixes, as the
+    image to try and to pin: the containers chapter and its pinning exercise, the management
+    chapter, the real-commands lab and the Kubernetes exercise now write nginx's stable branch
+    (the fact ``nginx_stable``). The labs that run the simulator alone keep 1.27, where no
+    image is pulled."""
+    stable = load_facts()["nginx_stable"].value
+    texts = {page: (ROOT / page).read_text("utf-8") for page in (
+        "book/foundations/containers.md", "book/foundations/management.md",
+        "notebooks/real-commands.ipynb", "exercises/kubernetes.ipynb")}
+    texts["IMAGE_REFERENCES"] = " ".join(IMAGE_REFERENCES)
+    for where, text in texts.items():
+        branches = set(re.findall(r"\bnginx:(\d+\.\d+)\b", text))
+        assert branches == {stable}, f"{where} writes nginx {sorted(branches)}, not {stable}"
+
+
 def test_the_pages_that_pull_nginx_pull_its_stable_branch() -> None:
     """Learners pull these tags from Docker Hub on a real cluster. Both pages pulled nginx:1.27,
     the mainline branch of 2024-25, which gets no fixes; the tag now follows the fact
     ``nginx_stable`` (nginx.org's stable branch), which the chapter prints with its date, and
     the exercise that predicts Experiment 1 on the simulator runs the same image."""
     stable = load_facts()["nginx_stable"].value
-    for page in ("choosing/real-cluster.md", "instructors.md"):
+    for page in ("choosing/real-cluster.md", "instructors.md", "foundations/management.md"):
         branches = set(re.findall(r"\bnginx:(\d+\.\d+)", (ROOT / "book" / page).read_text("utf-8")))
         assert branches == {stable}, f"{page} pulls nginx {sorted(branches)}, not {stable}"
     assert "{{ nginx_stable_as_of }}" in (ROOT / "book/choosing/real-cluster.md").read_text("utf-8")

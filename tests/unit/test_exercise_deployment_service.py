@@ -28,7 +28,7 @@ spec:
   template:
     spec:
       containers:
-        - {name: web, image: nginx:1.27}
+        - {name: web, image: nginx:1.30}
 """
 NAMED = GOOD.replace("[{containerPort: 80}]", "[{name: http, containerPort: 80}]").replace(
     "targetPort: 80", "targetPort: http")
@@ -39,13 +39,13 @@ def test_the_right_manifests_pass() -> None:
     assert check_deployment_service(NAMED).passed
 
 
-@pytest.mark.parametrize("image", ["nginx", "nginx:1.27-alpine", "docker.io/library/nginx:1.27"])
+@pytest.mark.parametrize("image", ["nginx", "nginx:1.30-alpine", "docker.io/library/nginx:1.30"])
 def test_any_tag_of_the_official_nginx_passes(image: str) -> None:
-    assert check_deployment_service(GOOD.replace("nginx:1.27", image)).passed
+    assert check_deployment_service(GOOD.replace("nginx:1.30", image)).passed
 
 
 def test_another_image_is_told_why_port_80_is_wrong() -> None:
-    feedback = check_deployment_service(GOOD.replace("nginx:1.27", "redis:7"))
+    feedback = check_deployment_service(GOOD.replace("nginx:1.30", "redis:7"))
     assert feedback.message == ("The Deployment runs redis:7, not nginx: port 80 is where nginx "
                                 "listens, so the Service would forward to a port this image "
                                 "need not listen on.")
@@ -65,8 +65,8 @@ def test_another_image_is_told_why_port_80_is_wrong() -> None:
     (NAMED.replace("targetPort: http", "targetPort: web"), "the container's port, 80"),
     (GOOD.split("---")[0], "Write a Service"),
     (GOOD.replace("replicas: 3", "replicas: 2"), "spec.replicas"),
-    (GOOD.replace("nginx:1.27", "redis:7"), "any tag of nginx"),
-    (GOOD.replace("nginx:1.27", "nginxinc/nginx-unprivileged:1.27"), "any tag of nginx"),
+    (GOOD.replace("nginx:1.30", "redis:7"), "any tag of nginx"),
+    (GOOD.replace("nginx:1.30", "nginxinc/nginx-unprivileged:1.27"), "any tag of nginx"),
     (None, "triple quotes"),
     (STARTER, "spec.selector.matchLabels"),
     (GOOD.replace("  selector: {app: web}\n  ports",
@@ -74,6 +74,9 @@ def test_another_image_is_told_why_port_80_is_wrong() -> None:
                   "  selector: {app: web}\n  ports"), "Leave out type:"),
     (GOOD.replace("targetPort: 80}", "targetPort: 80, protocol: UDP}"), "Leave out protocol:"),
     (GOOD.replace("targetPort: 80}", "targetPort: 80, protocol: SCTP}"), "Leave out protocol:"),
+    # the loader's words point elsewhere (a newcomer trial): a repeated key, a port name
+    (GOOD.replace("---\n", ""), "a line of three dashes, ---"),
+    (GOOD.replace("targetPort: 80", 'targetPort: "80"'), "A port number goes without quotes"),
 ])
 def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     feedback = check_deployment_service(text)

@@ -133,13 +133,27 @@ def test_reconcile_counts_only_live_copies() -> None:
     assert reconcile({"a": 2}, [{"service": "a", "state": "running"}] * 2) == {}
 
 
+@pytest.mark.parametrize("starter", [{"web": 0, "cart": 0, "report": 0}, {}, {"web": None}])
+def test_reconcile_starter_is_not_answered_yet(starter: dict) -> None:
+    """The untouched starter's hint told the answer for report (its desired count is 0)."""
+    feedback = check_reconcile(starter)
+    assert not feedback.passed and feedback.message.endswith("not answered yet.")
+    assert "report" not in feedback.message + feedback.hint
+
+
+@pytest.mark.parametrize("targets", [{"web": 3, "cart": 2, "report": 0}, {"web": 3, "cart": 2}])
+def test_reconcile_target_counts_are_told_to_write_the_change(targets: dict) -> None:
+    """The desired counts instead of the changes got "report: something must happen"."""
+    assert "Write the change, not the target" in check_reconcile(targets).hint
+
+
 def test_reconcile_hints() -> None:
     assert check_reconcile({"web": 2, "cart": -1, "report": -1}).passed
     assert check_reconcile({"web": 2.0, "cart": -1.0, "report": -1}).passed
     assert "Drop the quotes" in check_reconcile({"web": "+2", "cart": -1, "report": -1}).hint
     assert check_reconcile({"web": 2, "cart": -1, "report": -1, "db": 0}).passed
     assert "lost" in check_reconcile({"web": 1, "cart": -1, "report": -1}).hint
-    assert "desired count is 0" in check_reconcile({"web": 2, "cart": -1}).hint
+    assert "no longer names" in check_reconcile({"web": 2, "cart": -1}).hint
     assert "Desired 2, running 3" in check_reconcile({"web": 2, "cart": 1, "report": -1}).hint
 
 
@@ -181,9 +195,11 @@ def test_pinned_references_follow_the_reference_grammar() -> None:
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (set(IMAGE_REFERENCES), "latest"),
-    ({IMAGE_REFERENCES[3]}, "whatever tag"),
-    ({IMAGE_REFERENCES[3], IMAGE_REFERENCES[4], "nginx:1.27"}, "pointer"),
+    (set(IMAGE_REFERENCES), "not answered yet"),
+    (set(IMAGE_REFERENCES) - {IMAGE_REFERENCES[1]}, "latest"),
+    ({IMAGE_REFERENCES[3]}, "a push can move a tag"),
+    (set(), "computed from its content"),
+    ({IMAGE_REFERENCES[3], IMAGE_REFERENCES[4], IMAGE_REFERENCES[1]}, "pointer"),
     ({IMAGE_REFERENCES[3], IMAGE_REFERENCES[4], IMAGE_REFERENCES[5]}, "registry host"),
     ({"busybox"}, "exactly"),
     ("nginx", "set"),
@@ -224,9 +240,19 @@ def test_by_hand_jobs() -> None:
     assert check_by_hand_jobs({q: f" {j.upper()} " for q, j in BY_HAND_JOBS.items()}).passed
     question = "web must reach cart, which moved to machines 5 and 8."
     wrong = check_by_hand_jobs({**BY_HAND_JOBS, question: "placement"})
-    assert not wrong.passed and "EndpointSlices" in wrong.hint
+    assert not wrong.passed and "follow the copies" in wrong.hint
     assert "'health'" in check_by_hand_jobs({**BY_HAND_JOBS, question: "DNS"}).hint
     assert "Replace" in check_by_hand_jobs(dict.fromkeys(BY_HAND_JOBS)).hint
+
+
+@pytest.mark.parametrize("question", list(BY_HAND_JOBS))
+def test_a_wrong_job_s_hint_names_neither_the_job_nor_its_mechanism(question: str) -> None:
+    """The hint for a wrong job named the right one ("Choosing a machine with room is
+    placement"): an answer one-to-one, since the job and its Kubernetes name both pass."""
+    right = BY_HAND_JOBS[question]
+    other = next(job for job in ORCHESTRATOR_JOBS if job != right)
+    hint = check_by_hand_jobs({**BY_HAND_JOBS, question: other}).hint.casefold()
+    assert hint and right.casefold() not in hint and _KUBERNETES_OF[right].casefold() not in hint
 
 
 @pytest.mark.parametrize(("near_miss", "meant"), [

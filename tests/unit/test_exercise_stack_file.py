@@ -68,6 +68,13 @@ def test_the_right_stack_file_passes() -> None:
     (GOOD.replace("      replicas: 2\n", "      mode: global\n"), "Leave out mode:"),
     (GOOD.replace("replicas: 2", "replicas: two"), "the Docker CLI's own wording"),
     (GOOD.replace("replicas: 2", "replicas: '2'"), "without quotes, such as replicas: 2"),
+    # the loader's words point elsewhere: "Additional property replicas is not allowed",
+    # "must be a string" and "missing unit" (a newcomer trial)
+    (GOOD.replace("    deploy:\n      replicas: 2\n", "    replicas: 2\n"),
+     "belongs to the deploy: section"),
+    (GOOD.replace("interval: 10s", "interval: 10"), "a duration such as 10s"),
+    (GOOD.replace("interval: 10s", "interval: '10'"), "a duration such as 10s"),
+    (GOOD.replace("interval: 10s", "interval: 10s\n      timeout: 5 s"), "timeout is a duration"),
 ])
 def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     feedback = check_stack_file(text)

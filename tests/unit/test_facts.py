@@ -133,3 +133,13 @@ def test_the_version_scan_finds_prose_and_skips_code_links_substitutions_and_his
     )
     assert typed_versions(text) == [(1, "1.38"), (1, "1.38.1+k3s1"), (1, "30.1")]
     assert "1.24" in HISTORY
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_current_minor_carries_its_own_check_date(chapter: Path) -> None:
+    """The welcome page said v1.37 was current "As of November 2026" (``status_as_of``, the
+    oldest check of all) where the Kubernetes chapter said December 2026 for the same claim:
+    a paragraph that calls ``k8s_minor`` current dates it with ``k8s_minor_as_of``."""
+    for paragraph in re.split(r"\n\s*\n", chapter.read_text("utf-8")):
+        if re.search(r"\{\{ k8s_minor \}\}[^.;]{0,40}\b(?:current|newest)\b", paragraph):
+            assert "{{ k8s_minor_as_of }}" in paragraph, paragraph[:200]

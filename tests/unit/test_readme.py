@@ -34,3 +34,14 @@ def test_windows_learners_get_powershell_s_set_up() -> None:
                     r"Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned"):
         assert re.search(f"`{command}`", words), command
     assert "$env:" in words and "`&&`" in words
+
+
+def test_welcome_page_gives_windows_the_readme_s_commands() -> None:
+    """A newcomer trial found only POSIX set-up on the welcome page: each of its two set-up
+    blocks is followed by PowerShell's commands, the same ones the README gives."""
+    welcome = " ".join((ROOT / "book" / "welcome.md").read_text(encoding="utf-8").split())
+    words = " ".join(README.split())
+    for command in (r"py -3\.11 -m venv \.venv", r"\.venv\\Scripts\\Activate\.ps1"):
+        pattern = f"`{command}`"
+        assert re.search(pattern, words), command
+        assert len(re.findall(pattern, welcome)) == 2, command

@@ -353,3 +353,23 @@ def test_a_container_label_the_agent_cannot_use_is_refused_by_the_loader() -> No
                        r"clustersim\.io/exit-code: must be the containers' exit code"):
         cluster.deploy_stack("st", {"services": {"job": {
             "image": "busybox", "labels": {"clustersim.io/exit-code": "abc"}}}})
+
+
+# golang/go src/time/time_test.go, parseDurationErrorTests: each error quotes the input as the
+# time package's quote does (the cases with bytes that are not UTF-8 cannot be a Python str).
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("", '""'), ("3", '"3"'), ("-", '"-"'), ("s", '"s"'), (".", '"."'), ("-.", '"-."'),
+    (".s", '".s"'), ("+.s", '"+.s"'), ("1d", '"1d"'), ("\ufffd", '"\\xef\\xbf\\xbd"'),
+    ("\ufffd hello \ufffd world", '"\\xef\\xbf\\xbd hello \\xef\\xbf\\xbd world"'),
+    ("9223372036854775810ns", '"9223372036854775810ns"'),
+    ("9223372036854775808ns", '"9223372036854775808ns"'),
+    ("-9223372036854775809ns", '"-9223372036854775809ns"'),
+    ("9223372036854776us", '"9223372036854776us"'), ("3000000h", '"3000000h"'),
+    ("9223372036854775.808us", '"9223372036854775.808us"'),
+    ("9223372036854ms775us808ns", '"9223372036854ms775us808ns"')])
+def test_duration_errors_quote_the_input_as_go_does(text: str, quoted: str) -> None:
+    """go_duration's errors showed Python's repr ('10'), where Go writes "10"."""
+    from clustersim.manifests.units import go_duration
+    with pytest.raises(ValueError, match=r"^time: ") as caught:
+        go_duration(text)
+    assert quoted in str(caught.value).split(" (")[0]

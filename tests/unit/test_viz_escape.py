@@ -128,6 +128,7 @@ NOT_VIEWS = {
     "task_counts": "counts, no text",
     "copies": "a count and its noun, no learner input",
     "fit_verb": "a verb for a count, no learner input",
+    "runs_out": "a clause from the fixed names of capacity.limiting, no learner input",
     "water_marks": "counts, no text",
     "owner_colors": "colours keyed by owner; the text goes through cluster_map (tested)",
     "decision_figure": "draws the course's own data (features.yaml), no learner input",
