@@ -69,14 +69,14 @@ def _hint(err: ManifestError) -> str:
     if field == "replicas" and "Additional property replicas" in err.message:
         return ("replicas belongs to the deploy: section of the service (deploy: then "
                 "replicas: 2 under it), not to the service itself.")
+    if "HealthConfig cannot be less than 1ms" in err.message:
+        return "Give each period of the health check at least 1ms; set interval: 10s."
     if err.path.startswith("services.api.healthcheck.") and field in _DURATIONS:
         return (f"{field} is a duration such as 10s: a number and its unit, with no space "
                 "(ms, s, m or h).")
     if "must be a integer" in err.message:
         return ("docker stack deploy wants a whole number there (\"must be a integer\" is the "
                 "Docker CLI's own wording): write it without quotes, such as replicas: 2.")
-    if "HealthConfig cannot be less than 1ms" in err.message:
-        return "Give each period of the health check at least 1ms; set interval: 10s."
     if "test and disable can't be set at the same time" in err.message:
         return ("Leave out disable: true, which switches the health check off, and give test: "
                 "the command that checks the service.")
