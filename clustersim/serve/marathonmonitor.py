@@ -10,9 +10,9 @@ to a request whose ``Accept`` is exactly ``text/event-stream`` (jetty/jetty.proj
 ``text/event-stream;q=0``, ``text/*`` or no ``Accept`` at all fall through to
 ``HttpServlet.doGet``: 405 ``HTTP method GET is not supported by this URL``
 (``docs/docs/rest-api/public/api/v2/events.raml``), as any other method does to
-``HttpServlet``'s own ``doPost``, ``doPut``, ... Simplified: Jetty compares each
-``Accept`` field of a request alone, where the server joins repeated fields into one
-value, so two ``Accept`` lines never stream here. The stream opens with
+``HttpServlet``'s own ``doPost``, ``doPut``, ... Jetty reads each ``Accept`` line of a
+request on its own (``getHeaders``), so of two lines, ``Accept: application/json`` and
+``Accept: text/event-stream``, the second streams. The stream opens with
 ``event: event_stream_attached`` and then sends each event of Marathon's event bus as
 ``event: <eventType>`` and ``data: <JSON>``, filtered by ``?event_type=`` (repeatable), until
 the client goes away (``examples/events.txt``).
@@ -139,7 +139,7 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
     from ``bus``."""
     if request.method != "GET":       # HttpServlet's own doPost, doPut, ...
         raise HttpError(405, f"HTTP method {request.method} is not supported by this URL")
-    if request.headers.get("accept", "").strip() != "text/event-stream":   # see the module
+    if "text/event-stream" not in request.values("accept"):   # see the module
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))

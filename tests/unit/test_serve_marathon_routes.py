@@ -1,9 +1,12 @@
 """What Jersey answers before Marathon 1.11's resources run (``serve/marathonroutes.py``): an
-unknown route, a method its route does not take, then the ``Accept``; ``/ping``, which reads
-the ``Accept`` itself (``SystemResource.ping``), and the event stream's own 405 (Jetty's
-``EventSourceServlet``)."""
+unknown route, a method its route does not take, then the ``Accept``; and the two routes
+that read the ``Accept`` themselves, ``/ping`` (``SystemResource.ping``) and the event
+stream (Jetty's ``EventSourceServlet``)."""
 
 from __future__ import annotations
+
+import http.client
+from urllib.parse import urlsplit
 
 import marathon
 import pytest
@@ -89,6 +92,29 @@ def test_metrics_produce_json_alone(server):
     served = requests.get(f"{server.url}/metrics", headers={"Accept": "application/json"},
                           timeout=10)
     assert served.json()["gauges"]["marathon.apps.active.gauge"] == {"value": 1}
+
+
+@pytest.mark.parametrize(("lines", "streams"), [
+    (["application/json", "text/event-stream"], True),
+    (["text/event-stream", "application/json"], True),
+    (["application/json", "text/plain"], False)])
+def test_the_event_stream_reads_each_accept_line(server, lines, streams):
+    """Jetty's ``EventSourceServlet.doGet`` walks ``getHeaders("Accept")``, one value per
+    line as sent, and streams when one equals ``text/event-stream``; the simulator joined
+    the lines into one value, which never equals it."""
+    where = urlsplit(server.url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    connection.putrequest("GET", "/v2/events")
+    for line in lines:
+        connection.putheader("Accept", line)
+    connection.endheaders()
+    answer = connection.getresponse()
+    try:
+        assert answer.status == (200 if streams else 405)
+        if streams:
+            assert answer.readline() == b"event: event_stream_attached\n"
+    finally:
+        connection.close()
 
 
 def test_the_event_streams_other_methods_are_the_servlets_405(server):
