@@ -87,7 +87,7 @@ def accepted(request: Request) -> list[str]:
     number counts as 0), in Jersey's order of preference (``AcceptableMediaType``: the
     highest ``q`` first, then a concrete type before ``type/*`` before ``*/*``, then as
     sent); no ``Accept`` admits anything, ``*/*``."""
-    ranges = []
+    ranges: list[tuple[float, int, int, str]] = []
     for item in request.headers.get("accept", "").split(","):
         media, *params = (p.strip() for p in item.split(";"))
         quality = 1.0
