@@ -78,9 +78,12 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def read_json(request: Request) -> Any:
-    """The body of ``request`` as Marathon reads it (415 when it is sent as no JSON)."""
+    """The body of ``request`` as Marathon reads it: 415 when it is sent as no JSON
+    (``@Consumes``: Jersey's ``NotSupportedException``, which ``MarathonExceptionMapper``
+    answers with the status's reason phrase, as every ``WebApplicationException`` without a
+    body, :mod:`.marathonroutes`)."""
     if request.content_type not in ("application/json", ""):
-        raise HttpError(415, "HTTP 415 Unsupported Media Type")
+        raise HttpError(415, "Unsupported Media Type")
     text, _ = decode(request.body, "the request body", errors="replace")
     start = len(text) - len(text.lstrip(_SPACE))
     if start == len(text):

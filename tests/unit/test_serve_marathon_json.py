@@ -31,6 +31,16 @@ def _post(server, path: str, body: bytes, method: str = "POST") -> requests.Resp
                             headers={"Content-Type": "application/json"})
 
 
+@pytest.mark.parametrize("path", ["/v2/apps", "/v2/pods"])
+def test_a_body_sent_as_no_json_is_415_in_the_mappers_words(server, path):
+    """``@Consumes`` JSON: Jersey's ``NotSupportedException``, answered with the status's
+    reason phrase (the simulator said ``HTTP 415 Unsupported Media Type``, Jersey's own
+    message, which the mapper does not use)."""
+    answer = requests.post(f"{server.url}{path}", data="id: x", timeout=10,
+                           headers={"Content-Type": "text/yaml"})
+    assert (answer.status_code, answer.json()) == (415, {"message": "Unsupported Media Type"})
+
+
 def test_a_malformed_app_gets_jacksons_words(server):
     answer = _post(server, "/v2/apps", b'{"id": "/x", bad}')
     assert answer.status_code == 400
