@@ -38,7 +38,7 @@ and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that cre
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
 Jersey decides three things before a resource's method runs, checked once in
-:meth:`MarathonBackend.handle`: the route (a path no resource takes answers 500 ``URI not
+:meth:`MarathonBackend.handle`: the route (a path no resource takes answers 404 ``URI not
 found``) and the method (405 ``Method Not Allowed``), :mod:`.marathonroutes`, then the
 ``Accept``: every ``/v2`` resource produces JSON alone (``@Produces`` of
 ``application/json``, the task lists too since 1.11), so a request whose ``Accept`` admits

@@ -16,9 +16,10 @@ Marathon 1.11 serves its REST API with Jersey 2 (2.27, d2iq-archive/marathon
    whole rest (one trailing slash allowed), a locator's a prefix, the resource it returns
    matching what is left. Jersey does not come back to try another template, so
    ``GET /v2/apps/x/tasks/y/z`` ends in ``AppTasksResource``, which has no ``{taskId}/...``;
-3. no template matches: Jersey throws ``NotFoundException``, which Marathon's
-   ``api/MarathonExceptionMapper.scala`` (its Jersey 2 form) answers 500
-   ``{"message": "URI not found"}``;
+3. no template matches: Jersey throws ``javax.ws.rs.NotFoundException``, a
+   ``WebApplicationException`` of status 404, which Marathon's
+   ``api/MarathonExceptionMapper.scala`` (its Jersey 2 form) answers with that status and
+   the body ``{"message": "URI not found"}`` (its Jersey 1 form had added the path);
 4. the template's methods lack the request's: ``NotAllowedException``, which the mapper,
    like every other ``WebApplicationException`` without a body, answers with its status's
    reason phrase, 405 ``{"message": "Method Not Allowed"}``; Jersey serves ``HEAD`` with a
@@ -49,7 +50,7 @@ __all__ = ["Route", "method_not_allowed", "resource_method", "uri_not_found"]
 
 def uri_not_found() -> HttpError:
     """What Marathon answers a path no resource takes (see the module)."""
-    return HttpError(500, "URI not found")
+    return HttpError(404, "URI not found")
 
 
 def method_not_allowed() -> HttpError:
@@ -132,7 +133,7 @@ are the routes of one resource of template ``""``, ``SystemResource``'s ``ping``
 
 
 def resource_method(path: str, method: str) -> Route:
-    """The resource method Jersey calls for ``method`` on ``path``, or its refusal: 500
+    """The resource method Jersey calls for ``method`` on ``path``, or its refusal: 404
     ``URI not found`` when no route takes the path, 405 ``Method Not Allowed`` when the
     route does not take the method (``HEAD`` goes to a ``GET``)."""
     routes, rest = ROOT.routes, path

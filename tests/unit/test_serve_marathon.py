@@ -87,7 +87,7 @@ def test_info_leader_ping(server, client):
     ("POST", "/v2/plugins", 405, {"message": "Method Not Allowed"}),
     ("GET", "/v2/plugins/auth/login", 404, {"message": "No plugin with this pluginId: auth"}),
     ("POST", "/v2/plugins/auth/a/b", 404, {"message": "No plugin with this pluginId: auth"}),
-    ("GET", "/v2/plugins/auth", 500, {"message": "URI not found"}),
+    ("GET", "/v2/plugins/auth", 404, {"message": "URI not found"}),
 ])
 def test_plugins_are_listed_as_plugins_resource_lists_none(server, method, path, status, body):
     """``PluginsResource``: the list had answered 404; with no plugin loaded it is
@@ -518,7 +518,7 @@ def test_errors_have_marathons_shape(server):
                           headers={"Content-Type": "text/yaml"}, timeout=10)
     assert wrong.status_code == 415
     nope = requests.get(f"{url}/v2/nope", timeout=10)     # Jersey's NotFoundException
-    assert nope.status_code == 500 and nope.json() == {"message": "URI not found"}
+    assert nope.status_code == 404 and nope.json() == {"message": "URI not found"}
     assert requests.get(f"{url}/v2/pods", timeout=10).json() == []
     assert _framework(server).root.run_specs == {}
 
