@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -68,12 +69,14 @@ def whole_error(value: Any, largest: int) -> str | None:
     """The key Play JSON's ``IntReads`` (``largest`` :data:`INT32`) or ``LongReads``
     (:data:`MAX_LONG`) answers a JSON number that is no such integer with: a fraction, or
     out of range (``BigDecimal.isValidInt``, ``isValidLong``; ``1e400``, which Python reads as
-    infinity, is one too), or None (``1e3`` is the whole number 1000). The one rule of the
-    loader and of the served API's reader (:mod:`clustersim.serve.marathonraml`), which
-    answers these keys in a 422 ``Invalid JSON``."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    infinity, is one too; a :class:`~decimal.Decimal`, the exact number the served API
+    read, is judged by its own digits), or None (``1e3`` is the whole number 1000). The one
+    rule of the loader and of the served API's reader (:mod:`clustersim.serve.marathonraml`),
+    which answers these keys in a 422 ``Invalid JSON``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
     if (isinstance(value, float) and not value.is_integer()) or \
+            (isinstance(value, Decimal) and value != value.to_integral_value()) or \
             not -largest - 1 <= value <= largest:
         return _PLAY_WHOLE[largest][0]
     return None

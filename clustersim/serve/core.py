@@ -69,6 +69,15 @@ class Request:
     remote_addr: str = "127.0.0.1"
     """The client's address (a servlet's ``getRemoteAddr``): the servers listen on the
     loopback interface only."""
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    """Each header field's values one per line as sent, by lower-case name, where
+    :attr:`headers` joins a repeated field's with commas as HTTP allows."""
+
+    def values(self, name: str) -> list[str]:
+        """The values of header field ``name`` (lower case), one per line as sent (a
+        servlet's ``getHeaders``)."""
+        joined = self.headers.get(name)
+        return self.lines.get(name) or ([] if joined is None else [joined])
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         """The first value of query parameter ``name``."""
@@ -540,13 +549,15 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             parts = urlsplit(self.path)
             headers: dict[str, str] = {}
+            lines: dict[str, list[str]] = {}
             for key, value in self.headers.items():   # a repeated field, joined as HTTP allows
                 key = key.lower()
                 headers[key] = f"{headers[key]}, {value}" if key in headers else value
+                lines.setdefault(key, []).append(value)
             # blank values kept (?watch=), as Go's url.ParseQuery and Jetty keep them
             query = parse_qs(parts.query, keep_blank_values=True)
             request = Request(self.command, parts.path, query, headers,
-                              remote_addr=self.client_address[0])
+                              remote_addr=self.client_address[0], lines=lines)
             response = self._read_body(request, headers)
             if response is None:
                 response = self.sim.dispatch(request)

@@ -37,11 +37,14 @@ app's new definition (``AppsResource.maybePostEvent``); changes of several apps 
 and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
-Every ``/v2`` resource produces JSON alone (``@Produces`` of ``application/json``, the task
-lists too since 1.11), so any request to one whose ``Accept`` admits no JSON answers 406
-before it does anything, as Jersey decides it before it calls the resource's method
-(:func:`.marathonquery.json_acceptable`, checked once in :meth:`MarathonBackend.handle`);
-a plugin's own paths (``/v2/plugins/<id>/...``) produce what the plugin writes.
+Jersey decides three things before a resource's method runs, checked once in
+:meth:`MarathonBackend.handle`: the route (a path no resource takes answers 404 ``URI not
+found``) and the method (405 ``Method Not Allowed``), :mod:`.marathonroutes`, then the
+``Accept``: every ``/v2`` resource produces JSON alone (``@Produces`` of
+``application/json``, the task lists too since 1.11), so a request whose ``Accept`` admits
+no JSON answers 406 before it does anything (:func:`.marathonquery.json_acceptable`); a
+plugin's own paths (``/v2/plugins/<id>/...``) produce what the plugin writes, ``/ping`` what
+the ``Accept`` prefers.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
@@ -71,6 +74,7 @@ from clustersim.serve.marathonmonitor import (
     event_stream,
     metrics,
     plan_action,
+    pong,
 )
 from clustersim.serve.marathonquery import (
     app_embeds,
@@ -82,6 +86,7 @@ from clustersim.serve.marathonquery import (
 )
 from clustersim.serve.marathonqueue import MarathonQueue
 from clustersim.serve.marathonraml import check_app, check_apps, check_pod
+from clustersim.serve.marathonroutes import method_not_allowed, resource_method
 from clustersim.serve.marathonstats import task_counts, task_stats
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
@@ -154,29 +159,23 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
     def handle(self, request: Request) -> Response:
         self.clock.begin()
         path = request.path.rstrip("/") or "/"
-        if path == "/v2/events":             # a stream: GET only (the servlet has no HEAD)
-            if request.method != "GET":
-                raise HttpError(405, "HTTP 405 Method Not Allowed")
+        if path == "/v2/events":             # a servlet of its own, not Jersey's
             return event_stream(self.marathon, request, self.times, self.bus)
+        # Jersey's route, then its method (405), then what it produces (406): marathonroutes
+        if resource_method(request.path, request.method).json:
+            json_acceptable(request)
         if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
             request.method = "GET"
-        method = request.method
-        if path == "/ping" and method == "GET":
-            return Response.text(200, "pong")
-        if path == "/metrics" and method == "GET":
+        if path == "/ping":
+            return pong(request)
+        if path == "/metrics":
             return metrics(self.marathon)
-        if not path.startswith("/v2/"):
-            raise HttpError(404, "HTTP 404 Not Found")
         section, _, rest = path[len("/v2/"):].partition("/")
         handler = {"apps": self._apps, "groups": self._groups, "tasks": self._tasks,
                    "deployments": self._deployments, "queue": self._queue, "info": self._info,
                    "leader": self._leader, "pods": self._pods,
-                   "plugins": lambda request, rest: marathon_plugins(request.method, rest),
-                   }.get(section)
-        if handler is None:
-            raise HttpError(404, "HTTP 404 Not Found")
-        if section != "plugins" or not rest:     # a plugin's own paths produce what it likes
-            json_acceptable(request)
+                   "plugins": lambda request, rest: marathon_plugins(rest),
+                   }[section]
         return handler(request, rest)
 
     def _body(self, request: Request) -> Any:
@@ -346,7 +345,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 response = self._with_body(change, created)
                 response.headers["Location"] = f"/v2/apps{spec_id}"
                 return response
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
+            raise method_not_allowed()
         parts = [p for p in rest.split("/") if p]     # the client sends /v2/apps//web/tasks
         # app ids have slashes: the last segment, or the one before it, may be an action
         item = ""
@@ -398,7 +397,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if request.method == "GET" and sub == "versions":
             return Response.json(200, self._definition_json(
                 spec_id, self._stored_version(spec_id, item)))
-        raise HttpError(405, "HTTP 405 Method Not Allowed")
+        raise method_not_allowed()
 
     def _post_api_event(self, request: Request, spec_id: str) -> None:
         """``AppsResource.maybePostEvent`` once an app's create, replace or patch has made its
@@ -467,8 +466,6 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 return self._change(lambda: framework.cancel(rest))
             except KeyError:
                 raise HttpError(404, f"DeploymentPlan {rest} does not exist") from None
-        if request.method != "GET" or rest:
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
         out = []
         kinds = self.marathon.root.kinds
         action = self._action_json
@@ -523,7 +520,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                                                                force=force))
                 self._post_event(request, f"pod/{spec_id}", "pod_created_event")
                 return self._with_body(change, self._pod_json(spec_id))
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
+            raise method_not_allowed()
         if rest == "::status" and request.method == "GET":     # every pod's status
             return Response.json(200, [self._pod_status(i) for i in pods])
         status = rest.endswith("::status")
@@ -558,7 +555,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             deployment_id = deployment.headers[DEPLOYMENT_HEADER]
             return Response(202, b"", headers={"Location": deployment_id,
                                                DEPLOYMENT_HEADER: deployment_id})
-        raise HttpError(405, "HTTP 405 Method Not Allowed")
+        raise method_not_allowed()
 
     def _pod_json(self, spec_id: str) -> dict[str, Any]:
         """A pod's current definition as Marathon returns it (:func:`_pod_raml`), its
@@ -580,8 +577,6 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                           for i in framework.instances(spec_id)]}
 
     def _info(self, request: Request, rest: str) -> Response:
-        if request.method != "GET" or rest:
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
         return Response.json(200, marathon_info(self.marathon))
 
     def _leader(self, request: Request, rest: str) -> Response:
@@ -591,8 +586,6 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         periodic scale check and reconciliation armed anew (``Marathon.abdicate``); a real
         cluster answers ``503`` while no instance leads, then another may lead, and the new
         leader reloads the state and resumes the deployments."""
-        if rest or request.method not in ("GET", "DELETE"):
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
         if request.method == "DELETE":
             self.marathon.abdicate()
             return Response.json(200, {"message": "Leadership abdicated"})

@@ -23,6 +23,7 @@ from clustersim.marathon.pathid import PathId
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.marathonquery import definition, flag, group_embeds, invalid
 from clustersim.serve.marathonraml import check_group
+from clustersim.serve.marathonroutes import method_not_allowed
 from clustersim.serve.marathonversions import MarathonTime
 
 __all__ = ["MarathonGroups"]
@@ -138,7 +139,7 @@ class MarathonGroups:
             if group_id not in framework.root.groups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
             return self._change(lambda: framework.remove(group_id, force=force))
-        raise HttpError(405, "HTTP 405 Method Not Allowed")
+        raise method_not_allowed()
 
     def _refuse_taken(self, group_id: str) -> None:
         """``GroupsResource.createWithPath``'s two conflicts (409): the group exists (the

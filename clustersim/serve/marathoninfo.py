@@ -90,17 +90,10 @@ def marathon_info(marathon: Marathon) -> dict[str, Any]:
             "http_config": {"http_port": 8080, "https_port": 8443}}
 
 
-def marathon_plugins(method: str, rest: str) -> Response:
-    """``/v2/plugins`` and ``/v2/plugins/<pluginId>/<path>`` (see the module): the list
-    answers ``GET`` only; a plugin's routes ``GET``, ``HEAD``, ``PUT``, ``POST`` and
-    ``DELETE``, each 404 for the unknown plugin; anything else is Jersey's 404 or 405."""
-    plugin_id, _, path = rest.partition("/")
+def marathon_plugins(rest: str) -> Response:
+    """``/v2/plugins`` and ``/v2/plugins/<pluginId>/<path>`` (see the module), once Jersey
+    has matched the route and its method (:mod:`.marathonroutes`): the list, or 404 for the
+    unknown plugin."""
     if not rest:
-        if method != "GET":
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
         return Response.json(200, {"plugins": []})
-    if not path:
-        raise HttpError(404, "HTTP 404 Not Found")
-    if method not in ("GET", "PUT", "POST", "DELETE"):   # HEAD arrives as GET
-        raise HttpError(405, "HTTP 405 Method Not Allowed")
-    raise HttpError(404, f"No plugin with this pluginId: {plugin_id}")
+    raise HttpError(404, f"No plugin with this pluginId: {rest.partition('/')[0]}")

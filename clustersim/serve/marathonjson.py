@@ -2,6 +2,14 @@
 Jackson, with Jackson's own words when the body is no JSON; and how it writes a whole number
 (:func:`number`).
 
+Play JSON keeps a number as a ``BigDecimal`` of its digits (``JsNumber``; Play JSON 2.8's
+``JsValueDeserializer``), so a number with a fraction or an exponent is read here as a
+:class:`JsonNumber`, a float that keeps its text: a field Play reads as an ``Int`` or a
+``Long`` takes the exact decimal (``1e-400`` and ``2.0000000000000001`` are no integers to
+``BigDecimal.isValidInt``, though Python's float makes them 0.0 and 2.0), one it reads as a
+``Double`` the float (``toDouble``). Simplified: Play parses with ``MathContext.DECIMAL128``,
+so a number of more than 34 significant digits is rounded first; the simulator keeps them all.
+
 Marathon 1.11 is built with Play JSON 2.8 and Jackson 2.10 (d2iq-archive/marathon
 ``project/Dependencies.scala``). Every resource that takes a body reads it as
 ``Array[Byte]`` and calls ``Json.parse(body)`` (``AppsResource.create``,
@@ -52,12 +60,13 @@ name lets it through).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from clustersim.manifests.encoding import decode
 from clustersim.serve.core import HttpError, Request, decode_json
 
-__all__ = ["number", "read_json"]
+__all__ = ["JsonNumber", "number", "read_json"]
 
 _SPACE = " \t\r\n"
 _DIGITS = "0123456789"
@@ -69,9 +78,12 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def read_json(request: Request) -> Any:
-    """The body of ``request`` as Marathon reads it (415 when it is sent as no JSON)."""
+    """The body of ``request`` as Marathon reads it: 415 when it is sent as no JSON
+    (``@Consumes``: Jersey's ``NotSupportedException``, which ``MarathonExceptionMapper``
+    answers with the status's reason phrase, as every ``WebApplicationException`` without a
+    body, :mod:`.marathonroutes`)."""
     if request.content_type not in ("application/json", ""):
-        raise HttpError(415, "HTTP 415 Unsupported Media Type")
+        raise HttpError(415, "Unsupported Media Type")
     text, _ = decode(request.body, "the request body", errors="replace")
     start = len(text) - len(text.lstrip(_SPACE))
     if start == len(text):
@@ -80,7 +92,24 @@ def read_json(request: Request) -> Any:
                                 f"{_location(request.body, text, 0, column=0)}")
     end = _Scanner(request.body, text).value_end(start)
     return decode_json(text[start:end], HttpError(
-        400, "Invalid JSON", details="the document nests arrays or objects too deeply"))
+        400, "Invalid JSON", details="the document nests arrays or objects too deeply"),
+        parse_float=JsonNumber)
+
+
+class JsonNumber(float):
+    """A JSON number written with a fraction or an exponent: its float value, and its text
+    (:attr:`literal`), the digits Play JSON keeps (see the module)."""
+
+    literal: str
+
+    def __new__(cls, text: str) -> JsonNumber:
+        number = super().__new__(cls, text)
+        number.literal = str(text)
+        return number
+
+    def exact(self) -> Decimal:
+        """The number as Play JSON keeps it: the decimal its text writes."""
+        return Decimal(self.literal)
 
 
 def _char(char: str) -> str:

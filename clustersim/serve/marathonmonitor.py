@@ -1,4 +1,5 @@
-"""How one watches Marathon: the event stream ``GET /v2/events`` and ``GET /metrics``.
+"""How one watches Marathon: the event stream ``GET /v2/events``, ``GET /metrics`` and
+``GET /ping``.
 
 ``/v2/events`` is a server-sent event stream (d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/core/event/impl/stream/HttpEventStreamServlet.scala``,
@@ -8,16 +9,26 @@ to a request whose ``Accept`` is exactly ``text/event-stream`` (jetty/jetty.proj
 ``equals``, no media-type negotiation), so ``application/json, text/event-stream``,
 ``text/event-stream;q=0``, ``text/*`` or no ``Accept`` at all fall through to
 ``HttpServlet.doGet``: 405 ``HTTP method GET is not supported by this URL``
-(``docs/docs/rest-api/public/api/v2/events.raml``). Simplified: Jetty compares each
-``Accept`` field of a request alone, where the server joins repeated fields into one
-value, so two ``Accept`` lines never stream here. The stream opens with
+(``docs/docs/rest-api/public/api/v2/events.raml``), as any other method does to
+``HttpServlet``'s own ``doPost``, ``doPut``, ... Jetty reads each ``Accept`` line of a
+request on its own (``getHeaders``), so of two lines, ``Accept: application/json`` and
+``Accept: text/event-stream``, the second streams. The stream opens with
 ``event: event_stream_attached`` and then sends each event of Marathon's event bus as
 ``event: <eventType>`` and ``data: <JSON>``, filtered by ``?event_type=`` (repeatable), until
 the client goes away (``examples/events.txt``).
 
 ``/metrics`` answers Dropwizard's JSON (``version``, ``gauges``, ``counters``,
 ``histograms``, ``meters``, ``timers``) with the metric names of Marathon ≥ 1.7
-(``docs/docs/metrics.md``: ``marathon.apps.active.gauge``, ...).
+(``docs/docs/metrics.md``: ``marathon.apps.active.gauge``, ...); it ``@Produces`` JSON alone
+(``api/SystemResource.scala``), so an ``Accept`` without JSON answers 406.
+
+``/ping`` (``SystemResource.ping``) declares no ``@Produces`` and picks its answer from the
+``Accept`` itself (``Request.selectVariant``) among ``text/plain``, ``text/html``,
+``application/json`` and ``text/*``, in that order: ``pong`` as text (``text/plain`` for a
+wildcard), the JSON string ``"pong"`` for JSON, and 204 with no body when the ``Accept``
+admits none of them (:func:`pong`). Simplified: Jersey weighs every variant against every
+range of the ``Accept``; the simulator takes the first variant the preferred range admits
+(:func:`.marathonquery.accepted`), which differs only for ranges of equal preference.
 
 The events the REST API posts itself (:mod:`.marathon`) carry Marathon's own payload: an
 ``api_post_event`` (an app's create, replace or patch) ``clientIp``, ``uri`` and the
@@ -73,11 +84,12 @@ from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.conditions import changed_fields
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import HttpError, Request, Response, SimServer
+from clustersim.serve.marathonquery import accepted, compatible
 from clustersim.serve.marathonversions import MarathonTime
 from clustersim.sim import Event
 
 __all__ = ["SERVED_EVENTS", "EventBus", "deployment_plan", "event_stream", "metrics",
-           "plan_action"]
+           "plan_action", "pong"]
 
 POLL_SECONDS = 0.2
 """How often (wall clock) the stream looks for new events."""
@@ -125,7 +137,9 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
     """``GET /v2/events``: the event stream from now on (events already recorded are not
     replayed, as in Marathon), each event's ``timestamp`` on ``times``' wall clock, read
     from ``bus``."""
-    if request.headers.get("accept", "").strip() != "text/event-stream":   # see the module
+    if request.method != "GET":       # HttpServlet's own doPost, doPut, ...
+        raise HttpError(405, f"HTTP method {request.method} is not supported by this URL")
+    if "text/event-stream" not in request.values("accept"):   # see the module
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))
@@ -198,6 +212,21 @@ def _data(marathon: Marathon, event: Any, times: MarathonTime,
 
 def _frame(event_type: str, data: dict[str, Any]) -> bytes:
     return f"event: {event_type}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+_PING_VARIANTS = ("text/plain", "text/html", "application/json", "text/*")
+"""The media types ``SystemResource.ping`` offers, in its order."""
+
+
+def pong(request: Request) -> Response:
+    """``GET /ping`` for the client's ``Accept`` (see the module)."""
+    for media in accepted(request):
+        chosen = next((v for v in _PING_VARIANTS if compatible(media, v)), None)
+        if chosen == "application/json":
+            return Response(200, b'"pong"', "application/json")
+        if chosen:
+            return Response(200, b"pong", "text/plain" if "*" in chosen else chosen)
+    return Response(204, b"")
 
 
 def metrics(marathon: Marathon) -> Response:

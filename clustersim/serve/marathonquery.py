@@ -19,11 +19,10 @@ the ``details`` of a 422 answer, with what the manifest loader refuses besides
   to any ``Accept`` that admits it, whatever it prefers, and 406 to one that admits none,
   before the resource's method runs (``NotAcceptableException``, a
   ``WebApplicationException`` that ``api/MarathonExceptionMapper.scala`` answers
-  ``{"message": "Not Acceptable"}``, the status's reason phrase). Simplified: Jersey picks
-  the method by path and HTTP method first, so a method a path does not take answers 405
-  whatever the ``Accept``; the simulator checks the ``Accept`` as soon as it knows the
-  resource (``/v2/apps``, ...), so there such a request answers 406. ``/ping`` and
-  ``/metrics`` answer whatever the ``Accept``.
+  ``{"message": "Not Acceptable"}``, the status's reason phrase), once it has matched the
+  route and its method (:mod:`.marathonroutes`), so a method a path does not take answers
+  405 whatever the ``Accept``. ``/metrics`` produces JSON alone too; ``/ping`` produces
+  what the ``Accept`` prefers (:func:`.marathonmonitor.pong`).
 - ``status`` (``TasksResource.indexJson``): ``running`` or ``staging``, given once or
   repeated as ``status[]``; other values are ignored.
 - Field paths in ``details`` are Accord's (``Validation.scala``): ``/instances``,
@@ -41,7 +40,8 @@ from clustersim.marathon.groups import DependencyCycleError, IdClashError
 from clustersim.marathon.roles import AcceptedRolesError, ResidentRoleError, RoleError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["app_embeds", "definition", "flag", "group_embeds", "invalid", "json_acceptable",
+__all__ = ["accepted", "app_embeds", "compatible", "definition", "flag", "group_embeds",
+           "invalid", "json_acceptable",
            "label_selector", "refusal", "task_states", "violations", "with_loader"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
@@ -82,12 +82,13 @@ def label_selector(query: str | None) -> Matcher:
                               for key, test in tests)
 
 
-def json_acceptable(request: Request) -> None:
-    """Raise JAX-RS's 406 when the client's ``Accept`` admits no JSON (see the module): none
-    of ``application/json``, ``application/*`` or ``*/*`` with a ``q`` above 0; no
-    ``Accept`` admits anything."""
-    accept = request.headers.get("accept", "").strip()
-    for item in accept.split(","):
+def accepted(request: Request) -> list[str]:
+    """The media ranges the client's ``Accept`` admits (a ``q`` above 0; one that is no
+    number counts as 0), in Jersey's order of preference (``AcceptableMediaType``: the
+    highest ``q`` first, then a concrete type before ``type/*`` before ``*/*``, then as
+    sent); no ``Accept`` admits anything, ``*/*``."""
+    ranges: list[tuple[float, int, int, str]] = []
+    for item in request.headers.get("accept", "").split(","):
         media, *params = (p.strip() for p in item.split(";"))
         quality = 1.0
         for param in params:
@@ -97,9 +98,24 @@ def json_acceptable(request: Request) -> None:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        if media.lower() in ("application/json", "application/*", "*/*") and quality > 0:
-            return
-    if accept:
+        if media and quality > 0:
+            ranges.append((-quality, media.count("*"), len(ranges), media.lower()))
+    return [media for *_, media in sorted(ranges)] if request.headers.get(
+        "accept", "").strip() else ["*/*"]
+
+
+def compatible(media: str, other: str) -> bool:
+    """``MediaType.isCompatible``: either type ``*``, or the types equal and the subtypes
+    equal or one of them ``*``."""
+    kind, _, sub = media.partition("/")
+    other_kind, _, other_sub = other.partition("/")
+    return "*" in (kind, other_kind) or (kind == other_kind and (
+        sub == other_sub or "*" in (sub, other_sub)))
+
+
+def json_acceptable(request: Request) -> None:
+    """Raise JAX-RS's 406 when the client's ``Accept`` admits no JSON (see the module)."""
+    if not any(compatible(media, "application/json") for media in accepted(request)):
         raise HttpError(406, "Not Acceptable")
 
 

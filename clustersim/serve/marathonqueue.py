@@ -58,8 +58,6 @@ class MarathonQueue:
             self.marathon.reset_delay(spec_id)
             self.cluster.run(until=self.cluster.now)
             return Response(204, b"")
-        if request.method != "GET" or rest:
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
         embed_offers = EMBED_LAST_UNUSED_OFFERS in request.query.get("embed", [])
         items = []
         for row in self.marathon.queue():

@@ -74,6 +74,7 @@ from clustersim.manifests.marathon_types import (
 )
 from clustersim.manifests.pathid import RESERVED, SEGMENT, canonical, depth_violation, segments
 from clustersim.serve.core import HttpError
+from clustersim.serve.marathonjson import JsonNumber
 from clustersim.serve.marathonquery import refusal, with_loader
 
 __all__ = ["FEATURES", "check_app", "check_apps", "check_group", "check_pod"]
@@ -101,10 +102,13 @@ def _number(value: Any, path: str, minimum: float | None, errors: Errors, *,
     ``minimum`` and ``maximum``. Play reads a JSON number as a
     ``BigDecimal``, so ``1e400``, which Python reads as infinity, is a number that is no
     ``Int`` (``isValidInt``) like ``1e300``, and so is an integer of 400 digits, which Python
-    keeps as an ``int`` too large for a float."""
+    keeps as an ``int`` too large for a float; an ``Int`` or a ``Long`` is read from the
+    number's exact decimal (:class:`~clustersim.serve.marathonjson.JsonNumber`: ``1e-400``
+    is no ``Int``)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors.append((path, "error.expected.jsnumber"))
-    elif key := (largest is not None and whole_error(value, largest)) or \
+    elif key := (largest is not None and whole_error(
+            value.exact() if isinstance(value, JsonNumber) else value, largest)) or \
             bound_error(value, minimum, maximum):
         errors.append((path, key))
 

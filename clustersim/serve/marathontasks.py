@@ -139,8 +139,6 @@ class MarathonTasks:
     def _tasks(self, request: Request, rest: str) -> Response:
         if request.method == "POST" and rest == "delete":
             return self._kill_given(request)
-        if request.method != "GET" or rest:
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
         states = task_states(request.query.get("status", []) + request.query.get("status[]", []))
         return Response.json(200, {"tasks": [t for t in self._task_list()
                                              if not states or t["state"] in states]})

@@ -84,10 +84,10 @@ def test_info_leader_ping(server, client):
 @pytest.mark.parametrize(("method", "path", "status", "body"), [
     ("GET", "/v2/plugins", 200, {"plugins": []}),
     ("HEAD", "/v2/plugins", 200, None),
-    ("POST", "/v2/plugins", 405, {"message": "HTTP 405 Method Not Allowed"}),
+    ("POST", "/v2/plugins", 405, {"message": "Method Not Allowed"}),
     ("GET", "/v2/plugins/auth/login", 404, {"message": "No plugin with this pluginId: auth"}),
     ("POST", "/v2/plugins/auth/a/b", 404, {"message": "No plugin with this pluginId: auth"}),
-    ("GET", "/v2/plugins/auth", 404, {"message": "HTTP 404 Not Found"}),
+    ("GET", "/v2/plugins/auth", 404, {"message": "URI not found"}),
 ])
 def test_plugins_are_listed_as_plugins_resource_lists_none(server, method, path, status, body):
     """``PluginsResource``: the list had answered 404; with no plugin loaded it is
@@ -517,7 +517,8 @@ def test_errors_have_marathons_shape(server):
     wrong = requests.post(f"{url}/v2/apps", data="id: x",
                           headers={"Content-Type": "text/yaml"}, timeout=10)
     assert wrong.status_code == 415
-    assert requests.get(f"{url}/v2/nope", timeout=10).status_code == 404
+    nope = requests.get(f"{url}/v2/nope", timeout=10)     # Jersey's NotFoundException
+    assert nope.status_code == 404 and nope.json() == {"message": "URI not found"}
     assert requests.get(f"{url}/v2/pods", timeout=10).json() == []
     assert _framework(server).root.run_specs == {}
 

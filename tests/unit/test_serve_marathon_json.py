@@ -31,6 +31,16 @@ def _post(server, path: str, body: bytes, method: str = "POST") -> requests.Resp
                             headers={"Content-Type": "application/json"})
 
 
+@pytest.mark.parametrize("path", ["/v2/apps", "/v2/pods"])
+def test_a_body_sent_as_no_json_is_415_in_the_mappers_words(server, path):
+    """``@Consumes`` JSON: Jersey's ``NotSupportedException``, answered with the status's
+    reason phrase (the simulator said ``HTTP 415 Unsupported Media Type``, Jersey's own
+    message, which the mapper does not use)."""
+    answer = requests.post(f"{server.url}{path}", data="id: x", timeout=10,
+                           headers={"Content-Type": "text/yaml"})
+    assert (answer.status_code, answer.json()) == (415, {"message": "Unsupported Media Type"})
+
+
 def test_a_malformed_app_gets_jacksons_words(server):
     answer = _post(server, "/v2/apps", b'{"id": "/x", bad}')
     assert answer.status_code == 400
@@ -153,3 +163,31 @@ def test_a_utf16_or_utf32_body_is_read_as_jackson_reads_it(server, codec, mark):
     body = mark + f'{{"id": "{name}", "cmd": "sleep 100"}}'.encode(codec)
     answer = _post(server, "/v2/apps", body)
     assert (answer.status_code, answer.json()["id"]) == (201, name)
+
+
+@pytest.mark.parametrize(("path", "body", "where"), [
+    ("/v2/apps", '{"id": "/n", "cmd": "x", "instances": 1e-400}', "/instances"),
+    ("/v2/apps", '{"id": "/n", "cmd": "x", "instances": 2.0000000000000001}', "/instances"),
+    ("/v2/apps", '{"id": "/n", "cmd": "x", "backoffSeconds": 1.00000000000000001e0}',
+     "/backoffSeconds"),
+    ("/v2/groups", '{"id": "/g", "apps": [{"id": "n", "cmd": "x", "instances": 1e-999}]}',
+     "/apps(0)/instances")])
+def test_an_int_is_read_from_the_numbers_own_digits(server, path, body, where):
+    """Play JSON keeps a number's digits (a BigDecimal), and ``IntReads`` takes only a whole
+    one: ``1e-400`` and ``2.0000000000000001`` are no Int, though Python's float rounds them
+    to 0.0 and 2.0, which the simulator took (an app of 0 or 2 instances)."""
+    answer = _post(server, path, body.encode())
+    assert (answer.status_code, answer.json()) == (422, {"message": "Invalid JSON", "details": [
+        {"path": where, "errors": ["error.expected.int"]}]})
+
+
+def test_a_double_is_the_numbers_float_and_a_whole_decimal_an_int(server):
+    """A ``Double`` field reads the float (``mem`` 1e-400 is 0, ``DoubleReads``' toDouble),
+    and a decimal that is whole is an Int (``2.0``, ``1e1``)."""
+    answer = _post(server, "/v2/apps",
+                   b'{"id": "/d", "cmd": "x", "mem": 1e-400, "instances": 2.0, "gpus": 0e5,'
+                   b' "backoffSeconds": 1e1}')
+    assert answer.status_code == 201
+    assert {k: answer.json()[k] for k in ("mem", "instances", "gpus", "backoffSeconds")} == {
+        "mem": 0, "instances": 2, "gpus": 0, "backoffSeconds": 10}
+    assert requests.delete(f"{server.url}/v2/apps/d", timeout=10).status_code == 200

@@ -1,0 +1,150 @@
+"""Which of Marathon 1.11's Jersey resources a request reaches, and what Jersey answers
+itself before any resource runs: an unknown route, a method the route does not take.
+
+Marathon 1.11 serves its REST API with Jersey 2 (2.27, d2iq-archive/marathon
+``project/Dependencies.scala``): one ``ServletContainer`` at ``/*`` over the resources of
+``api/RootApplication.scala`` (the event stream ``/v2/events`` is a servlet of its own,
+:mod:`.marathonmonitor`). Jersey matches a request as JAX-RS 2.0 section 3.7.2 describes
+(eclipse-ee4j/jersey ``core-server/.../internal/routing/PathMatchingRouter.java`` and
+``MethodSelectingRouter.java``):
+
+1. the root resource whose ``@Path`` matches the path (``SystemResource``'s ``@Path("")``
+   matches any path, and is tried last);
+2. among that resource's methods and sub-resource locators, their templates sorted by
+   literal characters (most first), then by template variables, then by those with a
+   regular expression, the first whose pattern matches the rest of the path: a method's the
+   whole rest (one trailing slash allowed), a locator's a prefix, the resource it returns
+   matching what is left. Jersey does not come back to try another template, so
+   ``GET /v2/apps/x/tasks/y/z`` ends in ``AppTasksResource``, which has no ``{taskId}/...``;
+3. no template matches: Jersey throws ``javax.ws.rs.NotFoundException``, a
+   ``WebApplicationException`` of status 404, which Marathon's
+   ``api/MarathonExceptionMapper.scala`` (its Jersey 2 form) answers with that status and
+   the body ``{"message": "URI not found"}`` (its Jersey 1 form had added the path);
+4. the template's methods lack the request's: ``NotAllowedException``, which the mapper,
+   like every other ``WebApplicationException`` without a body, answers with its status's
+   reason phrase, 405 ``{"message": "Method Not Allowed"}``; Jersey serves ``HEAD`` with a
+   ``GET`` method;
+5. only then the method's ``@Produces`` against the ``Accept``: 406
+   (:func:`.marathonquery.json_acceptable`), so a method a path does not take answers 405
+   whatever the ``Accept``.
+
+The templates are the 1.11 resources' own (``api/v2/AppsResource.scala`` with its locators
+for ``AppTasksResource`` and ``AppVersionsResource``, ``GroupsResource``, ``PodsResource``,
+``TasksResource``, ``QueueResource``, ``DeploymentsResource``, ``InfoResource``,
+``LeaderResource``, ``PluginsResource``, ``api/SystemResource.scala``). Simplified: the
+web UI, ``/public/api``'s RAML files, ``/config`` and ``/logging`` are left out, so they
+answer as unknown routes; a pod's ``::versions`` and ``::instances`` routes and a group's
+``PATCH`` are matched as Marathon matches them but not served (the resource's 404 or 405);
+``OPTIONS``, which Jersey answers itself with the allowed methods, answers 405.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from clustersim.serve.core import HttpError
+
+__all__ = ["Route", "method_not_allowed", "resource_method", "uri_not_found"]
+
+
+def uri_not_found() -> HttpError:
+    """What Marathon answers a path no resource takes (see the module)."""
+    return HttpError(404, "URI not found")
+
+
+def method_not_allowed() -> HttpError:
+    """What Marathon answers a method its route does not take (see the module)."""
+    return HttpError(405, "Method Not Allowed")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A resource method's path template and HTTP methods, or a sub-resource locator's
+    template and the routes of the resource it returns (``routes``); ``json``: whether the
+    method ``@Produces`` JSON alone (``/ping`` and a plugin's own paths do not)."""
+
+    template: str
+    methods: frozenset[str] = frozenset()
+    routes: tuple[Route, ...] = field(default=())
+    json: bool = True
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Jersey's regular expression of the template: ``{name}`` one segment,
+        ``{name:regex}`` the regex; a method's matches to the end, a locator's a prefix."""
+        parts = re.split(r"(\{[^}]*\})", self.template)
+        body = "".join(f"({p[1:-1].partition(':')[2] or '[^/]+'})" if p.startswith("{")
+                       else re.escape(p) for p in parts)
+        head = "/" + body if self.template else ""
+        return re.compile(head + ("(/.*)?" if self.routes else "(/)?"))
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """Jersey's order of templates (most literal characters, then template variables,
+        then variables with a regex, first)."""
+        variables = re.findall(r"\{[^}]*\}", self.template)
+        literal = len(re.sub(r"\{[^}]*\}", "", self.template))
+        return (-literal, -len(variables), -sum(":" in v for v in variables))
+
+
+def _methods(*names: str, template: str = "", json: bool = True) -> Route:
+    return Route(template, frozenset(names), json=json)
+
+
+def _resource(template: str, *routes: Route) -> Route:
+    return Route(template, routes=tuple(sorted(routes, key=lambda r: r.order)))
+
+
+_ANY_ID = "{id:.+}"
+ROOT = _resource(
+    "",
+    _resource("v2/apps",
+              _methods("GET", "POST", "PUT", "PATCH"),
+              _methods("GET", "PUT", "PATCH", "DELETE", template=_ANY_ID),
+              _methods("POST", template=_ANY_ID + "/restart"),
+              _resource("{appId:.+}/tasks", _methods("GET", "DELETE"),
+                        _methods("DELETE", template="{taskId}")),
+              _resource("{appId:.+}/versions", _methods("GET"),
+                        _methods("GET", template="{version}"))),
+    _resource("v2/groups", _methods("GET", "POST", "PUT", "DELETE"),
+              _methods("GET", "POST", "PUT", "PATCH", "DELETE", template=_ANY_ID)),
+    _resource("v2/pods",
+              _methods("HEAD", "POST", "GET"), _methods("GET", template="::status"),
+              _methods("GET", "PUT", "DELETE", template=_ANY_ID),
+              *(_methods("GET", template=_ANY_ID + suffix)
+                for suffix in ("::status", "::versions", "::versions/{version}")),
+              *(_methods("DELETE", template=_ANY_ID + suffix)
+                for suffix in ("::instances", "::instances/{instanceId}"))),
+    _resource("v2/tasks", _methods("GET"), _methods("POST", template="delete")),
+    _resource("v2/queue", _methods("GET"), _methods("DELETE", template="{appId:.+}/delay")),
+    _resource("v2/deployments", _methods("GET"), _methods("DELETE", template="{id}")),
+    _resource("v2/info", _methods("GET")),
+    _resource("v2/leader", _methods("GET", "DELETE")),
+    _resource("v2/plugins", _methods("GET"),
+              _methods("GET", "HEAD", "PUT", "POST", "DELETE",
+                       template="{pluginId}/{path:.+}", json=False)),
+    _methods("GET", template="ping", json=False),
+    _methods("GET", template="metrics"),
+)
+"""Marathon 1.11's resources as Jersey matches them (see the module): the root resources
+are the routes of one resource of template ``""``, ``SystemResource``'s ``ping`` and
+``metrics`` among them."""
+
+
+def resource_method(path: str, method: str) -> Route:
+    """The resource method Jersey calls for ``method`` on ``path``, or its refusal: 404
+    ``URI not found`` when no route takes the path, 405 ``Method Not Allowed`` when the
+    route does not take the method (``HEAD`` goes to a ``GET``)."""
+    routes, rest = ROOT.routes, path
+    while True:
+        found = next(((r, m) for r in routes if (m := r.pattern.fullmatch(rest))), None)
+        if found is None:
+            raise uri_not_found()
+        route, match = found
+        if not route.routes:
+            allowed = route.methods | ({"HEAD"} if "GET" in route.methods else set())
+            if method not in allowed:
+                raise method_not_allowed()
+            return route
+        routes, rest = route.routes, match.group(route.pattern.groups) or ""

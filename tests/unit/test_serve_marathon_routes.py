@@ -1,0 +1,139 @@
+"""What Jersey answers before Marathon 1.11's resources run (``serve/marathonroutes.py``): an
+unknown route, a method its route does not take, then the ``Accept``; and the two routes
+that read the ``Accept`` themselves, ``/ping`` (``SystemResource.ping``) and the event
+stream (Jetty's ``EventSourceServlet``)."""
+
+from __future__ import annotations
+
+import http.client
+from urllib.parse import urlsplit
+
+import marathon
+import pytest
+import requests
+
+from clustersim.serve import serve
+from clustersim.serve.core import HttpError
+from clustersim.serve.marathonroutes import resource_method
+
+_APP = {"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 16}
+
+
+@pytest.fixture
+def server():
+    with serve("marathon", nodes=2, speed=0) as server:
+        requests.post(f"{server.url}/v2/apps", json=_APP, timeout=10)
+        server.step(30)
+        yield server
+
+
+@pytest.mark.parametrize("path", [
+    "/unknown", "/", "/v2", "/v2/unknown", "/v2/apps/web/tasks/a/b", "/v2/apps/web/versions/a/b",
+    "/v2/queue/web", "/v2/info/x", "/v2/deployments/a/b", "/v2/tasks/x", "/v2/plugins/auth"])
+def test_a_route_no_resource_takes_is_jerseys_not_found(server, path):
+    """No template of a 1.11 resource matches: Jersey's ``NotFoundException``, which
+    ``MarathonExceptionMapper`` answers with its status, 404, and ``URI not found``; the
+    simulator answered ``HTTP 404 Not Found``, or took ``/v2/apps/web/tasks/a/b`` for an
+    app of that id (``AppsResource``'s ``{appId:.+}/tasks`` locator wins, and its resource has no route
+    for ``a/b``)."""
+    answer = requests.get(f"{server.url}{path}", timeout=10)
+    assert (answer.status_code, answer.json()) == (404, {"message": "URI not found"})
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("DELETE", "/v2/info"), ("GET", "/v2/apps/web/restart"), ("GET", "/v2/apps/gone/restart"),
+    ("POST", "/v2/apps/web/versions"), ("GET", "/v2/apps/web/tasks/web.1"),
+    ("GET", "/v2/deployments/x"), ("PUT", "/v2/tasks"), ("GET", "/v2/tasks/delete"),
+    ("POST", "/ping"), ("DELETE", "/metrics"), ("PATCH", "/v2/groups")])
+@pytest.mark.parametrize("accept", ["application/json", "text/plain"])
+def test_a_method_the_route_does_not_take_is_405_before_the_accept(server, method, path,
+                                                                   accept):
+    """Jersey picks the route, then the method (405 ``Method Not Allowed``, the status's
+    reason phrase from ``MarathonExceptionMapper``), and only then the ``Accept`` (406): the
+    simulator answered 406 to a non-JSON ``Accept`` first, its 405 said ``HTTP 405 Method
+    Not Allowed``, and a restart's or a version's wrong method on an app it did not know
+    was 404."""
+    answer = requests.request(method, f"{server.url}{path}", headers={"Accept": accept},
+                              timeout=10)
+    assert (answer.status_code, answer.json()) == (405, {"message": "Method Not Allowed"})
+    assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
+
+
+@pytest.mark.parametrize(("accept", "status", "content_type", "body"), [
+    (None, 200, "text/plain", "pong"), ("*/*", 200, "text/plain", "pong"),
+    ("text/*", 200, "text/plain", "pong"), ("text/html", 200, "text/html", "pong"),
+    ("text/csv", 200, "text/plain", "pong"), ("application/json", 200, "application/json",
+                                              '"pong"'),
+    ("application/json;q=0.5, text/plain", 200, "text/plain", "pong"),
+    ("image/png", 204, None, ""), ("text/plain;q=0", 204, None, "")])
+def test_ping_answers_what_the_accept_prefers(server, accept, status, content_type, body):
+    """``SystemResource.ping`` declares no ``@Produces`` and picks among ``text/plain``,
+    ``text/html``, ``application/json`` and ``text/*``: ``pong`` as text, ``"pong"`` as
+    JSON, 204 for an ``Accept`` that admits none; the simulator answered ``pong`` in
+    ``text/plain`` to every ``Accept``."""
+    headers = {"Accept": accept} if accept is not None else {}
+    answer = requests.get(f"{server.url}/ping", headers=headers, timeout=10)
+    assert (answer.status_code, answer.text) == (status, body)
+    if content_type:
+        assert answer.headers["Content-Type"] == content_type
+
+
+def test_the_client_pings_as_json(server):
+    """The ``marathon`` client sends ``Accept: application/json`` on every request, so its
+    ``ping()`` reads the JSON string."""
+    assert marathon.MarathonClient(server.url).ping() == b'"pong"'
+
+
+def test_metrics_produce_json_alone(server):
+    """``SystemResource.metrics`` ``@Produces`` JSON: 406 for ``text/plain`` (the simulator
+    answered its JSON), the metrics for JSON."""
+    text = requests.get(f"{server.url}/metrics", headers={"Accept": "text/plain"}, timeout=10)
+    assert (text.status_code, text.json()) == (406, {"message": "Not Acceptable"})
+    served = requests.get(f"{server.url}/metrics", headers={"Accept": "application/json"},
+                          timeout=10)
+    assert served.json()["gauges"]["marathon.apps.active.gauge"] == {"value": 1}
+
+
+@pytest.mark.parametrize(("lines", "streams"), [
+    (["application/json", "text/event-stream"], True),
+    (["text/event-stream", "application/json"], True),
+    (["application/json", "text/plain"], False)])
+def test_the_event_stream_reads_each_accept_line(server, lines, streams):
+    """Jetty's ``EventSourceServlet.doGet`` walks ``getHeaders("Accept")``, one value per
+    line as sent, and streams when one equals ``text/event-stream``; the simulator joined
+    the lines into one value, which never equals it."""
+    where = urlsplit(server.url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    connection.putrequest("GET", "/v2/events")
+    for line in lines:
+        connection.putheader("Accept", line)
+    connection.endheaders()
+    answer = connection.getresponse()
+    try:
+        assert answer.status == (200 if streams else 405)
+        if streams:
+            assert answer.readline() == b"event: event_stream_attached\n"
+    finally:
+        connection.close()
+
+
+def test_the_event_streams_other_methods_are_the_servlets_405(server):
+    """A method the servlet does not take is ``HttpServlet``'s own 405, in its words."""
+    answer = requests.post(f"{server.url}/v2/events", timeout=10)
+    assert (answer.status_code, answer.json()) == (
+        405, {"message": "HTTP method POST is not supported by this URL"})
+
+
+@pytest.mark.parametrize(("path", "template"), [
+    ("/v2/apps//web", "{id:.+}"), ("/v2/apps/a/tasks/b/tasks", ""),
+    ("/v2/apps/a/tasks/restart", "{id:.+}/restart"), ("/v2/pods/::status", "::status"),
+    ("/v2/pods/a/b::status", "{id:.+}::status"), ("/v2/groups/a/versions/v", "{id:.+}")])
+def test_templates_are_tried_in_jerseys_order(path, template):
+    """The template with the most literal characters is tried first, then the one with the
+    most variables (``{id:.+}::status`` before ``::status``), and a greedy ``{appId:.+}``
+    takes the last ``/tasks``; a request whose method no route takes names none."""
+    method = "POST" if path.endswith("restart") else "GET"
+    assert resource_method(path, method).template == template
+    with pytest.raises(HttpError) as refused:
+        resource_method(path, "OPTIONS")
+    assert refused.value.status == 405
