@@ -33,8 +33,9 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
   whole 4.8 MB JavaScript bundle in it);
 - adds the course's dated facts (:mod:`clustersim.facts`, ``clustersim/data/facts.yaml``) to
   the MyST substitutions, so a chapter writes ``{{ k8s_minor }}`` and the book prints the
-  value of the one file that holds it. Substitutions set in ``_config.yml`` win over a fact
-  of the same name.
+  value of the one file that holds it, and the figures the course's code decides
+  (:func:`computed_substitutions`: ``{{ doctor_checks }}``). Substitutions set in
+  ``_config.yml`` win over a fact of the same name.
 
 Widget views and MathJax are designed away rather than fetched: widget apps carry a static
 HTML rendering that the book ranks above the widget view (``nb_mime_priority_overrides``,
@@ -246,10 +247,21 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
         shutil.copyfile(plotly_basic_source(app.srcdir), static / PLOTLY_BASIC_JS)
 
 
+def computed_substitutions() -> dict[str, str]:
+    """The figures a chapter prints that the course's own code decides, counted at build
+    time: the checks ``python -m clustersim doctor`` makes, with and without ``--no-kernel``
+    (:func:`clustersim.course.doctor.check_count`)."""
+    from clustersim.course.doctor import check_count
+
+    return {"doctor_checks": str(check_count()),
+            "doctor_checks_no_kernel": str(check_count(kernel=False))}
+
+
 def _add_fact_substitutions(app: Sphinx, config: Any) -> None:
     from clustersim.facts import substitutions
 
-    config.myst_substitutions = {**substitutions(), **(config.myst_substitutions or {})}
+    config.myst_substitutions = {**substitutions(), **computed_substitutions(),
+                                 **(config.myst_substitutions or {})}
 
 
 def _no_launch_for_markdown(
