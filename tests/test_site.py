@@ -1029,6 +1029,28 @@ def test_tables_fit_a_laptop(browser, serve_html: str, path: str) -> None:
     assert not wide, f"tables wider than their box at 1280 px on {path}: {wide}"
 
 
+# The chapters that set a real cluster beside the simulator, in tables of records.
+_RECORD_TABLE_PAGES = ["book/toy-to-real.html", "book/served-apis.html"]
+_UNNAMED_STACKED_CELLS_JS = """() => Array.from(
+    document.querySelectorAll('.bd-article table.clustersim-stack-rows td'))
+  .filter(td => !td.dataset.label).map(td => td.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("path", _RECORD_TABLE_PAGES)
+def test_record_tables_fit_a_phone(browser, serve_html: str, path: str) -> None:
+    """toy-to-real's translation tables (two to four columns, a long name in each, such as
+    deploy.resources.reservations or batch.kubernetes.io/job-tracking) were 476 to 663 px
+    wide in a 358 px box on a 390 px phone: a reader scrolled each row sideways. Their rows
+    now stack, each cell under its column's name."""
+    page, context, errors = _phone_page(browser, serve_html, path)
+    wide = page.evaluate(_TABLES_WIDER_THAN_BOX_JS)
+    unnamed = page.evaluate(_UNNAMED_STACKED_CELLS_JS)
+    context.close()
+    assert not wide, f"tables wider than their box on a phone on {path}: {wide}"
+    assert not unnamed, f"stacked cells without their column's name on {path}: {unnamed}"
+    assert not errors
+
+
 @pytest.mark.parametrize("path", DARK_PAGES)
 def test_dark_mode_has_no_contrast_violation(browser, serve_html: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
