@@ -797,8 +797,10 @@ MIN_DIAGRAM_TEXT_PX = 11
 
 # Each diagram shown (an SVG image; its twin for the other width is display: none): where it
 # lies, the part of the window its boxes let it show (a box that scrolls or clips cuts it),
-# and its smallest text as drawn (the smallest font-size in its file, scaled from its viewBox
-# to the width it is shown at).
+# and its smallest text as drawn: the font-size each text (and tspan) of its file takes from
+# itself or its nearest element that sets one, the <svg> included, scaled from its viewBox to
+# the width it is shown at. (The smallest font-size attribute below the <svg> had missed the
+# reconciliation loop, whose text takes its size from the <svg> alone.)
 _DIAGRAMS_SHOWN_JS = """async () => {
   const shown = [];
   for (const img of document.querySelectorAll('.bd-article img[src$=".svg"]')) {
@@ -813,8 +815,8 @@ _DIAGRAMS_SHOWN_JS = """async () => {
     }
     const text = await (await fetch(img.currentSrc)).text();
     const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
-    const sizes = Array.from(svg.querySelectorAll('[font-size]'),
-                             e => Number(e.getAttribute('font-size')));
+    const sizes = Array.from(svg.querySelectorAll('text, tspan'),
+                             e => Number(e.closest('[font-size]').getAttribute('font-size')));
     shown.push({src: img.getAttribute('src'), left: box.left, right: box.right, from, to,
                 text: Math.min(...sizes) * box.width / svg.viewBox.baseVal.width});
   }
@@ -851,6 +853,32 @@ def test_diagrams_fit_a_phone(browser, serve_html: str, path: str,
     assert not cut, f"diagrams wider than the phone or their box on {path}: {cut}"
     small = [f"{d['src']}: {d['text']:.1f} px" for d in shown if d["text"] < MIN_DIAGRAM_TEXT_PX]
     assert not small, f"diagram text under {MIN_DIAGRAM_TEXT_PX} px on {path}: {small}"
+
+
+# Windows from the narrowest that shows the wide drawings up: 660 px and a tablet (768 px)
+# without sidebars, 1024 px beside the chapter list, 1200 px where the page contents join it
+# (the narrowest column, 688 px) and a laptop; 600 px, a window the stacked drawing now serves.
+WIDE_WINDOWS = [600, 660, 768, 1024, 1200, 1280]
+MIN_WIDE_DIAGRAM_TEXT_PX = 12
+
+
+@pytest.mark.parametrize("width", WIDE_WINDOWS)
+def test_diagram_text_is_readable_beyond_a_phone(browser, serve_html: str, width: int) -> None:
+    """On 600 to 1280 px windows the wide drawings, their labels 12 units in 780, showed them
+    at 8.5 to 11.4 px (600 px: 8.5, 768: 11.1, 1280: 10.3); every diagram's text is now
+    12 px or more at every width from 600 px, the wide drawing's or its stacked twin's."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    small, seen = [], 0
+    for path in DIAGRAM_PAGES:
+        page = _load(context, serve_html, path)["page"]
+        shown = page.evaluate(_DIAGRAMS_SHOWN_JS)
+        page.close()
+        seen += len(shown)
+        small += [f"{path}: {d['src'].rsplit('/', 1)[-1]} {d['text']:.1f} px" for d in shown
+                  if d["text"] < MIN_WIDE_DIAGRAM_TEXT_PX]
+    context.close()
+    assert seen == len(DIAGRAM_PAGES), f"{seen} diagrams shown on {len(DIAGRAM_PAGES)} pages"
+    assert not small, f"diagram text under {MIN_WIDE_DIAGRAM_TEXT_PX} px at {width} px: {small}"
 
 
 def test_chapter_drawer_opens_at_the_current_page(browser, serve_html: str) -> None:
@@ -999,6 +1027,28 @@ def test_tables_fit_a_laptop(browser, serve_html: str, path: str) -> None:
     wide = page.evaluate(_TABLES_WIDER_THAN_BOX_JS)
     context.close()
     assert not wide, f"tables wider than their box at 1280 px on {path}: {wide}"
+
+
+# The chapters that set a real cluster beside the simulator, in tables of records.
+_RECORD_TABLE_PAGES = ["book/toy-to-real.html", "book/served-apis.html"]
+_UNNAMED_STACKED_CELLS_JS = """() => Array.from(
+    document.querySelectorAll('.bd-article table.clustersim-stack-rows td'))
+  .filter(td => !td.dataset.label).map(td => td.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("path", _RECORD_TABLE_PAGES)
+def test_record_tables_fit_a_phone(browser, serve_html: str, path: str) -> None:
+    """toy-to-real's translation tables (two to four columns, a long name in each, such as
+    deploy.resources.reservations or batch.kubernetes.io/job-tracking) were 476 to 663 px
+    wide in a 358 px box on a 390 px phone: a reader scrolled each row sideways. Their rows
+    now stack, each cell under its column's name."""
+    page, context, errors = _phone_page(browser, serve_html, path)
+    wide = page.evaluate(_TABLES_WIDER_THAN_BOX_JS)
+    unnamed = page.evaluate(_UNNAMED_STACKED_CELLS_JS)
+    context.close()
+    assert not wide, f"tables wider than their box on a phone on {path}: {wide}"
+    assert not unnamed, f"stacked cells without their column's name on {path}: {unnamed}"
+    assert not errors
 
 
 @pytest.mark.parametrize("path", DARK_PAGES)

@@ -21,7 +21,9 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
 - serves the student edition of each exercise notebook behind the page's download button
   (:func:`clustersim.course.editions.student_copy`: no solutions, no outputs), so a learner who
   downloads an exercise to work on it locally gets no answer with it; the page itself keeps
-  its solutions behind toggles;
+  its solutions behind toggles; in every downloaded lab and exercise, the links to the
+  chapters and the other notebooks lead to the published book (``html.baseurl``) or to the
+  course's repository (:func:`notebook_downloads`);
 - points the widgets' kernel note at the welcome page's "working offline" section from every
   page, however deep (:func:`point_offline_links`: the note is written once, for a page one
   folder deep, and led nowhere from ``book/comparing/``);
@@ -33,8 +35,9 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
   whole 4.8 MB JavaScript bundle in it);
 - adds the course's dated facts (:mod:`clustersim.facts`, ``clustersim/data/facts.yaml``) to
   the MyST substitutions, so a chapter writes ``{{ k8s_minor }}`` and the book prints the
-  value of the one file that holds it. Substitutions set in ``_config.yml`` win over a fact
-  of the same name.
+  value of the one file that holds it, and the figures the course's code decides
+  (:func:`computed_substitutions`: ``{{ doctor_checks }}``). Substitutions set in
+  ``_config.yml`` win over a fact of the same name.
 
 Widget views and MathJax are designed away rather than fetched: widget apps carry a static
 HTML rendering that the book ranks above the widget view (``nb_mime_priority_overrides``,
@@ -246,10 +249,21 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
         shutil.copyfile(plotly_basic_source(app.srcdir), static / PLOTLY_BASIC_JS)
 
 
+def computed_substitutions() -> dict[str, str]:
+    """The figures a chapter prints that the course's own code decides, counted at build
+    time: the checks ``python -m clustersim doctor`` makes, with and without ``--no-kernel``
+    (:func:`clustersim.course.doctor.check_count`)."""
+    from clustersim.course.doctor import check_count
+
+    return {"doctor_checks": str(check_count()),
+            "doctor_checks_no_kernel": str(check_count(kernel=False))}
+
+
 def _add_fact_substitutions(app: Sphinx, config: Any) -> None:
     from clustersim.facts import substitutions
 
-    config.myst_substitutions = {**substitutions(), **(config.myst_substitutions or {})}
+    config.myst_substitutions = {**substitutions(), **computed_substitutions(),
+                                 **(config.myst_substitutions or {})}
 
 
 def _no_launch_for_markdown(
@@ -264,25 +278,52 @@ def _no_launch_for_markdown(
         buttons[:] = [b for b in buttons if b.get("label") != "launch-buttons"]
 
 
-def student_downloads(outdir: Path, srcdir: Path) -> list[Path]:
-    """Replace the downloadable copy of each exercise notebook under ``outdir/_sources`` by
-    its student edition; returns the files replaced."""
+NOTEBOOK_FOLDERS = ("exercises", "notebooks")
+DOWNLOAD_LINKS = frozenset({"book", *NOTEBOOK_FOLDERS})
+"""The course folders a downloaded notebook's links lead into: none is beside it any more."""
+
+
+def download_base(srcdir: Path, baseurl: str) -> tuple[str, bool]:
+    """Where a downloaded notebook's links lead, and whether that is the built book: the
+    published book at ``baseurl`` (``html.baseurl`` in ``_config.yml``) when it is set, else
+    the files in the course's repository, as the editions' links without ``--site``
+    (:func:`clustersim.course.editions.chapter_base`)."""
+    from clustersim.course.editions import chapter_base
+
+    return (baseurl.rstrip("/"), True) if baseurl else (chapter_base(srcdir, None), False)
+
+
+def notebook_downloads(outdir: Path, srcdir: Path, baseurl: str = "") -> list[Path]:
+    """Rewrite the downloadable copy of each lab and exercise notebook under
+    ``outdir/_sources``; returns the files rewritten.
+
+    An exercise becomes its student edition (no solutions, no outputs). In every copy the
+    links to other pages of the course (``../book/<page>.md``, an exercise's lab, the kernel
+    note's ``../book/welcome.html``) lead to :func:`download_base`: a notebook downloaded
+    alone has no ``../book/`` beside it, and each of those links led to a missing file.
+    """
     import nbformat
 
-    from clustersim.course.editions import student_copy
+    from clustersim.course.editions import relink_chapters, student_copy
 
+    base, site = download_base(srcdir, baseurl)
     replaced = []
-    for source in sorted((srcdir / "exercises").glob("*.ipynb")):
-        served = outdir / "_sources" / "exercises" / source.name
-        if served.is_file():
-            nbformat.write(student_copy(nbformat.read(source, as_version=4)), served)
+    for folder in NOTEBOOK_FOLDERS:
+        for source in sorted((srcdir / folder).glob("*.ipynb")):
+            served = outdir / "_sources" / folder / source.name
+            if not served.is_file():
+                continue
+            nb = nbformat.read(served, as_version=4)
+            if folder == "exercises":
+                nb = student_copy(nb)
+            nbformat.write(relink_chapters(nb, base, site, folder, DOWNLOAD_LINKS), served)
             replaced.append(served)
     return replaced
 
 
-def _serve_student_downloads(app: Sphinx, exception: Exception | None) -> None:
+def _rewrite_downloads(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
-        student_downloads(Path(app.outdir), Path(app.srcdir))
+        notebook_downloads(Path(app.outdir), Path(app.srcdir), app.config.html_baseurl or "")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -294,5 +335,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # after pydata-sphinx-theme's own handler (priority 500) has put the function in the context
     app.connect("html-page-context", _label_sidebar_toggles, priority=900)
     app.connect("build-finished", _copy_plotly)
-    app.connect("build-finished", _serve_student_downloads)
+    app.connect("build-finished", _rewrite_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

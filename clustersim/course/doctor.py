@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["Check", "main", "run_checks"]
+__all__ = ["Check", "check_count", "main", "run_checks"]
 
 MIN_PYTHON = (3, 11)
 REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"
@@ -153,6 +153,12 @@ def run_checks(kernel: bool = True) -> list[Check]:
     if kernel:
         checks.append(check_kernel())
     return checks
+
+
+def check_count(kernel: bool = True) -> int:
+    """How many checks :func:`run_checks` makes on any machine (one per pinned package),
+    without starting the kernel: what its last line counts, for the instructors' guide."""
+    return len(run_checks(kernel=False)) + int(kernel)
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], object] = print) -> int:

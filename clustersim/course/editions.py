@@ -19,13 +19,18 @@ An edition leaves the repository, and with it the chapters that its notebooks li
 notebooks, such as ``../../html`` for a built site copied beside the editions), and otherwise
 to the chapter's Markdown in the course's public repository (``repository.url`` and
 ``branch`` of ``_config.yml``), which GitHub renders although MyST's roles show as text.
-Links between the labs and the exercises stay as they are: both folders are in the edition.
-Notebooks are read and written with nbformat; nothing else changes.
+So are the links of the labs' stored outputs to a chapter (the widgets' kernel note,
+``../book/welcome.html``). Links between the labs and the exercises stay as they are: both
+folders are in the edition (a notebook downloaded from the book alone has neither, and
+:func:`clustersim.course.book.notebook_downloads` relinks those too). Notebooks are read and
+written with nbformat; nothing else changes.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import posixpath
 import re
 import shutil
 import sys
@@ -51,8 +56,14 @@ SOLUTION_FIRST_LINE = "# Solution (try the exercise and read the check's hint fi
 INSTRUCTOR_TAG = "instructor"
 REMOVED_TAGS = frozenset({SOLUTION_TAG, INSTRUCTOR_TAG})
 EDITIONS = ("student", "instructor")
-#: A Markdown link from a notebook to a chapter, ``](../book/<page>.md#anchor)``.
-CHAPTER_LINK = re.compile(r"\]\(\.\./book/([^)#\s]+)\.md(#[^)\s]*)?\)")
+#: A relative Markdown link from a notebook to a page of the course, a chapter or a notebook,
+#: ``](<path>.md#anchor)`` or ``](<path>.ipynb)``; a link with a scheme (``https:``), from the
+#: root (``/``) or to an anchor of the same page is none.
+COURSE_LINK = re.compile(r"\]\((?![\w+.-]+:|/|#)([^)#\s]+)\.(md|ipynb)(#[^)\s]*)?\)")
+#: A link from a cell's output to a built chapter, as the widgets' kernel note writes it:
+#: ``href="../book/welcome.html#working-offline"``.
+OUTPUT_CHAPTER_LINK = re.compile(r'href="\.\./book/([^"#\s]+)\.html(#[^"\s]*)?"')
+CHAPTERS = frozenset({"book"})
 
 
 class EditionError(ValueError):
@@ -82,22 +93,37 @@ def chapter_base(root: Path, site: str | None) -> str:
         repository = config["repository"]
         return f"{repository['url'].rstrip('/')}/blob/{repository.get('branch', 'main')}"
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as err:
-        raise EditionError(f"{root / '_config.yml'} names no repository.url ({err}): pass "
-                           "--site with the address of the built book") from err
+        raise EditionError(f"{root / '_config.yml'} names no repository.url ({err}): give "
+                           "the address of the built book (--site for the editions, html."
+                           "baseurl in _config.yml for the book's downloads)") from err
 
 
-def relink_chapters(nb: nbformat.NotebookNode, base: str,
-                    site: bool) -> nbformat.NotebookNode:
-    """``nb`` with its Markdown links to ``../book/<page>.md`` pointing under ``base``: the built
-    page (``.html``) when ``site`` is true, else the chapter's Markdown file."""
-    suffix = ".html" if site else ".md"
+def relink_chapters(nb: nbformat.NotebookNode, base: str, site: bool,
+                    folder: str = "notebooks",
+                    leads: frozenset[str] = CHAPTERS) -> nbformat.NotebookNode:
+    """``nb``, a notebook in the course's ``folder``, with its Markdown links to pages under
+    the course's folders ``leads`` (the chapters, ``book/``, by default) pointing under
+    ``base``: the built page (``.html``) when ``site`` is true, else the file itself
+    (``.md``, ``.ipynb``). Its outputs' links to built chapters (the kernel note's) follow."""
+    chapter_suffix = ".html" if site else ".md"
 
     def link(match: re.Match[str]) -> str:
-        return f"]({base}/book/{match[1]}{suffix}{match[2] or ''})"
+        page = posixpath.normpath(posixpath.join(folder, match[1]))
+        if page.split("/", 1)[0] not in leads:
+            return match[0]
+        return f"]({base}/{page}{'.html' if site else '.' + match[2]}{match[3] or ''})"
+
+    def output_link(match: re.Match[str]) -> str:
+        target = f"{base}/book/{match[1]}{chapter_suffix}{match[2] or ''}"
+        return f'href="{html.escape(target)}"'
 
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = CHAPTER_LINK.sub(link, cell.source)
+            cell.source = COURSE_LINK.sub(link, cell.source)
+        for output in cell.get("outputs", []):
+            shown = output.get("data", {}).get("text/html")
+            if isinstance(shown, str):
+                output.data["text/html"] = OUTPUT_CHAPTER_LINK.sub(output_link, shown)
     return nb
 
 
@@ -159,14 +185,13 @@ def write_editions(root: Path, out: Path, force: bool = False,
             shutil.copytree(root / "notebooks", target / "notebooks",
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
             for lab in (target / "notebooks").glob("*.ipynb"):
-                if CHAPTER_LINK.search(lab.read_text("utf-8")):
-                    nbformat.write(relink_chapters(_read(lab), base, bool(site)), lab)
+                nbformat.write(relink_chapters(_read(lab), base, bool(site)), lab)
         for path in exercises:
             nb = _read(path)
             if edition == "student":
                 nb = student_copy(nb)
             destination = target / "exercises" / path.name
-            nbformat.write(relink_chapters(nb, base, bool(site)), destination)
+            nbformat.write(relink_chapters(nb, base, bool(site), "exercises"), destination)
             written[edition].append(destination)
     return written
 

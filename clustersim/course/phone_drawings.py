@@ -6,10 +6,13 @@ course.css used to keep it 620 px or more wide and let it scroll sideways. Where
 author has drawn the same parts stacked, in ``NAME-narrow.svg`` next to ``NAME.svg``, this
 Sphinx extension puts that drawing right after every HTML image of ``NAME.svg``, with the same
 alt text, and marks the two (:data:`WIDE_CLASS`, :data:`NARROW_CLASS`): course.css shows the
-narrow one below its phone breakpoint (600 px) and the wide one above. Only the drawing the
-window shows is in the accessibility tree (the other is ``display: none``). The twin leaves out
-the figure's ``:width:`` (the chapters give ``100%``): it is drawn at its own width, 360 px,
-or narrower where the column is, never blown up on a 599 px window.
+narrow one below 660 px and the wide one above. The wide drawings write their labels at 16
+units in 780 (they were 12, shown at 8.5 to 10.3 px on 600 to 1280 px windows): at 660 px and
+above their column is at least 608 px wide, so a label is at least 12 px; below, the twin
+shows its labels at 12 px. Only the drawing the window shows is in the accessibility tree
+(the other is ``display: none``). The twin leaves out the figure's ``:width:`` (the chapters
+give ``100%``): it is drawn at its own width, 360 px, or narrower where the column is, never
+blown up on a 659 px window.
 
 The twin is added on ``doctree-read`` before Sphinx's own image collector runs
 (``sphinx/environment/collectors/asset.py``, ``ImageCollector``, connected at the default

@@ -43,6 +43,7 @@ from clustersim.goformat import time_quote
 from clustersim.manifests.bounds import bound_message
 from clustersim.manifests.marathon_types import NOT_A_NUMBER, App, PodResources, nan_refusal
 from clustersim.manifests.safe_yaml import Path
+from clustersim.manifests.validation import PLAY_EXPECTED
 
 __all__ = [
     "compose_bytes",
@@ -333,11 +334,22 @@ def _check_amounts(app: Any) -> None:
                 message = (f"{bounded[0]} (expected {bounded[1]})" if bounded else
                            problem["msg"].removeprefix("Value error, ")
                            if problem["type"] == "value_error" else
-                           f"{value!r} is not valid: {problem['msg']} (expected a number "
-                           "such as 0.5, an int, float or Decimal: Marathon reads a JSON "
-                           "number, not a text or a boolean)")
+                           f"{value!r} is not valid: "
+                           f"{PLAY_EXPECTED.get(problem['type'], 'error.expected.jsnumber')}"
+                           f" ({_NUMBER_WANTED[key]})")
                 raise ValueError(f"marathon_resources: app{_subscripts(where)}: {message}") \
                     from None
+
+
+_JSON_NUMBER = ("Marathon reads a JSON number, not a text, a boolean, a list or an object; "
+                "from Python, an int, float or Decimal")
+_NUMBER_WANTED = {"cpus": f"expected a number such as 0.5: {_JSON_NUMBER}",
+                  "mem": f"expected a number of MiB such as 128: {_JSON_NUMBER}",
+                  "disk": f"expected a number of MiB such as 0: {_JSON_NUMBER}",
+                  "gpus": f"expected a whole number such as 1: {_JSON_NUMBER}"}
+"""What to write instead of an amount of another JSON type than a number, the key given as
+Play JSON's reader gives it (``error.expected.jsnumber``, :data:`PLAY_EXPECTED`; Play's
+``Reads`` of a ``Double`` or an ``Int``, playframework/play-json ``DefaultReads``)."""
 
 
 def _subscripts(path: Path) -> str:

@@ -404,14 +404,14 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
         message = message.rstrip(".") if compose else message
     elif (bounded := bound_message(problem, where, compose=compose)) is not None:
         message, expected = bounded
-    elif not compose and problem["type"] in _PLAY_EXPECTED:
-        message = f"{found_text(problem['input'])} is not valid: {_PLAY_EXPECTED[problem['type']]}"
+    elif not compose and problem["type"] in PLAY_EXPECTED:
+        message = f"{found_text(problem['input'])} is not valid: {PLAY_EXPECTED[problem['type']]}"
     else:
         message = f"{found_text(problem['input'])} is not valid: {problem['msg'].rstrip('.')}"
     return document.error(where, message, expected)
 
 
-_PLAY_EXPECTED = {"string_type": "error.expected.jsstring",
+PLAY_EXPECTED = {"string_type": "error.expected.jsstring",
                   "bool_type": "error.expected.jsboolean",
                   "list_type": "error.expected.jsarray",
                   "float_type": "error.expected.jsnumber",

@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 import yaml
 
 from clustersim.course import book
@@ -21,18 +22,56 @@ from clustersim.serve import SYSTEMS
 from tests.conftest import ROOT
 
 
+def _served_copies(outdir: Path) -> None:
+    """What Sphinx copies for the download buttons: every lab and exercise as it is."""
+    for folder in book.NOTEBOOK_FOLDERS:
+        served = outdir / "_sources" / folder
+        served.mkdir(parents=True)
+        for source in (ROOT / folder).glob("*.ipynb"):
+            (served / source.name).write_bytes(source.read_bytes())
+
+
 def test_exercise_downloads_are_the_student_edition(tmp_path: Path) -> None:
-    served = tmp_path / "_sources" / "exercises"
-    served.mkdir(parents=True)
-    for source in (ROOT / "exercises").glob("*.ipynb"):
-        (served / source.name).write_bytes(source.read_bytes())  # what Sphinx copies
-    replaced = book.student_downloads(tmp_path, ROOT)
-    assert len(replaced) == len(list((ROOT / "exercises").glob("*.ipynb")))
-    for path in replaced:
+    _served_copies(tmp_path)
+    replaced = book.notebook_downloads(tmp_path, ROOT)
+    exercises = [p for p in replaced if p.parent.name == "exercises"]
+    assert len(exercises) == len(list((ROOT / "exercises").glob("*.ipynb")))
+    for path in exercises:
         cells = json.loads(path.read_text("utf-8"))["cells"]
         assert not any({"solution", "instructor"} & set(c["metadata"].get("tags", []))
                        for c in cells), path.name
         assert not any(c.get("outputs") for c in cells), path.name
+
+
+_RELATIVE_LINK = re.compile(r"\]\((?![\w+.-]+:|#)([^)\s]+)\)|href=\"(\.\.?/[^\"]*)\"")
+
+
+@pytest.mark.parametrize("baseurl", ["", "https://course.example.org/orchestration/"])
+def test_downloaded_notebooks_link_the_published_book(tmp_path: Path, baseurl: str) -> None:
+    """A lab downloaded from its page kept ``../book/<page>.md`` links (42 in the labs and
+    exercises), links to its exercise and the kernel note's ``../book/welcome.html``: alone
+    on a laptop, each led to a missing file. They lead to the book at ``html.baseurl``, or
+    without one to the course's repository, as the editions' links do."""
+    _served_copies(tmp_path)
+    replaced = book.notebook_downloads(tmp_path, ROOT, baseurl)
+    assert {p.parent.name for p in replaced} == set(book.NOTEBOOK_FOLDERS)
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))["repository"]
+    base = baseurl.rstrip("/") or f"{repository['url']}/blob/{repository['branch']}"
+    relative, absolute = [], []
+    for path in replaced:
+        nb = json.loads(path.read_text("utf-8"))
+        text = "".join("".join(c["source"]) + json.dumps(c.get("outputs", []))
+                       for c in nb["cells"])
+        relative += [f"{path.name}: {m[0]}" for m in _RELATIVE_LINK.finditer(text)]
+        absolute += re.findall(re.escape(base) + r"/([^)\s\"#]+)", text)
+    assert not relative, f"links that lead nowhere in a downloaded notebook: {relative[:5]}"
+    assert any(a.startswith("book/") for a in absolute)
+    assert any(a.startswith("notebooks/") for a in absolute)
+    suffixes = {a.rsplit(".", 1)[-1] for a in absolute}
+    assert suffixes == ({"html"} if baseurl else {"md", "ipynb"}), suffixes
+    for page in absolute:     # each names a page of the course
+        source = page.removesuffix(".html")
+        assert any((ROOT / f"{source}{s}").is_file() for s in ("", ".md", ".ipynb")), page
 
 
 def _buttons() -> list[dict]:

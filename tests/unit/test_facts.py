@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from clustersim.course.book import _add_fact_substitutions
+from clustersim.course.book import _add_fact_substitutions, computed_substitutions
 from clustersim.facts import (
     HISTORY,
     FactDataError,
@@ -106,11 +106,25 @@ def test_the_book_extension_adds_the_facts_and_keeps_configured_substitutions() 
     assert config.myst_substitutions["k8s_minor"] == "from _config.yml"
     assert config.myst_substitutions["x"] == "y"
     assert config.myst_substitutions["k8s_patch"] == load_facts()["k8s_patch"].value
+    assert config.myst_substitutions["doctor_checks"] == computed_substitutions()["doctor_checks"]
+
+
+def test_the_doctor_count_the_guide_prints_is_the_checks_it_runs(monkeypatch) -> None:
+    """The instructors' guide typed "34 checks in November 2026" where the doctor ran 35
+    with its kernel check: the count is now the doctor's own, at build time."""
+    from clustersim.course import doctor
+
+    monkeypatch.setattr(doctor, "check_kernel", lambda: doctor.Check("notebook kernel", True, ""))
+    counts = computed_substitutions()
+    assert counts["doctor_checks"] == str(len(doctor.run_checks()))
+    assert counts["doctor_checks_no_kernel"] == str(len(doctor.run_checks(kernel=False)))
+    guide = (ROOT / "book" / "instructors.md").read_text("utf-8")
+    assert "{{ doctor_checks }} checks" in guide and not re.search(r"\b3\d checks\b", guide)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_substitution_a_chapter_uses_is_a_fact(chapter: Path) -> None:
-    known = substitutions()
+    known = {**substitutions(), **computed_substitutions()}
     unknown = sorted(set(_USED.findall(chapter.read_text("utf-8"))) - set(known))
     assert not unknown, f"{chapter.name} uses substitutions with no fact: {unknown}"
 

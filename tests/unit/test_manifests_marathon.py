@@ -185,10 +185,17 @@ def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
     ({"cpus": float("nan")}, ValueError, "app['cpus']: nan is not a number: JSON has no NaN"),
     ({"cpus": Decimal("NaN")}, ValueError, "app['cpus']: nan is not a number: JSON has no NaN"),
     ({"cpus": Decimal("1e400")}, ValueError, "app['cpus']: Infinity is too large"),
-    ({"cpus": True}, ValueError, "app['cpus']: True is not valid: Input should be a valid "
-     "number (expected a number such as 0.5"),
-    ({"cpus": "0.5"}, ValueError, "app['cpus']: '0.5' is not valid: Input should be a valid "
-     "number (expected a number such as 0.5"),
+    # a text or a boolean had pydantic's "Input should be a valid number" (or "integer"):
+    # Marathon's reader answers Play JSON's error.expected.jsnumber, as the loader does
+    ({"cpus": True}, ValueError, "app['cpus']: True is not valid: error.expected.jsnumber "
+     "(expected a number such as 0.5: Marathon reads a JSON number"),
+    ({"cpus": "0.5"}, ValueError, "app['cpus']: '0.5' is not valid: error.expected.jsnumber "
+     "(expected a number such as 0.5"),
+    ({"gpus": "1"}, ValueError, "app['gpus']: '1' is not valid: error.expected.jsnumber "
+     "(expected a whole number such as 1"),
+    ({"containers": [{"resources": {"mem": [64]}}]}, ValueError,
+     "app['containers'][0]['resources']['mem']: [64] is not valid: error.expected.jsnumber "
+     "(expected a number of MiB such as 128"),
 ])
 def test_marathon_resources_refuses_what_the_loader_refuses(app, error: type, says: str) -> None:
     """The public call had raised OverflowError, TypeError and AttributeError from inside,
