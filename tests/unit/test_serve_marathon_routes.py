@@ -34,8 +34,8 @@ def test_a_route_no_resource_takes_is_jerseys_not_found(server, path):
     """No template of a 1.11 resource matches: Jersey's ``NotFoundException``, which
     ``MarathonExceptionMapper`` answers with its status, 404, and ``URI not found``; the
     simulator answered ``HTTP 404 Not Found``, or took ``/v2/apps/web/tasks/a/b`` for an
-    app of that id (``AppsResource``'s ``{appId:.+}/tasks`` locator wins, and its resource has no route
-    for ``a/b``)."""
+    app of that id (``AppsResource``'s ``{appId:.+}/tasks`` locator wins, and its resource
+    has no route for ``a/b``)."""
     answer = requests.get(f"{server.url}{path}", timeout=10)
     assert (answer.status_code, answer.json()) == (404, {"message": "URI not found"})
 
