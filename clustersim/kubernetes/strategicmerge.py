@@ -88,7 +88,10 @@ def strategic_merge_patch(target: Any, patch: Any) -> Any:
         return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
     if patch.get("$patch") == "delete":
         return None
-    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+    # what the patch leaves is copied here, what it sets or merges by the merge: each value
+    # is copied once, not again at every level above it
+    out = {k: v if k in patch else copy.deepcopy(v) for k, v in target.items()} \
+        if isinstance(target, dict) else {}
     retain = patch.get("$retainKeys")
     for key, value in patch.items():
         if key in ("$patch", "$retainKeys") or key.startswith("$setElementOrder/"):
@@ -120,7 +123,7 @@ def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
     (:func:`_merge_keyed`)."""
     current = current if isinstance(current, list) else []
     if field in MERGE_PRIMITIVES:
-        return current + _union_scalars(current, patch)
+        return copy.deepcopy(current + _union_scalars(current, patch))
     key = _merge_key(field, patch + current)
     if key is None or not all(isinstance(i, dict) for i in patch):
         if any(isinstance(i, dict) and i.get("$patch") == "replace" for i in patch):
@@ -142,22 +145,23 @@ def _merge_keyed(current: list[Any], patch: list[dict[str, Any]], key: str) -> l
     if any(item.get("$patch") == "replace" for item in patch):
         return [i for i in patch if "$patch" not in i]
     deleted = {_hashable(item.get(key)) for item in patch if item.get("$patch") == "delete"}
-    out = [copy.deepcopy(c) for c in current
-           if not (isinstance(c, dict) and _hashable(c.get(key)) in deleted)]
+    out = [c for c in current if not (isinstance(c, dict) and _hashable(c.get(key)) in deleted)]
     first: dict[Any, int] = {}
     for n, c in enumerate(out):
         if isinstance(c, dict):
             first.setdefault(_hashable(c.get(key)), n)
+    merged: set[int] = set()         # made by the merge: the others are copied at the end
     for item in patch:
         if item.get("$patch") == "delete":
             continue
         index = first.get(_hashable(item.get(key)))
         if index is None:
-            first[_hashable(item.get(key))] = len(out)
+            index = first[_hashable(item.get(key))] = len(out)
             out.append(strategic_merge_patch({}, item))
         else:
             out[index] = strategic_merge_patch(out[index], item)
-    return out
+        merged.add(index)
+    return [c if n in merged else copy.deepcopy(c) for n, c in enumerate(out)]
 
 
 def _union_scalars(current: list[Any], patch: list[Any]) -> list[Any]:
