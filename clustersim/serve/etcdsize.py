@@ -24,7 +24,9 @@ rules: 100,204), and adds the transaction's own
 bytes (the key three times: the compare, the put and the read on failure,
 ``GuaranteedUpdate`` and ``Create`` in k8s.io/apiserver ``pkg/storage/etcd3/store.go``).
 It counts the object as the write sends it to the store, without the fields the server
-adds (``managedFields``, ``status``, the uid and times).
+adds (``managedFields``, ``status``, the uid and times), on a create and on an update
+through the cluster's one update; a Node's registration, a Pod's spec update and the
+simulated controllers' own writes are not checked.
 """
 
 from __future__ import annotations
