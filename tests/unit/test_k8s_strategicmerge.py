@@ -3,6 +3,8 @@ of k8s.io/apimachinery ``strategicpatch/patch.go``), applied with ``strategic_me
 
 from __future__ import annotations
 
+import copy
+
 from clustersim.kubernetes.strategicmerge import (
     apply_patch,
     list_map_keys,
@@ -141,3 +143,35 @@ def test_a_merged_list_of_scalars_and_a_delete_from_it_keep_their_elements_order
     assert merged["finalizers"] == [*live["finalizers"], "y/1", "y/0"]
     cut = strategic_merge_patch(merged, {"$deleteFromPrimitiveList/finalizers": ["y/1", "x/0"]})
     assert cut["finalizers"] == [*live["finalizers"][1:], "y/0"]
+
+
+def _scribble(value: object) -> None:
+    """Change every map and list inside ``value``, in place."""
+    if isinstance(value, dict):
+        for inner in list(value.values()):
+            _scribble(inner)
+        value["scribbled"] = True
+    elif isinstance(value, list):
+        for inner in value:
+            _scribble(inner)
+        value.append("scribbled")
+
+
+def test_the_merged_object_shares_no_map_or_list_with_the_target_or_the_patch():
+    """Each value is copied once (what the patch leaves at the level it leaves it, what it
+    merges by the merge), yet the result is the caller's own: changing it changes neither
+    argument."""
+    target = {"metadata": {"labels": {"app": "web"}, "finalizers": ["a/b"]},
+              "spec": {"containers": [{"name": "a", "env": [{"name": "X", "value": "1"}],
+                                       "ports": [{"containerPort": 80}]},
+                                      {"name": "c", "args": ["-v"]}],
+                       "volumes": [{"name": "v", "emptyDir": {}}]}}
+    patch = {"metadata": {"finalizers": ["c/d"], "annotations": {"k": "v"}},
+             "spec": {"containers": [{"name": "a", "env": [{"name": "Y", "value": "2"}]},
+                                     {"name": "b", "args": ["x"]}],
+                      "volumes": [{"name": "w", "secret": {"secretName": "s"}}]}}
+    before = copy.deepcopy((target, patch))
+    merged = strategic_merge_patch(target, patch)
+    assert [c["name"] for c in merged["spec"]["containers"]] == ["a", "c", "b"]
+    _scribble(merged)
+    assert (target, patch) == before
