@@ -18,6 +18,7 @@ items, :func:`_merge_key`).
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 __all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "apply_patch", "list_map_keys",
@@ -87,14 +88,18 @@ def strategic_merge_patch(target: Any, patch: Any) -> Any:
         return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
     if patch.get("$patch") == "delete":
         return None
-    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+    # what the patch leaves is copied here, what it sets or merges by the merge: each value
+    # is copied once, not again at every level above it
+    out = {k: v if k in patch else copy.deepcopy(v) for k, v in target.items()} \
+        if isinstance(target, dict) else {}
     retain = patch.get("$retainKeys")
     for key, value in patch.items():
         if key in ("$patch", "$retainKeys") or key.startswith("$setElementOrder/"):
             continue
         if key.startswith("$deleteFromPrimitiveList/"):
             field = key.split("/", 1)[1]
-            out[field] = [v for v in out.get(field) or [] if v not in value]
+            gone = {_hashable(v) for v in value} if isinstance(value, list) else set()
+            out[field] = [v for v in out.get(field) or [] if _hashable(v) not in gone]
             continue
         if value is None:
             out.pop(key, None)
@@ -112,29 +117,70 @@ def strategic_merge_patch(target: Any, patch: Any) -> Any:
 
 
 def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
+    """Merge list ``field`` as ``mergeSlice`` of ``patch.go`` does, in time linear in both
+    lists: a list of scalars with a merge strategy is a union (:func:`_union_scalars`), a
+    list without a merge key is replaced, and one with a key merges element by element
+    (:func:`_merge_keyed`)."""
     current = current if isinstance(current, list) else []
     if field in MERGE_PRIMITIVES:
-        return current + [v for v in patch if v not in current]
+        return copy.deepcopy(current + _union_scalars(current, patch))
     key = _merge_key(field, patch + current)
     if key is None or not all(isinstance(i, dict) for i in patch):
         if any(isinstance(i, dict) and i.get("$patch") == "replace" for i in patch):
             return [i for i in patch if not (isinstance(i, dict) and "$patch" in i)]
         return copy.deepcopy(patch)
-    out = copy.deepcopy(current)
+    return _merge_keyed(current, patch, key)
+
+
+def _merge_keyed(current: list[Any], patch: list[dict[str, Any]], key: str) -> list[Any]:
+    """A list merged by ``key`` (``mergeSliceWithSpecialElements`` then
+    ``mergeSliceWithoutSpecialElements``): with a ``$patch: replace`` element the list is the
+    patch's other elements; otherwise every element whose key a ``$patch: delete`` element
+    names goes first (all of them, ``deleteMatchingEntries``), then each other element merges
+    into the first element of its key, or is appended, and a later element of the same key
+    merges into that one. The first element of each key is found in an index built once,
+    where upstream scans the list for each element (``findMapInSliceBasedOnKeyValue``).
+    Simplified: upstream then orders the list as the patch (or its ``$setElementOrder``)
+    does; here the list keeps its order, new elements last."""
+    if any(item.get("$patch") == "replace" for item in patch):
+        return [i for i in patch if "$patch" not in i]
+    deleted = {_hashable(item.get(key)) for item in patch if item.get("$patch") == "delete"}
+    out = [c for c in current if not (isinstance(c, dict) and _hashable(c.get(key)) in deleted)]
+    first: dict[Any, int] = {}
+    for n, c in enumerate(out):
+        if isinstance(c, dict):
+            first.setdefault(_hashable(c.get(key)), n)
+    merged: set[int] = set()         # made by the merge: the others are copied at the end
     for item in patch:
-        if item.get("$patch") == "replace":
-            return [i for i in patch if i.get("$patch") != "replace"]
-        index = next((n for n, c in enumerate(out)
-                      if isinstance(c, dict) and c.get(key) == item.get(key)), None)
         if item.get("$patch") == "delete":
-            if index is not None:
-                del out[index]
             continue
+        index = first.get(_hashable(item.get(key)))
         if index is None:
+            index = first[_hashable(item.get(key))] = len(out)
             out.append(strategic_merge_patch({}, item))
         else:
             out[index] = strategic_merge_patch(out[index], item)
-    return out
+        merged.add(index)
+    return [c if n in merged else copy.deepcopy(c) for n, c in enumerate(out)]
+
+
+def _union_scalars(current: list[Any], patch: list[Any]) -> list[Any]:
+    """The elements of ``patch`` that ``current`` does not hold, found in a set (a list of
+    scalars merged). Simplified: ``mergeSlice`` of ``patch.go`` also drops the repeats of
+    the merged list (``deduplicateScalars``); here both lists keep theirs."""
+    held = {_hashable(v) for v in current}
+    return [v for v in patch if _hashable(v) not in held]
+
+
+def _hashable(value: Any) -> Any:
+    """``value`` as a key of a dict or set that is equal where the values are: itself when
+    it is hashable, its JSON text otherwise (a merge key the decoder has not checked yet may
+    be a map or a list)."""
+    try:
+        hash(value)
+    except TypeError:
+        return ("json", json.dumps(value, sort_keys=True))
+    return value
 
 
 def apply_patch(last_applied: Any, modified: Any) -> Any:

@@ -164,6 +164,7 @@ from clustersim.serve.core import (
     compact_json,
     decode_json,
 )
+from clustersim.serve.etcdsize import check_storable
 from clustersim.serve.kubedecoding import (
     decoded_order,
     decoder_error,
@@ -1201,6 +1202,7 @@ class KubernetesBackend(ClusterTime):
             # PrepareObjectForStorage), so the object is made with a version of its own
             raise HttpError(500, "resourceVersion should not be set on objects to be created",
                             UNKNOWN_REASON)
+        check_storable(body, resource.plural, meta.get("namespace"), meta["name"])
         with _refusals(resource, meta.get("name", "")):
             stored = self.cluster.create(manifest)
         with self._created_by(request, resource, stored, config):
@@ -1658,8 +1660,10 @@ class KubernetesBackend(ClusterTime):
                     target = self.cluster.dry_run_update(
                         self._validated(manifest, resource, update=True), validated=loaded)
                 else:
-                    self.cluster.update([self._validated(manifest, resource, update=True)],
-                                        validated=loaded)
+                    validated = self._validated(manifest, resource, update=True)
+                    check_storable(manifest, resource.plural,
+                                   stored["metadata"].get("namespace"), name)
+                    self.cluster.update([validated], validated=loaded)
         elif dry_run:
             target = copy.deepcopy(stored)
         if pod_spec is not None:
