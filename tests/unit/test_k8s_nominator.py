@@ -17,6 +17,7 @@ from tests.unit.test_k8s_preemption import (
     HIGH,
     LOW,
     VERY_HIGH,
+    count_pre_filters,
     full_cluster,
     nodes_with,
     pod,
@@ -76,6 +77,26 @@ def test_the_filters_also_run_without_the_nominated_pods():
     result = scheduler.schedule(follower, nodes)
     assert result.node is None
     assert "didn't match pod affinity rules" in result.message
+
+
+def test_the_nominated_pods_update_prefilter_state_without_running_it_again(monkeypatch):
+    """``addGENominatedPods`` adds each nominated Pod to a copy of the cycle state through
+    the PreFilter extensions' ``AddPod``: the Pod's anti-affinity to the nominated Pod
+    rejects machine1, and InterPodAffinity's PreFilter ran once, not once more per node
+    with nominated Pods."""
+    scheduler, nodes, nominated = held()
+    nominated["metadata"]["labels"] = {"app": "cache"}
+    nominated["spec"]["containers"][0]["resources"]["requests"] = {"cpu": "100m"}
+    loner = pod("q", "small", LOW)
+    term = {"labelSelector": {"matchLabels": {"app": "cache"}},
+            "topologyKey": "kubernetes.io/hostname"}
+    loner["spec"]["affinity"] = {
+        "podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}
+    calls = count_pre_filters(scheduler, monkeypatch, "InterPodAffinity")
+    verdicts = scheduler.explain(loner, nodes)
+    assert verdicts["machine1"].reasons == ("node(s) didn't match pod anti-affinity rules",)
+    assert verdicts["machine2"].feasible
+    assert len(calls) == 1
 
 
 def test_the_nominator_drops_pods_bound_or_finished():
