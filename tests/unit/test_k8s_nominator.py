@@ -17,6 +17,7 @@ from tests.unit.test_k8s_preemption import (
     HIGH,
     LOW,
     VERY_HIGH,
+    count_pre_filters,
     full_cluster,
     nodes_with,
     pod,
@@ -62,20 +63,40 @@ def test_nothing_nominated_leaves_the_node_to_anyone():
     assert scheduler.schedule(pod("q", "large", LOW), nodes).node == "machine1"
 
 
-def test_the_filters_also_run_without_the_nominated_pods():
-    """A required pod affinity that only the nominated Pod would satisfy fails: it may end
-    up elsewhere, so the second run, without it, must pass too."""
+def held_cache(kind):
+    """:func:`held` with a small nominated Pod labelled app=cache, and a small Pod of low
+    priority with a required ``kind`` (podAffinity or podAntiAffinity) term for it."""
     scheduler, nodes, nominated = held()
     nominated["metadata"]["labels"] = {"app": "cache"}
     nominated["spec"]["containers"][0]["resources"]["requests"] = {"cpu": "100m"}
-    follower = pod("q", "small", LOW)
+    incoming = pod("q", "small", LOW)
     term = {"labelSelector": {"matchLabels": {"app": "cache"}},
             "topologyKey": "kubernetes.io/hostname"}
-    follower["spec"]["affinity"] = {
-        "podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}
+    incoming["spec"]["affinity"] = {kind: {"requiredDuringSchedulingIgnoredDuringExecution":
+                                           [term]}}
+    return scheduler, nodes, incoming
+
+
+def test_the_filters_also_run_without_the_nominated_pods():
+    """A required pod affinity that only the nominated Pod would satisfy fails: it may end
+    up elsewhere, so the second run, without it, must pass too."""
+    scheduler, nodes, follower = held_cache("podAffinity")
     result = scheduler.schedule(follower, nodes)
     assert result.node is None
     assert "didn't match pod affinity rules" in result.message
+
+
+def test_the_nominated_pods_update_prefilter_state_without_running_it_again(monkeypatch):
+    """``addGENominatedPods`` adds each nominated Pod to a copy of the cycle state through
+    the PreFilter extensions' ``AddPod``: the Pod's anti-affinity to the nominated Pod
+    rejects machine1, and InterPodAffinity's PreFilter ran once, not once more per node
+    with nominated Pods."""
+    scheduler, nodes, loner = held_cache("podAntiAffinity")
+    calls = count_pre_filters(scheduler, monkeypatch, "InterPodAffinity")
+    verdicts = scheduler.explain(loner, nodes)
+    assert verdicts["machine1"].reasons == ("node(s) didn't match pod anti-affinity rules",)
+    assert verdicts["machine2"].feasible
+    assert len(calls) == 1
 
 
 def test_the_nominator_drops_pods_bound_or_finished():

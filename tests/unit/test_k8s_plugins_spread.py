@@ -636,3 +636,64 @@ def test_default_selector_takes_the_owning_replicaset_of_its_group_and_version()
     for api_version in ("example.com/v1", "extensions/v1beta1"):
         incoming["metadata"]["ownerReferences"][0]["apiVersion"] = api_version
         assert default_selector(incoming, lister) == {}
+
+
+THREE = {k: FOUR[k] for k in ("node-a", "node-b", "node-x")}
+REMOVE_POD_CASES = [
+    # (name, nodes, existing pods, the constraints' keys, removed: index or (node, labels),
+    #  the counts after RemovePod on that node)
+    ("one spreadConstraint on zone, topologyKeyToMinPodsMap unchanged", THREE,
+     [("node-a", "foo"), ("node-b", "foo"), ("node-x", "foo")], ["zone"], 0,
+     [{"zone1": 1, "zone2": 1}]),
+    ("one spreadConstraint on node, topologyKeyToMinPodsMap changed", FOUR,
+     [("node-a", "foo"), ("node-b", "foo"), ("node-x", "foo"), ("node-y", "foo")], ["zone"],
+     0, [{"zone1": 1, "zone2": 2}]),
+    ("delete an irrelevant pod won't help", FOUR,
+     [("node-a", "bar"), ("node-a", "foo"), ("node-b", "foo"), ("node-x", "foo"),
+      ("node-y", "foo")], ["zone"], 0, [{"zone1": 2, "zone2": 2}]),
+    ("delete a non-existing pod won't help", FOUR,
+     [("node-a", "foo"), ("node-b", "foo"), ("node-x", "foo"), ("node-y", "foo")], ["zone"],
+     ("node-a", "bar"), [{"zone1": 2, "zone2": 2}]),
+    ("two spreadConstraints", THREE,
+     [("node-a", "foo"), ("node-a", "foo"), ("node-b", "foo"), ("node-x", "foo"),
+      ("node-x", "foo")], ["zone", "node"], 3,
+     [{"zone1": 3, "zone2": 1}, {"node-a": 2, "node-b": 1, "node-x": 1}]),
+]
+
+
+@pytest.mark.parametrize(("name", "spec", "existing", "keys", "removed", "want"),
+                         REMOVE_POD_CASES, ids=[c[0] for c in REMOVE_POD_CASES])
+def test_remove_pod_updates_the_counts(name, spec, existing, keys, removed, want):
+    """filtering_test.go ``TestPreFilterStateRemovePod`` (the counts it checks): PreFilter,
+    then ``RemovePod`` of one Pod on one node."""
+    infos = nodes(spec, existing)
+    by_name = {n.name: n for n in infos}
+    if isinstance(removed, int):
+        node, victim = next((n, p) for n in infos for p in n.pods
+                            if p["metadata"]["name"] == f"e{removed}")
+    else:
+        victim = make_pod("gone", labels=dict.fromkeys(removed[1].split(), ""))
+        node = by_name[removed[0]]
+    incoming = pod("foo", *(constraint(1, key) for key in keys))
+    plugin = PodTopologySpread()
+    state = CycleState(incoming, infos)
+    plugin.pre_filter(state, incoming)
+    plugin.remove_pod(state, incoming, victim, node)
+    assert state.data["PodTopologySpread"].match_num == want
+
+
+def test_removing_a_terminating_pod_leaves_the_counts_as_prefilter_finds_them():
+    """PreFilter leaves a terminating Pod out (``countPodsMatchSelector``); upstream's
+    ``updateWithPod`` does not look at the deletion timestamp, so its ``RemovePod`` of such
+    a Pod lowers a count that never held it. Here the count stays what PreFilter finds
+    without that Pod, so the dry run decides as a fresh PreFilter would."""
+    infos = nodes(FOUR, [("node-a", "foo"), ("node-a", "foo"), ("node-x", "foo"),
+                         ("node-y", "foo")])
+    terminating = infos[0].pods[1]
+    terminating["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    incoming = pod("foo", constraint(1, "zone"))
+    plugin = PodTopologySpread()
+    state = CycleState(incoming, infos)
+    plugin.pre_filter(state, incoming)
+    plugin.remove_pod(state, incoming, terminating, infos[0])
+    assert state.data["PodTopologySpread"].match_num == [{"zone1": 1, "zone2": 2}]

@@ -102,6 +102,15 @@ class CycleState:
     lister: Any = None
     data: dict[str, Any] = field(default_factory=dict)
 
+    def clone(self) -> CycleState:
+        """A copy whose entries with a ``clone`` method (the PreFilter states that
+        ``add_pod``/``remove_pod`` update) are copies and the rest shared, as upstream's
+        ``CycleState.Clone`` calls each entry's ``Clone`` (most of which return the entry
+        itself): a preemption's dry run and the nominated Pods' Filter update their copy."""
+        data = {key: value.clone() if hasattr(value, "clone") else value
+                for key, value in self.data.items()}
+        return CycleState(self.pod, self.all_nodes, self.lister, data)
+
 
 class Plugin:
     """A named plugin; ``args`` is its ``pluginConfig`` entry (already validated)."""
@@ -114,15 +123,32 @@ class Plugin:
 
 class PreFilterPlugin(Plugin):
     extensions = False
-    """Whether the plugin has PreFilterExtensions (``AddPod``/``RemovePod``): its PreFilter
-    state depends on the Pods bound to the nodes, so a preemption's dry run updates it for
-    the Pods it removes (upstream: InterPodAffinity and PodTopologySpread; the others
+    """Whether the plugin has PreFilterExtensions (:meth:`add_pod`/:meth:`remove_pod`): its
+    PreFilter state depends on the Pods bound to the nodes, so a preemption's dry run and
+    the nominated Pods' Filter update a copy of it for each Pod they remove or add instead
+    of running PreFilter again (upstream: InterPodAffinity and PodTopologySpread; the others
     return nil from ``PreFilterExtensions``, their state coming from the Pod alone)."""
 
     def pre_filter(
         self, state: CycleState, pod: Mapping[str, Any]
     ) -> tuple[set[str] | None, Status]:
         """Once per pod: the node names to consider (None: all) and a status (Skip allowed)."""
+        raise NotImplementedError
+
+    def add_pod(self, state: CycleState, pod: Mapping[str, Any], added: Mapping[str, Any],
+                node: NodeInfo) -> None:
+        """``AddPod``: ``state`` (PreFilter's for ``pod``) as if ``added`` ran on ``node``."""
+        self.update_with_pod(state, pod, added, node, 1)
+
+    def remove_pod(self, state: CycleState, pod: Mapping[str, Any],
+                   removed: Mapping[str, Any], node: NodeInfo) -> None:
+        """``RemovePod``: ``state`` as if ``removed`` no longer ran on ``node``."""
+        self.update_with_pod(state, pod, removed, node, -1)
+
+    def update_with_pod(self, state: CycleState, pod: Mapping[str, Any],
+                        other: Mapping[str, Any], node: NodeInfo, sign: int) -> None:
+        """``updateWithPod``: count ``other`` on ``node`` once more (``sign`` 1) or once
+        less (-1) in ``state``; only plugins with :attr:`extensions` implement it."""
         raise NotImplementedError
 
 

@@ -97,23 +97,21 @@ class Nominator:
 
 
 def filter_with_nominated(scheduler: Any, filters: Sequence[FilterPlugin], prefiltered: Any,
-                          nodes: Sequence[NodeInfo], node: NodeInfo,
-                          added: Sequence[_Pod]) -> Status | None:
+                          node: NodeInfo, added: Sequence[_Pod]) -> Status | None:
     """``RunFilterPluginsWithNominatedPods``: the ``filters`` on ``node`` with the ``added``
     nominated Pods (:meth:`Nominator.on_node`) running there, then without them; the first
     rejection, or None when both runs pass. With them a lack of room shows; without them a
     required pod affinity that they alone would satisfy fails, since they may end up
     elsewhere. ``scheduler`` is the :class:`~clustersim.kubernetes.scheduler.Scheduler`
-    and ``prefiltered`` its PreFilter outcome over ``nodes``. Upstream ``addGENominatedPods``
-    runs each PreFilter extension's ``AddPod`` for every Pod added; here the plugins that
-    read bound Pods run their PreFilter again over the nodes with ``node`` so changed, as
-    the preemption's dry run does (``Scheduler.pre_filter`` with a base)."""
+    and ``prefiltered`` its PreFilter outcome for the Pod. As upstream's
+    ``addGENominatedPods``, the first run reads a copy of ``node`` with them added and a
+    copy of the cycle state that each PreFilter extension's ``AddPod`` updated for each
+    of them (``Scheduler.prefilter_add_pod``); PreFilter does not run again."""
     pod = prefiltered.state.pod
-    probe = node.snapshot([*node.pods, *added])
-    with_them = scheduler.pre_filter(pod, [probe if n is node else n for n in nodes],
-                                     prefiltered) if scheduler.reads_pods(prefiltered) \
-        else prefiltered
-    if with_them.rejection is not None:
-        return with_them.rejection
+    probe = node.snapshot(node.pods)
+    with_them = prefiltered.clone()
+    for other in added:
+        probe.add_pod(other)
+        scheduler.prefilter_add_pod(with_them, other, probe)
     status = run_filters(filters, with_them.state, pod, probe)
     return status if status is not None else run_filters(filters, prefiltered.state, pod, node)

@@ -146,11 +146,14 @@ def select_victims_on_node(scheduler: Any, pod: Mapping[str, Any], node: NodeInf
     ``node`` for ``pod`` to fit, most important first; None when evicting cannot help.
 
     ``base`` is PreFilter's outcome over ``nodes`` (``Scheduler.pre_filter``, found when
-    omitted). Each check runs the Filters on this node alone (``Scheduler.fits_on``); only
-    the PreFilter plugins whose state depends on bound Pods see the nodes again, with this
-    node emptied as far as tried. The node tried is a copy of ``node`` that shares its
-    Node object (a spec of its own, where NodeInfo keeps its taints), as upstream's
-    ``NodeInfo.Snapshot`` copies the Pods and shares the Node."""
+    omitted); a rejection there (only NodeAffinity rejects at PreFilter, reading the Pod
+    alone) stays whatever is evicted. The dry run works on a copy of ``node`` that shares
+    its Node object (a spec of its own, where NodeInfo keeps its taints), as upstream's
+    ``NodeInfo.Snapshot`` copies the Pods and shares the Node, and on a copy of ``base``
+    (upstream clones the CycleState for each node tried): each Pod it takes off or puts
+    back updates the PreFilter extensions' state in the copy (``RemovePod``/``AddPod``,
+    ``Scheduler.prefilter_remove_pod``/``prefilter_add_pod``), and each check runs the
+    Filters on this node alone (``Scheduler.fits_on``) without running PreFilter again."""
     priority = pod_priority(pod)
     lower = [p for p in node.pods if pod_priority(p) < priority]
     if not lower:
@@ -158,16 +161,22 @@ def select_victims_on_node(scheduler: Any, pod: Mapping[str, Any], node: NodeInf
     lower.sort(key=_importance)
     if base is None:
         base = scheduler.pre_filter(pod, nodes)
+    if base.rejection is not None:
+        return None
     removed = {id(p) for p in lower}
     probe = node.snapshot(other for other in node.pods if id(other) not in removed)
-    others = [probe if n is node else n for n in nodes] if scheduler.reads_pods(base) else nodes
-    if not scheduler.fits_on(pod, others, probe, base):
+    state = base.clone()
+    for victim in lower:
+        scheduler.prefilter_remove_pod(state, victim, probe)
+    if not scheduler.fits_on(pod, nodes, probe, state):
         return None
     victims = []
     for candidate in lower:
         probe.add_pod(candidate)
-        if not scheduler.fits_on(pod, others, probe, base):
+        scheduler.prefilter_add_pod(state, candidate, probe)
+        if not scheduler.fits_on(pod, nodes, probe, state):
             probe.remove_pod(candidate)
+            scheduler.prefilter_remove_pod(state, candidate, probe)
             victims.append(candidate)
     return victims
 

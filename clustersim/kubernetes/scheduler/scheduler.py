@@ -195,6 +195,11 @@ class PreFiltered:
         kept = list(self.narrowed.values())
         return set.intersection(*kept) if kept else None
 
+    def clone(self) -> PreFiltered:
+        """A copy with the cycle state cloned (:meth:`CycleState.clone`), which a dry run
+        updates by the Pods it removes and adds; the narrowing and Skips are shared."""
+        return PreFiltered(self.state.clone(), self.narrowed, self.skipped, self.rejection)
+
 
 def _histogram(statuses: Sequence[Status]) -> str:
     counts: dict[str, int] = {}
@@ -312,25 +317,10 @@ class Scheduler:
             return min(1, count)  # nothing to compare: upstream takes the first feasible node
         return num_feasible_nodes_to_find(percentage, count)
 
-    def pre_filter(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo],
-                   base: PreFiltered | None = None) -> PreFiltered:
-        """Run the PreFilter plugins over ``nodes``. With ``base``, PreFilter's outcome over
-        nodes that differ from those ``base`` saw only by the Pods bound to them (a
-        preemption's dry run), only the plugins with extensions that did not say Skip run
-        again; the others' state, narrowing and Skip carry over, as upstream's dry run clones
-        the cycle state and updates only those plugins (``RunPreFilterExtensionRemovePod``/
-        ``AddPod``, which skip the plugins in ``SkipFilterPlugins``)."""
+    def pre_filter(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> PreFiltered:
+        """Run the PreFilter plugins over ``nodes``."""
         out = PreFiltered(CycleState(pod, nodes, self.lister))
-        if base is not None:
-            out.state.data.update(base.state.data)
         for plugin in self._at("preFilter", PreFilterPlugin):
-            if base is not None and (plugin.name in base.skipped or not plugin.extensions):
-                if plugin.name in base.skipped:
-                    out.skipped.add(plugin.name)
-                elif plugin.name in base.narrowed:
-                    out.narrowed[plugin.name] = base.narrowed[plugin.name]
-                continue
-            out.state.data.pop(plugin.name, None)
             result, status = plugin.pre_filter(out.state, pod)
             if status.skip:
                 out.skipped.add(plugin.name)
@@ -341,15 +331,36 @@ class Scheduler:
                 out.narrowed[plugin.name] = set(result)
         return out
 
+    def _extensions(self, prefiltered: PreFiltered) -> list[PreFilterPlugin]:
+        """The PreFilter plugins with extensions that did not say Skip for ``prefiltered``
+        (``RunPreFilterExtensionAddPod``/``RemovePod`` pass over those in the cycle's
+        ``SkipFilterPlugins``)."""
+        return [p for p in self._at("preFilter", PreFilterPlugin)
+                if p.extensions and p.name not in prefiltered.skipped]
+
+    def prefilter_add_pod(self, prefiltered: PreFiltered, added: Mapping[str, Any],
+                          node: NodeInfo) -> None:
+        """``RunPreFilterExtensionAddPod`` (``framework/runtime/framework.go``): every
+        extension's state in ``prefiltered`` as if ``added`` ran on ``node``."""
+        for plugin in self._extensions(prefiltered):
+            plugin.add_pod(prefiltered.state, prefiltered.state.pod, added, node)
+
+    def prefilter_remove_pod(self, prefiltered: PreFiltered, removed: Mapping[str, Any],
+                             node: NodeInfo) -> None:
+        """``RunPreFilterExtensionRemovePod``: as if ``removed`` no longer ran on ``node``."""
+        for plugin in self._extensions(prefiltered):
+            plugin.remove_pod(prefiltered.state, prefiltered.state.pod, removed, node)
+
     def _filter(
         self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], *, sample: bool = False,
-        only: NodeInfo | None = None, base: PreFiltered | None = None,
+        only: NodeInfo | None = None, prefiltered: PreFiltered | None = None,
     ) -> _Cycle:
         """PreFilter and Filter. With ``sample`` (a scheduling cycle, not ``explain``), the
         walk starts at ``next_start`` and stops after :meth:`to_find` feasible nodes. With
-        ``only``, PreFilter still sees every node but Filter runs on that node alone;
-        ``base`` is passed to :meth:`pre_filter`."""
-        prefiltered = self.pre_filter(pod, nodes, base)
+        ``only``, PreFilter still sees every node but Filter runs on that node alone. With
+        ``prefiltered``, PreFilter does not run: its outcome is that."""
+        if prefiltered is None:
+            prefiltered = self.pre_filter(pod, nodes)
         cycle = _Cycle(prefiltered.state)
         state = cycle.state
         if (rejection := prefiltered.rejection) is not None:
@@ -379,7 +390,7 @@ class Scheduler:
                 break
             processed += 1
             added = self.nominator.on_node(pod, node.name)
-            status = filter_with_nominated(self, filters, prefiltered, nodes, node, added) \
+            status = filter_with_nominated(self, filters, prefiltered, node, added) \
                 if added else run_filters(filters, state, pod, node)
             if status is None:
                 cycle.feasible.append(node)
@@ -488,25 +499,16 @@ class Scheduler:
         cannot take ``pod`` (feasible nodes are absent). Preemption asks this."""
         return self._filter(pod, nodes).statuses
 
-    def reads_pods(self, base: PreFiltered) -> bool:
-        """Whether PreFilter run again with ``base`` over nodes whose Pods changed can find
-        anything other than ``base`` did: some plugin with extensions did not say Skip (or
-        ``base`` is a rejection, which :meth:`fits_on` does not reuse)."""
-        return base.rejection is not None or any(
-            p.extensions and p.name not in base.skipped
-            for p in self._at("preFilter", PreFilterPlugin))
-
     def fits_on(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], node: NodeInfo,
-                base: PreFiltered | None = None) -> bool:
+                prefiltered: PreFiltered | None = None) -> bool:
         """Whether ``pod`` passes every Filter on ``node``, PreFilter having seen ``nodes``
-        (``node`` among them; ``base``: see :meth:`pre_filter`). DefaultPreemption asks this
-        of the node it empties, as upstream's ``SelectVictimsOnNode`` runs
-        ``RunFilterPluginsWithNominatedPods`` on that node alone. Where upstream updates a
-        plugin's PreFilter state by the one Pod removed or added, this runs that plugin's
-        PreFilter again over ``nodes`` (the same state, found anew)."""
-        if base is not None and base.rejection is not None:
-            base = None
-        return node.name not in self._filter(pod, nodes, only=node, base=base).statuses
+        (``node`` among them), or with ``prefiltered`` as PreFilter's outcome (a dry run's
+        copy, updated by :meth:`prefilter_remove_pod` and :meth:`prefilter_add_pod` for the
+        Pods it took off ``node`` or put back). DefaultPreemption asks this of the node it
+        empties, as upstream's ``SelectVictimsOnNode`` runs
+        ``RunFilterPluginsWithNominatedPods`` on that node alone."""
+        return node.name not in self._filter(pod, nodes, only=node,
+                                             prefiltered=prefiltered).statuses
 
     def explain(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> dict[str, Verdict]:
         """Every node's verdict for ``pod``: feasibility, filter reasons and, for feasible

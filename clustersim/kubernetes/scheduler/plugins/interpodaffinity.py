@@ -5,6 +5,10 @@ Upstream: kubernetes/kubernetes ``pkg/scheduler/framework/plugins/interpodaffini
 https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/
 (inter-pod affinity and anti-affinity).
 
+- PreFilter counts, per topology domain, the bound Pods that match the incoming Pod's
+  required terms and those whose required anti-affinity matches it; ``AddPod``/``RemovePod``
+  (``updateWithPod``) update a copy of those counts by one Pod, for a preemption's dry run
+  and the nominated Pods' Filter.
 - Filter: every required affinity term needs a matching pod in the node's domain (a pod
   whose terms match only itself may start the group); no required anti-affinity term may
   have a matching pod in the node's domain; and no existing pod's required anti-affinity
@@ -69,6 +73,32 @@ class _FilterState:
     existing_anti_affinity_counts: dict[Pair, int]
     matches_own_terms: bool
 
+    def clone(self) -> _FilterState:
+        """The counts copied, the incoming Pod's terms shared (upstream ``Clone``)."""
+        return _FilterState(self.affinity, self.anti_affinity, dict(self.affinity_counts),
+                            dict(self.anti_affinity_counts),
+                            dict(self.existing_anti_affinity_counts), self.matches_own_terms)
+
+    def count_existing(self, pod: Mapping[str, Any], other: Mapping[str, Any],
+                       node: NodeInfo, sign: int, labels_of: NamespaceLabels) -> None:
+        """Count ``other``'s required anti-affinity terms that match the incoming ``pod``,
+        in ``node``'s domains (``sign`` times)."""
+        for term in affinity_terms(other, "podAntiAffinity", required=True):
+            if term.matches(pod, labels_of):
+                _add(self.existing_anti_affinity_counts, node, term.topology_key, sign)
+
+    def count_incoming(self, other: Mapping[str, Any], node: NodeInfo, sign: int,
+                       labels_of: NamespaceLabels) -> None:
+        """Count ``other`` against the incoming Pod's required terms, in ``node``'s
+        domains: once per affinity term if it matches them all, once per anti-affinity term
+        it matches (``sign`` times)."""
+        if self.affinity and all(t.matches(other, labels_of) for t in self.affinity):
+            for term in self.affinity:
+                _add(self.affinity_counts, node, term.topology_key, sign)
+        for term in self.anti_affinity:
+            if term.matches(other, labels_of):
+                _add(self.anti_affinity_counts, node, term.topology_key, sign)
+
 
 class InterPodAffinity(FilterScorePlugin):
     """Required terms filter, preferred terms (and existing pods' terms) score."""
@@ -89,37 +119,33 @@ class InterPodAffinity(FilterScorePlugin):
 
     # -- filtering ----------------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: Mapping[str, Any]) -> tuple[None, Status]:
-        affinity = affinity_terms(pod, "podAffinity", required=True)
-        anti = affinity_terms(pod, "podAntiAffinity", required=True)
-        existing: dict[Pair, int] = {}
-        affinity_counts: dict[Pair, int] = {}
-        anti_counts: dict[Pair, int] = {}
         labels_of = _labels_of(state)
+        affinity = affinity_terms(pod, "podAffinity", required=True)
+        s = _FilterState(affinity, affinity_terms(pod, "podAntiAffinity", required=True),
+                         {}, {}, {},
+                         matches_own_terms=all(t.matches(pod, labels_of) for t in affinity))
         for node in state.all_nodes:
             for other in node.pods_with_required_anti_affinity:
-                for term in affinity_terms(other, "podAntiAffinity", required=True):
-                    if term.matches(pod, labels_of):
-                        _add(existing, node, term.topology_key, 1)
-            if not affinity and not anti:
-                continue
-            for other in node.pods:
-                if affinity and all(t.matches(other, labels_of) for t in affinity):
-                    for term in affinity:
-                        _add(affinity_counts, node, term.topology_key, 1)
-                for term in anti:
-                    if term.matches(other, labels_of):
-                        _add(anti_counts, node, term.topology_key, 1)
-        if not existing and not affinity and not anti:
+                s.count_existing(pod, other, node, 1, labels_of)
+            if s.affinity or s.anti_affinity:
+                for other in node.pods:
+                    s.count_incoming(other, node, 1, labels_of)
+        if not s.existing_anti_affinity_counts and not s.affinity and not s.anti_affinity:
             return None, SKIP
-        state.data[self.name] = _FilterState(
-            affinity,
-            anti,
-            affinity_counts,
-            anti_counts,
-            existing,
-            matches_own_terms=all(t.matches(pod, labels_of) for t in affinity),
-        )
+        state.data[self.name] = s
         return None, SUCCESS
+
+    def update_with_pod(self, state: CycleState, pod: Mapping[str, Any],
+                        other: Mapping[str, Any], node: NodeInfo, sign: int) -> None:
+        """``updateWithPod`` (``filtering.go``, called by ``AddPod``/``RemovePod``): the
+        three counts of :meth:`pre_filter` with ``other`` on ``node`` counted ``sign``
+        times more, each term matched as PreFilter matches it."""
+        s: _FilterState | None = state.data.get(self.name)
+        if s is None:
+            return
+        labels_of = _labels_of(state)
+        s.count_existing(pod, other, node, sign, labels_of)
+        s.count_incoming(other, node, sign, labels_of)
 
     def filter(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> Status:
         s: _FilterState | None = state.data.get(self.name)

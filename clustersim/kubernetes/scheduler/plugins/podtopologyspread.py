@@ -15,7 +15,7 @@ docs https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-con
   ones: hostname maxSkew 3 and zone maxSkew 5, both ScheduleAnyway) with a selector made
   from the Services, ReplicaSet, StatefulSet or ReplicationController that select it.
 
-Longer than most modules (about 680 lines) because the plugin's per-node form and its array
+Longer than most modules (about 720 lines) because the plugin's per-node form and its array
 form (:class:`DefaultSpreading`, which the fast path keeps per workload) must compute the same
 floats in the same order: they sit together so that a change to one is made beside the other.
 The listers it reads are in :mod:`clustersim.kubernetes.scheduler.listers`.
@@ -237,6 +237,24 @@ class _FilterState:
     constraints: list[Constraint]
     match_num: list[dict[str, int]]
 
+    def clone(self) -> _FilterState:
+        """The counts copied, the constraints shared (upstream ``preFilterState.Clone``)."""
+        return _FilterState(self.constraints, [dict(counts) for counts in self.match_num])
+
+    def count(self, pod: Mapping[str, Any], node: NodeInfo, pods: Iterable[Mapping[str, Any]],
+              sign: int) -> None:
+        """Add ``sign`` times the ``pods`` on ``node`` that each constraint counts to its
+        domain's number, if ``node`` counts for the incoming ``pod`` (it has every topology
+        key, and the constraint's node inclusion policies take it)."""
+        if not _has_keys(node, self.constraints):
+            return
+        namespace = pod_namespace(pod)
+        for i, c in enumerate(self.constraints):
+            if c.includes(pod, node):
+                value = node.labels[c.topology_key]
+                self.match_num[i][value] = self.match_num[i].get(value, 0) + sign * \
+                    count_matching(pods, c, namespace)
+
 
 @dataclass
 class _ScoreState:
@@ -349,20 +367,24 @@ class PodTopologySpread(FilterScorePlugin):
         constraints = self.constraints(pod, "DoNotSchedule", state.lister)
         if not constraints:
             return None, SKIP
-        namespace = pod_namespace(pod)
-        match_num: list[dict[str, int]] = [{} for _ in constraints]
+        s = _FilterState(constraints, [{} for _ in constraints])
         for node in state.all_nodes:
-            if not _has_keys(node, constraints):
-                continue
-            for i, c in enumerate(constraints):
-                if not c.includes(pod, node):
-                    continue
-                value = node.labels[c.topology_key]
-                match_num[i][value] = match_num[i].get(value, 0) + count_matching(
-                    node.pods, c, namespace
-                )
-        state.data[self.name] = _FilterState(constraints, match_num)
+            s.count(pod, node, node.pods, 1)
+        state.data[self.name] = s
         return None, SUCCESS
+
+    def update_with_pod(self, state: CycleState, pod: Mapping[str, Any],
+                        other: Mapping[str, Any], node: NodeInfo, sign: int) -> None:
+        """``updateWithPod`` (``filtering.go``, called by ``AddPod``/``RemovePod``): each
+        constraint's number for ``node``'s domain changes by ``sign`` if it counts ``other``
+        there as :meth:`pre_filter` counts it. Upstream does not look at ``other``'s deletion
+        timestamp here, although PreFilter leaves terminating Pods out
+        (``countPodsMatchSelector``), so removing a terminating lower-priority Pod in its dry
+        run lowers a count that never held it; here a terminating Pod changes nothing, so
+        the state stays what PreFilter would find on the changed nodes."""
+        s: _FilterState | None = state.data.get(self.name)
+        if s is not None:
+            s.count(pod, node, (other,), sign)
 
     def filter(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> Status:
         s: _FilterState | None = state.data.get(self.name)
