@@ -23,8 +23,8 @@ tests each Event against the selector (``MatchEvent`` in kubernetes/kubernetes
 ``pkg/registry/core/event/strategy.go`` names no ``IndexFields``; the watch cache indexes
 Pods by ``spec.nodeName`` only, ``pkg/registry/core/pod/strategy.go``).
 
-The Events are made again from the whole log when something other than the log changed
-what they show: a namespace's Events deleted
+The Events are made again from the log (the events it keeps) when something other than the
+log changed what they show: a namespace's Events deleted
 (:meth:`~clustersim.serve.kubederived.DerivedObjects.forget_events`), the scheduler's host,
 an event recorded at a time before the last read (the broadcaster's clock would have run
 past it), or the namespace of an Event whose event named none (it is taken from the object
