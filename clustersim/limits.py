@@ -106,15 +106,17 @@ MAX_LOGGED_EVENTS = 50_000
 :class:`~clustersim.kubernetes.KubernetesCluster`, a :class:`~clustersim.mesos.MesosCluster`,
 a :class:`~clustersim.marathon.Marathon` and a :class:`~clustersim.swarm.SwarmCluster`; the
 oldest go first, :class:`~clustersim.sim.EventLog`), numbered from the first so that a reader
-that remembers how far it read stays right after the oldest go. A crash loop with no restart
-delay records about 550 events a simulated second for 100 failing Swarm replicas, which had
-grown a notebook's process by 115 MB in ten simulated minutes; a Mesos master records an offer
-event for every agent it offers in each one-second allocation round; the labs record a few
-thousand. The real systems keep less: Kubernetes Events live an hour after their last write
-(the API server's ``--event-ttl``), a Mesos master keeps the last 1,000 completed tasks of a
-framework (``DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK``, apache/mesos
-``src/master/constants.hpp``) and no log of its offers, Marathon's event bus keeps none and
-Docker's daemon its last 256 (moby ``daemon/events/events.go``)."""
+that remembers how far it read stays right after the oldest go; and offers a Mesos master's
+record of them keeps (``cluster.offers``, :class:`~clustersim.mesos.OfferHistory`). A crash
+loop with no restart delay records about 550 events a simulated second for 100 failing Swarm
+replicas, which had grown a notebook's process by 115 MB in ten simulated minutes; a Mesos
+master records an offer, and its event, for every agent it offers in each one-second
+allocation round; the labs record a few thousand. The real systems keep less: Kubernetes
+Events live an hour after their last write (the API server's ``--event-ttl``), a Mesos master
+keeps the last 1,000 completed tasks of a framework
+(``DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK``, apache/mesos ``src/master/constants.hpp``)
+and no record of its offers, Marathon's event bus keeps none and Docker's daemon its last 256
+(moby ``daemon/events/events.go``)."""
 
 MAX_AFFINITY_TERMS = 100
 """Terms in one pod's node affinity, pod affinity or pod anti-affinity (required and preferred

@@ -26,7 +26,7 @@ from typing import Any
 
 from clustersim.limits import MAX_LOGGED_EVENTS
 
-__all__ = ["Event", "EventLog"]
+__all__ = ["Event", "EventLog", "drop_oldest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,17 @@ class Event:
                 f"{self.described_message}")
 
 
+def drop_oldest(kept: list[Any], keep: int) -> int:
+    """Hold ``kept`` (a record, oldest first) to its last ``keep`` items, with an eighth more
+    between two trims, which drop the oldest in one go (a trim costs what it moves, once in
+    ``keep // 8`` appends); returns how many it dropped."""
+    if len(kept) <= keep + keep // 8:
+        return 0
+    dropped = len(kept) - keep
+    del kept[:dropped]
+    return dropped
+
+
 class EventLog:
     """A time-ordered list of :class:`Event` with simple queries, holding the last
     :data:`~clustersim.limits.MAX_LOGGED_EVENTS` (an eighth more between two trims, which
@@ -99,9 +110,7 @@ class EventLog:
         event = Event(float(time), self.system, obj, type, reason, message, namespace, uid,
                       field_path, host, related, observed, first_observed)
         self._events.append(event)
-        if len(self._events) > self._keep + self._keep // 8:
-            self.dropped += len(self._events) - self._keep
-            del self._events[:-self._keep]
+        self.dropped += drop_oldest(self._events, self._keep)
         for listener in self._listeners:
             listener(event)
         return event

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+import clustersim.mesos.offers
 import clustersim.sim.events
 from clustersim import Node, marathon
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -19,6 +20,7 @@ CAP = 300
 @pytest.fixture
 def small_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clustersim.sim.events, "MAX_LOGGED_EVENTS", CAP)
+    monkeypatch.setattr(clustersim.mesos.offers, "MAX_LOGGED_EVENTS", CAP)
 
 
 def _bounded(log: EventLog) -> None:
@@ -69,6 +71,17 @@ def test_a_mesos_master_offering_every_second_keeps_the_newest_events(
     cluster.run(until=600)
     _bounded(cluster.events)
     assert cluster.events[-1].time > 590
+
+
+def test_the_offer_history_keeps_the_newest_offers(small_cap: None) -> None:
+    """The master's record of its offers (``cluster.offers``) had kept every offer of a
+    week's allocation rounds too."""
+    cluster = MesosCluster(Node.many(3, cpu=4, memory="8Gi"), seed=0)
+    cluster.register(_Decliner("decliner"))
+    cluster.run(until=600)
+    assert CAP <= len(cluster.offers) <= CAP + CAP // 8
+    assert cluster.offers[0].time > 400 and cluster.offers[-1].time > 590
+    assert {r.outcome for r in cluster.offers[:-3]} == {"declined"}
 
 
 def test_marathon_relaunching_an_unhealthy_app_keeps_the_newest_events(
