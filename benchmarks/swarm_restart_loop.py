@@ -1,4 +1,5 @@
-"""A served swarm under a restart loop: memory and ``GET /tasks`` latency over time.
+"""A served swarm under a restart loop: memory and ``GET /tasks`` latency over time; and, in
+process, the restart loops of the three simulators driven from Python, with their event logs.
 
 A service whose containers exit 1 as soon as they start, restarted with no delay
 (``docker service create --replicas 50 --restart-delay 0s --container-label
@@ -20,7 +21,7 @@ The script starts ``python -m clustersim serve swarm --speed SPEED`` in a child 
 holds and how long ``GET /tasks`` took; then it stops the child. Run:
 
     python benchmarks/swarm_restart_loop.py [--replicas 50] [--speed 10] [--seconds 60]
-        [--in-process] [--base REF]
+        [--in-process [--system swarm|kubernetes|mesos] [--nodes N]] [--base REF]
 
 ``--in-process`` runs the loop on a ``SwarmCluster`` in this process instead, as a notebook
 does: ``fail_image("bad:1", after=0.001)`` and five services sharing the replicas, restart
@@ -28,7 +29,22 @@ delay 0 s and windows 0, 1, 5, 30 and 120 s, through ``SECONDS`` x ``SPEED`` sim
 in steps of ``EVERY`` x ``SPEED``, printing this process's memory and the events kept.
 Measured (December 2026, 100 replicas, 600 simulated s): the process's peak grew from 58 MB
 at 60 s to 173 MB, all of it the event record; keeping the last
-``clustersim.limits.MAX_KEPT_SWARM_EVENTS`` holds it at 68 MB through 1,200 s.
+``clustersim.limits.MAX_LOGGED_EVENTS`` holds it at 68 MB through 1,200 s.
+
+``--system kubernetes`` runs the loop on a ``KubernetesCluster`` of ``--nodes`` nodes
+(default 5,000): a Deployment of the replicas whose containers exit a second after they
+start (``fail_image``), restarted by the kubelet's crash-loop back-off; ``--system mesos``
+on a ``MesosCluster`` of ``--nodes`` agents (default 500) with Marathon: an app of the
+replicas whose health checks fail from the first minute on, killed and launched again, while
+the master offers the agents Marathon declines. Each line prints the events kept and
+recorded. Measured (December 2026, with ``--base main``): ``--system kubernetes --replicas
+1000 --speed 8640 --seconds 70`` (5,000 nodes, a simulated week in 12-hour steps, 2,041,026
+events) grew the process from 116 MB at 12 h to 392 MB when every event was kept, and holds
+it at 99 to 104 MB keeping the last ``MAX_LOGGED_EVENTS``; ``--system mesos --replicas 100
+--speed 3456 --seconds 50`` (500 agents, two simulated days, 2.5 million master events and
+622,000 of Marathon's) grew it from 313 MB at 4.8 h to 2,398 MB, 1,331 MB with the event logs
+bounded and the offer history not yet, and 155 to 287 MB with both (the rest is the master's
+completed tasks, which it keeps all of).
 
 (``--base REF`` runs the same loop on ``clustersim`` at the git revision REF first,
 ``baseline.py``: its child server inherits that copy's ``PYTHONPATH``).
@@ -44,6 +60,7 @@ import sys
 import threading
 import time
 import urllib.request
+from typing import Any
 
 from baseline import command_line, parse, positive_int, run_at, span_seconds
 
@@ -103,25 +120,71 @@ def loop(replicas: int, speed: float, seconds: float) -> None:
         child.wait(timeout=30)
 
 
-def in_process(replicas: int, speed: float, seconds: float) -> None:
-    """The ``--in-process`` loop: five crash-looping services, a line every step."""
+def _swarm(replicas: int, nodes: int) -> tuple[Any, list[Any]]:
+    """Five crash-looping services sharing ``replicas`` (restart windows 0 to 120 s)."""
     from clustersim import Node
     from clustersim.swarm import SwarmCluster
     from clustersim.swarm.spec import RestartPolicy, ServiceSpec
 
-    swarm = SwarmCluster(Node.many(3, "node", cpu=64, memory="256Gi"), seed=0)
+    swarm = SwarmCluster(Node.many(nodes, "node", cpu=64, memory="256Gi"), seed=0)
     swarm.fail_image("bad:1", after=0.001)
     for i, window in enumerate((0.0, 1.0, 5.0, 30.0, 120.0)):
         swarm.apply_service(ServiceSpec(f"s{i}", image="bad:1", replicas=-(-replicas // 5),
                                         restart=RestartPolicy(delay=0.0, window=window)))
-    until = 0.0
-    while until < seconds * speed:
-        until = min(until + EVERY * speed, seconds * speed)
+    return swarm, [swarm.events]
+
+
+def _kubernetes(replicas: int, nodes: int) -> tuple[Any, list[Any]]:
+    """A Deployment of ``replicas`` Pods whose container exits a second after it starts."""
+    from clustersim.kubernetes import KubernetesCluster, default_nodes
+
+    cluster = KubernetesCluster(default_nodes(nodes), seed=0)
+    cluster.fail_image("bad:1", after=1)
+    labels = {"app": "loop"}
+    cluster.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "loop"},
+                   "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
+                            "template": {"metadata": {"labels": labels}, "spec": {
+                                "containers": [{"name": "c", "image": "bad:1"}]}}}})
+    return cluster, [cluster.events]
+
+
+def _mesos(replicas: int, nodes: int) -> tuple[Any, list[Any]]:
+    """Marathon's app of ``replicas`` instances, unhealthy from the first minute on."""
+    from clustersim import Node, marathon
+    from clustersim.mesos import MesosCluster
+
+    cluster = MesosCluster(Node.many(nodes, cpu=4, memory="8Gi", ports=[(31000, 32000)]),
+                           seed=0)
+    framework = cluster.register(marathon.Marathon())
+    framework.deploy({"id": "/loop", "cmd": "serve", "cpus": 0.1, "mem": 16,
+                      "instances": replicas, "healthChecks": [{
+                          "protocol": "HTTP", "gracePeriodSeconds": 5, "intervalSeconds": 5,
+                          "maxConsecutiveFailures": 1}]})
+    cluster.run(until=60)
+    framework.set_health("/loop", False)
+    return cluster, [cluster.events, framework.events]
+
+
+SYSTEMS = {"swarm": (_swarm, 3), "kubernetes": (_kubernetes, 5000), "mesos": (_mesos, 500)}
+"""Each ``--system``'s loop and its default ``--nodes``."""
+
+
+def in_process(system: str, replicas: int, nodes: int | None, speed: float,
+               seconds: float) -> None:
+    """The ``--in-process`` loop of ``system``, a line every step."""
+    make, default_nodes = SYSTEMS[system]
+    cluster, logs = make(replicas, nodes or default_nodes)
+    until = float(cluster.clock.now)
+    end = until + seconds * speed
+    while until < end:
+        until = min(until + EVERY * speed, end)
         began = time.perf_counter()
-        swarm.run(until=until)
-        print(f"t={until:6.0f} s: RSS {_rss_mb(os.getpid()):6.1f} MB, step "
-              f"{time.perf_counter() - began:5.2f} s, {len(swarm.tasks()):4d} tasks, "
-              f"{len(swarm.events):6d} events kept", flush=True)
+        cluster.run(until=until)
+        kept = " + ".join(f"{len(log):6d}" for log in logs)
+        recorded = " + ".join(f"{getattr(log, 'recorded', len(log)):7d}" for log in logs)
+        print(f"t={until:7.0f} s: RSS {_rss_mb(os.getpid()):6.1f} MB, step "
+              f"{time.perf_counter() - began:6.2f} s, {len(cluster.snapshot().tasks):5d} "
+              f"tasks, events kept {kept} of {recorded} recorded", flush=True)
 
 
 def main() -> None:
@@ -133,15 +196,25 @@ def main() -> None:
     parser.add_argument("--seconds", type=span_seconds, default=60.0,
                         help="wall seconds to watch (default 60)")
     parser.add_argument("--in-process", action="store_true",
-                        help="run five crash-looping services on a SwarmCluster in this "
-                             "process (a notebook's case) instead of a served swarm")
+                        help="run the loop on a simulator in this process (a notebook's "
+                             "case) instead of a served swarm")
+    parser.add_argument("--system", choices=sorted(SYSTEMS), default="swarm",
+                        help="with --in-process: the simulator (default swarm)")
+    parser.add_argument("--nodes", type=positive_int, default=None,
+                        help="with --in-process: nodes or agents (default 3 swarm nodes, "
+                             "5,000 Kubernetes nodes, 500 Mesos agents)")
     args, argv = parse(parser)
     if args.base is not None:
         run_at(args.base, __file__, argv)
         print("this tree:", flush=True)
-    print(f"{args.replicas} replicas failing at once, restart delay 0 s, speed {args.speed:g}"
-          f"{', in process' if args.in_process else ''}", flush=True)
-    (in_process if args.in_process else loop)(args.replicas, args.speed, args.seconds)
+    if not args.in_process:
+        print(f"{args.replicas} replicas failing at once, restart delay 0 s, speed "
+              f"{args.speed:g}", flush=True)
+        loop(args.replicas, args.speed, args.seconds)
+        return
+    print(f"{args.system}: {args.replicas} replicas failing, speed {args.speed:g}, in process",
+          flush=True)
+    in_process(args.system, args.replicas, args.nodes, args.speed, args.seconds)
 
 
 if __name__ == "__main__":

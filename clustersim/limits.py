@@ -22,7 +22,7 @@ __all__ = [
     "MAX_ECHO_CHARS",
     "MAX_EXPLORED_TASKS",
     "MAX_FLEET_NODES",
-    "MAX_KEPT_SWARM_EVENTS",
+    "MAX_LOGGED_EVENTS",
     "MAX_NODES",
     "MAX_QUIET_SECONDS",
     "MAX_REPLICAS",
@@ -101,14 +101,22 @@ stops a run within :data:`MAX_RUN_SECONDS` that is so busy (a CronJob every minu
 pods, fast request streams) that it would take many minutes. The labs process a few thousand
 events per run."""
 
-MAX_KEPT_SWARM_EVENTS = 50_000
-"""Events a :class:`~clustersim.swarm.SwarmCluster` keeps in ``events`` (the oldest go first,
-:meth:`~clustersim.sim.EventLog.keep_last`): a crash loop with no restart delay records
-about 550 events a simulated second for 100 failing replicas, which had grown a notebook's
-process by 115 MB in ten simulated minutes, while the labs record a few thousand. Docker's
-daemon keeps far fewer (its last 256, moby ``daemon/events/events.go``), as the served swarm
-does. The other simulators keep every event (the Kubernetes one's readers count events by
-their index in the log)."""
+MAX_LOGGED_EVENTS = 50_000
+"""Events a simulator's event log keeps (``events`` of a
+:class:`~clustersim.kubernetes.KubernetesCluster`, a :class:`~clustersim.mesos.MesosCluster`,
+a :class:`~clustersim.marathon.Marathon` and a :class:`~clustersim.swarm.SwarmCluster`; the
+oldest go first, :class:`~clustersim.sim.EventLog`), numbered from the first so that a reader
+that remembers how far it read stays right after the oldest go; and offers a Mesos master's
+record of them keeps (``cluster.offers``, :class:`~clustersim.mesos.OfferHistory`). A crash
+loop with no restart delay records about 550 events a simulated second for 100 failing Swarm
+replicas, which had grown a notebook's process by 115 MB in ten simulated minutes; a Mesos
+master records an offer, and its event, for every agent it offers in each one-second
+allocation round; the labs record a few thousand. The real systems keep less: Kubernetes
+Events live an hour after their last write (the API server's ``--event-ttl``), a Mesos master
+keeps the last 1,000 completed tasks of a framework
+(``DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK``, apache/mesos ``src/master/constants.hpp``)
+and no record of its offers, Marathon's event bus keeps none and Docker's daemon its last 256
+(moby ``daemon/events/events.go``)."""
 
 MAX_AFFINITY_TERMS = 100
 """Terms in one pod's node affinity, pod affinity or pod anti-affinity (required and preferred

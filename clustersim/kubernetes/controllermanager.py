@@ -43,7 +43,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import cache, partial
-from itertools import islice
 from typing import Any
 
 from clustersim.kubernetes.apiserver import AdmissionError
@@ -209,10 +208,10 @@ class ControllerManager(NodeLifecycle):
         them, this raises an error naming the events that repeat."""
         now = self.now
         if self._instant is None or self._instant[0] != now:
-            self._instant = (now, len(self.events), 0)
+            self._instant = (now, self.events.recorded, 0)
         at, first, count = self._instant
         if count >= _MAX_RECONCILES_AT_ONE_INSTANT:
-            repeats = Counter(e.reason for e in islice(self.events, first, None)).most_common(4)
+            repeats = Counter(e.reason for _, e in self.events.since(first)).most_common(4)
             raise RuntimeError(
                 f"the simulation made no progress: {count} reconciles at t={now:g}s without "
                 "time moving on, recording " + ", ".join(f"{reason} x{n}" for reason, n in repeats)

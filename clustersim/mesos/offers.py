@@ -12,6 +12,11 @@ concurrency, see the Omega paper); resources it leaves unused return to the pool
 
 :class:`OfferRecord` is the history kept in ``cluster.offers``: who was offered what, when,
 and what became of it (accepted, declined, rescinded, expired), so a lab can draw the flow.
+It holds the last :data:`~clustersim.limits.MAX_LOGGED_EVENTS` offers, as the master's event
+log holds its last events: a master offers every agent it can in each one-second allocation
+round. A real Mesos master keeps no such history: it logs each offer it sends ("Sending 1
+offers to framework ...", apache/mesos ``src/master/master.cpp``) and gauges those still
+outstanding (``master/outstanding_offers``, ``src/master/metrics.hpp``).
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from clustersim.limits import MAX_LOGGED_EVENTS
 from clustersim.mesos.resources import Resources
 from clustersim.mesos.tasks import TaskInfo
+from clustersim.sim.events import drop_oldest
 
 __all__ = [
     "Launch",
@@ -175,7 +182,12 @@ class OfferRecord:
 
 
 class OfferHistory(list[OfferRecord]):
-    """Every offer the master made, in order, with simple queries."""
+    """The offers the master made, in order, with simple queries: its last
+    :data:`~clustersim.limits.MAX_LOGGED_EVENTS` (see the module)."""
+
+    def append(self, record: OfferRecord) -> None:
+        super().append(record)
+        drop_oldest(self, MAX_LOGGED_EVENTS)
 
     def where(self, *, framework: str | None = None, outcome: str | None = None,
               agent_id: str | None = None) -> list[OfferRecord]:

@@ -87,14 +87,16 @@ class DerivedObjects:
         self.versions = ResourceVersions(lambda: self.cluster.now)
         """The store's revision and each object's resourceVersion."""
         self.referenced: dict[int, tuple[str, str]] = {}
-        """For each event, by its index in the cluster's log, the resourceVersion its object
-        and its related object had when first rendered after it was recorded (empty: none,
-        as for a Node or an object already gone); filled by :meth:`Renderer._note_references
+        """For each event the cluster's log keeps, by its number there (:meth:`~clustersim.sim.
+        EventLog.since`), the resourceVersion its object and its related object had when
+        first rendered after it was recorded (empty: none, as for a Node or an object
+        already gone); filled by :meth:`Renderer._note_references
         <clustersim.serve.kuberender.Renderer._note_references>`."""
         self.forgotten: dict[str, int] = {}
         """For each namespace deleted through the API, how many of the cluster's events
-        had been recorded when its namespace controller last deleted its Events
-        (:meth:`forget_events`): those of that namespace are no longer listed."""
+        had been recorded (:attr:`~clustersim.sim.EventLog.recorded`) when its namespace
+        controller last deleted its Events (:meth:`forget_events`): those of that namespace
+        are no longer listed."""
         self.event_store = EventStore(self)
         """The Events made so far (:meth:`events`)."""
         self.node_writes: dict[str, NodeWrites] = {}
@@ -318,7 +320,8 @@ class DerivedObjects:
 
     def made_event(self, index: int, event: Event, action: str | None,
                    scheduler_host: str) -> dict[str, Any]:
-        """The v1 Event first recorded for ``event``, the ``index``-th of the log. A core/v1
+        """The v1 Event first recorded for ``event``, numbered ``index`` in the log (the
+        number in its name: it stays when older events are dropped). A core/v1
         recorder's (``action`` None) has ``firstTimestamp``, ``lastTimestamp``, ``count`` 1
         and a null ``eventTime`` (``makeEvent`` in client-go ``tools/record/event.go``); the
         scheduler's (:data:`~clustersim.serve.kubeevents.SCHEDULER_ACTIONS`) an
@@ -345,7 +348,7 @@ class DerivedObjects:
             "_times": {"creationTimestamp": event.time, **times}}
 
     def references(self, index: int, event: Event, scheduler_host: str) -> dict[str, Any]:
-        """What the Event of ``event`` (the ``index``-th of the log) says of the objects it
+        """What the Event of ``event`` (numbered ``index`` in the log) says of the objects it
         is about and of who recorded it: its ``involvedObject``, ``source``,
         ``reportingComponent``, ``reportingInstance`` and ``related`` (if any), in that
         order. Each reference's ``resourceVersion`` is the one its object had when the
@@ -430,7 +433,7 @@ class DerivedObjects:
         (``deleteAllContent``, kubernetes/kubernetes ``pkg/controller/namespace/deletion/
         namespaced_resources_deleter.go``): ``kubectl get events -A`` lists none of them
         after. The simulator's own event log (``KubernetesCluster.events``) keeps them."""
-        self.forgotten[namespace] = len(self.cluster.events)
+        self.forgotten[namespace] = self.cluster.events.recorded
         self.event_store.stale = True
 
     def _find(self, kind: str, namespace: str, name: str, uid: str) -> dict[str, Any] | None:

@@ -23,8 +23,8 @@ tests each Event against the selector (``MatchEvent`` in kubernetes/kubernetes
 ``pkg/registry/core/event/strategy.go`` names no ``IndexFields``; the watch cache indexes
 Pods by ``spec.nodeName`` only, ``pkg/registry/core/pod/strategy.go``).
 
-The Events are made again from the whole log when something other than the log changed
-what they show: a namespace's Events deleted
+The Events are made again from the log (the events it keeps) when something other than the
+log changed what they show: a namespace's Events deleted
 (:meth:`~clustersim.serve.kubederived.DerivedObjects.forget_events`), the scheduler's host,
 an event recorded at a time before the last read (the broadcaster's clock would have run
 past it), or the namespace of an Event whose event named none (it is taken from the object
@@ -39,8 +39,12 @@ the events' times alone, the same whenever kubectl reads. Simplified: an occurre
 its Event expired starts a new Event (``count`` 1), where client-go's correlator, whose
 cache of 4,096 keys may still hold it, would create the expired Event again under its name
 with its count (``recordEvent`` in ``tools/record/event.go`` creates it when its patch
-finds it gone). The simulator's own event log (``KubernetesCluster.events``) keeps every
-event, and a store made again from it (see above) expires the old Events the same way.
+finds it gone). The simulator's own event log (``KubernetesCluster.events``) keeps its last
+:data:`~clustersim.limits.MAX_LOGGED_EVENTS` events, each numbered from the first (the
+number a store reads on from, and the one in its Event's name), and a store made again from
+it (see above) expires the old Events the same way; simplified: an Event whose events the
+log dropped before the store is made again is not made again, though an API server would
+keep it until it expires.
 """
 
 from __future__ import annotations
@@ -140,7 +144,8 @@ class EventStore:
         self.items: dict[StorageKey, dict[str, Any]] = {}
         self.order: list[StorageKey] = []
         self.read = 0
-        """How many of the log's events are aggregated."""
+        """The number of the log's first event not yet aggregated
+        (:meth:`~clustersim.sim.EventLog.since`)."""
         self._merged: dict[tuple[str, ...], dict[str, Any]] = {}
         self._keys: dict[StorageKey, tuple[str, ...]] = {}
         """Each Event's key in :attr:`_merged`, or in the broadcaster's cache."""
@@ -150,7 +155,8 @@ class EventStore:
         self._about: dict[str, list[StorageKey]] = {}
         self._volatile: dict[StorageKey, int] = {}
         """The Events whose references are read from the objects they name (an event that
-        gave no namespace or uid, a provisioner's): key and the log index they came from."""
+        gave no namespace or uid, a provisioner's): key and the number of the log's event
+        they came from, while the log keeps it."""
         self._changed: set[StorageKey] = set()
         self._shown: dict[StorageKey, tuple[dict[str, Any], dict[str, float]]] = {}
         """Each Event as :meth:`shown` last made it, while it and the anchor are the same."""
@@ -166,14 +172,16 @@ class EventStore:
         self.rebuilt = self.expired = False
         while True:
             host = derived.scheduler_host()
+            unread = log.since(self.read)
             if self.stale or host != self._host or (
-                    self.read < len(log) and log[self.read].time < self._advanced):
+                    unread and unread[0][1].time < self._advanced):
                 self._rebuild(host)
                 self.rebuilt = True
+                unread = log.since(self.read)
             new: list[StorageKey] = []
-            for index in range(self.read, len(log)):
-                self._aggregate(index, log[index], new)
-            self.read = len(log)
+            for number, event in unread:
+                self._aggregate(number, event, new)
+            self.read = log.recorded
             self._advanced = derived.cluster.now
             self._broadcaster.advance(self._advanced)
             if new:     # less those that expired in this same read
@@ -185,7 +193,7 @@ class EventStore:
                 return self
 
     def _aggregate(self, index: int, event: Event, new: list[StorageKey]) -> None:
-        """The ``index``-th event of the log, written as a new Event or counted in one: a
+        """The log's event numbered ``index``, written as a new Event or counted in one: a
         core/v1 recorder's in the Event of the same key and message (the correlator), the
         scheduler's in its series while the broadcaster holds it; ``new`` gets the storage
         key of a new Event. Those of a namespace deleted since are left out. The Events
@@ -272,12 +280,17 @@ class EventStore:
         self._shown.pop(stored, None)
 
     def _recheck(self) -> None:
-        """Read again the references of the Events that look up the object they name;
-        one whose namespace moved makes the store :attr:`stale`."""
+        """Read again the references of the Events that look up the object they name (while
+        the log keeps their event); one whose namespace moved makes the store
+        :attr:`stale`."""
         log = self.derived.cluster.events
-        for stored, index in self._volatile.items():
+        for stored, index in list(self._volatile.items()):
+            event = log.numbered(index)
+            if event is None:           # dropped: the Event keeps what it last said
+                del self._volatile[stored]
+                continue
             item = self.items[stored]
-            found = self.derived.references(index, log[index], self._host)
+            found = self.derived.references(index, event, self._host)
             if event_namespace(found["involvedObject"]) != stored[0]:
                 self.stale = True
                 return

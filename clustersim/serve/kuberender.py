@@ -78,10 +78,14 @@ class Renderer(DerivedObjects):
         again."""
         self._unstamped: dict[tuple[str, str], list[tuple[int, int]]] = {}
         """The events whose references still wait for a version, by the object they name
-        (its kind in lower case and its name): each event's index in the log and which of
-        its references it is (0 ``involvedObject``, 1 ``related``)."""
+        (its kind in lower case and its name): each event's number in the log
+        (:meth:`~clustersim.sim.EventLog.since`) and which of its references it is (0
+        ``involvedObject``, 1 ``related``); those the log has dropped are let go."""
         self._noted = 0
-        """How many of the log's events :meth:`_note_references` has noted."""
+        """The number of the first event :meth:`_note_references` has not noted."""
+        self._kept_from = 0
+        """The number of the log's oldest event when the references of those it dropped were
+        last let go (:meth:`_let_go_dropped`)."""
         self.managers = FieldManagers()
         """The field managers of the objects written through the API, shown as their
         ``metadata.managedFields``; an object's go with it."""
@@ -117,17 +121,30 @@ class Renderer(DerivedObjects):
         render stamps a version, so that a reference takes the version of the first render
         after its event, never of one before it."""
         events = self.cluster.events
-        for index in range(self._noted, len(events)):
-            event = events[index]
+        for number, event in events.since(self._noted):
             for slot, named in enumerate((event.object, *event.related[:1])):
                 kind_lower, _, name = named.partition("/")
                 if kind_lower != "node":
-                    self._unstamped.setdefault((kind_lower, name), []).append((index, slot))
-        self._noted = len(events)
+                    self._unstamped.setdefault((kind_lower, name), []).append((number, slot))
+        self._noted = events.recorded
+        if self._kept_from < events.dropped:
+            self._let_go_dropped(events.dropped)
 
-    def _named(self, index: int, slot: int) -> tuple[str, str, str]:
-        """The ``kind/name``, namespace and uid of a reference of the ``index``-th event."""
-        event = self.cluster.events[index]
+    def _let_go_dropped(self, dropped: int) -> None:
+        """Forget the references of the events numbered below ``dropped``, which the log
+        let go: none of their Events is made again (those made keep what they were given)."""
+        for waiting in self._unstamped.values():
+            waiting[:] = [(number, slot) for number, slot in waiting if number >= dropped]
+        self._unstamped = {key: waiting for key, waiting in self._unstamped.items() if waiting}
+        for number in [number for number in self.referenced if number < dropped]:
+            del self.referenced[number]
+        self._kept_from = dropped
+
+    def _named(self, number: int, slot: int) -> tuple[str, str, str]:
+        """The ``kind/name``, namespace and uid of a reference of the event numbered
+        ``number``, one the log keeps."""
+        event = self.cluster.events.numbered(number)
+        assert event is not None, "a reference of a dropped event is let go"
         if slot:
             obj, namespace, uid = event.related
             return obj, namespace, uid
@@ -142,17 +159,17 @@ class Renderer(DerivedObjects):
         if not waiting:
             return
         kept = []
-        for index, slot in waiting:
-            _, namespace, uid = self._named(index, slot)
+        for number, slot in waiting:
+            _, namespace, uid = self._named(number, slot)
             # an event recorded by name alone names whichever object its name finds
             named = uid == meta.get("uid") if uid else \
                 self._find(stored["kind"], namespace, meta["name"], "") is stored
             if named:
-                referenced = list(self.referenced.get(index, ("", "")))
+                referenced = list(self.referenced.get(number, ("", "")))
                 referenced[slot] = version
-                self.referenced[index] = (referenced[0], referenced[1])
+                self.referenced[number] = (referenced[0], referenced[1])
             else:
-                kept.append((index, slot))
+                kept.append((number, slot))
         waiting[:] = kept
         if not kept:
             del self._unstamped[(stored["kind"].lower(), meta["name"])]

@@ -67,9 +67,10 @@ Marathon keeps no history of its events: the bus (an Akka ``EventStream``) hands
 the subscribers attached at that moment and forgets it, so a stream never replays the past;
 it buffers up to ``--event_stream_max_outstanding_messages`` events for a client (1024 by
 default, ``core/event/EventConf.scala``) and drops the connection of one that reads slower
-(``docs/docs/event-bus.md``). The simulator's framework and Mesos master keep every event in
-their logs, which a notebook reads; a served cluster runs for hours, so :class:`EventBus`
-holds only the last :data:`SERVED_EVENTS` of each. Simplified: a stream that falls that far
+(``docs/docs/event-bus.md``). The simulator's framework and Mesos master keep their last
+:data:`~clustersim.limits.MAX_LOGGED_EVENTS` events in their logs, which a notebook reads; a
+served cluster runs for hours, so :class:`EventBus` holds only the last :data:`SERVED_EVENTS`
+of each. Simplified: a stream that falls that far
 behind skips the events gone and stays open.
 """
 
@@ -100,30 +101,23 @@ it attached, and the offers of each allocation round (1 s) alone record master e
 
 
 class EventBus:
-    """The served framework's events with their numbers since the server started, its log
-    and the Mesos master's bounded to the last :data:`SERVED_EVENTS`
-    (:meth:`~clustersim.sim.EventLog.keep_last`); ``payloads`` holds the data of the events
-    the REST API posted itself, by number, for the events still kept."""
+    """The served framework's events, its log and the Mesos master's bounded to the last
+    :data:`SERVED_EVENTS` (:meth:`~clustersim.sim.EventLog.keep_last`); ``payloads`` holds
+    the data of the events the REST API posted itself, by their number in the log
+    (:meth:`~clustersim.sim.EventLog.since`), for the events still kept."""
 
     def __init__(self, marathon: Marathon, cluster: MesosCluster) -> None:
         self.log = marathon.events
-        self.recorded = len(self.log)
-        """How many events the framework has recorded: the next one's number."""
         self.payloads: dict[int, dict[str, Any]] = {}
         self.log.subscribe(self._counted)
         self.log.keep_last(SERVED_EVENTS)
         cluster.events.keep_last(SERVED_EVENTS)
 
     def _counted(self, _: Event) -> None:
-        self.recorded += 1
-        oldest = self.recorded - len(self.log)
-        while self.payloads and next(iter(self.payloads)) < oldest:
+        while self.payloads and next(iter(self.payloads)) < self.log.dropped:
             del self.payloads[next(iter(self.payloads))]
 
-    def since(self, number: int) -> list[tuple[int, Event]]:
-        """The events kept from ``number`` on, each with its number."""
-        oldest = self.recorded - len(self.log)
-        return [(n, self.log[n - oldest]) for n in range(max(number, oldest), self.recorded)]
+
 _ID_KEYS = {"task": "taskId", "instance": "instanceId", "app": "appId", "deployment": "id",
             "group": "groupId"}
 _STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) agentId=(?P<agent>\S+) "
@@ -143,7 +137,7 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))
-    seen = bus.recorded
+    seen = bus.log.recorded
     attached = {"remoteAddress": request.remote_addr, "eventType": "event_stream_attached",
                 "timestamp": times.instant(marathon.now)}
 
@@ -155,8 +149,8 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
             with server.lock:
                 server.catch_up()
                 times.clock.begin()
-                new = bus.since(seen)
-                seen = bus.recorded
+                new = bus.log.since(seen)
+                seen = bus.log.recorded
                 frames = b"".join(
                     _frame(event.reason, _data(marathon, event, times, bus.payloads.get(n)))
                     for n, event in new if not wanted or event.reason in wanted)

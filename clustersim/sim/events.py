@@ -24,7 +24,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Event", "EventLog"]
+from clustersim.limits import MAX_LOGGED_EVENTS
+
+__all__ = ["Event", "EventLog", "drop_oldest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +75,32 @@ class Event:
                 f"{self.described_message}")
 
 
+def drop_oldest(kept: list[Any], keep: int) -> int:
+    """Hold ``kept`` (a record, oldest first) to its last ``keep`` items, with an eighth more
+    between two trims, which drop the oldest in one go (a trim costs what it moves, once in
+    ``keep // 8`` appends); returns how many it dropped."""
+    if len(kept) <= keep + keep // 8:
+        return 0
+    dropped = len(kept) - keep
+    del kept[:dropped]
+    return dropped
+
+
 class EventLog:
-    """An append-only, time-ordered list of :class:`Event` with simple queries."""
+    """A time-ordered list of :class:`Event` with simple queries, holding the last
+    :data:`~clustersim.limits.MAX_LOGGED_EVENTS` (an eighth more between two trims, which
+    drop the oldest in one go). Indexing, ``len`` and iteration see the events kept; each
+    event also has a number, its place among all those ever recorded (:attr:`recorded`,
+    :meth:`since`), which stays the same when older ones go, so a reader that remembers how
+    far it read (a served watch, the Events made from the log) goes on from there."""
 
     def __init__(self, system: str) -> None:
         self.system = system
         self._events: list[Event] = []
         self._listeners: list[Callable[[Event], None]] = []
-        self._keep: int | None = None
+        self._keep = MAX_LOGGED_EVENTS
+        self.dropped = 0
+        """How many of the oldest events were let go: the number of the oldest one kept."""
 
     def record(
         self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
@@ -90,19 +110,33 @@ class EventLog:
         event = Event(float(time), self.system, obj, type, reason, message, namespace, uid,
                       field_path, host, related, observed, first_observed)
         self._events.append(event)
-        if self._keep is not None and len(self._events) > self._keep + self._keep // 8:
-            del self._events[:-self._keep]
+        self.dropped += drop_oldest(self._events, self._keep)
         for listener in self._listeners:
             listener(event)
         return event
 
     def keep_last(self, count: int) -> None:
-        """From now on hold only the last ``count`` events (an eighth more between two
-        trims, which drop the oldest in one go): for a served cluster that runs for hours, as
-        Docker's daemon keeps its last 256 (moby ``daemon/events/events.go``,
-        ``eventsLimit``), or for a Swarm in a notebook (:data:`~clustersim.limits.
-        MAX_KEPT_SWARM_EVENTS`). Another simulation run in a notebook keeps every event."""
+        """From now on hold only the last ``count`` events (see the class): fewer for a served
+        cluster that runs for hours, as Docker's daemon keeps its last 256 (moby
+        ``daemon/events/events.go``, ``eventsLimit``)."""
         self._keep = count
+
+    @property
+    def recorded(self) -> int:
+        """How many events were ever recorded: the number the next one gets."""
+        return self.dropped + len(self._events)
+
+    def since(self, number: int) -> list[tuple[int, Event]]:
+        """The events kept from the one numbered ``number`` on, each with its number: those
+        recorded since a reader saw :attr:`recorded` at ``number``, less any dropped
+        meanwhile (a reader that fell that far behind gets what is left)."""
+        first = max(number - self.dropped, 0)
+        return list(enumerate(self._events[first:], self.dropped + first))
+
+    def numbered(self, number: int) -> Event | None:
+        """The event numbered ``number``, or None if it was dropped (or is not recorded)."""
+        at = number - self.dropped
+        return self._events[at] if 0 <= at < len(self._events) else None
 
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         """Call ``listener`` with each event as it is recorded, after the change it reports

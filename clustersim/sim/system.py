@@ -50,7 +50,9 @@ class System(Protocol):
         ...
 
     def events(self) -> list[Event]:
-        """Every event so far, in time order (for Marathon: Mesos's and Marathon's)."""
+        """Every event so far that the logs keep (each its last
+        :data:`~clustersim.limits.MAX_LOGGED_EVENTS`), in time order (for Marathon: Mesos's
+        and Marathon's)."""
         ...
 
     def waiting(self) -> list[tuple[str, str]]:

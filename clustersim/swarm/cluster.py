@@ -21,7 +21,7 @@ from operator import attrgetter
 import simpy
 
 from clustersim.imageref import familiar_tagged, unresolvable
-from clustersim.limits import MAX_KEPT_SWARM_EVENTS, check_exit, check_nodes
+from clustersim.limits import check_exit, check_nodes
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot
 from clustersim.sim import TaskState as ViewTask
@@ -85,7 +85,6 @@ class SwarmCluster(ControlAPI):
         check_nodes(len(nodes))
         self.clock = Clock(seed, start=start)
         self.events = EventLog("swarm")
-        self.events.keep_last(MAX_KEPT_SWARM_EVENTS)
         self._nodes = {n.name: NodeRecord(n.copy(), n.availability) for n in nodes}
         managers = [n.name for n in nodes if n.role == "manager"]
         if not managers:

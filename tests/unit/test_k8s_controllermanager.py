@@ -7,9 +7,12 @@ at one simulated instant into an error."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import clustersim.sim.clock
+import clustersim.sim.events
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from tests.unit.test_k8s_eventcorrelator import _refused
 
@@ -81,3 +84,26 @@ def test_a_loop_at_one_instant_is_an_error_naming_what_repeats(monkeypatch):
     with pytest.raises(RuntimeError,
                        match=r"no progress: 1000 reconciles at t=5s .*recording Echo x"):
         cluster.run(until=10)
+
+
+def test_the_loop_error_names_what_repeats_after_the_log_dropped_its_oldest(monkeypatch):
+    """The guard remembers where the instant's events began by their number in the log: its
+    index into a log that dropped its oldest events meanwhile (here kept to 300) had pointed
+    near its end, and the error named only the few events past it. The loop writes to the
+    log itself, past the correlator that would let only 25 of its events through."""
+    monkeypatch.setattr(clustersim.sim.clock, "MAX_RUN_EVENTS", 50_000)
+    monkeypatch.setattr(clustersim.sim.events, "MAX_LOGGED_EVENTS", 300)
+    cluster = KubernetesCluster(default_nodes(1), seed=0)
+    for _ in range(290):        # the log is nearly full when the loop begins
+        cluster.events.record(0, "configmap/echo", "Before", "earlier")
+
+    def again():
+        cluster.events.record(cluster.now, "configmap/echo", "Echo", "once more")
+        cluster.changed()
+        cluster.after(0, again)
+
+    cluster.after(5, again)
+    with pytest.raises(RuntimeError) as refused:
+        cluster.run(until=10)
+    repeated = re.search(r"recording Echo x(\d+) \(", str(refused.value))
+    assert repeated and 300 <= int(repeated[1]) <= len(cluster.events) <= 300 + 300 // 8

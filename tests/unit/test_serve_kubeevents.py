@@ -307,3 +307,51 @@ def test_past_the_cap_the_events_written_longest_ago_go_first(monkeypatch):
     assert {e["metadata"]["name"] for e in kept} <= {e["metadata"]["name"] for e in every}
     assert min(e.get("lastTimestamp") or e["eventTime"] for e in kept) >= min(
         e.get("lastTimestamp") or e["eventTime"] for e in latest)
+
+
+def test_events_after_the_log_dropped_its_oldest_are_made_and_keep_their_names(monkeypatch):
+    """The cluster's log keeps its last MAX_LOGGED_EVENTS (here 60, which the busy cluster
+    outgrows before it is served): the store reads on from the number of the log's next
+    event, and names each Event after its event's number, which older events dropped do
+    not change. It had counted the log's kept events instead: past the cap it read nothing
+    new (the new Deployment's Pods had no Event), and a store made again named the Events
+    it kept anew."""
+    monkeypatch.setattr("clustersim.sim.events.MAX_LOGGED_EVENTS", 60)
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    first = {e["metadata"]["name"] for e in _listed(backend)}
+    cluster.create(_deployment("again", "default", 2))
+    cluster.run(until=100)
+    listed = _listed(backend)
+    scheduled = {e["involvedObject"]["name"] for e in listed if e["reason"] == "Scheduled"}
+    assert len({name for name in scheduled if name.startswith("again-")}) == 2
+    assert first <= {e["metadata"]["name"] for e in listed}
+    assert cluster.events.dropped > 0 and len(cluster.events) <= 60 + 60 // 8
+    backend.renderer.event_store.stale = True       # made again from the events kept
+    again = _listed(backend)
+    assert {e["metadata"]["name"] for e in again} <= {e["metadata"]["name"] for e in listed}
+    assert any(e["involvedObject"]["name"].startswith("again-") for e in again)
+
+
+def test_the_references_of_events_the_log_dropped_are_let_go(monkeypatch):
+    """An event's references wait for its objects' next render; once the log drops the
+    event (here past 60), they are let go with the versions found for it, which had been
+    kept for every event ever recorded, and a render no longer looks the event up (it had
+    looked up whichever event then had its index)."""
+    monkeypatch.setattr("clustersim.sim.events.MAX_LOGGED_EVENTS", 60)
+    cluster = _busy_cluster()
+    backend = KubernetesBackend(cluster, epoch=1.7e9)
+    _listed(backend)
+    cluster.create(_deployment("again", "default", 2))
+    cluster.run(until=100)
+    pods = [p["metadata"]["name"] for p in cluster.objects("Pod")]
+    waiting = next(name for name in pods if name.startswith("again-"))
+    _call(backend, f"/api/v1/namespaces/default/pods/{pods[0]}")   # notes the new events
+    assert ("pod", waiting) in backend.renderer._unstamped
+    cluster.create(_deployment("more", "default", 20))
+    cluster.run(until=200)
+    _call(backend, f"/api/v1/namespaces/default/pods/{waiting}")
+    dropped = cluster.events.dropped
+    assert all(number >= dropped for number in backend.renderer.referenced)
+    assert all(number >= dropped for waiting in backend.renderer._unstamped.values()
+               for number, _ in waiting)

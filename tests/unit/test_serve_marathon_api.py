@@ -319,6 +319,6 @@ def test_a_served_clusters_event_logs_are_bounded_and_the_stream_goes_on(monkeyp
             posted = [json.loads(line[len("data: "):]) for line in [*posted, next(lines)]]
         framework, master = server.backend.marathon, server.backend.cluster
         assert 40 <= len(framework.events) <= 45 and 40 <= len(master.events) <= 45
-        assert server.backend.bus.recorded > 60
+        assert server.backend.bus.log.recorded > 60
     assert [(e["uri"], e["appDefinition"]["instances"]) for e in posted] == [
         ("/v2/apps", 10), ("/v2/apps/web", 2)]

@@ -131,8 +131,8 @@ def test_a_new_spec_version_starts_its_slots_restart_count_afresh() -> None:
 def test_a_crash_loop_keeps_only_the_newest_events(monkeypatch) -> None:
     """The event log of a Swarm in a notebook had grown without limit under a crash loop
     (about 550 events a simulated second for 100 replicas): it keeps the last
-    MAX_KEPT_SWARM_EVENTS, here lowered to 500 so the loop outgrows it in seconds."""
-    monkeypatch.setattr("clustersim.swarm.cluster.MAX_KEPT_SWARM_EVENTS", 500)
+    MAX_LOGGED_EVENTS, here lowered to 500 so the loop outgrows it in seconds."""
+    monkeypatch.setattr("clustersim.sim.events.MAX_LOGGED_EVENTS", 500)
     cluster = loop({})
     cluster.run(until=120)
     assert 500 <= len(cluster.events) <= 500 + 500 // 8
