@@ -168,8 +168,9 @@ from clustersim.serve.kubedecoding import (
     decoded_order,
     decoder_error,
     delete_options_kind_error,
-    managed_fields_error,
+    object_meta_error,
     refuse_constant,
+    spec_error,
     type_error,
 )
 from clustersim.serve.kubefieldmanager import (
@@ -239,7 +240,7 @@ from clustersim.serve.selectors import field_selector, label_selector, selected_
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
-                  "deletionTimestamp", "selfLink")
+                  "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _IMMORTAL = ("default", "kube-system", "kube-public")
 """Namespaces the NamespaceLifecycle admission plugin refuses to delete (its
@@ -1136,10 +1137,9 @@ class KubernetesBackend(ClusterTime):
         not exist yet: its manager owns what it applied, or every field of the object made
         (defaults included, as upstream decodes a body with them)."""
         body = _object_body(request, self._body(request, resource.kind), resource)
-        meta = body.setdefault("metadata", {})
-        if not isinstance(meta, dict):
-            raise HttpError(400, "metadata must be an object", "BadRequest")
-        _decode_object_meta(resource, meta)     # decoded before its names are read
+        _decode_object_meta(resource, body.get("metadata"))    # before its names are read
+        _decode_spec(resource, body)
+        meta = body["metadata"] = body.get("metadata") or {}
         if resource.namespaced:
             if meta.get("namespace") not in (None, namespace):
                 raise HttpError(400, "the namespace of the provided object does not match the "
@@ -1492,7 +1492,6 @@ class KubernetesBackend(ClusterTime):
         it cannot be decoded: k8s.io/apiserver ``pkg/endpoints/handlers/update.go`` decodes
         the body before ``checkName`` (``rest.go``). It is decoded under the URL's name."""
         named = {**new, "metadata": {**new.get("metadata", {}), "name": name}}
-        _decode_object_meta(resource, named["metadata"])
         why = finalize_errors(new.get("spec"))[0] if finalize else None
         if why:
             raise _undecodable(resource, why)
@@ -1507,13 +1506,15 @@ class KubernetesBackend(ClusterTime):
                  current: dict[str, Any], new: Any, *, finalize: bool = False) -> Response:
         """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``;
         ``finalize``: a Namespace's ``/finalize``."""
+        if isinstance(new, dict):               # decoded before checkName (update.go)
+            _decode_object_meta(resource, new.get("metadata"))
+            _decode_spec(resource, new)
         try:
             _check_shape(new, resource.kind, name)
         except HttpError as refused:
             if refused.status == 400:       # checkName's: after the body was decoded
                 self._decode_unnamed(resource, name, new, finalize)
             raise
-        _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
             _check_node_spec(resource, name, new)
             problems = node_write_problems(self.renderer.node_writes.get(name),
@@ -2267,8 +2268,6 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if named != name:
         raise HttpError(400, f"the name of the object ({named}) does not match the name on "
                         f"the URL ({name})", "BadRequest")
-    if "spec" in obj and not isinstance(obj["spec"], dict):
-        raise invalid("spec", "Invalid value: an object is expected")
 
 
 _NON_NEGATIVE = "must be a non-negative integer"
@@ -2415,55 +2414,37 @@ def _asked_version(resource: Resource, meta: Any) -> str:
                        " into Go struct field ObjectMeta.metadata.resourceVersion of type string")
 
 
-_META_TYPES = {"labels": "map[string]string", "annotations": "map[string]string",
-               "finalizers": "[]string"}
-"""The ``ObjectMeta`` lists and maps an update copies into the stored object, by Go type."""
-
-_META_STRINGS = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion")
-"""The ``ObjectMeta`` fields of Go type ``string`` (k8s.io/apimachinery
-``pkg/apis/meta/v1/types.go``), which the decoder refuses a number or an object for."""
+_META_DEFAULTED = ("labels", "annotations", "finalizers")
+"""The ``ObjectMeta`` maps and lists whose ``null`` values or items decode as Go's zero
+value, the empty string, before they are stored."""
 
 
-def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
-    """Decode the lists and maps of an updated object's ``ObjectMeta`` as the API server's
-    JSON decoder does, before anything is stored: a field of the wrong JSON type, or an item
-    or map value that is not a string, is refused with 400 (``cannot unmarshal string into Go
-    struct field ObjectMeta.metadata.finalizers of type []string``), the first in the
-    object's order, as encoding/json reports the first type error. A ``null`` item or value
-    decodes as Go's zero value, the empty string. The object a patch makes is refused as
-    ``patch.go`` refuses it (:func:`patch_refusal`). A create decodes its object so too,
-    before it reads the name, namespace or ``generateName`` (:data:`_META_STRINGS`)."""
-    for field, value in meta.items():
-        if field == "managedFields":
-            _decode_managed_fields(resource, value)
-        if field in _META_STRINGS and value is not None and not isinstance(value, str):
-            raise _undecodable(resource, type_error(value, f"ObjectMeta.metadata.{field}",
-                                                    "string"))
-        go_type = _META_TYPES.get(field)
-        if go_type is None or value is None:
-            continue
-        container = dict if go_type.startswith("map") else list
-        items = value.values() if isinstance(value, dict) else value
-        bad = value if not isinstance(value, container) else next(
-            (v for v in items if v is not None and not isinstance(v, str)), None)
-        if bad is not None:
-            target = go_type if bad is value else "string"
-            raise _undecodable(resource, f"json: cannot unmarshal "
-                               f"{json_kind(bad, numeric_target=False)} into Go struct field "
-                               f"ObjectMeta.metadata.{field} of type {target}")
-        meta[field] = ({k: v or "" for k, v in value.items()} if isinstance(value, dict)
-                       else [v or "" for v in value])
-
-
-def _decode_managed_fields(resource: Resource, value: Any) -> None:
-    """Refuse a ``metadata.managedFields`` the decoder cannot read (400, in its words:
-    :func:`~clustersim.serve.kubedecoding.managed_fields_error`), on a create as on an
-    update: the whole object fails to decode, where entries that decode but that
-    ``DecodeManagedFields`` cannot use only leave the object's own
-    (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
-    unreadable = managed_fields_error(value)
+def _decode_spec(resource: Resource, obj: dict[str, Any]) -> None:
+    """Refuse an object whose ``spec`` is no object with the decoder's 400
+    (:func:`~clustersim.serve.kubedecoding.spec_error`)."""
+    unreadable = spec_error(obj, resource.kind, resource.group_version)
     if unreadable is not None:
         raise _undecodable(resource, unreadable)
+
+
+def _decode_object_meta(resource: Resource, meta: Any) -> None:
+    """Decode an object's ``metadata`` as the API server's JSON decoder decodes it into
+    ``ObjectMeta``, before anything reads or stores it: a field of the wrong JSON type (a
+    name that is no string, ``deletionGracePeriodSeconds: "x"``, a label value that is no
+    string, a time that is no RFC 3339 time) is refused with 400 in encoding/json's words
+    (:func:`~clustersim.serve.kubedecoding.object_meta_error`). A ``null`` label or
+    annotation value or finalizer decodes as the empty string. A create decodes its object
+    so before it reads the name, namespace or ``generateName``; the object a patch makes is
+    refused as ``patch.go`` refuses it (:func:`patch_refusal`)."""
+    unreadable = object_meta_error(meta, resource.kind)
+    if unreadable is not None:
+        raise _undecodable(resource, unreadable)
+    for field in _META_DEFAULTED if isinstance(meta, dict) else ():
+        value = meta.get(field)
+        if isinstance(value, dict):
+            meta[field] = {k: v or "" for k, v in value.items()}
+        elif isinstance(value, list):
+            meta[field] = [v or "" for v in value]
 
 
 def _uint(text: str) -> int | None:

@@ -295,7 +295,6 @@ def test_an_update_of_another_kind_is_refused_as_a_create_is(body, message):
     ('{"generateName": [1]}', "generateName", "array"),
     ('{"name": 5}', "name", "number"),
     ('{"namespace": {}}', "namespace", "object"),
-    ('{"name": "a", "uid": 7}', "uid", "number"),
     ('{"name": "a", "selfLink": true}', "selfLink", "bool"),
 ])
 def test_a_create_decodes_the_string_fields_of_its_metadata_before_it_reads_them(
@@ -325,7 +324,7 @@ def test_a_put_decodes_its_body_before_it_checks_the_name(body: str, why: str) -
 
 
 @pytest.mark.parametrize(("spec", "why"), [
-    ('"x"', "cannot unmarshal string into Go struct field NamespaceSpec.spec of type "
+    ('"x"', "cannot unmarshal string into Go struct field Namespace.spec of type "
      "v1.NamespaceSpec"),
     ('{"finalizers": "x"}', "cannot unmarshal string into Go struct field "
      "NamespaceSpec.spec.finalizers of type []v1.FinalizerName"),
@@ -344,3 +343,78 @@ def test_a_finalize_without_metadata_is_decoded_first(spec: str, why: str) -> No
     assert (made, gone, status) == (201, 200, 400)
     assert json.loads(data)["message"] == ('Namespace in version "v1" cannot be handled as '
                                            f"a Namespace: json: {why}")
+
+
+@pytest.mark.parametrize(("meta", "why"), [
+    ('{"deletionGracePeriodSeconds": "x"}', "json: cannot unmarshal string into Go struct "
+     "field ObjectMeta.metadata.deletionGracePeriodSeconds of type int64"),
+    ('{"generation": "x"}', "json: cannot unmarshal string into Go struct field "
+     "ObjectMeta.metadata.generation of type int64"),
+    ('{"generation": 1.5}', "json: cannot unmarshal number 1.5 into Go struct field "
+     "ObjectMeta.metadata.generation of type int64"),
+    ('{"creationTimestamp": 5}', "json: cannot unmarshal number into Go struct field "
+     "ObjectMeta.metadata.creationTimestamp of type string"),
+    ('{"deletionTimestamp": "yesterday"}', 'parsing time "yesterday" as '
+     '"2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"'),
+    # a time's error stops the decoding, so it wins over the type error met before it
+    ('{"generation": "x", "creationTimestamp": "now"}', 'parsing time "now" as '
+     '"2006-01-02T15:04:05Z07:00": cannot parse "now" as "2006"'),
+    ('{"ownerReferences": [{"apiVersion": "v1", "kind": "Pod", "name": "p", "uid": "u", '
+     '"controller": "yes"}]}', "json: cannot unmarshal string into Go struct field "
+     "OwnerReference.metadata.ownerReferences.controller of type bool"),
+    ('{"ownerReferences": {}}', "json: cannot unmarshal object into Go struct field "
+     "ObjectMeta.metadata.ownerReferences of type []v1.OwnerReference"),
+    ('{"name": "a", "uid": 7}', "json: cannot unmarshal number into Go struct field "
+     "ObjectMeta.metadata.uid of type types.UID"),
+    ('{"labels": {"a": 1}}', "json: cannot unmarshal number into Go struct field "
+     "ObjectMeta.metadata.labels of type string"),
+    ('"x"', "json: cannot unmarshal string into Go struct field ConfigMap.metadata of type "
+     "v1.ObjectMeta"),
+])
+def test_a_create_decodes_every_field_of_its_metadata_by_its_go_type(meta: str,
+                                                                      why: str) -> None:
+    """ObjectMeta's numbers, times, owner references and maps are decoded by their Go
+    types as encoding/json decodes them (k8s.io/apimachinery ``pkg/apis/meta/v1/types.go``);
+    ``deletionGracePeriodSeconds: "x"`` had been stored, ``generation`` and the times
+    dropped without a word, and a ``metadata`` that is no object was the simulator's own
+    ``metadata must be an object``."""
+    body = f'{{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {meta}}}'.encode()
+    message = _answer("POST", "/api/v1/namespaces/default/configmaps", body, "application/json")
+    assert message == f'ConfigMap in version "v1" cannot be handled as a ConfigMap: {why}'
+
+
+def test_a_create_drops_the_deletion_grace_period_it_was_sent() -> None:
+    """``rest.BeforeCreate`` (k8s.io/apiserver ``pkg/registry/rest/create.go``) clears a new
+    object's deletion timestamp and grace period: neither is stored."""
+    body = (b'{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", '
+            b'"deletionGracePeriodSeconds": 30}}')
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, "POST", "/api/v1/namespaces/default/configmaps", body,
+                                {"Content-Type": "application/json"})
+    assert status == 201
+    assert "deletionGracePeriodSeconds" not in json.loads(data)["metadata"]
+
+
+@pytest.mark.parametrize(("path", "body", "why"), [
+    ("/api/v1/namespaces/default", '{"apiVersion": "v1", "kind": "Namespace", "metadata": '
+     '{"name": "default"}, "spec": "x"}', 'Namespace in version "v1" cannot be handled as a '
+     "Namespace: json: cannot unmarshal string into Go struct field Namespace.spec of type "
+     "v1.NamespaceSpec"),
+    # decoded before checkName: no name, yet the decoder's error
+    ("/api/v1/namespaces/default", '{"spec": []}', 'Namespace in version "v1" cannot be '
+     "handled as a Namespace: json: cannot unmarshal array into Go struct field "
+     "Namespace.spec of type v1.NamespaceSpec"),
+])
+def test_a_put_whose_spec_is_no_object_is_the_decoders_400(path: str, body: str,
+                                                            why: str) -> None:
+    """A ``spec`` of another JSON type is encoding/json's error for the kind's ``<Kind>Spec``
+    (the named Namespace's PUT had been a 422 ``spec: Invalid value``)."""
+    assert _answer("PUT", path, body.encode(), "application/json") == why
+
+
+def test_a_create_whose_spec_is_no_object_is_the_decoders_400() -> None:
+    body = b'{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": 5}'
+    assert _answer("POST", "/apis/apps/v1/namespaces/default/deployments", body,
+                   "application/json") == (
+        'Deployment in version "v1" cannot be handled as a Deployment: json: cannot '
+        "unmarshal number into Go struct field Deployment.spec of type v1.DeploymentSpec")
