@@ -547,7 +547,7 @@ class KubernetesBackend(ClusterTime):
                                  "SubjectAccessReview"):
                 return self._access_review(request, resource)
             if resource.kind == "SelfSubjectReview":
-                return self._who_am_i(request)
+                return self._who_am_i(request, resource)
             if sub == "eviction":
                 return self._evict(request, resource, namespace, name)
             return self._create(request, resource, namespace)
@@ -1301,15 +1301,21 @@ class KubernetesBackend(ClusterTime):
         its body decoded and validated first; the registry's 422 names the kind of the
         decoded internal object, whose kind the decoder has cleared (``Kind(selfSAR.Kind)``
         in ``pkg/registry/authorization/*/rest.go``), so it reads ``.authorization.k8s.io
-        "" is invalid``."""
+        "" is invalid``. Its unknown fields are handled as ``fieldValidation`` asks, as the
+        create handler's decoder does for every kind (:func:`_field_validation`); a type
+        error comes first, the validation after. Simplified: a refused review carries no
+        ``Warning`` header, which a real server's warning recorder adds to any answer."""
         body = _object_body(request, self._body(request, resource.kind), resource)
         why, problems = kubeaccessreview.review_problems(resource.kind, body)
         if why:
             raise _undecodable(resource, why)
+        warning = _field_validation(request, resource, body)
         if problems:
             raise _field_invalid("", "", problems, resource.group)
-        return kubeaccessreview.access_review(request, resource.kind, body,
-                                              self._rbac_objects())
+        answer = kubeaccessreview.access_review(request, resource.kind, body,
+                                                self._rbac_objects())
+        answer.headers.update(warning)
+        return answer
 
     def _namespace_exists(self, namespace: str) -> None:
         """The NamespaceLifecycle admission plugin's first check
@@ -1321,10 +1327,13 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(404, f'namespaces "{namespace}" not found', "NotFound",
                             name=namespace, kind="namespaces")
 
-    def _who_am_i(self, request: Request) -> Response:
-        """``kubectl auth whoami``: :func:`~clustersim.serve.kubeaccessreview.who_am_i`."""
-        self._body(request, "SelfSubjectReview")
-        return kubeaccessreview.who_am_i(request, self._rbac_objects())
+    def _who_am_i(self, request: Request, resource: Resource) -> Response:
+        """``kubectl auth whoami``: :func:`~clustersim.serve.kubeaccessreview.who_am_i`, its
+        body's unknown fields handled as ``fieldValidation`` asks."""
+        body = _object_body(request, self._body(request, resource.kind), resource)
+        answer = kubeaccessreview.who_am_i(request, self._rbac_objects())
+        answer.headers.update(_field_validation(request, resource, body))
+        return answer
 
     def _rbac_objects(self) -> list[dict[str, Any]]:
         """The stored Roles, ClusterRoles and bindings, the defaults included."""
