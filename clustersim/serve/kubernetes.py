@@ -397,10 +397,11 @@ class KubernetesBackend(ClusterTime):
         parsed = reason == "Invalid" and "causes" not in err.details    # else made by _invalid
         details = _status_details((_invalid_details(err.message) if parsed else None)
                                   or err.details)
-        if details or reason == "NotFound" or err.details:
-            # a 404 always has details, empty for a path the server does not serve (clients
-            # such as kubectl debug read them without checking), as has an error made with
-            # details all empty (NewGenericServerResponse's)
+        if (details or reason == "NotFound" or err.details) and \
+                not isinstance(err, _NotServedError):
+            # a 404 has details, empty for a path of a served group that the server does not
+            # serve (clients such as kubectl debug read them without checking), as has an
+            # error made with details all empty (NewGenericServerResponse's)
             status["details"] = details
         # a client waits this long before it asks again (ErrorNegotiated in k8s.io/apiserver
         # endpoints/handlers/responsewriters/writers.go)
@@ -435,6 +436,8 @@ class KubernetesBackend(ClusterTime):
                 ["status"], ["finalize"]):
             namespace, rest = rest[1], rest[2:]
         resource = find(group, version, rest[0])
+        if resource is None and group and api_group(group) is None:
+            raise _NotServedError()
         if resource is None or len(rest) > 3:
             raise HttpError(404, "the server could not find the requested resource", "NotFound",
                             **({"kind": rest[0]} if resource is None else {}))
@@ -482,6 +485,8 @@ class KubernetesBackend(ClusterTime):
                                 "NotFound")
             return Response.json(200, document)
         parts = path.strip("/").split("/")
+        if parts[0] == "apis" and len(parts) in (2, 3) and api_group(parts[1]) is None:
+            raise _NotServedError()
         if parts[0] == "apis" and len(parts) == 2:
             found = api_group(parts[1])
         elif parts[0] == "api" and len(parts) == 2:
@@ -2515,6 +2520,17 @@ def _unreadable(into: str | None, body: bytes, why: str, json_body: bool, *,
                      "BadRequest")
 
 
+class _NotServedError(HttpError):
+    """A path under a group the API server does not serve at all (``/apis/extensions/...``,
+    whose last kind, Ingress, was removed in v1.22): no group's handler claims it, and the
+    last handler of the delegation chain answers a 404 Status with no details
+    (k8s.io/apiserver ``pkg/util/notfoundhandler/not_found_handler.go``), where go-restful's
+    404 for an unserved path of a served group carries empty ones."""
+
+    def __init__(self) -> None:
+        super().__init__(404, "the server could not find the requested resource", "NotFound")
+
+
 class _UndecodableError(HttpError):
     """An object the API server cannot decode; ``why`` is the decoder's error, which a
     patch's refusal quotes (:func:`~clustersim.serve.patchrefusal.patch_refusal`)."""
@@ -2618,7 +2634,8 @@ def _unconvertible(kind: str, version: str, into: str, group: str) -> HttpError:
 def _registered(kind: str, version: str) -> bool:
     """Whether the API server's scheme registers ``kind`` at ``version`` (``group/version``,
     or ``v1`` for the core group, its one version): the kinds the simulator serves, each in
-    its group, an Eviction of :data:`_EVICTION_VERSIONS`, the options every group version
+    its group, an Eviction of :data:`_EVICTION_VERSIONS`, the kinds of the unserved
+    ``extensions/v1beta1`` (:data:`_EXTENSIONS_V1BETA1`), the options every group version
     registers and the kinds registered at every version (:data:`_IN_EVERY_VERSION`).
     Simplified: a served kind of a
     named group counts as registered at every version of it, where upstream's scheme
@@ -2627,6 +2644,8 @@ def _registered(kind: str, version: str) -> bool:
     group = version.rpartition("/")[0]
     if kind == "Eviction":
         return version in _EVICTION_VERSIONS
+    if version == "extensions/v1beta1":
+        return kind in _EXTENSIONS_V1BETA1
     if kind in _IN_EVERY_VERSION:
         return True
     return (group != "" or version == "v1") and any(r.kind == kind and r.group == group
@@ -2640,6 +2659,13 @@ _IN_EVERY_VERSION = frozenset({
 """The kinds ``metav1.AddToGroupVersion`` (k8s.io/apimachinery ``pkg/apis/meta/v1/
 register.go``) registers in every group version of a scheme, the options and
 ``WatchEvent``, and as unversioned kinds, which ``Scheme.New`` makes at any version."""
+_EXTENSIONS_V1BETA1 = frozenset({"Deployment", "DaemonSet", "ReplicaSet", "Ingress",
+                                 "NetworkPolicy", "Scale", *_IN_EVERY_VERSION})
+"""The kinds the API server's scheme still registers in ``extensions/v1beta1``, a group it
+no longer serves (k8s.io/api ``extensions/v1beta1/register.go``, installed by
+kubernetes/kubernetes ``pkg/apis/extensions/install``): a body of one is decoded, and a
+create refuses its version (``the API version in the data (extensions/v1beta1) does not
+match ...``) rather than its kind."""
 _EVICTION_VERSIONS = ("policy/v1", "policy/v1beta1")
 """The versions of an Eviction the eviction subresource accepts (``AcceptsGroupVersion``,
 kubernetes/kubernetes ``pkg/registry/core/pod/storage/eviction.go``), the only ones the

@@ -418,3 +418,39 @@ def test_a_create_whose_spec_is_no_object_is_the_decoders_400() -> None:
                    "application/json") == (
         'Deployment in version "v1" cannot be handled as a Deployment: json: cannot '
         "unmarshal number into Go struct field Deployment.spec of type v1.DeploymentSpec")
+
+
+def test_an_extensions_v1beta1_ingress_is_decoded_and_its_version_refused() -> None:
+    """The scheme still registers extensions/v1beta1's Ingress (k8s.io/api
+    ``extensions/v1beta1/register.go``) though no server has served it since v1.22: the body
+    decodes, and the create handler refuses its version; the simulator had answered that no
+    such kind is registered."""
+    body = b'{"apiVersion": "extensions/v1beta1", "kind": "Ingress", "metadata": {"name": "w"}}'
+    assert _answer("POST", "/apis/networking.k8s.io/v1/namespaces/default/ingresses", body,
+                   "application/json") == (
+        "the API version in the data (extensions/v1beta1) does not match the expected API "
+        "version (networking.k8s.io/v1)")
+
+
+@pytest.mark.parametrize(("method", "path", "details"), [
+    ("POST", "/apis/extensions/v1beta1/namespaces/default/ingresses", None),
+    ("GET", "/apis/extensions/v1beta1/ingresses", None),
+    ("GET", "/apis/extensions/v1beta1", None),
+    ("GET", "/apis/extensions", None),
+    # a served group's handler answers its own unserved paths, with empty details
+    ("GET", "/apis/apps/v1beta1", {}),
+])
+def test_a_group_the_server_does_not_serve_is_the_not_found_handlers_404(method, path,
+                                                                        details) -> None:
+    """No handler claims a path under ``extensions``, so the delegation chain's last one
+    answers it (k8s.io/apiserver ``pkg/util/notfoundhandler/not_found_handler.go``): a 404
+    Status without details; the simulator had given it the details of a served group's."""
+    body = b'{"apiVersion": "extensions/v1beta1", "kind": "Ingress", "metadata": {"name": "w"}}'
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, method, path, body if method == "POST" else b"",
+                                {"Content-Type": "application/json"})
+    expected = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                "message": "the server could not find the requested resource",
+                "reason": "NotFound", "code": 404}
+    assert (status, json.loads(data)) == (404, expected if details is None else
+                                          {**expected, "details": details})
