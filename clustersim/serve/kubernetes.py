@@ -116,9 +116,15 @@ from clustersim.goformat import (
     parse_rfc3339,
 )
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbacdefaults
-from clustersim.kubernetes.controllers.disruption import eviction_refusal
+from clustersim.kubernetes.controllers.disruption import (
+    MANY_BUDGETS,
+    REFUSED,
+    budget_refusal,
+    can_ignore_budgets,
+    covering_budgets,
+)
 from clustersim.kubernetes.defaults import set_service_defaults
-from clustersim.kubernetes.objects import is_terminating, selector_string
+from clustersim.kubernetes.objects import selector_string, set_condition
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -1941,7 +1947,17 @@ class KubernetesBackend(ClusterTime):
         ``resourceVersion`` or ``uid`` precondition the Pod does not meet is the delete's
         409 Conflict (:func:`_delete_precondition`) after the budgets are checked, never
         retried. The simulator had evicted the Pod for an empty body, ``null``, ``{}``,
-        another kind, version, name or namespace and a precondition not met."""
+        another kind, version, name or namespace and a precondition not met.
+
+        The budgets are those of ``disruption.py`` in upstream's order: a Pod that finished,
+        is Pending or is being deleted is evicted whatever they allow
+        (:func:`~clustersim.kubernetes.controllers.disruption.can_ignore_budgets`); a Pod two
+        budgets cover is answered a Status of code 500 in a 201 (``rtStatus``, which the
+        create handler writes as it writes any result), and a budget that refuses is a 429
+        whose ``DisruptionBudget`` cause names it and its counts
+        (:func:`~clustersim.kubernetes.controllers.disruption.budget_refusal`). An evicted
+        Pod gets the ``DisruptionTarget`` condition (``EvictionByEvictionAPI``) before it is
+        deleted (``addConditionAndDeletePod``)."""
         body = self._body(request, "Eviction", interpret=True)
         if body is not None and not isinstance(body, dict):
             raise _unreadable("Eviction", request.body, "json: cannot unmarshal "
@@ -1965,16 +1981,23 @@ class KubernetesBackend(ClusterTime):
         _propagate_dry_run(deleting, request.query.get("dryRun") or [])
         _validated_delete_options(deleting)
         pod = self._stored(resource, namespace, name)
-        if not is_terminating(pod):
-            refusal = eviction_refusal(self.cluster, pod)
-            if refusal:
-                raise HttpError(429, refusal, "TooManyRequests",
-                                causes=[{"reason": "DisruptionBudget", "message": refusal}])
+        budgets = [] if can_ignore_budgets(pod) else covering_budgets(self.cluster, pod)
+        if len(budgets) > 1:        # a Status returned, not an error: the create's 201
+            return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                                       "status": "Failure", "message": MANY_BUDGETS,
+                                       "code": 500})
+        refusal = budget_refusal(self.cluster, pod, budgets[0]) if budgets else None
+        if refusal:
+            raise HttpError(429, REFUSED, "TooManyRequests",
+                            causes=[{"reason": "DisruptionBudget", "message": refusal}])
         preconditions = deleting.get("preconditions") or {}
         if any(preconditions.get(key) is not None for key in ("uid", "resourceVersion")):
             _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
                                  preconditions)
         if not deleting.get("dryRun"):      # drain's --grace-period, if given
+            # addConditionAndDeletePod: the condition is written, then the Pod deleted
+            set_condition(pod, "DisruptionTarget", True, self.cluster.now,
+                          "EvictionByEvictionAPI", "Eviction API: evicting", observed=False)
             self._note_moved_deletion(pod, deleting.get("gracePeriodSeconds"))
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()
