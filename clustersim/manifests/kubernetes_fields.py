@@ -5,7 +5,8 @@ default (``--validate=strict``), and an unknown field fails the request: ``stric
 error: unknown field "spec.replica"`` (https://kubernetes.io/docs/reference/using-api/
 api-concepts/#field-validation). The field lists below are those of kubernetes/api
 ``core/v1/types.go``, ``apps/v1/types.go``, ``batch/v1/types.go`` and, for the access reviews,
-``authorization/v1/types.go`` (as of v1.37, the release
+``authorization/v1/types.go``, and the Scale and Eviction of the ``/scale`` and
+``/eviction`` subresources (as of v1.37, the release
 whose schemas :mod:`clustersim.schemas` reads; a test compares the two) for the structures a
 learner writes most, ``affinity`` and its terms included (a preferred term written without
 ``podAffinityTerm:`` has an unknown ``labelSelector`` and ``topologyKey``); fields inside
@@ -204,6 +205,12 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
     ),
     "NonResourceAttributes": _plain("path verb"),
     "SelfSubjectRulesReviewSpec": _plain("namespace"),
+    # the subresources' bodies: a /scale's Scale, an /eviction's Eviction
+    "ScaleSpec": _plain("replicas"),
+    "DeleteOptions": _plain(
+        "apiVersion dryRun gracePeriodSeconds ignoreStoreReadErrorWithClusterBreakingPotential "
+        "kind orphanDependents preconditions propagationPolicy"
+    ),
 }
 _ENVELOPE = {"apiVersion": None, "kind": None, "metadata": "ObjectMeta", "status": None}
 _KINDS: dict[str, dict[str, str | None]] = {
@@ -224,6 +231,9 @@ _KINDS: dict[str, dict[str, str | None]] = {
     "SubjectAccessReview": {**_ENVELOPE, "spec": "SubjectAccessReviewSpec"},
     "SelfSubjectRulesReview": {**_ENVELOPE, "spec": "SelfSubjectRulesReviewSpec"},
     "SelfSubjectReview": _ENVELOPE,         # authentication/v1: no spec
+    "Scale": {**_ENVELOPE, "spec": "ScaleSpec"},      # autoscaling/v1
+    "Eviction": {"apiVersion": None, "kind": None, "metadata": "ObjectMeta",
+                 "deleteOptions": "DeleteOptions"},   # policy/v1: no status
 }
 
 

@@ -1186,7 +1186,7 @@ class KubernetesBackend(ClusterTime):
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
-        warning = _field_validation(request, resource, body)
+        warning = _field_validation(request, resource.kind, resource.group_version, body)
         if config is None:      # decoded and converted, stringData into data, then validated
             fold_string_data(body)
         manifest = self._validated(body, resource)
@@ -1320,7 +1320,7 @@ class KubernetesBackend(ClusterTime):
         why, problems = kubeaccessreview.review_problems(resource.kind, body)
         if why:
             raise _undecodable(resource, why)
-        warning = _field_validation(request, resource, body)
+        warning = _field_validation(request, resource.kind, resource.group_version, body)
         if problems:
             raise _field_invalid("", "", problems, resource.group)
         answer = kubeaccessreview.access_review(request, resource.kind, body,
@@ -1343,7 +1343,8 @@ class KubernetesBackend(ClusterTime):
         body's unknown fields handled as ``fieldValidation`` asks."""
         body = _object_body(request, self._body(request, resource.kind), resource)
         answer = kubeaccessreview.who_am_i(request, self._rbac_objects())
-        answer.headers.update(_field_validation(request, resource, body))
+        answer.headers.update(_field_validation(request, resource.kind,
+                                                resource.group_version, body))
         return answer
 
     def _rbac_objects(self) -> list[dict[str, Any]]:
@@ -1409,14 +1410,16 @@ class KubernetesBackend(ClusterTime):
             current = self._scale(resource, namespace, name)
             new = body if request.method == "PUT" else _patched(kind, current, body,
                                                                  request.arg("fieldValidation"))
-            _precondition(resource, name, current, new)
             replicas = _scale_replicas(new)
+            warning = _field_validation(request, "Scale", "autoscaling/v1", new)
+            _precondition(resource, name, current, new)
             if replicas < 0:
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
                                 f"Invalid value: {replicas}: must be greater than or equal "
                                 "to 0", "Invalid")
             if _dry_run(request):     # validated, never stored: the Scale it would store
-                return Response.json(200, {**current, "spec": {"replicas": replicas}})
+                return Response.json(200, {**current, "spec": {"replicas": replicas}},
+                                     **warning)
             scaled, _ = self._one(resource, namespace, name)
             changed = changed_fields(scaled, {"spec": {"replicas": replicas}})
             with self.renderer.managers.staged(scaled["metadata"]["uid"], updated(
@@ -1425,7 +1428,7 @@ class KubernetesBackend(ClusterTime):
                 with _refusals(resource, name):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
-            return Response.json(200, self._scale(resource, namespace, name))
+            return Response.json(200, self._scale(resource, namespace, name), **warning)
         if request.method == "PUT":     # decoded with the endpoint's kind as update.go does
             body = _object_body(request, body, resource)
         current, _ = self._one(resource, namespace, name)
@@ -1541,7 +1544,7 @@ class KubernetesBackend(ClusterTime):
                                            new.get("spec") or {})
             if problems:
                 raise _node_invalid(name, problems)
-        warning = _field_validation(request, resource, new)
+        warning = _field_validation(request, resource.kind, resource.group_version, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
         if finalize:
@@ -1969,16 +1972,17 @@ class KubernetesBackend(ClusterTime):
             return _cannot_decode("Eviction", "policy/v1", why)
 
         meta = _eviction_meta(request, body or {}, refuse)
+        options = (body or {}).get("deleteOptions")
+        if options is not None and not isinstance(options, dict):
+            raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
+        deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
+        warning = _field_validation(request, "Eviction", "policy/v1", body or {})
         if meta.get("namespace") not in (None, "", namespace):
             raise HttpError(400, "the namespace of the provided object does not match the "
                             "namespace sent on the request", "BadRequest")
         if meta.get("name") != name:
             raise HttpError(400, "name in URL does not match name in Eviction object",
                             "BadRequest")
-        options = (body or {}).get("deleteOptions")
-        if options is not None and not isinstance(options, dict):
-            raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
-        deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
         _propagate_dry_run(deleting, request.query.get("dryRun") or [])
         _validated_delete_options(deleting)
         pod = self._stored(resource, namespace, name)
@@ -2001,7 +2005,7 @@ class KubernetesBackend(ClusterTime):
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
-                                   "status": "Success", "code": 201})
+                                   "status": "Success", "code": 201}, **warning)
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")
@@ -2745,9 +2749,11 @@ def _scale_replicas(scale: Any) -> int:
     return replicas
 
 
-def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
+def _field_validation(request: Request, kind: str, group_version: str, obj: dict[str, Any]
                       ) -> dict[str, str]:
-    """The API server's field validation of a create, update or patch, as the request's
+    """The API server's field validation of a create, update or patch of an object of
+    ``kind`` (a subresource's own: a ``/scale``'s Scale, an ``/eviction``'s Eviction, an
+    access review), as the request's
     ``fieldValidation`` asks (https://kubernetes.io/docs/reference/using-api/api-concepts/
     #field-validation): the unknown fields (:func:`unknown_fields_meant`, which knows the
     structures a learner writes most) are dropped from ``obj``; ``Strict``, which kubectl
@@ -2760,13 +2766,13 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
     reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a patch whose
     result has an unknown field is refused as ``patch.go`` refuses it (:func:`patch_refusal`).
     Returns the response headers to add."""
-    unknown = decoded_order(unknown_fields_meant(resource.kind, obj, drop=True),
+    unknown = decoded_order(unknown_fields_meant(kind, obj, drop=True),
                             request.content_type, request.method == "PATCH")
     mode = request.arg("fieldValidation") or "Warn"
     if not unknown or mode == "Ignore":
         return {}
     if mode == "Strict":
-        raise _undecodable(resource, strict_decoding_error(unknown))
+        raise _cannot_decode(kind, group_version, strict_decoding_error(unknown))
     return {"Warning": ", ".join('299 - "' + problem.replace('"', '\\"') + '"'
                                  for problem in strict_decoding_problems(unknown))}
 

@@ -454,3 +454,44 @@ def test_a_group_the_server_does_not_serve_is_the_not_found_handlers_404(method,
                 "reason": "NotFound", "code": 404}
     assert (status, json.loads(data)) == (404, expected if details is None else
                                           {**expected, "details": details})
+
+
+@pytest.mark.parametrize(("method", "path", "body", "kind", "unknown"), [
+    ("POST", "/api/v1/namespaces/default/pods/p/eviction",
+     {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "p"}, "foo": 1,
+      "deleteOptions": {"bar": 2}}, "Eviction", ["foo", "deleteOptions.bar"]),
+    ("PUT", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+     {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web"},
+      "spec": {"replicas": 1, "foo": 1}}, "Scale", ["spec.foo"]),
+])
+def test_a_subresources_body_follows_field_validation(method, path, body, kind, unknown):
+    """An Eviction and a Scale are decoded by the create and update handlers as any object,
+    ``fieldValidation`` included: ``Strict`` refuses their unknown fields, ``Warn`` sends a
+    warning each; both had been ignored."""
+    setup = (b'{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": '
+             b'{"containers": [{"name": "c", "image": "nginx"}]}}', "/api/v1/namespaces/"
+             "default/pods")
+    deployment = (json.dumps({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
+            "metadata": {"labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}).encode(),
+        "/apis/apps/v1/namespaces/default/deployments")
+    json_type = {"Content-Type": "application/json"}
+    with serve("kubernetes", speed=0) as server:
+        for made, at in (setup, deployment):
+            assert _request(server, "POST", at, made, json_type)[0] == 201
+        status, data = _request(server, method, f"{path}?fieldValidation=Strict&dryRun=All",
+                                json.dumps(body).encode(), json_type)
+        fields = ", ".join(f'unknown field "{field}"' for field in unknown)
+        assert (status, json.loads(data)["message"]) == (400, (
+            f'{kind} in version "v1" cannot be handled as a {kind}: strict decoding error: '
+            f"{fields}"))
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request(method, f"{path}?dryRun=All", body=json.dumps(body), headers=json_type)
+        answer = conn.getresponse()
+        answer.read()
+        conn.close()
+    assert answer.status in (200, 201)
+    assert answer.getheader("Warning") == ", ".join(
+        f'299 - "unknown field \\"{field}\\""' for field in unknown)
