@@ -4,7 +4,9 @@ Since Kubernetes 1.27, ``kubectl apply`` asks the API server for strict field va
 default (``--validate=strict``), and an unknown field fails the request: ``strict decoding
 error: unknown field "spec.replica"`` (https://kubernetes.io/docs/reference/using-api/
 api-concepts/#field-validation). The field lists below are those of kubernetes/api
-``core/v1/types.go``, ``apps/v1/types.go`` and ``batch/v1/types.go`` (as of v1.37, the release
+``core/v1/types.go``, ``apps/v1/types.go``, ``batch/v1/types.go`` and, for the access reviews,
+``authorization/v1/types.go``, and the Scale and Eviction of the ``/scale`` and
+``/eviction`` subresources (as of v1.37, the release
 whose schemas :mod:`clustersim.schemas` reads; a test compares the two) for the structures a
 learner writes most, ``affinity`` and its terms included (a preferred term written without
 ``podAffinityTerm:`` has an unknown ``labelSelector`` and ``topologyKey``); fields inside
@@ -192,6 +194,23 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
         "resources": "ResourceRequirements",
         "selector": "LabelSelector",
     },
+    # the access reviews (k8s.io/api authorization/v1/types.go)
+    "SelfSubjectAccessReviewSpec": {"nonResourceAttributes": "NonResourceAttributes",
+                                    "resourceAttributes": "ResourceAttributes"},
+    "SubjectAccessReviewSpec": {**_plain("extra groups uid user"),
+                                "nonResourceAttributes": "NonResourceAttributes",
+                                "resourceAttributes": "ResourceAttributes"},
+    "ResourceAttributes": _plain(
+        "fieldSelector group labelSelector name namespace resource subresource verb version"
+    ),
+    "NonResourceAttributes": _plain("path verb"),
+    "SelfSubjectRulesReviewSpec": _plain("namespace"),
+    # the subresources' bodies: a /scale's Scale, an /eviction's Eviction
+    "ScaleSpec": _plain("replicas"),
+    "DeleteOptions": _plain(
+        "apiVersion dryRun gracePeriodSeconds ignoreStoreReadErrorWithClusterBreakingPotential "
+        "kind orphanDependents preconditions propagationPolicy"
+    ),
 }
 _ENVELOPE = {"apiVersion": None, "kind": None, "metadata": "ObjectMeta", "status": None}
 _KINDS: dict[str, dict[str, str | None]] = {
@@ -208,6 +227,13 @@ _KINDS: dict[str, dict[str, str | None]] = {
     "ConfigMap": {**_ENVELOPE, **_plain("data binaryData immutable")},
     "Secret": {**_ENVELOPE, **_plain("data stringData type immutable")},
     "Namespace": {**_ENVELOPE, "spec": None},
+    "SelfSubjectAccessReview": {**_ENVELOPE, "spec": "SelfSubjectAccessReviewSpec"},
+    "SubjectAccessReview": {**_ENVELOPE, "spec": "SubjectAccessReviewSpec"},
+    "SelfSubjectRulesReview": {**_ENVELOPE, "spec": "SelfSubjectRulesReviewSpec"},
+    "SelfSubjectReview": _ENVELOPE,         # authentication/v1: no spec
+    "Scale": {**_ENVELOPE, "spec": "ScaleSpec"},      # autoscaling/v1
+    "Eviction": {"apiVersion": None, "kind": None, "metadata": "ObjectMeta",
+                 "deleteOptions": "DeleteOptions"},   # policy/v1: no status
 }
 
 

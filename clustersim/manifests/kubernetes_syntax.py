@@ -42,6 +42,7 @@ __all__ = [
     "IntOrPercent",
     "IntOrString",
     "Label",
+    "LabelPrefix",
     "Labels",
     "NonNegative",
     "Port",
@@ -51,6 +52,7 @@ __all__ = [
     "Quantity",
     "ResourceQuantity",
     "Subdomain",
+    "SubdomainPrefix",
     "at_least_one_term",
     "base64_text",
     "dns_label",
@@ -180,6 +182,30 @@ def topology_key(value: str, info: ValidationInfo) -> str:
 
 
 Subdomain = Annotated[str, AfterValidator(_subdomain)]
+
+
+def _mask_trailing_dash(name: str) -> str:
+    """``maskTrailingDash`` (apimachinery ``pkg/api/validation/generic.go``): a prefix that
+    ends in '-' is checked as if a character followed it. Upstream drops the last two
+    characters and appends an 'a' (``a.b-`` is checked as ``a.a``), which is kept here, since
+    it decides which prefixes pass."""
+    return name[:-2] + "a" if len(name) > 1 and name.endswith("-") else name
+
+
+def _prefix_check(problems: Callable[[str], list[str]]) -> Callable[[str, ValidationInfo], str]:
+    """A ``generateName`` checked by its kind's rule for names as a prefix (``nameFn(name,
+    true)`` in ``ValidateObjectMetaAccessor``, apimachinery ``pkg/api/validation/
+    objectmeta.go``): its trailing dash masked, each problem a ``field.Invalid`` of the
+    prefix as sent; an empty prefix is none."""
+    return _name_check(lambda name: problems(_mask_trailing_dash(name)) if name else [])
+
+
+SubdomainPrefix = Annotated[str, AfterValidator(_prefix_check(dns1123_subdomain_problems))]
+"""The ``generateName`` of a kind whose names are DNS-1123 subdomains (``NameIsDNSSubdomain``
+with ``prefix``)."""
+LabelPrefix = Annotated[str, AfterValidator(_prefix_check(dns1123_label_problems))]
+"""The ``generateName`` of a kind whose names are DNS-1123 labels (``NameIsDNSLabel`` with
+``prefix``: Namespaces, Services)."""
 Labels = dict[
     Annotated[str, AfterValidator(qualified_name)], Annotated[str, AfterValidator(_label_value)]
 ]

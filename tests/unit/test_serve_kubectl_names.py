@@ -84,3 +84,49 @@ spec:
         'value: "TCP//9000"')
     fixed = pod.replace(", {containerPort: 2, hostPort: 9000}", "")
     assert "pod/init created" in fresh("apply", "-f", "-", stdin=fixed).stdout
+
+
+_LABEL = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+          "'-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
+          "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+_SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+              "characters, '-' or '.', and must start and end with an alphanumeric character "
+              "(e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+              r"(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+
+
+@pytest.mark.parametrize(("manifest", "problem"), [
+    ("{apiVersion: v1, kind: Namespace, metadata: {generateName: Web-}}",
+     f'Invalid value: "Web-": {_LABEL}'),
+    # a DNS subdomain, but a Namespace's name is a label; checked as a.a (maskTrailingDash)
+    ("{apiVersion: v1, kind: Namespace, metadata: {generateName: a.b-}}",
+     'Invalid value: "a.b-": must not contain dots'),
+    ("{apiVersion: v1, kind: Service, metadata: {generateName: web.v2-}, "
+     "spec: {ports: [{port: 80}]}}", 'Invalid value: "web.v2-": must not contain dots'),
+    # one character is not masked: "-" is checked as it is
+    ("{apiVersion: v1, kind: ConfigMap, metadata: {generateName: '-'}}",
+     f'Invalid value: "-": {_SUBDOMAIN}'),
+    # checked even where a name is given, and so the only error
+    ("{apiVersion: v1, kind: ConfigMap, metadata: {name: x, generateName: A_}}",
+     f'Invalid value: "A_": {_SUBDOMAIN}'),
+])
+def test_a_generate_name_is_checked_by_its_kinds_rule_for_names(fresh, manifest, problem):
+    """``ValidateObjectMetaAccessor`` checks ``generateName`` with the kind's name function
+    as a prefix, before the name it made; the served API had checked only the name, and
+    stored a bad prefix beside a given name."""
+    refused = fresh("create", "-f", "-", stdin=manifest, check=False)
+    assert refused.returncode == 1
+    found = refused.stderr.find(f"metadata.generateName: {problem}")
+    assert found >= 0
+    names = refused.stderr.find("metadata.name:")     # the name made, if it fails too
+    assert names == -1 or names > found
+
+
+@pytest.mark.parametrize("manifest", [
+    "{apiVersion: v1, kind: Namespace, metadata: {generateName: team-}}",
+    "{apiVersion: v1, kind: Service, metadata: {generateName: 1st-}, spec: {ports: [{port: 80}]}}",
+    "{apiVersion: v1, kind: ConfigMap, metadata: {generateName: a-}}",     # checked as "a"
+])
+def test_a_generate_name_that_fits_its_kinds_rule_is_completed(fresh, manifest):
+    made = fresh("create", "-f", "-", "-o", "name", stdin=manifest)
+    assert made.stdout.count("/") == 1

@@ -11,7 +11,8 @@ https://kubernetes.io/docs/tasks/run-application/configure-pdb/
 - ``maxUnavailable`` N: desiredHealthy = expected − N (a percentage rounded up).
 - disruptionsAllowed = max(0, currentHealthy − desiredHealthy); healthy = Ready.
 - An eviction of a healthy pod is refused when no disruption is allowed; an unhealthy pod may
-  go when the budget is met (``unhealthyPodEvictionPolicy: IfHealthyBudget``, the default).
+  go when the budget is met (``unhealthyPodEvictionPolicy: IfHealthyBudget``, the default),
+  or always (``AlwaysAllow``).
 
 The expected count is the scale of the pods' controllers (``getExpectedPodCount``), so a pod
 being replaced still counts as expected but not as healthy.
@@ -27,6 +28,7 @@ from clustersim.kubernetes.objects import (
     controller_of,
     is_active,
     is_ready,
+    is_terminating,
     labels_of,
     selector_matches,
 )
@@ -34,9 +36,13 @@ from clustersim.kubernetes.objects import (
 if TYPE_CHECKING:
     from clustersim.kubernetes.apiserver import APIServer
 
-__all__ = ["REFUSED", "budget_settling", "budget_status", "eviction_refusal"]
+__all__ = ["MANY_BUDGETS", "REFUSED", "budget_refusal", "budget_settling", "budget_status",
+           "can_ignore_budgets", "covering_budgets", "eviction_refusal"]
 
 REFUSED = "Cannot evict pod as it would violate the pod's disruption budget."
+MANY_BUDGETS = ("This pod has more than one PodDisruptionBudget, which the eviction "
+                "subresource does not support.")
+"""The eviction subresource's answer for a Pod that two budgets or more cover."""
 
 
 def budget_status(cluster: APIServer, pdb: dict[str, Any]) -> dict[str, int]:
@@ -80,17 +86,49 @@ def _expected_pods(cluster: APIServer, namespace: str,
 
 
 def eviction_refusal(cluster: APIServer, pod: dict[str, Any]) -> str | None:
-    """Why evicting ``pod`` now would be refused, or None if it may go."""
-    for pdb in cluster.objects("PodDisruptionBudget", pod["metadata"]["namespace"]):
-        if not selector_matches((pdb.get("spec") or {}).get("selector"), labels_of(pod)):
-            continue
-        status = budget_status(cluster, pdb)
-        pdb["status"] = status
-        if is_ready(pod) and status["disruptionsAllowed"] <= 0:
-            return REFUSED
-        if not is_ready(pod) and status["currentHealthy"] < status["desiredHealthy"]:
-            return REFUSED
+    """Why evicting ``pod`` now would be refused (:data:`REFUSED`), or None if it may go.
+    Simplified: every budget covering the Pod is checked, where the eviction subresource
+    refuses a Pod that more than one covers (:data:`MANY_BUDGETS`, the served API's
+    answer)."""
+    if any(budget_refusal(cluster, pod, pdb) for pdb in covering_budgets(cluster, pod)):
+        return REFUSED
     return None
+
+
+def covering_budgets(cluster: APIServer, pod: dict[str, Any]) -> list[dict[str, Any]]:
+    """The PodDisruptionBudgets of ``pod``'s namespace whose selector matches its labels
+    (``getPodDisruptionBudgets`` in ``eviction.go``: no selector matches no Pod, an empty
+    one every Pod)."""
+    return [pdb for pdb in cluster.objects("PodDisruptionBudget", pod["metadata"]["namespace"])
+            if selector_matches((pdb.get("spec") or {}).get("selector"), labels_of(pod))]
+
+
+def budget_refusal(cluster: APIServer, pod: dict[str, Any], pdb: dict[str, Any]) -> str | None:
+    """Why ``pdb`` refuses to let ``pod`` go now, as the eviction subresource's
+    ``DisruptionBudget`` cause words it (``checkAndDecrement``: ``The disruption budget web
+    needs 2 healthy pods and has 2 currently``), or None. A Pod that is not Ready may go
+    whatever the budget allows when its ``unhealthyPodEvictionPolicy`` is ``AlwaysAllow``,
+    and under the default ``IfHealthyBudget`` when the budget is met
+    (``currentHealthy >= desiredHealthy > 0``); else a disruption must be allowed. The
+    budget's status is computed afresh and kept on it."""
+    status = budget_status(cluster, pdb)
+    pdb["status"] = status
+    policy = (pdb.get("spec") or {}).get("unhealthyPodEvictionPolicy")
+    if not is_ready(pod) and (policy == "AlwaysAllow" or status["currentHealthy"] >=
+                              status["desiredHealthy"] > 0):
+        return None
+    if status["disruptionsAllowed"] > 0:
+        return None
+    return (f"The disruption budget {pdb['metadata']['name']} needs "
+            f"{status['desiredHealthy']} healthy pods and has {status['currentHealthy']} "
+            "currently")
+
+
+def can_ignore_budgets(pod: dict[str, Any]) -> bool:
+    """``canIgnorePDB``: a Pod that has finished, is still Pending or is being deleted is
+    evicted without a look at its budgets."""
+    phase = (pod.get("status") or {}).get("phase")
+    return phase in ("Succeeded", "Failed", "Pending") or is_terminating(pod)
 
 
 def budget_settling(cluster: APIServer, pod: dict[str, Any]) -> bool:
