@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -438,3 +439,22 @@ def test_a_marathon_app_for_dcos_public_agents_is_placed_as_dcos_runs_it() -> No
     with pytest.raises(AcceptedRolesError, match="not 'prod'"):
         place({**app, "acceptedResourceRoles": ["prod"]})
 
+
+
+RESIDENT_APP = {"id": "/db", "cmd": "serve", "cpus": 0.5, "mem": 32, "instances": 1,
+                "container": {"type": "MESOS", "volumes": [
+                    {"containerPath": "data", "mode": "RW", "persistent": {"size": 10}}]}}
+
+
+def test_a_resident_app_is_refused_with_its_file_and_what_to_edit(tmp_path) -> None:
+    """The refusal lacked the file name every loader error starts with and suggested
+    Marathon(role=...), which neither place() nor the explorer can set."""
+    path = tmp_path / "db.json"
+    path.write_text(json.dumps(RESIDENT_APP, indent=2))
+    with pytest.raises(ManifestError) as caught:
+        place(path)
+    words = str(caught.value)
+    assert words.startswith("db.json, role: /db is resident") and "Marathon(role=" not in words
+    assert '"id": "/storage/db"' in words
+    edited = {**RESIDENT_APP, "id": "/storage/db", "role": "storage"}   # what it advises
+    assert place(json.dumps(edited, indent=2), name="edit").snapshot.tasks
