@@ -126,6 +126,16 @@ def test_fixed_deployment_hints() -> None:
         DEPLOYMENT.replace("CPU", "1").replace("{name: web}", "{name: other}")).message
 
 
+@pytest.mark.parametrize("memory", ["256MB", "256mb", "lots"])
+def test_a_bad_memory_quantity_gets_a_memory_hint(memory) -> None:
+    """memory: 256MB was told of CPU quantities ("'500m' (half a core)")."""
+    feedback = check_fixed_deployment(
+        DEPLOYMENT.replace("CPU", "2").replace("memory: 256Mi", f"memory: {memory}"))
+    assert not feedback and "requests.memory" in feedback.message
+    assert "'256Mi'" in feedback.hint and "no 'MB'" in feedback.hint
+    assert "core" not in feedback.hint
+
+
 def test_ssd_stack_hints() -> None:
     base = "services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
     assert "placement constraints" in check_ssd_only_stack(base).hint
