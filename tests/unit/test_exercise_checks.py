@@ -43,6 +43,12 @@ def test_dominant_share_hints(answer: dict, hint: str) -> None:
     assert check_dominant_shares({"X": 0.5, "Y": 0.333, "next": "Y"})  # rounded is fine
 
 
+@pytest.mark.parametrize("half", ["1 / 2", " 1/ 2", "1 /2", "50 %"])
+def test_a_fraction_with_spaces_is_read(half) -> None:
+    """"1 / 2" was refused as "not a number"."""
+    assert check_dominant_shares({"X": half, "Y": "1 / 3", "next": "Y"})
+
+
 def test_dominant_share_choice_is_named_in_the_exercises_spelling() -> None:
     """"next": "B" was told to answer with one of 'x', 'y': the exercise says X and Y."""
     result = check_dominant_shares({"X": "1/2", "Y": "1/3", "next": "B"})
