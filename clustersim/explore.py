@@ -20,7 +20,7 @@ from clustersim.limits import MAX_EXPLORED_TASKS, LimitError
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.marathon import Marathon, dcos_cluster
 from clustersim.marathon.launchqueue import PUBLIC_ROLE
-from clustersim.marathon.roles import AcceptedRolesError
+from clustersim.marathon.roles import AcceptedRolesError, ResidentRoleError
 from clustersim.marathon.system import MarathonSystem
 from clustersim.memo import memoized
 from clustersim.reprs import brief
@@ -89,6 +89,11 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
     # interpolated ("$$" became "$") and must not be interpolated twice
     try:
         cluster.deploy(source, stack=specs[0].name)
+    except ResidentRoleError as refused:
+        # named like every loader error, with what the learner can change here: the text
+        raise ManifestError(f"{refused.reason}. In the text: {refused.advice('')}, then place "
+                            "it again (the explorer runs Marathon with the default role '*')",
+                            source=name or first, path="role") from None
     except AcceptedRolesError as refused:
         if PUBLIC_ROLE not in refused.accepted:
             raise

@@ -19,6 +19,8 @@ from typing import Any
 __all__ = [
     "MAX_AFFINITY_TERMS",
     "MAX_BUCKETS",
+    "MAX_CORPUS_ENTRIES",
+    "MAX_CORPUS_FILES",
     "MAX_ECHO_CHARS",
     "MAX_EXPLORED_TASKS",
     "MAX_FLEET_NODES",
@@ -69,6 +71,19 @@ instances, growing with the count (1,000: 0.2 to 0.55 s; 5,000 Pods: 1.9 s;
 150,000 replicas froze it for minutes. The demo clusters are small (the Kubernetes one holds
 330 pods: three workers of kubelet's default 110), so 500 still fills one and shows what waits
 and why; the simulators themselves take up to :data:`MAX_REPLICAS` per workload."""
+
+MAX_CORPUS_FILES = 200
+"""Manifest files (``.yaml``, ``.yml``, ``.json``) the manifest explorer's menu lists from the
+folder given as ``manifest_explorer(corpus=...)``
+(:func:`clustersim.widgets.explorer.corpus_files`). The course's real-world corpus holds
+about 120; a menu of a few hundred entries is already hard to use, and a folder such as
+``".."`` or ``"/"`` would list thousands. The explorer says when it stopped at the limit."""
+
+MAX_CORPUS_ENTRIES = 20_000
+"""Files and folders the manifest explorer looks at while it searches a ``corpus`` folder for
+manifests, so that a folder such as ``"/"`` that holds few manifests among millions of other
+files does not keep the notebook searching for minutes (a few hundredths of a second per
+thousand entries on a local disk)."""
 
 MAX_REQUEST_RATE = 10_000.0
 """Requests per second of one simulated request stream. Each request is one simulated event,

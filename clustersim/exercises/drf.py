@@ -26,11 +26,12 @@ def _expected() -> dict[str, Fraction]:
 
 
 def _share(value: object, name: str) -> Fraction:
-    """``value`` (a number, a fraction or a percentage as text) as a fraction, or
+    """``value`` (a number, a fraction, with or without spaces around its slash, or a
+    percentage as text) as a fraction, or
     :class:`Wrong` saying what is wrong with it: not a number, a fraction over zero, or more
     than the whole cluster (50 for 50 %, or "150%")."""
     hint = 'Write a share as a number (0.25), a fraction in quotes ("1/4") or "25%".'
-    text = str(value).strip()
+    text = "/".join(part.strip() for part in str(value).strip().split("/"))   # "1 / 2"
     percent = text.endswith("%")
     try:
         share = Fraction(text.removesuffix("%").strip()).limit_denominator(1000)

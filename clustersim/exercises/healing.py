@@ -16,6 +16,11 @@ from typing import Any
 from clustersim.exercises.answers import keyed, load_answer, number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.scheduler.plugins.interpodaffinity import ERR_REASON_ANTI_AFFINITY
+from clustersim.kubernetes.scheduler.plugins.nodeaffinity import ERR_REASON_POD
+from clustersim.kubernetes.scheduler.plugins.podtopologyspread import (
+    ERR_REASON_CONSTRAINTS_NOT_MATCH,
+)
 from clustersim.manifests import ManifestError
 from clustersim.node import Node
 from clustersim.scenarios.healing import node_failure_run
@@ -49,6 +54,34 @@ def _one_deployment(manifest: object) -> dict[str, Any]:
     return deployments[0].manifest
 
 
+_PENDING_HINTS = (
+    ("Insufficient ", "Each pod must fit a worker (4 CPUs, 8 GiB): request less CPU or memory "
+                      "per pod (the task asks for 500m and 512Mi)."),
+    (ERR_REASON_CONSTRAINTS_NOT_MATCH,
+     "A zone spread with whenUnsatisfiable: DoNotSchedule and a small maxSkew limits how many "
+     "pods a zone may hold more than the others: loosen it or use ScheduleAnyway."),
+    (ERR_REASON_ANTI_AFFINITY,
+     "A required pod anti-affinity allows one pod per domain of its topologyKey: over zones, "
+     "six pods cannot fit in three. Make it preferred, or spread with "
+     "topologySpreadConstraints."),
+    (ERR_REASON_POD, "No worker matches the pod's nodeSelector or node affinity: the workers "
+                     "carry topology.kubernetes.io/zone zone-a, zone-b and zone-c."),
+)
+"""Hints for a Pending pod, each chosen by a reason of its FailedScheduling message, as
+kube-scheduler's filter plugins word them (kubernetes/kubernetes
+``pkg/scheduler/framework/plugins``: noderesources ``fit.go``, podtopologyspread
+``filtering.go``, interpodaffinity ``filtering.go``, nodeaffinity ``node_affinity.go``)."""
+
+
+def _pending_hint(message: str) -> str:
+    """The hint for the first reason of ``message`` (a FailedScheduling message) it knows."""
+    found = [(message.find(reason), hint) for reason, hint in _PENDING_HINTS if reason in message]
+    if found:
+        return min(found)[1]
+    return ("Read the scheduler's message: it names what each node lacks. Each pod must fit a "
+            "worker (4 CPUs, 8 GiB).")
+
+
 def _pods_in_zone(cluster: KubernetesCluster, owner: str, zone_nodes: set[str]) -> int:
     return sum(1 for p in cluster.pods() if p.owner == owner and p.node in zone_nodes)
 
@@ -77,11 +110,9 @@ def check_zone_survival(manifest: object) -> None:
             raise Wrong(f"Before any failure only {ready} pod(s) serve (too few replicas).",
                         f"Run at least {TARGET} replicas, small enough to fit (each worker has "
                         "4 CPUs and 8 GiB).")
+        message = waiting[0].message or waiting[0].reason or ""
         raise Wrong(f"Before any failure only {ready} pod(s) serve: {len(waiting)} stay "
-                    f"Pending ({waiting[0].message or waiting[0].reason}).",
-                    "Read the scheduler's message: a required rule that allows one pod per "
-                    "zone cannot place six pods in three zones, and each pod must fit a worker "
-                    "(4 CPUs, 8 GiB).")
+                    f"Pending ({message}).", _pending_hint(message))
     zone_a = {"worker-1", "worker-2"}
     lost = _pods_in_zone(cluster, owner, zone_a)
     for node in sorted(zone_a):

@@ -21,8 +21,15 @@ def _require_text(answer: object) -> str:
 
 
 def _load_hint(err: ManifestError) -> str:
-    """A hint for a loader error, by what the message is about."""
+    """A hint for a loader error, by what the message is about. A memory quantity gets its
+    own: bytes with a suffix, binary (``Ki Mi Gi``) or decimal (``k M G``), never ``MB``
+    (kubernetes.io, "Resource Management for Pods and Containers", Meaning of memory:
+    https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)."""
     message = str(err)
+    if "quantity" in message and err.path.endswith(".memory"):
+        return ("Read the field path in the message: memory is a number of bytes with a "
+                "suffix such as '256Mi' (mebibytes) or '1Gi'. Kubernetes has no 'MB' or 'GB': "
+                "its decimal suffixes are 'M' and 'G' (256M is 256,000,000 bytes).")
     if "quantity" in message:
         return ("Read the field path in the message: that field needs a quantity such as "
                 "'500m' (half a core) or '2'.")

@@ -67,7 +67,7 @@ def check_host_port_app(app: object) -> None:
     marathon = Marathon()
     cluster.register(marathon)
     try:
-        marathon.deploy(copy.deepcopy(dict(app)))
+        marathon.deploy(copy.deepcopy(dict(app)), name="your app")
     except (ManifestError, ValueError) as err:
         raise Wrong(f"Marathon refuses the app: {err}",
                     "Compare with the examples in the lab: portDefinitions for host "

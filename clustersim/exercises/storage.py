@@ -138,13 +138,15 @@ def _unbound_hint(cluster: KubernetesCluster) -> str:
 CHOICES = {
     "a": "After inactiveAfterSeconds Marathon launches a replacement on another agent, and "
          "Mesos copies the volume there.",
-    "b": "Marathon launches a replacement at once on another agent, with a new, empty volume.",
-    "c": "The instance stays Unreachable and waits for its agent, where its reservation and "
-         "volume are; nothing is launched elsewhere until the agent returns or an operator "
-         "wipes the instance.",
+    "b": "Marathon launches a replacement at once on another agent, where it starts with a "
+         "new, empty volume.",
+    "c": "The instance stays Unreachable; Marathon launches nothing elsewhere until node-3 "
+         "returns or an operator wipes it.",
     "d": "Mesos moves the reservation to the agent with the most free disk, and the instance "
          "starts there.",
 }
+"""The four answers, alike in length and form (one sentence of what happens next), so that
+neither the length nor the lab's wording picks the right one."""
 _HINTS = {
     "a": "Mesos never copies a local persistent volume: it is a directory on one agent's "
          "disk. And a resident app's unreachableStrategy must be disabled.",

@@ -119,13 +119,21 @@ class ResidentRoleError(ValueError):
     def __init__(self, spec_id: str, kind: str, settings: RoleSettings) -> None:
         self.spec_id, self.kind, self.settings = spec_id, kind, settings
         self.upstream = f"Resident {kind}s cannot have the role *"
-        named = [role for role in settings.valid if role != "*"]
-        advice = (f'Set "role" to {named[0]!r}' if named else
-                  "Move it into a top-level group and set \"role\" to the group's name, or "
-                  "run Marathon with another --mesos_role (Marathon(role=...))")
-        super().__init__(f"{spec_id} is resident (it has a persistent volume), so its role "
-                         "cannot be '*': Mesos reserves resources for a named role only. "
-                         f"{advice}")
+        self.reason = (f"{spec_id} is resident (it has a persistent volume), so its role "
+                       "cannot be '*': Mesos reserves resources for a named role only")
+        advice = self.advice(", or run Marathon with another --mesos_role (Marathon(role=...))")
+        super().__init__(f"{self.reason}. {advice}")
+
+    def advice(self, otherwise: str) -> str:
+        """What to change: the named role its group allows, else a top-level group whose
+        name it may take as its role (``RoleSettings.forService``: a service of a top-level
+        group may take the group's name), then ``otherwise`` (what else the caller offers)."""
+        named = [role for role in self.settings.valid if role != "*"]
+        if named:
+            return f'Set "role" to {named[0]!r}'
+        group = f"/storage{PathId(self.spec_id).resolve()}"
+        return (f'Move it into a top-level group ("id": "{group}") and set "role" to the '
+                f"group's name, \"storage\"{otherwise}")
 
     def __reduce__(self):  # keep the fields when pickled (e.g. across processes)
         return (ResidentRoleError, (self.spec_id, self.kind, self.settings))

@@ -22,6 +22,7 @@ from clustersim.mesos.framework import Framework
 from clustersim.mesos.offers import Offer
 from clustersim.mesos.tasks import TASK_FAILED, TASK_LOST, TaskInfo, TaskStatus
 from clustersim.node import Node
+from clustersim.numeric import is_number
 
 __all__ = ["BatchFramework", "drf_paper_example"]
 
@@ -38,8 +39,13 @@ class BatchFramework(Framework):
                  tasks_per_offer: int = 1, refuse_seconds: float = 5.0,
                  startup_seconds: float = 1.0) -> None:
         super().__init__(name=name, role=role or name)
-        if task_cpus < 0 or task_mem < 0 or task_cpus + task_mem <= 0:
-            raise ValueError(f"BatchFramework {name!r}: a task needs some cpus or memory")
+        for field, amount in (("task_cpus", task_cpus), ("task_mem", task_mem)):
+            if not is_number(amount) or amount < 0:
+                raise ValueError(f"BatchFramework {name!r}: {field} must be a number of 0 or "
+                                 f"more, got {amount!r}")
+        if task_cpus + task_mem <= 0:
+            raise ValueError(f"BatchFramework {name!r}: a task needs some cpus or memory "
+                             "(task_cpus and task_mem are both 0)")
         if not isinstance(tasks, int) or tasks < 0:
             raise ValueError(f"BatchFramework {name!r}: tasks must be a whole number ≥ 0")
         if tasks_per_offer < 1:

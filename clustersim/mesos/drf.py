@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from clustersim.mesos.resources import Resources
+from clustersim.numeric import is_number
 
 __all__ = ["DRFSorter"]
 
@@ -198,9 +199,15 @@ class DRFSorter:
         return True
 
     def update_weight(self, client: str, weight: float) -> None:
-        """Set the weight of a path (a client or a subtree), even before it exists."""
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
-            raise ValueError(f"weight of {client!r} must be a number > 0, got {weight!r}")
+        """Set the weight of a path (a client or a subtree), even before it exists.
+
+        A weight must be positive, as the master's ``/weights`` handler requires
+        (apache/mesos ``src/master/weights_handler.cpp``: "Invalid weight '...': Weights must
+        be positive"). It must be finite too: NaN passes that ``<= 0`` test upstream, but the
+        endpoint reads JSON, which cannot write NaN or Infinity."""
+        if not is_number(weight) or weight <= 0:
+            raise ValueError(f"Invalid weight '{weight}' for role {client!r}: Weights must be "
+                             "positive (finite) numbers, such as 1, 2 or 0.5")
         self._weights[client] = float(weight)
         self._dirty = True
 

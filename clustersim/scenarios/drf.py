@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from clustersim.mesos import BatchFramework, MesosCluster
 from clustersim.node import Node
+from clustersim.numeric import is_number
 
 __all__ = [
     "RESOURCES", "Sharing", "share_cluster"
@@ -51,7 +52,17 @@ def share_cluster(
     seed: int = 0,
 ) -> list[Sharing]:
     """Run one batch framework per ``shapes`` entry (name → (cpus, mem GiB) per task), each in
-    its own role with ``weights``, until quiet; return what each got."""
+    its own role with ``weights``, until quiet; return what each got. A shape that is not
+    two numbers of 0 or more is refused with the framework's name."""
+    for name, shape in shapes.items():
+        if not (isinstance(shape, tuple | list) and len(shape) == 2
+                and all(is_number(amount) for amount in shape)):
+            raise ValueError(f"the task shape of {name!r} must be (cpus, memory in GiB), two "
+                             f"numbers such as (1, 4), not {shape!r}")
+        for amount, unit in zip(shape, ("cpus", "GiB of memory"), strict=True):
+            if amount < 0:
+                raise ValueError(f"the task shape of {name!r} asks for {amount} {unit}: an "
+                                 "amount cannot be negative (0 or more)")
     cluster = MesosCluster(list(agents), seed=seed)
     for name, (cpus, mem_gib) in shapes.items():
         cluster.register(BatchFramework(name, task_cpus=cpus, task_mem=mem_gib * _GIB_MIB,

@@ -159,6 +159,11 @@ def discovery_under_failure(instances: int = 6, *, rate: float = 10.0, start: fl
     """
     if not start < fail_at < stop:
         raise ValueError(f"need start < fail_at < stop, got {start}, {fail_at}, {stop}")
+    if instances == 0 and not isinstance(instances, bool):
+        # the scenario fails the node running the most instances: with none, there is none
+        raise ValueError(f"instances must be a whole number from 1 to 50 here, not "
+                         f"{instances!r}: the node that runs the most instances fails, so at "
+                         "least one must run (port_fit takes 0)")
     from clustersim.kubernetes import KubernetesCluster
     from clustersim.marathon import Marathon, MarathonLB
     from clustersim.mesos import MesosCluster

@@ -31,6 +31,7 @@ The live control and its figure: :mod:`clustersim.widgets.updates`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -38,6 +39,7 @@ from typing import Any
 from clustersim import marathon
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.system import KubernetesSystem
+from clustersim.manifests import ManifestSet, load_manifests
 from clustersim.marathon.system import MarathonSystem
 from clustersim.memo import memoized
 from clustersim.mesos import MesosCluster
@@ -119,6 +121,12 @@ def _strategy(system: str, strategy: Mapping[str, Any] | None) -> dict[str, Any]
     return merged
 
 
+def _yours(manifest: dict[str, Any]) -> ManifestSet:
+    """The workload that carries the learner's strategy, read so that a refusal names it
+    ("your strategy, spec.strategy.rollingUpdate.maxSurge: ...") rather than ``<data>``."""
+    return load_manifests(manifest, name="your strategy")
+
+
 def _deployment(strategy: dict[str, Any], failing: bool, version: str,
                 replicas: int) -> dict[str, Any]:
     memory = "64Gi" if failing else "256Mi"
@@ -148,8 +156,20 @@ def _app(strategy: dict[str, Any], failing: bool, version: str, replicas: int) -
 WARM_UP = 10.0
 
 
+def _go_duration(value: Any) -> str:
+    """Swarm's ``delay`` as a Compose file writes it: ``update_config.delay`` is a Go duration
+    string (docker/cli ``cli/compose/loader``, which refuses a number there); a number is
+    taken as seconds here and written as one. Anything else is refused."""
+    if isinstance(value, str):
+        return value    # the stack loader reads it as time.ParseDuration does
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return f"{value:.9f}".rstrip("0").rstrip(".") + "s"
+    raise ValueError(f"delay must be a number of seconds or a Go duration such as '10s' or "
+                     f"'1m30s', not {value!r}")
+
+
 def _stack(strategy: dict[str, Any], replicas: int) -> dict[str, Any]:
-    config = {**strategy, "delay": f"{strategy['delay']}s", "monitor": "10s"}
+    config = {**strategy, "delay": _go_duration(strategy["delay"]), "monitor": "10s"}
     return {"services": {"web": {
         "image": "shop/web:1.0",
         "healthcheck": {"test": ["CMD", "wget", "-qO-", "http://localhost/"],
@@ -182,16 +202,16 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
     if system == "kubernetes":
         k8s = KubernetesCluster(three_nodes(system), seed=seed)
         cluster = KubernetesSystem(k8s)
-        cluster.deploy(_deployment(settings, False, "1.0", replicas))
+        cluster.deploy(_yours(_deployment(settings, False, "1.0", replicas)))
         snapshot = cluster.snapshot
-        update = lambda: cluster.deploy(_deployment(settings, failing, "2.0", replicas))  # noqa: E731
+        update = lambda: cluster.deploy(_yours(_deployment(settings, failing, "2.0", replicas)))  # noqa: E731
         rollback = lambda: k8s.rollout_undo("web")  # noqa: E731
     elif system == "marathon":
         framework = marathon.Marathon(max_instances_per_offer=1)
         cluster = MarathonSystem(MesosCluster(three_nodes(system), seed=seed), framework)
-        cluster.deploy(_app(settings, False, "1.0", replicas))
+        cluster.deploy(_yours(_app(settings, False, "1.0", replicas)))
         snapshot = lambda: _healthy_only(cluster.snapshot(), framework)  # noqa: E731
-        update = lambda: cluster.deploy(_app(settings, failing, "2.0", replicas))  # noqa: E731
+        update = lambda: cluster.deploy(_yours(_app(settings, failing, "2.0", replicas)))  # noqa: E731
         rollback = lambda: framework.deploy(_app(settings, False, "1.0", replicas), force=True)  # noqa: E731
     else:
         swarm = SwarmCluster(three_nodes(system), seed=seed)
@@ -200,7 +220,7 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
         if failing:
             swarm.fail_image("shop/web:2.0", after=1)
         cluster = SwarmSystem(swarm)
-        cluster.deploy(_stack(settings, replicas))
+        cluster.deploy(_yours(_stack(settings, replicas)))
         snapshot = cluster.snapshot
         update = lambda: swarm.update_service("shop_web", image="shop/web:2.0")  # noqa: E731
         rollback = None    # Swarm's failure_action decides

@@ -36,6 +36,7 @@ __all__ = [
     "MARK_GREY",
     "MAX_LABEL_LINES",
     "PHONE_SHARE",
+    "WANTED",
     "Marks",
     "add_marks",
     "add_slider_below_legend",
@@ -235,13 +236,14 @@ def refresh(chart: go.Figure, traces: Sequence[Mapping[str, Any]],
     sets the y axes' upper end, raised as :func:`capacity_panels` raises it where the marks'
     labels need room. False (nothing changed) when the figure has a different number of
     traces."""
-    if len(chart.data) != len(traces):
+    drawn = [trace for trace in chart.data if trace.legendgroup != _WANTED_GROUP]
+    if len(drawn) != len(traces):
         return False
     titles = [a for a in chart.layout.annotations if a.xref == "paper"]
     span = span_of(t.get("x") for t in traces)
     shapes, notes = mark_layout(marks, levels, span)
     with chart.batch_update():
-        for trace, fresh in zip(chart.data, traces, strict=True):
+        for trace, fresh in zip(drawn, traces, strict=True):
             trace.update(fresh)
         chart.layout.shapes = shapes
         chart.layout.annotations = [*titles, *notes]
@@ -289,7 +291,8 @@ def capacity_panels(
     title: str = "Capacity over time",
 ) -> go.Figure:
     """One panel per labelled series ``{label: (snapshots, owner)}``, stacked on a shared
-    time axis. ``lines`` picks the counts to draw; ``desired`` draws a dashed target;
+    time axis. ``lines`` picks the counts to draw; ``desired`` draws a dashed target, named
+    :data:`WANTED` in the legend;
     ``marks`` adds vertical lines ``{label: [(time, text), ...]}`` (e.g. "node fails")."""
     if not series:
         raise ValueError("capacity_panels needs at least one series")
@@ -308,6 +311,8 @@ def capacity_panels(
             hovertemplate=(f"{escape(labels[row - 1])}<br>t = %{{x}} s: %{{y}} {text}"
                            "<extra></extra>"),
         ), row=row, col=1)
+    if desired is not None:
+        fig.add_trace(_wanted_entry(), row=1, col=1)
     rows = [(marks or {}).get(label, ()) for label in labels]
     add_marks(fig, rows, [desired] * len(labels))
     height = 170 + 190 * len(labels)
@@ -319,6 +324,23 @@ def capacity_panels(
     fig.update_layout(**base_layout(escape(title), margin=MARGIN), height=height,
                       legend=legend_below(height))
     return fig
+
+
+WANTED = "wanted (the replicas asked for)"
+"""The legend's name for the dashed grey level line of ``desired`` (a layout shape, which a
+legend does not list by itself)."""
+
+_WANTED_GROUP = "wanted"
+"""The legend group of the :data:`WANTED` entry, by which :func:`refresh` leaves it alone (a
+``FigureWidget`` gives its traces uids of its own)."""
+
+
+def _wanted_entry() -> go.Scatter:
+    """A trace with no points that puts the dashed :data:`WANTED` line in the legend, drawn
+    as :func:`mark_layout` draws the level line."""
+    return go.Scatter(x=[None], y=[None], mode="lines", name=WANTED, legendgroup=_WANTED_GROUP,
+                      showlegend=True, hoverinfo="skip", uid="capacity-wanted",
+                      line={"dash": "dash", "color": MARK_GREY, "width": 1.5})
 
 
 LEGEND_ROOM = 90

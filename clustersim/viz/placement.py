@@ -1,8 +1,9 @@
 """Where a task runs over time: one panel per system, one row per machine.
 
 Reads lists of :class:`clustersim.sim.Snapshot`. A marker at (time, machine) means a task of
-the application was on that machine at that moment: filled purple when it served (ready on a
-machine that is up), hollow grey when it was there but not serving (starting, stopping, or
+the application was on that machine at that moment: filled (the palette's reddish purple,
+"serving" in the legend) when it served (ready on a machine that is up), hollow grey ("there,
+not serving") when it was there but not serving (starting, stopping, or
 on a failed machine), and a row ``(waiting)`` for a task that has no machine yet. The storage
 lab uses it to show a stateful task pinned to its machine or coming back elsewhere.
 """

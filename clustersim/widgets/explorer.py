@@ -11,6 +11,7 @@ file, line and field. The static book shows the example application placed on Ku
 from __future__ import annotations
 
 import html
+import os
 from functools import partial
 from pathlib import Path
 
@@ -19,31 +20,76 @@ import plotly.graph_objects as go
 
 from clustersim.examples import SYSTEMS, example_path
 from clustersim.explore import Placement, place
+from clustersim.limits import MAX_CORPUS_ENTRIES, MAX_CORPUS_FILES
 from clustersim.viz.cluster import cluster_map
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 from clustersim.widgets.idle import IdleWork
 
-__all__ = ["manifest_explorer", "placement_html", "sources"]
+__all__ = ["corpus_files", "manifest_explorer", "placement_html", "sources"]
 
 PASTE = "paste your own"
 
 
+_MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def corpus_files(folder: Path) -> tuple[list[Path], str | None]:
+    """The manifest files (``.yaml``, ``.yml``, ``.json``) under ``folder`` in path order,
+    hidden folders and files (``.git``, ``.ipynb_checkpoints``) left out, and a note when the
+    search stopped short: at :data:`~clustersim.limits.MAX_CORPUS_FILES` files or
+    :data:`~clustersim.limits.MAX_CORPUS_ENTRIES` entries looked at, or at a folder that
+    cannot be read (the folder itself unreadable: the note alone)."""
+    found: list[Path] = []
+    unreadable: list[str] = []
+    seen = 0
+    stack = [folder]
+    while stack and len(found) < MAX_CORPUS_FILES and seen < MAX_CORPUS_ENTRIES:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name, reverse=True)
+            seen += len(entries)
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file() and entry.name.lower().endswith(_MANIFEST_SUFFIXES):
+                    found.append(Path(entry.path))
+        except OSError as err:
+            if current == folder:
+                return [], (f"The folder {str(folder)!r} cannot be read "
+                            f"({err.strerror or err}), so the menu holds the examples only.")
+            unreadable.append(str(current))
+    found = sorted(found)[:MAX_CORPUS_FILES]
+    if len(found) == MAX_CORPUS_FILES or (stack and seen >= MAX_CORPUS_ENTRIES):
+        return found, (f"The menu lists the {len(found)} manifest files found in "
+                       f"{str(folder)!r} before the search stopped (at most {MAX_CORPUS_FILES} "
+                       f"files and {MAX_CORPUS_ENTRIES} entries looked at): give a smaller "
+                       "folder, such as one of its subfolders.")
+    if unreadable:
+        return found, (f"{len(unreadable)} folder(s) under {str(folder)!r} cannot be read, "
+                       f"such as {unreadable[0]!r}: their files are not in the menu.")
+    return found, None
+
+
 def sources(corpus: str | Path | None = None) -> dict[str, Path | None]:
-    """Menu label → file: the example in each dialect, then the corpus files (if present)."""
+    """Menu label → file: the example in each dialect, then the corpus's manifest files (if
+    present, at most :data:`~clustersim.limits.MAX_CORPUS_FILES`; :func:`corpus_files`)."""
     found: dict[str, Path | None] = {
         f"example: shop ({system})": example_path(system) for system in SYSTEMS
     }
     folder = Path(corpus) if corpus else None
     if folder is not None and folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in corpus_files(folder)[0]:
             found[f"{path.parent.name}: {path.name}"] = path
     found[PASTE] = None
     return found
 
 
 def _corpus_problem(corpus: str | Path | None) -> str | None:
-    """Why a ``corpus`` given to the explorer adds nothing to its menu, or None."""
+    """Why a ``corpus`` given to the explorer adds nothing (or less than all) to its menu,
+    or None."""
     if corpus is None:
         return None
     folder = Path(corpus)
@@ -55,9 +101,11 @@ def _corpus_problem(corpus: str | Path | None) -> str | None:
         return (f"There is no folder {str(folder)!r} (seen from {str(Path.cwd())!r}), so the menu "
                 "holds the examples only. Give manifest_explorer(corpus=...) the path of the "
                 "folder that holds the manifests, absolute or relative to this notebook.")
-    if not any(p.is_file() for p in folder.rglob("*")):
-        return f"The folder {str(folder)!r} holds no files, so the menu holds the examples only."
-    return None
+    files, note = corpus_files(folder)
+    if note or files:
+        return note
+    return (f"The folder {str(folder)!r} holds no manifest files (.yaml, .yml or .json), so the "
+            "menu holds the examples only.")
 
 
 def _copies(placement: Placement, kind: str, name: str, replicas: int | None) -> str:

@@ -43,6 +43,12 @@ def test_dominant_share_hints(answer: dict, hint: str) -> None:
     assert check_dominant_shares({"X": 0.5, "Y": 0.333, "next": "Y"})  # rounded is fine
 
 
+@pytest.mark.parametrize("half", ["1 / 2", " 1/ 2", "1 /2", "50 %"])
+def test_a_fraction_with_spaces_is_read(half) -> None:
+    """"1 / 2" was refused as "not a number"."""
+    assert check_dominant_shares({"X": half, "Y": "1 / 3", "next": "Y"})
+
+
 def test_dominant_share_choice_is_named_in_the_exercises_spelling() -> None:
     """"next": "B" was told to answer with one of 'x', 'y': the exercise says X and Y."""
     result = check_dominant_shares({"X": "1/2", "Y": "1/3", "next": "B"})
@@ -124,6 +130,16 @@ def test_fixed_deployment_hints() -> None:
     assert "matchLabels must equal labels" in check_fixed_deployment(wrong_labels).hint
     assert "one Deployment named 'web'" in check_fixed_deployment(
         DEPLOYMENT.replace("CPU", "1").replace("{name: web}", "{name: other}")).message
+
+
+@pytest.mark.parametrize("memory", ["256MB", "256mb", "lots"])
+def test_a_bad_memory_quantity_gets_a_memory_hint(memory) -> None:
+    """memory: 256MB was told of CPU quantities ("'500m' (half a core)")."""
+    feedback = check_fixed_deployment(
+        DEPLOYMENT.replace("CPU", "2").replace("memory: 256Mi", f"memory: {memory}"))
+    assert not feedback and "requests.memory" in feedback.message
+    assert "'256Mi'" in feedback.hint and "no 'MB'" in feedback.hint
+    assert "core" not in feedback.hint
 
 
 def test_ssd_stack_hints() -> None:

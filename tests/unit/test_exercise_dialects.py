@@ -73,6 +73,21 @@ def test_everything_heals_is_wrong_with_an_explanation(truth) -> None:
     assert "StatefulSet" in feedback.hint
 
 
+def test_every_differing_prediction_is_named_and_no_value_is_revealed(truth) -> None:
+    """Each run explained one differing prediction and gave its value ("db on kubernetes is
+    not ready ten minutes later"): six runs answered the exercise without a thought."""
+    guess = {tier: {system: not value for system, value in values.items()}
+             for tier, values in truth.items()}
+    feedback = check_failure_prediction(guess)
+    assert not feedback and "6 of 6 predictions differ" in feedback.message
+    for tier in ("db", "cache"):
+        for system in SYSTEMS:
+            assert f"{tier} on {system}" in feedback.message
+            assert f"{tier} on {system}:" in feedback.hint
+    said = (feedback.message + feedback.hint).lower()
+    assert "not ready" not in said and " is ready" not in said
+
+
 def test_marathon_db_prediction_gets_the_resident_hint(truth) -> None:
     guess = {tier: dict(values) for tier, values in truth.items()}
     guess["db"]["marathon"] = True

@@ -134,7 +134,23 @@ spec:
 """
     feedback = check_zone_survival(manifest)
     assert not feedback and "3 stay Pending" in feedback.message
-    assert "Run at least" not in feedback.hint and "one pod per zone" in feedback.hint
+    assert "Run at least" not in feedback.hint and "anti-affinity" in feedback.hint
+
+
+@pytest.mark.parametrize(("answer", "reason", "hint", "not_said"), [
+    (deployment(cpu="500", tolerate=True, spread="ScheduleAnyway"), "Insufficient cpu",
+     "request less CPU or memory", "anti-affinity"),
+    (deployment(tolerate=True, spread="ScheduleAnyway").replace(
+        "      containers:", "      nodeSelector: {disk: ssd}\n      containers:"),
+     "didn't match Pod's node affinity/selector", "nodeSelector", "anti-affinity"),
+])
+def test_pods_pending_from_the_start_get_the_hint_of_their_reason(answer, reason, hint,
+                                                                   not_said) -> None:
+    """cpu: 500 (cores) left six pods Pending with 'Insufficient cpu' and a hint about a
+    required rule allowing one pod per zone: the hint follows the FailedScheduling reason."""
+    feedback = check_zone_survival(answer)
+    assert not feedback and "6 stay Pending" in feedback.message and reason in feedback.message
+    assert hint in feedback.hint and not_said not in feedback.hint
 
 
 def test_tolerations_without_their_effect_are_refused_as_the_api_server_refuses_them():

@@ -222,3 +222,16 @@ def test_a_named_target_of_another_protocol_is_told_so() -> None:
     feedback = check_translation(text)
     assert not feedback and "port http is TCP; this Service port is UDP" in feedback.message
     assert "no container port has that name" not in feedback.message
+
+
+@pytest.mark.parametrize(("app", "field"), [
+    (_app(requirePorts="false"), "requirePorts"),
+    (_app(portDefinitions=[{"port": "0", "name": "http"}]), "portDefinitions"),
+    (_app(networks=[{"mode": "container/bridge"}]), "portDefinitions"),
+])
+def test_a_refused_app_is_named_as_the_learners(app, field) -> None:
+    """Marathon's refusals named the dict '<data>'; they name "your app", as the course's
+    other checks name "your stack" or "your answer"."""
+    feedback = check_host_port_app(app)
+    assert not feedback and f"your app, {field}" in feedback.message
+    assert "<data>" not in feedback.message

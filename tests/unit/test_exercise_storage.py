@@ -98,3 +98,10 @@ def test_a_letter_written_as_printed_is_read() -> None:
     """The choices print as '(c) ...'; '(c)' was 'not one of a, b, c, d'."""
     assert check_resident_comeback("(c)") and check_resident_comeback(" C ")
     assert "Not (a)" in check_resident_comeback("(a)").message
+
+
+def test_the_choices_are_alike_in_length() -> None:
+    """(c), the right one, was twice as long as the others and repeated the lab's key point:
+    its length alone gave it away."""
+    lengths = sorted(len(text) for text in CHOICES.values())
+    assert lengths[-1] <= 1.25 * lengths[0], lengths

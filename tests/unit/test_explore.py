@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
@@ -59,6 +61,48 @@ def test_explorer_lists_a_corpus_folder_when_present(tmp_path) -> None:
         "example: shop (kubernetes)", "example: shop (marathon)", "example: shop (swarm)"]
 
 
+def test_a_corpus_lists_only_manifests_outside_hidden_folders(tmp_path) -> None:
+    """Every file of the folder was listed: a notebook, a README, a .git object."""
+    for name in ("kubernetes/pod.yaml", "swarm/stack.YML", "marathon/app.json", "README.md",
+                 "lab.ipynb", ".git/objects/x.json", "kubernetes/.hidden.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}\n")
+    labels = list(sources(tmp_path))[3:-1]
+    assert labels == ["kubernetes: pod.yaml", "marathon: app.json", "swarm: stack.YML"]
+    assert len(manifest_explorer(tmp_path).widget.children) == 5   # no notice
+
+
+def test_a_corpus_too_large_is_capped_and_says_so(tmp_path, monkeypatch) -> None:
+    """corpus=".." filled the menu with 797 entries."""
+    monkeypatch.setattr("clustersim.widgets.explorer.MAX_CORPUS_FILES", 3)
+    for index in range(5):
+        (tmp_path / f"app-{index}.yaml").write_text("kind: Pod\n")
+    assert list(sources(tmp_path))[3:-1] == [f"{tmp_path.name}: app-{i}.yaml" for i in range(3)]
+    notice = manifest_explorer(tmp_path).widget.children[0].value
+    assert "lists the 3 manifest files found" in notice and "smaller folder" in notice
+
+
+def test_an_unreadable_corpus_is_named_not_a_traceback(tmp_path, monkeypatch) -> None:
+    """corpus="/" raised PermissionError from a folder it could not read."""
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "pod.yaml").write_text("kind: Pod\n")
+    (tmp_path / "locked").mkdir()
+    scandir = os.scandir
+
+    def refusing(path):
+        if Path(path).name in ("locked", "top"):
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr("clustersim.widgets.explorer.os.scandir", refusing)
+    assert list(sources(tmp_path))[3:-1] == ["open: pod.yaml"]
+    notice = manifest_explorer(tmp_path).widget.children[0].value
+    assert "1 folder(s) under" in notice and "locked" in notice
+    (tmp_path / "top").mkdir()
+    notice = manifest_explorer(tmp_path / "top").widget.children[0].value
+    assert "cannot be read (Permission denied)" in notice and "top" in notice
+
+
 def test_live_app_plain_text_is_short_and_fixed() -> None:
     bundle = manifest_explorer()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("manifest explorer")
@@ -69,7 +113,7 @@ def test_explorer_says_inline_when_the_corpus_folder_is_missing_or_empty(tmp_pat
     notice, *rest = manifest_explorer(tmp_path / "absent").widget.children
     assert "There is no folder" in notice.value and "corpus=" in notice.value and len(rest) == 5
     notice, *_ = manifest_explorer(tmp_path).widget.children
-    assert "holds no files" in notice.value
+    assert "holds no manifest files" in notice.value
     (tmp_path / "pod.yaml").write_text("kind: Pod\n")
     assert len(manifest_explorer(tmp_path).widget.children) == 5
     notice, *_ = manifest_explorer(tmp_path / "pod.yaml").widget.children
@@ -395,3 +439,22 @@ def test_a_marathon_app_for_dcos_public_agents_is_placed_as_dcos_runs_it() -> No
     with pytest.raises(AcceptedRolesError, match="not 'prod'"):
         place({**app, "acceptedResourceRoles": ["prod"]})
 
+
+
+RESIDENT_APP = {"id": "/db", "cmd": "serve", "cpus": 0.5, "mem": 32, "instances": 1,
+                "container": {"type": "MESOS", "volumes": [
+                    {"containerPath": "data", "mode": "RW", "persistent": {"size": 10}}]}}
+
+
+def test_a_resident_app_is_refused_with_its_file_and_what_to_edit(tmp_path) -> None:
+    """The refusal lacked the file name every loader error starts with and suggested
+    Marathon(role=...), which neither place() nor the explorer can set."""
+    path = tmp_path / "db.json"
+    path.write_text(json.dumps(RESIDENT_APP, indent=2))
+    with pytest.raises(ManifestError) as caught:
+        place(path)
+    words = str(caught.value)
+    assert words.startswith("db.json, role: /db is resident") and "Marathon(role=" not in words
+    assert '"id": "/storage/db"' in words
+    edited = {**RESIDENT_APP, "id": "/storage/db", "role": "storage"}   # what it advises
+    assert place(json.dumps(edited, indent=2), name="edit").snapshot.tasks

@@ -8,7 +8,13 @@ import pytest
 
 from clustersim.scenarios.healing import SYSTEMS, milestones, node_failure_run
 from clustersim.sim import NodeState, Snapshot, TaskState
-from clustersim.viz.capacity import capacity_panels, mark_layout, task_counts, water_marks
+from clustersim.viz.capacity import (
+    WANTED,
+    capacity_panels,
+    mark_layout,
+    task_counts,
+    water_marks,
+)
 from clustersim.widgets import healing
 from clustersim.widgets.base import KERNEL_NOTE
 from clustersim.widgets.healing import healing_app, healing_figure, recovery_time
@@ -45,7 +51,8 @@ def test_panels_have_fixed_uids_one_trace_per_line_and_the_marks():
                           lines=("serving", "total"), desired=1,
                           marks={"two": [(5, "fails")]})
     assert [t.uid for t in fig.data] == ["capacity-1-serving", "capacity-1-total",
-                                         "capacity-2-serving", "capacity-2-total"]
+                                         "capacity-2-serving", "capacity-2-total",
+                                         "capacity-wanted"]
     assert [s.xref for s in fig.layout.shapes] == ["x2", "x domain", "x2 domain"]
     assert "fails" in [a.text for a in fig.layout.annotations]
     shapes, notes = mark_layout([[(3, "a")], []], [None, 2])
@@ -124,6 +131,20 @@ def test_bad_settings_are_value_errors_that_say_what(kwargs, message):
         node_failure_run(**kwargs)
 
 
+def test_the_dashed_wanted_line_has_its_legend_entry():
+    """The grey dashed line of the replicas asked for (a layout shape) was missing from the
+    legend, which named only the traces."""
+    snapshots = [_snapshot(t, "Ready", [TaskState("t", "app", "a", "Running", ready=True)])
+                 for t in (0, 5)]
+    fig = capacity_panels({"one": (snapshots, "app"), "two": (snapshots, "app")},
+                          lines=("serving",), desired=1)
+    [entry] = [t for t in fig.data if t.name == WANTED]
+    dashed = [s for s in fig.layout.shapes if s.line.dash == "dash"]
+    assert entry.showlegend and entry.line.dash == "dash" and dashed
+    assert {s.line.color for s in dashed} == {entry.line.color}
+    assert WANTED not in [t.name for t in capacity_panels({"one": (snapshots, "app")}).data]
+
+
 def test_live_control_updates_in_place_and_rebuilds_for_other_systems():
     app = healing_app()
     controls = app.controls
@@ -134,7 +155,7 @@ def test_live_control_updates_in_place_and_rebuilds_for_other_systems():
     assert (list(chart.data[0].x), list(chart.data[0].y)) != before
     assert "Kubernetes" in controls["message"].value
     controls["system"].value = "swarm"
-    assert len(app.widget.children[-1].data) == 2
+    assert len(app.widget.children[-1].data) == 3      # serving, ready, the legend's wanted
     assert app.widget.children[-1].layout.annotations[0].text == "Docker Swarm (service)"
     assert set(SYSTEMS) == {"kubernetes", "marathon", "swarm"}
 
@@ -173,7 +194,7 @@ def test_a_chart_kept_for_a_set_of_panels_is_reused_and_equals_a_fresh_figure():
     everything = app.widget.children[-1]
     controls["system"].value = "marathon"
     alone = app.widget.children[-1]
-    assert alone is not everything and len(alone.data) == 2
+    assert alone is not everything and len(alone.data) == 3   # and the legend's wanted
     controls["fail_at"].value = 70
     controls["system"].value = "all"
     assert app.widget.children[-1] is everything      # kept, updated in place

@@ -47,6 +47,12 @@ def test_bad_times_are_refused() -> None:
         discovery_under_failure(start=60, fail_at=30)
 
 
+def test_no_instances_is_refused_with_the_reason() -> None:
+    """instances=0 passed the 0-50 check and ended in 'min() arg is an empty sequence'."""
+    with pytest.raises(ValueError, match="from 1 to 50 here, not 0: the node that runs the most"):
+        discovery_under_failure(instances=0)
+
+
 def test_the_view_draws_percentages_with_escaped_labels(outcome) -> None:
     series = {s: r["rows"] for s, r in outcome.items()}
     series["<b>x</b>"] = [{"time": 0, "served": 1, "failed": 3}]

@@ -180,3 +180,38 @@ def test_panel_titles_name_each_setting_once() -> None:
     titles = panel_titles([rolling_update_run("marathon"), thrifty])
     assert titles == ["Marathon: minimumHealthCapacity 1.0, maximumOverCapacity 1.0",
                       "Marathon: minimumHealthCapacity 0.5, maximumOverCapacity 0"]
+
+
+@pytest.mark.parametrize(("delay", "seconds"), [("10s", 10.0), ("1m30s", 90.0), (10, 10.0),
+                                                (2.5, 2.5)])
+def test_a_swarm_delay_is_a_number_of_seconds_or_a_go_duration(delay, seconds) -> None:
+    """"10s" was written "10ss" (an "s" appended to any value) and refused; Compose's
+    update_config.delay is a Go duration, a number is taken as seconds."""
+    from clustersim.scenarios.updates import _go_duration
+    from clustersim.swarm.spec import parse_duration
+
+    assert parse_duration(_go_duration(delay), "delay") == seconds
+    assert rolling_update_run("swarm", {"delay": delay}).strategy["delay"] == delay
+
+
+@pytest.mark.parametrize(("delay", "words"), [
+    (True, "delay must be a number of seconds or a Go duration"),
+    ([10], "delay must be a number of seconds or a Go duration"),
+    ("10ss", 'your strategy, services.web.deploy.update_config.delay: time: unknown unit "ss"'),
+    (-3, "cannot be negative"),
+])
+def test_a_bad_swarm_delay_is_refused_clearly(delay, words) -> None:
+    with pytest.raises(ValueError) as caught:
+        rolling_update_run("swarm", {"delay": delay})
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(("system", "strategy", "field"), [
+    ("kubernetes", {"maxSurge": "abc"}, "spec.strategy.rollingUpdate.maxSurge"),
+    ("marathon", {"minimumHealthCapacity": 2}, "upgradeStrategy.minimumHealthCapacity"),
+])
+def test_a_refused_strategy_is_named_your_strategy(system, strategy, field) -> None:
+    """The loaders named the scenario's dict '<data>'."""
+    with pytest.raises(ManifestError) as caught:
+        rolling_update_run(system, strategy)
+    assert str(caught.value).startswith(f"your strategy, {field}")
