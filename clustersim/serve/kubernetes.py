@@ -969,8 +969,18 @@ class KubernetesBackend(ClusterTime):
                     self.cluster.on_removed.remove(last_state)
                     watcher.close()
 
+        selects = self._selects(request, resource)
+        labels = label_selector(request.arg("labelSelector"))
+
+        def at_version(obj: dict[str, Any], version: object) -> dict[str, Any]:
+            return {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(version)}}
+
         def differences(now: Look) -> list[bytes]:
-            """The events of what changed from ``known`` to ``now``, which it becomes."""
+            """The events of what changed from ``known`` to ``now``, which it becomes: an
+            object that left ``now`` without being deleted stopped matching the selectors,
+            and is sent as DELETED in the state that matched, at the version of its change
+            (``cacheWatcher.convertToWatchEvent``; one the label selector left out is
+            rendered first, which numbers that change)."""
             revision = self.renderer.versions.revision
             history = self.renderer.versions.history.get(resource.kind)
             frames = []
@@ -979,23 +989,34 @@ class KubernetesBackend(ClusterTime):
                     frames.append(frame("ADDED", obj, times))
                 elif uid in known and known[uid][0] != version and int(version) > floor:
                     frames.append(frame("MODIFIED", obj, times))
+            stamped = False
             for uid, (version, obj, times) in known.items():
-                if uid not in now and revision > floor:
-                    last, times = removed.get(uid, (obj, times))
-                    final = last["metadata"].get("resourceVersion")
-                    if final is None:       # a finalized Namespace, at the deletion's version
-                        last = {**last, "metadata": {**last["metadata"],
-                                                     "resourceVersion": str(revision)}}
-                        written = (last.get("status") or {}).get("phase") != \
-                            (obj.get("status") or {}).get("phase")
-                    else:                   # its own write: a terminal Pod's (its kubelet)
-                        written = final != version and int(final) > floor
-                    if written:             # the update before the final delete
-                        frames.append(frame("MODIFIED", last, times))
-                    # the deleted object's version is the deletion's revision
-                    gone = history.deletion(key_of(last)) if history else None
-                    frames.append(frame("DELETED", {**last, "metadata": {
-                        **last["metadata"], "resourceVersion": str(gone or revision)}}, times))
+                if uid in now or revision <= floor:
+                    continue
+                if uid not in removed and not (history and history.deletion(key_of(obj))):
+                    if request.arg("labelSelector") and not stamped:
+                        self._items(resource, namespace, lambda found: not labels(found),
+                                    lean=True)
+                        stamped = True
+                    frames.append(frame("DELETED", at_version(obj, self.renderer.versions
+                                        .current(resource.kind, key_of(obj))), times))
+                    continue
+                last, times = removed.get(uid, (obj, times))
+                final = last["metadata"].get("resourceVersion")
+                if final is None:           # a finalized Namespace, at the deletion's version
+                    last = at_version(last, revision)
+                    written = (last.get("status") or {}).get("phase") != \
+                        (obj.get("status") or {}).get("phase")
+                else:                       # its own write: a terminal Pod's (its kubelet)
+                    written = final != version and int(final) > floor
+                if written and not selects(last):   # that write took it out of the selectors
+                    frames.append(frame("DELETED", at_version(obj, final), times))
+                    continue
+                if written:                 # the update before the final delete
+                    frames.append(frame("MODIFIED", last, times))
+                # the deleted object's version is the deletion's revision
+                gone = history.deletion(key_of(last)) if history else None
+                frames.append(frame("DELETED", at_version(last, gone or revision), times))
             removed.clear()
             known.clear()
             known.update(now)
@@ -1057,37 +1078,27 @@ class KubernetesBackend(ClusterTime):
         """The events a watch from the resourceVersion ``since`` (a list's, as kubectl
         starts its watches, or a watch's last, as an informer resumes) owes at once: every
         event of its kind's watch cache after ``since``, in order, each showing the object
-        as that change left it, a DELETED one its last state at the deletion's own version
-        (:meth:`~clustersim.serve.kubewatchcache.WatchCache.since`, after
+        as that change left it, a DELETED one its state before at the change's own version
+        (:meth:`~clustersim.serve.kubewatchcache.WatchCache.replay`, after
         ``getAllEventsSinceLocked`` in k8s.io/apiserver ``pkg/storage/cacher/
-        watch_cache.go``), those of another namespace or that the watch's selectors do not
-        select left out. A change whose state was never kept (an Event's reference stamped
-        its version) shows the object as the watch sees it now if it still has that
-        version, and is left out if not. Simplified: a change that takes an object into or
-        out of the selectors is sent as it is or not at all (the cacher sends it as an
-        ADDED or a DELETED, ``cacheWatcher.convertToWatchEvent``); a version that is not a
-        number starts the watch at the current one."""
+        watch_cache.go``), those of another namespace left out and those of an object that
+        starts or stops matching the watch's selectors sent as an ADDED or a DELETED
+        (``cacheWatcher.convertToWatchEvent``); a version that is not a number starts the
+        watch at the current one."""
         after = _uint(since)
         if after is None:
             return []
-        current = {key_of(obj): (version, obj, times) for version, obj, times in seen}
+        return self.renderer.versions.watch_cache.replay(
+            resource.kind, after, namespace if resource.namespaced else None,
+            self._selects(request, resource),
+            {key_of(obj): (version, obj, times) for version, obj, times in seen})
+
+    @staticmethod
+    def _selects(request: Request, resource: Resource) -> Callable[[Mapping[str, Any]], bool]:
+        """Whether an object as shown matches the request's label and field selectors."""
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
-        scope = namespace if resource.namespaced else None
-        events = []
-        for at, change in self.renderer.versions.watch_cache.since(resource.kind, after):
-            if scope not in (None, change.key[0]):
-                continue
-            if change.state[1]:
-                obj, times = json.loads(change.state[1])
-            elif change.type != "DELETED" and current.get(change.key, ("",))[0] == str(at):
-                _, obj, times = current[change.key]
-            else:
-                continue
-            if labels(obj["metadata"].get("labels") or {}) and fields(obj):
-                events.append((change.type, {**obj, "metadata": {
-                    **obj["metadata"], "resourceVersion": str(at)}}, times))
-        return events
+        return lambda obj: labels(obj["metadata"].get("labels") or {}) and fields(obj)
 
     # ---- writing ---------------------------------------------------------------------------
 
