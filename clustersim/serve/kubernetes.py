@@ -1001,7 +1001,10 @@ class KubernetesBackend(ClusterTime):
                     frames.append(frame("DELETED", at_version(obj, self.renderer.versions
                                         .current(resource.kind, key_of(obj))), times))
                     continue
-                last, times = removed.get(uid, (obj, times))
+                # as the store let it go: seen by this watch's hook, else (let go before
+                # the watch streamed) as the history kept it
+                last, times = removed.get(uid) or (history and history.last_state(
+                    key_of(obj))) or (obj, times)
                 final = last["metadata"].get("resourceVersion")
                 if final is None:           # a finalized Namespace, at the deletion's version
                     last = at_version(last, revision)

@@ -110,6 +110,14 @@ class History:
         states.append([revision, GONE])
         return last
 
+    def last_state(self, key: Key) -> tuple[dict[str, Any], dict[str, float]] | None:
+        """The deleted object's last state before its deletion, if it was kept."""
+        states = self._states.get(key, [])
+        if len(states) < 2 or states[-1][1] != GONE or not states[-2][1]:
+            return None
+        obj, times = json.loads(states[-2][1])
+        return obj, times
+
     def latest(self, key: Key) -> list[Any] | None:
         """The cell of the object's latest state, if it has one."""
         states = self._states.get(key)

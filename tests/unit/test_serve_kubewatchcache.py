@@ -456,3 +456,32 @@ def test_a_watch_of_pending_pods_is_told_deleted_when_one_starts_running():
     assert [(kind, name, phase) for kind, name, _, phase in live] == [
         ("ADDED", "y", "Pending"), ("DELETED", "y", "Pending")]
     assert resumed == live and live[-1][2] == running
+
+
+def test_a_pod_let_go_before_its_watch_streams_is_sent_its_last_write_and_deletion(
+        monkeypatch):
+    """The race behind the live watch that missed a Pod's change during a rollout at
+    ``--speed 10``: a request answers a watch under the server's lock, which its stream
+    takes again to start; a catch-up between the two (another request's, another watch's
+    tick) can let a Pod go before the watch's hook on removals is in place. Its last write
+    (its kubelet's terminal phase) had then been left out and its DELETED had shown it
+    still Running; the store's history kept both, which a resumed watch is sent."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _pod(server, "x2")
+        server.step(30)
+        _delete(server, f"{_PODS}/x2")                   # Terminating, its grace period on
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        backend = server.backend
+        answered = backend._changed_since
+
+        def then_caught_up(*args, **kwargs):
+            events = answered(*args, **kwargs)
+            backend.advance(backend.now + 40)   # x2's kubelet stops it, and the store lets it go
+            return events
+
+        monkeypatch.setattr(backend, "_changed_since", then_caught_up)
+        live = _pod_events(server, listed)
+        monkeypatch.undo()
+        resumed = _pod_events(server, listed)
+    assert [(kind, name) for kind, name, _, _ in live] == [("MODIFIED", "x2"), ("DELETED", "x2")]
+    assert live == resumed and live[-1][3] != "Running"
