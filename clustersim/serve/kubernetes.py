@@ -980,15 +980,16 @@ class KubernetesBackend(ClusterTime):
             object that left ``now`` without being deleted stopped matching the selectors,
             and is sent as DELETED in the state that matched, at the version of its change
             (``cacheWatcher.convertToWatchEvent``; one the label selector left out is
-            rendered first, which numbers that change)."""
+            rendered first, which numbers that change); in the order of their versions, as
+            the cacher dispatches them, whatever the order of the objects' keys."""
             revision = self.renderer.versions.revision
             history = self.renderer.versions.history.get(resource.kind)
-            frames = []
+            events: list[tuple[str, dict[str, Any], dict[str, float]]] = []
             for uid, (version, obj, times) in now.items():
                 if uid not in known and int(version) > floor:
-                    frames.append(frame("ADDED", obj, times))
+                    events.append(("ADDED", obj, times))
                 elif uid in known and known[uid][0] != version and int(version) > floor:
-                    frames.append(frame("MODIFIED", obj, times))
+                    events.append(("MODIFIED", obj, times))
             stamped = False
             for uid, (version, obj, times) in known.items():
                 if uid in now or revision <= floor:
@@ -998,8 +999,8 @@ class KubernetesBackend(ClusterTime):
                         self._items(resource, namespace, lambda found: not labels(found),
                                     lean=True)
                         stamped = True
-                    frames.append(frame("DELETED", at_version(obj, self.renderer.versions
-                                        .current(resource.kind, key_of(obj))), times))
+                    left = self.renderer.versions.current(resource.kind, key_of(obj))
+                    events.append(("DELETED", at_version(obj, left), times))
                     continue
                 # as the store let it go: seen by this watch's hook, else (let go before
                 # the watch streamed) as the history kept it
@@ -1013,17 +1014,18 @@ class KubernetesBackend(ClusterTime):
                 else:                       # its own write: a terminal Pod's (its kubelet)
                     written = final != version and int(final) > floor
                 if written and not selects(last):   # that write took it out of the selectors
-                    frames.append(frame("DELETED", at_version(obj, final), times))
+                    events.append(("DELETED", at_version(obj, final), times))
                     continue
                 if written:                 # the update before the final delete
-                    frames.append(frame("MODIFIED", last, times))
+                    events.append(("MODIFIED", last, times))
                 # the deleted object's version is the deletion's revision
                 gone = history.deletion(key_of(last)) if history else None
-                frames.append(frame("DELETED", at_version(last, gone or revision), times))
+                events.append(("DELETED", at_version(last, gone or revision), times))
             removed.clear()
             known.clear()
             known.update(now)
-            return frames
+            return [frame(*event) for event in sorted(
+                events, key=lambda event: int(event[1]["metadata"]["resourceVersion"]))]
 
         def changes(server: SimServer, watcher: Watcher) -> Iterator[bytes]:
             nonlocal looked

@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 from clustersim.serve import serve
+from clustersim.serve.core import Request
 from clustersim.serve.kubewatchcache import (
     BOOKMARK_FREQUENCY,
     Change,
@@ -485,3 +486,26 @@ def test_a_pod_let_go_before_its_watch_streams_is_sent_its_last_write_and_deleti
         resumed = _pod_events(server, listed)
     assert [(kind, name) for kind, name, _, _ in live] == [("MODIFIED", "x2"), ("DELETED", "x2")]
     assert live == resumed and live[-1][3] != "Running"
+
+
+def test_a_live_watch_sends_the_changes_of_one_look_in_the_order_of_their_versions():
+    """Pods b then a relabelled within one look of the watch: b's version is the lower, and
+    the cacher dispatches events in order, so b comes first. The watch had sent them in
+    the order of their keys, a's higher version first: an informer whose connection broke
+    between the two resumes from a's version and is never told of b's change."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for name in ("a", "b"):
+            _pod(server, name)
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_since(server, _PODS, listed)))
+        watching.start()
+        time.sleep(0.3)
+        with server.lock:                       # both writes between two looks
+            versions = [json.loads(server.dispatch(Request(
+                "PATCH", f"{_PODS}/{name}", {}, {"content-type": "application/merge-patch+json"},
+                b'{"metadata":{"labels":{"app":"web"}}}')).body)["metadata"]["resourceVersion"]
+                for name in ("b", "a")]
+        watching.join()
+    assert [(name, version) for _, name, version in live] == list(zip(
+        "ba", map(int, versions), strict=True))
