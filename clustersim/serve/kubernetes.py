@@ -336,6 +336,8 @@ class KubernetesBackend(ClusterTime):
         """The requests other than reads answered so far (a watch's :class:`Moment`)."""
         self.looks = SharedLooks()
         """The watches' looks at the simulator (:mod:`~clustersim.serve.kubewatchlooks`)."""
+        self.requests = kubeapimetrics.RequestCounts()
+        """The requests answered on the resource routes (``/metrics``)."""
         self.ticked = float("-inf")
         """When (``time.monotonic()``) a watch last brought simulated time up to the wall
         clock: the watches polling within one
@@ -441,7 +443,15 @@ class KubernetesBackend(ClusterTime):
         sub = rest[2] if len(rest) > 2 else None
         if resource.namespaced and name is not None and namespace is None:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
-        response = self._resource(request, resource, namespace, name, sub)
+        labels = kubeapimetrics.request_labels(
+            request.method, request.query, request.content_type, group=group, version=version,
+            resource=resource.plural, subresource=sub or "", namespace=namespace, name=name)
+        try:
+            response = self._resource(request, resource, namespace, name, sub)
+        except HttpError as err:
+            self.requests.record(labels, err.status)
+            raise
+        self.requests.record(labels, response.status)
         if resource.kind == "Endpoints":       # the API server's deprecation warning (v1.33)
             response.headers["Warning"] = ('299 - "v1 Endpoints is deprecated in v1.33+; use '
                                            'discovery.k8s.io/v1 EndpointSlice"')
@@ -472,7 +482,8 @@ class KubernetesBackend(ClusterTime):
                             "protobuf request for it gets an empty one): read each group's "
                             "schemas at /openapi/v3, as kubectl explain does", "NotFound")
         if path == "/metrics":
-            return Response(200, kubeapimetrics.exposition(self._object_counts()),
+            return Response(200, kubeapimetrics.exposition(self._object_counts(),
+                                                           self.requests),
                             kubeapimetrics.CONTENT_TYPE)
         if path.startswith("/openapi/v3/"):
             document = openapi_v3_document(path[len("/openapi/v3/"):])
