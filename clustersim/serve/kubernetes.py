@@ -302,6 +302,11 @@ _NEXT_ERROR = re.compile(r", (?=[^\s:,]*: " + field_error_ahead() + ")")
 """Where the next field error starts in an aggregated ``[a, b]`` message."""
 
 
+def _uid(obj: Mapping[str, Any]) -> str:
+    """The key of an object in a watch's :data:`~clustersim.serve.kubewatchlooks.Look`."""
+    return obj["metadata"].get("uid", obj["metadata"]["name"])
+
+
 def write_kubeconfig(url: str, path: str | Path) -> Path:
     """Write a kubeconfig whose one context, ``clustersim``, points at ``url``."""
     path = Path(path)
@@ -957,6 +962,8 @@ class KubernetesBackend(ClusterTime):
         # a watch from a version the store has not reached yet sends only what is newer
         # (cacheWatcher.process passes on an event only past the watch's version)
         floor = _uint(since or "") or 0
+        after = max(floor, self.renderer.versions.revision)     # the changes sent so far
+        scope = namespace if resource.namespaced else None
         removed: dict[str, tuple[dict[str, Any], dict[str, float]]] = {}
 
         def last_state(obj: Mapping[str, Any]) -> None:
@@ -987,20 +994,33 @@ class KubernetesBackend(ClusterTime):
             return {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(version)}}
 
         def differences(now: Look) -> list[bytes]:
-            """The events of what changed from ``known`` to ``now``, which it becomes: an
-            object that left ``now`` without being deleted stopped matching the selectors,
-            and is sent as DELETED in the state that matched, at the version of its change
-            (``cacheWatcher.convertToWatchEvent``; one the label selector left out is
-            rendered first, which numbers that change); in the order of their versions, as
-            the cacher dispatches them, whatever the order of the objects' keys."""
+            """The events of what changed from ``known`` to ``now``, which it becomes: those
+            of the objects in ``now`` as the watch cache has them since the last look (each
+            numbered change, as the cacher dispatches each event), else as ``now`` shows
+            them; an object that left ``now`` without being deleted stopped matching the
+            selectors, and is sent as DELETED in the state that matched, at the version of
+            its change (``cacheWatcher.convertToWatchEvent``; one the label selector left
+            out is rendered first, which numbers that change); in the order of their
+            versions, as the cacher dispatches them, whatever the order of the objects'
+            keys."""
+            nonlocal after
             revision = self.renderer.versions.revision
             history = self.renderer.versions.history.get(resource.kind)
-            events: list[tuple[str, dict[str, Any], dict[str, float]]] = []
+            # (order, type, object, times): each in the order of its version, but a deleted
+            # object's last write with its deletion
+            events: list[tuple[int, str, dict[str, Any], dict[str, float]]] = [
+                (int(obj["metadata"]["resourceVersion"]), kind, obj, times)
+                for kind, obj, times in self.renderer.versions.watch_cache.replay(
+                    resource.kind, after, scope, selects,
+                    {key_of(obj): (version, obj, times) for version, obj, times in now.values()})
+                if _uid(obj) in now]
+            after = max(after, revision)
+            sent = {(_uid(obj), obj["metadata"]["resourceVersion"]) for _, _, obj, _ in events}
             for uid, (version, obj, times) in now.items():
-                if uid not in known and int(version) > floor:
-                    events.append(("ADDED", obj, times))
-                elif uid in known and known[uid][0] != version and int(version) > floor:
-                    events.append(("MODIFIED", obj, times))
+                if (uid, version) not in sent and int(version) > floor and \
+                        known.get(uid, ("",))[0] != version:
+                    events.append((int(version), "MODIFIED" if uid in known else "ADDED", obj,
+                                   times))
             stamped = False
             for uid, (version, obj, times) in known.items():
                 if uid in now or revision <= floor:
@@ -1011,7 +1031,7 @@ class KubernetesBackend(ClusterTime):
                                     lean=True)
                         stamped = True
                     left = self.renderer.versions.current(resource.kind, key_of(obj))
-                    events.append(("DELETED", at_version(obj, left), times))
+                    events.append((int(left), "DELETED", at_version(obj, left), times))
                     continue
                 # as the store let it go: seen by this watch's hook, else (let go before
                 # the watch streamed) as the history kept it
@@ -1025,18 +1045,19 @@ class KubernetesBackend(ClusterTime):
                 else:                       # its own write: a terminal Pod's (its kubelet)
                     written = final != version and int(final) > floor
                 if written and not selects(last):   # that write took it out of the selectors
-                    events.append(("DELETED", at_version(obj, final), times))
+                    events.append((int(final), "DELETED", at_version(obj, final), times))
                     continue
-                if written:                 # the update before the final delete
-                    events.append(("MODIFIED", last, times))
                 # the deleted object's version is the deletion's revision
                 gone = history.deletion(key_of(last)) if history else None
-                events.append(("DELETED", at_version(last, gone or revision), times))
+                if written:                 # the update before the final delete
+                    events.append((gone or revision, "MODIFIED", last, times))
+                events.append((gone or revision, "DELETED", at_version(last, gone or revision),
+                               times))
             removed.clear()
             known.clear()
             known.update(now)
-            return [frame(*event) for event in sorted(
-                events, key=lambda event: int(event[1]["metadata"]["resourceVersion"]))]
+            return [frame(kind, obj, times) for _, kind, obj, times in sorted(
+                events, key=lambda event: event[0])]
 
         def changes(server: SimServer, watcher: Watcher) -> Iterator[bytes]:
             nonlocal looked
@@ -1084,8 +1105,7 @@ class KubernetesBackend(ClusterTime):
         ``watcher``, which holds the look while the watch lasts."""
         looks: SharedLooks | Watcher = watcher or self.looks
         return looks.look(self._look_key(request, resource, namespace), self._moment, lambda: {
-            obj["metadata"].get("uid", obj["metadata"]["name"]): (
-                obj["metadata"]["resourceVersion"], obj, times)
+            _uid(obj): (obj["metadata"]["resourceVersion"], obj, times)
             for obj, times in self._select(request, resource, namespace)})
 
     def _changed_since(self, request: Request, resource: Resource, namespace: str | None,

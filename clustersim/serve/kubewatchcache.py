@@ -159,11 +159,15 @@ class WatchCache:
     def since(self, kind: str, revision: int) -> Iterator[tuple[int, Change]]:
         """The events of ``kind`` after ``revision``, oldest first, each with its own
         resourceVersion (``getAllEventsSinceLocked``; :meth:`too_old` says first whether
-        the window still holds them all)."""
+        the window still holds them all). Read from the newest back, so that a live
+        watch asking for what came since its last look reads only that."""
         window = self._windows.get(kind)
-        for _, at, change in window.events if window else ():
-            if at > revision:
-                yield at, change
+        newer: list[tuple[int, Change]] = []
+        for _, at, change in reversed(window.events) if window else ():
+            if at <= revision:
+                break
+            newer.append((at, change))
+        yield from reversed(newer)
 
     def replay(self, kind: str, after: int, scope: str | None,
                selects: Callable[[Mapping[str, Any]], bool],

@@ -509,3 +509,27 @@ def test_a_live_watch_sends_the_changes_of_one_look_in_the_order_of_their_versio
         watching.join()
     assert [(name, version) for _, name, version in live] == list(zip(
         "ba", map(int, versions), strict=True))
+
+
+def test_a_live_watch_is_sent_each_change_another_read_numbered_between_its_looks():
+    """Two writes to Pod a between two looks of a watch, each numbered by its answer: the
+    watch cache holds both changes, and the cacher hands each event to its watchers, so
+    the live watch is sent both, as a watch resumed from the same version is. It had been
+    sent the latest only (its look compared the object with the one before), one change
+    fewer for ``kubectl get pods -w`` than the cluster made."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _pod(server, "a")
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_since(server, _PODS, listed)))
+        watching.start()
+        time.sleep(0.3)
+        with server.lock:                       # both writes between two looks
+            for value in ("1", "2"):
+                server.dispatch(Request("PATCH", f"{_PODS}/a", {}, {
+                    "content-type": "application/merge-patch+json"}, json.dumps(
+                        {"metadata": {"labels": {"v": value}}}).encode()))
+        watching.join()
+        resumed = _since(server, _PODS, listed)
+    assert [kind for kind, _, _ in live] == ["MODIFIED", "MODIFIED"]
+    assert live == resumed
