@@ -26,7 +26,10 @@ DELETED, the object's key and its state, shared with the kind's
 :class:`~clustersim.serve.kubeversions.History` (one JSON text, not a copy), so that a watch
 resumed from a version in the window is sent every event after it, in order
 (:meth:`WatchCache.since`), as ``getAllEventsSinceLocked`` sends them: each change of an
-object, an object made and deleted since included. The window holds at most
+object, an object made and deleted since included; an open watch, at each look, is sent
+in the same way every event since its last look of the objects it still sees, as the cacher
+hands each event to its watchers (``dispatchEvent`` in ``cacher.go``). The window holds at
+most
 :data:`UPPER_BOUND_CAPACITY` events of each kind, so what it keeps is bounded however long
 the server runs.
 
