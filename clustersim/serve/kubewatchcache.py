@@ -29,9 +29,8 @@ resumed from a version in the window is sent every event after it, in order
 object, an object made and deleted since included; an open watch, at each look, is sent
 in the same way every event since its last look of the objects it still sees, as the cacher
 hands each event to its watchers (``dispatchEvent`` in ``cacher.go``). The window holds at
-most
-:data:`UPPER_BOUND_CAPACITY` events of each kind, so what it keeps is bounded however long
-the server runs.
+most :data:`UPPER_BOUND_CAPACITY` events of each kind, so what it keeps is bounded however
+long the server runs.
 
 A watch with a label or field selector is sent what the cacher's ``cacheWatcher`` sends
 (``convertToWatchEvent`` in k8s.io/apiserver ``pkg/storage/cacher/cache_watcher.go``): each
