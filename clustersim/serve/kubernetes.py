@@ -995,9 +995,10 @@ class KubernetesBackend(ClusterTime):
 
         def differences(now: Look) -> list[bytes]:
             """The events of what changed from ``known`` to ``now``, which it becomes: those
-            of the objects in ``now`` as the watch cache has them since the last look (each
-            numbered change, as the cacher dispatches each event), else as ``now`` shows
-            them; an object that left ``now`` without being deleted stopped matching the
+            of the objects in ``now``, and of those made and gone between the two looks, as
+            the watch cache has them since the last look (each numbered change, as the
+            cacher dispatches each event), else as ``now`` shows them; an object that left
+            ``now`` without being deleted stopped matching the
             selectors, and is sent as DELETED in the state that matched, at the version of
             its change (``cacheWatcher.convertToWatchEvent``; one the label selector left
             out is rendered first, which numbers that change); in the order of their
@@ -1013,7 +1014,7 @@ class KubernetesBackend(ClusterTime):
                 for kind, obj, times in self.renderer.versions.watch_cache.replay(
                     resource.kind, after, scope, selects,
                     {key_of(obj): (version, obj, times) for version, obj, times in now.values()})
-                if _uid(obj) in now]
+                if _uid(obj) in now or _uid(obj) not in known]
             after = max(after, revision)
             sent = {(_uid(obj), obj["metadata"]["resourceVersion"]) for _, _, obj, _ in events}
             for uid, (version, obj, times) in now.items():

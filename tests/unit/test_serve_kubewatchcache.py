@@ -533,3 +533,28 @@ def test_a_live_watch_is_sent_each_change_another_read_numbered_between_its_look
         resumed = _since(server, _PODS, listed)
     assert [kind for kind, _, _ in live] == ["MODIFIED", "MODIFIED"]
     assert live == resumed
+
+
+def test_a_live_watch_is_told_of_a_pod_made_and_deleted_between_two_of_its_looks():
+    """A Pod made and deleted at once (``gracePeriodSeconds=0``) between two looks of a
+    watch, each write numbered by its answer: the watch cache holds its ADDED, its last
+    write and its DELETED, of which the live watch had been sent none (neither look saw
+    the Pod)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_since(server, _PODS, listed)))
+        watching.start()
+        time.sleep(0.3)
+        with server.lock:                       # both writes between two looks
+            server.dispatch(Request("POST", _PODS, {}, {"content-type": "application/json"},
+                                    json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {
+                                        "name": "brief"}, "spec": {"containers": [{
+                                            "name": "c", "image": "busybox:1.37"}]}}).encode()))
+            server.dispatch(Request("DELETE", f"{_PODS}/brief",
+                                    {"gracePeriodSeconds": ["0"]}, {}))
+        watching.join()
+        resumed = _since(server, _PODS, listed)
+    assert live == resumed
+    assert {name for _, name, _ in live} == {"brief"}
+    assert (live[0][0], live[-1][0]) == ("ADDED", "DELETED")
