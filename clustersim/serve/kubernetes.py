@@ -995,26 +995,30 @@ class KubernetesBackend(ClusterTime):
 
         def differences(now: Look) -> list[bytes]:
             """The events of what changed from ``known`` to ``now``, which it becomes: those
-            of the objects in ``now``, and of those made and gone between the two looks, as
-            the watch cache has them since the last look (each numbered change, as the
-            cacher dispatches each event), else as ``now`` shows them; an object that left
-            ``now`` without being deleted stopped matching the
-            selectors, and is sent as DELETED in the state that matched, at the version of
-            its change (``cacheWatcher.convertToWatchEvent``; one the label selector left
-            out is rendered first, which numbers that change); in the order of their
-            versions, as the cacher dispatches them, whatever the order of the objects'
-            keys."""
+            the watch cache has since the last look (each numbered change, as the cacher
+            dispatches each event), else as ``now`` shows them; an object that left ``now``
+            that the window does not tell of, not deleted, stopped matching the selectors,
+            and is sent as DELETED in the state that matched, at the version of its change
+            (``cacheWatcher.convertToWatchEvent``; one the label selector left out is
+            rendered first, which numbers that change); in the order of their versions, as
+            the cacher dispatches them, whatever the order of the objects' keys."""
             nonlocal after
             revision = self.renderer.versions.revision
             history = self.renderer.versions.history.get(resource.kind)
             # (order, type, object, times): each in the order of its version, but a deleted
             # object's last write with its deletion
-            events: list[tuple[int, str, dict[str, Any], dict[str, float]]] = [
+            replayed: list[tuple[int, str, dict[str, Any], dict[str, float]]] = [
                 (int(obj["metadata"]["resourceVersion"]), kind, obj, times)
                 for kind, obj, times in self.renderer.versions.watch_cache.replay(
                     resource.kind, after, scope, selects,
-                    {key_of(obj): (version, obj, times) for version, obj, times in now.values()})
-                if _uid(obj) in now or _uid(obj) not in known]
+                    {key_of(obj): (version, obj, times) for version, obj, times in now.values()})]
+            # those that left the look told of by the window (a Namespace is let go
+            # finalized, which the window does not show: below)
+            told = set() if resource.kind == "Namespace" else {
+                _uid(obj) for _, kind, obj, _ in replayed
+                if kind == "DELETED" and _uid(obj) in known and _uid(obj) not in now}
+            events = [event for event in replayed if _uid(event[2]) in now or
+                      _uid(event[2]) not in known or _uid(event[2]) in told]
             after = max(after, revision)
             sent = {(_uid(obj), obj["metadata"]["resourceVersion"]) for _, _, obj, _ in events}
             for uid, (version, obj, times) in now.items():
@@ -1024,7 +1028,7 @@ class KubernetesBackend(ClusterTime):
                                    times))
             stamped = False
             for uid, (version, obj, times) in known.items():
-                if uid in now or revision <= floor:
+                if uid in now or uid in told or revision <= floor:
                     continue
                 if uid not in removed and not (history and history.deletion(key_of(obj))):
                     if request.arg("labelSelector") and not stamped:

@@ -558,3 +558,24 @@ def test_a_live_watch_is_told_of_a_pod_made_and_deleted_between_two_of_its_looks
     assert live == resumed
     assert {name for _, name, _ in live} == {"brief"}
     assert (live[0][0], live[-1][0]) == ("ADDED", "DELETED")
+
+
+def test_a_live_watch_is_sent_each_change_of_a_pod_deleted_between_two_of_its_looks():
+    """Pod a, seen by the watch, relabelled then deleted at once between two of its looks:
+    the watch cache holds the relabelling, which the live watch had left out (it sent the
+    Pod's last write and its DELETED only)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _pod(server, "a")
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_since(server, _PODS, listed)))
+        watching.start()
+        time.sleep(0.3)
+        with server.lock:                       # both writes between two looks
+            server.dispatch(Request("PATCH", f"{_PODS}/a", {}, {
+                "content-type": "application/merge-patch+json"},
+                b'{"metadata":{"labels":{"v":"1"}}}'))
+            server.dispatch(Request("DELETE", f"{_PODS}/a", {"gracePeriodSeconds": ["0"]}, {}))
+        watching.join()
+        resumed = _since(server, _PODS, listed)
+    assert live == resumed and live[-1][0] == "DELETED" and len(live) >= 3
