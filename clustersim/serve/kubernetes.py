@@ -310,6 +310,11 @@ _NEXT_ERROR = re.compile(r", (?=[^\s:,]*: " + field_error_ahead() + ")")
 """Where the next field error starts in an aggregated ``[a, b]`` message."""
 
 
+def _uid(obj: Mapping[str, Any]) -> str:
+    """The key of an object in a watch's :data:`~clustersim.serve.kubewatchlooks.Look`."""
+    return obj["metadata"].get("uid", obj["metadata"]["name"])
+
+
 def write_kubeconfig(url: str, path: str | Path) -> Path:
     """Write a kubeconfig whose one context, ``clustersim``, points at ``url``."""
     path = Path(path)
@@ -344,6 +349,8 @@ class KubernetesBackend(ClusterTime):
         """The requests other than reads answered so far (a watch's :class:`Moment`)."""
         self.looks = SharedLooks()
         """The watches' looks at the simulator (:mod:`~clustersim.serve.kubewatchlooks`)."""
+        self.requests = kubeapimetrics.RequestCounts()
+        """The requests answered on the resource routes (``/metrics``)."""
         self.ticked = float("-inf")
         """When (``time.monotonic()``) a watch last brought simulated time up to the wall
         clock: the watches polling within one
@@ -452,7 +459,15 @@ class KubernetesBackend(ClusterTime):
         sub = rest[2] if len(rest) > 2 else None
         if resource.namespaced and name is not None and namespace is None:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
-        response = self._resource(request, resource, namespace, name, sub)
+        labels = kubeapimetrics.request_labels(
+            request.method, request.query, request.content_type, group=group, version=version,
+            resource=resource.plural, subresource=sub or "", namespace=namespace, name=name)
+        try:
+            response = self._resource(request, resource, namespace, name, sub)
+        except HttpError as err:
+            self.requests.record(labels, err.status)
+            raise
+        self.requests.record(labels, response.status)
         if resource.kind == "Endpoints":       # the API server's deprecation warning (v1.33)
             response.headers["Warning"] = ('299 - "v1 Endpoints is deprecated in v1.33+; use '
                                            'discovery.k8s.io/v1 EndpointSlice"')
@@ -483,7 +498,8 @@ class KubernetesBackend(ClusterTime):
                             "protobuf request for it gets an empty one): read each group's "
                             "schemas at /openapi/v3, as kubectl explain does", "NotFound")
         if path == "/metrics":
-            return Response(200, kubeapimetrics.exposition(self._object_counts()),
+            return Response(200, kubeapimetrics.exposition(self._object_counts(),
+                                                           self.requests),
                             kubeapimetrics.CONTENT_TYPE)
         if path.startswith("/openapi/v3/"):
             document = openapi_v3_document(path[len("/openapi/v3/"):])
@@ -959,6 +975,8 @@ class KubernetesBackend(ClusterTime):
         # a watch from a version the store has not reached yet sends only what is newer
         # (cacheWatcher.process passes on an event only past the watch's version)
         floor = _uint(since or "") or 0
+        after = max(floor, self.renderer.versions.revision)     # the changes sent so far
+        scope = namespace if resource.namespaced else None
         removed: dict[str, tuple[dict[str, Any], dict[str, float]]] = {}
 
         def last_state(obj: Mapping[str, Any]) -> None:
@@ -982,37 +1000,82 @@ class KubernetesBackend(ClusterTime):
                     self.cluster.on_removed.remove(last_state)
                     watcher.close()
 
+        selects = self._selects(request, resource)
+        labels = label_selector(request.arg("labelSelector"))
+
+        def at_version(obj: dict[str, Any], version: object) -> dict[str, Any]:
+            return {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(version)}}
+
         def differences(now: Look) -> list[bytes]:
-            """The events of what changed from ``known`` to ``now``, which it becomes."""
+            """The events of what changed from ``known`` to ``now``, which it becomes: those
+            the watch cache has since the last look (each numbered change, as the cacher
+            dispatches each event), else as ``now`` shows them; an object that left ``now``
+            that the window does not tell of, not deleted, stopped matching the selectors,
+            and is sent as DELETED in the state that matched, at the version of its change
+            (``cacheWatcher.convertToWatchEvent``; one the label selector left out is
+            rendered first, which numbers that change); in the order of their versions, as
+            the cacher dispatches them, whatever the order of the objects' keys."""
+            nonlocal after
             revision = self.renderer.versions.revision
             history = self.renderer.versions.history.get(resource.kind)
-            frames = []
+            # (order, type, object, times): each in the order of its version, but a deleted
+            # object's last write with its deletion
+            replayed: list[tuple[int, str, dict[str, Any], dict[str, float]]] = [
+                (int(obj["metadata"]["resourceVersion"]), kind, obj, times)
+                for kind, obj, times in self.renderer.versions.watch_cache.replay(
+                    resource.kind, after, scope, selects,
+                    {key_of(obj): (version, obj, times) for version, obj, times in now.values()})]
+            # those that left the look told of by the window (a Namespace is let go
+            # finalized, which the window does not show: below)
+            told = set() if resource.kind == "Namespace" else {
+                _uid(obj) for _, kind, obj, _ in replayed
+                if kind == "DELETED" and _uid(obj) in known and _uid(obj) not in now}
+            events = [event for event in replayed if _uid(event[2]) in now or
+                      _uid(event[2]) not in known or _uid(event[2]) in told]
+            after = max(after, revision)
+            sent = {(_uid(obj), obj["metadata"]["resourceVersion"]) for _, _, obj, _ in events}
             for uid, (version, obj, times) in now.items():
-                if uid not in known and int(version) > floor:
-                    frames.append(frame("ADDED", obj, times))
-                elif uid in known and known[uid][0] != version and int(version) > floor:
-                    frames.append(frame("MODIFIED", obj, times))
+                if (uid, version) not in sent and int(version) > floor and \
+                        known.get(uid, ("",))[0] != version:
+                    events.append((int(version), "MODIFIED" if uid in known else "ADDED", obj,
+                                   times))
+            stamped = False
             for uid, (version, obj, times) in known.items():
-                if uid not in now and revision > floor:
-                    last, times = removed.get(uid, (obj, times))
-                    final = last["metadata"].get("resourceVersion")
-                    if final is None:       # a finalized Namespace, at the deletion's version
-                        last = {**last, "metadata": {**last["metadata"],
-                                                     "resourceVersion": str(revision)}}
-                        written = (last.get("status") or {}).get("phase") != \
-                            (obj.get("status") or {}).get("phase")
-                    else:                   # its own write: a terminal Pod's (its kubelet)
-                        written = final != version and int(final) > floor
-                    if written:             # the update before the final delete
-                        frames.append(frame("MODIFIED", last, times))
-                    # the deleted object's version is the deletion's revision
-                    gone = history.deletion(key_of(last)) if history else None
-                    frames.append(frame("DELETED", {**last, "metadata": {
-                        **last["metadata"], "resourceVersion": str(gone or revision)}}, times))
+                if uid in now or uid in told or revision <= floor:
+                    continue
+                if uid not in removed and not (history and history.deletion(key_of(obj))):
+                    if request.arg("labelSelector") and not stamped:
+                        self._items(resource, namespace, lambda found: not labels(found),
+                                    lean=True)
+                        stamped = True
+                    left = self.renderer.versions.current(resource.kind, key_of(obj))
+                    events.append((int(left), "DELETED", at_version(obj, left), times))
+                    continue
+                # as the store let it go: seen by this watch's hook, else (let go before
+                # the watch streamed) as the history kept it
+                last, times = removed.get(uid) or (history and history.last_state(
+                    key_of(obj))) or (obj, times)
+                final = last["metadata"].get("resourceVersion")
+                if final is None:           # a finalized Namespace, at the deletion's version
+                    last = at_version(last, revision)
+                    written = (last.get("status") or {}).get("phase") != \
+                        (obj.get("status") or {}).get("phase")
+                else:                       # its own write: a terminal Pod's (its kubelet)
+                    written = final != version and int(final) > floor
+                if written and not selects(last):   # that write took it out of the selectors
+                    events.append((int(final), "DELETED", at_version(obj, final), times))
+                    continue
+                # the deleted object's version is the deletion's revision
+                gone = history.deletion(key_of(last)) if history else None
+                if written:                 # the update before the final delete
+                    events.append((gone or revision, "MODIFIED", last, times))
+                events.append((gone or revision, "DELETED", at_version(last, gone or revision),
+                               times))
             removed.clear()
             known.clear()
             known.update(now)
-            return frames
+            return [frame(kind, obj, times) for _, kind, obj, times in sorted(
+                events, key=lambda event: event[0])]
 
         def changes(server: SimServer, watcher: Watcher) -> Iterator[bytes]:
             nonlocal looked
@@ -1060,8 +1123,7 @@ class KubernetesBackend(ClusterTime):
         ``watcher``, which holds the look while the watch lasts."""
         looks: SharedLooks | Watcher = watcher or self.looks
         return looks.look(self._look_key(request, resource, namespace), self._moment, lambda: {
-            obj["metadata"].get("uid", obj["metadata"]["name"]): (
-                obj["metadata"]["resourceVersion"], obj, times)
+            _uid(obj): (obj["metadata"]["resourceVersion"], obj, times)
             for obj, times in self._select(request, resource, namespace)})
 
     def _changed_since(self, request: Request, resource: Resource, namespace: str | None,
@@ -1070,37 +1132,27 @@ class KubernetesBackend(ClusterTime):
         """The events a watch from the resourceVersion ``since`` (a list's, as kubectl
         starts its watches, or a watch's last, as an informer resumes) owes at once: every
         event of its kind's watch cache after ``since``, in order, each showing the object
-        as that change left it, a DELETED one its last state at the deletion's own version
-        (:meth:`~clustersim.serve.kubewatchcache.WatchCache.since`, after
+        as that change left it, a DELETED one its state before at the change's own version
+        (:meth:`~clustersim.serve.kubewatchcache.WatchCache.replay`, after
         ``getAllEventsSinceLocked`` in k8s.io/apiserver ``pkg/storage/cacher/
-        watch_cache.go``), those of another namespace or that the watch's selectors do not
-        select left out. A change whose state was never kept (an Event's reference stamped
-        its version) shows the object as the watch sees it now if it still has that
-        version, and is left out if not. Simplified: a change that takes an object into or
-        out of the selectors is sent as it is or not at all (the cacher sends it as an
-        ADDED or a DELETED, ``cacheWatcher.convertToWatchEvent``); a version that is not a
-        number starts the watch at the current one."""
+        watch_cache.go``), those of another namespace left out and those of an object that
+        starts or stops matching the watch's selectors sent as an ADDED or a DELETED
+        (``cacheWatcher.convertToWatchEvent``); a version that is not a number starts the
+        watch at the current one."""
         after = _uint(since)
         if after is None:
             return []
-        current = {key_of(obj): (version, obj, times) for version, obj, times in seen}
+        return self.renderer.versions.watch_cache.replay(
+            resource.kind, after, namespace if resource.namespaced else None,
+            self._selects(request, resource),
+            {key_of(obj): (version, obj, times) for version, obj, times in seen})
+
+    @staticmethod
+    def _selects(request: Request, resource: Resource) -> Callable[[Mapping[str, Any]], bool]:
+        """Whether an object as shown matches the request's label and field selectors."""
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
-        scope = namespace if resource.namespaced else None
-        events = []
-        for at, change in self.renderer.versions.watch_cache.since(resource.kind, after):
-            if scope not in (None, change.key[0]):
-                continue
-            if change.state[1]:
-                obj, times = json.loads(change.state[1])
-            elif change.type != "DELETED" and current.get(change.key, ("",))[0] == str(at):
-                _, obj, times = current[change.key]
-            else:
-                continue
-            if labels(obj["metadata"].get("labels") or {}) and fields(obj):
-                events.append((change.type, {**obj, "metadata": {
-                    **obj["metadata"], "resourceVersion": str(at)}}, times))
-        return events
+        return lambda obj: labels(obj["metadata"].get("labels") or {}) and fields(obj)
 
     # ---- writing ---------------------------------------------------------------------------
 

@@ -110,6 +110,19 @@ class History:
         states.append([revision, GONE])
         return last
 
+    def last_state(self, key: Key) -> tuple[dict[str, Any], dict[str, float]] | None:
+        """The deleted object's last state before its deletion, if it was kept."""
+        states = self._states.get(key, [])
+        if len(states) < 2 or states[-1][1] != GONE or not states[-2][1]:
+            return None
+        obj, times = json.loads(states[-2][1])
+        return obj, times
+
+    def latest(self, key: Key) -> list[Any] | None:
+        """The cell of the object's latest state, if it has one."""
+        states = self._states.get(key)
+        return states[-1] if states else None
+
     def wants(self, key: Key) -> bool:
         """Is the state of the object's current version still to be kept?"""
         states = self._states.get(key, [])
@@ -238,9 +251,11 @@ class ResourceVersions:
         if before is None or before.digest != found:
             version = self.bump()
             seen[key] = Revision(found, version, version if before is None else before.created)
-            cell = self.history.setdefault(kind, History()).changed(key, version)
+            history = self.history.setdefault(kind, History())
+            previous = history.latest(key)
+            cell = history.changed(key, version)
             self.watch_cache.record(kind, self._clock(), version, Change(
-                "ADDED" if before is None else "MODIFIED", key, cell))
+                "ADDED" if before is None else "MODIFIED", key, cell, previous))
         return str(seen[key].version)
 
     def current(self, kind: str, key: Key) -> str:
@@ -292,7 +307,7 @@ class ResourceVersions:
             last = history.deleted(key, revision)
             if last is not None:        # a watch is told of an object it could have seen
                 self.watch_cache.record(kind, self._clock(), revision,
-                                        Change("DELETED", key, last))
+                                        Change("DELETED", key, last, last))
 
 
 def _without_times(value: Any) -> Any:

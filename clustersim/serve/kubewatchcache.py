@@ -26,9 +26,20 @@ DELETED, the object's key and its state, shared with the kind's
 :class:`~clustersim.serve.kubeversions.History` (one JSON text, not a copy), so that a watch
 resumed from a version in the window is sent every event after it, in order
 (:meth:`WatchCache.since`), as ``getAllEventsSinceLocked`` sends them: each change of an
-object, an object made and deleted since included. The window holds at most
-:data:`UPPER_BOUND_CAPACITY` events of each kind, so what it keeps is bounded however long
-the server runs.
+object, an object made and deleted since included; an open watch, at each look, is sent
+in the same way every event since its last look of the objects it still sees, as the cacher
+hands each event to its watchers (``dispatchEvent`` in ``cacher.go``). The window holds at
+most :data:`UPPER_BOUND_CAPACITY` events of each kind, so what it keeps is bounded however
+long the server runs.
+
+A watch with a label or field selector is sent what the cacher's ``cacheWatcher`` sends
+(``convertToWatchEvent`` in k8s.io/apiserver ``pkg/storage/cacher/cache_watcher.go``): each
+event is judged by whether the object's state before it and its state after it match the
+selectors (:func:`filtered`): ADDED when it starts to match (a label added), MODIFIED while
+it matches, DELETED when it stops (a label removed, a Pod's ``spec.nodeName`` or
+``status.phase`` changed, or the object deleted), that DELETED carrying the object's
+previous state, the last that matched, at the event's own resourceVersion; nothing for an
+event that neither state matches. Each :class:`Change` holds both states for this.
 
 Simplified: the simulator numbers a change when it first renders the changed object
 (:mod:`~clustersim.serve.kubeversions`), so the changes of a kind nobody reads for a while
@@ -38,13 +49,14 @@ deletion of several objects found at once is one revision for them all.
 
 from __future__ import annotations
 
+import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 __all__ = ["BOOKMARK_FREQUENCY", "EVENT_FRESH_SECONDS", "LOWER_BOUND_CAPACITY",
-           "UPPER_BOUND_CAPACITY", "Change", "WatchCache", "next_bookmark"]
+           "UPPER_BOUND_CAPACITY", "Change", "WatchCache", "filtered", "next_bookmark"]
 
 LOWER_BOUND_CAPACITY = 100
 """``defaultLowerBoundCapacity``: the events a resource's window starts with room for."""
@@ -76,11 +88,29 @@ class Change(NamedTuple):
     (namespace, name, uid) and ``state``, the cell of the kind's history that holds the
     object as the event shows it, ``[revision, JSON text of (object, times)]``, filled when
     the object is next shown (None until then); a DELETED event's is the object's last
-    state before its deletion."""
+    state before its deletion. ``before`` is the cell of the object's state before the event
+    (None: it did not exist; a DELETED event's is its ``state``), from which a watch with
+    selectors tells whether the object matched them before (:func:`filtered`)."""
 
     type: str
     key: tuple[str, str, str]
     state: list[Any]
+    before: list[Any] | None = None
+
+
+def filtered(recorded: str, matched: bool | None, matches: bool) -> str | None:
+    """The type of the event a watch with selectors is sent for a change ``recorded`` as
+    ADDED, MODIFIED or DELETED, or None for none: ``matched`` says whether the object's
+    state before the change matched the selectors (None: that state was never kept, and the
+    recorded type is sent if the new state matches), ``matches`` whether its new state
+    does (False for a deletion). A DELETED carries the state before, at the change's
+    resourceVersion (``cacheWatcher.convertToWatchEvent`` in k8s.io/apiserver
+    ``pkg/storage/cacher/cache_watcher.go``)."""
+    if matched is None:
+        return recorded if matches else None
+    if matches:
+        return "MODIFIED" if matched else "ADDED"
+    return "DELETED" if matched else None
 
 
 @dataclass
@@ -131,11 +161,50 @@ class WatchCache:
     def since(self, kind: str, revision: int) -> Iterator[tuple[int, Change]]:
         """The events of ``kind`` after ``revision``, oldest first, each with its own
         resourceVersion (``getAllEventsSinceLocked``; :meth:`too_old` says first whether
-        the window still holds them all)."""
+        the window still holds them all). Read from the newest back, so that a live
+        watch asking for what came since its last look reads only that."""
         window = self._windows.get(kind)
-        for _, at, change in window.events if window else ():
-            if at > revision:
-                yield at, change
+        newer: list[tuple[int, Change]] = []
+        for _, at, change in reversed(window.events) if window else ():
+            if at <= revision:
+                break
+            newer.append((at, change))
+        yield from reversed(newer)
+
+    def replay(self, kind: str, after: int, scope: str | None,
+               selects: Callable[[Mapping[str, Any]], bool],
+               current: Mapping[tuple[str, str, str], tuple[str, dict[str, Any],
+                                                            dict[str, float]]]
+               ) -> list[tuple[str, dict[str, Any], dict[str, float]]]:
+        """The events a watch of ``kind`` in namespace ``scope`` (every one for None) whose
+        selectors are ``selects`` is owed from the resourceVersion ``after``, as (type,
+        object, simulated times) in order: each change of :meth:`since` judged by
+        :func:`filtered`, the object shown at the change's own version, a DELETED one in
+        its state before. A change whose state was never kept (an Event's reference stamped
+        its version) shows the object as ``current`` (version, object, times by key) has it
+        if it still has that version, and is left out if not."""
+        events = []
+        for at, change in self.since(kind, after):
+            if scope not in (None, change.key[0]):
+                continue
+            now = None if change.type == "DELETED" else _state(change.state)
+            if now is _UNKNOWN:
+                version, obj, times = current.get(change.key, ("", {}, {}))
+                if version != str(at):
+                    continue
+                now = obj, times
+            was = _state(change.before)
+            if was is _UNKNOWN and change.type == "DELETED":
+                continue
+            sent = filtered(change.type, None if was is _UNKNOWN else
+                            was is not None and selects(was[0]),
+                            now is not None and selects(now[0]))
+            shown = was if sent == "DELETED" else now
+            if sent is not None and shown is not None:
+                obj, times = shown
+                events.append((sent, {**obj, "metadata": {
+                    **obj["metadata"], "resourceVersion": str(at)}}, times))
+        return events
 
     def too_old(self, kind: str, since: int) -> str | None:
         """The message of the 410 for a watch of ``kind`` from the resourceVersion ``since``
@@ -146,3 +215,18 @@ class WatchCache:
         if since < oldest - 1:
             return f"too old resource version: {since} ({oldest - 1})"
         return None
+
+
+_UNKNOWN: tuple[dict[str, Any], dict[str, float]] = ({}, {})
+"""A state never kept (see :class:`Change`), told apart by identity."""
+
+
+def _state(cell: list[Any] | None) -> tuple[dict[str, Any], dict[str, float]] | None:
+    """The (object, times) a history cell holds, None for none (not made yet, or deleted:
+    ``kubeversions.GONE``), :data:`_UNKNOWN` for a state never kept."""
+    if cell is None or cell[1] == "":
+        return None
+    if cell[1] is None:
+        return _UNKNOWN
+    obj, times = json.loads(cell[1])
+    return obj, times

@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 from clustersim.serve import serve
+from clustersim.serve.core import Request
 from clustersim.serve.kubewatchcache import (
     BOOKMARK_FREQUENCY,
     Change,
@@ -351,3 +352,230 @@ def test_a_watch_from_an_early_version_is_told_of_a_pod_made_and_deleted_since()
     assert [(kind, phase) for kind, name, _, phase in events if name == "brief"] == [
         ("ADDED", "Pending"), ("MODIFIED", "Running"), ("MODIFIED", "Running"),
         ("MODIFIED", "Failed"), ("DELETED", "Failed")]
+
+
+def _pod_on(node: str) -> str:
+    return json.dumps([{"metadata": {"name": "p"}, "spec": {"nodeName": node}}, {}])
+
+
+def _filtering_case(nodes: list[str]) -> list[tuple[str, str]]:
+    """(type, resourceVersion) of the events a watch of Pods on ``host`` is replayed for a
+    Pod made on ``nodes[0]`` and moved to each next node at revisions 1, 2, ..."""
+    cache = WatchCache(listed=0)
+    cells: list = []
+    for revision, node in enumerate(nodes, start=1):
+        cells.append([revision, _pod_on(node)])
+        cache.record("Pod", float(revision), revision, Change(
+            "MODIFIED" if cells[:-1] else "ADDED", ("default", "p", "u"), cells[-1],
+            cells[-2] if cells[:-1] else None))
+    events = cache.replay("Pod", 0, None, lambda obj: obj["spec"]["nodeName"] == "host", {})
+    return [(kind, obj["metadata"]["resourceVersion"]) for kind, obj, _ in events]
+
+
+def test_a_watch_with_selectors_is_sent_added_and_deleted_as_an_object_enters_and_leaves():
+    """The two cases of upstream's ``TestCacheWatcherHandlesFiltering``
+    (``pkg/storage/cacher/cache_watcher_test.go``, a filter on ``spec.nodeName=host``): a
+    change that takes the object out of the selectors is a DELETED at its own version,
+    one that brings it in an ADDED; changes outside them are not sent. The replay had sent
+    each change the new state matched as recorded (a MODIFIED for the entry) and nothing
+    for the exit."""
+    assert _filtering_case(["host", "", "host"]) == [("ADDED", "1"), ("DELETED", "2"),
+                                                      ("ADDED", "3")]
+    assert _filtering_case(["", "", "host", "host", "", ""]) == [
+        ("ADDED", "3"), ("MODIFIED", "4"), ("DELETED", "5")]
+
+
+def test_the_deleted_event_of_an_object_leaving_the_selectors_shows_its_state_before():
+    """``convertToWatchEvent`` sends the previous object, at the event's resourceVersion."""
+    cache = WatchCache(listed=0)
+    before = [1, _pod_on("host")]
+    cache.record("Pod", 1.0, 1, Change("ADDED", ("default", "p", "u"), before))
+    cache.record("Pod", 2.0, 2, Change("MODIFIED", ("default", "p", "u"), [2, _pod_on("")],
+                                       before))
+    [(kind, obj, _)] = cache.replay("Pod", 1, None,
+                                    lambda obj: obj["spec"]["nodeName"] == "host", {})
+    assert (kind, obj["spec"]["nodeName"], obj["metadata"]["resourceVersion"]) == (
+        "DELETED", "host", "2")
+
+
+def _relabel(server, name: str, app: str) -> str:
+    request = urllib.request.Request(
+        f"{server.url}{_PODS}/{name}", method="PATCH",
+        data=json.dumps({"metadata": {"labels": {"app": app}}}).encode(),
+        headers={"Content-Type": "application/merge-patch+json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())["metadata"]["resourceVersion"]
+
+
+def test_live_and_resumed_watches_with_a_label_selector_see_a_pod_enter_and_leave_it():
+    """``kubectl get pods -l app=web -w``: labelled app=web, the Pod is ADDED; labelled
+    back, DELETED showing app=web at the version of the relabelling, not at the store's
+    revision of a later write (the live watch had sent the store's), and a watch resumed
+    from the list's version is replayed the same two events (it had been sent a MODIFIED
+    and nothing)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _pod(server, "x")
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        query = "&labelSelector=app%3Dweb"
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(
+            _since(server, _PODS, listed, query.replace("timeoutSeconds=1", ""))))
+        watching.start()
+        entered = _relabel(server, "x", "web")
+        time.sleep(0.4)
+        left = _relabel(server, "x", "db")
+        _configmap(server, "later")             # a later write before the watch's next look
+        watching.join()
+        resumed = _since(server, _PODS, listed, query)
+        with urllib.request.urlopen(f"{server.url}{_PODS}?watch=1&resourceVersion={listed}"
+                                    f"&timeoutSeconds=1{query}", timeout=30) as answer:
+            gone = [json.loads(line) for line in answer][-1]["object"]
+    assert live == resumed == [("ADDED", "x", int(entered)), ("DELETED", "x", int(left))]
+    assert gone["metadata"]["labels"] == {"app": "web"}
+
+
+def test_a_watch_of_pending_pods_is_told_deleted_when_one_starts_running():
+    """A field selector ``status.phase=Pending``: the Pod's kubelet starting it takes it
+    out, a DELETED showing it Pending at the version of that change, live and replayed
+    (neither watch had been told: the replay had left the change out, the live watch had
+    sent the DELETED at the store's revision)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        query = "&fieldSelector=status.phase%3DPending"
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_pod_events(
+            server, f"{listed}{query}", 3)))
+        watching.start()
+        time.sleep(0.3)
+        _pod(server, "y")
+        time.sleep(0.4)
+        server.step(30)
+        running = _get(server, f"{_PODS}/y")["metadata"]["resourceVersion"]
+        _configmap(server, "later")
+        watching.join()
+        resumed = _pod_events(server, f"{listed}{query}")
+    assert [(kind, name, phase) for kind, name, _, phase in live] == [
+        ("ADDED", "y", "Pending"), ("DELETED", "y", "Pending")]
+    assert resumed == live and live[-1][2] == running
+
+
+def test_a_pod_let_go_before_its_watch_streams_is_sent_its_last_write_and_deletion(
+        monkeypatch):
+    """The race behind the live watch that missed a Pod's change during a rollout at
+    ``--speed 10``: a request answers a watch under the server's lock, which its stream
+    takes again to start; a catch-up between the two (another request's, another watch's
+    tick) can let a Pod go before the watch's hook on removals is in place. Its last write
+    (its kubelet's terminal phase) had then been left out and its DELETED had shown it
+    still Running; the store's history kept both, which a resumed watch is sent."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _pod(server, "x2")
+        server.step(30)
+        _delete(server, f"{_PODS}/x2")                   # Terminating, its grace period on
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        backend = server.backend
+        answered = backend._changed_since
+
+        def then_caught_up(*args, **kwargs):
+            events = answered(*args, **kwargs)
+            backend.advance(backend.now + 40)   # x2's kubelet stops it, and the store lets it go
+            return events
+
+        monkeypatch.setattr(backend, "_changed_since", then_caught_up)
+        live = _pod_events(server, listed)
+        monkeypatch.undo()
+        resumed = _pod_events(server, listed)
+    assert [(kind, name) for kind, name, _, _ in live] == [("MODIFIED", "x2"), ("DELETED", "x2")]
+    assert live == resumed and live[-1][3] != "Running"
+
+
+def test_a_live_watch_sends_the_changes_of_one_look_in_the_order_of_their_versions():
+    """Pods b then a relabelled within one look of the watch: b's version is the lower, and
+    the cacher dispatches events in order, so b comes first. The watch had sent them in
+    the order of their keys, a's higher version first: an informer whose connection broke
+    between the two resumes from a's version and is never told of b's change."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for name in ("a", "b"):
+            _pod(server, name)
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_since(server, _PODS, listed)))
+        watching.start()
+        time.sleep(0.3)
+        with server.lock:                       # both writes between two looks
+            versions = [json.loads(server.dispatch(Request(
+                "PATCH", f"{_PODS}/{name}", {}, {"content-type": "application/merge-patch+json"},
+                b'{"metadata":{"labels":{"app":"web"}}}')).body)["metadata"]["resourceVersion"]
+                for name in ("b", "a")]
+        watching.join()
+    assert [(name, version) for _, name, version in live] == list(zip(
+        "ba", map(int, versions), strict=True))
+
+
+def test_a_live_watch_is_sent_each_change_another_read_numbered_between_its_looks():
+    """Two writes to Pod a between two looks of a watch, each numbered by its answer: the
+    watch cache holds both changes, and the cacher hands each event to its watchers, so
+    the live watch is sent both, as a watch resumed from the same version is. It had been
+    sent the latest only (its look compared the object with the one before), one change
+    fewer for ``kubectl get pods -w`` than the cluster made."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _pod(server, "a")
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_since(server, _PODS, listed)))
+        watching.start()
+        time.sleep(0.3)
+        with server.lock:                       # both writes between two looks
+            for value in ("1", "2"):
+                server.dispatch(Request("PATCH", f"{_PODS}/a", {}, {
+                    "content-type": "application/merge-patch+json"}, json.dumps(
+                        {"metadata": {"labels": {"v": value}}}).encode()))
+        watching.join()
+        resumed = _since(server, _PODS, listed)
+    assert [kind for kind, _, _ in live] == ["MODIFIED", "MODIFIED"]
+    assert live == resumed
+
+
+def test_a_live_watch_is_told_of_a_pod_made_and_deleted_between_two_of_its_looks():
+    """A Pod made and deleted at once (``gracePeriodSeconds=0``) between two looks of a
+    watch, each write numbered by its answer: the watch cache holds its ADDED, its last
+    write and its DELETED, of which the live watch had been sent none (neither look saw
+    the Pod)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_since(server, _PODS, listed)))
+        watching.start()
+        time.sleep(0.3)
+        with server.lock:                       # both writes between two looks
+            server.dispatch(Request("POST", _PODS, {}, {"content-type": "application/json"},
+                                    json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {
+                                        "name": "brief"}, "spec": {"containers": [{
+                                            "name": "c", "image": "busybox:1.37"}]}}).encode()))
+            server.dispatch(Request("DELETE", f"{_PODS}/brief",
+                                    {"gracePeriodSeconds": ["0"]}, {}))
+        watching.join()
+        resumed = _since(server, _PODS, listed)
+    assert live == resumed
+    assert {name for _, name, _ in live} == {"brief"}
+    assert (live[0][0], live[-1][0]) == ("ADDED", "DELETED")
+
+
+def test_a_live_watch_is_sent_each_change_of_a_pod_deleted_between_two_of_its_looks():
+    """Pod a, seen by the watch, relabelled then deleted at once between two of its looks:
+    the watch cache holds the relabelling, which the live watch had left out (it sent the
+    Pod's last write and its DELETED only)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _pod(server, "a")
+        listed = _get(server, _PODS)["metadata"]["resourceVersion"]
+        live: list = []
+        watching = threading.Thread(target=lambda: live.extend(_since(server, _PODS, listed)))
+        watching.start()
+        time.sleep(0.3)
+        with server.lock:                       # both writes between two looks
+            server.dispatch(Request("PATCH", f"{_PODS}/a", {}, {
+                "content-type": "application/merge-patch+json"},
+                b'{"metadata":{"labels":{"v":"1"}}}'))
+            server.dispatch(Request("DELETE", f"{_PODS}/a", {"gracePeriodSeconds": ["0"]}, {}))
+        watching.join()
+        resumed = _since(server, _PODS, listed)
+    assert live == resumed and live[-1][0] == "DELETED" and len(live) >= 3
