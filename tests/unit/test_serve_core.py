@@ -800,6 +800,9 @@ def test_a_port_windows_reserves_is_named_in_one_line(monkeypatch, capsys):
     # go-restful's 405 through kube-apiserver's serviceErrorHandler (a Status)
     ("kubernetes", "/api/v1/namespaces/default/pods", 405,
      "the server does not allow this method on the requested resource"),
+    ("kubernetes", "/version", 405,      # a go-restful route of GET alone (it said 404)
+     "the server does not allow this method on the requested resource"),
+    ("kubernetes", "/no/such/route", 404, "the server could not find the requested resource"),
     # Jersey's NotAllowedException through Marathon's exception mapper
     ("marathon", "/v2/apps", 405, '{"message":"Method Not Allowed"}'),
     ("marathon", "/no/such/route", 404, '{"message":"URI not found"}'),
