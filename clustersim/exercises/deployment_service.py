@@ -44,13 +44,27 @@ _NGINX = "docker.io/library/nginx"
 """The official nginx image's repository, fully qualified: it listens on port 80."""
 
 
+_PORTS = {"port": 8080, "targetPort": 80, "containerPort": 80}
+"""The port fields of the task, each with the value it asks for."""
+
+
 def _load_hint(err: ManifestError) -> str:
     """The loader's refusal, with what to do about those a first Deployment meets, where the
     message's own words point elsewhere: a second object's ``apiVersion`` read as a repeated
     key of the first, for want of the ``---`` that starts a new YAML document, and a quoted
     ``targetPort``, a string, which the API server validates as a port name
     (``ValidatePortNumOrName`` in kubernetes/kubernetes ``pkg/apis/core/validation``: a name
-    must hold a letter)."""
+    must hold a letter), and a ``port``, ``targetPort`` or ``containerPort`` that Go's JSON
+    decoder cannot read into the ``int32`` it is (``cannot unmarshal string`` for a quoted
+    ``port``, ``cannot unmarshal number 80.0`` for one with a decimal point: ``80.0`` is no
+    ``int32`` for ``encoding/json``)."""
+    field = err.path.rsplit(".", 1)[-1]
+    if field in _PORTS and "cannot unmarshal string" in err.message:
+        return (f"A port number goes without quotes ({field}: {_PORTS[field]}): in quotes it "
+                "is text, and this field takes a number only.")
+    if field in _PORTS and "cannot unmarshal number" in err.message:
+        return (f"A port is a whole number, without a decimal point ({field}: "
+                f"{_PORTS[field]}).")
     if err.path in ("apiVersion", "kind") and "appears twice" in err.message:
         return ("Two objects in one text are two YAML documents: put a line of three dashes, "
                 "---, between the Deployment and the Service.")

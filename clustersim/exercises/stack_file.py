@@ -53,22 +53,27 @@ _INTERVAL = 10.0
 """Seconds between health checks that the task asks for."""
 _DURATIONS = ("interval", "timeout", "start_period", "start_interval")
 """A health check's periods, Go durations (the Compose file's ``healthcheck``)."""
+_REPLICATED = "Leave out mode: (replicated is the default) and set deploy: replicas: 2."
+"""The hint for a global service, whether the loader refuses it (``replicas`` beside
+``mode: global``) or the check finds it."""
 
 
 def _hint(err: ManifestError) -> str:
-    """What to do about the loader's refusal: a health check period under 1ms or switched
-    off beside its test, declare an undefined secret, give a number
-    where docker/cli's schema wants an integer (its words, "must be a integer", are
-    ``humanReadableType``'s in ``cli/compose/schema/schema.go``, kept as the CLI prints
-    them), move ``replicas`` from the service to its ``deploy:`` section (the schema's
-    "Additional property replicas is not allowed" names the key, not where it belongs:
-    https://docs.docker.com/reference/compose-file/deploy/#replicas), write a health check's
-    period as a Go duration (the schema wants a string, ``time.ParseDuration`` a unit), or
-    read the path."""
+    """What to do about the loader's refusal: ``replicas`` beside ``mode: global`` (docker/cli's
+    ``convertDeployMode``), a health check period under 1ms or switched off beside its test,
+    declare an undefined secret, give a number where docker/cli's schema wants an integer (its
+    words, "must be a integer", are ``humanReadableType``'s in ``cli/compose/schema/schema.go``,
+    kept as the CLI prints them), move ``replicas`` from the service to its ``deploy:`` section
+    (the schema's "Additional property replicas is not allowed" names the key, not where it
+    belongs: https://docs.docker.com/reference/compose-file/deploy/#replicas), write a health
+    check's period as a Go duration (the schema wants a string, ``time.ParseDuration`` a unit),
+    or read the path."""
     field = err.path.rsplit(".", 1)[-1]
     if field == "replicas" and "Additional property replicas" in err.message:
         return ("replicas belongs to the deploy: section of the service (deploy: then "
                 "replicas: 2 under it), not to the service itself.")
+    if "replicas can only be used with replicated" in err.message:
+        return f"A global service runs one task on every node and takes no replicas. {_REPLICATED}"
     if "HealthConfig cannot be less than 1ms" in err.message:
         return "Give each period of the health check at least 1ms; set interval: 10s."
     if err.path.startswith("services.api.healthcheck.") and field in _DURATIONS:
@@ -179,7 +184,7 @@ def check_stack_file(text: object) -> None:
     if read.mode == "global":
         raise Wrong("api runs in global mode: Swarm starts one task on every node that can "
                     "take it, however many nodes the swarm has, not a number you choose.",
-                    "Leave out mode: (replicated is the default) and set deploy: replicas: 2.")
+                    _REPLICATED)
     replicas = read.replicas
     if replicas != 2:
         raise Wrong(f"api asks for {replicas} replica{'s' if replicas != 1 else ''}, not 2.",

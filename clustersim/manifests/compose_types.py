@@ -163,6 +163,16 @@ def _duration(text: str) -> str:
     return text
 
 
+def _signed_duration(text: str) -> str:
+    """A Go duration, negative too: a health check's ``interval``, ``timeout`` and
+    ``start_period``, which docker/cli reads with ``time.ParseDuration`` and sends as they
+    are (``convertHealthcheck``, ``cli/compose/convert/service.go``); swarmkit then refuses
+    one that is set and under 1 ms, a negative one included
+    (:mod:`~clustersim.manifests.healthchecks`)."""
+    go_duration(text)
+    return text
+
+
 @dataclass(frozen=True)
 class SchemaType:
     """The JSON type the v3 schema gives a field whose model reads it as another type
@@ -197,6 +207,7 @@ def _bytes(value: Any) -> int:
 Cpus = Annotated[Decimal, BeforeValidator(_cpus), SchemaType("string")]
 Bytes = Annotated[int, BeforeValidator(_bytes), SchemaType("string")]
 Duration = Annotated[str, AfterValidator(_duration)]
+HealthPeriod = Annotated[str, AfterValidator(_signed_duration)]
 Constraint = Annotated[str, AfterValidator(_constraint)]
 Count = Annotated[int, Field(ge=0)]
 
@@ -407,11 +418,11 @@ class Deploy(_Closed):
 
 class Healthcheck(_Closed):
     test: str | list[str] | None = None
-    interval: Duration | None = None
-    timeout: Duration | None = None
-    start_period: Duration | None = None
+    interval: HealthPeriod | None = None
+    timeout: HealthPeriod | None = None
+    start_period: HealthPeriod | None = None
     retries: Retries | None = None
-    start_interval: Duration | None = None
+    start_interval: Duration | None = None     # the engine's check, not swarmkit's: not modeled
     disable: bool | None = None
 
 

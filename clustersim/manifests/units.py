@@ -71,9 +71,9 @@ _CONTAINER = {"cpus": 1.0, "mem": 128.0, "disk": 0.0, "gpus": 0.0}
 #: An app's defaults (``AppDefinition.DefaultCpus``, ``DefaultMem``, ``DefaultDisk``,
 #: ``DefaultGpus``).
 _APP = {"cpus": 1.0, "mem": 128.0, "disk": 0.0, "gpus": 0.0}
-_GO_UNITS = {"ns": Fraction(1, 10**9), "us": Fraction(1, 10**6), "\u00b5s": Fraction(1, 10**6),
-             "\u03bcs": Fraction(1, 10**6), "ms": Fraction(1, 1000), "s": Fraction(1),
-             "m": Fraction(60), "h": Fraction(3600)}
+_GO_UNITS = {"ns": 1, "us": 1000, "\u00b5s": 1000, "\u03bcs": 1000, "ms": 10**6, "s": 10**9,
+             "m": 60 * 10**9, "h": 3600 * 10**9}
+"""Nanoseconds of each unit ``time.ParseDuration`` reads (its ``unitMap``)."""
 _GO_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)([^0-9.]*)")
 
 
@@ -165,7 +165,7 @@ def go_duration(value: str) -> float:
         return 0.0
     if not text or len(text) > 200:
         raise ValueError(f"time: invalid duration {quoted} (expected e.g. '10s', '1m30s')")
-    total, position = Fraction(0), 0
+    total, position = 0, 0
     while position < len(text):
         match = _GO_PART.match(text, position)
         assert match is not None  # the pattern matches the empty string
@@ -178,11 +178,25 @@ def go_duration(value: str) -> float:
         if unit not in _GO_UNITS:
             raise ValueError(f"time: unknown unit {time_quote(unit)} in duration {quoted} "
                              "(units: ns, us, µs, ms, s, m, h)")
-        total += Fraction(number if not number.endswith(".") else number[:-1]) * _GO_UNITS[unit]
+        whole, _, fraction = number.partition(".")
+        total += int(whole or "0") * _GO_UNITS[unit] + _fraction_ns(fraction, _GO_UNITS[unit])
         position = match.end()
-    if total * 10**9 >= 2**63:
+    if total > 2**63 - (sign > 0):      # Go: up to -2^63 ns, up to 2^63 - 1 ns
         raise ValueError(f"time: invalid duration {quoted} (more than about 292 years)")
-    return float(sign * total)
+    return sign * total / 10**9
+
+
+def _fraction_ns(digits: str, unit: int) -> int:
+    """The nanoseconds a number's decimal ``digits`` add to it in ``time.ParseDuration``:
+    ``leadingFraction`` reads them as a whole number over a power of ten (dropping digits
+    once that number would pass 2^63), and the product is a float64 truncated to whole
+    nanoseconds, so ``0.0009999999s`` is 999,999 ns, not 1 ms."""
+    value, scale = 0, 1
+    for digit in digits:
+        if value > (2**63 - 1) // 10:
+            break
+        value, scale = value * 10 + int(digit), scale * 10
+    return int(float(value) * (float(unit) / scale)) if value else 0
 
 
 def _thousandths(value: float | int) -> int:

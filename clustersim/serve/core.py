@@ -615,7 +615,8 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, response: Response) -> None:
             self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
+            if response.content_type:       # an empty answer may carry none (Go's net/http)
+                self.send_header("Content-Type", response.content_type)
             for name, value in response.headers.items():
                 self.send_header(name, value)
             if response.stream is not None:
@@ -670,6 +671,18 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 with contextlib.suppress(OSError):
                     self.connection.settimeout(timeout)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve  # noqa: N815
+        def __getattr__(self, name: str) -> Any:
+            """Every method is the backend's to answer, as each real server's router does
+            (``BaseHTTPRequestHandler`` looks up ``do_<METHOD>`` and answers any method it
+            lacks with its own HTML 501 page): kube-apiserver answers a method its route
+            lacks with a 405 Status (go-restful's router, through the API server's
+            ``serviceErrorHandler``), the Docker daemon with its 404 ``page not found``
+            (moby ``daemon/server/server.go``: ``MethodNotAllowedHandler`` is its
+            ``notFoundHandler``), Marathon with Jersey's 405 through its exception mapper
+            (:mod:`.marathonroutes`). ``OPTIONS``, ``TRACE``, ``CONNECT`` and a made-up
+            ``FOO`` all reach the backend."""
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
 
     return Handler

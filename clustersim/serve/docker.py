@@ -24,7 +24,11 @@ and ``/configs`` (what ``docker stack deploy`` creates and updates for a stack's
 ``secrets:`` and ``configs:``). Paths may carry a version prefix (``/v1.44/services``).
 Tested with the real docker CLI in ``tests/unit/test_serve_docker_cli.py``.
 Errors are ``{"message": ...}`` with the daemon's status codes (404 no such object, 409
-conflict, 400 bad parameter, 503 swarm state).
+conflict, 400 bad parameter, 503 swarm state). A method no route takes is the daemon's 404
+``page not found`` (its mux's ``MethodNotAllowedHandler`` is its ``notFoundHandler``, moby
+``daemon/server/server.go``), ``/_ping`` taking ``GET`` and ``HEAD`` alone; ``OPTIONS`` on
+any path is an empty 200 (the system router's ``optionsHandler`` on ``/{anyroute:.*}``,
+moby ``daemon/server/router/system/system.go``).
 
 Simplified (what Docker does instead): no containers, images or volumes outside swarm
 services (those endpoints answer 501 and say so); ``docker swarm init|join`` are refused
@@ -103,7 +107,9 @@ class DockerBackend(DaemonRoutes, NodeRoutes, ServiceRoutes, StoredRoutes, Netwo
         self.clock.begin()
         path = api_path(request.path)
         method = request.method
-        if path == "/_ping":
+        if method == "OPTIONS":    # moby's system router: optionsHandler on every path
+            return Response(200, content_type="")
+        if path == "/_ping" and method in ("GET", "HEAD"):
             return self._ping()
         if path == "/version" and method == "GET":
             return Response.json(200, self._version())

@@ -329,6 +329,16 @@ def write_kubeconfig(url: str, path: str | Path) -> Path:
     return path
 
 
+def _method_not_allowed() -> HttpError:
+    """A method the route lacks: go-restful's router answers 405 (``detectRoute``), which
+    the API server's ``serviceErrorHandler`` writes as a Status with
+    ``NewGenericServerResponse``'s words (k8s.io/apiserver ``pkg/server/handler.go``,
+    k8s.io/apimachinery ``pkg/api/errors/errors.go``). ``/version`` is such a route, GET
+    alone (k8s.io/apiserver ``pkg/endpoints/routes/version.go``)."""
+    return HttpError(405, "the server does not allow this method on the requested resource",
+                     "MethodNotAllowed")
+
+
 class KubernetesBackend(ClusterTime):
     """The API server of ``cluster``; ``epoch`` as in :class:`Renderer`."""
 
@@ -437,6 +447,8 @@ class KubernetesBackend(ClusterTime):
                 path, request.headers.get("accept") or "")
             if fixed is not None:
                 return fixed
+        if path == "/version":           # go-restful's route takes GET alone
+            raise _method_not_allowed()
         parts = path.strip("/").split("/")
         if parts[0] == "api" and len(parts) >= 3:
             group, version, rest = "", parts[1], parts[2:]
@@ -549,8 +561,7 @@ class KubernetesBackend(ClusterTime):
         allowed = resource.verbs + (("create",) if sub == "eviction" else ())
         if verb is None or verb not in allowed or (verb == "create" and name and
                                                    sub != "eviction"):
-            raise HttpError(405, "the server does not allow this method on the requested "
-                            "resource", "MethodNotAllowed")
+            raise _method_not_allowed()
         if (sub is not None and sub not in ("status", "scale", "eviction", "log", "finalize")) \
                 or (sub in ("eviction", "log") and resource.kind != "Pod") \
                 or (sub == "finalize" and resource.kind != "Namespace"):
@@ -582,8 +593,7 @@ class KubernetesBackend(ClusterTime):
         if verb == "deletecollection" and (namespace or not resource.namespaced):
             return self._delete_collection(request, resource, namespace)
         if name is None:    # the API installer serves deletecollection on a namespace's path
-            raise HttpError(405, "the server does not allow this method on the requested "
-                            "resource", "MethodNotAllowed")
+            raise _method_not_allowed()
         if verb == "get":
             if sub == "log":
                 return pod_log(request, self._stored(resource, namespace, name), self.renderer)

@@ -86,7 +86,7 @@ from clustersim.serve.marathonquery import (
 )
 from clustersim.serve.marathonqueue import MarathonQueue
 from clustersim.serve.marathonraml import check_app, check_apps, check_pod
-from clustersim.serve.marathonroutes import method_not_allowed, resource_method
+from clustersim.serve.marathonroutes import method_not_allowed, path_param, resource_method
 from clustersim.serve.marathonstats import task_counts, task_stats
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
@@ -352,7 +352,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if len(parts) > 2 and parts[-2] in ("tasks", "versions"):
             item = parts.pop()
         sub = parts[-1] if parts[-1] in ("restart", "tasks", "versions") else ""
-        spec_id = "/" + "/".join(parts[:-1] if sub else parts)
+        # AppsResource: the decoded path parameter, read by toAbsolutePath (canonicalPath)
+        spec_id = str(PathId(path_param("/".join(parts[:-1] if sub else parts))).resolve())
         exists = spec_id in apps
         if request.method == "PUT" and not sub:
             body = definition(self._body(request), "an app")

@@ -25,8 +25,11 @@ the client goes away (``examples/events.txt``).
 ``/ping`` (``SystemResource.ping``) declares no ``@Produces`` and picks its answer from the
 ``Accept`` itself (``Request.selectVariant``) among ``text/plain``, ``text/html``,
 ``application/json`` and ``text/*``, in that order: ``pong`` as text (``text/plain`` for a
-wildcard), the JSON string ``"pong"`` for JSON, and 204 with no body when the ``Accept``
-admits none of them (:func:`pong`). Simplified: Jersey weighs every variant against every
+wildcard), the JSON string ``"pong"`` for JSON, and 204 with no body and no Content-Type
+(``Response.noContent()``, no entity to type) when the ``Accept`` admits none of them
+(:func:`pong`). An ``Accept`` that is no media range (``Accept: garbage``) is taken as
+admitting none; Jersey's parser refuses it (``HeaderValueException``), and whether that
+ends as its 400 or through Marathon's exception mapper was not checked. Simplified: Jersey weighs every variant against every
 range of the ``Accept``; the simulator takes the first variant the preferred range admits
 (:func:`.marathonquery.accepted`), which differs only for ranges of equal preference.
 
@@ -220,7 +223,7 @@ def pong(request: Request) -> Response:
             return Response(200, b'"pong"', "application/json")
         if chosen:
             return Response(200, b"pong", "text/plain" if "*" in chosen else chosen)
-    return Response(204, b"")
+    return Response(204, content_type="")
 
 
 def metrics(marathon: Marathon) -> Response:

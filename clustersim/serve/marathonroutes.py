@@ -35,17 +35,36 @@ for ``AppTasksResource`` and ``AppVersionsResource``, ``GroupsResource``, ``Pods
 web UI, ``/public/api``'s RAML files, ``/config`` and ``/logging`` are left out, so they
 answer as unknown routes; a pod's ``::versions`` and ``::instances`` routes and a group's
 ``PATCH`` are matched as Marathon matches them but not served (the resource's 404 or 405);
-``OPTIONS``, which Jersey answers itself with the allowed methods, answers 405.
+``OPTIONS``, which Jersey answers itself with the allowed methods, answers 405 (as
+``TRACE``, ``CONNECT`` and any other method do, which reach Jersey through the servlet).
+
+A path parameter is matched encoded and decoded once matched (:func:`path_param`). Left as
+it was, for want of a confirmed source: a path with ``..`` or ``.`` segments
+(``curl --path-as-is /v2/apps/../apps``) is routed as sent, its id then resolved by
+Marathon's ``canonicalPath`` (whether Jetty 9.4.8, Marathon 1.11's, or Jersey 2.27's
+``ServletContainer`` normalizes such a request URI before routing was not checked), and a
+``%2F`` is taken as Jetty 9.4.8 takes it (its ambiguous-separator refusals came in 9.4.37,
+jetty/jetty.project issue 6001).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from clustersim.serve.core import HttpError
 
-__all__ = ["Route", "method_not_allowed", "resource_method", "uri_not_found"]
+__all__ = ["Route", "method_not_allowed", "path_param", "resource_method", "uri_not_found"]
+
+
+def path_param(matched: str) -> str:
+    """A template variable's value as a resource reads it: Jersey matches the encoded path
+    and decodes each ``@PathParam`` value (``UriRoutingContext``, ``UriComponent.decode``
+    of type ``PATH``), so ``/v2/apps/x%2Fy`` is the app id ``x/y`` (``/x/y`` once
+    Marathon's ``toAbsolutePath`` has read it), whereas ``/v2/apps/x/y/tasks`` routes to
+    the tasks of ``x/y``."""
+    return unquote(matched)
 
 
 def uri_not_found() -> HttpError:

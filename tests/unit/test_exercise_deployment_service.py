@@ -77,6 +77,12 @@ def test_another_image_is_told_why_port_80_is_wrong() -> None:
     # the loader's words point elsewhere (a newcomer trial): a repeated key, a port name
     (GOOD.replace("---\n", ""), "a line of three dashes, ---"),
     (GOOD.replace("targetPort: 80", 'targetPort: "80"'), "A port number goes without quotes"),
+    # Go's JSON decoder refuses them into an int32: a quoted port, a number with a point
+    (GOOD.replace("{port: 8080", '{port: "8080"'), "without quotes (port: 8080)"),
+    (GOOD.replace("containerPort: 80}", 'containerPort: "80"}'),
+     "without quotes (containerPort: 80)"),
+    (GOOD.replace("targetPort: 80}", "targetPort: 80.0}"), "whole number, without a decimal"),
+    (GOOD.replace("{port: 8080", "{port: 8080.0"), "whole number, without a decimal"),
 ])
 def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     feedback = check_deployment_service(text)

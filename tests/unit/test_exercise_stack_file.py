@@ -66,6 +66,9 @@ def test_the_right_stack_file_passes() -> None:
     (GOOD.replace("interval: 10s", "interval: 1ns"), "at least 1ms"),
     (GOOD.replace("interval: 10s", "interval: 10s\n      timeout: 500us"), "at least 1ms"),
     (GOOD.replace("      replicas: 2\n", "      mode: global\n"), "Leave out mode:"),
+    # the loader refuses replicas beside mode: global before the check can see the mode
+    (GOOD.replace("      replicas: 2\n", "      mode: global\n      replicas: 2\n"),
+     "Leave out mode:"),
     (GOOD.replace("replicas: 2", "replicas: two"), "the Docker CLI's own wording"),
     (GOOD.replace("replicas: 2", "replicas: '2'"), "without quotes, such as replicas: 2"),
     # the loader's words point elsewhere: "Additional property replicas is not allowed",

@@ -793,3 +793,39 @@ def test_a_port_windows_reserves_is_named_in_one_line(monkeypatch, capsys):
     assert err.count("\n") == 1, err
     assert "127.0.0.1:50000: Windows reserves port 50000" in err
     assert "excludedportrange" in err and "--port 0" in err
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "CONNECT", "FOO"])
+@pytest.mark.parametrize("system, path, status, body", [
+    # go-restful's 405 through kube-apiserver's serviceErrorHandler (a Status)
+    ("kubernetes", "/api/v1/namespaces/default/pods", 405,
+     "the server does not allow this method on the requested resource"),
+    ("kubernetes", "/version", 405,      # a go-restful route of GET alone (it said 404)
+     "the server does not allow this method on the requested resource"),
+    ("kubernetes", "/no/such/route", 404, "the server could not find the requested resource"),
+    # Jersey's NotAllowedException through Marathon's exception mapper
+    ("marathon", "/v2/apps", 405, '{"message":"Method Not Allowed"}'),
+    ("marathon", "/no/such/route", 404, '{"message":"URI not found"}'),
+    # moby: MethodNotAllowedHandler is the notFoundHandler
+    ("swarm", "/v1.44/services", 404, '{"message":"page not found"}'),
+])
+def test_every_method_reaches_the_backend_not_http_server_s_501_page(system, path, status,
+                                                                      body, method):
+    if system == "swarm" and method == "OPTIONS":
+        status, body = 200, ""         # moby's optionsHandler answers OPTIONS on every path
+    with serve(system, speed=0) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request(method, path)
+        response = conn.getresponse()
+        data = response.read().decode()
+        conn.close()
+    assert response.status == status
+    assert body in data and (body or not data)
+    assert response.getheader("Content-Type") == ("application/json" if body else None)
+
+
+def test_docker_ping_takes_get_and_head_alone():
+    with serve("swarm", speed=0) as server:
+        assert _request(server, "HEAD", "/_ping")[0] == 200
+        assert _request(server, "GET", "/v1.44/_ping") == (200, b"OK")
+        assert _request(server, "PUT", "/_ping") == (404, b'{"message":"page not found"}')

@@ -6,6 +6,7 @@ stream (Jetty's ``EventSourceServlet``)."""
 from __future__ import annotations
 
 import http.client
+import json
 from urllib.parse import urlsplit
 
 import marathon
@@ -74,8 +75,28 @@ def test_ping_answers_what_the_accept_prefers(server, accept, status, content_ty
     headers = {"Accept": accept} if accept is not None else {}
     answer = requests.get(f"{server.url}/ping", headers=headers, timeout=10)
     assert (answer.status_code, answer.text) == (status, body)
-    if content_type:
-        assert answer.headers["Content-Type"] == content_type
+    # a 204 of Response.noContent() has no entity, so no Content-Type (it said JSON)
+    assert answer.headers.get("Content-Type") == content_type
+
+
+@pytest.mark.parametrize(("path", "app"), [
+    ("/v2/apps/x%2Fy", "/x/y"), ("/v2/apps/x%2fy/tasks", "/x/y"), ("/v2/apps/x%20y", "/x y"),
+    ("/v2/apps/a/../x/y", "/x/y"), ("/v2/apps/./x", "/x")])
+def test_an_app_id_is_the_decoded_path_parameter_made_canonical(server, path, app):
+    """Jersey matches the encoded path and decodes the ``@PathParam``; ``AppsResource``
+    reads it with ``toAbsolutePath`` (``PathId.canonicalPath``, ``.`` and ``..`` resolved).
+    The simulator answered ``App '/x%2Fy' does not exist`` and ``App '/a/../x/y' ...``."""
+    def get(path: str) -> tuple[int, dict]:          # as sent: requests drops dot segments
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        answer = response.status, json.loads(response.read())
+        conn.close()
+        return answer
+
+    assert get(path) == (404, {"message": f"App '{app}' does not exist"})
+    status, shown = get("/v2/apps/x/..%2Fweb")
+    assert status == 200 and shown["app"]["id"] == "/web"
 
 
 def test_the_client_pings_as_json(server):

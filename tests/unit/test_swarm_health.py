@@ -133,11 +133,13 @@ def test_disable_with_a_test_is_refused_as_docker_stack_deploy_refuses_it(health
 
 @pytest.mark.parametrize(("key", "field"), [("interval", "Interval"), ("timeout", "Timeout"),
                                             ("start_period", "StartPeriod")])
-@pytest.mark.parametrize("period", ["1us", "999us", "999999ns"])
+@pytest.mark.parametrize("period", ["1us", "999us", "999999ns", "0.0009999999s", "-1s", "-0.5ms"])
 def test_a_period_under_a_millisecond_is_refused_as_swarmkit_refuses_it(
         key: str, field: str, period: str) -> None:
     """swarmkit ``manager/controlapi/service.go``, ``validateHealthCheck``: a period that is
-    set must be at least ``minimumDuration`` (1ms); 0 is "not set", and 1ms itself passes."""
+    set must be at least ``minimumDuration`` (1ms); 0 is "not set", and 1ms itself passes.
+    ``0.0009999999s`` is 999,999 ns (Go's ``time.ParseDuration`` truncates), and a negative
+    period reaches swarmkit too: docker/cli's ``convertHealthcheck`` sends it as it is."""
     with pytest.raises(ManifestError) as info:
         services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
             "test": "x", key: period}}}})

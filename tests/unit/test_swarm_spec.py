@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clustersim.manifests import ManifestError
+from clustersim.manifests.units import go_duration
 from clustersim.swarm.spec import (
     PortConfig,
     RestartPolicy,
@@ -27,6 +28,18 @@ from clustersim.swarm.spec import (
     (3, 3.0)])
 def test_durations(text, seconds: float) -> None:
     assert parse_duration(text, "x") == seconds
+
+
+@pytest.mark.parametrize(("text", "nanoseconds"), [
+    # golang/go src/time/time_test.go, parseDurationTests
+    ("1.004s", 1_004_000_000), ("100.00100s", 100_001_000_000), (".5s", 500_000_000),
+    ("0.100000000000000000000h", 360_000_000_000),
+    ("0.830103483285477580700h", 2_988_372_539_827),       # truncated, not rounded
+    # fractions of a nanosecond are dropped, so this is under swarmkit's 1ms
+    ("0.0009999999s", 999_999), ("-0.0009999999s", -999_999)])
+def test_go_durations_are_whole_nanoseconds_as_parse_duration_makes_them(
+        text: str, nanoseconds: int) -> None:
+    assert round(go_duration(text) * 10**9) == nanoseconds
 
 
 @pytest.mark.parametrize("text", ["10", "s", "1x", "10s5", "", "-1s"])
