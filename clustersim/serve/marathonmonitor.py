@@ -30,8 +30,9 @@ wildcard), the JSON string ``"pong"`` for JSON, and 204 with no body and no Cont
 (:func:`pong`). An ``Accept`` that is no media range (``Accept: garbage``) is taken as
 admitting none; Jersey's parser refuses it (``HeaderValueException``), and whether that
 ends as its 400 or through Marathon's exception mapper was not checked. Simplified:
-Jersey weighs every variant against every range of the ``Accept``; the simulator takes the first variant the preferred range admits
-(:func:`.marathonquery.accepted`), which differs only for ranges of equal preference.
+Jersey weighs every variant against every range of the ``Accept``; the simulator takes
+the first variant the preferred range admits (:func:`.marathonquery.accepted`), which
+differs only for ranges of equal preference.
 
 The events the REST API posts itself (:mod:`.marathon`) carry Marathon's own payload: an
 ``api_post_event`` (an app's create, replace or patch) ``clientIp``, ``uri`` and the
