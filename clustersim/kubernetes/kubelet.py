@@ -255,6 +255,21 @@ def crash_loop_message(pod: Mapping[str, Any], name: str, seconds: float) -> str
             f"pod={meta['name']}_{meta.get('namespace', 'default')}({meta['uid']})")
 
 
+@dataclass(slots=True)
+class ContainerRun:
+    """One container's last start in its pod's sandbox, as the kubelet knows it: the image it
+    ran, when it started, and when it is or will be ready (None once it has stopped, until
+    it starts again). The runtime's ``kubecontainer.Status`` keeps ``Image`` and
+    ``StartedAt`` (kubernetes/kubernetes ``pkg/kubelet/container/runtime.go``), the
+    prober's ``results.Manager`` the readiness (``pkg/kubelet/prober/results``). One slotted
+    record per container in one table keyed by Pod, not three tables of per-Pod maps: at
+    150,000 Pods the three cost about 50 MB more (``benchmarks/k8s_cluster.py``)."""
+
+    image: str
+    started_at: float
+    ready_at: float | None
+
+
 @dataclass
 class Restarts:
     """One container's restarts as its kubelet reports them: ``restartCount`` and the last
@@ -324,18 +339,14 @@ class Kubelet:
         self._held_inits: dict[str, dict[str, Callable[[], None]]] = {}
         """Per pod uid: the start of the containers after each sidecar that no run of has
         passed its startup probe yet, by the sidecar's name (:meth:`_await_startup`)."""
-        self._ran_images: dict[str, dict[str, str]] = {}
-        """Per pod uid: the image each container last started with (:meth:`ran_images`)."""
-        self._started_at: dict[str, dict[str, float]] = {}
-        """Per pod uid: when each container last started (:meth:`started_at`)."""
+        self._runs: dict[str, dict[str, ContainerRun]] = {}
+        """Per pod uid: each container's last start in its sandbox (:meth:`ran_images`,
+        :meth:`started_at`, :meth:`container_ready`)."""
         self._stopped_at: dict[str, dict[str, tuple[float, int]]] = {}
         """Per pod uid being deleted: when each app container it stopped exited, and its
         exit code (:meth:`stopped_at`)."""
         self._sandboxes: dict[str, float] = {}
         """Per pod uid: when its sandbox was made (:meth:`sandbox_since`)."""
-        self._ready_at: dict[str, dict[str, float]] = {}
-        """Per pod uid: when each running container is, or will be, ready
-        (:meth:`container_ready`); a stopped one has none."""
         self._restarts: dict[str, dict[str, Restarts]] = {}
         """Per pod uid: each container's restarts (:meth:`restarts`); kept across its
         node's failure and the pod's end, as the API keeps a container's status."""
@@ -425,9 +436,7 @@ class Kubelet:
         self._init_runs.pop(uid, None)      # none yet in this sandbox (made at the first)
         self._initialized.pop(uid, None)
         self._held_inits.pop(uid, None)
-        self._ran_images[uid] = {}
-        self._started_at[uid] = {}
-        self._ready_at[uid] = {}
+        self._runs[uid] = {}
         self._backing_off.pop(uid, None)
         self._exits.pop(uid, None)
         self._reasons.pop(uid, None)
@@ -533,7 +542,7 @@ class Kubelet:
         on, ``GeneratePodInitializedCondition`` in ``pkg/kubelet/status/generate.go``:
         :meth:`any_app_started`), and afterwards unless an app container waits."""
         uid = pod["metadata"]["uid"]
-        started, reasons = self._started_at.get(uid, {}), self._reasons.get(uid, {})
+        started, reasons = self._runs.get(uid, {}), self._reasons.get(uid, {})
         backing_off = self._backing_off.get(uid, {})
         creating = "PodInitializing" if pod["spec"].get("initContainers") else \
             "ContainerCreating"
@@ -641,9 +650,9 @@ class Kubelet:
             # the init containers were last all done when the last run among them ended,
             # or now, if a sidecar restarting then has not passed its startup probe yet
             self._initialized[uid] = min(max(end for _, end in runs.values()), self.cluster.now)
-        self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
-        self._started_at.setdefault(uid, {})[name] = self.cluster.now
-        self._ready_at.setdefault(uid, {})[name] = self.cluster.now + ready_delay(container)
+        now = self.cluster.now
+        self._runs.setdefault(uid, {})[name] = ContainerRun(
+            str(container.get("image", "")), now, now + ready_delay(container))
         reasons = self._reasons.get(uid)
         if reasons:             # a sibling waits (or this one did): STATUS may change
             reasons.pop(name, None)
@@ -687,7 +696,7 @@ class Kubelet:
 
         def passed() -> None:
             if (self._current(pod, epoch) and self._init_runs.get(uid, {}).get(name) is run
-                    and name in self._ready_at.get(uid, {})):    # not stopped since
+                    and self._ready_at(uid, name) is not None):    # not stopped since
                 self._held_inits[uid].pop(name)()
 
         self.cluster.after(delay, passed, background=background)
@@ -724,7 +733,7 @@ class Kubelet:
     def ran_images(self, pod: Mapping[str, Any]) -> dict[str, str]:
         """The image each container of the pod last started with (a completed init
         container keeps the one it ran, whatever its spec says since)."""
-        return self._ran_images.get(pod["metadata"]["uid"], {})
+        return {name: run.image for name, run in self._runs.get(pod["metadata"]["uid"], {}).items()}
 
     def sandbox_since(self, pod: Mapping[str, Any]) -> float | None:
         """When the pod's sandbox was made, or None while it has none (its volumes are not
@@ -734,7 +743,8 @@ class Kubelet:
     def started_at(self, pod: Mapping[str, Any]) -> dict[str, float]:
         """When each container of the pod that has started last started (its
         ``state.running.startedAt``)."""
-        return self._started_at.get(pod["metadata"]["uid"], {})
+        runs = self._runs.get(pod["metadata"]["uid"], {})
+        return {name: run.started_at for name, run in runs.items()}
 
     def stopped_at(self, pod: Mapping[str, Any]) -> dict[str, tuple[float, int]]:
         """When each app container the pod's deletion stopped exited, and its exit code: its
@@ -751,7 +761,7 @@ class Kubelet:
         are done: the Pod is ``Initialized`` and its app containers' states count, a
         sidecar crash-looping later holds nothing up (``HasAnyRegularContainerStarted`` in
         kubernetes/kubernetes ``pkg/kubelet/container/helpers.go``)."""
-        started = self.started_at(pod)
+        started = self._runs.get(pod["metadata"]["uid"], {})
         return any(c.get("name") in started for c in pod["spec"].get("containers") or ())
 
     def restarts(self, pod: Mapping[str, Any]) -> Mapping[str, Restarts]:
@@ -771,7 +781,8 @@ class Kubelet:
         record = self._restarts.setdefault(pod["metadata"]["uid"], {}).setdefault(
             name, Restarts())
         record.exit_code, record.finished_at = code, self.cluster.now
-        record.started_at = self.started_at(pod).get(name, self.cluster.now)
+        run = self._runs.get(pod["metadata"]["uid"], {}).get(name)
+        record.started_at = self.cluster.now if run is None else run.started_at
         record.pending = True
 
     def container_ready(self, pod: Mapping[str, Any], name: str) -> bool:
@@ -786,8 +797,14 @@ class Kubelet:
     def ready_since(self, pod: Mapping[str, Any], name: str) -> float | None:
         """When the container ``name`` of the pod became ready, None while it is not ready
         (:meth:`container_ready`)."""
-        at = self._ready_at.get(pod["metadata"]["uid"], {}).get(name)
+        at = self._ready_at(pod["metadata"]["uid"], name)
         return at if at is not None and at <= self.cluster.now else None
+
+    def _ready_at(self, uid: str, name: str) -> float | None:
+        """When container ``name`` of the pod ``uid`` is, or will be, ready; None while it
+        has not started or has stopped since."""
+        run = self._runs.get(uid, {}).get(name)
+        return None if run is None else run.ready_at
 
     def _counted(self, pod: Mapping[str, Any]) -> list[str]:
         """The containers whose readiness makes the pod's: its sidecars and app containers
@@ -849,9 +866,9 @@ class Kubelet:
         if not backing_off:
             self.serving.add(uid)
         cluster.changed()
-        ready_at = self._ready_at.get(uid, {})
         counted = self._counted(pod)        # built once for the delay and the sync after it
-        delay = max((ready_at.get(n, cluster.now) for n in counted),
+        ready = (self._ready_at(uid, n) for n in counted)
+        delay = max((cluster.now if at is None else at for at in ready),
                     default=cluster.now) - cluster.now
         if delay <= 0:
             self._ready(pod, epoch, counted)
@@ -1153,10 +1170,12 @@ class Kubelet:
     def _stopped_containers(self, pod: dict[str, Any], containers: list[dict[str, Any]]
                             ) -> None:
         """``containers`` have stopped: none is ready until it has started again."""
-        ready_at = self._ready_at.get(pod["metadata"]["uid"], {})
+        runs = self._runs.get(pod["metadata"]["uid"], {})
         exits = self._exits.get(pod["metadata"]["uid"], {})
         for container in containers:
-            ready_at.pop(str(container.get("name")), None)
+            run = runs.get(str(container.get("name")))
+            if run is not None:
+                run.ready_at = None
             exits.pop(str(container.get("name")), None)
 
     def _exited(self, pod: dict[str, Any], epoch: int, code: int) -> None:
@@ -1184,7 +1203,8 @@ class Kubelet:
         self.cluster.pod_written(pod)
         self.serving.discard(pod["metadata"]["uid"])
         self._sandboxes.pop(pod["metadata"]["uid"], None)
-        self._ready_at.pop(pod["metadata"]["uid"], None)
+        for run in self._runs.get(pod["metadata"]["uid"], {}).values():
+            run.ready_at = None
         self._next_epoch(pod)
         self.cluster.release(pod)
         self.cluster.changed()
@@ -1324,7 +1344,8 @@ class Kubelet:
         it stops the pod (``killPodWithSyncResult`` kills the running pod's containers): each
         that has started, but not one waiting out its crash-loop back-off."""
         backing_off = self.backing_off(pod)
-        return {name for name in self.started_at(pod) if name not in backing_off}
+        return {name for name in self._runs.get(pod["metadata"]["uid"], {})
+                if name not in backing_off}
 
     def _running_apps(self, pod: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The pod's running app containers (:meth:`_running_containers`), in the spec's
@@ -1360,9 +1381,9 @@ class Kubelet:
             self._next_epoch(pod)
             self.serving.discard(pod["metadata"]["uid"])
             self._sandboxes.pop(pod["metadata"]["uid"], None)
-            ready_at = self._ready_at.get(pod["metadata"]["uid"], {})
-            for name in [n for n, at in ready_at.items() if at > self.cluster.now]:
-                del ready_at[name]
+            for run in self._runs.get(pod["metadata"]["uid"], {}).values():
+                if run.ready_at is not None and run.ready_at > self.cluster.now:
+                    run.ready_at = None
 
     def restarted(self, pods: list[dict[str, Any]]) -> None:
         """The kubelet of ``pods``' node restarted with its machine: the back-offs it keeps
@@ -1380,9 +1401,7 @@ class Kubelet:
         uid = pod["metadata"]["uid"]
         tables: tuple[dict[str, Any], ...] = (
             self._epoch, self._waiting, self._init_runs, self._initialized, self._held_inits,
-            self._ran_images,
-            self._started_at, self._stopped_at,
-            self._sandboxes, self._ready_at, self._restarts, self._backing_off,
+            self._runs, self._stopped_at, self._sandboxes, self._restarts, self._backing_off,
             self._crash_backoff, self._exits, self._reasons)
         for table in tables:
             table.pop(uid, None)

@@ -22,7 +22,8 @@ simulator needs:
 - a new pod from a template (``pkg/controller/controller_utils.go``,
   ``GetPodFromTemplate``) and the defaults the API server applies to a pod, including the
   ``DefaultTolerationSeconds`` admission plugin
-  (``plugin/pkg/admission/defaulttolerationseconds/admission.go``).
+  (``plugin/pkg/admission/defaulttolerationseconds/admission.go``,
+  :mod:`~clustersim.kubernetes.defaulttolerations`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from clustersim.kubernetes.defaults import POD_SPEC_DEFAULTS
+from clustersim.kubernetes.defaulttolerations import (
+    DEFAULT_TOLERATION_SECONDS,
+    add_default_tolerations,
+)
 from clustersim.kubernetes.scheduler.labels import label_selector_matches
 from clustersim.manifests.safe_yaml import copy_data
 
@@ -83,9 +88,6 @@ since v1.33, KEP-5067). The others, ConfigMaps, Secrets, Services, ServiceAccoun
 PersistentVolumeClaims, PersistentVolumes, StorageClasses, PriorityClasses, quotas, RBAC
 objects, Namespaces..., have none: their strategies
 leave it unset, and the API omits a zero."""
-DEFAULT_TOLERATION_SECONDS = 300
-"""``--default-not-ready-toleration-seconds`` and ``--default-unreachable-toleration-seconds``
-of kube-apiserver: both default to 300 s."""
 
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 """Consonants and digits only, so that generated names never spell words
@@ -280,16 +282,6 @@ def _safe_fnv(text: str) -> str:
     return "".join(_NAME_ALPHABET[ord(digit) % len(_NAME_ALPHABET)] for digit in str(value))
 
 
-def _tolerates_key(tolerations: list[dict[str, Any]], key: str) -> bool:
-    for tol in tolerations:
-        effect_ok = tol.get("effect") in (None, "", "NoExecute")
-        op = tol.get("operator") or "Equal"
-        key_ok = tol.get("key") == key or (not tol.get("key") and op == "Exists")
-        if effect_ok and key_ok:
-            return True
-    return False
-
-
 def set_pod_defaults(pod: dict[str, Any], namespace: str = "default") -> dict[str, Any]:
     """Apply the API server's pod defaults in place and return the pod.
 
@@ -298,7 +290,8 @@ def set_pod_defaults(pod: dict[str, Any], namespace: str = "default") -> dict[st
     the others are added when the API returns the pod, :mod:`~clustersim.kubernetes.defaults`),
     then the ``DefaultTolerationSeconds`` admission plugin: a pod that does not already
     tolerate ``node.kubernetes.io/not-ready`` or ``node.kubernetes.io/unreachable`` with effect
-    NoExecute gets ``operator: Exists, effect: NoExecute, tolerationSeconds: 300`` for it.
+    NoExecute gets ``operator: Exists, effect: NoExecute, tolerationSeconds: 300`` for it
+    (:mod:`~clustersim.kubernetes.defaulttolerations`: a pod that had none shares one list).
     """
     meta = pod.setdefault("metadata", {})
     meta.setdefault("namespace", namespace)
@@ -309,13 +302,7 @@ def set_pod_defaults(pod: dict[str, Any], namespace: str = "default") -> dict[st
         spec.setdefault(field, POD_SPEC_DEFAULTS[field])
     spec.setdefault("priority", 0)
     spec.setdefault("containers", [])
-    tolerations = spec.setdefault("tolerations", [])
-    for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
-        if not _tolerates_key(tolerations, key):
-            tolerations.append({
-                "key": key, "operator": "Exists", "effect": "NoExecute",
-                "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
-            })
+    add_default_tolerations(spec)
     pod.setdefault("status", {"phase": "Pending", "conditions": []})
     return pod
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 from clustersim.kubernetes.scheduler.framework import Code, CycleState
@@ -17,6 +19,7 @@ from clustersim.kubernetes.scheduler.plugins.podtopologyspread import (
     PodTopologySpread,
     default_selector,
 )
+from clustersim.kubernetes.scheduler.spreadcounts import SpreadCounts
 
 FOO = {"matchExpressions": [{"key": "foo", "operator": "Exists"}]}
 BAR = {"matchExpressions": [{"key": "bar", "operator": "Exists"}]}
@@ -223,6 +226,58 @@ def test_terminating_and_other_namespace_pods_do_not_count():
     )
     infos[0].pods[0]["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
     assert filter_codes(pod("foo", constraint(1, "node")), infos) == {"node-a": OK, "node-b": NO}
+
+
+EMPTY_SELECTORS = [{}, {"matchLabels": {}, "matchExpressions": []}, None]
+EMPTY_IDS = ["labelSelector: {}", "no matchLabels nor matchExpressions", "no labelSelector"]
+
+
+@pytest.mark.parametrize("selector", EMPTY_SELECTORS, ids=EMPTY_IDS)
+def test_an_empty_or_missing_selector_counts_no_pod(selector):
+    """``countPodsMatchSelector`` (``podtopologyspread/common.go``) returns 0 for an empty
+    selector (``LabelSelectorAsSelector`` makes ``labels.Everything()``, and its ``Empty()``
+    is true); a missing one is ``labels.Nothing()``, which matches no pod. Either way the
+    pods spread 2/1/0/3 count for nothing and every node fits."""
+    incoming = pod("foo", constraint(1, "node", selector=selector))
+    assert filter_codes(incoming, nodes(FOUR, SPREAD_2103)) == dict.fromkeys(FOUR, OK)
+
+
+@pytest.mark.parametrize("selector", EMPTY_SELECTORS, ids=EMPTY_IDS)
+def test_an_empty_selector_scores_every_node_alike(selector):
+    """PreScore and Score count through ``countPodsMatchSelector`` too (``scoring.go``)."""
+    infos = nodes(hosts("node-a", "node-b", "node-c", "node-d"), ABCD_2103)
+    incoming = pod("foo", constraint(1, HOSTNAME_LABEL, "ScheduleAnyway", selector=selector))
+    assert set(scores(incoming, infos).values()) == {100}
+
+
+def test_spread_counts_count_no_pod_for_an_empty_selector():
+    """The counts the scheduler keeps across cycles (``SpreadCounts``) agree: none for an
+    empty selector, every pod of the namespace for one that all match."""
+    counts = SpreadCounts(nodes(FOUR, SPREAD_2103))
+    assert counts.counts("default", {}).tolist() == [0, 0, 0, 0]
+    assert counts.counts("default", FOO).tolist() == [2, 1, 0, 3]
+
+
+def test_a_cluster_places_a_pod_whose_spread_selector_is_empty():
+    """Through the whole scheduler: three pods on node-a, and a pod that may only go there
+    with a DoNotSchedule spread of ``labelSelector: {}`` over both nodes
+    (``nodeAffinityPolicy: Ignore``). Counting those three would leave it pending
+    (skew 4 > 1); upstream counts none, and it is bound."""
+    cluster = KubernetesCluster([Node(n, cpu=4, memory="8Gi") for n in ("node-a", "node-b")])
+    pinned = {"nodeSelector": {HOSTNAME_LABEL: "node-a"}}
+    spread = {"maxSkew": 1, "topologyKey": HOSTNAME_LABEL, "whenUnsatisfiable": "DoNotSchedule",
+              "labelSelector": {}, "nodeAffinityPolicy": "Ignore"}
+    cluster.apply([
+        _manifest(f"e{i}", pinned) for i in range(3)
+    ] + [_manifest("p", {**pinned, "topologySpreadConstraints": [spread]})])
+    cluster.run()
+    assert {p.name: p.node for p in cluster.pods()} == dict.fromkeys(
+        ("e0", "e1", "e2", "p"), "node-a")
+
+
+def _manifest(name: str, spec: dict) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+            "spec": {**spec, "containers": [{"name": "c", "image": "nginx:1.27"}]}}
 
 
 @pytest.mark.parametrize(

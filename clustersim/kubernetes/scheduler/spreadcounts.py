@@ -8,7 +8,8 @@ domain (kubernetes/kubernetes ``pkg/scheduler/framework/plugins/podtopologysprea
 each scheduling cycle (in parallel, over the cache's snapshot); counting them again per pod in
 Python made the cost grow with pods × nodes × pods per node. This module keeps the same
 numbers across cycles instead, as ``countPodsMatchSelector`` would give them: a pod counts
-when it is in the selector's namespace, not terminating, and its labels match.
+when it is in the selector's namespace, not terminating, and its labels match, and none
+counts for an empty selector (:func:`counts_nothing`).
 
 Pods are grouped by *signature* (namespace, terminating, labels): the pods of one workload
 share one, so which selectors a signature matches is decided once. A pod bound to a node adds
@@ -36,7 +37,8 @@ import numpy as np
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler.labels import label_selector_matches, pod_namespace
 
-__all__ = ["DomainCounts", "SpreadCounts", "count_matching_pods", "pod_signature"]
+__all__ = ["DomainCounts", "SpreadCounts", "count_matching_pods", "counts_nothing",
+           "pod_signature"]
 
 Signature = tuple[str, bool, tuple[tuple[str, str], ...]]
 _KEYS_KEPT = 1024  # selector objects whose keys are remembered
@@ -52,6 +54,18 @@ def pod_signature(pod: Mapping[str, Any]) -> Signature:
     )
 
 
+def counts_nothing(selector: Mapping[str, Any] | None) -> bool:
+    """Whether ``countPodsMatchSelector`` counts no pod at all for ``selector``: an empty one
+    (``labelSelector: {}``, neither ``matchLabels`` nor ``matchExpressions``), which
+    ``metav1.LabelSelectorAsSelector`` turns into ``labels.Everything()``, whose ``Empty()``
+    makes the count 0 (kubernetes/kubernetes
+    ``pkg/scheduler/framework/plugins/podtopologyspread/common.go``), although it matches
+    every pod elsewhere: the incoming pod's own match in Filter, ``updateWithPod``, the
+    queueing hints. A missing selector (``labels.Nothing()``, not empty) matches no pod."""
+    return selector is not None and not selector.get("matchLabels") \
+        and not selector.get("matchExpressions")
+
+
 def _signature_matches(
     signature: Signature, namespace: str, selector: Mapping[str, Any] | None
 ) -> bool:
@@ -59,6 +73,7 @@ def _signature_matches(
     return (
         own_namespace == namespace
         and not terminating
+        and not counts_nothing(selector)
         and label_selector_matches(selector, dict(labels))
     )
 
@@ -67,7 +82,10 @@ def count_matching_pods(
     pods: Iterable[Mapping[str, Any]], namespace: str, selector: Mapping[str, Any] | None
 ) -> int:
     """``countPodsMatchSelector`` (``podtopologyspread/common.go``): pods of ``namespace``,
-    not terminating, whose labels match ``selector``."""
+    not terminating, whose labels match ``selector``; none for an empty selector
+    (:func:`counts_nothing`)."""
+    if counts_nothing(selector):
+        return 0
     return sum(
         1
         for p in pods

@@ -381,7 +381,11 @@ class PodTopologySpread(FilterScorePlugin):
         timestamp here, although PreFilter leaves terminating Pods out
         (``countPodsMatchSelector``), so removing a terminating lower-priority Pod in its dry
         run lowers a count that never held it; here a terminating Pod changes nothing, so
-        the state stays what PreFilter would find on the changed nodes."""
+        the state stays what PreFilter would find on the changed nodes. For the same reason
+        a constraint with an empty selector (``labelSelector: {}``) counts no Pod here, as
+        PreFilter counts none (:func:`~clustersim.kubernetes.scheduler.spreadcounts.
+        counts_nothing`), where upstream's ``updateWithPod`` asks ``Selector.Matches``,
+        which such a selector answers yes for every Pod."""
         s: _FilterState | None = state.data.get(self.name)
         if s is not None:
             s.count(pod, node, (other,), sign)
