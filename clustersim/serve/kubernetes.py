@@ -452,11 +452,10 @@ class KubernetesBackend(ClusterTime):
         sub = rest[2] if len(rest) > 2 else None
         if resource.namespaced and name is not None and namespace is None:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
-        response = self._resource(request, resource, namespace, name, sub)
         if resource.kind == "Endpoints":       # the API server's deprecation warning (v1.33)
-            response.headers["Warning"] = ('299 - "v1 Endpoints is deprecated in v1.33+; use '
-                                           'discovery.k8s.io/v1 EndpointSlice"')
-        return response
+            request.warn("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 "
+                         "EndpointSlice")
+        return self._resource(request, resource, namespace, name, sub)
 
     def _fixed(self, path: str, accept: str) -> Response | None:
         if path == "/version":
@@ -1187,7 +1186,7 @@ class KubernetesBackend(ClusterTime):
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
-        warning = _field_validation(request, resource.kind, resource.group_version, body)
+        _field_validation(request, resource.kind, resource.group_version, body)
         if config is None:      # decoded and converted, stringData into data, then validated
             fold_string_data(body)
         manifest = self._validated(body, resource)
@@ -1204,7 +1203,7 @@ class KubernetesBackend(ClusterTime):
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored
                 rendered["status"] = {}
-            return Response.json(201, rendered, **warning)
+            return Response.json(201, rendered)
         if config is None and _uint(asked):
             # etcd3 store.Create refuses a version, as sourced from another object
             # (ErrResourceVersionSetOnCreate; one that is not a number is not seen); a
@@ -1222,7 +1221,7 @@ class KubernetesBackend(ClusterTime):
             # (PrepareForCreate in pkg/registry/core/namespace/strategy.go)
             made = self._one(resource, None, meta["name"]) if resource.kind == "Namespace" \
                 else self._stored_item(resource, stored)
-            return Response.json(201, made[0], **warning)
+            return Response.json(201, made[0])
 
     def _finalized(self, resource: Resource, stored: dict[str, Any],
                    current: Mapping[str, Any]) -> dict[str, Any]:
@@ -1316,19 +1315,17 @@ class KubernetesBackend(ClusterTime):
         in ``pkg/registry/authorization/*/rest.go``), so it reads ``.authorization.k8s.io
         "" is invalid``. Its unknown fields are handled as ``fieldValidation`` asks, as the
         create handler's decoder does for every kind (:func:`_field_validation`); a type
-        error comes first, the validation after. Simplified: a refused review carries no
-        ``Warning`` header, which a real server's warning recorder adds to any answer."""
+        error comes first, the validation after; a refused review carries the warnings too,
+        as any answer does (:attr:`~clustersim.serve.core.Request.warnings`)."""
         body = _object_body(request, self._body(request, resource.kind), resource)
         why, problems = kubeaccessreview.review_problems(resource.kind, body)
         if why:
             raise _undecodable(resource, why)
-        warning = _field_validation(request, resource.kind, resource.group_version, body)
+        _field_validation(request, resource.kind, resource.group_version, body)
         if problems:
             raise _field_invalid("", "", problems, resource.group)
-        answer = kubeaccessreview.access_review(request, resource.kind, body,
-                                                self._rbac_objects())
-        answer.headers.update(warning)
-        return answer
+        return kubeaccessreview.access_review(request, resource.kind, body,
+                                              self._rbac_objects())
 
     def _namespace_exists(self, namespace: str) -> None:
         """The NamespaceLifecycle admission plugin's first check
@@ -1345,8 +1342,7 @@ class KubernetesBackend(ClusterTime):
         body's unknown fields handled as ``fieldValidation`` asks."""
         body = _object_body(request, self._body(request, resource.kind), resource)
         answer = kubeaccessreview.who_am_i(request, self._rbac_objects())
-        answer.headers.update(_field_validation(request, resource.kind,
-                                                resource.group_version, body))
+        _field_validation(request, resource.kind, resource.group_version, body)
         return answer
 
     def _rbac_objects(self) -> list[dict[str, Any]]:
@@ -1413,15 +1409,14 @@ class KubernetesBackend(ClusterTime):
             new = body if request.method == "PUT" else _patched(kind, current, body,
                                                                  request.arg("fieldValidation"))
             replicas = _scale_replicas(new)
-            warning = _field_validation(request, "Scale", "autoscaling/v1", new)
+            _field_validation(request, "Scale", "autoscaling/v1", new)
             _precondition(resource, name, current, new)
             if replicas < 0:
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
                                 f"Invalid value: {replicas}: must be greater than or equal "
                                 "to 0", "Invalid")
             if _dry_run(request):     # validated, never stored: the Scale it would store
-                return Response.json(200, {**current, "spec": {"replicas": replicas}},
-                                     **warning)
+                return Response.json(200, {**current, "spec": {"replicas": replicas}})
             scaled, _ = self._one(resource, namespace, name)
             changed = changed_fields(scaled, {"spec": {"replicas": replicas}})
             with self.renderer.managers.staged(scaled["metadata"]["uid"], updated(
@@ -1430,7 +1425,7 @@ class KubernetesBackend(ClusterTime):
                 with _refusals(resource, name):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
-            return Response.json(200, self._scale(resource, namespace, name), **warning)
+            return Response.json(200, self._scale(resource, namespace, name))
         if request.method == "PUT":     # decoded with the endpoint's kind as update.go does
             body = _object_body(request, body, resource)
         current, _ = self._one(resource, namespace, name)
@@ -1546,7 +1541,7 @@ class KubernetesBackend(ClusterTime):
                                            new.get("spec") or {})
             if problems:
                 raise _node_invalid(name, problems)
-        warning = _field_validation(request, resource.kind, resource.group_version, new)
+        _field_validation(request, resource.kind, resource.group_version, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
         if finalize:
@@ -1557,10 +1552,10 @@ class KubernetesBackend(ClusterTime):
                 raise _field_invalid("Namespace", name, problems)
         if resource.kind == "Namespace" and name in self.renderer.terminating:
             return Response.json(200, self._update_terminating(
-                request, resource, current, new, finalize), **warning)
+                request, resource, current, new, finalize))
         if _dry_run(request):
             return Response.json(200, self._dry_run_update(resource, namespace, name, current,
-                                                           new), **warning)
+                                                           new))
         if resource.kind == "Node":
             self._update_node(name, current, new)
         elif self._default(resource.kind, namespace, name) is not None:
@@ -1570,9 +1565,9 @@ class KubernetesBackend(ClusterTime):
             self._update(resource, stored, current, new)
             if not self.cluster.exists(stored):     # being deleted, its last finalizer gone
                 self._settle()
-                return Response.json(200, self._finalized(resource, stored, current), **warning)
+                return Response.json(200, self._finalized(resource, stored, current))
         self._settle()
-        return Response.json(200, self._one(resource, namespace, name)[0], **warning)
+        return Response.json(200, self._one(resource, namespace, name)[0])
 
     def _update_terminating(self, request: Request, resource: Resource,
                             current: dict[str, Any], new: dict[str, Any], finalize: bool
@@ -1980,7 +1975,7 @@ class KubernetesBackend(ClusterTime):
         if options is not None and not isinstance(options, dict):
             raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
         deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
-        warning = _field_validation(request, "Eviction", "policy/v1", body or {})
+        _field_validation(request, "Eviction", "policy/v1", body or {})
         if meta.get("namespace") not in (None, "", namespace):
             raise HttpError(400, "the namespace of the provided object does not match the "
                             "namespace sent on the request", "BadRequest")
@@ -2009,7 +2004,7 @@ class KubernetesBackend(ClusterTime):
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
-                                   "status": "Success", "code": 201}, **warning)
+                                   "status": "Success", "code": 201})
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")
@@ -2754,7 +2749,7 @@ def _scale_replicas(scale: Any) -> int:
 
 
 def _field_validation(request: Request, kind: str, group_version: str, obj: dict[str, Any]
-                      ) -> dict[str, str]:
+                      ) -> None:
     """The API server's field validation of a create, update or patch of an object of
     ``kind`` (a subresource's own: a ``/scale``'s Scale, an ``/eviction``'s Eviction, an
     access review), as the request's
@@ -2763,22 +2758,24 @@ def _field_validation(request: Request, kind: str, group_version: str, obj: dict
     structures a learner writes most) are dropped from ``obj``; ``Strict``, which kubectl
     sends by default, refuses the request instead, naming them all in one error
     (:func:`strict_decoding_error`) in the order the decoder meets them
-    (:func:`decoded_order`); ``Warn``, the server's default, answers
-    with a ``Warning`` header per field, each once and at most 100
-    (:func:`strict_decoding_problems`; kubectl prints ``Warning: unknown field
-    "spec.replica"``); ``Ignore`` drops them silently. Simplified: duplicate fields never
-    reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a patch whose
-    result has an unknown field is refused as ``patch.go`` refuses it (:func:`patch_refusal`).
-    Returns the response headers to add."""
+    (:func:`decoded_order`); ``Warn``, the server's default, records a warning per field,
+    each once and at most 100 (:func:`strict_decoding_problems`;
+    ``addStrictDecodingWarnings`` in ``staging/src/k8s.io/apiserver/pkg/endpoints/handlers/
+    rest.go``), before the object is validated, so that the answer carries them as
+    ``Warning`` headers whether it is a success or a refusal (kubectl prints ``Warning:
+    unknown field "spec.replica"``); ``Ignore`` drops them silently. Simplified: duplicate
+    fields never reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a
+    patch whose result has an unknown field is refused as ``patch.go`` refuses it
+    (:func:`patch_refusal`)."""
     unknown = decoded_order(unknown_fields_meant(kind, obj, drop=True),
                             request.content_type, request.method == "PATCH")
     mode = request.arg("fieldValidation") or "Warn"
     if not unknown or mode == "Ignore":
-        return {}
+        return
     if mode == "Strict":
         raise _cannot_decode(kind, group_version, strict_decoding_error(unknown))
-    return {"Warning": ", ".join('299 - "' + problem.replace('"', '\\"') + '"'
-                                 for problem in strict_decoding_problems(unknown))}
+    for problem in strict_decoding_problems(unknown):
+        request.warn(problem)
 
 
 def _with_class_annotation(manifest: dict[str, Any], source: dict[str, Any] | None
