@@ -1408,8 +1408,9 @@ class KubernetesBackend(ClusterTime):
             current = self._scale(resource, namespace, name)
             new = body if request.method == "PUT" else _patched(kind, current, body,
                                                                  request.arg("fieldValidation"))
-            replicas = _scale_replicas(new)
-            _field_validation(request, "Scale", "autoscaling/v1", new)
+            with _patch_refused(request, body, copy_data(new)):     # as for any kind
+                replicas = _scale_replicas(new)
+                _field_validation(request, "Scale", "autoscaling/v1", new)
             _precondition(resource, name, current, new)
             if replicas < 0:
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
@@ -1443,9 +1444,8 @@ class KubernetesBackend(ClusterTime):
                 why = (f"json: cannot unmarshal {json_kind(phase, numeric_target=False)} into "
                        "Go struct field PodStatus.status.phase of type v1.PodPhase")
             if why:     # the decoder's refusal
-                raise (patch_refusal(kind, body, new, why) if request.method == "PATCH"
-                       and kind != "application/apply-patch+yaml"
-                       else _undecodable(resource, why))
+                with _patch_refused(request, body, new):
+                    raise _undecodable(resource, why)
             if problems:        # ValidateNodeUpdate's ValidateNodeResources
                 raise _node_invalid(name, problems)
             if resource.kind == "Node":     # stored, until its kubelet's next update
@@ -1466,15 +1466,10 @@ class KubernetesBackend(ClusterTime):
             self.cluster.kubelet.phase_written(pod, phase)
             self._settle()
             return Response.json(200, self._one(resource, namespace, name)[0])
-        patched = copy_data(new)
-        try:
-            with self._managed(request, resource, namespace, name, current, new, body):
-                return self._replace(request, resource, namespace, name, current, new,
-                                     finalize=sub == "finalize")
-        except _UndecodableError as err:
-            if request.method != "PATCH" or kind == "application/apply-patch+yaml":
-                raise
-            raise patch_refusal(kind, body, patched, err.why) from None
+        with _patch_refused(request, body, copy_data(new)), \
+                self._managed(request, resource, namespace, name, current, new, body):
+            return self._replace(request, resource, namespace, name, current, new,
+                                 finalize=sub == "finalize")
 
     @contextmanager
     def _managed(self, request: Request, resource: Resource, namespace: str | None,
@@ -2571,6 +2566,21 @@ def _undecodable(resource: Resource, why: str) -> HttpError:
     server (BadRequest): ... Deployment in version "v1" cannot be handled as a Deployment:
     ...``. The object a patch makes is refused otherwise (:func:`patch_refusal`)."""
     return _cannot_decode(resource.kind, resource.group_version, why)
+
+
+@contextmanager
+def _patch_refused(request: Request, patch: Any, patched: Any) -> Iterator[None]:
+    """Within it, the decoder's refusal of the object a patch made (``patched``, before the
+    decoding dropped anything) is ``patch.go``'s 422 (:func:`patch_refusal`): the patch
+    handler decodes its result itself (``applyPatchToObject``, ``jsonPatcher.
+    applyPatchToCurrentObject``) for every kind and subresource it patches, a ``/scale``'s
+    Scale too. An update's or an apply's stays the decoder's 400."""
+    try:
+        yield
+    except _UndecodableError as err:
+        if request.method != "PATCH" or request.content_type == "application/apply-patch+yaml":
+            raise
+        raise patch_refusal(request.content_type, patch, patched, err.why) from None
 
 
 def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
