@@ -74,8 +74,9 @@ def main() -> None:
         cluster.register(BatchFramework(name, task_cpus=1, task_mem=1024, tasks=1000,
                                         run_seconds=20, role=role))
     _measure("filling", cluster, until=None)
-    launched = {name: len(cluster.tasks(name)) for name, _ in FRAMEWORKS}
-    print(f"           tasks launched per framework: {launched}")
+    finished = {name: cluster.terminal_tasks(name).get("TASK_FINISHED", 0)
+                for name, _ in FRAMEWORKS}
+    print(f"           tasks finished per framework: {finished}")
 
 
 if __name__ == "__main__":

@@ -129,7 +129,8 @@ master records an offer, and its event, for every agent it offers in each one-se
 allocation round; the labs record a few thousand. The real systems keep less: Kubernetes
 Events live an hour after their last write (the API server's ``--event-ttl``), a Mesos master
 keeps the last 1,000 completed tasks of a framework
-(``DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK``, apache/mesos ``src/master/constants.hpp``)
+(``DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK``, apache/mesos ``src/master/constants.hpp``; so
+does the simulated one, :data:`~clustersim.mesos.master.MAX_COMPLETED_TASKS_PER_FRAMEWORK`)
 and no record of its offers, Marathon's event bus keeps none and Docker's daemon its last 256
 (moby ``daemon/events/events.go``)."""
 

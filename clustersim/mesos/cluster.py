@@ -18,7 +18,7 @@ from typing import Any
 
 from clustersim.mesos.agents import Agent
 from clustersim.mesos.framework import Framework
-from clustersim.mesos.master import Master
+from clustersim.mesos.master import MAX_COMPLETED_TASKS_PER_FRAMEWORK, Master
 from clustersim.mesos.offers import OfferHistory
 from clustersim.mesos.resources import Resources
 from clustersim.mesos.tasks import TERMINAL_STATES, Task
@@ -37,17 +37,21 @@ class MesosCluster:
     Options (Mesos master flags): ``allocation_interval`` (``--allocation_interval``, 1 s),
     ``agent_unreachable_seconds`` (``--agent_ping_timeout`` × ``--max_agent_ping_timeouts``,
     75 s), ``offer_timeout`` (``--offer_timeout``, off), ``weights`` (role → weight,
-    ``--weights``/``/weights``).
+    ``--weights``/``/weights``), ``max_completed_tasks_per_framework``
+    (``--max_completed_tasks_per_framework``, 1000).
     """
 
     def __init__(self, agents: Iterable[Any] = (), seed: int = 0, *,
                  allocation_interval: float = 1.0, agent_unreachable_seconds: float = 75.0,
                  offer_timeout: float | None = None,
-                 weights: dict[str, float] | None = None) -> None:
+                 weights: dict[str, float] | None = None,
+                 max_completed_tasks_per_framework: int = MAX_COMPLETED_TASKS_PER_FRAMEWORK
+                 ) -> None:
         self.clock = Clock(seed)
         self.master = Master(self.clock, allocation_interval=allocation_interval,
                              agent_unreachable_seconds=agent_unreachable_seconds,
-                             offer_timeout=offer_timeout)
+                             offer_timeout=offer_timeout,
+                             max_completed_tasks_per_framework=max_completed_tasks_per_framework)
         for role, weight in (weights or {}).items():
             self.set_weight(role, weight)
         self._shown: tuple[tuple[Any, ...], tuple[tuple[NodeState, ...],
@@ -135,13 +139,28 @@ class MesosCluster:
 
     def tasks(self, framework: str | Framework | None = None,
               state: str | None = None) -> list[Task]:
-        """Tasks launched so far (optionally of one framework, by name or object, or in one
-        state), in launch order."""
+        """The tasks the master knows (optionally of one framework, by name or object, or in
+        one state), in launch order: every task that has not ended, and the last
+        ``max_completed_tasks_per_framework`` completed tasks of each framework, as Mesos'
+        ``/tasks`` lists them. :meth:`terminal_tasks` counts every task that ended."""
         name = framework.name if isinstance(framework, Framework) else framework
         return [
             t for t in self.master.tasks.values()
             if (name is None or t.framework == name) and (state is None or t.state == state)
         ]
+
+    def terminal_tasks(self, framework: str | Framework | None = None) -> dict[str, int]:
+        """How many tasks (optionally of one framework, by name or object) ended in each
+        terminal state over the whole run, kept or not: the master's metrics
+        ``master/tasks_finished``, ``master/tasks_failed`` … (per framework,
+        ``frameworks/<name>/<id>/tasks/terminal/<state>``, apache/mesos ``docs/monitoring.md``)."""
+        name = framework.name if isinstance(framework, Framework) else framework
+        frameworks = self.master.frameworks
+        counts: dict[str, int] = {}
+        for (framework_id, state), count in sorted(self.master.terminal_tasks.items()):
+            if name is None or frameworks[framework_id].name == name:
+                counts[state] = counts.get(state, 0) + count
+        return counts
 
     def shares(self) -> dict[str, float]:
         """Each framework's dominant share of the cluster (by framework name): the largest
@@ -153,7 +172,9 @@ class MesosCluster:
         """A summary in the shape of the master's ``/state`` endpoint (a subset of its
         fields, apache/mesos ``docs/endpoints/master/state.md``): agents with ``resources``,
         ``used_resources`` and ``offered_resources``; frameworks with theirs, their task
-        count and dominant ``share``."""
+        count, the count of the completed tasks the master keeps (``completed_tasks``, which
+        Mesos lists: at most ``max_completed_tasks_per_framework`` of them) and dominant
+        ``share``."""
         master = self.master
         used: dict[tuple[str, str], Resources] = {}
         counts: dict[str, int] = {}
@@ -181,7 +202,9 @@ class MesosCluster:
                 {"id": fid, "name": f.name, "role": f.role,
                  "used_resources": used.get(("", fid), Resources()).as_dict(),
                  "offered_resources": offered.get(("", fid), Resources()).as_dict(),
-                 "tasks": counts.get(fid, 0), "share": shares.get(fid, 0.0)}
+                 "tasks": counts.get(fid, 0),
+                 "completed_tasks": len(master.completed_tasks.get(fid, ())),
+                 "share": shares.get(fid, 0.0)}
                 for fid, f in master.frameworks.items()
             ],
         }
@@ -218,7 +241,7 @@ class MesosCluster:
         for task in self.master.tasks.values():
             state = task.state
             if state in TERMINAL_STATES:
-                continue   # like the Mesos UI's "Active Tasks"; cluster.tasks() has them all
+                continue   # like the Mesos UI's "Active Tasks"; cluster.tasks() has the kept ones
             resources = task.info.resources
             cpus, mem = resources.cpus, resources.mem
             if state != "TASK_UNREACHABLE":

@@ -20,7 +20,16 @@ What it does, after apache/mesos ``src/master/master.cpp`` and ``docs/architectu
   TASK_UNREACHABLE, the others TASK_LOST (``Master::markUnreachable``), and its resources
   leave the pool;
 - optional ``offer_timeout`` (``--offer_timeout``, off by default) rescinds offers a framework
-  keeps too long.
+  keeps too long;
+- a task that ended moves to its framework's completed tasks, of which the master keeps the
+  last ``max_completed_tasks_per_framework`` (``--max_completed_tasks_per_framework``, default
+  1000: apache/mesos ``src/master/constants.hpp``, ``src/master/flags.cpp``,
+  ``docs/configuration/master.md``), the oldest dropped first: ``Framework::completedTasks``
+  is a circular buffer of that size (``src/master/framework.cpp``), and ``/state``'s
+  ``completed_tasks`` and ``/tasks`` show only what it holds. How many tasks ended in each
+  state over the whole run is counted apart (:attr:`Master.terminal_tasks`), as the master's
+  per-framework metrics count them (``frameworks/<name>/<id>/tasks/terminal/<state>``,
+  ``docs/monitoring.md``).
 
 Task timing follows each :class:`~clustersim.mesos.tasks.TaskInfo`'s duration model. The
 scheduler hears TASK_STARTING, TASK_RUNNING and the terminal update; TASK_STAGING is the
@@ -32,12 +41,18 @@ Simplified: a disconnected agent's task updates and kills still go through at on
 queues them until the agent reconnects), and a task whose agent was unreachable does not
 resume its run-time clock when it comes back. There is one master (no failover, no
 registry), and framework failover, quota, reservations and maintenance are not modelled.
+A task counts as completed once its terminal update is sent (Mesos keeps it among the active
+tasks until the framework acknowledges that update); frameworks never end, so the master has
+no completed frameworks to bound (``--max_completed_frameworks``, default 50); and an
+unreachable task stays with the active ones (Mesos moves it to a per-framework cache of
+``--max_unreachable_tasks_per_framework``, 1000, from which it returns if its agent does).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -67,7 +82,12 @@ from clustersim.mesos.tasks import (
 )
 from clustersim.sim import Clock, EventLog
 
-__all__ = ["Master"]
+__all__ = ["MAX_COMPLETED_TASKS_PER_FRAMEWORK", "Master"]
+
+#: Completed tasks the master keeps of each framework, the oldest dropped first: Mesos'
+#: ``--max_completed_tasks_per_framework`` and its default
+#: (``DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK`` in apache/mesos ``src/master/constants.hpp``).
+MAX_COMPLETED_TASKS_PER_FRAMEWORK = 1000
 
 
 class Master:
@@ -75,7 +95,9 @@ class Master:
 
     def __init__(self, clock: Clock, *, allocation_interval: float = 1.0,
                  agent_unreachable_seconds: float = 75.0,
-                 offer_timeout: float | None = None) -> None:
+                 offer_timeout: float | None = None,
+                 max_completed_tasks_per_framework: int = MAX_COMPLETED_TASKS_PER_FRAMEWORK
+                 ) -> None:
         if not isinstance(allocation_interval, int | float) or allocation_interval <= 0:
             raise ValueError(f"allocation_interval must be > 0 s, got {allocation_interval!r}")
         if not isinstance(agent_unreachable_seconds, int | float) or agent_unreachable_seconds < 0:
@@ -85,6 +107,12 @@ class Master:
         if offer_timeout is not None and (not isinstance(offer_timeout, int | float)
                                           or offer_timeout <= 0):
             raise ValueError(f"offer_timeout must be > 0 s or None, got {offer_timeout!r}")
+        if (not isinstance(max_completed_tasks_per_framework, int)
+                or isinstance(max_completed_tasks_per_framework, bool)
+                or max_completed_tasks_per_framework < 0):
+            raise ValueError("max_completed_tasks_per_framework must be a whole number ≥ 0 "
+                             f"(Mesos' default is {MAX_COMPLETED_TASKS_PER_FRAMEWORK}), got "
+                             f"{max_completed_tasks_per_framework!r}")
         self.clock = clock
         self.events = EventLog("mesos")
         self.agents: dict[str, Agent] = {}
@@ -94,6 +122,13 @@ class Master:
         self.offers: dict[str, Offer] = {}
         self.offer_history = OfferHistory()
         self.tasks: dict[tuple[str, str], Task] = {}
+        """The tasks the master knows, by (framework, task id) in launch order: those not
+        ended and each framework's kept completed tasks (``completed_tasks``)."""
+        self.max_completed_tasks_per_framework = max_completed_tasks_per_framework
+        self.completed_tasks: dict[str, deque[Task]] = {}
+        """Each framework's completed tasks still kept, by framework id, the oldest first."""
+        self.terminal_tasks: Counter[tuple[str, str]] = Counter()
+        """How many tasks of each (framework id, terminal state) ended over the whole run."""
         self.agent_unreachable_seconds = agent_unreachable_seconds
         self.offer_timeout = offer_timeout
         self.allocator = HierarchicalAllocator(
@@ -496,6 +531,8 @@ class Master:
                                                                                DISCONNECTED):
             self.agents[task.agent_id].allocated -= task.resources
             self.allocator.recover(task.framework_id, task.agent_id, task.resources)
+        if task.terminal:
+            self._complete(task)
         self._touch()
         text = f"{message} ({reason})" if reason and message else (message or reason or "")
         self.events.record(self.clock.now, f"task/{task.task_id}", state,
@@ -505,6 +542,18 @@ class Master:
                                                   TASK_ERROR, TASK_DROPPED,
                                                   TASK_GONE_BY_OPERATOR) else "Normal")
         self.frameworks[task.framework_id].status_update(status)
+
+    def _complete(self, task: Task) -> None:
+        """File a task that ended among its framework's completed tasks, dropping the oldest
+        beyond ``max_completed_tasks_per_framework`` (``Framework::addCompletedTask``)."""
+        self.terminal_tasks[task.framework_id, task.state] += 1
+        completed = self.completed_tasks.setdefault(task.framework_id, deque())
+        completed.append(task)
+        while len(completed) > self.max_completed_tasks_per_framework:
+            dropped = completed.popleft()
+            key = (dropped.framework_id, dropped.task_id)
+            if self.tasks.get(key) is dropped:   # not a later task launched with its id
+                del self.tasks[key]
 
     def _send(self, framework: Framework, task_id: str, agent_id: str, state: str,
               reason: str, message: str, source: str) -> None:

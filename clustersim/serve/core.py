@@ -31,7 +31,7 @@ import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
@@ -72,6 +72,12 @@ class Request:
     lines: dict[str, list[str]] = field(default_factory=dict)
     """Each header field's values one per line as sent, by lower-case name, where
     :attr:`headers` joins a repeated field's with commas as HTTP allows."""
+    warnings: list[str] = field(default_factory=list)
+    """What the backend warned of while it handled the request, each text once: the API
+    server's warning recorder (``WithWarningRecorder`` in kubernetes/kubernetes
+    ``staging/src/k8s.io/apiserver/pkg/endpoints/filters/warning.go``), which adds a
+    ``Warning`` header as each is recorded, so that whatever answer follows carries them, a
+    refusal too (:meth:`SimServer.dispatch`)."""
 
     def values(self, name: str) -> list[str]:
         """The values of header field ``name`` (lower case), one per line as sent (a
@@ -88,6 +94,12 @@ class Request:
     def content_type(self) -> str:
         """The media type of the body, without parameters (``application/json``)."""
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def warn(self, text: str) -> None:
+        """Record a warning for the answer (:attr:`warnings`); an empty or repeated text is
+        left out, as the recorder leaves it out."""
+        if text and text not in self.warnings:
+            self.warnings.append(text)
 
     @property
     def session(self) -> str | None:
@@ -482,19 +494,33 @@ class SimServer:
     # ---- one request -----------------------------------------------------------------------
 
     def dispatch(self, request: Request) -> Response:
-        """Answer ``request`` under the lock; any failure becomes the system's error shape."""
+        """Answer ``request`` under the lock; any failure becomes the system's error shape.
+        The warnings recorded while it was handled go with the answer, whatever it is."""
         try:
             with self.lock:
                 self.catch_up()
                 try:
-                    return self.backend.handle(request)
+                    response = self.backend.handle(request)
                 finally:
                     self._report_faults()
         except HttpError as err:
-            return self.backend.error(err)
+            response = self.backend.error(err)
         except Exception:  # a simulator bug must not kill the connection or leak a traceback
-            return self.backend.error(HttpError(500, f"internal error: {_fault()}",
-                                                "InternalError"))
+            response = self.backend.error(HttpError(500, f"internal error: {_fault()}",
+                                                    "InternalError"))
+        return _with_warnings(response, request.warnings)
+
+
+def _with_warnings(response: Response, warnings: list[str]) -> Response:
+    """``response`` with a ``Warning`` header of each of ``warnings``, in the form
+    ``net.NewWarningHeader`` writes (k8s.io/apimachinery ``pkg/util/net/http.go``: code 299,
+    no agent, the text quoted with its backslashes and quotes escaped), one header whose
+    values are joined with commas, as HTTP allows for a repeated field."""
+    if warnings:
+        values = ['299 - "' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                  for text in warnings]
+        return replace(response, headers={**response.headers, "Warning": ", ".join(values)})
+    return response
 
 
 def _too_large(limit: int) -> HttpError:

@@ -474,15 +474,15 @@ class KubernetesBackend(ClusterTime):
         labels = kubeapimetrics.request_labels(
             request.method, request.query, request.content_type, group=group, version=version,
             resource=resource.plural, subresource=sub or "", namespace=namespace, name=name)
+        if resource.kind == "Endpoints":       # the API server's deprecation warning (v1.33)
+            request.warn("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 "
+                         "EndpointSlice")
         try:
             response = self._resource(request, resource, namespace, name, sub)
         except HttpError as err:
             self.requests.record(labels, err.status)
             raise
         self.requests.record(labels, response.status)
-        if resource.kind == "Endpoints":       # the API server's deprecation warning (v1.33)
-            response.headers["Warning"] = ('299 - "v1 Endpoints is deprecated in v1.33+; use '
-                                           'discovery.k8s.io/v1 EndpointSlice"')
         return response
 
     def _fixed(self, path: str, accept: str) -> Response | None:
@@ -1249,7 +1249,7 @@ class KubernetesBackend(ClusterTime):
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
-        warning = _field_validation(request, resource.kind, resource.group_version, body)
+        _field_validation(request, resource.kind, resource.group_version, body)
         if config is None:      # decoded and converted, stringData into data, then validated
             fold_string_data(body)
         manifest = self._validated(body, resource)
@@ -1266,7 +1266,7 @@ class KubernetesBackend(ClusterTime):
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored
                 rendered["status"] = {}
-            return Response.json(201, rendered, **warning)
+            return Response.json(201, rendered)
         if config is None and _uint(asked):
             # etcd3 store.Create refuses a version, as sourced from another object
             # (ErrResourceVersionSetOnCreate; one that is not a number is not seen); a
@@ -1284,7 +1284,7 @@ class KubernetesBackend(ClusterTime):
             # (PrepareForCreate in pkg/registry/core/namespace/strategy.go)
             made = self._one(resource, None, meta["name"]) if resource.kind == "Namespace" \
                 else self._stored_item(resource, stored)
-            return Response.json(201, made[0], **warning)
+            return Response.json(201, made[0])
 
     def _finalized(self, resource: Resource, stored: dict[str, Any],
                    current: Mapping[str, Any]) -> dict[str, Any]:
@@ -1378,19 +1378,17 @@ class KubernetesBackend(ClusterTime):
         in ``pkg/registry/authorization/*/rest.go``), so it reads ``.authorization.k8s.io
         "" is invalid``. Its unknown fields are handled as ``fieldValidation`` asks, as the
         create handler's decoder does for every kind (:func:`_field_validation`); a type
-        error comes first, the validation after. Simplified: a refused review carries no
-        ``Warning`` header, which a real server's warning recorder adds to any answer."""
+        error comes first, the validation after; a refused review carries the warnings too,
+        as any answer does (:attr:`~clustersim.serve.core.Request.warnings`)."""
         body = _object_body(request, self._body(request, resource.kind), resource)
         why, problems = kubeaccessreview.review_problems(resource.kind, body)
         if why:
             raise _undecodable(resource, why)
-        warning = _field_validation(request, resource.kind, resource.group_version, body)
+        _field_validation(request, resource.kind, resource.group_version, body)
         if problems:
             raise _field_invalid("", "", problems, resource.group)
-        answer = kubeaccessreview.access_review(request, resource.kind, body,
-                                                self._rbac_objects())
-        answer.headers.update(warning)
-        return answer
+        return kubeaccessreview.access_review(request, resource.kind, body,
+                                              self._rbac_objects())
 
     def _namespace_exists(self, namespace: str) -> None:
         """The NamespaceLifecycle admission plugin's first check
@@ -1407,8 +1405,7 @@ class KubernetesBackend(ClusterTime):
         body's unknown fields handled as ``fieldValidation`` asks."""
         body = _object_body(request, self._body(request, resource.kind), resource)
         answer = kubeaccessreview.who_am_i(request, self._rbac_objects())
-        answer.headers.update(_field_validation(request, resource.kind,
-                                                resource.group_version, body))
+        _field_validation(request, resource.kind, resource.group_version, body)
         return answer
 
     def _rbac_objects(self) -> list[dict[str, Any]]:
@@ -1474,16 +1471,16 @@ class KubernetesBackend(ClusterTime):
             current = self._scale(resource, namespace, name)
             new = body if request.method == "PUT" else _patched(kind, current, body,
                                                                  request.arg("fieldValidation"))
-            replicas = _scale_replicas(new)
-            warning = _field_validation(request, "Scale", "autoscaling/v1", new)
+            with _patch_refused(request, body, copy_data(new)):     # as for any kind
+                replicas = _scale_replicas(new)
+                _field_validation(request, "Scale", "autoscaling/v1", new)
             _precondition(resource, name, current, new)
             if replicas < 0:
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
                                 f"Invalid value: {replicas}: must be greater than or equal "
                                 "to 0", "Invalid")
             if _dry_run(request):     # validated, never stored: the Scale it would store
-                return Response.json(200, {**current, "spec": {"replicas": replicas}},
-                                     **warning)
+                return Response.json(200, {**current, "spec": {"replicas": replicas}})
             scaled, _ = self._one(resource, namespace, name)
             changed = changed_fields(scaled, {"spec": {"replicas": replicas}})
             with self.renderer.managers.staged(scaled["metadata"]["uid"], updated(
@@ -1492,7 +1489,7 @@ class KubernetesBackend(ClusterTime):
                 with _refusals(resource, name):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
-            return Response.json(200, self._scale(resource, namespace, name), **warning)
+            return Response.json(200, self._scale(resource, namespace, name))
         if request.method == "PUT":     # decoded with the endpoint's kind as update.go does
             body = _object_body(request, body, resource)
         current, _ = self._one(resource, namespace, name)
@@ -1510,9 +1507,8 @@ class KubernetesBackend(ClusterTime):
                 why = (f"json: cannot unmarshal {json_kind(phase, numeric_target=False)} into "
                        "Go struct field PodStatus.status.phase of type v1.PodPhase")
             if why:     # the decoder's refusal
-                raise (patch_refusal(kind, body, new, why) if request.method == "PATCH"
-                       and kind != "application/apply-patch+yaml"
-                       else _undecodable(resource, why))
+                with _patch_refused(request, body, new):
+                    raise _undecodable(resource, why)
             if problems:        # ValidateNodeUpdate's ValidateNodeResources
                 raise _node_invalid(name, problems)
             if resource.kind == "Node":     # stored, until its kubelet's next update
@@ -1533,15 +1529,10 @@ class KubernetesBackend(ClusterTime):
             self.cluster.kubelet.phase_written(pod, phase)
             self._settle()
             return Response.json(200, self._one(resource, namespace, name)[0])
-        patched = copy_data(new)
-        try:
-            with self._managed(request, resource, namespace, name, current, new, body):
-                return self._replace(request, resource, namespace, name, current, new,
-                                     finalize=sub == "finalize")
-        except _UndecodableError as err:
-            if request.method != "PATCH" or kind == "application/apply-patch+yaml":
-                raise
-            raise patch_refusal(kind, body, patched, err.why) from None
+        with _patch_refused(request, body, copy_data(new)), \
+                self._managed(request, resource, namespace, name, current, new, body):
+            return self._replace(request, resource, namespace, name, current, new,
+                                 finalize=sub == "finalize")
 
     @contextmanager
     def _managed(self, request: Request, resource: Resource, namespace: str | None,
@@ -1608,7 +1599,7 @@ class KubernetesBackend(ClusterTime):
                                            new.get("spec") or {})
             if problems:
                 raise _node_invalid(name, problems)
-        warning = _field_validation(request, resource.kind, resource.group_version, new)
+        _field_validation(request, resource.kind, resource.group_version, new)
         _precondition(resource, name, current, new)
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
         if finalize:
@@ -1619,10 +1610,10 @@ class KubernetesBackend(ClusterTime):
                 raise _field_invalid("Namespace", name, problems)
         if resource.kind == "Namespace" and name in self.renderer.terminating:
             return Response.json(200, self._update_terminating(
-                request, resource, current, new, finalize), **warning)
+                request, resource, current, new, finalize))
         if _dry_run(request):
             return Response.json(200, self._dry_run_update(resource, namespace, name, current,
-                                                           new), **warning)
+                                                           new))
         if resource.kind == "Node":
             self._update_node(name, current, new)
         elif self._default(resource.kind, namespace, name) is not None:
@@ -1632,9 +1623,9 @@ class KubernetesBackend(ClusterTime):
             self._update(resource, stored, current, new)
             if not self.cluster.exists(stored):     # being deleted, its last finalizer gone
                 self._settle()
-                return Response.json(200, self._finalized(resource, stored, current), **warning)
+                return Response.json(200, self._finalized(resource, stored, current))
         self._settle()
-        return Response.json(200, self._one(resource, namespace, name)[0], **warning)
+        return Response.json(200, self._one(resource, namespace, name)[0])
 
     def _update_terminating(self, request: Request, resource: Resource,
                             current: dict[str, Any], new: dict[str, Any], finalize: bool
@@ -2042,7 +2033,7 @@ class KubernetesBackend(ClusterTime):
         if options is not None and not isinstance(options, dict):
             raise refuse(type_error(options, "Eviction.deleteOptions", "v1.DeleteOptions"))
         deleting = _body_delete_options(options, "DeleteOptions.deleteOptions", refuse)
-        warning = _field_validation(request, "Eviction", "policy/v1", body or {})
+        _field_validation(request, "Eviction", "policy/v1", body or {})
         if meta.get("namespace") not in (None, "", namespace):
             raise HttpError(400, "the namespace of the provided object does not match the "
                             "namespace sent on the request", "BadRequest")
@@ -2071,7 +2062,7 @@ class KubernetesBackend(ClusterTime):
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
-                                   "status": "Success", "code": 201}, **warning)
+                                   "status": "Success", "code": 201})
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")
@@ -2640,6 +2631,21 @@ def _undecodable(resource: Resource, why: str) -> HttpError:
     return _cannot_decode(resource.kind, resource.group_version, why)
 
 
+@contextmanager
+def _patch_refused(request: Request, patch: Any, patched: Any) -> Iterator[None]:
+    """Within it, the decoder's refusal of the object a patch made (``patched``, before the
+    decoding dropped anything) is ``patch.go``'s 422 (:func:`patch_refusal`): the patch
+    handler decodes its result itself (``applyPatchToObject``, ``jsonPatcher.
+    applyPatchToCurrentObject``) for every kind and subresource it patches, a ``/scale``'s
+    Scale too. An update's or an apply's stays the decoder's 400."""
+    try:
+        yield
+    except _UndecodableError as err:
+        if request.method != "PATCH" or request.content_type == "application/apply-patch+yaml":
+            raise
+        raise patch_refusal(request.content_type, patch, patched, err.why) from None
+
+
 def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
     """:func:`_undecodable` for any ``kind`` of ``group_version`` (a subresource's, such as
     ``Scale`` of ``autoscaling/v1``)."""
@@ -2816,7 +2822,7 @@ def _scale_replicas(scale: Any) -> int:
 
 
 def _field_validation(request: Request, kind: str, group_version: str, obj: dict[str, Any]
-                      ) -> dict[str, str]:
+                      ) -> None:
     """The API server's field validation of a create, update or patch of an object of
     ``kind`` (a subresource's own: a ``/scale``'s Scale, an ``/eviction``'s Eviction, an
     access review), as the request's
@@ -2825,22 +2831,24 @@ def _field_validation(request: Request, kind: str, group_version: str, obj: dict
     structures a learner writes most) are dropped from ``obj``; ``Strict``, which kubectl
     sends by default, refuses the request instead, naming them all in one error
     (:func:`strict_decoding_error`) in the order the decoder meets them
-    (:func:`decoded_order`); ``Warn``, the server's default, answers
-    with a ``Warning`` header per field, each once and at most 100
-    (:func:`strict_decoding_problems`; kubectl prints ``Warning: unknown field
-    "spec.replica"``); ``Ignore`` drops them silently. Simplified: duplicate fields never
-    reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a patch whose
-    result has an unknown field is refused as ``patch.go`` refuses it (:func:`patch_refusal`).
-    Returns the response headers to add."""
+    (:func:`decoded_order`); ``Warn``, the server's default, records a warning per field,
+    each once and at most 100 (:func:`strict_decoding_problems`;
+    ``addStrictDecodingWarnings`` in ``staging/src/k8s.io/apiserver/pkg/endpoints/handlers/
+    rest.go``), before the object is validated, so that the answer carries them as
+    ``Warning`` headers whether it is a success or a refusal (kubectl prints ``Warning:
+    unknown field "spec.replica"``); ``Ignore`` drops them silently. Simplified: duplicate
+    fields never reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a
+    patch whose result has an unknown field is refused as ``patch.go`` refuses it
+    (:func:`patch_refusal`)."""
     unknown = decoded_order(unknown_fields_meant(kind, obj, drop=True),
                             request.content_type, request.method == "PATCH")
     mode = request.arg("fieldValidation") or "Warn"
     if not unknown or mode == "Ignore":
-        return {}
+        return
     if mode == "Strict":
         raise _cannot_decode(kind, group_version, strict_decoding_error(unknown))
-    return {"Warning": ", ".join('299 - "' + problem.replace('"', '\\"') + '"'
-                                 for problem in strict_decoding_problems(unknown))}
+    for problem in strict_decoding_problems(unknown):
+        request.warn(problem)
 
 
 def _with_class_annotation(manifest: dict[str, Any], source: dict[str, Any] | None

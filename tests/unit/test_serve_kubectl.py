@@ -29,6 +29,7 @@ from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_UID
 from clustersim.quantity import memory_quantity, parse_quantity, to_millis
 from clustersim.serve import find_program, kubeproto, serve
+from tests.unit.test_serve_core import _request
 
 KUBECTL = find_program("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -3218,18 +3219,41 @@ def test_generation_is_kept_only_where_the_kinds_strategy_sets_it(fresh):
 
 def test_a_scale_whose_replicas_is_not_an_int32_is_not_decoded(fresh):
     """The Scale subresource decodes ``spec.replicas`` into an ``int32`` first: what is not a
-    whole number is a 400 in encoding/json's words, as for any object, where the refusal
-    printed Python's repr (``Invalid value: 'x'``) as a validation error; a negative count
-    stays validation's 422."""
+    whole number is refused in encoding/json's words, where the refusal printed Python's
+    repr (``Invalid value: 'x'``) as a validation error; a negative count stays
+    validation's 422. A patch's result is decoded by the patch handler, which wraps the
+    decoder's error for a ``/scale`` as for any kind (k8s.io/apiserver
+    ``pkg/endpoints/handlers/patch.go``, ``jsonPatcher.applyPatchToCurrentObject``)::
+
+        if err := runtime.DecodeInto(p.codec, patchedObjJS, objToUpdate); err != nil {
+            ...
+            return nil, errors.NewInvalid(schema.GroupKind{}, "", field.ErrorList{
+                field.Invalid(field.NewPath("patch"), string(patchedObjJS), err.Error()),
+
+    so a patch is a 422 ``patch: Invalid value`` (it had been the decoder's 400), an unknown
+    field under ``fieldValidation=Strict`` too; a PUT of the Scale stays the update
+    handler's 400 (``transformDecodeError``)."""
     fresh("create", "deployment", "web", "--image=nginx:1.27")
-    prefix = ('Error from server (BadRequest): Scale in version "v1" cannot be handled as a '
-              "Scale: json: cannot unmarshal ")
     for value, named in (('"x"', "string"), ("1.5", "number 1.5"), ("2.0", "number 2.0"),
                          ("true", "bool"), ("[1]", "array")):
         refused = fresh("patch", "deployment", "web", "--subresource=scale", "--type=merge",
                         "-p", f'{{"spec": {{"replicas": {value}}}}}', check=False)
-        assert refused.stderr == (f"{prefix}{named} into Go struct field "
-                                  "ScaleSpec.spec.replicas of type int32\n"), value
+        assert refused.stderr.startswith('The request is invalid: patch: Invalid value: "{')
+        assert refused.stderr.endswith(f"json: cannot unmarshal {named} into Go struct field "
+                                       "ScaleSpec.spec.replicas of type int32\n"), value
+    scale = "/apis/apps/v1/namespaces/default/deployments/web/scale"
+    status, data = _request(fresh.server, "PATCH", scale + "?fieldValidation=Strict",
+                            b'{"spec": {"replica": 2}}',
+                            {"Content-Type": "application/merge-patch+json"})
+    assert (status, json.loads(data)["details"]["causes"][0]["field"]) == (422, "patch")
+    assert json.loads(data)["message"].endswith(
+        'strict decoding error: unknown field "spec.replica"')
+    status, data = _request(fresh.server, "PUT", scale, json.dumps({
+        "kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": {"name": "web"},
+        "spec": {"replicas": "x"}}).encode(), {"Content-Type": "application/json"})
+    assert (status, json.loads(data)["message"]) == (400, (
+        'Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal string '
+        "into Go struct field ScaleSpec.spec.replicas of type int32"))
     negative = fresh("patch", "deployment", "web", "--subresource=scale", "--type=merge",
                      "-p", '{"spec": {"replicas": -1}}', check=False)
     assert negative.stderr.strip() == ('The Scale "web" is invalid: spec.replicas: Invalid '

@@ -200,6 +200,25 @@ def test_a_warned_create_sends_the_first_hundred_unknown_fields():
     assert warnings == [f'unknown field \\"spec.x{i:03}\\"' for i in range(100)]
 
 
+def test_a_warned_create_that_is_invalid_still_sends_its_warnings():
+    """Under ``fieldValidation=Warn`` the create handler records the decoder's strict errors
+    as warnings (``addStrictDecodingWarnings``, ``handlers/rest.go``) before the object is
+    validated, and the warning recorder adds each as a ``Warning`` header to whatever answer
+    follows (``filters/warning.go``): a Pod with an unknown field and an invalid container
+    name is refused with a 422 that carries the warning. The served API had sent none."""
+    spec = {"containers": [{"name": "Bad_Name", "image": "nginx:1.27"}], "bogus": 1}
+    with serve("kubernetes", speed=0) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("POST", PODS + "?fieldValidation=Warn", json.dumps(_pod(spec)).encode(),
+                     {"Content-Type": "application/json"})
+        response = conn.getresponse()
+        answer = json.loads(response.read())
+        conn.close()
+    assert (response.status, answer["reason"]) == (422, "Invalid")
+    assert "spec.containers[0].name" in answer["message"]
+    assert response.getheader("Warning") == '299 - "unknown field \\"spec.bogus\\""'
+
+
 def test_a_strict_create_refuses_an_unwrapped_affinity_term_before_validating_it():
     """A preferred anti-affinity term without its ``podAffinityTerm:`` wrapper: with
     ``fieldValidation=Strict`` (kubectl's default) the decoder's strict error is a 400
