@@ -5,6 +5,8 @@ the container, "No such image: <reference>" as moby's ``ErrImageDoesNotExist`` n
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from clustersim import Node
@@ -65,7 +67,7 @@ def test_a_task_rejected_while_its_start_is_delayed_is_replaced_after_the_delay(
         "deploy": {"restart_policy": {"delay": f"{delay}s"}}}}})
     cluster.run(until=60)
     created = [event.time for event in cluster.events.where(reason="Restart")]
-    gaps = [later - earlier for earlier, later in zip(created[1:], created[2:])]
+    gaps = [later - earlier for earlier, later in pairwise(created)]
     assert gaps and all(abs(gap - delay) < 0.5 for gap in gaps)
     assert len(created) <= 60 / delay + 1
 
