@@ -562,7 +562,7 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
             query = parse_qs(parts.query, keep_blank_values=True)
             request = Request(self.command, parts.path, query, headers,
                               remote_addr=self.client_address[0], lines=lines,
-                              local_addr=self.server.server_address[:2])
+                              local_addr=("127.0.0.1", self.sim.port))
             response = self._read_body(request, headers)
             if response is None:
                 response = self.sim.dispatch(request)
