@@ -69,6 +69,7 @@ from clustersim.kubernetes.kubelet import Kubelet, Timing
 from clustersim.kubernetes.metrics import MetricsServer
 from clustersim.kubernetes.networkpolicy import Verdict, connection
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
+from clustersim.kubernetes.nodestatus import StatusReports
 from clustersim.kubernetes.objects import (
     controller_of,
     count_generation,
@@ -255,6 +256,8 @@ class KubernetesCluster(ControllerManager):
         """Whether the node's containers run."""
         self._kubelet_alive: dict[str, bool] = {}
         """Whether its kubelet talks to the API server (it can stop pods even when NotReady)."""
+        self._status_reports: dict[str, StatusReports] = {}
+        """When its kubelet posted its Node's status (:meth:`node_status_reports`)."""
         self._uid = 0
         self._version = 0
         self._shown: tuple[int, tuple[tuple[NodeState, ...], tuple[TaskState, ...]]] | None = None

@@ -262,8 +262,12 @@ def _pod_spec_sites(pod_spec: dict[str, Any], *, pod: bool) -> Iterator[Site]:
     TCP`` (a port is found again by its ``containerPort`` and protocol, the list's keys:
     ``+listMapKey`` in ``Container.Ports`` of k8s.io/api ``core/v1/types.go``; port 53 is
     often listed twice, TCP and UDP), each probe's timeout, period and thresholds
-    (``SetDefaults_Probe``) and an HTTP probe's path and scheme
-    (``SetDefaults_HTTPGetAction``). ``resources: {}`` is not a default but Go's encoding
+    (``SetDefaults_Probe``), an HTTP probe's path and scheme
+    (``SetDefaults_HTTPGetAction``) and a gRPC probe's ``service: ""`` (no function of its
+    own: the ``+default=""`` marker of ``GRPCAction.Service`` in k8s.io/api
+    ``core/v1/types.go``, which defaulter-gen writes into ``zz_generated.defaults.go`` for
+    every probe of Pods and templates; ``kubectl describe`` reads the field without checking
+    that it is there). ``resources: {}`` is not a default but Go's encoding
     of an empty struct; clients such as ``kubectl rollout undo`` write it when they copy a
     template, and ``kubectl debug`` reads ``securityContext``
     without checking that it is there."""
@@ -300,6 +304,9 @@ def _container_sites(where: tuple[Any, ...], container: dict[str, Any]) -> Itera
         if isinstance(action, dict):
             yield (*where, probe_name, "httpGet"), action, "path", "/"
             yield (*where, probe_name, "httpGet"), action, "scheme", "HTTP"
+        action = probe.get("grpc")
+        if isinstance(action, dict):
+            yield (*where, probe_name, "grpc"), action, "service", ""
 
 
 SERVICE_STORED = frozenset({"type", "protocol", "targetPort"})

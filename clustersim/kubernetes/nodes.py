@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from clustersim.kubernetes.apiserver import APIServer
 from clustersim.kubernetes.controllers.disruption import budget_settling, eviction_refusal
 from clustersim.kubernetes.nodeinfo import NodeInfo
+from clustersim.kubernetes.nodestatus import StatusReports
 from clustersim.kubernetes.objects import controller_of, full_name, is_active, is_terminating
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
@@ -53,6 +54,7 @@ class NodeLifecycle(APIServer):
     """Nodes joined, labelled, tainted, cordoned, drained, failed, recovered and removed."""
 
     _joins: dict[str, NodeJoin]
+    _status_reports: dict[str, StatusReports]
     _joined: int
 
     @property
@@ -74,6 +76,7 @@ class NodeLifecycle(APIServer):
         self._placement_version += 1
         self._node_up[node.name] = True
         self._kubelet_alive[node.name] = True
+        self._status_reports[node.name] = StatusReports(self.now, self.now)
         self.services.node_changed(node.name, True)
         self.changed()
         if not self._reconciling:
@@ -91,6 +94,13 @@ class NodeLifecycle(APIServer):
         """When node ``name`` joined (:class:`NodeJoin`); a ValueError for no such node."""
         self.node(name)
         return self._joins[name]
+
+    def node_status_reports(self, name: str) -> StatusReports:
+        """When node ``name``'s kubelet posted its status and its Ready condition changed
+        (:class:`~clustersim.kubernetes.nodestatus.StatusReports`); a ValueError for no
+        such node."""
+        self.node(name)
+        return self._status_reports[name]
 
     def node_position(self, name: str) -> int | None:
         """Where ``name`` stands in :meth:`node_names` (None if no such node), without
@@ -246,6 +256,7 @@ class NodeLifecycle(APIServer):
         self.kubelet.node_down(self.pod_index.on_node(name))
         self.changed()
         if reason == "unreachable":
+            self._status_reports[name].stopped = self.now
             self._lifecycle.silent(name)
         else:
             self._lifecycle.reports_not_ready(name)
@@ -288,6 +299,7 @@ class NodeLifecycle(APIServer):
         self.kubelet.node_down(self.pod_index.on_node(name))
         del self._nodes[name]
         del self._joins[name]
+        del self._status_reports[name]
         self._positions = None
         self._placement_version += 1
         self._node_up.pop(name)

@@ -69,6 +69,10 @@ class Request:
     remote_addr: str = "127.0.0.1"
     """The client's address (a servlet's ``getRemoteAddr``): the servers listen on the
     loopback interface only."""
+    local_addr: tuple[str, int] = ("127.0.0.1", 0)
+    """The host and port the server listens on (a servlet's ``getLocalAddr`` and
+    ``getLocalPort``), which ``--port`` chose, or the system when it was 0: what a server
+    that names itself (Marathon's ``/v2/leader``) says."""
     lines: dict[str, list[str]] = field(default_factory=dict)
     """Each header field's values one per line as sent, by lower-case name, where
     :attr:`headers` joins a repeated field's with commas as HTTP allows."""
@@ -583,7 +587,8 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
             # blank values kept (?watch=), as Go's url.ParseQuery and Jetty keep them
             query = parse_qs(parts.query, keep_blank_values=True)
             request = Request(self.command, parts.path, query, headers,
-                              remote_addr=self.client_address[0], lines=lines)
+                              remote_addr=self.client_address[0], lines=lines,
+                              local_addr=("127.0.0.1", self.sim.port))
             response = self._read_body(request, headers)
             if response is None:
                 response = self.sim.dispatch(request)

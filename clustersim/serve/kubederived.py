@@ -203,9 +203,12 @@ class DerivedObjects:
         return found or [MANAGED_CONTROL_PLANE_IP]
 
     def node(self, name: str) -> dict[str, Any]:
-        """The Node object of ``name``: labels, taints, capacity, ``Ready`` condition, with
-        what writes kept of it (:attr:`node_writes`): its annotations, ``podCIDR`` (the
-        first of ``podCIDRs``) and a status written through ``/status``."""
+        """The Node object of ``name``: labels, taints, capacity, ``Ready`` condition (its
+        heartbeat the kubelet's last status post, every five minutes or on a change,
+        :mod:`~clustersim.kubernetes.nodestatus`, so the Node changes, and takes a new
+        version, only then), with what writes kept of it (:attr:`node_writes`): its
+        annotations, ``podCIDR`` (the first of ``podCIDRs``) and a status written through
+        ``/status``."""
         info = self.cluster.node(name)
         out = self._times(info.node)
         meta = out["metadata"]
@@ -226,11 +229,14 @@ class DerivedObjects:
             if _UNREACHABLE in keys else \
             ("False", "KubeletNotReady", "container runtime is down") if _NOT_READY in keys \
             else ("True", "KubeletReady", "kubelet is posting ready status")
-        stamp = self.timestamp(self.cluster.now)
+        reports = self.cluster.node_status_reports(name)
+        posted = {"heartbeat": reports.heartbeat(self.cluster.now),
+                  "transition": reports.transition}
         status = out.setdefault("status", {})
         status["conditions"] = [{"type": "Ready", "status": ready[0], "reason": ready[1],
-                                 "message": ready[2], "lastHeartbeatTime": stamp,
-                                 "lastTransitionTime": self.timestamp(joined.time)}]
+                                 "message": ready[2],
+                                 "lastHeartbeatTime": self.timestamp(posted["heartbeat"]),
+                                 "lastTransitionTime": self.timestamp(posted["transition"])}]
         status["addresses"] = [{"type": "InternalIP", "address": self.node_ip(name)},
                                {"type": "Hostname", "address": name}]
         status["nodeInfo"] = {"kubeletVersion": SERVED_VERSION, "kubeProxyVersion": "",
@@ -245,7 +251,7 @@ class DerivedObjects:
             if writes.cidrs:
                 spec["podCIDR"], spec["podCIDRs"] = writes.cidrs[0], list(writes.cidrs)
             out["status"] = writes.status(status, self.cluster.now)
-        return self.versioned(out)
+        return self.versioned(out, posted)
 
     def versioned(self, obj: dict[str, Any], source: Any = None, *,
                   stored: bool = False) -> dict[str, Any]:

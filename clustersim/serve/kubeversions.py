@@ -17,10 +17,10 @@ derived object's when a read finds it gone (:meth:`ResourceVersions.forget`).
 
 The digest leaves out the times as shown (RFC 3339, anchored to the wall clock when the
 simulated clock is frozen, so they slide between reads) and takes the simulated times
-instead: an object does not change because time passes. Simplified: a Node's heartbeat time
-is left out with the others, so a Node's version changes with its conditions, labels and
-taints only (a real kubelet also writes its status every five minutes,
-``nodeStatusReportFrequency``, and renews its Lease every ten seconds).
+instead: an object does not change because time passes. A Node changes when its kubelet
+posts its status (every five minutes, ``nodeStatusReportFrequency``, or on a change:
+:mod:`~clustersim.kubernetes.nodestatus`), a Lease when it is renewed (every ten seconds):
+each takes its simulated time as its source.
 
 etcd keeps its history, every revision of every key, until it is compacted; the API server's
 compactor (k8s.io/apiserver ``pkg/storage/etcd3/compact.go``, ``runCompactLoop``) wakes every

@@ -66,7 +66,7 @@ from clustersim.marathon.taskfailures import TaskFailure
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
-from clustersim.serve.marathoninfo import LEADER, marathon_info, marathon_plugins
+from clustersim.serve.marathoninfo import leader_host_port, marathon_info, marathon_plugins
 from clustersim.serve.marathonjson import number, read_json
 from clustersim.serve.marathonmonitor import (
     EventBus,
@@ -578,7 +578,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                           for i in framework.instances(spec_id)]}
 
     def _info(self, request: Request, rest: str) -> Response:
-        return Response.json(200, marathon_info(self.marathon))
+        return Response.json(200, marathon_info(self.marathon, request.local_addr))
 
     def _leader(self, request: Request, rest: str) -> Response:
         """``GET /v2/leader`` and ``DELETE /v2/leader`` (``leader.raml``, ``LeaderResource``):
@@ -590,7 +590,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if request.method == "DELETE":
             self.marathon.abdicate()
             return Response.json(200, {"message": "Leadership abdicated"})
-        return Response.json(200, {"leader": LEADER})
+        return Response.json(200, {"leader": leader_host_port(request.local_addr)})
 
 
 def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:

@@ -16,7 +16,12 @@ DC/OS 1.13 ``dcos marathon about`` prints them, except what the simulator sets i
 the offers' decline duration, instances per offer, scale check and reconciliation
 timers of its :class:`~clustersim.marathon.Marathon`, the optional features it runs with
 (:data:`~clustersim.serve.marathonraml.FEATURES`: none), the role it registers with
-(``*``), and the one host it answers on.
+(``*``), and the one host and port it answers on: as a Marathon started with
+``--hostname 127.0.0.1 --http_port <port>``, its ``http_config`` names the port the server
+listens on (``--port``, or the one the system chose), and so does the leader it names, its
+own ``hostname:http_port`` (the ``hostPort`` its ``ElectionModule`` is given;
+``PseudoElectionService.leaderHostPort``, and ``CuratorElectionService`` registers the same
+in ZooKeeper), which ``GET /v2/leader`` returns too (``LeaderResource``).
 
 ``GET /v2/plugins`` (``api/v2/PluginsResource.scala``) lists the plugins the
 ``--plugin_conf`` file enables, ``{"plugins": [...]}`` (``PluginFormats`` in
@@ -34,7 +39,8 @@ from clustersim.marathon import Marathon
 from clustersim.serve.core import HttpError, Response
 from clustersim.serve.marathonraml import FEATURES
 
-__all__ = ["LEADER", "MARATHON_VERSION", "marathon_info", "marathon_plugins"]
+__all__ = ["HTTP_PORT", "MARATHON_VERSION", "leader_host_port", "marathon_info",
+           "marathon_plugins"]
 
 MARATHON_VERSION = "1.11.24"
 """What ``/v2/info`` reports: Marathon's last build, which DC/OS 2.2.1 shipped (November 2020;
@@ -43,8 +49,8 @@ though the 2.2.1 release notes still list 2.2.0's 1.11.23: ``clustersim.facts.HI
 The last release tagged on GitHub (d2iq-archive/marathon) is v1.10.26."""
 HOST = "127.0.0.1"
 """The host the simulated Marathon, its Mesos master and its ZooKeeper run on."""
-LEADER = f"{HOST}:8080"
-"""``host:port`` of the leading Marathon (``ElectionService.leaderHostPort``): this one."""
+HTTP_PORT = 8080
+"""Marathon's default ``--http_port``, for an info asked for outside a server."""
 
 _DEFAULT_FLAGS: dict[str, Any] = {
     "access_control_allow_origin": None, "checkpoint": True, "default_network_name": None,
@@ -70,11 +76,20 @@ _ZOOKEEPER = {"zk": f"zk://{HOST}:2181/marathon", "zk_compression": True,
 """``zookeeper_config`` (``ZookeeperConf``'s defaults on the simulator's host)."""
 
 
-def marathon_info(marathon: Marathon) -> dict[str, Any]:
-    """The body of ``GET /v2/info`` for ``marathon``, in ``InfoResource``'s order."""
+def leader_host_port(address: tuple[str, int]) -> str:
+    """``host:port`` of the leading Marathon (``ElectionService.leaderHostPort``): this one,
+    listening on ``address``."""
+    host, port = address
+    return f"{host}:{port}"
+
+
+def marathon_info(marathon: Marathon,
+                  address: tuple[str, int] = (HOST, HTTP_PORT)) -> dict[str, Any]:
+    """The body of ``GET /v2/info`` for ``marathon`` listening on ``address``, in
+    ``InfoResource``'s order."""
     settings = {**_DEFAULT_FLAGS,
                 "decline_offer_duration": round(marathon.decline_offer_duration * 1000),
-                "features": list(FEATURES), "hostname": HOST,
+                "features": list(FEATURES), "hostname": address[0],
                 "master": f"zk://{HOST}:2181/mesos",
                 "max_instances_per_offer": marathon.max_instances_per_offer,
                 "mesos_leader_ui_url": f"http://{HOST}:5050/", "mesos_role": marathon.role,
@@ -84,10 +99,11 @@ def marathon_info(marathon: Marathon) -> dict[str, Any]:
                 "scale_apps_initial_delay": round(marathon.scale_apps_initial_delay * 1000),
                 "scale_apps_interval": round(marathon.scale_apps_interval * 1000)}
     return {"name": "marathon", "version": MARATHON_VERSION, "buildref": "clustersim",
-            "elected": True, "leader": LEADER, "frameworkId": marathon.framework_id,
+            "elected": True, "leader": leader_host_port(address),
+            "frameworkId": marathon.framework_id,
             "marathon_config": dict(sorted(settings.items())),
             "zookeeper_config": dict(_ZOOKEEPER),
-            "http_config": {"http_port": 8080, "https_port": 8443}}
+            "http_config": {"http_port": address[1], "https_port": 8443}}
 
 
 def marathon_plugins(rest: str) -> Response:

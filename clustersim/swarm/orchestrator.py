@@ -17,7 +17,13 @@ Upstream (moby/swarmkit ``manager/orchestrator/``):
   ``max_attempts`` restarts (within ``window`` if set). The new task waits ``delay`` (default
   5 s; none on a drained node; 0 s means no wait, upstream has no minimum) and, unless its
   node is down or the old task already ended, until the old task has stopped, before it
-  starts. The restarts counted are kept per slot (global: per node) only when
+  starts: it is created with desired state READY, so its node prepares it (pulls the image)
+  meanwhile, and is raised to RUNNING when the wait is over (``DelayStart``, ``StartNow``).
+  A task that ends while its own start is still delayed (rejected in preparing because its
+  image does not exist, or its node went down) is not replaced at once: its replacement
+  waits for that delay to end (``waitRestart``, "to avoid tight restart loops"), so a
+  service whose image cannot be pulled gets a new task every ``delay``, not at the pace of
+  the agent's steps. The restarts counted are kept per slot (global: per node) only when
   ``max_attempts`` is set (``recordRestartHistory``), only those within ``window`` back from
   the ended task's own status time (pruned as ``shouldRestart`` reads them), afresh for each
   service spec version and forgotten with the service (``ClearServiceHistory``), so a task
@@ -43,6 +49,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import simpy
+
 from clustersim.swarm.constraints import node_matches
 from clustersim.swarm.tasks import Task, TaskState
 
@@ -62,12 +70,23 @@ class RestartHistory:
     times: deque[float] = field(default_factory=deque)
 
 
+@dataclass
+class DelayedStart:
+    """A task's pending start (swarmkit's ``delayedStart``): ``done`` fires when its delay
+    (and its wait for the old task) is over; ``waiter`` is set once the task itself ended
+    meanwhile and its own restart waits for ``done``."""
+
+    done: simpy.Event
+    waiter: bool = False
+
+
 class Orchestrator:
     """Reconciles services with their tasks and replaces tasks that end."""
 
     def __init__(self, cluster: SwarmCluster) -> None:
         self.cluster = cluster
         self.restart_history: dict[str, dict[int | str, RestartHistory]] = {}
+        self.delays: dict[str, DelayedStart] = {}
         """Per service ID, per slot (global: node), the restarts ``max_attempts`` counts."""
 
     # --- reconciliation ----------------------------------------------------------------------
@@ -200,8 +219,15 @@ class Orchestrator:
         self.restart_history.pop(service_id, None)
 
     def restart(self, task: Task, *, reason: str) -> None:
-        """``Supervisor.Restart``: shut the task down and, if the policy allows, replace it."""
+        """``Supervisor.Restart``: shut the task down and, if the policy allows, replace it;
+        a task whose own start is still delayed is restarted when the delay ends."""
         cluster = self.cluster
+        pending = self.delays.get(task.id)
+        if pending is not None:
+            if not pending.waiter:
+                pending.waiter = True
+                cluster.clock.process(self._wait_restart(task, pending, reason))
+            return
         service = cluster.service_of(task)
         cluster.shut_down(task)
         if service is None:
@@ -230,16 +256,26 @@ class Orchestrator:
         cluster.record(f"task/{task.name}", "Restart",
                        f"{task.id} replaced by {replacement.id} ({reason}); starts after "
                        f"{delay:g} s{' and once the old task has stopped' if wait_stop else ''}")
+        self.delays[replacement.id] = DelayedStart(cluster.clock.env.event())
         cluster.clock.process(self._delayed_start(task, replacement, delay, wait_stop))
 
     def _delayed_start(self, old: Task, new: Task, delay: float, wait_stop: bool):
-        """``Supervisor.DelayStart``: raise the new task's desired state to RUNNING."""
+        """``Supervisor.DelayStart``: raise the new task's desired state to RUNNING (also
+        when it was rejected meanwhile, as ``StartNow`` does), then end its delay."""
         cluster = self.cluster
         yield cluster.clock.timeout(delay)
         while wait_stop and not old.state.terminal and not cluster.node_down(old.node):
             yield cluster.wait_for_change(old)
         if new.desired_state == TaskState.READY:
             cluster.set_desired(new, TaskState.RUNNING)
+        self.delays.pop(new.id).done.succeed()
+
+    def _wait_restart(self, task: Task, pending: DelayedStart, reason: str):
+        """``Supervisor.waitRestart``: once the task's delay is over, restart it unless it
+        was shut down or its service removed meanwhile."""
+        yield pending.done
+        if task.desired_state <= TaskState.RUNNING and self.cluster.service_of(task):
+            self.restart(task, reason=reason)
 
     def task_ended(self, task: Task) -> None:
         """A task reached a terminal state while still wanted: hand it to the supervisor."""

@@ -77,7 +77,7 @@ def test_the_banner_says_health_checks_pass_and_images_pull(server):
 
 def test_info_leader_ping(server, client):
     assert client.get_info().version == "1.11.24"
-    assert client.get_leader() == {"leader": "127.0.0.1:8080"}
+    assert client.get_leader() == {"leader": f"127.0.0.1:{server.port}"}
     assert requests.get(f"{server.url}/ping", timeout=10).text == "pong"
 
 
@@ -116,6 +116,10 @@ def test_info_shows_the_configuration_as_info_resource_writes_it(server, client)
     assert read.zookeeper_config.zk_max_versions == zookeeper["zk_max_versions"]
     assert read.marathon_config.task_lost_expunge_interval == 30000
     assert read.framework_id == info["frameworkId"] == framework.framework_id
+    # the port the server listens on (the system's choice here), not Marathon's default
+    assert server.port != 8080
+    assert info["http_config"]["http_port"] == server.port
+    assert info["leader"] == f"{settings['hostname']}:{server.port}" == read.leader
 
 
 def test_the_leader_abdicates_and_is_elected_again(server, client):
@@ -131,7 +135,7 @@ def test_the_leader_abdicates_and_is_elected_again(server, client):
     server.step(100 - server.backend.now)
     answer = requests.delete(f"{server.url}/v2/leader", timeout=10)
     assert (answer.status_code, answer.json()) == (200, {"message": "Leadership abdicated"})
-    assert client.get_leader() == {"leader": "127.0.0.1:8080"}
+    assert client.get_leader() == {"leader": f"127.0.0.1:{server.port}"}
     assert [a.id for a in client.list_apps()] == ["/web"]
     server.step(14)
     assert client.get_app("/web").tasks_running == 8

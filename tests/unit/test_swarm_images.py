@@ -5,6 +5,8 @@ the container, "No such image: <reference>" as moby's ``ErrImageDoesNotExist`` n
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from clustersim import Node
@@ -51,6 +53,23 @@ def test_a_task_of_an_image_no_registry_serves_is_rejected_and_retried(
     assert len(rejected) >= 2      # the restart policy (any, 5 s) tries again
     assert {(t.message, t.err) for t in rejected} == {("preparing", f"No such image: {named}")}
     assert not any(t.state == "running" for t in cluster.tasks("s_web", history=True))
+
+
+@pytest.mark.parametrize("delay", [5, 12])
+def test_a_task_rejected_while_its_start_is_delayed_is_replaced_after_the_delay(
+        delay: int) -> None:
+    """swarmkit ``manager/orchestrator/restart/restart.go``, ``Restart``: a task that ends
+    while its own restart delay runs waits for it (``waitRestart``) instead of being replaced
+    at once, so an image that does not exist costs one task per delay, not one per pull."""
+    cluster = SwarmCluster([Node("m", 4, "8Gi", role="manager"), Node("w", 4, "8Gi")], seed=0)
+    cluster.deploy_stack("s", {"services": {"web": {
+        "image": "nonexistent.invalid/web:1",
+        "deploy": {"restart_policy": {"delay": f"{delay}s"}}}}})
+    cluster.run(until=60)
+    created = [event.time for event in cluster.events.where(reason="Restart")]
+    gaps = [later - earlier for earlier, later in pairwise(created)]
+    assert gaps and all(abs(gap - delay) < 0.5 for gap in gaps)
+    assert len(created) <= 60 / delay + 1
 
 
 def test_other_images_run_and_a_restored_one_runs_again() -> None:

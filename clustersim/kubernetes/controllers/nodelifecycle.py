@@ -140,6 +140,11 @@ class NodeLifecycleController:
                 _mark_not_ready(pod, cluster.now)
                 cluster.pod_written(pod)
                 cluster.record(pod, "NodeNotReady", "Node is not ready", "Warning")
+        reports = cluster.node_status_reports(name)
+        if key == NOT_READY:        # the kubelet posts Ready=False
+            reports.reported(cluster.now, condition_changed=True)
+        else:                       # the controller sets Unknown, the heartbeat stays
+            reports.transition = cluster.now
         taints = [t for t in cluster.node(name).taints if t.get("key") not in _CONDITION_KEYS]
         taints += [{"key": key, "effect": "NoSchedule", "timeAdded": cluster.now},
                    {"key": key, "effect": "NoExecute", "timeAdded": cluster.now}]
@@ -150,7 +155,9 @@ class NodeLifecycleController:
         cluster = self.cluster
         self._epoch[name] = self._epoch.get(name, 0) + 1
         taints = cluster.node(name).taints
-        if any(t.get("key") in _CONDITION_KEYS for t in taints):
+        lost = any(t.get("key") in _CONDITION_KEYS for t in taints)
+        cluster.node_status_reports(name).reported(cluster.now, condition_changed=lost)
+        if lost:
             cluster.set_taints(name, [t for t in taints if t.get("key") not in _CONDITION_KEYS])
             _node_event(cluster, name, "NodeReady", f"Node {name} status is now: NodeReady",
                         by_kubelet=True)
