@@ -25,8 +25,8 @@ objects stored beside a small write.
   ``pkg/storage/cacher/cacher.go``, ``dispatchEvent``). The last session's 0.5 to 0.7 s
   for a small create was this look, at 3 nodes and under load.
 
-Run: ``python benchmarks/serve_writes.py [lists N ...|stored K] [--base REF]`` (default:
-both, ``lists 5000 10000`` and ``stored 20``).
+Run: ``python benchmarks/serve_writes.py [lists N ...|stored K] [--watch N] [--base REF]``
+(default: both, ``lists 5000 10000`` and ``stored 20`` with one watch).
 """
 
 from __future__ import annotations
@@ -86,8 +86,9 @@ def lists(sizes: list[int]) -> None:
               flush=True)
 
 
-def stored(count: int) -> None:
-    """The ``stored`` figures (the module's docstring)."""
+def stored(count: int, watches: int) -> None:
+    """The ``stored`` figures (the module's docstring), ``watches`` watches open for the
+    second."""
     from clustersim.serve import serve
 
     maps = "/api/v1/namespaces/default/configmaps"
@@ -117,20 +118,25 @@ def stored(count: int) -> None:
         quiet = writes("small")
         stop = threading.Event()
 
+        # from the list's version, as kubectl get -w starts its watch: no initial events
+        with urllib.request.urlopen(f"{server.url}{maps}?limit=1", timeout=120) as listed:
+            version = json.load(listed)["metadata"]["resourceVersion"]
+
         def watch() -> None:
-            with urllib.request.urlopen(f"{server.url}{maps}?watch=1&timeoutSeconds=60",
-                                        timeout=120) as stream:
+            with urllib.request.urlopen(f"{server.url}{maps}?watch=1&timeoutSeconds=60&"
+                                        f"resourceVersion={version}", timeout=120) as stream:
                 while not stop.is_set() and stream.read(65536):
                     pass
 
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
+        for _ in range(watches):
+            threading.Thread(target=watch, daemon=True).start()
         time.sleep(2)
         watched = writes("watched")
         stop.set()
     print(f"small ConfigMap POST with {count} ConfigMaps of 1 MB stored: {quiet[0]:.3f} s "
           f"(CPU {quiet[1]:.3f} s a write) with no watch, {watched[0]:.3f} s (CPU "
-          f"{watched[1]:.3f} s a write) with a watch of ConfigMaps open", flush=True)
+          f"{watched[1]:.3f} s a write) with {watches} watch{'es' if watches > 1 else ''} of "
+          "ConfigMaps open", flush=True)
 
 
 def arguments() -> argparse.ArgumentParser:
@@ -138,6 +144,9 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("what", nargs="*", metavar="[lists N ...|stored K]",
                         help="lists and their sizes (default 5000 10000), or stored and the "
                              "count of 1 MB ConfigMaps (default 20); default both")
+    parser.add_argument("--watch", type=positive_int, default=1, metavar="N",
+                        help="stored: watches of ConfigMaps open for the second figure "
+                             "(default 1)")
     return parser
 
 
@@ -158,7 +167,7 @@ def main(argv: list[str]) -> int:
     if figure in (None, "lists"):
         lists(sizes if figure == "lists" and sizes else [5000, 10000])
     if figure in (None, "stored"):
-        stored(sizes[0] if figure == "stored" and sizes else 20)
+        stored(sizes[0] if figure == "stored" and sizes else 20, args.watch)
     return 0
 
 
