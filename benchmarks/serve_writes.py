@@ -16,14 +16,18 @@ objects stored beside a small write.
   comparisons.
 - ``stored``: the wall time of creating a small ConfigMap over HTTP with ``K`` ConfigMaps
   of 1 MB stored (default 20), five writes 0.3 s apart, and the process's CPU time for
-  each, with no watch open and with one watch of ConfigMaps open. A write costs what it
-  touches, whatever is stored: 0.002 s and 0.002 s of CPU with no watch. With the watch,
-  0.12 s and 0.12 s of CPU a write (December 2026): a write moves the moment the watch
-  looks at (:mod:`clustersim.serve.kubewatchlooks`), so its next look renders and digests
-  every ConfigMap it watches, 20 MB, under the server's one lock, where the API server's
-  cacher hands the watch the one changed object (k8s.io/apiserver
-  ``pkg/storage/cacher/cacher.go``, ``dispatchEvent``). The last session's 0.5 to 0.7 s
-  for a small create was this look, at 3 nodes and under load.
+  each, with no watch open and with ``--watch N`` watches of ConfigMaps open (default 1,
+  each from the list's version as ``kubectl get -w`` starts it: no initial events). A write
+  costs what it touches, whatever is stored: 0.002 s and 0.002 s of CPU with no watch.
+  With a watch, each look after a write rendered and digested every ConfigMap it watches,
+  20 MB, under the server's one lock, where the API server's cacher hands the watch the one
+  changed object (k8s.io/apiserver ``pkg/storage/cacher/cacher.go``, ``dispatchEvent``):
+  with ``--base`` run one after the other (December 2026, load 10 on 2 cores), 0.56 s and
+  0.15 s of CPU a write with one watch, 6.4 s and 1.7 s with ten (a look took longer than
+  the 0.1 s between two ticks of the clock, so the next watch's tick moved the moment and
+  it rendered everything again instead of sharing the look). Since a look renders only what changed
+  (:mod:`clustersim.serve.kubelookreuse`), 0.004 s and 0.013 s of CPU with one, 0.002 s
+  and 0.014 s with ten.
 
 Run: ``python benchmarks/serve_writes.py [lists N ...|stored K] [--watch N] [--base REF]``
 (default: both, ``lists 5000 10000`` and ``stored 20`` with one watch).
