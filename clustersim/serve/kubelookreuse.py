@@ -6,19 +6,19 @@ changed object alone (k8s.io/apiserver ``pkg/storage/cacher/cacher.go``, ``dispa
 controllers edit the stored objects in place without saying which one changed
 (:mod:`~clustersim.serve.kubeversions`), so a served watch finds its changes by looking at
 every object it watches (:mod:`~clustersim.serve.kubewatchlooks`); rendering each one and
-digesting it, 20 MB for twenty 1 MB ConfigMaps, cost every write about 0.12 s of CPU under
-the server's one lock, and an idle watch as much each simulated second
-(``benchmarks/serve_writes.py``).
+digesting it, 20 MB for twenty 1 MB ConfigMaps, cost every write 0.12 to 0.15 s of CPU
+under the server's one lock, and an idle watch at ``--speed 1`` 0.1 s each second
+(``benchmarks/serve_writes.py``: 0.013 s a write since).
 
 A look therefore keeps each stored object as it rendered it (:class:`Rendered`: a copy of
-the stored object's dicts and lists, its values shared, which the simulator replaces rather
-than changes, and its field managers and moved deletion time) and renders again only an
-object that differs from its copy, or whose version another read stamped since (a change
-numbered and maybe undone). An object equal to its copy shows what it showed, so its
-version is the one it had: rendering it would find the same digest and number nothing. The
-comparison is Python's own equality of dicts and lists, which passes over a value the copy
-shares without reading it: a look costs what changed plus one comparison of each watched
-object's fields, not a render and a digest of its bytes.
+the stored object's dicts and lists sharing its values, JSON's strings, numbers and
+booleans, which nothing can change in place; its field managers and moved deletion time)
+and renders again only an object that differs from its copy, or whose version another read
+stamped since (a change numbered and maybe undone). An object equal to its copy shows what
+it showed, so its version is the one it had: rendering it would find the same digest and
+number nothing. The comparison is Python's own equality of dicts and lists, which passes
+over a value the copy shares without reading it: a look costs what changed plus one
+comparison of each watched object's fields, not a render and a digest of its bytes.
 
 Kinds whose shown form reads more than the stored object are rendered at every look, as
 before: a Pod (its kubelet's container statuses), a PodDisruptionBudget (the Pods it
