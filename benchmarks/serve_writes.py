@@ -16,17 +16,21 @@ objects stored beside a small write.
   comparisons.
 - ``stored``: the wall time of creating a small ConfigMap over HTTP with ``K`` ConfigMaps
   of 1 MB stored (default 20), five writes 0.3 s apart, and the process's CPU time for
-  each, with no watch open and with one watch of ConfigMaps open. A write costs what it
-  touches, whatever is stored: 0.002 s and 0.002 s of CPU with no watch. With the watch,
-  0.12 s and 0.12 s of CPU a write (December 2026): a write moves the moment the watch
-  looks at (:mod:`clustersim.serve.kubewatchlooks`), so its next look renders and digests
-  every ConfigMap it watches, 20 MB, under the server's one lock, where the API server's
-  cacher hands the watch the one changed object (k8s.io/apiserver
-  ``pkg/storage/cacher/cacher.go``, ``dispatchEvent``). The last session's 0.5 to 0.7 s
-  for a small create was this look, at 3 nodes and under load.
+  each, with no watch open and with ``--watch N`` watches of ConfigMaps open (default 1,
+  each from the list's version as ``kubectl get -w`` starts it: no initial events). A write
+  costs what it touches, whatever is stored: 0.002 s and 0.002 s of CPU with no watch.
+  With a watch, each look after a write rendered and digested every ConfigMap it watches,
+  20 MB, under the server's one lock, where the API server's cacher hands the watch the one
+  changed object (k8s.io/apiserver ``pkg/storage/cacher/cacher.go``, ``dispatchEvent``):
+  with ``--base`` run one after the other (December 2026, load 10 on 2 cores), 0.56 s and
+  0.15 s of CPU a write with one watch, 6.4 s and 1.7 s with ten (a look took longer than
+  the 0.1 s between two ticks of the clock, so the next watch's tick moved the moment and
+  it rendered everything again instead of sharing the look). Since a look renders only what changed
+  (:mod:`clustersim.serve.kubelookreuse`), 0.004 s and 0.013 s of CPU with one, 0.002 s
+  and 0.014 s with ten.
 
-Run: ``python benchmarks/serve_writes.py [lists N ...|stored K] [--base REF]`` (default:
-both, ``lists 5000 10000`` and ``stored 20``).
+Run: ``python benchmarks/serve_writes.py [lists N ...|stored K] [--watch N] [--base REF]``
+(default: both, ``lists 5000 10000`` and ``stored 20`` with one watch).
 """
 
 from __future__ import annotations
@@ -86,8 +90,9 @@ def lists(sizes: list[int]) -> None:
               flush=True)
 
 
-def stored(count: int) -> None:
-    """The ``stored`` figures (the module's docstring)."""
+def stored(count: int, watches: int) -> None:
+    """The ``stored`` figures (the module's docstring), ``watches`` watches open for the
+    second."""
     from clustersim.serve import serve
 
     maps = "/api/v1/namespaces/default/configmaps"
@@ -117,20 +122,25 @@ def stored(count: int) -> None:
         quiet = writes("small")
         stop = threading.Event()
 
+        # from the list's version, as kubectl get -w starts its watch: no initial events
+        with urllib.request.urlopen(f"{server.url}{maps}?limit=1", timeout=120) as listed:
+            version = json.load(listed)["metadata"]["resourceVersion"]
+
         def watch() -> None:
-            with urllib.request.urlopen(f"{server.url}{maps}?watch=1&timeoutSeconds=60",
-                                        timeout=120) as stream:
+            with urllib.request.urlopen(f"{server.url}{maps}?watch=1&timeoutSeconds=60&"
+                                        f"resourceVersion={version}", timeout=120) as stream:
                 while not stop.is_set() and stream.read(65536):
                     pass
 
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
+        for _ in range(watches):
+            threading.Thread(target=watch, daemon=True).start()
         time.sleep(2)
         watched = writes("watched")
         stop.set()
     print(f"small ConfigMap POST with {count} ConfigMaps of 1 MB stored: {quiet[0]:.3f} s "
           f"(CPU {quiet[1]:.3f} s a write) with no watch, {watched[0]:.3f} s (CPU "
-          f"{watched[1]:.3f} s a write) with a watch of ConfigMaps open", flush=True)
+          f"{watched[1]:.3f} s a write) with {watches} watch{'es' if watches > 1 else ''} of "
+          "ConfigMaps open", flush=True)
 
 
 def arguments() -> argparse.ArgumentParser:
@@ -138,6 +148,9 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("what", nargs="*", metavar="[lists N ...|stored K]",
                         help="lists and their sizes (default 5000 10000), or stored and the "
                              "count of 1 MB ConfigMaps (default 20); default both")
+    parser.add_argument("--watch", type=positive_int, default=1, metavar="N",
+                        help="stored: watches of ConfigMaps open for the second figure "
+                             "(default 1)")
     return parser
 
 
@@ -158,7 +171,7 @@ def main(argv: list[str]) -> int:
     if figure in (None, "lists"):
         lists(sizes if figure == "lists" and sizes else [5000, 10000])
     if figure in (None, "stored"):
-        stored(sizes[0] if figure == "stored" and sizes else 20)
+        stored(sizes[0] if figure == "stored" and sizes else 20, args.watch)
     return 0
 
 

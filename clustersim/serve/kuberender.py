@@ -150,7 +150,7 @@ class Renderer(DerivedObjects):
             return obj, namespace, uid
         return event.object, event.namespace, event.uid
 
-    def _stamp_references(self, stored: Mapping[str, Any], version: str) -> None:
+    def stamp_references(self, stored: Mapping[str, Any], version: str) -> None:
         """Give ``version``, that of the ``stored`` object just rendered, to the references
         waiting for it (see :meth:`_note_references`)."""
         self._note_references()
@@ -201,7 +201,7 @@ class Renderer(DerivedObjects):
         it asks for, leaves every version as it was (only a write changes one, as an etcd
         mod revision)."""
         out = self.versioned(self.shown(obj, resource, lean=lean), obj, stored=True)
-        self._stamp_references(obj, out["metadata"]["resourceVersion"])
+        self.stamp_references(obj, out["metadata"]["resourceVersion"])
         return out
 
     def shown(self, obj: Mapping[str, Any], resource: Resource | None = None, *,

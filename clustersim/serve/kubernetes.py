@@ -206,6 +206,7 @@ from clustersim.serve.kubelists import (
     too_large,
 )
 from clustersim.serve.kubelogs import pod_log
+from clustersim.serve.kubelookreuse import Reuse
 from clustersim.serve.kubenamespaces import (
     PURGE_PENDING,
     check_finalize,
@@ -607,10 +608,12 @@ class KubernetesBackend(ClusterTime):
     # ---- reading ---------------------------------------------------------------------------
 
     def _items(self, resource: Resource, namespace: str | None,
-               match=lambda labels: True, *,
-               lean: bool = False) -> list[tuple[dict[str, Any], dict[str, float]]]:
+               match=lambda labels: True, *, lean: bool = False,
+               reuse: Reuse | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
         """(API object, simulated times) for every object of ``resource`` in ``namespace``
-        (``lean`` objects feed a Table and are never sent whole)."""
+        (``lean`` objects feed a Table and are never sent whole); a watch's look passes
+        its ``reuse``, which renders a stored object only if it changed since the look's
+        last render (:mod:`~clustersim.serve.kubelookreuse`)."""
         r = self.renderer
         if resource.group == kubemetrics.GROUP:
             found = (kubemetrics.node_metrics(self.cluster, r) if resource.kind == "NodeMetrics"
@@ -647,8 +650,12 @@ class KubernetesBackend(ClusterTime):
             key_of(o) if resource.namespaced else ("", o["metadata"]["name"],
                                                    o["metadata"].get("uid", ""))
             for o in stored])
-        return [self._stored_item(resource, obj, lean=lean) for obj in stored
-                if match(obj["metadata"].get("labels") or {})]
+
+        def shown(obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
+            if reuse is None:
+                return self._stored_item(resource, obj, lean=lean)
+            return self._kept(*reuse.item(obj, lambda: self._stored_item(resource, obj)))
+        return [shown(obj) for obj in stored if match(obj["metadata"].get("labels") or {})]
 
     def _events(self, namespace: str | None, about: str | None = None,
                 named: str | None = None) -> list[dict[str, Any]]:
@@ -785,12 +792,12 @@ class KubernetesBackend(ClusterTime):
         return times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
-                name: str | None = None, *, kept: bool = False
+                name: str | None = None, *, kept: bool = False, reuse: Reuse | None = None
                 ) -> list[tuple[dict[str, Any], dict[str, float]]]:
         """The objects the request's selectors and ``name`` select. Events are selected
         as the store keeps them (a field selector on ``involvedObject.name`` reads its
         index) and rendered then, or left as kept with ``kept`` (:meth:`_list` renders its
-        page's only)."""
+        page's only); a watch's look renders through its ``reuse`` (:meth:`_items`)."""
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
         lean = _wants_table(request) and not bool_option(request, "watch") \
@@ -800,7 +807,7 @@ class KubernetesBackend(ClusterTime):
             events = self._events(namespace, about)         # Events have no labels
             rendered = [(item, item["_times"]) for item in events] if labels({}) else []
         else:
-            rendered = self._items(resource, namespace, labels, lean=lean)
+            rendered = self._items(resource, namespace, labels, lean=lean, reuse=reuse)
         found = rendered if name is None and not request.arg("fieldSelector") else [
             (obj, times) for obj, times in rendered
             if fields(obj) and name in (None, obj["metadata"]["name"])]
@@ -1132,9 +1139,16 @@ class KubernetesBackend(ClusterTime):
         changed), with the moment it was seen at; an open watch looks through its
         ``watcher``, which holds the look while the watch lasts."""
         looks: SharedLooks | Watcher = watcher or self.looks
-        return looks.look(self._look_key(request, resource, namespace), self._moment, lambda: {
-            _uid(obj): (obj["metadata"]["resourceVersion"], obj, times)
-            for obj, times in self._select(request, resource, namespace)})
+        key = self._look_key(request, resource, namespace)
+
+        def render() -> Look:
+            reuse = Reuse(self.renderer, self.looks.memo(key))
+            look = {_uid(obj): (obj["metadata"]["resourceVersion"], obj, times)
+                    for obj, times in self._select(request, resource, namespace, reuse=reuse)}
+            reuse.done()
+            return look
+
+        return looks.look(key, self._moment, render)
 
     def _changed_since(self, request: Request, resource: Resource, namespace: str | None,
                        since: str, seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]

@@ -262,6 +262,12 @@ class ResourceVersions:
         """The version the object ``key`` of ``kind`` was last stamped with (it was)."""
         return str(self._seen[kind][key].version)
 
+    def stamped(self, kind: str, key: Key) -> int | None:
+        """The version the object ``key`` of ``kind`` was last stamped with, if it was and
+        is not deleted since."""
+        found = self._seen.get(kind, {}).get(key)
+        return found.version if found else None
+
     def created(self, kind: str, key: Key) -> int | None:
         """The version the object ``key`` had when first stamped, if it was."""
         found = self._seen.get(kind, {}).get(key)

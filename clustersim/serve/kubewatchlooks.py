@@ -22,6 +22,10 @@ to the wall clock once every 0.1 s between them, not each at its own poll, so th
 share that moment (a watch sees the simulator as it was up to 0.1 s before, as it did
 between its polls).
 
+A look renders again only the stored objects that changed since the last
+(:mod:`~clustersim.serve.kubelookreuse`): what it keeps for that (:meth:`SharedLooks.memo`)
+goes with the look.
+
 A look is let go when the last watch that looks at it ends (:class:`Watcher`), as the
 cacher lets go of a watcher when its watch ends (``cacheWatcher.stopLocked`` in
 k8s.io/apiserver ``pkg/storage/cacher/cache_watcher.go``); looks no open watch holds (the
@@ -65,6 +69,13 @@ a look goes when the last watch holding it ends, the least recently used past
     def __init__(self) -> None:
         self._looks: OrderedDict[Hashable, tuple[Moment, Look]] = OrderedDict()
         self._watchers: dict[Hashable, int] = {}
+        self._memos: dict[Hashable, dict[Any, Any]] = {}
+
+    def memo(self, key: Hashable) -> dict[Any, Any]:
+        """What the render of the look of ``key`` keeps for its next render (the stored
+        objects as it rendered them, :mod:`~clustersim.serve.kubelookreuse`), let go with
+        the look."""
+        return self._memos.setdefault(key, {})
 
     def watcher(self, key: Hashable) -> Watcher:
         """A watch's hold on the look of ``key`` (and of the keys it looks at later), to be
@@ -81,6 +92,7 @@ a look goes when the last watch holding it ends, the least recently used past
             self._watchers[key] = left
         else:
             self._looks.pop(key, None)
+            self._memos.pop(key, None)
 
     def look(self, key: Hashable, moment: Callable[[], Moment],
              render: Callable[[], Look]) -> tuple[Moment, Look]:
@@ -95,7 +107,7 @@ a look goes when the last watch holding it ends, the least recently used past
         self._looks[key] = (moment(), looked)
         self._looks.move_to_end(key)
         if len(self._looks) > KEPT_LOOKS:
-            self._looks.popitem(last=False)
+            self._memos.pop(self._looks.popitem(last=False)[0], None)
         return self._looks[key]
 
 
