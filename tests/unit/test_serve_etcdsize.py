@@ -73,3 +73,25 @@ def test_the_encoding_counts_a_maps_keys_and_not_a_structs_field_names():
     binary = stored_bytes({"metadata": {"name": "a"}, "binaryData": {"k": "eHh4" * 1000}}, key)
     assert 3000 < binary < 3200
     assert MAX_REQUEST_BYTES == 3 * 2 ** 19
+
+
+def test_a_configmap_over_a_mebibyte_is_refused_by_validation_before_etcd():
+    """``ValidateConfigMap`` sums ``data`` and the decoded ``binaryData`` and refuses more
+    than ``MaxSecretSize`` (1,048,576 bytes) on the whole object, ``field.NewPath("")``,
+    which a field path writes as ``[]``; 1,048,576 bytes pass, one more does not."""
+    path = "/api/v1/namespaces/default/configmaps"
+    def config_map(name: str, **content: object) -> dict:
+        return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, **content}
+
+    message = "Too long: may not be more than 1048576 bytes"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        status, body = _send(server, "POST", path, config_map(
+            "big", data={"a": "x" * 600_000}, binaryData={"b": "eHh4" * 150_000}))
+        assert (status, body["reason"]) == (422, "Invalid")
+        assert body["message"] == f'ConfigMap "big" is invalid: []: {message}'
+        assert body["details"]["causes"] == [
+            {"reason": "FieldValueTooLong", "message": message, "field": "[]"}]
+        assert _send(server, "POST", path, config_map(
+            "edge", data={"a": "x" * 1_048_575}, binaryData={"b": "eA=="}))[0] == 201
+        assert _send(server, "PATCH", f"{path}/edge", {"data": {"c": "y"}},
+                     "application/merge-patch+json")[0] == 422
