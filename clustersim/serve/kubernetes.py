@@ -128,7 +128,6 @@ from clustersim.kubernetes.objects import selector_string, set_condition
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
-from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
@@ -240,7 +239,7 @@ from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
 from clustersim.serve.kubewatchcache import next_bookmark
 from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks, Watcher
-from clustersim.serve.patch import json_patch, merge_patch
+from clustersim.serve.patch import json_patch, merge_patch, strategic_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector, selected_value
 
@@ -2519,7 +2518,7 @@ def _patched(kind: str, current: dict[str, Any], body: Any, validation: str | No
         raise HttpError(400, "a patch must be a JSON object", "BadRequest")
     if kind == "application/merge-patch+json":
         return merge_patch(current, body)
-    return strategic_merge_patch(current, body)   # or an apply: the others are refused first
+    return strategic_patch(current, body)   # or an apply: the others are refused first
 
 
 def _unreadable(into: str | None, body: bytes, why: str, json_body: bool, *,
