@@ -59,9 +59,8 @@ def _go_type(value: Any) -> str:
 
 def _bad_patch_type(directive: Any, patch: dict[str, Any]) -> PatchError:
     """``ErrBadPatchType``: the directive as ``%s`` writes it, the map as ``%v``."""
-    shown = directive if isinstance(directive, str) else \
-        f"%!s({_go_type(directive)}={go_verbose(directive)})" if directive is not None \
-        else "%!s(<nil>)"
+    shown = directive if isinstance(directive, str) else _go_type(directive) \
+        if directive is None else f"%!s({_go_type(directive)}={go_verbose(directive)})"
     return PatchError(f"unknown patch type: {shown} in map: {go_verbose(patch)}")
 
 
@@ -146,12 +145,13 @@ def strategic_merge_patch(target: Any, patch: Any) -> Any:
     # is copied once, not again at every level above it
     out = {k: v if k in patch else copy.deepcopy(v) for k, v in target.items()
            if retain is None or k in retain} if isinstance(target, dict) else {}
+    orders = [key for key in patch if key.startswith("$setElementOrder/")]
+    for key in orders:          # before the fields, as ``mergePatchIntoOriginal``
+        _check_order_list(key.split("/", 1)[1], patch[key], out, patch)
     for key, value in patch.items():
-        if key.startswith("$setElementOrder/"):
-            _check_order_list(key.split("/", 1)[1], value, out, patch)
-        elif key.startswith("$deleteFromPrimitiveList"):
+        if key.startswith("$deleteFromPrimitiveList"):
             _delete_from_list(key, value, out)
-        elif key != "$retainKeys":
+        elif key != "$retainKeys" and not key.startswith("$setElementOrder/"):
             _merge_field(key, value, out)
     return out
 

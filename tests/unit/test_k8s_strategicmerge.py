@@ -245,3 +245,14 @@ def test_delete_from_primitive_list_only_deletes_from_a_merged_list_of_scalars()
         "finalizers": ["a/x"]}
     assert _refusal(live, {"$deleteFromPrimitiveList": ["a/x"]}) == (
         400, "invalid patch format of primitive list")
+
+
+def test_a_set_element_order_is_checked_against_the_live_field_before_the_merge():
+    """``mergePatchIntoOriginal`` runs before the fields merge: a live map ordered as a
+    list is refused even when the patch replaces it by a list in the same map."""
+    live = {"spec": {"tolerations": {"key": "a"}}}
+    assert _refusal(live, {"spec": {"tolerations": [{"key": "b"}],
+                                    "$setElementOrder/tolerations": [{"key": "b"}]}}) == (
+        500, "expected a []interface {}, but received a map[string]interface {}")
+    assert _refusal(live, {"spec": {"$setElementOrder/tolerations": None}}) == (
+        500, "expected a []interface {}, but received a %!s(<nil>)")
