@@ -207,7 +207,7 @@ def _delete_from_list(key: str, value: Any, out: dict[str, Any]) -> None:
             out.pop(field, None)
         else:
             out[field] = copy.deepcopy(value)
-    elif isinstance(value, list) and field in MERGE_PRIMITIVES:
+    elif isinstance(value, list) and isinstance(current, list) and field in MERGE_PRIMITIVES:
         gone = {_hashable(v) for v in value}
         out[field] = [v for v in current if _hashable(v) not in gone]
     else:
