@@ -13,6 +13,17 @@ OpenAPI schemas; a test compares the two), of the spec and of the status alike, 
 field name rather than by Go type — the same answer for every kind simulated, except where
 two types share a name and only one has a key (``ports``, ``addresses``: decided by the
 items, :func:`_merge_key`).
+
+A patch it cannot apply raises :class:`PatchError` in strategicpatch's words
+(``strategicpatch/patch.go``, ``mergepatch/errors.go``), with the status the API server
+answers (``interpretStrategicMergePatchError`` in k8s.io/apiserver
+``pkg/endpoints/handlers/patch.go``): a 400 for a ``$retainKeys`` that is no list or omits a
+key the patch sets and for a ``$deleteFromPrimitiveList`` without its ``/``; every other
+error (an unknown ``$patch``, an element of a merged list without its merge key, ``$patch:
+merge`` in a list, a ``$setElementOrder`` that is no list) is no API status and reaches
+``ErrorToAPIStatus`` as it is: a 500 with the error's text and no reason. Simplified: these
+are checked where a list meets a list of the live object, as upstream; the elements of a
+``$setElementOrder`` list are not checked against the patch's, and order nothing.
 """
 
 from __future__ import annotations
@@ -21,8 +32,45 @@ import copy
 import json
 from typing import Any
 
-__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "apply_patch", "list_map_keys",
+from clustersim.goformat import go_verbose
+
+__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "PatchError", "apply_patch", "list_map_keys",
            "strategic_merge_patch", "three_way_patch"]
+
+
+class PatchError(ValueError):
+    """A strategic merge patch that cannot be applied; ``status`` is the API server's
+    answer to it (see the module docstring)."""
+
+    def __init__(self, message: str, status: int = 500) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _go_type(value: Any) -> str:
+    """``reflect.TypeOf`` of a decoded JSON value as ``%s`` writes it (``ErrBadArgType``)."""
+    if value is None:
+        return "%!s(<nil>)"
+    if isinstance(value, bool):
+        return "bool"
+    return {int: "int64", float: "float64", str: "string", dict: "map[string]interface {}",
+            list: "[]interface {}"}[type(value)]
+
+
+def _bad_patch_type(directive: Any, patch: dict[str, Any]) -> PatchError:
+    """``ErrBadPatchType``: the directive as ``%s`` writes it, the map as ``%v``."""
+    shown = directive if isinstance(directive, str) else _go_type(directive) \
+        if directive is None else f"%!s({_go_type(directive)}={go_verbose(directive)})"
+    return PatchError(f"unknown patch type: {shown} in map: {go_verbose(patch)}")
+
+
+def _no_merge_key(element: dict[str, Any], key: str) -> PatchError:
+    """``ErrNoMergeKey``."""
+    return PatchError(f"map: {go_verbose(element)} does not contain declared merge key: {key}")
+
+
+_BAD_RETAIN_KEYS = "invalid patch format of retainKeys"
+"""``ErrBadPatchFormatForRetainKeys``, answered 400."""
 
 MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name",
               "env": "name", "volumes": "name", "volumeMounts": "mountPath",
@@ -81,39 +129,89 @@ def list_map_keys(field: str, items: list[Any]) -> tuple[str, ...] | None:
 
 
 def strategic_merge_patch(target: Any, patch: Any) -> Any:
-    """Apply a strategic merge patch to ``target`` (neither argument is modified)."""
+    """Apply a strategic merge patch to ``target`` (neither argument is modified); raise
+    :class:`PatchError` for one that cannot be applied. A map's ``$patch: replace`` is the
+    map without it, ``$patch: delete`` an empty map (``handleDirectiveInMergeMap``)."""
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
-    if patch.get("$patch") == "replace":
-        return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
-    if patch.get("$patch") == "delete":
-        return None
+    if "$patch" in patch:
+        if patch["$patch"] == "replace":
+            return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
+        if patch["$patch"] == "delete":
+            return {}
+        raise _bad_patch_type(patch["$patch"], patch)
+    retain = _retained_keys(patch)
     # what the patch leaves is copied here, what it sets or merges by the merge: each value
     # is copied once, not again at every level above it
-    out = {k: v if k in patch else copy.deepcopy(v) for k, v in target.items()} \
-        if isinstance(target, dict) else {}
-    retain = patch.get("$retainKeys")
+    out = {k: v if k in patch else copy.deepcopy(v) for k, v in target.items()
+           if retain is None or k in retain} if isinstance(target, dict) else {}
+    orders = [key for key in patch if key.startswith("$setElementOrder/")]
+    for key in orders:          # before the fields, as ``mergePatchIntoOriginal``
+        _check_order_list(key.split("/", 1)[1], patch[key], out, patch)
     for key, value in patch.items():
-        if key in ("$patch", "$retainKeys") or key.startswith("$setElementOrder/"):
-            continue
-        if key.startswith("$deleteFromPrimitiveList/"):
-            field = key.split("/", 1)[1]
-            gone = {_hashable(v) for v in value} if isinstance(value, list) else set()
-            out[field] = [v for v in out.get(field) or [] if _hashable(v) not in gone]
-            continue
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, list):
-            out[key] = _merge_list(key, out.get(key), value)
-        else:
-            merged = strategic_merge_patch(out.get(key), value)
-            if merged is None:
-                out.pop(key, None)
-            else:
-                out[key] = merged
-    if isinstance(retain, list):
-        out = {k: v for k, v in out.items() if k in retain}
+        if key.startswith("$deleteFromPrimitiveList"):
+            _delete_from_list(key, value, out)
+        elif key != "$retainKeys" and not key.startswith("$setElementOrder/"):
+            _merge_field(key, value, out)
     return out
+
+
+def _merge_field(key: str, value: Any, out: dict[str, Any]) -> None:
+    """Merge the patch's ``value`` of field ``key`` into ``out``, in place."""
+    if value is None:
+        out.pop(key, None)
+    elif isinstance(value, list):
+        out[key] = _merge_list(key, out.get(key), value)
+    else:
+        out[key] = strategic_merge_patch(out.get(key), value)
+
+
+def _retained_keys(patch: dict[str, Any]) -> set[Any] | None:
+    """The keys a ``$retainKeys`` directive keeps (``applyRetainKeysDirective``): a list
+    naming every key the patch sets but a null, a ``$deleteFromPrimitiveList`` or a
+    ``$setElementOrder``; None without one."""
+    if "$retainKeys" not in patch:
+        return None
+    keys = patch["$retainKeys"]
+    if not isinstance(keys, list):
+        raise PatchError(_BAD_RETAIN_KEYS, 400)
+    retained = {_hashable(k) for k in keys}
+    if any(v is not None and not k.startswith(("$deleteFromPrimitiveList", "$setElementOrder"))
+           and k != "$retainKeys" and k not in retained for k, v in patch.items()):
+        raise PatchError(_BAD_RETAIN_KEYS, 400)
+    return retained
+
+
+def _check_order_list(field: str, order: Any, out: dict[str, Any],
+                      patch: dict[str, Any]) -> None:
+    """``mergePatchIntoOriginal``'s type checks of a ``$setElementOrder/<field>``: it, the
+    live field and the patch's must be lists (``ErrBadArgType``)."""
+    for value, there in ((order, True), (out.get(field), field in out),
+                         (patch.get(field), field in patch)):
+        if there and not isinstance(value, list):
+            raise PatchError(f"expected a []interface {{}}, but received a {_go_type(value)}")
+
+
+def _delete_from_list(key: str, value: Any, out: dict[str, Any]) -> None:
+    """``$deleteFromPrimitiveList/<field>`` (``preprocessDeletionListForMerging`` and
+    ``mergeMap``): the elements it lists leave a list of scalars merged as a set
+    (``finalizers``); otherwise it is the field itself, set as any field of the patch is: on
+    a field the live object lacks, or holds as another JSON type, its value as sent; a
+    map or a list with a merge key merged, any other list replaced."""
+    if "/" not in key:
+        raise PatchError("invalid patch format of primitive list", 400)
+    field = key.split("/", 1)[1]
+    current = out.get(field)
+    if field not in out or value is None or type(current) is not type(value):
+        if value is None:
+            out.pop(field, None)
+        else:
+            out[field] = copy.deepcopy(value)
+    elif isinstance(value, list) and isinstance(current, list) and field in MERGE_PRIMITIVES:
+        gone = {_hashable(v) for v in value}
+        out[field] = [v for v in current if _hashable(v) not in gone]
+    else:
+        _merge_field(field, value, out)
 
 
 def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
@@ -121,7 +219,8 @@ def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
     lists: a list of scalars with a merge strategy is a union (:func:`_union_scalars`), a
     list without a merge key is replaced, and one with a key merges element by element
     (:func:`_merge_keyed`)."""
-    current = current if isinstance(current, list) else []
+    checked = isinstance(current, list)     # upstream merges only with a live list
+    current = current if checked else []
     if field in MERGE_PRIMITIVES:
         return copy.deepcopy(current + _union_scalars(current, patch))
     key = _merge_key(field, patch + current)
@@ -129,10 +228,11 @@ def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
         if any(isinstance(i, dict) and i.get("$patch") == "replace" for i in patch):
             return [i for i in patch if not (isinstance(i, dict) and "$patch" in i)]
         return copy.deepcopy(patch)
-    return _merge_keyed(current, patch, key)
+    return _merge_keyed(current, patch, key, checked)
 
 
-def _merge_keyed(current: list[Any], patch: list[dict[str, Any]], key: str) -> list[Any]:
+def _merge_keyed(current: list[Any], patch: list[dict[str, Any]], key: str, checked: bool
+                 ) -> list[Any]:
     """A list merged by ``key`` (``mergeSliceWithSpecialElements`` then
     ``mergeSliceWithoutSpecialElements``): with a ``$patch: replace`` element the list is the
     patch's other elements; otherwise every element whose key a ``$patch: delete`` element
@@ -140,8 +240,12 @@ def _merge_keyed(current: list[Any], patch: list[dict[str, Any]], key: str) -> l
     into the first element of its key, or is appended, and a later element of the same key
     merges into that one. The first element of each key is found in an index built once,
     where upstream scans the list for each element (``findMapInSliceBasedOnKeyValue``).
+    ``checked``: the live object has the list, and the patch's elements are checked
+    (:func:`_check_elements`); upstream takes a list the live object lacks as sent.
     Simplified: upstream then orders the list as the patch (or its ``$setElementOrder``)
     does; here the list keeps its order, new elements last."""
+    if checked:
+        _check_elements(patch, key)
     if any(item.get("$patch") == "replace" for item in patch):
         return [i for i in patch if "$patch" not in i]
     deleted = {_hashable(item.get(key)) for item in patch if item.get("$patch") == "delete"}
@@ -162,6 +266,23 @@ def _merge_keyed(current: list[Any], patch: list[dict[str, Any]], key: str) -> l
             out[index] = strategic_merge_patch(out[index], item)
         merged.add(index)
     return [c if n in merged else copy.deepcopy(c) for n, c in enumerate(out)]
+
+
+def _check_elements(patch: list[dict[str, Any]], key: str) -> None:
+    """Refuse, as ``mergeSliceWithSpecialElements`` does, a directive element other than a
+    ``delete`` with its key or a ``replace``, then, as ``mergeSliceWithoutSpecialElements``
+    does, an element without its key."""
+    for item in patch:
+        directive = item.get("$patch", "delete")
+        if directive == "merge":
+            raise PatchError("merging lists cannot yet be specified in the patch")
+        if directive not in ("delete", "replace"):
+            raise _bad_patch_type(directive, item)
+        if directive == "delete" and "$patch" in item and key not in item:
+            raise _no_merge_key(item, key)
+    unkeyed = next((item for item in patch if "$patch" not in item and key not in item), None)
+    if unkeyed is not None:
+        raise _no_merge_key(unkeyed, key)
 
 
 def _union_scalars(current: list[Any], patch: list[Any]) -> list[Any]:

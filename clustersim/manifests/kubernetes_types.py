@@ -998,14 +998,36 @@ class Service(_Object):
     spec: ServiceSpec | None = None
 
 
+MAX_SECRET_SIZE = 1024 * 1024
+"""``MaxSecretSize`` (kubernetes/kubernetes ``pkg/apis/core/types.go``): the bytes a
+Secret's ``data`` values, or a ConfigMap's ``data`` and ``binaryData`` values, may hold
+together."""
+
+
+def check_data_size(total: int, where: str) -> None:
+    """Refuse data whose values hold ``total`` bytes together, more than
+    :data:`MAX_SECRET_SIZE`, with ``field.TooLong`` at field path ``where``:
+    ``data`` for a Secret (``ValidateSecret``), ``[]`` for a ConfigMap, whose
+    ``ValidateConfigMap`` names ``field.NewPath("")``, the whole object, which a field
+    path writes as ``[]`` (kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``,
+    apimachinery ``pkg/util/validation/field/path.go``)."""
+    if total > MAX_SECRET_SIZE:
+        raise ValueError(f"{where}: Too long: may not be more than {MAX_SECRET_SIZE} bytes")
+
+
 class ConfigMap(_Object):
     data: dict[ConfigKey, str] | None = None
     binary_data: dict[ConfigKey, Annotated[str, AfterValidator(base64_text)]] | None = None
 
-
-MAX_SECRET_SIZE = 1024 * 1024
-"""``MaxSecretSize`` (kubernetes/kubernetes ``pkg/apis/core/types.go``): the bytes a
-Secret's ``data`` values may hold together."""
+    @model_validator(mode="after")
+    def _size(self) -> ConfigMap:
+        """``ValidateConfigMap``: the bytes of ``data``'s strings and of ``binaryData``'s
+        decoded values together (:func:`check_data_size`); a key in both counts twice."""
+        check_data_size(
+            sum(len(value.encode(errors="replace")) for value in (self.data or {}).values())
+            + sum(len(base64.b64decode(value)) for value in (self.binary_data or {}).values()),
+            "[]")
+        return self
 
 
 class Secret(_Object):
@@ -1022,8 +1044,7 @@ class Secret(_Object):
         sizes = {key: len(base64.b64decode(value)) for key, value in (self.data or {}).items()}
         sizes.update({key: len(value.encode(errors="replace"))
                       for key, value in (self.string_data or {}).items()})
-        if sum(sizes.values()) > MAX_SECRET_SIZE:
-            raise ValueError(f"data: Too long: may not be more than {MAX_SECRET_SIZE} bytes")
+        check_data_size(sum(sizes.values()), "data")
         return self
 
     @model_validator(mode="after")

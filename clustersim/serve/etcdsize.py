@@ -1,4 +1,4 @@
-"""etcd's limit on one write, as the served Kubernetes API meets it (about 100 lines).
+"""etcd's limit on one write, as the served Kubernetes API meets it (about 140 lines).
 
 etcd refuses a proposal whose marshalled ``InternalRaftRequest`` is longer than its
 ``--max-request-bytes``, 1.5 MiB unless set (``processInternalRaftRequestOnce`` in
@@ -23,20 +23,31 @@ and JSON leaves out (7% for the 108,076 bytes of a ``kubectl create ingress`` of
 rules: 100,204), and adds the transaction's own
 bytes (the key three times: the compare, the put and the read on failure,
 ``GuaranteedUpdate`` and ``Create`` in k8s.io/apiserver ``pkg/storage/etcd3/store.go``).
-It counts the object as the write sends it to the store, without the fields the server
-adds (``managedFields``, ``status``, the uid and times), on a create and on an update
-through the cluster's one update; a Node's registration, a Pod's spec update and the
-simulated controllers' own writes are not checked.
+It counts the object as the store writes it, everything the server adds included: its
+``managedFields`` (a ``FieldsV1`` is the raw bytes of its JSON), its ``status``, uid, times
+and version (:func:`as_stored`), on a create, on an update or patch through the cluster's
+one update, and on the ``scale`` and a Pod's ``status`` subresources; a Node's writes, a
+Pod's spec update and the simulated controllers' own writes are not checked, and a create's
+managed fields are counted from the fields it sent, without the defaults the registry
+fills in (a few hundred bytes).
+
+The API server tries a create, an update or a patch that etcd found too large once more
+without its ``managedFields`` (``isTooLargeError`` in k8s.io/apiserver
+``pkg/endpoints/handlers/create.go``, ``update.go`` and ``patch.go``), but not an apply
+(``application/apply-patch+yaml``), which fails: :func:`check_storable` says which way such
+a write is stored.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubelists import UNKNOWN_REASON
 
-__all__ = ["MAX_REQUEST_BYTES", "check_storable", "stored_bytes"]
+__all__ = ["MAX_REQUEST_BYTES", "as_stored", "check_storable", "stored_bytes"]
 
 MAX_REQUEST_BYTES = 1_572_864
 """etcd's ``--max-request-bytes`` default, 1.5 MiB."""
@@ -57,6 +68,9 @@ def _field(name: str, value: Any) -> int:
     """The bytes of field ``name`` holding ``value``, its tag included; a list repeats it."""
     if value is None:
         return 0
+    if name == "fieldsV1":          # ``FieldsV1.Raw``: the JSON's bytes
+        size = len(json.dumps(value, separators=(",", ":")).encode())
+        return 1 + _varint(size) + size
     if isinstance(value, list):
         return sum(_field(name, item) for item in value)
     if isinstance(value, dict) and name in _MAPS and all(
@@ -92,7 +106,7 @@ def _entry(name: str, key: str, value: str) -> int:
 def stored_bytes(obj: dict[str, Any], key: str) -> int:
     """About the bytes of etcd's request writing ``obj`` at ``key``
     (``/registry/configmaps/default/name``): see the module docstring."""
-    body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "status")}
+    body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
     raw = _payload("", body)
     type_meta = _field("apiVersion", obj.get("apiVersion", "")) + \
         _field("kind", obj.get("kind", ""))
@@ -102,11 +116,31 @@ def stored_bytes(obj: dict[str, Any], key: str) -> int:
     return value + _varint(value) + 3 * (key_bytes + 6) + 32
 
 
-def check_storable(obj: dict[str, Any], plural: str, namespace: str | None, name: str) -> None:
-    """Refuse, as etcd does, the write of ``obj`` when it exceeds :data:`MAX_REQUEST_BYTES`.
+def as_stored(obj: Mapping[str, Any], meta: Mapping[str, Any],
+              managed_fields: list[dict[str, Any]], status: Any) -> dict[str, Any]:
+    """``obj`` as the store writes it: under its own metadata the server's (``meta``: the
+    uid, times and version it keeps), its ``managed_fields`` (in the API's form) in place of
+    any it shows, and its ``status``."""
+    metadata = {k: v for k, v in {**meta, **(obj.get("metadata") or {})}.items()
+                if k != "managedFields"}
+    if managed_fields:
+        metadata["managedFields"] = managed_fields
+    return {**obj, "metadata": metadata, **({"status": status} if status else {})}
+
+
+def check_storable(obj: dict[str, Any], plural: str, namespace: str | None, name: str, *,
+                   retry: bool = False) -> bool:
+    """Refuse, as etcd does, the write of ``obj`` (:func:`as_stored`) when it exceeds
+    :data:`MAX_REQUEST_BYTES`; with ``retry`` (not an apply) one that fits without its
+    ``managedFields`` is written without them: False then, True when written as it is.
     Its key is ``/registry/<plural>/<namespace>/<name>``, without the namespace for a
     cluster-scoped kind (simplified: a few kinds are kept under another prefix, Services
     under ``services/specs``)."""
     key = "/".join(("", "registry", plural, *((namespace,) if namespace else ()), name))
-    if stored_bytes(obj, key) > MAX_REQUEST_BYTES:
-        raise HttpError(500, "etcdserver: request is too large", UNKNOWN_REASON)
+    if stored_bytes(obj, key) <= MAX_REQUEST_BYTES:
+        return True
+    meta = obj.get("metadata") or {}
+    if retry and meta.get("managedFields") and stored_bytes(
+            as_stored(obj, {}, [], obj.get("status")), key) <= MAX_REQUEST_BYTES:
+        return False
+    raise HttpError(500, "etcdserver: request is too large", UNKNOWN_REASON)

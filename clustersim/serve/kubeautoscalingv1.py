@@ -43,7 +43,6 @@ from dataclasses import replace
 from typing import Any
 
 from clustersim.goformat import json_kind
-from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.manifests import ManifestError
 from clustersim.manifests.autoscaling_v1_types import (
     HorizontalPodAutoscaler as HorizontalPodAutoscalerV1,
@@ -56,7 +55,7 @@ from clustersim.serve.gojson import syntax_error
 from clustersim.serve.kubedecoding import struct_error
 from clustersim.serve.kubefieldmanager import check_configuration
 from clustersim.serve.kubenodes import quantity_error
-from clustersim.serve.patch import json_patch, merge_patch
+from clustersim.serve.patch import json_patch, merge_patch, strategic_patch
 from clustersim.serve.patchrefusal import patch_refusal
 
 __all__ = ["GROUP_VERSION", "PLURAL", "ConversionError", "is_v1", "serve_v1", "to_v1", "to_v2"]
@@ -442,7 +441,7 @@ def serve_v1(request: Request, handle_v2: Callable[[Request], Response]) -> Resp
         elif request.content_type == "application/merge-patch+json":
             patched = merge_patch(view, patch)
         else:
-            patched = strategic_merge_patch(view, patch)
+            patched = strategic_patch(view, patch)
         if isinstance(patched, dict):    # else the update refuses it, as a patch's result
             patched.pop("status", None)
             if isinstance(patched.get("metadata"), dict):

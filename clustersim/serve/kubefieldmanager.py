@@ -726,6 +726,11 @@ class FieldManagers:
         part of the object upstream and go with it."""
         self._entries.pop(obj["metadata"]["uid"], None)
 
+    def clear(self, uid: str) -> None:
+        """``uid`` written without managed fields: too large for etcd with them, a create,
+        update or patch is tried again without (:mod:`~clustersim.serve.etcdsize`)."""
+        self._entries[uid] = []
+
     @contextmanager
     def staged(self, uid: str, entries: list[Entry], *, keep: bool = True) -> Iterator[None]:
         """``entries`` for ``uid`` while the write runs (its answer shows them), kept if it

@@ -128,7 +128,6 @@ from clustersim.kubernetes.objects import selector_string, set_condition
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
-from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
@@ -170,7 +169,7 @@ from clustersim.serve.core import (
     compact_json,
     decode_json,
 )
-from clustersim.serve.etcdsize import check_storable
+from clustersim.serve.etcdsize import as_stored, check_storable
 from clustersim.serve.kubedecoding import (
     decoded_order,
     decoder_error,
@@ -241,7 +240,7 @@ from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
 from clustersim.serve.kubewatchcache import next_bookmark
 from clustersim.serve.kubewatchlooks import Look, Moment, SharedLooks, Watcher
-from clustersim.serve.patch import json_patch, merge_patch
+from clustersim.serve.patch import json_patch, merge_patch, strategic_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector, selected_value
 
@@ -1289,10 +1288,16 @@ class KubernetesBackend(ClusterTime):
             # PrepareObjectForStorage), so the object is made with a version of its own
             raise HttpError(500, "resourceVersion should not be set on objects to be created",
                             UNKNOWN_REASON)
-        check_storable(body, resource.plural, meta.get("namespace"), meta["name"])
+        entries = updated(None, self._writer(request, resource, UPDATE if config is None
+                                             else APPLY),
+                          field_set(body if config is None else config), set())
+        managed = self._storable(resource, body, meta.get("namespace"), meta["name"], {
+            "uid": _UID_SIZED, "creationTimestamp": self.renderer.timestamp(self.cluster.now),
+            "resourceVersion": _UID_SIZED[:8], "generation": 1}, entries, None,
+            retry=config is None)
         with _refusals(resource, meta.get("name", "")):
             stored = self.cluster.create(manifest)
-        with self._created_by(request, resource, stored, config):
+        with self._created_by(request, resource, stored, config, managed=managed):
             self._settle()
             # a Namespace as the registry made it: its label, finalizer and phase
             # (PrepareForCreate in pkg/registry/core/namespace/strategy.go)
@@ -1377,13 +1382,36 @@ class KubernetesBackend(ClusterTime):
         return Response.json(201, self._one(resource, None, name)[0])
 
     def _created_by(self, request: Request, resource: Resource, made: dict[str, Any],
-                    config: dict[str, Any] | None, *, keep: bool = True
+                    config: dict[str, Any] | None, *, keep: bool = True, managed: bool = True
                     ) -> AbstractContextManager[None]:
-        """The field manager of a created object (see :meth:`_create`)."""
+        """The field manager of a created object (see :meth:`_create`); none when it was
+        stored without (not ``managed``, :meth:`_storable`)."""
         writer = self._writer(request, resource, UPDATE if config is None else APPLY)
         fields = field_set(self.renderer.shown(made, resource) if config is None else config)
         return self.renderer.managers.staged(
-            made["metadata"]["uid"], updated(None, writer, fields, set()), keep=keep)
+            made["metadata"]["uid"], updated(None, writer, fields, set()) if managed else [],
+            keep=keep)
+
+    def _write_size(self, resource: Resource, new: dict[str, Any], current: dict[str, Any],
+                    status: Any, retry: bool) -> None:
+        """Refuse the write of ``new`` over ``current`` (with ``status``) that etcd would
+        refuse (:meth:`_storable`), or drop its managed fields when it is written without."""
+        meta = current["metadata"]
+        uid = meta.get("uid", "")
+        if not self._storable(resource, new, meta.get("namespace"), meta["name"], meta,
+                              self.renderer.managers.of(uid), status, retry=retry):
+            self.renderer.managers.clear(uid)
+
+    def _storable(self, resource: Resource, obj: dict[str, Any], namespace: str | None,
+                  name: str, meta: Mapping[str, Any], entries: list[Entry], status: Any, *,
+                  retry: bool) -> bool:
+        """Whether ``obj`` is written with its managed fields ``entries`` (its server
+        metadata ``meta``, its ``status``), refused when etcd would refuse it even without
+        them, or with them on an apply (not ``retry``): :mod:`~clustersim.serve.etcdsize`."""
+        fields = [e.to_api(None if e.time is None else self.renderer.timestamp(e.time))
+                  for e in entries]
+        return check_storable(as_stored(obj, meta, fields, status), resource.plural,
+                              namespace, name, retry=retry)
 
     def _access_review(self, request: Request, resource: Resource) -> Response:
         """An access review (``kubectl auth can-i``): :mod:`~clustersim.serve.kubeaccessreview`,
@@ -1500,6 +1528,9 @@ class KubernetesBackend(ClusterTime):
             with self.renderer.managers.staged(scaled["metadata"]["uid"], updated(
                     self.renderer.managers.recorded(scaled["metadata"]["uid"]),
                     self._writer(request, resource, subresource="scale"), changed, set())):
+                self._write_size(resource, {**scaled, "spec": {
+                    **scaled["spec"], "replicas": replicas}}, scaled, scaled.get("status"),
+                    not applying)
                 with _refusals(resource, name):
                     self.cluster.scale(resource.kind, name, replicas, namespace or "default")
                 self._settle()
@@ -1538,6 +1569,7 @@ class KubernetesBackend(ClusterTime):
             if resource.kind != "Pod" or _dry_run(request):
                 # status belongs to the controllers: answered as they keep it
                 return Response.json(200, current)
+            self._write_size(resource, current, current, status, not applying)
             pod = self._stored(resource, namespace, name)
             self.cluster.update_pod_conditions(pod, _pod_conditions(new, name))
             self.cluster.kubelet.phase_written(pod, phase)
@@ -1634,7 +1666,8 @@ class KubernetesBackend(ClusterTime):
             self._relabel(resource, current, new)
         else:
             stored = self._stored(resource, namespace, name)
-            self._update(resource, stored, current, new)
+            self._update(resource, stored, current, new,
+                         retry=request.content_type != "application/apply-patch+yaml")
             if not self.cluster.exists(stored):     # being deleted, its last finalizer gone
                 self._settle()
                 return Response.json(200, self._finalized(resource, stored, current))
@@ -1703,7 +1736,8 @@ class KubernetesBackend(ClusterTime):
         self.renderer.versions.bump()
 
     def _update(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
-                new: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+                new: dict[str, Any], *, dry_run: bool = False, retry: bool = True
+                ) -> dict[str, Any]:
         """Store ``new`` (a PUT's body, or a patch's result) over ``stored``, which reads back
         as ``current``, and return the object stored: everything (labels, annotations, a
         spec, the content of kinds without one) through the cluster's one update, as the
@@ -1711,7 +1745,8 @@ class KubernetesBackend(ClusterTime):
         Pod's spec, checked first (:meth:`_check_pod_update`) and stored after by the
         cluster's ``update_pod``; finalizers last, which may let a deletion finish.
         ``dry_run``: all of it runs, on a copy of ``stored``, which is returned; nothing is
-        stored."""
+        stored. ``retry``: not an apply, which etcd's size limit refuses with its managed
+        fields where the others are written without them (:meth:`_storable`)."""
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
         if resource.kind == "Pod" and new.get("spec") is None:
@@ -1752,11 +1787,12 @@ class KubernetesBackend(ClusterTime):
                         self._validated(manifest, resource, update=True), validated=loaded)
                 else:
                     validated = self._validated(manifest, resource, update=True)
-                    check_storable(manifest, resource.plural,
-                                   stored["metadata"].get("namespace"), name)
+                    self._write_size(resource, new, current, current.get("status"), retry)
                     self.cluster.update([validated], validated=loaded)
         elif dry_run:
             target = copy.deepcopy(stored)
+        else:       # its managed fields may still change: written all the same
+            self._write_size(resource, new, current, current.get("status"), retry)
         if pod_spec is not None:
             self.cluster.update_pod(target, pod_spec, dry_run=dry_run)
         if meta.get("finalizers") != current["metadata"].get("finalizers"):
@@ -2573,6 +2609,9 @@ _NOT_CONTENT = frozenset({"apiVersion", "kind", "metadata", "status", "spec"})
 identity, metadata and status, and its spec (compared on its own, defaults filled in). The
 content goes to the cluster's one update, as the Python API's does, so that the same
 validation (an immutable ConfigMap's, a binding's roleRef) refuses it."""
+_UID_SIZED = "00000000-0000-0000-0000-000000000000"
+"""A uid's length, for the bytes a create's server metadata takes (:meth:`KubernetesBackend.
+_storable`)."""
 _LOADED_BY_THE_CLUSTER = frozenset({"PodDisruptionBudget", "PriorityClass"})
 """Kinds whose body the served API hands to the cluster as sent, which loads and checks it
 itself; every other kind's the served API loads first (``_validated``), and the cluster then
@@ -2586,7 +2625,7 @@ def _patched(kind: str, current: dict[str, Any], body: Any, validation: str | No
         raise HttpError(400, "a patch must be a JSON object", "BadRequest")
     if kind == "application/merge-patch+json":
         return merge_patch(current, body)
-    return strategic_merge_patch(current, body)   # or an apply: the others are refused first
+    return strategic_patch(current, body)   # or an apply: the others are refused first
 
 
 def _unreadable(into: str | None, body: bytes, why: str, json_body: bool, *,

@@ -5,7 +5,8 @@ JSON patch.
   deletes, anything else (lists included) replaces.
 - Strategic merge patch (``application/strategic-merge-patch+json``), what ``kubectl apply``
   sends: :func:`clustersim.kubernetes.strategicmerge.strategic_merge_patch`, which the
-  simulator's own apply uses too.
+  simulator's own apply uses too; :func:`strategic_patch` answers its errors as the API
+  server does.
 - JSON patch (``application/json-patch+json``, RFC 6902): ``add``, ``remove``, ``replace``,
   ``test``, ``move``, ``copy``.
 
@@ -32,10 +33,24 @@ import copy
 from typing import Any
 
 from clustersim.goformat import json_kind
+from clustersim.kubernetes.strategicmerge import PatchError, strategic_merge_patch
 from clustersim.manifests.safe_yaml import copy_data
 from clustersim.serve.core import HttpError
+from clustersim.serve.kubelists import UNKNOWN_REASON
 
-__all__ = ["MAX_JSON_PATCH_OPERATIONS", "UNPROCESSABLE", "json_patch", "merge_patch"]
+__all__ = ["MAX_JSON_PATCH_OPERATIONS", "UNPROCESSABLE", "json_patch", "merge_patch",
+           "strategic_patch"]
+
+
+def strategic_patch(target: Any, patch: Any) -> Any:
+    """:func:`~clustersim.kubernetes.strategicmerge.strategic_merge_patch`, its refusal
+    answered as ``interpretStrategicMergePatchError`` leaves it: a 400 ``BadRequest``, or a
+    500 with no reason and strategicpatch's own words (``ErrorToAPIStatus``)."""
+    try:
+        return strategic_merge_patch(target, patch)
+    except PatchError as err:
+        raise HttpError(err.status, str(err),
+                        "BadRequest" if err.status == 400 else UNKNOWN_REASON) from None
 
 def merge_patch(target: Any, patch: Any) -> Any:
     """RFC 7386."""

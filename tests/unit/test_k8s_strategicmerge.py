@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from clustersim.kubernetes.strategicmerge import (
+    PatchError,
     apply_patch,
     list_map_keys,
     strategic_merge_patch,
@@ -175,3 +178,81 @@ def test_the_merged_object_shares_no_map_or_list_with_the_target_or_the_patch():
     assert [c["name"] for c in merged["spec"]["containers"]] == ["a", "c", "b"]
     _scribble(merged)
     assert (target, patch) == before
+
+
+def _refusal(target: object, patch: object) -> tuple[int, str]:
+    with pytest.raises(PatchError) as caught:
+        strategic_merge_patch(target, patch)
+    return caught.value.status, str(caught.value)
+
+
+def test_a_patch_strategicpatch_cannot_apply_is_refused_in_its_words():
+    """``mergepatch/errors.go`` and ``strategicpatch/patch.go``: an unknown ``$patch``
+    (``ErrBadPatchType``), a delete element or a plain element of a merged list without its
+    merge key (``ErrNoMergeKey``), ``$patch: merge`` in a list, a ``$setElementOrder`` or the
+    list it orders that is no list (``ErrBadArgType``): 500s, as no API status; a
+    ``$retainKeys`` that is no list or leaves out a key the patch sets: 400s
+    (``interpretStrategicMergePatchError``)."""
+    live = {"metadata": {"labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "env": [{"name": "A", "value": "1"}]}]}}
+    assert _refusal(live, {"metadata": {"$patch": "bogus", "labels": {"x": "y"}}}) == (
+        500, "unknown patch type: bogus in map: map[$patch:bogus labels:map[x:y]]")
+    assert _refusal(live, {"metadata": {"$patch": 1}}) == (
+        500, "unknown patch type: %!s(int64=1) in map: map[$patch:1]")
+    assert _refusal(live, {"spec": {"containers": [{"$patch": "delete"}]}}) == (
+        500, "map: map[$patch:delete] does not contain declared merge key: name")
+    assert _refusal(live, {"spec": {"containers": [{"name": "c", "env": [{"value": "2"}]}]}}) \
+        == (500, "map: map[value:2] does not contain declared merge key: name")
+    assert _refusal(live, {"spec": {"containers": [{"$patch": "merge"}]}}) == (
+        500, "merging lists cannot yet be specified in the patch")
+    assert _refusal(live, {"spec": {"$setElementOrder/containers": "c"}}) == (
+        500, "expected a []interface {}, but received a string")
+    assert _refusal(live, {"$setElementOrder/spec": [{"name": "c"}]}) == (
+        500, "expected a []interface {}, but received a map[string]interface {}")
+    assert _refusal(live, {"spec": {"$retainKeys": "containers"}}) == (
+        400, "invalid patch format of retainKeys")
+    assert _refusal(live, {"metadata": {"$retainKeys": ["name"], "labels": {"q": "r"}}}) == (
+        400, "invalid patch format of retainKeys")
+
+
+def test_directives_upstream_accepts_keep_their_meaning():
+    """A map's ``$patch: delete`` leaves an empty map (``handleDirectiveInMergeMap``); a
+    list the live object lacks is taken as sent, unchecked; ``$retainKeys`` keeps what it
+    names, nulls and other directives need not be named."""
+    live = {"metadata": {"labels": {"a": "b"}, "name": "p"}, "spec": {"containers": []}}
+    assert strategic_merge_patch(live, {"metadata": {"labels": {"$patch": "delete"}}})[
+        "metadata"]["labels"] == {}
+    assert strategic_merge_patch({}, {"env": [{"value": "2"}]}) == {"env": [{"value": "2"}]}
+    assert strategic_merge_patch(live, {"metadata": {
+        "$retainKeys": ["labels"], "labels": {"q": "r"}, "name": None}})["metadata"] == {
+        "labels": {"a": "b", "q": "r"}}
+
+
+def test_delete_from_primitive_list_only_deletes_from_a_merged_list_of_scalars():
+    """``mergeMap`` reads ``$deleteFromPrimitiveList/<field>`` as ``<field>``, deleting only
+    from a list of scalars with the merge strategy: a field the live object lacks, or holds
+    as another JSON type, takes the value as sent (the simulator had made a string a list
+    of its characters and a map a list of its keys), a map merges; no ``/`` is a 400."""
+    live = {"finalizers": ["a/x", "b/y"], "name": "web", "labels": {"a": "b"}}
+    assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/finalizers": ["a/x"]})[
+        "finalizers"] == ["b/y"]
+    assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/name": "db"})["name"] == "db"
+    assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/name": ["w"]})["name"] == [
+        "w"]
+    assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/labels": {"c": "d"}})[
+        "labels"] == {"a": "b", "c": "d"}
+    assert strategic_merge_patch({}, {"$deleteFromPrimitiveList/finalizers": ["a/x"]}) == {
+        "finalizers": ["a/x"]}
+    assert _refusal(live, {"$deleteFromPrimitiveList": ["a/x"]}) == (
+        400, "invalid patch format of primitive list")
+
+
+def test_a_set_element_order_is_checked_against_the_live_field_before_the_merge():
+    """``mergePatchIntoOriginal`` runs before the fields merge: a live map ordered as a
+    list is refused even when the patch replaces it by a list in the same map."""
+    live = {"spec": {"tolerations": {"key": "a"}}}
+    assert _refusal(live, {"spec": {"tolerations": [{"key": "b"}],
+                                    "$setElementOrder/tolerations": [{"key": "b"}]}}) == (
+        500, "expected a []interface {}, but received a map[string]interface {}")
+    assert _refusal(live, {"spec": {"$setElementOrder/tolerations": None}}) == (
+        500, "expected a []interface {}, but received a %!s(<nil>)")

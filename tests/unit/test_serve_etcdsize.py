@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from clustersim.serve import serve
-from clustersim.serve.core import Request
-from clustersim.serve.etcdsize import MAX_REQUEST_BYTES, stored_bytes
+from clustersim.serve.core import HttpError, Request
+from clustersim.serve.etcdsize import MAX_REQUEST_BYTES, as_stored, check_storable, stored_bytes
 
 TOO_LARGE = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
              "message": "etcdserver: request is too large", "code": 500}
@@ -73,3 +73,74 @@ def test_the_encoding_counts_a_maps_keys_and_not_a_structs_field_names():
     binary = stored_bytes({"metadata": {"name": "a"}, "binaryData": {"k": "eHh4" * 1000}}, key)
     assert 3000 < binary < 3200
     assert MAX_REQUEST_BYTES == 3 * 2 ** 19
+
+
+def test_a_configmap_over_a_mebibyte_is_refused_by_validation_before_etcd():
+    """``ValidateConfigMap`` sums ``data`` and the decoded ``binaryData`` and refuses more
+    than ``MaxSecretSize`` (1,048,576 bytes) on the whole object, ``field.NewPath("")``,
+    which a field path writes as ``[]``; 1,048,576 bytes pass, one more does not."""
+    path = "/api/v1/namespaces/default/configmaps"
+    def config_map(name: str, **content: object) -> dict:
+        return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, **content}
+
+    message = "Too long: may not be more than 1048576 bytes"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        status, body = _send(server, "POST", path, config_map(
+            "big", data={"a": "x" * 600_000}, binaryData={"b": "eHh4" * 150_000}))
+        assert (status, body["reason"]) == (422, "Invalid")
+        assert body["message"] == f'ConfigMap "big" is invalid: []: {message}'
+        assert body["details"]["causes"] == [
+            {"reason": "FieldValueTooLong", "message": message, "field": "[]"}]
+        assert _send(server, "POST", path, config_map(
+            "edge", data={"a": "x" * 1_048_575}, binaryData={"b": "eA=="}))[0] == 201
+        assert _send(server, "PATCH", f"{path}/edge", {"data": {"c": "y"}},
+                     "application/merge-patch+json")[0] == 422
+
+
+def test_managed_fields_count_and_a_write_too_large_with_them_is_retried_without():
+    """etcd stores the object whole, ``managedFields`` included: 5,000 keys of 250
+    characters with empty values are 1.3 MB of ``data`` and as much again of ``fieldsV1``.
+    A create, an update or a patch is tried again without its managed fields and stored
+    without them (``isTooLargeError`` in ``create.go``, ``update.go``, ``patch.go``); an
+    apply is not, and fails; a dry run never reaches etcd."""
+    path = "/api/v1/namespaces/default/configmaps"
+    data = {f"{i:05d}" + "k" * 245: "" for i in range(5000)}
+    def config_map(name: str, **labels: str) -> dict:
+        return {"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": name, "labels": labels}, "data": data}
+
+    apply = "application/apply-patch+yaml"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        status, made = _send(server, "POST", path, config_map("posted"))
+        assert status == 201 and "managedFields" not in made["metadata"]
+        assert _send(server, "PATCH", f"{path}/applied", config_map("applied"), apply,
+                     {"fieldManager": ["me"]}) == (500, TOO_LARGE)
+        assert _send(server, "PATCH", f"{path}/applied", config_map("applied"), apply,
+                     {"fieldManager": ["me"], "dryRun": ["All"]})[0] == 201
+        status, small = _send(server, "POST", path, config_map("small") | {"data": {}})
+        assert status == 201 and small["metadata"]["managedFields"]
+        status, grown = _send(server, "PATCH", f"{path}/small", {"data": data},
+                              "application/merge-patch+json")
+        assert status == 200 and "managedFields" not in grown["metadata"]
+        assert _send(server, "PATCH", f"{path}/small", config_map("small", app="web"), apply,
+                     {"fieldManager": ["me"], "force": ["true"]}) == (500, TOO_LARGE)
+
+
+def test_the_status_counts_and_the_retry_drops_only_the_managed_fields():
+    """What the store writes is the whole object (:func:`as_stored`): a 1.6 MB status is
+    too large whatever the rest; 1.6 MB of ``fieldsV1`` fit once left out, on a retry."""
+    small = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}
+    fields = {"f:data": {f"f:{i:07d}": {} for i in range(120_000)}}
+    entry = {"manager": "m", "operation": "Update", "fieldsType": "FieldsV1",
+             "fieldsV1": fields}
+    def fits(obj: dict, *, retry: bool = False) -> bool | None:
+        try:
+            return check_storable(obj, "configmaps", "default", "a", retry=retry)
+        except HttpError as err:
+            assert (err.status, err.message) == (500, TOO_LARGE["message"])
+            return None
+
+    assert fits(as_stored(small, {"uid": "u"}, [], {"x": "y" * 100})) is True
+    assert fits(as_stored(small, {}, [], {"x": "y" * 1_600_000})) is None
+    assert fits(as_stored(small, {}, [entry], None)) is None
+    assert fits(as_stored(small, {}, [entry], None), retry=True) is False

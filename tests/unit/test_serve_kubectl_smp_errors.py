@@ -1,0 +1,48 @@
+"""A strategic merge patch the API server cannot apply, answered with the status and words
+of a v1.37 server (``interpretStrategicMergePatchError`` in k8s.io/apiserver
+``pkg/endpoints/handlers/patch.go``, :func:`clustersim.serve.patch.strategic_patch`)."""
+
+from __future__ import annotations
+
+import json
+
+from clustersim.serve import serve
+from clustersim.serve.core import Request
+
+SMP = "application/strategic-merge-patch+json"
+POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p1", "labels": {"a": "b"}},
+       "spec": {"containers": [{"name": "c", "image": "nginx",
+                                "env": [{"name": "A", "value": "1"}]}]}}
+
+
+def _send(server, method: str, path: str, body: object, kind: str = "application/json",
+          query: dict[str, list[str]] | None = None) -> tuple[int, dict]:
+    response = server.dispatch(Request(method, path, query or {}, {"content-type": kind},
+                                       json.dumps(body).encode()))
+    return response.status, json.loads(response.body)
+
+
+def test_each_refusal_is_a_status_with_upstreams_code_and_words_and_stores_nothing():
+    """An unknown ``$patch`` and an element without its merge key are no API status
+    upstream: ``ErrorToAPIStatus`` answers 500 with the error's text and no reason; a bad
+    ``$retainKeys`` is a 400 ``BadRequest``. The Pod is left as it was, dry run or not."""
+    path = "/api/v1/namespaces/default/pods"
+    cases = [
+        ({"metadata": {"$patch": "bogus", "labels": {"x": "y"}}}, 500,
+         "unknown patch type: bogus in map: map[$patch:bogus labels:map[x:y]]"),
+        ({"spec": {"containers": [{"name": "c", "env": [{"$patch": "delete"}]}]}}, 500,
+         "map: map[$patch:delete] does not contain declared merge key: name"),
+        ({"spec": {"containers": [{"$patch": "merge"}]}}, 500,
+         "merging lists cannot yet be specified in the patch"),
+        ({"metadata": {"$retainKeys": ["name"], "labels": {"q": "r"}}}, 400,
+         "invalid patch format of retainKeys"),
+    ]
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _send(server, "POST", path, POD)[0] == 201
+        before = _send(server, "GET", f"{path}/p1", None)[1]
+        for patch, status, message in cases:
+            for query in ({}, {"dryRun": ["All"]}):
+                code, body = _send(server, "PATCH", f"{path}/p1", patch, SMP, query)
+                assert (code, body["kind"], body["message"]) == (status, "Status", message)
+                assert body.get("reason") == ("BadRequest" if status == 400 else None)
+        assert _send(server, "GET", f"{path}/p1", None)[1] == before
