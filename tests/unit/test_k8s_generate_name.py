@@ -14,6 +14,7 @@ import pytest
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.objects import generate_name
+from clustersim.manifests.errors import ManifestError
 
 REPLICASET = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web"},
               "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
@@ -75,17 +76,26 @@ def test_kubectl_create_with_generate_name_draws_again(kind: str) -> None:
     assert line == f"{kind.lower()}/{second} created"
 
 
-@pytest.mark.parametrize("kind", ["Pod", "ConfigMap", "Service"])
+@pytest.mark.parametrize("kind", ["Pod", "ConfigMap"])
 def test_a_long_prefix_is_cut_to_58_characters(kind: str) -> None:
     """``simpleNameGenerator.GenerateName`` (k8s.io/apiserver ``pkg/storage/names/
     generate.go``) cuts the base to ``MaxGeneratedNameLength`` before the five random
     characters, for every kind; a 70-character ``generateName`` had made a 75-character name,
     refused as too long."""
     cluster = KubernetesCluster(default_nodes())
-    prefix = "p" * 70
-    body = _object(kind, {"generateName": prefix})
-    if kind == "Service":
-        body["spec"] = {"ports": [{"port": 80}]}
-    [line] = cluster.apply(body)
+    [line] = cluster.apply(_object(kind, {"generateName": "p" * 70}))
     name = line.split("/", 1)[1].removesuffix(" created")
     assert len(name) == 63 and name.startswith("p" * 58)
+
+
+def test_a_prefix_longer_than_a_label_is_refused_for_a_service() -> None:
+    """The generated name would fit, but ``ValidateObjectMetaAccessor`` (apimachinery
+    ``pkg/api/validation/objectmeta.go``) also checks ``generateName`` itself with the kind's
+    name rule as a prefix: a Service's is a DNS label, at most 63 characters, so a
+    70-character prefix is refused (a Pod's or ConfigMap's, a DNS subdomain, is not)."""
+    cluster = KubernetesCluster(default_nodes())
+    body = _object("Service", {"generateName": "p" * 70})
+    body["spec"] = {"ports": [{"port": 80}]}
+    with pytest.raises(ManifestError, match=r"metadata\.generateName: Invalid value: .*must be "
+                                            r"no more than 63 characters"):
+        cluster.apply(body)
