@@ -15,7 +15,8 @@ a tuple, so that it compares equal to the list a client sends and every reader t
 a list (strategic merge, the update checks) reads it as one; writing to it, or to one of its
 tolerations, raises ``TypeError``: whoever changes a Pod's tolerations stores a new list
 (``workloadupdates.update_pod_spec`` does), and a copy (``copy.copy``, ``copy.deepcopy``,
-``copy_data``) is a plain list of plain dicts.
+``copy_data``), a pickle or a YAML dump (``yaml.safe_dump``) is a plain list of plain
+dicts.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from typing import Any, NoReturn
+
+import yaml
+from yaml.representer import SafeRepresenter
 
 __all__ = ["DEFAULT_TOLERATIONS", "DEFAULT_TOLERATION_SECONDS", "add_default_tolerations"]
 
@@ -50,6 +54,9 @@ class _SharedToleration(dict[str, Any]):
     def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
         return {key: copy.deepcopy(value, memo) for key, value in self.items()}
 
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        return dict, (dict(self),)
+
 
 class _SharedTolerations(list[Mapping[str, Any]]):
     """A list of tolerations that many Pods share: read like a list, never written."""
@@ -62,6 +69,15 @@ class _SharedTolerations(list[Mapping[str, Any]]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
         return [copy.deepcopy(item, memo) for item in self]
+
+    def __reduce__(self) -> tuple[type[list[Any]], tuple[list[Any]]]:
+        return list, (list(self),)
+
+
+for _shared, _plain in ((_SharedToleration, SafeRepresenter.represent_dict),
+                        (_SharedTolerations, SafeRepresenter.represent_list)):
+    yaml.add_representer(_shared, _plain, Dumper=yaml.SafeDumper)
+    yaml.add_representer(_shared, _plain)
 
 
 def _default(key: str) -> dict[str, Any]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 
 import pytest
+import yaml
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
@@ -90,3 +92,14 @@ def test_an_update_that_adds_a_toleration_stores_a_list_of_its_own():
     assert a["spec"]["tolerations"] == [OWN, default(NOT_READY), default(UNREACHABLE)]
     assert b["spec"]["tolerations"] is DEFAULT_TOLERATIONS
     assert [default(NOT_READY), default(UNREACHABLE)] == DEFAULT_TOLERATIONS
+
+
+def test_the_shared_defaults_dump_and_pickle_as_plain_data():
+    """A learner's ``yaml.safe_dump(pod.spec)`` had raised ``RepresenterError: cannot
+    represent an object`` and a pickle of a Pod's spec the shared list's ``TypeError``."""
+    spec = {"tolerations": DEFAULT_TOLERATIONS}
+    assert yaml.safe_load(yaml.safe_dump(spec)) == spec
+    assert "!!python" not in yaml.dump(spec)
+    thawed = pickle.loads(pickle.dumps(spec))
+    assert thawed == spec and type(thawed["tolerations"]) is list
+    thawed["tolerations"].append({"key": "x", "operator": "Exists"})
