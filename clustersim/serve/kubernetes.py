@@ -1064,6 +1064,8 @@ class KubernetesBackend(ClusterTime):
                         self._items(resource, namespace, lambda found: not labels(found),
                                     lean=True)
                         stamped = True
+                        # what that numbered is told here: the next look replays from past it
+                        after = max(after, self.renderer.versions.revision)
                     left = self.renderer.versions.current(resource.kind, key_of(obj))
                     events.append((int(left), "DELETED", at_version(obj, left), times))
                     continue

@@ -579,3 +579,28 @@ def test_a_live_watch_is_sent_each_change_of_a_pod_deleted_between_two_of_its_lo
         watching.join()
         resumed = _since(server, _PODS, listed)
     assert live == resumed and live[-1][0] == "DELETED" and len(live) >= 3
+
+
+def test_an_object_relabelled_in_place_leaves_a_selector_watch_once():
+    """A controller's in-place relabel is numbered when the look renders what the selector
+    left out; the look had then moved its window only to the revision it began at, so the
+    next look replayed that change as a second DELETED (a review found it)."""
+    maps = "/api/v1/namespaces/default/configmaps"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for name in ("a", "b"):
+            server.dispatch(Request("POST", maps, {}, {"content-type": "application/json"},
+                                    json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
+                                                "metadata": {"name": name,
+                                                             "labels": {"app": "web"}}}
+                                               ).encode()))
+        version = _get(server, f"{maps}?labelSelector=app%3Dweb")["metadata"]["resourceVersion"]
+
+        def relabel() -> None:
+            with server.lock:
+                server.backend.cluster.get("ConfigMap", "default", "a")["metadata"][
+                    "labels"] = {"app": "other"}
+                server.step(1)
+
+        events = _watching(server, maps, f"labelSelector=app%3Dweb&resourceVersion={version}"
+                                         "&timeoutSeconds=2", relabel)
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("DELETED", "a")]
