@@ -519,7 +519,9 @@ def _with_warnings(response: Response, warnings: list[str]) -> Response:
     """``response`` with a ``Warning`` header of each of ``warnings``, in the form
     ``net.NewWarningHeader`` writes (k8s.io/apimachinery ``pkg/util/net/http.go``: code 299,
     no agent, the text quoted with its backslashes and quotes escaped), one header whose
-    values are joined with commas, as HTTP allows for a repeated field."""
+    values are joined with commas, as HTTP allows for a repeated field. Simplified: the API
+    server's recorder (k8s.io/apiserver ``pkg/endpoints/filters/warning.go``) adds one header
+    line per warning and truncates long texts, which clients read the same way."""
     if warnings:
         values = ['299 - "' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
                   for text in warnings]

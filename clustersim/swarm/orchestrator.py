@@ -86,8 +86,8 @@ class Orchestrator:
     def __init__(self, cluster: SwarmCluster) -> None:
         self.cluster = cluster
         self.restart_history: dict[str, dict[int | str, RestartHistory]] = {}
-        self.delays: dict[str, DelayedStart] = {}
         """Per service ID, per slot (global: node), the restarts ``max_attempts`` counts."""
+        self.delays: dict[str, DelayedStart] = {}
 
     # --- reconciliation ----------------------------------------------------------------------
     def reconcile(self, service: Service) -> None:
