@@ -88,6 +88,7 @@ class Orchestrator:
         self.restart_history: dict[str, dict[int | str, RestartHistory]] = {}
         """Per service ID, per slot (global: node), the restarts ``max_attempts`` counts."""
         self.delays: dict[str, DelayedStart] = {}
+        """Per task ID, the restart delay its start waits out (the supervisor's ``delays``)."""
 
     # --- reconciliation ----------------------------------------------------------------------
     def reconcile(self, service: Service) -> None:
