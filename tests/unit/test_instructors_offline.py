@@ -1,0 +1,43 @@
+"""The instructors' guide's "In the room" commands, which a teaching assistant types on twenty
+laptops with no network: they install from wheelhouses that the page tells the instructor to
+make, and Windows laptops get commands that exist there."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+
+
+def section(heading: str) -> str:
+    return GUIDE.split(f"\n### {heading}", 1)[1].split("\n#", 1)[0]
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def test_every_wheelhouse_the_room_installs_from_is_one_the_page_makes() -> None:
+    """The room installed from ``/media/usb/wheelhouse`` only, the Linux machine's wheelhouse,
+    while the page makes one per kind of laptop: a Mac or Windows learner typing it got
+    ``No matching distribution`` for NumPy, and no command named their folder."""
+    made = set(re.findall(r"(?:-d|-w) (wheelhouse[\w-]*)", GUIDE))
+    room = section("In the room: on each learner's laptop")
+    used = set(re.findall(r"--find-links \S*?[/\\](wheelhouse[\w-]*)", room))
+    assert used - made == set(), f"installed from but never made: {used - made}"
+    platforms = {name for name in made if name != "wheelhouse"}
+    assert platforms and platforms & used, "the room names no platform's own wheelhouse"
+
+
+def test_the_room_gives_windows_commands_that_exist_there() -> None:
+    """The room's only Windows hint was ``# Windows: .venv\\Scripts\\activate`` on a line that
+    starts ``python3 -m venv``: python.org's installer adds no ``python3`` (the README says
+    ``py -3.11``)."""
+    room = section("In the room: on each learner's laptop")
+    [windows] = code_blocks(room, "powershell")
+    assert "python3" not in windows
+    assert re.search(r"^py -3\.\d+ -m venv \.venv$", windows, re.M)
+    assert "Scripts\\Activate.ps1" in windows
+    assert "clustersim doctor" in windows
