@@ -5,6 +5,7 @@ the cell, so a number that the lab does not print is a wrong answer given in fro
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -47,3 +48,49 @@ def test_the_self_healing_recovery_times_are_the_ones_the_lab_prints() -> None:
                  "marathon": recovery_time(node_failure_run("marathon", inactive_after=300)),
                  "swarm": recovery_time(node_failure_run("swarm"))}
     assert quoted_seconds(tuned) == lab_tuned
+
+
+def linked_page(link: str) -> str:
+    """The text of a page a ``{doc}`` link of the guide names (a chapter, lab or exercises)."""
+    path = (ROOT / "book" / link).resolve()
+    markdown, notebook = path.with_suffix(".md"), path.with_suffix(".ipynb")
+    if markdown.is_file():
+        return markdown.read_text(encoding="utf-8")
+    return "".join("".join(cell["source"]) + "\n" for cell in
+                   json.loads(notebook.read_text(encoding="utf-8"))["cells"])
+
+
+def test_the_sections_the_guide_quotes_are_there() -> None:
+    """The half day said "skip the event timelines" of three-dialects, where the lab has no
+    section of that name ("The first minute, event by event" holds its three timelines). Each
+    name the guide quotes next to a link (a "section", "run", dropdown or card) begins a
+    heading or a dropdown's title in a page that block links."""
+    text = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    blocks = [line for paragraph in text.split("\n\n") for line in
+              (paragraph.splitlines() if paragraph.startswith("|") else [paragraph])]
+    checked = 0
+    for block in blocks:
+        links = re.findall(r"\{doc\}`([^`]+)`", block)
+        names = [name for name in re.findall(r'"([A-Z][^"{}?]+)"', " ".join(block.split()))
+                 if not name.endswith((".", "!"))]
+        if not links or not names:
+            continue
+        titles = [line.lstrip("#: ").removeprefix("{dropdown}").strip()
+                  for link in links for line in linked_page(link).splitlines()
+                  if line.startswith(("#", ":::{dropdown}"))]
+        for name in names:
+            assert any(title.startswith(name) for title in titles), (name, links)
+            checked += 1
+    assert checked >= 3
+
+
+def test_a_plan_that_cuts_part_of_a_lab_names_the_part_by_its_heading() -> None:
+    """"skip the event timelines" and "the quorum section can be shown" sent an instructor
+    looking for sections of other names, with the clock running. A plan row that skips or
+    shows part of a lab quotes that part's heading (which the test above finds in the lab)."""
+    text = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if re.match(r"\| \d+:\d\d \|", line)]
+    cuts = [row for row in rows if re.search(r"\bskip\b|can be shown", row)]
+    assert cuts
+    for row in cuts:
+        assert re.search(r'(?:skip its section|its section) "[A-Z][^"]+"', row), row
