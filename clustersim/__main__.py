@@ -1,7 +1,7 @@
 """Command line: ``python -m clustersim doctor | refresh | editions | serve``.
 
-- ``doctor [--all] [--no-kernel]``: check this machine for the course (see
-  :mod:`clustersim.course.doctor`); ``--all`` also lists what is fine.
+- ``doctor [--all] [--no-kernel] [--requirements FILE]``: check this machine for the course
+  (see :mod:`clustersim.course.doctor`); ``--all`` also lists what is fine.
 - ``refresh [notebooks...]``: re-execute notebooks in place (see :mod:`clustersim.course.refresh`).
 - ``editions [--out editions] [--force]``: write the student and instructor editions of the
   exercises (see :mod:`clustersim.course.editions`); ``--force`` replaces editions that exist.
@@ -19,7 +19,8 @@ import sys
 USAGE = """usage: python -m clustersim COMMAND [options]
 
 commands:
-  doctor [--all] [--no-kernel]    check this machine for the course
+  doctor [--all] [--no-kernel] [--requirements FILE]
+                                  check this machine for the course
   refresh [notebook ...]          re-execute notebooks so their stored outputs are current
   editions [--out DIR] [--force]  write the student and instructor editions of the exercises
   serve {kubernetes|swarm|marathon} [--nodes N] [--port P] [--speed X] [--seed S]

@@ -8,6 +8,11 @@ code. Each check prints ``ok`` or ``FIX`` with the command that fixes it; the ex
 number of problems (0 when all is well). The docker CLI is reported with ``--all`` only, as
 optional: a lab skips its cells where it is missing.
 
+The pins come from the repository's ``requirements.txt``, next to the package. Where the
+package was installed from a wheel (book/instructors.md's student edition on a USB stick), no
+such file is there: ``--requirements FILE`` names the requirements file the learner installed
+from, and the fixes name it.
+
 The doctor imports only the standard library (as ``clustersim``'s own ``__init__`` does), so
 it also runs where a failed or partial ``pip install`` left packages out, and names each one.
 Where a fix is a ``pip install``, a last line gives its offline form, from the wheelhouse of
@@ -77,16 +82,45 @@ def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
     return pins
 
 
-def check_packages(pins: dict[str, str]) -> Iterator[Check]:
+def install_command(requirements: Path = REQUIREMENTS) -> str:
+    """The ``pip install`` that fixes a package: :data:`INSTALL` from the repository's own
+    requirements file, or the same for the file given with ``--requirements``."""
+    return INSTALL if requirements == REQUIREMENTS else f"pip install -r {requirements}"
+
+
+def offline_install(requirements: Path = REQUIREMENTS) -> str:
+    """:data:`OFFLINE_INSTALL` with ``requirements`` in place of ``requirements.txt``."""
+    if requirements == REQUIREMENTS:
+        return OFFLINE_INSTALL
+    return OFFLINE_INSTALL.replace("-r requirements.txt", f"-r {requirements}")
+
+
+def check_requirements(requirements: Path) -> Iterator[Check]:
+    """A check per pin of ``requirements``, or one line saying why versions are not compared:
+    a problem when the file was named and is missing, fine when the default file is absent
+    because the package came from a wheel."""
+    pins = pinned_requirements(requirements)
+    if pins:
+        yield from check_packages(pins, install_command(requirements))
+    elif requirements != REQUIREMENTS:
+        yield Check("requirements", False, f"{requirements} has no `name==version` pins or "
+                    "is not there", "Give the requirements file you installed from.")
+    else:
+        yield Check("requirements.txt", True, "not found next to the package; package "
+                    "versions not compared (name the file you installed from with "
+                    "--requirements FILE)")
+
+
+def check_packages(pins: dict[str, str], install: str = INSTALL) -> Iterator[Check]:
     for name, wanted in sorted(pins.items(), key=lambda item: item[0].lower()):
         try:
             found = metadata.version(name)
         except metadata.PackageNotFoundError:
-            yield Check(name, False, "not installed", f"Run: {INSTALL}")
+            yield Check(name, False, "not installed", f"Run: {install}")
             continue
         if found != wanted:
             yield Check(name, False, f"{found} installed, the course pins {wanted}",
-                        f"Run: {INSTALL}")
+                        f"Run: {install}")
         else:
             yield Check(name, True, found)
 
@@ -140,14 +174,8 @@ def check_docker_cli() -> Check:
                  f"docker cells; to install it, see {INSTALL_HINTS['docker']}")
 
 
-def run_checks(kernel: bool = True) -> list[Check]:
-    checks: list[Check] = [check_python()]
-    pins = pinned_requirements()
-    if pins:
-        checks += check_packages(pins)
-    else:
-        checks.append(Check("requirements.txt", True,
-                            "not found next to the package; package versions not compared"))
+def run_checks(kernel: bool = True, requirements: Path = REQUIREMENTS) -> list[Check]:
+    checks: list[Check] = [check_python(), *check_requirements(requirements)]
     checks += check_lab_extensions()
     checks.append(check_docker_cli())
     if kernel:
@@ -172,14 +200,20 @@ def main(argv: list[str] | None = None, out: Callable[[str], object] = print) ->
                         help="also list the checks that passed (default: only problems)")
     parser.add_argument("--no-kernel", action="store_true",
                         help="skip starting a notebook kernel (the slowest check)")
+    parser.add_argument("--requirements", type=Path, default=REQUIREMENTS, metavar="FILE",
+                        help="the requirements file whose pins to compare, where the course "
+                             "was installed from a wheel (default: the repository's "
+                             "requirements.txt)")
     args = parser.parse_args(argv or [])
-    checks = run_checks(kernel=not args.no_kernel)
+    checks = run_checks(kernel=not args.no_kernel, requirements=args.requirements)
     problems = [c for c in checks if not c.ok]
     show = checks if args.all else problems
     for check in show:
         out(check.line())
-    if any(INSTALL in c.fix for c in problems):
-        out(f"No network? Install from your instructor's wheelhouse instead: {OFFLINE_INSTALL}")
+    install = install_command(args.requirements)
+    if any(install in c.fix or INSTALL in c.fix for c in problems):
+        out("No network? Install from your instructor's wheelhouse instead: "
+            f"{offline_install(args.requirements)}")
     if problems:
         out(f"{len(problems)} thing(s) to fix, {len(checks) - len(problems)} fine.")
     else:

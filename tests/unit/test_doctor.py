@@ -89,11 +89,36 @@ def test_a_pip_fix_also_gives_the_offline_install(monkeypatch) -> None:
     lines that need pip, and not when no fix is a pip install."""
     assert doctor.OFFLINE_INSTALL in (ROOT / "book" / "instructors.md").read_text()
     missing = doctor.Check("simpy", False, "not installed", f"Run: {doctor.INSTALL}")
-    monkeypatch.setattr(doctor, "run_checks", lambda kernel: [missing, missing])
+    monkeypatch.setattr(doctor, "run_checks", lambda **_: [missing, missing])
     lines: list[str] = []
     assert doctor.main([], out=lines.append) == 2
     assert [line for line in lines if doctor.OFFLINE_INSTALL in line] == [lines[2]]
-    monkeypatch.setattr(doctor, "run_checks", lambda kernel: [doctor.check_python((3, 9, 1))])
+    monkeypatch.setattr(doctor, "run_checks", lambda **_: [doctor.check_python((3, 9, 1))])
     lines.clear()
     doctor.main([], out=lines.append)
     assert not any("--no-index" in line for line in lines)
+
+
+def test_a_wheel_install_compares_the_pins_of_the_file_it_was_installed_from(
+        tmp_path, monkeypatch) -> None:
+    """The guide's student edition installs the course's package from a wheel with
+    ``-r requirements-wheels.txt``: no requirements.txt lies next to that package, so the
+    doctor said "package versions not compared" and passed a laptop with any versions.
+    ``--requirements`` names the file; a pin it does not meet is a FIX naming that file, and
+    without the option the line says how to name it."""
+    pins = tmp_path / "requirements-wheels.txt"
+    pins.write_text("simpy==0.0.1\nPyYAML==6.0.3\n-e .\n", encoding="utf-8")
+    monkeypatch.setattr(doctor, "REQUIREMENTS", tmp_path / "absent" / "requirements.txt")
+    monkeypatch.setattr(doctor, "check_lab_extensions", lambda *a, **k: iter(()))
+    lines: list[str] = []
+    assert doctor.main(["--no-kernel", "--requirements", str(pins)], out=lines.append) == 1
+    [simpy] = [line for line in lines if line.startswith("FIX  simpy")]
+    assert f"the course pins 0.0.1. Run: pip install -r {pins}" in simpy
+    assert f"--find-links /media/usb/wheelhouse -r {pins}" in lines[-2]
+    lines.clear()
+    assert doctor.main(["--no-kernel", "--all"], out=lines.append) == 0
+    assert any("not compared" in line and "--requirements FILE" in line for line in lines)
+    lines.clear()
+    assert doctor.main(["--no-kernel", "--requirements", str(tmp_path / "nope.txt")],
+                       out=lines.append) == 1
+    assert lines[0].startswith("FIX  requirements:")
