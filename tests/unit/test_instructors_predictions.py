@@ -94,3 +94,17 @@ def test_a_plan_that_cuts_part_of_a_lab_names_the_part_by_its_heading() -> None:
     assert cuts
     for row in cuts:
         assert re.search(r'(?:skip its section|its section) "[A-Z][^"]+"', row), row
+
+
+def test_every_predict_then_check_question_has_its_answer() -> None:
+    """The labs' table gave "what happens"; the chapters' table gave the questions only, so an
+    instructor preparing the day had to build the book to learn the answers. Each row of both
+    tables has an answer after its question."""
+    text = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
+    tables = text.split("## Predict, then run", 1)[1].split("\n(instructors-setup)=", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split(" | ")]
+            for line in tables.splitlines() if line.startswith("| {doc}")]
+    assert len(rows) >= 20
+    for row in rows:
+        asked = next(i for i, cell in enumerate(row) if cell.startswith('"'))
+        assert asked < len(row) - 1 and row[-1] and not row[-1].startswith('"'), row[0]
