@@ -41,3 +41,21 @@ def test_the_room_gives_windows_commands_that_exist_there() -> None:
     assert re.search(r"^py -3\.\d+ -m venv \.venv$", windows, re.M)
     assert "Scripts\\Activate.ps1" in windows
     assert "clustersim doctor" in windows
+
+
+def test_the_guide_quotes_what_serve_prints_for_a_port_in_use(capsys) -> None:
+    """The guide said a taken ``--port`` stops the server "with ``[Errno 98] Address already
+    in use`` (Linux's wording)", where serve prints a line of its own on every system. The
+    guide quotes that line, with ``<port>`` for the number."""
+    import socket
+
+    from clustersim.serve.launch import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["kubernetes", "--port", str(port)]) == 2
+    printed = capsys.readouterr().err.strip().replace(str(port), "<port>")
+    stuck = " ".join(GUIDE.split("- **A port in use.**", 1)[1].split("\n- **", 1)[0].split())
+    assert f"`{printed}`" in stuck
