@@ -59,3 +59,20 @@ def test_the_guide_quotes_what_serve_prints_for_a_port_in_use(capsys) -> None:
     printed = capsys.readouterr().err.strip().replace(str(port), "<port>")
     stuck = " ".join(GUIDE.split("- **A port in use.**", 1)[1].split("\n- **", 1)[0].split())
     assert f"`{printed}`" in stuck
+
+
+def test_the_guide_quotes_what_a_lab_prints_without_the_docker_cli(monkeypatch,
+                                                                  capsys) -> None:
+    """The guide said the real-commands lab's docker cells print ``docker: command not
+    found`` without the CLI, where ``Server.sh`` prints a line of its own that says where to
+    get it: the guide quotes that line, for the lab's first docker command."""
+    from clustersim.serve import launch
+
+    monkeypatch.setattr(launch, "find_program", lambda name, path=None: None)
+    server = launch.serve("swarm", speed=0).start()
+    try:
+        server.sh("docker service ls")
+    finally:
+        server.stop()
+    printed = capsys.readouterr().out.strip()
+    assert f"``{printed}``" in " ".join(GUIDE.split())
