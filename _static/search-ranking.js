@@ -1,8 +1,9 @@
 /* Search settings for the course (loaded on every page, before Sphinx's searchtools.js, which
    uses a global `Scorer` when one is defined): the ranking, and no summaries from disk (below).
-   The ranking's values are Sphinx 7.4's defaults; the one change: an exercise page ranks below the chapter or lab that teaches the same word. An
-   exercise names its topic in its title ("Exercises: two-level scheduling and DRF"), which
-   outscored the lab whose text explains it (a title match scores 15, a word in the text 5). */
+   The ranking's values are Sphinx 7.4's defaults; the one change: an exercise page ranks below
+   the chapter or lab that teaches the same word. An exercise names its topic in its title
+   ("Exercises: two-level scheduling and DRF"), which outscored the lab whose text explains it
+   (a title match scores 15, a word in the text 5). */
 var Scorer = {
   score: function (result) {
     var docname = result[0];
