@@ -53,6 +53,7 @@ __all__ = [
     "UNSUPPORTED",
     "MountType",
     "PortLong",
+    "RestartCondition",
     "Service",
     "VolumeLong",
     "image_reference",
@@ -387,8 +388,13 @@ class UpdateConfig(_Closed):
     order: Literal["start-first", "stop-first"] | None = None
 
 
+RestartCondition = Literal["none", "on-failure", "any"]
+"""swarmkit's restart conditions (``api/types.proto``, ``RestartPolicy.RestartCondition``,
+in lower case as the Engine API names them)."""
+
+
 class RestartPolicy(_Closed):
-    condition: Literal["none", "on-failure", "any"] | None = None
+    condition: RestartCondition | None = None
     delay: Duration | None = None
     max_attempts: Count | None = None
     window: Duration | None = None
