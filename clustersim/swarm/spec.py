@@ -21,7 +21,8 @@ https://docs.docker.com/reference/compose-file/services/#healthcheck) becomes a
 30 s, retries 3, start period 0 s, start interval 5 s); ``disable: true`` or a ``test`` of
 ``["NONE"]`` turns it off (both together are refused by the loader, as docker/cli refuses
 them). A service without ``test``, or with ``test: []``, keeps no health check here (Docker
-would use the image's own ``HEALTHCHECK``, which the simulator does not know); a ``test`` of
+would use the image's own ``HEALTHCHECK``, which the simulator does not know; ``test: ""`` is
+a test, ``CMD-SHELL`` with nothing to run, as docker/cli reads it); a ``test`` of
 ``CMD`` or ``CMD-SHELL`` alone runs no command and fails every probe
 (:attr:`HealthCheck.always_fails`).
 
@@ -52,6 +53,7 @@ from typing import Any, cast
 from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError, StackSpec, compose_types, load_manifests
 from clustersim.manifests.container_labels import label_map
+from clustersim.manifests.healthchecks import compose_test
 from clustersim.manifests.kubernetes_annotations import (
     EXIT_CODE,
     RUN_SECONDS,
@@ -345,14 +347,12 @@ def _restart_policy(loaded: compose_types.RestartPolicy | None) -> RestartPolicy
 
 def _healthcheck(loaded: compose_types.Healthcheck | None) -> HealthCheck | None:
     """A Compose ``healthcheck``; ``None`` when there is none, it is disabled or its test is
-    ``NONE``. A text test is ``CMD-SHELL`` text, as docker/cli converts it. What is not
+    ``NONE`` or an empty list. A text test, ``""`` included, is ``CMD-SHELL`` text, as
+    docker/cli converts it (:func:`~clustersim.manifests.healthchecks.compose_test`). What is not
     given stays 0, the default the engine fills in (:meth:`HealthCheck.resolved`), as
     docker/cli's ``convertHealthcheck`` leaves it."""
-    if loaded is None or loaded.disable is True or not loaded.test:
-        return None
-    test = loaded.test
-    parts = ("CMD-SHELL", test) if isinstance(test, str) else tuple(str(t) for t in test)
-    if parts[0] == "NONE":
+    parts = compose_test(loaded.test) if loaded is not None else ()
+    if loaded is None or loaded.disable is True or not parts or parts[0] == "NONE":
         return None
     return HealthCheck(
         test=parts,

@@ -55,6 +55,43 @@ def test_defaults_and_off_switches_follow_docker() -> None:
         assert spec.healthcheck is None
 
 
+def test_an_empty_text_test_is_a_shell_test_and_an_empty_list_none() -> None:
+    """docker/cli's ``transformHealthCheckTest`` (``cli/compose/loader/loader.go``) makes a
+    string ``CMD-SHELL`` and that string, an empty one too; only ``test: []`` sends no test
+    (the engine then inherits the image's). ``test: ""`` had been read as no check."""
+    [spec] = services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+        "test": "", "interval": "4s"}}}})
+    assert spec.healthcheck == HealthCheck(("CMD-SHELL", ""), 4.0)
+    cluster = deploy({"test": "", "interval": "4s"})
+    cluster.run(until=30)
+    assert reached(cluster, "RUNNING") == pytest.approx(4)
+
+
+def test_disable_with_an_empty_text_test_is_refused_as_docker_cli_refuses_it() -> None:
+    """``test: ""`` is ``["CMD-SHELL", ""]`` to docker/cli, so ``convertHealthcheck``
+    refuses it beside ``disable: true``; ``test: []`` beside it passes (above)."""
+    with pytest.raises(ManifestError, match="test and disable can't be set at the same time"):
+        services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+            "test": "", "disable": True}}}})
+
+
+@pytest.mark.parametrize("start_interval", ["100us", "-2s"])
+def test_a_start_interval_under_1ms_is_created_and_each_task_rejected(
+        start_interval: str) -> None:
+    """swarmkit does not check ``StartInterval``; the node's engine refuses the container
+    when it creates it (moby ``daemon/container.go``, ``validateHealthCheck``, whose test
+    table has ``100 * time.Microsecond``), so every task ends REJECTED with its words while
+    preparing and the orchestrator replaces it. A negative one had been refused by the
+    loader, and one under 1 ms had run."""
+    cluster = deploy({**CHECK, "start_interval": start_interval})
+    cluster.run(until=30)
+    tasks = cluster.tasks("s_web", history=True)
+    assert len(tasks) >= 2
+    assert {(t.state.value, t.message, t.err) for t in tasks if t.state.terminal} == {
+        ("REJECTED", "preparing", "StartInterval in Healthcheck cannot be less than 1ms")}
+    assert not [t for t in tasks if t.state.value == "RUNNING"]
+
+
 def test_a_bad_duration_is_a_clear_error() -> None:
     with pytest.raises(ManifestError, match=r"healthcheck\.interval"):
         services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
