@@ -149,9 +149,9 @@ def container_refusal(task: Task) -> tuple[str, str]:
         if problem:
             return RESOLVE_FAILED, problem
     check = task.spec.healthcheck
-    problem = engine_problem(_nanoseconds(check.start_interval)) if check else None
-    if problem:
-        return _MESSAGES[TaskState.PREPARING], problem
+    refused = engine_problem(_nanoseconds(check.start_interval)) if check else None
+    if refused:
+        return _MESSAGES[TaskState.PREPARING], refused
     for port in task.spec.ports:
         if port.mode != "host":
             continue
