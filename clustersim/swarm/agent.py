@@ -232,7 +232,7 @@ class Agent:
         behaviour = task.spec.container_exit or self.cluster.image_behaviour(task.spec.image)
         if behaviour is not None:
             self.clock.process(self._exit_after(task, *behaviour))
-        if task.spec.healthcheck is None:
+        if task.spec.healthcheck is None or not task.spec.healthcheck.probes:
             self._report(task, TaskState.RUNNING)
         else:
             yield from self._monitor_health(task, started)

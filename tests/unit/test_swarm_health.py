@@ -48,11 +48,28 @@ def test_defaults_and_off_switches_follow_docker() -> None:
     assert spec.healthcheck == HealthCheck(("CMD-SHELL", "curl -f http://localhost/"))
     assert spec.healthcheck.resolved() == HealthCheck(
         ("CMD-SHELL", "curl -f http://localhost/"), 30.0, 30.0, 3, 0.0, 5.0)
-    for off in ({"test": ["NONE"]}, {"disable": True}, {"test": [], "disable": True},
-                {"test": []}, {}):
+    for off, stored in (({"test": ["NONE"]}, ("NONE",)), ({"disable": True}, ("NONE",)),
+                        ({"test": [], "disable": True}, ("NONE",)), ({"test": []}, ()),
+                        ({}, ())):
         [spec] = services_from_stack("s", {"services": {"web": {"image": "w",
                                                                   "healthcheck": off}}})
-        assert spec.healthcheck is None
+        assert spec.healthcheck == HealthCheck(stored)
+        assert not spec.healthcheck.probes
+    [spec] = services_from_stack("s", {"services": {"web": {"image": "w"}}})
+    assert spec.healthcheck is None
+
+
+def test_no_test_keeps_its_periods_for_the_images_check_and_runs_unprobed() -> None:
+    """docker/cli's ``convertHealthcheck`` sends the periods of a check without a test
+    (``Test`` empty: the engine inherits the image's ``HEALTHCHECK``, which the simulator
+    does not know), and a disabled one as ``["NONE"]``; swarmkit stores both as sent. Both
+    had been dropped, so ``docker service inspect`` showed no ``Healthcheck``."""
+    [spec] = services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+        "test": [], "interval": "4s", "retries": 2}}}})
+    assert spec.healthcheck == HealthCheck((), 4.0, retries=2)
+    cluster = deploy({"interval": "4s"}, healthy=False)
+    cluster.run(until=30)
+    assert reached(cluster, "RUNNING") == pytest.approx(0)
 
 
 def test_an_empty_text_test_is_a_shell_test_and_an_empty_list_none() -> None:
