@@ -48,7 +48,9 @@ mode"); so does what docker/cli refuses while converting the services, before it
 the first (``replicas`` with ``global`` mode; a health check both disabled and with a test;
 a secret, config, named volume or network that a service uses and the file's top level does
 not declare: ``service api: undefined secret
-"db_password"``, :mod:`~clustersim.manifests.compose_references`). The Swarm simulator
+"db_password"``, :mod:`~clustersim.manifests.compose_references`). A ``cpus``, restart
+condition or constraint that the schema passes and a later stage refuses is refused at that
+stage (:mod:`~clustersim.manifests.compose_late_checks`). The Swarm simulator
 converts what this loader accepts, so it refuses a stack that loaded only for what it cannot
 run: Swarm jobs (``replicated-job``, ``global-job``) and more replicas than
 :mod:`clustersim.limits` allows (``tests/unit/test_swarm_spec.py``).
@@ -93,6 +95,11 @@ from pathlib import PurePath
 from typing import Any, cast
 
 from clustersim.goformat import go_verbose
+from clustersim.manifests.compose_late_checks import (
+    late_error,
+    late_values,
+    typed_with_stand_ins,
+)
 from clustersim.manifests.compose_references import conversion_problem
 from clustersim.manifests.compose_syntax import (
     MAX_PORTS,
@@ -191,14 +198,21 @@ def _service_workload(stack: str, name: str, service: dict[str, Any], typed: Any
 
 def _expand_service(
     document: Document, path: Path, service: Any, ports_used: list[int]
-) -> tuple[dict[str, Any], Any]:
-    """One service in long forms, and its typed model. ``ports_used`` holds the number of port
-    entries the stack's earlier services expanded to (updated here). The service is typed
-    first, as docker/cli validates the whole file against the schema before it loads it
-    (``definitions.service`` is an object: ``web:`` alone is refused, "must be a mapping")."""
+) -> tuple[dict[str, Any], Any, dict[str, ManifestError]]:
+    """One service in long forms, its typed model and the refusal of its first late value of
+    each stage (:mod:`~clustersim.manifests.compose_late_checks`). ``ports_used`` holds the
+    number of port entries the stack's earlier services expanded to (updated here). The
+    service is typed first, as docker/cli validates the whole file against the schema before
+    it loads it (``definitions.service`` is an object: ``web:`` alone is refused, "must be a
+    mapping"); a late value is typed as its stand-in, and refused at its stage."""
     if not isinstance(service, dict):
         raise document.error(path, "must be a mapping", "a mapping with image, deploy ...")
-    typed = cast(Service, validate(Service, document, path, compose=True))
+    late = late_values(service)
+    typed = cast(Service, typed_with_stand_ins(Service, document, str(path[-1]), late))
+    refused: dict[str, ManifestError] = {}
+    for value in late:
+        if value[1] not in refused:
+            refused[value[1]] = late_error(Service, document, str(path[-1]), late, value)
     result = copy_data(service)
     if "ports" in service:
         result["ports"] = []
@@ -222,15 +236,21 @@ def _expand_service(
         result["depends_on"] = expand_depends_on(service["depends_on"])
     if isinstance(service.get("networks"), list):
         result["networks"] = {str(name): None for name in service["networks"]}
-    return result, typed
+    return result, typed, refused
 
 
 def _swarmkit_problem(document: Document, path: Path, result: dict[str, Any],
-                      typed: Any) -> ManifestError | None:
-    """What the daemon refuses of one converted service (swarmkit ``manager/controlapi/
-    service.go``, ``validateServiceSpec``), in its order: its name (``validateAnnotations``),
-    a missing image and a health check period under 1ms (``validateTaskSpec``), a dnsrr
-    service's ingress ports (``validateEndpointSpec``, last)."""
+                      typed: Any, refused: dict[str, ManifestError]) -> ManifestError | None:
+    """What the daemon refuses of one converted service, in its order: an unknown restart
+    condition while it converts the ServiceSpec (moby ``daemon/cluster/convert/service.go``,
+    ``restartPolicyToGRPC``), then swarmkit's checks (``manager/controlapi/service.go``,
+    ``validateServiceSpec``): its name (``validateAnnotations``), a placement constraint, a
+    missing image and a health check period under 1ms (``validateTaskSpec``:
+    ``validatePlacement`` before ``validateContainerSpec``), a dnsrr service's ingress ports
+    (``validateEndpointSpec``, last). ``refused``: the service's late values by stage
+    (:mod:`~clustersim.manifests.compose_late_checks`)."""
+    if "restart" in refused:
+        return refused["restart"]
     problem = service_name(str(path[-1]))
     if problem:
         return document.error(
@@ -239,6 +259,8 @@ def _swarmkit_problem(document: Document, path: Path, result: dict[str, Any],
             "a service name of letters, digits, '-' and '_' that starts and ends with a letter "
             "or digit (at most 63 characters), e.g. web or api_v2",
         )
+    if "placement" in refused:
+        return refused["placement"]
     if typed.image is None:
         return document.error(
             (*path, "image"),
@@ -479,14 +501,14 @@ def load_compose(
     }
     # docker/cli converts every service before the daemon creates the first
     refusals = [conversion_problem(document, data, str(name), (expanded[str(name)][0], written),
-                                   expanded[str(name)][1])
+                                   expanded[str(name)][1], expanded[str(name)][2].get("resources"))
                 for name, written in services.items()]
-    refusals += [_swarmkit_problem(document, ("services", name), service, typed)
-                 for name, (service, typed) in expanded.items()]
+    refusals += [_swarmkit_problem(document, ("services", name), service, typed, refused)
+                 for name, (service, typed, refused) in expanded.items()]
     refusal = next((found for found in refusals if found is not None), None)
     if refusal is not None:
         raise refusal
-    manifest["services"] = {name: service for name, (service, _) in expanded.items()}
+    manifest["services"] = {name: service for name, (service, _, _) in expanded.items()}
     conflict = _external_name_conflict(document, data)
     if conflict is not None:
         raise conflict
@@ -498,7 +520,7 @@ def load_compose(
             source=document.source,
             line=document.line,
             manifest=manifest,
-            typed={name: typed for name, (_, typed) in expanded.items()},
+            typed={name: typed for name, (_, typed, _) in expanded.items()},
             warnings=(
                 *(
                     f"The {name} variable is not set. Defaulting to a blank string."

@@ -12,13 +12,14 @@ service into a ``ServiceSpec`` (docker/cli ``cli/compose/convert/service.go``):
   (``convertDeployMode``: ``replicas`` with a ``global`` or ``global-job`` mode, "replicas
   can only be used with replicated or replicated-job mode", :func:`deploy_mode_problem`),
   its volumes (``Volumes`` in ``cli/compose/convert/volume.go``: ``undefined volume "x"``),
-  its health check (``convertHealthcheck``: ``disable`` with a ``test``,
+  its resources (``convertResources``: a ``cpus`` that does not parse), its health check
+  (``convertHealthcheck``: ``disable`` with a ``test``,
   :func:`~clustersim.manifests.healthchecks.disable_problem`), then its networks
   (``convertServiceNetworks``: ``undefined network "x"``); it wraps the
-  first error in ``service <name>: ``. Simplified: the loader's models refuse a CPU count
-  that does not parse, an unknown restart condition or a constraint without an operator as
-  they read the file, so before the mode, where docker/cli and the daemon find them after
-  it.
+  first error in ``service <name>: ``. An unknown restart condition and a constraint
+  without an operator pass docker/cli: the daemon refuses them after every service is
+  converted (:mod:`~clustersim.manifests.compose_late_checks`). Simplified: the ``cpus``
+  refusal keeps the loader's words, without docker/cli's ``service <name>:``.
 - A volume reference is a mount of type ``volume`` with a source (an anonymous volume has
   none, a bind or a tmpfs names no volume) or of type ``cluster`` whose source is not a volume
   group (``group:...``); the key must be among the top-level ``volumes``, even as
@@ -83,13 +84,16 @@ def _references(service: Mapping[str, Any], original: Mapping[str, Any],
 
 def conversion_problem(document: Document, data: Mapping[str, Any], name: str,
                        service: tuple[dict[str, Any], Mapping[str, Any]],
-                       typed: Any) -> ManifestError | None:
+                       typed: Any, cpus: ManifestError | None = None) -> ManifestError | None:
     """docker/cli's first refusal while it converts service ``name`` (its long forms and the
     service as written), in its order: an undeclared secret or config, the mode, an
-    undeclared volume or network (module docstring); ``None`` when it converts."""
+    undeclared volume, ``cpus`` (the refusal of a ``cpus`` that does not parse, found by
+    :mod:`~clustersim.manifests.compose_late_checks`), the health check, an undeclared
+    network (module docstring); ``None`` when it converts."""
     return (undefined_reference(document, data, name, service, typed, ("secrets", "configs"))
             or deploy_mode_problem(document, name, typed)
             or undefined_reference(document, data, name, service, typed, ("volumes",))
+            or cpus
             or _health_problem(document, name, typed)
             or undefined_reference(document, data, name, service, typed, ("networks",)))
 

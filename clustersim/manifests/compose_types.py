@@ -53,6 +53,7 @@ __all__ = [
     "UNSUPPORTED",
     "MountType",
     "PortLong",
+    "RestartCondition",
     "Service",
     "VolumeLong",
     "image_reference",
@@ -164,11 +165,12 @@ def _duration(text: str) -> str:
 
 
 def _signed_duration(text: str) -> str:
-    """A Go duration, negative too: a health check's ``interval``, ``timeout`` and
-    ``start_period``, which docker/cli reads with ``time.ParseDuration`` and sends as they
-    are (``convertHealthcheck``, ``cli/compose/convert/service.go``); swarmkit then refuses
-    one that is set and under 1 ms, a negative one included
-    (:mod:`~clustersim.manifests.healthchecks`)."""
+    """A Go duration, negative too: a health check's ``interval``, ``timeout``,
+    ``start_period`` and ``start_interval``, which docker/cli reads with
+    ``time.ParseDuration`` and sends as they are (``convertHealthcheck``,
+    ``cli/compose/convert/service.go``); swarmkit then refuses one of the first three that is
+    set and under 1 ms, a negative one included, and the engine a ``start_interval`` when it
+    creates each task's container (:mod:`~clustersim.manifests.healthchecks`)."""
     go_duration(text)
     return text
 
@@ -387,8 +389,13 @@ class UpdateConfig(_Closed):
     order: Literal["start-first", "stop-first"] | None = None
 
 
+RestartCondition = Literal["none", "on-failure", "any"]
+"""swarmkit's restart conditions (``api/types.proto``, ``RestartPolicy.RestartCondition``,
+in lower case as the Engine API names them)."""
+
+
 class RestartPolicy(_Closed):
-    condition: Literal["none", "on-failure", "any"] | None = None
+    condition: RestartCondition | None = None
     delay: Duration | None = None
     max_attempts: Count | None = None
     window: Duration | None = None
@@ -422,7 +429,7 @@ class Healthcheck(_Closed):
     timeout: HealthPeriod | None = None
     start_period: HealthPeriod | None = None
     retries: Retries | None = None
-    start_interval: Duration | None = None     # the engine's check, not swarmkit's: not modeled
+    start_interval: HealthPeriod | None = None  # the engine's check: healthchecks.engine_problem
     disable: bool | None = None
 
 

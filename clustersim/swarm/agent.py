@@ -44,7 +44,10 @@ published port as the host port), which the node's daemon checks when the contro
 Only the Engine API can ask for such a port (the docker CLI and a Compose file keep ports in
 range), and swarmkit stores it (``validateEndpointSpec`` and the port allocator look at
 published ingress ports only). That error is fatal before STARTING, so the task ends REJECTED
-with it, its message still ``preparing`` (``Do``'s ``fatal``). Either way the orchestrator
+with it, its message still ``preparing`` (``Do``'s ``fatal``). The same create checks the
+container config first (``validateContainerConfig``): a health check ``start_interval`` under
+1 ms, which swarmkit does not check, is ``StartInterval in Healthcheck cannot be less than
+1ms`` (:mod:`clustersim.manifests.healthchecks`). Either way the orchestrator
 replaces the task as any rejected one. Simplified: the daemon checks the bindings in Go's map
 order, which varies; here the first bad number in the spec's order is named. What the
 daemon checks of a mount when it creates the container (``volume/mounts/linux_parser.go``:
@@ -84,6 +87,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from clustersim.manifests.healthchecks import engine_problem
 from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.portallocator import PortAllocator, start_error
 from clustersim.swarm.spec import Mount
@@ -133,13 +137,21 @@ def _mount_problem(mount: Mount) -> str:
 def container_refusal(task: Task) -> tuple[str, str]:
     """Why the node refuses to run ``task``'s container, as the rejected task's message (the
     step that refused it: :data:`RESOLVE_FAILED` or ``preparing``) and its error, or
-    ``("", "")``: a mount its executor refuses, then a host-mode target or published port
-    past 65535 its daemon refuses (see the module docstring). A published port of 0 binds no
+    ``("", "")``: a mount its executor refuses, then what its daemon refuses when it creates
+    the container, in moby's order (``daemon/container.go``, ``verifyContainerSettings``:
+    the container config before the host config): a health check ``start_interval`` under
+    1 ms, which swarmkit let through
+    (:func:`~clustersim.manifests.healthchecks.engine_problem`), then a host-mode target or
+    published port past 65535 (see the module docstring). A published port of 0 binds no
     host port (an ephemeral one)."""
     for mount in task.spec.mounts:
         problem = _mount_problem(mount)
         if problem:
             return RESOLVE_FAILED, problem
+    check = task.spec.healthcheck
+    refused = engine_problem(_nanoseconds(check.start_interval)) if check else None
+    if refused:
+        return _MESSAGES[TaskState.PREPARING], refused
     for port in task.spec.ports:
         if port.mode != "host":
             continue
@@ -220,7 +232,7 @@ class Agent:
         behaviour = task.spec.container_exit or self.cluster.image_behaviour(task.spec.image)
         if behaviour is not None:
             self.clock.process(self._exit_after(task, *behaviour))
-        if task.spec.healthcheck is None:
+        if task.spec.healthcheck is None or not task.spec.healthcheck.probes:
             self._report(task, TaskState.RUNNING)
         else:
             yield from self._monitor_health(task, started)

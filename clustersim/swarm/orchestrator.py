@@ -19,13 +19,22 @@ Upstream (moby/swarmkit ``manager/orchestrator/``):
   node is down or the old task already ended, until the old task has stopped, before it
   starts: it is created with desired state READY, so its node prepares it (pulls the image)
   meanwhile, and is raised to RUNNING when the wait is over (``DelayStart``, ``StartNow``).
+  Simplified: swarmkit waits for the old task at most a minute, counted from the restart
+  (``defaultOldTaskTimeout``, the supervisor's ``TaskTimeout``; the updater's stop-first
+  wait goes through the same ``DelayStart``), then starts the new task even though the old
+  one has not reported its stop; the simulator waits on, since here an old task stops within
+  the agent's ``STOP_TIME`` (1 s, where a real container may take its whole
+  ``stop_grace_period``) and a node that stops answering is declared down within 15 s, both
+  well inside the minute.
   A task that ends while its own start is still delayed (rejected in preparing because its
   image does not exist, or its node went down) is not replaced at once: its replacement
   waits for that delay to end (``waitRestart``, "to avoid tight restart loops"), so a
   service whose image cannot be pulled gets a new task every ``delay``, not at the pace of
-  the agent's steps. The restarts counted are kept per slot (global: per node) only when
-  ``max_attempts`` is set (``recordRestartHistory``), only those within ``window`` back from
-  the ended task's own status time (pruned as ``shouldRestart`` reads them), afresh for each
+  the agent's steps. A rolling update that replaces such a task meanwhile shuts it down, and
+  its pending restart comes to nothing (:mod:`clustersim.swarm.updates`). The restarts
+  counted are kept per slot (global: per node) only when ``max_attempts`` is set
+  (``recordRestartHistory``), only those within ``window`` back from the ended task's own
+  status time (pruned as ``shouldRestart`` reads them), afresh for each
   service spec version and forgotten with the service (``ClearServiceHistory``), so a task
   that fails for ever under the default policy leaves no growing record. A restart loop is
   still paced: each new task goes through the agent's accept, prepare and start

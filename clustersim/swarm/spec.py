@@ -20,9 +20,11 @@ https://docs.docker.com/reference/compose-file/services/#healthcheck) becomes a
 :class:`HealthCheck` with Docker's defaults (moby ``daemon/health.go``: interval 30 s, timeout
 30 s, retries 3, start period 0 s, start interval 5 s); ``disable: true`` or a ``test`` of
 ``["NONE"]`` turns it off (both together are refused by the loader, as docker/cli refuses
-them). A service without ``test``, or with ``test: []``, keeps no health check here (Docker
-would use the image's own ``HEALTHCHECK``, which the simulator does not know); a ``test`` of
-``CMD`` or ``CMD-SHELL`` alone runs no command and fails every probe
+them); the spec keeps a disabled check as docker/cli sends it, ``["NONE"]``. A service
+without ``test``, or with ``test: []``, keeps the periods it gives but runs no probe here
+(Docker would run the image's own ``HEALTHCHECK`` with them, which the simulator does not
+know; ``test: ""`` is a test, ``CMD-SHELL`` with nothing to run, as docker/cli reads it); a
+``test`` of ``CMD`` or ``CMD-SHELL`` alone runs no command and fails every probe
 (:attr:`HealthCheck.always_fails`).
 
 A service's ``volumes`` (in the long syntax the loader expands them to) become its
@@ -52,6 +54,7 @@ from typing import Any, cast
 from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError, StackSpec, compose_types, load_manifests
 from clustersim.manifests.container_labels import label_map
+from clustersim.manifests.healthchecks import compose_test
 from clustersim.manifests.kubernetes_annotations import (
     EXIT_CODE,
     RUN_SECONDS,
@@ -214,6 +217,15 @@ class HealthCheck:
                            self.start_period, self.start_interval or 5.0)
 
     @property
+    def probes(self) -> bool:
+        """Whether the engine probes the container with this check: not with ``NONE``
+        (switched off), nor with no test, where it inherits the image's ``HEALTHCHECK``
+        (moby ``api/types/container``, ``HealthConfig.Test``: "An empty slice means to
+        inherit the default"), which the simulator does not know: such a container runs
+        unprobed here."""
+        return bool(self.test) and self.test[0] != "NONE"
+
+    @property
     def always_fails(self) -> bool:
         """The test is one whose exit status the simulator knows without a container, and it
         is not 0: ``false`` (``CMD-SHELL false`` or ``CMD false``, also as ``/bin/false``),
@@ -344,18 +356,18 @@ def _restart_policy(loaded: compose_types.RestartPolicy | None) -> RestartPolicy
 
 
 def _healthcheck(loaded: compose_types.Healthcheck | None) -> HealthCheck | None:
-    """A Compose ``healthcheck``; ``None`` when there is none, it is disabled or its test is
-    ``NONE``. A text test is ``CMD-SHELL`` text, as docker/cli converts it. What is not
-    given stays 0, the default the engine fills in (:meth:`HealthCheck.resolved`), as
-    docker/cli's ``convertHealthcheck`` leaves it."""
-    if loaded is None or loaded.disable is True or not loaded.test:
+    """A Compose ``healthcheck`` as docker/cli's ``convertHealthcheck`` sends it and
+    swarmkit stores it; ``None`` when there is none. A disabled one is ``["NONE"]`` alone; a
+    text test, ``""`` included, is ``CMD-SHELL`` text
+    (:func:`~clustersim.manifests.healthchecks.compose_test`); no test or ``test: []`` keeps
+    the periods given, for the image's own check (:attr:`HealthCheck.probes`). What is not
+    given stays 0, the default the engine fills in (:meth:`HealthCheck.resolved`)."""
+    if loaded is None:
         return None
-    test = loaded.test
-    parts = ("CMD-SHELL", test) if isinstance(test, str) else tuple(str(t) for t in test)
-    if parts[0] == "NONE":
-        return None
+    if loaded.disable is True:
+        return HealthCheck(("NONE",))
     return HealthCheck(
-        test=parts,
+        test=compose_test(loaded.test),
         interval=_seconds(loaded.interval, 0.0),
         timeout=_seconds(loaded.timeout, 0.0),
         retries=loaded.retries or 0,

@@ -82,9 +82,18 @@ class Updater:
 
     # --- slots -------------------------------------------------------------------------------
     def _dirty_slots(self) -> list[list[Task]]:
+        """The slots (global: nodes) to update: each with its tasks whose desired state is
+        still RUNNING or below (swarmkit ``restart.go``, ``UpdatableTasksInSlot``), an ended
+        one too: a task that ended while its own restart delay ran keeps its desired state
+        until that delay ends (:meth:`~clustersim.swarm.orchestrator.Orchestrator.restart`),
+        and the updater replaces it at once; shut down, it is not restarted when the delay
+        ends (``waitRestart``), so the pending restart is cancelled. Simplified: a slot whose
+        newest task ended for good (condition ``none``, ``on-failure`` after a clean exit,
+        ``max_attempts`` used up), which swarmkit's updater gives a task of the new spec
+        outside a rollback, is not updated here."""
         slots: dict[int | str, list[Task]] = {}
         for task in self.cluster.service_tasks(self.service.name):
-            if task.wanted:
+            if task.desired_state <= TaskState.RUNNING:
                 slots.setdefault(task.slot or task.node or "", []).append(task)
         return [tasks for _, tasks in sorted(slots.items(), key=lambda kv: str(kv[0]).zfill(8))
                 if any(self._dirty(t) for t in tasks)]
@@ -135,7 +144,7 @@ class Updater:
     def _update_slot(self, old_tasks: list[Task]) -> Generator[Any, Any, None]:
         cluster = self.cluster
         first = old_tasks[0]
-        if self.stopped or not any(t.wanted for t in old_tasks):
+        if self.stopped or not any(t.desired_state <= TaskState.RUNNING for t in old_tasks):
             return
         start_first = self.config.order == "start-first"
         new = cluster.new_task(self.service, slot=first.slot, node=first.node if not first.slot

@@ -26,7 +26,7 @@ from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 from clustersim.widgets.idle import IdleWork
 
-__all__ = ["corpus_files", "manifest_explorer", "placement_html", "sources"]
+__all__ = ["corpus_files", "corpus_labels", "manifest_explorer", "placement_html", "sources"]
 
 PASTE = "paste your own"
 
@@ -73,16 +73,37 @@ def corpus_files(folder: Path) -> tuple[list[Path], str | None]:
     return found, None
 
 
+def corpus_labels(folder: Path, files: list[Path]) -> dict[str, Path]:
+    """Menu label → file for ``files`` under ``folder``: the file's name after its folder's
+    (``kubernetes: pod.yaml``), and where two files would share a label (``a/kubernetes/pod.yaml``
+    and ``b/kubernetes/pod.yaml``), after as many of their folders as tell them apart
+    (``a/kubernetes: pod.yaml``); files directly in ``folder`` are under its name."""
+    chains = {path: (folder.name, *path.relative_to(folder).parent.parts) for path in files}
+    depth = dict.fromkeys(files, 1)
+    while True:
+        labels = {path: f"{'/'.join(chain[-depth[path]:])}: {path.name}"
+                  for path, chain in chains.items()}
+        holders: dict[str, list[Path]] = {}
+        for path, label in labels.items():
+            holders.setdefault(label, []).append(path)
+        shared = [path for same in holders.values() if len(same) > 1 for path in same
+                  if depth[path] < len(chains[path])]
+        if not shared:
+            return {label: path for path, label in labels.items()}
+        for path in shared:
+            depth[path] += 1
+
+
 def sources(corpus: str | Path | None = None) -> dict[str, Path | None]:
     """Menu label → file: the example in each dialect, then the corpus's manifest files (if
-    present, at most :data:`~clustersim.limits.MAX_CORPUS_FILES`; :func:`corpus_files`)."""
+    present, at most :data:`~clustersim.limits.MAX_CORPUS_FILES`; :func:`corpus_files`), each
+    under a label of its own (:func:`corpus_labels`)."""
     found: dict[str, Path | None] = {
         f"example: shop ({system})": example_path(system) for system in SYSTEMS
     }
     folder = Path(corpus) if corpus else None
     if folder is not None and folder.is_dir():
-        for path in corpus_files(folder)[0]:
-            found[f"{path.parent.name}: {path.name}"] = path
+        found.update(corpus_labels(folder, corpus_files(folder)[0]))
     found[PASTE] = None
     return found
 

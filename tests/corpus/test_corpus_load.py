@@ -25,11 +25,12 @@ REFUSED = {
         "",
         "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'",
     ),
-    # docker/cli's loader fixture: swarmkit's constraint.Parse refuses "node=foo" when the
-    # stack is deployed ("constraint expected one operator from ==, !=").
+    # docker/cli's loader fixture: its converter refuses the undeclared named volume
+    # "datavolume" (cli/compose/convert/volume.go) before the daemon sees the constraint
+    # "node=foo", which swarmkit's constraint.Parse would refuse next.
     "docker-cli__compose-loader__full-example.yml": (
-        "services.foo.deploy.placement.constraints[0]",
-        "constraint 'node=foo': constraint expected one operator from ==, !=",
+        "services.foo.volumes[5]",
+        'service foo: undefined volume "datavolume"',
     ),
 }
 # file → the kinds whose apiVersion is no longer served

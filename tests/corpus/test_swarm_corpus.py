@@ -24,8 +24,9 @@ from clustersim.swarm import SwarmCluster, constraints_accept
 from tests.conftest import corpus_params
 
 REFUSED = {
-    # its placement constraint is 'node=foo' (a single '='), which swarmkit's parser refuses
-    "docker-cli__compose-loader__full-example.yml": "expected one operator from ==, !=",
+    # docker/cli's converter refuses its undeclared volume before the daemon sees its
+    # placement constraint 'node=foo' (a single '='), which swarmkit's parser refuses
+    "docker-cli__compose-loader__full-example.yml": 'undefined volume "datavolume"',
 }
 
 

@@ -72,6 +72,28 @@ def test_a_corpus_lists_only_manifests_outside_hidden_folders(tmp_path) -> None:
     assert len(manifest_explorer(tmp_path).widget.children) == 5   # no notice
 
 
+def test_files_of_the_same_name_in_folders_of_the_same_name_get_labels_of_their_own(
+        tmp_path) -> None:
+    """Two ``kubernetes/pod.yaml`` under different folders shared the label
+    ``kubernetes: pod.yaml``: the menu kept one of them and lost the other."""
+    for name in ("realworld/kubernetes/pod.yaml", "more/kubernetes/pod.yaml",
+                 "more/kubernetes/svc.yaml", "pod.yaml", "a/b/x/app.yml", "c/b/x/app.yml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("kind: Pod\n")
+    menu = sources(tmp_path)
+    files = [path for path in menu.values() if path is not None][3:]
+    assert len(files) == len(set(files)) == 6
+    assert {label: str(path.relative_to(tmp_path)) for label, path in menu.items()
+            if path is not None and path.is_relative_to(tmp_path)} == {
+        "more/kubernetes: pod.yaml": "more/kubernetes/pod.yaml",
+        "realworld/kubernetes: pod.yaml": "realworld/kubernetes/pod.yaml",
+        "kubernetes: svc.yaml": "more/kubernetes/svc.yaml",
+        f"{tmp_path.name}: pod.yaml": "pod.yaml",
+        "a/b/x: app.yml": "a/b/x/app.yml",
+        "c/b/x: app.yml": "c/b/x/app.yml",
+    }
+
+
 def test_a_corpus_too_large_is_capped_and_says_so(tmp_path, monkeypatch) -> None:
     """corpus=".." filled the menu with 797 entries."""
     monkeypatch.setattr("clustersim.widgets.explorer.MAX_CORPUS_FILES", 3)

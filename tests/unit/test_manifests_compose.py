@@ -242,6 +242,76 @@ def test_a_global_services_replicas_are_refused_before_the_daemon_sees_any_servi
     assert info.value.path == "services.api.deploy.replicas"
 
 
+_GLOBAL_WITH_REPLICAS = "deploy: {mode: global, replicas: 3, "
+
+
+@pytest.mark.parametrize(("late", "path"), [
+    ("resources: {limits: {cpus: abc}}}", "deploy.replicas"),
+    ("resources: {reservations: {cpus: '1/0'}}}", "deploy.replicas"),
+    ("restart_policy: {condition: always}}", "deploy.replicas"),
+    ("placement: {constraints: [node.role=manager]}}", "deploy.replicas"),
+])
+def test_a_late_value_is_refused_after_the_mode_as_docker_stack_deploy_refuses_it(
+        late: str, path: str) -> None:
+    """The v3 schemas type ``cpus``, a restart ``condition`` and a constraint as strings
+    (``config_schema_v3.14.json``): docker/cli's ``convertDeployMode`` refuses a global
+    service's replicas before ``convertResources`` parses its ``cpus``, and before the daemon
+    (``restartPolicyToGRPC``) and swarmkit (``validatePlacement``) see the rest."""
+    with pytest.raises(ManifestError) as info:
+        stack(_GLOBAL_WITH_REPLICAS + late)
+    assert (info.value.path, info.value.message) == (
+        f"services.web.{path}",
+        "service web: replicas can only be used with replicated or replicated-job mode")
+
+
+@pytest.mark.parametrize(("service", "path"), [
+    # convertResources runs after Volumes and before convertHealthcheck
+    ("volumes: [data:/data]\ndeploy: {resources: {limits: {cpus: abc}}}", "volumes[0]"),
+    ("healthcheck: {disable: true, test: [CMD, x]}\ndeploy: {resources: {limits: {cpus: abc}}}",
+     "deploy.resources.limits.cpus"),
+    ("networks: [backend]\ndeploy: {resources: {limits: {cpus: abc}}}",
+     "deploy.resources.limits.cpus"),
+    # the daemon converts the restart policy before swarmkit checks the name ...
+    ("deploy: {restart_policy: {condition: always}}", "deploy.restart_policy.condition"),
+    # ... and swarmkit checks the placement before the container spec
+    ("healthcheck: {interval: 1us}\ndeploy: {placement: {constraints: [a=b]}}",
+     "deploy.placement.constraints[0]"),
+    ("deploy: {restart_policy: {condition: always}, placement: {constraints: [a=b]}}",
+     "deploy.restart_policy.condition"),
+    # a docker/cli refusal comes before every refusal of the daemon's
+    ("healthcheck: {disable: true, test: [CMD, x]}\ndeploy: {restart_policy: "
+     "{condition: always}}", "healthcheck.disable"),
+])
+def test_late_values_are_refused_at_their_stage(service: str, path: str) -> None:
+    """docker/cli ``cli/compose/convert/service.go`` (``Service``: mode, volumes,
+    resources, health check, networks), then moby ``daemon/cluster/convert/service.go``
+    (the restart condition), then swarmkit ``manager/controlapi/service.go``
+    (``validateTaskSpec``: placement before the container spec)."""
+    with pytest.raises(ManifestError) as info:
+        stack(service)
+    assert info.value.path == f"services.web.{path}"
+
+
+def test_a_daemon_refusal_of_an_earlier_service_waits_for_docker_clis_conversion() -> None:
+    """docker/cli converts every service before the daemon sees the first: an earlier
+    service's restart condition is refused after a later service's ``cpus``."""
+    text = ("services:\n  web: {image: x, deploy: {restart_policy: {condition: always}}}\n"
+            "  api: {image: x, deploy: {resources: {limits: {cpus: abc}}}}\n")
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert info.value.path == "services.api.deploy.resources.limits.cpus"
+
+
+def test_a_late_value_keeps_the_words_and_line_of_its_refusal() -> None:
+    """Typed with stand-ins, refused in the model's words at the value's own line."""
+    text = ("services:\n  web:\n    image: x\n    deploy:\n      placement:\n"
+            "        constraints: [node.role==manager, node.role=worker]\n")
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text, name="shop.yml")
+    assert (info.value.path, info.value.line) == ("services.web.deploy.placement.constraints[1]", 6)
+    assert "constraint 'node.role=worker': constraint expected one operator" in info.value.message
+
+
 def test_long_form_depends_on_is_refused_as_docker_stack_deploy_refuses_it() -> None:
     """docker/cli's config_schema_v3.*.json: depends_on is a list_of_strings."""
     with pytest.raises(ManifestError) as info:

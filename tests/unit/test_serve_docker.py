@@ -1073,6 +1073,25 @@ def test_a_host_mode_port_above_65535_is_stored_and_its_tasks_rejected(server, p
         ("preparing", f'invalid port specification: "{number}"')}
 
 
+def test_a_start_interval_under_1ms_is_stored_and_its_tasks_rejected(server):
+    """swarmkit's ``validateHealthCheck`` checks no ``StartInterval``; the node's engine
+    refuses the container (moby ``daemon/container.go``, ``validateHealthCheck``), so the
+    service is created as sent and each task ends REJECTED with the engine's words."""
+    check = {"Test": ["CMD", "true"], "Interval": 5_000_000_000, "StartInterval": -1}
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": {"ContainerSpec": {
+            **_IMAGE["ContainerSpec"], "Healthcheck": check}}})
+    assert created.status_code == 201, created.text
+    stored = requests.get(f"{server.url}/v1.44/services/web", timeout=10).json()["Spec"][
+        "TaskTemplate"]["ContainerSpec"]["Healthcheck"]
+    assert stored["StartInterval"] == -1
+    server.cluster.run(until=server.cluster.clock.now + 30)
+    tasks = requests.get(f"{server.url}/v1.44/tasks", timeout=10).json()
+    rejected = {(t["Status"]["Message"], t["Status"]["Err"]) for t in tasks
+                if t["Status"]["State"] == "rejected"}
+    assert rejected == {("preparing", "StartInterval in Healthcheck cannot be less than 1ms")}
+
+
 @pytest.mark.parametrize(("image", "named"), [("nonexistent.invalid/web:1",
                                                 "nonexistent.invalid/web:1"),
                                                ("registry.invalid:5000/shop/api",

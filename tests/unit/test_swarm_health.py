@@ -48,11 +48,65 @@ def test_defaults_and_off_switches_follow_docker() -> None:
     assert spec.healthcheck == HealthCheck(("CMD-SHELL", "curl -f http://localhost/"))
     assert spec.healthcheck.resolved() == HealthCheck(
         ("CMD-SHELL", "curl -f http://localhost/"), 30.0, 30.0, 3, 0.0, 5.0)
-    for off in ({"test": ["NONE"]}, {"disable": True}, {"test": [], "disable": True},
-                {"test": []}, {}):
+    for off, stored in (({"test": ["NONE"]}, ("NONE",)), ({"disable": True}, ("NONE",)),
+                        ({"test": [], "disable": True}, ("NONE",)), ({"test": []}, ()),
+                        ({}, ())):
         [spec] = services_from_stack("s", {"services": {"web": {"image": "w",
                                                                   "healthcheck": off}}})
-        assert spec.healthcheck is None
+        assert spec.healthcheck == HealthCheck(stored)
+        assert not spec.healthcheck.probes
+    [spec] = services_from_stack("s", {"services": {"web": {"image": "w"}}})
+    assert spec.healthcheck is None
+
+
+def test_no_test_keeps_its_periods_for_the_images_check_and_runs_unprobed() -> None:
+    """docker/cli's ``convertHealthcheck`` sends the periods of a check without a test
+    (``Test`` empty: the engine inherits the image's ``HEALTHCHECK``, which the simulator
+    does not know), and a disabled one as ``["NONE"]``; swarmkit stores both as sent. Both
+    had been dropped, so ``docker service inspect`` showed no ``Healthcheck``."""
+    [spec] = services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+        "test": [], "interval": "4s", "retries": 2}}}})
+    assert spec.healthcheck == HealthCheck((), 4.0, retries=2)
+    cluster = deploy({"interval": "4s"}, healthy=False)
+    cluster.run(until=30)
+    assert reached(cluster, "RUNNING") == pytest.approx(0)
+
+
+def test_an_empty_text_test_is_a_shell_test_and_an_empty_list_none() -> None:
+    """docker/cli's ``transformHealthCheckTest`` (``cli/compose/loader/loader.go``) makes a
+    string ``CMD-SHELL`` and that string, an empty one too; only ``test: []`` sends no test
+    (the engine then inherits the image's). ``test: ""`` had been read as no check."""
+    [spec] = services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+        "test": "", "interval": "4s"}}}})
+    assert spec.healthcheck == HealthCheck(("CMD-SHELL", ""), 4.0)
+    cluster = deploy({"test": "", "interval": "4s"})
+    cluster.run(until=30)
+    assert reached(cluster, "RUNNING") == pytest.approx(4)
+
+
+def test_disable_with_an_empty_text_test_is_refused_as_docker_cli_refuses_it() -> None:
+    """``test: ""`` is ``["CMD-SHELL", ""]`` to docker/cli, so ``convertHealthcheck``
+    refuses it beside ``disable: true``; ``test: []`` beside it passes (above)."""
+    with pytest.raises(ManifestError, match="test and disable can't be set at the same time"):
+        services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+            "test": "", "disable": True}}}})
+
+
+@pytest.mark.parametrize("start_interval", ["100us", "-2s"])
+def test_a_start_interval_under_1ms_is_created_and_each_task_rejected(
+        start_interval: str) -> None:
+    """swarmkit does not check ``StartInterval``; the node's engine refuses the container
+    when it creates it (moby ``daemon/container.go``, ``validateHealthCheck``, whose test
+    table has ``100 * time.Microsecond``), so every task ends REJECTED with its words while
+    preparing and the orchestrator replaces it. A negative one had been refused by the
+    loader, and one under 1 ms had run."""
+    cluster = deploy({**CHECK, "start_interval": start_interval})
+    cluster.run(until=30)
+    tasks = cluster.tasks("s_web", history=True)
+    assert len(tasks) >= 2
+    assert {(t.state.value, t.message, t.err) for t in tasks if t.state.terminal} == {
+        ("REJECTED", "preparing", "StartInterval in Healthcheck cannot be less than 1ms")}
+    assert not [t for t in tasks if t.state.value == "RUNNING"]
 
 
 def test_a_bad_duration_is_a_clear_error() -> None:

@@ -143,3 +143,27 @@ def test_global_service_updates_node_by_node() -> None:
     tasks = cluster.tasks("s_agent")
     assert sorted(t.node for t in tasks) == ["m", "w-1", "w-2", "w-3"]
     assert all(t.spec.image == "agent:2" and t.state == "running" for t in tasks)
+
+
+def test_an_update_replaces_a_task_whose_restart_waits_out_its_delay() -> None:
+    """swarmkit ``restart.go``: a task rejected while its own start was delayed keeps its
+    desired state until the delay ends (``waitRestart``), and ``UpdatableTasksInSlot``
+    passes every task whose desired state is at most RUNNING to the updater, ended ones
+    too. Fixing the image replaces the slot at once, and the restart pending for the
+    rejected task is dropped when its delay ends (``waitRestart`` finds it shut down). The
+    updater had skipped the slot ("update completed" without a new task), and the task of
+    the new image came only from that restart, 60 s later, after a delay of its own."""
+    cluster = SwarmCluster([Node("m", 4, "8Gi", role="manager"), Node("w", 4, "8Gi")], seed=0)
+    cluster.deploy_stack("s", {"services": {"web": {
+        "image": "nonexistent.invalid/web:1",
+        "deploy": {"restart_policy": {"delay": "60s"}}}}})
+    cluster.run(until=70)
+    waiting = [t for t in cluster.tasks("s_web", history=True) if t.desired_state == "READY"]
+    assert [t.state for t in waiting] == ["rejected"]
+    cluster.update_service("s_web", image="nginx:1.27")
+    cluster.run(until=80)
+    assert [(t.state, t.spec.image) for t in cluster.tasks("s_web")] == [
+        ("running", "nginx:1.27")]
+    cluster.run(until=200)
+    assert len(cluster.tasks("s_web", history=True)) == 4    # no restart after the delay
+    assert not [e for e in cluster.events.where(reason="Restart") if e.time > 70]
