@@ -117,14 +117,11 @@ from clustersim.goformat import (
 )
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import (
-    MANY_BUDGETS,
-    REFUSED,
-    budget_refusal,
-    can_ignore_budgets,
-    covering_budgets,
+    eviction_refusal,
+    mark_disruption_target,
 )
 from clustersim.kubernetes.defaults import set_service_defaults
-from clustersim.kubernetes.objects import selector_string, set_condition
+from clustersim.kubernetes.objects import selector_string
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -2061,7 +2058,9 @@ class KubernetesBackend(ClusterTime):
         retried. The simulator had evicted the Pod for an empty body, ``null``, ``{}``,
         another kind, version, name or namespace and a precondition not met.
 
-        The budgets are those of ``disruption.py`` in upstream's order: a Pod that finished,
+        The budgets are those of ``disruption.py`` in upstream's order
+        (:func:`~clustersim.kubernetes.controllers.disruption.eviction_refusal`, which the
+        Python API's drain asks too): a Pod that finished,
         is Pending or is being deleted is evicted whatever they allow
         (:func:`~clustersim.kubernetes.controllers.disruption.can_ignore_budgets`); a Pod two
         budgets cover is a 500 without a reason (``Create`` returns a Failure Status, which
@@ -2095,21 +2094,19 @@ class KubernetesBackend(ClusterTime):
         _propagate_dry_run(deleting, request.query.get("dryRun") or [])
         _validated_delete_options(deleting)
         pod = self._stored(resource, namespace, name)
-        budgets = [] if can_ignore_budgets(pod) else covering_budgets(self.cluster, pod)
-        if len(budgets) > 1:
-            raise HttpError(500, MANY_BUDGETS, UNKNOWN_REASON)
-        refusal = budget_refusal(self.cluster, pod, budgets[0]) if budgets else None
+        refusal = eviction_refusal(self.cluster, pod)
+        if refusal and refusal.cause is None:
+            raise HttpError(refusal.code, refusal.message, UNKNOWN_REASON)
         if refusal:
-            raise HttpError(429, REFUSED, "TooManyRequests",
-                            causes=[{"reason": "DisruptionBudget", "message": refusal}])
+            raise HttpError(refusal.code, refusal.message, "TooManyRequests",
+                            causes=[{"reason": "DisruptionBudget", "message": refusal.cause}])
         preconditions = deleting.get("preconditions") or {}
         if any(preconditions.get(key) is not None for key in ("uid", "resourceVersion")):
             _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
                                  preconditions)
         if not deleting.get("dryRun"):      # drain's --grace-period, if given
             # addConditionAndDeletePod: the condition is written, then the Pod deleted
-            set_condition(pod, "DisruptionTarget", True, self.cluster.now,
-                          "EvictionByEvictionAPI", "Eviction API: evicting", observed=False)
+            mark_disruption_target(pod, self.cluster.now)
             self._note_moved_deletion(pod, deleting.get("gracePeriodSeconds"))
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()
