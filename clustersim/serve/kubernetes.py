@@ -1225,6 +1225,11 @@ class KubernetesBackend(ClusterTime):
         body = _object_body(request, self._body(request, resource.kind), resource)
         _decode_object_meta(resource, body.get("metadata"))    # before its names are read
         _decode_spec(resource, body)
+        if resource.kind != "Node":     # its status is kept, its fields checked as an update's
+            # decoded strictly, its warnings recorded, before any refusal below: the
+            # namespace, the storage's AlreadyExists (createHandler, handlers/create.go)
+            body.pop("status", None)
+            _field_validation(request, resource.kind, resource.group_version, body)
         meta = body["metadata"] = body.get("metadata") or {}
         if resource.namespaced:
             if meta.get("namespace") not in (None, namespace):
@@ -1260,8 +1265,6 @@ class KubernetesBackend(ClusterTime):
             _version_number(asked)
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
-        body.pop("status", None)
-        _field_validation(request, resource.kind, resource.group_version, body)
         if config is None:      # decoded and converted, stringData into data, then validated
             fold_string_data(body)
         manifest = self._validated(body, resource)
