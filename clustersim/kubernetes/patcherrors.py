@@ -39,13 +39,16 @@ MAP_TYPE = "map[string]interface {}"
 
 def go_type(value: Any) -> str:
     """``reflect.TypeOf`` of a decoded JSON value as ``%s`` writes it (whole numbers are
-    ``int64``, as k8s.io/apimachinery's JSON decoder makes them)."""
+    ``int64``, as k8s.io/apimachinery's JSON decoder makes them); the simulator's own
+    subclasses of the JSON types (a read-only list shared by many Pods) are their type, and
+    anything else is named by its Python type."""
     if value is None:
         return "%!s(<nil>)"
-    if isinstance(value, bool):
-        return "bool"
-    return {int: "int64", float: "float64", str: "string", dict: MAP_TYPE,
-            list: "[]interface {}"}[type(value)]
+    for python, go in ((bool, "bool"), (int, "int64"), (float, "float64"), (str, "string"),
+                       (dict, MAP_TYPE), (list, "[]interface {}")):
+        if isinstance(value, python):
+            return go
+    return type(value).__name__
 
 
 def bad_arg_type(expected: str, value: Any) -> PatchError:

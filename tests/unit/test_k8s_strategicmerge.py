@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from clustersim.kubernetes.defaulttolerations import DEFAULT_TOLERATIONS
 from clustersim.kubernetes.strategicmerge import (
     PatchError,
     apply_patch,
@@ -357,3 +358,13 @@ def test_a_malformed_set_element_order_is_refused_in_strategicpatchs_words():
         .startswith("The order in patch list:\n[map[name:A] map[name:C]]\n")
     assert _refusal(live, {"$setElementOrder/finalizers": ["a"]}) == (
         500, "no elements in any of the given slices")
+
+
+def test_a_list_the_simulator_shares_between_pods_merges_as_a_list():
+    """A Pod's default tolerations are one read-only list subclass shared by every Pod
+    (``defaulttolerations.py``): the merge reads its Go type as a list's. Had been a
+    ``KeyError`` (``kubectl label`` of a Pod refused as a manifest the simulator could not
+    handle)."""
+    live = {"tolerations": DEFAULT_TOLERATIONS, "finalizers": ["a"]}
+    assert strategic_merge_patch(live, {"tolerations": [{"key": "b"}], "finalizers": ["b"]}) \
+        == {"tolerations": [{"key": "b"}], "finalizers": ["b", "a"]}
