@@ -109,16 +109,30 @@ def in_order(merged: list[Any], order: list[Any], live: list[Any], key: str | No
     key)."""
     named = {merge_key_of(item, key) for item in order}
     if maps:
-        for item in merged:
-            if not isinstance(item, dict):
-                raise bad_arg_type(MAP_TYPE, item)
-            if key not in item:
-                raise no_merge_key(item, key or "")
+        _check_partition(merged, order, key or "")
     patch_items = [item for item in merged if merge_key_of(item, key) in named]
     server_only = [item for item in merged if merge_key_of(item, key) not in named]
     patch_items = _sorted(patch_items, order, key, maps)
     server_only = _sorted(server_only, live, key, maps)
     return _interleaved(server_only, patch_items, _positions(live, key), key)
+
+
+def _check_partition(merged: list[Any], order: list[Any], key: str) -> None:
+    """``partitionMapsByPresentInList``'s refusals: each merged element must be a map with
+    its merge key, and ``findMapInSliceBasedOnKeyValue`` refuses an element of ``order`` that
+    is no map before it finds the element's key."""
+    bad = next((n for n, item in enumerate(order) if not isinstance(item, dict)), None)
+    found: dict[tuple[str, Any], int] = {}
+    for n, item in enumerate(order):
+        if isinstance(item, dict) and key in item:
+            found.setdefault(identity(item[key]), n)
+    for item in merged:
+        if not isinstance(item, dict):
+            raise bad_arg_type(MAP_TYPE, item)
+        if key not in item:
+            raise no_merge_key(item, key)
+        if bad is not None and found.get(identity(item[key]), len(order)) > bad:
+            raise PatchError(f"value for key {bad} is not a map")
 
 
 def _positions(items: list[Any], key: str | None) -> dict[tuple[str, Any], int]:

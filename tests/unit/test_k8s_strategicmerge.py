@@ -349,6 +349,8 @@ def test_a_malformed_set_element_order_is_refused_in_strategicpatchs_words():
         500, "map: map[value:x] does not contain declared merge key: name")
     assert _refusal(live, {"$setElementOrder/env": [{"name": "A"}, {"value": "x"}]}) == (
         500, "map: map[value:x] does not contain declared merge key: name")
+    assert _refusal(live, {"$setElementOrder/env": ["B", {"name": "A"}]}) == (
+        500, "value for key 0 is not a map")
     assert _refusal(live, {"env": [{"name": "B"}, {"name": "A"}],
                            "$setElementOrder/env": [{"name": "A"}, {"name": "B"}]}) == (
         500, "The order in patch list:\n[map[name:B] map[name:A]]\n doesn't match "
