@@ -338,9 +338,10 @@ def apply_patch(last_applied: Any, modified: Any) -> Any:
     ``modified`` is set, a field that ``last_applied`` had and ``modified`` has no more is
     deleted (``null``; ``$patch: delete`` for an element of a list with a merge key), and a
     field neither of them has, such as what the API server or its admission filled in, is
-    kept. Simplified: upstream sends only what differs from the live object and orders the
-    merged lists as ``modified`` does (``$setElementOrder``); setting an unchanged field
-    again changes nothing, and the merged lists keep the live order, new elements last."""
+    kept. Simplified: upstream sends only what differs from the live object, with a
+    ``$setElementOrder`` of each merged list that changed; setting an unchanged field again
+    changes nothing, and each merged list, sent whole, takes ``modified``'s order as the
+    directive would give it."""
     if not isinstance(modified, dict):
         return copy.deepcopy(modified)
     original = last_applied if isinstance(last_applied, dict) else {}
