@@ -19,7 +19,11 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from clustersim.kubernetes.apiserver import APIServer
-from clustersim.kubernetes.controllers.disruption import budget_settling, eviction_refusal
+from clustersim.kubernetes.controllers.disruption import (
+    budget_settling,
+    eviction_refusal,
+    mark_disruption_target,
+)
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodestatus import StatusReports
 from clustersim.kubernetes.objects import controller_of, full_name, is_active, is_terminating
@@ -191,8 +195,14 @@ class NodeLifecycle(APIServer):
     def drain(self, name: str, *, force: bool = False) -> list[str]:
         """``kubectl drain --ignore-daemonsets``: cordon, then evict every pod except
         DaemonSet pods, and return their names. Pods without a controller are refused unless
-        ``force`` (they would be lost). An eviction that a PodDisruptionBudget refuses is
-        retried every 5 s, as kubectl does, until the budget allows it; kubectl's lines go to
+        ``force`` (they would be lost). Each eviction is the eviction subresource's
+        (:func:`~clustersim.kubernetes.controllers.disruption.eviction_refusal`, the served
+        API's too): an evicted Pod gets the ``DisruptionTarget`` condition before it is
+        deleted; one that a PodDisruptionBudget refuses (a 429) is retried every 5 s, as
+        kubectl does, until the budget allows it; one that two budgets cover (a 500) is not
+        retried and stays, as kubectl's ``evictPods`` gives up on any other error
+        (``staging/src/k8s.io/kubectl/pkg/drain/drain.go``; kubectl then exits with an
+        error, here the drain goes on with the other Pods). kubectl's lines go to
         :attr:`drain_log` (:mod:`clustersim.kubernetes.controllers.disruption`)."""
         self.node(name)
         pods = [p for p in self.pod_index.on_node(name)
@@ -215,11 +225,16 @@ class NodeLifecycle(APIServer):
             refusal = eviction_refusal(self, pod)
             if refusal:
                 meta = pod["metadata"]
+                retried = refusal.code == 429
                 self.drain_log.append((self.now, f'error when evicting pods/"{meta["name"]}" -n '
-                                       f'"{meta["namespace"]}" (will retry after 5s): {refusal}'))
-                waiting.append(pod)
+                                       f'"{meta["namespace"]}"'
+                                       f'{" (will retry after 5s)" if retried else ""}: '
+                                       f'{refusal.message}'))
+                if retried:
+                    waiting.append(pod)
                 continue
             self.drain_log.append((self.now, f"evicting pod {full_name(pod)}"))
+            mark_disruption_target(pod, self.now)
             self.delete_pod(pod)
         if waiting:
             # while replacements are still starting the retry is part of what happens next;

@@ -6,71 +6,61 @@ Like a JSON merge patch (maps merge, ``null`` deletes), but lists with a merge k
 element by element (containers by ``name``, container ports by ``containerPort``, Service
 ports by ``port``...), and the directives ``$patch: replace|delete|merge``,
 ``$retainKeys``, ``$setElementOrder/<list>`` and ``$deleteFromPrimitiveList/<list>`` apply
-(kubernetes/kubernetes ``staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go``).
-The merge keys are the ``patchMergeKey`` tags of ``staging/src/k8s.io/api/core/v1/types.go``,
-``apps/v1/types.go`` and ``batch/v1/types.go`` (the ``x-kubernetes-patch-merge-key`` of their
-OpenAPI schemas; a test compares the two), of the spec and of the status alike, looked up by
-field name rather than by Go type — the same answer for every kind simulated, except where
-two types share a name and only one has a key (``ports``, ``addresses``: decided by the
-items, :func:`_merge_key`).
+(kubernetes/kubernetes ``staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go``,
+as of k8s.io/apimachinery v0.36). A merged list is ordered as the patch's list, or its
+``$setElementOrder``, says, then as the live list was (:mod:`clustersim.kubernetes.listorder`).
+A field the live object lacks, or holds as another JSON type, is taken as sent, its nulls
+left out and every map with a ``$patch`` (and every list element with one) dropped, other
+directives kept for the decoder to refuse (``discardNullValuesFromPatch``,
+``removeDirectives``). The merge keys are the ``patchMergeKey`` tags of
+``staging/src/k8s.io/api/core/v1/types.go``, ``apps/v1/types.go`` and ``batch/v1/types.go``
+(the ``x-kubernetes-patch-merge-key`` of their OpenAPI schemas; a test compares the two), of
+the spec and of the status alike, looked up by field name rather than by Go type — the same
+answer for every kind simulated, except where two types share a name and only one has a key
+(``ports``, ``addresses``: decided by the items, :func:`_merge_key`).
 
-A patch it cannot apply raises :class:`PatchError` in strategicpatch's words
-(``strategicpatch/patch.go``, ``mergepatch/errors.go``), with the status the API server
-answers (``interpretStrategicMergePatchError`` in k8s.io/apiserver
-``pkg/endpoints/handlers/patch.go``): a 400 for a ``$retainKeys`` that is no list or omits a
-key the patch sets and for a ``$deleteFromPrimitiveList`` without its ``/``; every other
-error (an unknown ``$patch``, an element of a merged list without its merge key, ``$patch:
-merge`` in a list, a ``$setElementOrder`` that is no list) is no API status and reaches
-``ErrorToAPIStatus`` as it is: a 500 with the error's text and no reason. Simplified: these
-are checked where a list meets a list of the live object, as upstream; the elements of a
-``$setElementOrder`` list are not checked against the patch's, and order nothing.
+A patch it cannot apply raises :class:`~clustersim.kubernetes.patcherrors.PatchError` in
+strategicpatch's words, with the status the API server answers
+(:mod:`clustersim.kubernetes.patcherrors`): a 400 for a ``$retainKeys`` that is no list or
+omits a key the patch sets, a ``$deleteFromPrimitiveList`` or ``$setElementOrder`` without
+its ``/``; every other error (an unknown ``$patch``, an element of a merged list without its
+merge key, ``$patch: merge`` in a list, a ``$setElementOrder`` that is no list, or whose
+elements are no maps with the merge key or come in another order than the patch's) is no
+API status and reaches ``ErrorToAPIStatus`` as it is: a 500 with the error's text and no
+reason. Simplified: an element a merged list gains is merged into an empty map, its
+directives applied and its nulls dropped, where upstream appends it as sent for the decoder;
+a list of maps without a merge key that a ``$deleteFromPrimitiveList`` meets is replaced,
+where upstream refuses it (``cannot merge lists without merge key``), and one that a
+``$setElementOrder`` names is merged as without it (:mod:`~clustersim.kubernetes.listorder`).
 """
 
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
-from clustersim.goformat import go_verbose
+from clustersim.kubernetes.listorder import check_order_list, element_kind, in_order
+from clustersim.kubernetes.patcherrors import (
+    BAD_ORDER_LIST,
+    BAD_PRIMITIVE_LIST,
+    BAD_RETAIN_KEYS,
+    MAP_TYPE,
+    PatchError,
+    bad_arg_type,
+    bad_patch_type,
+    go_type,
+    identity,
+    no_merge_key,
+)
 
 __all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "PatchError", "apply_patch", "list_map_keys",
            "strategic_merge_patch", "three_way_patch"]
 
+_LIST_TYPE = "[]interface {}"
+"""``reflect.TypeOf`` of a decoded JSON array (``ErrBadArgType``'s expected type)."""
+_DROPPED = object()
+"""What :func:`_as_sent` makes of a map with a ``$patch``: no value at all."""
 
-class PatchError(ValueError):
-    """A strategic merge patch that cannot be applied; ``status`` is the API server's
-    answer to it (see the module docstring)."""
-
-    def __init__(self, message: str, status: int = 500) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _go_type(value: Any) -> str:
-    """``reflect.TypeOf`` of a decoded JSON value as ``%s`` writes it (``ErrBadArgType``)."""
-    if value is None:
-        return "%!s(<nil>)"
-    if isinstance(value, bool):
-        return "bool"
-    return {int: "int64", float: "float64", str: "string", dict: "map[string]interface {}",
-            list: "[]interface {}"}[type(value)]
-
-
-def _bad_patch_type(directive: Any, patch: dict[str, Any]) -> PatchError:
-    """``ErrBadPatchType``: the directive as ``%s`` writes it, the map as ``%v``."""
-    shown = directive if isinstance(directive, str) else _go_type(directive) \
-        if directive is None else f"%!s({_go_type(directive)}={go_verbose(directive)})"
-    return PatchError(f"unknown patch type: {shown} in map: {go_verbose(patch)}")
-
-
-def _no_merge_key(element: dict[str, Any], key: str) -> PatchError:
-    """``ErrNoMergeKey``."""
-    return PatchError(f"map: {go_verbose(element)} does not contain declared merge key: {key}")
-
-
-_BAD_RETAIN_KEYS = "invalid patch format of retainKeys"
-"""``ErrBadPatchFormatForRetainKeys``, answered 400."""
 
 MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name",
               "env": "name", "volumes": "name", "volumeMounts": "mountPath",
@@ -130,8 +120,10 @@ def list_map_keys(field: str, items: list[Any]) -> tuple[str, ...] | None:
 
 def strategic_merge_patch(target: Any, patch: Any) -> Any:
     """Apply a strategic merge patch to ``target`` (neither argument is modified); raise
-    :class:`PatchError` for one that cannot be applied. A map's ``$patch: replace`` is the
-    map without it, ``$patch: delete`` an empty map (``handleDirectiveInMergeMap``)."""
+    :class:`PatchError` for one that cannot be applied. ``mergeMap``: a map's ``$patch:
+    replace`` is the map without it, ``$patch: delete`` an empty map
+    (``handleDirectiveInMergeMap``); then ``$retainKeys``, then each ``$setElementOrder``
+    with the list it orders (``mergePatchIntoOriginal``), then the other fields."""
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
     if "$patch" in patch:
@@ -139,31 +131,66 @@ def strategic_merge_patch(target: Any, patch: Any) -> Any:
             return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
         if patch["$patch"] == "delete":
             return {}
-        raise _bad_patch_type(patch["$patch"], patch)
+        raise bad_patch_type(patch["$patch"], patch)
     retain = _retained_keys(patch)
     # what the patch leaves is copied here, what it sets or merges by the merge: each value
     # is copied once, not again at every level above it
     out = {k: v if k in patch else copy.deepcopy(v) for k, v in target.items()
-           if retain is None or k in retain} if isinstance(target, dict) else {}
-    orders = [key for key in patch if key.startswith("$setElementOrder/")]
-    for key in orders:          # before the fields, as ``mergePatchIntoOriginal``
-        _check_order_list(key.split("/", 1)[1], patch[key], out, patch)
+           if retain is None or identity(k) in retain} if isinstance(target, dict) else {}
+    done = {_ordered(key, patch[key], out, patch) for key in patch
+            if key.startswith("$setElementOrder")}
     for key, value in patch.items():
         if key.startswith("$deleteFromPrimitiveList"):
-            _delete_from_list(key, value, out)
-        elif key != "$retainKeys" and not key.startswith("$setElementOrder/"):
+            prefix, slash, field = key.partition("/")
+            if not slash or prefix != "$deleteFromPrimitiveList":
+                raise PatchError(BAD_PRIMITIVE_LIST, 400)
+            _merge_field(field, value, out, deleting=True)
+        elif key != "$retainKeys" and not key.startswith("$setElementOrder") and \
+                key not in done:
             _merge_field(key, value, out)
     return out
 
 
-def _merge_field(key: str, value: Any, out: dict[str, Any]) -> None:
-    """Merge the patch's ``value`` of field ``key`` into ``out``, in place."""
+def _merge_field(key: str, value: Any, out: dict[str, Any], *, deleting: bool = False
+                 ) -> None:
+    """Merge the patch's ``value`` of field ``key`` into ``out``, in place (``mergeMap``'s
+    loop). ``deleting``: the value is a ``$deleteFromPrimitiveList/<key>``, which deletes
+    from a list of scalars it meets and changes nothing the live object lacks or holds as
+    another type."""
     if value is None:
         out.pop(key, None)
-    elif isinstance(value, list):
-        out[key] = _merge_list(key, out.get(key), value)
+        return
+    current = out.get(key)
+    if key not in out or go_type(current) != go_type(value):
+        if not deleting:
+            kept = _as_sent(value, drop_nulls=True)
+            if kept is _DROPPED:
+                out.pop(key, None)
+            else:
+                out[key] = kept
+    elif isinstance(value, dict):
+        out[key] = strategic_merge_patch(current, value)
+    elif isinstance(value, list) and isinstance(current, list):
+        out[key] = _merge_list(key, current, value, deleting)
     else:
-        out[key] = strategic_merge_patch(out.get(key), value)
+        out[key] = value
+
+
+def _as_sent(value: Any, *, drop_nulls: bool) -> Any:
+    """A copy of a value the live object lacks, as upstream takes it: without its null
+    fields when ``drop_nulls`` (``discardNullValuesFromPatch``), every map with a ``$patch``
+    left out (``removeDirectives``: :data:`_DROPPED` for the value itself), in lists too;
+    other directives (``$retainKeys``, ``$setElementOrder/...``) stay."""
+    if isinstance(value, dict):
+        fields = {k: v for k, v in value.items() if not (drop_nulls and v is None)}
+        if "$patch" in fields:
+            return _DROPPED
+        return {k: kept for k, v in fields.items()
+                if (kept := _as_sent(v, drop_nulls=drop_nulls)) is not _DROPPED}
+    if isinstance(value, list):
+        return [kept for v in value if (kept := _as_sent(v, drop_nulls=drop_nulls))
+                is not _DROPPED]
+    return value
 
 
 def _retained_keys(patch: dict[str, Any]) -> set[Any] | None:
@@ -174,93 +201,112 @@ def _retained_keys(patch: dict[str, Any]) -> set[Any] | None:
         return None
     keys = patch["$retainKeys"]
     if not isinstance(keys, list):
-        raise PatchError(_BAD_RETAIN_KEYS, 400)
-    retained = {_hashable(k) for k in keys}
+        raise PatchError(BAD_RETAIN_KEYS, 400)
+    retained = {identity(k) for k in keys}
     if any(v is not None and not k.startswith(("$deleteFromPrimitiveList", "$setElementOrder"))
-           and k != "$retainKeys" and k not in retained for k, v in patch.items()):
-        raise PatchError(_BAD_RETAIN_KEYS, 400)
+           and k != "$retainKeys" and identity(k) not in retained for k, v in patch.items()):
+        raise PatchError(BAD_RETAIN_KEYS, 400)
     return retained
 
 
-def _check_order_list(field: str, order: Any, out: dict[str, Any],
-                      patch: dict[str, Any]) -> None:
-    """``mergePatchIntoOriginal``'s type checks of a ``$setElementOrder/<field>``: it, the
-    live field and the patch's must be lists (``ErrBadArgType``)."""
-    for value, there in ((order, True), (out.get(field), field in out),
-                         (patch.get(field), field in patch)):
+def _ordered(key: str, order: Any, out: dict[str, Any], patch: dict[str, Any]) -> str:
+    """``mergePatchIntoOriginal`` for one ``$setElementOrder/<field>``: it must be a list
+    (``ErrBadArgType``) and name its field after the ``/`` (a 400); the live field and the
+    patch's, where present, must be lists; the patch's elements must come in its order
+    (:func:`~clustersim.kubernetes.listorder.check_order_list`). The field is then merged (a
+    list the live object lacks taken as sent, without its ``$patch`` elements), and its
+    elements ordered by the directive, then by the live list. Returns the field, which the
+    rest of the merge leaves alone."""
+    if not isinstance(order, list):
+        raise bad_arg_type(_LIST_TYPE, order)
+    prefix, slash, field = key.partition("/")
+    if not slash or prefix != "$setElementOrder":
+        raise PatchError(BAD_ORDER_LIST, 400)
+    for value, there in ((out.get(field), field in out), (patch.get(field), field in patch)):
         if there and not isinstance(value, list):
-            raise PatchError(f"expected a []interface {{}}, but received a {_go_type(value)}")
-
-
-def _delete_from_list(key: str, value: Any, out: dict[str, Any]) -> None:
-    """``$deleteFromPrimitiveList/<field>`` (``preprocessDeletionListForMerging`` and
-    ``mergeMap``): the elements it lists leave a list of scalars merged as a set
-    (``finalizers``); otherwise it is the field itself, set as any field of the patch is: on
-    a field the live object lacks, or holds as another JSON type, its value as sent; a
-    map or a list with a merge key merged, any other list replaced."""
-    if "/" not in key:
-        raise PatchError("invalid patch format of primitive list", 400)
-    field = key.split("/", 1)[1]
-    current = out.get(field)
-    if field not in out or value is None or type(current) is not type(value):
-        if value is None:
-            out.pop(field, None)
-        else:
-            out[field] = copy.deepcopy(value)
-    elif isinstance(value, list) and isinstance(current, list) and field in MERGE_PRIMITIVES:
-        gone = {_hashable(v) for v in value}
-        out[field] = [v for v in current if _hashable(v) not in gone]
+            raise bad_arg_type(_LIST_TYPE, value)
+    live, sent = out.get(field, []), patch.get(field, [])
+    merge_key = _merge_key(field, sent + live)
+    if merge_key is None and field not in MERGE_PRIMITIVES and \
+            any(isinstance(i, dict) for i in order + sent):
+        return key     # a list of maps without a merge key (listorder's module docstring)
+    check_order_list(sent, order, merge_key)
+    if field in out and field in patch:
+        merged = _merge_list(field, live, sent)
+    elif field in patch:
+        merged = _as_sent(sent, drop_nulls=False)
+    elif field in out:
+        merged = live
     else:
-        _merge_field(field, value, out)
+        return field
+    maps = element_kind(live, sent) == MAP_TYPE
+    if maps and merge_key is None:      # finalizers of maps: no order either
+        out[field] = merged
+    elif order:
+        out[field] = in_order(merged, order, live, merge_key, maps)
+    else:                               # nothing found to order by (module docstring)
+        out[field] = merged
+    return field
 
 
-def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
-    """Merge list ``field`` as ``mergeSlice`` of ``patch.go`` does, in time linear in both
-    lists: a list of scalars with a merge strategy is a union (:func:`_union_scalars`), a
-    list without a merge key is replaced, and one with a key merges element by element
-    (:func:`_merge_keyed`)."""
-    checked = isinstance(current, list)     # upstream merges only with a live list
-    current = current if checked else []
-    if field in MERGE_PRIMITIVES:
-        return copy.deepcopy(current + _union_scalars(current, patch))
+def _merge_list(field: str, current: list[Any], patch: list[Any], deleting: bool = False
+                ) -> list[Any]:
+    """Merge list ``field`` as ``mergeSliceHandler`` does, both sides lists: a list without
+    the merge strategy is the patch's as sent; one with it is merged by ``mergeSlice``
+    (:func:`_merge_slice`)."""
     key = _merge_key(field, patch + current)
-    if key is None or not all(isinstance(i, dict) for i in patch):
-        if any(isinstance(i, dict) and i.get("$patch") == "replace" for i in patch):
-            return [i for i in patch if not (isinstance(i, dict) and "$patch" in i)]
+    if key is None and field not in MERGE_PRIMITIVES:
+        if deleting and not any(isinstance(i, (dict, list)) for i in current + patch):
+            return _merge_slice(current, patch, None, deleting)
         return copy.deepcopy(patch)
-    return _merge_keyed(current, patch, key, checked)
+    return _merge_slice(current, patch, key, deleting)
 
 
-def _merge_keyed(current: list[Any], patch: list[dict[str, Any]], key: str, checked: bool
+def _merge_slice(current: list[Any], patch: list[Any], key: str | None, deleting: bool
                  ) -> list[Any]:
-    """A list merged by ``key`` (``mergeSliceWithSpecialElements`` then
-    ``mergeSliceWithoutSpecialElements``): with a ``$patch: replace`` element the list is the
-    patch's other elements; otherwise every element whose key a ``$patch: delete`` element
-    names goes first (all of them, ``deleteMatchingEntries``), then each other element merges
-    into the first element of its key, or is appended, and a later element of the same key
-    merges into that one. The first element of each key is found in an index built once,
-    where upstream scans the list for each element (``findMapInSliceBasedOnKeyValue``).
-    ``checked``: the live object has the list, and the patch's elements are checked
-    (:func:`_check_elements`); upstream takes a list the live object lacks as sent.
-    Simplified: upstream then orders the list as the patch (or its ``$setElementOrder``)
-    does; here the list keeps its order, new elements last."""
-    if checked:
-        _check_elements(patch, key)
+    """``mergeSlice``, in time linear in both lists but for the sort: a list of scalars is
+    the union of both, each element once (``deduplicateScalars``), or, ``deleting``, the
+    live list without what the patch names (``deleteFromSlice``); a list of maps merges by
+    ``key`` (:func:`_merge_keyed`). The result is ordered as the patch, then the live list
+    (:func:`~clustersim.kubernetes.listorder.in_order`)."""
+    if not current and not patch:
+        return []
+    maps = element_kind(current, patch) == MAP_TYPE
+    if not maps:
+        if deleting:
+            gone = {identity(v) for v in patch}
+            return [copy.deepcopy(v) for v in current if identity(v) not in gone]
+        merged = list({identity(v): v for v in current + patch}.values())
+        return copy.deepcopy(in_order(merged, patch, current, None, False))
+    if key is None:     # finalizers of maps: kept whole, the patch's added
+        seen = {identity(v) for v in current}
+        return copy.deepcopy(current + [v for v in patch if identity(v) not in seen])
+    _check_elements(patch, key)
     if any(item.get("$patch") == "replace" for item in patch):
-        return [i for i in patch if "$patch" not in i]
-    deleted = {_hashable(item.get(key)) for item in patch if item.get("$patch") == "delete"}
-    out = [c for c in current if not (isinstance(c, dict) and _hashable(c.get(key)) in deleted)]
+        kept = [i for i in patch if "$patch" not in i]
+        return copy.deepcopy(in_order(kept, [], kept, key, True))
+    deleted = {identity(i.get(key)) for i in patch if i.get("$patch") == "delete"}
+    current = [c for c in current if not (key in c and identity(c[key]) in deleted)]
+    plain = [i for i in patch if "$patch" not in i]
+    return in_order(_merge_keyed(current, plain, key), plain, current, key, True)
+
+
+def _merge_keyed(current: list[dict[str, Any]], patch: list[dict[str, Any]], key: str
+                 ) -> list[dict[str, Any]]:
+    """``mergeSliceWithoutSpecialElements``: each element of ``patch`` merges into the first
+    element of its key, or is appended, and a later element of the same key merges into
+    that one. The first element of each key is found in an index built once, where upstream
+    scans the list for each element (``findMapInSliceBasedOnKeyValue``)."""
+    out = list(current)
     first: dict[Any, int] = {}
     for n, c in enumerate(out):
-        if isinstance(c, dict):
-            first.setdefault(_hashable(c.get(key)), n)
+        if key in c:
+            first.setdefault(identity(c[key]), n)
     merged: set[int] = set()         # made by the merge: the others are copied at the end
     for item in patch:
-        if item.get("$patch") == "delete":
-            continue
-        index = first.get(_hashable(item.get(key)))
+        index = first.get(identity(item[key]))
         if index is None:
-            index = first[_hashable(item.get(key))] = len(out)
+            index = first[identity(item[key])] = len(out)
             out.append(strategic_merge_patch({}, item))
         else:
             out[index] = strategic_merge_patch(out[index], item)
@@ -277,31 +323,12 @@ def _check_elements(patch: list[dict[str, Any]], key: str) -> None:
         if directive == "merge":
             raise PatchError("merging lists cannot yet be specified in the patch")
         if directive not in ("delete", "replace"):
-            raise _bad_patch_type(directive, item)
+            raise bad_patch_type(directive, item)
         if directive == "delete" and "$patch" in item and key not in item:
-            raise _no_merge_key(item, key)
+            raise no_merge_key(item, key)
     unkeyed = next((item for item in patch if "$patch" not in item and key not in item), None)
     if unkeyed is not None:
-        raise _no_merge_key(unkeyed, key)
-
-
-def _union_scalars(current: list[Any], patch: list[Any]) -> list[Any]:
-    """The elements of ``patch`` that ``current`` does not hold, found in a set (a list of
-    scalars merged). Simplified: ``mergeSlice`` of ``patch.go`` also drops the repeats of
-    the merged list (``deduplicateScalars``); here both lists keep theirs."""
-    held = {_hashable(v) for v in current}
-    return [v for v in patch if _hashable(v) not in held]
-
-
-def _hashable(value: Any) -> Any:
-    """``value`` as a key of a dict or set that is equal where the values are: itself when
-    it is hashable, its JSON text otherwise (a merge key the decoder has not checked yet may
-    be a map or a list)."""
-    try:
-        hash(value)
-    except TypeError:
-        return ("json", json.dumps(value, sort_keys=True))
-    return value
+        raise no_merge_key(unkeyed, key)
 
 
 def apply_patch(last_applied: Any, modified: Any) -> Any:
@@ -311,9 +338,10 @@ def apply_patch(last_applied: Any, modified: Any) -> Any:
     ``modified`` is set, a field that ``last_applied`` had and ``modified`` has no more is
     deleted (``null``; ``$patch: delete`` for an element of a list with a merge key), and a
     field neither of them has, such as what the API server or its admission filled in, is
-    kept. Simplified: upstream sends only what differs from the live object and orders the
-    merged lists as ``modified`` does (``$setElementOrder``); setting an unchanged field
-    again changes nothing, and the merged lists keep the live order, new elements last."""
+    kept. Simplified: upstream sends only what differs from the live object, with a
+    ``$setElementOrder`` of each merged list that changed; setting an unchanged field again
+    changes nothing, and each merged list, sent whole, takes ``modified``'s order as the
+    directive would give it."""
     if not isinstance(modified, dict):
         return copy.deepcopy(modified)
     original = last_applied if isinstance(last_applied, dict) else {}

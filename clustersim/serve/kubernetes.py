@@ -117,14 +117,11 @@ from clustersim.goformat import (
 )
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import (
-    MANY_BUDGETS,
-    REFUSED,
-    budget_refusal,
-    can_ignore_budgets,
-    covering_budgets,
+    eviction_refusal,
+    mark_disruption_target,
 )
 from clustersim.kubernetes.defaults import set_service_defaults
-from clustersim.kubernetes.objects import selector_string, set_condition
+from clustersim.kubernetes.objects import selector_string
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -1228,6 +1225,11 @@ class KubernetesBackend(ClusterTime):
         body = _object_body(request, self._body(request, resource.kind), resource)
         _decode_object_meta(resource, body.get("metadata"))    # before its names are read
         _decode_spec(resource, body)
+        if resource.kind != "Node":     # its status is kept, its fields checked as an update's
+            # decoded strictly, its warnings recorded, before any refusal below: the
+            # namespace, the storage's AlreadyExists (createHandler, handlers/create.go)
+            body.pop("status", None)
+            _field_validation(request, resource.kind, resource.group_version, body)
         meta = body["metadata"] = body.get("metadata") or {}
         if resource.namespaced:
             if meta.get("namespace") not in (None, namespace):
@@ -1263,8 +1265,6 @@ class KubernetesBackend(ClusterTime):
             _version_number(asked)
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
-        body.pop("status", None)
-        _field_validation(request, resource.kind, resource.group_version, body)
         if config is None:      # decoded and converted, stringData into data, then validated
             fold_string_data(body)
         manifest = self._validated(body, resource)
@@ -2061,7 +2061,9 @@ class KubernetesBackend(ClusterTime):
         retried. The simulator had evicted the Pod for an empty body, ``null``, ``{}``,
         another kind, version, name or namespace and a precondition not met.
 
-        The budgets are those of ``disruption.py`` in upstream's order: a Pod that finished,
+        The budgets are those of ``disruption.py`` in upstream's order
+        (:func:`~clustersim.kubernetes.controllers.disruption.eviction_refusal`, which the
+        Python API's drain asks too): a Pod that finished,
         is Pending or is being deleted is evicted whatever they allow
         (:func:`~clustersim.kubernetes.controllers.disruption.can_ignore_budgets`); a Pod two
         budgets cover is a 500 without a reason (``Create`` returns a Failure Status, which
@@ -2095,21 +2097,19 @@ class KubernetesBackend(ClusterTime):
         _propagate_dry_run(deleting, request.query.get("dryRun") or [])
         _validated_delete_options(deleting)
         pod = self._stored(resource, namespace, name)
-        budgets = [] if can_ignore_budgets(pod) else covering_budgets(self.cluster, pod)
-        if len(budgets) > 1:
-            raise HttpError(500, MANY_BUDGETS, UNKNOWN_REASON)
-        refusal = budget_refusal(self.cluster, pod, budgets[0]) if budgets else None
+        refusal = eviction_refusal(self.cluster, pod)
+        if refusal and refusal.cause is None:
+            raise HttpError(refusal.code, refusal.message, UNKNOWN_REASON)
         if refusal:
-            raise HttpError(429, REFUSED, "TooManyRequests",
-                            causes=[{"reason": "DisruptionBudget", "message": refusal}])
+            raise HttpError(refusal.code, refusal.message, "TooManyRequests",
+                            causes=[{"reason": "DisruptionBudget", "message": refusal.cause}])
         preconditions = deleting.get("preconditions") or {}
         if any(preconditions.get(key) is not None for key in ("uid", "resourceVersion")):
             _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
                                  preconditions)
         if not deleting.get("dryRun"):      # drain's --grace-period, if given
             # addConditionAndDeletePod: the condition is written, then the Pod deleted
-            set_condition(pod, "DisruptionTarget", True, self.cluster.now,
-                          "EvictionByEvictionAPI", "Eviction API: evicting", observed=False)
+            mark_disruption_target(pod, self.cluster.now)
             self._note_moved_deletion(pod, deleting.get("gracePeriodSeconds"))
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()

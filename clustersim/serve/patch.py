@@ -44,13 +44,18 @@ __all__ = ["MAX_JSON_PATCH_OPERATIONS", "UNPROCESSABLE", "json_patch", "merge_pa
 
 def strategic_patch(target: Any, patch: Any) -> Any:
     """:func:`~clustersim.kubernetes.strategicmerge.strategic_merge_patch`, its refusal
-    answered as ``interpretStrategicMergePatchError`` leaves it: a 400 ``BadRequest``, or a
-    500 with no reason and strategicpatch's own words (``ErrorToAPIStatus``)."""
+    answered as ``interpretStrategicMergePatchError`` leaves it: a 400 ``BadRequest``, a 422
+    made by ``NewGenericServerResponse`` (a list of lists: :data:`UNPROCESSABLE`, none of
+    strategicpatch's words), or a 500 with no reason and strategicpatch's own words
+    (``ErrorToAPIStatus``)."""
     try:
         return strategic_merge_patch(target, patch)
     except PatchError as err:
+        if err.status == 422:
+            raise HttpError(422, UNPROCESSABLE, "Invalid", causes=[]) from None
         raise HttpError(err.status, str(err),
                         "BadRequest" if err.status == 400 else UNKNOWN_REASON) from None
+
 
 def merge_patch(target: Any, patch: Any) -> Any:
     """RFC 7386."""

@@ -1215,3 +1215,40 @@ def test_the_pods_stamped_at_one_instant_share_its_timestamp():
         [p["status"]["startTime"] for p in pods]
     assert len(pods) == 3 and stamps[0] == 0.0
     assert len({id(s) for s in stamps}) == 1
+
+
+def test_drain_marks_each_evicted_pod_as_a_disruption_target():
+    """The eviction subresource writes ``DisruptionTarget`` (``EvictionByEvictionAPI``) on a
+    Pod before it deletes it (``addConditionAndDeletePod`` in ``eviction.go``): a Job's
+    ``podFailurePolicy`` reads it. The Python API's drain had deleted the Pod bare."""
+    cluster = KubernetesCluster(nodes(2), seed=3)
+    cluster.apply(deployment(replicas=2))
+    cluster.run()
+    [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
+    cluster.drain("node-1")
+    evicted = cluster.get("Pod", "default", name)
+    assert evicted["metadata"].get("deletionTimestamp") is not None
+    [condition] = [c for c in evicted["status"]["conditions"] if c["type"] == "DisruptionTarget"]
+    assert (condition["status"], condition["reason"], condition["message"]) == (
+        "True", "EvictionByEvictionAPI", "Eviction API: evicting")
+
+
+def test_drain_does_not_evict_a_pod_that_two_budgets_cover():
+    """Two budgets that each allow a disruption: the eviction subresource still refuses the
+    Pod, a 500 that kubectl does not retry (``eviction.go``, ``drain.go``); the Python API's
+    drain had asked each budget and evicted it."""
+    cluster = KubernetesCluster(nodes(2), seed=3)
+    cluster.apply(deployment(replicas=2))
+    for name in ("web", "web-too"):
+        cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                       "metadata": {"name": name},
+                       "spec": {"maxUnavailable": 1,
+                                "selector": {"matchLabels": {"app": "web"}}}})
+    cluster.run()
+    [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
+    cluster.drain("node-1")
+    cluster.run(until=cluster.now + 60)
+    assert cluster.get("Pod", "default", name)["metadata"].get("deletionTimestamp") is None
+    assert [line for _, line in cluster.drain_log] == [
+        f'error when evicting pods/"{name}" -n "default": This pod has more than one '
+        "PodDisruptionBudget, which the eviction subresource does not support."]

@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from clustersim.kubernetes.defaulttolerations import DEFAULT_TOLERATIONS
 from clustersim.kubernetes.strategicmerge import (
     PatchError,
     apply_patch,
@@ -114,13 +115,16 @@ def test_a_delete_directive_removes_every_element_of_its_key_before_the_merge():
     """Upstream's custom test table (``patch_test.go``, "delete all duplicate entries in a
     merging list", with ``env`` for its ``mergingList``): every element of a deleted key
     goes, not the first alone; and the deletes go before the other elements merge
-    (``mergeSliceWithSpecialElements``), so an element re-added in the same patch stays."""
+    (``mergeSliceWithSpecialElements``), so an element re-added in the same patch stays,
+    first: the live list no longer has it, and ``mergeSortedSlice`` puts a patch element the
+    live list lacks before the server-only ones."""
     original = {"env": [{"name": "1"}, {"name": "1"}, {"name": "2", "value": "a"},
                         {"name": "3"}, {"name": "3"}]}
     patch = {"env": [{"name": "1", "$patch": "delete"}, {"name": "3", "$patch": "delete"}]}
     assert strategic_merge_patch(original, patch) == {"env": [{"name": "2", "value": "a"}]}
     readded = {"env": [{"name": "2", "value": "b"}, {"name": "2", "$patch": "delete"}]}
-    assert strategic_merge_patch(original, readded)["env"][-1] == {"name": "2", "value": "b"}
+    assert strategic_merge_patch(original, readded)["env"] == [
+        {"name": "2", "value": "b"}, {"name": "1"}, {"name": "1"}, {"name": "3"}, {"name": "3"}]
 
 
 def test_elements_of_one_key_merge_into_the_first_and_a_replace_drops_every_directive():
@@ -137,15 +141,21 @@ def test_elements_of_one_key_merge_into_the_first_and_a_replace_drops_every_dire
     assert strategic_merge_patch(original, replaced) == {"env": [{"name": "c"}]}
 
 
-def test_a_merged_list_of_scalars_and_a_delete_from_it_keep_their_elements_order():
-    """``finalizers`` (``patchStrategy:"merge"``) gain what they lack, and
+def test_a_merged_list_of_scalars_is_ordered_as_the_patch_then_as_the_live_list():
+    """``finalizers`` (``patchStrategy:"merge"``) gain what they lack, each once, and
     ``$deleteFromPrimitiveList`` takes out what it names, whatever their length: both are
-    looked up in a set (a list of 2,000 finalizers had cost 2,000 scans of the list)."""
+    looked up in a set (a list of 2,000 finalizers had cost 2,000 scans of the list). The
+    merged list keeps the patch's order, a live element going before a patch element only
+    when it came before it in the live list (``normalizeElementOrder``): ``y/1`` follows
+    ``x/5``, before ``x/6``; the simulator had appended what the patch added."""
     live = {"finalizers": [f"x/{i}" for i in range(2000)]}
-    merged = strategic_merge_patch(live, {"finalizers": ["x/5", "y/1", "x/7", "y/0"]})
-    assert merged["finalizers"] == [*live["finalizers"], "y/1", "y/0"]
+    merged = strategic_merge_patch(live, {"finalizers": ["x/5", "y/1", "x/7", "y/0", "y/1"]})
+    before = live["finalizers"]
+    assert merged["finalizers"] == [*before[:6], "y/1", *before[6:8], "y/0", *before[8:]]
     cut = strategic_merge_patch(merged, {"$deleteFromPrimitiveList/finalizers": ["y/1", "x/0"]})
-    assert cut["finalizers"] == [*live["finalizers"][1:], "y/0"]
+    assert cut["finalizers"] == [f for f in merged["finalizers"] if f not in ("y/1", "x/0")]
+    assert strategic_merge_patch({"finalizers": ["a", "a", "b"]}, {"finalizers": ["c", "b"]})[
+        "finalizers"] == ["c", "a", "b"]     # c is new: before the live a
 
 
 def _scribble(value: object) -> None:
@@ -175,7 +185,7 @@ def test_the_merged_object_shares_no_map_or_list_with_the_target_or_the_patch():
                       "volumes": [{"name": "w", "secret": {"secretName": "s"}}]}}
     before = copy.deepcopy((target, patch))
     merged = strategic_merge_patch(target, patch)
-    assert [c["name"] for c in merged["spec"]["containers"]] == ["a", "c", "b"]
+    assert [c["name"] for c in merged["spec"]["containers"]] == ["a", "b", "c"]
     _scribble(merged)
     assert (target, patch) == before
 
@@ -228,21 +238,23 @@ def test_directives_upstream_accepts_keep_their_meaning():
         "labels": {"a": "b", "q": "r"}}
 
 
-def test_delete_from_primitive_list_only_deletes_from_a_merged_list_of_scalars():
-    """``mergeMap`` reads ``$deleteFromPrimitiveList/<field>`` as ``<field>``, deleting only
-    from a list of scalars with the merge strategy: a field the live object lacks, or holds
-    as another JSON type, takes the value as sent (the simulator had made a string a list
-    of its characters and a map a list of its keys), a map merges; no ``/`` is a 400."""
-    live = {"finalizers": ["a/x", "b/y"], "name": "web", "labels": {"a": "b"}}
+def test_delete_from_primitive_list_deletes_from_a_list_of_scalars_and_adds_nothing():
+    """``mergeMap`` reads ``$deleteFromPrimitiveList/<field>`` as ``<field>`` (``isDeleteList``):
+    it deletes from a list of scalars whatever its patch strategy (``mergeSliceHandler``:
+    ``args`` too), merges into a map and sets a scalar of its own type, and changes nothing
+    that the live object lacks or holds as another JSON type (the simulator had set the
+    field to the deletion list); no ``/`` is a 400."""
+    live = {"finalizers": ["a/x", "b/y"], "name": "web", "labels": {"a": "b"},
+            "args": ["-v", "-q"]}
     assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/finalizers": ["a/x"]})[
         "finalizers"] == ["b/y"]
+    assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/args": ["-q"]})[
+        "args"] == ["-v"]
     assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/name": "db"})["name"] == "db"
-    assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/name": ["w"]})["name"] == [
-        "w"]
+    assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/name": ["w"]}) == live
     assert strategic_merge_patch(live, {"$deleteFromPrimitiveList/labels": {"c": "d"}})[
         "labels"] == {"a": "b", "c": "d"}
-    assert strategic_merge_patch({}, {"$deleteFromPrimitiveList/finalizers": ["a/x"]}) == {
-        "finalizers": ["a/x"]}
+    assert strategic_merge_patch({}, {"$deleteFromPrimitiveList/finalizers": ["a/x"]}) == {}
     assert _refusal(live, {"$deleteFromPrimitiveList": ["a/x"]}) == (
         400, "invalid patch format of primitive list")
 
@@ -256,3 +268,105 @@ def test_a_set_element_order_is_checked_against_the_live_field_before_the_merge(
         500, "expected a []interface {}, but received a map[string]interface {}")
     assert _refusal(live, {"spec": {"$setElementOrder/tolerations": None}}) == (
         500, "expected a []interface {}, but received a %!s(<nil>)")
+
+
+def test_set_element_order_orders_a_keyed_list_then_by_the_live_list():
+    """``mergePatchIntoOriginal``: the elements the directive names take its order; ``B``,
+    which it does not name, goes before ``C``, the next named element, because the live
+    list had it first (``mergeSortedSlice``). The simulator had kept the live order."""
+    live = {"env": [{"name": "A"}, {"name": "B"}, {"name": "C"}]}
+    patch = {"env": [{"name": "C", "value": "3"}],
+             "$setElementOrder/env": [{"name": "C"}, {"name": "A"}]}
+    assert strategic_merge_patch(live, patch) == {
+        "env": [{"name": "B"}, {"name": "C", "value": "3"}, {"name": "A"}]}
+
+
+def test_set_element_order_orders_lists_of_scalars_merged_or_replaced():
+    """A list of scalars with the merge strategy (``finalizers``) is the union, ordered by
+    the directive, ``y`` (live, unnamed) before ``z`` where it came first; one without it
+    (``args``) is the patch's list, which must come in the directive's order, its elements
+    compared as they are."""
+    live = {"finalizers": ["x", "y", "z"], "args": ["-a"]}
+    patch = {"finalizers": ["w"], "$setElementOrder/finalizers": ["z", "w", "x"],
+             "args": ["-b", "-c"], "$setElementOrder/args": ["-b", "-x", "-c"]}
+    merged = strategic_merge_patch(live, patch)
+    assert merged["finalizers"] == ["y", "z", "w", "x"]
+    assert merged["args"] == ["-b", "-c"]
+    assert _refusal(live, {"args": ["-b", "-c"], "$setElementOrder/args": ["-c", "-b"]}) == (
+        500, "The order in patch list:\n[-b -c]\n doesn't match $setElementOrder list:\n"
+             "[-c -b]\n")
+
+
+def test_a_keyed_list_the_live_object_lacks_is_taken_as_sent_without_directives():
+    """``mergeMap``: a field the live object lacks is the patch's value, its nulls dropped
+    (``discardNullValuesFromPatch``) and every map with a ``$patch`` left out
+    (``removeDirectives``): elements of one key stay apart and one without the key stays;
+    a ``$patch`` map is no field at all; ``$retainKeys`` is no ``$patch`` and stays for the
+    decoder. The simulator had merged the list into an empty one (one ``A``, ``valueFrom: {}``,
+    a label map)."""
+    live = {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c"}]}}
+    env = [{"name": "A", "value": "1"}, {"name": "A", "value": "2"},
+           {"name": "X", "$patch": "delete"}, {"value": "no key"},
+           {"name": "B", "valueFrom": {"$patch": "delete"}}, {"name": "C", "value": None}]
+    merged = strategic_merge_patch(live, {
+        "metadata": {"labels": {"$patch": "replace", "a": "b"}},
+        "spec": {"containers": [{"name": "c", "env": env}],
+                 "strategy": {"$retainKeys": ["type"], "type": "Recreate"}}})
+    assert merged["metadata"] == {"name": "p"}
+    assert merged["spec"]["containers"][0]["env"] == [
+        {"name": "A", "value": "1"}, {"name": "A", "value": "2"}, {"value": "no key"},
+        {"name": "B"}, {"name": "C"}]
+    assert merged["spec"]["strategy"] == {"$retainKeys": ["type"], "type": "Recreate"}
+
+
+def test_set_element_order_of_a_list_the_live_object_lacks_keeps_its_nulls():
+    """``mergePatchIntoOriginal`` takes a list the live object lacks without its ``$patch``
+    elements (``removeDirectives``) but, unlike ``mergeMap``, with its nulls."""
+    merged = strategic_merge_patch({}, {
+        "env": [{"name": "A", "value": None}, {"name": "X", "$patch": "delete"}, {"name": "B"}],
+        "$setElementOrder/env": [{"name": "A"}, {"name": "B"}]})
+    assert merged == {"env": [{"name": "A", "value": None}, {"name": "B"}]}
+
+
+def test_a_malformed_set_element_order_is_refused_in_strategicpatchs_words():
+    """``extractKey``: no ``/`` or another prefix is a 400 (``ErrBadPatchFormatFor
+    SetElementOrderList``), after the value's type (``ErrBadArgType``); the directive's
+    elements must be maps with the merge key (``mergeKeyValueEqual``,
+    ``validateMergeKeyInLists``), and the patch's elements must come in its order
+    (``validatePatchWithSetOrderList``): 500s with strategicpatch's text."""
+    live = {"env": [{"name": "A"}], "finalizers": []}
+    assert _refusal(live, {"$setElementOrder": []}) == (
+        400, "invalid patch format of setElementOrder list")
+    assert _refusal(live, {"$setElementOrderX/env": []}) == (
+        400, "invalid patch format of setElementOrder list")
+    assert _refusal(live, {"$setElementOrder": 5}) == (
+        500, "expected a []interface {}, but received a int64")
+    assert _refusal(live, {"env": [{"name": "A", "value": "2"}],
+                           "$setElementOrder/env": ["A"]}) == (
+        500, "expected a map[string]interface {}, but received a string")
+    assert _refusal(live, {"env": [{"name": "A", "value": "2"}],
+                           "$setElementOrder/env": [{"value": "x"}]}) == (
+        500, "map: map[value:x] does not contain declared merge key: name")
+    assert _refusal(live, {"$setElementOrder/env": [{"name": "A"}, {"value": "x"}]}) == (
+        500, "map: map[value:x] does not contain declared merge key: name")
+    assert _refusal(live, {"$setElementOrder/env": ["B", {"name": "A"}]}) == (
+        500, "value for key 0 is not a map")
+    assert _refusal(live, {"env": [{"name": "B"}, {"name": "A"}],
+                           "$setElementOrder/env": [{"name": "A"}, {"name": "B"}]}) == (
+        500, "The order in patch list:\n[map[name:B] map[name:A]]\n doesn't match "
+             "$setElementOrder list:\n[map[name:A] map[name:B]]\n")
+    assert _refusal(live, {"env": [{"name": "A"}, {"name": "C"}],
+                           "$setElementOrder/env": [{"name": "A"}, {"name": "B"}]})[1] \
+        .startswith("The order in patch list:\n[map[name:A] map[name:C]]\n")
+    assert _refusal(live, {"$setElementOrder/finalizers": ["a"]}) == (
+        500, "no elements in any of the given slices")
+
+
+def test_a_list_the_simulator_shares_between_pods_merges_as_a_list():
+    """A Pod's default tolerations are one read-only list subclass shared by every Pod
+    (``defaulttolerations.py``): the merge reads its Go type as a list's. Had been a
+    ``KeyError`` (``kubectl label`` of a Pod refused as a manifest the simulator could not
+    handle)."""
+    live = {"tolerations": DEFAULT_TOLERATIONS, "finalizers": ["a"]}
+    assert strategic_merge_patch(live, {"tolerations": [{"key": "b"}], "finalizers": ["b"]}) \
+        == {"tolerations": [{"key": "b"}], "finalizers": ["b", "a"]}

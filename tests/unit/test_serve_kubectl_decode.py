@@ -219,6 +219,33 @@ def test_a_warned_create_that_is_invalid_still_sends_its_warnings():
     assert response.getheader("Warning") == '299 - "unknown field \\"spec.bogus\\""'
 
 
+def test_a_create_refused_after_the_decoding_still_sends_its_warnings_or_is_refused_strictly():
+    """The create handler decodes the body, and records its strict errors as warnings under
+    ``fieldValidation=Warn``, before it looks at the namespace (``createHandler``,
+    ``handlers/create.go``) or the storage answers ``AlreadyExists``: a second create of a
+    Pod with an unknown field is a 409 that carries the warning, one into a namespace that
+    does not exist a 404 with it, and under ``Strict`` the decoding's 400 comes before
+    either. The served API had checked the fields after those refusals, and sent none."""
+    body = json.dumps(_pod({"containers": [{"name": "c", "image": "nginx:1.27"}],
+                            "bogus": 1})).encode()
+    answers = []
+    with serve("kubernetes", speed=0) as server:
+        for path in (PODS, PODS, PODS.replace("/default/", "/nowhere/")):
+            for mode in ("Warn", "Strict"):
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+                conn.request("POST", f"{path}?fieldValidation={mode}", body,
+                             {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                answers.append((response.status, json.loads(response.read()).get("reason"),
+                                response.getheader("Warning")))
+                conn.close()
+    warned = '299 - "unknown field \\"spec.bogus\\""'
+    assert answers[0][0] == 201 and answers[0][2] == warned
+    assert answers[2] == (409, "AlreadyExists", warned)
+    assert answers[4] == (404, "NotFound", warned)
+    assert [a[:2] for a in answers[1::2]] == [(400, "BadRequest")] * 3
+
+
 def test_a_strict_create_refuses_an_unwrapped_affinity_term_before_validating_it():
     """A preferred anti-affinity term without its ``podAffinityTerm:`` wrapper: with
     ``fieldValidation=Strict`` (kubectl's default) the decoder's strict error is a 400

@@ -72,10 +72,12 @@ def test_a_gate_condition_keeps_the_generation_its_writer_sent(kubectl):
 
 
 def test_a_negative_observed_generation_is_refused(kubectl):
-    """The gate's condition, merged after the kubelet's five, is refused at its index."""
+    """The gate's condition is refused at its index: new to the list, the strategic merge
+    puts it before the kubelet's five (``mergeSortedSlice``; the simulator had appended
+    it)."""
     result = _patch_gate(kubectl, {"status": "True", "observedGeneration": -1}, check=False)
     assert result.returncode != 0
-    assert ('Pod "web" is invalid: metadata.conditions[5].observedGeneration: Invalid value: '
+    assert ('Pod "web" is invalid: metadata.conditions[0].observedGeneration: Invalid value: '
             "-1: must be a non-negative integer") in result.stderr
     result = kubectl("patch", "pod", "web", "--subresource=status", "-p",
                      json.dumps({"status": {"observedGeneration": -2}}), check=False)

@@ -86,7 +86,7 @@ def test_strategic_merge_merges_containers_by_name_and_honours_directives():
     out = strategic_merge_patch(live, patch)
     assert out["spec"]["containers"] == [{"name": "a", "image": "x:2",
                                           "ports": [{"containerPort": 80}]}]
-    assert out["spec"]["finalizers"] == ["f1", "f2"]
+    assert out["spec"]["finalizers"] == ["f2", "f1"]    # new first: mergeSortedSlice
     assert live["spec"]["containers"][0]["image"] == "x:1"        # not modified
     replaced = strategic_merge_patch(live, {"spec": {"$patch": "replace", "x": 1}})
     assert replaced == {"spec": {"x": 1}}

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from clustersim.serve import serve
-from clustersim.serve.patch import MAX_JSON_PATCH_OPERATIONS
+from clustersim.serve.core import HttpError
+from clustersim.serve.patch import MAX_JSON_PATCH_OPERATIONS, UNPROCESSABLE, strategic_patch
 from tests.unit.test_serve_core import _request
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
@@ -115,3 +116,28 @@ def test_a_patch_that_loses_or_changes_the_name_is_checknames_400(deployment, pa
     refused = deployment("patch", "deploy", "x", "--type", "merge", "-p", json.dumps(patch),
                          check=False)
     assert refused.stderr.strip() == f"Error from server (BadRequest): {message}"
+
+
+
+def test_a_strategic_merge_patch_of_a_list_of_lists_is_the_generic_422():
+    """``sliceElementType``'s ``ErrNoListOfLists`` (the first element met is a list), which
+    ``interpretStrategicMergePatchError`` answers with ``NewGenericServerResponse(422, ...)``:
+    reason Invalid, its fixed message, empty details. The simulator had merged the list of
+    lists into the finalizers."""
+    with pytest.raises(HttpError) as caught:
+        strategic_patch({"metadata": {"finalizers": []}}, {"metadata": {"finalizers": [["a"]]}})
+    refused = caught.value
+    assert (refused.status, refused.reason, refused.message, refused.details) == (
+        422, "Invalid", UNPROCESSABLE, {"causes": []})
+
+
+def test_a_set_element_order_without_its_list_is_a_400(deployment):
+    """``extractKey``'s ``ErrBadPatchFormatForSetElementOrderList``, a 400 in
+    strategicpatch's words (``interpretStrategicMergePatchError``); the simulator had
+    ignored the directive."""
+    status, data = _request(deployment.server, "PATCH", _PATH,
+                            json.dumps({"spec": {"$setElementOrder": []}}).encode(),
+                            {"Content-Type": "application/strategic-merge-patch+json"})
+    answer = json.loads(data)
+    assert (status, answer["reason"], answer["message"]) == (
+        400, "BadRequest", "invalid patch format of setElementOrder list")

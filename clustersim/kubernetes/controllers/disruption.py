@@ -20,7 +20,7 @@ being replaced still counts as expected but not as healthy.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from clustersim.kubernetes.controllers.base import replicas_of
 from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
@@ -31,13 +31,15 @@ from clustersim.kubernetes.objects import (
     is_terminating,
     labels_of,
     selector_matches,
+    set_condition,
 )
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.apiserver import APIServer
 
-__all__ = ["MANY_BUDGETS", "REFUSED", "budget_refusal", "budget_settling", "budget_status",
-           "can_ignore_budgets", "covering_budgets", "eviction_refusal"]
+__all__ = ["MANY_BUDGETS", "REFUSED", "EvictionRefusal", "budget_refusal", "budget_settling",
+           "budget_status", "can_ignore_budgets", "covering_budgets", "eviction_refusal",
+           "mark_disruption_target"]
 
 REFUSED = "Cannot evict pod as it would violate the pod's disruption budget."
 MANY_BUDGETS = ("This pod has more than one PodDisruptionBudget, which the eviction "
@@ -85,14 +87,37 @@ def _expected_pods(cluster: APIServer, namespace: str,
     return bare + sum(scales.values())
 
 
-def eviction_refusal(cluster: APIServer, pod: dict[str, Any]) -> str | None:
-    """Why evicting ``pod`` now would be refused (:data:`REFUSED`), or None if it may go.
-    Simplified: every budget covering the Pod is checked, where the eviction subresource
-    refuses a Pod that more than one covers (:data:`MANY_BUDGETS`, the served API's
-    answer)."""
-    if any(budget_refusal(cluster, pod, pdb) for pdb in covering_budgets(cluster, pod)):
-        return REFUSED
-    return None
+class EvictionRefusal(NamedTuple):
+    """The eviction subresource's refusal of a Pod: the HTTP status, its message and, for a
+    budget that refuses, the ``DisruptionBudget`` cause that names it."""
+
+    code: int
+    message: str
+    cause: str | None = None
+
+
+def eviction_refusal(cluster: APIServer, pod: dict[str, Any]) -> EvictionRefusal | None:
+    """Why the eviction subresource refuses ``pod`` now, or None if it may go, in the order
+    of ``EvictionREST.Create`` (kubernetes/kubernetes
+    ``pkg/registry/core/pod/storage/eviction.go``): a Pod that finished, is Pending or is
+    being deleted goes whatever its budgets allow (:func:`can_ignore_budgets`); a Pod that two
+    budgets or more cover is a 500 (:data:`MANY_BUDGETS`) whatever each allows, before any is
+    looked at; else the one budget's ``checkAndDecrement`` decides, a 429 (:data:`REFUSED`,
+    :func:`budget_refusal`). The served API's eviction and the Python API's
+    :meth:`~clustersim.kubernetes.nodes.Nodes.drain` both ask here."""
+    budgets = [] if can_ignore_budgets(pod) else covering_budgets(cluster, pod)
+    if len(budgets) > 1:
+        return EvictionRefusal(500, MANY_BUDGETS)
+    why = budget_refusal(cluster, pod, budgets[0]) if budgets else None
+    return EvictionRefusal(429, REFUSED, why) if why else None
+
+
+def mark_disruption_target(pod: dict[str, Any], now: float) -> None:
+    """The ``DisruptionTarget`` condition an evicted Pod gets before it is deleted
+    (``addConditionAndDeletePod`` in ``eviction.go``: reason ``EvictionByEvictionAPI``,
+    message ``Eviction API: evicting``); the API server sets no ``observedGeneration``."""
+    set_condition(pod, "DisruptionTarget", True, now, "EvictionByEvictionAPI",
+                  "Eviction API: evicting", observed=False)
 
 
 def covering_budgets(cluster: APIServer, pod: dict[str, Any]) -> list[dict[str, Any]]:
