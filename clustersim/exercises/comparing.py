@@ -35,7 +35,7 @@ from clustersim.manifests.errors import ManifestError
 from clustersim.messages import counted
 from clustersim.node import Node
 from clustersim.swarm import SwarmCluster
-from clustersim.swarm.constraints import FIXED_KEYS, constraints_accept, known_key
+from clustersim.swarm.constraints import FIXED_KEYS, constraints_accept, equal_fold, known_key
 from clustersim.swarm.raft import fault_tolerance
 from clustersim.swarm.spec import ServiceSpec
 
@@ -288,6 +288,24 @@ def _placement_hint(spec: ServiceSpec) -> str:
             "others).")
 
 
+def _refuse_name_as_node_id(spec: ServiceSpec) -> None:
+    """:class:`Wrong` for a ``node.id`` constraint whose value is a node's name: the simulator
+    uses the name as the ID (:attr:`clustersim.node.Node.id`), so ``node.id == node-2`` pins db
+    here, but on a real swarm ``node.id`` compares the ID swarmkit generated for the node
+    (random characters, the ID column of ``docker node ls``; swarmkit
+    ``manager/constraint/constraint.go``, ``NodeMatches``; the table of constraint keys in
+    docs.docker.com/reference/cli/docker/service/create/#constraint), which no name equals."""
+    names = {node.name for node in storage_nodes()}
+    for constraint in spec.constraints:
+        if equal_fold(constraint.key, "node.id") and any(
+                equal_fold(constraint.value, name) for name in names):
+            raise Wrong(f"{constraint} runs db on node-2 here only because the simulator uses "
+                        "a node's name as its ID.",
+                        "On a real swarm node.id is the ID that swarmkit generated for the node "
+                        "(random characters, the ID column of docker node ls), not its name: "
+                        "pin db with the node's label, or with node.hostname.")
+
+
 def _pinned_volume_hint(err: ManifestError) -> str:
     """The hint for a stack the loader refuses: one that mounts ``db-data`` without the
     starter's top-level declaration (``docker stack deploy``: ``undefined volume``), or any
@@ -313,6 +331,7 @@ def check_pinned_volume(stack: object) -> None:
     if "shop_db" not in swarm.services:
         raise Wrong("The stack has no service db.", "Keep the starter's service db and its "
                     "volume; change only where it may run.")
+    _refuse_name_as_node_id(swarm.services["shop_db"].spec)
     running = [t for t in swarm.snapshot().tasks if t.owner == "shop_db" and t.node]
     if len(running) > 1:
         raise Wrong(_replicas_on_local_volumes(Counter(t.node for t in running)),

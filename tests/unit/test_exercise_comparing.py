@@ -400,3 +400,12 @@ def test_no_claim_mixes_in_a_term_the_case_study_calls_garbled() -> None:
     for number in range(1, len(ex.CLAIMS) + 1):
         text = ex.claim_text(number)
         assert not [t for t in garbled if t in text], (number, text)
+
+
+def test_pinned_volume_node_id_written_as_the_name_is_refused() -> None:
+    """The simulator's node IDs are the names, so node.id == node-2 pinned db and passed; on a
+    real swarm node.id compares swarmkit's generated ID (docker node ls), which no name equals."""
+    by_id = "      placement: {constraints: [node.id == node-2]}\n"
+    feedback = ex.check_pinned_volume(_db(by_id))
+    assert not feedback.passed and "name as its ID" in feedback.message
+    assert "docker node ls" in feedback.hint and "node.hostname" in feedback.hint
