@@ -147,6 +147,20 @@ def test_storage_emptydir_as_pinned_gets_its_hint() -> None:
     assert ex.check_storage_kinds(dict(ex._STORAGE_KINDS)).passed
 
 
+def test_labels_spelt_with_spaces_hyphens_or_underscores_are_read() -> None:
+    """A learner's "left-behind", "daemon set" or "cron_job" is the label, not "no valid
+    label"; a right word with a wrong meaning is still wrong, with its hint."""
+    storage = dict(ex._STORAGE_KINDS) | {"Kubernetes emptyDir": "left-behind",
+                                         "Marathon sandbox": "Left_Behind"}
+    assert ex.check_storage_kinds(storage).passed
+    workloads = dict(ex._WORKLOADS) | {"a log collector on every node": "daemon set",
+                                       "a nightly sales report at 02:00": "cron_job"}
+    assert ex.check_workload_kinds(workloads).passed
+    wrong = ex.check_workload_kinds(workloads | {"a one-off database migration before a "
+                                                 "release": "cron job"})
+    assert not wrong.passed and "is not 'CronJob'" in wrong.message
+
+
 def test_network_overlay_myth_and_booleans() -> None:
     answer = {k: v == "true" for k, v in ex._NETWORK_STATEMENTS.items()}
     assert ex.check_network_statements(answer).passed
