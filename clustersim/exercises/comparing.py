@@ -22,6 +22,7 @@ from clustersim.exercises.answers import (
     is_number,
     is_whole,
     keyed,
+    label_word,
     listed,
     load_answer,
     pick,
@@ -605,7 +606,7 @@ def check_claim_verdicts(answer: object) -> None:
     if isinstance(answer, Mapping):
         answer = {str(k): v for k, v in answer.items()}
     given = answer if isinstance(answer, Mapping) else {}
-    hints = {str(i): _VERDICT_HINTS.get(str(given.get(str(i))).strip().lower(), "")
+    hints = {str(i): _VERDICT_HINTS.get(label_word(given.get(str(i))) or "", "")
              + f"The matrix cell says: {c.value} ({c.note})" for i, c in cells.items()}
     classify(answer, truth, ("wrong", "outdated", "garbled"), hints)
 
