@@ -325,6 +325,12 @@ def check_current_ingress(manifest: object) -> None:
         elif "serviceName" in text or "servicePort" in text:
             hint = ("In v1 the backend is service: {name: web, port: {number: 80}} instead of "
                     "serviceName/servicePort.")
+        elif first.path.endswith("backend.service.port"):
+            # networking/v1 ServiceBackendPort: an object with number or name, never a bare port
+            # (kubernetes/api networking/v1/types.go; kubernetes.io/docs/concepts/services-
+            # networking/ingress/)
+            hint = ("In v1 the Service's port is an object that says whether it is a number or "
+                    "a name: port: {number: 80}, not port: 80.")
         else:
             hint = "Read the field path; the v1 Ingress schema is in the Kubernetes API docs."
         raise Wrong(f"{len(problems)} problem(s), the first: {text}", hint)

@@ -118,6 +118,15 @@ def test_ingress_old_backend_fields() -> None:
     assert not feedback.passed and "service: {name: web" in feedback.hint
 
 
+@pytest.mark.parametrize("port", ["80", "'80'"])
+def test_ingress_bare_port_number_is_told_the_port_object(port) -> None:
+    """servicePort: 80 rewritten as port: 80 got only "read the field path" for the schema's
+    "80 is not of type 'object'"."""
+    feedback = ex.check_current_ingress(INGRESS.format(
+        path_type="        pathType: Prefix", backend=f"{{service: {{name: web, port: {port}}}}}"))
+    assert not feedback.passed and "port: {number: 80}, not port: 80" in feedback.hint
+
+
 def test_ingress_missing_path_type() -> None:
     feedback = ex.check_current_ingress(INGRESS.format(path_type="", backend=V1_BACKEND))
     assert not feedback.passed and "pathType" in feedback.hint
