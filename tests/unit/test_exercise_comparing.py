@@ -120,6 +120,20 @@ def test_soft_spread_soft_rules_pass(affinity: str) -> None:
     assert ex.check_soft_spread(WEB.format(affinity=affinity)).passed
 
 
+@pytest.mark.parametrize("affinity", [SOFT, SPREAD_SOFT])
+@pytest.mark.parametrize("key", ["topology.kubernetes.io/zone", "kubernetes.io/os"])
+def test_soft_spread_over_a_key_that_does_not_tell_the_nodes_apart_is_refused(affinity, key):
+    """The two nodes carry no zone label and share kubernetes.io/os=linux: a soft rule over
+    either scores both nodes alike (InterPodAffinity counts only nodes with the key,
+    PodTopologySpread ignores nodes without it), so only default spreading spread the Pods;
+    the check passed it."""
+    feedback = ex.check_soft_spread(WEB.format(
+        affinity=affinity.replace("kubernetes.io/hostname", key)))
+    assert not feedback.passed and f"{key!r} does not tell these two nodes apart" in (
+        feedback.message)
+    assert "kubernetes.io/hostname" in feedback.hint
+
+
 def test_soft_spread_term_without_pod_affinity_term_is_told_where_its_fields_go() -> None:
     """labelSelector and topologyKey beside weight: a real API server names them as unknown
     fields; the hint says they belong in podAffinityTerm (it said to read the field path)."""
