@@ -31,14 +31,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTROL_OPERATORS", "NEWLINE", "answered", "choice", "classify", "filled", "integer",
-    "is_number", "is_operator", "is_whole", "keyed", "listed", "load_answer", "number", "one_pod",
-    "pick",
+    "is_number", "is_operator", "is_whole", "keyed", "label_word", "listed", "load_answer",
+    "number", "one_pod", "pick",
     "run_stack", "second_command", "shell_words", "whole_number", "yaml_text", "yes_or_no",
 ]
 
 
 def _word(value: object) -> str | None:
     return " ".join(value.casefold().split()) if isinstance(value, str) else None
+
+
+def label_word(value: object) -> str | None:
+    """``value`` as :func:`classify` compares labels: in any case, and without spaces, hyphens
+    or underscores, so "left-behind", "daemon set" and "cron_job" are the labels "left behind",
+    "DaemonSet" and "CronJob" (no two labels of an exercise differ only in those)."""
+    word = _word(value)
+    return None if word is None else "".join(word.replace("-", " ").replace("_", " ").split())
 
 
 def answered(answer: object, replace_with: str) -> None:
@@ -96,20 +104,20 @@ def keyed(answer: object, keys: Iterable[object], what: str = "key", *,
 
 def classify(answer: object, truth: Mapping[str, str], labels: tuple[str, ...],
              hints: Mapping[str, str]) -> None:
-    """``answer`` maps every key of ``truth`` to one of ``labels`` (compared trimmed and in any
-    case, as :func:`choice` compares); the first wrong item raises :class:`Wrong` with that
-    item's hint (``hints[item]``) and a count of the wrong ones."""
+    """``answer`` maps every key of ``truth`` to one of ``labels`` (compared in any case and
+    without spaces, hyphens or underscores: :func:`label_word`); the first wrong item raises
+    :class:`Wrong` with that item's hint (``hints[item]``) and a count of the wrong ones."""
     answer = keyed(answer, truth, "item")
-    spelt = {_word(label): label for label in labels}
-    unlabelled = [k for k in truth if _word(answer[k]) not in spelt]
+    spelt = {label_word(label): label for label in labels}
+    unlabelled = [k for k in truth if label_word(answer[k]) not in spelt]
     if unlabelled:
         raise Wrong(f"{len(unlabelled)} item(s) have no valid label yet, e.g. {unlabelled[0]!r}: "
                     f"{answer[unlabelled[0]]!r}.", f"Use one of {', '.join(map(repr, labels))}.")
-    wrong = [k for k in truth if _word(answer[k]) != _word(truth[k])]
+    wrong = [k for k in truth if label_word(answer[k]) != label_word(truth[k])]
     if wrong:
         first = wrong[0]
         raise Wrong(f"{len(wrong)} of {len(truth)} are wrong; the first: {first!r} is not "
-                    f"{spelt[_word(answer[first])]!r}.", hints[first])
+                    f"{spelt[label_word(answer[first])]!r}.", hints[first])
 
 
 def _refuse_quoted(answer: object, what: str) -> None:

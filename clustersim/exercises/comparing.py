@@ -22,6 +22,7 @@ from clustersim.exercises.answers import (
     is_number,
     is_whole,
     keyed,
+    label_word,
     listed,
     load_answer,
     pick,
@@ -31,11 +32,12 @@ from clustersim.exercises.answers import (
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.kubernetes.nodeinfo import kubelet_labels
 from clustersim.manifests.errors import ManifestError
 from clustersim.messages import counted
 from clustersim.node import Node
 from clustersim.swarm import SwarmCluster
-from clustersim.swarm.constraints import FIXED_KEYS, constraints_accept, known_key
+from clustersim.swarm.constraints import FIXED_KEYS, constraints_accept, equal_fold, known_key
 from clustersim.swarm.raft import fault_tolerance
 from clustersim.swarm.spec import ServiceSpec
 
@@ -154,6 +156,17 @@ def check_fault_tolerance(answer: object) -> None:
                     f"not survive {counted(mine, 'failure')}.", hint)
 
 
+def _tells_nodes_apart(key: object, nodes: Sequence[Node]) -> bool:
+    """Whether a soft rule's ``topologyKey`` can prefer one of ``nodes`` over another: every node
+    carries the label (the kubelet's and its own) and not all with one value. The scheduler
+    scores a node that lacks the key as if it had no matching Pods: InterPodAffinity counts
+    only Pods on nodes with the key (kubernetes/kubernetes ``pkg/scheduler/framework/plugins/
+    interpodaffinity/scoring.go``, ``processTerm``), and PodTopologySpread ignores a node
+    without all its keys (``podtopologyspread/scoring.go``, ``PreScore``)."""
+    values = [{**kubelet_labels(node), **node.labels}.get(str(key)) for node in nodes]
+    return None not in values and len(set(values)) > 1
+
+
 @checker("Right: the soft rule spreads the first two Pods over both nodes and still places the "
          "third: nothing stays Pending.")
 def check_soft_spread(manifest: object) -> None:
@@ -165,7 +178,8 @@ def check_soft_spread(manifest: object) -> None:
     deployment = specs[0].manifest
     if (deployment.get("spec") or {}).get("replicas") != 3:
         raise Wrong("The task is about 3 replicas on 2 nodes.", "Keep replicas: 3.")
-    cluster = KubernetesCluster(Node.many(2, "node", cpu=4, memory="8Gi"), seed=0)
+    cluster_nodes = Node.many(2, "node", cpu=4, memory="8Gi")
+    cluster = KubernetesCluster(cluster_nodes, seed=0)
     cluster.apply(deployment)
     cluster.run(until=60)
     pods = [p for p in cluster.pods() if p.owner == f"Deployment/{deployment['metadata']['name']}"]
@@ -195,8 +209,19 @@ def check_soft_spread(manifest: object) -> None:
                     "A soft rule only scores nodes: use whenUnsatisfiable: ScheduleAnyway, or "
                     "preferredDuringSchedulingIgnoredDuringExecution (with a weight and a "
                     "podAffinityTerm).")
-    if not (anti.get("preferredDuringSchedulingIgnoredDuringExecution")
-            or any(c.get("whenUnsatisfiable") == "ScheduleAnyway" for c in spread)):
+    soft_keys = [term.get("podAffinityTerm", {}).get("topologyKey") for term in
+                 anti.get("preferredDuringSchedulingIgnoredDuringExecution") or []
+                 if isinstance(term, Mapping) and isinstance(term.get("podAffinityTerm"), Mapping)]
+    soft_keys += [c.get("topologyKey") for c in spread if c.get("whenUnsatisfiable") ==
+                  "ScheduleAnyway"]
+    if soft_keys and not any(_tells_nodes_apart(key, cluster_nodes) for key in soft_keys):
+        raise Wrong(f"The Pods spread, but not because of your rule: its topologyKey "
+                    f"{soft_keys[0]!r} does not tell these two nodes apart (neither carries that "
+                    "label, or both carry the same value), so the rule scores every node alike "
+                    "and only the scheduler's default spreading moved the Pods.",
+                    "Spread over a label whose value differs from node to node; every kubelet "
+                    "labels its node with its own name under kubernetes.io/hostname.")
+    if not soft_keys:
         raise Wrong("The Pods spread, but no rule of yours asks for it: the scheduler's default "
                     "spreading (PodTopologySpread's built-in constraints) only scores nodes, "
                     "and gives way to other scores on a busy cluster.",
@@ -288,6 +313,24 @@ def _placement_hint(spec: ServiceSpec) -> str:
             "others).")
 
 
+def _refuse_name_as_node_id(spec: ServiceSpec) -> None:
+    """:class:`Wrong` for a ``node.id`` constraint whose value is a node's name: the simulator
+    uses the name as the ID (:attr:`clustersim.node.Node.id`), so ``node.id == node-2`` pins db
+    here, but on a real swarm ``node.id`` compares the ID swarmkit generated for the node
+    (random characters, the ID column of ``docker node ls``; swarmkit
+    ``manager/constraint/constraint.go``, ``NodeMatches``; the table of constraint keys in
+    docs.docker.com/reference/cli/docker/service/create/#constraint), which no name equals."""
+    names = {node.name for node in storage_nodes()}
+    for constraint in spec.constraints:
+        if equal_fold(constraint.key, "node.id") and any(
+                equal_fold(constraint.value, name) for name in names):
+            raise Wrong(f"{constraint} runs db on node-2 here only because the simulator uses "
+                        "a node's name as its ID.",
+                        "On a real swarm node.id is the ID that swarmkit generated for the node "
+                        "(random characters, the ID column of docker node ls), not its name: "
+                        "pin db with the node's label, or with node.hostname.")
+
+
 def _pinned_volume_hint(err: ManifestError) -> str:
     """The hint for a stack the loader refuses: one that mounts ``db-data`` without the
     starter's top-level declaration (``docker stack deploy``: ``undefined volume``), or any
@@ -313,6 +356,7 @@ def check_pinned_volume(stack: object) -> None:
     if "shop_db" not in swarm.services:
         raise Wrong("The stack has no service db.", "Keep the starter's service db and its "
                     "volume; change only where it may run.")
+    _refuse_name_as_node_id(swarm.services["shop_db"].spec)
     running = [t for t in swarm.snapshot().tasks if t.owner == "shop_db" and t.node]
     if len(running) > 1:
         raise Wrong(_replicas_on_local_volumes(Counter(t.node for t in running)),
@@ -586,7 +630,7 @@ def check_claim_verdicts(answer: object) -> None:
     if isinstance(answer, Mapping):
         answer = {str(k): v for k, v in answer.items()}
     given = answer if isinstance(answer, Mapping) else {}
-    hints = {str(i): _VERDICT_HINTS.get(str(given.get(str(i))).strip().lower(), "")
+    hints = {str(i): _VERDICT_HINTS.get(label_word(given.get(str(i))) or "", "")
              + f"The matrix cell says: {c.value} ({c.note})" for i, c in cells.items()}
     classify(answer, truth, ("wrong", "outdated", "garbled"), hints)
 

@@ -138,6 +138,10 @@ def check_max_per(manifest: object) -> None:
     if racks != want:
         shown = ", ".join(f"{r}: {n}" for r, n in sorted(racks.items()))
         hint = unknown_hint or (
+            "A nodeSelector or node affinity over rack chooses the racks that may run the "
+            "Pods; it does not count them. MAX_PER counts the Pods per rack: a rule that "
+            "spreads them over the rack label does that." if not rules and
+            _selects_racks(deployment) else
             "Without a rule over the rack label the scheduler spreads over nodes, and "
             "rack-1 has four of them." if not rules else
             "The spread counts only the Pods its labelSelector selects, and yours selects "
@@ -182,6 +186,22 @@ def _counts_own(deployment: Mapping[str, Any]) -> bool:
     return any(selector_matches(c.get("labelSelector"), labels)
                for c in (template.get("spec") or {}).get("topologySpreadConstraints") or []
                if c.get("topologyKey") == "rack")
+
+
+def _selects_racks(deployment: Mapping[str, Any]) -> bool:
+    """Does the pod template choose nodes by ``rack`` (a ``nodeSelector`` key or a node
+    affinity expression)? Such a rule filters nodes and counts no Pods (kubernetes.io/docs/
+    concepts/scheduling-eviction/assign-pod-node/)."""
+    spec = deployment["spec"]["template"].get("spec") or {}
+    if "rack" in (spec.get("nodeSelector") or {}):
+        return True
+    node_affinity = (spec.get("affinity") or {}).get("nodeAffinity") or {}
+    required = node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution") or {}
+    terms = list(required.get("nodeSelectorTerms") or []) + [
+        t.get("preference") or {}
+        for t in node_affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or []]
+    return any(e.get("key") == "rack" for term in terms
+               for e in term.get("matchExpressions") or [])
 
 
 def _rack_spreads(deployment: Mapping[str, Any]) -> set[str]:
@@ -325,6 +345,12 @@ def check_current_ingress(manifest: object) -> None:
         elif "serviceName" in text or "servicePort" in text:
             hint = ("In v1 the backend is service: {name: web, port: {number: 80}} instead of "
                     "serviceName/servicePort.")
+        elif first.path.endswith("backend.service.port"):
+            # networking/v1 ServiceBackendPort: an object with number or name, never a bare port
+            # (kubernetes/api networking/v1/types.go; kubernetes.io/docs/concepts/services-
+            # networking/ingress/)
+            hint = ("In v1 the Service's port is an object that says whether it is a number or "
+                    "a name: port: {number: 80}, not port: 80.")
         else:
             hint = "Read the field path; the v1 Ingress schema is in the Kubernetes API docs."
         raise Wrong(f"{len(problems)} problem(s), the first: {text}", hint)

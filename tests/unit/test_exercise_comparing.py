@@ -120,6 +120,20 @@ def test_soft_spread_soft_rules_pass(affinity: str) -> None:
     assert ex.check_soft_spread(WEB.format(affinity=affinity)).passed
 
 
+@pytest.mark.parametrize("affinity", [SOFT, SPREAD_SOFT])
+@pytest.mark.parametrize("key", ["topology.kubernetes.io/zone", "kubernetes.io/os"])
+def test_soft_spread_over_a_key_that_does_not_tell_the_nodes_apart_is_refused(affinity, key):
+    """The two nodes carry no zone label and share kubernetes.io/os=linux: a soft rule over
+    either scores both nodes alike (InterPodAffinity counts only nodes with the key,
+    PodTopologySpread ignores nodes without it), so only default spreading spread the Pods;
+    the check passed it."""
+    feedback = ex.check_soft_spread(WEB.format(
+        affinity=affinity.replace("kubernetes.io/hostname", key)))
+    assert not feedback.passed and f"{key!r} does not tell these two nodes apart" in (
+        feedback.message)
+    assert "kubernetes.io/hostname" in feedback.hint
+
+
 def test_soft_spread_term_without_pod_affinity_term_is_told_where_its_fields_go() -> None:
     """labelSelector and topologyKey beside weight: a real API server names them as unknown
     fields; the hint says they belong in podAffinityTerm (it said to read the field path)."""
@@ -145,6 +159,20 @@ def test_storage_emptydir_as_pinned_gets_its_hint() -> None:
     feedback = ex.check_storage_kinds(answer)
     assert not feedback.passed and "deleted with it" in feedback.hint
     assert ex.check_storage_kinds(dict(ex._STORAGE_KINDS)).passed
+
+
+def test_labels_spelt_with_spaces_hyphens_or_underscores_are_read() -> None:
+    """A learner's "left-behind", "daemon set" or "cron_job" is the label, not "no valid
+    label"; a right word with a wrong meaning is still wrong, with its hint."""
+    storage = dict(ex._STORAGE_KINDS) | {"Kubernetes emptyDir": "left-behind",
+                                         "Marathon sandbox": "Left_Behind"}
+    assert ex.check_storage_kinds(storage).passed
+    workloads = dict(ex._WORKLOADS) | {"a log collector on every node": "daemon set",
+                                       "a nightly sales report at 02:00": "cron_job"}
+    assert ex.check_workload_kinds(workloads).passed
+    wrong = ex.check_workload_kinds(workloads | {"a one-off database migration before a "
+                                                 "release": "cron job"})
+    assert not wrong.passed and "is not 'CronJob'" in wrong.message
 
 
 def test_network_overlay_myth_and_booleans() -> None:
@@ -223,6 +251,17 @@ def test_claim_verdicts_come_from_the_matrix() -> None:
     assert f"{flipped[1].capitalize()} means" in feedback.hint
     assert f"{right[1].capitalize()} means" not in feedback.hint
     assert ex.claim_text(1) == cells[0].claim_2019.claim
+
+
+def test_claim_verdict_spelt_with_a_hyphen_keeps_its_question() -> None:
+    """"Out-dated" is read as the label outdated; its hint must still question that verdict,
+    as it does for "outdated" (it looked the hint up by the raw text and lost it)."""
+    cells = [load_features().categories[c].features[f].cells[s] for c, f, s in ex.CLAIMS]
+    right = {i: c.claim_2019.verdict for i, c in enumerate(cells, start=1)}
+    wrong = "outdated" if right[1] != "outdated" else "wrong"
+    spelt = {"outdated": " Out-dated", "wrong": "WRONG "}[wrong]
+    feedback = ex.check_claim_verdicts(dict(right) | {1: spelt})
+    assert not feedback.passed and f"{wrong.capitalize()} means" in feedback.hint
 
 
 def test_layers_groups_credited_to_mesos() -> None:
@@ -400,3 +439,12 @@ def test_no_claim_mixes_in_a_term_the_case_study_calls_garbled() -> None:
     for number in range(1, len(ex.CLAIMS) + 1):
         text = ex.claim_text(number)
         assert not [t for t in garbled if t in text], (number, text)
+
+
+def test_pinned_volume_node_id_written_as_the_name_is_refused() -> None:
+    """The simulator's node IDs are the names, so node.id == node-2 pinned db and passed; on a
+    real swarm node.id compares swarmkit's generated ID (docker node ls), which no name equals."""
+    by_id = "      placement: {constraints: [node.id == node-2]}\n"
+    feedback = ex.check_pinned_volume(_db(by_id))
+    assert not feedback.passed and "name as its ID" in feedback.message
+    assert "docker node ls" in feedback.hint and "node.hostname" in feedback.hint

@@ -92,6 +92,22 @@ def test_a_rule_over_a_label_the_nodes_lack_names_that_label(rule) -> None:
     assert "MAX_PER 1" not in feedback.hint and "Without a rule" not in feedback.hint
 
 
+@pytest.mark.parametrize("rule", [
+    "      nodeSelector: {rack: rack-2}",
+    "      affinity:\n        nodeAffinity:\n"
+    "          requiredDuringSchedulingIgnoredDuringExecution:\n"
+    "            nodeSelectorTerms:\n            - matchExpressions:\n"
+    "              - {key: rack, operator: In, values: [rack-1, rack-2, rack-3]}",
+])
+def test_a_node_selection_by_rack_is_told_it_counts_no_pods(rule) -> None:
+    """A nodeSelector or node affinity over rack is a rule over the rack label, but a filter:
+    the hint said "Without a rule over the rack label ..."."""
+    feedback = ex.check_max_per(CACHE.format(rule=rule))
+    assert not feedback.passed and "Marathon placed two in each rack" in feedback.message
+    assert "does not count them" in feedback.hint
+    assert "Without a rule" not in feedback.hint
+
+
 @pytest.mark.parametrize(("version", "named", "other"), [
     ("extensions/v1beta1", "in extensions/v1beta1", "networking.k8s.io/v1beta1"),
     ("networking.k8s.io/v1beta1", "in networking.k8s.io/v1beta1", "extensions/v1beta1"),
@@ -116,6 +132,15 @@ def test_ingress_old_backend_fields() -> None:
     feedback = ex.check_current_ingress(INGRESS.format(
         path_type="        pathType: Prefix", backend="{serviceName: web, servicePort: 80}"))
     assert not feedback.passed and "service: {name: web" in feedback.hint
+
+
+@pytest.mark.parametrize("port", ["80", "'80'"])
+def test_ingress_bare_port_number_is_told_the_port_object(port) -> None:
+    """servicePort: 80 rewritten as port: 80 got only "read the field path" for the schema's
+    "80 is not of type 'object'"."""
+    feedback = ex.check_current_ingress(INGRESS.format(
+        path_type="        pathType: Prefix", backend=f"{{service: {{name: web, port: {port}}}}}"))
+    assert not feedback.passed and "port: {number: 80}, not port: 80" in feedback.hint
 
 
 def test_ingress_missing_path_type() -> None:
