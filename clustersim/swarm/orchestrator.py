@@ -5,7 +5,10 @@ Upstream (moby/swarmkit ``manager/orchestrator/``):
 - ``replicated/services.go``: a replicated service keeps ``replicas`` slots, each with one
   wanted task. Missing slots get new tasks with the lowest free slot numbers; surplus slots
   are removed (desired state REMOVE) from the nodes that hold the most copies of the
-  service, not-yet-running tasks first.
+  service, not-yet-running tasks first. A slot whose task ended for good still counts
+  (``replicated/slot.go``, ``restart.go`` ``UpdatableTasksInSlot``): scaling up does not
+  refill it, a rolling update does in its turn, and a rollback refills it at once
+  (:meth:`Orchestrator.updatable_in_slot`).
 - ``global/global.go``: a global service keeps one task on every node that is up, not drained
   and meets the constraints; the task is created with its node already set. A paused node
   keeps its task but gets no new one; a drained, down or no-longer-matching node loses it.
