@@ -67,3 +67,21 @@ def test_a_rollback_refills_a_dead_slot_at_once_and_deletes_its_task() -> None:
     assert [t.spec.image for t in fresh] == ["web:1"]     # at once, not in the updater's turn
     assert revived.id not in {t.id for t in cluster.tasks("s_web", history=True)}
     assert dead.id not in {t.id for t in cluster.tasks("s_web", history=True)}
+
+
+def test_a_rolling_update_revives_a_global_task_that_ended_for_good() -> None:
+    """The global orchestrator hands the updater the same slots (``global/global.go``,
+    ``reconcileServices``): a node whose task ended for good gets a task of the new spec."""
+    nodes = [Node("m", 4, "8Gi", role="manager"), *Node.many(2, "w", cpu=4, memory="8Gi")]
+    cluster = SwarmCluster(nodes, seed=0)
+    cluster.deploy_stack("s", {"services": {"agent": {"image": "agent:1", "deploy": {
+        "mode": "global", "restart_policy": {"condition": "none"}}}}})
+    cluster.run(until=10)
+    ended = cluster.tasks("s_agent")[0]
+    assert cluster.crash_task(ended, exit_code=1)
+    cluster.run(until=20)
+    assert not [t for t in cluster.tasks("s_agent") if t.node == ended.node and t.wanted]
+    cluster.update_service("s_agent", image="agent:2")
+    cluster.run(until=120)
+    (revived,) = [t for t in cluster.tasks("s_agent") if t.node == ended.node and t.wanted]
+    assert (revived.spec.image, revived.state) == ("agent:2", "running")
