@@ -135,8 +135,8 @@ class ControlAPI(Dispatcher):
         service.version += 1
         if manual:      # UpdateService's new status; rollbackUpdate keeps the update's start
             service.update_started_at, service.update_completed_at = self.clock.now, None
-        self.orchestrator.reconcile(service)
         self._start_updater(service, rollback=True, message=message)
+        self.orchestrator.reconcile(service)    # ROLLBACK_STARTED: it refills dead slots
 
     def update_service(self, name: str, *, image: str | None = None, replicas: int | None = None,
                        constraints: list[str] | None = None) -> Service:

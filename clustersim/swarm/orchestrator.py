@@ -5,7 +5,10 @@ Upstream (moby/swarmkit ``manager/orchestrator/``):
 - ``replicated/services.go``: a replicated service keeps ``replicas`` slots, each with one
   wanted task. Missing slots get new tasks with the lowest free slot numbers; surplus slots
   are removed (desired state REMOVE) from the nodes that hold the most copies of the
-  service, not-yet-running tasks first.
+  service, not-yet-running tasks first. A slot whose task ended for good still counts
+  (``replicated/slot.go``, ``restart.go`` ``UpdatableTasksInSlot``): scaling up does not
+  refill it, a rolling update does in its turn, and a rollback refills it at once
+  (:meth:`Orchestrator.updatable_in_slot`).
 - ``global/global.go``: a global service keeps one task on every node that is up, not drained
   and meets the constraints; the task is created with its node already set. A paused node
   keeps its task but gets no new one; a drained, down or no-longer-matching node loses it.
@@ -108,17 +111,47 @@ class Orchestrator:
         else:
             self._reconcile_replicated(service)
 
-    def _slots(self, service: Service) -> dict[int, list[Task]]:
-        """Slots with a task whose desired state is still RUNNING (or READY). A task that has
-        just ended counts until the restart supervisor has dealt with it."""
-        slots: dict[int, list[Task]] = defaultdict(list)
+    def updatable_in_slot(self, service: Service, tasks: list[Task]) -> list[Task]:
+        """``Supervisor.UpdatableTasksInSlot`` (swarmkit ``restart/restart.go``): the tasks of
+        one slot (global: one node) that count for the service and go to the updater. These
+        are its tasks whose desired state is still RUNNING or below; failing those, its
+        newest task (by status time, ``TasksByTimestamp``) if that one ended for good, that
+        is if the restart policy would not restart it (condition ``none``, ``on-failure``
+        after a clean exit, ``max_attempts`` used up), so that a rolling update still
+        gives the slot a task of the new spec. During a rollback (``ROLLBACK_STARTED``) such
+        a slot is dead instead, so that the rollback brings the service back to its full
+        count (the reconciler fills it: :meth:`_reconcile_replicated`)."""
+        wanted = [t for t in tasks if t.desired_state <= TaskState.RUNNING]
+        if wanted or not tasks or service.update_state == "rollback_started":
+            return wanted
+        newest = max(tasks, key=lambda t: t.status_timestamp)
+        return [] if self.should_restart(newest) else [newest]
+
+    def _slots(self, service: Service) -> tuple[dict[int, list[Task]], list[Task]]:
+        """``updatableAndDeadSlots`` (swarmkit ``replicated/slot.go``): the slots that count,
+        each with its updatable tasks (a task that has just ended counts until the restart
+        supervisor has dealt with it), and the tasks of the dead slots."""
+        by_slot: dict[int, list[Task]] = defaultdict(list)
         for task in self.cluster.service_tasks(service.name):
-            if task.desired_state <= TaskState.RUNNING:
-                slots[task.slot].append(task)
-        return slots
+            by_slot[task.slot].append(task)
+        slots: dict[int, list[Task]] = {}
+        dead: list[Task] = []
+        for number, tasks in by_slot.items():
+            updatable = self.updatable_in_slot(service, tasks)
+            if updatable:
+                slots[number] = updatable
+            else:
+                dead += tasks
+        return slots, dead
 
     def _reconcile_replicated(self, service: Service) -> None:
-        slots = self._slots(service)
+        """``reconcile`` (swarmkit ``replicated/services.go``): a slot whose task ended for
+        good still counts, so scaling does not refill it; a dead one (in a rollback) does
+        not, and a new task takes the lowest free slot number. The dead slots' tasks are
+        deleted from the store (``deleteTasksMap``), so ``docker service ps`` no longer
+        lists them. Simplified: upstream deletes a dead slot's task that is still stopping
+        too; here it stays until it has stopped and the reaper deletes it."""
+        slots, dead = self._slots(service)
         wanted = service.spec.replicas
         if len(slots) < wanted:
             number = 0
@@ -131,6 +164,9 @@ class Orchestrator:
             for slot in self._slots_to_remove(slots, wanted):
                 for task in slots[slot]:
                     self.cluster.shut_down(task, TaskState.REMOVE)
+        for task in dead:
+            if task.state.terminal:
+                self.cluster.delete_task(task)
 
     def _slots_to_remove(self, slots: dict[int, list[Task]], keep: int) -> list[int]:
         """Scale down as swarmkit does: running slots before the others, then number each

@@ -277,6 +277,12 @@ class TaskStore:
         attempts = service.spec.restart.max_attempts
         return attempts + 1 if attempts > 0 else TASK_HISTORY_LIMIT
 
+    def delete_task(self, task: Task) -> None:
+        """Delete an ended task from the store outside the reaper: the replicated
+        orchestrator's ``deleteTasksMap`` for the tasks of a dead slot."""
+        if task.id in self._tasks:
+            self._delete(task)
+
     def _delete(self, task: Task) -> None:
         self._index.remove(task)
         self._changes.pop(task.id, None)

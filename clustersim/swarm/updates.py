@@ -82,20 +82,25 @@ class Updater:
 
     # --- slots -------------------------------------------------------------------------------
     def _dirty_slots(self) -> list[list[Task]]:
-        """The slots (global: nodes) to update: each with its tasks whose desired state is
-        still RUNNING or below (swarmkit ``restart.go``, ``UpdatableTasksInSlot``), an ended
-        one too: a task that ended while its own restart delay ran keeps its desired state
+        """The slots (global: nodes) to update: each with the tasks the restart supervisor
+        hands the updater (:meth:`~clustersim.swarm.orchestrator.Orchestrator.updatable_in_slot`,
+        swarmkit ``restart.go`` ``UpdatableTasksInSlot``), kept when one of them is dirty.
+        These are the tasks whose desired state is still RUNNING or below, an ended one
+        too: a task that ended while its own restart delay ran keeps its desired state
         until that delay ends (:meth:`~clustersim.swarm.orchestrator.Orchestrator.restart`),
         and the updater replaces it at once; shut down, it is not restarted when the delay
-        ends (``waitRestart``), so the pending restart is cancelled. Simplified: a slot whose
-        newest task ended for good (condition ``none``, ``on-failure`` after a clean exit,
-        ``max_attempts`` used up), which swarmkit's updater gives a task of the new spec
-        outside a rollback, is not updated here."""
+        ends (``waitRestart``), so the pending restart is cancelled. A slot whose newest
+        task ended for good (condition ``none``, ``on-failure`` after a clean exit,
+        ``max_attempts`` used up) comes with that task, so an update of the spec starts a
+        task of the new spec there (the worker's new task, ``updateTask``, which waits for
+        no old task that has already stopped). A rollback leaves such slots out: the
+        reconciler refills them."""
         slots: dict[int | str, list[Task]] = {}
         for task in self.cluster.service_tasks(self.service.name):
-            if task.desired_state <= TaskState.RUNNING:
-                slots.setdefault(task.slot or task.node or "", []).append(task)
-        return [tasks for _, tasks in sorted(slots.items(), key=lambda kv: str(kv[0]).zfill(8))
+            slots.setdefault(task.slot or task.node or "", []).append(task)
+        updatable = ((key, self.cluster.orchestrator.updatable_in_slot(self.service, tasks))
+                     for key, tasks in slots.items())
+        return [tasks for _, tasks in sorted(updatable, key=lambda kv: str(kv[0]).zfill(8))
                 if any(self._dirty(t) for t in tasks)]
 
     def _dirty(self, task: Task) -> bool:
@@ -144,7 +149,7 @@ class Updater:
     def _update_slot(self, old_tasks: list[Task]) -> Generator[Any, Any, None]:
         cluster = self.cluster
         first = old_tasks[0]
-        if self.stopped or not any(t.desired_state <= TaskState.RUNNING for t in old_tasks):
+        if self.stopped or not self._still_updatable(old_tasks):
             return
         start_first = self.config.order == "start-first"
         new = cluster.new_task(self.service, slot=first.slot, node=first.node if not first.slot
@@ -166,6 +171,16 @@ class Updater:
             if start_first:
                 for task in old_tasks:
                     cluster.shut_down(task)
+
+    def _still_updatable(self, old_tasks: list[Task]) -> bool:
+        """The slot is still to be updated when its turn comes: one of its tasks is still
+        wanted, or, for a slot handed over with its task ended for good, it was neither
+        removed (a scale-down) nor given a task meanwhile."""
+        if any(t.desired_state <= TaskState.RUNNING for t in old_tasks):
+            return True
+        first = old_tasks[0]
+        return (len(old_tasks) == 1 and first.desired_state < TaskState.REMOVE
+                and not any(t.wanted for t in self.cluster.slot_tasks(first)))
 
     # --- monitoring --------------------------------------------------------------------------
     def task_ended(self, task: Task) -> None:

@@ -1062,3 +1062,29 @@ def test_init_after_leaving_makes_a_new_swarm(docker):
         "Running")
     again = docker.run("swarm", "init", ok=False)
     assert "This node is already part of a swarm" in again.stderr
+
+
+def test_slots_whose_tasks_ended_for_good_count_until_an_update_revives_them(docker):
+    """swarmkit's ``UpdatableTasksInSlot`` (``manager/orchestrator/restart/restart.go``): a
+    slot whose task exited under ``--restart-condition none`` still counts as a replica, so
+    ``service scale`` adds only the new slot; a spec update gives every such slot a task of
+    the new spec."""
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--replicas", "2",
+           "--restart-condition", "none", "--container-label", "clustersim.io/run-seconds=5",
+           "--container-label", "clustersim.io/exit-code=0", "nginx:1.27")
+    docker.server.step(30)
+
+    def running() -> list[str]:
+        return sorted(docker("service", "ps", "--format", "{{.Name}} {{.Image}}",
+                             "--filter", "desired-state=running", "web"))
+
+    assert running() == []
+    docker("service", "scale", "-d", "web=3")
+    docker.server.step(2)
+    assert running() == ["web.3 nginx:1.27"]
+    docker.server.step(30)
+    docker("service", "update", "-d", "--no-resolve-image", "--image", "nginx:1.28",
+           "--container-label-rm", "clustersim.io/run-seconds",
+           "--container-label-rm", "clustersim.io/exit-code", "web")
+    docker.server.step(120)
+    assert running() == ["web.1 nginx:1.28", "web.2 nginx:1.28", "web.3 nginx:1.28"]
