@@ -38,6 +38,7 @@ from clustersim.serve.dockerchecks import (
 from clustersim.serve.dockerdaemon import asked_version
 from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerlogs import LogRoutes
+from clustersim.serve.dockernetworks import subnet_prefix
 from clustersim.serve.dockerspec import fold_fields, json_list, port_json, simulator_spec
 from clustersim.serve.dockerstore import object_id, parse_version
 from clustersim.serve.dockervalidate import missing_references
@@ -56,11 +57,10 @@ class ServiceRoutes(LogRoutes):
         index, updated = self._service_version(name)
         endpoint: dict[str, Any] = {"Spec": {}}     # not allocated: moby's zero Endpoint
         if self.cluster.mesh.allocated(name):
-            endpoint = {"Spec": spec["EndpointSpec"],   # as sent; the assigned ports:
-                        "Ports": [port_json(p) for p in service.spec.ports],
-                        "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
-                                        "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
-                        if spec["EndpointSpec"].get("Ports") else []}
+            # as sent; the assigned ports and the virtual IPs, both omitempty in moby
+            endpoint = {"Spec": spec["EndpointSpec"], **{key: value for key, value in (
+                ("Ports", [port_json(p) for p in service.spec.ports]),
+                ("VirtualIPs", self._virtual_ips(name, spec))) if value}}
         out: dict[str, Any] = {
             "ID": self._service_id(name), "Version": {"Index": index},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
@@ -88,6 +88,41 @@ class ServiceRoutes(LogRoutes):
 
     def _service_index(self, name: str) -> int:
         return list(self.cluster.services).index(name)
+
+    def _virtual_ips(self, name: str, spec: dict[str, Any]) -> list[dict[str, str]]:
+        """The service's virtual IPs as swarmkit's allocator gives them: none in ``dnsrr``
+        mode; else one on ``ingress`` when a port is published in ingress mode (moby/swarmkit
+        ``manager/allocator/network.go``, ``allocateService``, and
+        ``networkallocator/networkallocator.go``, ``IsIngressNetworkNeeded``), then one on
+        each network the task template attaches to, or the spec's own ``Networks`` where the
+        template names none (``manager/allocator/cnmallocator/networkallocator.go``,
+        ``AllocateService``); a network without a subnet (``host``) gets no address.
+
+        Simplified: the address is the service's number in the network's subnet, from its
+        third address on (the first is the gateway's), where the real IPAM hands out the
+        next free address, each task's own address in between."""
+        service = self.cluster.services[name].spec
+        if service.endpoint_mode.lower() == "dnsrr":
+            return []
+        ingress = any(port.mode == "ingress" for port in service.ports)
+        ids = [self.networks["ingress"]["Id"]] if ingress else []
+        template = spec.get("TaskTemplate") or {}
+        for attachment in template.get("Networks") or spec.get("Networks") or []:
+            if attachment.get("Target") not in ids:
+                ids.append(attachment.get("Target"))
+        by_id = {network["Id"]: network for network in self.networks.values()}
+        out = []
+        for network_id in ids:
+            configs = (by_id.get(network_id) or {}).get("IPAM", {}).get("Config") or []
+            block = next((subnet for c in configs if isinstance(c, dict)
+                          and (subnet := subnet_prefix(c.get("Subnet"))) is not None), None)
+            if block is None:
+                out.append({"NetworkID": network_id})
+                continue
+            offset = 2 + self._service_index(name) % max(block.num_addresses - 3, 1)
+            out.append({"NetworkID": network_id,
+                        "Addr": f"{block.network_address + offset}/{block.prefixlen}"})
+        return out
 
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
