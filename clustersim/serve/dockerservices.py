@@ -144,11 +144,7 @@ class ServiceRoutes(LogRoutes):
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
-            body = read_json(request, "swarm.ServiceSpec")
-            if isinstance(body, dict) and not any(k.lower() == "name" and v
-                                                  for k, v in body.items()):
-                body = {k: v for k, v in body.items() if k.lower() != "name"}
-                body["Name"] = service_name(len(self.created), self.cluster.services)
+            body = self._named(read_json(request, "swarm.ServiceSpec"))
             self._network_ids(body)
             spec = simulator_spec(body)
             self._check_references(body)
@@ -178,8 +174,8 @@ class ServiceRoutes(LogRoutes):
         """``POST /services/{id}/update``, in the order the daemon checks: the body, then
         the version (moby's router), the service and the rollback option (moby
         ``daemon/cluster/services.go``), then swarmkit's ``UpdateService``: the spec, a
-        rename or mode change, a rollback without a previous spec, and last the version, in
-        the store."""
+        mode change or rename (in that order), a rollback without a previous spec, and last
+        the version, in the store."""
         body = read_json(request, "swarm.ServiceSpec")
         version = parse_version(request.arg("version"), "service")
         name = self._find_service(key)
@@ -198,18 +194,28 @@ class ServiceRoutes(LogRoutes):
             self.cluster.run(until=self.now)
             self.versions.write(("service", name), self._service_state(name), self.now)
         else:
+            body = self._named(body)
             self._network_ids(body)
             spec = simulator_spec(body)
             self._check_references(body)
-            if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
-                raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
-                                "services is not supported")
-            if spec.mode != service.spec.mode:
+            if spec.mode != service.spec.mode:     # grpc Unimplemented: 501 (moby errdefs)
                 raise HttpError(501, "rpc error: code = Unimplemented desc = service mode "
                                 "change is not allowed")
+            if spec.name != name:
+                raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
+                                "services is not supported")
             self.versions.check(version, self._service_version(name)[0])
             self._apply(spec, body)
         return Response.json(200, {"Warnings": None})
+
+    def _named(self, body: Any) -> Any:
+        """``body`` with a name where it has none: moby's ``ServiceSpecToGRPC`` (``daemon/
+        cluster/convert/service.go``) draws one for a spec without, on create and on update
+        alike, so an update that leaves the name out is refused as a rename."""
+        if not isinstance(body, dict) or any(k.lower() == "name" and v for k, v in body.items()):
+            return body
+        return {**{k: v for k, v in body.items() if k.lower() != "name"},
+                "Name": service_name(len(self.created), self.cluster.services)}
 
     def _check_references(self, body: dict[str, Any]) -> None:
         """swarmkit's ``checkSecretExistence`` and ``checkConfigExistence``, in the store
