@@ -788,6 +788,25 @@ def test_a_service_gets_a_virtual_ip_on_each_of_its_networks(docker):
                   "lone") == ["null", "null"]
 
 
+def test_a_generic_resource_no_node_has_leaves_the_tasks_pending(docker):
+    """``--generic-resource gpu=1`` reserves a discrete resource that no simulated node
+    advertises (a real node does with dockerd's ``--node-generic-resource``), so swarmkit's
+    ResourceFilter refuses every node and the task stays pending, the error saying why. The
+    reservation had been dropped and the task ran."""
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "gpu",
+           "--generic-resource", "gpu=1", "nginx:1.27")
+    docker.server.step(10)
+    nodes = len(docker("node", "ls", "-q"))
+    [shown] = docker("service", "ps", "--no-trunc", "--format", "{{.CurrentState}}|{{.Error}}",
+                     "gpu")
+    state, error = shown.split("|")
+    assert state.startswith("Pending")
+    assert error == f'"no suitable node (insufficient resources on {nodes} nodes)"'
+    assert docker("service", "inspect", "-f", "{{json .Spec.TaskTemplate.Resources."
+                  "Reservations.GenericResources}}", "gpu") == [
+        '[{"DiscreteResourceSpec":{"Kind":"gpu","Value":1}}]']
+
+
 def test_service_inspect_shows_the_port_sent_and_the_port_assigned(docker):
     """``--publish target=80`` sends no published port: ``service inspect`` shows none in
     the spec and the one the swarm picked under ``Endpoint.Ports`` (swarmkit's allocator
