@@ -41,7 +41,7 @@ from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
 
 __all__ = ["BUILTIN", "SWARM_JOINED", "NetworkRoutes", "check_subnets", "node_networks",
-           "overlay_ipam"]
+           "overlay_ipam", "subnet_prefix"]
 
 BUILTIN = ("bridge", "host", "none")
 """moby's predefined networks (``runconfig.IsPreDefinedNetwork`` on Linux)."""
@@ -80,10 +80,10 @@ def overlay_ipam(config: list[Any], networks: Iterable[dict[str, Any]]
     without a gateway gets its first address), or the lowest /24 of the default pool that no
     network in ``networks`` uses; the VXLAN ID after the highest one taken."""
     taken = [subnet for n in networks for c in n["IPAM"]["Config"] or []
-             if isinstance(c, dict) and (subnet := _prefix(c.get("Subnet"))) is not None]
+             if isinstance(c, dict) and (subnet := subnet_prefix(c.get("Subnet"))) is not None]
     if config:
         ipam = [_with_gateway(subnet) | c if isinstance(c, dict) and not c.get("Gateway")
-                and (subnet := _prefix(c.get("Subnet"))) is not None else c for c in config]
+                and (subnet := subnet_prefix(c.get("Subnet"))) is not None else c for c in config]
     else:
         free = next(s for s in _POOL.subnets(new_prefix=_MASK)
                     if not any(s.overlaps(t) for t in taken))
@@ -99,7 +99,7 @@ def _with_gateway(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> dic
     return {"Subnet": str(network), "Gateway": str(network.network_address + 1)}
 
 
-def _prefix(subnet: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+def subnet_prefix(subnet: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     """The network of ``subnet`` as Go's ``netip.ParsePrefix`` reads it (the daemon's
     reader, ``ValidateIPAM``), or None: an address Python's ``ipaddress`` takes too (no
     leading zeros in IPv4), but no zone (``fe80::%eth0/64``, go.dev/issue/51899) and a
@@ -128,7 +128,7 @@ def check_subnets(config: list[Any], ipv6: bool) -> None:
     for entry in config:
         subnet = entry.get("Subnet", "") if isinstance(entry, dict) else ""
         address = subnet.partition("/")[0]
-        network = _prefix(subnet)
+        network = subnet_prefix(subnet)
         if network is None:
             problems.append(f"invalid subnet {subnet}: invalid CIDR block notation")
             continue

@@ -38,6 +38,7 @@ from clustersim.serve.dockerchecks import (
 from clustersim.serve.dockerdaemon import asked_version
 from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerlogs import LogRoutes
+from clustersim.serve.dockernetworks import subnet_prefix
 from clustersim.serve.dockerspec import fold_fields, json_list, port_json, simulator_spec
 from clustersim.serve.dockerstore import object_id, parse_version
 from clustersim.serve.dockervalidate import missing_references
@@ -56,11 +57,10 @@ class ServiceRoutes(LogRoutes):
         index, updated = self._service_version(name)
         endpoint: dict[str, Any] = {"Spec": {}}     # not allocated: moby's zero Endpoint
         if self.cluster.mesh.allocated(name):
-            endpoint = {"Spec": spec["EndpointSpec"],   # as sent; the assigned ports:
-                        "Ports": [port_json(p) for p in service.spec.ports],
-                        "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
-                                        "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
-                        if spec["EndpointSpec"].get("Ports") else []}
+            # as sent; the assigned ports and the virtual IPs, both omitempty in moby
+            endpoint = {"Spec": spec["EndpointSpec"], **{key: value for key, value in (
+                ("Ports", [port_json(p) for p in service.spec.ports]),
+                ("VirtualIPs", self._virtual_ips(name, spec))) if value}}
         out: dict[str, Any] = {
             "ID": self._service_id(name), "Version": {"Index": index},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
@@ -89,6 +89,41 @@ class ServiceRoutes(LogRoutes):
     def _service_index(self, name: str) -> int:
         return list(self.cluster.services).index(name)
 
+    def _virtual_ips(self, name: str, spec: dict[str, Any]) -> list[dict[str, str]]:
+        """The service's virtual IPs as swarmkit's allocator gives them: none in ``dnsrr``
+        mode; else one on ``ingress`` when a port is published in ingress mode (moby/swarmkit
+        ``manager/allocator/network.go``, ``allocateService``, and
+        ``networkallocator/networkallocator.go``, ``IsIngressNetworkNeeded``), then one on
+        each network the task template attaches to, or the spec's own ``Networks`` where the
+        template names none (``manager/allocator/cnmallocator/networkallocator.go``,
+        ``AllocateService``); a network without a subnet (``host``) gets no address.
+
+        Simplified: the address is the service's number in the network's subnet, from its
+        third address on (the first is the gateway's), where the real IPAM hands out the
+        next free address, each task's own address in between."""
+        service = self.cluster.services[name].spec
+        if service.endpoint_mode.lower() == "dnsrr":
+            return []
+        ingress = any(port.mode == "ingress" for port in service.ports)
+        ids = [self.networks["ingress"]["Id"]] if ingress else []
+        template = spec.get("TaskTemplate") or {}
+        for attachment in template.get("Networks") or spec.get("Networks") or []:
+            if attachment.get("Target") not in ids:
+                ids.append(attachment.get("Target"))
+        by_id = {network["Id"]: network for network in self.networks.values()}
+        out = []
+        for network_id in ids:
+            configs = (by_id.get(network_id) or {}).get("IPAM", {}).get("Config") or []
+            block = next((subnet for c in configs if isinstance(c, dict)
+                          and (subnet := subnet_prefix(c.get("Subnet"))) is not None), None)
+            if block is None:
+                out.append({"NetworkID": network_id})
+                continue
+            offset = 2 + self._service_index(name) % max(block.num_addresses - 3, 1)
+            out.append({"NetworkID": network_id,
+                        "Addr": f"{block.network_address + offset}/{block.prefixlen}"})
+        return out
+
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
         if not rest and method == "GET":
@@ -109,11 +144,7 @@ class ServiceRoutes(LogRoutes):
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
-            body = read_json(request, "swarm.ServiceSpec")
-            if isinstance(body, dict) and not any(k.lower() == "name" and v
-                                                  for k, v in body.items()):
-                body = {k: v for k, v in body.items() if k.lower() != "name"}
-                body["Name"] = service_name(len(self.created), self.cluster.services)
+            body = self._named(read_json(request, "swarm.ServiceSpec"))
             self._network_ids(body)
             spec = simulator_spec(body)
             self._check_references(body)
@@ -143,8 +174,8 @@ class ServiceRoutes(LogRoutes):
         """``POST /services/{id}/update``, in the order the daemon checks: the body, then
         the version (moby's router), the service and the rollback option (moby
         ``daemon/cluster/services.go``), then swarmkit's ``UpdateService``: the spec, a
-        rename or mode change, a rollback without a previous spec, and last the version, in
-        the store."""
+        mode change or rename (in that order), a rollback without a previous spec, and last
+        the version, in the store."""
         body = read_json(request, "swarm.ServiceSpec")
         version = parse_version(request.arg("version"), "service")
         name = self._find_service(key)
@@ -163,18 +194,28 @@ class ServiceRoutes(LogRoutes):
             self.cluster.run(until=self.now)
             self.versions.write(("service", name), self._service_state(name), self.now)
         else:
+            body = self._named(body)
             self._network_ids(body)
             spec = simulator_spec(body)
             self._check_references(body)
-            if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
-                raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
-                                "services is not supported")
-            if spec.mode != service.spec.mode:
+            if spec.mode != service.spec.mode:     # grpc Unimplemented: 501 (moby errdefs)
                 raise HttpError(501, "rpc error: code = Unimplemented desc = service mode "
                                 "change is not allowed")
+            if spec.name != name:
+                raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
+                                "services is not supported")
             self.versions.check(version, self._service_version(name)[0])
             self._apply(spec, body)
         return Response.json(200, {"Warnings": None})
+
+    def _named(self, body: Any) -> Any:
+        """``body`` with a name where it has none: moby's ``ServiceSpecToGRPC`` (``daemon/
+        cluster/convert/service.go``) draws one for a spec without, on create and on update
+        alike, so an update that leaves the name out is refused as a rename."""
+        if not isinstance(body, dict) or any(k.lower() == "name" and v for k, v in body.items()):
+            return body
+        return {**{k: v for k, v in body.items() if k.lower() != "name"},
+                "Name": service_name(len(self.created), self.cluster.services)}
 
     def _check_references(self, body: dict[str, Any]) -> None:
         """swarmkit's ``checkSecretExistence`` and ``checkConfigExistence``, in the store

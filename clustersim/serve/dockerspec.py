@@ -178,9 +178,15 @@ def simulator_spec(body: Any) -> ServiceSpec:
     if reservations:
         cpus = reservations.get("nanocpus") or 0
         memory = reservations.get("memorybytes") or 0
+        discrete = [json_object(g, "discreteresourcespec")
+                    for g in json_list(reservations, "genericresources") if g]
         deploy["resources"] = {"reservations": {k: v for k, v in {
             "cpus": str(cpus / NS_PER_SECOND) if cpus else None,
-            "memory": str(int(memory)) if memory else None}.items() if v}}
+            "memory": str(int(memory)) if memory else None,
+            "generic_resources": [   # discrete counts: a named set is not simulated
+                {"discrete_resource_spec": {"kind": d.get("kind") or "",
+                                            "value": d.get("value") or 0}}
+                for d in discrete if d] or None}.items() if v}}
     restart = json_object(template, "restartpolicy")
     if restart:
         deploy["restart_policy"] = {k: v for k, v in {

@@ -1364,3 +1364,28 @@ def test_a_healthcheck_is_stored_as_sent_and_run_with_the_engines_defaults(serve
     stored = server.cluster.services["hc"].spec.healthcheck
     assert (stored.timeout, stored.start_interval) == (0.0, 0.0)
     assert (stored.resolved().timeout, stored.resolved().start_interval) == (30.0, 5.0)
+
+
+def test_an_update_without_a_name_is_refused_as_a_rename(client):
+    """moby's ``ServiceSpecToGRPC`` draws a name for a spec without one, on an update as on
+    a create, so swarmkit's ``UpdateService`` refuses the update as a rename, after its check
+    of the mode. Such an update (the SDK's low-level ``update_service`` sends no name unless
+    given one) had been refused with "name must be valid as a DNS name component"."""
+    service = client.services.create("nginx:1.27", name="web")
+    service.reload()
+    template = docker.types.TaskTemplate(docker.types.ContainerSpec("nginx:1.28"))
+
+    def refusal(**fields) -> str:
+        with pytest.raises(APIError) as refused:
+            client.api.update_service(service.id, service.version, task_template=template,
+                                      **fields)
+        assert refused.value.status_code == 501
+        return refused.value.explanation
+
+    assert refusal() == ("rpc error: code = Unimplemented desc = renaming services is not "
+                         "supported")
+    assert refusal(mode=ServiceMode("global")) == ("rpc error: code = Unimplemented desc = "
+                                                   "service mode change is not allowed")
+    client.api.update_service(service.id, service.version, task_template=template, name="web")
+    service.reload()
+    assert service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"] == "nginx:1.28"

@@ -13,6 +13,7 @@ moves simulated time only through ``step``, so they run detached (``-d``) and th
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import queue
@@ -746,6 +747,64 @@ def test_host_mode_ports_show_in_service_ps(docker):
     docker.server.step(30)
     assert docker("service", "ps", "--format", "{{.Ports}}", "hp") == ["*:9090->80/tcp"]
     assert docker("service", "ls", "--format", "{{.Ports}}") == [""]
+
+
+def test_a_service_gets_a_virtual_ip_on_each_of_its_networks(docker):
+    """swarmkit's allocator gives a ``vip`` service an address on ``ingress`` when it
+    publishes a port in ingress mode, then one on each network it attaches to, each in that
+    network's subnet; a ``dnsrr`` service and one on no network get none, and moby leaves
+    the empty list out. Only the ``ingress`` address had been given, to a service whose
+    ports were all host-mode too, and an empty list shown."""
+    docker("network", "create", "-d", "overlay", "backend")
+    create = ("service", "create", "-d", "--no-resolve-image")
+    docker(*create, "--name", "web", "--network", "backend", "-p", "8080:80", "nginx:1")
+    docker(*create, "--name", "db", "--network", "backend", "--publish",
+           "mode=host,target=5432,published=5432", "postgres:16")
+    docker(*create, "--name", "dns", "--endpoint-mode", "dnsrr", "--network", "backend",
+           "nginx:1")
+    docker(*create, "--name", "lone", "nginx:1")
+    ids, subnets = {}, {}
+    for name in ("ingress", "backend"):
+        [line] = docker("network", "inspect", "-f",
+                        "{{.Id}} {{range .IPAM.Config}}{{.Subnet}}{{end}}", name)
+        ids[name], subnet = line.split()
+        subnets[ids[name]] = ipaddress.ip_network(subnet)
+
+    def vips(service: str) -> list[tuple[str, ipaddress.IPv4Interface]]:
+        [line] = docker("service", "inspect", "-f", "{{range .Endpoint.VirtualIPs}}"
+                        "{{.NetworkID}} {{.Addr}},{{end}}", service)
+        return [(network, ipaddress.ip_interface(addr)) for network, addr
+                in (vip.split() for vip in line.split(",") if vip)]
+
+    web, db = vips("web"), vips("db")
+    assert [network for network, _ in web] == [ids["ingress"], ids["backend"]]
+    assert [network for network, _ in db] == [ids["backend"]]
+    for network, address in web + db:
+        assert address.network == subnets[network]
+        assert address.ip not in (subnets[network].network_address,
+                                  subnets[network].network_address + 1)   # the gateway
+    assert web[1][1] != db[0][1]
+    assert docker("service", "inspect", "-f", "{{json .Endpoint.VirtualIPs}}", "dns",
+                  "lone") == ["null", "null"]
+
+
+def test_a_generic_resource_no_node_has_leaves_the_tasks_pending(docker):
+    """``--generic-resource gpu=1`` reserves a discrete resource that no simulated node
+    advertises (a real node does with dockerd's ``--node-generic-resource``), so swarmkit's
+    ResourceFilter refuses every node and the task stays pending, the error saying why. The
+    reservation had been dropped and the task ran."""
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "gpu",
+           "--generic-resource", "gpu=1", "nginx:1.27")
+    docker.server.step(10)
+    nodes = len(docker("node", "ls", "-q"))
+    [shown] = docker("service", "ps", "--no-trunc", "--format", "{{.CurrentState}}|{{.Error}}",
+                     "gpu")
+    state, error = shown.split("|")
+    assert state.startswith("Pending")
+    assert error == f'"no suitable node (insufficient resources on {nodes} nodes)"'
+    assert docker("service", "inspect", "-f", "{{json .Spec.TaskTemplate.Resources."
+                  "Reservations.GenericResources}}", "gpu") == [
+        '[{"DiscreteResourceSpec":{"Kind":"gpu","Value":1}}]']
 
 
 def test_service_inspect_shows_the_port_sent_and_the_port_assigned(docker):
