@@ -86,7 +86,12 @@ from clustersim.serve.marathonquery import (
 )
 from clustersim.serve.marathonqueue import MarathonQueue
 from clustersim.serve.marathonraml import check_app, check_apps, check_pod
-from clustersim.serve.marathonroutes import method_not_allowed, path_param, resource_method
+from clustersim.serve.marathonroutes import (
+    method_not_allowed,
+    options,
+    path_param,
+    resource_method,
+)
 from clustersim.serve.marathonstats import task_counts, task_stats
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
@@ -162,7 +167,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if path == "/v2/events":             # a servlet of its own, not Jersey's
             return event_stream(self.marathon, request, self.times, self.bus)
         # Jersey's route, then its method (405), then what it produces (406): marathonroutes
-        if resource_method(request.path, request.method).json:
+        route = resource_method(request.path, request.method)
+        if request.method == "OPTIONS":
+            return options(route, request)
+        if route.json:
             json_acceptable(request)
         if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
             request.method = "GET"

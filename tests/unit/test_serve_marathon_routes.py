@@ -156,5 +156,38 @@ def test_templates_are_tried_in_jerseys_order(path, template):
     method = "POST" if path.endswith("restart") else "GET"
     assert resource_method(path, method).template == template
     with pytest.raises(HttpError) as refused:
-        resource_method(path, "OPTIONS")
+        resource_method(path, "TRACE")
     assert refused.value.status == 405
+
+
+# The Allow headers as Java's HashSet of default capacity orders the methods (buckets by
+# String.hashCode spread as HashMap.hash: HEAD 1, DELETE 2, POST 5, GET 7, OPTIONS 12,
+# PUT and PATCH 14), computed apart from the simulator.
+@pytest.mark.parametrize(("path", "allow"), [
+    ("/v2/info", "HEAD,GET,OPTIONS"), ("/v2/apps", "HEAD,POST,GET,OPTIONS,PUT,PATCH"),
+    ("/v2/apps/web", "HEAD,DELETE,GET,OPTIONS,PUT,PATCH"),
+    ("/v2/leader", "HEAD,DELETE,GET,OPTIONS"),
+    ("/v2/tasks/delete", "POST,OPTIONS"), ("/ping", "HEAD,GET,OPTIONS")])
+def test_options_is_jerseys_200_with_the_allowed_methods(server, path, allow):
+    """Jersey answers ``OPTIONS`` on every route itself (``OptionsMethodProcessor``,
+    ``WadlModelProcessor``): 200 with ``Allow``; asked for ``text/plain``, the same list as
+    the body, as Java prints a set without brackets; the simulator answered 405."""
+    plain = requests.options(f"{server.url}{path}", headers={"Accept": "text/plain"},
+                             timeout=10)
+    assert (plain.status_code, plain.headers["Allow"]) == (200, allow)
+    assert plain.headers["Content-Type"].startswith("text/plain")
+    assert plain.text == allow.replace(",", ", ")
+    default = requests.options(f"{server.url}{path}", timeout=10)   # Accept: */*
+    assert (default.status_code, default.headers["Allow"]) == (200, allow)
+
+
+def test_options_to_json_is_the_generic_empty_answer(server):
+    """An ``Accept`` that admits neither text nor WADL gets ``GenericOptionsInflector``'s
+    answer: empty, typed as the first acceptable type; OPTIONS changes nothing, and a path
+    no resource takes is still 404."""
+    answer = requests.options(f"{server.url}/v2/apps", timeout=10,
+                              headers={"Accept": "application/json"})
+    assert (answer.status_code, answer.content) == (200, b"")
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
+    assert requests.options(f"{server.url}/v2/unknown", timeout=10).status_code == 404
