@@ -87,10 +87,12 @@ from clustersim.serve.marathonquery import (
 from clustersim.serve.marathonqueue import MarathonQueue
 from clustersim.serve.marathonraml import check_app, check_apps, check_pod
 from clustersim.serve.marathonroutes import (
+    bad_uri,
     method_not_allowed,
     options,
     path_param,
     resource_method,
+    servlet_path,
 )
 from clustersim.serve.marathonstats import task_counts, task_stats
 from clustersim.serve.marathontasks import MarathonTasks
@@ -164,7 +166,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
     def handle(self, request: Request) -> Response:
         self.clock.begin()
         path = request.path.rstrip("/") or "/"
-        if path == "/v2/events":             # a servlet of its own, not Jersey's
+        target = servlet_path(request.path)      # Jetty's servlet mapping, marathonroutes
+        if target is None:
+            return bad_uri()
+        if target == "/v2/events":               # a servlet of its own, not Jersey's
             return event_stream(self.marathon, request, self.times, self.bus)
         # Jersey's route, then its method (405), then what it produces (406): marathonroutes
         route = resource_method(request.path, request.method)

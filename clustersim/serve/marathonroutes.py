@@ -44,13 +44,14 @@ give each resource OPTIONS methods of their own (eclipse-ee4j/jersey
 ``api/HttpBindings.scala`` wraps ``RootApplication`` in ``ResourceConfig.forApplication``
 and sets no ``jersey.config.server.wadl.disableWadl`` (nor does ``RootApplication``).
 
-A path parameter is matched encoded and decoded once matched (:func:`path_param`). Left as
-it was, for want of a confirmed source: a path with ``..`` or ``.`` segments
-(``curl --path-as-is /v2/apps/../apps``) is routed as sent, its id then resolved by
-Marathon's ``canonicalPath`` (whether Jetty 9.4.8, Marathon 1.11's, or Jersey 2.27's
-``ServletContainer`` normalizes such a request URI before routing was not checked), and a
-``%2F`` is taken as Jetty 9.4.8 takes it (its ambiguous-separator refusals came in 9.4.37,
-jetty/jetty.project issue 6001).
+A path parameter is matched encoded and decoded once matched (:func:`path_param`). A path
+with ``.`` or ``..`` segments (``curl --path-as-is``) is read twice, as Jetty 9.4.8 and
+Jersey 2.27 read it (:func:`servlet_path`): Jetty picks the servlet by the decoded path made
+canonical, and refuses one whose ``..`` climbs above the root (:func:`bad_uri`), while
+Jersey's ``ServletContainer`` routes the request URI as sent, so ``/v2/apps/../apps`` reaches
+``AppsResource`` with the id ``..`` resolved by Marathon's ``canonicalPath`` but
+``/v2/apps/../events`` is the event stream's servlet. A ``%2F`` is taken as Jetty 9.4.8
+takes it (its ambiguous-separator refusals came in 9.4.37, jetty/jetty.project issue 6001).
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ from urllib.parse import unquote
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.marathonquery import accepted, compatible
 
-__all__ = ["Route", "allowed_methods", "method_not_allowed", "options", "path_param",
-           "resource_method", "uri_not_found"]
+__all__ = ["Route", "allowed_methods", "bad_uri", "method_not_allowed", "options",
+           "path_param", "resource_method", "servlet_path", "uri_not_found"]
 
 
 def path_param(matched: str) -> str:
@@ -73,6 +74,39 @@ def path_param(matched: str) -> str:
     Marathon's ``toAbsolutePath`` has read it), whereas ``/v2/apps/x/y/tasks`` routes to
     the tasks of ``x/y``."""
     return unquote(matched)
+
+
+def servlet_path(path: str) -> str | None:
+    """The path Jetty 9.4 maps to a servlet (its ``pathInContext``), or None for one it
+    refuses: ``Request.setMetaData`` decodes the request's path and makes it canonical
+    (``URIUtil.canonicalPath``: each ``.`` segment dropped, each ``..`` with the segment
+    before it; None when a ``..`` climbs above the root), whereas ``getRequestURI``, which
+    Jersey's ``ServletContainer.service`` routes, stays the path as sent
+    (jetty/jetty.project ``jetty-server/.../server/Request.java``; eclipse-ee4j/jersey
+    ``containers/jersey-servlet-core/.../ServletContainer.java``). A path ending in a dot
+    segment keeps its trailing slash (``/a/b/..`` is ``/a/``), as the simulator reads
+    Jetty's ``canonicalPath``; that case was not checked against Jetty's tests."""
+    segments = unquote(path).split("/")
+    kept: list[str] = []
+    for segment in segments[1:]:
+        if segment == "..":
+            if not kept:
+                return None
+            kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    trailing = "/" if segments[-1] in (".", "..") and kept else ""
+    return "/" + "/".join(kept) + trailing
+
+
+def bad_uri() -> Response:
+    """Jetty's answer to a path :func:`servlet_path` refuses: ``setMetaData``'s
+    ``BadMessageException(400, "Bad URI")``, which ``HttpChannel.onBadMessage`` answers
+    with ``ErrorHandler.badMessageError``'s page and no persistent connection, before any
+    servlet or filter runs. Simplified: the status line says ``Bad Request``, not Jetty's
+    ``Bad URI``."""
+    page = b"<h1>Bad Message 400</h1><pre>reason: Bad URI</pre>"
+    return Response(400, page, "text/html;charset=iso-8859-1", {"Connection": "close"})
 
 
 def uri_not_found() -> HttpError:

@@ -191,3 +191,44 @@ def test_options_to_json_is_the_generic_empty_answer(server):
     assert answer.headers["Content-Type"].startswith("application/json")
     assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
     assert requests.options(f"{server.url}/v2/unknown", timeout=10).status_code == 404
+
+
+def _raw(server, path: str, accept: str = "application/json") -> tuple[int, str, bytes]:
+    """``GET`` of ``path`` as sent (``requests`` would drop its dot segments): the status,
+    the Content-Type and the first line of the body."""
+    where = urlsplit(server.url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    connection.request("GET", path, headers={"Accept": accept})
+    answer = connection.getresponse()
+    try:
+        return answer.status, answer.getheader("Content-Type", ""), answer.readline()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("path", ["/v2/apps/../events", "/v2/apps/%2e%2e/events",
+                                  "/v2/./events", "/x/y/../../v2/events"])
+def test_jetty_picks_the_servlet_by_the_canonical_path(server, path):
+    """Jetty maps a request to a servlet by its decoded path made canonical
+    (``Request.setMetaData``, ``URIUtil.canonicalPath``), so these reach the event stream's
+    servlet; the simulator took them to Jersey's routes (an app ``/events``, or 404)."""
+    assert _raw(server, path, "text/event-stream") == (
+        200, "text/event-stream", b"event: event_stream_attached\n")
+
+
+@pytest.mark.parametrize("path", ["/..", "/v2/../../info", "/v2/apps/%2e%2e/%2E%2E/..",
+                                  "/../v2/apps"])
+def test_a_dot_dot_above_the_root_is_jettys_bad_uri(server, path):
+    """A ``..`` that climbs above the root makes ``canonicalPath`` null: Jetty's
+    ``BadMessageException(400, "Bad URI")``, answered with ``ErrorHandler``'s HTML page
+    before any servlet runs; the simulator routed it (404, or an app list)."""
+    assert _raw(server, path) == (400, "text/html;charset=iso-8859-1",
+                                  b"<h1>Bad Message 400</h1><pre>reason: Bad URI</pre>")
+
+
+def test_jersey_still_routes_the_path_as_sent(server):
+    """Past Jetty, Jersey routes ``getRequestURI``, the path as sent: ``/v2/apps/x/../web``
+    is ``AppsResource``'s ``{id}`` of ``x/../web``, which Marathon makes ``/web``."""
+    status, _, line = _raw(server, "/v2/apps/x/../web")
+    assert status == 200 and json.loads(line)["app"]["id"] == "/web"
+
