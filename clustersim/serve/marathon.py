@@ -77,6 +77,8 @@ from clustersim.serve.marathonmonitor import (
     pong,
 )
 from clustersim.serve.marathonquery import (
+    HeaderValueError,
+    accepted,
     app_embeds,
     definition,
     flag,
@@ -157,6 +159,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 "  health checks always pass and images always pull: book/toy-to-real.md")
 
     def error(self, err: HttpError) -> Response:
+        if isinstance(err, HeaderValueError):       # Jersey's own 400, no entity
+            return Response(400, b"", "")
         body: dict[str, Any] = {"message": err.message}
         body.update(err.details)
         return Response.json(err.status, body)
@@ -173,6 +177,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             return event_stream(self.marathon, request, self.times, self.bus)
         # Jersey's route, then its method (405), then what it produces (406): marathonroutes
         route = resource_method(request.path, request.method)
+        accepted(request)              # Jersey reads the Accept as it picks the method
         if request.method == "OPTIONS":
             return options(route, request)
         if route.json:

@@ -15,6 +15,7 @@ import requests
 
 from clustersim.serve import serve
 from clustersim.serve.core import HttpError
+from clustersim.serve.marathonquery import _quality
 from clustersim.serve.marathonroutes import resource_method
 
 _APP = {"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 16}
@@ -232,3 +233,42 @@ def test_jersey_still_routes_the_path_as_sent(server):
     status, _, line = _raw(server, "/v2/apps/x/../web")
     assert status == 200 and json.loads(line)["app"]["id"] == "/web"
 
+
+@pytest.mark.parametrize(("accept", "status"), [
+    ("garbage", 406), ("application", 200), ("*", 200), ("text", 406),
+    ("application/json;Q=0", 406), ("application/json;q=.5", 200)])
+def test_an_accept_range_is_read_as_jersey_reads_it(server, accept, status):
+    """``AcceptableMediaType.valueOf`` takes a type without a subtype for ``type/*``
+    (``garbage`` admits no JSON, ``application`` does) and a parameter's name in any case;
+    the simulator answered 406 to ``application`` and ``*`` and read ``Q=0`` as no q."""
+    answer = requests.get(f"{server.url}/v2/info", headers={"Accept": accept}, timeout=10)
+    assert answer.status_code == status
+
+
+@pytest.mark.parametrize("accept", ["application/json;q=abc", "application/json;q=1.5",
+                                    "application/json;q=0.1234", "application/", "*/json, a/"])
+def test_an_accept_jersey_cannot_parse_is_its_empty_400(server, accept):
+    """A range Jersey's ``HttpHeaderReader`` cannot read is an inbound
+    ``HeaderValueException``, which ``ServerRuntime`` answers itself, 400 with no entity,
+    once the route and its method are found; the simulator read a bad ``q`` as 0 and
+    answered 200 or 406."""
+    answer = requests.get(f"{server.url}/v2/info", headers={"Accept": accept}, timeout=10)
+    assert (answer.status_code, answer.content) == (400, b"")
+    assert "Content-Type" not in answer.headers
+    refused = requests.post(f"{server.url}/v2/info", headers={"Accept": accept}, timeout=10)
+    assert refused.status_code == 405
+
+
+# readQualityFactor's outcomes, worked out by hand from eclipse-ee4j/jersey
+# core-common/.../message/internal/HttpHeaderReader.java (thousandths; None: ParseException).
+@pytest.mark.parametrize(("text", "thousandths"), [
+    ("1", 1000), ("0", 0), ("0.5", 500), (".5", 500), ("1.000", 1000), ("0.123", 123),
+    (".1234", 123), ("0.", -2000), ("1.", -2000), ("1.5", None), ("0.1234", None),
+    ("2", None), (".", None), ("", None), ("0,5", None)])
+def test_a_q_value_is_jerseys_reading(text, thousandths):
+    """Every branch of ``readQualityFactor``, its ``'.'``-as-a-digit quirk included."""
+    if thousandths is None:
+        with pytest.raises(ValueError):
+            _quality(text)
+    else:
+        assert _quality(text) == thousandths
