@@ -37,14 +37,17 @@ app's new definition (``AppsResource.maybePostEvent``); changes of several apps 
 and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
-Jersey decides three things before a resource's method runs, checked once in
-:meth:`MarathonBackend.handle`: the route (a path no resource takes answers 404 ``URI not
-found``) and the method (405 ``Method Not Allowed``), :mod:`.marathonroutes`, then the
-``Accept``: every ``/v2`` resource produces JSON alone (``@Produces`` of
-``application/json``, the task lists too since 1.11), so a request whose ``Accept`` admits
-no JSON answers 406 before it does anything (:func:`.marathonquery.json_acceptable`); a
-plugin's own paths (``/v2/plugins/<id>/...``) produce what the plugin writes, ``/ping`` what
-the ``Accept`` prefers.
+Jetty picks the servlet first, by the path made canonical (a ``..`` above the root is its
+400 ``Bad URI``; :func:`.marathonroutes.servlet_path`). Jersey then decides three things
+before a resource's method runs, checked once in :meth:`MarathonBackend.handle`: the route
+(a path no resource takes answers 404 ``URI not found``) and the method (405 ``Method Not
+Allowed``; ``OPTIONS`` Jersey answers itself, :func:`.marathonroutes.options`),
+:mod:`.marathonroutes`, then the ``Accept`` (one it cannot parse is its empty 400,
+:func:`.marathonquery.accepted`): every ``/v2`` resource produces JSON alone (``@Produces``
+of ``application/json``, the task lists too since 1.11), so a request whose ``Accept``
+admits no JSON answers 406 before it does anything (:func:`.marathonquery.json_acceptable`);
+a plugin's own paths (``/v2/plugins/<id>/...``) produce what the plugin writes, ``/ping``
+what the ``Accept`` prefers.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
