@@ -71,8 +71,9 @@ class LaunchQueue(HealthChecking):
         for a task it no longer knows is killed if it is not terminal
         (``core/task/update/impl/TaskStatusUpdateProcessorImpl.scala``, ``killUnknownTask``),
         so it needs no record of past tasks; the simulator kept every task's entry, one more
-        at each launch (about 1.4 MB each 4.8 simulated hours of a 100-instance restart loop,
-        ``benchmarks/swarm_restart_loop.py --in-process --system mesos``)."""
+        at each launch, the growth tracemalloc found in the restart loop of
+        ``benchmarks/swarm_restart_loop.py --in-process --system mesos`` once its event logs
+        were held small."""
         for task_id in instance.tasks:
             self._task_index.pop(task_id, None)
 
