@@ -76,7 +76,7 @@ class SchedulerActions(LaunchQueue):
         if instance.state in (UNREACHABLE, INACTIVE):
             instance.goal = "Decommissioned"
             self._condition_changed(instance, TERMINAL_CONDITION["TASK_KILLED"])
-            app.instances.pop(instance.id, None)
+            self._expunge(app, instance)
         else:
             self._decommission(app, instance, keep_reservation=False)
 
@@ -160,11 +160,12 @@ class SchedulerActions(LaunchQueue):
         """An instance without live tasks leaves: kept as Reserved, or forgotten (expunged
         in the condition it has: no ``instance_changed_event``)."""
         if instance.goal == "Stopped" and instance.reservation:
+            self._forget_tasks(instance)
             instance.healthy, instance.running_since, instance.tasks = None, None, {}
             instance.addresses = {}
             self._become(instance, RESERVED)
         else:
-            app.instances.pop(instance.id, None)
+            self._expunge(app, instance)
             self._forget_if_orphaned(app)
 
     def _forget_if_orphaned(self, app: App) -> None:
@@ -217,9 +218,11 @@ class SchedulerActions(LaunchQueue):
                      + (f" message={status.reason}" if status.reason else ""),
                      "Warning" if status.state in FAILURES or status.state == "TASK_UNREACHABLE"
                      else "Normal")
-        if found is None and status.task_id in self._task_index and status.state in MESOS_STATE:
-            # Its instance was expunged while unreachable: "An expunged task will be killed if
-            # it ever comes back" (docs/docs/configure-task-handling.md); no instance changes.
+        if found is None and status.state in MESOS_STATE:
+            # A task Marathon no longer knows, its instance expunged (while unreachable: "An
+            # expunged task will be killed if it ever comes back",
+            # docs/docs/configure-task-handling.md): killed if it is not terminal
+            # (TaskStatusUpdateProcessorImpl's killUnknownTask); no instance changes.
             self.driver.kill_task(status.task_id)
             return
         if found is None or status.task_id not in found[1].tasks:

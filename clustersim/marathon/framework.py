@@ -438,7 +438,7 @@ class Marathon(SchedulerActions, Framework):
         old = [i for i in app.instances.values() if i.goal == "Running"]
         for instance in old:   # scheduled old instances never need to start
             if instance.state == SCHEDULED and instance.reservation is None:
-                del app.instances[instance.id]
+                self._expunge(app, instance)
         old = [i for i in old if i.id in app.instances]
         healthy = sum(self._is_healthy(app, i) for i in old)
         if spec.instances == 0:

@@ -63,6 +63,25 @@ class LaunchQueue(HealthChecking):
         self._record("instance", instance.id, "instance_changed_event",
                      changed_message(instance, condition))
 
+    def _forget_tasks(self, instance: Instance) -> None:
+        """Drop ``instance``'s tasks from the index of the tasks Marathon knows
+        (``_task_index``), when a new attempt replaces them or the instance leaves: Marathon
+        keeps a task only inside its instance (``core/instance/Instance.scala``; the
+        instance tracker forgets an expunged instance with its tasks), and a status update
+        for a task it no longer knows is killed if it is not terminal
+        (``core/task/update/impl/TaskStatusUpdateProcessorImpl.scala``, ``killUnknownTask``),
+        so it needs no record of past tasks; the simulator kept every task's entry, one more
+        at each launch, the growth tracemalloc found in the restart loop of
+        ``benchmarks/swarm_restart_loop.py --in-process --system mesos`` once its event logs
+        were held small."""
+        for task_id in instance.tasks:
+            self._task_index.pop(task_id, None)
+
+    def _expunge(self, app: App, instance: Instance) -> None:
+        """Forget ``instance`` and its tasks (the instance tracker's expunge)."""
+        self._forget_tasks(instance)
+        app.instances.pop(instance.id, None)
+
     def _revive(self) -> None:
         if self.driver:
             self.driver.revive()
@@ -238,6 +257,7 @@ class LaunchQueue(HealthChecking):
                               owner=spec.id, data=discovery, stop_seconds=self.task_stop_seconds,
                               kill_grace_seconds=spec.kill_grace[0])]
             operation = tasks[0]
+        self._forget_tasks(instance)              # the last attempt's, all terminal
         instance.tasks = {t.task_id: "TASK_STAGING" for t in tasks}
         instance.addresses = {}
         for task in tasks:

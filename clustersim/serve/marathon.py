@@ -37,14 +37,17 @@ app's new definition (``AppsResource.maybePostEvent``); changes of several apps 
 and delete post ``pod_created_event``, ``pod_updated_event`` (a ``PUT`` that creates the pod
 too) and ``pod_deleted_event`` with the client's address and the request's path
 (``PodsResource``, ``PodEvent`` in ``core/event/Events.scala``).
-Jersey decides three things before a resource's method runs, checked once in
-:meth:`MarathonBackend.handle`: the route (a path no resource takes answers 404 ``URI not
-found``) and the method (405 ``Method Not Allowed``), :mod:`.marathonroutes`, then the
-``Accept``: every ``/v2`` resource produces JSON alone (``@Produces`` of
-``application/json``, the task lists too since 1.11), so a request whose ``Accept`` admits
-no JSON answers 406 before it does anything (:func:`.marathonquery.json_acceptable`); a
-plugin's own paths (``/v2/plugins/<id>/...``) produce what the plugin writes, ``/ping`` what
-the ``Accept`` prefers.
+Jetty picks the servlet first, by the path made canonical (a ``..`` above the root is its
+400 ``Bad URI``; :func:`.marathonroutes.servlet_path`). Jersey then decides three things
+before a resource's method runs, checked once in :meth:`MarathonBackend.handle`: the route
+(a path no resource takes answers 404 ``URI not found``) and the method (405 ``Method Not
+Allowed``; ``OPTIONS`` Jersey answers itself, :func:`.marathonroutes.options`),
+:mod:`.marathonroutes`, then the ``Accept`` (one it cannot parse is its empty 400,
+:func:`.marathonquery.accepted`): every ``/v2`` resource produces JSON alone (``@Produces``
+of ``application/json``, the task lists too since 1.11), so a request whose ``Accept``
+admits no JSON answers 406 before it does anything (:func:`.marathonquery.json_acceptable`);
+a plugin's own paths (``/v2/plugins/<id>/...``) produce what the plugin writes, ``/ping``
+what the ``Accept`` prefers.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
@@ -77,6 +80,8 @@ from clustersim.serve.marathonmonitor import (
     pong,
 )
 from clustersim.serve.marathonquery import (
+    HeaderValueError,
+    accepted,
     app_embeds,
     definition,
     flag,
@@ -86,7 +91,14 @@ from clustersim.serve.marathonquery import (
 )
 from clustersim.serve.marathonqueue import MarathonQueue
 from clustersim.serve.marathonraml import check_app, check_apps, check_pod
-from clustersim.serve.marathonroutes import method_not_allowed, path_param, resource_method
+from clustersim.serve.marathonroutes import (
+    bad_uri,
+    method_not_allowed,
+    options,
+    path_param,
+    resource_method,
+    servlet_path,
+)
 from clustersim.serve.marathonstats import task_counts, task_stats
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
@@ -150,6 +162,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 "  health checks always pass and images always pull: book/toy-to-real.md")
 
     def error(self, err: HttpError) -> Response:
+        if isinstance(err, HeaderValueError):       # Jersey's own 400, no entity
+            return Response(400, b"", "")
         body: dict[str, Any] = {"message": err.message}
         body.update(err.details)
         return Response.json(err.status, body)
@@ -159,10 +173,17 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
     def handle(self, request: Request) -> Response:
         self.clock.begin()
         path = request.path.rstrip("/") or "/"
-        if path == "/v2/events":             # a servlet of its own, not Jersey's
+        target = servlet_path(request.path)      # Jetty's servlet mapping, marathonroutes
+        if target is None:
+            return bad_uri()
+        if target == "/v2/events":               # a servlet of its own, not Jersey's
             return event_stream(self.marathon, request, self.times, self.bus)
         # Jersey's route, then its method (405), then what it produces (406): marathonroutes
-        if resource_method(request.path, request.method).json:
+        route = resource_method(request.path, request.method)
+        accepted(request)              # Jersey reads the Accept as it picks the method
+        if request.method == "OPTIONS":
+            return options(route, request)
+        if route.json:
             json_acceptable(request)
         if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
             request.method = "GET"

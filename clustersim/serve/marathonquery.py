@@ -40,8 +40,8 @@ from clustersim.marathon.groups import DependencyCycleError, IdClashError
 from clustersim.marathon.roles import AcceptedRolesError, ResidentRoleError, RoleError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["accepted", "app_embeds", "compatible", "definition", "flag", "group_embeds",
-           "invalid", "json_acceptable",
+__all__ = ["HeaderValueError", "accepted", "app_embeds", "compatible", "definition", "flag",
+           "group_embeds", "invalid", "json_acceptable",
            "label_selector", "refusal", "task_states", "violations", "with_loader"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
@@ -82,26 +82,69 @@ def label_selector(query: str | None) -> Matcher:
                               for key, test in tests)
 
 
+class HeaderValueError(HttpError):
+    """A request header Jersey cannot parse: ``InboundMessageContext`` wraps the
+    ``ParseException`` in an inbound ``HeaderValueException``, which no exception mapper
+    sees when it is thrown while Jersey picks the method, and which
+    ``ServerRuntime.Responder.mapException`` answers itself: 400 with no entity
+    (eclipse-ee4j/jersey ``core-server/.../server/ServerRuntime.java``), not Marathon's
+    JSON message."""
+
+    def __init__(self, header: str, value: str) -> None:
+        super().__init__(400, f"Unable to parse \"{header}\" header value: \"{value}\"")
+
+
+def _quality(text: str) -> int:
+    """A ``q`` parameter in thousandths, as Jersey's ``HttpHeaderReader.readQualityFactor``
+    reads it: at most 5 characters, ``0`` or ``1`` (then ``.`` and up to three digits,
+    none above 0 after a 1) or a leading ``.``; anything else raises ``ValueError``. Its
+    quirk kept: ``0.`` and ``1.`` read the ``.`` as a digit, -2000, below every range."""
+    if not text or len(text) > 5 or text[0] not in "01.":
+        raise ValueError(text)
+    whole, rest = (text[0], text[1:]) if text[0] != "." else ("0", text)
+    if not rest:
+        return int(whole) * 1000
+    if rest[0] != "." or (text[0] == "." and len(rest) == 1):
+        raise ValueError(text)
+    if len(rest) == 1:                      # "0." or "1.": (c - '0') * 1000 of the '.'
+        return (ord(".") - ord("0")) * 1000
+    digits = rest[1:]
+    if not digits.isascii() or not digits.isdigit():
+        raise ValueError(text)
+    value = sum(int(d) * 10 ** (2 - i) for i, d in enumerate(digits) if i < 3)
+    if whole == "1" and value > 0:
+        raise ValueError(text)
+    return 1000 if whole == "1" else value
+
+
 def accepted(request: Request) -> list[str]:
-    """The media ranges the client's ``Accept`` admits (a ``q`` above 0; one that is no
-    number counts as 0), in Jersey's order of preference (``AcceptableMediaType``: the
-    highest ``q`` first, then a concrete type before ``type/*`` before ``*/*``, then as
-    sent); no ``Accept`` admits anything, ``*/*``."""
-    ranges: list[tuple[float, int, int, str]] = []
-    for item in request.headers.get("accept", "").split(","):
+    """The media ranges the client's ``Accept`` admits (a ``q`` above 0), in Jersey's order
+    of preference (``AcceptableMediaType``: the highest ``q`` first, then a concrete type
+    before ``type/*`` before ``*/*``, then as sent); no ``Accept`` admits anything, ``*/*``.
+    Read as Jersey's ``AcceptableMediaType.valueOf`` reads each range: a type without a
+    subtype is ``type/*`` (``garbage`` is ``garbage/*``, ``application`` admits JSON), a
+    parameter's name in any case, ``q`` by :func:`_quality`; a ``q`` it cannot read, or a
+    ``/`` with no subtype after it, raises :class:`HeaderValueError`. Simplified: the
+    characters HTTP forbids in a token are not refused."""
+    value = request.headers.get("accept", "")
+    ranges: list[tuple[int, int, int, str]] = []
+    for item in value.split(","):
         media, *params = (p.strip() for p in item.split(";"))
-        quality = 1.0
+        kind, slash, sub = media.partition("/")
+        if slash and not (kind and sub):
+            raise HeaderValueError("Accept", value)
+        quality = 1000
         for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
+            key, _, text = param.partition("=")
+            if key.strip().lower() == "q":
                 try:
-                    quality = float(value)
+                    quality = _quality(text.strip())
                 except ValueError:
-                    quality = 0.0
+                    raise HeaderValueError("Accept", value) from None
         if media and quality > 0:
+            media = media if slash else f"{media}/*"
             ranges.append((-quality, media.count("*"), len(ranges), media.lower()))
-    return [media for *_, media in sorted(ranges)] if request.headers.get(
-        "accept", "").strip() else ["*/*"]
+    return [media for *_, media in sorted(ranges)] if value.strip() else ["*/*"]
 
 
 def compatible(media: str, other: str) -> bool:

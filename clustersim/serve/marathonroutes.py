@@ -35,16 +35,23 @@ for ``AppTasksResource`` and ``AppVersionsResource``, ``GroupsResource``, ``Pods
 web UI, ``/public/api``'s RAML files, ``/config`` and ``/logging`` are left out, so they
 answer as unknown routes; a pod's ``::versions`` and ``::instances`` routes and a group's
 ``PATCH`` are matched as Marathon matches them but not served (the resource's 404 or 405);
-``OPTIONS``, which Jersey answers itself with the allowed methods, answers 405 (as
-``TRACE``, ``CONNECT`` and any other method do, which reach Jersey through the servlet).
+``TRACE``, ``CONNECT`` and any other method reach Jersey through the servlet and answer 405.
 
-A path parameter is matched encoded and decoded once matched (:func:`path_param`). Left as
-it was, for want of a confirmed source: a path with ``..`` or ``.`` segments
-(``curl --path-as-is /v2/apps/../apps``) is routed as sent, its id then resolved by
-Marathon's ``canonicalPath`` (whether Jetty 9.4.8, Marathon 1.11's, or Jersey 2.27's
-``ServletContainer`` normalizes such a request URI before routing was not checked), and a
-``%2F`` is taken as Jetty 9.4.8 takes it (its ambiguous-separator refusals came in 9.4.37,
-jetty/jetty.project issue 6001).
+``OPTIONS`` Jersey answers itself on every route (:func:`options`): the model processors
+give each resource OPTIONS methods of their own (eclipse-ee4j/jersey
+``core-server/.../wadl/processor/OptionsMethodProcessor.java`` and
+``WadlModelProcessor.java``), 200 with an ``Allow`` header. Marathon leaves WADL on: its
+``api/HttpBindings.scala`` wraps ``RootApplication`` in ``ResourceConfig.forApplication``
+and sets no ``jersey.config.server.wadl.disableWadl`` (nor does ``RootApplication``).
+
+A path parameter is matched encoded and decoded once matched (:func:`path_param`). A path
+with ``.`` or ``..`` segments (``curl --path-as-is``) is read twice, as Jetty 9.4.8 and
+Jersey 2.27 read it (:func:`servlet_path`): Jetty picks the servlet by the decoded path made
+canonical, and refuses one whose ``..`` climbs above the root (:func:`bad_uri`), while
+Jersey's ``ServletContainer`` routes the request URI as sent, so ``/v2/apps/../apps`` reaches
+``AppsResource`` with the id ``..`` resolved by Marathon's ``canonicalPath`` but
+``/v2/apps/../events`` is the event stream's servlet. A ``%2F`` is taken as Jetty 9.4.8
+takes it (its ambiguous-separator refusals came in 9.4.37, jetty/jetty.project issue 6001).
 """
 
 from __future__ import annotations
@@ -53,9 +60,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from clustersim.serve.core import HttpError
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.marathonquery import accepted, compatible
 
-__all__ = ["Route", "method_not_allowed", "path_param", "resource_method", "uri_not_found"]
+__all__ = ["Route", "allowed_methods", "bad_uri", "method_not_allowed", "options",
+           "path_param", "resource_method", "servlet_path", "uri_not_found"]
 
 
 def path_param(matched: str) -> str:
@@ -65,6 +74,39 @@ def path_param(matched: str) -> str:
     Marathon's ``toAbsolutePath`` has read it), whereas ``/v2/apps/x/y/tasks`` routes to
     the tasks of ``x/y``."""
     return unquote(matched)
+
+
+def servlet_path(path: str) -> str | None:
+    """The path Jetty 9.4 maps to a servlet (its ``pathInContext``), or None for one it
+    refuses: ``Request.setMetaData`` decodes the request's path and makes it canonical
+    (``URIUtil.canonicalPath``: each ``.`` segment dropped, each ``..`` with the segment
+    before it; None when a ``..`` climbs above the root), whereas ``getRequestURI``, which
+    Jersey's ``ServletContainer.service`` routes, stays the path as sent
+    (jetty/jetty.project ``jetty-server/.../server/Request.java``; eclipse-ee4j/jersey
+    ``containers/jersey-servlet-core/.../ServletContainer.java``). A path ending in a dot
+    segment keeps its trailing slash (``/a/b/..`` is ``/a/``), as the simulator reads
+    Jetty's ``canonicalPath``; that case was not checked against Jetty's tests."""
+    segments = unquote(path).split("/")
+    kept: list[str] = []
+    for segment in segments[1:]:
+        if segment == "..":
+            if not kept:
+                return None
+            kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    trailing = "/" if segments[-1] in (".", "..") and kept else ""
+    return "/" + "/".join(kept) + trailing
+
+
+def bad_uri() -> Response:
+    """Jetty's answer to a path :func:`servlet_path` refuses: ``setMetaData``'s
+    ``BadMessageException(400, "Bad URI")``, which ``HttpChannel.onBadMessage`` answers
+    with ``ErrorHandler.badMessageError``'s page and no persistent connection, before any
+    servlet or filter runs. Simplified: the status line says ``Bad Request``, not Jetty's
+    ``Bad URI``."""
+    page = b"<h1>Bad Message 400</h1><pre>reason: Bad URI</pre>"
+    return Response(400, page, "text/html;charset=iso-8859-1", {"Connection": "close"})
 
 
 def uri_not_found() -> HttpError:
@@ -154,7 +196,8 @@ are the routes of one resource of template ``""``, ``SystemResource``'s ``ping``
 def resource_method(path: str, method: str) -> Route:
     """The resource method Jersey calls for ``method`` on ``path``, or its refusal: 404
     ``URI not found`` when no route takes the path, 405 ``Method Not Allowed`` when the
-    route does not take the method (``HEAD`` goes to a ``GET``)."""
+    route does not take the method (``HEAD`` goes to a ``GET``, ``OPTIONS`` to
+    :func:`options`)."""
     routes, rest = ROOT.routes, path
     while True:
         found = next(((r, m) for r in routes if (m := r.pattern.fullmatch(rest))), None)
@@ -162,8 +205,62 @@ def resource_method(path: str, method: str) -> Route:
             raise uri_not_found()
         route, match = found
         if not route.routes:
-            allowed = route.methods | ({"HEAD"} if "GET" in route.methods else set())
-            if method not in allowed:
+            if method not in allowed_methods(route):
                 raise method_not_allowed()
             return route
         routes, rest = route.routes, match.group(route.pattern.groups) or ""
+
+
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+"""The order a resource lists its methods in, for two that share a bucket of
+:func:`allowed_methods`' hash set (``PUT`` and ``PATCH``): the order the simulator's routes
+name them, which is not confirmed to be Jersey's (a resource's methods come from Java
+reflection)."""
+
+
+def _java_bucket(name: str) -> int:
+    """The bucket of a ``java.util.HashSet`` of default capacity (16) that holds ``name``:
+    ``String.hashCode`` (``s[0]*31^(n-1) + ... + s[n-1]`` in 32 bits), spread by
+    ``HashMap.hash`` (``h ^ (h >>> 16)``) and masked to the table."""
+    code = 0
+    for char in name:
+        code = (31 * code + ord(char)) & 0xFFFFFFFF
+    return (code ^ (code >> 16)) & 15
+
+
+def allowed_methods(route: Route) -> list[str]:
+    """The methods Jersey allows on ``route``, in the order its ``Allow`` header lists them
+    (``ModelProcessorUtil.getAllowedMethods``: the resource's methods, then ``OPTIONS``,
+    then ``HEAD`` when it has a ``GET``, gathered in a ``HashSet``, whose order is its
+    buckets' and, within one, the order the methods went in)."""
+    names = sorted(route.methods, key=_METHOD_ORDER.index)
+    names += ["OPTIONS"] + (["HEAD"] if "GET" in route.methods and "HEAD" not in names else [])
+    return sorted(names, key=_java_bucket)    # sorted() is stable: a bucket keeps its order
+
+
+_WADL = "application/vnd.sun.wadl+xml"
+
+
+def options(route: Route, request: Request) -> Response:
+    """Jersey's answer to ``OPTIONS`` on ``route`` (see the module): 200 with ``Allow``, the
+    allowed methods joined by commas (``OutboundJaxrsResponse.Builder.allow``). Of the
+    three OPTIONS methods Jersey adds, the ``Accept`` picks one (its ``q`` values are not
+    weighed here): a range that admits ``text/plain`` and none that admits WADL the
+    plain-text one, whose body lists the methods as Java prints a set
+    without its brackets (``OptionsMethodProcessor.PlainTextOptionsInflector``); a range
+    neither text nor WADL admits (``application/json``) the generic one, an empty body
+    typed as the first acceptable media type (``GenericOptionsInflector``). Simplified: a
+    range that admits WADL (``*/*``, curl's default, or ``application/*``) gets the
+    resource's WADL document from Marathon, ``application/vnd.sun.wadl+xml`` with a
+    ``Last-modified`` header (``WadlModelProcessor.OptionsHandler``); the simulator writes
+    no WADL and answers it with ``Allow`` and an empty body, without a type. Which of the
+    WADL and the plain text Jersey picks for ``*/*`` was not checked against its method
+    selection (``MethodSelectingRouter``)."""
+    methods = allowed_methods(route)
+    headers = {"Allow": ",".join(methods)}
+    ranges = accepted(request) or ["*/*"]
+    if any(compatible(media, _WADL) for media in ranges):
+        return Response(200, b"", "", headers)
+    if any(compatible(media, "text/plain") for media in ranges):
+        return Response(200, ", ".join(methods).encode(), "text/plain", headers)
+    return Response(200, b"", ranges[0], headers)

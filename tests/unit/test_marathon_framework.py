@@ -504,3 +504,20 @@ def test_an_apps_max_per_without_a_value_is_deployed_and_no_offer_launches_it():
     [row] = m.queue()
     assert list(row["rejections"]) == ['java.lang.NumberFormatException: For input string: ""']
     assert m.launch_attempt("/web").processed == 0
+
+
+def test_marathon_keeps_only_its_live_instances_tasks():
+    """Marathon keeps a task only inside its instance (``Instance.scala``), and kills a
+    non-terminal task it no longer knows (``TaskStatusUpdateProcessorImpl``,
+    ``killUnknownTask``), so it needs no record of past tasks: through a restart loop, the
+    tasks it can look up are those of its instances. The simulator kept an entry for every
+    task ever launched (benchmarks/swarm_restart_loop.py --in-process --system mesos)."""
+    cluster, m = cluster_with()
+    m.deploy(app(instances=3, healthChecks=[HEALTH]))
+    cluster.run(until=60)
+    m.set_health("/web", False)
+    cluster.run(until=1200)
+    updates = len(reasons(m, "status_update_event"))
+    held = {t for a in m.apps.values() for i in a.instances.values() for t in i.tasks}
+    assert updates > 10 * len(held) > 0                    # many tasks came and went
+    assert set(m._task_index) == held

@@ -15,6 +15,7 @@ import requests
 
 from clustersim.serve import serve
 from clustersim.serve.core import HttpError
+from clustersim.serve.marathonquery import _quality
 from clustersim.serve.marathonroutes import resource_method
 
 _APP = {"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 16}
@@ -156,5 +157,118 @@ def test_templates_are_tried_in_jerseys_order(path, template):
     method = "POST" if path.endswith("restart") else "GET"
     assert resource_method(path, method).template == template
     with pytest.raises(HttpError) as refused:
-        resource_method(path, "OPTIONS")
+        resource_method(path, "TRACE")
     assert refused.value.status == 405
+
+
+# The Allow headers as Java's HashSet of default capacity orders the methods (buckets by
+# String.hashCode spread as HashMap.hash: HEAD 1, DELETE 2, POST 5, GET 7, OPTIONS 12,
+# PUT and PATCH 14), computed apart from the simulator.
+@pytest.mark.parametrize(("path", "allow"), [
+    ("/v2/info", "HEAD,GET,OPTIONS"), ("/v2/apps", "HEAD,POST,GET,OPTIONS,PUT,PATCH"),
+    ("/v2/apps/web", "HEAD,DELETE,GET,OPTIONS,PUT,PATCH"),
+    ("/v2/leader", "HEAD,DELETE,GET,OPTIONS"),
+    ("/v2/tasks/delete", "POST,OPTIONS"), ("/ping", "HEAD,GET,OPTIONS")])
+def test_options_is_jerseys_200_with_the_allowed_methods(server, path, allow):
+    """Jersey answers ``OPTIONS`` on every route itself (``OptionsMethodProcessor``,
+    ``WadlModelProcessor``): 200 with ``Allow``; asked for ``text/plain``, the same list as
+    the body, as Java prints a set without brackets; the simulator answered 405."""
+    plain = requests.options(f"{server.url}{path}", headers={"Accept": "text/plain"},
+                             timeout=10)
+    assert (plain.status_code, plain.headers["Allow"]) == (200, allow)
+    assert plain.headers["Content-Type"].startswith("text/plain")
+    assert plain.text == allow.replace(",", ", ")
+    default = requests.options(f"{server.url}{path}", timeout=10)   # Accept: */*
+    assert (default.status_code, default.headers["Allow"]) == (200, allow)
+
+
+def test_options_to_json_is_the_generic_empty_answer(server):
+    """An ``Accept`` that admits neither text nor WADL gets ``GenericOptionsInflector``'s
+    answer: empty, typed as the first acceptable type; OPTIONS changes nothing, and a path
+    no resource takes is still 404."""
+    answer = requests.options(f"{server.url}/v2/apps", timeout=10,
+                              headers={"Accept": "application/json"})
+    assert (answer.status_code, answer.content) == (200, b"")
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
+    assert requests.options(f"{server.url}/v2/unknown", timeout=10).status_code == 404
+
+
+def _raw(server, path: str, accept: str = "application/json") -> tuple[int, str, bytes]:
+    """``GET`` of ``path`` as sent (``requests`` would drop its dot segments): the status,
+    the Content-Type and the first line of the body."""
+    where = urlsplit(server.url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    connection.request("GET", path, headers={"Accept": accept})
+    answer = connection.getresponse()
+    try:
+        return answer.status, answer.getheader("Content-Type", ""), answer.readline()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("path", ["/v2/apps/../events", "/v2/apps/%2e%2e/events",
+                                  "/v2/./events", "/x/y/../../v2/events"])
+def test_jetty_picks_the_servlet_by_the_canonical_path(server, path):
+    """Jetty maps a request to a servlet by its decoded path made canonical
+    (``Request.setMetaData``, ``URIUtil.canonicalPath``), so these reach the event stream's
+    servlet; the simulator took them to Jersey's routes (an app ``/events``, or 404)."""
+    assert _raw(server, path, "text/event-stream") == (
+        200, "text/event-stream", b"event: event_stream_attached\n")
+
+
+@pytest.mark.parametrize("path", ["/..", "/v2/../../info", "/v2/apps/%2e%2e/%2E%2E/..",
+                                  "/../v2/apps"])
+def test_a_dot_dot_above_the_root_is_jettys_bad_uri(server, path):
+    """A ``..`` that climbs above the root makes ``canonicalPath`` null: Jetty's
+    ``BadMessageException(400, "Bad URI")``, answered with ``ErrorHandler``'s HTML page
+    before any servlet runs; the simulator routed it (404, or an app list)."""
+    assert _raw(server, path) == (400, "text/html;charset=iso-8859-1",
+                                  b"<h1>Bad Message 400</h1><pre>reason: Bad URI</pre>")
+
+
+def test_jersey_still_routes_the_path_as_sent(server):
+    """Past Jetty, Jersey routes ``getRequestURI``, the path as sent: ``/v2/apps/x/../web``
+    is ``AppsResource``'s ``{id}`` of ``x/../web``, which Marathon makes ``/web``."""
+    status, _, line = _raw(server, "/v2/apps/x/../web")
+    assert status == 200 and json.loads(line)["app"]["id"] == "/web"
+
+
+@pytest.mark.parametrize(("accept", "status"), [
+    ("garbage", 406), ("application", 200), ("*", 200), ("text", 406),
+    ("application/json;Q=0", 406), ("application/json;q=.5", 200)])
+def test_an_accept_range_is_read_as_jersey_reads_it(server, accept, status):
+    """``AcceptableMediaType.valueOf`` takes a type without a subtype for ``type/*``
+    (``garbage`` admits no JSON, ``application`` does) and a parameter's name in any case;
+    the simulator answered 406 to ``application`` and ``*`` and read ``Q=0`` as no q."""
+    answer = requests.get(f"{server.url}/v2/info", headers={"Accept": accept}, timeout=10)
+    assert answer.status_code == status
+
+
+@pytest.mark.parametrize("accept", ["application/json;q=abc", "application/json;q=1.5",
+                                    "application/json;q=0.1234", "application/", "*/json, a/"])
+def test_an_accept_jersey_cannot_parse_is_its_empty_400(server, accept):
+    """A range Jersey's ``HttpHeaderReader`` cannot read is an inbound
+    ``HeaderValueException``, which ``ServerRuntime`` answers itself, 400 with no entity,
+    once the route and its method are found; the simulator read a bad ``q`` as 0 and
+    answered 200 or 406."""
+    answer = requests.get(f"{server.url}/v2/info", headers={"Accept": accept}, timeout=10)
+    assert (answer.status_code, answer.content) == (400, b"")
+    assert "Content-Type" not in answer.headers
+    refused = requests.post(f"{server.url}/v2/info", headers={"Accept": accept}, timeout=10)
+    assert refused.status_code == 405
+
+
+# readQualityFactor's outcomes, worked out by hand from eclipse-ee4j/jersey
+# core-common/.../message/internal/HttpHeaderReader.java (thousandths; None: ParseException).
+@pytest.mark.parametrize(("text", "thousandths"), [
+    ("1", 1000), ("0", 0), ("0.5", 500), (".5", 500), ("1.000", 1000), ("0.123", 123),
+    (".1234", 123), ("0.", -2000), ("1.", -2000), ("1.5", None), ("0.1234", None),
+    ("2", None), (".", None), ("", None), ("0,5", None)])
+def test_a_q_value_is_jerseys_reading(text, thousandths):
+    """Every branch of ``readQualityFactor``, its ``'.'``-as-a-digit quirk included."""
+    if thousandths is None:
+        with pytest.raises(ValueError):
+            _quality(text)
+    else:
+        assert _quality(text) == thousandths
