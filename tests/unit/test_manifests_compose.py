@@ -447,10 +447,19 @@ def test_cpus(text, cpus: str) -> None:
     assert compose_cpus(text) == Decimal(cpus)
 
 
-@pytest.mark.parametrize("text", ["0.0000000001", "one", "-1", "1/0x", ""])
+# full-width digits: Go's big.Rat.SetString reads ASCII digits only (natconv.go, nat.scan)
+@pytest.mark.parametrize("text", ["0.0000000001", "one", "-1", "1/0x", "", "\uff11", "1/\uff12"])
 def test_cpus_errors(text: str) -> None:
     with pytest.raises(ValueError):
         compose_cpus(text)
+
+
+def test_a_cpus_of_full_width_digits_is_refused_where_docker_cli_parses_it() -> None:
+    """It had loaded as 1 CPU."""
+    with pytest.raises(ManifestError) as info:
+        stack("deploy: {resources: {limits: {cpus: '\uff11'}}}")
+    assert info.value.path == "services.web.deploy.resources.limits.cpus"
+    assert "failed to parse" in info.value.message
 
 
 def test_workloads_place_by_reservations() -> None:
