@@ -59,7 +59,9 @@ __all__ = [
     "pod_executor_resources",
 ]
 
-_RAM = re.compile(r"(\d+(\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE)
+_RAM = re.compile(r"(\d+(\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE | re.ASCII)
+"""docker/go-units ``RAMInBytes``' pattern; Go's ``\\d`` is an ASCII digit (RE2 syntax), where
+Python's would take a full-width "５１２M" and ``float`` read it."""
 _BINARY = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
 _RATIONAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE]([+-]?\d+))?(/(\d+))?", re.ASCII)
 """A ``cpus`` as docker/cli's ``opts.ParseCPUs`` reads it with Go's ``big.Rat.SetString``,

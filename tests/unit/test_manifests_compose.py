@@ -425,7 +425,9 @@ def test_ram_in_bytes_table(text, size: int) -> None:
     assert compose_bytes(text) == size
 
 
-@pytest.mark.parametrize("text", ["", "hello", "-32", " 32 ", "32m b", "32bm", "1.2.3", None])
+# "\uff15\uff11\uff12M": full-width digits, which Go's \d does not match
+@pytest.mark.parametrize("text", ["", "hello", "-32", " 32 ", "32m b", "32bm", "1.2.3", None,
+                                  "\uff15\uff11\uff12M"])
 def test_ram_in_bytes_errors(text) -> None:
     with pytest.raises(ValueError, match="invalid size"):
         compose_bytes(text)
