@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from clustersim.course.requirements_file import RequirementsError, requirement_lines
+
 __all__ = ["Check", "check_count", "main", "run_checks"]
 
 MIN_PYTHON = (3, 11)
@@ -71,11 +73,13 @@ def check_python(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> Chec
 
 
 def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
-    """``name == version`` pins of requirements.txt (empty when the file is not there)."""
-    if not path.is_file():
+    """``name == version`` pins of requirements.txt and the files it includes (empty when the
+    file is not there); :class:`RequirementsError` for a file that cannot be read
+    (:mod:`clustersim.course.requirements_file`)."""
+    if not path.exists():
         return {}
     pins = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in requirement_lines(path)[0]:
         match = _PIN.match(line)
         if match:
             pins[match[1]] = match[2]
@@ -99,12 +103,21 @@ def check_requirements(requirements: Path) -> Iterator[Check]:
     """A check per pin of ``requirements``, or one line saying why versions are not compared:
     a problem when the file was named and is missing, fine when the default file is absent
     because the package came from a wheel."""
-    pins = pinned_requirements(requirements)
+    try:
+        pins = pinned_requirements(requirements)
+        if requirements != REQUIREMENTS and not requirements.exists():
+            raise RequirementsError(f"{requirements} is not there")
+    except RequirementsError as err:
+        yield Check("requirements", False, str(err),
+                    "Give the requirements file you installed from (`name==version` lines).")
+        return
     if pins:
         yield from check_packages(pins, install_command(requirements))
     elif requirements != REQUIREMENTS:
-        yield Check("requirements", False, f"{requirements} has no `name==version` pins or "
-                    "is not there", "Give the requirements file you installed from.")
+        urls = requirement_lines(requirements)[1]
+        fetched = f" (the doctor does not fetch the URL it includes, {urls[0]})" if urls else ""
+        yield Check("requirements", False, f"{requirements} has no `name==version` pins"
+                    f"{fetched}", "Give the requirements file you installed from.")
     else:
         yield Check("requirements.txt", True, "not found next to the package; package "
                     "versions not compared (name the file you installed from with "

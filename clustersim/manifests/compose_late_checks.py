@@ -83,21 +83,21 @@ def late_values(service: Any) -> list[LateValue]:
     return found
 
 
-def _placed(service: dict[str, Any], where: Path, value: Any) -> dict[str, Any]:
-    """A deep copy of ``service`` with ``value`` at ``where``."""
-    result = deepcopy(service)
-    holder: Any = result
+def _place(service: dict[str, Any], where: Path, value: Any) -> None:
+    """Put ``value`` at ``where`` in ``service``, in place."""
+    holder: Any = service
     for part in where[:-1]:
         holder = holder[part]
     holder[where[-1]] = value
-    return result
 
 
 def stand_ins(service: dict[str, Any], late: list[LateValue]) -> dict[str, Any]:
-    """``service`` with each late value replaced by its stand-in."""
+    """A deep copy of ``service`` with each late value replaced by its stand-in (one copy for
+    them all: a copy per value made a service of thousands of bad constraints quadratic)."""
+    result = deepcopy(service)
     for where, _, stand_in in late:
-        service = _placed(service, where, stand_in)
-    return service
+        _place(result, where, stand_in)
+    return result
 
 
 def _with_service(document: Document, name: str, service: dict[str, Any]) -> Document:
@@ -123,7 +123,8 @@ def late_error(model: Any, document: Document, name: str, late: list[LateValue],
     holder: Any = original
     for part in where:
         holder = holder[part]
-    service = _placed(stand_ins(original, late), where, holder)
+    service = stand_ins(original, late)
+    _place(service, where, holder)
     try:
         validate(model, _with_service(document, name, service), ("services", name),
                  compose=True)

@@ -59,9 +59,14 @@ __all__ = [
     "pod_executor_resources",
 ]
 
-_RAM = re.compile(r"(\d+(\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE)
+_RAM = re.compile(r"(\d+(\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE | re.ASCII)
+"""docker/go-units ``RAMInBytes``' pattern; Go's ``\\d`` is an ASCII digit (RE2 syntax), where
+Python's would take a full-width "５１２M" and ``float`` read it."""
 _BINARY = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
-_RATIONAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE]([+-]?\d+))?(/(\d+))?")
+_RATIONAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE]([+-]?\d+))?(/(\d+))?", re.ASCII)
+"""A ``cpus`` as docker/cli's ``opts.ParseCPUs`` reads it with Go's ``big.Rat.SetString``,
+whose digits are ASCII only (golang/go ``src/math/big/natconv.go``, ``nat.scan``): a full-width
+"１" is no number there, though Python's ``\\d`` and ``Fraction`` read it."""
 _MAX_CPUS = 10**9  # far above any machine; keeps nano-CPUs well inside int64 as docker stores them
 _MIB = 1024 * 1024
 _EXECUTOR = {"cpus": 0.1, "mem": 32.0, "disk": 10.0}

@@ -122,3 +122,40 @@ def test_a_wheel_install_compares_the_pins_of_the_file_it_was_installed_from(
     assert doctor.main(["--no-kernel", "--requirements", str(tmp_path / "nope.txt")],
                        out=lines.append) == 1
     assert lines[0].startswith("FIX  requirements:")
+
+
+def _requirements_line(path: Path) -> str:
+    lines: list[str] = []
+    doctor.main(["--no-kernel", "--requirements", str(path)], out=lines.append)
+    return next(line for line in lines if "requirements" in line.split(":")[0]
+                or "pins 0.0.1" in line)
+
+
+def test_a_requirements_file_that_cannot_be_read_is_named_not_a_traceback(
+        tmp_path: Path) -> None:
+    """A folder, a binary file and a UTF-16 file without its byte order mark each get a line
+    saying what is wrong; they had raised IsADirectoryError and UnicodeDecodeError."""
+    binary = tmp_path / "clustersim.whl"
+    binary.write_bytes(b"PK\x03\x04\xc9\xff\x00")
+    odd = tmp_path / "odd.txt"
+    odd.write_bytes(b"\xff\xfenumpy==1\n")
+    assert "is a folder" in _requirements_line(tmp_path)
+    assert "is not text in UTF-8" in _requirements_line(binary)
+    assert "is not text in UTF-16-LE" in _requirements_line(odd)
+
+
+def test_a_requirements_file_pip_reads_gives_its_pins(tmp_path: Path) -> None:
+    """pip's ``auto_decode`` reads a byte order mark (PowerShell's ``pip freeze >`` writes
+    UTF-16), and ``-r`` includes the file it names, from the including file's folder; includes
+    that loop are read once."""
+    freeze = tmp_path / "freeze.txt"
+    freeze.write_bytes("pytest==0.0.1\r\n".encode("utf-16"))
+    assert "pytest: " in _requirements_line(freeze)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop.txt").write_text("-r ../top.txt\n--requirement=../pins.txt\n")
+    (tmp_path / "pins.txt").write_text("pytest==0.0.1\n")
+    (tmp_path / "top.txt").write_text("-r sub/loop.txt\n")
+    assert doctor.pinned_requirements(tmp_path / "top.txt") == {"pytest": "0.0.1"}
+    url = tmp_path / "url.txt"
+    url.write_text("-r https://example.org/requirements.txt\n")
+    assert "does not fetch the URL it includes" in _requirements_line(url)

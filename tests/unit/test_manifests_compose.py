@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from clustersim import ManifestError, compose_bytes, compose_cpus, load_manifests
+from clustersim.manifests import compose_late_checks
 from clustersim.manifests.compose_decoding import decoding_error
 
 KIB, MIB, GIB, TIB, PIB = (1024**n for n in range(1, 6))
@@ -312,6 +313,30 @@ def test_a_late_value_keeps_the_words_and_line_of_its_refusal() -> None:
     assert "constraint 'node.role=worker': constraint expected one operator" in info.value.message
 
 
+def _copies_to_refuse(bad_constraints: int, monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many deep copies of the service the late checks make to refuse a service with
+    ``bad_constraints`` constraints that swarmkit refuses."""
+    copies = []
+    real = compose_late_checks.deepcopy
+
+    def counted(value: Any) -> Any:
+        copies.append(1)
+        return real(value)
+
+    monkeypatch.setattr(compose_late_checks, "deepcopy", counted)
+    rules = ", ".join(f"bad{i}" for i in range(bad_constraints))
+    with pytest.raises(ManifestError) as info:
+        stack(f"image: x\ndeploy: {{placement: {{constraints: [{rules}]}}}}")
+    assert info.value.path == "services.web.deploy.placement.constraints[0]"
+    return len(copies)
+
+
+def test_many_late_values_are_stood_in_with_one_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the service per late value made a service of 3,000 bad constraints take
+    17 s (each copy holds them all); the copies no longer grow with their number."""
+    assert _copies_to_refuse(200, monkeypatch) == _copies_to_refuse(2, monkeypatch)
+
+
 def test_long_form_depends_on_is_refused_as_docker_stack_deploy_refuses_it() -> None:
     """docker/cli's config_schema_v3.*.json: depends_on is a list_of_strings."""
     with pytest.raises(ManifestError) as info:
@@ -400,7 +425,9 @@ def test_ram_in_bytes_table(text, size: int) -> None:
     assert compose_bytes(text) == size
 
 
-@pytest.mark.parametrize("text", ["", "hello", "-32", " 32 ", "32m b", "32bm", "1.2.3", None])
+# "\uff15\uff11\uff12M": full-width digits, which Go's \d does not match
+@pytest.mark.parametrize("text", ["", "hello", "-32", " 32 ", "32m b", "32bm", "1.2.3", None,
+                                  "\uff15\uff11\uff12M"])
 def test_ram_in_bytes_errors(text) -> None:
     with pytest.raises(ValueError, match="invalid size"):
         compose_bytes(text)
@@ -422,10 +449,19 @@ def test_cpus(text, cpus: str) -> None:
     assert compose_cpus(text) == Decimal(cpus)
 
 
-@pytest.mark.parametrize("text", ["0.0000000001", "one", "-1", "1/0x", ""])
+# full-width digits: Go's big.Rat.SetString reads ASCII digits only (natconv.go, nat.scan)
+@pytest.mark.parametrize("text", ["0.0000000001", "one", "-1", "1/0x", "", "\uff11", "1/\uff12"])
 def test_cpus_errors(text: str) -> None:
     with pytest.raises(ValueError):
         compose_cpus(text)
+
+
+def test_a_cpus_of_full_width_digits_is_refused_where_docker_cli_parses_it() -> None:
+    """It had loaded as 1 CPU."""
+    with pytest.raises(ManifestError) as info:
+        stack("deploy: {resources: {limits: {cpus: '\uff11'}}}")
+    assert info.value.path == "services.web.deploy.resources.limits.cpus"
+    assert "failed to parse" in info.value.message
 
 
 def test_workloads_place_by_reservations() -> None:
