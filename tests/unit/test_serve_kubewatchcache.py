@@ -5,10 +5,12 @@ and evictions (``updateCache``, ``resizeCacheLocked``) and the 410 of a watch fr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 
 from clustersim.serve import serve
 from clustersim.serve.core import Request
@@ -56,11 +58,12 @@ def test_a_full_window_whose_newest_quarter_is_stale_halves_keeping_the_newest()
     assert cache.too_old("Pod", 102) is None
 
 
-def _configmap(server, name: str) -> dict:
+def _configmap(server, name: str, labels: dict[str, str] | None = None) -> dict:
     request = urllib.request.Request(
         f"{server.url}/api/v1/namespaces/default/configmaps", method="POST",
         data=json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
-                         "metadata": {"name": name}}).encode(),
+                         "metadata": {"name": name, **({"labels": labels} if labels else {})}}
+                        ).encode(),
         headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as answer:
         return json.loads(answer.read())
@@ -604,3 +607,108 @@ def test_an_object_relabelled_in_place_leaves_a_selector_watch_once():
         events = _watching(server, maps, f"labelSelector=app%3Dweb&resourceVersion={version}"
                                          "&timeoutSeconds=2", relabel)
     assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("DELETED", "a")]
+
+
+_MAPS = "/api/v1/namespaces/default/configmaps"
+
+
+def _look_by_look(server, path: str, **query: str) -> Iterator[list[tuple[str, str, str]]]:
+    """A live watch of ``path`` driven in this thread, one look at each ``next()``: (type,
+    name, resourceVersion) of the events it owes at once, then of each look's. The stream
+    is the one the HTTP handler sends, taken without the server's socket, so that a test
+    makes its changes between two given looks without threads or sleeps."""
+    answer = server.dispatch(Request("GET", path, {"watch": ["1"], "timeoutSeconds": ["60"],
+                                                   **{k: [v] for k, v in query.items()}}, {}))
+    chunks = answer.stream(server)
+    try:
+        for chunk in chunks:
+            yield [(e["type"], e["object"]["metadata"]["name"],
+                    e["object"]["metadata"]["resourceVersion"])
+                   for e in map(json.loads, chunk.splitlines())]
+    finally:
+        chunks.close()            # the watch ends: its hook and its look are let go
+
+
+def _relabel_in_place(server, name: str, app: str) -> None:
+    """Relabel a stored ConfigMap from Python, as a controller does: no write numbers it."""
+    server.backend.cluster.get("ConfigMap", "default", name)["metadata"]["labels"] = {
+        "app": app}
+
+
+def test_a_change_numbered_before_an_in_place_relabel_is_sent_before_the_deleted():
+    """ConfigMap z changed in place, a read numbering that change (z still app=web), then
+    relabelled in place, all between two looks of a watch of app=web. The watch cache holds
+    the MODIFIED, and the relabelling, numbered when the watch's look renders what its
+    selector leaves out, as a DELETED showing z as that MODIFIED left it
+    (``convertToWatchEvent``: the previous object). The look had read the window before
+    that render: it left the MODIFIED out (z was no longer in its look) and sent the
+    DELETED with the state it had seen before, one event fewer than a watch resumed from
+    the same version (1 to 5 of 20 watches in most runs of ``benchmarks/watch_stress.py``)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        version = _configmap(server, "z", {"app": "web"})["metadata"]["resourceVersion"]
+        with contextlib.closing(_look_by_look(server, _MAPS, labelSelector="app=web",
+                                              resourceVersion=version)) as looks:
+            assert next(looks) == []
+            server.backend.cluster.get("ConfigMap", "default", "z")["data"] = {"v": "1"}
+            changed = _get(server, f"{_MAPS}/z")["metadata"]["resourceVersion"]
+            _relabel_in_place(server, "z", "db")
+            live = next(looks)
+        resumed = _since(server, _MAPS, version, "&labelSelector=app%3Dweb")
+        with urllib.request.urlopen(f"{server.url}{_MAPS}?watch=1&resourceVersion="
+                                    f"{version}&timeoutSeconds=1&labelSelector=app%3Dweb",
+                                    timeout=30) as answer:
+            gone = [json.loads(line) for line in answer][-1]["object"]
+    assert [(kind, name) for kind, name, _ in live] == [("MODIFIED", "z"), ("DELETED", "z")]
+    assert live[0][2] == changed
+    assert [(kind, name, int(at)) for kind, name, at in live] == resumed
+    assert gone["data"] == {"v": "1"}
+
+
+def test_an_object_that_entered_and_left_in_place_is_sent_its_deleted_too():
+    """Between two looks of a watch of app=web: q relabelled in place into it, a read
+    numbering that, then q relabelled out again and a relabelled out, both in place. The
+    look numbers both exits by rendering what its selector leaves out; it had then moved
+    its window past them and sent a's DELETED (a was in its last look) but not q's, so a
+    client saw q ADDED and never DELETED, a resumed watch both."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _configmap(server, "a", {"app": "web"})
+        version = _configmap(server, "q", {"app": "db"})["metadata"]["resourceVersion"]
+        with contextlib.closing(_look_by_look(server, _MAPS, labelSelector="app=web",
+                                              resourceVersion=version)) as looks:
+            assert next(looks) == []
+            _relabel_in_place(server, "q", "web")
+            _get(server, _MAPS)                 # numbers q's entry
+            for name in ("q", "a"):
+                _relabel_in_place(server, name, "db")
+            live = next(looks)
+        resumed = _since(server, _MAPS, version, "&labelSelector=app%3Dweb")
+    assert sorted((kind, name) for kind, name, _ in live) == [
+        ("ADDED", "q"), ("DELETED", "a"), ("DELETED", "q")]
+    assert [(kind, name, int(at)) for kind, name, at in live] == resumed
+
+
+def test_a_shared_look_older_than_an_in_place_relabel_is_taken_again_once_it_is_numbered():
+    """a relabelled out of app=web in place, a write, and a new watch's first look, taken
+    at that moment (c in it, a not); then c relabelled out in place, which moves no moment.
+    The older watch of app=web is given that look: a left it, so its look renders what the
+    selector leaves out, which numbers both relabellings, and takes the look again, which
+    no longer shows c. Kept, the older look still showed c at its version before: the
+    window's DELETED of c was sent with a's, and again at the next look, which found c
+    gone and the window already past it (the first form of this fix did)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        _configmap(server, "a", {"app": "web"})
+        version = _configmap(server, "c", {"app": "web"})["metadata"]["resourceVersion"]
+        watch = {"labelSelector": "app=web", "resourceVersion": version}
+        with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as older:
+            assert next(older) == []
+            _relabel_in_place(server, "a", "db")
+            _configmap(server, "other")
+            with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as newer:
+                assert next(newer) == []         # its first look: c, not a
+            _relabel_in_place(server, "c", "db")
+            live = next(older)
+            _configmap(server, "later")
+            live += next(older)
+        resumed = _since(server, _MAPS, version, "&labelSelector=app%3Dweb")
+    assert sorted((kind, name) for kind, name, _ in live) == [("DELETED", "a"), ("DELETED", "c")]
+    assert [(kind, name, int(at)) for kind, name, at in live] == resumed
