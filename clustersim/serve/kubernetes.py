@@ -1031,7 +1031,10 @@ class KubernetesBackend(ClusterTime):
             the window tells that change (:func:`look`), as a DELETED in the state before
             (``cacheWatcher.convertToWatchEvent``); one it does not tell of, its state
             before never kept, is sent as DELETED in the state this watch saw, at its
-            version now."""
+            version now. One whose version has not moved since this watch saw it is still
+            as it saw it, and nothing is sent: the look was taken before an edit in place
+            was undone, at a moment such edits do not move
+            (:mod:`~clustersim.serve.kubewatchlooks`), and the window has no event of it."""
             nonlocal after
             revision = self.renderer.versions.revision
             history = self.renderer.versions.history.get(resource.kind)
@@ -1056,12 +1059,16 @@ class KubernetesBackend(ClusterTime):
                         known.get(uid, ("",))[0] != version:
                     events.append((int(version), "MODIFIED" if uid in known else "ADDED", obj,
                                    times))
+            unchanged: Look = {}
             for uid, (version, obj, times) in known.items():
                 if uid in now or uid in told or revision <= floor:
                     continue
                 if uid not in removed and not (history and history.deletion(key_of(obj))):
                     left = self.renderer.versions.current(resource.kind, key_of(obj))
-                    events.append((int(left), "DELETED", at_version(obj, left), times))
+                    if left == version:     # unchanged: the look predates an undone edit
+                        unchanged[uid] = known[uid]
+                    else:
+                        events.append((int(left), "DELETED", at_version(obj, left), times))
                     continue
                 # as the store let it go: seen by this watch's hook, else (let go before
                 # the watch streamed) as the history kept it
@@ -1086,6 +1093,7 @@ class KubernetesBackend(ClusterTime):
             removed.clear()
             known.clear()
             known.update(now)
+            known.update(unchanged)
             return [frame(kind, obj, times) for _, kind, obj, times in sorted(
                 events, key=lambda event: event[0])]
 

@@ -712,3 +712,28 @@ def test_a_shared_look_older_than_an_in_place_relabel_is_taken_again_once_it_is_
         resumed = _since(server, _MAPS, version, "&labelSelector=app%3Dweb")
     assert sorted((kind, name) for kind, name, _ in live) == [("DELETED", "a"), ("DELETED", "c")]
     assert [(kind, name, int(at)) for kind, name, at in live] == resumed
+
+
+
+def test_a_look_taken_before_an_in_place_relabel_was_undone_sends_nothing_of_it():
+    """x relabelled out of app=web in place; a write, and a new watch's first look, taken
+    at that moment without x; x relabelled back in place, which moves no moment. The older
+    watch of app=web is then given that look (the same moment, shared): x's version has
+    not moved, the watch cache has no event of it, and a watch resumed from the same
+    version is sent none; the live watch had been sent x DELETED at the version it already
+    had, and nothing when its next look found x again."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        version = _configmap(server, "x", {"app": "web"})["metadata"]["resourceVersion"]
+        watch = {"labelSelector": "app=web", "resourceVersion": version}
+        with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as older:
+            assert next(older) == []
+            _relabel_in_place(server, "x", "db")
+            _configmap(server, "other")
+            with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as newer:
+                assert next(newer) == []         # its first look, without x
+            _relabel_in_place(server, "x", "web")
+            live = next(older)
+            _configmap(server, "later")
+            live += next(older)
+        resumed = _since(server, _MAPS, version, "&labelSelector=app%3Dweb")
+    assert live == resumed == []
