@@ -707,6 +707,25 @@ def test_an_object_that_entered_and_left_in_place_is_sent_its_deleted_too():
     assert [(kind, name, int(at)) for kind, name, at in live] == resumed
 
 
+def _behind_a_shared_look(server, version: str, left: str, then: tuple[str, str]
+                          ) -> list[tuple[str, str, str]]:
+    """What a watch of app=web from ``version`` is sent at its next two looks when ``left``
+    was relabelled out of app=web in place, a write and a new watch's first look came
+    (the look it is then given, taken at that moment), and the ConfigMap ``then[0]`` was
+    relabelled ``app=then[1]`` in place, which moves no moment; a write between the two."""
+    watch = {"labelSelector": "app=web", "resourceVersion": version}
+    with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as older:
+        assert next(older) == []
+        _relabel_in_place(server, left, "db")
+        _configmap(server, "other")
+        with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as newer:
+            next(newer)                         # its first look, without ``left``
+        _relabel_in_place(server, *then)
+        live = next(older)
+        _configmap(server, "later")
+        return live + next(older)
+
+
 def test_a_look_taken_before_an_in_place_relabel_was_undone_sends_nothing_of_it():
     """x relabelled out of app=web in place; a write, and a new watch's first look, taken
     at that moment without x; x relabelled back in place, which moves no moment. The older
@@ -715,18 +734,11 @@ def test_a_look_taken_before_an_in_place_relabel_was_undone_sends_nothing_of_it(
     version is sent none; the live watch had been sent x DELETED at the version it already
     had, and nothing when its next look found x again."""
     with serve("kubernetes", nodes=1, speed=0) as server:
-        version = _configmap(server, "x", {"app": "web"})["metadata"]["resourceVersion"]
-        watch = {"labelSelector": "app=web", "resourceVersion": version}
-        with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as older:
-            assert next(older) == []
-            _relabel_in_place(server, "x", "db")
-            _configmap(server, "other")
-            with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as newer:
-                assert next(newer) == []         # its first look, without x
-            _relabel_in_place(server, "x", "web")
-            live = next(older)
-            _configmap(server, "later")
-            live += next(older)
+        _configmap(server, "x", {"app": "web"})
+        # every ConfigMap numbered, so that the look's render of what app=web leaves out
+        # numbers nothing (which would take a new look)
+        version = _get(server, _MAPS)["metadata"]["resourceVersion"]
+        live = _behind_a_shared_look(server, version, "x", ("x", "web"))
         resumed = _since(server, _MAPS, version, "&labelSelector=app%3Dweb")
     assert live == resumed == []
 
@@ -742,17 +754,7 @@ def test_a_shared_look_older_than_an_in_place_relabel_is_taken_again_once_it_is_
     with serve("kubernetes", nodes=1, speed=0) as server:
         _configmap(server, "a", {"app": "web"})
         version = _configmap(server, "c", {"app": "web"})["metadata"]["resourceVersion"]
-        watch = {"labelSelector": "app=web", "resourceVersion": version}
-        with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as older:
-            assert next(older) == []
-            _relabel_in_place(server, "a", "db")
-            _configmap(server, "other")
-            with contextlib.closing(_look_by_look(server, _MAPS, **watch)) as newer:
-                assert next(newer) == []         # its first look: c, not a
-            _relabel_in_place(server, "c", "db")
-            live = next(older)
-            _configmap(server, "later")
-            live += next(older)
+        live = _behind_a_shared_look(server, version, "a", ("c", "db"))
         resumed = _since(server, _MAPS, version, "&labelSelector=app%3Dweb")
     assert sorted((kind, name) for kind, name, _ in live) == [("DELETED", "a"), ("DELETED", "c")]
     assert [(kind, name, int(at)) for kind, name, at in live] == resumed
