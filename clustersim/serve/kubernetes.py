@@ -1031,8 +1031,10 @@ class KubernetesBackend(ClusterTime):
             the window tells that change (:func:`look`), as a DELETED in the state before
             (``cacheWatcher.convertToWatchEvent``); one it does not tell of, its state
             before never kept, is sent as DELETED in the state this watch saw, at its
-            version now. One whose version has not moved since this watch saw it is still
-            as it saw it, and nothing is sent: the look was taken before an edit in place
+            version now. One the label selector left out whose version has not moved
+            since this watch saw it is still as it saw it, and nothing is sent (:func:`look`
+            numbered nothing of it; one deleted meanwhile, a finalized Namespace, is sent its
+            DELETED as before): the look was taken before an edit in place
             was undone, at a moment such edits do not move
             (:mod:`~clustersim.serve.kubewatchlooks`), and the window has no event of it."""
             nonlocal after
@@ -1065,8 +1067,8 @@ class KubernetesBackend(ClusterTime):
                     continue
                 if uid not in removed and not (history and history.deletion(key_of(obj))):
                     left = self.renderer.versions.current(resource.kind, key_of(obj))
-                    if left == version:     # unchanged: the look predates an undone edit
-                        unchanged[uid] = known[uid]
+                    if left == version and request.arg("labelSelector"):
+                        unchanged[uid] = known[uid]     # the look predates an undone edit
                     else:
                         events.append((int(left), "DELETED", at_version(obj, left), times))
                     continue
