@@ -1022,12 +1022,18 @@ class KubernetesBackend(ClusterTime):
         def differences(now: Look) -> list[bytes]:
             """The events of what changed from ``known`` to ``now``, which it becomes: those
             the watch cache has since the last look (each numbered change, as the cacher
-            dispatches each event), else as ``now`` shows them; an object that left ``now``
-            that the window does not tell of, not deleted, stopped matching the selectors,
-            and is sent as DELETED in the state that matched, at the version of its change
-            (``cacheWatcher.convertToWatchEvent``; one the label selector left out is
-            rendered first, which numbers that change); in the order of their versions, as
-            the cacher dispatches them, whatever the order of the objects' keys."""
+            dispatches each event), else as ``now`` shows them, in the order of their
+            versions, as the cacher dispatches them, whatever the order of the objects'
+            keys. An object that left ``now``, not deleted, stopped matching the selectors:
+            the window tells that change (:func:`look`), as a DELETED in the state before
+            (``cacheWatcher.convertToWatchEvent``); one it does not tell of, its state
+            before never kept, is sent as DELETED in the state this watch saw, at its
+            version now. One the label selector left out whose version has not moved
+            since this watch saw it is still as it saw it, and nothing is sent (:func:`look`
+            numbered nothing of it; one deleted meanwhile, a finalized Namespace, is sent its
+            DELETED as before): the look was taken before an edit in place
+            was undone, at a moment such edits do not move
+            (:mod:`~clustersim.serve.kubewatchlooks`), and the window has no event of it."""
             nonlocal after
             revision = self.renderer.versions.revision
             history = self.renderer.versions.history.get(resource.kind)
@@ -1052,19 +1058,16 @@ class KubernetesBackend(ClusterTime):
                         known.get(uid, ("",))[0] != version:
                     events.append((int(version), "MODIFIED" if uid in known else "ADDED", obj,
                                    times))
-            stamped = False
+            unchanged: Look = {}
             for uid, (version, obj, times) in known.items():
                 if uid in now or uid in told or revision <= floor:
                     continue
                 if uid not in removed and not (history and history.deletion(key_of(obj))):
-                    if request.arg("labelSelector") and not stamped:
-                        self._items(resource, namespace, lambda found: not labels(found),
-                                    lean=True)
-                        stamped = True
-                        # what that numbered is told here: the next look replays from past it
-                        after = max(after, self.renderer.versions.revision)
                     left = self.renderer.versions.current(resource.kind, key_of(obj))
-                    events.append((int(left), "DELETED", at_version(obj, left), times))
+                    if left == version and request.arg("labelSelector"):
+                        unchanged[uid] = known[uid]     # the look predates an undone edit
+                    else:
+                        events.append((int(left), "DELETED", at_version(obj, left), times))
                     continue
                 # as the store let it go: seen by this watch's hook, else (let go before
                 # the watch streamed) as the history kept it
@@ -1089,11 +1092,33 @@ class KubernetesBackend(ClusterTime):
             removed.clear()
             known.clear()
             known.update(now)
+            known.update(unchanged)
             return [frame(kind, obj, times) for _, kind, obj, times in sorted(
                 events, key=lambda event: event[0])]
 
-        def changes(server: SimServer, watcher: Watcher) -> Iterator[bytes]:
+        def look(watcher: Watcher) -> Look:
+            """The watch's look now. An object it saw that the look leaves out, not deleted,
+            may have been relabelled in place, a change nobody numbered yet: what the label
+            selector leaves out is then rendered, which numbers it (and any change of what
+            else it leaves out), and the look taken again at the moment after, so that the
+            window tells every such change in its place and the look shows what it numbered
+            (:func:`differences`): a look shared from before an edit in place shows an
+            object at a version before the change that render numbers. The render had come
+            after the window was read, with the window moved past what it numbered: a
+            change numbered before the relabelling, and an object that entered and left in
+            place, were not sent (``benchmarks/watch_stress.py``)."""
             nonlocal looked
+            looked, now = self._watched(request, resource, namespace, watcher)
+            history = self.renderer.versions.history.get(resource.kind)
+            if request.arg("labelSelector") and any(
+                    uid not in now and uid not in removed and
+                    not (history and history.deletion(key_of(obj)))
+                    for uid, (_, obj, _) in known.items()):
+                self._items(resource, namespace, lambda found: not labels(found), lean=True)
+                looked, now = self._watched(request, resource, namespace, watcher)
+            return now
+
+        def changes(server: SimServer, watcher: Watcher) -> Iterator[bytes]:
             deadline = time.monotonic() + timeout
             due = next_bookmark(time.monotonic(), deadline) if bookmarks else None
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
@@ -1104,8 +1129,7 @@ class KubernetesBackend(ClusterTime):
                     self.renderer.begin(request.session)
                     frames = []
                     if self._moment() != looked:    # else nothing it could see has changed
-                        looked, now = self._watched(request, resource, namespace, watcher)
-                        frames = differences(now)
+                        frames = differences(look(watcher))
                     if due is not None and time.monotonic() >= due and \
                             self.renderer.versions.revision > floor:
                         frames.append(bookmark())

@@ -33,7 +33,9 @@ first look of a watch refused before it streams) are kept up to :data:`KEPT_LOOK
 
 Simplified: a change made to the cluster from Python, neither through the API nor with
 ``step``, is seen by a watch at the next write, step or tick of the simulated clock, not
-within 0.1 s.
+within 0.1 s; a look shared at one moment may be older than such a change, and a watch
+then sends only what the watch cache numbered (the served watch's ``look`` and
+``differences`` in :mod:`~clustersim.serve.kubernetes`).
 """
 
 from __future__ import annotations
