@@ -26,7 +26,9 @@ bytes (the key three times: the compare, the put and the read on failure,
 It counts the object as the store writes it, everything the server adds included: its
 ``managedFields`` (a ``FieldsV1`` is the raw bytes of its JSON), its ``status``, uid, times
 and version (:func:`as_stored`), on a create, on an update or patch through the cluster's
-one update, on the ``scale`` and a Pod's ``status`` subresources, and on a DELETE that
+one update (a Pod's spec update too), on the ``scale`` and a Pod's ``status``
+subresources, on a Node's registration (with the status it is created with), update (with
+the status it keeps) and ``status`` subresource, and on a DELETE that
 writes the object instead of removing it (:func:`as_deleting`: a graceful or finalized
 deletion, refused as its ``GuaranteedUpdate`` is, the object left as it was); an update
 that takes the last finalizer of an object being deleted deletes it and writes nothing,

@@ -1377,6 +1377,7 @@ class KubernetesBackend(ClusterTime):
             return Response.json(201, {**body, "status": written, "metadata": {
                 **meta, "uid": self.renderer.join_uid(self.cluster.next_join),
                 "creationTimestamp": self.renderer.timestamp(self.cluster.now)}})
+        self._write_size(resource, body, body, written, True)
         self.cluster.add_node(machine)
         self._update_node(name, body, {**body, "spec": spec, "metadata": {
             **meta, "labels": self.cluster.node(name).labels}})
@@ -1565,6 +1566,7 @@ class KubernetesBackend(ClusterTime):
                 written = canonical_status(status) if isinstance(status, dict) else {}
                 if _dry_run(request):
                     return Response.json(200, {**kept, "status": written})
+                self._write_size(resource, kept, current, written, not applying)
                 self._update_node(name, current, kept)
                 writes = self.renderer.node_writes.setdefault(name, NodeWrites())
                 writes.status_written, writes.written_at = written, self.cluster.now
@@ -1665,6 +1667,8 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, self._dry_run_update(resource, namespace, name, current,
                                                            new))
         if resource.kind == "Node":
+            self._write_size(resource, new, current, current.get("status"),
+                             request.content_type != "application/apply-patch+yaml")
             self._update_node(name, current, new)
         elif self._default(resource.kind, namespace, name) is not None:
             self._relabel(resource, current, new)

@@ -228,3 +228,49 @@ def test_taking_the_last_finalizer_of_an_object_being_deleted_is_never_sized():
         assert _send(server, "PATCH", f"{path}/web", {"metadata": {"finalizers": None}},
                      "application/merge-patch+json")[0] == 200
         assert _send(server, "GET", f"{path}/web", None)[0] == 404
+
+
+def _images(count: int) -> list[dict]:
+    """A kubelet's ``status.images``, each about 100 bytes as stored."""
+    return [{"names": [f"registry.example/team/image-{i:06d}:" + "v" * 60], "sizeBytes": 1}
+            for i in range(count)]
+
+
+def test_a_nodes_registration_update_and_status_are_sized():
+    """A Node is stored as any object is: its registration with its status (the kubelet's
+    ``registerWithAPIServer``), an update (stored with the status it had) and a write of
+    ``nodes/status`` each fail with etcd's 500 when the Node would be over the limit, and
+    leave it as it was; the simulator had stored them all."""
+    path = "/api/v1/nodes"
+    def node(name: str, images: int) -> dict:
+        return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name},
+                "status": {"capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+                           "images": _images(images)}}
+
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _send(server, "POST", path, node("big", 17_000)) == (500, TOO_LARGE)
+        assert "big" not in server.cluster.node_names()
+        assert _send(server, "POST", path, node("edge", 14_000))[0] == 201
+        labels = {"metadata": {"annotations": {"note": "z" * 200_000}}}
+        assert _send(server, "PATCH", f"{path}/edge", labels,
+                     "application/merge-patch+json") == (500, TOO_LARGE)
+        assert "annotations" not in _send(server, "GET", f"{path}/edge", None)[1]["metadata"]
+        grown = {"status": {"images": _images(17_000)}}
+        assert _send(server, "PATCH", f"{path}/edge/status", grown,
+                     "application/merge-patch+json") == (500, TOO_LARGE)
+        shown = _send(server, "GET", f"{path}/edge", None)[1]
+        assert len(shown["status"]["images"]) == 14_000
+
+
+def test_a_pods_spec_update_is_sized():
+    """A Pod's spec update (tolerations added, as ``ValidatePodUpdate`` allows) is stored
+    as the whole Pod: one that takes it over the limit is refused and changes nothing."""
+    path = "/api/v1/namespaces/default/pods"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _send(server, "POST", path, _pod("p", 770_000))[0] == 201
+        before = _send(server, "GET", f"{path}/p", None)[1]
+        more = [{"key": f"example.com/k{i:05d}", "operator": "Exists"} for i in range(2000)]
+        grown = {"spec": {"tolerations": before["spec"]["tolerations"] + more}}
+        assert _send(server, "PATCH", f"{path}/p", grown,
+                     "application/strategic-merge-patch+json") == (500, TOO_LARGE)
+        assert _send(server, "GET", f"{path}/p", None)[1] == before
