@@ -2155,14 +2155,27 @@ class KubernetesBackend(ClusterTime):
             _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
                                  preconditions)
         if not deleting.get("dryRun"):      # drain's --grace-period, if given
-            # addConditionAndDeletePod: the condition is written, then the Pod deleted
-            set_condition(pod, "DisruptionTarget", True, self.cluster.now,
-                          "EvictionByEvictionAPI", "Eviction API: evicting", observed=False)
+            # addConditionAndDeletePod: the condition is written, then the Pod deleted;
+            # the deletion's write, the larger, is sized first (simplified: upstream the
+            # condition's write is sized too, and may fail alone)
+            evicted = copy.deepcopy(pod)
+            _mark_evicted(evicted, self.cluster.now)
+            self._deletion_size(resource, evicted, self.renderer.shown(evicted, resource),
+                                deleting)
+            _mark_evicted(pod, self.cluster.now)
             self._note_moved_deletion(pod, deleting.get("gracePeriodSeconds"))
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))
             self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
+
+
+def _mark_evicted(pod: dict[str, Any], now: float) -> None:
+    """The ``DisruptionTarget`` condition the Eviction API writes on the Pod it evicts
+    (``addConditionAndDeletePod``, kubernetes/kubernetes ``pkg/registry/core/pod/storage/
+    eviction.go``)."""
+    set_condition(pod, "DisruptionTarget", True, now, "EvictionByEvictionAPI",
+                  "Eviction API: evicting", observed=False)
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")

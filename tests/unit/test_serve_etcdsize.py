@@ -274,3 +274,31 @@ def test_a_pods_spec_update_is_sized():
         assert _send(server, "PATCH", f"{path}/p", grown,
                      "application/strategic-merge-patch+json") == (500, TOO_LARGE)
         assert _send(server, "GET", f"{path}/p", None)[1] == before
+
+
+def test_an_eviction_that_would_store_its_pod_over_the_limit_fails_and_keeps_it():
+    """An Eviction writes the Pod with its ``DisruptionTarget`` condition, then deletes it
+    gracefully, a write with its ``deletionTimestamp``: a scheduled Pod a hundred bytes
+    under the limit is refused with etcd's 500 and keeps running, without the condition;
+    the simulator had stored it over the limit."""
+    path = "/api/v1/namespaces/default/pods"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _send(server, "POST", path, _pod("p", 100_000))[0] == 201
+        server.cluster.run(until=server.cluster.now + 30)
+        shown = _send(server, "GET", f"{path}/p", None)[1]
+        assert shown["spec"].get("nodeName")
+        # two env values of ``pad`` characters each
+        pad = 100_000 + (MAX_REQUEST_BYTES - 100 - stored_bytes(
+            shown, "/registry/pods/default/p")) // 2
+        assert _send(server, "POST", path, _pod("q", pad))[0] == 201
+        server.cluster.run(until=server.cluster.now + 30)
+        before = _send(server, "GET", f"{path}/q", None)[1]
+        assert before["status"]["phase"] == "Running"
+        assert MAX_REQUEST_BYTES - 300 < stored_bytes(
+            before, "/registry/pods/default/q") <= MAX_REQUEST_BYTES
+        eviction = {"apiVersion": "policy/v1", "kind": "Eviction",
+                    "metadata": {"name": "q", "namespace": "default"}}
+        assert _send(server, "POST", f"{path}/q/eviction", eviction) == (500, TOO_LARGE)
+        after = _send(server, "GET", f"{path}/q", None)[1]
+        assert "deletionTimestamp" not in after["metadata"]
+        assert "DisruptionTarget" not in {c["type"] for c in after["status"]["conditions"]}
