@@ -61,7 +61,11 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
 from clustersim.kubernetes.podcounts import PodCounts
 from clustersim.kubernetes.podindex import PodIndex
-from clustersim.kubernetes.podlifecycle import KUBELET_CONDITIONS, termination_grace_period
+from clustersim.kubernetes.podlifecycle import (
+    KUBELET_CONDITIONS,
+    deleted_at_once,
+    deletion_grace_period,
+)
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
@@ -748,8 +752,7 @@ class APIServer:
             elif self._kubelet_alive.get(node or "", False):
                 self.kubelet.stop(pod)
             return
-        grace = int(termination_grace_period(pod)) if grace_period is None \
-            else max(grace_period, 1) if grace_period else 0
+        grace = deletion_grace_period(pod, grace_period)
         meta["deletionTimestamp"] = self.now
         meta["deletionGracePeriodSeconds"] = grace
         if meta.get("generation", 0) > 0:
@@ -759,8 +762,7 @@ class APIServer:
         bound_on = self._nodes.get(node or "")
         if bound_on is not None:
             bound_on.pods_changed()     # a terminating pod no longer counts for spreading
-        phase = pod["status"].get("phase")
-        if node is None or phase in ("Succeeded", "Failed") or grace == 0:
+        if deleted_at_once(pod, grace):
             self.remove_pod(pod)
         elif self._kubelet_alive.get(node, False):
             self.kubelet.stop(pod)

@@ -11,6 +11,8 @@ accounting and the served status all read, written once.
   :func:`kill_grace_period` is what the kubelet gives a container it kills, at least
   ``minimumGracePeriodInSeconds`` (2 s: ``killContainer`` in ``pkg/kubelet/kuberuntime/
   kuberuntime_container.go``, "a minimal shutdown window").
+  :func:`deletion_grace_period` is the period a DELETE gives, and :func:`deleted_at_once`
+  whether it removes the Pod without a graceful deletion.
 - :func:`readiness_gates` and :func:`readiness_gates_message`: why the Pod's readiness gates
   keep it from being Ready (``GeneratePodReadyCondition`` in
   ``pkg/kubelet/status/generate.go``; docs https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-readiness-gate):
@@ -34,8 +36,9 @@ from clustersim.goformat import go_quote
 from clustersim.kubernetes.defaults import POD_SPEC_DEFAULTS
 
 __all__ = ["KUBELET_CONDITIONS", "MINIMUM_GRACE_PERIOD_SECONDS", "READINESS_GATES_NOT_READY",
-           "is_sidecar", "kill_grace_period", "readiness_gates", "readiness_gates_message",
-           "status_order", "termination_grace_period"]
+           "deleted_at_once", "deletion_grace_period", "is_sidecar", "kill_grace_period",
+           "readiness_gates", "readiness_gates_message", "status_order",
+           "termination_grace_period"]
 
 MINIMUM_GRACE_PERIOD_SECONDS = 2.0
 """The kubelet's ``minimumGracePeriodInSeconds``."""
@@ -60,6 +63,23 @@ def termination_grace_period(pod: Mapping[str, Any]) -> float:
     if grace is None:
         return float(POD_SPEC_DEFAULTS["terminationGracePeriodSeconds"])
     return 1.0 if grace < 0 else float(grace)
+
+
+def deletion_grace_period(pod: Mapping[str, Any], given: int | None) -> int:
+    """The grace period a DELETE with ``gracePeriodSeconds`` ``given`` (None when left out)
+    gives ``pod``: the spec's (:func:`termination_grace_period`) when left out, 0 for 0 (a
+    forced deletion), at least 1 otherwise (``BeforeDelete``)."""
+    if given is None:
+        return int(termination_grace_period(pod))
+    return max(given, 1) if given else 0
+
+
+def deleted_at_once(pod: Mapping[str, Any], grace: int) -> bool:
+    """Whether a DELETE giving ``grace`` removes ``pod`` at once: a grace period of 0, or a
+    Pod that is not scheduled or has finished (``CheckGracefulDelete`` in
+    kubernetes/kubernetes ``pkg/registry/core/pod/strategy.go`` sets their period to 0)."""
+    return grace == 0 or not (pod.get("spec") or {}).get("nodeName") or \
+        (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
 
 
 def kill_grace_period(pod: Mapping[str, Any]) -> float:

@@ -68,6 +68,7 @@ __all__ = [
     "copy_data",
     "load_data",
     "load_documents",
+    "not_plain_data",
     "yaml_v3_data",
 ]
 
@@ -594,43 +595,40 @@ def without_nulls(value: Any) -> Any:
 def check_data(data: Any, source: str) -> None:
     """Check data given directly (dicts, lists) or parsed as JSON: depth, size, plain types and
     finite numbers (Python's ``json`` reads ``1e400`` as infinity, where Go refuses it)."""
+    found = not_plain_data(data)
+    if found is not None:
+        path, message, expected = found
+        raise ManifestError(message, source=source, path=path, expected=expected)
+
+
+def not_plain_data(data: Any, *, bounded: bool = True) -> tuple[Path, str, str] | None:
+    """The first value of ``data`` that is no plain JSON data (a key that is no string, a
+    number no 64-bit float holds, a set or another Python object), or, ``bounded``, the
+    place where it grows deeper or larger than a manifest may, as (where, what is wrong,
+    what to write instead); None when there is none. :func:`check_data` refuses a
+    manifest with it, and the served APIs name what they cannot encode with it."""
     stack: list[tuple[Any, Path]] = [(data, ())]
     count = 0
     while stack:
         value, path = stack.pop()
         count += 1
-        if count > MAX_NODES or len(path) > MAX_DEPTH:
-            raise ManifestError(
-                f"the data is deeper than {MAX_DEPTH} levels or larger than {MAX_NODES} values",
-                source=source,
-                path=path,
-                expected="a manifest of ordinary size",
-            )
+        if bounded and (count > MAX_NODES or len(path) > MAX_DEPTH):
+            return (path, f"the data is deeper than {MAX_DEPTH} levels or larger than "
+                    f"{MAX_NODES} values", "a manifest of ordinary size")
         if isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
-                    raise ManifestError(
-                        f"the key {key!r} is not a string",
-                        source=source,
-                        path=path,
-                        expected="string keys, as in YAML or JSON",
-                    )
+                    return (path, f"the key {key!r} is not a string",
+                            "string keys, as in YAML or JSON")
                 stack.append((item, (*path, key)))
         elif isinstance(value, list | tuple):
             stack.extend((item, (*path, i)) for i, item in enumerate(value))
         elif isinstance(value, float) and not math.isfinite(value):
-            raise ManifestError(
-                f"the number {getattr(value, 'literal', value)} is out of range of a 64-bit "
-                "float (Go's encoding/json refuses it for Kubernetes and Compose; Marathon's Play "
-                "JSON reads it as Infinity, an amount no Mesos agent holds)",
-                source=source,
-                path=path,
-                expected="a finite number",
-            )
+            return (path, f"the number {getattr(value, 'literal', value)} is out of range of "
+                    "a 64-bit float (Go's encoding/json refuses it for Kubernetes and Compose; "
+                    "Marathon's Play JSON reads it as Infinity, an amount no Mesos agent "
+                    "holds)", "a finite number")
         elif value is not None and not isinstance(value, str | int | float):
-            raise ManifestError(
-                f"the value {value!r} is a {type(value).__name__}",
-                source=source,
-                path=path,
-                expected="strings, numbers, booleans, null, lists and mappings",
-            )
+            return (path, f"the value {value!r} is a {type(value).__name__}",
+                    "strings, numbers, booleans, null, lists and mappings")
+    return None

@@ -38,15 +38,62 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from clustersim.limits import MAX_RUN_SECONDS
-from clustersim.manifests.safe_yaml import MAX_DEPTH
+from clustersim.manifests.errors import format_path
+from clustersim.manifests.safe_yaml import MAX_DEPTH, not_plain_data
 
-__all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer", "WallClock",
-           "compact_json", "decode_json"]
+__all__ = [
+    "Backend",
+    "ClusterTime",
+    "HttpError",
+    "Request",
+    "Response",
+    "SimServer",
+    "UnencodableError",
+    "WallClock",
+    "compact_json",
+    "decode_json",
+]
 
 def compact_json(payload: Any) -> bytes:
     """``payload`` as the servers write JSON: without spaces after ``,`` and ``:``, as Go's
-    ``encoding/json`` encoder writes it (every answer, and each event of a watch)."""
-    return json.dumps(payload, separators=(",", ":")).encode()
+    ``encoding/json`` encoder writes it (every answer, and each event of a watch). A value
+    JSON cannot hold (NaN, an infinity, a set, put into a simulated object from Python) is
+    never written as Python would write it (``NaN``, which is no JSON): :class:`UnencodableError`
+    is raised instead, as Go's encoder fails (``json: unsupported value: NaN``)."""
+    try:
+        return json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError):
+        found = not_plain_data(payload, bounded=False)
+        if found is None:
+            raise
+        raise UnencodableError(payload, *found) from None
+
+
+class UnencodableError(ValueError):
+    """An answer holds a value JSON cannot hold, at ``path``: its message names the object
+    that holds it (the innermost mapping on the way with a ``kind`` and a
+    ``metadata.name``), the field, what is wrong and what to write instead. A server
+    answers it as an internal error (:meth:`SimServer.dispatch`); a watch or a followed
+    log that meets one ends, as a stream ends at any fault, the server saying why on its
+    terminal. Upstream such a value never gets in: every API decodes its body with a JSON
+    reader that has no NaN, no infinity and no set, and the loaders refuse them from
+    Python (:func:`~clustersim.manifests.safe_yaml.check_data`); only an object edited in
+    place holds one."""
+
+    def __init__(self, payload: Any, path: tuple[str | int, ...], problem: str,
+                 expected: str) -> None:
+        owner, start, value = "the answer", 0, payload
+        for depth, step in enumerate(path):
+            if isinstance(value, dict) and isinstance(value.get("kind"), str) and \
+                    isinstance(value.get("metadata"), dict) and value["metadata"].get("name"):
+                meta = value["metadata"]
+                where = f' in namespace "{meta["namespace"]}"' if meta.get("namespace") else ""
+                owner, start = f'{value["kind"]} "{meta["name"]}"{where}', depth
+            value = value[step]
+        super().__init__(f"{owner} holds a value JSON cannot hold, at "
+                         f"{format_path(path[start:]) or 'its top'}: {problem}; it was put "
+                         f"there from Python, past the API's checks: write {expected} there")
+        self.path = path
 
 
 MAX_BODY = 3 * 1024 * 1024
@@ -509,6 +556,9 @@ class SimServer:
                     self._report_faults()
         except HttpError as err:
             response = self.backend.error(err)
+        except UnencodableError as err:
+            response = self.backend.error(HttpError(500, f"internal error: {err}",
+                                                    "InternalError"))
         except Exception:  # a simulator bug must not kill the connection or leak a traceback
             response = self.backend.error(HttpError(500, f"internal error: {_fault()}",
                                                     "InternalError"))

@@ -26,10 +26,15 @@ bytes (the key three times: the compare, the put and the read on failure,
 It counts the object as the store writes it, everything the server adds included: its
 ``managedFields`` (a ``FieldsV1`` is the raw bytes of its JSON), its ``status``, uid, times
 and version (:func:`as_stored`), on a create, on an update or patch through the cluster's
-one update, and on the ``scale`` and a Pod's ``status`` subresources; a Node's writes, a
-Pod's spec update and the simulated controllers' own writes are not checked, and a create's
-managed fields are counted from the fields it sent, without the defaults the registry
-fills in (a few hundred bytes).
+one update (a Pod's spec update too), on the ``scale`` and a Pod's ``status``
+subresources, on a Node's registration (with the status it is created with), update (with
+the status it keeps) and ``status`` subresource, and on a DELETE that
+writes the object instead of removing it (:func:`as_deleting`: a graceful or finalized
+deletion, refused as its ``GuaranteedUpdate`` is, the object left as it was); an update
+that takes the last finalizer of an object being deleted deletes it and writes nothing,
+so it is never sized. The simulated controllers' own writes are not checked, and a
+create's managed fields are counted from the fields it sent, without the defaults the
+registry fills in (a few hundred bytes).
 
 The API server tries a create, an update or a patch that etcd found too large once more
 without its ``managedFields`` (``isTooLargeError`` in k8s.io/apiserver
@@ -47,7 +52,7 @@ from typing import Any
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubelists import UNKNOWN_REASON
 
-__all__ = ["MAX_REQUEST_BYTES", "as_stored", "check_storable", "stored_bytes"]
+__all__ = ["MAX_REQUEST_BYTES", "as_deleting", "as_stored", "check_storable", "stored_bytes"]
 
 MAX_REQUEST_BYTES = 1_572_864
 """etcd's ``--max-request-bytes`` default, 1.5 MiB."""
@@ -126,6 +131,24 @@ def as_stored(obj: Mapping[str, Any], meta: Mapping[str, Any],
     if managed_fields:
         metadata["managedFields"] = managed_fields
     return {**obj, "metadata": metadata, **({"status": status} if status else {})}
+
+
+def as_deleting(shown: Mapping[str, Any], finalizers: list[str], grace: int,
+                timestamp: str) -> dict[str, Any]:
+    """``shown`` (an object as the API returns it) as a DELETE that keeps it writes it:
+    with ``finalizers`` (the garbage collector's ``orphan`` or ``foregroundDeletion`` added
+    as the options ask), its ``deletionTimestamp`` and ``deletionGracePeriodSeconds``
+    (``grace``, 0 for a kind without graceful deletion) and one more generation
+    (``markAsDeleting`` and ``updateForGracefulDeletionAndFinalizers`` in k8s.io/apiserver
+    ``pkg/registry/generic/registry/store.go``, ``BeforeDelete`` in ``pkg/registry/rest/
+    delete.go`` for a Pod)."""
+    meta = {**shown["metadata"], "deletionTimestamp": timestamp,
+            "deletionGracePeriodSeconds": grace}
+    if finalizers:
+        meta["finalizers"] = finalizers
+    if meta.get("generation"):
+        meta["generation"] += 1
+    return {**shown, "metadata": meta}
 
 
 def check_storable(obj: dict[str, Any], plural: str, namespace: str | None, name: str, *,

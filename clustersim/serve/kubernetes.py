@@ -116,12 +116,14 @@ from clustersim.goformat import (
     parse_rfc3339,
 )
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbacdefaults
+from clustersim.kubernetes.apiserver import FOREGROUND_DELETION
 from clustersim.kubernetes.controllers.disruption import (
     eviction_refusal,
     mark_disruption_target,
 )
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import selector_string
+from clustersim.kubernetes.podlifecycle import deleted_at_once, deletion_grace_period
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -166,7 +168,7 @@ from clustersim.serve.core import (
     compact_json,
     decode_json,
 )
-from clustersim.serve.etcdsize import as_stored, check_storable
+from clustersim.serve.etcdsize import as_deleting, as_stored, check_storable
 from clustersim.serve.kubedecoding import (
     decoded_order,
     decoder_error,
@@ -1399,6 +1401,7 @@ class KubernetesBackend(ClusterTime):
             return Response.json(201, {**body, "status": written, "metadata": {
                 **meta, "uid": self.renderer.join_uid(self.cluster.next_join),
                 "creationTimestamp": self.renderer.timestamp(self.cluster.now)}})
+        self._write_size(resource, body, body, written, True)
         self.cluster.add_node(machine)
         self._update_node(name, body, {**body, "spec": spec, "metadata": {
             **meta, "labels": self.cluster.node(name).labels}})
@@ -1587,6 +1590,7 @@ class KubernetesBackend(ClusterTime):
                 written = canonical_status(status) if isinstance(status, dict) else {}
                 if _dry_run(request):
                     return Response.json(200, {**kept, "status": written})
+                self._write_size(resource, kept, current, written, not applying)
                 self._update_node(name, current, kept)
                 writes = self.renderer.node_writes.setdefault(name, NodeWrites())
                 writes.status_written, writes.written_at = written, self.cluster.now
@@ -1687,6 +1691,8 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, self._dry_run_update(resource, namespace, name, current,
                                                            new))
         if resource.kind == "Node":
+            self._write_size(resource, new, current, current.get("status"),
+                             request.content_type != "application/apply-patch+yaml")
             self._update_node(name, current, new)
         elif self._default(resource.kind, namespace, name) is not None:
             self._relabel(resource, current, new)
@@ -1775,6 +1781,10 @@ class KubernetesBackend(ClusterTime):
         fields where the others are written without them (:meth:`_storable`)."""
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
+        # the last finalizer of an object being deleted taken: deleted, never written, so
+        # never sized (ShouldDeleteDuringUpdate in Store.Update, then deleteWithoutFinalizers)
+        sized = meta.get("finalizers") or resource.kind == "Pod" or \
+            current["metadata"].get("deletionTimestamp") is None
         if resource.kind == "Pod" and new.get("spec") is None:
             new["spec"] = {}        # decoded as Go decodes a missing or null struct: zero
         spec_sent = "spec" in new and new["spec"] != current.get("spec")
@@ -1813,11 +1823,12 @@ class KubernetesBackend(ClusterTime):
                         self._validated(manifest, resource, update=True), validated=loaded)
                 else:
                     validated = self._validated(manifest, resource, update=True)
-                    self._write_size(resource, new, current, current.get("status"), retry)
+                    if sized:
+                        self._write_size(resource, new, current, current.get("status"), retry)
                     self.cluster.update([validated], validated=loaded)
         elif dry_run:
             target = copy.deepcopy(stored)
-        else:       # its managed fields may still change: written all the same
+        elif sized:     # its managed fields may still change: written all the same
             self._write_size(resource, new, current, current.get("status"), retry)
         if pod_spec is not None:
             self.cluster.update_pod(target, pod_spec, dry_run=dry_run)
@@ -2036,6 +2047,7 @@ class KubernetesBackend(ClusterTime):
             return before
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)
+        self._deletion_size(resource, stored, before, options)
         self._note_moved_deletion(stored, options.get("gracePeriodSeconds"))
         self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background",
                                    options.get("gracePeriodSeconds"))
@@ -2043,6 +2055,42 @@ class KubernetesBackend(ClusterTime):
         if self.cluster.exists(stored):
             return self._stored_item(resource, stored)[0]
         return before
+
+    def _deletion_size(self, resource: Resource, stored: dict[str, Any],
+                       before: dict[str, Any], options: dict[str, Any]) -> None:
+        """Refuse, as etcd does, a DELETE that writes ``stored`` (shown as ``before``)
+        instead of removing it, when what it writes (:func:`~clustersim.serve.etcdsize.
+        as_deleting`) is too large. ``Store.Delete`` writes through ``GuaranteedUpdate`` a
+        graceful deletion (a scheduled Pod's) and the deletion of an object that keeps
+        finalizers: its own, or the garbage collector's ``orphan`` and
+        ``foregroundDeletion`` that the ``Orphan`` and ``Foreground`` policies add
+        (``updateForGracefulDeletionAndFinalizers``, k8s.io/apiserver
+        ``pkg/registry/generic/registry/store.go``); etcd's error is no storage error, so
+        ``InterpretUpdateError`` passes it on as it is, the update's 500, and the object
+        stays as it was. The DELETE handler has no managed-fields retry. An object already
+        being deleted is not written again (``errAlreadyDeleting``). Simplified: a
+        Terminating Pod given a shorter grace period is written again upstream, with that
+        period, unsized here (its size barely moves); the simulator orphans at once and
+        never shows the ``orphan`` finalizer it sizes."""
+        meta = stored["metadata"]
+        if meta.get("deletionTimestamp") is not None:
+            return
+        finalizers = list(meta.get("finalizers") or [])
+        grace = 0
+        if stored["kind"] == "Pod":
+            grace = deletion_grace_period(stored, options.get("gracePeriodSeconds"))
+            if deleted_at_once(stored, grace):
+                return
+        else:
+            added = {"Orphan": "orphan", "Foreground": FOREGROUND_DELETION}.get(
+                options.get("propagationPolicy") or "")
+            if added is not None and added not in finalizers:
+                finalizers.append(added)
+            if not finalizers:
+                return
+        self._write_size(resource, as_deleting(before, finalizers, grace,
+                                               self.renderer.timestamp(self.cluster.now)),
+                         before, before.get("status"), retry=False)
 
     def _note_moved_deletion(self, stored: dict[str, Any], grace: int | None) -> None:
         """A shorter grace period for a Pod already terminating whose new end is past: its
@@ -2132,7 +2180,13 @@ class KubernetesBackend(ClusterTime):
             _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
                                  preconditions)
         if not deleting.get("dryRun"):      # drain's --grace-period, if given
-            # addConditionAndDeletePod: the condition is written, then the Pod deleted
+            # addConditionAndDeletePod: the condition is written, then the Pod deleted;
+            # the deletion's write, the larger, is sized first (simplified: upstream the
+            # condition's write is sized too, and may fail alone)
+            evicted = copy.deepcopy(pod)
+            mark_disruption_target(evicted, self.cluster.now)
+            self._deletion_size(resource, evicted, self.renderer.shown(evicted, resource),
+                                deleting)
             mark_disruption_target(pod, self.cluster.now)
             self._note_moved_deletion(pod, deleting.get("gracePeriodSeconds"))
             self.cluster.delete_pod(pod, deleting.get("gracePeriodSeconds"))

@@ -42,6 +42,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
+from clustersim.serve.core import compact_json
 from clustersim.serve.kubewatchcache import Change, WatchCache
 
 __all__ = ["COMPACTION_INTERVAL", "GONE", "PRESENTED_TIMES", "TIME_FIELDS", "History", "Key",
@@ -129,8 +130,10 @@ class History:
         return bool(states) and states[-1][1] is None
 
     def keep(self, key: Key, obj: Mapping[str, Any], times: Mapping[str, float]) -> None:
-        """Keep ``obj`` (with its simulated ``times``) as the state of its current version."""
-        self._states[key][-1][1] = json.dumps([obj, times], separators=(",", ":"))
+        """Keep ``obj`` (with its simulated ``times``) as the state of its current version,
+        as the JSON it is answered with (:func:`~clustersim.serve.core.compact_json`, which
+        names a value JSON cannot hold)."""
+        self._states[key][-1][1] = compact_json([obj, times]).decode()
 
     def at(self, revision: int, namespace: str | None
            ) -> dict[Key, tuple[dict[str, Any], dict[str, float]] | None] | None:
