@@ -1261,6 +1261,56 @@ def _click_slider(page, at: float) -> None:
     page.wait_for_timeout(1000)
 
 
+# Lines of a figure that run off their plot's top, or through a mark label ("update to 2.0")
+# hung from it: each line is followed along its drawn path, in the page's pixels.
+_LINES_OFF_PLOT_OR_ON_LABELS_JS = """fig => {
+  const hits = [];
+  const across = (fig.layout.annotations || []).map(a => (a.xref || 'paper') !== 'paper');
+  const labels = Array.from(fig.querySelectorAll('g.annotation'))
+    .filter(a => across[Number(a.dataset.index)])
+    .map(a => [a.textContent, a.getBoundingClientRect()]).filter(([, r]) => r.width);
+  for (const path of fig.querySelectorAll('g.scatterlayer path.js-line')) {
+    const subplot = Array.from(path.closest('g.subplot').classList).find(c => c !== 'subplot');
+    const plot = fig.querySelector(`g.draglayer g.${subplot} rect.nsewdrag`)
+      .getBoundingClientRect();
+    const m = path.getScreenCTM();
+    const length = path.getTotalLength();
+    let off = 0;
+    const on = new Set();
+    for (let s = 0; s <= length; s += 1) {
+      const p = path.getPointAtLength(s);
+      const x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
+      if (y < plot.top - 1) off += 1;
+      for (const [text, r] of labels) {
+        if (x > r.left && x < r.right && y > r.top && y < r.bottom) on.add(text);
+      }
+    }
+    if (off) hits.push(`a line runs off the plot's top for ${off} px`);
+    on.forEach(text => hits.push(`a line runs through "${text}"`));
+  }
+  return hits;
+}"""
+
+
+def test_update_explorer_lines_stay_on_the_plot_on_a_phone(browser, serve_html: str) -> None:
+    """The rolling-update explorer's figure kept its first frame's y axis: at maxSurge 6
+    (12 pods) the dashed line of tasks ran off the plot and through "update to 2.0"."""
+    page, context, errors = _phone_page(browser, serve_html, "notebooks/rolling-updates.html")
+    figure = page.locator(".js-plotly-plot:has(g.slider-container)").first
+    steps = len(figure.evaluate("fig => fig.layout.sliders[0].steps"))
+    found = {}
+    for step in range(steps):
+        _click_slider(page, step / (steps - 1))
+        name = figure.evaluate("fig => fig._fullLayout.sliders[0].active")
+        hits = figure.evaluate(_LINES_OFF_PLOT_OR_ON_LABELS_JS)
+        if hits:
+            found[name] = hits
+    context.close()
+    assert steps > 1
+    assert not found, f"slider steps whose lines leave the plot or cross a label: {found}"
+    assert not errors
+
+
 @pytest.mark.parametrize("path", ["notebooks/storage.html", "notebooks/self-healing.html",
                                   "notebooks/three-dialects.html"])
 def test_mark_lines_follow_the_theme(browser, serve_html: str, path: str) -> None:
