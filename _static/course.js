@@ -25,10 +25,10 @@
    scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
    their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
    for the width their text needs on a phone, and narrow tables fit the phone's width, worked
-   out again when the window changes size or the phone turns; a table of records
-   (clustersim-stack-rows) shows each cell under its column's name where a phone stacks its
-   rows; words joined by hyphens in table cells stay whole; long names in headings break at
-   their humps.
+   out again when the window changes size or the phone turns (a table of records stacks its
+   rows on a phone with no script: its cells' column names and long names' break points are
+   written when the book is built, clustersim/course/tables.py); words joined by hyphens in
+   table cells stay whole; long names in headings break at their humps.
 */
 (function () {
   "use strict";
@@ -1055,26 +1055,6 @@
     });
   }
 
-  // A table of records whose every column holds long names (toy-to-real's translations:
-  // deploy.resources.reservations beside topologySpreadConstraints) scrolled sideways on a
-  // phone however little room its cells asked for. Marked clustersim-stack-rows (a MyST
-  // {table} directive's :class:), each row is a block there and each cell a line under its
-  // column's name (course.css), which the cell takes from the header row here.
-  function stackedCellsNameTheirColumn() {
-    document.querySelectorAll(".bd-article table.clustersim-stack-rows").forEach(function (table) {
-      var head = table.tHead && table.tHead.rows[0];
-      if (!head) return;
-      var names = Array.from(head.cells, function (th) { return th.textContent.trim(); });
-      Array.from(table.tBodies).forEach(function (body) {
-        Array.from(body.rows).forEach(function (row) {
-          Array.from(row.cells).forEach(function (cell, i) {
-            if (names[i]) cell.setAttribute("data-label", names[i]);
-          });
-        });
-      });
-    });
-  }
-
   // A table's narrow column broke words joined by hyphens at a hyphen on a phone: a
   // header's "kube-" over "apiserver", a date's "2026-" over "11-24". In a table cell each
   // such word stays whole (course.css: clustersim-whole), as one without hyphens does; one
@@ -1154,7 +1134,6 @@
     onWidthChange(tableCellsAskForRoom);
     headingNamesBreakAtHumps();
     longNamesMayBreak();
-    stackedCellsNameTheirColumn();
     currentChapterInView();
     diagramsScrollWithCue();
     proseOutputsWrap();

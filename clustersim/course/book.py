@@ -58,6 +58,8 @@ from docutils import nodes
 from myst_nb.core.render import NbElementRenderer
 from sphinx.application import Sphinx
 
+from clustersim.widgets.base import OFFLINE_SECTION
+
 PLOTLY_JS = "plotly.min.js"
 PLOTLY_BASIC_JS = "plotly-basic.min.js"
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
@@ -195,14 +197,14 @@ def _add_plotly_where_needed(
 
 
 # The kernel note's link as clustersim.widgets.base.KERNEL_NOTE writes it.
-_OFFLINE_LINK = 'class="clustersim-offline-link" href="../book/welcome.html#working-offline"'
+_OFFLINE_LINK = f'class="clustersim-offline-link" href="../book/welcome.html#{OFFLINE_SECTION}"'
 
 
 def point_offline_links(body: str, welcome: str) -> str:
     """Make the kernel notes' links in ``body`` lead to ``welcome`` (the welcome page's address
     relative to this page) at its "working offline" section."""
     return body.replace(
-        _OFFLINE_LINK, f'class="clustersim-offline-link" href="{welcome}#working-offline"'
+        _OFFLINE_LINK, f'class="clustersim-offline-link" href="{welcome}#{OFFLINE_SECTION}"'
     )
 
 

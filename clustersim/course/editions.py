@@ -61,7 +61,7 @@ EDITIONS = ("student", "instructor")
 #: root (``/``) or to an anchor of the same page is none.
 COURSE_LINK = re.compile(r"\]\((?![\w+.-]+:|/|#)([^)#\s]+)\.(md|ipynb)(#[^)\s]*)?\)")
 #: A link from a cell's output to a built chapter, as the widgets' kernel note writes it:
-#: ``href="../book/welcome.html#working-offline"``.
+#: ``href="../book/welcome.html#running-a-notebook-online-or-offline"``.
 OUTPUT_CHAPTER_LINK = re.compile(r'href="\.\./book/([^"#\s]+)\.html(#[^"\s]*)?"')
 CHAPTERS = frozenset({"book"})
 

@@ -2,14 +2,25 @@
 
 The qualitative palette is Okabe and Ito's colour-blind-safe set (Okabe & Ito, "Color
 Universal Design", 2008), which stays distinguishable under the common colour-vision
-deficiencies.
+deficiencies. Text drawn in a colour keeps WCAG 2's contrast with what is behind it:
+:func:`contrast_ratio`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["OKABE_ITO", "SYSTEM_COLORS", "base_layout", "color_for", "line_width", "system_color"]
+__all__ = [
+    "OKABE_ITO",
+    "SYSTEM_COLORS",
+    "base_layout",
+    "color_for",
+    "contrast_ratio",
+    "line_width",
+    "relative_luminance",
+    "rgb",
+    "system_color",
+]
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -45,6 +56,39 @@ def system_color(label: str, index: int) -> str:
 def color_for(index: int) -> str:
     """The palette colour for the ``index``-th category (wraps around)."""
     return OKABE_ITO[index % len(OKABE_ITO)]
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """The red, green and blue (0 to 255) of a colour written ``#rrggbb`` or ``#rgb``."""
+    digits = colour.lstrip("#") if colour.startswith("#") else ""
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    try:
+        if len(digits) != 6:
+            raise ValueError
+        red, green, blue = (int(digits[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        raise ValueError(f"{colour!r} is not a colour written #rrggbb or #rgb") from None
+    return red, green, blue
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of ``#rrggbb`` (or ``#rgb``): 0 for black, 1 for white.
+
+    The sRGB channels are linearised and weighted as WCAG 2.2 defines it
+    (https://www.w3.org/TR/WCAG22/#dfn-relative-luminance)."""
+    channels = [c / 255 for c in rgb(colour)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 (the same) to 21 (black on white);
+    text needs 4.5 (success criterion 1.4.3), lines and shapes 3 (1.4.11)
+    (https://www.w3.org/TR/WCAG22/#dfn-contrast-ratio)."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)),
+                             reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def line_width(index: int, count: int) -> float:

@@ -24,7 +24,14 @@ import plotly.graph_objects as go
 
 from clustersim.messages import describe_error
 
-__all__ = ["KERNEL_NOTE", "LiveApp", "PanelCharts", "error_html", "follow", "typed_whole"]
+__all__ = ["KERNEL_NOTE", "OFFLINE_SECTION", "LiveApp", "PanelCharts", "error_html", "follow",
+           "typed_whole"]
+
+OFFLINE_SECTION = "running-a-notebook-online-or-offline"
+"""The anchor of the welcome page's section "Running a notebook, online or offline": the id
+that both Sphinx (docutils' ``make_id`` of the heading) and GitHub (its heading anchors, for
+a downloaded lab whose links lead to the repository) give that heading. A MyST label such as
+``(working-offline)=`` is no anchor on GitHub, which shows it as text."""
 
 KERNEL_NOTE = (
     '<p class="clustersim-kernel-note"><strong>Live controls need a running kernel.</strong> '
@@ -34,7 +41,7 @@ KERNEL_NOTE = (
     "launch button (a rocket) opens it on Binder or Colab, which need the internet. "
     "With no internet, install the course from a "
     'wheelhouse: see <a class="clustersim-offline-link" '
-    'href="../book/welcome.html#working-offline">running a notebook, online or offline</a> '
+    f'href="../book/welcome.html#{OFFLINE_SECTION}">running a notebook, online or offline</a> '
     "on the Welcome page.</p>"
 )
 

@@ -81,20 +81,27 @@ def _marks(run: UpdateRun) -> list[tuple[float, str]]:
 
 
 def _static_figure() -> go.Figure:
-    """Kubernetes' update for several (maxSurge, maxUnavailable) pairs, as slider frames."""
+    """Kubernetes' update for several (maxSurge, maxUnavailable) pairs, as slider frames.
+
+    The y axis is the same in every frame, as high as the frame that needs the most room
+    (each frame's own figure raises it over its peak and the mark labels hung from the top,
+    :func:`clustersim.viz.capacity.capacity_panels`): drawn on the default frame's axis, up
+    to 10.5, the 12 pods of maxSurge 6 ran off the plot and through "update to 2.0"."""
     pairs = [(0, 1), (1, 0), (1, 1), ("25%", "25%"), (2, 2), (0, 3), (6, 0)]
-    frames = []
+    frames, top = [], 0.0
     for surge, unavailable in pairs:
         run = rolling_update_run("kubernetes", {"maxSurge": surge,
                                                 "maxUnavailable": unavailable})
         marks = run.marks
         fig = updates_figure([run])
+        top = max(top, fig.layout.yaxis.range[1])
         frames.append(go.Frame(data=fig.data, name=f"{surge}/{unavailable}", layout={
             "title": {"text": f"maxSurge {surge}, maxUnavailable {unavailable}: at least "
                               f"{marks.low_serving} serving, at most {marks.peak_total} pods"}}))
     fig = go.Figure(updates_figure([rolling_update_run("kubernetes")]))
     fig.frames = frames
     fig.update_layout(title={"text": frames[3].layout.title.text})
+    fig.update_yaxes(range=[0, top])
     add_slider_below_legend(fig, {
         "active": 3, "currentvalue": {"prefix": "maxSurge / maxUnavailable: "},
         "steps": [{"label": f.name, "method": "animate",

@@ -76,5 +76,5 @@ def test_kernel_note_link_leads_to_the_welcome_page_from_any_depth() -> None:
     from clustersim.widgets.base import KERNEL_NOTE
 
     deep = point_offline_links(KERNEL_NOTE, "../../book/welcome.html")
-    assert 'href="../../book/welcome.html#working-offline"' in deep
+    assert 'href="../../book/welcome.html#running-a-notebook-online-or-offline"' in deep
     assert "../book/welcome.html#" not in deep.replace("../../book/welcome.html#", "")

@@ -57,13 +57,14 @@ def test_downloaded_notebooks_link_the_published_book(tmp_path: Path, baseurl: s
     assert {p.parent.name for p in replaced} == set(book.NOTEBOOK_FOLDERS)
     repository = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))["repository"]
     base = baseurl.rstrip("/") or f"{repository['url']}/blob/{repository['branch']}"
-    relative, absolute = [], []
+    relative, absolute, anchored = [], [], []
     for path in replaced:
         nb = json.loads(path.read_text("utf-8"))
         text = "".join("".join(c["source"]) + json.dumps(c.get("outputs", []))
                        for c in nb["cells"])
         relative += [f"{path.name}: {m[0]}" for m in _RELATIVE_LINK.finditer(text)]
         absolute += re.findall(re.escape(base) + r"/([^)\s\"#]+)", text)
+        anchored += re.findall(re.escape(base) + r"/([^)\s\"#]+\.md)#([^)\s\"\\]+)", text)
     assert not relative, f"links that lead nowhere in a downloaded notebook: {relative[:5]}"
     assert any(a.startswith("book/") for a in absolute)
     assert any(a.startswith("notebooks/") for a in absolute)
@@ -72,6 +73,37 @@ def test_downloaded_notebooks_link_the_published_book(tmp_path: Path, baseurl: s
     for page in absolute:     # each names a page of the course
         source = page.removesuffix(".html")
         assert any((ROOT / f"{source}{s}").is_file() for s in ("", ".md", ".ipynb")), page
+    # On GitHub a chapter's anchors are its headings' (a MyST label shows as text): the
+    # kernel note's link to the welcome page's "working-offline" label led to its top.
+    assert bool(anchored) != bool(baseurl)
+    unknown = [f"{page}#{anchor}" for page, anchor in anchored
+               if anchor not in github_anchors(ROOT / page)]
+    assert not unknown, f"anchors GitHub gives no heading: {sorted(set(unknown))}"
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def github_anchors(markdown: Path) -> set[str]:
+    """The anchors GitHub gives the headings of a Markdown file: the heading's text in lower
+    case, every character but a letter, digit, ``_``, ``-`` or space left out, each space a
+    ``-``, and ``-1``, ``-2``... after a repeat (gjtorikian/html-pipeline
+    ``lib/html/pipeline/toc_filter.rb``, the filter GitHub's Markdown went through). A MyST
+    label, ``(name)=``, is plain text there, no anchor."""
+    repeats: dict[str, int] = {}
+    anchors = set()
+    fenced = False
+    for line in markdown.read_text("utf-8").splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        heading = None if fenced else _HEADING.match(line)
+        if heading:
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading[1]).replace("`", "")
+            slug = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+            anchors.add(f"{slug}-{repeats[slug]}" if slug in repeats else slug)
+            repeats[slug] = repeats.get(slug, 0) + 1
+    return anchors
 
 
 def _buttons() -> list[dict]:

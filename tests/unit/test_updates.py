@@ -157,6 +157,22 @@ def test_static_rendering_has_the_note_and_a_strategy_slider():
     assert '"sliders"' in html and "maxSurge \\u002f maxUnavailable: " in html
 
 
+def test_every_slider_frame_fits_under_the_axis_and_its_mark_labels() -> None:
+    """The explorer's static figure kept the default frame's axis (up to 10.5): maxSurge 6's
+    12 pods ran off the plot, through the "update to 2.0" label, on a phone most of all. The
+    axis now reaches as high as each frame's own figure needs for its lines and labels."""
+    from clustersim.widgets.updates import _static_figure
+
+    fig = _static_figure()
+    top = fig.layout.yaxis.range[1]
+    for frame in fig.frames:
+        surge, unavailable = (int(v) if v.isdigit() else v for v in frame.name.split("/"))
+        own = updates_figure([rolling_update_run(
+            "kubernetes", {"maxSurge": surge, "maxUnavailable": unavailable})])
+        assert max(y for t in frame.data for y in t.y if y is not None) < top, frame.name
+        assert own.layout.yaxis.range[1] <= top, frame.name
+
+
 def test_two_strategies_of_one_system_get_a_panel_each() -> None:
     """The lab compares Swarm's defaults with a faster update_config in one figure: both runs
     are labelled "Swarm", and keyed by that label they shared one panel that
