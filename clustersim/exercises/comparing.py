@@ -324,8 +324,9 @@ def _refuse_name_as_node_id(spec: ServiceSpec) -> None:
     for constraint in spec.constraints:
         if equal_fold(constraint.key, "node.id") and any(
                 equal_fold(constraint.value, name) for name in names):
-            raise Wrong(f"{constraint} runs db on node-2 here only because the simulator uses "
-                        "a node's name as its ID.",
+            raise Wrong(f"{constraint} compares node.id with the name {constraint.value!r}, "
+                        "which means something here only because the simulator uses a node's "
+                        "name as its ID.",
                         "On a real swarm node.id is the ID that swarmkit generated for the node "
                         "(random characters, the ID column of docker node ls), not its name: "
                         "pin db with the node's label, or with node.hostname.")

@@ -17,6 +17,14 @@ sorted is found in its order list but where the ``$setElementOrder`` list is emp
 there the merged list is kept as merged. A ``$setElementOrder`` of a list of maps without a
 merge key (``tolerations``) orders nothing: upstream hashes or compares the maps, which Go
 refuses at run time.
+
+The live order a ``$setElementOrder`` list is sorted by is the live list as the merge left
+it (:func:`live_as_merged`): upstream's ``mergeSlice`` deletes a ``$patch: delete`` element
+from the live list in its own Go array (``deleteMatchingEntries``) and appends the patch's new
+elements into the room that frees, and ``mergePatchIntoOriginal`` then orders by that array.
+So with the live list ``[1, 4]``, ``$setElementOrder`` ``[2, 3]`` and the list ``[2, 3, {1,
+$patch: delete}]`` the result is ``[4, 2, 3]`` (``patch_test.go``, "add map and delete map
+from merging list with conflict"), not the ``[2, 3, 4]`` the untouched live order gives.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from clustersim.kubernetes.patcherrors import (
     no_merge_key,
 )
 
-__all__ = ["check_order_list", "element_kind", "in_order", "merge_key_of"]
+__all__ = ["check_order_list", "element_kind", "in_order", "live_as_merged", "merge_key_of"]
 
 
 def element_kind(*lists: list[Any]) -> str:
@@ -179,3 +187,30 @@ def _interleaved(server_only: list[Any], patch_items: list[Any],
             out.append(patch_items[j])
             j += 1
     return out + server_only[i:] + patch_items[j:]
+
+
+def live_as_merged(live: list[Any], sent: list[Any], key: str) -> list[Any]:
+    """The live list of maps as ``mergeSlice`` leaves the Go array it shares with
+    ``mergePatchIntoOriginal`` (module docstring): each element a ``$patch: delete`` names
+    removed by moving the rest forward (``append(original[:k], original[k+1:]...)``, the
+    last place keeping its old element), then each new element of ``sent`` written into the
+    places that frees, in its order (``mergeSliceWithoutSpecialElements``; none after a
+    ``$patch: replace``), as long as they last. ``sent`` has been merged without error."""
+    array, length = list(live), len(live)
+    for item in sent:
+        if item.get("$patch") == "delete":
+            gone = identity(item[key])
+            while (at := next((n for n in range(length) if key in array[n]
+                               and identity(array[n][key]) == gone), None)) is not None:
+                array[at:length - 1] = array[at + 1:length]
+                length -= 1
+    if any(item.get("$patch") == "replace" for item in sent):
+        return array
+    for item in sent:
+        if "$patch" in item:
+            continue
+        if length < len(array) and not any(key in array[n] and identity(array[n][key])
+                                           == identity(item[key]) for n in range(length)):
+            array[length] = item
+            length += 1
+    return array

@@ -39,7 +39,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from clustersim.kubernetes.listorder import check_order_list, element_kind, in_order
+from clustersim.kubernetes.listorder import (
+    check_order_list,
+    element_kind,
+    in_order,
+    live_as_merged,
+)
 from clustersim.kubernetes.patcherrors import (
     BAD_ORDER_LIST,
     BAD_PRIMITIVE_LIST,
@@ -243,6 +248,8 @@ def _ordered(key: str, order: Any, out: dict[str, Any], patch: dict[str, Any]) -
     if maps and merge_key is None:      # finalizers of maps: no order either
         out[field] = merged
     elif order:
+        if maps and field in out and field in patch:
+            live = live_as_merged(live, sent, merge_key or "")
         out[field] = in_order(merged, order, live, merge_key, maps)
     else:                               # nothing found to order by (module docstring)
         out[field] = merged

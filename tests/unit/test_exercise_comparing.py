@@ -448,3 +448,12 @@ def test_pinned_volume_node_id_written_as_the_name_is_refused() -> None:
     feedback = ex.check_pinned_volume(_db(by_id))
     assert not feedback.passed and "name as its ID" in feedback.message
     assert "docker node ls" in feedback.hint and "node.hostname" in feedback.hint
+
+
+@pytest.mark.parametrize("rule", ["node.id == node-1", "node.id != node-3"])
+def test_pinned_volume_node_id_refusal_says_what_the_rule_does(rule: str) -> None:
+    """The refusal names the name the rule compares, and does not tell a learner whose rule
+    points elsewhere that it ran db on node-2 (the message had said so for any name)."""
+    feedback = ex.check_pinned_volume(_db(f"      placement: {{constraints: [{rule}]}}\n"))
+    assert not feedback.passed and "name as its ID" in feedback.message
+    assert rule.split()[-1] in feedback.message and "node-2" not in feedback.message

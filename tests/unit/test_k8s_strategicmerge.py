@@ -370,3 +370,23 @@ def test_a_list_the_simulator_shares_between_pods_merges_as_a_list():
     live = {"tolerations": DEFAULT_TOLERATIONS, "finalizers": ["a"]}
     assert strategic_merge_patch(live, {"tolerations": [{"key": "b"}], "finalizers": ["b"]}) \
         == {"tolerations": [{"key": "b"}], "finalizers": ["b", "a"]}
+
+
+def _named(*names: str) -> list[dict[str, str]]:
+    return [{"name": name} for name in names]
+
+
+@pytest.mark.parametrize(("live", "patch", "want"), [
+    # patch_test.go, "add map and delete map from merging list with conflict" (three-way)
+    (_named("1", "4"), [*_named("2", "3"), {"name": "1", "$patch": "delete"}], ["4", "2", "3"]),
+    # patch_test.go, "add map and delete map from merging list" (three-way)
+    (_named("1", "2", "4"), [*_named("3"), {"name": "1", "$patch": "delete"}], ["2", "4", "3"]),
+])
+def test_set_element_order_sorts_by_the_live_list_as_the_merge_left_it(
+        live: list[dict[str, str]], patch: list[dict[str, str]], want: list[str]) -> None:
+    """k8s.io/apimachinery's own expected results: a deleted element frees its place in the
+    live Go array and a new element takes it, so the server-only element keeps its place
+    before the new one (the live order as sent had put it last)."""
+    merged = strategic_merge_patch({"containers": live}, {
+        "$setElementOrder/containers": _named("2", "3"), "containers": patch})
+    assert [c["name"] for c in merged["containers"]] == want
