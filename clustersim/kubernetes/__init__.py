@@ -47,6 +47,7 @@ from clustersim.kubernetes.controllers.rollout import resolve_fenceposts
 from clustersim.kubernetes.eviction import memory_pressure
 from clustersim.kubernetes.kubelet import Timing
 from clustersim.kubernetes.metrics import LoadCurve
+from clustersim.kubernetes.nodes import Drained
 from clustersim.kubernetes.qos import pod_qos_class
 from clustersim.kubernetes.scheduler import Scheduler, Verdict, tolerates
 from clustersim.kubernetes.services import RequestStream
@@ -54,6 +55,7 @@ from clustersim.kubernetes.services import RequestStream
 __all__ = [
     "AdmissionError",
     "CronSchedule",
+    "Drained",
     "KubernetesCluster",
     "LoadCurve",
     "PodInfo",

@@ -37,6 +37,23 @@ DRAIN_RETRY_SECONDS = 5.0
 """kubectl drain waits this long before retrying a refused eviction."""
 
 
+class Drained(list[str]):
+    """What :meth:`NodeLifecycle.drain` returns: the names of the Pods it evicted or is
+    retrying, and :attr:`errors`, kubectl's error for each Pod whose eviction failed for good
+    (a 500 from two budgets): kubectl would exit non-zero for those."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(names)
+        self.errors: list[str] = []
+        """``error when evicting pods/...`` for each Pod refused for good, in order; a Pod
+        still retried when drain returned is added when it is refused."""
+
+    def failed(self, name: str, error: str) -> None:
+        """The eviction of Pod ``name`` failed for good with kubectl's ``error``."""
+        self.remove(name)
+        self.errors.append(error)
+
+
 class NodeJoin(NamedTuple):
     """When a node joined, fixed for as long as it stays: its Node object's identity.
 
@@ -192,18 +209,24 @@ class NodeLifecycle(APIServer):
                              f"Node {name} status is now: NodeSchedulable", kubelet=True)
         self._reconcile()
 
-    def drain(self, name: str, *, force: bool = False) -> list[str]:
+    def drain(self, name: str, *, force: bool = False) -> Drained:
         """``kubectl drain --ignore-daemonsets``: cordon, then evict every pod except
-        DaemonSet pods, and return their names. Pods without a controller are refused unless
-        ``force`` (they would be lost). Each eviction is the eviction subresource's
+        DaemonSet pods, and return the names of those evicted or waiting for their budget
+        (:class:`Drained`, a list). Pods without a controller are refused unless ``force``
+        (they would be lost). Each eviction is the eviction subresource's
         (:func:`~clustersim.kubernetes.controllers.disruption.eviction_refusal`, the served
         API's too): an evicted Pod gets the ``DisruptionTarget`` condition before it is
         deleted; one that a PodDisruptionBudget refuses (a 429) is retried every 5 s, as
         kubectl does, until the budget allows it; one that two budgets cover (a 500) is not
         retried and stays, as kubectl's ``evictPods`` gives up on any other error
-        (``staging/src/k8s.io/kubectl/pkg/drain/drain.go``; kubectl then exits with an
-        error, here the drain goes on with the other Pods). kubectl's lines go to
-        :attr:`drain_log` (:mod:`clustersim.kubernetes.controllers.disruption`)."""
+        (kubernetes/kubernetes ``staging/src/k8s.io/kubectl/pkg/drain/drain.go``). That Pod is
+        not in the list but in its :attr:`Drained.errors`. kubectl evicts the other Pods all
+        the same (``evictPods`` waits for every Pod) and then exits non-zero with
+        ``error: unable to drain node ...`` (``RunDrain`` in
+        ``staging/src/k8s.io/kubectl/pkg/cmd/drain/drain.go``); the Python API raises
+        nothing, since the retried evictions go on in simulated time after it returns:
+        read :attr:`Drained.errors`, which a later refusal is added to. kubectl's lines, an
+        ``evicting pod`` before every attempt, go to :attr:`drain_log`."""
         self.node(name)
         pods = [p for p in self.pod_index.on_node(name)
                 if not is_terminating(p) and is_active(p)]
@@ -213,27 +236,31 @@ class NodeLifecycle(APIServer):
                              f"to override): {', '.join(bare)}")
         self.cordon(name)
         targets = [p for p in pods if (controller_of(p) or {}).get("kind") != "DaemonSet"]
-        self._evict_for_drain(targets)
+        drained = Drained([p["metadata"]["name"] for p in targets])
+        self._evict_for_drain(targets, drained)
         self._reconcile()
-        return [p["metadata"]["name"] for p in targets]
+        return drained
 
-    def _evict_for_drain(self, pods: list[dict[str, Any]]) -> None:
+    def _evict_for_drain(self, pods: list[dict[str, Any]], drained: Drained) -> None:
+        """One round of kubectl's eviction attempts; a Pod refused for good leaves
+        ``drained`` for its :attr:`~Drained.errors`."""
         waiting = []
         for pod in pods:
             if not self.exists(pod) or is_terminating(pod):
                 continue
+            self.drain_log.append((self.now, f"evicting pod {full_name(pod)}"))
             refusal = eviction_refusal(self, pod)
             if refusal:
                 meta = pod["metadata"]
                 retried = refusal.code == 429
-                self.drain_log.append((self.now, f'error when evicting pods/"{meta["name"]}" -n '
-                                       f'"{meta["namespace"]}"'
-                                       f'{" (will retry after 5s)" if retried else ""}: '
-                                       f'{refusal.message}'))
+                line = (f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}"'
+                        f'{" (will retry after 5s)" if retried else ""}: {refusal.message}')
+                self.drain_log.append((self.now, line))
                 if retried:
                     waiting.append(pod)
+                else:
+                    drained.failed(meta["name"], line)
                 continue
-            self.drain_log.append((self.now, f"evicting pod {full_name(pod)}"))
             mark_disruption_target(pod, self.now)
             self.delete_pod(pod)
         if waiting:
@@ -241,7 +268,7 @@ class NodeLifecycle(APIServer):
             # a budget that no pod in flight can satisfy blocks kubectl indefinitely, and
             # run() does not wait for that
             settling = any(budget_settling(self, pod) for pod in waiting)
-            self.after(DRAIN_RETRY_SECONDS, lambda: self._evict_for_drain(waiting),
+            self.after(DRAIN_RETRY_SECONDS, lambda: self._evict_for_drain(waiting, drained),
                        background=not settling)
 
     def node_is_up(self, name: str) -> bool:

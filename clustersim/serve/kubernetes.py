@@ -1572,6 +1572,9 @@ class KubernetesBackend(ClusterTime):
         if not applying:    # decoded as an update is: its managers own the data it made
             fold_string_data(new)
         if sub == "status":
+            if isinstance(new, dict):   # decoded whole, as any update; warned before the 409
+                with _patch_refused(request, body, copy_data(new)):
+                    _field_validation(request, resource.kind, resource.group_version, new)
             _precondition(resource, name, current, new)
             status = new.get("status") if isinstance(new, dict) else None
             why, problems = node_resources_errors(status) if resource.kind == "Node" \

@@ -648,7 +648,9 @@ def test_drain_respects_pod_disruption_budget():
         "budget.")
     cluster.run()
     assert all(p.node == "node-2" and p.ready for p in cluster.pods())
-    evictions = [t for t, line in cluster.drain_log if line.startswith("evicting pod")]
+    log = cluster.drain_log
+    evictions = [t for (t, line), (_, after) in zip(log, [*log[1:], (0.0, "")], strict=True)
+                 if line.startswith("evicting pod") and not after.startswith("error")]
     assert len(evictions) == 3 and evictions[0] == start
     assert evictions[1] >= start + 5 and evictions[2] > evictions[1]
     budget = cluster.get("PodDisruptionBudget", "default", "web")
@@ -738,7 +740,29 @@ def test_drain_blocked_by_a_budget_that_cannot_be_met_does_not_hang_run():
     cluster.drain("node-1")
     cluster.run()
     assert any(p.node == "node-1" for p in cluster.pods())    # kubectl drain keeps retrying
-    assert all("disruption budget" in line for _, line in cluster.drain_log)
+    lines = [line for _, line in cluster.drain_log]
+    assert all("disruption budget" in line for line in lines[1::2])
+
+
+def test_drain_logs_evicting_pod_before_every_attempt():
+    """kubectl prints ``evicting pod <ns>/<name>`` before each eviction request, a refused one
+    and each retry too (``evictPods`` in ``staging/src/k8s.io/kubectl/pkg/drain/drain.go``);
+    the simulator had logged it only for an eviction that succeeded."""
+    cluster = KubernetesCluster(nodes(2), seed=3)
+    cluster.apply(deployment(replicas=2))
+    cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                   "metadata": {"name": "web"},
+                   "spec": {"minAvailable": "100%", "selector": {"matchLabels": {"app": "web"}}}})
+    cluster.run()
+    [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
+    start = cluster.now
+    cluster.drain("node-1")
+    cluster.run(until=start + 6)
+    refused = (f'error when evicting pods/"{name}" -n "default" (will retry after 5s): '
+               "Cannot evict pod as it would violate the pod's disruption budget.")
+    assert cluster.drain_log == [(start, f"evicting pod default/{name}"), (start, refused),
+                                 (start + 5, f"evicting pod default/{name}"),
+                                 (start + 5, refused)]
 
 
 def test_min_ready_seconds_delays_the_old_pods_removal():
@@ -1246,9 +1270,30 @@ def test_drain_does_not_evict_a_pod_that_two_budgets_cover():
                                 "selector": {"matchLabels": {"app": "web"}}}})
     cluster.run()
     [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
-    cluster.drain("node-1")
+    drained = cluster.drain("node-1")
     cluster.run(until=cluster.now + 60)
     assert cluster.get("Pod", "default", name)["metadata"].get("deletionTimestamp") is None
-    assert [line for _, line in cluster.drain_log] == [
-        f'error when evicting pods/"{name}" -n "default": This pod has more than one '
-        "PodDisruptionBudget, which the eviction subresource does not support."]
+    error = (f'error when evicting pods/"{name}" -n "default": This pod has more than one '
+             "PodDisruptionBudget, which the eviction subresource does not support.")
+    assert [line for _, line in cluster.drain_log] == [f"evicting pod default/{name}", error]
+    assert name not in drained and drained.errors == [error]
+
+
+def test_drain_reports_a_retried_pod_that_later_fails_for_good():
+    """A Pod kubectl retries after a 429 whose next attempt is a 500 (a second budget came)
+    leaves the returned list for its errors: kubectl's ``evictPods`` ends for it with
+    ``error when evicting pods/...``. The Python API's drain had listed every Pod it tried."""
+    cluster = KubernetesCluster(nodes(2), seed=3)
+    cluster.apply(deployment(replicas=2))
+    budget = {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+              "metadata": {"name": "web"},
+              "spec": {"minAvailable": "100%", "selector": {"matchLabels": {"app": "web"}}}}
+    cluster.apply(budget)
+    cluster.run()
+    [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
+    drained = cluster.drain("node-1")
+    assert list(drained) == [name] and drained.errors == []
+    cluster.apply({**budget, "metadata": {"name": "web-too"}})
+    cluster.run(until=cluster.now + 6)
+    assert list(drained) == [] and len(drained.errors) == 1
+    assert drained.errors[0].startswith(f'error when evicting pods/"{name}" -n "default": ')

@@ -541,3 +541,38 @@ def test_a_subresources_body_follows_field_validation(method, path, body, kind, 
     assert answer.status in (200, 201)
     assert answer.getheader("Warning") == ", ".join(
         f'299 - "unknown field \\"{field}\\""' for field in unknown)
+
+
+@pytest.mark.parametrize("media, body, status_strict", [
+    ("application/merge-patch+json", {"spec": {"bogus": 1}}, 422),
+    ("application/json", {"apiVersion": "v1", "kind": "Pod", "bogus": 1}, 400),
+])
+def test_a_stale_status_write_warns_of_its_unknown_fields_before_the_conflict(
+        media, body, status_strict):
+    """A ``/status`` update or patch is decoded whole by the same handlers as any other
+    (``update.go``, and ``patch.go``'s ``applyPatchToObject`` inside the registry's
+    ``UpdatedObject``), so its unknown fields are warned of, or refused under ``Strict``,
+    before ``Store.Update`` compares resourceVersions and answers 409 Conflict
+    (k8s.io/apiserver ``registry/generic/registry/store.go``). The served API had skipped
+    the field validation of a status write: a 409 without the warning, and no refusal."""
+    answers = []
+    with serve("kubernetes", speed=0) as server:
+        _, data = _request(server, "POST", PODS, json.dumps(_pod(
+            {"containers": [{"name": "c", "image": "nginx:1.27"}]})).encode(),
+            {"Content-Type": "application/json"})
+        stale = json.loads(data)["metadata"]
+        _request(server, "PATCH", f"{PODS}/{stale['name']}",
+                 b'{"metadata": {"labels": {"a": "b"}}}',
+                 {"Content-Type": "application/merge-patch+json"})
+        sent = {**body, "metadata": {"name": stale["name"],
+                                     "resourceVersion": stale["resourceVersion"]}}
+        method = "PATCH" if "patch" in media else "PUT"
+        for mode in ("Warn", "Strict"):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request(method, f"{PODS}/{stale['name']}/status?fieldValidation={mode}",
+                         json.dumps(sent).encode(), {"Content-Type": media})
+            response = conn.getresponse()
+            answers.append((response.status, response.getheader("Warning")))
+            conn.close()
+    field = "spec.bogus" if method == "PATCH" else "bogus"
+    assert answers == [(409, f'299 - "unknown field \\"{field}\\""'), (status_strict, None)]
