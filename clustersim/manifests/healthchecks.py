@@ -1,5 +1,5 @@
 """What swarmkit refuses of a service's health check, and what docker/cli refuses while it
-converts a Compose ``healthcheck`` (about 75 lines).
+converts a Compose ``healthcheck`` (about 100 lines).
 
 swarmkit's control API checks the ``HealthConfig`` of every service it creates or updates
 (moby/swarmkit ``manager/controlapi/service.go``, ``validateHealthCheck``): an interval,

@@ -1,4 +1,4 @@
-"""etcd's limit on one write, as the served Kubernetes API meets it (about 140 lines).
+"""etcd's limit on one write, as the served Kubernetes API meets it (about 170 lines).
 
 etcd refuses a proposal whose marshalled ``InternalRaftRequest`` is longer than its
 ``--max-request-bytes``, 1.5 MiB unless set (``processInternalRaftRequestOnce`` in
