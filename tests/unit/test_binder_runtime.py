@@ -18,7 +18,9 @@ def test_binder_is_told_a_python_the_course_supports() -> None:
     found = re.fullmatch(r"python-3\.(\d+)", runtime)
     assert found, f"runtime.txt says {runtime!r}, not python-3.Y"
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    oldest = re.fullmatch(r">=\s*3\.(\d+)", requires["project"]["requires-python"])
-    assert int(found[1]) >= int(oldest[1])
+    declared = requires["project"]["requires-python"]
+    oldest = re.fullmatch(r">=\s*3\.(\d+)", declared)
+    assert oldest, f"requires-python is {declared!r}, not >=3.Y: read it another way here"
+    assert int(found[1]) >= int(oldest[1]), f"runtime.txt's {runtime} is older than {declared}"
     guide = (ROOT / "book" / "instructors.md").read_text(encoding="utf-8")
     assert f"`{runtime}`" in guide, "the guide's Binder step names another Python"
