@@ -173,14 +173,14 @@ class DockerState(ClusterTime):
     def _task_addresses(self, task: Any) -> None:
         """A task's event while the swarm runs: a task not yet ended takes an address on
         each network it joins, an ended one gives them back (swarmkit's ``doTaskAlloc``)."""
+        ended = task.state > TaskState.RUNNING
+        joined = [] if ended else self._attached(task.spec,
+                                                 self._spec_json(task.service, task.spec))
         for network in self.networks.values():
             block = network_block(network)
-            if block is None:
-                continue
-            if task.state > TaskState.RUNNING:
+            if block is not None and ended:
                 self.addresses.free(network["Id"], task.id)
-            elif network["Id"] in self._attached(task.spec, self._spec_json(task.service,
-                                                                            task.spec)):
+            elif block is not None and network["Id"] in joined:
                 self.addresses.take(network["Id"], *block, task.id)
 
     def swarm_key(self) -> str:
