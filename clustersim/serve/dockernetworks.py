@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.dockeraddresses import subnet_prefix
 from clustersim.serve.dockerchecks import label_matches, parse_filters
 from clustersim.serve.dockerdaemon import NO_MANAGER
 from clustersim.serve.dockerjson import decode_network_create, read_json
@@ -40,8 +41,8 @@ from clustersim.serve.dockerspec import json_list, json_object
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
 
-__all__ = ["BUILTIN", "SWARM_JOINED", "NetworkRoutes", "check_subnets", "node_networks",
-           "overlay_ipam", "subnet_prefix"]
+__all__ = ["BUILTIN", "SWARM_JOINED", "NetworkRoutes", "check_subnets",
+           "node_networks", "overlay_ipam", "subnet_prefix", "swarm_network"]
 
 BUILTIN = ("bridge", "host", "none")
 """moby's predefined networks (``runconfig.IsPreDefinedNetwork`` on Linux)."""
@@ -99,22 +100,23 @@ def _with_gateway(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> dic
     return {"Subnet": str(network), "Gateway": str(network.network_address + 1)}
 
 
-def subnet_prefix(subnet: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    """The network of ``subnet`` as Go's ``netip.ParsePrefix`` reads it (the daemon's
-    reader, ``ValidateIPAM``), or None: an address Python's ``ipaddress`` takes too (no
-    leading zeros in IPv4), but no zone (``fe80::%eth0/64``, go.dev/issue/51899) and a
-    prefix length of ASCII digits with no sign or leading zero (``/016``), never a netmask
-    (``/255.255.0.0``), which Python's ``ip_network`` would take."""
-    if not isinstance(subnet, str):
-        return None
-    address, slash, bits = subnet.rpartition("/")
-    if not slash or "%" in address or not bits.isascii() or not bits.isdigit() or \
-            (len(bits) > 1 and bits[0] == "0"):
-        return None
-    try:
-        return ipaddress.ip_network(subnet, strict=False)
-    except ValueError:
-        return None
+def swarm_network(network: dict[str, Any]) -> dict[str, Any]:
+    """A stored network as swarm shows it in a task's attachments (moby ``api/types/swarm/
+    network.go``, ``Network``: its ID, spec, driver state and IPAM options), built from its
+    Engine API form. Its ``Version`` is left out: the simulated store does not number
+    networks."""
+    ipam = {"Driver": {"Name": network["IPAM"]["Driver"]},
+            "Configs": [{key: c[key] for key in ("Subnet", "Gateway") if c.get(key)}
+                        for c in network["IPAM"]["Config"] or [] if isinstance(c, dict)]}
+    return {"ID": network["Id"], "CreatedAt": network["Created"],
+            "UpdatedAt": network["Created"],
+            "Spec": {"Name": network["Name"], "Labels": network["Labels"],
+                     "DriverConfiguration": {"Name": network["Driver"]},
+                     "Attachable": network["Attachable"], "Ingress": network["Ingress"],
+                     "Internal": network["Internal"], "IPAMOptions": ipam,
+                     "Scope": network["Scope"]},
+            "DriverState": {"Name": network["Driver"], "Options": network["Options"]},
+            "IPAMOptions": ipam}
 
 
 def check_subnets(config: list[Any], ipv6: bool) -> None:

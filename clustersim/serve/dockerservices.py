@@ -38,7 +38,7 @@ from clustersim.serve.dockerchecks import (
 from clustersim.serve.dockerdaemon import asked_version
 from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerlogs import LogRoutes
-from clustersim.serve.dockernetworks import subnet_prefix
+from clustersim.serve.dockernetworks import swarm_network
 from clustersim.serve.dockerspec import fold_fields, json_list, port_json, simulator_spec
 from clustersim.serve.dockerstore import object_id, parse_version
 from clustersim.serve.dockervalidate import missing_references
@@ -91,41 +91,21 @@ class ServiceRoutes(LogRoutes):
 
     def _virtual_ips(self, name: str, spec: dict[str, Any]) -> list[dict[str, str]]:
         """The service's virtual IPs as swarmkit's allocator gives them: none in ``dnsrr``
-        mode; else one on ``ingress`` when a port is published in ingress mode (moby/swarmkit
-        ``manager/allocator/network.go``, ``allocateService``, and
-        ``networkallocator/networkallocator.go``, ``IsIngressNetworkNeeded``), then one on
-        each network the task template attaches to, or the spec's own ``Networks`` where the
-        template names none (``manager/allocator/cnmallocator/networkallocator.go``,
-        ``AllocateService``); a network without a subnet (``host``) gets no address.
-
-        Simplified: the address is the service's number in the network's subnet, from its
-        third address on (the first is the gateway's), where the real IPAM hands out the
-        next free address, each task's own address in between."""
+        mode; else one on each network :meth:`_attached` names (moby/swarmkit
+        ``manager/allocator/network.go``, ``allocateService``, and ``cnmallocator/
+        networkallocator.go``, ``AllocateService``), from the network's pool
+        (:class:`~clustersim.serve.dockeraddresses.AddressPools`); a network without a
+        subnet (``host``) gives no address."""
         service = self.cluster.services[name].spec
         if service.endpoint_mode.lower() == "dnsrr":
             return []
-        ingress = any(port.mode == "ingress" for port in service.ports)
-        ids = [self.networks["ingress"]["Id"]] if ingress else []
-        template = spec.get("TaskTemplate") or {}
-        for attachment in template.get("Networks") or spec.get("Networks") or []:
-            if attachment.get("Target") not in ids:
-                ids.append(attachment.get("Target"))
-        by_id = {network["Id"]: network for network in self.networks.values()}
-        out = []
-        for network_id in ids:
-            configs = (by_id.get(network_id) or {}).get("IPAM", {}).get("Config") or []
-            block = next((subnet for c in configs if isinstance(c, dict)
-                          and (subnet := subnet_prefix(c.get("Subnet"))) is not None), None)
-            if block is None:
-                out.append({"NetworkID": network_id})
-                continue
-            offset = 2 + self._service_index(name) % max(block.num_addresses - 3, 1)
-            out.append({"NetworkID": network_id,
-                        "Addr": f"{block.network_address + offset}/{block.prefixlen}"})
-        return out
+        return [{"NetworkID": network_id, **({"Addr": addr} if (addr := self.addresses.address(
+            network_id, ("vip", name))) else {})} for network_id in self._attached(service, spec)]
 
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
+        if method == "GET":
+            self._settle_addresses()
         if not rest and method == "GET":
             filters = parse_filters(request.arg("filters"),
                                     ("name", "id", "label", "mode", "runtime"))
@@ -287,11 +267,29 @@ class ServiceRoutes(LogRoutes):
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
             out["NodeID"] = self._id("node", task.node)
+        attachments = self._task_networks(task)
+        if attachments:         # omitempty in moby's swarm.Task
+            out["NetworksAttachments"] = attachments
+        return out
+
+    def _task_networks(self, task: Any) -> list[dict[str, Any]]:
+        """moby's ``swarm.NetworkAttachment`` for each network the task joins: the network
+        as swarm shows it and the address the task was given there (moby ``api/types/swarm/
+        network.go``; swarmkit ``api/types.proto``, ``NetworkAttachment``)."""
+        by_id = {network["Id"]: network for network in self.networks.values()}
+        out = []
+        for network_id in self._attached(task.spec, self._spec_json(task.service, task.spec)):
+            if network_id not in by_id:
+                continue
+            addr = self.addresses.address(network_id, task.id)
+            out.append({"Network": swarm_network(by_id[network_id]),
+                        **({"Addresses": [addr]} if addr else {})})
         return out
 
     def _tasks(self, request: Request, rest: list[str]) -> Response:
         if request.method != "GET":
             raise HttpError(404, "page not found")
+        self._settle_addresses()
         if rest[1:] == ["logs"] and len(rest) == 2:       # docker service logs TASK-ID
             return self._logs(request, "task", rest[0])
         if len(rest) > 1:

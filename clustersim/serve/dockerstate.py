@@ -14,9 +14,11 @@ import json
 from typing import Any
 
 from clustersim.serve.core import ClusterTime, HttpError, WallClock
+from clustersim.serve.dockeraddresses import AddressPools, network_block
 from clustersim.serve.dockerspec import NS_PER_SECOND, as_sent_ports, engine_spec, overlay
 from clustersim.serve.dockerstore import StoreVersions, object_id
 from clustersim.swarm import ServiceSpec, SwarmCluster
+from clustersim.swarm.tasks import TaskState
 
 __all__ = ["SERVED_EVENTS", "DockerState", "default_swarm_spec"]
 
@@ -62,6 +64,8 @@ class DockerState(ClusterTime):
         self.sent: dict[str, list[tuple[ServiceSpec, dict[str, Any]]]] = {}
         """Per service, the ServiceSpecs clients sent, newest first, each with the simulator
         spec it became (:meth:`_spec_json`)."""
+        self.addresses = AddressPools()
+        """The overlay networks' addresses: services' VIPs and tasks' own."""
         self.spec_names: dict[str, str] = {}
         """The ``Spec.Name`` a node update gave each node: swarmkit keeps it and shows it,
         nothing else reads it (a node is known by its hostname)."""
@@ -124,6 +128,60 @@ class DockerState(ClusterTime):
         elif kind == "task":
             for task in self.cluster.tasks_named(name):
                 self._task_version(task)
+                self._task_addresses(task)
+
+    def _attached(self, service: ServiceSpec, spec: dict[str, Any]) -> list[str]:
+        """The IDs of the networks a service's tasks join, in swarmkit's order: ``ingress``
+        when a port is published in ingress mode (``networkallocator.go``,
+        ``IsIngressNetworkNeeded``), then each network the task template attaches to, or the
+        spec's own ``Networks`` where the template names none (``network.go``,
+        ``taskCreateNetworkAttachments``); ``spec`` is the service's Engine API spec."""
+        ids = [self.networks["ingress"]["Id"]] \
+            if any(port.mode == "ingress" for port in service.ports) else []
+        template = spec.get("TaskTemplate") or {}
+        for attachment in template.get("Networks") or spec.get("Networks") or []:
+            if attachment.get("Target") not in ids:
+                ids.append(attachment.get("Target"))
+        return ids
+
+    def _settle_addresses(self) -> None:
+        """Bring the networks' address pools up to date with the services and tasks now in
+        the store: a VIP for each service not in ``dnsrr`` mode, an address for each task
+        not yet ended, on each network it joins that has a subnet."""
+        blocks = {network["Id"]: block for network in self.networks.values()
+                  if (block := network_block(network)) is not None}
+        wanted: list[tuple[str, Any, str | None, Any]] = []
+        known: set[Any] = set()
+        specs: dict[int, list[str]] = {}
+
+        def join(service: str, spec: ServiceSpec, owner: Any) -> None:
+            if id(spec) not in specs:
+                specs[id(spec)] = self._attached(spec, self._spec_json(service, spec))
+            wanted.extend((network_id, *blocks[network_id], owner)
+                          for network_id in specs[id(spec)] if network_id in blocks)
+
+        for name, service in self.cluster.services.items():
+            known.add(("vip", name))
+            if service.spec.endpoint_mode.lower() != "dnsrr":
+                join(name, service.spec, ("vip", name))
+        for task in self.cluster.tasks(history=True):
+            known.add(task.id)
+            if task.state <= TaskState.RUNNING:
+                join(task.service, task.spec, task.id)
+        self.addresses.settle(wanted, known)
+
+    def _task_addresses(self, task: Any) -> None:
+        """A task's event while the swarm runs: a task not yet ended takes an address on
+        each network it joins, an ended one gives them back (swarmkit's ``doTaskAlloc``)."""
+        ended = task.state > TaskState.RUNNING
+        joined = [] if ended else self._attached(task.spec,
+                                                 self._spec_json(task.service, task.spec))
+        for network in self.networks.values():
+            block = network_block(network)
+            if block is not None and ended:
+                self.addresses.free(network["Id"], task.id)
+            elif block is not None and network["Id"] in joined:
+                self.addresses.take(network["Id"], *block, task.id)
 
     def swarm_key(self) -> str:
         """What the swarm's version covers: its Spec."""

@@ -3,6 +3,7 @@ the simulated swarm's own state. (The docker CLI, not on PyPI: test_serve_docker
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 
@@ -1389,3 +1390,25 @@ def test_an_update_without_a_name_is_refused_as_a_rename(client):
     client.api.update_service(service.id, service.version, task_template=template, name="web")
     service.reload()
     assert service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"] == "nginx:1.28"
+
+
+def test_tasks_that_ended_while_the_swarm_ran_show_the_addresses_they_had(server, client):
+    """swarmkit allocates a task's addresses as the task is created, before it is pending
+    (``network.go``, ``doTaskAlloc``), and frees them in the allocator when it ends, leaving
+    the stored task as it was: each rejected try of an image no node can pull keeps the
+    address it had on the service's network, and serial allocation gives each try its own.
+    Tasks made and ended while the swarm ran had shown no ``NetworksAttachments``."""
+    server.cluster.fail_pull("nonexistent.invalid/web:1")
+    network = client.networks.create("backend", driver="overlay")
+    service = client.services.create("nonexistent.invalid/web:1", name="web",
+                                     networks=["backend"])
+    server.step(20)
+    tasks = client.api.tasks(filters={"service": service.id})
+    assert len(tasks) > 2 and all(t["Status"]["State"] == "rejected" for t in tasks[1:])
+    shown = [[(a["Network"]["ID"], a["Network"]["Spec"]["Name"], a.get("Addresses"))
+              for a in t.get("NetworksAttachments") or []] for t in tasks]
+    assert all(len(s) == 1 and s[0][:2] == (network.id, "backend") and s[0][2] for s in shown)
+    addresses = [s[0][2][0] for s in shown]
+    assert len(set(addresses)) == len(addresses)
+    subnet = ipaddress.ip_network(network.attrs["IPAM"]["Config"][0]["Subnet"])
+    assert all(ipaddress.ip_interface(a).network == subnet for a in addresses)

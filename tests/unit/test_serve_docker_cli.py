@@ -1147,3 +1147,62 @@ def test_slots_whose_tasks_ended_for_good_count_until_an_update_revives_them(doc
            "--container-label-rm", "clustersim.io/exit-code", "web")
     docker.server.step(120)
     assert running() == ["web.1 nginx:1.28", "web.2 nginx:1.28", "web.3 nginx:1.28"]
+
+
+def test_a_task_lists_its_networks_with_its_own_address(docker):
+    """swarmkit's allocator attaches a task to ``ingress`` when its service publishes through
+    the routing mesh, then to each of its service's networks, each with an address of its own
+    from the pool the service's virtual IPs come from (``network.go``,
+    ``taskCreateNetworkAttachments``; ``cnmallocator``, ``allocateNetworkIPs``), so no two
+    are alike; a task that ends gives its address back. A task had shown
+    ``NetworksAttachments: null``."""
+    docker("network", "create", "-d", "overlay", "backend")
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--network",
+           "backend", "-p", "8080:80", "--replicas", "2", "nginx:1")
+    docker.server.step(30)
+    [line] = docker("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}",
+                    "backend")
+    backend = ipaddress.ip_network(line)
+    [vips] = docker("service", "inspect", "-f", "{{range .Endpoint.VirtualIPs}}"
+                    "{{.Addr}} {{end}}", "web")
+    taken = [ipaddress.ip_interface(a) for a in vips.split()]
+    tasks = docker("service", "ps", "-q", "--no-trunc", "web")
+    for task in tasks:
+        [shown] = docker("inspect", "-f", "{{range .NetworksAttachments}}{{.Network.Spec.Name}}"
+                         "={{range .Addresses}}{{.}}{{end}} {{end}}", task)
+        names = [pair.partition("=")[0] for pair in shown.split()]
+        assert names == ["ingress", "backend"]
+        addresses = [ipaddress.ip_interface(pair.partition("=")[2]) for pair in shown.split()]
+        assert addresses[1].network == backend
+        taken += addresses
+    assert len(set(taken)) == len(taken) == 2 + 2 * len(tasks)
+
+
+def test_an_ended_task_gives_its_address_back(docker):
+    """The allocator frees a task's address when the task ends (``network.go``,
+    ``doTaskAlloc``: ``DeallocateTask``), and hands addresses out serially, so once the subnet
+    is full the next task takes the freed one (it got none while the freed one was held). A /29 has
+    five addresses after its gateway: the virtual IP and four tasks fill it."""
+    docker("network", "create", "-d", "overlay", "--subnet", "10.9.0.0/29", "small")
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--network",
+           "small", "--replicas", "4", "nginx:1")
+    docker.server.step(30)
+
+    def addresses(*filters: str) -> dict[str, str]:
+        tasks = docker("service", "ps", "-q", "--no-trunc", *filters, "web")
+        return {task: docker("inspect", "-f", "{{range .NetworksAttachments}}"
+                             "{{range .Addresses}}{{.}}{{end}}{{end}}", task)[0]
+                for task in tasks}
+
+    first = addresses()
+    [vip] = docker("service", "inspect", "-f", "{{range .Endpoint.VirtualIPs}}{{.Addr}}{{end}}",
+                   "web")
+    assert sorted([vip, *first.values()]) == [f"10.9.0.{n}/29" for n in range(2, 7)]
+    docker("service", "scale", "-d", "web=3")
+    docker.server.step(30)
+    docker("service", "scale", "-d", "web=4")
+    docker.server.step(30)
+    now = addresses("-f", "desired-state=running")
+    [ended] = set(first) - set(now)
+    [new] = set(now) - set(first)
+    assert now[new] == first[ended]
