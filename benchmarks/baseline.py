@@ -7,8 +7,8 @@ both sides run one after the other. ``--base REF`` in a benchmark's arguments ex
 the benchmark's own command again with that copy first on ``PYTHONPATH``, so both lines are
 printed by the same benchmark code. Used by ``k8s_scheduler.py``, ``k8s_cluster.py``,
 ``k8s_preemption.py``, ``shop_runs.py``, ``swarm_lifecycle.py``, ``swarm_restart_loop.py``,
-``host_ports.py``, ``serve.py``, ``serve_writes.py``, ``watch_stress.py`` and
-``widget_update.py``.
+``host_ports.py``, ``serve.py``, ``serve_writes.py``, ``watch_stress.py``,
+``widget_update.py`` and ``marathon_deployments.py``.
 
 Every benchmark reads its arguments with :mod:`argparse` through :func:`command_line`: its
 docstring (with its usage) is the ``--help`` text, and an unknown option or a bad value is

@@ -221,8 +221,13 @@ class SchedulerActions(LaunchQueue):
         if found is None and status.state in MESOS_STATE:
             # A task Marathon no longer knows, its instance expunged (while unreachable: "An
             # expunged task will be killed if it ever comes back",
-            # docs/docs/configure-task-handling.md): killed if it is not terminal
-            # (TaskStatusUpdateProcessorImpl's killUnknownTask); no instance changes.
+            # docs/docs/configure-task-handling.md), is killed only while Mesos reports it
+            # staging, starting or running: TaskStatusUpdateProcessorImpl (d2iq-archive/
+            # marathon core/task/update/impl/) kills an unknown task unless its condition is
+            # in ignoreWhenUnknown (Killed, Killing, Error, Failed, Finished, Unreachable,
+            # Gone, Dropped, Unknown), which holds the condition of every other Mesos state,
+            # TASK_LOST's for any reason included: a kill would only bring another update
+            # for the same task. No instance changes.
             self.driver.kill_task(status.task_id)
             return
         if found is None or status.task_id not in found[1].tasks:

@@ -118,6 +118,9 @@ from clustersim.sim import EventLog, Snapshot, TaskState
 __all__ = ["AppLockedError", "Deployment", "Instance", "Marathon"]
 
 _MIB = 1024 * 1024
+FINISHED_DEPLOYMENTS = 50
+"""Finished deployments the simulator keeps (Marathon keeps none:
+:meth:`Marathon._forget_finished`); a simulator choice, enough for a notebook's look back."""
 
 
 class AppLockedError(ValueError):
@@ -147,6 +150,11 @@ class Marathon(SchedulerActions, Framework):
         self._ports: dict[str, list[int]] = {}
         self.apps: dict[str, App] = {}
         self.deployments: list[Deployment] = []
+        """The running deployments and the last :data:`FINISHED_DEPLOYMENTS` finished ones,
+        oldest first (:meth:`_forget_finished`)."""
+        self._started: list[float] = []
+        """The start of each deployment ever made, by its number less one: the instant of the
+        version it stored (:meth:`started_at`)."""
         self.events = EventLog("marathon")
         self.max_instances_per_offer = max_instances_per_offer
         self.decline_offer_duration = decline_offer_duration
@@ -328,6 +336,7 @@ class Marathon(SchedulerActions, Framework):
             self._record("deployment", deployment.id, "deployment_failed",
                          "Deployment was cancelled by a forced deployment", "Warning")
             self._forget_orphans(deployment)
+        self._forget_finished()
 
     def _forget_orphans(self, cancelled: Deployment) -> None:
         """The apps a cancelled deployment was removing that have no instances left are
@@ -379,18 +388,45 @@ class Marathon(SchedulerActions, Framework):
             self._record("deployment", found.id, "deployment_failed",
                          "Deployment was cancelled without a rollback", "Warning")
             self._forget_orphans(found)
+            self._forget_finished()
             return None
         target = self.root.reverted(found.original, sorted(found.affected))
         return self._change(target, True)
 
+    @property
+    def deployment_count(self) -> int:
+        """How many deployments this framework has made: the number of the last one."""
+        return len(self._started)
+
+    def started_at(self, number: int) -> float:
+        """The simulated second deployment ``number`` (from 1) started, finished or not."""
+        return self._started[number - 1]
+
+    def _forget_finished(self) -> None:
+        """Let the oldest finished deployments go, beyond :data:`FINISHED_DEPLOYMENTS`.
+
+        Marathon forgets a deployment when it ends: ``DeploymentManagerActor`` (d2iq-archive/
+        marathon ``core/deployment/impl/``), on ``DeploymentFinished``, removes it from its
+        running deployments and their step status and deletes it from the deployment
+        repository; what lasts is the app versions it stored (at most ``--zk_max_versions``
+        per app, :mod:`~clustersim.marathon.versions`) and its events. Simplified: the
+        simulator keeps the last few, for :meth:`deployment_status` and a notebook's look
+        back; the Deployment a call returned stays its caller's."""
+        finished = [d for d in self.deployments if d.status != "running"]
+        if len(finished) > FINISHED_DEPLOYMENTS:
+            gone = {id(d) for d in finished[:len(finished) - FINISHED_DEPLOYMENTS]}
+            self.deployments = [d for d in self.deployments if id(d) not in gone]
+
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
                           original: RootGroup) -> Deployment:
-        number = len(self.deployments) + 1
+        self._started.append(self.now)
+        number = len(self._started)
         deployment = Deployment(plan_id(self.driver.seed, self.driver.framework_id, number),
                                 steps, self.now, original=original, number=number)
         self.deployments.append(deployment)
         if not steps:
             deployment.status, deployment.finished_at = "success", self.now
+            self._forget_finished()
             return deployment
         self._begin_step(deployment)
         self._progress()
@@ -481,6 +517,7 @@ class Marathon(SchedulerActions, Framework):
                     self._record("deployment", deployment.id, "deployment_success",
                                  "Deployment finished after "
                                  f"{self.now - deployment.started_at:g} s")
+                    self._forget_finished()
                 else:
                     self._begin_step(deployment)
 
@@ -558,7 +595,8 @@ class Marathon(SchedulerActions, Framework):
         self.events.record(self.now, f"{kind}/{name}", reason, message, type)
 
     def deployment_status(self) -> list[dict[str, Any]]:
-        """Every deployment: id, status, step reached, started and finished times."""
+        """The running deployments and the last finished ones (:attr:`deployments`): id,
+        status, step reached, started and finished times."""
         return [{"id": d.id, "status": d.status, "step": min(d.step_index + 1, len(d.steps)),
                  "steps": len(d.steps), "started_at": d.started_at,
                  "finished_at": d.finished_at} for d in self.deployments]
@@ -569,5 +607,5 @@ class Marathon(SchedulerActions, Framework):
             deployment.finished_at - deployment.started_at
 
     def __repr__(self) -> str:
-        return f"Marathon({len(self.apps)} apps and pods, {len(self.deployments)} deployments)"
+        return f"Marathon({len(self.apps)} apps and pods, {self.deployment_count} deployments)"
 

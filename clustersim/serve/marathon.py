@@ -278,7 +278,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             out["deployments"] = [{"id": d.id} for d in framework.deployments
                                   if d.status == "running" and spec_id in d.affected]
         if "taskStats" in embed and stored:
-            scaled = framework.deployments[stored[0].last_scaling - 1].started_at \
+            scaled = framework.started_at(stored[0].last_scaling) \
                 if stored[0].last_scaling else 0.0
             out["taskStats"] = task_stats(framework.instances(spec_id), stored[0], scaled,
                                           framework.now)

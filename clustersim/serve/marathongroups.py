@@ -79,7 +79,7 @@ class MarathonGroups:
         group = root.groups[group_id]
         out: dict[str, Any] = {
             "id": group_id, "dependencies": list(group.dependencies),
-            "version": self.times.version(len(self.marathon.deployments))}
+            "version": self.times.version(self.marathon.deployment_count)}
         if len(PathId(group_id).path) == 1:
             out["enforceRole"] = bool(group.enforce_role)
         if "apps" in parts:
@@ -103,7 +103,7 @@ class MarathonGroups:
             if group_id not in framework.root.groups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
             if versions:
-                return Response.json(200, [self.times.version(len(framework.deployments))])
+                return Response.json(200, [self.times.version(framework.deployment_count)])
             return Response.json(200, self._group_json(
                 group_id, *group_embeds(request.query.get("embed", []))))
         if request.method in ("POST", "PUT"):

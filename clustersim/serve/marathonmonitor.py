@@ -108,18 +108,32 @@ class EventBus:
     """The served framework's events, its log and the Mesos master's bounded to the last
     :data:`SERVED_EVENTS` (:meth:`~clustersim.sim.EventLog.keep_last`); ``payloads`` holds
     the data of the events the REST API posted itself, by their number in the log
-    (:meth:`~clustersim.sim.EventLog.since`), for the events still kept."""
+    (:meth:`~clustersim.sim.EventLog.since`), for the events still kept; ``ended`` the
+    deployment each kept ``deployment_success`` or ``deployment_failed`` is about, whose plan
+    the event carries: the framework lets a finished deployment go
+    (:meth:`~clustersim.marathon.Marathon._forget_finished`) before a stream may read it."""
 
     def __init__(self, marathon: Marathon, cluster: MesosCluster) -> None:
+        self.marathon = marathon
         self.log = marathon.events
         self.payloads: dict[int, dict[str, Any]] = {}
+        self.ended: dict[int, Deployment] = {}
         self.log.subscribe(self._counted)
         self.log.keep_last(SERVED_EVENTS)
         cluster.events.keep_last(SERVED_EVENTS)
 
-    def _counted(self, _: Event) -> None:
-        while self.payloads and next(iter(self.payloads)) < self.log.dropped:
-            del self.payloads[next(iter(self.payloads))]
+    def _counted(self, event: Event) -> None:
+        if event.reason in _ENDED:
+            name = event.object.partition("/")[2]
+            for deployment in self.marathon.deployments:
+                if deployment.id == name:
+                    self.ended[self.log.recorded - 1] = deployment
+        for kept in (self.payloads, self.ended):
+            while kept and next(iter(kept)) < self.log.dropped:
+                del kept[next(iter(kept))]
+
+
+_ENDED = ("deployment_success", "deployment_failed")
 
 
 _ID_KEYS = {"task": "taskId", "instance": "instanceId", "app": "appId", "deployment": "id",
@@ -156,7 +170,8 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
                 new = bus.log.since(seen)
                 seen = bus.log.recorded
                 frames = b"".join(
-                    _frame(event.reason, _data(marathon, event, times, bus.payloads.get(n)))
+                    _frame(event.reason, _data(marathon, event, times, bus.payloads.get(n),
+                                               bus.ended.get(n)))
                     for n, event in new if not wanted or event.reason in wanted)
             yield frames
 
@@ -181,14 +196,13 @@ def deployment_plan(marathon: Marathon, deployment: Deployment,
 
 
 def _data(marathon: Marathon, event: Any, times: MarathonTime,
-          payload: dict[str, Any] | None) -> dict[str, Any]:
+          payload: dict[str, Any] | None, ended: Deployment | None) -> dict[str, Any]:
     stamp = {"eventType": event.reason, "timestamp": times.instant(event.time)}
     if payload is not None:
         return {**payload, **stamp}
     kind, _, name = event.object.partition("/")
-    if event.reason in ("deployment_success", "deployment_failed"):
-        [deployment] = [d for d in marathon.deployments if d.id == name]
-        return {"id": name, "plan": deployment_plan(marathon, deployment, times), **stamp}
+    if ended is not None:
+        return {"id": name, "plan": deployment_plan(marathon, ended, times), **stamp}
     changed = changed_fields(event.message) if event.reason == "instance_changed_event" else None
     if changed is not None:
         version = times.version(changed["runSpecVersion"])
@@ -245,5 +259,5 @@ def metrics(marathon: Marathon) -> Response:
     return Response.json(200, {
         "version": "4.0.0",
         "gauges": {name: {"value": value} for name, value in gauges.items()},
-        "counters": {"marathon.deployments.counter": {"count": len(marathon.deployments)}},
+        "counters": {"marathon.deployments.counter": {"count": marathon.deployment_count}},
         "histograms": {}, "meters": {}, "timers": {}})

@@ -42,9 +42,9 @@ class MarathonTime:
     def _changed(self, event: object) -> None:
         """The framework recorded an event: fix the versions of the deployments started
         since the last one, on the wall clock read now."""
-        if len(self._versions) < len(self.marathon.deployments):
+        if len(self._versions) < self.marathon.deployment_count:
             self.clock.begin()
-            self.version(len(self.marathon.deployments))
+            self.version(self.marathon.deployment_count)
 
     def instant(self, seconds: float) -> str:
         """Simulated second ``seconds`` as Marathon writes an instant."""
@@ -54,9 +54,9 @@ class MarathonTime:
         """The version stored by deployment ``number`` (0: before any, simulated second 0)."""
         if number <= 0:
             return self.instant(0.0)
-        deployments = self.marathon.deployments
-        while len(self._versions) < min(number, len(deployments)):
-            millis = round(self.clock.unix(deployments[len(self._versions)].started_at) * 1000)
+        while len(self._versions) < min(number, self.marathon.deployment_count):
+            millis = round(self.clock.unix(self.marathon.started_at(len(self._versions) + 1))
+                           * 1000)
             if self._versions and millis <= self._versions[-1]:
                 millis = self._versions[-1] + 1
             self._versions.append(millis)
@@ -74,7 +74,7 @@ class MarathonTime:
         if parsed.tzinfo is None:
             return None
         millis = round(parsed.timestamp() * 1000)
-        self.version(len(self.marathon.deployments))
+        self.version(self.marathon.deployment_count)
         return next((i + 1 for i, m in enumerate(self._versions) if m == millis), None)
 
 

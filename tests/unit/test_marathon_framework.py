@@ -521,3 +521,27 @@ def test_marathon_keeps_only_its_live_instances_tasks():
     held = {t for a in m.apps.values() for i in a.instances.values() for t in i.tasks}
     assert updates > 10 * len(held) > 0                    # many tasks came and went
     assert set(m._task_index) == held
+
+
+def test_finished_deployments_are_let_go_and_numbers_go_on():
+    """Marathon forgets a deployment when it finishes (``DeploymentManagerActor`` removes it
+    on ``DeploymentFinished``); the simulator kept every one, a growing list through a long
+    run (benchmarks/marathon_deployments.py). It keeps the running ones and the last
+    :data:`FINISHED_DEPLOYMENTS`; numbers, versions and start times go on."""
+    from clustersim.marathon.framework import FINISHED_DEPLOYMENTS
+    cluster, m = cluster_with()
+    first = m.deploy(app(instances=1))
+    cluster.run(until=60)
+    changes = FINISHED_DEPLOYMENTS + 10
+    for minute in range(2, changes + 2):
+        m.scale("/web", 2 if minute % 2 else 1)
+        cluster.run(until=60 * minute)
+    held = m.scale("/web", 200)          # more than the cluster holds: it keeps running
+    cluster.run(until=60 * (changes + 2))
+    assert held.status == "running" and m.deployment_count == changes + 2
+    assert len(m.deployments) == FINISHED_DEPLOYMENTS + 1 and m.deployments[-1] is held
+    assert first not in m.deployments and first.status == "success"
+    assert [d.number for d in m.deployments] == list(range(changes + 2 - FINISHED_DEPLOYMENTS,
+                                                           changes + 3))
+    assert m.started_at(first.number) == first.started_at
+    assert m.versions("/web")[0].number == held.number

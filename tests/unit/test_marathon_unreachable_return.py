@@ -71,3 +71,24 @@ def test_an_expunged_task_that_comes_back_is_killed() -> None:
     live = [t for t in cluster.tasks() if t.state == "TASK_RUNNING"]
     assert len(live) == 1, live
     assert len(running(m)) == 1
+
+
+def test_an_unknown_task_is_killed_only_while_staging_starting_or_running(monkeypatch) -> None:
+    """``TaskStatusUpdateProcessorImpl`` kills a task Marathon does not know unless the
+    update's condition is in its ``ignoreWhenUnknown``: Killed, Killing, Error, Failed,
+    Finished, Unreachable, Gone, Dropped and Unknown (d2iq-archive/marathon
+    ``core/task/update/impl/``; ``TaskCondition`` maps TASK_LOST to Unreachable, Gone or
+    Unknown). A non-terminal TASK_KILLING or TASK_UNREACHABLE is not killed again."""
+    from clustersim.mesos.tasks import TaskStatus
+    cluster = MesosCluster(Node.many(1, "agent", cpu=2, memory="4Gi"), seed=0)
+    m = cluster.register(marathon.Marathon())
+    killed: list[str] = []
+    monkeypatch.setattr(m.driver, "kill_task", killed.append)
+    states = ["TASK_STAGING", "TASK_STARTING", "TASK_RUNNING", "TASK_KILLING",
+              "TASK_UNREACHABLE", "TASK_LOST", "TASK_UNKNOWN", "TASK_DROPPED", "TASK_GONE",
+              "TASK_GONE_BY_OPERATOR", "TASK_FINISHED", "TASK_FAILED", "TASK_KILLED",
+              "TASK_ERROR"]
+    for state in states:
+        m.status_update(TaskStatus(f"gone.{state}", state, "agent-1", "fw", 0.0,
+                                   reason="REASON_AGENT_REMOVED"))
+    assert killed == ["gone.TASK_STAGING", "gone.TASK_STARTING", "gone.TASK_RUNNING"]

@@ -2159,3 +2159,38 @@ def test_a_resident_service_accepts_only_unreserved_resources(server, kind, body
         **body, **({"acceptedResourceRoles": ["*"]} if kind == "apps" else
                    {"scheduling": {"placement": {"acceptedResourceRoles": ["*"]}}})})
     assert unreserved.status_code == 201
+
+
+_ENDED_KINDS = ["event_stream_attached", "deployment_success"]
+
+
+def test_the_event_stream_carries_the_plan_of_a_deployment_the_framework_let_go(server,
+                                                                                client):
+    """A ``deployment_success`` carries its deployment's plan; the framework forgets a
+    finished deployment beyond its last few, maybe before a stream reads the event (here,
+    all of them happen while the stream waits for the lock): the bus holds the deployment
+    each kept event is about."""
+    from clustersim.marathon.framework import FINISHED_DEPLOYMENTS
+    m = _framework(server)
+    changes = FINISHED_DEPLOYMENTS + 5
+    with requests.get(f"{server.url}/v2/events", params={"event_type": _ENDED_KINDS},
+                      headers={"Accept": "text/event-stream"}, stream=True,
+                      timeout=10) as events:
+        lines = events.iter_lines(decode_unicode=True)
+        assert next(lines) == "event: event_stream_attached"
+        assert json.loads(next(lines)[len("data: "):])["eventType"] == "event_stream_attached"
+        with server.lock:
+            started = [m.deploy({"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 32,
+                                 "instances": 1})]
+            for change in range(changes):
+                server.step(30)
+                started.append(m.scale("/web", 2 if change % 2 == 0 else 1))
+            server.step(30)
+        seen = []
+        for line in lines:
+            if line.startswith("data: "):
+                seen.append(json.loads(line[len("data: "):]))
+                if len(seen) == len(started):
+                    break
+    assert started[0] not in m.deployments
+    assert [(e["id"], e["plan"]["id"]) for e in seen] == [(d.id, d.id) for d in started]
