@@ -23,12 +23,24 @@ the fresh LIST too. A live watch disagrees when its events (type, name, resource
 labels and data; bookmarks left out) differ from its reference's; the first difference of
 each run is printed.
 
+``--kind pods`` watches Pods instead: three Deployments (one of an image whose containers
+exit a second after they start, so its Pods crash and restart), watched with label selectors
+and field selectors (``spec.nodeName=``, ``status.phase=``) on three workers; the API driver
+scales the Deployments, relabels Pods (a new ``app`` orphans one, and its ReplicaSet makes
+another) and deletes them, the Python driver breaks and mends the other image and steps the
+clock. A Pod's event compares its labels, node, phase and restart counts. ``--speed X``
+runs the simulated clock at X (the Python driver's steps are shorter then, so that a run
+stays within the watch cache's 75 s and the reference is not refused with a 410): changes
+go on after the last LIST, so each watch is compared up to its revision, and each
+reference between the revisions of its selector's two LISTs.
+
 The interleaving of the three drivers and the watches' looks is the threads' own, so the
 same seed makes the same operations but not always the same race.
 
 Run: ``python benchmarks/watch_stress.py [--runs N] [--seed S] [--watches N] [--objects N]
-[--ops N] [--base REF]`` (default: 40 runs from seed 1, 20 watches, 8 ConfigMaps, 60
-operations a driver).
+[--ops N] [--kind configmaps|pods] [--speed X] [--base REF]`` (default: 40 runs from seed
+1, 20 watches, 8 ConfigMaps (``--objects`` plays no part for Pods), 60 operations a driver,
+ConfigMaps, speed 0).
 """
 
 from __future__ import annotations
@@ -47,7 +59,7 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-from baseline import command_line, parse, positive_int, run_at
+from baseline import command_line, parse, positive_int, run_at, span_seconds
 
 MAPS = "/api/v1/namespaces/default/configmaps"
 PODS = "/api/v1/namespaces/default/pods"
@@ -370,15 +382,20 @@ def arguments():
                         help="operations of each of the three drivers")
     parser.add_argument("--kind", choices=sorted(KINDS), default="configmaps",
                         help="what the watches watch")
-    parser.add_argument("--speed", type=float, default=0.0, metavar="X",
+    parser.add_argument("--speed", type=span_seconds, default=0.0, metavar="X",
                         help="simulated seconds per wall second (0: only steps move time)")
     return parser
 
 
 def main(argv: list[str]) -> int:
-    args, rest = parse(arguments(), argv)
+    parser = arguments()
+    args, rest = parse(parser, argv)
     if args.base is not None:
         run_at(args.base, __file__, rest)
+    from clustersim.serve.core import MAX_SPEED
+    if args.speed > MAX_SPEED:
+        parser.error(f"argument --speed: at most {MAX_SPEED:,.0f} (the served clock's "
+                     f"clustersim.serve.core.MAX_SPEED), not {args.speed:g}")
     runs = []
     for seed in range(args.seed, args.seed + args.runs):
         disagree, events, first = run_once(KINDS[args.kind], seed, args.watches, args.objects,
