@@ -23,12 +23,24 @@ the fresh LIST too. A live watch disagrees when its events (type, name, resource
 labels and data; bookmarks left out) differ from its reference's; the first difference of
 each run is printed.
 
+``--kind pods`` watches Pods instead: three Deployments (one of an image whose containers
+exit a second after they start, so its Pods crash and restart), watched with label selectors
+and field selectors (``spec.nodeName=``, ``status.phase=``) on three workers; the API driver
+scales the Deployments, relabels Pods (a new ``app`` orphans one, and its ReplicaSet makes
+another) and deletes them, the Python driver breaks and mends the other image and steps the
+clock. A Pod's event compares its labels, node, phase and restart counts. ``--speed X``
+runs the simulated clock at X (the Python driver's steps are shorter then, so that a run
+stays within the watch cache's 75 s and the reference is not refused with a 410): changes
+go on after the last LIST, so each watch is compared up to its revision, and each
+reference between the revisions of its selector's two LISTs.
+
 The interleaving of the three drivers and the watches' looks is the threads' own, so the
 same seed makes the same operations but not always the same race.
 
 Run: ``python benchmarks/watch_stress.py [--runs N] [--seed S] [--watches N] [--objects N]
-[--ops N] [--base REF]`` (default: 40 runs from seed 1, 20 watches, 8 ConfigMaps, 60
-operations a driver).
+[--ops N] [--kind configmaps|pods] [--speed X] [--base REF]`` (default: 40 runs from seed
+1, 20 watches, 8 ConfigMaps (``--objects`` plays no part for Pods), 60 operations a driver,
+ConfigMaps, speed 0).
 """
 
 from __future__ import annotations
@@ -41,13 +53,19 @@ import socket
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
-from baseline import command_line, parse, positive_int, run_at
+from baseline import command_line, parse, positive_int, run_at, span_seconds
 
 MAPS = "/api/v1/namespaces/default/configmaps"
+PODS = "/api/v1/namespaces/default/pods"
+DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
+IMAGES = {"a": "nginx:1.27", "b": "crash:1", "c": "nginx:1.27"}
+"""The image of each app's Deployment (``crash:1`` exits a second after it starts)."""
 SELECTORS = ("app=a", "app=b", "app!=a", "app in (a,b)", "app notin (c)", "app", "!app",
              "tier=x", "app=a,tier=x", "tier!=x")
 """The watches' label selectors, in turn."""
@@ -66,11 +84,22 @@ def labels(rng: random.Random) -> dict[str, str]:
 
 
 def event_of(line: bytes) -> Event:
+    """A ConfigMap's event: its labels and data; a Pod's: its labels, node, phase and
+    container restarts (what the kubelet and the controllers move)."""
     event = json.loads(line)
     obj = event["object"]
+    if event["type"] == "ERROR":        # a Status: the 410 of a version the window let go
+        return "ERROR", obj.get("reason", ""), 0, obj.get("message", "")
     meta = obj["metadata"]
-    return (event["type"], meta["name"], int(meta["resourceVersion"]),
-            json.dumps([meta.get("labels") or {}, obj.get("data") or {}], sort_keys=True))
+    if obj.get("kind") == "Pod":
+        status = obj.get("status") or {}
+        shown: list[Any] = [meta.get("labels") or {}, obj["spec"].get("nodeName"),
+                            status.get("phase"), [container.get("restartCount") for container
+                                                  in status.get("containerStatuses") or []]]
+    else:
+        shown = [meta.get("labels") or {}, obj.get("data") or {}]
+    return event["type"], meta["name"], int(meta["resourceVersion"]), json.dumps(
+        shown, sort_keys=True)
 
 
 def applied(events: list[Event], state: dict[str, int]) -> dict[str, int]:
@@ -87,14 +116,14 @@ def applied(events: list[Event], state: dict[str, int]) -> dict[str, int]:
 class LiveWatch:
     """A watch read in a thread of its own until :meth:`stop`."""
 
-    def __init__(self, port: int, query: str) -> None:
+    def __init__(self, port: int, target: str) -> None:
         self.events: list[Event] = []
         self.bookmarked = 0
         """The resourceVersion of the last bookmark."""
         self._conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self._conn.connect()
         self._sock = self._conn.sock
-        self._conn.request("GET", f"{MAPS}?{query}")
+        self._conn.request("GET", target)
         self._answer = self._conn.getresponse()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -117,16 +146,129 @@ class LiveWatch:
         self._conn.close()
 
 
-def run_once(seed: int, watches: int, objects: int, ops: int) -> tuple[int, str]:
-    """One run: how many watches disagree with their reference, and the first
-    difference found ("" if none)."""
+class Workload:
+    """What a run watches: the resource's path, the watches' selectors (query strings, in
+    turn), how the objects are made and the drivers that write through the API and from
+    Python."""
+
+    path = MAPS
+    selectors = tuple(f"labelSelector={urllib.parse.quote(s)}" for s in SELECTORS)
+
+    def __init__(self, server: Any, http_json: Callable[..., dict[str, Any]],
+                 rng: random.Random, objects: int, ops: int) -> None:
+        self.server, self.http_json, self.rng, self.ops = server, http_json, rng, ops
+        self.names = [f"cm-{i}" for i in range(objects)]
+
+    def setup(self) -> None:
+        for name in self.names:
+            self.http_json("POST", MAPS, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+                "name": name, "labels": labels(self.rng)}, "data": {"v": "0"}})
+
+    def api(self, r: random.Random) -> None:
+        for step in range(self.ops):
+            name = r.choice(self.names)
+            if r.random() < 0.5:
+                patch: dict[str, Any] = {"metadata": {"labels": {
+                    "app": r.choice(APPS), "tier": r.choice(TIERS)}}}
+                if r.random() < 0.5:
+                    patch["data"] = {"v": f"api{step}"}
+                self.http_json("PATCH", f"{MAPS}/{name}", patch, "application/merge-patch+json")
+            else:
+                obj = self.http_json("GET", f"{MAPS}/{name}")
+                obj["metadata"].pop("resourceVersion", None)
+                obj["metadata"]["labels"] = labels(r)
+                obj["data"] = {"v": f"put{step}"}
+                self.http_json("PUT", f"{MAPS}/{name}", obj)
+            time.sleep(r.uniform(0, 0.03))
+
+    def in_place(self, r: random.Random) -> None:
+        server = self.server
+        for step in range(self.ops):
+            with server.lock:
+                stored = server.backend.cluster.get("ConfigMap", "default", r.choice(self.names))
+                if r.random() < 0.6:
+                    stored["metadata"]["labels"] = labels(r)
+                else:
+                    stored["data"] = {"v": f"edit{step}"}
+                if r.random() < 0.4:
+                    server.step(0.05)
+            time.sleep(r.uniform(0, 0.03))
+
+
+class Pods(Workload):
+    """Pods of three Deployments (one of an image whose containers exit after a second, so
+    they crash and restart), watched by label and field selectors; the API driver scales
+    the Deployments, relabels Pods (a changed ``app`` orphans one from its ReplicaSet, which
+    makes another) and deletes them; the Python driver steps the clock and breaks and mends
+    the other image."""
+
+    path = PODS
+    selectors = tuple(urllib.parse.urlencode(dict(pairs)) for pairs in (
+        [("labelSelector", "app=a")], [("labelSelector", "app!=a")],
+        [("labelSelector", "app in (a,b)")], [("labelSelector", "tier=x")],
+        [("labelSelector", "!tier")], [("fieldSelector", "spec.nodeName=worker-1")],
+        [("fieldSelector", "spec.nodeName=worker-2")], [("fieldSelector", "status.phase=Running")],
+        [("fieldSelector", "status.phase=Pending")], [("fieldSelector", "status.phase!=Running")],
+        [("labelSelector", "app=b"), ("fieldSelector", "status.phase=Running")]))
+
+    def setup(self) -> None:
+        self.server.backend.cluster.fail_image("crash:1", after=1.0)
+        for app, image in IMAGES.items():
+            template = {"app": app} | ({"tier": "x"} if app == "c" else {})
+            self.http_json("POST", DEPLOYMENTS, {
+                "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": f"d-{app}"},
+                "spec": {"replicas": self.rng.randint(1, 3),
+                         "selector": {"matchLabels": {"app": app}},
+                         "template": {"metadata": {"labels": template}, "spec": {"containers": [
+                             {"name": "main", "image": image}]}}}})
+        self.server.step(5)
+
+    def api(self, r: random.Random) -> None:
+        for _ in range(self.ops):
+            draw = r.random()
+            try:
+                if draw < 0.3:
+                    self.http_json("PATCH", f"{DEPLOYMENTS}/d-{r.choice(list(IMAGES))}",
+                                   {"spec": {"replicas": r.randint(0, 4)}},
+                                   "application/merge-patch+json")
+                else:
+                    pods = sorted(item["metadata"]["name"]
+                                  for item in self.http_json("GET", PODS)["items"])
+                    if pods and draw < 0.7:
+                        self.http_json("PATCH", f"{PODS}/{r.choice(pods)}", {"metadata": {
+                            "labels": {"tier": r.choice(TIERS)}
+                            | ({"app": r.choice(APPS)} if r.random() < 0.2 else {})}},
+                            "application/merge-patch+json")
+                    elif pods:
+                        self.http_json("DELETE", f"{PODS}/{r.choice(pods)}")
+            except urllib.error.HTTPError as error:   # gone or moved on meanwhile
+                if error.code not in (404, 409):
+                    raise
+            time.sleep(r.uniform(0, 0.03))
+
+    def in_place(self, r: random.Random) -> None:
+        cluster = self.server.backend.cluster
+        longest = 0.5 if self.server.speed else 2.0   # keep a run within the cache's 75 s
+        for _ in range(self.ops):
+            with self.server.lock:
+                if r.random() < 0.1:
+                    cluster.fail_image("nginx:1.27", after=r.uniform(0.5, 3))
+                elif r.random() < 0.1:
+                    cluster.kubelet.image_exits.pop("nginx:1.27", None)
+                self.server.step(r.uniform(0.05, longest))
+            time.sleep(r.uniform(0, 0.03))
+
+
+def run_once(kind: type[Workload], seed: int, watches: int, objects: int, ops: int,
+             speed: float) -> tuple[int, int, str]:
+    """One run: how many watches disagree with their reference, how many events the
+    references hold in all, and the first difference found ("" if none)."""
     from clustersim.serve import kubewatchcache, serve
     from clustersim.serve.core import Request
 
     kubewatchcache.BOOKMARK_FREQUENCY = 0.2
     rng = random.Random(seed)
-    names = [f"cm-{i}" for i in range(objects)]
-    with serve("kubernetes", nodes=1, speed=0) as server:
+    with serve("kubernetes", nodes=3 if kind is Pods else 1, speed=speed) as server:
         def http_json(method: str, path: str, body: Any = None,
                       kind: str = "application/json") -> dict[str, Any]:
             data = None if body is None else json.dumps(body).encode()
@@ -135,69 +277,39 @@ def run_once(seed: int, watches: int, objects: int, ops: int) -> tuple[int, str]
             with urllib.request.urlopen(request, timeout=120) as answer:
                 return json.loads(answer.read())
 
-        def listed(selector: str | None) -> tuple[int, dict[str, int]]:
-            query = f"?labelSelector={urllib.parse.quote(selector)}" if selector else ""
-            got = http_json("GET", MAPS + query)
+        work = kind(server, http_json, rng, objects, ops)
+        path = work.path
+
+        def listed(query: str) -> tuple[int, dict[str, int]]:
+            got = http_json("GET", f"{path}?{query}")
             return int(got["metadata"]["resourceVersion"]), {
                 item["metadata"]["name"]: int(item["metadata"]["resourceVersion"])
                 for item in got["items"]}
 
-        for name in names:
-            http_json("POST", MAPS, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
-                "name": name, "labels": labels(rng)}, "data": {"v": "0"}})
-        start, _ = listed(None)
-        selectors = [SELECTORS[i % len(SELECTORS)] for i in range(watches)]
-        initial = {selector: listed(selector)[1] for selector in set(selectors)}
-        live = [(selector, LiveWatch(server.port, "watch=1&timeoutSeconds=600&"
+        work.setup()
+        start, _ = listed("")
+        selectors = [work.selectors[i % len(work.selectors)] for i in range(watches)]
+        initial = {selector: listed(selector) for selector in set(selectors)}
+        live = [(selector, LiveWatch(server.port, f"{path}?watch=1&timeoutSeconds=600&"
                                      f"allowWatchBookmarks=true&resourceVersion={start}&"
-                                     f"labelSelector={urllib.parse.quote(selector)}"))
+                                     f"{selector}"))
                 for selector in selectors]
-
-        def api(r: random.Random) -> None:
-            for step in range(ops):
-                name = r.choice(names)
-                if r.random() < 0.5:
-                    patch: dict[str, Any] = {"metadata": {"labels": {
-                        "app": r.choice(APPS), "tier": r.choice(TIERS)}}}
-                    if r.random() < 0.5:
-                        patch["data"] = {"v": f"api{step}"}
-                    http_json("PATCH", f"{MAPS}/{name}", patch,
-                              "application/merge-patch+json")
-                else:
-                    obj = http_json("GET", f"{MAPS}/{name}")
-                    obj["metadata"].pop("resourceVersion", None)
-                    obj["metadata"]["labels"] = labels(r)
-                    obj["data"] = {"v": f"put{step}"}
-                    http_json("PUT", f"{MAPS}/{name}", obj)
-                time.sleep(r.uniform(0, 0.03))
-
-        def in_place(r: random.Random) -> None:
-            for step in range(ops):
-                with server.lock:
-                    stored = server.backend.cluster.get("ConfigMap", "default", r.choice(names))
-                    if r.random() < 0.6:
-                        stored["metadata"]["labels"] = labels(r)
-                    else:
-                        stored["data"] = {"v": f"edit{step}"}
-                    if r.random() < 0.4:
-                        server.step(0.05)
-                time.sleep(r.uniform(0, 0.03))
 
         def reads(r: random.Random) -> None:
             for _ in range(ops):
-                server.dispatch(Request("GET", MAPS, {"labelSelector": [r.choice(SELECTORS)]},
-                                        {}))
+                server.dispatch(Request("GET", path, urllib.parse.parse_qs(
+                    r.choice(work.selectors)), {}))
                 time.sleep(r.uniform(0, 0.03))
 
         drivers = [threading.Thread(target=driver, args=(random.Random(rng.random()),))
-                   for driver in (api, in_place, reads)]
+                   for driver in (work.api, work.in_place, reads)]
         for driver in drivers:
             driver.start()
         for driver in drivers:
             driver.join()
         server.step(0.05)
-        end, _ = listed(None)           # numbers every change left
-        final = {selector: listed(selector)[1] for selector in set(selectors)}
+        end, _ = listed("")             # numbers every change left
+        final = {selector: listed(selector) for selector in set(selectors)}
         deadline = time.monotonic() + CONVERGE_SECONDS
         while time.monotonic() < deadline and any(watch.bookmarked < end for _, watch in live):
             time.sleep(0.05)
@@ -207,8 +319,8 @@ def run_once(seed: int, watches: int, objects: int, ops: int) -> tuple[int, str]
 
         def resumed(selector: str) -> None:
             with urllib.request.urlopen(
-                    f"{server.url}{MAPS}?watch=1&timeoutSeconds=1&resourceVersion={start}&"
-                    f"labelSelector={urllib.parse.quote(selector)}", timeout=120) as answer:
+                    f"{server.url}{path}?watch=1&timeoutSeconds=1&resourceVersion={start}&"
+                    f"{selector}", timeout=120) as answer:
                 references[selector] = [event_of(line) for line in answer if line.strip()]
 
         replays = [threading.Thread(target=resumed, args=(selector,))
@@ -217,18 +329,31 @@ def run_once(seed: int, watches: int, objects: int, ops: int) -> tuple[int, str]
             replay.start()
         for replay in replays:
             replay.join()
+    # With the clock running, changes go on after ``end``: each side is compared up to it,
+    # and each selector's reference between its two LISTs' revisions.
     late = sum(1 for _, watch in live if watch.bookmarked < end)
     first = f"{late} watches never looked at revision {end}" if late else ""
     for selector, reference in sorted(references.items()):
-        if applied(reference, initial[selector]) != final[selector] and not first:
-            first = f"reference of {selector!r} does not add up to its fresh LIST"
+        errors = [message for kind, _, _, message in reference if kind == "ERROR"]
+        if errors and not first:
+            first = f"reference of {shown_query(selector)!r} was refused: {errors[0]}"
+        (since, before), (until, after) = initial[selector], final[selector]
+        between = [event for event in reference if since < event[2] <= until]
+        if applied(between, before) != after and not first:
+            first = f"reference of {shown_query(selector)!r} does not add up to its fresh LIST"
     disagree = 0
     for selector, watch in live:
-        if watch.events != references[selector]:
+        got = [event for event in watch.events if event[2] <= end]
+        reference = [event for event in references[selector] if event[2] <= end]
+        if got != reference:
             disagree += 1
             if not first:
-                first = describe(selector, watch.events, references[selector])
-    return disagree, first
+                first = describe(shown_query(selector), got, reference)
+    return disagree, sum(len(reference) for reference in references.values()), first
+
+
+def shown_query(query: str) -> str:
+    return urllib.parse.unquote(query)
 
 
 def describe(selector: str, events: list[Event], reference: list[Event]) -> str:
@@ -243,6 +368,9 @@ def describe(selector: str, events: list[Event], reference: list[Event]) -> str:
             f"{shown(reference)} (live {len(events)}, reference {len(reference)} events)")
 
 
+KINDS: dict[str, type[Workload]] = {"configmaps": Workload, "pods": Pods}
+
+
 def arguments():
     parser = command_line(__file__, __doc__, base=True)
     parser.add_argument("--runs", type=positive_int, default=40, metavar="N")
@@ -252,19 +380,30 @@ def arguments():
     parser.add_argument("--objects", type=positive_int, default=8, metavar="N")
     parser.add_argument("--ops", type=positive_int, default=60, metavar="N",
                         help="operations of each of the three drivers")
+    parser.add_argument("--kind", choices=sorted(KINDS), default="configmaps",
+                        help="what the watches watch")
+    parser.add_argument("--speed", type=span_seconds, default=0.0, metavar="X",
+                        help="simulated seconds per wall second (0: only steps move time)")
     return parser
 
 
 def main(argv: list[str]) -> int:
-    args, rest = parse(arguments(), argv)
+    parser = arguments()
+    args, rest = parse(parser, argv)
     if args.base is not None:
         run_at(args.base, __file__, rest)
+    from clustersim.serve.core import MAX_SPEED
+    if args.speed > MAX_SPEED:
+        parser.error(f"argument --speed: at most {MAX_SPEED:,.0f} (the served clock's "
+                     f"clustersim.serve.core.MAX_SPEED), not {args.speed:g}")
     runs = []
     for seed in range(args.seed, args.seed + args.runs):
-        disagree, first = run_once(seed, args.watches, args.objects, args.ops)
+        disagree, events, first = run_once(KINDS[args.kind], seed, args.watches, args.objects,
+                                   args.ops, args.speed)
         runs.append(disagree)
-        print(f"seed {seed}: {disagree} of {args.watches} watches disagree"
-              + (f" ({first})" if first else ""), flush=True)
+        print(f"seed {seed}: {disagree} of {args.watches} watches disagree "
+              f"({events} events in the references)"
+              + (f": {first}" if first else ""), flush=True)
     print(f"{sum(1 for d in runs if d)} of {len(runs)} runs with a disagreement, "
           f"{sum(runs)} watches in all", flush=True)
     return 0

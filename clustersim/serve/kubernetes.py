@@ -2049,7 +2049,10 @@ class KubernetesBackend(ClusterTime):
             self.renderer.versions.bump()
             return before
         stored = self._stored(resource, namespace, name)
-        before = self.renderer.render(stored, resource)
+        # kept as any read keeps it: a change only this render numbers (a Pod's kubelet
+        # started it since its last read, the real kubelet's write before this DELETE) is
+        # then replayed in its place, not left out as a state never kept
+        before = self._stored_item(resource, stored)[0]
         self._deletion_size(resource, stored, before, options)
         self._note_moved_deletion(stored, options.get("gracePeriodSeconds"))
         self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background",
