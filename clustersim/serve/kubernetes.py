@@ -2695,7 +2695,7 @@ validation (an immutable ConfigMap's, a binding's roleRef) refuses it."""
 _UID_SIZED = "00000000-0000-0000-0000-000000000000"
 """A uid's length, for the bytes a create's server metadata takes (:meth:`KubernetesBackend.
 _storable`)."""
-_LOADED_BY_THE_CLUSTER = frozenset({"PodDisruptionBudget", "PriorityClass"})
+_LOADED_BY_THE_CLUSTER = frozenset({"PriorityClass"})
 """Kinds whose body the served API hands to the cluster as sent, which loads and checks it
 itself; every other kind's the served API loads first (``_validated``), and the cluster then
 takes as loaded."""
