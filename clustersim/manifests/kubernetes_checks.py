@@ -35,7 +35,8 @@ most 100,000, and a Job name that leaves its last pod's hostname a DNS label; th
 :mod:`clustersim.manifests.job_policies`, an Ingress's and an IngressClass's
 (``pkg/apis/networking/validation``) in :mod:`clustersim.manifests.ingress_checks`, those of a
 RoleBinding's or ClusterRoleBinding's ``roleRef`` and subjects in
-:mod:`clustersim.manifests.rbac_checks`.
+:mod:`clustersim.manifests.rbac_checks`, a PodDisruptionBudget's in
+:mod:`clustersim.manifests.disruption_budget_checks`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from clustersim.manifests.disruption_budget_checks import disruption_budget_errors
 from clustersim.manifests.errors import ManifestError, format_path
 from clustersim.manifests.ingress_checks import ingress_class_errors, ingress_errors
 from clustersim.manifests.job_policies import job_policy_refusals
@@ -535,6 +537,8 @@ def check_object(document: Document, kind: str, typed: Any, pod: Any) -> list[Ma
         checks.append(_job_policies(document, kind, typed, pod))
     if kind in BINDING_KINDS:
         checks.append(binding_errors(document, kind))
+    if kind == "PodDisruptionBudget":
+        checks.append(disruption_budget_errors(document, typed))
     if kind == "ResourceQuota" and typed.spec is not None and typed.spec.hard:
         checks.append(resource_quota_errors(document, typed.spec.hard,
                                             _raw(document, ("spec",)) or {}))

@@ -1333,3 +1333,41 @@ class IngressClass(_Object):
 
 
 KIND_MODELS.update({model.__name__: model for model in (Ingress, IngressClass)})
+
+
+# -- policy/v1 ---------------------------------------------------------------------------------
+# Fields after kubernetes/api ``policy/v1/types.go``; the checks across them (both amounts set,
+# a percentage over 100%) are :mod:`clustersim.manifests.disruption_budget_checks`.
+
+
+_EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")
+"""``supportedUnhealthyPodEvictionPolicies``, as its ``List()`` gives them: sorted."""
+
+
+def _eviction_policy(value: str) -> str:
+    """A budget's ``unhealthyPodEvictionPolicy``, when set (even to ""), is one of
+    :data:`_EVICTION_POLICIES`, else ``NotSupported``; the bad value is the named type
+    ``UnhealthyPodEvictionPolicyType``, in JSON (:func:`named`)."""
+    if value not in _EVICTION_POLICIES:
+        raise ValueError(unsupported(named(value), _EVICTION_POLICIES))
+    return value
+
+
+class PodDisruptionBudgetSpec(_Model):
+    """``ValidatePodDisruptionBudgetSpec`` (kubernetes/kubernetes
+    ``pkg/apis/policy/validation/validation.go``) checks each amount with
+    ``ValidatePositiveIntOrPercent``: a whole number of at least 0 or a percentage
+    (:data:`~kubernetes_syntax.IntOrPercent`), the selector with ``ValidateLabelSelector``
+    and the policy for unhealthy Pods (:func:`_eviction_policy`)."""
+
+    min_available: IntOrPercent | None = None
+    max_unavailable: IntOrPercent | None = None
+    selector: LabelSelector | None = None
+    unhealthy_pod_eviction_policy: Annotated[str, AfterValidator(_eviction_policy)] | None = None
+
+
+class PodDisruptionBudget(_Object):
+    spec: PodDisruptionBudgetSpec | None = None
+
+
+KIND_MODELS.update({"PodDisruptionBudget": PodDisruptionBudget})

@@ -1380,7 +1380,8 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(409, f'nodes "{name}" already exists', "AlreadyExists", name=name,
                             kind=resource.plural)
         _decode_object_meta(resource, meta)
-        _check_node_spec(resource, name, body)
+        _decode_node_spec(resource, body)
+        _validate_node_taints(name, (body.get("spec") or {}).get("taints") or [])
         problems = node_write_problems(None, body.get("spec") or {})
         why, resource_problems = node_resources_errors(body.get("status") or {})
         if why:
@@ -1673,13 +1674,11 @@ class KubernetesBackend(ClusterTime):
                 self._decode_unnamed(resource, name, new, finalize)
             raise
         if resource.kind == "Node":
-            _check_node_spec(resource, name, new)
-            problems = node_write_problems(self.renderer.node_writes.get(name),
-                                           new.get("spec") or {})
-            if problems:
-                raise _node_invalid(name, problems)
+            _decode_node_spec(resource, new)
         _field_validation(request, resource.kind, resource.group_version, new)
         _precondition(resource, name, current, new)
+        if resource.kind == "Node":     # validated after the version is checked, as upstream
+            _validate_node_spec(name, new, self.renderer.node_writes.get(name))
         _check_metadata_update(resource, name, current["metadata"], new["metadata"])
         if finalize:
             why, problems = finalize_errors(new.get("spec"))
@@ -2407,12 +2406,11 @@ def _check_metadata_update(resource: Resource, name: str, current: dict[str, Any
             raise _invalid(resource, name, together(errors))
 
 
-def _check_node_spec(resource: Resource, node: str, obj: dict[str, Any]) -> None:
+def _decode_node_spec(resource: Resource, obj: dict[str, Any]) -> None:
     """A Node's ``spec`` decoded by its fields' Go types
     (:func:`~clustersim.serve.kubenodes.node_spec_error`, the taints' included: a 400, or
     the 422 of a patch whose result does not decode), then its taints held in ``obj`` as
-    Go holds them (a ``null`` taint is a zero ``Taint``, a null field its zero value) and
-    validated (:func:`_validate_node_taints`)."""
+    Go holds them (a ``null`` taint is a zero ``Taint``, a null field its zero value)."""
     spec = obj.get("spec") or {}
     unreadable = node_spec_error(spec)
     if unreadable:
@@ -2420,7 +2418,20 @@ def _check_node_spec(resource: Resource, node: str, obj: dict[str, Any]) -> None
     if spec.get("taints") is not None:
         spec["taints"] = [{k: v for k, v in (t or {}).items() if v is not None}
                           for t in spec["taints"]]
-        _validate_node_taints(node, spec["taints"])
+
+
+def _validate_node_spec(node: str, obj: dict[str, Any], writes: NodeWrites | None) -> None:
+    """``ValidateNodeUpdate``'s checks of a decoded Node's ``spec``, a 422 each: its taints
+    (:func:`_validate_node_taints`), then its pod CIDRs over those ``writes`` kept
+    (:func:`~clustersim.serve.kubenodes.node_write_problems`). The registry's
+    ``Store.Update`` (k8s.io/apiserver ``pkg/registry/generic/registry/store.go``) runs
+    them in ``rest.BeforeUpdate``, after its resourceVersion check: an update of a stale
+    version is a 409 Conflict whatever it holds (:func:`_precondition`)."""
+    spec = obj.get("spec") or {}
+    _validate_node_taints(node, spec.get("taints") or [])
+    problems = node_write_problems(writes, spec)
+    if problems:
+        raise _node_invalid(node, problems)
 
 
 def _validate_node_taints(node: str, taints: list[dict[str, Any]]) -> None:
@@ -2698,7 +2709,7 @@ validation (an immutable ConfigMap's, a binding's roleRef) refuses it."""
 _UID_SIZED = "00000000-0000-0000-0000-000000000000"
 """A uid's length, for the bytes a create's server metadata takes (:meth:`KubernetesBackend.
 _storable`)."""
-_LOADED_BY_THE_CLUSTER = frozenset({"PodDisruptionBudget", "PriorityClass"})
+_LOADED_BY_THE_CLUSTER = frozenset({"PriorityClass"})
 """Kinds whose body the served API hands to the cluster as sent, which loads and checks it
 itself; every other kind's the served API loads first (``_validated``), and the cluster then
 takes as loaded."""

@@ -182,3 +182,27 @@ def test_a_status_written_is_stored_with_canonical_quantities():
         assert {k: node["status"]["capacity"][k] for k in sent} == shown
         assert {k: v for k, v in _answer(server, "GET", NODE)[1]["status"]["capacity"].items()
                 if k in sent} == shown
+
+
+@pytest.mark.parametrize("spec", [
+    {"taints": [{"key": "-bad-", "effect": "NoSchedule"}]},
+    {"podCIDR": "10.99.0.0/99", "podCIDRs": ["10.99.0.0/99"]},
+])
+def test_a_stale_node_update_is_a_conflict_before_its_spec_is_validated(spec):
+    """``Store.Update`` compares the resourceVersion before ``rest.BeforeUpdate`` validates
+    (k8s.io/apiserver ``pkg/registry/generic/registry/store.go``): a PUT of an older version
+    is a 409 whatever its spec holds; at the current version the same spec is the 422 of
+    ``ValidateNodeUpdate`` (a taint key that is no label name, a pod CIDR that is none)."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        node = _answer(server, "GET", NODE)[1]
+        node["spec"].update(spec)
+        current = node["metadata"]["resourceVersion"]
+        node["metadata"]["resourceVersion"] = str(int(current) - 1)
+        status, answer = _answer(server, "PUT", NODE, node)
+        assert (status, answer["reason"]) == (409, "Conflict"), answer
+        assert answer["message"] == ('Operation cannot be fulfilled on nodes "worker-1": the '
+                                     "object has been modified; please apply your changes to "
+                                     "the latest version and try again")
+        node["metadata"]["resourceVersion"] = current
+        status, answer = _answer(server, "PUT", NODE, node)
+        assert (status, answer["reason"]) == (422, "Invalid"), answer
