@@ -813,6 +813,8 @@ def test_every_method_reaches_the_backend_not_http_server_s_501_page(system, pat
                                                                       body, method):
     if system == "swarm" and method == "OPTIONS":
         status, body = 200, ""         # moby's optionsHandler answers OPTIONS on every path
+    if system == "marathon" and method == "OPTIONS" and status == 405:
+        status, body = 200, ""         # Jersey's OPTIONS on a route it has: 200 with Allow
     with serve(system, speed=0) as server:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         conn.request(method, path)
