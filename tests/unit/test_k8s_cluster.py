@@ -730,13 +730,19 @@ def test_run_returns_while_a_pod_crash_loops():
     assert cluster.now < 60 and cluster.pods()[0].reason == "CrashLoopBackOff"
 
 
-def test_drain_blocked_by_a_budget_that_cannot_be_met_does_not_hang_run():
+def _web_behind_a_budget_of_all() -> KubernetesCluster:
+    """Two nodes running two web Pods that a budget of ``minAvailable: 100%`` covers, settled."""
     cluster = KubernetesCluster(nodes(2), seed=3)
     cluster.apply(deployment(replicas=2))
     cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
                    "metadata": {"name": "web"},
                    "spec": {"minAvailable": "100%", "selector": {"matchLabels": {"app": "web"}}}})
     cluster.run()
+    return cluster
+
+
+def test_drain_blocked_by_a_budget_that_cannot_be_met_does_not_hang_run():
+    cluster = _web_behind_a_budget_of_all()
     cluster.drain("node-1")
     cluster.run()
     assert any(p.node == "node-1" for p in cluster.pods())    # kubectl drain keeps retrying
@@ -748,12 +754,7 @@ def test_drain_logs_evicting_pod_before_every_attempt():
     """kubectl prints ``evicting pod <ns>/<name>`` before each eviction request, a refused one
     and each retry too (``evictPods`` in ``staging/src/k8s.io/kubectl/pkg/drain/drain.go``);
     the simulator had logged it only for an eviction that succeeded."""
-    cluster = KubernetesCluster(nodes(2), seed=3)
-    cluster.apply(deployment(replicas=2))
-    cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
-                   "metadata": {"name": "web"},
-                   "spec": {"minAvailable": "100%", "selector": {"matchLabels": {"app": "web"}}}})
-    cluster.run()
+    cluster = _web_behind_a_budget_of_all()
     [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
     start = cluster.now
     cluster.drain("node-1")
