@@ -34,7 +34,8 @@ LABEL = "clustersim_label"
 """The attribute of a body cell (a docutils ``entry``) that holds its column's name."""
 LONGEST_WHOLE = 26
 """Characters of the longest word of code that stays whole in a table cell: course.js's
-``LONGEST_WHOLE`` (a cell asks at most 16 em for its text, at 0.6 em a character)."""
+``LONGEST_WHOLE`` (a cell asks at most 16 em for its text, at 0.6 em a character; a test
+keeps the two the same)."""
 _BREAK_AFTER = re.compile(r"(?<=[./:=,])(?=.)|(?<=[^-_\s][-_])(?=\w)")
 
 

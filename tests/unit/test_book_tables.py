@@ -3,6 +3,7 @@ their column without JavaScript, and a long name in a cell has places to break."
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -70,3 +71,16 @@ def test_long_names_in_cells_break_after_their_punctuation(page: str) -> None:
     assert '<span class="pre">shop-k8s.yaml</span>' in page
     outside = page[page.rindex("outside a table") - 200:]
     assert '<span class="pre">node.kubernetes.io/unreachable:NoExecute</span>' in outside
+
+
+def test_the_longest_whole_word_is_the_one_course_js_keeps_whole() -> None:
+    """The build breaks code words longer than LONGEST_WHOLE; course.js keeps a cell's word
+    whole while it has at most ``CELL_EM.max / CELL_EM.emPerChar`` characters (16 / 0.6, so
+    26): the two must agree, or a name would break at build time that the script keeps whole
+    on a phone (or the other way round)."""
+    script = (Path(__file__).parents[2] / "_static" / "course.js").read_text(encoding="utf-8")
+    found = re.search(r"var CELL_EM = \{([^}]*)\}", script)
+    assert found, "course.js no longer defines CELL_EM: update this test and tables.py"
+    sizes = dict(re.findall(r"(\w+): ([\d.]+)", found.group(1)))
+    assert math.floor(float(sizes["max"]) / float(sizes["emPerChar"])) == LONGEST_WHOLE
+
