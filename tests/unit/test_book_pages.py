@@ -413,3 +413,28 @@ def test_the_cheat_sheet_is_linked_where_instructors_and_learners_look() -> None
     closing "what's next" now link it."""
     for page in ("instructors.md", "welcome.md", "toy-to-real.md"):
         assert "{doc}`cheatsheet`" in (ROOT / "book" / page).read_text("utf-8"), page
+
+
+# Each alternative Part IV names, and where its own project (or the one that runs it) documents
+# what the chapter says about it.
+_OWN_SOURCES = {
+    "k0s": ("github.com/k0sproject/", "docs.k0sproject.io"),
+    "MicroK8s": ("github.com/canonical/microk8s", "microk8s.io"),
+    "OpenShift": ("github.com/openshift/", "docs.redhat.com",
+                  "learn.microsoft.com/en-us/azure/openshift"),
+}
+
+
+def test_every_alternative_the_choosing_chapter_describes_cites_its_own_project() -> None:
+    """The chapter said "k0s, MicroK8s make similar trade-offs" with no source, and described
+    OpenShift's built-ins from an Azure sample repository's README. A paragraph that describes
+    one of them now links that project's (or its operator's) own documentation or source."""
+    text = (ROOT / "book" / "choosing" / "alternatives.md").read_text("utf-8")
+    for name, own in _OWN_SOURCES.items():
+        paragraphs = [p for p in re.split(r"\n\s*\n", text) if name in p]
+        assert paragraphs, f"the chapter no longer mentions {name}: update this test"
+        for paragraph in paragraphs:
+            links = re.findall(r"\]\((https://[^)\s]+)\)", paragraph)
+            assert any(part in link for link in links for part in own), (name, paragraph[:200])
+    assert "Azure-Samples" not in text
+
