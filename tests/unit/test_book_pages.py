@@ -438,3 +438,15 @@ def test_every_alternative_the_choosing_chapter_describes_cites_its_own_project(
             assert any(part in link for link in links for part in own), (name, paragraph[:200])
     assert "Azure-Samples" not in text
 
+
+def test_the_tools_that_manage_many_kubernetes_clusters_are_named_and_linked() -> None:
+    """The scale table said clusters are "managed together by fleet tools", naming none and
+    citing nothing; the tools it names now appear, linked, in the Sources line under it."""
+    text = (ROOT / "book" / "comparing" / "scale-and-workloads.md").read_text("utf-8")
+    [row] = [line for line in text.splitlines() if line.startswith("| beyond one cluster |")]
+    named = re.findall(r"such as (\w+)(?: or (\w+))?", row.split("|")[3])
+    tools = [tool for pair in named for tool in pair if tool]
+    assert tools, f"the Kubernetes cell names no multi-cluster tool: {row}"
+    sources = text[text.index(row):].split("\n\n", 2)[1]
+    for tool in tools:
+        assert re.search(rf"\[{tool}\]\(https://", sources), (tool, sources)
