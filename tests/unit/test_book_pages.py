@@ -450,3 +450,21 @@ def test_the_tools_that_manage_many_kubernetes_clusters_are_named_and_linked() -
     sources = text[text.index(row):].split("\n\n", 2)[1]
     for tool in tools:
         assert re.search(rf"\[{tool}\]\(https://", sources), (tool, sources)
+
+
+def test_every_paragraph_calling_marathon_unmaintained_says_where_that_is_stated() -> None:
+    """Part IV's criteria said "Marathon unmaintained since 2021" citing only the Apache Attic's
+    page on Mesos, which says nothing about Marathon. A paragraph that says so links Marathon's
+    repository (its README states it) or the Mesos chapter, which cites it; the Key points
+    boxes, which summarise their chapter, are left out."""
+    uncited = []
+    for page in sorted((ROOT / "book").rglob("*.md")):
+        text = re.sub(r":::\{admonition\} Key points.*?\n:::", "", page.read_text("utf-8"),
+                      flags=re.S)
+        for paragraph in re.split(r"\n\s*\n", text):
+            says_so = "Marathon" in paragraph and re.search(
+                r"unmaintained|no longer maintained", paragraph)
+            cites = "d2iq-archive/marathon" in paragraph or "{doc}`" in paragraph
+            if says_so and not cites:
+                uncited.append(f"{page.name}: {paragraph[:80]}")
+    assert not uncited, uncited
