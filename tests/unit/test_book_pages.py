@@ -413,3 +413,58 @@ def test_the_cheat_sheet_is_linked_where_instructors_and_learners_look() -> None
     closing "what's next" now link it."""
     for page in ("instructors.md", "welcome.md", "toy-to-real.md"):
         assert "{doc}`cheatsheet`" in (ROOT / "book" / page).read_text("utf-8"), page
+
+
+# Each alternative Part IV names, and where its own project (or the one that runs it) documents
+# what the chapter says about it.
+_OWN_SOURCES = {
+    "k0s": ("github.com/k0sproject/", "docs.k0sproject.io"),
+    "MicroK8s": ("github.com/canonical/microk8s", "microk8s.io"),
+    "OpenShift": ("github.com/openshift/", "docs.redhat.com",
+                  "learn.microsoft.com/en-us/azure/openshift"),
+}
+
+
+def test_every_alternative_the_choosing_chapter_describes_cites_its_own_project() -> None:
+    """The chapter said "k0s, MicroK8s make similar trade-offs" with no source, and described
+    OpenShift's built-ins from an Azure sample repository's README. A paragraph that describes
+    one of them now links that project's (or its operator's) own documentation or source."""
+    text = (ROOT / "book" / "choosing" / "alternatives.md").read_text("utf-8")
+    for name, own in _OWN_SOURCES.items():
+        paragraphs = [p for p in re.split(r"\n\s*\n", text) if name in p]
+        assert paragraphs, f"the chapter no longer mentions {name}: update this test"
+        for paragraph in paragraphs:
+            links = re.findall(r"\]\((https://[^)\s]+)\)", paragraph)
+            assert any(part in link for link in links for part in own), (name, paragraph[:200])
+    assert "Azure-Samples" not in text
+
+
+def test_the_tools_that_manage_many_kubernetes_clusters_are_named_and_linked() -> None:
+    """The scale table said clusters are "managed together by fleet tools", naming none and
+    citing nothing; the tools it names now appear, linked, in the Sources line under it."""
+    text = (ROOT / "book" / "comparing" / "scale-and-workloads.md").read_text("utf-8")
+    [row] = [line for line in text.splitlines() if line.startswith("| beyond one cluster |")]
+    named = re.findall(r"such as (\w+)(?: or (\w+))?", row.split("|")[3])
+    tools = [tool for pair in named for tool in pair if tool]
+    assert tools, f"the Kubernetes cell names no multi-cluster tool: {row}"
+    sources = text[text.index(row):].split("\n\n", 2)[1]
+    for tool in tools:
+        assert re.search(rf"\[{tool}\]\(https://", sources), (tool, sources)
+
+
+def test_every_paragraph_calling_marathon_unmaintained_says_where_that_is_stated() -> None:
+    """Part IV's criteria said "Marathon unmaintained since 2021" citing only the Apache Attic's
+    page on Mesos, which says nothing about Marathon. A paragraph that says so links Marathon's
+    repository (its README states it) or the Mesos chapter, which cites it; the Key points
+    boxes, which summarise their chapter, are left out."""
+    uncited = []
+    for page in sorted((ROOT / "book").rglob("*.md")):
+        text = re.sub(r":::\{admonition\} Key points.*?\n:::", "", page.read_text("utf-8"),
+                      flags=re.S)
+        for paragraph in re.split(r"\n\s*\n", text):
+            says_so = "Marathon" in paragraph and re.search(
+                r"unmaintained|no longer maintained", paragraph)
+            cites = "d2iq-archive/marathon" in paragraph or "{doc}`" in paragraph
+            if says_so and not cites:
+                uncited.append(f"{page.name}: {paragraph[:80]}")
+    assert not uncited, uncited

@@ -111,6 +111,22 @@ def test_retired_status_is_stated_with_its_dates():
     assert maintenance.cells["mesos"].level == "none"
 
 
+def test_the_mesos_job_frameworks_status_names_the_statements_it_rests_on():
+    """The matrix called Chronos and Metronome "unmaintained" on a Spark pull request's
+    authority, which says nothing about either. What sources do say: DC/OS's catalogue marked
+    Chronos deprecated (d2iq-archive/universe#2584), and Metronome was a DC/OS component
+    whose support ended with DC/OS's."""
+    matrix = load_features()
+    texts = [f"{cell.value} {cell.note}" for *_, cell in matrix.cells()]
+    texts += [score.why for criterion in matrix.criteria.values()
+              for score in criterion.scores.values()]
+    on_chronos = [text for text in texts if "Chronos" in text and "Metronome" in text]
+    assert on_chronos, "no entry states the status of Chronos and Metronome any more"
+    for text in on_chronos:
+        assert "unmaintained" not in text, text
+        assert "universe#2584" in text and "DC/OS" in text, text
+
+
 def test_a_missing_source_names_category_feature_and_system(raw):
     del raw["categories"]["storage"]["features"]["persistent_storage"]["cells"]["kubernetes"][
         "source"]
