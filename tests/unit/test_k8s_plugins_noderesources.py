@@ -13,11 +13,14 @@ description the anchors 75 (no change), 50 (even to fully uneven) and 100 (the r
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 from clustersim.kubernetes.scheduler.framework import Code, CycleState
+from clustersim.kubernetes.scheduler.plugins import noderesources
 from clustersim.kubernetes.scheduler.plugins.noderesources import (
     BalancedAllocation,
     Fit,
@@ -481,6 +484,19 @@ def test_balanced_array_forms_give_the_per_node_scores(k):
         )
         for i in range(40)
     ]
+
+
+@pytest.mark.parametrize("builtin_sum", [sum, math.fsum], ids=["sum", "compensated"])
+def test_balanced_score_adds_fractions_in_go_order(monkeypatch, builtin_sum):
+    """Upstream's ``balancedResourceScorer`` adds the fractions, then the squares, in a Go
+    loop; Python's ``sum`` compensates float rounding since 3.12. Fractions 16/25, 1, 1/25
+    and 0 are a case where that moves the score: the per-node function must give what the
+    array form (NumPy adding row after row, as Go adds) gives, whatever ``sum`` does
+    (``math.fsum`` stands for a compensated sum on Python 3.11)."""
+    monkeypatch.setattr(noderesources, "sum", builtin_sum, raising=False)
+    requested, allocatable = [16, 5, 1, 0], [25, 5, 25, 1]
+    in_go_order = balanced_score_many(np.array(requested)[:, None], np.array(allocatable)[:, None])
+    assert balanced_score(requested, allocatable) == in_go_order.item()
 
 
 @pytest.mark.parametrize("strategy", ["LeastAllocated", "MostAllocated"])

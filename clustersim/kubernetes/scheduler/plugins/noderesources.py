@@ -24,7 +24,7 @@ BalancedAllocation's standard deviation, which upstream computes in float64 as h
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -166,6 +166,19 @@ def requested_to_capacity_ratio_score(shape: Sequence[tuple[int, int]]) -> Calla
     return scorer
 
 
+def _go_float_sum(values: Iterable[float]) -> float:
+    """Σ values added one after another from 0, as upstream's Go loops add float64s.
+
+    Not the built-in ``sum``: since Python 3.12 it compensates the rounding of float sums
+    (Neumaier), which can move a score by one (fractions 16/25, 1, 1/25 and 0 give 58 in
+    Go's order, 57 compensated).
+    """
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
 def balanced_score(requested: Sequence[int], allocatable: Sequence[int]) -> int:
     """``balancedResourceScore``, the balance of one state of the node: int((1 − std of the
     fractions capped at 1) · 100), in 50..100 (a std of fractions in 0..1 is at most 0.5)."""
@@ -176,8 +189,9 @@ def balanced_score(requested: Sequence[int], allocatable: Sequence[int]) -> int:
     if len(fractions) == 2:
         std = abs((fractions[0] - fractions[1]) / 2)
     elif len(fractions) > 2:
-        mean = sum(fractions) / len(fractions)
-        std = math.sqrt(sum((f - mean) * (f - mean) for f in fractions) / len(fractions))
+        mean = _go_float_sum(fractions) / len(fractions)
+        squares = _go_float_sum((f - mean) * (f - mean) for f in fractions)
+        std = math.sqrt(squares / len(fractions))
     return int((1 - std) * MAX_NODE_SCORE)
 
 
