@@ -44,13 +44,26 @@ def test_hand_formula_agrees_with_explain() -> None:
     ({**RIGHT, "node-3": 10}, "allocatable"),
     ({**RIGHT, "node-3": None}, "Replace"),
     ({**RIGHT, "node-3": "62"}, "Drop the quotes"),
-    ({**RIGHT, "node-3": 62.5}, "Write a number"),
+    ({**RIGHT, "node-3": 62.7}, "Write a number"),
+    # a newcomer's slips, found in a trial of Part II: the whole answer tells which one
+    ({"node-1": 62, "node-2": 56, "node-3": 37}, "free"),           # the used share
+    ({"node-1": 62, "node-2": 56, "node-3": 100}, "incoming Pod"),  # the Pod left out
+    ({"node-1": 37.5, "node-2": 43.75, "node-3": 62.5}, "integer division"),
+    ({**RIGHT, "node-3": 62.5}, "integer division"),
+    ({"node-1": 0.37, "node-2": 0.43, "node-3": 0.62}, "0 to 100"),
     ({"node-1": 37}, "starter"),
     (None, "starter"),
 ])
 def test_score_hints(answer: object, hint: str) -> None:
     feedback = check_least_allocated(answer)
     assert not feedback.passed and hint in feedback.hint
+
+
+def test_score_hint_names_both_slips_that_give_one_number() -> None:
+    # node-1 scores 62 both without the incoming Pod and with the used share: alone, the
+    # number cannot tell which slip it is, so the hint names both
+    hint = check_least_allocated({**RIGHT, "node-1": 62}).hint
+    assert "incoming Pod" in hint and "free" in hint
 
 
 POD = """
