@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -191,7 +192,7 @@ def check_gpu_pod(manifest: object) -> None:
     says (a toleration, a node selection, neither) and point at what is missing without
     writing it: the chapter's "Steering a Pod" shows both fields with another label and
     taint."""
-    pod = one_pod(manifest)
+    pod = _read_pod(manifest)
     raw = pod.get("spec")
     spec: dict[str, object] = raw if isinstance(raw, dict) else {}
     if spec.get("nodeName"):
@@ -227,6 +228,37 @@ def check_gpu_pod(manifest: object) -> None:
     if others:
         raise Wrong(f"It landed on gpu-1, but {', '.join(others)} would take it as well: it "
                     "won on scores this time.", _ordinary_nodes_hint(spec))
+
+
+_KEY_EQUALS_VALUE = re.compile(
+    r'spec\.nodeSelector: (Invalid value: "[^"=]+=[^"]*"|cannot unmarshal array)')
+"""The API server's refusal of a node selector written ``{accelerator=nvidia}`` (YAML reads
+it as a key that holds ``=``, which no label key may) or as a list of such words."""
+_OTHER_STEERING = re.compile(r'unknown field "spec\.(constraints|placement)"')
+"""Another orchestrator's field for steering a task, in a Pod: Marathon's (and Swarm's)
+``constraints``, Swarm's ``placement``, each with :data:`_WHOSE` word it is."""
+_WHOSE = {"constraints": "Marathon's (and Swarm's)", "placement": "Swarm's"}
+
+
+def _read_pod(manifest: object) -> dict[str, Any]:
+    """:func:`one_pod`, with the hint for two slips of a newcomer who steers a Pod: a node
+    selector in ``kubectl label``'s ``key=value`` form (a ``nodeSelector`` is a map of label
+    keys to values, ``PodSpec.NodeSelector`` in kubernetes/api ``core/v1/types.go``), and
+    another orchestrator's word for it."""
+    try:
+        return one_pod(manifest)
+    except Wrong as wrong:
+        if _KEY_EQUALS_VALUE.search(wrong.message):
+            raise Wrong(wrong.message, "nodeSelector is a map of label keys to values, written "
+                        "key: value (a colon and a space). The key=value form is how kubectl "
+                        "label and kubectl get -l write a label on the command line.") from None
+        other = _OTHER_STEERING.search(wrong.message)
+        if other:
+            raise Wrong(wrong.message, f"{other.group(1)} is {_WHOSE[other.group(1)]} word "
+                        "for steering a task. A Pod is steered by nodeSelector (the labels a "
+                        "node must carry) and tolerations (the taints it may ignore), both in "
+                        "spec.") from None
+        raise
 
 
 _PAST_TAINT = ("let the Pod past gpu-1's taint with a toleration (the chapter's \"Steering a "

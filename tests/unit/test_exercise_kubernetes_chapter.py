@@ -188,3 +188,16 @@ def test_gpu_pod_bound_by_node_name_is_rejected_as_bypassing_the_scheduler(extra
     feedback = check_gpu_pod(POD + "  nodeName: gpu-1\n" + extra)
     assert not feedback.passed and "scheduler never sees" in feedback.message
     assert "remove nodeName" in feedback.hint
+
+
+@pytest.mark.parametrize(("spec", "hint"), [
+    # kubectl label's form in a nodeSelector (a newcomer trial of Part II)
+    ("  nodeSelector: {accelerator=nvidia}\n" + TOLERATE, "written key: value"),
+    ("  nodeSelector:\n    - accelerator=nvidia\n" + TOLERATE, "written key: value"),
+    # another orchestrator's word for steering a task
+    ("  constraints: [[accelerator, CLUSTER, nvidia]]\n", "Marathon's (and Swarm's) word"),
+    ("  placement:\n    constraints: [node.labels.accelerator==nvidia]\n", "Swarm's word"),
+])
+def test_gpu_pod_slips_of_another_form(spec: str, hint: str) -> None:
+    feedback = check_gpu_pod(POD.replace("spec:\n", "spec:\n" + spec))
+    assert not feedback.passed and hint in feedback.hint, feedback
