@@ -110,8 +110,17 @@ def _refusal_hint(err: ManifestError) -> str:
     subject's apiGroup, which group each kind of subject is in (``validateRoleBindingSubject``),
     for a ClusterRoleBinding of a Role, the RoleBinding to use instead
     (``ValidateClusterRoleBinding``; both in :mod:`clustersim.manifests.rbac_checks`); for a
-    security context, a quoted bool or number or a miscased value."""
+    ServiceAccount subject named by the user name it authenticates as
+    (``system:serviceaccount:<namespace>:<name>``, which the same validation refuses as a
+    ServiceAccount's name; https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects),
+    its own name and namespace; for a security context, a quoted bool or number or a miscased
+    value."""
     paths = [e.path for e in (err, *err.also)]
+    if any(p.startswith("subjects[") and p.endswith(".name") for p in paths) \
+            and "system:serviceaccount:" in str(err):
+        return ("A ServiceAccount subject takes the account's own name and its namespace: "
+                "name: ci, namespace: shop. system:serviceaccount:shop:ci is the user name the "
+                "account authenticates as, which only a User subject would take.")
     if any(p.startswith("subjects[") and p.endswith(".apiGroup") for p in paths):
         return ("A ServiceAccount is in the core API group: leave apiGroup out of its subject "
                 "(only User and Group subjects take rbac.authorization.k8s.io).")

@@ -89,6 +89,10 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
     # HTTP methods for verbs (a newcomer trial of Part II): VerbMatches compares exactly
     (GOOD.replace("[get, update, patch]", "[GET, PUT, PATCH]"), False, "not HTTP methods"),
     (GOOD.replace("[get, update, patch]", "[get, put, patch]"), False, "not put"),
+    # the account's user name as a ServiceAccount subject's name: refused, and told the parts
+    (GOOD.replace("kind: ServiceAccount, name: ci, namespace: shop",
+                  "kind: ServiceAccount, name: 'system:serviceaccount:shop:ci'"),
+     False, "name: ci, namespace: shop"),
 ])
 def test_least_privilege(text, passed, words) -> None:
     feedback = check_least_privilege(text)
