@@ -122,9 +122,22 @@ def check_cgroup_limits(answer: object) -> None:
         line = files["cpu.max"]
         right = cpu_max(limits["cpu"])
         if not isinstance(line, str) or " ".join(line.split()) != right:
-            raise Wrong(f"{name}: cpu.max {line!r} is not it.",
-                        f"cpu.max is the string 'quota period' in microseconds, with period "
-                        f"{CPU_PERIOD}: the quota is CPUs × {CPU_PERIOD}.")
+            raise Wrong(f"{name}: cpu.max {line!r} is not it.", _cpu_hint(line, limits["cpu"]))
+
+
+def _cpu_hint(line: object, cpu: str) -> str:
+    """The hint for a wrong ``cpu.max``: a quota that reads ``1500m`` as 1500 CPUs, 1500 µs
+    or 1500 ms is told that Kubernetes' ``m`` is a thousandth of a CPU (Resource units in
+    Kubernetes, https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#meaning-of-cpu);
+    any other, the form of the line."""
+    millis = to_millis(parse_quantity(cpu))
+    words = line.split() if isinstance(line, str) else []
+    if cpu.endswith("m") and words and words[0] in {
+            str(millis * CPU_PERIOD), str(millis), str(millis * 1000)}:
+        return (f"In Kubernetes, m means a thousandth of a CPU (a millicore): {cpu} is "
+                f"{millis / 1000:g} CPUs, not {millis}.")
+    return (f"cpu.max is the string 'quota period' in microseconds, with period {CPU_PERIOD}: "
+            f"the quota is CPUs × {CPU_PERIOD}.")
 
 
 # ---- containers: tags and digests --------------------------------------------------------

@@ -2,7 +2,9 @@
 
 - :func:`check_least_allocated`: the ``NodeResourcesFit`` (LeastAllocated) score of each node
   for a Pod, by hand, compared with :meth:`KubernetesCluster.explain` (kubernetes/kubernetes
-  ``pkg/scheduler/framework/plugins/noderesources/least_allocated.go``).
+  ``pkg/scheduler/framework/plugins/noderesources/least_allocated.go``), with a hint for each
+  typical slip of the hand computation, and for a share between 0 and 1 the scale of a
+  plugin's score (``MaxNodeScore``, 100, in the scheduling framework's ``interface.go``).
 - :func:`check_gpu_pod`: a Pod the learner writes that must run on the tainted GPU node and
   nowhere else: ``nodeSelector`` (or node affinity) plus a toleration (``TaintToleration`` and
   ``NodeAffinity`` filter plugins, ``pkg/scheduler/framework/plugins/tainttoleration`` and
@@ -15,13 +17,18 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from clustersim.exercises.answers import keyed, one_pod, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.scheduler.taints import mismatched_fields
 from clustersim.node import Node
+from clustersim.numeric import is_number, is_whole
 from clustersim.quantity import format_quantity
 
 __all__ = ["BIG_POD", "FAILED_REASONS", "GPUS", "GPU_TAINT", "SCORE_PROBE",
@@ -64,33 +71,79 @@ def score_cluster() -> KubernetesCluster:
     return cluster
 
 
-def _score_hint(node: str, given: int) -> str:
-    allocatable, existing = SCORE_NODES[node], EXISTING[node]
-    with_pod = tuple(e + p for e, p in zip(existing, _PROBE_REQUEST, strict=True))
-    if given == least_allocated(allocatable, existing):
-        return "Count the incoming Pod's requests too: the score is for the node after placing it."
-    if given == 100 - least_allocated(allocatable, with_pod):
-        return "LeastAllocated scores the *free* share (allocatable − requested), not the used one."
-    exact = sum((a - r) * 100 / a for a, r in zip(allocatable, with_pod, strict=True)) / 2
-    if given == round(exact) or given == int(exact + 0.5):
-        return ("Kubernetes uses integer division at each step: drop the fraction of each "
-                "resource's score, then of the mean.")
-    return ("Per resource: (allocatable − requested) × 100 // allocatable, with requested "
+def _with_pod(node: str) -> tuple[int, int]:
+    """What ``node`` holds once the incoming Pod is placed (millicores, bytes)."""
+    existing = EXISTING[node]
+    return (existing[0] + _PROBE_REQUEST[0], existing[1] + _PROBE_REQUEST[1])
+
+
+def _used_share(node: str) -> int:
+    """The slip of scoring the used share: per resource ``requested * 100 // allocatable``,
+    then the integer mean, as a learner computes it by hand."""
+    per = [r * 100 // a for a, r in zip(SCORE_NODES[node], _with_pod(node), strict=True)]
+    return sum(per) // len(per)
+
+
+def _unfloored(node: str) -> float:
+    """The score without least_allocated.go's integer division (node-1: 37.5, not 37)."""
+    return sum((a - r) * 100 / a
+               for a, r in zip(SCORE_NODES[node], _with_pod(node), strict=True)) / 2
+
+
+_FREE_SHARE = ("LeastAllocated scores the *free* share (allocatable − requested), not the "
+               "used one.")
+_INTEGER_DIVISION = ("Kubernetes uses integer division at each step: drop the fraction of each "
+                     "resource's score, then of the mean (37.5 becomes 37, not 38).")
+_SLIPS: tuple[tuple[Callable[[str], float], str], ...] = (
+    (lambda node: least_allocated(SCORE_NODES[node], EXISTING[node]),
+     "Count the incoming Pod's requests too: the score is for the node after placing it."),
+    (_used_share, _FREE_SHARE),
+    (lambda node: 100 - least_allocated(SCORE_NODES[node], _with_pod(node)), _FREE_SHARE),
+    (_unfloored, _INTEGER_DIVISION),
+    (lambda node: round(_unfloored(node)), _INTEGER_DIVISION),
+    (lambda node: int(_unfloored(node) + 0.5), _INTEGER_DIVISION),
+)
+"""Typical slips of the hand computation, each a node's score as the slip gives it and its
+hint. Without the incoming Pod node-1 scores 62, and so it does with the used share: a slip
+is named only when it gives the learner's number on every node, or one of its numbers alone
+(then every slip that gives it is named)."""
+_FORMULA = ("Per resource: (allocatable − requested) × 100 // allocatable, with requested "
             "including the new Pod; then the mean of CPU and memory, rounded down.")
+
+
+def _slip(answer: Mapping[Any, Any], node: str) -> str:
+    """The hint for ``node``'s wrong score: the slip that explains the whole answer, else every
+    slip that gives this node's number, else the formula."""
+    def gives(slip: Callable[[str], float], name: str) -> bool:
+        given = answer[name]
+        return is_number(given) and math.isclose(given, slip(name), abs_tol=1e-9)
+
+    for slip, hint in _SLIPS:
+        if all(gives(slip, name) for name in SCORE_NODES):
+            return hint
+    hints = list(dict.fromkeys(hint for slip, hint in _SLIPS if gives(slip, node)))
+    return " Or: ".join(hints) or _FORMULA
 
 
 @checker("Right: 37, 43 and 62. The small empty node-3 scores highest: LeastAllocated compares "
          "free shares, not free amounts.")
 def check_least_allocated(answer: object) -> None:
     """``answer``: ``{node: NodeResourcesFit score}`` for :data:`SCORE_PROBE` on
-    :func:`score_cluster`."""
+    :func:`score_cluster`. A score between 0 and 1 is told the scale, a fraction that one
+    of :data:`_SLIPS` gives its hint, before :func:`whole_number` refuses it."""
     answer = keyed(answer, SCORE_NODES, "node")
     verdicts = score_cluster().explain(SCORE_PROBE)
     for node in SCORE_NODES:
-        given = whole_number(answer[node], f"{node}'s score")
-        right = verdicts[node].scores["NodeResourcesFit"]
-        if given != right:
-            raise Wrong(f"{node}: not {given}.", _score_hint(node, given))
+        given = answer[node]
+        if is_number(given) and 0 < given < 1:
+            raise Wrong(f"{node}: {given!r} is a share, not a score.",
+                        "A plugin's score runs from 0 to 100 (MaxNodeScore): multiply each "
+                        "resource's free share by 100 before the integer division.")
+        if is_number(given) and not is_whole(given) and _slip(answer, node) != _FORMULA:
+            raise Wrong(f"{node}: not {given!r}.", _slip(answer, node))
+        given = whole_number(given, f"{node}'s score")
+        if given != verdicts[node].scores["NodeResourcesFit"]:
+            raise Wrong(f"{node}: not {given}.", _slip(answer, node))
 
 
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
@@ -139,7 +192,7 @@ def check_gpu_pod(manifest: object) -> None:
     says (a toleration, a node selection, neither) and point at what is missing without
     writing it: the chapter's "Steering a Pod" shows both fields with another label and
     taint."""
-    pod = one_pod(manifest)
+    pod = _read_pod(manifest)
     raw = pod.get("spec")
     spec: dict[str, object] = raw if isinstance(raw, dict) else {}
     if spec.get("nodeName"):
@@ -175,6 +228,37 @@ def check_gpu_pod(manifest: object) -> None:
     if others:
         raise Wrong(f"It landed on gpu-1, but {', '.join(others)} would take it as well: it "
                     "won on scores this time.", _ordinary_nodes_hint(spec))
+
+
+_KEY_EQUALS_VALUE = re.compile(
+    r'spec\.nodeSelector: (Invalid value: "[^"=]+=[^"]*"|cannot unmarshal array)')
+"""The API server's refusal of a node selector written ``{accelerator=nvidia}`` (YAML reads
+it as a key that holds ``=``, which no label key may) or as a list of such words."""
+_OTHER_STEERING = re.compile(r'unknown field "spec\.(constraints|placement)"')
+"""Another orchestrator's field for steering a task, in a Pod: Marathon's (and Swarm's)
+``constraints``, Swarm's ``placement``, each with :data:`_WHOSE` word it is."""
+_WHOSE = {"constraints": "Marathon's (and Swarm's)", "placement": "Swarm's"}
+
+
+def _read_pod(manifest: object) -> dict[str, Any]:
+    """:func:`one_pod`, with the hint for two slips of a newcomer who steers a Pod: a node
+    selector in ``kubectl label``'s ``key=value`` form (a ``nodeSelector`` is a map of label
+    keys to values, ``PodSpec.NodeSelector`` in kubernetes/api ``core/v1/types.go``), and
+    another orchestrator's word for it."""
+    try:
+        return one_pod(manifest)
+    except Wrong as wrong:
+        if _KEY_EQUALS_VALUE.search(wrong.message):
+            raise Wrong(wrong.message, "nodeSelector is a map of label keys to values, written "
+                        "key: value (a colon and a space). The key=value form is how kubectl "
+                        "label and kubectl get -l write a label on the command line.") from None
+        other = _OTHER_STEERING.search(wrong.message)
+        if other:
+            raise Wrong(wrong.message, f"{other.group(1)} is {_WHOSE[other.group(1)]} word "
+                        "for steering a task. A Pod is steered by nodeSelector (the labels a "
+                        "node must carry) and tolerations (the taints it may ignore), both in "
+                        "spec.") from None
+        raise
 
 
 _PAST_TAINT = ("let the Pod past gpu-1's taint with a toleration (the chapter's \"Steering a "

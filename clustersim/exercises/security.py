@@ -110,8 +110,17 @@ def _refusal_hint(err: ManifestError) -> str:
     subject's apiGroup, which group each kind of subject is in (``validateRoleBindingSubject``),
     for a ClusterRoleBinding of a Role, the RoleBinding to use instead
     (``ValidateClusterRoleBinding``; both in :mod:`clustersim.manifests.rbac_checks`); for a
-    security context, a quoted bool or number or a miscased value."""
+    ServiceAccount subject named by the user name it authenticates as
+    (``system:serviceaccount:<namespace>:<name>``, which the same validation refuses as a
+    ServiceAccount's name; https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects),
+    its own name and namespace; for a security context, a quoted bool or number or a miscased
+    value."""
     paths = [e.path for e in (err, *err.also)]
+    if any(p.startswith("subjects[") and p.endswith(".name") for p in paths) \
+            and "system:serviceaccount:" in str(err):
+        return ("A ServiceAccount subject takes the account's own name and its namespace: "
+                "name: ci, namespace: shop. system:serviceaccount:shop:ci is the user name the "
+                "account authenticates as, which only a User subject would take.")
     if any(p.startswith("subjects[") and p.endswith(".apiGroup") for p in paths):
         return ("A ServiceAccount is in the core API group: leave apiGroup out of its subject "
                 "(only User and Group subjects take rbac.authorization.k8s.io).")
@@ -173,6 +182,25 @@ def _misnamed_resource(objects: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def _misnamed_verb(objects: list[dict[str, Any]]) -> str | None:
+    """A hint for a rule whose verbs are HTTP methods or capitalised (``GET``, ``PUT``,
+    ``Patch``): RBAC compares a rule's verbs with the request's exactly (``VerbMatches`` in
+    kubernetes/kubernetes ``pkg/apis/rbac/v1/evaluation_helpers.go``), and the request's verb
+    is the API's lowercase one, a PUT being ``update`` and a POST ``create``
+    (https://kubernetes.io/docs/reference/access-authn-authz/authorization/#determine-the-request-verb)."""
+    for obj in objects:
+        if obj.get("kind") not in ("Role", "ClusterRole"):
+            continue
+        for rule in obj.get("rules") or []:
+            for verb in (rule.get("verbs") or []) if isinstance(rule, Mapping) else []:
+                if isinstance(verb, str) and (verb != verb.lower()
+                                              or verb in ("put", "post")):
+                    return (f"RBAC verbs are the API's lowercase request verbs, compared "
+                            f"exactly, not HTTP methods: get, update (what an HTTP PUT asks) "
+                            f"and patch, not {verb}.")
+    return None
+
+
 def _binding_problem(objects: list[dict[str, Any]]) -> str:
     """A hint for a grant that does not reach ci: what in the RoleBinding is off."""
     bindings = [o for o in objects if o.get("kind") == "RoleBinding"]
@@ -210,7 +238,8 @@ def check_least_privilege(text: object) -> None:
             hint = (f'Deployments are in the API group "{group}": apiGroups: [{group}].'
                     if can_i(objects, verb, resource.partition(".")[0], user=CI,
                              namespace=namespace)
-                    else _misnamed_resource(objects) or _binding_problem(objects))
+                    else _misnamed_resource(objects) or _misnamed_verb(objects)
+                    or _binding_problem(objects))
             raise Wrong(f"ci cannot {verb} deployments in {namespace}.", hint)
     for verb, resource, namespace in _MUST_NOT:
         if can_i(objects, verb, resource, user=CI, namespace=namespace):
@@ -229,6 +258,11 @@ def check_pod_security_labels(labels: object) -> None:
     if not isinstance(labels, Mapping) or not all(isinstance(k, str) for k in labels):
         raise Wrong("The answer must be a dict of labels.", "Keep the starter's shape.")
     modes = {k[len(_LABEL):]: v for k, v in labels.items() if k.startswith(_LABEL)}
+    for key in labels:
+        if key in ("enforce", "audit", "warn") and key not in modes:
+            raise Wrong(f"{key!r} is a label Pod Security admission does not read: its label "
+                        f"is {_LABEL}{key}.",
+                        f'Write the whole key, prefix included: "{_LABEL}{key}".')
     unknown = set(modes) - {"enforce", "audit", "warn", "enforce-version", "audit-version",
                             "warn-version"}
     if unknown:

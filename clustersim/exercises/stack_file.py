@@ -29,10 +29,18 @@ refuses it; this check adds a hint to each. A test of ``CMD`` or
 ``CMD-SHELL`` alone names no command: moby's probe (``daemon/health.go``, ``cmdProbe``) runs
 the words after it: ``/bin/sh -c`` with no command for ``CMD-SHELL``, which exits 2, and no
 program at all for ``CMD``, so no probe passes and the task turns unhealthy.
+
+The test must ask the task's URL, :data:`HEALTH_URL`, and with curl it must say ``-f``
+(``--fail``): without it curl exits 0 whatever HTTP status the server answers, so the probe
+never fails (curl ``docs/cmdline-opts/fail.md``: error 22 for a status of 400 or more;
+Docker's own example is ``curl -f``, https://docs.docker.com/reference/dockerfile/#healthcheck).
+A file written in another orchestrator's words (a Kubernetes manifest, a Marathon app, a
+probe or ``healthChecks`` key) is told the Compose word.
 """
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from clustersim.exercises.answers import load_answer, run_stack
@@ -43,12 +51,26 @@ from clustersim.node import Node
 from clustersim.swarm import SwarmCluster, TaskState
 from clustersim.swarm.spec import HealthCheck, ServiceSpec, services_from_stack
 
-__all__ = ["API_IMAGE", "SECRET", "check_stack_file"]
+__all__ = ["API_IMAGE", "HEALTH_URL", "SECRET", "check_stack_file"]
 
 API_IMAGE = "registry.example.com/shop/api:3.1"
 """The image the service runs."""
 SECRET = "db_password"
 """The secret, created beforehand with ``docker secret create db_password -``."""
+HEALTH_URL = "http://localhost:8080/healthz"
+"""The URL the health check asks: the api listens on 8080 in its container, where the check
+runs."""
+_SAME_URL = {HEALTH_URL, "localhost:8080/healthz", "http://127.0.0.1:8080/healthz",
+             "127.0.0.1:8080/healthz"}
+""":data:`HEALTH_URL` as curl also reads it: without a scheme (curl assumes http) or with the
+loopback address that localhost names."""
+_OTHER_WORDS = {"livenessProbe": "a Kubernetes container's probe",
+                "readinessProbe": "a Kubernetes container's probe",
+                "startupProbe": "a Kubernetes container's probe",
+                "healthChecks": "a Marathon app's health checks"}
+"""Health check keys of the other dialects that a newcomer writes into a Compose service."""
+_HEALTHCHECK = ("a Compose service's health check is healthcheck:, with test: (the command) "
+                "and interval:, beside image:")
 _INTERVAL = 10.0
 """Seconds between health checks that the task asks for."""
 _DURATIONS = ("interval", "timeout", "start_period", "start_interval")
@@ -56,6 +78,11 @@ _DURATIONS = ("interval", "timeout", "start_period", "start_interval")
 _REPLICATED = "Leave out mode: (replicated is the default) and set deploy: replicas: 2."
 """The hint for a global service, whether the loader refuses it (``replicas`` beside
 ``mode: global``) or the check finds it."""
+
+
+_OTHER_DIALECT = ("docker stack deploy reads a Compose file: services: at the top and api under "
+                   "it, with image: and deploy: replicas:, not a Kubernetes kind: and spec: or "
+                   "a Marathon app's instances:. Start from the starter's services: and api.")
 
 
 def _hint(err: ManifestError) -> str:
@@ -69,6 +96,10 @@ def _hint(err: ManifestError) -> str:
     check's period as a Go duration (the schema wants a string, ``time.ParseDuration`` a unit),
     or read the path."""
     field = err.path.rsplit(".", 1)[-1]
+    if err.path.split(".", 1)[0] in ("apiVersion", "kind", "metadata", "spec"):
+        return _OTHER_DIALECT
+    if field in _OTHER_WORDS and "Additional property" in err.message:
+        return f"{field} is {_OTHER_WORDS[field]}: {_HEALTHCHECK}."
     if field == "replicas" and "Additional property replicas" in err.message:
         return ("replicas belongs to the deploy: section of the service (deploy: then "
                 "replicas: 2 under it), not to the service itself.")
@@ -97,6 +128,10 @@ def _service(text: object) -> tuple[dict[str, Any], ServiceSpec, dict[str, Any]]
     secret is one)."""
     specs = load_answer(text, "stack file", hint=_hint)
     stacks = [spec for spec in specs if spec.system == "swarm"]
+    if not stacks and specs and specs[0].system in ("kubernetes", "marathon"):
+        raise Wrong(f"This is a {specs[0].system.capitalize()} "
+                    f"{'manifest' if specs[0].system == 'kubernetes' else 'app definition'}, "
+                    "not a stack file.", _OTHER_DIALECT)
     if not stacks:
         raise Wrong("This is not a stack file: it has no services: section.",
                     "Start from the starter: a Compose file with services: and api under it.")
@@ -133,6 +168,7 @@ def _check_health(service: dict[str, Any], read: HealthCheck | None) -> None:
                     "has nothing to run and cannot pass, so the tasks would turn unhealthy.",
                     f"Put the command after {read.test[0]}, as in "
                     "[\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/healthz\"].")
+    _check_command(read.test)
     interval = read.resolved().interval
     if interval != _INTERVAL:
         said = f"runs every {interval:g} s" + (
@@ -142,6 +178,37 @@ def _check_health(service: dict[str, Any], read: HealthCheck | None) -> None:
             else ", Docker's default when it names no interval")
         raise Wrong(f"api's health check {said}, not every {_INTERVAL:g} s.",
                     "Set interval: 10s (a Go duration: a number and a unit).")
+
+
+def _command(test: tuple[str, ...]) -> list[str]:
+    """The words of the command a test runs: ``CMD``'s arguments as they are, ``CMD-SHELL``'s
+    text split as a shell splits it (on spaces, if its quotes do not close)."""
+    if test[0] != "CMD-SHELL":
+        return list(test[1:])
+    text = " ".join(test[1:])
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _check_command(test: tuple[str, ...]) -> None:
+    """The test asks :data:`HEALTH_URL`, and curl is told to fail on an HTTP error."""
+    words = _command(test)
+    if not _SAME_URL.intersection(words):
+        asked = next((word for word in words if "://" in word or "localhost" in word), None)
+        raise Wrong(f"api's health check {f'asks {asked}' if asked else 'asks no URL'}, not "
+                    f"{HEALTH_URL}.",
+                    f"The api answers on port 8080 at /healthz, and the check runs inside its "
+                    f"container, where localhost is the api itself: curl -f {HEALTH_URL}.")
+    fails = any(word in ("--fail", "--fail-with-body")
+                or (word.startswith("-") and not word.startswith("--") and "f" in word[1:])
+                for word in words)
+    if any(word.rsplit("/", 1)[-1] == "curl" for word in words) and not fails:
+        raise Wrong("api's health check runs curl without -f: curl exits 0 whatever status "
+                    "/healthz answers, 500 included, so the check never fails.",
+                    "Add -f (--fail): curl then exits with code 22 on an HTTP status of 400 or "
+                    "more, and Docker counts the probe as failed.")
 
 
 def _check_secret(service: dict[str, Any], secrets: dict[str, Any]) -> None:

@@ -69,6 +69,13 @@ def test_another_image_is_told_why_port_80_is_wrong() -> None:
     (GOOD.replace("nginx:1.30", "nginxinc/nginx-unprivileged:1.27"), "any tag of nginx"),
     (None, "triple quotes"),
     (STARTER, "spec.selector.matchLabels"),
+    # the words of other objects (a newcomer trial of Part II): a Deployment's selector form
+    # in the Service, and a Compose file's port words
+    (GOOD.replace("  selector: {app: web}\n  ports",
+                  "  selector: {matchLabels: {app: web}}\n  ports"),
+     "A Service's selector is a plain map of labels"),
+    (GOOD.replace("port: 8080, targetPort: 80", "published: 8080, target: 80"),
+     "published: and target: are a Compose file's words"),
     (GOOD.replace("  selector: {app: web}\n  ports",
                   "  type: ExternalName\n  externalName: web.example.com\n"
                   "  selector: {app: web}\n  ports"), "Leave out type:"),

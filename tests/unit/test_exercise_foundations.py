@@ -43,9 +43,9 @@ RESTARTED = dict(zip(RESTART_SCENARIOS, [True, False, False, False, True, False]
 
 
 def limits(docker_mem: object = 268435456, pod_mem: object = 256_000_000,
-           docker_cpu: object = "50000 100000") -> dict:
+           docker_cpu: object = "50000 100000", pod_cpu: object = "150000 100000") -> dict:
     return {DOCKER: {"memory.max": docker_mem, "cpu.max": docker_cpu},
-            POD: {"memory.max": pod_mem, "cpu.max": "150000 100000"}}
+            POD: {"memory.max": pod_mem, "cpu.max": pod_cpu}}
 
 
 @pytest.mark.parametrize("check, answer", [
@@ -80,6 +80,14 @@ def test_cgroup_limits_hints_name_the_unit_mistake() -> None:
     assert "10^6" in check_cgroup_limits(limits(pod_mem=256 * 2**20)).hint
     assert "period" in check_cgroup_limits(limits(docker_cpu="0.5")).hint
     assert "whole number" in check_cgroup_limits(limits(docker_mem="256m")).message
+
+
+@pytest.mark.parametrize("quota", ["150000000", "1500", "1500000"])
+def test_a_quota_that_misreads_the_millicores_is_told_what_m_means(quota: str) -> None:
+    """1500m read as 1500 CPUs, 1500 µs or 1500 ms (a newcomer trial of Part I) was told only
+    the form of the line."""
+    feedback = check_cgroup_limits(limits(pod_cpu=f"{quota} 100000"))
+    assert not feedback and "1500m is 1.5 CPUs" in feedback.hint
 
 
 @pytest.mark.parametrize("value", [268435456.0, 256e6, 2.68435456e8])

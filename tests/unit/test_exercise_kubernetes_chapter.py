@@ -44,13 +44,26 @@ def test_hand_formula_agrees_with_explain() -> None:
     ({**RIGHT, "node-3": 10}, "allocatable"),
     ({**RIGHT, "node-3": None}, "Replace"),
     ({**RIGHT, "node-3": "62"}, "Drop the quotes"),
-    ({**RIGHT, "node-3": 62.5}, "Write a number"),
+    ({**RIGHT, "node-3": 62.7}, "Write a number"),
+    # a newcomer's slips, found in a trial of Part II: the whole answer tells which one
+    ({"node-1": 62, "node-2": 56, "node-3": 37}, "free"),           # the used share
+    ({"node-1": 62, "node-2": 56, "node-3": 100}, "incoming Pod"),  # the Pod left out
+    ({"node-1": 37.5, "node-2": 43.75, "node-3": 62.5}, "integer division"),
+    ({**RIGHT, "node-3": 62.5}, "integer division"),
+    ({"node-1": 0.37, "node-2": 0.43, "node-3": 0.62}, "0 to 100"),
     ({"node-1": 37}, "starter"),
     (None, "starter"),
 ])
 def test_score_hints(answer: object, hint: str) -> None:
     feedback = check_least_allocated(answer)
     assert not feedback.passed and hint in feedback.hint
+
+
+def test_score_hint_names_both_slips_that_give_one_number() -> None:
+    # node-1 scores 62 both without the incoming Pod and with the used share: alone, the
+    # number cannot tell which slip it is, so the hint names both
+    hint = check_least_allocated({**RIGHT, "node-1": 62}).hint
+    assert "incoming Pod" in hint and "free" in hint
 
 
 POD = """
@@ -175,3 +188,16 @@ def test_gpu_pod_bound_by_node_name_is_rejected_as_bypassing_the_scheduler(extra
     feedback = check_gpu_pod(POD + "  nodeName: gpu-1\n" + extra)
     assert not feedback.passed and "scheduler never sees" in feedback.message
     assert "remove nodeName" in feedback.hint
+
+
+@pytest.mark.parametrize(("spec", "hint"), [
+    # kubectl label's form in a nodeSelector (a newcomer trial of Part II)
+    ("  nodeSelector: {accelerator=nvidia}\n" + TOLERATE, "written key: value"),
+    ("  nodeSelector:\n    - accelerator=nvidia\n" + TOLERATE, "written key: value"),
+    # another orchestrator's word for steering a task
+    ("  constraints: [[accelerator, CLUSTER, nvidia]]\n", "Marathon's (and Swarm's) word"),
+    ("  placement:\n    constraints: [node.labels.accelerator==nvidia]\n", "Swarm's word"),
+])
+def test_gpu_pod_slips_of_another_form(spec: str, hint: str) -> None:
+    feedback = check_gpu_pod(POD.replace("spec:\n", "spec:\n" + spec))
+    assert not feedback.passed and hint in feedback.hint, feedback

@@ -86,6 +86,13 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
     (GOOD.replace("[deployments]", "[deployment]"), False, "lowercase plurals"),
     (GOOD.replace("[deployments]", "[Deployments]"), False, "not Deployments"),
     (GOOD.replace("[deployments]", "[Deployment]"), False, "lowercase plurals"),
+    # HTTP methods for verbs (a newcomer trial of Part II): VerbMatches compares exactly
+    (GOOD.replace("[get, update, patch]", "[GET, PUT, PATCH]"), False, "not HTTP methods"),
+    (GOOD.replace("[get, update, patch]", "[get, put, patch]"), False, "not put"),
+    # the account's user name as a ServiceAccount subject's name: refused, and told the parts
+    (GOOD.replace("kind: ServiceAccount, name: ci, namespace: shop",
+                  "kind: ServiceAccount, name: 'system:serviceaccount:shop:ci'"),
+     False, "name: ci, namespace: shop"),
 ])
 def test_least_privilege(text, passed, words) -> None:
     feedback = check_least_privilege(text)
@@ -108,6 +115,9 @@ P = "pod-security.kubernetes.io/"
     ({P + "enforce": "Baseline", P + "warn": "restricted"}, False, "but spelt 'Baseline'"),
     ({P + "enforce": "baseline", P + "warn": "RESTRICTED"}, False, "case-sensitive"),
     ({P + "block": "baseline"}, False, "not a Pod Security label"),
+    # the mode without its prefix (a newcomer trial of Part II) is another label
+    ({"enforce": "baseline", "warn": "restricted"}, False, f"its label is {P}enforce"),
+    ({P + "enforce": "baseline", "warn": "restricted"}, False, f'"{P}warn"'),
     ("baseline", False, "dict"),
     ({P + "enforce": ["baseline"], P + "warn": "restricted"}, False, "as a string"),
     ({P + "enforce": "baseline", P + "warn": {"level": "restricted"}}, False, "as a string"),

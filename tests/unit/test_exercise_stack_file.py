@@ -78,6 +78,13 @@ def test_the_right_stack_file_passes() -> None:
     (GOOD.replace("interval: 10s", "interval: 10"), "a duration such as 10s"),
     (GOOD.replace("interval: 10s", "interval: '10'"), "a duration such as 10s"),
     (GOOD.replace("interval: 10s", "interval: 10s\n      timeout: 5 s"), "timeout is a duration"),
+    # another orchestrator's words (a newcomer trial of Part II): each is told the Compose one
+    (GOOD.replace("    healthcheck:", "    healthChecks:"), "a Marathon app's health checks"),
+    (GOOD.replace(HEALTH, "    livenessProbe:\n      httpGet: {path: /healthz, port: 8080}\n"),
+     "a Compose service's health check is healthcheck:"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 2\n",
+     "docker stack deploy reads a Compose file"),
+    ('{"id": "/api", "instances": 2, "cmd": "serve"}', "not a Kubernetes kind:"),
 ])
 def test_each_slip_gets_its_hint(text: object, hint: str) -> None:
     feedback = check_stack_file(text)
@@ -103,6 +110,31 @@ def test_a_volume_name_docker_refuses_fails_the_check() -> None:
     feedback = check_stack_file(text)
     assert not feedback.passed
     assert "Additional property data/x is not allowed" in feedback.message, feedback
+
+
+@pytest.mark.parametrize(("test", "message"), [
+    ('["CMD", "curl", "-f", "http://localhost/healthz"]',
+     "asks http://localhost/healthz, not http://localhost:8080/healthz"),
+    ('["CMD", "curl", "-f", "http://api:8080/healthz"]', "asks http://api:8080/healthz"),
+    ('["CMD", "true"]', "asks no URL"),
+    # curl exits 0 on an HTTP error without --fail (curl docs/cmdline-opts/fail.md)
+    ('["CMD", "curl", "http://localhost:8080/healthz"]', "runs curl without -f"),
+    ("curl -s http://localhost:8080/healthz || exit 1", "runs curl without -f"),
+])
+def test_a_health_check_that_asks_the_wrong_thing_fails(test: str, message: str) -> None:
+    """These passed: the check looked at the interval and not at the command."""
+    feedback = check_stack_file(GOOD.replace(TEST, test))
+    assert not feedback.passed and message in feedback.message, feedback
+
+
+@pytest.mark.parametrize("test", [
+    "curl -f http://localhost:8080/healthz || exit 1",      # Docker's own idiom
+    '["CMD-SHELL", "curl -fsS http://localhost:8080/healthz"]',
+    '["CMD", "/usr/bin/curl", "--fail", "localhost:8080/healthz"]',
+    '["CMD", "wget", "-q", "-O", "-", "http://localhost:8080/healthz"]',  # the chapter's tool
+])
+def test_other_spellings_of_the_same_check_pass(test: str) -> None:
+    assert check_stack_file(GOOD.replace(TEST, test)).passed
 
 
 def test_an_external_secret_named_as_its_key_passes() -> None:
