@@ -185,18 +185,24 @@ def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:
 
 
 def choice(value: object, allowed: tuple[str, ...], where: str, *,
-           aliases: Mapping[str, str] | None = None) -> str:
+           aliases: Mapping[str, str] | None = None,
+           plausible: Mapping[str, str] | None = None) -> str:
     """``value`` as one of ``allowed``, spelt as ``allowed`` spells it (compared trimmed and
     in any case; ``aliases`` maps other spellings an exercise accepts, such as a singular, to
     an option), or :class:`Wrong` saying where the answer was and what the choices are, in
-    the exercise's own spelling."""
+    the exercise's own spelling. With ``plausible`` (a word a learner may type, a term from
+    the field, mapped to what it teaches), the hint also tells why such a word is no choice,
+    or which choice a near miss meant (:func:`~clustersim.exercises.labels.
+    unknown_label_hint`); without it, names such as nodes' are not guessed at."""
     text = _word(value)
     text = next((_word(option) for alias, option in (aliases or {}).items()
                  if _word(alias) == text), text)
     found = [option for option in allowed if _word(option) == text]
     if not found:
+        options = f"Answer with one of: {', '.join(repr(a) for a in allowed)}."
         raise Wrong(f"{where}: {value!r} is not one of the choices.",
-                    f"Answer with one of: {', '.join(repr(a) for a in allowed)}.")
+                    options if plausible is None else
+                    unknown_label_hint(value, allowed, plausible, options))
     return found[0]
 
 

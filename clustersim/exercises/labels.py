@@ -86,18 +86,20 @@ def colliding(labels: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def unknown_label_hint(typed: object, labels: tuple[str, ...],
-                       plausible: Mapping[str, str]) -> str:
+                       plausible: Mapping[str, str], options: str = "") -> str:
     """The hint for ``typed``, which is none of ``labels``: ``plausible``'s hint for the word
     (read as a label is read, its key being the word), else the label it nearly spells, else
-    only the labels; each ends by naming the labels."""
-    options = f"Use one of {', '.join(map(repr, labels))}."
+    only the labels; each ends with ``options``, the sentence that names the labels (by
+    default "Use one of ...")."""
+    options = options or f"Use one of {', '.join(map(repr, labels))}."
     if not isinstance(typed, str) or not typed.strip():
         return options
     said = next((hint for word, hint in plausible.items() if reads_as(typed, word)), None)
     if said is not None:
         return f"{said} {options}"
     letters = _letters(typed)
-    same = [label for label in labels if _letters(label) == letters]
+    same = [label for label in labels
+            if _letters(label) == letters and not reads_as(typed, label)]
     if same:
         return (f"Did you mean {same[0]!r}? A space, hyphen or underscore may stand only "
                 f"between the words of a label, and {typed.strip()!r} splits one. {options}")

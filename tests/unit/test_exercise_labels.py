@@ -13,8 +13,15 @@ from typing import Any
 import pytest
 
 import clustersim.exercises
-from clustersim.exercises import choosing, comparing, kubernetes_2026
-from clustersim.exercises.answers import classify
+from clustersim.exercises import (
+    choosing,
+    comparing,
+    delivery,
+    kubernetes_2026,
+    management,
+    troubleshooting,
+)
+from clustersim.exercises.answers import choice, classify
 from clustersim.exercises.checker import Wrong
 from clustersim.exercises.labels import colliding, find_label, reads_as, unknown_label_hint
 
@@ -127,20 +134,54 @@ PLAUSIBLE = [
 ]
 
 
-@pytest.mark.parametrize(("check", "items", "typed", "taught"), PLAUSIBLE,
-                         ids=[f"{c.__name__}-{t}" for c, _, t, _ in PLAUSIBLE])
-def test_a_plausible_word_is_told_why_it_is_no_label(check: Any, items: Mapping[str, Any],
-                                                      typed: str, taught: str) -> None:
-    """A term from the field, a near miss or a label of the neighbouring question got only
-    "Use one of ..."; now the hint says what the word is and why it does not fit."""
-    answer = dict.fromkeys(items, typed)
-    feedback = check(answer)
-    assert "no valid label" in feedback.message
-    assert taught in feedback.hint and "Use one of" in feedback.hint
-
-
 def test_a_word_with_nothing_to_teach_gets_the_labels() -> None:
     assert unknown_label_hint("banana", ("pinned", "follows"), {}) == (
         "Use one of 'pinned', 'follows'.")
     assert unknown_label_hint(None, ("pinned", "follows"), {"none": "x"}) == (
         "Use one of 'pinned', 'follows'.")
+
+
+CHOSEN = [
+    (delivery.check_tools, delivery.NEEDS, "Argo CD", "is a GitOps tool"),
+    (delivery.check_tools, delivery.NEEDS, "StatefulSet", "that know-how is an operator's"),
+    (delivery.check_tools, delivery.NEEDS, "kustomise", "Did you mean 'kustomize'?"),
+    (troubleshooting.check_diagnosis, ("cart", "mailer", "report", "search"), "ImagePullBackOff",
+     "the cause is 'image'"),
+    (troubleshooting.check_diagnosis, ("cart", "mailer", "report", "search"), "Pending",
+     "not why"),
+    (management.check_compose_up, management.COMPOSE_SITUATION, "restart",
+     "without reading the file's changes"),
+    (management.check_compose_up, management.COMPOSE_SITUATION, "start-first",
+     "update order of a Swarm service"),
+]
+
+
+@pytest.mark.parametrize(("check", "items", "typed", "taught"), PLAUSIBLE + CHOSEN,
+                         ids=[f"{c.__name__}-{t}" for c, _, t, _ in PLAUSIBLE + CHOSEN])
+def test_a_plausible_word_is_told_why_it_is_no_label(check: Any, items: Any, typed: str,
+                                                      taught: str) -> None:
+    """A term from the field, a near miss or a label of the neighbouring question got only
+    "Use one of ..." (``classify``) or "Answer with one of ..." (``choice``); now the hint
+    says what the word is and why it does not fit, then names the labels."""
+    feedback = check(dict.fromkeys(items, typed))
+    assert "no valid label" in feedback.message or "not one of the choices" in feedback.message
+    assert taught in feedback.hint
+    assert "Use one of" in feedback.hint or "Answer with one of" in feedback.hint
+
+
+def test_a_choice_without_plausible_words_guesses_no_name() -> None:
+    """Names such as nodes' are not guessed at: node-9 is no typo of node-1."""
+    with pytest.raises(Wrong) as refused:
+        choice("node-9", ("node-1", "node-2"), "node")
+    assert refused.value.hint == "Answer with one of: 'node-1', 'node-2'."
+
+
+@pytest.mark.parametrize(("words", "options"), [
+    (delivery._TOOL_WORDS, delivery.TOOLS), (troubleshooting._CAUSE_WORDS,
+                                             (*troubleshooting.CAUSES, "resource")),
+    (management._COMPOSE_WORDS, management.COMPOSE_ACTIONS),
+])
+def test_no_plausible_word_is_a_choice(words: Mapping[str, str], options: tuple[str, ...]) -> None:
+    """A word that is a choice (or an alias of one) is read as the choice: its hint would
+    never be shown."""
+    assert [w for w in words if find_label(w, options)] == []
