@@ -19,6 +19,7 @@ from clustersim.exercises import (
     delivery,
     kubernetes_2026,
     management,
+    mesos_chapter,
     troubleshooting,
 )
 from clustersim.exercises.answers import choice, classify
@@ -153,6 +154,8 @@ CHOSEN = [
      "without reading the file's changes"),
     (management.check_compose_up, management.COMPOSE_SITUATION, "start-first",
      "update order of a Swarm service"),
+    (mesos_chapter.check_claim_verdicts, mesos_chapter.claims(), "garbled",
+     "The case study's garbled"),
 ]
 
 
@@ -180,6 +183,7 @@ def test_a_choice_without_plausible_words_guesses_no_name() -> None:
     (delivery._TOOL_WORDS, delivery.TOOLS), (troubleshooting._CAUSE_WORDS,
                                              (*troubleshooting.CAUSES, "resource")),
     (management._COMPOSE_WORDS, management.COMPOSE_ACTIONS),
+    (mesos_chapter._MESOS_VERDICT_WORDS, ("wrong", "outdated")),
 ])
 def test_no_plausible_word_is_a_choice(words: Mapping[str, str], options: tuple[str, ...]) -> None:
     """A word that is a choice (or an alias of one) is read as the choice: its hint would
