@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
 from clustersim.exercises.checker import Wrong, kind
+from clustersim.exercises.labels import find_label, unknown_label_hint
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.manifests.kubernetes_fields import is_unknown_field
 from clustersim.manifests.safe_yaml import load_documents
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTROL_OPERATORS", "NEWLINE", "answered", "choice", "classify", "filled", "integer",
-    "is_number", "is_operator", "is_whole", "keyed", "label_word", "listed", "load_answer",
+    "is_number", "is_operator", "is_whole", "keyed", "listed", "load_answer",
     "number", "one_pod", "pick",
     "run_stack", "second_command", "shell_words", "whole_number", "yaml_text", "yes_or_no",
 ]
@@ -39,14 +40,6 @@ __all__ = [
 
 def _word(value: object) -> str | None:
     return " ".join(value.casefold().split()) if isinstance(value, str) else None
-
-
-def label_word(value: object) -> str | None:
-    """``value`` as :func:`classify` compares labels: in any case, and without spaces, hyphens
-    or underscores, so "left-behind", "daemon set" and "cron_job" are the labels "left behind",
-    "DaemonSet" and "CronJob" (no two labels of an exercise differ only in those)."""
-    word = _word(value)
-    return None if word is None else "".join(word.replace("-", " ").replace("_", " ").split())
 
 
 def answered(answer: object, replace_with: str) -> None:
@@ -103,21 +96,27 @@ def keyed(answer: object, keys: Iterable[object], what: str = "key", *,
 
 
 def classify(answer: object, truth: Mapping[str, str], labels: tuple[str, ...],
-             hints: Mapping[str, str]) -> None:
-    """``answer`` maps every key of ``truth`` to one of ``labels`` (compared in any case and
-    without spaces, hyphens or underscores: :func:`label_word`); the first wrong item raises
-    :class:`Wrong` with that item's hint (``hints[item]``) and a count of the wrong ones."""
+             hints: Mapping[str, str], *, plausible: Mapping[str, str] | None = None) -> None:
+    """``answer`` maps every key of ``truth`` to one of ``labels``, read in any case and with
+    spaces, hyphens or underscores between its words (:func:`~clustersim.exercises.labels.
+    reads_as`); the first wrong item raises :class:`Wrong` with that item's hint
+    (``hints[item]``) and a count of the wrong ones. An item with no label is told why the
+    word is none (:func:`~clustersim.exercises.labels.unknown_label_hint`: ``plausible`` maps
+    a word a learner may type, a term from the field or a label of another question, to what
+    it teaches)."""
     answer = keyed(answer, truth, "item")
-    spelt = {label_word(label): label for label in labels}
-    unlabelled = [k for k in truth if label_word(answer[k]) not in spelt]
+    given = {k: find_label(answer[k], labels) for k in truth}
+    unlabelled = [k for k in truth if given[k] is None]
     if unlabelled:
-        raise Wrong(f"{len(unlabelled)} item(s) have no valid label yet, e.g. {unlabelled[0]!r}: "
-                    f"{answer[unlabelled[0]]!r}.", f"Use one of {', '.join(map(repr, labels))}.")
-    wrong = [k for k in truth if label_word(answer[k]) != label_word(truth[k])]
+        first = unlabelled[0]
+        raise Wrong(f"{len(unlabelled)} item(s) have no valid label yet, e.g. {first!r}: "
+                    f"{answer[first]!r}.",
+                    unknown_label_hint(answer[first], labels, plausible or {}))
+    wrong = [k for k in truth if given[k] != find_label(truth[k], labels)]
     if wrong:
         first = wrong[0]
         raise Wrong(f"{len(wrong)} of {len(truth)} are wrong; the first: {first!r} is not "
-                    f"{spelt[label_word(answer[first])]!r}.", hints[first])
+                    f"{given[first]!r}.", hints[first])
 
 
 def _refuse_quoted(answer: object, what: str) -> None:
@@ -186,18 +185,24 @@ def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:
 
 
 def choice(value: object, allowed: tuple[str, ...], where: str, *,
-           aliases: Mapping[str, str] | None = None) -> str:
+           aliases: Mapping[str, str] | None = None,
+           plausible: Mapping[str, str] | None = None) -> str:
     """``value`` as one of ``allowed``, spelt as ``allowed`` spells it (compared trimmed and
     in any case; ``aliases`` maps other spellings an exercise accepts, such as a singular, to
     an option), or :class:`Wrong` saying where the answer was and what the choices are, in
-    the exercise's own spelling."""
+    the exercise's own spelling. With ``plausible`` (a word a learner may type, a term from
+    the field, mapped to what it teaches), the hint also tells why such a word is no choice,
+    or which choice a near miss meant (:func:`~clustersim.exercises.labels.
+    unknown_label_hint`); without it, names such as nodes' are not guessed at."""
     text = _word(value)
     text = next((_word(option) for alias, option in (aliases or {}).items()
                  if _word(alias) == text), text)
     found = [option for option in allowed if _word(option) == text]
     if not found:
+        options = f"Answer with one of: {', '.join(repr(a) for a in allowed)}."
         raise Wrong(f"{where}: {value!r} is not one of the choices.",
-                    f"Answer with one of: {', '.join(repr(a) for a in allowed)}.")
+                    options if plausible is None else
+                    unknown_label_hint(value, allowed, plausible, options))
     return found[0]
 
 

@@ -180,11 +180,38 @@ _SITUATION_HINTS = {
 """Per situation, a hint at its deciding words that does not name the answer."""
 
 
+_ALTERNATIVE_WORDS = {
+    **dict.fromkeys(("kubernetes", "k8s", "kubeadm", "vanilla kubernetes"),
+                    "Kubernetes run by hand is not among the options: which form of it fits, a "
+                    "small distribution on the box itself (k3s), or one that someone else runs "
+                    "(managed kubernetes)?"),
+    **{name: f"{name} is a managed Kubernetes service: the label is 'managed kubernetes'."
+       for name in ("GKE", "EKS", "AKS")},
+    **dict.fromkeys(("managed", "managed k8s"), "The label is 'managed kubernetes'."),
+    **dict.fromkeys(("microk8s", "k0s"),
+                    "That is another small Kubernetes distribution; the exercise's option for "
+                    "one is 'k3s'."),
+    **dict.fromkeys(("docker swarm", "swarm mode"), "The label is 'swarm'."),
+    **dict.fromkeys(("minikube", "kind"),
+                    "minikube and kind run Kubernetes on one machine for development, not in "
+                    "production; among the options, the small production distribution is "
+                    "'k3s'."),
+    **dict.fromkeys(("mesos", "marathon", "DC/OS"),
+                    "Mesos has been retired to the Apache Attic: none of these situations "
+                    "starts there."),
+    **dict.fromkeys(("compose", "managed containers"),
+                    "That is an option of the next question, where a cluster may not be "
+                    "needed at all; here each situation gets a cluster."),
+}
+"""Words a learner may give a situation of the alternatives exercise that are none of its
+labels, the next question's labels among them."""
+
+
 @checker("Right: each situation has a sensible alternative; none of them starts on Mesos.")
 def check_alternatives(answer: object) -> None:
     """``answer``: k3s / nomad / managed kubernetes / swarm for each of :data:`SITUATIONS`."""
     classify(answer, _SITUATIONS, ("k3s", "nomad", "managed kubernetes", "swarm"),
-             _SITUATION_HINTS)
+             _SITUATION_HINTS, plausible=_ALTERNATIVE_WORDS)
 
 
 _NO_CLUSTER = {
@@ -209,12 +236,33 @@ _NO_CLUSTER_HINTS = {
 """Per situation, a hint at its deciding words that does not name the answer."""
 
 
+_NO_CLUSTER_WORDS = {
+    **{name: f"{name} is a managed container service: the label is 'managed containers'."
+       for name in ("Cloud Run", "Fargate", "Azure Container Apps")},
+    "serverless": "Containers the cloud starts per request, with no servers of yours, are "
+                  "what the label 'managed containers' says.",
+    **dict.fromkeys(("docker compose", "docker-compose"), "The label is 'compose'."),
+    **dict.fromkeys(("k8s", "GKE", "EKS", "AKS", "managed kubernetes"),
+                    "Here any Kubernetes, run by you or by a provider, is the label "
+                    "'kubernetes'."),
+    **dict.fromkeys(("k3s", "nomad", "swarm"),
+                    "That is an option of the previous question, which cluster to run; here "
+                    "the question is whether a cluster is needed at all."),
+    **dict.fromkeys(("none", "nothing", "no cluster", "docker run", "systemd", "VM"),
+                    "Even without a cluster something must start and restart the containers: "
+                    "on one server of your own 'compose' (with restart policies), in the cloud "
+                    "'managed containers'."),
+}
+"""Words a learner may give a situation of the no-cluster exercise that are none of its
+labels, the previous question's labels among them."""
+
+
 @checker("Right: a managed container service for the request-driven API, Compose for the "
          "single server, and Kubernetes only where its extensibility is needed.")
 def check_no_cluster(answer: object) -> None:
     """``answer``: managed containers / compose / kubernetes for each of :data:`NO_CLUSTER`."""
     classify(answer, _NO_CLUSTER, ("managed containers", "compose", "kubernetes"),
-             _NO_CLUSTER_HINTS)
+             _NO_CLUSTER_HINTS, plausible=_NO_CLUSTER_WORDS)
 
 
 _DUTIES = {
@@ -242,11 +290,23 @@ _DUTY_HINTS = {
 }
 
 
+_DUTY_WORDS = {
+    **dict.fromkeys(("both", "shared", "nobody"),
+                    "Each duty here has one owner: is it the control plane, which the managed "
+                    "service runs, or something you choose or put in the cluster?"),
+    **dict.fromkeys(("me", "I", "us", "we", "yours", "customer", "user", "team", "my team"),
+                    "Your own side is the label 'you'."),
+    **dict.fromkeys(("cloud", "cloud provider", "vendor", "GKE", "EKS", "AKS", "Google",
+                     "AWS", "Azure"), "The managed service's side is the label 'provider'."),
+}
+"""Words a learner may give a duty that are neither label."""
+
+
 @checker("Right: managed Kubernetes removes control-plane operations, not cluster upgrades or "
          "what runs inside.")
 def check_managed_duties(answer: object) -> None:
     """``answer``: "provider" or "you" for each of :data:`DUTIES`."""
-    classify(answer, _DUTIES, ("provider", "you"), _DUTY_HINTS)
+    classify(answer, _DUTIES, ("provider", "you"), _DUTY_HINTS, plausible=_DUTY_WORDS)
 
 
 # --- from the simulator to a real cluster -----------------------------------------------------

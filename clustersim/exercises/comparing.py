@@ -22,7 +22,6 @@ from clustersim.exercises.answers import (
     is_number,
     is_whole,
     keyed,
-    label_word,
     listed,
     load_answer,
     pick,
@@ -30,6 +29,7 @@ from clustersim.exercises.answers import (
     whole_number,
 )
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.labels import find_label
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.nodeinfo import kubelet_labels
@@ -406,11 +406,36 @@ _STORAGE_HINTS = {
 }
 
 
+_STAYS = ("The data stays on its node either way: does the task stay with it (pinned), or "
+          "move and start without it (left behind)?")
+_STORAGE_WORDS = {
+    **dict.fromkeys(("local", "node-local", "stays", "sticky", "fixed", "stuck"), _STAYS),
+    **dict.fromkeys(("lost", "gone", "deleted", "wiped", "ephemeral", "temporary", "scratch"),
+                    "When the task moves, data that does not come along is lost to it: that "
+                    "is what the label 'left behind' says."),
+    **dict.fromkeys(("moves", "travels", "migrates", "portable", "attached", "network"),
+                    "Storage that is attached wherever the task runs is what the label "
+                    "'follows' says."),
+    "persistent": "Persistent says the data outlives the task; the question is where the next "
+                  "task may run: only where the data is (pinned), or anywhere the storage can "
+                  "be attached (follows).",
+    **dict.fromkeys(("left", "behind", "stays behind"),
+                    "The label is the two words 'left behind'."),
+    **dict.fromkeys(("pinned to node", "pinned to a node", "pinned to the node"),
+                    "The label is the one word 'pinned'."),
+    "shared": "Sharing is about how many tasks mount the storage at once; the question is what "
+              "happens to the data when the one task moves to another node.",
+}
+"""Words a learner may give a kind of storage that are none of its labels, and what each
+teaches."""
+
+
 @checker("Right: node-local persistence pins, network storage follows, scratch space is left "
          "behind.")
 def check_storage_kinds(answer: object) -> None:
     """``answer``: each of :data:`STORAGE_KINDS` labelled pinned / follows / left behind."""
-    classify(answer, _STORAGE_KINDS, ("pinned", "follows", "left behind"), _STORAGE_HINTS)
+    classify(answer, _STORAGE_KINDS, ("pinned", "follows", "left behind"), _STORAGE_HINTS,
+             plausible=_STORAGE_WORDS)
 
 
 _NETWORK_STATEMENTS = {
@@ -441,13 +466,26 @@ _NETWORK_HINTS = {
 }
 
 
+_NETWORK_WORDS = {
+    **dict.fromkeys(("yes", "y", "t", "correct", "right", "holds"),
+                    "Write a statement that holds as 'true' (or True)."),
+    **dict.fromkeys(("no", "n", "f", "incorrect", "wrong", "myth"),
+                    "Write a statement that does not hold as 'false' (or False)."),
+    **dict.fromkeys(("partly", "partially", "sometimes", "depends", "it depends", "maybe"),
+                    "Read each statement as the general claim it makes: one that holds only "
+                    "for some setups (some network plugins, some modes) is false as written."),
+}
+"""Words a learner may give a network statement that are neither true nor false."""
+
+
 @checker("Right: the network model is a contract (flat, one IP per Pod); overlays are only one "
          "way to build it.")
 def check_network_statements(answer: object) -> None:
     """``answer``: each of :data:`NETWORK_STATEMENTS` marked "true" or "false"."""
     if isinstance(answer, Mapping):
         answer = {k: str(v).lower() if isinstance(v, bool) else v for k, v in answer.items()}
-    classify(answer, _NETWORK_STATEMENTS, ("true", "false"), _NETWORK_HINTS)
+    classify(answer, _NETWORK_STATEMENTS, ("true", "false"), _NETWORK_HINTS,
+             plausible=_NETWORK_WORDS)
 
 
 # --- scale and workloads ----------------------------------------------------------------------
@@ -519,12 +557,44 @@ _WORKLOAD_HINTS = {
 }
 
 
+_SWARM_MODE = ("is a Swarm service mode; the exercise asks for the Kubernetes kind that does the "
+               "same.")
+_WORKLOAD_WORDS = {
+    "ReplicaSet": "A Deployment makes and manages ReplicaSets and adds rolling updates: you "
+                  "write the Deployment, not the ReplicaSet.",
+    "ReplicationController": "The ReplicationController is the ReplicaSet's older form; the "
+                             "Kubernetes docs recommend a Deployment instead.",
+    "Pod": "A bare Pod is not replaced when it fails or its node goes: name the kind of "
+           "controller that makes and replaces the Pods.",
+    "Service": "A Service gives Pods one address and load-balances to them; it runs nothing: "
+               "name the kind that runs the Pods.",
+    **dict.fromkeys(("HorizontalPodAutoscaler", "HPA"),
+                    "An autoscaler changes a workload's replica count; it runs no Pods "
+                    "itself: name the workload's own kind."),
+    "PersistentVolumeClaim": "A claim asks for storage and runs nothing: which workload kind "
+                             "gives each of its Pods a claim of its own?",
+    "Operator": "An operator is a controller written for kinds of its own; the exercise asks "
+                "which built-in kind fits.",
+    "batch": "batch is the API group (batch/v1) of two of the kinds, not a kind: name the kind.",
+    "cron": "cron is the Unix scheduler whose schedule syntax one of the kinds borrows: name "
+            "the kind.",
+    **{mode: f"{mode} {_SWARM_MODE}"
+       for mode in ("global", "replicated", "replicated-job", "global-job")},
+    **{name: f"{name} is a Mesos framework for jobs; the exercise asks for the Kubernetes kind."
+       for name in ("Chronos", "Metronome")},
+}
+"""Kinds, modes and terms a learner may give a workload that are none of its labels, and what
+each teaches (kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/:
+"a Deployment that configures a ReplicaSet is now the recommended way to set up replication";
+docs.docker.com/reference/compose-file/deploy/#mode for Swarm's modes)."""
+
+
 @checker("Right: long-running services, one copy per node, batch once, batch on a schedule, "
          "and stateful members: five kinds, five controllers.")
 def check_workload_kinds(answer: object) -> None:
     """``answer``: the Kubernetes kind for each of :data:`WORKLOADS`."""
     kinds = ("Deployment", "DaemonSet", "CronJob", "Job", "StatefulSet")
-    classify(answer, _WORKLOADS, kinds, _WORKLOAD_HINTS)
+    classify(answer, _WORKLOADS, kinds, _WORKLOAD_HINTS, plausible=_WORKLOAD_WORDS)
 
 
 # --- the case study: the rebuilt tables -------------------------------------------------------
@@ -584,10 +654,27 @@ _DESIGN_HINTS = {
 }
 
 
+_DESIGN_WORDS = {
+    "both": "Each row is one or the other: would the cell still be true in a few years without "
+            "a new check (design), or does it need an as-of date (status)?",
+    **dict.fromkeys(("date", "as of", "current", "changes", "volatile", "version", "state"),
+                    "A cell that changes and needs its check date is what the label 'status' "
+                    "says."),
+    **dict.fromkeys(("architecture", "stable", "concept", "lasting", "feature", "mechanism"),
+                    "How a system works, which stays true for years, is what the label "
+                    "'design' says."),
+    **dict.fromkeys(("wrong", "outdated", "garbled"),
+                    "That is a verdict on a 2019 claim, the next question's label; here label "
+                    "each row by how fast its cell changes."),
+}
+"""Words a learner may give a row of the design-or-status table that are neither."""
+
+
 @checker("Right: design cells stay true for years; status cells change and carry an as-of date.")
 def check_design_or_status(answer: object) -> None:
     """``answer``: each row of :data:`DESIGN_OR_STATUS` labelled "design" or "status"."""
-    classify(answer, _DESIGN_OR_STATUS, ("design", "status"), _DESIGN_HINTS)
+    classify(answer, _DESIGN_OR_STATUS, ("design", "status"), _DESIGN_HINTS,
+             plausible=_DESIGN_WORDS)
 
 
 # --- the case study: what 2019 got wrong ------------------------------------------------------
@@ -622,6 +709,25 @@ _VERDICT_HINTS = {
 """What the learner's (wrong) verdict claims, as a question to check against the matrix."""
 
 
+_VERDICT_WORDS = {
+    **dict.fromkeys(("true", "right", "correct", "fine"),
+                    "Every claim here is flawed in one way: false already when written, true "
+                    "then but changed since, or a right fact in mixed-up words."),
+    **dict.fromkeys(("false", "incorrect", "untrue"),
+                    "False covers two verdicts: false already in 2019 (wrong) or only since "
+                    "(outdated); which was it?"),
+    **dict.fromkeys(("out of date", "old", "obsolete", "stale", "deprecated", "changed"),
+                    "True when written and changed since is what the label 'outdated' says."),
+    **dict.fromkeys(("mixed up", "mixed", "confused", "muddled", "misleading", "imprecise"),
+                    "A right fact in mixed-up words or layers is what the label 'garbled' "
+                    "says."),
+    **dict.fromkeys(("design", "status"),
+                    "That labels a row of the design-or-status question; here give each 2019 "
+                    "claim its verdict."),
+}
+"""Words a learner may give a 2019 claim that are none of the verdicts."""
+
+
 @checker("Right: those are the verdicts of the primary sources. Wrong = false when written, "
          "outdated = true then but changed, garbled = right fact in mixed-up words or layers.")
 def check_claim_verdicts(answer: object) -> None:
@@ -631,9 +737,9 @@ def check_claim_verdicts(answer: object) -> None:
     if isinstance(answer, Mapping):
         answer = {str(k): v for k, v in answer.items()}
     given = answer if isinstance(answer, Mapping) else {}
-    hints = {str(i): _VERDICT_HINTS.get(label_word(given.get(str(i))) or "", "")
+    hints = {str(i): _VERDICT_HINTS.get(find_label(given.get(str(i)), _VERDICT_HINTS) or "", "")
              + f"The matrix cell says: {c.value} ({c.note})" for i, c in cells.items()}
-    classify(answer, truth, ("wrong", "outdated", "garbled"), hints)
+    classify(answer, truth, tuple(_VERDICT_HINTS), hints, plausible=_VERDICT_WORDS)
 
 
 _LAYERS = {
@@ -662,8 +768,33 @@ _LAYER_HINTS = {
 }
 
 
+_LAYER_WORDS = {
+    "both": "Each feature belongs to one layer: Mesos shares the machines among frameworks, "
+            "and Marathon is one framework, which runs apps on what it is offered.",
+    **dict.fromkeys(("framework", "scheduler"),
+                    "Marathon is the framework (the scheduler) here: label what the framework "
+                    "does 'marathon'."),
+    **dict.fromkeys(("master", "agent", "slave", "allocator", "containerizer", "mesos master",
+                     "mesos agent"),
+                    "The master, its allocator, the agents and their containerizers are parts "
+                    "of Mesos: label what they do 'mesos'."),
+    **dict.fromkeys(("DC/OS", "DCOS"),
+                    "DC/OS bundled Mesos, Marathon and more; the question is which of the two "
+                    "layers provides the feature."),
+    **{name: f"{name} is another framework on Mesos; the question is Mesos or Marathon."
+       for name in ("Chronos", "Metronome", "Aurora")},
+    **{name: f"{name} is an add-on of the Mesos stack, not one of the two layers asked about."
+       for name in ("marathon-lb", "Mesos-DNS")},
+    "ZooKeeper": "ZooKeeper elects the leading Mesos master (and Marathon's leader); it is "
+                 "neither of the two layers asked about.",
+    **dict.fromkeys(("kubernetes", "swarm"),
+                    "The question is about the two layers of the Mesos stack."),
+}
+"""Words a learner may give a feature of the Mesos stack that are neither layer."""
+
+
 @checker("Right: Mesos shares resources (offers, DRF, containerizers); Marathon runs "
          "applications (groups, constraints, health policy, upgrades).")
 def check_layers(answer: object) -> None:
     """``answer``: each of :data:`LAYERS` labelled "mesos" or "marathon"."""
-    classify(answer, _LAYERS, ("mesos", "marathon"), _LAYER_HINTS)
+    classify(answer, _LAYERS, ("mesos", "marathon"), _LAYER_HINTS, plausible=_LAYER_WORDS)

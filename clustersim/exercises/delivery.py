@@ -105,12 +105,43 @@ _TOOL_HINTS = {
 """Per right tool, a hint that points at the need's deciding words without naming the tool."""
 
 
+_FOUR_TOOLS = ("The four here package an application (helm), patch plain YAML per "
+               "environment (kustomize), keep the cluster in step with Git from inside it "
+               "(gitops), or run one application's know-how (operator).")
+_TOOL_WORDS = {
+    **{name: f"{name} is a GitOps tool: the label is 'gitops'."
+       for name in ("Argo CD", "ArgoCD", "Flux", "FluxCD")},
+    **dict.fromkeys(("chart", "helm chart", "templates", "templating"),
+                    "Charts of templates are what Helm installs: the label is 'helm'."),
+    **dict.fromkeys(("overlay", "overlays", "patch", "patches", "kustomization"),
+                    "Overlays that patch plain YAML are Kustomize's: the label is "
+                    "'kustomize'."),
+    **dict.fromkeys(("CRD", "custom resource", "controller", "operator pattern"),
+                    "A custom resource and the controller that acts on it make up an "
+                    "operator: the label is 'operator'."),
+    **dict.fromkeys(("kubectl", "kubectl apply"),
+                    "kubectl apply sends manifests when someone runs it: no release history "
+                    "to roll back, no environments, no loop that undoes a manual change. "
+                    + _FOUR_TOOLS),
+    **dict.fromkeys(("CI", "CI/CD", "pipeline", "Jenkins", "GitHub Actions"),
+                    "A CI/CD pipeline runs when a commit arrives and pushes the change; "
+                    "nothing of it stays in the cluster. " + _FOUR_TOOLS),
+    "Terraform": "Terraform plans and applies infrastructure from its own files; it is not "
+                 "one of the four. " + _FOUR_TOOLS,
+    "StatefulSet": "A StatefulSet gives each database member its name and disk, but fails "
+                   "nothing over and backs nothing up: that know-how is an operator's.",
+}
+"""Tools and terms a learner may name for a need that are none of :data:`TOOLS`
+(kubernetes.io/docs/concepts/extend-kubernetes/operator/: an operator is custom resources and
+a controller; argo-cd.readthedocs.io and fluxcd.io call themselves GitOps tools)."""
+
+
 @checker("Right: Helm packages and releases, Kustomize patches plain YAML per environment, "
          "GitOps makes Git the desired state, and an operator encodes how to run one "
          "application.")
 def check_tools(answer: object) -> None:
     answer = keyed(answer, _NEEDS, "need")
     for need, tool in _NEEDS.items():
-        given = choice(answer[need], TOOLS, f"For “{need}”")
+        given = choice(answer[need], TOOLS, f"For “{need}”", plausible=_TOOL_WORDS)
         if given != tool:
             raise Wrong(f"Not {given} for: {need}.", _TOOL_HINTS[tool])

@@ -186,6 +186,29 @@ _JOB_HINTS = {
                                  "something else stops it, such as activeDeadlineSeconds.",
 }
 
+_JOB_WORDS = {
+    **dict.fromkeys(("Complete", "Failed"),
+                    "Complete and Failed are the condition's type; the exercise asks for its "
+                    "reason, which says why the Job ended so."),
+    **dict.fromkeys(("Succeeded", "Running", "Pending"),
+                    "That is a Pod's phase, not the reason of a Job's condition; a Job that has "
+                    "not ended is 'still running' here."),
+    **dict.fromkeys(("FailJob", "Ignore", "Count", "FailIndex"),
+                    "That is the action of a podFailurePolicy rule; the exercise asks for the "
+                    "reason of the condition the Job ends with."),
+    "BackoffLimit": "backoffLimit is the field; the reason of the condition that it ends a "
+                    "Job with is spelt in full.",
+    "Completed": "kubectl get pods shows a Pod whose containers all exited 0 as Completed; "
+                 "the exercise asks for the reason of the condition the Job ends with.",
+    "DeadlineExceeded": "DeadlineExceeded ends a Job whose activeDeadlineSeconds passes; this "
+                        "Job sets none.",
+    "Active": "active is the count of a Job's running Pods in its status; a Job that has not "
+              "ended is 'still running' here.",
+}
+"""Words a learner may give a Job's ending that are none of :data:`ENDINGS`: Job condition
+types and the Pod failure policy's actions (kubernetes/api ``batch/v1/types.go``), Pod phases
+(``core/v1/types.go``)."""
+
 _HORIZON = 1800.0
 """How long :func:`job_ending` waits for the Job to end, in simulated seconds: the scenarios
 that end do so within a minute (the back-off after a failure is 10 s, then 20 s)."""
@@ -222,7 +245,7 @@ def check_job_endings(answer: object) -> None:
     """``answer``: for each scenario of :data:`EXIT_CODES`, the reason of the condition the Job
     ends with, one of :data:`ENDINGS`."""
     truth = {scenario: job_ending(codes) for scenario, codes in EXIT_CODES.items()}
-    classify(answer, truth, ENDINGS, _JOB_HINTS)
+    classify(answer, truth, ENDINGS, _JOB_HINTS, plausible=_JOB_WORDS)
     given = keyed(answer, truth, "item")    # as classify read it
     for scenario, reason in truth.items():
         if reason != STILL_RUNNING:         # a label of the exercise, in any case

@@ -50,6 +50,33 @@ _COMPOSE_HINTS = {
 }
 
 
+_COMPOSE_WORDS = {
+    "restart": "docker compose restart stops and starts the same container without reading "
+               "the file's changes; up compares the file with each container and does one of "
+               "the four choices.",
+    **dict.fromkeys(("remove", "delete", "stop", "down"),
+                    "up stops only the containers it recreates: a container whose service "
+                    "left the file is only warned about, unless --remove-orphans is given."),
+    **dict.fromkeys(("update", "replace", "redeploy"),
+                    "Compose replaces a container by recreating it: the choice is 'recreate'."),
+    "rebuild": "Compose does not rebuild a container, it recreates it ('recreate'); building "
+               "is for images, of services with build: in the file.",
+    "pull": "up pulls an image it does not have while it creates a container; the question is "
+            "what happens to the container.",
+    **dict.fromkeys(("keep", "leave", "none", "skip", "unchanged", "running"),
+                    "Leaving a container as it is, is the choice 'nothing'."),
+    **dict.fromkeys(("start-first", "stop-first"),
+                    "That is an update order of a Swarm service (deploy.update_config.order); "
+                    "the question is what docker compose up does to each container."),
+    "run": "docker compose run starts a one-off container; up does one of the four choices "
+           "for each service.",
+}
+"""Words a learner may give for what ``docker compose up`` does that are none of
+:data:`COMPOSE_ACTIONS` (docs.docker.com/reference/cli/docker/compose/restart/: changes to
+the file are not applied by restart; docker/compose ``pkg/compose/create.go`` warns of
+orphans)."""
+
+
 @checker("Right: recreate web, leave cart, start db, create search, and only warn about the "
          "orphan report (docker compose up --remove-orphans would remove it).")
 def check_compose_up(answer: object) -> None:
@@ -59,7 +86,7 @@ def check_compose_up(answer: object) -> None:
     (orphan warning); https://docs.docker.com/reference/cli/docker/compose/up/ ."""
     given = filled(answer, list(COMPOSE_SITUATION), "service → action")
     for service, right in _COMPOSE_RIGHT.items():
-        if choice(given[service], COMPOSE_ACTIONS, service) != right:
+        if choice(given[service], COMPOSE_ACTIONS, service, plausible=_COMPOSE_WORDS) != right:
             raise Wrong(f"{service}: not “{given[service]}”.", _COMPOSE_HINTS[service])
 
 

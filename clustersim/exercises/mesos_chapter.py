@@ -177,6 +177,24 @@ def claims() -> dict[str, Cell]:
     return {cells[f].claim_2019.claim: cells[f] for f in CLAIM_FEATURES}
 
 
+_MESOS_VERDICT_WORDS = {
+    "garbled": "The case study's garbled is a right fact in mixed-up words; each claim here "
+               "was false already in 2019 (wrong) or fair then and changed since (outdated).",
+    **dict.fromkeys(("true", "right", "correct"),
+                    "Each claim here is flawed: false already in 2019 (wrong), or fair then "
+                    "and changed since (outdated)."),
+    **dict.fromkeys(("false", "incorrect"),
+                    "Both verdicts say false today: was it false already in 2019 (wrong), or "
+                    "only since (outdated)?"),
+    **dict.fromkeys(("both", "partly", "mixed"),
+                    "One verdict per claim: ask first whether it was true when the article "
+                    "was written, in 2019."),
+    **dict.fromkeys(("out of date", "old", "obsolete", "stale", "changed"),
+                    "Fair in 2019 and changed since is the verdict 'outdated'."),
+}
+"""Words a learner may give a 2019 claim about Mesos that are neither verdict."""
+
+
 @checker("Right. “Outdated” claims were fair in 2019 and the world moved on (DC/OS ended, "
          "backers left); “wrong” ones were already false then (pods came in 2017).")
 def check_claim_verdicts(answer: object) -> None:
@@ -184,7 +202,8 @@ def check_claim_verdicts(answer: object) -> None:
     known = claims()
     answer = keyed(answer, known, "claim")
     for claim, cell in known.items():
-        given = choice(answer[claim], ("wrong", "outdated"), f"“{claim}”")
+        given = choice(answer[claim], ("wrong", "outdated"), f"“{claim}”",
+                       plausible=_MESOS_VERDICT_WORDS)
         verdict = cell.claim_2019.verdict
         if given == verdict:
             continue

@@ -19,6 +19,7 @@ from typing import Any
 
 from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.feedback import Feedback
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
@@ -329,9 +330,10 @@ def _ingress_refusal_hint(err: ManifestError) -> str:
 
 @checker(f"Right: networking.k8s.io/v1 is served by Kubernetes {KUBERNETES_VERSION}, and the "
          "Ingress still sends / on shop.example.com to the Service web on port 80.")
-def check_current_ingress(manifest: object) -> None:
+def check_current_ingress(manifest: object) -> Feedback | None:
     """``manifest``: the Ingress of the starter, valid for the pinned Kubernetes release
-    (:data:`clustersim.schemas.KUBERNETES_VERSION`), same routing."""
+    (:data:`clustersim.schemas.KUBERNETES_VERSION`), same routing; a path of type
+    ImplementationSpecific passes with a caveat (:data:`_IMPLEMENTATION_SPECIFIC`)."""
     ingress = _one(manifest, "Ingress")
     problems = validate_kubernetes(ingress)
     if problems:
@@ -377,6 +379,26 @@ def check_current_ingress(manifest: object) -> None:
                     "and every other page would no longer reach web.",
                     "The old Ingress routed everything under / (its paths had no pathType; "
                     "v1beta1 defaulted to ImplementationSpecific): use pathType: Prefix.")
+    if path.get("pathType") == "ImplementationSpecific":
+        return Feedback(True, _IMPLEMENTATION_SPECIFIC)
+    return None
+
+
+_IMPLEMENTATION_SPECIFIC = (
+    "Right, with a caveat: networking.k8s.io/v1 accepts pathType: ImplementationSpecific, the "
+    "type networking.k8s.io/v1beta1 gave a path that had none, so the old routing is kept. "
+    "But the API leaves what it matches to the IngressClass's controller, which may read / as "
+    "a prefix, as the exact path, or in a syntax of its own, and the Ingress does not say "
+    "which. pathType: Prefix says in the API itself that every page under / goes to web, "
+    "whichever controller serves it.")
+"""What :func:`check_current_ingress` says of an Ingress that keeps the old path type: it is
+what networking.k8s.io/v1beta1 gave a path without one (kubernetes/kubernetes
+``pkg/apis/networking/v1beta1/defaults.go``, ``SetDefaults_HTTPIngressPath``), and its
+meaning is the controller's (kubernetes/api ``networking/v1/types.go``,
+``PathTypeImplementationSpecific``: the controller may treat it as a type of its own or as
+Prefix or Exact; kubernetes.io/docs/concepts/services-networking/ingress/#path-types). The
+exercise asks that / still reach web, which the old Ingress said no more precisely, so it
+passes, and the caveat teaches the portable choice."""
 
 
 def _stack_deploy_hint(err: ManifestError) -> str:

@@ -4,7 +4,9 @@
   level) is compared exactly, as the API compares it: an answer right in any case but not in
   the API's spelling gets :func:`spelt_exactly`'s message, which names the right spelling.
 - A free-text label of an exercise ("gitops", "still running") is compared trimmed and in
-  any case (:func:`clustersim.exercises.answers.choice` and ``classify``).
+  any case (:func:`clustersim.exercises.answers.choice`); ``classify`` also lets spaces,
+  hyphens or underscores stand between a label's words, and nothing more
+  (:mod:`clustersim.exercises.labels`).
 
 The API's spellings: kubernetes/kubernetes ``pkg/apis/core/types.go`` (``PodQOSClass``),
 ``pkg/apis/batch/types.go`` (the Job condition reasons), and

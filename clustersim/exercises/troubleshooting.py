@@ -84,6 +84,33 @@ _HINTS = {
 }
 
 
+_CAUSE_WORDS = {
+    **dict.fromkeys(("ImagePullBackOff", "ErrImagePull", "pull", "registry"),
+                    "That is what kubectl shows when a Pod's image cannot be pulled: the cause "
+                    "is 'image'."),
+    **dict.fromkeys(("CrashLoopBackOff", "crashing", "crashloop", "exit", "exits"),
+                    "A container that starts and exits again and again is a 'crash'."),
+    **dict.fromkeys(("FailedScheduling", "unschedulable", "Insufficient cpu", "cpu",
+                     "capacity"),
+                    "A Pod no node has room for (FailedScheduling: Insufficient cpu) is the "
+                    "cause 'resources'."),
+    "FailedCreate": "FailedCreate says the ReplicaSet could not create a Pod; its message says "
+                    "why, and a quota it would exceed is the cause 'quota'.",
+    **dict.fromkeys(("ResourceQuota", "exceeded quota"),
+                    "A Pod the namespace's quota refuses to create is the cause 'quota'."),
+    "Pending": "Pending says a Pod has not started, not why: read its events "
+               "(kubectl describe pod) for the cause.",
+    "OOMKilled": "A container killed for going past its memory limit is restarted, and "
+                 "exits again: that is a 'crash'.",
+    "memory": "Memory can be either cause: a container killed past its limit crashes "
+              "('crash'), and a Pod whose requests fit no node waits ('resources').",
+}
+"""What kubectl shows and other words a learner may give for a cause that are none of
+:data:`CAUSES`, each sent to the cause it shows (the reasons: kubernetes/kubernetes
+``pkg/kubelet/images/types.go`` and ``pkg/kubelet/kuberuntime``, the scheduler's
+``FailedScheduling`` and the ReplicaSet controller's ``FailedCreate``)."""
+
+
 @checker("Right: cart cannot pull its image, search crashes, report asks for 6 CPUs that no "
          "node has, and mailer's namespace quota refuses its Pod (FailedCreate on the "
          "ReplicaSet).")
@@ -91,7 +118,8 @@ def check_diagnosis(answer: object) -> None:
     right = _diagnose(broken_cluster())
     answer = keyed(answer, right, "app")
     for app in sorted(right):
-        given = choice(answer[app], CAUSES, app, aliases={"resource": "resources"})
+        given = choice(answer[app], CAUSES, app, aliases={"resource": "resources"},
+                       plausible=_CAUSE_WORDS)
         if given != right[app]:
             raise Wrong(f"{app}: not {given}.", _HINTS[right[app]])
 

@@ -253,15 +253,25 @@ def test_claim_verdicts_come_from_the_matrix() -> None:
     assert ex.claim_text(1) == cells[0].claim_2019.claim
 
 
-def test_claim_verdict_spelt_with_a_hyphen_keeps_its_question() -> None:
-    """"Out-dated" is read as the label outdated; its hint must still question that verdict,
+def test_claim_verdict_in_capitals_keeps_its_question() -> None:
+    """" OUTDATED" is read as the label outdated; its hint must still question that verdict,
     as it does for "outdated" (it looked the hint up by the raw text and lost it)."""
     cells = [load_features().categories[c].features[f].cells[s] for c, f, s in ex.CLAIMS]
     right = {i: c.claim_2019.verdict for i, c in enumerate(cells, start=1)}
     wrong = "outdated" if right[1] != "outdated" else "wrong"
-    spelt = {"outdated": " Out-dated", "wrong": "WRONG "}[wrong]
+    spelt = {"outdated": " OUTDATED", "wrong": "WRONG "}[wrong]
     feedback = ex.check_claim_verdicts(dict(right) | {1: spelt})
     assert not feedback.passed and f"{wrong.capitalize()} means" in feedback.hint
+
+
+def test_claim_verdict_with_a_hyphen_inside_its_word_is_asked_about() -> None:
+    """"Out-dated" splits the one word of outdated: it is no label, and the hint names the
+    label it nearly is (it was read as outdated, as "pin_ned" was read as pinned)."""
+    cells = [load_features().categories[c].features[f].cells[s] for c, f, s in ex.CLAIMS]
+    right = {i: c.claim_2019.verdict for i, c in enumerate(cells, start=1)}
+    feedback = ex.check_claim_verdicts(dict(right) | {1: "Out-dated"})
+    assert "no valid label" in feedback.message
+    assert feedback.hint.startswith("Did you mean 'outdated'?")
 
 
 def test_layers_groups_credited_to_mesos() -> None:

@@ -169,8 +169,19 @@ def test_ingress_exact_path_type_no_longer_routes_the_pages_under_it() -> None:
     exact = ex.check_current_ingress(INGRESS.format(path_type="        pathType: Exact",
                                                     backend=V1_BACKEND))
     assert not exact.passed and "/cart" in exact.message and "Prefix" in exact.hint
-    assert ex.check_current_ingress(INGRESS.format(
-        path_type="        pathType: ImplementationSpecific", backend=V1_BACKEND)).passed
+
+
+def test_ingress_implementation_specific_passes_and_says_what_it_leaves_open() -> None:
+    """ImplementationSpecific is the type v1beta1 gave a path without one, so the old routing
+    is kept and the answer passes; but its matching is the IngressClass's controller's, which
+    the plain "Right: ... still sends / to web" hid: the learner is told, and told of Prefix."""
+    kept = ex.check_current_ingress(INGRESS.format(
+        path_type="        pathType: ImplementationSpecific", backend=V1_BACKEND))
+    assert kept.passed
+    assert "IngressClass" in kept.message and "pathType: Prefix" in kept.message
+    prefix = ex.check_current_ingress(INGRESS.format(path_type="        pathType: Prefix",
+                                                     backend=V1_BACKEND))
+    assert prefix.passed and "IngressClass" not in prefix.message
 
 
 def _stack(deploy: str) -> str:
