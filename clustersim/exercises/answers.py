@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
 from clustersim.exercises.checker import Wrong, kind
-from clustersim.exercises.labels import find_label, unknown_label_hint
+from clustersim.exercises.labels import find_label, label_words, unknown_label_hint
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.manifests.kubernetes_fields import is_unknown_field
 from clustersim.manifests.safe_yaml import load_documents
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTROL_OPERATORS", "NEWLINE", "answered", "choice", "classify", "filled", "integer",
-    "is_number", "is_operator", "is_whole", "keyed", "listed", "load_answer",
+    "is_number", "is_operator", "is_whole", "keyed", "label_word", "listed", "load_answer",
     "number", "one_pod", "pick",
     "run_stack", "second_command", "shell_words", "whole_number", "yaml_text", "yes_or_no",
 ]
@@ -40,6 +40,15 @@ __all__ = [
 
 def _word(value: object) -> str | None:
     return " ".join(value.casefold().split()) if isinstance(value, str) else None
+
+
+def label_word(value: object) -> str | None:
+    """The letters of ``value`` in lower case, without what may stand between a label's words
+    (spaces, hyphens, underscores): "left-behind" and "Left Behind" give "leftbehind"; None
+    for what is not a string. Kept for code that compared labels this way before checks
+    read them word by word (:func:`clustersim.exercises.labels.reads_as`, stricter: it also
+    refuses a split inside a word, such as "pin_ned")."""
+    return "".join(label_words(value)) if isinstance(value, str) else None
 
 
 def answered(answer: object, replace_with: str) -> None:

@@ -22,7 +22,7 @@ from clustersim.exercises import (
     mesos_chapter,
     troubleshooting,
 )
-from clustersim.exercises.answers import choice, classify
+from clustersim.exercises.answers import choice, classify, label_word
 from clustersim.exercises.checker import Wrong
 from clustersim.exercises.labels import colliding, find_label, reads_as, unknown_label_hint
 
@@ -189,3 +189,13 @@ def test_no_plausible_word_is_a_choice(words: Mapping[str, str], options: tuple[
     """A word that is a choice (or an alias of one) is read as the choice: its hint would
     never be shown."""
     assert [w for w in words if find_label(w, options)] == []
+
+
+@pytest.mark.parametrize("value, letters", [
+    ("left-behind", "leftbehind"), (" Daemon_Set ", "daemonset"), ("CronJob", "cronjob"),
+    (3, None), (None, None)])
+def test_label_word_keeps_giving_a_labels_letters(value: object, letters: str | None) -> None:
+    """``answers.label_word`` (a name checks outside this package may import) still gives the
+    letters a label is compared by, though ``classify`` now reads labels word by word."""
+    assert label_word(value) == letters
+
