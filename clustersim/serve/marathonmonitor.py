@@ -99,14 +99,18 @@ __all__ = ["SERVED_EVENTS", "EventBus", "deployment_plan", "event_stream", "metr
 POLL_SECONDS = 0.2
 """How often (wall clock) the stream looks for new events."""
 SERVED_EVENTS = 10_000
-"""The events a served cluster keeps in its framework's and its Mesos master's logs (a
-safety cap: Marathon keeps none, see the module): a stream reads only events recorded since
-it attached, and the offers of each allocation round (1 s) alone record master events."""
+"""The events a served cluster keeps in its framework's and its Mesos master's logs, and the
+offers and dominant shares its master records (a safety cap: Marathon keeps no events, see
+the module, and a Mesos master no offers or shares once answered): a stream reads only
+events recorded since it attached, and the offers of each allocation round (1 s) alone
+record master events."""
 
 
 class EventBus:
     """The served framework's events, its log and the Mesos master's bounded to the last
-    :data:`SERVED_EVENTS` (:meth:`~clustersim.sim.EventLog.keep_last`); ``payloads`` holds
+    :data:`SERVED_EVENTS` (:meth:`~clustersim.sim.EventLog.keep_last`), as are the master's
+    records of its offers and of the frameworks' dominant shares, which no route reads (a
+    real master keeps neither); ``payloads`` holds
     the data of the events the REST API posted itself, by their number in the log
     (:meth:`~clustersim.sim.EventLog.since`), for the events still kept; ``ended`` the
     deployment each kept ``deployment_success`` or ``deployment_failed`` is about, whose plan
@@ -121,6 +125,8 @@ class EventBus:
         self.log.subscribe(self._counted)
         self.log.keep_last(SERVED_EVENTS)
         cluster.events.keep_last(SERVED_EVENTS)
+        cluster.offers.keep_last(SERVED_EVENTS)
+        cluster.master.share_history.keep_last(SERVED_EVENTS)
 
     def _counted(self, event: Event) -> None:
         if event.reason in _ENDED:

@@ -322,3 +322,24 @@ def test_a_served_clusters_event_logs_are_bounded_and_the_stream_goes_on(monkeyp
         assert server.backend.bus.log.recorded > 60
     assert [(e["uri"], e["appDefinition"]["instances"]) for e in posted] == [
         ("/v2/apps", 10), ("/v2/apps/web", 2)]
+
+
+def test_a_served_masters_offer_and_share_records_are_bounded_too(monkeypatch):
+    """A Mesos master keeps no record of the offers it made once they are answered, nor of
+    past dominant shares; the served master's records of both grew for as long as the
+    server ran (one offer per agent every 120 s of Marathon's declines, one share each time
+    the app scaled), though no route reads them. They keep the last ``SERVED_EVENTS``
+    (here 12, which a scale every simulated minute outgrows)."""
+    monkeypatch.setattr(marathonmonitor, "SERVED_EVENTS", 12)
+    with serve("marathon", nodes=3, speed=0) as server:
+        url = server.url
+        requests.post(f"{url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.5,
+                                              "mem": 64, "instances": 2}, timeout=10)
+        for minute in range(30):
+            server.step(60)
+            requests.put(f"{url}/v2/apps/web", json={"instances": 3 if minute % 2 else 2},
+                         timeout=10).raise_for_status()
+        master = server.backend.cluster.master
+        assert 12 <= len(master.offer_history) <= 13
+        assert 12 <= len(master.share_history) <= 13
+        assert master.share_history[0][0] > 60 * 10 and master.offer_history[0].time > 60 * 10
