@@ -438,8 +438,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         uri = request.path
         self.marathon.events.record(self.marathon.now, about, event_type,
                                     f"{request.method} {uri} from {request.remote_addr}")
-        self.bus.payloads[self.bus.log.recorded - 1] = {
-            "clientIp": request.remote_addr, "uri": uri, **payload}
+        self.bus.post({"clientIp": request.remote_addr, "uri": uri, **payload})
 
     def _stored_version(self, spec_id: str, version: Any, *, named: bool = True) -> AppVersion:
         """The stored version of an app that ``version`` (as the client sends it) names;

@@ -80,6 +80,7 @@ behind skips the events gone and stays open.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -110,32 +111,65 @@ class EventBus:
     """The served framework's events, its log and the Mesos master's bounded to the last
     :data:`SERVED_EVENTS` (:meth:`~clustersim.sim.EventLog.keep_last`), as are the master's
     records of its offers and of the frameworks' dominant shares, which no route reads (a
-    real master keeps neither); ``payloads`` holds
-    the data of the events the REST API posted itself, by their number in the log
-    (:meth:`~clustersim.sim.EventLog.since`), for the events still kept; ``ended`` the
-    deployment each kept ``deployment_success`` or ``deployment_failed`` is about, whose plan
-    the event carries: the framework lets a finished deployment go
-    (:meth:`~clustersim.marathon.Marathon._forget_finished`) before a stream may read it."""
+    real master keeps neither); ``payloads`` holds the data of the events the REST API
+    posted itself (:meth:`post`), by their number in the log
+    (:meth:`~clustersim.sim.EventLog.since`); ``ended`` the deployment each
+    ``deployment_success`` or ``deployment_failed`` is about, whose plan the event carries:
+    the framework lets a finished deployment go
+    (:meth:`~clustersim.marathon.Marathon._forget_finished`) before a stream may read it.
+    Both hold only what an attached stream has still to read (:meth:`attach`), as
+    Marathon's bus hands an event to the subscribers attached at that moment and keeps
+    nothing for later ones: with no stream attached they hold nothing, where they had held
+    every kept event's (a finished deployment with its group tree for each of the
+    ``SERVED_EVENTS``)."""
 
     def __init__(self, marathon: Marathon, cluster: MesosCluster) -> None:
         self.marathon = marathon
         self.log = marathon.events
         self.payloads: dict[int, dict[str, Any]] = {}
         self.ended: dict[int, Deployment] = {}
+        self._readers: dict[int, int] = {}
+        """Each attached stream's next event to read, by the stream's token."""
+        self._tokens = itertools.count()
         self.log.subscribe(self._counted)
         self.log.keep_last(SERVED_EVENTS)
         cluster.events.keep_last(SERVED_EVENTS)
         cluster.offers.keep_last(SERVED_EVENTS)
         cluster.master.share_history.keep_last(SERVED_EVENTS)
 
+    def attach(self) -> int:
+        """A stream attaches: it reads the events recorded from now on (its token)."""
+        token = next(self._tokens)
+        self._readers[token] = self.log.recorded
+        return token
+
+    def read_to(self, token: int, number: int) -> None:
+        """The stream ``token`` has read every event before ``number``."""
+        self._readers[token] = number
+
+    def detach(self, token: int) -> None:
+        """The stream ``token`` ended: what it alone had still to read goes."""
+        del self._readers[token]
+        self._forget_read()
+
+    def post(self, payload: dict[str, Any]) -> None:
+        """The data of the event just recorded, kept while an attached stream has to read it."""
+        if self._readers:
+            self.payloads[self.log.recorded - 1] = payload
+
     def _counted(self, event: Event) -> None:
-        if event.reason in _ENDED:
+        if event.reason in _ENDED and self._readers:
             name = event.object.partition("/")[2]
             for deployment in self.marathon.deployments:
                 if deployment.id == name:
                     self.ended[self.log.recorded - 1] = deployment
+        self._forget_read()
+
+    def _forget_read(self) -> None:
+        """Let go of what every attached stream has read (or the log dropped)."""
+        floor = max(min(self._readers.values(), default=self.log.recorded), self.log.dropped)
         for kept in (self.payloads, self.ended):
-            while kept and next(iter(kept)) < self.log.dropped:
+            while kept and next(iter(kept)) < floor:
                 del kept[next(iter(kept))]
 
 
@@ -161,25 +195,31 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))
+    token = bus.attach()
     seen = bus.log.recorded
     attached = {"remoteAddress": request.remote_addr, "eventType": "event_stream_attached",
                 "timestamp": times.instant(marathon.now)}
 
     def stream(server: SimServer) -> Iterator[bytes]:
         nonlocal seen
-        if not wanted or "event_stream_attached" in wanted:   # it goes through the bus too
-            yield _frame("event_stream_attached", attached)
-        while not server.stopping.wait(POLL_SECONDS):
+        try:
+            if not wanted or "event_stream_attached" in wanted:   # it goes through the bus
+                yield _frame("event_stream_attached", attached)
+            while not server.stopping.wait(POLL_SECONDS):
+                with server.lock:
+                    server.catch_up()
+                    times.clock.begin()
+                    new = bus.log.since(seen)
+                    seen = bus.log.recorded
+                    frames = b"".join(
+                        _frame(event.reason, _data(marathon, event, times, bus.payloads.get(n),
+                                                   bus.ended.get(n)))
+                        for n, event in new if not wanted or event.reason in wanted)
+                    bus.read_to(token, seen)
+                yield frames
+        finally:
             with server.lock:
-                server.catch_up()
-                times.clock.begin()
-                new = bus.log.since(seen)
-                seen = bus.log.recorded
-                frames = b"".join(
-                    _frame(event.reason, _data(marathon, event, times, bus.payloads.get(n),
-                                               bus.ended.get(n)))
-                    for n, event in new if not wanted or event.reason in wanted)
-            yield frames
+                bus.detach(token)
 
     return Response(200, content_type="text/event-stream", stream=stream)
 
