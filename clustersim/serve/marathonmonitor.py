@@ -74,8 +74,9 @@ default, ``core/event/EventConf.scala``) and drops the connection of one that re
 (``docs/docs/event-bus.md``). The simulator's framework and Mesos master keep their last
 :data:`~clustersim.limits.MAX_LOGGED_EVENTS` events in their logs, which a notebook reads; a
 served cluster runs for hours, so :class:`EventBus` holds only the last :data:`SERVED_EVENTS`
-of each. Simplified: a stream that falls that far
-behind skips the events gone and stays open.
+of each, and the data it renders an event with (a posted event's payload, a finished
+deployment's plan) only while an attached stream has that event still to read.
+Simplified: a stream that falls that far behind skips the events gone and stays open.
 """
 
 from __future__ import annotations
