@@ -122,7 +122,8 @@ MAX_LOGGED_EVENTS = 50_000
 a :class:`~clustersim.marathon.Marathon` and a :class:`~clustersim.swarm.SwarmCluster`; the
 oldest go first, :class:`~clustersim.sim.EventLog`), numbered from the first so that a reader
 that remembers how far it read stays right after the oldest go; and offers a Mesos master's
-record of them keeps (``cluster.offers``, :class:`~clustersim.mesos.OfferHistory`). A crash
+record of them keeps (``cluster.offers``, :class:`~clustersim.mesos.OfferHistory`), and the
+changes of dominant shares it records (``cluster.share_history()``). A crash
 loop with no restart delay records about 550 events a simulated second for 100 failing Swarm
 replicas, which had grown a notebook's process by 115 MB in ten simulated minutes; a Mesos
 master records an offer, and its event, for every agent it offers in each one-second

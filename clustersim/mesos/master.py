@@ -81,6 +81,7 @@ from clustersim.mesos.tasks import (
     TaskStatus,
 )
 from clustersim.sim import Clock, EventLog
+from clustersim.sim.events import KeptRecord
 
 __all__ = ["MAX_COMPLETED_TASKS_PER_FRAMEWORK", "Master"]
 
@@ -137,7 +138,12 @@ class Master:
             allocation_interval=allocation_interval,
         )
         self.rounds = 0
-        self.share_history: list[tuple[float, dict[str, float]]] = []
+        self.share_history: KeptRecord[tuple[float, dict[str, float]]] = KeptRecord()
+        """Each framework's dominant share (by name) after each round that changed them, as
+        (time, shares): the last :data:`~clustersim.limits.MAX_LOGGED_EVENTS` changes, for a
+        lab's chart of DRF at work. A real master keeps no such history: its allocator shows
+        each role's share now, the gauge ``allocator/mesos/roles/<role>/shares/dominant``
+        (apache/mesos ``docs/monitoring.md``)."""
         self.pending_work = 0
         self.last_activity = 0.0
         self.longest_refusal = 0.0

@@ -25,10 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from clustersim.limits import MAX_LOGGED_EVENTS
 from clustersim.mesos.resources import Resources
 from clustersim.mesos.tasks import TaskInfo
-from clustersim.sim.events import drop_oldest
+from clustersim.sim.events import KeptRecord
 
 __all__ = [
     "Launch",
@@ -181,13 +180,9 @@ class OfferRecord:
         }
 
 
-class OfferHistory(list[OfferRecord]):
+class OfferHistory(KeptRecord[OfferRecord]):
     """The offers the master made, in order, with simple queries: its last
     :data:`~clustersim.limits.MAX_LOGGED_EVENTS` (see the module)."""
-
-    def append(self, record: OfferRecord) -> None:
-        super().append(record)
-        drop_oldest(self, MAX_LOGGED_EVENTS)
 
     def where(self, *, framework: str | None = None, outcome: str | None = None,
               agent_id: str | None = None) -> list[OfferRecord]:

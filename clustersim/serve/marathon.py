@@ -42,8 +42,9 @@ Jetty picks the servlet first, by the path made canonical (a ``..`` above the ro
 before a resource's method runs, checked once in :meth:`MarathonBackend.handle`: the route
 (a path no resource takes answers 404 ``URI not found``) and the method (405 ``Method Not
 Allowed``; ``OPTIONS`` Jersey answers itself, :func:`.marathonroutes.options`),
-:mod:`.marathonroutes`, then the ``Accept`` (one it cannot parse is its empty 400,
-:func:`.marathonquery.accepted`): every ``/v2`` resource produces JSON alone (``@Produces``
+:mod:`.marathonroutes`, then the ``Content-Type`` (one it cannot parse, on any method, is
+its empty 400, :func:`.marathonquery.content_type_readable`), then the ``Accept`` (the
+same, :func:`.marathonquery.accepted`): every ``/v2`` resource produces JSON alone (``@Produces``
 of ``application/json``, the task lists too since 1.11), so a request whose ``Accept``
 admits no JSON answers 406 before it does anything (:func:`.marathonquery.json_acceptable`);
 a plugin's own paths (``/v2/plugins/<id>/...``) produce what the plugin writes, ``/ping``
@@ -83,6 +84,7 @@ from clustersim.serve.marathonquery import (
     HeaderValueError,
     accepted,
     app_embeds,
+    content_type_readable,
     definition,
     flag,
     invalid,
@@ -180,7 +182,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             return event_stream(self.marathon, request, self.times, self.bus)
         # Jersey's route, then its method (405), then what it produces (406): marathonroutes
         route = resource_method(request.path, request.method)
-        accepted(request)              # Jersey reads the Accept as it picks the method
+        content_type_readable(request)  # as Jersey picks the method: the Content-Type,
+        accepted(request)               # then the Accept
         if request.method == "OPTIONS":
             return options(route, request)
         if route.json:
@@ -438,8 +441,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         uri = request.path
         self.marathon.events.record(self.marathon.now, about, event_type,
                                     f"{request.method} {uri} from {request.remote_addr}")
-        self.bus.payloads[self.bus.log.recorded - 1] = {
-            "clientIp": request.remote_addr, "uri": uri, **payload}
+        self.bus.post({"clientIp": request.remote_addr, "uri": uri, **payload})
 
     def _stored_version(self, spec_id: str, version: Any, *, named: bool = True) -> AppVersion:
         """The stored version of an app that ``version`` (as the client sends it) names;

@@ -74,12 +74,14 @@ default, ``core/event/EventConf.scala``) and drops the connection of one that re
 (``docs/docs/event-bus.md``). The simulator's framework and Mesos master keep their last
 :data:`~clustersim.limits.MAX_LOGGED_EVENTS` events in their logs, which a notebook reads; a
 served cluster runs for hours, so :class:`EventBus` holds only the last :data:`SERVED_EVENTS`
-of each. Simplified: a stream that falls that far
-behind skips the events gone and stays open.
+of each, and the data it renders an event with (a posted event's payload, a finished
+deployment's plan) only while an attached stream has that event still to read.
+Simplified: a stream that falls that far behind skips the events gone and stays open.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -99,37 +101,76 @@ __all__ = ["SERVED_EVENTS", "EventBus", "deployment_plan", "event_stream", "metr
 POLL_SECONDS = 0.2
 """How often (wall clock) the stream looks for new events."""
 SERVED_EVENTS = 10_000
-"""The events a served cluster keeps in its framework's and its Mesos master's logs (a
-safety cap: Marathon keeps none, see the module): a stream reads only events recorded since
-it attached, and the offers of each allocation round (1 s) alone record master events."""
+"""The events a served cluster keeps in its framework's and its Mesos master's logs, and the
+offers and dominant shares its master records (a safety cap: Marathon keeps no events, see
+the module, and a Mesos master no offers or shares once answered): a stream reads only
+events recorded since it attached, and the offers of each allocation round (1 s) alone
+record master events."""
 
 
 class EventBus:
     """The served framework's events, its log and the Mesos master's bounded to the last
-    :data:`SERVED_EVENTS` (:meth:`~clustersim.sim.EventLog.keep_last`); ``payloads`` holds
-    the data of the events the REST API posted itself, by their number in the log
-    (:meth:`~clustersim.sim.EventLog.since`), for the events still kept; ``ended`` the
-    deployment each kept ``deployment_success`` or ``deployment_failed`` is about, whose plan
-    the event carries: the framework lets a finished deployment go
-    (:meth:`~clustersim.marathon.Marathon._forget_finished`) before a stream may read it."""
+    :data:`SERVED_EVENTS` (:meth:`~clustersim.sim.EventLog.keep_last`), as are the master's
+    records of its offers and of the frameworks' dominant shares, which no route reads (a
+    real master keeps neither); ``payloads`` holds the data of the events the REST API
+    posted itself (:meth:`post`), by their number in the log
+    (:meth:`~clustersim.sim.EventLog.since`); ``ended`` the deployment each
+    ``deployment_success`` or ``deployment_failed`` is about, whose plan the event carries:
+    the framework lets a finished deployment go
+    (:meth:`~clustersim.marathon.Marathon._forget_finished`) before a stream may read it.
+    Both hold only what an attached stream has still to read (:meth:`attach`), as
+    Marathon's bus hands an event to the subscribers attached at that moment and keeps
+    nothing for later ones: with no stream attached they hold nothing, where they had held
+    every kept event's (a finished deployment with its group tree for each of the
+    ``SERVED_EVENTS``)."""
 
     def __init__(self, marathon: Marathon, cluster: MesosCluster) -> None:
         self.marathon = marathon
         self.log = marathon.events
         self.payloads: dict[int, dict[str, Any]] = {}
         self.ended: dict[int, Deployment] = {}
+        self._readers: dict[int, int] = {}
+        """Each attached stream's next event to read, by the stream's token."""
+        self._tokens = itertools.count()
         self.log.subscribe(self._counted)
         self.log.keep_last(SERVED_EVENTS)
         cluster.events.keep_last(SERVED_EVENTS)
+        cluster.offers.keep_last(SERVED_EVENTS)
+        cluster.master.share_history.keep_last(SERVED_EVENTS)
+
+    def attach(self) -> int:
+        """A stream attaches: it reads the events recorded from now on (its token)."""
+        token = next(self._tokens)
+        self._readers[token] = self.log.recorded
+        return token
+
+    def read_to(self, token: int, number: int) -> None:
+        """The stream ``token`` has read every event before ``number``."""
+        self._readers[token] = number
+
+    def detach(self, token: int) -> None:
+        """The stream ``token`` ended: what it alone had still to read goes."""
+        del self._readers[token]
+        self._forget_read()
+
+    def post(self, payload: dict[str, Any]) -> None:
+        """The data of the event just recorded, kept while an attached stream has to read it."""
+        if self._readers:
+            self.payloads[self.log.recorded - 1] = payload
 
     def _counted(self, event: Event) -> None:
-        if event.reason in _ENDED:
+        if event.reason in _ENDED and self._readers:
             name = event.object.partition("/")[2]
             for deployment in self.marathon.deployments:
                 if deployment.id == name:
                     self.ended[self.log.recorded - 1] = deployment
+        self._forget_read()
+
+    def _forget_read(self) -> None:
+        """Let go of what every attached stream has read (or the log dropped)."""
+        floor = max(min(self._readers.values(), default=self.log.recorded), self.log.dropped)
         for kept in (self.payloads, self.ended):
-            while kept and next(iter(kept)) < self.log.dropped:
+            while kept and next(iter(kept)) < floor:
                 del kept[next(iter(kept))]
 
 
@@ -155,25 +196,31 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))
+    token = bus.attach()
     seen = bus.log.recorded
     attached = {"remoteAddress": request.remote_addr, "eventType": "event_stream_attached",
                 "timestamp": times.instant(marathon.now)}
 
     def stream(server: SimServer) -> Iterator[bytes]:
         nonlocal seen
-        if not wanted or "event_stream_attached" in wanted:   # it goes through the bus too
-            yield _frame("event_stream_attached", attached)
-        while not server.stopping.wait(POLL_SECONDS):
+        try:
+            if not wanted or "event_stream_attached" in wanted:   # it goes through the bus
+                yield _frame("event_stream_attached", attached)
+            while not server.stopping.wait(POLL_SECONDS):
+                with server.lock:
+                    server.catch_up()
+                    times.clock.begin()
+                    new = bus.log.since(seen)
+                    seen = bus.log.recorded
+                    frames = b"".join(
+                        _frame(event.reason, _data(marathon, event, times, bus.payloads.get(n),
+                                                   bus.ended.get(n)))
+                        for n, event in new if not wanted or event.reason in wanted)
+                    bus.read_to(token, seen)
+                yield frames
+        finally:
             with server.lock:
-                server.catch_up()
-                times.clock.begin()
-                new = bus.log.since(seen)
-                seen = bus.log.recorded
-                frames = b"".join(
-                    _frame(event.reason, _data(marathon, event, times, bus.payloads.get(n),
-                                               bus.ended.get(n)))
-                    for n, event in new if not wanted or event.reason in wanted)
-            yield frames
+                bus.detach(token)
 
     return Response(200, content_type="text/event-stream", stream=stream)
 

@@ -40,7 +40,8 @@ from clustersim.marathon.groups import DependencyCycleError, IdClashError
 from clustersim.marathon.roles import AcceptedRolesError, ResidentRoleError, RoleError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["HeaderValueError", "accepted", "app_embeds", "compatible", "definition", "flag",
+__all__ = ["HeaderValueError", "accepted", "app_embeds", "compatible", "content_type_readable",
+           "definition", "flag",
            "group_embeds", "invalid", "json_acceptable",
            "label_selector", "refusal", "task_states", "violations", "with_loader"]
 
@@ -145,6 +146,26 @@ def accepted(request: Request) -> list[str]:
             media = media if slash else f"{media}/*"
             ranges.append((-quality, media.count("*"), len(ranges), media.lower()))
     return [media for *_, media in sorted(ranges)] if value.strip() else ["*/*"]
+
+
+def content_type_readable(request: Request) -> None:
+    """Raise :class:`HeaderValueError` for a ``Content-Type`` Jersey cannot read, on any
+    request its route and method take, with a body or not: picking the method, Jersey asks
+    each of the route's methods whether it consumes the request's media type
+    (``MethodSelectingRouter.getMethodRouter``, ``ConsumesProducesAcceptor.isConsumable``),
+    which reads the header before the ``Accept`` (``InboundMessageContext.getMediaType``,
+    ``singleHeader``): two ``Content-Type`` lines (``ServletContainer`` copies each line
+    as a value of its own) or one ``MediaType.valueOf`` cannot read, a type and a subtype
+    around a ``/`` (``MediaTypeProvider.valueOf``; unlike an ``Accept`` range, no subtype is
+    no media type: ``garbage`` and ``application`` are refused). Simplified: the characters
+    HTTP forbids in a token, and the parameters, are not checked."""
+    lines = request.values("content-type")
+    if len(lines) > 1:
+        raise HeaderValueError("Content-Type", ", ".join(lines))
+    if lines and lines[0].strip():
+        kind, slash, sub = lines[0].split(";")[0].partition("/")
+        if not (slash and kind.strip() and sub.strip()):
+            raise HeaderValueError("Content-Type", lines[0])
 
 
 def compatible(media: str, other: str) -> bool:

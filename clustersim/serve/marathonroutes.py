@@ -253,9 +253,11 @@ def options(route: Route, request: Request) -> Response:
     range that admits WADL (``*/*``, curl's default, or ``application/*``) gets the
     resource's WADL document from Marathon, ``application/vnd.sun.wadl+xml`` with a
     ``Last-modified`` header (``WadlModelProcessor.OptionsHandler``); the simulator writes
-    no WADL and answers it with ``Allow`` and an empty body, without a type. Which of the
-    WADL and the plain text Jersey picks for ``*/*`` was not checked against its method
-    selection (``MethodSelectingRouter``)."""
+    no WADL and answers it with ``Allow`` and an empty body, without a type. That ``*/*``
+    (or no ``Accept``) gets the WADL rather than the plain text is what Jersey 2 users
+    report (eclipse-ee4j/jersey issue 3133: an OPTIONS without ``Accept`` answered with the
+    resource's WADL under Jersey 2.17); it was not worked out from
+    ``MethodSelectingRouter``'s ordering of equally specific methods."""
     methods = allowed_methods(route)
     headers = {"Allow": ",".join(methods)}
     ranges = accepted(request) or ["*/*"]

@@ -20,13 +20,15 @@ when the first of them came (``first_observed``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from clustersim.limits import MAX_LOGGED_EVENTS
 
-__all__ = ["Event", "EventLog", "drop_oldest"]
+__all__ = ["Event", "EventLog", "KeptRecord", "drop_oldest"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,28 @@ def drop_oldest(kept: list[Any], keep: int) -> int:
     dropped = len(kept) - keep
     del kept[:dropped]
     return dropped
+
+
+class KeptRecord(list[_T]):
+    """A record a simulator appends to (oldest first) and a lab reads as a list, holding its
+    last :data:`~clustersim.limits.MAX_LOGGED_EVENTS` items as an :class:`EventLog` holds its
+    events (:func:`drop_oldest`), or the last ``count`` after :meth:`keep_last`: a Mesos
+    master's offers and its frameworks' dominant shares (neither of which a real master
+    keeps)."""
+
+    def __init__(self, items: Iterable[_T] = ()) -> None:
+        super().__init__(items)
+        self.keep = MAX_LOGGED_EVENTS
+
+    def append(self, item: _T) -> None:
+        super().append(item)
+        drop_oldest(self, self.keep)
+
+    def keep_last(self, count: int) -> None:
+        """From now on hold only the last ``count`` items (a served cluster that runs for
+        hours, as :meth:`EventLog.keep_last`)."""
+        self.keep = count
+        drop_oldest(self, count)
 
 
 class EventLog:

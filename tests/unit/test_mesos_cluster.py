@@ -706,3 +706,24 @@ def test_state_summarises_agents_and_frameworks() -> None:
     assert (runner["name"], runner["tasks"], runner["used_resources"]["cpus"]) == ("runner", 1, 1)
     assert held["offered_resources"]["cpus"] == 3 and len(holder.offers) == 1
     assert held["share"] == 1.0   # it holds all of the agent's disk
+
+
+def test_the_share_history_keeps_only_the_newest_changes(monkeypatch) -> None:
+    """A real master keeps no history of dominant shares (its allocator's gauge shows the
+    share now); the simulator's record of them, kept for the DRF lab's chart, grew by one
+    entry each round that changed a share, for as long as the cluster ran. It keeps the last
+    MAX_LOGGED_EVENTS, here lowered to 16 so that Marathon scaled up and down outgrows it."""
+    from clustersim import marathon
+
+    monkeypatch.setattr("clustersim.sim.events.MAX_LOGGED_EVENTS", 16)
+    cluster = MesosCluster(Node.many(3, "agent", cpu=4, memory="8Gi"), seed=0)
+    framework = cluster.register(marathon.Marathon())
+    framework.deploy({"id": "/web", "cmd": "serve", "instances": 2, "cpus": 0.5, "mem": 128})
+    cluster.run(until=60)
+    for minute in range(2, 42):
+        framework.scale("/web", 3 if minute % 2 else 2)
+        cluster.run(until=60 * minute)
+    history = cluster.master.share_history
+    assert 16 <= len(history) <= 16 + 16 // 8
+    assert history[-1][1] == {"marathon": round(cluster.shares()["marathon"], 6)}
+    assert history[0][0] > 60 * 20      # the oldest were let go

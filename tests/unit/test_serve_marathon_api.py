@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 import requests
 
+from clustersim import Node
+from clustersim.mesos import MesosCluster
 from clustersim.serve import marathonmonitor, serve
+from clustersim.serve.core import Request
+from clustersim.serve.marathon import MarathonBackend
 
 EPOCH = 1_796_000_000.0
 """A fixed Unix time for simulated second 0, so that instants are the same at every run."""
@@ -322,3 +328,65 @@ def test_a_served_clusters_event_logs_are_bounded_and_the_stream_goes_on(monkeyp
         assert server.backend.bus.log.recorded > 60
     assert [(e["uri"], e["appDefinition"]["instances"]) for e in posted] == [
         ("/v2/apps", 10), ("/v2/apps/web", 2)]
+
+
+def test_the_bus_holds_event_data_only_for_attached_streams():
+    """Marathon's bus hands each event to the streams attached at that moment and keeps
+    nothing for later ones. The served bus kept the data of every event still in the log
+    (each finished deployment with its group tree, each api_post_event's app), about
+    5 KiB a simulated minute under a scale a minute: it now keeps what an attached stream
+    has still to read, nothing once the last stream has gone. Driven in process, the stream
+    read by hand, so that its end is not left to the server's look for a closed socket."""
+    cluster = MesosCluster(Node.many(3, "agent", cpu=4, memory="8Gi"), seed=0)
+    backend = MarathonBackend(cluster, epoch=1.8e9)
+    bus = backend.bus
+
+    def call(method: str, path: str, body: object = None, accept: str = "application/json"):
+        return backend.handle(Request(method, path, {}, {
+            "content-type": "application/json", "accept": accept},
+            b"" if body is None else json.dumps(body).encode()))
+
+    def scale_a_few_times() -> None:
+        for count in (3, 2, 3, 2):
+            cluster.run(until=cluster.now + 60)
+            assert call("PATCH", "/v2/apps/web", {"instances": count}).status == 200
+
+    call("POST", "/v2/apps", {"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 16,
+                              "instances": 2})
+    scale_a_few_times()
+    assert len(bus.payloads) + len(bus.ended) <= 1       # the last one, till the next
+    server = SimpleNamespace(stopping=threading.Event(), lock=threading.RLock(),
+                             catch_up=lambda: None)
+    stream = call("GET", "/v2/events", accept="text/event-stream").stream(server)
+    assert next(stream).startswith(b"event: event_stream_attached")
+    scale_a_few_times()
+    assert len(bus.ended) == 4 and len(bus.payloads) == 4   # each change's, not yet read
+    frames = next(stream).decode()
+    success = [json.loads(line[len("data: "):]) for line in frames.splitlines()
+               if line.startswith("data: ") and '"deployment_success"' in line]
+    assert [e["plan"]["steps"] for e in success] == [
+        [{"actions": [{"action": "ScaleApplication", "app": "/web"}]}]] * 4
+    stream.close()                                       # the client went away
+    scale_a_few_times()
+    assert len(bus.payloads) + len(bus.ended) <= 1
+
+
+def test_a_served_masters_offer_and_share_records_are_bounded_too(monkeypatch):
+    """A Mesos master keeps no record of the offers it made once they are answered, nor of
+    past dominant shares; the served master's records of both grew for as long as the
+    server ran (one offer per agent every 120 s of Marathon's declines, one share each time
+    the app scaled), though no route reads them. They keep the last ``SERVED_EVENTS``
+    (here 12, which a scale every simulated minute outgrows)."""
+    monkeypatch.setattr(marathonmonitor, "SERVED_EVENTS", 12)
+    with serve("marathon", nodes=3, speed=0) as server:
+        url = server.url
+        requests.post(f"{url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.5,
+                                              "mem": 64, "instances": 2}, timeout=10)
+        for minute in range(30):
+            server.step(60)
+            requests.put(f"{url}/v2/apps/web", json={"instances": 3 if minute % 2 else 2},
+                         timeout=10).raise_for_status()
+        master = server.backend.cluster.master
+        assert 12 <= len(master.offer_history) <= 13
+        assert 12 <= len(master.share_history) <= 13
+        assert master.share_history[0][0] > 60 * 10 and master.offer_history[0].time > 60 * 10

@@ -272,3 +272,54 @@ def test_a_q_value_is_jerseys_reading(text, thousandths):
             _quality(text)
     else:
         assert _quality(text) == thousandths
+
+
+@pytest.mark.parametrize("content_type", ["garbage", "application", "application/",
+                                          "/json", "; charset=utf-8"])
+def test_a_content_type_jersey_cannot_parse_is_its_empty_400(server, content_type):
+    """Picking the method, Jersey reads the ``Content-Type`` (``isConsumable``,
+    ``getMediaType``) before the ``Accept``, with a body or not: one that
+    ``MediaType.valueOf`` cannot read (no ``/`` subtype, as an ``Accept`` range may lack)
+    is an inbound ``HeaderValueException``, 400 with no entity; the simulator answered a
+    POST 415 and a GET as if the header were not there. A method the route does not take is
+    still 405, found before."""
+    for method, path in (("POST", "/v2/apps"), ("GET", "/v2/info"), ("OPTIONS", "/v2/apps")):
+        answer = requests.request(method, f"{server.url}{path}", data=b'{"id": "x"}',
+                                  headers={"Content-Type": content_type,
+                                           "Accept": "garbage/x"}, timeout=10)
+        assert (answer.status_code, answer.content) == (400, b""), (method, path)
+        assert "Content-Type" not in answer.headers
+    refused = requests.post(f"{server.url}/v2/info", headers={"Content-Type": content_type},
+                            timeout=10)
+    assert refused.status_code == 405
+
+
+def test_two_content_type_lines_are_jerseys_empty_400(server):
+    """Jersey's ``ServletContainer`` copies each header line as a value of its own, and
+    ``getMediaType`` takes one value only (``singleHeader``: too many values is a
+    ``HeaderValueException``): two ``Content-Type`` lines are its 400, even two alike. One
+    line still reads: a GET with a JSON ``Content-Type`` answers."""
+    where = urlsplit(server.url)
+    for types in (["application/json", "application/json"], ["application/json"]):
+        connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+        try:
+            connection.putrequest("GET", "/v2/info")
+            for media in types:
+                connection.putheader("Content-Type", media)
+            connection.endheaders()
+            answer = connection.getresponse()
+            status, body = answer.status, answer.read()
+        finally:
+            connection.close()
+        assert (status, body == b"") == ((400, True) if len(types) == 2 else (200, False))
+
+
+def test_a_json_content_type_with_parameters_still_reads(server):
+    """The check refuses only what Jersey cannot parse: ``application/json;
+    charset=utf-8`` is read, and the ``marathon`` client (which sends a ``Content-Type`` of
+    ``application/json`` on every call, a GET too) still reads its app."""
+    answer = requests.get(f"{server.url}/v2/info",
+                          headers={"Content-Type": "application/json; charset=utf-8"},
+                          timeout=10)
+    assert answer.status_code == 200
+    assert marathon.MarathonClient(server.url).get_app("web").id == "/web"
