@@ -27,11 +27,17 @@ its ``/``; every other error (an unknown ``$patch``, an element of a merged list
 merge key, ``$patch: merge`` in a list, a ``$setElementOrder`` that is no list, or whose
 elements are no maps with the merge key or come in another order than the patch's) is no
 API status and reaches ``ErrorToAPIStatus`` as it is: a 500 with the error's text and no
-reason. Simplified: an element a merged list gains is merged into an empty map, its
-directives applied and its nulls dropped, where upstream appends it as sent for the decoder;
-a list of maps without a merge key that a ``$deleteFromPrimitiveList`` meets is replaced,
-where upstream refuses it (``cannot merge lists without merge key``), and one that a
-``$setElementOrder`` names is merged as without it (:mod:`~clustersim.kubernetes.listorder`).
+reason. An element a merged list gains is appended as sent, its nulls and any directive
+inside it (``$patch``, ``$retainKeys``, ``$setElementOrder/...``) kept, unapplied
+(``mergeSliceWithoutSpecialElements`` appends the patch's map; only an element found by its
+merge key is merged, by ``mergeMap``): the decoder then reads each directive as an unknown
+field, so ``fieldValidation`` refuses it or drops it with a warning, as upstream does.
+Simplified: a list of maps without a merge key that a ``$deleteFromPrimitiveList`` meets is
+replaced, where upstream refuses it (``cannot merge lists without merge key``), and one that
+a ``$setElementOrder`` names is merged as without it
+(:mod:`~clustersim.kubernetes.listorder`); a directive left in a structure the unknown-field
+check does not walk (a probe, a volume's source) stays in the stored object, where the
+decoder drops it.
 """
 
 from __future__ import annotations
@@ -301,9 +307,10 @@ def _merge_slice(current: list[Any], patch: list[Any], key: str | None, deleting
 def _merge_keyed(current: list[dict[str, Any]], patch: list[dict[str, Any]], key: str
                  ) -> list[dict[str, Any]]:
     """``mergeSliceWithoutSpecialElements``: each element of ``patch`` merges into the first
-    element of its key, or is appended, and a later element of the same key merges into
-    that one. The first element of each key is found in an index built once, where upstream
-    scans the list for each element (``findMapInSliceBasedOnKeyValue``)."""
+    element of its key, or is appended as sent (its directives kept, unapplied: see the
+    module docstring), and a later element of the same key merges into that one. The first
+    element of each key is found in an index built once, where upstream scans the list for
+    each element (``findMapInSliceBasedOnKeyValue``)."""
     out = list(current)
     first: dict[Any, int] = {}
     for n, c in enumerate(out):
@@ -314,7 +321,7 @@ def _merge_keyed(current: list[dict[str, Any]], patch: list[dict[str, Any]], key
         index = first.get(identity(item[key]))
         if index is None:
             index = first[identity(item[key])] = len(out)
-            out.append(strategic_merge_patch({}, item))
+            out.append(copy.deepcopy(item))
         else:
             out[index] = strategic_merge_patch(out[index], item)
         merged.add(index)

@@ -390,3 +390,21 @@ def test_set_element_order_sorts_by_the_live_list_as_the_merge_left_it(
     merged = strategic_merge_patch({"containers": live}, {
         "$setElementOrder/containers": _named("2", "3"), "containers": patch})
     assert [c["name"] for c in merged["containers"]] == want
+
+
+def test_an_element_a_merged_list_gains_is_appended_as_sent_its_directives_unapplied():
+    """``mergeSliceWithoutSpecialElements`` appends a patch element whose merge key the live
+    list lacks as the patch sent it (``original = append(original, v)``): only an element
+    found by its key goes through ``mergeMap``. So the directives inside a new container
+    (an env element's ``$patch: delete``, ``$retainKeys``, ``$setElementOrder/env``) and its
+    nulls stay for the decoder, which reads them as unknown fields; the simulator had merged
+    the new element into an empty map, applying them (the env element ``B`` deleted)."""
+    live = {"containers": [{"name": "a", "image": "x:1"}]}
+    added = {"name": "b", "image": "y:1", "command": None,
+             "env": [{"name": "A", "value": "1"}, {"name": "B", "$patch": "delete"}],
+             "$setElementOrder/env": [{"name": "A"}],
+             "resources": {"$retainKeys": ["limits"], "limits": {"cpu": "1"}}}
+    merged = strategic_merge_patch(live, {"containers": [added]})
+    assert merged["containers"] == [added, {"name": "a", "image": "x:1"}]
+    again = strategic_merge_patch(live, {"containers": [added, {"name": "b", "image": "y:2"}]})
+    assert again["containers"][0] == {**added, "image": "y:2"}    # found: merged by mergeMap
