@@ -8,6 +8,7 @@ import copy
 import pytest
 
 from clustersim.kubernetes.defaulttolerations import DEFAULT_TOLERATIONS
+from clustersim.kubernetes.patcherrors import ELEMENT, NoSuchFieldError
 from clustersim.kubernetes.strategicmerge import (
     PatchError,
     apply_patch,
@@ -408,3 +409,19 @@ def test_an_element_a_merged_list_gains_is_appended_as_sent_its_directives_unapp
     assert merged["containers"] == [added, {"name": "a", "image": "x:1"}]
     again = strategic_merge_patch(live, {"containers": [added, {"name": "b", "image": "y:2"}]})
     assert again["containers"][0] == {**added, "image": "y:2"}    # found: merged by mergeMap
+
+
+def test_a_set_element_order_of_no_field_is_refused_with_its_levels_path():
+    """``$setElementOrder/`` names no field: ``LookupPatchMetadataForSlice`` fails before
+    anything merges (``mergePatchIntoOriginal``), after the directive's own checks. The
+    error carries the level's path for the caller who knows the kind to name its Go type;
+    the simulator had ignored the directive."""
+    live = {"spec": {"containers": [{"name": "c", "env": []}]}}
+    with pytest.raises(NoSuchFieldError) as caught:
+        strategic_merge_patch(live, {"spec": {"containers": [{"name": "c",
+                                                              "$setElementOrder/": []}]}})
+    assert (caught.value.status, caught.value.path) == (500, ["spec", "containers", ELEMENT])
+    assert str(caught.value) == ('unable to find api field in struct spec.containers.[] for '
+                                 'the json field ""')
+    assert _refusal(live, {"$setElementOrder/": "x"}) == (    # its type is checked first
+        500, "expected a []interface {}, but received a string")

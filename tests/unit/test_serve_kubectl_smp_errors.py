@@ -76,3 +76,31 @@ def test_directives_inside_a_new_list_element_reach_the_decoder_as_unknown_field
     assert response.status == 200 and request.warnings == [field]
     containers = json.loads(response.body)["spec"]["template"]["spec"]["containers"]
     assert containers[0]["env"] == [{"name": "A", "value": "1"}, {"name": "B"}]
+
+
+def test_a_set_element_order_of_no_field_names_the_go_type_of_its_level():
+    """strategicpatch looks a ``$setElementOrder/<field>``'s list up in the Go type merged at
+    its level (``LookupPatchMetadataForStruct``, ``third_party/forked/golang/json/
+    fields.go``): an empty name is in no struct, ``unable to find api field in struct
+    PodSpec for the json field ""``, a 500 with no reason; a Go map (labels) is refused
+    before the field is looked for. The served API had answered 200 and changed nothing."""
+    path = "/api/v1/namespaces/default/pods"
+    cases = [
+        ({"$setElementOrder/": []}, "struct Pod for"),
+        ({"spec": {"$setElementOrder/": []}}, "struct PodSpec for"),
+        ({"spec": {"containers": [{"name": "c", "$setElementOrder/": []}]}},
+         "struct Container for"),
+        ({"spec": {"containers": [{"name": "c", "env": [
+            {"name": "A", "$setElementOrder/": [{"name": "B"}]}]}]}}, "struct EnvVar for"),
+    ]
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _send(server, "POST", path, POD)[0] == 201
+        for patch, named in cases:
+            code, body = _send(server, "PATCH", f"{path}/p1", patch, SMP)
+            assert (code, body["message"]) == (
+                500, f'unable to find api field in {named} the json field ""'), patch
+            assert "reason" not in body
+        code, body = _send(server, "PATCH", f"{path}/p1",
+                           {"metadata": {"labels": {"$setElementOrder/": []}}}, SMP)
+    assert (code, body["message"]) == (
+        500, "merging an object in json but data type is not struct, instead is: map")
