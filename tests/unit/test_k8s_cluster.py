@@ -774,21 +774,29 @@ def test_a_drain_past_its_timeout_closes_with_kubectls_lines():
         cluster.drain("node-2", timeout=-1)
 
 
-def test_a_failed_drain_closes_once_the_evicted_pods_are_gone():
-    """kubectl waits for every Pod (``evictPods``): with one Pod refused for good and
-    another evicted, the closing lines come when the evicted Pod has gone, and name only the
-    Pod left on the node; two errors join in brackets (``utilerrors.NewAggregate``)."""
+def _web_behind_two_budgets(*more: dict) -> KubernetesCluster:
+    """Two nodes running two web Pods that two budgets cover (each allowing one disruption,
+    so every eviction of them is a 500), and ``more`` objects, settled."""
     cluster = KubernetesCluster(nodes(2), seed=3)
     cluster.apply(deployment(replicas=2))
-    pinned = deployment(name="api", replicas=1)
-    pinned["spec"]["template"]["spec"]["nodeSelector"] = {"kubernetes.io/hostname": "node-1"}
-    cluster.apply(pinned)
+    for manifest in more:
+        cluster.apply(manifest)
     for name in ("web", "web-too"):
         cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
                        "metadata": {"name": name},
                        "spec": {"maxUnavailable": 1,
                                 "selector": {"matchLabels": {"app": "web"}}}})
     cluster.run()
+    return cluster
+
+
+def test_a_failed_drain_closes_once_the_evicted_pods_are_gone():
+    """kubectl waits for every Pod (``evictPods``): with one Pod refused for good and
+    another evicted, the closing lines come when the evicted Pod has gone, and name only the
+    Pod left on the node."""
+    pinned = deployment(name="api", replicas=1)
+    pinned["spec"]["template"]["spec"]["nodeSelector"] = {"kubernetes.io/hostname": "node-1"}
+    cluster = _web_behind_two_budgets(pinned)
     on_node = {p.name: p for p in cluster.pods() if p.node == "node-1"}
     [web] = [n for n in on_node if n.startswith("web")]
     [api] = [n for n in on_node if n.startswith("api")]
@@ -1318,14 +1326,7 @@ def test_drain_does_not_evict_a_pod_that_two_budgets_cover():
     drain had asked each budget and evicted it. kubectl returns that error rather than
     print it, and closes with it (``RunDrain``, as the real kubectl 1.37 prints it against
     the served API); the drain log had shown it alone, as kubectl never does."""
-    cluster = KubernetesCluster(nodes(2), seed=3)
-    cluster.apply(deployment(replicas=2))
-    for name in ("web", "web-too"):
-        cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
-                       "metadata": {"name": name},
-                       "spec": {"maxUnavailable": 1,
-                                "selector": {"matchLabels": {"app": "web"}}}})
-    cluster.run()
+    cluster = _web_behind_two_budgets()
     [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
     drained = cluster.drain("node-1")
     cluster.run(until=cluster.now + 60)
