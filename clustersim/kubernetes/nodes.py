@@ -24,6 +24,7 @@ from clustersim.kubernetes.controllers.disruption import (
     eviction_refusal,
     mark_disruption_target,
 )
+from clustersim.kubernetes.drainrun import Drained, closing_lines, timed_out, waited_out
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodestatus import StatusReports
 from clustersim.kubernetes.objects import controller_of, full_name, is_active, is_terminating
@@ -35,23 +36,13 @@ from clustersim.node import TAINT_EFFECTS, Node
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
 DRAIN_RETRY_SECONDS = 5.0
 """kubectl drain waits this long before retrying a refused eviction."""
+DRAIN_POLL_SECONDS = 1.0
+"""kubectl drain looks this often whether an evicted Pod is gone (``waitForDelete``)."""
 
 
-class Drained(list[str]):
-    """What :meth:`NodeLifecycle.drain` returns: the names of the Pods it evicted or is
-    retrying, and :attr:`errors`, kubectl's error for each Pod whose eviction failed for good
-    (a 500 from two budgets): kubectl would exit non-zero for those."""
-
-    def __init__(self, names: list[str]) -> None:
-        super().__init__(names)
-        self.errors: list[str] = []
-        """``error when evicting pods/...`` for each Pod refused for good, in order; a Pod
-        still retried when drain returned is added when it is refused."""
-
-    def failed(self, name: str, error: str) -> None:
-        """The eviction of Pod ``name`` failed for good with kubectl's ``error``."""
-        self.remove(name)
-        self.errors.append(error)
+def _daemon_pod(pod: Mapping[str, Any]) -> bool:
+    """Whether a DaemonSet runs ``pod``: ``--ignore-daemonsets`` leaves it."""
+    return (controller_of(pod) or {}).get("kind") == "DaemonSet"
 
 
 class NodeJoin(NamedTuple):
@@ -209,7 +200,7 @@ class NodeLifecycle(APIServer):
                              f"Node {name} status is now: NodeSchedulable", kubelet=True)
         self._reconcile()
 
-    def drain(self, name: str, *, force: bool = False) -> Drained:
+    def drain(self, name: str, *, force: bool = False, timeout: float = 0) -> Drained:
         """``kubectl drain --ignore-daemonsets``: cordon, then evict every pod except
         DaemonSet pods, and return the names of those evicted or waiting for their budget
         (:class:`Drained`, a list). Pods without a controller are refused unless ``force``
@@ -217,17 +208,21 @@ class NodeLifecycle(APIServer):
         (:func:`~clustersim.kubernetes.controllers.disruption.eviction_refusal`, the served
         API's too): an evicted Pod gets the ``DisruptionTarget`` condition before it is
         deleted; one that a PodDisruptionBudget refuses (a 429) is retried every 5 s, as
-        kubectl does, until the budget allows it; one that two budgets cover (a 500) is not
-        retried and stays, as kubectl's ``evictPods`` gives up on any other error
-        (kubernetes/kubernetes ``staging/src/k8s.io/kubectl/pkg/drain/drain.go``). That Pod is
-        not in the list but in its :attr:`Drained.errors`. kubectl evicts the other Pods all
-        the same (``evictPods`` waits for every Pod) and then exits non-zero with
-        ``error: unable to drain node ...`` (``RunDrain`` in
-        ``staging/src/k8s.io/kubectl/pkg/cmd/drain/drain.go``); the Python API raises
-        nothing, since the retried evictions go on in simulated time after it returns:
-        read :attr:`Drained.errors`, which a later refusal is added to. kubectl's lines, an
-        ``evicting pod`` before every attempt, go to :attr:`drain_log`."""
+        kubectl does, until the budget allows it or ``timeout`` seconds (kubectl's
+        ``--timeout``; 0, its default, waits for ever) have passed; one that two budgets
+        cover (a 500) is not retried and stays, as kubectl's ``evictPods`` gives up on any
+        other error (kubernetes/kubernetes ``staging/src/k8s.io/kubectl/pkg/drain/drain.go``).
+        A Pod that failed is not in the list but in its :attr:`Drained.errors`. kubectl
+        evicts the other Pods all the same, waits for them to go, and then exits non-zero
+        with the lines :func:`~clustersim.kubernetes.drainrun.closing_lines` words; the
+        Python API raises nothing, since the retried evictions go on in simulated time after
+        it returns: read :attr:`Drained.errors`, which a later failure is added to.
+        kubectl's lines, an ``evicting pod`` before every attempt and the closing ones, go
+        to :attr:`drain_log` (:mod:`clustersim.kubernetes.drainrun`)."""
         self.node(name)
+        if not timeout >= 0:
+            raise ValueError(f"timeout must be 0 or more seconds (0 waits for ever, as "
+                             f"kubectl's --timeout=0s), not {timeout!r}")
         pods = [p for p in self.pod_index.on_node(name)
                 if not is_terminating(p) and is_active(p)]
         bare = [p["metadata"]["name"] for p in pods if controller_of(p) is None]
@@ -235,41 +230,72 @@ class NodeLifecycle(APIServer):
             raise ValueError(f"cannot delete Pods that declare no controller (use force=True "
                              f"to override): {', '.join(bare)}")
         self.cordon(name)
-        targets = [p for p in pods if (controller_of(p) or {}).get("kind") != "DaemonSet"]
-        drained = Drained([p["metadata"]["name"] for p in targets])
-        self._evict_for_drain(targets, drained)
+        targets = [p for p in pods if not _daemon_pod(p)]
+        drained = Drained([p["metadata"]["name"] for p in targets], name,
+                          self.now + timeout if timeout else None)
+        self._evict_for_drain(targets, drained, timeout)
         self._reconcile()
         return drained
 
-    def _evict_for_drain(self, pods: list[dict[str, Any]], drained: Drained) -> None:
-        """One round of kubectl's eviction attempts; a Pod refused for good leaves
+    def _evict_for_drain(self, pods: list[dict[str, Any]], drained: Drained,
+                         timeout: float) -> None:
+        """One round of kubectl's eviction attempts; a Pod that fails for good leaves
         ``drained`` for its :attr:`~Drained.errors`."""
         waiting = []
         for pod in pods:
             if not self.exists(pod) or is_terminating(pod):
                 continue
+            meta = pod["metadata"]
             self.drain_log.append((self.now, f"evicting pod {full_name(pod)}"))
+            if drained.deadline is not None and self.now >= drained.deadline:
+                drained.failed(meta["name"], timed_out(meta["name"], meta["namespace"],
+                                                       timeout), self.now)
+                continue
             refusal = eviction_refusal(self, pod)
             if refusal:
-                meta = pod["metadata"]
-                retried = refusal.code == 429
-                line = (f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}"'
-                        f'{" (will retry after 5s)" if retried else ""}: {refusal.message}')
-                self.drain_log.append((self.now, line))
-                if retried:
+                error = f'error when evicting pods/"{meta["name"]}" -n "{meta["namespace"]}"'
+                if refusal.code == 429:     # printed, then tried again
+                    self.drain_log.append((self.now, f"{error} (will retry after 5s): "
+                                                     f"{refusal.message}"))
                     waiting.append(pod)
-                else:
-                    drained.failed(meta["name"], line)
+                else:                       # returned: printed as the drain ends
+                    drained.failed(meta["name"], f"{error}: {refusal.message}", self.now)
                 continue
             mark_disruption_target(pod, self.now)
             self.delete_pod(pod)
+            drained.evicted.append(pod)
         if waiting:
             # while replacements are still starting the retry is part of what happens next;
             # a budget that no pod in flight can satisfy blocks kubectl indefinitely, and
             # run() does not wait for that
             settling = any(budget_settling(self, pod) for pod in waiting)
-            self.after(DRAIN_RETRY_SECONDS, lambda: self._evict_for_drain(waiting, drained),
+            self.after(DRAIN_RETRY_SECONDS,
+                       lambda: self._evict_for_drain(waiting, drained, timeout),
                        background=not settling)
+        else:
+            self._drain_ending(drained)
+
+    def _drain_ending(self, drained: Drained) -> None:
+        """Once no Pod is retried: kubectl waits for the evicted Pods to go (or its deadline,
+        which fails those left), then, when a Pod failed, prints its closing lines."""
+        if drained.ended or not drained.errors:
+            return
+        left = [p for p in drained.evicted if self.exists(p)]
+        deadline = drained.deadline
+        if left and (deadline is None or self.now < deadline):
+            wake = DRAIN_POLL_SECONDS if deadline is None else \
+                min(DRAIN_POLL_SECONDS, deadline - self.now)
+            self.after(wake, lambda: self._drain_ending(drained), background=True)
+            return
+        for pod in left:
+            meta = pod["metadata"]
+            drained.failed(meta["name"], waited_out(meta["name"], meta["namespace"]),
+                           self.now)
+        drained.ended = True
+        pending = [p["metadata"]["name"] for p in self.pod_index.on_node(drained.node)
+                   if not _daemon_pod(p)]
+        self.drain_log.extend((self.now, line) for line in
+                              closing_lines(drained.node, drained.errors, pending))
 
     def node_is_up(self, name: str) -> bool:
         """Whether the node's machine (and kubelet) is running."""

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from clustersim.goformat import go_verbose
+from clustersim.goformat import go_quote, go_verbose
 
-__all__ = ["BAD_ORDER_LIST", "BAD_PRIMITIVE_LIST", "BAD_RETAIN_KEYS", "MAP_TYPE", "PatchError",
-           "bad_arg_type", "bad_patch_type", "go_type", "identity", "no_merge_key"]
+__all__ = ["BAD_ORDER_LIST", "BAD_PRIMITIVE_LIST", "BAD_RETAIN_KEYS", "ELEMENT", "MAP_TYPE",
+           "NoSuchFieldError", "PatchError", "bad_arg_type", "bad_patch_type", "go_type",
+           "identity", "no_merge_key"]
 
 
 class PatchError(ValueError):
@@ -25,6 +26,40 @@ class PatchError(ValueError):
     def __init__(self, message: str, status: int = 500) -> None:
         super().__init__(message)
         self.status = status
+
+
+ELEMENT = 0
+"""A step into an element of a list in :attr:`NoSuchFieldError.path`."""
+
+
+class NoSuchFieldError(PatchError):
+    """The refusal of a ``$setElementOrder/<field>`` whose field the Go type merged at its
+    level lacks: strategicpatch looks the list up (``LookupPatchMetadataForSlice``, then
+    ``LookupPatchMetadataForStruct`` of k8s.io/apimachinery
+    ``third_party/forked/golang/json/fields.go``) before it merges anything, and answers in
+    words that name that type, a 500 (no API status). ``path`` is the level's place in the
+    patched object (keys, :data:`ELEMENT` for a list's element), filled in as the error
+    leaves each level, so that the caller who knows the object's kind can name the type
+    (:meth:`named`); until then the message names the level by that path."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self.path: list[str | int] = []
+        super().__init__("")
+
+    def __str__(self) -> str:
+        shown = ".".join("[]" if step == ELEMENT else str(step) for step in self.path)
+        return self.named(shown or "object").args[0]
+
+    def named(self, go_type: str) -> PatchError:
+        """The error with the level's Go type: a struct's name (``PodSpec``), or ``map`` for
+        a Go map, which ``LookupPatchMetadataForStruct`` refuses before it looks for the
+        field."""
+        if go_type == "map":
+            return PatchError("merging an object in json but data type is not struct, "
+                              "instead is: map")
+        return PatchError(f"unable to find api field in struct {go_type} for the json field "
+                          f"{go_quote(self.field)}")
 
 
 BAD_RETAIN_KEYS = "invalid patch format of retainKeys"

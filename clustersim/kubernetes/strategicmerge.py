@@ -25,18 +25,31 @@ strategicpatch's words, with the status the API server answers
 omits a key the patch sets, a ``$deleteFromPrimitiveList`` or ``$setElementOrder`` without
 its ``/``; every other error (an unknown ``$patch``, an element of a merged list without its
 merge key, ``$patch: merge`` in a list, a ``$setElementOrder`` that is no list, or whose
-elements are no maps with the merge key or come in another order than the patch's) is no
+elements are no maps with the merge key or come in another order than the patch's, or that
+names no field, ``$setElementOrder/``, which no Go type has: ``unable to find api field in
+struct PodSpec for the json field ""``, the type named by the caller who knows the object's
+kind, :class:`~clustersim.kubernetes.patcherrors.NoSuchFieldError`) is no
 API status and reaches ``ErrorToAPIStatus`` as it is: a 500 with the error's text and no
-reason. Simplified: an element a merged list gains is merged into an empty map, its
-directives applied and its nulls dropped, where upstream appends it as sent for the decoder;
-a list of maps without a merge key that a ``$deleteFromPrimitiveList`` meets is replaced,
-where upstream refuses it (``cannot merge lists without merge key``), and one that a
-``$setElementOrder`` names is merged as without it (:mod:`~clustersim.kubernetes.listorder`).
+reason. An element a merged list gains is appended as sent, its nulls and any directive
+inside it (``$patch``, ``$retainKeys``, ``$setElementOrder/...``) kept, unapplied
+(``mergeSliceWithoutSpecialElements`` appends the patch's map; only an element found by its
+merge key is merged, by ``mergeMap``): the decoder then reads each directive as an unknown
+field, so ``fieldValidation`` refuses it or drops it with a warning, as upstream does.
+Simplified: a list of maps without a merge key that a ``$deleteFromPrimitiveList`` meets is
+replaced, where upstream refuses it (``cannot merge lists without merge key``), and one that
+a ``$setElementOrder`` names is merged as without it
+(:mod:`~clustersim.kubernetes.listorder`); a directive left in a structure the unknown-field
+check does not walk (a probe, a volume's source) stays in the stored object, where the
+decoder drops it; a ``$setElementOrder/<field>`` whose field the level's Go type lacks is
+refused only when the name is empty (upstream refuses any such name, which needs the types
+the simulator does not keep).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from clustersim.kubernetes.listorder import (
@@ -49,7 +62,9 @@ from clustersim.kubernetes.patcherrors import (
     BAD_ORDER_LIST,
     BAD_PRIMITIVE_LIST,
     BAD_RETAIN_KEYS,
+    ELEMENT,
     MAP_TYPE,
+    NoSuchFieldError,
     PatchError,
     bad_arg_type,
     bad_patch_type,
@@ -174,11 +189,24 @@ def _merge_field(key: str, value: Any, out: dict[str, Any], *, deleting: bool = 
             else:
                 out[key] = kept
     elif isinstance(value, dict):
-        out[key] = strategic_merge_patch(current, value)
+        with _within(key):
+            out[key] = strategic_merge_patch(current, value)
     elif isinstance(value, list) and isinstance(current, list):
-        out[key] = _merge_list(key, current, value, deleting)
+        with _within(key):
+            out[key] = _merge_list(key, current, value, deleting)
     else:
         out[key] = value
+
+
+@contextmanager
+def _within(step: str | int) -> Iterator[None]:
+    """Add ``step`` to the path of a :class:`~clustersim.kubernetes.patcherrors.NoSuchFieldError`
+    raised inside it, as the error leaves that level."""
+    try:
+        yield
+    except NoSuchFieldError as err:
+        err.path.insert(0, step)
+        raise
 
 
 def _as_sent(value: Any, *, drop_nulls: bool) -> Any:
@@ -230,6 +258,8 @@ def _ordered(key: str, order: Any, out: dict[str, Any], patch: dict[str, Any]) -
     for value, there in ((out.get(field), field in out), (patch.get(field), field in patch)):
         if there and not isinstance(value, list):
             raise bad_arg_type(_LIST_TYPE, value)
+    if not field:       # no Go type has a field of that name (module docstring)
+        raise NoSuchFieldError(field)
     live, sent = out.get(field, []), patch.get(field, [])
     merge_key = _merge_key(field, sent + live)
     if merge_key is None and field not in MERGE_PRIMITIVES and \
@@ -237,7 +267,8 @@ def _ordered(key: str, order: Any, out: dict[str, Any], patch: dict[str, Any]) -
         return key     # a list of maps without a merge key (listorder's module docstring)
     check_order_list(sent, order, merge_key)
     if field in out and field in patch:
-        merged = _merge_list(field, live, sent)
+        with _within(field):
+            merged = _merge_list(field, live, sent)
     elif field in patch:
         merged = _as_sent(sent, drop_nulls=False)
     elif field in out:
@@ -301,9 +332,10 @@ def _merge_slice(current: list[Any], patch: list[Any], key: str | None, deleting
 def _merge_keyed(current: list[dict[str, Any]], patch: list[dict[str, Any]], key: str
                  ) -> list[dict[str, Any]]:
     """``mergeSliceWithoutSpecialElements``: each element of ``patch`` merges into the first
-    element of its key, or is appended, and a later element of the same key merges into
-    that one. The first element of each key is found in an index built once, where upstream
-    scans the list for each element (``findMapInSliceBasedOnKeyValue``)."""
+    element of its key, or is appended as sent (its directives kept, unapplied: see the
+    module docstring), and a later element of the same key merges into that one. The first
+    element of each key is found in an index built once, where upstream scans the list for
+    each element (``findMapInSliceBasedOnKeyValue``)."""
     out = list(current)
     first: dict[Any, int] = {}
     for n, c in enumerate(out):
@@ -314,9 +346,10 @@ def _merge_keyed(current: list[dict[str, Any]], patch: list[dict[str, Any]], key
         index = first.get(identity(item[key]))
         if index is None:
             index = first[identity(item[key])] = len(out)
-            out.append(strategic_merge_patch({}, item))
+            out.append(copy.deepcopy(item))
         else:
-            out[index] = strategic_merge_patch(out[index], item)
+            with _within(ELEMENT):
+                out[index] = strategic_merge_patch(out[index], item)
         merged.add(index)
     return [c if n in merged else copy.deepcopy(c) for n, c in enumerate(out)]
 

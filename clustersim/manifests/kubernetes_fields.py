@@ -9,8 +9,12 @@ api-concepts/#field-validation). The field lists below are those of kubernetes/a
 ``/eviction`` subresources (as of v1.37, the release
 whose schemas :mod:`clustersim.schemas` reads; a test compares the two) for the structures a
 learner writes most, ``affinity`` and its terms included (a preferred term written without
-``podAffinityTerm:`` has an unknown ``labelSelector`` and ``topologyKey``); fields inside
-other structures (probes, volumes' sources, security contexts) are not checked. The loader
+``podAffinityTerm:`` has an unknown ``labelSelector`` and ``topologyKey``), and each kind's
+``status`` with a Pod's and a Node's conditions (the decoder reads the whole object on a
+write to ``/status`` as on any other, so ``status.phaze`` is as unknown as
+``spec.replica``; a kind without a status, a ConfigMap, has an unknown ``status``); fields
+inside other structures (probes, volumes' sources, security contexts, a container's
+status) are not checked, where the real decoder names them too. The loader
 reports unknown fields of an object that is otherwise valid as warnings, one per field
 in the API server's words (``unknown field "spec.replica"``, what
 ``fieldValidation=Warn`` sends and ``kubectl apply --validate=warn`` prints after
@@ -184,7 +188,7 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
         "kind": None,
         "metadata": "ObjectMeta",
         "spec": "PersistentVolumeClaimSpec",
-        "status": None,
+        "status": "PersistentVolumeClaimStatus",
     },
     "PersistentVolumeClaimSpec": {
         **_plain(
@@ -194,6 +198,68 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
         "resources": "ResourceRequirements",
         "selector": "LabelSelector",
     },
+    # each kind's status, as a write to its /status subresource (or any write) sends it:
+    # the decoder reads the whole object whatever the subresource (k8s.io/apiserver
+    # pkg/endpoints/handlers/update.go and patch.go decode into the kind's own Go type)
+    "PodStatus": {
+        **_plain(
+            "allocatedResources containerStatuses ephemeralContainerStatuses "
+            "extendedResourceClaimStatus hostIP hostIPs initContainerStatuses message "
+            "nodeAllocatableResourceClaimStatuses nominatedNodeName observedGeneration phase "
+            "podIP podIPs qosClass reason resize resourceClaimStatuses resources startTime "
+            "volumeHealth"
+        ),
+        "conditions": "[PodCondition]",
+    },
+    "PodCondition": _plain(
+        "lastProbeTime lastTransitionTime message observedGeneration reason status type"
+    ),
+    "DeploymentStatus": _plain(
+        "availableReplicas collisionCount conditions observedGeneration readyReplicas replicas "
+        "terminatingReplicas unavailableReplicas updatedReplicas"
+    ),
+    "ReplicaSetStatus": _plain(
+        "availableReplicas conditions fullyLabeledReplicas observedGeneration readyReplicas "
+        "replicas terminatingReplicas"
+    ),
+    "ReplicationControllerStatus": _plain(
+        "availableReplicas conditions fullyLabeledReplicas observedGeneration readyReplicas "
+        "replicas"
+    ),
+    "StatefulSetStatus": _plain(
+        "availableReplicas collisionCount conditions currentReplicas currentRevision "
+        "observedGeneration readyReplicas replicas updateRevision updatedReplicas"
+    ),
+    "DaemonSetStatus": _plain(
+        "collisionCount conditions currentNumberScheduled desiredNumberScheduled "
+        "numberAvailable numberMisscheduled numberReady numberUnavailable observedGeneration "
+        "updatedNumberScheduled"
+    ),
+    "JobStatus": _plain(
+        "active completedIndexes completionTime conditions failed failedIndexes ready "
+        "startTime succeeded terminating uncountedTerminatedPods"
+    ),
+    "CronJobStatus": _plain("active lastScheduleTime lastSuccessfulTime"),
+    "ServiceStatus": _plain("conditions loadBalancer"),
+    "PersistentVolumeClaimStatus": _plain(
+        "accessModes allocatedResourceStatuses allocatedResources capacity conditions "
+        "currentVolumeAttributesClassName healthStatus modifyVolumeStatus phase"
+    ),
+    "NamespaceStatus": _plain("conditions phase"),
+    "NodeSpec": _plain(
+        "configSource externalID podCIDR podCIDRs podPreemptionPolicy providerID taints "
+        "unschedulable"
+    ),
+    "NodeStatus": {
+        **_plain(
+            "addresses allocatable capacity config daemonEndpoints declaredFeatures features "
+            "images nodeInfo phase runtimeHandlers volumesAttached volumesInUse"
+        ),
+        "conditions": "[NodeCondition]",
+    },
+    "NodeCondition": _plain(
+        "lastHeartbeatTime lastTransitionTime message reason status type"
+    ),
     # the access reviews (k8s.io/api authorization/v1/types.go)
     "SelfSubjectAccessReviewSpec": {"nonResourceAttributes": "NonResourceAttributes",
                                     "resourceAttributes": "ResourceAttributes"},
@@ -205,35 +271,49 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
     ),
     "NonResourceAttributes": _plain("path verb"),
     "SelfSubjectRulesReviewSpec": _plain("namespace"),
+    "SubjectAccessReviewStatus": _plain("allowed denied evaluationError reason"),
+    "SubjectRulesReviewStatus": _plain(
+        "evaluationError incomplete nonResourceRules resourceRules"
+    ),
+    "SelfSubjectReviewStatus": _plain("userInfo"),     # authentication/v1
     # the subresources' bodies: a /scale's Scale, an /eviction's Eviction
     "ScaleSpec": _plain("replicas"),
+    "ScaleStatus": _plain("replicas selector"),
     "DeleteOptions": _plain(
         "apiVersion dryRun gracePeriodSeconds ignoreStoreReadErrorWithClusterBreakingPotential "
         "kind orphanDependents preconditions propagationPolicy"
     ),
 }
-_ENVELOPE = {"apiVersion": None, "kind": None, "metadata": "ObjectMeta", "status": None}
+_ENVELOPE = {"apiVersion": None, "kind": None, "metadata": "ObjectMeta"}
+
+
+def _kind(spec: str | None, status: str | None) -> dict[str, str | None]:
+    """The fields of a kind with a ``spec`` and a ``status`` of these structures (None: a
+    spec whose fields are not checked)."""
+    return {**_ENVELOPE, "spec": spec, "status": status}
+
+
 _KINDS: dict[str, dict[str, str | None]] = {
-    "Pod": {**_ENVELOPE, "spec": "PodSpec"},
-    "Deployment": {**_ENVELOPE, "spec": "DeploymentSpec"},
-    "ReplicaSet": {**_ENVELOPE, "spec": "ReplicaSetSpec"},
-    "ReplicationController": {**_ENVELOPE, "spec": "ReplicationControllerSpec"},
-    "StatefulSet": {**_ENVELOPE, "spec": "StatefulSetSpec"},
-    "DaemonSet": {**_ENVELOPE, "spec": "DaemonSetSpec"},
-    "Job": {**_ENVELOPE, "spec": "JobSpec"},
-    "CronJob": {**_ENVELOPE, "spec": "CronJobSpec"},
-    "Service": {**_ENVELOPE, "spec": "ServiceSpec"},
+    "Pod": _kind("PodSpec", "PodStatus"),
+    "Deployment": _kind("DeploymentSpec", "DeploymentStatus"),
+    "ReplicaSet": _kind("ReplicaSetSpec", "ReplicaSetStatus"),
+    "ReplicationController": _kind("ReplicationControllerSpec", "ReplicationControllerStatus"),
+    "StatefulSet": _kind("StatefulSetSpec", "StatefulSetStatus"),
+    "DaemonSet": _kind("DaemonSetSpec", "DaemonSetStatus"),
+    "Job": _kind("JobSpec", "JobStatus"),
+    "CronJob": _kind("CronJobSpec", "CronJobStatus"),
+    "Service": _kind("ServiceSpec", "ServiceStatus"),
     "PersistentVolumeClaim": _STRUCTS["PersistentVolumeClaim"],
     "ConfigMap": {**_ENVELOPE, **_plain("data binaryData immutable")},
     "Secret": {**_ENVELOPE, **_plain("data stringData type immutable")},
-    "Namespace": {**_ENVELOPE, "spec": None},
-    "SelfSubjectAccessReview": {**_ENVELOPE, "spec": "SelfSubjectAccessReviewSpec"},
-    "SubjectAccessReview": {**_ENVELOPE, "spec": "SubjectAccessReviewSpec"},
-    "SelfSubjectRulesReview": {**_ENVELOPE, "spec": "SelfSubjectRulesReviewSpec"},
-    "SelfSubjectReview": _ENVELOPE,         # authentication/v1: no spec
-    "Scale": {**_ENVELOPE, "spec": "ScaleSpec"},      # autoscaling/v1
-    "Eviction": {"apiVersion": None, "kind": None, "metadata": "ObjectMeta",
-                 "deleteOptions": "DeleteOptions"},   # policy/v1: no status
+    "Namespace": _kind(None, "NamespaceStatus"),
+    "Node": _kind("NodeSpec", "NodeStatus"),
+    "SelfSubjectAccessReview": _kind("SelfSubjectAccessReviewSpec", "SubjectAccessReviewStatus"),
+    "SubjectAccessReview": _kind("SubjectAccessReviewSpec", "SubjectAccessReviewStatus"),
+    "SelfSubjectRulesReview": _kind("SelfSubjectRulesReviewSpec", "SubjectRulesReviewStatus"),
+    "SelfSubjectReview": {**_ENVELOPE, "status": "SelfSubjectReviewStatus"},    # no spec
+    "Scale": _kind("ScaleSpec", "ScaleStatus"),      # autoscaling/v1
+    "Eviction": {**_ENVELOPE, "deleteOptions": "DeleteOptions"},   # policy/v1: no status
 }
 
 

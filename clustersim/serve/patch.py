@@ -33,10 +33,12 @@ import copy
 from typing import Any
 
 from clustersim.goformat import json_kind
+from clustersim.kubernetes.patcherrors import NoSuchFieldError
 from clustersim.kubernetes.strategicmerge import PatchError, strategic_merge_patch
 from clustersim.manifests.safe_yaml import copy_data
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubelists import UNKNOWN_REASON
+from clustersim.serve.patchtypes import go_type_at
 
 __all__ = ["MAX_JSON_PATCH_OPERATIONS", "UNPROCESSABLE", "json_patch", "merge_patch",
            "strategic_patch"]
@@ -47,10 +49,17 @@ def strategic_patch(target: Any, patch: Any) -> Any:
     answered as ``interpretStrategicMergePatchError`` leaves it: a 400 ``BadRequest``, a 422
     made by ``NewGenericServerResponse`` (a list of lists: :data:`UNPROCESSABLE`, none of
     strategicpatch's words), or a 500 with no reason and strategicpatch's own words
-    (``ErrorToAPIStatus``)."""
+    (``ErrorToAPIStatus``); a ``$setElementOrder`` naming no field names the Go type of its
+    level, found from ``target``'s kind (:func:`~clustersim.serve.patchtypes.go_type_at`;
+    by the level's path where the definitions do not say)."""
     try:
         return strategic_merge_patch(target, patch)
-    except PatchError as err:
+    except PatchError as refused:
+        err = refused
+        if isinstance(refused, NoSuchFieldError):
+            known = target if isinstance(target, dict) else {}
+            go_type = go_type_at(known.get("apiVersion"), known.get("kind"), refused.path)
+            err = refused if go_type is None else refused.named(go_type)
         if err.status == 422:
             raise HttpError(422, UNPROCESSABLE, "Invalid", causes=[]) from None
         raise HttpError(err.status, str(err),

@@ -750,6 +750,68 @@ def test_drain_blocked_by_a_budget_that_cannot_be_met_does_not_hang_run():
     assert all("disruption budget" in line for line in lines[1::2])
 
 
+def test_a_drain_past_its_timeout_closes_with_kubectls_lines():
+    """``--timeout``: a Pod still retried when it passes fails at its next attempt (``global
+    timeout reached``, after its ``evicting pod`` line), and kubectl closes with the lines
+    the real kubectl 1.37 prints against the served API; the Python API's drain had no
+    timeout and retried for ever."""
+    cluster = _web_behind_a_budget_of_all()
+    [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
+    start = cluster.now
+    drained = cluster.drain("node-1", timeout=7)
+    cluster.run(until=start + 30)
+    error = f'error when evicting pods/"{name}" -n "default": global timeout reached: 7s'
+    assert list(drained) == [] and drained.errors == [error]
+    assert cluster.drain_log[-7:] == [(start + 10, line) for line in (
+        f"evicting pod default/{name}",
+        f'There are pending pods in node "node-1" when an error occurred: {error}',
+        f"pod/{name}",
+        f'error: unable to drain node "node-1" due to error: {error}, continuing command...',
+        "There are pending nodes to be drained:", " node-1", error)]
+    assert [t for t, line in cluster.drain_log if line.startswith("evicting")] == [
+        start, start + 5, start + 10]
+    with pytest.raises(ValueError, match="timeout must be 0 or more seconds"):
+        cluster.drain("node-2", timeout=-1)
+
+
+def _web_behind_two_budgets(*more: dict) -> KubernetesCluster:
+    """Two nodes running two web Pods that two budgets cover (each allowing one disruption,
+    so every eviction of them is a 500), and ``more`` objects, settled."""
+    cluster = KubernetesCluster(nodes(2), seed=3)
+    cluster.apply(deployment(replicas=2))
+    for manifest in more:
+        cluster.apply(manifest)
+    for name in ("web", "web-too"):
+        cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                       "metadata": {"name": name},
+                       "spec": {"maxUnavailable": 1,
+                                "selector": {"matchLabels": {"app": "web"}}}})
+    cluster.run()
+    return cluster
+
+
+def test_a_failed_drain_closes_once_the_evicted_pods_are_gone():
+    """kubectl waits for every Pod (``evictPods``): with one Pod refused for good and
+    another evicted, the closing lines come when the evicted Pod has gone, and name only the
+    Pod left on the node."""
+    pinned = deployment(name="api", replicas=1)
+    pinned["spec"]["template"]["spec"]["nodeSelector"] = {"kubernetes.io/hostname": "node-1"}
+    cluster = _web_behind_two_budgets(pinned)
+    on_node = {p.name: p for p in cluster.pods() if p.node == "node-1"}
+    [web] = [n for n in on_node if n.startswith("web")]
+    [api] = [n for n in on_node if n.startswith("api")]
+    start = cluster.now
+    drained = cluster.drain("node-1")
+    assert not any("There are pending" in line for _, line in cluster.drain_log)
+    cluster.run(until=start + 120)
+    gone = [t for t, line in cluster.drain_log if line.startswith("There are pending pods")]
+    assert len(gone) == 1 and gone[0] > start
+    assert cluster.get("Pod", "default", api) is None
+    [pending] = [line for _, line in cluster.drain_log if line.startswith("pod/")]
+    assert pending == f"pod/{web}" and drained.errors[0].startswith(
+        f'error when evicting pods/"{web}" -n "default": This pod has more than one')
+
+
 def test_drain_logs_evicting_pod_before_every_attempt():
     """kubectl prints ``evicting pod <ns>/<name>`` before each eviction request, a refused one
     and each retry too (``evictPods`` in ``staging/src/k8s.io/kubectl/pkg/drain/drain.go``);
@@ -1261,22 +1323,22 @@ def test_drain_marks_each_evicted_pod_as_a_disruption_target():
 def test_drain_does_not_evict_a_pod_that_two_budgets_cover():
     """Two budgets that each allow a disruption: the eviction subresource still refuses the
     Pod, a 500 that kubectl does not retry (``eviction.go``, ``drain.go``); the Python API's
-    drain had asked each budget and evicted it."""
-    cluster = KubernetesCluster(nodes(2), seed=3)
-    cluster.apply(deployment(replicas=2))
-    for name in ("web", "web-too"):
-        cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
-                       "metadata": {"name": name},
-                       "spec": {"maxUnavailable": 1,
-                                "selector": {"matchLabels": {"app": "web"}}}})
-    cluster.run()
+    drain had asked each budget and evicted it. kubectl returns that error rather than
+    print it, and closes with it (``RunDrain``, as the real kubectl 1.37 prints it against
+    the served API); the drain log had shown it alone, as kubectl never does."""
+    cluster = _web_behind_two_budgets()
     [name] = [p.name for p in cluster.pods() if p.node == "node-1"]
     drained = cluster.drain("node-1")
     cluster.run(until=cluster.now + 60)
     assert cluster.get("Pod", "default", name)["metadata"].get("deletionTimestamp") is None
     error = (f'error when evicting pods/"{name}" -n "default": This pod has more than one '
              "PodDisruptionBudget, which the eviction subresource does not support.")
-    assert [line for _, line in cluster.drain_log] == [f"evicting pod default/{name}", error]
+    assert [line for _, line in cluster.drain_log] == [
+        f"evicting pod default/{name}",
+        f'There are pending pods in node "node-1" when an error occurred: {error}',
+        f"pod/{name}",
+        f'error: unable to drain node "node-1" due to error: {error}, continuing command...',
+        "There are pending nodes to be drained:", " node-1", error]
     assert name not in drained and drained.errors == [error]
 
 

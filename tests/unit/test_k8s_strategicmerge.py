@@ -8,6 +8,7 @@ import copy
 import pytest
 
 from clustersim.kubernetes.defaulttolerations import DEFAULT_TOLERATIONS
+from clustersim.kubernetes.patcherrors import ELEMENT, NoSuchFieldError
 from clustersim.kubernetes.strategicmerge import (
     PatchError,
     apply_patch,
@@ -390,3 +391,37 @@ def test_set_element_order_sorts_by_the_live_list_as_the_merge_left_it(
     merged = strategic_merge_patch({"containers": live}, {
         "$setElementOrder/containers": _named("2", "3"), "containers": patch})
     assert [c["name"] for c in merged["containers"]] == want
+
+
+def test_an_element_a_merged_list_gains_is_appended_as_sent_its_directives_unapplied():
+    """``mergeSliceWithoutSpecialElements`` appends a patch element whose merge key the live
+    list lacks as the patch sent it (``original = append(original, v)``): only an element
+    found by its key goes through ``mergeMap``. So the directives inside a new container
+    (an env element's ``$patch: delete``, ``$retainKeys``, ``$setElementOrder/env``) and its
+    nulls stay for the decoder, which reads them as unknown fields; the simulator had merged
+    the new element into an empty map, applying them (the env element ``B`` deleted)."""
+    live = {"containers": [{"name": "a", "image": "x:1"}]}
+    added = {"name": "b", "image": "y:1", "command": None,
+             "env": [{"name": "A", "value": "1"}, {"name": "B", "$patch": "delete"}],
+             "$setElementOrder/env": [{"name": "A"}],
+             "resources": {"$retainKeys": ["limits"], "limits": {"cpu": "1"}}}
+    merged = strategic_merge_patch(live, {"containers": [added]})
+    assert merged["containers"] == [added, {"name": "a", "image": "x:1"}]
+    again = strategic_merge_patch(live, {"containers": [added, {"name": "b", "image": "y:2"}]})
+    assert again["containers"][0] == {**added, "image": "y:2"}    # found: merged by mergeMap
+
+
+def test_a_set_element_order_of_no_field_is_refused_with_its_levels_path():
+    """``$setElementOrder/`` names no field: ``LookupPatchMetadataForSlice`` fails before
+    anything merges (``mergePatchIntoOriginal``), after the directive's own checks. The
+    error carries the level's path for the caller who knows the kind to name its Go type;
+    the simulator had ignored the directive."""
+    live = {"spec": {"containers": [{"name": "c", "env": []}]}}
+    with pytest.raises(NoSuchFieldError) as caught:
+        strategic_merge_patch(live, {"spec": {"containers": [{"name": "c",
+                                                              "$setElementOrder/": []}]}})
+    assert (caught.value.status, caught.value.path) == (500, ["spec", "containers", ELEMENT])
+    assert str(caught.value) == ('unable to find api field in struct spec.containers.[] for '
+                                 'the json field ""')
+    assert _refusal(live, {"$setElementOrder/": "x"}) == (    # its type is checked first
+        500, "expected a []interface {}, but received a string")

@@ -399,6 +399,21 @@ def test_known_fields_are_those_of_the_schemas_of_the_release_taught() -> None:
     assert differ == {}, f"(missing, extra) per structure, against v{KUBERNETES_VERSION}"
 
 
+def test_each_kinds_top_level_fields_are_those_of_its_schema() -> None:
+    """Each kind the unknown-field check knows has the top-level fields of its Go type, a
+    ``status`` only where the type has one (a ConfigMap's ``status`` is unknown), so that
+    strict decoding names a typo inside a status as the API server does."""
+    definitions = kubernetes_definitions()
+    differ = {
+        kind: sorted(set(fields) ^ set(schema["properties"]))
+        for kind, fields in kubernetes_fields._KINDS.items()
+        for name, schema in definitions.items()
+        if name.startswith("io.k8s.api.") and name.endswith(f".v1.{kind}")
+        and set(fields) != set(schema["properties"])
+    }
+    assert differ == {}, f"fields that differ per kind, against v{KUBERNETES_VERSION}"
+
+
 @pytest.mark.parametrize(
     ("name", "valid"),
     [("web", True), ("web-1", True), ("1st", True), ("1web", True), ("web.shop", False),

@@ -46,3 +46,61 @@ def test_each_refusal_is_a_status_with_upstreams_code_and_words_and_stores_nothi
                 assert (code, body["kind"], body["message"]) == (status, "Status", message)
                 assert body.get("reason") == ("BadRequest" if status == 400 else None)
         assert _send(server, "GET", f"{path}/p1", None)[1] == before
+
+
+def test_directives_inside_a_new_list_element_reach_the_decoder_as_unknown_fields():
+    """A container the patch adds is appended as sent (``mergeSliceWithoutSpecialElements``),
+    so its env element's ``$patch: delete`` is not applied: the decoder
+    (``FromUnstructuredWithValidation``, ``patch.go``) reads ``$patch`` as an unknown field,
+    refused under ``Strict``, dropped with a warning under ``Warn``, the element ``B`` kept.
+    The simulator had applied the directive and deleted ``B`` without a word."""
+    path = "/apis/apps/v1/namespaces/default/deployments"
+    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                  "spec": {"selector": {"matchLabels": {"a": "b"}},
+                           "template": {"metadata": {"labels": {"a": "b"}},
+                                        "spec": POD["spec"]}}}
+    added = {"name": "d", "image": "busybox",
+             "env": [{"name": "A", "value": "1"}, {"name": "B", "$patch": "delete"}]}
+    patch = {"spec": {"template": {"spec": {"containers": [added]}}}}
+    field = 'unknown field "spec.template.spec.containers[0].env[1].$patch"'
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _send(server, "POST", path, deployment)[0] == 201
+        code, body = _send(server, "PATCH", f"{path}/web", patch, SMP,
+                           {"fieldValidation": ["Strict"], "dryRun": ["All"]})
+        assert (code, body["details"]["causes"][0]["field"]) == (422, "patch")
+        assert body["message"].endswith(f"strict decoding error: {field}")
+        request = Request("PATCH", f"{path}/web", {"fieldValidation": ["Warn"],
+                                                   "dryRun": ["All"]},
+                          {"content-type": SMP}, json.dumps(patch).encode())
+        response = server.dispatch(request)
+    assert response.status == 200 and request.warnings == [field]
+    containers = json.loads(response.body)["spec"]["template"]["spec"]["containers"]
+    assert containers[0]["env"] == [{"name": "A", "value": "1"}, {"name": "B"}]
+
+
+def test_a_set_element_order_of_no_field_names_the_go_type_of_its_level():
+    """strategicpatch looks a ``$setElementOrder/<field>``'s list up in the Go type merged at
+    its level (``LookupPatchMetadataForStruct``, ``third_party/forked/golang/json/
+    fields.go``): an empty name is in no struct, ``unable to find api field in struct
+    PodSpec for the json field ""``, a 500 with no reason; a Go map (labels) is refused
+    before the field is looked for. The served API had answered 200 and changed nothing."""
+    path = "/api/v1/namespaces/default/pods"
+    cases = [
+        ({"$setElementOrder/": []}, "struct Pod for"),
+        ({"spec": {"$setElementOrder/": []}}, "struct PodSpec for"),
+        ({"spec": {"containers": [{"name": "c", "$setElementOrder/": []}]}},
+         "struct Container for"),
+        ({"spec": {"containers": [{"name": "c", "env": [
+            {"name": "A", "$setElementOrder/": [{"name": "B"}]}]}]}}, "struct EnvVar for"),
+    ]
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        assert _send(server, "POST", path, POD)[0] == 201
+        for patch, named in cases:
+            code, body = _send(server, "PATCH", f"{path}/p1", patch, SMP)
+            assert (code, body["message"]) == (
+                500, f'unable to find api field in {named} the json field ""'), patch
+            assert "reason" not in body
+        code, body = _send(server, "PATCH", f"{path}/p1",
+                           {"metadata": {"labels": {"$setElementOrder/": []}}}, SMP)
+    assert (code, body["message"]) == (
+        500, "merging an object in json but data type is not struct, instead is: map")

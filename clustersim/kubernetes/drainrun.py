@@ -1,0 +1,104 @@
+"""One run of ``kubectl drain`` over a node: the Pods it evicts, the errors it ends with, and
+the lines it closes with when one of them failed.
+
+kubectl evicts every Pod of the node at once, one goroutine each, and waits for them all
+(``evictPods`` in kubernetes/kubectl ``pkg/drain/drain.go``): an evicted Pod is done when it is
+deleted, a Pod that a PodDisruptionBudget refuses (a 429) is tried again every 5 s, any other
+refusal (a 500 from two budgets) ends that Pod at once with ``error when evicting pods/"p" -n
+"default": ...``, and past ``--timeout`` (0, the default, waits for ever) a retried Pod ends
+with ``... global timeout reached: 10s`` and an evicted Pod not yet deleted with ``error when
+waiting for pod "p" in namespace "default" to terminate: context deadline exceeded``. Only
+the retries are printed as they happen; the other errors are returned, in the order the Pods
+ended, and printed when the last Pod is done (``deleteOrEvictPodsSimple`` and ``RunDrain`` in
+``pkg/cmd/drain/drain.go``, then kubectl's ``CheckErr``, which prints each error of the
+aggregate on a line of its own), as the real kubectl v1.37 prints them:
+
+```text
+There are pending pods in node "worker-1" when an error occurred: error when evicting pods/"p"
+-n "default": global timeout reached: 10s
+pod/p
+error: unable to drain node "worker-1" due to error: error when evicting pods/"p" -n
+"default": global timeout reached: 10s, continuing command...
+There are pending nodes to be drained:
+ worker-1
+error when evicting pods/"p" -n "default": global timeout reached: 10s
+```
+
+(a line cut here is one line), several errors joined in brackets, each message once, as
+``utilerrors.NewAggregate`` words them (k8s.io/apimachinery ``pkg/util/errors/errors.go``).
+Simplified: Pods that end at the same simulated second are in the order kubectl tried them,
+where the real goroutines race; a drain whose Pods all went prints no ``node/... drained``.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from typing import Any
+
+from clustersim.goformat import duration_string
+
+__all__ = ["Drained", "aggregate", "closing_lines", "timed_out", "waited_out"]
+
+
+class Drained(list[str]):
+    """What :meth:`~clustersim.kubernetes.nodes.NodeLifecycle.drain` returns: the names of
+    the Pods it evicted or is retrying, and :attr:`errors`, kubectl's error for each Pod
+    whose eviction failed for good (a 500 from two budgets, or ``timeout`` passed): kubectl
+    exits non-zero for those, with the closing lines this module words."""
+
+    def __init__(self, names: list[str], node: str = "", deadline: float | None = None
+                 ) -> None:
+        super().__init__(names)
+        self.node = node
+        """The node drained."""
+        self.deadline = deadline
+        """The simulated second kubectl's ``--timeout`` ends at (None: no timeout)."""
+        self.errors: list[str] = []
+        """``error when evicting pods/...`` (or ``... waiting for pod ...``) for each Pod that
+        failed, in the order the Pods ended; a Pod still retried when drain returned is
+        added when it fails."""
+        self.evicted: list[dict[str, Any]] = []
+        """The Pods evicted, which kubectl waits to be gone (``waitForDelete``)."""
+        self._ended: list[float] = []
+        self.ended = False
+        """Whether kubectl would have finished, with its closing lines logged."""
+
+    def failed(self, name: str, error: str, at: float) -> None:
+        """The Pod ``name`` ended with kubectl's ``error`` at the simulated second ``at``."""
+        if name in self:
+            self.remove(name)
+        place = len([t for t in self._ended if t <= at])
+        insort(self._ended, at)
+        self.errors.insert(place, error)
+
+
+def timed_out(name: str, namespace: str, timeout: float) -> str:
+    """The error of a Pod still retried when ``--timeout`` (seconds) passed."""
+    return (f'error when evicting pods/"{name}" -n "{namespace}": global timeout reached: '
+            f"{duration_string(timeout)}")
+
+
+def waited_out(name: str, namespace: str) -> str:
+    """The error of an evicted Pod not yet deleted when ``--timeout`` passed."""
+    return (f'error when waiting for pod "{name}" in namespace "{namespace}" to terminate: '
+            "context deadline exceeded")
+
+
+def aggregate(errors: list[str]) -> str:
+    """``utilerrors.NewAggregate(errors).Error()``: one message alone, several once each in
+    brackets, joined by ``", "``."""
+    unique = list(dict.fromkeys(errors))
+    return unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]"
+
+
+def closing_lines(node: str, errors: list[str], pending: list[str]) -> list[str]:
+    """What kubectl prints once the drain of ``node`` ended with ``errors``, the Pods still on
+    the node named in ``pending`` (``GetPodsForDeletion`` again, in the store's order)."""
+    joined = aggregate(errors)
+    lines = []
+    if pending:
+        lines += [f'There are pending pods in node "{node}" when an error occurred: {joined}',
+                  *(f"pod/{name}" for name in pending)]
+    return [*lines, f'error: unable to drain node "{node}" due to error: {joined}, '
+            "continuing command...", "There are pending nodes to be drained:", f" {node}",
+            *errors]
