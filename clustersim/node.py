@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from clustersim.hostpaths import host_paths as _host_paths
 from clustersim.quantity import (
     QuantityError,
     format_quantity,
@@ -86,6 +87,10 @@ class Node:
       ``engine_labels``, ``platform`` (``{"os": ..., "arch": ...}``): Docker Swarm. In Swarm a
       node's id is its name (:attr:`id`: the served swarm's ID there).
     - ``hostname`` (defaults to the name) and ``address`` (IP).
+    - ``host_paths``: absolute paths that exist on the machine's own file system besides
+      :data:`~clustersim.hostpaths.DEFAULT_HOST_PATHS` (a Swarm task's bind mount of any
+      other source is rejected by the node's daemon, :mod:`clustersim.hostpaths`); the
+      attribute holds all of them, the defaults included.
     """
 
     __slots__ = (
@@ -97,6 +102,7 @@ class Node:
         "domain",
         "engine_labels",
         "extended_resources",
+        "host_paths",
         "hostname",
         "labels",
         "max_pods",
@@ -131,6 +137,7 @@ class Node:
         address: str | None = None,
         platform: Mapping[str, str] | None = None,
         zone: str | None = None,
+        host_paths: Iterable[str] | None = None,
     ) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"a Node needs a non-empty name, got {name!r}")
@@ -173,6 +180,7 @@ class Node:
         self.address = address
         self.platform = {"os": "linux", "arch": "x86_64", **(platform or {})}
         self.zone = zone
+        self.host_paths = _host_paths(name, host_paths)
 
     @property
     def id(self) -> str:
@@ -210,7 +218,7 @@ class Node:
 
     def copy(self, **changes: Any) -> Node:
         """A copy of this node with some fields changed."""
-        fields = {
+        fields: dict[str, Any] = {
             "cpu": self.cpu,
             "memory": self.memory,
             "disk": self.disk,
@@ -228,6 +236,7 @@ class Node:
             "address": self.address,
             "platform": self.platform,
             "zone": self.zone,
+            "host_paths": self.host_paths,
         }
         fields.update(changes)
         name = changes.pop("name", self.name)
