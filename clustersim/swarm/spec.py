@@ -148,11 +148,13 @@ class Mount:
 
 @dataclass(frozen=True, slots=True)
 class ResourceSpec:
-    """Reservations: ``nano_cpus`` (10^-9 CPU), ``memory_bytes``, ``generic`` (discrete kinds)."""
+    """Reservations: ``nano_cpus`` (10^-9 CPU), ``memory_bytes``, ``generic`` (a count of
+    each kind; a ``(kind, id)`` entry only where the Engine API sent a named one, which no
+    node satisfies: :func:`clustersim.serve.dockerspec.simulator_spec`)."""
 
     nano_cpus: int = 0
     memory_bytes: int = 0
-    generic: tuple[tuple[str, int], ...] = ()
+    generic: tuple[tuple[str, int | str], ...] = ()
 
     @property
     def empty(self) -> bool:
