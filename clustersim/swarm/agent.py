@@ -81,7 +81,10 @@ a task).
 creates the container, which fails for an image the node does not hold: "No such image:
 nginx:1.99" (moby ``daemon/cluster/executor/container/controller.go``, ``Prepare``;
 ``ErrImageDoesNotExist`` in ``daemon/images``), fatal before STARTING, so REJECTED with the
-message ``preparing``, before any of the daemon's checks of the configuration. Simplified:
+message ``preparing``; the create looks the image up only after its checks of the
+configuration above (moby ``daemon/create.go``, ``containerCreate``:
+``verifyContainerSettings`` before ``GetImage``), so a task the daemon refuses for its
+configuration is rejected with that error even when its image is missing too. Simplified:
 no node holds any image, so such a task is rejected on every node; every other image is
 taken to exist (the simulator has no registry), where a real node rejects a tag its registry
 does not have, but for an image whose registry is in the reserved domain ``.invalid``
@@ -230,7 +233,7 @@ class Agent:
             if not (yield from self._step(task, PREPARE_TIME)):
                 return
             missing = self.cluster.missing_image(task.spec.image)
-            if missing:
+            if missing and not refused:      # the create checks the config first
                 step, refused = _MESSAGES[TaskState.PREPARING], missing
         if refused:
             self.cluster.set_task_state(task, TaskState.REJECTED, step, refused)

@@ -100,3 +100,16 @@ def test_a_default_path_and_a_directory_above_a_declared_one_run_everywhere() ->
 def test_a_relative_bind_source_is_joined_to_the_stack_directory(source: str,
                                                                  sent: str) -> None:
     assert bind_source(source) == sent
+
+
+def test_the_daemon_checks_the_mounts_before_it_looks_the_image_up() -> None:
+    """Regression test: a task whose bind source is missing *and* whose image no registry
+    serves was rejected "No such image". moby's ``containerCreate`` (``daemon/create.go``)
+    runs ``verifyContainerSettings`` (the mounts among them) before ``GetImage``."""
+    cluster = swarm()
+    cluster.deploy_stack("s", {"services": {"app": {
+        "image": "nonexistent.invalid/web:1",
+        "volumes": [{"type": "bind", "source": "/srv/data", "target": "/data"}]}}})
+    cluster.run(until=30)
+    assert {t.err for t in cluster.tasks("s_app", history=True) if t.state.terminal} == {
+        MISSING.format("/srv/data")}
