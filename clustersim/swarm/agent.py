@@ -65,8 +65,11 @@ refusals above this depends on the node: which paths exist there is its
 another node, and the orchestrator keeps making new tasks until one lands on a node that has
 the path. The executor's own second check when it starts the container (``adapter.go``,
 ``checkMounts``: ``invalid bind mount source, source path not found``) never fires here: a
-path does not disappear between create and start. What else the daemon checks of a mount
-(options of another type's mount, tmpfs options, a target of ``/``) is not simulated.
+path does not disappear between create and start. The same check refuses a mount whose
+target is ``/`` (``validateMountTarget``: ``invalid specification: destination can't be
+'/'``, ``ErrVolumeTargetIsRoot`` in ``daemon/volume/mounts/parser.go``), mount by mount in
+the spec's order. What else the daemon checks of a mount (options of another type's mount,
+tmpfs options) is not simulated.
 
 **Ports bound when the container starts.** A host-mode port of 0 takes a port of the node's
 ephemeral range when the container starts, and a published host-mode port takes that port
@@ -104,7 +107,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
-from clustersim.hostpaths import DEFAULT_HOST_PATHS, exists
+from clustersim.hostpaths import DEFAULT_HOST_PATHS, clean, exists
 from clustersim.manifests.healthchecks import engine_problem
 from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.portallocator import PortAllocator, start_error
@@ -160,9 +163,10 @@ def container_refusal(task: Task, host_paths: Iterable[str] = DEFAULT_HOST_PATHS
     its daemon refuses when it creates the container, in moby's order
     (``daemon/container.go``, ``verifyContainerSettings``: the container config before the
     host config): a health check ``start_interval`` under 1 ms, which swarmkit let through
-    (:func:`~clustersim.manifests.healthchecks.engine_problem`), then a bind source the node
-    does not have, then a host-mode target or published port past 65535 (see the module
-    docstring). A published port of 0 binds no host port (an ephemeral one)."""
+    (:func:`~clustersim.manifests.healthchecks.engine_problem`), then a mount's target of
+    ``/`` or a bind source the node does not have, then a host-mode target or published
+    port past 65535 (see the module docstring). A published port of 0 binds no host port
+    (an ephemeral one)."""
     for mount in task.spec.mounts:
         problem = _mount_problem(mount)
         if problem:
@@ -172,6 +176,10 @@ def container_refusal(task: Task, host_paths: Iterable[str] = DEFAULT_HOST_PATHS
     if refused:
         return _MESSAGES[TaskState.PREPARING], refused
     for mount in task.spec.mounts:
+        if clean(mount.target.replace("\\", "/")) == "/":
+            return _MESSAGES[TaskState.PREPARING], (
+                f'invalid mount config for type "{mount.type}": invalid specification: '
+                "destination can't be '/'")
         if mount.type == "bind" and not exists(host_paths, mount.source):
             return _MESSAGES[TaskState.PREPARING], (
                 f'invalid mount config for type "bind": bind source path does not exist: '

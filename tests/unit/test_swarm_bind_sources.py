@@ -113,3 +113,24 @@ def test_the_daemon_checks_the_mounts_before_it_looks_the_image_up() -> None:
     cluster.run(until=30)
     assert {t.err for t in cluster.tasks("s_app", history=True) if t.state.terminal} == {
         MISSING.format("/srv/data")}
+
+
+@pytest.mark.parametrize(("volume", "kind"), [
+    ({"type": "volume", "source": "data", "target": "/"}, "volume"),
+    ({"type": "bind", "source": "/srv/data", "target": "/data/.."}, "bind"),  # cleaned: "/"
+])
+def test_a_mount_at_the_containers_root_is_refused_before_its_source_is_looked_at(
+        volume: dict, kind: str) -> None:
+    """``validateMountTarget`` (``daemon/volume/mounts/linux_parser.go``) refuses a target
+    that cleans to ``/`` before anything else of the mount: ``ErrVolumeTargetIsRoot``."""
+    cluster = swarm()
+    cluster.deploy_stack("s", {"services": {"app": {"image": "nginx:1.27",
+                                                    "volumes": [volume]}},
+                               "volumes": {"data": None}})
+    cluster.run(until=30)
+    tasks = cluster.tasks("s_app", history=True)
+    assert tasks and not [t for t in tasks if t.state == "running"]
+    assert {(t.message, t.err) for t in tasks if t.state.terminal} == {(
+        "preparing",
+        f"invalid mount config for type \"{kind}\": invalid specification: destination "
+        "can't be '/'")}
