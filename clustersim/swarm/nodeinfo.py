@@ -140,9 +140,11 @@ class NodeInfo:
         res = task.spec.reservations
         self.nano_cpus += sign * res.nano_cpus
         self.memory_bytes += sign * res.memory_bytes
-        if sign < 0:
-            task.assigned_generic = claim(self.generic, res.generic)
-        elif advertised(self.node):     # removeTask reclaims only on a node that has some
+        if sign < 0:      # Claim of no reservation takes nothing
+            task.assigned_generic = claim(self.generic, res.generic) if res.generic else ()
+        elif task.assigned_generic and advertised(self.node):
+            # removeTask reclaims only on a node that advertises some; giving back nothing
+            # only sanitizes, and the list is already sane here (a change recounts it)
             reclaim(self.generic, task.assigned_generic, advertised(self.node))
 
     def _count(self, service_id: str, change: int) -> None:
