@@ -31,6 +31,27 @@ def reserving(replicas: int, **counts: int) -> dict:
             for kind, value in counts.items()]}}}}}}
 
 
+def test_a_node_reads_its_terms_as_dockerd_does_and_keeps_them_through_a_copy() -> None:
+    node = Node("w", 1, "1Gi", generic_resources=[*GPUS, "ssd=2"])
+    assert node.generic_resources == (("gpu", "GPU-1"), ("gpu", "GPU-2"), ("gpu", "GPU-3"),
+                                      ("ssd", 2))
+    assert node.copy(labels={"a": "b"}).generic_resources == node.generic_resources
+
+
+@pytest.mark.parametrize(("kwargs", "words"), [
+    ({"generic_resources": ["gpu"]}, "generic_resources: could not parse GenericResource: "
+                                     "incorrect term gpu"),
+    ({"generic_resources": ["gpu=1", "gpu=GPU-1"]}, "malformed expression 'gpu=[1 GPU-1]'"),
+    ({"generic_resources": "gpu=GPU-1"}, "must be a list of NAME=VALUE terms"),
+    ({"generic_resources": ["gpu=GPU-1"], "extended_resources": {"gpu": 1}},
+     "'gpu' is both an extended resource and a generic resource"),
+])
+def test_a_node_refuses_terms_dockerd_would_refuse(kwargs: dict, words: str) -> None:
+    with pytest.raises(ValueError, match=r"^Node 'w': ") as refused:
+        Node("w", 1, "1Gi", **kwargs)
+    assert words in str(refused.value)
+
+
 def test_each_task_holds_its_own_ids_and_the_rest_wait() -> None:
     """Three GPUs, two per task: the first task holds GPU-1 and GPU-2 and sees them in
     ``DOCKER_RESOURCE_GPU``; the second finds one left and stays pending (the simulator
