@@ -23,7 +23,7 @@ def scheduler_only(nodes: int, tasks: int, preferences: tuple[str, ...]) -> floa
     from clustersim.swarm.tasks import Task, TaskState
 
     infos = [NodeInfo(Node(f"n{i}", 4, "8Gi", labels={"zone": f"z{i % 3}"}), True, "active",
-                      4 * 10**9, 8 * 2**30, {}) for i in range(nodes)]
+                      4 * 10**9, 8 * 2**30, []) for i in range(nodes)]
     spec = ServiceSpec("s", preferences=preferences)
     group = [Task(f"t{i}", "s", i + 1, 1, spec, 0.0, state=TaskState.PENDING)
              for i in range(tasks)]

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from clustersim.genericresource import Entry, parse
+from clustersim.hostpaths import host_paths as _host_paths
 from clustersim.quantity import (
     QuantityError,
     format_quantity,
@@ -66,6 +68,24 @@ def _port_ranges(node: str, ports: Iterable[Any]) -> tuple[tuple[int, int], ...]
     return tuple(sorted(ranges))
 
 
+def _generic_resources(node: str, terms: Iterable[str | Entry],
+                       extended: Mapping[str, object]) -> tuple[Entry, ...]:
+    """The node's generic resources parsed from ``NAME=VALUE`` terms (an entry already
+    parsed, as :meth:`Node.copy` passes them, is written back as its term)."""
+    if isinstance(terms, str):
+        raise ValueError(f"Node {node!r}: generic_resources must be a list of NAME=VALUE "
+                         f"terms, such as [{terms!r}], not one string")
+    try:
+        entries = parse(f"{t[0]}={t[1]}" if isinstance(t, tuple) else t for t in terms)
+    except ValueError as err:
+        raise ValueError(f"Node {node!r}: generic_resources: {err}") from None
+    both = sorted({kind for kind, _ in entries} & set(extended))
+    if both:
+        raise ValueError(f"Node {node!r}: {both[0]!r} is both an extended resource and a "
+                         "generic resource: give it once")
+    return entries
+
+
 class Node:
     """A machine with capacity and the metadata each orchestrator places by.
 
@@ -85,7 +105,16 @@ class Node:
     - ``role`` (``manager``/``worker``), ``availability`` (``active``/``pause``/``drain``),
       ``engine_labels``, ``platform`` (``{"os": ..., "arch": ...}``): Docker Swarm. In Swarm a
       node's id is its name (:attr:`id`: the served swarm's ID there).
+    - ``generic_resources``: Swarm generic resources as dockerd's ``--node-generic-resource``
+      advertises them, ``NAME=VALUE`` terms: ``"ssd=2"`` (discrete) or one ``"gpu=GPU-1"``
+      per ID of a named set (:func:`clustersim.genericresource.parse`); held parsed, as
+      ``(kind, count)`` and ``(kind, id)`` entries. A kind given here must not also be an
+      extended resource (Swarm reads those as discrete generic resources).
     - ``hostname`` (defaults to the name) and ``address`` (IP).
+    - ``host_paths``: absolute paths that exist on the machine's own file system besides
+      :data:`~clustersim.hostpaths.DEFAULT_HOST_PATHS` (a Swarm task's bind mount of any
+      other source is rejected by the node's daemon, :mod:`clustersim.hostpaths`); the
+      attribute holds all of them, the defaults included.
     """
 
     __slots__ = (
@@ -97,6 +126,8 @@ class Node:
         "domain",
         "engine_labels",
         "extended_resources",
+        "generic_resources",
+        "host_paths",
         "hostname",
         "labels",
         "max_pods",
@@ -131,6 +162,8 @@ class Node:
         address: str | None = None,
         platform: Mapping[str, str] | None = None,
         zone: str | None = None,
+        host_paths: Iterable[str] | None = None,
+        generic_resources: Iterable[str | Entry] = (),
     ) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"a Node needs a non-empty name, got {name!r}")
@@ -173,6 +206,9 @@ class Node:
         self.address = address
         self.platform = {"os": "linux", "arch": "x86_64", **(platform or {})}
         self.zone = zone
+        self.host_paths = _host_paths(name, host_paths)
+        self.generic_resources = _generic_resources(name, generic_resources,
+                                                    self.extended_resources)
 
     @property
     def id(self) -> str:
@@ -210,7 +246,7 @@ class Node:
 
     def copy(self, **changes: Any) -> Node:
         """A copy of this node with some fields changed."""
-        fields = {
+        fields: dict[str, Any] = {
             "cpu": self.cpu,
             "memory": self.memory,
             "disk": self.disk,
@@ -228,6 +264,8 @@ class Node:
             "address": self.address,
             "platform": self.platform,
             "zone": self.zone,
+            "host_paths": self.host_paths,
+            "generic_resources": self.generic_resources,
         }
         fields.update(changes)
         name = changes.pop("name", self.name)

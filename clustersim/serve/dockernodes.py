@@ -1,6 +1,10 @@
 """The Engine API's nodes (``docker node ls|inspect|update|rm``), for
 :mod:`clustersim.serve.docker`: ``/nodes`` lists and inspects them, and an update with
 ``?version=`` replaces the node's whole spec (:func:`~clustersim.serve.dockerspec.node_spec`).
+A node's ``Description.Resources`` lists the generic resources it advertises
+(``GenericResources``: its extended resources as discrete ones, then its own
+``generic_resources``, :mod:`clustersim.genericresource`), left out where it has none
+(``omitempty`` in moby's ``swarm.Resources``).
 
 Simplified (what Docker does instead): removing a node is not simulated (swarmkit's refusals
 come first, then a 501 that says so).
@@ -15,10 +19,11 @@ from clustersim.serve.dockerchecks import enum_filter, flag, label_matches, pars
 from clustersim.serve.dockerdaemon import ENGINE_VERSION
 from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
-from clustersim.serve.dockerspec import check_node_spec, node_spec
+from clustersim.serve.dockerspec import check_node_spec, generic_json, node_spec
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import parse_version
 from clustersim.swarm import SwarmError
+from clustersim.swarm.nodeinfo import advertised
 
 __all__ = ["NodeRoutes"]
 
@@ -40,7 +45,8 @@ class NodeRoutes(DockerState):
                "Description": {"Hostname": node.hostname,
                                "Platform": {"Architecture": "x86_64", "OS": "linux"},
                                "Resources": {"NanoCPUs": int(node.cpu * _NS),
-                                             "MemoryBytes": int(node.memory_bytes)},
+                                             "MemoryBytes": int(node.memory_bytes),
+                                             **generic_json(advertised(node))},
                                "Engine": {"EngineVersion": ENGINE_VERSION}},
                "Status": {"State": record.status, "Addr": f"10.0.0.{self._index(name) + 1}"}}
         if name in self.cluster.raft.managers:

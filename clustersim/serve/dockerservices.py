@@ -5,6 +5,13 @@ inspect, logs). ``GET /services?status=true`` adds each ``ServiceStatus`` (the C
 column; API 1.41+, read with Go's ``strconv.ParseBool``); the logs of a service or task,
 followed or not, are :class:`~clustersim.serve.dockerlogs.LogRoutes`'.
 
+A task placed on a node that advertises generic resources shows the ones the scheduler
+assigned it under ``GenericResources`` (swarmkit's ``AssignedGenericResources``, which moby's
+``convert/task.go`` copies into ``swarm.Task.GenericResources``; the Engine API's reference
+calls the field ``AssignedGenericResources``, but the daemon writes the Go field's name),
+e.g. which GPU IDs it holds; its container would see them as ``DOCKER_RESOURCE_GPU=...``
+(:attr:`~clustersim.swarm.Task.resource_env`).
+
 Simplified (what Docker does instead): a ServiceSpec is stored as sent, but of the fields the
 simulator does not model (``Env``, ``Secrets``, ``Mounts``...) only a change counts (it
 replaces the tasks, as in Docker); service logs are simulated lines; an image is never
@@ -39,7 +46,13 @@ from clustersim.serve.dockerdaemon import asked_version
 from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerlogs import LogRoutes
 from clustersim.serve.dockernetworks import swarm_network
-from clustersim.serve.dockerspec import fold_fields, json_list, port_json, simulator_spec
+from clustersim.serve.dockerspec import (
+    fold_fields,
+    generic_json,
+    json_list,
+    port_json,
+    simulator_spec,
+)
 from clustersim.serve.dockerstore import object_id, parse_version
 from clustersim.serve.dockervalidate import missing_references
 from clustersim.swarm import ServiceSpec, SwarmError
@@ -270,6 +283,7 @@ class ServiceRoutes(LogRoutes):
         attachments = self._task_networks(task)
         if attachments:         # omitempty in moby's swarm.Task
             out["NetworksAttachments"] = attachments
+        out.update(generic_json(task.assigned_generic))
         return out
 
     def _task_networks(self, task: Any) -> list[dict[str, Any]]:

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from clustersim.genericresource import Entry, json_entries
 from clustersim.manifests import ManifestError
 from clustersim.manifests.compose_syntax import PROTOCOLS
 from clustersim.serve.core import HttpError
@@ -45,10 +47,18 @@ from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.spec import Mount, PortConfig, compose_service
 
 __all__ = ["NS_PER_SECOND", "as_sent_ports", "check_node_spec", "engine_spec", "fold_fields",
-           "json_list", "json_object", "node_spec", "overlay", "port_json", "simulator_spec"]
+           "generic_json", "json_list", "json_object", "node_spec", "overlay", "port_json",
+           "simulator_spec"]
 
 NS_PER_SECOND = 1_000_000_000
 """The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
+
+
+def generic_json(entries: Sequence[Entry]) -> dict[str, Any]:
+    """``{"GenericResources": [...]}`` for a node's advertised or a task's assigned generic
+    resources, as moby's ``swarm.GenericResource`` writes them; ``{}`` for none (the field
+    is ``omitempty`` in ``swarm.Resources`` and ``swarm.Task``, ``api/types/swarm``)."""
+    return {"GenericResources": json_entries(entries)} if entries else {}
 
 
 def port_json(port: PortConfig) -> dict[str, Any]:
@@ -175,6 +185,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
                         for p in json_list(placement, "preferences") if p] or None,
         "max_replicas_per_node": placement.get("maxreplicas")}.items() if v}
     reservations = json_object(json_object(template, "resources"), "reservations")
+    named = _named_reservations(reservations)
     if reservations:
         cpus = reservations.get("nanocpus") or 0
         memory = reservations.get("memorybytes") or 0
@@ -183,7 +194,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
         deploy["resources"] = {"reservations": {k: v for k, v in {
             "cpus": str(cpus / NS_PER_SECOND) if cpus else None,
             "memory": str(int(memory)) if memory else None,
-            "generic_resources": [   # discrete counts: a named set is not simulated
+            "generic_resources": [   # discrete counts; named ones below
                 {"discrete_resource_spec": {"kind": d.get("kind") or "",
                                             "value": d.get("value") or 0}}
                 for d in discrete if d] or None}.items() if v}}
@@ -239,8 +250,29 @@ def simulator_spec(body: Any) -> ServiceSpec:
     mounts = tuple(Mount(type=(m.get("type") or "bind").lower(), source=m.get("source") or "",
                          target=m.get("target") or "")
                    for m in [m or {} for m in json_list(container, "mounts")])
+    if named:
+        spec = spec.with_changes(reservations=replace(
+            spec.reservations, generic=(*spec.reservations.generic, *named)))
     return spec.with_changes(stack=stack or spec.stack, force_update=force, mounts=mounts,
                              unmodelled=_unmodelled(template))
+
+
+def _named_reservations(reservations: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The named generic resources a ServiceSpec reserves, which only the Engine API can
+    send (docker/cli refuses ``--generic-resource gpu=UUID1`` for a service, and a Compose
+    file has only ``discrete_resource_spec``). moby converts them (``convert/service.go``,
+    ``GenericResourcesToGRPC``) and swarmkit's ``validateResources`` lets them through (it
+    returns nil where ``genericresource.ValidateTask`` fails, ``manager/controlapi/
+    service.go``), but no node passes the ResourceFilter for them (``HasEnough``: "task
+    should only hold Discrete type"): the tasks stay pending."""
+    out = []
+    for entry in json_list(reservations, "genericresources"):
+        if not isinstance(entry, dict) or json_object(entry, "discreteresourcespec"):
+            continue
+        spec = json_object(entry, "namedresourcespec")
+        if spec:
+            out.append((str(spec.get("kind") or ""), str(spec.get("value") or "")))
+    return tuple(out)
 
 
 def _readable(port: dict[str, Any]) -> dict[str, Any]:

@@ -49,10 +49,27 @@ container config first (``validateContainerConfig``): a health check ``start_int
 1 ms, which swarmkit does not check, is ``StartInterval in Healthcheck cannot be less than
 1ms`` (:mod:`clustersim.manifests.healthchecks`). Either way the orchestrator
 replaces the task as any rejected one. Simplified: the daemon checks the bindings in Go's map
-order, which varies; here the first bad number in the spec's order is named. What the
-daemon checks of a mount when it creates the container (``volume/mounts/linux_parser.go``:
-a bind source that exists on the node, options of another type's mount, tmpfs options, a
-target of ``/``) is not simulated: the node's files are not.
+order, which varies; here the first bad number in the spec's order is named.
+
+**A bind source the node does not have.** Between the container config and the port
+bindings, the same create checks each mount (``validateHostConfig`` in moby
+``daemon/container.go`` calls ``ValidateMountConfig``, ``daemon/volume/mounts/
+linux_parser.go``), and a bind whose source does not exist on the node is ``invalid mount
+config for type "bind": bind source path does not exist: /srv/data``
+(``daemon/volume/mounts/validate.go``): fatal before STARTING, so REJECTED at
+``preparing``. The daemon could create the missing source (``BindOptions.CreateMountpoint``),
+but a Swarm task never asks it to: the executor's ``convertMount``
+(``daemon/cluster/executor/container/container.go``) does not pass that option. Unlike the
+refusals above this depends on the node: which paths exist there is its
+:attr:`~clustersim.Node.host_paths` (:mod:`clustersim.hostpaths`), so the task may run on
+another node, and the orchestrator keeps making new tasks until one lands on a node that has
+the path. The executor's own second check when it starts the container (``adapter.go``,
+``checkMounts``: ``invalid bind mount source, source path not found``) never fires here: a
+path does not disappear between create and start. The same check refuses a mount whose
+target is ``/`` (``validateMountTarget``: ``invalid specification: destination can't be
+'/'``, ``ErrVolumeTargetIsRoot`` in ``daemon/volume/mounts/parser.go``), mount by mount in
+the spec's order. What else the daemon checks of a mount (options of another type's mount,
+tmpfs options) is not simulated.
 
 **Ports bound when the container starts.** A host-mode port of 0 takes a port of the node's
 ephemeral range when the container starts, and a published host-mode port takes that port
@@ -67,7 +84,10 @@ a task).
 creates the container, which fails for an image the node does not hold: "No such image:
 nginx:1.99" (moby ``daemon/cluster/executor/container/controller.go``, ``Prepare``;
 ``ErrImageDoesNotExist`` in ``daemon/images``), fatal before STARTING, so REJECTED with the
-message ``preparing``, before any of the daemon's checks of the configuration. Simplified:
+message ``preparing``; the create looks the image up only after its checks of the
+configuration above (moby ``daemon/create.go``, ``containerCreate``:
+``verifyContainerSettings`` before ``GetImage``), so a task the daemon refuses for its
+configuration is rejected with that error even when its image is missing too. Simplified:
 no node holds any image, so such a task is rejected on every node; every other image is
 taken to exist (the simulator has no registry), where a real node rejects a tag its registry
 does not have, but for an image whose registry is in the reserved domain ``.invalid``
@@ -84,9 +104,10 @@ node whose machine has failed reports nothing: its tasks keep their last known s
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
+from clustersim.hostpaths import DEFAULT_HOST_PATHS, clean, exists
 from clustersim.manifests.healthchecks import engine_problem
 from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.portallocator import PortAllocator, start_error
@@ -134,16 +155,18 @@ def _mount_problem(mount: Mount) -> str:
     return ""
 
 
-def container_refusal(task: Task) -> tuple[str, str]:
-    """Why the node refuses to run ``task``'s container, as the rejected task's message (the
-    step that refused it: :data:`RESOLVE_FAILED` or ``preparing``) and its error, or
-    ``("", "")``: a mount its executor refuses, then what its daemon refuses when it creates
-    the container, in moby's order (``daemon/container.go``, ``verifyContainerSettings``:
-    the container config before the host config): a health check ``start_interval`` under
-    1 ms, which swarmkit let through
-    (:func:`~clustersim.manifests.healthchecks.engine_problem`), then a host-mode target or
-    published port past 65535 (see the module docstring). A published port of 0 binds no
-    host port (an ephemeral one)."""
+def container_refusal(task: Task, host_paths: Iterable[str] = DEFAULT_HOST_PATHS
+                      ) -> tuple[str, str]:
+    """Why the node whose paths are ``host_paths`` refuses to run ``task``'s container, as
+    the rejected task's message (the step that refused it: :data:`RESOLVE_FAILED` or
+    ``preparing``) and its error, or ``("", "")``: a mount its executor refuses, then what
+    its daemon refuses when it creates the container, in moby's order
+    (``daemon/container.go``, ``verifyContainerSettings``: the container config before the
+    host config): a health check ``start_interval`` under 1 ms, which swarmkit let through
+    (:func:`~clustersim.manifests.healthchecks.engine_problem`), then a mount's target of
+    ``/`` or a bind source the node does not have, then a host-mode target or published
+    port past 65535 (see the module docstring). A published port of 0 binds no host port
+    (an ephemeral one)."""
     for mount in task.spec.mounts:
         problem = _mount_problem(mount)
         if problem:
@@ -152,6 +175,15 @@ def container_refusal(task: Task) -> tuple[str, str]:
     refused = engine_problem(_nanoseconds(check.start_interval)) if check else None
     if refused:
         return _MESSAGES[TaskState.PREPARING], refused
+    for mount in task.spec.mounts:
+        if clean(mount.target.replace("\\", "/")) == "/":
+            return _MESSAGES[TaskState.PREPARING], (
+                f'invalid mount config for type "{mount.type}": invalid specification: '
+                "destination can't be '/'")
+        if mount.type == "bind" and not exists(host_paths, mount.source):
+            return _MESSAGES[TaskState.PREPARING], (
+                f'invalid mount config for type "bind": bind source path does not exist: '
+                f"{mount.source}")
     for port in task.spec.ports:
         if port.mode != "host":
             continue
@@ -198,7 +230,9 @@ class Agent:
         return True
 
     def _run(self, task: Task) -> Generator[Any, Any, None]:
-        step, refused = container_refusal(task)
+        assert task.node is not None
+        step, refused = container_refusal(task, self.cluster.node_record(task.node).node
+                                          .host_paths)
         if not (yield from self._step(task, ACCEPT_TIME)):
             return
         if step != RESOLVE_FAILED:
@@ -207,7 +241,7 @@ class Agent:
             if not (yield from self._step(task, PREPARE_TIME)):
                 return
             missing = self.cluster.missing_image(task.spec.image)
-            if missing:
+            if missing and not refused:      # the create checks the config first
                 step, refused = _MESSAGES[TaskState.PREPARING], missing
         if refused:
             self.cluster.set_task_state(task, TaskState.REJECTED, step, refused)

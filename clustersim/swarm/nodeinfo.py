@@ -32,19 +32,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clustersim.genericresource import Entry, claim, consume, reclaim
 from clustersim.node import Node
 from clustersim.swarm.tasks import Task, TaskState
 
-__all__ = ["NodeInfo", "NodeSet", "capacity"]
+__all__ = ["NodeInfo", "NodeSet", "advertised", "capacity"]
 
-Resources = tuple[int, int, dict[str, int]]
-"""NanoCPUs, memory bytes and discrete generic resources by kind."""
+Resources = tuple[int, int, list[Entry]]
+"""NanoCPUs, memory bytes and the generic resources (:mod:`clustersim.genericresource`)."""
+
+
+def advertised(node: Node) -> tuple[Entry, ...]:
+    """The generic resources the node advertises: each extended resource as a discrete one,
+    then its own ``generic_resources`` (discrete counts and named IDs)."""
+    return (*((kind, int(amount)) for kind, amount in node.extended_resources.items()),
+            *node.generic_resources)
 
 
 def capacity(node: Node) -> Resources:
     """The node's resources as swarmkit's node description reports them."""
-    return (int(node.cpu * 1_000_000_000), node.memory_bytes,
-            {kind: int(amount) for kind, amount in node.extended_resources.items()})
+    return int(node.cpu * 1_000_000_000), node.memory_bytes, list(advertised(node))
 
 
 def _host_ports(task: Task) -> list[tuple[str, int]]:
@@ -66,7 +73,8 @@ class NodeInfo:
     availability: str
     nano_cpus: int
     memory_bytes: int
-    generic: dict[str, int]
+    generic: list[Entry]
+    """The generic resources left, in swarmkit's order (``AvailableResources.Generic``)."""
     active_tasks: int = 0
     active_by_service: dict[str, int] = field(default_factory=dict)
     host_ports: set[tuple[str, int]] = field(default_factory=set)
@@ -117,18 +125,27 @@ class NodeInfo:
 
     def reconcile(self) -> None:
         """The node's machine changed: its available resources again from its capacity and
-        the reservations of its tasks (``createOrUpdateNode``)."""
+        what its tasks hold (``createOrUpdateNode``: each task's reservations of CPU and
+        memory, and the generic resources it was assigned, which it keeps)."""
         self.nano_cpus, self.memory_bytes, self.generic = capacity(self.node)
         for task, _ in self.tasks.values():
-            self._reserve(task, -1)
+            self.nano_cpus -= task.spec.reservations.nano_cpus
+            self.memory_bytes -= task.spec.reservations.memory_bytes
+            consume(self.generic, task.assigned_generic)
 
     def _reserve(self, task: Task, sign: int) -> None:
-        """Give back (``sign`` 1) or take (-1) the task's reservations."""
+        """Give back (``sign`` 1) or take (-1) the task's reservations. Taking assigns the
+        task its generic resources (``Claim``: :attr:`Task.assigned_generic`, which IDs of
+        a named set it holds); giving back returns them (``Reclaim``)."""
         res = task.spec.reservations
         self.nano_cpus += sign * res.nano_cpus
         self.memory_bytes += sign * res.memory_bytes
-        for kind, amount in res.generic:
-            self.generic[kind] = self.generic.get(kind, 0) + sign * amount
+        if sign < 0:      # Claim of no reservation takes nothing
+            task.assigned_generic = claim(self.generic, res.generic) if res.generic else ()
+        elif task.assigned_generic and advertised(self.node):
+            # removeTask reclaims only on a node that advertises some; giving back nothing
+            # only sanitizes, and the list is already sane here (a change recounts it)
+            reclaim(self.generic, task.assigned_generic, advertised(self.node))
 
     def _count(self, service_id: str, change: int) -> None:
         self.active_tasks += change
@@ -145,24 +162,24 @@ class NodeSet:
 
     def __init__(self) -> None:
         self.infos: dict[str, NodeInfo] = {}
-        self._machines: dict[str, tuple[object, object, dict[str, object]]] = {}
-        """Each node's cpu and memory quantities and extended resources its resources were
+        self._machines: dict[str, tuple[object, object, tuple[Entry, ...]]] = {}
+        """Each node's cpu and memory quantities and generic resources its resources were
         last computed from (a quantity is immutable: a change replaces it)."""
 
     def update_node(self, node: Node, ready: bool, availability: str) -> None:
         """``createOrUpdateNode``: a node joined or its record changed. Its available
-        resources are computed again only when its cpu, memory or extended resources did."""
+        resources are computed again only when its cpu, memory or generic resources did."""
         name = node.name
         info = self.infos.get(name)
         if info is None:
             self.infos[name] = NodeInfo.of(node, ready, availability)
         else:
             info.node, info.ready, info.availability = node, ready, availability
-            cpu, memory, extended = self._machines[name]
-            if node.cpu is cpu and node.memory is memory and node.extended_resources == extended:
+            cpu, memory, generic = self._machines[name]
+            if node.cpu is cpu and node.memory is memory and advertised(node) == generic:
                 return
             info.reconcile()
-        self._machines[name] = (node.cpu, node.memory, dict(node.extended_resources))
+        self._machines[name] = (node.cpu, node.memory, advertised(node))
 
     def task_changed(self, task: Task) -> None:
         """``updateTask``: a task assigned to a node (ASSIGNED to RUNNING) takes its place

@@ -28,8 +28,11 @@ the task to its node's ``NodeInfo`` at once, as swarmkit's does.
 
 Where Go iterates a map (nodes, branches) the order is random; here it comes from the
 cluster's seeded generator, so ties break at random but the same seed gives the same run.
-Simplifications: plugin, platform (image OS/arch) and CSI-volume filters are not simulated;
-generic resources are discrete counts only (no named sets such as GPU UUIDs).
+Simplifications: plugin, platform (image OS/arch) and CSI-volume filters are not simulated.
+Generic resources follow swarmkit's ``api/genericresource`` (:mod:`clustersim.genericresource`):
+a node passes the ResourceFilter when it has enough of each kind a task reserves (``HasEnough``:
+the count of a discrete kind, or as many IDs of a named set), and the task placed there is
+assigned them (``Claim``, in :mod:`clustersim.swarm.nodeinfo`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from clustersim.genericresource import has_enough
 from clustersim.node import Node
 from clustersim.swarm.constraints import (
     ENGINE_LABEL_PREFIX,
@@ -90,7 +94,7 @@ class _ResourceFilter(_Filter):
     def check(self, task: Task, info: NodeInfo) -> bool:
         res = task.spec.reservations
         return (res.nano_cpus <= info.nano_cpus and res.memory_bytes <= info.memory_bytes
-                and all(amount <= info.generic.get(kind, 0) for kind, amount in res.generic))
+                and all(has_enough(info.generic, kind, amount) for kind, amount in res.generic))
 
 
 class _ConstraintFilter(_Filter):

@@ -51,6 +51,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from clustersim.hostpaths import clean
 from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError, StackSpec, compose_types, load_manifests
 from clustersim.manifests.container_labels import label_map
@@ -73,6 +74,7 @@ __all__ = [
     "RestartPolicy",
     "ServiceSpec",
     "UpdateConfig",
+    "bind_source",
     "compose_service",
     "container_exit",
     "parse_cpus",
@@ -146,11 +148,13 @@ class Mount:
 
 @dataclass(frozen=True, slots=True)
 class ResourceSpec:
-    """Reservations: ``nano_cpus`` (10^-9 CPU), ``memory_bytes``, ``generic`` (discrete kinds)."""
+    """Reservations: ``nano_cpus`` (10^-9 CPU), ``memory_bytes``, ``generic`` (a count of
+    each kind; a ``(kind, id)`` entry only where the Engine API sent a named one, which no
+    node satisfies: :func:`clustersim.serve.dockerspec.simulator_spec`)."""
 
     nano_cpus: int = 0
     memory_bytes: int = 0
-    generic: tuple[tuple[str, int], ...] = ()
+    generic: tuple[tuple[str, int | str], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -401,9 +405,17 @@ def _mounts(expanded: list[dict[str, Any]]) -> tuple[Mount, ...]:
     """The volumes in the long syntax the loader wrote, as the CLI sends them (a bind's
     source absolute: see the module docstring)."""
     return tuple(Mount(type=volume["type"], target=volume["target"],
-                       source=posixpath.join("/", volume.get("source") or "")
+                       source=bind_source(volume.get("source") or "")
                        if volume["type"] == "bind" else volume.get("source") or "")
                  for volume in expanded)
+
+
+def bind_source(source: str) -> str:
+    """A Compose bind's ``source`` as the CLI sends it: an absolute one as written, a
+    relative one joined to the Compose file's directory, which Go's ``filepath.Join``
+    cleans (docker/cli ``resolveVolumePaths`` and ``absPath``); the simulator's directory
+    is ``/`` (``./data/`` is ``/data``)."""
+    return source if source.startswith("/") else clean(posixpath.join("/", source))
 
 
 def service_spec(stack: str | None, name: str, loaded: compose_types.Service,

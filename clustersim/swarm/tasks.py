@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from clustersim.genericresource import Entry, env_format
+
 if TYPE_CHECKING:
     from clustersim.swarm.spec import ServiceSpec
 
@@ -131,6 +133,10 @@ class Task:
     started: float | None = None
     history: list[tuple[float, TaskState]] = field(default_factory=list)
     service_id: str = ""
+    assigned_generic: tuple[Entry, ...] = ()
+    """The generic resources the scheduler assigned the task on its node (swarmkit's
+    ``AssignedGenericResources``: a count of a discrete kind, or the IDs of a named set it
+    holds), kept after it ends; :attr:`resource_env` is how its container sees them."""
 
     def __post_init__(self) -> None:
         if not self.service_id:
@@ -147,6 +153,14 @@ class Task:
         ``AppliedAt``, which the reaper and the restart supervisor prefer, is the same time
         here): the time of its last state, its creation before it has one."""
         return self.history[-1][0] if self.history else self.created
+
+    @property
+    def resource_env(self) -> list[str]:
+        """The ``DOCKER_RESOURCE_<KIND>=...`` variables the node's executor adds to the
+        container's environment for :attr:`assigned_generic` (moby
+        ``daemon/cluster/executor/container/container.go``, ``config``; swarmkit's
+        ``EnvFormat``), e.g. ``["DOCKER_RESOURCE_GPU=GPU-1,GPU-2"]``."""
+        return env_format(self.assigned_generic)
 
     @property
     def error(self) -> str:

@@ -8,19 +8,27 @@ on every node their constraints accept, every task on a node its constraints acc
 every published port answering (ingress ports on every node, host-mode ports where a task
 runs). A file Docker itself refuses must be refused with the reason, as listed in REFUSED.
 
+A bind mount's source must exist on the node (:mod:`clustersim.hostpaths`): the default paths
+cover what the files bind of the host (``/var/run/docker.sock``, ``/proc``, ``/sys``...); a
+file that binds files of its own repository by a relative path (vegasbrianc-prometheus's
+``./prometheus/``, for its manager-only services) is deployed from a clone, so every
+manager holds those paths here (:func:`checkout`), as each would need to on a real swarm.
+
 Run with ``-s`` to see each file's outcome. The Windows voting app deploys on these Linux
 nodes because the simulator does not model image platforms (swarmkit's PlatformFilter).
 """
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
 
 from clustersim import Node
-from clustersim.manifests import ManifestError
+from clustersim.manifests import ManifestError, StackSpec, load_manifests
 from clustersim.swarm import SwarmCluster, constraints_accept
+from clustersim.swarm.spec import bind_source
 from tests.conftest import corpus_params
 
 REFUSED = {
@@ -37,8 +45,23 @@ REFUSED = {
 INTERPOLATION = {"dogvscat__stack-elk.yml": "Invalid template"}
 
 
-def default_swarm() -> SwarmCluster:
-    nodes = [*Node.many(3, "manager", cpu=4, memory="8Gi", role="manager"),
+def checkout(path: Path) -> list[str]:
+    """The paths of the stack file's own repository that its services bind by a relative
+    source, where the simulator puts them (:func:`~clustersim.swarm.spec.bind_source`)."""
+    try:
+        stacks = [s for s in load_manifests(path) if isinstance(s, StackSpec)]
+    except ManifestError:
+        return []
+    return sorted({bind_source(volume["source"]) for stack in stacks
+                   for service in stack.services.values()
+                   for volume in service.get("volumes") or []
+                   if volume.get("type") == "bind" and not posixpath.isabs(volume["source"])
+                   and not volume["source"].startswith("~")})
+
+
+def default_swarm(checked_out: list[str] | None = None) -> SwarmCluster:
+    nodes = [*Node.many(3, "manager", cpu=4, memory="8Gi", role="manager",
+                        host_paths=checked_out),
              Node("worker-1", 4, "8Gi", labels={"pcidss": "yes", "ssd": "true"}),
              *Node.many(2, "worker", start=2, cpu=4, memory="8Gi")]
     return SwarmCluster(nodes, seed=0)
@@ -46,7 +69,7 @@ def default_swarm() -> SwarmCluster:
 
 @pytest.mark.parametrize("path", corpus_params("swarm"))
 def test_stack_deploys_and_runs(path: Path) -> None:
-    cluster = default_swarm()
+    cluster = default_swarm(checkout(path))
     stack = path.stem.split("__")[0]
     if path.name in REFUSED:
         with pytest.raises(ManifestError, match=REFUSED[path.name]) as refused:

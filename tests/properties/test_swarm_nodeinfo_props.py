@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clustersim import Node
+from clustersim.genericresource import Entry, consume
 from clustersim.swarm import SwarmCluster
 from clustersim.swarm.nodeinfo import NodeInfo, capacity
 from clustersim.swarm.tasks import TaskState
@@ -18,23 +19,24 @@ operations = st.lists(st.tuples(
                      "constrain"]),
     st.integers(0, 3), st.floats(0.0, 20.0)), min_size=1, max_size=14)
 
-NodeState = tuple[int, int, dict[str, int], int, dict[str, int], set[tuple[str, int]],
+NodeState = tuple[int, int, list[Entry], int, dict[str, int], set[tuple[str, int]],
                   dict[str, bool]]
 
 
 def state(info: NodeInfo) -> NodeState:
-    """What the filters and ``nodeLess`` read of a node, and the tasks it holds. A generic
-    resource at zero reads as one the node lacks (``generic.get(kind, 0)``)."""
-    return (info.nano_cpus, info.memory_bytes,
-            {kind: amount for kind, amount in info.generic.items() if amount},
+    """What the filters and ``nodeLess`` read of a node, and the tasks it holds; its generic
+    resources left as a sorted list (an order only matters among the IDs of a named set,
+    which this swarm's nodes do not advertise)."""
+    return (info.nano_cpus, info.memory_bytes, sorted(info.generic, key=str),
             info.active_tasks, info.active_by_service, info.host_ports,
             {task_id: active for task_id, (_, active) in info.tasks.items()})
 
 
 def recounted(cluster: SwarmCluster, name: str) -> NodeState:
     """The node's state counted from every task: the tasks assigned to it and not ended
-    (ASSIGNED to RUNNING) take their reservations and host ports; those whose desired state
-    is at most RUNNING are its active tasks, counted by their service's ID."""
+    (ASSIGNED to RUNNING) take their reservations, the generic resources they were assigned
+    (as ``createOrUpdateNode`` counts them) and host ports; those whose desired state is at
+    most RUNNING are its active tasks, counted by their service's ID."""
     nano_cpus, memory_bytes, generic = capacity(cluster.node_record(name).node)
     by_service: dict[str, int] = {}
     ports: set[tuple[str, int]] = set()
@@ -45,14 +47,13 @@ def recounted(cluster: SwarmCluster, name: str) -> NodeState:
         res = task.spec.reservations
         nano_cpus -= res.nano_cpus
         memory_bytes -= res.memory_bytes
-        for kind, amount in res.generic:
-            generic[kind] = generic.get(kind, 0) - amount
+        consume(generic, task.assigned_generic)
         ports |= {(p.protocol, p.published) for p in task.spec.ports
                   if p.mode == "host" and p.published}
         held[task.id] = task.desired_state <= TaskState.RUNNING
         if held[task.id]:
             by_service[task.service_id] = by_service.get(task.service_id, 0) + 1
-    return (nano_cpus, memory_bytes, {k: v for k, v in generic.items() if v},
+    return (nano_cpus, memory_bytes, sorted(generic, key=str),
             sum(held.values()), by_service, ports, held)
 
 

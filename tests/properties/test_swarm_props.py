@@ -48,7 +48,7 @@ def infos(labels: list[str]) -> list[NodeInfo]:
             "active",
             10**9,
             2**30,
-            {},
+            [],
         )
         for i, z in enumerate(labels)
     ]

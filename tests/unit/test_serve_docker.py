@@ -1125,7 +1125,7 @@ def test_an_image_of_a_registry_that_cannot_resolve_is_rejected_on_every_node(
     ({"Target": "/data"}, "invalid bind mount source, must be an absolute path: "),
     (Mount("/data", "x", type="tmpfs"), "invalid tmpfs source, source must be empty"),
     (Mount("/data", "", type="npipe"), "invalid npipe source, source must not be empty"),
-    (Mount("/data", "data"), None), (Mount("/data", "/srv/data", type="bind"), None),
+    (Mount("/data", "data"), None), (Mount("/data", "/var/lib/docker", type="bind"), None),
     (Mount("/tmp", "", type="tmpfs"), None),
 ])
 def test_a_mount_the_nodes_executor_refuses_is_stored_and_its_tasks_rejected(
@@ -1145,6 +1145,29 @@ def test_a_mount_the_nodes_executor_refuses_is_stored_and_its_tasks_rejected(
     rejected = [t["Status"] for t in tasks if t["Status"]["State"] == "rejected"]
     assert len(rejected) >= 2 and not [t for t in tasks if t["Status"]["State"] == "running"]
     assert {(s["Message"], s["Err"]) for s in rejected} == {("resolving controller failed", error)}
+
+
+def test_a_bind_source_no_node_has_rejects_each_task_while_swarm_tries_again(
+        server, client):
+    """Regression test: a bind mount of any source ran. moby's daemon stats a bind's
+    source when the executor creates the container (``ValidateMountConfig``,
+    ``daemon/volume/mounts/linux_parser.go``), and no simulated node has ``/srv/data``
+    (:mod:`clustersim.hostpaths`): each task is rejected at ``preparing`` in the daemon's
+    words and the orchestrator makes a new one; a node that declares the path runs it."""
+    service = client.services.create("nginx:1.27", name="web",
+                                     mounts=["/srv/data:/data:ro"])
+    server.step(30)
+    states = [t["Status"] for t in service.tasks()]
+    rejected = [s for s in states if s["State"] == "rejected"]
+    assert len(rejected) >= 2 and "running" not in {s["State"] for s in states}
+    assert {(s["Message"], s["Err"]) for s in rejected} == {(
+        "preparing",
+        'invalid mount config for type "bind": bind source path does not exist: /srv/data')}
+    worker = server.cluster.node_record("worker-2").node
+    worker.host_paths = (*worker.host_paths, "/srv/data")
+    server.step(120)
+    running = [t for t in service.tasks() if t["Status"]["State"] == "running"]
+    assert [t["NodeID"] for t in running] == [client.nodes.get("worker-2").id]
 
 
 def test_a_port_of_0_is_left_out_as_gos_omitempty_leaves_it(server):

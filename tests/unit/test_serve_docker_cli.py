@@ -1049,6 +1049,25 @@ def test_service_ps_shows_a_task_its_nodes_executor_rejects_for_a_mount(docker):
         '"invalid mount target, must be an absolute path: relative"'}
 
 
+def test_service_ps_shows_a_task_whose_bind_source_its_node_lacks(docker):
+    """``--mount type=bind,source=/srv/data`` on nodes without that path: each task is
+    rejected when the node's daemon creates the container (moby's ``ValidateMountConfig``),
+    in its words; a source every node has (``/tmp``) runs. The simulator ran both."""
+    docker("service", "create", "-d", "--name", "data", "--mount",
+           "type=bind,source=/srv/data,target=/data", "nginx:1.27")
+    docker("service", "create", "-d", "--name", "scratch", "--mount",
+           "type=bind,source=/tmp,target=/data", "nginx:1.27")
+    docker.server.step(20)
+    shown = docker("service", "ps", "--no-trunc", "--format",
+                   "{{.CurrentState}}|{{.Error}}", "data")
+    assert len(shown) >= 2
+    assert {line.split("|")[0].split()[0] for line in shown[1:]} == {"Rejected"}
+    assert {line.split("|")[1] for line in shown[1:]} == {
+        '"invalid mount config for type "bind": bind source path does not exist: /srv/data"'}
+    assert [line.split()[0] for line in docker("service", "ps", "--format",
+                                               "{{.CurrentState}}", "scratch")] == ["Running"]
+
+
 def test_an_update_to_containers_that_exit_rolls_back(docker):
     """The engineer's report: no service update could fail through the API, so
     ``--update-failure-action rollback`` could not be tried. The simulator's container labels

@@ -48,10 +48,11 @@ def test_a_mount_the_nodes_executor_refuses_rejects_its_tasks() -> None:
     """moby's executor checks a task's mounts when the agent resolves its controller
     (``validate.go``, ``validateMounts``): a relative target rejects the task from ASSIGNED,
     "resolving controller failed", and the orchestrator tries again; the simulator ran it.
-    A bind's relative source is made absolute by the CLI, so that service runs."""
+    A bind's relative source is made absolute by the CLI (here against ``/``: ``./tmp`` is
+    ``/tmp``, which every node has, :mod:`clustersim.hostpaths`), so that service runs."""
     cluster = swarm()
     cluster.deploy_stack("s", {**stack(web={"volumes": ["data:relative"]},
-                                       files={"volumes": ["./site:/srv", "/srv/db"]}),
+                                       files={"volumes": ["./tmp:/srv", "/srv/db"]}),
                                "volumes": {"data": None}})
     cluster.run(until=60)
     tasks = [t for t in cluster.tasks("s_web", history=True) if t.state.terminal]

@@ -26,7 +26,7 @@ def info(name: str, *, labels=None, cpus=0, memory=0, generic=None, running=None
          ready=True, availability="active", role="worker") -> NodeInfo:
     """A node as the scheduler sees it; ``running`` = {service: active task count}."""
     node = Node(name, 1, "1Gi", labels=labels or {}, role=role)
-    result = NodeInfo(node, ready, availability, cpus, memory, dict(generic or {}))
+    result = NodeInfo(node, ready, availability, cpus, memory, list((generic or {}).items()))
     for service, count in (running or {}).items():
         for task in make_tasks(ServiceSpec(service), count, prefix=f"run-{name}"):
             result.add_task(task)

@@ -1,0 +1,68 @@
+"""Which paths exist on a simulated machine's own file system.
+
+A simulated node has no files, but a Docker node's daemon looks at its host's file system
+when it creates a container with a bind mount: moby's ``ValidateMountConfig``
+(``daemon/volume/mounts/linux_parser.go``, called from ``validateHostConfig`` in
+``daemon/container.go``) stats the bind's source and refuses a path that does not exist
+(``invalid mount config for type "bind": bind source path does not exist: /x``,
+``daemon/volume/mounts/validate.go``). A Swarm task cannot ask the daemon to create it: the
+executor's ``convertMount`` (``daemon/cluster/executor/container/container.go``) passes no
+``CreateMountpoint`` (:mod:`clustersim.swarm.agent` rejects such a task).
+
+Each :class:`~clustersim.Node` therefore holds a small, declared set of paths
+(:attr:`~clustersim.Node.host_paths`): :data:`DEFAULT_HOST_PATHS`, what every Linux host that
+runs Docker Engine has, and the paths a lab or test declares for that node
+(``Node(..., host_paths=["/srv/data"])``). A path exists when it is one of them or a
+directory above one (``/var/run`` and ``/var`` exist because ``/var/run/docker.sock`` does);
+nothing below a declared path is taken to exist (``/etc`` does not make ``/etc/passwd``).
+Paths compare after Go's ``path.Clean`` (``/var/lib/docker/`` is ``/var/lib/docker``).
+
+Simplified: a real host has far more files, and a path may be a file, a directory, a socket
+or a link; here it only exists or not.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+
+__all__ = ["DEFAULT_HOST_PATHS", "clean", "exists", "host_paths"]
+
+DEFAULT_HOST_PATHS = ("/etc/hostname", "/proc", "/sys", "/tmp", "/var/lib/docker",
+                      "/var/run/docker.sock")
+"""Paths every simulated node has: the kernel's ``/proc`` and ``/sys``, the host's name in
+``/etc/hostname``, ``/tmp``, and Docker Engine's own data root (``/var/lib/docker``) and API
+socket (``/var/run/docker.sock``), the daemon's defaults
+(https://docs.docker.com/reference/cli/dockerd/). The real-world stacks the course tests bind
+these (cAdvisor, node-exporter, Portainer's agent, Traefik, the Swarm visualizer)."""
+
+
+def clean(path: str) -> str:
+    """``path`` as Go's ``path.Clean`` writes it: no ``.``, ``..``, doubled or trailing
+    slashes (``posixpath.normpath`` keeps a leading ``//``, which Go folds)."""
+    cleaned = posixpath.normpath(path)
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
+def host_paths(node: str, declared: Iterable[str] | None) -> tuple[str, ...]:
+    """The node's paths: :data:`DEFAULT_HOST_PATHS` and ``declared``, cleaned, sorted, each
+    once. A declared path must be an absolute path (a ``ValueError`` names the node and the
+    entry otherwise)."""
+    if isinstance(declared, str):
+        raise ValueError(f"Node {node!r}: host_paths must be a list of paths, such as "
+                         f"[{declared!r}], not one string")
+    paths = set(DEFAULT_HOST_PATHS)
+    for path in declared or ():
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(f"Node {node!r}: host_paths entry {path!r} must be an absolute "
+                             "path, such as '/srv/data'")
+        paths.add(clean(path))
+    return tuple(sorted(paths))
+
+
+def exists(paths: Iterable[str], path: str) -> bool:
+    """Does ``path`` exist on a node whose paths are ``paths``: is it one of them, or a
+    directory above one (see the module docstring)?"""
+    wanted = clean(path)
+    below = wanted.rstrip("/") + "/"
+    return any(known == wanted or known.startswith(below) for known in paths)
