@@ -873,6 +873,14 @@ class KubernetesBackend(ClusterTime):
 
     def _one(self, resource: Resource, namespace: str | None,
              name: str) -> tuple[dict[str, Any], dict[str, float]]:
+        """One object as a GET shows it, its state kept at the version it shows
+        (:meth:`_kept`). A DELETE's answer is read so too: a change that only its render
+        numbers (a Pod its kubelet started, a Node whose kubelet posted its status, a
+        default object never read since it was made) is then replayed in its place by a
+        watch resumed from an older version, and the deletion's event carries that state,
+        as upstream's write before the delete and the delete are two events in the cacher
+        (``getAllEventsSinceLocked`` in k8s.io/apiserver ``pkg/storage/cacher/
+        watch_cache.go``); left unkept, a resumed watch had been sent neither."""
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
             return self._node_item(name)
@@ -2011,9 +2019,7 @@ class KubernetesBackend(ClusterTime):
             obj, _ = self._one(resource, namespace, name)
             return obj
         if resource.kind == "Node":
-            before = self.renderer.node(name) if name in self.cluster.node_names() else None
-            if before is None:
-                raise _not_found(resource, name)
+            before = self._one(resource, None, name)[0]     # 404 for an unknown node
             self.cluster.remove_node(name)      # which forgets what writes kept of it
             self._settle()
             return before
@@ -2040,18 +2046,15 @@ class KubernetesBackend(ClusterTime):
             return deleted
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None and resource.kind in _REMADE:
-            # deleted, and made again by its controller at once
-            before = self.renderer.render(builtin, resource)
+            # deleted, and made again by its controller at once (ADDED at the next read)
+            before = self._stored_item(resource, builtin)[0]
             key = (resource.kind, namespace or "default", name)
             self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
             self.relabelled.pop(key, None)      # made again as its controller makes it
-            self.renderer.versions.bump()
+            self.renderer.versions.deleted(resource.kind, key_of(before))
             return before
         stored = self._stored(resource, namespace, name)
-        # kept as any read keeps it: a change only this render numbers (a Pod's kubelet
-        # started it since its last read, the real kubelet's write before this DELETE) is
-        # then replayed in its place, not left out as a state never kept
-        before = self._stored_item(resource, stored)[0]
+        before = self._stored_item(resource, stored)[0]     # kept, as _one keeps it
         self._deletion_size(resource, stored, before, options)
         self._note_moved_deletion(stored, options.get("gracePeriodSeconds"))
         self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background",
