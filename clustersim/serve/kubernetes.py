@@ -209,6 +209,7 @@ from clustersim.serve.kubenamespaces import (
     PURGE_PENDING,
     check_finalize,
     finalize_errors,
+    new_content_refusal,
     update_terminating,
 )
 from clustersim.serve.kubenodes import (
@@ -1270,6 +1271,7 @@ class KubernetesBackend(ClusterTime):
                 raise HttpError(400, "the namespace of the provided object does not match the "
                                 "namespace sent on the request", "BadRequest")
             meta["namespace"] = namespace or "default"
+        admitted_as = meta.get("name") or meta.get("generateName") or "Unknown"
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self.cluster.generated_name(
                 resource.kind, meta.get("namespace") or "default", meta["generateName"])
@@ -1284,10 +1286,7 @@ class KubernetesBackend(ClusterTime):
                             "already exists", "AlreadyExists", name=meta["name"],
                             kind=resource.plural)
         if resource.namespaced and meta["namespace"] in self.renderer.terminating:
-            raise HttpError(403, f'{resource.plural} "{meta.get("name", "")}" is forbidden: '
-                            f"unable to create new content in namespace {meta['namespace']} "
-                            "because it is being terminated", "Forbidden",
-                            name=meta.get("name", ""), kind=resource.plural)
+            raise new_content_refusal(resource, admitted_as, meta["namespace"])
         if self.cluster.get(resource.kind, meta.get("namespace", "default"),
                             meta.get("name", "")) is not None or self._default(
                 resource.kind, meta.get("namespace"), meta.get("name", "")) is not None:
@@ -2134,7 +2133,9 @@ class KubernetesBackend(ClusterTime):
         is read (a 400 for a Pod that does not exist too): its kind and version
         (:func:`_eviction_kind`), its namespace (the create handler's
         ``EnsureObjectNamespaceMatchesRequestNamespace``, k8s.io/apiserver
-        ``pkg/endpoints/handlers/create.go``), its name (``EvictionREST.Create``: an empty
+        ``pkg/endpoints/handlers/create.go``), the namespace's lifecycle (admission, which
+        refuses it in a Terminating namespace: :func:`~clustersim.serve.kubenamespaces.
+        new_content_refusal`), its name (``EvictionREST.Create``: an empty
         or other name is ``name in URL does not match name in Eviction object``). A
         ``resourceVersion`` or ``uid`` precondition the Pod does not meet is the delete's
         409 Conflict (:func:`_delete_precondition`) after the budgets are checked, never
@@ -2171,6 +2172,10 @@ class KubernetesBackend(ClusterTime):
         if meta.get("namespace") not in (None, "", namespace):
             raise HttpError(400, "the namespace of the provided object does not match the "
                             "namespace sent on the request", "BadRequest")
+        if self.renderer.terminating:
+            self.renderer.namespaces()               # forgets namespaces emptied since
+        if namespace in self.renderer.terminating:     # admission, before the REST's Create
+            raise new_content_refusal(resource, name, namespace)
         if meta.get("name") != name:
             raise HttpError(400, "name in URL does not match name in Eviction object",
                             "BadRequest")
