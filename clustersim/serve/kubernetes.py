@@ -123,7 +123,11 @@ from clustersim.kubernetes.controllers.disruption import (
 )
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import selector_string
-from clustersim.kubernetes.podlifecycle import deleted_at_once, deletion_grace_period
+from clustersim.kubernetes.podlifecycle import (
+    deleted_at_once,
+    deletion_grace_period,
+    shortened_deletion,
+)
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -2105,9 +2109,10 @@ class KubernetesBackend(ClusterTime):
         k8s.io/apiserver ``pkg/registry/rest/delete.go``; shown by
         :meth:`~clustersim.serve.kuberender.Renderer.deletion_timestamp`)."""
         meta = stored["metadata"]
-        if stored["kind"] == "Pod" and meta.get("deletionTimestamp") is not None and grace \
-                and grace < meta.get("deletionGracePeriodSeconds", 0) \
-                and meta["deletionTimestamp"] + grace < self.cluster.now:
+        if stored["kind"] != "Pod" or meta.get("deletionTimestamp") is None:
+            return
+        shortened = shortened_deletion(stored, grace, self.cluster.now)
+        if shortened is not None and shortened[1]:
             self.renderer.deletions_moved[meta["uid"]] = self.cluster.now
 
     def _evict(self, request: Request, resource: Resource, namespace: str | None,

@@ -4,6 +4,8 @@ its selectors and options, a body of another kind, and a Pod's grace period."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from clustersim.serve import serve
@@ -195,6 +197,24 @@ def test_a_terminating_pod_may_only_be_given_a_shorter_grace_period():
         assert _meta(server, "q")["deletionTimestamp"]          # stuck on the node down
         assert _answer(server, "DELETE", f"{_BASE}/pods/q?gracePeriodSeconds=0")[0] == 200
         assert _meta(server, "q") is None
+
+
+def test_a_negative_grace_period_shortens_a_pending_deletion_as_one_second():
+    """``BeforeDelete`` reads a negative ``gracePeriodSeconds`` as 1 s before anything else
+    (k8s.io/apiserver ``pkg/registry/rest/delete.go``), so a second DELETE with -5 at the
+    first's instant moves the Pod's end 60 s back and 1 s on, which has not passed: the
+    ``deletionTimestamp`` is the first request's time and 1 s. The simulator had compared
+    the -5 itself, found the end passed and moved it to the request's time."""
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_700_000_000) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p", 60))[0] == 201
+        server.step(30)
+        asked = _answer(server, "DELETE", f"{_BASE}/pods/p")[1]["metadata"]
+        _, again = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": -5})
+    end = datetime.fromisoformat(asked["deletionTimestamp"])
+    assert (asked["deletionGracePeriodSeconds"], again["metadata"]["deletionGracePeriodSeconds"]
+            ) == (60, 1)
+    assert datetime.fromisoformat(again["metadata"]["deletionTimestamp"]) == \
+        end - timedelta(seconds=60 - 1)
 
 
 def test_evicting_a_terminating_pod_deletes_it_with_the_evictions_grace_period():
