@@ -1998,9 +1998,9 @@ class KubernetesBackend(ClusterTime):
     def _delete_one(self, resource: Resource, namespace: str | None, name: str,
                     options: dict[str, Any]) -> dict[str, Any]:
         """Delete one object with ``options`` (:meth:`_delete_options`), after its
-        ``preconditions`` are checked (:func:`_delete_precondition`); the answer is the
-        object as it was (or, still being deleted, as it is). A dry run answers the
-        object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
+        ``preconditions`` are checked (:func:`_delete_precondition`); the answer is
+        :meth:`_deleted_answer` (or, still being deleted, the object as it is). A dry run
+        answers the object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
         dependents, ``Foreground`` keeps the object, being deleted, until they are gone
         (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`).
 
@@ -2025,7 +2025,7 @@ class KubernetesBackend(ClusterTime):
             before = self._one(resource, None, name)[0]     # 404 for an unknown node
             self.cluster.remove_node(name)      # which forgets what writes kept of it
             self._settle()
-            return before
+            return self._deleted_answer(resource, before)
         if resource.kind == "Namespace":
             self._one(resource, None, name)          # 404 for a namespace that is not there
             if name in self.renderer.terminating:
@@ -2055,7 +2055,7 @@ class KubernetesBackend(ClusterTime):
             self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
             self.relabelled.pop(key, None)      # made again as its controller makes it
             self.renderer.versions.deleted(resource.kind, key_of(before))
-            return before
+            return self._deleted_answer(resource, before)
         stored = self._stored(resource, namespace, name)
         before = self._stored_item(resource, stored)[0]     # kept, as _one keeps it
         self._deletion_size(resource, stored, before, options)
@@ -2065,7 +2065,29 @@ class KubernetesBackend(ClusterTime):
         self._settle()
         if self.cluster.exists(stored):
             return self._stored_item(resource, stored)[0]
-        return before
+        return self._deleted_answer(resource, before)
+
+    def _deleted_answer(self, resource: Resource, before: dict[str, Any]) -> dict[str, Any]:
+        """What a DELETE that removed the object ``before`` answers (``Store.finalizeDelete``
+        in k8s.io/apiserver ``pkg/registry/generic/registry/store.go``): the object, at its
+        deletion's resourceVersion (etcd3's ``conditionalDelete`` decodes it at the delete's
+        revision, ``pkg/storage/etcd3/store.go``), for a kind whose registry returns the
+        deleted object (:attr:`~clustersim.serve.kuberesources.Resource.returns_deleted`);
+        else a Status of success naming it by name, group, resource and uid, which kubectl's
+        ``delete --wait`` reads the uid from. An object a DELETE leaves in place (a graceful
+        or finalizer-held deletion) is answered as it is, as upstream answers its update.
+        Simplified: a dry run answers the object as it is, without the deletion fields nor
+        the Status upstream's dry run answers."""
+        history = self.renderer.versions.history.get(resource.kind)
+        gone = history.deletion(key_of(before)) if history is not None else None
+        if resource.returns_deleted:
+            version = str(gone or self.renderer.versions.revision)
+            return {**before, "metadata": {**before["metadata"], "resourceVersion": version}}
+        meta = before["metadata"]
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                "details": _status_details({"name": meta["name"], "group": resource.group,
+                                            "kind": resource.plural,
+                                            "uid": meta.get("uid", "")})}
 
     def _deletion_size(self, resource: Resource, stored: dict[str, Any],
                        before: dict[str, Any], options: dict[str, Any]) -> None:
