@@ -879,7 +879,8 @@ class KubernetesBackend(ClusterTime):
     def _one(self, resource: Resource, namespace: str | None,
              name: str) -> tuple[dict[str, Any], dict[str, float]]:
         """One object as a GET shows it, its state kept at the version it shows
-        (:meth:`_kept`). A DELETE's answer is read so too: a change that only its render
+        (:meth:`_kept`). A DELETE reads the object it deletes so too (here, or through
+        :meth:`_stored_item` where it has it already): a change that only its render
         numbers (a Pod its kubelet started, a Node whose kubelet posted its status, a
         default object never read since it was made) is then replayed in its place by a
         watch resumed from an older version, and the deletion's event carries that state,
