@@ -65,6 +65,7 @@ from clustersim.kubernetes.podlifecycle import (
     KUBELET_CONDITIONS,
     deleted_at_once,
     deletion_grace_period,
+    shortened_deletion,
 )
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
@@ -741,13 +742,12 @@ class APIServer:
             return
         meta, node = pod["metadata"], pod["spec"].get("nodeName")
         if is_terminating(pod):
-            if grace_period is None or grace_period >= meta["deletionGracePeriodSeconds"]:
+            shortened = shortened_deletion(pod, grace_period, self.now)
+            if shortened is None:
                 return
-            passed = meta["deletionTimestamp"] + grace_period < self.now
-            meta["deletionGracePeriodSeconds"] = 0 if grace_period == 0 else \
-                1 if passed else grace_period
+            meta["deletionGracePeriodSeconds"] = shortened[0]
             self.changed()
-            if grace_period == 0:
+            if shortened[0] == 0:
                 self.remove_pod(pod)
             elif self._kubelet_alive.get(node or "", False):
                 self.kubelet.stop(pod)

@@ -37,7 +37,7 @@ from clustersim.kubernetes.defaults import POD_SPEC_DEFAULTS
 
 __all__ = ["KUBELET_CONDITIONS", "MINIMUM_GRACE_PERIOD_SECONDS", "READINESS_GATES_NOT_READY",
            "deleted_at_once", "deletion_grace_period", "is_sidecar", "kill_grace_period",
-           "readiness_gates", "readiness_gates_message", "status_order",
+           "readiness_gates", "readiness_gates_message", "shortened_deletion", "status_order",
            "termination_grace_period"]
 
 MINIMUM_GRACE_PERIOD_SECONDS = 2.0
@@ -72,6 +72,27 @@ def deletion_grace_period(pod: Mapping[str, Any], given: int | None) -> int:
     if given is None:
         return int(termination_grace_period(pod))
     return max(given, 1) if given else 0
+
+
+def shortened_deletion(pod: Mapping[str, Any], given: int | None, now: float
+                       ) -> tuple[int, bool] | None:
+    """What another DELETE with ``gracePeriodSeconds`` ``given`` makes of ``pod``, already
+    terminating (its ``deletionTimestamp`` stored as the simulated time its deletion was
+    first asked): None when it changes nothing (none given, or one not shorter than its
+    ``deletionGracePeriodSeconds``: the period is only ever shortened), else the new period
+    and whether the deletion's end moves to ``now``. Upstream moves ``deletionTimestamp``
+    back by the old period and on by the new one, to ``now`` where that has passed, the
+    period then 1 s unless it is 0 (``BeforeDelete`` in k8s.io/apiserver
+    ``pkg/registry/rest/delete.go``); a negative period is read as 1 s first, as on a first
+    DELETE (:func:`deletion_grace_period`)."""
+    if given is None:
+        return None
+    grace = deletion_grace_period(pod, given)
+    meta = pod["metadata"]
+    if grace >= meta["deletionGracePeriodSeconds"]:
+        return None
+    passed = meta["deletionTimestamp"] + grace < now
+    return (1 if passed and grace else grace), passed
 
 
 def deleted_at_once(pod: Mapping[str, Any], grace: int) -> bool:

@@ -32,7 +32,12 @@ the status it keeps) and ``status`` subresource, and on a DELETE that
 writes the object instead of removing it (:func:`as_deleting`: a graceful or finalized
 deletion, refused as its ``GuaranteedUpdate`` is, the object left as it was); an update
 that takes the last finalizer of an object being deleted deletes it and writes nothing,
-so it is never sized. The simulated controllers' own writes are not checked, and a
+so it is never sized. The simulated controllers' own writes are not checked: they edit
+the stored objects in place (each controller its status, at a dozen places, with no one
+write call), and the served API finds such a change only when it next renders the object
+(:mod:`~clustersim.serve.kubeversions`), after other controllers have acted on it, too
+late to refuse it as etcd would (upstream the status write fails, the object keeps its
+last stored state and the controller tries again). A
 create's managed fields are counted from the fields it sent, without the defaults the
 registry fills in (a few hundred bytes).
 

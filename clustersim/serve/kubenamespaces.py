@@ -44,12 +44,34 @@ from clustersim.serve.kubedecoding import struct_error
 from clustersim.serve.kuberesources import Resource
 
 __all__ = ["PURGE_PENDING", "check_finalize", "deletion_conditions", "finalize_errors",
-           "remaining_content", "update_terminating"]
+           "new_content_refusal", "remaining_content", "update_terminating"]
 
 PURGE_PENDING = ("The system is ensuring all content is removed from this namespace.  Upon "
                  "completion, this namespace will automatically be purged by the system.")
 """Why a Namespace already Terminating refuses another DELETE (``REST.Delete``, the two
 spaces as upstream)."""
+
+
+
+def new_content_refusal(resource: Resource, name: str, namespace: str) -> HttpError:
+    """The NamespaceLifecycle admission plugin's refusal of a create in ``namespace``, which
+    is Terminating (``Lifecycle.Admit`` in k8s.io/apiserver ``pkg/admission/plugin/
+    namespace/lifecycle/admission.go``): a 403 made by ``admission.NewForbidden``
+    (``pkg/admission/errors.go``), which names the resource with its group and the
+    object by the request's name, else the body's ``name``, else its ``generateName`` (the
+    plugin runs before a name is generated), else ``Unknown``; with one cause of type
+    ``NamespaceTerminating`` (``v1.NamespaceTerminatingCause``) on
+    ``metadata.namespace``, by which clients tell it from an RBAC refusal (``kubectl drain``
+    waits for a Pod its Eviction cannot reach, ``k8s.io/kubectl/pkg/drain/drain.go``, and
+    a ReplicaSet controller stops making Pods there). A subresource's create (a Pod's
+    Eviction) is refused so too."""
+    return HttpError(403, f'{resource.qualified()} "{name}" is forbidden: unable to create '
+                     f"new content in namespace {namespace} because it is being terminated",
+                     "Forbidden", name=name, group=resource.group, kind=resource.plural,
+                     causes=[{"reason": "NamespaceTerminating",
+                              "message": f"namespace {namespace} is being terminated",
+                              "field": "metadata.namespace"}])
+
 
 _OK = {   # each condition's "ok" reason and message (okReasons, okMessages)
     "NamespaceDeletionDiscoveryFailure": ("ResourcesDiscovered",

@@ -23,6 +23,13 @@ __all__ = ["DERIVED", "NAMESPACED", "RESOURCES", "Resource", "api_group", "api_g
            "api_resource_list", "api_versions", "by_kind", "find", "openapi_v3_document",
            "openapi_v3_root"]
 
+_RETURNS_DELETED = frozenset({"Namespace", "PersistentVolume", "PersistentVolumeClaim", "Pod",
+                              "ResourceQuota", "Service", "ServiceAccount", "StorageClass"})
+"""The kinds whose registry sets ``ReturnDeletedObject: true`` (each one's
+``pkg/registry/<group>/<resource>/storage/storage.go`` in kubernetes/kubernetes): a DELETE
+that removes one answers the object; every other kind answers a Status
+(``Store.finalizeDelete``)."""
+
 _RW = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 _RO = ("get", "list", "watch")
 
@@ -51,6 +58,12 @@ class Resource:
     @property
     def singular(self) -> str:
         return self.kind.lower() if self.singular_name is None else self.singular_name
+
+    @property
+    def returns_deleted(self) -> bool:
+        """Does a DELETE that removes an object of this kind answer the object (not a
+        Status)? (:data:`_RETURNS_DELETED`)"""
+        return self.kind in _RETURNS_DELETED
 
     def qualified(self) -> str:
         """``deployments.apps`` (kubectl's name for the resource in messages)."""

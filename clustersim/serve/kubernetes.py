@@ -123,7 +123,11 @@ from clustersim.kubernetes.controllers.disruption import (
 )
 from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import selector_string
-from clustersim.kubernetes.podlifecycle import deleted_at_once, deletion_grace_period
+from clustersim.kubernetes.podlifecycle import (
+    deleted_at_once,
+    deletion_grace_period,
+    shortened_deletion,
+)
 from clustersim.kubernetes.secretdata import fold_string_data
 from clustersim.kubernetes.services import InternalError, apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -209,6 +213,7 @@ from clustersim.serve.kubenamespaces import (
     PURGE_PENDING,
     check_finalize,
     finalize_errors,
+    new_content_refusal,
     update_terminating,
 )
 from clustersim.serve.kubenodes import (
@@ -873,6 +878,15 @@ class KubernetesBackend(ClusterTime):
 
     def _one(self, resource: Resource, namespace: str | None,
              name: str) -> tuple[dict[str, Any], dict[str, float]]:
+        """One object as a GET shows it, its state kept at the version it shows
+        (:meth:`_kept`). A DELETE reads the object it deletes so too (here, or through
+        :meth:`_stored_item` where it has it already): a change that only its render
+        numbers (a Pod its kubelet started, a Node whose kubelet posted its status, a
+        default object never read since it was made) is then replayed in its place by a
+        watch resumed from an older version, and the deletion's event carries that state,
+        as upstream's write before the delete and the delete are two events in the cacher
+        (``getAllEventsSinceLocked`` in k8s.io/apiserver ``pkg/storage/cacher/
+        watch_cache.go``); left unkept, a resumed watch had been sent neither."""
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
             return self._node_item(name)
@@ -1262,6 +1276,7 @@ class KubernetesBackend(ClusterTime):
                 raise HttpError(400, "the namespace of the provided object does not match the "
                                 "namespace sent on the request", "BadRequest")
             meta["namespace"] = namespace or "default"
+        admitted_as = meta.get("name") or meta.get("generateName") or "Unknown"
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self.cluster.generated_name(
                 resource.kind, meta.get("namespace") or "default", meta["generateName"])
@@ -1276,10 +1291,7 @@ class KubernetesBackend(ClusterTime):
                             "already exists", "AlreadyExists", name=meta["name"],
                             kind=resource.plural)
         if resource.namespaced and meta["namespace"] in self.renderer.terminating:
-            raise HttpError(403, f'{resource.plural} "{meta.get("name", "")}" is forbidden: '
-                            f"unable to create new content in namespace {meta['namespace']} "
-                            "because it is being terminated", "Forbidden",
-                            name=meta.get("name", ""), kind=resource.plural)
+            raise new_content_refusal(resource, admitted_as, meta["namespace"])
         if self.cluster.get(resource.kind, meta.get("namespace", "default"),
                             meta.get("name", "")) is not None or self._default(
                 resource.kind, meta.get("namespace"), meta.get("name", "")) is not None:
@@ -1987,9 +1999,9 @@ class KubernetesBackend(ClusterTime):
     def _delete_one(self, resource: Resource, namespace: str | None, name: str,
                     options: dict[str, Any]) -> dict[str, Any]:
         """Delete one object with ``options`` (:meth:`_delete_options`), after its
-        ``preconditions`` are checked (:func:`_delete_precondition`); the answer is the
-        object as it was (or, still being deleted, as it is). A dry run answers the
-        object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
+        ``preconditions`` are checked (:func:`_delete_precondition`); the answer is
+        :meth:`_deleted_answer` (or, still being deleted, the object as it is). A dry run
+        answers the object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
         dependents, ``Foreground`` keeps the object, being deleted, until they are gone
         (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`).
 
@@ -2011,12 +2023,10 @@ class KubernetesBackend(ClusterTime):
             obj, _ = self._one(resource, namespace, name)
             return obj
         if resource.kind == "Node":
-            before = self.renderer.node(name) if name in self.cluster.node_names() else None
-            if before is None:
-                raise _not_found(resource, name)
+            before = self._one(resource, None, name)[0]     # 404 for an unknown node
             self.cluster.remove_node(name)      # which forgets what writes kept of it
             self._settle()
-            return before
+            return self._deleted_answer(resource, before)
         if resource.kind == "Namespace":
             self._one(resource, None, name)          # 404 for a namespace that is not there
             if name in self.renderer.terminating:
@@ -2040,18 +2050,15 @@ class KubernetesBackend(ClusterTime):
             return deleted
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None and resource.kind in _REMADE:
-            # deleted, and made again by its controller at once
-            before = self.renderer.render(builtin, resource)
+            # deleted, and made again by its controller at once (ADDED at the next read)
+            before = self._stored_item(resource, builtin)[0]
             key = (resource.kind, namespace or "default", name)
             self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
             self.relabelled.pop(key, None)      # made again as its controller makes it
-            self.renderer.versions.bump()
-            return before
+            self.renderer.versions.deleted(resource.kind, key_of(before))
+            return self._deleted_answer(resource, before)
         stored = self._stored(resource, namespace, name)
-        # kept as any read keeps it: a change only this render numbers (a Pod's kubelet
-        # started it since its last read, the real kubelet's write before this DELETE) is
-        # then replayed in its place, not left out as a state never kept
-        before = self._stored_item(resource, stored)[0]
+        before = self._stored_item(resource, stored)[0]     # kept, as _one keeps it
         self._deletion_size(resource, stored, before, options)
         self._note_moved_deletion(stored, options.get("gracePeriodSeconds"))
         self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background",
@@ -2059,7 +2066,29 @@ class KubernetesBackend(ClusterTime):
         self._settle()
         if self.cluster.exists(stored):
             return self._stored_item(resource, stored)[0]
-        return before
+        return self._deleted_answer(resource, before)
+
+    def _deleted_answer(self, resource: Resource, before: dict[str, Any]) -> dict[str, Any]:
+        """What a DELETE that removed the object ``before`` answers (``Store.finalizeDelete``
+        in k8s.io/apiserver ``pkg/registry/generic/registry/store.go``): the object, at its
+        deletion's resourceVersion (etcd3's ``conditionalDelete`` decodes it at the delete's
+        revision, ``pkg/storage/etcd3/store.go``), for a kind whose registry returns the
+        deleted object (:attr:`~clustersim.serve.kuberesources.Resource.returns_deleted`);
+        else a Status of success naming it by name, group, resource and uid, which kubectl's
+        ``delete --wait`` reads the uid from. An object a DELETE leaves in place (a graceful
+        or finalizer-held deletion) is answered as it is, as upstream answers its update.
+        Simplified: a dry run answers the object as it is, without the deletion fields nor
+        the Status upstream's dry run answers."""
+        history = self.renderer.versions.history.get(resource.kind)
+        gone = history.deletion(key_of(before)) if history is not None else None
+        if resource.returns_deleted:
+            version = str(gone or self.renderer.versions.revision)
+            return {**before, "metadata": {**before["metadata"], "resourceVersion": version}}
+        meta = before["metadata"]
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                "details": _status_details({"name": meta["name"], "group": resource.group,
+                                            "kind": resource.plural,
+                                            "uid": meta.get("uid", "")})}
 
     def _deletion_size(self, resource: Resource, stored: dict[str, Any],
                        before: dict[str, Any], options: dict[str, Any]) -> None:
@@ -2103,9 +2132,10 @@ class KubernetesBackend(ClusterTime):
         k8s.io/apiserver ``pkg/registry/rest/delete.go``; shown by
         :meth:`~clustersim.serve.kuberender.Renderer.deletion_timestamp`)."""
         meta = stored["metadata"]
-        if stored["kind"] == "Pod" and meta.get("deletionTimestamp") is not None and grace \
-                and grace < meta.get("deletionGracePeriodSeconds", 0) \
-                and meta["deletionTimestamp"] + grace < self.cluster.now:
+        if stored["kind"] != "Pod" or meta.get("deletionTimestamp") is None:
+            return
+        shortened = shortened_deletion(stored, grace, self.cluster.now)
+        if shortened is not None and shortened[1]:
             self.renderer.deletions_moved[meta["uid"]] = self.cluster.now
 
     def _evict(self, request: Request, resource: Resource, namespace: str | None,
@@ -2131,7 +2161,9 @@ class KubernetesBackend(ClusterTime):
         is read (a 400 for a Pod that does not exist too): its kind and version
         (:func:`_eviction_kind`), its namespace (the create handler's
         ``EnsureObjectNamespaceMatchesRequestNamespace``, k8s.io/apiserver
-        ``pkg/endpoints/handlers/create.go``), its name (``EvictionREST.Create``: an empty
+        ``pkg/endpoints/handlers/create.go``), the namespace's lifecycle (admission, which
+        refuses it in a Terminating namespace: :func:`~clustersim.serve.kubenamespaces.
+        new_content_refusal`), its name (``EvictionREST.Create``: an empty
         or other name is ``name in URL does not match name in Eviction object``). A
         ``resourceVersion`` or ``uid`` precondition the Pod does not meet is the delete's
         409 Conflict (:func:`_delete_precondition`) after the budgets are checked, never
@@ -2168,6 +2200,10 @@ class KubernetesBackend(ClusterTime):
         if meta.get("namespace") not in (None, "", namespace):
             raise HttpError(400, "the namespace of the provided object does not match the "
                             "namespace sent on the request", "BadRequest")
+        if self.renderer.terminating:
+            self.renderer.namespaces()               # forgets namespaces emptied since
+        if namespace in self.renderer.terminating:     # admission, before the REST's Create
+            raise new_content_refusal(resource, name, namespace)
         if meta.get("name") != name:
             raise HttpError(400, "name in URL does not match name in Eviction object",
                             "BadRequest")

@@ -4,6 +4,10 @@ its selectors and options, a body of another kind, and a Pod's grace period."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
+from datetime import datetime, timedelta
+
 import pytest
 
 from clustersim.serve import serve
@@ -195,6 +199,76 @@ def test_a_terminating_pod_may_only_be_given_a_shorter_grace_period():
         assert _meta(server, "q")["deletionTimestamp"]          # stuck on the node down
         assert _answer(server, "DELETE", f"{_BASE}/pods/q?gracePeriodSeconds=0")[0] == 200
         assert _meta(server, "q") is None
+
+
+@pytest.mark.parametrize("path, body, group, plural", [
+    ("/api/v1/namespaces/default/configmaps",
+     {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}, "", "configmaps"),
+    ("/apis/apps/v1/namespaces/default/deployments", {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
+        "spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {
+            "metadata": {"labels": {"app": "x"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}},
+     "apps", "deployments"),
+    ("/api/v1/nodes/worker-1", None, "", "nodes"),
+])
+def test_a_delete_that_removes_an_object_of_most_kinds_answers_a_success_status(
+        path, body, group, plural):
+    """``Store.finalizeDelete`` (k8s.io/apiserver ``pkg/registry/generic/registry/store.go``):
+    a registry without ``ReturnDeletedObject`` answers a deletion that removed the object
+    with a Status of success whose details name it by name, group, resource and uid (the
+    uid kubectl's ``delete --wait`` waits on); the simulator had answered the object."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        if body is not None:
+            assert _answer(server, "POST", path, body)[0] == 201
+            path = f"{path}/x"
+        uid = _answer(server, "GET", path)[1]["metadata"]["uid"]
+        status, answer = _answer(server, "DELETE", path)
+    details = {"name": path.rsplit("/", 1)[1], "kind": plural, "uid": uid,
+               **({"group": group} if group else {})}
+    assert (status, answer) == (200, {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                                      "status": "Success", "details": details})
+
+
+def test_a_deleted_object_a_registry_returns_is_at_the_deletion_s_version():
+    """A ServiceAccount's registry returns the deleted object (``ReturnDeletedObject``),
+    which etcd3's ``conditionalDelete`` decodes at the delete's own revision
+    (k8s.io/apiserver ``pkg/storage/etcd3/store.go``): the version a watch's DELETED
+    carries, past the object's last write. The simulator had answered its last write's."""
+    path = f"{_BASE}/serviceaccounts"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        made = _answer(server, "POST", path, {"apiVersion": "v1", "kind": "ServiceAccount",
+                                              "metadata": {"name": "robot"}})[1]
+        status, answer = _answer(server, "DELETE", f"{path}/robot")
+        with urllib.request.urlopen(f"{server.url}{path}?watch=1&timeoutSeconds=1&"
+                                    f"resourceVersion={made['metadata']['resourceVersion']}",
+                                    timeout=30) as stream:
+            [event] = [e for e in map(json.loads, filter(bytes.strip, stream))
+                       if e["object"]["metadata"]["name"] == "robot"]
+    assert (status, answer["kind"], answer["metadata"]["uid"]) == (
+        200, "ServiceAccount", made["metadata"]["uid"])
+    assert event["type"] == "DELETED"
+    assert answer["metadata"]["resourceVersion"] == \
+        event["object"]["metadata"]["resourceVersion"]
+    assert int(answer["metadata"]["resourceVersion"]) > int(made["metadata"]["resourceVersion"])
+
+
+def test_a_negative_grace_period_shortens_a_pending_deletion_as_one_second():
+    """``BeforeDelete`` reads a negative ``gracePeriodSeconds`` as 1 s before anything else
+    (k8s.io/apiserver ``pkg/registry/rest/delete.go``), so a second DELETE with -5 at the
+    first's instant moves the Pod's end 60 s back and 1 s on, which has not passed: the
+    ``deletionTimestamp`` is the first request's time and 1 s. The simulator had compared
+    the -5 itself, found the end passed and moved it to the request's time."""
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_700_000_000) as server:
+        assert _answer(server, "POST", f"{_BASE}/pods", _pod("p", 60))[0] == 201
+        server.step(30)
+        asked = _answer(server, "DELETE", f"{_BASE}/pods/p")[1]["metadata"]
+        _, again = _answer(server, "DELETE", f"{_BASE}/pods/p", {"gracePeriodSeconds": -5})
+    end = datetime.fromisoformat(asked["deletionTimestamp"])
+    assert (asked["deletionGracePeriodSeconds"], again["metadata"]["deletionGracePeriodSeconds"]
+            ) == (60, 1)
+    assert datetime.fromisoformat(again["metadata"]["deletionTimestamp"]) == \
+        end - timedelta(seconds=60 - 1)
 
 
 def test_evicting_a_terminating_pod_deletes_it_with_the_evictions_grace_period():

@@ -227,3 +227,47 @@ def test_finalize_decodes_its_body_as_a_namespace(t5, body, words):
     assert (status, refused["reason"]) == (400, "BadRequest")
     assert words in refused["message"]
     assert _answer(server, "GET", f"{_NS}/t5")[0] == 200
+
+
+def _terminating_refusal(resource: str, group: str, name: str) -> dict:
+    """The Status the NamespaceLifecycle admission plugin answers a create in the Terminating
+    namespace t5 with (``Lifecycle.Admit`` in k8s.io/apiserver ``pkg/admission/plugin/
+    namespace/lifecycle/admission.go``, ``admission.NewForbidden``, the cause
+    ``v1.NamespaceTerminatingCause``), written out from upstream's format strings."""
+    qualified = f"{resource}.{group}" if group else resource
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": f'{qualified} "{name}" is forbidden: unable to create new content in '
+                       "namespace t5 because it is being terminated",
+            "reason": "Forbidden", "code": 403,
+            "details": {"name": name, **({"group": group} if group else {}), "kind": resource,
+                        "causes": [{"reason": "NamespaceTerminating",
+                                    "message": "namespace t5 is being terminated",
+                                    "field": "metadata.namespace"}]}}
+
+
+@pytest.mark.parametrize("path, body, resource, group, name", [
+    ("/api/v1/namespaces/t5/configmaps", {"apiVersion": "v1", "kind": "ConfigMap",
+                                          "metadata": {"name": "cm"}}, "configmaps", "", "cm"),
+    # named before a name is generated: the generateName
+    ("/apis/apps/v1/namespaces/t5/deployments", {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"generateName": "web-"},
+        "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}},
+     "deployments", "apps", "web-"),
+    # a Pod's Eviction, a subresource's create: kubectl drain tells it by its cause
+    ("/api/v1/namespaces/t5/pods/p/eviction", {
+        "apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "p"}},
+     "pods", "", "p"),
+])
+def test_a_create_in_a_terminating_namespace_is_forbidden_with_its_cause(
+        t5, path, body, resource, group, name):
+    """The simulator had named the resource without its group, the object by the name it
+    generated, left out the ``NamespaceTerminating`` cause by which clients (kubectl drain,
+    the ReplicaSet controller) tell this refusal from RBAC's, and evicted a Pod there."""
+    server = t5.server
+    assert _answer(server, "DELETE", f"{_NS}/t5")[0] == 200      # its Pod keeps it a while
+    assert _answer(server, "POST", path, body) == (403, _terminating_refusal(resource, group,
+                                                                              name))
+    assert _answer(server, "GET", f"{_NS}/t5/pods/p")[1]["metadata"].get(
+        "deletionGracePeriodSeconds") == 30          # the Eviction changed nothing

@@ -777,3 +777,55 @@ def test_a_pod_s_status_change_a_delete_numbers_is_replayed_before_its_deletion(
     assert [(kind, phase) for kind, _, _, phase in every] == [
         ("MODIFIED", "Running"), ("MODIFIED", "Running")]
     assert pending == [("DELETED", "p", int(every[0][2]))]
+
+
+def _resumed(server, path: str, version: str) -> list[dict]:
+    """Every event a watch of ``path`` from ``version`` is sent at once."""
+    with urllib.request.urlopen(f"{server.url}{path}?watch=1&resourceVersion={version}&"
+                                "timeoutSeconds=1", timeout=30) as answer:
+        return [json.loads(line) for line in answer if line.strip()]
+
+
+def _without_version(obj: dict) -> dict:
+    return {**obj, "metadata": {k: v for k, v in obj["metadata"].items()
+                                if k != "resourceVersion"}}
+
+
+def test_a_node_s_status_change_a_delete_numbers_is_replayed_before_its_deletion():
+    """A Node whose kubelet posted its status while nobody read it, then deleted: the
+    DELETE's render numbered the change without keeping its state, and a watch from before
+    was sent neither the change nor the deletion (a DELETED needs the state before it).
+    Now both, the DELETED at a version of its own, showing the state the change left."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        listed = _get(server, "/api/v1/nodes")
+        server.step(301)                    # past the kubelet's 5-minute status report
+        _delete(server, "/api/v1/nodes/worker-2")
+        events = [e for e in _resumed(server, "/api/v1/nodes",
+                                      listed["metadata"]["resourceVersion"])
+                  if e["object"]["metadata"]["name"] == "worker-2"]
+    assert [e["type"] for e in events] == ["MODIFIED", "DELETED"]
+    changed, gone = (e["object"] for e in events)
+    assert int(gone["metadata"]["resourceVersion"]) > int(changed["metadata"]["resourceVersion"])
+    assert _without_version(gone) == _without_version(changed)
+    [before] = [n for n in listed["items"] if n["metadata"]["name"] == "worker-2"]
+    assert changed["status"] != before["status"]        # the kubelet's report, replayed
+
+
+def test_a_default_object_deleted_twice_unread_is_replayed_deleted_and_made_again():
+    """``kubectl delete serviceaccount default`` twice, nobody listing between: the
+    controller's second ServiceAccount was first rendered by the second DELETE, which
+    numbered it without keeping it, and a watch from before the first was never told it
+    was made nor deleted. Each deletion is numbered when it happens (etcd's delete), and a
+    watch from before is sent every event: the first deleted, the second made and deleted,
+    the third made."""
+    path = "/api/v1/namespaces/default/serviceaccounts"
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        listed = _get(server, path)["metadata"]["resourceVersion"]
+        _delete(server, f"{path}/default")
+        _delete(server, f"{path}/default")
+        events = _resumed(server, path, listed)
+    assert [e["type"] for e in events] == ["DELETED", "ADDED", "DELETED", "ADDED"]
+    uids = [e["object"]["metadata"]["uid"] for e in events]
+    assert uids[1] == uids[2] and len(set(uids)) == 3
+    versions = [int(e["object"]["metadata"]["resourceVersion"]) for e in events]
+    assert versions == sorted(set(versions))
