@@ -172,10 +172,13 @@ ENDINGS = ("CompletionsReached", "BackoffLimitExceeded", "PodFailurePolicy", STI
 scenarios can give, and :data:`STILL_RUNNING` for a Job that has not ended."""
 
 _JOB_HINTS = {
-    "main exits 42": "The first rule matches exit code 42 in main: FailJob fails the Job at "
-                     "once, whatever backoffLimit allows (reason PodFailurePolicy).",
-    "main exits 1, every time": "No rule matches exit code 1, so each failure counts: the "
-                                "second one exceeds backoffLimit: 1 (BackoffLimitExceeded).",
+    "main exits 42": "The Job's failure policy is read before backoffLimit, rule by rule, "
+                     "and the first rule that matches exit code 42 in main decides: what does "
+                     "its action do to the Job? A condition's reason names what ended the "
+                     "Job.",
+    "main exits 1, every time": "No rule matches exit code 1, so each failure counts toward "
+                                "backoffLimit: 1, which allows one. A condition's reason names "
+                                "what ended the Job.",
     "main exits 1 once, then 0": "backoffLimit: 1 allows one counted failure: the Job fails "
                                  "only when the failures exceed it, so the second Pod runs.",
     "main exits 75 twice, then 0": "The Ignore rule keeps exit code 75 out of the count: "
@@ -185,6 +188,8 @@ _JOB_HINTS = {
                                  "never reached, and the Job makes Pod after Pod until "
                                  "something else stops it, such as activeDeadlineSeconds.",
 }
+"""The hint for a scenario labelled wrong: the rule of the Job that decides it, never the
+reason it ends with, which is the answer."""
 
 _JOB_WORDS = {
     **dict.fromkeys(("Complete", "Failed"),
