@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from clustersim.exercises.answers import choice, filled, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.labels import find_label, unknown_label_hint
 
 __all__ = [
     "BY_HAND_JOBS",
@@ -178,29 +179,47 @@ the mechanisms)."""
 
 NEAR_MISSES = {
     "scheduling": "placement", "scheduler": "placement",
-    **dict.fromkeys(("self-healing", "self healing", "recovery", "failover"),
-                    "recovery from machine failure"),
-    "service discovery": "discovery", "load balancing": "discovery", "dns": "discovery",
-    "rolling update": "rolling updates", "deployment": "rolling updates",
-    "update": "rolling updates", "updates": "rolling updates",
-    "health monitoring": "health", "health check": "health", "health checks": "health",
-    "healthcheck": "health", "secret": "secrets", "configuration": "secrets",
-    "autoscaling": "scaling", "auto-scaling": "scaling", "scale": "scaling",
+    **dict.fromkeys(("self-healing", "recovery", "failover"), "recovery from machine failure"),
+    "service discovery": "discovery", "dns": "discovery",
+    "rolling update": "rolling updates", "update": "rolling updates",
+    "updates": "rolling updates", "rollout": "rolling updates",
+    **dict.fromkeys(("health monitoring", "health check", "health checks", "healthcheck",
+                     "monitoring", "liveness probe"), "health"),
+    **dict.fromkeys(("secret", "configuration", "config", "ConfigMap"), "secrets"),
+    **dict.fromkeys(("autoscaling", "autoscaler", "HPA", "scale", "replicas"), "scaling"),
 }
-"""Other names a learner may give a job (the 2019 article's, which the chapter on
-orchestration puts in brackets beside each job, a singular, a Kubernetes-flavoured word) and
-the job of :data:`ORCHESTRATOR_JOBS` each one means: the feedback asks "did you mean"."""
+"""Other names a learner may give a job, each meaning that one job of
+:data:`ORCHESTRATOR_JOBS` (the 2019 article's, which the chapter on orchestration puts in
+brackets beside each job, a singular, a Kubernetes-flavoured word). Such a word is judged as
+the job it means: given where another job is right, it gets that question's hint; where it is
+right, the feedback asks "did you mean" the list's name, which tells nothing the learner did
+not know."""
+
+_OTHER_WORDS = {
+    **dict.fromkeys(("load balancing", "load balancer"),
+                    "A load balancer spreads requests over copies that already run: by "
+                    "itself it is none of these jobs, though more than one of them feeds it. "
+                    "Ask what the question lacks: a machine, more copies, or a way to reach "
+                    "copies that moved?"),
+    "Deployment": "A Deployment is a Kubernetes object that does more than one of these jobs "
+                  "(it keeps a number of copies and it rolls out a new version): name the job.",
+    "ReplicaSet": "A ReplicaSet keeps a number of copies running, and its controller does more "
+                  "than one of these jobs: name the job.",
+    **dict.fromkeys(("restart", "restart policy"),
+                    "A restart policy is one host's daemon restarting its own containers (the "
+                    "exercise before): no job of an orchestrator, which works across hosts."),
+}
+"""Words a learner may give a job that mean none of the jobs alone, with what each teaches
+(:func:`~clustersim.exercises.labels.unknown_label_hint`): saying "did you mean" one job would
+steer an answer to another question, or give one away."""
 
 
 def _job(value: object) -> str | None:
-    """The job ``value`` names: one of :data:`ORCHESTRATOR_JOBS` or its Kubernetes mechanism
-    (any case, trimmed); ``None`` when it names neither."""
-    if not isinstance(value, str):
-        return None
-    word = " ".join(value.casefold().split())
-    names = {job: job for job in ORCHESTRATOR_JOBS} | {
-        mechanism.casefold(): job for job, mechanism in _KUBERNETES_OF.items()}
-    return names.get(word)
+    """The job ``value`` names: one of :data:`ORCHESTRATOR_JOBS` or its Kubernetes mechanism,
+    read as a label is (:func:`~clustersim.exercises.labels.find_label`); ``None`` when it names
+    neither."""
+    found = find_label(value, [*ORCHESTRATOR_JOBS, *K8S_MECHANISMS])
+    return next((job for job, mechanism in _KUBERNETES_OF.items() if mechanism == found), found)
 
 
 @checker("Right. In Kubernetes these jobs are the kube-scheduler, the ReplicaSet controller, "
@@ -214,11 +233,13 @@ def check_by_hand_jobs(answer: object) -> None:
     for question, right in _BY_HAND_JOBS.items():
         value = given[question]
         job = _job(value)
-        if job is None:
-            jobs = ", ".join(map(repr, ORCHESTRATOR_JOBS))
-            meant = NEAR_MISSES.get(" ".join(str(value).casefold().split()))
+        meant = NEAR_MISSES.get(find_label(value, NEAR_MISSES) or "")
+        if job is None and meant == right:
             raise Wrong(f"“{question}”: {value!r} is not one of the jobs' names.",
-                        f"Did you mean {meant!r}? Answer with the job's name as the list spells "
-                        f"it: {jobs}." if meant else f"Answer with one of: {jobs}.")
-        if job != right:
+                        f"Did you mean {meant!r}? Answer with the job's name as the list "
+                        f"spells it: {', '.join(map(repr, ORCHESTRATOR_JOBS))}.")
+        if job is None and meant is None:
+            raise Wrong(f"“{question}”: {value!r} is not one of the jobs' names.",
+                        unknown_label_hint(value, ORCHESTRATOR_JOBS, _OTHER_WORDS))
+        if (job or meant) != right:
             raise Wrong(f"“{question}”: not {str(value).strip()}.", _JOB_HINTS[right])

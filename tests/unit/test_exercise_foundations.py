@@ -276,6 +276,26 @@ def test_by_hand_jobs_near_misses_ask_did_you_mean(near_miss: str, meant: str) -
     assert set(NEAR_MISSES.values()) <= set(ORCHESTRATOR_JOBS)
 
 
+@pytest.mark.parametrize("question", list(BY_HAND_JOBS))
+@pytest.mark.parametrize("word", ["load balancing", "Load-Balancer", "Deployment", "ReplicaSet"])
+def test_a_word_of_no_one_job_is_not_asked_did_you_mean(question: str, word: str) -> None:
+    """"load balancing" was asked "Did you mean 'discovery'?" wherever it was typed: the answer
+    to one question, and a wrong lead for "The load doubled" (scaling). Such a word is told
+    what it is, and no job is suggested."""
+    feedback = check_by_hand_jobs({**BY_HAND_JOBS, question: word})
+    assert not feedback.passed and "did you mean" not in feedback.hint.casefold()
+    assert word.casefold().replace("-", " ")[:8] in feedback.hint.casefold()
+
+
+def test_a_near_miss_for_another_job_gets_the_question_s_hint() -> None:
+    """"scheduling" typed for the machine that died was asked "Did you mean 'placement'?",
+    steering to a wrong answer: the word is judged as the job it means."""
+    question = "A machine died at 03:00: restart what ran there elsewhere."
+    feedback = check_by_hand_jobs({**BY_HAND_JOBS, question: "scheduling"})
+    assert not feedback.passed and "did you mean" not in feedback.hint.casefold()
+    assert feedback.hint == check_by_hand_jobs({**BY_HAND_JOBS, question: "placement"}).hint
+
+
 def test_filter_rank_names_the_set_it_asks_for() -> None:
     """The starter is a set in braces; the hint said "a list ... in square brackets"."""
     feedback = check_filter_rank("node-a", "node-a")
