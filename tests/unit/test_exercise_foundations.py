@@ -61,9 +61,9 @@ def test_nonsense_gets_feedback_not_a_traceback(check, answer) -> None:
 def test_namespaces() -> None:
     assert check_namespaces(dict(NAMESPACE_SITUATIONS)).passed
     wrong = {**NAMESPACE_SITUATIONS, "sees its first process as PID 1": "cgroup"}
-    assert "cgroup namespace only hides" in check_namespaces(wrong).hint
+    assert "cgroup tree" in check_namespaces(wrong).hint
     wrong = {**NAMESPACE_SITUATIONS, "is root inside but an unprivileged user on the host": "pid"}
-    assert "user namespace" in check_namespaces(wrong).hint
+    assert "pid namespace gives a process its own process IDs" in check_namespaces(wrong).hint
     assert "one of" in check_namespaces({**NAMESPACE_SITUATIONS,
                                          "sees its first process as PID 1": "proc"}).hint
 
@@ -325,6 +325,42 @@ def test_the_orchestration_chapter_tables_the_same_jobs() -> None:
             if line.startswith("| **")]
     named = {row.split("**")[1].casefold() for row in rows}
     assert set(ORCHESTRATOR_JOBS) <= named, set(ORCHESTRATOR_JOBS) - named
+
+
+@pytest.mark.parametrize("situation", list(NAMESPACE_SITUATIONS))
+@pytest.mark.parametrize("kind", ["mount", "pid", "network", "uts", "ipc", "user", "cgroup",
+                                  "time"])
+def test_a_wrong_namespace_s_hint_does_not_name_the_right_one(situation: str, kind: str) -> None:
+    """The hint for a wrong kind named the right one ("Mapping root inside ... is the user
+    namespace's job"): it now says what the kind given isolates."""
+    right = NAMESPACE_SITUATIONS[situation]
+    if kind == right:
+        return
+    feedback = check_namespaces({**NAMESPACE_SITUATIONS, situation: kind})
+    assert not feedback.passed and f"{right} namespace" not in feedback.hint.casefold()
+    assert f"The {kind} namespace" in feedback.hint
+
+
+@pytest.mark.parametrize(("word", "taught"), [
+    ("hostname", "what the container sees"), ("Host name", "what the container sees"),
+    ("PID 1", "what the container sees"), ("chroot", "system calls"),
+    ("pivot_root", "system calls"), ("cgroups", "limit what a container uses"),
+    ("overlayfs", "OverlayFS"), ("capabilities", "no view"), ("/proc", "/proc is"),
+])
+def test_namespace_words_from_the_field_get_their_hint(word: str, taught: str) -> None:
+    """hostname and chroot got only "Answer with one of ..."."""
+    situation = next(iter(NAMESPACE_SITUATIONS))
+    feedback = check_namespaces({**NAMESPACE_SITUATIONS, situation: word})
+    assert not feedback.passed and taught in feedback.hint
+
+
+def test_namespaces_accept_the_kind_with_the_word_namespace() -> None:
+    """"PID namespace" and the tools' "userns", "netns" mean a kind; they were refused."""
+    spelt = {s: f"{k.upper()} namespace" for s, k in NAMESPACE_SITUATIONS.items()}
+    assert check_namespaces(spelt).passed
+    tools = {s: {"user": "userns", "network": "netns"}.get(k, k)
+             for s, k in NAMESPACE_SITUATIONS.items()}
+    assert check_namespaces(tools).passed
 
 
 def test_namespaces_accept_the_kernels_short_names() -> None:
