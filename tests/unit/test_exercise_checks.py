@@ -23,7 +23,7 @@ def test_copies_hints(answer: object, hint: str) -> None:
 
 def test_scarce_resource_hints() -> None:
     assert "Count copies by CPU" in check_scarce_resource("cpu").hint
-    assert '"cpu" or "memory"' in check_scarce_resource("disk").hint
+    assert "'cpu', 'memory'" in check_scarce_resource("disk").hint
     assert "not answered yet" in check_scarce_resource(None).message
     assert check_scarce_resource(" Memory ")
 
@@ -303,3 +303,15 @@ def test_the_weights_that_give_the_same_split_are_found_in_the_model() -> None:
     assert same in check_weights(10).message and same in check_weights(4.6).message
     assert "any weight above 10 gives the same 1:11 split" in check_weights(11).message
     assert "above 0 and below 0.1 gives the same 11:1" in check_weights(0.01).message
+
+
+@pytest.mark.parametrize(("answer", "passed", "taught"), [
+    ("RAM", True, ""), ("mem", True, ""), ("cores", False, "Count copies by CPU"),
+    ("both", False, "counts of copies are equal"), ("neither", False, "always stops them"),
+    ("disk", False, "does not request"), ("pods", False, "maxPods"),
+    (4, False, "Count copies by each resource"), ("4", False, "Count copies by each resource"),
+])
+def test_scarce_resource_words_from_the_field(answer: object, passed: bool, taught: str) -> None:
+    """RAM, cores, both, disk, pods and a count got only 'Answer "cpu" or "memory"'."""
+    feedback = check_scarce_resource(answer)
+    assert feedback.passed is passed and taught in feedback.hint
