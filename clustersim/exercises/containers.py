@@ -155,7 +155,7 @@ def check_cgroup_limits(answer: object) -> None:
         files = filled(given[name], ["memory.max", "cpu.max"], "cgroup file → value")
         memory = to_units(parse_quantity(limits["memory"]))
         value = integer(files["memory.max"], f"{name}: memory.max",
-                        "a whole number of bytes", 1073741824)
+                        "a whole number of bytes", 1073741824, unit="bytes")
         if value != memory:
             decimal, binary = 256 * 10**6, 256 * 2**20
             hint = ("Docker's m suffix is binary: 256m is 256 × 2^20 bytes."

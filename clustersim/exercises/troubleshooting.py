@@ -140,7 +140,7 @@ def pull_attempts(until: float = 1000) -> list[float]:
 @checker("Right: pulls start at 0, 15, 40 and 85 s: each failed 5 s pull is followed by a "
          "back-off of 10, 20, then 40 s.")
 def check_pull_retry(answer: object) -> None:
-    answer = number(answer, "the seconds until the fourth pull starts")
+    answer = number(answer, "the seconds until the fourth pull starts", unit="seconds")
     attempts = pull_attempts()
     right = attempts[3]
     if answer == right:
