@@ -21,6 +21,7 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
+from clustersim.exercises.carried_words import carried_word_hint
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.exercises.labels import find_label, label_words, unknown_label_hint
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
@@ -326,7 +327,8 @@ def run_stack(swarm: SwarmCluster, stack: object, until: float, *,
     try:
         swarm.deploy_stack("shop", stack)
     except ManifestError as err:
-        raise Wrong(f"{refused}: {err}", hint if isinstance(hint, str) else hint(err)) from None
+        raise Wrong(f"{refused}: {err}", carried_word_hint(err)
+                    or (hint if isinstance(hint, str) else hint(err))) from None
     swarm.run(until=until)
     return swarm
 
@@ -343,18 +345,19 @@ def load_answer(manifest: object, what: str, *,
     try:
         specs = load_manifests(manifest, name=f"your {what}")
     except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", hint(err) if hint else
-                    "Read the field path in the message.") from None
+        raise Wrong(f"It does not load: {err}", carried_word_hint(err) or (
+            hint(err) if hint else "Read the field path in the message.")) from None
     # the loader keeps what a real cluster refuses (a removed apiVersion, an unknown field)
     # as a warning, so that old examples can be studied; an answer must apply
     refused = [w for s in specs for w in s.warnings
                if _KUBECTL_REFUSES in w or is_unknown_field(w)]
     if refused:
-        raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
-                    "Check the spelling of the field it names: kubectl apply refuses an "
+        spelling = ("Check the spelling of the field it names: kubectl apply refuses an "
                     "unknown field (strict field validation, its default since Kubernetes "
-                    "1.27), and the API knows each field by its exact name."
-                    if is_unknown_field(refused[0]) else "Use the apiVersion it names.")
+                    "1.27), and the API knows each field by its exact name.")
+        raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
+                    carried_word_hint(refused[0]) or spelling if is_unknown_field(refused[0])
+                    else "Use the apiVersion it names.")
     return specs
 
 

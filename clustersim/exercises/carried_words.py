@@ -1,0 +1,124 @@
+"""The words a learner carries from one orchestrator's manifests into another's, and what each
+is called where it was written: ``instances`` (Marathon's) in a Kubernetes Deployment, a
+``nodeSelector`` (Kubernetes') in a Compose service. One table serves every check that loads
+an answer (:func:`clustersim.exercises.answers.load_answer` and ``run_stack``), so that such a
+word is told its name in the answer's dialect, not to check its spelling.
+
+A word is found in the loader's refusal or warning: an unknown field of a Kubernetes object
+(``unknown field "spec.instances"``, the API server's strict field validation, which
+``kubectl apply`` asks for by default) or a key that a Compose file's schema does not allow
+(``Additional property replicas is not allowed``, docker/cli ``cli/compose/schema``). The
+simulated Marathon reads unknown fields of an app definition without a word, so no hint is
+given there.
+
+The names on each side: a Deployment's ``spec.replicas`` and a Pod's ``nodeSelector``,
+``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes (kubernetes/api
+``apps/v1/types.go``, ``core/v1/types.go``); a Compose service's ``deploy.replicas``,
+``deploy.placement.constraints``, ``deploy.resources.reservations`` and ``healthcheck``
+(https://docs.docker.com/reference/compose-file/deploy/,
+https://docs.docker.com/reference/compose-file/services/#healthcheck); a Marathon app's
+``instances``, ``constraints``, ``cpus``, ``mem`` and ``healthChecks``
+(https://mesosphere.github.io/marathon/docs/rest-api.html).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = ["CARRIED_WORDS", "CarriedWord", "carried_word_hint"]
+
+
+class CarriedWord(NamedTuple):
+    """``word`` (a field's last name) written in a ``dialect`` ("kubernetes" or "compose")
+    answer, where the field's path holds ``inside`` ("" for anywhere), and its ``hint``."""
+
+    dialect: str
+    word: str
+    inside: str
+    hint: str
+
+
+_PLACE_PODS = ("Kubernetes places Pods with nodeSelector, affinity or topologySpreadConstraints "
+               "in the Pod template's spec")
+_PLACE_TASKS = ("a Swarm service is placed by deploy: placement: constraints:, such as "
+                "node.labels.zone == a")
+_HEALTHCHECK = ("a Compose service's health check is healthcheck:, with test: (the command) "
+                "and interval:, beside image:")
+
+CARRIED_WORDS = (
+    CarriedWord("kubernetes", "instances", "",
+                "instances is a Marathon app's word for the number of copies; a Kubernetes "
+                "Deployment calls it replicas (spec.replicas)."),
+    CarriedWord("kubernetes", "deploy", "",
+                "deploy: is a Compose service's section; a Deployment's number of copies is "
+                f"spec.replicas, and {_PLACE_PODS}."),
+    CarriedWord("kubernetes", "constraints", "",
+                "constraints is a Marathon app's word (and a Swarm service's, under "
+                f"deploy.placement); {_PLACE_PODS}."),
+    CarriedWord("kubernetes", "placement", "",
+                f"placement is a Compose service's word (deploy.placement); {_PLACE_PODS}."),
+    *(CarriedWord("kubernetes", word, "",
+                  f"{word} is a Marathon app's word; a Kubernetes container asks for CPU and "
+                  "memory under resources: requests: (cpu: 500m, memory: 256Mi).")
+      for word in ("cpus", "mem")),
+    *(CarriedWord("kubernetes", word, "",
+                  f"{word} is {who}; a Kubernetes container has livenessProbe, readinessProbe "
+                  "and startupProbe.")
+      for word, who in (("healthcheck", "a Compose service's health check"),
+                        ("healthChecks", "a Marathon app's health checks"))),
+    *(CarriedWord("kubernetes", word, "ports[",
+                  "published: and target: are a Compose file's words. A Service port has port: "
+                  "(where clients reach the Service) and targetPort: (the container's port).")
+      for word in ("published", "target")),
+    CarriedWord("compose", "replicas", "",
+                "replicas belongs to the deploy: section of the service (deploy: then "
+                "replicas: 2 under it), not to the service itself."),
+    CarriedWord("compose", "instances", "",
+                "instances is a Marathon app's word for the number of copies; a Swarm service "
+                "has deploy: replicas:."),
+    *(CarriedWord("compose", word, "",
+                  f"{word} is a Kubernetes Pod's word; {_PLACE_TASKS}.")
+      for word in ("nodeSelector", "affinity", "topologySpreadConstraints")),
+    *(CarriedWord("compose", word, "",
+                  f"{word} belongs under deploy: placement: in a Compose service; "
+                  f"{_PLACE_TASKS}.")
+      for word in ("constraints", "placement")),
+    CarriedWord("compose", "requests", "",
+                "requests is a Kubernetes container's word; a Compose service reserves CPU and "
+                "memory with deploy: resources: reservations: (cpus:, memory:)."),
+    *(CarriedWord("compose", word, "", f"{word} is {who}: {_HEALTHCHECK}.")
+      for word, who in (("livenessProbe", "a Kubernetes container's probe"),
+                        ("readinessProbe", "a Kubernetes container's probe"),
+                        ("startupProbe", "a Kubernetes container's probe"),
+                        ("healthChecks", "a Marathon app's health checks"))),
+)
+"""Each word from another dialect, the answers it is found in, and its hint."""
+
+_UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
+"""A Kubernetes unknown field in the API server's words
+(:func:`clustersim.manifests.kubernetes_fields.strict_decoding_problems`)."""
+
+_NOT_ALLOWED = re.compile(r"(\S+): Additional property \S+ is not allowed")
+"""A key a Compose file's schema refuses, after its path (``services.web.replicas``)."""
+
+
+def _last_word(path: str) -> str:
+    """The last field name of ``path`` (``spec.ports[0].target`` → ``target``)."""
+    return re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1]
+
+
+def carried_word_hint(problem: object) -> str | None:
+    """The hint of :data:`CARRIED_WORDS` for the first field that ``problem`` (a loader's
+    refusal or warning, as text or an exception) names as unknown or not allowed, if that
+    field is a word of another dialect; None otherwise."""
+    text = str(problem)
+    found = [("kubernetes", path) for path in _UNKNOWN_FIELD.findall(text)]
+    found += [("compose", path) for path in _NOT_ALLOWED.findall(text)]
+    for dialect, path in found:
+        word = _last_word(path)
+        hint = next((c.hint for c in CARRIED_WORDS if c.dialect == dialect and c.word == word
+                     and c.inside in path), None)
+        if hint is not None:
+            return hint
+    return None
