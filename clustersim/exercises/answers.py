@@ -147,7 +147,7 @@ _WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([^\W\d_]+|%)\s*", re.
 """A number followed by a unit, as a learner writes a quantity: ``35s``, ``2 min``, ``256Mi``."""
 
 _DURATION_UNITS = {
-    **dict.fromkeys(("ns",), "nanoseconds"), **dict.fromkeys(("us", "µs"), "microseconds"),
+    "ns": "nanoseconds", **dict.fromkeys(("us", "\u00b5s", "\u03bcs"), "microseconds"),
     "ms": "milliseconds", **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "seconds"),
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
     **dict.fromkeys(("h", "hr", "hour", "hours"), "hours"),
@@ -156,8 +156,9 @@ _DURATION_UNITS = {
 ``unitMap``) writes them, which Compose files and Kubernetes flags use (``10s``, ``2m``), and
 their words, each with the unit it names."""
 
-_GO_UNITS = frozenset({"ns", "us", "µs", "ms", "s", "m", "h"})
-"""The unit symbols of Go's ``time.ParseDuration``, of :data:`_DURATION_UNITS`."""
+_GO_UNITS = frozenset({"ns", "us", "\u00b5s", "\u03bcs", "ms", "s", "m", "h"})
+"""The unit symbols of Go's ``time.ParseDuration``, of :data:`_DURATION_UNITS` (micro both
+as the micro sign, U+00B5, and as the Greek letter mu, U+03BC)."""
 
 
 def _unit_hint(answer: str, unit: str) -> str | None:

@@ -76,6 +76,7 @@ def test_a_number_in_quotes_is_told_to_drop_them(reader) -> None:
     ("35 seconds", "seconds", "plain number of seconds"),
     ("2m", "seconds", "'2m' is in minutes: convert it to seconds"),
     ("1500ms", "seconds", "in milliseconds"), ("1.5h", "seconds", "in hours"),
+    ("5\u03bcs", "seconds", "in microseconds"),     # Go reads both micro signs
     ("256Mi", "bytes", "plain number of bytes"),
     ("256m", "bytes", "plain number of bytes"),    # a quantity here, not minutes
     ("3 tasks", "", "Write the number with no unit."),
