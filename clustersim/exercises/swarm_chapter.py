@@ -150,15 +150,15 @@ def check_spread_prediction(answer: object) -> None:
 def _empty_zone_hint(given: Mapping[str, int], right: Mapping[str, int],
                      zone: Mapping[str, str]) -> str:
     """What the scheduler does with a zone none of whose nodes may take a task, for an answer
-    that gives fewer tasks than the service asks for and none to such a zone (as if its share
-    were lost); "" otherwise.
+    that gives some tasks, fewer than the service asks for, and none to such a zone (as if its
+    share were lost); "" otherwise (the starter's zeros among them).
 
     swarmkit builds the spread's tree from every node, eligible or not, so such a zone is a
     branch of its own (``manager/scheduler/nodeset.go``, ``tree``); its share finds no node,
     the branch is marked full, and the tasks left are divided again, evenly, between the
     other branches (``manager/scheduler/scheduler.go``, ``scheduleNTasksOnSubtree``)."""
     empty = sorted(set(zone.values()) - {zone[name] for name in right})
-    if not empty or sum(given.values()) >= sum(right.values()) or any(
+    if not empty or not given or sum(given.values()) >= sum(right.values()) or any(
             zone[name] in empty for name in given):
         return ""
     zones = " and ".join(empty)

@@ -138,3 +138,6 @@ def test_a_zone_with_no_eligible_node_is_explained_when_its_share_is_dropped() -
     assert "zone c" in feedback.hint and "does not lose its share" in feedback.hint
     too_many = check_spread_prediction({"worker-2": 5, "worker-3": 2, "worker-4": 2})
     assert "does not lose its share" not in too_many.hint
+    starter = check_spread_prediction(dict.fromkeys(
+        ("manager-1", "worker-1", "worker-2", "worker-3", "worker-4", "worker-5"), 0))
+    assert "does not lose its share" not in starter.hint       # nothing answered yet
