@@ -315,3 +315,14 @@ def test_scarce_resource_words_from_the_field(answer: object, passed: bool, taug
     """RAM, cores, both, disk, pods and a count got only 'Answer "cpu" or "memory"'."""
     feedback = check_scarce_resource(answer)
     assert feedback.passed is passed and taught in feedback.hint
+
+
+@pytest.mark.parametrize(("next_", "taught"), [
+    ("both", "one framework at a time"), ("tie", "one framework at a time"),
+    ("neither", "keeps offering"),
+])
+def test_dominant_shares_next_words_from_the_field(next_: str, taught: str) -> None:
+    """"both" or "neither" for the next framework got only "Answer with one of: 'X', 'Y'"."""
+    feedback = check_dominant_shares({"X": 0.5, "Y": "1/3", "next": next_})
+    assert not feedback.passed and taught in feedback.hint
+    assert check_dominant_shares({"X": 0.5, "Y": "1/3", "next": "framework Y"}).passed
