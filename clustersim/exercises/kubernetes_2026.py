@@ -209,10 +209,20 @@ _JOB_WORDS = {
                         "Job sets none.",
     "Active": "active is the count of a Job's running Pods in its status; a Job that has not "
               "ended is 'still running' here.",
+    **dict.fromkeys(("never ends", "never", "forever", "runs forever", "infinite"),
+                    "A Job that has not ended has no condition to give a reason: the exercise "
+                    "calls it 'still running'."),
+    **dict.fromkeys(("CrashLoopBackOff", "Error", "OOMKilled", "ContainerCannotRun"),
+                    "kubectl get pods shows that in a Pod's STATUS column; the exercise asks "
+                    "for the reason of the condition the Job ends with."),
+    **dict.fromkeys(("success", "successful", "done", "fail", "failure"),
+                    "The exercise asks for the reason of the condition the Job ends with, as "
+                    "the Job controller writes it, not whether it succeeded."),
 }
 """Words a learner may give a Job's ending that are none of :data:`ENDINGS`: Job condition
 types and the Pod failure policy's actions (kubernetes/api ``batch/v1/types.go``), Pod phases
-(``core/v1/types.go``)."""
+(``core/v1/types.go``), the STATUS that ``kubectl get pods`` prints for a Pod (a container's
+waiting or terminated reason), and everyday words."""
 
 _HORIZON = 1800.0
 """How long :func:`job_ending` waits for the Job to end, in simulated seconds: the scenarios

@@ -124,6 +124,11 @@ def test_a_job_ending_hint_does_not_name_the_answer(scenario, wrong):
     ({"main exits 75 twice, then 0": "BackoffLimitExceeded"}, "Ignore rule"),
     ({"main exits 75, every time": "CompletionsReached"}, "activeDeadlineSeconds"),
     ({"main exits 42": "Failed"}, "Use one of"),
+    # a newcomer's words for an ending that is no reason
+    ({"main exits 75, every time": "never ends"}, "calls it 'still running'"),
+    ({"main exits 42": "CrashLoopBackOff"}, "STATUS column"),
+    ({"main exits 42": "Error"}, "STATUS column"),
+    ({"main exits 1 once, then 0": "success"}, "not whether it succeeded"),
 ])
 def test_job_ending_hints(changes, hint):
     feedback = check_job_endings({**ENDS, **changes})
