@@ -8,8 +8,9 @@ A word is found in the loader's refusal or warning: an unknown field of a Kubern
 (``unknown field "spec.instances"``, the API server's strict field validation, which
 ``kubectl apply`` asks for by default) or a key that a Compose file's schema does not allow
 (``Additional property replicas is not allowed``, docker/cli ``cli/compose/schema``). The
-simulated Marathon reads unknown fields of an app definition without a word, so no hint is
-given there.
+simulated Marathon, like Marathon itself (which ignored an app's unknown properties:
+d2iq-archive/marathon issues 2341 and 2564), reads an app definition's unknown fields without a
+word: a check of a Marathon app asks :func:`carried_keys_hint` about the app's own keys.
 
 The names on each side: a Deployment's ``spec.replicas`` and a Pod's ``nodeSelector``,
 ``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes (kubernetes/api
@@ -24,14 +25,16 @@ https://docs.docker.com/reference/compose-file/services/#healthcheck); a Maratho
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
-__all__ = ["CARRIED_WORDS", "CarriedWord", "carried_word_hint"]
+__all__ = ["CARRIED_WORDS", "CarriedWord", "carried_keys_hint", "carried_word_hint"]
 
 
 class CarriedWord(NamedTuple):
-    """``word`` (a field's last name) written in a ``dialect`` ("kubernetes" or "compose")
-    answer, where the field's path holds ``inside`` ("" for anywhere), and its ``hint``."""
+    """``word`` (a field's last name) written in a ``dialect`` ("kubernetes", "compose" or
+    "marathon") answer, where the field's path holds ``inside`` ("" for anywhere), and its
+    ``hint``."""
 
     dialect: str
     word: str
@@ -87,6 +90,23 @@ CARRIED_WORDS = (
     CarriedWord("compose", "requests", "",
                 "requests is a Kubernetes container's word; a Compose service reserves CPU and "
                 "memory with deploy: resources: reservations: (cpus:, memory:)."),
+    CarriedWord("marathon", "replicas", "",
+                "replicas is Kubernetes' word (and a Swarm service's, under deploy:); a "
+                "Marathon app calls the number of copies instances."),
+    *(CarriedWord("marathon", word, "",
+                  f"{word} is {who}; a Marathon app is placed by constraints: a list of "
+                  "[field, operator, value] such as [\"zone\", \"LIKE\", \"a\"].")
+      for word, who in (("nodeSelector", "a Kubernetes Pod's word"),
+                        ("affinity", "a Kubernetes Pod's word"),
+                        ("placement", "a Compose service's word (deploy.placement)"))),
+    CarriedWord("marathon", "deploy", "",
+                "deploy: is a Compose service's section; a Marathon app sets instances, "
+                "constraints and upgradeStrategy at its own top level."),
+    *(CarriedWord("marathon", word, "",
+                  f"{word} is {who}; a Marathon app's checks are healthChecks.")
+      for word, who in (("healthcheck", "a Compose service's health check"),
+                        ("livenessProbe", "a Kubernetes container's probe"),
+                        ("readinessProbe", "a Kubernetes container's probe"))),
     *(CarriedWord("compose", word, "", f"{word} is {who}: {_HEALTHCHECK}.")
       for word, who in (("livenessProbe", "a Kubernetes container's probe"),
                         ("readinessProbe", "a Kubernetes container's probe"),
@@ -106,6 +126,16 @@ _NOT_ALLOWED = re.compile(r"(\S+): Additional property \S+ is not allowed")
 def _last_word(path: str) -> str:
     """The last field name of ``path`` (``spec.ports[0].target`` → ``target``)."""
     return re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1]
+
+
+def carried_keys_hint(definition: object, dialect: str) -> str | None:
+    """The hint of :data:`CARRIED_WORDS` for the first top-level key of ``definition`` (a
+    dict written in ``dialect``, e.g. "marathon") that is another dialect's word; None when
+    there is none, or ``definition`` is no dict."""
+    if not isinstance(definition, Mapping):
+        return None
+    return next((c.hint for key in definition for c in CARRIED_WORDS
+                 if c.dialect == dialect and c.word == key and not c.inside), None)
 
 
 def carried_word_hint(problem: object) -> str | None:

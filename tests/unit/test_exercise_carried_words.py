@@ -83,3 +83,11 @@ def test_a_word_is_hinted_only_where_it_is_another_dialect_s() -> None:
     assert carried_word_hint('unknown field "spec.template.spec.replicas"') is None
     words = [(c.dialect, c.word, c.inside) for c in CARRIED_WORDS]
     assert len(words) == len(set(words))            # each word hinted once
+
+
+def test_a_marathon_app_s_keys_are_looked_at_by_the_check() -> None:
+    """Marathon reads an app's unknown keys without a word, so the check asks about them."""
+    from clustersim.exercises.carried_words import carried_keys_hint
+    assert "instances" in (carried_keys_hint({"id": "/web", "replicas": 3}, "marathon") or "")
+    assert carried_keys_hint({"id": "/web", "instances": 3}, "marathon") is None
+    assert carried_keys_hint("not a dict", "marathon") is None
