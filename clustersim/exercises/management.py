@@ -64,8 +64,15 @@ _COMPOSE_WORDS = {
                "is for images, of services with build: in the file.",
     "pull": "up pulls an image it does not have while it creates a container; the question is "
             "what happens to the container.",
-    **dict.fromkeys(("keep", "leave", "none", "skip", "unchanged", "running"),
+    **dict.fromkeys(("keep", "leave", "none", "skip", "unchanged", "running", "no change",
+                     "no-op", "keep running", "leave running"),
                     "Leaving a container as it is, is the choice 'nothing'."),
+    **dict.fromkeys(("orphan", "orphaned", "warn"),
+                    "An orphan is a container whose service left the file: up warns of it and "
+                    "does not touch it, unless --remove-orphans is given."),
+    "build": "up builds an image only for a service with build: in the file; the question is "
+             "what happens to the container.",
+    "up": "up is the command; for each service it does one of the four choices.",
     **dict.fromkeys(("start-first", "stop-first"),
                     "That is an update order of a Swarm service (deploy.update_config.order); "
                     "the question is what docker compose up does to each container."),

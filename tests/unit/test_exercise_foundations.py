@@ -384,3 +384,14 @@ def test_the_reconcile_starter_names_every_service() -> None:
     names: dict[str, object] = {}
     exec("".join(starter["source"]), names)
     assert set(names["actions"]) == set(DESIRED) | {c["service"] for c in OBSERVED}
+
+
+@pytest.mark.parametrize(("service", "word", "taught"), [
+    ("cart", "no change", "is the choice 'nothing'"), ("report", "orphan", "An orphan is"),
+    ("search", "build", "builds an image only"), ("db", "up", "up is the command"),
+])
+def test_compose_up_words_from_the_field(service: str, word: str, taught: str) -> None:
+    """"no change", "orphan", "build" and "up" got only "Answer with one of ..."."""
+    from clustersim.exercises.management import _COMPOSE_RIGHT, check_compose_up
+    feedback = check_compose_up({**_COMPOSE_RIGHT, service: word})
+    assert not feedback.passed and taught in feedback.hint
