@@ -119,13 +119,23 @@ _UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
 """A Kubernetes unknown field in the API server's words
 (:func:`clustersim.manifests.kubernetes_fields.strict_decoding_problems`)."""
 
-_NOT_ALLOWED = re.compile(r"(\S+): Additional property \S+ is not allowed")
-"""A key a Compose file's schema refuses, after its path (``services.web.replicas``)."""
+_NOT_ALLOWED = re.compile(r"Additional property (\S+) is not allowed")
+"""A key that a Compose file's schema refuses, in the schema validator's words."""
 
 
-def _last_word(path: str) -> str:
-    """The last field name of ``path`` (``spec.ports[0].target`` → ``target``)."""
-    return re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1]
+def _hint_for(dialect: str, word: str, path: str) -> str | None:
+    """The hint of :data:`CARRIED_WORDS` for ``word`` in a ``dialect`` answer at ``path``."""
+    return next((c.hint for c in CARRIED_WORDS
+                 if c.dialect == dialect and c.word == word and c.inside in path), None)
+
+
+def _dotted(key: str) -> str:
+    """What to say of ``key``, a YAML key with dots in it (``deploy.replicas``): to YAML it is
+    one key, where the docs' dotted name stands for fields nested one in another."""
+    parts = key.split(".")
+    return (f"{key} is one key to YAML, dots and all: a dotted name, as the docs write it, "
+            "stands for nested fields, written as " + ", then ".join(f"{p}:" for p in parts)
+            + ", each indented under the one before.")
 
 
 def carried_keys_hint(definition: object, dialect: str) -> str | None:
@@ -134,21 +144,29 @@ def carried_keys_hint(definition: object, dialect: str) -> str | None:
     there is none, or ``definition`` is no dict."""
     if not isinstance(definition, Mapping):
         return None
-    return next((c.hint for key in definition for c in CARRIED_WORDS
-                 if c.dialect == dialect and c.word == key and not c.inside), None)
+    return next((hint for key in definition
+                 if (hint := _hint_for(dialect, str(key), "")) is not None), None)
 
 
 def carried_word_hint(problem: object) -> str | None:
-    """The hint of :data:`CARRIED_WORDS` for the first field that ``problem`` (a loader's
-    refusal or warning, as text or an exception) names as unknown or not allowed, if that
-    field is a word of another dialect; None otherwise."""
+    """The hint for the first field that ``problem`` (a loader's refusal or warning, as text
+    or an exception) names as unknown or not allowed, if it is another dialect's word
+    (:data:`CARRIED_WORDS`) or a key with dots in it (``deploy.replicas``, which YAML reads as
+    one key); None otherwise.
+
+    A Kubernetes path names the unknown key after the known fields that hold it, and the
+    decoder does not look inside an unknown key: in ``spec.deploy.replicas`` the key is
+    ``deploy.replicas`` when ``deploy``, no Kubernetes field, is not the last name."""
     text = str(problem)
-    found = [("kubernetes", path) for path in _UNKNOWN_FIELD.findall(text)]
-    found += [("compose", path) for path in _NOT_ALLOWED.findall(text)]
-    for dialect, path in found:
-        word = _last_word(path)
-        hint = next((c.hint for c in CARRIED_WORDS if c.dialect == dialect and c.word == word
-                     and c.inside in path), None)
-        if hint is not None:
+    for path in _UNKNOWN_FIELD.findall(text):
+        names = re.sub(r"\[\d+\]", "", path).split(".")
+        for index in range(len(names) - 1, -1, -1):
+            hint = _hint_for("kubernetes", names[index], path)
+            if hint is not None:
+                key = ".".join(names[index:])
+                return f"{_dotted(key)} {hint}" if "." in key else hint
+    for key in _NOT_ALLOWED.findall(text):
+        hint = _dotted(key) if "." in key else _hint_for("compose", key, key)
+        if hint is not None:    # a dotted key first: once nested, the loader says the rest
             return hint
     return None

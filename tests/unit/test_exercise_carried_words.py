@@ -76,6 +76,17 @@ def test_another_dialect_s_word_in_a_stack(service: str, taught: str) -> None:
     assert taught in caught.value.hint
 
 
+def test_a_dotted_key_is_told_to_nest() -> None:
+    """"deploy.replicas: 3", the docs' dotted name written as a key, is one key to YAML: it
+    got "Check the spelling" in a Deployment and "Read the field path" in a stack."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(_deployment(spec="deploy.replicas: 3"), "Deployment")
+    assert "one key to YAML" in caught.value.hint and "spec.replicas" in caught.value.hint
+    with pytest.raises(Wrong) as caught:
+        load_answer(STACK.replace("SERVICE", "    deploy.replicas: 3\n"), "stack file")
+    assert "written as deploy:, then replicas:" in caught.value.hint
+
+
 def test_a_word_is_hinted_only_where_it_is_another_dialect_s() -> None:
     """target is a Compose port word only inside a port; replicas is Kubernetes' own word."""
     assert carried_word_hint('unknown field "spec.ports[0].target"') is not None
