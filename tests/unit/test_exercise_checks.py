@@ -326,3 +326,15 @@ def test_dominant_shares_next_words_from_the_field(next_: str, taught: str) -> N
     feedback = check_dominant_shares({"X": 0.5, "Y": "1/3", "next": next_})
     assert not feedback.passed and taught in feedback.hint
     assert check_dominant_shares({"X": 0.5, "Y": "1/3", "next": "framework Y"}).passed
+
+
+@pytest.mark.parametrize(("stack", "taught"), [
+    ("services:\n  db:\n    image: postgres\n    replicas: 3\n", "belongs to the deploy:"),
+    ("services:\n  db:\n    image: postgres\n    deploy:\n      replicas: 3\n"
+     "      placement:\n        nodeSelector: {ssd: 'true'}\n", "a Kubernetes Pod's word"),
+])
+def test_ssd_stack_carried_words(stack: str, taught: str) -> None:
+    """replicas beside image, or a nodeSelector under placement, was told how to write a
+    constraint string."""
+    feedback = check_ssd_only_stack(stack)
+    assert not feedback.passed and taught in feedback.hint
