@@ -1,8 +1,9 @@
 """The words a learner carries from one orchestrator's manifests into another's, and what each
 is called where it was written: ``instances`` (Marathon's) in a Kubernetes Deployment, a
 ``nodeSelector`` (Kubernetes') in a Compose service. One table serves every check that loads
-an answer (:func:`clustersim.exercises.answers.load_answer` and ``run_stack``), so that such a
-word is told its name in the answer's dialect, not to check its spelling.
+an answer (:func:`clustersim.exercises.answers.load_answer` and ``run_stack``, and the checks
+that deploy an answer another way ask it too), so that such a word is told its name in the
+answer's dialect, not to check its spelling.
 
 A word is found in the loader's refusal or warning: an unknown field of a Kubernetes object
 (``unknown field "spec.instances"``, the API server's strict field validation, which
