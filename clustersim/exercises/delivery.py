@@ -14,7 +14,7 @@ from typing import Any
 
 from clustersim.exercises.answers import choice, keyed, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
-from clustersim.exercises.labels import find_label
+from clustersim.exercises.labels import meant_label
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
 from clustersim.kubernetes.contenthash import generated_name
@@ -117,6 +117,7 @@ _SAME_TOOL = {
 }
 """Words that name one tool's own product or parts, each judged as that tool: given for a need
 another tool answers, they get that need's hint; given for their own, the label's name."""
+_TOOL_OF = {word: tool for tool, words in _SAME_TOOL.items() for word in words}
 
 _TOOL_WORDS = {
     **{name: f"{name} is a GitOps tool: the label is 'gitops'."
@@ -152,8 +153,7 @@ a controller; argo-cd.readthedocs.io and fluxcd.io call themselves GitOps tools)
 def check_tools(answer: object) -> None:
     answer = keyed(answer, _NEEDS, "need")
     for need, tool in _NEEDS.items():
-        meant = next((other for other, words in _SAME_TOOL.items()
-                      if find_label(answer[need], words)), tool)
+        meant = meant_label(answer[need], _TOOL_OF) or tool
         if meant != tool:     # "Argo CD" where Helm is right: not "the label is 'gitops'"
             raise Wrong(f"Not {str(answer[need]).strip()} ({meant}) for: {need}.",
                         _TOOL_HINTS[tool])

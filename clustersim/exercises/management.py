@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from clustersim.exercises.answers import choice, filled, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
-from clustersim.exercises.labels import find_label, unknown_label_hint
+from clustersim.exercises.labels import find_label, meant_label, unknown_label_hint
 
 __all__ = [
     "BY_HAND_JOBS",
@@ -240,7 +240,7 @@ def check_by_hand_jobs(answer: object) -> None:
     for question, right in _BY_HAND_JOBS.items():
         value = given[question]
         job = _job(value)
-        meant = NEAR_MISSES.get(find_label(value, NEAR_MISSES) or "")
+        meant = meant_label(value, NEAR_MISSES)
         if job is None and meant == right:
             raise Wrong(f"“{question}”: {value!r} is not one of the jobs' names.",
                         f"Did you mean {meant!r}? Answer with the job's name as the list "

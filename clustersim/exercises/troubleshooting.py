@@ -14,6 +14,7 @@ from typing import Any
 
 from clustersim.exercises.answers import choice, keyed, number
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.labels import meant_label
 from clustersim.kubernetes import KubernetesCluster, Timing
 from clustersim.kubernetes.imagemanager import IMAGE_BACKOFF
 from clustersim.node import Node
@@ -84,19 +85,28 @@ _HINTS = {
 }
 
 
+_SAME_CAUSE = {
+    "image": ("ImagePullBackOff", "ErrImagePull", "pull", "registry"),
+    "crash": ("CrashLoopBackOff", "crashing", "crashloop", "exit", "exits", "OOMKilled"),
+    "resources": ("FailedScheduling", "unschedulable", "Insufficient cpu", "cpu", "capacity"),
+    "quota": ("ResourceQuota", "exceeded quota"),
+}
+"""What kubectl shows for one cause alone, judged as that cause: given for an app with another
+cause, it gets that app's hint (:func:`~clustersim.exercises.labels.meant_label`)."""
+_CAUSE_OF = {word: cause for cause, words in _SAME_CAUSE.items() for word in words}
+
 _CAUSE_WORDS = {
-    **dict.fromkeys(("ImagePullBackOff", "ErrImagePull", "pull", "registry"),
+    **dict.fromkeys(_SAME_CAUSE["image"],
                     "That is what kubectl shows when a Pod's image cannot be pulled: the cause "
                     "is 'image'."),
-    **dict.fromkeys(("CrashLoopBackOff", "crashing", "crashloop", "exit", "exits"),
+    **dict.fromkeys(_SAME_CAUSE["crash"],    # OOMKilled has its own, below
                     "A container that starts and exits again and again is a 'crash'."),
-    **dict.fromkeys(("FailedScheduling", "unschedulable", "Insufficient cpu", "cpu",
-                     "capacity"),
+    **dict.fromkeys(_SAME_CAUSE["resources"],
                     "A Pod no node has room for (FailedScheduling: Insufficient cpu) is the "
                     "cause 'resources'."),
     "FailedCreate": "FailedCreate says the ReplicaSet could not create a Pod; its message says "
                     "why, and a quota it would exceed is the cause 'quota'.",
-    **dict.fromkeys(("ResourceQuota", "exceeded quota"),
+    **dict.fromkeys(_SAME_CAUSE["quota"],
                     "A Pod the namespace's quota refuses to create is the cause 'quota'."),
     "Pending": "Pending says a Pod has not started, not why: read its events "
                "(kubectl describe pod) for the cause.",
@@ -118,6 +128,9 @@ def check_diagnosis(answer: object) -> None:
     right = _diagnose(broken_cluster())
     answer = keyed(answer, right, "app")
     for app in sorted(right):
+        meant = meant_label(answer[app], _CAUSE_OF) or right[app]
+        if meant != right[app]:   # "ImagePullBackOff" for search: not "the cause is 'image'"
+            raise Wrong(f"{app}: not {str(answer[app]).strip()} ({meant}).", _HINTS[right[app]])
         given = choice(answer[app], CAUSES, app, aliases={"resource": "resources"},
                        plausible=_CAUSE_WORDS)
         if given != right[app]:

@@ -58,3 +58,16 @@ def test_pull_retry_hints(answer, hint):
 
 def test_pull_retry_right():
     assert check_pull_retry(85).passed
+
+
+@pytest.mark.parametrize(("app", "word"), [
+    ("search", "ImagePullBackOff"), ("cart", "CrashLoopBackOff"), ("mailer", "Insufficient cpu"),
+    ("report", "exceeded quota"), ("cart", "OOMKilled")])
+def test_what_kubectl_shows_for_another_cause_gets_the_app_s_hint(app, word) -> None:
+    """"ImagePullBackOff" typed for search was told "the cause is 'image'": a wrong cause
+    offered as the fix. It is judged as the cause it shows."""
+    feedback = check_diagnosis({**RIGHT, app: word})
+    assert not feedback.passed and "the cause is" not in feedback.hint
+    other = next(cause for cause in ("image", "crash") if cause != RIGHT[app])
+    assert feedback.hint == check_diagnosis({**RIGHT, app: other}).hint
+    assert "the cause is 'image'" in check_diagnosis({**RIGHT, "cart": "ErrImagePull"}).hint
