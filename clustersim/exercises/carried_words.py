@@ -63,9 +63,10 @@ CARRIED_WORDS = (
     CarriedWord("kubernetes", "placement", "",
                 f"placement is a Compose service's word (deploy.placement); {_PLACE_PODS}."),
     *(CarriedWord("kubernetes", word, "",
-                  f"{word} is a Marathon app's word; a Kubernetes container asks for CPU and "
-                  "memory under resources: requests: (cpu: 500m, memory: 256Mi).")
-      for word in ("cpus", "mem")),
+                  f"{word} is {who}; a Kubernetes container asks for CPU and memory under "
+                  "resources: requests: (cpu: 500m, memory: 256Mi).")
+      for word, who in (("cpus", "a Marathon app's word (and a Compose service's)"),
+                        ("mem", "a Marathon app's word"))),
     *(CarriedWord("kubernetes", word, "",
                   f"{word} is {who}; a Kubernetes container has livenessProbe, readinessProbe "
                   "and startupProbe.")
