@@ -9,9 +9,10 @@ A word is found in the loader's refusal or warning: an unknown field of a Kubern
 (``unknown field "spec.instances"``, the API server's strict field validation, which
 ``kubectl apply`` asks for by default) or a key that a Compose file's schema does not allow
 (``Additional property replicas is not allowed``, docker/cli ``cli/compose/schema``). The
-simulated Marathon, like Marathon itself (which ignored an app's unknown properties:
-d2iq-archive/marathon issues 2341 and 2564), reads an app definition's unknown fields without a
-word: a check of a Marathon app asks :func:`carried_keys_hint` about the app's own keys.
+simulated Marathon reads an app definition's unknown fields without a word, as Marathon did
+when d2iq-archive/marathon issues 2341 and 2564 were filed (2015: "marathon simply ignores
+them"; whether later releases refuse them is not confirmed here): a check of a Marathon app
+asks :func:`carried_keys_hint` about the app's own keys.
 
 The names on each side: a Deployment's ``spec.replicas`` and a Pod's ``nodeSelector``,
 ``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes (kubernetes/api
