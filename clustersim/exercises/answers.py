@@ -172,6 +172,8 @@ def _unit_hint(answer: str, unit: str) -> str | None:
              if len(typed) > 2 else _DURATION_UNITS.get(typed))
     if unit not in _DURATION_UNITS.values():
         named = None     # "256m" where bytes are asked is a quantity, not minutes
+    if unit and typed.casefold() in (unit, unit.removesuffix("s")):
+        named = unit     # "268435456 bytes": the unit asked for, written out
     if unit and named == unit:
         written = (f": {answer.strip()!r} is a duration as a Compose file or a Go flag writes "
                    "it, and the answer" if typed in _GO_UNITS else ": the answer")

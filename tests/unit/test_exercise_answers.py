@@ -79,6 +79,7 @@ def test_a_number_in_quotes_is_told_to_drop_them(reader) -> None:
     ("5\u03bcs", "seconds", "in microseconds"),     # Go reads both micro signs
     ("256Mi", "bytes", "plain number of bytes"),
     ("256m", "bytes", "plain number of bytes"),    # a quantity here, not minutes
+    ("268435456 bytes", "bytes", "Write 268435456 with no unit"),
     ("3 tasks", "", "Write the number with no unit."),
 ])
 def test_a_number_with_a_unit_is_told_to_drop_the_unit(text: str, unit: str,
