@@ -41,14 +41,28 @@ _COMPOSE_RIGHT = {"web": "recreate", "cart": "nothing", "db": "start", "search":
                   "report": "nothing"}
 _COMPOSE_HINTS = {
     "web": "Compose compares a hash of each service's configuration with the label on its "
-           "container: a new image tag changes it, so the container is replaced.",
-    "cart": "Configuration and container agree: `up` leaves it alone (“Running”).",
-    "db": "The container exists and its configuration is unchanged: `up` starts the stopped "
-          "container, it does not rebuild it.",
-    "search": "No container has this service's label yet: `up` creates one.",
+           "container, and a container's image cannot change once it exists: the new image tag "
+           "changes the hash.",
+    "cart": "Compose compares a hash of each service's configuration with the label on its "
+            "container: here they agree, and the container runs (“Running”).",
+    "db": "The container exists, stopped, and its configuration hash still matches the file: "
+          "only its state differs from what the file asks for.",
+    "search": "No container carries this service's label yet: there is none to compare, "
+              "and none to start.",
     "report": "`up` only warns about orphan containers (“Found orphan containers …”); it "
               "removes them only with --remove-orphans.",
 }
+"""The hint for a service given a wrong action: what Compose compares and finds, never the
+action itself, which is the answer."""
+
+_SAME_ACTION = {
+    "recreate": ("update", "replace", "redeploy"),
+    "nothing": ("keep", "leave", "none", "skip", "unchanged", "running", "no change", "no-op",
+                "keep running", "leave running"),
+}
+"""Words that mean one action, judged as that action
+(:func:`~clustersim.exercises.labels.meant_label`)."""
+_ACTION_OF = {word: action for action, words in _SAME_ACTION.items() for word in words}
 
 
 _COMPOSE_WORDS = {
@@ -58,14 +72,13 @@ _COMPOSE_WORDS = {
     **dict.fromkeys(("remove", "delete", "stop", "down"),
                     "up stops only the containers it recreates: a container whose service "
                     "left the file is only warned about, unless --remove-orphans is given."),
-    **dict.fromkeys(("update", "replace", "redeploy"),
+    **dict.fromkeys(_SAME_ACTION["recreate"],
                     "Compose replaces a container by recreating it: the choice is 'recreate'."),
     "rebuild": "Compose does not rebuild a container, it recreates it ('recreate'); building "
                "is for images, of services with build: in the file.",
     "pull": "up pulls an image it does not have while it creates a container; the question is "
             "what happens to the container.",
-    **dict.fromkeys(("keep", "leave", "none", "skip", "unchanged", "running", "no change",
-                     "no-op", "keep running", "leave running"),
+    **dict.fromkeys(_SAME_ACTION["nothing"],
                     "Leaving a container as it is, is the choice 'nothing'."),
     **dict.fromkeys(("orphan", "orphaned", "warn"),
                     "An orphan is a container whose service left the file: up warns of it and "
@@ -94,7 +107,8 @@ def check_compose_up(answer: object) -> None:
     (orphan warning); https://docs.docker.com/reference/cli/docker/compose/up/ ."""
     given = filled(answer, list(COMPOSE_SITUATION), "service → action")
     for service, right in _COMPOSE_RIGHT.items():
-        if choice(given[service], COMPOSE_ACTIONS, service, plausible=_COMPOSE_WORDS) != right:
+        if (meant_label(given[service], _ACTION_OF) or right) != right or choice(
+                given[service], COMPOSE_ACTIONS, service, plausible=_COMPOSE_WORDS) != right:
             raise Wrong(f"{service}: not “{given[service]}”.", _COMPOSE_HINTS[service])
 
 

@@ -4,6 +4,7 @@ the intended hint, and nonsense never raises."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -106,11 +107,27 @@ def test_memory_max_in_quotes_is_told_to_drop_them() -> None:
     assert "Drop the quotes" in feedback.hint
 
 
+@pytest.mark.parametrize("service", ["web", "cart", "db", "search", "report"])
+@pytest.mark.parametrize("wrong", ["create", "recreate", "start", "nothing"])
+def test_a_compose_up_hint_does_not_name_the_right_action(service: str, wrong: str) -> None:
+    """The hints said "up creates one" and "up starts the stopped container": the answer."""
+    right = COMPOSE[service]
+    if wrong == right:
+        return
+    feedback = check_compose_up({**COMPOSE, service: wrong})
+    assert not feedback.passed
+    assert not re.search(rf"\b{right}(s|d|ed)?\b", feedback.hint, re.IGNORECASE), feedback.hint
+
+
 @pytest.mark.parametrize("service, wrong, hint", [
     ("web", "nothing", "configuration"),
-    ("db", "recreate", "starts the stopped"),
+    ("db", "recreate", "only its state differs"),
     ("report", "recreate", "--remove-orphans"),
-    ("search", "start", "creates one"),
+    ("search", "start", "none to compare"),
+    # a word that means one action is judged as it ("keep" for web: not "the choice is
+    # 'nothing'", a wrong action offered as the fix)
+    ("web", "keep", "image cannot change once it exists"),
+    ("cart", "update", "here they agree"),
     ("search", "remove", "one of"),
 ])
 def test_compose_up_hints(service: str, wrong: str, hint: str) -> None:
