@@ -78,11 +78,13 @@ def _diagnose(cluster: KubernetesCluster) -> dict[str, str]:
 _HINTS = {
     "quota": "No mailer Pod exists at all: look at the events of its ReplicaSet (FailedCreate).",
     "resources": "report's Pod is Pending without a node: the FailedScheduling event says why.",
-    "image": "cart's STATUS is ImagePullBackOff: the Pod is on a node but its image never "
-             "arrives.",
+    "image": "cart's STATUS is ImagePullBackOff: the Pod is on a node, but no container of "
+             "it ever starts; its events (kubectl describe pod) name the step that fails.",
     "crash": "search's STATUS is CrashLoopBackOff: the image was pulled and the container "
              "starts, then exits.",
 }
+"""The hint for an app given a wrong cause: what kubectl shows for it and where to read on,
+never the cause, which is the answer."""
 
 
 _SAME_CAUSE = {
