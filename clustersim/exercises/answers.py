@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
+from clustersim.exercises.carried_words import carried_word_hint
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.exercises.labels import find_label, label_words, unknown_label_hint
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
@@ -141,35 +143,84 @@ def _refuse_quoted(answer: object, what: str) -> None:
                         f"Drop the quotes: write {answer.strip()}, not {answer!r}.")
 
 
+_WITH_UNIT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([^\W\d_]+|%)\s*", re.UNICODE)
+"""A number followed by a unit, as a learner writes a quantity: ``35s``, ``2 min``, ``256Mi``."""
+
+_DURATION_UNITS = {
+    "ns": "nanoseconds", **dict.fromkeys(("us", "\u00b5s", "\u03bcs"), "microseconds"),
+    "ms": "milliseconds", **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "seconds"),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("h", "hr", "hour", "hours"), "hours"),
+}
+"""The units of a duration as Go's ``time.ParseDuration`` (golang/go ``src/time/format.go``,
+``unitMap``) writes them, which Compose files and Kubernetes flags use (``10s``, ``2m``), and
+their words, each with the unit it names."""
+
+_GO_UNITS = frozenset({"ns", "us", "\u00b5s", "\u03bcs", "ms", "s", "m", "h"})
+"""The unit symbols of Go's ``time.ParseDuration``, of :data:`_DURATION_UNITS` (micro both
+as the micro sign, U+00B5, and as the Greek letter mu, U+03BC)."""
+
+
+def _unit_hint(answer: str, unit: str) -> str | None:
+    """The hint for ``answer`` when it is a number with a unit (``35s``) where a plain number
+    of ``unit`` (seconds, bytes; "" when unnamed) is asked; None when it is not one."""
+    found = _WITH_UNIT.fullmatch(answer)
+    if found is None:
+        return None
+    value, typed = found.groups()
+    named = (_DURATION_UNITS.get(typed) or _DURATION_UNITS.get(typed.casefold())
+             if len(typed) > 2 else _DURATION_UNITS.get(typed))
+    if unit not in _DURATION_UNITS.values():
+        named = None     # "256m" where bytes are asked is a quantity, not minutes
+    if unit and typed.casefold() in (unit, unit.removesuffix("s")):
+        named = unit     # "268435456 bytes": the unit asked for, written out
+    if unit and named == unit:
+        written = (f": {answer.strip()!r} is a duration as a Compose file or a Go flag writes "
+                   "it, and the answer" if typed in _GO_UNITS else ": the answer")
+        return f"Write {value} with no unit{written} is a plain number of {unit}."
+    if unit and named:
+        return (f"{answer.strip()!r} is in {named}: convert it to {unit} and write the number "
+                "with no unit.")
+    if unit:
+        return (f"Write a plain number of {unit}, with no unit: convert {answer.strip()!r} to "
+                f"{unit} first if its unit is another.")
+    return "Write the number with no unit."
+
+
 def _read_number(answer: object, what: str, accepts: Callable[[object], bool], noun: str,
-                 example: int) -> None:
+                 example: int, unit: str = "") -> None:
     """:class:`Wrong` unless ``answer`` is ``noun`` (``accepts`` says), naming ``what`` was
-    expected: None is told to be replaced, a number in quotes to drop them."""
+    expected: None is told to be replaced, a number in quotes to drop them, a number with a
+    unit (``35s``) to write it without one, as a number of ``unit`` when the check names it."""
     if answer is None:
         raise Wrong(f"You have not given {what} yet.", f"Replace None with {noun}.")
     _refuse_quoted(answer, what)
     if not accepts(answer):
-        raise Wrong(f"{answer!r} is not {noun} ({what}).", f"Write a number such as {example}.")
+        with_unit = _unit_hint(answer, unit) if isinstance(answer, str) else None
+        raise Wrong(f"{answer!r} is not {noun} ({what}).",
+                    with_unit or f"Write a number such as {example}.")
 
 
-def whole_number(answer: object, what: str) -> int:
+def whole_number(answer: object, what: str, *, unit: str = "") -> int:
     """``answer`` as an int, or :class:`Wrong` naming ``what`` was expected (a number in
-    quotes is told to drop them)."""
-    _read_number(answer, what, is_whole, "a whole number", 3)
+    quotes is told to drop them, a number with a unit to write it as a number of ``unit``)."""
+    _read_number(answer, what, is_whole, "a whole number", 3, unit)
     return int(cast(SupportsInt, answer))
 
 
-def integer(answer: object, what: str, noun: str = "a whole number", example: int = 3) -> int:
+def integer(answer: object, what: str, noun: str = "a whole number", example: int = 3, *,
+            unit: str = "") -> int:
     """``answer`` when it is an int (a NumPy integer too), else :class:`Wrong` naming ``what``
     was expected: a whole float (``268435456.0``, ``256e6``) is told that its value is whole
-    but its type is not, a number in quotes to drop them, anything else that it is not
-    ``noun``. For answers a program reads as an integer (bytes in a cgroup file), where
-    :func:`whole_number` would accept ``6.0``."""
+    but its type is not, a number in quotes to drop them, a number with a unit (``256Mi``) to
+    write a number of ``unit``, anything else that it is not ``noun``. For answers a program
+    reads as an integer (bytes in a cgroup file), where :func:`whole_number` would accept
+    ``6.0``."""
     if is_whole(answer) and not isinstance(answer, numbers.Integral):
         raise Wrong(f"{answer!r} is a float ({what}): give an int.",
                     f"Write {int(answer)}, with no decimal point or exponent, or wrap the "
                     "arithmetic in int(...).")
-    _read_number(answer, what, _is_int, noun, example)
+    _read_number(answer, what, _is_int, noun, example, unit)
     return int(cast(SupportsInt, answer))
 
 
@@ -177,10 +228,10 @@ def _is_int(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def number(answer: object, what: str) -> float:
+def number(answer: object, what: str, *, unit: str = "") -> float:
     """``answer`` (int, float or a NumPy scalar, finite) as a float, or :class:`Wrong` naming
     ``what`` was expected, like :func:`whole_number`."""
-    _read_number(answer, what, is_number, "a number", 90)
+    _read_number(answer, what, is_number, "a number", 90, unit)
     return float(cast(float, answer))
 
 
@@ -279,7 +330,8 @@ def run_stack(swarm: SwarmCluster, stack: object, until: float, *,
     try:
         swarm.deploy_stack("shop", stack)
     except ManifestError as err:
-        raise Wrong(f"{refused}: {err}", hint if isinstance(hint, str) else hint(err)) from None
+        raise Wrong(f"{refused}: {err}", carried_word_hint(err)
+                    or (hint if isinstance(hint, str) else hint(err))) from None
     swarm.run(until=until)
     return swarm
 
@@ -296,18 +348,19 @@ def load_answer(manifest: object, what: str, *,
     try:
         specs = load_manifests(manifest, name=f"your {what}")
     except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", hint(err) if hint else
-                    "Read the field path in the message.") from None
+        raise Wrong(f"It does not load: {err}", carried_word_hint(err) or (
+            hint(err) if hint else "Read the field path in the message.")) from None
     # the loader keeps what a real cluster refuses (a removed apiVersion, an unknown field)
     # as a warning, so that old examples can be studied; an answer must apply
     refused = [w for s in specs for w in s.warnings
                if _KUBECTL_REFUSES in w or is_unknown_field(w)]
     if refused:
-        raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
-                    "Check the spelling of the field it names: kubectl apply refuses an "
+        spelling = ("Check the spelling of the field it names: kubectl apply refuses an "
                     "unknown field (strict field validation, its default since Kubernetes "
-                    "1.27), and the API knows each field by its exact name."
-                    if is_unknown_field(refused[0]) else "Use the apiVersion it names.")
+                    "1.27), and the API knows each field by its exact name.")
+        raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
+                    carried_word_hint(refused[0]) or spelling if is_unknown_field(refused[0])
+                    else "Use the apiVersion it names.")
     return specs
 
 

@@ -545,16 +545,22 @@ _WORKLOADS = {
 WORKLOADS = tuple(_WORKLOADS)
 """The workloads of the workload-kinds exercise, in order, without their answers."""
 _WORKLOAD_HINTS = {
-    "the shop's web front end, always on": "Interchangeable long-running copies: the "
-        "Deployment (a Swarm replicated service, a Marathon app).",
-    "a log collector on every node": "One copy per node is a DaemonSet (Swarm: mode: global).",
-    "a nightly sales report at 02:00": "Runs to completion on a schedule: a CronJob (Mesos era: "
-        "Chronos or Metronome).",
+    "the shop's web front end, always on": "Interchangeable long-running copies, as many as "
+        "asked for, on any nodes, replaced a few at a time on an update: a Swarm replicated "
+        "service or a Marathon app.",
+    "a log collector on every node": "One copy on each node, and one more on each node that "
+        "joins: the number follows the nodes, not a count you set (Swarm: mode: global).",
+    "a nightly sales report at 02:00": "Runs to completion, again at each time its schedule "
+        "names (Mesos era: Chronos or Metronome): a kind that starts a run-once kind on time.",
     "a one-off database migration before a release": "Runs once to completion, with retries "
-        "(backoffLimit): a Job (Swarm: replicated-job).",
-    "a three-member database cluster, each member with its own disk": "Stable names and one "
-        "volume per copy (volumeClaimTemplates): a StatefulSet.",
+        "(backoffLimit), when you create it, with no schedule: a Swarm service mode does the "
+        "same.",
+    "a three-member database cluster, each member with its own disk": "The members are not "
+        "interchangeable: each keeps its name and its own volume (volumeClaimTemplates) when "
+        "it is replaced.",
 }
+"""The hint for a workload given a wrong kind: what the workload needs, and its name in the
+other systems, never the Kubernetes kind, which is the answer."""
 
 
 _SWARM_MODE = ("is a Swarm service mode; the exercise asks for the Kubernetes kind that does the "

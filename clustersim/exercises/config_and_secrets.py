@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import base64
 import csv
+from collections.abc import Mapping
 from typing import Any
 
 from clustersim.exercises.answers import second_command, shell_words, yaml_text
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.labels import reads_as
 from clustersim.goformat import NumError, atoi, parse_int
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.kubernetes.configupdates import consumers
+from clustersim.kubernetes.configupdates import Consumer, consumers
 from clustersim.manifests import load_manifests
 from clustersim.node import Node
 
@@ -93,12 +95,8 @@ def check_edit_reaches(answer: object) -> None:
         raise Wrong('The answer must be a list of strings such as ["LOG_LEVEL"].',
                     "Name each use by its variable or its mount path.")
     uses = {c.target: c for c in consumers(POD)}
-    for item in answer:
-        if item not in uses:
-            raise Wrong(f"{item!r} is not one of the Pod's uses of web-config.",
-                        "They are: " + ", ".join(uses) + ".")
+    given = {_use(item, uses) for item in answer}
     right = {target for target, c in uses.items() if c.updates}
-    given = set(answer)
     if given == right:
         return
     if "LOG_LEVEL" in given:
@@ -110,6 +108,53 @@ def check_edit_reaches(answer: object) -> None:
                     "the container has a bind mount of the old file.")
     raise Wrong("One use does see the edit.",
                 "A ConfigMap mounted as a directory is rewritten at the Pod's next sync.")
+
+
+_USE_WORDS = {
+    **dict.fromkeys(("log-level", "$LOG_LEVEL"),
+                    "The Pod reads the key log-level into a variable: name that use by the "
+                    "variable's name, as the Pod spells it, without a $."),
+    "nginx.conf": "nginx.conf is a key of the ConfigMap; the Pod mounts it as one file: name "
+                  "that use by its mount path.",
+    **dict.fromkeys(("config", "web-config"),
+                    "That names the volume or the ConfigMap, which two mounts share: name each "
+                    "use by its own mount path."),
+    **dict.fromkeys(("env", "volume", "subPath", "volumeMount"),
+                    "That is how a use is made, not which one: name it by its variable or its "
+                    "mount path."),
+}
+"""Words a learner may give for a use of ``web-config`` that name none: its key, the volume,
+the ConfigMap, the kind of use."""
+
+
+def _use(item: str, uses: Mapping[str, Consumer]) -> str:
+    """The use of ``uses`` (by variable name or mount path) that ``item`` names: as the Pod
+    spells it, or a directory mount's path with trailing slashes, which name the same
+    directory (POSIX XBD 4.13, pathname resolution; after a file's path, a slash is an error,
+    ENOTDIR); else :class:`Wrong` with the hint for a word of the field (:data:`_USE_WORDS`),
+    a path inside a mount or above one, or a path written from no root."""
+    text = item.strip()
+    path = text.rstrip("/")
+    if text in uses or (path in uses and uses[path].how == "volume"):
+        return path if path in uses else text
+    listed = "They are: " + ", ".join(uses) + "."
+    said = next((hint for word, hint in _USE_WORDS.items() if reads_as(text, word)
+                 or text == word), None)
+    inside = next((use for use in uses if path.startswith(use + "/")), None)
+    above = next((use for use in uses if path and use.startswith(path + "/")), None)
+    if said is None and path in uses:
+        said = (f"The mount at {path} is one file (subPath), and a path that ends in a slash "
+                "names a directory: drop the slash.")
+    if said is None and inside is not None:
+        said = (f"That is a file inside the mount at {inside}: the use is the mount, named "
+                "by its path.")
+    if said is None and above is not None:
+        said = (f"That directory holds the mount at {above}: the use is the mount, named by "
+                "its own path.")
+    if said is None and "/" + path in uses:
+        said = "A mount path is written from the root, with a leading /."
+    raise Wrong(f"{item!r} is not one of the Pod's uses of web-config.",
+                f"{said} {listed}" if said else listed)
 
 
 def rotated_cluster(text: str) -> KubernetesCluster:

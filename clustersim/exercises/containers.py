@@ -50,13 +50,62 @@ _NAMESPACE_SITUATIONS = {
 }
 NAMESPACE_SITUATIONS = tuple(_NAMESPACE_SITUATIONS)
 """The situations of the namespace exercise, in order, without their answers."""
-_NAMESPACE_HINTS = {
-    "pid": "The PID namespace numbers processes: it decides what `ps` shows, not addresses.",
-    "user": "Mapping root inside to an unprivileged ID outside is the user namespace's job.",
-    "network": "Ports belong to interfaces and addresses: each network namespace has its own.",
-    "uts": "The UTS namespace holds the host name and domain name.",
-    "mount": "The filesystem tree a process sees is its mount namespace.",
+_NAMESPACE_VIEWS = {
+    "mount": "filesystem tree",
+    "pid": "process IDs",
+    "network": "interfaces, addresses and ports",
+    "uts": "host name and domain name",
+    "ipc": "System V IPC objects and POSIX message queues",
+    "user": "user and group IDs",
+    "cgroup": "root of the cgroup tree (it hides the host's tree; the limits are cgroups' "
+              "work, not a namespace's)",
+    "time": "boot and monotonic clocks",
 }
+"""What each namespace kind gives a process as its own (namespaces(7), the chapter's table):
+the hint for a wrong kind says what that kind isolates, so that it never names the right one."""
+
+_THINGS_SEEN = ("hostname", "host name", "domain name", "process", "processes", "PID 1",
+                "ps", "port", "ports", "interface", "IP address", "IP", "root", "UID",
+                "files", "filesystem", "file system", "rootfs", "root filesystem")
+"""What a situation shows, which a learner may give for the kind that shows it."""
+
+_NAMESPACE_WORDS = {
+    **dict.fromkeys(_THINGS_SEEN,
+                    "That is what the container sees, not the namespace kind that gives it "
+                    "that view: the chapter's table pairs each kind (its first column) with "
+                    "its view, and some kinds carry old names."),
+    **dict.fromkeys(("chroot", "pivot_root"),
+                    "chroot(2) and pivot_root(2) are system calls that change a process's "
+                    "root directory, not namespace kinds; runc moves a container's root with "
+                    "pivot_root inside a namespace of its own, whose kind the table names."),
+    **dict.fromkeys(("cgroups", "cgroup v2", "control groups"),
+                    "cgroups limit what a container uses (CPU, memory); they give it no view "
+                    "of its own. Name the namespace kind of the view."),
+    **dict.fromkeys(("overlay", "overlayfs", "overlay2", "layers", "image"),
+                    "OverlayFS stacks an image's layers into one tree: a filesystem, not a "
+                    "namespace kind. Which kind makes that tree the process's own view?"),
+    **dict.fromkeys(("capabilities", "seccomp"),
+                    "That limits what a process may do, and gives it no view of its own: name "
+                    "the namespace kind of the view."),
+    **dict.fromkeys(("proc", "/proc"),
+                    "/proc is a filesystem that shows the processes the reader may see: name "
+                    "the namespace kind that decides which those are and how they are "
+                    "numbered."),
+}
+"""Words a learner may give for a namespace kind that are none (namespaces(7); chroot(2),
+pivot_root(2), cgroups(7), capabilities(7)), with what each teaches. runc prepares a
+container's root inside its new mount namespace and moves it there with pivot_root (or, with
+``--no-pivot``, a move and chroot): opencontainers/runc ``libcontainer/rootfs_linux.go``
+(``prepareRootfs``, ``pivotRoot``)."""
+
+_NAMESPACE_ALIASES = {f"{name} {word}": kind
+                      for name, kind in [*((k, k) for k in NAMESPACE_KINDS),
+                                         *NAMESPACE_SHORT_NAMES.items()]
+                      for word in ("namespace", "ns")} | NAMESPACE_SHORT_NAMES | {
+                          "userns": "user", "netns": "network"}
+"""What a kind may be written as besides its name: the kernel's short name, either followed
+by "namespace" or "ns" ("PID namespace", "net ns"), and the tools' one-word names (``docker
+run --userns``, ``ip netns``, ip-netns(8))."""
 
 
 @checker("Right: pid, user, network, uts and mount. Each namespace isolates one kind of view; "
@@ -65,16 +114,12 @@ def check_namespaces(answer: object) -> None:
     """``answer``: ``{situation: namespace kind}`` for :data:`NAMESPACE_SITUATIONS`."""
     given = filled(answer, list(_NAMESPACE_SITUATIONS), "situation → namespace")
     for situation, right in _NAMESPACE_SITUATIONS.items():
-        value = given[situation]
-        text = value.strip().lower() if isinstance(value, str) else value
-        value = NAMESPACE_SHORT_NAMES.get(text, value) if isinstance(text, str) else value
-        if text == "cgroup":
-            raise Wrong(f"“{situation}”: not the cgroup namespace.",
-                        "The cgroup namespace only hides the host's cgroup tree. "
-                        + _NAMESPACE_HINTS[right])
-        kind = choice(value, NAMESPACE_KINDS, f"“{situation}”")
+        kind = choice(given[situation], NAMESPACE_KINDS, f"“{situation}”",
+                      aliases=_NAMESPACE_ALIASES, plausible=_NAMESPACE_WORDS)
         if kind != right:
-            raise Wrong(f"“{situation}”: not the {kind} namespace.", _NAMESPACE_HINTS[right])
+            raise Wrong(f"“{situation}”: not the {kind} namespace.",
+                        f"The {kind} namespace gives a process its own "
+                        f"{_NAMESPACE_VIEWS[kind]}; this situation is about another view.")
 
 
 # ---- containers: cgroup limits ------------------------------------------------------------
@@ -110,7 +155,7 @@ def check_cgroup_limits(answer: object) -> None:
         files = filled(given[name], ["memory.max", "cpu.max"], "cgroup file → value")
         memory = to_units(parse_quantity(limits["memory"]))
         value = integer(files["memory.max"], f"{name}: memory.max",
-                        "a whole number of bytes", 1073741824)
+                        "a whole number of bytes", 1073741824, unit="bytes")
         if value != memory:
             decimal, binary = 256 * 10**6, 256 * 2**20
             hint = ("Docker's m suffix is binary: 256m is 256 × 2^20 bytes."

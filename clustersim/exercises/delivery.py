@@ -14,6 +14,7 @@ from typing import Any
 
 from clustersim.exercises.answers import choice, keyed, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.labels import meant_label
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
 from clustersim.kubernetes.contenthash import generated_name
@@ -108,15 +109,25 @@ _TOOL_HINTS = {
 _FOUR_TOOLS = ("The four here package an application (helm), patch plain YAML per "
                "environment (kustomize), keep the cluster in step with Git from inside it "
                "(gitops), or run one application's know-how (operator).")
+_SAME_TOOL = {
+    "gitops": ("Argo CD", "ArgoCD", "Flux", "FluxCD"),
+    "helm": ("chart", "helm chart", "templates", "templating"),
+    "kustomize": ("overlay", "overlays", "patch", "patches", "kustomization"),
+    "operator": ("CRD", "custom resource", "controller", "operator pattern"),
+}
+"""Words that name one tool's own product or parts, each judged as that tool: given for a need
+another tool answers, they get that need's hint; given for their own, the label's name."""
+_TOOL_OF = {word: tool for tool, words in _SAME_TOOL.items() for word in words}
+
 _TOOL_WORDS = {
     **{name: f"{name} is a GitOps tool: the label is 'gitops'."
-       for name in ("Argo CD", "ArgoCD", "Flux", "FluxCD")},
-    **dict.fromkeys(("chart", "helm chart", "templates", "templating"),
+       for name in _SAME_TOOL["gitops"]},
+    **dict.fromkeys(_SAME_TOOL["helm"],
                     "Charts of templates are what Helm installs: the label is 'helm'."),
-    **dict.fromkeys(("overlay", "overlays", "patch", "patches", "kustomization"),
+    **dict.fromkeys(_SAME_TOOL["kustomize"],
                     "Overlays that patch plain YAML are Kustomize's: the label is "
                     "'kustomize'."),
-    **dict.fromkeys(("CRD", "custom resource", "controller", "operator pattern"),
+    **dict.fromkeys(_SAME_TOOL["operator"],
                     "A custom resource and the controller that acts on it make up an "
                     "operator: the label is 'operator'."),
     **dict.fromkeys(("kubectl", "kubectl apply"),
@@ -142,6 +153,10 @@ a controller; argo-cd.readthedocs.io and fluxcd.io call themselves GitOps tools)
 def check_tools(answer: object) -> None:
     answer = keyed(answer, _NEEDS, "need")
     for need, tool in _NEEDS.items():
+        meant = meant_label(answer[need], _TOOL_OF) or tool
+        if meant != tool:     # "Argo CD" where Helm is right: not "the label is 'gitops'"
+            raise Wrong(f"Not {str(answer[need]).strip()} ({meant}) for: {need}.",
+                        _TOOL_HINTS[tool])
         given = choice(answer[need], TOOLS, f"For “{need}”", plausible=_TOOL_WORDS)
         if given != tool:
             raise Wrong(f"Not {given} for: {need}.", _TOOL_HINTS[tool])

@@ -50,6 +50,22 @@ def _share(value: object, name: str) -> Fraction:
     return share
 
 
+_NEXT_ALIASES = {f"{word} {name}": name for name in ("X", "Y")
+                 for word in ("framework", "fw")}
+"""A framework named with the word "framework" before it, read as its name."""
+
+_NEXT_WORDS = {
+    **dict.fromkeys(("both", "either", "tie", "equal"),
+                    "The allocator offers to one framework at a time, and X's and Y's dominant "
+                    "shares differ: it picks the framework whose dominant share is lowest."),
+    **dict.fromkeys(("none", "neither", "nobody"),
+                    "While resources are free, the allocator keeps offering them: the next offer "
+                    "goes to the framework whose dominant share is lowest."),
+}
+"""Words a learner may give for the next framework that name neither (the allocator's order:
+apache/mesos ``src/master/allocator/mesos/sorter/drf/sorter.cpp``, lowest share first)."""
+
+
 @checker("Right: X's dominant share is 1/2 (memory, 12 of 24 GiB); Y's is 1/3 (CPU, 4 of 12). "
          "DRF offers the next resources to Y.")
 def check_dominant_shares(answer: object) -> None:
@@ -68,7 +84,8 @@ def check_dominant_shares(answer: object) -> None:
                 f"{name} uses {n * cpus} of {_TOTAL['cpus']} CPUs and {n * mem} of "
                 f"{_TOTAL['mem']} GiB: its dominant share is the larger of the two fractions.",
             )
-    if choice(answer["next"], ("X", "Y"), "next") != min(expected, key=expected.get):
+    if choice(answer["next"], ("X", "Y"), "next", aliases=_NEXT_ALIASES,
+              plausible=_NEXT_WORDS) != min(expected, key=expected.get):
         raise Wrong("DRF does not offer to that framework next.",
                     "DRF offers first to the framework with the lowest dominant share.")
 

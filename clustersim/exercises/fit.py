@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clustersim.capacity import pods_that_fit
-from clustersim.exercises.answers import answered, is_whole, whole_number
+from clustersim.exercises.answers import answered, choice, is_whole, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
 from clustersim.quantity import parse_quantity, to_millis, to_units
@@ -36,12 +36,36 @@ def check_copies(answer: object) -> None:
                 "then take the smaller.")
 
 
+_RESOURCE_ALIASES = {**dict.fromkeys(("ram", "mem"), "memory"),
+                     **dict.fromkeys(("cpus", "core", "cores", "vcpu", "millicores"), "cpu")}
+"""Other names for the two resources, read as the resource they name."""
+
+_RESOURCE_WORDS = {
+    "both": "Both run out together only when the two counts of copies are equal.",
+    **dict.fromkeys(("neither", "none"),
+                    "Copies are added until one resource has no room for the next: one of the "
+                    "two always stops them."),
+    **dict.fromkeys(("disk", "storage", "ephemeral-storage", "network", "GPU"),
+                    "This pod requests only CPU and memory; a resource it does not request "
+                    "limits nothing here."),
+    "pods": "A node also caps the number of Pods it runs (the kubelet's maxPods), but the "
+            "question is which of the two resources each copy requests runs out first.",
+}
+"""Words a learner may give for the scarce resource that are neither, with what each teaches
+(``maxPods``: the kubelet's configuration,
+https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/)."""
+
+
 @checker("Right: memory. 8 Gi / 2 Gi = 4 copies, while CPU would allow 16 / 1 = 16.")
 def check_scarce_resource(answer: object) -> None:
     """Which resource limits copies of a 1-core / 2Gi pod on a 16-core / 8Gi node?"""
     answered(answer, '"cpu" or "memory"')
-    if not isinstance(answer, str) or answer.strip().lower() not in ("cpu", "memory"):
-        raise Wrong(f"{answer!r} is not one of the two resources.", 'Answer "cpu" or "memory".')
-    if answer.strip().lower() == "cpu":
+    if is_whole(answer) or (isinstance(answer, str) and answer.strip().isdigit()):
+        raise Wrong(f"{answer!r} is a number of copies, not a resource.",
+                    'Count copies by each resource, then answer "cpu" or "memory": the one that '
+                    "gives the smaller count.")
+    resource = choice(answer, ("cpu", "memory"), "The scarce resource",
+                      aliases=_RESOURCE_ALIASES, plausible=_RESOURCE_WORDS)
+    if resource == "cpu":
         raise Wrong("CPU is not the limit here.",
                     "Count copies by CPU (16 cores / 1) and by memory (8 Gi / 2 Gi) and compare.")

@@ -195,7 +195,7 @@ def check_failover_times(answer: object) -> None:
     replacement running (see the exercise for the settings)."""
     answer = keyed(answer, ("kubernetes", "marathon"), "system")
     truth = failover_times()
-    k8s, mesos = (number(answer[system], f"the seconds for {system}")
+    k8s, mesos = (number(answer[system], f"the seconds for {system}", unit="seconds")
                   for system in ("kubernetes", "marathon"))
     if abs(k8s - truth["kubernetes"]) > _TOLERANCE:
         hints = {120: "The taint is only added once the node controller notices the silent "

@@ -172,10 +172,13 @@ ENDINGS = ("CompletionsReached", "BackoffLimitExceeded", "PodFailurePolicy", STI
 scenarios can give, and :data:`STILL_RUNNING` for a Job that has not ended."""
 
 _JOB_HINTS = {
-    "main exits 42": "The first rule matches exit code 42 in main: FailJob fails the Job at "
-                     "once, whatever backoffLimit allows (reason PodFailurePolicy).",
-    "main exits 1, every time": "No rule matches exit code 1, so each failure counts: the "
-                                "second one exceeds backoffLimit: 1 (BackoffLimitExceeded).",
+    "main exits 42": "The Job's failure policy is read before backoffLimit, rule by rule, "
+                     "and the first rule that matches exit code 42 in main decides: what does "
+                     "its action do to the Job? A condition's reason names what ended the "
+                     "Job.",
+    "main exits 1, every time": "No rule matches exit code 1, so each failure counts toward "
+                                "backoffLimit: 1, which allows one. A condition's reason names "
+                                "what ended the Job.",
     "main exits 1 once, then 0": "backoffLimit: 1 allows one counted failure: the Job fails "
                                  "only when the failures exceed it, so the second Pod runs.",
     "main exits 75 twice, then 0": "The Ignore rule keeps exit code 75 out of the count: "
@@ -185,6 +188,8 @@ _JOB_HINTS = {
                                  "never reached, and the Job makes Pod after Pod until "
                                  "something else stops it, such as activeDeadlineSeconds.",
 }
+"""The hint for a scenario labelled wrong: the rule of the Job that decides it, never the
+reason it ends with, which is the answer."""
 
 _JOB_WORDS = {
     **dict.fromkeys(("Complete", "Failed"),
@@ -204,10 +209,20 @@ _JOB_WORDS = {
                         "Job sets none.",
     "Active": "active is the count of a Job's running Pods in its status; a Job that has not "
               "ended is 'still running' here.",
+    **dict.fromkeys(("never ends", "never", "forever", "runs forever", "infinite"),
+                    "A Job that has not ended has no condition to give a reason: the exercise "
+                    "calls it 'still running'."),
+    **dict.fromkeys(("CrashLoopBackOff", "Error", "OOMKilled", "ContainerCannotRun"),
+                    "kubectl get pods shows that in a Pod's STATUS column; the exercise asks "
+                    "for the reason of the condition the Job ends with."),
+    **dict.fromkeys(("success", "successful", "done", "fail", "failure"),
+                    "The exercise asks for the reason of the condition the Job ends with, as "
+                    "the Job controller writes it, not whether it succeeded."),
 }
 """Words a learner may give a Job's ending that are none of :data:`ENDINGS`: Job condition
 types and the Pod failure policy's actions (kubernetes/api ``batch/v1/types.go``), Pod phases
-(``core/v1/types.go``)."""
+(``core/v1/types.go``), the STATUS that ``kubectl get pods`` prints for a Pod (a container's
+waiting or terminated reason), and everyday words."""
 
 _HORIZON = 1800.0
 """How long :func:`job_ending` waits for the Job to end, in simulated seconds: the scenarios

@@ -20,7 +20,8 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["colliding", "find_label", "label_words", "reads_as", "unknown_label_hint"]
+__all__ = ["colliding", "find_label", "label_words", "meant_label", "reads_as",
+           "unknown_label_hint"]
 
 _SEPARATORS = re.compile(r"[\s_-]+")
 """What may stand between the words of a label: spaces, hyphens and underscores."""
@@ -69,6 +70,15 @@ def reads_as(typed: object, label: str) -> bool:
 def find_label(typed: object, labels: Iterable[str]) -> str | None:
     """The one of ``labels`` that ``typed`` reads as (:func:`reads_as`), or None."""
     return next((label for label in labels if reads_as(typed, label)), None)
+
+
+def meant_label(typed: object, synonyms: Mapping[str, str]) -> str | None:
+    """The label that ``typed`` means when it is a key of ``synonyms`` (a word of the field
+    that names one label's own thing, "Argo CD" for "gitops", mapped to that label), read as
+    a label is read; None otherwise. A check judges such a word as that label: where another
+    label is right it gets that item's hint, rather than a "did you mean" that would offer a
+    wrong label as the fix."""
+    return synonyms.get(find_label(typed, synonyms) or "")
 
 
 def colliding(labels: Iterable[str]) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from clustersim.exercises.answers import choice, filled, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.labels import find_label, meant_label, unknown_label_hint
 
 __all__ = [
     "BY_HAND_JOBS",
@@ -40,14 +41,28 @@ _COMPOSE_RIGHT = {"web": "recreate", "cart": "nothing", "db": "start", "search":
                   "report": "nothing"}
 _COMPOSE_HINTS = {
     "web": "Compose compares a hash of each service's configuration with the label on its "
-           "container: a new image tag changes it, so the container is replaced.",
-    "cart": "Configuration and container agree: `up` leaves it alone (“Running”).",
-    "db": "The container exists and its configuration is unchanged: `up` starts the stopped "
-          "container, it does not rebuild it.",
-    "search": "No container has this service's label yet: `up` creates one.",
+           "container, and a container's image cannot change once it exists: the new image tag "
+           "changes the hash.",
+    "cart": "Compose compares a hash of each service's configuration with the label on its "
+            "container: here they agree, and the container runs (“Running”).",
+    "db": "The container exists, stopped, and its configuration hash still matches the file: "
+          "only its state differs from what the file asks for.",
+    "search": "No container carries this service's label yet: there is none to compare, "
+              "and none to start.",
     "report": "`up` only warns about orphan containers (“Found orphan containers …”); it "
               "removes them only with --remove-orphans.",
 }
+"""The hint for a service given a wrong action: what Compose compares and finds, never the
+action itself, which is the answer."""
+
+_SAME_ACTION = {
+    "recreate": ("update", "replace", "redeploy"),
+    "nothing": ("keep", "leave", "none", "skip", "unchanged", "running", "no change", "no-op",
+                "keep running", "leave running"),
+}
+"""Words that mean one action, judged as that action
+(:func:`~clustersim.exercises.labels.meant_label`)."""
+_ACTION_OF = {word: action for action, words in _SAME_ACTION.items() for word in words}
 
 
 _COMPOSE_WORDS = {
@@ -57,14 +72,20 @@ _COMPOSE_WORDS = {
     **dict.fromkeys(("remove", "delete", "stop", "down"),
                     "up stops only the containers it recreates: a container whose service "
                     "left the file is only warned about, unless --remove-orphans is given."),
-    **dict.fromkeys(("update", "replace", "redeploy"),
+    **dict.fromkeys(_SAME_ACTION["recreate"],
                     "Compose replaces a container by recreating it: the choice is 'recreate'."),
     "rebuild": "Compose does not rebuild a container, it recreates it ('recreate'); building "
                "is for images, of services with build: in the file.",
     "pull": "up pulls an image it does not have while it creates a container; the question is "
             "what happens to the container.",
-    **dict.fromkeys(("keep", "leave", "none", "skip", "unchanged", "running"),
+    **dict.fromkeys(_SAME_ACTION["nothing"],
                     "Leaving a container as it is, is the choice 'nothing'."),
+    **dict.fromkeys(("orphan", "orphaned", "warn"),
+                    "An orphan is a container whose service left the file: up warns of it and "
+                    "does not touch it, unless --remove-orphans is given."),
+    "build": "up builds an image only for a service with build: in the file; the question is "
+             "what happens to the container.",
+    "up": "up is the command; for each service it does one of the four choices.",
     **dict.fromkeys(("start-first", "stop-first"),
                     "That is an update order of a Swarm service (deploy.update_config.order); "
                     "the question is what docker compose up does to each container."),
@@ -86,7 +107,8 @@ def check_compose_up(answer: object) -> None:
     (orphan warning); https://docs.docker.com/reference/cli/docker/compose/up/ ."""
     given = filled(answer, list(COMPOSE_SITUATION), "service → action")
     for service, right in _COMPOSE_RIGHT.items():
-        if choice(given[service], COMPOSE_ACTIONS, service, plausible=_COMPOSE_WORDS) != right:
+        if (meant_label(given[service], _ACTION_OF) or right) != right or choice(
+                given[service], COMPOSE_ACTIONS, service, plausible=_COMPOSE_WORDS) != right:
             raise Wrong(f"{service}: not “{given[service]}”.", _COMPOSE_HINTS[service])
 
 
@@ -178,29 +200,47 @@ the mechanisms)."""
 
 NEAR_MISSES = {
     "scheduling": "placement", "scheduler": "placement",
-    **dict.fromkeys(("self-healing", "self healing", "recovery", "failover"),
-                    "recovery from machine failure"),
-    "service discovery": "discovery", "load balancing": "discovery", "dns": "discovery",
-    "rolling update": "rolling updates", "deployment": "rolling updates",
-    "update": "rolling updates", "updates": "rolling updates",
-    "health monitoring": "health", "health check": "health", "health checks": "health",
-    "healthcheck": "health", "secret": "secrets", "configuration": "secrets",
-    "autoscaling": "scaling", "auto-scaling": "scaling", "scale": "scaling",
+    **dict.fromkeys(("self-healing", "recovery", "failover"), "recovery from machine failure"),
+    "service discovery": "discovery", "dns": "discovery",
+    "rolling update": "rolling updates", "update": "rolling updates",
+    "updates": "rolling updates", "rollout": "rolling updates",
+    **dict.fromkeys(("health monitoring", "health check", "health checks", "healthcheck",
+                     "monitoring", "liveness probe"), "health"),
+    **dict.fromkeys(("secret", "configuration", "config", "ConfigMap"), "secrets"),
+    **dict.fromkeys(("autoscaling", "autoscaler", "HPA", "scale", "replicas"), "scaling"),
 }
-"""Other names a learner may give a job (the 2019 article's, which the chapter on
-orchestration puts in brackets beside each job, a singular, a Kubernetes-flavoured word) and
-the job of :data:`ORCHESTRATOR_JOBS` each one means: the feedback asks "did you mean"."""
+"""Other names a learner may give a job, each meaning that one job of
+:data:`ORCHESTRATOR_JOBS` (the 2019 article's, which the chapter on orchestration puts in
+brackets beside each job, a singular, a Kubernetes-flavoured word). Such a word is judged as
+the job it means: given where another job is right, it gets that question's hint; where it is
+right, the feedback asks "did you mean" the list's name, which tells nothing the learner did
+not know."""
+
+_OTHER_WORDS = {
+    **dict.fromkeys(("load balancing", "load balancer"),
+                    "A load balancer spreads requests over copies that already run: by "
+                    "itself it is none of these jobs, though more than one of them feeds it. "
+                    "Ask what the question lacks: a machine, more copies, or a way to reach "
+                    "copies that moved?"),
+    "Deployment": "A Deployment is a Kubernetes object that does more than one of these jobs "
+                  "(it keeps a number of copies and it rolls out a new version): name the job.",
+    "ReplicaSet": "A ReplicaSet keeps a number of copies running, and its controller does more "
+                  "than one of these jobs: name the job.",
+    **dict.fromkeys(("restart", "restart policy"),
+                    "A restart policy is one host's daemon restarting its own containers (the "
+                    "exercise before): no job of an orchestrator, which works across hosts."),
+}
+"""Words a learner may give a job that mean none of the jobs alone, with what each teaches
+(:func:`~clustersim.exercises.labels.unknown_label_hint`): saying "did you mean" one job would
+steer an answer to another question, or give one away."""
 
 
 def _job(value: object) -> str | None:
-    """The job ``value`` names: one of :data:`ORCHESTRATOR_JOBS` or its Kubernetes mechanism
-    (any case, trimmed); ``None`` when it names neither."""
-    if not isinstance(value, str):
-        return None
-    word = " ".join(value.casefold().split())
-    names = {job: job for job in ORCHESTRATOR_JOBS} | {
-        mechanism.casefold(): job for job, mechanism in _KUBERNETES_OF.items()}
-    return names.get(word)
+    """The job ``value`` names: one of :data:`ORCHESTRATOR_JOBS` or its Kubernetes mechanism,
+    read as a label is (:func:`~clustersim.exercises.labels.find_label`); ``None`` when it names
+    neither."""
+    found = find_label(value, [*ORCHESTRATOR_JOBS, *K8S_MECHANISMS])
+    return next((job for job, mechanism in _KUBERNETES_OF.items() if mechanism == found), found)
 
 
 @checker("Right. In Kubernetes these jobs are the kube-scheduler, the ReplicaSet controller, "
@@ -214,11 +254,13 @@ def check_by_hand_jobs(answer: object) -> None:
     for question, right in _BY_HAND_JOBS.items():
         value = given[question]
         job = _job(value)
-        if job is None:
-            jobs = ", ".join(map(repr, ORCHESTRATOR_JOBS))
-            meant = NEAR_MISSES.get(" ".join(str(value).casefold().split()))
+        meant = meant_label(value, NEAR_MISSES)
+        if job is None and meant == right:
             raise Wrong(f"“{question}”: {value!r} is not one of the jobs' names.",
-                        f"Did you mean {meant!r}? Answer with the job's name as the list spells "
-                        f"it: {jobs}." if meant else f"Answer with one of: {jobs}.")
-        if job != right:
+                        f"Did you mean {meant!r}? Answer with the job's name as the list "
+                        f"spells it: {', '.join(map(repr, ORCHESTRATOR_JOBS))}.")
+        if job is None and meant is None:
+            raise Wrong(f"“{question}”: {value!r} is not one of the jobs' names.",
+                        unknown_label_hint(value, ORCHESTRATOR_JOBS, _OTHER_WORDS))
+        if (job or meant) != right:
             raise Wrong(f"“{question}”: not {str(value).strip()}.", _JOB_HINTS[right])

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from clustersim.clusters import demo_nodes
 from clustersim.exercises.answers import load_answer
+from clustersim.exercises.carried_words import carried_word_hint
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.explore import place
@@ -86,11 +87,11 @@ def check_ssd_only_stack(text: object) -> Feedback | None:
     try:
         placement = place(text, name="your stack")
     except (ManifestError, ValueError) as err:
-        raise Wrong(f"The stack does not deploy: {err}",
+        raise Wrong(f"The stack does not deploy: {err}", carried_word_hint(err) or (
                     "deploy.placement.constraints is a list of strings, each a node "
                     "attribute, == or !=, and a value with no quotes of its own: "
                     "[node.role == worker], or quote the whole string: "
-                    "[\"node.role == worker\"].") from None
+                    "[\"node.role == worker\"].")) from None
     if placement.system != "swarm":
         raise Wrong("That is not a Compose/stack file.", "Start from the starter's 'services:'.")
     ssd = {n.name for n in demo_nodes("swarm") if n.labels.get("ssd") == "true"}

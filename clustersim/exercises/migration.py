@@ -242,8 +242,8 @@ def check_update_config(answer: object) -> None:
                      "Pods (start-first → maxSurge) or missing Pods (stop-first → "
                      "maxUnavailable), and the other is 0.")
         raise Wrong(f"maxSurge {surge}, maxUnavailable {unavailable} is not it.", hint)
-    if whole_number(answer["minReadySeconds"], "minReadySeconds") != deployment["spec"].get(
-            "minReadySeconds", 0):
+    ready = whole_number(answer["minReadySeconds"], "minReadySeconds", unit="seconds")
+    if ready != deployment["spec"].get("minReadySeconds", 0):
         raise Wrong(f"minReadySeconds {answer['minReadySeconds']} is not it.",
                     "delay: 10s is the wait between batches; the nearest Kubernetes field is "
                     "minReadySeconds (seconds a new Pod must be ready before it counts).")

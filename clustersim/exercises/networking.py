@@ -17,6 +17,7 @@ from typing import Any
 
 from clustersim.clusters import demo_nodes
 from clustersim.exercises.answers import load_answer, whole_number
+from clustersim.exercises.carried_words import carried_keys_hint
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.kubernetes.objects import container_port
@@ -61,8 +62,9 @@ def check_host_port_app(app: object) -> None:
         whole_number(app["instances"], "instances")
     if app.get("instances") != 8:
         raise Wrong(f"The app must keep 8 instances (it has {app.get('instances')!r}).",
-                    "Fewer instances would fit, but the task is to run all eight: change how "
-                    "the app uses ports instead.")
+                    carried_keys_hint(app, "marathon")
+                    or "Fewer instances would fit, but the task is to run all eight: change "
+                    "how the app uses ports instead.")
     cluster = MesosCluster(demo_nodes("marathon"), seed=0)
     marathon = Marathon()
     cluster.register(marathon)

@@ -72,8 +72,30 @@ _QOS_HINTS = {
     ("batch", "Guaranteed"): "Requests without limits are not Guaranteed: the limits must be "
                              "set and equal the requests.",
     ("batch", "BestEffort"): "The job requests cpu and memory, so the Pod is not BestEffort.",
-    ("debug", "Burstable"): "No container requests or limits anything: that is BestEffort.",
+    ("debug", "Burstable"): "Burstable needs at least one container that requests or limits "
+                            "cpu or memory; read this Pod's containers again.",
 }
+"""The hint for a Pod given a wrong class: the rule of that class the Pod misses, never the
+right class, which is the answer."""
+
+_QOS_CLASSES = ("Guaranteed", "Burstable", "BestEffort")
+"""The values of ``status.qosClass`` (kubernetes/api ``core/v1/types.go``, ``PodQOSClass``)."""
+
+_QOS_ALIASES = dict.fromkeys(("best effort", "best-effort", "best_effort"), "BestEffort")
+"""A class written as two words, read as the class and then told its one-word spelling."""
+
+_QOS_WORDS = {
+    **dict.fromkeys(("system-cluster-critical", "system-node-critical", "critical", "high",
+                     "medium", "low", "priority", "high-priority", "PriorityClass"),
+                    "That is a priority (a PriorityClass), which decides who preempts whom; "
+                    "the QoS class follows from the containers' requests and limits alone."),
+    **dict.fromkeys(("none", "no class"),
+                    "Every Pod has a QoS class: one that sets no requests or limits at all "
+                    "has the lowest."),
+    "bursty": "The class is named for what its Pods may do, use more than they request.",
+}
+"""Words a learner may give for a QoS class that are none (PriorityClass names: kubernetes
+``pkg/apis/scheduling/types.go``, ``SystemClusterCritical`` and ``SystemNodeCritical``)."""
 
 
 @checker("Right: cache is Guaranteed (its limits are also its requests), web and batch are "
@@ -85,14 +107,15 @@ def check_qos_classes(answer: object) -> None:
         if given is None:
             raise Wrong(f"{name}: no class yet.", "Write Guaranteed, Burstable or BestEffort.")
         typed = given
-        given = choice(given, ("Guaranteed", "Burstable", "BestEffort"), name)
+        given = choice(given, _QOS_CLASSES, name, aliases=_QOS_ALIASES, plausible=_QOS_WORDS)
         right = pod_qos_class(pod)
         if given != right:
             raise Wrong(f"{name}: not {given}.", _QOS_HINTS.get(
                 (name, given), "Look at every container's cpu and memory requests and limits."))
         # the class is right; its spelling is the API's enum value (PodQOSClass)
         spelt_exactly(typed, right, name,
-                      f"QoS class names are case-sensitive: the API server writes "
+                      f"QoS class names are exact (case-sensitive, one word): the API "
+                      f"server writes "
                       f"status.qosClass as {right!r}, and a ResourceQuota scope or a "
                       "script that compares it wants that exact spelling.")
 

@@ -64,13 +64,6 @@ _SAME_URL = {HEALTH_URL, "localhost:8080/healthz", "http://127.0.0.1:8080/health
              "127.0.0.1:8080/healthz"}
 """:data:`HEALTH_URL` as curl also reads it: without a scheme (curl assumes http) or with the
 loopback address that localhost names."""
-_OTHER_WORDS = {"livenessProbe": "a Kubernetes container's probe",
-                "readinessProbe": "a Kubernetes container's probe",
-                "startupProbe": "a Kubernetes container's probe",
-                "healthChecks": "a Marathon app's health checks"}
-"""Health check keys of the other dialects that a newcomer writes into a Compose service."""
-_HEALTHCHECK = ("a Compose service's health check is healthcheck:, with test: (the command) "
-                "and interval:, beside image:")
 _INTERVAL = 10.0
 """Seconds between health checks that the task asks for."""
 _DURATIONS = ("interval", "timeout", "start_period", "start_interval")
@@ -90,19 +83,14 @@ def _hint(err: ManifestError) -> str:
     ``convertDeployMode``), a health check period under 1ms or switched off beside its test,
     declare an undefined secret, give a number where docker/cli's schema wants an integer (its
     words, "must be a integer", are ``humanReadableType``'s in ``cli/compose/schema/schema.go``,
-    kept as the CLI prints them), move ``replicas`` from the service to its ``deploy:`` section
-    (the schema's "Additional property replicas is not allowed" names the key, not where it
-    belongs: https://docs.docker.com/reference/compose-file/deploy/#replicas), write a health
-    check's period as a Go duration (the schema wants a string, ``time.ParseDuration`` a unit),
-    or read the path."""
+    kept as the CLI prints them), write a health check's period as a Go duration (the schema
+    wants a string, ``time.ParseDuration`` a unit), or read the path. Another dialect's word,
+    and ``replicas`` outside ``deploy:`` (the schema's "Additional property replicas is not
+    allowed" names the key, not where it belongs), are hinted before this is asked
+    (:mod:`clustersim.exercises.carried_words`)."""
     field = err.path.rsplit(".", 1)[-1]
     if err.path.split(".", 1)[0] in ("apiVersion", "kind", "metadata", "spec"):
         return _OTHER_DIALECT
-    if field in _OTHER_WORDS and "Additional property" in err.message:
-        return f"{field} is {_OTHER_WORDS[field]}: {_HEALTHCHECK}."
-    if field == "replicas" and "Additional property replicas" in err.message:
-        return ("replicas belongs to the deploy: section of the service (deploy: then "
-                "replicas: 2 under it), not to the service itself.")
     if "replicas can only be used with replicated" in err.message:
         return f"A global service runs one task on every node and takes no replicas. {_REPLICATED}"
     if "HealthConfig cannot be less than 1ms" in err.message:

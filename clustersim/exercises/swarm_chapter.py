@@ -115,10 +115,11 @@ def check_spread_prediction(answer: object) -> None:
     right = Counter(t.node for t in search_cluster().tasks() if t.node)
     if given == right:
         return
+    zone = {name: node.labels["zone"] for name, node in nodes.items()}   # every node has one
     if sum(given.values()) != sum(right.values()):
         raise Wrong(f"Your counts add up to {sum(given.values())} tasks.",
                     f"The service asks for {sum(right.values())} replicas, and there is room "
-                    "for all of them.")
+                    "for all of them." + _empty_zone_hint(given, right, zone))
     if given.get("manager-1"):
         raise Wrong("manager-1 gets no task.", "The constraint node.role == worker excludes it.")
     if given.get("worker-1") or given.get("worker-5"):
@@ -128,7 +129,6 @@ def check_spread_prediction(answer: object) -> None:
         raise Wrong("worker-2 gets tasks too.",
                     "worker-2 has no disk label at all: a node that lacks a label fails == "
                     "and passes !=.")
-    zone = {name: node.labels["zone"] for name, node in nodes.items()}   # every node has one
 
     def per_zone(counts: Mapping[str, int]) -> Counter[str]:
         return Counter({z: sum(c for n, c in counts.items() if zone[n] == z)
@@ -145,6 +145,27 @@ def check_spread_prediction(answer: object) -> None:
                 "The preference splits the replicas evenly between the zone values of the "
                 "eligible nodes first, then spreads inside each zone, however many nodes each "
                 "zone has.")
+
+
+def _empty_zone_hint(given: Mapping[str, int], right: Mapping[str, int],
+                     zone: Mapping[str, str]) -> str:
+    """What the scheduler does with a zone none of whose nodes may take a task, for an answer
+    that gives some tasks, fewer than the service asks for, and none to such a zone (as if its
+    share were lost); "" otherwise (the starter's zeros among them).
+
+    swarmkit builds the spread's tree from every node, eligible or not, so such a zone is a
+    branch of its own (``manager/scheduler/nodeset.go``, ``tree``); its share finds no node,
+    the branch is marked full, and the tasks left are divided again, evenly, between the
+    other branches (``manager/scheduler/scheduler.go``, ``scheduleNTasksOnSubtree``)."""
+    empty = sorted(set(zone.values()) - {zone[name] for name in right})
+    if not empty or not given or sum(given.values()) >= sum(right.values()) or any(
+            zone[name] in empty for name in given):
+        return ""
+    zones = " and ".join(empty)
+    return (f" A zone with no eligible node (zone {zones} here) does not lose its share: the "
+            "preference first divides the tasks between every zone value, the scheduler "
+            "finds no node for that zone's part, and it divides the tasks left evenly "
+            "between the zones that can take them.")
 
 
 LEADERLESS_STATEMENTS = (

@@ -14,6 +14,7 @@ from typing import Any
 
 from clustersim.exercises.answers import choice, keyed, number
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.labels import meant_label
 from clustersim.kubernetes import KubernetesCluster, Timing
 from clustersim.kubernetes.imagemanager import IMAGE_BACKOFF
 from clustersim.node import Node
@@ -77,26 +78,37 @@ def _diagnose(cluster: KubernetesCluster) -> dict[str, str]:
 _HINTS = {
     "quota": "No mailer Pod exists at all: look at the events of its ReplicaSet (FailedCreate).",
     "resources": "report's Pod is Pending without a node: the FailedScheduling event says why.",
-    "image": "cart's STATUS is ImagePullBackOff: the Pod is on a node but its image never "
-             "arrives.",
+    "image": "cart's STATUS is ImagePullBackOff: the Pod is on a node, but no container of "
+             "it ever starts; its events (kubectl describe pod) name the step that fails.",
     "crash": "search's STATUS is CrashLoopBackOff: the image was pulled and the container "
              "starts, then exits.",
 }
+"""The hint for an app given a wrong cause: what kubectl shows for it and where to read on,
+never the cause, which is the answer."""
 
+
+_SAME_CAUSE = {
+    "image": ("ImagePullBackOff", "ErrImagePull", "pull", "registry"),
+    "crash": ("CrashLoopBackOff", "crashing", "crashloop", "exit", "exits", "OOMKilled"),
+    "resources": ("FailedScheduling", "unschedulable", "Insufficient cpu", "cpu", "capacity"),
+    "quota": ("ResourceQuota", "exceeded quota"),
+}
+"""What kubectl shows for one cause alone, judged as that cause: given for an app with another
+cause, it gets that app's hint (:func:`~clustersim.exercises.labels.meant_label`)."""
+_CAUSE_OF = {word: cause for cause, words in _SAME_CAUSE.items() for word in words}
 
 _CAUSE_WORDS = {
-    **dict.fromkeys(("ImagePullBackOff", "ErrImagePull", "pull", "registry"),
+    **dict.fromkeys(_SAME_CAUSE["image"],
                     "That is what kubectl shows when a Pod's image cannot be pulled: the cause "
                     "is 'image'."),
-    **dict.fromkeys(("CrashLoopBackOff", "crashing", "crashloop", "exit", "exits"),
+    **dict.fromkeys(_SAME_CAUSE["crash"],    # OOMKilled has its own, below
                     "A container that starts and exits again and again is a 'crash'."),
-    **dict.fromkeys(("FailedScheduling", "unschedulable", "Insufficient cpu", "cpu",
-                     "capacity"),
+    **dict.fromkeys(_SAME_CAUSE["resources"],
                     "A Pod no node has room for (FailedScheduling: Insufficient cpu) is the "
                     "cause 'resources'."),
     "FailedCreate": "FailedCreate says the ReplicaSet could not create a Pod; its message says "
                     "why, and a quota it would exceed is the cause 'quota'.",
-    **dict.fromkeys(("ResourceQuota", "exceeded quota"),
+    **dict.fromkeys(_SAME_CAUSE["quota"],
                     "A Pod the namespace's quota refuses to create is the cause 'quota'."),
     "Pending": "Pending says a Pod has not started, not why: read its events "
                "(kubectl describe pod) for the cause.",
@@ -118,6 +130,9 @@ def check_diagnosis(answer: object) -> None:
     right = _diagnose(broken_cluster())
     answer = keyed(answer, right, "app")
     for app in sorted(right):
+        meant = meant_label(answer[app], _CAUSE_OF) or right[app]
+        if meant != right[app]:   # "ImagePullBackOff" for search: not "the cause is 'image'"
+            raise Wrong(f"{app}: not {str(answer[app]).strip()} ({meant}).", _HINTS[right[app]])
         given = choice(answer[app], CAUSES, app, aliases={"resource": "resources"},
                        plausible=_CAUSE_WORDS)
         if given != right[app]:
@@ -140,7 +155,7 @@ def pull_attempts(until: float = 1000) -> list[float]:
 @checker("Right: pulls start at 0, 15, 40 and 85 s: each failed 5 s pull is followed by a "
          "back-off of 10, 20, then 40 s.")
 def check_pull_retry(answer: object) -> None:
-    answer = number(answer, "the seconds until the fourth pull starts")
+    answer = number(answer, "the seconds until the fourth pull starts", unit="seconds")
     attempts = pull_attempts()
     right = attempts[3]
     if answer == right:

@@ -71,6 +71,50 @@ def test_a_number_in_quotes_is_told_to_drop_them(reader) -> None:
         assert "quotes" not in caught.value.hint
 
 
+@pytest.mark.parametrize(("text", "unit", "taught"), [
+    ("35s", "seconds", "Write 35 with no unit"), ("35 s", "seconds", "Go flag"),
+    ("35 seconds", "seconds", "plain number of seconds"),
+    ("2m", "seconds", "'2m' is in minutes: convert it to seconds"),
+    ("1500ms", "seconds", "in milliseconds"), ("1.5h", "seconds", "in hours"),
+    ("5\u03bcs", "seconds", "in microseconds"),     # Go reads both micro signs
+    ("256Mi", "bytes", "plain number of bytes"),
+    ("256m", "bytes", "plain number of bytes"),    # a quantity here, not minutes
+    ("268435456 bytes", "bytes", "Write 268435456 with no unit"),
+    ("3 tasks", "", "Write the number with no unit."),
+])
+def test_a_number_with_a_unit_is_told_to_drop_the_unit(text: str, unit: str,
+                                                       taught: str) -> None:
+    """'35s' where seconds are asked got "Write a number such as 90", as if no number had
+    been written: it is told to drop the unit, and in which unit the answer is counted."""
+    for reader in (number, whole_number):
+        with pytest.raises(Wrong) as caught:
+            reader(text, "the wait", unit=unit)
+        assert taught in caught.value.hint and "such as" not in caught.value.hint
+    with pytest.raises(Wrong) as caught:
+        number("thirty", "the wait", unit="seconds")
+    assert "such as 90" in caught.value.hint
+
+
+def test_the_checks_that_count_seconds_say_so() -> None:
+    from clustersim.exercises.healing import check_failover_times
+    from clustersim.exercises.troubleshooting import check_pull_retry
+    assert "Write 85 with no unit" in check_pull_retry("85s").hint
+    feedback = check_failover_times({"kubernetes": "171s", "marathon": 136})
+    assert "plain number of seconds" in feedback.hint
+
+
+def test_the_checks_that_copy_a_quantity_are_told_its_unit() -> None:
+    """Compose's "delay: 10s" copied into minReadySeconds, "256Mi" into memory.max."""
+    from clustersim.exercises.containers import CGROUP_CONTAINERS, check_cgroup_limits
+    from clustersim.exercises.migration import check_update_config
+    right = {"maxSurge": 2, "maxUnavailable": 0, "minReadySeconds": "10s",
+             "rolls_back_by_itself": False}
+    assert "Write 10 with no unit" in check_update_config(right).hint
+    files = {"memory.max": "256Mi", "cpu.max": "50000 100000"}
+    feedback = check_cgroup_limits(dict.fromkeys(CGROUP_CONTAINERS, files))
+    assert "plain number of bytes" in feedback.hint
+
+
 def test_number_takes_every_real_type_and_refuses_the_rest() -> None:
     numpy = pytest.importorskip("numpy")
     for value in (90, 90.0, numpy.int64(90), numpy.float64(90.0)):

@@ -23,7 +23,7 @@ def test_copies_hints(answer: object, hint: str) -> None:
 
 def test_scarce_resource_hints() -> None:
     assert "Count copies by CPU" in check_scarce_resource("cpu").hint
-    assert '"cpu" or "memory"' in check_scarce_resource("disk").hint
+    assert "'cpu', 'memory'" in check_scarce_resource("disk").hint
     assert "not answered yet" in check_scarce_resource(None).message
     assert check_scarce_resource(" Memory ")
 
@@ -303,3 +303,38 @@ def test_the_weights_that_give_the_same_split_are_found_in_the_model() -> None:
     assert same in check_weights(10).message and same in check_weights(4.6).message
     assert "any weight above 10 gives the same 1:11 split" in check_weights(11).message
     assert "above 0 and below 0.1 gives the same 11:1" in check_weights(0.01).message
+
+
+@pytest.mark.parametrize(("answer", "passed", "taught"), [
+    ("RAM", True, ""), ("mem", True, ""), ("cores", False, "Count copies by CPU"),
+    ("both", False, "counts of copies are equal"), ("neither", False, "always stops them"),
+    ("disk", False, "does not request"), ("pods", False, "maxPods"),
+    (4, False, "Count copies by each resource"), ("4", False, "Count copies by each resource"),
+])
+def test_scarce_resource_words_from_the_field(answer: object, passed: bool, taught: str) -> None:
+    """RAM, cores, both, disk, pods and a count got only 'Answer "cpu" or "memory"'."""
+    feedback = check_scarce_resource(answer)
+    assert feedback.passed is passed and taught in feedback.hint
+
+
+@pytest.mark.parametrize(("next_", "taught"), [
+    ("both", "one framework at a time"), ("tie", "one framework at a time"),
+    ("neither", "keeps offering"),
+])
+def test_dominant_shares_next_words_from_the_field(next_: str, taught: str) -> None:
+    """"both" or "neither" for the next framework got only "Answer with one of: 'X', 'Y'"."""
+    feedback = check_dominant_shares({"X": 0.5, "Y": "1/3", "next": next_})
+    assert not feedback.passed and taught in feedback.hint
+    assert check_dominant_shares({"X": 0.5, "Y": "1/3", "next": "framework Y"}).passed
+
+
+@pytest.mark.parametrize(("stack", "taught"), [
+    ("services:\n  db:\n    image: postgres\n    replicas: 3\n", "belongs to the deploy:"),
+    ("services:\n  db:\n    image: postgres\n    deploy:\n      replicas: 3\n"
+     "      placement:\n        nodeSelector: {ssd: 'true'}\n", "a Kubernetes Pod's word"),
+])
+def test_ssd_stack_carried_words(stack: str, taught: str) -> None:
+    """replicas beside image, or a nodeSelector under placement, was told how to write a
+    constraint string."""
+    feedback = check_ssd_only_stack(stack)
+    assert not feedback.passed and taught in feedback.hint

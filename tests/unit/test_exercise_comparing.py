@@ -209,11 +209,24 @@ def test_tested_limits_hints_leave_the_multiplication_to_the_learner(answer) -> 
 def test_workload_kinds_daemonset_confusion() -> None:
     answer = dict(ex._WORKLOADS) | {"a log collector on every node": "Deployment"}
     feedback = ex.check_workload_kinds(answer)
-    assert not feedback.passed and "DaemonSet" in feedback.hint
+    assert not feedback.passed and "number follows the nodes" in feedback.hint
     unlabelled = ex.check_workload_kinds(dict.fromkeys(ex._WORKLOADS))
     assert unlabelled.hint == ("Use one of 'Deployment', 'DaemonSet', 'CronJob', 'Job', "
                                "'StatefulSet'.")
     assert ex.check_workload_kinds({k: v.lower() for k, v in ex._WORKLOADS.items()}).passed
+
+
+@pytest.mark.parametrize("workload", list(ex._WORKLOADS))
+@pytest.mark.parametrize("kind", ["Deployment", "DaemonSet", "CronJob", "Job", "StatefulSet"])
+def test_a_workload_hint_does_not_name_the_right_kind(workload: str, kind: str) -> None:
+    """A wrong kind was told the right one ("One copy per node is a DaemonSet"): with five
+    kinds, that is the answer, not a hint."""
+    right = ex._WORKLOADS[workload]
+    if kind == right:
+        return
+    feedback = ex.check_workload_kinds(dict(ex._WORKLOADS) | {workload: kind})
+    assert not feedback.passed
+    assert not re.search(rf"\b{right}\b", feedback.hint, re.IGNORECASE), feedback.hint
 
 
 def test_differing_features_follow_the_matrix() -> None:

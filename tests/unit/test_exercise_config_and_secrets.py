@@ -24,6 +24,18 @@ RM = "docker service update --secret-rm db_pass_2026_06 "
     (["/etc/web", "/etc/nginx/nginx.conf"], False, "subPath"),
     (["/etc/nginx"], False, "They are"),
     ("LOG_LEVEL", False, "list of strings"),
+    # a directory's path with a trailing slash names it; other words of the field are taught
+    (["/etc/web/"], True, "Right"),
+    ([" /etc/web// "], True, "Right"),
+    (["/etc/web", "/etc/nginx/nginx.conf/"], False, "one file (subPath)"),
+    (["etc/web"], False, "leading /"),
+    (["log-level"], False, "variable's name"),
+    (["$LOG_LEVEL"], False, "without a $"),
+    (["nginx.conf"], False, "key of the ConfigMap"),
+    (["/etc/web/nginx.conf"], False, "inside the mount at /etc/web"),
+    (["/etc/nginx/"], False, "holds the mount at /etc/nginx/nginx.conf"),
+    (["web-config"], False, "volume or the ConfigMap"),
+    (["subPath"], False, "how a use is made"),
 ])
 def test_edit_reaches(answer, passed, words) -> None:
     feedback = check_edit_reaches(answer)

@@ -76,3 +76,18 @@ def test_the_gitops_need_says_self_heal():
     the need that "gitops" answers says so (it read "manual changes are undone" alone)."""
     [need] = [n for n, tool in NEEDS.items() if tool == "gitops"]
     assert need.endswith("manual changes are undone (with self-heal)")
+
+
+@pytest.mark.parametrize(("tool", "word"), [
+    ("helm", "Argo CD"), ("gitops", "templates"), ("operator", "overlays"), ("kustomize", "CRD")])
+def test_another_tool_s_own_word_gets_the_need_s_hint(tool, word) -> None:
+    """"Argo CD" typed for the Helm need was told "the label is 'gitops'": a label that is
+    wrong there, offered as if it were the fix."""
+    [need] = [n for n, right in NEEDS.items() if right == tool]
+    feedback = check_tools({**NEEDS, need: word})
+    assert not feedback.passed and "the label is" not in feedback.hint
+    assert feedback.hint == check_tools({**NEEDS, need: "helm" if tool != "helm"
+                                         else "kustomize"}).hint
+    right_word = check_tools({**NEEDS, "run PostgreSQL with automatic failover, backups and "
+                              "minor-version upgrades": "CRD"})
+    assert "the label is 'operator'" in right_word.hint

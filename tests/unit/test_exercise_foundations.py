@@ -4,6 +4,7 @@ the intended hint, and nonsense never raises."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -61,9 +62,9 @@ def test_nonsense_gets_feedback_not_a_traceback(check, answer) -> None:
 def test_namespaces() -> None:
     assert check_namespaces(dict(NAMESPACE_SITUATIONS)).passed
     wrong = {**NAMESPACE_SITUATIONS, "sees its first process as PID 1": "cgroup"}
-    assert "cgroup namespace only hides" in check_namespaces(wrong).hint
+    assert "cgroup tree" in check_namespaces(wrong).hint
     wrong = {**NAMESPACE_SITUATIONS, "is root inside but an unprivileged user on the host": "pid"}
-    assert "user namespace" in check_namespaces(wrong).hint
+    assert "pid namespace gives a process its own process IDs" in check_namespaces(wrong).hint
     assert "one of" in check_namespaces({**NAMESPACE_SITUATIONS,
                                          "sees its first process as PID 1": "proc"}).hint
 
@@ -106,11 +107,27 @@ def test_memory_max_in_quotes_is_told_to_drop_them() -> None:
     assert "Drop the quotes" in feedback.hint
 
 
+@pytest.mark.parametrize("service", ["web", "cart", "db", "search", "report"])
+@pytest.mark.parametrize("wrong", ["create", "recreate", "start", "nothing"])
+def test_a_compose_up_hint_does_not_name_the_right_action(service: str, wrong: str) -> None:
+    """The hints said "up creates one" and "up starts the stopped container": the answer."""
+    right = COMPOSE[service]
+    if wrong == right:
+        return
+    feedback = check_compose_up({**COMPOSE, service: wrong})
+    assert not feedback.passed
+    assert not re.search(rf"\b{right}(s|d|ed)?\b", feedback.hint, re.IGNORECASE), feedback.hint
+
+
 @pytest.mark.parametrize("service, wrong, hint", [
     ("web", "nothing", "configuration"),
-    ("db", "recreate", "starts the stopped"),
+    ("db", "recreate", "only its state differs"),
     ("report", "recreate", "--remove-orphans"),
-    ("search", "start", "creates one"),
+    ("search", "start", "none to compare"),
+    # a word that means one action is judged as it ("keep" for web: not "the choice is
+    # 'nothing'", a wrong action offered as the fix)
+    ("web", "keep", "image cannot change once it exists"),
+    ("cart", "update", "here they agree"),
     ("search", "remove", "one of"),
 ])
 def test_compose_up_hints(service: str, wrong: str, hint: str) -> None:
@@ -276,6 +293,26 @@ def test_by_hand_jobs_near_misses_ask_did_you_mean(near_miss: str, meant: str) -
     assert set(NEAR_MISSES.values()) <= set(ORCHESTRATOR_JOBS)
 
 
+@pytest.mark.parametrize("question", list(BY_HAND_JOBS))
+@pytest.mark.parametrize("word", ["load balancing", "Load-Balancer", "Deployment", "ReplicaSet"])
+def test_a_word_of_no_one_job_is_not_asked_did_you_mean(question: str, word: str) -> None:
+    """"load balancing" was asked "Did you mean 'discovery'?" wherever it was typed: the answer
+    to one question, and a wrong lead for "The load doubled" (scaling). Such a word is told
+    what it is, and no job is suggested."""
+    feedback = check_by_hand_jobs({**BY_HAND_JOBS, question: word})
+    assert not feedback.passed and "did you mean" not in feedback.hint.casefold()
+    assert word.casefold().replace("-", " ")[:8] in feedback.hint.casefold()
+
+
+def test_a_near_miss_for_another_job_gets_the_question_s_hint() -> None:
+    """"scheduling" typed for the machine that died was asked "Did you mean 'placement'?",
+    steering to a wrong answer: the word is judged as the job it means."""
+    question = "A machine died at 03:00: restart what ran there elsewhere."
+    feedback = check_by_hand_jobs({**BY_HAND_JOBS, question: "scheduling"})
+    assert not feedback.passed and "did you mean" not in feedback.hint.casefold()
+    assert feedback.hint == check_by_hand_jobs({**BY_HAND_JOBS, question: "placement"}).hint
+
+
 def test_filter_rank_names_the_set_it_asks_for() -> None:
     """The starter is a set in braces; the hint said "a list ... in square brackets"."""
     feedback = check_filter_rank("node-a", "node-a")
@@ -307,6 +344,42 @@ def test_the_orchestration_chapter_tables_the_same_jobs() -> None:
     assert set(ORCHESTRATOR_JOBS) <= named, set(ORCHESTRATOR_JOBS) - named
 
 
+@pytest.mark.parametrize("situation", list(NAMESPACE_SITUATIONS))
+@pytest.mark.parametrize("kind", ["mount", "pid", "network", "uts", "ipc", "user", "cgroup",
+                                  "time"])
+def test_a_wrong_namespace_s_hint_does_not_name_the_right_one(situation: str, kind: str) -> None:
+    """The hint for a wrong kind named the right one ("Mapping root inside ... is the user
+    namespace's job"): it now says what the kind given isolates."""
+    right = NAMESPACE_SITUATIONS[situation]
+    if kind == right:
+        return
+    feedback = check_namespaces({**NAMESPACE_SITUATIONS, situation: kind})
+    assert not feedback.passed and f"{right} namespace" not in feedback.hint.casefold()
+    assert f"The {kind} namespace" in feedback.hint
+
+
+@pytest.mark.parametrize(("word", "taught"), [
+    ("hostname", "what the container sees"), ("Host name", "what the container sees"),
+    ("PID 1", "what the container sees"), ("chroot", "system calls"),
+    ("pivot_root", "system calls"), ("cgroups", "limit what a container uses"),
+    ("overlayfs", "OverlayFS"), ("capabilities", "no view"), ("/proc", "/proc is"),
+])
+def test_namespace_words_from_the_field_get_their_hint(word: str, taught: str) -> None:
+    """hostname and chroot got only "Answer with one of ..."."""
+    situation = next(iter(NAMESPACE_SITUATIONS))
+    feedback = check_namespaces({**NAMESPACE_SITUATIONS, situation: word})
+    assert not feedback.passed and taught in feedback.hint
+
+
+def test_namespaces_accept_the_kind_with_the_word_namespace() -> None:
+    """"PID namespace" and the tools' "userns", "netns" mean a kind; they were refused."""
+    spelt = {s: f"{k.upper()} namespace" for s, k in NAMESPACE_SITUATIONS.items()}
+    assert check_namespaces(spelt).passed
+    tools = {s: {"user": "userns", "network": "netns"}.get(k, k)
+             for s, k in NAMESPACE_SITUATIONS.items()}
+    assert check_namespaces(tools).passed
+
+
 def test_namespaces_accept_the_kernels_short_names() -> None:
     """/proc/<pid>/ns/ and lsns name the mount and network namespaces mnt and net."""
     short = {s: {"mount": "mnt", "network": "net"}.get(k, k)
@@ -328,3 +401,14 @@ def test_the_reconcile_starter_names_every_service() -> None:
     names: dict[str, object] = {}
     exec("".join(starter["source"]), names)
     assert set(names["actions"]) == set(DESIRED) | {c["service"] for c in OBSERVED}
+
+
+@pytest.mark.parametrize(("service", "word", "taught"), [
+    ("cart", "no change", "is the choice 'nothing'"), ("report", "orphan", "An orphan is"),
+    ("search", "build", "builds an image only"), ("db", "up", "up is the command"),
+])
+def test_compose_up_words_from_the_field(service: str, word: str, taught: str) -> None:
+    """"no change", "orphan", "build" and "up" got only "Answer with one of ..."."""
+    from clustersim.exercises.management import _COMPOSE_RIGHT, check_compose_up
+    feedback = check_compose_up({**_COMPOSE_RIGHT, service: word})
+    assert not feedback.passed and taught in feedback.hint

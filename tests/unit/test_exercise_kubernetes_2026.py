@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clustersim.exercises.kubernetes_2026 import (
+    ENDINGS,
     EXIT_CODES,
     POLICY_JOB,
     check_gated_pod,
@@ -107,12 +108,27 @@ def test_the_job_controller_ends_each_scenario_as_the_policy_says():
     assert job_ending((75, 75, 0), plain) == "BackoffLimitExceeded"
 
 
+@pytest.mark.parametrize(("scenario", "wrong"), [
+    (scenario, wrong) for scenario, right in ENDS.items() for wrong in ENDINGS if wrong != right])
+def test_a_job_ending_hint_does_not_name_the_answer(scenario, wrong):
+    """The hint for a scenario labelled wrong teaches the rule that decides it; naming the
+    right reason would give the answer away."""
+    feedback = check_job_endings({**ENDS, scenario: wrong})
+    assert not feedback.passed
+    assert ENDS[scenario].casefold() not in feedback.hint.casefold()
+
+
 @pytest.mark.parametrize(("changes", "hint"), [
-    ({"main exits 42": "BackoffLimitExceeded"}, "FailJob fails the Job at once"),
+    ({"main exits 42": "BackoffLimitExceeded"}, "first rule that matches exit code 42"),
     ({"main exits 1 once, then 0": "BackoffLimitExceeded"}, "allows one counted failure"),
     ({"main exits 75 twice, then 0": "BackoffLimitExceeded"}, "Ignore rule"),
     ({"main exits 75, every time": "CompletionsReached"}, "activeDeadlineSeconds"),
     ({"main exits 42": "Failed"}, "Use one of"),
+    # a newcomer's words for an ending that is no reason
+    ({"main exits 75, every time": "never ends"}, "calls it 'still running'"),
+    ({"main exits 42": "CrashLoopBackOff"}, "STATUS column"),
+    ({"main exits 42": "Error"}, "STATUS column"),
+    ({"main exits 1 once, then 0": "success"}, "not whether it succeeded"),
 ])
 def test_job_ending_hints(changes, hint):
     feedback = check_job_endings({**ENDS, **changes})

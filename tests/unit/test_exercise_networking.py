@@ -235,3 +235,12 @@ def test_a_refused_app_is_named_as_the_learners(app, field) -> None:
     feedback = check_host_port_app(app)
     assert not feedback and f"your app, {field}" in feedback.message
     assert "<data>" not in feedback.message
+
+
+def test_replicas_in_a_marathon_app_is_told_its_marathon_name() -> None:
+    """"replicas": 8 in place of instances was told only "The app must keep 8 instances (it
+    has None)" and to change the ports: Marathon ignores a key it does not know."""
+    feedback = check_host_port_app(_app(instances=None, replicas=8))
+    assert not feedback and "calls the number of copies instances" in feedback.hint
+    placed = check_host_port_app(_app(instances=None, nodeSelector={"zone": "a"}))
+    assert "placed by constraints" in placed.hint

@@ -25,15 +25,30 @@ QOS = {"cache": "Guaranteed", "web": "Burstable", "batch": "Burstable", "debug":
     ({**QOS, "cache": "Burstable"}, "API defaulting"),
     ({**QOS, "web": "Guaranteed"}, "log-shipper"),
     ({**QOS, "batch": "Guaranteed"}, "Requests without limits"),
-    ({**QOS, "debug": "Burstable"}, "BestEffort"),
-    ({**QOS, "debug": "best-effort"}, "'Guaranteed', 'Burstable', 'BestEffort'"),
-    ({**QOS, "debug": " BURSTABLE"}, "that is BestEffort"),
+    ({**QOS, "debug": "Burstable"}, "at least one container"),
+    ({**QOS, "debug": " BURSTABLE"}, "at least one container"),
+    # the class in two words is read, then spelt as the API spells it
+    ({**QOS, "debug": "best-effort"}, "one word"),
+    ({**QOS, "web": "Best Effort"}, "nginx does"),
+    ({**QOS, "cache": "system-cluster-critical"}, "PriorityClass"),
+    ({**QOS, "cache": "High"}, "PriorityClass"),
+    ({**QOS, "debug": "None"}, "Every Pod has a QoS class"),
     ({**QOS, "web": None}, "Write Guaranteed"),
     ({"cache": "Guaranteed"}, "starter"),
 ])
 def test_qos_hints(answer, hint):
     feedback = check_qos_classes(answer)
     assert not feedback.passed and hint in feedback.hint
+
+
+@pytest.mark.parametrize("pod", list(QOS))
+@pytest.mark.parametrize("wrong", ["Guaranteed", "Burstable", "BestEffort"])
+def test_a_qos_hint_does_not_name_the_right_class(pod, wrong):
+    """debug labelled Burstable was told "that is BestEffort": the answer."""
+    if wrong == QOS[pod]:
+        return
+    feedback = check_qos_classes({**QOS, pod: wrong})
+    assert not feedback.passed and QOS[pod] not in feedback.hint
 
 
 def test_qos_right():

@@ -126,3 +126,18 @@ def test_tolerance_one_manager_is_singular() -> None:
     assert not feedback.passed and feedback.message.startswith("1 manager: ")
     assert "1 managers" not in feedback.message + feedback.hint
     assert "single manager is its own quorum" in feedback.hint and "others" not in feedback.hint
+
+
+def test_a_zone_with_no_eligible_node_is_explained_when_its_share_is_dropped() -> None:
+    """8 tasks split 3/3/2 over zones a, b, c, then zone c (whose only worker has disk: hdd)
+    dropped: the hint said only "add up to 6 ... room for all", not where zone c's share
+    goes. swarmkit's tree keeps zone c as a branch; its share finds no node and the rest is
+    divided again between the zones that can take it."""
+    feedback = check_spread_prediction({"worker-2": 3, "worker-3": 2, "worker-4": 1})
+    assert not feedback.passed and "add up to 6" in feedback.message
+    assert "zone c" in feedback.hint and "does not lose its share" in feedback.hint
+    too_many = check_spread_prediction({"worker-2": 5, "worker-3": 2, "worker-4": 2})
+    assert "does not lose its share" not in too_many.hint
+    starter = check_spread_prediction(dict.fromkeys(
+        ("manager-1", "worker-1", "worker-2", "worker-3", "worker-4", "worker-5"), 0))
+    assert "does not lose its share" not in starter.hint       # nothing answered yet

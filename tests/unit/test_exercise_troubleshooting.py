@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clustersim.exercises.troubleshooting import check_diagnosis, check_pull_retry, pull_attempts
@@ -12,11 +14,11 @@ RIGHT = {"cart": "image", "search": "crash", "report": "resources", "mailer": "q
 @pytest.mark.parametrize(("answer", "hint"), [
     ({**RIGHT, "mailer": "resources"}, "FailedCreate"),
     ({**RIGHT, "report": "quota"}, "FailedScheduling"),
-    ({**RIGHT, "cart": "crash"}, "image never arrives"),
+    ({**RIGHT, "cart": "crash"}, "no container of it ever starts"),
     ({**RIGHT, "search": "image"}, "then exits"),
     ({**RIGHT, "cart": "network"}, "'image', 'crash', 'resources', 'quota'"),
     ({**RIGHT, "cart": ["image"]}, "one of"),
-    ({**RIGHT, "cart": "Crash"}, "image never arrives"),
+    ({**RIGHT, "cart": "Crash"}, "no container of it ever starts"),
     ({"cart": "image"}, "starter"),
 ])
 def test_diagnosis_hints(answer, hint):
@@ -58,3 +60,27 @@ def test_pull_retry_hints(answer, hint):
 
 def test_pull_retry_right():
     assert check_pull_retry(85).passed
+
+
+@pytest.mark.parametrize(("app", "word"), [
+    ("search", "ImagePullBackOff"), ("cart", "CrashLoopBackOff"), ("mailer", "Insufficient cpu"),
+    ("report", "exceeded quota"), ("cart", "OOMKilled")])
+def test_what_kubectl_shows_for_another_cause_gets_the_app_s_hint(app, word) -> None:
+    """"ImagePullBackOff" typed for search was told "the cause is 'image'": a wrong cause
+    offered as the fix. It is judged as the cause it shows."""
+    feedback = check_diagnosis({**RIGHT, app: word})
+    assert not feedback.passed and "the cause is" not in feedback.hint
+    other = next(cause for cause in ("image", "crash") if cause != RIGHT[app])
+    assert feedback.hint == check_diagnosis({**RIGHT, app: other}).hint
+    assert "the cause is 'image'" in check_diagnosis({**RIGHT, "cart": "ErrImagePull"}).hint
+
+
+@pytest.mark.parametrize("app", list(RIGHT))
+@pytest.mark.parametrize("wrong", ["image", "crash", "resources", "quota"])
+def test_a_diagnosis_hint_does_not_name_the_cause(app, wrong) -> None:
+    """cart given a wrong cause was told "its image never arrives": the label 'image'."""
+    if wrong == RIGHT[app]:
+        return
+    feedback = check_diagnosis({**RIGHT, app: wrong})
+    assert not feedback.passed
+    assert not re.search(rf"\b{RIGHT[app]}\b", feedback.hint, re.IGNORECASE), feedback.hint

@@ -1,0 +1,175 @@
+"""The words a learner carries from one orchestrator's manifests into another's, and what each
+is called where it was written: ``instances`` (Marathon's) in a Kubernetes Deployment, a
+``nodeSelector`` (Kubernetes') in a Compose service. One table serves every check that loads
+an answer (:func:`clustersim.exercises.answers.load_answer` and ``run_stack``, and the checks
+that deploy an answer another way ask it too), so that such a word is told its name in the
+answer's dialect, not to check its spelling.
+
+A word is found in the loader's refusal or warning: an unknown field of a Kubernetes object
+(``unknown field "spec.instances"``, the API server's strict field validation, which
+``kubectl apply`` asks for by default) or a key that a Compose file's schema does not allow
+(``Additional property replicas is not allowed``, docker/cli ``cli/compose/schema``). The
+simulated Marathon reads an app definition's unknown fields without a word, as Marathon did
+when d2iq-archive/marathon issues 2341 and 2564 were filed (2015: "marathon simply ignores
+them"; whether later releases refuse them is not confirmed here): a check of a Marathon app
+asks :func:`carried_keys_hint` about the app's own keys.
+
+The names on each side: a Deployment's ``spec.replicas`` and a Pod's ``nodeSelector``,
+``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes (kubernetes/api
+``apps/v1/types.go``, ``core/v1/types.go``); a Compose service's ``deploy.replicas``,
+``deploy.placement.constraints``, ``deploy.resources.reservations`` and ``healthcheck``
+(https://docs.docker.com/reference/compose-file/deploy/,
+https://docs.docker.com/reference/compose-file/services/#healthcheck); a Marathon app's
+``instances``, ``constraints``, ``cpus``, ``mem`` and ``healthChecks``
+(https://mesosphere.github.io/marathon/docs/rest-api.html).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
+
+__all__ = ["CARRIED_WORDS", "CarriedWord", "carried_keys_hint", "carried_word_hint"]
+
+
+class CarriedWord(NamedTuple):
+    """``word`` (a field's last name) written in a ``dialect`` ("kubernetes", "compose" or
+    "marathon") answer, where the field's path holds ``inside`` ("" for anywhere), and its
+    ``hint``."""
+
+    dialect: str
+    word: str
+    inside: str
+    hint: str
+
+
+_PLACE_PODS = ("Kubernetes places Pods with nodeSelector, affinity or topologySpreadConstraints "
+               "in the Pod template's spec")
+_PLACE_TASKS = ("a Swarm service is placed by deploy: placement: constraints:, such as "
+                "node.labels.zone == a")
+_HEALTHCHECK = ("a Compose service's health check is healthcheck:, with test: (the command) "
+                "and interval:, beside image:")
+
+CARRIED_WORDS = (
+    CarriedWord("kubernetes", "instances", "",
+                "instances is a Marathon app's word for the number of copies; a Kubernetes "
+                "Deployment calls it replicas (spec.replicas)."),
+    CarriedWord("kubernetes", "deploy", "",
+                "deploy: is a Compose service's section; a Deployment's number of copies is "
+                f"spec.replicas, and {_PLACE_PODS}."),
+    CarriedWord("kubernetes", "constraints", "",
+                "constraints is a Marathon app's word (and a Swarm service's, under "
+                f"deploy.placement); {_PLACE_PODS}."),
+    CarriedWord("kubernetes", "placement", "",
+                f"placement is a Compose service's word (deploy.placement); {_PLACE_PODS}."),
+    *(CarriedWord("kubernetes", word, "",
+                  f"{word} is {who}; a Kubernetes container asks for CPU and memory under "
+                  "resources: requests: (cpu: 500m, memory: 256Mi).")
+      for word, who in (("cpus", "a Marathon app's word (and a Compose service's)"),
+                        ("mem", "a Marathon app's word"))),
+    *(CarriedWord("kubernetes", word, "",
+                  f"{word} is {who}; a Kubernetes container has livenessProbe, readinessProbe "
+                  "and startupProbe.")
+      for word, who in (("healthcheck", "a Compose service's health check"),
+                        ("healthChecks", "a Marathon app's health checks"))),
+    *(CarriedWord("kubernetes", word, "ports[",
+                  "published: and target: are a Compose file's words. A Service port has port: "
+                  "(where clients reach the Service) and targetPort: (the container's port).")
+      for word in ("published", "target")),
+    CarriedWord("compose", "replicas", "",
+                "replicas belongs to the deploy: section of the service (deploy: then "
+                "replicas: 2 under it), not to the service itself."),
+    CarriedWord("compose", "instances", "",
+                "instances is a Marathon app's word for the number of copies; a Swarm service "
+                "has deploy: replicas:."),
+    *(CarriedWord("compose", word, "",
+                  f"{word} is a Kubernetes Pod's word; {_PLACE_TASKS}.")
+      for word in ("nodeSelector", "affinity", "topologySpreadConstraints")),
+    *(CarriedWord("compose", word, "",
+                  f"{word} belongs under deploy: placement: in a Compose service; "
+                  f"{_PLACE_TASKS}.")
+      for word in ("constraints", "placement")),
+    CarriedWord("compose", "requests", "",
+                "requests is a Kubernetes container's word; a Compose service reserves CPU and "
+                "memory with deploy: resources: reservations: (cpus:, memory:)."),
+    CarriedWord("marathon", "replicas", "",
+                "replicas is Kubernetes' word (and a Swarm service's, under deploy:); a "
+                "Marathon app calls the number of copies instances."),
+    *(CarriedWord("marathon", word, "",
+                  f"{word} is {who}; a Marathon app is placed by constraints: a list of "
+                  "[field, operator, value] such as [\"zone\", \"LIKE\", \"a\"].")
+      for word, who in (("nodeSelector", "a Kubernetes Pod's word"),
+                        ("affinity", "a Kubernetes Pod's word"),
+                        ("placement", "a Compose service's word (deploy.placement)"))),
+    CarriedWord("marathon", "deploy", "",
+                "deploy: is a Compose service's section; a Marathon app sets instances, "
+                "constraints and upgradeStrategy at its own top level."),
+    *(CarriedWord("marathon", word, "",
+                  f"{word} is {who}; a Marathon app's checks are healthChecks.")
+      for word, who in (("healthcheck", "a Compose service's health check"),
+                        ("livenessProbe", "a Kubernetes container's probe"),
+                        ("readinessProbe", "a Kubernetes container's probe"))),
+    *(CarriedWord("compose", word, "", f"{word} is {who}: {_HEALTHCHECK}.")
+      for word, who in (("livenessProbe", "a Kubernetes container's probe"),
+                        ("readinessProbe", "a Kubernetes container's probe"),
+                        ("startupProbe", "a Kubernetes container's probe"),
+                        ("healthChecks", "a Marathon app's health checks"))),
+)
+"""Each word from another dialect, the answers it is found in, and its hint."""
+
+_UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
+"""A Kubernetes unknown field in the API server's words
+(:func:`clustersim.manifests.kubernetes_fields.strict_decoding_problems`)."""
+
+_NOT_ALLOWED = re.compile(r"Additional property (\S+) is not allowed")
+"""A key that a Compose file's schema refuses, in the schema validator's words."""
+
+
+def _hint_for(dialect: str, word: str, path: str) -> str | None:
+    """The hint of :data:`CARRIED_WORDS` for ``word`` in a ``dialect`` answer at ``path``."""
+    return next((c.hint for c in CARRIED_WORDS
+                 if c.dialect == dialect and c.word == word and c.inside in path), None)
+
+
+def _dotted(key: str) -> str:
+    """What to say of ``key``, a YAML key with dots in it (``deploy.replicas``): to YAML it is
+    one key, where the docs' dotted name stands for fields nested one in another."""
+    parts = key.split(".")
+    return (f"{key} is one key to YAML, dots and all: a dotted name, as the docs write it, "
+            "stands for nested fields, written as " + ", then ".join(f"{p}:" for p in parts)
+            + ", each indented under the one before.")
+
+
+def carried_keys_hint(definition: object, dialect: str) -> str | None:
+    """The hint of :data:`CARRIED_WORDS` for the first top-level key of ``definition`` (a
+    dict written in ``dialect``, e.g. "marathon") that is another dialect's word; None when
+    there is none, or ``definition`` is no dict."""
+    if not isinstance(definition, Mapping):
+        return None
+    return next((hint for key in definition
+                 if (hint := _hint_for(dialect, str(key), "")) is not None), None)
+
+
+def carried_word_hint(problem: object) -> str | None:
+    """The hint for the first field that ``problem`` (a loader's refusal or warning, as text
+    or an exception) names as unknown or not allowed, if it is another dialect's word
+    (:data:`CARRIED_WORDS`) or a key with dots in it (``deploy.replicas``, which YAML reads as
+    one key); None otherwise.
+
+    A Kubernetes path names the unknown key after the known fields that hold it, and the
+    decoder does not look inside an unknown key: in ``spec.deploy.replicas`` the key is
+    ``deploy.replicas`` when ``deploy``, no Kubernetes field, is not the last name."""
+    text = str(problem)
+    for path in _UNKNOWN_FIELD.findall(text):
+        names = re.sub(r"\[\d+\]", "", path).split(".")
+        for index in range(len(names) - 1, -1, -1):
+            hint = _hint_for("kubernetes", names[index], path)
+            if hint is not None:
+                key = ".".join(names[index:])
+                return f"{_dotted(key)} {hint}" if "." in key else hint
+    for key in _NOT_ALLOWED.findall(text):
+        hint = _dotted(key) if "." in key else _hint_for("compose", key, key)
+        if hint is not None:    # a dotted key first: once nested, the loader says the rest
+            return hint
+    return None

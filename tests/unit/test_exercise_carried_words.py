@@ -1,0 +1,104 @@
+"""Words carried over from another orchestrator's manifests are told their name in the
+answer's dialect, once, by every check that loads an answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.answers import load_answer, run_stack
+from clustersim.exercises.carried_words import CARRIED_WORDS, carried_word_hint
+from clustersim.exercises.checker import Wrong
+from clustersim.node import Node
+from clustersim.swarm import SwarmCluster
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  SPEC
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      POD
+      containers: [{name: web, image: nginx:1.27CONTAINER}]
+"""
+
+
+def _deployment(spec: str = "replicas: 3", pod: str = "", container: str = "") -> str:
+    return (DEPLOYMENT.replace("SPEC", spec).replace("POD", pod)
+            .replace("CONTAINER", container))
+
+
+@pytest.mark.parametrize(("text", "taught"), [
+    (_deployment(spec="instances: 3"), "calls it replicas (spec.replicas)"),
+    (_deployment(spec="deploy: {replicas: 3}"), "deploy: is a Compose service's section"),
+    (_deployment(pod="constraints: [[zone, LIKE, a]]"), "nodeSelector, affinity"),
+    (_deployment(pod="placement: {constraints: [node.labels.zone==a]}"), "deploy.placement"),
+    (_deployment(container=", cpus: 0.5"), "resources: requests:"),
+    (_deployment(container=", healthcheck: {test: [CMD, 'true']}"), "livenessProbe"),
+])
+def test_another_dialect_s_word_in_a_kubernetes_answer(text: str, taught: str) -> None:
+    """spec.instances was told "Check the spelling of the field it names", as if instances
+    were a typo of a Kubernetes field."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(text, "Deployment")
+    assert taught in caught.value.hint and "spelling" not in caught.value.hint
+
+
+def test_a_misspelt_kubernetes_field_is_still_told_to_check_its_spelling() -> None:
+    with pytest.raises(Wrong) as caught:
+        load_answer(_deployment(pod="nodeselector: {zone: a}"), "Deployment")
+    assert "spelling" in caught.value.hint
+
+
+STACK = "services:\n  web:\n    image: nginx:1.27\nSERVICE"
+
+
+@pytest.mark.parametrize(("service", "taught"), [
+    ("    replicas: 3\n", "belongs to the deploy: section"),
+    ("    deploy: {instances: 3}\n", "has deploy: replicas:"),
+    ("    nodeSelector: {zone: a}\n", "deploy: placement: constraints:"),
+    ("    deploy: {placement: {nodeSelector: {zone: a}}}\n", "a Kubernetes Pod's word"),
+    ("    constraints: [node.labels.zone==a]\n", "belongs under deploy: placement:"),
+    ("    deploy: {resources: {requests: {cpus: '0.5'}}}\n", "reservations"),
+])
+def test_another_dialect_s_word_in_a_stack(service: str, taught: str) -> None:
+    """The schema's "Additional property nodeSelector is not allowed" names the key, not the
+    Compose word for it."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(STACK.replace("SERVICE", service), "stack file")
+    assert taught in caught.value.hint
+    swarm = SwarmCluster(Node.many(1, "node", cpu=2, memory="2Gi"), seed=0)
+    with pytest.raises(Wrong) as caught:
+        run_stack(swarm, STACK.replace("SERVICE", service), 10, hint="the check's own")
+    assert taught in caught.value.hint
+
+
+def test_a_dotted_key_is_told_to_nest() -> None:
+    """"deploy.replicas: 3", the docs' dotted name written as a key, is one key to YAML: it
+    got "Check the spelling" in a Deployment and "Read the field path" in a stack."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(_deployment(spec="deploy.replicas: 3"), "Deployment")
+    assert "one key to YAML" in caught.value.hint and "spec.replicas" in caught.value.hint
+    with pytest.raises(Wrong) as caught:
+        load_answer(STACK.replace("SERVICE", "    deploy.replicas: 3\n"), "stack file")
+    assert "written as deploy:, then replicas:" in caught.value.hint
+
+
+def test_a_word_is_hinted_only_where_it_is_another_dialect_s() -> None:
+    """target is a Compose port word only inside a port; replicas is Kubernetes' own word."""
+    assert carried_word_hint('unknown field "spec.ports[0].target"') is not None
+    assert carried_word_hint('unknown field "spec.metrics[0].target"') is None
+    assert carried_word_hint('unknown field "spec.template.spec.replicas"') is None
+    words = [(c.dialect, c.word, c.inside) for c in CARRIED_WORDS]
+    assert len(words) == len(set(words))            # each word hinted once
+
+
+def test_a_marathon_app_s_keys_are_looked_at_by_the_check() -> None:
+    """Marathon reads an app's unknown keys without a word, so the check asks about them."""
+    from clustersim.exercises.carried_words import carried_keys_hint
+    assert "instances" in (carried_keys_hint({"id": "/web", "replicas": 3}, "marathon") or "")
+    assert carried_keys_hint({"id": "/web", "instances": 3}, "marathon") is None
+    assert carried_keys_hint("not a dict", "marathon") is None
