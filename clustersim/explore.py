@@ -23,8 +23,10 @@ from clustersim.marathon.launchqueue import PUBLIC_ROLE
 from clustersim.marathon.roles import AcceptedRolesError, ResidentRoleError
 from clustersim.marathon.system import MarathonSystem
 from clustersim.memo import memoized
+from clustersim.node import Node
 from clustersim.reprs import brief
 from clustersim.sim import Event, Snapshot
+from clustersim.swarm.spec import checkout_paths
 
 __all__ = ["Placement", "place"]
 
@@ -84,7 +86,7 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
     _check_tasks(specs, system, name or (first if first != "<string>" else "this manifest"))
     notes = [f"{s.kind} {s.name}: {note}" for s in specs
              for note in ([] if s.simulated else ["kept but not simulated"]) + [*s.warnings]]
-    cluster = open_system(system, seed=seed)
+    cluster = open_system(system, _demo_nodes(specs, system, notes), seed=seed)
     # the simulator loads the source itself: a loaded stack has had its variables
     # interpolated ("$$" became "$") and must not be interpolated twice
     try:
@@ -111,6 +113,27 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
         placement.unstarted = why_no_pods(cluster.cluster)
         placement.desired = daemonset_desired(cluster.cluster)
     return placement
+
+
+def _demo_nodes(specs: ManifestSet, system: str, notes: list[str]) -> list[Node]:
+    """The demo nodes ``specs`` are placed on. A stack that binds files of its own repository
+    by a relative path (``./prometheus/``) is placed as if deployed from a checkout of it on
+    each manager (where ``docker stack deploy`` runs), and a note says so: on other nodes
+    such a task is rejected, as the daemon refuses a bind source its host lacks
+    (:mod:`clustersim.hostpaths`)."""
+    nodes = demo_nodes(system)
+    checked_out = checkout_paths(specs) if system == "swarm" else []
+    if not checked_out:
+        return nodes
+    notes.append(
+        "it binds files of its own repository by a relative path (here under /: "
+        f"{', '.join(checked_out)}); placed as deployed from a checkout of it on every "
+        "manager. On a real "
+        "swarm a task that binds them runs only where they exist: on other nodes the daemon "
+        "rejects it (bind source path does not exist); a Docker config or a volume takes "
+        "files to every node")
+    return [node.copy(host_paths=checked_out) if node.role == "manager" else node
+            for node in nodes]
 
 
 def _check_tasks(specs: ManifestSet, system: str, where: str) -> None:

@@ -46,7 +46,7 @@ loader's own readers (:mod:`clustersim.manifests.units`) for callers that hold a
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -75,6 +75,7 @@ __all__ = [
     "ServiceSpec",
     "UpdateConfig",
     "bind_source",
+    "checkout_paths",
     "compose_service",
     "container_exit",
     "parse_cpus",
@@ -416,6 +417,20 @@ def bind_source(source: str) -> str:
     cleans (docker/cli ``resolveVolumePaths`` and ``absPath``); the simulator's directory
     is ``/`` (``./data/`` is ``/data``)."""
     return source if source.startswith("/") else clean(posixpath.join("/", source))
+
+
+def checkout_paths(specs: Iterable[Any]) -> list[str]:
+    """Where :func:`bind_source` puts the relative bind sources of the stacks among
+    ``specs`` (anything else is passed over): the files of the stack's own repository
+    (vegasbrianc-prometheus binds ``./prometheus/``), which exist on a node only if it holds
+    a checkout of it, as the machine that ran ``docker stack deploy`` does. A source
+    starting with ``~`` is left out: the CLI expands it to its user's home directory."""
+    return sorted({bind_source(volume["source"])
+                   for stack in specs if isinstance(stack, StackSpec)
+                   for service in stack.services.values()
+                   for volume in service.get("volumes") or []
+                   if volume.get("type") == "bind" and volume.get("source")
+                   and not volume["source"].startswith(("/", "~"))})
 
 
 def service_spec(stack: str | None, name: str, loaded: compose_types.Service,

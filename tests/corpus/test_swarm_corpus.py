@@ -20,15 +20,14 @@ nodes because the simulator does not model image platforms (swarmkit's PlatformF
 
 from __future__ import annotations
 
-import posixpath
 from pathlib import Path
 
 import pytest
 
 from clustersim import Node
-from clustersim.manifests import ManifestError, StackSpec, load_manifests
+from clustersim.manifests import ManifestError, load_manifests
 from clustersim.swarm import SwarmCluster, constraints_accept
-from clustersim.swarm.spec import bind_source
+from clustersim.swarm.spec import checkout_paths
 from tests.conftest import corpus_params
 
 REFUSED = {
@@ -47,16 +46,11 @@ INTERPOLATION = {"dogvscat__stack-elk.yml": "Invalid template"}
 
 def checkout(path: Path) -> list[str]:
     """The paths of the stack file's own repository that its services bind by a relative
-    source, where the simulator puts them (:func:`~clustersim.swarm.spec.bind_source`)."""
+    source (:func:`~clustersim.swarm.spec.checkout_paths`)."""
     try:
-        stacks = [s for s in load_manifests(path) if isinstance(s, StackSpec)]
+        return checkout_paths(load_manifests(path))
     except ManifestError:
         return []
-    return sorted({bind_source(volume["source"]) for stack in stacks
-                   for service in stack.services.values()
-                   for volume in service.get("volumes") or []
-                   if volume.get("type") == "bind" and not posixpath.isabs(volume["source"])
-                   and not volume["source"].startswith("~")})
 
 
 def default_swarm(checked_out: list[str] | None = None) -> SwarmCluster:

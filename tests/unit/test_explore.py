@@ -480,3 +480,37 @@ def test_a_resident_app_is_refused_with_its_file_and_what_to_edit(tmp_path) -> N
     assert '"id": "/storage/db"' in words
     edited = {**RESIDENT_APP, "id": "/storage/db", "role": "storage"}   # what it advises
     assert place(json.dumps(edited, indent=2), name="edit").snapshot.tasks
+
+
+_BINDS_ITS_REPOSITORY = """services:
+  prometheus:
+    image: prom/prometheus
+    volumes:
+      - ./prometheus/:/etc/prometheus/
+    deploy:
+      placement:
+        constraints: [node.role == manager]
+  exporter:
+    image: prom/node-exporter
+    volumes:
+      - ./exporter.yml:/etc/exporter.yml
+    deploy:
+      placement:
+        constraints: [node.role == worker]
+"""
+
+
+def test_a_stack_binding_its_own_files_is_placed_as_deployed_from_a_checkout_on_managers(
+) -> None:
+    """Swarm's daemons refuse a bind source their host lacks; a stack binding files of its
+    own repository (vegasbrianc-prometheus's ``./prometheus/``) had every task rejected in
+    the explorer, on every node. It is placed as deployed from a checkout on the managers,
+    with a note; a task bound to a worker is still rejected there, as on a real swarm."""
+    placed = place(_BINDS_ITS_REPOSITORY, name="binds.yml", until=30)
+    rejected = {e.object for e in placed.events if "bind source path does not exist"
+                in e.message}
+    assert rejected and all("exporter" in name for name in rejected)
+    running = {t.owner: t.node for t in placed.snapshot.tasks if t.state == "RUNNING"}
+    assert running["binds_prometheus"].startswith("manager")
+    [note] = [n for n in placed.notes if "relative path" in n]
+    assert "/exporter.yml, /prometheus" in note and "every manager" in note
