@@ -15,9 +15,11 @@ them"; whether later releases refuse them is not confirmed here): a check of a M
 asks :func:`carried_keys_hint` about the app's own keys.
 
 The names on each side: a Deployment's ``spec.replicas`` and a Pod's ``nodeSelector``,
-``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes (kubernetes/api
-``apps/v1/types.go``, ``core/v1/types.go``); a Compose service's ``deploy.replicas``,
-``deploy.placement.constraints``, ``deploy.resources.reservations`` and ``healthcheck``
+``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes, a container
+port's ``containerPort`` and a Service port's ``port`` and ``targetPort`` (kubernetes/api
+``apps/v1/types.go``, ``core/v1/types.go``: ``ContainerPort``, ``ServicePort``); a Compose
+service's ``deploy.replicas``, ``deploy.placement.constraints``,
+``deploy.resources.reservations`` and ``healthcheck``
 (https://docs.docker.com/reference/compose-file/deploy/,
 https://docs.docker.com/reference/compose-file/services/#healthcheck); a Marathon app's
 ``instances``, ``constraints``, ``cpus``, ``mem`` and ``healthChecks``
@@ -73,10 +75,14 @@ CARRIED_WORDS = (
                   "and startupProbe.")
       for word, who in (("healthcheck", "a Compose service's health check"),
                         ("healthChecks", "a Marathon app's health checks"))),
-    *(CarriedWord("kubernetes", word, "ports[",
-                  "published: and target: are a Compose file's words. A Service port has port: "
-                  "(where clients reach the Service) and targetPort: (the container's port).")
-      for word in ("published", "target")),
+    *(CarriedWord("kubernetes", word, inside, f"published: and target: are a Compose file's "
+                  f"words. {port}")
+      for word in ("published", "target")
+      for inside, port in (("spec.ports[", "A Service port has port: (where clients reach "
+                                           "the Service) and targetPort: (the container's "
+                                           "port)."),
+                           ("].ports[", "A container's port is containerPort: (the port it "
+                                        "listens on); a Service publishes it to clients."))),
     CarriedWord("compose", "replicas", "",
                 "replicas belongs to the deploy: section of the service (deploy: then "
                 "replicas: 2 under it), not to the service itself."),

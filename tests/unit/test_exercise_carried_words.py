@@ -96,6 +96,17 @@ def test_a_word_is_hinted_only_where_it_is_another_dialect_s() -> None:
     assert len(words) == len(set(words))            # each word hinted once
 
 
+def test_a_compose_port_word_is_told_the_field_of_the_port_it_is_in() -> None:
+    """published: and target: in a container's ports got the Service's port: and
+    targetPort:, which a container port does not have (core/v1 ContainerPort:
+    containerPort, hostPort); in a Service's ports they still get port: and targetPort:."""
+    for kind in ("spec.template.spec.containers[0]", "spec.initContainers[1]"):
+        hint = carried_word_hint(f'unknown field "{kind}.ports[0].published"')
+        assert hint is not None and "containerPort:" in hint and "targetPort:" not in hint
+    hint = carried_word_hint('unknown field "spec.ports[0].target"')
+    assert hint is not None and "targetPort:" in hint and "containerPort:" not in hint
+
+
 def test_a_marathon_app_s_keys_are_looked_at_by_the_check() -> None:
     """Marathon reads an app's unknown keys without a word, so the check asks about them."""
     from clustersim.exercises.carried_words import carried_keys_hint
