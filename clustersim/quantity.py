@@ -81,6 +81,9 @@ def parse_quantity(text: str | int | float | Decimal) -> Decimal:
             text = str(text)
         except ValueError:  # an int beyond Python's digit limit for str()
             raise QuantityError("quantity is an integer with thousands of digits") from None
+    if text is None:    # YAML's empty value or JSON's null, named as the learner wrote it
+        raise QuantityError("quantity is empty (null): write one such as '500m' or '2Gi', "
+                            "or leave the resource out")
     if not isinstance(text, str):
         raise QuantityError(f"quantity {text!r} must be a string such as '500m' or '2Gi'")
     return _parse_text(text)

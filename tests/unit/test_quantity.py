@@ -335,3 +335,11 @@ def test_finer_than_a_nano_unit_rounds_up_as_parse_quantity_does(value, canonica
 def test_format_quantity_checks_its_arguments_as_documented(value, binary, words) -> None:
     with pytest.raises(TypeError, match=words):
         format_quantity(value, binary=binary)
+
+
+def test_an_empty_quantity_is_named_as_written_not_as_pythons_none() -> None:
+    """``cpu:`` left empty in YAML (or ``null`` in JSON) had been told ``quantity None must be
+    a string``, Python's word for a value the learner never wrote."""
+    with pytest.raises(QuantityError) as refused:
+        parse_quantity(None)  # type: ignore[arg-type]
+    assert "None" not in str(refused.value) and "empty (null)" in str(refused.value)
