@@ -103,6 +103,14 @@ class KeptRecord(list[_T]):
         super().append(item)
         drop_oldest(self, self.keep)
 
+    def extend(self, items: Iterable[_T]) -> None:
+        super().extend(items)
+        drop_oldest(self, self.keep)
+
+    def __iadd__(self, items: Iterable[_T]) -> KeptRecord[_T]:  # type: ignore[override]
+        self.extend(items)
+        return self
+
     def keep_last(self, count: int) -> None:
         """From now on hold only the last ``count`` items (a served cluster that runs for
         hours, as :meth:`EventLog.keep_last`)."""

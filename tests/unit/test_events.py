@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-import clustersim.mesos.offers
 import clustersim.sim.events
 from clustersim import Node, marathon
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -19,8 +18,7 @@ CAP = 300
 
 @pytest.fixture
 def small_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clustersim.sim.events, "MAX_LOGGED_EVENTS", CAP)
-    monkeypatch.setattr(clustersim.mesos.offers, "MAX_LOGGED_EVENTS", CAP)
+    monkeypatch.setattr(clustersim.sim.events, "MAX_LOGGED_EVENTS", CAP)  # KeptRecord's too
 
 
 def _bounded(log: EventLog) -> None:
@@ -95,3 +93,16 @@ def test_marathon_relaunching_an_unhealthy_app_keeps_the_newest_events(
     framework.set_health("/web", False)
     cluster.run(until=3600)
     _bounded(framework.events)
+
+
+def test_a_kept_record_stays_bounded_however_items_are_added() -> None:
+    """A KeptRecord held its bound through ``append`` only: ``extend`` and ``+=`` grew it
+    without end."""
+    from clustersim.sim.events import KeptRecord
+
+    record: KeptRecord[int] = KeptRecord()
+    record.keep_last(8)
+    record.extend(range(100))
+    assert list(record) == list(range(92, 100))
+    record += range(100, 200)
+    assert isinstance(record, KeptRecord) and list(record) == list(range(192, 200))
