@@ -246,3 +246,15 @@ def test_a_client_may_ask_again_after_an_events_stream_ends(swarm):
     assert answer.headers["Connection"] == "close"
     for _ in range(20):
         assert len(list(client.events(decode=True, since=0, until=_now(server)))) == 1
+
+
+def test_a_node_update_event_names_the_node_by_the_name_it_sends(swarm):
+    """A node's event names it by its spec's ``Name`` when it has one, else its hostname
+    (``logNodeEvent``); the update that sets the name is named by it (the name was stored
+    only after the simulator had recorded the update)."""
+    server, client = swarm
+    node = client.nodes.get("worker-1")
+    node.update({"Name": "edge", "Availability": "drain", "Role": "worker", "Labels": {}})
+    [event] = client.events(decode=True, since=0, until=_now(server))
+    assert event["Actor"]["Attributes"] == {"name": "edge", "availability.old": "active",
+                                            "availability.new": "drain"}
