@@ -704,10 +704,6 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             if response.stream is not None:
                 self.send_header("Transfer-Encoding", "chunked")
-                # the connection is closed after a stream (:meth:`_stream`): said up front,
-                # so that a client does not send its next request on it (Docker's SDK did
-                # after a ``docker events`` with an ``until``, and met a closed connection)
-                self.send_header("Connection", "close")
                 self.end_headers()
                 self._stream(response.stream(self.sim))
                 return

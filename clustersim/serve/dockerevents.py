@@ -269,7 +269,10 @@ class EventRoutes(DockerState):
                 if over:
                     return
 
-        return Response(200, stream=stream)
+        # the server closes the connection after a stream; said up front, so that a client
+        # does not send its next request on it (Docker's SDK did after an ``until``, and met
+        # a closed connection). The daemon keeps it open instead.
+        return Response(200, stream=stream, headers={"Connection": "close"})
 
 
 def _service_changes(before: tuple[Any, ...] | None,

@@ -234,9 +234,10 @@ def test_swarm_networks_secrets_and_configs_written_through_the_api(swarm):
 
 
 def test_a_client_may_ask_again_after_an_events_stream_ends(swarm):
-    """The server closes the connection after a stream, and says so (``Connection:
-    close``): Docker's SDK had sent its next request on the closed connection, which failed
-    with ``RemoteDisconnected`` whenever the server had closed it first."""
+    """The server closes the connection after a stream, and an events stream says so
+    (``Connection: close``): Docker's SDK had sent its next request on the closed
+    connection, which failed with ``RemoteDisconnected`` whenever the server had closed it
+    first."""
     server, client = swarm
     client.services.create("nginx:1.27", name="web")
     answer = requests.get(f"{server.url}/v1.44/events", params={"since": "0",
