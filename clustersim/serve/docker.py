@@ -10,7 +10,9 @@ index for the cluster; an update from a stale version is refused, "update out of
 services and tasks in :mod:`~clustersim.serve.dockerservices`, their logs (followed too) in
 :mod:`~clustersim.serve.dockerlogs`; secrets and configs in
 :mod:`~clustersim.serve.dockersecrets`; networks, those a manager starts with and their
-addresses in :mod:`~clustersim.serve.dockernetworks`. How a body is read (moby's
+addresses in :mod:`~clustersim.serve.dockernetworks`; ``docker events``, the swarm's store
+changes made from the simulator's event log, in :mod:`~clustersim.serve.dockerevents`.
+How a body is read (moby's
 ``ReadJSON``: the Content-Type, Go's JSON decoder against the Engine's Go types in
 :mod:`~clustersim.serve.dockertypes`, as Engine 25.0 wraps its errors) is in
 :mod:`~clustersim.serve.dockerjson`, the ServiceSpec conversion each way in
@@ -19,7 +21,8 @@ secret names, generated names) in :mod:`~clustersim.serve.dockerchecks`.
 
 Endpoints and shapes follow the Engine API reference v1.44
 (https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
-``/info``, ``/swarm``, ``/nodes``, ``/services``, ``/tasks``, ``/networks``, ``/secrets``
+``/info``, ``/events``, ``/swarm``, ``/nodes``, ``/services``, ``/tasks``, ``/networks``,
+``/secrets``
 and ``/configs`` (what ``docker stack deploy`` creates and updates for a stack's
 ``secrets:`` and ``configs:``). Paths may carry a version prefix (``/v1.44/services``).
 Tested with the real docker CLI in ``tests/unit/test_serve_docker_cli.py``.
@@ -53,6 +56,7 @@ from clustersim.serve.dockerdaemon import (
     DaemonRoutes,
     api_path,
 )
+from clustersim.serve.dockerevents import EventRoutes
 from clustersim.serve.dockernetworks import NetworkRoutes, node_networks
 from clustersim.serve.dockernodes import NodeRoutes
 from clustersim.serve.dockersecrets import StoredRoutes
@@ -71,7 +75,8 @@ def default_swarm(nodes: int, seed: int = 0) -> SwarmCluster:
     return SwarmCluster(machines, seed=seed)
 
 
-class DockerBackend(DaemonRoutes, NodeRoutes, ServiceRoutes, StoredRoutes, NetworkRoutes):
+class DockerBackend(DaemonRoutes, NodeRoutes, ServiceRoutes, StoredRoutes, NetworkRoutes,
+                    EventRoutes):
     """The Docker Engine API of the swarm ``cluster``."""
 
     system = "swarm"
@@ -115,6 +120,8 @@ class DockerBackend(DaemonRoutes, NodeRoutes, ServiceRoutes, StoredRoutes, Netwo
             return Response.json(200, self._version())
         if path == "/info" and method == "GET":
             return Response.json(200, self._info())
+        if path == "/events" and method == "GET":
+            return self._events(request)
         parts = path.strip("/").split("/")
         section = parts[0]
         if self.node_stopped and section in ("nodes", "services", "tasks", "secrets",

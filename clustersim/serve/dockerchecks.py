@@ -15,17 +15,19 @@ import re
 from collections.abc import Container
 from typing import Any
 
-from clustersim.goformat import NumError
+from clustersim.goformat import NumError, parse_int
 from clustersim.serve.core import HttpError, Request, decode_json
 
 __all__ = ["NOT_SIMULATED", "check_stored_spec", "enum_filter", "flag", "label_matches",
-           "missing_object", "parse_bool_arg", "parse_filters", "prefixed", "service_name"]
+           "missing_object", "parse_bool_arg", "parse_filters", "prefixed", "service_name",
+           "unix_timestamp"]
 
 
-def parse_filters(text: str | None, accepted: tuple[str, ...]) -> dict[str, list[str]]:
+def parse_filters(text: str | None, accepted: tuple[str, ...] | None) -> dict[str, list[str]]:
     """The ``filters`` query parameter; a key outside ``accepted`` is refused as the
     daemon's ``filters.Args.Validate`` refuses it (400 ``invalid filter 'key'``; the
-    accepted keys of each list are moby's, ``daemon/cluster/filters.go``). Text Go's decoder
+    accepted keys of each list are moby's, ``daemon/cluster/filters.go``), and any key is
+    taken with ``accepted`` None (``GET /events`` calls no ``Validate``). Text Go's decoder
     cannot read, nested past its depth included, is ``invalid filter`` too (``FromJSON``)."""
     if not text:
         return {}
@@ -36,11 +38,24 @@ def parse_filters(text: str | None, accepted: tuple[str, ...]) -> dict[str, list
         raise invalid from None
     if not isinstance(raw, dict) or not all(isinstance(v, list | dict) for v in raw.values()):
         raise HttpError(400, f"invalid filter '{text}'")
-    unknown = sorted(set(raw) - set(accepted))
+    unknown = sorted(set(raw) - set(accepted if accepted is not None else raw))
     if unknown:
         raise HttpError(400, f"invalid filter '{unknown[0]}'")
     return {k: [str(x) for x in v] if isinstance(v, list)
             else [str(k2) for k2, on in v.items() if on] for k, v in raw.items()}
+
+
+def unix_timestamp(text: str) -> tuple[int, int]:
+    """``text``, a Unix time as the CLI sends it (``seconds`` or ``seconds.fraction``), as
+    seconds and nanoseconds, read as Engine 25's ``ParseTimestamps`` reads it (moby
+    ``api/types/time/timestamp.go``, ``parseTimestamp``): each part by ``strconv.ParseInt``
+    (a sign is allowed), the fraction scaled to nine digits as a float. A text it refuses
+    raises :class:`~clustersim.goformat.NumError` with Go's words. The CLI turns ``10m`` or
+    an RFC 3339 time into this form itself (``GetTimestamp``), against its own clock."""
+    seconds, dot, fraction = text.partition(".")
+    whole = parse_int(seconds, signed=True)
+    nanos = parse_int(fraction, signed=True) if dot else 0
+    return whole, int(nanos * 10.0 ** (9 - len(fraction))) if dot else 0
 
 
 def flag(request: Request, key: str) -> bool:
@@ -98,7 +113,7 @@ def service_name(counter: int, taken: Container[str]) -> str:
 
 NOT_SIMULATED = {"containers": "containers", "images": "images", "volumes": "volumes",
                  "build": "image builds", "plugins": "plugins", "exec": "containers",
-                 "system": "containers, images and volumes", "events": "events",
+                 "system": "containers, images and volumes",
                  "distribution": "registries", "auth": "registries", "commit": "containers"}
 """Engine API sections outside swarm mode: what to say they lack (the CLI prints it after
 ``Error response from daemon:``)."""

@@ -36,12 +36,11 @@ every :data:`FOLLOW_POLL` wall-clock seconds, in the store's index of the servic
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus
 
-from clustersim.goformat import NumError, atoi, parse_int
+from clustersim.goformat import NumError, atoi
 from clustersim.serve.core import HttpError, Request, Response, SimServer
-from clustersim.serve.dockerchecks import flag
+from clustersim.serve.dockerchecks import flag, unix_timestamp
 from clustersim.serve.dockerdaemon import asked_version
 from clustersim.serve.dockerstate import DockerState
 from clustersim.swarm.tasks import Task, TaskState
@@ -50,7 +49,6 @@ __all__ = ["FOLLOW_POLL", "LogOptions", "LogRoutes"]
 
 FOLLOW_POLL = 0.1
 """How often, in wall-clock seconds, a followed log looks for new lines."""
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class LogOptions:
@@ -84,17 +82,14 @@ class LogOptions:
 
 
 def _since(text: str) -> int | None:
-    """``since`` in Unix nanoseconds: whole seconds, then after a ``.`` nanoseconds, scaled
-    to nine digits as ``parseTimestamp`` scales them."""
+    """``since`` in Unix nanoseconds (:func:`~clustersim.serve.dockerchecks.unix_timestamp`)."""
     if not text:
         return None
-    seconds, dot, fraction = text.partition(".")
     try:
-        whole = parse_int(seconds, signed=True)
-        nanos = parse_int(fraction, signed=True) if dot else 0
+        whole, nanos = unix_timestamp(text)
     except NumError as err:
         raise HttpError(500, f"could not parse since timestamp: {err}") from None
-    return whole * 10**9 + int(nanos * 10.0 ** (9 - len(fraction)))
+    return whole * 10**9 + nanos
 
 
 class LogRoutes(DockerState):
@@ -183,7 +178,8 @@ class _LogWriter:
             self.written.add(task.id)
             lines = _lines(task)
             for when, text in lines[len(lines) - tail if tail is not None else 0:]:
-                if self.options.since is None or self._nanos(when) >= self.options.since:
+                if self.options.since is None or \
+                        self.state._unix_nanos(when) >= self.options.since:
                     out.append(self._frame(task, when, text))
         return b"".join(out)
 
@@ -198,11 +194,6 @@ class _LogWriter:
                 "log stream. some logs could not be retrieved for the following reasons: "
                 + ", ".join(reasons) + "\n").encode()
         return text if self.tty else b"\x03\x00\x00\x00" + len(text).to_bytes(4, "big") + text
-
-    def _nanos(self, when: float) -> int:
-        """Simulated second ``when`` in Unix nanoseconds, as ``timestamps`` shows it (to
-        the microsecond)."""
-        return (self.state.clock.instant(when) - _EPOCH) // timedelta(microseconds=1) * 1000
 
     def _frame(self, task: Task, when: float, text: str) -> bytes:
         """One line as ``WriteLogStream`` writes it: time, context, text; framed for

@@ -36,9 +36,9 @@ from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockeraddresses import subnet_prefix
 from clustersim.serve.dockerchecks import label_matches, parse_filters
 from clustersim.serve.dockerdaemon import NO_MANAGER
+from clustersim.serve.dockerevents import EventRoutes
 from clustersim.serve.dockerjson import decode_network_create, read_json
 from clustersim.serve.dockerspec import json_list, json_object
-from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
 
 __all__ = ["BUILTIN", "SWARM_JOINED", "NetworkRoutes", "check_subnets",
@@ -147,7 +147,7 @@ _DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")
 """The network drivers a Docker Engine has built in; any other is a plugin it lacks."""
 
 
-class NetworkRoutes(DockerState):
+class NetworkRoutes(EventRoutes):
     """``/networks``: ls, inspect, create, rm and prune."""
 
     def _network(self, name: str, driver: str, *, ingress: bool = False,
@@ -205,6 +205,7 @@ class NetworkRoutes(DockerState):
             network = self._network(name, driver, labels=labels, ipam=ipam, options=options)
             for key in ("Attachable", "Internal", "EnableIPv6"):
                 network[key] = bool(body.get(key))
+            self._publish_network(network, "create")
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
             net = self._find_network(rest[0])
@@ -224,6 +225,7 @@ class NetworkRoutes(DockerState):
                                     f"{net['Id']} is in use by service "
                                     f"{self._service_id(users[0])}")
                 del self.networks[net["Name"]]
+                self._publish_network(net, "remove")
                 return Response(204)
         raise HttpError(404, "page not found")
 
@@ -246,8 +248,16 @@ class NetworkRoutes(DockerState):
                 and all(label_matches(n["Labels"], f) for f in filters.get("label", []))
                 and not any(label_matches(n["Labels"], f) for f in filters.get("label!", []))]
         for name in gone:
-            del self.networks[name]
+            self._publish_network(self.networks.pop(name), "remove")
         return Response.json(200, {"NetworksDeleted": gone})
+
+    def _publish_network(self, network: dict[str, Any], action: str) -> None:
+        """A swarm network's creation or removal as the swarm's watch sends it (the name
+        alone, ``logNetworkEvent``). A local network's event, which the daemon publishes
+        with its ``type`` (moby ``daemon/events.go``, ``LogNetworkEventWithAttributes``),
+        is not served: every served event is of the swarm's scope."""
+        if network["Scope"] == "swarm":
+            self._publish_stored("network", action, network["Id"], network["Name"])
 
     def _check_removable(self, net: dict[str, Any]) -> None:
         """moby refuses to remove a predefined network (``daemon/network.go``,

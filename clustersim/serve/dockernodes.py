@@ -87,12 +87,14 @@ class NodeRoutes(DockerState):
                     raise HttpError(400, f"rpc error: code = FailedPrecondition desc = "
                                     f"{err}") from None
             self.versions.check(version, self._node_version(name)[0])
-            try:
+            kept = self.spec_names.get(name, "")
+            self.spec_names[name] = spec["Name"]    # in the store with the rest of the spec:
+            try:                                     # the update's event shows it
                 self.cluster.update_node(name, availability=spec["Availability"],
                                          labels=spec["Labels"], role=spec["Role"])
             except SwarmError as err:
+                self.spec_names[name] = kept
                 raise HttpError(400, str(err)) from None
-            self.spec_names[name] = spec["Name"]
             self.versions.write(("node", name), self._node_state(name), self.now)
             return Response(200)
         if len(rest) == 1 and request.method == "DELETE":

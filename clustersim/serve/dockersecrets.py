@@ -11,14 +11,14 @@ from typing import Any
 
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.dockerchecks import check_stored_spec, label_matches, parse_filters, prefixed
+from clustersim.serve.dockerevents import EventRoutes
 from clustersim.serve.dockerjson import decode_stored_spec, read_json
-from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import parse_version
 
 __all__ = ["StoredRoutes"]
 
 
-class StoredRoutes(DockerState):
+class StoredRoutes(EventRoutes):
     """``/secrets`` and ``/configs``."""
 
     def _stored_objects(self, request: Request, section: str, rest: list[str]) -> Response:
@@ -50,6 +50,7 @@ class StoredRoutes(DockerState):
                              "UpdatedAt": self._stamp(self.now),
                              "Spec": {"Name": name, "Labels": spec["Labels"],
                                       "Data": spec["Data"]}}
+            self._publish_stored(kind, "create", objects[name]["ID"], name)
             return Response.json(201, {"ID": objects[name]["ID"]})
         if len(rest) == 1 or rest[1:] == ["update"]:
             found = next((o for o in objects.values()
@@ -71,6 +72,7 @@ class StoredRoutes(DockerState):
                                     f"'{name}' is in use by the following service"
                                     f"{'s' if len(users) > 1 else ''}: {', '.join(users)}")
                 del objects[name]
+                self._publish_stored(kind, "remove", found["ID"], name)
                 return Response(204)
         raise HttpError(404, "page not found")
 
@@ -90,6 +92,7 @@ class StoredRoutes(DockerState):
         found["Version"] = {"Index": self.versions.write((kind, found["Spec"]["Name"]), None,
                                                          self.now)}
         found["UpdatedAt"] = self._stamp(self.now)
+        self._publish_stored(kind, "update", found["ID"], found["Spec"]["Name"])
 
     @staticmethod
     def _stored_json(obj: dict[str, Any], section: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ service or network by name, ID or ID prefix that every kind of route makes.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from clustersim.serve.core import ClusterTime, HttpError, WallClock
@@ -27,6 +28,9 @@ SERVED_EVENTS = 10_000
 (:meth:`~clustersim.sim.EventLog.keep_last`): no route reads older ones, and 50 replicas of a
 task that fails at once record some 16,000 a simulated minute (moby's daemon keeps its last
 256 events, ``daemon/events/events.go``)."""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def default_swarm_spec() -> dict[str, Any]:
@@ -189,6 +193,11 @@ class DockerState(ClusterTime):
 
     def _stamp(self, seconds: float) -> str:
         return self.clock.instant(seconds).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
+
+    def _unix_nanos(self, seconds: float) -> int:
+        """Simulated second ``seconds`` in Unix nanoseconds, to the microsecond as
+        :meth:`_stamp` writes it (a log line's time, an event's ``timeNano``)."""
+        return (self.clock.instant(seconds) - _EPOCH) // timedelta(microseconds=1) * 1000
 
     def _node_state(self, name: str) -> tuple[Any, ...]:
         """What a node's version covers: its spec and the status the dispatcher writes

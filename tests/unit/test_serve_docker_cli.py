@@ -576,6 +576,35 @@ def test_service_logs_follow_until_the_cli_is_stopped(docker):
     assert threading.active_count() <= threads
 
 
+def test_events_since_until_and_filters(docker):
+    """``docker events`` had answered that events are not simulated: it prints the swarm's
+    store changes, each with what changed. ``--since 10m --until 0m`` are turned into Unix
+    times by the CLI against its own clock, which the daemon's follows; ``--filter``
+    chooses among them."""
+    step = docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--replicas",
+           "1", "nginx:1.27")
+    step(30)
+    docker("service", "scale", "-d", "web=2")
+    step(30)
+    docker("node", "update", "--availability", "drain", "worker-1")
+    step(10)
+    service_id = docker("service", "inspect", "--format", "{{.ID}}", "web")[0]
+    node_id = docker("node", "inspect", "--format", "{{.ID}}", "worker-1")[0]
+    form = "{{.Scope}} {{.Type}} {{.Action}} {{.Actor.ID}} {{json .Actor.Attributes}}"
+    printed = docker("events", "--since", "10m", "--until", "0m", "--format", form)
+    assert printed == [
+        f'swarm service create {service_id} {{"name":"web"}}',
+        f'swarm service update {service_id} '
+        '{"name":"web","replicas.new":"2","replicas.old":"1"}',
+        f'swarm node update {node_id} '
+        '{"availability.new":"drain","availability.old":"active","name":"worker-1"}']
+    assert docker("events", "--since", "10m", "--until", "0m", "--filter", "type=node",
+                  "--format", form) == printed[2:]
+    refused = docker.run("events", "--since", "20s", "--until", "10m", ok=False)
+    assert "cannot be after `until` time" in refused.stderr
+
+
 def test_service_logs_with_a_node_down_warn_of_an_incomplete_stream(docker):
     """A node that is down cannot send its tasks' lines: the CLI prints the others and
     fails with the log broker's warning, as on a real swarm (moby/moby issue #37336); the
