@@ -59,27 +59,31 @@ def _count(value: str) -> int | None:
 def parse(terms: Iterable[str]) -> tuple[Entry, ...]:
     """``Parse``: ``NAME=VALUE`` terms as a node advertises them. A kind given once with a
     whole number is discrete; otherwise each value is one named ID, and none of them may be
-    a number. Raises ``ValueError`` with swarmkit's words."""
+    a number. Raises ``ValueError`` with swarmkit's words as dockerd 28 and docker CLI 28
+    print them (moby ``daemon/config/config_test.go``, ``TestValidateConfigurationErrors``;
+    ``docker service create --generic-resource apple=-3``), where the older ``parse.go``
+    ran "missing'='" and "fornegative" together and called a kind given twice with a
+    number a "malformed expression"."""
     tokens: dict[str, list[str]] = {}
     for term in terms:
         parts = str(term).split("=")
         if len(parts) != 2:
             raise ValueError(f"could not parse GenericResource: incorrect term {term}, "
-                             "missing'=' or malformed expression")
+                             "missing '=' or malformed expression")
         tokens.setdefault(parts[0].strip(), []).append(parts[1].strip())
     entries: list[Entry] = []
     for kind, values in tokens.items():
         count = _count(values[0]) if len(values) == 1 else None
         if count is not None:
             if count < 0:
-                raise ValueError("could not parse GenericResource: cannot ask fornegative "
+                raise ValueError("could not parse GenericResource: cannot ask for negative "
                                  f"resource {kind}")
             entries.append((kind, count))
         elif all(_count(value) is None for value in values):
             entries.extend((kind, value) for value in values)
         else:
-            raise ValueError(f"could not parse GenericResource: malformed expression "
-                             f"'{kind}=[{' '.join(values)}]'")
+            raise ValueError("could not parse GenericResource: mixed discrete and named "
+                             f"resources in expression '{kind}=[{' '.join(values)}]'")
     return tuple(entries)
 
 

@@ -33,12 +33,17 @@ def test_parse_discrete_named_and_both() -> None:
 
 
 @pytest.mark.parametrize(("terms", "error"), [
-    (["apple=3", "apple=4"], "malformed expression 'apple=[3 4]'"),
-    (["apple=-3"], "cannot ask fornegative resource apple"),
-    (["apple"], "incorrect term apple, missing'=' or malformed expression"),
-    (["a=b=c"], "incorrect term a=b=c"),
+    (["apple=3", "apple=4"], "mixed discrete and named resources in expression 'apple=[3 4]'"),
+    (["apple=-3"], "cannot ask for negative resource apple"),
+    (["apple"], "incorrect term apple, missing '=' or malformed expression"),
+    (["a=b=c"], "incorrect term a=b=c, missing '=' or malformed expression"),
+    (["foo=bar", "foo=1"], "mixed discrete and named resources in expression 'foo=[bar 1]'"),
 ])
 def test_parse_refuses_what_swarmkit_refuses(terms: list[str], error: str) -> None:
+    """In the words dockerd and docker CLI 28.2.2 print: moby's ``TestValidateConfiguration
+    Errors`` (``daemon/config/config_test.go``) for ``foo`` and ``foo=[bar 1]``, the real
+    CLI's ``docker service create --generic-resource`` for the others; the simulator had
+    kept the 2018 ``parse.go``'s ("missing'='", "fornegative", "malformed expression")."""
     with pytest.raises(ValueError, match=r"^could not parse GenericResource: ") as refused:
         parse(terms)
     assert error in str(refused.value)

@@ -48,7 +48,8 @@ class _Unprintable:
 @pytest.mark.parametrize(("kwargs", "words"), [
     ({"generic_resources": ["gpu"]}, "generic_resources: could not parse GenericResource: "
                                      "incorrect term gpu"),
-    ({"generic_resources": ["gpu=1", "gpu=GPU-1"]}, "malformed expression 'gpu=[1 GPU-1]'"),
+    ({"generic_resources": ["gpu=1", "gpu=GPU-1"]},
+     "mixed discrete and named resources in expression 'gpu=[1 GPU-1]'"),
     ({"generic_resources": "gpu=GPU-1"}, "must be a list of NAME=VALUE terms"),
     ({"generic_resources": ["gpu=GPU-1"], "extended_resources": {"gpu": 1}},
      "'gpu' is both an extended resource and a generic resource"),
