@@ -1,8 +1,9 @@
 """How fast the Swarm simulator schedules: tasks placed per second and simulated runs.
 
 Prints (1) the scheduler alone placing one group of N tasks on M nodes, with and without a
-placement preference, and (2) a whole SwarmCluster deploying a replicated and a global
-service and running them to steady state, with peak memory. Run:
+placement preference, (2) a whole SwarmCluster deploying a replicated and a global
+service and running them to steady state, with peak memory, and (3) a node advertising
+thousands of named generic resources (GPU IDs), two tasks reserving half of them each. Run:
 
     python benchmarks/swarm_schedule.py
 """
@@ -51,6 +52,22 @@ def whole_cluster(nodes: int, replicas: int) -> tuple[float, int, int]:
     return elapsed, running, peak
 
 
+def named_ids(ids: int) -> float:
+    """CPU seconds to place two tasks that reserve ``ids // 2`` IDs each of a node's
+    ``ids`` named GPUs, and run them for a simulated minute."""
+    from clustersim import Node
+    from clustersim.swarm import SwarmCluster
+
+    start = time.process_time()
+    cluster = SwarmCluster([Node("m", 4, "8Gi", role="manager"), Node(
+        "gpu", 4, "8Gi", generic_resources=[f"gpu=GPU-{i}" for i in range(ids)])], seed=0)
+    cluster.deploy_stack("ml", {"services": {"train": {"image": "trainer:1", "deploy": {
+        "replicas": 2, "resources": {"reservations": {"generic_resources": [
+            {"discrete_resource_spec": {"kind": "gpu", "value": ids // 2}}]}}}}}})
+    cluster.run(until=60)
+    return time.process_time() - start
+
+
 def main() -> None:
     print("scheduler alone (one group, fresh nodes):")
     for nodes, tasks in [(10, 100), (100, 1000), (1000, 10000)]:
@@ -64,6 +81,9 @@ def main() -> None:
         seconds, running, peak = whole_cluster(nodes, replicas)
         print(f"  {nodes:4d} nodes, {replicas:5d} replicas + global: {seconds:6.2f} s wall, "
               f"{running} running tasks, peak {peak / 2**20:.1f} MiB")
+    print("named generic resources (two tasks, half the node's IDs each, a simulated minute):")
+    for ids in (2000, 20000):
+        print(f"  {ids:6d} IDs: {named_ids(ids):6.2f} s CPU")
 
 
 if __name__ == "__main__":

@@ -59,27 +59,31 @@ def _count(value: str) -> int | None:
 def parse(terms: Iterable[str]) -> tuple[Entry, ...]:
     """``Parse``: ``NAME=VALUE`` terms as a node advertises them. A kind given once with a
     whole number is discrete; otherwise each value is one named ID, and none of them may be
-    a number. Raises ``ValueError`` with swarmkit's words."""
+    a number. Raises ``ValueError`` with swarmkit's words as dockerd 28 and docker CLI 28
+    print them (moby ``daemon/config/config_test.go``, ``TestValidateConfigurationErrors``;
+    ``docker service create --generic-resource apple=-3``), where the older ``parse.go``
+    ran "missing'='" and "fornegative" together and called a kind given twice with a
+    number a "malformed expression"."""
     tokens: dict[str, list[str]] = {}
     for term in terms:
         parts = str(term).split("=")
         if len(parts) != 2:
             raise ValueError(f"could not parse GenericResource: incorrect term {term}, "
-                             "missing'=' or malformed expression")
+                             "missing '=' or malformed expression")
         tokens.setdefault(parts[0].strip(), []).append(parts[1].strip())
     entries: list[Entry] = []
     for kind, values in tokens.items():
         count = _count(values[0]) if len(values) == 1 else None
         if count is not None:
             if count < 0:
-                raise ValueError("could not parse GenericResource: cannot ask fornegative "
+                raise ValueError("could not parse GenericResource: cannot ask for negative "
                                  f"resource {kind}")
             entries.append((kind, count))
         elif all(_count(value) is None for value in values):
             entries.extend((kind, value) for value in values)
         else:
-            raise ValueError(f"could not parse GenericResource: malformed expression "
-                             f"'{kind}=[{' '.join(values)}]'")
+            raise ValueError("could not parse GenericResource: mixed discrete and named "
+                             f"resources in expression '{kind}=[{' '.join(values)}]'")
     return tuple(entries)
 
 
@@ -116,19 +120,27 @@ def _select(available: Sequence[Entry], kind: str, count: int) -> list[Entry] | 
 
 
 def consume(available: list[Entry], taken: Sequence[Entry]) -> None:
-    """``ConsumeNodeResources``: take ``taken`` out of ``available``, in place."""
+    """``ConsumeNodeResources``: take ``taken`` out of ``available``, in place. A discrete
+    entry loses the counts taken of its kind until it is left at 0 or less; a named one
+    leaves when it was taken. Linear in both lists, where upstream's two nested loops are
+    not: a node may advertise thousands of IDs and a task hold thousands of them."""
+    counts: dict[str, list[int]] = {}
+    names: set[Entry] = set()
+    for kind, other in taken:
+        if isinstance(other, int):
+            counts.setdefault(kind, []).append(other)
+        else:
+            names.add((kind, other))
     kept: list[Entry] = []
     for kind, value in available:
-        for other_kind, other in taken:
-            if other_kind != kind or isinstance(value, int) != isinstance(other, int):
-                continue
-            if isinstance(value, int):
-                value -= int(other)
+        if isinstance(value, int):
+            for other in counts.get(kind, ()):
+                value -= other
                 if value <= 0:
                     break
-            elif value == other:
-                break
-        else:
+            else:
+                kept.append((kind, value))
+        elif (kind, value) not in names:
             kept.append((kind, value))
     available[:] = kept
 
@@ -166,16 +178,23 @@ def reclaim(available: list[Entry], assigned: Iterable[Entry],
 
 def _sanitize(available: list[Entry], advertised: Sequence[Entry]) -> None:
     """``sanitize``: an entry the node no longer advertises is dropped, and a kind whose type
-    or count changed is reset to what the node advertises (added at the end, once)."""
+    or count changed is reset to what the node advertises (added at the end, once). The
+    advertised entries are grouped by kind once, so this stays linear in both lists."""
+    now: dict[str, list[Entry]] = {}
+    for entry in advertised:
+        now.setdefault(entry[0], []).append(entry)
+    named = {kind for kind, found in now.items()
+             if all(isinstance(value, str) for _, value in found)}
+    ids = set(advertised)
     kept: list[Entry] = []
     reset: list[Entry] = []
     done: set[str] = set()
     for kind, value in available:
-        now = _of(kind, advertised)
+        found = now.get(kind, [])
         if isinstance(value, int):
-            sane = len(now) == 1 and isinstance(now[0][1], int) and value <= now[0][1]
-        elif now and all(isinstance(v, str) for _, v in now):
-            if (kind, value) not in now:
+            sane = len(found) == 1 and isinstance(found[0][1], int) and value <= found[0][1]
+        elif kind in named:
+            if (kind, value) not in ids:
                 continue                      # that ID was removed from the node
             sane = True
         else:
@@ -184,7 +203,7 @@ def _sanitize(available: list[Entry], advertised: Sequence[Entry]) -> None:
             kept.append((kind, value))
         elif kind not in done:
             done.add(kind)
-            reset.extend(now)
+            reset.extend(found)
     available[:] = kept + reset
 
 

@@ -16,6 +16,9 @@ runs Docker Engine has, and the paths a lab or test declares for that node
 directory above one (``/var/run`` and ``/var`` exist because ``/var/run/docker.sock`` does);
 nothing below a declared path is taken to exist (``/etc`` does not make ``/etc/passwd``).
 Paths compare after Go's ``path.Clean`` (``/var/lib/docker/`` is ``/var/lib/docker``).
+A source that ``os.Stat`` cannot even look up fails with its own error, which
+``ValidateMountConfig`` returns as it is (``defaultFileInfoProvider.fileInfo`` treats only a
+missing file as "does not exist"): :func:`stat_error`.
 
 Simplified: a real host has far more files, and a path may be a file, a directory, a socket
 or a link; here it only exists or not.
@@ -26,7 +29,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 
-__all__ = ["DEFAULT_HOST_PATHS", "clean", "exists", "host_paths"]
+__all__ = ["DEFAULT_HOST_PATHS", "PATH_MAX", "clean", "exists", "host_paths", "stat_error"]
 
 DEFAULT_HOST_PATHS = ("/etc/hostname", "/proc", "/sys", "/tmp", "/var/lib/docker",
                       "/var/run/docker.sock")
@@ -35,6 +38,26 @@ DEFAULT_HOST_PATHS = ("/etc/hostname", "/proc", "/sys", "/tmp", "/var/lib/docker
 socket (``/var/run/docker.sock``), the daemon's defaults
 (https://docs.docker.com/reference/cli/dockerd/). The real-world stacks the course tests bind
 these (cAdvisor, node-exporter, Portainer's agent, Traefik, the Swarm visualizer)."""
+
+
+PATH_MAX = 4096
+"""Linux's longest path name in bytes, its closing NUL included (``include/uapi/linux/
+limits.h``): the kernel refuses a longer one with ENAMETOOLONG when it copies the name in
+(``getname_flags`` in ``fs/namei.c``), before it looks at any directory."""
+
+
+def stat_error(path: str) -> str:
+    """Go's ``os.Stat(path)`` error (a ``PathError``, ``stat PATH: REASON``) for a path that
+    fails before any file is looked at, or "": a NUL byte, which no system call takes (Go's
+    ``syscall.ByteSliceFromString``: EINVAL, ``invalid argument``), or :data:`PATH_MAX`
+    bytes or more (ENAMETOOLONG, ``file name too long``). Simplified: a single name over
+    255 bytes is refused by the file system only once the walk reaches it, which depends
+    on the directories above it, and is not simulated."""
+    if "\x00" in path:
+        return f"stat {path}: invalid argument"
+    if len(path.encode("utf-8", "surrogatepass")) >= PATH_MAX:
+        return f"stat {path}: file name too long"
+    return ""
 
 
 def clean(path: str) -> str:

@@ -68,15 +68,31 @@ def _port_ranges(node: str, ports: Iterable[Any]) -> tuple[tuple[int, int], ...]
     return tuple(sorted(ranges))
 
 
-def _generic_resources(node: str, terms: Iterable[str | Entry],
+def _term(node: str, term: object) -> str:
+    """One ``NAME=VALUE`` term as dockerd reads it from its command line: a string (an entry
+    already parsed, as :meth:`Node.copy` passes them, is written back as its term)."""
+    if isinstance(term, str):
+        return term
+    if (isinstance(term, tuple) and len(term) == 2 and isinstance(term[0], str)
+            and isinstance(term[1], int | str) and not isinstance(term[1], bool)):
+        return f"{term[0]}={term[1]}"
+    raise ValueError(f"Node {node!r}: generic_resources entry of type "
+                     f"{type(term).__name__} is not a NAME=VALUE term: write each as a "
+                     "string, such as 'gpu=GPU-1' or 'ssd=2'")
+
+
+def _generic_resources(node: str, terms: Iterable[str | Entry] | None,
                        extended: Mapping[str, object]) -> tuple[Entry, ...]:
-    """The node's generic resources parsed from ``NAME=VALUE`` terms (an entry already
-    parsed, as :meth:`Node.copy` passes them, is written back as its term)."""
-    if isinstance(terms, str):
+    """The node's generic resources parsed from ``NAME=VALUE`` terms (None: none)."""
+    if isinstance(terms, str | bytes):
         raise ValueError(f"Node {node!r}: generic_resources must be a list of NAME=VALUE "
                          f"terms, such as [{terms!r}], not one string")
+    if isinstance(terms, Mapping):
+        raise ValueError(f"Node {node!r}: generic_resources must be a list of NAME=VALUE "
+                         "terms, such as ['gpu=GPU-1', 'ssd=2'], not a mapping")
+    given = [_term(node, t) for t in terms or ()]
     try:
-        entries = parse(f"{t[0]}={t[1]}" if isinstance(t, tuple) else t for t in terms)
+        entries = parse(given)
     except ValueError as err:
         raise ValueError(f"Node {node!r}: generic_resources: {err}") from None
     both = sorted({kind for kind, _ in entries} & set(extended))
@@ -163,7 +179,7 @@ class Node:
         platform: Mapping[str, str] | None = None,
         zone: str | None = None,
         host_paths: Iterable[str] | None = None,
-        generic_resources: Iterable[str | Entry] = (),
+        generic_resources: Iterable[str | Entry] | None = (),
     ) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"a Node needs a non-empty name, got {name!r}")

@@ -17,9 +17,14 @@ __all__ = ["is_number", "is_whole"]
 
 def is_number(value: object) -> TypeGuard[float]:
     """A finite real number of any numeric type (int, float, ``numpy.int64``, ``numpy.float64``);
-    never a bool, inf or nan."""
-    return (not isinstance(value, bool) and isinstance(value, numbers.Real)
-            and math.isfinite(value))
+    never a bool, inf or nan, nor an int too large for a float (``10**400``), which the
+    arithmetic of its readers (``math.isclose``, ``float``) cannot take."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:             # math.isfinite converts an int to a float first
+        return False
 
 
 def is_whole(value: object) -> TypeGuard[SupportsInt]:

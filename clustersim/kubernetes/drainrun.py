@@ -33,11 +33,17 @@ where the real goroutines race; a drain whose Pods all went prints no ``node/...
 from __future__ import annotations
 
 from bisect import insort
+from numbers import Real
 from typing import Any
 
 from clustersim.goformat import duration_string
+from clustersim.numeric import is_number
 
-__all__ = ["Drained", "aggregate", "closing_lines", "timed_out", "waited_out"]
+__all__ = ["Drained", "aggregate", "closing_lines", "drain_timeout", "timed_out", "waited_out"]
+
+MAX_TIMEOUT_SECONDS = (2 ** 63 - 1) / 1_000_000_000
+"""The longest ``--timeout``: kubectl reads it as a Go ``time.Duration``, an int64 count of
+nanoseconds, about 292 years (https://pkg.go.dev/time#Duration)."""
 
 
 class Drained(list[str]):
@@ -70,6 +76,26 @@ class Drained(list[str]):
         place = len([t for t in self._ended if t <= at])
         insort(self._ended, at)
         self.errors.insert(place, error)
+
+
+def drain_timeout(timeout: object) -> float:
+    """``timeout`` given to a drain from Python, read as kubectl's ``--timeout``: seconds
+    from 0 (which waits for ever) to :data:`MAX_TIMEOUT_SECONDS`, rounded to the whole
+    nanoseconds a Duration holds (so a timeout under 1 ns is 0, as kubectl has it). A
+    ``ValueError`` says what to give instead of a string such as ``"10s"``, None, a bool,
+    a negative, NaN or a value past the limit."""
+    if isinstance(timeout, str):
+        raise ValueError(f"timeout is a number of seconds, such as 10 for kubectl's "
+                         f"--timeout=10s, not the string {timeout[:40]!r}")
+    if not is_number(timeout) or not 0 <= timeout <= MAX_TIMEOUT_SECONDS:
+        shown = (f"a value of type {type(timeout).__name__}" if isinstance(timeout, bool)
+                 or not isinstance(timeout, Real) else
+                 repr(timeout) if isinstance(timeout, float) or is_number(timeout) else
+                 "a number too large for a float")
+        raise ValueError(f"timeout must be 0 or more seconds (0 waits for ever, as "
+                         f"kubectl's --timeout=0s), at most {MAX_TIMEOUT_SECONDS:,.0f} "
+                         f"(Go's longest Duration, about 292 years), not {shown}")
+    return round(float(timeout) * 1_000_000_000) / 1_000_000_000
 
 
 def timed_out(name: str, namespace: str, timeout: float) -> str:

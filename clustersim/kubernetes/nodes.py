@@ -24,7 +24,13 @@ from clustersim.kubernetes.controllers.disruption import (
     eviction_refusal,
     mark_disruption_target,
 )
-from clustersim.kubernetes.drainrun import Drained, closing_lines, timed_out, waited_out
+from clustersim.kubernetes.drainrun import (
+    Drained,
+    closing_lines,
+    drain_timeout,
+    timed_out,
+    waited_out,
+)
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodestatus import StatusReports
 from clustersim.kubernetes.objects import controller_of, full_name, is_active, is_terminating
@@ -220,9 +226,7 @@ class NodeLifecycle(APIServer):
         kubectl's lines, an ``evicting pod`` before every attempt and the closing ones, go
         to :attr:`drain_log` (:mod:`clustersim.kubernetes.drainrun`)."""
         self.node(name)
-        if not timeout >= 0:
-            raise ValueError(f"timeout must be 0 or more seconds (0 waits for ever, as "
-                             f"kubectl's --timeout=0s), not {timeout!r}")
+        timeout = drain_timeout(timeout)
         pods = [p for p in self.pod_index.on_node(name)
                 if not is_terminating(p) and is_active(p)]
         bare = [p["metadata"]["name"] for p in pods if controller_of(p) is None]

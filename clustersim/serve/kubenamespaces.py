@@ -40,11 +40,11 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.manifests.kubernetes_names import STANDARD_FINALIZERS, label_key_problems
 from clustersim.serve.core import HttpError
-from clustersim.serve.kubedecoding import struct_error
+from clustersim.serve.kubedecoding import TIME, struct_error
 from clustersim.serve.kuberesources import Resource
 
 __all__ = ["PURGE_PENDING", "check_finalize", "deletion_conditions", "finalize_errors",
-           "new_content_refusal", "remaining_content", "update_terminating"]
+           "new_content_refusal", "remaining_content", "status_errors", "update_terminating"]
 
 PURGE_PENDING = ("The system is ensuring all content is removed from this namespace.  Upon "
                  "completion, this namespace will automatically be purged by the system.")
@@ -182,3 +182,36 @@ def finalize_errors(spec: Any) -> tuple[str | None, list[str]]:
             problems.append(at + invalid(name, "name is neither a standard finalizer name nor "
                                          "is it fully qualified"))
     return None, problems
+
+
+_NAMESPACE_STATUS = {
+    "v1.NamespaceStatus": {"phase": "v1.NamespacePhase",
+                           "conditions": "[]v1.NamespaceCondition"},
+    "v1.NamespaceCondition": {"type": "v1.NamespaceConditionType",
+                              "status": "v1.ConditionStatus",
+                              "lastTransitionTime": "metav1.Time", "reason": "string",
+                              "message": "string"},
+}
+"""core/v1 ``NamespaceStatus`` and its conditions by their Go types (k8s.io/api
+``core/v1/types.go``)."""
+
+
+def status_errors(status: Any, deleting: bool) -> tuple[str | None, list[str]]:
+    """The decoder's error for the ``status`` a write to ``/status`` gives a Namespace (None
+    if it decodes: ``"phase": 1`` is ``json: cannot unmarshal number into Go struct field
+    NamespaceStatus.status.phase of type v1.NamespacePhase``) and the problem
+    ``ValidateNamespaceStatusUpdate`` (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``) finds in its phase: ``Active`` while the
+    namespace has no ``deletionTimestamp``, ``Terminating`` once it has one, anything else
+    (a missing phase too, Go's empty string) ``field.Invalid`` at ``status.Phase``.
+    Simplified: a status that passes is answered as the namespace controller keeps it; its
+    conditions are not stored."""
+    why = struct_error(status, "v1.NamespaceStatus", _NAMESPACE_STATUS, "Namespace.status",
+                       TIME)
+    if why:
+        return why, []
+    phase = (status.get("phase") if isinstance(status, dict) else None) or ""
+    wanted, rule = (("Terminating", "may only be 'Terminating' if `deletionTimestamp` is not "
+                     "empty") if deleting else
+                    ("Active", "may only be 'Active' if `deletionTimestamp` is empty"))
+    return None, [] if phase == wanted else [f"status.Phase: {invalid(phase, rule)}"]

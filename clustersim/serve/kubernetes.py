@@ -216,6 +216,7 @@ from clustersim.serve.kubenamespaces import (
     new_content_refusal,
     update_terminating,
 )
+from clustersim.serve.kubenamespaces import status_errors as namespace_status_errors
 from clustersim.serve.kubenodes import (
     NodeWrites,
     canonical_status,
@@ -1591,7 +1592,8 @@ class KubernetesBackend(ClusterTime):
             _precondition(resource, name, current, new)
             status = new.get("status") if isinstance(new, dict) else None
             why, problems = node_resources_errors(status) if resource.kind == "Node" \
-                else (None, [])
+                else namespace_status_errors(status, "deletionTimestamp" in current[
+                    "metadata"]) if resource.kind == "Namespace" else (None, [])
             phase = status.get("phase") if isinstance(status, dict) else None
             if resource.kind == "Pod" and phase is not None and not isinstance(phase, str):
                 why = (f"json: cannot unmarshal {json_kind(phase, numeric_target=False)} into "
@@ -1599,8 +1601,8 @@ class KubernetesBackend(ClusterTime):
             if why:     # the decoder's refusal
                 with _patch_refused(request, body, new):
                     raise _undecodable(resource, why)
-            if problems:        # ValidateNodeUpdate's ValidateNodeResources
-                raise _node_invalid(name, problems)
+            if problems:        # ValidateNodeUpdate's ValidateNodeResources, or
+                raise _field_invalid(resource.kind, name, problems)  # the Namespace's phase
             if resource.kind == "Node":     # stored, until its kubelet's next update
                 kept = self._node_status_metadata(resource, name, current, new)
                 written = canonical_status(status) if isinstance(status, dict) else {}

@@ -196,13 +196,16 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))
-    token = bus.attach()
-    seen = bus.log.recorded
     attached = {"remoteAddress": request.remote_addr, "eventType": "event_stream_attached",
                 "timestamp": times.instant(marathon.now)}
 
     def stream(server: SimServer) -> Iterator[bytes]:
-        nonlocal seen
+        # subscribed once the answer's head is sent, as Jetty's EventSourceServlet.doGet
+        # flushes it (respond) before it opens the stream (open, Marathon's onOpen): a
+        # client gone by then never attaches, where its reader had stayed attached for good
+        with server.lock:
+            token = bus.attach()
+            seen = bus.log.recorded
         try:
             if not wanted or "event_stream_attached" in wanted:   # it goes through the bus
                 yield _frame("event_stream_attached", attached)

@@ -57,7 +57,9 @@ bindings, the same create checks each mount (``validateHostConfig`` in moby
 linux_parser.go``), and a bind whose source does not exist on the node is ``invalid mount
 config for type "bind": bind source path does not exist: /srv/data``
 (``daemon/volume/mounts/validate.go``): fatal before STARTING, so REJECTED at
-``preparing``. The daemon could create the missing source (``BindOptions.CreateMountpoint``),
+``preparing``. A source that ``os.Stat`` cannot look up at all (a NUL byte, 4,096 bytes or
+more) fails with that error instead, on every node (:func:`clustersim.hostpaths.stat_error`).
+The daemon could create the missing source (``BindOptions.CreateMountpoint``),
 but a Swarm task never asks it to: the executor's ``convertMount``
 (``daemon/cluster/executor/container/container.go``) does not pass that option. Unlike the
 refusals above this depends on the node: which paths exist there is its
@@ -107,7 +109,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
-from clustersim.hostpaths import DEFAULT_HOST_PATHS, clean, exists
+from clustersim.hostpaths import DEFAULT_HOST_PATHS, clean, exists, stat_error
 from clustersim.manifests.healthchecks import engine_problem
 from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.portallocator import PortAllocator, start_error
@@ -180,10 +182,14 @@ def container_refusal(task: Task, host_paths: Iterable[str] = DEFAULT_HOST_PATHS
             return _MESSAGES[TaskState.PREPARING], (
                 f'invalid mount config for type "{mount.type}": invalid specification: '
                 "destination can't be '/'")
-        if mount.type == "bind" and not exists(host_paths, mount.source):
+        if mount.type != "bind":
+            continue
+        failed = stat_error(mount.source) or ("" if exists(host_paths, mount.source) else
+                                              "bind source path does not exist: "
+                                              f"{mount.source}")
+        if failed:
             return _MESSAGES[TaskState.PREPARING], (
-                f'invalid mount config for type "bind": bind source path does not exist: '
-                f"{mount.source}")
+                f'invalid mount config for type "bind": {failed}')
     for port in task.spec.ports:
         if port.mode != "host":
             continue

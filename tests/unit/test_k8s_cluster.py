@@ -774,6 +774,35 @@ def test_a_drain_past_its_timeout_closes_with_kubectls_lines():
         cluster.drain("node-2", timeout=-1)
 
 
+@pytest.mark.parametrize(("timeout", "words"), [
+    ("10s", "timeout is a number of seconds, such as 10 for kubectl's --timeout=10s, not the "
+            "string '10s'"),
+    (None, "not a value of type NoneType"),
+    (True, "not a value of type bool"),
+    (float("nan"), "not nan"),
+    (float("inf"), "not inf"),
+    (10 ** 400, "not a number too large for a float"),
+    (1e10, "at most 9,223,372,037 (Go's longest Duration, about 292 years), not 10000000000.0"),
+], ids=["string", "None", "bool", "nan", "inf", "huge-int", "past-int64-nanoseconds"])
+def test_a_drain_refuses_a_timeout_kubectl_could_not_be_given(timeout, words):
+    """kubectl's ``--timeout`` is a Go Duration: a string, None, a bool, NaN, an infinity or
+    more nanoseconds than an int64 holds were a TypeError, an OverflowError or a wait for
+    ever."""
+    cluster = _web_behind_a_budget_of_all()
+    with pytest.raises(ValueError, match=r"^timeout ") as refused:
+        cluster.drain("node-1", timeout=timeout)
+    assert words in str(refused.value)
+
+
+def test_a_drain_timeout_under_a_nanosecond_is_kubectls_0_and_waits_for_ever():
+    """A Duration holds whole nanoseconds: 1e-10 s is 0, which waits for ever, where it
+    failed the Pod at once with ``global timeout reached: 0s``."""
+    cluster = _web_behind_a_budget_of_all()
+    drained = cluster.drain("node-1", timeout=1e-10)
+    cluster.run(until=cluster.now + 30)
+    assert drained.errors == [] and len(drained) == 1
+
+
 def _web_behind_two_budgets(*more: dict) -> KubernetesCluster:
     """Two nodes running two web Pods that two budgets cover (each allowing one disruption,
     so every eviction of them is a 500), and ``more`` objects, settled."""

@@ -271,3 +271,31 @@ def test_a_create_in_a_terminating_namespace_is_forbidden_with_its_cause(
                                                                               name))
     assert _answer(server, "GET", f"{_NS}/t5/pods/p")[1]["metadata"].get(
         "deletionGracePeriodSeconds") == 30          # the Eviction changed nothing
+
+
+def test_a_status_write_gives_the_phase_validation_refuses_a_422(t5):
+    """``ValidateNamespaceStatusUpdate`` (``pkg/apis/core/validation/validation.go``): the
+    phase is ``Active`` while the namespace has no ``deletionTimestamp`` and ``Terminating``
+    once it has one; a PUT without a status has the empty phase. The served API answered
+    every write to a Namespace's ``/status`` 200 and kept nothing, so a client read a
+    success for a phase the API server refuses."""
+    server = t5.server
+    path = f"{_NS}/t5/status"
+    _, namespace = _answer(server, "GET", f"{_NS}/t5")
+    for status, phase in (({"phase": "Terminating"}, "Terminating"), ({}, "")):
+        assert _answer(server, "PUT", path, {**namespace, "status": status}) == (422, {
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": f'Namespace "t5" is invalid: status.Phase: Invalid value: "{phase}": '
+                       "may only be 'Active' if `deletionTimestamp` is empty",
+            "reason": "Invalid", "details": {"name": "t5", "kind": "Namespace", "causes": [{
+                "reason": "FieldValueInvalid", "field": "status.Phase",
+                "message": f'Invalid value: "{phase}": may only be \'Active\' if '
+                           "`deletionTimestamp` is empty"}]}, "code": 422})
+    assert _answer(server, "PUT", path, namespace)[0] == 200
+    assert _answer(server, "DELETE", f"{_NS}/t5")[0] == 200      # its Pod keeps it a while
+    _, terminating = _answer(server, "GET", f"{_NS}/t5")
+    refused = _answer(server, "PUT", path, {**terminating, "status": {"phase": "Active"}})
+    assert refused[0] == 422 and refused[1]["message"].endswith(
+        "status.Phase: Invalid value: \"Active\": may only be 'Terminating' if "
+        "`deletionTimestamp` is not empty")
+    assert _answer(server, "PUT", path, terminating)[0] == 200

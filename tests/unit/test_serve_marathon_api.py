@@ -371,6 +371,31 @@ def test_the_bus_holds_event_data_only_for_attached_streams():
     assert len(bus.payloads) + len(bus.ended) <= 1
 
 
+def test_a_stream_whose_client_left_before_its_head_was_sent_never_attaches():
+    """A client that resets the connection right after ``GET /v2/events`` is gone before the
+    server writes the answer's head, so the stream never starts. Its reader had been
+    attached when the request was answered and stayed so for good (297 of 300 such
+    clients in one run): the bus kept every event's data again. It attaches as the stream
+    starts now, after the head, as Jetty's ``EventSourceServlet`` opens the stream once it
+    has flushed the head. Driven in process: the answer's stream is never started."""
+    cluster = MesosCluster(Node.many(3, "agent", cpu=4, memory="8Gi"), seed=0)
+    backend = MarathonBackend(cluster, epoch=1.8e9)
+
+    def call(method: str, path: str, body: object = None, accept: str = "application/json"):
+        return backend.handle(Request(method, path, {}, {
+            "content-type": "application/json", "accept": accept},
+            b"" if body is None else json.dumps(body).encode()))
+
+    call("POST", "/v2/apps", {"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 16,
+                              "instances": 2})
+    for _ in range(3):
+        assert call("GET", "/v2/events", accept="text/event-stream").stream is not None
+    for count in (3, 2, 3, 2):
+        cluster.run(until=cluster.now + 60)
+        assert call("PATCH", "/v2/apps/web", {"instances": count}).status == 200
+    assert len(backend.bus.payloads) + len(backend.bus.ended) <= 1
+
+
 def test_a_served_masters_offer_and_share_records_are_bounded_too(monkeypatch):
     """A Mesos master keeps no record of the offers it made once they are answered, nor of
     past dominant shares; the served master's records of both grew for as long as the

@@ -134,3 +134,32 @@ def test_a_mount_at_the_containers_root_is_refused_before_its_source_is_looked_a
         "preparing",
         f"invalid mount config for type \"{kind}\": invalid specification: destination "
         "can't be '/'")}
+
+
+@pytest.mark.parametrize(("source", "reason"), [
+    ("/tmp/a\x00b", "invalid argument"),                 # no system call takes a NUL
+    ("/tmp/" + "a/" * 2046, "file name too long"),       # 4,097 bytes: PATH_MAX is 4,096
+    ("/" + "é" * 2048, "file name too long"),            # 4,097 bytes of UTF-8
+])
+def test_a_source_os_stat_cannot_look_up_is_refused_in_its_words(source: str,
+                                                                  reason: str) -> None:
+    """``ValidateMountConfig`` returns ``os.Stat``'s own error for anything but a missing
+    file (``defaultFileInfoProvider.fileInfo``): a NUL byte is Go's EINVAL, a path of
+    ``PATH_MAX`` bytes or more the kernel's ENAMETOOLONG. Both were "does not exist"."""
+    cluster = swarm()
+    cluster.deploy_stack("s", bind(source))
+    cluster.run(until=30)
+    tasks = cluster.tasks("s_app", history=True)
+    assert {t.err for t in tasks if t.state.terminal} == {
+        f'invalid mount config for type "bind": stat {source}: {reason}'}
+
+
+def test_a_source_one_byte_under_path_max_is_looked_up() -> None:
+    """4,095 bytes and its NUL fit PATH_MAX: the node looks, and has no such path."""
+    source = "/tmp/" + "a/" * 2045
+    assert len(source.encode()) == 4095
+    cluster = swarm()
+    cluster.deploy_stack("s", bind(source))
+    cluster.run(until=30)
+    assert {t.err for t in cluster.tasks("s_app", history=True) if t.state.terminal} == {
+        MISSING.format(source)}

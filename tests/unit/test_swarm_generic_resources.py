@@ -38,18 +38,37 @@ def test_a_node_reads_its_terms_as_dockerd_does_and_keeps_them_through_a_copy() 
     assert node.copy(labels={"a": "b"}).generic_resources == node.generic_resources
 
 
+class _Unprintable:
+    """A value whose ``__str__`` raises, as a careless term from Python may."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
 @pytest.mark.parametrize(("kwargs", "words"), [
     ({"generic_resources": ["gpu"]}, "generic_resources: could not parse GenericResource: "
                                      "incorrect term gpu"),
-    ({"generic_resources": ["gpu=1", "gpu=GPU-1"]}, "malformed expression 'gpu=[1 GPU-1]'"),
+    ({"generic_resources": ["gpu=1", "gpu=GPU-1"]},
+     "mixed discrete and named resources in expression 'gpu=[1 GPU-1]'"),
     ({"generic_resources": "gpu=GPU-1"}, "must be a list of NAME=VALUE terms"),
     ({"generic_resources": ["gpu=GPU-1"], "extended_resources": {"gpu": 1}},
      "'gpu' is both an extended resource and a generic resource"),
+    ({"generic_resources": [b"gpu=GPU-1"]}, "entry of type bytes is not a NAME=VALUE term"),
+    ({"generic_resources": [_Unprintable()]},
+     "entry of type _Unprintable is not a NAME=VALUE term"),
+    ({"generic_resources": [("gpu",)]}, "entry of type tuple is not a NAME=VALUE term"),
+    ({"generic_resources": {"gpu": 1}}, "must be a list of NAME=VALUE terms, such as "
+                                        "['gpu=GPU-1', 'ssd=2'], not a mapping"),
 ])
 def test_a_node_refuses_terms_dockerd_would_refuse(kwargs: dict, words: str) -> None:
     with pytest.raises(ValueError, match=r"^Node 'w': ") as refused:
         Node("w", 1, "1Gi", **kwargs)
     assert words in str(refused.value)
+
+
+def test_a_node_given_none_advertises_none() -> None:
+    """``generic_resources=None`` is no terms, as ``host_paths=None`` is no paths."""
+    assert Node("w", 1, "1Gi", generic_resources=None).generic_resources == ()
 
 
 def test_each_task_holds_its_own_ids_and_the_rest_wait() -> None:
