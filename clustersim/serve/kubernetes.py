@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 2,700 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 3,200 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is in :mod:`~clustersim.serve.kuberender`, the list
 options and continue tokens in :mod:`~clustersim.serve.kubelists`, the Pod log subresource in
