@@ -1793,54 +1793,6 @@ def test_zero_counts_and_empty_strings_are_left_out_as_gos_omitempty_does(fresh)
             assert "" not in (condition.get("reason"), condition.get("message"))
 
 
-def test_the_zero_counts_of_replica_sets_stateful_sets_and_daemon_sets_are_left_out(fresh):
-    """``ReplicaSetStatus``'s ``fullyLabeledReplicas``/``readyReplicas``/
-    ``availableReplicas``, ``StatefulSetStatus``'s ``readyReplicas``/``currentReplicas``/
-    ``updatedReplicas`` and ``DaemonSetStatus``'s ``numberAvailable``/
-    ``numberUnavailable``/``updatedNumberScheduled`` have ``omitempty`` (k8s.io/api
-    ``apps/v1/types.go``): an old ReplicaSet scaled to 0 shows ``replicas: 0`` and its
-    ``observedGeneration`` only; the counts that have no ``omitempty`` stay at 0. The served
-    ReplicaSet had shown ``availableReplicas: 0, fullyLabeledReplicas: 0, readyReplicas:
-    0``."""
-    fresh("create", "deployment", "web", "--image=nginx:1.27")
-    fresh.server.step(30)
-    fresh("set", "image", "deployment/web", "nginx=nginx:1.28")
-    fresh.server.step(60)
-    sets = json.loads(fresh("get", "rs", "-o", "json").stdout)["items"]
-    old = next(rs for rs in sets if rs["spec"]["replicas"] == 0)
-    assert old["status"] == {"replicas": 0,
-                             "observedGeneration": old["metadata"]["generation"]}
-    fresh("apply", "-f", "-", stdin="""apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db}
-spec:
-  replicas: 0
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec: {containers: [{name: db, image: "postgres:16"}]}
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template:
-    metadata: {labels: {app: agent}}
-    spec:
-      nodeSelector: {no-such-node: "true"}
-      containers: [{name: a, image: "agent:1"}]
-""")
-    fresh.server.step(10)
-    db = json.loads(fresh("get", "sts", "db", "-o", "json").stdout)["status"]
-    assert db["replicas"] == 0 and db["availableReplicas"] == 0
-    assert not {"readyReplicas", "currentReplicas", "updatedReplicas"} & set(db)
-    agent = json.loads(fresh("get", "ds", "agent", "-o", "json").stdout)["status"]
-    assert agent["desiredNumberScheduled"] == 0 and agent["numberReady"] == 0
-    assert not {"numberAvailable", "numberUnavailable", "updatedNumberScheduled"} & set(agent)
-
-
 SLOW_JOB = """apiVersion: batch/v1
 kind: Job
 metadata: {name: slow}
