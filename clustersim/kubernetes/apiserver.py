@@ -124,10 +124,12 @@ if TYPE_CHECKING:
 FOREGROUND_DELETION = "foregroundDeletion"
 """``metav1.FinalizerDeleteDependents``: the owner of a foreground deletion keeps it until its
 blocking dependents are gone."""
-ADOPTABLE = ("Pod", "ReplicaSet")
-"""The kinds whose orphans the simulator keeps an index of (:meth:`orphans`): a ReplicaSet
-adopts Pods (``ClaimPods``), a Deployment ReplicaSets (``ClaimReplicaSets``,
-kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``)."""
+ADOPTABLE = ("Pod", "ReplicaSet", "ControllerRevision")
+"""The kinds whose orphans the simulator keeps an index of (:meth:`orphans`): ReplicaSets,
+StatefulSets and DaemonSets adopt Pods (``ClaimPods``), a Deployment ReplicaSets
+(``ClaimReplicaSets``), StatefulSets and DaemonSets their ControllerRevisions
+(``ClaimControllerRevisions``; kubernetes/kubernetes
+``pkg/controller/controller_ref_manager.go``)."""
 _NAME_ATTEMPTS = 8
 """How many names the API server draws for one ``generateName`` create
 (``maxNameGenerationCreateAttempts``)."""
@@ -646,9 +648,11 @@ class APIServer:
         from each dependent (``orphanDependents`` in kubernetes/kubernetes
         ``pkg/controller/garbagecollector/garbagecollector.go``), then the finalizer, and
         the owner goes. Simplified: all at once, as the collector does it within
-        milliseconds; the finalizer is never seen. A Pod or ReplicaSet left without a
-        controller is an orphan a controller whose selector matches it may adopt (a
-        Deployment made again adopts the ReplicaSets ``--cascade=orphan`` left)."""
+        milliseconds; the finalizer is never seen. A dependent of an :data:`ADOPTABLE` kind
+        left without a controller is an orphan a controller whose selector matches it may
+        adopt (a
+        Deployment made again adopts the ReplicaSets ``--cascade=orphan`` left, a
+        StatefulSet its Pods and ControllerRevisions)."""
         uid = owner["metadata"]["uid"]
         for child in self._children.pop(uid, {}).values():
             meta = child["metadata"]

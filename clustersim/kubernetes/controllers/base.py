@@ -16,7 +16,7 @@ second (burst 100) that the simulator leaves out, as it only slows a storm of ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from clustersim.kubernetes.apiserver import AdmissionError
@@ -82,18 +82,20 @@ class Controller:
     def __init__(self, cluster: KubernetesCluster) -> None:
         self.cluster = cluster
 
-    def claim_orphans(self, owner: Mapping[str, Any], orphans: Iterable[dict[str, Any]],
-                      selector: Any) -> None:
-        """Adopt the ``orphans`` (of ``owner``'s namespace) ``selector`` matches: each gets
-        ``owner`` as its controller (``ClaimObject`` and ``AdoptPod``/``AdoptReplicaSet`` in
+    def claim_orphans(self, owner: Mapping[str, Any], kind: str, selector: Any,
+                      member: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """Adopt the orphans of ``kind`` in ``owner``'s namespace that ``selector`` matches
+        (and ``member`` accepts, if given): each gets ``owner`` as its controller
+        (``ClaimObject`` and ``AdoptPod``/``AdoptReplicaSet``/``AdoptControllerRevision`` in
         kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``). Neither an
         ``owner`` being deleted (``canAdopt``: ``RecheckDeletionTimestamp``) nor an orphan
         being deleted adopts or is adopted. Simplified: an owned object whose labels stop
         matching is not released (``ReleasePod``, ``ReleaseReplicaSet``)."""
         if owner["metadata"].get("deletionTimestamp") is not None:
             return
-        for obj in orphans:
+        for obj in self.cluster.orphans(kind, owner["metadata"]["namespace"]):
             if (controller_of(obj) is None and obj["metadata"].get("deletionTimestamp") is None
+                    and (member is None or member(obj))
                     and selector_matches(selector, labels_of(obj))):
                 obj["metadata"].setdefault("ownerReferences", []).append(owner_reference(owner))
                 self.cluster.adopt(obj, owner)

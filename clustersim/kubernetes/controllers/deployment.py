@@ -149,8 +149,7 @@ class DeploymentController(Controller):
         set_deployment_defaults(d)
         # ``getReplicaSetsForDeployment``: ``ClaimReplicaSets`` adopts the orphans it
         # selects, the ReplicaSets a Deployment deleted with ``--cascade=orphan`` left
-        self.claim_orphans(d, self.cluster.orphans("ReplicaSet", d["metadata"]["namespace"]),
-                           d["spec"].get("selector"))
+        self.claim_orphans(d, "ReplicaSet", d["spec"].get("selector"))
         spec, strategy = d["spec"], d["spec"]["strategy"]
         if strategy["type"] not in ("RollingUpdate", "Recreate"):
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "

@@ -111,8 +111,7 @@ class ReplicaSetController(Controller):
         if rs["kind"] == "ReplicationController" and selector is None:
             selector = (spec.get("template") or {}).get("metadata", {}).get("labels")
         # ``FilterActivePods`` comes first: a finished Pod is never adopted
-        orphans = cluster.orphans("Pod", rs["metadata"]["namespace"])
-        self.claim_orphans(rs, [pod for pod in orphans if is_active(pod)], selector)
+        self.claim_orphans(rs, "Pod", selector, is_active)
         uid = rs["metadata"]["uid"]
         # an RS being deleted (in the foreground) makes and deletes no pods: upstream's
         # ``syncReplicaSet`` skips ``manageReplicas`` when its DeletionTimestamp is set
