@@ -116,3 +116,56 @@ def test_no_progress_deadline_means_no_progressing_condition():
     web = cluster.get("Deployment", "default", "web")
     assert condition(web, "Available") is not None
     assert condition(web, "Progressing") is None
+
+
+def _quota(pods: int) -> dict:
+    return {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "pods"},
+            "spec": {"hard": {"pods": str(pods)}}}
+
+
+def test_a_new_replica_set_that_makes_no_pod_shows_as_created_until_its_deadline():
+    """``getNewReplicaSet`` writes ``NewReplicaSetCreated`` with the ReplicaSet it made; a
+    quota that refuses every Pod leaves the rollout there until its deadline, counted from
+    then. It had been written as ``ReplicaSetUpdated``."""
+    cluster = KubernetesCluster(Node.many(2, "node", cpu="8", memory="16Gi"), seed=0)
+    cluster.apply(_quota(0))
+    cluster.run(until=10)
+    cluster.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                   "spec": {"replicas": 2, "progressDeadlineSeconds": 100,
+                            "selector": {"matchLabels": {"app": "web"}},
+                            "template": {"metadata": {"labels": {"app": "web"}},
+                                         "spec": {"containers": [{"name": "web",
+                                                                  "image": "nginx"}]}}}})
+    made = cluster.now
+    cluster.run(until=made + 50)
+    [rs] = cluster.objects("ReplicaSet")
+    progressing = condition(cluster.get("Deployment", "default", "web"), "Progressing")
+    assert (progressing["reason"], progressing["message"]) == (
+        "NewReplicaSetCreated", f'Created new replica set "{rs["metadata"]["name"]}"')
+    assert progressing["lastUpdateTime"] == made
+    cluster.run(until=made + 200)
+    [event] = cluster.events.where(reason="ProgressDeadlineExceeded")
+    assert made + 100 <= event.time <= made + 110
+
+
+def test_an_adopted_replica_set_shows_as_found():
+    """A Deployment made again over the ReplicaSet an orphaning delete left writes
+    ``FoundNewReplicaSet`` (its Pods gone, a quota refusing new ones, so no progress moves
+    it on). It had been written as ``ReplicaSetUpdated``."""
+    cluster = _cluster(progressDeadlineSeconds=600)
+    cluster.delete("deployment", "web", cascade="orphan")
+    cluster.apply(_quota(0))
+    for pod in cluster.objects("Pod"):
+        cluster.delete("pod", pod["metadata"]["name"])
+    cluster.run(until=cluster.now + 60)
+    web = cluster.get("ReplicaSet", "default", cluster.objects("ReplicaSet")[0][
+        "metadata"]["name"])
+    cluster.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                   "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                            "template": web["spec"]["template"] | {
+                                "metadata": {"labels": {"app": "web"}}}}})
+    cluster.run(until=cluster.now + 30)
+    assert not cluster.objects("Pod")
+    progressing = condition(cluster.get("Deployment", "default", "web"), "Progressing")
+    assert (progressing["reason"], progressing["message"]) == (
+        "FoundNewReplicaSet", f'Found new replica set "{web["metadata"]["name"]}"')

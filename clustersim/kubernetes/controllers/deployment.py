@@ -292,6 +292,9 @@ class DeploymentController(Controller):
         self.cluster.create(rs)
         self._forget()                      # one more ReplicaSet to count
         d["metadata"].setdefault("annotations", {})[REVISION] = str(revision)
+        if has_progress_deadline(d):
+            set_deployment_condition(d, "Progressing", "True", "NewReplicaSetCreated",
+                                     f'Created new replica set "{name}"', self.cluster.now)
         if size > 0:
             self.cluster.record(d, "ScalingReplicaSet",
                                 f"Scaled up replica set {name} from 0 to {size}")
@@ -309,15 +312,24 @@ class DeploymentController(Controller):
         others = [rs for rs in rs_objects if rs is not new_obj]
         before = dict(new_obj["spec"])
         min_ready = d["spec"].get("minReadySeconds", 0) or 0
+        updated = False
         if (new_obj["spec"].get("minReadySeconds", 0) or 0) != min_ready:
             new_obj["spec"]["minReadySeconds"] = min_ready
             count_generation(new_obj, before)
-            self.cluster.changed()
+            updated = True
         if set_new_replica_set_annotations(d["metadata"].get("annotations") or {},
                                            annotations, self._max_revision(others) + 1):
+            updated = True
+        if updated:
             self.cluster.changed()
         if REVISION in annotations:
             d["metadata"].setdefault("annotations", {})[REVISION] = annotations[REVISION]
+        if not updated and has_progress_deadline(d) and condition(d, "Progressing") is None:
+            # a ReplicaSet found (adopted, or made before the Deployment had a deadline)
+            set_deployment_condition(d, "Progressing", "True", "FoundNewReplicaSet",
+                                     f'Found new replica set "{new_obj["metadata"]["name"]}"',
+                                     self.cluster.now)
+            self.cluster.changed()
 
     def _apply(self, d, rs_objects, states, done: list[Scaling]) -> None:
         """Write each decision to its ReplicaSet (size and replica annotations) with the
@@ -415,9 +427,10 @@ class DeploymentController(Controller):
         ``progressDeadlineSeconds`` (default 600) since the condition was last written
         (progress, or a resume) the rollout is reported as failed
         (``ProgressDeadlineExceeded``); upstream does not stop it, and neither does this.
-        Simplified: a rollout's first look at its new ReplicaSet writes
-        ``ReplicaSetUpdated`` where upstream first writes ``NewReplicaSetCreated`` or
-        ``FoundNewReplicaSet`` (``getNewReplicaSet``) and moves on at its next progress.
+        A ReplicaSet made for the rollout first shows as ``NewReplicaSetCreated``, one found
+        (adopted) as ``FoundNewReplicaSet`` (``getNewReplicaSet``), until the rollout's next
+        progress. Simplified: a rollback to an older ReplicaSet writes ``ReplicaSetUpdated``
+        at once, where upstream waits for the ReplicaSet's status to show the progress.
         """
         pods, new_pods, ready, available = self._totals(d)
         now = self.cluster.now
