@@ -186,6 +186,7 @@ class APIServer:
     _objects: dict[str, dict[tuple[str, str], dict[str, Any]]]
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[tuple[str, str], dict[str, dict[str, Any]]]
+    _relabelled: dict[tuple[str, str], dict[str, dict[str, Any]]]
     pod_counts: PodCounts
     pod_index: PodIndex
     on_removed: list[Callable[[Mapping[str, Any]], None]]
@@ -546,6 +547,35 @@ class APIServer:
         if found is not None:
             found.pop(obj["metadata"]["uid"], None)
 
+    def relabelled(self, owner: Mapping[str, Any], kind: str) -> list[dict[str, Any]]:
+        """The objects of ``kind`` whose labels an update changed while ``owner`` was their
+        controller, since the last call (taken): what its controller looks at again, to
+        release those its selector no longer matches."""
+        return list(self._relabelled.pop((owner["metadata"]["uid"], kind), {}).values())
+
+    def release_dependent(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
+        """``obj`` loses its owner reference to ``owner`` (``ReleasePod``,
+        ``ReleaseReplicaSet``: a patch that deletes the reference of that uid) and, without
+        a controller, becomes an orphan."""
+        uid = owner["metadata"]["uid"]
+        self._children.get(uid, {}).pop(obj["metadata"]["uid"], None)
+        self._drop_reference(obj, uid)
+        self.changed()
+
+    def _drop_reference(self, obj: dict[str, Any], uid: str) -> None:
+        """``obj``'s owner reference to ``uid`` goes; one of an :data:`ADOPTABLE` kind left
+        without a controller is an orphan."""
+        meta = obj["metadata"]
+        kept = [ref for ref in meta.get("ownerReferences") or [] if ref.get("uid") != uid]
+        if kept:
+            meta["ownerReferences"] = kept
+        else:
+            meta.pop("ownerReferences", None)
+        if obj["kind"] == "Pod":
+            self.pod_written(obj)
+        if obj["kind"] in ADOPTABLE and controller_of(obj) is None:
+            self._orphaned(obj)
+
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
@@ -591,6 +621,8 @@ class APIServer:
         if obj["kind"] == "PersistentVolumeClaim":
             self._reclaim(obj)
         self._adopted(obj)
+        for kind in ADOPTABLE:          # as an owner: its controller looks no more
+            self._relabelled.pop((uid, kind), None)
         if obj["kind"] == "Pod":
             self.pod_counts.remove(obj)
             self.pod_index.remove(obj)
@@ -655,16 +687,7 @@ class APIServer:
         StatefulSet its Pods and ControllerRevisions)."""
         uid = owner["metadata"]["uid"]
         for child in self._children.pop(uid, {}).values():
-            meta = child["metadata"]
-            kept = [ref for ref in meta.get("ownerReferences") or [] if ref.get("uid") != uid]
-            if kept:
-                meta["ownerReferences"] = kept
-            else:
-                meta.pop("ownerReferences", None)
-            if child["kind"] == "Pod":
-                self.pod_written(child)
-            if child["kind"] in ADOPTABLE and controller_of(child) is None:
-                self._orphaned(child)
+            self._drop_reference(child, uid)
         self.changed()
 
     def _blocking_dependents(self, owner: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -1051,8 +1074,13 @@ class APIServer:
             _store_content(existing, manifest)
         set_metadata_map(existing["metadata"], "labels", labels_of(manifest))
         set_metadata_map(existing["metadata"], "annotations", dict(meta.get("annotations") or {}))
-        if kind == "Pod" and not dry_run and labels_of(existing) != labels_of(before):
-            self._pod_relabelled(existing, labels_of(before))
+        if not dry_run and labels_of(existing) != labels_of(before):
+            if kind == "Pod":
+                self._pod_relabelled(existing, labels_of(before))
+            owner = controller_of(existing)
+            if kind in ADOPTABLE and owner is not None:
+                self._relabelled.setdefault((owner["uid"], kind), {})[
+                    existing["metadata"]["uid"]] = existing
         stamp_template_generation(existing, before)
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),

