@@ -125,6 +125,12 @@ if TYPE_CHECKING:
 FOREGROUND_DELETION = "foregroundDeletion"
 """``metav1.FinalizerDeleteDependents``: the owner of a foreground deletion keeps it until its
 blocking dependents are gone."""
+ADOPTABLE = ("Pod", "ReplicaSet", "ControllerRevision")
+"""The kinds whose orphans the simulator keeps an index of (:meth:`orphans`): ReplicaSets,
+StatefulSets and DaemonSets adopt Pods (``ClaimPods``), a Deployment ReplicaSets
+(``ClaimReplicaSets``), StatefulSets and DaemonSets their ControllerRevisions
+(``ClaimControllerRevisions``; kubernetes/kubernetes
+``pkg/controller/controller_ref_manager.go``)."""
 _NAME_ATTEMPTS = 8
 """How many names the API server draws for one ``generateName`` create
 (``maxNameGenerationCreateAttempts``)."""
@@ -180,7 +186,8 @@ class APIServer:
     drain_log: list[tuple[float, str]]
     _objects: dict[str, dict[tuple[str, str], dict[str, Any]]]
     _children: dict[str, dict[str, dict[str, Any]]]
-    _orphans: dict[str, dict[str, Any]]
+    _orphans: dict[tuple[str, str], dict[str, dict[str, Any]]]
+    _relabelled: dict[tuple[str, str], dict[str, dict[str, Any]]]
     pod_counts: PodCounts
     pod_index: PodIndex
     on_removed: list[Callable[[Mapping[str, Any]], None]]
@@ -279,10 +286,12 @@ class APIServer:
         self.pod_index.update(pod)
         self.scheduler.nominator.update(pod)
 
-    def orphan_pods(self, namespace: str) -> list[dict[str, Any]]:
-        """The pods of ``namespace`` created without a controller and not adopted since,
-        oldest first (what ``ClaimPods`` may adopt), without listing every pod."""
-        return [p for p in self._orphans.values() if p["metadata"]["namespace"] == namespace]
+    def orphans(self, kind: str, namespace: str) -> list[dict[str, Any]]:
+        """The objects of ``kind`` (:data:`ADOPTABLE`) in ``namespace`` that have no
+        controller, made without one or orphaned since, and not adopted since, oldest first
+        (what ``ClaimPods`` and ``ClaimReplicaSets`` may adopt), without listing every
+        object."""
+        return list(self._orphans.get((kind, namespace), {}).values())
 
     def changed(self) -> None:
         """Tell the control loops that something changed (they run again until nothing does).
@@ -415,8 +424,8 @@ class APIServer:
         if kind == "Pod":
             self.pod_counts.update(obj)
             self.pod_index.add(obj)
-            if controller_of(obj) is None:
-                self._orphans[meta["uid"]] = obj
+        if kind in ADOPTABLE and controller_of(obj) is None:
+            self._orphaned(obj)
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
@@ -528,10 +537,50 @@ class APIServer:
                 f'{kind}.{group} "{name}" is invalid: spec.template.metadata.labels: '
                 + invalid(labels, "`selector` does not match template `labels`"))
 
+    def _orphaned(self, obj: dict[str, Any]) -> None:
+        """Index ``obj`` (an :data:`ADOPTABLE` kind) as an orphan of its namespace."""
+        key = (obj["kind"], obj["metadata"]["namespace"])
+        self._orphans.setdefault(key, {})[obj["metadata"]["uid"]] = obj
+
+    def _adopted(self, obj: Mapping[str, Any]) -> None:
+        """``obj`` is no orphan any more (adopted, or gone)."""
+        found = self._orphans.get((obj["kind"], obj["metadata"].get("namespace", "")))
+        if found is not None:
+            found.pop(obj["metadata"]["uid"], None)
+
+    def relabelled(self, owner: Mapping[str, Any], kind: str) -> list[dict[str, Any]]:
+        """The objects of ``kind`` whose labels an update changed while ``owner`` was their
+        controller, since the last call (taken): what its controller looks at again, to
+        release those its selector no longer matches."""
+        return list(self._relabelled.pop((owner["metadata"]["uid"], kind), {}).values())
+
+    def release_dependent(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
+        """``obj`` loses its owner reference to ``owner`` (``ReleasePod``,
+        ``ReleaseReplicaSet``: a patch that deletes the reference of that uid) and, without
+        a controller, becomes an orphan."""
+        uid = owner["metadata"]["uid"]
+        self._children.get(uid, {}).pop(obj["metadata"]["uid"], None)
+        self._drop_reference(obj, uid)
+        self.changed()
+
+    def _drop_reference(self, obj: dict[str, Any], uid: str) -> None:
+        """``obj``'s owner reference to ``uid`` goes; one of an :data:`ADOPTABLE` kind left
+        without a controller is an orphan."""
+        meta = obj["metadata"]
+        kept = [ref for ref in meta.get("ownerReferences") or [] if ref.get("uid") != uid]
+        if kept:
+            meta["ownerReferences"] = kept
+        else:
+            meta.pop("ownerReferences", None)
+        if obj["kind"] == "Pod":
+            self.pod_written(obj)
+        if obj["kind"] in ADOPTABLE and controller_of(obj) is None:
+            self._orphaned(obj)
+
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
-        self._orphans.pop(obj["metadata"]["uid"], None)
+        self._adopted(obj)
         if obj["kind"] == "Pod":
             self.pod_written(obj)
         self.changed()
@@ -572,7 +621,9 @@ class APIServer:
         uid = obj["metadata"]["uid"]
         if obj["kind"] == "PersistentVolumeClaim":
             self._reclaim(obj)
-        self._orphans.pop(uid, None)
+        self._adopted(obj)
+        for kind in ADOPTABLE:          # as an owner: its controller looks no more
+            self._relabelled.pop((uid, kind), None)
         if obj["kind"] == "Pod":
             self.pod_counts.remove(obj)
             self.pod_index.remove(obj)
@@ -630,20 +681,14 @@ class APIServer:
         from each dependent (``orphanDependents`` in kubernetes/kubernetes
         ``pkg/controller/garbagecollector/garbagecollector.go``), then the finalizer, and
         the owner goes. Simplified: all at once, as the collector does it within
-        milliseconds; the finalizer is never seen. A Pod left without a controller is an
-        orphan a controller whose selector matches it may adopt."""
+        milliseconds; the finalizer is never seen. A dependent of an :data:`ADOPTABLE` kind
+        left without a controller is an orphan a controller whose selector matches it may
+        adopt (a
+        Deployment made again adopts the ReplicaSets ``--cascade=orphan`` left, a
+        StatefulSet its Pods and ControllerRevisions)."""
         uid = owner["metadata"]["uid"]
         for child in self._children.pop(uid, {}).values():
-            meta = child["metadata"]
-            kept = [ref for ref in meta.get("ownerReferences") or [] if ref.get("uid") != uid]
-            if kept:
-                meta["ownerReferences"] = kept
-            else:
-                meta.pop("ownerReferences", None)
-            if child["kind"] == "Pod":
-                self.pod_written(child)
-                if controller_of(child) is None:
-                    self._orphans[meta["uid"]] = child
+            self._drop_reference(child, uid)
         self.changed()
 
     def _blocking_dependents(self, owner: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -1029,8 +1074,13 @@ class APIServer:
             _store_content(existing, manifest)
         set_metadata_map(existing["metadata"], "labels", labels_of(manifest))
         set_metadata_map(existing["metadata"], "annotations", dict(meta.get("annotations") or {}))
-        if kind == "Pod" and not dry_run and labels_of(existing) != labels_of(before):
-            self._pod_relabelled(existing, labels_of(before))
+        if not dry_run and labels_of(existing) != labels_of(before):
+            if kind == "Pod":
+                self._pod_relabelled(existing, labels_of(before))
+            owner = controller_of(existing)
+            if kind in ADOPTABLE and owner is not None:
+                self._relabelled.setdefault((owner["uid"], kind), {})[
+                    existing["metadata"]["uid"]] = existing
         stamp_template_generation(existing, before)
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),

@@ -224,8 +224,12 @@ class KubernetesCluster(ControllerManager):
         """CPU demand per workload and each Pod's use (:mod:`clustersim.kubernetes.metrics`)."""
         self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
-        self._orphans: dict[str, dict[str, Any]] = {}
-        """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
+        self._orphans: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+        """Pods and ReplicaSets without a controller owner reference, by kind and namespace,
+        then uid (see :meth:`orphans`)."""
+        self._relabelled: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+        """Owned objects whose labels changed, by their controller's uid and kind, then uid
+        (see :meth:`relabelled`)."""
         self.pod_counts = PodCounts()
         """Active and ready Pods per controller, for the ReplicaSet and Deployment
         controllers (:mod:`clustersim.kubernetes.podcounts`): whoever writes a Pod's owner,

@@ -157,7 +157,9 @@ class EventStore:
         """The Events whose references are read from the objects they name (an event that
         gave no namespace or uid, a provisioner's): key and the number of the log's event
         they came from, while the log keeps it."""
-        self._changed: set[StorageKey] = set()
+        self._changed: dict[StorageKey, None] = {}
+        """The Events changed since the last :meth:`take_changed`, in the order of their last
+        write."""
         self._shown: dict[StorageKey, tuple[dict[str, Any], dict[str, float]]] = {}
         """Each Event as :meth:`shown` last made it, while it and the anchor are the same."""
         self._anchor = self.derived.clock.base
@@ -226,7 +228,7 @@ class EventStore:
         stored = (meta["namespace"], meta["name"])
         self.items[stored] = item
         new.append(stored)
-        self._changed.add(stored)       # new: nothing shown to forget
+        self._changed[stored] = None    # new: nothing shown to forget
         self._wrote(stored, event.time)
         self._about.setdefault(item["involvedObject"]["name"], []).append(stored)
         if self.derived.named_by_lookup(event):
@@ -270,13 +272,14 @@ class EventStore:
             if self._broadcaster.cache.get(key, (None,))[0] is item:
                 del self._broadcaster.cache[key]
             self._volatile.pop(stored, None)
-            self._changed.discard(stored)
+            self._changed.pop(stored, None)
             self._shown.pop(stored, None)
             self.expired = True
 
     def _changed_item(self, stored: StorageKey) -> None:
         """The Event ``stored`` changed: its version is found again, and it is shown anew."""
-        self._changed.add(stored)
+        self._changed.pop(stored, None)         # to the end: the last written
+        self._changed[stored] = None
         self._shown.pop(stored, None)
 
     def _recheck(self) -> None:
@@ -299,9 +302,12 @@ class EventStore:
                 self._changed_item(stored)
 
     def take_changed(self) -> list[dict[str, Any]]:
-        """The Events changed since the last call, by namespace, then name: the order their
-        versions are numbered in."""
-        changed, self._changed = sorted(self._changed), set()
+        """The Events changed since the last call, in the order of their last write, the
+        order their versions are numbered in: etcd numbers each write as it comes, and a
+        watch is sent the Events in that order (``kubectl get events -w`` shows a Pod's
+        ``Scheduled`` after its ReplicaSet's ``SuccessfulCreate``), where a list reads them
+        in the order of their keys."""
+        changed, self._changed = list(self._changed), {}
         return [self.items[stored] for stored in changed]
 
     def listed(self, namespace: str | None) -> list[dict[str, Any]]:

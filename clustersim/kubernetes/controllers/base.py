@@ -16,9 +16,16 @@ second (burst 100) that the simulator leaves out, as it only slows a storm of ma
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from clustersim.kubernetes.apiserver import AdmissionError
+from clustersim.kubernetes.objects import (
+    controller_of,
+    labels_of,
+    owner_reference,
+    selector_matches,
+)
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
@@ -74,6 +81,33 @@ class Controller:
 
     def __init__(self, cluster: KubernetesCluster) -> None:
         self.cluster = cluster
+
+    def claim_orphans(self, owner: Mapping[str, Any], kind: str, selector: Any,
+                      member: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """``ClaimObject`` (``ClaimPods``, ``ClaimReplicaSets``, ``ClaimControllerRevisions``
+        in kubernetes/kubernetes ``pkg/controller/controller_ref_manager.go``) for the objects
+        of ``kind`` in ``owner``'s namespace: the orphans ``selector`` matches (and
+        ``member`` accepts, if given) get ``owner`` as their controller (``AdoptPod``...),
+        and those it owns whose labels an update changed so that ``selector`` no longer
+        matches them lose it (``ReleasePod``, ``ReleaseReplicaSet``): a Pod relabelled out
+        of its ReplicaSet is replaced, and runs on as an orphan. An ``owner`` being deleted
+        (``canAdopt``: ``RecheckDeletionTimestamp``) neither adopts nor releases, and an
+        orphan being deleted is not adopted."""
+        cluster = self.cluster
+        relabelled = cluster.relabelled(owner, kind)
+        if owner["metadata"].get("deletionTimestamp") is not None:
+            return
+        uid = owner["metadata"]["uid"]
+        for obj in relabelled:
+            if (cluster.exists(obj) and (controller_of(obj) or {}).get("uid") == uid
+                    and not selector_matches(selector, labels_of(obj))):
+                cluster.release_dependent(obj, owner)
+        for obj in cluster.orphans(kind, owner["metadata"]["namespace"]):
+            if (controller_of(obj) is None and obj["metadata"].get("deletionTimestamp") is None
+                    and (member is None or member(obj))
+                    and selector_matches(selector, labels_of(obj))):
+                obj["metadata"].setdefault("ownerReferences", []).append(owner_reference(owner))
+                cluster.adopt(obj, owner)
 
     def sync(self, obj: dict[str, Any]) -> None:  # pragma: no cover - interface
         raise NotImplementedError

@@ -105,6 +105,10 @@ class DaemonSetController(Controller):
         if ds["metadata"].get("deletionTimestamp") is not None:
             return      # being deleted: nothing to do (``syncDaemonSet``, daemon_controller.go)
         cluster = self.cluster
+        # ``constructHistory``'s ``ClaimControllerRevisions`` and ``getDaemonPods``'
+        # ``ClaimPods``: what a DaemonSet deleted with ``--cascade=orphan`` left
+        self.claim_orphans(ds, "ControllerRevision", (ds.get("spec") or {}).get("selector"))
+        self.claim_orphans(ds, "Pod", (ds.get("spec") or {}).get("selector"))
         template = (ds.get("spec") or {}).get("template") or {}
         current = record_revision(cluster, ds, pod_template_hash(template), _HASH_LABEL)
         # the hash of the revision found, an older one's after a rollback (``cur.Labels``

@@ -39,6 +39,12 @@ from clustersim.kubernetes.controllers.deployment_annotations import (
     rollback_annotations,
     set_new_replica_set_annotations,
 )
+from clustersim.kubernetes.controllers.deployment_conditions import (
+    TIMED_OUT,
+    check_paused_conditions,
+    has_progress_deadline,
+    set_deployment_condition,
+)
 from clustersim.kubernetes.controllers.rollout import (
     ReplicaSetState,
     Scaling,
@@ -56,7 +62,6 @@ from clustersim.kubernetes.objects import (
     count_generation,
     owner_reference,
     pod_template_hash,
-    set_condition,
 )
 from clustersim.kubernetes.podcounts import ReadyCounts
 
@@ -142,6 +147,9 @@ class DeploymentController(Controller):
     def sync(self, d: dict[str, Any]) -> None:
         self._forget()
         set_deployment_defaults(d)
+        # ``getReplicaSetsForDeployment``: ``ClaimReplicaSets`` adopts the orphans it
+        # selects, the ReplicaSets a Deployment deleted with ``--cascade=orphan`` left
+        self.claim_orphans(d, "ReplicaSet", d["spec"].get("selector"))
         spec, strategy = d["spec"], d["spec"]["strategy"]
         if strategy["type"] not in ("RollingUpdate", "Recreate"):
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "
@@ -154,8 +162,10 @@ class DeploymentController(Controller):
         if d["metadata"].get("deletionTimestamp") is not None:
             # being deleted (in the foreground): its status only, no rollout
             # (``syncDeployment`` calls ``syncStatusOnly``, pkg/controller/deployment)
-            self._update_status(d, replicas)
+            self._update_status(d, replicas, rollout=False)
             return
+        if check_paused_conditions(d, self.cluster.now):
+            self.cluster.changed()
         states = {id(rs): self._state(rs) for rs in rs_objects}
         if spec.get("paused") or self._is_scaling_event(d, rs_objects, replicas):
             new_state = states[id(new_obj)] if new_obj else None
@@ -163,7 +173,7 @@ class DeploymentController(Controller):
             self._apply(d, rs_objects, states, proportional_scale(
                 replicas, strategy, new_state, old_states, d.get("status", {}).get("replicas", 0)))
             self._refresh_annotations(d, rs_objects)
-            self._update_status(d, replicas)
+            self._update_status(d, replicas, rollout=False)
             return
         if strategy["type"] == "Recreate":
             self._recreate(d, rs_objects, new_obj, states, replicas)
@@ -282,6 +292,9 @@ class DeploymentController(Controller):
         self.cluster.create(rs)
         self._forget()                      # one more ReplicaSet to count
         d["metadata"].setdefault("annotations", {})[REVISION] = str(revision)
+        if has_progress_deadline(d):
+            set_deployment_condition(d, "Progressing", "True", "NewReplicaSetCreated",
+                                     f'Created new replica set "{name}"', self.cluster.now)
         if size > 0:
             self.cluster.record(d, "ScalingReplicaSet",
                                 f"Scaled up replica set {name} from 0 to {size}")
@@ -299,15 +312,24 @@ class DeploymentController(Controller):
         others = [rs for rs in rs_objects if rs is not new_obj]
         before = dict(new_obj["spec"])
         min_ready = d["spec"].get("minReadySeconds", 0) or 0
+        updated = False
         if (new_obj["spec"].get("minReadySeconds", 0) or 0) != min_ready:
             new_obj["spec"]["minReadySeconds"] = min_ready
             count_generation(new_obj, before)
-            self.cluster.changed()
+            updated = True
         if set_new_replica_set_annotations(d["metadata"].get("annotations") or {},
                                            annotations, self._max_revision(others) + 1):
+            updated = True
+        if updated:
             self.cluster.changed()
         if REVISION in annotations:
             d["metadata"].setdefault("annotations", {})[REVISION] = annotations[REVISION]
+        if not updated and has_progress_deadline(d) and condition(d, "Progressing") is None:
+            # a ReplicaSet found (adopted, or made before the Deployment had a deadline)
+            set_deployment_condition(d, "Progressing", "True", "FoundNewReplicaSet",
+                                     f'Found new replica set "{new_obj["metadata"]["name"]}"',
+                                     self.cluster.now)
+            self.cluster.changed()
 
     def _apply(self, d, rs_objects, states, done: list[Scaling]) -> None:
         """Write each decision to its ReplicaSet (size and replica annotations) with the
@@ -393,13 +415,22 @@ class DeploymentController(Controller):
         pods, new_pods, _, available = self._totals(d)
         return new_pods == replicas and pods == replicas and available == replicas
 
-    def _update_status(self, d, replicas: int) -> None:
-        """Status counts and the Available/Progressing conditions (``syncRolloutStatus``).
+    def _update_status(self, d, replicas: int, *, rollout: bool = True) -> None:
+        """Status counts and the Available condition (``calculateStatus`` in ``sync.go``),
+        and with ``rollout`` the Progressing condition too (``syncRolloutStatus`` in
+        ``progress.go``); upstream's paused and scaling syncs (``sync``) and a Deployment
+        being deleted leave Progressing as it was
+        (:mod:`~clustersim.kubernetes.controllers.deployment_conditions`).
 
         Progress is any change toward the goal: more updated, ready or available pods, or
         fewer old ones (``DeploymentProgressing``). Without progress for
-        ``progressDeadlineSeconds`` (default 600) the rollout is reported as failed
+        ``progressDeadlineSeconds`` (default 600) since the condition was last written
+        (progress, or a resume) the rollout is reported as failed
         (``ProgressDeadlineExceeded``); upstream does not stop it, and neither does this.
+        A ReplicaSet made for the rollout first shows as ``NewReplicaSetCreated``, one found
+        (adopted) as ``FoundNewReplicaSet`` (``getNewReplicaSet``), until the rollout's next
+        progress. Simplified: a rollback to an older ReplicaSet writes ``ReplicaSetUpdated``
+        at once, where upstream waits for the ReplicaSet's status to show the progress.
         """
         pods, new_pods, ready, available = self._totals(d)
         now = self.cluster.now
@@ -415,34 +446,42 @@ class DeploymentController(Controller):
         )
         min_available = replicas - max_unavailable(replicas, d["spec"]["strategy"])
         ok = available >= min_available
-        set_condition(d, "Available", ok, now,
-                      "MinimumReplicasAvailable" if ok else "MinimumReplicasUnavailable",
-                      "Deployment has minimum availability." if ok
-                      else "Deployment does not have minimum availability.")
+        set_deployment_condition(
+            d, "Available", str(ok), "MinimumReplicasAvailable" if ok
+            else "MinimumReplicasUnavailable", "Deployment has minimum availability." if ok
+            else "Deployment does not have minimum availability.", now)
+        if not rollout:
+            return
+        if not has_progress_deadline(d):
+            if (progressing := condition(d, "Progressing")) is not None:
+                status["conditions"].remove(progressing)
+            return
         new_obj = self._replica_sets(d)[1]
-        new_name = new_obj["metadata"]["name"] if new_obj is not None else ""
+        named = (f'ReplicaSet "{new_obj["metadata"]["name"]}"' if new_obj is not None
+                 else f'Deployment "{d["metadata"]["name"]}"')
         progressing = condition(d, "Progressing")
+        reason = progressing.get("reason") if progressing is not None else None
+        if reason == "NewReplicaSetAvailable" and pods == new_pods:
+            return                                  # isCompleteDeployment
         if self._complete(d, replicas):
-            set_condition(d, "Progressing", True, now, "NewReplicaSetAvailable",
-                          f'ReplicaSet "{new_name}" has successfully progressed.')
-        elif progressing is None or _progressed(before, status) or progressing.get(
-                "reason") == "NewReplicaSetAvailable":
-            set_condition(d, "Progressing", True, now, "ReplicaSetUpdated",
-                          f'ReplicaSet "{new_name}" is progressing.')
-            condition(d, "Progressing")["lastUpdateTime"] = now
-        deadline = d["spec"]["progressDeadlineSeconds"]    # set_deployment_defaults's
-        progressing = condition(d, "Progressing")
-        if progressing.get("reason") == "ReplicaSetUpdated":
-            last = progressing.get("lastUpdateTime", now)
-            if now >= last + deadline:
-                set_condition(d, "Progressing", False, now, "ProgressDeadlineExceeded",
-                              f'ReplicaSet "{new_name}" has timed out progressing.')
-                self.cluster.record(d, "ProgressDeadlineExceeded",
-                                    f'ReplicaSet "{new_name}" has timed out progressing.',
-                                    "Warning")
-            else:
-                # background: run() does not wait for a deadline that may never matter
-                self.cluster.wake_at(last + deadline, background=True)
+            set_deployment_condition(d, "Progressing", "True", "NewReplicaSetAvailable",
+                                     f"{named} has successfully progressed.", now)
+            return
+        if progressing is None or _progressed(before, status) or reason == \
+                "NewReplicaSetAvailable":
+            set_deployment_condition(d, "Progressing", "True", "ReplicaSetUpdated",
+                                     f"{named} is progressing.", now, again=True)
+        elif reason == TIMED_OUT:
+            return
+        last = condition(d, "Progressing").get("lastUpdateTime", now)
+        deadline = d["spec"]["progressDeadlineSeconds"]
+        if now >= last + deadline:
+            set_deployment_condition(d, "Progressing", "False", TIMED_OUT,
+                                     f"{named} has timed out progressing.", now)
+            self.cluster.record(d, TIMED_OUT, f"{named} has timed out progressing.", "Warning")
+        else:
+            # background: run() does not wait for a deadline that may never matter
+            self.cluster.wake_at(last + deadline, background=True)
 
 
 def copy_replica_failure(d: dict[str, Any], replica_sets: list[dict[str, Any]]) -> None:

@@ -50,13 +50,9 @@ from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllers.base import Controller, ReportedRefusalError, replicas_of
 from clustersim.kubernetes.objects import (
     condition,
-    controller_of,
     is_active,
     is_ready,
-    labels_of,
     new_pod_from_template,
-    owner_reference,
-    selector_matches,
 )
 
 __all__ = ["BURST_REPLICAS", "ReplicaSetController", "deletion_rank", "replica_failure"]
@@ -114,7 +110,8 @@ class ReplicaSetController(Controller):
         selector = spec.get("selector")
         if rs["kind"] == "ReplicationController" and selector is None:
             selector = (spec.get("template") or {}).get("metadata", {}).get("labels")
-        self._claim_orphans(rs, selector)
+        # ``FilterActivePods`` comes first: a finished Pod is never adopted
+        self.claim_orphans(rs, "Pod", selector, is_active)
         uid = rs["metadata"]["uid"]
         # an RS being deleted (in the foreground) makes and deletes no pods: upstream's
         # ``syncReplicaSet`` skips ``manageReplicas`` when its DeletionTimestamp is set
@@ -156,16 +153,6 @@ class ReplicaSetController(Controller):
             count -= batch
             batch = min(2 * batch, count)
         return refused
-
-    def _claim_orphans(self, rs: dict[str, Any], selector: Any) -> None:
-        """Adopt the orphans ``rs``'s selector matches (``ClaimPods``); the Pods it owns are
-        counted in the cluster's ``pod_counts``, and listed only to choose which to delete."""
-        namespace = rs["metadata"]["namespace"]
-        for pod in self.cluster.orphan_pods(namespace):
-            if (controller_of(pod) is None and is_active(pod)
-                    and selector_matches(selector, labels_of(pod))):
-                pod["metadata"].setdefault("ownerReferences", []).append(owner_reference(rs))
-                self.cluster.adopt(pod, rs)
 
     def _update_status(self, rs: dict[str, Any], error: str | None, diff: int) -> None:
         """``calculateStatus`` (``replica_set_utils.go``): the counts over the active Pods

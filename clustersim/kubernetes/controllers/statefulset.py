@@ -85,6 +85,12 @@ class StatefulSetController(Controller):
             return
         spec = sts.setdefault("spec", {})
         name = sts["metadata"]["name"]
+        # ``adoptOrphanRevisions`` and ``getPodsForStatefulSet`` (``ClaimPods`` of the Pods
+        # named after the set, ``isMemberOf``): what a set deleted with ``--cascade=orphan``
+        # left, so that one made again carries on with its Pods
+        self.claim_orphans(sts, "ControllerRevision", spec.get("selector"))
+        self.claim_orphans(sts, "Pod", spec.get("selector"),
+                           lambda pod: _ordinal(name, pod) is not None)
         parallel = spec.get("podManagementPolicy", "OrderedReady") == "Parallel"
         replicas = replicas_of(sts)
         status = sts.setdefault("status", {})
