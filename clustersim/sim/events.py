@@ -107,7 +107,7 @@ class KeptRecord(list[_T]):
         super().extend(items)
         drop_oldest(self, self.keep)
 
-    def __iadd__(self, items: Iterable[_T]) -> KeptRecord[_T]:  # type: ignore[override]
+    def __iadd__(self, items: Iterable[_T]) -> KeptRecord[_T]:  # type: ignore[override, misc]
         self.extend(items)
         return self
 
