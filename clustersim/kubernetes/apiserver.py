@@ -683,8 +683,7 @@ class APIServer:
         the owner goes. Simplified: all at once, as the collector does it within
         milliseconds; the finalizer is never seen. A dependent of an :data:`ADOPTABLE` kind
         left without a controller is an orphan a controller whose selector matches it may
-        adopt (a
-        Deployment made again adopts the ReplicaSets ``--cascade=orphan`` left, a
+        adopt (a Deployment made again adopts the ReplicaSets ``--cascade=orphan`` left, a
         StatefulSet its Pods and ControllerRevisions)."""
         uid = owner["metadata"]["uid"]
         for child in self._children.pop(uid, {}).values():
