@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
 from clustersim.exercises.carried_words import carried_word_hint
 from clustersim.exercises.checker import Wrong, kind
-from clustersim.exercises.labels import find_label, label_words, unknown_label_hint
+from clustersim.exercises.labels import find_label, label_letters, unknown_label_hint
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.manifests.kubernetes_fields import is_unknown_field
 from clustersim.manifests.safe_yaml import load_documents
@@ -50,7 +50,7 @@ def label_word(value: object) -> str | None:
     for what is not a string. Kept for code that compared labels this way before checks
     read them word by word (:func:`clustersim.exercises.labels.reads_as`, stricter: it also
     refuses a split inside a word, such as "pin_ned")."""
-    return "".join(label_words(value)) if isinstance(value, str) else None
+    return label_letters(value) if isinstance(value, str) else None
 
 
 def answered(answer: object, replace_with: str) -> None:

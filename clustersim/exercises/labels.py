@@ -20,7 +20,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["colliding", "find_label", "label_words", "meant_label", "reads_as",
+__all__ = ["colliding", "find_label", "label_letters", "label_words", "meant_label", "reads_as",
            "unknown_label_hint"]
 
 _SEPARATORS = re.compile(r"[\s_-]+")
@@ -43,7 +43,9 @@ def label_words(label: str) -> tuple[str, ...]:
     return tuple(word.casefold() for word in words if word)
 
 
-def _letters(text: str) -> str:
+def label_letters(text: str) -> str:
+    """The letters of ``text``'s words (:func:`label_words`) run together: what two labels
+    that one typed word could be read as share (:func:`colliding`)."""
     return "".join(label_words(text))
 
 
@@ -88,7 +90,7 @@ def colliding(labels: Iterable[str]) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     pairs = []
     for label in labels:
-        letters = _letters(label)
+        letters = label_letters(label)
         if letters in seen:
             pairs.append((seen[letters], label))
         seen.setdefault(letters, label)
@@ -107,15 +109,15 @@ def unknown_label_hint(typed: object, labels: tuple[str, ...],
     said = next((hint for word, hint in plausible.items() if reads_as(typed, word)), None)
     if said is not None:
         return f"{said} {options}"
-    letters = _letters(typed)
+    letters = label_letters(typed)
     same = [label for label in labels
-            if _letters(label) == letters and not reads_as(typed, label)]
+            if label_letters(label) == letters and not reads_as(typed, label)]
     if same:
         return (f"Did you mean {same[0]!r}? A space, hyphen or underscore may stand only "
                 f"between the words of a label, and {typed.strip()!r} splits one. {options}")
-    near = difflib.get_close_matches(letters, [_letters(label) for label in labels], n=1,
+    near = difflib.get_close_matches(letters, [label_letters(label) for label in labels], n=1,
                                      cutoff=_NEARLY)
     if near:
-        meant = next(label for label in labels if _letters(label) == near[0])
+        meant = next(label for label in labels if label_letters(label) == near[0])
         return f"Did you mean {meant!r}? A label is read as it is spelt. {options}"
     return options
