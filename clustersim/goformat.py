@@ -29,12 +29,15 @@ The rules that live here, each once:
 - :func:`parse_rfc3339`: ``time.Parse(time.RFC3339, text)`` with its :class:`TimeParseError`
   (``src/time/format.go``), as the API server reads a ``metav1.Time``; :func:`time_quote`, the
   time package's own ``quote`` that its errors use, ``time.ParseDuration``'s included.
+- :func:`path_clean`: ``path.Clean`` of a slash-separated path (``src/path/path.go``), as the
+  Docker daemon compares a bind's source and the API server checks a continue token's key.
 """
 
 from __future__ import annotations
 
 import calendar
 import json
+import posixpath
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -44,7 +47,8 @@ from typing import Any
 
 __all__ = ["FloatLiteral", "GoStruct", "NumError", "TimeParseError", "atoi", "duration_string",
            "go_json", "go_quote", "go_text", "go_verbose", "int_range", "json_kind",
-           "parse_float", "parse_int", "parse_rfc3339", "seconds_duration", "time_quote"]
+           "parse_float", "parse_int", "parse_rfc3339", "path_clean", "seconds_duration",
+           "time_quote"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -529,3 +533,10 @@ def time_quote(text: str) -> str:
         else:
             out.append("\\" + char if char in '"\\' else char)
     return '"' + "".join(out) + '"'
+
+
+def path_clean(path: str) -> str:
+    """``path`` as Go's ``path.Clean`` writes it: no ``.``, ``..``, doubled or trailing
+    slashes (``posixpath.normpath`` keeps a leading ``//``, which Go folds to one)."""
+    cleaned = posixpath.normpath(path)
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned

@@ -26,10 +26,11 @@ or a link; here it only exists or not.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable
 
-__all__ = ["DEFAULT_HOST_PATHS", "PATH_MAX", "clean", "exists", "host_paths", "stat_error"]
+from clustersim.goformat import path_clean
+
+__all__ = ["DEFAULT_HOST_PATHS", "PATH_MAX", "exists", "host_paths", "stat_error"]
 
 DEFAULT_HOST_PATHS = ("/etc/hostname", "/proc", "/sys", "/tmp", "/var/lib/docker",
                       "/var/run/docker.sock")
@@ -60,13 +61,6 @@ def stat_error(path: str) -> str:
     return ""
 
 
-def clean(path: str) -> str:
-    """``path`` as Go's ``path.Clean`` writes it: no ``.``, ``..``, doubled or trailing
-    slashes (``posixpath.normpath`` keeps a leading ``//``, which Go folds)."""
-    cleaned = posixpath.normpath(path)
-    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
-
-
 def host_paths(node: str, declared: Iterable[str] | None) -> tuple[str, ...]:
     """The node's paths: :data:`DEFAULT_HOST_PATHS` and ``declared``, cleaned, sorted, each
     once. A declared path must be an absolute path (a ``ValueError`` names the node and the
@@ -79,13 +73,13 @@ def host_paths(node: str, declared: Iterable[str] | None) -> tuple[str, ...]:
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"Node {node!r}: host_paths entry {path!r} must be an absolute "
                              "path, such as '/srv/data'")
-        paths.add(clean(path))
+        paths.add(path_clean(path))
     return tuple(sorted(paths))
 
 
 def exists(paths: Iterable[str], path: str) -> bool:
     """Does ``path`` exist on a node whose paths are ``paths``: is it one of them, or a
     directory above one (see the module docstring)?"""
-    wanted = clean(path)
+    wanted = path_clean(path)
     below = wanted.rstrip("/") + "/"
     return any(known == wanted or known.startswith(below) for known in paths)

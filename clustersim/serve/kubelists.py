@@ -39,11 +39,10 @@ from __future__ import annotations
 import base64
 import bisect
 import json
-import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from clustersim.goformat import NumError, json_kind, parse_int
+from clustersim.goformat import NumError, json_kind, parse_int, path_clean
 from clustersim.manifests.kubernetes_errors import aggregate, invalid, named, unsupported
 from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.kubedecoding import decoder_error, refuse_constant
@@ -303,9 +302,7 @@ def _decode_continue(token: str, current: int) -> tuple[str, int]:
     if not fields["start"]:
         raise refused(": encoded start key empty (version meta.k8s.io/v1)")
     key = fields["start"] if fields["start"].startswith("/") else "/" + fields["start"]
-    cleaned = posixpath.normpath(key)
-    if cleaned.startswith("//"):           # POSIX keeps two leading slashes, Go one
-        cleaned = "/" + cleaned.lstrip("/")
+    cleaned = path_clean(key)
     if cleaned != key:
         raise refused(f": {fields['start']}")
     return cleaned[1:], fields["rv"] if fields["rv"] > 0 else current

@@ -109,7 +109,8 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
-from clustersim.hostpaths import DEFAULT_HOST_PATHS, clean, exists, stat_error
+from clustersim.goformat import path_clean
+from clustersim.hostpaths import DEFAULT_HOST_PATHS, exists, stat_error
 from clustersim.manifests.healthchecks import engine_problem
 from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.portallocator import PortAllocator, start_error
@@ -178,7 +179,7 @@ def container_refusal(task: Task, host_paths: Iterable[str] = DEFAULT_HOST_PATHS
     if refused:
         return _MESSAGES[TaskState.PREPARING], refused
     for mount in task.spec.mounts:
-        if clean(mount.target.replace("\\", "/")) == "/":
+        if path_clean(mount.target.replace("\\", "/")) == "/":
             return _MESSAGES[TaskState.PREPARING], (
                 f'invalid mount config for type "{mount.type}": invalid specification: '
                 "destination can't be '/'")

@@ -51,7 +51,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from clustersim.hostpaths import clean
+from clustersim.goformat import path_clean
 from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError, StackSpec, compose_types, load_manifests
 from clustersim.manifests.container_labels import label_map
@@ -416,7 +416,7 @@ def bind_source(source: str) -> str:
     relative one joined to the Compose file's directory, which Go's ``filepath.Join``
     cleans (docker/cli ``resolveVolumePaths`` and ``absPath``); the simulator's directory
     is ``/`` (``./data/`` is ``/data``)."""
-    return source if source.startswith("/") else clean(posixpath.join("/", source))
+    return source if source.startswith("/") else path_clean(posixpath.join("/", source))
 
 
 def checkout_paths(specs: Iterable[Any]) -> list[str]:
