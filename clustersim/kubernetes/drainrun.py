@@ -32,7 +32,7 @@ where the real goroutines race; a drain whose Pods all went prints no ``node/...
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_right
 from numbers import Real
 from typing import Any
 
@@ -73,8 +73,8 @@ class Drained(list[str]):
         """The Pod ``name`` ended with kubectl's ``error`` at the simulated second ``at``."""
         if name in self:
             self.remove(name)
-        place = len([t for t in self._ended if t <= at])
-        insort(self._ended, at)
+        place = bisect_right(self._ended, at)
+        self._ended.insert(place, at)
         self.errors.insert(place, error)
 
 
