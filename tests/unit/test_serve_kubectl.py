@@ -2408,24 +2408,24 @@ def _pod_spec(obj: dict) -> dict:
     return spec if obj["kind"] == "Pod" else spec["template"]["spec"]
 
 
-def test_templates_and_pods_show_the_api_servers_defaults(fresh):
+def test_templates_and_pods_show_the_api_servers_defaults(on_2026):
     """``kubectl get -o yaml`` shows what ``SetDefaults_PodSpec`` and ``SetDefaults_Container``
     fill in (``pkg/apis/core/v1/defaults.go``): the pull policy from the image's tag
     (``Always`` for ``latest`` or no tag), the termination message, DNS policy, scheduler,
     grace period and restart policy; a value the manifest gives is kept. Workloads get their
     kind's own defaults (``pkg/apis/apps/v1/defaults.go``), a Pod ``enableServiceLinks``,
     which templates do not get (``SetDefaults_Pod``)."""
-    fresh("create", "deployment", "web", "--image=nginx:1.27")
-    fresh("apply", "-f", "-", stdin=WORKLOADS)
-    fresh("run", "solo", "--image=redis")
-    fresh.server.step(10)
-    [pod] = [p for p in json.loads(fresh("get", "pods", "-o", "json").stdout)["items"]
+    on_2026("create", "deployment", "web", "--image=nginx:1.27")
+    on_2026("apply", "-f", "-", stdin=WORKLOADS)
+    on_2026("run", "solo", "--image=redis")
+    on_2026.server.step(10)
+    [pod] = [p for p in json.loads(on_2026("get", "pods", "-o", "json").stdout)["items"]
              if p["metadata"]["name"].startswith("web-")]
-    shown = {"Deployment/web": json.loads(fresh("get", "deploy", "web", "-o", "json").stdout),
-             "Pod/solo": json.loads(fresh("get", "pod", "solo", "-o", "json").stdout),
+    shown = {"Deployment/web": json.loads(on_2026("get", "deploy", "web", "-o", "json").stdout),
+             "Pod/solo": json.loads(on_2026("get", "pod", "solo", "-o", "json").stdout),
              "Pod/web": pod}
     for kind, name in (("sts", "db"), ("ds", "agent"), ("job", "once"), ("cronjob", "tick")):
-        obj = yaml.safe_load(fresh("get", kind, name, "-o", "yaml").stdout)
+        obj = yaml.safe_load(on_2026("get", kind, name, "-o", "yaml").stdout)
         shown[f"{obj['kind']}/{name}"] = obj
     pulls, periods, restarts = {}, {}, {}
     for key, obj in shown.items():
@@ -2456,20 +2456,20 @@ def test_templates_and_pods_show_the_api_servers_defaults(fresh):
         "maxSurge": 0, "maxUnavailable": 1}} and ds["revisionHistoryLimit"] == 10
 
 
-def test_defaults_are_no_change_to_apply_diff_or_replace(fresh):
+def test_defaults_are_no_change_to_apply_diff_or_replace(on_2026):
     """The defaults the API returns are no change: ``kubectl apply`` of the same manifests
     again says ``unchanged``, ``kubectl diff`` finds nothing, and ``kubectl replace`` of what
     ``kubectl get -o yaml`` printed, or of a manifest that writes every default out, starts no
     rollout and is no change to an immutable Job template."""
-    fresh("apply", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED)
-    fresh.server.step(30)
-    again = fresh("apply", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED).stdout
+    on_2026("apply", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED)
+    on_2026.server.step(30)
+    again = on_2026("apply", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED).stdout
     assert again.split("\n")[:-1] == [f"{name} unchanged" for name in (
         "statefulset.apps/db", "daemonset.apps/agent", "job.batch/once", "cronjob.batch/tick",
         "deployment.apps/web")]
-    differ = fresh("diff", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED, check=False)
+    differ = on_2026("diff", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED, check=False)
     assert (differ.returncode, differ.stdout) == (0, ""), differ.stderr
-    cluster = fresh.server.cluster
+    cluster = on_2026.server.cluster
 
     def specs() -> dict[str, dict]:
         return {f"{o['kind']}/{o['metadata']['name']}": copy.deepcopy(o["spec"])
@@ -2478,12 +2478,12 @@ def test_defaults_are_no_change_to_apply_diff_or_replace(fresh):
 
     stored = specs()
     for kind, name in (("deploy", "web"), ("sts", "db"), ("ds", "agent"), ("job", "once")):
-        read = fresh("get", kind, name, "-o", "yaml").stdout
-        assert "replaced" in fresh("replace", "-f", "-", stdin=read).stdout
+        read = on_2026("get", kind, name, "-o", "yaml").stdout
+        assert "replaced" in on_2026("replace", "-f", "-", stdin=read).stdout
     spelled = PROBED.replace("image: nginx:1.27", "image: nginx:1.27\n"
                              "        imagePullPolicy: IfNotPresent\n"
                              "        terminationMessagePolicy: File")
-    assert "replaced" in fresh("replace", "-f", "-", stdin=spelled).stdout
+    assert "replaced" in on_2026("replace", "-f", "-", stdin=spelled).stdout
     # the same specs (a replace writes the last-applied annotation kubectl apply left, which
     # counts a Deployment's generation up, upstream too)
     assert specs() == stored

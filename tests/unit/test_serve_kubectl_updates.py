@@ -10,6 +10,7 @@ import pytest
 
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.apiserver import LAST_APPLIED
+from clustersim.kubernetes.controllers.cronjob import EPOCH
 from clustersim.serve import serve
 from tests.unit.test_k8s_cluster import (
     applied_over_others,
@@ -57,7 +58,9 @@ spec:
 
 @pytest.fixture
 def fresh(tmp_path):
-    with serve("kubernetes", nodes=2, speed=0) as server:
+    """Two nodes on a frozen clock whose calendar starts 2026-01-01 00:00 UTC, so the daily
+    CronJob below never falls due while a test runs, whatever the hour it runs at."""
+    with serve("kubernetes", nodes=2, speed=0, epoch=EPOCH.timestamp()) as server:
         yield Kubectl(server, tmp_path)
 
 
