@@ -2184,8 +2184,9 @@ def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
 
 @pytest.fixture(scope="module")
 def everything(tmp_path_factory):
-    """The example app plus a Job, a CronJob, a DaemonSet and a budget, 400 s in."""
-    with serve("kubernetes", nodes=3, speed=0) as server:
+    """The example app plus a Job, a CronJob, a DaemonSet and a budget, 400 s in, on the fixed
+    2026-01-01 calendar (the CronJob every five minutes fires once, at 00:05, on every run)."""
+    with serve("kubernetes", nodes=3, speed=0, epoch=EPOCH.timestamp()) as server:
         kubectl = Kubectl(server, tmp_path_factory.mktemp("all"))
         kubectl("apply", "-f", str(example_path("kubernetes")))
         kubectl("apply", "-f", "-", stdin=BATCH)
