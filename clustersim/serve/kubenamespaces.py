@@ -204,8 +204,9 @@ def status_errors(status: Any, deleting: bool) -> tuple[str | None, list[str]]:
     ``pkg/apis/core/validation/validation.go``) finds in its phase: ``Active`` while the
     namespace has no ``deletionTimestamp``, ``Terminating`` once it has one, anything else
     (a missing phase too, Go's empty string) ``field.Invalid`` at ``status.Phase``.
-    Simplified: a status that passes is answered as the namespace controller keeps it; its
-    conditions are not stored."""
+    A status that passes is stored, its conditions with it (``namespaceStatusStrategy``
+    resets only the spec, ``pkg/registry/core/namespace/strategy.go``:
+    :mod:`~clustersim.serve.kubestatuswrites`)."""
     why = struct_error(status, "v1.NamespaceStatus", _NAMESPACE_STATUS, "Namespace.status",
                        TIME)
     if why:

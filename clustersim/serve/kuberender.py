@@ -54,6 +54,7 @@ from clustersim.serve.kubeomitempty import omit_empty
 from clustersim.serve.kuberesources import NAMESPACED, Resource, by_kind
 from clustersim.serve.kuberestarts import restart_fields
 from clustersim.serve.kuberuntimeids import add_runtime_ids
+from clustersim.serve.kubestatuswrites import StatusWrites
 
 __all__ = ["WAITING_REASONS", "Renderer", "waiting_reason"]
 
@@ -89,6 +90,9 @@ class Renderer(DerivedObjects):
         self.managers = FieldManagers()
         """The field managers of the objects written through the API, shown as their
         ``metadata.managedFields``; an object's go with it."""
+        self.status_writes = StatusWrites()
+        """The statuses written through ``/status`` shown in place of the simulator's own
+        (:mod:`~clustersim.serve.kubestatuswrites`), by uid; an object's go with it."""
         self.deletions_moved: dict[str, float] = {}
         """The deletion times a shortened grace period moved to the second request's time,
         by uid (:meth:`deletion_timestamp`)."""
@@ -101,6 +105,7 @@ class Renderer(DerivedObjects):
         resource = by_kind(obj["kind"])
         meta = obj["metadata"]
         self.deletions_moved.pop(meta.get("uid", ""), None)
+        self.status_writes.forget(meta.get("uid", ""))
         namespace = meta.get("namespace", "") if resource is None or resource.namespaced \
             else ""
         self.versions.deleted(obj["kind"], (namespace, meta["name"], meta.get("uid", "")))
@@ -199,8 +204,11 @@ class Renderer(DerivedObjects):
         keeps its defaults unset. The version is stamped from the stored object and the
         status shown, which :meth:`shown` makes alike whatever ``lean``: a read, whatever
         it asks for, leaves every version as it was (only a write changes one, as an etcd
-        mod revision)."""
-        out = self.versioned(self.shown(obj, resource, lean=lean), obj, stored=True)
+        mod revision). A status written through ``/status`` shows while it lasts
+        (:class:`~clustersim.serve.kubestatuswrites.StatusWrites`)."""
+        shown = self.shown(obj, resource, lean=lean)
+        self.status_writes.apply(shown)
+        out = self.versioned(shown, obj, stored=True)
         self.stamp_references(obj, out["metadata"]["resourceVersion"])
         return out
 
@@ -416,6 +424,7 @@ class Renderer(DerivedObjects):
             if kept is not None:
                 obj["status"]["conditions"] = deletion_conditions(
                     *remaining[name], obj["metadata"]["deletionTimestamp"])
+            self.status_writes.apply(obj)
             out.append(self.versioned(obj, kept or stored.get(name)))
         for emptied in self.terminating.keys() - names:
             self.forget_events(emptied)

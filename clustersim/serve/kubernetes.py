@@ -88,7 +88,10 @@ with a Status saying so and what to use instead (:func:`_not_streamed`); a Node'
 written through ``/status`` is decoded and validated (:mod:`~clustersim.serve.kubenodes`)
 and kept until the kubelet's next status update writes back the fields it owns (an extended
 resource advertised so stays, https://kubernetes.io/docs/tasks/administer-cluster/extended-resource-node/),
-but the simulator's scheduler places Pods by the nodes' own capacity, not a written one.
+but the simulator's scheduler places Pods by the nodes' own capacity, not a written one;
+the status written to any other kind but a Pod is shown until its controller writes its
+own again, and never read by the simulator's controllers
+(:mod:`~clustersim.serve.kubestatuswrites`).
 """
 
 from __future__ import annotations
@@ -240,6 +243,12 @@ from clustersim.serve.kuberesources import (
     find,
     openapi_v3_document,
     openapi_v3_root,
+)
+from clustersim.serve.kubestatuswrites import (
+    RECONCILED_AT_ONCE,
+    shown_status,
+    status_decode_error,
+    status_problems,
 )
 from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
@@ -1593,7 +1602,8 @@ class KubernetesBackend(ClusterTime):
             status = new.get("status") if isinstance(new, dict) else None
             why, problems = node_resources_errors(status) if resource.kind == "Node" \
                 else namespace_status_errors(status, "deletionTimestamp" in current[
-                    "metadata"]) if resource.kind == "Namespace" else (None, [])
+                    "metadata"]) if resource.kind == "Namespace" else (
+                    status_decode_error(resource.kind, resource.group_version, status), [])
             phase = status.get("phase") if isinstance(status, dict) else None
             if resource.kind == "Pod" and phase is not None and not isinstance(phase, str):
                 why = (f"json: cannot unmarshal {json_kind(phase, numeric_target=False)} into "
@@ -1601,8 +1611,11 @@ class KubernetesBackend(ClusterTime):
             if why:     # the decoder's refusal
                 with _patch_refused(request, body, new):
                     raise _undecodable(resource, why)
-            if problems:        # ValidateNodeUpdate's ValidateNodeResources, or
-                raise _field_invalid(resource.kind, name, problems)  # the Namespace's phase
+            # ValidateNodeUpdate's ValidateNodeResources, the Namespace's phase, or the
+            # status strategy's ValidateUpdate of an apps kind
+            problems = problems or status_problems(resource.kind, status, current.get("status"))
+            if problems:
+                raise _field_invalid(resource.kind, name, problems, resource.group)
             if resource.kind == "Node":     # stored, until its kubelet's next update
                 kept = self._node_status_metadata(resource, name, current, new)
                 written = canonical_status(status) if isinstance(status, dict) else {}
@@ -1614,8 +1627,10 @@ class KubernetesBackend(ClusterTime):
                 writes.status_written, writes.written_at = written, self.cluster.now
                 self._settle()
                 return Response.json(200, self._one(resource, None, name)[0])
-            if resource.kind != "Pod" or _dry_run(request):
-                # status belongs to the controllers: answered as they keep it
+            if resource.kind != "Pod":
+                return self._write_status(request, resource, namespace, name, current, status)
+            if _dry_run(request):
+                # a Pod's status belongs to its kubelet: answered as it keeps it
                 return Response.json(200, current)
             self._write_size(resource, current, current, status, not applying)
             pod = self._stored(resource, namespace, name)
@@ -1627,6 +1642,29 @@ class KubernetesBackend(ClusterTime):
                 self._managed(request, resource, namespace, name, current, new, body):
             return self._replace(request, resource, namespace, name, current, new,
                                  finalize=sub == "finalize")
+
+    def _write_status(self, request: Request, resource: Resource, namespace: str | None,
+                      name: str, current: dict[str, Any], status: Any) -> Response:
+        """Store ``status`` (decoded and validated) as the status of ``current``, an object
+        of a kind whose status the simulator computes, but a Pod or a Node: its status
+        strategy's ``PrepareForUpdate`` keeps the new status and the stored spec
+        (:mod:`~clustersim.serve.kubestatuswrites`). The answer shows it; the controller
+        of a kind in :data:`~clustersim.serve.kubestatuswrites.RECONCILED_AT_ONCE` then
+        writes its own back, as upstream's does at the update event the write makes; any
+        other shows it until the simulator's own status changes. A dry run answers the
+        object with it and keeps nothing."""
+        if _dry_run(request):
+            return Response.json(200, {**current, "status": shown_status(current, status)})
+        self._write_size(resource, current, current, status,
+                         request.content_type != "application/apply-patch+yaml")
+        uid = current["metadata"].get("uid", "")
+        writes = self.renderer.status_writes
+        writes.write(current, status)
+        answer = self._one(resource, namespace, name)[0]
+        if resource.kind in RECONCILED_AT_ONCE:
+            writes.forget(uid)
+        self._settle()
+        return Response.json(200, answer)
 
     @contextmanager
     def _managed(self, request: Request, resource: Resource, namespace: str | None,
