@@ -444,17 +444,20 @@ class Renderer(DerivedObjects):
         obj["status"] = {"phase": "Active" if active else "Terminating"}
         return obj
 
-    def terminate(self, name: str) -> dict[str, Any]:
+    def terminate(self, name: str, *, dry_run: bool = False) -> dict[str, Any]:
         """Mark namespace ``name`` deleted now, as the namespace registry's ``Delete``
         updates the stored object (:mod:`~clustersim.serve.kubenamespaces`): the same uid,
         creation time and labels, ``deletionTimestamp`` now; kept in :attr:`terminating`
         until its content is gone. Call before its Namespace object leaves the store. The
-        namespace as the DELETE answers it, before the controller wrote its conditions."""
+        namespace as the DELETE answers it, before the controller wrote its conditions;
+        ``dry_run``: kept nowhere, and without a resourceVersion."""
         stored = self.cluster.get("Namespace", "default", name)
         kept: dict[str, Any] = copy.deepcopy(dict(stored)) if stored is not None \
             else _implicit_namespace(name)
         kept["metadata"]["deletionTimestamp"] = self.cluster.now
         kept["spec"] = {"finalizers": ["kubernetes"]}
+        if dry_run:
+            return self.namespace(name, kept)
         self.terminating[name] = kept
         return self.versioned(self.namespace(name, kept), kept)
 

@@ -2041,9 +2041,9 @@ class KubernetesBackend(ClusterTime):
         """Delete one object with ``options`` (:meth:`_delete_options`), after its
         ``preconditions`` are checked (:func:`_delete_precondition`); the answer is
         :meth:`_deleted_answer` (or, still being deleted, the object as it is). A dry run
-        answers the object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
-        dependents, ``Foreground`` keeps the object, being deleted, until they are gone
-        (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`).
+        deletes nothing and answers :meth:`_dry_run_deletion`; ``propagationPolicy:
+        Orphan`` keeps the dependents, ``Foreground`` keeps the object, being deleted,
+        until they are gone (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`).
 
         A Pod's ``gracePeriodSeconds`` overrides its ``terminationGracePeriodSeconds``, 0
         (``--force --grace-period=0``) deleting it at once
@@ -2060,18 +2060,14 @@ class KubernetesBackend(ClusterTime):
             _delete_precondition(resource, name, self._one(resource, namespace, name)[0],
                                  preconditions)
         if options.get("dryRun"):
-            obj, _ = self._one(resource, namespace, name)
-            return obj
+            return self._dry_run_deletion(resource, namespace, name, options)
         if resource.kind == "Node":
             before = self._one(resource, None, name)[0]     # 404 for an unknown node
             self.cluster.remove_node(name)      # which forgets what writes kept of it
             self._settle()
             return self._deleted_answer(resource, before)
         if resource.kind == "Namespace":
-            self._one(resource, None, name)          # 404 for a namespace that is not there
-            if name in self.renderer.terminating:
-                raise HttpError(409, f'Operation cannot be fulfilled on namespaces "{name}": '
-                                f"{PURGE_PENDING}", "Conflict", name=name, kind="namespaces")
+            self._deletable_namespace(resource, name)
             deleted = self.renderer.terminate(name)
             # the namespace controller deletes every namespaced resource the API serves,
             # its Events among them (deleteAllContent, pkg/controller/namespace/deletion/
@@ -2108,6 +2104,17 @@ class KubernetesBackend(ClusterTime):
             return self._stored_item(resource, stored)[0]
         return self._deleted_answer(resource, before)
 
+    def _deletable_namespace(self, resource: Resource, name: str) -> dict[str, Any]:
+        """Namespace ``name`` as it is, which a DELETE may delete: 404 for one that is not
+        there, 409 for one already Terminating (the namespace registry's ``Delete`` refuses
+        it while ``spec.finalizers`` holds any, ``pkg/registry/core/namespace/storage/
+        storage.go``)."""
+        current = self._one(resource, None, name)[0]
+        if name in self.renderer.terminating:
+            raise HttpError(409, f'Operation cannot be fulfilled on namespaces "{name}": '
+                            f"{PURGE_PENDING}", "Conflict", name=name, kind="namespaces")
+        return current
+
     def _deleted_answer(self, resource: Resource, before: dict[str, Any]) -> dict[str, Any]:
         """What a DELETE that removed the object ``before`` answers (``Store.finalizeDelete``
         in k8s.io/apiserver ``pkg/registry/generic/registry/store.go``): the object, at its
@@ -2115,56 +2122,93 @@ class KubernetesBackend(ClusterTime):
         revision, ``pkg/storage/etcd3/store.go``), for a kind whose registry returns the
         deleted object (:attr:`~clustersim.serve.kuberesources.Resource.returns_deleted`);
         else a Status of success naming it by name, group, resource and uid, which kubectl's
-        ``delete --wait`` reads the uid from. An object a DELETE leaves in place (a graceful
-        or finalizer-held deletion) is answered as it is, as upstream answers its update.
-        Simplified: a dry run answers the object as it is, without the deletion fields nor
-        the Status upstream's dry run answers."""
+        ``delete --wait`` reads the uid from (:func:`_deleted_status`). An object a DELETE
+        leaves in place (a graceful or finalizer-held deletion) is answered as it is, as
+        upstream answers its update; a dry run's answer is :meth:`_dry_run_deletion`'s."""
         history = self.renderer.versions.history.get(resource.kind)
         gone = history.deletion(key_of(before)) if history is not None else None
         if resource.returns_deleted:
             version = str(gone or self.renderer.versions.revision)
             return {**before, "metadata": {**before["metadata"], "resourceVersion": version}}
-        meta = before["metadata"]
-        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-                "details": _status_details({"name": meta["name"], "group": resource.group,
-                                            "kind": resource.plural,
-                                            "uid": meta.get("uid", "")})}
+        return _deleted_status(resource, before)
 
     def _deletion_size(self, resource: Resource, stored: dict[str, Any],
                        before: dict[str, Any], options: dict[str, Any]) -> None:
         """Refuse, as etcd does, a DELETE that writes ``stored`` (shown as ``before``)
-        instead of removing it, when what it writes (:func:`~clustersim.serve.etcdsize.
-        as_deleting`) is too large. ``Store.Delete`` writes through ``GuaranteedUpdate`` a
-        graceful deletion (a scheduled Pod's) and the deletion of an object that keeps
-        finalizers: its own, or the garbage collector's ``orphan`` and
+        instead of removing it (:meth:`_marked_deleting`), when what it writes is too
+        large. etcd's error is no storage error, so ``InterpretUpdateError`` passes it on
+        as it is, the update's 500, and the object stays as it was. The DELETE handler has
+        no managed-fields retry. Simplified: a Terminating Pod given a shorter grace period
+        is written again upstream, with that period, unsized here (its size barely moves);
+        the simulator orphans at once and never shows the ``orphan`` finalizer it sizes."""
+        marked = self._marked_deleting(stored, before, options)
+        if marked is not None:
+            self._write_size(resource, marked, before, before.get("status"), retry=False)
+
+    def _marked_deleting(self, stored: dict[str, Any], before: dict[str, Any],
+                         options: dict[str, Any]) -> dict[str, Any] | None:
+        """``stored`` (shown as ``before``) as a DELETE with ``options`` writes it when it
+        keeps it (:func:`~clustersim.serve.etcdsize.as_deleting`), or None when the DELETE
+        removes it at once or writes nothing. ``Store.Delete`` writes through
+        ``GuaranteedUpdate`` a graceful deletion (a scheduled Pod's, its
+        ``deletionTimestamp`` the end of its grace period) and the deletion of an object
+        that keeps finalizers: its own, or the garbage collector's ``orphan`` and
         ``foregroundDeletion`` that the ``Orphan`` and ``Foreground`` policies add
         (``updateForGracefulDeletionAndFinalizers``, k8s.io/apiserver
-        ``pkg/registry/generic/registry/store.go``); etcd's error is no storage error, so
-        ``InterpretUpdateError`` passes it on as it is, the update's 500, and the object
-        stays as it was. The DELETE handler has no managed-fields retry. An object already
-        being deleted is not written again (``errAlreadyDeleting``). Simplified: a
-        Terminating Pod given a shorter grace period is written again upstream, with that
-        period, unsized here (its size barely moves); the simulator orphans at once and
-        never shows the ``orphan`` finalizer it sizes."""
+        ``pkg/registry/generic/registry/store.go``; the time as
+        :meth:`~clustersim.serve.kuberender.Renderer.deletion_timestamp` adds the period).
+        An object already being deleted is not written again (``errAlreadyDeleting``)."""
         meta = stored["metadata"]
         if meta.get("deletionTimestamp") is not None:
-            return
+            return None
         finalizers = list(meta.get("finalizers") or [])
         grace = 0
         if stored["kind"] == "Pod":
             grace = deletion_grace_period(stored, options.get("gracePeriodSeconds"))
             if deleted_at_once(stored, grace):
-                return
+                return None
         else:
             added = {"Orphan": "orphan", "Foreground": FOREGROUND_DELETION}.get(
                 options.get("propagationPolicy") or "")
             if added is not None and added not in finalizers:
                 finalizers.append(added)
             if not finalizers:
-                return
-        self._write_size(resource, as_deleting(before, finalizers, grace,
-                                               self.renderer.timestamp(self.cluster.now)),
-                         before, before.get("status"), retry=False)
+                return None
+        return as_deleting(before, finalizers, grace, self.renderer.timestamp(
+            self.renderer.deletion_timestamp({"deletionTimestamp": self.cluster.now,
+                                              "deletionGracePeriodSeconds": grace})))
+
+    def _dry_run_deletion(self, resource: Resource, namespace: str | None, name: str,
+                          options: dict[str, Any]) -> dict[str, Any]:
+        """What a dry-run DELETE answers, writing nothing (``Store.Delete`` in
+        k8s.io/apiserver ``pkg/registry/generic/registry/store.go``): a deletion that
+        would keep the object (graceful, or held by finalizers) answers the object as that
+        update would write it (:meth:`_marked_deleting`; "Going further ... is not useful
+        when we are performing a dry-run request"); one already being deleted, the object
+        as it is; any other, what ``finalizeDelete`` answers after etcd's dry-run delete:
+        the object as it is for a kind whose registry returns the deleted object, else a
+        Status of success naming it. An Active Namespace answers as its registry's first
+        DELETE writes it, Terminating (``pkg/registry/core/namespace/storage/
+        storage.go`` runs the same update, dry run or not); a Terminating one is refused
+        as a DELETE of it is."""
+        if resource.kind == "Namespace":
+            current = self._deletable_namespace(resource, name)
+            shown = self.renderer.terminate(name, dry_run=True)
+            shown["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+            return shown
+        before = self._one(resource, namespace, name)[0]
+        stored = None if resource.kind == "Node" or self._default(
+            resource.kind, namespace, name) is not None else \
+            self._stored(resource, namespace, name)
+        if stored is not None:
+            if stored["metadata"].get("deletionTimestamp") is not None:
+                return before
+            marked = self._marked_deleting(stored, before, options)
+            if marked is not None:
+                return marked
+        if resource.returns_deleted:
+            return before
+        return _deleted_status(resource, before)
 
     def _note_moved_deletion(self, stored: dict[str, Any], grace: int | None) -> None:
         """A shorter grace period for a Pod already terminating whose new end is past: its
@@ -3145,6 +3189,16 @@ def _cause(detail: str) -> str:
 def _not_found(resource: Resource, name: str) -> HttpError:
     return HttpError(404, f'{resource.qualified()} "{name}" not found', "NotFound",
                      name=name, group=resource.group, kind=resource.plural)
+
+
+def _deleted_status(resource: Resource, before: dict[str, Any]) -> dict[str, Any]:
+    """The Status of success ``finalizeDelete`` answers for a deleted object of a kind whose
+    registry does not return it (k8s.io/apiserver ``pkg/registry/generic/registry/
+    store.go``): its name, group, resource (in ``kind``) and uid."""
+    meta = before["metadata"]
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+            "details": _status_details({"name": meta["name"], "group": resource.group,
+                                        "kind": resource.plural, "uid": meta.get("uid", "")})}
 
 
 def _status_details(details: dict[str, Any]) -> dict[str, Any]:
