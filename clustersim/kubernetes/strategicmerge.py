@@ -41,15 +41,16 @@ a ``$setElementOrder`` names is merged as without it
 (:mod:`~clustersim.kubernetes.listorder`); a directive left in a structure the unknown-field
 check does not walk (a probe, a volume's source) stays in the stored object, where the
 decoder drops it; a ``$setElementOrder/<field>`` whose field the level's Go type lacks is
-refused only when the name is empty (upstream refuses any such name, which needs the types
-the simulator does not keep).
+refused by the served API, which has the kinds' types (:func:`checking_fields`), where the
+simulator's own apply refuses only an empty name.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from clustersim.kubernetes.listorder import (
@@ -73,8 +74,8 @@ from clustersim.kubernetes.patcherrors import (
     no_merge_key,
 )
 
-__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "PatchError", "apply_patch", "list_map_keys",
-           "strategic_merge_patch", "three_way_patch"]
+__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "FieldLookup", "PatchError", "apply_patch",
+           "checking_fields", "list_map_keys", "strategic_merge_patch", "three_way_patch"]
 
 _LIST_TYPE = "[]interface {}"
 """``reflect.TypeOf`` of a decoded JSON array (``ErrBadArgType``'s expected type)."""
@@ -200,13 +201,41 @@ def _merge_field(key: str, value: Any, out: dict[str, Any], *, deleting: bool = 
 
 @contextmanager
 def _within(step: str | int) -> Iterator[None]:
-    """Add ``step`` to the path of a :class:`~clustersim.kubernetes.patcherrors.NoSuchFieldError`
-    raised inside it, as the error leaves that level."""
+    """Merge one level down, at ``step`` (a key, or ``ELEMENT``): the step is on the path
+    :func:`checking_fields`' lookup is asked about while inside, and is added to the path
+    of a :class:`~clustersim.kubernetes.patcherrors.NoSuchFieldError` raised inside it, as
+    the error leaves that level."""
+    token = _PATH.set((*_PATH.get(), step))
     try:
         yield
     except NoSuchFieldError as err:
         err.path.insert(0, step)
         raise
+    finally:
+        _PATH.reset(token)
+
+
+FieldLookup = Callable[[tuple[str | int, ...], str], bool]
+"""Whether the Go type merged at a path (keys, ``ELEMENT`` for a list's element) surely
+lacks a field of a JSON name (False where the caller's types do not say)."""
+_PATH: ContextVar[tuple[str | int, ...]] = ContextVar("strategic_merge_path", default=())
+_LACKS: ContextVar[FieldLookup | None] = ContextVar("strategic_merge_lacks", default=None)
+
+
+@contextmanager
+def checking_fields(lacks: FieldLookup) -> Iterator[None]:
+    """Merge, while inside, as strategicpatch merges with the kind's Go types at hand: a
+    ``$setElementOrder/<field>`` whose field ``lacks`` says the level's type lacks is
+    refused (:class:`~clustersim.kubernetes.patcherrors.NoSuchFieldError`;
+    ``mergePatchIntoOriginal`` looks the list up with ``LookupPatchMetadataForSlice``
+    before it merges it, k8s.io/apimachinery ``pkg/util/strategicpatch/patch.go``). The
+    served API has the types (:mod:`clustersim.serve.patchtypes`); without them only an
+    empty name is refused."""
+    token = _LACKS.set(lacks)
+    try:
+        yield
+    finally:
+        _LACKS.reset(token)
 
 
 def _as_sent(value: Any, *, drop_nulls: bool) -> Any:
@@ -258,8 +287,9 @@ def _ordered(key: str, order: Any, out: dict[str, Any], patch: dict[str, Any]) -
     for value, there in ((out.get(field), field in out), (patch.get(field), field in patch)):
         if there and not isinstance(value, list):
             raise bad_arg_type(_LIST_TYPE, value)
-    if not field:       # no Go type has a field of that name (module docstring)
-        raise NoSuchFieldError(field)
+    lacks = _LACKS.get()
+    if not field or (lacks is not None and lacks(_PATH.get(), field)):
+        raise NoSuchFieldError(field)       # no Go type has a field named ""
     live, sent = out.get(field, []), patch.get(field, [])
     merge_key = _merge_key(field, sent + live)
     if merge_key is None and field not in MERGE_PRIMITIVES and \

@@ -34,11 +34,15 @@ from typing import Any
 
 from clustersim.goformat import json_kind
 from clustersim.kubernetes.patcherrors import NoSuchFieldError
-from clustersim.kubernetes.strategicmerge import PatchError, strategic_merge_patch
+from clustersim.kubernetes.strategicmerge import (
+    PatchError,
+    checking_fields,
+    strategic_merge_patch,
+)
 from clustersim.manifests.safe_yaml import copy_data
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubelists import UNKNOWN_REASON
-from clustersim.serve.patchtypes import go_type_at
+from clustersim.serve.patchtypes import go_type_at, lacks_field
 
 __all__ = ["MAX_JSON_PATCH_OPERATIONS", "UNPROCESSABLE", "json_patch", "merge_patch",
            "strategic_patch"]
@@ -49,15 +53,19 @@ def strategic_patch(target: Any, patch: Any) -> Any:
     answered as ``interpretStrategicMergePatchError`` leaves it: a 400 ``BadRequest``, a 422
     made by ``NewGenericServerResponse`` (a list of lists: :data:`UNPROCESSABLE`, none of
     strategicpatch's words), or a 500 with no reason and strategicpatch's own words
-    (``ErrorToAPIStatus``); a ``$setElementOrder`` naming no field names the Go type of its
-    level, found from ``target``'s kind (:func:`~clustersim.serve.patchtypes.go_type_at`;
-    by the level's path where the definitions do not say)."""
+    (``ErrorToAPIStatus``). A ``$setElementOrder/<field>`` whose field the Go type of its
+    level lacks, found from ``target``'s kind (:func:`~clustersim.serve.patchtypes.
+    lacks_field`), is refused in words that name that type
+    (:func:`~clustersim.serve.patchtypes.go_type_at`; by the level's path where the
+    definitions do not say)."""
+    known = target if isinstance(target, dict) else {}
     try:
-        return strategic_merge_patch(target, patch)
+        with checking_fields(lambda path, field: lacks_field(
+                known.get("apiVersion"), known.get("kind"), path, field)):
+            return strategic_merge_patch(target, patch)
     except PatchError as refused:
         err = refused
         if isinstance(refused, NoSuchFieldError):
-            known = target if isinstance(target, dict) else {}
             go_type = go_type_at(known.get("apiVersion"), known.get("kind"), refused.path)
             err = refused if go_type is None else refused.named(go_type)
         if err.status == 422:

@@ -19,7 +19,7 @@ from typing import Any
 from clustersim.kubernetes.patcherrors import ELEMENT
 from clustersim.schemas import kubernetes_definitions
 
-__all__ = ["go_type_at"]
+__all__ = ["go_type_at", "lacks_field"]
 
 _REF = "#/$defs/"
 
@@ -28,6 +28,40 @@ def go_type_at(api_version: Any, kind: Any, path: Sequence[str | int]) -> str | 
     """The name of the Go type merged at ``path`` (keys, ``ELEMENT`` for a list's element)
     in an object of ``kind`` and ``api_version``: a struct's name (``PodSpec``), ``map``
     for a Go map, or None where the definitions do not say (a kind or a field they lack)."""
+    schema = _schema_at(api_version, kind, path)
+    if schema is None:
+        return None
+    if "properties" in schema:
+        return _struct_name(schema)
+    return "map" if "additionalProperties" in schema else None
+
+
+def lacks_field(api_version: Any, kind: Any, path: Sequence[str | int], field: str) -> bool:
+    """Whether the Go type merged at ``path`` surely has no field of JSON name ``field``: a
+    struct without it, even in another case (``LookupPatchMetadataForStruct`` in
+    k8s.io/apimachinery ``third_party/forked/golang/json/fields.go`` takes a name that
+    only Unicode case folding makes equal, as encoding/json does), or a Go map
+    (strategicpatch finds no struct field in a map); False where the definitions do not
+    say."""
+    schema = _schema_at(api_version, kind, path)
+    if schema is None:
+        return False
+    if "properties" in schema:
+        return field not in schema["properties"] and not any(
+            _folded(name) == _folded(field) for name in schema["properties"])
+    return "additionalProperties" in schema
+
+
+def _folded(name: str) -> list[str]:
+    """``name`` a character at a time in one case, the Kelvin sign as ``k`` and the long
+    ``s`` as ``s``, as Go's ``bytes.EqualFold`` compares them."""
+    return [c.upper().lower() for c in name]
+
+
+def _schema_at(api_version: Any, kind: Any, path: Sequence[str | int]
+               ) -> dict[str, Any] | None:
+    """The schema of the value at ``path`` in an object of ``kind``, its ``$ref``s
+    followed, or None where the definitions do not say."""
     name = _definition_of(str(api_version or ""), str(kind or ""))
     schema = _followed({"$ref": _REF + name}) if name else None
     for step in path:
@@ -35,11 +69,7 @@ def go_type_at(api_version: Any, kind: Any, path: Sequence[str | int]) -> str | 
             return None
         schema = _followed(schema.get("items") if step == ELEMENT
                            else (schema.get("properties") or {}).get(step))
-    if schema is None:
-        return None
-    if "properties" in schema:
-        return _struct_name(schema)
-    return "map" if "additionalProperties" in schema else None
+    return schema
 
 
 def _followed(schema: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -104,3 +104,23 @@ def test_a_set_element_order_of_no_field_names_the_go_type_of_its_level():
                            {"metadata": {"labels": {"$setElementOrder/": []}}}, SMP)
     assert (code, body["message"]) == (
         500, "merging an object in json but data type is not struct, instead is: map")
+
+
+def test_a_set_element_order_of_a_field_the_go_type_lacks_is_refused_naming_the_type():
+    """Any name the level's struct lacks is refused as the empty one is (the lookup knows
+    the Go type's fields), one that only differs in case is found as encoding/json finds
+    it; the served API had merged a misspelt list's directive and answered 200."""
+    path = "/api/v1/namespaces/default/pods"
+    with serve("kubernetes", nodes=1, speed=0, epoch=0.0) as server:
+        assert _send(server, "POST", path, POD)[0] == 201
+        code, body = _send(server, "PATCH", f"{path}/p1", {"spec": {
+            "$setElementOrder/containerz": [{"name": "c"}]}}, SMP)
+        kept, _ = _send(server, "PATCH", f"{path}/p1", {"spec": {
+            "$setElementOrder/Tolerations": []}}, SMP)
+        in_element, element_body = _send(server, "PATCH", f"{path}/p1", {"spec": {
+            "containers": [{"name": "c", "$setElementOrder/portz": []}]}}, SMP)
+    assert (code, body["message"]) == (
+        500, 'unable to find api field in struct PodSpec for the json field "containerz"')
+    assert kept == 200
+    assert (in_element, element_body["message"]) == (
+        500, 'unable to find api field in struct Container for the json field "portz"')
