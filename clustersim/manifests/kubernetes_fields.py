@@ -10,11 +10,11 @@ api-concepts/#field-validation). The field lists below are those of kubernetes/a
 whose schemas :mod:`clustersim.schemas` reads; a test compares the two) for the structures a
 learner writes most, ``affinity`` and its terms included (a preferred term written without
 ``podAffinityTerm:`` has an unknown ``labelSelector`` and ``topologyKey``), and each kind's
-``status`` with a Pod's and a Node's conditions (the decoder reads the whole object on a
-write to ``/status`` as on any other, so ``status.phaze`` is as unknown as
+``status``, walked whole by the kind's OpenAPI schema (the decoder reads the whole object
+on a write to ``/status`` as on any other, so ``status.phaze`` is as unknown as
 ``spec.replica``; a kind without a status, a ConfigMap, has an unknown ``status``); fields
-inside other structures (probes, volumes' sources, security contexts, a container's
-status) are not checked, where the real decoder names them too. The loader
+inside other structures of a spec (probes, volumes' sources, security contexts) are not
+checked, where the real decoder names them too. The loader
 reports unknown fields of an object that is otherwise valid as warnings, one per field
 in the API server's words (``unknown field "spec.replica"``, what
 ``fieldValidation=Warn`` sends and ``kubectl apply --validate=warn`` prints after
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from difflib import get_close_matches
+from functools import cache
 from typing import Any
 
 __all__ = ["MAX_STRICT_ERRORS", "UnknownField", "in_sent_order", "is_unknown_field",
@@ -49,6 +50,10 @@ def _plain(names: str) -> dict[str, str | None]:
     """Fields whose values are not checked further (space-separated names)."""
     return dict.fromkeys(names.split())
 
+
+_API = "io.k8s.api."
+"""The prefix of the OpenAPI names of the k8s.io/api types: a structure so named is walked by
+its schema (:func:`_fields`)."""
 
 # structure → {field: structure of its value, "[structure]" for a list of them, or None}
 _STRUCTS: dict[str, dict[str, str | None]] = {
@@ -188,7 +193,7 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
         "kind": None,
         "metadata": "ObjectMeta",
         "spec": "PersistentVolumeClaimSpec",
-        "status": "PersistentVolumeClaimStatus",
+        "status": _API + "core.v1.PersistentVolumeClaimStatus",
     },
     "PersistentVolumeClaimSpec": {
         **_plain(
@@ -198,67 +203,9 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
         "resources": "ResourceRequirements",
         "selector": "LabelSelector",
     },
-    # each kind's status, as a write to its /status subresource (or any write) sends it:
-    # the decoder reads the whole object whatever the subresource (k8s.io/apiserver
-    # pkg/endpoints/handlers/update.go and patch.go decode into the kind's own Go type)
-    "PodStatus": {
-        **_plain(
-            "allocatedResources containerStatuses ephemeralContainerStatuses "
-            "extendedResourceClaimStatus hostIP hostIPs initContainerStatuses message "
-            "nodeAllocatableResourceClaimStatuses nominatedNodeName observedGeneration phase "
-            "podIP podIPs qosClass reason resize resourceClaimStatuses resources startTime "
-            "volumeHealth"
-        ),
-        "conditions": "[PodCondition]",
-    },
-    "PodCondition": _plain(
-        "lastProbeTime lastTransitionTime message observedGeneration reason status type"
-    ),
-    "DeploymentStatus": _plain(
-        "availableReplicas collisionCount conditions observedGeneration readyReplicas replicas "
-        "terminatingReplicas unavailableReplicas updatedReplicas"
-    ),
-    "ReplicaSetStatus": _plain(
-        "availableReplicas conditions fullyLabeledReplicas observedGeneration readyReplicas "
-        "replicas terminatingReplicas"
-    ),
-    "ReplicationControllerStatus": _plain(
-        "availableReplicas conditions fullyLabeledReplicas observedGeneration readyReplicas "
-        "replicas"
-    ),
-    "StatefulSetStatus": _plain(
-        "availableReplicas collisionCount conditions currentReplicas currentRevision "
-        "observedGeneration readyReplicas replicas updateRevision updatedReplicas"
-    ),
-    "DaemonSetStatus": _plain(
-        "collisionCount conditions currentNumberScheduled desiredNumberScheduled "
-        "numberAvailable numberMisscheduled numberReady numberUnavailable observedGeneration "
-        "updatedNumberScheduled"
-    ),
-    "JobStatus": _plain(
-        "active completedIndexes completionTime conditions failed failedIndexes ready "
-        "startTime succeeded terminating uncountedTerminatedPods"
-    ),
-    "CronJobStatus": _plain("active lastScheduleTime lastSuccessfulTime"),
-    "ServiceStatus": _plain("conditions loadBalancer"),
-    "PersistentVolumeClaimStatus": _plain(
-        "accessModes allocatedResourceStatuses allocatedResources capacity conditions "
-        "currentVolumeAttributesClassName healthStatus modifyVolumeStatus phase"
-    ),
-    "NamespaceStatus": _plain("conditions phase"),
     "NodeSpec": _plain(
         "configSource externalID podCIDR podCIDRs podPreemptionPolicy providerID taints "
         "unschedulable"
-    ),
-    "NodeStatus": {
-        **_plain(
-            "addresses allocatable capacity config daemonEndpoints declaredFeatures features "
-            "images nodeInfo phase runtimeHandlers volumesAttached volumesInUse"
-        ),
-        "conditions": "[NodeCondition]",
-    },
-    "NodeCondition": _plain(
-        "lastHeartbeatTime lastTransitionTime message reason status type"
     ),
     # the access reviews (k8s.io/api authorization/v1/types.go)
     "SelfSubjectAccessReviewSpec": {"nonResourceAttributes": "NonResourceAttributes",
@@ -294,20 +241,21 @@ def _kind(spec: str | None, status: str | None) -> dict[str, str | None]:
 
 
 _KINDS: dict[str, dict[str, str | None]] = {
-    "Pod": _kind("PodSpec", "PodStatus"),
-    "Deployment": _kind("DeploymentSpec", "DeploymentStatus"),
-    "ReplicaSet": _kind("ReplicaSetSpec", "ReplicaSetStatus"),
-    "ReplicationController": _kind("ReplicationControllerSpec", "ReplicationControllerStatus"),
-    "StatefulSet": _kind("StatefulSetSpec", "StatefulSetStatus"),
-    "DaemonSet": _kind("DaemonSetSpec", "DaemonSetStatus"),
-    "Job": _kind("JobSpec", "JobStatus"),
-    "CronJob": _kind("CronJobSpec", "CronJobStatus"),
-    "Service": _kind("ServiceSpec", "ServiceStatus"),
+    "Pod": _kind("PodSpec", _API + "core.v1.PodStatus"),
+    "Deployment": _kind("DeploymentSpec", _API + "apps.v1.DeploymentStatus"),
+    "ReplicaSet": _kind("ReplicaSetSpec", _API + "apps.v1.ReplicaSetStatus"),
+    "ReplicationController": _kind("ReplicationControllerSpec",
+                                   _API + "core.v1.ReplicationControllerStatus"),
+    "StatefulSet": _kind("StatefulSetSpec", _API + "apps.v1.StatefulSetStatus"),
+    "DaemonSet": _kind("DaemonSetSpec", _API + "apps.v1.DaemonSetStatus"),
+    "Job": _kind("JobSpec", _API + "batch.v1.JobStatus"),
+    "CronJob": _kind("CronJobSpec", _API + "batch.v1.CronJobStatus"),
+    "Service": _kind("ServiceSpec", _API + "core.v1.ServiceStatus"),
     "PersistentVolumeClaim": _STRUCTS["PersistentVolumeClaim"],
     "ConfigMap": {**_ENVELOPE, **_plain("data binaryData immutable")},
     "Secret": {**_ENVELOPE, **_plain("data stringData type immutable")},
-    "Namespace": _kind(None, "NamespaceStatus"),
-    "Node": _kind("NodeSpec", "NodeStatus"),
+    "Namespace": _kind(None, _API + "core.v1.NamespaceStatus"),
+    "Node": _kind("NodeSpec", _API + "core.v1.NodeStatus"),
     "SelfSubjectAccessReview": _kind("SelfSubjectAccessReviewSpec", "SubjectAccessReviewStatus"),
     "SubjectAccessReview": _kind("SubjectAccessReviewSpec", "SubjectAccessReviewStatus"),
     "SelfSubjectRulesReview": _kind("SelfSubjectRulesReviewSpec", "SubjectRulesReviewStatus"),
@@ -337,10 +285,41 @@ def _walk(value: Any, fields: dict[str, str | None], path: str, at: tuple[str | 
             continue
         if child.startswith("["):
             for index, element in enumerate(item if isinstance(item, list) else []):
-                _walk(element, _STRUCTS[child[1:-1]], f"{where}[{index}]", (*at, key, index),
+                _walk(element, _fields(child[1:-1]), f"{where}[{index}]", (*at, key, index),
                       found, drop)
         else:
-            _walk(item, _STRUCTS[child], where, (*at, key), found, drop)
+            _walk(item, _fields(child), where, (*at, key), found, drop)
+
+
+def _fields(struct: str) -> dict[str, str | None]:
+    """The fields of a structure: :data:`_STRUCTS`' table, or, for a type named by its
+    OpenAPI name (each kind's status), its schema's in the release's definitions
+    (:func:`clustersim.schemas.kubernetes_definitions`), every structure inside walked so
+    too: a field holding a type with properties (or a list of them) is walked into, any
+    other (a string, a number, a map, a ``Time``, a ``Quantity``) is not. A status is
+    walked whole because the decoder reads the whole object whatever the subresource
+    written (k8s.io/apiserver ``pkg/endpoints/handlers/update.go`` and ``patch.go``
+    decode into the kind's own Go type), so a typo deep in a status
+    (``status.conditions[0].reasn``, ``status.loadBalancer.ingress[0].hostnam``) is as
+    unknown as one in a spec."""
+    return _STRUCTS[struct] if struct in _STRUCTS else _schema_fields(struct)
+
+
+@cache
+def _schema_fields(name: str) -> dict[str, str | None]:
+    # imported on the first status walked: the loader needs no schemas otherwise
+    from clustersim.schemas import kubernetes_definitions
+    definitions = kubernetes_definitions()
+
+    def struct_of(schema: dict[str, Any]) -> str | None:
+        target = str(schema.get("$ref", "")).rpartition("/")[2]
+        return target if "properties" in definitions.get(target, {}) else None
+
+    fields: dict[str, str | None] = {}
+    for field, schema in (definitions[name].get("properties") or {}).items():
+        inner = struct_of(schema.get("items") or {})
+        fields[field] = struct_of(schema) or (None if inner is None else f"[{inner}]")
+    return fields
 
 
 def _meant(key: str, fields: dict[str, str | None]) -> str | None:
@@ -352,7 +331,7 @@ def _meant(key: str, fields: dict[str, str | None]) -> str | None:
     if close:
         return close[0]
     return next((f"{name}.{key}" for name, child in fields.items()
-                 if child is not None and key in _STRUCTS[child.strip("[]")]), None)
+                 if child is not None and key in _fields(child.strip("[]"))), None)
 
 
 def unknown_fields_meant(kind: str, manifest: dict[str, Any], *, drop: bool = False

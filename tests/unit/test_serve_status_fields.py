@@ -48,6 +48,12 @@ def _with_pod(server) -> dict:
     ({"phaze": "Running"}, "status.phaze"),
     ({"conditions": [{"type": "Ready", "status": "True", "reasn": "x"}]},
      "status.conditions[0].reasn"),
+    # deeper: the whole status is walked by PodStatus's schema (it had stopped at conditions)
+    ({"containerStatuses": [{"name": "web", "ready": False, "restartCount": 0,
+                             "image": "nginx:1.27", "imageID": "",
+                             "state": {"waitin": {"reason": "ContainerCreating"}}}]},
+     "status.containerStatuses[0].state.waitin"),
+    ({"podIPs": [{"ip": "10.244.0.9", "adress": "x"}]}, "status.podIPs[0].adress"),
 ])
 def test_a_strict_put_to_a_pods_status_names_its_unknown_status_field(status, field):
     with serve("kubernetes", nodes=1, speed=0) as server:
@@ -80,3 +86,19 @@ def test_a_strict_status_patch_of_a_node_is_refused_as_patch_go_refuses_it():
     assert (code, answer["details"]["causes"][0]["field"]) == (422, "patch")
     assert answer["message"].endswith('strict decoding error: unknown field "status.capacty"')
     assert (code_ok, warning) == (200, None)
+
+
+def test_a_strict_status_patch_names_an_unknown_field_deep_in_a_services_status():
+    """A Service's load balancer ingress is walked by ServiceStatus's schema: a misspelt
+    ``hostname`` is refused under ``Strict`` as patch.go refuses a patch's result, not
+    stored."""
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "lb"},
+               "spec": {"ports": [{"port": 80}]}}
+    path = "/api/v1/namespaces/default/services"
+    with serve("kubernetes", nodes=1, speed=0, epoch=0.0) as server:
+        assert _send(server, "POST", path, service)[0] == 201
+        code, answer, _ = _send(server, "PATCH", f"{path}/lb/status?fieldValidation=Strict",
+                                {"status": {"loadBalancer": {"ingress": [
+                                    {"hostnam": "lb.example.com"}]}}}, _MERGE)
+    assert code == 422 and answer["message"].endswith(
+        'strict decoding error: unknown field "status.loadBalancer.ingress[0].hostnam"')
