@@ -34,15 +34,15 @@ reason. An element a merged list gains is appended as sent, its nulls and any di
 inside it (``$patch``, ``$retainKeys``, ``$setElementOrder/...``) kept, unapplied
 (``mergeSliceWithoutSpecialElements`` appends the patch's map; only an element found by its
 merge key is merged, by ``mergeMap``): the decoder then reads each directive as an unknown
-field, so ``fieldValidation`` refuses it or drops it with a warning, as upstream does.
+field, so ``fieldValidation`` refuses it or drops it with a warning, as upstream does
+(inside a structure whose fields the check does not list too: a probe, a volume's source,
+:mod:`clustersim.manifests.kubernetes_fields`).
 Simplified: a list of maps without a merge key that a ``$deleteFromPrimitiveList`` meets is
 replaced, where upstream refuses it (``cannot merge lists without merge key``), and one that
 a ``$setElementOrder`` names is merged as without it
-(:mod:`~clustersim.kubernetes.listorder`); a directive left in a structure the unknown-field
-check does not walk (a probe, a volume's source) stays in the stored object, where the
-decoder drops it; a ``$setElementOrder/<field>`` whose field the level's Go type lacks is
-refused by the served API, which has the kinds' types (:func:`checking_fields`), where the
-simulator's own apply refuses only an empty name.
+(:mod:`~clustersim.kubernetes.listorder`); a ``$setElementOrder/<field>`` whose field the
+level's Go type lacks is refused by the served API, which has the kinds' types
+(:func:`checking_fields`), where the simulator's own apply refuses only an empty name.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ learner writes most, ``affinity`` and its terms included (a preferred term writt
 on a write to ``/status`` as on any other, so ``status.phaze`` is as unknown as
 ``spec.replica``; a kind without a status, a ConfigMap, has an unknown ``status``); fields
 inside other structures of a spec (probes, volumes' sources, security contexts) are not
-checked, where the real decoder names them too. The loader
+checked, where the real decoder names them too, but for the strategic merge patch's
+directives a patch left there (:func:`_directives`). The loader
 reports unknown fields of an object that is otherwise valid as warnings, one per field
 in the API server's words (``unknown field "spec.replica"``, what
 ``fieldValidation=Warn`` sends and ``kubectl apply --validate=warn`` prints after
@@ -282,6 +283,7 @@ def _walk(value: Any, fields: dict[str, str | None], path: str, at: tuple[str | 
             continue
         child = fields[key]
         if child is None:
+            _directives(item, where, (*at, key), found, drop)
             continue
         if child.startswith("["):
             for index, element in enumerate(item if isinstance(item, list) else []):
@@ -289,6 +291,37 @@ def _walk(value: Any, fields: dict[str, str | None], path: str, at: tuple[str | 
                       found, drop)
         else:
             _walk(item, _fields(child), where, (*at, key), found, drop)
+
+
+_DIRECTIVES = ("$patch", "$retainKeys")
+_DIRECTIVE_PREFIXES = ("$setElementOrder/", "$deleteFromPrimitiveList/")
+
+
+def _directives(value: Any, path: str, at: tuple[str | int, ...], found: list[UnknownField],
+                drop: bool) -> None:
+    """Inside a value whose fields are not checked (a probe, a volume's source), the
+    strategic merge patch directives left in it, as unknown fields: a directive the merge
+    did not apply (in a value the live object lacked, or an element a merged list gained,
+    taken as sent: :mod:`~clustersim.kubernetes.strategicmerge`) reaches the decoder,
+    whose Go struct has no such field (``FromUnstructuredWithValidation`` after the merge
+    in k8s.io/apiserver ``pkg/endpoints/handlers/patch.go``), so it is refused, warned of
+    or dropped as any unknown field, never stored. Simplified: one inside a Go map (a
+    ``nodeSelector``) is found too, where the decoder keeps it as a key that validation
+    then refuses."""
+    if isinstance(value, list):
+        for index, element in enumerate(value):
+            _directives(element, f"{path}[{index}]", (*at, index), found, drop)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, item in list(value.items()):
+        where = f"{path}.{key}"
+        if key in _DIRECTIVES or str(key).startswith(_DIRECTIVE_PREFIXES):
+            found.append((where, (*at, key), None))
+            if drop:
+                del value[key]
+        else:
+            _directives(item, where, (*at, key), found, drop)
 
 
 def _fields(struct: str) -> dict[str, str | None]:

@@ -124,3 +124,31 @@ def test_a_set_element_order_of_a_field_the_go_type_lacks_is_refused_naming_the_
     assert kept == 200
     assert (in_element, element_body["message"]) == (
         500, 'unable to find api field in struct Container for the json field "portz"')
+
+
+def test_a_directive_left_in_a_probe_is_an_unknown_field_never_stored():
+    """A probe the patch adds to a Deployment's container is taken as sent, its
+    ``$retainKeys`` unapplied; the decoder has no such field in ``Probe``
+    (``FromUnstructuredWithValidation`` in ``patch.go``): ``Strict`` refuses the patch, the
+    default ``Warn`` drops it. The served API had stored the directive inside the probe,
+    which the unknown-field check did not walk."""
+    path = "/apis/apps/v1/namespaces/default/deployments"
+    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                  "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+                      "metadata": {"labels": {"app": "web"}},
+                      "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+    probe = {"$retainKeys": ["exec"], "exec": {"command": ["true"]}}
+    patch = {"spec": {"template": {"spec": {"containers": [
+        {"name": "c", "livenessProbe": probe}]}}}}
+    with serve("kubernetes", nodes=1, speed=0, epoch=0.0) as server:
+        assert _send(server, "POST", path, deployment)[0] == 201
+        strict, refused = _send(server, "PATCH", f"{path}/web", patch, SMP,
+                                {"fieldValidation": ["Strict"]})
+        warned, _ = _send(server, "PATCH", f"{path}/web", patch, SMP)
+        _, stored = _send(server, "GET", f"{path}/web", None)
+    assert strict == 422 and refused["message"].endswith(
+        "strict decoding error: unknown field "
+        '"spec.template.spec.containers[0].livenessProbe.$retainKeys"')
+    assert warned == 200
+    kept = stored["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
+    assert kept["exec"] == {"command": ["true"]} and "$retainKeys" not in kept
