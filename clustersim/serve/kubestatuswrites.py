@@ -5,8 +5,9 @@ status again.
 
 Upstream each kind's status strategy (``pkg/registry/<group>/<kind>/strategy.go`` in
 kubernetes/kubernetes, e.g. ``deploymentStatusStrategy``) keeps the new status and resets
-the rest in ``PrepareForUpdate``: the spec (``newDeployment.Spec = oldDeployment.Spec``),
-for the apps and batch kinds the labels too, and validates the status in
+the rest in ``PrepareForUpdate``: the spec (``newDeployment.Spec = oldDeployment.Spec``;
+``jobStatusStrategy`` and ``namespaceStatusStrategy`` reset the spec alone, a Deployment's
+the labels too), and validates the status in
 ``ValidateUpdate`` (:func:`status_problems`). The write is stored; the answer is the
 object with it.
 
@@ -21,15 +22,16 @@ controllers enqueue their object on every update (``updateDeployment`` in
 (``updateDb`` in ``pkg/controller/disruption/disruption.go``): a status written to those
 is answered, then replaced at once (:data:`RECONCILED_AT_ONCE`). Any other kind shows the
 written status until the simulator's own status of the object changes (its controller's
-next status write); a Service's or an Ingress's, whose status no controller of a cluster
-without a cloud provider or an ingress controller writes, and an Active Namespace's,
-which the namespace controller leaves alone, stay.
+next status write: for a Service of type LoadBalancer, the simulated cloud's address); an
+Ingress's, which no ingress controller writes here, and an Active Namespace's, which the
+namespace controller leaves alone, stay.
 
 Simplified: the simulator's controllers never read a written status (upstream the Job
 controller counts on from a written ``succeeded`` and the CronJob controller reads
 ``lastScheduleTime`` and ``active``); a controller that writes its status again replaces
 all of it (upstream the Deployment controller keeps conditions of types it does not set);
-the object's metadata is kept as stored (upstream the strategy keeps written annotations);
+the object's metadata is kept as stored (upstream the strategy keeps the annotations
+written, and the labels where it does not reset them);
 the validation is that of the apps kinds (below), where the others' (a Job's
 ``ValidateJobStatusUpdate``, a Service's load balancer ingress) are not modelled.
 """
