@@ -452,6 +452,22 @@ def test_limit_names_are_read_regardless_of_case() -> None:
     assert check_tested_limits(["Total_Pods", " total_containers"])
 
 
+def test_limit_names_are_read_as_labels_are() -> None:
+    """'pods per node' and 'Total Pods', the names with spaces, were 'Unknown limit
+    name(s)', against the rule every label follows (clustersim/exercises/labels.py)."""
+    assert ex.check_tested_limits(["Total Pods", "total-containers"]).passed
+    feedback = ex.check_tested_limits(["pods per node"])
+    assert not feedback.passed and "leaves out 2 thresholds" in feedback.message
+
+
+@pytest.mark.parametrize(("word", "taught"), [("maxPods", "kubelet"),
+                                              ("pods", "Pods per node, or Pods in the whole")])
+def test_a_word_of_the_field_for_a_limit_is_told_why_it_is_none(word, taught) -> None:
+    feedback = ex.check_tested_limits([word])
+    assert not feedback.passed and f"'{word}'" in feedback.message
+    assert taught in feedback.hint
+
+
 def test_no_claim_mixes_in_a_term_the_case_study_calls_garbled() -> None:
     # A claim judged "wrong" must not carry words the chapter lists as garbled (claim 6 once
     # read "needs two separate networks and works by deploying an overlay network").
