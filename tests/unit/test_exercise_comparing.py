@@ -73,6 +73,16 @@ def test_labels_service_selector_picking_nothing() -> None:
     assert not feedback.passed and "picks 0 Pod" in feedback.message
 
 
+def test_labels_service_selector_written_as_a_deployments_is_told_its_shape() -> None:
+    """A Service selector with matchLabels, a Deployment's shape, got "Read the field path in
+    the message" under the decoder's "of type string (... quote values ...)", which points at
+    quoting; the Kubernetes chapter's exercise alone had the hint."""
+    feedback = ex.check_matching_labels(DEPLOYMENT.format(labels="{app: api}",
+                                                          selector="{matchLabels: {app: api}}"))
+    assert not feedback.passed and "It does not load" in feedback.message
+    assert "plain map of labels" in feedback.hint
+
+
 def test_labels_right_answer_passes() -> None:
     assert ex.check_matching_labels(DEPLOYMENT.format(labels="{app: api, tier: b}",
                                                       selector="{app: api}")).passed
