@@ -111,6 +111,18 @@ def test_an_error_about_the_cluster_is_not_blamed_on_the_command_line(command, h
     assert "did not understand" not in feedback.hint
 
 
+@pytest.mark.parametrize(("command", "hint"), [
+    # each was told "Read the error: it names the part of the command it did not understand"
+    ("kubectl scale deployment frontend=4", "docker service scale's form"),
+    ("kubectl scale deployment frontend --instances=4", "Marathon app's word"),
+    ("kubectl scale service frontend --replicas=4", "A Service runs no Pods"),
+])
+def test_another_orchestrators_habit_is_told_what_kubectl_says_instead(command, hint):
+    feedback = check_scale_command(command)
+    assert not feedback.passed and hint in feedback.hint
+    assert "--replicas" in feedback.hint or "scale what runs them" in feedback.hint
+
+
 @pytest.mark.parametrize("command", [
     "kubectl scale deployment `echo frontend` --replicas=4",     # was a NotFound of "%60echo"
     "kubectl scale deployment $(echo frontend) --replicas=4",    # was "a shell pipe"
