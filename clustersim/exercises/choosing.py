@@ -184,7 +184,7 @@ _SITUATION_HINTS = {
 
 
 _ALTERNATIVE_WORDS = {
-    **dict.fromkeys(("kubernetes", "k8s", "kubeadm", "vanilla kubernetes"),
+    **dict.fromkeys(("kubernetes", "k8s", "kubeadm", "vanilla kubernetes", "OpenShift"),
                     "Kubernetes run by hand is not among the options: which form of it fits, a "
                     "small distribution on the box itself (k3s), or one that someone else runs "
                     "(managed kubernetes)?"),
@@ -241,7 +241,8 @@ _NO_CLUSTER_HINTS = {
 
 _NO_CLUSTER_WORDS = {
     **{name: f"{name} is a managed container service: the label is 'managed containers'."
-       for name in ("Cloud Run", "Fargate", "Azure Container Apps")},
+       for name in ("Cloud Run", "Fargate", "Azure Container Apps", "Container Apps", "ECS",
+                    "Amazon ECS")},
     "serverless": "Containers the cloud starts per request, with no servers of yours, are "
                   "what the label 'managed containers' says.",
     **dict.fromkeys(("docker compose", "docker-compose"), "The label is 'compose'."),

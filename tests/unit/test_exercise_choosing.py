@@ -203,3 +203,18 @@ def test_a_wrong_prediction_is_said_plainly() -> None:
     feedback = ex.check_pending_prediction({"old_running": 2, "new_pending": 1,
                                             "nodes_counted": 4})
     assert not feedback and feedback.message == "old_running = 2 is not what happens."
+
+
+@pytest.mark.parametrize("word", ["ECS", "Container Apps"])
+def test_the_managed_container_services_the_exercise_names_are_told_their_label(word) -> None:
+    """The exercise names "ECS, Cloud Run, Container Apps" for 'managed containers'; only
+    Cloud Run was told its label, ECS and Container Apps got the bare list of labels."""
+    answer = dict.fromkeys(ex.NO_CLUSTER, "compose") | {ex.NO_CLUSTER[0]: word}
+    feedback = ex.check_no_cluster(answer)
+    assert not feedback.passed and "managed container service" in feedback.hint
+
+
+def test_openshift_is_told_it_is_kubernetes_run_by_hand() -> None:
+    answer = dict.fromkeys(ex.SITUATIONS, "k3s") | {ex.SITUATIONS[2]: "OpenShift"}
+    feedback = ex.check_alternatives(answer)
+    assert not feedback.passed and "Kubernetes run by hand" in feedback.hint
