@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number, yes_or_no
+from clustersim.exercises.carried_words import carried_keys_hint
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.kubernetes import KubernetesCluster
@@ -59,12 +60,27 @@ def rack_nodes() -> list[Node]:
 
 # --- migration --------------------------------------------------------------------------------
 
+_UNREADABLE_QUANTITY = {
+    "cpu": "A CPU quantity counts cores, as a number (0.5) or in thousandths with the suffix m "
+           "(500m), and takes no unit word.",
+    "memory": "A memory quantity counts bytes, with a suffix such as Mi (MiB) or Gi, written "
+              "as shown: Kubernetes has no MB, and its binary suffixes end in a small i.",
+}
+"""The hint for a cpu or memory answer that is no quantity: the suffixes differ by resource
+(a memory of 384m would be thousandths of a byte), so one list of suffixes for both misled
+("Use a number with a suffix such as m, Mi or Gi" for memory '384MB'). Suffixes:
+https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#resource-units-in-kubernetes."""
+
+
 @checker("Right: instances → replicas, cpus → a CPU request, mem (MiB) → a memory request in Mi "
          "(the translator also writes mem as the memory limit, as Mesos enforced it).")
 def check_resources_by_hand(answer: object) -> None:
     """``answer``: {replicas, cpu, memory} of the Deployment that :data:`API_APP` becomes."""
     keys = ("replicas", "cpu", "memory")
-    answer = keyed(answer, keys)
+    try:
+        answer = keyed(answer, keys)
+    except Wrong as wrong:   # Marathon's own keys (instances, cpus, mem) are told their names
+        raise Wrong(wrong.message, carried_keys_hint(answer, "kubernetes") or wrong.hint) from None
     deployment = marathon_to_kubernetes(API_APP).objects[0]
     pod = deployment["spec"]["template"]["spec"]
     requests = pod["containers"][0]["resources"]["requests"]
@@ -81,7 +97,7 @@ def check_resources_by_hand(answer: object) -> None:
             mine = parse_quantity(value)
         except QuantityError as err:
             raise Wrong(f"{key} = {value!r} is not a quantity: {err}",
-                        "Use a number with a suffix such as m, Mi or Gi.") from None
+                        _UNREADABLE_QUANTITY[key]) from None
         if mine != parse_quantity(requests[key]):
             if key == "memory" and mine == parse_quantity(f"{API_APP['mem']}M"):
                 hint = "Marathon's mem is in MiB (2^20 bytes): use the suffix Mi, not M."

@@ -334,3 +334,20 @@ def test_an_alias_bomb_is_refused_in_bounded_time(check) -> None:
     feedback = check(BOMB)
     assert not feedback.passed and "alias bomb" in feedback.message
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(("memory", "taught"), [("384MB", "Kubernetes has no MB"),
+                                                ("384mi", "end in a small i")])
+def test_a_memory_that_is_no_quantity_is_not_offered_the_cpu_suffix(memory, taught) -> None:
+    """'384MB' was told "Use a number with a suffix such as m, Mi or Gi": m on a memory is
+    thousandths of a byte."""
+    feedback = ex.check_resources_by_hand({"replicas": 3, "cpu": "250m", "memory": memory})
+    assert not feedback.passed and "is not a quantity" in feedback.message
+    assert taught in feedback.hint and "such as m," not in feedback.hint
+
+
+def test_marathons_keys_in_the_answer_are_told_the_kubernetes_names() -> None:
+    """{"instances": 3, ...} was told only to keep the starter's keys."""
+    feedback = ex.check_resources_by_hand({"instances": 3, "cpu": "250m", "memory": "384Mi"})
+    assert not feedback.passed and "There is no key 'instances'" in feedback.message
+    assert "Marathon app's word" in feedback.hint and "replicas" in feedback.hint
