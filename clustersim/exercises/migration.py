@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number, yes_or_no
-from clustersim.exercises.carried_words import carried_keys_hint
+from clustersim.exercises.carried_words import carried_keys_hint, carried_word_hint
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.kubernetes import KubernetesCluster
@@ -430,6 +430,10 @@ def _stack_deploy_hint(err: ManifestError) -> str:
         return ("docker stack deploy reads Compose file format 3.x, which has fewer keys than "
                 "the Compose specification: remove the key the message names, or use its "
                 "3.x form.")
+    if "as a rational number" in message and re.search(r"'\d+m'", message):
+        # docker/cli opts.ParseCPUs reads cpus as a big.Rat: cores, never millicores
+        return ("A Compose file's cpus counts cores as a decimal number, such as cpus: \"0.25\" "
+                "for a quarter core; the suffix m (250m) is Kubernetes' thousandths of a core.")
     wanted = re.search(r"must be a (\w+)", message)
     if wanted is None:
         return "Give a version 3.x, or none, and read the field path in the message."
@@ -464,6 +468,7 @@ def check_stack_schema(text: object) -> None:
         first = str(problems[0])
         hint = ("The schema refuses unknown keys: the deploy key for the number of copies is "
                 "replicas." if "Additional property replica " in first else
+                carried_word_hint(first) or
                 "Read the field path: the schema names the key it does not know or the type "
                 "it expected.")
         raise Wrong(f"{len(problems)} schema problem(s), the first: {first}", hint)
