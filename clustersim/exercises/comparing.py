@@ -13,6 +13,7 @@ sources the chapters cite; quorum sizes from :func:`clustersim.swarm.raft.fault_
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -339,6 +340,11 @@ def _pinned_volume_hint(err: ManifestError) -> str:
     if "undefined volume" in err.message:
         return ("Keep the starter's top-level volumes: section (db-data: {}): a stack declares "
                 "every named volume its services mount.")
+    if re.search(r"""value '(["']).*\1' is invalid""", err.message):
+        # swarmkit's constraint values allow no quote marks (manager/constraint/constraint.go)
+        return ("Inside a constraint the value goes without quote marks, which would be part "
+                "of the value: node.labels.<label name> == <value>. Quote the whole constraint "
+                "in YAML if you like.")
     return "A constraint reads node.labels.<label name> == <value> (with ==)."
 
 

@@ -340,6 +340,17 @@ def _db(placement: str = "") -> str:
             f"    deploy:\n      replicas: 1\n{placement}volumes:\n  db-data: {{}}\n")
 
 
+@pytest.mark.parametrize("value", ['"db"', "'db'"])
+def test_a_quoted_constraint_value_is_told_to_drop_the_quotes(value) -> None:
+    """node.labels.storage == "db" was told "A constraint reads ... == <value> (with ==)",
+    though it has ==: swarmkit refuses the quote marks in the value."""
+    constraint = f"node.labels.storage == {value}"
+    quoted = constraint.replace('"', '\\"') if value.startswith('"') else constraint
+    feedback = ex.check_pinned_volume(_db(f'      placement:\n        constraints: ["{quoted}"]\n'))
+    assert not feedback.passed and "is invalid" in feedback.message
+    assert "without quote marks" in feedback.hint
+
+
 def test_pinned_volume_without_a_constraint_lands_elsewhere() -> None:
     feedback = ex.check_pinned_volume(_db())
     assert not feedback.passed and "not on node-2" in feedback.message
