@@ -141,6 +141,10 @@ _ERROR_HINTS = (
     ("Error from server (NotFound): the server could not find the requested resource",
      "kubectl found no scale for that kind: only a kind that runs replicas (a Deployment, a "
      "ReplicaSet, a StatefulSet) has one. A Service runs no Pods: scale what runs them."),
+    ('Error from server (BadRequest): Unable to find "',
+     "kubectl understood the command, but the API server could not read the selector it sent: "
+     "a label selector is key=value (tier=api), key!=value or a set such as 'tier in (api)', "
+     "and the error names the part it could not read."),
     ("Error from server (NotFound):",
      "kubectl understood the command, but the API server has no object of that kind and name "
      "in that namespace (the error names what it looked for): `kubectl get deployments` lists "
@@ -158,7 +162,10 @@ _ERROR_HINTS = (
 )
 """What a kubectl error means, by its first words: ``Error from server (NotFound): ...`` is
 the API server's 404 as kubectl prints it (``kubectl/pkg/cmd/util/helpers.go``,
-``StandardErrorMessage``), ``the server could not find the requested resource`` the 404 of a
+``StandardErrorMessage``), ``Error from server (BadRequest): Unable to find ... that match
+label selector`` a selector the API server cannot parse (the syntax:
+https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors),
+``the server could not find the requested resource`` the 404 of a
 ``scale`` subresource that the kind does not have (kubectl scale "sets a new size for a
 deployment, replica set, replication controller, or stateful set":
 https://kubernetes.io/docs/reference/kubectl/generated/kubectl_scale/), ``Expected

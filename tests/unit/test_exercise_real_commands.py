@@ -175,3 +175,10 @@ def test_a_patch_that_scales_is_right_not_told_it_does_not_scale():
     feedback = check_scale_command(
         """kubectl patch deployment frontend -p '{"spec": {"replicas": 4}}'""")
     assert feedback.passed and "kubectl scale deployment frontend" in feedback.message
+
+
+def test_a_selector_the_api_server_cannot_read_is_not_blamed_on_kubectl():
+    """-l tier:api was told to find "the part of the command it did not understand": kubectl
+    understood it, the API server refused the selector."""
+    feedback = check_api_pods_command("kubectl get pods -l tier:api -o wide")
+    assert not feedback.passed and "label selector is key=value" in feedback.hint
