@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
 from clustersim.exercises.carried_words import carried_word_hint
 from clustersim.exercises.checker import Wrong, kind
+from clustersim.exercises.kubernetes_mixups import mixed_field_hint
 from clustersim.exercises.labels import find_label, label_letters, unknown_label_hint
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.manifests.kubernetes_fields import is_unknown_field
@@ -348,8 +349,8 @@ def load_answer(manifest: object, what: str, *,
     try:
         specs = load_manifests(manifest, name=f"your {what}")
     except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", carried_word_hint(err) or (
-            hint(err) if hint else "Read the field path in the message.")) from None
+        raise Wrong(f"It does not load: {err}", carried_word_hint(err) or mixed_field_hint(err)
+                    or (hint(err) if hint else "Read the field path in the message.")) from None
     # the loader keeps what a real cluster refuses (a removed apiVersion, an unknown field)
     # as a warning, so that old examples can be studied; an answer must apply
     refused = [w for s in specs for w in s.warnings

@@ -19,6 +19,7 @@ from typing import Any
 from clustersim.decision import preset_weights, rank
 from clustersim.exercises.answers import classify, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.labels import find_label, unknown_label_hint
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.messages import counted
@@ -48,14 +49,16 @@ def _criterion(answer: object) -> str:
     criteria = load_features().criteria
     if not isinstance(answer, str):
         raise Wrong("Answer with a criterion id as a string.", f"One of {', '.join(criteria)}.")
+    found = find_label(answer, criteria)   # "Batch Data" is batch_data, as labels are read
+    if found:
+        return found
     word = answer.strip().casefold()
-    if word in criteria:
-        return word
     for crit_id, criterion in criteria.items():
         if word == criterion.name.casefold():
             raise Wrong(f"{answer!r} is the criterion's name; the exercise asks for its id.",
                         f"Give the id, e.g. {crit_id!r}.")
-    raise Wrong(f"{answer!r} is not a criterion.", f"One of {', '.join(criteria)}.")
+    raise Wrong(f"{answer!r} is not a criterion.",
+                unknown_label_hint(answer, tuple(criteria), {}, f"One of {', '.join(criteria)}."))
 
 
 # --- the case study: choosing with weights --------------------------------------------------
@@ -181,7 +184,7 @@ _SITUATION_HINTS = {
 
 
 _ALTERNATIVE_WORDS = {
-    **dict.fromkeys(("kubernetes", "k8s", "kubeadm", "vanilla kubernetes"),
+    **dict.fromkeys(("kubernetes", "k8s", "kubeadm", "vanilla kubernetes", "OpenShift"),
                     "Kubernetes run by hand is not among the options: which form of it fits, a "
                     "small distribution on the box itself (k3s), or one that someone else runs "
                     "(managed kubernetes)?"),
@@ -238,7 +241,8 @@ _NO_CLUSTER_HINTS = {
 
 _NO_CLUSTER_WORDS = {
     **{name: f"{name} is a managed container service: the label is 'managed containers'."
-       for name in ("Cloud Run", "Fargate", "Azure Container Apps")},
+       for name in ("Cloud Run", "Fargate", "Azure Container Apps", "Container Apps", "ECS",
+                    "Amazon ECS")},
     "serverless": "Containers the cloud starts per request, with no servers of yours, are "
                   "what the label 'managed containers' says.",
     **dict.fromkeys(("docker compose", "docker-compose"), "The label is 'compose'."),

@@ -13,6 +13,7 @@ sources the chapters cite; quorum sizes from :func:`clustersim.swarm.raft.fault_
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -29,7 +30,7 @@ from clustersim.exercises.answers import (
     whole_number,
 )
 from clustersim.exercises.checker import Wrong, checker
-from clustersim.exercises.labels import find_label
+from clustersim.exercises.labels import find_label, unknown_label_hint
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.nodeinfo import kubelet_labels
@@ -339,6 +340,11 @@ def _pinned_volume_hint(err: ManifestError) -> str:
     if "undefined volume" in err.message:
         return ("Keep the starter's top-level volumes: section (db-data: {}): a stack declares "
                 "every named volume its services mount.")
+    if re.search(r"""value '(["']).*\1' is invalid""", err.message):
+        # swarmkit's constraint values allow no quote marks (manager/constraint/constraint.go)
+        return ("Inside a constraint the value goes without quote marks, which would be part "
+                "of the value: node.labels.<label name> == <value>. Quote the whole constraint "
+                "in YAML if you like.")
     return "A constraint reads node.labels.<label name> == <value> (with ==)."
 
 
@@ -499,6 +505,17 @@ _FIGURES = {"nodes": "nodes is the plan's node count",
             "total_pods": "total_pods = nodes × Pods per node",
             "total_containers": "total_containers = the cluster's Pods × containers per Pod"}
 """How each figure of :data:`PLAN` compared with a threshold is worked out."""
+_LIMIT_WORDS = {
+    "pods": "Pods per node, or Pods in the whole cluster? Both have a threshold, each with "
+            "its own name.",
+    "containers": "The threshold on containers counts those of the whole cluster.",
+    "maxPods": "maxPods is the kubelet's setting that caps the Pods on one node; the names "
+               "here are those of the exercise.",
+    "pods per cluster": "The threshold on the cluster's Pods has its own name here.",
+}
+"""Words a learner may list that are none of the limit names, each with what it teaches (the
+names are read as labels are, :func:`~clustersim.exercises.labels.find_label`: "total pods"
+and "Pods-Per-Node" are names)."""
 
 
 @checker("Right: 4,000 nodes and 60 Pods per node are within the thresholds, but 240,000 Pods "
@@ -509,11 +526,13 @@ def check_tested_limits(answer: object) -> None:
     if isinstance(answer, str) or not isinstance(answer, Sequence | set | frozenset):
         raise Wrong("The answer must be a list of limit names.",
                     f"Choose among {', '.join(map(repr, _LIMITS))}.")
-    mine = {str(a).strip().lower() for a in answer}   # "Total_Pods " is total_pods
-    unknown = mine - set(_LIMITS)
+    options = f"Choose among {', '.join(map(repr, _LIMITS))}."
+    names = [find_label(a, _LIMITS) for a in answer]   # "Total Pods" is total_pods
+    unknown = [a for a, name in zip(answer, names, strict=True) if name is None]
     if unknown:
-        raise Wrong(f"Unknown limit name(s): {', '.join(sorted(unknown))}.",
-                    f"Choose among {', '.join(map(repr, _LIMITS))}.")
+        raise Wrong(f"Unknown limit name(s): {', '.join(map(repr, unknown))}.",
+                    unknown_label_hint(unknown[0], tuple(_LIMITS), _LIMIT_WORDS, options))
+    mine = {name for name in names if name}
     values = {"nodes": PLAN["nodes"], "pods_per_node": PLAN["pods_per_node"],
               "total_pods": PLAN["nodes"] * PLAN["pods_per_node"]}
     values["total_containers"] = values["total_pods"] * PLAN["containers_per_pod"]

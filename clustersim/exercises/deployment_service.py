@@ -57,17 +57,11 @@ def _load_hint(err: ManifestError) -> str:
     must hold a letter), and a ``port``, ``targetPort`` or ``containerPort`` that Go's JSON
     decoder cannot read into the ``int32`` it is (``cannot unmarshal string`` for a quoted
     ``port``, ``cannot unmarshal number 80.0`` for one with a decimal point: ``80.0`` is no
-    ``int32`` for ``encoding/json``). One more comes from the other objects a newcomer has
-    seen: a Service selector written as a Deployment's, with ``matchLabels`` (a Service's
-    ``spec.selector`` is a plain map of labels, equality only: ``ServiceSpec.Selector`` in
-    kubernetes/api ``core/v1/types.go``;
-    https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#service-and-replicationcontroller);
-    a Compose file's port words, ``published`` and ``target``, are hinted before this is asked
-    (:mod:`clustersim.exercises.carried_words`)."""
+    ``int32`` for ``encoding/json``). A Service selector written as a Deployment's, with
+    ``matchLabels``, and a Compose file's port words, ``published`` and ``target``, are
+    hinted for every check before this is asked (:mod:`clustersim.exercises.kubernetes_mixups`,
+    :mod:`clustersim.exercises.carried_words`)."""
     field = err.path.rsplit(".", 1)[-1]
-    if err.path.endswith("selector.matchLabels") and "ServiceSpec" in err.message:
-        return ("A Service's selector is a plain map of labels, selector: {app: web}, without "
-                "matchLabels: that form belongs to a Deployment's (and a ReplicaSet's) selector.")
     if field in _PORTS and "cannot unmarshal string" in err.message:
         return (f"A port number goes without quotes ({field}: {_PORTS[field]}): in quotes it "
                 "is text, and this field takes a number only.")

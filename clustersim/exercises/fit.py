@@ -27,6 +27,10 @@ def check_copies(answer: object) -> None:
         return
     cpu_only = EXERCISE_NODE.cpu_millis // to_millis(parse_quantity(_REQUEST[0]))
     mem_only = EXERCISE_NODE.memory_bytes // to_units(parse_quantity(_REQUEST[1]))
+    if answer < 0:
+        raise Wrong(f"{answer} copies: a count of copies is 0 or more.",
+                    "Count how many whole copies fit, by CPU and by memory, and take the "
+                    "smaller.")
     if answer == 12:
         raise Wrong("12 is what 6 cores / 0.5 would give.", "750m is three quarters of a core.")
     if answer > max(cpu_only, mem_only):

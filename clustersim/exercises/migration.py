@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number, yes_or_no
+from clustersim.exercises.carried_words import carried_keys_hint, carried_word_hint
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.kubernetes import KubernetesCluster
@@ -59,12 +60,27 @@ def rack_nodes() -> list[Node]:
 
 # --- migration --------------------------------------------------------------------------------
 
+_UNREADABLE_QUANTITY = {
+    "cpu": "A CPU quantity counts cores, as a number (0.5) or in thousandths with the suffix m "
+           "(500m), and takes no unit word.",
+    "memory": "A memory quantity counts bytes, with a suffix such as Mi (MiB) or Gi, written "
+              "as shown: Kubernetes has no MB, and its binary suffixes end in a small i.",
+}
+"""The hint for a cpu or memory answer that is no quantity: the suffixes differ by resource
+(a memory of 384m would be thousandths of a byte), so one list of suffixes for both misled
+("Use a number with a suffix such as m, Mi or Gi" for memory '384MB'). Suffixes:
+https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#resource-units-in-kubernetes."""
+
+
 @checker("Right: instances → replicas, cpus → a CPU request, mem (MiB) → a memory request in Mi "
          "(the translator also writes mem as the memory limit, as Mesos enforced it).")
 def check_resources_by_hand(answer: object) -> None:
     """``answer``: {replicas, cpu, memory} of the Deployment that :data:`API_APP` becomes."""
     keys = ("replicas", "cpu", "memory")
-    answer = keyed(answer, keys)
+    try:
+        answer = keyed(answer, keys)
+    except Wrong as wrong:   # Marathon's own keys (instances, cpus, mem) are told their names
+        raise Wrong(wrong.message, carried_keys_hint(answer, "kubernetes") or wrong.hint) from None
     deployment = marathon_to_kubernetes(API_APP).objects[0]
     pod = deployment["spec"]["template"]["spec"]
     requests = pod["containers"][0]["resources"]["requests"]
@@ -81,7 +97,7 @@ def check_resources_by_hand(answer: object) -> None:
             mine = parse_quantity(value)
         except QuantityError as err:
             raise Wrong(f"{key} = {value!r} is not a quantity: {err}",
-                        "Use a number with a suffix such as m, Mi or Gi.") from None
+                        _UNREADABLE_QUANTITY[key]) from None
         if mine != parse_quantity(requests[key]):
             if key == "memory" and mine == parse_quantity(f"{API_APP['mem']}M"):
                 hint = "Marathon's mem is in MiB (2^20 bytes): use the suffix Mi, not M."
@@ -414,6 +430,10 @@ def _stack_deploy_hint(err: ManifestError) -> str:
         return ("docker stack deploy reads Compose file format 3.x, which has fewer keys than "
                 "the Compose specification: remove the key the message names, or use its "
                 "3.x form.")
+    if "as a rational number" in message and re.search(r"'\d+m'", message):
+        # docker/cli opts.ParseCPUs reads cpus as a big.Rat: cores, never millicores
+        return ("A Compose file's cpus counts cores as a decimal number, such as cpus: \"0.25\" "
+                "for a quarter core; the suffix m (250m) is Kubernetes' thousandths of a core.")
     wanted = re.search(r"must be a (\w+)", message)
     if wanted is None:
         return "Give a version 3.x, or none, and read the field path in the message."
@@ -448,6 +468,7 @@ def check_stack_schema(text: object) -> None:
         first = str(problems[0])
         hint = ("The schema refuses unknown keys: the deploy key for the number of copies is "
                 "replicas." if "Additional property replica " in first else
+                carried_word_hint(first) or
                 "Read the field path: the schema names the key it does not know or the type "
                 "it expected.")
         raise Wrong(f"{len(problems)} schema problem(s), the first: {first}", hint)

@@ -138,6 +138,13 @@ def kubectl_verb(words: list[str]) -> tuple[str, list[str]]:
 
 
 _ERROR_HINTS = (
+    ("Error from server (NotFound): the server could not find the requested resource",
+     "kubectl found no scale for that kind: only a kind that runs replicas (a Deployment, a "
+     "ReplicaSet, a StatefulSet) has one. A Service runs no Pods: scale what runs them."),
+    ('Error from server (BadRequest): Unable to find "',
+     "kubectl understood the command, but the API server could not read the selector it sent: "
+     "a label selector is key=value (tier=api), key!=value or a set such as 'tier in (api)', "
+     "and the error names the part it could not read."),
     ("Error from server (NotFound):",
      "kubectl understood the command, but the API server has no object of that kind and name "
      "in that namespace (the error names what it looked for): `kubectl get deployments` lists "
@@ -146,12 +153,28 @@ _ERROR_HINTS = (
      "kubectl understood the command, but its precondition did not hold: with "
      "--current-replicas it scales only an object that has that many replicas now, and the "
      "error says how many it has. Give that number, or leave the flag out."),
+    ('required flag(s) "replicas" not set',
+     "kubectl scale takes the new count in the flag --replicas=<n>; NAME=<n> is docker service "
+     "scale's form, which kubectl reads as the name of an object."),
+    ("unknown flag: --instances",
+     "instances is a Marathon app's word for the number of copies; kubectl calls it replicas, "
+     "and kubectl scale sets it with --replicas=<n>."),
 )
-"""What a kubectl error that is not about the command line means, by its first words:
-``Error from server (NotFound): ...`` is the API server's 404 as kubectl prints it
-(``kubectl/pkg/cmd/util/helpers.go``, ``StandardErrorMessage``), ``Expected replicas to be
-3, was 2`` a failed ``--current-replicas`` (``kubectl/pkg/scale/scale.go``,
-``PreconditionError``)."""
+"""What a kubectl error means, by its first words: ``Error from server (NotFound): ...`` is
+the API server's 404 as kubectl prints it (``kubectl/pkg/cmd/util/helpers.go``,
+``StandardErrorMessage``), ``Error from server (BadRequest): Unable to find ... that match
+label selector`` a selector the API server cannot parse (the syntax:
+https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors),
+``the server could not find the requested resource`` the 404 of a
+``scale`` subresource that the kind does not have (kubectl scale "sets a new size for a
+deployment, replica set, replication controller, or stateful set":
+https://kubernetes.io/docs/reference/kubectl/generated/kubectl_scale/), ``Expected
+replicas to be 3, was 2`` a failed ``--current-replicas`` (``kubectl/pkg/scale/scale.go``,
+``PreconditionError``). Two
+errors of the command line come from another orchestrator's habits: ``frontend=4``, the form
+of ``docker service scale``, leaves kubectl's required ``--replicas`` unset (the pinned
+kubectl's own words: ``required flag(s) "replicas" not set``), and ``--instances``,
+Marathon's word, is an unknown flag."""
 
 
 def _run(server: Server, words: list[str]) -> subprocess.CompletedProcess[str]:

@@ -15,6 +15,7 @@ from clustersim.exercises.manifests import check_fixed_deployment, check_ssd_onl
     (6, "smaller"),                        # neither limit
     (8.5, "whole number"),
     (True, "whole number"),
+    (-8, "0 or more"),                     # was "-8 is not it"
 ])
 def test_copies_hints(answer: object, hint: str) -> None:
     result = check_copies(answer)

@@ -8,6 +8,7 @@ import pytest
 
 from clustersim.decision import preset_weights, rank
 from clustersim.exercises import choosing as ex
+from clustersim.exercises.labels import reads_as
 from clustersim.features import load_features
 
 
@@ -88,9 +89,9 @@ def test_top_decider() -> None:
 
 def test_top_decider_asks_for_the_id_not_the_display_name() -> None:
     """The exercise asks for "a criterion id": a display name is refused, with the id (a
-    name spelt like its id, "Scale", is the id in another case)."""
+    name spelt like its id, "Scale" or "Active development", is the id as a label is read)."""
     named = {c_id: c.name for c_id, c in load_features().criteria.items()
-             if c.name.casefold() != c_id}
+             if not reads_as(c.name, c_id)}
     assert len(named) >= 5
     for crit_id, name in named.items():
         feedback = ex.check_top_decider(name.upper())
@@ -177,6 +178,17 @@ def test_situation_hints_do_not_name_the_answer(truth, check, labels) -> None:
         assert not [n for n in names[right] if n in hint and n not in situation.casefold()]
 
 
+def test_a_criterion_id_is_read_as_labels_are() -> None:
+    """'batch data' and 'Team-Skills' were "not a criterion", and 'ecosytem' got the whole
+    list of ids without a word on the slip, against the rule every label follows
+    (clustersim/exercises/labels.py)."""
+    batch = ex.check_top_decider("batch data")
+    assert not batch.passed and batch.message.startswith("batch_data gives Kubernetes")
+    assert ex.check_top_decider("Team-Skills").message.startswith("team_skills gives")
+    slip = ex.check_top_decider("ecosytem")
+    assert not slip.passed and "Did you mean 'ecosystem'?" in slip.hint
+
+
 def test_top_decider_hint_fits_the_criterion_chosen() -> None:
     """'A high weight decides little when the scores are close' was told for batch_data
     (weight 3, scores 1 and 5) too; it fits only heavy criteria with close scores."""
@@ -191,3 +203,18 @@ def test_a_wrong_prediction_is_said_plainly() -> None:
     feedback = ex.check_pending_prediction({"old_running": 2, "new_pending": 1,
                                             "nodes_counted": 4})
     assert not feedback and feedback.message == "old_running = 2 is not what happens."
+
+
+@pytest.mark.parametrize("word", ["ECS", "Container Apps"])
+def test_the_managed_container_services_the_exercise_names_are_told_their_label(word) -> None:
+    """The exercise names "ECS, Cloud Run, Container Apps" for 'managed containers'; only
+    Cloud Run was told its label, ECS and Container Apps got the bare list of labels."""
+    answer = dict.fromkeys(ex.NO_CLUSTER, "compose") | {ex.NO_CLUSTER[0]: word}
+    feedback = ex.check_no_cluster(answer)
+    assert not feedback.passed and "managed container service" in feedback.hint
+
+
+def test_openshift_is_told_it_is_kubernetes_run_by_hand() -> None:
+    answer = dict.fromkeys(ex.SITUATIONS, "k3s") | {ex.SITUATIONS[2]: "OpenShift"}
+    feedback = ex.check_alternatives(answer)
+    assert not feedback.passed and "Kubernetes run by hand" in feedback.hint

@@ -73,6 +73,16 @@ def test_labels_service_selector_picking_nothing() -> None:
     assert not feedback.passed and "picks 0 Pod" in feedback.message
 
 
+def test_labels_service_selector_written_as_a_deployments_is_told_its_shape() -> None:
+    """A Service selector with matchLabels, a Deployment's shape, got "Read the field path in
+    the message" under the decoder's "of type string (... quote values ...)", which points at
+    quoting; the Kubernetes chapter's exercise alone had the hint."""
+    feedback = ex.check_matching_labels(DEPLOYMENT.format(labels="{app: api}",
+                                                          selector="{matchLabels: {app: api}}"))
+    assert not feedback.passed and "It does not load" in feedback.message
+    assert "plain map of labels" in feedback.hint
+
+
 def test_labels_right_answer_passes() -> None:
     assert ex.check_matching_labels(DEPLOYMENT.format(labels="{app: api, tier: b}",
                                                       selector="{app: api}")).passed
@@ -330,6 +340,17 @@ def _db(placement: str = "") -> str:
             f"    deploy:\n      replicas: 1\n{placement}volumes:\n  db-data: {{}}\n")
 
 
+@pytest.mark.parametrize("value", ['"db"', "'db'"])
+def test_a_quoted_constraint_value_is_told_to_drop_the_quotes(value) -> None:
+    """node.labels.storage == "db" was told "A constraint reads ... == <value> (with ==)",
+    though it has ==: swarmkit refuses the quote marks in the value."""
+    constraint = f"node.labels.storage == {value}"
+    quoted = constraint.replace('"', '\\"') if value.startswith('"') else constraint
+    feedback = ex.check_pinned_volume(_db(f'      placement:\n        constraints: ["{quoted}"]\n'))
+    assert not feedback.passed and "is invalid" in feedback.message
+    assert "without quote marks" in feedback.hint
+
+
 def test_pinned_volume_without_a_constraint_lands_elsewhere() -> None:
     feedback = ex.check_pinned_volume(_db())
     assert not feedback.passed and "not on node-2" in feedback.message
@@ -450,6 +471,22 @@ def test_limit_names_are_read_regardless_of_case() -> None:
     from clustersim.exercises.comparing import check_tested_limits
 
     assert check_tested_limits(["Total_Pods", " total_containers"])
+
+
+def test_limit_names_are_read_as_labels_are() -> None:
+    """'pods per node' and 'Total Pods', the names with spaces, were 'Unknown limit
+    name(s)', against the rule every label follows (clustersim/exercises/labels.py)."""
+    assert ex.check_tested_limits(["Total Pods", "total-containers"]).passed
+    feedback = ex.check_tested_limits(["pods per node"])
+    assert not feedback.passed and "leaves out 2 thresholds" in feedback.message
+
+
+@pytest.mark.parametrize(("word", "taught"), [("maxPods", "kubelet"),
+                                              ("pods", "Pods per node, or Pods in the whole")])
+def test_a_word_of_the_field_for_a_limit_is_told_why_it_is_none(word, taught) -> None:
+    feedback = ex.check_tested_limits([word])
+    assert not feedback.passed and f"'{word}'" in feedback.message
+    assert taught in feedback.hint
 
 
 def test_no_claim_mixes_in_a_term_the_case_study_calls_garbled() -> None:

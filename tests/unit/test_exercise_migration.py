@@ -334,3 +334,46 @@ def test_an_alias_bomb_is_refused_in_bounded_time(check) -> None:
     feedback = check(BOMB)
     assert not feedback.passed and "alias bomb" in feedback.message
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(("memory", "taught"), [("384MB", "Kubernetes has no MB"),
+                                                ("384mi", "end in a small i")])
+def test_a_memory_that_is_no_quantity_is_not_offered_the_cpu_suffix(memory, taught) -> None:
+    """'384MB' was told "Use a number with a suffix such as m, Mi or Gi": m on a memory is
+    thousandths of a byte."""
+    feedback = ex.check_resources_by_hand({"replicas": 3, "cpu": "250m", "memory": memory})
+    assert not feedback.passed and "is not a quantity" in feedback.message
+    assert taught in feedback.hint and "such as m," not in feedback.hint
+
+
+def test_marathons_keys_in_the_answer_are_told_the_kubernetes_names() -> None:
+    """{"instances": 3, ...} was told only to keep the starter's keys."""
+    feedback = ex.check_resources_by_hand({"instances": 3, "cpu": "250m", "memory": "384Mi"})
+    assert not feedback.passed and "There is no key 'instances'" in feedback.message
+    assert "Marathon app's word" in feedback.hint and "replicas" in feedback.hint
+
+
+STACK_FIXED = """
+services:
+  web:
+    image: nginx:1.27
+    ports: ["8080:80"]
+    deploy:
+      replicas: 3
+      resources:
+        reservations: {cpus: "0.25", memory: 64M}
+"""
+
+
+@pytest.mark.parametrize(("stack", "taught"), [
+    # each was told only to read the field path
+    (STACK_FIXED.replace("replicas: 3", "instances: 3"), "Marathon app's word"),
+    (STACK_FIXED.replace("    deploy:\n      replicas: 3\n", "    replicas: 3\n    deploy:\n"),
+     "belongs to the deploy: section"),
+    # was told "Give a version 3.x, or none"
+    (STACK_FIXED.replace('"0.25"', "250m"), "Kubernetes' thousandths of a core"),
+])
+def test_a_stack_with_another_orchestrators_words_is_told_the_compose_form(stack, taught):
+    assert ex.check_stack_schema(STACK_FIXED).passed
+    feedback = ex.check_stack_schema(stack)
+    assert not feedback.passed and taught in feedback.hint

@@ -111,6 +111,18 @@ def test_an_error_about_the_cluster_is_not_blamed_on_the_command_line(command, h
     assert "did not understand" not in feedback.hint
 
 
+@pytest.mark.parametrize(("command", "hint"), [
+    # each was told "Read the error: it names the part of the command it did not understand"
+    ("kubectl scale deployment frontend=4", "docker service scale's form"),
+    ("kubectl scale deployment frontend --instances=4", "Marathon app's word"),
+    ("kubectl scale service frontend --replicas=4", "A Service runs no Pods"),
+])
+def test_another_orchestrators_habit_is_told_what_kubectl_says_instead(command, hint):
+    feedback = check_scale_command(command)
+    assert not feedback.passed and hint in feedback.hint
+    assert "--replicas" in feedback.hint or "scale what runs them" in feedback.hint
+
+
 @pytest.mark.parametrize("command", [
     "kubectl scale deployment `echo frontend` --replicas=4",     # was a NotFound of "%60echo"
     "kubectl scale deployment $(echo frontend) --replicas=4",    # was "a shell pipe"
@@ -163,3 +175,10 @@ def test_a_patch_that_scales_is_right_not_told_it_does_not_scale():
     feedback = check_scale_command(
         """kubectl patch deployment frontend -p '{"spec": {"replicas": 4}}'""")
     assert feedback.passed and "kubectl scale deployment frontend" in feedback.message
+
+
+def test_a_selector_the_api_server_cannot_read_is_not_blamed_on_kubectl():
+    """-l tier:api was told to find "the part of the command it did not understand": kubectl
+    understood it, the API server refused the selector."""
+    feedback = check_api_pods_command("kubectl get pods -l tier:api -o wide")
+    assert not feedback.passed and "label selector is key=value" in feedback.hint
