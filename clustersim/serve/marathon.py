@@ -59,6 +59,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from clustersim.manifests.marathon_fields import APP_FIELDS
 from clustersim.manifests.units import pod_container_resources, pod_executor_resources
 from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.dcos import dcos_cluster
@@ -110,14 +111,10 @@ __all__ = ["MarathonBackend", "default_framework"]
 DEPLOYMENT_HEADER = "Marathon-Deployment-Id"
 """The header naming the deployment a change started (``RestResource.DeploymentHeader``,
 set by ``deploymentResult`` and by the creation of an app or a pod)."""
-_APP_KEYS = ("id", "cmd", "args", "user", "env", "instances", "cpus", "mem", "disk", "gpus",
-             "executor", "constraints", "uris", "fetch", "storeUrls", "backoffSeconds",
-             "backoffFactor", "maxLaunchDelaySeconds", "container", "healthChecks",
-             "readinessChecks", "dependencies", "upgradeStrategy", "labels",
-             "acceptedResourceRoles", "ipAddress", "residency", "secrets",
-             "taskKillGracePeriodSeconds", "unreachableStrategy", "killSelection",
-             "portDefinitions", "requirePorts", "networks", "role")
-"""The app fields Marathon returns (and the ``marathon`` client's ``MarathonApp`` reads)."""
+_APP_KEYS = tuple(key for key in APP_FIELDS if key not in ("ports", "version", "versionInfo"))
+"""The app fields Marathon returns (and the ``marathon`` client's ``MarathonApp`` reads): the
+RAML app's fields but the deprecated ``ports``, read into ``portDefinitions``, and the two
+versions, written from the stored version."""
 
 
 _POD_INSTANCE = {"Scheduled": "PENDING", "Reserved": "PENDING", "Staging": "STAGING",
