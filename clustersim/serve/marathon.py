@@ -90,6 +90,7 @@ from clustersim.serve.marathonquery import (
     flag,
     invalid,
     json_acceptable,
+    json_consumable,
     label_selector,
 )
 from clustersim.serve.marathonqueue import MarathonQueue
@@ -180,6 +181,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         # Jersey's route, then its method (405), then what it produces (406): marathonroutes
         route = resource_method(request.path, request.method)
         content_type_readable(request)  # as Jersey picks the method: the Content-Type,
+        if route.consumes_json and request.method != "OPTIONS":
+            json_consumable(request)    # what the method consumes (415),
         accepted(request)               # then the Accept
         if request.method == "OPTIONS":
             return options(route, request)
