@@ -191,7 +191,9 @@ def carried_word_hint(problem: object) -> str | None:
                 key = ".".join(names[index:])
                 return f"{nested_key_hint(key)} {hint}" if "." in key else hint
     for key in _NOT_ALLOWED.findall(text):
-        hint = nested_key_hint(key) if "." in key else hint_for("compose", key, key)
+        parent = re.search(rf'(\w+)\["{re.escape(key)}"\]', text)   # deploy["deploy.replicas"]
+        hint = nested_key_hint(key, parent.group(1) if parent else "") if "." in key \
+            else hint_for("compose", key, key)
         if hint is not None:    # a dotted key first: once nested, the loader says the rest
             return hint
     return None

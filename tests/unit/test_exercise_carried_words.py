@@ -120,6 +120,14 @@ def test_a_dotted_key_inside_its_own_parent_is_told_to_nest(spec, container, tau
     assert taught in caught.value.hint and "spelling" not in caught.value.hint
 
 
+def test_a_dotted_key_inside_its_own_compose_parent_is_told_to_leave_the_parent_out() -> None:
+    """deploy: {deploy.replicas: 2} was told to write deploy:, then replicas:, which it had
+    done already; the schema's path names the key's parent, deploy["deploy.replicas"]."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(STACK.replace("SERVICE", "    deploy: {deploy.replicas: 2}\n"), "stack file")
+    assert "already inside deploy: write replicas: there" in caught.value.hint
+
+
 def test_a_misspelt_kubernetes_field_is_asked_about_the_nearest_field() -> None:
     with pytest.raises(Wrong) as caught:
         load_answer(_deployment(spec="replica: 3"), "Deployment")
