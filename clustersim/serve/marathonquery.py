@@ -184,7 +184,9 @@ def json_consumable(request: Request) -> None:
     getMethodRouter``, ``ConsumesProducesAcceptor.isConsumable``, ``MediaType.isCompatible``,
     which ignores parameters such as ``charset``), and throws ``NotSupportedException``
     when none is left, before it reads the ``Accept`` (406, :func:`json_acceptable`). A
-    request without a ``Content-Type``, or with an empty one, is consumable, body or not."""
+    request without a ``Content-Type`` is consumable, body or not. Not confirmed: an empty
+    ``Content-Type`` is read as none here (:func:`content_type_readable`), where Jersey's
+    ``MediaType.valueOf("")`` may refuse it."""
     if request.content_type and not compatible(request.content_type, "application/json"):
         raise HttpError(415, "Unsupported Media Type")
 
