@@ -7,7 +7,8 @@ clustersim serve marathon`` runs it). Prints, every 6 simulated hours, the memor
 holds more than at its start and the bytes it grew per simulated minute since the last line
 (tracemalloc, after a collection), with what the records that grow hold: the framework's
 deployments, its and the Mesos master's events, the master's offers, dominant shares and
-completed tasks; at the end, what letting every finished deployment go frees.
+completed tasks, and the deployment starts and served versions held; at the end, what letting
+every finished deployment go frees.
 
 Measured (2 shared cores, 2026-12-07, each with ``--base`` in the same run):
 
@@ -19,10 +20,11 @@ Measured (2 shared cores, 2026-12-07, each with ``--base`` in the same run):
   11.2 KiB a simulated minute all day, the same on both sides. It is the records filling up
   to their bounds: the framework's and the master's events (8 and 9 a minute, up to
   ``MAX_LOGGED_EVENTS`` each, reached after about four days), the master's offers (3.5 a
-  minute, the same bound, about ten days), its completed tasks (0.5 a minute, up to
-  ``MAX_COMPLETED_TASKS_PER_FRAMEWORK``, 1,000, as Mesos keeps them: a day and a half) and
-  its dominant shares (1 a minute). The shares had no bound (a real master keeps none);
-  they now keep ``MAX_LOGGED_EVENTS`` too, beyond the day measured.
+  minute, the same bound then, about ten days; ``MAX_RECORDED_OFFERS``, 10,000, since, about
+  two), its completed tasks (0.5 a minute, up to ``MAX_COMPLETED_TASKS_PER_FRAMEWORK``,
+  1,000, as Mesos keeps them: a day and a half) and its dominant shares (1 a minute). The
+  shares had no bound (a real master keeps none); they keep ``MAX_RECORDED_OFFERS`` too
+  now, beyond the day measured (``benchmarks/logged_records.py``).
 - served (``--served --hours 72 --base f2acd100``): 16.3 KiB a simulated minute for the
   first 18 hours before, 12.1 after (the event bus held the data of every event in its log,
   a finished deployment with its group tree each, where it now holds what an attached
@@ -31,9 +33,13 @@ Measured (2 shared cores, 2026-12-07, each with ``--base`` in the same run):
   and none after (-0.5 to +1.7 KiB a minute as the records trim, at 22 MiB): a served
   master keeps ``SERVED_EVENTS`` offers and shares, as it keeps events.
 
-Not bounded: the start of every deployment (``Marathon._started``, 32 bytes each) and, served,
-its version's instant (``MarathonTime``, about 40 bytes each): 100 KiB a simulated day at a
-deployment a minute.
+- the start of every deployment (``Marathon._started``) and, served, its version's instant
+  (``MarathonTime``), printed on each line as held (``--base 5aa2d0c8``, before their bound):
+  kept for every deployment, 1,441 of each after a day, 46 KiB and 58 KiB, growing by as
+  much every day; kept only while a stored version (at most ``--zk_max_versions``, 50, per
+  app) or a kept deployment refers to them, 56 to 256 of each, 5 to 25 KiB whatever the
+  length of the run. The day's growth above is the same within noise: the event logs fill
+  to their bound for the first four days.
 
 Run: ``python benchmarks/marathon_deployments.py [--hours 24] [--served] [--base REF]``.
 """
@@ -41,6 +47,7 @@ Run: ``python benchmarks/marathon_deployments.py [--hours 24] [--served] [--base
 from __future__ import annotations
 
 import gc
+import sys
 import tracemalloc
 
 from baseline import command_line, parse, positive_int, run_at
@@ -88,6 +95,12 @@ def run(hours: int, served: bool) -> None:
         if (minute - 1) % 360 == 0:
             gc.collect()
             now = tracemalloc.get_traced_memory()[0]
+            starts = m._started   # a list of every start before their bound, a dict after
+            versions = backend.times._versions if served else {}
+            print(f"hour {(minute - 1) // 60:>3}: deployment starts held {len(starts):,} "
+                  f"({_bytes(starts) / 1024:,.1f} KiB)" + (
+                      f", served versions {len(versions):,} ({_bytes(versions) / 1024:,.1f} KiB)"
+                      if served else ""), flush=True)
             print(f"hour {(minute - 1) // 60:>3}: grown {(now - start) // 1024:>7,} KiB, "
                   f"{(now - last) / 360:>6,.0f} B per simulated minute since the last line; "
                   f"held: deployments {len(m.deployments)}, events {len(m.events)} + "
@@ -100,6 +113,13 @@ def run(hours: int, served: bool) -> None:
     gc.collect()
     print(f"letting every finished deployment go frees "
           f"{(held - tracemalloc.get_traced_memory()[0]) // 1024:,} KiB")
+
+
+def _bytes(record: list | dict) -> int:
+    """About how many bytes ``record`` (a list of numbers, or a dict of numbers by number)
+    holds: the container and each number in it (a small int is shared, and counted anyway)."""
+    items = list(record.items()) if isinstance(record, dict) else [(v,) for v in record]
+    return sys.getsizeof(record) + sum(sys.getsizeof(x) for item in items for x in item)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_LOGGED_EVENTS",
     "MAX_NODES",
     "MAX_QUIET_SECONDS",
+    "MAX_RECORDED_OFFERS",
     "MAX_REPLICAS",
     "MAX_REQUEST_RATE",
     "MAX_RUN_EVENTS",
@@ -121,9 +122,7 @@ MAX_LOGGED_EVENTS = 50_000
 :class:`~clustersim.kubernetes.KubernetesCluster`, a :class:`~clustersim.mesos.MesosCluster`,
 a :class:`~clustersim.marathon.Marathon` and a :class:`~clustersim.swarm.SwarmCluster`; the
 oldest go first, :class:`~clustersim.sim.EventLog`), numbered from the first so that a reader
-that remembers how far it read stays right after the oldest go; and offers a Mesos master's
-record of them keeps (``cluster.offers``, :class:`~clustersim.mesos.OfferHistory`), and the
-changes of dominant shares it records (``cluster.share_history()``). A crash
+that remembers how far it read stays right after the oldest go. A crash
 loop with no restart delay records about 550 events a simulated second for 100 failing Swarm
 replicas, which had grown a notebook's process by 115 MB in ten simulated minutes; a Mesos
 master records an offer, and its event, for every agent it offers in each one-second
@@ -134,6 +133,17 @@ keeps the last 1,000 completed tasks of a framework
 does the simulated one, :data:`~clustersim.mesos.master.MAX_COMPLETED_TASKS_PER_FRAMEWORK`)
 and no record of its offers, Marathon's event bus keeps none and Docker's daemon its last 256
 (moby ``daemon/events/events.go``)."""
+
+MAX_RECORDED_OFFERS = 10_000
+"""Offers a Mesos master's record of them keeps (``cluster.offers``,
+:class:`~clustersim.mesos.OfferHistory`), and changes of dominant shares it records
+(``cluster.share_history()``), the oldest dropped as an event log drops them. A real master
+keeps neither (it logs each offer and gauges those outstanding, and its allocator shows each
+role's share now); the labs read a few hundred (the two-level scheduling lab's
+``offer_flow`` 161 offers). An offer record weighs about 1,140 bytes and a share about 280
+(``benchmarks/logged_records.py``): at :data:`MAX_LOGGED_EVENTS` the two held 68 MiB of a
+long Marathon run, at this bound 13 MiB; a served master keeps as many
+(``serve.marathonmonitor.SERVED_EVENTS``)."""
 
 MAX_AFFINITY_TERMS = 100
 """Terms in one pod's node affinity, pod affinity or pod anti-affinity (required and preferred

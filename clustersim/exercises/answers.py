@@ -21,12 +21,12 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
-from clustersim.exercises.carried_words import carried_word_hint
+from clustersim.exercises.carried_words import carried_word_hint, nested_key_hint
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.exercises.kubernetes_mixups import mixed_field_hint
 from clustersim.exercises.labels import find_label, label_letters, unknown_label_hint
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
-from clustersim.manifests.kubernetes_fields import is_unknown_field
+from clustersim.manifests.kubernetes_fields import is_unknown_field, unknown_fields_meant
 from clustersim.manifests.safe_yaml import load_documents
 from clustersim.numeric import is_number, is_whole
 
@@ -356,14 +356,36 @@ def load_answer(manifest: object, what: str, *,
     refused = [w for s in specs for w in s.warnings
                if _KUBECTL_REFUSES in w or is_unknown_field(w)]
     if refused:
-        spelling = ("Check the spelling of the field it names: kubectl apply refuses an "
-                    "unknown field (strict field validation, its default since Kubernetes "
-                    "1.27), and the API knows each field by its exact name.")
         raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
-                    carried_word_hint(refused[0]) or spelling if is_unknown_field(refused[0])
+                    carried_word_hint(refused[0]) or _unknown_field_hint(specs, refused[0])
+                    or _SPELLING if is_unknown_field(refused[0])
                     else "Use the apiVersion it names.")
     return specs
 
+
+def _unknown_field_hint(specs: ManifestSet, warning: str) -> str | None:
+    """The hint for the unknown field ``warning`` names, found again in the loaded object
+    (:func:`unknown_fields_meant` gives its keys one by one, where the warning joins them
+    with dots): a key with dots in it is told to nest (``spec.replicas`` inside ``spec``,
+    ``requests.cpu`` inside ``resources``), any other is asked about the known field nearest
+    in spelling, when one is near; None when neither."""
+    for spec in specs:
+        for path, at, meant in unknown_fields_meant(spec.kind, spec.manifest):
+            if f'unknown field "{path}"' not in warning:
+                continue
+            key = str(at[-1])
+            if "." in key:
+                parent = next((str(k) for k in reversed(at[:-1]) if isinstance(k, str)), "")
+                return nested_key_hint(key, parent)
+            if meant is not None:
+                return f"Did you mean {meant}? {_SPELLING}"
+    return None
+
+
+_SPELLING = ("Check the spelling of the field it names: kubectl apply refuses an unknown field "
+             "(strict field validation, its default since Kubernetes 1.27), and the API knows "
+             "each field by its exact name.")
+"""What a check says of an unknown field of a Kubernetes object, after what it meant."""
 
 #: Words of the loader's warning for an apiVersion that ``kubectl apply`` refuses
 #: (:func:`clustersim.manifests.kubernetes_versions.removed_warning`); unknown fields are

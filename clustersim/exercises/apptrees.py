@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from clustersim.exercises.app_fields import check_app_fields
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.marathon import RootGroup, deployment_plan
@@ -107,9 +108,12 @@ def check_acyclic_group(group: object) -> Feedback:
         raise Wrong("The answer must be the group as a dict.", "Edit the starter's dict.")
     wanted = {a["id"]: a["instances"] for a in iter_apps(CYCLIC_STORE)}
     try:
-        found = {a.get("id"): a.get("instances") for a in iter_apps(group)}
+        apps = list(iter_apps(group))
+        found = {a.get("id"): a.get("instances") for a in apps}
     except (TypeError, AttributeError):   # apps or groups that are not lists of dicts
-        found = {}
+        apps, found = [], {}
+    for app in apps:    # a key Marathon ignores: "dependencie", "instaces"
+        check_app_fields(app, f"the app {app.get('id')}")
     if found != wanted:
         raise Wrong("The group must keep its four apps with their ids and instances: "
                     + ", ".join(f"{k} × {v}" for k, v in wanted.items()) + ".",

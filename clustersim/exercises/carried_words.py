@@ -8,11 +8,10 @@ answer's dialect, not to check its spelling.
 A word is found in the loader's refusal or warning: an unknown field of a Kubernetes object
 (``unknown field "spec.instances"``, the API server's strict field validation, which
 ``kubectl apply`` asks for by default) or a key that a Compose file's schema does not allow
-(``Additional property replicas is not allowed``, docker/cli ``cli/compose/schema``). The
-simulated Marathon reads an app definition's unknown fields without a word, as Marathon did
-when d2iq-archive/marathon issues 2341 and 2564 were filed (2015: "marathon simply ignores
-them"; whether later releases refuse them is not confirmed here): a check of a Marathon app
-asks :func:`carried_keys_hint` about the app's own keys.
+(``Additional property replicas is not allowed``, docker/cli ``cli/compose/schema``). Marathon
+reads an app definition's unknown fields without a word, and so does the simulated one
+(:mod:`clustersim.manifests.marathon_fields` says why): a check of a Marathon app asks
+:mod:`clustersim.exercises.app_fields` about the app's own keys, which asks this table.
 
 The names on each side: a Deployment's ``spec.replicas`` and a Pod's ``nodeSelector``,
 ``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes, a container
@@ -22,17 +21,20 @@ service's ``deploy.replicas``, ``deploy.placement.constraints``,
 ``deploy.resources.reservations`` and ``healthcheck``
 (https://docs.docker.com/reference/compose-file/deploy/,
 https://docs.docker.com/reference/compose-file/services/#healthcheck); a Marathon app's
-``instances``, ``constraints``, ``cpus``, ``mem`` and ``healthChecks``
-(https://mesosphere.github.io/marathon/docs/rest-api.html).
+``instances``, ``constraints``, ``cpus``, ``mem``, ``cmd``, ``args``, ``container.docker.image``
+and ``healthChecks`` (https://mesosphere.github.io/marathon/docs/rest-api.html); a Kubernetes
+container's ``image``, ``command`` and ``resources`` ``memory`` (``core/v1/types.go``:
+``Container``, ``ResourceName``) and a Compose service's ``image``, ``command`` and
+``deploy.resources.limits.memory`` (https://docs.docker.com/reference/compose-file/services/).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
 from typing import NamedTuple
 
-__all__ = ["CARRIED_WORDS", "CarriedWord", "carried_keys_hint", "carried_word_hint"]
+__all__ = ["CARRIED_WORDS", "CarriedWord", "carried_word_hint", "hint_for", "nested_key_hint"]
 
 
 class CarriedWord(NamedTuple):
@@ -108,6 +110,16 @@ CARRIED_WORDS = (
       for word, who in (("nodeSelector", "a Kubernetes Pod's word"),
                         ("affinity", "a Kubernetes Pod's word"),
                         ("placement", "a Compose service's word (deploy.placement)"))),
+    CarriedWord("marathon", "memory", "",
+                "memory is Kubernetes' and Compose's word; a Marathon app asks for memory with "
+                "mem, a number of MiB such as 256."),
+    CarriedWord("marathon", "image", "",
+                "image is a Kubernetes container's and a Compose service's word; a Marathon "
+                "app names its Docker image inside its container: \"container\": {\"type\": "
+                "\"DOCKER\", \"docker\": {\"image\": \"nginx:1.27\"}}."),
+    CarriedWord("marathon", "command", "",
+                "command is a Kubernetes container's and a Compose service's word; a Marathon "
+                "app runs cmd (a shell command line) or args (a list of words)."),
     CarriedWord("marathon", "deploy", "",
                 "deploy: is a Compose service's section; a Marathon app sets instances, "
                 "constraints and upgradeStrategy at its own top level."),
@@ -132,29 +144,33 @@ _NOT_ALLOWED = re.compile(r"Additional property (\S+) is not allowed")
 """A key that a Compose file's schema refuses, in the schema validator's words."""
 
 
-def _hint_for(dialect: str, word: str, path: str) -> str | None:
+def hint_for(dialect: str, word: str, path: str) -> str | None:
     """The hint of :data:`CARRIED_WORDS` for ``word`` in a ``dialect`` answer at ``path``."""
     return next((c.hint for c in CARRIED_WORDS
                  if c.dialect == dialect and c.word == word and c.inside in path), None)
 
 
-def _dotted(key: str) -> str:
-    """What to say of ``key``, a YAML key with dots in it (``deploy.replicas``): to YAML it is
-    one key, where the docs' dotted name stands for fields nested one in another."""
+def nested_key_hint(key: str, parent: str = "", *, yaml: bool = True) -> str:
+    """What to say of ``key``, a key with dots in it (``deploy.replicas``) written inside the
+    field ``parent`` ("" at the top): to YAML, JSON or a dict it is one key, where the docs'
+    dotted name stands for fields nested one in another. The hint says how to nest them, in
+    YAML (``yaml``) or as a dict's keys, and when the key starts with the name of the field it
+    is already in (``spec.replicas`` inside ``spec``), to leave that name out."""
     parts = key.split(".")
-    return (f"{key} is one key to YAML, dots and all: a dotted name, as the docs write it, "
-            "stands for nested fields, written as " + ", then ".join(f"{p}:" for p in parts)
-            + ", each indented under the one before.")
-
-
-def carried_keys_hint(definition: object, dialect: str) -> str | None:
-    """The hint of :data:`CARRIED_WORDS` for the first top-level key of ``definition`` (a
-    dict written in ``dialect``, e.g. "marathon") that is another dialect's word; None when
-    there is none, or ``definition`` is no dict."""
-    if not isinstance(definition, Mapping):
-        return None
-    return next((hint for key in definition
-                 if (hint := _hint_for(dialect, str(key), "")) is not None), None)
+    inside = len(parts) > 1 and parts[0] == parent
+    if inside:
+        parts = parts[1:]
+    if yaml:
+        nested = ", then ".join(f"{part}:" for part in parts)
+        nested += ", each indented under the one before" if len(parts) > 1 else ""
+    else:
+        nested = ": {".join(map(json.dumps, parts)) + ": ..." + "}" * (len(parts) - 1)
+    one_key = "one key to YAML" if yaml else "one key"
+    said = (f"{key} is {one_key}, dots and all: a dotted name, as the docs write it, stands "
+            "for nested fields, ")
+    if inside:
+        return said + f"and this one is already inside {parent}: write {nested} there."
+    return said + f"written as {nested}."
 
 
 def carried_word_hint(problem: object) -> str | None:
@@ -170,12 +186,14 @@ def carried_word_hint(problem: object) -> str | None:
     for path in _UNKNOWN_FIELD.findall(text):
         names = re.sub(r"\[\d+\]", "", path).split(".")
         for index in range(len(names) - 1, -1, -1):
-            hint = _hint_for("kubernetes", names[index], path)
+            hint = hint_for("kubernetes", names[index], path)
             if hint is not None:
                 key = ".".join(names[index:])
-                return f"{_dotted(key)} {hint}" if "." in key else hint
+                return f"{nested_key_hint(key)} {hint}" if "." in key else hint
     for key in _NOT_ALLOWED.findall(text):
-        hint = _dotted(key) if "." in key else _hint_for("compose", key, key)
+        parent = re.search(rf'(\w+)\["{re.escape(key)}"\]', text)   # deploy["deploy.replicas"]
+        hint = nested_key_hint(key, parent.group(1) if parent else "") if "." in key \
+            else hint_for("compose", key, key)
         if hint is not None:    # a dotted key first: once nested, the loader says the rest
             return hint
     return None

@@ -20,8 +20,8 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["colliding", "find_label", "label_letters", "label_words", "meant_label", "reads_as",
-           "unknown_label_hint"]
+__all__ = ["colliding", "find_label", "label_letters", "label_words", "meant_label",
+           "nearest_label", "reads_as", "unknown_label_hint"]
 
 _SEPARATORS = re.compile(r"[\s_-]+")
 """What may stand between the words of a label: spaces, hyphens and underscores."""
@@ -115,9 +115,16 @@ def unknown_label_hint(typed: object, labels: tuple[str, ...],
     if same:
         return (f"Did you mean {same[0]!r}? A space, hyphen or underscore may stand only "
                 f"between the words of a label, and {typed.strip()!r} splits one. {options}")
-    near = difflib.get_close_matches(letters, [label_letters(label) for label in labels], n=1,
-                                     cutoff=_NEARLY)
-    if near:
-        meant = next(label for label in labels if label_letters(label) == near[0])
+    meant = nearest_label(typed, labels)
+    if meant is not None:
         return f"Did you mean {meant!r}? A label is read as it is spelt. {options}"
     return options
+
+
+def nearest_label(typed: str, labels: Iterable[str]) -> str | None:
+    """The one of ``labels`` whose letters (:func:`label_letters`, in any case) ``typed``
+    nearly spells (:data:`_NEARLY`): a letter left out, doubled or swapped, a plural; None
+    when none is that close. What a "did you mean" offers, for a label or a field's name."""
+    letters = {label_letters(label): label for label in reversed(list(labels))}
+    near = difflib.get_close_matches(label_letters(typed), list(letters), n=1, cutoff=_NEARLY)
+    return letters[near[0]] if near else None

@@ -17,7 +17,7 @@ from typing import Any
 
 from clustersim.clusters import demo_nodes
 from clustersim.exercises.answers import load_answer, whole_number
-from clustersim.exercises.carried_words import carried_keys_hint
+from clustersim.exercises.app_fields import check_app_fields
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.kubernetes.objects import container_port
@@ -58,12 +58,12 @@ def check_host_port_app(app: object) -> None:
     if not isinstance(app.get("id"), str) or str(PathId(app["id"]).resolve("/")) != "/web":
         raise Wrong("Keep the app id /web.", "Change the networking, not the name.")
     app = {**app, "id": "/web"}   # POST /v2/apps reads a relative id from the root
+    check_app_fields(app)         # a key Marathon ignores: "instaces", "requirePort"
     if isinstance(app.get("instances"), str):   # "8": Marathon's JSON wants a number
         whole_number(app["instances"], "instances")
     if app.get("instances") != 8:
         raise Wrong(f"The app must keep 8 instances (it has {app.get('instances')!r}).",
-                    carried_keys_hint(app, "marathon")
-                    or "Fewer instances would fit, but the task is to run all eight: change "
+                    "Fewer instances would fit, but the task is to run all eight: change "
                     "how the app uses ports instead.")
     cluster = MesosCluster(demo_nodes("marathon"), seed=0)
     marathon = Marathon()

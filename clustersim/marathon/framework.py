@@ -84,6 +84,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Collection
 from typing import Any
 
 from clustersim.marathon.actions import SchedulerActions
@@ -123,6 +124,11 @@ FINISHED_DEPLOYMENTS = 50
 :meth:`Marathon._forget_finished`); a simulator choice, enough for a notebook's look back."""
 
 
+_MIN_STARTS_KEPT = 256
+"""Deployment starts kept before the first look for those nothing refers to
+(:meth:`Marathon._forget_starts`): a lab's run makes fewer, and never looks."""
+
+
 class AppLockedError(ValueError):
     """A change touches run specs that running deployments hold (``deployment_ids``)."""
 
@@ -152,9 +158,11 @@ class Marathon(SchedulerActions, Framework):
         self.deployments: list[Deployment] = []
         """The running deployments and the last :data:`FINISHED_DEPLOYMENTS` finished ones,
         oldest first (:meth:`_forget_finished`)."""
-        self._started: list[float] = []
-        """The start of each deployment ever made, by its number less one: the instant of the
-        version it stored (:meth:`started_at`)."""
+        self._deployments_made = 0
+        self._started: dict[int, float] = {}
+        """The start of each deployment still referred to, by its number: the instant of the
+        version it stored (:meth:`started_at`, :meth:`_forget_starts`)."""
+        self._starts_bound = _MIN_STARTS_KEPT
         self.events = EventLog("marathon")
         self.max_instances_per_offer = max_instances_per_offer
         self.decline_offer_duration = decline_offer_duration
@@ -396,11 +404,40 @@ class Marathon(SchedulerActions, Framework):
     @property
     def deployment_count(self) -> int:
         """How many deployments this framework has made: the number of the last one."""
-        return len(self._started)
+        return self._deployments_made
 
     def started_at(self, number: int) -> float:
-        """The simulated second deployment ``number`` (from 1) started, finished or not."""
-        return self._started[number - 1]
+        """The simulated second deployment ``number`` (from 1) started, finished or not: the
+        instant of the versions it stored. ``ValueError`` for a deployment no stored version
+        or kept deployment refers to any more (:meth:`_forget_starts`)."""
+        if number not in self._started:
+            raise ValueError(f"deployment {number} is forgotten: Marathon keeps a deployment's "
+                             "time only in the app versions it stored, at most "
+                             f"{self._versions.max_versions} per app (--zk_max_versions)")
+        return self._started[number]
+
+    def starts_kept(self) -> Collection[int]:
+        """The numbers of the deployments whose start :meth:`started_at` still knows."""
+        return self._started.keys()
+
+    def _forget_starts(self) -> None:
+        """Let the start of every deployment go that nothing refers to any more.
+
+        Marathon keeps no list of its deployments' times: a version's time is stored in the
+        version (its ``version`` and ``versionInfo``'s ``lastScalingAt`` and
+        ``lastConfigChangeAt``), at most ``--zk_max_versions`` versions per app, 50 by default
+        (d2iq-archive/marathon ``storage/StorageConf.scala``, ``maxVersions``), and a
+        deployment's start in the deployment until it ends. The simulator numbers versions by
+        deployment, so it keeps the start of each number a stored version, a kept deployment
+        or the last deployment refers to, and forgets the others once they are as many again
+        as those kept (amortised: the versions are looked at once every so many
+        deployments)."""
+        if len(self._started) < self._starts_bound:
+            return
+        kept = self._versions.numbers() | {d.number for d in self.deployments}
+        kept.add(self._deployments_made)
+        self._started = {n: t for n, t in self._started.items() if n in kept}
+        self._starts_bound = max(2 * len(self._started), _MIN_STARTS_KEPT)
 
     def _forget_finished(self) -> None:
         """Let the oldest finished deployments go, beyond :data:`FINISHED_DEPLOYMENTS`.
@@ -419,8 +456,10 @@ class Marathon(SchedulerActions, Framework):
 
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
                           original: RootGroup) -> Deployment:
-        self._started.append(self.now)
-        number = len(self._started)
+        self._forget_starts()
+        self._deployments_made += 1
+        number = self._deployments_made
+        self._started[number] = self.now
         deployment = Deployment(plan_id(self.driver.seed, self.driver.framework_id, number),
                                 steps, self.now, original=original, number=number)
         self.deployments.append(deployment)

@@ -42,6 +42,12 @@ class VersionStore:
         """The versions of ``spec_id`` (an absolute id), newest first; empty if unknown."""
         return list(reversed(self._stored.get(spec_id, [])))
 
+    def numbers(self) -> set[int]:
+        """The deployments the stored versions refer to: each version's own, and those of
+        its ``versionInfo`` (``config_change``, ``last_scaling``)."""
+        return {number for stored in self._stored.values() for v in stored
+                for number in (v.number, v.config_change, v.last_scaling)}
+
     def record_change(self, original: RootGroup, target: RootGroup, number: int) -> None:
         """Deployment ``number`` changed the tree from ``original`` to ``target``: store the
         run specs it added or altered, forget those it removed."""

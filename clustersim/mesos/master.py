@@ -56,7 +56,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from clustersim.limits import check_nodes
+from clustersim.limits import MAX_RECORDED_OFFERS, check_nodes
 from clustersim.mesos.agents import ACTIVE, DISCONNECTED, GONE, UNREACHABLE, Agent
 from clustersim.mesos.allocator import HierarchicalAllocator
 from clustersim.mesos.framework import Framework, SchedulerDriver
@@ -121,7 +121,7 @@ class Master:
         """Every agent registered under each hostname (a name check that stays linear)."""
         self.frameworks: dict[str, Framework] = {}
         self.offers: dict[str, Offer] = {}
-        self.offer_history = OfferHistory()
+        self.offer_history = OfferHistory(keep=MAX_RECORDED_OFFERS)
         self.tasks: dict[tuple[str, str], Task] = {}
         """The tasks the master knows, by (framework, task id) in launch order: those not
         ended and each framework's kept completed tasks (``completed_tasks``)."""
@@ -138,9 +138,10 @@ class Master:
             allocation_interval=allocation_interval,
         )
         self.rounds = 0
-        self.share_history: KeptRecord[tuple[float, dict[str, float]]] = KeptRecord()
+        self.share_history: KeptRecord[tuple[float, dict[str, float]]] = KeptRecord(
+            keep=MAX_RECORDED_OFFERS)
         """Each framework's dominant share (by name) after each round that changed them, as
-        (time, shares): the last :data:`~clustersim.limits.MAX_LOGGED_EVENTS` changes, for a
+        (time, shares): the last :data:`~clustersim.limits.MAX_RECORDED_OFFERS` changes, for a
         lab's chart of DRF at work. A real master keeps no such history: its allocator shows
         each role's share now, the gauge ``allocator/mesos/roles/<role>/shares/dominant``
         (apache/mesos ``docs/monitoring.md``)."""

@@ -12,11 +12,11 @@ concurrency, see the Omega paper); resources it leaves unused return to the pool
 
 :class:`OfferRecord` is the history kept in ``cluster.offers``: who was offered what, when,
 and what became of it (accepted, declined, rescinded, expired), so a lab can draw the flow.
-It holds the last :data:`~clustersim.limits.MAX_LOGGED_EVENTS` offers, as the master's event
-log holds its last events: a master offers every agent it can in each one-second allocation
-round. A real Mesos master keeps no such history: it logs each offer it sends ("Sending 1
-offers to framework ...", apache/mesos ``src/master/master.cpp``) and gauges those still
-outstanding (``master/outstanding_offers``, ``src/master/metrics.hpp``).
+It holds the last :data:`~clustersim.limits.MAX_RECORDED_OFFERS` offers, dropping the oldest
+as the master's event log drops its events: a master offers every agent it can in each
+one-second allocation round. A real Mesos master keeps no such history: it logs each offer
+it sends ("Sending 1 offers to framework ...", apache/mesos ``src/master/master.cpp``) and
+gauges those still outstanding (``master/outstanding_offers``, ``src/master/metrics.hpp``).
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ class OfferRecord:
 
 class OfferHistory(KeptRecord[OfferRecord]):
     """The offers the master made, in order, with simple queries: its last
-    :data:`~clustersim.limits.MAX_LOGGED_EVENTS` (see the module)."""
+    :data:`~clustersim.limits.MAX_RECORDED_OFFERS` (see the module)."""
 
     def where(self, *, framework: str | None = None, outcome: str | None = None,
               agent_id: str | None = None) -> list[OfferRecord]:

@@ -59,6 +59,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from clustersim.manifests.marathon_fields import APP_FIELDS
 from clustersim.manifests.units import pod_container_resources, pod_executor_resources
 from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.dcos import dcos_cluster
@@ -89,6 +90,7 @@ from clustersim.serve.marathonquery import (
     flag,
     invalid,
     json_acceptable,
+    json_consumable,
     label_selector,
 )
 from clustersim.serve.marathonqueue import MarathonQueue
@@ -110,14 +112,10 @@ __all__ = ["MarathonBackend", "default_framework"]
 DEPLOYMENT_HEADER = "Marathon-Deployment-Id"
 """The header naming the deployment a change started (``RestResource.DeploymentHeader``,
 set by ``deploymentResult`` and by the creation of an app or a pod)."""
-_APP_KEYS = ("id", "cmd", "args", "user", "env", "instances", "cpus", "mem", "disk", "gpus",
-             "executor", "constraints", "uris", "fetch", "storeUrls", "backoffSeconds",
-             "backoffFactor", "maxLaunchDelaySeconds", "container", "healthChecks",
-             "readinessChecks", "dependencies", "upgradeStrategy", "labels",
-             "acceptedResourceRoles", "ipAddress", "residency", "secrets",
-             "taskKillGracePeriodSeconds", "unreachableStrategy", "killSelection",
-             "portDefinitions", "requirePorts", "networks", "role")
-"""The app fields Marathon returns (and the ``marathon`` client's ``MarathonApp`` reads)."""
+_APP_KEYS = tuple(key for key in APP_FIELDS if key not in ("ports", "version", "versionInfo"))
+"""The app fields Marathon returns (and the ``marathon`` client's ``MarathonApp`` reads): the
+RAML app's fields but the deprecated ``ports``, read into ``portDefinitions``, and the two
+versions, written from the stored version."""
 
 
 _POD_INSTANCE = {"Scheduled": "PENDING", "Reserved": "PENDING", "Staging": "STAGING",
@@ -183,6 +181,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         # Jersey's route, then its method (405), then what it produces (406): marathonroutes
         route = resource_method(request.path, request.method)
         content_type_readable(request)  # as Jersey picks the method: the Content-Type,
+        if route.consumes_json and request.method != "OPTIONS":
+            json_consumable(request)    # what the method consumes (415),
         accepted(request)               # then the Accept
         if request.method == "OPTIONS":
             return options(route, request)

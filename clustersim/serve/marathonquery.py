@@ -42,7 +42,7 @@ from clustersim.serve.core import HttpError, Request
 
 __all__ = ["HeaderValueError", "accepted", "app_embeds", "compatible", "content_type_readable",
            "definition", "flag",
-           "group_embeds", "invalid", "json_acceptable",
+           "group_embeds", "invalid", "json_acceptable", "json_consumable",
            "label_selector", "refusal", "task_states", "violations", "with_loader"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
@@ -175,6 +175,20 @@ def compatible(media: str, other: str) -> bool:
     other_kind, _, other_sub = other.partition("/")
     return "*" in (kind, other_kind) or (kind == other_kind and (
         sub == other_sub or "*" in (sub, other_sub)))
+
+
+def json_consumable(request: Request) -> None:
+    """Raise JAX-RS's 415 when the request's ``Content-Type`` is no JSON, for a resource that
+    ``@Consumes`` JSON alone: picking the method, Jersey keeps the route's methods whose
+    consumed type is compatible with the request's (``MethodSelectingRouter.
+    getMethodRouter``, ``ConsumesProducesAcceptor.isConsumable``, ``MediaType.isCompatible``,
+    which ignores parameters such as ``charset``), and throws ``NotSupportedException``
+    when none is left, before it reads the ``Accept`` (406, :func:`json_acceptable`). A
+    request without a ``Content-Type`` is consumable, body or not. Not confirmed: an empty
+    ``Content-Type`` is read as none here (:func:`content_type_readable`), where Jersey's
+    ``MediaType.valueOf("")`` may refuse it."""
+    if request.content_type and not compatible(request.content_type, "application/json"):
+        raise HttpError(415, "Unsupported Media Type")
 
 
 def json_acceptable(request: Request) -> None:

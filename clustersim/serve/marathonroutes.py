@@ -24,7 +24,9 @@ Marathon 1.11 serves its REST API with Jersey 2 (2.27, d2iq-archive/marathon
    like every other ``WebApplicationException`` without a body, answers with its status's
    reason phrase, 405 ``{"message": "Method Not Allowed"}``; Jersey serves ``HEAD`` with a
    ``GET`` method;
-5. only then the method's ``@Produces`` against the ``Accept``: 406
+5. the method's ``@Consumes`` against the ``Content-Type``: 415 for a resource that consumes
+   JSON alone (:func:`.marathonquery.json_consumable`, ``AppsResource``'s own methods);
+6. only then the method's ``@Produces`` against the ``Accept``: 406
    (:func:`.marathonquery.json_acceptable`), so a method a path does not take answers 405
    whatever the ``Accept``.
 
@@ -123,12 +125,16 @@ def method_not_allowed() -> HttpError:
 class Route:
     """A resource method's path template and HTTP methods, or a sub-resource locator's
     template and the routes of the resource it returns (``routes``); ``json``: whether the
-    method ``@Produces`` JSON alone (``/ping`` and a plugin's own paths do not)."""
+    method ``@Produces`` JSON alone (``/ping`` and a plugin's own paths do not);
+    ``consumes_json``: whether it ``@Consumes`` JSON alone (``AppsResource``'s own methods,
+    whose class says so; its locators' resources and the other resources are not
+    confirmed, and left to the body's reader)."""
 
     template: str
     methods: frozenset[str] = frozenset()
     routes: tuple[Route, ...] = field(default=())
     json: bool = True
+    consumes_json: bool = False
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -149,8 +155,9 @@ class Route:
         return (-literal, -len(variables), -sum(":" in v for v in variables))
 
 
-def _methods(*names: str, template: str = "", json: bool = True) -> Route:
-    return Route(template, frozenset(names), json=json)
+def _methods(*names: str, template: str = "", json: bool = True,
+             consumes_json: bool = False) -> Route:
+    return Route(template, frozenset(names), json=json, consumes_json=consumes_json)
 
 
 def _resource(template: str, *routes: Route) -> Route:
@@ -161,9 +168,9 @@ _ANY_ID = "{id:.+}"
 ROOT = _resource(
     "",
     _resource("v2/apps",
-              _methods("GET", "POST", "PUT", "PATCH"),
-              _methods("GET", "PUT", "PATCH", "DELETE", template=_ANY_ID),
-              _methods("POST", template=_ANY_ID + "/restart"),
+              _methods("GET", "POST", "PUT", "PATCH", consumes_json=True),
+              _methods("GET", "PUT", "PATCH", "DELETE", template=_ANY_ID, consumes_json=True),
+              _methods("POST", template=_ANY_ID + "/restart", consumes_json=True),
               _resource("{appId:.+}/tasks", _methods("GET", "DELETE"),
                         _methods("DELETE", template="{taskId}")),
               _resource("{appId:.+}/versions", _methods("GET"),

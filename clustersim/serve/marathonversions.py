@@ -35,14 +35,19 @@ class MarathonTime:
     def __init__(self, marathon: Marathon, clock: WallClock) -> None:
         self.marathon = marathon
         self.clock = clock
-        self._versions: list[int] = []
-        """Milliseconds since the Unix epoch of deployment number ``i + 1``'s version."""
+        self._versions: dict[int, int] = {}
+        """Milliseconds since the Unix epoch of deployment ``number``'s version, for the
+        deployments whose start the framework still keeps (:meth:`Marathon.starts_kept`)."""
+        self._fixed = 0
+        """The last deployment whose version is fixed."""
+        self._last = 0
+        """The last version fixed, in milliseconds: the next is later."""
         marathon.events.subscribe(self._changed)
 
     def _changed(self, event: object) -> None:
         """The framework recorded an event: fix the versions of the deployments started
         since the last one, on the wall clock read now."""
-        if len(self._versions) < self.marathon.deployment_count:
+        if self._fixed < self.marathon.deployment_count:
             self.clock.begin()
             self.version(self.marathon.deployment_count)
 
@@ -51,16 +56,27 @@ class MarathonTime:
         return _format(round(self.clock.unix(seconds) * 1000))
 
     def version(self, number: int) -> str:
-        """The version stored by deployment ``number`` (0: before any, simulated second 0)."""
+        """The version stored by deployment ``number`` (0: before any, simulated second 0;
+        beyond the last: the last)."""
+        number = min(number, self.marathon.deployment_count)
         if number <= 0:
             return self.instant(0.0)
-        while len(self._versions) < min(number, self.marathon.deployment_count):
-            millis = round(self.clock.unix(self.marathon.started_at(len(self._versions) + 1))
-                           * 1000)
-            if self._versions and millis <= self._versions[-1]:
-                millis = self._versions[-1] + 1
-            self._versions.append(millis)
-        return _format(self._versions[min(number, len(self._versions)) - 1])
+        if self._fixed < number:
+            self._fix(number)
+        return _format(self._versions[number])
+
+    def _fix(self, number: int) -> None:
+        """Fix the versions of the deployments after the last fixed one up to ``number``,
+        each later than the one before, and let go those the framework forgot."""
+        kept = self.marathon.starts_kept()
+        for later in range(self._fixed + 1, number + 1):
+            if later in kept:   # one forgotten before it was shown is never asked for
+                millis = round(self.clock.unix(self.marathon.started_at(later)) * 1000)
+                self._last = max(millis, self._last + 1)
+                self._versions[later] = self._last
+        self._fixed = number
+        if len(self._versions) > 2 * len(kept):
+            self._versions = {n: m for n, m in self._versions.items() if n in kept}
 
     def number(self, version: object) -> int | None:
         """The deployment whose version ``version`` (a string as a client sends it back,
@@ -75,7 +91,7 @@ class MarathonTime:
             return None
         millis = round(parsed.timestamp() * 1000)
         self.version(self.marathon.deployment_count)
-        return next((i + 1 for i, m in enumerate(self._versions) if m == millis), None)
+        return next((n for n, m in self._versions.items() if m == millis), None)
 
 
 def _format(millis: int) -> str:

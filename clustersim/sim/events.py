@@ -91,13 +91,13 @@ def drop_oldest(kept: list[Any], keep: int) -> int:
 class KeptRecord(list[_T]):
     """A record a simulator appends to (oldest first) and a lab reads as a list, holding its
     last :data:`~clustersim.limits.MAX_LOGGED_EVENTS` items as an :class:`EventLog` holds its
-    events (:func:`drop_oldest`), or the last ``count`` after :meth:`keep_last`: a Mesos
-    master's offers and its frameworks' dominant shares (neither of which a real master
-    keeps)."""
+    events (:func:`drop_oldest`), or the last ``keep`` given, or ``count`` after
+    :meth:`keep_last`: a Mesos master's offers and its frameworks' dominant shares (neither
+    of which a real master keeps, :data:`~clustersim.limits.MAX_RECORDED_OFFERS`)."""
 
-    def __init__(self, items: Iterable[_T] = ()) -> None:
+    def __init__(self, items: Iterable[_T] = (), *, keep: int | None = None) -> None:
         super().__init__(items)
-        self.keep = MAX_LOGGED_EVENTS
+        self.keep = MAX_LOGGED_EVENTS if keep is None else keep
 
     def append(self, item: _T) -> None:
         super().append(item)

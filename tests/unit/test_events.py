@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+import clustersim.mesos.master
 import clustersim.sim.events
 from clustersim import Node, marathon
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -19,6 +20,7 @@ CAP = 300
 @pytest.fixture
 def small_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clustersim.sim.events, "MAX_LOGGED_EVENTS", CAP)  # KeptRecord's too
+    monkeypatch.setattr(clustersim.mesos.master, "MAX_RECORDED_OFFERS", CAP)  # the master's
 
 
 def _bounded(log: EventLog) -> None:
@@ -80,6 +82,21 @@ def test_the_offer_history_keeps_the_newest_offers(small_cap: None) -> None:
     assert CAP <= len(cluster.offers) <= CAP + CAP // 8
     assert cluster.offers[0].time > 400 and cluster.offers[-1].time > 590
     assert {r.outcome for r in cluster.offers[:-3]} == {"declined"}
+
+
+def test_the_offer_and_share_records_keep_fewer_than_an_event_log() -> None:
+    """A real master keeps no record of its offers nor of its shares, and the labs read a
+    few hundred: they kept MAX_LOGGED_EVENTS, 50,000, about 68 MiB of a long Marathon run
+    (benchmarks/logged_records.py); they keep MAX_RECORDED_OFFERS now, while the event log
+    of the same run keeps its 50,000. 25 agents offered every second outgrow it in 500 s."""
+    from clustersim.limits import MAX_LOGGED_EVENTS, MAX_RECORDED_OFFERS
+
+    cluster = MesosCluster(Node.many(25, cpu=4, memory="8Gi"), seed=0)
+    cluster.register(_Decliner("decliner"))
+    cluster.run(until=500)
+    assert MAX_RECORDED_OFFERS <= len(cluster.offers) <= MAX_RECORDED_OFFERS * 9 // 8
+    assert len(cluster.events) > len(cluster.offers) and len(cluster.events) < MAX_LOGGED_EVENTS
+    assert cluster.master.share_history.keep == MAX_RECORDED_OFFERS
 
 
 def test_marathon_relaunching_an_unhealthy_app_keeps_the_newest_events(

@@ -107,9 +107,28 @@ def test_a_compose_port_word_is_told_the_field_of_the_port_it_is_in() -> None:
     assert hint is not None and "targetPort:" in hint and "containerPort:" not in hint
 
 
-def test_a_marathon_app_s_keys_are_looked_at_by_the_check() -> None:
-    """Marathon reads an app's unknown keys without a word, so the check asks about them."""
-    from clustersim.exercises.carried_words import carried_keys_hint
-    assert "instances" in (carried_keys_hint({"id": "/web", "replicas": 3}, "marathon") or "")
-    assert carried_keys_hint({"id": "/web", "instances": 3}, "marathon") is None
-    assert carried_keys_hint("not a dict", "marathon") is None
+@pytest.mark.parametrize(("spec", "container", "taught"), [
+    ("spec.replicas: 3", "", "already inside spec: write replicas: there"),
+    ("replicas: 3", ', resources: {"requests.cpu": 100m}',
+     "written as requests:, then cpu:, each indented"),
+])
+def test_a_dotted_key_inside_its_own_parent_is_told_to_nest(spec, container, taught) -> None:
+    """unknown field "spec.spec.replicas" names no other dialect's word, and was told "Check
+    the spelling of the field it names": the loaded object says which key holds the dots."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(_deployment(spec=spec, container=container), "Deployment")
+    assert taught in caught.value.hint and "spelling" not in caught.value.hint
+
+
+def test_a_dotted_key_inside_its_own_compose_parent_is_told_to_leave_the_parent_out() -> None:
+    """deploy: {deploy.replicas: 2} was told to write deploy:, then replicas:, which it had
+    done already; the schema's path names the key's parent, deploy["deploy.replicas"]."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(STACK.replace("SERVICE", "    deploy: {deploy.replicas: 2}\n"), "stack file")
+    assert "already inside deploy: write replicas: there" in caught.value.hint
+
+
+def test_a_misspelt_kubernetes_field_is_asked_about_the_nearest_field() -> None:
+    with pytest.raises(Wrong) as caught:
+        load_answer(_deployment(spec="replica: 3"), "Deployment")
+    assert caught.value.hint.startswith("Did you mean replicas? Check the spelling")

@@ -712,10 +712,10 @@ def test_the_share_history_keeps_only_the_newest_changes(monkeypatch) -> None:
     """A real master keeps no history of dominant shares (its allocator's gauge shows the
     share now); the simulator's record of them, kept for the DRF lab's chart, grew by one
     entry each round that changed a share, for as long as the cluster ran. It keeps the last
-    MAX_LOGGED_EVENTS, here lowered to 16 so that Marathon scaled up and down outgrows it."""
+    MAX_RECORDED_OFFERS, here lowered to 16 so that Marathon scaled up and down outgrows it."""
     from clustersim import marathon
 
-    monkeypatch.setattr("clustersim.sim.events.MAX_LOGGED_EVENTS", 16)
+    monkeypatch.setattr("clustersim.mesos.master.MAX_RECORDED_OFFERS", 16)
     cluster = MesosCluster(Node.many(3, "agent", cpu=4, memory="8Gi"), seed=0)
     framework = cluster.register(marathon.Marathon())
     framework.deploy({"id": "/web", "cmd": "serve", "instances": 2, "cpus": 0.5, "mem": 128})

@@ -323,3 +323,33 @@ def test_a_json_content_type_with_parameters_still_reads(server):
                           timeout=10)
     assert answer.status_code == 200
     assert marathon.MarathonClient(server.url).get_app("web").id == "/web"
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("POST", "/v2/apps"), ("GET", "/v2/apps"), ("PUT", "/v2/apps/web"),
+    ("DELETE", "/v2/apps/web"), ("POST", "/v2/apps/web/restart")])
+def test_apps_resource_refuses_a_content_type_it_does_not_consume_before_the_accept(
+        server, method, path):
+    """``AppsResource`` declares ``@Consumes(APPLICATION_JSON)`` for all its methods, and
+    Jersey's ``MethodSelectingRouter.getMethodRouter`` throws ``NotSupportedException``
+    (415) when no method consumes the request's type, before it weighs the ``Accept``
+    (``NotAcceptableException``, 406): the simulator answered 406 to a text/plain body with
+    a text/html ``Accept``, and a GET with a text/plain ``Content-Type`` 200."""
+    answer = requests.request(method, f"{server.url}{path}", data=b'{"instances": 1}',
+                              headers={"Content-Type": "text/plain", "Accept": "text/html"},
+                              timeout=10)
+    assert (answer.status_code, answer.json()) == (415, {"message": "Unsupported Media Type"})
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/json; charset=utf-8", "Application/JSON;charset=UTF-8", None])
+def test_a_json_content_type_with_parameters_or_none_is_consumed(server, content_type):
+    """``MediaType.isCompatible`` compares type and subtype in any case and ignores
+    parameters; a request without a ``Content-Type`` is consumable
+    (``ConsumesProducesAcceptor.isConsumable``)."""
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    listed = requests.get(f"{server.url}/v2/apps", headers=headers, timeout=10)
+    assert listed.status_code == 200 and [a["id"] for a in listed.json()["apps"]] == ["/web"]
+    created = requests.post(f"{server.url}/v2/apps", data=json.dumps({**_APP, "id": "/b"}),
+                            headers=headers, timeout=10)
+    assert created.status_code == 201, created.text
