@@ -104,3 +104,24 @@ def test_no_wheelhouse_is_downloaded_from_the_editable_line() -> None:
         [source] = re.findall(r"-r (\S+)", command)
         assert source != "requirements.txt", command
         assert f"grep -v '^-e' requirements.txt > {source}" in GUIDE, command
+
+
+def test_a_cluster_started_again_is_the_same_machines_behind_a_new_kubeconfig() -> None:
+    """The guide tells instructors to reset a learner's cluster by stopping ``serve`` and
+    starting it again, and to run the new lines it prints: the same machines come back, and
+    the old ``KUBECONFIG`` names a file that is gone."""
+    from clustersim.serve import launch
+
+    first = launch.serve("kubernetes", speed=0).start()
+    old, machines = first.env()["KUBECONFIG"], first.cluster.node_names()
+    assert Path(old).is_file()
+    first.stop()
+    assert not Path(old).exists()
+    second = launch.serve("kubernetes", speed=0).start()
+    try:
+        assert second.env()["KUBECONFIG"] != old
+        assert second.cluster.node_names() == machines
+    finally:
+        second.stop()
+    advice = " ".join(GUIDE.split("**Starting again.**", 1)[1].split("**The clock.**")[0].split())
+    assert "the `KUBECONFIG` line changes at every start" in advice
