@@ -125,3 +125,13 @@ def test_a_cluster_started_again_is_the_same_machines_behind_a_new_kubeconfig() 
         second.stop()
     advice = " ".join(GUIDE.split("**Starting again.**", 1)[1].split("**The clock.**")[0].split())
     assert "the `KUBECONFIG` line changes at every start" in advice
+
+
+def test_the_guide_s_size_of_a_live_chart_is_plotly_s_own_script() -> None:
+    """The guide budgets the room's Wi-Fi for a shared host with the script each live chart
+    sends to the browser: the ``_esm`` of the pinned plotly's ``FigureWidget``."""
+    import plotly.graph_objects as go
+
+    megabytes = round(len(go.FigureWidget()._esm.encode()) / 1e6)
+    network = " ".join(GUIDE.split("The network counts", 1)[1].split("\n\n", 1)[0].split())
+    assert f"plotly's own script, about {megabytes} MB" in network
