@@ -248,6 +248,18 @@ def _bind_refusal(port: int, err: OSError) -> str:
     return f"cannot serve on 127.0.0.1:{port}: {why}: --port 0 picks a free one."
 
 
+def _clock_line(speed: float) -> str:
+    """What the simulated clock does, said once at start. ``--speed 0`` is the labs' setting,
+    where Python's ``step`` moves time; from a terminal nothing moves it, so a learner who
+    copied it from a lab would otherwise learn it from a Pod that stays ``ContainerCreating``
+    (and a Swarm task ``Pending``, a Marathon task ``TASK_STARTING``) for ever."""
+    if speed == 0:
+        return ("The simulated clock is stopped (--speed 0): nothing that takes time happens, so "
+                "new Pods and tasks never start running.\nLeave --speed out to follow the wall "
+                "clock. Ctrl-C stops.")
+    return f"Simulated time runs at {speed:g}x the wall clock. Ctrl-C stops."
+
+
 def main(argv: list[str], *, ready: threading.Event | None = None,
          stop: threading.Event | None = None) -> int:
     """``python -m clustersim serve``: serve until Ctrl-C, SIGTERM or ``stop`` is set."""
@@ -278,8 +290,7 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
             handlers[signum] = signal.signal(signum, lambda n, _: signalled.append(n))
     try:
         print(server.instructions())
-        print(f"Simulated time runs at {server.speed:g}x the wall clock. Ctrl-C stops.",
-              flush=True)
+        print(_clock_line(server.speed), flush=True)
         if ready is not None:
             ready.set()
         while not (signalled or stop.is_set()):

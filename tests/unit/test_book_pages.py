@@ -468,3 +468,15 @@ def test_every_paragraph_calling_marathon_unmaintained_says_where_that_is_stated
             if says_so and not cites:
                 uncited.append(f"{page.name}: {paragraph[:80]}")
     assert not uncited, uncited
+
+
+@pytest.mark.parametrize("chapter", sorted((ROOT / "book").rglob("*.md")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_chapter_that_declares_a_kernel_has_a_code_cell(chapter: Path) -> None:
+    """Six chapters without a code cell declared a Python kernel, so each build started a
+    kernel for nothing and shut it down at once; once in an instructor's trial that printed
+    ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` in the README's build, a line
+    the README does not say is harmless. Only a chapter with code to run declares a kernel."""
+    text = chapter.read_text(encoding="utf-8")
+    if re.match(r"---\n.*?^kernelspec:", text, re.S | re.M):
+        assert "```{code-cell}" in text, f"{chapter.name} declares a kernel but runs no code"

@@ -45,3 +45,15 @@ def test_welcome_page_gives_windows_the_readme_s_commands() -> None:
         pattern = f"`{command}`"
         assert re.search(pattern, words), command
         assert len(re.findall(pattern, welcome)) == 2, command
+
+
+def test_the_readme_and_welcome_page_recommend_the_pythons_the_guide_does() -> None:
+    """The README said only "Python 3.11 or newer" while the instructors' guide found no wheel
+    of the pinned NumPy for the newest Python: a learner who took python.org's newest got a
+    NumPy build from source. Both set-up pages now name safe versions, the guide's own."""
+    guide = " ".join((ROOT / "book" / "instructors.md").read_text(encoding="utf-8").split())
+    [advised] = re.findall(r"Use (3\.\d+) or (3\.\d+) in a class", guide)
+    welcome = " ".join((ROOT / "book" / "welcome.md").read_text(encoding="utf-8").split())
+    for page in (" ".join(README.split()), welcome):
+        assert f"{advised[0]} and {advised[1]} are safe choices" in page
+        assert "not one newer than" in page

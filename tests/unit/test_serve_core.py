@@ -158,6 +158,30 @@ def test_cli_serves_until_stopped_and_prints_how_to_connect():
     assert result == [0] and "stopped" in out.getvalue()
 
 
+@pytest.mark.parametrize(("speed", "said"), [
+    ("0", "The simulated clock is stopped (--speed 0): nothing that takes time happens"),
+    ("10", "Simulated time runs at 10x the wall clock."),
+])
+def test_cli_says_when_its_clock_is_stopped(speed, said):
+    """``--speed 0``, the labs' setting, freezes a terminal's cluster (nothing there calls
+    ``step``): the banner said "Simulated time runs at 0x the wall clock", and a learner
+    found out from a Pod that stayed ContainerCreating."""
+    ready, stop, out = threading.Event(), threading.Event(), io.StringIO()
+    result: list[int] = []
+
+    def run():
+        with redirect_stdout(out):
+            result.append(main(["marathon", "--nodes", "1", "--speed", speed], ready=ready,
+                               stop=stop))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert ready.wait(10)
+    stop.set()
+    thread.join(10)
+    assert result == [0] and said in out.getvalue()
+
+
 class _NotFromASignalHandler(threading.Event):
     def set(self) -> None:
         raise AssertionError("Event.set() in a signal handler can wait for ever for the lock "
