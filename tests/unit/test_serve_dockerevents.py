@@ -259,3 +259,33 @@ def test_a_node_update_event_names_the_node_by_the_name_it_sends(swarm):
     [event] = client.events(decode=True, since=0, until=_now(server))
     assert event["Actor"]["Attributes"] == {"name": "edge", "availability.old": "active",
                                             "availability.new": "drain"}
+
+
+def test_an_update_that_changes_nothing_is_published_and_versioned(swarm):
+    """swarmkit's ``UpdateService`` stores every update: one with the spec the service
+    already has takes a new version, keeps that spec as its previous one, and the daemon
+    publishes a ``service update`` with the name alone; no task is replaced. ``--force``
+    (the SDK's ``force_update``) raises ForceUpdate, and its rolling update is published
+    as any other."""
+    server, client = swarm
+    service = client.services.create("nginx:1.27", name="web",
+                                     mode=ServiceMode("replicated", replicas=2))
+    server.step(30)
+    service.reload()
+    before = service.version
+    tasks = {t["ID"] for t in service.tasks()}
+    service.update()
+    server.step(30)
+    service.reload()
+    assert service.version > before
+    assert service.attrs["PreviousSpec"]["TaskTemplate"] == service.attrs["Spec"]["TaskTemplate"]
+    assert {t["ID"] for t in service.tasks()} == tasks
+    got = _seen(client.events(decode=True, since=0, until=_now(server)))
+    assert got == [("service", "create", service.id, {"name": "web"}),
+                   ("service", "update", service.id, {"name": "web"})]
+    service.update(force_update=True)
+    server.step(120)
+    got = _seen(client.events(decode=True, since=0, until=_now(server)))
+    assert [attributes for *_, attributes in got[2:]] == [
+        {"name": "web"}, {"name": "web", "updatestate.new": "updating"},
+        {"name": "web", "updatestate.old": "updating", "updatestate.new": "completed"}]
