@@ -289,3 +289,17 @@ def test_an_update_that_changes_nothing_is_published_and_versioned(swarm):
     assert [attributes for *_, attributes in got[2:]] == [
         {"name": "web"}, {"name": "web", "updatestate.new": "updating"},
         {"name": "web", "updatestate.old": "updating", "updatestate.new": "completed"}]
+
+
+def test_a_promotion_is_two_node_updates_the_second_with_the_role(swarm):
+    """``docker node promote`` writes the node's spec, then swarmkit's role manager writes
+    its role: two ``node update`` events, and only the second says ``role.old`` and
+    ``role.new`` (the daemon compares the role the node has, not the one its spec asks)."""
+    server, client = swarm
+    node = client.nodes.get("worker-1")
+    node.update({"Availability": "drain", "Role": "manager", "Labels": {}})
+    got = [attributes for *_, attributes in
+           _seen(client.events(decode=True, since=0, until=_now(server)))]
+    assert got == [{"name": "worker-1", "availability.old": "active",
+                    "availability.new": "drain"},
+                   {"name": "worker-1", "role.old": "worker", "role.new": "manager"}]
