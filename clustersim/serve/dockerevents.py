@@ -284,10 +284,9 @@ class EventRoutes(DockerState):
                 if over:
                     return
 
-        # the server closes the connection after a stream; said up front, so that a client
-        # does not send its next request on it (Docker's SDK did after an ``until``, and met
-        # a closed connection). The daemon keeps it open instead.
-        return Response(200, stream=stream, headers={"Connection": "close"})
+        # no ``Connection`` header: a stream that ends at its ``until`` leaves the
+        # connection open for the client's next request, as the daemon's does
+        return Response(200, stream=stream)
 
 
 def _service_changes(before: tuple[Any, ...] | None,

@@ -6,6 +6,7 @@ test_serve_docker_cli.py."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import queue
 import threading
@@ -234,17 +235,27 @@ def test_swarm_networks_secrets_and_configs_written_through_the_api(swarm):
 
 
 def test_a_client_may_ask_again_after_an_events_stream_ends(swarm):
-    """The server closes the connection after a stream, and an events stream says so
-    (``Connection: close``): Docker's SDK had sent its next request on the closed
-    connection, which failed with ``RemoteDisconnected`` whenever the server had closed it
-    first."""
+    """A stream that ends at its ``until`` ends its chunked body and leaves the connection
+    open, as the daemon's (Go's ``net/http`` once ``getEvents`` returns): the next request
+    is answered on the same connection. The server had closed it after every stream (and
+    said ``Connection: close``, since Docker's SDK had sent its next request on it)."""
     server, client = swarm
     client.services.create("nginx:1.27", name="web")
-    answer = requests.get(f"{server.url}/v1.44/events", params={"since": "0",
-                                                                "until": _now(server)},
-                          timeout=10)
-    assert [json.loads(line)["Action"] for line in answer.text.splitlines()] == ["create"]
-    assert answer.headers["Connection"] == "close"
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request("GET", f"/v1.44/events?since=0&until={_now(server)}")
+        answer = connection.getresponse()
+        assert answer.getheader("Connection") is None
+        assert answer.getheader("Transfer-Encoding") == "chunked"
+        assert [json.loads(line)["Action"] for line in answer.read().splitlines()] == \
+            ["create"]
+        kept = connection.sock
+        assert kept is not None
+        connection.request("GET", "/_ping")
+        assert connection.getresponse().read() == b"OK"
+        assert connection.sock is kept
+    finally:
+        connection.close()
     for _ in range(20):
         assert len(list(client.events(decode=True, since=0, until=_now(server)))) == 1
 
