@@ -30,8 +30,12 @@ clock passes it (here: simulated time, which ``step`` or the server's speed move
 
 Simplified (what Docker does instead): a real daemon also publishes the local events of its
 own node (``scope`` ``local``): its containers' ``create``, ``start``, ``die`` (with
-``exitCode``) and ``destroy``, its images' pulls, its networks' ``connect``; the simulated
-containers have no daemon of their own, so none is served. ``logNodeEvent`` would also
+``exitCode`` and ``execDuration``) and ``destroy``, each with its ``com.docker.swarm.*``
+labels, its images' pulls, its networks' ``connect``. None is served: the served daemon is
+no one machine but whichever manager answers (the leader, else the first one up,
+:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._this_node`), so its containers would
+change machine with the leadership, and the simulator keeps no container apart from its
+task (no ``kill``, ``stop`` or removal of its own). ``logNodeEvent`` would also
 say ``leader.old``/``leader.new`` and ``reachability.old``/``reachability.new``, but only
 when both the stored node and its old copy carry a ``ManagerStatus``; swarmkit stores none
 (``manager/manager.go``, ``managerNode``) and fills it in from the raft's members only when
