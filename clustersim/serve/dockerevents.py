@@ -222,7 +222,8 @@ class EventRoutes(DockerState):
             named = {"name": self.spec_names.get(name) or
                      self.cluster.node_record(name).node.hostname}
             node_id = self._id("node", name)
-            role = {key: changes.pop(key) for key in ("role.old", "role.new") if key in changes}
+            role: dict[str, str] = {key: changes.pop(key) for key in ("role.old", "role.new")
+                                    if key in changes}
             if role and event.reason == "NodeUpdate":
                 # two writes upstream: the API stores the spec's desired role, then the
                 # role manager, which watches it, stores the node's role (swarmkit
