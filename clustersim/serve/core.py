@@ -718,8 +718,8 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
             then, as it would at its next write, and the generator is closed with it. A
             stream that ends by itself (an ``until`` or a ``timeoutSeconds`` reached) ends
             its chunked body and leaves the connection open for the client's next request,
-            as Go's ``net/http`` does once a handler returns; one that ends any other way
-            closes it."""
+            as Go's ``net/http`` does once a handler returns; one that ends any other way,
+            or because the server stops, closes it."""
             ended = False
             try:
                 for chunk in chunks:
@@ -737,7 +737,8 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 with contextlib.suppress(OSError):
                     self.wfile.write(b"0\r\n\r\n")
             finally:
-                self.close_connection = self.close_connection or not ended
+                self.close_connection = (self.close_connection or not ended
+                                         or self.sim.stopping.is_set())
                 if isinstance(chunks, Generator):    # its own clean-up runs now
                     chunks.close()
 

@@ -314,3 +314,22 @@ def test_a_promotion_is_two_node_updates_the_second_with_the_role(swarm):
     assert got == [{"name": "worker-1", "availability.old": "active",
                     "availability.new": "drain"},
                    {"name": "worker-1", "role.old": "worker", "role.new": "manager"}]
+
+
+def test_a_stream_the_server_ends_by_stopping_closes_its_connection():
+    """A stream that ends because the server stops ends its body and closes the
+    connection, where one that ends at its ``until`` keeps it for the next request."""
+    server = serve("swarm", nodes=1, speed=0, epoch=EPOCH)
+    server.start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.request("GET", "/v1.44/events")
+        answer = connection.getresponse()
+        assert answer.status == 200
+        server.stop()
+        assert answer.read() == b""
+        assert connection.sock is not None
+        assert connection.sock.recv(1) == b""
+    finally:
+        connection.close()
+        server.stop()
