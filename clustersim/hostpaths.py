@@ -30,15 +30,31 @@ from collections.abc import Iterable
 
 from clustersim.goformat import path_clean
 
-__all__ = ["DEFAULT_HOST_PATHS", "PATH_MAX", "exists", "host_paths", "stat_error"]
+__all__ = ["DEFAULT_HOST_PATHS", "FHS_DIRECTORIES", "PATH_MAX", "exists", "host_paths",
+           "stat_error"]
+
+FHS_DIRECTORIES = ("/dev", "/mnt", "/media", "/opt", "/run", "/srv", "/var/log")
+"""Directories the Filesystem Hierarchy Standard requires of every host
+(https://specifications.freedesktop.org/fhs/latest-single, FHS 3.0: section 3.2 lists
+``/dev``, ``/media``, ``/mnt``, ``/opt``, ``/run`` and ``/srv`` among those required in
+``/``, section 5.2 ``/var/log`` among those required in ``/var``); the others it requires
+(``/bin``, ``/boot``, ``/etc``, ``/lib``, ``/sbin``, ``/tmp``, ``/usr``, ``/var``) are
+directories above a default path or hold only the system's own programs, which no stack the
+course tests binds. Stacks bind ``/dev`` (a container that reads the host's devices),
+``/run`` (where ``/var/run`` points on a systemd host) and ``/var/log`` (log shippers)."""
 
 DEFAULT_HOST_PATHS = ("/etc/hostname", "/proc", "/sys", "/tmp", "/var/lib/docker",
-                      "/var/run/docker.sock")
+                      "/var/run/docker.sock", *FHS_DIRECTORIES)
 """Paths every simulated node has: the kernel's ``/proc`` and ``/sys``, the host's name in
-``/etc/hostname``, ``/tmp``, and Docker Engine's own data root (``/var/lib/docker``) and API
+``/etc/hostname``, ``/tmp``, Docker Engine's own data root (``/var/lib/docker``) and API
 socket (``/var/run/docker.sock``), the daemon's defaults
-(https://docs.docker.com/reference/cli/dockerd/). The real-world stacks the course tests bind
-these (cAdvisor, node-exporter, Portainer's agent, Traefik, the Swarm visualizer)."""
+(https://docs.docker.com/reference/cli/dockerd/), and :data:`FHS_DIRECTORIES`. The
+real-world stacks the course tests bind these (cAdvisor, node-exporter, Portainer's agent,
+Traefik, the Swarm visualizer). Not among them: what a host may lack, such as
+``/etc/localtime`` (without it the system's time zone is UTC: ``localtime(5)``,
+https://man7.org/linux/man-pages/man5/localtime.5.html), ``/root`` and ``/home`` (optional
+in FHS 3.0), a device such as ``/dev/ttyUSB0``, and anything an administrator made, such as
+``/opt/data``: a lab declares those (``Node(..., host_paths=["/etc/localtime"])``)."""
 
 
 PATH_MAX = 4096

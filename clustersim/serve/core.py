@@ -715,7 +715,12 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
         def _stream(self, chunks: Iterator[bytes]) -> None:
             """Send each chunk as it comes; an empty one (a quiet moment of a watch or a
             followed log) is a moment to see whether the client has gone: the stream ends
-            then, as it would at its next write, and the generator is closed with it."""
+            then, as it would at its next write, and the generator is closed with it. A
+            stream that ends by itself (an ``until`` or a ``timeoutSeconds`` reached) ends
+            its chunked body and leaves the connection open for the client's next request,
+            as Go's ``net/http`` does once a handler returns; one that ends any other way,
+            or because the server stops, closes it."""
+            ended = False
             try:
                 for chunk in chunks:
                     if chunk:
@@ -724,6 +729,7 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                     elif self._hung_up():
                         return
                 self.wfile.write(b"0\r\n\r\n")
+                ended = True
             except (BrokenPipeError, ConnectionResetError):
                 pass              # the client went away: the watch ends
             except Exception:     # a simulator fault ends the watch; the client watches again
@@ -731,7 +737,8 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 with contextlib.suppress(OSError):
                     self.wfile.write(b"0\r\n\r\n")
             finally:
-                self.close_connection = True
+                self.close_connection = (self.close_connection or not ended
+                                         or self.sim.stopping.is_set())
                 if isinstance(chunks, Generator):    # its own clean-up runs now
                     chunks.close()
 

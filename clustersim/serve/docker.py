@@ -46,7 +46,8 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim import Node
-from clustersim.serve.core import HttpError, Request, Response
+from clustersim.genericresource import parse
+from clustersim.serve.core import HttpError, OptionError, Request, Response
 from clustersim.serve.dockerchecks import NOT_SIMULATED, missing_object
 from clustersim.serve.dockerdaemon import (
     API_VERSION,
@@ -67,11 +68,21 @@ __all__ = ["API_VERSION", "ENGINE_VERSION", "MIN_API_VERSION", "DockerBackend",
            "default_swarm"]
 
 
-def default_swarm(nodes: int, seed: int = 0) -> SwarmCluster:
-    """One manager and ``nodes`` workers (2 CPU, 4 GiB each)."""
-    machines = [Node("manager-1", cpu=2, memory="4Gi", role="manager"),
+def default_swarm(nodes: int, seed: int = 0,
+                  generic_resources: list[str] | None = None) -> SwarmCluster:
+    """One manager and ``nodes`` workers (2 CPU, 4 GiB each), each advertising
+    ``generic_resources`` (``NAME=VALUE`` terms, dockerd's ``--node-generic-resource``);
+    a term dockerd would refuse raises :class:`~clustersim.serve.core.OptionError` in
+    swarmkit's words."""
+    try:
+        parse(generic_resources or ())
+    except ValueError as err:
+        raise OptionError("node-generic-resource", str(err)) from None
+    machines = [Node("manager-1", cpu=2, memory="4Gi", role="manager",
+                     generic_resources=generic_resources),
                 *Node.many(nodes, "worker", cpu=2, memory="4Gi",
-                           zone=lambda i: f"zone-{'abc'[(i - 1) % 3]}")]
+                           zone=lambda i: f"zone-{'abc'[(i - 1) % 3]}",
+                           generic_resources=generic_resources)]
     return SwarmCluster(machines, seed=seed)
 
 

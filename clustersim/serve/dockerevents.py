@@ -8,7 +8,10 @@ networks, secrets and configs that it watches (moby ``daemon/cluster/noderunner.
 ``remove``, ``Actor.ID`` the object's ID and ``Actor.Attributes`` its ``name`` and, for an
 update, what changed: a service's ``image.old``/``image.new``, ``replicas.old``/
 ``replicas.new`` and ``updatestate.old``/``updatestate.new`` (only ``.new`` when it had no
-update status), a node's ``availability``, ``role`` and ``state`` (each ``.old``/``.new``).
+update status), a node's ``availability``, ``role`` and ``state`` (each ``.old``/``.new``;
+a promotion or demotion is two updates, the spec's and then the role manager's, and only the
+second says ``role``). An update that changes nothing is still a store change, published
+with the name alone (swarmkit's ``UpdateService`` writes every update).
 Each simulator event that is such a store change becomes one message as it is recorded
 (:data:`SERVICE_ACTIONS`, :data:`NODE_ACTIONS`), compared with what the last one showed of
 the object; the daemon keeps its last :data:`EVENTS_LIMIT` (moby ``daemon/events/events.go``).
@@ -27,12 +30,19 @@ clock passes it (here: simulated time, which ``step`` or the server's speed move
 
 Simplified (what Docker does instead): a real daemon also publishes the local events of its
 own node (``scope`` ``local``): its containers' ``create``, ``start``, ``die`` (with
-``exitCode``) and ``destroy``, its images' pulls, its networks' ``connect``; the simulated
-containers have no daemon of their own, so none is served. A node's ``leader`` and
-``reachability`` changes are not served either: swarmkit fills a manager's status in from
-the raft members when the node is read, and whether its watch sends them could not be
-confirmed. Networks, secrets and configs are written by the served API, not by the
-simulator: their ``create`` and ``remove`` are published by their routes
+``exitCode`` and ``execDuration``) and ``destroy``, each with its ``com.docker.swarm.*``
+labels, its images' pulls, its networks' ``connect``. None is served: the served daemon is
+no one machine but whichever manager answers (the leader, else the first one up,
+:meth:`~clustersim.serve.dockerdaemon.DaemonRoutes._this_node`), so its containers would
+change machine with the leadership, and the simulator keeps no container apart from its
+task (no ``kill``, ``stop`` or removal of its own). ``logNodeEvent`` would also
+say ``leader.old``/``leader.new`` and ``reachability.old``/``reachability.new``, but only
+when both the stored node and its old copy carry a ``ManagerStatus``; swarmkit stores none
+(``manager/manager.go``, ``managerNode``) and fills it in from the raft's members only when
+a node is read (``manager/controlapi/node.go``, ``GetNode``, ``ListNodes``), so no write to
+the store that the watch could carry was found, and none is served: a leader's failure shows
+as its node's ``state`` going ``down``. Networks, secrets and configs are written by the
+served API, not by the simulator: their ``create`` and ``remove`` are published by their routes
 (:meth:`EventRoutes._publish_stored`). A follower that falls more than
 :data:`EVENTS_LIMIT` events behind between two looks misses the oldest, as the daemon's
 publisher skips a subscriber that does not keep up.
@@ -209,9 +219,19 @@ class EventRoutes(DockerState):
                 for field, old, new in zip(("availability", "role", "state"), seen, look,
                                            strict=True) if old != new
                 for age, value in (("old", old), ("new", new))}
-            self._add(event.time, "node", "update", self._id("node", name),
-                      {"name": self.spec_names.get(name) or
-                       self.cluster.node_record(name).node.hostname, **changes})
+            named = {"name": self.spec_names.get(name) or
+                     self.cluster.node_record(name).node.hostname}
+            node_id = self._id("node", name)
+            role: dict[str, str] = {key: changes.pop(key) for key in ("role.old", "role.new")
+                                    if key in changes}
+            if role and event.reason == "NodeUpdate":
+                # two writes upstream: the API stores the spec's desired role, then the
+                # role manager, which watches it, stores the node's role (swarmkit
+                # ``manager/role_manager.go``, ``reconcileRole``); the daemon compares the
+                # role the node has, so only the second says role.old/role.new
+                self._add(event.time, "node", "update", node_id, {**named, **changes})
+                changes = {}
+            self._add(event.time, "node", "update", node_id, {**named, **changes, **role})
 
     def _publish_stored(self, kind: str, action: str, object_id: str, name: str) -> None:
         """A network, secret or config the API created or removed, now (``logNetworkEvent``,
@@ -269,10 +289,9 @@ class EventRoutes(DockerState):
                 if over:
                     return
 
-        # the server closes the connection after a stream; said up front, so that a client
-        # does not send its next request on it (Docker's SDK did after an ``until``, and met
-        # a closed connection). The daemon keeps it open instead.
-        return Response(200, stream=stream, headers={"Connection": "close"})
+        # no ``Connection`` header: a stream that ends at its ``until`` leaves the
+        # connection open for the client's next request, as the daemon's does
+        return Response(200, stream=stream)
 
 
 def _service_changes(before: tuple[Any, ...] | None,

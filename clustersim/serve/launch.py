@@ -172,7 +172,8 @@ class Server(SimServer):
 
 
 def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
-          cluster: Any = None, seed: int = 0, epoch: float | None = None) -> Server:
+          cluster: Any = None, seed: int = 0, epoch: float | None = None,
+          node_generic_resources: list[str] | None = None) -> Server:
     """A server for ``system`` on 127.0.0.1:``port`` (0: any free port), not yet started.
 
     ``cluster``: the simulator to serve (a ``KubernetesCluster``, ``SwarmCluster`` or
@@ -180,9 +181,17 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
     ``speed``: simulated seconds per wall-clock second (0: only ``step`` moves time).
     ``epoch``: Unix time of simulated second 0 in timestamps (and Marathon's versions, and
     the calendar a Kubernetes cluster's CronJobs are scheduled on); by default simulated now
-    is the wall clock's now (:class:`~clustersim.serve.core.WallClock`)."""
+    is the wall clock's now (:class:`~clustersim.serve.core.WallClock`).
+    ``node_generic_resources``: ``NAME=VALUE`` terms every node of the new swarm advertises,
+    as if each node's dockerd ran with one ``--node-generic-resource`` per term
+    (https://docs.docker.com/reference/cli/dockerd/); a swarm's alone, and not with
+    ``cluster``, whose nodes carry their own (``Node(..., generic_resources=...)``)."""
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: choose one of {', '.join(SYSTEMS)}")
+    if node_generic_resources and (system != "swarm" or cluster is not None):
+        raise OptionError("node-generic-resource", "is dockerd's option for the nodes of a "
+                          "new swarm: use it with `serve swarm` and no cluster (a cluster's "
+                          "nodes carry their own generic_resources)")
     if isinstance(nodes, bool) or not isinstance(nodes, int) or not 1 <= nodes <= 5000:
         raise OptionError("nodes", f"must be a whole number from 1 to 5000, got {nodes!r}")
     if system == "kubernetes":
@@ -199,7 +208,7 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
     else:
         from clustersim.serve.docker import DockerBackend, default_swarm
 
-        cluster = cluster or default_swarm(nodes, seed)
+        cluster = cluster or default_swarm(nodes, seed, node_generic_resources)
         backend = DockerBackend(cluster, epoch=epoch)
     return Server(system, backend, port=port, speed=speed)
 
@@ -224,6 +233,11 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--seed", type=int, default=0,
                      help="seed of the simulator's random choices, for runs that repeat "
                           "(default: 0)")
+    cli.add_argument("--node-generic-resource", action="append", metavar="NAME=VALUE",
+                     dest="node_generic_resources",
+                     help="swarm only: a generic resource every node advertises, as dockerd's "
+                          "option of that name: a count (ssd=2) or one ID of a named set "
+                          "(gpu=GPU-1); repeat it for more")
     return cli
 
 

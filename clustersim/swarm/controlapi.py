@@ -97,8 +97,12 @@ class ControlAPI(Dispatcher):
                         f"{spec.mode} service created from image {spec.image or '(none)'}")
             self.orchestrator.reconcile(service)
             return service
-        if spec == service.spec:
-            return service
+        # swarmkit's UpdateService stores every update, one that changes nothing too: the
+        # service takes a new version, its PreviousSpec is the spec it had, its update
+        # status is reset, and the store's watch publishes it (moby ``daemon/events.go``,
+        # ``logServiceEvent``: a ``service update``); the updater finds no task to replace
+        # (``manager/orchestrator/update/updater.go``: no dirty slot). ``--force`` raises
+        # the task template's ForceUpdate instead, which replaces every task.
         rolling = spec.task_spec() != service.spec.task_spec()
         service.previous, service.spec = service.spec, spec
         service.version += 1

@@ -30,8 +30,12 @@ know; ``test: ""`` is a test, ``CMD-SHELL`` with nothing to run, as docker/cli r
 A service's ``volumes`` (in the long syntax the loader expands them to) become its
 :class:`Mount` s, which a node's executor checks before it runs a task
 (:mod:`clustersim.swarm.agent`). The CLI makes a bind's relative source absolute against the
-Compose file's directory (docker/cli ``cli/compose/loader/loader.go``, ``resolveVolumePaths``);
-the simulator, which has no directory, resolves it against ``/``.
+Compose file's directory (docker/cli ``cli/compose/loader/loader.go``, ``resolveVolumePaths``)
+after it has put its user's ``HOME`` in place of a leading ``~`` (``expandUser``); the
+simulator, which has neither, resolves it against ``/`` and takes :data:`CLI_HOME` for the
+home. ``docker service create --mount`` expands neither (docker/cli ``opts/mount.go`` makes
+only ``.`` and ``./...`` absolute): its ``~/data`` reaches the node's executor, which refuses
+it as a relative path (:mod:`clustersim.swarm.agent`).
 
 Simplifications: only the fields that change placement or life cycle are read; networks,
 secrets and configs are kept as written but not simulated, and so is what a volume holds.
@@ -67,6 +71,7 @@ from clustersim.swarm.constraints import Constraint, parse_constraint
 from clustersim.swarm.errors import stack_error
 
 __all__ = [
+    "CLI_HOME",
     "HealthCheck",
     "Mount",
     "PortConfig",
@@ -411,11 +416,22 @@ def _mounts(expanded: list[dict[str, Any]]) -> tuple[Mount, ...]:
                  for volume in expanded)
 
 
+CLI_HOME = "/root"
+"""The ``HOME`` of the user who runs ``docker stack deploy`` in the simulator: root's home
+directory (https://specifications.freedesktop.org/fhs/latest-single, FHS 3.0
+section 3.14). A real CLI takes its own user's."""
+
+
 def bind_source(source: str) -> str:
-    """A Compose bind's ``source`` as the CLI sends it: an absolute one as written, a
-    relative one joined to the Compose file's directory, which Go's ``filepath.Join``
-    cleans (docker/cli ``resolveVolumePaths`` and ``absPath``); the simulator's directory
-    is ``/`` (``./data/`` is ``/data``)."""
+    """A Compose bind's ``source`` as the CLI sends it: a leading ``~`` replaced by its
+    user's home (``expandUser``: the first ``~`` only, so ``~/data`` is ``/root/data`` and
+    ``~bob/data`` is ``/rootbob/data``, as docker/cli writes them), then an absolute source
+    as written and a relative one joined to the Compose file's directory, which Go's
+    ``filepath.Join`` cleans (docker/cli ``resolveVolumePaths`` and ``absPath``); the
+    simulator's directory is ``/`` (``./data/`` is ``/data``) and its home
+    :data:`CLI_HOME`."""
+    if source.startswith("~"):
+        source = CLI_HOME + source[1:]
     return source if source.startswith("/") else path_clean(posixpath.join("/", source))
 
 

@@ -224,11 +224,22 @@ def test_cli_refuses_a_speed_that_is_not_a_finite_number_at_least_zero(speed, ca
 @pytest.mark.parametrize(("argv", "start"), [
     (["--port", "65536"], "--port: must be 0-65535, got 65536"),
     (["--nodes", "0"], "--nodes: must be a whole number from 1 to 5000, got 0"),
+    (["--node-generic-resource", "gpu=1"], "--node-generic-resource: is dockerd's option"),
 ])
 def test_cli_names_the_option_it_refuses(argv, start, capsys):
     """The refusal of an option out of range names the flag (it said ``port must be``)."""
     assert main(["marathon", *argv]) == 2
     assert capsys.readouterr().err.startswith(start)
+
+
+def test_a_generic_resource_dockerd_would_refuse_is_refused_in_its_words(capsys):
+    """swarmkit's ``genericresource.Parse`` words, which dockerd prints for its
+    ``--node-generic-resource``, before any server starts."""
+    assert main(["swarm", "--node-generic-resource", "gpu=1",
+                 "--node-generic-resource", "gpu=GPU-2"]) == 2
+    assert capsys.readouterr().err == (
+        "--node-generic-resource: could not parse GenericResource: mixed discrete and named "
+        "resources in expression 'gpu=[1 GPU-2]'\n")
 
 
 def test_sh_runs_the_real_client_with_the_servers_environment(capsys):

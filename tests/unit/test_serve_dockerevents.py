@@ -6,6 +6,7 @@ test_serve_docker_cli.py."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import queue
 import threading
@@ -234,17 +235,27 @@ def test_swarm_networks_secrets_and_configs_written_through_the_api(swarm):
 
 
 def test_a_client_may_ask_again_after_an_events_stream_ends(swarm):
-    """The server closes the connection after a stream, and an events stream says so
-    (``Connection: close``): Docker's SDK had sent its next request on the closed
-    connection, which failed with ``RemoteDisconnected`` whenever the server had closed it
-    first."""
+    """A stream that ends at its ``until`` ends its chunked body and leaves the connection
+    open, as the daemon's (Go's ``net/http`` once ``getEvents`` returns): the next request
+    is answered on the same connection. The server had closed it after every stream (and
+    said ``Connection: close``, since Docker's SDK had sent its next request on it)."""
     server, client = swarm
     client.services.create("nginx:1.27", name="web")
-    answer = requests.get(f"{server.url}/v1.44/events", params={"since": "0",
-                                                                "until": _now(server)},
-                          timeout=10)
-    assert [json.loads(line)["Action"] for line in answer.text.splitlines()] == ["create"]
-    assert answer.headers["Connection"] == "close"
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request("GET", f"/v1.44/events?since=0&until={_now(server)}")
+        answer = connection.getresponse()
+        assert answer.getheader("Connection") is None
+        assert answer.getheader("Transfer-Encoding") == "chunked"
+        assert [json.loads(line)["Action"] for line in answer.read().splitlines()] == \
+            ["create"]
+        kept = connection.sock
+        assert kept is not None
+        connection.request("GET", "/_ping")
+        assert connection.getresponse().read() == b"OK"
+        assert connection.sock is kept
+    finally:
+        connection.close()
     for _ in range(20):
         assert len(list(client.events(decode=True, since=0, until=_now(server)))) == 1
 
@@ -259,3 +270,66 @@ def test_a_node_update_event_names_the_node_by_the_name_it_sends(swarm):
     [event] = client.events(decode=True, since=0, until=_now(server))
     assert event["Actor"]["Attributes"] == {"name": "edge", "availability.old": "active",
                                             "availability.new": "drain"}
+
+
+def test_an_update_that_changes_nothing_is_published_and_versioned(swarm):
+    """swarmkit's ``UpdateService`` stores every update: one with the spec the service
+    already has takes a new version, keeps that spec as its previous one, and the daemon
+    publishes a ``service update`` with the name alone; no task is replaced. ``--force``
+    (the SDK's ``force_update``) raises ForceUpdate, and its rolling update is published
+    as any other."""
+    server, client = swarm
+    service = client.services.create("nginx:1.27", name="web",
+                                     mode=ServiceMode("replicated", replicas=2))
+    server.step(30)
+    service.reload()
+    before = service.version
+    tasks = {t["ID"] for t in service.tasks()}
+    service.update()
+    server.step(30)
+    service.reload()
+    assert service.version > before
+    assert service.attrs["PreviousSpec"]["TaskTemplate"] == service.attrs["Spec"]["TaskTemplate"]
+    assert {t["ID"] for t in service.tasks()} == tasks
+    got = _seen(client.events(decode=True, since=0, until=_now(server)))
+    assert got == [("service", "create", service.id, {"name": "web"}),
+                   ("service", "update", service.id, {"name": "web"})]
+    service.update(force_update=True)
+    server.step(120)
+    got = _seen(client.events(decode=True, since=0, until=_now(server)))
+    assert [attributes for *_, attributes in got[2:]] == [
+        {"name": "web"}, {"name": "web", "updatestate.new": "updating"},
+        {"name": "web", "updatestate.old": "updating", "updatestate.new": "completed"}]
+
+
+def test_a_promotion_is_two_node_updates_the_second_with_the_role(swarm):
+    """``docker node promote`` writes the node's spec, then swarmkit's role manager writes
+    its role: two ``node update`` events, and only the second says ``role.old`` and
+    ``role.new`` (the daemon compares the role the node has, not the one its spec asks)."""
+    server, client = swarm
+    node = client.nodes.get("worker-1")
+    node.update({"Availability": "drain", "Role": "manager", "Labels": {}})
+    got = [attributes for *_, attributes in
+           _seen(client.events(decode=True, since=0, until=_now(server)))]
+    assert got == [{"name": "worker-1", "availability.old": "active",
+                    "availability.new": "drain"},
+                   {"name": "worker-1", "role.old": "worker", "role.new": "manager"}]
+
+
+def test_a_stream_the_server_ends_by_stopping_closes_its_connection():
+    """A stream that ends because the server stops ends its body and closes the
+    connection, where one that ends at its ``until`` keeps it for the next request."""
+    server = serve("swarm", nodes=1, speed=0, epoch=EPOCH)
+    server.start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.request("GET", "/v1.44/events")
+        answer = connection.getresponse()
+        assert answer.status == 200
+        server.stop()
+        assert answer.read() == b""
+        assert connection.sock is not None
+        assert connection.sock.recv(1) == b""
+    finally:
+        connection.close()
+        server.stop()

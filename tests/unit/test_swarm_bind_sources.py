@@ -39,6 +39,12 @@ def bind(source: str) -> dict:
     ("/var/lib/docker/volumes", False),
     ("/srv/data", False),
     ("/tm", False),                     # a prefix of a name is no directory above it
+    ("/var/log", True),                 # FHS 3.0's required directories
+    ("/run", True),
+    ("/dev", True),
+    ("/srv/", True),
+    ("/etc/localtime", False),          # a host may lack it (localtime(5))
+    ("/root", False),                   # optional in FHS 3.0
 ])
 def test_which_paths_a_node_has(path: str, found: bool) -> None:
     assert exists(DEFAULT_HOST_PATHS, path) is found
@@ -96,6 +102,9 @@ def test_a_default_path_and_a_directory_above_a_declared_one_run_everywhere() ->
     ("./prometheus/", "/prometheus"),    # filepath.Join cleans what it joins
     ("conf/../data", "/data"),
     ("/var/lib/docker/", "/var/lib/docker/"),   # an absolute source is kept as written
+    ("~/configs", "/root/configs"),      # expandUser: the CLI user's HOME for the first ~
+    ("~", "/root"),
+    ("~bob/data/", "/rootbob/data/"),    # no ~user: docker/cli replaces the ~ alone
 ])
 def test_a_relative_bind_source_is_joined_to_the_stack_directory(source: str,
                                                                  sent: str) -> None:
@@ -163,3 +172,15 @@ def test_a_source_one_byte_under_path_max_is_looked_up() -> None:
     cluster.run(until=30)
     assert {t.err for t in cluster.tasks("s_app", history=True) if t.state.terminal} == {
         MISSING.format(source)}
+
+
+def test_a_bind_source_under_home_runs_on_the_node_that_has_it() -> None:
+    """``~/minecraft_data`` (docker awesome-compose's minecraft stack) is the CLI user's
+    home directory, which only worker-3 has: it had been sent as ``/~/minecraft_data``,
+    which no node can have."""
+    cluster = swarm(worker_3=["/root/minecraft_data"])
+    cluster.deploy_stack("s", bind("~/minecraft_data"))
+    cluster.run(until=120)
+    tasks = cluster.tasks("s_app", history=True)
+    assert [t.node for t in tasks if t.state == "running"] == ["worker-3"]
+    assert {t.err for t in tasks if t.state.terminal} <= {MISSING.format("/root/minecraft_data")}

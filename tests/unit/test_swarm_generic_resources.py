@@ -158,3 +158,26 @@ def test_a_named_reservation_sent_through_the_api_leaves_the_tasks_pending(serve
     assert task["Status"]["State"] == "pending"
     assert task["Status"]["Err"].startswith("no suitable node (insufficient resources on ")
     assert "GenericResources" not in task
+
+
+def test_the_launchers_option_makes_every_node_advertise_them() -> None:
+    """``serve("swarm", node_generic_resources=...)`` (``python -m clustersim serve swarm
+    --node-generic-resource ...``) starts each node as dockerd with that option: a service
+    that reserves a GPU runs, one task per GPU; the served swarm's nodes had advertised none,
+    so the docker CLI could not meet a generic resource at all."""
+    with serve("swarm", nodes=2, speed=0, epoch=1_765_000_000.0,
+               node_generic_resources=["gpu=GPU-A", "gpu=GPU-B"]) as server:
+        client = docker.DockerClient(base_url=server.docker_host, version="auto", timeout=10)
+        try:
+            advertised = [node.attrs["Description"]["Resources"]["GenericResources"]
+                          for node in client.nodes.list()]
+            assert advertised == [[{"NamedResourceSpec": {"Kind": "gpu", "Value": "GPU-A"}},
+                                   {"NamedResourceSpec": {"Kind": "gpu", "Value": "GPU-B"}}]] * 3
+            service = client.services.create(
+                "trainer:1", name="train", mode=docker.types.ServiceMode("replicated", 7),
+                resources=docker.types.Resources(generic_resources={"gpu": 1}))
+            server.step(30)
+            states = sorted(t["Status"]["State"] for t in service.tasks())
+            assert states == ["pending"] + ["running"] * 6
+        finally:
+            client.close()
