@@ -83,6 +83,14 @@ CARRIED_WORDS = (
                                            "port)."),
                            ("].ports[", "A container's port is containerPort: (the port it "
                                         "listens on); a Service publishes it to clients."))),
+    *(CarriedWord("kubernetes", word, "spec.ports[",
+                  f"{word} is {who}; a Service port has port: (where clients reach the "
+                  "Service, what marathon-lb's servicePort was) and targetPort: (the "
+                  "container's port).")
+      for word, who in (("servicePort", "a Marathon port mapping's word (the port "
+                                        "marathon-lb listens on)"),
+                        ("hostPort", "a Marathon port mapping's word (and a container "
+                                     "port's, in Kubernetes), not a Service port's"))),
     CarriedWord("compose", "replicas", "",
                 "replicas belongs to the deploy: section of the service (deploy: then "
                 "replicas: 2 under it), not to the service itself."),
@@ -128,6 +136,14 @@ _UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
 """A Kubernetes unknown field in the API server's words
 (:func:`clustersim.manifests.kubernetes_fields.strict_decoding_problems`)."""
 
+_RESOURCE_NAME = re.compile(r"\.(?:requests|limits)\[([^\]]+)\]: Invalid value")
+"""A resource name a container may not ask for, in the API server's words
+(``validateContainerResourceName`` and ``ValidateResourceRequirements`` in kubernetes/kubernetes
+``pkg/apis/core/validation/validation.go``,
+``requests[cpus]: Invalid value: "cpus": must be a standard resource type or fully
+qualified``): the key of a requests or limits map is no field, so a Marathon ``cpus`` or
+``mem`` there is not an unknown field."""
+
 _NOT_ALLOWED = re.compile(r"Additional property (\S+) is not allowed")
 """A key that a Compose file's schema refuses, in the schema validator's words."""
 
@@ -159,9 +175,9 @@ def carried_keys_hint(definition: object, dialect: str) -> str | None:
 
 def carried_word_hint(problem: object) -> str | None:
     """The hint for the first field that ``problem`` (a loader's refusal or warning, as text
-    or an exception) names as unknown or not allowed, if it is another dialect's word
-    (:data:`CARRIED_WORDS`) or a key with dots in it (``deploy.replicas``, which YAML reads as
-    one key); None otherwise.
+    or an exception) names as unknown or not allowed, or as a resource a container may not
+    request, if it is another dialect's word (:data:`CARRIED_WORDS`) or a key with dots in
+    it (``deploy.replicas``, which YAML reads as one key); None otherwise.
 
     A Kubernetes path names the unknown key after the known fields that hold it, and the
     decoder does not look inside an unknown key: in ``spec.deploy.replicas`` the key is
@@ -174,6 +190,10 @@ def carried_word_hint(problem: object) -> str | None:
             if hint is not None:
                 key = ".".join(names[index:])
                 return f"{_dotted(key)} {hint}" if "." in key else hint
+    for word in _RESOURCE_NAME.findall(text):
+        hint = _hint_for("kubernetes", word, "")
+        if hint is not None:
+            return hint
     for key in _NOT_ALLOWED.findall(text):
         hint = _dotted(key) if "." in key else _hint_for("compose", key, key)
         if hint is not None:    # a dotted key first: once nested, the loader says the rest

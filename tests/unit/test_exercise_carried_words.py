@@ -113,3 +113,32 @@ def test_a_marathon_app_s_keys_are_looked_at_by_the_check() -> None:
     assert "instances" in (carried_keys_hint({"id": "/web", "replicas": 3}, "marathon") or "")
     assert carried_keys_hint({"id": "/web", "instances": 3}, "marathon") is None
     assert carried_keys_hint("not a dict", "marathon") is None
+
+
+@pytest.mark.parametrize(("resources", "word"), [
+    ("requests: {cpus: 500m, memory: 512Mi}", "cpus"),
+    ("limits: {cpu: 500m, mem: 512Mi}", "mem"),
+])
+def test_marathon_s_resource_word_in_a_container_s_requests(resources: str, word: str) -> None:
+    """A Marathon app's cpus or mem written as a resource name under requests or limits is no
+    unknown field but a resource the API server refuses; translating a Marathon app, it got
+    "Read the line and field the message names" (exercises/networking, check_translation)."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(_deployment(container=f", resources: {{{resources}}}"), "Deployment")
+    assert caught.value.hint.startswith(f"{word} is a Marathon app's word")
+    assert "cpu: 500m, memory: 256Mi" in caught.value.hint
+
+
+@pytest.mark.parametrize("word", ["servicePort", "hostPort"])
+def test_marathon_s_port_word_in_a_service_port(word: str) -> None:
+    """servicePort (where marathon-lb listened) in a Service's ports was told to check its
+    spelling; a Deployment's container keeps its own hostPort, a field it has."""
+    service = ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
+               f"  selector: {{app: web}}\n  ports: [{{port: 80, {word}: 10101}}]\n")
+    with pytest.raises(Wrong) as caught:
+        load_answer(service, "Service")
+    assert caught.value.hint.startswith(f"{word} is a Marathon port mapping's word")
+    assert "targetPort:" in caught.value.hint
+    container_port = f", ports: [{{containerPort: 80, {word}: 10101}}]"
+    if word == "hostPort":      # a container port's own field: no hint, the answer loads
+        load_answer(_deployment(container=container_port), "Deployment")
