@@ -80,6 +80,19 @@ def _require_two_cores(cpu: Decimal) -> None:
                 "counts cores, with no unit word.")
 
 
+def _stack_hint(message: str) -> str:
+    """A hint for a stack the loader refuses: the syntax of a constraint when the message is
+    about one, else where to look (an empty answer or broken YAML is no constraint's fault)."""
+    if "constraint" in message:
+        return ("deploy.placement.constraints is a list of strings, each a node attribute, "
+                "== or !=, and a value with no quotes of its own: [node.role == worker], or "
+                "quote the whole string: [\"node.role == worker\"].")
+    if "no manifest" in message:
+        return ("Start again from the starter's stack (services:, db: with its image and "
+                "deploy: replicas: 3) and add the placement under deploy:.")
+    return "Read the line and field the message names, and fix that line only."
+
+
 @checker("Right: every replica of 'db' runs on a node labelled ssd=true.")
 def check_ssd_only_stack(text: object) -> Feedback | None:
     """``text``: a stack file whose service ``db`` (3 replicas) runs only on SSD nodes."""
@@ -87,11 +100,8 @@ def check_ssd_only_stack(text: object) -> Feedback | None:
     try:
         placement = place(text, name="your stack")
     except (ManifestError, ValueError) as err:
-        raise Wrong(f"The stack does not deploy: {err}", carried_word_hint(err) or (
-                    "deploy.placement.constraints is a list of strings, each a node "
-                    "attribute, == or !=, and a value with no quotes of its own: "
-                    "[node.role == worker], or quote the whole string: "
-                    "[\"node.role == worker\"].")) from None
+        raise Wrong(f"The stack does not deploy: {err}",
+                    carried_word_hint(err) or _stack_hint(str(err))) from None
     if placement.system != "swarm":
         raise Wrong("That is not a Compose/stack file.", "Start from the starter's 'services:'.")
     ssd = {n.name for n in demo_nodes("swarm") if n.labels.get("ssd") == "true"}

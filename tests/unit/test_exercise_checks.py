@@ -153,6 +153,18 @@ def test_ssd_stack_hints() -> None:
     assert "not a Compose" in check_ssd_only_stack('{"id": "/db", "cmd": "sleep 1"}').message
 
 
+@pytest.mark.parametrize(("stack", "taught"), [
+    ("", "Start again from the starter's stack"),
+    ("services:\n  db:\n    image: [postgres\n", "fix that line only"),
+])
+def test_a_stack_that_does_not_load_for_another_reason_is_not_taught_constraints(
+        stack: str, taught: str) -> None:
+    """An empty answer or broken YAML was hinted the syntax of a placement constraint."""
+    feedback = check_ssd_only_stack(stack)
+    assert not feedback and "does not deploy" in feedback.message
+    assert taught in feedback.hint and "constraints" not in feedback.hint
+
+
 def test_ssd_stack_pinned_to_the_ssd_host_is_right_with_a_note() -> None:
     """node.hostname == worker-1 had passed as "runs on a node labelled ssd=true" with no word
     that it names one machine; like a weight right by its split (check_weights), it is right
