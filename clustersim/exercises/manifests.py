@@ -32,8 +32,9 @@ def _load_hint(err: ManifestError) -> str:
                 "suffix such as '256Mi' (mebibytes) or '1Gi'. Kubernetes has no 'MB' or 'GB': "
                 "its decimal suffixes are 'M' and 'G' (256M is 256,000,000 bytes).")
     if "quantity" in message:
-        return ("Read the field path in the message: that field needs a quantity such as "
-                "'500m' (half a core) or '2'.")
+        return ("Read the field path in the message: that field needs a quantity, a number "
+                "with an optional suffix and no unit word, such as '500m' (half a core) or "
+                "'1' (one core).")
     if "standard resource" in message or "extended resource" in message:
         return ("The resource's name is wrong, not its amount: a container requests cpu and "
                 "memory, written in lowercase.")

@@ -55,7 +55,9 @@ def _workload(manifest: object) -> dict[str, Any]:
     if spec.kind != "StatefulSet":
         raise Wrong(f"A {spec.kind}'s pods get new, random names when they are replaced, and "
                     "all of them share the claims their template names.",
-                    "Use kind: StatefulSet: pods <name>-0, -1, -2, each with its own claim.")
+                    "The lab's database ran under the workload kind whose pods keep their "
+                    "names (<name>-0, -1, -2) and get a claim each from a template in its "
+                    "spec: write the database as that kind.")
     body = spec.manifest.get("spec") or {}
     if not body.get("volumeClaimTemplates"):
         raise Wrong("The StatefulSet has no volumeClaimTemplates: its pods share whatever "

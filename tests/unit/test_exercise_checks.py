@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clustersim.exercises.drf import check_dominant_shares, check_weights
@@ -130,6 +132,15 @@ def test_fixed_deployment_hints() -> None:
     assert "matchLabels must equal labels" in check_fixed_deployment(wrong_labels).hint
     assert "one Deployment named 'web'" in check_fixed_deployment(
         DEPLOYMENT.replace("CPU", "1").replace("{name: web}", "{name: other}")).message
+
+
+@pytest.mark.parametrize("cpu", ["two cores", "two", "2 cores", "2c"])
+def test_the_quantity_hint_does_not_write_the_answer(cpu: str) -> None:
+    """The starter's 'two cores' was hinted "a quantity such as '500m' (half a core) or '2'":
+    the exercise's answer, on the first press of the check."""
+    result = check_fixed_deployment(DEPLOYMENT.replace("CPU", cpu))
+    assert not result and "quantity" in result.hint
+    assert not re.search(r"'(2|2000m|2\.0)'", result.hint)
 
 
 @pytest.mark.parametrize("memory", ["256MB", "256mb", "lots"])

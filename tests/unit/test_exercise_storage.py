@@ -48,7 +48,7 @@ def test_statefulset_passes():
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (DEPLOYMENT, "kind: StatefulSet"),
+    (DEPLOYMENT, "keep their names"),
     (NO_TEMPLATES, "volumeClaimTemplates"),
     (STATEFULSET.replace("replicas: 3", "replicas: 1"), "spec.replicas: 3"),
     (STATEFULSET.replace("    spec:\n      containers",
@@ -72,6 +72,14 @@ def test_statefulset_passes():
 def test_wrong_answers_get_their_hint(answer, hint):
     feedback = check_stateful_claims(answer)
     assert not feedback and hint in str(feedback)
+
+
+def test_the_starter_s_hint_does_not_name_the_kind_to_write():
+    """The untouched starter (a Deployment) was hinted "Use kind: StatefulSet": the answer's
+    one step, on the first press of the check; the hint now points at what the kind does."""
+    feedback = check_stateful_claims(DEPLOYMENT)
+    assert not feedback and "StatefulSet" not in feedback.hint
+    assert "claim each from a template" in feedback.hint
 
 
 def test_a_kind_in_lower_case_is_named_as_kubectl_names_it():
