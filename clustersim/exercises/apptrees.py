@@ -135,6 +135,15 @@ def check_acyclic_group(group: object) -> Feedback:
                     "Marathon does not check that a dependency exists. Depend only on ids "
                     "the group holds, and remove the dependency that closes the cycle rather "
                     "than point it elsewhere.")
+    on_apps = root.group_dependencies_on_run_specs()
+    if on_apps:
+        owner, app = on_apps[0]
+        raise Wrong(f"The group {owner} depends on {app}, an app. Marathon accepts that but "
+                    "follows a group's dependencies only to groups: nothing under "
+                    f"{owner} waits for {app}.",
+                    "Let a group depend on the group that holds the app, or give the dependency "
+                    "to an app of its own (an app's dependencies may name apps); and remove "
+                    "the dependency that closes the cycle rather than point it elsewhere.")
     if len(steps) == 1:
         raise Wrong("No dependencies are left: Marathon would scale all four apps at once, "
                     "and the api would start before its database.",
