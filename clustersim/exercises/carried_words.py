@@ -14,16 +14,19 @@ when d2iq-archive/marathon issues 2341 and 2564 were filed (2015: "marathon simp
 them"; whether later releases refuse them is not confirmed here): a check of a Marathon app
 asks :func:`carried_keys_hint` about the app's own keys.
 
-The names on each side: a Deployment's ``spec.replicas`` and a Pod's ``nodeSelector``,
-``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes, a container
+The names on each side: a Deployment's ``spec.replicas`` and ``spec.strategy`` (type
+RollingUpdate, ``rollingUpdate.maxSurge``/``maxUnavailable``), a Pod's ``nodeSelector``,
+``affinity``, ``topologySpreadConstraints``, ``tolerations``, ``restartPolicy``,
+``resources.requests`` and probes, a container
 port's ``containerPort`` and a Service port's ``port`` and ``targetPort`` (kubernetes/api
 ``apps/v1/types.go``, ``core/v1/types.go``: ``ContainerPort``, ``ServicePort``); a Compose
 service's ``deploy.replicas``, ``deploy.placement.constraints``,
-``deploy.resources.reservations`` and ``healthcheck``
+``deploy.resources.reservations``, ``deploy.update_config``, ``deploy.restart_policy`` and
+``healthcheck``
 (https://docs.docker.com/reference/compose-file/deploy/,
 https://docs.docker.com/reference/compose-file/services/#healthcheck); a Marathon app's
-``instances``, ``constraints``, ``cpus``, ``mem`` and ``healthChecks``
-(https://mesosphere.github.io/marathon/docs/rest-api.html).
+``instances``, ``constraints``, ``cpus``, ``mem``, ``healthChecks``, ``upgradeStrategy`` and
+``unreachableStrategy`` (https://mesosphere.github.io/marathon/docs/rest-api.html).
 """
 
 from __future__ import annotations
@@ -75,6 +78,21 @@ CARRIED_WORDS = (
                   "and startupProbe.")
       for word, who in (("healthcheck", "a Compose service's health check"),
                         ("healthChecks", "a Marathon app's health checks"))),
+    CarriedWord("kubernetes", "unreachableStrategy", "",
+                "unreachableStrategy is a Marathon app's word; a Kubernetes Pod leaves an "
+                "unreachable node when its toleration of the node.kubernetes.io/unreachable "
+                "taint runs out: tolerations: with tolerationSeconds, in the Pod template's "
+                "spec."),
+    *(CarriedWord("kubernetes", word, "",
+                  f"{word} is {who}; a Deployment's rollout is spec.strategy: (type: "
+                  "RollingUpdate, with rollingUpdate: maxSurge: and maxUnavailable:).")
+      for word, who in (("upgradeStrategy", "a Marathon app's word"),
+                        ("update_config", "a Compose service's word (deploy.update_config)"))),
+    CarriedWord("kubernetes", "restart_policy", "",
+                "restart_policy is a Compose service's word (deploy.restart_policy); a Pod's "
+                "restartPolicy: is one word, Always, OnFailure or Never (a Deployment's Pods "
+                "take Always), and the kubelet restarts a container in place with a growing "
+                "back-off, with no delay or max_attempts to set."),
     *(CarriedWord("kubernetes", word, inside, f"published: and target: are a Compose file's "
                   f"words. {port}")
       for word in ("published", "target")

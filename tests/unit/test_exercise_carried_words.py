@@ -142,3 +142,21 @@ def test_marathon_s_port_word_in_a_service_port(word: str) -> None:
     container_port = f", ports: [{{containerPort: 80, {word}: 10101}}]"
     if word == "hostPort":      # a container port's own field: no hint, the answer loads
         load_answer(_deployment(container=container_port), "Deployment")
+
+
+@pytest.mark.parametrize(("text", "taught"), [
+    (_deployment(pod="unreachableStrategy: {inactiveAfterSeconds: 30}"), "tolerationSeconds"),
+    (_deployment(spec="replicas: 3\n  unreachableStrategy: {inactiveAfterSeconds: 30}"),
+     "tolerationSeconds"),
+    (_deployment(spec="replicas: 3\n  upgradeStrategy: {minimumHealthCapacity: 0.5}"),
+     "spec.strategy:"),
+    (_deployment(spec="replicas: 3\n  update_config: {parallelism: 1}"), "spec.strategy:"),
+    (_deployment(pod="restart_policy: {condition: any}"), "restartPolicy: is one word"),
+])
+def test_a_self_healing_or_rollout_word_from_another_dialect(text: str, taught: str) -> None:
+    """The self-healing and rolling-update labs set Marathon's unreachableStrategy and
+    upgradeStrategy and Swarm's update_config and restart_policy beside Kubernetes' fields; in a
+    Deployment they were told to check their spelling (restart_policy: to read the path)."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(text, "Deployment")
+    assert taught in caught.value.hint and "spelling" not in caught.value.hint
