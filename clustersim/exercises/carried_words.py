@@ -49,6 +49,13 @@ class CarriedWord(NamedTuple):
     hint: str
 
 
+def _each(dialect: str, rest: str, *pairs: tuple[str, str], inside: str = ""
+          ) -> tuple[CarriedWord, ...]:
+    """A :class:`CarriedWord` for each ``(word, who)`` pair, hinted "<word> is <who>; <rest>"."""
+    return tuple(CarriedWord(dialect, word, inside, f"{word} is {who}; {rest}")
+                 for word, who in pairs)
+
+
 _PLACE_PODS = ("Kubernetes places Pods with nodeSelector, affinity or topologySpreadConstraints "
                "in the Pod template's spec")
 _PLACE_TASKS = ("a Swarm service is placed by deploy: placement: constraints:, such as "
@@ -68,26 +75,23 @@ CARRIED_WORDS = (
                 f"deploy.placement); {_PLACE_PODS}."),
     CarriedWord("kubernetes", "placement", "",
                 f"placement is a Compose service's word (deploy.placement); {_PLACE_PODS}."),
-    *(CarriedWord("kubernetes", word, "",
-                  f"{word} is {who}; a Kubernetes container asks for CPU and memory under "
-                  "resources: requests: (cpu: 500m, memory: 256Mi).")
-      for word, who in (("cpus", "a Marathon app's word (and a Compose service's)"),
-                        ("mem", "a Marathon app's word"))),
-    *(CarriedWord("kubernetes", word, "",
-                  f"{word} is {who}; a Kubernetes container has livenessProbe, readinessProbe "
-                  "and startupProbe.")
-      for word, who in (("healthcheck", "a Compose service's health check"),
-                        ("healthChecks", "a Marathon app's health checks"))),
+    *_each("kubernetes", "a Kubernetes container asks for CPU and memory under resources: "
+           "requests: (cpu: 500m, memory: 256Mi).",
+           ("cpus", "a Marathon app's word (and a Compose service's)"),
+           ("mem", "a Marathon app's word")),
+    *_each("kubernetes", "a Kubernetes container has livenessProbe, readinessProbe and "
+           "startupProbe.",
+           ("healthcheck", "a Compose service's health check"),
+           ("healthChecks", "a Marathon app's health checks")),
     CarriedWord("kubernetes", "unreachableStrategy", "",
                 "unreachableStrategy is a Marathon app's word; a Kubernetes Pod leaves an "
                 "unreachable node when its toleration of the node.kubernetes.io/unreachable "
                 "taint runs out: tolerations: with tolerationSeconds, in the Pod template's "
                 "spec."),
-    *(CarriedWord("kubernetes", word, "",
-                  f"{word} is {who}; a Deployment's rollout is spec.strategy: (type: "
-                  "RollingUpdate, with rollingUpdate: maxSurge: and maxUnavailable:).")
-      for word, who in (("upgradeStrategy", "a Marathon app's word"),
-                        ("update_config", "a Compose service's word (deploy.update_config)"))),
+    *_each("kubernetes", "a Deployment's rollout is spec.strategy: (type: RollingUpdate, with "
+           "rollingUpdate: maxSurge: and maxUnavailable:).",
+           ("upgradeStrategy", "a Marathon app's word"),
+           ("update_config", "a Compose service's word (deploy.update_config)")),
     CarriedWord("kubernetes", "restart_policy", "",
                 "restart_policy is a Compose service's word (deploy.restart_policy); a Pod's "
                 "restartPolicy: is one word, Always, OnFailure or Never (a Deployment's Pods "
@@ -101,14 +105,11 @@ CARRIED_WORDS = (
                                            "port)."),
                            ("].ports[", "A container's port is containerPort: (the port it "
                                         "listens on); a Service publishes it to clients."))),
-    *(CarriedWord("kubernetes", word, "spec.ports[",
-                  f"{word} is {who}; a Service port has port: (where clients reach the "
-                  "Service, what marathon-lb's servicePort was) and targetPort: (the "
-                  "container's port).")
-      for word, who in (("servicePort", "a Marathon port mapping's word (the port "
-                                        "marathon-lb listens on)"),
-                        ("hostPort", "a Marathon port mapping's word (and a container "
-                                     "port's, in Kubernetes), not a Service port's"))),
+    *_each("kubernetes", "a Service port has port: (where clients reach the Service, what "
+           "marathon-lb's servicePort was) and targetPort: (the container's port).",
+           ("servicePort", "a Marathon port mapping's word (the port marathon-lb listens on)"),
+           ("hostPort", "a Marathon port mapping's word (and a container port's, in "
+                        "Kubernetes), not a Service port's"), inside="spec.ports["),
     CarriedWord("compose", "replicas", "",
                 "replicas belongs to the deploy: section of the service (deploy: then "
                 "replicas: 2 under it), not to the service itself."),
@@ -128,20 +129,17 @@ CARRIED_WORDS = (
     CarriedWord("marathon", "replicas", "",
                 "replicas is Kubernetes' word (and a Swarm service's, under deploy:); a "
                 "Marathon app calls the number of copies instances."),
-    *(CarriedWord("marathon", word, "",
-                  f"{word} is {who}; a Marathon app is placed by constraints: a list of "
-                  "[field, operator, value] such as [\"zone\", \"LIKE\", \"a\"].")
-      for word, who in (("nodeSelector", "a Kubernetes Pod's word"),
-                        ("affinity", "a Kubernetes Pod's word"),
-                        ("placement", "a Compose service's word (deploy.placement)"))),
+    *_each("marathon", "a Marathon app is placed by constraints: a list of [field, operator, "
+           "value] such as [\"zone\", \"LIKE\", \"a\"].",
+           ("nodeSelector", "a Kubernetes Pod's word"), ("affinity", "a Kubernetes Pod's word"),
+           ("placement", "a Compose service's word (deploy.placement)")),
     CarriedWord("marathon", "deploy", "",
                 "deploy: is a Compose service's section; a Marathon app sets instances, "
                 "constraints and upgradeStrategy at its own top level."),
-    *(CarriedWord("marathon", word, "",
-                  f"{word} is {who}; a Marathon app's checks are healthChecks.")
-      for word, who in (("healthcheck", "a Compose service's health check"),
-                        ("livenessProbe", "a Kubernetes container's probe"),
-                        ("readinessProbe", "a Kubernetes container's probe"))),
+    *_each("marathon", "a Marathon app's checks are healthChecks.",
+           ("healthcheck", "a Compose service's health check"),
+           ("livenessProbe", "a Kubernetes container's probe"),
+           ("readinessProbe", "a Kubernetes container's probe")),
     *(CarriedWord("compose", word, "", f"{word} is {who}: {_HEALTHCHECK}.")
       for word, who in (("livenessProbe", "a Kubernetes container's probe"),
                         ("readinessProbe", "a Kubernetes container's probe"),
