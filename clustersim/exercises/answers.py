@@ -25,7 +25,7 @@ from clustersim.exercises.carried_words import carried_word_hint
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.exercises.labels import find_label, label_letters, unknown_label_hint
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
-from clustersim.manifests.kubernetes_fields import is_unknown_field
+from clustersim.manifests.kubernetes_fields import is_unknown_field, unknown_fields_meant
 from clustersim.manifests.safe_yaml import load_documents
 from clustersim.numeric import is_number, is_whole
 
@@ -357,11 +357,21 @@ def load_answer(manifest: object, what: str, *,
     if refused:
         spelling = ("Check the spelling of the field it names: kubectl apply refuses an "
                     "unknown field (strict field validation, its default since Kubernetes "
-                    "1.27), and the API knows each field by its exact name.")
+                    "1.27), and the API knows each field by its exact name."
+                    + _meant(specs, refused[0]))
         raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
                     carried_word_hint(refused[0]) or spelling if is_unknown_field(refused[0])
                     else "Use the apiVersion it names.")
     return specs
+
+
+def _meant(specs: ManifestSet, warning: str) -> str:
+    """" Did you mean <field>?" for the unknown field ``warning`` names, when a known field of
+    its structure is close (the loader's guess, :func:`unknown_fields_meant`), else ""."""
+    meant = next((guess for spec in specs
+                  for path, _, guess in unknown_fields_meant(spec.kind, spec.manifest)
+                  if guess and warning.startswith(f'unknown field "{path}"')), None)
+    return f" Did you mean {meant}?" if meant else ""
 
 
 #: Words of the loader's warning for an apiVersion that ``kubectl apply`` refuses

@@ -160,3 +160,25 @@ def test_a_self_healing_or_rollout_word_from_another_dialect(text: str, taught: 
     with pytest.raises(Wrong) as caught:
         load_answer(text, "Deployment")
     assert taught in caught.value.hint and "spelling" not in caught.value.hint
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    (_deployment(pod="topologySpreadConstraint: []"), "topologySpreadConstraints"),
+    (_deployment(pod="toleration: []"), "tolerations"),
+    (_deployment(spec="replica: 3"), "replicas"),
+    (_deployment(pod="nodeselector: {zone: a}"), "nodeSelector"),
+])
+def test_a_misspelt_field_is_offered_the_known_field_it_is_close_to(text: str,
+                                                                     meant: str) -> None:
+    """A near miss was told only to check its spelling; the loader's own guess (the one its
+    load errors give) now follows: "did you mean" (CONTRIBUTING, Exercises)."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(text, "Deployment")
+    assert caught.value.hint.endswith(f"Did you mean {meant}?")
+    assert "spelling" in caught.value.hint
+
+
+def test_an_unknown_field_far_from_every_known_one_gets_no_guess() -> None:
+    with pytest.raises(Wrong) as caught:
+        load_answer(_deployment(pod="zzzzqqq: 1"), "Deployment")
+    assert "spelling" in caught.value.hint and "Did you mean" not in caught.value.hint
