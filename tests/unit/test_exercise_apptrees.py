@@ -188,3 +188,19 @@ def test_an_app_s_own_dependency_on_an_app_is_no_group_s() -> None:
     root = RootGroup.from_definitions(_store(db=None))
     assert root.group_dependencies_on_run_specs() == []
     assert "/store/web/api" in root.dependency_edges()["/store/web/frontend"]
+
+
+def test_outline_prints_each_group_and_app_indented_by_depth() -> None:
+    """The exercise printed its groups with a recursive helper defined in its import cell."""
+    from clustersim.exercises.apptrees import outline
+    group = {"id": "/a", "apps": [{"id": "/a/x", "instances": 2}],
+             "groups": [{"id": "/a/b", "dependencies": ["/a/c"],
+                         "apps": [{"id": "/a/b/y", "instances": 1, "dependencies": ["/a/x"]}]},
+                        {"id": "/a/c"}]}
+    assert outline(group).splitlines() == [
+        "group /a  depends on []",
+        "  app /a/x × 2  depends on []",
+        "  group /a/b  depends on ['/a/c']",
+        "    app /a/b/y × 1  depends on ['/a/x']",
+        "  group /a/c  depends on []",
+    ]
