@@ -162,8 +162,8 @@ _HINTS = {
          "Giving up the data (wipe) is the operator's decision.")
 def check_resident_comeback(choice: object) -> None:
     """``choice``: the letter of :data:`CHOICES` that says what Marathon does."""
-    # "(c)" as the choices are printed, or "c", "C "
-    letter = choice.strip().strip("()").strip().lower() if isinstance(choice, str) else None
+    # "(c)" as the choices are printed, or "c", "C ", "c." and "c)" as a list is often written
+    letter = choice.strip().strip("().").strip().lower() if isinstance(choice, str) else None
     if letter not in CHOICES:
         raise Wrong(f"{choice!r} is not one of {', '.join(CHOICES)}.",
                     'Answer with one letter as a string, e.g. "a".')

@@ -95,6 +95,8 @@ def test_a_kind_in_lower_case_is_named_as_kubectl_names_it():
 def test_resident_choice():
     assert check_resident_comeback("c")
     assert check_resident_comeback(" C ")
+    for written in ("c.", "c)", "(c).", " C. "):     # "c." was "not one of a, b, c, d"
+        assert check_resident_comeback(written), written
     for letter in set(CHOICES) - {"c"}:
         feedback = check_resident_comeback(letter)
         assert not feedback and feedback.hint
