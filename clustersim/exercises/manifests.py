@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from clustersim.clusters import demo_nodes
@@ -128,11 +129,19 @@ def check_ssd_only_stack(text: object) -> Feedback | None:
             "Swarm places tasks on any node unless the service has placement constraints "
             "(deploy.placement.constraints) on a node label; SSD nodes carry a label.",
         )
-    if not any(rule.replace(" ", "").startswith("node.labels.") for rule in rules):
-        # right by where the tasks run, as check_weights takes a weight right by its split
-        hosts = ", ".join(sorted({t.node for t in db if t.node}))
+    # right by where the tasks run, as check_weights takes a weight right by its split
+    hosts = ", ".join(sorted({t.node for t in db if t.node}))
+    labels = sorted({re.split("[!=]=", rule.replace(" ", ""))[0].removeprefix("node.labels.")
+                     for rule in rules if rule.replace(" ", "").startswith("node.labels.")})
+    if not labels:
         return Feedback(True, f"Right: every replica of 'db' runs on {hosts}, the one node "
                         "labelled ssd=true today. Your constraint names the machine, not what it "
                         "has: a second SSD node would get no task, nor take over if this one is "
                         "lost. node.labels.ssd == true follows the label to any SSD node.")
+    if "ssd" not in labels:
+        return Feedback(True, f"Right: every replica of 'db' runs on {hosts}, which carries "
+                        f"ssd=true and also the label your constraint reads ({', '.join(labels)}). "
+                        "The SSD nodes are the ones labelled ssd=true: one added tomorrow with "
+                        "that label alone would get no task. node.labels.ssd == true follows "
+                        "the label the task names.")
     return None

@@ -189,6 +189,18 @@ def test_ssd_stack_pinned_to_the_ssd_host_is_right_with_a_note() -> None:
     assert labelled and "names the machine" not in labelled.message
 
 
+def test_ssd_stack_on_another_label_of_the_ssd_node_is_right_with_a_note() -> None:
+    """node.labels.disk == ssd passed as "runs on a node labelled ssd=true" with no word that
+    it reads another label, which a new SSD node labelled ssd=true alone would not carry."""
+    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
+             "      placement:\n        constraints: [node.labels.disk == ssd]\n")
+    feedback = check_ssd_only_stack(stack)
+    assert feedback and "the label your constraint reads (disk)" in feedback.message
+    both = check_ssd_only_stack(stack.replace("[node.labels.disk == ssd]",
+                                              "[node.labels.disk == ssd, node.labels.ssd == true]"))
+    assert both and "your constraint reads" not in both.message
+
+
 @pytest.mark.parametrize("constraint", [
     "ssd == true", "node.label.ssd == true", "node.labels.SSD == true",
 ])
