@@ -176,29 +176,23 @@ def test_a_stack_that_does_not_load_for_another_reason_is_not_taught_constraints
     assert taught in feedback.hint and "constraints" not in feedback.hint
 
 
-def test_ssd_stack_pinned_to_the_ssd_host_is_right_with_a_note() -> None:
-    """node.hostname == worker-1 had passed as "runs on a node labelled ssd=true" with no word
-    that it names one machine; like a weight right by its split (check_weights), it is right
-    by where the tasks run, with a note."""
+@pytest.mark.parametrize(("constraint", "note"), [
+    # node.hostname == worker-1 had passed as "runs on a node labelled ssd=true" with no word
+    # that it names one machine; like a weight right by its split (check_weights), it is right
+    # by where the tasks run, with a note
+    ("node.hostname == worker-1", "names the machine, not what it has"),
+    # node.labels.disk == ssd passed so too, with no word that it reads another label, which
+    # a new SSD node labelled ssd=true alone would not carry
+    ("node.labels.disk == ssd", "the label your constraint reads (disk)"),
+])
+def test_ssd_stack_right_by_where_it_runs_gets_a_note(constraint: str, note: str) -> None:
     stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
-             "      placement:\n        constraints: [node.hostname == worker-1]\n")
+             f"      placement:\n        constraints: [{constraint}]\n")
     feedback = check_ssd_only_stack(stack)
-    assert feedback and "names the machine, not what it has" in feedback.message
-    labelled = check_ssd_only_stack(stack.replace("node.hostname == worker-1",
-                                                  "node.labels.ssd == true"))
-    assert labelled and "names the machine" not in labelled.message
-
-
-def test_ssd_stack_on_another_label_of_the_ssd_node_is_right_with_a_note() -> None:
-    """node.labels.disk == ssd passed as "runs on a node labelled ssd=true" with no word that
-    it reads another label, which a new SSD node labelled ssd=true alone would not carry."""
-    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
-             "      placement:\n        constraints: [node.labels.disk == ssd]\n")
-    feedback = check_ssd_only_stack(stack)
-    assert feedback and "the label your constraint reads (disk)" in feedback.message
-    both = check_ssd_only_stack(stack.replace("[node.labels.disk == ssd]",
-                                              "[node.labels.disk == ssd, node.labels.ssd == true]"))
-    assert both and "your constraint reads" not in both.message
+    assert feedback and note in feedback.message
+    labelled = check_ssd_only_stack(stack.replace(f"[{constraint}]",
+                                                  f"[{constraint}, node.labels.ssd == true]"))
+    assert labelled and note not in labelled.message
 
 
 @pytest.mark.parametrize("constraint", [
