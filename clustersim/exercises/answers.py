@@ -366,8 +366,9 @@ def load_answer(manifest: object, what: str, *,
 
 
 def _meant(specs: ManifestSet, warning: str) -> str:
-    """" Did you mean <field>?" for the unknown field ``warning`` names, when a known field of
-    its structure is close (the loader's guess, :func:`unknown_fields_meant`), else ""."""
+    """The words "Did you mean <field>?" (after a space) for the unknown field ``warning``
+    names, when a known field of its structure is close (the loader's guess,
+    :func:`unknown_fields_meant`), else nothing."""
     meant = next((guess for spec in specs
                   for path, _, guess in unknown_fields_meant(spec.kind, spec.manifest)
                   if guess and warning.startswith(f'unknown field "{path}"')), None)
