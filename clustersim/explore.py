@@ -53,12 +53,15 @@ class Placement:
     desired: dict[str, int] = field(default_factory=dict)
 
 
-def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: int = 0
-          ) -> Placement:
+def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: int = 0,
+          stack_file: str | None = None) -> Placement:
     """Load ``source`` (anything :func:`load_manifests` takes) and run it for ``until`` s.
     Manifest text (more than one line) placed before is not loaded and run again: the run is
     seeded, so the same text, name, ``until`` and ``seed`` give the same placement (shared:
     read it, do not change it). A path is read afresh each time, since its file may change.
+    ``stack_file`` names the file a stack's text came from when ``name`` is a label (the
+    explorer's ``example: shop (swarm)``), so that its services are ``shop_api``, as
+    ``docker stack deploy -c shop.yml shop`` names them (:func:`load_manifests`).
 
 A Marathon service whose ``acceptedResourceRoles`` name ``slave_public`` (a DC/OS public
 agent's reserved resources) is refused by a Marathon of the default role ``*``
@@ -66,12 +69,13 @@ agent's reserved resources) is refused by a Marathon of the default role ``*``
 Marathon with ``--mesos_role slave_public`` on five private agents and one public agent
 (:func:`clustersim.marathon.dcos_cluster`), and says so in the notes."""
     if isinstance(source, str) and "\n" in source:
-        return _place_text(source, name=name, until=until, seed=seed)
-    return _place(source, name=name, until=until, seed=seed)
+        return _place_text(source, name=name, until=until, seed=seed, stack_file=stack_file)
+    return _place(source, name=name, until=until, seed=seed, stack_file=stack_file)
 
 
-def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placement:
-    specs = load_manifests(source, name=name)
+def _place(source: Any, *, name: str | None, until: float, seed: int,
+           stack_file: str | None = None) -> Placement:
+    specs = load_manifests(source, name=name, stack_file=stack_file)
     systems = sorted({s.system for s in specs})
     if not systems:
         raise ManifestError("it holds no manifest", source=name or "<string>",

@@ -5,11 +5,15 @@
   authors meant (database and cache first, then the api, then the frontend): the learner's
   plan is compared with :data:`INTENDED_STORE_STEPS`, and a dependency on an id that names
   nothing, which Marathon accepts and ignores (``RootGroup.applicationDependencies`` looks
-  each id up and skips what it does not find), is refused as not the intended fix.
+  each id up and skips what it does not find), is refused as not the intended fix, and so is
+  a group's dependency on an app, which it ignores as well (a group depends on groups only).
 - :func:`check_plan_prediction`: predict the steps of the deployment plan of a group by hand,
   then compare with :func:`clustersim.marathon.deployment_plan` (d2iq-archive/marathon
   ``core/deployment/DeploymentPlan.scala``: apps are scaled in layers by the length of their
   longest dependency chain).
+
+:func:`outline` prints a group as the exercises show it to be read: each group and app on a
+line of its own, indented by depth, with its dependencies.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from clustersim.marathon import RootGroup, deployment_plan
 from clustersim.scenarios.apptrees import iter_apps
 
 __all__ = ["BLOG", "CYCLIC_STORE", "INTENDED_STORE_STEPS", "check_acyclic_group",
-           "check_plan_prediction", "scale_steps"]
+           "check_plan_prediction", "outline", "scale_steps"]
 
 
 def _app(app_id: str, instances: int, cpus: float, mem: int, image: str,
@@ -36,6 +40,17 @@ def _app(app_id: str, instances: int, cpus: float, mem: int, image: str,
     if dependencies:
         app["dependencies"] = list(dependencies)
     return app
+
+
+def outline(group: Mapping[str, Any], depth: int = 0) -> str:
+    """``group`` (Marathon group JSON) as indented lines: the group with its dependencies,
+    each app with its instances and dependencies, then each subgroup one level deeper."""
+    pad = "  " * depth
+    lines = [f"{pad}group {group['id']}  depends on {group.get('dependencies', [])}"]
+    lines += [f"{pad}  app {app['id']} × {app['instances']}  depends on "
+              f"{app.get('dependencies', [])}" for app in group.get("apps", [])]
+    lines += [outline(child, depth + 1) for child in group.get("groups", [])]
+    return "\n".join(lines)
 
 
 # The broken group of exercise 1: someone made the database group depend on the web group.
@@ -139,6 +154,15 @@ def check_acyclic_group(group: object) -> Feedback:
                     "Marathon does not check that a dependency exists. Depend only on ids "
                     "the group holds, and remove the dependency that closes the cycle rather "
                     "than point it elsewhere.")
+    on_apps = root.group_dependencies_on_run_specs()
+    if on_apps:
+        owner, app = on_apps[0]
+        raise Wrong(f"The group {owner} depends on {app}, an app. Marathon accepts that but "
+                    "follows a group's dependencies only to groups: nothing under "
+                    f"{owner} waits for {app}.",
+                    "Let a group depend on the group that holds the app, or give the dependency "
+                    "to an app of its own (an app's dependencies may name apps); and remove "
+                    "the dependency that closes the cycle rather than point it elsewhere.")
     if len(steps) == 1:
         raise Wrong("No dependencies are left: Marathon would scale all four apps at once, "
                     "and the api would start before its database.",

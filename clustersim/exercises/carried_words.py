@@ -13,16 +13,20 @@ reads an app definition's unknown fields without a word, and so does the simulat
 (:mod:`clustersim.manifests.marathon_fields` says why): a check of a Marathon app asks
 :mod:`clustersim.exercises.app_fields` about the app's own keys, which asks this table.
 
-The names on each side: a Deployment's ``spec.replicas`` and a Pod's ``nodeSelector``,
-``affinity``, ``topologySpreadConstraints``, ``resources.requests`` and probes, a container
+The names on each side: a Deployment's ``spec.replicas`` and ``spec.strategy`` (type
+RollingUpdate, ``rollingUpdate.maxSurge``/``maxUnavailable``), a Pod's ``nodeSelector``,
+``affinity``, ``topologySpreadConstraints``, ``tolerations``, ``restartPolicy``,
+``resources.requests`` and probes, a container
 port's ``containerPort`` and a Service port's ``port`` and ``targetPort`` (kubernetes/api
 ``apps/v1/types.go``, ``core/v1/types.go``: ``ContainerPort``, ``ServicePort``); a Compose
 service's ``deploy.replicas``, ``deploy.placement.constraints``,
-``deploy.resources.reservations`` and ``healthcheck``
+``deploy.resources.reservations``, ``deploy.update_config``, ``deploy.restart_policy`` and
+``healthcheck``
 (https://docs.docker.com/reference/compose-file/deploy/,
 https://docs.docker.com/reference/compose-file/services/#healthcheck); a Marathon app's
-``instances``, ``constraints``, ``cpus``, ``mem``, ``cmd``, ``args``, ``container.docker.image``
-and ``healthChecks`` (https://mesosphere.github.io/marathon/docs/rest-api.html); a Kubernetes
+``instances``, ``constraints``, ``cpus``, ``mem``, ``cmd``, ``args``, ``container.docker.image``,
+``healthChecks``, ``upgradeStrategy`` and ``unreachableStrategy``
+(https://mesosphere.github.io/marathon/docs/rest-api.html); a Kubernetes
 container's ``image``, ``command`` and ``resources`` ``memory`` (``core/v1/types.go``:
 ``Container``, ``ResourceName``) and a Compose service's ``image``, ``command`` and
 ``deploy.resources.limits.memory`` (https://docs.docker.com/reference/compose-file/services/).
@@ -48,6 +52,13 @@ class CarriedWord(NamedTuple):
     hint: str
 
 
+def _each(dialect: str, rest: str, *pairs: tuple[str, str], inside: str = ""
+          ) -> tuple[CarriedWord, ...]:
+    """A :class:`CarriedWord` for each ``(word, who)`` pair, hinted "<word> is <who>; <rest>"."""
+    return tuple(CarriedWord(dialect, word, inside, f"{word} is {who}; {rest}")
+                 for word, who in pairs)
+
+
 _PLACE_PODS = ("Kubernetes places Pods with nodeSelector, affinity or topologySpreadConstraints "
                "in the Pod template's spec")
 _PLACE_TASKS = ("a Swarm service is placed by deploy: placement: constraints:, such as "
@@ -67,16 +78,28 @@ CARRIED_WORDS = (
                 f"deploy.placement); {_PLACE_PODS}."),
     CarriedWord("kubernetes", "placement", "",
                 f"placement is a Compose service's word (deploy.placement); {_PLACE_PODS}."),
-    *(CarriedWord("kubernetes", word, "",
-                  f"{word} is {who}; a Kubernetes container asks for CPU and memory under "
-                  "resources: requests: (cpu: 500m, memory: 256Mi).")
-      for word, who in (("cpus", "a Marathon app's word (and a Compose service's)"),
-                        ("mem", "a Marathon app's word"))),
-    *(CarriedWord("kubernetes", word, "",
-                  f"{word} is {who}; a Kubernetes container has livenessProbe, readinessProbe "
-                  "and startupProbe.")
-      for word, who in (("healthcheck", "a Compose service's health check"),
-                        ("healthChecks", "a Marathon app's health checks"))),
+    *_each("kubernetes", "a Kubernetes container asks for CPU and memory under resources: "
+           "requests: (cpu: 500m, memory: 256Mi).",
+           ("cpus", "a Marathon app's word (and a Compose service's)"),
+           ("mem", "a Marathon app's word")),
+    *_each("kubernetes", "a Kubernetes container has livenessProbe, readinessProbe and "
+           "startupProbe.",
+           ("healthcheck", "a Compose service's health check"),
+           ("healthChecks", "a Marathon app's health checks")),
+    CarriedWord("kubernetes", "unreachableStrategy", "",
+                "unreachableStrategy is a Marathon app's word; a Kubernetes Pod leaves an "
+                "unreachable node when its toleration of the node.kubernetes.io/unreachable "
+                "taint runs out: tolerations: with tolerationSeconds, in the Pod template's "
+                "spec."),
+    *_each("kubernetes", "a Deployment's rollout is spec.strategy: (type: RollingUpdate, with "
+           "rollingUpdate: maxSurge: and maxUnavailable:).",
+           ("upgradeStrategy", "a Marathon app's word"),
+           ("update_config", "a Compose service's word (deploy.update_config)")),
+    CarriedWord("kubernetes", "restart_policy", "",
+                "restart_policy is a Compose service's word (deploy.restart_policy); a Pod's "
+                "restartPolicy: is one word, Always, OnFailure or Never (a Deployment's Pods "
+                "take Always), and the kubelet restarts a container in place with a growing "
+                "back-off, with no delay or max_attempts to set."),
     *(CarriedWord("kubernetes", word, inside, f"published: and target: are a Compose file's "
                   f"words. {port}")
       for word in ("published", "target")
@@ -85,6 +108,11 @@ CARRIED_WORDS = (
                                            "port)."),
                            ("].ports[", "A container's port is containerPort: (the port it "
                                         "listens on); a Service publishes it to clients."))),
+    *_each("kubernetes", "a Service port has port: (where clients reach the Service, what "
+           "marathon-lb's servicePort was) and targetPort: (the container's port).",
+           ("servicePort", "a Marathon port mapping's word (the port marathon-lb listens on)"),
+           ("hostPort", "a Marathon port mapping's word (and a container port's, in "
+                        "Kubernetes), not a Service port's"), inside="spec.ports["),
     CarriedWord("compose", "replicas", "",
                 "replicas belongs to the deploy: section of the service (deploy: then "
                 "replicas: 2 under it), not to the service itself."),
@@ -104,12 +132,10 @@ CARRIED_WORDS = (
     CarriedWord("marathon", "replicas", "",
                 "replicas is Kubernetes' word (and a Swarm service's, under deploy:); a "
                 "Marathon app calls the number of copies instances."),
-    *(CarriedWord("marathon", word, "",
-                  f"{word} is {who}; a Marathon app is placed by constraints: a list of "
-                  "[field, operator, value] such as [\"zone\", \"LIKE\", \"a\"].")
-      for word, who in (("nodeSelector", "a Kubernetes Pod's word"),
-                        ("affinity", "a Kubernetes Pod's word"),
-                        ("placement", "a Compose service's word (deploy.placement)"))),
+    *_each("marathon", "a Marathon app is placed by constraints: a list of [field, operator, "
+           "value] such as [\"zone\", \"LIKE\", \"a\"].",
+           ("nodeSelector", "a Kubernetes Pod's word"), ("affinity", "a Kubernetes Pod's word"),
+           ("placement", "a Compose service's word (deploy.placement)")),
     CarriedWord("marathon", "memory", "",
                 "memory is Kubernetes' and Compose's word; a Marathon app asks for memory with "
                 "mem, a number of MiB such as 256."),
@@ -123,11 +149,10 @@ CARRIED_WORDS = (
     CarriedWord("marathon", "deploy", "",
                 "deploy: is a Compose service's section; a Marathon app sets instances, "
                 "constraints and upgradeStrategy at its own top level."),
-    *(CarriedWord("marathon", word, "",
-                  f"{word} is {who}; a Marathon app's checks are healthChecks.")
-      for word, who in (("healthcheck", "a Compose service's health check"),
-                        ("livenessProbe", "a Kubernetes container's probe"),
-                        ("readinessProbe", "a Kubernetes container's probe"))),
+    *_each("marathon", "a Marathon app's checks are healthChecks.",
+           ("healthcheck", "a Compose service's health check"),
+           ("livenessProbe", "a Kubernetes container's probe"),
+           ("readinessProbe", "a Kubernetes container's probe")),
     *(CarriedWord("compose", word, "", f"{word} is {who}: {_HEALTHCHECK}.")
       for word, who in (("livenessProbe", "a Kubernetes container's probe"),
                         ("readinessProbe", "a Kubernetes container's probe"),
@@ -139,6 +164,14 @@ CARRIED_WORDS = (
 _UNKNOWN_FIELD = re.compile(r'unknown field "([^"]+)"')
 """A Kubernetes unknown field in the API server's words
 (:func:`clustersim.manifests.kubernetes_fields.strict_decoding_problems`)."""
+
+_RESOURCE_NAME = re.compile(r"\.(?:requests|limits)\[([^\]]+)\]: Invalid value")
+"""A resource name a container may not ask for, in the API server's words
+(``validateContainerResourceName`` and ``ValidateResourceRequirements`` in kubernetes/kubernetes
+``pkg/apis/core/validation/validation.go``,
+``requests[cpus]: Invalid value: "cpus": must be a standard resource type or fully
+qualified``): the key of a requests or limits map is no field, so a Marathon ``cpus`` or
+``mem`` there is not an unknown field."""
 
 _NOT_ALLOWED = re.compile(r"Additional property (\S+) is not allowed")
 """A key that a Compose file's schema refuses, in the schema validator's words."""
@@ -175,9 +208,9 @@ def nested_key_hint(key: str, parent: str = "", *, yaml: bool = True) -> str:
 
 def carried_word_hint(problem: object) -> str | None:
     """The hint for the first field that ``problem`` (a loader's refusal or warning, as text
-    or an exception) names as unknown or not allowed, if it is another dialect's word
-    (:data:`CARRIED_WORDS`) or a key with dots in it (``deploy.replicas``, which YAML reads as
-    one key); None otherwise.
+    or an exception) names as unknown or not allowed, or as a resource a container may not
+    request, if it is another dialect's word (:data:`CARRIED_WORDS`) or a key with dots in
+    it (``deploy.replicas``, which YAML reads as one key); None otherwise.
 
     A Kubernetes path names the unknown key after the known fields that hold it, and the
     decoder does not look inside an unknown key: in ``spec.deploy.replicas`` the key is
@@ -190,6 +223,10 @@ def carried_word_hint(problem: object) -> str | None:
             if hint is not None:
                 key = ".".join(names[index:])
                 return f"{nested_key_hint(key)} {hint}" if "." in key else hint
+    for word in _RESOURCE_NAME.findall(text):
+        hint = hint_for("kubernetes", word, "")
+        if hint is not None:
+            return hint
     for key in _NOT_ALLOWED.findall(text):
         parent = re.search(rf'(\w+)\["{re.escape(key)}"\]', text)   # deploy["deploy.replicas"]
         hint = nested_key_hint(key, parent.group(1) if parent else "") if "." in key \

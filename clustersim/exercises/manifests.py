@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from clustersim.clusters import demo_nodes
@@ -32,8 +33,9 @@ def _load_hint(err: ManifestError) -> str:
                 "suffix such as '256Mi' (mebibytes) or '1Gi'. Kubernetes has no 'MB' or 'GB': "
                 "its decimal suffixes are 'M' and 'G' (256M is 256,000,000 bytes).")
     if "quantity" in message:
-        return ("Read the field path in the message: that field needs a quantity such as "
-                "'500m' (half a core) or '2'.")
+        return ("Read the field path in the message: that field needs a quantity, a number "
+                "with an optional suffix and no unit word, such as '500m' (half a core) or "
+                "'1' (one core).")
     if "standard resource" in message or "extended resource" in message:
         return ("The resource's name is wrong, not its amount: a container requests cpu and "
                 "memory, written in lowercase.")
@@ -80,6 +82,19 @@ def _require_two_cores(cpu: Decimal) -> None:
                 "counts cores, with no unit word.")
 
 
+def _stack_hint(message: str) -> str:
+    """A hint for a stack the loader refuses: the syntax of a constraint when the message is
+    about one, else where to look (an empty answer or broken YAML is no constraint's fault)."""
+    if "constraint" in message:
+        return ("deploy.placement.constraints is a list of strings, each a node attribute, "
+                "== or !=, and a value with no quotes of its own: [node.role == worker], or "
+                "quote the whole string: [\"node.role == worker\"].")
+    if "no manifest" in message:
+        return ("Start again from the starter's stack (services:, db: with its image and "
+                "deploy: replicas: 3) and add the placement under deploy:.")
+    return "Read the line and field the message names, and fix that line only."
+
+
 @checker("Right: every replica of 'db' runs on a node labelled ssd=true.")
 def check_ssd_only_stack(text: object) -> Feedback | None:
     """``text``: a stack file whose service ``db`` (3 replicas) runs only on SSD nodes."""
@@ -87,11 +102,8 @@ def check_ssd_only_stack(text: object) -> Feedback | None:
     try:
         placement = place(text, name="your stack")
     except (ManifestError, ValueError) as err:
-        raise Wrong(f"The stack does not deploy: {err}", carried_word_hint(err) or (
-                    "deploy.placement.constraints is a list of strings, each a node "
-                    "attribute, == or !=, and a value with no quotes of its own: "
-                    "[node.role == worker], or quote the whole string: "
-                    "[\"node.role == worker\"].")) from None
+        raise Wrong(f"The stack does not deploy: {err}",
+                    carried_word_hint(err) or _stack_hint(str(err))) from None
     if placement.system != "swarm":
         raise Wrong("That is not a Compose/stack file.", "Start from the starter's 'services:'.")
     ssd = {n.name for n in demo_nodes("swarm") if n.labels.get("ssd") == "true"}
@@ -117,11 +129,19 @@ def check_ssd_only_stack(text: object) -> Feedback | None:
             "Swarm places tasks on any node unless the service has placement constraints "
             "(deploy.placement.constraints) on a node label; SSD nodes carry a label.",
         )
-    if not any(rule.replace(" ", "").startswith("node.labels.") for rule in rules):
-        # right by where the tasks run, as check_weights takes a weight right by its split
-        hosts = ", ".join(sorted({t.node for t in db if t.node}))
+    # right by where the tasks run, as check_weights takes a weight right by its split
+    hosts = ", ".join(sorted({t.node for t in db if t.node}))
+    labels = sorted({re.split("[!=]=", rule.replace(" ", ""))[0].removeprefix("node.labels.")
+                     for rule in rules if rule.replace(" ", "").startswith("node.labels.")})
+    if not labels:
         return Feedback(True, f"Right: every replica of 'db' runs on {hosts}, the one node "
                         "labelled ssd=true today. Your constraint names the machine, not what it "
                         "has: a second SSD node would get no task, nor take over if this one is "
                         "lost. node.labels.ssd == true follows the label to any SSD node.")
+    if "ssd" not in labels:
+        return Feedback(True, f"Right: every replica of 'db' runs on {hosts}, which carries "
+                        f"ssd=true and also the label your constraint reads ({', '.join(labels)}). "
+                        "The SSD nodes are the ones labelled ssd=true: one added tomorrow with "
+                        "that label alone would get no task. node.labels.ssd == true follows "
+                        "the label the task names.")
     return None

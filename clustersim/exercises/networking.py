@@ -99,10 +99,10 @@ def check_host_port_app(app: object) -> None:
         hint = ("A constraint cannot make room: with one fixed host port there is still only "
                 "one instance per agent, and there are five agents.")
     elif "InsufficientPorts" in reasons:
-        hint = ("The host port must either be left to the offer (requirePorts false) or "
-                "not be a host port at all (container/bridge with hostPort 0, or a container "
-                "network). A fixed port must also lie in the agents' offered range "
-                "31000-32000.")
+        hint = ("One fixed host port fits once per agent, and there are five agents: let "
+                "each instance's port be chosen another way, as the lab's section \"Ways "
+                "out\" does in three. (A fixed host port must also lie in the range the "
+                "agents offer, 31000-32000.)")
     else:
         hint = "Read the launch queue's reasons in the lab, and compare the networking modes."
     raise Wrong(f"Only {running} of 8 instances run; the launch queue says offers were "

@@ -55,7 +55,9 @@ def _workload(manifest: object) -> dict[str, Any]:
     if spec.kind != "StatefulSet":
         raise Wrong(f"A {spec.kind}'s pods get new, random names when they are replaced, and "
                     "all of them share the claims their template names.",
-                    "Use kind: StatefulSet: pods <name>-0, -1, -2, each with its own claim.")
+                    "The lab's database ran under the workload kind whose pods keep their "
+                    "names (<name>-0, -1, -2) and get a claim each from a template in its "
+                    "spec: write the database as that kind.")
     body = spec.manifest.get("spec") or {}
     if not body.get("volumeClaimTemplates"):
         raise Wrong("The StatefulSet has no volumeClaimTemplates: its pods share whatever "
@@ -160,8 +162,8 @@ _HINTS = {
          "Giving up the data (wipe) is the operator's decision.")
 def check_resident_comeback(choice: object) -> None:
     """``choice``: the letter of :data:`CHOICES` that says what Marathon does."""
-    # "(c)" as the choices are printed, or "c", "C "
-    letter = choice.strip().strip("()").strip().lower() if isinstance(choice, str) else None
+    # "(c)" as the choices are printed, or "c", "C ", "c." and "c)" as a list is often written
+    letter = choice.strip().strip("().").strip().lower() if isinstance(choice, str) else None
     if letter not in CHOICES:
         raise Wrong(f"{choice!r} is not one of {', '.join(CHOICES)}.",
                     'Answer with one letter as a string, e.g. "a".')

@@ -454,9 +454,12 @@ def load_compose(
     document: Document,
     environment: Mapping[str, str] | None = None,
     ports_used: list[int] | None = None,
+    stack_file: str | None = None,
 ) -> list[StackSpec]:
     """The stack of one Compose document: variables substituted from ``environment``
-    (:mod:`~clustersim.manifests.interpolate`), every service's short syntaxes expanded.
+    (:mod:`~clustersim.manifests.interpolate`), every service's short syntaxes expanded; the
+    stack is named after ``stack_file``'s stem when given (the file the text came from, where
+    the source's name is a label such as an explorer's menu entry), else the source's.
     ``ports_used`` counts the port entries of the source's earlier stacks (updated here), so
     that :data:`MAX_PORTS` bounds a whole source, not each of its documents. Plain scalars
     are read as docker/cli reads them, with go-yaml v3 (:func:`~safe_yaml.yaml_v3_data`:
@@ -516,7 +519,7 @@ def load_compose(
         StackSpec(
             system="swarm",
             kind="Stack",
-            name=stack_name(data, document.source),
+            name=stack_name(data, stack_file or document.source),
             source=document.source,
             line=document.line,
             manifest=manifest,

@@ -127,7 +127,8 @@ def _variables(environment: Any) -> dict[str, str]:
 
 
 def load_manifests(
-    source: Any, *, name: str | None = None, environment: Mapping[str, str] | None = None
+    source: Any, *, name: str | None = None, environment: Mapping[str, str] | None = None,
+    stack_file: str | None = None,
 ) -> ManifestSet:
     """Read manifests of any of the three systems into validated specs, in document order.
 
@@ -136,7 +137,10 @@ def load_manifests(
     or JSON text (several ``---`` documents allowed), a dict, a list of dicts, or specs that
     were loaded already (returned as they are). ``name``
     labels the source in error messages when it is not a file. ``environment`` holds the
-    variables that Compose files may use (``${TAG:-latest}``). Anything wrong raises
+    variables that Compose files may use (``${TAG:-latest}``). A stack read from text is
+    named after the stem of ``name`` (``shop`` for ``shop.yml``), or of ``stack_file`` when
+    ``name`` is a label and not the file's name (``docker stack deploy`` takes the name from
+    its command line). Anything wrong raises
     :class:`~clustersim.manifests.errors.ManifestError`.
     """
     if isinstance(source, Spec):
@@ -162,7 +166,7 @@ def load_manifests(
                 source=document.source, line=document.line,
                 expected="the file saved as UTF-8 (or UTF-16 with a byte-order mark)")
         if system == "swarm":
-            specs.extend(load_compose(document, variables, ports_used))
+            specs.extend(load_compose(document, variables, ports_used, stack_file))
         else:
             specs.extend(_LOADERS[system](document))
     return ManifestSet(specs)

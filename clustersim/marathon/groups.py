@@ -9,7 +9,9 @@ Follows d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/RootGro
   edges between run specs: a group's dependency on group *G* makes every run spec under the
   group depend on every run spec under *G*; an app's dependency on a run spec is one edge, on
   a group an edge to each run spec under it; ids that name nothing are ignored, as Marathon
-  ignores them;
+  ignores them, and so is a group's dependency on an app or pod (the group→group loop of
+  ``applicationDependencies`` looks its ids up among groups only;
+  :meth:`RootGroup.group_dependencies_on_run_specs` lists them);
 - cycles are invalid (``hasNonCyclicDependencies``); :meth:`RootGroup.find_cycle` names one;
 - ``longest_path(id)`` counts the run specs on the longest dependency chain starting at *id*
   (1 without dependencies): ``DeploymentPlan.runSpecsGroupedByLongestPath`` layers by it.
@@ -343,6 +345,16 @@ class RootGroup:
                    for spec_id, manifest in self.run_specs.items()]
         return [(owner, str(dep)) for owner, deps in owners for dep in deps
                 if str(dep) not in self.groups and str(dep) not in self.run_specs]
+
+    def group_dependencies_on_run_specs(self) -> list[tuple[str, str]]:
+        """``(group, run spec)`` for each dependency of a group that names an app or pod.
+
+        Marathon accepts these too and ignores them: ``applicationDependencies`` follows a
+        group's dependencies to groups only (d2iq-archive/marathon ``RootGroup.scala``, the
+        group->group loop looks each id up in ``transitiveGroupsById``), so nothing under the
+        group waits for that app; an app's own ``dependencies`` may name an app."""
+        return [(group.id, str(dep)) for group in self.groups.values()
+                for dep in group.dependencies if str(dep) in self.run_specs]
 
     def find_cycle(self) -> list[str] | None:
         """One dependency cycle as ``[a, b, …, a]``, or ``None`` when there is none.

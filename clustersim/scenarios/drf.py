@@ -53,7 +53,12 @@ def share_cluster(
 ) -> list[Sharing]:
     """Run one batch framework per ``shapes`` entry (name → (cpus, mem GiB) per task), each in
     its own role with ``weights``, until quiet; return what each got. A shape that is not
-    two numbers of 0 or more is refused with the framework's name."""
+    two numbers of 0 or more is refused with the framework's name, and so are no agents (a
+    share is a fraction of what the agents hold)."""
+    agents = list(agents)
+    if not agents:
+        raise ValueError("share_cluster needs at least one agent to share, e.g. "
+                         "Node.many(3, 'agent', cpu=4, memory='16Gi')")
     for name, shape in shapes.items():
         if not (isinstance(shape, tuple | list) and len(shape) == 2
                 and all(is_number(amount) for amount in shape)):
@@ -63,7 +68,7 @@ def share_cluster(
             if amount < 0:
                 raise ValueError(f"the task shape of {name!r} asks for {amount} {unit}: an "
                                  "amount cannot be negative (0 or more)")
-    cluster = MesosCluster(list(agents), seed=seed)
+    cluster = MesosCluster(agents, seed=seed)
     for name, (cpus, mem_gib) in shapes.items():
         cluster.register(BatchFramework(name, task_cpus=cpus, task_mem=mem_gib * _GIB_MIB,
                                         tasks=tasks_wanted))

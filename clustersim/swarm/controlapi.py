@@ -49,8 +49,8 @@ class ControlAPI(Dispatcher):
             # docker/cli validateStackName: a name of nothing but spaces and quotes
             raise SwarmError(f"invalid stack name: {name!r}")
         label = str(source) if isinstance(source, Path) else None
-        options = {"environment": environment} if environment is not None else {}
-        stacks = [s for s in load_manifests(source, name=label or f"stack {name}", **options)
+        stacks = [s for s in load_manifests(source, name=label or f"stack {name}",
+                                            environment=environment)
                   if s.system == "swarm"]
         if not stacks:
             raise ManifestError("no Compose/stack document found", source=label or f"stack {name}",

@@ -212,14 +212,17 @@ def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
         # while the learner reads the text: place it, then the examples, ready for the click
         labels = [choice.value, *(label for label in menu if label.startswith("example: "))]
         files = {label: menu[label] for label in labels}
-        idle.plan(partial(place, file.read_text(encoding="utf-8"), name=label)
+        idle.plan(partial(place, file.read_text(encoding="utf-8"), name=label,
+                          stack_file=file.name)
                   for label, file in files.items() if file is not None)
 
     def load_and_place(_: object = None) -> None:
         label = ("pasted text" if choice.value == PASTE else choice.value
                  if text.value == shown["text"] else f"your edit of {choice.value}")
+        file = menu[choice.value]     # names a stack after its file, shop_api as deployed
         try:
-            placement = place(text.value, name=label)
+            placement = place(text.value, name=label,
+                              stack_file=file.name if file is not None else None)
             html_report = placement_html(placement)
             fresh = cluster_map(placement.snapshot)
         except Exception as err:  # whatever the text causes shows inline

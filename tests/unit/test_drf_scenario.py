@@ -51,3 +51,16 @@ def test_a_batch_framework_names_the_bad_amount(cpus, mem, words) -> None:
 def test_the_sorter_names_the_role_of_an_invalid_weight() -> None:
     with pytest.raises(ValueError, match="Invalid weight 'nan' for role 'a'"):
         DRFSorter().update_weight("a", math.nan)
+
+
+@pytest.mark.parametrize("agents", [[], (), iter([])])
+def test_no_agents_is_refused_in_words(agents) -> None:
+    """share_cluster([], ...) ended in a ZeroDivisionError: a share of nothing."""
+    with pytest.raises(ValueError, match="at least one agent"):
+        share_cluster(agents, {"A": (1, 1), "B": (1, 1)})
+
+
+def test_agents_given_as_an_iterator_are_shared_as_a_list() -> None:
+    """The agents are read once for the cluster and again for the totals."""
+    outcome = share_cluster(iter(AGENTS), {"A": (1, 1)}, tasks_wanted=3)
+    assert outcome[0].tasks == 3 and outcome[0].shares["cpus"] == 3 / 12

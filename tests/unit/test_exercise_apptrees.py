@@ -162,3 +162,45 @@ def test_a_pasted_flood_of_ids_is_answered_at_once() -> None:
     feedback = check_plan_prediction([["/blog/metrics"] * 60_000])
     assert time.perf_counter() - started < 3
     assert "named more than once: /blog/metrics" in feedback.message
+
+
+@pytest.mark.parametrize(("group", "owner", "app"), [
+    # the group pointed at its own database: a dependency Marathon ignores, passed as right
+    (_store(db=["/store/db/postgres"]), "/store/db", "/store/db/postgres"),
+    # the web group pointed at the two apps: ignored, and told only "keep the dependencies"
+    (_store(db=None, web=["/store/db/postgres", "/store/cache/redis"]), "/store/web",
+     "/store/db/postgres"),
+])
+def test_a_group_s_dependency_on_an_app_is_named_as_one_marathon_ignores(group, owner,
+                                                                          app) -> None:
+    """RootGroup.applicationDependencies (d2iq-archive/marathon) follows a group's
+    dependencies to groups only: a group that depends on an app makes nothing wait."""
+    root = RootGroup.from_definitions(copy.deepcopy(group))
+    assert (owner, app) in root.group_dependencies_on_run_specs()
+    edges = root.dependency_edges()
+    assert all(app not in edges[spec] for spec in root.transitive_run_specs(owner))
+    feedback = check_acyclic_group(group)
+    assert not feedback and f"{owner} depends on {app}, an app" in feedback.message
+    assert "only to groups" in feedback.message
+
+
+def test_an_app_s_own_dependency_on_an_app_is_no_group_s() -> None:
+    root = RootGroup.from_definitions(_store(db=None))
+    assert root.group_dependencies_on_run_specs() == []
+    assert "/store/web/api" in root.dependency_edges()["/store/web/frontend"]
+
+
+def test_outline_prints_each_group_and_app_indented_by_depth() -> None:
+    """The exercise printed its groups with a recursive helper defined in its import cell."""
+    from clustersim.exercises.apptrees import outline
+    group = {"id": "/a", "apps": [{"id": "/a/x", "instances": 2}],
+             "groups": [{"id": "/a/b", "dependencies": ["/a/c"],
+                         "apps": [{"id": "/a/b/y", "instances": 1, "dependencies": ["/a/x"]}]},
+                        {"id": "/a/c"}]}
+    assert outline(group).splitlines() == [
+        "group /a  depends on []",
+        "  app /a/x × 2  depends on []",
+        "  group /a/b  depends on ['/a/c']",
+        "    app /a/b/y × 1  depends on ['/a/x']",
+        "  group /a/c  depends on []",
+    ]

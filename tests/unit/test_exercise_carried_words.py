@@ -128,7 +128,70 @@ def test_a_dotted_key_inside_its_own_compose_parent_is_told_to_leave_the_parent_
     assert "already inside deploy: write replicas: there" in caught.value.hint
 
 
-def test_a_misspelt_kubernetes_field_is_asked_about_the_nearest_field() -> None:
+
+@pytest.mark.parametrize(("resources", "word"), [
+    ("requests: {cpus: 500m, memory: 512Mi}", "cpus"),
+    ("limits: {cpu: 500m, mem: 512Mi}", "mem"),
+])
+def test_marathon_s_resource_word_in_a_container_s_requests(resources: str, word: str) -> None:
+    """A Marathon app's cpus or mem written as a resource name under requests or limits is no
+    unknown field but a resource the API server refuses; translating a Marathon app, it got
+    "Read the line and field the message names" (exercises/networking, check_translation)."""
     with pytest.raises(Wrong) as caught:
-        load_answer(_deployment(spec="replica: 3"), "Deployment")
-    assert caught.value.hint.startswith("Did you mean replicas? Check the spelling")
+        load_answer(_deployment(container=f", resources: {{{resources}}}"), "Deployment")
+    assert caught.value.hint.startswith(f"{word} is a Marathon app's word")
+    assert "cpu: 500m, memory: 256Mi" in caught.value.hint
+
+
+@pytest.mark.parametrize("word", ["servicePort", "hostPort"])
+def test_marathon_s_port_word_in_a_service_port(word: str) -> None:
+    """servicePort (where marathon-lb listened) in a Service's ports was told to check its
+    spelling; a Deployment's container keeps its own hostPort, a field it has."""
+    service = ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
+               f"  selector: {{app: web}}\n  ports: [{{port: 80, {word}: 10101}}]\n")
+    with pytest.raises(Wrong) as caught:
+        load_answer(service, "Service")
+    assert caught.value.hint.startswith(f"{word} is a Marathon port mapping's word")
+    assert "targetPort:" in caught.value.hint
+    container_port = f", ports: [{{containerPort: 80, {word}: 10101}}]"
+    if word == "hostPort":      # a container port's own field: no hint, the answer loads
+        load_answer(_deployment(container=container_port), "Deployment")
+
+
+@pytest.mark.parametrize(("text", "taught"), [
+    (_deployment(pod="unreachableStrategy: {inactiveAfterSeconds: 30}"), "tolerationSeconds"),
+    (_deployment(spec="replicas: 3\n  unreachableStrategy: {inactiveAfterSeconds: 30}"),
+     "tolerationSeconds"),
+    (_deployment(spec="replicas: 3\n  upgradeStrategy: {minimumHealthCapacity: 0.5}"),
+     "spec.strategy:"),
+    (_deployment(spec="replicas: 3\n  update_config: {parallelism: 1}"), "spec.strategy:"),
+    (_deployment(pod="restart_policy: {condition: any}"), "restartPolicy: is one word"),
+])
+def test_a_self_healing_or_rollout_word_from_another_dialect(text: str, taught: str) -> None:
+    """The self-healing and rolling-update labs set Marathon's unreachableStrategy and
+    upgradeStrategy and Swarm's update_config and restart_policy beside Kubernetes' fields; in a
+    Deployment they were told to check their spelling (restart_policy: to read the path)."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(text, "Deployment")
+    assert taught in caught.value.hint and "spelling" not in caught.value.hint
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    (_deployment(pod="topologySpreadConstraint: []"), "topologySpreadConstraints"),
+    (_deployment(pod="toleration: []"), "tolerations"),
+    (_deployment(spec="replica: 3"), "replicas"),
+    (_deployment(pod="nodeselector: {zone: a}"), "nodeSelector"),
+])
+def test_a_misspelt_field_is_offered_the_known_field_it_is_close_to(text: str,
+                                                                     meant: str) -> None:
+    """A near miss was told only to check its spelling; the loader's own guess (the one its
+    load errors give) now comes first: "did you mean" (CONTRIBUTING, Exercises)."""
+    with pytest.raises(Wrong) as caught:
+        load_answer(text, "Deployment")
+    assert caught.value.hint.startswith(f"Did you mean {meant}? Check the spelling")
+
+
+def test_an_unknown_field_far_from_every_known_one_gets_no_guess() -> None:
+    with pytest.raises(Wrong) as caught:
+        load_answer(_deployment(pod="zzzzqqq: 1"), "Deployment")
+    assert "spelling" in caught.value.hint and "Did you mean" not in caught.value.hint

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clustersim.exercises.drf import check_dominant_shares, check_weights
@@ -133,6 +135,15 @@ def test_fixed_deployment_hints() -> None:
         DEPLOYMENT.replace("CPU", "1").replace("{name: web}", "{name: other}")).message
 
 
+@pytest.mark.parametrize("cpu", ["two cores", "two", "2 cores", "2c"])
+def test_the_quantity_hint_does_not_write_the_answer(cpu: str) -> None:
+    """The starter's 'two cores' was hinted "a quantity such as '500m' (half a core) or '2'":
+    the exercise's answer, on the first press of the check."""
+    result = check_fixed_deployment(DEPLOYMENT.replace("CPU", cpu))
+    assert not result and "quantity" in result.hint
+    assert not re.search(r"'(2|2000m|2\.0)'", result.hint)
+
+
 @pytest.mark.parametrize("memory", ["256MB", "256mb", "lots"])
 def test_a_bad_memory_quantity_gets_a_memory_hint(memory) -> None:
     """memory: 256MB was told of CPU quantities ("'500m' (half a core)")."""
@@ -154,17 +165,35 @@ def test_ssd_stack_hints() -> None:
     assert "not a Compose" in check_ssd_only_stack('{"id": "/db", "cmd": "sleep 1"}').message
 
 
-def test_ssd_stack_pinned_to_the_ssd_host_is_right_with_a_note() -> None:
-    """node.hostname == worker-1 had passed as "runs on a node labelled ssd=true" with no word
-    that it names one machine; like a weight right by its split (check_weights), it is right
-    by where the tasks run, with a note."""
-    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
-             "      placement:\n        constraints: [node.hostname == worker-1]\n")
+@pytest.mark.parametrize(("stack", "taught"), [
+    ("", "Start again from the starter's stack"),
+    ("services:\n  db:\n    image: [postgres\n", "fix that line only"),
+])
+def test_a_stack_that_does_not_load_for_another_reason_is_not_taught_constraints(
+        stack: str, taught: str) -> None:
+    """An empty answer or broken YAML was hinted the syntax of a placement constraint."""
     feedback = check_ssd_only_stack(stack)
-    assert feedback and "names the machine, not what it has" in feedback.message
-    labelled = check_ssd_only_stack(stack.replace("node.hostname == worker-1",
-                                                  "node.labels.ssd == true"))
-    assert labelled and "names the machine" not in labelled.message
+    assert not feedback and "does not deploy" in feedback.message
+    assert taught in feedback.hint and "constraints" not in feedback.hint
+
+
+@pytest.mark.parametrize(("constraint", "note"), [
+    # node.hostname == worker-1 had passed as "runs on a node labelled ssd=true" with no word
+    # that it names one machine; like a weight right by its split (check_weights), it is right
+    # by where the tasks run, with a note
+    ("node.hostname == worker-1", "names the machine, not what it has"),
+    # node.labels.disk == ssd passed so too, with no word that it reads another label, which
+    # a new SSD node labelled ssd=true alone would not carry
+    ("node.labels.disk == ssd", "the label your constraint reads (disk)"),
+])
+def test_ssd_stack_right_by_where_it_runs_gets_a_note(constraint: str, note: str) -> None:
+    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
+             f"      placement:\n        constraints: [{constraint}]\n")
+    feedback = check_ssd_only_stack(stack)
+    assert feedback and note in feedback.message
+    labelled = check_ssd_only_stack(stack.replace(f"[{constraint}]",
+                                                  f"[{constraint}, node.labels.ssd == true]"))
+    assert labelled and note not in labelled.message
 
 
 @pytest.mark.parametrize("constraint", [

@@ -40,6 +40,15 @@ def test_ways_out_of_the_port_conflict_pass(app) -> None:
     assert check_host_port_app(app)
 
 
+def test_the_starter_s_hint_leaves_the_ways_out_to_the_lab() -> None:
+    """The untouched starter was hinted every way out (requirePorts false, bridge with
+    hostPort 0, a container network), which is the whole exercise."""
+    feedback = check_host_port_app(_app())
+    assert not feedback and "Ways out" in feedback.hint
+    for way in ("requirePorts", "bridge", "container network", "hostPort"):
+        assert way not in feedback.hint, way
+
+
 @pytest.mark.parametrize(("app", "words"), [
     (FIXED_PORT_APP, "InsufficientPorts"),
     (_app(constraints=[["hostname", "UNIQUE"]]), "UnfulfilledConstraint"),

@@ -48,7 +48,7 @@ def test_statefulset_passes():
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (DEPLOYMENT, "kind: StatefulSet"),
+    (DEPLOYMENT, "keep their names"),
     (NO_TEMPLATES, "volumeClaimTemplates"),
     (STATEFULSET.replace("replicas: 3", "replicas: 1"), "spec.replicas: 3"),
     (STATEFULSET.replace("    spec:\n      containers",
@@ -74,6 +74,14 @@ def test_wrong_answers_get_their_hint(answer, hint):
     assert not feedback and hint in str(feedback)
 
 
+def test_the_starter_s_hint_does_not_name_the_kind_to_write():
+    """The untouched starter (a Deployment) was hinted "Use kind: StatefulSet": the answer's
+    one step, on the first press of the check; the hint now points at what the kind does."""
+    feedback = check_stateful_claims(DEPLOYMENT)
+    assert not feedback and "StatefulSet" not in feedback.hint
+    assert "claim each from a template" in feedback.hint
+
+
 def test_a_kind_in_lower_case_is_named_as_kubectl_names_it():
     """``kind: statefulset`` loaded as an unknown kind and was answered "Expected one
     workload, found 0"; kubectl finds no resource for it and says so."""
@@ -87,6 +95,8 @@ def test_a_kind_in_lower_case_is_named_as_kubectl_names_it():
 def test_resident_choice():
     assert check_resident_comeback("c")
     assert check_resident_comeback(" C ")
+    for written in ("c.", "c)", "(c).", " C. "):     # "c." was "not one of a, b, c, d"
+        assert check_resident_comeback(written), written
     for letter in set(CHOICES) - {"c"}:
         feedback = check_resident_comeback(letter)
         assert not feedback and feedback.hint

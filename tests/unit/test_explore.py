@@ -514,3 +514,21 @@ def test_a_stack_binding_its_own_files_is_placed_as_deployed_from_a_checkout_on_
     assert running["binds_prometheus"].startswith("manager")
     [note] = [n for n in placed.notes if "relative path" in n]
     assert "/exporter.yml, /prometheus" in note and "every manager" in note
+
+
+def test_a_stack_from_the_menu_is_named_after_its_file_not_its_label() -> None:
+    """The explorer placed the Swarm example as exampleshopswarm_api (an edit of it as
+    youreditofexampleshopswarm_api): its label, not shop.yml, named the stack, where the
+    labs and ``docker stack deploy -c shop.yml shop`` give shop_api."""
+    text = example_path("swarm").read_text(encoding="utf-8")
+    placed = place(text, name="your edit of example: shop (swarm)",
+                   stack_file=example_path("swarm").name)
+    assert {t.owner for t in placed.snapshot.tasks} == {
+        f"shop_{tier}" for tier in ("db", "cache", "api", "frontend")}
+    app = manifest_explorer()
+    choice, text_box, run, report, chart = app.widget.children
+    choice.value = "example: shop (swarm)"
+    text_box.value = text_box.value.replace("replicas: 3", "replicas: 4", 1)
+    run.click()
+    hover = json.dumps([trace.to_plotly_json() for trace in chart.data])
+    assert "shop_api" in hover and "exampleshop" not in hover + report.value
