@@ -36,9 +36,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
-__all__ = ["CARRIED_WORDS", "CarriedWord", "carried_word_hint", "hint_for", "nested_key_hint"]
+__all__ = ["CARRIED_WORDS", "CarriedWord", "carried_keys_hint", "carried_word_hint", "hint_for",
+           "nested_key_hint"]
 
 
 class CarriedWord(NamedTuple):
@@ -181,6 +183,17 @@ def hint_for(dialect: str, word: str, path: str) -> str | None:
     """The hint of :data:`CARRIED_WORDS` for ``word`` in a ``dialect`` answer at ``path``."""
     return next((c.hint for c in CARRIED_WORDS
                  if c.dialect == dialect and c.word == word and c.inside in path), None)
+
+
+def carried_keys_hint(definition: object, dialect: str) -> str | None:
+    """The hint of :data:`CARRIED_WORDS` for the first top-level key of ``definition`` (a
+    dict of an answer written in ``dialect``, e.g. the migration exercise's {replicas, cpu,
+    memory}) that is another dialect's word; None when there is none, or ``definition`` is
+    no dict."""
+    if not isinstance(definition, Mapping):
+        return None
+    return next((hint for key in definition
+                 if (hint := hint_for(dialect, str(key), "")) is not None), None)
 
 
 def nested_key_hint(key: str, parent: str = "", *, yaml: bool = True) -> str:
