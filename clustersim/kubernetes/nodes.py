@@ -356,7 +356,9 @@ class NodeLifecycle(APIServer):
             self.kubelet.restarted(pods)
             self.correlator.restarted(name)
         for pod in pods:
-            if is_terminating(pod) or pod["status"].get("phase") in ("Succeeded", "Failed"):
+            if is_terminating(pod):
+                self.kubelet.deleted(pod)
+            elif pod["status"].get("phase") in ("Succeeded", "Failed"):
                 self.remove_pod(pod)
             else:
                 self.kubelet.start(pod)
