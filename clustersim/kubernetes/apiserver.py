@@ -128,7 +128,7 @@ FOREGROUND_DELETION = "foregroundDeletion"
 blocking dependents are gone."""
 ADOPTABLE = ("Pod", "ReplicaSet", "ControllerRevision")
 """The kinds whose orphans the simulator keeps an index of (:meth:`orphans`): ReplicaSets,
-StatefulSets and DaemonSets adopt Pods (``ClaimPods``), a Deployment ReplicaSets
+StatefulSets, DaemonSets and Jobs adopt Pods (``ClaimPods``), a Deployment ReplicaSets
 (``ClaimReplicaSets``), StatefulSets and DaemonSets their ControllerRevisions
 (``ClaimControllerRevisions``; kubernetes/kubernetes
 ``pkg/controller/controller_ref_manager.go``)."""
