@@ -213,9 +213,11 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
         update = lambda: cluster.deploy(_yours(_deployment(settings, failing, "2.0", replicas)))  # noqa: E731
         rollback = lambda: k8s.rollout_undo("web")  # noqa: E731
         seen: dict[str, tuple[str, str]] = {}
-        conditions = lambda: condition_changes(  # noqa: E731
-            "deployment/web", k8s.get("Deployment", "default", "web")["status"].get(
-                "conditions") or [], seen)
+
+        def conditions() -> list[ConditionChange]:
+            web = k8s.get("Deployment", "default", "web") or {}
+            return condition_changes("deployment/web",
+                                     (web.get("status") or {}).get("conditions") or [], seen)
     elif system == "marathon":
         framework = marathon.Marathon(max_instances_per_offer=1)
         cluster = MarathonSystem(MesosCluster(three_nodes(system), seed=seed), framework)
