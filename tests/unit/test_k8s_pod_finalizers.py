@@ -95,3 +95,26 @@ def test_kubectl_sees_a_pod_held_by_its_finalizer_until_a_patch_removes_it(tmp_p
                 '[{"op":"remove","path":"/metadata/finalizers"}]')
         kubectl("wait", "--for=delete", "pod/held", "--timeout=5s")
         assert "No resources found" in kubectl("get", "pods").stderr
+
+
+@needs_kubectl
+def test_a_namespace_waits_for_the_pod_its_finalizer_holds(tmp_path):
+    """The namespace controller deletes the Pod and waits for it: the namespace stays
+    Terminating, its condition naming the finalizer, until a patch takes the finalizer."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "namespace", "team")
+        kubectl("run", "held", "-n", "team", "--image=nginx")
+        kubectl("patch", "pod", "held", "-n", "team", "--type=merge", "-p",
+                f'{{"metadata":{{"finalizers":["{HOLD}"]}}}}')
+        server.step(20)
+        kubectl("delete", "namespace", "team", "--wait=false")
+        server.step(60)
+        assert kubectl.rows("get", "ns", "team")[0][1] == "Terminating"
+        messages = kubectl("get", "ns", "team", "-o",
+                           "jsonpath={.status.conditions[*].message}").stdout
+        assert f"{HOLD} in 1 resource instances" in messages
+        kubectl("patch", "pod", "held", "-n", "team", "--type=merge", "-p",
+                '{"metadata":{"finalizers":null}}')
+        server.step(10)
+        assert kubectl("get", "ns", "team", check=False).returncode != 0
