@@ -42,6 +42,7 @@ from clustersim.kubernetes.defaults import (
     set_defaults as fill_defaults,
 )
 from clustersim.kubernetes.eventsource import component
+from clustersim.kubernetes.finalizers import deleted_by_update, mark_deleting
 from clustersim.kubernetes.immutablefields import immutable_field_refusal
 from clustersim.kubernetes.ingressclasses import default_ingress_class, set_ingress_class_defaults
 from clustersim.kubernetes.limitrange import admit_limit_ranges
@@ -86,7 +87,7 @@ from clustersim.kubernetes.storageclass import (
     volume_name,
     waits_for_consumer,
 )
-from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
+from clustersim.kubernetes.storageprotection import protect_claim
 from clustersim.kubernetes.strategicmerge import (
     apply_patch,
     strategic_merge_patch,
@@ -127,7 +128,7 @@ FOREGROUND_DELETION = "foregroundDeletion"
 blocking dependents are gone."""
 ADOPTABLE = ("Pod", "ReplicaSet", "ControllerRevision")
 """The kinds whose orphans the simulator keeps an index of (:meth:`orphans`): ReplicaSets,
-StatefulSets and DaemonSets adopt Pods (``ClaimPods``), a Deployment ReplicaSets
+StatefulSets, DaemonSets and Jobs adopt Pods (``ClaimPods``), a Deployment ReplicaSets
 (``ClaimReplicaSets``), StatefulSets and DaemonSets their ControllerRevisions
 (``ClaimControllerRevisions``; kubernetes/kubernetes
 ``pkg/controller/controller_ref_manager.go``)."""
@@ -657,7 +658,7 @@ class APIServer:
         without their owner reference to it (:meth:`_orphan_dependents`), or, with
         ``"Foreground"``, go first (:meth:`_delete_dependents_first`). An object that
         has finalizers (a claim's ``kubernetes.io/pvc-protection``) is only marked
-        (:func:`~clustersim.kubernetes.storageprotection.mark_deleting`) and goes when its
+        (:func:`~clustersim.kubernetes.finalizers.mark_deleting`) and goes when its
         last finalizer is removed (:meth:`set_finalizers`). A Pod is deleted gracefully
         (:meth:`delete_pod`, its ``grace_period`` the DeleteOptions' ``gracePeriodSeconds``);
         other kinds have no graceful deletion and take no grace period."""
@@ -734,6 +735,9 @@ class APIServer:
             self.set_finalizers(owner, [f for f in finalizers if f != FOREGROUND_DELETION])
 
     def _remove(self, obj: dict[str, Any]) -> None:
+        if obj["kind"] == "Pod":
+            self.remove_pod(obj)
+            return
         if obj["kind"] == "Service":
             self.services.release(obj)
         self._unstore(obj)
@@ -741,11 +745,14 @@ class APIServer:
     def set_finalizers(self, obj: dict[str, Any], finalizers: list[str], *,
                        dry_run: bool = False) -> None:
         """An update of the object's finalizers (a controller removing its own, or a user);
-        the API server removes an object being deleted once none is left
-        (``Store.Update``, k8s.io/apiserver ``pkg/registry/generic/registry/store.go``:
-        ``ShouldDeleteDuringUpdate``). Pods keep no finalizers in the simulator. With
+        the API server removes an object being deleted once none is left and its grace
+        period is over (``Store.Update``, k8s.io/apiserver
+        ``pkg/registry/generic/registry/store.go``: ``ShouldDeleteDuringUpdate``,
+        :func:`~clustersim.kubernetes.finalizers.deleted_by_update`): a Pod whose containers
+        are still stopping stays until its kubelet deletes it (:meth:`delete_now`). With
         ``dry_run`` (``obj`` is then a copy, :meth:`dry_run_update`) only ``obj`` changes."""
         meta = obj["metadata"]
+        deleted = deleted_by_update(finalizers, meta)
         if finalizers:
             meta["finalizers"] = finalizers
         else:
@@ -753,8 +760,7 @@ class APIServer:
         if dry_run:
             return
         self.changed()
-        if not finalizers and meta.get("deletionTimestamp") is not None \
-                and obj["kind"] != "Pod":
+        if deleted:
             self._remove(obj)
 
     def delete_pod(self, pod: dict[str, Any], grace_period: int | None = None) -> None:
@@ -774,7 +780,8 @@ class APIServer:
         termination_grace_period`), negative read as 1 (``CheckGracefulDelete`` in
         kubernetes/kubernetes ``pkg/registry/core/pod/strategy.go``); 0 (``kubectl delete
         --force --grace-period=0``) removes the pod at once, as an unscheduled or finished
-        one is. A pod already terminating may only be given a shorter grace period
+        one is (its period set to 0), unless it keeps finalizers (:meth:`delete_now`). A
+        pod already terminating may only be given a shorter grace period
         (``BeforeDelete``), counted from the first request, or 1 s if that much has passed
         already; 0 removes it at once (the way out for a pod stuck Terminating on an
         unreachable node); a longer or no grace period changes nothing. Its kubelet kills
@@ -791,12 +798,11 @@ class APIServer:
                 return
             meta["deletionGracePeriodSeconds"] = shortened[0]
             self.changed()
-            if shortened[0] == 0:
-                self.remove_pod(pod)
-            elif self._kubelet_alive.get(node or "", False):
-                self.kubelet.stop(pod)
+            self._end_grace(pod)
             return
         grace = deletion_grace_period(pod, grace_period)
+        if deleted_at_once(pod, grace):
+            grace = 0       # CheckGracefulDelete: an unscheduled or finished Pod's period
         meta["deletionTimestamp"] = self.now
         meta["deletionGracePeriodSeconds"] = grace
         if meta.get("generation", 0) > 0:
@@ -806,11 +812,42 @@ class APIServer:
         bound_on = self._nodes.get(node or "")
         if bound_on is not None:
             bound_on.pods_changed()     # a terminating pod no longer counts for spreading
-        if deleted_at_once(pod, grace):
-            self.remove_pod(pod)
-        elif self._kubelet_alive.get(node, False):
-            self.kubelet.stop(pod)
+        self._end_grace(pod)
         # On an unreachable node the pod stays Terminating until the node is back.
+
+    def _end_grace(self, pod: dict[str, Any]) -> None:
+        """A Pod being deleted whose grace period is set: with 0 it goes at once
+        (:meth:`delete_now`), unless it keeps finalizers and runs on a live kubelet, which
+        stops its containers at once and makes it terminal first, as a forced deletion
+        leaves it to; with more, its kubelet stops it within the period."""
+        node = pod["spec"].get("nodeName") or ""
+        running = self._kubelet_alive.get(node, False) and \
+            pod["status"].get("phase") not in ("Succeeded", "Failed")
+        if pod["metadata"]["deletionGracePeriodSeconds"] == 0 and not (
+                running and pod["metadata"].get("finalizers")):
+            self.delete_now(pod)
+        elif running:
+            self.kubelet.stop(pod)
+
+    def delete_now(self, pod: dict[str, Any]) -> None:
+        """A DELETE of the Pod with a grace period of 0: its kubelet's last one once its
+        containers have stopped (the status manager's, ``syncPod`` in kubernetes/kubernetes
+        ``pkg/kubelet/status/status_manager.go``), the pod garbage collector's, or a forced
+        one. The Pod goes, unless it keeps finalizers: then it stays, its
+        ``deletionGracePeriodSeconds`` 0, until its last finalizer is removed
+        (``updateForGracefulDeletionAndFinalizers`` and ``ShouldDeleteDuringUpdate`` in
+        k8s.io/apiserver ``pkg/registry/generic/registry/store.go``;
+        :mod:`~clustersim.kubernetes.finalizers`), listed ``Terminating`` until its kubelet
+        has made it terminal."""
+        meta = pod["metadata"]
+        if not meta.get("finalizers"):
+            self.remove_pod(pod)
+            return
+        if meta.get("deletionGracePeriodSeconds") == 0:
+            return
+        mark_deleting(meta, self.now)
+        self.pod_written(pod)
+        self.changed()
 
     def update_pod(self, pod: dict[str, Any], spec: Mapping[str, Any], *,
                    dry_run: bool = False) -> None:

@@ -306,6 +306,7 @@ class KubernetesCluster(ControllerManager):
         self._podgc = PodGarbageCollector(self)
         self.drain_log: list[tuple[float, str]] = []
         """What ``kubectl drain`` printed: (time, line)."""
+        self._drain_waits = {}
         # the nodes join first and the control loop runs once: reconciling after each join
         # made building n nodes cost n passes over n nodes (40,000 nodes: about three minutes)
         self._reconciling = True

@@ -1,5 +1,7 @@
 """One run of ``kubectl drain`` over a node: the Pods it evicts, the errors it ends with, and
-the lines it closes with when one of them failed.
+the lines it closes with when one of them failed (a drain that succeeds closes with
+``node/<name> drained``, after a ``pod/<name> evicted`` for each Pod as kubectl sees it gone:
+:meth:`~clustersim.kubernetes.nodes.NodeLifecycle.drain`).
 
 kubectl evicts every Pod of the node at once, one goroutine each, and waits for them all
 (``evictPods`` in kubernetes/kubectl ``pkg/drain/drain.go``): an evicted Pod is done when it is
@@ -27,7 +29,7 @@ error when evicting pods/"p" -n "default": global timeout reached: 10s
 (a line cut here is one line), several errors joined in brackets, each message once, as
 ``utilerrors.NewAggregate`` words them (k8s.io/apimachinery ``pkg/util/errors/errors.go``).
 Simplified: Pods that end at the same simulated second are in the order kubectl tried them,
-where the real goroutines race; a drain whose Pods all went prints no ``node/... drained``.
+where the real goroutines race.
 """
 
 from __future__ import annotations
@@ -65,6 +67,11 @@ class Drained(list[str]):
         added when it fails."""
         self.evicted: list[dict[str, Any]] = []
         """The Pods evicted, which kubectl waits to be gone (``waitForDelete``)."""
+        self.gone: set[str] = set()
+        """The uids of the evicted Pods kubectl has seen gone (``pod/<name> evicted``)."""
+        self.retrying = False
+        """Whether a Pod a budget refused waits for its next attempt."""
+        self.watching_deadline = False
         self._ended: list[float] = []
         self.ended = False
         """Whether kubectl would have finished, with its closing lines logged."""

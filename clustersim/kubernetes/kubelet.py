@@ -1371,7 +1371,24 @@ class Kubelet:
     def _stopped(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):
             self.serving.discard(pod["metadata"]["uid"])
-            self.cluster.remove_pod(pod)
+            self.deleted(pod)
+
+    def deleted(self, pod: dict[str, Any]) -> None:
+        """The containers of a Pod being deleted have stopped: the kubelet deletes it with a
+        grace period of 0 (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_now`).
+        A Pod that keeps finalizers stays in the API, so the kubelet first writes it a
+        terminal phase, ``Failed`` or ``Succeeded`` by its containers' exit codes (since
+        Kubernetes 1.27, https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
+        #pod-phase: "the kubelet transitions deleted Pods, except for static Pods and
+        force-deleted Pods without a finalizer, to a terminal phase"), which frees its
+        node's resources (:meth:`_terminal`). Simplified: a Pod without finalizers goes
+        without that last status write, which nothing reads before it is gone."""
+        if pod["metadata"].get("finalizers") and \
+                pod["status"].get("phase") not in ("Succeeded", "Failed"):
+            code = max((c for _, c in self._stopped_at.get(pod["metadata"]["uid"], {})
+                        .values()), default=SIGTERM_EXIT)
+            self._terminal(pod, "Completed" if code == 0 else "Error", code)
+        self.cluster.delete_now(pod)
 
     def node_down(self, pods: list[dict[str, Any]]) -> None:
         """A node failed: its containers stop at once and pending kubelet work is dropped.

@@ -15,6 +15,7 @@ in the cluster's stack of parts.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -74,6 +75,8 @@ class NodeLifecycle(APIServer):
     _joins: dict[str, NodeJoin]
     _status_reports: dict[str, StatusReports]
     _joined: int
+    _drain_waits: dict[str, tuple[Drained, float]]
+    """The evicted Pods a drain waits to be gone, by uid: the drain and when it evicted."""
 
     @property
     def next_join(self) -> int:
@@ -223,8 +226,11 @@ class NodeLifecycle(APIServer):
         with the lines :func:`~clustersim.kubernetes.drainrun.closing_lines` words; the
         Python API raises nothing, since the retried evictions go on in simulated time after
         it returns: read :attr:`Drained.errors`, which a later failure is added to.
-        kubectl's lines, an ``evicting pod`` before every attempt and the closing ones, go
-        to :attr:`drain_log` (:mod:`clustersim.kubernetes.drainrun`)."""
+        kubectl's lines go to :attr:`drain_log` (:mod:`clustersim.kubernetes.drainrun`), in
+        its order: ``node/<name> cordoned`` (``already cordoned``), an ``evicting pod
+        <namespace>/<name>`` before every attempt, ``pod/<name> evicted`` once an evicted Pod
+        is gone, and ``node/<name> drained`` when every Pod went, or else the closing lines
+        of its errors."""
         self.node(name)
         timeout = drain_timeout(timeout)
         pods = [p for p in self.pod_index.on_node(name)
@@ -233,6 +239,8 @@ class NodeLifecycle(APIServer):
         if bare and not force:
             raise ValueError(f"cannot delete Pods that declare no controller (use force=True "
                              f"to override): {', '.join(bare)}")
+        self.drain_log.append((self.now, f"node/{name} already cordoned"
+                               if self.node(name).unschedulable else f"node/{name} cordoned"))
         self.cordon(name)
         targets = [p for p in pods if not _daemon_pod(p)]
         drained = Drained([p["metadata"]["name"] for p in targets], name,
@@ -268,6 +276,11 @@ class NodeLifecycle(APIServer):
             mark_disruption_target(pod, self.now)
             self.delete_pod(pod)
             drained.evicted.append(pod)
+            if self.exists(pod):
+                self._drain_waits[meta["uid"]] = (drained, self.now)
+            else:                   # deleted at once: its first look finds it gone
+                self._evicted_gone(pod, drained)
+        drained.retrying = bool(waiting)
         if waiting:
             # while replacements are still starting the retry is part of what happens next;
             # a budget that no pod in flight can satisfy blocks kubectl indefinitely, and
@@ -279,23 +292,51 @@ class NodeLifecycle(APIServer):
         else:
             self._drain_ending(drained)
 
-    def _drain_ending(self, drained: Drained) -> None:
-        """Once no Pod is retried: kubectl waits for the evicted Pods to go (or its deadline,
-        which fails those left), then, when a Pod failed, prints its closing lines."""
-        if drained.ended or not drained.errors:
+    def remove_pod(self, pod: dict[str, Any]) -> None:
+        """The Pod object is gone; a drain that evicted it sees so at its next look, which
+        comes every :data:`DRAIN_POLL_SECONDS` from the eviction (``waitForDelete`` polls
+        from then, at once and each second)."""
+        super().remove_pod(pod)
+        waiting = self._drain_waits.pop(pod["metadata"]["uid"], None)
+        if waiting is not None:
+            drained, evicted_at = waiting
+            since = self.now - evicted_at
+            look = math.ceil(since / DRAIN_POLL_SECONDS - 1e-9) * DRAIN_POLL_SECONDS
+            self.after(look - since, lambda: self._evicted_gone(pod, drained))
+
+    def _evicted_gone(self, pod: Mapping[str, Any], drained: Drained) -> None:
+        """kubectl saw the evicted Pod gone: ``pod/<name> evicted``
+        (``OnPodDeletionOrEvictionFinished``, set by ``pkg/cmd/drain/drain.go`` to print the
+        Pod by name with the operation ``evicted``), unless its deadline had failed it."""
+        if drained.ended:
             return
-        left = [p for p in drained.evicted if self.exists(p)]
+        drained.gone.add(pod["metadata"]["uid"])
+        self.drain_log.append((self.now, f"pod/{pod['metadata']['name']} evicted"))
+        self._drain_ending(drained)
+
+    def _drain_ending(self, drained: Drained) -> None:
+        """Once no Pod is retried and every evicted Pod is gone, or the deadline has failed
+        those left: ``node/<name> drained`` (``RunDrain`` prints the node with the operation
+        ``drained``), or, when a Pod failed, the closing lines of the errors."""
+        if drained.ended or drained.retrying:
+            return
+        left = [p for p in drained.evicted if p["metadata"]["uid"] not in drained.gone]
         deadline = drained.deadline
         if left and (deadline is None or self.now < deadline):
-            wake = DRAIN_POLL_SECONDS if deadline is None else \
-                min(DRAIN_POLL_SECONDS, deadline - self.now)
-            self.after(wake, lambda: self._drain_ending(drained), background=True)
+            if deadline is not None and not drained.watching_deadline:
+                drained.watching_deadline = True
+                self.after(deadline - self.now, lambda: self._drain_ending(drained),
+                           background=True)
             return
         for pod in left:
             meta = pod["metadata"]
+            self._drain_waits.pop(meta["uid"], None)
             drained.failed(meta["name"], waited_out(meta["name"], meta["namespace"]),
                            self.now)
         drained.ended = True
+        if not drained.errors:
+            self.drain_log.append((self.now, f"node/{drained.node} drained"))
+            return
         pending = [p["metadata"]["name"] for p in self.pod_index.on_node(drained.node)
                    if not _daemon_pod(p)]
         self.drain_log.extend((self.now, line) for line in
@@ -356,7 +397,9 @@ class NodeLifecycle(APIServer):
             self.kubelet.restarted(pods)
             self.correlator.restarted(name)
         for pod in pods:
-            if is_terminating(pod) or pod["status"].get("phase") in ("Succeeded", "Failed"):
+            if is_terminating(pod):
+                self.kubelet.deleted(pod)
+            elif pod["status"].get("phase") in ("Succeeded", "Failed"):
                 self.remove_pod(pod)
             else:
                 self.kubelet.start(pod)

@@ -8,10 +8,10 @@ Three parts upstream, one function each here:
   finalizer ``kubernetes.io/pvc-protection`` to every claim when it is created
   (:func:`protect_claim`), and ``kubernetes.io/pv-protection`` to every volume.
 - The API server does not remove an object that still has finalizers when it is deleted: it
-  sets ``metadata.deletionTimestamp`` and ``deletionGracePeriodSeconds: 0``
-  (``markAsDeleting`` in k8s.io/apiserver ``pkg/registry/generic/registry/store.go``,
-  :func:`mark_deleting`), and removes it once its last finalizer is gone. Such a claim is
-  listed with STATUS ``Terminating`` (``printPersistentVolumeClaim``).
+  sets ``metadata.deletionTimestamp`` and ``deletionGracePeriodSeconds: 0``, and removes it
+  once its last finalizer is gone (:mod:`clustersim.kubernetes.finalizers`, one rule for
+  every kind). Such a claim is listed with STATUS ``Terminating``
+  (``printPersistentVolumeClaim``).
 - The PVC protection controller (``pkg/controller/volume/pvcprotection/
   pvc_protection_controller.go``) removes the claim's finalizer once no Pod uses it
   (:func:`pods_using`); meanwhile the scheduler's VolumeBinding plugin refuses a new Pod that
@@ -31,8 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["PVC_PROTECTION", "PV_PROTECTION", "mark_deleting", "mounts", "pods_using",
-           "protect_claim"]
+__all__ = ["PVC_PROTECTION", "PV_PROTECTION", "mounts", "pods_using", "protect_claim"]
 
 PVC_PROTECTION = "kubernetes.io/pvc-protection"
 """``PVCProtectionFinalizer`` (``pkg/volume/util/finalizer.go``)."""
@@ -45,15 +44,6 @@ def protect_claim(claim: dict[str, Any]) -> None:
     finalizers = claim["metadata"].setdefault("finalizers", [])
     if PVC_PROTECTION not in finalizers:
         finalizers.append(PVC_PROTECTION)
-
-
-def mark_deleting(meta: dict[str, Any], now: float) -> None:
-    """``markAsDeleting``: an object with finalizers that is deleted gets its deletion time
-    (kept if an earlier one was set) and a grace period of 0, and stays until its finalizers
-    are removed."""
-    if meta.get("deletionTimestamp") is None:
-        meta["deletionTimestamp"] = now
-    meta["deletionGracePeriodSeconds"] = 0
 
 
 def pods_using(claim: Mapping[str, Any], pods: Iterable[Mapping[str, Any]]

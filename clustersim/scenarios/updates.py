@@ -45,6 +45,7 @@ from clustersim.memo import memoized
 from clustersim.mesos import MesosCluster
 from clustersim.scenarios.healing import SYSTEMS, three_nodes
 from clustersim.sim import Event, Snapshot, System
+from clustersim.sim.conditions import ConditionChange, condition_changes
 from clustersim.swarm import SwarmCluster
 from clustersim.swarm.system import SwarmSystem
 from clustersim.viz.capacity import (
@@ -90,7 +91,10 @@ OWNERS = {"kubernetes": "Deployment/web", "marathon": "/web", "swarm": "shop_web
 
 @dataclass(frozen=True)
 class UpdateRun:
-    """A recorded rolling update: snapshots, events, the owner prefix and its water marks."""
+    """A recorded rolling update: snapshots, events, the owner prefix and its water marks;
+    for Kubernetes also ``conditions``, each change of the Deployment's conditions (its
+    ``Progressing`` turning ``False`` with ``ProgressDeadlineExceeded`` when a rollout
+    stalls, for which upstream records no Event: :mod:`clustersim.sim.conditions`)."""
 
     system: str
     strategy: dict[str, Any]
@@ -99,6 +103,7 @@ class UpdateRun:
     owner: str
     failing: bool
     replicas: int = REPLICAS
+    conditions: tuple[ConditionChange, ...] = ()
 
     @property
     def label(self) -> str:
@@ -199,6 +204,7 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
     cluster: System
     update: Callable[[], object]
     rollback: Callable[[], object] | None
+    conditions: Callable[[], list[ConditionChange]] = list
     if system == "kubernetes":
         k8s = KubernetesCluster(three_nodes(system), seed=seed)
         cluster = KubernetesSystem(k8s)
@@ -206,6 +212,12 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
         snapshot = cluster.snapshot
         update = lambda: cluster.deploy(_yours(_deployment(settings, failing, "2.0", replicas)))  # noqa: E731
         rollback = lambda: k8s.rollout_undo("web")  # noqa: E731
+        seen: dict[str, tuple[str, str]] = {}
+
+        def conditions() -> list[ConditionChange]:
+            web = k8s.get("Deployment", "default", "web") or {}
+            return condition_changes("deployment/web",
+                                     (web.get("status") or {}).get("conditions") or [], seen)
     elif system == "marathon":
         framework = marathon.Marathon(max_instances_per_offer=1)
         cluster = MarathonSystem(MesosCluster(three_nodes(system), seed=seed), framework)
@@ -225,6 +237,7 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
         update = lambda: swarm.update_service("shop_web", image="shop/web:2.0")  # noqa: E731
         rollback = None    # Swarm's failure_action decides
     snapshots = []
+    changes: list[ConditionChange] = []
     actions: list[tuple[float, Callable[[], object]]] = [(UPDATE_AT, update)]
     if failing and rollback is not None:
         actions.append((ROLLBACK_AT, rollback))
@@ -232,11 +245,13 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
         while actions and actions[0][0] <= time:
             when, action = actions.pop(0)
             cluster.run(until=when)
+            changes += conditions()
             action()
         cluster.run(until=time)
         snapshots.append(snapshot())
+        changes += conditions()
     return UpdateRun(system, settings, snapshots, cluster.events(), OWNERS[system], failing,
-                     replicas)
+                     replicas, tuple(changes))
 
 
 def _healthy_only(snapshot: Snapshot, framework: marathon.Marathon) -> Snapshot:

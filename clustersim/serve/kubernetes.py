@@ -125,6 +125,7 @@ from clustersim.kubernetes.controllers.disruption import (
     mark_disruption_target,
 )
 from clustersim.kubernetes.defaults import set_service_defaults
+from clustersim.kubernetes.finalizers import deleted_by_update
 from clustersim.kubernetes.objects import selector_string
 from clustersim.kubernetes.podlifecycle import (
     deleted_at_once,
@@ -1837,8 +1838,7 @@ class KubernetesBackend(ClusterTime):
         name = stored["metadata"]["name"]
         # the last finalizer of an object being deleted taken: deleted, never written, so
         # never sized (ShouldDeleteDuringUpdate in Store.Update, then deleteWithoutFinalizers)
-        sized = meta.get("finalizers") or resource.kind == "Pod" or \
-            current["metadata"].get("deletionTimestamp") is None
+        sized = not deleted_by_update(meta.get("finalizers"), stored["metadata"])
         if resource.kind == "Pod" and new.get("spec") is None:
             new["spec"] = {}        # decoded as Go decodes a missing or null struct: zero
         spec_sent = "spec" in new and new["spec"] != current.get("spec")
@@ -2166,7 +2166,9 @@ class KubernetesBackend(ClusterTime):
         if stored["kind"] == "Pod":
             grace = deletion_grace_period(stored, options.get("gracePeriodSeconds"))
             if deleted_at_once(stored, grace):
-                return None
+                if not finalizers:
+                    return None
+                grace = 0
         else:
             added = {"Orphan": "orphan", "Foreground": FOREGROUND_DELETION}.get(
                 options.get("propagationPolicy") or "")

@@ -5,6 +5,7 @@ system.
 """
 
 from clustersim.sim.clock import Clock
+from clustersim.sim.conditions import ConditionChange
 from clustersim.sim.events import Event, EventLog
 from clustersim.sim.record import record_run
 from clustersim.sim.requests import RequestStream
@@ -12,6 +13,6 @@ from clustersim.sim.snapshot import NodeState, Snapshot, TaskState
 from clustersim.sim.system import System
 
 __all__ = [
-    "Clock", "Event", "EventLog", "NodeState", "RequestStream", "Snapshot", "System", "TaskState",
-    "record_run",
+    "Clock", "ConditionChange", "Event", "EventLog", "NodeState", "RequestStream", "Snapshot",
+    "System", "TaskState", "record_run",
 ]

@@ -163,3 +163,71 @@ def test_kubectl_label_takes_a_pod_out_of_its_replica_set(tmp_path):
         assert owners.pop(name.removeprefix("pod/")) is None
         assert len(owners) == 2 and all(owners.values())
         assert len(kubectl("get", "pods", "-l", "app=web", "-o", "name").stdout.split()) == 2
+
+
+def _batch_job(**spec) -> dict:
+    """A Job of two Pods at once that run 60 s each, selecting ``app=batch`` by hand."""
+    labels = {"app": "batch"}
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "batch"},
+            "spec": {"manualSelector": True, "selector": {"matchLabels": labels},
+                     "completions": 2, "parallelism": 2, **spec,
+                     "template": {"metadata": {"labels": labels, "annotations": {
+                         "clustersim.io/run-seconds": "60"}},
+                         "spec": {"restartPolicy": "Never",
+                                  "containers": [{"name": "c", "image": "busybox"}]}}}}
+
+
+def test_a_job_with_a_manual_selector_adopts_the_pods_an_orphaning_delete_left():
+    """``getPodsForJob`` claims Pods with ``ClaimPods`` as a ReplicaSet does: the Job made
+    again owns the two Pods the first left, counts them, and makes none. It had made two
+    more and left the first two ownerless."""
+    cluster = _cluster()
+    cluster.apply(_batch_job())
+    cluster.run(until=20)
+    pods = {p["metadata"]["uid"] for p in cluster.objects("Pod")}
+    cluster.delete("job", "batch", cascade="orphan")
+    cluster.apply(_batch_job())
+    cluster.run(until=40)
+    job = cluster.get("Job", "default", "batch")
+    assert {p["metadata"]["uid"] for p in cluster.objects("Pod")} == pods
+    assert all(controller_of(p)["uid"] == job["metadata"]["uid"]
+               for p in cluster.objects("Pod"))
+    assert job["status"]["active"] == 2
+    cluster.run(until=120)
+    assert cluster.get("Job", "default", "batch")["status"]["succeeded"] == 2
+
+
+def test_a_pod_relabelled_out_of_its_job_is_released_and_replaced():
+    """``ReleasePod``: the relabelled Pod runs on without an owner, and the Job makes
+    another to keep ``parallelism`` Pods active. It had stayed owned and counted."""
+    cluster = _cluster()
+    cluster.apply(_batch_job(completions=1))
+    cluster.run(until=20)
+    [pod] = cluster.objects("Pod")
+    moved = copy.deepcopy(pod)
+    moved["metadata"]["labels"]["app"] = "debug"
+    cluster.update([moved])
+    cluster.run(until=30)
+    assert controller_of(cluster.get("Pod", "default", pod["metadata"]["name"])) is None
+    job = cluster.get("Job", "default", "batch")
+    owned = cluster.owned("Pod", job)
+    assert len(owned) == 1 and owned[0]["metadata"]["uid"] != pod["metadata"]["uid"]
+
+
+def test_a_job_with_a_generated_selector_adopts_no_lookalike_pod():
+    """A generated selector names the Job's own uid (``generateSelector``): a bare Pod with
+    the Job's template labels but another uid stays an orphan."""
+    cluster = _cluster()
+    job = _batch_job(completions=1)
+    del job["spec"]["manualSelector"], job["spec"]["selector"]
+    cluster.apply(job)
+    cluster.run(until=20)
+    [owned] = cluster.objects("Pod")
+    lookalike = {"apiVersion": "v1", "kind": "Pod",
+                 "metadata": {"name": "lookalike", "labels": {
+                     **owned["metadata"]["labels"],
+                     "batch.kubernetes.io/controller-uid": "another"}},
+                 "spec": {"containers": [{"name": "c", "image": "busybox"}]}}
+    cluster.apply(lookalike)
+    cluster.run(until=30)
+    assert controller_of(cluster.get("Pod", "default", "lookalike")) is None

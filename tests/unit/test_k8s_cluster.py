@@ -550,12 +550,14 @@ def test_stuck_rollout_reports_progress_deadline_exceeded():
     started = cluster.now
     cluster.apply(stuck)
     cluster.run(until=started + 300)
-    [event] = cluster.events.where(reason="ProgressDeadlineExceeded")
-    assert event.type == "Warning" and event.message.endswith("has timed out progressing.")
-    assert started + 120 <= event.time <= started + 130
     progressing = next(c for c in cluster.get("Deployment", "default", "web")["status"][
         "conditions"] if c["type"] == "Progressing")
     assert (progressing["status"], progressing["reason"]) == ("False", "ProgressDeadlineExceeded")
+    assert progressing["message"].endswith("has timed out progressing.")
+    assert started + 120 <= progressing["lastTransitionTime"] <= started + 130
+    # syncRolloutStatus (pkg/controller/deployment/progress.go) writes the condition and
+    # records no Event; the simulator had recorded a Warning ProgressDeadlineExceeded
+    assert not cluster.events.where(reason="ProgressDeadlineExceeded")
     assert sum(1 for p in cluster.pods() if p.ready) == 2       # the old pods keep serving
 
 
@@ -746,7 +748,8 @@ def test_drain_blocked_by_a_budget_that_cannot_be_met_does_not_hang_run():
     cluster.drain("node-1")
     cluster.run()
     assert any(p.node == "node-1" for p in cluster.pods())    # kubectl drain keeps retrying
-    lines = [line for _, line in cluster.drain_log]
+    cordoned, *lines = [line for _, line in cluster.drain_log]
+    assert cordoned == "node/node-1 cordoned"
     assert all("disruption budget" in line for line in lines[1::2])
 
 
@@ -836,7 +839,10 @@ def test_a_failed_drain_closes_once_the_evicted_pods_are_gone():
     gone = [t for t, line in cluster.drain_log if line.startswith("There are pending pods")]
     assert len(gone) == 1 and gone[0] > start
     assert cluster.get("Pod", "default", api) is None
-    [pending] = [line for _, line in cluster.drain_log if line.startswith("pod/")]
+    [evicted] = [t for t, line in cluster.drain_log if line == f"pod/{api} evicted"]
+    assert evicted <= gone[0]
+    [pending] = [line for _, line in cluster.drain_log
+                 if line.startswith("pod/") and not line.endswith(" evicted")]
     assert pending == f"pod/{web}" and drained.errors[0].startswith(
         f'error when evicting pods/"{web}" -n "default": This pod has more than one')
 
@@ -852,7 +858,8 @@ def test_drain_logs_evicting_pod_before_every_attempt():
     cluster.run(until=start + 6)
     refused = (f'error when evicting pods/"{name}" -n "default" (will retry after 5s): '
                "Cannot evict pod as it would violate the pod's disruption budget.")
-    assert cluster.drain_log == [(start, f"evicting pod default/{name}"), (start, refused),
+    assert cluster.drain_log == [(start, "node/node-1 cordoned"),
+                                 (start, f"evicting pod default/{name}"), (start, refused),
                                  (start + 5, f"evicting pod default/{name}"),
                                  (start + 5, refused)]
 
@@ -1363,7 +1370,7 @@ def test_drain_does_not_evict_a_pod_that_two_budgets_cover():
     error = (f'error when evicting pods/"{name}" -n "default": This pod has more than one '
              "PodDisruptionBudget, which the eviction subresource does not support.")
     assert [line for _, line in cluster.drain_log] == [
-        f"evicting pod default/{name}",
+        "node/node-1 cordoned", f"evicting pod default/{name}",
         f'There are pending pods in node "node-1" when an error occurred: {error}',
         f"pod/{name}",
         f'error: unable to drain node "node-1" due to error: {error}, continuing command...',
@@ -1389,3 +1396,29 @@ def test_drain_reports_a_retried_pod_that_later_fails_for_good():
     cluster.run(until=cluster.now + 6)
     assert list(drained) == [] and len(drained.errors) == 1
     assert drained.errors[0].startswith(f'error when evicting pods/"{name}" -n "default": ')
+
+
+def test_a_successful_drain_logs_kubectls_lines_in_its_order():
+    """What kubectl drain prints when every Pod goes (``RunDrain`` in kubernetes/kubectl
+    ``pkg/cmd/drain/drain.go``, ``evictPods`` and ``waitForDelete`` in ``pkg/drain/drain.go``,
+    and the real kubectl against the served API): the node cordoned, ``evicting pod``
+    for each Pod, ``pod/<name> evicted`` at kubectl's first look (each second from its
+    eviction) after the Pod is gone, then the node drained. The drain log had held the
+    ``evicting pod`` lines alone."""
+    cluster = KubernetesCluster(nodes(2), seed=0)
+    cluster.apply(deployment(replicas=2))
+    cluster.run()
+    on_node = sorted(p.name for p in cluster.pods() if p.node == "node-1")
+    start = cluster.now
+    cluster.drain("node-1")
+    cluster.run()
+    lines = [line for _, line in cluster.drain_log]
+    assert lines == ["node/node-1 cordoned",
+                     *(f"evicting pod default/{name}" for name in on_node),
+                     *(f"pod/{name} evicted" for name in on_node), "node/node-1 drained"]
+    times = [t - start for t, _ in cluster.drain_log]
+    assert all(t == round(t) for t in times)        # kubectl looks once a second
+    assert times[-1] == times[-2] > 0
+    cluster.drain("node-1")         # cordoned and empty: nothing to evict
+    assert cluster.drain_log[-2:] == [(cluster.now, "node/node-1 already cordoned"),
+                                      (cluster.now, "node/node-1 drained")]

@@ -94,9 +94,16 @@ def test_swarm_stop_first_dips_and_start_first_surges_by_parallelism(parallelism
 
 
 def test_broken_release_in_kubernetes_reports_progress_deadline_and_is_undone():
+    """The stalled rollout shows in the Deployment's Progressing condition, recorded as it
+    changes (upstream records no Event for it), and the undo makes it progress again."""
     run = rolling_update_run("kubernetes", failing=True)
-    deadline = [e.time for e in run.events if e.reason == "ProgressDeadlineExceeded"]
+    progressing = [(c.time, c.status, c.reason) for c in run.conditions
+                   if c.type == "Progressing" and c.time >= UPDATE_AT]
+    deadline = [t for t, status, reason in progressing
+                if (status, reason) == ("False", "ProgressDeadlineExceeded")]
     assert deadline and UPDATE_AT + 60 <= deadline[0] < ROLLBACK_AT
+    assert progressing[-1][1:] == ("True", "NewReplicaSetAvailable")
+    assert progressing[-1][0] > ROLLBACK_AT
     serving = task_counts(run.snapshots, run.owner)["serving"]
     stuck = [n for s, n in zip(run.snapshots, serving, strict=True)
              if UPDATE_AT < s.time < ROLLBACK_AT]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from clustersim.sim import EventLog, NodeState, Snapshot, TaskState
+from clustersim.sim import ConditionChange, EventLog, NodeState, Snapshot, TaskState
 from clustersim.viz.cluster import PENDING, cluster_animation, cluster_map
 from clustersim.viz.renderer import figure_html
 from clustersim.viz.serving import ready_counts, serving_over_time
@@ -265,3 +265,23 @@ def test_selector_view_keeps_the_pod_names_apart_and_ends_with_its_table() -> No
                                        len("pod-template-hash=58b976bcd4")]
     # margins 110 and 10, a header of one line (16.9 + 16 px), two rows of two lines
     assert fig.layout.height == 110 + 33 + 2 * 50 + 10
+
+
+def test_event_timeline_draws_condition_changes_on_their_reasons_rows() -> None:
+    """A Deployment's stalled rollout is a condition, not an Event: the timeline shows it as
+    a diamond on the row of its reason, in time order with the events, its type and status
+    on hover."""
+    log = EventLog("kubernetes")
+    log.record(30, "deployment/web", "ScalingReplicaSet", "Scaled up replica set web-2 to 2")
+    log.record(150, "deployment/web", "ScalingReplicaSet", "Scaled down replica set web-2 to 0")
+    change = ConditionChange(90.0, "deployment/web", "Progressing", "False",
+                             "ProgressDeadlineExceeded",
+                             'ReplicaSet "web-2" has timed out progressing.')
+    fig = event_timeline(log, conditions=[change], time_range=(0, 120))
+    [drawn] = [t for t in fig.data if t.name == "condition"]
+    assert (list(drawn.x), list(drawn.y)) == ([90.0], ["ProgressDeadlineExceeded"])
+    assert drawn.hovertext[0].endswith("Progressing=False: ReplicaSet \"web-2\" has timed "
+                                       "out progressing.")
+    assert list(reversed(fig.layout.yaxis.categoryarray)) == [
+        "ScalingReplicaSet", "ProgressDeadlineExceeded"]
+    assert fig.layout.xaxis.range[1] > 90       # the window ends at its last mark

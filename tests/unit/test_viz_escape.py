@@ -15,7 +15,7 @@ import clustersim.viz
 from clustersim import Node
 from clustersim.kubernetes.fleet import FillLevel, GroupStats
 from clustersim.kubernetes.networkpolicy import Reachability, Verdict
-from clustersim.sim import Event, NodeState, Snapshot, TaskState
+from clustersim.sim import ConditionChange, Event, NodeState, Snapshot, TaskState
 from clustersim.viz.capacity import capacity_panels, mark_layout
 from clustersim.viz.cluster import cluster_animation, cluster_map
 from clustersim.viz.comparison import comparison_html
@@ -83,7 +83,8 @@ VIEWS = {
     "cluster_map titled": lambda: cluster_map(_snapshots()[0], title=HOSTILE),
     "cluster_animation": lambda: cluster_animation(_snapshots()),
     "event_timeline": lambda: event_timeline(
-        [Event(1.0, "kubernetes", HOSTILE, "Warning", HOSTILE, HOSTILE)], title=HOSTILE),
+        [Event(1.0, "kubernetes", HOSTILE, "Warning", HOSTILE, HOSTILE)], title=HOSTILE,
+        conditions=[ConditionChange(2.0, HOSTILE, HOSTILE, "False", HOSTILE, HOSTILE)]),
     "capacity_panels": lambda: capacity_panels(_series(), marks={HOSTILE: [(5.0, HOSTILE)]},
                                                title=HOSTILE),
     "serving_over_time": lambda: serving_over_time(_series(), title=HOSTILE),

@@ -426,7 +426,10 @@ class DeploymentController(Controller):
         fewer old ones (``DeploymentProgressing``). Without progress for
         ``progressDeadlineSeconds`` (default 600) since the condition was last written
         (progress, or a resume) the rollout is reported as failed
-        (``ProgressDeadlineExceeded``); upstream does not stop it, and neither does this.
+        (``ProgressDeadlineExceeded``), in the condition alone: ``syncRolloutStatus``
+        records no Event for it (``kubectl rollout status`` reads the condition and exits
+        with ``exceeded its progress deadline``); upstream does not stop the rollout, and
+        neither does this.
         A ReplicaSet made for the rollout first shows as ``NewReplicaSetCreated``, one found
         (adopted) as ``FoundNewReplicaSet`` (``getNewReplicaSet``), until the rollout's next
         progress. Simplified: a rollback to an older ReplicaSet writes ``ReplicaSetUpdated``
@@ -478,7 +481,6 @@ class DeploymentController(Controller):
         if now >= last + deadline:
             set_deployment_condition(d, "Progressing", "False", TIMED_OUT,
                                      f"{named} has timed out progressing.", now)
-            self.cluster.record(d, TIMED_OUT, f"{named} has timed out progressing.", "Warning")
         else:
             # background: run() does not wait for a deadline that may never matter
             self.cluster.wake_at(last + deadline, background=True)

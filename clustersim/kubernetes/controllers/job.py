@@ -31,7 +31,14 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
 - Pods get the labels ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid``
   (and their legacy short forms), as the API server puts them in the template when the Job is
   created, and the Job selects its pods by the uid label (``generateSelector``; neither with
-  ``manualSelector: true``).
+  ``manualSelector: true``). Until it has finished, it claims its Pods as a ReplicaSet does
+  (``getPodsForJob`` calls ``ClaimPods`` of ``pkg/controller/controller_ref_manager.go``
+  with no filter, so a finished orphan is adopted too): it adopts the orphans its selector
+  matches, which with a generated selector are only Pods that carry its own uid, and
+  releases a Pod relabelled out of its selector, which runs on without an owner while the
+  Job makes another. Simplified: upstream counts a Pod's end once, as it removes the Pod's
+  tracking finalizer, so a finished Pod released later still counts; here it leaves
+  ``status.succeeded``.
 
 - ``suspend: true`` creates no pods (and deletes active ones), with the condition
   ``Suspended`` and the event ``Suspended``; ``status.startTime`` is set when the Job runs
@@ -197,6 +204,8 @@ class JobController(Controller):
         set_job_defaults(job)
         spec = job["spec"]
         self._default_template(job)
+        if not job_finished(job):       # syncJob returns before getPodsForJob for one
+            self.claim_orphans(job, "Pod", spec.get("selector"))
         pods = cluster.owned("Pod", job)
         active = [p for p in pods if is_active(p)]
         succeeded = [p for p in pods if (p.get("status") or {}).get("phase") == "Succeeded"]

@@ -263,15 +263,15 @@ class PodGarbageCollector:
             finished = index.finished()
             finished.sort(key=lambda p: p["metadata"]["creationTimestamp"])   # oldest first
             for pod in finished[:len(finished) - TERMINATED_POD_GC_THRESHOLD]:
-                cluster.remove_pod(pod)
+                cluster.delete_now(pod)
         for pod in index.collectable(
                 nodes, lambda name: _out_of_service(cluster.node(name).taints)):
             node = pod["spec"]["nodeName"]
             if node not in nodes:
                 since = max(pod["metadata"]["creationTimestamp"], self.removed.get(node, 0.0))
                 if cluster.now >= since + ORPHAN_QUARANTINE:
-                    cluster.remove_pod(pod)
+                    cluster.delete_now(pod)
                 else:
                     cluster.wake_at(since + ORPHAN_QUARANTINE)
             else:                   # Terminating on an out-of-service node
-                cluster.remove_pod(pod)
+                cluster.delete_now(pod)
