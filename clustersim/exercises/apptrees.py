@@ -156,10 +156,10 @@ def check_acyclic_group(group: object) -> Feedback:
                     "than point it elsewhere.")
     on_apps = root.group_dependencies_on_run_specs()
     if on_apps:
-        owner, app = on_apps[0]
-        raise Wrong(f"The group {owner} depends on {app}, an app. Marathon accepts that but "
-                    "follows a group's dependencies only to groups: nothing under "
-                    f"{owner} waits for {app}.",
+        owner, run_spec = on_apps[0]
+        raise Wrong(f"The group {owner} depends on {run_spec}, an app. Marathon accepts that "
+                    "but follows a group's dependencies only to groups: nothing under "
+                    f"{owner} waits for {run_spec}.",
                     "Let a group depend on the group that holds the app, or give the dependency "
                     "to an app of its own (an app's dependencies may name apps); and remove "
                     "the dependency that closes the cycle rather than point it elsewhere.")
