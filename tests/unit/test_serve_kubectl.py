@@ -108,6 +108,18 @@ class Running:
         return code, "".join(self._seen["out"]), "".join(self._seen["err"])
 
 
+def events_until(answer: Any, kind: str) -> list[dict]:
+    """The events a raw watch's ``answer`` streams, up to the first of type ``kind``: read as
+    they come, so that no short ``timeoutSeconds`` ends the watch before a late change."""
+    events: list[dict] = []
+    for line in answer:
+        if line.strip():
+            events.append(json.loads(line))
+            if events[-1]["type"] == kind:
+                break
+    return events
+
+
 @contextmanager
 def applied(tmp_path, manifest: str) -> Iterator[Kubectl]:
     """kubectl against one node on a frozen clock (speed 0), ``manifest`` applied."""

