@@ -469,10 +469,16 @@ class SimServer:
         self._httpd.server_close()
         assert self._thread is not None
         self._thread.join()
+        for forced in (False, True):
+            if forced:                      # writing to a client that reads nothing
+                self._httpd.shut_connections(socket.SHUT_RDWR)
+            deadline = time.monotonic() + STOP_WAIT
+            for thread in self._httpd.serving():
+                thread.join(max(0.0, deadline - time.monotonic()))
+            if not self._httpd.serving():
+                break
         for thread in self._httpd.serving():
-            thread.join(STOP_WAIT)
-            if thread.is_alive():
-                self._say(f"{thread.name} still runs {STOP_WAIT:g} s after the server stopped")
+            self._say(f"{thread.name} still runs after the server stopped")
         self._httpd = self._thread = None
 
     def __enter__(self) -> SimServer:
@@ -597,11 +603,13 @@ def _fault() -> str:
     return traceback.format_exc(limit=1).strip().splitlines()[-1]
 
 
-STOP_WAIT = 10.0
-"""Seconds ``stop`` waits for each connection's thread after ending its wait for a next
+STOP_WAIT = 1.0
+"""Seconds ``stop`` waits for the connections' threads after ending their wait for a next
 request: one answering a request ends after its answer, and a stream (a watch, a followed
-log, an event stream) at its next look, once :attr:`SimServer.stopping` is set. Never reached
-on Linux and macOS; a thread still running then is said on the terminal."""
+log, an event stream) at its next look, once :attr:`SimServer.stopping` is set. A thread
+still running then is writing to a client that reads nothing: the connections are closed
+both ways, and their threads waited for as long again (a thread still running after that is said on
+the terminal)."""
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -644,10 +652,15 @@ class _HTTPServer(ThreadingHTTPServer):
         waiting for a next request reads the end of the connection (an answer being written
         is still sent); :meth:`SimServer.stop` then waits for the threads (:meth:`serving`)."""
         super().server_close()
+        self.shut_connections(socket.SHUT_RD)
+
+    def shut_connections(self, how: int) -> None:
+        """Shut every open connection ``how`` (``socket.SHUT_RD``; ``SHUT_RDWR`` also fails
+        a write blocked on a client that reads nothing, and its thread ends)."""
         with self._open_lock:
             for connection in self._open.values():
                 with contextlib.suppress(OSError):      # the client is gone already
-                    connection.shutdown(socket.SHUT_RD)
+                    connection.shutdown(how)
 
     def serving(self) -> list[threading.Thread]:
         """The connections' threads that have not yet closed their connection."""
