@@ -7,8 +7,13 @@ the public ``source`` that states it, the day it was last checked (``as_of``) an
 (the value) and ``{{ k8s_minor_as_of }}`` (``December 2026``), so that updating a fact is one
 edit in one file (https://myst-parser.readthedocs.io/en/latest/syntax/optional.html#substitutions-with-jinja2).
 
-Two checks keep the facts current: :func:`stale` lists the facts older than a given age, and
-:func:`typed_versions` finds version numbers typed by hand in chapter prose. A version in prose
+Two checks keep the facts current: :func:`stale` lists the facts older than a given age
+(:data:`MAX_AGE_DAYS`), and :func:`typed_versions` finds version numbers typed by hand in
+chapter prose. Age is measured two ways: every test run lists the facts older than
+:data:`MAX_AGE_DAYS` on the day it runs (``tests/conftest.py``), a reminder that never fails a
+run, since a date is no change and an unchanged commit must test the same next year; and a
+test fails when a fact was checked more than :data:`MAX_AGE_DAYS` before the newest check in
+the file, so that whoever refreshes one fact refreshes the others with it. A version in prose
 is allowed only when :data:`HISTORY` names it as a past event (with the reason), or when it
 sits in code, where commands and manifests pin what they pin.
 
@@ -30,6 +35,7 @@ from clustersim.manifests.safe_yaml import load_data
 
 __all__ = [
     "HISTORY",
+    "MAX_AGE_DAYS",
     "STATUS_AS_OF",
     "Fact",
     "FactDataError",
@@ -41,6 +47,8 @@ __all__ = [
 ]
 
 DATA_FILE = "facts.yaml"
+MAX_AGE_DAYS = 183
+"""A status fact older than about six months must be checked again against its source."""
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 

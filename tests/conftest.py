@@ -4,13 +4,15 @@ The corpora live beside the repository in ``../shared/realworld/`` and
 ``../shared/realworld-more/`` (the second with ``SOURCES.md`` saying what the real system does
 with each file) and are never copied in; tests that need them skip with a message saying where
 they were looked for. ``CLUSTERSIM_SHARED`` names another ``shared`` folder (e.g. when the
-repository is a git worktree elsewhere).
+repository is a git worktree elsewhere). At the end of every run, the facts of
+``clustersim/data/facts.yaml`` due to be re-checked are listed (:func:`pytest_terminal_summary`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,17 @@ def pytest_report_header() -> str:
         for system in ("kubernetes", "marathon", "swarm")) + " files"
         for corpus in (REALWORLD, REALWORLD_MORE)]
     return f"real-world corpora in {SHARED}: " + "; ".join(counts)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The facts last checked more than six months before today, listed at the end of every
+    run as a reminder to re-check them: a reminder, not a failure, since a date is no change
+    to the course and a commit must test the same whenever it is run (``clustersim.facts``)."""
+    from clustersim.facts import MAX_AGE_DAYS, stale
+
+    old = stale(MAX_AGE_DAYS, date.today())
+    if old:
+        terminalreporter.write_sep("=", f"{len(old)} fact(s) to re-check (older than "
+                                        f"{MAX_AGE_DAYS} days; clustersim/data/facts.yaml)")
+        for line in old:
+            terminalreporter.write_line(line)

@@ -436,7 +436,7 @@ class SimServer:
         self.max_body = max_body
         self.lock = threading.RLock()
         self._port = port
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._anchor = (time.monotonic(), backend.now)
         backend.clock.follow(self.speed)
@@ -451,7 +451,8 @@ class SimServer:
         if self._httpd is not None:
             raise RuntimeError("the server is already running")
         self.stopping.clear()
-        self._httpd = _HTTPServer(("127.0.0.1", self._port), _handler_for(self))
+        self._httpd = _HTTPServer(("127.0.0.1", self._port), _handler_for(self),
+                                  f"clustersim-{self.backend.system}")
         self._anchor = (time.monotonic(), self.backend.now)
         self.backend.clock.follow(self.speed)       # nothing was shown before: from now
         self._thread = threading.Thread(target=self._httpd.serve_forever,
@@ -468,6 +469,16 @@ class SimServer:
         self._httpd.server_close()
         assert self._thread is not None
         self._thread.join()
+        for forced in (False, True):
+            if forced:                      # writing to a client that reads nothing
+                self._httpd.shut_connections(socket.SHUT_RDWR)
+            deadline = time.monotonic() + STOP_WAIT
+            for thread in self._httpd.serving():
+                thread.join(max(0.0, deadline - time.monotonic()))
+            if not self._httpd.serving():
+                break
+        for thread in self._httpd.serving():
+            self._say(f"{thread.name} still runs after the server stopped")
         self._httpd = self._thread = None
 
     def __enter__(self) -> SimServer:
@@ -592,9 +603,69 @@ def _fault() -> str:
     return traceback.format_exc(limit=1).strip().splitlines()[-1]
 
 
+STOP_WAIT = 1.0
+"""Seconds ``stop`` waits for the connections' threads after ending their wait for a next
+request: one answering a request ends after its answer, and a stream (a watch, a followed
+log, an event stream) at its next look, once :attr:`SimServer.stopping` is set. A thread
+still running then is writing to a client that reads nothing: the connections are closed
+both ways, and their threads waited for as long again (a thread still running after that is said on
+the terminal)."""
+
+
 class _HTTPServer(ThreadingHTTPServer):
+    """The standard library's threading HTTP server, whose :meth:`server_close` also ends
+    the connections and waits for their threads. Each connection's thread is a daemon (an
+    interpreter that exits does not wait for a client that keeps its connection open), and
+    socketserver joins no daemon thread (``_Threads.append`` skips them): ``stop`` had
+    returned with connection threads still running, a keep-alive one until its client
+    closed. Go's ``http.Server.Shutdown`` (net/http ``server.go``) is the model: idle
+    connections are closed, active ones finish their answer first."""
+
     daemon_threads = True
     block_on_close = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler],
+                 name: str) -> None:
+        self.name = name
+        self._open: dict[threading.Thread, socket.socket] = {}
+        """Each connection's thread and socket, until the thread closes the socket."""
+        self._open_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection in a thread of its own (named for the server and the
+        client's port), kept in :attr:`_open` until it closes the connection."""
+        thread = threading.Thread(target=self.process_request_thread,
+                                  args=(request, client_address), daemon=True,
+                                  name=f"{self.name} connection from port {client_address[1]}")
+        with self._open_lock:
+            self._open[thread] = request
+        thread.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open = {t: s for t, s in self._open.items() if s is not request}
+            super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Close the port, then end each open connection's reading side, so that a thread
+        waiting for a next request reads the end of the connection (an answer being written
+        is still sent); :meth:`SimServer.stop` then waits for the threads (:meth:`serving`)."""
+        super().server_close()
+        self.shut_connections(socket.SHUT_RD)
+
+    def shut_connections(self, how: int) -> None:
+        """Shut every open connection ``how`` (``socket.SHUT_RD``; ``SHUT_RDWR`` also fails
+        a write blocked on a client that reads nothing, and its thread ends)."""
+        with self._open_lock:
+            for connection in self._open.values():
+                with contextlib.suppress(OSError):      # the client is gone already
+                    connection.shutdown(how)
+
+    def serving(self) -> list[threading.Thread]:
+        """The connections' threads that have not yet closed their connection."""
+        with self._open_lock:
+            return list(self._open)
 
     def server_bind(self) -> None:
         """Bind as the standard library does, but on Windows without ``SO_REUSEADDR``, which

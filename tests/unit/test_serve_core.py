@@ -50,6 +50,27 @@ def test_binds_loopback_and_releases_port_and_threads():
         sock.bind(("127.0.0.1", port))
 
 
+def test_stop_ends_a_kept_alive_connection_and_waits_for_its_thread():
+    """``stop`` had joined only the serving thread: socketserver joins no daemon request
+    thread (``_Threads.append`` skips them), so a connection's thread could outlive its
+    server, and ``test_binds_loopback_and_releases_port_and_threads`` failed under load when
+    its request's thread had not yet read its client's hang-up. As Go's
+    ``http.Server.Shutdown`` does (net/http ``server.go``), ``stop`` now ends each idle
+    keep-alive connection (the Marathon client keeps its connections open) and waits for
+    every connection's thread, so none is left."""
+    before = set(threading.enumerate())
+    server = serve("marathon", nodes=1, speed=0).start()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", "/ping")
+    assert conn.getresponse().read() == b"pong"   # the connection stays open, idle
+    server.stop()
+    assert set(threading.enumerate()) <= before
+    conn.request("GET", "/ping")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        conn.getresponse()
+    conn.close()
+
+
 def test_context_manager_stops_even_on_error():
     with pytest.raises(RuntimeError), serve("kubernetes", speed=0) as server:
         raise RuntimeError("boom")

@@ -190,7 +190,7 @@ def test_a_stream_sends_new_events_and_ends_when_the_client_goes(swarm):
     client.services.create("nginx:1.27", name="web")
     assert got.get(timeout=20)["Action"] == "create"
     serving = [t for t in set(threading.enumerate()) - before
-               if "process_request" in t.name]
+               if "connection from port" in t.name]
     assert serving
     stream.close()
     own.close()

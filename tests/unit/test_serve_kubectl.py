@@ -10,11 +10,12 @@ import json
 import os
 import re
 import subprocess
-import time
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import yaml
@@ -59,6 +60,64 @@ class Kubectl:
 
     def rows(self, *args: str) -> list[list[str]]:
         return [line.split() for line in self(*args).stdout.splitlines()[1:]]
+
+
+class Running:
+    """A kubectl command left running (``get -w``, ``logs -f``), its output read as it comes,
+    so that a test waits for the line it needs instead of sleeping a fixed time (1.5 s
+    sleeps had let a change land before a watch that a loaded machine started late)."""
+
+    def __init__(self, kubectl: Kubectl, *args: str) -> None:
+        env = {**os.environ, "KUBECONFIG": str(kubectl.config), "HOME": str(kubectl.tmp)}
+        self.args = args
+        self.process = subprocess.Popen([KUBECTL, *args], env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._seen: dict[str, list[str]] = {"out": [], "err": []}
+        self._changed = threading.Condition()
+        self._readers = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
+                         for name, stream in (("out", self.process.stdout),
+                                              ("err", self.process.stderr))]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, name: str, stream: Any) -> None:
+        for line in stream:
+            with self._changed:
+                self._seen[name].append(line)
+                self._changed.notify_all()
+
+    def wait_for(self, text: str, stream: str = "out", timeout: float = 60.0) -> None:
+        """Wait until a line of ``stream`` ("out" or "err") contains ``text``; ``timeout``
+        only bounds a failure."""
+        with self._changed:
+            if not self._changed.wait_for(
+                    lambda: any(text in line for line in self._seen[stream]), timeout):
+                raise AssertionError(f"kubectl {' '.join(self.args)} printed no {text!r} in "
+                                     f"{timeout:g} s: {self._seen}")
+
+    def finish(self, *, stop: bool = True) -> tuple[int, str, str]:
+        """End the command (``stop``) or wait for it to end; its exit status and output."""
+        if stop and self.process.poll() is None:
+            self.process.terminate()
+        try:
+            code = self.process.wait(timeout=60)
+        finally:
+            self.process.kill()
+        for reader in self._readers:
+            reader.join(10)
+        return code, "".join(self._seen["out"]), "".join(self._seen["err"])
+
+
+def events_until(answer: Any, kind: str) -> list[dict]:
+    """The events a raw watch's ``answer`` streams, up to the first of type ``kind``: read as
+    they come, so that no short ``timeoutSeconds`` ends the watch before a late change."""
+    events: list[dict] = []
+    for line in answer:
+        if line.strip():
+            events.append(json.loads(line))
+            if events[-1]["type"] == kind:
+                break
+    return events
 
 
 @contextmanager
@@ -1438,16 +1497,13 @@ def test_rollout_status_history_undo_restart_set_image_drain(tmp_path):
 def test_get_watch_prints_changes(tmp_path):
     with serve("kubernetes", nodes=2, speed=0) as server:
         kubectl = Kubectl(server, tmp_path)
-        env = {**os.environ, "KUBECONFIG": str(kubectl.config)}
-        watcher = subprocess.Popen([KUBECTL, "get", "pods", "-w"], env=env, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        watcher = Running(kubectl, "get", "pods", "-w", "-v=6")  # -v=6 logs each request
         try:
-            time.sleep(1.5)
+            watcher.wait_for("watch=true", "err")       # nothing listed, and watching now
             kubectl("apply", "-f", "-", stdin=HUGE)
-            time.sleep(1.5)
+            watcher.wait_for("huge")
         finally:
-            watcher.terminate()
-            out, _ = watcher.communicate(timeout=10)
+            _, out, _ = watcher.finish()
         assert "huge" in out and "Pending" in out
 
 
@@ -1545,18 +1601,15 @@ def test_logs_follow_streams_until_the_container_stops(fresh):
     assert fresh.server.cluster.get("Pod", "default", "done")["status"]["phase"] == "Succeeded"
     [line] = fresh("logs", "-f", "done").stdout.splitlines()       # finished: no wait
     assert line.endswith("[clustersim] Started: Container started")
-    env = {**os.environ, "KUBECONFIG": str(fresh.config), "HOME": str(fresh.tmp)}
-    follower = subprocess.Popen([KUBECTL, "logs", "-f", "small"], env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    follower = Running(fresh, "logs", "-f", "small")
     try:
-        time.sleep(1.5)
-        assert follower.poll() is None, follower.communicate()      # still following
+        follower.wait_for("Started")                                 # the lines so far
+        assert follower.process.poll() is None                      # still following
         fresh("delete", "pod", "small", "--wait=false")             # Killing, then gone
         fresh.server.step(60)
-        out, err = follower.communicate(timeout=10)
     finally:
-        follower.kill()
-    assert follower.returncode == 0, err
+        code, out, err = follower.finish(stop=False)
+    assert code == 0, err
     assert [line.split(" ", 2)[2] for line in out.splitlines()] == [
         "Started: Container started", "Killing: Stopping container c"]
 
@@ -2247,17 +2300,13 @@ def test_get_watch_prints_each_kinds_changes(tmp_path, resource, change):
         kubectl = Kubectl(server, tmp_path)
         kubectl("apply", "-f", str(example_path("kubernetes")))
         server.step(30)
-        env = {**os.environ, "KUBECONFIG": str(kubectl.config), "HOME": str(tmp_path)}
-        watcher = subprocess.Popen([KUBECTL, "get", resource, "-w", "--output-watch-events"],
-                                   env=env, text=True, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
+        watcher = Running(kubectl, "get", resource, "-w", "--output-watch-events")
         try:
-            time.sleep(1.5)
+            watcher.wait_for("ADDED")           # listed: it watches from the list's version
             kubectl(*change)
-            time.sleep(1.5)
+            watcher.wait_for("MODIFIED")
         finally:
-            watcher.terminate()
-            out, err = watcher.communicate(timeout=10)
+            _, out, err = watcher.finish()
         assert "ADDED" in out and "MODIFIED" in out, err
 
 

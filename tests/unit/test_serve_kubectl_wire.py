@@ -5,9 +5,10 @@ object's body may leave out, an Invalid error's details, and timestamps that sta
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
-from datetime import UTC, datetime
+from datetime import datetime
 
 from clustersim.serve import serve
 from tests.unit.test_serve_kubectl_dry_run import _answer
@@ -116,11 +117,15 @@ def test_a_timestamp_once_shown_never_changes_while_the_clock_runs_fast():
         assert stamp("cm") == first
         server.step(600)
         assert stamp("cm") == first
+        asked = time.time()
         assert _answer(server, "POST", _CONFIGMAPS, {**_CM, "metadata": {"name": "later"}}
                        )[0] == 201
-        made = datetime.fromisoformat(stamp("later"))
+        answered = time.time()
+        made = datetime.fromisoformat(stamp("later")).timestamp()
         assert first <= stamp("later")
-        assert abs((made - datetime.now(UTC)).total_seconds()) < 3
+        # the wall clock's second while the create was answered (a fixed 3 s around the
+        # test's own clock had been allowed, however long a loaded machine took)
+        assert int(asked) <= made <= answered
 
 
 def test_status_details_leave_out_the_core_group():
@@ -157,14 +162,18 @@ def test_ages_and_since_count_on_the_mapping_the_timestamps_show():
     does. They had counted simulated seconds (AGE ``10m`` beside a creationTimestamp a
     second old, and ``--since=1m`` dropping a line stamped that second)."""
     with serve("kubernetes", nodes=1, speed=10) as server:
+        asked = time.time()
         assert _answer(server, "POST", "/api/v1/namespaces/default/pods", _POD)[0] == 201
+        answered = time.time()
         server.step(600)
         pod = json.loads(_read(server, "/api/v1/namespaces/default/pods/web"))
-        made = datetime.fromisoformat(pod["metadata"]["creationTimestamp"])
-        assert abs((datetime.now(UTC) - made).total_seconds()) < 3
+        made = datetime.fromisoformat(pod["metadata"]["creationTimestamp"]).timestamp()
+        assert int(asked) <= made <= answered
         cells = json.loads(_read(server, "/api/v1/namespaces/default/pods", _TABLE)
                            )["rows"][0]["cells"]
-        assert cells[4] in {"0s", "1s", "2s"}
+        # the wall-clock seconds since the create, not the step's 10m: at most the seconds
+        # this test has taken (it had been held to 2 s, which a loaded machine can pass)
+        assert re.fullmatch(r"\d+s", cells[4]) and int(cells[4][:-1]) <= time.time() - made
         log = "/api/v1/namespaces/default/pods/web/log"
         everything = _read(server, log)
         assert everything and _read(server, log + "?sinceSeconds=60") == everything

@@ -5,14 +5,12 @@ does, and the namespace controller's conditions say what is left."""
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 import urllib.request
 
 import pytest
 
 from clustersim.serve import serve
-from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, Running, events_until
 from tests.unit.test_serve_kubectl_dry_run import _answer
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -89,19 +87,16 @@ def test_a_deleted_namespace_keeps_its_uid_and_creation_time_while_terminating(t
 def test_kubectl_delete_namespace_waits_until_it_is_gone(t5):
     """``kubectl delete`` waits for the object of the uid it deleted to go: it waited for
     nothing while a Terminating namespace showed another uid."""
-    env = {"KUBECONFIG": str(t5.config), "HOME": str(t5.tmp), "PATH": "/usr/bin:/bin"}
-    waiting = subprocess.Popen([KUBECTL, "delete", "namespace", "t5", "--timeout=60s"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    # -v=6 logs each request: the DELETE, then the watch it waits with (a fixed 3 s sleep had
+    # let the step below come before a late-started kubectl deleted anything)
+    waiting = Running(t5, "delete", "namespace", "t5", "--timeout=60s", "-v=6")
     try:
-        time.sleep(3)
-        assert waiting.poll() is None, waiting.communicate()
+        waiting.wait_for("watch=true", "err")
+        assert waiting.process.poll() is None           # still waiting: t5 is Terminating
         t5.server.step(30)
-        out, err = waiting.communicate(timeout=60)
     finally:
-        if waiting.poll() is None:
-            waiting.kill()
-    assert waiting.returncode == 0, err
+        code, out, err = waiting.finish(stop=False)
+    assert code == 0, err
     assert out.strip() == 'namespace "t5" deleted'
 
 
@@ -162,17 +157,19 @@ def test_a_namespace_emptied_at_once_is_deleted_terminating(tmp_path):
         kubectl = Kubectl(server, tmp_path)
         kubectl("create", "namespace", "e2")
         kubectl("create", "configmap", "c", "-n", "e2", "--from-literal=a=b")
-        watch = subprocess.Popen(
-            [KUBECTL, "get", "ns", "e2", "-w", "--output-watch-events",
-             "--request-timeout=3s"], env={"KUBECONFIG": str(kubectl.config),
-                                           "HOME": str(tmp_path)},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        with urllib.request.urlopen(f"{server.url}{_NS}?watch=1&timeoutSeconds=2",
-                                    timeout=30) as answer:
-            time.sleep(1)
-            kubectl("delete", "namespace", "e2")
-            events = [json.loads(line) for line in answer if line.strip()]
-        printed = [line.split()[:3] for line in watch.communicate(timeout=30)[0].splitlines()]
+        # each watch is waited for, not slept for (a kubectl started more than 1 s late
+        # had listed the namespace already deleted)
+        watch = Running(kubectl, "get", "ns", "e2", "-w", "--output-watch-events")
+        try:
+            watch.wait_for("ADDED")                  # listed: it watches from there
+            with urllib.request.urlopen(f"{server.url}{_NS}?watch=1&timeoutSeconds=60",
+                                        timeout=60) as answer:
+                kubectl("delete", "namespace", "e2")
+                events = events_until(answer, "DELETED")    # a 2 s watch had ended first
+            watch.wait_for("DELETED")
+        finally:
+            _, out, _ = watch.finish()
+        printed = [line.split()[:3] for line in out.splitlines()]
         assert printed == [["EVENT", "NAME", "STATUS"], ["ADDED", "e2", "Active"],
                            ["MODIFIED", "e2", "Terminating"], ["DELETED", "e2", "Terminating"]]
         deleted = next(e["object"] for e in events if e["type"] == "DELETED")
