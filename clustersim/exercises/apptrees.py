@@ -44,10 +44,13 @@ def _app(app_id: str, instances: int, cpus: float, mem: int, image: str,
 
 def outline(group: Mapping[str, Any], depth: int = 0) -> str:
     """``group`` (Marathon group JSON) as indented lines: the group with its dependencies,
-    each app with its instances and dependencies, then each subgroup one level deeper."""
+    each app with its instances and dependencies, then each subgroup one level deeper. An
+    app that leaves ``instances`` out runs one, Marathon's default (``DefaultInstances`` in
+    d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/AppDefinition.scala``;
+    the loader reads it so, :mod:`clustersim.manifests.marathon`)."""
     pad = "  " * depth
     lines = [f"{pad}group {group['id']}  depends on {group.get('dependencies', [])}"]
-    lines += [f"{pad}  app {app['id']} × {app['instances']}  depends on "
+    lines += [f"{pad}  app {app['id']} × {app.get('instances', 1)}  depends on "
               f"{app.get('dependencies', [])}" for app in group.get("apps", [])]
     lines += [outline(child, depth + 1) for child in group.get("groups", [])]
     return "\n".join(lines)

@@ -204,3 +204,14 @@ def test_outline_prints_each_group_and_app_indented_by_depth() -> None:
         "    app /a/b/y × 1  depends on ['/a/x']",
         "  group /a/c  depends on []",
     ]
+
+
+def test_outline_prints_an_app_without_instances_as_marathon_runs_it() -> None:
+    """A learner's group printed with outline raised KeyError 'instances' for an app that
+    leaves the field out; Marathon runs one instance of it, as the loader reads it."""
+    from clustersim.exercises.apptrees import outline
+    from clustersim.manifests import load_manifests
+    app = {"id": "/a/x", "cmd": "sleep 1000"}
+    ran = load_manifests({"id": "/a", "apps": [app]}, name="group")
+    shown = f"app /a/x × {ran[0].workloads()[0].replicas}  depends on []"
+    assert shown in outline({"id": "/a", "apps": [app]})
