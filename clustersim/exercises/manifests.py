@@ -143,5 +143,5 @@ def check_ssd_only_stack(text: object) -> Feedback | None:
                         f"ssd=true and also the label your constraint reads ({', '.join(labels)}). "
                         "The SSD nodes are the ones labelled ssd=true: one added tomorrow with "
                         "that label alone would get no task. node.labels.ssd == true follows "
-                        "the label the task names.")
+                        "the label the exercise names.")
     return None
