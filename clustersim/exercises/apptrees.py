@@ -131,7 +131,9 @@ def check_acyclic_group(group: object) -> Feedback:
     except (TypeError, AttributeError):   # apps or groups that are not lists of dicts
         apps, found = [], {}
     for app in apps:    # a key Marathon ignores: "dependencie", "instaces"
-        check_app_fields(app, f"the app {app.get('id')}")
+        app_id = app.get("id")
+        check_app_fields(app, f"the app {app_id}" if isinstance(app_id, str) and app_id
+                         else "an app with no id")
     if found != wanted:
         raise Wrong("The group must keep its four apps with their ids and instances: "
                     + ", ".join(f"{k} × {v}" for k, v in wanted.items()) + ".",

@@ -88,3 +88,13 @@ def test_the_check_raises_wrong_with_the_first_key() -> None:
     with pytest.raises(Wrong) as caught:
         check_app_fields({"id": "/a", "instaces": 2, "memory": 3}, "the app /a")
     assert "'instaces' of the app /a" in caught.value.message
+
+
+@pytest.mark.parametrize("app", [{"instaces": 1}, {"id": None, "instaces": 1}])
+def test_the_group_check_names_an_app_without_an_id_as_such(app) -> None:
+    """An app with no id was named "the app None" in the message."""
+    group = copy.deepcopy(CYCLIC_STORE)
+    group["apps"] = [*group.get("apps", []), app]
+    feedback = check_acyclic_group(group)
+    assert not feedback.passed and "None" not in feedback.message
+    assert "'instaces' of an app with no id" in feedback.message
