@@ -409,7 +409,10 @@ class Marathon(SchedulerActions, Framework):
     def started_at(self, number: int) -> float:
         """The simulated second deployment ``number`` (from 1) started, finished or not: the
         instant of the versions it stored. ``ValueError`` for a deployment no stored version
-        or kept deployment refers to any more (:meth:`_forget_starts`)."""
+        or kept deployment refers to any more (:meth:`_forget_starts`), or one never made."""
+        if not 1 <= number <= self._deployments_made:
+            raise ValueError(f"no deployment {number}: this framework has made "
+                             f"{self._deployments_made}, numbered from 1")
         if number not in self._started:
             raise ValueError(f"deployment {number} is forgotten: Marathon keeps a deployment's "
                              "time only in the app versions it stored, at most "

@@ -56,6 +56,17 @@ def test_a_long_run_keeps_only_the_starts_its_versions_refer_to(small_bounds) ->
         marathon.started_at(30)
 
 
+@pytest.mark.parametrize("beyond", [0, 1])
+def test_a_deployment_never_made_is_not_called_forgotten(beyond: int) -> None:
+    """started_at(0) and a number past the last said "deployment N is forgotten" and blamed
+    --zk_max_versions for a deployment that never was."""
+    _, marathon = _cluster()
+    marathon.deploy(dict(_APP))
+    number = 0 if beyond == 0 else marathon.deployment_count + 1
+    with pytest.raises(ValueError, match=f"no deployment {number}: this framework has made 1"):
+        marathon.started_at(number)
+
+
 def test_the_served_versions_keep_only_what_the_framework_keeps(small_bounds) -> None:
     cluster, marathon = _cluster()
     backend = MarathonBackend(cluster, epoch=EPOCH)
