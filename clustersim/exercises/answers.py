@@ -383,8 +383,8 @@ def _unknown_field_hint(specs: ManifestSet, warning: str) -> str | None:
 
 
 _SPELLING = ("Check the spelling of the field it names: kubectl apply refuses an unknown field "
-             "(strict field validation, its default since Kubernetes 1.27), and the API knows "
-             "each field by its exact name.")
+             "(strict field validation: on by default since Kubernetes 1.25, always there since "
+             "1.27), and the API knows each field by its exact name.")
 """What a check says of an unknown field of a Kubernetes object, after what it meant."""
 
 #: Words of the loader's warning for an apiVersion that ``kubectl apply`` refuses

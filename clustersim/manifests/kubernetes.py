@@ -210,7 +210,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
 def _strict_decoding_errors(document: Document, kind: str) -> list[ManifestError]:
     """The unknown fields of an object as one error in kubectl's words (``strict decoding
     error: unknown field "spec.a", unknown field "spec.b"``, strict field validation being
-    its default since 1.27; :func:`strict_decoding_error`), in the order the API server
+    kubectl's default, KEP-2885; :func:`strict_decoding_error`), in the order the API server
     meets them in what kubectl sends (:func:`in_sent_order`). The error is placed at the
     first of them; what to write instead is the loader's own "did you mean" where a known
     field's name is close, each field with its line when there are several."""

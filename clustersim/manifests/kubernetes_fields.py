@@ -1,7 +1,8 @@
 """Unknown fields in Kubernetes objects: the typos that strict field validation refuses.
 
-Since Kubernetes 1.27, ``kubectl apply`` asks the API server for strict field validation by
-default (``--validate=strict``), and an unknown field fails the request: ``strict decoding
+``kubectl apply`` asks the API server for strict field validation by default
+(``--validate=strict``; the API server's side of it is on by default since Kubernetes 1.25 and
+always there since 1.27, KEP-2885), and an unknown field fails the request: ``strict decoding
 error: unknown field "spec.replica"`` (https://kubernetes.io/docs/reference/using-api/
 api-concepts/#field-validation). The field lists below are those of kubernetes/api
 ``core/v1/types.go``, ``apps/v1/types.go``, ``batch/v1/types.go`` and, for the access reviews,
