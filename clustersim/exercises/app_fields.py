@@ -82,5 +82,5 @@ def check_app_fields(app: object, what: str = "the app") -> None:
     unknown = unknown_app_keys(app)
     if unknown:
         where, hint = unknown[0]
-        raise Wrong(f"Marathon would ignore the key {where!r} of {what}: an app has no such "
-                    "field.", hint)
+        raise Wrong(f"Marathon would ignore the key {where!r} of {what}: there is no field of "
+                    "that name in that place.", hint)

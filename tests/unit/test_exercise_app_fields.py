@@ -98,3 +98,15 @@ def test_the_group_check_names_an_app_without_an_id_as_such(app) -> None:
     feedback = check_acyclic_group(group)
     assert not feedback.passed and "None" not in feedback.message
     assert "'instaces' of an app with no id" in feedback.message
+
+
+def test_a_nested_key_is_not_said_to_be_missing_from_the_app() -> None:
+    """A port mapping's misspelt hostport was told "an app has no such field": the app does
+    have hostPort's place, it is the port mapping that lacks the key."""
+    app = {"id": "/web", "container": {"type": "DOCKER", "docker": {"image": "nginx:1.27"},
+                                       "portMappings": [{"containerPort": 80, "hostport": 0}]}}
+    with pytest.raises(Wrong) as caught:
+        check_app_fields(app)
+    assert "'container.portMappings[].hostport'" in caught.value.message
+    assert "an app has no such field" not in caught.value.message
+    assert caught.value.hint.startswith("Did you mean 'hostPort'?")
