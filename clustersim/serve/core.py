@@ -315,6 +315,16 @@ class WallClock:
         """Simulated seconds per wall-clock second once :meth:`follow` fixed the mapping."""
         self._origins: list[tuple[float, float]] = []
         """(simulated second, Unix time) where each piece of the fixed mapping starts."""
+        self.commands = 0
+        """How many client commands run through the course's runner (``Server.run``) are in
+        flight: while there are any, a stopped clock re-anchors at each request without a
+        session and at each new session's first (:meth:`begin`), not only past
+        :data:`REANCHOR_AFTER`. The age a client works out from a timestamp is then the
+        simulated age plus only the time from that request's answer to the client's own
+        reading of its clock, not plus its start-up and earlier requests too: the real
+        docker CLI prints a task that ran 58.35 simulated seconds as "Running 58 seconds
+        ago" (go-units ``HumanDuration`` truncates) only while that time stays under 0.65 s,
+        and a lab on a loaded machine had printed 59."""
 
     def follow(self, speed: float) -> None:
         """Map simulated time to wall time from here on at ``speed`` simulated seconds a
@@ -340,14 +350,17 @@ class WallClock:
         them, are answered from it, so one command sees every timestamp as the same instant,
         however long it takes and whatever other clients ask meanwhile (with the clock
         stopped, a ``kubectl diff`` slowed by a busy machine had re-anchored between its reads
-        and reported unchanged timestamps as changes)."""
+        and reported unchanged timestamps as changes). While a command run through the
+        course's runner is in flight (:attr:`commands`), a stopped clock re-anchors at every
+        request that no session pins, so the anchor is never older than the request."""
         if self.rate:                   # a fixed mapping: nothing to anchor
             return
         if session is not None and session in self._sessions:
             self.base = self._sessions[session]
             self._sessions.move_to_end(session)
             return
-        if self.epoch is None and abs(time.time() - self.now() - self.base) > REANCHOR_AFTER:
+        drifted = abs(time.time() - self.now() - self.base) > REANCHOR_AFTER
+        if self.epoch is None and (self.commands or drifted):
             self.anchor()
         if session is not None:
             self._sessions[session] = self.base
