@@ -288,7 +288,8 @@ class WallClock:
     simulated ones. The anchor (:attr:`base`) is fixed when the clock is made and moved only
     when simulated time and the wall clock have drifted apart by more than
     :data:`REANCHOR_AFTER` seconds (a user's ``step``, or a frozen clock while the wall
-    clock runs on), read at each :meth:`begin` (once per request): while the two run
+    clock runs on), or at every request while the course's runner has a command in flight
+    (:attr:`commands`), read at each :meth:`begin` (once per request): while the two run
     together, every request shows one simulated instant as the same wall-clock instant, to
     the millisecond. ``now`` reads the simulator's current time.
 
@@ -315,6 +316,19 @@ class WallClock:
         """Simulated seconds per wall-clock second once :meth:`follow` fixed the mapping."""
         self._origins: list[tuple[float, float]] = []
         """(simulated second, Unix time) where each piece of the fixed mapping starts."""
+        self.commands = 0
+        """How many client commands run through the course's runner (``Server.run``) are in
+        flight: while there are any, a stopped clock re-anchors at each request without a
+        session and at each new session's first (:meth:`begin`), not only past
+        :data:`REANCHOR_AFTER`. The age a client works out from a timestamp is then the
+        simulated age plus only the time from that request's answer to the client's own
+        reading of its clock, not plus its start-up and earlier requests too: the real
+        docker CLI prints a task that ran 58.35 simulated seconds as "Running 58 seconds
+        ago" only while that time stays under 0.65 s (docker/cli
+        ``cli/command/task/formatter.go``: go-units' ``HumanDuration`` of ``time.Since`` the
+        task's timestamp, truncated to whole seconds; ``kubectl describe`` counts an
+        Event's age the same way, kubernetes/kubectl ``pkg/describe/describe.go``), and a
+        lab on a loaded machine had printed 59."""
 
     def follow(self, speed: float) -> None:
         """Map simulated time to wall time from here on at ``speed`` simulated seconds a
@@ -340,14 +354,17 @@ class WallClock:
         them, are answered from it, so one command sees every timestamp as the same instant,
         however long it takes and whatever other clients ask meanwhile (with the clock
         stopped, a ``kubectl diff`` slowed by a busy machine had re-anchored between its reads
-        and reported unchanged timestamps as changes)."""
+        and reported unchanged timestamps as changes). While a command run through the
+        course's runner is in flight (:attr:`commands`), a stopped clock re-anchors at every
+        request that no session pins, so the anchor is never older than the request."""
         if self.rate:                   # a fixed mapping: nothing to anchor
             return
         if session is not None and session in self._sessions:
             self.base = self._sessions[session]
             self._sessions.move_to_end(session)
             return
-        if self.epoch is None and abs(time.time() - self.now() - self.base) > REANCHOR_AFTER:
+        drifted = abs(time.time() - self.now() - self.base) > REANCHOR_AFTER
+        if self.epoch is None and (self.commands or drifted):
             self.anchor()
         if session is not None:
             self._sessions[session] = self.base
@@ -355,11 +372,11 @@ class WallClock:
                 self._sessions.popitem(last=False)
 
     def anchor(self) -> None:
-        """Anchor simulated now to the wall clock's now (nothing with a fixed ``epoch``): a
-        client command that starts now works out its ages ("Running 58 seconds ago") from
-        its own start, not from an anchor an earlier command left less than
-        :data:`REANCHOR_AFTER` ago (with the clock stopped, that earlier wall time had been
-        added to every age, so the same lab printed 58 or 59 seconds by how fast it ran)."""
+        """Anchor simulated now to the wall clock's now (nothing with a fixed ``epoch`` or a
+        running clock): a client that reads a timestamp in the answer to this request works
+        out its age ("Running 58 seconds ago") from now, not from an anchor an earlier
+        request left less than :data:`REANCHOR_AFTER` ago (with the clock stopped, that
+        earlier wall time is added to every age: :attr:`commands`)."""
         if self.epoch is None and not self.rate:
             self.base = time.time() - self.now()
 

@@ -122,11 +122,16 @@ class Server(SimServer):
         if program is None:
             return subprocess.CompletedProcess(words, 127, "",
                                                f"{_program(words)}: command not found\n")
-        with self.lock:             # the command's ages count from its start (WallClock.anchor)
+        clock = self.backend.clock
+        with self.lock:             # its ages count from each request (WallClock.commands)
             self.catch_up()
-            self.backend.clock.anchor()
-        return subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
-                              capture_output=True, timeout=timeout)
+            clock.commands += 1
+        try:
+            return subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
+                                  capture_output=True, timeout=timeout)
+        finally:
+            with self.lock:
+                clock.commands -= 1
 
     def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0,
            check: bool = False) -> None:

@@ -398,22 +398,35 @@ def test_interleaved_commands_each_keep_their_own_anchor(monkeypatch):
     assert "get-0" not in clock._sessions and "watch" in clock._sessions
 
 
+PATHS = {"kubernetes": "/version", "swarm": "/_ping", "marathon": "/v2/info"}
+
+
 @pytest.mark.parametrize("system", ["kubernetes", "swarm", "marathon"])
-def test_a_client_command_counts_ages_from_its_own_start(monkeypatch, system):
+def test_a_client_command_counts_ages_from_the_request_it_reads_them_in(monkeypatch, system):
     """With the clock stopped, a command run through the server (``sh``/``run``) anchors
-    simulated now to the wall clock as it starts: an anchor an earlier command left 0.4 s
-    before (under :data:`~clustersim.serve.core.REANCHOR_AFTER`, so no request moves it)
-    had added those 0.4 s to every age the client worked out, and the real-commands lab
-    printed "Running 58 seconds ago" or 59 by how fast the notebook ran."""
+    simulated now to the wall clock at each of its requests: a client that starts slowly
+    on a busy machine (0.45 s, under :data:`~clustersim.serve.core.REANCHOR_AFTER`, after an
+    anchor an earlier command left 0.4 s before) had the anchor of its start, and that
+    start-up was added to every age it worked out, so the real-commands lab printed the
+    docker CLI's "Running 58 seconds ago" (58.35 simulated seconds) as 59 under load."""
     wall = [1_796_000_000.0]
     monkeypatch.setattr(core.time, "time", lambda: wall[0])
     with serve(system, nodes=1, speed=0) as server:
-        server.step(58.4)
+        server.step(58.35)
         clock = server.backend.clock
         clock.begin()                                  # an earlier command's request
         wall[0] += 0.4                                 # ... and the next command starts
-        assert server.run("true").returncode == 0
-        assert clock.unix(server.backend.now) == wall[0]
+
+        def slow_client(*args, **kwargs):
+            wall[0] += 0.45                            # its start-up on a busy machine
+            assert _request(server, "GET", PATHS[system])[0] == 200
+            wall[0] += 0.3                             # it reads its own clock after that
+            age = wall[0] - clock.unix(0.0)            # as the CLI works out an age
+            return subprocess.CompletedProcess(args[0], 0, f"{age:.2f}", "")
+
+        monkeypatch.setattr(launch.subprocess, "run", slow_client)
+        assert server.run("true").stdout == "58.65"
+        assert clock.commands == 0                     # requests after it re-anchor as before
 
 
 def _faulty_advance(server):
