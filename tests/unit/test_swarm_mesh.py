@@ -94,13 +94,21 @@ def test_no_running_task_behind_the_port() -> None:
     assert cluster.request("m", 8080).error == "no running task behind the port"
 
 
-def test_redeploying_keeps_the_assigned_port_and_changes_nothing() -> None:
+def test_redeploying_keeps_the_assigned_port_and_replaces_no_task() -> None:
+    """``docker stack deploy`` of the same file sends every existing service's spec again
+    (``deployServices`` in docker/cli ``cli/command/stack/swarm/deploy_composefile.go`` calls
+    ServiceUpdate for each), and swarmkit stores it as an
+    update (its version counts up: ``UpdateService`` compares nothing), but the port the
+    mesh assigned stays and the updater finds no task to replace."""
     cluster = cluster_with([{"target": 80}])
     (port,) = cluster.services["s_web"].spec.ports
+    running = {task.id for task in cluster.tasks("s_web")}
     cluster.deploy_stack("s", {"services": {"web": {"image": "web", "ports": [{"target": 80}],
                                                      "deploy": {"replicas": 2}}}})
+    cluster.run(until=20)
     assert cluster.services["s_web"].spec.ports == (port,) and port.published == 30000
-    assert cluster.services["s_web"].version == 1
+    assert cluster.services["s_web"].version == 2
+    assert {task.id for task in cluster.tasks("s_web")} == running
 
 
 def test_two_services_of_one_stack_cannot_publish_the_same_ingress_port() -> None:
